@@ -1,0 +1,49 @@
+# Thin wrapper around CMake. `make demo` and `make test` install what a fresh
+# Debian 12 machine lacks (as root), build, and run.
+DEBS := build-essential cmake pkg-config git libgit2-dev libjansson-dev libssh2-1-dev \
+        libssl-dev libcmocka-dev openssh-client openssh-server
+JOBS ?= 2
+BUILD_TEST := build/test
+BUILD_RELEASE := build/release
+
+.PHONY: all deps build build-test demo test bench fuzz format clean
+
+all: build
+
+deps:
+	@missing=""; for p in $(DEBS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  if [ "$$(id -u)" != 0 ]; then echo "Run as root (or install:$$missing)"; exit 2; fi; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	cmake -S . -B $(BUILD_RELEASE) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DITAKU_TESTS=OFF >/dev/null
+	cmake --build $(BUILD_RELEASE) -j $(JOBS)
+
+build-test: deps
+	cmake -S . -B $(BUILD_TEST) -DCMAKE_BUILD_TYPE=Debug -DITAKU_SANITIZE=ON >/dev/null
+	cmake --build $(BUILD_TEST) -j $(JOBS)
+
+demo: build
+	ITAKU=$(CURDIR)/$(BUILD_RELEASE)/itaku bash tests/e2e/demo.sh
+
+test: build-test
+	cd $(BUILD_TEST) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j $(JOBS)
+
+fuzz: deps
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang >/dev/null
+	CC=clang cmake -S . -B build/fuzz -DITAKU_LIBFUZZER=ON -DITAKU_SANITIZE=ON >/dev/null
+	cmake --build build/fuzz -j $(JOBS)
+	@echo "Run e.g.: build/fuzz/tests/fuzz_sshsig tests/fuzz/corpus/sshsig -max_total_time=60"
+
+format:
+	clang-format -i core/*.c core/*.h core/include/itaku/*.h cli/*.c cli/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c
+
+clean:
+	rm -rf build

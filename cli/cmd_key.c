@@ -1,0 +1,117 @@
+/* itaku key generate|show: OpenSSH Ed25519 keys for signing. */
+#include "cli.h"
+#include "itaku/sshkey.h"
+#include "itaku/sshsig.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char usage[] = "itaku key generate FILE [--comment TEXT]\n"
+                            "       itaku key show [FILE] [--key FILE]";
+
+static int generate(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"comment", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'}, {0}};
+    const char *comment = "";
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+        if (c == 'c')
+            comment = optarg;
+        else if (c == 'h') {
+            printf("usage: %s\n", usage);
+            return EXIT_OK;
+        } else
+            return cli_usage(usage, "key generate: unknown option");
+    }
+    if (optind != argc - 1)
+        return cli_usage(usage, "key generate needs one FILE");
+    const char *file = argv[optind];
+    itk_privkey *key = NULL;
+    itk_buf fpr = ITK_BUF_INIT;
+    if (itk_privkey_generate_ed25519(&key, comment) < 0 ||
+        itk_privkey_write_files(key, file) < 0 ||
+        itk_pubkey_fingerprint(&fpr, itk_privkey_public(key)) < 0) {
+        itk_privkey_free(key);
+        return cli_fail("cannot generate the key");
+    }
+    itk_privkey_free(key);
+    printf("Wrote %s (private, mode 0600) and %s.pub\n"
+           "Fingerprint: %s\n\n"
+           "Keep the private key secret and back it up (an encrypted copy on separate media).\n"
+           "To protect it with a passphrase:   ssh-keygen -p -f %s\n"
+           "Then load it into ssh-agent:       eval \"$(ssh-agent)\" && ssh-add %s\n"
+           "Send %s.pub (not the private file) to whoever registers your party.\n",
+           file, file, fpr.ptr, file, file, file);
+    itk_buf_dispose(&fpr);
+    return EXIT_OK;
+}
+
+static int show(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"key", required_argument, NULL, 'k'}, {"help", no_argument, NULL, 'h'}, {0}};
+    const char *key_path = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "k:h", opts, NULL)) != -1) {
+        if (c == 'k')
+            key_path = optarg;
+        else if (c == 'h') {
+            printf("usage: %s\n", usage);
+            return EXIT_OK;
+        } else
+            return cli_usage(usage, "key show: unknown option");
+    }
+    if (optind < argc - 1)
+        return cli_usage(usage, "key show takes at most one FILE");
+    if (optind == argc - 1)
+        key_path = argv[optind];
+    itk_pubkey *pub = NULL;
+    itk_signer *signer = NULL;
+    itk_registry *reg = NULL;
+    const itk_pubkey *shown;
+    if (key_path) {
+        if (itk_pubkey_read_file(&pub, key_path) < 0)
+            return cli_fail("cannot read the key");
+        shown = pub;
+    } else {
+        /* the key itaku would sign with here */
+        itk_registry_open(&reg, ".");
+        itk_error_clear();
+        if (cli_open_signer(&signer, reg, NULL)) {
+            itk_registry_free(reg);
+            return EXIT_ERROR;
+        }
+        shown = itk_signer_public(signer);
+    }
+    itk_buf line = ITK_BUF_INIT, desc = ITK_BUF_INIT;
+    int rc = EXIT_OK;
+    if (itk_pubkey_format(&line, shown) < 0 || itk_pubkey_describe(&desc, shown) < 0)
+        rc = cli_fail("cannot format the key");
+    else {
+        const char *comment = itk_pubkey_comment(shown);
+        printf("%s%s%s\n%s\n", line.ptr, *comment ? " " : "", comment, desc.ptr);
+    }
+    itk_buf_dispose(&line);
+    itk_buf_dispose(&desc);
+    itk_pubkey_free(pub);
+    itk_signer_free(signer);
+    itk_registry_free(reg);
+    return rc;
+}
+
+int cmd_key(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        printf("usage: %s\n", usage);
+        return argc < 2 ? EXIT_ERROR : EXIT_OK;
+    }
+    if (strcmp(argv[1], "generate") == 0)
+        return generate(argc - 1, argv + 1);
+    if (strcmp(argv[1], "show") == 0)
+        return show(argc - 1, argv + 1);
+    return cli_usage(usage, "unknown key command '%s'", argv[1]);
+}

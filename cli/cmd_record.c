@@ -1,0 +1,164 @@
+/* itaku record add|show|list: a party's records. */
+#include "cli.h"
+#include "itaku/json.h"
+#include "itaku/party.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char usage[] = "itaku record add TYPE FILE|- [--supersedes ID] [--key FILE]\n"
+                            "       itaku record show ID\n"
+                            "       itaku record list [--party P] [--type T] [--json]";
+
+static int add(int argc, char **argv)
+{
+    static const struct option opts[] = {{"supersedes", required_argument, NULL, 's'},
+                                         {"key", required_argument, NULL, 'k'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0}};
+    const char *supersedes = NULL, *key = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 's': supersedes = optarg; break;
+        case 'k': key = optarg; break;
+        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
+        default: return cli_usage(usage, "record add: unknown option");
+        }
+    }
+    if (optind != argc - 2)
+        return cli_usage(usage, "record add needs TYPE and FILE (- for standard input)");
+    const char *type = argv[optind], *file = argv[optind + 1];
+    itk_buf in = ITK_BUF_INIT, path = ITK_BUF_INIT, id = ITK_BUF_INIT;
+    json_t *body = NULL;
+    itk_registry *reg = NULL;
+    itk_signer *signer = NULL;
+    int rc = EXIT_ERROR;
+    int r = strcmp(file, "-") == 0
+                ? itk_buf_read_stream(&in, stdin, "standard input", ITK_MAX_RECORD_BYTES)
+                : itk_buf_read_file(&in, file, ITK_MAX_RECORD_BYTES);
+    if (r < 0 || itk_json_parse(&body, in.ptr, in.size, file) < 0) {
+        rc = cli_fail("nothing was written");
+        goto done;
+    }
+    if (!json_is_object(body)) {
+        fprintf(stderr, "itaku: %s: the record body must be a JSON object; nothing was written\n",
+                file);
+        goto done;
+    }
+    if (cli_open_registry(&reg) || cli_open_signer(&signer, reg, key))
+        goto done;
+    git_oid commit;
+    if (itk_record_submit(&path, &id, &commit, reg, signer, type, body, supersedes) < 0) {
+        rc = cli_fail("nothing was written");
+        goto done;
+    }
+    printf("%s\n", id.ptr);
+    fprintf(stderr, "Recorded %s in commit %.12s\n", path.ptr, git_oid_tostr_s(&commit));
+    rc = EXIT_OK;
+done:
+    json_decref(body);
+    itk_signer_free(signer);
+    itk_registry_free(reg);
+    itk_buf_dispose(&in);
+    itk_buf_dispose(&path);
+    itk_buf_dispose(&id);
+    return rc;
+}
+
+static int show(int argc, char **argv)
+{
+    if (argc != 2 || argv[1][0] == '-')
+        return cli_usage(usage, "record show needs one ID");
+    itk_registry *reg = NULL;
+    git_tree *tree = NULL;
+    itk_buf path = ITK_BUF_INIT, data = ITK_BUF_INIT;
+    int rc = EXIT_ERROR;
+    if (cli_open_registry(&reg))
+        return EXIT_ERROR;
+    if (itk_record_find(&path, reg, argv[1]) < 0 || itk_registry_head_tree(&tree, reg) < 0 ||
+        itk_tree_read(&data, itk_registry_repo(reg), tree, path.ptr, ITK_MAX_RECORD_BYTES) < 0)
+        rc = cli_fail("cannot show the record");
+    else {
+        fwrite(data.ptr, 1, data.size, stdout);
+        rc = EXIT_OK;
+    }
+    git_tree_free(tree);
+    itk_registry_free(reg);
+    itk_buf_dispose(&path);
+    itk_buf_dispose(&data);
+    return rc;
+}
+
+static int list(int argc, char **argv)
+{
+    static const struct option opts[] = {{"party", required_argument, NULL, 'p'},
+                                         {"type", required_argument, NULL, 't'},
+                                         {"json", no_argument, NULL, 'j'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0}};
+    const char *party = NULL, *type = NULL;
+    int json = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p': party = optarg; break;
+        case 't': type = optarg; break;
+        case 'j': json = 1; break;
+        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
+        default: return cli_usage(usage, "record list: unknown option");
+        }
+    }
+    if (optind != argc)
+        return cli_usage(usage, "record list takes no arguments");
+    itk_registry *reg = NULL;
+    char **paths = NULL;
+    size_t n = 0;
+    if (cli_open_registry(&reg))
+        return EXIT_ERROR;
+    if (itk_record_list(&paths, &n, reg, party, type) < 0) {
+        itk_registry_free(reg);
+        return cli_fail("cannot list records");
+    }
+    if (json)
+        putchar('[');
+    for (size_t i = 0; i < n; i++) {
+        itk_path_info pi;
+        itk_path_classify(&pi, paths[i]);
+        if (json) {
+            printf("%s{\"party\":", i ? "," : "");
+            cli_json_string(pi.party);
+            printf(",\"type\":");
+            cli_json_string(pi.type->type);
+            printf(",\"id\":");
+            cli_json_string(pi.id);
+            printf(",\"path\":");
+            cli_json_string(paths[i]);
+            putchar('}');
+        } else
+            printf("%-20s %-12s %-14s %s\n", pi.party, pi.type->type,
+                   pi.kind == ITK_PATH_KEY ? "(key)" : pi.id, paths[i]);
+    }
+    if (json)
+        puts("]");
+    itk_string_list_free(paths, n);
+    itk_registry_free(reg);
+    return EXIT_OK;
+}
+
+int cmd_record(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        printf("usage: %s\n", usage);
+        return argc < 2 ? EXIT_ERROR : EXIT_OK;
+    }
+    if (strcmp(argv[1], "add") == 0)
+        return add(argc - 1, argv + 1);
+    if (strcmp(argv[1], "show") == 0)
+        return show(argc - 1, argv + 1);
+    if (strcmp(argv[1], "list") == 0)
+        return list(argc - 1, argv + 1);
+    return cli_usage(usage, "unknown record command '%s'", argv[1]);
+}

@@ -1,0 +1,93 @@
+/* itaku verify: every commit against the trust rules (DESIGN §5). */
+#include "cli.h"
+#include "itaku/verify.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char usage[] =
+    "itaku verify [--json] [--genesis ID] [--city-key SHA256:...] [REV...]";
+
+static void print_json(const itk_verify_result *r)
+{
+    size_t np = itk_verify_problem_count(r), nc = itk_verify_commit_count(r);
+    printf("{\"ok\":%s,\"commits\":%zu,\"pinned\":%s,\"genesis\":", np ? "false" : "true", nc,
+           itk_verify_pinned(r) ? "true" : "false");
+    cli_json_string(itk_verify_genesis(r));
+    printf(",\"city_key\":");
+    cli_json_string(itk_verify_city_key(r));
+    printf(",\"problems\":[");
+    for (size_t i = 0; i < np; i++) {
+        const itk_problem *p = itk_verify_problem(r, i);
+        printf("%s{\"commit\":\"%s\",\"rule\":\"%s\",\"path\":", i ? "," : "", p->commit,
+               p->rule);
+        cli_json_string(p->path);
+        printf(",\"signer\":");
+        cli_json_string(p->signer);
+        printf(",\"message\":");
+        cli_json_string(p->message);
+        putchar('}');
+    }
+    puts("]}");
+}
+
+static void print_text(const itk_verify_result *r)
+{
+    size_t np = itk_verify_problem_count(r), nc = itk_verify_commit_count(r);
+    int color = cli_color(1);
+    for (size_t i = 0; i < np; i++) {
+        const itk_problem *p = itk_verify_problem(r, i);
+        printf("%s%.12s %s%s %s%s%s[%s] %s\n", color ? "\033[31m" : "", p->commit, p->rule,
+               color ? "\033[0m" : "", p->path, *p->path ? " " : "", "",
+               *p->signer ? p->signer : "unknown signer", p->message);
+    }
+    size_t bad = 0;
+    for (size_t i = 0; i < nc; i++)
+        bad += !itk_verify_commit(r, i)->ok;
+    if (np == 0)
+        printf("verified %zu commits: every signature and rule holds\n", nc);
+    else
+        printf("%zu problem%s in %zu of %zu commits\n", np, np == 1 ? "" : "s", bad, nc);
+}
+
+int cmd_verify(int argc, char **argv)
+{
+    static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
+                                         {"genesis", required_argument, NULL, 'g'},
+                                         {"city-key", required_argument, NULL, 'c'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0}};
+    itk_verify_options o = ITK_VERIFY_OPTIONS_INIT;
+    int json = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'j': json = 1; break;
+        case 'g': o.genesis = optarg; break;
+        case 'c': o.city_key = optarg; break;
+        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
+        default: return cli_usage(usage, "verify: unknown option");
+        }
+    }
+    itk_registry *reg = NULL;
+    itk_verify_result *r = NULL;
+    if (cli_open_registry(&reg))
+        return EXIT_ERROR;
+    if (itk_verify_run(&r, reg, (const char **)argv + optind, (size_t)(argc - optind), &o) < 0) {
+        itk_registry_free(reg);
+        return cli_fail("cannot verify");
+    }
+    if (!itk_verify_pinned(r))
+        fprintf(stderr, "itaku: warning: this copy pins no genesis and city key, so any history "
+                        "signed consistently would pass; pin them with --genesis and "
+                        "--city-key (from the contract sheet) or clone with itaku clone\n");
+    if (json)
+        print_json(r);
+    else
+        print_text(r);
+    int rc = itk_verify_problem_count(r) ? EXIT_NO : EXIT_OK;
+    itk_verify_result_free(r);
+    itk_registry_free(reg);
+    return rc;
+}

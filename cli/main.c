@@ -1,0 +1,60 @@
+/* The itaku command: dispatches to one file per subcommand (git's builtin/). */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const struct {
+    const char *name;
+    int (*fn)(int, char **);
+    const char *summary;
+} commands[] = {
+    {"init", cmd_init, "create a contract registry (the city) and print the contract sheet"},
+    {"key", cmd_key, "generate or show an OpenSSH signing key"},
+    {"party", cmd_party, "register a contractor and its first key (the city)"},
+    {"record", cmd_record, "add, show and list records"},
+    {"verify", cmd_verify, "check every commit against the trust rules"},
+    {"log", cmd_log, "print the accountability history"},
+    {"export", cmd_export, "export the allowed-signers file for stock git"},
+};
+
+static int help(FILE *out)
+{
+    fputs("usage: itaku [-C DIR] COMMAND [ARGS]\n\n"
+          "itaku keeps the compliance records of outsourced public work in a signed git "
+          "registry.\n\nCommands:\n",
+          out);
+    for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fputs("\nRun `itaku COMMAND --help` for a command's options.\n", out);
+    return out == stdout ? EXIT_OK : EXIT_ERROR;
+}
+
+int main(int argc, char **argv)
+{
+    int i = 1;
+    while (i < argc && strcmp(argv[i], "-C") == 0) {
+        if (i + 1 >= argc)
+            return help(stderr);
+        if (chdir(argv[i + 1]) != 0) {
+            fprintf(stderr, "itaku: cannot change to %s\n", argv[i + 1]);
+            return EXIT_ERROR;
+        }
+        i += 2;
+    }
+    if (i >= argc)
+        return help(stderr);
+    const char *name = argv[i];
+    if (strcmp(name, "help") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
+        return help(stdout);
+    if (strcmp(name, "--version") == 0) {
+        puts("itaku 0.1.0");
+        return EXIT_OK;
+    }
+    for (size_t c = 0; c < sizeof(commands) / sizeof(*commands); c++)
+        if (strcmp(commands[c].name, name) == 0)
+            return commands[c].fn(argc - i, argv + i);
+    fprintf(stderr, "itaku: '%s' is not an itaku command; see `itaku help`\n", name);
+    return EXIT_ERROR;
+}

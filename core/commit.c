@@ -1,0 +1,289 @@
+/* Writing signed commits: the change set, the trailers of DESIGN §4, the
+ * in-process SSH signature, and moving the branch compare-and-swap. */
+#include "itaku/errors.h"
+#include "itaku/json.h"
+#include "registry_priv.h"
+
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct {
+    char *path;
+    char *data;
+    size_t len;
+} change_file;
+
+struct itk_change {
+    char *action;
+    char *subject;
+    change_file *files;
+    size_t nfiles;
+    itk_buf extra; /* extra trailer lines */
+};
+
+int itk_change_new(itk_change **out, const char *action, const char *subject)
+{
+    itk_change *c = calloc(1, sizeof(*c));
+    if (!c || !(c->action = strdup(action)) || !(c->subject = strdup(subject))) {
+        itk_change_free(c);
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    }
+    *out = c;
+    return 0;
+}
+
+int itk_change_add(itk_change *c, const char *path, const void *data, size_t len)
+{
+    for (size_t i = 0; i < c->nfiles; i++)
+        if (strcmp(c->files[i].path, path) == 0)
+            return itk_error_set(ITK_EEXISTS, "%s is added twice in one commit", path);
+    change_file *f = realloc(c->files, (c->nfiles + 1) * sizeof(*f));
+    if (!f)
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    c->files = f;
+    f = &c->files[c->nfiles];
+    f->path = strdup(path);
+    f->data = malloc(len ? len : 1);
+    if (!f->path || !f->data) {
+        free(f->path);
+        free(f->data);
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    }
+    memcpy(f->data, data, len);
+    f->len = len;
+    c->nfiles++;
+    return 0;
+}
+
+int itk_change_trailer(itk_change *c, const char *key, const char *value)
+{
+    if (strpbrk(value, "\r\n") || strpbrk(key, ": \r\n"))
+        return itk_error_set(ITK_EINVALID, "a trailer may not contain a line break");
+    return itk_buf_printf(&c->extra, "%s: %s\n", key, value);
+}
+
+void itk_change_free(itk_change *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->nfiles; i++) {
+        free(c->files[i].path);
+        free(c->files[i].data);
+    }
+    free(c->files);
+    free(c->action);
+    free(c->subject);
+    itk_buf_dispose(&c->extra);
+    free(c);
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+    return strcmp(((const itk_content_entry *)a)->path, ((const itk_content_entry *)b)->path);
+}
+
+void itk_content_hash(char hex[65], itk_content_entry *e, size_t n)
+{
+    qsort(e, n, sizeof(*e), cmp_entry);
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    unsigned char md[32];
+    unsigned int mdlen = 0;
+    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+    for (size_t i = 0; i < n; i++) {
+        char h[65];
+        for (int j = 0; j < 32; j++)
+            snprintf(h + 2 * j, 3, "%02x", e[i].sha256[j]);
+        EVP_DigestUpdate(ctx, e[i].path, strlen(e[i].path));
+        EVP_DigestUpdate(ctx, " ", 1);
+        EVP_DigestUpdate(ctx, h, 64);
+        EVP_DigestUpdate(ctx, "\n", 1);
+    }
+    EVP_DigestFinal_ex(ctx, md, &mdlen);
+    EVP_MD_CTX_free(ctx);
+    for (int j = 0; j < 32; j++)
+        snprintf(hex + 2 * j, 3, "%02x", md[j]);
+}
+
+static int build_message(itk_buf *msg, const itk_identity *who, itk_change *c)
+{
+    itk_content_entry *entries = calloc(c->nfiles ? c->nfiles : 1, sizeof(*entries));
+    if (!entries)
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    int rc = itk_buf_printf(msg, "%s\n\nItaku-Party: %s\nItaku-Principal: %s\nItaku-Action: %s\n",
+                            c->subject, who->party, who->principal, c->action);
+    for (size_t i = 0; !rc && i < c->nfiles; i++) {
+        itk_path_info pi;
+        itk_path_classify(&pi, c->files[i].path);
+        if (pi.kind == ITK_PATH_RECORD || pi.kind == ITK_PATH_KEY || pi.kind == ITK_PATH_PARTY)
+            rc = itk_buf_printf(msg, "Itaku-Record: %s\n", c->files[i].path);
+        entries[i].path = c->files[i].path;
+        EVP_Digest(c->files[i].data, c->files[i].len, entries[i].sha256, NULL, EVP_sha256(),
+                   NULL);
+    }
+    if (!rc && c->extra.size)
+        rc = itk_buf_put(msg, c->extra.ptr, c->extra.size);
+    char hex[65];
+    itk_content_hash(hex, entries, c->nfiles);
+    if (!rc)
+        rc = itk_buf_printf(msg, "Itaku-Content-SHA256: %s\n", hex);
+    free(entries);
+    return rc;
+}
+
+static int build_tree(git_oid *out, git_repository *repo, const git_tree *base, itk_change *c)
+{
+    git_index *idx = NULL;
+    int rc = 0;
+    if (git_index_new(&idx) < 0)
+        return itk_error_git("cannot create an index");
+    if (base && git_index_read_tree(idx, base) < 0) {
+        rc = itk_error_git("cannot read the base tree");
+        goto done;
+    }
+    for (size_t i = 0; i < c->nfiles; i++) {
+        git_index_entry e;
+        memset(&e, 0, sizeof(e));
+        if (git_blob_create_from_buffer(&e.id, repo, c->files[i].data, c->files[i].len) < 0) {
+            rc = itk_error_git("cannot store %s", c->files[i].path);
+            goto done;
+        }
+        e.mode = GIT_FILEMODE_BLOB;
+        e.path = c->files[i].path;
+        if (git_index_add(idx, &e) < 0) {
+            rc = itk_error_git("cannot add %s", c->files[i].path);
+            goto done;
+        }
+    }
+    if (git_index_write_tree_to(out, idx, repo) < 0)
+        rc = itk_error_git("cannot write the tree");
+done:
+    git_index_free(idx);
+    return rc;
+}
+
+int itk_commit_write(git_oid *out, git_repository *repo, itk_signer *signer,
+                     const itk_identity *who, itk_change *c, const git_commit **parents,
+                     size_t nparents, const git_tree *base, int offset)
+{
+    itk_buf msg = ITK_BUF_INIT, armor = ITK_BUF_INIT;
+    git_buf content = GIT_BUF_INIT;
+    git_signature *sig = NULL;
+    git_tree *tree = NULL;
+    git_oid tree_id;
+    char name[128], email[128];
+    int rc = build_message(&msg, who, c);
+    if (!rc)
+        rc = build_tree(&tree_id, repo, base, c);
+    if (rc)
+        goto done;
+    if (git_tree_lookup(&tree, repo, &tree_id) < 0) {
+        rc = itk_error_git("cannot read the new tree");
+        goto done;
+    }
+    snprintf(name, sizeof(name), "%s/%s", who->party, who->principal);
+    snprintf(email, sizeof(email), "%s@%s.itaku", who->principal, who->party);
+    if (git_signature_new(&sig, name, email, (git_time_t)time(NULL), offset) < 0) {
+        rc = itk_error_git("cannot make the commit's author");
+        goto done;
+    }
+    if (git_commit_create_buffer(&content, repo, sig, sig, NULL, msg.ptr, tree, nparents,
+                                 parents) < 0) {
+        rc = itk_error_git("cannot build the commit");
+        goto done;
+    }
+    if ((rc = itk_sshsig_sign(&armor, signer, "git", content.ptr, content.size)))
+        goto done;
+    /* libgit2 adds its own line break after the header value */
+    while (armor.size && armor.ptr[armor.size - 1] == '\n')
+        armor.ptr[--armor.size] = '\0';
+    if (git_commit_create_with_signature(out, repo, content.ptr, armor.ptr, NULL) < 0)
+        rc = itk_error_git("cannot store the signed commit");
+done:
+    git_signature_free(sig);
+    git_tree_free(tree);
+    git_buf_dispose(&content);
+    itk_buf_dispose(&msg);
+    itk_buf_dispose(&armor);
+    return rc;
+}
+
+int itk_ref_advance(git_repository *repo, const char *refname, const git_oid *old,
+                    const git_oid *new_id, const git_tree *old_tree, const char *why)
+{
+    git_reference *ref = NULL;
+    int r = old ? git_reference_create_matching(&ref, repo, refname, new_id, 1, old, why)
+                : git_reference_create(&ref, repo, refname, new_id, 0, why);
+    git_reference_free(ref);
+    if (r == GIT_EMODIFIED || r == GIT_EEXISTS)
+        return itk_error_set(ITK_ECONFLICT,
+                             "%s moved while itaku was writing; nothing was changed, try again",
+                             refname);
+    if (r < 0)
+        return itk_error_git("cannot update %s", refname);
+    if (git_repository_is_bare(repo))
+        return 0;
+    /* The working tree is a convenience for people reading the files; itaku
+     * itself reads only git objects, so a checkout that cannot proceed (local
+     * edits in the way) leaves the commit in place. */
+    git_commit *commit = NULL;
+    git_checkout_options co;
+    git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
+    co.checkout_strategy = GIT_CHECKOUT_SAFE;
+    co.baseline = (git_tree *)old_tree;
+    if (git_commit_lookup(&commit, repo, new_id) == 0) {
+        git_checkout_tree(repo, (git_object *)commit, &co);
+        git_commit_free(commit);
+    }
+    return 0;
+}
+
+int itk_registry_commit(git_oid *out, itk_registry *reg, itk_signer *signer, itk_change *c)
+{
+    git_reference *head = NULL;
+    git_commit *parent = NULL;
+    git_tree *base = NULL;
+    json_t *contract = NULL;
+    itk_buf fpr = ITK_BUF_INIT;
+    itk_identity who;
+    int offset = 540;
+    int rc;
+    if (git_repository_head(&head, reg->repo) < 0)
+        return itk_error_set(ITK_ENOTFOUND,
+                             "the registry has no commits: clone one, or create one with "
+                             "`itaku init`");
+    const char *branch = git_reference_name(head);
+    if (git_commit_lookup(&parent, reg->repo, git_reference_target(head)) < 0 ||
+        git_commit_tree(&base, parent) < 0) {
+        rc = itk_error_git("cannot read HEAD");
+        goto done;
+    }
+    if ((rc = itk_pubkey_fingerprint(&fpr, itk_signer_public(signer))))
+        goto done;
+    if ((rc = itk_identity_find(&who, reg->repo, base, fpr.ptr))) {
+        if (rc == ITK_ENOTFOUND)
+            rc = itk_error_set(ITK_EAUTH,
+                               "key %s is not registered for any party of this registry; "
+                               "sign with your party's key (--key FILE, git config "
+                               "itaku.signingKey, or ssh-agent)",
+                               fpr.ptr);
+        goto done;
+    }
+    if ((rc = itk_registry_contract(&contract, reg, base)) ||
+        (rc = itk_timezone_offset(
+             &offset, json_string_value(json_object_get(contract, "timezone")))))
+        goto done;
+    const git_commit *parents[1] = {parent};
+    if ((rc = itk_commit_write(out, reg->repo, signer, &who, c, parents, 1, base, offset)))
+        goto done;
+    rc = itk_ref_advance(reg->repo, branch, git_commit_id(parent), out, base, c->subject);
+done:
+    json_decref(contract);
+    itk_buf_dispose(&fpr);
+    git_tree_free(base);
+    git_commit_free(parent);
+    git_reference_free(head);
+    return rc;
+}

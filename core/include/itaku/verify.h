@@ -1,0 +1,63 @@
+/* Verification of a registry's history against the trust rules of DESIGN §5:
+ * every commit reachable from the given revisions is checked, and the result
+ * lists each problem (commit, rule, path, signer) and what each commit is
+ * (signing party, principal, action, records) for `itaku log`. */
+#ifndef ITAKU_VERIFY_H
+#define ITAKU_VERIFY_H
+
+#include <git2.h>
+#include <stddef.h>
+
+#include "itaku/registry.h"
+
+typedef struct {
+    char commit[GIT_OID_HEXSZ + 1];
+    char rule[4];  /* "V1" … "V10" */
+    char *path;    /* "" when the problem is about the whole commit */
+    char *signer;  /* "party/principal", a fingerprint, or "" */
+    char *message; /* what is wrong and what to do */
+} itk_problem;
+
+typedef struct {
+    git_oid id;
+    char party[ITK_PARTY_ID_MAX + 1]; /* "" when the signer is unknown */
+    char principal[65];
+    char fingerprint[64];
+    char action[32];
+    char *subject;
+    char **records; /* paths added (Itaku-Record) */
+    size_t nrecords;
+    long long time; /* committer time, unix seconds */
+    size_t nparents;
+    int ok; /* no problem found in this commit */
+} itk_commit_info;
+
+typedef struct {
+    unsigned version;
+    const char *city_key; /* pinned city key fingerprint, or NULL: git config itaku.cityKey */
+    const char *genesis;  /* pinned genesis commit, or NULL: git config itaku.genesis */
+} itk_verify_options;
+
+#define ITK_VERIFY_OPTIONS_VERSION 1
+#define ITK_VERIFY_OPTIONS_INIT {ITK_VERIFY_OPTIONS_VERSION, NULL, NULL}
+
+typedef struct itk_verify_result itk_verify_result;
+
+/* Checks every commit reachable from revs (NULL: HEAD and every branch,
+ * remote-tracking ref and itaku ref). Returns 0 when the check ran, whatever
+ * it found; a negative code when it could not run. */
+int itk_verify_run(itk_verify_result **out, itk_registry *reg, const char **revs, size_t nrevs,
+                   const itk_verify_options *opts);
+void itk_verify_result_free(itk_verify_result *r);
+
+size_t itk_verify_problem_count(const itk_verify_result *r);
+const itk_problem *itk_verify_problem(const itk_verify_result *r, size_t i);
+/* Commits in topological order, oldest first. */
+size_t itk_verify_commit_count(const itk_verify_result *r);
+const itk_commit_info *itk_verify_commit(const itk_verify_result *r, size_t i);
+/* The genesis and city key the check used; "" when nothing was pinned. */
+const char *itk_verify_genesis(const itk_verify_result *r);
+const char *itk_verify_city_key(const itk_verify_result *r);
+int itk_verify_pinned(const itk_verify_result *r);
+
+#endif

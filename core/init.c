@@ -1,0 +1,198 @@
+/* Creating a registry: the genesis commit built from the template compiled
+ * into the library, signed by the city's key. */
+#include "itaku/errors.h"
+#include "itaku/json.h"
+#include "registry_priv.h"
+#include "template.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+int itk_key_record(itk_buf *path, itk_buf *data, const char *party, const itk_pubkey *key,
+                   const char *principal, const char *added_by, const char *created)
+{
+    itk_buf fpr = ITK_BUF_INIT, name = ITK_BUF_INIT, line = ITK_BUF_INIT;
+    int rc;
+    if ((rc = itk_principal_check(principal)) || (rc = itk_pubkey_fingerprint(&fpr, key)) ||
+        (rc = itk_key_name_from_fingerprint(&name, fpr.ptr)) ||
+        (rc = itk_pubkey_format(&line, key)))
+        goto done;
+    json_t *body = json_pack("{s:s, s:s, s:s, s:s}", "principal", principal, "public_key",
+                             line.ptr, "fingerprint", fpr.ptr, "added_by", added_by);
+    itk_record_fields f = {"key", name.ptr, party, created, NULL, NULL, body};
+    rc = itk_record_build(data, &f);
+    json_decref(body);
+    if (!rc)
+        rc = itk_record_path(path, itk_record_type_find("key"), party, NULL, name.ptr);
+done:
+    itk_buf_dispose(&fpr);
+    itk_buf_dispose(&name);
+    itk_buf_dispose(&line);
+    return rc;
+}
+
+static int date_ok(const char *d)
+{
+    char t[40];
+    snprintf(t, sizeof(t), "%.10sT00:00:00Z", d);
+    return strlen(d) == 10 && itk_rfc3339_check(t) == 0;
+}
+
+static int check_options(const itk_init_options *o)
+{
+    if (!o->contract_id || !*o->contract_id || !o->title || !*o->title || !o->city_id ||
+        !o->city_name || !*o->city_name)
+        return itk_error_set(ITK_EINVALID, "a contract id, a title, the city's party id and its "
+                                           "name are required");
+    int rc = itk_party_id_check(o->city_id);
+    if (rc)
+        return rc;
+    for (const char *p = o->contract_id; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == '/' || *p == '\\' || p - o->contract_id > 64)
+            return itk_error_set(ITK_EINVALID,
+                                 "contract id '%.64s' must be at most 64 characters without "
+                                 "'/', '\\' or control characters",
+                                 o->contract_id);
+    if ((o->start && !date_ok(o->start)) || (o->end && !date_ok(o->end)))
+        return itk_error_set(ITK_EINVALID, "--start and --end take a date as YYYY-MM-DD");
+    if (o->start && o->end && strcmp(o->start, o->end) > 0)
+        return itk_error_set(ITK_EINVALID, "the contract ends (%s) before it starts (%s)",
+                             o->end, o->start);
+    int off;
+    return itk_timezone_offset(&off, o->timezone);
+}
+
+static int dir_usable(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return errno == ENOENT ? 0
+                               : itk_error_set(ITK_EIO, "cannot open %s: %s", dir, strerror(errno));
+    struct dirent *de;
+    int empty = 1;
+    while ((de = readdir(d)))
+        if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+            empty = 0;
+    closedir(d);
+    return empty ? 0
+                 : itk_error_set(ITK_EEXISTS, "%s already exists and is not empty; choose a new "
+                                              "folder",
+                                 dir);
+}
+
+static int contract_json(itk_buf *out, const itk_init_options *o, const unsigned char *skel,
+                         size_t n)
+{
+    json_t *c;
+    int rc = itk_json_parse(&c, (const char *)skel, n, "registry-template/itaku.json");
+    if (rc)
+        return rc;
+    json_object_set_new(c, "city", json_string(o->city_id));
+    json_object_set_new(c, "contract_id", json_string(o->contract_id));
+    json_object_set_new(c, "title", json_string(o->title));
+    json_t *period = json_object_get(c, "period");
+    if (o->start) {
+        json_object_set_new(period, "start", json_string(o->start));
+        json_object_set_new(c, "work_start", json_string(o->start));
+    }
+    if (o->end)
+        json_object_set_new(period, "end", json_string(o->end));
+    if (o->timezone)
+        json_object_set_new(c, "timezone", json_string(o->timezone));
+    if (o->handover_count) {
+        json_t *m = json_array();
+        for (size_t i = 0; i < o->handover_count; i++)
+            json_array_append_new(m, json_string(o->handover_methods[i]));
+        json_object_set_new(c, "handover_methods", m);
+    }
+    rc = itk_json_canonical(out, c);
+    json_decref(c);
+    return rc;
+}
+
+static int genesis_change(itk_change *c, const itk_init_options *o, const itk_pubkey *key,
+                          const char *created)
+{
+    itk_buf path = ITK_BUF_INIT, data = ITK_BUF_INIT;
+    int rc = 0;
+    for (const itk_template_file *f = itk_template_files; !rc && f->path; f++) {
+        if (strcmp(f->path, "itaku.json") == 0) {
+            if (!(rc = contract_json(&data, o, f->data, f->size)))
+                rc = itk_change_add(c, f->path, data.ptr, data.size);
+        } else
+            rc = itk_change_add(c, f->path, f->data, f->size);
+    }
+    json_t *body = json_pack("{s:s, s:s}", "name", o->city_name, "role", "city");
+    itk_record_fields pf = {"party", o->city_id, o->city_id, created, NULL, NULL, body};
+    if (!rc && !(rc = itk_record_build(&data, &pf)) &&
+        !(rc = itk_record_path(&path, itk_record_type_find("party"), o->city_id, NULL, NULL)))
+        rc = itk_change_add(c, path.ptr, data.ptr, data.size);
+    json_decref(body);
+    if (!rc && !(rc = itk_key_record(&path, &data, o->city_id, key, o->principal, o->city_id,
+                                     created)))
+        rc = itk_change_add(c, path.ptr, data.ptr, data.size);
+    itk_buf_dispose(&path);
+    itk_buf_dispose(&data);
+    return rc;
+}
+
+static int pin(git_repository *repo, const git_oid *genesis, const char *fpr)
+{
+    git_config *cfg = NULL;
+    char hex[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(hex, sizeof(hex), genesis);
+    int rc = 0;
+    if (git_repository_config(&cfg, repo) < 0 ||
+        git_config_set_string(cfg, "itaku.genesis", hex) < 0 ||
+        git_config_set_string(cfg, "itaku.cityKey", fpr) < 0)
+        rc = itk_error_git("cannot record the genesis in the repository's config");
+    git_config_free(cfg);
+    return rc;
+}
+
+int itk_registry_init(git_oid *genesis, const char *dir, const itk_init_options *o,
+                      itk_signer *signer)
+{
+    git_repository *repo = NULL;
+    itk_change *c = NULL;
+    itk_buf fpr = ITK_BUF_INIT;
+    int offset, rc;
+    if ((rc = check_options(o)) || (rc = itk_principal_check(o->principal)) ||
+        (rc = dir_usable(dir)) || (rc = itk_timezone_offset(&offset, o->timezone)) ||
+        (rc = itk_pubkey_fingerprint(&fpr, itk_signer_public(signer))))
+        return rc;
+    char created[32];
+    itk_format_time(created, (long long)time(NULL), offset);
+    if ((rc = itk_change_new(&c, "genesis", "Open the contract registry")) ||
+        (rc = genesis_change(c, o, itk_signer_public(signer), created)))
+        goto done;
+    git_libgit2_init();
+    git_repository_init_options io;
+    git_repository_init_options_init(&io, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
+    io.flags = GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
+    io.initial_head = "main";
+    if (git_repository_init_ext(&repo, dir, &io) < 0) {
+        rc = itk_error_git("cannot create a repository in %s", dir);
+        goto shutdown;
+    }
+    itk_identity who;
+    memset(&who, 0, sizeof(who));
+    snprintf(who.party, sizeof(who.party), "%s", o->city_id);
+    snprintf(who.principal, sizeof(who.principal), "%s", o->principal);
+    strcpy(who.role, "city");
+    if ((rc = itk_commit_write(genesis, repo, signer, &who, c, NULL, 0, NULL, offset)) ||
+        (rc = itk_ref_advance(repo, "refs/heads/main", NULL, genesis, NULL, "genesis")))
+        goto shutdown;
+    rc = pin(repo, genesis, fpr.ptr);
+shutdown:
+    git_repository_free(repo);
+    git_libgit2_shutdown();
+done:
+    itk_change_free(c);
+    itk_buf_dispose(&fpr);
+    return rc;
+}

@@ -1,0 +1,174 @@
+/* Writing a party's own records and the city's registration of a party. */
+#include "itaku/party.h"
+#include "itaku/errors.h"
+#include "itaku/json.h"
+#include "registry_priv.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* The signer's identity and "now" in the contract's timezone, from HEAD. */
+static int whoami(itk_identity *who, char created[32], itk_registry *reg, itk_signer *signer)
+{
+    git_tree *tree = NULL;
+    json_t *contract = NULL;
+    itk_buf fpr = ITK_BUF_INIT;
+    int offset = 540, rc;
+    if ((rc = itk_registry_head_tree(&tree, reg)) ||
+        (rc = itk_pubkey_fingerprint(&fpr, itk_signer_public(signer))))
+        goto done;
+    if ((rc = itk_identity_find(who, reg->repo, tree, fpr.ptr))) {
+        if (rc == ITK_ENOTFOUND)
+            rc = itk_error_set(ITK_EAUTH,
+                               "key %s is not registered for any party of this registry; sign "
+                               "with your party's key",
+                               fpr.ptr);
+        goto done;
+    }
+    if (!(rc = itk_registry_contract(&contract, reg, tree)))
+        rc = itk_timezone_offset(&offset,
+                                 json_string_value(json_object_get(contract, "timezone")));
+    itk_format_time(created, (long long)time(NULL), offset);
+done:
+    json_decref(contract);
+    git_tree_free(tree);
+    itk_buf_dispose(&fpr);
+    return rc;
+}
+
+int itk_party_add(git_oid *commit, itk_registry *reg, itk_signer *signer,
+                  const itk_party_options *o)
+{
+    itk_identity who;
+    char created[32];
+    itk_buf path = ITK_BUF_INIT, data = ITK_BUF_INIT, fpr = ITK_BUF_INIT;
+    itk_change *c = NULL;
+    git_tree *tree = NULL;
+    int rc;
+    if ((rc = itk_party_id_check(o->id)) || (rc = itk_principal_check(o->principal)) ||
+        (rc = whoami(&who, created, reg, signer)))
+        goto done;
+    if (strcmp(who.role, "city") != 0) {
+        rc = itk_error_set(ITK_EAUTH, "only the city registers parties; %s is %s's key",
+                           who.principal, who.party);
+        goto done;
+    }
+    if (!o->role || strcmp(o->role, "contractor") != 0) {
+        rc = itk_error_set(ITK_EINVALID,
+                           "--role must be contractor; a subcontractor is registered when the "
+                           "city approves its contractor's form 6");
+        goto done;
+    }
+    if (!o->name || !*o->name) {
+        rc = itk_error_set(ITK_EINVALID, "the party needs a name (--name)");
+        goto done;
+    }
+    if ((rc = itk_registry_head_tree(&tree, reg)))
+        goto done;
+    itk_buf_printf(&path, "parties/%s/party.json", o->id);
+    git_tree_entry *e = NULL;
+    if (git_tree_entry_bypath(&e, tree, path.ptr) == 0) {
+        git_tree_entry_free(e);
+        rc = itk_error_set(ITK_EEXISTS, "party %s is already registered", o->id);
+        goto done;
+    }
+    itk_identity other;
+    if ((rc = itk_pubkey_fingerprint(&fpr, o->key)))
+        goto done;
+    if (itk_identity_find(&other, reg->repo, tree, fpr.ptr) == 0) {
+        rc = itk_error_set(ITK_EEXISTS, "key %s already belongs to %s/%s; each party needs its "
+                                        "own key",
+                           fpr.ptr, other.party, other.principal);
+        goto done;
+    }
+    json_t *body = json_pack("{s:s, s:s, s:s}", "name", o->name, "role", o->role, "parent",
+                             who.party);
+    itk_record_fields f = {"party", o->id, o->id, created, NULL, NULL, body};
+    rc = itk_record_build(&data, &f);
+    json_decref(body);
+    char subject[128];
+    snprintf(subject, sizeof(subject), "Register %s %s", o->role, o->id);
+    if (rc || (rc = itk_change_new(&c, "party-add", subject)) ||
+        (rc = itk_change_add(c, path.ptr, data.ptr, data.size)) ||
+        (rc = itk_key_record(&path, &data, o->id, o->key, o->principal, who.party, created)) ||
+        (rc = itk_change_add(c, path.ptr, data.ptr, data.size)))
+        goto done;
+    rc = itk_registry_commit(commit, reg, signer, c);
+done:
+    itk_change_free(c);
+    git_tree_free(tree);
+    itk_buf_dispose(&path);
+    itk_buf_dispose(&data);
+    itk_buf_dispose(&fpr);
+    return rc;
+}
+
+static const char *const submit_types[] = {"form1",    "form2",    "register", "form4",
+                                           "form5",    "incident", "inspection", NULL};
+
+int itk_record_submit(itk_buf *path, itk_buf *id, git_oid *commit, itk_registry *reg,
+                      itk_signer *signer, const char *type, json_t *body, const char *supersedes)
+{
+    itk_identity who;
+    char created[32];
+    itk_buf data = ITK_BUF_INIT, sup = ITK_BUF_INIT;
+    itk_change *c = NULL;
+    const itk_record_type *t = itk_record_type_find(type);
+    int allowed = 0, rc;
+    for (size_t i = 0; t && submit_types[i]; i++)
+        allowed |= strcmp(submit_types[i], type) == 0;
+    if (!allowed) {
+        itk_buf list = ITK_BUF_INIT;
+        for (size_t i = 0; submit_types[i]; i++)
+            itk_buf_printf(&list, "%s%s", i ? ", " : "", submit_types[i]);
+        rc = itk_error_set(ITK_EINVALID, "'%.40s' is not a record type you can add; use one of %s",
+                           type, list.ptr);
+        itk_buf_dispose(&list);
+        return rc;
+    }
+    if (!json_is_object(body))
+        return itk_error_set(ITK_EINVALID, "the record's body must be a JSON object");
+    if ((rc = whoami(&who, created, reg, signer)))
+        goto done;
+    if (supersedes) {
+        if ((rc = itk_record_id_check(t, supersedes)))
+            goto done;
+        git_tree *tree = NULL;
+        git_tree_entry *e = NULL;
+        itk_record_path(&sup, t, who.party, NULL, supersedes);
+        if ((rc = itk_registry_head_tree(&tree, reg)))
+            goto done;
+        int found = git_tree_entry_bypath(&e, tree, sup.ptr) == 0;
+        git_tree_entry_free(e);
+        git_tree_free(tree);
+        if (!found) {
+            rc = itk_error_set(ITK_ENOTFOUND, "%s does not exist: --supersedes names a %s record "
+                                              "of %s",
+                               sup.ptr, type, who.party);
+            goto done;
+        }
+    }
+    if ((rc = itk_registry_next_id(id, reg, t, who.party, NULL)) ||
+        (rc = itk_record_path(path, t, who.party, NULL, id->ptr)))
+        goto done;
+    itk_record_fields f = {type, id->ptr, who.party, created, supersedes, NULL, body};
+    char subject[160];
+    snprintf(subject, sizeof(subject), "Submit %s %s", t->label, id->ptr);
+    if ((rc = itk_record_build(&data, &f)))
+        goto done;
+    if (data.size > ITK_MAX_RECORD_BYTES) {
+        rc = itk_error_set(ITK_ETOOBIG, "the record would be %zu bytes; the limit is %d",
+                           data.size, ITK_MAX_RECORD_BYTES);
+        goto done;
+    }
+    if ((rc = itk_change_new(&c, "submit", subject)) ||
+        (rc = itk_change_add(c, path->ptr, data.ptr, data.size)))
+        goto done;
+    rc = itk_registry_commit(commit, reg, signer, c);
+done:
+    itk_change_free(c);
+    itk_buf_dispose(&data);
+    itk_buf_dispose(&sup);
+    return rc;
+}

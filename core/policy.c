@@ -1,0 +1,589 @@
+/* The trust rules of DESIGN §5 applied to one commit: V1 signature and
+ * acting party, V2 own folder, V3 city powers, V4 append-only, V5 honest
+ * merges, V10 truthful objects (trailers, canonical records, file modes).
+ * Later rules (V6–V9) build on the same per-commit context. */
+#include "itaku/errors.h"
+#include "itaku/json.h"
+#include "registry_priv.h"
+#include "verify_priv.h"
+
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* What each action may add; a commit whose diff holds anything else has
+ * trailers that do not tell the truth (V10). */
+enum {
+    K_README = 1 << ITK_PATH_README,
+    K_CONTRACT = 1 << ITK_PATH_CONTRACT,
+    K_OBLIGATIONS = 1 << ITK_PATH_OBLIGATIONS,
+    K_SCHEMA = 1 << ITK_PATH_SCHEMA,
+    K_PARTY = 1 << ITK_PATH_PARTY,
+    K_KEY = 1 << ITK_PATH_KEY,
+    K_RECORD = 1 << ITK_PATH_RECORD,
+    K_ATTACHMENT = 1 << ITK_PATH_ATTACHMENT,
+};
+
+typedef struct {
+    const char *name;
+    unsigned kinds;
+    int city_only;
+} action_rule;
+
+static const action_rule actions[] = {
+    {"genesis", K_README | K_CONTRACT | K_OBLIGATIONS | K_SCHEMA | K_PARTY | K_KEY, 1},
+    {"party-add", K_PARTY | K_KEY, 1},
+    {"contract-update", K_README | K_CONTRACT | K_OBLIGATIONS | K_SCHEMA, 1},
+    {"submit", K_RECORD | K_ATTACHMENT, 0},
+    {"key-add", K_KEY, 0},
+    {NULL, 0, 0},
+};
+
+static const action_rule *action_find(const char *name)
+{
+    for (const action_rule *a = actions; a->name; a++)
+        if (strcmp(a->name, name) == 0)
+            return a;
+    return NULL;
+}
+
+/* One file the commit adds or replaces, relative to its base. */
+typedef struct {
+    char *path;
+    itk_path_info info;
+    git_oid blob;
+    int modified;
+} added_file;
+
+typedef struct {
+    itk_policy *p;
+    const git_commit *commit;
+    const git_oid *id;
+    itk_commit_info *info;
+    char signer[128]; /* "party/principal" or the fingerprint */
+    int is_city;
+    added_file *files;
+    size_t nfiles;
+    git_tree *tree, *base;  /* base: what the signer changed (merge result for merges) */
+    git_tree **key_trees;   /* trees in which the signing key must be active */
+    size_t nkey_trees;
+} check;
+
+#define PROBLEM(ck, rule, path, ...)                                                            \
+    itk_policy_problem((ck)->p, (ck)->id, rule, path, (ck)->signer, __VA_ARGS__)
+
+static int read_blob(itk_buf *out, git_repository *repo, const git_oid *id, size_t max)
+{
+    git_blob *b = NULL;
+    if (git_blob_lookup(&b, repo, id) < 0)
+        return itk_error_git("cannot read blob %s", git_oid_tostr_s(id));
+    size_t n = (size_t)git_blob_rawsize(b);
+    int rc = n > max ? ITK_ETOOBIG : 0;
+    if (!rc) {
+        itk_buf_clear(out);
+        rc = itk_buf_put(out, git_blob_rawcontent(b), n);
+    }
+    git_blob_free(b);
+    return rc;
+}
+
+/* V1: the signature verifies; returns the signing key's fingerprint. */
+static int check_signature(check *ck, itk_buf *fpr)
+{
+    git_buf sig = GIT_BUF_INIT, data = GIT_BUF_INIT;
+    git_oid id = *ck->id;
+    int r = git_commit_extract_signature(&sig, &data, ck->p->repo, &id, NULL);
+    if (r == GIT_ENOTFOUND) {
+        PROBLEM(ck, "V1", "", "the commit is not signed; every commit must carry an SSH "
+                              "signature of its party (itaku signs them, or git commit -S "
+                              "with gpg.format=ssh)");
+        return 1;
+    }
+    if (r < 0)
+        return itk_error_git("cannot read the signature of %s", git_oid_tostr_s(&id));
+    itk_pubkey *key = NULL;
+    int rc = itk_sshsig_verify(&key, sig.ptr, sig.size, "git", data.ptr, data.size);
+    if (rc == 0) {
+        rc = itk_pubkey_fingerprint(fpr, key);
+        itk_pubkey_free(key);
+        if (!rc)
+            snprintf(ck->signer, sizeof(ck->signer), "%s", fpr->ptr);
+    } else if (rc == ITK_ENOMEM)
+        ;
+    else {
+        PROBLEM(ck, "V1", "", "the signature does not verify: %s", itk_error_last());
+        rc = 1;
+    }
+    git_buf_dispose(&sig);
+    git_buf_dispose(&data);
+    return rc;
+}
+
+/* V1: the key must belong to a party in the trees where it must be active
+ * (the parents; the genesis' own tree). */
+static int check_identity(check *ck, const char *fpr)
+{
+    itk_identity who, first;
+    int found = 0;
+    for (size_t i = 0; i < ck->nkey_trees; i++) {
+        int rc = itk_identity_find(&who, ck->p->repo, ck->key_trees[i], fpr);
+        if (rc == ITK_ENOTFOUND)
+            continue;
+        if (rc)
+            return rc;
+        if (found && strcmp(first.party, who.party) != 0) {
+            PROBLEM(ck, "V1", "", "key %s is registered to two parties (%s and %s)", fpr,
+                    first.party, who.party);
+            return 1;
+        }
+        if (!found)
+            first = who;
+        found = 1;
+    }
+    itk_error_clear();
+    if (!found) {
+        PROBLEM(ck, "V1", "",
+                "signed by key %s, which is not an active key of any party in the parent "
+                "commit; only registered keys may write",
+                fpr);
+        return 1;
+    }
+    snprintf(ck->info->party, sizeof(ck->info->party), "%s", first.party);
+    snprintf(ck->info->principal, sizeof(ck->info->principal), "%s", first.principal);
+    snprintf(ck->signer, sizeof(ck->signer), "%s/%s", first.party, first.principal);
+    ck->is_city = strcmp(first.role, "city") == 0;
+    return 0;
+}
+
+static int merge_base_tree(check *ck)
+{
+    git_commit *a = NULL, *b = NULL;
+    git_index *idx = NULL;
+    git_oid tid;
+    int rc = 0;
+    if (git_commit_parent(&a, ck->commit, 0) < 0 || git_commit_parent(&b, ck->commit, 1) < 0) {
+        rc = itk_error_git("cannot read the parents of %s", git_oid_tostr_s(ck->id));
+        goto done;
+    }
+    git_merge_options mo;
+    git_merge_options_init(&mo, GIT_MERGE_OPTIONS_VERSION);
+    mo.flags = 0; /* V5 is path by path: no rename detection */
+    if (git_merge_commits(&idx, ck->p->repo, a, b, &mo) < 0) {
+        rc = itk_error_git("cannot merge the parents of %s", git_oid_tostr_s(ck->id));
+        goto done;
+    }
+    if (git_index_has_conflicts(idx)) {
+        const git_index_entry *anc, *ours, *theirs;
+        git_index_conflict_iterator *it = NULL;
+        const char *path = "";
+        if (git_index_conflict_iterator_new(&it, idx) == 0 &&
+            git_index_conflict_next(&anc, &ours, &theirs, it) == 0)
+            path = ours ? ours->path : theirs ? theirs->path : anc ? anc->path : "";
+        PROBLEM(ck, "V5", path,
+                "the merge's parents conflict; a merge may not resolve a conflict by hand");
+        git_index_conflict_iterator_free(it);
+        rc = 1;
+        goto done;
+    }
+    if (git_index_write_tree_to(&tid, idx, ck->p->repo) < 0 ||
+        git_tree_lookup(&ck->base, ck->p->repo, &tid) < 0)
+        rc = itk_error_git("cannot write the merge of the parents of %s",
+                           git_oid_tostr_s(ck->id));
+done:
+    git_index_free(idx);
+    git_commit_free(a);
+    git_commit_free(b);
+    return rc;
+}
+
+static int add_file(check *ck, const git_diff_delta *d)
+{
+    added_file *nf = realloc(ck->files, (ck->nfiles + 1) * sizeof(*nf));
+    if (!nf)
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    ck->files = nf;
+    added_file *f = &ck->files[ck->nfiles];
+    f->path = strdup(d->new_file.path);
+    if (!f->path)
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    itk_path_classify(&f->info, f->path);
+    f->blob = d->new_file.id;
+    f->modified = d->status != GIT_DELTA_ADDED;
+    ck->nfiles++;
+    return 0;
+}
+
+/* V4 and V10 on the diff from base: nothing deleted, nothing modified but
+ * what the city may replace, every entry a regular file. */
+static int collect_changes(check *ck)
+{
+    git_diff *diff = NULL;
+    git_diff_options o;
+    git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
+    o.flags |= GIT_DIFF_INCLUDE_TYPECHANGE;
+    int rc = 0;
+    if (git_diff_tree_to_tree(&diff, ck->p->repo, ck->base, ck->tree, &o) < 0)
+        return itk_error_git("cannot diff %s", git_oid_tostr_s(ck->id));
+    for (size_t i = 0; !rc && i < git_diff_num_deltas(diff); i++) {
+        const git_diff_delta *d = git_diff_get_delta(diff, i);
+        const char *path = d->new_file.path ? d->new_file.path : d->old_file.path;
+        if (d->status == GIT_DELTA_DELETED) {
+            rc = PROBLEM(ck, "V4", d->old_file.path,
+                         "deletes a file; records are append-only (a correction is a new record "
+                         "that supersedes the old one)");
+            continue;
+        }
+        if (d->new_file.mode != GIT_FILEMODE_BLOB) {
+            const char *what = d->new_file.mode == GIT_FILEMODE_LINK ? "a symbolic link"
+                               : d->new_file.mode == GIT_FILEMODE_BLOB_EXECUTABLE
+                                   ? "an executable file"
+                               : d->new_file.mode == GIT_FILEMODE_COMMIT ? "a submodule"
+                                                                         : "not a regular file";
+            rc = PROBLEM(ck, "V10", path, "is %s; a registry holds only regular files (100644)",
+                         what);
+            continue;
+        }
+        if (d->status == GIT_DELTA_MODIFIED || d->status == GIT_DELTA_TYPECHANGE) {
+            itk_path_info pi;
+            itk_path_classify(&pi, path);
+            int replaceable = pi.kind == ITK_PATH_README || pi.kind == ITK_PATH_CONTRACT ||
+                              pi.kind == ITK_PATH_PARTY;
+            if (!(replaceable && ck->is_city)) {
+                rc = PROBLEM(ck, "V4", path,
+                             "modifies an existing file; records are append-only (only the city "
+                             "may replace itaku.json, README.md and party.json)");
+                continue;
+            }
+        }
+        rc = add_file(ck, d);
+    }
+    git_diff_free(diff);
+    return rc < 0 ? rc : 0;
+}
+
+static int in_commit(const check *ck, itk_path_kind kind, const char *party)
+{
+    for (size_t i = 0; i < ck->nfiles; i++)
+        if (ck->files[i].info.kind == kind && strcmp(ck->files[i].info.party, party) == 0)
+            return 1;
+    return 0;
+}
+
+/* V2/V3: may this signer add this path? */
+static int check_write_permission(check *ck, const added_file *f, int genesis)
+{
+    const itk_path_info *pi = &f->info;
+    const char *me = ck->info->party;
+    switch (pi->kind) {
+    case ITK_PATH_UNKNOWN:
+        return PROBLEM(ck, "V10", f->path,
+                       "is not a path a registry may hold (see the layout in the registry's "
+                       "README.md)");
+    case ITK_PATH_README:
+    case ITK_PATH_CONTRACT:
+    case ITK_PATH_OBLIGATIONS:
+    case ITK_PATH_SCHEMA:
+        if (ck->is_city)
+            return 0;
+        return PROBLEM(ck, "V3", f->path, "only the city may write %s", f->path);
+    case ITK_PATH_PARTY:
+        if (ck->is_city)
+            return 0;
+        return PROBLEM(ck, "V2", f->path,
+                       "a party may not write party.json (its own or another's); only the city "
+                       "registers parties");
+    case ITK_PATH_KEY:
+        if (strcmp(pi->party, me) == 0)
+            return 0;
+        if (ck->is_city && (genesis || in_commit(ck, ITK_PATH_PARTY, pi->party)))
+            return 0; /* registration: party.json and first key together */
+        if (ck->is_city)
+            return PROBLEM(ck, "V3", f->path,
+                           "the city may add a key of %s only when registering it (with its "
+                           "party.json) or with a recovery key event",
+                           pi->party);
+        /* fall through */
+    default:
+        if (strcmp(pi->party, me) == 0)
+            return 0;
+        return PROBLEM(ck, "V2", f->path, "%s may write only under parties/%s/", me, me);
+    }
+}
+
+/* V10 on a record's bytes, V1's "one party per fingerprint" on keys. */
+static int check_content(check *ck, const added_file *f, unsigned char sha[32])
+{
+    itk_buf data = ITK_BUF_INIT;
+    size_t max = f->info.kind == ITK_PATH_ATTACHMENT ? ITK_MAX_ATTACHMENT_BYTES
+                                                      : ITK_MAX_RECORD_BYTES;
+    int rc = read_blob(&data, ck->p->repo, &f->blob, max);
+    if (rc == ITK_ETOOBIG) {
+        rc = PROBLEM(ck, "V10", f->path, "is larger than the limit of %zu bytes", max);
+        goto done;
+    }
+    if (rc)
+        goto done;
+    EVP_Digest(data.ptr, data.size, sha, NULL, EVP_sha256(), NULL);
+    if (f->info.kind == ITK_PATH_ATTACHMENT) {
+        char hex[65];
+        for (int i = 0; i < 32; i++)
+            snprintf(hex + 2 * i, 3, "%02x", sha[i]);
+        if (strcmp(hex, f->info.id) != 0)
+            rc = PROBLEM(ck, "V10", f->path,
+                         "an attachment must be named by the SHA-256 of its content (%s)", hex);
+        goto done;
+    }
+    if (f->info.kind != ITK_PATH_RECORD && f->info.kind != ITK_PATH_KEY &&
+        f->info.kind != ITK_PATH_PARTY)
+        goto done;
+    json_t *rec = NULL;
+    if (itk_record_check(&rec, f->path, data.ptr, data.size)) {
+        rc = PROBLEM(ck, "V10", f->path, "%s", itk_error_last());
+        goto done;
+    }
+    if (f->info.kind == ITK_PATH_KEY) {
+        const char *line =
+            json_string_value(json_object_get(json_object_get(rec, "body"), "public_key"));
+        itk_pubkey *key = NULL;
+        itk_buf fpr = ITK_BUF_INIT, name = ITK_BUF_INIT;
+        itk_identity other;
+        if (!line || itk_pubkey_from_line(&key, line, strlen(line)) ||
+            itk_pubkey_fingerprint(&fpr, key) || itk_key_name_from_fingerprint(&name, fpr.ptr))
+            rc = PROBLEM(ck, "V10", f->path, "the key record holds no valid public key: %s",
+                         itk_error_last());
+        else if (strcmp(name.ptr, f->info.id) != 0)
+            rc = PROBLEM(ck, "V10", f->path, "the file name does not match the key's "
+                                             "fingerprint %s",
+                         fpr.ptr);
+        else if (ck->base &&
+                 itk_identity_find(&other, ck->p->repo, ck->base, fpr.ptr) == 0 &&
+                 strcmp(other.party, f->info.party) != 0)
+            rc = PROBLEM(ck, "V1", f->path,
+                         "key %s already belongs to party %s; a key belongs to one party for "
+                         "ever",
+                         fpr.ptr, other.party);
+        itk_error_clear();
+        itk_pubkey_free(key);
+        itk_buf_dispose(&fpr);
+        itk_buf_dispose(&name);
+    }
+    json_decref(rec);
+done:
+    itk_buf_dispose(&data);
+    return rc < 0 ? rc : 0;
+}
+
+static int has_string(char **list, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i], s) == 0)
+            return 1;
+    return 0;
+}
+
+/* V10: the trailers say who signed, what was done, and what was added. */
+static int check_trailers(check *ck, const char *content_hex, int genesis)
+{
+    git_message_trailer_array arr = {0};
+    const char *party = NULL, *principal = NULL, *action = NULL, *content = NULL;
+    int dup = 0, rc = 0;
+    if (git_message_trailers(&arr, git_commit_message(ck->commit)) < 0) {
+        arr.count = 0;
+        arr.trailers = NULL;
+    }
+    for (size_t i = 0; i < arr.count; i++) {
+        const char *k = arr.trailers[i].key, *v = arr.trailers[i].value;
+        const char **slot = strcmp(k, "Itaku-Party") == 0       ? &party
+                            : strcmp(k, "Itaku-Principal") == 0 ? &principal
+                            : strcmp(k, "Itaku-Action") == 0    ? &action
+                            : strcmp(k, "Itaku-Content-SHA256") == 0 ? &content
+                                                                     : NULL;
+        if (slot) {
+            dup |= *slot != NULL;
+            *slot = v;
+        } else if (strcmp(k, "Itaku-Record") == 0) {
+            if (has_string(ck->info->records, ck->info->nrecords, v)) {
+                dup = 1;
+                continue;
+            }
+            char **nr = realloc(ck->info->records, (ck->info->nrecords + 1) * sizeof(*nr));
+            if (!nr || !(nr[ck->info->nrecords] = strdup(v))) {
+                if (nr)
+                    ck->info->records = nr;
+                rc = itk_error_set(ITK_ENOMEM, "out of memory");
+                goto done;
+            }
+            ck->info->records = nr;
+            ck->info->nrecords++;
+        }
+    }
+    if (action)
+        snprintf(ck->info->action, sizeof(ck->info->action), "%s", action);
+    if (!party || !principal || !action || !content || dup) {
+        rc = PROBLEM(ck, "V10", "",
+                     "the commit message must carry exactly one each of Itaku-Party, "
+                     "Itaku-Principal, Itaku-Action and Itaku-Content-SHA256");
+        goto done;
+    }
+    if (ck->info->party[0] && strcmp(party, ck->info->party) != 0)
+        PROBLEM(ck, "V10", "", "Itaku-Party says '%s' but the commit is signed by %s's key",
+                party, ck->info->party);
+    if (ck->info->principal[0] && strcmp(principal, ck->info->principal) != 0)
+        PROBLEM(ck, "V10", "", "Itaku-Principal says '%s' but the signing key is %s's", principal,
+                ck->info->principal);
+    const action_rule *a = action_find(action);
+    if (!a)
+        PROBLEM(ck, "V10", "", "unknown Itaku-Action '%s'", action);
+    else if (genesis != (strcmp(action, "genesis") == 0))
+        PROBLEM(ck, "V10", "", "Itaku-Action '%s' %s", action,
+                genesis ? "on the root commit; the genesis says genesis"
+                        : "may appear only on the root commit");
+    else if (a->city_only && !ck->is_city)
+        PROBLEM(ck, "V10", "", "Itaku-Action '%s' is the city's alone", action);
+    for (size_t i = 0; a && i < ck->nfiles; i++)
+        if (!(a->kinds & (1u << ck->files[i].info.kind)))
+            PROBLEM(ck, "V10", ck->files[i].path, "Itaku-Action '%s' may not add this file",
+                    action);
+    for (size_t i = 0; i < ck->nfiles; i++) {
+        itk_path_kind k = ck->files[i].info.kind;
+        int is_record = k == ITK_PATH_RECORD || k == ITK_PATH_KEY || k == ITK_PATH_PARTY;
+        if (is_record && !has_string(ck->info->records, ck->info->nrecords, ck->files[i].path))
+            PROBLEM(ck, "V10", ck->files[i].path, "added without an Itaku-Record trailer");
+    }
+    for (size_t i = 0; i < ck->info->nrecords; i++) {
+        size_t j;
+        for (j = 0; j < ck->nfiles; j++)
+            if (strcmp(ck->files[j].path, ck->info->records[i]) == 0)
+                break;
+        if (j == ck->nfiles)
+            PROBLEM(ck, "V10", ck->info->records[i],
+                    "Itaku-Record names a file the commit does not add");
+    }
+    if (strcmp(content, content_hex) != 0)
+        PROBLEM(ck, "V10", "", "Itaku-Content-SHA256 does not match what the commit adds");
+done:
+    git_message_trailer_array_free(&arr);
+    return rc < 0 ? rc : 0;
+}
+
+static int check_genesis(check *ck, const char *fpr)
+{
+    itk_policy *p = ck->p;
+    p->roots_seen++;
+    if (p->genesis[0] && strcmp(p->genesis, git_oid_tostr_s(ck->id)) != 0)
+        return PROBLEM(ck, "V1", "",
+                       "a second root commit; this contract's history starts at genesis %s and "
+                       "has no other root",
+                       p->genesis);
+    if (!p->genesis[0] && p->roots_seen > 1)
+        return PROBLEM(ck, "V1", "",
+                       "more than one root commit; pin this contract's genesis (itaku verify "
+                       "--genesis ID) to tell which is the contract");
+    if (p->city_key[0] && strcmp(p->city_key, fpr) != 0)
+        return PROBLEM(ck, "V1", "", "the genesis is signed by %s, not by the pinned city key %s",
+                       fpr, p->city_key);
+    json_t *contract = NULL;
+    int rc = itk_tree_read_json(&contract, p->repo, ck->tree, "itaku.json");
+    if (rc) {
+        itk_error_clear();
+        return PROBLEM(ck, "V1", "itaku.json", "the genesis holds no valid itaku.json");
+    }
+    const char *city = json_string_value(json_object_get(contract, "city"));
+    if (!ck->is_city || !city || strcmp(city, ck->info->party) != 0)
+        rc = PROBLEM(ck, "V1", "", "the genesis must be signed by the city named in itaku.json");
+    json_decref(contract);
+    return rc;
+}
+
+int itk_policy_check_commit(itk_policy *p, const git_commit *c, itk_commit_info *info)
+{
+    check ck;
+    memset(&ck, 0, sizeof(ck));
+    ck.p = p;
+    ck.commit = c;
+    ck.id = git_commit_id(c);
+    ck.info = info;
+    info->id = *ck.id;
+    info->time = (long long)git_commit_time(c);
+    info->nparents = git_commit_parentcount(c);
+    const char *summary = git_commit_summary((git_commit *)c);
+    info->subject = strdup(summary ? summary : "");
+    size_t before = p->result->nproblems;
+    itk_buf fpr = ITK_BUF_INIT;
+    char content_hex[65];
+    itk_content_entry *entries = NULL;
+    int genesis = info->nparents == 0;
+    int rc = 0;
+
+    if (!info->subject)
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    if (git_commit_tree(&ck.tree, c) < 0) {
+        rc = itk_error_git("cannot read the tree of %s", git_oid_tostr_s(ck.id));
+        goto done;
+    }
+    if (info->nparents > 2) {
+        rc = PROBLEM(&ck, "V5", "", "an octopus merge of %zu parents; a merge has two",
+                     info->nparents);
+        goto done;
+    }
+    ck.nkey_trees = genesis ? 1 : info->nparents;
+    ck.key_trees = calloc(ck.nkey_trees, sizeof(git_tree *));
+    if (!ck.key_trees) {
+        rc = itk_error_set(ITK_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < ck.nkey_trees; i++) {
+        git_commit *parent = NULL;
+        if (genesis)
+            git_tree_dup(&ck.key_trees[i], ck.tree);
+        else if (git_commit_parent(&parent, c, (unsigned)i) < 0 ||
+                 git_commit_tree(&ck.key_trees[i], parent) < 0) {
+            git_commit_free(parent);
+            rc = itk_error_git("cannot read a parent of %s", git_oid_tostr_s(ck.id));
+            goto done;
+        }
+        git_commit_free(parent);
+    }
+    if ((rc = check_signature(&ck, &fpr)))
+        goto done;
+    snprintf(info->fingerprint, sizeof(info->fingerprint), "%s", fpr.ptr);
+    if ((rc = check_identity(&ck, fpr.ptr)))
+        goto done;
+    if (genesis && (rc = check_genesis(&ck, fpr.ptr)))
+        goto done;
+    if (info->nparents == 1)
+        git_tree_dup(&ck.base, ck.key_trees[0]);
+    else if (info->nparents == 2 && (rc = merge_base_tree(&ck)))
+        goto done;
+    if ((rc = collect_changes(&ck)))
+        goto done;
+    entries = calloc(ck.nfiles ? ck.nfiles : 1, sizeof(*entries));
+    if (!entries) {
+        rc = itk_error_set(ITK_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < ck.nfiles; i++) {
+        if ((rc = check_write_permission(&ck, &ck.files[i], genesis)) < 0 ||
+            (rc = check_content(&ck, &ck.files[i], entries[i].sha256)) < 0)
+            goto done;
+        entries[i].path = ck.files[i].path;
+    }
+    itk_content_hash(content_hex, entries, ck.nfiles);
+    rc = check_trailers(&ck, content_hex, genesis);
+done:
+    /* rc > 0 means a problem was recorded and the remaining checks skipped */
+    if (rc > 0)
+        rc = 0;
+    info->ok = rc == 0 && p->result->nproblems == before;
+    for (size_t i = 0; i < ck.nkey_trees; i++)
+        git_tree_free(ck.key_trees[i]);
+    free(ck.key_trees);
+    for (size_t i = 0; i < ck.nfiles; i++)
+        free(ck.files[i].path);
+    free(ck.files);
+    free(entries);
+    git_tree_free(ck.tree);
+    git_tree_free(ck.base);
+    itk_buf_dispose(&fpr);
+    return rc;
+}

@@ -1,0 +1,170 @@
+/* Reading records back: listing and finding them in HEAD's tree, and the
+ * allowed_signers file that lets stock git check every signature. */
+#include "itaku/errors.h"
+#include "itaku/json.h"
+#include "itaku/party.h"
+#include "registry_priv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    char **paths;
+    size_t n, cap;
+    const char *party, *type;
+    int rc;
+} collect;
+
+static int push(collect *c, const char *path)
+{
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 64;
+        char **np = realloc(c->paths, cap * sizeof(*np));
+        if (!np)
+            return -1;
+        c->paths = np;
+        c->cap = cap;
+    }
+    if (!(c->paths[c->n] = strdup(path)))
+        return -1;
+    c->n++;
+    return 0;
+}
+
+static int walk_cb(const char *root, const git_tree_entry *e, void *payload)
+{
+    collect *c = payload;
+    if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
+        return 0;
+    char path[1024];
+    snprintf(path, sizeof(path), "%s%s", root, git_tree_entry_name(e));
+    itk_path_info pi;
+    itk_path_classify(&pi, path);
+    if (pi.kind != ITK_PATH_RECORD && pi.kind != ITK_PATH_KEY && pi.kind != ITK_PATH_PARTY)
+        return 0;
+    if ((c->party && strcmp(c->party, pi.party) != 0) ||
+        (c->type && strcmp(c->type, pi.type->type) != 0))
+        return 0;
+    if (push(c, path)) {
+        c->rc = itk_error_set(ITK_ENOMEM, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+void itk_string_list_free(char **list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(list[i]);
+    free(list);
+}
+
+int itk_record_list(char ***paths, size_t *count, itk_registry *reg, const char *party,
+                    const char *type)
+{
+    collect c = {NULL, 0, 0, party, type, 0};
+    git_tree *tree = NULL;
+    *paths = NULL;
+    *count = 0;
+    if (type && !itk_record_type_find(type))
+        return itk_error_set(ITK_EINVALID, "unknown record type '%.40s'", type);
+    int rc = itk_registry_head_tree(&tree, reg);
+    if (rc)
+        return rc;
+    if (git_tree_walk(tree, GIT_TREEWALK_PRE, walk_cb, &c) < 0 && !c.rc)
+        c.rc = itk_error_git("cannot read the registry's tree");
+    git_tree_free(tree);
+    if (c.rc) {
+        itk_string_list_free(c.paths, c.n);
+        return c.rc;
+    }
+    *paths = c.paths;
+    *count = c.n;
+    return 0;
+}
+
+int itk_record_find(itk_buf *path, itk_registry *reg, const char *name)
+{
+    char **paths;
+    size_t n, hits = 0;
+    int rc = itk_record_list(&paths, &n, reg, NULL, NULL);
+    if (rc)
+        return rc;
+    size_t nl = strlen(name);
+    for (size_t i = 0; i < n; i++) {
+        itk_path_info pi;
+        itk_path_classify(&pi, paths[i]);
+        char full[128];
+        snprintf(full, sizeof(full), "%s/%s", pi.party, pi.id);
+        size_t fl = strlen(full);
+        /* "party/id", "id", or a unique suffix of either */
+        if (fl >= nl && strcmp(full + fl - nl, name) == 0 &&
+            (fl == nl || full[fl - nl - 1] == '/' || strchr(name, '/') || nl >= 3)) {
+            if (hits++ == 0) {
+                itk_buf_clear(path);
+                itk_buf_puts(path, paths[i]);
+            }
+        }
+    }
+    itk_string_list_free(paths, n);
+    if (hits == 0)
+        return itk_error_set(ITK_ENOTFOUND,
+                             "no record '%.64s' in this registry (see `itaku record list`)", name);
+    if (hits > 1)
+        return itk_error_set(ITK_ECONFLICT,
+                             "'%.64s' names %zu records; add the party: <party>/<id>", name, hits);
+    return 0;
+}
+
+static int add_keys_of_tree(itk_buf *out, itk_buf *seen, git_repository *repo, git_tree *tree)
+{
+    collect c = {NULL, 0, 0, NULL, "key", 0};
+    int rc = 0;
+    if (git_tree_walk(tree, GIT_TREEWALK_PRE, walk_cb, &c) < 0 && !c.rc)
+        c.rc = itk_error_git("cannot read a tree");
+    for (size_t i = 0; !c.rc && !rc && i < c.n; i++) {
+        json_t *k = NULL;
+        if (itk_tree_read_json(&k, repo, tree, c.paths[i])) {
+            itk_error_clear();
+            continue;
+        }
+        json_t *body = json_object_get(k, "body");
+        const char *principal = json_string_value(json_object_get(body, "principal"));
+        const char *line = json_string_value(json_object_get(body, "public_key"));
+        const char *party = json_string_value(json_object_get(k, "party"));
+        const char *fpr = json_string_value(json_object_get(body, "fingerprint"));
+        if (principal && line && party && fpr && !strstr(seen->ptr ? seen->ptr : "", fpr) &&
+            !itk_principal_check(principal) && !strpbrk(line, "\n\r")) {
+            rc = itk_buf_printf(out, "%s/%s namespaces=\"git\" %s\n", party, principal, line);
+            itk_buf_printf(seen, "%s\n", fpr);
+        }
+        itk_error_clear();
+        json_decref(k);
+    }
+    itk_string_list_free(c.paths, c.n);
+    return c.rc ? c.rc : rc;
+}
+
+int itk_export_allowed_signers(itk_buf *out, itk_registry *reg)
+{
+    git_reference_iterator *it = NULL;
+    git_reference *ref = NULL;
+    itk_buf seen = ITK_BUF_INIT;
+    int rc = 0;
+    itk_buf_clear(out);
+    if (git_reference_iterator_new(&it, reg->repo) < 0)
+        return itk_error_git("cannot list refs");
+    while (!rc && git_reference_next(&ref, it) == 0) {
+        git_object *tree = NULL;
+        if (git_reference_peel(&tree, ref, GIT_OBJECT_TREE) == 0) {
+            rc = add_keys_of_tree(out, &seen, reg->repo, (git_tree *)tree);
+            git_object_free(tree);
+        }
+        git_reference_free(ref);
+    }
+    git_reference_iterator_free(it);
+    itk_buf_dispose(&seen);
+    if (!rc && out->size == 0)
+        rc = itk_error_set(ITK_ENOTFOUND, "the registry holds no keys");
+    return rc;
+}

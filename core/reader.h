@@ -1,0 +1,72 @@
+/* A bounded reader over untrusted bytes, after OpenSSH's sshbuf: every getter
+ * checks the remaining length first and fails instead of reading past the
+ * end. Private to the library. */
+#ifndef ITAKU_READER_H
+#define ITAKU_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    const unsigned char *p;
+    size_t left;
+} itk_reader;
+
+static inline void rd_init(itk_reader *r, const void *data, size_t len)
+{
+    r->p = data;
+    r->left = len;
+}
+
+/* Each returns 0, or -1 when the input is too short. */
+static inline int rd_u8(itk_reader *r, uint8_t *v)
+{
+    if (r->left < 1)
+        return -1;
+    *v = r->p[0];
+    r->p++;
+    r->left--;
+    return 0;
+}
+
+static inline int rd_u32(itk_reader *r, uint32_t *v)
+{
+    if (r->left < 4)
+        return -1;
+    *v = (uint32_t)r->p[0] << 24 | (uint32_t)r->p[1] << 16 | (uint32_t)r->p[2] << 8 |
+         (uint32_t)r->p[3];
+    r->p += 4;
+    r->left -= 4;
+    return 0;
+}
+
+static inline int rd_bytes(itk_reader *r, const unsigned char **ptr, size_t len)
+{
+    if (r->left < len)
+        return -1;
+    *ptr = r->p;
+    r->p += len;
+    r->left -= len;
+    return 0;
+}
+
+/* An SSH string: uint32 length, then that many bytes. */
+static inline int rd_string(itk_reader *r, const unsigned char **ptr, size_t *len)
+{
+    uint32_t n;
+    itk_reader save = *r;
+    if (rd_u32(r, &n) || rd_bytes(r, ptr, n)) {
+        *r = save;
+        return -1;
+    }
+    *len = n;
+    return 0;
+}
+
+/* Fails when bytes are left over. */
+static inline int rd_done(const itk_reader *r)
+{
+    return r->left == 0 ? 0 : -1;
+}
+
+#endif

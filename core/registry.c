@@ -1,0 +1,207 @@
+/* Opening a registry and reading what a tree says: the contract, the
+ * contract's timezone, and which party and principal a key belongs to. */
+#include "itaku/registry.h"
+#include "itaku/errors.h"
+#include "itaku/json.h"
+#include "registry_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int itk_registry_open(itk_registry **out, const char *path)
+{
+    *out = NULL;
+    git_libgit2_init();
+    itk_registry *reg = calloc(1, sizeof(*reg));
+    if (!reg)
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    if (git_repository_open_ext(&reg->repo, path, 0, NULL) < 0) {
+        free(reg);
+        git_libgit2_shutdown();
+        return itk_error_set(ITK_ENOTFOUND,
+                             "%s is not inside an itaku registry (no git repository found); "
+                             "create one with `itaku init` or clone one",
+                             path);
+    }
+    *out = reg;
+    return 0;
+}
+
+void itk_registry_free(itk_registry *reg)
+{
+    if (!reg)
+        return;
+    git_repository_free(reg->repo);
+    free(reg);
+    git_libgit2_shutdown();
+}
+
+git_repository *itk_registry_repo(itk_registry *reg)
+{
+    return reg->repo;
+}
+
+int itk_registry_head_tree(git_tree **out, itk_registry *reg)
+{
+    git_object *obj = NULL;
+    int rc = git_revparse_single(&obj, reg->repo, "HEAD^{tree}");
+    if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH)
+        return itk_error_set(ITK_ENOTFOUND, "the registry has no commits yet");
+    if (rc < 0)
+        return itk_error_git("cannot read HEAD");
+    *out = (git_tree *)obj;
+    return 0;
+}
+
+int itk_tree_read(itk_buf *out, git_repository *repo, const git_tree *tree, const char *path,
+                  size_t max_bytes)
+{
+    git_tree_entry *e = NULL;
+    git_blob *blob = NULL;
+    int rc = git_tree_entry_bypath(&e, tree, path);
+    if (rc == GIT_ENOTFOUND)
+        return itk_error_set(ITK_ENOTFOUND, "%s does not exist", path);
+    if (rc < 0)
+        return itk_error_git("cannot read %s", path);
+    if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) {
+        git_tree_entry_free(e);
+        return itk_error_set(ITK_EINVALID, "%s is not a file", path);
+    }
+    rc = git_blob_lookup(&blob, repo, git_tree_entry_id(e));
+    git_tree_entry_free(e);
+    if (rc < 0)
+        return itk_error_git("cannot read %s", path);
+    size_t n = (size_t)git_blob_rawsize(blob);
+    if (n > max_bytes)
+        rc = itk_error_set(ITK_ETOOBIG, "%s is %zu bytes, over the limit of %zu", path, n,
+                           max_bytes);
+    else {
+        itk_buf_clear(out);
+        rc = itk_buf_put(out, git_blob_rawcontent(blob), n);
+    }
+    git_blob_free(blob);
+    return rc;
+}
+
+int itk_tree_read_json(json_t **out, git_repository *repo, const git_tree *tree, const char *path)
+{
+    itk_buf b = ITK_BUF_INIT;
+    int rc = itk_tree_read(&b, repo, tree, path, ITK_MAX_RECORD_BYTES);
+    if (!rc)
+        rc = itk_json_parse(out, b.ptr, b.size, path);
+    itk_buf_dispose(&b);
+    return rc;
+}
+
+int itk_registry_contract(json_t **out, itk_registry *reg, const git_tree *tree)
+{
+    int rc = itk_tree_read_json(out, reg->repo, tree, "itaku.json");
+    if (rc == ITK_ENOTFOUND)
+        return itk_error_set(rc, "itaku.json is missing: this repository is not an itaku "
+                                 "registry");
+    return rc;
+}
+
+int itk_timezone_offset(int *minutes, const char *tz)
+{
+    if (!tz || strcmp(tz, "Asia/Tokyo") == 0 || strcmp(tz, "Japan") == 0) {
+        *minutes = 9 * 60;
+        return 0;
+    }
+    if (strcmp(tz, "UTC") == 0 || strcmp(tz, "Etc/UTC") == 0) {
+        *minutes = 0;
+        return 0;
+    }
+    int h, m;
+    char sign, end;
+    if (sscanf(tz, "%c%2d:%2d%c", &sign, &h, &m, &end) == 3 && (sign == '+' || sign == '-') &&
+        strlen(tz) == 6 && h <= 14 && m < 60) {
+        *minutes = (sign == '-' ? -1 : 1) * (h * 60 + m);
+        return 0;
+    }
+    return itk_error_set(ITK_EUNSUPPORTED,
+                         "timezone '%.40s' is not supported: use Asia/Tokyo, UTC or a fixed "
+                         "offset such as +09:00",
+                         tz);
+}
+
+void itk_format_time(char out[32], long long t, int offset)
+{
+    time_t local = (time_t)(t + (long long)offset * 60);
+    struct tm tm;
+    gmtime_r(&local, &tm);
+    unsigned a = (unsigned)(offset < 0 ? -offset : offset) % (24 * 60);
+    strftime(out, 20, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out + 19, 13, "%c%02u:%02u", offset < 0 ? '-' : '+', a / 60, a % 60);
+}
+
+int itk_identity_find(itk_identity *out, git_repository *repo, const git_tree *tree,
+                      const char *fingerprint)
+{
+    memset(out, 0, sizeof(*out));
+    itk_buf name = ITK_BUF_INIT, path = ITK_BUF_INIT;
+    git_tree_entry *pe = NULL;
+    git_tree *parties = NULL;
+    int rc = itk_key_name_from_fingerprint(&name, fingerprint);
+    if (rc)
+        goto done;
+    if (git_tree_entry_bypath(&pe, tree, "parties") < 0 ||
+        git_tree_lookup(&parties, repo, git_tree_entry_id(pe)) < 0) {
+        rc = itk_error_set(ITK_ENOTFOUND, "the registry has no parties/ folder");
+        goto done;
+    }
+    rc = ITK_ENOTFOUND;
+    for (size_t i = 0; i < git_tree_entrycount(parties); i++) {
+        const char *party = git_tree_entry_name(git_tree_entry_byindex(parties, i));
+        itk_buf_clear(&path);
+        itk_buf_printf(&path, "parties/%s/keys/%s.json", party, name.ptr);
+        json_t *key = NULL, *pj = NULL;
+        int r = itk_tree_read_json(&key, repo, tree, path.ptr);
+        if (r == ITK_ENOTFOUND)
+            continue;
+        if (r) {
+            rc = r;
+            goto done;
+        }
+        const char *principal =
+            json_string_value(json_object_get(json_object_get(key, "body"), "principal"));
+        snprintf(out->party, sizeof(out->party), "%s", party);
+        snprintf(out->principal, sizeof(out->principal), "%s", principal ? principal : "");
+        json_decref(key);
+        itk_buf_clear(&path);
+        itk_buf_printf(&path, "parties/%s/party.json", party);
+        if (!itk_tree_read_json(&pj, repo, tree, path.ptr)) {
+            const char *role =
+                json_string_value(json_object_get(json_object_get(pj, "body"), "role"));
+            snprintf(out->role, sizeof(out->role), "%s", role ? role : "");
+            json_decref(pj);
+        }
+        rc = 0;
+        break;
+    }
+    if (rc == ITK_ENOTFOUND)
+        itk_error_set(rc, "key %s belongs to no party of this registry", fingerprint);
+done:
+    git_tree_entry_free(pe);
+    git_tree_free(parties);
+    itk_buf_dispose(&name);
+    itk_buf_dispose(&path);
+    return rc;
+}
+
+int itk_principal_check(const char *p)
+{
+    size_t n = strlen(p);
+    int ok = n >= 1 && n <= 64;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = (p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z') ||
+             (p[i] >= '0' && p[i] <= '9') || p[i] == '.' || p[i] == '_' || p[i] == '-';
+    if (!ok)
+        return itk_error_set(ITK_EINVALID,
+                             "'%.64s' is not a valid principal name: use 1 to 64 characters "
+                             "a-z, A-Z, 0-9, '.', '_' and '-'",
+                             p);
+    return 0;
+}

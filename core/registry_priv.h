@@ -1,0 +1,38 @@
+/* Internals shared by the registry's files. */
+#ifndef ITAKU_REGISTRY_PRIV_H
+#define ITAKU_REGISTRY_PRIV_H
+
+#include "itaku/registry.h"
+
+struct itk_registry {
+    git_repository *repo;
+};
+
+/* itk_tree_read followed by itk_json_parse. */
+int itk_tree_read_json(json_t **out, git_repository *repo, const git_tree *tree,
+                       const char *path);
+
+/* One file a commit adds or replaces, for Itaku-Content-SHA256. */
+typedef struct {
+    const char *path;
+    unsigned char sha256[32]; /* of the file's bytes */
+} itk_content_entry;
+
+/* SHA-256 over "<path> <sha256-hex>\n" for each entry in byte order of path:
+ * evidence of what a commit added that does not depend on SHA-1. Sorts the
+ * entries in place. */
+void itk_content_hash(char hex[65], itk_content_entry *entries, size_t n);
+
+/* Builds and signs a commit without moving any ref. base is the tree the
+ * change applies to (NULL for the genesis); offset is the contract's
+ * timezone in minutes. */
+int itk_commit_write(git_oid *out, git_repository *repo, itk_signer *signer,
+                     const itk_identity *who, itk_change *c, const git_commit **parents,
+                     size_t nparents, const git_tree *base, int offset);
+
+/* Moves ref from old (NULL: must not exist) to new, then brings the working
+ * tree (if any) from old_tree to the new commit's tree. */
+int itk_ref_advance(git_repository *repo, const char *ref, const git_oid *old,
+                    const git_oid *new_id, const git_tree *old_tree, const char *why);
+
+#endif

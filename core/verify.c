@@ -1,0 +1,199 @@
+/* `itaku verify`: walks every commit reachable from the registry's refs,
+ * oldest first, and applies the rules of policy.c to each. */
+#include "itaku/errors.h"
+#include "registry_priv.h"
+#include "verify_priv.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int itk_policy_problem(itk_policy *p, const git_oid *id, const char *rule, const char *path,
+                       const char *signer, const char *fmt, ...)
+{
+    itk_verify_result *r = p->result;
+    if (r->nproblems == r->aproblems) {
+        size_t n = r->aproblems ? r->aproblems * 2 : 16;
+        itk_problem *np = realloc(r->problems, n * sizeof(*np));
+        if (!np)
+            return itk_error_set(ITK_ENOMEM, "out of memory");
+        r->problems = np;
+        r->aproblems = n;
+    }
+    itk_problem *pr = &r->problems[r->nproblems];
+    memset(pr, 0, sizeof(*pr));
+    git_oid_tostr(pr->commit, sizeof(pr->commit), id);
+    snprintf(pr->rule, sizeof(pr->rule), "%s", rule);
+    char msg[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    pr->path = strdup(path ? path : "");
+    pr->signer = strdup(signer ? signer : "");
+    pr->message = strdup(msg);
+    if (!pr->path || !pr->signer || !pr->message) {
+        free(pr->path);
+        free(pr->signer);
+        free(pr->message);
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    }
+    r->nproblems++;
+    return 0;
+}
+
+static void commit_info_dispose(itk_commit_info *ci)
+{
+    free(ci->subject);
+    for (size_t i = 0; i < ci->nrecords; i++)
+        free(ci->records[i]);
+    free(ci->records);
+}
+
+void itk_verify_result_free(itk_verify_result *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->nproblems; i++) {
+        free(r->problems[i].path);
+        free(r->problems[i].signer);
+        free(r->problems[i].message);
+    }
+    for (size_t i = 0; i < r->ncommits; i++)
+        commit_info_dispose(&r->commits[i]);
+    free(r->problems);
+    free(r->commits);
+    free(r);
+}
+
+size_t itk_verify_problem_count(const itk_verify_result *r)
+{
+    return r->nproblems;
+}
+
+const itk_problem *itk_verify_problem(const itk_verify_result *r, size_t i)
+{
+    return i < r->nproblems ? &r->problems[i] : NULL;
+}
+
+size_t itk_verify_commit_count(const itk_verify_result *r)
+{
+    return r->ncommits;
+}
+
+const itk_commit_info *itk_verify_commit(const itk_verify_result *r, size_t i)
+{
+    return i < r->ncommits ? &r->commits[i] : NULL;
+}
+
+const char *itk_verify_genesis(const itk_verify_result *r)
+{
+    return r->genesis;
+}
+
+const char *itk_verify_city_key(const itk_verify_result *r)
+{
+    return r->city_key;
+}
+
+int itk_verify_pinned(const itk_verify_result *r)
+{
+    return r->pinned;
+}
+
+static void read_pins(itk_verify_result *r, git_repository *repo, const itk_verify_options *o)
+{
+    git_config *cfg = NULL;
+    const char *v;
+    git_repository_config_snapshot(&cfg, repo);
+    if (o && o->genesis)
+        snprintf(r->genesis, sizeof(r->genesis), "%s", o->genesis);
+    else if (cfg && git_config_get_string(&v, cfg, "itaku.genesis") == 0)
+        snprintf(r->genesis, sizeof(r->genesis), "%s", v);
+    if (o && o->city_key)
+        snprintf(r->city_key, sizeof(r->city_key), "%s", o->city_key);
+    else if (cfg && git_config_get_string(&v, cfg, "itaku.cityKey") == 0)
+        snprintf(r->city_key, sizeof(r->city_key), "%s", v);
+    git_config_free(cfg);
+    itk_error_clear();
+    r->pinned = r->genesis[0] && r->city_key[0];
+}
+
+static int push_revs(git_revwalk *walk, git_repository *repo, const char **revs, size_t n)
+{
+    if (revs && n) {
+        for (size_t i = 0; i < n; i++) {
+            git_object *obj = NULL;
+            if (git_revparse_single(&obj, repo, revs[i]) < 0)
+                return itk_error_set(ITK_ENOTFOUND, "'%s' names no commit of this registry",
+                                     revs[i]);
+            int r = git_revwalk_push(walk, git_object_id(obj));
+            git_object_free(obj);
+            if (r < 0)
+                return itk_error_git("'%s' is not a commit", revs[i]);
+        }
+        return 0;
+    }
+    git_revwalk_push_head(walk);
+    git_revwalk_push_glob(walk, "refs/heads");
+    git_revwalk_push_glob(walk, "refs/remotes");
+    git_revwalk_push_glob(walk, "refs/itaku");
+    itk_error_clear();
+    return 0;
+}
+
+int itk_verify_run(itk_verify_result **out, itk_registry *reg, const char **revs, size_t nrevs,
+                   const itk_verify_options *opts)
+{
+    git_repository *repo = itk_registry_repo(reg);
+    itk_verify_result *r = calloc(1, sizeof(*r));
+    git_revwalk *walk = NULL;
+    git_oid id;
+    int rc = 0;
+    *out = NULL;
+    if (!r)
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    read_pins(r, repo, opts);
+    itk_policy p = {repo, r, r->genesis, r->city_key, 0};
+    if (git_revwalk_new(&walk, repo) < 0) {
+        rc = itk_error_git("cannot walk history");
+        goto done;
+    }
+    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+    if ((rc = push_revs(walk, repo, revs, nrevs)))
+        goto done;
+    while (git_revwalk_next(&id, walk) == 0) {
+        git_commit *c = NULL;
+        if (git_commit_lookup(&c, repo, &id) < 0) {
+            rc = itk_error_git("cannot read commit %s", git_oid_tostr_s(&id));
+            goto done;
+        }
+        if (r->ncommits == r->acommits) {
+            size_t n = r->acommits ? r->acommits * 2 : 64;
+            itk_commit_info *nc = realloc(r->commits, n * sizeof(*nc));
+            if (!nc) {
+                git_commit_free(c);
+                rc = itk_error_set(ITK_ENOMEM, "out of memory");
+                goto done;
+            }
+            r->commits = nc;
+            r->acommits = n;
+        }
+        itk_commit_info *ci = &r->commits[r->ncommits++];
+        memset(ci, 0, sizeof(*ci));
+        rc = itk_policy_check_commit(&p, c, ci);
+        git_commit_free(c);
+        if (rc)
+            goto done;
+    }
+    if (r->ncommits == 0)
+        rc = itk_error_set(ITK_ENOTFOUND, "the registry has no commits to verify");
+done:
+    git_revwalk_free(walk);
+    if (rc)
+        itk_verify_result_free(r);
+    else
+        *out = r;
+    return rc;
+}
