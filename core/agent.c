@@ -57,7 +57,7 @@ static int send_all(int fd, const void *data, size_t len, const char *path)
     const unsigned char *p = data;
     size_t done = 0;
     while (done < len) {
-        ssize_t n = send(fd, p + done, len - done, MSG_NOSIGNAL);
+        ssize_t n = send(fd, &p[done], len - done, MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
@@ -73,7 +73,7 @@ static int recv_all(int fd, void *data, size_t len, const char *path)
     unsigned char *p = data;
     size_t done = 0;
     while (done < len) {
-        ssize_t n = read(fd, p + done, len - done);
+        ssize_t n = read(fd, &p[done], len - done);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
@@ -167,8 +167,8 @@ int itk_agent_list(itk_pubkey ***keys, size_t *count, const char *socket_path)
     }
     /* each key takes at least 8 bytes: bounds the allocation */
     if (n > r.left / 8) {
-        rc = itk_error_set(ITK_EINVALID, "the ssh-agent at %s claims %u keys in %zu bytes", path,
-                           n, r.left);
+        rc = itk_error_set(ITK_EINVALID, "the ssh-agent at %s claims %u keys in %zu bytes", path, n,
+                           r.left);
         goto out;
     }
     list = calloc(n ? n : 1, sizeof(*list));
@@ -181,8 +181,7 @@ int itk_agent_list(itk_pubkey ***keys, size_t *count, const char *socket_path)
         size_t blob_len, comment_len;
         itk_pubkey *key;
         if (rd_string(&r, &blob, &blob_len) || rd_string(&r, &comment, &comment_len)) {
-            rc = itk_error_set(ITK_EINVALID, "the ssh-agent at %s sent a truncated key list",
-                               path);
+            rc = itk_error_set(ITK_EINVALID, "the ssh-agent at %s sent a truncated key list", path);
             goto out;
         }
         /* keys we cannot use (certificates, security keys, DSA) are not listed */
@@ -250,8 +249,8 @@ int itk_agent_sign(itk_buf *sigblob, const char *socket_path, const itk_pubkey *
         goto out;
     }
     if (type != SSH2_AGENT_SIGN_RESPONSE || rd_string(&r, &sig, &sig_len) || rd_done(&r)) {
-        rc = itk_error_set(ITK_EINVALID, "the ssh-agent at %s sent a malformed signing reply",
-                           path);
+        rc =
+            itk_error_set(ITK_EINVALID, "the ssh-agent at %s sent a malformed signing reply", path);
         goto out;
     }
     rc = itk_buf_put(sigblob, sig, sig_len);

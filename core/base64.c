@@ -71,8 +71,7 @@ size_t itk_base64_decoded_max(size_t len)
     return len / 4 * 3 + 3;
 }
 
-int itk_base64_decode(unsigned char *out, size_t cap, size_t *outlen, const char *text,
-                      size_t len)
+int itk_base64_decode(unsigned char *out, size_t cap, size_t *outlen, const char *text, size_t len)
 {
     size_t n = 0;
     *outlen = 0;
@@ -98,8 +97,8 @@ int itk_base64_decode(unsigned char *out, size_t cap, size_t *outlen, const char
             if (v[k] < 0)
                 return -1;
         }
-        uint32_t w = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 |
-                     (uint32_t)v[3];
+        uint32_t w =
+            (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 | (uint32_t)v[3];
         /* canonical: the bits that padding leaves over must be zero */
         if ((pad == 1 && (w & 0xff) != 0) || (pad == 2 && (w & 0xffff) != 0))
             return -1;
@@ -204,8 +203,7 @@ int itk_armor_decode(unsigned char **out, size_t *outlen, const void *text, size
     uint8_t c;
     while (rd_u8(&r, &c) == 0) {
         if (!is_space(c)) {
-            rc = itk_error_set(ITK_EINVALID, "%s has unexpected data after its %s line", what,
-                               end);
+            rc = itk_error_set(ITK_EINVALID, "%s has unexpected data after its %s line", what, end);
             goto fail;
         }
     }

@@ -19,8 +19,7 @@ size_t itk_base64_decoded_max(size_t len);
 /* Decodes text (no whitespace allowed) into out, which holds cap bytes
  * (itk_base64_decoded_max(len) is always enough). Returns 0 or -1 on any
  * malformed input; sets no error message. */
-int itk_base64_decode(unsigned char *out, size_t cap, size_t *outlen, const char *text,
-                      size_t len);
+int itk_base64_decode(unsigned char *out, size_t cap, size_t *outlen, const char *text, size_t len);
 
 /* Unwraps "<begin>\n base64 lines \n<end>" (LF or CRLF line ends; nothing but
  * whitespace after the end line) and decodes it into a malloc'ed *out that the

@@ -283,9 +283,9 @@ int itk_pubkey_from_blob(itk_pubkey **out, const void *blob, size_t len)
             return itk_error_set(ITK_EINVALID, "ssh-rsa public key is %s",
                                  rc == -1 ? "truncated" : "malformed (negative or padded number)");
         if (rd_done(&r))
-            return itk_error_set(ITK_EINVALID, "ssh-rsa public key has %zu trailing bytes",
-                                 r.left);
-        if (alen == 0 || (a[alen - 1] & 1) == 0 || (alen == 1 && a[0] == 1))
+            return itk_error_set(ITK_EINVALID, "ssh-rsa public key has %zu trailing bytes", r.left);
+        if (alen == 0 || alen > ITK_MAX_BIGNUM_BYTES || (a[alen - 1] & 1) == 0 ||
+            (alen == 1 && a[0] == 1))
             return itk_error_set(ITK_EINVALID, "ssh-rsa public key has an invalid exponent");
         if (blen > ITK_MAX_BIGNUM_BYTES || blen == 0)
             return itk_error_set(ITK_EINVALID, "ssh-rsa modulus of %zu bytes is out of range",
@@ -363,9 +363,9 @@ int itk_pubkey_from_line(itk_pubkey **out, const char *line, size_t len)
 
     if (type_len == 0)
         return itk_error_set(ITK_EINVALID, "public key line is empty");
-    const key_type *kt = find_type(s + type_at, type_len);
+    const key_type *kt = find_type(&s[type_at], type_len);
     if (!kt)
-        return unknown_type(s + type_at, type_len);
+        return unknown_type(&s[type_at], type_len);
     if (b64_len == 0)
         return itk_error_set(ITK_EINVALID, "%s public key line has no key data after the type",
                              kt->name);
@@ -374,7 +374,7 @@ int itk_pubkey_from_line(itk_pubkey **out, const char *line, size_t len)
     unsigned char *blob = malloc(cap);
     if (!blob)
         return itk_error_set(ITK_ENOMEM, "out of memory");
-    if (itk_base64_decode(blob, cap, &blob_len, line + b64_at, b64_len) != 0) {
+    if (itk_base64_decode(blob, cap, &blob_len, &line[b64_at], b64_len) != 0) {
         rc = itk_error_set(ITK_EINVALID, "%s public key line has corrupt base64", kt->name);
         goto out;
     }
@@ -387,7 +387,7 @@ int itk_pubkey_from_line(itk_pubkey **out, const char *line, size_t len)
         goto out;
     }
     free(key->comment);
-    key->comment = strndup(line + comment_at, end - comment_at);
+    key->comment = strndup(&line[comment_at], end - comment_at);
     if (!key->comment) {
         rc = itk_error_set(ITK_ENOMEM, "out of memory");
         goto out;
@@ -555,8 +555,8 @@ int itk_pubkey_describe(itk_buf *out, const itk_pubkey *key)
 static int other_format(const void *data, size_t len, const char *name)
 {
     static const char *const pem[] = {
-        "-----BEGIN RSA PRIVATE KEY-----",     "-----BEGIN EC PRIVATE KEY-----",
-        "-----BEGIN DSA PRIVATE KEY-----",     "-----BEGIN PRIVATE KEY-----",
+        "-----BEGIN RSA PRIVATE KEY-----",       "-----BEGIN EC PRIVATE KEY-----",
+        "-----BEGIN DSA PRIVATE KEY-----",       "-----BEGIN PRIVATE KEY-----",
         "-----BEGIN ENCRYPTED PRIVATE KEY-----",
     };
     for (size_t i = 0; i < sizeof(pem) / sizeof(pem[0]); i++)
@@ -689,8 +689,8 @@ static int parse_private(itk_pubkey **pub, itk_privkey **priv, const void *data,
         goto out;
     }
     if (nkeys != 1) {
-        rc = itk_error_set(ITK_EUNSUPPORTED, "%s holds %u keys (expected exactly one)", name,
-                           nkeys);
+        rc =
+            itk_error_set(ITK_EUNSUPPORTED, "%s holds %u keys (expected exactly one)", name, nkeys);
         goto out;
     }
     if (rd_string(&r, &pubblob, &pubblob_len) || rd_string(&r, &sec, &sec_len)) {
@@ -750,8 +750,8 @@ static int parse_private(itk_pubkey **pub, itk_privkey **priv, const void *data,
             EVP_PKEY_free(k->pkey);
             free(k);
             ERR_clear_error();
-            rc = itk_error_set(ITK_EINVALID,
-                               "%s: Ed25519 private key does not give its public key", name);
+            rc = itk_error_set(ITK_EINVALID, "%s: Ed25519 private key does not give its public key",
+                               name);
             goto out;
         }
         if ((rc = itk_pubkey_dup(&k->pub, key)) != 0) {
@@ -774,8 +774,7 @@ out:
     return rc;
 }
 
-int itk_pubkey_from_private_data(itk_pubkey **out, const void *data, size_t len,
-                                 const char *name)
+int itk_pubkey_from_private_data(itk_pubkey **out, const void *data, size_t len, const char *name)
 {
     return parse_private(out, NULL, data, len, name);
 }
@@ -907,12 +906,12 @@ static int write_new_file(const char *path, const void *data, size_t len, mode_t
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
     if (fd < 0)
-        return itk_error_set(errno == EEXIST ? ITK_EEXISTS : ITK_EIO, "cannot create %s: %s",
-                             path, strerror(errno));
+        return itk_error_set(errno == EEXIST ? ITK_EEXISTS : ITK_EIO, "cannot create %s: %s", path,
+                             strerror(errno));
     const char *p = data;
     size_t done = 0;
     while (done < len) {
-        ssize_t n = write(fd, p + done, len - done);
+        ssize_t n = write(fd, &p[done], len - done);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
@@ -947,7 +946,8 @@ int itk_privkey_write_files(const itk_privkey *key, const char *path)
     if ((rc = private_file_text(&text, key)) != 0 ||
         (rc = itk_pubkey_format(&pubtext, key->pub)) != 0)
         goto out;
-    if ((key->pub->comment[0] && (rc = itk_buf_printf(&pubtext, " %s", key->pub->comment))) ||
+    /* as ssh-keygen: the space is there even when the comment is empty */
+    if ((rc = itk_buf_printf(&pubtext, " %s", key->pub->comment)) ||
         (rc = itk_buf_putc(&pubtext, '\n')))
         goto out;
     if ((rc = write_new_file(path, text.ptr, text.size, 0600)) != 0)

@@ -77,8 +77,7 @@ EVP_PKEY *itk_privkey_evp(const itk_privkey *key);
 
 /* The public part of an OpenSSH private key file's contents, decrypting
  * nothing; name is used in messages. */
-int itk_pubkey_from_private_data(itk_pubkey **out, const void *data, size_t len,
-                                 const char *name);
+int itk_pubkey_from_private_data(itk_pubkey **out, const void *data, size_t len, const char *name);
 
 /* Copies at most cap-1 bytes of untrusted s into dst for an error message,
  * replacing anything not printable ASCII with '?'. */

@@ -31,7 +31,7 @@
 struct itk_signer {
     itk_privkey *key; /* NULL when the agent signs */
     itk_pubkey *pub;
-    char *agent;      /* the agent's socket */
+    char *agent; /* the agent's socket */
 };
 
 /* ---- signers ---- */
@@ -169,8 +169,8 @@ static int verify_ecdsa(const itk_pubkey *key, const unsigned char *blob, size_t
     return rc;
 }
 
-static int verify_rsa(const itk_pubkey *key, const EVP_MD *md, const unsigned char *sig,
-                      size_t len, const itk_buf *tbs)
+static int verify_rsa(const itk_pubkey *key, const EVP_MD *md, const unsigned char *sig, size_t len,
+                      const itk_buf *tbs)
 {
     int size = EVP_PKEY_get_size(itk_pubkey_evp(key));
     if (size <= 0 || len > (size_t)size)
@@ -217,9 +217,8 @@ static int verify_sigblob(const itk_pubkey *key, const unsigned char *blob, size
     case ITK_KEY_ED25519:
         if (type_len == 11 && memcmp(type, "ssh-ed25519", 11) == 0) {
             if (sig_len != ED25519_SIG_LEN)
-                return itk_error_set(ITK_EINVALID,
-                                     "ssh-ed25519 signature is %zu bytes long (expected 64)",
-                                     sig_len);
+                return itk_error_set(
+                    ITK_EINVALID, "ssh-ed25519 signature is %zu bytes long (expected 64)", sig_len);
             return digest_verify(key, NULL, sig, sig_len, tbs);
         }
         break;
@@ -328,8 +327,8 @@ out:
     return rc;
 }
 
-int itk_sshsig_verify(itk_pubkey **signer_key, const void *armor, size_t armor_len,
-                      const char *ns, const void *data, size_t len)
+int itk_sshsig_verify(itk_pubkey **signer_key, const void *armor, size_t armor_len, const char *ns,
+                      const void *data, size_t len)
 {
     unsigned char *bin = NULL;
     size_t bin_len = 0;
@@ -396,8 +395,7 @@ int itk_sshsig_verify(itk_pubkey **signer_key, const void *armor, size_t armor_l
         md = EVP_sha256();
     } else {
         itk_printable(shown, sizeof(shown), hash, hash_len);
-        rc = itk_error_set(ITK_EUNSUPPORTED, "unsupported hash algorithm '%s' in signature",
-                           shown);
+        rc = itk_error_set(ITK_EUNSUPPORTED, "unsupported hash algorithm '%s' in signature", shown);
         goto out;
     }
     if (!ns || sig_ns_len != strlen(ns) || memcmp(sig_ns, ns, sig_ns_len) != 0) {

@@ -89,8 +89,8 @@ static void test_describe_matches_ssh_keygen_for_every_key_type(void **state)
     keygen(f, "ec384", "-t ecdsa -b 384 -N '' -C ec384");
     keygen(f, "ec521", "-t ecdsa -b 521 -N '' -C ec521");
     keygen(f, "rsa", "-t rsa -b 2048 -N '' -C rsa@host");
-    const char *files[] = {"ed.pub", "ed-nc.pub", "ec256.pub", "ec384.pub", "ec521.pub",
-                           "rsa.pub", "ed",       "ec256",     "rsa"};
+    const char *files[] = {"ed.pub",  "ed-nc.pub", "ec256.pub", "ec384.pub", "ec521.pub",
+                           "rsa.pub", "ed",        "ec256",     "rsa"};
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
         assert_describe_matches(f, files[i]);
 
@@ -247,7 +247,7 @@ static void test_pem_key_is_refused_with_a_clear_message(void **state)
 
 static void test_other_files_are_refused_naming_the_expected_format(void **state)
 {
-    fixture *f = *state;
+    (void)state;
     itk_privkey *key = NULL;
     const char *putty = "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\n";
     const char *garbage = "hello, world\n";

@@ -1,0 +1,38 @@
+/* JSON Schema validation of a record's body: the 2020-12 subset the
+ * registry's schemas/ use, with every problem reported in words a manager
+ * reads. Which schema applies to a record is the caller's business. */
+#ifndef ITAKU_SCHEMA_H
+#define ITAKU_SCHEMA_H
+
+#include <jansson.h>
+
+#include "itaku/buf.h"
+
+/* The keywords understood: type, properties, required, enum, const,
+ * pattern (POSIX extended regular expressions, written so that ECMAScript
+ * reads them the same), format ("date", "date-time"), items, minItems,
+ * maxLength (Unicode code points), additionalProperties (boolean or schema),
+ * $ref ("#/$defs/NAME" only, no cycles), $defs, and the annotations title,
+ * description, $schema, $id, $comment. Anything else is refused. */
+
+/* Checks that schema is well formed and uses only the keywords above.
+ * 0 when it is; ITK_EINVALID (malformed: wrong keyword value, bad pattern,
+ * unresolved or cyclic $ref, nested deeper than ITK_MAX_JSON_DEPTH) or
+ * ITK_EUNSUPPORTED (an unknown keyword or format), with a message naming
+ * `name` (the schema file) and the keyword's place in it. */
+int itk_schema_check(const json_t *schema, const char *name);
+
+/* Validates instance against schema. Returns 0 when valid; ITK_EINVALID
+ * when not, having appended ALL problems to errors, one line each, as
+ * "<label>: <field path> <what is wrong>\n" (e.g. "form1: manager.phone is
+ * required"). A schema that fails itk_schema_check gives ITK_ERROR and
+ * appends nothing (itk_error_last() says why); ITK_ENOMEM likewise. */
+int itk_schema_validate(itk_buf *errors, const json_t *schema, const json_t *instance,
+                        const char *label);
+
+/* Loads "schemas/<type>.v1.schema.json" from the registry template compiled
+ * into the library, checked. ITK_ENOTFOUND for an unknown type. The caller
+ * owns *out (json_decref). */
+int itk_schema_builtin(json_t **out, const char *type);
+
+#endif

@@ -1,0 +1,832 @@
+/* JSON Schema (2020-12 subset) checking and validation of record bodies.
+ * Verdicts agree with ajv 8 + ajv-formats on the registry's schemas
+ * (tests/e2e/test_schema_ajv.sh); messages are ours, for people. */
+#include "itaku/schema.h"
+#include "itaku/errors.h"
+#include "itaku/json.h"
+#include "template.h"
+
+#include <locale.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* $ref hops add to the nesting of the instance; beyond this the schema is
+ * treated as broken rather than followed. */
+#define MAX_EVAL_DEPTH (4 * ITK_MAX_JSON_DEPTH)
+/* Patterns compiled once per validation call, not kept between calls. */
+#define REGEX_CACHE 64
+#define SHOWN_VALUE_BYTES 60
+
+/* ---------------------------------------------------------------- formats */
+
+static int digits(const char *s, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : days[m - 1];
+}
+
+/* RFC 3339 full-date, a real calendar day: "YYYY-MM-DD" and nothing more. */
+static int date_ok(const char *s, size_t len)
+{
+    int y, m, d;
+    if (len != 10 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &m) || s[7] != '-' ||
+        digits(s + 8, 2, &d))
+        return 0;
+    return m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+}
+
+/* hh:mm:ss[.frac] then Z or ±hh:mm, which RFC 3339 requires: a time without
+ * an offset is ambiguous and refused. Ranges and the leap-second rule (only
+ * at 23:59:60 UTC) are ajv-formats', so that both tools agree. */
+static int time_ok(const char *s, size_t len)
+{
+    int h, mi, se, oh = 0, om = 0, sign = 1;
+    if (len < 9 || digits(s, 2, &h) || s[2] != ':' || digits(s + 3, 2, &mi) || s[5] != ':' ||
+        digits(s + 6, 2, &se))
+        return 0;
+    size_t i = 8;
+    if (i < len && s[i] == '.') {
+        size_t start = ++i;
+        while (i < len && s[i] >= '0' && s[i] <= '9')
+            i++;
+        if (i == start)
+            return 0;
+    }
+    if (i + 1 == len && (s[i] == 'Z' || s[i] == 'z')) {
+        /* UTC */
+    } else if (i + 6 == len && (s[i] == '+' || s[i] == '-') && !digits(s + i + 1, 2, &oh) &&
+               s[i + 3] == ':' && !digits(s + i + 4, 2, &om)) {
+        sign = s[i] == '-' ? -1 : 1;
+    } else {
+        return 0;
+    }
+    if (oh > 23 || om > 59)
+        return 0;
+    if (h <= 23 && mi <= 59 && se < 60)
+        return 1;
+    int utc_min = mi - om * sign;
+    int utc_hour = h - oh * sign - (utc_min < 0 ? 1 : 0);
+    return (utc_hour == 23 || utc_hour == -1) && (utc_min == 59 || utc_min == -1) && se < 61;
+}
+
+static int date_time_ok(const char *s, size_t len)
+{
+    return len > 11 && (s[10] == 'T' || s[10] == 't') && date_ok(s, 10) &&
+           time_ok(s + 11, len - 11);
+}
+
+/* Code points, as ajv counts them (UTF-8 continuation bytes do not count). */
+static size_t utf8_length(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n;
+}
+
+/* ----------------------------------------------------------- schema check */
+
+static const char *const known_keywords[] = {
+    "type",   "properties", "required", "enum",     "const",       "pattern",
+    "format", "items",      "minItems", "maxLength", "additionalProperties",
+    "$ref",   "$defs",      "title",    "description", "$schema",  "$id",
+    "$comment", NULL};
+
+static const char *const known_types[] = {"object",  "array", "string", "integer",
+                                          "number", "boolean", "null",  NULL};
+
+static int in_list(const char *s, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(s, *list) == 0)
+            return 1;
+    return 0;
+}
+
+typedef struct {
+    const char *name;    /* the schema file, for messages */
+    const json_t *defs;  /* the root's $defs, or NULL */
+    itk_buf where;       /* keyword path inside the schema, "/properties/x" */
+} check_ctx;
+
+static int check_node(check_ctx *c, const json_t *s, int depth);
+
+static int bad(check_ctx *c, int code, const char *what)
+{
+    return itk_error_set(code, "schema %s: at %s: %s", c->name,
+                         c->where.size ? c->where.ptr : "the top", what);
+}
+
+/* Checks a child schema with its place appended to c->where. */
+static int check_child(check_ctx *c, const json_t *s, int depth, const char *k1, const char *k2)
+{
+    size_t keep = c->where.size;
+    int rc = itk_buf_printf(&c->where, "/%s%s%s", k1, k2 ? "/" : "", k2 ? k2 : "");
+    if (!rc)
+        rc = check_node(c, s, depth + 1);
+    c->where.size = keep;
+    if (c->where.ptr)
+        c->where.ptr[keep] = '\0';
+    return rc;
+}
+
+static int check_nonneg_int(check_ctx *c, const json_t *v, const char *kw)
+{
+    if (!json_is_integer(v) || json_integer_value(v) < 0) {
+        char what[80];
+        snprintf(what, sizeof(what), "%s must be a non-negative integer", kw);
+        return bad(c, ITK_EINVALID, what);
+    }
+    return 0;
+}
+
+static int check_type_kw(check_ctx *c, const json_t *v)
+{
+    if (json_is_string(v))
+        return in_list(json_string_value(v), known_types)
+                   ? 0
+                   : bad(c, ITK_EUNSUPPORTED, "unknown type");
+    if (!json_is_array(v) || json_array_size(v) == 0)
+        return bad(c, ITK_EINVALID, "type must be a type name or a list of them");
+    size_t i;
+    json_t *t;
+    json_array_foreach(v, i, t)
+    {
+        if (!json_is_string(t) || !in_list(json_string_value(t), known_types))
+            return bad(c, ITK_EUNSUPPORTED, "unknown type in the type list");
+    }
+    return 0;
+}
+
+static int check_required_kw(check_ctx *c, const json_t *v)
+{
+    if (!json_is_array(v))
+        return bad(c, ITK_EINVALID, "required must be a list of field names");
+    size_t i, j;
+    json_t *a;
+    json_array_foreach(v, i, a)
+    {
+        if (!json_is_string(a))
+            return bad(c, ITK_EINVALID, "required must be a list of field names");
+        for (j = 0; j < i; j++)
+            if (json_equal(a, json_array_get(v, j)))
+                return bad(c, ITK_EINVALID, "required lists a field twice");
+    }
+    return 0;
+}
+
+static int check_pattern_kw(check_ctx *c, const json_t *v)
+{
+    if (!json_is_string(v))
+        return bad(c, ITK_EINVALID, "pattern must be a string");
+    regex_t re;
+    int e = regcomp(&re, json_string_value(v), REG_EXTENDED | REG_NOSUB);
+    if (e) {
+        char msg[200], what[300];
+        regerror(e, &re, msg, sizeof(msg));
+        snprintf(what, sizeof(what), "pattern does not compile: %s", msg);
+        return bad(c, ITK_EINVALID, what);
+    }
+    regfree(&re);
+    return 0;
+}
+
+/* "#/$defs/NAME" with a plain NAME (no JSON-pointer escapes, no nesting). */
+static const char *ref_name(const char *ref)
+{
+    if (strncmp(ref, "#/$defs/", 8) != 0 || !ref[8] || strpbrk(ref + 8, "/~%"))
+        return NULL;
+    return ref + 8;
+}
+
+static int check_ref_kw(check_ctx *c, const json_t *v)
+{
+    const char *name = json_is_string(v) ? ref_name(json_string_value(v)) : NULL;
+    if (!name)
+        return bad(c, ITK_EUNSUPPORTED, "$ref must be a local \"#/$defs/NAME\"");
+    if (!c->defs || !json_object_get(c->defs, name))
+        return bad(c, ITK_EINVALID, "$ref names a definition that does not exist");
+    return 0;
+}
+
+static int check_props_kw(check_ctx *c, const json_t *v, int depth, const char *kw)
+{
+    if (!json_is_object(v)) {
+        char what[80];
+        snprintf(what, sizeof(what), "%s must be an object of schemas", kw);
+        return bad(c, ITK_EINVALID, what);
+    }
+    const char *k;
+    json_t *sub;
+    json_object_foreach((json_t *)v, k, sub)
+    {
+        int rc = check_child(c, sub, depth, kw, k);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int check_keyword(check_ctx *c, const char *kw, const json_t *v, int depth)
+{
+    if (!in_list(kw, known_keywords)) {
+        char what[160];
+        snprintf(what, sizeof(what), "unsupported keyword '%.80s'", kw);
+        return bad(c, ITK_EUNSUPPORTED, what);
+    }
+    if (strcmp(kw, "type") == 0)
+        return check_type_kw(c, v);
+    if (strcmp(kw, "properties") == 0)
+        return check_props_kw(c, v, depth, kw);
+    if (strcmp(kw, "$defs") == 0)
+        return depth == 0 ? check_props_kw(c, v, depth, kw)
+                          : bad(c, ITK_EUNSUPPORTED, "$defs only at the top of a schema");
+    if (strcmp(kw, "required") == 0)
+        return check_required_kw(c, v);
+    if (strcmp(kw, "enum") == 0)
+        return json_is_array(v) && json_array_size(v) > 0
+                   ? 0
+                   : bad(c, ITK_EINVALID, "enum must be a non-empty list");
+    if (strcmp(kw, "pattern") == 0)
+        return check_pattern_kw(c, v);
+    if (strcmp(kw, "format") == 0)
+        return json_is_string(v) && (strcmp(json_string_value(v), "date") == 0 ||
+                                     strcmp(json_string_value(v), "date-time") == 0)
+                   ? 0
+                   : bad(c, ITK_EUNSUPPORTED, "format must be \"date\" or \"date-time\"");
+    if (strcmp(kw, "items") == 0 || strcmp(kw, "additionalProperties") == 0)
+        return check_child(c, v, depth, kw, NULL);
+    if (strcmp(kw, "minItems") == 0 || strcmp(kw, "maxLength") == 0)
+        return check_nonneg_int(c, v, kw);
+    if (strcmp(kw, "$ref") == 0)
+        return check_ref_kw(c, v);
+    if (strcmp(kw, "const") == 0)
+        return 0;
+    /* annotations */
+    return json_is_string(v) ? 0 : bad(c, ITK_EINVALID, "annotations must be strings");
+}
+
+static int check_node(check_ctx *c, const json_t *s, int depth)
+{
+    if (depth > ITK_MAX_JSON_DEPTH)
+        return bad(c, ITK_EINVALID, "nested too deep");
+    if (json_is_boolean(s))
+        return 0;
+    if (!json_is_object(s))
+        return bad(c, ITK_EINVALID, "a schema must be an object or a boolean");
+    const char *kw;
+    json_t *v;
+    json_object_foreach((json_t *)s, kw, v)
+    {
+        int rc = check_keyword(c, kw, v, depth);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* Collects into refs (an object used as a set) every $ref name inside s. */
+static void collect_refs(json_t *refs, const json_t *s)
+{
+    if (json_is_object(s)) {
+        const char *k;
+        json_t *v;
+        json_object_foreach((json_t *)s, k, v)
+        {
+            if (strcmp(k, "$ref") == 0 && json_is_string(v)) {
+                const char *n = ref_name(json_string_value(v));
+                if (n)
+                    json_object_set_new(refs, n, json_true());
+            } else if (strcmp(k, "const") != 0 && strcmp(k, "enum") != 0) {
+                collect_refs(refs, v);
+            }
+        }
+    } else if (json_is_array(s)) {
+        size_t i;
+        json_t *v;
+        json_array_foreach(s, i, v) collect_refs(refs, v);
+    }
+}
+
+/* Depth-first search over the definitions' $ref graph; state holds 1 for a
+ * definition on the current path and 2 for one already cleared. A cycle is
+ * refused even where an instance would end it: our records never recurse,
+ * and refusing keeps validation's recursion bounded by the schema. */
+static int ref_dfs(check_ctx *c, json_t *state, const char *name, int depth)
+{
+    json_int_t st = json_integer_value(json_object_get(state, name));
+    if (st == 2)
+        return 0;
+    if (st == 1 || depth > ITK_MAX_JSON_DEPTH)
+        return itk_error_set(ITK_EINVALID, "schema %s: $ref cycle through #/$defs/%.80s",
+                             c->name, name);
+    json_object_set_new(state, name, json_integer(1));
+    json_t *refs = json_object();
+    if (!refs)
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    collect_refs(refs, json_object_get(c->defs, name));
+    int rc = 0;
+    const char *n;
+    json_t *unused;
+    json_object_foreach(refs, n, unused)
+    {
+        if ((rc = ref_dfs(c, state, n, depth + 1)))
+            break;
+    }
+    json_decref(refs);
+    if (!rc)
+        json_object_set_new(state, name, json_integer(2));
+    return rc;
+}
+
+static int check_ref_cycles(check_ctx *c)
+{
+    if (!c->defs)
+        return 0;
+    json_t *state = json_object();
+    if (!state)
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    int rc = 0;
+    const char *name;
+    json_t *unused;
+    json_object_foreach((json_t *)c->defs, name, unused)
+    {
+        if ((rc = ref_dfs(c, state, name, 0)))
+            break;
+    }
+    json_decref(state);
+    return rc;
+}
+
+/* Patterns are POSIX EREs read byte by byte: fix the locale so the verdict
+ * never depends on the caller's LC_CTYPE. */
+typedef struct {
+    locale_t c_locale;
+    locale_t previous;
+} locale_guard;
+
+static int locale_enter(locale_guard *g)
+{
+    g->c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+    if (g->c_locale == (locale_t)0)
+        return itk_error_set(ITK_ERROR, "cannot create the C locale for patterns");
+    g->previous = uselocale(g->c_locale);
+    return 0;
+}
+
+static void locale_leave(locale_guard *g)
+{
+    uselocale(g->previous);
+    freelocale(g->c_locale);
+}
+
+static int schema_check(const json_t *schema, const char *name)
+{
+    check_ctx c = {name ? name : "(unnamed)", NULL, ITK_BUF_INIT};
+    if (json_is_object(schema)) {
+        c.defs = json_object_get(schema, "$defs");
+        if (c.defs && !json_is_object(c.defs))
+            c.defs = NULL; /* check_node reports it */
+    }
+    int rc = check_node(&c, schema, 0);
+    if (!rc)
+        rc = check_ref_cycles(&c);
+    itk_buf_dispose(&c.where);
+    return rc;
+}
+
+int itk_schema_check(const json_t *schema, const char *name)
+{
+    locale_guard g;
+    int rc = locale_enter(&g);
+    if (rc)
+        return rc;
+    rc = schema_check(schema, name);
+    locale_leave(&g);
+    return rc;
+}
+
+/* ------------------------------------------------------------- validation */
+
+typedef struct {
+    const char *source; /* the pattern text, owned by the schema */
+    regex_t re;
+} cached_regex;
+
+typedef struct {
+    itk_buf *errors;
+    const char *label;
+    const json_t *defs;
+    itk_buf path; /* field path of the value being checked, "workers[0].name" */
+    int problems;
+    int rc; /* ITK_ENOMEM or a broken-schema error: stop everything */
+    cached_regex regex[REGEX_CACHE];
+    int nregex;
+} vctx;
+
+static void validate_node(vctx *v, const json_t *s, const json_t *inst, int depth);
+
+static void fail_op(vctx *v, int rc)
+{
+    if (!v->rc)
+        v->rc = rc;
+}
+
+/* Appends "<label>: <path><text>\n"; text starts with a space or ':'. */
+static void problem(vctx *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void problem(vctx *v, const char *fmt, ...)
+{
+    char text[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    const char *field = v->path.size ? v->path.ptr : "the body";
+    if (itk_buf_printf(v->errors, "%s: %s%s\n", v->label, field, text))
+        fail_op(v, ITK_ENOMEM);
+    v->problems++;
+}
+
+/* A value shown inside a message stays on one line and short: control
+ * characters become \uXXXX, and long text is cut at a character boundary. */
+static void show_string(char *out, size_t cap, const char *s, size_t len)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len && o + 8 < cap; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (o >= SHOWN_VALUE_BYTES && (ch & 0xC0) != 0x80) {
+            memcpy(out + o, "...", 3);
+            o += 3;
+            break;
+        }
+        if (ch < 0x20 || ch == 0x7f)
+            o += (size_t)snprintf(out + o, cap - o, "\\u%04X", ch);
+        else
+            out[o++] = (char)ch;
+    }
+    out[o] = '\0';
+}
+
+static void show_value(char *out, size_t cap, const json_t *val)
+{
+    if (json_is_string(val)) {
+        show_string(out, cap, json_string_value(val), json_string_length(val));
+        return;
+    }
+    char *d = json_dumps(val, JSON_ENCODE_ANY | JSON_COMPACT);
+    show_string(out, cap, d ? d : "?", d ? strlen(d) : 1);
+    free(d);
+}
+
+/* Path helpers: push appends ".key" or "[i]", pop restores the length. */
+static size_t path_push_key(vctx *v, const char *key)
+{
+    size_t keep = v->path.size;
+    char shown[128];
+    show_string(shown, sizeof(shown), key, strlen(key));
+    if (itk_buf_printf(&v->path, "%s%s", keep ? "." : "", shown))
+        fail_op(v, ITK_ENOMEM);
+    return keep;
+}
+
+static size_t path_push_index(vctx *v, size_t i)
+{
+    size_t keep = v->path.size;
+    if (itk_buf_printf(&v->path, "[%zu]", i))
+        fail_op(v, ITK_ENOMEM);
+    return keep;
+}
+
+static void path_pop(vctx *v, size_t keep)
+{
+    v->path.size = keep;
+    if (v->path.ptr)
+        v->path.ptr[keep] = '\0';
+}
+
+static const char *type_words(const char *type)
+{
+    if (strcmp(type, "string") == 0)
+        return "text";
+    if (strcmp(type, "integer") == 0)
+        return "a whole number";
+    if (strcmp(type, "number") == 0)
+        return "a number";
+    if (strcmp(type, "boolean") == 0)
+        return "true or false";
+    if (strcmp(type, "array") == 0)
+        return "a list";
+    if (strcmp(type, "object") == 0)
+        return "a group of fields (a JSON object)";
+    return "null";
+}
+
+static int type_matches(const char *type, const json_t *inst)
+{
+    if (strcmp(type, "string") == 0)
+        return json_is_string(inst);
+    if (strcmp(type, "integer") == 0)
+        return json_is_integer(inst);
+    if (strcmp(type, "number") == 0)
+        return json_is_number(inst);
+    if (strcmp(type, "boolean") == 0)
+        return json_is_boolean(inst);
+    if (strcmp(type, "array") == 0)
+        return json_is_array(inst);
+    if (strcmp(type, "object") == 0)
+        return json_is_object(inst);
+    return json_is_null(inst);
+}
+
+/* 0 when the type keyword holds, else reports and returns -1. */
+static int check_type(vctx *v, const json_t *type, const json_t *inst)
+{
+    if (json_is_string(type)) {
+        if (type_matches(json_string_value(type), inst))
+            return 0;
+        problem(v, " must be %s", type_words(json_string_value(type)));
+        return -1;
+    }
+    size_t i;
+    json_t *t;
+    char words[512] = "";
+    json_array_foreach(type, i, t)
+    {
+        if (type_matches(json_string_value(t), inst))
+            return 0;
+        size_t n = strlen(words);
+        snprintf(words + n, sizeof(words) - n, "%s%s", i ? " or " : "",
+                 type_words(json_string_value(t)));
+    }
+    problem(v, " must be %s", words);
+    return -1;
+}
+
+static void check_enum(vctx *v, const json_t *en, const json_t *inst)
+{
+    size_t i;
+    json_t *opt;
+    json_array_foreach(en, i, opt)
+    {
+        if (json_equal(opt, inst))
+            return;
+    }
+    char list[700] = "";
+    json_array_foreach(en, i, opt)
+    {
+        char one[80];
+        size_t n = strlen(list);
+        show_value(one, sizeof(one), opt);
+        if (n + strlen(one) + 8 >= sizeof(list)) {
+            snprintf(list + n, sizeof(list) - n, ", ...");
+            break;
+        }
+        snprintf(list + n, sizeof(list) - n, "%s%s", i ? ", " : "", one);
+    }
+    char shown[128];
+    show_value(shown, sizeof(shown), inst);
+    problem(v, " must be one of %s (not %s)", list, shown);
+}
+
+static regex_t *get_regex(vctx *v, const char *pattern, regex_t *scratch, int *owned)
+{
+    *owned = 0;
+    for (int i = 0; i < v->nregex; i++)
+        if (v->regex[i].source == pattern)
+            return &v->regex[i].re;
+    regex_t *re = v->nregex < REGEX_CACHE ? &v->regex[v->nregex].re : scratch;
+    if (regcomp(re, pattern, REG_EXTENDED | REG_NOSUB)) {
+        fail_op(v, itk_error_set(ITK_ERROR, "schema pattern does not compile: %.100s", pattern));
+        return NULL;
+    }
+    if (re == scratch)
+        *owned = 1;
+    else
+        v->regex[v->nregex++].source = pattern;
+    return re;
+}
+
+static void check_pattern(vctx *v, const char *pattern, const char *s, size_t len)
+{
+    regex_t scratch;
+    int owned;
+    regex_t *re = get_regex(v, pattern, &scratch, &owned);
+    if (!re)
+        return;
+    int match = regexec(re, s, 0, NULL, 0) == 0;
+    if (owned)
+        regfree(re);
+    if (match)
+        return;
+    /* Say the likely reason in words before falling back to the pattern. */
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if ((ch < 0x20 && ch != '\t' && ch != '\n') || ch == 0x7f) {
+            problem(v, " contains a control character (U+%04X), which is not allowed here", ch);
+            return;
+        }
+    }
+    if (len == 0) {
+        problem(v, " must not be empty");
+        return;
+    }
+    char shown_pattern[256], shown[128];
+    show_string(shown_pattern, sizeof(shown_pattern), pattern, strlen(pattern));
+    show_string(shown, sizeof(shown), s, len);
+    problem(v, " is not in the expected form (%s does not match the pattern %s)", shown,
+            shown_pattern);
+}
+
+static void check_string(vctx *v, const json_t *s, const json_t *inst)
+{
+    const char *str = json_string_value(inst);
+    size_t len = json_string_length(inst);
+    char shown[128];
+    json_t *kw;
+    if ((kw = json_object_get(s, "maxLength"))) {
+        size_t n = utf8_length(str, len);
+        if (n > (size_t)json_integer_value(kw))
+            problem(v, ": at most %lld characters (this has %zu)",
+                    (long long)json_integer_value(kw), n);
+    }
+    if ((kw = json_object_get(s, "pattern")))
+        check_pattern(v, json_string_value(kw), str, len);
+    if ((kw = json_object_get(s, "format"))) {
+        show_string(shown, sizeof(shown), str, len);
+        if (strcmp(json_string_value(kw), "date") == 0 && !date_ok(str, len))
+            problem(v, " is not a valid date (%s); write YYYY-MM-DD, a day that exists", shown);
+        else if (strcmp(json_string_value(kw), "date-time") == 0 && !date_time_ok(str, len))
+            problem(v,
+                    " is not a valid date and time (%s); write it like "
+                    "2026-04-01T10:00:00+09:00, with the offset",
+                    shown);
+    }
+}
+
+static void check_array(vctx *v, const json_t *s, const json_t *inst, int depth)
+{
+    json_t *kw;
+    if ((kw = json_object_get(s, "minItems")) &&
+        json_array_size(inst) < (size_t)json_integer_value(kw)) {
+        long long n = (long long)json_integer_value(kw);
+        problem(v, " must have at least %lld %s", n, n == 1 ? "entry" : "entries");
+    }
+    if ((kw = json_object_get(s, "items"))) {
+        size_t i;
+        json_t *item;
+        json_array_foreach(inst, i, item)
+        {
+            size_t keep = path_push_index(v, i);
+            validate_node(v, kw, item, depth + 1);
+            path_pop(v, keep);
+        }
+    }
+}
+
+static void check_object(vctx *v, const json_t *s, const json_t *inst, int depth)
+{
+    const json_t *props = json_object_get(s, "properties");
+    const json_t *extra = json_object_get(s, "additionalProperties");
+    json_t *req = json_object_get(s, "required");
+    size_t i;
+    json_t *name;
+    json_array_foreach(req, i, name)
+    {
+        if (!json_object_get(inst, json_string_value(name))) {
+            size_t keep = path_push_key(v, json_string_value(name));
+            problem(v, " is required");
+            path_pop(v, keep);
+        }
+    }
+    const char *key;
+    json_t *val;
+    json_object_foreach((json_t *)inst, key, val)
+    {
+        const json_t *sub = props ? json_object_get(props, key) : NULL;
+        if (!sub && json_is_false(extra)) {
+            char shown[128];
+            show_string(shown, sizeof(shown), key, strlen(key));
+            const char *at = v->path.size ? v->path.ptr : NULL;
+            if (itk_buf_printf(v->errors, "%s: unknown field '%s%s%s'\n", v->label,
+                               at ? at : "", at ? "." : "", shown))
+                fail_op(v, ITK_ENOMEM);
+            v->problems++;
+            continue;
+        }
+        if (!sub)
+            sub = extra; /* NULL or true: anything goes */
+        if (!sub)
+            continue;
+        size_t keep = path_push_key(v, key);
+        validate_node(v, sub, val, depth + 1);
+        path_pop(v, keep);
+    }
+}
+
+static void validate_node(vctx *v, const json_t *s, const json_t *inst, int depth)
+{
+    if (v->rc)
+        return;
+    if (depth > MAX_EVAL_DEPTH) {
+        fail_op(v, itk_error_set(ITK_ERROR, "%s: schema nested too deep", v->label));
+        return;
+    }
+    if (json_is_boolean(s)) {
+        if (json_is_false(s))
+            problem(v, " is not allowed");
+        return;
+    }
+    json_t *kw;
+    if ((kw = json_object_get(s, "$ref")))
+        validate_node(v, json_object_get(v->defs, ref_name(json_string_value(kw))), inst,
+                      depth + 1);
+    if ((kw = json_object_get(s, "type")) && check_type(v, kw, inst))
+        return; /* the remaining keywords would only repeat the same problem */
+    if ((kw = json_object_get(s, "const")) && !json_equal(kw, inst)) {
+        char shown[128];
+        show_value(shown, sizeof(shown), kw);
+        problem(v, " must be %s", shown);
+    }
+    if ((kw = json_object_get(s, "enum")))
+        check_enum(v, kw, inst);
+    if (json_is_string(inst))
+        check_string(v, s, inst);
+    else if (json_is_array(inst))
+        check_array(v, s, inst, depth);
+    else if (json_is_object(inst))
+        check_object(v, s, inst, depth);
+}
+
+int itk_schema_validate(itk_buf *errors, const json_t *schema, const json_t *instance,
+                        const char *label)
+{
+    locale_guard g;
+    int rc = locale_enter(&g);
+    if (rc)
+        return rc;
+    if ((rc = schema_check(schema, label))) {
+        locale_leave(&g);
+        return itk_error_set(ITK_ERROR, "cannot validate: %s", itk_error_last());
+    }
+    vctx v;
+    memset(&v, 0, sizeof(v));
+    v.errors = errors;
+    v.label = label ? label : "record";
+    v.defs = json_is_object(schema) ? json_object_get(schema, "$defs") : NULL;
+    size_t before = errors->size;
+    validate_node(&v, schema, instance, 0);
+    for (int i = 0; i < v.nregex; i++)
+        regfree(&v.regex[i].re);
+    itk_buf_dispose(&v.path);
+    locale_leave(&g);
+    if (v.rc) {
+        /* all or nothing: no half list of problems next to an operational error */
+        errors->size = before;
+        if (errors->ptr)
+            errors->ptr[before] = '\0';
+        return v.rc;
+    }
+    if (v.problems)
+        return itk_error_set(ITK_EINVALID, "%s: %d problem%s found", v.label, v.problems,
+                             v.problems == 1 ? "" : "s");
+    return 0;
+}
+
+/* --------------------------------------------------------------- builtins */
+
+int itk_schema_builtin(json_t **out, const char *type)
+{
+    *out = NULL;
+    char path[128];
+    int n = snprintf(path, sizeof(path), "schemas/%s.v1.schema.json", type);
+    if (n < 0 || (size_t)n >= sizeof(path) || strchr(type, '/'))
+        return itk_error_set(ITK_ENOTFOUND, "no schema for record type '%.40s'", type);
+    for (const itk_template_file *f = itk_template_files; f->path; f++) {
+        if (strcmp(f->path, path) != 0)
+            continue;
+        json_t *s;
+        int rc = itk_json_parse(&s, (const char *)f->data, f->size, path);
+        if (!rc && (rc = itk_schema_check(s, path)))
+            json_decref(s);
+        if (!rc)
+            *out = s;
+        return rc;
+    }
+    return itk_error_set(ITK_ENOTFOUND, "no schema for record type '%.40s'", type);
+}

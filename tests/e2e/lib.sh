@@ -1,0 +1,185 @@
+# Shared by the end-to-end tests: a temporary folder removed at exit,
+# assertions that say what a user would check, and the usual set-up of a
+# city registry with a contractor. Source it; $ITAKU is the built binary.
+set -euo pipefail
+
+: "${ITAKU:?set ITAKU to the built itaku binary}"
+T=$(mktemp -d "${TMPDIR:-/tmp}/itaku-e2e.XXXXXX")
+cleanup_hooks=()
+cleanup() {
+    local rc=$?
+    for h in "${cleanup_hooks[@]}"; do eval "$h" || true; done
+    rm -rf "$T"
+    exit $rc
+}
+trap cleanup EXIT
+export GIT_CONFIG_NOSYSTEM=1 HOME="$T/home"
+mkdir -p "$HOME"
+git config --global user.name tester
+git config --global user.email tester@example.invalid
+git config --global init.defaultBranch main
+unset SSH_AUTH_SOCK
+
+tests_run=0
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+ok() {
+    tests_run=$((tests_run + 1))
+    echo "ok $tests_run - $*"
+}
+
+# expect_exit CODE CMD...: runs CMD, keeps stdout/stderr in $T/out and $T/err.
+expect_exit() {
+    local want=$1
+    shift
+    set +e
+    "$@" >"$T/out" 2>"$T/err"
+    local got=$?
+    set -e
+    if [ "$got" != "$want" ]; then
+        echo "--- stdout" >&2
+        cat "$T/out" >&2
+        echo "--- stderr" >&2
+        cat "$T/err" >&2
+        fail "expected exit $want, got $got: $*"
+    fi
+}
+# expect_output PATTERN: the last command's stdout or stderr matches (grep -E).
+expect_output() {
+    grep -qE -- "$1" "$T/out" "$T/err" || {
+        cat "$T/out" "$T/err" >&2
+        fail "output does not match '$1'"
+    }
+}
+
+# Snapshot of every ref and of the working tree's status, to prove that a
+# refused operation changed nothing.
+state_of() {
+    (cd "$1" && git for-each-ref --format='%(refname) %(objectname)' && git status --porcelain)
+}
+
+# setup_city_and_contractor: city registry in $T/city (pinned), contractor
+# "acme" registered, and the contractor's clone in $T/acme signing with its key.
+setup_city_and_contractor() {
+    "$ITAKU" key generate "$T/city.key" --comment city >/dev/null
+    "$ITAKU" key generate "$T/acme.key" --comment acme >/dev/null
+    "$ITAKU" init "$T/city" --contract C-2026-001 --title "住民情報システム運用保守" \
+        --city akiruno-city --name "あきる野市" --key "$T/city.key" \
+        --start 2026-12-01 --end 2027-03-31 >"$T/sheet"
+    GENESIS=$(awk '/genesis:/ {print $2; exit}' "$T/sheet")
+    CITY_FPR=$(awk '/city key:/ {print $3; exit}' "$T/sheet")
+    (cd "$T/city" && git config itaku.signingKey "$T/city.key" &&
+        "$ITAKU" party add acme --role contractor --name "株式会社アクメ" \
+            --pubkey "$T/acme.key.pub" >/dev/null)
+    git clone -q "$T/city" "$T/acme"
+    (cd "$T/acme" && git config itaku.signingKey "$T/acme.key" &&
+        git config itaku.genesis "$GENESIS" && git config itaku.cityKey "$CITY_FPR")
+}
+
+# stock_commit DIR KEY MESSAGE: commit what is staged in DIR with stock git,
+# signed with KEY (gpg.format=ssh), as an attacker or another tool would.
+stock_commit() {
+    (cd "$1" && git -c gpg.format=ssh -c user.signingkey="$2" commit -q -S -m "$3")
+}
+
+# trailers PARTY PRINCIPAL ACTION PATH...: a truthful trailer block for a
+# commit that adds PATHs (files already in the working tree of the cwd).
+trailers() {
+    local party=$1 principal=$2 action=$3
+    shift 3
+    printf 'Itaku-Party: %s\nItaku-Principal: %s\nItaku-Action: %s\n' "$party" "$principal" "$action"
+    for p in "$@"; do printf 'Itaku-Record: %s\n' "$p"; done
+    local h
+    h=$(for p in "$@"; do printf '%s %s\n' "$p" "$(sha256sum <"$p" | cut -d' ' -f1)"; done |
+        LC_ALL=C sort | sha256sum | cut -d' ' -f1)
+    printf 'Itaku-Content-SHA256: %s\n' "$h"
+}
+
+finish() {
+    echo "$tests_run passed, 0 failed"
+}
+
+# expect_rejected COMMIT RULE [PATH [VERIFY-ARGS...]]: `itaku verify` in the
+# cwd exits 1, names COMMIT (first 12 hex digits) and RULE on one line, and
+# `verify --json` lists a problem with that commit, rule (and PATH unless it
+# is empty); verify itself changes nothing. The text output stays in $T/out.
+expect_rejected() {
+    local commit=$1 rule=$2 path=${3:-}
+    shift $(($# < 3 ? $# : 3))
+    local before
+    before=$(state_of .)
+    expect_exit 1 "$ITAKU" verify --json "$@"
+    python3 - "$T/out" "$commit" "$rule" "$path" <<'PY' || fail "verify --json lacks $rule on ${commit:0:12} ${path}"
+import json, sys
+out, commit, rule, path = sys.argv[1:]
+r = json.load(open(out))
+assert r["ok"] is False, r
+hits = [p for p in r["problems"] if p["commit"] == commit and p["rule"] == rule
+        and (not path or p["path"] == path)]
+if not hits:
+    print(json.dumps(r["problems"], ensure_ascii=False, indent=1), file=sys.stderr)
+    sys.exit(1)
+PY
+    expect_exit 1 "$ITAKU" verify "$@"
+    grep -qE "^${commit:0:12} $rule " "$T/out" || {
+        cat "$T/out" "$T/err" >&2
+        fail "verify does not name commit ${commit:0:12} with rule $rule"
+    }
+    [ "$(state_of .)" = "$before" ] || fail "verify changed the registry"
+}
+
+# splice_signature REV FILE: writes a copy of commit REV (in the cwd) whose
+# gpgsig header holds FILE's text instead (no header when FILE is empty);
+# prints the new commit's id. The rest of the object is kept byte for byte.
+splice_signature() {
+    git cat-file commit "$1" | python3 -c '
+import sys
+raw = sys.stdin.buffer.read()
+head, _, msg = raw.partition(b"\n\n")
+lines, out, i = head.split(b"\n"), [], 0
+while i < len(lines):
+    if lines[i].startswith(b"gpgsig "):
+        i += 1
+        while i < len(lines) and lines[i].startswith(b" "):
+            i += 1
+        continue
+    out.append(lines[i])
+    i += 1
+sig = open(sys.argv[1], "rb").read().rstrip(b"\n").split(b"\n")
+if sig != [b""]:
+    at = next(j for j, l in enumerate(out) if l.startswith(b"committer ")) + 1
+    out[at:at] = [b"gpgsig " + sig[0]] + [b" " + s for s in sig[1:]]
+sys.stdout.buffer.write(b"\n".join(out) + b"\n\n" + msg)
+' "$2" | git hash-object -t commit -w --stdin
+}
+
+# rewrite_commit REV SED-SCRIPT: writes a copy of commit REV (in the cwd)
+# edited by sed, signature header untouched; prints the new commit's id.
+rewrite_commit() {
+    git cat-file commit "$1" | sed -e "$2" | git hash-object -t commit -w --stdin
+}
+
+# write_record PATH BODY-JSON [ENVELOPE-JSON]: writes a canonical record at
+# PATH (relative to the cwd) whose envelope (type, id, party) follows from
+# the path; ENVELOPE-JSON overrides or adds envelope fields.
+write_record() {
+    mkdir -p "$(dirname "$1")"
+    python3 - "$1" "$2" "${3:-"{}"}" <<'PY'
+import json, re, sys
+path, body, extra = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])
+m = re.match(r"parties/([^/]+)/(.+)/([^/]+)\.json$", path)
+party, folder, rid = m.groups()
+types = {"forms/form1": "form1", "forms/form2": "form2", "register": "register",
+         "forms/form4": "form4", "forms/form5": "form5", "incidents": "incident",
+         "requests": "request", "instructions": "instruction", "inspections": "inspection",
+         "acks": "ack", "key-events": "key-event"}
+rtype = types.get(folder, folder.split("/")[-1])
+rec = {"type": rtype, "schema": rtype + ".v1", "id": rid, "party": party,
+       "created": "2026-12-02T10:00:00+09:00", "body": body}
+rec.update(extra)
+with open(path, "w", encoding="utf-8") as f:
+    f.write(json.dumps(rec, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
+PY
+}

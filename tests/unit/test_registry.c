@@ -1,0 +1,255 @@
+/* Unit tests of the registry modules: init (genesis), identity lookup, ids,
+ * signed commits, signer selection, party registration and submissions, and
+ * verification of what they wrote (core/registry.c, init.c, commit.c, ids.c,
+ * signer_select.c, party.c, query.c, verify.c, policy.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "helpers.h"
+#include "itaku/errors.h"
+#include "itaku/party.h"
+#include "itaku/registry.h"
+#include "itaku/verify.h"
+
+typedef struct {
+    char *dir;
+    char reg_path[4096];
+    itk_signer *city, *acme;
+    itk_registry *reg;
+} fixture;
+
+static itk_signer *new_signer(void)
+{
+    itk_privkey *k = NULL;
+    itk_signer *s = NULL;
+    assert_int_equal(itk_privkey_generate_ed25519(&k, "test"), 0);
+    assert_int_equal(itk_signer_from_privkey(&s, k), 0);
+    return s;
+}
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof(*f));
+    f->dir = th_tmpdir();
+    snprintf(f->reg_path, sizeof(f->reg_path), "%s/reg", f->dir);
+    f->city = new_signer();
+    f->acme = new_signer();
+    itk_init_options o = ITK_INIT_OPTIONS_INIT;
+    o.contract_id = "C-1";
+    o.title = "テスト契約";
+    o.city_id = "akiruno-city";
+    o.city_name = "あきる野市";
+    o.principal = "officer";
+    git_oid genesis;
+    assert_int_equal(itk_registry_init(&genesis, f->reg_path, &o, f->city), 0);
+    assert_int_equal(itk_registry_open(&f->reg, f->reg_path), 0);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    itk_registry_free(f->reg);
+    itk_signer_free(f->city);
+    itk_signer_free(f->acme);
+    th_rmtree(f->dir);
+    free(f->dir);
+    free(f);
+    return 0;
+}
+
+static void add_acme(fixture *f)
+{
+    itk_party_options o = ITK_PARTY_OPTIONS_INIT;
+    o.id = "acme";
+    o.role = "contractor";
+    o.name = "アクメ";
+    o.principal = "manager";
+    o.key = itk_signer_public(f->acme);
+    git_oid c;
+    assert_int_equal(itk_party_add(&c, f->reg, f->city, &o), 0);
+}
+
+static size_t verify_problems(fixture *f)
+{
+    itk_verify_result *r = NULL;
+    assert_int_equal(itk_verify_run(&r, f->reg, NULL, 0, NULL), 0);
+    size_t n = itk_verify_problem_count(r);
+    for (size_t i = 0; i < n; i++)
+        fprintf(stderr, "  %s %s\n", itk_verify_problem(r, i)->rule,
+                itk_verify_problem(r, i)->message);
+    itk_verify_result_free(r);
+    return n;
+}
+
+static void test_init_writes_a_verifiable_genesis_and_pins_it(void **state)
+{
+    fixture *f = *state;
+    itk_verify_result *r = NULL;
+    assert_int_equal(itk_verify_run(&r, f->reg, NULL, 0, NULL), 0);
+    assert_int_equal(itk_verify_problem_count(r), 0);
+    assert_int_equal(itk_verify_commit_count(r), 1);
+    assert_true(itk_verify_pinned(r));
+    assert_string_equal(itk_verify_commit(r, 0)->action, "genesis");
+    itk_verify_result_free(r);
+}
+
+static void test_init_refuses_a_non_empty_folder(void **state)
+{
+    fixture *f = *state;
+    itk_init_options o = ITK_INIT_OPTIONS_INIT;
+    o.contract_id = "C-2";
+    o.title = "t";
+    o.city_id = "akiruno-city";
+    o.city_name = "n";
+    o.principal = "officer";
+    git_oid g;
+    assert_int_equal(itk_registry_init(&g, f->reg_path, &o, f->city), ITK_EEXISTS);
+}
+
+static void test_identity_finds_the_city_key(void **state)
+{
+    fixture *f = *state;
+    git_tree *tree = NULL;
+    itk_buf fpr = ITK_BUF_INIT;
+    itk_identity who;
+    assert_int_equal(itk_registry_head_tree(&tree, f->reg), 0);
+    assert_int_equal(itk_pubkey_fingerprint(&fpr, itk_signer_public(f->city)), 0);
+    assert_int_equal(itk_identity_find(&who, itk_registry_repo(f->reg), tree, fpr.ptr), 0);
+    assert_string_equal(who.party, "akiruno-city");
+    assert_string_equal(who.principal, "officer");
+    assert_string_equal(who.role, "city");
+    itk_buf_clear(&fpr);
+    assert_int_equal(itk_pubkey_fingerprint(&fpr, itk_signer_public(f->acme)), 0);
+    assert_int_equal(itk_identity_find(&who, itk_registry_repo(f->reg), tree, fpr.ptr),
+                     ITK_ENOTFOUND);
+    git_tree_free(tree);
+    itk_buf_dispose(&fpr);
+}
+
+static void test_submissions_get_consecutive_ids_and_verify(void **state)
+{
+    fixture *f = *state;
+    add_acme(f);
+    /* acme signs in the same repository for the test: its key is now known */
+    json_t *body = json_pack("{s:s}", "name", "佐藤");
+    itk_buf path = ITK_BUF_INIT, id = ITK_BUF_INIT;
+    git_oid c;
+    assert_int_equal(itk_record_submit(&path, &id, &c, f->reg, f->acme, "form1", body, NULL), 0);
+    assert_string_equal(id.ptr, "f1-000001");
+    assert_string_equal(path.ptr, "parties/acme/forms/form1/f1-000001.json");
+    assert_int_equal(
+        itk_record_submit(&path, &id, &c, f->reg, f->acme, "form1", body, "f1-000001"), 0);
+    assert_string_equal(id.ptr, "f1-000002");
+    assert_int_equal(itk_record_find(&path, f->reg, "acme/f1-000002"), 0);
+    assert_string_equal(path.ptr, "parties/acme/forms/form1/f1-000002.json");
+    assert_int_equal(verify_problems(f), 0);
+    itk_buf_dispose(&path);
+    itk_buf_dispose(&id);
+    json_decref(body);
+}
+
+static void test_submit_refuses_unknown_types_and_missing_supersedes(void **state)
+{
+    fixture *f = *state;
+    add_acme(f);
+    json_t *body = json_object();
+    itk_buf path = ITK_BUF_INIT, id = ITK_BUF_INIT;
+    git_oid c;
+    assert_int_equal(itk_record_submit(&path, &id, &c, f->reg, f->acme, "../x", body, NULL),
+                     ITK_EINVALID);
+    assert_int_equal(itk_record_submit(&path, &id, &c, f->reg, f->acme, "key", body, NULL),
+                     ITK_EINVALID);
+    assert_int_equal(
+        itk_record_submit(&path, &id, &c, f->reg, f->acme, "form1", body, "f1-000009"),
+        ITK_ENOTFOUND);
+    itk_buf_dispose(&path);
+    itk_buf_dispose(&id);
+    json_decref(body);
+}
+
+static void test_only_the_city_registers_parties(void **state)
+{
+    fixture *f = *state;
+    add_acme(f);
+    itk_signer *other = new_signer();
+    itk_party_options o = ITK_PARTY_OPTIONS_INIT;
+    o.id = "beta";
+    o.role = "contractor";
+    o.name = "Beta";
+    o.principal = "manager";
+    o.key = itk_signer_public(other);
+    git_oid c;
+    assert_int_equal(itk_party_add(&c, f->reg, f->acme, &o), ITK_EAUTH);
+    o.key = itk_signer_public(f->acme);
+    assert_int_equal(itk_party_add(&c, f->reg, f->city, &o), ITK_EEXISTS); /* key reuse */
+    itk_signer_free(other);
+}
+
+static void test_unregistered_key_cannot_commit(void **state)
+{
+    fixture *f = *state;
+    json_t *body = json_object();
+    itk_buf path = ITK_BUF_INIT, id = ITK_BUF_INIT;
+    git_oid c;
+    assert_int_equal(itk_record_submit(&path, &id, &c, f->reg, f->acme, "form1", body, NULL),
+                     ITK_EAUTH);
+    itk_buf_dispose(&path);
+    itk_buf_dispose(&id);
+    json_decref(body);
+}
+
+static void test_signer_open_explains_what_is_missing(void **state)
+{
+    fixture *f = *state;
+    itk_signer *s = NULL;
+    assert_int_equal(itk_signer_open(&s, f->reg, NULL, NULL), ITK_ENOTFOUND);
+    assert_non_null(strstr(itk_error_last(), "--key"));
+    char missing[4200];
+    snprintf(missing, sizeof(missing), "%s/nope.key", f->dir);
+    assert_int_equal(itk_signer_open(&s, f->reg, missing, NULL), ITK_ENOTFOUND);
+    assert_non_null(strstr(itk_error_last(), "nope.key"));
+}
+
+static void test_timezones(void **state)
+{
+    (void)state;
+    int off;
+    char out[32];
+    assert_int_equal(itk_timezone_offset(&off, "Asia/Tokyo"), 0);
+    assert_int_equal(off, 540);
+    assert_int_equal(itk_timezone_offset(&off, "-05:30"), 0);
+    assert_int_equal(off, -330);
+    assert_int_equal(itk_timezone_offset(&off, "Mars/Olympus"), ITK_EUNSUPPORTED);
+    itk_format_time(out, 0, 540);
+    assert_string_equal(out, "1970-01-01T09:00:00+09:00");
+    itk_format_time(out, 0, -330);
+    assert_string_equal(out, "1969-12-31T18:30:00-05:30");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_init_writes_a_verifiable_genesis_and_pins_it, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_init_refuses_a_non_empty_folder, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_identity_finds_the_city_key, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_submissions_get_consecutive_ids_and_verify, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_submit_refuses_unknown_types_and_missing_supersedes,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_only_the_city_registers_parties, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unregistered_key_cannot_commit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_signer_open_explains_what_is_missing, setup,
+                                        teardown),
+        cmocka_unit_test(test_timezones),
+    };
+    return cmocka_run_group_tests_name("registry", tests, NULL, NULL);
+}
