@@ -601,7 +601,7 @@ static void check_enum(vctx *v, const json_t *en, const json_t *inst)
     }
     char shown[128];
     show_value(shown, sizeof(shown), inst);
-    problem(v, " must be one of %s (not %s)", list, shown);
+    problem(v, " must be one of %s (not '%s')", list, shown);
 }
 
 static regex_t *get_regex(vctx *v, const char *pattern, regex_t *scratch, int *owned)
@@ -649,7 +649,7 @@ static void check_pattern(vctx *v, const char *pattern, const char *s, size_t le
     char shown_pattern[256], shown[128];
     show_string(shown_pattern, sizeof(shown_pattern), pattern, strlen(pattern));
     show_string(shown, sizeof(shown), s, len);
-    problem(v, " is not in the expected form (%s does not match the pattern %s)", shown,
+    problem(v, " is not in the expected form: '%s' does not match the pattern %s", shown,
             shown_pattern);
 }
 

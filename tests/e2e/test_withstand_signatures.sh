@@ -118,7 +118,7 @@ for case in "truncated:signature" "badb64:base64|armor" "unknown-type:ssh-quantu
     [ "$forged" != "$good" ] || fail "$name: the splice changed nothing"
     git update-ref refs/heads/main "$forged" "$good"
     expect_rejected "$forged" V1
-    expect_output "signature does not verify.*($want)"
+    expect_output "signature does not verify.*($want)"; grep V1 "$T/out"
     git update-ref refs/heads/main "$good" "$forged"
 done
 ok "truncated, bad base64, unknown key type, namespace 'file' and PGP signatures are refused (V1)"
