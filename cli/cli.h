@@ -28,5 +28,16 @@ int cmd_record(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_form(int argc, char **argv);
+int cmd_register(int argc, char **argv);
+int cmd_incident(int argc, char **argv);
+int cmd_obligations(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+
+/* Shared by the commands that submit a form (form, register, incident). */
+int cli_submit_record(const char *type, const char *file, const char *supersedes,
+                      const char *key);
+/* Submits a request of kind (form 6 for "subcontract") read from file. */
+int cli_request_submit(const char *kind, const char *file, const char *key);
 
 #endif

@@ -10,19 +10,6 @@
 
 static const char usage[] = "itaku log [--party P] [--json] [-n N]";
 
-static int contract_offset(itk_registry *reg)
-{
-    git_tree *tree = NULL;
-    json_t *c = NULL;
-    int off = 540;
-    if (itk_registry_head_tree(&tree, reg) == 0 && itk_registry_contract(&c, reg, tree) == 0)
-        itk_timezone_offset(&off, json_string_value(json_object_get(c, "timezone")));
-    json_decref(c);
-    git_tree_free(tree);
-    itk_error_clear();
-    return off;
-}
-
 static void date_label(char out[40], long long t, int offset)
 {
     char iso[32];
@@ -98,7 +85,9 @@ int cmd_log(int argc, char **argv)
         itk_registry_free(reg);
         return cli_fail("cannot read the history");
     }
-    int offset = contract_offset(reg), color = cli_color(1), first = 1;
+    int offset, color = cli_color(1), first = 1;
+    itk_registry_offset(&offset, reg);
+    itk_error_clear();
     if (json)
         putchar('[');
     else

@@ -39,13 +39,14 @@ static int add(int argc, char **argv)
     int r = strcmp(file, "-") == 0
                 ? itk_buf_read_stream(&in, stdin, "standard input", ITK_MAX_RECORD_BYTES)
                 : itk_buf_read_file(&in, file, ITK_MAX_RECORD_BYTES);
-    if (r < 0 || itk_json_parse(&body, in.ptr, in.size, file) < 0) {
+    const char *name = strcmp(file, "-") == 0 ? "standard input" : file;
+    if (r < 0 || itk_json_parse(&body, in.ptr, in.size, name) < 0) {
         rc = cli_fail("nothing was written");
         goto done;
     }
     if (!json_is_object(body)) {
         fprintf(stderr, "itaku: %s: the record body must be a JSON object; nothing was written\n",
-                file);
+                name);
         goto done;
     }
     if (cli_open_registry(&reg) || cli_open_signer(&signer, reg, key))

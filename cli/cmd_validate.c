@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-int cmd_validate(int argc, char **argv);
 
 static const char usage[] = "itaku validate TYPE FILE...";
 

@@ -140,7 +140,7 @@ int itk_agent_list(itk_pubkey ***keys, size_t *count, const char *socket_path)
     itk_buf req = ITK_BUF_INIT, reply = ITK_BUF_INIT;
     itk_pubkey **list = NULL;
     size_t have = 0;
-    const char *path;
+    const char *path = NULL;
     itk_reader r;
     uint8_t type = 0;
     uint32_t n;
@@ -220,7 +220,7 @@ int itk_agent_sign(itk_buf *sigblob, const char *socket_path, const itk_pubkey *
     itk_buf req = ITK_BUF_INIT, reply = ITK_BUF_INIT;
     const unsigned char *blob, *sig;
     size_t blob_len, sig_len;
-    const char *path;
+    const char *path = NULL;
     itk_reader r;
     uint8_t type;
     int rc;

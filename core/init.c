@@ -23,7 +23,7 @@ int itk_key_record(itk_buf *path, itk_buf *data, const char *party, const itk_pu
         goto done;
     json_t *body = json_pack("{s:s, s:s, s:s, s:s}", "principal", principal, "public_key",
                              line.ptr, "fingerprint", fpr.ptr, "added_by", added_by);
-    itk_record_fields f = {"key", name.ptr, party, created, NULL, NULL, body};
+    itk_record_fields f = {"key", name.ptr, party, created, NULL, NULL, body, NULL};
     rc = itk_record_build(data, &f);
     json_decref(body);
     if (!rc)
@@ -127,7 +127,7 @@ static int genesis_change(itk_change *c, const itk_init_options *o, const itk_pu
             rc = itk_change_add(c, f->path, f->data, f->size);
     }
     json_t *body = json_pack("{s:s, s:s}", "name", o->city_name, "role", "city");
-    itk_record_fields pf = {"party", o->city_id, o->city_id, created, NULL, NULL, body};
+    itk_record_fields pf = {"party", o->city_id, o->city_id, created, NULL, NULL, body, NULL};
     if (!rc && !(rc = itk_record_build(&data, &pf)) &&
         !(rc = itk_record_path(&path, itk_record_type_find("party"), o->city_id, NULL, NULL)))
         rc = itk_change_add(c, path.ptr, data.ptr, data.size);

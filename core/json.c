@@ -51,9 +51,16 @@ int itk_json_parse(json_t **out, const char *data, size_t len, const char *name)
                              name, len, ITK_MAX_RECORD_BYTES);
     json_error_t err;
     json_t *v = json_loadb(data, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
-    if (!v)
+    if (!v) {
+        /* jansson's wording names its own flags; say what is wrong with the text */
+        const char *why = json_error_code(&err) == json_error_null_character
+                              ? "a string holds \\u0000 (NUL), which a record may not contain"
+                          : json_error_code(&err) == json_error_invalid_utf8
+                              ? "the text is not valid UTF-8"
+                              : err.text;
         return itk_error_set(ITK_EINVALID, "%s: invalid JSON at line %d, column %d: %s", name,
-                             err.line, err.column, err.text);
+                             err.line, err.column, why);
+    }
     int rc = check_value(v, 1, name);
     if (rc) {
         json_decref(v);

@@ -1,6 +1,7 @@
 /* Writing a party's own records and the city's registration of a party. */
 #include "itaku/party.h"
 #include "itaku/errors.h"
+#include "itaku/forms.h"
 #include "itaku/json.h"
 #include "registry_priv.h"
 
@@ -84,7 +85,7 @@ int itk_party_add(git_oid *commit, itk_registry *reg, itk_signer *signer,
     }
     json_t *body = json_pack("{s:s, s:s, s:s}", "name", o->name, "role", o->role, "parent",
                              who.party);
-    itk_record_fields f = {"party", o->id, o->id, created, NULL, NULL, body};
+    itk_record_fields f = {"party", o->id, o->id, created, NULL, NULL, body, NULL};
     rc = itk_record_build(&data, &f);
     json_decref(body);
     char subject[128];
@@ -131,28 +132,47 @@ int itk_record_submit(itk_buf *path, itk_buf *id, git_oid *commit, itk_registry 
         return itk_error_set(ITK_EINVALID, "the record's body must be a JSON object");
     if ((rc = whoami(&who, created, reg, signer)))
         goto done;
+    const char *filing = json_string_value(json_object_get(body, "filing_type"));
+    if (!supersedes && strcmp(type, "form1") == 0 && filing && strcmp(filing, "change") == 0) {
+        /* a change notification replaces the form 1 in force (seed §2) */
+        if ((rc = itk_record_latest(&sup, reg, who.party, "form1")) == ITK_ENOTFOUND)
+            rc = itk_error_set(rc, "a change notification (filing_type change) replaces the form "
+                                   "1 in force, and %s has none yet; file one with filing_type "
+                                   "new first",
+                               who.party);
+        if (rc)
+            goto done;
+        supersedes = sup.ptr;
+    }
     if (supersedes) {
         if ((rc = itk_record_id_check(t, supersedes)))
             goto done;
         git_tree *tree = NULL;
         git_tree_entry *e = NULL;
-        itk_record_path(&sup, t, who.party, NULL, supersedes);
-        if ((rc = itk_registry_head_tree(&tree, reg)))
-            goto done;
-        int found = git_tree_entry_bypath(&e, tree, sup.ptr) == 0;
-        git_tree_entry_free(e);
-        git_tree_free(tree);
-        if (!found) {
-            rc = itk_error_set(ITK_ENOTFOUND, "%s does not exist: --supersedes names a %s record "
-                                              "of %s",
-                               sup.ptr, type, who.party);
+        itk_buf sup_path = ITK_BUF_INIT;
+        itk_record_path(&sup_path, t, who.party, NULL, supersedes);
+        if ((rc = itk_registry_head_tree(&tree, reg))) {
+            itk_buf_dispose(&sup_path);
             goto done;
         }
+        int found = git_tree_entry_bypath(&e, tree, sup_path.ptr) == 0;
+        git_tree_entry_free(e);
+        git_tree_free(tree);
+        if (!found)
+            rc = itk_error_set(ITK_ENOTFOUND, "%s does not exist: --supersedes names a %s record "
+                                              "of %s",
+                               sup_path.ptr, type, who.party);
+        itk_buf_dispose(&sup_path);
+        if (rc)
+            goto done;
     }
-    if ((rc = itk_registry_next_id(id, reg, t, who.party, NULL)) ||
+    /* every write is validated first: an invalid form writes nothing */
+    char schema[64];
+    if ((rc = itk_form_validate(schema, reg, type, body)) ||
+        (rc = itk_registry_next_id(id, reg, t, who.party, NULL)) ||
         (rc = itk_record_path(path, t, who.party, NULL, id->ptr)))
         goto done;
-    itk_record_fields f = {type, id->ptr, who.party, created, supersedes, NULL, body};
+    itk_record_fields f = {type, id->ptr, who.party, created, supersedes, NULL, body, schema};
     char subject[160];
     snprintf(subject, sizeof(subject), "Submit %s %s", t->label, id->ptr);
     if ((rc = itk_record_build(&data, &f)))

@@ -53,6 +53,7 @@ typedef struct {
     itk_path_info info;
     git_oid blob;
     int modified;
+    int refused; /* already reported (V4, V10 mode); still counted by the trailers */
 } added_file;
 
 typedef struct {
@@ -64,12 +65,12 @@ typedef struct {
     int is_city;
     added_file *files;
     size_t nfiles;
-    git_tree *tree, *base;  /* base: what the signer changed (merge result for merges) */
-    git_tree **key_trees;   /* trees in which the signing key must be active */
+    git_tree *tree, *base; /* base: what the signer changed (merge result for merges) */
+    git_tree **key_trees;  /* trees in which the signing key must be active */
     size_t nkey_trees;
 } check;
 
-#define PROBLEM(ck, rule, path, ...)                                                            \
+#define PROBLEM(ck, rule, path, ...)                                                               \
     itk_policy_problem((ck)->p, (ck)->id, rule, path, (ck)->signer, __VA_ARGS__)
 
 static int read_blob(itk_buf *out, git_repository *repo, const git_oid *id, size_t max)
@@ -94,9 +95,10 @@ static int check_signature(check *ck, itk_buf *fpr)
     git_oid id = *ck->id;
     int r = git_commit_extract_signature(&sig, &data, ck->p->repo, &id, NULL);
     if (r == GIT_ENOTFOUND) {
-        PROBLEM(ck, "V1", "", "the commit is not signed; every commit must carry an SSH "
-                              "signature of its party (itaku signs them, or git commit -S "
-                              "with gpg.format=ssh)");
+        PROBLEM(ck, "V1", "",
+                "the commit is not signed; every commit must carry an SSH "
+                "signature of its party (itaku signs them, or git commit -S "
+                "with gpg.format=ssh)");
         return 1;
     }
     if (r < 0)
@@ -187,8 +189,7 @@ static int merge_base_tree(check *ck)
     }
     if (git_index_write_tree_to(&tid, idx, ck->p->repo) < 0 ||
         git_tree_lookup(&ck->base, ck->p->repo, &tid) < 0)
-        rc = itk_error_git("cannot write the merge of the parents of %s",
-                           git_oid_tostr_s(ck->id));
+        rc = itk_error_git("cannot write the merge of the parents of %s", git_oid_tostr_s(ck->id));
 done:
     git_index_free(idx);
     git_commit_free(a);
@@ -196,7 +197,7 @@ done:
     return rc;
 }
 
-static int add_file(check *ck, const git_diff_delta *d)
+static int add_file(check *ck, const git_diff_delta *d, int refused)
 {
     added_file *nf = realloc(ck->files, (ck->nfiles + 1) * sizeof(*nf));
     if (!nf)
@@ -209,6 +210,7 @@ static int add_file(check *ck, const git_diff_delta *d)
     itk_path_classify(&f->info, f->path);
     f->blob = d->new_file.id;
     f->modified = d->status != GIT_DELTA_ADDED;
+    f->refused = refused;
     ck->nfiles++;
     return 0;
 }
@@ -241,6 +243,9 @@ static int collect_changes(check *ck)
                                                                          : "not a regular file";
             rc = PROBLEM(ck, "V10", path, "is %s; a registry holds only regular files (100644)",
                          what);
+            /* a gitlink names a commit, not content the trailers could hash */
+            if (!rc && d->new_file.mode != GIT_FILEMODE_COMMIT)
+                rc = add_file(ck, d, 1);
             continue;
         }
         if (d->status == GIT_DELTA_MODIFIED || d->status == GIT_DELTA_TYPECHANGE) {
@@ -252,10 +257,11 @@ static int collect_changes(check *ck)
                 rc = PROBLEM(ck, "V4", path,
                              "modifies an existing file; records are append-only (only the city "
                              "may replace itaku.json, README.md and party.json)");
+                rc = rc ? rc : add_file(ck, d, 1);
                 continue;
             }
         }
-        rc = add_file(ck, d);
+        rc = add_file(ck, d, 0);
     }
     git_diff_free(diff);
     return rc < 0 ? rc : 0;
@@ -275,10 +281,16 @@ static int check_write_permission(check *ck, const added_file *f, int genesis)
     const itk_path_info *pi = &f->info;
     const char *me = ck->info->party;
     switch (pi->kind) {
-    case ITK_PATH_UNKNOWN:
+    case ITK_PATH_UNKNOWN: {
+        /* V2 first: outside its own folder a party may write nothing at all */
+        size_t ml = strlen(me);
+        if (!ck->is_city && (strncmp(f->path, "parties/", 8) != 0 ||
+                             strncmp(f->path + 8, me, ml) != 0 || f->path[8 + ml] != '/'))
+            return PROBLEM(ck, "V2", f->path, "%s may write only under parties/%s/", me, me);
         return PROBLEM(ck, "V10", f->path,
                        "is not a path a registry may hold (see the layout in the registry's "
                        "README.md)");
+    }
     case ITK_PATH_README:
     case ITK_PATH_CONTRACT:
     case ITK_PATH_OBLIGATIONS:
@@ -314,8 +326,8 @@ static int check_write_permission(check *ck, const added_file *f, int genesis)
 static int check_content(check *ck, const added_file *f, unsigned char sha[32])
 {
     itk_buf data = ITK_BUF_INIT;
-    size_t max = f->info.kind == ITK_PATH_ATTACHMENT ? ITK_MAX_ATTACHMENT_BYTES
-                                                      : ITK_MAX_RECORD_BYTES;
+    size_t max =
+        f->info.kind == ITK_PATH_ATTACHMENT ? ITK_MAX_ATTACHMENT_BYTES : ITK_MAX_RECORD_BYTES;
     int rc = read_blob(&data, ck->p->repo, &f->blob, max);
     if (rc == ITK_ETOOBIG) {
         rc = PROBLEM(ck, "V10", f->path, "is larger than the limit of %zu bytes", max);
@@ -324,6 +336,8 @@ static int check_content(check *ck, const added_file *f, unsigned char sha[32])
     if (rc)
         goto done;
     EVP_Digest(data.ptr, data.size, sha, NULL, EVP_sha256(), NULL);
+    if (f->refused)
+        goto done; /* only its hash, for the trailers */
     if (f->info.kind == ITK_PATH_ATTACHMENT) {
         char hex[65];
         for (int i = 0; i < 32; i++)
@@ -352,11 +366,11 @@ static int check_content(check *ck, const added_file *f, unsigned char sha[32])
             rc = PROBLEM(ck, "V10", f->path, "the key record holds no valid public key: %s",
                          itk_error_last());
         else if (strcmp(name.ptr, f->info.id) != 0)
-            rc = PROBLEM(ck, "V10", f->path, "the file name does not match the key's "
-                                             "fingerprint %s",
+            rc = PROBLEM(ck, "V10", f->path,
+                         "the file name does not match the key's "
+                         "fingerprint %s",
                          fpr.ptr);
-        else if (ck->base &&
-                 itk_identity_find(&other, ck->p->repo, ck->base, fpr.ptr) == 0 &&
+        else if (ck->base && itk_identity_find(&other, ck->p->repo, ck->base, fpr.ptr) == 0 &&
                  strcmp(other.party, f->info.party) != 0)
             rc = PROBLEM(ck, "V1", f->path,
                          "key %s already belongs to party %s; a key belongs to one party for "
@@ -393,9 +407,9 @@ static int check_trailers(check *ck, const char *content_hex, int genesis)
     }
     for (size_t i = 0; i < arr.count; i++) {
         const char *k = arr.trailers[i].key, *v = arr.trailers[i].value;
-        const char **slot = strcmp(k, "Itaku-Party") == 0       ? &party
-                            : strcmp(k, "Itaku-Principal") == 0 ? &principal
-                            : strcmp(k, "Itaku-Action") == 0    ? &action
+        const char **slot = strcmp(k, "Itaku-Party") == 0            ? &party
+                            : strcmp(k, "Itaku-Principal") == 0      ? &principal
+                            : strcmp(k, "Itaku-Action") == 0         ? &action
                             : strcmp(k, "Itaku-Content-SHA256") == 0 ? &content
                                                                      : NULL;
         if (slot) {
@@ -426,8 +440,8 @@ static int check_trailers(check *ck, const char *content_hex, int genesis)
         goto done;
     }
     if (ck->info->party[0] && strcmp(party, ck->info->party) != 0)
-        PROBLEM(ck, "V10", "", "Itaku-Party says '%s' but the commit is signed by %s's key",
-                party, ck->info->party);
+        PROBLEM(ck, "V10", "", "Itaku-Party says '%s' but the commit is signed by %s's key", party,
+                ck->info->party);
     if (ck->info->principal[0] && strcmp(principal, ck->info->principal) != 0)
         PROBLEM(ck, "V10", "", "Itaku-Principal says '%s' but the signing key is %s's", principal,
                 ck->info->principal);
@@ -441,7 +455,8 @@ static int check_trailers(check *ck, const char *content_hex, int genesis)
     else if (a->city_only && !ck->is_city)
         PROBLEM(ck, "V10", "", "Itaku-Action '%s' is the city's alone", action);
     for (size_t i = 0; a && i < ck->nfiles; i++)
-        if (!(a->kinds & (1u << ck->files[i].info.kind)))
+        if (!ck->files[i].refused && ck->files[i].info.kind != ITK_PATH_UNKNOWN &&
+            !(a->kinds & (1u << ck->files[i].info.kind)))
             PROBLEM(ck, "V10", ck->files[i].path, "Itaku-Action '%s' may not add this file",
                     action);
     for (size_t i = 0; i < ck->nfiles; i++) {
@@ -469,6 +484,11 @@ done:
 static int check_genesis(check *ck, const char *fpr)
 {
     itk_policy *p = ck->p;
+    /* the city key first: a root it did not sign is refused for that, whatever
+     * order the walk meets the roots in, and does not count as a contender */
+    if (p->city_key[0] && strcmp(p->city_key, fpr) != 0)
+        return PROBLEM(ck, "V1", "", "the genesis is signed by %s, not by the pinned city key %s",
+                       fpr, p->city_key);
     p->roots_seen++;
     if (p->genesis[0] && strcmp(p->genesis, git_oid_tostr_s(ck->id)) != 0)
         return PROBLEM(ck, "V1", "",
@@ -479,9 +499,6 @@ static int check_genesis(check *ck, const char *fpr)
         return PROBLEM(ck, "V1", "",
                        "more than one root commit; pin this contract's genesis (itaku verify "
                        "--genesis ID) to tell which is the contract");
-    if (p->city_key[0] && strcmp(p->city_key, fpr) != 0)
-        return PROBLEM(ck, "V1", "", "the genesis is signed by %s, not by the pinned city key %s",
-                       fpr, p->city_key);
     json_t *contract = NULL;
     int rc = itk_tree_read_json(&contract, p->repo, ck->tree, "itaku.json");
     if (rc) {
@@ -521,11 +538,6 @@ int itk_policy_check_commit(itk_policy *p, const git_commit *c, itk_commit_info 
         rc = itk_error_git("cannot read the tree of %s", git_oid_tostr_s(ck.id));
         goto done;
     }
-    if (info->nparents > 2) {
-        rc = PROBLEM(&ck, "V5", "", "an octopus merge of %zu parents; a merge has two",
-                     info->nparents);
-        goto done;
-    }
     ck.nkey_trees = genesis ? 1 : info->nparents;
     ck.key_trees = calloc(ck.nkey_trees, sizeof(git_tree *));
     if (!ck.key_trees) {
@@ -549,6 +561,11 @@ int itk_policy_check_commit(itk_policy *p, const git_commit *c, itk_commit_info 
     snprintf(info->fingerprint, sizeof(info->fingerprint), "%s", fpr.ptr);
     if ((rc = check_identity(&ck, fpr.ptr)))
         goto done;
+    if (info->nparents > 2) {
+        rc = PROBLEM(&ck, "V5", "", "an octopus merge of %zu parents; a merge has two",
+                     info->nparents);
+        goto done;
+    }
     if (genesis && (rc = check_genesis(&ck, fpr.ptr)))
         goto done;
     if (info->nparents == 1)
@@ -563,7 +580,8 @@ int itk_policy_check_commit(itk_policy *p, const git_commit *c, itk_commit_info 
         goto done;
     }
     for (size_t i = 0; i < ck.nfiles; i++) {
-        if ((rc = check_write_permission(&ck, &ck.files[i], genesis)) < 0 ||
+        if ((!ck.files[i].refused &&
+             (rc = check_write_permission(&ck, &ck.files[i], genesis)) < 0) ||
             (rc = check_content(&ck, &ck.files[i], entries[i].sha256)) < 0)
             goto done;
         entries[i].path = ck.files[i].path;

@@ -5,6 +5,7 @@
 #include "itaku/party.h"
 #include "registry_priv.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -166,5 +167,46 @@ int itk_export_allowed_signers(itk_buf *out, itk_registry *reg)
     itk_buf_dispose(&seen);
     if (!rc && out->size == 0)
         rc = itk_error_set(ITK_ENOTFOUND, "the registry holds no keys");
+    return rc;
+}
+
+int itk_record_latest(itk_buf *id, itk_registry *reg, const char *party, const char *type)
+{
+    char **paths = NULL;
+    size_t n = 0;
+    git_tree *tree = NULL;
+    itk_buf superseded = ITK_BUF_INIT;
+    int rc;
+    if ((rc = itk_record_list(&paths, &n, reg, party, type)) ||
+        (rc = itk_registry_head_tree(&tree, reg)))
+        goto done;
+    for (size_t i = 0; i < n; i++) {
+        json_t *rec = NULL;
+        if (itk_tree_read_json(&rec, reg->repo, tree, paths[i]) == 0) {
+            const char *s = json_string_value(json_object_get(rec, "supersedes"));
+            if (s)
+                itk_buf_printf(&superseded, "|%s|", s);
+        }
+        json_decref(rec);
+    }
+    itk_error_clear();
+    rc = itk_error_set(ITK_ENOTFOUND, "%s has no %s record in force", party, type);
+    /* record ids of one type sort by number, so the last one in force wins */
+    for (size_t i = n; i-- > 0;) {
+        itk_path_info pi;
+        char key[80];
+        itk_path_classify(&pi, paths[i]);
+        snprintf(key, sizeof(key), "|%s|", pi.id);
+        if (superseded.ptr && strstr(superseded.ptr, key))
+            continue;
+        itk_buf_clear(id);
+        itk_buf_puts(id, pi.id);
+        rc = 0;
+        break;
+    }
+done:
+    itk_buf_dispose(&superseded);
+    git_tree_free(tree);
+    itk_string_list_free(paths, n);
     return rc;
 }

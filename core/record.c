@@ -278,7 +278,7 @@ int itk_record_build(itk_buf *out, const itk_record_fields *f)
     json_object_set_new(env, "type", json_string(f->type));
     char schema[64];
     snprintf(schema, sizeof(schema), "%s.v1", f->type);
-    json_object_set_new(env, "schema", json_string(schema));
+    json_object_set_new(env, "schema", json_string(f->schema ? f->schema : schema));
     json_object_set_new(env, "id", json_string(f->id));
     json_object_set_new(env, "party", json_string(f->party));
     json_object_set_new(env, "created", json_string(f->created));

@@ -205,3 +205,26 @@ int itk_principal_check(const char *p)
                              p);
     return 0;
 }
+
+int itk_registry_offset(int *minutes, itk_registry *reg)
+{
+    git_tree *tree = NULL;
+    json_t *contract = NULL;
+    int rc;
+    *minutes = 540;
+    if (!(rc = itk_registry_head_tree(&tree, reg)) &&
+        !(rc = itk_registry_contract(&contract, reg, tree)))
+        rc = itk_timezone_offset(minutes,
+                                 json_string_value(json_object_get(contract, "timezone")));
+    json_decref(contract);
+    git_tree_free(tree);
+    return rc;
+}
+
+int itk_registry_now(char out[32], itk_registry *reg)
+{
+    int offset;
+    int rc = itk_registry_offset(&offset, reg);
+    itk_format_time(out, (long long)time(NULL), offset);
+    return rc;
+}

@@ -102,14 +102,28 @@ static size_t utf8_length(const char *s, size_t len)
 
 /* ----------------------------------------------------------- schema check */
 
-static const char *const known_keywords[] = {
-    "type",   "properties", "required", "enum",     "const",       "pattern",
-    "format", "items",      "minItems", "maxLength", "additionalProperties",
-    "$ref",   "$defs",      "title",    "description", "$schema",  "$id",
-    "$comment", NULL};
+static const char *const known_keywords[] = {"type",
+                                             "properties",
+                                             "required",
+                                             "enum",
+                                             "const",
+                                             "pattern",
+                                             "format",
+                                             "items",
+                                             "minItems",
+                                             "maxLength",
+                                             "additionalProperties",
+                                             "$ref",
+                                             "$defs",
+                                             "title",
+                                             "description",
+                                             "$schema",
+                                             "$id",
+                                             "$comment",
+                                             NULL};
 
-static const char *const known_types[] = {"object",  "array", "string", "integer",
-                                          "number", "boolean", "null",  NULL};
+static const char *const known_types[] = {"object", "array",   "string", "integer",
+                                          "number", "boolean", "null",   NULL};
 
 static int in_list(const char *s, const char *const *list)
 {
@@ -120,9 +134,9 @@ static int in_list(const char *s, const char *const *list)
 }
 
 typedef struct {
-    const char *name;    /* the schema file, for messages */
-    const json_t *defs;  /* the root's $defs, or NULL */
-    itk_buf where;       /* keyword path inside the schema, "/properties/x" */
+    const char *name;   /* the schema file, for messages */
+    const json_t *defs; /* the root's $defs, or NULL */
+    itk_buf where;      /* keyword path inside the schema, "/properties/x" */
 } check_ctx;
 
 static int check_node(check_ctx *c, const json_t *s, int depth);
@@ -334,8 +348,8 @@ static int ref_dfs(check_ctx *c, json_t *state, const char *name, int depth)
     if (st == 2)
         return 0;
     if (st == 1 || depth > ITK_MAX_JSON_DEPTH)
-        return itk_error_set(ITK_EINVALID, "schema %s: $ref cycle through #/$defs/%.80s",
-                             c->name, name);
+        return itk_error_set(ITK_EINVALID, "schema %s: $ref cycle through #/$defs/%.80s", c->name,
+                             name);
     json_object_set_new(state, name, json_integer(1));
     json_t *refs = json_object();
     if (!refs)
@@ -465,12 +479,12 @@ static void problem(vctx *v, const char *fmt, ...)
 
 /* A value shown inside a message stays on one line and short: control
  * characters become \uXXXX, and long text is cut at a character boundary. */
-static void show_string(char *out, size_t cap, const char *s, size_t len)
+static void show_string_max(char *out, size_t cap, const char *s, size_t len, size_t max)
 {
     size_t o = 0;
     for (size_t i = 0; i < len && o + 8 < cap; i++) {
         unsigned char ch = (unsigned char)s[i];
-        if (o >= SHOWN_VALUE_BYTES && (ch & 0xC0) != 0x80) {
+        if (o >= max && (ch & 0xC0) != 0x80) {
             memcpy(out + o, "...", 3);
             o += 3;
             break;
@@ -481,6 +495,11 @@ static void show_string(char *out, size_t cap, const char *s, size_t len)
             out[o++] = (char)ch;
     }
     out[o] = '\0';
+}
+
+static void show_string(char *out, size_t cap, const char *s, size_t len)
+{
+    show_string_max(out, cap, s, len, SHOWN_VALUE_BYTES);
 }
 
 static void show_value(char *out, size_t cap, const json_t *val)
@@ -646,8 +665,8 @@ static void check_pattern(vctx *v, const char *pattern, const char *s, size_t le
         problem(v, " must not be empty");
         return;
     }
-    char shown_pattern[256], shown[128];
-    show_string(shown_pattern, sizeof(shown_pattern), pattern, strlen(pattern));
+    char shown_pattern[300], shown[128];
+    show_string_max(shown_pattern, sizeof(shown_pattern), pattern, strlen(pattern), 200);
     show_string(shown, sizeof(shown), s, len);
     problem(v, " is not in the expected form: '%s' does not match the pattern %s", shown,
             shown_pattern);
@@ -658,6 +677,7 @@ static void check_string(vctx *v, const json_t *s, const json_t *inst)
     const char *str = json_string_value(inst);
     size_t len = json_string_length(inst);
     char shown[128];
+    int format_ok = 1;
     json_t *kw;
     if ((kw = json_object_get(s, "maxLength"))) {
         size_t n = utf8_length(str, len);
@@ -665,10 +685,9 @@ static void check_string(vctx *v, const json_t *s, const json_t *inst)
             problem(v, ": at most %lld characters (this has %zu)",
                     (long long)json_integer_value(kw), n);
     }
-    if ((kw = json_object_get(s, "pattern")))
-        check_pattern(v, json_string_value(kw), str, len);
     if ((kw = json_object_get(s, "format"))) {
         show_string(shown, sizeof(shown), str, len);
+        format_ok = 0;
         if (strcmp(json_string_value(kw), "date") == 0 && !date_ok(str, len))
             problem(v, " is not a valid date (%s); write YYYY-MM-DD, a day that exists", shown);
         else if (strcmp(json_string_value(kw), "date-time") == 0 && !date_time_ok(str, len))
@@ -676,7 +695,13 @@ static void check_string(vctx *v, const json_t *s, const json_t *inst)
                     " is not a valid date and time (%s); write it like "
                     "2026-04-01T10:00:00+09:00, with the offset",
                     shown);
+        else
+            format_ok = 1;
     }
+    /* A failed format already says what is wrong in words; the pattern that
+     * backs it up for ajv would only repeat it less clearly. */
+    if (format_ok && (kw = json_object_get(s, "pattern")))
+        check_pattern(v, json_string_value(kw), str, len);
 }
 
 static void check_array(vctx *v, const json_t *s, const json_t *inst, int depth)
@@ -723,8 +748,8 @@ static void check_object(vctx *v, const json_t *s, const json_t *inst, int depth
             char shown[128];
             show_string(shown, sizeof(shown), key, strlen(key));
             const char *at = v->path.size ? v->path.ptr : NULL;
-            if (itk_buf_printf(v->errors, "%s: unknown field '%s%s%s'\n", v->label,
-                               at ? at : "", at ? "." : "", shown))
+            if (itk_buf_printf(v->errors, "%s: unknown field '%s%s%s'\n", v->label, at ? at : "",
+                               at ? "." : "", shown))
                 fail_op(v, ITK_ENOMEM);
             v->problems++;
             continue;

@@ -52,17 +52,30 @@ git config itaku.genesis "$GENESIS"
 git config itaku.cityKey "$CITY_KEY"
 cat >form1.json <<'JSON'
 {
+  "submitted_on": "2026-11-25",
+  "addressee": "あきる野市長",
+  "submitter": {"address": "東京都あきる野市二宮350", "name": "株式会社アクメ情報サービス",
+                "representative": "代表取締役 山田太郎"},
   "filing_type": "new",
-  "manager": {"name": "佐藤 花子", "dept": "公共システム部", "title": "部長",
+  "manager": {"name": "佐藤花子", "dept": "公共システム部", "title": "部長",
               "phone": "042-555-0100", "email": "sato@acme.example"},
-  "workers": [{"worker_id": "w-001", "name": "鈴木 一郎", "dept": "公共システム部"}],
-  "work_locations": ["本社 3F 開発室（入退室管理あり）"],
-  "pledge": true
+  "manager_scope": "重要指定情報の管理全般",
+  "supervisors": [],
+  "workers": [{"worker_id": "w-001", "name": "鈴木一郎", "dept": "公共システム部",
+               "work_scope": "データ移行", "access_scope": "移行用抽出データ"}],
+  "contact_chain": [{"name": "佐藤花子", "role": "管理責任者", "phone": "090-0000-0000"}],
+  "work_locations": [{"name": "本社3階 開発室（入退室管理あり）"}],
+  "storage": [{"place": "開発室 施錠キャビネット", "lock_method": "シリンダー錠"}],
+  "safeguards": "私物端末の使用禁止。ウイルス対策ソフトの導入。",
+  "pledge": true,
+  "org_chart": {"filename": "chart.pdf",
+                "sha256": "3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f"}
 }
 JSON
-run "$ITAKU" record add form1 form1.json
-echo '{"action": "received", "item_id": "item-001", "info_name": "住民記録データ（テスト用抽出）", "medium": "usb", "quantity": {"value": 1, "unit": "本"}, "method": "hand-delivery"}' >entry.json
-run "$ITAKU" record add register entry.json
+run "$ITAKU" form submit 1 form1.json
+run "$ITAKU" register add --action received --item-id item-001 --info "住民記録データ（テスト用抽出）" \
+    --medium usb --quantity 1 --unit 本 --method hand-delivery --from "あきる野市 情報政策課" \
+    --to "佐藤花子" --handler "鈴木一郎" --verifier "佐藤花子"
 run "$ITAKU" record list --party acme
 cd ..
 
@@ -72,16 +85,19 @@ run git fetch -q ../acme main:refs/remotes/acme/main
 run "$ITAKU" verify
 git merge -q --ff-only refs/remotes/acme/main
 
-step "6. The accountability history, as itaku reads it"
+step "6. Form 1 as the paper form, with its signature block"
+run "$ITAKU" form render f1-000001 --format md
+
+step "7. The accountability history, as itaku reads it"
 run "$ITAKU" log
 
-step "7. The same history checked by stock git alone"
+step "8. The same history checked by stock git alone"
 run "$ITAKU" export allowed-signers ../allowed_signers
 run git -c gpg.ssh.allowedSignersFile=../allowed_signers log --show-signature --format='%h %s' -n 2
 
-step "8. The contractor quietly edits its filed form 1 with plain git: verify catches it"
+step "9. The contractor quietly edits its filed form 1 with plain git: verify catches it"
 cd ../acme
-sed -i 's/佐藤 花子/田中 太郎/' parties/acme/forms/form1/f1-000001.json
+sed -i 's/佐藤花子/田中太郎/' parties/acme/forms/form1/f1-000001.json
 git add parties/acme/forms/form1/f1-000001.json
 git -c gpg.format=ssh -c user.signingkey="$D/acme.key" commit -q -S -m "Change the manager"
 set +e

@@ -20,6 +20,15 @@ git config --global user.email tester@example.invalid
 git config --global init.defaultBranch main
 unset SSH_AUTH_SOCK
 
+SRC=${ITAKU_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+# Valid form bodies, shared with the schema cross-check's corpus.
+FORM1_BODY=$SRC/tests/schema-corpus/form1/valid/base.json
+REGISTER_BODY=$SRC/tests/schema-corpus/register/valid/base.json
+# register_item N: a valid register entry whose item_id is item-N.
+register_item() {
+    sed "s/\"item-0001\"/\"item-$1\"/" "$REGISTER_BODY"
+}
+
 tests_run=0
 fail() {
     echo "FAIL: $*" >&2
@@ -182,4 +191,22 @@ rec.update(extra)
 with open(path, "w", encoding="utf-8") as f:
     f.write(json.dumps(rec, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
 PY
+}
+
+# register_body [ACTION [INFO-NAME]]: the body of a register entry (form 3)
+# that its schema accepts, as one line of JSON.
+register_body() {
+    printf '{"action": "%s", "handler": "佐藤 花子", "info_name": "%s", "item_id": "item-1", "medium": "usb", "occurred_at": "2026-12-02T10:00:00+09:00", "quantity": {"unit": "件", "value": 1}}' \
+        "${1:-received}" "${2:-住民記録データ}"
+}
+
+# expect_refused PATTERN CMD...: CMD, run in a registry (the cwd), exits 2
+# with a message matching PATTERN and leaves every ref and file as it was.
+expect_refused() {
+    local pattern=$1 before
+    shift
+    before=$(state_of .)
+    expect_exit 2 "$@"
+    expect_output "$pattern"
+    [ "$(state_of .)" = "$before" ] || fail "a refused command changed the registry: $*"
 }

@@ -10,20 +10,20 @@ git config --unset itaku.signingKey
 
 # No key anywhere: a clear error, nothing written.
 before=$(state_of .)
-expect_exit 2 "$ITAKU" record add form1 - <<<'{"a": 1}'
+expect_exit 2 "$ITAKU" record add register - < <(register_item 1)
 expect_output "no signing key.*--key FILE.*itaku.signingKey.*ssh-agent"
 [ "$before" = "$(state_of .)" ] || fail "a refused record add changed the registry"
 ok "no signing key: the error lists the three ways to name one"
 
 # --key FILE
-echo '{"a": 1}' | "$ITAKU" record add form1 - --key "$T/acme.key" >/dev/null
+register_item 1 | "$ITAKU" record add register - --key "$T/acme.key" >/dev/null
 ok "--key FILE signs"
 
 # A passphrase-protected key with no agent.
 cp "$T/acme.key" "$T/acme-locked.key"
 ssh-keygen -q -p -P '' -N 'correct horse' -f "$T/acme-locked.key" >/dev/null
 before=$(state_of .)
-expect_exit 2 "$ITAKU" record add form1 - --key "$T/acme-locked.key" <<<'{"a": 2}'
+expect_exit 2 "$ITAKU" record add register - --key "$T/acme-locked.key" < <(register_item 2)
 expect_output "passphrase.*ssh-add"
 [ "$before" = "$(state_of .)" ] || fail "a refused record add changed the registry"
 ok "an encrypted key without an agent: the error says to load it with ssh-add"
@@ -37,22 +37,22 @@ echo 'correct horse'
 SH
 chmod +x "$T/askpass"
 SSH_ASKPASS="$T/askpass" SSH_ASKPASS_REQUIRE=force DISPLAY=none ssh-add "$T/acme-locked.key" </dev/null 2>/dev/null
-id=$(echo '{"a": 3}' | "$ITAKU" record add form1 - --key "$T/acme-locked.key")
-[ "$id" = f1-000002 ] || fail "agent signing through the locked key's file gave $id"
+id=$(register_item 3 | "$ITAKU" record add register - --key "$T/acme-locked.key")
+[ "$id" = r-000002 ] || fail "agent signing through the locked key's file gave $id"
 ok "an encrypted key signs through ssh-agent"
 
 # Only the agent: the one registered key among several is chosen.
 "$ITAKU" key generate "$T/stranger.key" >/dev/null
 ssh-add -q "$T/stranger.key" 2>/dev/null
-id=$(echo '{"a": 4}' | "$ITAKU" record add form1 -)
-[ "$id" = f1-000003 ] || fail "agent-only signing gave $id"
+id=$(register_item 4 | "$ITAKU" record add register -)
+[ "$id" = r-000003 ] || fail "agent-only signing gave $id"
 "$ITAKU" log -n 1 --json | grep -q '"party":"acme"' || fail "agent commit not attributed to acme"
 ok "with only ssh-agent, the registered key is found and the party follows from it"
 
 # Two registered keys in the agent: an error listing both.
 ssh-add -q "$T/city.key" 2>/dev/null
 before=$(state_of .)
-expect_exit 2 "$ITAKU" record add form1 - <<<'{"a": 5}'
+expect_exit 2 "$ITAKU" record add register - < <(register_item 5)
 expect_output "several keys"
 expect_output "acme/manager"
 expect_output "akiruno-city/officer"
@@ -61,12 +61,12 @@ ok "several registered keys in the agent: an error that lists them"
 
 # git config itaku.signingKey takes precedence over the agent.
 git config itaku.signingKey "$T/acme.key"
-echo '{"a": 6}' | "$ITAKU" record add form1 - >/dev/null
+register_item 6 | "$ITAKU" record add register - >/dev/null
 ok "git config itaku.signingKey signs"
 
 # A stranger's key is refused, naming the key.
 before=$(state_of .)
-expect_exit 2 "$ITAKU" record add form1 - --key "$T/stranger.key" <<<'{"a": 7}'
+expect_exit 2 "$ITAKU" record add register - --key "$T/stranger.key" < <(register_item 7)
 expect_output "SHA256:.*not registered"
 [ "$before" = "$(state_of .)" ] || fail "a refused record add changed the registry"
 ok "a key of no party is refused"

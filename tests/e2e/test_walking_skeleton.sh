@@ -21,16 +21,13 @@ grep -q "^  contract:  C-2026-001$" "$T/sheet" || fail "contract sheet lacks the
 ok "contract sheet names contract, genesis and city key"
 
 cd "$T/acme"
-cat >"$T/form1.json" <<'JSON'
-{"filing_type": "new", "manager": {"name": "佐藤 花子", "dept": "情報システム部", "phone": "042-000-0000"}}
-JSON
-id1=$("$ITAKU" record add form1 "$T/form1.json")
+id1=$("$ITAKU" record add form1 "$FORM1_BODY")
 [ "$id1" = f1-000001 ] || fail "first form1 id is $id1"
-id2=$(echo '{"action": "received", "info_name": "住民記録データ", "quantity": {"value": 1, "unit": "件"}}' |
-    "$ITAKU" record add register -)
+id2=$(register_item 1 | "$ITAKU" record add register -)
 [ "$id2" = r-000001 ] || fail "first register id is $id2"
 "$ITAKU" record show f1-000001 >"$T/shown"
-grep -q '"name": "佐藤 花子"' "$T/shown" || fail "Japanese text did not round-trip"
+grep -q '"name": "佐藤花子"' "$T/shown" || fail "Japanese text did not round-trip"
+grep -q '"safeguards": "私物端末の使用禁止。\\nウイルス対策ソフトの導入。"' "$T/shown" || fail "multi-line Japanese did not round-trip"
 grep -q '"party": "acme"' "$T/shown" || fail "envelope lacks the party"
 "$ITAKU" record list --party acme --type register | grep -q r-000001 || fail "record list misses r-000001"
 ok "contractor adds records; show and list read them back"

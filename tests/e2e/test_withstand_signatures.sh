@@ -118,7 +118,7 @@ for case in "truncated:signature" "badb64:base64|armor" "unknown-type:ssh-quantu
     [ "$forged" != "$good" ] || fail "$name: the splice changed nothing"
     git update-ref refs/heads/main "$forged" "$good"
     expect_rejected "$forged" V1
-    expect_output "signature does not verify.*($want)"; grep V1 "$T/out"
+    expect_output "signature does not verify.*($want)"
     git update-ref refs/heads/main "$good" "$forged"
 done
 ok "truncated, bad base64, unknown key type, namespace 'file' and PGP signatures are refused (V1)"
@@ -138,7 +138,7 @@ expect_output "second root commit"
 git update-ref -d refs/heads/other
 git fetch -q "$T/fake" main:refs/heads/fake
 expect_rejected "$fake" V1
-expect_output "second root commit"
+expect_output "signed by SHA256:.*not by the pinned city key"
 git update-ref -d refs/heads/fake
 expect_exit 0 "$ITAKU" verify
 ok "with the genesis pinned, a second root signed by the city key or by another key is refused (V1)"
@@ -154,7 +154,7 @@ expect_rejected "$other" V1 "" --genesis "$GENESIS" --city-key "$CITY_FPR"
 expect_rejected "$fake" V1 "" --genesis "$GENESIS" --city-key "$CITY_FPR"
 git update-ref -d refs/heads/other
 expect_rejected "$fake" V1 "" --city-key "$CITY_FPR"
-expect_output "not by the pinned city key $CITY_FPR"
+expect_output "not by the pinned city key SHA256:"
 git update-ref -d refs/heads/fake
 expect_exit 0 "$ITAKU" verify --genesis "$GENESIS" --city-key "$CITY_FPR"
 ok "verify --genesis ID --city-key FPR refuses the second roots of an unpinned copy (V1)"

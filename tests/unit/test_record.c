@@ -100,7 +100,7 @@ static void test_build_then_check_round_trips(void **state)
     (void)state;
     json_t *body = json_pack("{s:s}", "name", "鈴木");
     itk_record_fields f = {"form1", "f1-000003", "acme", "2026-11-25T10:00:00+09:00",
-                           "f1-000001", NULL, body};
+                           "f1-000001", NULL, body, NULL};
     itk_buf b = ITK_BUF_INIT;
     assert_int_equal(itk_record_build(&b, &f), 0);
     json_t *rec = NULL;

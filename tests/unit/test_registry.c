@@ -77,6 +77,15 @@ static void add_acme(fixture *f)
     assert_int_equal(itk_party_add(&c, f->reg, f->city, &o), 0);
 }
 
+/* A register entry that its schema accepts. */
+static json_t *register_entry(const char *item)
+{
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:i, s:s}, s:s}", "action", "received",
+                     "occurred_at", "2026-12-01T10:00:00+09:00", "item_id", item, "info_name",
+                     "住民記録データ", "medium", "usb", "quantity", "value", 1, "unit", "本",
+                     "handler", "鈴木一郎");
+}
+
 static size_t verify_problems(fixture *f)
 {
     itk_verify_result *r = NULL;
@@ -139,18 +148,40 @@ static void test_submissions_get_consecutive_ids_and_verify(void **state)
     fixture *f = *state;
     add_acme(f);
     /* acme signs in the same repository for the test: its key is now known */
-    json_t *body = json_pack("{s:s}", "name", "佐藤");
+    json_t *body = register_entry("item-1");
     itk_buf path = ITK_BUF_INIT, id = ITK_BUF_INIT;
     git_oid c;
-    assert_int_equal(itk_record_submit(&path, &id, &c, f->reg, f->acme, "form1", body, NULL), 0);
-    assert_string_equal(id.ptr, "f1-000001");
-    assert_string_equal(path.ptr, "parties/acme/forms/form1/f1-000001.json");
+    assert_int_equal(itk_record_submit(&path, &id, &c, f->reg, f->acme, "register", body, NULL),
+                     0);
+    assert_string_equal(id.ptr, "r-000001");
+    assert_string_equal(path.ptr, "parties/acme/register/r-000001.json");
     assert_int_equal(
-        itk_record_submit(&path, &id, &c, f->reg, f->acme, "form1", body, "f1-000001"), 0);
-    assert_string_equal(id.ptr, "f1-000002");
-    assert_int_equal(itk_record_find(&path, f->reg, "acme/f1-000002"), 0);
-    assert_string_equal(path.ptr, "parties/acme/forms/form1/f1-000002.json");
+        itk_record_submit(&path, &id, &c, f->reg, f->acme, "register", body, "r-000001"), 0);
+    assert_string_equal(id.ptr, "r-000002");
+    assert_int_equal(itk_record_find(&path, f->reg, "acme/r-000002"), 0);
+    assert_string_equal(path.ptr, "parties/acme/register/r-000002.json");
+    assert_int_equal(itk_record_latest(&id, f->reg, "acme", "register"), 0);
+    assert_string_equal(id.ptr, "r-000002");
     assert_int_equal(verify_problems(f), 0);
+    itk_buf_dispose(&path);
+    itk_buf_dispose(&id);
+    json_decref(body);
+}
+
+static void test_submit_refuses_invalid_bodies_and_writes_nothing(void **state)
+{
+    fixture *f = *state;
+    add_acme(f);
+    json_t *body = json_pack("{s:s}", "action", "stolen");
+    itk_buf path = ITK_BUF_INIT, id = ITK_BUF_INIT;
+    git_oid c, before, after;
+    assert_int_equal(git_reference_name_to_id(&before, itk_registry_repo(f->reg), "HEAD"), 0);
+    assert_int_equal(itk_record_submit(&path, &id, &c, f->reg, f->acme, "register", body, NULL),
+                     ITK_EINVALID);
+    assert_non_null(strstr(itk_error_last(), "register: action must be one of"));
+    assert_non_null(strstr(itk_error_last(), "register: handler is required"));
+    assert_int_equal(git_reference_name_to_id(&after, itk_registry_repo(f->reg), "HEAD"), 0);
+    assert_true(git_oid_equal(&before, &after));
     itk_buf_dispose(&path);
     itk_buf_dispose(&id);
     json_decref(body);
@@ -160,7 +191,7 @@ static void test_submit_refuses_unknown_types_and_missing_supersedes(void **stat
 {
     fixture *f = *state;
     add_acme(f);
-    json_t *body = json_object();
+    json_t *body = register_entry("item-2");
     itk_buf path = ITK_BUF_INIT, id = ITK_BUF_INIT;
     git_oid c;
     assert_int_equal(itk_record_submit(&path, &id, &c, f->reg, f->acme, "../x", body, NULL),
@@ -168,7 +199,7 @@ static void test_submit_refuses_unknown_types_and_missing_supersedes(void **stat
     assert_int_equal(itk_record_submit(&path, &id, &c, f->reg, f->acme, "key", body, NULL),
                      ITK_EINVALID);
     assert_int_equal(
-        itk_record_submit(&path, &id, &c, f->reg, f->acme, "form1", body, "f1-000009"),
+        itk_record_submit(&path, &id, &c, f->reg, f->acme, "register", body, "r-000009"),
         ITK_ENOTFOUND);
     itk_buf_dispose(&path);
     itk_buf_dispose(&id);
@@ -196,10 +227,10 @@ static void test_only_the_city_registers_parties(void **state)
 static void test_unregistered_key_cannot_commit(void **state)
 {
     fixture *f = *state;
-    json_t *body = json_object();
+    json_t *body = register_entry("item-3");
     itk_buf path = ITK_BUF_INIT, id = ITK_BUF_INIT;
     git_oid c;
-    assert_int_equal(itk_record_submit(&path, &id, &c, f->reg, f->acme, "form1", body, NULL),
+    assert_int_equal(itk_record_submit(&path, &id, &c, f->reg, f->acme, "register", body, NULL),
                      ITK_EAUTH);
     itk_buf_dispose(&path);
     itk_buf_dispose(&id);
@@ -243,6 +274,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_identity_finds_the_city_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_submissions_get_consecutive_ids_and_verify, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_submit_refuses_invalid_bodies_and_writes_nothing,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_submit_refuses_unknown_types_and_missing_supersedes,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_only_the_city_registers_parties, setup, teardown),

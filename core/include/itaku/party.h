@@ -34,6 +34,10 @@ int itk_record_submit(itk_buf *path, itk_buf *id, git_oid *commit, itk_registry 
  * gets its path. ITK_ENOTFOUND, or ITK_ECONFLICT when ambiguous. */
 int itk_record_find(itk_buf *path, itk_registry *reg, const char *name);
 
+/* The id of party's newest record of type that no other record supersedes
+ * (the one in force), in HEAD's tree. ITK_ENOTFOUND when there is none. */
+int itk_record_latest(itk_buf *id, itk_registry *reg, const char *party, const char *type);
+
 /* Every record in HEAD's tree, as paths, optionally of one party and type. */
 int itk_record_list(char ***paths, size_t *count, itk_registry *reg, const char *party,
                     const char *type);

@@ -69,6 +69,7 @@ typedef struct {
     const char *supersedes; /* NULL when none */
     json_t *refs;           /* NULL when none; borrowed */
     json_t *body;           /* a JSON object; borrowed */
+    const char *schema;     /* the schema validated against, "form1.v1"; NULL: "<type>.v1" */
 } itk_record_fields;
 
 /* The canonical bytes of a record. */

@@ -33,6 +33,12 @@ int itk_timezone_offset(int *minutes, const char *timezone);
 /* "2026-11-25T19:41:46+09:00" for a unix time in the given offset. */
 void itk_format_time(char out[32], long long unix_time, int offset_minutes);
 
+/* The contract's timezone offset in minutes (HEAD's itaku.json; Asia/Tokyo
+ * when the registry has no commits yet). */
+int itk_registry_offset(int *minutes, itk_registry *reg);
+/* Now, in the contract's timezone, as RFC 3339. */
+int itk_registry_now(char out[32], itk_registry *reg);
+
 /* Who a key is: the party whose keys/ list its fingerprint in tree. */
 typedef struct {
     char party[ITK_PARTY_ID_MAX + 1];

@@ -1,0 +1,224 @@
+/* itaku form new|submit|render: the city's forms 1–6 and the incident
+ * report, as fill-in templates, validated submissions and printable pages. */
+#include "cli.h"
+#include "itaku/forms.h"
+#include "itaku/json.h"
+#include "itaku/party.h"
+#include "itaku/provenance.h"
+#include "itaku/render.h"
+#include "itaku/schema.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char usage[] =
+    "itaku form new N                      (N: 1-6 or incident; prints a fill-in template)\n"
+    "       itaku form submit N FILE|- [--supersedes ID] [--key FILE]\n"
+    "       itaku form render ID [--format html|md] [-o FILE]";
+
+static int new_form(int argc, char **argv)
+{
+    if (argc != 2)
+        return cli_usage(usage, "form new needs N (1-6 or incident)");
+    const char *type = itk_form_type(argv[1]);
+    if (!type)
+        return cli_usage(usage, "'%s' is not a form: use 1, 2, 3, 4, 5, 6 or incident", argv[1]);
+    json_t *schema = NULL;
+    itk_registry *reg = NULL;
+    char name[64];
+    git_tree *tree = NULL;
+    /* the registry's own schemas when inside one, else the built-in ones */
+    if (itk_registry_open(&reg, ".") == 0 && itk_registry_head_tree(&tree, reg) == 0) {
+        if (itk_registry_schema(&schema, name, reg, tree, type) < 0) {
+            git_tree_free(tree);
+            itk_registry_free(reg);
+            return cli_fail("cannot make the template");
+        }
+    } else if (itk_schema_builtin(&schema, type) < 0) {
+        git_tree_free(tree);
+        itk_registry_free(reg);
+        return cli_fail("cannot make the template");
+    }
+    git_tree_free(tree);
+    itk_registry_free(reg);
+    itk_buf out = ITK_BUF_INIT;
+    char how[128];
+    snprintf(how, sizeof(how), "Submit with: itaku form submit %s FILE", argv[1]);
+    const char *title = itk_form_title(type);
+    itk_form_template(&out, schema, title ? title : type, how);
+    fwrite(out.ptr, 1, out.size, stdout);
+    itk_buf_dispose(&out);
+    json_decref(schema);
+    return EXIT_OK;
+}
+
+/* Reads a filled-in form: JSON, // comments allowed. */
+static int read_form(json_t **body, const char *file)
+{
+    itk_buf in = ITK_BUF_INIT, clean = ITK_BUF_INIT;
+    int r = strcmp(file, "-") == 0
+                ? itk_buf_read_stream(&in, stdin, "standard input", ITK_MAX_RECORD_BYTES)
+                : itk_buf_read_file(&in, file, ITK_MAX_RECORD_BYTES);
+    if (r == 0)
+        r = itk_json_strip_comments(&clean, in.ptr, in.size);
+    if (r == 0)
+        r = itk_json_parse(body, clean.ptr, clean.size, file);
+    if (r == 0 && !json_is_object(*body)) {
+        json_decref(*body);
+        *body = NULL;
+        r = itk_error_set(ITK_EINVALID, "%s: a form must be a JSON object", file);
+    }
+    itk_buf_dispose(&in);
+    itk_buf_dispose(&clean);
+    return r;
+}
+
+int cli_submit_record(const char *type, const char *file, const char *supersedes,
+                      const char *key)
+{
+    json_t *body = NULL;
+    itk_registry *reg = NULL;
+    itk_signer *signer = NULL;
+    itk_buf path = ITK_BUF_INIT, id = ITK_BUF_INIT, prev = ITK_BUF_INIT;
+    int rc = EXIT_ERROR;
+    if (read_form(&body, file) < 0) {
+        rc = cli_fail("nothing was written");
+        goto done;
+    }
+    if (cli_open_registry(&reg) || cli_open_signer(&signer, reg, key))
+        goto done;
+    git_oid commit;
+    if (itk_record_submit(&path, &id, &commit, reg, signer, type, body, supersedes) < 0) {
+        fprintf(stderr, "itaku: nothing was written:\n%s\n", itk_error_last());
+        goto done;
+    }
+    printf("%s\n", id.ptr);
+    fprintf(stderr, "Recorded %s in commit %.12s\n", path.ptr, git_oid_tostr_s(&commit));
+    rc = EXIT_OK;
+done:
+    json_decref(body);
+    itk_signer_free(signer);
+    itk_registry_free(reg);
+    itk_buf_dispose(&path);
+    itk_buf_dispose(&id);
+    itk_buf_dispose(&prev);
+    return rc;
+}
+
+static int submit(int argc, char **argv)
+{
+    static const struct option opts[] = {{"supersedes", required_argument, NULL, 's'},
+                                         {"key", required_argument, NULL, 'k'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0}};
+    const char *supersedes = NULL, *key = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 's': supersedes = optarg; break;
+        case 'k': key = optarg; break;
+        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
+        default: return cli_usage(usage, "form submit: unknown option");
+        }
+    }
+    if (optind != argc - 2)
+        return cli_usage(usage, "form submit needs N and FILE");
+    const char *type = itk_form_type(argv[optind]);
+    if (!type)
+        return cli_usage(usage, "'%s' is not a form: use 1, 2, 3, 4, 5, 6 or incident",
+                         argv[optind]);
+    if (strcmp(type, "form6") == 0)
+        return cli_request_submit("subcontract", argv[optind + 1], key);
+    return cli_submit_record(type, argv[optind + 1], supersedes, key);
+}
+
+static int render(int argc, char **argv)
+{
+    static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
+                                         {"output", required_argument, NULL, 'o'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0}};
+    const char *format = "html", *output = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'f': format = optarg; break;
+        case 'o': output = optarg; break;
+        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
+        default: return cli_usage(usage, "form render: unknown option");
+        }
+    }
+    if (optind != argc - 1)
+        return cli_usage(usage, "form render needs one record ID");
+    itk_render_format fmt;
+    if (strcmp(format, "html") == 0)
+        fmt = ITK_RENDER_HTML;
+    else if (strcmp(format, "md") == 0 || strcmp(format, "markdown") == 0)
+        fmt = ITK_RENDER_MARKDOWN;
+    else
+        return cli_usage(usage, "--format is html or md");
+    itk_registry *reg = NULL;
+    git_tree *tree = NULL;
+    json_t *rec = NULL, *schema = NULL;
+    itk_buf path = ITK_BUF_INIT, data = ITK_BUF_INIT, out = ITK_BUF_INIT;
+    itk_provenance prov;
+    int rc = EXIT_ERROR, signed_ok;
+    char schema_name[64];
+    if (cli_open_registry(&reg))
+        return EXIT_ERROR;
+    if (itk_record_find(&path, reg, argv[optind]) < 0 ||
+        itk_registry_head_tree(&tree, reg) < 0 ||
+        itk_tree_read(&data, itk_registry_repo(reg), tree, path.ptr, ITK_MAX_RECORD_BYTES) < 0 ||
+        itk_json_parse(&rec, data.ptr, data.size, path.ptr) < 0) {
+        rc = cli_fail("cannot render the form");
+        goto done;
+    }
+    const char *type = json_string_value(json_object_get(rec, "type"));
+    if (itk_registry_schema(&schema, schema_name, reg, tree, type) < 0)
+        fprintf(stderr, "itaku: warning: %s; field names are shown instead of labels\n",
+                itk_error_last());
+    signed_ok = itk_record_provenance(&prov, reg, path.ptr) == 0;
+    itk_render_signature sig = {prov.commit,    prov.date,        prov.party,
+                                prov.principal, prov.fingerprint, prov.verified};
+    if (itk_render_record(&out, rec, schema, signed_ok ? &sig : NULL, fmt) < 0) {
+        rc = cli_fail("cannot render the form");
+        goto done;
+    }
+    FILE *f = output ? fopen(output, "w") : stdout;
+    if (!f || fwrite(out.ptr, 1, out.size, f) != out.size) {
+        fprintf(stderr, "itaku: cannot write %s\n", output ? output : "standard output");
+        if (f && f != stdout)
+            fclose(f);
+        goto done;
+    }
+    if (f != stdout && fclose(f) != 0)
+        goto done;
+    rc = EXIT_OK;
+done:
+    json_decref(rec);
+    json_decref(schema);
+    git_tree_free(tree);
+    itk_registry_free(reg);
+    itk_buf_dispose(&path);
+    itk_buf_dispose(&data);
+    itk_buf_dispose(&out);
+    return rc;
+}
+
+int cmd_form(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        printf("usage: %s\n", usage);
+        return argc < 2 ? EXIT_ERROR : EXIT_OK;
+    }
+    if (strcmp(argv[1], "new") == 0)
+        return new_form(argc - 1, argv + 1);
+    if (strcmp(argv[1], "submit") == 0)
+        return submit(argc - 1, argv + 1);
+    if (strcmp(argv[1], "render") == 0)
+        return render(argc - 1, argv + 1);
+    return cli_usage(usage, "unknown form command '%s'", argv[1]);
+}

@@ -1,0 +1,109 @@
+/* itaku obligations: the city's requirements in force, section by section,
+ * with the rules that check them. */
+#include "cli.h"
+#include "itaku/json.h"
+#include "itaku/obligations.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] = "itaku obligations [--section N] [--json]";
+
+static void print_section(const json_t *s)
+{
+    json_t *num = json_object_get(s, "number");
+    printf("%lld %s (%s)\n", (long long)json_integer_value(num),
+           json_string_value(json_object_get(s, "title")),
+           json_string_value(json_object_get(s, "title_en")));
+    const char *req = json_string_value(json_object_get(s, "requirement"));
+    const char *req_en = json_string_value(json_object_get(s, "requirement_en"));
+    if (req)
+        printf("  %s\n", req);
+    if (req_en)
+        printf("  %s\n", req_en);
+    size_t i;
+    json_t *item;
+    json_array_foreach(json_object_get(s, "items"), i, item)
+    {
+        printf("  %s %s: %s\n", json_string_value(json_object_get(item, "number")),
+               json_string_value(json_object_get(item, "title")),
+               json_string_value(json_object_get(item, "requirement")));
+        printf("      %s\n", json_string_value(json_object_get(item, "requirement_en")));
+    }
+    json_t *rules = json_object_get(s, "rules");
+    if (json_array_size(rules) == 0) {
+        const char *why = json_string_value(json_object_get(s, "reason_en"));
+        printf("  checked by: nothing a record can show%s%s\n", why ? " — " : "", why ? why : "");
+    }
+    json_t *rule;
+    json_array_foreach(rules, i, rule)
+    {
+        const char *clause = json_string_value(json_object_get(rule, "clause"));
+        printf("  checked by: %s%s%s%s — %s\n", json_string_value(json_object_get(rule, "kind")),
+               clause ? " [" : "", clause ? clause : "", clause ? "]" : "",
+               json_string_value(json_object_get(rule, "summary_en")));
+    }
+    putchar('\n');
+}
+
+int cmd_obligations(int argc, char **argv)
+{
+    static const struct option opts[] = {{"section", required_argument, NULL, 's'},
+                                         {"json", no_argument, NULL, 'j'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0}};
+    long section = 0;
+    int json = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "s:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 's': section = strtol(optarg, NULL, 10); break;
+        case 'j': json = 1; break;
+        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
+        default: return cli_usage(usage, "obligations: unknown option");
+        }
+    }
+    if (optind != argc)
+        return cli_usage(usage, "obligations takes options only");
+    itk_registry *reg = NULL;
+    json_t *ob = NULL;
+    if (itk_registry_open(&reg, ".") < 0)
+        reg = NULL;
+    itk_error_clear();
+    int rc = itk_obligations_load(&ob, reg);
+    itk_registry_free(reg);
+    if (rc < 0)
+        return cli_fail("cannot read the obligations");
+    json_t *sections = json_object_get(ob, "sections"), *s;
+    size_t i;
+    int shown = 0;
+    if (!json)
+        printf("%s (%s), version %lld\n\n", json_string_value(json_object_get(ob, "title")),
+               json_string_value(json_object_get(ob, "title_en")),
+               (long long)json_integer_value(json_object_get(ob, "version")));
+    else
+        putchar('[');
+    json_array_foreach(sections, i, s)
+    {
+        if (section && json_integer_value(json_object_get(s, "number")) != section)
+            continue;
+        if (json) {
+            char *d = json_dumps(s, JSON_COMPACT | JSON_SORT_KEYS);
+            printf("%s%s", shown ? "," : "", d ? d : "null");
+            free(d);
+        } else
+            print_section(s);
+        shown++;
+    }
+    if (json)
+        puts("]");
+    json_decref(ob);
+    if (!shown) {
+        fprintf(stderr, "itaku: no section %ld; the sections are 1 to %zu\n", section,
+                json_array_size(sections));
+        return EXIT_ERROR;
+    }
+    return EXIT_OK;
+}

@@ -1,0 +1,150 @@
+/* Fill-in templates generated from a form's schema: every field, with its
+ * Japanese title, whether it is required, its choices and its meaning in a
+ * // comment above it. */
+#include "itaku/errors.h"
+#include "itaku/forms.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    itk_buf *out;
+    const json_t *root;
+} tpl;
+
+static const json_t *deref(const tpl *t, const json_t *s)
+{
+    for (int hops = 0; s && hops < 8; hops++) {
+        const char *ref = json_string_value(json_object_get(s, "$ref"));
+        if (!ref || strncmp(ref, "#/$defs/", 8) != 0)
+            return s;
+        s = json_object_get(json_object_get(t->root, "$defs"), ref + 8);
+    }
+    return s;
+}
+
+static void indent(tpl *t, int n)
+{
+    itk_buf_printf(t->out, "%*s", n, "");
+}
+
+static void comment(tpl *t, const json_t *prop, const json_t *raw, int required, int depth)
+{
+    const char *title = json_string_value(json_object_get(raw, "title"));
+    const char *desc = json_string_value(json_object_get(raw, "description"));
+    if (!title)
+        title = json_string_value(json_object_get(prop, "title"));
+    if (!desc)
+        desc = json_string_value(json_object_get(prop, "description"));
+    indent(t, depth);
+    itk_buf_printf(t->out, "// %s %s", title ? title : "", required ? "【必須 required】" : "(任意 optional)");
+    const json_t *e = json_object_get(prop, "enum");
+    if (json_is_array(e)) {
+        size_t i;
+        json_t *v;
+        itk_buf_puts(t->out, " — ");
+        json_array_foreach(e, i, v) itk_buf_printf(t->out, "%s%s", i ? " | " : "",
+                                                   json_is_string(v) ? json_string_value(v) : "?");
+    }
+    const char *fmt = json_string_value(json_object_get(prop, "format"));
+    if (fmt && strcmp(fmt, "date") == 0)
+        itk_buf_puts(t->out, " — YYYY-MM-DD");
+    else if (fmt && strcmp(fmt, "date-time") == 0)
+        itk_buf_puts(t->out, " — YYYY-MM-DDThh:mm:ss+09:00");
+    if (desc)
+        itk_buf_printf(t->out, " — %s", desc);
+    itk_buf_putc(t->out, '\n');
+}
+
+static void value(tpl *t, const json_t *s, int depth, int level);
+
+static int is_required(const json_t *schema, const char *key)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(schema, "required"), i, v) if (
+        json_is_string(v) && strcmp(json_string_value(v), key) == 0) return 1;
+    return 0;
+}
+
+static void object(tpl *t, const json_t *s, int depth, int level)
+{
+    const json_t *props = json_object_get(s, "properties");
+    size_t n = json_object_size(props), done = 0;
+    if (n == 0) {
+        itk_buf_puts(t->out, "{}");
+        return;
+    }
+    itk_buf_puts(t->out, "{\n");
+    /* required fields first, then the optional ones */
+    for (int pass = 0; pass < 2; pass++) {
+        const char *key;
+        json_t *raw;
+        json_object_foreach((json_t *)props, key, raw)
+        {
+            int req = is_required(s, key);
+            if (req != (pass == 0))
+                continue;
+            const json_t *p = deref(t, raw);
+            comment(t, p, raw, req, depth + 2);
+            indent(t, depth + 2);
+            itk_buf_printf(t->out, "\"%s\": ", key);
+            value(t, p, depth + 2, level + 1);
+            itk_buf_puts(t->out, ++done < n ? ",\n" : "\n");
+        }
+    }
+    indent(t, depth);
+    itk_buf_putc(t->out, '}');
+}
+
+static void value(tpl *t, const json_t *s, int depth, int level)
+{
+    s = deref(t, s);
+    const json_t *c = json_object_get(s, "const");
+    const char *type = json_string_value(json_object_get(s, "type"));
+    if (c) {
+        char *d = json_dumps(c, JSON_ENCODE_ANY);
+        itk_buf_puts(t->out, d ? d : "null");
+        free(d);
+    } else if (level > 12 || !type)
+        itk_buf_puts(t->out, "null");
+    else if (strcmp(type, "object") == 0)
+        object(t, s, depth, level);
+    else if (strcmp(type, "array") == 0) {
+        const json_t *items = deref(t, json_object_get(s, "items"));
+        const char *it = json_string_value(json_object_get(items, "type"));
+        if (it && strcmp(it, "object") == 0) {
+            itk_buf_puts(t->out, "[\n");
+            indent(t, depth + 2);
+            value(t, items, depth + 2, level + 1);
+            itk_buf_putc(t->out, '\n');
+            indent(t, depth);
+            itk_buf_putc(t->out, ']');
+        } else if (it) {
+            itk_buf_putc(t->out, '[');
+            value(t, items, depth, level + 1);
+            itk_buf_putc(t->out, ']');
+        } else
+            itk_buf_puts(t->out, "[]");
+    } else if (strcmp(type, "integer") == 0 || strcmp(type, "number") == 0)
+        itk_buf_puts(t->out, "0");
+    else if (strcmp(type, "boolean") == 0)
+        itk_buf_puts(t->out, "false");
+    else
+        itk_buf_puts(t->out, "\"\"");
+}
+
+int itk_form_template(itk_buf *out, const json_t *schema, const char *title,
+                      const char *how_to_submit)
+{
+    tpl t = {out, schema};
+    itk_buf_clear(out);
+    itk_buf_printf(out, "// %s\n", title);
+    if (how_to_submit)
+        itk_buf_printf(out, "// %s\n", how_to_submit);
+    itk_buf_puts(out, "// Lines starting with // are notes and are ignored. Fill in every 【必須】 "
+                      "field; delete the optional ones you do not use.\n");
+    value(&t, schema, 0, 0);
+    return itk_buf_putc(out, '\n');
+}

@@ -1,0 +1,114 @@
+/* Which schema applies to a record, and validation before writing. */
+#include "itaku/forms.h"
+#include "itaku/errors.h"
+#include "itaku/json.h"
+#include "itaku/schema.h"
+#include "registry_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+    const char *number, *type;
+} form_numbers[] = {
+    {"1", "form1"}, {"2", "form2"}, {"3", "register"}, {"4", "form4"},
+    {"5", "form5"}, {"6", "form6"}, {"incident", "incident"},
+};
+
+const char *itk_form_type(const char *number)
+{
+    for (size_t i = 0; i < sizeof(form_numbers) / sizeof(*form_numbers); i++)
+        if (strcmp(form_numbers[i].number, number) == 0 ||
+            strcmp(form_numbers[i].type, number) == 0)
+            return form_numbers[i].type;
+    return NULL;
+}
+
+int itk_registry_schema(json_t **out, char name[64], itk_registry *reg, const git_tree *tree,
+                        const char *type)
+{
+    git_tree_entry *e = NULL;
+    git_tree *dir = NULL;
+    long best = 0;
+    *out = NULL;
+    if (git_tree_entry_bypath(&e, tree, "schemas") == 0 &&
+        git_tree_lookup(&dir, reg->repo, git_tree_entry_id(e)) == 0) {
+        size_t tl = strlen(type);
+        for (size_t i = 0; i < git_tree_entrycount(dir); i++) {
+            const char *n = git_tree_entry_name(git_tree_entry_byindex(dir, i));
+            char *end;
+            if (strncmp(n, type, tl) != 0 || strncmp(n + tl, ".v", 2) != 0)
+                continue;
+            long v = strtol(n + tl + 2, &end, 10);
+            if (v > best && v < 1000000 && strcmp(end, ".schema.json") == 0)
+                best = v;
+        }
+    }
+    git_tree_entry_free(e);
+    git_tree_free(dir);
+    if (best == 0)
+        return itk_error_set(ITK_ENOTFOUND,
+                             "schemas/%s.v1.schema.json is missing from the registry, so a %s "
+                             "cannot be checked; ask the city to restore its schemas",
+                             type, type);
+    char path[128];
+    snprintf(path, sizeof(path), "schemas/%s.v%ld.schema.json", type, best);
+    snprintf(name, 64, "%s.v%ld", type, best);
+    json_t *schema = NULL;
+    int rc = itk_tree_read_json(&schema, reg->repo, tree, path);
+    if (!rc && (rc = itk_schema_check(schema, path)))
+        json_decref(schema);
+    if (rc)
+        return itk_error_set(rc, "the registry's %s is unusable: %s", path, itk_error_last());
+    *out = schema;
+    return 0;
+}
+
+int itk_form_validate(char schema_name[64], itk_registry *reg, const char *type,
+                      const json_t *body)
+{
+    git_tree *tree = NULL;
+    json_t *schema = NULL;
+    itk_buf errors = ITK_BUF_INIT;
+    int rc;
+    if ((rc = itk_registry_head_tree(&tree, reg)) ||
+        (rc = itk_registry_schema(&schema, schema_name, reg, tree, type)))
+        goto done;
+    rc = itk_schema_validate(&errors, schema, body, type);
+    if (rc == ITK_EINVALID) {
+        while (errors.size && errors.ptr[errors.size - 1] == '\n')
+            errors.ptr[--errors.size] = '\0';
+        itk_error_set(rc, "%s", errors.ptr);
+    }
+done:
+    itk_buf_dispose(&errors);
+    json_decref(schema);
+    git_tree_free(tree);
+    return rc;
+}
+
+int itk_json_strip_comments(itk_buf *out, const char *in, size_t len)
+{
+    int in_string = 0, rc = 0;
+    itk_buf_clear(out);
+    for (size_t i = 0; !rc && i < len; i++) {
+        char c = in[i];
+        if (in_string) {
+            rc = itk_buf_putc(out, c);
+            if (c == '\\' && i + 1 < len)
+                rc = rc ? rc : itk_buf_putc(out, in[++i]);
+            else if (c == '"')
+                in_string = 0;
+        } else if (c == '/' && i + 1 < len && in[i + 1] == '/') {
+            while (i < len && in[i] != '\n')
+                i++;
+            if (i < len)
+                rc = itk_buf_putc(out, '\n');
+        } else {
+            in_string = c == '"';
+            rc = itk_buf_putc(out, c);
+        }
+    }
+    return rc ? rc : itk_buf_put(out, "", 0);
+}

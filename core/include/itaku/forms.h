@@ -1,0 +1,41 @@
+/* The city's forms as data: which schema of a registry applies to a record
+ * type, validation of a body before anything is written, fill-in templates,
+ * and the register (form 3) as CSV. Rendering is render.h's. */
+#ifndef ITAKU_FORMS_H
+#define ITAKU_FORMS_H
+
+#include <jansson.h>
+
+#include "itaku/buf.h"
+#include "itaku/registry.h"
+
+/* The newest schemas/<type>.v<N>.schema.json of tree, parsed and checked;
+ * name gets "<type>.v<N>". A missing or malformed schema is an error naming
+ * the file (ITK_ENOTFOUND / ITK_EINVALID). */
+int itk_registry_schema(json_t **out, char name[64], itk_registry *reg, const git_tree *tree,
+                        const char *type);
+
+/* Validates body against the registry's schema for type (HEAD's tree).
+ * ITK_EINVALID with every problem, one per line, in the error message. */
+int itk_form_validate(char schema_name[64], itk_registry *reg, const char *type,
+                      const json_t *body);
+
+/* Maps the form numbers people use ("1".."6", "3" is the register,
+ * "incident") to record or schema types; NULL when unknown. */
+const char *itk_form_type(const char *number);
+
+/* A fill-in template for a schema: JSON with a // comment before each field
+ * giving its Japanese title, whether it is required, its choices and its
+ * English description. `itaku form submit` reads it back (comments allowed). */
+int itk_form_template(itk_buf *out, const json_t *schema, const char *title,
+                      const char *how_to_submit);
+
+/* Removes // comments (outside strings) from hand-edited JSON, keeping line
+ * numbers, so that a filled-in template parses. */
+int itk_json_strip_comments(itk_buf *out, const char *in, size_t len);
+
+/* Every register entry (form 3) of party (NULL: all parties) in HEAD, as CSV
+ * for spreadsheets: UTF-8 with a byte-order mark, CRLF line ends. */
+int itk_register_export_csv(itk_buf *out, itk_registry *reg, const char *party);
+
+#endif

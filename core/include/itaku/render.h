@@ -1,0 +1,36 @@
+/* Records as the city's paper forms: Markdown or one self-contained,
+ * A4-printable HTML page with the form's title, Japanese labels (from the
+ * schema's titles), dates in the Japanese era beside ISO, and a signature
+ * block. Reads nothing from disk or git; the caller supplies everything. */
+#ifndef ITAKU_RENDER_H
+#define ITAKU_RENDER_H
+
+#include <jansson.h>
+
+#include "itaku/buf.h"
+
+typedef enum { ITK_RENDER_MARKDOWN, ITK_RENDER_HTML } itk_render_format;
+
+typedef struct {
+    const char *commit;      /* the commit that added the record */
+    const char *date;        /* its committer date, RFC 3339 in the contract's zone */
+    const char *party;       /* signing party */
+    const char *principal;   /* signing principal */
+    const char *fingerprint; /* SHA256:… */
+    int verified;            /* 1: the commit passes itaku verify */
+} itk_render_signature;
+
+/* "2026-11-25" (or a date-time) → "令和8年11月25日"; ITK_EINVALID when not a
+ * date, ITK_EUNSUPPORTED before the Meiji era. */
+int itk_era_date(char out[64], const char *iso);
+
+/* The paper form's title for a record type, e.g. "参考様式第1号 重要指定情報管理体制
+ * （新規・変更）届出書"; NULL when the type has no paper form. */
+const char *itk_form_title(const char *type);
+
+/* Renders record (an envelope) with labels from schema (may be NULL: field
+ * names are shown) and the signature block sig (may be NULL: unsigned). */
+int itk_render_record(itk_buf *out, const json_t *record, const json_t *schema,
+                      const itk_render_signature *sig, itk_render_format format);
+
+#endif

@@ -1,0 +1,103 @@
+/* The register (form 3) as CSV for spreadsheets: one row per entry, UTF-8
+ * with a byte-order mark so that Excel reads Japanese correctly. */
+#include "itaku/errors.h"
+#include "itaku/forms.h"
+#include "itaku/json.h"
+#include "itaku/party.h"
+#include "registry_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const columns[][2] = {
+    {"party", "事業者"},          {"id", "記録番号"},         {"entry_no", "番号"},
+    {"occurred_at", "日時"},      {"action", "区分"},         {"item_id", "管理番号"},
+    {"derived_from", "複製元"},   {"info_name", "情報の名称"}, {"medium", "媒体"},
+    {"quantity", "数量"},         {"method", "受渡方法"},     {"from", "渡した者"},
+    {"to", "受け取った者"},       {"handler", "取扱者"},      {"verifier", "確認者"},
+    {"approval", "承認申請"},     {"destination", "持出先"},  {"purpose", "目的"},
+    {"due_on", "返却予定日"},     {"returned_on", "返却日"},  {"note", "備考"},
+    {"created", "記録日時"},
+};
+
+static void cell(itk_buf *out, const char *s)
+{
+    itk_buf_putc(out, '"');
+    for (; *s; s++) {
+        if (*s == '"')
+            itk_buf_putc(out, '"');
+        itk_buf_putc(out, *s);
+    }
+    itk_buf_putc(out, '"');
+}
+
+static void field(itk_buf *out, const json_t *rec, const char *key)
+{
+    const json_t *body = json_object_get(rec, "body");
+    const json_t *v = json_object_get(body, key);
+    char tmp[64];
+    if (strcmp(key, "party") == 0 || strcmp(key, "id") == 0 || strcmp(key, "created") == 0)
+        v = json_object_get(rec, key);
+    if (strcmp(key, "quantity") == 0 && json_is_object(v)) {
+        const json_t *val = json_object_get(v, "value");
+        const char *unit = json_string_value(json_object_get(v, "unit"));
+        if (json_is_integer(val))
+            snprintf(tmp, sizeof(tmp), "%lld %s", (long long)json_integer_value(val),
+                     unit ? unit : "");
+        else
+            snprintf(tmp, sizeof(tmp), "%s %s", json_string_value(val) ? json_string_value(val) : "",
+                     unit ? unit : "");
+        cell(out, tmp);
+        return;
+    }
+    if (json_is_string(v))
+        cell(out, json_string_value(v));
+    else if (json_is_integer(v)) {
+        snprintf(tmp, sizeof(tmp), "%lld", (long long)json_integer_value(v));
+        cell(out, tmp);
+    } else if (json_is_boolean(v))
+        cell(out, json_is_true(v) ? "true" : "false");
+    else if (v && !json_is_null(v)) {
+        char *d = json_dumps(v, JSON_COMPACT);
+        cell(out, d ? d : "");
+        free(d);
+    }
+}
+
+int itk_register_export_csv(itk_buf *out, itk_registry *reg, const char *party)
+{
+    char **paths = NULL;
+    size_t n = 0;
+    git_tree *tree = NULL;
+    int rc;
+    itk_buf_clear(out);
+    if ((rc = itk_record_list(&paths, &n, reg, party, "register")) ||
+        (rc = itk_registry_head_tree(&tree, reg)))
+        goto done;
+    itk_buf_puts(out, "\xEF\xBB\xBF");
+    for (size_t c = 0; c < sizeof(columns) / sizeof(*columns); c++) {
+        if (c)
+            itk_buf_putc(out, ',');
+        cell(out, columns[c][1]);
+    }
+    itk_buf_puts(out, "\r\n");
+    for (size_t i = 0; i < n; i++) {
+        json_t *rec = NULL;
+        if ((rc = itk_tree_read_json(&rec, reg->repo, tree, paths[i])))
+            goto done;
+        for (size_t c = 0; c < sizeof(columns) / sizeof(*columns); c++) {
+            if (c)
+                itk_buf_putc(out, ',');
+            field(out, rec, columns[c][0]);
+        }
+        rc = itk_buf_puts(out, "\r\n");
+        json_decref(rec);
+        if (rc)
+            goto done;
+    }
+done:
+    git_tree_free(tree);
+    itk_string_list_free(paths, n);
+    return rc;
+}
