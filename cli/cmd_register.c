@@ -26,14 +26,35 @@ static const char usage[] =
 static const struct {
     const char *option, *field;
 } string_fields[] = {
-    {"action", "action"},         {"item-id", "item_id"},         {"info", "info_name"},
-    {"medium", "medium"},         {"handler", "handler"},         {"occurred-at", "occurred_at"},
-    {"method", "method"},         {"from", "from"},               {"to", "to"},
-    {"verifier", "verifier"},     {"approval", "approval"},       {"derived-from", "derived_from"},
-    {"destination", "destination"}, {"purpose", "purpose"},       {"due-on", "due_on"},
-    {"returned-on", "returned_on"}, {"note", "note"},             {"instruction", "instruction_ref"},
+    {"action", "action"},           {"item-id", "item_id"},   {"info", "info_name"},
+    {"medium", "medium"},           {"handler", "handler"},   {"occurred-at", "occurred_at"},
+    {"method", "method"},           {"from", "from"},         {"to", "to"},
+    {"verifier", "verifier"},       {"approval", "approval"}, {"derived-from", "derived_from"},
+    {"destination", "destination"}, {"purpose", "purpose"},   {"due-on", "due_on"},
+    {"returned-on", "returned_on"}, {"note", "note"},         {"instruction", "instruction_ref"},
 };
 #define NSTRING (sizeof(string_fields) / sizeof(*string_fields))
+
+/* Prints the validation problems of an entry given by flags, naming the
+ * flag beside each missing field ("register: info_name is required
+ * (--info)"), so that one run lists every flag still to give. */
+static void print_problems(const char *msg)
+{
+    while (*msg) {
+        const char *nl = strchr(msg, '\n');
+        int n = nl ? (int)(nl - msg) : (int)strlen(msg);
+        const char *flag = NULL;
+        char line[96];
+        for (size_t i = 0; i <= NSTRING && !flag; i++) {
+            const char *field = i < NSTRING ? string_fields[i].field : "quantity";
+            snprintf(line, sizeof(line), "register: %s is required", field);
+            if ((int)strlen(line) == n && strncmp(msg, line, n) == 0)
+                flag = i < NSTRING ? string_fields[i].option : "quantity";
+        }
+        fprintf(stderr, flag ? "%.*s (--%s)\n" : "%.*s\n", n, msg, flag);
+        msg += n + (nl ? 1 : 0);
+    }
+}
 
 static int add(int argc, char **argv)
 {
@@ -104,7 +125,8 @@ static int add(int argc, char **argv)
         goto done;
     git_oid commit;
     if (itk_record_submit(&path, &id, &commit, reg, signer, "register", body, NULL) < 0) {
-        fprintf(stderr, "itaku: nothing was written:\n%s\n", itk_error_last());
+        fprintf(stderr, "itaku: nothing was written:\n");
+        print_problems(itk_error_last());
         goto done;
     }
     printf("%s\n", id.ptr);
@@ -131,11 +153,20 @@ static int export_csv(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
         switch (c) {
-        case 'c': csv = 1; break;
-        case 'p': party = optarg; break;
-        case 'o': output = optarg; break;
-        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
-        default: return cli_usage(usage, "register export: unknown option");
+        case 'c':
+            csv = 1;
+            break;
+        case 'p':
+            party = optarg;
+            break;
+        case 'o':
+            output = optarg;
+            break;
+        case 'h':
+            printf("usage: %s\n", usage);
+            return EXIT_OK;
+        default:
+            return cli_usage(usage, "register export: unknown option");
         }
     }
     if (!csv || optind != argc)
@@ -149,8 +180,7 @@ static int export_csv(int argc, char **argv)
         rc = cli_fail("cannot export the register");
     else {
         FILE *f = output ? fopen(output, "wb") : stdout;
-        if (!f || fwrite(out.ptr, 1, out.size, f) != out.size ||
-            (f != stdout && fclose(f) != 0)) {
+        if (!f || fwrite(out.ptr, 1, out.size, f) != out.size || (f != stdout && fclose(f) != 0)) {
             fprintf(stderr, "itaku: cannot write %s\n", output ? output : "standard output");
             rc = EXIT_ERROR;
         }

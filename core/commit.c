@@ -2,6 +2,7 @@
  * in-process SSH signature, and moving the branch compare-and-swap. */
 #include "itaku/errors.h"
 #include "itaku/json.h"
+#include "itaku/chain.h"
 #include "registry_priv.h"
 
 #include <openssl/evp.h>
@@ -240,13 +241,64 @@ int itk_ref_advance(git_repository *repo, const char *refname, const git_oid *ol
     return 0;
 }
 
-int itk_registry_commit(git_oid *out, itk_registry *reg, itk_signer *signer, itk_change *c)
+int itk_merge_tree(git_tree **out, git_repository *repo, const git_commit *ours,
+                   const git_commit *theirs, char conflict_path[256])
+{
+    git_index *idx = NULL;
+    git_oid tid;
+    int rc = 0;
+    git_merge_options mo;
+    git_merge_options_init(&mo, GIT_MERGE_OPTIONS_VERSION);
+    mo.flags = 0; /* V5 is path by path: no rename detection */
+    *out = NULL;
+    if (conflict_path)
+        conflict_path[0] = '\0';
+    if (git_merge_commits(&idx, repo, ours, theirs, &mo) < 0)
+        return itk_error_git("cannot merge %s", git_oid_tostr_s(git_commit_id(theirs)));
+    if (git_index_has_conflicts(idx)) {
+        const git_index_entry *anc, *o, *t;
+        git_index_conflict_iterator *it = NULL;
+        const char *path = "";
+        if (git_index_conflict_iterator_new(&it, idx) == 0 &&
+            git_index_conflict_next(&anc, &o, &t, it) == 0)
+            path = o ? o->path : t ? t->path : anc ? anc->path : "";
+        if (conflict_path)
+            snprintf(conflict_path, 256, "%s", path);
+        rc = itk_error_set(ITK_ECONFLICT, "the two lines conflict at %s", path);
+        git_index_conflict_iterator_free(it);
+    } else if (git_index_write_tree_to(&tid, idx, repo) < 0 || git_tree_lookup(out, repo, &tid) < 0)
+        rc = itk_error_git("cannot write the merged tree");
+    git_index_free(idx);
+    return rc;
+}
+
+int itk_registry_identify(itk_identity *who, itk_registry *reg, const git_tree *tree,
+                          itk_signer *signer)
+{
+    itk_buf fpr = ITK_BUF_INIT;
+    itk_key_status st;
+    int rc = itk_pubkey_fingerprint(&fpr, itk_signer_public(signer));
+    if (!rc && (rc = itk_identity_find(who, reg->repo, tree, fpr.ptr)) == ITK_ENOTFOUND)
+        rc = itk_error_set(ITK_EAUTH,
+                           "key %s is not registered for any party of this registry; sign with "
+                           "your party's key (--key FILE, git config itaku.signingKey, or "
+                           "ssh-agent)",
+                           fpr.ptr);
+    if (!rc && !(rc = itk_key_status_get(&st, reg->repo, tree, fpr.ptr)) &&
+        st.state != ITK_KEY_ACTIVE)
+        rc = itk_error_set(ITK_EAUTH, "key %s of %s/%s is %s and may no longer sign", fpr.ptr,
+                           st.party, st.principal,
+                           st.state == ITK_KEY_RETIRED ? "retired" : "compromised");
+    itk_buf_dispose(&fpr);
+    return rc;
+}
+
+int itk_registry_merge(git_oid *out, itk_registry *reg, itk_signer *signer, itk_change *c,
+                       const git_oid *theirs_id)
 {
     git_reference *head = NULL;
-    git_commit *parent = NULL;
-    git_tree *base = NULL;
-    json_t *contract = NULL;
-    itk_buf fpr = ITK_BUF_INIT;
+    git_commit *parent = NULL, *theirs = NULL;
+    git_tree *head_tree = NULL, *base = NULL;
     itk_identity who;
     int offset = 540;
     int rc;
@@ -256,34 +308,37 @@ int itk_registry_commit(git_oid *out, itk_registry *reg, itk_signer *signer, itk
                              "`itaku init`");
     const char *branch = git_reference_name(head);
     if (git_commit_lookup(&parent, reg->repo, git_reference_target(head)) < 0 ||
-        git_commit_tree(&base, parent) < 0) {
+        git_commit_tree(&head_tree, parent) < 0) {
         rc = itk_error_git("cannot read HEAD");
         goto done;
     }
-    if ((rc = itk_pubkey_fingerprint(&fpr, itk_signer_public(signer))))
+    if ((rc = itk_registry_identify(&who, reg, head_tree, signer)) ||
+        (rc = itk_registry_offset(&offset, reg)))
         goto done;
-    if ((rc = itk_identity_find(&who, reg->repo, base, fpr.ptr))) {
-        if (rc == ITK_ENOTFOUND)
-            rc = itk_error_set(ITK_EAUTH,
-                               "key %s is not registered for any party of this registry; "
-                               "sign with your party's key (--key FILE, git config "
-                               "itaku.signingKey, or ssh-agent)",
-                               fpr.ptr);
+    if (theirs_id) {
+        if (git_commit_lookup(&theirs, reg->repo, theirs_id) < 0) {
+            rc = itk_error_git("cannot read commit %s", git_oid_tostr_s(theirs_id));
+            goto done;
+        }
+        if ((rc = itk_merge_tree(&base, reg->repo, parent, theirs, NULL)))
+            goto done;
+    } else
+        git_tree_dup(&base, head_tree);
+    const git_commit *parents[2] = {parent, theirs};
+    if ((rc = itk_commit_write(out, reg->repo, signer, &who, c, parents, theirs ? 2 : 1, base,
+                               offset)))
         goto done;
-    }
-    if ((rc = itk_registry_contract(&contract, reg, base)) ||
-        (rc = itk_timezone_offset(
-             &offset, json_string_value(json_object_get(contract, "timezone")))))
-        goto done;
-    const git_commit *parents[1] = {parent};
-    if ((rc = itk_commit_write(out, reg->repo, signer, &who, c, parents, 1, base, offset)))
-        goto done;
-    rc = itk_ref_advance(reg->repo, branch, git_commit_id(parent), out, base, c->subject);
+    rc = itk_ref_advance(reg->repo, branch, git_commit_id(parent), out, head_tree, c->subject);
 done:
-    json_decref(contract);
-    itk_buf_dispose(&fpr);
     git_tree_free(base);
+    git_tree_free(head_tree);
     git_commit_free(parent);
+    git_commit_free(theirs);
     git_reference_free(head);
     return rc;
+}
+
+int itk_registry_commit(git_oid *out, itk_registry *reg, itk_signer *signer, itk_change *c)
+{
+    return itk_registry_merge(out, reg, signer, c, NULL);
 }

@@ -12,7 +12,7 @@
 static const struct {
     const char *number, *type;
 } form_numbers[] = {
-    {"1", "form1"}, {"2", "form2"}, {"3", "register"}, {"4", "form4"},
+    {"1", "form1"}, {"2", "form2"}, {"3", "register"},        {"4", "form4"},
     {"5", "form5"}, {"6", "form6"}, {"incident", "incident"},
 };
 
@@ -59,14 +59,17 @@ int itk_registry_schema(json_t **out, char name[64], itk_registry *reg, const gi
     int rc = itk_tree_read_json(&schema, reg->repo, tree, path);
     if (!rc && (rc = itk_schema_check(schema, path)))
         json_decref(schema);
-    if (rc)
-        return itk_error_set(rc, "the registry's %s is unusable: %s", path, itk_error_last());
+    if (rc) {
+        /* the message is formatted into the buffer it quotes: copy it first */
+        char why[768];
+        snprintf(why, sizeof(why), "%s", itk_error_last());
+        return itk_error_set(rc, "the registry's %s is unusable: %s", path, why);
+    }
     *out = schema;
     return 0;
 }
 
-int itk_form_validate(char schema_name[64], itk_registry *reg, const char *type,
-                      const json_t *body)
+int itk_form_validate(char schema_name[64], itk_registry *reg, const char *type, const json_t *body)
 {
     git_tree *tree = NULL;
     json_t *schema = NULL;

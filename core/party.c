@@ -13,28 +13,10 @@
 static int whoami(itk_identity *who, char created[32], itk_registry *reg, itk_signer *signer)
 {
     git_tree *tree = NULL;
-    json_t *contract = NULL;
-    itk_buf fpr = ITK_BUF_INIT;
-    int offset = 540, rc;
-    if ((rc = itk_registry_head_tree(&tree, reg)) ||
-        (rc = itk_pubkey_fingerprint(&fpr, itk_signer_public(signer))))
-        goto done;
-    if ((rc = itk_identity_find(who, reg->repo, tree, fpr.ptr))) {
-        if (rc == ITK_ENOTFOUND)
-            rc = itk_error_set(ITK_EAUTH,
-                               "key %s is not registered for any party of this registry; sign "
-                               "with your party's key",
-                               fpr.ptr);
-        goto done;
-    }
-    if (!(rc = itk_registry_contract(&contract, reg, tree)))
-        rc = itk_timezone_offset(&offset,
-                                 json_string_value(json_object_get(contract, "timezone")));
-    itk_format_time(created, (long long)time(NULL), offset);
-done:
-    json_decref(contract);
+    int rc = itk_registry_head_tree(&tree, reg);
+    if (!rc && !(rc = itk_registry_identify(who, reg, tree, signer)))
+        rc = itk_registry_now(created, reg);
     git_tree_free(tree);
-    itk_buf_dispose(&fpr);
     return rc;
 }
 

@@ -10,14 +10,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* every field of the register's schema (v1), so that nothing recorded is
+ * missing from the spreadsheet */
 static const char *const columns[][2] = {
-    {"party", "事業者"},          {"id", "記録番号"},         {"entry_no", "番号"},
-    {"occurred_at", "日時"},      {"action", "区分"},         {"item_id", "管理番号"},
-    {"derived_from", "複製元"},   {"info_name", "情報の名称"}, {"medium", "媒体"},
-    {"quantity", "数量"},         {"method", "受渡方法"},     {"from", "渡した者"},
-    {"to", "受け取った者"},       {"handler", "取扱者"},      {"verifier", "確認者"},
-    {"approval", "承認申請"},     {"destination", "持出先"},  {"purpose", "目的"},
-    {"due_on", "返却予定日"},     {"returned_on", "返却日"},  {"note", "備考"},
+    {"party", "事業者"},         {"id", "記録番号"},
+    {"entry_no", "番号"},        {"occurred_at", "日時"},
+    {"action", "区分"},          {"item_id", "管理番号"},
+    {"derived_from", "複製元"},  {"info_name", "情報の名称"},
+    {"medium", "媒体"},          {"quantity", "数量"},
+    {"method", "受渡方法"},      {"designated_method_used", "指定方法による受渡し"},
+    {"from", "渡した者"},        {"to", "受け取った者"},
+    {"handler", "取扱者"},       {"verifier", "確認者"},
+    {"approval", "承認申請"},    {"unapproved_reason", "未承認の理由"},
+    {"instruction_ref", "指示"}, {"destination", "持出先"},
+    {"purpose", "目的"},         {"due_on", "返却予定日"},
+    {"returned_on", "返却日"},   {"note", "備考"},
     {"created", "記録日時"},
 };
 
@@ -36,7 +43,7 @@ static void field(itk_buf *out, const json_t *rec, const char *key)
 {
     const json_t *body = json_object_get(rec, "body");
     const json_t *v = json_object_get(body, key);
-    char tmp[64];
+    char tmp[256]; /* a quantity: 20 digits and a unit of up to 40 code points */
     if (strcmp(key, "party") == 0 || strcmp(key, "id") == 0 || strcmp(key, "created") == 0)
         v = json_object_get(rec, key);
     if (strcmp(key, "quantity") == 0 && json_is_object(v)) {
@@ -46,8 +53,8 @@ static void field(itk_buf *out, const json_t *rec, const char *key)
             snprintf(tmp, sizeof(tmp), "%lld %s", (long long)json_integer_value(val),
                      unit ? unit : "");
         else
-            snprintf(tmp, sizeof(tmp), "%s %s", json_string_value(val) ? json_string_value(val) : "",
-                     unit ? unit : "");
+            snprintf(tmp, sizeof(tmp), "%s %s",
+                     json_string_value(val) ? json_string_value(val) : "", unit ? unit : "");
         cell(out, tmp);
         return;
     }

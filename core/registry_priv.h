@@ -35,4 +35,20 @@ int itk_commit_write(git_oid *out, git_repository *repo, itk_signer *signer,
 int itk_ref_advance(git_repository *repo, const char *ref, const git_oid *old,
                     const git_oid *new_id, const git_tree *old_tree, const char *why);
 
+/* The clean merge of two commits, path by path (no rename detection).
+ * ITK_ECONFLICT, naming the first conflicting path (also in conflict_path
+ * when not NULL), when the lines conflict. */
+int itk_merge_tree(git_tree **out, git_repository *repo, const git_commit *ours,
+                   const git_commit *theirs, char conflict_path[256]);
+
+/* The signer's party and principal in tree; ITK_EAUTH when the key belongs
+ * to no party or is no longer active. */
+int itk_registry_identify(itk_identity *who, itk_registry *reg, const git_tree *tree,
+                          itk_signer *signer);
+
+/* itk_registry_commit with a second parent (NULL: an ordinary commit): the
+ * change applies on top of the clean merge of HEAD and theirs. */
+int itk_registry_merge(git_oid *out, itk_registry *reg, itk_signer *signer, itk_change *c,
+                       const git_oid *theirs);
+
 #endif

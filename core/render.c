@@ -40,7 +40,7 @@ static const struct {
     int y, m, d;
     const char *name;
 } eras[] = {
-    {2019, 5, 1, "令和"}, {1989, 1, 8, "平成"}, {1926, 12, 25, "昭和"},
+    {2019, 5, 1, "令和"},  {1989, 1, 8, "平成"},  {1926, 12, 25, "昭和"},
     {1912, 7, 30, "大正"}, {1868, 1, 25, "明治"},
 };
 
@@ -76,7 +76,8 @@ static void esc(ctx *c, const char *s)
 {
     if (c->fmt == ITK_RENDER_MARKDOWN) {
         for (; *s; s++) {
-            if (*s == '|' || *s == '*' || *s == '_' || *s == '`' || *s == '<' || *s == '[')
+            /* a backslash or an entity (&lt;) would otherwise change what is shown */
+            if (strchr("|*_`<[\\&", *s))
                 itk_buf_putc(c->out, '\\');
             if (*s == '\n')
                 itk_buf_puts(c->out, "<br>");
@@ -87,12 +88,23 @@ static void esc(ctx *c, const char *s)
     }
     for (; *s; s++) {
         switch (*s) {
-        case '&': itk_buf_puts(c->out, "&amp;"); break;
-        case '<': itk_buf_puts(c->out, "&lt;"); break;
-        case '>': itk_buf_puts(c->out, "&gt;"); break;
-        case '"': itk_buf_puts(c->out, "&quot;"); break;
-        case '\n': itk_buf_puts(c->out, "<br>"); break;
-        default: itk_buf_putc(c->out, *s);
+        case '&':
+            itk_buf_puts(c->out, "&amp;");
+            break;
+        case '<':
+            itk_buf_puts(c->out, "&lt;");
+            break;
+        case '>':
+            itk_buf_puts(c->out, "&gt;");
+            break;
+        case '"':
+            itk_buf_puts(c->out, "&quot;");
+            break;
+        case '\n':
+            itk_buf_puts(c->out, "<br>");
+            break;
+        default:
+            itk_buf_putc(c->out, *s);
         }
     }
 }
@@ -150,10 +162,17 @@ static void scalar(ctx *c, const json_t *v)
         snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
         itk_buf_puts(c->out, num);
         break;
-    case JSON_TRUE: itk_buf_puts(c->out, "はい (yes)"); break;
-    case JSON_FALSE: itk_buf_puts(c->out, "いいえ (no)"); break;
-    case JSON_NULL: itk_buf_puts(c->out, "—"); break;
-    default: break;
+    case JSON_TRUE:
+        itk_buf_puts(c->out, "はい (yes)");
+        break;
+    case JSON_FALSE:
+        itk_buf_puts(c->out, "いいえ (no)");
+        break;
+    case JSON_NULL:
+        itk_buf_puts(c->out, "—");
+        break;
+    default:
+        break;
     }
 }
 
@@ -189,8 +208,8 @@ static int listed(const json_t *arr, const char *key)
 {
     size_t i;
     json_t *v;
-    json_array_foreach(arr, i, v) if (json_is_string(v) && strcmp(json_string_value(v), key) == 0)
-        return 1;
+    json_array_foreach(arr, i,
+                       v) if (json_is_string(v) && strcmp(json_string_value(v), key) == 0) return 1;
     return 0;
 }
 
@@ -285,7 +304,7 @@ static void signature_block(ctx *c, const itk_render_signature *sig)
     if (sig && sig->date)
         itk_era_date(era, sig->date);
     itk_error_clear();
-    const char *state = !sig               ? "未署名 (not signed)"
+    const char *state = !sig            ? "未署名 (not signed)"
                         : sig->verified ? "検証済み (verified)"
                                         : "検証失敗 (verification failed)";
     if (html) {
@@ -337,8 +356,7 @@ int itk_render_record(itk_buf *out, const json_t *record, const json_t *schema,
     /* a request for subcontracting is form 6 on paper */
     const char *kind = json_string_value(json_object_get(body, "kind"));
     const char *title = itk_form_title(
-        strcmp(type, "request") == 0 && kind && strcmp(kind, "subcontract") == 0 ? "form6"
-                                                                                 : type);
+        strcmp(type, "request") == 0 && kind && strcmp(kind, "subcontract") == 0 ? "form6" : type);
     if (!title)
         title = type;
     ctx c = {out, schema, fmt};

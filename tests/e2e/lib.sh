@@ -210,3 +210,6 @@ expect_refused() {
     expect_output "$pattern"
     [ "$(state_of .)" = "$before" ] || fail "a refused command changed the registry: $*"
 }
+
+# Under the sanitizers a report must not pass for "verify said no" (exit 1).
+export ASAN_OPTIONS="exitcode=86${ASAN_OPTIONS:+:$ASAN_OPTIONS}"

@@ -1,0 +1,188 @@
+/* Reading the chain of parties and the state of keys from a tree. */
+#include "itaku/chain.h"
+#include "itaku/errors.h"
+#include "itaku/json.h"
+#include "registry_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int parent_of(char out[ITK_PARTY_ID_MAX + 1], char role[16], git_repository *repo,
+                     const git_tree *tree, const char *party)
+{
+    char path[96];
+    json_t *pj = NULL;
+    snprintf(path, sizeof(path), "parties/%s/party.json", party);
+    int rc = itk_tree_read_json(&pj, repo, tree, path);
+    if (rc == ITK_ENOTFOUND)
+        return itk_error_set(rc, "party %s is not registered", party);
+    if (rc)
+        return rc;
+    json_t *body = json_object_get(pj, "body");
+    const char *parent = json_string_value(json_object_get(body, "parent"));
+    const char *r = json_string_value(json_object_get(body, "role"));
+    snprintf(out, ITK_PARTY_ID_MAX + 1, "%s", parent ? parent : "");
+    snprintf(role, 16, "%s", r ? r : "");
+    json_decref(pj);
+    return 0;
+}
+
+int itk_chain_path(char path[][ITK_PARTY_ID_MAX + 1], size_t *n, git_repository *repo,
+                   const git_tree *tree, const char *party)
+{
+    char cur[ITK_PARTY_ID_MAX + 1], role[16];
+    snprintf(cur, sizeof(cur), "%s", party);
+    *n = 0;
+    while (*n < ITK_MAX_CHAIN) {
+        char parent[ITK_PARTY_ID_MAX + 1];
+        int rc = parent_of(parent, role, repo, tree, cur);
+        if (rc)
+            return rc;
+        snprintf(path[(*n)++], ITK_PARTY_ID_MAX + 1, "%s", cur);
+        if (strcmp(role, "city") == 0)
+            return 0;
+        if (!parent[0])
+            return itk_error_set(ITK_EINVALID, "party %s names no parent", cur);
+        snprintf(cur, sizeof(cur), "%s", parent);
+    }
+    return itk_error_set(ITK_EINVALID, "the chain above %s is longer than %d parties or loops",
+                         party, ITK_MAX_CHAIN);
+}
+
+int itk_chain_is_ancestor(git_repository *repo, const git_tree *tree, const char *ancestor,
+                          const char *party)
+{
+    char path[ITK_MAX_CHAIN][ITK_PARTY_ID_MAX + 1];
+    size_t n;
+    if (itk_chain_path(path, &n, repo, tree, party)) {
+        itk_error_clear();
+        return 0;
+    }
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(path[i], ancestor) == 0)
+            return 1;
+    return 0;
+}
+
+/* Calls fn for every key event of tree (any party's key-events/). */
+typedef int (*event_fn)(const json_t *body, const char *author, void *payload);
+
+static int each_event(git_repository *repo, const git_tree *tree, event_fn fn, void *payload)
+{
+    git_tree_entry *pe = NULL;
+    git_tree *parties = NULL;
+    int rc = 0;
+    if (git_tree_entry_bypath(&pe, tree, "parties") < 0 ||
+        git_tree_lookup(&parties, repo, git_tree_entry_id(pe)) < 0) {
+        git_tree_entry_free(pe);
+        itk_error_clear();
+        return 0;
+    }
+    for (size_t i = 0; !rc && i < git_tree_entrycount(parties); i++) {
+        const char *party = git_tree_entry_name(git_tree_entry_byindex(parties, i));
+        char dir[96];
+        git_tree_entry *de = NULL;
+        git_tree *events = NULL;
+        snprintf(dir, sizeof(dir), "parties/%s/key-events", party);
+        if (git_tree_entry_bypath(&de, tree, dir) == 0 &&
+            git_tree_lookup(&events, repo, git_tree_entry_id(de)) == 0) {
+            for (size_t j = 0; !rc && j < git_tree_entrycount(events); j++) {
+                char path[160];
+                json_t *ev = NULL;
+                snprintf(path, sizeof(path), "%s/%s", dir,
+                         git_tree_entry_name(git_tree_entry_byindex(events, j)));
+                if (itk_tree_read_json(&ev, repo, tree, path) == 0)
+                    rc = fn(json_object_get(ev, "body"), party, payload);
+                json_decref(ev);
+            }
+        }
+        git_tree_free(events);
+        git_tree_entry_free(de);
+    }
+    git_tree_free(parties);
+    git_tree_entry_free(pe);
+    itk_error_clear();
+    return rc;
+}
+
+typedef struct {
+    const char *fpr;
+    itk_key_status *st;
+    int confirmed_after_recovery;
+} status_ctx;
+
+static int apply_event(const json_t *body, const char *author, void *payload)
+{
+    status_ctx *c = payload;
+    (void)author;
+    const char *key = json_string_value(json_object_get(body, "key"));
+    const char *event = json_string_value(json_object_get(body, "event"));
+    if (!key || !event || strcmp(key, c->fpr) != 0)
+        return 0;
+    /* states only move forward: active → retired → compromised */
+    if (strcmp(event, "retire") == 0 && c->st->state < ITK_KEY_RETIRED)
+        c->st->state = ITK_KEY_RETIRED;
+    else if (strcmp(event, "compromise") == 0) {
+        const char *lg = json_string_value(json_object_get(body, "last_good"));
+        if (c->st->state < ITK_KEY_COMPROMISED || !c->st->last_good[0])
+            snprintf(c->st->last_good, sizeof(c->st->last_good), "%s", lg ? lg : "");
+        c->st->state = ITK_KEY_COMPROMISED;
+    } else if (strcmp(event, "recovery") == 0)
+        c->st->recovered = 1;
+    else if (strcmp(event, "confirm") == 0)
+        c->confirmed_after_recovery = 1;
+    return 0;
+}
+
+int itk_key_status_get(itk_key_status *out, git_repository *repo, const git_tree *tree,
+                       const char *fingerprint)
+{
+    itk_identity who;
+    memset(out, 0, sizeof(*out));
+    int rc = itk_identity_find(&who, repo, tree, fingerprint);
+    if (rc)
+        return rc;
+    snprintf(out->party, sizeof(out->party), "%s", who.party);
+    snprintf(out->principal, sizeof(out->principal), "%s", who.principal);
+    out->state = ITK_KEY_ACTIVE;
+    status_ctx c = {fingerprint, out, 0};
+    rc = each_event(repo, tree, apply_event, &c);
+    if (c.confirmed_after_recovery)
+        out->recovered = 0;
+    return rc;
+}
+
+typedef struct {
+    itk_compromise **list;
+    size_t *n;
+} collect_ctx;
+
+static int collect_event(const json_t *body, const char *author, void *payload)
+{
+    collect_ctx *c = payload;
+    (void)author;
+    const char *key = json_string_value(json_object_get(body, "key"));
+    const char *event = json_string_value(json_object_get(body, "event"));
+    const char *lg = json_string_value(json_object_get(body, "last_good"));
+    if (!key || !event || strcmp(event, "compromise") != 0)
+        return 0;
+    for (size_t i = 0; i < *c->n; i++)
+        if (strcmp((*c->list)[i].key, key) == 0)
+            return 0;
+    itk_compromise *nl = realloc(*c->list, (*c->n + 1) * sizeof(*nl));
+    if (!nl)
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    *c->list = nl;
+    snprintf(nl[*c->n].key, sizeof(nl[*c->n].key), "%s", key);
+    snprintf(nl[*c->n].last_good, sizeof(nl[*c->n].last_good), "%s", lg ? lg : "");
+    (*c->n)++;
+    return 0;
+}
+
+int itk_compromises_collect(itk_compromise **list, size_t *n, git_repository *repo,
+                            const git_tree *tree)
+{
+    collect_ctx c = {list, n};
+    return each_event(repo, tree, collect_event, &c);
+}

@@ -1,0 +1,87 @@
+/* Open addressing with linear probing; object ids are already uniformly
+ * distributed, so their first bytes are the hash. */
+#include "oidmap.h"
+#include "itaku/errors.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static size_t slot_of(const itk_oidmap *m, const git_oid *id)
+{
+    size_t h;
+    memcpy(&h, id->id, sizeof(h));
+    return h & (m->cap - 1);
+}
+
+int itk_oidmap_init(itk_oidmap *m)
+{
+    memset(m, 0, sizeof(*m));
+    m->cap = 1024;
+    m->keys = calloc(m->cap, sizeof(*m->keys));
+    m->values = calloc(m->cap, sizeof(*m->values));
+    m->used = calloc(m->cap, 1);
+    if (!m->keys || !m->values || !m->used) {
+        itk_oidmap_free(m);
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    }
+    return 0;
+}
+
+void itk_oidmap_free(itk_oidmap *m)
+{
+    free(m->keys);
+    free(m->values);
+    free(m->used);
+    memset(m, 0, sizeof(*m));
+}
+
+static int grow(itk_oidmap *m)
+{
+    itk_oidmap bigger = {0};
+    bigger.cap = m->cap * 2;
+    bigger.keys = calloc(bigger.cap, sizeof(*bigger.keys));
+    bigger.values = calloc(bigger.cap, sizeof(*bigger.values));
+    bigger.used = calloc(bigger.cap, 1);
+    if (!bigger.keys || !bigger.values || !bigger.used) {
+        itk_oidmap_free(&bigger);
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->used[i])
+            itk_oidmap_set(&bigger, &m->keys[i], m->values[i]);
+    itk_oidmap_free(m);
+    *m = bigger;
+    return 0;
+}
+
+int itk_oidmap_set(itk_oidmap *m, const git_oid *id, void *value)
+{
+    if ((m->count + 1) * 2 > m->cap) {
+        int rc = grow(m);
+        if (rc)
+            return rc;
+    }
+    size_t i = slot_of(m, id);
+    while (m->used[i] && !git_oid_equal(&m->keys[i], id))
+        i = (i + 1) & (m->cap - 1);
+    if (!m->used[i]) {
+        m->used[i] = 1;
+        m->keys[i] = *id;
+        m->count++;
+    }
+    m->values[i] = value;
+    return 0;
+}
+
+void *itk_oidmap_get(const itk_oidmap *m, const git_oid *id)
+{
+    if (!m->cap)
+        return NULL;
+    size_t i = slot_of(m, id);
+    while (m->used[i]) {
+        if (git_oid_equal(&m->keys[i], id))
+            return m->values[i];
+        i = (i + 1) & (m->cap - 1);
+    }
+    return NULL;
+}

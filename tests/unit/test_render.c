@@ -1,0 +1,257 @@
+/* Unit tests of core/render.c: Japanese era dates, form titles, and records
+ * rendered as Markdown or HTML with labels from a schema, escaped values and
+ * a signature block. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "itaku/errors.h"
+#include "itaku/render.h"
+
+static void assert_era(const char *iso, const char *want)
+{
+    char out[64];
+    if (itk_era_date(out, iso) != 0)
+        fail_msg("%s: %s", iso, itk_error_last());
+    assert_string_equal(out, want);
+}
+
+static void test_era_date_switches_on_the_first_day_of_an_era(void **state)
+{
+    (void)state;
+    assert_era("2019-04-30", "平成31年4月30日");
+    assert_era("2019-05-01", "令和元年5月1日");
+    assert_era("2026-11-25", "令和8年11月25日");
+    assert_era("1989-01-07", "昭和64年1月7日");
+    assert_era("1989-01-08", "平成元年1月8日");
+    assert_era("1926-12-24", "大正15年12月24日");
+    assert_era("1926-12-25", "昭和元年12月25日");
+    assert_era("2028-02-29", "令和10年2月29日");
+}
+
+static void test_era_date_takes_the_date_of_a_date_time(void **state)
+{
+    (void)state;
+    assert_era("2026-11-25T23:59:59+09:00", "令和8年11月25日");
+    assert_era("2019-05-01T00:00:00Z", "令和元年5月1日");
+}
+
+static void test_era_date_refuses_what_is_not_a_date(void **state)
+{
+    (void)state;
+    const char *bad[] = {"2026-02-30", "2026-02-29", "2026-13-01", "2026-00-10",
+                         "2026-04-31", "2026-1-1",   "20261125",   "",
+                         "yesterday",  "2026-11-2x", "2026/11/25"};
+    char out[64];
+    for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+        if (itk_era_date(out, bad[i]) != ITK_EINVALID)
+            fail_msg("'%s' was taken for a date", bad[i]);
+    assert_int_equal(itk_era_date(out, NULL), ITK_EINVALID);
+    assert_int_equal(itk_era_date(out, "1868-01-24"), ITK_EUNSUPPORTED);
+}
+
+static void test_form_title_names_the_paper_form(void **state)
+{
+    (void)state;
+    assert_string_equal(itk_form_title("form1"),
+                        "参考様式第1号 重要指定情報管理体制（新規・変更）届出書");
+    assert_non_null(strstr(itk_form_title("register"), "参考様式第3号"));
+    assert_non_null(strstr(itk_form_title("form6"), "参考様式第6号"));
+    assert_null(itk_form_title("nothing"));
+}
+
+static json_t *small_schema(void)
+{
+    json_error_t e;
+    json_t *s = json_loads("{\"type\": \"object\", \"required\": [\"name\", \"held_on\"],"
+                           " \"properties\": {"
+                           "  \"name\": {\"type\": \"string\", \"title\": \"氏名\"},"
+                           "  \"held_on\": {\"$ref\": \"#/$defs/date\"},"
+                           "  \"note\": {\"type\": \"string\", \"title\": \"備考\"},"
+                           "  \"items\": {\"type\": \"array\", \"title\": \"品目\","
+                           "    \"items\": {\"type\": \"object\", \"properties\": {"
+                           "      \"count\": {\"type\": \"integer\", \"title\": \"数量\"}}}}},"
+                           " \"$defs\": {\"date\": {\"type\": \"string\", \"format\": \"date\","
+                           "   \"title\": \"実施日\"}}}",
+                           0, &e);
+    assert_non_null(s);
+    return s;
+}
+
+static json_t *small_record(const char *note)
+{
+    return json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:[{s:i}]}}", "type", "form1", "id",
+                     "f1-000001", "party", "acme", "created", "2026-11-25T10:00:00+09:00", "body",
+                     "name", "佐藤 花子", "held_on", "2026-11-25", "note", note, "items", "count",
+                     3);
+}
+
+static char *render(const json_t *rec, const json_t *schema, const itk_render_signature *sig,
+                    itk_render_format fmt)
+{
+    itk_buf out = ITK_BUF_INIT;
+    assert_int_equal(itk_render_record(&out, rec, schema, sig, fmt), 0);
+    return out.ptr;
+}
+
+static const itk_render_signature signed_ok = {"0123456789abcdef0123456789abcdef01234567",
+                                               "2026-11-25T10:00:00+09:00",
+                                               "acme",
+                                               "manager",
+                                               "SHA256:abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+                                               1};
+
+static void test_render_html_escapes_values(void **state)
+{
+    (void)state;
+    json_t *rec = small_record("<script>alert(\"x\")</script> & more"), *schema = small_schema();
+    char *html = render(rec, schema, &signed_ok, ITK_RENDER_HTML);
+    assert_non_null(strstr(html, "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more"));
+    assert_null(strstr(html, "<script"));
+    assert_null(strstr(html, "\"x\""));
+    free(html);
+    json_decref(rec);
+    json_decref(schema);
+}
+
+static void test_render_html_is_a_self_contained_a4_page(void **state)
+{
+    (void)state;
+    json_t *rec = small_record("なし"), *schema = small_schema();
+    char *html = render(rec, schema, &signed_ok, ITK_RENDER_HTML);
+    assert_true(strncmp(html, "<!DOCTYPE html>", 15) == 0);
+    assert_non_null(strstr(html, "<meta charset=\"utf-8\">"));
+    assert_non_null(strstr(html, "<style>@page{size:A4"));
+    assert_null(strstr(html, "http://"));
+    assert_null(strstr(html, "https://"));
+    assert_null(strstr(html, "src="));
+    assert_null(strstr(html, "<link"));
+    assert_non_null(
+        strstr(html, "<h1>参考様式第1号 重要指定情報管理体制（新規・変更）届出書</h1>"));
+    free(html);
+    json_decref(rec);
+    json_decref(schema);
+}
+
+static void test_render_uses_labels_from_the_schema(void **state)
+{
+    (void)state;
+    json_t *rec = small_record("なし"), *schema = small_schema();
+    char *html = render(rec, schema, &signed_ok, ITK_RENDER_HTML);
+    assert_non_null(strstr(html, "<th>氏名<div class=\"en\">name</div></th><td>佐藤 花子</td>"));
+    /* a label behind a $ref, and a date shown in the era beside ISO */
+    assert_non_null(strstr(html, "<th>実施日<div class=\"en\">held_on</div></th>"
+                                 "<td>令和8年11月25日 (2026-11-25)</td>"));
+    assert_non_null(strstr(html, "<th>数量<div class=\"en\">count</div></th><td>3</td>"));
+    /* required fields first, in the schema's order */
+    assert_true(strstr(html, "氏名") < strstr(html, "実施日"));
+    assert_true(strstr(html, "実施日") < strstr(html, "備考"));
+    char *md = render(rec, schema, &signed_ok, ITK_RENDER_MARKDOWN);
+    assert_non_null(strstr(md, "# 参考様式第1号"));
+    assert_non_null(strstr(md, "- **氏名**: 佐藤 花子\n"));
+    assert_non_null(strstr(md, "- **実施日**: 令和8年11月25日 (2026-11-25)\n"));
+    assert_non_null(strstr(md, "- **品目**\n"));
+    assert_non_null(strstr(md, "- **数量**: 3\n"));
+    free(md);
+    free(html);
+    json_decref(rec);
+    json_decref(schema);
+}
+
+static void test_render_without_schema_shows_field_names(void **state)
+{
+    (void)state;
+    json_t *rec = small_record("なし");
+    char *md = render(rec, NULL, NULL, ITK_RENDER_MARKDOWN);
+    assert_non_null(strstr(md, "- **name**: 佐藤 花子\n"));
+    assert_non_null(strstr(md, "- **held\\_on**: 令和8年11月25日 (2026-11-25)\n"));
+    free(md);
+    json_decref(rec);
+}
+
+static void test_render_markdown_escapes_values(void **state)
+{
+    (void)state;
+    json_t *rec = small_record("a|b *c* _d_ <e> & \"f\" `g` [h](i) \\j\n次の行");
+    char *md = render(rec, NULL, NULL, ITK_RENDER_MARKDOWN);
+    const char *note = strstr(md, "- **note**: ");
+    assert_non_null(note);
+    note += strlen("- **note**: ");
+    const char *end = strchr(note, '\n');
+    assert_non_null(end);
+    char line[256];
+    snprintf(line, sizeof(line), "%.*s", (int)(end - note), note);
+    assert_string_equal(line,
+                        "a\\|b \\*c\\* \\_d\\_ \\<e> \\& \"f\" \\`g\\` \\[h](i) \\\\j<br>次の行");
+    free(md);
+    json_decref(rec);
+}
+
+static void test_render_signature_block(void **state)
+{
+    (void)state;
+    json_t *rec = small_record("なし");
+    char *md = render(rec, NULL, &signed_ok, ITK_RENDER_MARKDOWN);
+    assert_non_null(strstr(md, "| 署名者 (party) | acme |"));
+    assert_non_null(strstr(md, "| 担当者 (principal) | manager |"));
+    assert_non_null(strstr(md, "`SHA256:abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG`"));
+    assert_non_null(strstr(md, "`0123456789abcdef0123456789abcdef01234567`"));
+    assert_non_null(strstr(md, "令和8年11月25日"));
+    assert_non_null(strstr(md, "検証済み"));
+    free(md);
+    itk_render_signature bad = signed_ok;
+    bad.verified = 0;
+    char *html = render(rec, NULL, &bad, ITK_RENDER_HTML);
+    assert_non_null(strstr(html, "検証失敗"));
+    assert_null(strstr(html, "検証済み"));
+    free(html);
+    json_decref(rec);
+}
+
+static void test_render_unsigned_says_so(void **state)
+{
+    (void)state;
+    json_t *rec = small_record("なし");
+    char *md = render(rec, NULL, NULL, ITK_RENDER_MARKDOWN);
+    assert_non_null(strstr(md, "未署名"));
+    assert_null(strstr(md, "検証済み"));
+    free(md);
+    char *html = render(rec, NULL, NULL, ITK_RENDER_HTML);
+    assert_non_null(strstr(html, "未署名"));
+    assert_null(strstr(html, "検証済み"));
+    free(html);
+    json_decref(rec);
+}
+
+static void test_render_refuses_what_is_not_a_record(void **state)
+{
+    (void)state;
+    itk_buf out = ITK_BUF_INIT;
+    json_t *rec = json_pack("{s:s, s:s}", "type", "form1", "id", "f1-000001");
+    assert_int_equal(itk_render_record(&out, rec, NULL, NULL, ITK_RENDER_HTML), ITK_EINVALID);
+    json_decref(rec);
+    itk_buf_dispose(&out);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_era_date_switches_on_the_first_day_of_an_era),
+        cmocka_unit_test(test_era_date_takes_the_date_of_a_date_time),
+        cmocka_unit_test(test_era_date_refuses_what_is_not_a_date),
+        cmocka_unit_test(test_form_title_names_the_paper_form),
+        cmocka_unit_test(test_render_html_escapes_values),
+        cmocka_unit_test(test_render_html_is_a_self_contained_a4_page),
+        cmocka_unit_test(test_render_uses_labels_from_the_schema),
+        cmocka_unit_test(test_render_without_schema_shows_field_names),
+        cmocka_unit_test(test_render_markdown_escapes_values),
+        cmocka_unit_test(test_render_signature_block),
+        cmocka_unit_test(test_render_unsigned_says_so),
+        cmocka_unit_test(test_render_refuses_what_is_not_a_record),
+    };
+    return cmocka_run_group_tests_name("render", tests, NULL, NULL);
+}
