@@ -33,6 +33,13 @@ int cmd_register(int argc, char **argv);
 int cmd_incident(int argc, char **argv);
 int cmd_obligations(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
+int cmd_receive(int argc, char **argv);
+int cmd_pull(int argc, char **argv);
+int cmd_request(int argc, char **argv);
+int cmd_requests(int argc, char **argv);
+int cmd_endorse(int argc, char **argv);
+int cmd_decide(int argc, char **argv);
+int cmd_withdraw(int argc, char **argv);
 
 /* Shared by the commands that submit a form (form, register, incident). */
 int cli_submit_record(const char *type, const char *file, const char *supersedes,

@@ -153,20 +153,11 @@ static int export_csv(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
         switch (c) {
-        case 'c':
-            csv = 1;
-            break;
-        case 'p':
-            party = optarg;
-            break;
-        case 'o':
-            output = optarg;
-            break;
-        case 'h':
-            printf("usage: %s\n", usage);
-            return EXIT_OK;
-        default:
-            return cli_usage(usage, "register export: unknown option");
+        case 'c': csv = 1; break;
+        case 'p': party = optarg; break;
+        case 'o': output = optarg; break;
+        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
+        default: return cli_usage(usage, "register export: unknown option");
         }
     }
     if (!csv || optind != argc)

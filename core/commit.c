@@ -6,6 +6,7 @@
 #include "registry_priv.h"
 
 #include <openssl/evp.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,21 @@ int itk_change_trailer(itk_change *c, const char *key, const char *value)
     if (strpbrk(value, "\r\n") || strpbrk(key, ": \r\n"))
         return itk_error_set(ITK_EINVALID, "a trailer may not contain a line break");
     return itk_buf_printf(&c->extra, "%s: %s\n", key, value);
+}
+
+int itk_change_set_subject(itk_change *c, const char *fmt, ...)
+{
+    char subject[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(subject, sizeof(subject), fmt, ap);
+    va_end(ap);
+    char *s = strdup(subject);
+    if (!s)
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    free(c->subject);
+    c->subject = s;
+    return 0;
 }
 
 void itk_change_free(itk_change *c)

@@ -1,6 +1,7 @@
 /* Writing a party's own records and the city's registration of a party. */
 #include "itaku/party.h"
 #include "itaku/errors.h"
+#include "itaku/flow.h"
 #include "itaku/forms.h"
 #include "itaku/json.h"
 #include "registry_priv.h"
@@ -87,15 +88,84 @@ done:
     return rc;
 }
 
+int itk_record_append(itk_buf *path, itk_buf *id, itk_change *c, itk_registry *reg,
+                      const itk_identity *who, const char *created, const char *type,
+                      const char *requester, json_t *body, const char *supersedes)
+{
+    const itk_record_type *t = itk_record_type_find(type);
+    itk_buf data = ITK_BUF_INIT;
+    git_tree *tree = NULL;
+    int rc;
+    if (!t)
+        return itk_error_set(ITK_EINVALID, "unknown record type '%.40s'", type);
+    if (!json_is_object(body))
+        return itk_error_set(ITK_EINVALID, "the record's body must be a JSON object");
+    if (supersedes) {
+        git_tree_entry *e = NULL;
+        if ((rc = itk_record_id_check(t, supersedes)) ||
+            (rc = itk_record_path(&data, t, who->party, requester, supersedes)) ||
+            (rc = itk_registry_head_tree(&tree, reg)))
+            goto done;
+        int found = git_tree_entry_bypath(&e, tree, data.ptr) == 0;
+        git_tree_entry_free(e);
+        if (!found) {
+            rc = itk_error_set(ITK_ENOTFOUND,
+                               "%s does not exist: --supersedes names a %s record of %s",
+                               data.ptr, type, who->party);
+            goto done;
+        }
+    }
+    /* every write is validated first: an invalid form writes nothing */
+    char schema[64];
+    if ((rc = itk_form_validate(schema, reg, type, body)) ||
+        (rc = itk_registry_next_id(id, reg, t, who->party, requester)) ||
+        (rc = itk_record_path(path, t, who->party, requester, id->ptr)))
+        goto done;
+    itk_record_fields f = {type, id->ptr, who->party, created, supersedes, NULL, body, schema};
+    if ((rc = itk_record_build(&data, &f)))
+        goto done;
+    if (data.size > ITK_MAX_RECORD_BYTES) {
+        rc = itk_error_set(ITK_ETOOBIG, "the record would be %zu bytes; the limit is %d",
+                           data.size, ITK_MAX_RECORD_BYTES);
+        goto done;
+    }
+    rc = itk_change_add(c, path->ptr, data.ptr, data.size);
+done:
+    git_tree_free(tree);
+    itk_buf_dispose(&data);
+    return rc;
+}
+
 static const char *const submit_types[] = {"form1",    "form2",    "register", "form4",
                                            "form5",    "incident", "inspection", NULL};
+
+/* Seed §4(2)–(4): copies, take-outs, other use and provision need a prior
+ * approval, or an honest record that there was none. */
+static int check_register_approval(itk_registry *reg, const char *party, json_t *body,
+                                   const char *created)
+{
+    const char *action = json_string_value(json_object_get(body, "action"));
+    const char *approval = json_string_value(json_object_get(body, "approval"));
+    const char *why = json_string_value(json_object_get(body, "unapproved_reason"));
+    if (!action || !itk_action_request_kind(action))
+        return 0;
+    if (approval)
+        return itk_approval_check(reg, party, action, approval, created);
+    if (why)
+        return 0;
+    return itk_error_set(ITK_EVERIFY,
+                         "a %s entry needs the city's prior approval: cite it with --approval "
+                         "<party>/<request>, or record the truth with --unapproved --reason TEXT "
+                         "(status will show the violation)",
+                         action);
+}
 
 int itk_record_submit(itk_buf *path, itk_buf *id, git_oid *commit, itk_registry *reg,
                       itk_signer *signer, const char *type, json_t *body, const char *supersedes)
 {
     itk_identity who;
     char created[32];
-    itk_buf data = ITK_BUF_INIT, sup = ITK_BUF_INIT;
+    itk_buf sup = ITK_BUF_INIT;
     itk_change *c = NULL;
     const itk_record_type *t = itk_record_type_find(type);
     int allowed = 0, rc;
@@ -126,51 +196,18 @@ int itk_record_submit(itk_buf *path, itk_buf *id, git_oid *commit, itk_registry 
             goto done;
         supersedes = sup.ptr;
     }
-    if (supersedes) {
-        if ((rc = itk_record_id_check(t, supersedes)))
-            goto done;
-        git_tree *tree = NULL;
-        git_tree_entry *e = NULL;
-        itk_buf sup_path = ITK_BUF_INIT;
-        itk_record_path(&sup_path, t, who.party, NULL, supersedes);
-        if ((rc = itk_registry_head_tree(&tree, reg))) {
-            itk_buf_dispose(&sup_path);
-            goto done;
-        }
-        int found = git_tree_entry_bypath(&e, tree, sup_path.ptr) == 0;
-        git_tree_entry_free(e);
-        git_tree_free(tree);
-        if (!found)
-            rc = itk_error_set(ITK_ENOTFOUND, "%s does not exist: --supersedes names a %s record "
-                                              "of %s",
-                               sup_path.ptr, type, who.party);
-        itk_buf_dispose(&sup_path);
-        if (rc)
-            goto done;
-    }
-    /* every write is validated first: an invalid form writes nothing */
-    char schema[64];
-    if ((rc = itk_form_validate(schema, reg, type, body)) ||
-        (rc = itk_registry_next_id(id, reg, t, who.party, NULL)) ||
-        (rc = itk_record_path(path, t, who.party, NULL, id->ptr)))
+    if (strcmp(type, "register") == 0 &&
+        (rc = check_register_approval(reg, who.party, body, created)))
         goto done;
-    itk_record_fields f = {type, id->ptr, who.party, created, supersedes, NULL, body, schema};
     char subject[160];
-    snprintf(subject, sizeof(subject), "Submit %s %s", t->label, id->ptr);
-    if ((rc = itk_record_build(&data, &f)))
-        goto done;
-    if (data.size > ITK_MAX_RECORD_BYTES) {
-        rc = itk_error_set(ITK_ETOOBIG, "the record would be %zu bytes; the limit is %d",
-                           data.size, ITK_MAX_RECORD_BYTES);
-        goto done;
-    }
+    snprintf(subject, sizeof(subject), "Submit %s", t->label);
     if ((rc = itk_change_new(&c, "submit", subject)) ||
-        (rc = itk_change_add(c, path->ptr, data.ptr, data.size)))
+        (rc = itk_record_append(path, id, c, reg, &who, created, type, NULL, body, supersedes)))
         goto done;
+    itk_change_set_subject(c, "Submit %s %s", t->label, id->ptr);
     rc = itk_registry_commit(commit, reg, signer, c);
 done:
     itk_change_free(c);
-    itk_buf_dispose(&data);
     itk_buf_dispose(&sup);
     return rc;
 }

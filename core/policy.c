@@ -5,6 +5,7 @@
 #include "itaku/errors.h"
 #include "itaku/json.h"
 #include "registry_priv.h"
+#include "policy_priv.h"
 #include "verify_priv.h"
 
 #include <openssl/evp.h>
@@ -28,15 +29,35 @@ typedef struct {
     const char *name;
     unsigned kinds;
     int city_only;
+    int merge;         /* 0: never a merge; 1: may be a merge (a receipt); 2: always one */
+    const char *types; /* record types it may add, " form1 register " ("" for none) */
 } action_rule;
 
+#define SUBMITTED " form1 form2 register form4 form5 incident inspection "
+
 static const action_rule actions[] = {
-    {"genesis", K_README | K_CONTRACT | K_OBLIGATIONS | K_SCHEMA | K_PARTY | K_KEY, 1},
-    {"party-add", K_PARTY | K_KEY, 1},
-    {"contract-update", K_README | K_CONTRACT | K_OBLIGATIONS | K_SCHEMA, 1},
-    {"submit", K_RECORD | K_ATTACHMENT, 0},
-    {"key-add", K_KEY, 0},
-    {NULL, 0, 0},
+    {"genesis", K_README | K_CONTRACT | K_OBLIGATIONS | K_SCHEMA | K_PARTY | K_KEY, 1, 0, ""},
+    {"party-add", K_PARTY | K_KEY, 1, 0, ""},
+    {"contract-update", K_README | K_CONTRACT | K_OBLIGATIONS | K_SCHEMA, 1, 0, ""},
+    {"submit", K_RECORD | K_ATTACHMENT, 0, 0, SUBMITTED},
+    {"request", K_RECORD | K_ATTACHMENT, 0, 0, " request "},
+    {"withdraw", K_RECORD, 0, 0, " request "},
+    {"endorse", K_RECORD, 0, 1, " endorsement "},
+    {"decline", K_RECORD, 0, 1, " endorsement "},
+    {"approve", K_RECORD | K_PARTY | K_KEY, 1, 1, " decision "},
+    {"reject", K_RECORD, 1, 1, " decision "},
+    {"return", K_RECORD, 1, 1, " decision "},
+    {"receive", 0, 0, 2, ""},
+    {"pull", 0, 0, 2, ""},
+    {"instruct", K_RECORD, 0, 0, " instruction "},
+    {"acknowledge", K_RECORD, 0, 0, " ack "},
+    {"key-add", K_KEY, 0, 0, ""},
+    {"key-rotate", K_KEY | K_RECORD, 0, 0, " key-event "},
+    {"key-retire", K_RECORD, 0, 0, " key-event "},
+    {"key-compromise", K_RECORD, 0, 0, " key-event "},
+    {"key-recover", K_KEY | K_RECORD, 1, 0, " key-event "},
+    {"key-confirm", K_RECORD, 0, 0, " key-event "},
+    {NULL, 0, 0, 0, NULL},
 };
 
 static const action_rule *action_find(const char *name)
@@ -46,32 +67,6 @@ static const action_rule *action_find(const char *name)
             return a;
     return NULL;
 }
-
-/* One file the commit adds or replaces, relative to its base. */
-typedef struct {
-    char *path;
-    itk_path_info info;
-    git_oid blob;
-    int modified;
-    int refused; /* already reported (V4, V10 mode); still counted by the trailers */
-} added_file;
-
-typedef struct {
-    itk_policy *p;
-    const git_commit *commit;
-    const git_oid *id;
-    itk_commit_info *info;
-    char signer[128]; /* "party/principal" or the fingerprint */
-    int is_city;
-    added_file *files;
-    size_t nfiles;
-    git_tree *tree, *base; /* base: what the signer changed (merge result for merges) */
-    git_tree **key_trees;  /* trees in which the signing key must be active */
-    size_t nkey_trees;
-} check;
-
-#define PROBLEM(ck, rule, path, ...)                                                               \
-    itk_policy_problem((ck)->p, (ck)->id, rule, path, (ck)->signer, __VA_ARGS__)
 
 static int read_blob(itk_buf *out, git_repository *repo, const git_oid *id, size_t max)
 {
@@ -108,8 +103,10 @@ static int check_signature(check *ck, itk_buf *fpr)
     if (rc == 0) {
         rc = itk_pubkey_fingerprint(fpr, key);
         itk_pubkey_free(key);
-        if (!rc)
+        if (!rc) {
             snprintf(ck->signer, sizeof(ck->signer), "%s", fpr->ptr);
+            snprintf(ck->fpr, sizeof(ck->fpr), "%s", fpr->ptr);
+        }
     } else if (rc == ITK_ENOMEM)
         ;
     else {
@@ -154,6 +151,28 @@ static int check_identity(check *ck, const char *fpr)
     snprintf(ck->info->principal, sizeof(ck->info->principal), "%s", first.principal);
     snprintf(ck->signer, sizeof(ck->signer), "%s/%s", first.party, first.principal);
     ck->is_city = strcmp(first.role, "city") == 0;
+    /* V1: active in at least one parent, retired or compromised in none */
+    int active = 0;
+    for (size_t i = 0; i < ck->nkey_trees; i++) {
+        itk_key_status st;
+        if (itk_key_status_get(&st, ck->p->repo, ck->key_trees[i], fpr)) {
+            itk_error_clear();
+            continue;
+        }
+        if (st.state != ITK_KEY_ACTIVE) {
+            PROBLEM(ck, "V1", "",
+                    "signed by key %s, which is %s in a parent of this commit; a key that has "
+                    "left service signs nothing more, in no line",
+                    fpr, st.state == ITK_KEY_RETIRED ? "retired" : "compromised");
+            return 1;
+        }
+        active = 1;
+        ck->info->recovered |= st.recovered;
+    }
+    if (!active) {
+        PROBLEM(ck, "V1", "", "signed by key %s, which is active in no parent", fpr);
+        return 1;
+    }
     return 0;
 }
 
@@ -204,6 +223,7 @@ static int add_file(check *ck, const git_diff_delta *d, int refused)
         return itk_error_set(ITK_ENOMEM, "out of memory");
     ck->files = nf;
     added_file *f = &ck->files[ck->nfiles];
+    memset(f, 0, sizeof(*f));
     f->path = strdup(d->new_file.path);
     if (!f->path)
         return itk_error_set(ITK_ENOMEM, "out of memory");
@@ -275,6 +295,38 @@ static int in_commit(const check *ck, itk_path_kind kind, const char *party)
     return 0;
 }
 
+/* Does the commit add a recovery key event for the key file f? */
+static int recovery_in_commit(const check *ck, const added_file *f)
+{
+    json_t *key = NULL;
+    itk_buf data = ITK_BUF_INIT;
+    const char *fpr = NULL;
+    int found = 0;
+    if (read_blob(&data, ck->p->repo, &f->blob, ITK_MAX_RECORD_BYTES) == 0 &&
+        itk_json_parse(&key, data.ptr, data.size, f->path) == 0)
+        fpr = json_string_value(json_object_get(json_object_get(key, "body"), "fingerprint"));
+    for (size_t i = 0; fpr && i < ck->nfiles && !found; i++) {
+        const added_file *e = &ck->files[i];
+        if (e->info.kind != ITK_PATH_RECORD || strcmp(e->info.type->type, "key-event") != 0)
+            continue;
+        json_t *ev = NULL;
+        itk_buf ed = ITK_BUF_INIT;
+        if (read_blob(&ed, ck->p->repo, &e->blob, ITK_MAX_RECORD_BYTES) == 0 &&
+            itk_json_parse(&ev, ed.ptr, ed.size, e->path) == 0) {
+            json_t *b = json_object_get(ev, "body");
+            const char *k = json_string_value(json_object_get(b, "key"));
+            const char *what = json_string_value(json_object_get(b, "event"));
+            found = k && what && strcmp(k, fpr) == 0 && strcmp(what, "recovery") == 0;
+        }
+        json_decref(ev);
+        itk_buf_dispose(&ed);
+    }
+    itk_error_clear();
+    json_decref(key);
+    itk_buf_dispose(&data);
+    return found;
+}
+
 /* V2/V3: may this signer add this path? */
 static int check_write_permission(check *ck, const added_file *f, int genesis)
 {
@@ -309,6 +361,8 @@ static int check_write_permission(check *ck, const added_file *f, int genesis)
             return 0;
         if (ck->is_city && (genesis || in_commit(ck, ITK_PATH_PARTY, pi->party)))
             return 0; /* registration: party.json and first key together */
+        if (ck->is_city && recovery_in_commit(ck, f))
+            return 0; /* a lost key replaced by the city (V3) */
         if (ck->is_city)
             return PROBLEM(ck, "V3", f->path,
                            "the city may add a key of %s only when registering it (with its "
@@ -323,7 +377,7 @@ static int check_write_permission(check *ck, const added_file *f, int genesis)
 }
 
 /* V10 on a record's bytes, V1's "one party per fingerprint" on keys. */
-static int check_content(check *ck, const added_file *f, unsigned char sha[32])
+static int check_content(check *ck, added_file *f, unsigned char sha[32])
 {
     itk_buf data = ITK_BUF_INIT;
     size_t max =
@@ -336,6 +390,8 @@ static int check_content(check *ck, const added_file *f, unsigned char sha[32])
     if (rc)
         goto done;
     EVP_Digest(data.ptr, data.size, sha, NULL, EVP_sha256(), NULL);
+    for (int i = 0; i < 32; i++)
+        snprintf(f->sha + 2 * i, 3, "%02x", sha[i]);
     if (f->refused)
         goto done; /* only its hash, for the trailers */
     if (f->info.kind == ITK_PATH_ATTACHMENT) {
@@ -381,7 +437,7 @@ static int check_content(check *ck, const added_file *f, unsigned char sha[32])
         itk_buf_dispose(&fpr);
         itk_buf_dispose(&name);
     }
-    json_decref(rec);
+    f->rec = rec; /* for the chain's rules; freed with the check */
 done:
     itk_buf_dispose(&data);
     return rc < 0 ? rc : 0;
@@ -415,6 +471,11 @@ static int check_trailers(check *ck, const char *content_hex, int genesis)
         if (slot) {
             dup |= *slot != NULL;
             *slot = v;
+        } else if (strcmp(k, "Itaku-Received") == 0 || strcmp(k, "Itaku-Request") == 0) {
+            char *dst = strcmp(k, "Itaku-Received") == 0 ? ck->received : ck->request;
+            size_t cap = dst == ck->received ? sizeof(ck->received) : sizeof(ck->request);
+            dup |= dst[0] != '\0';
+            snprintf(dst, cap, "%s", v);
         } else if (strcmp(k, "Itaku-Record") == 0) {
             if (has_string(ck->info->records, ck->info->nrecords, v)) {
                 dup = 1;
@@ -454,11 +515,29 @@ static int check_trailers(check *ck, const char *content_hex, int genesis)
                         : "may appear only on the root commit");
     else if (a->city_only && !ck->is_city)
         PROBLEM(ck, "V10", "", "Itaku-Action '%s' is the city's alone", action);
-    for (size_t i = 0; a && i < ck->nfiles; i++)
-        if (!ck->files[i].refused && ck->files[i].info.kind != ITK_PATH_UNKNOWN &&
-            !(a->kinds & (1u << ck->files[i].info.kind)))
-            PROBLEM(ck, "V10", ck->files[i].path, "Itaku-Action '%s' may not add this file",
-                    action);
+    else if (ck->info->nparents == 2 && !a->merge)
+        PROBLEM(ck, "V5", "",
+                "a merge with Itaku-Action '%s'; only receipts, pulls, endorsements and "
+                "decisions merge another line",
+                action);
+    else if (ck->info->nparents < 2 && a->merge == 2)
+        PROBLEM(ck, "V10", "", "Itaku-Action '%s' must be a merge", action);
+    if (ck->info->nparents == 2 && !ck->received[0])
+        PROBLEM(ck, "V8", "",
+                "a merge without Itaku-Received; a receipt names whose line it takes, and which "
+                "commit");
+    if (ck->info->nparents < 2 && ck->received[0])
+        PROBLEM(ck, "V10", "", "Itaku-Received on a commit that merges nothing");
+    for (size_t i = 0; a && i < ck->nfiles; i++) {
+        const added_file *f = &ck->files[i];
+        if (f->refused || f->info.kind == ITK_PATH_UNKNOWN)
+            continue;
+        char word[32];
+        snprintf(word, sizeof(word), " %s ", f->info.type ? f->info.type->type : "");
+        if (!(a->kinds & (1u << f->info.kind)) ||
+            (f->info.kind == ITK_PATH_RECORD && !strstr(a->types, word)))
+            PROBLEM(ck, "V10", f->path, "Itaku-Action '%s' may not add this file", action);
+    }
     for (size_t i = 0; i < ck->nfiles; i++) {
         itk_path_kind k = ck->files[i].info.kind;
         int is_record = k == ITK_PATH_RECORD || k == ITK_PATH_KEY || k == ITK_PATH_PARTY;
@@ -559,7 +638,7 @@ int itk_policy_check_commit(itk_policy *p, const git_commit *c, itk_commit_info 
     if ((rc = check_signature(&ck, &fpr)))
         goto done;
     snprintf(info->fingerprint, sizeof(info->fingerprint), "%s", fpr.ptr);
-    if ((rc = check_identity(&ck, fpr.ptr)))
+    if ((rc = check_identity(&ck, fpr.ptr)) || (rc = itk_policy_mark_void(&ck)))
         goto done;
     if (info->nparents > 2) {
         rc = PROBLEM(&ck, "V5", "", "an octopus merge of %zu parents; a merge has two",
@@ -587,7 +666,9 @@ int itk_policy_check_commit(itk_policy *p, const git_commit *c, itk_commit_info 
         entries[i].path = ck.files[i].path;
     }
     itk_content_hash(content_hex, entries, ck.nfiles);
-    rc = check_trailers(&ck, content_hex, genesis);
+    if ((rc = check_trailers(&ck, content_hex, genesis)) ||
+        (rc = itk_policy_check_chain(&ck)) || (rc = itk_policy_check_receipt(&ck)))
+        goto done;
 done:
     /* rc > 0 means a problem was recorded and the remaining checks skipped */
     if (rc > 0)
@@ -596,8 +677,10 @@ done:
     for (size_t i = 0; i < ck.nkey_trees; i++)
         git_tree_free(ck.key_trees[i]);
     free(ck.key_trees);
-    for (size_t i = 0; i < ck.nfiles; i++)
+    for (size_t i = 0; i < ck.nfiles; i++) {
         free(ck.files[i].path);
+        json_decref(ck.files[i].rec);
+    }
     free(ck.files);
     free(entries);
     git_tree_free(ck.tree);

@@ -60,21 +60,15 @@ void itk_string_list_free(char **list, size_t n)
     free(list);
 }
 
-int itk_record_list(char ***paths, size_t *count, itk_registry *reg, const char *party,
-                    const char *type)
+int itk_tree_records(char ***paths, size_t *count, git_repository *repo, const git_tree *tree,
+                     const char *party, const char *type)
 {
     collect c = {NULL, 0, 0, party, type, 0};
-    git_tree *tree = NULL;
+    (void)repo;
     *paths = NULL;
     *count = 0;
-    if (type && !itk_record_type_find(type))
-        return itk_error_set(ITK_EINVALID, "unknown record type '%.40s'", type);
-    int rc = itk_registry_head_tree(&tree, reg);
-    if (rc)
-        return rc;
     if (git_tree_walk(tree, GIT_TREEWALK_PRE, walk_cb, &c) < 0 && !c.rc)
         c.rc = itk_error_git("cannot read the registry's tree");
-    git_tree_free(tree);
     if (c.rc) {
         itk_string_list_free(c.paths, c.n);
         return c.rc;
@@ -82,6 +76,21 @@ int itk_record_list(char ***paths, size_t *count, itk_registry *reg, const char 
     *paths = c.paths;
     *count = c.n;
     return 0;
+}
+
+int itk_record_list(char ***paths, size_t *count, itk_registry *reg, const char *party,
+                    const char *type)
+{
+    git_tree *tree = NULL;
+    *paths = NULL;
+    *count = 0;
+    if (type && !itk_record_type_find(type))
+        return itk_error_set(ITK_EINVALID, "unknown record type '%.40s'", type);
+    int rc = itk_registry_head_tree(&tree, reg);
+    if (!rc)
+        rc = itk_tree_records(paths, count, reg->repo, tree, party, type);
+    git_tree_free(tree);
+    return rc;
 }
 
 int itk_record_find(itk_buf *path, itk_registry *reg, const char *name)

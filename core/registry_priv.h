@@ -51,4 +51,18 @@ int itk_registry_identify(itk_identity *who, itk_registry *reg, const git_tree *
 int itk_registry_merge(git_oid *out, itk_registry *reg, itk_signer *signer, itk_change *c,
                        const git_oid *theirs);
 
+/* Validates body against the registry's schema for type, gives it the next
+ * id of who's records (under requester/ for endorsements and decisions), and
+ * adds it to c; path and id get what was added. */
+int itk_record_append(itk_buf *path, itk_buf *id, itk_change *c, itk_registry *reg,
+                      const itk_identity *who, const char *created, const char *type,
+                      const char *requester, json_t *body, const char *supersedes);
+
+/* Replaces a change's subject line. */
+int itk_change_set_subject(itk_change *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Every record path of tree, optionally of one party and type. */
+int itk_tree_records(char ***paths, size_t *count, git_repository *repo, const git_tree *tree,
+                     const char *party, const char *type);
+
 #endif

@@ -88,23 +88,12 @@ static void esc(ctx *c, const char *s)
     }
     for (; *s; s++) {
         switch (*s) {
-        case '&':
-            itk_buf_puts(c->out, "&amp;");
-            break;
-        case '<':
-            itk_buf_puts(c->out, "&lt;");
-            break;
-        case '>':
-            itk_buf_puts(c->out, "&gt;");
-            break;
-        case '"':
-            itk_buf_puts(c->out, "&quot;");
-            break;
-        case '\n':
-            itk_buf_puts(c->out, "<br>");
-            break;
-        default:
-            itk_buf_putc(c->out, *s);
+        case '&': itk_buf_puts(c->out, "&amp;"); break;
+        case '<': itk_buf_puts(c->out, "&lt;"); break;
+        case '>': itk_buf_puts(c->out, "&gt;"); break;
+        case '"': itk_buf_puts(c->out, "&quot;"); break;
+        case '\n': itk_buf_puts(c->out, "<br>"); break;
+        default: itk_buf_putc(c->out, *s);
         }
     }
 }
@@ -162,17 +151,10 @@ static void scalar(ctx *c, const json_t *v)
         snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
         itk_buf_puts(c->out, num);
         break;
-    case JSON_TRUE:
-        itk_buf_puts(c->out, "はい (yes)");
-        break;
-    case JSON_FALSE:
-        itk_buf_puts(c->out, "いいえ (no)");
-        break;
-    case JSON_NULL:
-        itk_buf_puts(c->out, "—");
-        break;
-    default:
-        break;
+    case JSON_TRUE: itk_buf_puts(c->out, "はい (yes)"); break;
+    case JSON_FALSE: itk_buf_puts(c->out, "いいえ (no)"); break;
+    case JSON_NULL: itk_buf_puts(c->out, "—"); break;
+    default: break;
     }
 }
 
@@ -180,10 +162,12 @@ static void value(ctx *c, const json_t *v, const json_t *schema, int depth);
 
 static void row(ctx *c, const char *key, const json_t *v, const json_t *props, int depth)
 {
-    const json_t *p = deref(c, json_object_get(props, key));
+    const json_t *raw = json_object_get(props, key), *p = deref(c, raw);
+    /* a property's own title ("管理体制図") wins over its $ref's ("添付ファイル") */
+    const char *label = label_of(raw, label_of(p, key));
     if (c->fmt == ITK_RENDER_HTML) {
         itk_buf_puts(c->out, "<tr><th>");
-        esc(c, label_of(p, key));
+        esc(c, label);
         itk_buf_puts(c->out, "<div class=\"en\">");
         esc(c, key);
         itk_buf_puts(c->out, "</div></th><td>");
@@ -192,7 +176,7 @@ static void row(ctx *c, const char *key, const json_t *v, const json_t *props, i
         return;
     }
     itk_buf_printf(c->out, "%*s- **", depth * 2, "");
-    esc(c, label_of(p, key));
+    esc(c, label);
     itk_buf_puts(c->out, "**");
     if ((json_is_object(v) && json_object_size(v)) || (json_is_array(v) && json_array_size(v))) {
         itk_buf_puts(c->out, "\n");
@@ -290,6 +274,7 @@ static const char css[] =
     ".meta{text-align:right;margin-bottom:4mm}"
     "table{border-collapse:collapse;width:100%;margin:1mm 0}"
     "th,td{border:1px solid #000;padding:1.5mm 2mm;vertical-align:top;text-align:left}"
+    "td{overflow-wrap:anywhere}"
     "th{width:32%;background:#f2f2f2;font-weight:normal}"
     ".en{font-size:7.5pt;color:#555}"
     "ol.items{margin:0;padding-left:5mm}ol.items li{margin-bottom:1mm}"

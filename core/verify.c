@@ -5,6 +5,7 @@
 #include "verify_priv.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,6 +144,54 @@ static int push_revs(git_revwalk *walk, git_repository *repo, const char **revs,
     return 0;
 }
 
+static void policy_dispose(itk_policy *p)
+{
+    while (p->allocated) {
+        itk_receipts *next = p->allocated->next_allocated;
+        free(p->allocated->party);
+        free(p->allocated->tip);
+        free(p->allocated);
+        p->allocated = next;
+    }
+    itk_oidmap_free(&p->commits);
+    itk_oidmap_free(&p->receipts);
+    free(p->compromises);
+    free(p->void_keys);
+}
+
+/* V9 needs every compromise known anywhere before the walk: a commit is void
+ * when any tip we hold says its key was compromised before it. */
+static int collect_compromises(itk_policy *p, const char **revs, size_t nrevs)
+{
+    git_reference_iterator *it = NULL;
+    git_reference *ref = NULL;
+    int rc = 0;
+    for (size_t i = 0; !rc && revs && i < nrevs; i++) {
+        git_object *tree = NULL;
+        if (git_revparse_single(&tree, p->repo, revs[i]) == 0) {
+            git_object *t = NULL;
+            if (git_object_peel(&t, tree, GIT_OBJECT_TREE) == 0)
+                rc = itk_compromises_collect(&p->compromises, &p->ncompromises, p->repo,
+                                             (git_tree *)t);
+            git_object_free(t);
+        }
+        git_object_free(tree);
+    }
+    if (git_reference_iterator_new(&it, p->repo) < 0)
+        return rc;
+    while (!rc && git_reference_next(&ref, it) == 0) {
+        git_object *t = NULL;
+        if (git_reference_peel(&t, ref, GIT_OBJECT_TREE) == 0)
+            rc = itk_compromises_collect(&p->compromises, &p->ncompromises, p->repo,
+                                         (git_tree *)t);
+        git_object_free(t);
+        git_reference_free(ref);
+    }
+    git_reference_iterator_free(it);
+    itk_error_clear();
+    return rc;
+}
+
 int itk_verify_run(itk_verify_result **out, itk_registry *reg, const char **revs, size_t nrevs,
                    const itk_verify_options *opts)
 {
@@ -155,13 +204,21 @@ int itk_verify_run(itk_verify_result **out, itk_registry *reg, const char **revs
     if (!r)
         return itk_error_set(ITK_ENOMEM, "out of memory");
     read_pins(r, repo, opts);
-    itk_policy p = {repo, r, r->genesis, r->city_key, 0};
+    itk_policy p;
+    memset(&p, 0, sizeof(p));
+    p.repo = repo;
+    p.result = r;
+    p.genesis = r->genesis;
+    p.city_key = r->city_key;
+    if ((rc = itk_oidmap_init(&p.commits)) || (rc = itk_oidmap_init(&p.receipts)))
+        goto done;
     if (git_revwalk_new(&walk, repo) < 0) {
         rc = itk_error_git("cannot walk history");
         goto done;
     }
     git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-    if ((rc = push_revs(walk, repo, revs, nrevs)))
+    if ((rc = push_revs(walk, repo, revs, nrevs)) ||
+        (rc = collect_compromises(&p, revs, nrevs)))
         goto done;
     while (git_revwalk_next(&id, walk) == 0) {
         git_commit *c = NULL;
@@ -182,6 +239,10 @@ int itk_verify_run(itk_verify_result **out, itk_registry *reg, const char **revs
         }
         itk_commit_info *ci = &r->commits[r->ncommits++];
         memset(ci, 0, sizeof(*ci));
+        if ((rc = itk_oidmap_set(&p.commits, &id, (void *)(uintptr_t)r->ncommits))) {
+            git_commit_free(c);
+            goto done;
+        }
         rc = itk_policy_check_commit(&p, c, ci);
         git_commit_free(c);
         if (rc)
@@ -191,6 +252,7 @@ int itk_verify_run(itk_verify_result **out, itk_registry *reg, const char **revs
         rc = itk_error_set(ITK_ENOTFOUND, "the registry has no commits to verify");
 done:
     git_revwalk_free(walk);
+    policy_dispose(&p);
     if (rc)
         itk_verify_result_free(r);
     else

@@ -3,7 +3,9 @@
 #ifndef ITAKU_VERIFY_PRIV_H
 #define ITAKU_VERIFY_PRIV_H
 
+#include "itaku/chain.h"
 #include "itaku/verify.h"
+#include "oidmap.h"
 
 struct itk_verify_result {
     itk_problem *problems;
@@ -15,12 +17,28 @@ struct itk_verify_result {
     int pinned;
 };
 
+/* The last line received from each party along a first-parent chain (V8):
+ * shared between commits until a receipt changes it. */
+typedef struct itk_receipts {
+    size_t n;
+    char (*party)[ITK_PARTY_ID_MAX + 1];
+    git_oid *tip;
+    struct itk_receipts *next_allocated; /* every state, for freeing */
+} itk_receipts;
+
 typedef struct {
     git_repository *repo;
     itk_verify_result *result;
     const char *genesis;  /* "" when not pinned */
     const char *city_key; /* "" when not pinned */
     size_t roots_seen;
+    itk_oidmap commits;   /* commit id → index + 1 in result->commits */
+    itk_oidmap receipts;  /* commit id → itk_receipts * (NULL: none yet) */
+    itk_receipts *allocated;
+    itk_compromise *compromises; /* V9, from every tip walked */
+    size_t ncompromises;
+    char (*void_keys)[64]; /* keys added by void commits */
+    size_t nvoid_keys;
 } itk_policy;
 
 /* Records a problem of commit id under rule; message is printf-formatted. */

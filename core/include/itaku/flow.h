@@ -62,9 +62,9 @@ int itk_request_withdraw(git_oid *out, itk_registry *reg, itk_signer *signer,
                          const char *request);
 
 typedef struct {
-    char name[64]; /* "<party>/<rec>" */
+    char name[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2]; /* "<party>/<rec>" */
     char requester[ITK_PARTY_ID_MAX + 1];
-    char id[16];
+    char id[ITK_RECORD_ID_MAX + 1];
     char kind[32];
     char summary[256];
     char state[16];  /* pending | approved | rejected | returned | declined | withdrawn */
@@ -73,7 +73,7 @@ typedef struct {
     char decided_on[32];
     char valid_until[16];
     long long max_uses;
-    char path[128];
+    char path[200];
     int in_main; /* the request is in HEAD's tree (else only on a request branch) */
 } itk_request_info;
 

@@ -29,7 +29,9 @@ typedef struct {
     size_t nrecords;
     long long time; /* committer time, unix seconds */
     size_t nparents;
-    int ok; /* no problem found in this commit */
+    int ok;      /* no problem found in this commit */
+    int is_void; /* V9: signed after its key's compromise; its records do not count */
+    int recovered; /* signed by a key the city recovered, not yet confirmed by its party */
 } itk_commit_info;
 
 typedef struct {

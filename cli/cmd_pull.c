@@ -1,0 +1,66 @@
+/* itaku pull: merge the parent's main (fast-forward when it can). */
+#include "cli.h"
+#include "itaku/flow.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] = "itaku pull [PATH|URL|REF] [--key FILE]\n"
+                            "(without an argument: the remote 'origin' this registry was cloned "
+                            "from)";
+
+int cmd_pull(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"key", required_argument, NULL, 'k'}, {"help", no_argument, NULL, 'h'}, {0}};
+    const char *key = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'k': key = optarg; break;
+        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
+        default: return cli_usage(usage, "pull: unknown option");
+        }
+    }
+    if (optind < argc - 1)
+        return cli_usage(usage, "pull takes at most one source");
+    itk_registry *reg = NULL;
+    itk_signer *signer = NULL;
+    int rc = EXIT_ERROR;
+    git_oid out;
+    itk_merge_kind kind;
+    char *origin = NULL;
+    if (cli_open_registry(&reg) || cli_open_signer(&signer, reg, key))
+        goto done;
+    const char *from = optind == argc - 1 ? argv[optind] : NULL;
+    if (!from) {
+        git_remote *remote = NULL;
+        if (git_remote_lookup(&remote, itk_registry_repo(reg), "origin") < 0) {
+            fprintf(stderr, "itaku: pull: name where the parent's registry is (this one has no "
+                            "remote 'origin')\n");
+            goto done;
+        }
+        origin = strdup(git_remote_url(remote));
+        git_remote_free(remote);
+        from = origin;
+    }
+    if (itk_pull(&out, &kind, reg, signer, from) < 0) {
+        rc = cli_fail("nothing was pulled");
+        goto done;
+    }
+    if (kind == ITK_MERGED_NOTHING)
+        printf("Already up to date with the parent's main.\n");
+    else if (kind == ITK_MERGED_FAST_FORWARD)
+        printf("Fast-forwarded main to the parent's %.12s.\n", git_oid_tostr_s(&out));
+    else
+        printf("Merged the parent's main in commit %.12s.\n", git_oid_tostr_s(&out));
+    rc = EXIT_OK;
+done:
+    free(origin);
+    itk_signer_free(signer);
+    itk_registry_free(reg);
+    return rc;
+}

@@ -1,0 +1,49 @@
+/* itaku receive: merge a descendant's verified line into main with a signed
+ * receipt (Itaku-Received). */
+#include "cli.h"
+#include "itaku/flow.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char usage[] = "itaku receive PARTY [PATH|URL|REF] [--key FILE]";
+
+int cmd_receive(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"key", required_argument, NULL, 'k'}, {"help", no_argument, NULL, 'h'}, {0}};
+    const char *key = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'k': key = optarg; break;
+        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
+        default: return cli_usage(usage, "receive: unknown option");
+        }
+    }
+    if (optind != argc - 1 && optind != argc - 2)
+        return cli_usage(usage, "receive needs the PARTY whose line to take, and where from");
+    const char *party = argv[optind], *from = optind == argc - 2 ? argv[optind + 1] : NULL;
+    itk_registry *reg = NULL;
+    itk_signer *signer = NULL;
+    int rc = EXIT_ERROR;
+    git_oid out;
+    itk_merge_kind kind;
+    if (cli_open_registry(&reg) || cli_open_signer(&signer, reg, key))
+        goto done;
+    if (itk_receive(&out, &kind, reg, signer, party, from) < 0) {
+        rc = cli_fail("nothing was received");
+        goto done;
+    }
+    if (kind == ITK_MERGED_NOTHING)
+        printf("Nothing new from %s: its line is already in main.\n", party);
+    else
+        printf("Received the line of %s in commit %.12s.\n", party, git_oid_tostr_s(&out));
+    rc = EXIT_OK;
+done:
+    itk_signer_free(signer);
+    itk_registry_free(reg);
+    return rc;
+}

@@ -1,0 +1,103 @@
+/* itaku requests: what is pending, with who must act next; --mine for our
+ * own requests and their decisions. */
+#include "cli.h"
+#include "itaku/flow.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] = "itaku requests [--mine] [--all] [--json]";
+
+int cmd_requests(int argc, char **argv)
+{
+    static const struct option opts[] = {{"mine", no_argument, NULL, 'm'},
+                                         {"all", no_argument, NULL, 'a'},
+                                         {"json", no_argument, NULL, 'j'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0}};
+    int mine = 0, all = 0, json = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'm': mine = 1; break;
+        case 'a': all = 1; break;
+        case 'j': json = 1; break;
+        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
+        default: return cli_usage(usage, "requests: unknown option");
+        }
+    }
+    itk_registry *reg = NULL;
+    itk_signer *signer = NULL;
+    itk_request_info *list = NULL;
+    size_t n = 0;
+    char me[64] = "";
+    if (cli_open_registry(&reg))
+        return EXIT_ERROR;
+    if (mine) {
+        git_tree *tree = NULL;
+        itk_buf fpr = ITK_BUF_INIT;
+        itk_identity who;
+        if (cli_open_signer(&signer, reg, NULL) || itk_registry_head_tree(&tree, reg) < 0 ||
+            itk_pubkey_fingerprint(&fpr, itk_signer_public(signer)) < 0 ||
+            itk_identity_find(&who, itk_registry_repo(reg), tree, fpr.ptr) < 0) {
+            git_tree_free(tree);
+            itk_buf_dispose(&fpr);
+            itk_signer_free(signer);
+            itk_registry_free(reg);
+            return signer ? cli_fail("cannot tell whose requests are yours") : EXIT_ERROR;
+        }
+        snprintf(me, sizeof(me), "%s", who.party);
+        git_tree_free(tree);
+        itk_buf_dispose(&fpr);
+    }
+    if (itk_request_list(&list, &n, reg) < 0) {
+        itk_signer_free(signer);
+        itk_registry_free(reg);
+        return cli_fail("cannot list requests");
+    }
+    if (json)
+        putchar('[');
+    else
+        printf("%-22s %-22s %-10s %-11s %-16s %s\n", "REQUEST", "KIND", "STATE", "NEXT",
+               "ENDORSED BY", "SUMMARY");
+    int first = 1;
+    for (size_t i = 0; i < n; i++) {
+        itk_request_info *r = &list[i];
+        if (mine && strcmp(r->requester, me) != 0)
+            continue;
+        if (!mine && !all && strcmp(r->state, "pending") != 0)
+            continue;
+        if (json) {
+            printf("%s{\"request\":", first ? "" : ",");
+            cli_json_string(r->name);
+            printf(",\"kind\":");
+            cli_json_string(r->kind);
+            printf(",\"state\":");
+            cli_json_string(r->state);
+            printf(",\"next\":");
+            cli_json_string(r->next);
+            printf(",\"endorsed_by\":");
+            cli_json_string(r->endorsed);
+            printf(",\"decided\":");
+            cli_json_string(r->decided_on);
+            printf(",\"valid_until\":");
+            cli_json_string(r->valid_until);
+            printf(",\"max_uses\":%lld,\"summary\":", r->max_uses);
+            cli_json_string(r->summary);
+            putchar('}');
+        } else
+            printf("%-22s %-22s %-10s %-11s %-16s %s\n", r->name, r->kind, r->state,
+                   r->next[0] ? r->next : "-", r->endorsed[0] ? r->endorsed : "-", r->summary);
+        first = 0;
+    }
+    if (json)
+        puts("]");
+    else if (first)
+        printf("(none)\n");
+    free(list);
+    itk_signer_free(signer);
+    itk_registry_free(reg);
+    return EXIT_OK;
+}

@@ -1,0 +1,645 @@
+/* Receive, pull and the request flow (DESIGN §6): what is merged, by whom,
+ * with which record, and where the request branches point. The rules that
+ * make these valid are policy.c's; this file writes what they accept. */
+#include "itaku/flow.h"
+#include "itaku/chain.h"
+#include "itaku/errors.h"
+#include "itaku/json.h"
+#include "itaku/party.h"
+#include "itaku/sync.h"
+#include "itaku/verify.h"
+#include "registry_priv.h"
+#include "requests_priv.h"
+
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* The signer, HEAD and HEAD's tree: what every flow starts from. */
+typedef struct {
+    itk_identity me;
+    char created[32];
+    git_oid head;
+    git_commit *head_commit;
+    git_tree *head_tree;
+} flow_ctx;
+
+static void ctx_dispose(flow_ctx *f)
+{
+    git_commit_free(f->head_commit);
+    git_tree_free(f->head_tree);
+    memset(f, 0, sizeof(*f));
+}
+
+static int ctx_open(flow_ctx *f, itk_registry *reg, itk_signer *signer)
+{
+    memset(f, 0, sizeof(*f));
+    int rc;
+    if (git_reference_name_to_id(&f->head, reg->repo, "HEAD") < 0)
+        return itk_error_set(ITK_ENOTFOUND, "the registry has no commits");
+    if (git_commit_lookup(&f->head_commit, reg->repo, &f->head) < 0 ||
+        git_commit_tree(&f->head_tree, f->head_commit) < 0)
+        return itk_error_git("cannot read HEAD");
+    if (signer && ((rc = itk_registry_identify(&f->me, reg, f->head_tree, signer)) ||
+                   (rc = itk_registry_now(f->created, reg)))) {
+        ctx_dispose(f);
+        return rc;
+    }
+    return 0;
+}
+
+static int contained(itk_registry *reg, const git_oid *head, const git_oid *other)
+{
+    return git_oid_equal(head, other) || git_graph_descendant_of(reg->repo, head, other) == 1;
+}
+
+static int looks_like_path(const char *from)
+{
+    struct stat st;
+    return strchr(from, ':') || stat(from, &st) == 0;
+}
+
+/* A line's tip: a revision of this repository (verified here), or the path
+ * or URL of the other party's repository (fetched into quarantine). */
+static int line_tip(git_oid *tip, itk_registry *reg, const char *party, const char *from,
+                    int take_requests)
+{
+    char ref[128];
+    if (!from) {
+        snprintf(ref, sizeof(ref), "refs/itaku/lines/%s", party);
+        if (git_reference_name_to_id(tip, reg->repo, ref) < 0)
+            return itk_error_set(ITK_ENOTFOUND,
+                                 "no line of %s has been fetched; name where to take it from (a "
+                                 "path, a URL or a fetched ref)",
+                                 party);
+        return itk_sync_check_rev(reg, ref);
+    }
+    git_object *obj = NULL;
+    if (!looks_like_path(from) && git_revparse_single(&obj, reg->repo, from) == 0) {
+        git_object *peeled = NULL;
+        int rc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
+        git_object_free(obj);
+        if (rc < 0)
+            return itk_error_set(ITK_EINVALID, "%s is not a commit", from);
+        *tip = *git_object_id(peeled);
+        git_object_free(peeled);
+        return itk_sync_check_rev(reg, from);
+    }
+    itk_error_clear();
+    itk_take_options o = ITK_TAKE_OPTIONS_INIT;
+    o.take_requests = take_requests;
+    return itk_sync_take(tip, reg, party, from, &o);
+}
+
+/* Who signed a commit, by what the verified history says. */
+static int signer_of(itk_identity *who, itk_registry *reg, const git_oid *id)
+{
+    itk_verify_result *r = NULL;
+    char hex[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(hex, sizeof(hex), id);
+    const char *revs[] = {hex};
+    int rc = itk_verify_run(&r, reg, revs, 1, NULL);
+    if (rc)
+        return rc;
+    const itk_commit_info *ci = itk_verify_commit(r, itk_verify_commit_count(r) - 1);
+    memset(who, 0, sizeof(*who));
+    snprintf(who->party, sizeof(who->party), "%s", ci->party);
+    snprintf(who->principal, sizeof(who->principal), "%s", ci->principal);
+    itk_verify_result_free(r);
+    return 0;
+}
+
+int itk_receive(git_oid *out, itk_merge_kind *kind, itk_registry *reg, itk_signer *signer,
+                const char *party, const char *from)
+{
+    flow_ctx f;
+    itk_change *c = NULL;
+    git_oid tip;
+    itk_identity tip_signer;
+    int rc;
+    *kind = ITK_MERGED_NOTHING;
+    if ((rc = itk_party_id_check(party)) || (rc = ctx_open(&f, reg, signer)))
+        return rc;
+    if (!itk_chain_is_ancestor(reg->repo, f.head_tree, f.me.party, party)) {
+        rc = itk_error_set(ITK_EAUTH, "%s is not below %s in the chain; a party receives only "
+                                      "its descendants' lines",
+                           party, f.me.party);
+        goto done;
+    }
+    if ((rc = line_tip(&tip, reg, party, from, 1)))
+        goto done;
+    if (contained(reg, &f.head, &tip)) {
+        *out = f.head;
+        goto done;
+    }
+    if ((rc = signer_of(&tip_signer, reg, &tip)))
+        goto done;
+    if (strcmp(tip_signer.party, party) != 0) {
+        rc = itk_error_set(ITK_EVERIFY,
+                           "the newest commit of that line (%.12s) is %s's, not %s's; receive "
+                           "each party's own main",
+                           git_oid_tostr_s(&tip), tip_signer.party, party);
+        goto done;
+    }
+    char received[128];
+    snprintf(received, sizeof(received), "%s %s", party, git_oid_tostr_s(&tip));
+    if ((rc = itk_change_new(&c, "receive", "Receive the line of ")) ||
+        (rc = itk_change_set_subject(c, "Receive the line of %s", party)) ||
+        (rc = itk_change_trailer(c, "Itaku-Received", received)))
+        goto done;
+    if ((rc = itk_registry_merge(out, reg, signer, c, &tip)) == 0)
+        *kind = ITK_MERGED_COMMIT;
+done:
+    itk_change_free(c);
+    ctx_dispose(&f);
+    return rc;
+}
+
+int itk_pull(git_oid *out, itk_merge_kind *kind, itk_registry *reg, itk_signer *signer,
+             const char *from)
+{
+    flow_ctx f;
+    itk_change *c = NULL;
+    char path[ITK_MAX_CHAIN][ITK_PARTY_ID_MAX + 1];
+    size_t n;
+    git_oid tip;
+    int rc;
+    *kind = ITK_MERGED_NOTHING;
+    if ((rc = ctx_open(&f, reg, signer)))
+        return rc;
+    if ((rc = itk_chain_path(path, &n, reg->repo, f.head_tree, f.me.party)))
+        goto done;
+    if (n < 2) {
+        rc = itk_error_set(ITK_EINVALID, "%s is the city: it has no parent to pull from",
+                           f.me.party);
+        goto done;
+    }
+    const char *parent = path[1];
+    if ((rc = line_tip(&tip, reg, parent, from, 0)))
+        goto done;
+    *out = f.head;
+    if (contained(reg, &f.head, &tip))
+        goto done;
+    if (git_graph_descendant_of(reg->repo, &tip, &f.head) == 1) {
+        git_reference *head = NULL;
+        if (git_repository_head(&head, reg->repo) < 0) {
+            rc = itk_error_git("cannot read HEAD");
+            goto done;
+        }
+        rc = itk_ref_advance(reg->repo, git_reference_name(head), &f.head, &tip, f.head_tree,
+                             "itaku pull: fast-forward");
+        git_reference_free(head);
+        if (!rc) {
+            *out = tip;
+            *kind = ITK_MERGED_FAST_FORWARD;
+        }
+        goto done;
+    }
+    char received[128];
+    snprintf(received, sizeof(received), "%s %s", parent, git_oid_tostr_s(&tip));
+    if ((rc = itk_change_new(&c, "pull", "Pull")) ||
+        (rc = itk_change_set_subject(c, "Pull the main of %s", parent)) ||
+        (rc = itk_change_trailer(c, "Itaku-Received", received)))
+        goto done;
+    if ((rc = itk_registry_merge(out, reg, signer, c, &tip)) == 0)
+        *kind = ITK_MERGED_COMMIT;
+done:
+    itk_change_free(c);
+    ctx_dispose(&f);
+    return rc;
+}
+
+static int blob_sha256(char hex[65], git_repository *repo, const git_tree *tree, const char *path)
+{
+    itk_buf data = ITK_BUF_INIT;
+    unsigned char md[32];
+    int rc = itk_tree_read(&data, repo, tree, path, ITK_MAX_RECORD_BYTES);
+    if (!rc) {
+        EVP_Digest(data.ptr, data.size, md, NULL, EVP_sha256(), NULL);
+        for (int i = 0; i < 32; i++)
+            snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    }
+    itk_buf_dispose(&data);
+    return rc;
+}
+
+static const char *const request_kinds[] = {"subcontract", "copy", "take-out",
+                                             "other-purpose-use", "third-party-provision", NULL};
+
+/* A form 6 may only name a party id and key nobody has yet (V7). */
+static int check_form6(itk_registry *reg, const git_tree *tree, const json_t *form6)
+{
+    const char *id = json_string_value(json_object_get(form6, "party_id"));
+    const char *key = json_string_value(json_object_get(form6, "public_key"));
+    itk_pubkey *pk = NULL;
+    itk_buf fpr = ITK_BUF_INIT;
+    itk_identity other;
+    char path[96];
+    git_tree_entry *e = NULL;
+    int rc;
+    if (!json_is_object(form6) || !id || !key)
+        return itk_error_set(ITK_EINVALID, "a subcontract request needs its form 6, with the "
+                                           "subcontractor's party_id and public_key");
+    snprintf(path, sizeof(path), "parties/%s/party.json", id);
+    if (git_tree_entry_bypath(&e, tree, path) == 0) {
+        git_tree_entry_free(e);
+        return itk_error_set(ITK_EEXISTS, "party id %s is taken; choose another for the "
+                                          "subcontractor",
+                             id);
+    }
+    if ((rc = itk_pubkey_from_line(&pk, key, strlen(key))) ||
+        (rc = itk_pubkey_fingerprint(&fpr, pk)))
+        rc = itk_error_set(ITK_EINVALID, "form 6 public_key: %s", itk_error_last());
+    else if (itk_identity_find(&other, reg->repo, tree, fpr.ptr) == 0)
+        rc = itk_error_set(ITK_EEXISTS, "the subcontractor's key %s already belongs to %s",
+                           fpr.ptr, other.party);
+    else
+        itk_error_clear();
+    itk_pubkey_free(pk);
+    itk_buf_dispose(&fpr);
+    return rc;
+}
+
+static int set_branch(itk_registry *reg, const char *requester, const char *id,
+                      const git_oid *target, int force)
+{
+    char ref[160];
+    git_reference *r = NULL;
+    snprintf(ref, sizeof(ref), "refs/heads/requests/%s/%s", requester, id);
+    int rc = git_reference_create(&r, reg->repo, ref, target, force, "itaku: request");
+    git_reference_free(r);
+    return rc < 0 ? itk_error_git("cannot point %s at the request", ref) : 0;
+}
+
+int itk_request_submit(itk_buf *name, git_oid *out, itk_registry *reg, itk_signer *signer,
+                       const char *kind, json_t *body_in)
+{
+    flow_ctx f;
+    itk_change *c = NULL;
+    itk_buf path = ITK_BUF_INIT, id = ITK_BUF_INIT;
+    json_t *body = json_deep_copy(body_in);
+    int known = 0, rc;
+    for (size_t i = 0; request_kinds[i]; i++)
+        known |= strcmp(kind, request_kinds[i]) == 0;
+    if (!known) {
+        json_decref(body);
+        return itk_error_set(ITK_EINVALID,
+                             "'%.40s' is not a kind of request: use subcontract, copy, take-out, "
+                             "other-purpose-use or third-party-provision",
+                             kind);
+    }
+    if (!json_is_object(body)) {
+        json_decref(body);
+        return itk_error_set(ITK_EINVALID, "a request must be a JSON object");
+    }
+    if ((rc = ctx_open(&f, reg, signer))) {
+        json_decref(body);
+        return rc;
+    }
+    json_object_set_new(body, "kind", json_string(kind));
+    if (strcmp(kind, "subcontract") == 0 &&
+        (rc = check_form6(reg, f.head_tree, json_object_get(body, "form6"))))
+        goto done;
+    if ((rc = itk_change_new(&c, "request", "Request")) ||
+        (rc = itk_record_append(&path, &id, c, reg, &f.me, f.created, "request", NULL, body,
+                                NULL)))
+        goto done;
+    itk_buf_clear(name);
+    itk_buf_printf(name, "%s/%s", f.me.party, id.ptr);
+    if ((rc = itk_change_set_subject(c, "Request %s approval %s", kind, name->ptr)) ||
+        (rc = itk_change_trailer(c, "Itaku-Request", name->ptr)) ||
+        (rc = itk_registry_commit(out, reg, signer, c)))
+        goto done;
+    rc = set_branch(reg, f.me.party, id.ptr, out, 0);
+done:
+    json_decref(body);
+    itk_change_free(c);
+    itk_buf_dispose(&path);
+    itk_buf_dispose(&id);
+    ctx_dispose(&f);
+    return rc;
+}
+
+/* Where a request stands: its branch tip (or HEAD), the tree there, the
+ * chain above its requester, and the SHA-256 of its record. */
+typedef struct {
+    itk_reqdb db;
+    itk_reqdb_item *item;
+    git_oid tip;
+    git_commit *tip_commit;
+    git_tree *tip_tree;
+    char chain[ITK_MAX_CHAIN][ITK_PARTY_ID_MAX + 1];
+    size_t nchain;
+    char sha[65];
+} request_at;
+
+static void request_dispose(request_at *r)
+{
+    itk_reqdb_free(&r->db);
+    git_commit_free(r->tip_commit);
+    git_tree_free(r->tip_tree);
+}
+
+static int request_open(request_at *r, itk_registry *reg, flow_ctx *f, const char *name)
+{
+    char ref[200];
+    int rc;
+    memset(r, 0, sizeof(*r));
+    if ((rc = itk_reqdb_load(&r->db, reg)) || (rc = itk_reqdb_resolve(&r->item, &r->db, name)))
+        return rc;
+    itk_request_info *info = &r->item->info;
+    snprintf(ref, sizeof(ref), "refs/heads/requests/%s/%s", info->requester, info->id);
+    if (git_reference_name_to_id(&r->tip, reg->repo, ref) < 0) {
+        if (!info->in_main)
+            return itk_error_set(ITK_ENOTFOUND, "%s has no request branch here; receive the line "
+                                                "that carries it first",
+                                 info->name);
+        r->tip = f->head;
+    }
+    if (git_commit_lookup(&r->tip_commit, reg->repo, &r->tip) < 0 ||
+        git_commit_tree(&r->tip_tree, r->tip_commit) < 0)
+        return itk_error_git("cannot read the request branch of %s", info->name);
+    if ((rc = blob_sha256(r->sha, reg->repo, r->tip_tree, info->path)))
+        return itk_error_set(rc, "the request branch of %s does not hold %s", info->name,
+                             info->path);
+    return itk_chain_path(r->chain, &r->nchain, reg->repo, f->head_tree, info->requester);
+}
+
+/* Has party endorsed (verdict endorse, same record hash) the request in tree? */
+static int endorsed_in(itk_registry *reg, const git_tree *tree, const char *party,
+                       const request_at *r)
+{
+    char **paths = NULL;
+    size_t n = 0;
+    int found = 0;
+    if (itk_tree_records(&paths, &n, reg->repo, tree, party, "endorsement"))
+        return 0;
+    for (size_t i = 0; i < n && !found; i++) {
+        json_t *rec = NULL;
+        if (itk_tree_read_json(&rec, reg->repo, tree, paths[i]) == 0) {
+            json_t *b = json_object_get(rec, "body");
+            const char *req = json_string_value(json_object_get(b, "request"));
+            const char *sha = json_string_value(json_object_get(b, "request_sha256"));
+            const char *verdict = json_string_value(json_object_get(b, "verdict"));
+            found = req && sha && verdict && strcmp(req, r->item->info.name) == 0 &&
+                    strcmp(sha, r->sha) == 0 && strcmp(verdict, "endorse") == 0;
+        }
+        json_decref(rec);
+    }
+    itk_string_list_free(paths, n);
+    itk_error_clear();
+    return found;
+}
+
+/* Every party between the requester and `upto` (exclusive) must have
+ * endorsed in the branch's tree (V6). */
+static int check_endorsements(itk_registry *reg, const request_at *r, size_t upto)
+{
+    for (size_t k = 1; k < upto; k++)
+        if (!endorsed_in(reg, r->tip_tree, r->chain[k], r))
+            return itk_error_set(ITK_EVERIFY,
+                                 "%s has not endorsed %s yet; every party between the requester "
+                                 "and the city vouches for a request first (V6)",
+                                 r->chain[k], r->item->info.name);
+    return 0;
+}
+
+/* Commits the change on HEAD when the branch is already in it, else merges
+ * the branch as a receipt of the line just below; then moves the branch. */
+static int commit_on_branch(git_oid *out, itk_registry *reg, itk_signer *signer, flow_ctx *f,
+                            itk_change *c, request_at *r, size_t my_index, int move_branch)
+{
+    int rc;
+    if (contained(reg, &f->head, &r->tip))
+        rc = itk_registry_commit(out, reg, signer, c);
+    else {
+        char received[128];
+        snprintf(received, sizeof(received), "%s %s", r->chain[my_index - 1],
+                 git_oid_tostr_s(&r->tip));
+        if (!(rc = itk_change_trailer(c, "Itaku-Received", received)))
+            rc = itk_registry_merge(out, reg, signer, c, &r->tip);
+    }
+    if (!rc && move_branch)
+        rc = set_branch(reg, r->item->info.requester, r->item->info.id, out, 1);
+    return rc;
+}
+
+int itk_request_endorse(git_oid *out, itk_registry *reg, itk_signer *signer, const char *name,
+                        int decline, const char *reason)
+{
+    flow_ctx f;
+    request_at r;
+    itk_change *c = NULL;
+    itk_buf path = ITK_BUF_INIT, id = ITK_BUF_INIT;
+    json_t *body = NULL;
+    size_t me = 0;
+    int rc;
+    memset(&r, 0, sizeof(r));
+    if ((rc = ctx_open(&f, reg, signer)))
+        return rc;
+    if (strcmp(f.me.role, "city") == 0) {
+        rc = itk_error_set(ITK_EAUTH, "the city decides requests (approve, reject or return); "
+                                      "endorsing is for the parties in between");
+        goto done;
+    }
+    if ((rc = request_open(&r, reg, &f, name)))
+        goto done;
+    itk_request_info *info = &r.item->info;
+    for (size_t k = 1; k + 1 < r.nchain; k++)
+        if (strcmp(r.chain[k], f.me.party) == 0)
+            me = k;
+    if (!me) {
+        rc = itk_error_set(ITK_EAUTH, "%s is not between %s and the city; only those parties "
+                                      "endorse its requests",
+                           f.me.party, info->requester);
+        goto done;
+    }
+    if (strcmp(info->state, "pending") != 0 || endorsed_in(reg, r.tip_tree, f.me.party, &r)) {
+        rc = itk_error_set(ITK_ECONFLICT, "%s is %s already", info->name,
+                           strcmp(info->state, "pending") ? info->state : "endorsed by you");
+        goto done;
+    }
+    if ((rc = check_endorsements(reg, &r, me)))
+        goto done;
+    body = json_pack("{s:s, s:s, s:s}", "request", info->name, "request_sha256", r.sha, "verdict",
+                     decline ? "decline" : "endorse");
+    if (reason)
+        json_object_set_new(body, "reason", json_string(reason));
+    if ((rc = itk_change_new(&c, decline ? "decline" : "endorse", "Endorse")) ||
+        (rc = itk_change_set_subject(c, "%s %s", decline ? "Decline to forward" : "Endorse",
+                                     info->name)) ||
+        (rc = itk_record_append(&path, &id, c, reg, &f.me, f.created, "endorsement",
+                                info->requester, body, NULL)) ||
+        (rc = itk_change_trailer(c, "Itaku-Request", info->name)))
+        goto done;
+    rc = commit_on_branch(out, reg, signer, &f, c, &r, me, 1);
+done:
+    json_decref(body);
+    itk_change_free(c);
+    itk_buf_dispose(&path);
+    itk_buf_dispose(&id);
+    request_dispose(&r);
+    ctx_dispose(&f);
+    return rc;
+}
+
+/* V7: the subcontractor an approved form 6 names, registered by the city's
+ * approving merge. */
+static int register_subcontractor(itk_change *c, itk_registry *reg, flow_ctx *f, request_at *r)
+{
+    json_t *req = NULL;
+    itk_buf path = ITK_BUF_INIT, data = ITK_BUF_INIT;
+    itk_pubkey *pk = NULL;
+    int rc = itk_tree_read_json(&req, reg->repo, r->tip_tree, r->item->info.path);
+    if (rc)
+        return rc;
+    json_t *form6 = json_object_get(json_object_get(req, "body"), "form6");
+    const char *id = json_string_value(json_object_get(form6, "party_id"));
+    const char *key = json_string_value(json_object_get(form6, "public_key"));
+    const char *name =
+        json_string_value(json_object_get(json_object_get(form6, "subcontractor"), "name"));
+    if (!id || !key || !name) {
+        rc = itk_error_set(ITK_EINVALID, "%s holds no complete form 6 (party_id, public_key, "
+                                         "subcontractor.name)",
+                           r->item->info.name);
+        goto done;
+    }
+    if ((rc = check_form6(reg, f->head_tree, form6)) ||
+        (rc = itk_pubkey_from_line(&pk, key, strlen(key))))
+        goto done;
+    json_t *body = json_pack("{s:s, s:s, s:s}", "name", name, "role", "subcontractor", "parent",
+                             r->item->info.requester);
+    itk_record_fields pf = {"party", id, id, f->created, NULL, NULL, body, NULL};
+    rc = itk_record_build(&data, &pf);
+    json_decref(body);
+    if (rc || (rc = itk_record_path(&path, itk_record_type_find("party"), id, NULL, NULL)) ||
+        (rc = itk_change_add(c, path.ptr, data.ptr, data.size)) ||
+        (rc = itk_key_record(&path, &data, id, pk, "manager", f->me.party, f->created)))
+        goto done;
+    rc = itk_change_add(c, path.ptr, data.ptr, data.size);
+done:
+    itk_pubkey_free(pk);
+    json_decref(req);
+    itk_buf_dispose(&path);
+    itk_buf_dispose(&data);
+    return rc;
+}
+
+int itk_request_decide(git_oid *out, itk_registry *reg, itk_signer *signer, const char *name,
+                       const itk_decision_options *o)
+{
+    flow_ctx f;
+    request_at r;
+    itk_change *c = NULL;
+    itk_buf path = ITK_BUF_INIT, id = ITK_BUF_INIT;
+    json_t *body = NULL;
+    int rc;
+    memset(&r, 0, sizeof(r));
+    const char *outcome = o && o->outcome ? o->outcome : "";
+    const char *action = strcmp(outcome, "approved") == 0   ? "approve"
+                         : strcmp(outcome, "rejected") == 0 ? "reject"
+                         : strcmp(outcome, "returned") == 0 ? "return"
+                                                            : NULL;
+    if (!action)
+        return itk_error_set(ITK_EINVALID, "a decision is approved, rejected or returned");
+    if ((rc = ctx_open(&f, reg, signer)))
+        return rc;
+    if (strcmp(f.me.role, "city") != 0) {
+        rc = itk_error_set(ITK_EAUTH, "only the city decides requests; %s may endorse or "
+                                      "decline to forward them",
+                           f.me.party);
+        goto done;
+    }
+    if ((rc = request_open(&r, reg, &f, name)))
+        goto done;
+    itk_request_info *info = &r.item->info;
+    if (strcmp(info->state, "pending") != 0) {
+        rc = itk_error_set(ITK_ECONFLICT,
+                           "%s is %s already; a decided or withdrawn request stays so (a new "
+                           "request is needed)",
+                           info->name, info->state);
+        goto done;
+    }
+    if ((rc = check_endorsements(reg, &r, r.nchain - 1)))
+        goto done;
+    body = json_pack("{s:s, s:s, s:s}", "request", info->name, "request_sha256", r.sha,
+                     "outcome", outcome);
+    if (o->reason)
+        json_object_set_new(body, "reason", json_string(o->reason));
+    if (o->conditions)
+        json_object_set_new(body, "conditions", json_string(o->conditions));
+    if (o->valid_until)
+        json_object_set_new(body, "valid_until", json_string(o->valid_until));
+    if (o->max_uses > 0)
+        json_object_set_new(body, "max_uses", json_integer(o->max_uses));
+    if ((rc = itk_change_new(&c, action, "Decide")) ||
+        (rc = itk_change_set_subject(c, "%s %s", strcmp(action, "approve") == 0  ? "Approve"
+                                                 : strcmp(action, "reject") == 0 ? "Reject"
+                                                                                 : "Return",
+                                     info->name)) ||
+        (rc = itk_record_append(&path, &id, c, reg, &f.me, f.created, "decision",
+                                info->requester, body, NULL)) ||
+        (rc = itk_change_trailer(c, "Itaku-Request", info->name)))
+        goto done;
+    if (strcmp(action, "approve") == 0 && strcmp(info->kind, "subcontract") == 0 &&
+        (rc = register_subcontractor(c, reg, &f, &r)))
+        goto done;
+    rc = commit_on_branch(out, reg, signer, &f, c, &r, r.nchain - 1, 0);
+done:
+    json_decref(body);
+    itk_change_free(c);
+    itk_buf_dispose(&path);
+    itk_buf_dispose(&id);
+    request_dispose(&r);
+    ctx_dispose(&f);
+    return rc;
+}
+
+int itk_request_withdraw(git_oid *out, itk_registry *reg, itk_signer *signer, const char *name)
+{
+    flow_ctx f;
+    itk_reqdb db;
+    itk_reqdb_item *it;
+    itk_change *c = NULL;
+    itk_buf path = ITK_BUF_INIT, id = ITK_BUF_INIT;
+    json_t *body = NULL;
+    int rc;
+    memset(&db, 0, sizeof(db));
+    if ((rc = ctx_open(&f, reg, signer)))
+        return rc;
+    if ((rc = itk_reqdb_load(&db, reg)) || (rc = itk_reqdb_resolve(&it, &db, name)))
+        goto done;
+    itk_request_info *info = &it->info;
+    if (strcmp(info->requester, f.me.party) != 0) {
+        rc = itk_error_set(ITK_EAUTH, "%s is %s's request; only the requester withdraws it",
+                           info->name, info->requester);
+        goto done;
+    }
+    if (strcmp(info->state, "pending") != 0 || !info->in_main) {
+        rc = itk_error_set(ITK_ECONFLICT, "%s is %s; only a pending request can be withdrawn",
+                           info->name, info->in_main ? info->state : "not on your main");
+        goto done;
+    }
+    char summary[128];
+    snprintf(summary, sizeof(summary), "取下げ (withdrawal of %s)", info->name);
+    body = json_pack("{s:s, s:s, s:s}", "kind", info->kind, "summary", summary, "withdraws",
+                     info->name);
+    if ((rc = itk_change_new(&c, "withdraw", "Withdraw")) ||
+        (rc = itk_change_set_subject(c, "Withdraw %s", info->name)) ||
+        (rc = itk_record_append(&path, &id, c, reg, &f.me, f.created, "request", NULL, body,
+                                info->id)) ||
+        (rc = itk_change_trailer(c, "Itaku-Request", info->name)) ||
+        (rc = itk_registry_commit(out, reg, signer, c)))
+        goto done;
+    rc = set_branch(reg, f.me.party, info->id, out, 1);
+done:
+    json_decref(body);
+    itk_change_free(c);
+    itk_buf_dispose(&path);
+    itk_buf_dispose(&id);
+    itk_reqdb_free(&db);
+    ctx_dispose(&f);
+    return rc;
+}

@@ -1,0 +1,441 @@
+/* The chain's rules on one commit: V6 decisions and endorsements, V7
+ * registration of subcontractors, key events (who may retire, mark
+ * compromised, recover or confirm a key), V8 receipts that only move forward,
+ * and V9 void commits. policy.c has applied V1–V5 and V10 before. */
+#include "itaku/chain.h"
+#include "itaku/errors.h"
+#include "itaku/json.h"
+#include "itaku/party.h"
+#include "policy_priv.h"
+
+#include <openssl/evp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *body_str(const json_t *rec, const char *key)
+{
+    return json_string_value(json_object_get(json_object_get(rec, "body"), key));
+}
+
+/* The request "<party>/<q-id>" as it stands in tree: its path and hash. */
+static int request_in(check *ck, const git_tree *tree, const char *name, char path[160],
+                      char sha[65])
+{
+    const char *slash = name ? strchr(name, '/') : NULL;
+    if (!slash || slash - name > ITK_PARTY_ID_MAX)
+        return 0;
+    snprintf(path, 160, "parties/%.*s/requests/%s.json", (int)(slash - name), name, slash + 1);
+    git_tree_entry *e = NULL;
+    if (git_tree_entry_bypath(&e, tree, path) < 0)
+        return 0;
+    itk_buf data = ITK_BUF_INIT;
+    git_blob *b = NULL;
+    int ok = git_blob_lookup(&b, ck->p->repo, git_tree_entry_id(e)) == 0;
+    if (ok) {
+        unsigned char md[32];
+        EVP_Digest(git_blob_rawcontent(b), (size_t)git_blob_rawsize(b), md, NULL, EVP_sha256(),
+                   NULL);
+        for (int i = 0; i < 32; i++)
+            snprintf(sha + 2 * i, 3, "%02x", md[i]);
+    }
+    git_blob_free(b);
+    git_tree_entry_free(e);
+    itk_buf_dispose(&data);
+    return ok;
+}
+
+/* Records of type in tree (any party) whose body names the request. */
+typedef int (*mark_fn)(const json_t *rec, const char *author, void *payload);
+
+static int each_mark(check *ck, const git_tree *tree, const char *type, mark_fn fn, void *payload)
+{
+    char **paths = NULL;
+    size_t n = 0;
+    int hits = 0;
+    if (itk_tree_records(&paths, &n, ck->p->repo, tree, NULL, type))
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        json_t *rec = NULL;
+        itk_path_info pi;
+        itk_path_classify(&pi, paths[i]);
+        if (itk_tree_read_json(&rec, ck->p->repo, tree, paths[i]) == 0)
+            hits += fn(rec, pi.party, payload);
+        json_decref(rec);
+    }
+    itk_string_list_free(paths, n);
+    itk_error_clear();
+    return hits;
+}
+
+typedef struct {
+    const char *request, *sha, *author, *field, *value;
+} match;
+
+static int matches(const json_t *rec, const char *author, void *payload)
+{
+    const match *m = payload;
+    const char *req = body_str(rec, "request");
+    const char *sha = body_str(rec, "request_sha256");
+    const char *v = m->field ? body_str(rec, m->field) : NULL;
+    return req && strcmp(req, m->request) == 0 && (!m->sha || (sha && !strcmp(sha, m->sha))) &&
+           (!m->author || strcmp(author, m->author) == 0) &&
+           (!m->field || (v && strcmp(v, m->value) == 0));
+}
+
+static int withdrawn(const json_t *rec, const char *author, void *payload)
+{
+    (void)author;
+    const char *w = body_str(rec, "withdraws");
+    return w && strcmp(w, payload) == 0;
+}
+
+/* V6 for a decision or an endorsement on request `name` added by ck. */
+static int check_request_mark(check *ck, const added_file *f, int decision)
+{
+    const char *name = body_str(f->rec, "request");
+    const char *sha = body_str(f->rec, "request_sha256");
+    char path[160], real[65], chain[ITK_MAX_CHAIN][ITK_PARTY_ID_MAX + 1];
+    size_t n;
+    const char *what = decision ? "decision" : "endorsement";
+    if (!name || !sha)
+        return PROBLEM(ck, "V6", f->path, "the %s names no request and hash", what);
+    if (strncmp(name, f->info.requester, strlen(f->info.requester)) != 0 ||
+        name[strlen(f->info.requester)] != '/')
+        return PROBLEM(ck, "V6", f->path, "a %s on %s is filed under another requester's folder",
+                       what, name);
+    if (!ck->base || !request_in(ck, ck->base, name, path, real))
+        return PROBLEM(ck, "V6", f->path,
+                       "the %s names %s, which is not among the commit's ancestors", what, name);
+    if (strcmp(real, sha) != 0)
+        return PROBLEM(ck, "V6", f->path,
+                       "the %s carries the hash of another version of %s (superseded or "
+                       "different); it must name the request it decides",
+                       what, name);
+    if (itk_chain_path(chain, &n, ck->p->repo, ck->base, f->info.requester)) {
+        itk_error_clear();
+        return PROBLEM(ck, "V6", f->path, "%s's chain up to the city cannot be read",
+                       f->info.requester);
+    }
+    size_t upto = n - 1; /* the city decides; the parties below it endorse */
+    if (!decision) {
+        upto = 0;
+        for (size_t k = 1; k + 1 < n; k++)
+            if (strcmp(chain[k], ck->info->party) == 0)
+                upto = k;
+        if (!upto)
+            return PROBLEM(ck, "V6", f->path,
+                           "%s is not between %s and the city; it may not endorse this request",
+                           ck->info->party, f->info.requester);
+        match mine = {name, NULL, ck->info->party, NULL, NULL};
+        if (each_mark(ck, ck->base, "endorsement", matches, &mine))
+            return PROBLEM(ck, "V6", f->path, "%s has already answered %s", ck->info->party,
+                           name);
+    } else if (!ck->is_city)
+        return PROBLEM(ck, "V6", f->path,
+                       "a decision signed by %s; only the city decides requests",
+                       ck->info->party);
+    for (size_t k = 1; k < upto; k++) {
+        match m = {name, sha, chain[k], "verdict", "endorse"};
+        if (!each_mark(ck, ck->base, "endorsement", matches, &m))
+            return PROBLEM(ck, "V6", f->path,
+                           "no endorsement of %s by %s among the commit's ancestors; every party "
+                           "between the requester and the city vouches first",
+                           name, chain[k]);
+    }
+    if (decision) {
+        match any = {name, NULL, NULL, NULL, NULL};
+        if (each_mark(ck, ck->base, "decision", matches, &any))
+            return PROBLEM(ck, "V6", f->path,
+                           "%s was decided before; a decided request stays decided (a new "
+                           "request is needed)",
+                           name);
+        if (each_mark(ck, ck->base, "request", withdrawn, (void *)name))
+            return PROBLEM(ck, "V6", f->path, "%s was withdrawn by its requester", name);
+    }
+    return 0;
+}
+
+/* A request that supersedes or withdraws another: only a pending one of its
+ * own (V6: a decided request cannot be superseded). */
+static int check_request_update(check *ck, const added_file *f)
+{
+    const char *sup = json_string_value(json_object_get(f->rec, "supersedes"));
+    const char *wd = body_str(f->rec, "withdraws");
+    char name[80], path[160], sha[65];
+    if (sup) {
+        snprintf(name, sizeof(name), "%s/%s", f->info.party, sup);
+        match any = {name, NULL, NULL, NULL, NULL};
+        if (ck->base && each_mark(ck, ck->base, "decision", matches, &any))
+            return PROBLEM(ck, "V6", f->path,
+                           "supersedes %s, which the city has decided; a new request is needed",
+                           name);
+    }
+    if (wd && (strncmp(wd, f->info.party, strlen(f->info.party)) != 0 ||
+               !ck->base || !request_in(ck, ck->base, wd, path, sha)))
+        return PROBLEM(ck, "V6", f->path, "withdraws %s, which is not a request of %s here", wd,
+                       f->info.party);
+    return 0;
+}
+
+/* V7: a subcontractor's party.json and first key appear only in the city's
+ * merge approving its parent's form 6, and equal what the form names. */
+static int check_registration(check *ck, const added_file *f)
+{
+    const char *role = body_str(f->rec, "role");
+    const char *parent = body_str(f->rec, "parent");
+    if (!role || strcmp(role, "subcontractor") != 0) {
+        if (role && strcmp(role, "contractor") == 0 && ck->base) {
+            json_t *c = NULL;
+            int ok = itk_tree_read_json(&c, ck->p->repo, ck->base, "itaku.json") == 0 && parent &&
+                     json_string_value(json_object_get(c, "city")) &&
+                     strcmp(parent, json_string_value(json_object_get(c, "city"))) == 0;
+            json_decref(c);
+            itk_error_clear();
+            if (!ok)
+                return PROBLEM(ck, "V7", f->path, "a contractor's parent is the city");
+        } else if (role && strcmp(role, "city") == 0 && ck->base)
+            return PROBLEM(ck, "V7", f->path, "a contract has one city, named at its genesis");
+        return 0;
+    }
+    /* the approving decision of this commit, and its request */
+    for (size_t i = 0; i < ck->nfiles; i++) {
+        const added_file *d = &ck->files[i];
+        if (!d->rec || d->info.kind != ITK_PATH_RECORD || strcmp(d->info.type->type, "decision"))
+            continue;
+        const char *outcome = body_str(d->rec, "outcome");
+        const char *req = body_str(d->rec, "request");
+        char path[160], sha[65];
+        json_t *r = NULL;
+        if (!outcome || strcmp(outcome, "approved") || !req ||
+            !request_in(ck, ck->base, req, path, sha) ||
+            itk_tree_read_json(&r, ck->p->repo, ck->base, path)) {
+            itk_error_clear();
+            continue;
+        }
+        json_t *form6 = json_object_get(json_object_get(r, "body"), "form6");
+        const char *kind = body_str(r, "kind");
+        const char *pid = json_string_value(json_object_get(form6, "party_id"));
+        const char *pkey = json_string_value(json_object_get(form6, "public_key"));
+        const char *requester = json_string_value(json_object_get(r, "party"));
+        int same = kind && !strcmp(kind, "subcontract") && pid && !strcmp(pid, f->info.party) &&
+                   parent && requester && !strcmp(parent, requester);
+        int key_ok = 0;
+        for (size_t j = 0; same && pkey && j < ck->nfiles; j++) {
+            const added_file *k = &ck->files[j];
+            if (k->info.kind != ITK_PATH_KEY || strcmp(k->info.party, pid) != 0 || !k->rec)
+                continue;
+            const char *line = body_str(k->rec, "public_key");
+            /* compare "type base64", ignoring any comment */
+            size_t a = strcspn(pkey, " "), b = strcspn(line ? line : "", " ");
+            size_t la = a + (pkey[a] ? 1 + strcspn(pkey + a + 1, " ") : 0);
+            size_t lb = b + (line && line[b] ? 1 + strcspn(line + b + 1, " ") : 0);
+            key_ok = line && la == lb && strncmp(pkey, line, la) == 0;
+            if (!key_ok) {
+                json_decref(r);
+                return PROBLEM(ck, "V7", k->path,
+                               "the key registered for %s differs from the one its form 6 "
+                               "names",
+                               pid);
+            }
+        }
+        json_decref(r);
+        if (same && key_ok)
+            return 0;
+    }
+    return PROBLEM(ck, "V7", f->path,
+                   "a subcontractor is registered only by the city's merge approving its "
+                   "parent's form 6, with the party id, parent and key that form names");
+}
+
+/* Who may write which key event, and states that only move forward. */
+static int check_key_event(check *ck, const added_file *f)
+{
+    const char *event = body_str(f->rec, "event");
+    const char *key = body_str(f->rec, "key");
+    itk_key_status st;
+    if (!event || !key)
+        return PROBLEM(ck, "V10", f->path, "a key event names an event and a key");
+    int known = ck->base && itk_key_status_get(&st, ck->p->repo, ck->base, key) == 0;
+    itk_error_clear();
+    if (strcmp(event, "recovery") == 0) {
+        if (!ck->is_city)
+            return PROBLEM(ck, "V3", f->path, "only the city recovers a lost key");
+        for (size_t i = 0; i < ck->nfiles; i++) {
+            const added_file *k = &ck->files[i];
+            const char *fp = k->rec ? body_str(k->rec, "fingerprint") : NULL;
+            if (k->info.kind == ITK_PATH_KEY && fp && strcmp(fp, key) == 0)
+                return 0;
+        }
+        return PROBLEM(ck, "V3", f->path,
+                       "a recovery event comes with the recovered key's file in the same commit");
+    }
+    if (!known)
+        return PROBLEM(ck, "V10", f->path, "names key %s, which no party holds", key);
+    if (st.state == ITK_KEY_COMPROMISED && strcmp(event, "compromise") != 0)
+        return PROBLEM(ck, "V9", f->path,
+                       "key %s is compromised; nothing sets it back (it stays compromised)", key);
+    if (strcmp(event, "retire") == 0 || strcmp(event, "confirm") == 0) {
+        if (strcmp(st.party, ck->info->party) != 0)
+            return PROBLEM(ck, "V2", f->path, "only %s, the key's own party, may %s it",
+                           st.party, event);
+        if (strcmp(event, "confirm") == 0 && !st.recovered)
+            return PROBLEM(ck, "V10", f->path, "key %s was not recovered; nothing to confirm",
+                           key);
+        return 0;
+    }
+    if (strcmp(event, "compromise") == 0) {
+        const char *lg = body_str(f->rec, "last_good");
+        git_oid lgid;
+        int by_itself = strcmp(ck->fpr, key) == 0;
+        int by_party = strcmp(st.party, ck->info->party) == 0;
+        int by_ancestor = itk_chain_is_ancestor(ck->p->repo, ck->base, ck->info->party, st.party);
+        if (!by_itself && !by_party && !by_ancestor)
+            return PROBLEM(ck, "V9", f->path,
+                           "only the key itself, %s, or a party above it may mark %s compromised",
+                           st.party, key);
+        if (!lg || git_oid_fromstr(&lgid, lg) < 0 ||
+            (!git_oid_equal(&lgid, ck->id) &&
+             git_graph_descendant_of(ck->p->repo, ck->id, &lgid) != 1))
+            return PROBLEM(ck, "V9", f->path,
+                           "last_good must name a commit of this history before the event");
+        return 0;
+    }
+    return PROBLEM(ck, "V10", f->path, "unknown key event '%s'", event);
+}
+
+int itk_policy_check_chain(check *ck)
+{
+    int vrc = itk_policy_void_keys_add(ck);
+    if (vrc)
+        return vrc;
+    for (size_t i = 0; i < ck->nfiles; i++) {
+        const added_file *f = &ck->files[i];
+        if (!f->rec || f->refused)
+            continue;
+        const char *type = f->info.type ? f->info.type->type : "";
+        int rc = 0;
+        if (f->info.kind == ITK_PATH_PARTY)
+            rc = check_registration(ck, f);
+        else if (strcmp(type, "decision") == 0)
+            rc = check_request_mark(ck, f, 1);
+        else if (strcmp(type, "endorsement") == 0)
+            rc = check_request_mark(ck, f, 0);
+        else if (strcmp(type, "request") == 0)
+            rc = check_request_update(ck, f);
+        else if (strcmp(type, "key-event") == 0)
+            rc = check_key_event(ck, f);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* V8: receipts of one party's line, along the first-parent chain, only move
+ * forward. The state is shared with the first parent until it changes. */
+int itk_policy_check_receipt(check *ck)
+{
+    itk_policy *p = ck->p;
+    itk_receipts *state = NULL;
+    git_oid parent1;
+    if (ck->info->nparents > 0) {
+        parent1 = *git_commit_parent_id(ck->commit, 0);
+        state = itk_oidmap_get(&p->receipts, &parent1);
+    }
+    if (!ck->received[0] || ck->info->nparents != 2)
+        return itk_oidmap_set(&p->receipts, ck->id, state);
+    char party[ITK_PARTY_ID_MAX + 1] = "";
+    git_oid tip;
+    const char *sp = strchr(ck->received, ' ');
+    const git_oid *parent2 = git_commit_parent_id(ck->commit, 1);
+    if (!sp || sp - ck->received > ITK_PARTY_ID_MAX || git_oid_fromstr(&tip, sp + 1) < 0) {
+        PROBLEM(ck, "V8", "", "Itaku-Received must read '<party> <commit>'");
+        return itk_oidmap_set(&p->receipts, ck->id, state);
+    }
+    memcpy(party, ck->received, (size_t)(sp - ck->received));
+    if (!git_oid_equal(&tip, parent2)) {
+        PROBLEM(ck, "V8", "", "Itaku-Received names %.12s but the merge takes %.12s", sp + 1,
+                git_oid_tostr_s(parent2));
+        return itk_oidmap_set(&p->receipts, ck->id, state);
+    }
+    size_t idx = (size_t)(uintptr_t)itk_oidmap_get(&p->commits, parent2);
+    if (idx && strcmp(p->result->commits[idx - 1].party, party) != 0)
+        PROBLEM(ck, "V8", "",
+                "Itaku-Received says the line of %s, but %.12s was written by %s", party,
+                git_oid_tostr_s(parent2), p->result->commits[idx - 1].party);
+    for (size_t i = 0; state && i < state->n; i++) {
+        if (strcmp(state->party[i], party) != 0)
+            continue;
+        if (!git_oid_equal(&state->tip[i], &tip) &&
+            git_graph_descendant_of(p->repo, &tip, &state->tip[i]) != 1) {
+            char before[GIT_OID_HEXSZ + 1];
+            git_oid_tostr(before, sizeof(before), &state->tip[i]);
+            PROBLEM(ck, "V8", "",
+                    "takes %.12s of %s's line, which does not descend from %.12s received "
+                    "before: a line only moves forward (rewritten or replayed history)",
+                    git_oid_tostr_s(&tip), party, before);
+        }
+    }
+    /* the new state: the parent's, with this party's tip replaced */
+    size_t n = state ? state->n : 0;
+    itk_receipts *ns = calloc(1, sizeof(*ns));
+    if (!ns || !(ns->party = calloc(n + 1, sizeof(*ns->party))) ||
+        !(ns->tip = calloc(n + 1, sizeof(*ns->tip)))) {
+        if (ns) {
+            free(ns->party);
+            free(ns);
+        }
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(state->party[i], party) != 0) {
+            memcpy(ns->party[ns->n], state->party[i], sizeof(*ns->party));
+            ns->tip[ns->n++] = state->tip[i];
+        }
+    snprintf(ns->party[ns->n], sizeof(*ns->party), "%s", party);
+    ns->tip[ns->n++] = tip;
+    ns->next_allocated = p->allocated;
+    p->allocated = ns;
+    return itk_oidmap_set(&p->receipts, ck->id, ns);
+}
+
+/* V9: commits signed after the key's compromise (not an ancestor of its
+ * last good commit), and those signed by keys such commits added, are void:
+ * their records stop counting, the line stays receivable. */
+int itk_policy_mark_void(check *ck)
+{
+    itk_policy *p = ck->p;
+    for (size_t i = 0; i < p->ncompromises; i++) {
+        git_oid lg;
+        if (strcmp(p->compromises[i].key, ck->fpr) != 0 ||
+            git_oid_fromstr(&lg, p->compromises[i].last_good) < 0)
+            continue;
+        if (!git_oid_equal(&lg, ck->id) && git_graph_descendant_of(p->repo, &lg, ck->id) != 1)
+            ck->info->is_void = 1;
+    }
+    for (size_t i = 0; i < p->nvoid_keys; i++)
+        if (strcmp(p->void_keys[i], ck->fpr) == 0)
+            ck->info->is_void = 1;
+    return 0;
+}
+
+int itk_policy_void_keys_add(check *ck)
+{
+    itk_policy *p = ck->p;
+    if (!ck->info->is_void)
+        return 0;
+    for (size_t i = 0; i < ck->nfiles; i++) {
+        const char *fp = ck->files[i].rec && ck->files[i].info.kind == ITK_PATH_KEY
+                             ? body_str(ck->files[i].rec, "fingerprint")
+                             : NULL;
+        if (!fp)
+            continue;
+        char(*nk)[64] = realloc(p->void_keys, (p->nvoid_keys + 1) * sizeof(*nk));
+        if (!nk)
+            return itk_error_set(ITK_ENOMEM, "out of memory");
+        p->void_keys = nk;
+        snprintf(nk[p->nvoid_keys++], 64, "%s", fp);
+    }
+    return 0;
+}

@@ -1,0 +1,58 @@
+/* The per-commit context shared by policy.c (V1–V5, V10) and
+ * policy_chain.c (V6–V9: decisions, endorsements, registration, receipts,
+ * key events). */
+#ifndef ITAKU_POLICY_PRIV_H
+#define ITAKU_POLICY_PRIV_H
+
+#include <jansson.h>
+
+#include "itaku/record.h"
+#include "registry_priv.h"
+#include "verify_priv.h"
+
+/* One file the commit adds or replaces, relative to its base. */
+typedef struct {
+    char *path;
+    itk_path_info info;
+    git_oid blob;
+    int modified;
+    int refused;   /* already reported (V4, V10 mode); still counted by the trailers */
+    json_t *rec;   /* the parsed record, when it is one and passed V10 */
+    char sha[65];  /* SHA-256 of its bytes, hex */
+} added_file;
+
+typedef struct {
+    itk_policy *p;
+    const git_commit *commit;
+    const git_oid *id;
+    itk_commit_info *info;
+    char signer[128]; /* "party/principal" or the fingerprint */
+    char fpr[64];     /* the signing key */
+    int is_city;
+    added_file *files;
+    size_t nfiles;
+    git_tree *tree, *base; /* base: what the signer changed (merge result for merges) */
+    git_tree **key_trees;  /* trees in which the signing key must be active */
+    size_t nkey_trees;
+    char received[160];    /* Itaku-Received, "" when none */
+    char request[80];      /* Itaku-Request, "" when none */
+} check;
+
+#define PROBLEM(ck, rule, path, ...)                                                               \
+    itk_policy_problem((ck)->p, (ck)->id, rule, path, (ck)->signer, __VA_ARGS__)
+
+/* V6, V7 and the key events' V2/V3/V9 on the records a commit adds. */
+int itk_policy_check_chain(check *ck);
+
+/* V8 on a commit carrying Itaku-Received; also keeps the per-commit record of
+ * the last line received from each party along the first-parent chain. */
+int itk_policy_check_receipt(check *ck);
+
+/* V9: is the commit void (signed by a compromised key after its last good
+ * commit, or by a key that a void commit added)? Marks info->is_void. */
+int itk_policy_mark_void(check *ck);
+
+/* Keys added by a void commit are void too (V9). */
+int itk_policy_void_keys_add(check *ck);
+
+#endif

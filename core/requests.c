@@ -1,0 +1,338 @@
+/* What a registry knows of requests: each request with its endorsements,
+ * decision or withdrawal, gathered from HEAD and from every request branch;
+ * and the prior-approval check of register entries (seed §4). */
+#include "itaku/chain.h"
+#include "itaku/errors.h"
+#include "itaku/flow.h"
+#include "itaku/json.h"
+#include "itaku/party.h"
+#include "registry_priv.h"
+#include "requests_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+    const char *action, *kind;
+} approval_kinds[] = {
+    {"copied", "copy"},
+    {"taken_out", "take-out"},
+    {"other_purpose_use", "other-purpose-use"},
+    {"third_party_provision", "third-party-provision"},
+};
+
+const char *itk_action_request_kind(const char *action)
+{
+    for (size_t i = 0; i < sizeof(approval_kinds) / sizeof(*approval_kinds); i++)
+        if (strcmp(approval_kinds[i].action, action) == 0)
+            return approval_kinds[i].kind;
+    return NULL;
+}
+
+void itk_reqdb_free(itk_reqdb *db)
+{
+    free(db->items);
+    free(db->marks);
+    memset(db, 0, sizeof(*db));
+}
+
+static itk_reqdb_item *find_item(itk_reqdb *db, const char *name)
+{
+    for (size_t i = 0; i < db->n; i++)
+        if (strcmp(db->items[i].info.name, name) == 0)
+            return &db->items[i];
+    return NULL;
+}
+
+static itk_reqdb_item *add_item(itk_reqdb *db, const char *name)
+{
+    itk_reqdb_item *it = find_item(db, name);
+    if (it)
+        return it;
+    itk_reqdb_item *ni = realloc(db->items, (db->n + 1) * sizeof(*ni));
+    if (!ni)
+        return NULL;
+    db->items = ni;
+    it = &db->items[db->n++];
+    memset(it, 0, sizeof(*it));
+    snprintf(it->info.name, sizeof(it->info.name), "%s", name);
+    return it;
+}
+
+static int add_mark(itk_reqdb *db, const itk_reqdb_mark *m)
+{
+    for (size_t i = 0; i < db->nmarks; i++)
+        if (strcmp(db->marks[i].path, m->path) == 0)
+            return 0;
+    itk_reqdb_mark *nm = realloc(db->marks, (db->nmarks + 1) * sizeof(*nm));
+    if (!nm)
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    db->marks = nm;
+    db->marks[db->nmarks++] = *m;
+    return 0;
+}
+
+static void copy_str(char *dst, size_t cap, const json_t *v)
+{
+    snprintf(dst, cap, "%s", json_is_string(v) ? json_string_value(v) : "");
+}
+
+/* Reads the requests, endorsements and decisions of one tree into db. */
+static int scan_tree(itk_reqdb *db, git_repository *repo, const git_tree *tree, int is_head)
+{
+    static const char *types[] = {"request", "endorsement", "decision"};
+    int rc = 0;
+    for (size_t t = 0; !rc && t < 3; t++) {
+        char **paths = NULL;
+        size_t n = 0;
+        if ((rc = itk_tree_records(&paths, &n, repo, tree, NULL, types[t])))
+            break;
+        for (size_t i = 0; !rc && i < n; i++) {
+            json_t *rec = NULL;
+            itk_path_info pi;
+            itk_path_classify(&pi, paths[i]);
+            if (itk_tree_read_json(&rec, repo, tree, paths[i])) {
+                itk_error_clear();
+                continue;
+            }
+            json_t *body = json_object_get(rec, "body");
+            if (t == 0) {
+                char name[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2];
+                snprintf(name, sizeof(name), "%s/%s", pi.party, pi.id);
+                itk_reqdb_item *it = add_item(db, name);
+                if (!it) {
+                    rc = itk_error_set(ITK_ENOMEM, "out of memory");
+                } else {
+                    snprintf(it->info.requester, sizeof(it->info.requester), "%s", pi.party);
+                    snprintf(it->info.id, sizeof(it->info.id), "%s", pi.id);
+                    snprintf(it->info.path, sizeof(it->info.path), "%s", paths[i]);
+                    copy_str(it->info.kind, sizeof(it->info.kind), json_object_get(body, "kind"));
+                    copy_str(it->info.summary, sizeof(it->info.summary),
+                             json_object_get(body, "summary"));
+                    copy_str(it->withdraws, sizeof(it->withdraws),
+                             json_object_get(body, "withdraws"));
+                    it->info.in_main |= is_head;
+                }
+            } else {
+                itk_reqdb_mark m;
+                memset(&m, 0, sizeof(m));
+                m.is_decision = t == 2;
+                m.in_head = is_head;
+                snprintf(m.path, sizeof(m.path), "%s", paths[i]);
+                snprintf(m.author, sizeof(m.author), "%s", pi.party);
+                copy_str(m.request, sizeof(m.request), json_object_get(body, "request"));
+                copy_str(m.sha256, sizeof(m.sha256), json_object_get(body, "request_sha256"));
+                copy_str(m.verdict, sizeof(m.verdict),
+                         json_object_get(body, t == 2 ? "outcome" : "verdict"));
+                copy_str(m.valid_until, sizeof(m.valid_until),
+                         json_object_get(body, "valid_until"));
+                copy_str(m.created, sizeof(m.created), json_object_get(rec, "created"));
+                json_t *mu = json_object_get(body, "max_uses");
+                m.max_uses = json_is_integer(mu) ? json_integer_value(mu) : 0;
+                rc = add_mark(db, &m);
+            }
+            json_decref(rec);
+        }
+        itk_string_list_free(paths, n);
+    }
+    return rc;
+}
+
+static void derive_states(itk_reqdb *db, git_repository *repo, const git_tree *head_tree)
+{
+    for (size_t i = 0; i < db->n; i++) {
+        itk_reqdb_item *it = &db->items[i];
+        itk_request_info *info = &it->info;
+        strcpy(info->state, "pending");
+        info->endorsed[0] = info->next[0] = '\0';
+        for (size_t j = 0; j < db->n; j++)
+            if (strcmp(db->items[j].withdraws, info->name) == 0)
+                strcpy(info->state, "withdrawn");
+        for (size_t m = 0; m < db->nmarks; m++) {
+            const itk_reqdb_mark *mk = &db->marks[m];
+            if (strcmp(mk->request, info->name) != 0)
+                continue;
+            if (mk->is_decision) {
+                snprintf(info->state, sizeof(info->state), "%s", mk->verdict);
+                snprintf(info->decided_on, sizeof(info->decided_on), "%s", mk->created);
+                snprintf(info->valid_until, sizeof(info->valid_until), "%s", mk->valid_until);
+                info->max_uses = mk->max_uses;
+            } else if (strcmp(mk->verdict, "decline") == 0) {
+                if (strcmp(info->state, "pending") == 0)
+                    strcpy(info->state, "declined");
+            } else {
+                size_t l = strlen(info->endorsed);
+                snprintf(info->endorsed + l, sizeof(info->endorsed) - l, "%s%s", l ? ", " : "",
+                         mk->author);
+            }
+        }
+        if (strcmp(info->state, "pending") != 0)
+            continue;
+        /* the next party up that has not vouched for it, else the city */
+        char path[ITK_MAX_CHAIN][ITK_PARTY_ID_MAX + 1];
+        size_t n;
+        if (itk_chain_path(path, &n, repo, head_tree, info->requester)) {
+            itk_error_clear();
+            strcpy(info->next, "?");
+            continue;
+        }
+        for (size_t k = 1; k < n; k++) {
+            char key[40];
+            snprintf(key, sizeof(key), "%s", path[k]);
+            int done = 0;
+            for (size_t m = 0; m < db->nmarks && !done; m++)
+                done = !db->marks[m].is_decision && strcmp(db->marks[m].request, info->name) == 0 &&
+                       strcmp(db->marks[m].author, key) == 0;
+            if (!done || k == n - 1) {
+                snprintf(info->next, sizeof(info->next), "%s", key);
+                break;
+            }
+        }
+    }
+}
+
+int itk_reqdb_load(itk_reqdb *db, itk_registry *reg)
+{
+    git_tree *head = NULL;
+    git_reference_iterator *it = NULL;
+    git_reference *ref = NULL;
+    memset(db, 0, sizeof(*db));
+    int rc = itk_registry_head_tree(&head, reg);
+    if (rc)
+        return rc;
+    if ((rc = scan_tree(db, reg->repo, head, 1)))
+        goto done;
+    if (git_reference_iterator_glob_new(&it, reg->repo, "refs/heads/requests/*") == 0) {
+        while (!rc && git_reference_next(&ref, it) == 0) {
+            git_object *tree = NULL;
+            if (git_reference_peel(&tree, ref, GIT_OBJECT_TREE) == 0)
+                rc = scan_tree(db, reg->repo, (git_tree *)tree, 0);
+            git_object_free(tree);
+            git_reference_free(ref);
+        }
+        git_reference_iterator_free(it);
+    }
+    derive_states(db, reg->repo, head);
+done:
+    git_tree_free(head);
+    if (rc)
+        itk_reqdb_free(db);
+    return rc;
+}
+
+int itk_request_list(itk_request_info **out, size_t *count, itk_registry *reg)
+{
+    itk_reqdb db;
+    *out = NULL;
+    *count = 0;
+    int rc = itk_reqdb_load(&db, reg);
+    if (rc)
+        return rc;
+    itk_request_info *list = calloc(db.n ? db.n : 1, sizeof(*list));
+    if (!list) {
+        itk_reqdb_free(&db);
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < db.n; i++)
+        if (!db.items[i].withdraws[0])
+            list[n++] = db.items[i].info;
+    itk_reqdb_free(&db);
+    *out = list;
+    *count = n;
+    return 0;
+}
+
+int itk_reqdb_resolve(itk_reqdb_item **out, itk_reqdb *db, const char *name)
+{
+    size_t hits = 0, nl = strlen(name);
+    *out = NULL;
+    for (size_t i = 0; i < db->n; i++) {
+        const char *full = db->items[i].info.name;
+        size_t fl = strlen(full);
+        if (db->items[i].withdraws[0] || fl < nl || strcmp(full + fl - nl, name) != 0 ||
+            (fl > nl && full[fl - nl - 1] != '/' && nl < 3))
+            continue;
+        if (!hits++)
+            *out = &db->items[i];
+    }
+    if (!hits)
+        return itk_error_set(ITK_ENOTFOUND,
+                             "no request '%.64s' is known here (see `itaku requests`)", name);
+    if (hits > 1)
+        return itk_error_set(ITK_ECONFLICT, "'%.64s' names %zu requests; write <party>/<id>",
+                             name, hits);
+    return 0;
+}
+
+int itk_request_resolve(itk_request_info *out, itk_registry *reg, const char *name)
+{
+    itk_reqdb db;
+    itk_reqdb_item *it;
+    int rc = itk_reqdb_load(&db, reg);
+    if (rc)
+        return rc;
+    if (!(rc = itk_reqdb_resolve(&it, &db, name)))
+        *out = it->info;
+    itk_reqdb_free(&db);
+    return rc;
+}
+
+int itk_approval_check(itk_registry *reg, const char *party, const char *action,
+                       const char *approval, const char *today)
+{
+    const char *kind = itk_action_request_kind(action);
+    itk_reqdb db;
+    itk_reqdb_item *it = NULL;
+    int rc = itk_reqdb_load(&db, reg);
+    if (rc)
+        return rc;
+    if ((rc = itk_reqdb_resolve(&it, &db, approval)))
+        goto done;
+    itk_request_info *r = &it->info;
+    rc = ITK_EVERIFY;
+    if (strcmp(r->requester, party) != 0)
+        itk_error_set(rc, "%s is %s's request; %s needs its own approval", r->name, r->requester,
+                      party);
+    else if (!kind || strcmp(r->kind, kind) != 0)
+        itk_error_set(rc, "%s asks for %s, not for %s (what a %s entry needs)", r->name, r->kind,
+                      kind ? kind : "?", action);
+    else if (strcmp(r->state, "approved") != 0)
+        itk_error_set(rc,
+                      "%s is %s%s%s: a %s entry needs a request the city has approved, and that "
+                      "approval must be here (itaku pull) before the entry",
+                      r->name, r->state, r->next[0] ? ", waiting for " : "", r->next, action);
+    else if (r->valid_until[0] && strncmp(today, r->valid_until, 10) > 0)
+        itk_error_set(rc, "the approval of %s was valid until %s", r->name, r->valid_until);
+    else {
+        rc = 0;
+        if (r->max_uses > 0) {
+            /* count the entries of party that already cite it */
+            char **paths = NULL;
+            size_t n = 0, used = 0;
+            git_tree *tree = NULL;
+            if (!(rc = itk_registry_head_tree(&tree, reg)) &&
+                !(rc = itk_tree_records(&paths, &n, reg->repo, tree, party, "register"))) {
+                for (size_t i = 0; i < n; i++) {
+                    json_t *rec = NULL;
+                    if (itk_tree_read_json(&rec, reg->repo, tree, paths[i]) == 0) {
+                        const char *a = json_string_value(
+                            json_object_get(json_object_get(rec, "body"), "approval"));
+                        used += a && strcmp(a, r->name) == 0;
+                    }
+                    json_decref(rec);
+                }
+            }
+            itk_error_clear();
+            itk_string_list_free(paths, n);
+            git_tree_free(tree);
+            if (!rc && (long long)used >= r->max_uses)
+                rc = itk_error_set(ITK_EVERIFY, "the approval of %s allows %lld use%s, all used",
+                                   r->name, r->max_uses, r->max_uses == 1 ? "" : "s");
+        }
+    }
+done:
+    itk_reqdb_free(&db);
+    return rc;
+}

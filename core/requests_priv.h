@@ -1,0 +1,37 @@
+/* The request knowledge shared by requests.c and flow.c. */
+#ifndef ITAKU_REQUESTS_PRIV_H
+#define ITAKU_REQUESTS_PRIV_H
+
+#include "itaku/flow.h"
+
+typedef struct {
+    itk_request_info info;
+    char withdraws[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2]; /* for a withdrawal: the request it withdraws */
+} itk_reqdb_item;
+
+/* An endorsement, a refusal to forward, or a decision naming a request. */
+typedef struct {
+    int is_decision;
+    int in_head;
+    char path[200];
+    char author[ITK_PARTY_ID_MAX + 1];
+    char request[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2];
+    char sha256[65];
+    char verdict[16]; /* endorse | decline | approved | rejected | returned */
+    char valid_until[16];
+    char created[32];
+    long long max_uses;
+} itk_reqdb_mark;
+
+typedef struct {
+    itk_reqdb_item *items;
+    size_t n;
+    itk_reqdb_mark *marks;
+    size_t nmarks;
+} itk_reqdb;
+
+int itk_reqdb_load(itk_reqdb *db, itk_registry *reg);
+void itk_reqdb_free(itk_reqdb *db);
+int itk_reqdb_resolve(itk_reqdb_item **out, itk_reqdb *db, const char *name);
+
+#endif

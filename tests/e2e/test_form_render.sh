@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# Issue 3, printable forms: `form render ID --format md|html` prints a form
+# 1, a register entry and an incident report as the paper form: the form's
+# title, Japanese labels from the schema, dates in the Japanese era beside
+# ISO, the submitter header, and a signature block whose signer, key
+# fingerprint and commit match what `itaku key show` and `git log` say. The
+# HTML is one self-contained A4 page, loaded here in headless Chromium.
+. "$(dirname "$0")/lib.sh"
+
+# Chromium is part of the test set-up: install it, or fail (never skip).
+if ! [ -x /usr/bin/chromium ]; then
+    [ "$(id -u)" = 0 ] || fail "chromium is missing and this is not root: apt-get install -y chromium"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >"$T/apt.log" 2>&1 ||
+        { apt-get update -qq >>"$T/apt.log" 2>&1 &&
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >>"$T/apt.log" 2>&1; } ||
+        { cat "$T/apt.log" >&2; fail "cannot install chromium"; }
+    [ -x /usr/bin/chromium ] || fail "chromium installed, but /usr/bin/chromium is missing"
+fi
+
+SCHEMAS=$SRC/registry-template/schemas
+setup_city_and_contractor
+cd "$T/acme"
+expect_exit 0 "$ITAKU" form submit 1 "$FORM1_BODY"
+F1=$(cat "$T/out")
+python3 - "$REGISTER_BODY" "$T/r.json" <<'PY'
+import json, sys
+b = json.load(open(sys.argv[1], encoding="utf-8"))
+b["note"] = "封筒に <親展> & \"取扱注意\" と記載"
+json.dump(b, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+expect_exit 0 "$ITAKU" register add --file "$T/r.json"
+R1=$(cat "$T/out")
+expect_exit 0 "$ITAKU" incident report "$SRC/tests/schema-corpus/incident/valid/base.json"
+I1=$(cat "$T/out")
+FPR=$("$ITAKU" key show "$T/acme.key.pub" | awk 'NR == 2 {print $2}')
+[[ $FPR == SHA256:* ]] || fail "itaku key show gives no fingerprint: $FPR"
+ok "set up: form 1 $F1, register entry $R1 and incident $I1 of acme"
+
+# expected ID PATH TYPE BODY: what the rendered form must say, as JSON lines
+# of text to find: title, labels, era dates, header and signature.
+expected() {
+    local commit
+    commit=$(git log --format=%H --diff-filter=A -- "$2")
+    [ -n "$commit" ] || fail "git log finds no commit adding $2"
+    python3 - "$2" "$SCHEMAS/$3.v1.schema.json" "$commit" "$FPR" <<'PY'
+import json, sys
+path, schema, commit, fpr = sys.argv[1:]
+rec, schema = json.load(open(path, encoding="utf-8")), json.load(open(schema, encoding="utf-8"))
+titles = {"form1": "参考様式第1号 重要指定情報管理体制（新規・変更）届出書",
+          "register": "参考様式第3号 重要指定情報管理記録簿", "incident": "事故報告書"}
+want = [titles[rec["type"]], "提出者", "acme", rec["id"], "電子署名", "署名者", "担当者", "manager",
+        "鍵指紋", fpr, "コミット", commit, "検証済み"]
+for key in rec["body"]:
+    p = schema["properties"][key]
+    want.append(p.get("title") or schema["$defs"][p["$ref"].split("/")[-1]]["title"])
+def era(iso):
+    y, m, d = (int(x) for x in iso[:10].split("-"))
+    return f"令和{y - 2018}年{m}月{d}日"
+def walk(v):
+    if isinstance(v, dict):
+        for x in v.values(): yield from walk(x)
+    elif isinstance(v, list):
+        for x in v: yield from walk(x)
+    else:
+        yield v
+for v in walk(rec["body"]):
+    if isinstance(v, str) and len(v) >= 10 and v[4] == "-" and v[7] == "-" and v[:4].isdigit():
+        want.append(f"{era(v)}{' ' + v[11:16] if len(v) > 10 else ''} ({v})")
+    elif isinstance(v, str):
+        want.extend(v.split("\n"))
+    elif isinstance(v, bool):
+        want.append("はい" if v else "いいえ")
+    elif isinstance(v, int):
+        want.append(str(v))
+want.append(f"{era(rec['created'])} ({rec['created']})")
+for w in want:
+    print(json.dumps(w, ensure_ascii=False))
+PY
+}
+
+# contains FILE WANT [UNESCAPE]: every line of WANT (JSON strings) is in FILE;
+# with md, Markdown's backslash escapes are removed first.
+contains() {
+    python3 - "$@" <<'PY'
+import json, re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+if len(sys.argv) > 3 and sys.argv[3] == "md":
+    text = re.sub(r"\\([|*_`<\[\\&])", r"\1", text).replace("<br>", "\n")
+missing = [w for w in map(json.loads, open(sys.argv[2], encoding="utf-8")) if w not in text]
+if missing:
+    print("missing:", missing, file=sys.stderr)
+    sys.exit(1)
+PY
+}
+
+declare -A PATHS=([$F1]=parties/acme/forms/form1/$F1.json [$R1]=parties/acme/register/$R1.json
+    [$I1]=parties/acme/incidents/$I1.json)
+declare -A TYPES=([$F1]=form1 [$R1]=register [$I1]=incident)
+for id in "$F1" "$R1" "$I1"; do
+    expected "$id" "${PATHS[$id]}" "${TYPES[$id]}" >"$T/want-$id" || fail "expected $id"
+    expect_exit 0 "$ITAKU" form render "$id" --format md
+    cp "$T/out" "$T/$id.md"
+    head -1 "$T/$id.md" | grep -qE '^# (参考様式第[13]号|事故報告書)' || fail "$id.md does not start with the title"
+    contains "$T/$id.md" "$T/want-$id" md || fail "form render $id --format md lacks what the form says"
+    grep -qE '^\| 検証 \(verification\) \| 検証済み' "$T/$id.md" || fail "$id.md: no verification state"
+done
+grep -qF '# 参考様式第1号 重要指定情報管理体制（新規・変更）届出書' "$T/$F1.md" || fail "form 1's title"
+grep -qF -- '- **提出日**: 令和8年4月10日 (2026-04-10)' "$T/$F1.md" || fail "form 1's date in the era"
+grep -qF -- '- **所在地**: 東京都あきる野市二宮350' "$T/$F1.md" || fail "form 1's submitter"
+grep -qF -- '- **日時**: 令和8年4月20日 10:00 (2026-04-20T10:00:00+09:00)' "$T/$R1.md" ||
+    fail "the register entry's date and time in the era"
+grep -qF -- '封筒に \<親展> \& "取扱注意" と記載' "$T/$R1.md" || fail "Markdown escaping of the note"
+ok "form render --format md: title, labels, era dates, submitter header, signature block (key show's fingerprint, git log's commit, 検証済み)"
+
+for id in "$F1" "$R1" "$I1"; do
+    expect_exit 0 "$ITAKU" form render "$id" --format html -o "$T/$id.html"
+    [ ! -s "$T/out" ] || fail "-o also printed to stdout"
+    expect_exit 0 "$ITAKU" form render "$id"
+    cmp -s "$T/out" "$T/$id.html" || fail "html is not the default format, or -o differs"
+    python3 - "$T/$id.html" <<'PY' || fail "$id.html is not a self-contained A4 page"
+import re, sys
+h = open(sys.argv[1], encoding="utf-8").read()
+assert h.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in h
+assert not re.search(r"https?://|src\s*=|<link|<script|@import|url\(", h, re.I), "refers to something outside"
+style = re.findall(r"<style>(.*?)</style>", h, re.S)
+assert len(style) == 1 and "@page{size:A4" in style[0].replace(" ", ""), style
+PY
+done
+grep -qF '封筒に &lt;親展&gt; &amp; &quot;取扱注意&quot; と記載' "$T/$R1.html" || fail "HTML escaping of the note"
+ok "form render --format html: one self-contained page (no URL, no src=), inline <style> with @page A4, values escaped"
+
+# The HTML as a browser shows it: headless Chromium, no network, no profile.
+chrome() {
+    timeout 60 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+        --disable-background-networking --disable-component-update --disable-sync \
+        --disable-dev-shm-usage --user-data-dir="$T/chrome" "$@"
+}
+for id in "$F1" "$R1" "$I1"; do
+    chrome --dump-dom "file://$T/$id.html" >"$T/$id.dom" 2>"$T/chrome.err" ||
+        { cat "$T/chrome.err" >&2; fail "chromium cannot load $id.html"; }
+    python3 - "$T/$id.dom" "$T/$id.text" <<'PY' || fail "chromium's DOM of $id"
+import html.parser, sys
+class Text(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.parts, self.skip = [], 0
+    def handle_starttag(self, tag, attrs):
+        self.skip += tag in ("style", "script", "title")
+        if tag in ("br", "tr", "li", "div", "h1", "h2"):
+            self.parts.append("\n")
+    def handle_endtag(self, tag):
+        self.skip -= tag in ("style", "script", "title")
+    def handle_data(self, d):
+        if not self.skip:
+            self.parts.append(d)
+p = Text()
+p.feed(open(sys.argv[1], encoding="utf-8").read())
+open(sys.argv[2], "w", encoding="utf-8").write("".join(p.parts))
+PY
+    contains "$T/$id.text" "$T/want-$id" || fail "the page chromium shows for $id lacks what the form says"
+done
+grep -qF '封筒に <親展> & "取扱注意" と記載' "$T/$R1.text" || fail "chromium does not show the note as written"
+grep -q '<h1>参考様式第1号 重要指定情報管理体制（新規・変更）届出書</h1>' "$T/$F1.dom" || fail "form 1's title in the DOM"
+rm -f "$T/shot.png"
+chrome --screenshot="$T/shot.png" --window-size=1240,1754 "file://$T/$F1.html" >/dev/null 2>"$T/chrome.err" ||
+    { cat "$T/chrome.err" >&2; fail "chromium cannot take a screenshot"; }
+python3 - "$T/shot.png" <<'PY' || fail "the screenshot"
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+assert d[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+w, h = struct.unpack(">II", d[16:24])
+assert (w, h) == (1240, 1754), (w, h)
+assert len(d) > 20000, f"only {len(d)} bytes: a blank page?"
+PY
+ok "headless Chromium shows every label and value of the three forms; a 1240×1754 screenshot of form 1"
+
+# A record whose commit does not verify says so; an unknown id is an error.
+write_record parties/acme/register/r-000100.json "$(register_body)"
+git add parties/acme/register/r-000100.json
+stock_commit . "$T/acme.key" "Register entry r-000100
+
+$(trailers akiruno-city officer register parties/acme/register/r-000100.json)"
+expect_exit 0 "$ITAKU" form render r-000100 --format md
+expect_output "検証失敗"
+grep -q "検証済み" "$T/out" && fail "an unverified commit is shown as verified"
+expect_exit 2 "$ITAKU" form render r-000999 --format md
+expect_exit 2 "$ITAKU" form render "$F1" --format pdf
+expect_output "--format is html or md"
+ok "a record whose commit fails verification is shown as 検証失敗; unknown ids and formats are refused"
+
+finish
