@@ -40,6 +40,9 @@ int cmd_requests(int argc, char **argv);
 int cmd_endorse(int argc, char **argv);
 int cmd_decide(int argc, char **argv);
 int cmd_withdraw(int argc, char **argv);
+int cmd_clone(int argc, char **argv);
+int cmd_acknowledge(int argc, char **argv);
+int cmd_instruct(int argc, char **argv);
 
 /* Shared by the commands that submit a form (form, register, incident). */
 int cli_submit_record(const char *type, const char *file, const char *supersedes,

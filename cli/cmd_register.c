@@ -16,7 +16,7 @@ static const char usage[] =
     "                          [--from WHO] [--to WHO] [--verifier NAME] [--approval REQ]\n"
     "                          [--derived-from ID] [--destination D] [--purpose P]\n"
     "                          [--due-on DATE] [--returned-on DATE] [--note TEXT]\n"
-    "                          [--instruction REF] [--key FILE]\n"
+    "                          [--instruction REF] [--unapproved --reason TEXT] [--key FILE]\n"
     "       itaku register add --file FILE|- [--key FILE]\n"
     "       itaku register export --csv [--party P] [-o FILE]\n"
     "actions: received returned copied taken_out brought_back other_purpose_use\n"
@@ -32,6 +32,7 @@ static const struct {
     {"verifier", "verifier"},       {"approval", "approval"}, {"derived-from", "derived_from"},
     {"destination", "destination"}, {"purpose", "purpose"},   {"due-on", "due_on"},
     {"returned-on", "returned_on"}, {"note", "note"},         {"instruction", "instruction_ref"},
+    {"reason", "unapproved_reason"},
 };
 #define NSTRING (sizeof(string_fields) / sizeof(*string_fields))
 
@@ -58,7 +59,7 @@ static void print_problems(const char *msg)
 
 static int add(int argc, char **argv)
 {
-    struct option opts[NSTRING + 6];
+    struct option opts[NSTRING + 7];
     for (size_t i = 0; i < NSTRING; i++)
         opts[i] = (struct option){string_fields[i].option, required_argument, NULL, (int)(256 + i)};
     opts[NSTRING] = (struct option){"quantity", required_argument, NULL, 'q'};
@@ -66,7 +67,9 @@ static int add(int argc, char **argv)
     opts[NSTRING + 2] = (struct option){"file", required_argument, NULL, 'f'};
     opts[NSTRING + 3] = (struct option){"key", required_argument, NULL, 'k'};
     opts[NSTRING + 4] = (struct option){"help", no_argument, NULL, 'h'};
-    opts[NSTRING + 5] = (struct option){0};
+    opts[NSTRING + 5] = (struct option){"unapproved", no_argument, NULL, 'U'};
+    opts[NSTRING + 6] = (struct option){0};
+    int unapproved = 0;
     json_t *body = json_object();
     const char *file = NULL, *key = NULL, *quantity = NULL, *unit = "件";
     int c, rc = EXIT_ERROR;
@@ -82,6 +85,8 @@ static int add(int argc, char **argv)
             file = optarg;
         else if (c == 'k')
             key = optarg;
+        else if (c == 'U')
+            unapproved = 1;
         else if (c == 'h') {
             printf("usage: %s\n", usage);
             json_decref(body);
@@ -90,6 +95,12 @@ static int add(int argc, char **argv)
             json_decref(body);
             return cli_usage(usage, "register add: unknown option");
         }
+    }
+    /* --reason records why there was no prior approval; it goes with --unapproved */
+    if (unapproved != (json_object_get(body, "unapproved_reason") != NULL)) {
+        json_decref(body);
+        return cli_usage(usage, "--unapproved and --reason TEXT go together: they record an "
+                                "entry that had no prior approval, and why");
     }
     if (optind != argc) {
         json_decref(body);

@@ -11,7 +11,9 @@ static const struct {
     const char *summary;
 } commands[] = {
     {"init", cmd_init, "create a contract registry (the city) and print the contract sheet"},
-    {"key", cmd_key, "generate or show an OpenSSH signing key"},
+    {"clone", cmd_clone, "join a contract: clone and verify against the contract sheet"},
+    {"acknowledge", cmd_acknowledge, "accept every obligation in force (each party, first)"},
+    {"key", cmd_key, "generate, show, add, rotate, retire, recover keys; mark one compromised"},
     {"party", cmd_party, "register a contractor and its first key (the city)"},
     {"record", cmd_record, "add, show and list records"},
     {"form", cmd_form, "fill in, submit and print the city's forms 1-6 and incident reports"},
@@ -29,6 +31,8 @@ static const struct {
     {"reject", cmd_decide, "reject a request by merging it, with a reason (the city)"},
     {"return", cmd_decide, "return a request for correction (差戻し) (the city)"},
     {"withdraw", cmd_withdraw, "withdraw one of our pending requests"},
+    {"instruct", cmd_instruct, "instruct a descendant: report, inspection, return, dispose, ..."},
+    {"instructions", cmd_instruct, "list open instructions for us and our descendants"},
     {"verify", cmd_verify, "check every commit against the trust rules"},
     {"log", cmd_log, "print the accountability history"},
     {"export", cmd_export, "export the allowed-signers file for stock git"},

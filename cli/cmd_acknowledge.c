@@ -1,0 +1,42 @@
+/* itaku acknowledge: accept every obligation in force (seed §8(2)). */
+#include "cli.h"
+#include "itaku/instruct.h"
+
+#include <getopt.h>
+#include <stdio.h>
+
+static const char usage[] = "itaku acknowledge [--key FILE]";
+
+int cmd_acknowledge(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"key", required_argument, NULL, 'k'}, {"help", no_argument, NULL, 'h'}, {0}};
+    const char *key = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'k': key = optarg; break;
+        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
+        default: return cli_usage(usage, "acknowledge: unknown option");
+        }
+    }
+    if (optind != argc)
+        return cli_usage(usage, "acknowledge takes no arguments");
+    itk_registry *reg = NULL;
+    itk_signer *signer = NULL;
+    git_oid out;
+    int rc = EXIT_ERROR;
+    if (cli_open_registry(&reg) || cli_open_signer(&signer, reg, key))
+        goto done;
+    if (itk_acknowledge(&out, reg, signer) < 0) {
+        rc = cli_fail("nothing was written");
+        goto done;
+    }
+    printf("Acknowledged every obligation in force, in commit %.12s.\n", git_oid_tostr_s(&out));
+    rc = EXIT_OK;
+done:
+    itk_signer_free(signer);
+    itk_registry_free(reg);
+    return rc;
+}

@@ -1,0 +1,51 @@
+/* Instructions down the chain (seed §5, §6, §7, §10) and their answers; the
+ * acknowledgement of the obligations; joining a contract by cloning. */
+#ifndef ITAKU_INSTRUCT_H
+#define ITAKU_INSTRUCT_H
+
+#include "itaku/buf.h"
+#include "itaku/registry.h"
+
+typedef struct {
+    unsigned version;
+    const char *kind; /* report | inspection | return | dispose | incident-follow-up */
+    const char *to;   /* a descendant party */
+    const char *due;  /* YYYY-MM-DD (23:59:59 that day in the contract's zone) or RFC 3339 */
+    const char *text;
+    const char *incident_ref; /* for incident-follow-up: "<party>/i-NNNNNN" */
+    const char **item_ids;    /* for return and dispose */
+    size_t item_count;
+} itk_instruct_options;
+
+#define ITK_INSTRUCT_OPTIONS_VERSION 1
+#define ITK_INSTRUCT_OPTIONS_INIT {ITK_INSTRUCT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, 0}
+
+/* name gets "<party>/n-NNNNNN". */
+int itk_instruct(itk_buf *name, git_oid *out, itk_registry *reg, itk_signer *signer,
+                 const itk_instruct_options *opts);
+
+typedef struct {
+    char name[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2];
+    char from[ITK_PARTY_ID_MAX + 1];
+    char to[ITK_PARTY_ID_MAX + 1];
+    char kind[24];
+    char due[32];
+    char text[256];
+    char answer[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2]; /* "" while open */
+} itk_instruction_info;
+
+/* Instructions in HEAD addressed to `party` or to its descendants, or issued
+ * by it (party NULL: all). */
+int itk_instruction_list(itk_instruction_info **out, size_t *count, itk_registry *reg,
+                         const char *party);
+
+/* Accepts every obligation in force (the file itaku.json names), pinning its
+ * SHA-256. */
+int itk_acknowledge(git_oid *out, itk_registry *reg, itk_signer *signer);
+
+/* Joins a contract: clones url into dir, pins the contract sheet's genesis
+ * and city key, and verifies everything; on any problem dir is removed. */
+int itk_registry_clone(const char *url, const char *dir, const char *city_key,
+                       const char *genesis);
+
+#endif

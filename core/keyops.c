@@ -1,0 +1,219 @@
+/* Key events written by a party: each a record under its own key-events/
+ * (and, for new keys, keys/), checked by policy_chain.c when verified. */
+#include "itaku/keyops.h"
+#include "itaku/chain.h"
+#include "itaku/errors.h"
+#include "itaku/json.h"
+#include "registry_priv.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct {
+    itk_identity me;
+    char created[32];
+    git_tree *tree;
+    char fpr[64]; /* the signing key */
+} key_ctx;
+
+static int open_ctx(key_ctx *k, itk_registry *reg, itk_signer *signer)
+{
+    itk_buf fpr = ITK_BUF_INIT;
+    memset(k, 0, sizeof(*k));
+    int rc = itk_registry_head_tree(&k->tree, reg);
+    if (!rc && !(rc = itk_registry_identify(&k->me, reg, k->tree, signer)) &&
+        !(rc = itk_registry_now(k->created, reg)) &&
+        !(rc = itk_pubkey_fingerprint(&fpr, itk_signer_public(signer))))
+        snprintf(k->fpr, sizeof(k->fpr), "%s", fpr.ptr);
+    itk_buf_dispose(&fpr);
+    return rc;
+}
+
+static int add_key_file(itk_change *c, key_ctx *k, const char *party, const itk_pubkey *key,
+                        const char *principal, git_repository *repo)
+{
+    itk_buf path = ITK_BUF_INIT, data = ITK_BUF_INIT, fpr = ITK_BUF_INIT;
+    itk_identity other;
+    int rc = itk_pubkey_fingerprint(&fpr, key);
+    if (!rc && itk_identity_find(&other, repo, k->tree, fpr.ptr) == 0)
+        rc = itk_error_set(ITK_EEXISTS, "key %s already belongs to %s/%s; a key belongs to one "
+                                        "party for ever",
+                           fpr.ptr, other.party, other.principal);
+    else if (!rc) {
+        itk_error_clear();
+        if (!(rc = itk_key_record(&path, &data, party, key, principal, k->me.party, k->created)))
+            rc = itk_change_add(c, path.ptr, data.ptr, data.size);
+    }
+    itk_buf_dispose(&path);
+    itk_buf_dispose(&data);
+    itk_buf_dispose(&fpr);
+    return rc;
+}
+
+static int add_event(itk_change *c, itk_registry *reg, key_ctx *k, json_t *body)
+{
+    itk_buf path = ITK_BUF_INIT, id = ITK_BUF_INIT;
+    int rc = itk_record_append(&path, &id, c, reg, &k->me, k->created, "key-event", NULL, body,
+                               NULL);
+    itk_buf_dispose(&path);
+    itk_buf_dispose(&id);
+    return rc;
+}
+
+static int finish(git_oid *out, itk_registry *reg, itk_signer *signer, itk_change *c, int rc,
+                  key_ctx *k)
+{
+    if (!rc)
+        rc = itk_registry_commit(out, reg, signer, c);
+    itk_change_free(c);
+    git_tree_free(k->tree);
+    return rc;
+}
+
+int itk_key_add(git_oid *out, itk_registry *reg, itk_signer *signer, const itk_pubkey *key,
+                const char *principal)
+{
+    key_ctx k;
+    itk_change *c = NULL;
+    int rc = open_ctx(&k, reg, signer);
+    if (!rc && !(rc = itk_principal_check(principal)) &&
+        !(rc = itk_change_new(&c, "key-add", "Add a key")) &&
+        !(rc = itk_change_set_subject(c, "Add a key of %s/%s", k.me.party, principal)))
+        rc = add_key_file(c, &k, k.me.party, key, principal, itk_registry_repo(reg));
+    return finish(out, reg, signer, c, rc, &k);
+}
+
+static int own_key(key_ctx *k, itk_registry *reg, const char *fpr, itk_key_status *st)
+{
+    int rc = itk_key_status_get(st, itk_registry_repo(reg), k->tree, fpr);
+    if (rc == ITK_ENOTFOUND)
+        return itk_error_set(rc, "no party of this registry holds key %s", fpr);
+    if (!rc && strcmp(st->party, k->me.party) != 0)
+        return itk_error_set(ITK_EAUTH, "key %s is %s's, not %s's", fpr, st->party, k->me.party);
+    return rc;
+}
+
+int itk_key_rotate(git_oid *out, itk_registry *reg, itk_signer *signer, const itk_pubkey *new_key,
+                   const char *principal)
+{
+    key_ctx k;
+    itk_change *c = NULL;
+    itk_key_status st;
+    int rc = open_ctx(&k, reg, signer);
+    if (!rc)
+        rc = own_key(&k, reg, k.fpr, &st);
+    if (!principal)
+        principal = st.principal;
+    json_t *body = json_pack("{s:s, s:s, s:s}", "event", "retire", "key", k.fpr, "reason",
+                             "rotated to a new key");
+    if (!rc && !(rc = itk_principal_check(principal)) &&
+        !(rc = itk_change_new(&c, "key-rotate", "Rotate a key")) &&
+        !(rc = itk_change_set_subject(c, "Rotate the key of %s/%s", k.me.party, principal)) &&
+        !(rc = add_key_file(c, &k, k.me.party, new_key, principal, itk_registry_repo(reg))))
+        rc = add_event(c, reg, &k, body);
+    json_decref(body);
+    return finish(out, reg, signer, c, rc, &k);
+}
+
+int itk_key_retire(git_oid *out, itk_registry *reg, itk_signer *signer, const char *fpr)
+{
+    key_ctx k;
+    itk_change *c = NULL;
+    itk_key_status st;
+    int rc = open_ctx(&k, reg, signer);
+    if (!rc && !(rc = own_key(&k, reg, fpr, &st)) && st.state != ITK_KEY_ACTIVE)
+        rc = itk_error_set(ITK_ECONFLICT, "key %s is no longer active", fpr);
+    json_t *body = json_pack("{s:s, s:s}", "event", "retire", "key", fpr);
+    if (!rc && !(rc = itk_change_new(&c, "key-retire", "Retire a key")) &&
+        !(rc = itk_change_set_subject(c, "Retire key %s of %s", fpr, st.principal)))
+        rc = add_event(c, reg, &k, body);
+    json_decref(body);
+    return finish(out, reg, signer, c, rc, &k);
+}
+
+int itk_key_compromise(git_oid *out, itk_registry *reg, itk_signer *signer, const char *fpr,
+                       const char *last_good, const char *reason)
+{
+    key_ctx k;
+    itk_change *c = NULL;
+    itk_key_status st;
+    git_object *lg = NULL;
+    char hex[GIT_OID_HEXSZ + 1] = "";
+    int rc = open_ctx(&k, reg, signer);
+    if (!rc && (rc = itk_key_status_get(&st, itk_registry_repo(reg), k.tree, fpr)) ==
+                   ITK_ENOTFOUND)
+        rc = itk_error_set(rc, "no party of this registry holds key %s", fpr);
+    if (!rc && strcmp(k.fpr, fpr) != 0 && strcmp(st.party, k.me.party) != 0 &&
+        !itk_chain_is_ancestor(itk_registry_repo(reg), k.tree, k.me.party, st.party))
+        rc = itk_error_set(ITK_EAUTH, "only the key itself, %s, or a party above it may mark "
+                                      "key %s compromised",
+                           st.party, fpr);
+    if (!rc && st.state == ITK_KEY_COMPROMISED)
+        rc = itk_error_set(ITK_ECONFLICT, "key %s is marked compromised already", fpr);
+    if (!rc && (git_revparse_single(&lg, itk_registry_repo(reg), last_good) < 0 ||
+                git_object_type(lg) != GIT_OBJECT_COMMIT))
+        rc = itk_error_set(ITK_ENOTFOUND, "--last-good '%s' names no commit of this registry",
+                           last_good);
+    if (!rc)
+        git_oid_tostr(hex, sizeof(hex), git_object_id(lg));
+    git_object_free(lg);
+    json_t *body = json_pack("{s:s, s:s, s:s}", "event", "compromise", "key", fpr, "last_good",
+                             hex);
+    if (reason)
+        json_object_set_new(body, "reason", json_string(reason));
+    if (!rc && !(rc = itk_change_new(&c, "key-compromise", "Key compromised")) &&
+        !(rc = itk_change_set_subject(c, "Mark key %s of %s/%s compromised after %.12s", fpr,
+                                      st.party, st.principal, hex)))
+        rc = add_event(c, reg, &k, body);
+    json_decref(body);
+    return finish(out, reg, signer, c, rc, &k);
+}
+
+int itk_key_recover(git_oid *out, itk_registry *reg, itk_signer *signer, const char *party,
+                    const itk_pubkey *key, const char *principal, const char *document_sha256)
+{
+    key_ctx k;
+    itk_change *c = NULL;
+    itk_buf fpr = ITK_BUF_INIT;
+    char path[96];
+    git_tree_entry *e = NULL;
+    int rc = open_ctx(&k, reg, signer);
+    if (!rc && strcmp(k.me.role, "city") != 0)
+        rc = itk_error_set(ITK_EAUTH, "only the city recovers a party's lost key");
+    snprintf(path, sizeof(path), "parties/%s/party.json", party);
+    if (!rc && git_tree_entry_bypath(&e, k.tree, path) < 0)
+        rc = itk_error_set(ITK_ENOTFOUND, "party %s is not registered", party);
+    git_tree_entry_free(e);
+    if (!rc)
+        rc = itk_pubkey_fingerprint(&fpr, key);
+    json_t *body = json_pack("{s:s, s:s, s:s}", "event", "recovery", "key", fpr.ptr ? fpr.ptr : "",
+                             "document_sha256", document_sha256);
+    if (!rc && !(rc = itk_principal_check(principal)) &&
+        !(rc = itk_change_new(&c, "key-recover", "Recover a key")) &&
+        !(rc = itk_change_set_subject(c, "Recover a lost key of %s/%s", party, principal)) &&
+        !(rc = add_key_file(c, &k, party, key, principal, itk_registry_repo(reg))))
+        rc = add_event(c, reg, &k, body);
+    json_decref(body);
+    itk_buf_dispose(&fpr);
+    return finish(out, reg, signer, c, rc, &k);
+}
+
+int itk_key_confirm(git_oid *out, itk_registry *reg, itk_signer *signer, const char *fpr)
+{
+    key_ctx k;
+    itk_change *c = NULL;
+    itk_key_status st;
+    int rc = open_ctx(&k, reg, signer);
+    if (!fpr)
+        fpr = k.fpr;
+    if (!rc && !(rc = own_key(&k, reg, fpr, &st)) && !st.recovered)
+        rc = itk_error_set(ITK_ECONFLICT, "key %s was not recovered by the city, or is "
+                                          "confirmed already",
+                           fpr);
+    json_t *body = json_pack("{s:s, s:s}", "event", "confirm", "key", fpr);
+    if (!rc && !(rc = itk_change_new(&c, "key-confirm", "Confirm a key")) &&
+        !(rc = itk_change_set_subject(c, "Confirm the recovered key %s", fpr)))
+        rc = add_event(c, reg, &k, body);
+    json_decref(body);
+    return finish(out, reg, signer, c, rc, &k);
+}
