@@ -42,10 +42,13 @@ static void print_entry(const itk_commit_info *ci, int offset, int json, int fir
         cli_json_string(ci->subject);
         printf(",\"fingerprint\":");
         cli_json_string(ci->fingerprint);
-        printf(",\"verified\":%s}", ci->ok ? "true" : "false");
+        printf(",\"verified\":%s,\"void\":%s,\"recovered\":%s}", ci->ok ? "true" : "false",
+               ci->is_void ? "true" : "false", ci->recovered ? "true" : "false");
         return;
     }
-    const char *mark = ci->ok ? "✓" : "✗";
+    /* ✓ verified, ✗ breaks a rule, ∅ void (signed after its key's compromise),
+     * ⚑ signed by a key the city recovered and its party has not confirmed */
+    const char *mark = !ci->ok ? "✗" : ci->is_void ? "∅" : ci->recovered ? "⚑" : "✓";
     printf("%s  %s%s%s  %-16s %-12s %-14s %.12s  %s\n", date,
            color ? (ci->ok ? "\033[32m" : "\033[31m") : "", mark, color ? "\033[0m" : "",
            *ci->party ? ci->party : "(unknown)", *ci->principal ? ci->principal : "-",

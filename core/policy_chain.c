@@ -359,8 +359,11 @@ int itk_policy_check_receipt(check *ck)
                 git_oid_tostr_s(parent2));
         return itk_oidmap_set(&p->receipts, ck->id, state);
     }
+    /* a line taken upwards ends in its party's own commit; a parent's main may
+     * end in anyone's above it (it fast-forwards to its own parent's) */
     size_t idx = (size_t)(uintptr_t)itk_oidmap_get(&p->commits, parent2);
-    if (idx && strcmp(p->result->commits[idx - 1].party, party) != 0)
+    if (idx && strcmp(ck->info->action, "pull") != 0 &&
+        strcmp(p->result->commits[idx - 1].party, party) != 0)
         PROBLEM(ck, "V8", "",
                 "Itaku-Received says the line of %s, but %.12s was written by %s", party,
                 git_oid_tostr_s(parent2), p->result->commits[idx - 1].party);

@@ -213,3 +213,26 @@ expect_refused() {
 
 # Under the sanitizers a report must not pass for "verify said no" (exit 1).
 export ASAN_OPTIONS="exitcode=86${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+
+# form6_for PARTY KEYFILE.pub: a valid form 6 naming PARTY and its key.
+form6_for() {
+    python3 - "$SRC/tests/schema-corpus/form6/valid" "$1" "$2" <<'PY'
+import json, os, sys
+d, party, pub = sys.argv[1:4]
+f = json.load(open(os.path.join(d, sorted(os.listdir(d))[0])))
+f["party_id"] = party
+f["public_key"] = open(pub).read().strip()
+f["subcontractor"]["name"] = "株式会社" + party
+print(json.dumps(f, ensure_ascii=False))
+PY
+}
+
+# form4_answering REF: a valid form 4 answering instruction REF.
+form4_answering() {
+    python3 - "$SRC/tests/schema-corpus/form4/valid/base.json" "$1" <<'PY'
+import json, sys
+f = json.load(open(sys.argv[1]))
+f["instruction_ref"] = sys.argv[2]
+print(json.dumps(f, ensure_ascii=False))
+PY
+}
