@@ -20,6 +20,11 @@ void cli_json_string(const char *s);
 /* Whether colour may be used on this stream (a terminal, NO_COLOR unset). */
 int cli_color(int fd);
 
+/* Columns a UTF-8 string takes in a terminal (Japanese: two each). */
+int cli_display_width(const char *s);
+/* Prints s padded with spaces to width columns. */
+void cli_pad(const char *s, int width);
+
 /* The subcommands, one file each. */
 int cmd_init(int argc, char **argv);
 int cmd_key(int argc, char **argv);
@@ -43,6 +48,7 @@ int cmd_withdraw(int argc, char **argv);
 int cmd_clone(int argc, char **argv);
 int cmd_acknowledge(int argc, char **argv);
 int cmd_instruct(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 
 /* Shared by the commands that submit a form (form, register, incident). */
 int cli_submit_record(const char *type, const char *file, const char *supersedes,

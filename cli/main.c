@@ -33,6 +33,7 @@ static const struct {
     {"withdraw", cmd_withdraw, "withdraw one of our pending requests"},
     {"instruct", cmd_instruct, "instruct a descendant: report, inspection, return, dispose, ..."},
     {"instructions", cmd_instruct, "list open instructions for us and our descendants"},
+    {"status", cmd_status, "obligations down the chain: ok, pending, overdue, violated"},
     {"verify", cmd_verify, "check every commit against the trust rules"},
     {"log", cmd_log, "print the accountability history"},
     {"export", cmd_export, "export the allowed-signers file for stock git"},

@@ -456,6 +456,12 @@ int itk_request_endorse(git_oid *out, itk_registry *reg, itk_signer *signer, con
                            f.me.party, info->requester);
         goto done;
     }
+    if (r.item->superseded_by[0]) {
+        rc = itk_error_set(ITK_ECONFLICT,
+                           "%s was superseded by %s; endorse the request's current version (V6)",
+                           info->name, r.item->superseded_by);
+        goto done;
+    }
     if (strcmp(info->state, "pending") != 0 || endorsed_in(reg, r.tip_tree, f.me.party, &r)) {
         rc = itk_error_set(ITK_ECONFLICT, "%s is %s already", info->name,
                            strcmp(info->state, "pending") ? info->state : "endorsed by you");
@@ -555,6 +561,12 @@ int itk_request_decide(git_oid *out, itk_registry *reg, itk_signer *signer, cons
     if ((rc = request_open(&r, reg, &f, name)))
         goto done;
     itk_request_info *info = &r.item->info;
+    if (r.item->superseded_by[0]) {
+        rc = itk_error_set(ITK_ECONFLICT,
+                           "%s was superseded by %s; decide the request's current version (V6)",
+                           info->name, r.item->superseded_by);
+        goto done;
+    }
     if (strcmp(info->state, "pending") != 0) {
         rc = itk_error_set(ITK_ECONFLICT,
                            "%s is %s already; a decided or withdrawn request stays so (a new "

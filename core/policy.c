@@ -494,6 +494,10 @@ static int check_trailers(check *ck, const char *content_hex, int genesis)
     }
     if (action)
         snprintf(ck->info->action, sizeof(ck->info->action), "%s", action);
+    snprintf(ck->info->request, sizeof(ck->info->request), "%s", ck->request);
+    if (ck->received[0])
+        snprintf(ck->info->received, sizeof(ck->info->received), "%.*s",
+                 (int)strcspn(ck->received, " "), ck->received);
     if (!party || !principal || !action || !content || dup) {
         rc = PROBLEM(ck, "V10", "",
                      "the commit message must carry exactly one each of Itaku-Party, "

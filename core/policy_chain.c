@@ -91,6 +91,26 @@ static int withdrawn(const json_t *rec, const char *author, void *payload)
     return w && strcmp(w, payload) == 0;
 }
 
+/* A later version of request "<party>/<id>": a request of the same party
+ * that supersedes it (a withdrawal supersedes too, but says so). */
+typedef struct {
+    const char *name;
+    char by[80];
+} superseding;
+
+static int supersedes_it(const json_t *rec, const char *author, void *payload)
+{
+    superseding *s = payload;
+    const char *sup = json_string_value(json_object_get(rec, "supersedes"));
+    const char *id = json_string_value(json_object_get(rec, "id"));
+    size_t al = strlen(author);
+    if (!sup || !id || body_str(rec, "withdraws") || strncmp(s->name, author, al) != 0 ||
+        s->name[al] != '/' || strcmp(s->name + al + 1, sup) != 0)
+        return 0;
+    snprintf(s->by, sizeof(s->by), "%s/%s", author, id);
+    return 1;
+}
+
 /* V6 for a decision or an endorsement on request `name` added by ck. */
 static int check_request_mark(check *ck, const added_file *f, int decision)
 {
@@ -113,6 +133,15 @@ static int check_request_mark(check *ck, const added_file *f, int decision)
                        "the %s carries the hash of another version of %s (superseded or "
                        "different); it must name the request it decides",
                        what, name);
+    /* V6: a correction is a new request; what vouched for or decided the old
+     * version does not carry over, and nothing new may name the old one */
+    superseding later = {name, ""};
+    if (each_mark(ck, ck->base, "request", supersedes_it, &later))
+        return PROBLEM(ck, "V6", f->path,
+                       "%s was superseded by %s; a %s names the request's current version",
+                       name, later.by, what);
+    if (each_mark(ck, ck->base, "request", withdrawn, (void *)name))
+        return PROBLEM(ck, "V6", f->path, "%s was withdrawn by its requester", name);
     if (itk_chain_path(chain, &n, ck->p->repo, ck->base, f->info.requester)) {
         itk_error_clear();
         return PROBLEM(ck, "V6", f->path, "%s's chain up to the city cannot be read",
@@ -151,8 +180,6 @@ static int check_request_mark(check *ck, const added_file *f, int decision)
                            "%s was decided before; a decided request stays decided (a new "
                            "request is needed)",
                            name);
-        if (each_mark(ck, ck->base, "request", withdrawn, (void *)name))
-            return PROBLEM(ck, "V6", f->path, "%s was withdrawn by its requester", name);
     }
     return 0;
 }

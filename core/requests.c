@@ -112,6 +112,10 @@ static int scan_tree(itk_reqdb *db, git_repository *repo, const git_tree *tree, 
                              json_object_get(body, "summary"));
                     copy_str(it->withdraws, sizeof(it->withdraws),
                              json_object_get(body, "withdraws"));
+                    json_t *sup = json_object_get(rec, "supersedes");
+                    if (json_is_string(sup))
+                        snprintf(it->supersedes, sizeof(it->supersedes), "%s/%s", pi.party,
+                                 json_string_value(sup));
                     it->info.in_main |= is_head;
                 }
             } else {
@@ -146,9 +150,17 @@ static void derive_states(itk_reqdb *db, git_repository *repo, const git_tree *h
         itk_request_info *info = &it->info;
         strcpy(info->state, "pending");
         info->endorsed[0] = info->next[0] = '\0';
+        it->superseded_by[0] = '\0';
         for (size_t j = 0; j < db->n; j++)
             if (strcmp(db->items[j].withdraws, info->name) == 0)
                 strcpy(info->state, "withdrawn");
+            else if (!db->items[j].withdraws[0] &&
+                     strcmp(db->items[j].supersedes, info->name) == 0) {
+                /* a correction is a new request (V6); the old one waits no more */
+                strcpy(info->state, "superseded");
+                snprintf(it->superseded_by, sizeof(it->superseded_by), "%s",
+                         db->items[j].info.name);
+            }
         for (size_t m = 0; m < db->nmarks; m++) {
             const itk_reqdb_mark *mk = &db->marks[m];
             if (strcmp(mk->request, info->name) != 0)

@@ -7,6 +7,8 @@
 typedef struct {
     itk_request_info info;
     char withdraws[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2]; /* for a withdrawal: the request it withdraws */
+    char supersedes[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2];    /* the version it corrects */
+    char superseded_by[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2]; /* its correction, if any */
 } itk_reqdb_item;
 
 /* An endorsement, a refusal to forward, or a decision naming a request. */

@@ -236,3 +236,120 @@ f["instruction_ref"] = sys.argv[2]
 print(json.dumps(f, ensure_ascii=False))
 PY
 }
+
+# setup_chain: the whole chain, each party in its own folder with its own key
+# ($T/city, $T/acme contractor, $T/beta its subcontractor, $T/gamma beta's
+# subcontractor), every clone pinned and acknowledged; acme/q-000001 and
+# beta/q-000001 (their form 6) approved; each line received up to the city.
+setup_chain() {
+    local p
+    for p in city acme beta gamma; do
+        "$ITAKU" key generate "$T/$p.key" >/dev/null
+    done
+    "$ITAKU" init "$T/city" --contract C-2026-001 --title "住民情報システム運用保守" \
+        --city akiruno-city --name "あきる野市" --key "$T/city.key" \
+        --start 2026-12-01 --end 2027-03-31 >"$T/sheet"
+    GENESIS=$(awk '/genesis:/ {print $2; exit}' "$T/sheet")
+    CITY_FPR=$(awk '/city key:/ {print $3; exit}' "$T/sheet")
+    (cd "$T/city" && git config itaku.signingKey "$T/city.key" &&
+        "$ITAKU" party add acme --role contractor --name "株式会社アクメ" \
+            --pubkey "$T/acme.key.pub" >/dev/null)
+    chain_join city acme
+    form6_for beta "$T/beta.key.pub" >"$T/form6-beta.json"
+    form6_for gamma "$T/gamma.key.pub" >"$T/form6-gamma.json"
+    (cd "$T/acme" && "$ITAKU" request submit subcontract "$T/form6-beta.json") >/dev/null 2>&1
+    (cd "$T/city" && "$ITAKU" receive acme "$T/acme" && "$ITAKU" approve acme/q-000001) >/dev/null
+    (cd "$T/acme" && "$ITAKU" pull) >/dev/null
+    chain_join acme beta
+    (cd "$T/beta" && "$ITAKU" request submit subcontract "$T/form6-gamma.json") >/dev/null 2>&1
+    (cd "$T/acme" && "$ITAKU" receive beta "$T/beta" && "$ITAKU" endorse beta/q-000001) >/dev/null
+    (cd "$T/city" && "$ITAKU" receive acme "$T/acme" && "$ITAKU" approve beta/q-000001) >/dev/null
+    (cd "$T/acme" && "$ITAKU" pull) >/dev/null
+    (cd "$T/beta" && "$ITAKU" pull) >/dev/null
+    chain_join beta gamma
+    chain_up gamma
+}
+
+# chain_join PARENT PARTY: PARTY clones PARENT's registry (pinned to the
+# contract sheet), signs with $T/PARTY.key and acknowledges the obligations.
+chain_join() {
+    "$ITAKU" clone "$T/$1" "$T/$2" --city-key "$CITY_FPR" --genesis "$GENESIS" >/dev/null
+    (cd "$T/$2" && git config itaku.signingKey "$T/$2.key" && "$ITAKU" acknowledge >/dev/null)
+}
+
+# chain_up PARTY: PARTY's line received by each party above it, up to the city.
+chain_up() {
+    local below=$1 above
+    while [ "$below" != city ]; do
+        case $below in gamma) above=beta ;; beta) above=acme ;; *) above=city ;; esac
+        (cd "$T/$above" && "$ITAKU" receive "$below" "$T/$below") >/dev/null
+        below=$above
+    done
+}
+
+# chain_down PARTY: the city's main pulled by each party down to PARTY.
+chain_down() {
+    local p
+    for p in acme beta gamma; do
+        (cd "$T/$p" && "$ITAKU" pull) >/dev/null
+        [ "$p" = "$1" ] && break
+    done
+}
+
+# expect_taken_refused COMMIT RULES CMD...: CMD (itaku receive or pull, run
+# in the receiving registry, the cwd) exits 2 naming COMMIT (12 hex digits)
+# and one of RULES (an extended regex, "V6|V10"), and moves nothing.
+expect_taken_refused() {
+    local commit=$1 rules=$2
+    shift 2
+    expect_refused "commit ${commit:0:12} breaks ($rules)" "$@"
+}
+
+# write_mark PATH TYPE REQUEST SHA256 FIELD VALUE: a canonical decision or
+# endorsement record at PATH (in the cwd) on REQUEST, as stock tools write it.
+write_mark() {
+    write_record "$1" "{\"request\": \"$3\", \"request_sha256\": \"$4\", \"$5\": \"$6\"}" \
+        "{\"type\": \"$2\", \"schema\": \"$2.v1\"}"
+}
+
+# record_sha DIR REV PATH: the SHA-256 of PATH's bytes at REV in DIR.
+record_sha() {
+    git -C "$1" show "$2:$3" | sha256sum | cut -d' ' -f1
+}
+
+# forge DIR SUBJECT KEY PARTY PRINCIPAL ACTION PATH...: commits (with stock
+# git, signed by KEY) the PATHs written in DIR's working tree, with truthful
+# trailers; prints the new commit's id.
+forge() {
+    local dir=$1 subject=$2 key=$3
+    shift 3
+    (cd "$dir" && git add -A && stock_commit . "$key" "$subject
+
+$(trailers "$@")" && git rev-parse HEAD)
+}
+
+# write_key PARTY PUBKEY-FILE ADDED-BY [PRINCIPAL]: a canonical key record
+# of PARTY for that key (in the cwd); prints its path.
+write_key() {
+    local fpr name path
+    fpr=$(ssh-keygen -lf "$2" | awk '{print $2}')
+    name=$(printf '%s' "$fpr" | sed 's/^SHA256:/SHA256-/; s/+/-/g; s#/#_#g')
+    path=parties/$1/keys/$name.json
+    write_record "$path" "{\"added_by\": \"$3\", \"fingerprint\": \"$fpr\", \"principal\": \"${4:-manager}\", \"public_key\": \"$(cut -d' ' -f1-2 "$2")\"}" \
+        "{\"type\": \"key\", \"schema\": \"key.v1\", \"id\": \"$name\"}"
+    echo "$path"
+}
+
+# write_party PARTY ROLE PARENT: a canonical party.json (in the cwd).
+write_party() {
+    mkdir -p "parties/$1"
+    python3 - "$1" "$2" "$3" <<'PY'
+import json, sys
+party, role, parent = sys.argv[1:]
+rec = {"type": "party", "schema": "party.v1", "id": party, "party": party,
+       "created": "2026-12-02T10:00:00+09:00",
+       "body": {"name": "株式会社" + party, "parent": parent, "role": role}}
+with open("parties/%s/party.json" % party, "w", encoding="utf-8") as f:
+    f.write(json.dumps(rec, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
+PY
+}

@@ -24,6 +24,8 @@ typedef struct {
     char principal[65];
     char fingerprint[64];
     char action[32];
+    char received[ITK_PARTY_ID_MAX + 1]; /* Itaku-Received's party, "" when none */
+    char request[80];                    /* Itaku-Request, "" when none */
     char *subject;
     char **records; /* paths added (Itaku-Record) */
     size_t nrecords;

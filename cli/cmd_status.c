@@ -1,0 +1,174 @@
+/* itaku status: each obligation of each party down the chain, with its state
+ * and the record that proves it. Exit 0: nothing overdue or violated; 1:
+ * something is; 2: error. */
+#include "cli.h"
+#include "itaku/status.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static const char usage[] = "itaku status [--party P] [--at DATE] [--json] [--csv]";
+
+static const char *state_color(itk_state s)
+{
+    static const char *c[] = {"\033[32m", "\033[33m", "\033[31m", "\033[1;31m"};
+    return c[s];
+}
+
+static void csv_cell(const char *s, int last)
+{
+    putchar('"');
+    for (; *s; s++) {
+        if (*s == '"')
+            putchar('"');
+        putchar(*s);
+    }
+    fputs(last ? "\"\r\n" : "\",", stdout);
+}
+
+static void print_csv(const itk_status *st)
+{
+    fputs("\xEF\xBB\xBF", stdout);
+    const char *head[] = {"party", "section", "rule", "state", "record",
+                          "due",   "received", "claimed", "detail"};
+    for (size_t i = 0; i < 9; i++)
+        csv_cell(head[i], i == 8);
+    for (size_t i = 0; i < itk_status_count(st); i++) {
+        const itk_finding *f = itk_status_get(st, i);
+        const char *row[] = {f->party, f->section, f->rule, itk_state_name(f->state), f->record,
+                             f->due,   f->received, f->claimed, f->detail};
+        for (size_t k = 0; k < 9; k++)
+            csv_cell(row[k], k == 8);
+    }
+}
+
+static void print_json(const itk_status *st, const char *at)
+{
+    printf("{\"at\":");
+    cli_json_string(at);
+    printf(",\"failed\":%s,\"findings\":[", itk_status_failed(st) ? "true" : "false");
+    for (size_t i = 0; i < itk_status_count(st); i++) {
+        const itk_finding *f = itk_status_get(st, i);
+        const char *keys[] = {"party", "section", "rule", "record", "due",
+                              "received", "claimed", "detail"};
+        const char *vals[] = {f->party, f->section, f->rule, f->record, f->due,
+                              f->received, f->claimed, f->detail};
+        printf("%s{\"depth\":%d,\"state\":\"%s\"", i ? "," : "", f->depth,
+               itk_state_name(f->state));
+        for (size_t k = 0; k < 8; k++) {
+            printf(",\"%s\":", keys[k]);
+            cli_json_string(vals[k]);
+        }
+        putchar('}');
+    }
+    puts("]}");
+}
+
+/* "2098-06-01T00:00:00+09:00" → "2098-06-01 00:00" (times are in the
+ * contract's zone already). */
+static const char *short_time(char out[20], const char *iso)
+{
+    if (strlen(iso) < 16)
+        return iso[0] ? iso : "-";
+    snprintf(out, 20, "%.10s %.5s", iso, iso + 11);
+    return out;
+}
+
+static void print_table(const itk_status *st, const char *at)
+{
+    int color = cli_color(1);
+    size_t counts[4] = {0};
+    for (size_t i = 0; i < itk_status_count(st); i++)
+        counts[itk_status_get(st, i)->state]++;
+    printf("Obligations as of %s: %zu overdue, %zu violated, %zu pending, %zu ok\n", at,
+           counts[ITK_STATE_OVERDUE], counts[ITK_STATE_VIOLATED], counts[ITK_STATE_PENDING],
+           counts[ITK_STATE_OK]);
+    for (size_t p = 0; p < itk_status_party_count(st); p++) {
+        int depth;
+        const char *role;
+        const char *party = itk_status_party(st, p, &depth, &role);
+        if (!strcmp(role, "city"))
+            continue;
+        int ind = 2 * (depth - 1);
+        printf("\n%*s%s (%s)\n", ind, "", party, role);
+        printf("%*s  ", ind, "");
+        cli_pad("STATE", 9);
+        cli_pad("SECTION", 9);
+        cli_pad("RULE", 35);
+        cli_pad("RECORD", 22);
+        cli_pad("DUE", 18);
+        printf("DETAIL\n");
+        int any = 0;
+        for (size_t i = 0; i < itk_status_count(st); i++) {
+            const itk_finding *f = itk_status_get(st, i);
+            if (strcmp(f->party, party) != 0)
+                continue;
+            any = 1;
+            printf("%*s  %s", ind, "", color ? state_color(f->state) : "");
+            cli_pad(itk_state_name(f->state), 9);
+            fputs(color ? "\033[0m" : "", stdout);
+            cli_pad(f->section, 9);
+            cli_pad(f->rule, 35);
+            cli_pad(f->record[0] ? f->record : "-", 22);
+            char t1[20], t2[20];
+            cli_pad(short_time(t1, f->due), 18);
+            printf("%s", f->detail);
+            if (f->received[0])
+                printf("%s(received %s, dated %s)", f->detail[0] ? " " : "",
+                       short_time(t1, f->received), short_time(t2, f->claimed));
+            putchar('\n');
+        }
+        if (!any)
+            printf("%*s  (no obligations found for this party yet)\n", ind, "");
+    }
+}
+
+int cmd_status(int argc, char **argv)
+{
+    static const struct option opts[] = {{"party", required_argument, NULL, 'p'},
+                                         {"at", required_argument, NULL, 'a'},
+                                         {"json", no_argument, NULL, 'j'},
+                                         {"csv", no_argument, NULL, 'c'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0}};
+    itk_status_options o = ITK_STATUS_OPTIONS_INIT;
+    int json = 0, csv = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p': o.party = optarg; break;
+        case 'a': o.at = optarg; break;
+        case 'j': json = 1; break;
+        case 'c': csv = 1; break;
+        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
+        default: return cli_usage(usage, "status: unknown option");
+        }
+    }
+    if (optind != argc || (json && csv))
+        return cli_usage(usage, "status takes options only (one of --json and --csv)");
+    itk_registry *reg = NULL;
+    itk_status *st = NULL;
+    if (cli_open_registry(&reg))
+        return EXIT_ERROR;
+    if (itk_status_run(&st, reg, &o) < 0) {
+        itk_registry_free(reg);
+        return cli_fail("cannot work out the status");
+    }
+    char at[32];
+    if (o.at)
+        snprintf(at, sizeof(at), "%s", o.at);
+    else
+        itk_registry_now(at, reg);
+    if (json)
+        print_json(st, at);
+    else if (csv)
+        print_csv(st);
+    else
+        print_table(st, at);
+    int rc = itk_status_failed(st) ? EXIT_NO : EXIT_OK;
+    itk_status_free(st);
+    itk_registry_free(reg);
+    return rc;
+}

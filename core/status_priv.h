@@ -1,0 +1,64 @@
+/* Shared by status.c (gathering, findings) and status_rules.c (the rule
+ * kinds). */
+#ifndef ITAKU_STATUS_PRIV_H
+#define ITAKU_STATUS_PRIV_H
+
+#include <jansson.h>
+
+#include "itaku/status.h"
+#include "registry_priv.h"
+
+typedef struct {
+    char *path;
+    itk_path_info pi;
+    json_t *rec;
+} srec;
+
+typedef struct {
+    char id[ITK_PARTY_ID_MAX + 1];
+    char parent[ITK_PARTY_ID_MAX + 1];
+    char role[16];
+    int depth;
+} sparty;
+
+typedef struct {
+    itk_registry *reg;
+    git_repository *repo;
+    git_tree *tree;
+    json_t *contract;
+    int offset;
+    long long at; /* the evaluation time */
+    const char *only;
+    srec *recs;
+    size_t nrecs;
+    sparty *parties;
+    size_t nparties;
+    json_t *arrivals;   /* "party|path" → {t: time, c: commit} */
+    json_t *void_paths; /* records of void commits */
+    json_t **obligations;
+    long long *ob_from;
+    size_t nob;
+    long long current_version; /* -1: one version governs everything */
+    itk_finding *f;
+    size_t nf, af;
+} sctx;
+
+struct itk_status {
+    itk_finding *f;
+    size_t nf;
+    sparty *parties;
+    size_t nparties;
+};
+
+long long itk_sctx_arrival(const sctx *c, const char *party, const char *path, char commit[41]);
+const sparty *itk_sctx_party(const sctx *c, const char *id);
+const char *itk_body_str(const json_t *rec, const char *key);
+int itk_sctx_finding(sctx *c, const char *party, const char *section, const char *rule,
+                     itk_state state, const char *record, long long due, long long received,
+                     const char *claimed, const char *detail);
+
+/* Applies one rule kind with its parameters; unknown kinds are an error
+ * naming the kind (the obligations file asks for a check we do not have). */
+int itk_rules_apply(sctx *c, const char *kind, const char *section, const json_t *params);
+
+#endif

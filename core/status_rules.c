@@ -1,0 +1,597 @@
+/* The rule kinds of DESIGN §8, each turning records into findings. Which
+ * sections use them, with which parameters, is the obligations file's say. */
+#include "itaku/errors.h"
+#include "itaku/flow.h"
+#include "status_priv.h"
+
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef int (*rule_fn)(sctx *c, const char *section, const char *kind, const json_t *params);
+
+static void rec_name(char out[100], const srec *r)
+{
+    snprintf(out, 100, "%s/%s", r->pi.party, r->pi.id);
+}
+
+static int is_type(const srec *r, const char *type)
+{
+    return r->pi.kind == ITK_PATH_RECORD && strcmp(r->pi.type->type, type) == 0;
+}
+
+static const char *claimed(const srec *r)
+{
+    const char *s = itk_body_str(r->rec, "submitted_on");
+    return s ? s : json_string_value(json_object_get(r->rec, "created"));
+}
+
+/* When the next party up received r (its receipt), -1 when not yet. */
+static long long received_up(const sctx *c, const srec *r)
+{
+    const sparty *p = itk_sctx_party(c, r->pi.party);
+    if (!p || !p->parent[0])
+        return itk_sctx_arrival(c, r->pi.party, r->path, NULL);
+    long long t = itk_sctx_arrival(c, p->parent, r->path, NULL);
+    return t <= c->at ? t : -1;
+}
+
+static int superseded(const sctx *c, const srec *r)
+{
+    for (size_t i = 0; i < c->nrecs; i++) {
+        const srec *o = &c->recs[i];
+        const char *sup = json_string_value(json_object_get(o->rec, "supersedes"));
+        if (sup && o->pi.type == r->pi.type && strcmp(o->pi.party, r->pi.party) == 0 &&
+            strcmp(sup, r->pi.id) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* A thing due at `due`, done by record r (or not, r NULL): its state. */
+static int judge(sctx *c, const char *party, const char *section, const char *kind,
+                 const srec *r, long long due, const char *missing, const char *late)
+{
+    char name[100] = "", detail[256];
+    long long got = -1;
+    itk_state st;
+    if (r) {
+        rec_name(name, r);
+        got = received_up(c, r);
+    }
+    if (r && got >= 0) {
+        st = due <= 0 || got <= due ? ITK_STATE_OK : ITK_STATE_OVERDUE;
+        snprintf(detail, sizeof(detail), "%s", st == ITK_STATE_OK ? "" : late);
+    } else {
+        st = due <= 0 || c->at <= due ? ITK_STATE_PENDING : ITK_STATE_OVERDUE;
+        snprintf(detail, sizeof(detail), "%s", r ? "filed, not yet received by the party above"
+                                                 : missing);
+    }
+    return itk_sctx_finding(c, party, section, kind, st, r ? name : "", due, got,
+                            r ? claimed(r) : NULL, detail);
+}
+
+static long long contract_time(const sctx *c, const char *field, int end_of_day)
+{
+    const json_t *v = json_object_get(c->contract, field);
+    if (strcmp(field, "period.end") == 0)
+        v = json_object_get(json_object_get(c->contract, "period"), "end");
+    long long t;
+    if (!json_is_string(v) || itk_time_parse(&t, json_string_value(v), c->offset, end_of_day))
+        return 0;
+    return t;
+}
+
+/* §2: form 1 before the work starts: the contract's work_start for the
+ * contractor; for a subcontractor, before its first register entry. */
+static int form1_before_work(sctx *c, const char *section, const char *kind, const json_t *p)
+{
+    (void)p;
+    for (size_t i = 0; i < c->nparties; i++) {
+        const sparty *party = &c->parties[i];
+        if (!strcmp(party->role, "city"))
+            continue;
+        long long due = 0;
+        const srec *form = NULL;
+        for (size_t k = 0; k < c->nrecs; k++) {
+            const srec *r = &c->recs[k];
+            if (strcmp(r->pi.party, party->id) != 0)
+                continue;
+            if (is_type(r, "form1") && !form)
+                form = r;
+            if (is_type(r, "register") && strcmp(party->role, "subcontractor") == 0) {
+                long long t = itk_sctx_arrival(c, party->id, r->path, NULL);
+                if (t > 0 && (!due || t < due))
+                    due = t;
+            }
+        }
+        if (strcmp(party->role, "contractor") == 0)
+            due = contract_time(c, "work_start", 0);
+        int rc = judge(c, party->id, section, kind, form, due,
+                       "no form 1 (management system) filed yet",
+                       "form 1 reached the party above after the work started");
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* §2: a change notification before it takes effect. */
+static int form1_change_before_effect(sctx *c, const char *section, const char *kind,
+                                      const json_t *p)
+{
+    (void)p;
+    for (size_t i = 0; i < c->nrecs; i++) {
+        const srec *r = &c->recs[i];
+        const char *ft = itk_body_str(r->rec, "filing_type");
+        if (!is_type(r, "form1") || !ft || strcmp(ft, "change") != 0)
+            continue;
+        const char *eff = json_string_value(
+            json_object_get(json_object_get(json_object_get(r->rec, "body"), "change"),
+                            "effective_on"));
+        long long due = 0;
+        if (eff)
+            itk_time_parse(&due, eff, c->offset, 0);
+        int rc = judge(c, r->pi.party, section, kind, r, due, "",
+                       "the change reached the party above after it took effect");
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int trained(const sctx *c, const char *party, const char *worker, const srec **by)
+{
+    for (size_t i = 0; i < c->nrecs; i++) {
+        const srec *r = &c->recs[i];
+        if (!is_type(r, "form2") || strcmp(r->pi.party, party) != 0)
+            continue;
+        json_t *att = json_object_get(json_object_get(r->rec, "body"), "attendees"), *a;
+        size_t k;
+        json_array_foreach(att, k, a)
+        {
+            const char *w = json_string_value(json_object_get(a, "worker_id"));
+            if (w && strcmp(w, worker) == 0) {
+                *by = r;
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* §3: every worker of the form 1 in force trained before handling the
+ * information (by the change's effective date, or work start). */
+static int training_covers_workers(sctx *c, const char *section, const char *kind,
+                                   const json_t *p)
+{
+    (void)p;
+    for (size_t i = 0; i < c->nrecs; i++) {
+        const srec *r = &c->recs[i];
+        if (!is_type(r, "form1") || superseded(c, r))
+            continue;
+        long long due = contract_time(c, "work_start", 0);
+        const char *eff = json_string_value(json_object_get(
+            json_object_get(json_object_get(r->rec, "body"), "change"), "effective_on"));
+        if (eff)
+            itk_time_parse(&due, eff, c->offset, 0);
+        json_t *workers = json_object_get(json_object_get(r->rec, "body"), "workers"), *w;
+        size_t k;
+        json_array_foreach(workers, k, w)
+        {
+            const char *id = json_string_value(json_object_get(w, "worker_id"));
+            const char *nm = json_string_value(json_object_get(w, "name"));
+            const srec *by = NULL;
+            char detail[256];
+            if (!id)
+                continue;
+            snprintf(detail, sizeof(detail), "worker %s (%s) has no training report (form 2)", id,
+                     nm ? nm : "?");
+            int rc;
+            if (trained(c, r->pi.party, id, &by))
+                rc = judge(c, r->pi.party, section, kind, by, due, "",
+                           "the training report reached the party above after the worker "
+                           "started");
+            else {
+                /* the record that shows the gap: the form 1 naming the worker */
+                char name[100];
+                rec_name(name, r);
+                rc = itk_sctx_finding(c, r->pi.party, section, kind,
+                                      !due || c->at <= due ? ITK_STATE_PENDING
+                                                           : ITK_STATE_OVERDUE,
+                                      name, due, -1, NULL, detail);
+            }
+            if (rc)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+static int action_listed(const json_t *params, const char *action)
+{
+    json_t *a;
+    size_t i;
+    json_array_foreach(json_object_get(params, "actions"), i, a) if (
+        json_is_string(a) && strcmp(json_string_value(a), action) == 0) return 1;
+    return 0;
+}
+
+/* §4(1): handovers by a method the contract designates. */
+static int handover_designated_method(sctx *c, const char *section, const char *kind,
+                                      const json_t *params)
+{
+    json_t *methods = json_object_get(c->contract, "handover_methods");
+    for (size_t i = 0; i < c->nrecs; i++) {
+        const srec *r = &c->recs[i];
+        const char *action = itk_body_str(r->rec, "action");
+        if (!is_type(r, "register") || !action || !action_listed(params, action))
+            continue;
+        const char *m = itk_body_str(r->rec, "method");
+        int ok = 0;
+        json_t *v;
+        size_t k;
+        json_array_foreach(methods, k, v) ok |= m && json_is_string(v) &&
+                                                 strcmp(json_string_value(v), m) == 0;
+        char name[100], detail[256];
+        rec_name(name, r);
+        snprintf(detail, sizeof(detail), "%s by '%s', not a method the contract designates", action,
+                 m ? m : "(no method)");
+        int rc = itk_sctx_finding(c, r->pi.party, section, kind,
+                                  ok ? ITK_STATE_OK : ITK_STATE_VIOLATED, name, 0,
+                                  itk_sctx_arrival(c, r->pi.party, r->path, NULL), claimed(r),
+                                  ok ? "" : detail);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* §4(2)–(4): a restricted entry cites an approval decided before it (the
+ * decision is in the tree of the commit before the entry's). */
+static int register_prior_approval(sctx *c, const char *section, const char *kind,
+                                   const json_t *params)
+{
+    for (size_t i = 0; i < c->nrecs; i++) {
+        const srec *r = &c->recs[i];
+        const char *action = itk_body_str(r->rec, "action");
+        if (!is_type(r, "register") || !action || !action_listed(params, action))
+            continue;
+        const char *approval = itk_body_str(r->rec, "approval");
+        const char *why = itk_body_str(r->rec, "unapproved_reason");
+        char name[100], detail[256] = "", commit[41] = "";
+        itk_state st = ITK_STATE_VIOLATED;
+        rec_name(name, r);
+        long long t = itk_sctx_arrival(c, r->pi.party, r->path, commit);
+        if (!approval)
+            snprintf(detail, sizeof(detail), "%s without prior approval%s%s", action,
+                     why ? ": " : "", why ? why : "");
+        else {
+            /* the decision must be among the ancestors of the entry's commit */
+            int prior = 0;
+            git_oid id;
+            git_commit *cm = NULL, *parent = NULL;
+            git_tree *pt = NULL;
+            const char *slash = strchr(approval, '/');
+            for (size_t k = 0; slash && k < c->nrecs && !prior; k++) {
+                const srec *d = &c->recs[k];
+                const char *req = itk_body_str(d->rec, "request");
+                const char *out = itk_body_str(d->rec, "outcome");
+                if (!is_type(d, "decision") || !req || strcmp(req, approval) != 0 || !out ||
+                    strcmp(out, "approved") != 0)
+                    continue;
+                git_tree_entry *e = NULL;
+                if (commit[0] && git_oid_fromstr(&id, commit) == 0 &&
+                    git_commit_lookup(&cm, c->repo, &id) == 0 &&
+                    git_commit_parent(&parent, cm, 0) == 0 && git_commit_tree(&pt, parent) == 0 &&
+                    git_tree_entry_bypath(&e, pt, d->path) == 0)
+                    prior = 1;
+                git_tree_entry_free(e);
+                git_tree_free(pt);
+                git_commit_free(parent);
+                git_commit_free(cm);
+                pt = NULL;
+                parent = NULL;
+                cm = NULL;
+            }
+            itk_error_clear();
+            if (prior)
+                st = ITK_STATE_OK;
+            else
+                snprintf(detail, sizeof(detail), "cites %s, which was not approved before the entry",
+                         approval);
+        }
+        int rc = itk_sctx_finding(c, r->pi.party, section, kind, st, name, 0, t, claimed(r),
+                                  detail);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* Does r answer instruction `name` as params say for its kind? */
+static int answers(const srec *r, const char *name, const json_t *how)
+{
+    const char *type = json_string_value(json_object_get(how, "record_type"));
+    const char *field = json_string_value(json_object_get(how, "field"));
+    const char *action = json_string_value(json_object_get(how, "action"));
+    const char *ref = field ? itk_body_str(r->rec, field) : NULL;
+    if (!type || !is_type(r, type) || !ref || strcmp(ref, name) != 0)
+        return 0;
+    if (action && (!itk_body_str(r->rec, "action") ||
+                   strcmp(itk_body_str(r->rec, "action"), action) != 0))
+        return 0;
+    json_t *stages = json_object_get(how, "stages");
+    if (stages) {
+        const char *stage = itk_body_str(r->rec, "stage");
+        json_t *s;
+        size_t i;
+        int found = 0;
+        json_array_foreach(stages, i, s) found |= stage && json_is_string(s) &&
+                                                  strcmp(json_string_value(s), stage) == 0;
+        return found;
+    }
+    return 1;
+}
+
+/* §5, §6, §7, §10: each instruction answered, received by the next party up
+ * by its due time. */
+static int instruction_answered_on_time(sctx *c, const char *section, const char *kind,
+                                        const json_t *params)
+{
+    json_t *kinds = json_object_get(params, "instruction_kinds");
+    for (size_t i = 0; i < c->nrecs; i++) {
+        const srec *n = &c->recs[i];
+        const char *ik = itk_body_str(n->rec, "kind");
+        const char *to = itk_body_str(n->rec, "to");
+        const char *due_s = itk_body_str(n->rec, "due");
+        if (!is_type(n, "instruction") || !ik || !to)
+            continue;
+        int listed = 0;
+        json_t *v;
+        size_t k;
+        json_array_foreach(kinds, k, v) listed |= json_is_string(v) &&
+                                                  strcmp(json_string_value(v), ik) == 0;
+        if (!listed)
+            continue;
+        char name[100], missing[256];
+        rec_name(name, n);
+        long long due = 0;
+        if (due_s)
+            itk_time_parse(&due, due_s, c->offset, 1);
+        const json_t *how = json_object_get(json_object_get(params, "answers"), ik);
+        const srec *answer = NULL;
+        for (size_t a = 0; a < c->nrecs && !answer; a++)
+            if (answers(&c->recs[a], name, how))
+                answer = &c->recs[a];
+        snprintf(missing, sizeof(missing), "%s asks for a %s; no answer yet", name, ik);
+        /* an inspection's result is recorded by the inspecting party itself */
+        const char *who = answer ? answer->pi.party : to;
+        int rc = judge(c, who, section, kind, answer, due, missing,
+                       "answered, but received by the party above after the due time");
+        if (rc)
+            return rc;
+        /* the finding says which instruction it answers */
+        snprintf(c->f[c->nf - 1].detail + strlen(c->f[c->nf - 1].detail),
+                 sizeof(c->f[c->nf - 1].detail) - strlen(c->f[c->nf - 1].detail), "%s(%s %s)",
+                 c->f[c->nf - 1].detail[0] ? " " : "", ik, name);
+    }
+    return 0;
+}
+
+/* §7: at the contract's end every item received or copied is returned, or
+ * certified erased or disposed. */
+static int items_returned_or_disposed_at_end(sctx *c, const char *section, const char *kind,
+                                             const json_t *params)
+{
+    long long due = contract_time(c, "period.end", 1);
+    json_t *closing = json_object_get(params, "closing_actions");
+    for (size_t i = 0; i < c->nrecs; i++) {
+        const srec *r = &c->recs[i];
+        const char *action = itk_body_str(r->rec, "action");
+        const char *item = itk_body_str(r->rec, "item_id");
+        if (!is_type(r, "register") || !action || !item ||
+            (strcmp(action, "received") != 0 && strcmp(action, "copied") != 0))
+            continue;
+        const srec *closed = NULL;
+        for (size_t k = 0; k < c->nrecs && !closed; k++) {
+            const srec *o = &c->recs[k];
+            const char *oa = itk_body_str(o->rec, "action");
+            const char *oi = itk_body_str(o->rec, "item_id");
+            json_t *v;
+            size_t j;
+            int closes = 0;
+            if (is_type(o, "register") && oa && oi && !strcmp(oi, item) &&
+                !strcmp(o->pi.party, r->pi.party))
+                json_array_foreach(closing, j, v) closes |=
+                    json_is_string(v) && !strcmp(json_string_value(v), oa);
+            if (is_type(o, "form5") && !strcmp(o->pi.party, r->pi.party)) {
+                json_array_foreach(json_object_get(json_object_get(o->rec, "body"), "items"), j,
+                                   v)
+                {
+                    const char *id = json_string_value(json_object_get(v, "item_id"));
+                    closes |= id && !strcmp(id, item);
+                }
+            }
+            if (closes)
+                closed = o;
+        }
+        char name[100], detail[256] = "";
+        itk_state st = ITK_STATE_OK;
+        if (closed)
+            rec_name(name, closed);
+        else {
+            rec_name(name, r);
+            st = !due || c->at <= due ? ITK_STATE_PENDING : ITK_STATE_VIOLATED;
+            snprintf(detail, sizeof(detail), "item %s (%s) not yet returned, erased or disposed",
+                     item, action);
+        }
+        int rc = itk_sctx_finding(c, r->pi.party, section, kind, st, name, due, -1,
+                                  closed ? claimed(closed) : NULL, detail);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* §8(1): every subcontractor registered by a city decision approving its
+ * parent's form 6 (verify's V7 guarantees the how; this names the record). */
+static int subcontract_approved(sctx *c, const char *section, const char *kind,
+                                const json_t *p)
+{
+    (void)p;
+    for (size_t i = 0; i < c->nparties; i++) {
+        const sparty *party = &c->parties[i];
+        if (strcmp(party->role, "subcontractor") != 0)
+            continue;
+        char name[100] = "";
+        for (size_t k = 0; k < c->nrecs && !name[0]; k++) {
+            const srec *d = &c->recs[k];
+            const char *req = itk_body_str(d->rec, "request");
+            const char *out = itk_body_str(d->rec, "outcome");
+            if (!is_type(d, "decision") || !req || !out || strcmp(out, "approved") != 0)
+                continue;
+            for (size_t q = 0; q < c->nrecs; q++) {
+                const srec *r = &c->recs[q];
+                char rn[100];
+                rec_name(rn, r);
+                const char *pid = json_string_value(json_object_get(
+                    json_object_get(json_object_get(r->rec, "body"), "form6"), "party_id"));
+                if (is_type(r, "request") && !strcmp(rn, req) && pid && !strcmp(pid, party->id))
+                    rec_name(name, d);
+            }
+        }
+        int rc = itk_sctx_finding(c, party->id, section, kind,
+                                  name[0] ? ITK_STATE_OK : ITK_STATE_VIOLATED, name, 0, -1, NULL,
+                                  name[0] ? "" : "no approving decision names this subcontractor");
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* §8(2): every party below the city accepts the obligations in force. */
+static int subcontract_acknowledged(sctx *c, const char *section, const char *kind,
+                                    const json_t *p)
+{
+    (void)p;
+    const char *named = json_string_value(json_object_get(c->contract, "obligations"));
+    char current[65] = "";
+    itk_buf data = ITK_BUF_INIT;
+    if (named && itk_tree_read(&data, c->repo, c->tree, named, 4 * 1024 * 1024) == 0) {
+        unsigned char md[32];
+        EVP_Digest(data.ptr, data.size, md, NULL, EVP_sha256(), NULL);
+        for (int i = 0; i < 32; i++)
+            snprintf(current + 2 * i, 3, "%02x", md[i]);
+    }
+    itk_buf_dispose(&data);
+    itk_error_clear();
+    for (size_t i = 0; i < c->nparties; i++) {
+        const sparty *party = &c->parties[i];
+        if (!strcmp(party->role, "city"))
+            continue;
+        const srec *ack = NULL;
+        for (size_t k = 0; k < c->nrecs; k++) {
+            const srec *r = &c->recs[k];
+            const char *sha = itk_body_str(r->rec, "obligations_sha256");
+            if (is_type(r, "ack") && !strcmp(r->pi.party, party->id) && sha &&
+                !strcmp(sha, current))
+                ack = r;
+        }
+        char name[100] = "";
+        if (ack)
+            rec_name(name, ack);
+        int rc = itk_sctx_finding(c, party->id, section, kind,
+                                  ack ? ITK_STATE_OK : ITK_STATE_PENDING, name, 0,
+                                  ack ? received_up(c, ack) : -1, ack ? claimed(ack) : NULL,
+                                  ack ? "" : "has not acknowledged the obligations in force");
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* §10(1)ア: a first report within the set hours of discovery. */
+static int incident_first_report_within(sctx *c, const char *section, const char *kind,
+                                        const json_t *params)
+{
+    long long hours = json_integer_value(json_object_get(params, "hours"));
+    for (size_t i = 0; i < c->nrecs; i++) {
+        const srec *r = &c->recs[i];
+        const char *stage = itk_body_str(r->rec, "stage");
+        const char *disc = itk_body_str(r->rec, "discovered_at");
+        long long t;
+        if (!is_type(r, "incident") || !stage || strcmp(stage, "first") != 0 || !disc ||
+            itk_time_parse(&t, disc, c->offset, 0))
+            continue;
+        char late[128];
+        snprintf(late, sizeof(late), "the first report reached the party above more than %lld "
+                                     "hours after discovery",
+                 hours);
+        int rc = judge(c, r->pi.party, section, kind, r, t + hours * 3600, "", late);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* §10(1): a first report is followed up to a final report. */
+static int incident_followed_up(sctx *c, const char *section, const char *kind,
+                                const json_t *params)
+{
+    (void)params;
+    for (size_t i = 0; i < c->nrecs; i++) {
+        const srec *r = &c->recs[i];
+        const char *stage = itk_body_str(r->rec, "stage");
+        if (!is_type(r, "incident") || !stage || strcmp(stage, "first") != 0)
+            continue;
+        char name[100];
+        rec_name(name, r);
+        const srec *final = NULL;
+        for (size_t k = 0; k < c->nrecs; k++) {
+            const srec *o = &c->recs[k];
+            const char *ref = itk_body_str(o->rec, "first_report_ref");
+            const char *st = itk_body_str(o->rec, "stage");
+            if (is_type(o, "incident") && ref && !strcmp(ref, name) && st && !strcmp(st, "final"))
+                final = o;
+        }
+        char fn[100] = "";
+        if (final)
+            rec_name(fn, final);
+        int rc = itk_sctx_finding(c, r->pi.party, section, kind,
+                                  final ? ITK_STATE_OK : ITK_STATE_PENDING, final ? fn : name, 0,
+                                  final ? received_up(c, final) : -1,
+                                  final ? claimed(final) : NULL,
+                                  final ? "" : "no final report yet");
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static const struct {
+    const char *kind;
+    rule_fn fn;
+} rules[] = {
+    {"form1_before_work", form1_before_work},
+    {"form1_change_before_effect", form1_change_before_effect},
+    {"training_covers_workers", training_covers_workers},
+    {"handover_designated_method", handover_designated_method},
+    {"register_prior_approval", register_prior_approval},
+    {"instruction_answered_on_time", instruction_answered_on_time},
+    {"items_returned_or_disposed_at_end", items_returned_or_disposed_at_end},
+    {"subcontract_approved", subcontract_approved},
+    {"subcontract_acknowledged", subcontract_acknowledged},
+    {"incident_first_report_within", incident_first_report_within},
+    {"incident_followed_up", incident_followed_up},
+};
+
+int itk_rules_apply(sctx *c, const char *kind, const char *section, const json_t *params)
+{
+    for (size_t i = 0; kind && i < sizeof(rules) / sizeof(*rules); i++)
+        if (strcmp(rules[i].kind, kind) == 0)
+            return rules[i].fn(c, section, kind, params);
+    return itk_error_set(ITK_EUNSUPPORTED,
+                         "the obligations file asks for a check '%s' that itaku does not have",
+                         kind ? kind : "(none)");
+}
