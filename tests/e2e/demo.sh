@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# `make demo`: the story of a contract registry, told with the real commands
-# in a temporary folder. The city opens the registry and registers its
-# contractor; the contractor files its records in its own clone; the city
-# fetches them; everybody verifies; stock git checks every signature.
+# `make demo`: a contract's whole story with the real commands, in a
+# temporary folder. The city (あきる野市) opens a registry and registers its
+# contractor; the contractor files its forms and asks to subcontract; the
+# city approves by merging; the subcontractor joins, asks prior approval to
+# copy, the contractor endorses, the city approves; an instruction goes down
+# and its answer comes back up; everybody verifies; stock git checks every
+# signature; a forged edit is caught.
 set -euo pipefail
 : "${ITAKU:?set ITAKU to the built itaku binary}"
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
 D=$(mktemp -d "${TMPDIR:-/tmp}/itaku-demo.XXXXXX")
 trap 'rm -rf "$D"' EXIT
 export HOME="$D/home" GIT_CONFIG_NOSYSTEM=1
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 mkdir -p "$HOME"
 unset SSH_AUTH_SOCK
 git config --global init.defaultBranch main
@@ -22,12 +27,14 @@ run() {
     printf '%s$ %s%s\n' "$bold" "${shown//$ITAKU/itaku}" "$plain"
     "$@"
 }
+quiet() { "$@" >/dev/null 2>&1; }
 cd "$D"
 
-step "1. The city (あきる野市) and its contractor each make a signing key"
+step "1. The city, its contractor and a subcontractor each make a signing key"
 run "$ITAKU" key generate city.key --comment "security-officer@akiruno"
-run "$ITAKU" key generate acme.key --comment "manager@acme" >/dev/null
-echo "(acme.key made the same way)"
+quiet "$ITAKU" key generate acme.key --comment "manager@acme"
+quiet "$ITAKU" key generate beta.key --comment "manager@beta"
+echo "(acme.key and beta.key made the same way)"
 
 step "2. The city opens the contract registry and prints the contract sheet"
 run "$ITAKU" init city --contract AKR-2026-042 --title "住民情報システム運用保守業務委託" \
@@ -36,72 +43,98 @@ run "$ITAKU" init city --contract AKR-2026-042 --title "住民情報システム
     --handover-method encrypted-usb | tee sheet.txt
 GENESIS=$(awk '/genesis:/ {print $2; exit}' sheet.txt)
 CITY_KEY=$(awk '/city key:/ {print $3; exit}' sheet.txt)
+git -C city config itaku.signingKey "$D/city.key"
 
-step "3. The city registers its contractor and the contractor's first key"
-cd city
-git config itaku.signingKey "$D/city.key"
-run "$ITAKU" party add acme --role contractor --name "株式会社アクメ情報サービス" \
-    --pubkey ../acme.key.pub --principal manager
-cd ..
+step "3. The city registers its contractor; the contractor joins with the contract sheet"
+run "$ITAKU" -C city party add acme --role contractor --name "株式会社アクメ情報サービス" \
+    --pubkey "$D/acme.key.pub"
+run "$ITAKU" clone city acme --city-key "$CITY_KEY" --genesis "$GENESIS"
+git -C acme config itaku.signingKey "$D/acme.key"
+run "$ITAKU" -C acme acknowledge
 
-step "4. The contractor clones the registry and files form 1 and a register entry"
-run git clone -q city acme
-cd acme
-git config itaku.signingKey "$D/acme.key"
-git config itaku.genesis "$GENESIS"
-git config itaku.cityKey "$CITY_KEY"
-cat >form1.json <<'JSON'
-{
-  "submitted_on": "2026-11-25",
-  "addressee": "あきる野市長",
-  "submitter": {"address": "東京都あきる野市二宮350", "name": "株式会社アクメ情報サービス",
-                "representative": "代表取締役 山田太郎"},
-  "filing_type": "new",
-  "manager": {"name": "佐藤花子", "dept": "公共システム部", "title": "部長",
-              "phone": "042-555-0100", "email": "sato@acme.example"},
-  "manager_scope": "重要指定情報の管理全般",
-  "supervisors": [],
-  "workers": [{"worker_id": "w-001", "name": "鈴木一郎", "dept": "公共システム部",
-               "work_scope": "データ移行", "access_scope": "移行用抽出データ"}],
-  "contact_chain": [{"name": "佐藤花子", "role": "管理責任者", "phone": "090-0000-0000"}],
-  "work_locations": [{"name": "本社3階 開発室（入退室管理あり）"}],
-  "storage": [{"place": "開発室 施錠キャビネット", "lock_method": "シリンダー錠"}],
-  "safeguards": "私物端末の使用禁止。ウイルス対策ソフトの導入。",
-  "pledge": true,
-  "org_chart": {"filename": "chart.pdf",
-                "sha256": "3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f3f"}
-}
-JSON
-run "$ITAKU" form submit 1 form1.json
-run "$ITAKU" register add --action received --item-id item-001 --info "住民記録データ（テスト用抽出）" \
-    --medium usb --quantity 1 --unit 本 --method hand-delivery --from "あきる野市 情報政策課" \
-    --to "佐藤花子" --handler "鈴木一郎" --verifier "佐藤花子"
-run "$ITAKU" record list --party acme
-cd ..
+step "4. The contractor files form 1 and its first register entry"
+python3 - "$SRC/tests/schema-corpus/form1/valid/base.json" >form1.json <<'PY'
+import json, sys
+f = json.load(open(sys.argv[1]))
+f["submitter"]["name"] = "株式会社アクメ情報サービス"
+print(json.dumps(f, ensure_ascii=False))
+PY
+run "$ITAKU" -C acme form submit 1 "$D/form1.json"
+run "$ITAKU" -C acme register add --action received --item-id item-001 \
+    --info "住民記録データ（移行用抽出）" --medium usb --quantity 1 --unit 本 \
+    --method hand-delivery --from "あきる野市 情報政策課" --to "佐藤花子" --handler "鈴木一郎"
 
-step "5. The city fetches the contractor's line and verifies every commit"
-cd city
-run git fetch -q ../acme main:refs/remotes/acme/main
-run "$ITAKU" verify
-git merge -q --ff-only refs/remotes/acme/main
+step "5. The contractor asks to subcontract (form 6); the city receives and approves by merging"
+python3 - "$SRC/tests/schema-corpus/form6/valid" "$D/beta.key.pub" >form6.json <<'PY'
+import json, os, sys
+d = sys.argv[1]
+f = json.load(open(os.path.join(d, sorted(os.listdir(d))[0])))
+f["party_id"] = "beta"
+f["public_key"] = " ".join(open(sys.argv[2]).read().split()[:2])
+f["subcontractor"]["name"] = "ベータ開発株式会社"
+print(json.dumps(f, ensure_ascii=False))
+PY
+run "$ITAKU" -C acme form submit 6 "$D/form6.json"
+run "$ITAKU" -C city receive acme "$D/acme"
+run "$ITAKU" -C city requests
+run "$ITAKU" -C city approve acme/q-000001 --conditions "再々委託は認めない"
+run "$ITAKU" -C acme pull
 
-step "6. Form 1 as the paper form, with its signature block"
-run "$ITAKU" form render f1-000001 --format md
+step "6. The subcontractor joins from its contractor, acknowledges, and asks to copy"
+run "$ITAKU" clone acme beta --city-key "$CITY_KEY" --genesis "$GENESIS"
+git -C beta config itaku.signingKey "$D/beta.key"
+quiet "$ITAKU" -C beta acknowledge
+quiet "$ITAKU" -C beta register add --action received --item-id b-001 --info "移行用抽出データ" \
+    --medium usb --quantity 1 --method hand-delivery --handler "高橋次郎"
+run "$ITAKU" -C beta request submit copy --summary "検証環境用に1部複製" --item b-001
+run "$ITAKU" -C acme receive beta "$D/beta"
+run "$ITAKU" -C acme endorse beta/q-000001
+run "$ITAKU" -C city receive acme "$D/acme"
+run "$ITAKU" -C city approve beta/q-000001 --max-uses 1 --valid-until 2027-03-31
+quiet "$ITAKU" -C acme pull
+run "$ITAKU" -C beta pull
+run "$ITAKU" -C beta register add --action copied --item-id b-002 --derived-from b-001 \
+    --info "移行用抽出データ（複製）" --medium file --quantity 1 --handler "高橋次郎" \
+    --approval beta/q-000001
 
-step "7. The accountability history, as itaku reads it"
-run "$ITAKU" log
+step "7. The city asks for a report; the subcontractor answers; the answer travels up"
+N=$("$ITAKU" -C city instruct report --to beta --due 2027-01-15 --text "履行状況を報告してください" 2>/dev/null)
+echo "instruction $N"
+quiet "$ITAKU" -C acme pull
+quiet "$ITAKU" -C beta pull
+python3 - "$SRC/tests/schema-corpus/form4/valid/base.json" "$N" >form4.json <<'PY'
+import json, sys
+f = json.load(open(sys.argv[1]))
+f["instruction_ref"] = sys.argv[2]
+print(json.dumps(f, ensure_ascii=False))
+PY
+run "$ITAKU" -C beta form submit 4 "$D/form4.json"
+run "$ITAKU" -C acme receive beta "$D/beta"
+run "$ITAKU" -C city receive acme "$D/acme"
 
-step "8. The same history checked by stock git alone"
-run "$ITAKU" export allowed-signers ../allowed_signers
-run git -c gpg.ssh.allowedSignersFile=../allowed_signers log --show-signature --format='%h %s' -n 2
-
-step "9. The contractor quietly edits its filed form 1 with plain git: verify catches it"
-cd ../acme
-sed -i 's/佐藤花子/田中太郎/' parties/acme/forms/form1/f1-000001.json
-git add parties/acme/forms/form1/f1-000001.json
-git -c gpg.format=ssh -c user.signingkey="$D/acme.key" commit -q -S -m "Change the manager"
+step "8. Every registry verifies; the city sees the obligations of the whole chain"
+for p in city acme beta; do run "$ITAKU" -C $p verify; done
 set +e
-run "$ITAKU" verify
+run "$ITAKU" -C city status
+set -e
+
+step "9. The accountability history, as itaku reads it"
+run "$ITAKU" -C city log -n 12
+
+step "10. Form 6 as the paper form, with its signature block"
+run "$ITAKU" -C city form render acme/q-000001 --format md
+
+step "11. The same history checked by stock git alone"
+run "$ITAKU" -C city export allowed-signers "$D/allowed_signers"
+run git -C city -c gpg.ssh.allowedSignersFile="$D/allowed_signers" log --show-signature \
+    --format='%h %s' -n 4
+
+step "12. The contractor quietly edits its filed form 1 with plain git: verify catches it"
+sed -i 's/佐藤花子/田中太郎/' acme/parties/acme/forms/form1/f1-000001.json
+git -C acme add parties/acme/forms/form1/f1-000001.json
+git -C acme -c gpg.format=ssh -c user.signingkey="$D/acme.key" commit -q -S -m "Change the manager"
+set +e
+run "$ITAKU" -C acme verify
 rc=$?
 set -e
 [ "$rc" = 1 ] || { echo "demo: verify should have refused the forged commit" >&2; exit 1; }
