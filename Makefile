@@ -31,7 +31,7 @@ build-test: deps
 demo: build
 	ITAKU=$(CURDIR)/$(BUILD_RELEASE)/itaku bash tests/e2e/demo.sh
 
-test: build-test
+test: build build-test
 	cd $(BUILD_TEST) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

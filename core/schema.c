@@ -427,7 +427,7 @@ static int schema_check(const json_t *schema, const char *name)
 
 int itk_schema_check(const json_t *schema, const char *name)
 {
-    locale_guard g;
+    locale_guard g = {(locale_t)0, (locale_t)0};
     int rc = locale_enter(&g);
     if (rc)
         return rc;
@@ -801,7 +801,7 @@ static void validate_node(vctx *v, const json_t *s, const json_t *inst, int dept
 int itk_schema_validate(itk_buf *errors, const json_t *schema, const json_t *instance,
                         const char *label)
 {
-    locale_guard g;
+    locale_guard g = {(locale_t)0, (locale_t)0};
     int rc = locale_enter(&g);
     if (rc)
         return rc;
