@@ -20,6 +20,8 @@ static const char *state_color(itk_state s)
 static void csv_cell(const char *s, int last)
 {
     putchar('"');
+    if (*s && strchr("=+-@\t\r", *s))
+        putchar('\''); /* not a formula when a spreadsheet opens it */
     for (; *s; s++) {
         if (*s == '"')
             putchar('"');

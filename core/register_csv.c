@@ -28,9 +28,14 @@ static const char *const columns[][2] = {
     {"created", "記録日時"},
 };
 
+/* A spreadsheet runs a cell that starts with = + - @ as a formula; a value
+ * from another party's record could do so on the city's machine. Such
+ * values get a leading apostrophe, which Excel shows as text. */
 static void cell(itk_buf *out, const char *s)
 {
     itk_buf_putc(out, '"');
+    if (strchr("=+-@\t\r", *s) && *s)
+        itk_buf_putc(out, '\'');
     for (; *s; s++) {
         if (*s == '"')
             itk_buf_putc(out, '"');

@@ -230,6 +230,14 @@ assert len(by) == 5 and sum(r["区分"] == "returned" for r in by.values()) == 1
 PY
 ok "register export --csv: UTF-8 BOM, CRLF, quoted cells, Japanese unescaped, 5 rows in python's csv"
 
+# a value that a spreadsheet would run as a formula is exported as text
+"$ITAKU" register add --action received --item-id item-f --info '=HYPERLINK("http://x","y")' \
+    --medium usb --quantity 1 --handler "@鈴木" --method hand-delivery >/dev/null 2>&1
+"$ITAKU" register export --csv >"$T/register3.csv"
+grep -q "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"" "$T/register3.csv" || fail "a formula reached the CSV as a formula"
+grep -q "\"'@鈴木\"" "$T/register3.csv" || fail "an @-cell reached the CSV unguarded"
+ok "register export --csv: cells starting with = + - @ are exported as text, not formulas"
+
 # --- what it must withstand: exit 2, the field and the rule, nothing written
 python3 - "$FORM1_BODY" "$T" <<'PY'
 import json, sys
