@@ -2,6 +2,7 @@
  * into the library, signed by the city's key. */
 #include "itaku/errors.h"
 #include "itaku/json.h"
+#include "fsutil.h"
 #include "registry_priv.h"
 #include "template.h"
 
@@ -165,6 +166,8 @@ int itk_registry_init(git_oid *genesis, const char *dir, const itk_init_options 
         (rc = dir_usable(dir)) || (rc = itk_timezone_offset(&offset, o->timezone)) ||
         (rc = itk_pubkey_fingerprint(&fpr, itk_signer_public(signer))))
         return rc;
+    struct stat st;
+    int existed = stat(dir, &st) == 0;
     char created[32];
     itk_format_time(created, (long long)time(NULL), offset);
     if ((rc = itk_change_new(&c, "genesis", "Open the contract registry")) ||
@@ -191,6 +194,16 @@ int itk_registry_init(git_oid *genesis, const char *dir, const itk_init_options 
 shutdown:
     git_repository_free(repo);
     git_libgit2_shutdown();
+    if (rc) {
+        /* a refused init leaves nothing behind (an empty folder it was given
+         * stays, emptied) */
+        char saved[1024];
+        snprintf(saved, sizeof(saved), "%s", itk_error_last());
+        itk_remove_tree(dir);
+        if (existed)
+            mkdir(dir, st.st_mode & 07777);
+        itk_error_set(rc, "%s", saved);
+    }
 done:
     itk_change_free(c);
     itk_buf_dispose(&fpr);
