@@ -1,7 +1,7 @@
 # Thin wrapper around CMake. `make demo` and `make test` install what a fresh
 # Debian 12 machine lacks (as root), build, and run.
 DEBS := build-essential cmake pkg-config git libgit2-dev libjansson-dev libssh2-1-dev \
-        libssl-dev libcmocka-dev openssh-client openssh-server chromium
+        libssl-dev libcmocka-dev openssh-client openssh-server chromium fonts-noto-cjk
 JOBS ?= 2
 BUILD_TEST := build/test
 BUILD_RELEASE := build/release
@@ -36,6 +36,15 @@ test: build build-test
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS)
+
+# A registry of 20,000 records, 50 parties, 2,000+ receipts (tests/bench/gen.c),
+# then itaku verify/status/log timed beside git log --show-signature: medians
+# of RUNS (5) runs. Release build with the generator, no sanitizers.
+BUILD_BENCH := build/bench
+bench: build
+	cmake -S . -B $(BUILD_BENCH) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DITAKU_TESTS=ON >/dev/null
+	cmake --build $(BUILD_BENCH) -j $(JOBS) --target itaku bench_gen
+	BUILD=$(CURDIR)/$(BUILD_BENCH) bash tests/bench/bench.sh
 
 fuzz: deps
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang >/dev/null

@@ -5,6 +5,7 @@
 
 #include "itaku/buf.h"
 #include "itaku/errors.h"
+#include "itaku/progress.h"
 #include "itaku/registry.h"
 
 enum { EXIT_OK = 0, EXIT_NO = 1, EXIT_ERROR = 2 };
@@ -19,6 +20,10 @@ int cli_open_signer(itk_signer **signer, itk_registry *reg, const char *key_path
 void cli_json_string(const char *s);
 /* Whether colour may be used on this stream (a terminal, NO_COLOR unset). */
 int cli_color(int fd);
+
+/* A progress callback for core's long operations: a line on stderr that
+ * rewrites itself, or NULL (no progress) when stderr is not a terminal. */
+itk_progress_cb cli_progress(void);
 
 /* Columns a UTF-8 string takes in a terminal (Japanese: two each). */
 int cli_display_width(const char *s);
@@ -48,7 +53,15 @@ int cmd_withdraw(int argc, char **argv);
 int cmd_clone(int argc, char **argv);
 int cmd_acknowledge(int argc, char **argv);
 int cmd_instruct(int argc, char **argv);
+int cmd_remote(int argc, char **argv);
+int cmd_fetch(int argc, char **argv);
+int cmd_push(int argc, char **argv);
+int cmd_bundle(int argc, char **argv);
+int cmd_server(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_who(int argc, char **argv);
+int cmd_history(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /* Shared by the commands that submit a form (form, register, incident). */
 int cli_submit_record(const char *type, const char *file, const char *supersedes,

@@ -1,14 +1,16 @@
 /* itaku log: the accountability history, newest first, each commit with
- * its signing party, principal, action, records and verification mark. */
+ * its signing party, principal, action, records and verification mark;
+ * filtered by party, obligations section, action and time. */
 #include "cli.h"
-#include "itaku/verify.h"
+#include "itaku/history.h"
 
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] = "itaku log [--party P] [--json] [-n N]";
+static const char usage[] = "itaku log [--party P] [--section N] [--action A] [--since DATE] "
+                            "[--until DATE] [--json] [-n N]";
 
 static void date_label(char out[40], long long t, int offset)
 {
@@ -20,57 +22,98 @@ static void date_label(char out[40], long long t, int offset)
         snprintf(out, 40, "%.10s %.8s %s", iso, iso + 11, iso + 19);
 }
 
-static void print_entry(const itk_commit_info *ci, int offset, int json, int first, int color)
+static void print_json(const itk_log_entry *e, int first)
 {
-    char date[40], iso[32], hex[GIT_OID_HEXSZ + 1];
+    const itk_commit_info *ci = e->info;
+    char hex[GIT_OID_HEXSZ + 1];
     git_oid_tostr(hex, sizeof(hex), &ci->id);
-    itk_format_time(iso, ci->time, offset);
-    date_label(date, ci->time, offset);
-    if (json) {
-        printf("%s{\"commit\":\"%s\",\"date\":\"%s\",\"party\":", first ? "" : ",", hex, iso);
-        cli_json_string(ci->party);
-        printf(",\"principal\":");
-        cli_json_string(ci->principal);
-        printf(",\"action\":");
-        cli_json_string(ci->action);
-        printf(",\"records\":[");
-        for (size_t i = 0; i < ci->nrecords; i++) {
-            printf("%s", i ? "," : "");
-            cli_json_string(ci->records[i]);
-        }
-        printf("],\"subject\":");
-        cli_json_string(ci->subject);
-        printf(",\"fingerprint\":");
-        cli_json_string(ci->fingerprint);
-        printf(",\"verified\":%s,\"void\":%s,\"recovered\":%s}", ci->ok ? "true" : "false",
-               ci->is_void ? "true" : "false", ci->recovered ? "true" : "false");
-        return;
+    printf("%s{\"commit\":\"%s\",\"date\":\"%s\",\"party\":", first ? "" : ",", hex, e->date);
+    cli_json_string(ci->party);
+    printf(",\"principal\":");
+    cli_json_string(ci->principal);
+    printf(",\"action\":");
+    cli_json_string(ci->action);
+    printf(",\"records\":[");
+    for (size_t i = 0; i < ci->nrecords; i++) {
+        printf("%s", i ? "," : "");
+        cli_json_string(ci->records[i]);
     }
+    printf("],\"subject\":");
+    cli_json_string(ci->subject);
+    printf(",\"fingerprint\":");
+    cli_json_string(ci->fingerprint);
+    printf(",\"verified\":%s,\"void\":%s,\"recovered\":%s", ci->ok ? "true" : "false",
+           ci->is_void ? "true" : "false", ci->recovered ? "true" : "false");
+    /* added fields: the receipt's party, the request named, sections, records brought in */
+    printf(",\"received_from\":");
+    cli_json_string(ci->received);
+    printf(",\"request\":");
+    cli_json_string(ci->request);
+    printf(",\"sections\":[");
+    char sections[48];
+    snprintf(sections, sizeof(sections), "%s", e->sections);
+    int n = 0;
+    for (char *save = NULL, *t = strtok_r(sections, ",", &save); t;
+         t = strtok_r(NULL, ",", &save)) {
+        printf("%s", n++ ? "," : "");
+        cli_json_string(t);
+    }
+    printf("],\"received\":[");
+    for (size_t i = 0; i < e->nreceived; i++) {
+        printf("%s", i ? "," : "");
+        cli_json_string(e->received[i]);
+    }
+    printf("]}");
+}
+
+static void print_line(const itk_log_entry *e, int offset, int color)
+{
+    const itk_commit_info *ci = e->info;
+    char date[40], hex[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(hex, sizeof(hex), &ci->id);
+    date_label(date, ci->time, offset);
     /* ✓ verified, ✗ breaks a rule, ∅ void (signed after its key's compromise),
      * ⚑ signed by a key the city recovered and its party has not confirmed */
     const char *mark = !ci->ok ? "✗" : ci->is_void ? "∅" : ci->recovered ? "⚑" : "✓";
-    printf("%s  %s%s%s  %-16s %-12s %-14s %.12s  %s\n", date,
-           color ? (ci->ok ? "\033[32m" : "\033[31m") : "", mark, color ? "\033[0m" : "",
-           *ci->party ? ci->party : "(unknown)", *ci->principal ? ci->principal : "-",
-           *ci->action ? ci->action : "-", hex, ci->subject);
+    const char *on = !color          ? ""
+                     : !ci->ok       ? "\033[31m"
+                     : ci->is_void   ? "\033[35m"
+                     : ci->recovered ? "\033[33m"
+                                     : "\033[32m";
+    cli_pad(date, 24);
+    printf("%s%s%s  ", on, mark, color ? "\033[0m" : "");
+    cli_pad(*ci->party ? ci->party : "(unknown)", 17);
+    cli_pad(*ci->principal ? ci->principal : "-", 13);
+    cli_pad(*ci->action ? ci->action : "-", 15);
+    printf("%.12s  %s\n", hex, ci->subject);
     for (size_t i = 0; i < ci->nrecords; i++)
-        printf("%*s%s\n", 26, "", ci->records[i]);
+        printf("%*s%s\n", 27, "", ci->records[i]);
+    if (e->nreceived)
+        printf("%*s(brings in %zu record%s)\n", 27, "", e->nreceived, e->nreceived == 1 ? "" : "s");
 }
 
 int cmd_log(int argc, char **argv)
 {
     static const struct option opts[] = {{"party", required_argument, NULL, 'p'},
+                                         {"section", required_argument, NULL, 's'},
+                                         {"action", required_argument, NULL, 'a'},
+                                         {"since", required_argument, NULL, 'S'},
+                                         {"until", required_argument, NULL, 'U'},
                                          {"json", no_argument, NULL, 'j'},
                                          {"max-count", required_argument, NULL, 'n'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0}};
-    const char *party = NULL;
+    itk_log_options o = ITK_LOG_OPTIONS_INIT;
     long max = -1;
     int json = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "n:h", opts, NULL)) != -1) {
         switch (c) {
-        case 'p': party = optarg; break;
+        case 'p': o.party = optarg; break;
+        case 's': o.section = optarg; break;
+        case 'a': o.action = optarg; break;
+        case 'S': o.since = optarg; break;
+        case 'U': o.until = optarg; break;
         case 'j': json = 1; break;
         case 'n': max = strtol(optarg, NULL, 10); break;
         case 'h': printf("usage: %s\n", usage); return EXIT_OK;
@@ -80,34 +123,40 @@ int cmd_log(int argc, char **argv)
     if (optind != argc)
         return cli_usage(usage, "log takes no arguments");
     itk_registry *reg = NULL;
-    itk_verify_result *r = NULL;
+    itk_log *log = NULL;
     if (cli_open_registry(&reg))
         return EXIT_ERROR;
-    const char *head[] = {"HEAD"};
-    if (itk_verify_run(&r, reg, head, 1, NULL) < 0) {
+    o.progress = cli_progress();
+    if (itk_log_run(&log, reg, &o) < 0) {
         itk_registry_free(reg);
         return cli_fail("cannot read the history");
     }
-    int offset, color = cli_color(1), first = 1;
-    itk_registry_offset(&offset, reg);
+    int offset = itk_log_offset(log), color = cli_color(1), first = 1;
     itk_error_clear();
     if (json)
         putchar('[');
-    else
-        printf("%-23s %-3s %-16s %-12s %-14s %-12s  %s\n", "DATE", "", "PARTY", "PRINCIPAL",
-               "ACTION", "COMMIT", "SUBJECT");
-    for (size_t i = itk_verify_commit_count(r); i-- > 0 && max != 0;) {
-        const itk_commit_info *ci = itk_verify_commit(r, i);
-        if (party && strcmp(ci->party, party) != 0)
-            continue;
-        print_entry(ci, offset, json, first, color);
+    else {
+        cli_pad("DATE", 24);
+        cli_pad("", 3);
+        cli_pad("PARTY", 17);
+        cli_pad("PRINCIPAL", 13);
+        cli_pad("ACTION", 15);
+        cli_pad("COMMIT", 14);
+        puts("SUBJECT");
+    }
+    for (size_t i = 0; i < itk_log_count(log) && max != 0; i++) {
+        const itk_log_entry *e = itk_log_get(log, i);
+        if (json)
+            print_json(e, first);
+        else
+            print_line(e, offset, color);
         first = 0;
         if (max > 0)
             max--;
     }
     if (json)
         puts("]");
-    itk_verify_result_free(r);
+    itk_log_free(log);
     itk_registry_free(reg);
     return EXIT_OK;
 }

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] = "itaku pull [PATH|URL|REF] [--key FILE]\n"
+static const char usage[] = "itaku pull [REMOTE|PATH|URL|REF] [--key FILE]\n"
                             "(without an argument: the remote 'origin' this registry was cloned "
-                            "from)";
+                            "from, else the parent's line last fetched or imported)";
 
 int cmd_pull(int argc, char **argv)
 {
@@ -32,21 +32,9 @@ int cmd_pull(int argc, char **argv)
     int rc = EXIT_ERROR;
     git_oid out;
     itk_merge_kind kind;
-    char *origin = NULL;
     if (cli_open_registry(&reg) || cli_open_signer(&signer, reg, key))
         goto done;
     const char *from = optind == argc - 1 ? argv[optind] : NULL;
-    if (!from) {
-        git_remote *remote = NULL;
-        if (git_remote_lookup(&remote, itk_registry_repo(reg), "origin") < 0) {
-            fprintf(stderr, "itaku: pull: name where the parent's registry is (this one has no "
-                            "remote 'origin')\n");
-            goto done;
-        }
-        origin = strdup(git_remote_url(remote));
-        git_remote_free(remote);
-        from = origin;
-    }
     if (itk_pull(&out, &kind, reg, signer, from) < 0) {
         rc = cli_fail("nothing was pulled");
         goto done;
@@ -59,7 +47,6 @@ int cmd_pull(int argc, char **argv)
         printf("Merged the parent's main in commit %.12s.\n", git_oid_tostr_s(&out));
     rc = EXIT_OK;
 done:
-    free(origin);
     itk_signer_free(signer);
     itk_registry_free(reg);
     return rc;

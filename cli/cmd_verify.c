@@ -7,7 +7,8 @@
 #include <string.h>
 
 static const char usage[] =
-    "itaku verify [--json] [--genesis ID] [--city-key SHA256:...] [REV...]";
+    "itaku verify [--json] [--full] [--genesis ID] [--city-key SHA256:...] [REV...]\n"
+    "  --full  check every commit again, ignoring the verification cache in .git/itaku/";
 
 static void print_json(const itk_verify_result *r)
 {
@@ -20,14 +21,21 @@ static void print_json(const itk_verify_result *r)
     printf(",\"problems\":[");
     for (size_t i = 0; i < np; i++) {
         const itk_problem *p = itk_verify_problem(r, i);
-        printf("%s{\"commit\":\"%s\",\"rule\":\"%s\",\"path\":", i ? "," : "", p->commit,
-               p->rule);
+        printf("%s{\"commit\":\"%s\",\"rule\":\"%s\",\"path\":", i ? "," : "", p->commit, p->rule);
         cli_json_string(p->path);
         printf(",\"signer\":");
         cli_json_string(p->signer);
         printf(",\"message\":");
         cli_json_string(p->message);
         putchar('}');
+    }
+    /* V9: commits that stay in their line but whose records do not count */
+    printf("],\"void\":[");
+    for (size_t i = 0, n = 0; i < nc; i++) {
+        const itk_commit_info *ci = itk_verify_commit(r, i);
+        if (!ci->is_void)
+            continue;
+        printf("%s\"%s\"", n++ ? "," : "", git_oid_tostr_s(&ci->id));
     }
     puts("]}");
 }
@@ -43,8 +51,14 @@ static void print_text(const itk_verify_result *r)
                *p->signer ? p->signer : "unknown signer", p->message);
     }
     size_t bad = 0;
-    for (size_t i = 0; i < nc; i++)
-        bad += !itk_verify_commit(r, i)->ok;
+    for (size_t i = 0; i < nc; i++) {
+        const itk_commit_info *ci = itk_verify_commit(r, i);
+        bad += !ci->ok;
+        if (ci->is_void && ci->ok)
+            printf("%.12s void [%s/%s] signed after its key's compromise; its records do not "
+                   "count\n",
+                   git_oid_tostr_s(&ci->id), ci->party, ci->principal);
+    }
     if (np == 0)
         printf("verified %zu commits: every signature and rule holds\n", nc);
     else
@@ -53,11 +67,10 @@ static void print_text(const itk_verify_result *r)
 
 int cmd_verify(int argc, char **argv)
 {
-    static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
-                                         {"genesis", required_argument, NULL, 'g'},
-                                         {"city-key", required_argument, NULL, 'c'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
+    static const struct option opts[] = {
+        {"json", no_argument, NULL, 'j'},           {"genesis", required_argument, NULL, 'g'},
+        {"city-key", required_argument, NULL, 'c'}, {"full", no_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},           {0}};
     itk_verify_options o = ITK_VERIFY_OPTIONS_INIT;
     int json = 0, c;
     optind = 1;
@@ -66,6 +79,7 @@ int cmd_verify(int argc, char **argv)
         case 'j': json = 1; break;
         case 'g': o.genesis = optarg; break;
         case 'c': o.city_key = optarg; break;
+        case 'f': o.full = 1; break;
         case 'h': printf("usage: %s\n", usage); return EXIT_OK;
         default: return cli_usage(usage, "verify: unknown option");
         }

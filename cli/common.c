@@ -58,3 +58,20 @@ int cli_color(int fd)
     const char *nc = getenv("NO_COLOR");
     return isatty(fd) && !(nc && *nc);
 }
+
+static void progress_line(const char *what, size_t done, size_t total, void *payload)
+{
+    (void)payload;
+    if (total && done >= total)
+        fputs("\r\033[K", stderr); /* the stage is over: leave the line clean */
+    else if (total)
+        fprintf(stderr, "\r\033[K%s %zu/%zu", what, done, total);
+    else
+        fprintf(stderr, "\r\033[K%s…", what);
+    fflush(stderr);
+}
+
+itk_progress_cb cli_progress(void)
+{
+    return isatty(2) ? progress_line : NULL;
+}

@@ -36,7 +36,15 @@ static const struct {
     {"status", cmd_status, "obligations down the chain: ok, pending, overdue, violated"},
     {"verify", cmd_verify, "check every commit against the trust rules"},
     {"log", cmd_log, "print the accountability history"},
+    {"history", cmd_history, "tell one record's or request's story, step by step"},
+    {"who", cmd_who, "who may touch the city's information now, per party"},
+    {"report", cmd_report, "write a static HTML report: chain, status, timeline, forms"},
     {"export", cmd_export, "export the allowed-signers file for stock git"},
+    {"remote", cmd_remote, "add and list remotes (ssh:// or a path), tagged with their party"},
+    {"fetch", cmd_fetch, "take a remote's lines through the quarantine (verified first)"},
+    {"push", cmd_push, "send our main and request branches to a hosted registry"},
+    {"bundle", cmd_bundle, "create or import a bundle file for a party with no network"},
+    {"server", cmd_server, "host a registry: init, add-party, the pre-receive check"},
 };
 
 static int help(FILE *out)

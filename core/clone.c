@@ -1,25 +1,24 @@
 /* Joining a contract: a clone that trusts nothing until the pinned genesis
- * and city key say it is the contract on the paper sheet. */
-#define _XOPEN_SOURCE 700
+ * and city key say it is the contract on the paper sheet. From a path, an
+ * ssh:// URL (remote.c's key and host-key checks) or a bundle file. */
+#include "itaku/chain.h"
 #include "itaku/errors.h"
 #include "itaku/instruct.h"
+#include "itaku/remote.h"
+#include "itaku/sshkey.h"
 #include "itaku/verify.h"
+#include "bundle_priv.h"
+#include "fsutil.h"
 #include "registry_priv.h"
+#include "remote_priv.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
 
 static int dir_is_new(const char *dir)
 {
@@ -35,9 +34,114 @@ static int dir_is_new(const char *dir)
     return empty;
 }
 
-int itk_registry_clone(const char *url, const char *dir, const char *city_key,
-                       const char *genesis)
+/* A new registry in dir holding a bundle's objects, main at the bundle's
+ * main (and the sender's line, when it names itself), checked out. */
+static int clone_bundle(git_repository **out, const char *path, const char *dir)
 {
+    git_repository *repo = NULL;
+    itk_bundle_header *h = NULL;
+    git_oid main_id, id;
+    int have_main = 0, rc = 0;
+    git_repository_init_options io;
+    git_repository_init_options_init(&io, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
+    io.flags = GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
+    io.initial_head = "main";
+    if (git_repository_init_ext(&repo, dir, &io) < 0)
+        return itk_error_git("cannot create %s", dir);
+    if ((rc = itk_bundle_unpack(&h, repo, path)))
+        goto done;
+    if (itk_bundle_header_prerequisite_count(h)) {
+        rc = itk_error_set(ITK_EINVALID,
+                           "%s holds only what is new since commit %s; a clone needs a bundle "
+                           "of the whole history (made before the sender held our line)",
+                           path, git_oid_tostr_s(itk_bundle_header_prerequisite(h, 0)));
+        goto done;
+    }
+    for (size_t i = 0; i < itk_bundle_header_ref_count(h) && !rc; i++) {
+        const char *name = itk_bundle_header_ref(h, i, &id);
+        git_reference *ref = NULL;
+        size_t plen = strlen(ITK_BUNDLE_SENDER_PREFIX);
+        if (strcmp(name, "refs/heads/main") == 0) {
+            main_id = id;
+            have_main = 1;
+        } else if (strncmp(name, ITK_BUNDLE_SENDER_PREFIX, plen) == 0 &&
+                   itk_party_id_check(name + plen) == 0) {
+            char line[160];
+            snprintf(line, sizeof(line), "refs/itaku/lines/%s", name + plen);
+            if (git_reference_create(&ref, repo, line, &id, 0, "itaku: clone from bundle") < 0)
+                rc = itk_error_git("cannot record %s", line);
+            git_reference_free(ref);
+        }
+    }
+    itk_error_clear();
+    if (!rc && !have_main)
+        rc = itk_error_set(ITK_ENOTFOUND, "%s holds no main branch to clone", path);
+    git_reference *m = NULL;
+    git_checkout_options co;
+    git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
+    co.checkout_strategy = GIT_CHECKOUT_FORCE;
+    if (!rc && (git_reference_create(&m, repo, "refs/heads/main", &main_id, 0,
+                                     "itaku: clone from bundle") < 0 ||
+                git_checkout_head(repo, &co) < 0))
+        rc = itk_error_git("cannot check out the bundle's main in %s", dir);
+    git_reference_free(m);
+done:
+    itk_bundle_header_free(h);
+    if (rc)
+        git_repository_free(repo);
+    else
+        *out = repo;
+    return rc;
+}
+
+/* The key that logged in signs too; origin (when there is one) leads to
+ * the parent of the key's party. */
+static int adopt_key(git_repository *repo, const char *key_path)
+{
+    char abs[PATH_MAX];
+    git_config *cfg = NULL;
+    itk_pubkey *key = NULL;
+    itk_buf fpr = ITK_BUF_INIT;
+    git_object *tree = NULL;
+    git_remote *origin = NULL;
+    int rc = 0;
+    if (!realpath(key_path, abs))
+        return itk_error_set(ITK_ENOTFOUND, "cannot find %s", key_path);
+    if (git_repository_config(&cfg, repo) < 0 ||
+        git_config_set_string(cfg, "itaku.signingKey", abs) < 0) {
+        rc = itk_error_git("cannot set the signing key");
+        goto done;
+    }
+    itk_identity who;
+    char path[ITK_MAX_CHAIN][ITK_PARTY_ID_MAX + 1];
+    size_t n;
+    if (git_remote_lookup(&origin, repo, "origin") == 0 && itk_pubkey_read_file(&key, abs) == 0 &&
+        itk_pubkey_fingerprint(&fpr, key) == 0 &&
+        git_revparse_single(&tree, repo, "HEAD^{tree}") == 0 &&
+        itk_identity_find(&who, repo, (git_tree *)tree, fpr.ptr) == 0 &&
+        itk_chain_path(path, &n, repo, (git_tree *)tree, who.party) == 0 && n >= 2 &&
+        git_config_set_string(cfg, "remote.origin.itakuParty", path[1]) < 0)
+        rc = itk_error_git("cannot tag remote origin");
+    if (!rc)
+        itk_error_clear();
+done:
+    git_remote_free(origin);
+    git_object_free(tree);
+    itk_buf_dispose(&fpr);
+    itk_pubkey_free(key);
+    git_config_free(cfg);
+    return rc;
+}
+
+int itk_registry_clone(const char *url, const char *dir, const char *city_key, const char *genesis)
+{
+    return itk_remote_clone(url, dir, city_key, genesis, NULL);
+}
+
+int itk_remote_clone(const char *url, const char *dir, const char *city_key, const char *genesis,
+                     const itk_remote_options *opts)
+{
+    itk_remote_auth *auth = NULL;
     git_repository *repo = NULL;
     git_config *cfg = NULL;
     itk_registry *reg = NULL;
@@ -49,17 +153,32 @@ int itk_registry_clone(const char *url, const char *dir, const char *city_key,
                              "(40 hex digits)");
     if (!dir_is_new(dir))
         return itk_error_set(ITK_EEXISTS, "%s already exists and is not empty", dir);
+    if (opts && opts->host_key && (rc = itk_host_key_check(opts->host_key)))
+        return rc;
     git_libgit2_init();
-    git_clone_options co;
-    git_clone_options_init(&co, GIT_CLONE_OPTIONS_VERSION);
-    co.checkout_branch = "main";
-    if (git_clone(&repo, url, dir, &co) < 0) {
-        rc = itk_error_git("cannot clone %s", url);
-        goto done;
+    if (itk_bundle_is_bundle(url)) {
+        if ((rc = clone_bundle(&repo, url, dir)))
+            goto done;
+    } else {
+        git_clone_options co;
+        git_clone_options_init(&co, GIT_CLONE_OPTIONS_VERSION);
+        co.checkout_branch = "main";
+        if ((rc = itk_remote_auth_new(&auth, NULL, url, opts, NULL)))
+            goto done;
+        itk_remote_auth_callbacks(&co.fetch_opts.callbacks, auth);
+        co.fetch_opts.callbacks.push_update_reference = NULL;
+        if (git_clone(&repo, url, dir, &co) < 0) {
+            char what[1200];
+            snprintf(what, sizeof(what), "cannot clone %s", url);
+            rc = itk_remote_auth_fail(auth, what);
+            goto done;
+        }
     }
     if (git_repository_config(&cfg, repo) < 0 ||
         git_config_set_string(cfg, "itaku.genesis", genesis) < 0 ||
-        git_config_set_string(cfg, "itaku.cityKey", city_key) < 0) {
+        git_config_set_string(cfg, "itaku.cityKey", city_key) < 0 ||
+        (opts && opts->host_key &&
+         git_config_set_string(cfg, "remote.origin.itakuHostKey", opts->host_key) < 0)) {
         rc = itk_error_git("cannot pin the contract in %s", dir);
         goto done;
     }
@@ -81,7 +200,10 @@ int itk_registry_clone(const char *url, const char *dir, const char *city_key,
                            url, p->commit, p->rule, *p->path ? " at " : "", p->path, p->message,
                            itk_verify_problem_count(r), itk_verify_problem_count(r) == 1 ? "" : "s");
     }
+    if (!rc && opts && opts->key_path)
+        rc = adopt_key(repo, opts->key_path);
 done:
+    itk_remote_auth_free(auth);
     itk_verify_result_free(r);
     itk_registry_free(reg);
     git_config_free(cfg);
@@ -89,7 +211,7 @@ done:
     if (rc) {
         char saved[1024];
         snprintf(saved, sizeof(saved), "%s", itk_error_last());
-        nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+        itk_remove_tree(dir);
         itk_error_set(rc, "%s; nothing was kept", saved);
     }
     git_libgit2_shutdown();

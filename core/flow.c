@@ -6,6 +6,7 @@
 #include "itaku/errors.h"
 #include "itaku/json.h"
 #include "itaku/party.h"
+#include "itaku/remote.h"
 #include "itaku/sync.h"
 #include "itaku/verify.h"
 #include "registry_priv.h"
@@ -61,12 +62,30 @@ static int looks_like_path(const char *from)
     return strchr(from, ':') || stat(from, &st) == 0;
 }
 
-/* A line's tip: a revision of this repository (verified here), or the path
- * or URL of the other party's repository (fetched into quarantine). */
+/* A line's tip: a revision of this repository (verified here), a remote's
+ * name or the path or URL of the other party's repository (fetched into
+ * quarantine, verified, published as refs/itaku/lines/<party>). */
 static int line_tip(git_oid *tip, itk_registry *reg, const char *party, const char *from,
                     int take_requests)
 {
     char ref[128];
+    itk_remote_info remote;
+    if (from && itk_remote_get(&remote, reg, from) == 0) {
+        itk_sync_report *report = malloc(sizeof(*report));
+        if (!report)
+            return itk_error_set(ITK_ENOMEM, "out of memory");
+        /* a remote tagged with its party says whose its main is; an untagged
+         * one (origin of a clone) leads to the party asked for */
+        int rc = itk_remote_fetch(report, reg, from, party, NULL);
+        free(report);
+        if (rc)
+            return rc;
+        snprintf(ref, sizeof(ref), "refs/itaku/lines/%s", party);
+        if (git_reference_name_to_id(tip, reg->repo, ref) < 0)
+            return itk_error_set(ITK_ENOTFOUND, "remote '%s' holds no line of %s", from, party);
+        return 0;
+    }
+    itk_error_clear();
     if (!from) {
         snprintf(ref, sizeof(ref), "refs/itaku/lines/%s", party);
         if (git_reference_name_to_id(tip, reg->repo, ref) < 0)
@@ -177,6 +196,11 @@ int itk_pull(git_oid *out, itk_merge_kind *kind, itk_registry *reg, itk_signer *
         goto done;
     }
     const char *parent = path[1];
+    itk_remote_info origin;
+    /* by default, the parent's registry this one was cloned from */
+    if (!from && itk_remote_get(&origin, reg, "origin") == 0)
+        from = "origin";
+    itk_error_clear();
     if ((rc = line_tip(&tip, reg, parent, from, 0)))
         goto done;
     *out = f.head;

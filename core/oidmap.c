@@ -85,3 +85,16 @@ void *itk_oidmap_get(const itk_oidmap *m, const git_oid *id)
     }
     return NULL;
 }
+
+int itk_oidmap_has(const itk_oidmap *m, const git_oid *id)
+{
+    if (!m->cap)
+        return 0;
+    size_t i = slot_of(m, id);
+    while (m->used[i]) {
+        if (git_oid_equal(&m->keys[i], id))
+            return 1;
+        i = (i + 1) & (m->cap - 1);
+    }
+    return 0;
+}

@@ -20,5 +20,7 @@ void itk_oidmap_free(itk_oidmap *m);
 int itk_oidmap_set(itk_oidmap *m, const git_oid *id, void *value);
 /* The value of id, or NULL. */
 void *itk_oidmap_get(const itk_oidmap *m, const git_oid *id);
+/* Whether id was set (to any value, NULL included). */
+int itk_oidmap_has(const itk_oidmap *m, const git_oid *id);
 
 #endif

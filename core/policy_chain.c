@@ -19,6 +19,9 @@ static const char *body_str(const json_t *rec, const char *key)
     return json_string_value(json_object_get(json_object_get(rec, "body"), key));
 }
 
+static int void_commit_add(check *ck);
+static void voids_take(check *ck, const git_oid *line);
+
 /* The request "<party>/<q-id>" as it stands in tree: its path and hash. */
 static int request_in(check *ck, const git_tree *tree, const char *name, char path[160],
                       char sha[65])
@@ -138,8 +141,8 @@ static int check_request_mark(check *ck, const added_file *f, int decision)
     superseding later = {name, ""};
     if (each_mark(ck, ck->base, "request", supersedes_it, &later))
         return PROBLEM(ck, "V6", f->path,
-                       "%s was superseded by %s; a %s names the request's current version",
-                       name, later.by, what);
+                       "%s was superseded by %s; a %s names the request's current version", name,
+                       later.by, what);
     if (each_mark(ck, ck->base, "request", withdrawn, (void *)name))
         return PROBLEM(ck, "V6", f->path, "%s was withdrawn by its requester", name);
     if (itk_chain_path(chain, &n, ck->p->repo, ck->base, f->info.requester)) {
@@ -159,11 +162,9 @@ static int check_request_mark(check *ck, const added_file *f, int decision)
                            ck->info->party, f->info.requester);
         match mine = {name, NULL, ck->info->party, NULL, NULL};
         if (each_mark(ck, ck->base, "endorsement", matches, &mine))
-            return PROBLEM(ck, "V6", f->path, "%s has already answered %s", ck->info->party,
-                           name);
+            return PROBLEM(ck, "V6", f->path, "%s has already answered %s", ck->info->party, name);
     } else if (!ck->is_city)
-        return PROBLEM(ck, "V6", f->path,
-                       "a decision signed by %s; only the city decides requests",
+        return PROBLEM(ck, "V6", f->path, "a decision signed by %s; only the city decides requests",
                        ck->info->party);
     for (size_t k = 1; k < upto; k++) {
         match m = {name, sha, chain[k], "verdict", "endorse"};
@@ -199,8 +200,8 @@ static int check_request_update(check *ck, const added_file *f)
                            "supersedes %s, which the city has decided; a new request is needed",
                            name);
     }
-    if (wd && (strncmp(wd, f->info.party, strlen(f->info.party)) != 0 ||
-               !ck->base || !request_in(ck, ck->base, wd, path, sha)))
+    if (wd && (strncmp(wd, f->info.party, strlen(f->info.party)) != 0 || !ck->base ||
+               !request_in(ck, ck->base, wd, path, sha)))
         return PROBLEM(ck, "V6", f->path, "withdraws %s, which is not a request of %s here", wd,
                        f->info.party);
     return 0;
@@ -260,11 +261,12 @@ static int check_registration(check *ck, const added_file *f)
             size_t lb = b + (line && line[b] ? 1 + strcspn(line + b + 1, " ") : 0);
             key_ok = line && la == lb && strncmp(pkey, line, la) == 0;
             if (!key_ok) {
+                /* pid lives in r: name the party by its path (the same id) */
                 json_decref(r);
                 return PROBLEM(ck, "V7", k->path,
                                "the key registered for %s differs from the one its form 6 "
                                "names",
-                               pid);
+                               f->info.party);
             }
         }
         json_decref(r);
@@ -305,11 +307,10 @@ static int check_key_event(check *ck, const added_file *f)
                        "key %s is compromised; nothing sets it back (it stays compromised)", key);
     if (strcmp(event, "retire") == 0 || strcmp(event, "confirm") == 0) {
         if (strcmp(st.party, ck->info->party) != 0)
-            return PROBLEM(ck, "V2", f->path, "only %s, the key's own party, may %s it",
-                           st.party, event);
+            return PROBLEM(ck, "V2", f->path, "only %s, the key's own party, may %s it", st.party,
+                           event);
         if (strcmp(event, "confirm") == 0 && !st.recovered)
-            return PROBLEM(ck, "V10", f->path, "key %s was not recovered; nothing to confirm",
-                           key);
+            return PROBLEM(ck, "V10", f->path, "key %s was not recovered; nothing to confirm", key);
         return 0;
     }
     if (strcmp(event, "compromise") == 0) {
@@ -356,23 +357,96 @@ int itk_policy_check_chain(check *ck)
         if (rc < 0)
             return rc;
     }
+    return void_commit_add(ck);
+}
+
+/* A receipt state for up to cap entries, freed with the policy. */
+static itk_receipts *receipts_new(itk_policy *p, size_t cap)
+{
+    itk_receipts *ns = calloc(1, sizeof(*ns));
+    if (!ns)
+        return NULL;
+    ns->receiver = calloc(cap + 1, sizeof(*ns->receiver));
+    ns->party = calloc(cap + 1, sizeof(*ns->party));
+    ns->tip = calloc(cap + 1, sizeof(*ns->tip));
+    ns->next_allocated = p->allocated;
+    p->allocated = ns;
+    return ns->receiver && ns->party && ns->tip ? ns : NULL;
+}
+
+static size_t receipts_find(const itk_receipts *s, const char *receiver, const char *party)
+{
+    for (size_t i = 0; s && i < s->n; i++)
+        if (strcmp(s->receiver[i], receiver) == 0 && strcmp(s->party[i], party) == 0)
+            return i;
+    return SIZE_MAX;
+}
+
+/* Does b's entry j say something a does not know (a receipt a lacks, or a
+ * newer one)? */
+static int receipt_newer(git_repository *repo, const itk_receipts *a, const itk_receipts *b,
+                         size_t j)
+{
+    size_t i = receipts_find(a, b->receiver[j], b->party[j]);
+    return i == SIZE_MAX || (!git_oid_equal(&a->tip[i], &b->tip[j]) &&
+                             git_graph_descendant_of(repo, &b->tip[j], &a->tip[i]) == 1);
+}
+
+/* The state after a merge: the first parent's, with what the second parent
+ * knows of newer receipts (a party's own receipts sit in its parent's
+ * second parents once it fast-forwards to its parent's main). */
+static int receipts_merge(itk_receipts **out, itk_policy *p, itk_receipts *a, itk_receipts *b)
+{
+    size_t changes = 0;
+    *out = a ? a : b;
+    if (!a || !b || a == b)
+        return 0;
+    for (size_t j = 0; j < b->n; j++)
+        changes += receipt_newer(p->repo, a, b, j);
+    if (!changes)
+        return 0;
+    itk_receipts *ns = receipts_new(p, a->n + b->n);
+    if (!ns)
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    for (size_t i = 0; i < a->n; i++) {
+        memcpy(ns->receiver[ns->n], a->receiver[i], sizeof(*ns->receiver));
+        memcpy(ns->party[ns->n], a->party[i], sizeof(*ns->party));
+        ns->tip[ns->n++] = a->tip[i];
+    }
+    for (size_t j = 0; j < b->n; j++) {
+        if (!receipt_newer(p->repo, a, b, j))
+            continue;
+        size_t i = receipts_find(ns, b->receiver[j], b->party[j]);
+        if (i == SIZE_MAX) {
+            i = ns->n++;
+            memcpy(ns->receiver[i], b->receiver[j], sizeof(*ns->receiver));
+            memcpy(ns->party[i], b->party[j], sizeof(*ns->party));
+        }
+        ns->tip[i] = b->tip[j];
+    }
+    *out = ns;
     return 0;
 }
 
-/* V8: receipts of one party's line, along the first-parent chain, only move
- * forward. The state is shared with the first parent until it changes. */
+/* V8: each party's receipts of one party's line (and pulls of its parent's
+ * main) only move forward. The state is shared with the parents until it
+ * changes. */
 int itk_policy_check_receipt(check *ck)
 {
     itk_policy *p = ck->p;
     itk_receipts *state = NULL;
-    git_oid parent1;
-    if (ck->info->nparents > 0) {
-        parent1 = *git_commit_parent_id(ck->commit, 0);
-        state = itk_oidmap_get(&p->receipts, &parent1);
+    if (ck->info->nparents > 0)
+        state = itk_oidmap_get(&p->receipts, git_commit_parent_id(ck->commit, 0));
+    if (ck->info->nparents == 2) {
+        int rc = receipts_merge(&state, p, state,
+                                itk_oidmap_get(&p->receipts, git_commit_parent_id(ck->commit, 1)));
+        if (rc)
+            return rc;
     }
     if (!ck->received[0] || ck->info->nparents != 2)
         return itk_oidmap_set(&p->receipts, ck->id, state);
     char party[ITK_PARTY_ID_MAX + 1] = "";
+    const char *me = ck->info->party;
     git_oid tip;
     const char *sp = strchr(ck->received, ' ');
     const git_oid *parent2 = git_commit_parent_id(ck->commit, 1);
@@ -386,47 +460,38 @@ int itk_policy_check_receipt(check *ck)
                 git_oid_tostr_s(parent2));
         return itk_oidmap_set(&p->receipts, ck->id, state);
     }
+    voids_take(ck, parent2);
     /* a line taken upwards ends in its party's own commit; a parent's main may
      * end in anyone's above it (it fast-forwards to its own parent's) */
     size_t idx = (size_t)(uintptr_t)itk_oidmap_get(&p->commits, parent2);
     if (idx && strcmp(ck->info->action, "pull") != 0 &&
         strcmp(p->result->commits[idx - 1].party, party) != 0)
+        PROBLEM(ck, "V8", "", "Itaku-Received says the line of %s, but %.12s was written by %s",
+                party, git_oid_tostr_s(parent2), p->result->commits[idx - 1].party);
+    size_t at = receipts_find(state, me, party);
+    if (at != SIZE_MAX && !git_oid_equal(&state->tip[at], &tip) &&
+        git_graph_descendant_of(p->repo, &tip, &state->tip[at]) != 1) {
+        char before[GIT_OID_HEXSZ + 1];
+        git_oid_tostr(before, sizeof(before), &state->tip[at]);
         PROBLEM(ck, "V8", "",
-                "Itaku-Received says the line of %s, but %.12s was written by %s", party,
-                git_oid_tostr_s(parent2), p->result->commits[idx - 1].party);
-    for (size_t i = 0; state && i < state->n; i++) {
-        if (strcmp(state->party[i], party) != 0)
-            continue;
-        if (!git_oid_equal(&state->tip[i], &tip) &&
-            git_graph_descendant_of(p->repo, &tip, &state->tip[i]) != 1) {
-            char before[GIT_OID_HEXSZ + 1];
-            git_oid_tostr(before, sizeof(before), &state->tip[i]);
-            PROBLEM(ck, "V8", "",
-                    "takes %.12s of %s's line, which does not descend from %.12s received "
-                    "before: a line only moves forward (rewritten or replayed history)",
-                    git_oid_tostr_s(&tip), party, before);
-        }
+                "takes %.12s of %s's line, which does not descend from %.12s received "
+                "before: a line only moves forward (rewritten or replayed history)",
+                git_oid_tostr_s(&tip), party, before);
     }
-    /* the new state: the parent's, with this party's tip replaced */
+    /* the new state: the parents', with this receipt's tip */
     size_t n = state ? state->n : 0;
-    itk_receipts *ns = calloc(1, sizeof(*ns));
-    if (!ns || !(ns->party = calloc(n + 1, sizeof(*ns->party))) ||
-        !(ns->tip = calloc(n + 1, sizeof(*ns->tip)))) {
-        if (ns) {
-            free(ns->party);
-            free(ns);
-        }
+    itk_receipts *ns = receipts_new(p, n + 1);
+    if (!ns)
         return itk_error_set(ITK_ENOMEM, "out of memory");
-    }
     for (size_t i = 0; i < n; i++)
-        if (strcmp(state->party[i], party) != 0) {
+        if (i != at) {
+            memcpy(ns->receiver[ns->n], state->receiver[i], sizeof(*ns->receiver));
             memcpy(ns->party[ns->n], state->party[i], sizeof(*ns->party));
             ns->tip[ns->n++] = state->tip[i];
         }
+    snprintf(ns->receiver[ns->n], sizeof(*ns->receiver), "%s", me);
     snprintf(ns->party[ns->n], sizeof(*ns->party), "%s", party);
     ns->tip[ns->n++] = tip;
-    ns->next_allocated = p->allocated;
-    p->allocated = ns;
     return itk_oidmap_set(&p->receipts, ck->id, ns);
 }
 
@@ -441,12 +506,16 @@ int itk_policy_mark_void(check *ck)
         if (strcmp(p->compromises[i].key, ck->fpr) != 0 ||
             git_oid_fromstr(&lg, p->compromises[i].last_good) < 0)
             continue;
-        if (!git_oid_equal(&lg, ck->id) && git_graph_descendant_of(p->repo, &lg, ck->id) != 1)
+        if (!git_oid_equal(&lg, ck->id) && git_graph_descendant_of(p->repo, &lg, ck->id) != 1) {
             ck->info->is_void = 1;
+            snprintf(ck->void_origin, sizeof(ck->void_origin), "%s", ck->fpr);
+        }
     }
     for (size_t i = 0; i < p->nvoid_keys; i++)
-        if (strcmp(p->void_keys[i], ck->fpr) == 0)
+        if (strcmp(p->void_keys[i], ck->fpr) == 0) {
             ck->info->is_void = 1;
+            snprintf(ck->void_origin, sizeof(ck->void_origin), "%s", p->void_origins[i]);
+        }
     return 0;
 }
 
@@ -462,10 +531,114 @@ int itk_policy_void_keys_add(check *ck)
         if (!fp)
             continue;
         char(*nk)[64] = realloc(p->void_keys, (p->nvoid_keys + 1) * sizeof(*nk));
-        if (!nk)
+        if (nk)
+            p->void_keys = nk;
+        char(*no)[64] = nk ? realloc(p->void_origins, (p->nvoid_keys + 1) * sizeof(*no)) : NULL;
+        if (!no)
             return itk_error_set(ITK_ENOMEM, "out of memory");
-        p->void_keys = nk;
+        p->void_origins = no;
+        snprintf(no[p->nvoid_keys], 64, "%s", ck->void_origin);
         snprintf(nk[p->nvoid_keys++], 64, "%s", fp);
+    }
+    return 0;
+}
+
+/* A key marking itself compromised is the one thing it may still sign. */
+static int reports_itself(const check *ck)
+{
+    for (size_t i = 0; i < ck->nfiles; i++) {
+        const added_file *f = &ck->files[i];
+        const char *type = f->info.type ? f->info.type->type : "";
+        const char *event = f->rec ? body_str(f->rec, "event") : NULL;
+        const char *key = f->rec ? body_str(f->rec, "key") : NULL;
+        if (strcmp(type, "key-event") != 0 || !event || strcmp(event, "compromise") != 0 || !key ||
+            strcmp(key, ck->fpr) != 0)
+            return 0;
+    }
+    return ck->nfiles > 0;
+}
+
+/* V9: remember a void commit; whether it may stay is known after the walk. */
+static int void_commit_add(check *ck)
+{
+    itk_policy *p = ck->p;
+    if (!ck->info->is_void)
+        return 0;
+    if (reports_itself(ck)) {
+        ck->info->is_void = 0;
+        return 0;
+    }
+    itk_void_commit *nv = realloc(p->voids, (p->nvoids + 1) * sizeof(*nv));
+    if (!nv)
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    p->voids = nv;
+    memset(&nv[p->nvoids], 0, sizeof(*nv));
+    nv[p->nvoids].id = *ck->id;
+    snprintf(nv[p->nvoids].origin, sizeof(nv->origin), "%s", ck->void_origin);
+    snprintf(nv[p->nvoids].party, sizeof(nv->party), "%s", ck->info->party);
+    p->nvoids++;
+    return 0;
+}
+
+/* V9: a receipt by a party above, made when its own line did not yet know of
+ * the compromise, takes the void commits of the line it merges: they stay,
+ * void, rather than make that line unreceivable. */
+static void voids_take(check *ck, const git_oid *line)
+{
+    itk_policy *p = ck->p;
+    for (size_t i = 0; !ck->info->is_void && i < p->nvoids; i++) {
+        itk_void_commit *v = &p->voids[i];
+        itk_key_status st;
+        if (v->taken ||
+            (!git_oid_equal(line, &v->id) && git_graph_descendant_of(p->repo, line, &v->id) != 1))
+            continue;
+        int known = itk_key_status_get(&st, p->repo, ck->key_trees[0], v->origin) == 0 &&
+                    st.state == ITK_KEY_COMPROMISED;
+        itk_error_clear();
+        if (!known && itk_chain_is_ancestor(p->repo, ck->tree, ck->info->party, v->party))
+            v->taken = 1;
+    }
+}
+
+/* Is commit id reachable from a ref outside the quarantine? */
+static int held(itk_policy *p, const git_oid *id)
+{
+    git_reference_iterator *it = NULL;
+    git_reference *ref = NULL;
+    int found = 0;
+    if (git_reference_iterator_new(&it, p->repo) < 0)
+        return 0;
+    while (!found && git_reference_next(&ref, it) == 0) {
+        git_object *c = NULL;
+        if (strncmp(git_reference_name(ref), "refs/itaku/incoming/", 20) != 0 &&
+            git_reference_peel(&c, ref, GIT_OBJECT_COMMIT) == 0)
+            found = git_oid_equal(git_object_id(c), id) ||
+                    git_graph_descendant_of(p->repo, git_object_id(c), id) == 1;
+        git_object_free(c);
+        git_reference_free(ref);
+    }
+    git_reference_iterator_free(it);
+    itk_error_clear();
+    return found;
+}
+
+int itk_policy_check_voids(itk_policy *p)
+{
+    for (size_t i = 0; i < p->nvoids; i++) {
+        const itk_void_commit *v = &p->voids[i];
+        if (v->taken || held(p, &v->id))
+            continue;
+        size_t idx = (size_t)(uintptr_t)itk_oidmap_get(&p->commits, &v->id);
+        const char *signer = idx ? p->result->commits[idx - 1].party : v->party;
+        int rc = itk_policy_problem(p, &v->id, "V9", "", signer,
+                                    "signed by key %s after its compromise, and taken by no "
+                                    "party above before that was known: a commit of a "
+                                    "compromised key that arrives new is refused",
+                                    v->origin);
+        if (rc)
+            return rc;
+        if (idx)
+            p->result->commits[idx - 1].ok = 0;
     }
     return 0;
 }

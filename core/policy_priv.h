@@ -16,9 +16,9 @@ typedef struct {
     itk_path_info info;
     git_oid blob;
     int modified;
-    int refused;   /* already reported (V4, V10 mode); still counted by the trailers */
-    json_t *rec;   /* the parsed record, when it is one and passed V10 */
-    char sha[65];  /* SHA-256 of its bytes, hex */
+    int refused;  /* already reported (V4, V10 mode); still counted by the trailers */
+    json_t *rec;  /* the parsed record, when it is one and passed V10 */
+    char sha[65]; /* SHA-256 of its bytes, hex */
 } added_file;
 
 typedef struct {
@@ -34,8 +34,9 @@ typedef struct {
     git_tree *tree, *base; /* base: what the signer changed (merge result for merges) */
     git_tree **key_trees;  /* trees in which the signing key must be active */
     size_t nkey_trees;
-    char received[160];    /* Itaku-Received, "" when none */
-    char request[80];      /* Itaku-Request, "" when none */
+    char received[160];   /* Itaku-Received, "" when none */
+    char request[80];     /* Itaku-Request, "" when none */
+    char void_origin[64]; /* V9: the compromised key that makes it void */
 } check;
 
 #define PROBLEM(ck, rule, path, ...)                                                               \

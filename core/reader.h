@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct {
     const unsigned char *p;
@@ -61,6 +62,26 @@ static inline int rd_string(itk_reader *r, const unsigned char **ptr, size_t *le
     }
     *len = n;
     return 0;
+}
+
+/* A line ending in '\n' (the '\n' is consumed, not returned); -1 when no
+ * '\n' is left. */
+static inline int rd_text_line(itk_reader *r, const unsigned char **ptr, size_t *len)
+{
+    const unsigned char *nl = r->left ? memchr(r->p, '\n', r->left) : NULL;
+    if (!nl)
+        return -1;
+    *ptr = r->p;
+    *len = (size_t)(nl - r->p);
+    r->p += *len + 1;
+    r->left -= *len + 1;
+    return 0;
+}
+
+/* Bytes read so far from the start: the caller passes the original length. */
+static inline size_t rd_offset(const itk_reader *r, size_t total)
+{
+    return total - r->left;
 }
 
 /* Fails when bytes are left over. */

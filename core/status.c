@@ -43,8 +43,8 @@ int itk_time_parse(long long *out, const char *s, int offset, int end_of_day)
         snprintf(t, sizeof(t), "%sT00:00:00Z", s);
         if (itk_rfc3339_check(t) || sscanf(s, "%4d-%2d-%2d", &y, &mo, &d) != 3)
             return itk_error_set(ITK_EINVALID, "'%.40s' is not a date (YYYY-MM-DD)", s);
-        *out = days_from_civil(y, mo, d) * 86400 - (long long)offset * 60 +
-               (end_of_day ? 86399 : 0);
+        *out =
+            days_from_civil(y, mo, d) * 86400 - (long long)offset * 60 + (end_of_day ? 86399 : 0);
         return 0;
     }
     if (itk_rfc3339_check(s) ||
@@ -76,21 +76,114 @@ static int add_arrival(sctx *c, const char *party, const char *path, long long t
     return json_object_set_new(c->arrivals, key, json_pack("{s:I, s:s}", "t", t, "c", hex));
 }
 
-/* When did path reach party's line? -1 when it has not. */
-long long itk_sctx_arrival(const sctx *c, const char *party, const char *path, char commit[41])
+static int rec_index(sctx *c, const char *path, size_t *at)
 {
-    char key[400];
-    snprintf(key, sizeof(key), "%s|%s", party, path);
-    json_t *a = json_object_get(c->arrivals, key);
-    if (!a)
+    if (!c->by_path) {
+        if (!(c->by_path = json_object()))
+            return itk_error_set(ITK_ENOMEM, "out of memory");
+        for (size_t i = 0; i < c->nrecs; i++)
+            if (json_object_set_new_nocheck(c->by_path, c->recs[i].path,
+                                            json_integer((json_int_t)i)))
+                return itk_error_set(ITK_ENOMEM, "out of memory");
+    }
+    json_t *v = json_object_get(c->by_path, path);
+    if (!v)
+        return ITK_ENOTFOUND;
+    *at = (size_t)json_integer_value(v);
+    return 0;
+}
+
+long long itk_srec_arrival(const sctx *c, const srec *r, const char *party, char commit[41])
+{
+    if (strcmp(party, r->pi.party) == 0) {
+        if (commit)
+            git_oid_tostr(commit, 41, &r->c_own);
+        return r->t_own;
+    }
+    const char *parent = json_string_value(json_object_get(c->parent_of, r->pi.party));
+    return parent && strcmp(parent, party) == 0 ? r->t_up : -1;
+}
+
+/* When did path reach party's line? -1 when it has not. */
+long long itk_sctx_arrival(sctx *c, const char *party, const char *path, char commit[41])
+{
+    size_t at = 0;
+    if (rec_index(c, path, &at)) {
+        itk_error_clear();
         return -1;
-    if (commit)
-        snprintf(commit, 41, "%s", json_string_value(json_object_get(a, "c")));
-    return json_integer_value(json_object_get(a, "t"));
+    }
+    return itk_srec_arrival(c, &c->recs[at], party, commit);
+}
+
+/* Every party's parent, from HEAD's parties/<id>/party.json. */
+static int load_parents(sctx *c)
+{
+    char **paths = NULL;
+    size_t n = 0;
+    int rc = itk_tree_records(&paths, &n, c->repo, c->tree, NULL, "party");
+    for (size_t i = 0; !rc && i < n; i++) {
+        itk_path_info pi;
+        json_t *rec = NULL;
+        itk_path_classify(&pi, paths[i]);
+        if (pi.kind != ITK_PATH_PARTY || itk_tree_read_json(&rec, c->repo, c->tree, paths[i])) {
+            itk_error_clear();
+            continue;
+        }
+        const char *parent = itk_body_str(rec, "parent");
+        if (parent && json_object_set_new(c->parent_of, pi.party, json_string(parent)))
+            rc = itk_error_set(ITK_ENOMEM, "out of memory");
+        json_decref(rec);
+    }
+    itk_string_list_free(paths, n);
+    return rc;
+}
+
+/* Paths added under parties/<party>/ between two trees: what a merge brought
+ * into its signer's line of that party's records. */
+static int arrivals_under(sctx *c, const itk_commit_info *ci, git_tree *before, git_tree *after,
+                          const char *party)
+{
+    char dir[64];
+    git_tree_entry *eb = NULL, *ea = NULL;
+    git_tree *tb = NULL, *ta = NULL;
+    git_diff *diff = NULL;
+    int rc = 0;
+    snprintf(dir, sizeof(dir), "parties/%s", party);
+    if (git_tree_entry_bypath(&ea, after, dir) < 0 || git_tree_entry_type(ea) != GIT_OBJECT_TREE)
+        goto done; /* nothing of that party there */
+    if (git_tree_entry_bypath(&eb, before, dir) == 0 &&
+        git_oid_equal(git_tree_entry_id(eb), git_tree_entry_id(ea)))
+        goto done; /* nothing new */
+    if ((eb && git_tree_entry_type(eb) == GIT_OBJECT_TREE &&
+         git_tree_lookup(&tb, c->repo, git_tree_entry_id(eb)) < 0) ||
+        git_tree_lookup(&ta, c->repo, git_tree_entry_id(ea)) < 0 ||
+        git_diff_tree_to_tree(&diff, c->repo, tb, ta, NULL) < 0) {
+        rc = itk_error_git("cannot read receipt %s", git_oid_tostr_s(&ci->id));
+        goto done;
+    }
+    for (size_t d = 0; !rc && d < git_diff_num_deltas(diff); d++) {
+        const git_diff_delta *dl = git_diff_get_delta(diff, d);
+        char path[400];
+        if (dl->status != GIT_DELTA_ADDED)
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", dir, dl->new_file.path);
+        rc = add_arrival(c, ci->party, path, ci->time, &ci->id);
+    }
+done:
+    if (!rc)
+        itk_error_clear();
+    git_diff_free(diff);
+    git_tree_free(tb);
+    git_tree_free(ta);
+    git_tree_entry_free(eb);
+    git_tree_entry_free(ea);
+    return rc;
 }
 
 /* Arrivals: a party's own records at its commit; others' at the receipt
- * merge (or approval merge, or pull) that brought them into its line. */
+ * merge (or approval merge, or pull) that brought them into its line. Only
+ * what the rules judge is gathered: what a merge brings of its signer's own
+ * records and of its children's (pulls bring the whole chain's). */
 static int gather_arrivals(sctx *c, const itk_verify_result *r)
 {
     for (size_t i = 0; i < itk_verify_commit_count(r); i++) {
@@ -109,18 +202,22 @@ static int gather_arrivals(sctx *c, const itk_verify_result *r)
             continue;
         git_commit *commit = NULL, *p1 = NULL;
         git_tree *t = NULL, *t1 = NULL;
-        git_diff *diff = NULL;
         int rc = 0;
         if (git_commit_lookup(&commit, c->repo, &ci->id) < 0 ||
             git_commit_parent(&p1, commit, 0) < 0 || git_commit_tree(&t, commit) < 0 ||
-            git_commit_tree(&t1, p1) < 0 || git_diff_tree_to_tree(&diff, c->repo, t1, t, NULL) < 0)
+            git_commit_tree(&t1, p1) < 0)
             rc = itk_error_git("cannot read receipt %s", git_oid_tostr_s(&ci->id));
-        for (size_t d = 0; !rc && diff && d < git_diff_num_deltas(diff); d++) {
-            const git_diff_delta *dl = git_diff_get_delta(diff, d);
-            if (dl->status == GIT_DELTA_ADDED)
-                rc = add_arrival(c, ci->party, dl->new_file.path, ci->time, &ci->id);
+        if (!rc)
+            rc = arrivals_under(c, ci, t1, t, ci->party);
+        const char *k;
+        json_t *v;
+        json_object_foreach(c->parent_of, k, v)
+        {
+            if (rc)
+                break;
+            if (strcmp(json_string_value(v), ci->party) == 0)
+                rc = arrivals_under(c, ci, t1, t, k);
         }
-        git_diff_free(diff);
         git_tree_free(t);
         git_tree_free(t1);
         git_commit_free(p1);
@@ -131,36 +228,111 @@ static int gather_arrivals(sctx *c, const itk_verify_result *r)
     return 0;
 }
 
+static long long arrival_at(const sctx *c, const char *party, const char *path, git_oid *commit)
+{
+    char key[400];
+    snprintf(key, sizeof(key), "%s|%s", party, path);
+    json_t *a = json_object_get(c->arrivals, key);
+    if (!a)
+        return -1;
+    if (commit)
+        git_oid_fromstr(commit, json_string_value(json_object_get(a, "c")));
+    return json_integer_value(json_object_get(a, "t"));
+}
+
+typedef struct {
+    char **paths;
+    git_oid *blobs;
+    size_t n, cap;
+    int rc;
+} record_list;
+
+static int list_cb(const char *root, const git_tree_entry *e, void *payload)
+{
+    record_list *l = payload;
+    if (git_tree_entry_type(e) != GIT_OBJECT_BLOB || strncmp(root, "parties/", 8) != 0)
+        return 0;
+    char path[1024];
+    itk_path_info pi;
+    snprintf(path, sizeof(path), "%s%s", root, git_tree_entry_name(e));
+    itk_path_classify(&pi, path);
+    if (pi.kind != ITK_PATH_RECORD && pi.kind != ITK_PATH_KEY && pi.kind != ITK_PATH_PARTY)
+        return 0;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 1024;
+        char **np = realloc(l->paths, cap * sizeof(*np));
+        if (np)
+            l->paths = np;
+        git_oid *nb = np ? realloc(l->blobs, cap * sizeof(*nb)) : NULL;
+        if (!nb) {
+            l->rc = itk_error_set(ITK_ENOMEM, "out of memory");
+            return -1;
+        }
+        l->blobs = nb;
+        l->cap = cap;
+    }
+    if (!(l->paths[l->n] = strdup(path))) {
+        l->rc = itk_error_set(ITK_ENOMEM, "out of memory");
+        return -1;
+    }
+    l->blobs[l->n++] = *git_tree_entry_id(e);
+    return 0;
+}
+
+/* Every record of HEAD that counts (V9: a void commit's records do not),
+ * with its arrivals; which of them are there at the evaluation time is
+ * decided after (keep_arrived), so that the status cache holds them all. */
 static int gather_records(sctx *c)
 {
-    char **paths = NULL;
-    size_t n = 0;
-    int rc = itk_tree_records(&paths, &n, c->repo, c->tree, NULL, NULL);
-    if (rc)
-        return rc;
-    c->recs = calloc(n ? n : 1, sizeof(*c->recs));
-    if (!c->recs) {
-        itk_string_list_free(paths, n);
-        return itk_error_set(ITK_ENOMEM, "out of memory");
-    }
-    for (size_t i = 0; i < n; i++) {
+    record_list l;
+    memset(&l, 0, sizeof(l));
+    int rc = 0;
+    if (git_tree_walk(c->tree, GIT_TREEWALK_PRE, list_cb, &l) < 0)
+        rc = l.rc ? l.rc : itk_error_git("cannot read the registry's tree");
+    if (!rc && !(c->recs = calloc(l.n ? l.n : 1, sizeof(*c->recs))))
+        rc = itk_error_set(ITK_ENOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < l.n; i++) {
         srec *r = &c->recs[c->nrecs];
-        itk_path_classify(&r->pi, paths[i]);
-        if (json_object_get(c->void_paths, paths[i]))
+        git_blob *b = NULL;
+        memset(r, 0, sizeof(*r));
+        itk_path_classify(&r->pi, l.paths[i]);
+        if (json_object_get(c->void_paths, l.paths[i]))
             continue; /* V9: a void commit's records do not count */
-        long long t = itk_sctx_arrival(c, r->pi.party, paths[i], NULL);
-        if (t >= 0 && t > c->at)
-            continue; /* not there yet at the evaluation time */
-        if (itk_tree_read_json(&r->rec, c->repo, c->tree, paths[i])) {
+        if (git_blob_lookup(&b, c->repo, &l.blobs[i]) < 0 ||
+            git_blob_rawsize(b) > ITK_MAX_RECORD_BYTES ||
+            itk_json_parse(&r->rec, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b),
+                           l.paths[i])) {
+            git_blob_free(b);
             itk_error_clear();
             continue;
         }
-        r->path = paths[i];
-        paths[i] = NULL;
+        git_blob_free(b);
+        r->t_own = arrival_at(c, r->pi.party, l.paths[i], &r->c_own);
+        const char *parent = json_string_value(json_object_get(c->parent_of, r->pi.party));
+        r->t_up = parent ? arrival_at(c, parent, l.paths[i], NULL) : -1;
+        r->path = l.paths[i];
+        l.paths[i] = NULL;
         c->nrecs++;
     }
-    itk_string_list_free(paths, n);
-    return 0;
+    itk_string_list_free(l.paths, l.n);
+    free(l.blobs);
+    return rc;
+}
+
+/* Leaves out the records not yet there at the evaluation time. */
+static void keep_arrived(sctx *c)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < c->nrecs; i++) {
+        srec *r = &c->recs[i];
+        if (r->t_own >= 0 && r->t_own > c->at) {
+            free(r->path);
+            json_decref(r->rec);
+            continue;
+        }
+        c->recs[kept++] = *r;
+    }
+    c->nrecs = kept;
 }
 
 static int gather_parties(sctx *c)
@@ -309,7 +481,13 @@ int itk_sctx_finding(sctx *c, const char *party, const char *section, const char
         itk_format_time(f->due, due, c->offset);
     if (received >= 0)
         itk_format_time(f->received, received, c->offset);
-    copy_utf8(f->claimed, sizeof(f->claimed), claimed);
+    /* a date-time written with another offset is shown in the contract's zone */
+    long long ct;
+    if (claimed && strlen(claimed) > 10 && itk_time_parse(&ct, claimed, c->offset, 0) == 0)
+        itk_format_time(f->claimed, ct, c->offset);
+    else
+        copy_utf8(f->claimed, sizeof(f->claimed), claimed);
+    itk_error_clear();
     copy_utf8(f->detail, sizeof(f->detail), detail);
     return 0;
 }
@@ -396,6 +574,9 @@ static void sctx_dispose(sctx *c)
     free(c->ob_from);
     json_decref(c->arrivals);
     json_decref(c->void_paths);
+    json_decref(c->parent_of);
+    json_decref(c->index);
+    json_decref(c->by_path);
     json_decref(c->contract);
     git_tree_free(c->tree);
 }
@@ -413,6 +594,7 @@ int itk_status_run(itk_status **out, itk_registry *reg, const itk_status_options
     c.only = o ? o->party : NULL;
     c.arrivals = json_object();
     c.void_paths = json_object();
+    c.parent_of = json_object();
     c.current_version = -1;
     if ((rc = itk_registry_head_tree(&c.tree, reg)) ||
         (rc = itk_registry_contract(&c.contract, reg, c.tree)) ||
@@ -421,9 +603,24 @@ int itk_status_run(itk_status **out, itk_registry *reg, const itk_status_options
     c.at = (long long)time(NULL);
     if (o && o->at && (rc = itk_time_parse(&c.at, o->at, c.offset, 1)))
         goto done;
-    if ((rc = itk_verify_run(&r, reg, head, 1, NULL)) || (rc = gather_arrivals(&c, r)) ||
-        (rc = gather_records(&c)) || (rc = gather_parties(&c)) ||
-        (rc = gather_obligations(&c)))
+    /* DESIGN §9: what HEAD holds is gathered once per HEAD and set of refs;
+     * without the status cache, from the verification (itself cached) */
+    char key[65];
+    git_oid head_id;
+    if (git_reference_name_to_id(&head_id, c.repo, "HEAD") < 0) {
+        rc = itk_error_git("cannot read HEAD");
+        goto done;
+    }
+    if ((rc = itk_scache_key(key, c.repo, &head_id)) || (rc = load_parents(&c)))
+        goto done;
+    if (!itk_scache_load(&c, key)) {
+        if ((rc = itk_verify_run(&r, reg, head, 1, NULL)) || (rc = gather_arrivals(&c, r)) ||
+            (rc = gather_records(&c)))
+            goto done;
+        itk_scache_save(&c, key);
+    }
+    keep_arrived(&c);
+    if ((rc = gather_parties(&c)) || (rc = gather_obligations(&c)))
         goto done;
     if (c.only && !itk_sctx_party(&c, c.only)) {
         rc = itk_error_set(ITK_ENOTFOUND, "party %s is not registered", c.only);

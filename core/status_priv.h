@@ -12,6 +12,10 @@ typedef struct {
     char *path;
     itk_path_info pi;
     json_t *rec;
+    /* when it reached its own party's line and the line of that party's
+     * parent (-1: not yet), and the commit that brought it to its own */
+    long long t_own, t_up;
+    git_oid c_own;
 } srec;
 
 typedef struct {
@@ -33,8 +37,11 @@ typedef struct {
     size_t nrecs;
     sparty *parties;
     size_t nparties;
-    json_t *arrivals;   /* "party|path" → {t: time, c: commit} */
+    json_t *arrivals;   /* "party|path" → {t: time, c: commit}, while gathering */
     json_t *void_paths; /* records of void commits */
+    json_t *parent_of;  /* party id → its parent's id (HEAD's party.json) */
+    json_t *index;      /* the rules' indexes, built on first use (status_rules.c) */
+    json_t *by_path;    /* path → index in recs, built on first use */
     json_t **obligations;
     long long *ob_from;
     size_t nob;
@@ -50,12 +57,23 @@ struct itk_status {
     size_t nparties;
 };
 
-long long itk_sctx_arrival(const sctx *c, const char *party, const char *path, char commit[41]);
+/* When path reached party's line, -1 when it has not. Arrivals are kept for
+ * a record's own party and that party's parent: what the rules judge. */
+long long itk_sctx_arrival(sctx *c, const char *party, const char *path, char commit[41]);
+long long itk_srec_arrival(const sctx *c, const srec *r, const char *party, char commit[41]);
 const sparty *itk_sctx_party(const sctx *c, const char *id);
 const char *itk_body_str(const json_t *rec, const char *key);
 int itk_sctx_finding(sctx *c, const char *party, const char *section, const char *rule,
                      itk_state state, const char *record, long long due, long long received,
                      const char *claimed, const char *detail);
+
+/* The status cache (.git/itaku/status.cache, status_cache.c): every record
+ * of HEAD that counts (void commits' left out) with its arrivals, for one
+ * HEAD, one set of refs and one build's rules. load returns 1 when it filled
+ * c->recs, 0 when there is no such cache (or it is damaged). */
+int itk_scache_key(char key[65], git_repository *repo, const git_oid *head);
+int itk_scache_load(sctx *c, const char key[65]);
+void itk_scache_save(const sctx *c, const char key[65]);
 
 /* Applies one rule kind with its parameters; unknown kinds are an error
  * naming the kind (the obligations file asks for a check we do not have). */

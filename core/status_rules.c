@@ -2,6 +2,7 @@
  * sections use them, with which parameters, is the obligations file's say. */
 #include "itaku/errors.h"
 #include "itaku/flow.h"
+#include "itaku/json.h"
 #include "status_priv.h"
 
 #include <openssl/evp.h>
@@ -20,6 +21,129 @@ static int is_type(const srec *r, const char *type)
     return r->pi.kind == ITK_PATH_RECORD && strcmp(r->pi.type->type, type) == 0;
 }
 
+/* --- indexes: every rule is one pass over the records plus look-ups ----------- */
+
+/* c->index holds, under keys "<kind>\x1f<…>", the records (their indices in
+ * c->recs) that a rule looks up; each kind is built on first use. */
+static json_t *index_get(const sctx *c, const char *kind, const char *a, const char *b)
+{
+    char key[600];
+    snprintf(key, sizeof(key), "%s\x1f%s\x1f%s", kind, a ? a : "", b ? b : "");
+    return json_object_get(c->index, key);
+}
+
+/* Appends record i to the list under the key (every = 1), or keeps the first
+ * (every = 0) or the last (every = -1) one only. */
+static int index_put(sctx *c, const char *kind, const char *a, const char *b, size_t i, int every)
+{
+    char key[600];
+    snprintf(key, sizeof(key), "%s\x1f%s\x1f%s", kind, a ? a : "", b ? b : "");
+    json_t *v = json_object_get(c->index, key);
+    if (every == 1) {
+        if (!v) {
+            v = json_array();
+            if (!v || json_object_set_new_nocheck(c->index, key, v))
+                return itk_error_set(ITK_ENOMEM, "out of memory");
+        }
+        return json_array_append_new(v, json_integer((json_int_t)i))
+                   ? itk_error_set(ITK_ENOMEM, "out of memory")
+                   : 0;
+    }
+    if (v && every == 0)
+        return 0;
+    return json_object_set_new_nocheck(c->index, key, json_integer((json_int_t)i))
+               ? itk_error_set(ITK_ENOMEM, "out of memory")
+               : 0;
+}
+
+static const srec *index_rec(const sctx *c, const json_t *v)
+{
+    return v ? &c->recs[json_integer_value(v)] : NULL;
+}
+
+typedef int (*index_fn)(sctx *c, size_t i, const srec *r);
+
+/* Runs fn over every record once for this kind of index. */
+static int index_build(sctx *c, const char *kind, index_fn fn)
+{
+    char done[64];
+    snprintf(done, sizeof(done), "built\x1f%s", kind);
+    if (!c->index && !(c->index = json_object()))
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    if (json_object_get(c->index, done))
+        return 0;
+    for (size_t i = 0; i < c->nrecs; i++) {
+        int rc = fn(c, i, &c->recs[i]);
+        if (rc)
+            return rc;
+    }
+    return json_object_set_new_nocheck(c->index, done, json_true());
+}
+
+/* a party's records, in order */
+static int by_party(sctx *c, size_t i, const srec *r)
+{
+    return index_put(c, "party", r->pi.party, NULL, i, 1);
+}
+
+/* records that supersede another: "<type>/<party>" and the id superseded */
+static int by_superseded(sctx *c, size_t i, const srec *r)
+{
+    const char *sup = json_string_value(json_object_get(r->rec, "supersedes"));
+    if (!sup || !r->pi.type)
+        return 0;
+    char tp[80];
+    snprintf(tp, sizeof(tp), "%s/%s", r->pi.type->type, r->pi.party);
+    return index_put(c, "superseded", tp, sup, i, 0);
+}
+
+/* the first form 2 of a party naming each worker */
+static int by_trained(sctx *c, size_t i, const srec *r)
+{
+    json_t *att = json_object_get(json_object_get(r->rec, "body"), "attendees"), *a;
+    size_t k;
+    if (!is_type(r, "form2"))
+        return 0;
+    json_array_foreach(att, k, a)
+    {
+        const char *w = json_string_value(json_object_get(a, "worker_id"));
+        int rc = w ? index_put(c, "trained", r->pi.party, w, i, 0) : 0;
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* approved decisions, by the request they name */
+static int by_approval(sctx *c, size_t i, const srec *r)
+{
+    const char *req = itk_body_str(r->rec, "request");
+    const char *out = itk_body_str(r->rec, "outcome");
+    if (!is_type(r, "decision") || !req || !out || strcmp(out, "approved") != 0)
+        return 0;
+    return index_put(c, "approved", req, NULL, i, 1);
+}
+
+/* requests by their name "<party>/<id>" */
+static int by_request(sctx *c, size_t i, const srec *r)
+{
+    char name[100];
+    if (!is_type(r, "request"))
+        return 0;
+    snprintf(name, sizeof(name), "%s/%s", r->pi.party, r->pi.id);
+    return index_put(c, "request", name, NULL, i, 0);
+}
+
+/* the last final report of each first report */
+static int by_final(sctx *c, size_t i, const srec *r)
+{
+    const char *ref = itk_body_str(r->rec, "first_report_ref");
+    const char *st = itk_body_str(r->rec, "stage");
+    if (!is_type(r, "incident") || !ref || !st || strcmp(st, "final") != 0)
+        return 0;
+    return index_put(c, "final", ref, NULL, i, -1);
+}
+
 static const char *claimed(const srec *r)
 {
     const char *s = itk_body_str(r->rec, "submitted_on");
@@ -31,26 +155,25 @@ static long long received_up(const sctx *c, const srec *r)
 {
     const sparty *p = itk_sctx_party(c, r->pi.party);
     if (!p || !p->parent[0])
-        return itk_sctx_arrival(c, r->pi.party, r->path, NULL);
-    long long t = itk_sctx_arrival(c, p->parent, r->path, NULL);
+        return itk_srec_arrival(c, r, r->pi.party, NULL);
+    long long t = itk_srec_arrival(c, r, p->parent, NULL);
     return t <= c->at ? t : -1;
 }
 
-static int superseded(const sctx *c, const srec *r)
+static int superseded(sctx *c, const srec *r)
 {
-    for (size_t i = 0; i < c->nrecs; i++) {
-        const srec *o = &c->recs[i];
-        const char *sup = json_string_value(json_object_get(o->rec, "supersedes"));
-        if (sup && o->pi.type == r->pi.type && strcmp(o->pi.party, r->pi.party) == 0 &&
-            strcmp(sup, r->pi.id) == 0)
-            return 1;
+    char tp[80];
+    if (!r->pi.type || index_build(c, "superseded", by_superseded)) {
+        itk_error_clear();
+        return 0;
     }
-    return 0;
+    snprintf(tp, sizeof(tp), "%s/%s", r->pi.type->type, r->pi.party);
+    return index_get(c, "superseded", tp, r->pi.id) != NULL;
 }
 
 /* A thing due at `due`, done by record r (or not, r NULL): its state. */
-static int judge(sctx *c, const char *party, const char *section, const char *kind,
-                 const srec *r, long long due, const char *missing, const char *late)
+static int judge(sctx *c, const char *party, const char *section, const char *kind, const srec *r,
+                 long long due, const char *missing, const char *late)
 {
     char name[100] = "", detail[256];
     long long got = -1;
@@ -64,8 +187,8 @@ static int judge(sctx *c, const char *party, const char *section, const char *ki
         snprintf(detail, sizeof(detail), "%s", st == ITK_STATE_OK ? "" : late);
     } else {
         st = due <= 0 || c->at <= due ? ITK_STATE_PENDING : ITK_STATE_OVERDUE;
-        snprintf(detail, sizeof(detail), "%s", r ? "filed, not yet received by the party above"
-                                                 : missing);
+        snprintf(detail, sizeof(detail), "%s",
+                 r ? "filed, not yet received by the party above" : missing);
     }
     return itk_sctx_finding(c, party, section, kind, st, r ? name : "", due, got,
                             r ? claimed(r) : NULL, detail);
@@ -87,29 +210,33 @@ static long long contract_time(const sctx *c, const char *field, int end_of_day)
 static int form1_before_work(sctx *c, const char *section, const char *kind, const json_t *p)
 {
     (void)p;
+    int brc = index_build(c, "party", by_party);
+    if (brc)
+        return brc;
     for (size_t i = 0; i < c->nparties; i++) {
         const sparty *party = &c->parties[i];
         if (!strcmp(party->role, "city"))
             continue;
         long long due = 0;
         const srec *form = NULL;
-        for (size_t k = 0; k < c->nrecs; k++) {
-            const srec *r = &c->recs[k];
-            if (strcmp(r->pi.party, party->id) != 0)
-                continue;
+        json_t *mine = index_get(c, "party", party->id, NULL), *v;
+        size_t k;
+        json_array_foreach(mine, k, v)
+        {
+            const srec *r = index_rec(c, v);
             if (is_type(r, "form1") && !form)
                 form = r;
             if (is_type(r, "register") && strcmp(party->role, "subcontractor") == 0) {
-                long long t = itk_sctx_arrival(c, party->id, r->path, NULL);
+                long long t = itk_srec_arrival(c, r, party->id, NULL);
                 if (t > 0 && (!due || t < due))
                     due = t;
             }
         }
         if (strcmp(party->role, "contractor") == 0)
             due = contract_time(c, "work_start", 0);
-        int rc = judge(c, party->id, section, kind, form, due,
-                       "no form 1 (management system) filed yet",
-                       "form 1 reached the party above after the work started");
+        int rc =
+            judge(c, party->id, section, kind, form, due, "no form 1 (management system) filed yet",
+                  "form 1 reached the party above after the work started");
         if (rc)
             return rc;
     }
@@ -126,9 +253,8 @@ static int form1_change_before_effect(sctx *c, const char *section, const char *
         const char *ft = itk_body_str(r->rec, "filing_type");
         if (!is_type(r, "form1") || !ft || strcmp(ft, "change") != 0)
             continue;
-        const char *eff = json_string_value(
-            json_object_get(json_object_get(json_object_get(r->rec, "body"), "change"),
-                            "effective_on"));
+        const char *eff = json_string_value(json_object_get(
+            json_object_get(json_object_get(r->rec, "body"), "change"), "effective_on"));
         long long due = 0;
         if (eff)
             itk_time_parse(&due, eff, c->offset, 0);
@@ -140,30 +266,19 @@ static int form1_change_before_effect(sctx *c, const char *section, const char *
     return 0;
 }
 
-static int trained(const sctx *c, const char *party, const char *worker, const srec **by)
+static int trained(sctx *c, const char *party, const char *worker, const srec **by)
 {
-    for (size_t i = 0; i < c->nrecs; i++) {
-        const srec *r = &c->recs[i];
-        if (!is_type(r, "form2") || strcmp(r->pi.party, party) != 0)
-            continue;
-        json_t *att = json_object_get(json_object_get(r->rec, "body"), "attendees"), *a;
-        size_t k;
-        json_array_foreach(att, k, a)
-        {
-            const char *w = json_string_value(json_object_get(a, "worker_id"));
-            if (w && strcmp(w, worker) == 0) {
-                *by = r;
-                return 1;
-            }
-        }
+    if (index_build(c, "trained", by_trained)) {
+        itk_error_clear();
+        return 0;
     }
-    return 0;
+    *by = index_rec(c, index_get(c, "trained", party, worker));
+    return *by != NULL;
 }
 
 /* §3: every worker of the form 1 in force trained before handling the
  * information (by the change's effective date, or work start). */
-static int training_covers_workers(sctx *c, const char *section, const char *kind,
-                                   const json_t *p)
+static int training_covers_workers(sctx *c, const char *section, const char *kind, const json_t *p)
 {
     (void)p;
     for (size_t i = 0; i < c->nrecs; i++) {
@@ -197,8 +312,7 @@ static int training_covers_workers(sctx *c, const char *section, const char *kin
                 char name[100];
                 rec_name(name, r);
                 rc = itk_sctx_finding(c, r->pi.party, section, kind,
-                                      !due || c->at <= due ? ITK_STATE_PENDING
-                                                           : ITK_STATE_OVERDUE,
+                                      !due || c->at <= due ? ITK_STATE_PENDING : ITK_STATE_OVERDUE,
                                       name, due, -1, NULL, detail);
             }
             if (rc)
@@ -212,8 +326,9 @@ static int action_listed(const json_t *params, const char *action)
 {
     json_t *a;
     size_t i;
-    json_array_foreach(json_object_get(params, "actions"), i, a) if (
-        json_is_string(a) && strcmp(json_string_value(a), action) == 0) return 1;
+    json_array_foreach(json_object_get(params, "actions"), i,
+                       a) if (json_is_string(a) &&
+                              strcmp(json_string_value(a), action) == 0) return 1;
     return 0;
 }
 
@@ -231,16 +346,15 @@ static int handover_designated_method(sctx *c, const char *section, const char *
         int ok = 0;
         json_t *v;
         size_t k;
-        json_array_foreach(methods, k, v) ok |= m && json_is_string(v) &&
-                                                 strcmp(json_string_value(v), m) == 0;
+        json_array_foreach(methods, k, v) ok |=
+            m && json_is_string(v) && strcmp(json_string_value(v), m) == 0;
         char name[100], detail[256];
         rec_name(name, r);
         snprintf(detail, sizeof(detail), "%s by '%s', not a method the contract designates", action,
                  m ? m : "(no method)");
-        int rc = itk_sctx_finding(c, r->pi.party, section, kind,
-                                  ok ? ITK_STATE_OK : ITK_STATE_VIOLATED, name, 0,
-                                  itk_sctx_arrival(c, r->pi.party, r->path, NULL), claimed(r),
-                                  ok ? "" : detail);
+        int rc = itk_sctx_finding(
+            c, r->pi.party, section, kind, ok ? ITK_STATE_OK : ITK_STATE_VIOLATED, name, 0,
+            itk_srec_arrival(c, r, r->pi.party, NULL), claimed(r), ok ? "" : detail);
         if (rc)
             return rc;
     }
@@ -262,7 +376,7 @@ static int register_prior_approval(sctx *c, const char *section, const char *kin
         char name[100], detail[256] = "", commit[41] = "";
         itk_state st = ITK_STATE_VIOLATED;
         rec_name(name, r);
-        long long t = itk_sctx_arrival(c, r->pi.party, r->path, commit);
+        long long t = itk_srec_arrival(c, r, r->pi.party, commit);
         if (!approval)
             snprintf(detail, sizeof(detail), "%s without prior approval%s%s", action,
                      why ? ": " : "", why ? why : "");
@@ -273,13 +387,12 @@ static int register_prior_approval(sctx *c, const char *section, const char *kin
             git_commit *cm = NULL, *parent = NULL;
             git_tree *pt = NULL;
             const char *slash = strchr(approval, '/');
-            for (size_t k = 0; slash && k < c->nrecs && !prior; k++) {
-                const srec *d = &c->recs[k];
-                const char *req = itk_body_str(d->rec, "request");
-                const char *out = itk_body_str(d->rec, "outcome");
-                if (!is_type(d, "decision") || !req || strcmp(req, approval) != 0 || !out ||
-                    strcmp(out, "approved") != 0)
-                    continue;
+            int brc = index_build(c, "approved", by_approval);
+            if (brc)
+                return brc;
+            json_t *decisions = index_get(c, "approved", approval, NULL);
+            for (size_t k = 0; slash && k < json_array_size(decisions) && !prior; k++) {
+                const srec *d = index_rec(c, json_array_get(decisions, k));
                 git_tree_entry *e = NULL;
                 if (commit[0] && git_oid_fromstr(&id, commit) == 0 &&
                     git_commit_lookup(&cm, c->repo, &id) == 0 &&
@@ -298,11 +411,11 @@ static int register_prior_approval(sctx *c, const char *section, const char *kin
             if (prior)
                 st = ITK_STATE_OK;
             else
-                snprintf(detail, sizeof(detail), "cites %s, which was not approved before the entry",
-                         approval);
+                snprintf(detail, sizeof(detail),
+                         "cites %s, which was not approved before the entry", approval);
         }
-        int rc = itk_sctx_finding(c, r->pi.party, section, kind, st, name, 0, t, claimed(r),
-                                  detail);
+        int rc =
+            itk_sctx_finding(c, r->pi.party, section, kind, st, name, 0, t, claimed(r), detail);
         if (rc)
             return rc;
     }
@@ -318,8 +431,8 @@ static int answers(const srec *r, const char *name, const json_t *how)
     const char *ref = field ? itk_body_str(r->rec, field) : NULL;
     if (!type || !is_type(r, type) || !ref || strcmp(ref, name) != 0)
         return 0;
-    if (action && (!itk_body_str(r->rec, "action") ||
-                   strcmp(itk_body_str(r->rec, "action"), action) != 0))
+    if (action &&
+        (!itk_body_str(r->rec, "action") || strcmp(itk_body_str(r->rec, "action"), action) != 0))
         return 0;
     json_t *stages = json_object_get(how, "stages");
     if (stages) {
@@ -327,8 +440,8 @@ static int answers(const srec *r, const char *name, const json_t *how)
         json_t *s;
         size_t i;
         int found = 0;
-        json_array_foreach(stages, i, s) found |= stage && json_is_string(s) &&
-                                                  strcmp(json_string_value(s), stage) == 0;
+        json_array_foreach(stages, i, s) found |=
+            stage && json_is_string(s) && strcmp(json_string_value(s), stage) == 0;
         return found;
     }
     return 1;
@@ -350,8 +463,8 @@ static int instruction_answered_on_time(sctx *c, const char *section, const char
         int listed = 0;
         json_t *v;
         size_t k;
-        json_array_foreach(kinds, k, v) listed |= json_is_string(v) &&
-                                                  strcmp(json_string_value(v), ik) == 0;
+        json_array_foreach(kinds, k, v) listed |=
+            json_is_string(v) && strcmp(json_string_value(v), ik) == 0;
         if (!listed)
             continue;
         char name[100], missing[256];
@@ -360,10 +473,34 @@ static int instruction_answered_on_time(sctx *c, const char *section, const char
         if (due_s)
             itk_time_parse(&due, due_s, c->offset, 1);
         const json_t *how = json_object_get(json_object_get(params, "answers"), ik);
+        const char *type = json_string_value(json_object_get(how, "record_type"));
+        const char *field = json_string_value(json_object_get(how, "field"));
         const srec *answer = NULL;
-        for (size_t a = 0; a < c->nrecs && !answer; a++)
-            if (answers(&c->recs[a], name, how))
-                answer = &c->recs[a];
+        /* the records of that type citing it in that field, in order */
+        if (type && field) {
+            char kind[160];
+            snprintf(kind, sizeof(kind), "cites\x1f%s\x1f%s", type, field);
+            char done[200];
+            snprintf(done, sizeof(done), "built\x1f%s", kind);
+            if (!c->index && !(c->index = json_object()))
+                return itk_error_set(ITK_ENOMEM, "out of memory");
+            if (!json_object_get(c->index, done)) {
+                for (size_t a = 0; a < c->nrecs; a++) {
+                    const char *ref = itk_body_str(c->recs[a].rec, field);
+                    int brc =
+                        is_type(&c->recs[a], type) && ref ? index_put(c, kind, ref, NULL, a, 1) : 0;
+                    if (brc)
+                        return brc;
+                }
+                json_object_set_new_nocheck(c->index, done, json_true());
+            }
+            json_t *cands = index_get(c, kind, name, NULL);
+            for (size_t a = 0; a < json_array_size(cands) && !answer; a++) {
+                const srec *o = index_rec(c, json_array_get(cands, a));
+                if (answers(o, name, how))
+                    answer = o;
+            }
+        }
         snprintf(missing, sizeof(missing), "%s asks for a %s; no answer yet", name, ik);
         /* an inspection's result is recorded by the inspecting party itself */
         const char *who = answer ? answer->pi.party : to;
@@ -386,6 +523,38 @@ static int items_returned_or_disposed_at_end(sctx *c, const char *section, const
 {
     long long due = contract_time(c, "period.end", 1);
     json_t *closing = json_object_get(params, "closing_actions");
+    /* the first record of each party closing each item: a register entry
+     * with a closing action, or a form 5 listing it */
+    json_t *first = json_object();
+    if (!first)
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    for (size_t k = 0; k < c->nrecs; k++) {
+        const srec *o = &c->recs[k];
+        char key[400];
+        if (is_type(o, "register")) {
+            const char *oa = itk_body_str(o->rec, "action");
+            const char *oi = itk_body_str(o->rec, "item_id");
+            json_t *v;
+            size_t j;
+            int closes = 0;
+            if (oa && oi)
+                json_array_foreach(closing, j, v) closes |=
+                    json_is_string(v) && !strcmp(json_string_value(v), oa);
+            snprintf(key, sizeof(key), "%s\x1f%s", o->pi.party, oi ? oi : "");
+            if (closes && !json_object_get(first, key))
+                json_object_set_new_nocheck(first, key, json_integer((json_int_t)k));
+        } else if (is_type(o, "form5")) {
+            json_t *v;
+            size_t j;
+            json_array_foreach(json_object_get(json_object_get(o->rec, "body"), "items"), j, v)
+            {
+                const char *id = json_string_value(json_object_get(v, "item_id"));
+                snprintf(key, sizeof(key), "%s\x1f%s", o->pi.party, id ? id : "");
+                if (id && !json_object_get(first, key))
+                    json_object_set_new_nocheck(first, key, json_integer((json_int_t)k));
+            }
+        }
+    }
     for (size_t i = 0; i < c->nrecs; i++) {
         const srec *r = &c->recs[i];
         const char *action = itk_body_str(r->rec, "action");
@@ -393,29 +562,9 @@ static int items_returned_or_disposed_at_end(sctx *c, const char *section, const
         if (!is_type(r, "register") || !action || !item ||
             (strcmp(action, "received") != 0 && strcmp(action, "copied") != 0))
             continue;
-        const srec *closed = NULL;
-        for (size_t k = 0; k < c->nrecs && !closed; k++) {
-            const srec *o = &c->recs[k];
-            const char *oa = itk_body_str(o->rec, "action");
-            const char *oi = itk_body_str(o->rec, "item_id");
-            json_t *v;
-            size_t j;
-            int closes = 0;
-            if (is_type(o, "register") && oa && oi && !strcmp(oi, item) &&
-                !strcmp(o->pi.party, r->pi.party))
-                json_array_foreach(closing, j, v) closes |=
-                    json_is_string(v) && !strcmp(json_string_value(v), oa);
-            if (is_type(o, "form5") && !strcmp(o->pi.party, r->pi.party)) {
-                json_array_foreach(json_object_get(json_object_get(o->rec, "body"), "items"), j,
-                                   v)
-                {
-                    const char *id = json_string_value(json_object_get(v, "item_id"));
-                    closes |= id && !strcmp(id, item);
-                }
-            }
-            if (closes)
-                closed = o;
-        }
+        char key[400];
+        snprintf(key, sizeof(key), "%s\x1f%s", r->pi.party, item);
+        const srec *closed = index_rec(c, json_object_get(first, key));
         char name[100], detail[256] = "";
         itk_state st = ITK_STATE_OK;
         if (closed)
@@ -428,51 +577,63 @@ static int items_returned_or_disposed_at_end(sctx *c, const char *section, const
         }
         int rc = itk_sctx_finding(c, r->pi.party, section, kind, st, name, due, -1,
                                   closed ? claimed(closed) : NULL, detail);
-        if (rc)
+        if (rc) {
+            json_decref(first);
             return rc;
+        }
     }
+    json_decref(first);
     return 0;
 }
 
 /* §8(1): every subcontractor registered by a city decision approving its
  * parent's form 6 (verify's V7 guarantees the how; this names the record). */
-static int subcontract_approved(sctx *c, const char *section, const char *kind,
-                                const json_t *p)
+static int subcontract_approved(sctx *c, const char *section, const char *kind, const json_t *p)
 {
     (void)p;
+    int brc = index_build(c, "request", by_request);
+    if (brc)
+        return brc;
+    /* the first approving decision (in order) naming each party's form 6 */
+    json_t *approving = json_object();
+    if (!approving)
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    for (size_t k = 0; k < c->nrecs; k++) {
+        const srec *d = &c->recs[k];
+        const char *req = itk_body_str(d->rec, "request");
+        const char *out = itk_body_str(d->rec, "outcome");
+        if (!is_type(d, "decision") || !req || !out || strcmp(out, "approved") != 0)
+            continue;
+        const srec *r = index_rec(c, index_get(c, "request", req, NULL));
+        const char *pid =
+            r ? json_string_value(json_object_get(
+                    json_object_get(json_object_get(r->rec, "body"), "form6"), "party_id"))
+              : NULL;
+        if (pid && !json_object_get(approving, pid))
+            json_object_set_new(approving, pid, json_integer((json_int_t)k));
+    }
     for (size_t i = 0; i < c->nparties; i++) {
         const sparty *party = &c->parties[i];
         if (strcmp(party->role, "subcontractor") != 0)
             continue;
         char name[100] = "";
-        for (size_t k = 0; k < c->nrecs && !name[0]; k++) {
-            const srec *d = &c->recs[k];
-            const char *req = itk_body_str(d->rec, "request");
-            const char *out = itk_body_str(d->rec, "outcome");
-            if (!is_type(d, "decision") || !req || !out || strcmp(out, "approved") != 0)
-                continue;
-            for (size_t q = 0; q < c->nrecs; q++) {
-                const srec *r = &c->recs[q];
-                char rn[100];
-                rec_name(rn, r);
-                const char *pid = json_string_value(json_object_get(
-                    json_object_get(json_object_get(r->rec, "body"), "form6"), "party_id"));
-                if (is_type(r, "request") && !strcmp(rn, req) && pid && !strcmp(pid, party->id))
-                    rec_name(name, d);
-            }
-        }
+        const srec *d = index_rec(c, json_object_get(approving, party->id));
+        if (d)
+            rec_name(name, d);
         int rc = itk_sctx_finding(c, party->id, section, kind,
                                   name[0] ? ITK_STATE_OK : ITK_STATE_VIOLATED, name, 0, -1, NULL,
                                   name[0] ? "" : "no approving decision names this subcontractor");
-        if (rc)
+        if (rc) {
+            json_decref(approving);
             return rc;
+        }
     }
+    json_decref(approving);
     return 0;
 }
 
 /* §8(2): every party below the city accepts the obligations in force. */
-static int subcontract_acknowledged(sctx *c, const char *section, const char *kind,
-                                    const json_t *p)
+static int subcontract_acknowledged(sctx *c, const char *section, const char *kind, const json_t *p)
 {
     (void)p;
     const char *named = json_string_value(json_object_get(c->contract, "obligations"));
@@ -491,8 +652,14 @@ static int subcontract_acknowledged(sctx *c, const char *section, const char *ki
         if (!strcmp(party->role, "city"))
             continue;
         const srec *ack = NULL;
-        for (size_t k = 0; k < c->nrecs; k++) {
-            const srec *r = &c->recs[k];
+        int brc = index_build(c, "party", by_party);
+        if (brc)
+            return brc;
+        json_t *mine = index_get(c, "party", party->id, NULL), *v;
+        size_t k;
+        json_array_foreach(mine, k, v)
+        {
+            const srec *r = index_rec(c, v);
             const char *sha = itk_body_str(r->rec, "obligations_sha256");
             if (is_type(r, "ack") && !strcmp(r->pi.party, party->id) && sha &&
                 !strcmp(sha, current))
@@ -501,10 +668,10 @@ static int subcontract_acknowledged(sctx *c, const char *section, const char *ki
         char name[100] = "";
         if (ack)
             rec_name(name, ack);
-        int rc = itk_sctx_finding(c, party->id, section, kind,
-                                  ack ? ITK_STATE_OK : ITK_STATE_PENDING, name, 0,
-                                  ack ? received_up(c, ack) : -1, ack ? claimed(ack) : NULL,
-                                  ack ? "" : "has not acknowledged the obligations in force");
+        int rc =
+            itk_sctx_finding(c, party->id, section, kind, ack ? ITK_STATE_OK : ITK_STATE_PENDING,
+                             name, 0, ack ? received_up(c, ack) : -1, ack ? claimed(ack) : NULL,
+                             ack ? "" : "has not acknowledged the obligations in force");
         if (rc)
             return rc;
     }
@@ -525,8 +692,9 @@ static int incident_first_report_within(sctx *c, const char *section, const char
             itk_time_parse(&t, disc, c->offset, 0))
             continue;
         char late[128];
-        snprintf(late, sizeof(late), "the first report reached the party above more than %lld "
-                                     "hours after discovery",
+        snprintf(late, sizeof(late),
+                 "the first report reached the party above more than %lld "
+                 "hours after discovery",
                  hours);
         int rc = judge(c, r->pi.party, section, kind, r, t + hours * 3600, "", late);
         if (rc)
@@ -547,21 +715,16 @@ static int incident_followed_up(sctx *c, const char *section, const char *kind,
             continue;
         char name[100];
         rec_name(name, r);
-        const srec *final = NULL;
-        for (size_t k = 0; k < c->nrecs; k++) {
-            const srec *o = &c->recs[k];
-            const char *ref = itk_body_str(o->rec, "first_report_ref");
-            const char *st = itk_body_str(o->rec, "stage");
-            if (is_type(o, "incident") && ref && !strcmp(ref, name) && st && !strcmp(st, "final"))
-                final = o;
-        }
+        int brc = index_build(c, "final", by_final);
+        if (brc)
+            return brc;
+        const srec *final = index_rec(c, index_get(c, "final", name, NULL));
         char fn[100] = "";
         if (final)
             rec_name(fn, final);
         int rc = itk_sctx_finding(c, r->pi.party, section, kind,
                                   final ? ITK_STATE_OK : ITK_STATE_PENDING, final ? fn : name, 0,
-                                  final ? received_up(c, final) : -1,
-                                  final ? claimed(final) : NULL,
+                                  final ? received_up(c, final) : -1, final ? claimed(final) : NULL,
                                   final ? "" : "no final report yet");
         if (rc)
             return rc;

@@ -221,7 +221,7 @@ import json, os, sys
 d, party, pub = sys.argv[1:4]
 f = json.load(open(os.path.join(d, sorted(os.listdir(d))[0])))
 f["party_id"] = party
-f["public_key"] = open(pub).read().strip()
+f["public_key"] = " ".join(open(pub).read().split()[:2])
 f["subcontractor"]["name"] = "株式会社" + party
 print(json.dumps(f, ensure_ascii=False))
 PY

@@ -1,7 +1,8 @@
-/* Taking another party's history in: fetch into a quarantine
- * (refs/itaku/incoming/<party>/…), verify every commit, and only then move
- * refs/itaku/lines/<party> and the request branches (DESIGN §7). A refused
- * fetch leaves every other ref as it was. */
+/* Taking another party's history in: fetch (or unpack a bundle) into a
+ * quarantine (refs/itaku/incoming/<name>/…), verify every commit, and only
+ * then move refs/itaku/lines/<party> and the request branches (DESIGN §7). A
+ * refused take leaves every other ref as it was. Remotes are remote.h's,
+ * bundles bundle.h's; both end in itk_sync_publish. */
 #ifndef ITAKU_SYNC_H
 #define ITAKU_SYNC_H
 
@@ -13,7 +14,28 @@ typedef struct {
 } itk_take_options;
 
 #define ITK_TAKE_OPTIONS_VERSION 1
-#define ITK_TAKE_OPTIONS_INIT {ITK_TAKE_OPTIONS_VERSION, 1}
+#define ITK_TAKE_OPTIONS_INIT                                                                      \
+    {                                                                                              \
+        ITK_TAKE_OPTIONS_VERSION, 1                                                                \
+    }
+
+/* The most lines one take may publish (one per party of the contract). */
+#define ITK_SYNC_MAX_LINES 256
+
+/* One line a take moved (or found unchanged). */
+typedef struct {
+    char party[ITK_PARTY_ID_MAX + 1];
+    git_oid old_tip; /* zero when the line is new */
+    git_oid new_tip;
+} itk_line_update;
+
+/* What a take published. */
+typedef struct {
+    itk_line_update lines[ITK_SYNC_MAX_LINES];
+    size_t nlines;
+    size_t nrequests; /* request branches created or moved */
+    size_t ncommits;  /* commits verified */
+} itk_sync_report;
 
 /* Fetches party's main (and request branches) from url, a path or a URL
  * git understands, verifies, and publishes refs/itaku/lines/<party>; tip gets
@@ -22,8 +44,22 @@ typedef struct {
 int itk_sync_take(git_oid *tip, itk_registry *reg, const char *party, const char *url,
                   const itk_take_options *opts);
 
+/* The second half of every take. What a fetch or a bundle left under
+ * refs/itaku/incoming/<name>/ — main, parties/<P>/main, requests/<R>/<rec> —
+ * is verified in one run; only when every commit passes and every line moves
+ * forward (V8) are refs/itaku/lines/<main_party> (from main; main_party NULL:
+ * main is not taken), refs/itaku/lines/<P> (from parties/<P>/main) and, with
+ * opts->take_requests, the request branches of main_party and its descendants
+ * (fast-forward only) published. source names where it came from in
+ * messages. The quarantine is emptied in every case. report may be NULL. */
+int itk_sync_publish(itk_sync_report *report, itk_registry *reg, const char *name,
+                     const char *main_party, const char *source, const itk_take_options *opts);
+
 /* Verifies what rev holds: 0 when every commit passes; ITK_EVERIFY naming
  * the first problem (commit, rule) otherwise. */
 int itk_sync_check_rev(itk_registry *reg, const char *rev);
+
+/* Removes every ref under refs/itaku/incoming/<name>/. */
+void itk_sync_drop_incoming(itk_registry *reg, const char *name);
 
 #endif

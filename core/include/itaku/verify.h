@@ -40,10 +40,11 @@ typedef struct {
     unsigned version;
     const char *city_key; /* pinned city key fingerprint, or NULL: git config itaku.cityKey */
     const char *genesis;  /* pinned genesis commit, or NULL: git config itaku.genesis */
+    int full;             /* ignore the verification cache in .git/itaku/ (DESIGN §9) */
 } itk_verify_options;
 
 #define ITK_VERIFY_OPTIONS_VERSION 1
-#define ITK_VERIFY_OPTIONS_INIT {ITK_VERIFY_OPTIONS_VERSION, NULL, NULL}
+#define ITK_VERIFY_OPTIONS_INIT {ITK_VERIFY_OPTIONS_VERSION, NULL, NULL, 0}
 
 typedef struct itk_verify_result itk_verify_result;
 

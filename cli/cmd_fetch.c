@@ -1,0 +1,72 @@
+/* itaku fetch: take a remote's lines and request branches through the
+ * quarantine; nothing moves unless every new commit verifies. */
+#include "cli.h"
+#include "itaku/remote.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] = "itaku fetch [NAME] [--party P] [--key FILE]\n"
+                            "(NAME: a remote, 'origin' by default; --party: whose line its main "
+                            "is, when the remote is not tagged)";
+
+void cli_print_take(const itk_sync_report *r)
+{
+    for (size_t i = 0; i < r->nlines; i++) {
+        const itk_line_update *u = &r->lines[i];
+        char old[16];
+        git_oid_tostr(old, sizeof(old), &u->old_tip);
+        if (git_oid_is_zero(&u->old_tip))
+            printf("  line of %-20s new at %.12s\n", u->party, git_oid_tostr_s(&u->new_tip));
+        else if (git_oid_equal(&u->old_tip, &u->new_tip))
+            printf("  line of %-20s unchanged at %.12s\n", u->party, old);
+        else
+            printf("  line of %-20s %.12s -> %.12s\n", u->party, old, git_oid_tostr_s(&u->new_tip));
+    }
+    if (r->nrequests)
+        printf("  %zu request branch%s taken\n", r->nrequests, r->nrequests == 1 ? "" : "es");
+    printf("Verified %zu commit%s; refs/itaku/lines/ now hold what passed.\n", r->ncommits,
+           r->ncommits == 1 ? "" : "s");
+}
+
+int cmd_fetch(int argc, char **argv)
+{
+    static const struct option opts[] = {{"party", required_argument, NULL, 'p'},
+                                         {"key", required_argument, NULL, 'k'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0}};
+    const char *party = NULL, *key = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p': party = optarg; break;
+        case 'k': key = optarg; break;
+        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
+        default: return cli_usage(usage, "fetch: unknown option");
+        }
+    }
+    if (optind < argc - 1)
+        return cli_usage(usage, "fetch takes at most one remote");
+    const char *name = optind == argc - 1 ? argv[optind] : "origin";
+    itk_registry *reg = NULL;
+    itk_sync_report *report = calloc(1, sizeof(*report));
+    int rc = EXIT_ERROR;
+    if (!report || cli_open_registry(&reg))
+        goto done;
+    itk_remote_options o = ITK_REMOTE_OPTIONS_INIT;
+    o.key_path = key;
+    if (itk_remote_fetch(report, reg, name, party, &o) < 0) {
+        rc = cli_fail("nothing was fetched");
+        goto done;
+    }
+    printf("Fetched from %s:\n", name);
+    cli_print_take(report);
+    rc = EXIT_OK;
+done:
+    free(report);
+    itk_registry_free(reg);
+    return rc;
+}

@@ -1,0 +1,83 @@
+/* itaku history ID: one record's or request's story — filing, receipts up
+ * the chain, endorsements, decision, withdrawal, supersession, and the
+ * records citing it and answering those — in history order. */
+#include "cli.h"
+#include "itaku/history.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char usage[] = "itaku history ID [--json]";
+
+static const char *mark_of(const itk_story_step *s)
+{
+    return !s->verified ? "✗" : s->is_void ? "∅" : s->recovered ? "⚑" : "✓";
+}
+
+int cmd_history(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {0}};
+    int json = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'j': json = 1; break;
+        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
+        default: return cli_usage(usage, "history: unknown option");
+        }
+    }
+    if (optind + 1 != argc)
+        return cli_usage(usage, "history needs one record or request ID");
+    itk_registry *reg = NULL;
+    itk_story *st = NULL;
+    itk_story_options o = ITK_STORY_OPTIONS_INIT;
+    o.progress = cli_progress();
+    if (cli_open_registry(&reg))
+        return EXIT_ERROR;
+    if (itk_story_run(&st, reg, argv[optind], &o) < 0) {
+        itk_registry_free(reg);
+        return cli_fail("cannot tell the history");
+    }
+    if (json) {
+        printf("{\"subject\":");
+        cli_json_string(itk_story_subject(st));
+        printf(",\"missing\":%s,\"steps\":[", itk_story_missing(st) ? "true" : "false");
+        for (size_t i = 0; i < itk_story_count(st); i++) {
+            const itk_story_step *s = itk_story_get(st, i);
+            const char *keys[] = {"what",      "record", "type",   "path", "party",
+                                  "principal", "action", "commit", "date", "detail"};
+            const char *vals[] = {s->what,      s->record, s->type,   s->path, s->party,
+                                  s->principal, s->action, s->commit, s->date, s->detail};
+            printf("%s{\"depth\":%d", i ? "," : "", s->depth);
+            for (size_t k = 0; k < sizeof(keys) / sizeof(*keys); k++) {
+                printf(",\"%s\":", keys[k]);
+                cli_json_string(vals[k]);
+            }
+            printf(",\"verified\":%s,\"void\":%s,\"recovered\":%s}", s->verified ? "true" : "false",
+                   s->is_void ? "true" : "false", s->recovered ? "true" : "false");
+        }
+        puts("]}");
+    } else {
+        int color = cli_color(1);
+        printf("History of %s%s\n", itk_story_subject(st),
+               itk_story_missing(st) ? " (no such record here; records cite it)" : "");
+        for (size_t i = 0; i < itk_story_count(st); i++) {
+            const itk_story_step *s = itk_story_get(st, i);
+            char when[24], who[100];
+            snprintf(when, sizeof(when), "%.10s %.5s", s->date, s->date + 11);
+            snprintf(who, sizeof(who), "%s/%s", s->party, s->principal);
+            printf("%s  %s%s%s %*s", when,
+                   color ? (s->verified && !s->is_void ? "\033[32m" : "\033[31m") : "", mark_of(s),
+                   color ? "\033[0m" : "", 2 * s->depth, "");
+            cli_pad(s->what, 11);
+            cli_pad(who, 22);
+            printf("%.12s  %s%s\n", s->commit, s->detail,
+                   s->is_void ? " [void: signed after its key's compromise; does not count]" : "");
+        }
+    }
+    itk_story_free(st);
+    itk_registry_free(reg);
+    return EXIT_OK;
+}

@@ -1,0 +1,53 @@
+/* itaku push: send our main (and our request branches) to a hosted registry,
+ * whose pre-receive hook decides what it takes. */
+#include "cli.h"
+#include "itaku/remote.h"
+
+#include <getopt.h>
+#include <stdio.h>
+
+static const char usage[] =
+    "itaku push [NAME] [--key FILE]\n"
+    "(NAME: a hosted registry, 'origin' by default; the city pushes main, a party P its main "
+    "to parties/P/main, with its and its descendants' request branches)";
+
+int cmd_push(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"key", required_argument, NULL, 'k'}, {"help", no_argument, NULL, 'h'}, {0}};
+    const char *key = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'k': key = optarg; break;
+        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
+        default: return cli_usage(usage, "push: unknown option");
+        }
+    }
+    if (optind < argc - 1)
+        return cli_usage(usage, "push takes at most one remote");
+    const char *name = optind == argc - 1 ? argv[optind] : "origin";
+    itk_registry *reg = NULL;
+    itk_signer *signer = NULL;
+    itk_buf pushed = ITK_BUF_INIT;
+    int rc = EXIT_ERROR;
+    if (cli_open_registry(&reg) || cli_open_signer(&signer, reg, key))
+        goto done;
+    itk_remote_options o = ITK_REMOTE_OPTIONS_INIT;
+    o.key_path = key;
+    if (itk_remote_push(&pushed, reg, signer, name, &o) < 0) {
+        rc = cli_fail("the push was refused");
+        goto done;
+    }
+    if (pushed.size)
+        printf("Pushed to %s:\n%s", name, pushed.ptr);
+    else
+        printf("%s already holds everything we may push.\n", name);
+    rc = EXIT_OK;
+done:
+    itk_buf_dispose(&pushed);
+    itk_signer_free(signer);
+    itk_registry_free(reg);
+    return rc;
+}

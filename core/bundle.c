@@ -1,0 +1,630 @@
+/* Git bundles v2: the header parser (untrusted input, bounded reader), the
+ * writer (header + git_packbuilder's pack) and the importer (git_indexer on
+ * our odb, so thin packs resolve). What may be taken from a bundle is
+ * sync.c's decision; this file only brings its objects in. */
+#include "itaku/bundle.h"
+#include "itaku/errors.h"
+#include "bundle_priv.h"
+#include "reader.h"
+#include "registry_priv.h"
+#include "sync_priv.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define V2_SIGNATURE "# v2 git bundle"
+#define V3_SIGNATURE "# v3 git bundle"
+#define INCOMING_NAME "bundle"
+#define CHUNK (64 * 1024)
+
+typedef struct {
+    git_oid id;
+    char *name;
+} bundle_ref;
+
+struct itk_bundle_header {
+    int version;
+    git_oid *prereqs;
+    size_t nprereqs, aprereqs;
+    bundle_ref *refs;
+    size_t nrefs, arefs;
+};
+
+void itk_bundle_header_free(itk_bundle_header *h)
+{
+    if (!h)
+        return;
+    for (size_t i = 0; i < h->nrefs; i++)
+        free(h->refs[i].name);
+    free(h->refs);
+    free(h->prereqs);
+    free(h);
+}
+
+int itk_bundle_header_version(const itk_bundle_header *h)
+{
+    return h->version;
+}
+
+size_t itk_bundle_header_prerequisite_count(const itk_bundle_header *h)
+{
+    return h->nprereqs;
+}
+
+const git_oid *itk_bundle_header_prerequisite(const itk_bundle_header *h, size_t i)
+{
+    return i < h->nprereqs ? &h->prereqs[i] : NULL;
+}
+
+size_t itk_bundle_header_ref_count(const itk_bundle_header *h)
+{
+    return h->nrefs;
+}
+
+const char *itk_bundle_header_ref(const itk_bundle_header *h, size_t i, git_oid *id)
+{
+    if (i >= h->nrefs)
+        return NULL;
+    if (id)
+        *id = h->refs[i].id;
+    return h->refs[i].name;
+}
+
+/* 40 lowercase hex digits, as git writes them. */
+static int parse_oid(git_oid *out, const unsigned char *s, size_t len)
+{
+    if (len != GIT_OID_HEXSZ)
+        return -1;
+    for (size_t i = 0; i < len; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return -1;
+    return git_oid_fromstrn(out, (const char *)s, len) < 0 ? -1 : 0;
+}
+
+/* A conservative check of git's ref-name rules: "HEAD" or refs/… made of
+ * [A-Za-z0-9._/-], no empty, "." or ".."-containing component, no
+ * component starting with '.', no ".lock" ending. */
+static int ref_name_ok(const unsigned char *s, size_t len)
+{
+    if (len == 4 && memcmp(s, "HEAD", 4) == 0)
+        return 1;
+    if (len < 6 || len > 1024 || memcmp(s, "refs/", 5) != 0 || s[len - 1] == '/' ||
+        s[len - 1] == '.')
+        return 0;
+    if (len >= 5 && memcmp(s + len - 5, ".lock", 5) == 0)
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = s[i];
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '.' || c == '_' || c == '-' || c == '/';
+        if (!ok)
+            return 0;
+        if (c == '/' && (i + 1 >= len || s[i + 1] == '/' || s[i + 1] == '.'))
+            return 0;
+        if (c == '.' && i + 1 < len && s[i + 1] == '.')
+            return 0;
+    }
+    return 1;
+}
+
+static int header_fail(itk_bundle_header *h, int code, size_t line, const char *what)
+{
+    itk_bundle_header_free(h);
+    return itk_error_set(code, "not a valid git bundle: line %zu %s", line, what);
+}
+
+int itk_bundle_header_parse(itk_bundle_header **out, size_t *header_len, const void *data,
+                            size_t len)
+{
+    itk_reader r;
+    const unsigned char *line;
+    size_t n, lineno = 1;
+    *out = NULL;
+    *header_len = 0;
+    rd_init(&r, data, len > ITK_BUNDLE_MAX_HEADER ? ITK_BUNDLE_MAX_HEADER : len);
+    itk_bundle_header *h = calloc(1, sizeof(*h));
+    if (!h)
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    if (rd_text_line(&r, &line, &n) < 0 || n > ITK_BUNDLE_MAX_LINE)
+        return header_fail(h, ITK_EINVALID, 1,
+                           "is missing: the file does not start with "
+                           "\"" V2_SIGNATURE "\"");
+    if (n == strlen(V2_SIGNATURE) && memcmp(line, V2_SIGNATURE, n) == 0)
+        h->version = 2;
+    else if (n == strlen(V3_SIGNATURE) && memcmp(line, V3_SIGNATURE, n) == 0)
+        h->version = 3;
+    else
+        return header_fail(h, ITK_EINVALID, 1, "is not \"" V2_SIGNATURE "\"");
+    for (;;) {
+        lineno++;
+        if (rd_text_line(&r, &line, &n) < 0) {
+            if (len > ITK_BUNDLE_MAX_HEADER)
+                return header_fail(h, ITK_ETOOBIG, lineno,
+                                   "is past the largest header itaku reads (1 MiB)");
+            return header_fail(h, ITK_EINVALID, lineno,
+                               "is missing: the header is truncated (no blank line before "
+                               "the pack)");
+        }
+        if (n > ITK_BUNDLE_MAX_LINE)
+            return header_fail(h, ITK_ETOOBIG, lineno, "is too long");
+        if (n == 0)
+            break;
+        if (line[0] == '@') {
+            static const char fmt[] = "@object-format=sha1";
+            if (h->version != 3)
+                return header_fail(h, ITK_EINVALID, lineno,
+                                   "is a capability, which only v3 bundles have");
+            if (n != sizeof(fmt) - 1 || memcmp(line, fmt, n) != 0)
+                return header_fail(h, ITK_EUNSUPPORTED, lineno,
+                                   "asks for a capability itaku does not support (only "
+                                   "object-format=sha1)");
+            continue;
+        }
+        if (line[0] == '-') {
+            git_oid id;
+            /* "-<oid>" or "-<oid> <comment>" */
+            if (n < 1 + GIT_OID_HEXSZ || parse_oid(&id, line + 1, GIT_OID_HEXSZ) < 0 ||
+                (n > 1 + GIT_OID_HEXSZ && line[1 + GIT_OID_HEXSZ] != ' '))
+                return header_fail(h, ITK_EINVALID, lineno, "is not a prerequisite \"-<id>\"");
+            if (h->nprereqs == ITK_BUNDLE_MAX_PREREQUISITES)
+                return header_fail(h, ITK_ETOOBIG, lineno, "is one prerequisite too many");
+            if (h->nprereqs == h->aprereqs) {
+                size_t na = h->aprereqs ? h->aprereqs * 2 : 8;
+                git_oid *np = realloc(h->prereqs, na * sizeof(*np));
+                if (!np)
+                    return header_fail(h, ITK_ENOMEM, lineno, "ran out of memory");
+                h->prereqs = np, h->aprereqs = na;
+            }
+            h->prereqs[h->nprereqs++] = id;
+            continue;
+        }
+        git_oid id;
+        if (n < GIT_OID_HEXSZ + 2 || parse_oid(&id, line, GIT_OID_HEXSZ) < 0 ||
+            line[GIT_OID_HEXSZ] != ' ')
+            return header_fail(h, ITK_EINVALID, lineno, "is not a ref \"<id> <name>\"");
+        const unsigned char *name = line + GIT_OID_HEXSZ + 1;
+        size_t nlen = n - GIT_OID_HEXSZ - 1;
+        if (!ref_name_ok(name, nlen))
+            return header_fail(h, ITK_EINVALID, lineno, "names a ref git would not accept");
+        if (h->nrefs == ITK_BUNDLE_MAX_REFS)
+            return header_fail(h, ITK_ETOOBIG, lineno, "is one ref too many");
+        if (h->nrefs == h->arefs) {
+            size_t na = h->arefs ? h->arefs * 2 : 8;
+            bundle_ref *nr = realloc(h->refs, na * sizeof(*nr));
+            if (!nr)
+                return header_fail(h, ITK_ENOMEM, lineno, "ran out of memory");
+            h->refs = nr, h->arefs = na;
+        }
+        bundle_ref *br = &h->refs[h->nrefs];
+        if (!(br->name = malloc(nlen + 1)))
+            return header_fail(h, ITK_ENOMEM, lineno, "ran out of memory");
+        memcpy(br->name, name, nlen);
+        br->name[nlen] = '\0';
+        br->id = id;
+        h->nrefs++;
+    }
+    if (h->nrefs == 0)
+        return header_fail(h, ITK_EINVALID, lineno, "ends a header that lists no ref");
+    *header_len = rd_offset(&r, len > ITK_BUNDLE_MAX_HEADER ? ITK_BUNDLE_MAX_HEADER : len);
+    *out = h;
+    return 0;
+}
+
+int itk_bundle_is_bundle(const char *path)
+{
+    char head[16];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, head, sizeof(head));
+    close(fd);
+    return n == (ssize_t)sizeof(head) &&
+           (memcmp(head, V2_SIGNATURE "\n", 16) == 0 || memcmp(head, V3_SIGNATURE "\n", 16) == 0);
+}
+
+/* ---- import ---- */
+
+static int read_header(itk_bundle_header **h, size_t *hlen, FILE *f, const char *path)
+{
+    unsigned char *buf = malloc(ITK_BUNDLE_MAX_HEADER + 1);
+    if (!buf)
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    size_t n = fread(buf, 1, ITK_BUNDLE_MAX_HEADER + 1, f);
+    int rc = ferror(f) ? itk_error_set(ITK_EIO, "cannot read %s", path)
+                       : itk_bundle_header_parse(h, hlen, buf, n);
+    if (rc && rc != ITK_EIO) {
+        char saved[600];
+        snprintf(saved, sizeof(saved), "%s", itk_error_last());
+        itk_error_set(rc, "%s: %s; nothing was taken", path, saved);
+    }
+    free(buf);
+    return rc;
+}
+
+int itk_bundle_unpack(itk_bundle_header **out, git_repository *repo, const char *path)
+{
+    itk_bundle_header *h = NULL;
+    git_odb *odb = NULL;
+    git_indexer *idx = NULL;
+    unsigned char *chunk = NULL;
+    size_t hlen;
+    struct stat st;
+    int rc = 0;
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return itk_error_set(ITK_ENOTFOUND, "cannot open %s: %s", path, strerror(errno));
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        rc = itk_error_set(ITK_EINVALID, "%s is not a regular file", path);
+        goto done;
+    }
+    if ((rc = read_header(&h, &hlen, f, path)))
+        goto done;
+    if (git_repository_odb(&odb, repo) < 0) {
+        rc = itk_error_git("cannot open the object database");
+        goto done;
+    }
+    /* parse fully, then act: every prerequisite before any byte of the pack */
+    for (size_t i = 0; i < h->nprereqs; i++) {
+        size_t sz;
+        git_object_t type;
+        if (git_odb_read_header(&sz, &type, odb, &h->prereqs[i]) < 0 || type != GIT_OBJECT_COMMIT) {
+            rc = itk_error_set(ITK_ENOTFOUND,
+                               "%s needs commit %s, which this registry lacks (a bundle holds "
+                               "only what is new since its prerequisites): import the bundles "
+                               "made before it first; nothing was taken",
+                               path, git_oid_tostr_s(&h->prereqs[i]));
+            goto done;
+        }
+    }
+    if ((off_t)hlen >= st.st_size) {
+        rc = itk_error_set(ITK_EINVALID, "%s holds a header but no pack; nothing was taken", path);
+        goto done;
+    }
+    char packdir[4096];
+    snprintf(packdir, sizeof(packdir), "%sobjects/pack", git_repository_path(repo));
+    git_indexer_options io;
+    git_indexer_options_init(&io, GIT_INDEXER_OPTIONS_VERSION);
+    /* no io.verify: libgit2 1.5 leaks its connectivity map; verify_run reads
+     * every commit, tree and blob the refs reach, and refuses what is missing */
+    io.verify = 0;
+    git_indexer_progress stats = {0};
+    if (!(chunk = malloc(CHUNK))) {
+        rc = itk_error_set(ITK_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (fseeko(f, (off_t)hlen, SEEK_SET) != 0 || git_indexer_new(&idx, packdir, 0, odb, &io) < 0) {
+        rc = itk_error_git("cannot read the pack of %s", path);
+        goto done;
+    }
+    size_t n;
+    while ((n = fread(chunk, 1, CHUNK, f)) > 0) {
+        if (git_indexer_append(idx, chunk, n, &stats) < 0) {
+            rc = itk_error_git("the pack in %s is damaged; nothing was taken", path);
+            goto done;
+        }
+    }
+    if (ferror(f)) {
+        rc = itk_error_set(ITK_EIO, "cannot read %s", path);
+        goto done;
+    }
+    if (git_indexer_commit(idx, &stats) < 0) {
+        rc = itk_error_git("the pack in %s is damaged or incomplete; nothing was taken", path);
+        goto done;
+    }
+    git_odb_refresh(odb);
+    for (size_t i = 0; i < h->nrefs; i++) {
+        if (!git_odb_exists(odb, &h->refs[i].id)) {
+            rc = itk_error_set(ITK_EINVALID,
+                               "%s names %s = %s, but neither it nor this registry holds that "
+                               "object; nothing was taken",
+                               path, h->refs[i].name, git_oid_tostr_s(&h->refs[i].id));
+            goto done;
+        }
+    }
+    *out = h;
+    h = NULL;
+done:
+    git_indexer_free(idx);
+    free(chunk);
+    git_odb_free(odb);
+    itk_bundle_header_free(h);
+    fclose(f);
+    return rc;
+}
+
+/* The party a bundle says it comes from (refs/itaku/sender/<P>), or "". */
+static int sender_of(char party[ITK_PARTY_ID_MAX + 1], const itk_bundle_header *h)
+{
+    size_t plen = strlen(ITK_BUNDLE_SENDER_PREFIX);
+    party[0] = '\0';
+    for (size_t i = 0; i < h->nrefs; i++) {
+        const char *n = h->refs[i].name;
+        if (strncmp(n, ITK_BUNDLE_SENDER_PREFIX, plen) != 0)
+            continue;
+        if (party[0] || strlen(n + plen) > ITK_PARTY_ID_MAX || itk_party_id_check(n + plen) < 0)
+            return itk_error_set(ITK_EINVALID, "the bundle names more than one sender, or an "
+                                               "invalid one; say whose line it is with --from");
+        snprintf(party, ITK_PARTY_ID_MAX + 1, "%s", n + plen);
+    }
+    return 0;
+}
+
+int itk_bundle_import(itk_sync_report *report, itk_registry *reg, const char *path,
+                      const char *party, const itk_take_options *opts)
+{
+    itk_bundle_header *h = NULL;
+    git_repository *repo = reg->repo;
+    char sender[ITK_PARTY_ID_MAX + 1];
+    int rc;
+    if (report)
+        memset(report, 0, sizeof(*report));
+    if (party && (rc = itk_party_id_check(party)))
+        return rc;
+    if ((rc = itk_bundle_unpack(&h, repo, path)))
+        return rc;
+    if ((rc = sender_of(sender, h)))
+        goto done;
+    if (!party && !sender[0]) {
+        rc = itk_error_set(ITK_EINVALID,
+                           "%s does not say whose line its main is (it was not made by "
+                           "`itaku bundle create`): give --from PARTY; nothing was taken",
+                           path);
+        goto done;
+    }
+    itk_sync_drop_incoming(reg, INCOMING_NAME);
+    size_t taken = 0;
+    for (size_t i = 0; i < h->nrefs && !rc; i++) {
+        const char *n = h->refs[i].name, *rel = NULL;
+        if (strcmp(n, "refs/heads/main") == 0)
+            rel = "main";
+        else if (strncmp(n, "refs/heads/parties/", 19) == 0 ||
+                 strncmp(n, "refs/heads/requests/", 20) == 0)
+            rel = n + 11;
+        if (!rel)
+            continue;
+        git_object *obj = NULL;
+        if (git_object_lookup(&obj, repo, &h->refs[i].id, GIT_OBJECT_COMMIT) < 0) {
+            rc = itk_error_set(ITK_EINVALID,
+                               "%s names %s = %s, which is not a commit; nothing "
+                               "was taken",
+                               path, n, git_oid_tostr_s(&h->refs[i].id));
+            break;
+        }
+        git_object_free(obj);
+        char in[600];
+        git_reference *ref = NULL;
+        snprintf(in, sizeof(in), "refs/itaku/incoming/" INCOMING_NAME "/%s", rel);
+        if (git_reference_create(&ref, repo, in, &h->refs[i].id, 1,
+                                 "itaku: bundle into "
+                                 "quarantine") < 0)
+            rc = itk_error_git("cannot take %s from %s", n, path);
+        git_reference_free(ref);
+        taken++;
+    }
+    if (!rc && !taken)
+        rc = itk_error_set(ITK_ENOTFOUND,
+                           "%s holds no main, parties/<P>/main or request branch; nothing was "
+                           "taken",
+                           path);
+    if (rc) {
+        itk_sync_drop_incoming(reg, INCOMING_NAME);
+        goto done;
+    }
+    char source[4200];
+    snprintf(source, sizeof(source), "bundle %s", path);
+    rc = itk_sync_publish(report, reg, INCOMING_NAME, party ? party : sender, source, opts);
+done:
+    itk_bundle_header_free(h);
+    return rc;
+}
+
+/* ---- create ---- */
+
+typedef struct {
+    int fd;
+    int failed;
+} pack_out;
+
+static int write_all(int fd, const void *data, size_t len)
+{
+    const char *p = data;
+    while (len) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static int pack_chunk(void *buf, size_t size, void *payload)
+{
+    pack_out *o = payload;
+    if (write_all(o->fd, buf, size) < 0) {
+        o->failed = 1;
+        return -1;
+    }
+    return 0;
+}
+
+/* The first line of a commit's message, safe for a header line. */
+static void subject_of(itk_buf *out, git_repository *repo, const git_oid *id)
+{
+    git_commit *c = NULL;
+    if (git_commit_lookup(&c, repo, id) < 0)
+        return;
+    const char *s = git_commit_summary(c);
+    for (size_t i = 0; s && s[i] && i < 200; i++)
+        itk_buf_putc(out, s[i] == '\n' || s[i] == '\r' ? ' ' : s[i]);
+    git_commit_free(c);
+}
+
+typedef struct {
+    char *name;
+    git_oid id;
+} out_ref;
+
+int itk_bundle_create(itk_bundle_stats *stats, itk_registry *reg, itk_signer *signer,
+                      const char *path, const char *party)
+{
+    git_repository *repo = reg->repo;
+    git_revwalk *walk = NULL, *count = NULL;
+    git_packbuilder *pb = NULL;
+    git_reference_iterator *it = NULL;
+    git_tree *tree = NULL;
+    itk_buf header = ITK_BUF_INIT, tmp = ITK_BUF_INIT;
+    out_ref *refs = NULL;
+    size_t nrefs = 0;
+    git_oid base;
+    int have_base = 0, fd = -1, rc;
+    itk_identity me;
+    memset(stats, 0, sizeof(*stats));
+    if ((rc = itk_party_id_check(party)) || (rc = itk_registry_head_tree(&tree, reg)) ||
+        (rc = itk_registry_identify(&me, reg, tree, signer)))
+        goto done;
+    if (git_reference_name_to_id(&stats->main, repo, "refs/heads/main") < 0) {
+        rc = itk_error_set(ITK_ENOTFOUND, "this registry has no main branch to bundle");
+        goto done;
+    }
+    /* what we send: main, our request branches, and who we are */
+    size_t cap = 8;
+    if (!(refs = calloc(cap, sizeof(*refs)))) {
+        rc = itk_error_set(ITK_ENOMEM, "out of memory");
+        goto done;
+    }
+    refs[nrefs].name = strdup("refs/heads/main");
+    refs[nrefs++].id = stats->main;
+    git_reference *ref = NULL;
+    if (git_reference_iterator_glob_new(&it, repo, "refs/heads/requests/*") == 0) {
+        while (!rc && git_reference_next(&ref, it) == 0) {
+            if (git_reference_target(ref)) {
+                if (nrefs + 2 >= cap) {
+                    out_ref *nr = realloc(refs, cap * 2 * sizeof(*nr));
+                    if (!nr)
+                        rc = itk_error_set(ITK_ENOMEM, "out of memory");
+                    else
+                        refs = nr, cap *= 2;
+                }
+                if (!rc) {
+                    refs[nrefs].name = strdup(git_reference_name(ref));
+                    refs[nrefs++].id = *git_reference_target(ref);
+                }
+            }
+            git_reference_free(ref);
+        }
+    }
+    if (rc)
+        goto done;
+    char sender[128];
+    snprintf(sender, sizeof(sender), ITK_BUNDLE_SENDER_PREFIX "%s", me.party);
+    refs[nrefs].name = strdup(sender);
+    refs[nrefs++].id = stats->main;
+    refs[nrefs].name = strdup("HEAD");
+    refs[nrefs++].id = stats->main;
+    for (size_t i = 0; i < nrefs; i++)
+        if (!refs[i].name) {
+            rc = itk_error_set(ITK_ENOMEM, "out of memory");
+            goto done;
+        }
+    /* the prerequisite: our newest commit already inside party's line */
+    char line[160];
+    git_oid line_tip;
+    snprintf(line, sizeof(line), "refs/itaku/lines/%s", party);
+    if (git_reference_name_to_id(&line_tip, repo, line) == 0 &&
+        git_merge_base(&base, repo, &stats->main, &line_tip) == 0)
+        have_base = 1;
+    itk_error_clear();
+    if (git_revwalk_new(&walk, repo) < 0 || git_revwalk_new(&count, repo) < 0) {
+        rc = itk_error_git("cannot walk history");
+        goto done;
+    }
+    for (size_t i = 0; i < nrefs; i++) {
+        if (git_revwalk_push(walk, &refs[i].id) < 0 || git_revwalk_push(count, &refs[i].id) < 0) {
+            rc = itk_error_git("cannot walk from %s", refs[i].name);
+            goto done;
+        }
+    }
+    if (have_base && (git_revwalk_hide(walk, &base) < 0 || git_revwalk_hide(count, &base) < 0)) {
+        rc = itk_error_git("cannot walk history");
+        goto done;
+    }
+    git_oid id;
+    while (git_revwalk_next(&id, count) == 0)
+        stats->ncommits++;
+    if (stats->ncommits == 0) {
+        rc = itk_error_set(ITK_ENOTFOUND,
+                           "%s already holds everything we would send (its line contains our "
+                           "main %.12s); no bundle was written",
+                           party, git_oid_tostr_s(&stats->main));
+        goto done;
+    }
+    if (git_packbuilder_new(&pb, repo) < 0 || git_packbuilder_insert_walk(pb, walk) < 0) {
+        rc = itk_error_git("cannot pack what %s lacks", party);
+        goto done;
+    }
+    stats->nobjects = git_packbuilder_object_count(pb);
+    stats->nprerequisites = have_base ? 1 : 0;
+    stats->nrefs = nrefs;
+    itk_buf_puts(&header, V2_SIGNATURE "\n");
+    if (have_base) {
+        itk_buf_printf(&header, "-%s ", git_oid_tostr_s(&base));
+        subject_of(&header, repo, &base);
+        itk_buf_putc(&header, '\n');
+    }
+    for (size_t i = 0; i < nrefs; i++)
+        itk_buf_printf(&header, "%s %s\n", git_oid_tostr_s(&refs[i].id), refs[i].name);
+    if ((rc = itk_buf_putc(&header, '\n')))
+        goto done;
+    /* written beside the target and renamed, so a reader never sees half */
+    if ((rc = itk_buf_printf(&tmp, "%s.tmp-XXXXXX", path)))
+        goto done;
+    struct stat st;
+    if (lstat(path, &st) == 0) {
+        rc = itk_error_set(ITK_EEXISTS, "%s already exists; no bundle was written", path);
+        goto done;
+    }
+    if ((fd = mkstemp(tmp.ptr)) < 0) {
+        rc = itk_error_set(ITK_EIO, "cannot write beside %s: %s", path, strerror(errno));
+        goto done;
+    }
+    pack_out po = {fd, 0};
+    if (write_all(fd, header.ptr, header.size) < 0 ||
+        git_packbuilder_foreach(pb, pack_chunk, &po) < 0 || po.failed || fsync(fd) != 0) {
+        rc = po.failed || errno
+                 ? itk_error_set(ITK_EIO, "cannot write %s: %s", path, strerror(errno))
+                 : itk_error_git("cannot write the pack of %s", path);
+        goto done;
+    }
+    close(fd);
+    fd = -1;
+    if (link(tmp.ptr, path) != 0) { /* refuses to replace an existing file */
+        rc = itk_error_set(errno == EEXIST ? ITK_EEXISTS : ITK_EIO, "cannot write %s: %s", path,
+                           strerror(errno));
+        goto done;
+    }
+done:
+    if (fd >= 0)
+        close(fd);
+    if (tmp.ptr && tmp.size)
+        unlink(tmp.ptr);
+    for (size_t i = 0; i < nrefs; i++)
+        free(refs[i].name);
+    free(refs);
+    git_packbuilder_free(pb);
+    git_revwalk_free(walk);
+    git_revwalk_free(count);
+    git_reference_iterator_free(it);
+    git_tree_free(tree);
+    itk_buf_dispose(&header);
+    itk_buf_dispose(&tmp);
+    return rc;
+}

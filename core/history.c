@@ -1,0 +1,701 @@
+/* The accountability history behind `itaku log` and `itaku history`: the
+ * commits verify walked, each with its date in the contract's zone, the
+ * obligations sections it touches and the records a merge brings in; and the
+ * story of one record. Verification itself is verify.c's; this only reads. */
+#include "itaku/history.h"
+#include "itaku/errors.h"
+#include "itaku/json.h"
+#include "itaku/party.h"
+#include "itaku/status.h"
+#include "registry_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct itk_log {
+    itk_verify_result *verify;
+    itk_log_entry *all; /* one per commit, oldest first */
+    size_t nall;
+    size_t *shown; /* indexes into all, newest first */
+    size_t nshown;
+    int offset;
+};
+
+static void report(itk_progress_cb cb, void *payload, const char *what, size_t done, size_t total)
+{
+    if (cb)
+        cb(what, done, total, payload);
+}
+
+static const char *body_str(const json_t *rec, const char *key)
+{
+    return json_string_value(json_object_get(json_object_get(rec, "body"), key));
+}
+
+/* Appends section s to the comma-separated list out, once. */
+static void add_section(char out[48], const char *s)
+{
+    if (!s || !*s)
+        return;
+    char list[50];
+    snprintf(list, sizeof(list), ",%s,", out);
+    char needle[16];
+    snprintf(needle, sizeof(needle), ",%s,", s);
+    if (strstr(list, needle))
+        return;
+    size_t l = strlen(out);
+    snprintf(out + l, 48 - l, "%s%s", l ? "," : "", s);
+}
+
+static void add_sections(char out[48], const char *list)
+{
+    char copy[48];
+    snprintf(copy, sizeof(copy), "%s", list);
+    for (char *save = NULL, *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
+        add_section(out, t);
+}
+
+static const char *request_kind_section(const char *kind)
+{
+    if (!kind)
+        return NULL;
+    return strcmp(kind, "subcontract") == 0 ? "8" : "4";
+}
+
+/* The section of the request "<party>/<rec>" as tree holds it. */
+static const char *named_request_section(git_repository *repo, const git_tree *tree,
+                                         const char *name)
+{
+    const char *slash = name ? strchr(name, '/') : NULL;
+    if (!slash || !tree || slash - name > ITK_PARTY_ID_MAX)
+        return NULL;
+    char path[200];
+    json_t *rec = NULL;
+    snprintf(path, sizeof(path), "parties/%.*s/requests/%s.json", (int)(slash - name), name,
+             slash + 1);
+    if (itk_tree_read_json(&rec, repo, tree, path)) {
+        itk_error_clear();
+        return NULL;
+    }
+    const char *s = request_kind_section(body_str(rec, "kind"));
+    json_decref(rec);
+    return s;
+}
+
+int itk_record_sections(char out[48], git_repository *repo, const git_tree *tree, const char *path,
+                        const json_t *record)
+{
+    itk_path_info pi;
+    out[0] = '\0';
+    itk_path_classify(&pi, path);
+    if (pi.kind == ITK_PATH_PARTY) {
+        const char *role = body_str(record, "role");
+        if (role && strcmp(role, "subcontractor") == 0)
+            add_section(out, "8");
+        return 0;
+    }
+    if (pi.kind != ITK_PATH_RECORD || !pi.type)
+        return 0;
+    static const struct {
+        const char *type, *section;
+    } fixed[] = {
+        {"form1", "2"},      {"form2", "3"}, {"register", "4"},  {"form4", "5"},
+        {"inspection", "6"}, {"form5", "7"}, {"incident", "10"}, {"ack", "8"},
+    };
+    const char *t = pi.type->type;
+    for (size_t i = 0; i < sizeof(fixed) / sizeof(*fixed); i++)
+        if (strcmp(fixed[i].type, t) == 0)
+            add_section(out, fixed[i].section);
+    const char *action = body_str(record, "action");
+    if (strcmp(t, "register") == 0 && action &&
+        (!strcmp(action, "returned") || !strcmp(action, "erased") || !strcmp(action, "disposed")))
+        add_section(out, "7");
+    if (strcmp(t, "request") == 0)
+        add_section(out, request_kind_section(body_str(record, "kind")));
+    if (strcmp(t, "endorsement") == 0 || strcmp(t, "decision") == 0)
+        add_section(out, named_request_section(repo, tree, body_str(record, "request")));
+    if (strcmp(t, "instruction") == 0) {
+        const char *k = body_str(record, "kind");
+        static const struct {
+            const char *kind, *section;
+        } kinds[] = {{"report", "5"},
+                     {"inspection", "6"},
+                     {"return", "7"},
+                     {"dispose", "7"},
+                     {"incident-follow-up", "10"}};
+        for (size_t i = 0; k && i < sizeof(kinds) / sizeof(*kinds); i++)
+            if (strcmp(kinds[i].kind, k) == 0)
+                add_section(out, kinds[i].section);
+    }
+    return 0;
+}
+
+static int path_sections(char out[48], git_repository *repo, const git_tree *tree, const char *path)
+{
+    json_t *rec = NULL;
+    if (itk_tree_read_json(&rec, repo, tree, path)) {
+        itk_error_clear(); /* a broken record is verify's finding, not ours */
+        return 0;
+    }
+    char s[48];
+    itk_record_sections(s, repo, tree, path, rec);
+    add_sections(out, s);
+    json_decref(rec);
+    return 0;
+}
+
+static int is_record_path(const char *path)
+{
+    itk_path_info pi;
+    itk_path_classify(&pi, path);
+    return pi.kind == ITK_PATH_RECORD || pi.kind == ITK_PATH_PARTY || pi.kind == ITK_PATH_KEY;
+}
+
+/* A merge: the records its second parent's line brings in. */
+static int merge_received(itk_log_entry *e, git_repository *repo, const git_commit *c,
+                          const git_tree *tree)
+{
+    git_commit *p1 = NULL;
+    git_tree *t1 = NULL;
+    git_diff *diff = NULL;
+    int rc = 0;
+    if (git_commit_parent(&p1, c, 0) < 0 || git_commit_tree(&t1, p1) < 0 ||
+        git_diff_tree_to_tree(&diff, repo, t1, (git_tree *)tree, NULL) < 0) {
+        rc = itk_error_git("cannot read merge %s", git_oid_tostr_s(git_commit_id(c)));
+        goto done;
+    }
+    size_t n = git_diff_num_deltas(diff);
+    e->received = calloc(n ? n : 1, sizeof(char *));
+    if (!e->received) {
+        rc = itk_error_set(ITK_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t d = 0; d < n; d++) {
+        const git_diff_delta *dl = git_diff_get_delta(diff, d);
+        const char *p = dl->new_file.path;
+        int own = 0;
+        if (dl->status != GIT_DELTA_ADDED || !is_record_path(p))
+            continue;
+        for (size_t k = 0; k < e->info->nrecords && !own; k++)
+            own = strcmp(e->info->records[k], p) == 0;
+        if (own)
+            continue;
+        if (!(e->received[e->nreceived] = strdup(p))) {
+            rc = itk_error_set(ITK_ENOMEM, "out of memory");
+            goto done;
+        }
+        e->nreceived++;
+    }
+done:
+    git_diff_free(diff);
+    git_tree_free(t1);
+    git_commit_free(p1);
+    return rc;
+}
+
+static int entry_fill(itk_log_entry *e, git_repository *repo, const itk_commit_info *ci, int offset)
+{
+    git_commit *c = NULL;
+    git_tree *tree = NULL;
+    int rc = 0;
+    e->info = ci;
+    itk_format_time(e->date, ci->time, offset);
+    if (git_commit_lookup(&c, repo, &ci->id) < 0 || git_commit_tree(&tree, c) < 0) {
+        rc = itk_error_git("cannot read commit %s", git_oid_tostr_s(&ci->id));
+        goto done;
+    }
+    for (size_t k = 0; k < ci->nrecords; k++)
+        path_sections(e->sections, repo, tree, ci->records[k]);
+    if (ci->nparents == 2 && (rc = merge_received(e, repo, c, tree)) == 0)
+        for (size_t k = 0; k < e->nreceived; k++)
+            path_sections(e->sections, repo, tree, e->received[k]);
+done:
+    git_tree_free(tree);
+    git_commit_free(c);
+    return rc;
+}
+
+void itk_log_free(itk_log *log)
+{
+    if (!log)
+        return;
+    for (size_t i = 0; i < log->nall; i++)
+        itk_string_list_free(log->all[i].received, log->all[i].nreceived);
+    free(log->all);
+    free(log->shown);
+    itk_verify_result_free(log->verify);
+    free(log);
+}
+
+/* Every commit reachable from revs (NULL: every local ref), oldest first. */
+static int log_build(itk_log **out, itk_registry *reg, const char **revs, size_t nrevs,
+                     itk_progress_cb cb, void *payload)
+{
+    itk_log *log = calloc(1, sizeof(*log));
+    int rc;
+    *out = NULL;
+    if (!log)
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    report(cb, payload, "verifying history", 0, 0);
+    if ((rc = itk_verify_run(&log->verify, reg, revs, nrevs, NULL)) ||
+        (rc = itk_registry_offset(&log->offset, reg)))
+        goto done;
+    size_t n = itk_verify_commit_count(log->verify);
+    log->all = calloc(n ? n : 1, sizeof(*log->all));
+    log->shown = calloc(n ? n : 1, sizeof(*log->shown));
+    if (!log->all || !log->shown) {
+        rc = itk_error_set(ITK_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        log->nall = i + 1;
+        if ((rc = entry_fill(&log->all[i], reg->repo, itk_verify_commit(log->verify, i),
+                             log->offset)))
+            goto done;
+        if (i % 16 == 0 || i + 1 == n)
+            report(cb, payload, "reading history", i + 1, n);
+    }
+done:
+    if (rc)
+        itk_log_free(log);
+    else
+        *out = log;
+    return rc;
+}
+
+/* "4(2)" and "4" both mean section 4. */
+static int section_matches(const char *sections, const char *want)
+{
+    char w[16], list[50], needle[20];
+    size_t n = strspn(want, "0123456789");
+    snprintf(w, sizeof(w), "%.*s", (int)(n ? n : strlen(want)), want);
+    snprintf(list, sizeof(list), ",%s,", sections);
+    snprintf(needle, sizeof(needle), ",%s,", w);
+    return strstr(list, needle) != NULL;
+}
+
+int itk_log_run(itk_log **out, itk_registry *reg, const itk_log_options *o)
+{
+    const char *head[] = {"HEAD"};
+    long long since = 0, until = 0;
+    int rc, offset;
+    *out = NULL;
+    if ((rc = itk_registry_offset(&offset, reg)))
+        return rc;
+    if (o && o->since && (rc = itk_time_parse(&since, o->since, offset, 0)))
+        return rc;
+    if (o && o->until && (rc = itk_time_parse(&until, o->until, offset, 1)))
+        return rc;
+    if (o && o->section && !*o->section)
+        return itk_error_set(ITK_EINVALID, "--section needs a section number (2 … 12)");
+    itk_log *log = NULL;
+    if ((rc =
+             log_build(&log, reg, head, 1, o ? o->progress : NULL, o ? o->progress_payload : NULL)))
+        return rc;
+    for (size_t i = log->nall; i-- > 0;) {
+        const itk_log_entry *e = &log->all[i];
+        if (o && o->party && strcmp(e->info->party, o->party) != 0)
+            continue;
+        if (o && o->action && strcmp(e->info->action, o->action) != 0)
+            continue;
+        if (o && o->section && !section_matches(e->sections, o->section))
+            continue;
+        if (o && o->since && e->info->time < since)
+            continue;
+        if (o && o->until && e->info->time > until)
+            continue;
+        log->shown[log->nshown++] = i;
+    }
+    *out = log;
+    return 0;
+}
+
+size_t itk_log_count(const itk_log *log)
+{
+    return log->nshown;
+}
+
+const itk_log_entry *itk_log_get(const itk_log *log, size_t i)
+{
+    return i < log->nshown ? &log->all[log->shown[i]] : NULL;
+}
+
+int itk_log_offset(const itk_log *log)
+{
+    return log->offset;
+}
+
+/* --- the story of one record -------------------------------------------- */
+
+struct itk_story {
+    char subject[100];
+    int missing;
+    itk_story_step *steps;
+    size_t n, cap;
+};
+
+void itk_story_free(itk_story *st)
+{
+    if (!st)
+        return;
+    free(st->steps);
+    free(st);
+}
+
+const char *itk_story_subject(const itk_story *st)
+{
+    return st->subject;
+}
+
+int itk_story_missing(const itk_story *st)
+{
+    return st->missing;
+}
+
+size_t itk_story_count(const itk_story *st)
+{
+    return st->n;
+}
+
+const itk_story_step *itk_story_get(const itk_story *st, size_t i)
+{
+    return i < st->n ? &st->steps[i] : NULL;
+}
+
+/* Every record some commit added (its Itaku-Record), with that commit. */
+typedef struct {
+    char name[100];
+    char path[200];
+    size_t commit; /* index into the log, oldest first */
+    json_t *rec;   /* NULL when unreadable */
+} story_rec;
+
+typedef struct {
+    itk_log *log;
+    story_rec *recs;
+    size_t n;
+    itk_story *st;
+    size_t *order; /* per step: commit index, to sort by history */
+    size_t norder;
+} story_ctx;
+
+static void copy_utf8(char *dst, size_t cap, const char *src)
+{
+    size_t n = strlen(src ? src : "");
+    if (n >= cap) {
+        n = cap - 1;
+        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+            n--;
+    }
+    if (n)
+        memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+static int add_step(story_ctx *s, size_t commit, const char *what, const story_rec *r, int depth,
+                    const char *detail)
+{
+    itk_story *st = s->st;
+    if (st->n == st->cap) {
+        size_t cap = st->cap ? st->cap * 2 : 16;
+        itk_story_step *ns = realloc(st->steps, cap * sizeof(*ns));
+        size_t *no = realloc(s->order, cap * sizeof(*no));
+        if (ns)
+            st->steps = ns;
+        if (no)
+            s->order = no;
+        if (!ns || !no)
+            return itk_error_set(ITK_ENOMEM, "out of memory");
+        st->cap = cap;
+    }
+    const itk_log_entry *e = &s->log->all[commit];
+    itk_story_step *p = &st->steps[st->n];
+    memset(p, 0, sizeof(*p));
+    snprintf(p->what, sizeof(p->what), "%s", what);
+    if (r) {
+        itk_path_info pi;
+        itk_path_classify(&pi, r->path);
+        snprintf(p->record, sizeof(p->record), "%s", r->name);
+        snprintf(p->path, sizeof(p->path), "%s", r->path);
+        snprintf(p->type, sizeof(p->type), "%s",
+                 pi.type                     ? pi.type->type
+                 : pi.kind == ITK_PATH_PARTY ? "party"
+                                             : "");
+    }
+    snprintf(p->party, sizeof(p->party), "%s", e->info->party);
+    snprintf(p->principal, sizeof(p->principal), "%s", e->info->principal);
+    snprintf(p->action, sizeof(p->action), "%s", e->info->action);
+    git_oid_tostr(p->commit, sizeof(p->commit), &e->info->id);
+    snprintf(p->date, sizeof(p->date), "%s", e->date);
+    copy_utf8(p->detail, sizeof(p->detail), detail);
+    p->depth = depth;
+    p->verified = e->info->ok;
+    p->is_void = e->info->is_void;
+    p->recovered = e->info->recovered;
+    s->order[st->n++] = commit;
+    return 0;
+}
+
+/* Does v (any JSON below a body) hold the string name? field gets the key. */
+static int mentions(const json_t *v, const char *name, const char **field, const char *key)
+{
+    if (json_is_string(v)) {
+        if (strcmp(json_string_value(v), name) == 0) {
+            *field = key;
+            return 1;
+        }
+        return 0;
+    }
+    const char *k;
+    json_t *x;
+    size_t i;
+    if (json_is_object(v)) {
+        json_object_foreach((json_t *)v, k, x) if (mentions(x, name, field, k)) return 1;
+    } else if (json_is_array(v)) {
+        json_array_foreach(v, i, x) if (mentions(x, name, field, key)) return 1;
+    }
+    return 0;
+}
+
+/* Receipts of r up the chain: merges (not pulls) that bring it in. */
+static int add_receipts(story_ctx *s, const story_rec *r, int depth)
+{
+    for (size_t c = r->commit + 1; c < s->log->nall; c++) {
+        const itk_log_entry *e = &s->log->all[c];
+        if (strcmp(e->info->action, "pull") == 0)
+            continue;
+        for (size_t k = 0; k < e->nreceived; k++)
+            if (strcmp(e->received[k], r->path) == 0) {
+                char d[256];
+                snprintf(d, sizeof(d), "%s received by %s", r->name, e->info->party);
+                int rc = add_step(s, c, "received", r, depth, d);
+                if (rc)
+                    return rc;
+            }
+    }
+    return 0;
+}
+
+/* The records that cite `name`, as steps of the given depth; their indexes
+ * are appended to found. */
+static int add_citations(story_ctx *s, const char *name, const story_rec *subject, int depth,
+                         size_t *found, size_t *nfound, size_t cap)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        const story_rec *r = &s->recs[i];
+        if (!r->rec || r == subject || strcmp(r->name, name) == 0)
+            continue;
+        int seen = 0;
+        for (size_t k = 0; k < *nfound && !seen; k++)
+            seen = found[k] == i;
+        if (seen)
+            continue;
+        const json_t *body = json_object_get(r->rec, "body");
+        const char *type = json_string_value(json_object_get(r->rec, "type"));
+        const char *sup = json_string_value(json_object_get(r->rec, "supersedes"));
+        const char *field = NULL;
+        char what[16] = "", detail[256] = "";
+        itk_path_info pi, spi;
+        itk_path_classify(&pi, r->path);
+        if (subject)
+            itk_path_classify(&spi, subject->path);
+        if (!type)
+            continue;
+        if (body_str(r->rec, "withdraws") && !strcmp(body_str(r->rec, "withdraws"), name)) {
+            snprintf(what, sizeof(what), "withdrawn");
+            snprintf(detail, sizeof(detail), "%s withdraws %s", r->name, name);
+        } else if (sup && subject && depth == 1 && pi.type == spi.type &&
+                   strcmp(pi.party, spi.party) == 0 && strcmp(sup, spi.id) == 0) {
+            snprintf(what, sizeof(what), "superseded");
+            snprintf(detail, sizeof(detail), "superseded by %s", r->name);
+        } else if (!strcmp(type, "endorsement") && body_str(r->rec, "request") &&
+                   !strcmp(body_str(r->rec, "request"), name)) {
+            const char *v = body_str(r->rec, "verdict");
+            const char *why = body_str(r->rec, "reason");
+            int decline = v && !strcmp(v, "decline");
+            snprintf(what, sizeof(what), decline ? "declined" : "endorsed");
+            snprintf(detail, sizeof(detail), "%s %s%s%s", pi.party,
+                     decline ? "declines to forward" : "endorses", why ? ": " : "", why ? why : "");
+        } else if (!strcmp(type, "decision") && body_str(r->rec, "request") &&
+                   !strcmp(body_str(r->rec, "request"), name)) {
+            const char *out = body_str(r->rec, "outcome");
+            const char *why = body_str(r->rec, "reason");
+            const char *until = body_str(r->rec, "valid_until");
+            json_t *mu = json_object_get(json_object_get(r->rec, "body"), "max_uses");
+            char extra[96] = "";
+            if (until)
+                snprintf(extra, sizeof(extra), ", valid until %s", until);
+            if (json_is_integer(mu))
+                snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
+                         ", at most %lld use%s", (long long)json_integer_value(mu),
+                         json_integer_value(mu) == 1 ? "" : "s");
+            snprintf(what, sizeof(what), "decided");
+            snprintf(detail, sizeof(detail), "%s%s%s%s", out ? out : "?", extra, why ? ": " : "",
+                     why ? why : "");
+        } else if (mentions(body, name, &field, "body")) {
+            int answer = !strcmp(field, "instruction_ref") || !strcmp(field, "first_report_ref");
+            snprintf(what, sizeof(what), answer ? "answered" : "cited");
+            snprintf(detail, sizeof(detail), "%s (%s) %s %s in %s", r->name, type,
+                     answer ? "answers" : "cites", name, field);
+        } else {
+            continue;
+        }
+        int rc = add_step(s, r->commit, what, r, depth, detail);
+        if (!rc && *nfound < cap)
+            found[(*nfound)++] = i;
+        if (!rc && depth == 1)
+            rc = add_receipts(s, r, depth);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int resolve(story_ctx *s, const char *name, const story_rec **subject, char out[100])
+{
+    size_t hits = 0, nl = strlen(name);
+    *subject = NULL;
+    for (size_t i = 0; i < s->n; i++) {
+        const char *full = s->recs[i].name;
+        size_t fl = strlen(full);
+        if (fl < nl || strcmp(full + fl - nl, name) != 0 ||
+            (fl > nl && full[fl - nl - 1] != '/' && full[fl - nl - 1] != '-'))
+            continue;
+        if (*subject && strcmp((*subject)->name, full) == 0)
+            continue; /* the same record, read again */
+        if (!hits++)
+            *subject = &s->recs[i];
+    }
+    if (hits > 1)
+        return itk_error_set(ITK_ECONFLICT, "'%.64s' names %zu records; write <party>/<id>", name,
+                             hits);
+    if (*subject)
+        snprintf(out, 100, "%s", (*subject)->name);
+    else
+        snprintf(out, 100, "%s", name);
+    return 0;
+}
+
+static int by_history(story_ctx *s)
+{
+    /* insertion sort: stories are short; stable, so depth order holds within a commit */
+    itk_story *st = s->st;
+    for (size_t i = 1; i < st->n; i++) {
+        itk_story_step tmp = st->steps[i];
+        size_t o = s->order[i], j = i;
+        while (j > 0 && s->order[j - 1] > o) {
+            st->steps[j] = st->steps[j - 1];
+            s->order[j] = s->order[j - 1];
+            j--;
+        }
+        st->steps[j] = tmp;
+        s->order[j] = o;
+    }
+    return 0;
+}
+
+static int gather_story_recs(story_ctx *s, git_repository *repo, itk_progress_cb cb, void *payload)
+{
+    size_t total = 0;
+    for (size_t c = 0; c < s->log->nall; c++)
+        total += s->log->all[c].info->nrecords;
+    s->recs = calloc(total ? total : 1, sizeof(*s->recs));
+    if (!s->recs)
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    for (size_t c = 0; c < s->log->nall; c++) {
+        const itk_commit_info *ci = s->log->all[c].info;
+        git_commit *cm = NULL;
+        git_tree *tree = NULL;
+        if (ci->nrecords &&
+            (git_commit_lookup(&cm, repo, &ci->id) < 0 || git_commit_tree(&tree, cm) < 0)) {
+            git_commit_free(cm);
+            return itk_error_git("cannot read commit %s", git_oid_tostr_s(&ci->id));
+        }
+        for (size_t k = 0; k < ci->nrecords; k++) {
+            story_rec *r = &s->recs[s->n];
+            itk_path_info pi;
+            itk_path_classify(&pi, ci->records[k]);
+            if (pi.kind != ITK_PATH_RECORD && pi.kind != ITK_PATH_PARTY)
+                continue;
+            snprintf(r->name, sizeof(r->name), "%s/%s", pi.party,
+                     pi.kind == ITK_PATH_PARTY ? "party" : pi.id);
+            snprintf(r->path, sizeof(r->path), "%s", ci->records[k]);
+            r->commit = c;
+            if (itk_tree_read_json(&r->rec, repo, tree, ci->records[k]))
+                itk_error_clear();
+            s->n++;
+        }
+        git_tree_free(tree);
+        git_commit_free(cm);
+        if (c % 16 == 0 || c + 1 == s->log->nall)
+            report(cb, payload, "reading records", c + 1, s->log->nall);
+    }
+    return 0;
+}
+
+int itk_story_run(itk_story **out, itk_registry *reg, const char *name, const itk_story_options *o)
+{
+    story_ctx s;
+    int rc;
+    size_t found[64], nfound = 0;
+    memset(&s, 0, sizeof(s));
+    *out = NULL;
+    if (!name || !*name)
+        return itk_error_set(ITK_EINVALID, "which record? give its id, e.g. acme/q-000001");
+    if (!(s.st = calloc(1, sizeof(*s.st))))
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    itk_progress_cb cb = o ? o->progress : NULL;
+    void *payload = o ? o->progress_payload : NULL;
+    const story_rec *subject = NULL;
+    if ((rc = log_build(&s.log, reg, NULL, 0, cb, payload)) ||
+        (rc = gather_story_recs(&s, reg->repo, cb, payload)) ||
+        (rc = resolve(&s, name, &subject, s.st->subject)))
+        goto done;
+    if (subject) {
+        found[nfound++] = (size_t)(subject - s.recs);
+        const char *sup = json_string_value(json_object_get(subject->rec, "supersedes"));
+        char d[256] = "";
+        const char *summary = body_str(subject->rec, "summary");
+        if (!summary)
+            summary = body_str(subject->rec, "text");
+        if (!summary)
+            summary = body_str(subject->rec, "info_name");
+        if (!summary)
+            summary = json_string_value(json_object_get(subject->rec, "type"));
+        snprintf(d, sizeof(d), "%s%s%s%s", subject->rec ? "" : "unreadable record",
+                 summary ? summary : "", sup ? (summary ? "; supersedes " : "supersedes ") : "",
+                 sup ? sup : "");
+        if ((rc = add_step(&s, subject->commit, "filed", subject, 0, d)) ||
+            (rc = add_receipts(&s, subject, 0)))
+            goto done;
+    }
+    if ((rc = add_citations(&s, s.st->subject, subject, 1, found, &nfound, 64)))
+        goto done;
+    if (!subject && !s.st->n) {
+        rc = itk_error_set(ITK_ENOTFOUND, "no record '%.64s' is known here, and none cites it",
+                           name);
+        goto done;
+    }
+    s.st->missing = !subject;
+    /* answers to what cites it: an instruction citing an incident, then its answer */
+    size_t first = nfound;
+    for (size_t k = subject ? 1 : 0; k < first && !rc; k++) {
+        char cited[100];
+        snprintf(cited, sizeof(cited), "%s", s.recs[found[k]].name);
+        rc = add_citations(&s, cited, &s.recs[found[k]], 2, found, &nfound, 64);
+    }
+    if (!rc)
+        rc = by_history(&s);
+done:
+    for (size_t i = 0; i < s.n; i++)
+        json_decref(s.recs[i].rec);
+    free(s.recs);
+    free(s.order);
+    itk_log_free(s.log);
+    if (rc)
+        itk_story_free(s.st);
+    else
+        *out = s.st;
+    return rc;
+}

@@ -1,0 +1,784 @@
+/* `itaku report --html DIR`: the static site. Everything it shows comes from
+ * the other read-only modules (history, status, who, requests, render); this
+ * file only lays it out as HTML with inline CSS and an SVG of the chain. */
+#include "itaku/report.h"
+#include "itaku/errors.h"
+#include "itaku/flow.h"
+#include "itaku/forms.h"
+#include "itaku/history.h"
+#include "itaku/json.h"
+#include "itaku/party.h"
+#include "itaku/render.h"
+#include "itaku/status.h"
+#include "itaku/who.h"
+#include "registry_priv.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+typedef struct {
+    itk_registry *reg;
+    const char *dir;
+    json_t *contract;
+    git_tree *tree;
+    itk_log *log;
+    itk_status *status;
+    itk_who *who;
+    itk_request_info *requests;
+    size_t nrequests;
+    char **paths; /* records of HEAD with a page */
+    size_t npaths;
+    char now[32];
+    int offset;
+    size_t pages;
+    itk_progress_cb cb;
+    void *payload;
+} rctx;
+
+static const char css[] =
+    "body{font-family:'Noto Sans CJK JP','Noto Sans JP','Hiragino Sans','Yu Gothic',"
+    "sans-serif;margin:0 auto;max-width:1180px;padding:16px 24px;color:#222;font-size:14px}"
+    "h1{font-size:22px;border-bottom:3px solid #234;padding-bottom:6px}"
+    "h2{font-size:18px;margin-top:28px;border-left:6px solid #234;padding-left:8px}"
+    "h3{font-size:15px;margin:18px 0 6px}"
+    "table{border-collapse:collapse;width:100%;margin:6px 0}"
+    "th,td{border:1px solid #bbb;padding:3px 6px;text-align:left;vertical-align:top}"
+    "th{background:#eef1f5;font-weight:600}td.n{text-align:right}"
+    ".ok{background:#dff3e0;color:#155724}.pending{background:#fff4cc;color:#7a5b00}"
+    ".overdue{background:#ffd9d6;color:#8a1c12}.violated{background:#b3261e;color:#fff}"
+    ".mark-ok{color:#1a7f37;font-weight:bold}.mark-bad{color:#b3261e;font-weight:bold}"
+    ".mark-void{color:#7b2d8b;font-weight:bold}.mark-rec{color:#b36b00;font-weight:bold}"
+    "tr.void td{text-decoration:line-through;color:#777}"
+    "nav a{margin-right:16px}.meta td:first-child{width:160px;background:#f6f7f9}"
+    "td a,td "
+    "code,td.d,td[class^=mark]{white-space:nowrap}code{font-size:12px}.small{font-size:12px;color:#"
+    "555}"
+    ".legend span{display:inline-block;padding:1px 8px;margin-right:8px;border-radius:3px}"
+    "svg{max-width:100%;height:auto;border:1px solid #ddd;background:#fbfcfd}";
+
+/* --- output helpers -------------------------------------------------------- */
+
+static void esc(itk_buf *b, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '&': itk_buf_puts(b, "&amp;"); break;
+        case '<': itk_buf_puts(b, "&lt;"); break;
+        case '>': itk_buf_puts(b, "&gt;"); break;
+        case '"': itk_buf_puts(b, "&quot;"); break;
+        default: itk_buf_putc(b, *s);
+        }
+    }
+}
+
+static int write_file(rctx *c, const char *name, const itk_buf *b)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/%s", c->dir, name);
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return itk_error_set(ITK_EIO, "cannot write %s: %s", path, strerror(errno));
+    size_t n = b->size ? fwrite(b->ptr, 1, b->size, f) : 0;
+    if (fclose(f) != 0 || n != b->size)
+        return itk_error_set(ITK_EIO, "cannot write %s", path);
+    c->pages++;
+    return 0;
+}
+
+static int make_dir(const char *path)
+{
+    if (mkdir(path, 0777) != 0 && errno != EEXIST)
+        return itk_error_set(ITK_EIO, "cannot create %s: %s", path, strerror(errno));
+    return 0;
+}
+
+static void page_head(itk_buf *b, const char *title, const char *root)
+{
+    itk_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\">"
+                    "<meta name=\"viewport\" content=\"width=device-width\"><title>");
+    esc(b, title);
+    itk_buf_printf(b,
+                   "</title><style>%s</style></head><body>\n<nav><a href=\"%sindex.html\">"
+                   "概要 (overview)</a><a href=\"%stimeline.html\">履歴 (timeline)</a></nav>\n",
+                   css, root, root);
+}
+
+static const char *state_ja(itk_state s)
+{
+    static const char *ja[] = {"適合", "未了", "期限超過", "違反"};
+    return s <= ITK_STATE_VIOLATED ? ja[s] : "?";
+}
+
+static const char *role_ja(const char *role)
+{
+    if (!strcmp(role, "city"))
+        return "発注者";
+    if (!strcmp(role, "contractor"))
+        return "受注者";
+    if (!strcmp(role, "subcontractor"))
+        return "再委託先";
+    return role;
+}
+
+static const char *action_ja(const char *a)
+{
+    static const struct {
+        const char *a, *ja;
+    } t[] = {{"genesis", "台帳作成"},   {"party-add", "受注者登録"}, {"submit", "提出"},
+             {"receive", "受領"},       {"pull", "取込み"},          {"request", "申請"},
+             {"endorse", "進達"},       {"decline", "進達拒否"},     {"approve", "承認"},
+             {"reject", "却下"},        {"return", "差戻し"},        {"withdraw", "取下げ"},
+             {"instruct", "指示"},      {"acknowledge", "遵守受諾"}, {"key-add", "鍵追加"},
+             {"key-rotate", "鍵更新"},  {"key-retire", "鍵廃止"},    {"key-compromise", "鍵危殆化"},
+             {"key-recover", "鍵回復"}, {"key-confirm", "鍵確認"}};
+    for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++)
+        if (!strcmp(t[i].a, a))
+            return t[i].ja;
+    return "";
+}
+
+/* A date-time in the contract's zone as "2026-12-01 10:00 JST" (or with
+ * its offset when the zone is not Tokyo); dates alone stay as written. */
+static void show_time(itk_buf *b, const rctx *c, const char *iso)
+{
+    long long t;
+    char out[32];
+    if (!iso || !*iso) {
+        itk_buf_puts(b, "—");
+        return;
+    }
+    if (strlen(iso) <= 10 || itk_time_parse(&t, iso, c->offset, 0)) {
+        itk_error_clear();
+        esc(b, iso);
+        return;
+    }
+    itk_format_time(out, t, c->offset);
+    itk_buf_printf(b, "%.10s %.5s %s", out, out + 11, c->offset == 540 ? "JST" : out + 19);
+}
+
+static const char *mark_class(const itk_commit_info *ci)
+{
+    return !ci->ok         ? "mark-bad"
+           : ci->is_void   ? "mark-void"
+           : ci->recovered ? "mark-rec"
+                           : "mark-ok";
+}
+
+static const char *mark_text(const itk_commit_info *ci)
+{
+    return !ci->ok         ? "✗ 検証失敗"
+           : ci->is_void   ? "∅ 無効 (void)"
+           : ci->recovered ? "⚑ 発注者回復鍵"
+                           : "✓ 検証済み";
+}
+
+/* The page a record's "<party>/<id>" links to, or "" when it has none. */
+static void form_page_name(char out[160], const char *path)
+{
+    itk_path_info pi;
+    itk_path_classify(&pi, path);
+    if (pi.kind != ITK_PATH_RECORD)
+        out[0] = '\0';
+    else if (pi.requester[0])
+        snprintf(out, 160, "forms/%s_%s_%s.html", pi.party, pi.requester, pi.id);
+    else
+        snprintf(out, 160, "forms/%s_%s.html", pi.party, pi.id);
+}
+
+/* "acme/f4-000001" → its path in HEAD, if it has a page. */
+static const char *path_of_name(const rctx *c, const char *name)
+{
+    const char *slash = name ? strchr(name, '/') : NULL;
+    if (!slash)
+        return NULL;
+    size_t pl = (size_t)(slash - name);
+    for (size_t i = 0; i < c->npaths; i++) {
+        itk_path_info pi;
+        itk_path_classify(&pi, c->paths[i]);
+        if (strlen(pi.party) == pl && !strncmp(pi.party, name, pl) && !strcmp(pi.id, slash + 1))
+            return c->paths[i];
+    }
+    return NULL;
+}
+
+static void record_link(itk_buf *b, const rctx *c, const char *name, const char *root)
+{
+    const char *path = path_of_name(c, name);
+    char page[160] = "";
+    if (path)
+        form_page_name(page, path);
+    if (page[0]) {
+        itk_buf_printf(b, "<a href=\"%s%s\">", root, page);
+        esc(b, name);
+        itk_buf_puts(b, "</a>");
+    } else
+        esc(b, name && *name ? name : "—");
+}
+
+static const itk_log_entry *entry_adding(const rctx *c, const char *path)
+{
+    for (size_t i = itk_log_count(c->log); i-- > 0;) {
+        const itk_log_entry *e = itk_log_get(c->log, i);
+        for (size_t k = 0; k < e->info->nrecords; k++)
+            if (!strcmp(e->info->records[k], path))
+                return e;
+    }
+    return NULL;
+}
+
+/* --- the chain as SVG ------------------------------------------------------- */
+
+static itk_state worst_state(const rctx *c, const char *party, size_t counts[4])
+{
+    itk_state w = ITK_STATE_OK;
+    memset(counts, 0, 4 * sizeof(size_t));
+    for (size_t i = 0; i < itk_status_count(c->status); i++) {
+        const itk_finding *f = itk_status_get(c->status, i);
+        if (strcmp(f->party, party) != 0)
+            continue;
+        counts[f->state]++;
+        if (f->state > w)
+            w = f->state;
+    }
+    return w;
+}
+
+static void chain_svg(itk_buf *b, const rctx *c)
+{
+    static const char *fill[] = {"#dff3e0", "#fff4cc", "#ffd9d6", "#f3b5b0"};
+    static const char *stroke[] = {"#1a7f37", "#b08800", "#b3261e", "#7a0e08"};
+    const int bw = 300, bh = 74, dx = 60, dy = 96, top = 20, left = 20;
+    size_t n = itk_who_count(c->who);
+    int maxdepth = 0;
+    for (size_t i = 0; i < n; i++)
+        if (itk_who_get(c->who, i)->depth > maxdepth)
+            maxdepth = itk_who_get(c->who, i)->depth;
+    int width = left * 2 + maxdepth * dx + bw + 260, height = top * 2 + (int)n * dy;
+    itk_buf_printf(b,
+                   "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" "
+                   "height=\"%d\" role=\"img\" aria-label=\"委託の連鎖\">\n",
+                   width, height, width, height);
+    itk_buf_puts(b, "<style>text{font-family:'Noto Sans CJK JP','Noto Sans JP',sans-serif}"
+                    "</style>\n");
+    /* connectors first, so that boxes cover their ends */
+    for (size_t i = 0; i < n; i++) {
+        const itk_who_party *p = itk_who_get(c->who, i);
+        for (size_t k = 0; k < i; k++) {
+            const itk_who_party *q = itk_who_get(c->who, k);
+            if (strcmp(q->party, p->parent) != 0 || !strcmp(p->role, "city"))
+                continue;
+            int x = left + q->depth * dx + 24, y1 = top + (int)k * dy + bh;
+            int y2 = top + (int)i * dy + bh / 2, x2 = left + p->depth * dx;
+            itk_buf_printf(b,
+                           "<path d=\"M%d %d V%d H%d\" fill=\"none\" stroke=\"#567\" "
+                           "stroke-width=\"2\" marker-end=\"url(#arrow)\"/>\n",
+                           x, y1, y2, x2);
+        }
+    }
+    itk_buf_puts(b, "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" "
+                    "markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0 0L10 "
+                    "5L0 10z\" fill=\"#567\"/></marker></defs>\n");
+    for (size_t i = 0; i < n; i++) {
+        const itk_who_party *p = itk_who_get(c->who, i);
+        size_t counts[4];
+        itk_state w = worst_state(c, p->party, counts);
+        int x = left + p->depth * dx, y = top + (int)i * dy;
+        int city = !strcmp(p->role, "city");
+        itk_buf_printf(b,
+                       "<g><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"8\" "
+                       "fill=\"%s\" stroke=\"%s\" stroke-width=\"2\"/>\n",
+                       x, y, bw, bh, city ? "#e8eef7" : fill[w], city ? "#234" : stroke[w]);
+        itk_buf_printf(b, "<text x=\"%d\" y=\"%d\" font-size=\"16\" font-weight=\"bold\">", x + 12,
+                       y + 24);
+        esc(b, p->name[0] ? p->name : p->party);
+        itk_buf_printf(b, "</text>\n<text x=\"%d\" y=\"%d\" font-size=\"13\">", x + 12, y + 44);
+        esc(b, p->party);
+        itk_buf_puts(b, " — ");
+        esc(b, role_ja(p->role));
+        itk_buf_printf(b, "</text>\n<text x=\"%d\" y=\"%d\" font-size=\"12\">", x + 12, y + 63);
+        if (city)
+            itk_buf_printf(b, "再委託先の承認・指示・監査");
+        else
+            itk_buf_printf(b, "適合 %zu · 未了 %zu · 期限超過 %zu · 違反 %zu", counts[0], counts[1],
+                           counts[2], counts[3]);
+        itk_buf_puts(b, "</text>\n");
+        if (!city) {
+            itk_buf_printf(b, "<text x=\"%d\" y=\"%d\" font-size=\"13\" fill=\"%s\">", x + bw + 10,
+                           y + bh / 2 + 5, stroke[w]);
+            esc(b, state_ja(w));
+            itk_buf_printf(b, " (%s)", itk_state_name(w));
+            if (p->manager[0]) {
+                itk_buf_puts(b, " 管理責任者: ");
+                esc(b, p->manager);
+            }
+            itk_buf_puts(b, "</text>\n");
+        }
+        itk_buf_puts(b, "</g>\n");
+    }
+    itk_buf_puts(b, "</svg>\n");
+}
+
+/* --- index.html --------------------------------------------------------------- */
+
+static const char *contract_str(const rctx *c, const char *key, const char *sub)
+{
+    json_t *v = json_object_get(c->contract, key);
+    if (sub)
+        v = json_object_get(v, sub);
+    return json_is_string(v) ? json_string_value(v) : "";
+}
+
+static void era_of(itk_buf *b, const char *date)
+{
+    char era[64];
+    if (date && *date && itk_era_date(era, date) == 0) {
+        esc(b, era);
+        itk_buf_puts(b, " (");
+        esc(b, date);
+        itk_buf_puts(b, ")");
+    } else
+        esc(b, date && *date ? date : "—");
+    itk_error_clear();
+}
+
+static void section_contract(itk_buf *b, const rctx *c, size_t problems, size_t commits)
+{
+    itk_buf_puts(b, "<h1>委託業務 情報セキュリティ遵守状況報告書</h1>\n<table class=\"meta\">");
+    itk_buf_puts(b, "<tr><td>契約番号</td><td>");
+    esc(b, contract_str(c, "contract_id", NULL));
+    itk_buf_puts(b, "</td></tr><tr><td>件名</td><td>");
+    esc(b, contract_str(c, "title", NULL));
+    itk_buf_puts(b, "</td></tr><tr><td>契約期間</td><td>");
+    era_of(b, contract_str(c, "period", "start"));
+    itk_buf_puts(b, " 〜 ");
+    era_of(b, contract_str(c, "period", "end"));
+    itk_buf_puts(b, "</td></tr><tr><td>時刻の表示</td><td>");
+    esc(b, contract_str(c, "timezone", NULL));
+    itk_buf_puts(b, "</td></tr><tr><td>状況の基準日時</td><td>");
+    show_time(b, c, c->now);
+    itk_buf_printf(b, "</td></tr><tr><td>署名の検証</td><td class=\"%s\">",
+                   problems ? "violated" : "ok");
+    if (problems)
+        itk_buf_printf(b, "✗ %zu 件の問題 (%zu commits, %zu problems)", problems, commits,
+                       problems);
+    else
+        itk_buf_printf(b, "✓ 全 %zu コミットの署名と規則を検証済み (all %zu commits verified)",
+                       commits, commits);
+    itk_buf_puts(b, "</td></tr></table>\n");
+}
+
+static void section_status(itk_buf *b, const rctx *c)
+{
+    itk_buf_puts(b, "<h2>義務の状況 (status)</h2>\n<p class=\"legend\">"
+                    "<span class=\"ok\">適合 ok</span><span class=\"pending\">未了 pending</span>"
+                    "<span class=\"overdue\">期限超過 overdue</span>"
+                    "<span class=\"violated\">違反 violated</span></p>\n"
+                    "<table><tr><th>事業者</th><th>区分</th><th>適合</th><th>未了</th>"
+                    "<th>期限超過</th><th>違反</th></tr>\n");
+    for (size_t i = 0; i < itk_who_count(c->who); i++) {
+        const itk_who_party *p = itk_who_get(c->who, i);
+        if (!strcmp(p->role, "city"))
+            continue;
+        size_t counts[4];
+        worst_state(c, p->party, counts);
+        itk_buf_printf(b, "<tr><td><a href=\"#party-%s\">", p->party);
+        esc(b, p->party);
+        itk_buf_puts(b, "</a> ");
+        esc(b, p->name);
+        itk_buf_puts(b, "</td><td>");
+        esc(b, role_ja(p->role));
+        itk_buf_puts(b, "</td>");
+        static const char *cls[] = {"ok", "pending", "overdue", "violated"};
+        for (int s = 0; s < 4; s++)
+            itk_buf_printf(b, "<td class=\"n%s%s\">%zu</td>", counts[s] ? " " : "",
+                           counts[s] ? cls[s] : "", counts[s]);
+        itk_buf_puts(b, "</tr>\n");
+    }
+    itk_buf_puts(b, "</table>\n");
+    for (size_t i = 0; i < itk_who_count(c->who); i++) {
+        const itk_who_party *p = itk_who_get(c->who, i);
+        if (!strcmp(p->role, "city"))
+            continue;
+        itk_buf_printf(b, "<h3 id=\"party-%s\">", p->party);
+        esc(b, p->name);
+        itk_buf_puts(b, " (");
+        esc(b, p->party);
+        itk_buf_puts(b, ", ");
+        esc(b, role_ja(p->role));
+        itk_buf_puts(b, ")</h3>\n");
+        int any = 0;
+        for (size_t k = 0; k < itk_status_count(c->status); k++) {
+            const itk_finding *f = itk_status_get(c->status, k);
+            if (strcmp(f->party, p->party) != 0)
+                continue;
+            if (!any++)
+                itk_buf_puts(b, "<table><tr><th>条項</th><th>状態</th><th>規則</th>"
+                                "<th>記録</th><th>期限</th><th>受領</th><th>記載日</th>"
+                                "<th>詳細</th></tr>\n");
+            itk_buf_puts(b, "<tr><td>");
+            esc(b, f->section);
+            itk_buf_printf(b, "</td><td class=\"%s\">%s (%s)</td><td>", itk_state_name(f->state),
+                           state_ja(f->state), itk_state_name(f->state));
+            esc(b, f->rule);
+            itk_buf_puts(b, "</td><td>");
+            record_link(b, c, f->record, "");
+            itk_buf_puts(b, "</td><td>");
+            show_time(b, c, f->due);
+            itk_buf_puts(b, "</td><td>");
+            show_time(b, c, f->received);
+            itk_buf_puts(b, "</td><td>");
+            show_time(b, c, f->claimed);
+            itk_buf_puts(b, "</td><td>");
+            esc(b, f->detail);
+            itk_buf_puts(b, "</td></tr>\n");
+        }
+        if (any)
+            itk_buf_puts(b, "</table>\n");
+        else
+            itk_buf_puts(b, "<p class=\"small\">記録なし — この事業者の義務はまだ生じていません "
+                            "(no obligations found for this party yet)</p>\n");
+    }
+}
+
+static void section_who(itk_buf *b, const rctx *c)
+{
+    itk_buf_puts(b, "<h2>情報に触れることができる者 (who)</h2>\n<table><tr><th>事業者</th>"
+                    "<th>管理責任者</th><th>作業従事者 (研修)</th><th>再委託先</th>"
+                    "<th>有効な承認</th><th>保有する情報</th></tr>\n");
+    for (size_t i = 0; i < itk_who_count(c->who); i++) {
+        const itk_who_party *p = itk_who_get(c->who, i);
+        if (!strcmp(p->role, "city"))
+            continue;
+        itk_buf_puts(b, "<tr><td>");
+        esc(b, p->party);
+        itk_buf_puts(b, "</td><td>");
+        if (p->manager[0])
+            esc(b, p->manager);
+        else
+            itk_buf_puts(b, "<span class=\"mark-bad\">未届出 (no form 1)</span>");
+        itk_buf_puts(b, "</td><td>");
+        for (size_t k = 0; k < p->nworkers; k++) {
+            esc(b, p->workers[k].name);
+            itk_buf_printf(b, " <span class=\"%s\">%s</span><br>",
+                           p->workers[k].trained ? "mark-ok" : "mark-bad",
+                           p->workers[k].trained ? "✓研修済" : "✗未研修");
+        }
+        itk_buf_puts(b, "</td><td>");
+        for (size_t k = 0; k < p->nsubcontractors; k++) {
+            esc(b, p->subcontractors[k]);
+            itk_buf_puts(b, "<br>");
+        }
+        itk_buf_puts(b, "</td><td>");
+        for (size_t k = 0; k < p->napprovals; k++) {
+            const itk_who_approval *a = &p->approvals[k];
+            record_link(b, c, a->request, "");
+            itk_buf_printf(b, " %s %s", a->kind, a->open ? "有効" : "失効");
+            if (a->valid_until[0])
+                itk_buf_printf(b, " 〜%s", a->valid_until);
+            itk_buf_puts(b, "<br>");
+        }
+        itk_buf_puts(b, "</td><td>");
+        for (size_t k = 0; k < p->nitems; k++) {
+            esc(b, p->items[k].item_id);
+            itk_buf_puts(b, " ");
+            esc(b, p->items[k].info_name);
+            itk_buf_puts(b, "<br>");
+        }
+        itk_buf_puts(b, "</td></tr>\n");
+    }
+    itk_buf_puts(b, "</table>\n");
+}
+
+static void section_requests(itk_buf *b, const rctx *c)
+{
+    itk_buf_puts(b, "<h2>申請と決定 (requests)</h2>\n");
+    if (!c->nrequests) {
+        itk_buf_puts(b, "<p class=\"small\">申請なし (no requests)</p>\n");
+        return;
+    }
+    itk_buf_puts(b, "<table><tr><th>申請</th><th>種類</th><th>件名</th><th>状態</th>"
+                    "<th>進達</th><th>決定日</th><th>有効期限</th></tr>\n");
+    for (size_t i = 0; i < c->nrequests; i++) {
+        const itk_request_info *r = &c->requests[i];
+        itk_buf_puts(b, "<tr><td>");
+        record_link(b, c, r->name, "");
+        itk_buf_puts(b, "</td><td>");
+        esc(b, r->kind);
+        itk_buf_puts(b, "</td><td>");
+        esc(b, r->summary);
+        itk_buf_puts(b, "</td><td>");
+        esc(b, r->state);
+        if (r->next[0]) {
+            itk_buf_puts(b, " → ");
+            esc(b, r->next);
+        }
+        itk_buf_puts(b, "</td><td>");
+        esc(b, r->endorsed);
+        itk_buf_puts(b, "</td><td>");
+        show_time(b, c, r->decided_on);
+        itk_buf_puts(b, "</td><td>");
+        esc(b, r->valid_until);
+        itk_buf_puts(b, "</td></tr>\n");
+    }
+    itk_buf_puts(b, "</table>\n");
+}
+
+static void section_forms(itk_buf *b, const rctx *c)
+{
+    itk_buf_printf(b,
+                   "<h2>様式と記録 (forms, %zu)</h2>\n<table><tr><th>記録</th><th>様式</th>"
+                   "<th>署名者</th><th>署名日時</th><th>検証</th></tr>\n",
+                   c->npaths);
+    for (size_t i = 0; i < c->npaths; i++) {
+        itk_path_info pi;
+        char page[160];
+        itk_path_classify(&pi, c->paths[i]);
+        form_page_name(page, c->paths[i]);
+        const itk_log_entry *e = entry_adding(c, c->paths[i]);
+        const char *title = pi.type ? itk_form_title(pi.type->type) : NULL;
+        itk_buf_printf(b, "<tr%s><td><a href=\"%s\">%s/%s</a></td><td>",
+                       e && e->info->is_void ? " class=\"void\"" : "", page, pi.party, pi.id);
+        esc(b, title ? title : pi.type ? pi.type->label : "");
+        itk_buf_puts(b, "</td><td>");
+        if (e)
+            itk_buf_printf(b, "%s/%s", e->info->party, e->info->principal);
+        itk_buf_puts(b, "</td><td>");
+        show_time(b, c, e ? e->date : "");
+        if (e)
+            itk_buf_printf(b, "</td><td class=\"%s\">%s</td></tr>\n", mark_class(e->info),
+                           mark_text(e->info));
+        else
+            itk_buf_puts(b, "</td><td class=\"mark-bad\">署名なし</td></tr>\n");
+    }
+    itk_buf_puts(b, "</table>\n");
+}
+
+static int write_index(rctx *c, const itk_log *full)
+{
+    itk_buf b = ITK_BUF_INIT;
+    size_t problems = 0, commits = itk_log_count(full);
+    for (size_t i = 0; i < commits; i++)
+        problems += !itk_log_get(full, i)->info->ok;
+    char title[300];
+    snprintf(title, sizeof(title), "報告書 %s", contract_str(c, "contract_id", NULL));
+    page_head(&b, title, "");
+    section_contract(&b, c, problems, commits);
+    itk_buf_puts(&b, "<h2>委託の連鎖 (subcontract chain)</h2>\n");
+    chain_svg(&b, c);
+    section_status(&b, c);
+    section_who(&b, c);
+    section_requests(&b, c);
+    section_forms(&b, c);
+    itk_buf_puts(&b, "<p class=\"small\">itaku が署名付きの記録から作成しました。各コミットの署名は"
+                     " git log --show-signature でも検証できます。</p>\n</body></html>\n");
+    int rc = write_file(c, "index.html", &b);
+    itk_buf_dispose(&b);
+    return rc;
+}
+
+/* --- timeline.html ------------------------------------------------------------ */
+
+static int write_timeline(rctx *c)
+{
+    itk_buf b = ITK_BUF_INIT;
+    page_head(&b, "履歴 (timeline)", "");
+    itk_buf_puts(&b, "<h1>履歴 (timeline)</h1>\n<p class=\"small\">新しい順。日時は契約の時間帯。"
+                     "✓ 検証済み、✗ 検証失敗、∅ 鍵の危殆化後の署名で無効（その記録は数えない）、"
+                     "⚑ 発注者が回復した鍵で、当事者の確認前。</p>\n<table><tr><th>日時</th>"
+                     "<th>検証</th><th>事業者</th><th>担当者</th><th>操作</th><th>記録</th>"
+                     "<th>件名</th><th>コミット</th></tr>\n");
+    for (size_t i = 0; i < itk_log_count(c->log); i++) {
+        const itk_log_entry *e = itk_log_get(c->log, i);
+        const itk_commit_info *ci = e->info;
+        char hex[GIT_OID_HEXSZ + 1];
+        git_oid_tostr(hex, sizeof(hex), &ci->id);
+        itk_buf_printf(&b, "<tr%s><td class=\"d\">", ci->is_void ? " class=\"void\"" : "");
+        show_time(&b, c, e->date);
+        itk_buf_printf(&b, "</td><td class=\"%s\">%s</td><td>", mark_class(ci), mark_text(ci));
+        esc(&b, ci->party[0] ? ci->party : "(不明)");
+        itk_buf_puts(&b, "</td><td>");
+        esc(&b, ci->principal);
+        itk_buf_puts(&b, "</td><td>");
+        esc(&b, action_ja(ci->action));
+        itk_buf_puts(&b, " ");
+        esc(&b, ci->action);
+        itk_buf_puts(&b, "</td><td>");
+        for (size_t k = 0; k < ci->nrecords; k++) {
+            itk_path_info pi;
+            char name[100];
+            itk_path_classify(&pi, ci->records[k]);
+            if (pi.kind != ITK_PATH_RECORD)
+                continue;
+            snprintf(name, sizeof(name), "%s/%s", pi.party, pi.id);
+            record_link(&b, c, name, "");
+            itk_buf_puts(&b, "<br>");
+        }
+        if (e->nreceived)
+            itk_buf_printf(&b, "<span class=\"small\">%zu 件を受領</span>", e->nreceived);
+        itk_buf_puts(&b, "</td><td>");
+        esc(&b, ci->subject);
+        itk_buf_printf(&b, "</td><td><code>%.12s</code></td></tr>\n", hex);
+    }
+    itk_buf_puts(&b, "</table>\n</body></html>\n");
+    int rc = write_file(c, "timeline.html", &b);
+    itk_buf_dispose(&b);
+    return rc;
+}
+
+/* --- one page per form ----------------------------------------------------------- */
+
+static int write_form(rctx *c, const char *path, json_t **schemas, size_t nschemas)
+{
+    itk_path_info pi;
+    json_t *rec = NULL, *schema = NULL;
+    itk_buf page = ITK_BUF_INIT, out = ITK_BUF_INIT;
+    char name[160], hex[GIT_OID_HEXSZ + 1] = "";
+    int rc;
+    itk_path_classify(&pi, path);
+    form_page_name(name, path);
+    if ((rc = itk_tree_read_json(&rec, c->reg->repo, c->tree, path)))
+        return rc;
+    for (size_t i = 0; i < nschemas; i++) {
+        const char *t = json_string_value(json_object_get(schemas[i], "x-itaku-type"));
+        if (t && pi.type && !strcmp(t, pi.type->type))
+            schema = schemas[i];
+    }
+    const itk_log_entry *e = entry_adding(c, path);
+    if (e)
+        git_oid_tostr(hex, sizeof(hex), &e->info->id);
+    itk_render_signature sig = {hex,
+                                e ? e->date : NULL,
+                                e ? e->info->party : NULL,
+                                e ? e->info->principal : NULL,
+                                e ? e->info->fingerprint : NULL,
+                                e ? e->info->ok : 0}; /* void is said above */
+    if ((rc = itk_render_record(&page, rec, schema, e ? &sig : NULL, ITK_RENDER_HTML)))
+        goto done;
+    /* a way back, hidden on paper; and the void mark where it applies */
+    const char *body = strstr(page.ptr, "<body>");
+    size_t at = body ? (size_t)(body - page.ptr) + 6 : 0;
+    itk_buf_put(&out, page.ptr, at);
+    itk_buf_puts(&out, "\n<style>@media print{.itk-nav{display:none}}</style><p class=\"itk-nav\">"
+                       "<a href=\"../index.html\">概要 (overview)</a> · <a href=\"../"
+                       "timeline.html\">履歴 (timeline)</a></p>");
+    if (e && e->info->is_void)
+        itk_buf_puts(&out, "<p style=\"border:2px solid #7b2d8b;color:#7b2d8b;padding:4px\">"
+                           "∅ 無効 (void): 危殆化した鍵でその後に署名されたため、この記録は数え"
+                           "ません。</p>");
+    if (e && e->info->recovered)
+        itk_buf_puts(&out, "<p style=\"border:2px solid #b36b00;color:#b36b00;padding:4px\">"
+                           "⚑ 発注者が回復した鍵による署名（当事者の確認前）</p>");
+    itk_buf_puts(&out, page.ptr + at);
+    rc = write_file(c, name, &out);
+done:
+    json_decref(rec);
+    itk_buf_dispose(&page);
+    itk_buf_dispose(&out);
+    return rc;
+}
+
+static int write_forms(rctx *c)
+{
+    char dir[4096];
+    snprintf(dir, sizeof(dir), "%s/forms", c->dir);
+    int rc = make_dir(dir);
+    if (rc)
+        return rc;
+    /* each type's schema, read once; its type noted inside for lookup */
+    const itk_record_type *types = itk_record_types();
+    size_t ntypes = 0;
+    while (types[ntypes].type)
+        ntypes++;
+    json_t **schemas = calloc(ntypes + 1, sizeof(*schemas));
+    size_t nschemas = 0;
+    if (!schemas)
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    for (size_t i = 0; i < ntypes; i++) {
+        char sname[64];
+        json_t *s = NULL;
+        if (itk_registry_schema(&s, sname, c->reg, c->tree, types[i].type) == 0) {
+            json_object_set_new(s, "x-itaku-type", json_string(types[i].type));
+            schemas[nschemas++] = s;
+        }
+        itk_error_clear();
+    }
+    for (size_t i = 0; i < c->npaths && !rc; i++) {
+        rc = write_form(c, c->paths[i], schemas, nschemas);
+        if (c->cb && (i % 8 == 0 || i + 1 == c->npaths))
+            c->cb("writing forms", i + 1, c->npaths, c->payload);
+    }
+    for (size_t i = 0; i < nschemas; i++)
+        json_decref(schemas[i]);
+    free(schemas);
+    return rc;
+}
+
+int itk_report_write(itk_registry *reg, const char *dir, const itk_report_options *o, size_t *pages)
+{
+    rctx c;
+    itk_log *full = NULL;
+    int rc;
+    memset(&c, 0, sizeof(c));
+    c.reg = reg;
+    c.dir = dir;
+    c.cb = o ? o->progress : NULL;
+    c.payload = o ? o->progress_payload : NULL;
+    itk_log_options lo = ITK_LOG_OPTIONS_INIT;
+    itk_status_options so = ITK_STATUS_OPTIONS_INIT;
+    itk_who_options wo = ITK_WHO_OPTIONS_INIT;
+    lo.progress = c.cb;
+    lo.progress_payload = c.payload;
+    so.at = wo.at = o ? o->at : NULL;
+    if (!dir || !*dir)
+        return itk_error_set(ITK_EINVALID, "the report needs a folder to write into");
+    if ((rc = itk_registry_head_tree(&c.tree, reg)) ||
+        (rc = itk_registry_contract(&c.contract, reg, c.tree)) ||
+        (rc = itk_registry_offset(&c.offset, reg)))
+        goto done;
+    if (o && o->at) {
+        long long t;
+        if ((rc = itk_time_parse(&t, o->at, c.offset, 1)))
+            goto done;
+        itk_format_time(c.now, t, c.offset);
+    } else if ((rc = itk_registry_now(c.now, reg)))
+        goto done;
+    if ((rc = itk_log_run(&c.log, reg, &lo)))
+        goto done;
+    full = c.log;
+    if (c.cb)
+        c.cb("working out the status", 0, 0, c.payload);
+    if ((rc = itk_status_run(&c.status, reg, &so)) || (rc = itk_who_run(&c.who, reg, &wo)) ||
+        (rc = itk_request_list(&c.requests, &c.nrequests, reg)) ||
+        (rc = itk_tree_records(&c.paths, &c.npaths, reg->repo, c.tree, NULL, NULL)))
+        goto done;
+    /* pages for records; keys and party files are shown in the chain */
+    size_t kept = 0;
+    for (size_t i = 0; i < c.npaths; i++) {
+        itk_path_info pi;
+        itk_path_classify(&pi, c.paths[i]);
+        if (pi.kind == ITK_PATH_RECORD)
+            c.paths[kept++] = c.paths[i];
+        else
+            free(c.paths[i]);
+    }
+    c.npaths = kept;
+    if ((rc = make_dir(dir)) || (rc = write_forms(&c)) || (rc = write_timeline(&c)) ||
+        (rc = write_index(&c, full)))
+        goto done;
+    if (c.cb)
+        c.cb("done", 1, 1, c.payload);
+    if (pages)
+        *pages = c.pages;
+done:
+    itk_log_free(c.log);
+    itk_status_free(c.status);
+    itk_who_free(c.who);
+    free(c.requests);
+    itk_string_list_free(c.paths, c.npaths);
+    json_decref(c.contract);
+    git_tree_free(c.tree);
+    return rc;
+}

@@ -1,0 +1,888 @@
+/* The verification cache: per commit, what policy.c found (DESIGN §9: keyed
+ * by commit id and the rules' version), and per set of revisions the whole
+ * last run, so that a second `itaku verify` or `itaku status` reads a file
+ * instead of re-checking 20,000 signatures. It does not decide anything the
+ * rules do not: a commit it does not hold is checked in full, and the state
+ * later commits build on (V8 receipts, V9 void commits) is rebuilt first. */
+#include "vcache.h"
+#include "itaku/errors.h"
+#include "policy_priv.h"
+#include "reader.h"
+#include "rules_digest.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char MAGIC[] = "itaku verify cache\n";
+#define FORMAT 1
+
+enum { CF_OK = 1, CF_VOID = 2, CF_RECOVERED = 4, CF_V8 = 8 };
+
+typedef struct {
+    char rule[4];
+    char *path, *signer, *message;
+    git_oid commit; /* run-level problems only */
+} cproblem;
+
+typedef struct {
+    git_oid id;
+    itk_commit_info info; /* subject and records owned here */
+    unsigned flags;
+    cproblem *problems;
+    size_t nproblems;
+} centry;
+
+typedef struct {
+    char key[65], refs[65];
+    uint32_t *order; /* entry indices, in walk order */
+    size_t n;
+    cproblem *run; /* problems of the run as a whole (V9 after the walk) */
+    size_t nrun;
+} csnap;
+
+typedef struct {
+    char compromises[65]; /* digest of the compromises the void flags assume */
+    centry *e;
+    size_t n;
+    itk_oidmap index; /* id → entry index + 1 */
+    csnap snaps[ITK_VCACHE_MAX_SNAPSHOTS];
+    size_t nsnaps;
+} cache;
+
+struct itk_vrun {
+    git_repository *repo;
+    itk_verify_result *r;
+    cache *c; /* NULL: nothing usable */
+    int full;
+    char key[65], refs[65];
+    int decided; /* whether the cached entries may be used is known */
+    int usable;  /* … and the answer */
+    int v9;      /* compromises exist: catching up re-runs the checks */
+    char compromises[65];
+    size_t nwalk;          /* problems found commit by commit */
+    unsigned char *cached; /* per commit of r: 1 from the cache, 2 caught up */
+    unsigned char *v8;     /* per commit of r: its V8 state was set */
+    size_t acached;
+    size_t caught_up; /* commits of r whose state is rebuilt */
+};
+
+/* --- small helpers ---------------------------------------------------------- */
+
+static void hex_digest(char out[65], const unsigned char md[32])
+{
+    static const char h[] = "0123456789abcdef";
+    for (int i = 0; i < 32; i++) {
+        out[2 * i] = h[md[i] >> 4];
+        out[2 * i + 1] = h[md[i] & 15];
+    }
+    out[64] = '\0';
+}
+
+static void problem_dispose(cproblem *p)
+{
+    free(p->path);
+    free(p->signer);
+    free(p->message);
+}
+
+static void cache_free(cache *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->n; i++) {
+        free(c->e[i].info.subject);
+        for (size_t k = 0; k < c->e[i].info.nrecords; k++)
+            free(c->e[i].info.records[k]);
+        free(c->e[i].info.records);
+        for (size_t k = 0; k < c->e[i].nproblems; k++)
+            problem_dispose(&c->e[i].problems[k]);
+        free(c->e[i].problems);
+    }
+    free(c->e);
+    for (size_t s = 0; s < c->nsnaps; s++) {
+        free(c->snaps[s].order);
+        for (size_t k = 0; k < c->snaps[s].nrun; k++)
+            problem_dispose(&c->snaps[s].run[k]);
+        free(c->snaps[s].run);
+    }
+    itk_oidmap_free(&c->index);
+    free(c);
+}
+
+int itk_vcache_path(char *out, size_t cap, git_repository *repo)
+{
+    int n = snprintf(out, cap, "%sitaku/verify.cache", git_repository_path(repo));
+    return n < 0 || (size_t)n >= cap ? itk_error_set(ITK_ETOOBIG, "path too long") : 0;
+}
+
+/* --- writing ---------------------------------------------------------------- */
+
+static int write_atomic(const char *path, const itk_buf *data);
+
+static int put_u32(itk_buf *b, uint32_t v)
+{
+    unsigned char x[4] = {(unsigned char)(v >> 24), (unsigned char)(v >> 16),
+                          (unsigned char)(v >> 8), (unsigned char)v};
+    return itk_buf_put(b, x, 4);
+}
+
+static int put_str(itk_buf *b, const char *s)
+{
+    size_t n = strlen(s ? s : "");
+    int rc = put_u32(b, (uint32_t)n);
+    return rc ? rc : itk_buf_put(b, s ? s : "", n);
+}
+
+static int put_problem(itk_buf *b, const char *rule, const char *path, const char *signer,
+                       const char *message)
+{
+    int rc = put_str(b, rule);
+    rc = rc ? rc : put_str(b, path);
+    rc = rc ? rc : put_str(b, signer);
+    return rc ? rc : put_str(b, message);
+}
+
+static int put_info(itk_buf *b, const itk_commit_info *ci, unsigned flags)
+{
+    int rc = itk_buf_put(b, ci->id.id, GIT_OID_RAWSZ);
+    const char *s[] = {ci->party,    ci->principal, ci->fingerprint, ci->action,
+                       ci->received, ci->request,   ci->subject};
+    for (size_t i = 0; !rc && i < sizeof(s) / sizeof(*s); i++)
+        rc = put_str(b, s[i]);
+    unsigned long long t = (unsigned long long)ci->time;
+    rc = rc ? rc : put_u32(b, (uint32_t)(t >> 32));
+    rc = rc ? rc : put_u32(b, (uint32_t)t);
+    rc = rc ? rc : put_u32(b, (uint32_t)ci->nparents);
+    rc = rc ? rc : put_u32(b, flags);
+    rc = rc ? rc : put_u32(b, (uint32_t)ci->nrecords);
+    for (size_t i = 0; !rc && i < ci->nrecords; i++)
+        rc = put_str(b, ci->records[i]);
+    return rc;
+}
+
+/* Writes data to path through a temporary file and a rename, so that a
+ * reader sees the old cache or the new one, never half of one. */
+int itk_vcache_write_file(const char *path, const void *bytes, size_t len)
+{
+    itk_buf view = {(char *)bytes, len, len};
+    return write_atomic(path, &view);
+}
+
+static int write_atomic(const char *path, const itk_buf *data)
+{
+    char dir[4096], tmp[4200];
+    snprintf(dir, sizeof(dir), "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        return ITK_EIO;
+    *slash = '\0';
+    if (mkdir(dir, 0777) < 0 && errno != EEXIST)
+        return ITK_EIO;
+    snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return ITK_EIO;
+    size_t off = 0;
+    while (off < data->size) {
+        ssize_t w = write(fd, data->ptr + off, data->size - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            break;
+        off += (size_t)w;
+    }
+    int ok = off == data->size && close(fd) == 0;
+    if (!ok || rename(tmp, path) < 0) {
+        unlink(tmp);
+        return ITK_EIO;
+    }
+    return 0;
+}
+
+/* --- reading ---------------------------------------------------------------- */
+
+static int get_u32(itk_reader *rd, uint32_t *v)
+{
+    return rd_u32(rd, v);
+}
+
+/* A string into a fixed field: longer than the field is corrupt. */
+static int get_fixed(itk_reader *rd, char *dst, size_t cap)
+{
+    const unsigned char *p;
+    size_t n;
+    if (rd_string(rd, &p, &n) || n >= cap || memchr(p, '\0', n))
+        return -1;
+    memcpy(dst, p, n);
+    dst[n] = '\0';
+    return 0;
+}
+
+static int get_dup(itk_reader *rd, char **out)
+{
+    const unsigned char *p;
+    size_t n;
+    if (rd_string(rd, &p, &n) || memchr(p, '\0', n) || !(*out = malloc(n + 1)))
+        return -1;
+    memcpy(*out, p, n);
+    (*out)[n] = '\0';
+    return 0;
+}
+
+static int get_problem(itk_reader *rd, cproblem *p)
+{
+    memset(p, 0, sizeof(*p));
+    return get_fixed(rd, p->rule, sizeof(p->rule)) || get_dup(rd, &p->path) ||
+                   get_dup(rd, &p->signer) || get_dup(rd, &p->message)
+               ? -1
+               : 0;
+}
+
+/* A count that the bytes left could hold at min bytes each. */
+static int get_count(itk_reader *rd, size_t *n, size_t min)
+{
+    uint32_t v;
+    if (get_u32(rd, &v) || (min && v > rd->left / min))
+        return -1;
+    *n = v;
+    return 0;
+}
+
+static int get_entry(itk_reader *rd, centry *e)
+{
+    const unsigned char *raw;
+    uint32_t hi, lo, np, flags;
+    itk_commit_info *ci = &e->info;
+    memset(e, 0, sizeof(*e));
+    if (rd_bytes(rd, &raw, GIT_OID_RAWSZ))
+        return -1;
+    git_oid_fromraw(&e->id, raw);
+    ci->id = e->id;
+    if (get_fixed(rd, ci->party, sizeof(ci->party)) ||
+        get_fixed(rd, ci->principal, sizeof(ci->principal)) ||
+        get_fixed(rd, ci->fingerprint, sizeof(ci->fingerprint)) ||
+        get_fixed(rd, ci->action, sizeof(ci->action)) ||
+        get_fixed(rd, ci->received, sizeof(ci->received)) ||
+        get_fixed(rd, ci->request, sizeof(ci->request)) || get_dup(rd, &ci->subject) ||
+        get_u32(rd, &hi) || get_u32(rd, &lo) || get_u32(rd, &np) || get_u32(rd, &flags) ||
+        get_count(rd, &ci->nrecords, 4))
+        return -1;
+    ci->time = (long long)((unsigned long long)hi << 32 | lo);
+    ci->nparents = np;
+    e->flags = flags;
+    ci->ok = !!(flags & CF_OK);
+    ci->is_void = !!(flags & CF_VOID);
+    ci->recovered = !!(flags & CF_RECOVERED);
+    if (ci->nrecords && !(ci->records = calloc(ci->nrecords, sizeof(char *))))
+        return -1;
+    for (size_t i = 0; i < ci->nrecords; i++)
+        if (get_dup(rd, &ci->records[i]))
+            return -1;
+    if (get_count(rd, &e->nproblems, 16))
+        return -1;
+    if (e->nproblems && !(e->problems = calloc(e->nproblems, sizeof(*e->problems))))
+        return -1;
+    for (size_t i = 0; i < e->nproblems; i++)
+        if (get_problem(rd, &e->problems[i]))
+            return -1;
+    return 0;
+}
+
+static int parse(cache *c, const unsigned char *data, size_t len, const char *genesis,
+                 const char *city_key)
+{
+    itk_reader rd;
+    const unsigned char *m;
+    uint32_t format;
+    char digest[65], g[GIT_OID_HEXSZ + 1], k[64];
+    rd_init(&rd, data, len);
+    if (rd_bytes(&rd, &m, sizeof(MAGIC) - 1) || memcmp(m, MAGIC, sizeof(MAGIC) - 1) ||
+        get_u32(&rd, &format) || format != FORMAT || get_fixed(&rd, digest, sizeof(digest)) ||
+        strcmp(digest, ITK_RULES_DIGEST) != 0 || get_fixed(&rd, g, sizeof(g)) ||
+        get_fixed(&rd, k, sizeof(k)) || strcmp(g, genesis) != 0 || strcmp(k, city_key) != 0 ||
+        get_fixed(&rd, c->compromises, sizeof(c->compromises)) || get_count(&rd, &c->n, 48))
+        return -1;
+    if (c->n && !(c->e = calloc(c->n, sizeof(*c->e))))
+        return -1;
+    if (itk_oidmap_init(&c->index))
+        return -1;
+    for (size_t i = 0; i < c->n; i++) {
+        if (get_entry(&rd, &c->e[i]) || itk_oidmap_get(&c->index, &c->e[i].id) ||
+            itk_oidmap_set(&c->index, &c->e[i].id, (void *)(uintptr_t)(i + 1))) {
+            c->n = i + 1; /* what was allocated, for freeing */
+            return -1;
+        }
+    }
+    size_t ns;
+    if (get_count(&rd, &ns, 16) || ns > ITK_VCACHE_MAX_SNAPSHOTS)
+        return -1;
+    for (size_t s = 0; s < ns; s++) {
+        csnap *sn = &c->snaps[c->nsnaps++];
+        if (get_fixed(&rd, sn->key, sizeof(sn->key)) ||
+            get_fixed(&rd, sn->refs, sizeof(sn->refs)) || get_count(&rd, &sn->n, 4) ||
+            !(sn->order = calloc(sn->n ? sn->n : 1, sizeof(*sn->order))))
+            return -1;
+        for (size_t i = 0; i < sn->n; i++) {
+            uint32_t v;
+            if (get_u32(&rd, &v) || v >= c->n)
+                return -1;
+            sn->order[i] = v;
+        }
+        if (get_count(&rd, &sn->nrun, 36) ||
+            !(sn->run = calloc(sn->nrun ? sn->nrun : 1, sizeof(*sn->run))))
+            return -1;
+        for (size_t i = 0; i < sn->nrun; i++) {
+            const unsigned char *raw;
+            if (rd_bytes(&rd, &raw, GIT_OID_RAWSZ))
+                return -1;
+            git_oid_fromraw(&sn->run[i].commit, raw);
+            if (get_problem(&rd, &sn->run[i])) {
+                sn->nrun = i + 1;
+                return -1;
+            }
+        }
+    }
+    return rd_done(&rd);
+}
+
+/* The cache for these pins, or NULL (a missing, corrupt or foreign one is
+ * ignored: it is rebuilt by this run). */
+int itk_vcache_read_file(unsigned char **out, size_t *outlen, const char *path, size_t max)
+{
+    struct stat st;
+    unsigned char *data = NULL;
+    *out = NULL;
+    *outlen = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return ITK_ENOTFOUND;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 32 ||
+        (unsigned long long)st.st_size > max || !(data = malloc((size_t)st.st_size)))
+        goto fail;
+    size_t off = 0, len = (size_t)st.st_size;
+    while (off < len) {
+        ssize_t n = read(fd, data + off, len - off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            goto fail;
+        off += (size_t)n;
+    }
+    /* the last 32 bytes are the SHA-256 of the rest: a file damaged on disk
+     * or cut short is ignored rather than believed */
+    unsigned char md[32];
+    if (!EVP_Digest(data, len - 32, md, NULL, EVP_sha256(), NULL) ||
+        memcmp(md, data + len - 32, 32) != 0)
+        goto fail;
+    close(fd);
+    *out = data;
+    *outlen = len - 32;
+    return 0;
+fail:
+    close(fd);
+    free(data);
+    return ITK_EINVALID;
+}
+
+static cache *load(git_repository *repo, const char *genesis, const char *city_key)
+{
+    char path[4096];
+    cache *c = NULL;
+    unsigned char *data = NULL;
+    size_t len;
+    if (itk_vcache_path(path, sizeof(path), repo) ||
+        itk_vcache_read_file(&data, &len, path, ITK_VCACHE_MAX_BYTES))
+        return NULL;
+    if (!(c = calloc(1, sizeof(*c))) || parse(c, data, len, genesis, city_key)) {
+        cache_free(c);
+        c = NULL;
+    }
+    free(data);
+    return c;
+}
+
+/* --- the run's identity ------------------------------------------------------ */
+
+/* What the run walks (the revisions asked for) and what every ref points at:
+ * a run with both equal to an earlier one's finds what that one found. */
+int itk_vcache_refs_digest(char out[65], git_repository *repo)
+{
+    EVP_MD_CTX *f = EVP_MD_CTX_new();
+    git_reference_iterator *it = NULL;
+    git_reference *ref = NULL;
+    unsigned char md[32];
+    int rc = 0;
+    if (!f)
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    EVP_DigestInit_ex(f, EVP_sha256(), NULL);
+    /* HEAD names a branch (or a commit): part of what a walk of HEAD sees */
+    git_reference *head = NULL;
+    if (git_reference_lookup(&head, repo, "HEAD") == 0) {
+        const char *t = git_reference_symbolic_target(head);
+        EVP_DigestUpdate(f, "HEAD ", 5);
+        if (t)
+            EVP_DigestUpdate(f, t, strlen(t));
+        else if (git_reference_target(head))
+            EVP_DigestUpdate(f, git_reference_target(head)->id, GIT_OID_RAWSZ);
+        EVP_DigestUpdate(f, "\n", 1);
+    }
+    git_reference_free(head);
+    if (git_reference_iterator_new(&it, repo) < 0) {
+        rc = itk_error_git("cannot list refs");
+        goto done;
+    }
+    while (git_reference_next(&ref, it) == 0) {
+        const char *name = git_reference_name(ref);
+        git_reference *resolved = NULL;
+        EVP_DigestUpdate(f, name, strlen(name) + 1);
+        if (git_reference_resolve(&resolved, ref) == 0)
+            EVP_DigestUpdate(f, git_reference_target(resolved)->id, GIT_OID_RAWSZ);
+        git_reference_free(resolved);
+        git_reference_free(ref);
+    }
+    itk_error_clear();
+    EVP_DigestFinal_ex(f, md, NULL);
+    hex_digest(out, md);
+done:
+    git_reference_iterator_free(it);
+    EVP_MD_CTX_free(f);
+    return rc;
+}
+
+static int run_key(itk_vrun *v, const char **revs, size_t nrevs)
+{
+    EVP_MD_CTX *k = EVP_MD_CTX_new();
+    unsigned char md[32];
+    if (!k)
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    EVP_DigestInit_ex(k, EVP_sha256(), NULL);
+    if (!revs || !nrevs)
+        EVP_DigestUpdate(k, "\1all", 4);
+    for (size_t i = 0; revs && i < nrevs; i++)
+        EVP_DigestUpdate(k, revs[i], strlen(revs[i]) + 1);
+    EVP_DigestFinal_ex(k, md, NULL);
+    EVP_MD_CTX_free(k);
+    hex_digest(v->key, md);
+    return itk_vcache_refs_digest(v->refs, v->repo);
+}
+
+static int cmp_compromise(const void *a, const void *b)
+{
+    const itk_compromise *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : strcmp(x->last_good, y->last_good);
+}
+
+static int compromises_digest(char out[65], const itk_policy *p)
+{
+    itk_compromise *sorted = NULL;
+    unsigned char md[32];
+    if (p->ncompromises && !(sorted = malloc(p->ncompromises * sizeof(*sorted))))
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    if (p->ncompromises) {
+        memcpy(sorted, p->compromises, p->ncompromises * sizeof(*sorted));
+        qsort(sorted, p->ncompromises, sizeof(*sorted), cmp_compromise);
+    }
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    if (!ctx) {
+        free(sorted);
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    }
+    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+    for (size_t i = 0; i < p->ncompromises; i++) {
+        EVP_DigestUpdate(ctx, sorted[i].key, strlen(sorted[i].key) + 1);
+        EVP_DigestUpdate(ctx, sorted[i].last_good, strlen(sorted[i].last_good) + 1);
+    }
+    EVP_DigestFinal_ex(ctx, md, NULL);
+    EVP_MD_CTX_free(ctx);
+    free(sorted);
+    hex_digest(out, md);
+    return 0;
+}
+
+/* --- filling results ---------------------------------------------------------- */
+
+static int add_problem(itk_verify_result *r, const git_oid *id, const cproblem *cp)
+{
+    if (r->nproblems == r->aproblems) {
+        size_t n = r->aproblems ? r->aproblems * 2 : 16;
+        itk_problem *np = realloc(r->problems, n * sizeof(*np));
+        if (!np)
+            return itk_error_set(ITK_ENOMEM, "out of memory");
+        r->problems = np;
+        r->aproblems = n;
+    }
+    itk_problem *pr = &r->problems[r->nproblems];
+    memset(pr, 0, sizeof(*pr));
+    git_oid_tostr(pr->commit, sizeof(pr->commit), id);
+    memcpy(pr->rule, cp->rule, sizeof(pr->rule));
+    pr->path = strdup(cp->path);
+    pr->signer = strdup(cp->signer);
+    pr->message = strdup(cp->message);
+    if (!pr->path || !pr->signer || !pr->message) {
+        free(pr->path);
+        free(pr->signer);
+        free(pr->message);
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    }
+    r->nproblems++;
+    return 0;
+}
+
+/* Copies a cached commit's info (owning its own strings) and problems. */
+static int fill(itk_verify_result *r, itk_commit_info *ci, const centry *e)
+{
+    *ci = e->info;
+    ci->subject = strdup(e->info.subject);
+    ci->records = e->info.nrecords ? calloc(e->info.nrecords, sizeof(char *)) : NULL;
+    ci->nrecords = 0;
+    if (!ci->subject || (e->info.nrecords && !ci->records))
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    for (size_t i = 0; i < e->info.nrecords; i++) {
+        if (!(ci->records[i] = strdup(e->info.records[i])))
+            return itk_error_set(ITK_ENOMEM, "out of memory");
+        ci->nrecords++;
+    }
+    for (size_t i = 0; i < e->nproblems; i++) {
+        int rc = add_problem(r, &e->id, &e->problems[i]);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int grow_commits(itk_verify_result *r, size_t n)
+{
+    if (n <= r->acommits)
+        return 0;
+    itk_commit_info *nc = realloc(r->commits, n * sizeof(*nc));
+    if (!nc)
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    r->commits = nc;
+    r->acommits = n;
+    return 0;
+}
+
+static int snapshot_fill(itk_vrun *v)
+{
+    cache *c = v->c;
+    for (size_t s = 0; s < c->nsnaps; s++) {
+        csnap *sn = &c->snaps[s];
+        if (strcmp(sn->key, v->key) != 0 || strcmp(sn->refs, v->refs) != 0)
+            continue;
+        itk_verify_result *r = v->r;
+        int rc = grow_commits(r, sn->n ? sn->n : 1);
+        for (size_t i = 0; !rc && i < sn->n; i++) {
+            itk_commit_info *ci = &r->commits[r->ncommits++];
+            memset(ci, 0, sizeof(*ci));
+            rc = fill(r, ci, &c->e[sn->order[i]]);
+        }
+        for (size_t i = 0; !rc && i < sn->nrun; i++) {
+            rc = add_problem(r, &sn->run[i].commit, &sn->run[i]);
+            for (size_t k = 0; !rc && k < r->ncommits; k++)
+                if (git_oid_equal(&r->commits[k].id, &sn->run[i].commit))
+                    r->commits[k].ok = 0;
+        }
+        return rc ? rc : 1;
+    }
+    return 0;
+}
+
+int itk_vrun_begin(itk_vrun **out, git_repository *repo, itk_verify_result *r, const char **revs,
+                   size_t nrevs, int full)
+{
+    itk_vrun *v = calloc(1, sizeof(*v));
+    int rc;
+    *out = NULL;
+    if (!v)
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    v->repo = repo;
+    v->r = r;
+    v->full = full;
+    if ((rc = run_key(v, revs, nrevs))) {
+        free(v);
+        return rc;
+    }
+    *out = v;
+    if (!full)
+        v->c = load(repo, r->genesis, r->city_key);
+    return v->c && v->c->nsnaps ? snapshot_fill(v) : 0;
+}
+
+/* --- the walk ------------------------------------------------------------------ */
+
+static int note(itk_vrun *v, size_t i, int cached, int v8)
+{
+    if (i >= v->acached) {
+        size_t n = v->acached ? v->acached * 2 : 1024;
+        while (n <= i)
+            n *= 2;
+        unsigned char *a = realloc(v->cached, n), *b = realloc(v->v8, n);
+        if (a)
+            v->cached = a;
+        if (b)
+            v->v8 = b;
+        if (!a || !b)
+            return itk_error_set(ITK_ENOMEM, "out of memory");
+        v->acached = n;
+    }
+    v->cached[i] = (unsigned char)cached;
+    v->v8[i] = (unsigned char)v8;
+    return 0;
+}
+
+/* The last Itaku-Received of a commit's message, as check_trailers reads it. */
+static void received_of(char *out, size_t cap, const git_commit *c)
+{
+    git_message_trailer_array arr = {0};
+    out[0] = '\0';
+    if (git_message_trailers(&arr, git_commit_message(c)) < 0)
+        return;
+    for (size_t i = 0; i < arr.count; i++)
+        if (strcmp(arr.trailers[i].key, "Itaku-Received") == 0)
+            snprintf(out, cap, "%s", arr.trailers[i].value);
+    git_message_trailer_array_free(&arr);
+}
+
+/* Rebuilds the per-commit state that the check of commit i set, without
+ * recording its problems again (they came from the cache). */
+static int catch_up_one(itk_vrun *v, itk_policy *p, size_t i)
+{
+    itk_commit_info *ci = &p->result->commits[i];
+    git_commit *c = NULL;
+    int rc = 0;
+    if (git_commit_lookup(&c, p->repo, &ci->id) < 0)
+        return itk_error_git("cannot read commit %s", git_oid_tostr_s(&ci->id));
+    p->replay = 1;
+    if (v->v9) {
+        /* V9's state (void keys, void commits and who took them) is built
+         * from each commit's files: check it again, keeping what the cache
+         * says it is */
+        itk_commit_info scratch;
+        memset(&scratch, 0, sizeof(scratch));
+        rc = itk_policy_check_commit(p, c, &scratch);
+        free(scratch.subject);
+        for (size_t k = 0; k < scratch.nrecords; k++)
+            free(scratch.records[k]);
+        free(scratch.records);
+    } else if (v->v8[i]) {
+        /* without compromises only V8 carries state: the receipts known
+         * along each line */
+        check ck;
+        memset(&ck, 0, sizeof(ck));
+        ck.p = p;
+        ck.commit = c;
+        ck.id = &ci->id;
+        ck.info = ci;
+        snprintf(ck.signer, sizeof(ck.signer), "%s/%s", ci->party, ci->principal);
+        snprintf(ck.fpr, sizeof(ck.fpr), "%s", ci->fingerprint);
+        received_of(ck.received, sizeof(ck.received), c);
+        rc = itk_policy_check_receipt(&ck);
+    }
+    p->replay = 0;
+    git_commit_free(c);
+    v->cached[i] = 2;
+    return rc;
+}
+
+static int catch_up(itk_vrun *v, itk_policy *p, size_t upto)
+{
+    for (; v->caught_up < upto; v->caught_up++) {
+        if (v->cached[v->caught_up] != 1)
+            continue;
+        int rc = catch_up_one(v, p, v->caught_up);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static void decide(itk_vrun *v, itk_policy *p)
+{
+    v->decided = 1;
+    if (compromises_digest(v->compromises, p)) {
+        itk_error_clear();
+        return; /* nothing cached is used, nothing is written */
+    }
+    v->v9 = p->ncompromises > 0;
+    /* void flags hold for the compromises they were found under; without
+     * any compromise nothing is void, whatever was cached */
+    v->usable = v->c && (!v->v9 || strcmp(v->c->compromises, v->compromises) == 0);
+}
+
+int itk_vrun_check(itk_vrun *v, itk_policy *p, const git_commit *c, itk_commit_info *info)
+{
+    itk_verify_result *r = p->result;
+    size_t i = r->ncommits - 1; /* info is r->commits[i] */
+    int rc;
+    if (!v->decided)
+        decide(v, p);
+    size_t idx = v->usable ? (size_t)(uintptr_t)itk_oidmap_get(&v->c->index, git_commit_id(c)) : 0;
+    if (idx) {
+        const centry *e = &v->c->e[idx - 1];
+        if ((rc = fill(r, info, e)))
+            return rc;
+        if (!v->v9)
+            info->is_void = 0;
+        v->nwalk = r->nproblems;
+        return note(v, i, 1, !!(e->flags & CF_V8));
+    }
+    /* a commit the cache does not hold: first the state of those before */
+    if ((rc = note(v, i, 0, 0)) || (rc = catch_up(v, p, i)))
+        return rc;
+    rc = itk_policy_check_commit(p, c, info);
+    v->caught_up = i + 1;
+    v->nwalk = r->nproblems;
+    if (!rc)
+        rc = note(v, i, 0, itk_oidmap_has(&p->receipts, git_commit_id(c)));
+    return rc;
+}
+
+/* --- saving ---------------------------------------------------------------- */
+
+static int put_entry(itk_buf *b, const itk_commit_info *ci, unsigned v8, const itk_problem *pr,
+                     size_t npr)
+{
+    unsigned flags = (ci->ok ? CF_OK : 0) | (ci->is_void ? CF_VOID : 0) |
+                     (ci->recovered ? CF_RECOVERED : 0) | (v8 ? CF_V8 : 0);
+    int rc = put_info(b, ci, flags);
+    rc = rc ? rc : put_u32(b, (uint32_t)npr);
+    for (size_t i = 0; !rc && i < npr; i++)
+        rc = put_problem(b, pr[i].rule, pr[i].path, pr[i].signer, pr[i].message);
+    return rc;
+}
+
+static int put_cached_entry(itk_buf *b, const centry *e)
+{
+    int rc = put_info(b, &e->info, e->flags);
+    rc = rc ? rc : put_u32(b, (uint32_t)e->nproblems);
+    for (size_t i = 0; !rc && i < e->nproblems; i++)
+        rc = put_problem(b, e->problems[i].rule, e->problems[i].path, e->problems[i].signer,
+                         e->problems[i].message);
+    return rc;
+}
+
+void itk_vrun_end(itk_vrun *v, itk_policy *p)
+{
+    itk_verify_result *r = p->result;
+    itk_buf b = ITK_BUF_INIT;
+    char path[4096];
+    size_t *newidx = NULL;
+    int rc = 0;
+    if (!v->decided)
+        decide(v, p);
+    if (!v->compromises[0] || itk_vcache_path(path, sizeof(path), v->repo))
+        goto done;
+    /* keep what this run did not walk when its void flags still hold */
+    cache *old = v->c && strcmp(v->c->compromises, v->compromises) == 0 ? v->c : NULL;
+    /* where each kept entry lands: after this run's commits, in old order */
+    size_t kept = 0;
+    newidx = old ? calloc(old->n ? old->n : 1, sizeof(*newidx)) : NULL;
+    if (old && !newidx)
+        goto done;
+    for (size_t i = 0; old && i < old->n; i++) {
+        size_t at = (size_t)(uintptr_t)itk_oidmap_get(&p->commits, &old->e[i].id);
+        newidx[i] = at ? at - 1 : r->ncommits + kept++;
+    }
+    rc = itk_buf_put(&b, MAGIC, sizeof(MAGIC) - 1);
+    rc = rc ? rc : put_u32(&b, FORMAT);
+    rc = rc ? rc : put_str(&b, ITK_RULES_DIGEST);
+    rc = rc ? rc : put_str(&b, r->genesis);
+    rc = rc ? rc : put_str(&b, r->city_key);
+    rc = rc ? rc : put_str(&b, v->compromises);
+    rc = rc ? rc : put_u32(&b, (uint32_t)(r->ncommits + kept));
+    /* the walk's commits first (index = position in r), problems grouped by
+     * commit in walk order */
+    size_t j = 0;
+    for (size_t i = 0; !rc && i < r->ncommits; i++) {
+        const itk_commit_info *ci = &r->commits[i];
+        char hex[GIT_OID_HEXSZ + 1];
+        git_oid_tostr(hex, sizeof(hex), &ci->id);
+        size_t from = j;
+        while (j < v->nwalk && strcmp(r->problems[j].commit, hex) == 0)
+            j++;
+        /* ok as the commit's own checks left it; the run's checks (V9
+         * after the walk) are kept with the snapshot */
+        itk_commit_info copy = *ci;
+        copy.ok = j == from;
+        rc = put_entry(&b, &copy, i < v->acached ? v->v8[i] : 0, r->problems + from, j - from);
+    }
+    for (size_t i = 0; !rc && old && i < old->n; i++)
+        if (!itk_oidmap_has(&p->commits, &old->e[i].id))
+            rc = put_cached_entry(&b, &old->e[i]);
+    /* this run's snapshot, then earlier runs' that still apply */
+    size_t nsnaps = 1;
+    for (size_t s = 0; old && s < old->nsnaps && nsnaps < ITK_VCACHE_MAX_SNAPSHOTS; s++)
+        nsnaps += strcmp(old->snaps[s].key, v->key) != 0;
+    rc = rc ? rc : put_u32(&b, (uint32_t)nsnaps);
+    rc = rc ? rc : put_str(&b, v->key);
+    rc = rc ? rc : put_str(&b, v->refs);
+    rc = rc ? rc : put_u32(&b, (uint32_t)r->ncommits);
+    for (size_t i = 0; !rc && i < r->ncommits; i++)
+        rc = put_u32(&b, (uint32_t)i);
+    rc = rc ? rc : put_u32(&b, (uint32_t)(r->nproblems - v->nwalk));
+    for (size_t k = v->nwalk; !rc && k < r->nproblems; k++) {
+        git_oid id;
+        const itk_problem *pr = &r->problems[k];
+        if (git_oid_fromstr(&id, pr->commit) < 0)
+            rc = ITK_EINVALID;
+        rc = rc ? rc : itk_buf_put(&b, id.id, GIT_OID_RAWSZ);
+        rc = rc ? rc : put_problem(&b, pr->rule, pr->path, pr->signer, pr->message);
+    }
+    /* an earlier snapshot refers to entries by their old index: map them */
+    size_t written = 1;
+    for (size_t s = 0; !rc && old && s < old->nsnaps && written < nsnaps; s++) {
+        const csnap *sn = &old->snaps[s];
+        if (strcmp(sn->key, v->key) == 0)
+            continue;
+        written++;
+        rc = put_str(&b, sn->key);
+        rc = rc ? rc : put_str(&b, sn->refs);
+        rc = rc ? rc : put_u32(&b, (uint32_t)sn->n);
+        for (size_t i = 0; !rc && i < sn->n; i++)
+            rc = put_u32(&b, (uint32_t)newidx[sn->order[i]]);
+        rc = rc ? rc : put_u32(&b, (uint32_t)sn->nrun);
+        for (size_t k = 0; !rc && k < sn->nrun; k++) {
+            rc = itk_buf_put(&b, sn->run[k].commit.id, GIT_OID_RAWSZ);
+            rc = rc ? rc
+                    : put_problem(&b, sn->run[k].rule, sn->run[k].path, sn->run[k].signer,
+                                  sn->run[k].message);
+        }
+    }
+    unsigned char md[32];
+    if (!rc && EVP_Digest(b.ptr, b.size, md, NULL, EVP_sha256(), NULL))
+        rc = itk_buf_put(&b, md, sizeof(md));
+    if (!rc)
+        write_atomic(path, &b);
+done:
+    free(newidx);
+    itk_buf_dispose(&b);
+    itk_error_clear();
+}
+
+int itk_vrun_check_voids(itk_vrun *v, itk_policy *p)
+{
+    if (!v->decided)
+        decide(v, p);
+    v->nwalk = p->result->nproblems;
+    /* V9 after the walk needs the void commits of every commit walked */
+    int rc = v->v9 ? catch_up(v, p, p->result->ncommits) : 0;
+    return rc ? rc : itk_policy_check_voids(p);
+}
+
+void itk_vrun_free(itk_vrun *v)
+{
+    if (!v)
+        return;
+    cache_free(v->c);
+    free(v->cached);
+    free(v->v8);
+    free(v);
+}

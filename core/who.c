@@ -1,0 +1,495 @@
+/* `itaku who`: who may touch the city's information now, read from HEAD's
+ * records (those of void commits left out): managers and workers, training,
+ * subcontractors, open approvals and the items each party holds. Whether an
+ * obligation is met is status.c's business, not this. */
+#include "itaku/who.h"
+#include "itaku/chain.h"
+#include "itaku/errors.h"
+#include "itaku/party.h"
+#include "itaku/status.h"
+#include "itaku/verify.h"
+#include "registry_priv.h"
+#include "requests_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct itk_who {
+    itk_who_party *parties;
+    size_t n;
+    char at[32];
+};
+
+typedef struct {
+    char *path;
+    itk_path_info pi;
+    json_t *rec;
+} wrec;
+
+typedef struct {
+    git_repository *repo;
+    wrec *recs;
+    size_t nrecs;
+    json_t *void_paths;
+} wctx;
+
+static const char *body_str(const json_t *rec, const char *key)
+{
+    return json_string_value(json_object_get(json_object_get(rec, "body"), key));
+}
+
+static void copy_utf8(char *dst, size_t cap, const char *src)
+{
+    size_t n = strlen(src ? src : "");
+    if (n >= cap) {
+        n = cap - 1;
+        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+            n--;
+    }
+    if (n)
+        memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+static int is_type(const wrec *r, const char *type)
+{
+    return r->pi.kind == ITK_PATH_RECORD && r->pi.type && strcmp(r->pi.type->type, type) == 0;
+}
+
+static void rec_name(char out[100], const wrec *r)
+{
+    snprintf(out, 100, "%s/%s", r->pi.party, r->pi.id);
+}
+
+void itk_who_free(itk_who *w)
+{
+    if (!w)
+        return;
+    for (size_t i = 0; i < w->n; i++) {
+        free(w->parties[i].workers);
+        free(w->parties[i].subcontractors);
+        free(w->parties[i].approvals);
+        free(w->parties[i].items);
+    }
+    free(w->parties);
+    free(w);
+}
+
+size_t itk_who_count(const itk_who *w)
+{
+    return w->n;
+}
+
+const itk_who_party *itk_who_get(const itk_who *w, size_t i)
+{
+    return i < w->n ? &w->parties[i] : NULL;
+}
+
+const char *itk_who_at(const itk_who *w)
+{
+    return w->at;
+}
+
+static int gather(wctx *c, itk_registry *reg, const git_tree *tree)
+{
+    itk_verify_result *r = NULL;
+    const char *head[] = {"HEAD"};
+    char **paths = NULL;
+    size_t n = 0;
+    int rc = itk_verify_run(&r, reg, head, 1, NULL);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < itk_verify_commit_count(r); i++) {
+        const itk_commit_info *ci = itk_verify_commit(r, i);
+        for (size_t k = 0; ci->is_void && k < ci->nrecords; k++)
+            json_object_set_new(c->void_paths, ci->records[k], json_true());
+    }
+    itk_verify_result_free(r);
+    if ((rc = itk_tree_records(&paths, &n, c->repo, tree, NULL, NULL)))
+        return rc;
+    c->recs = calloc(n ? n : 1, sizeof(*c->recs));
+    if (!c->recs) {
+        itk_string_list_free(paths, n);
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++) {
+        wrec *w = &c->recs[c->nrecs];
+        if (json_object_get(c->void_paths, paths[i]))
+            continue; /* V9: a void commit's records do not count */
+        itk_path_classify(&w->pi, paths[i]);
+        if (itk_tree_read_json(&w->rec, c->repo, tree, paths[i])) {
+            itk_error_clear();
+            continue;
+        }
+        w->path = paths[i];
+        paths[i] = NULL;
+        c->nrecs++;
+    }
+    itk_string_list_free(paths, n);
+    return 0;
+}
+
+/* Parties depth first below the city, children in name order. */
+static int order_parties(itk_who *w, const wctx *c)
+{
+    size_t np = 0;
+    for (size_t i = 0; i < c->nrecs; i++)
+        np += c->recs[i].pi.kind == ITK_PATH_PARTY;
+    w->parties = calloc(np ? np : 1, sizeof(*w->parties));
+    if (!w->parties)
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    const wrec **pr = calloc(np ? np : 1, sizeof(*pr));
+    if (!pr)
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    size_t k = 0;
+    for (size_t i = 0; i < c->nrecs; i++)
+        if (c->recs[i].pi.kind == ITK_PATH_PARTY)
+            pr[k++] = &c->recs[i];
+    /* sort by id, so that siblings come out in name order */
+    for (size_t i = 1; i < np; i++)
+        for (size_t j = i; j > 0 && strcmp(pr[j - 1]->pi.party, pr[j]->pi.party) > 0; j--) {
+            const wrec *t = pr[j];
+            pr[j] = pr[j - 1];
+            pr[j - 1] = t;
+        }
+    struct {
+        const wrec *r;
+        int depth;
+    } stack[64];
+    size_t top = 0;
+    for (size_t i = np; i-- > 0;) {
+        const char *role = body_str(pr[i]->rec, "role");
+        if (role && strcmp(role, "city") == 0 && top < 64) {
+            stack[top].r = pr[i];
+            stack[top++].depth = 0;
+        }
+    }
+    while (top > 0 && w->n < np) {
+        top--;
+        const wrec *r = stack[top].r;
+        int depth = stack[top].depth;
+        itk_who_party *p = &w->parties[w->n++];
+        snprintf(p->party, sizeof(p->party), "%s", r->pi.party);
+        copy_utf8(p->name, sizeof(p->name), body_str(r->rec, "name"));
+        copy_utf8(p->role, sizeof(p->role), body_str(r->rec, "role"));
+        copy_utf8(p->parent, sizeof(p->parent), body_str(r->rec, "parent"));
+        p->depth = depth;
+        for (size_t i = np; i-- > 0;) {
+            const char *parent = body_str(pr[i]->rec, "parent");
+            const char *role = body_str(pr[i]->rec, "role");
+            if (parent && role && strcmp(role, "city") != 0 && strcmp(parent, r->pi.party) == 0 &&
+                top < 64 && depth < ITK_MAX_CHAIN) {
+                stack[top].r = pr[i];
+                stack[top++].depth = depth + 1;
+            }
+        }
+    }
+    free(pr);
+    return 0;
+}
+
+static int superseded(const wctx *c, const wrec *r)
+{
+    for (size_t i = 0; i < c->nrecs; i++) {
+        const wrec *o = &c->recs[i];
+        const char *sup = json_string_value(json_object_get(o->rec, "supersedes"));
+        if (sup && o->pi.type == r->pi.type && strcmp(o->pi.party, r->pi.party) == 0 &&
+            strcmp(sup, r->pi.id) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static const wrec *trained_by(const wctx *c, const char *party, const char *worker)
+{
+    for (size_t i = 0; i < c->nrecs; i++) {
+        const wrec *r = &c->recs[i];
+        if (!is_type(r, "form2") || strcmp(r->pi.party, party) != 0)
+            continue;
+        json_t *att = json_object_get(json_object_get(r->rec, "body"), "attendees"), *a;
+        size_t k;
+        json_array_foreach(att, k, a)
+        {
+            const char *wid = json_string_value(json_object_get(a, "worker_id"));
+            if (wid && strcmp(wid, worker) == 0)
+                return r;
+        }
+    }
+    return NULL;
+}
+
+static int fill_staff(itk_who_party *p, const wctx *c)
+{
+    const wrec *form = NULL;
+    for (size_t i = 0; i < c->nrecs; i++) {
+        const wrec *r = &c->recs[i];
+        if (!is_type(r, "form1") || strcmp(r->pi.party, p->party) != 0 || superseded(c, r))
+            continue;
+        if (!form || strcmp(r->pi.id, form->pi.id) > 0)
+            form = r;
+    }
+    if (!form)
+        return 0;
+    rec_name(p->form1, form);
+    json_t *body = json_object_get(form->rec, "body");
+    json_t *m = json_object_get(body, "manager");
+    copy_utf8(p->manager, sizeof(p->manager), json_string_value(json_object_get(m, "name")));
+    copy_utf8(p->manager_title, sizeof(p->manager_title),
+              json_string_value(json_object_get(m, "title")));
+    copy_utf8(p->manager_dept, sizeof(p->manager_dept),
+              json_string_value(json_object_get(m, "dept")));
+    json_t *workers = json_object_get(body, "workers"), *wk;
+    size_t k;
+    p->workers = calloc(json_array_size(workers) + 1, sizeof(*p->workers));
+    if (!p->workers)
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    json_array_foreach(workers, k, wk)
+    {
+        const char *id = json_string_value(json_object_get(wk, "worker_id"));
+        if (!id)
+            continue;
+        itk_who_worker *x = &p->workers[p->nworkers++];
+        copy_utf8(x->worker_id, sizeof(x->worker_id), id);
+        copy_utf8(x->name, sizeof(x->name), json_string_value(json_object_get(wk, "name")));
+        copy_utf8(x->dept, sizeof(x->dept), json_string_value(json_object_get(wk, "dept")));
+        const wrec *t = trained_by(c, p->party, id);
+        x->trained = t != NULL;
+        if (t)
+            rec_name(x->training, t);
+    }
+    return 0;
+}
+
+static int fill_subcontractors(itk_who_party *p, const itk_who *w)
+{
+    p->subcontractors = calloc(w->n + 1, sizeof(*p->subcontractors));
+    if (!p->subcontractors)
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    for (size_t i = 0; i < w->n; i++)
+        if (strcmp(w->parties[i].parent, p->party) == 0 && strcmp(w->parties[i].role, "city") != 0)
+            snprintf(p->subcontractors[p->nsubcontractors++], ITK_PARTY_ID_MAX + 1, "%s",
+                     w->parties[i].party);
+    return 0;
+}
+
+static int fill_approvals(itk_who_party *p, const wctx *c, const itk_reqdb *db, long long at,
+                          int offset)
+{
+    p->approvals = calloc(db->n + 1, sizeof(*p->approvals));
+    if (!p->approvals)
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    for (size_t i = 0; i < db->n; i++) {
+        const itk_request_info *info = &db->items[i].info;
+        if (strcmp(info->requester, p->party) != 0 || !info->in_main || db->items[i].withdraws[0] ||
+            strcmp(info->kind, "subcontract") == 0 || json_object_get(c->void_paths, info->path))
+            continue;
+        /* the decision that counts: in HEAD, not from a void commit */
+        const itk_reqdb_mark *d = NULL;
+        for (size_t m = 0; m < db->nmarks; m++)
+            if (db->marks[m].is_decision && db->marks[m].in_head &&
+                strcmp(db->marks[m].request, info->name) == 0 &&
+                !json_object_get(c->void_paths, db->marks[m].path))
+                d = &db->marks[m];
+        if (!d || strcmp(d->verdict, "approved") != 0)
+            continue;
+        itk_who_approval *a = &p->approvals[p->napprovals++];
+        snprintf(a->request, sizeof(a->request), "%s", info->name);
+        snprintf(a->kind, sizeof(a->kind), "%s", info->kind);
+        copy_utf8(a->summary, sizeof(a->summary), info->summary);
+        itk_path_info dpi;
+        itk_path_classify(&dpi, d->path);
+        snprintf(a->decision, sizeof(a->decision), "%s/%s", dpi.party, dpi.id);
+        snprintf(a->decided_on, sizeof(a->decided_on), "%s", d->created);
+        snprintf(a->valid_until, sizeof(a->valid_until), "%s", d->valid_until);
+        a->max_uses = d->max_uses;
+        for (size_t k = 0; k < c->nrecs; k++) {
+            const char *ap = body_str(c->recs[k].rec, "approval");
+            a->uses += is_type(&c->recs[k], "register") &&
+                       strcmp(c->recs[k].pi.party, p->party) == 0 && ap &&
+                       strcmp(ap, info->name) == 0;
+        }
+        long long until = 0;
+        int in_time = 1;
+        if (a->valid_until[0] && itk_time_parse(&until, a->valid_until, offset, 1) == 0)
+            in_time = at <= until;
+        itk_error_clear();
+        a->open = in_time && (a->max_uses <= 0 || a->uses < a->max_uses);
+    }
+    return 0;
+}
+
+static int closes(const wctx *c, const char *party, const char *item)
+{
+    for (size_t k = 0; k < c->nrecs; k++) {
+        const wrec *o = &c->recs[k];
+        if (strcmp(o->pi.party, party) != 0)
+            continue;
+        const char *oa = body_str(o->rec, "action");
+        const char *oi = body_str(o->rec, "item_id");
+        if (is_type(o, "register") && oa && oi && !strcmp(oi, item) &&
+            (!strcmp(oa, "returned") || !strcmp(oa, "erased") || !strcmp(oa, "disposed")))
+            return 1;
+        if (is_type(o, "form5")) {
+            json_t *v;
+            size_t j;
+            json_array_foreach(json_object_get(json_object_get(o->rec, "body"), "items"), j, v)
+            {
+                const char *id = json_string_value(json_object_get(v, "item_id"));
+                if (id && !strcmp(id, item))
+                    return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+static int fill_items(itk_who_party *p, const wctx *c, int offset)
+{
+    p->items = calloc(c->nrecs + 1, sizeof(*p->items));
+    if (!p->items)
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    for (size_t i = 0; i < c->nrecs; i++) {
+        const wrec *r = &c->recs[i];
+        const char *action = body_str(r->rec, "action");
+        const char *item = body_str(r->rec, "item_id");
+        if (!is_type(r, "register") || strcmp(r->pi.party, p->party) != 0 || !action || !item ||
+            (strcmp(action, "received") != 0 && strcmp(action, "copied") != 0) ||
+            closes(c, p->party, item))
+            continue;
+        int dup = 0;
+        for (size_t k = 0; k < p->nitems && !dup; k++)
+            dup = strcmp(p->items[k].item_id, item) == 0;
+        if (dup)
+            continue;
+        itk_who_item *x = &p->items[p->nitems++];
+        copy_utf8(x->item_id, sizeof(x->item_id), item);
+        copy_utf8(x->info_name, sizeof(x->info_name), body_str(r->rec, "info_name"));
+        snprintf(x->action, sizeof(x->action), "%s", action);
+        rec_name(x->record, r);
+        /* written with any offset; shown in the contract's zone */
+        json_t *occ = json_object_get(json_object_get(r->rec, "body"), "occurred_at");
+        const char *since = json_is_string(occ)
+                                ? json_string_value(occ)
+                                : json_string_value(json_object_get(r->rec, "created"));
+        long long t;
+        if (since && strlen(since) > 10 && itk_time_parse(&t, since, offset, 0) == 0)
+            itk_format_time(x->since, t, offset);
+        else
+            copy_utf8(x->since, sizeof(x->since), since);
+        itk_error_clear();
+        copy_utf8(x->derived_from, sizeof(x->derived_from), body_str(r->rec, "derived_from"));
+        /* taken out and not yet brought back: the newest such entry */
+        const wrec *out = NULL;
+        for (size_t k = 0; k < c->nrecs; k++) {
+            const wrec *o = &c->recs[k];
+            const char *oa = body_str(o->rec, "action");
+            const char *oi = body_str(o->rec, "item_id");
+            if (!is_type(o, "register") || strcmp(o->pi.party, p->party) != 0 || !oa || !oi ||
+                strcmp(oi, item) != 0)
+                continue;
+            if (!strcmp(oa, "taken_out") && (!out || strcmp(o->pi.id, out->pi.id) > 0))
+                out = o;
+        }
+        for (size_t k = 0; out && k < c->nrecs; k++) {
+            const wrec *o = &c->recs[k];
+            const char *oa = body_str(o->rec, "action");
+            const char *oi = body_str(o->rec, "item_id");
+            if (is_type(o, "register") && !strcmp(o->pi.party, p->party) && oa && oi &&
+                !strcmp(oi, item) && !strcmp(oa, "brought_back") &&
+                strcmp(o->pi.id, out->pi.id) > 0)
+                out = NULL;
+        }
+        if (out)
+            rec_name(x->taken_out, out);
+    }
+    return 0;
+}
+
+static int in_scope(const itk_who *w, size_t i, const char *only)
+{
+    if (!only)
+        return 1;
+    for (const itk_who_party *p = &w->parties[i]; p;) {
+        if (strcmp(p->party, only) == 0)
+            return 1;
+        const itk_who_party *up = NULL;
+        for (size_t k = 0; k < w->n && !up; k++)
+            if (strcmp(w->parties[k].party, p->parent) == 0 && strcmp(p->role, "city") != 0)
+                up = &w->parties[k];
+        p = up;
+    }
+    return 0;
+}
+
+int itk_who_run(itk_who **out, itk_registry *reg, const itk_who_options *o)
+{
+    wctx c;
+    itk_reqdb db;
+    git_tree *tree = NULL;
+    int offset, rc;
+    long long at = (long long)time(NULL);
+    itk_who *w = calloc(1, sizeof(*w));
+    memset(&c, 0, sizeof(c));
+    memset(&db, 0, sizeof(db));
+    *out = NULL;
+    if (!w)
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    c.repo = reg->repo;
+    c.void_paths = json_object();
+    if ((rc = itk_registry_head_tree(&tree, reg)) || (rc = itk_registry_offset(&offset, reg)))
+        goto done;
+    if (o && o->at && (rc = itk_time_parse(&at, o->at, offset, 1)))
+        goto done;
+    itk_format_time(w->at, at, offset);
+    if ((rc = gather(&c, reg, tree)) || (rc = order_parties(w, &c)) ||
+        (rc = itk_reqdb_load(&db, reg)))
+        goto done;
+    if (o && o->party) {
+        size_t found = 0;
+        for (size_t i = 0; i < w->n; i++)
+            found |= strcmp(w->parties[i].party, o->party) == 0;
+        if (!found) {
+            rc = itk_error_set(ITK_ENOTFOUND, "party %s is not registered", o->party);
+            goto done;
+        }
+    }
+    for (size_t i = 0; i < w->n; i++) {
+        itk_who_party *p = &w->parties[i];
+        if ((rc = fill_staff(p, &c)) || (rc = fill_subcontractors(p, w)) ||
+            (rc = fill_approvals(p, &c, &db, at, offset)) || (rc = fill_items(p, &c, offset)))
+            goto done;
+    }
+    if (o && o->party) {
+        size_t kept = 0;
+        for (size_t i = 0; i < w->n; i++) {
+            if (in_scope(w, i, o->party)) {
+                itk_who_party tmp = w->parties[i];
+                w->parties[i] = w->parties[kept];
+                w->parties[kept++] = tmp;
+            }
+        }
+        for (size_t i = kept; i < w->n; i++) {
+            free(w->parties[i].workers);
+            free(w->parties[i].subcontractors);
+            free(w->parties[i].approvals);
+            free(w->parties[i].items);
+        }
+        w->n = kept;
+    }
+done:
+    for (size_t i = 0; i < c.nrecs; i++) {
+        free(c.recs[i].path);
+        json_decref(c.recs[i].rec);
+    }
+    free(c.recs);
+    json_decref(c.void_paths);
+    itk_reqdb_free(&db);
+    git_tree_free(tree);
+    if (rc)
+        itk_who_free(w);
+    else
+        *out = w;
+    return rc;
+}

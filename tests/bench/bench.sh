@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# make bench: writes a registry the size of a large contract (tests/bench/gen.c:
+# 1 city, a three-level chain, 50 parties, 20,000 records, 2,000+ receipt
+# merges, 5 key rotations, 1 compromise) into a temporary folder, then times
+# itaku verify, status and log on it beside stock `git log --show-signature`
+# on the same repository, in the same run. Each figure is the median of RUNS
+# runs (fewer when one run alone eats the time budget: it says so). Nothing
+# here asserts on time; the goals are printed with a mark.
+#
+# Environment: BUILD (a release build with the bench_gen target), RUNS (5),
+# RECORDS (20000), ROUNDS (45), BUDGET (seconds one measurement may take in
+# all, 900), KEEP=1 to keep the registry.
+set -euo pipefail
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${BUILD:-$SRC/build/bench}
+ITAKU=$BUILD/itaku
+GEN=$BUILD/tests/bench_gen
+RUNS=${RUNS:-5}
+RECORDS=${RECORDS:-20000}
+ROUNDS=${ROUNDS:-45}
+BUDGET=${BUDGET:-900}
+for b in "$ITAKU" "$GEN"; do
+    [ -x "$b" ] || { echo "bench: $b is missing (make bench builds it)" >&2; exit 2; }
+done
+T=$(mktemp -d "${TMPDIR:-/tmp}/itaku-bench.XXXXXX")
+if [ "${KEEP:-}" = 1 ]; then
+    echo "bench: keeping the registry in $T/reg/city"
+else
+    trap 'rm -rf "$T"' EXIT
+fi
+
+echo "== generating: $RECORDS records in $ROUNDS rounds"
+"$GEN" "$T/reg" "$SRC/tests/schema-corpus" "$RECORDS" "$ROUNDS" >"$T/gen.out" 2>"$T/gen.err" || {
+    cat "$T/gen.err" >&2
+    exit 2
+}
+sed 's/^/  /' "$T/gen.out"
+R=$T/reg/city
+# packed and with a commit-graph, as `git gc` keeps any repository
+start=$(date +%s%N)
+git -C "$R" gc -q
+echo "  git gc: $((($(date +%s%N) - start) / 1000000)) ms"
+"$ITAKU" -C "$R" export allowed-signers "$T/allowed_signers" >/dev/null 2>&1
+
+python3 - "$ITAKU" "$R" "$T" "$RUNS" "$BUDGET" <<'PY'
+import os, shutil, statistics, subprocess, sys, time
+
+itaku, repo, tmp, runs, budget = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5])
+cache = os.path.join(repo, ".git", "itaku")
+allowed = os.path.join(tmp, "allowed_signers")
+commits = int(subprocess.run(["git", "-C", repo, "rev-list", "--count", "--all"],
+                             capture_output=True, text=True, check=True).stdout)
+
+def no_caches():
+    shutil.rmtree(cache, ignore_errors=True)
+
+def no_status_cache():
+    try:
+        os.remove(os.path.join(cache, "status.cache"))
+    except FileNotFoundError:
+        pass
+
+def nothing():
+    pass
+
+def run(argv, ok=(0,)):
+    p = subprocess.run(argv, cwd=repo, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if p.returncode not in ok:
+        sys.stderr.write(p.stderr.decode(errors="replace")[-2000:])
+        sys.exit("bench: %s exited %d" % (" ".join(argv[1:3]), p.returncode))
+
+def measure(name, argv, before=nothing, ok=(0,)):
+    times, spent = [], 0.0
+    while len(times) < runs and (not times or spent < budget):
+        before()
+        t0 = time.perf_counter()
+        run(argv, ok)
+        t = time.perf_counter() - t0
+        times.append(t)
+        spent += t
+    note = "" if len(times) == runs else "  (%d of %d runs: over the %.0f s budget)" % (len(times), runs, budget)
+    m = statistics.median(times)
+    print("  %-44s %9.3f s  %7.3f ms/commit%s" % (name, m, 1000 * m / commits, note), flush=True)
+    return m
+
+print("== timing on %d commits (median of %d runs each)" % (commits, runs), flush=True)
+git = measure("git log --show-signature", ["git", "-c", "gpg.ssh.allowedSignersFile=" + allowed,
+              "log", "--show-signature"])
+res = {}
+# status exits 1 when something is overdue or violated: that is an answer, not a failure
+res["verify, cold (no cache)"] = measure("itaku verify, cold (no cache)", [itaku, "verify"], no_caches)
+res["verify, cached"] = measure("itaku verify, cached", [itaku, "verify"])
+res["status, fully cold (no cache at all)"] = measure(
+    "itaku status, fully cold (no cache at all)", [itaku, "status"], no_caches, ok=(0, 1))
+res["status, cold (verification cache only)"] = measure(
+    "itaku status, cold (verification cache only)", [itaku, "status"], no_status_cache, ok=(0, 1))
+res["status, cached"] = measure("itaku status, cached", [itaku, "status"], ok=(0, 1))
+res["log"] = measure("itaku log", [itaku, "log"])
+
+print("== ratios itaku / git log --show-signature (this run)")
+for k, v in res.items():
+    print("  %-44s %8.4f" % (k, v / git))
+print("== goals")
+def goal(what, value, limit):
+    print("  [%s] %-40s %.3f s (goal < %.1f s)" % ("pass" if value < limit else "FAIL", what, value, limit))
+goal("status, cached", res["status, cached"], 0.2)
+goal("status, cold (verification cache only)", res["status, cold (verification cache only)"], 2.0)
+print("  'cold' status: no status cache, the verification cache of an earlier run present;")
+print("  'fully cold': neither cache (.git/itaku/ removed), every commit checked.")
+PY

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Bundles (DESIGN §7): a subcontractor with no network exchanges only bundle
+# files with its contractor. itaku's bundles are stock git bundles v2 (git
+# bundle verify, git fetch FILE and git clone accept them); itaku imports
+# stock git's bundles, thin incremental ones too; and a damaged, forged or
+# incomplete bundle is refused with every ref left as it was.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/sync_lib.sh"
+
+setup_city_and_contractor
+approve_subcontractor
+ok "the city approved acme's form 6 naming sub"
+
+cd "$T/acme"
+expect_exit 0 "$ITAKU" bundle create "$T/b1" --for sub
+expect_output "the whole history"
+head -1 "$T/b1" | grep -qx '# v2 git bundle' || fail "not a v2 bundle"
+git bundle verify "$T/b1" >"$T/out" 2>&1 || fail "git bundle verify refuses itaku's bundle: $(cat "$T/out")"
+grep -q "complete history" "$T/out" || fail "a first bundle should hold the whole history"
+git clone -q "$T/b1" "$T/plain" || fail "git clone refuses itaku's bundle"
+[ "$(git -C "$T/plain" rev-parse HEAD)" = "$(git rev-parse main)" ] || fail "git clone of the bundle checks out another commit"
+(cd "$T/plain" && git fetch -q "$T/b1" main:refs/remotes/b/main) || fail "git fetch FILE refuses itaku's bundle"
+expect_exit 2 "$ITAKU" bundle create "$T/b1" --for sub
+expect_output "already exists"
+ok "bundle create writes a v2 bundle that git bundle verify, git clone and git fetch accept"
+
+expect_exit 0 "$ITAKU" clone "$T/b1" "$T/sub" --city-key "$CITY_FPR" --genesis "$GENESIS" --key "$T/sub.key"
+cd "$T/sub"
+[ "$(git rev-parse main)" = "$(git -C "$T/acme" rev-parse main)" ] || fail "clone from a bundle is not at acme's main"
+[ "$(git rev-parse refs/itaku/lines/acme)" = "$(git rev-parse main)" ] || fail "clone from a bundle does not record acme's line"
+"$ITAKU" acknowledge >/dev/null
+add_entry 1
+expect_exit 0 "$ITAKU" verify
+expect_exit 0 "$ITAKU" bundle create "$T/s1" --for acme
+expect_output "needs what it already holds"
+grep -a -q "^-$(git rev-parse refs/itaku/lines/acme)" "$T/s1" || fail "the prerequisite is not acme's line"
+(cd "$T/acme" && git bundle verify "$T/s1" >/dev/null 2>&1) || fail "git bundle verify refuses the incremental bundle"
+ok "the subcontractor clones from the bundle offline and answers with an incremental bundle"
+
+# --- what an import must withstand: each refused, nothing moved ---
+cd "$T/acme"
+size=$(stat -c %s "$T/s1")
+hlen=$(python3 -c 'import sys; d=open(sys.argv[1],"rb").read(); print(d.index(b"\n\n")+2)' "$T/s1")
+for cut in 0 1 10 $((hlen - 2)) $((hlen - 1)) "$hlen" $((hlen + 4)) $((hlen + 12)) \
+    $((hlen + 40)) $(((hlen + size) / 2)) $((size - 21)) $((size - 20)) $((size - 1)); do
+    head -c "$cut" "$T/s1" >"$T/cut"
+    expect_refused "bundle|pack|header|nothing was taken" "$ITAKU" bundle import "$T/cut"
+done
+ok "a bundle truncated in its header, pack header, objects or checksum is refused"
+
+python3 - "$T/s1" "$T/badsum" <<'PY'
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+d[-1] ^= 0x55
+open(sys.argv[2], "wb").write(d)
+PY
+expect_refused "damaged|trailer|checksum|nothing was taken" "$ITAKU" bundle import "$T/badsum"
+ok "a bundle whose pack checksum is wrong is refused"
+
+for first in '# v9 git bundle' '# v3 git bundle' 'PACK' '# v2 git bundle extra'; do
+    { printf '%s\n' "$first"; [ "$first" = '# v3 git bundle' ] && printf '@filter=blob:none\n'; tail -n +2 "$T/s1"; } >"$T/badhead"
+    expect_refused "not a valid git bundle|capability" "$ITAKU" bundle import "$T/badhead"
+done
+sed '2s/^-[0-9a-f]*/-zz/' "$T/s1" >"$T/badhead"
+expect_refused "line 2 is not a prerequisite" "$ITAKU" bundle import "$T/badhead"
+ok "a bundle with a wrong header (signature, capability, prerequisite line) is refused"
+
+missing=0123456789abcdef0123456789abcdef01234567
+python3 - "$T/s1" "$T/badref" "$missing" <<'PY'
+import sys
+d = open(sys.argv[1], "rb").read()
+head, sep, pack = d.partition(b"\n\n")
+lines = [(sys.argv[3].encode() + l[40:]) if l.endswith(b" refs/heads/main") else l
+         for l in head.split(b"\n")]
+open(sys.argv[2], "wb").write(b"\n".join(lines) + sep + pack)
+PY
+expect_refused "refs/heads/main = $missing.*holds that object" "$ITAKU" bundle import "$T/badref"
+ok "a bundle naming a ref whose object it lacks is refused"
+
+# --- stock git's bundles, thin and incremental, and quarantine ---
+cd "$T/sub"
+add_entry 2
+add_entry 3
+git bundle create -q "$T/gap.bundle" main ^main~1 2>/dev/null
+cd "$T/acme"
+expect_refused "needs commit $(git -C "$T/sub" rev-parse main~1).*lacks" "$ITAKU" bundle import "$T/gap.bundle" --from sub
+ok "a bundle whose prerequisite we lack is refused, naming it"
+
+expect_exit 0 "$ITAKU" bundle import "$T/s1"
+expect_output "line of sub +new at"
+expect_exit 0 "$ITAKU" receive sub
+cd "$T/sub"
+git bundle create -q "$T/thin.bundle" main ^refs/itaku/lines/acme ^"$(git -C "$T/acme" rev-parse refs/itaku/lines/sub)" 2>/dev/null
+git init -q "$T/empty"
+python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); sys.stdout.buffer.write(d[d.index(b"\n\n") + 2:])' \
+    "$T/thin.bundle" >"$T/thin.pack"
+(cd "$T/empty" && git index-pack --stdin <"$T/thin.pack" >/dev/null 2>&1) &&
+    fail "stock git's incremental bundle was not thin: the test proves nothing"
+cd "$T/acme"
+expect_refused "does not say whose line" "$ITAKU" bundle import "$T/thin.bundle"
+expect_exit 0 "$ITAKU" bundle import "$T/thin.bundle" --from sub
+[ "$(git rev-parse refs/itaku/lines/sub)" = "$(git -C "$T/sub" rev-parse main)" ] || fail "the thin bundle did not move sub's line"
+expect_exit 0 "$ITAKU" receive sub
+expect_exit 0 "$ITAKU" verify
+ok "itaku imports stock git bundles, a thin incremental one too, and receives the line"
+
+# a forged commit (unsigned) inside a stock bundle: refused, naming commit and rule
+git clone -q "$T/sub" "$T/forger"
+cd "$T/forger"
+write_record parties/sub/register/r-000009.json "$(register_body)"
+git add parties && git commit -q -m "Unsigned entry"
+forged=$(git rev-parse HEAD)
+git bundle create -q "$T/forged.bundle" main ^"$(git -C "$T/acme" rev-parse refs/itaku/lines/sub)" 2>/dev/null
+cd "$T/acme"
+expect_refused "commit ${forged:0:12} breaks V1" "$ITAKU" bundle import "$T/forged.bundle" --from sub
+git for-each-ref refs/itaku/incoming | grep -q . && fail "the quarantine was not emptied"
+ok "a bundle with a forged commit is refused naming commit and rule; nothing moved"
+
+# the way back: acme's receipt reaches sub as an incremental bundle
+expect_exit 0 "$ITAKU" bundle create "$T/a2" --for sub
+expect_output "needs what it already holds"
+cd "$T/sub"
+expect_exit 0 "$ITAKU" bundle import "$T/a2"
+expect_exit 0 "$ITAKU" pull
+expect_output "Fast-forwarded|Merged"
+expect_exit 0 "$ITAKU" verify
+[ "$(git rev-parse main)" = "$(git -C "$T/acme" rev-parse main)" ] || fail "sub is not at acme's main after the pull"
+ok "acme's receipt comes back in a bundle; sub pulls it offline and verify passes"
+
+finish

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# itaku report --html over a whole four-party contract (chain_story.sh): the
+# site is self-contained (no external resource, relative links only), and a
+# headless Chromium renders it — its text holds the parties, the states, the
+# dates in the contract's time zone and the verification marks — and takes a
+# screenshot. Chromium is installed when missing; this test never skips.
+. "$(dirname "$0")/lib.sh"
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
+. "$SRC/tests/e2e/chain_story.sh"
+
+CHROMIUM=/usr/bin/chromium
+if [ ! -x "$CHROMIUM" ]; then
+    [ "$(id -u)" = 0 ] || fail "chromium is missing and we are not root to install it"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; } >&2 ||
+        fail "cannot install chromium"
+fi
+[ -x "$CHROMIUM" ] || fail "chromium is still missing"
+
+story_setup
+cd "$T/city"
+ok "a four-party contract with receipts, decisions, a void commit and a recovered key"
+
+expect_exit 0 "$ITAKU" report --html "$T/site" --at 2099-12-31
+R=$T/site
+[ -f "$R/index.html" ] && [ -f "$R/timeline.html" ] || fail "index.html or timeline.html missing"
+nforms=$(ls "$R/forms" | wc -l)
+nrecs=$(git ls-tree -r --name-only HEAD parties | grep -Ev '/(keys/[^/]*|party\.json)$' | wc -l)
+[ "$nforms" = "$nrecs" ] || fail "$nforms form pages for $nrecs records"
+[ -f "$R/forms/acme_f1-000001.html" ] && [ -f "$R/forms/akiruno-city_beta_d-000002.html" ] ||
+    fail "form pages are not named <party>_[<requester>_]<id>.html"
+# self-contained: nothing fetched from anywhere, every link relative and present
+python3 - "$R" <<'PY' || fail "the site is not self-contained"
+import os, re, sys
+root = sys.argv[1]
+for d, _, files in os.walk(root):
+    for f in files:
+        p = os.path.join(d, f)
+        html = open(p, encoding="utf-8").read()
+        assert not re.search(r'(src|href)="(https?:)?//', html), p
+        assert "<script" not in html and "<link" not in html, p
+        for href in re.findall(r'href="([^"#]+)', html):
+            assert not href.startswith("/"), (p, href)
+            assert os.path.exists(os.path.normpath(os.path.join(d, href))), (p, href)
+PY
+grep -q "<svg" "$R/index.html" || fail "no chain diagram"
+ok "report writes index, timeline and one page per record; no external resources, relative links that resolve"
+
+chrome() {
+    "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+        --disable-background-networking --disable-component-update --disable-sync \
+        --user-data-dir="$T/chrome" "$@" 2>>"$T/chrome.log"
+}
+chrome --dump-dom "file://$R/index.html" >"$T/index.dom" || fail "chromium cannot load the report"
+chrome --screenshot="$T/report.png" --window-size=1280,2000 "file://$R/index.html" >/dev/null ||
+    fail "chromium cannot take a screenshot"
+[ -s "$T/report.png" ] && head -c 8 "$T/report.png" | od -An -c | grep -q "P   N   G" ||
+    fail "no PNG screenshot"
+[ -n "${ITAKU_REPORT_SHOT:-}" ] && cp "$T/report.png" "$ITAKU_REPORT_SHOT"
+chrome --dump-dom "file://$R/timeline.html" >"$T/timeline.dom" || fail "chromium cannot load the timeline"
+chrome --dump-dom "file://$R/forms/acme_r-000001.html" >"$T/form.dom" || fail "chromium cannot load a form"
+# the page's text as a reader sees it
+text() { python3 -c '
+import html, re, sys
+s = open(sys.argv[1], encoding="utf-8").read()
+s = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", s, flags=re.S)
+print(html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", s))))' "$1"; }
+text "$T/index.dom" >"$T/index.txt"
+text "$T/timeline.dom" >"$T/timeline.txt"
+text "$T/form.dom" >"$T/form.txt"
+has() {
+    grep -qF -- "$2" "$T/$1.txt" || { cut -c1-3000 "$T/$1.txt" >&2; fail "$1 lacks '$2'"; }
+}
+for s in "委託業務 情報セキュリティ遵守状況報告書" C-2026-001 "住民情報システム運用保守" \
+    "令和8年12月1日" "あきる野市" "株式会社アクメ" "株式会社beta" "株式会社gamma" "デルタ株式会社" \
+    "受注者" "再委託先" "適合 (ok)" "未了 (pending)" "期限超過 (overdue)" \
+    "2020-01-31 23:59 JST" "2099-12-31 23:59 JST" "違反 (violated)" "2027-03-31 23:59 JST" \
+    "山本一子" "✗未研修" "beta/q-000002" "approved" "✓ 全" "検証済み"; do
+    has index "$s"
+done
+# status in the report equals itaku status at the same time
+"$ITAKU" status --json --at 2099-12-31 >"$T/status.json" || true
+python3 - "$T/status.json" "$T/index.txt" <<'PY' || fail "the report's counts differ from itaku status"
+import json, re, sys
+f = json.load(open(sys.argv[1]))["findings"]
+text = open(sys.argv[2], encoding="utf-8").read()
+for party in ("acme", "beta", "gamma", "delta"):
+    n = [sum(1 for x in f if x["party"] == party and x["state"] == s)
+         for s in ("ok", "pending", "overdue", "violated")]
+    want = "適合 %d · 未了 %d · 期限超過 %d · 違反 %d" % tuple(n)
+    assert want in text, (party, want)
+PY
+for s in "∅ 無効 (void)" "⚑ 発注者回復鍵" "✓ 検証済み" "beta/r-000004" "tanaka" "sato" \
+    "承認 approve" "受領 receive" "鍵危殆化 key-compromise" " JST"; do
+    has timeline "$s"
+done
+for s in "参考様式第3号 重要指定情報管理記録簿" "住民記録データ" "検証済み (verified)" "acme"; do
+    has form "$s"
+done
+ok "headless Chromium shows the parties, states, dates (JST) and marks; counts equal itaku status"
+
+# the void record's page says so; the timeline crosses it out
+grep -q "無効 (void)" "$R/forms/beta_r-000004.html" || fail "the void record's page is not marked"
+grep -q 'class="void"' "$R/timeline.html" || fail "the void commit is not crossed out"
+# no terminal: no progress; a second report overwrites the first
+expect_exit 0 "$ITAKU" report --html "$R"
+grep -q $'\r' "$T/err" && fail "progress written to a stderr that is not a terminal"
+expect_output "wrote [0-9]+ pages"
+expect_exit 2 "$ITAKU" report
+expect_exit 2 "$ITAKU" report --html /proc/no/such/dir
+ok "void marks on pages; reports overwrite; errors exit 2"
+finish

@@ -1,0 +1,290 @@
+/* Unit tests of the verification cache (core/vcache.c): a run that takes
+ * commits from .git/itaku/verify.cache finds exactly what a full run finds,
+ * a corrupt cache is ignored and rebuilt, and a compromise learnt later
+ * changes the void flags of commits the cache already held. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "helpers.h"
+#include "itaku/buf.h"
+#include "itaku/errors.h"
+#include "itaku/keyops.h"
+#include "itaku/party.h"
+#include "itaku/registry.h"
+#include "itaku/verify.h"
+#include "vcache.h"
+
+typedef struct {
+    char *dir;
+    char reg_path[4096];
+    char cache[4200];
+    itk_signer *city, *acme, *deputy;
+    itk_registry *reg;
+} fixture;
+
+static itk_signer *new_signer(void)
+{
+    itk_privkey *k = NULL;
+    itk_signer *s = NULL;
+    assert_int_equal(itk_privkey_generate_ed25519(&k, "test"), 0);
+    assert_int_equal(itk_signer_from_privkey(&s, k), 0);
+    return s;
+}
+
+static void submit(fixture *f, itk_signer *who, int n, git_oid *commit)
+{
+    char item[32];
+    snprintf(item, sizeof(item), "item-%d", n);
+    json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:{s:i, s:s}, s:s}", "action",
+                             "received", "item_id", item, "info_name", "データ", "medium", "usb",
+                             "method", "hand-delivery", "handler", "鈴木", "quantity", "value", 1,
+                             "unit", "本", "occurred_at", "2026-04-20T10:00:00+09:00");
+    itk_buf path = ITK_BUF_INIT, id = ITK_BUF_INIT;
+    git_oid c;
+    int rc =
+        itk_record_submit(&path, &id, commit ? commit : &c, f->reg, who, "register", body, NULL);
+    if (rc)
+        fprintf(stderr, "submit: %s\n", itk_error_last());
+    assert_int_equal(rc, 0);
+    json_decref(body);
+    itk_buf_dispose(&path);
+    itk_buf_dispose(&id);
+}
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof(*f));
+    f->dir = th_tmpdir();
+    snprintf(f->reg_path, sizeof(f->reg_path), "%s/reg", f->dir);
+    snprintf(f->cache, sizeof(f->cache), "%s/.git/itaku/verify.cache", f->reg_path);
+    f->city = new_signer();
+    f->acme = new_signer();
+    f->deputy = new_signer();
+    itk_init_options o = ITK_INIT_OPTIONS_INIT;
+    o.contract_id = "C-1";
+    o.title = "テスト契約";
+    o.city_id = "akiruno-city";
+    o.city_name = "あきる野市";
+    o.principal = "officer";
+    git_oid genesis, c;
+    assert_int_equal(itk_registry_init(&genesis, f->reg_path, &o, f->city), 0);
+    assert_int_equal(itk_registry_open(&f->reg, f->reg_path), 0);
+    itk_party_options po = ITK_PARTY_OPTIONS_INIT;
+    po.id = "acme";
+    po.role = "contractor";
+    po.name = "アクメ";
+    po.principal = "manager";
+    po.key = itk_signer_public(f->acme);
+    assert_int_equal(itk_party_add(&c, f->reg, f->city, &po), 0);
+    assert_int_equal(itk_key_add(&c, f->reg, f->acme, itk_signer_public(f->deputy), "deputy"), 0);
+    for (int i = 1; i <= 3; i++)
+        submit(f, f->acme, i, NULL);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    itk_registry_free(f->reg);
+    itk_signer_free(f->city);
+    itk_signer_free(f->acme);
+    itk_signer_free(f->deputy);
+    th_rmtree(f->dir);
+    free(f->dir);
+    free(f);
+    return 0;
+}
+
+/* Everything a run found, as text: two runs are the same when these are. */
+static char *describe(fixture *f, int full)
+{
+    itk_verify_result *r = NULL;
+    itk_verify_options o = ITK_VERIFY_OPTIONS_INIT;
+    o.full = full;
+    assert_int_equal(itk_verify_run(&r, f->reg, NULL, 0, &o), 0);
+    itk_buf b = ITK_BUF_INIT;
+    for (size_t i = 0; i < itk_verify_commit_count(r); i++) {
+        const itk_commit_info *ci = itk_verify_commit(r, i);
+        itk_buf_printf(&b, "%s %s %s %s %s %s %s %s %lld %zu ok=%d void=%d rec=%d [",
+                       git_oid_tostr_s(&ci->id), ci->party, ci->principal, ci->fingerprint,
+                       ci->action, ci->received, ci->request, ci->subject, ci->time, ci->nparents,
+                       ci->ok, ci->is_void, ci->recovered);
+        for (size_t k = 0; k < ci->nrecords; k++)
+            itk_buf_printf(&b, " %s", ci->records[k]);
+        itk_buf_printf(&b, "]\n");
+    }
+    for (size_t i = 0; i < itk_verify_problem_count(r); i++) {
+        const itk_problem *p = itk_verify_problem(r, i);
+        itk_buf_printf(&b, "%s %s %s %s %s\n", p->commit, p->rule, p->path, p->signer, p->message);
+    }
+    itk_verify_result_free(r);
+    char *s = strdup(b.ptr ? b.ptr : "");
+    itk_buf_dispose(&b);
+    return s;
+}
+
+static int void_count(fixture *f)
+{
+    itk_verify_result *r = NULL;
+    assert_int_equal(itk_verify_run(&r, f->reg, NULL, 0, NULL), 0);
+    int n = 0;
+    for (size_t i = 0; i < itk_verify_commit_count(r); i++)
+        n += itk_verify_commit(r, i)->is_void;
+    itk_verify_result_free(r);
+    return n;
+}
+
+static void assert_cache_exists(fixture *f, int yes)
+{
+    FILE *fp = fopen(f->cache, "rb");
+    if (fp)
+        fclose(fp);
+    assert_int_equal(fp != NULL, yes);
+}
+
+static void test_vcache_cached_run_finds_what_a_full_run_finds(void **state)
+{
+    fixture *f = *state;
+    char *full = describe(f, 1);
+    assert_cache_exists(f, 1);
+    char *cached = describe(f, 0); /* the whole run from the cache */
+    assert_string_equal(cached, full);
+    free(cached);
+    /* HEAD alone: another walk, every commit from the cache */
+    const char *head[] = {"HEAD"};
+    itk_verify_result *r = NULL;
+    assert_int_equal(itk_verify_run(&r, f->reg, head, 1, NULL), 0);
+    assert_int_equal(itk_verify_problem_count(r), 0);
+    itk_verify_result_free(r);
+    /* new commits: only they are checked; the receipts' state is rebuilt */
+    submit(f, f->acme, 4, NULL);
+    submit(f, f->city, 5, NULL);
+    cached = describe(f, 0);
+    free(full);
+    full = describe(f, 1);
+    assert_string_equal(cached, full);
+    free(cached);
+    free(full);
+}
+
+static void test_vcache_keeps_problems_of_cached_commits(void **state)
+{
+    fixture *f = *state;
+    /* an unsigned commit made by plain git: a V1 problem */
+    assert_int_equal(th_sh("cd '%s' && git -c user.name=x -c user.email=x@x commit -q "
+                           "--allow-empty -m unsigned",
+                           f->reg_path),
+                     0);
+    char *full = describe(f, 1);
+    assert_non_null(strstr(full, " V1 "));
+    char *cached = describe(f, 0);
+    assert_string_equal(cached, full);
+    free(cached);
+    free(full);
+}
+
+static void test_vcache_ignores_a_corrupt_cache(void **state)
+{
+    fixture *f = *state;
+    char *full = describe(f, 1);
+    size_t len = 0;
+    char *data = th_read(f->cache, &len);
+    assert_true(len > 100);
+    /* cut short, then bytes changed in the middle, then garbage */
+    th_write(f->cache, data, len / 2);
+    char *cached = describe(f, 0);
+    assert_string_equal(cached, full);
+    free(cached);
+    data[len / 3] ^= 0x5a;
+    data[len / 3 + 1] ^= 0xff;
+    th_write(f->cache, data, len);
+    cached = describe(f, 0);
+    assert_string_equal(cached, full);
+    free(cached);
+    data[len / 3] ^= 0x5a;
+    data[len / 3 + 1] ^= 0xff;
+    th_write(f->cache, "not a cache at all", 18);
+    cached = describe(f, 0);
+    assert_string_equal(cached, full);
+    free(cached);
+    /* and it was rebuilt: the same bytes a full run writes */
+    size_t len2 = 0;
+    char *again = th_read(f->cache, &len2);
+    assert_int_equal(len2, len);
+    assert_memory_equal(again, data, len);
+    free(again);
+    free(data);
+    free(full);
+}
+
+static void test_vcache_new_compromise_changes_void_flags(void **state)
+{
+    fixture *f = *state;
+    git_oid good, after;
+    submit(f, f->acme, 10, &good);
+    submit(f, f->acme, 11, &after);
+    assert_int_equal(void_count(f), 0); /* cached with no compromise known */
+    assert_int_equal(void_count(f), 0);
+    itk_buf fpr = ITK_BUF_INIT;
+    assert_int_equal(itk_pubkey_fingerprint(&fpr, itk_signer_public(f->acme)), 0);
+    git_oid c;
+    char lg[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(lg, sizeof(lg), &good);
+    assert_int_equal(itk_key_compromise(&c, f->reg, f->deputy, fpr.ptr, lg, "lost"), 0);
+    itk_buf_dispose(&fpr);
+    char *cached = describe(f, 0);
+    char *full = describe(f, 1);
+    assert_string_equal(cached, full);
+    char line[64];
+    snprintf(line, sizeof(line), "%s ", git_oid_tostr_s(&after));
+    const char *at = strstr(cached, line);
+    assert_non_null(at);
+    assert_non_null(strstr(at, "void=1"));
+    assert_true(strstr(at, "void=1") < strchr(at, '\n'));
+    assert_int_equal(void_count(f), 1);
+    /* and a commit after that, by the deputy: the cached void flags stay */
+    submit(f, f->deputy, 12, NULL);
+    free(cached);
+    free(full);
+    cached = describe(f, 0);
+    full = describe(f, 1);
+    assert_string_equal(cached, full);
+    assert_int_equal(void_count(f), 1);
+    free(cached);
+    free(full);
+}
+
+static void test_vcache_full_ignores_the_cache(void **state)
+{
+    fixture *f = *state;
+    char *full = describe(f, 1);
+    /* a cache that would lie if it were believed: a well-formed file from
+     * another registry's run is keyed by other pins and not used either */
+    th_write(f->cache, "itaku verify cache\n", 19);
+    char *again = describe(f, 1);
+    assert_string_equal(again, full);
+    free(again);
+    free(full);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_vcache_cached_run_finds_what_a_full_run_finds, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_vcache_keeps_problems_of_cached_commits, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_vcache_ignores_a_corrupt_cache, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_vcache_new_compromise_changes_void_flags, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_vcache_full_ignores_the_cache, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
