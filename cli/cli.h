@@ -3,6 +3,8 @@
 #ifndef ITAKU_CLI_H
 #define ITAKU_CLI_H
 
+#include <jansson.h>
+
 #include "itaku/buf.h"
 #include "itaku/errors.h"
 #include "itaku/progress.h"
@@ -62,6 +64,12 @@ int cmd_status(int argc, char **argv);
 int cmd_who(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+
+/* Reads a record body (a JSON object) from file, "-" for standard input,
+ * bounded; with comments, // notes of a filled-in template are allowed. */
+int cli_read_body(json_t **body, const char *file, int comments);
+/* Submits body as a record of type and prints its id; returns an exit code. */
+int cli_submit_body(const char *type, json_t *body, const char *supersedes, const char *key);
 
 /* Shared by the commands that submit a form (form, register, incident). */
 int cli_submit_record(const char *type, const char *file, const char *supersedes,

@@ -53,56 +53,14 @@ static int new_form(int argc, char **argv)
     return EXIT_OK;
 }
 
-/* Reads a filled-in form: JSON, // comments allowed. */
-static int read_form(json_t **body, const char *file)
-{
-    itk_buf in = ITK_BUF_INIT, clean = ITK_BUF_INIT;
-    int r = strcmp(file, "-") == 0
-                ? itk_buf_read_stream(&in, stdin, "standard input", ITK_MAX_RECORD_BYTES)
-                : itk_buf_read_file(&in, file, ITK_MAX_RECORD_BYTES);
-    if (r == 0)
-        r = itk_json_strip_comments(&clean, in.ptr, in.size);
-    if (r == 0)
-        r = itk_json_parse(body, clean.ptr, clean.size, file);
-    if (r == 0 && !json_is_object(*body)) {
-        json_decref(*body);
-        *body = NULL;
-        r = itk_error_set(ITK_EINVALID, "%s: a form must be a JSON object", file);
-    }
-    itk_buf_dispose(&in);
-    itk_buf_dispose(&clean);
-    return r;
-}
-
 int cli_submit_record(const char *type, const char *file, const char *supersedes,
                       const char *key)
 {
     json_t *body = NULL;
-    itk_registry *reg = NULL;
-    itk_signer *signer = NULL;
-    itk_buf path = ITK_BUF_INIT, id = ITK_BUF_INIT, prev = ITK_BUF_INIT;
-    int rc = EXIT_ERROR;
-    if (read_form(&body, file) < 0) {
-        rc = cli_fail("nothing was written");
-        goto done;
-    }
-    if (cli_open_registry(&reg) || cli_open_signer(&signer, reg, key))
-        goto done;
-    git_oid commit;
-    if (itk_record_submit(&path, &id, &commit, reg, signer, type, body, supersedes) < 0) {
-        fprintf(stderr, "itaku: nothing was written:\n%s\n", itk_error_last());
-        goto done;
-    }
-    printf("%s\n", id.ptr);
-    fprintf(stderr, "Recorded %s in commit %.12s\n", path.ptr, git_oid_tostr_s(&commit));
-    rc = EXIT_OK;
-done:
+    if (cli_read_body(&body, file, 1) < 0)
+        return cli_fail("nothing was written");
+    int rc = cli_submit_body(type, body, supersedes, key);
     json_decref(body);
-    itk_signer_free(signer);
-    itk_registry_free(reg);
-    itk_buf_dispose(&path);
-    itk_buf_dispose(&id);
-    itk_buf_dispose(&prev);
     return rc;
 }
 

@@ -31,41 +31,12 @@ static int add(int argc, char **argv)
     if (optind != argc - 2)
         return cli_usage(usage, "record add needs TYPE and FILE (- for standard input)");
     const char *type = argv[optind], *file = argv[optind + 1];
-    itk_buf in = ITK_BUF_INIT, path = ITK_BUF_INIT, id = ITK_BUF_INIT;
     json_t *body = NULL;
-    itk_registry *reg = NULL;
-    itk_signer *signer = NULL;
-    int rc = EXIT_ERROR;
-    int r = strcmp(file, "-") == 0
-                ? itk_buf_read_stream(&in, stdin, "standard input", ITK_MAX_RECORD_BYTES)
-                : itk_buf_read_file(&in, file, ITK_MAX_RECORD_BYTES);
-    const char *name = strcmp(file, "-") == 0 ? "standard input" : file;
-    if (r < 0 || itk_json_parse(&body, in.ptr, in.size, name) < 0) {
-        rc = cli_fail("nothing was written");
-        goto done;
-    }
-    if (!json_is_object(body)) {
-        fprintf(stderr, "itaku: %s: the record body must be a JSON object; nothing was written\n",
-                name);
-        goto done;
-    }
-    if (cli_open_registry(&reg) || cli_open_signer(&signer, reg, key))
-        goto done;
-    git_oid commit;
-    if (itk_record_submit(&path, &id, &commit, reg, signer, type, body, supersedes) < 0) {
-        rc = cli_fail("nothing was written");
-        goto done;
-    }
-    printf("%s\n", id.ptr);
-    fprintf(stderr, "Recorded %s in commit %.12s\n", path.ptr, git_oid_tostr_s(&commit));
-    rc = EXIT_OK;
-done:
+    /* record add takes strict JSON; filled-in templates go through form submit */
+    if (cli_read_body(&body, file, 0) < 0)
+        return cli_fail("nothing was written");
+    int rc = cli_submit_body(type, body, supersedes, key);
     json_decref(body);
-    itk_signer_free(signer);
-    itk_registry_free(reg);
-    itk_buf_dispose(&in);
-    itk_buf_dispose(&path);
-    itk_buf_dispose(&id);
     return rc;
 }
 

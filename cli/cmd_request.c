@@ -14,26 +14,6 @@ static const char usage[] =
     "       itaku request submit KIND [FILE] [--summary TEXT] [--details TEXT] [--item ID]...\n"
     "       kinds: copy take-out other-purpose-use third-party-provision";
 
-static int read_json(json_t **out, const char *file)
-{
-    itk_buf in = ITK_BUF_INIT, clean = ITK_BUF_INIT;
-    int r = strcmp(file, "-") == 0
-                ? itk_buf_read_stream(&in, stdin, "standard input", ITK_MAX_RECORD_BYTES)
-                : itk_buf_read_file(&in, file, ITK_MAX_RECORD_BYTES);
-    if (!r)
-        r = itk_json_strip_comments(&clean, in.ptr, in.size);
-    if (!r)
-        r = itk_json_parse(out, clean.ptr, clean.size, strcmp(file, "-") ? file : "standard input");
-    if (!r && !json_is_object(*out)) {
-        json_decref(*out);
-        *out = NULL;
-        r = itk_error_set(ITK_EINVALID, "%s must hold a JSON object", file);
-    }
-    itk_buf_dispose(&in);
-    itk_buf_dispose(&clean);
-    return r;
-}
-
 static int submit(const char *kind, json_t *body, const char *key)
 {
     itk_registry *reg = NULL;
@@ -63,7 +43,7 @@ done:
 int cli_request_submit(const char *kind, const char *file, const char *key)
 {
     json_t *form = NULL;
-    if (read_json(&form, file) < 0)
+    if (cli_read_body(&form, file, 1) < 0)
         return cli_fail("nothing was written");
     const char *name =
         json_string_value(json_object_get(json_object_get(form, "subcontractor"), "name"));
@@ -124,7 +104,7 @@ static int submit_cmd(int argc, char **argv)
     }
     if (file) {
         json_t *from_file = NULL;
-        if (read_json(&from_file, file) < 0) {
+        if (cli_read_body(&from_file, file, 1) < 0) {
             json_decref(body);
             return cli_fail("nothing was written");
         }

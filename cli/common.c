@@ -1,9 +1,13 @@
 /* Helpers shared by the subcommands. */
 #include "cli.h"
+#include "itaku/forms.h"
+#include "itaku/json.h"
+#include "itaku/party.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 int cli_fail(const char *what)
@@ -74,4 +78,52 @@ static void progress_line(const char *what, size_t done, size_t total, void *pay
 itk_progress_cb cli_progress(void)
 {
     return isatty(2) ? progress_line : NULL;
+}
+
+int cli_read_body(json_t **body, const char *file, int comments)
+{
+    itk_buf in = ITK_BUF_INIT, clean = ITK_BUF_INIT;
+    const char *name = strcmp(file, "-") == 0 ? "standard input" : file;
+    *body = NULL;
+    int r = strcmp(file, "-") == 0
+                ? itk_buf_read_stream(&in, stdin, name, ITK_MAX_RECORD_BYTES)
+                : itk_buf_read_file(&in, file, ITK_MAX_RECORD_BYTES);
+    if (r == 0 && comments)
+        r = itk_json_strip_comments(&clean, in.ptr, in.size);
+    if (r == 0)
+        r = comments ? itk_json_parse(body, clean.ptr, clean.size, name)
+                     : itk_json_parse(body, in.ptr, in.size, name);
+    if (r == 0 && !json_is_object(*body)) {
+        json_decref(*body);
+        *body = NULL;
+        r = itk_error_set(ITK_EINVALID, "%s: the record body must be a JSON object", name);
+    }
+    itk_buf_dispose(&in);
+    itk_buf_dispose(&clean);
+    return r;
+}
+
+int cli_submit_body(const char *type, json_t *body, const char *supersedes, const char *key)
+{
+    itk_registry *reg = NULL;
+    itk_signer *signer = NULL;
+    itk_buf path = ITK_BUF_INIT, id = ITK_BUF_INIT;
+    git_oid commit;
+    int rc = EXIT_ERROR;
+    if (cli_open_registry(&reg) || cli_open_signer(&signer, reg, key))
+        goto done;
+    if (itk_record_submit(&path, &id, &commit, reg, signer, type, body, supersedes) < 0) {
+        /* schema problems come one per line */
+        fprintf(stderr, "itaku: nothing was written:\n%s\n", itk_error_last());
+        goto done;
+    }
+    printf("%s\n", id.ptr);
+    fprintf(stderr, "Recorded %s in commit %.12s\n", path.ptr, git_oid_tostr_s(&commit));
+    rc = EXIT_OK;
+done:
+    itk_signer_free(signer);
+    itk_registry_free(reg);
+    itk_buf_dispose(&path);
+    itk_buf_dispose(&id);
+    return rc;
 }
