@@ -72,8 +72,7 @@ int cli_read_body(json_t **body, const char *file, int comments);
 int cli_submit_body(const char *type, json_t *body, const char *supersedes, const char *key);
 
 /* Shared by the commands that submit a form (form, register, incident). */
-int cli_submit_record(const char *type, const char *file, const char *supersedes,
-                      const char *key);
+int cli_submit_record(const char *type, const char *file, const char *supersedes, const char *key);
 /* Submits a request of kind (form 6 for "subcontract") read from file. */
 int cli_request_submit(const char *kind, const char *file, const char *key);
 

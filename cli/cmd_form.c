@@ -53,8 +53,7 @@ static int new_form(int argc, char **argv)
     return EXIT_OK;
 }
 
-int cli_submit_record(const char *type, const char *file, const char *supersedes,
-                      const char *key)
+int cli_submit_record(const char *type, const char *file, const char *supersedes, const char *key)
 {
     json_t *body = NULL;
     if (cli_read_body(&body, file, 1) < 0)
@@ -127,8 +126,7 @@ static int render(int argc, char **argv)
     char schema_name[64];
     if (cli_open_registry(&reg))
         return EXIT_ERROR;
-    if (itk_record_find(&path, reg, argv[optind]) < 0 ||
-        itk_registry_head_tree(&tree, reg) < 0 ||
+    if (itk_record_find(&path, reg, argv[optind]) < 0 || itk_registry_head_tree(&tree, reg) < 0 ||
         itk_tree_read(&data, itk_registry_repo(reg), tree, path.ptr, ITK_MAX_RECORD_BYTES) < 0 ||
         itk_json_parse(&rec, data.ptr, data.size, path.ptr) < 0) {
         rc = cli_fail("cannot render the form");

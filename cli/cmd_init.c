@@ -14,19 +14,18 @@ static const char usage[] =
 
 int cmd_init(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"contract", required_argument, NULL, 'c'},
-        {"title", required_argument, NULL, 't'},
-        {"city", required_argument, NULL, 'C'},
-        {"name", required_argument, NULL, 'n'},
-        {"key", required_argument, NULL, 'k'},
-        {"principal", required_argument, NULL, 'p'},
-        {"start", required_argument, NULL, 's'},
-        {"end", required_argument, NULL, 'e'},
-        {"handover-method", required_argument, NULL, 'm'},
-        {"timezone", required_argument, NULL, 'z'},
-        {"help", no_argument, NULL, 'h'},
-        {0}};
+    static const struct option opts[] = {{"contract", required_argument, NULL, 'c'},
+                                         {"title", required_argument, NULL, 't'},
+                                         {"city", required_argument, NULL, 'C'},
+                                         {"name", required_argument, NULL, 'n'},
+                                         {"key", required_argument, NULL, 'k'},
+                                         {"principal", required_argument, NULL, 'p'},
+                                         {"start", required_argument, NULL, 's'},
+                                         {"end", required_argument, NULL, 'e'},
+                                         {"handover-method", required_argument, NULL, 'm'},
+                                         {"timezone", required_argument, NULL, 'z'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0}};
     itk_init_options o = ITK_INIT_OPTIONS_INIT;
     const char *key = NULL;
     const char *methods[32];

@@ -15,14 +15,11 @@ static const char usage[] =
 
 static int instruct(int argc, char **argv)
 {
-    static const struct option opts[] = {{"to", required_argument, NULL, 't'},
-                                         {"due", required_argument, NULL, 'd'},
-                                         {"text", required_argument, NULL, 'x'},
-                                         {"incident", required_argument, NULL, 'i'},
-                                         {"item", required_argument, NULL, 'm'},
-                                         {"key", required_argument, NULL, 'k'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
+    static const struct option opts[] = {
+        {"to", required_argument, NULL, 't'},   {"due", required_argument, NULL, 'd'},
+        {"text", required_argument, NULL, 'x'}, {"incident", required_argument, NULL, 'i'},
+        {"item", required_argument, NULL, 'm'}, {"key", required_argument, NULL, 'k'},
+        {"help", no_argument, NULL, 'h'},       {0}};
     itk_instruct_options o = ITK_INSTRUCT_OPTIONS_INIT;
     const char *items[64], *key = NULL;
     int c;
@@ -136,8 +133,8 @@ static int list(int argc, char **argv)
             cli_json_string(l[i].text);
             putchar('}');
         } else
-            printf("%-22s %-14s %-18s %-18s %-26s %s\n", l[i].name, l[i].from, l[i].to,
-                   l[i].kind, l[i].due, l[i].answer[0] ? l[i].answer : "(open)");
+            printf("%-22s %-14s %-18s %-18s %-26s %s\n", l[i].name, l[i].from, l[i].to, l[i].kind,
+                   l[i].due, l[i].answer[0] ? l[i].answer : "(open)");
         first = 0;
     }
     if (json)

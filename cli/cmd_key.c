@@ -40,8 +40,7 @@ static int generate(int argc, char **argv)
     const char *file = argv[optind];
     itk_privkey *key = NULL;
     itk_buf fpr = ITK_BUF_INIT;
-    if (itk_privkey_generate_ed25519(&key, comment) < 0 ||
-        itk_privkey_write_files(key, file) < 0 ||
+    if (itk_privkey_generate_ed25519(&key, comment) < 0 || itk_privkey_write_files(key, file) < 0 ||
         itk_pubkey_fingerprint(&fpr, itk_privkey_public(key)) < 0) {
         itk_privkey_free(key);
         return cli_fail("cannot generate the key");
@@ -153,9 +152,9 @@ static int key_event(int argc, char **argv)
     itk_pubkey *pub = NULL;
     git_oid out;
     int rc = EXIT_ERROR, r = 0;
-    const char *pubfile = strcmp(sub, "recover") == 0                                ? args[1]
+    const char *pubfile = strcmp(sub, "recover") == 0                             ? args[1]
                           : strcmp(sub, "add") == 0 || strcmp(sub, "rotate") == 0 ? args[0]
-                                                                                   : NULL;
+                                                                                  : NULL;
     if (pubfile && itk_pubkey_read_file(&pub, pubfile) < 0)
         return cli_fail("cannot read the public key");
     if (cli_open_registry(&reg) || cli_open_signer(&signer, reg, key))

@@ -11,11 +11,13 @@ static const char usage[] = "itaku party add ID --role contractor --name NAME --
 
 int cmd_party(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"role", required_argument, NULL, 'r'},    {"name", required_argument, NULL, 'n'},
-        {"pubkey", required_argument, NULL, 'p'},  {"principal", required_argument, NULL, 'P'},
-        {"key", required_argument, NULL, 'k'},     {"help", no_argument, NULL, 'h'},
-        {0}};
+    static const struct option opts[] = {{"role", required_argument, NULL, 'r'},
+                                         {"name", required_argument, NULL, 'n'},
+                                         {"pubkey", required_argument, NULL, 'p'},
+                                         {"principal", required_argument, NULL, 'P'},
+                                         {"key", required_argument, NULL, 'k'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0}};
     if (argc < 2 || strcmp(argv[1], "add") != 0) {
         if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
             printf("usage: %s\n", usage);

@@ -26,12 +26,24 @@ static const char usage[] =
 static const struct {
     const char *option, *field;
 } string_fields[] = {
-    {"action", "action"},           {"item-id", "item_id"},   {"info", "info_name"},
-    {"medium", "medium"},           {"handler", "handler"},   {"occurred-at", "occurred_at"},
-    {"method", "method"},           {"from", "from"},         {"to", "to"},
-    {"verifier", "verifier"},       {"approval", "approval"}, {"derived-from", "derived_from"},
-    {"destination", "destination"}, {"purpose", "purpose"},   {"due-on", "due_on"},
-    {"returned-on", "returned_on"}, {"note", "note"},         {"instruction", "instruction_ref"},
+    {"action", "action"},
+    {"item-id", "item_id"},
+    {"info", "info_name"},
+    {"medium", "medium"},
+    {"handler", "handler"},
+    {"occurred-at", "occurred_at"},
+    {"method", "method"},
+    {"from", "from"},
+    {"to", "to"},
+    {"verifier", "verifier"},
+    {"approval", "approval"},
+    {"derived-from", "derived_from"},
+    {"destination", "destination"},
+    {"purpose", "purpose"},
+    {"due-on", "due_on"},
+    {"returned-on", "returned_on"},
+    {"note", "note"},
+    {"instruction", "instruction_ref"},
     {"reason", "unapproved_reason"},
 };
 #define NSTRING (sizeof(string_fields) / sizeof(*string_fields))

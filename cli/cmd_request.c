@@ -60,12 +60,10 @@ int cli_request_submit(const char *kind, const char *file, const char *key)
 
 static int submit_cmd(int argc, char **argv)
 {
-    static const struct option opts[] = {{"summary", required_argument, NULL, 's'},
-                                         {"details", required_argument, NULL, 'd'},
-                                         {"item", required_argument, NULL, 'i'},
-                                         {"key", required_argument, NULL, 'k'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
+    static const struct option opts[] = {
+        {"summary", required_argument, NULL, 's'}, {"details", required_argument, NULL, 'd'},
+        {"item", required_argument, NULL, 'i'},    {"key", required_argument, NULL, 'k'},
+        {"help", no_argument, NULL, 'h'},          {0}};
     const char *key = NULL;
     json_t *body = json_object(), *items = json_array();
     int c;

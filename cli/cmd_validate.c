@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-
 static const char usage[] = "itaku validate TYPE FILE...";
 
 static int print_help(void)

@@ -85,9 +85,8 @@ int cli_read_body(json_t **body, const char *file, int comments)
     itk_buf in = ITK_BUF_INIT, clean = ITK_BUF_INIT;
     const char *name = strcmp(file, "-") == 0 ? "standard input" : file;
     *body = NULL;
-    int r = strcmp(file, "-") == 0
-                ? itk_buf_read_stream(&in, stdin, name, ITK_MAX_RECORD_BYTES)
-                : itk_buf_read_file(&in, file, ITK_MAX_RECORD_BYTES);
+    int r = strcmp(file, "-") == 0 ? itk_buf_read_stream(&in, stdin, name, ITK_MAX_RECORD_BYTES)
+                                   : itk_buf_read_file(&in, file, ITK_MAX_RECORD_BYTES);
     if (r == 0 && comments)
         r = itk_json_strip_comments(&clean, in.ptr, in.size);
     if (r == 0)

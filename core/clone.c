@@ -182,12 +182,12 @@ int itk_remote_clone(const char *url, const char *dir, const char *city_key, con
         rc = itk_error_git("cannot pin the contract in %s", dir);
         goto done;
     }
-    if ((rc = itk_registry_open(&reg, dir)) ||
-        (rc = itk_verify_run(&r, reg, NULL, 0, NULL)))
+    if ((rc = itk_registry_open(&reg, dir)) || (rc = itk_verify_run(&r, reg, NULL, 0, NULL)))
         goto done;
     git_oid g;
     git_object *root = NULL;
-    if (git_oid_fromstr(&g, genesis) < 0 || git_object_lookup(&root, repo, &g, GIT_OBJECT_COMMIT) < 0)
+    if (git_oid_fromstr(&g, genesis) < 0 ||
+        git_object_lookup(&root, repo, &g, GIT_OBJECT_COMMIT) < 0)
         rc = itk_error_set(ITK_EVERIFY,
                            "%s does not hold the genesis %s of the contract sheet; it is another "
                            "contract's registry",
@@ -195,10 +195,10 @@ int itk_remote_clone(const char *url, const char *dir, const char *city_key, con
     git_object_free(root);
     if (!rc && itk_verify_problem_count(r)) {
         const itk_problem *p = itk_verify_problem(r, 0);
-        rc = itk_error_set(ITK_EVERIFY,
-                           "%s was refused: commit %.12s breaks %s%s%s: %s (%zu problem%s in all)",
-                           url, p->commit, p->rule, *p->path ? " at " : "", p->path, p->message,
-                           itk_verify_problem_count(r), itk_verify_problem_count(r) == 1 ? "" : "s");
+        rc = itk_error_set(
+            ITK_EVERIFY, "%s was refused: commit %.12s breaks %s%s%s: %s (%zu problem%s in all)",
+            url, p->commit, p->rule, *p->path ? " at " : "", p->path, p->message,
+            itk_verify_problem_count(r), itk_verify_problem_count(r) == 1 ? "" : "s");
     }
     if (!rc && opts && opts->key_path)
         rc = adopt_key(repo, opts->key_path);

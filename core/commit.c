@@ -137,8 +137,7 @@ static int build_message(itk_buf *msg, const itk_identity *who, itk_change *c)
         if (pi.kind == ITK_PATH_RECORD || pi.kind == ITK_PATH_KEY || pi.kind == ITK_PATH_PARTY)
             rc = itk_buf_printf(msg, "Itaku-Record: %s\n", c->files[i].path);
         entries[i].path = c->files[i].path;
-        EVP_Digest(c->files[i].data, c->files[i].len, entries[i].sha256, NULL, EVP_sha256(),
-                   NULL);
+        EVP_Digest(c->files[i].data, c->files[i].len, entries[i].sha256, NULL, EVP_sha256(), NULL);
     }
     if (!rc && c->extra.size)
         rc = itk_buf_put(msg, c->extra.ptr, c->extra.size);
@@ -206,8 +205,8 @@ int itk_commit_write(git_oid *out, git_repository *repo, itk_signer *signer,
         rc = itk_error_git("cannot make the commit's author");
         goto done;
     }
-    if (git_commit_create_buffer(&content, repo, sig, sig, NULL, msg.ptr, tree, nparents,
-                                 parents) < 0) {
+    if (git_commit_create_buffer(&content, repo, sig, sig, NULL, msg.ptr, tree, nparents, parents) <
+        0) {
         rc = itk_error_git("cannot build the commit");
         goto done;
     }

@@ -142,8 +142,9 @@ int itk_receive(git_oid *out, itk_merge_kind *kind, itk_registry *reg, itk_signe
     if ((rc = itk_party_id_check(party)) || (rc = ctx_open(&f, reg, signer)))
         return rc;
     if (!itk_chain_is_ancestor(reg->repo, f.head_tree, f.me.party, party)) {
-        rc = itk_error_set(ITK_EAUTH, "%s is not below %s in the chain; a party receives only "
-                                      "its descendants' lines",
+        rc = itk_error_set(ITK_EAUTH,
+                           "%s is not below %s in the chain; a party receives only "
+                           "its descendants' lines",
                            party, f.me.party);
         goto done;
     }
@@ -249,8 +250,8 @@ static int blob_sha256(char hex[65], git_repository *repo, const git_tree *tree,
     return rc;
 }
 
-static const char *const request_kinds[] = {"subcontract", "copy", "take-out",
-                                             "other-purpose-use", "third-party-provision", NULL};
+static const char *const request_kinds[] = {
+    "subcontract", "copy", "take-out", "other-purpose-use", "third-party-provision", NULL};
 
 /* A form 6 may only name a party id and key nobody has yet (V7). */
 static int check_form6(itk_registry *reg, const git_tree *tree, const json_t *form6)
@@ -269,16 +270,17 @@ static int check_form6(itk_registry *reg, const git_tree *tree, const json_t *fo
     snprintf(path, sizeof(path), "parties/%s/party.json", id);
     if (git_tree_entry_bypath(&e, tree, path) == 0) {
         git_tree_entry_free(e);
-        return itk_error_set(ITK_EEXISTS, "party id %s is taken; choose another for the "
-                                          "subcontractor",
+        return itk_error_set(ITK_EEXISTS,
+                             "party id %s is taken; choose another for the "
+                             "subcontractor",
                              id);
     }
     if ((rc = itk_pubkey_from_line(&pk, key, strlen(key))) ||
         (rc = itk_pubkey_fingerprint(&fpr, pk)))
         rc = itk_error_set(ITK_EINVALID, "form 6 public_key: %s", itk_error_last());
     else if (itk_identity_find(&other, reg->repo, tree, fpr.ptr) == 0)
-        rc = itk_error_set(ITK_EEXISTS, "the subcontractor's key %s already belongs to %s",
-                           fpr.ptr, other.party);
+        rc = itk_error_set(ITK_EEXISTS, "the subcontractor's key %s already belongs to %s", fpr.ptr,
+                           other.party);
     else
         itk_error_clear();
     itk_pubkey_free(pk);
@@ -327,8 +329,7 @@ int itk_request_submit(itk_buf *name, git_oid *out, itk_registry *reg, itk_signe
         (rc = check_form6(reg, f.head_tree, json_object_get(body, "form6"))))
         goto done;
     if ((rc = itk_change_new(&c, "request", "Request")) ||
-        (rc = itk_record_append(&path, &id, c, reg, &f.me, f.created, "request", NULL, body,
-                                NULL)))
+        (rc = itk_record_append(&path, &id, c, reg, &f.me, f.created, "request", NULL, body, NULL)))
         goto done;
     itk_buf_clear(name);
     itk_buf_printf(name, "%s/%s", f.me.party, id.ptr);
@@ -377,8 +378,9 @@ static int request_open(request_at *r, itk_registry *reg, flow_ctx *f, const cha
     snprintf(ref, sizeof(ref), "refs/heads/requests/%s/%s", info->requester, info->id);
     if (git_reference_name_to_id(&r->tip, reg->repo, ref) < 0) {
         if (!info->in_main)
-            return itk_error_set(ITK_ENOTFOUND, "%s has no request branch here; receive the line "
-                                                "that carries it first",
+            return itk_error_set(ITK_ENOTFOUND,
+                                 "%s has no request branch here; receive the line "
+                                 "that carries it first",
                                  info->name);
         r->tip = f->head;
     }
@@ -475,8 +477,9 @@ int itk_request_endorse(git_oid *out, itk_registry *reg, itk_signer *signer, con
         if (strcmp(r.chain[k], f.me.party) == 0)
             me = k;
     if (!me) {
-        rc = itk_error_set(ITK_EAUTH, "%s is not between %s and the city; only those parties "
-                                      "endorse its requests",
+        rc = itk_error_set(ITK_EAUTH,
+                           "%s is not between %s and the city; only those parties "
+                           "endorse its requests",
                            f.me.party, info->requester);
         goto done;
     }
@@ -531,8 +534,9 @@ static int register_subcontractor(itk_change *c, itk_registry *reg, flow_ctx *f,
     const char *name =
         json_string_value(json_object_get(json_object_get(form6, "subcontractor"), "name"));
     if (!id || !key || !name) {
-        rc = itk_error_set(ITK_EINVALID, "%s holds no complete form 6 (party_id, public_key, "
-                                         "subcontractor.name)",
+        rc = itk_error_set(ITK_EINVALID,
+                           "%s holds no complete form 6 (party_id, public_key, "
+                           "subcontractor.name)",
                            r->item->info.name);
         goto done;
     }
@@ -577,8 +581,9 @@ int itk_request_decide(git_oid *out, itk_registry *reg, itk_signer *signer, cons
     if ((rc = ctx_open(&f, reg, signer)))
         return rc;
     if (strcmp(f.me.role, "city") != 0) {
-        rc = itk_error_set(ITK_EAUTH, "only the city decides requests; %s may endorse or "
-                                      "decline to forward them",
+        rc = itk_error_set(ITK_EAUTH,
+                           "only the city decides requests; %s may endorse or "
+                           "decline to forward them",
                            f.me.party);
         goto done;
     }
@@ -600,8 +605,8 @@ int itk_request_decide(git_oid *out, itk_registry *reg, itk_signer *signer, cons
     }
     if ((rc = check_endorsements(reg, &r, r.nchain - 1)))
         goto done;
-    body = json_pack("{s:s, s:s, s:s}", "request", info->name, "request_sha256", r.sha,
-                     "outcome", outcome);
+    body = json_pack("{s:s, s:s, s:s}", "request", info->name, "request_sha256", r.sha, "outcome",
+                     outcome);
     if (o->reason)
         json_object_set_new(body, "reason", json_string(o->reason));
     if (o->conditions)
@@ -611,12 +616,13 @@ int itk_request_decide(git_oid *out, itk_registry *reg, itk_signer *signer, cons
     if (o->max_uses > 0)
         json_object_set_new(body, "max_uses", json_integer(o->max_uses));
     if ((rc = itk_change_new(&c, action, "Decide")) ||
-        (rc = itk_change_set_subject(c, "%s %s", strcmp(action, "approve") == 0  ? "Approve"
-                                                 : strcmp(action, "reject") == 0 ? "Reject"
-                                                                                 : "Return",
+        (rc = itk_change_set_subject(c, "%s %s",
+                                     strcmp(action, "approve") == 0  ? "Approve"
+                                     : strcmp(action, "reject") == 0 ? "Reject"
+                                                                     : "Return",
                                      info->name)) ||
-        (rc = itk_record_append(&path, &id, c, reg, &f.me, f.created, "decision",
-                                info->requester, body, NULL)) ||
+        (rc = itk_record_append(&path, &id, c, reg, &f.me, f.created, "decision", info->requester,
+                                body, NULL)) ||
         (rc = itk_change_trailer(c, "Itaku-Request", info->name)))
         goto done;
     if (strcmp(action, "approve") == 0 && strcmp(info->kind, "subcontract") == 0 &&

@@ -38,7 +38,8 @@ static void comment(tpl *t, const json_t *prop, const json_t *raw, int required,
     if (!desc)
         desc = json_string_value(json_object_get(prop, "description"));
     indent(t, depth);
-    itk_buf_printf(t->out, "// %s %s", title ? title : "", required ? "【必須 required】" : "(任意 optional)");
+    itk_buf_printf(t->out, "// %s %s", title ? title : "",
+                   required ? "【必須 required】" : "(任意 optional)");
     const json_t *e = json_object_get(prop, "enum");
     if (json_is_array(e)) {
         size_t i;
@@ -63,8 +64,8 @@ static int is_required(const json_t *schema, const char *key)
 {
     size_t i;
     json_t *v;
-    json_array_foreach(json_object_get(schema, "required"), i, v) if (
-        json_is_string(v) && strcmp(json_string_value(v), key) == 0) return 1;
+    json_array_foreach(json_object_get(schema, "required"), i,
+                       v) if (json_is_string(v) && strcmp(json_string_value(v), key) == 0) return 1;
     return 0;
 }
 

@@ -22,8 +22,8 @@ int itk_key_record(itk_buf *path, itk_buf *data, const char *party, const itk_pu
         (rc = itk_key_name_from_fingerprint(&name, fpr.ptr)) ||
         (rc = itk_pubkey_format(&line, key)))
         goto done;
-    json_t *body = json_pack("{s:s, s:s, s:s, s:s}", "principal", principal, "public_key",
-                             line.ptr, "fingerprint", fpr.ptr, "added_by", added_by);
+    json_t *body = json_pack("{s:s, s:s, s:s, s:s}", "principal", principal, "public_key", line.ptr,
+                             "fingerprint", fpr.ptr, "added_by", added_by);
     itk_record_fields f = {"key", name.ptr, party, created, NULL, NULL, body, NULL};
     rc = itk_record_build(data, &f);
     json_decref(body);
@@ -61,8 +61,8 @@ static int check_options(const itk_init_options *o)
     if ((o->start && !date_ok(o->start)) || (o->end && !date_ok(o->end)))
         return itk_error_set(ITK_EINVALID, "--start and --end take a date as YYYY-MM-DD");
     if (o->start && o->end && strcmp(o->start, o->end) > 0)
-        return itk_error_set(ITK_EINVALID, "the contract ends (%s) before it starts (%s)",
-                             o->end, o->start);
+        return itk_error_set(ITK_EINVALID, "the contract ends (%s) before it starts (%s)", o->end,
+                             o->start);
     int off;
     return itk_timezone_offset(&off, o->timezone);
 }
@@ -80,8 +80,9 @@ static int dir_usable(const char *dir)
             empty = 0;
     closedir(d);
     return empty ? 0
-                 : itk_error_set(ITK_EEXISTS, "%s already exists and is not empty; choose a new "
-                                              "folder",
+                 : itk_error_set(ITK_EEXISTS,
+                                 "%s already exists and is not empty; choose a new "
+                                 "folder",
                                  dir);
 }
 
@@ -133,8 +134,8 @@ static int genesis_change(itk_change *c, const itk_init_options *o, const itk_pu
         !(rc = itk_record_path(&path, itk_record_type_find("party"), o->city_id, NULL, NULL)))
         rc = itk_change_add(c, path.ptr, data.ptr, data.size);
     json_decref(body);
-    if (!rc && !(rc = itk_key_record(&path, &data, o->city_id, key, o->principal, o->city_id,
-                                     created)))
+    if (!rc &&
+        !(rc = itk_key_record(&path, &data, o->city_id, key, o->principal, o->city_id, created)))
         rc = itk_change_add(c, path.ptr, data.ptr, data.size);
     itk_buf_dispose(&path);
     itk_buf_dispose(&data);

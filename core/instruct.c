@@ -30,8 +30,9 @@ int itk_instruct(itk_buf *name, git_oid *out, itk_registry *reg, itk_signer *sig
         (rc = itk_registry_now(created, reg)) || (rc = itk_registry_offset(&offset, reg)))
         goto done;
     if (!itk_chain_is_ancestor(reg->repo, tree, me.party, o->to)) {
-        rc = itk_error_set(ITK_EAUTH, "%s is not below %s in the chain; instructions go to "
-                                      "descendants",
+        rc = itk_error_set(ITK_EAUTH,
+                           "%s is not below %s in the chain; instructions go to "
+                           "descendants",
                            o->to, me.party);
         goto done;
     }
@@ -52,8 +53,7 @@ int itk_instruct(itk_buf *name, git_oid *out, itk_registry *reg, itk_signer *sig
         json_object_set_new(body, "item_ids", items);
     }
     if ((rc = itk_change_new(&c, "instruct", "Instruct")) ||
-        (rc = itk_record_append(&path, &id, c, reg, &me, created, "instruction", NULL, body,
-                                NULL)))
+        (rc = itk_record_append(&path, &id, c, reg, &me, created, "instruction", NULL, body, NULL)))
         goto done;
     itk_buf_clear(name);
     itk_buf_printf(name, "%s/%s", me.party, id.ptr);
@@ -107,12 +107,9 @@ int itk_instruction_list(itk_instruction_info **out, size_t *count, itk_registry
             snprintf(it->name, sizeof(it->name), "%s/%s", pi.party, pi.id);
             snprintf(it->from, sizeof(it->from), "%s", pi.party);
             snprintf(it->to, sizeof(it->to), "%s", to);
-            snprintf(it->kind, sizeof(it->kind), "%s",
-                     str_or_empty(b, "kind"));
-            snprintf(it->due, sizeof(it->due), "%s",
-                     str_or_empty(b, "due"));
-            snprintf(it->text, sizeof(it->text), "%s",
-                     str_or_empty(b, "text"));
+            snprintf(it->kind, sizeof(it->kind), "%s", str_or_empty(b, "kind"));
+            snprintf(it->due, sizeof(it->due), "%s", str_or_empty(b, "due"));
+            snprintf(it->text, sizeof(it->text), "%s", str_or_empty(b, "text"));
         }
         json_decref(rec);
     }
@@ -154,8 +151,7 @@ int itk_acknowledge(git_oid *out, itk_registry *reg, itk_signer *signer)
     int rc;
     if ((rc = itk_registry_head_tree(&tree, reg)) ||
         (rc = itk_registry_identify(&me, reg, tree, signer)) ||
-        (rc = itk_registry_now(created, reg)) ||
-        (rc = itk_registry_contract(&contract, reg, tree)))
+        (rc = itk_registry_now(created, reg)) || (rc = itk_registry_contract(&contract, reg, tree)))
         goto done;
     const char *ob = json_string_value(json_object_get(contract, "obligations"));
     if (!ob) {

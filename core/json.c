@@ -38,8 +38,7 @@ static int check_value(const json_t *v, int depth, const char *name)
         }
         return 0;
     }
-    default:
-        return 0;
+    default: return 0;
     }
 }
 

@@ -36,8 +36,9 @@ static int add_key_file(itk_change *c, key_ctx *k, const char *party, const itk_
     itk_identity other;
     int rc = itk_pubkey_fingerprint(&fpr, key);
     if (!rc && itk_identity_find(&other, repo, k->tree, fpr.ptr) == 0)
-        rc = itk_error_set(ITK_EEXISTS, "key %s already belongs to %s/%s; a key belongs to one "
-                                        "party for ever",
+        rc = itk_error_set(ITK_EEXISTS,
+                           "key %s already belongs to %s/%s; a key belongs to one "
+                           "party for ever",
                            fpr.ptr, other.party, other.principal);
     else if (!rc) {
         itk_error_clear();
@@ -53,8 +54,8 @@ static int add_key_file(itk_change *c, key_ctx *k, const char *party, const itk_
 static int add_event(itk_change *c, itk_registry *reg, key_ctx *k, json_t *body)
 {
     itk_buf path = ITK_BUF_INIT, id = ITK_BUF_INIT;
-    int rc = itk_record_append(&path, &id, c, reg, &k->me, k->created, "key-event", NULL, body,
-                               NULL);
+    int rc =
+        itk_record_append(&path, &id, c, reg, &k->me, k->created, "key-event", NULL, body, NULL);
     itk_buf_dispose(&path);
     itk_buf_dispose(&id);
     return rc;
@@ -140,13 +141,13 @@ int itk_key_compromise(git_oid *out, itk_registry *reg, itk_signer *signer, cons
     git_object *lg = NULL;
     char hex[GIT_OID_HEXSZ + 1] = "";
     int rc = open_ctx(&k, reg, signer);
-    if (!rc && (rc = itk_key_status_get(&st, itk_registry_repo(reg), k.tree, fpr)) ==
-                   ITK_ENOTFOUND)
+    if (!rc && (rc = itk_key_status_get(&st, itk_registry_repo(reg), k.tree, fpr)) == ITK_ENOTFOUND)
         rc = itk_error_set(rc, "no party of this registry holds key %s", fpr);
     if (!rc && strcmp(k.fpr, fpr) != 0 && strcmp(st.party, k.me.party) != 0 &&
         !itk_chain_is_ancestor(itk_registry_repo(reg), k.tree, k.me.party, st.party))
-        rc = itk_error_set(ITK_EAUTH, "only the key itself, %s, or a party above it may mark "
-                                      "key %s compromised",
+        rc = itk_error_set(ITK_EAUTH,
+                           "only the key itself, %s, or a party above it may mark "
+                           "key %s compromised",
                            st.party, fpr);
     if (!rc && st.state == ITK_KEY_COMPROMISED)
         rc = itk_error_set(ITK_ECONFLICT, "key %s is marked compromised already", fpr);
@@ -157,8 +158,8 @@ int itk_key_compromise(git_oid *out, itk_registry *reg, itk_signer *signer, cons
     if (!rc)
         git_oid_tostr(hex, sizeof(hex), git_object_id(lg));
     git_object_free(lg);
-    json_t *body = json_pack("{s:s, s:s, s:s}", "event", "compromise", "key", fpr, "last_good",
-                             hex);
+    json_t *body =
+        json_pack("{s:s, s:s, s:s}", "event", "compromise", "key", fpr, "last_good", hex);
     if (reason)
         json_object_set_new(body, "reason", json_string(reason));
     if (!rc && !(rc = itk_change_new(&c, "key-compromise", "Key compromised")) &&
@@ -207,8 +208,9 @@ int itk_key_confirm(git_oid *out, itk_registry *reg, itk_signer *signer, const c
     if (!fpr)
         fpr = k.fpr;
     if (!rc && !(rc = own_key(&k, reg, fpr, &st)) && !st.recovered)
-        rc = itk_error_set(ITK_ECONFLICT, "key %s was not recovered by the city, or is "
-                                          "confirmed already",
+        rc = itk_error_set(ITK_ECONFLICT,
+                           "key %s was not recovered by the city, or is "
+                           "confirmed already",
                            fpr);
     json_t *body = json_pack("{s:s, s:s}", "event", "confirm", "key", fpr);
     if (!rc && !(rc = itk_change_new(&c, "key-confirm", "Confirm a key")) &&

@@ -61,13 +61,14 @@ int itk_party_add(git_oid *commit, itk_registry *reg, itk_signer *signer,
     if ((rc = itk_pubkey_fingerprint(&fpr, o->key)))
         goto done;
     if (itk_identity_find(&other, reg->repo, tree, fpr.ptr) == 0) {
-        rc = itk_error_set(ITK_EEXISTS, "key %s already belongs to %s/%s; each party needs its "
-                                        "own key",
+        rc = itk_error_set(ITK_EEXISTS,
+                           "key %s already belongs to %s/%s; each party needs its "
+                           "own key",
                            fpr.ptr, other.party, other.principal);
         goto done;
     }
-    json_t *body = json_pack("{s:s, s:s, s:s}", "name", o->name, "role", o->role, "parent",
-                             who.party);
+    json_t *body =
+        json_pack("{s:s, s:s, s:s}", "name", o->name, "role", o->role, "parent", who.party);
     itk_record_fields f = {"party", o->id, o->id, created, NULL, NULL, body, NULL};
     rc = itk_record_build(&data, &f);
     json_decref(body);
@@ -110,8 +111,8 @@ int itk_record_append(itk_buf *path, itk_buf *id, itk_change *c, itk_registry *r
         git_tree_entry_free(e);
         if (!found) {
             rc = itk_error_set(ITK_ENOTFOUND,
-                               "%s does not exist: --supersedes names a %s record of %s",
-                               data.ptr, type, who->party);
+                               "%s does not exist: --supersedes names a %s record of %s", data.ptr,
+                               type, who->party);
             goto done;
         }
     }
@@ -125,8 +126,8 @@ int itk_record_append(itk_buf *path, itk_buf *id, itk_change *c, itk_registry *r
     if ((rc = itk_record_build(&data, &f)))
         goto done;
     if (data.size > ITK_MAX_RECORD_BYTES) {
-        rc = itk_error_set(ITK_ETOOBIG, "the record would be %zu bytes; the limit is %d",
-                           data.size, ITK_MAX_RECORD_BYTES);
+        rc = itk_error_set(ITK_ETOOBIG, "the record would be %zu bytes; the limit is %d", data.size,
+                           ITK_MAX_RECORD_BYTES);
         goto done;
     }
     rc = itk_change_add(c, path->ptr, data.ptr, data.size);
@@ -136,8 +137,8 @@ done:
     return rc;
 }
 
-static const char *const submit_types[] = {"form1",    "form2",    "register", "form4",
-                                           "form5",    "incident", "inspection", NULL};
+static const char *const submit_types[] = {"form1", "form2",    "register",   "form4",
+                                           "form5", "incident", "inspection", NULL};
 
 /* Seed §4(2)–(4): copies, take-outs, other use and provision need a prior
  * approval, or an honest record that there was none. */
@@ -188,9 +189,10 @@ int itk_record_submit(itk_buf *path, itk_buf *id, git_oid *commit, itk_registry 
     if (!supersedes && strcmp(type, "form1") == 0 && filing && strcmp(filing, "change") == 0) {
         /* a change notification replaces the form 1 in force (seed §2) */
         if ((rc = itk_record_latest(&sup, reg, who.party, "form1")) == ITK_ENOTFOUND)
-            rc = itk_error_set(rc, "a change notification (filing_type change) replaces the form "
-                                   "1 in force, and %s has none yet; file one with filing_type "
-                                   "new first",
+            rc = itk_error_set(rc,
+                               "a change notification (filing_type change) replaces the form "
+                               "1 in force, and %s has none yet; file one with filing_type "
+                               "new first",
                                who.party);
         if (rc)
             goto done;

@@ -185,8 +185,8 @@ void itk_path_classify(itk_path_info *out, const char *path)
         const char *file = rest + fl + 1;
         if (t->per_requester) {
             const char *s = strchr(file, '/');
-            if (!s || copy_component(out->requester, sizeof(out->requester), file,
-                                     (size_t)(s - file)))
+            if (!s ||
+                copy_component(out->requester, sizeof(out->requester), file, (size_t)(s - file)))
                 return;
             itk_error_clear();
             if (itk_party_id_check(out->requester))
@@ -244,9 +244,9 @@ static int digits(const char *s, int n, int *v)
 int itk_rfc3339_check(const char *s)
 {
     int y, mo, d, h, mi, se, oh, om;
-    if (strlen(s) < 20 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) ||
-        s[7] != '-' || digits(s + 8, 2, &d) || s[10] != 'T' || digits(s + 11, 2, &h) ||
-        s[13] != ':' || digits(s + 14, 2, &mi) || s[16] != ':' || digits(s + 17, 2, &se))
+    if (strlen(s) < 20 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) || s[7] != '-' ||
+        digits(s + 8, 2, &d) || s[10] != 'T' || digits(s + 11, 2, &h) || s[13] != ':' ||
+        digits(s + 14, 2, &mi) || s[16] != ':' || digits(s + 17, 2, &se))
         goto bad;
     if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || se > 60)
         goto bad;
@@ -301,8 +301,8 @@ int itk_record_check(json_t **out, const char *path, const char *data, size_t le
 {
     itk_path_info pi;
     itk_path_classify(&pi, path);
-    if (!pi.type || (pi.kind != ITK_PATH_RECORD && pi.kind != ITK_PATH_KEY &&
-                     pi.kind != ITK_PATH_PARTY))
+    if (!pi.type ||
+        (pi.kind != ITK_PATH_RECORD && pi.kind != ITK_PATH_KEY && pi.kind != ITK_PATH_PARTY))
         return itk_error_set(ITK_EINVALID, "%s is not a record path", path);
     int rc = itk_json_check_canonical(data, len, path);
     if (rc)
@@ -349,8 +349,7 @@ int itk_record_check(json_t **out, const char *path, const char *data, size_t le
     }
     size_t tl = strlen(type);
     if (strncmp(schema, type, tl) != 0 || !versioned_name_ok(schema, "")) {
-        rc = itk_error_set(ITK_EINVALID, "%s: schema '%.64s' is not '%s.v<N>'", path, schema,
-                           type);
+        rc = itk_error_set(ITK_EINVALID, "%s: schema '%.64s' is not '%s.v<N>'", path, schema, type);
         goto done;
     }
     if ((rc = itk_rfc3339_check(created))) {
@@ -360,8 +359,7 @@ int itk_record_check(json_t **out, const char *path, const char *data, size_t le
     json_t *sup = json_object_get(rec, "supersedes");
     if (sup && (!json_is_string(sup) || itk_record_id_check(pi.type, json_string_value(sup)) ||
                 strcmp(json_string_value(sup), id) == 0)) {
-        rc = itk_error_set(ITK_EINVALID, "%s: supersedes must name another %s record", path,
-                           type);
+        rc = itk_error_set(ITK_EINVALID, "%s: supersedes must name another %s record", path, type);
         goto done;
     }
     json_t *refs = json_object_get(rec, "refs");

@@ -214,8 +214,7 @@ int itk_registry_offset(int *minutes, itk_registry *reg)
     *minutes = 540;
     if (!(rc = itk_registry_head_tree(&tree, reg)) &&
         !(rc = itk_registry_contract(&contract, reg, tree)))
-        rc = itk_timezone_offset(minutes,
-                                 json_string_value(json_object_get(contract, "timezone")));
+        rc = itk_timezone_offset(minutes, json_string_value(json_object_get(contract, "timezone")));
     json_decref(contract);
     git_tree_free(tree);
     return rc;

@@ -9,8 +9,7 @@ struct itk_registry {
 };
 
 /* itk_tree_read followed by itk_json_parse. */
-int itk_tree_read_json(json_t **out, git_repository *repo, const git_tree *tree,
-                       const char *path);
+int itk_tree_read_json(json_t **out, git_repository *repo, const git_tree *tree, const char *path);
 
 /* One file a commit adds or replaces, for Itaku-Content-SHA256. */
 typedef struct {
@@ -59,7 +58,8 @@ int itk_record_append(itk_buf *path, itk_buf *id, itk_change *c, itk_registry *r
                       const char *requester, json_t *body, const char *supersedes);
 
 /* Replaces a change's subject line. */
-int itk_change_set_subject(itk_change *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int itk_change_set_subject(itk_change *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Every record path of tree, optionally of one party and type. */
 int itk_tree_records(char ***paths, size_t *count, git_repository *repo, const git_tree *tree,

@@ -273,8 +273,8 @@ int itk_reqdb_resolve(itk_reqdb_item **out, itk_reqdb *db, const char *name)
         return itk_error_set(ITK_ENOTFOUND,
                              "no request '%.64s' is known here (see `itaku requests`)", name);
     if (hits > 1)
-        return itk_error_set(ITK_ECONFLICT, "'%.64s' names %zu requests; write <party>/<id>",
-                             name, hits);
+        return itk_error_set(ITK_ECONFLICT, "'%.64s' names %zu requests; write <party>/<id>", name,
+                             hits);
     return 0;
 }
 

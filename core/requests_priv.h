@@ -6,7 +6,8 @@
 
 typedef struct {
     itk_request_info info;
-    char withdraws[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2]; /* for a withdrawal: the request it withdraws */
+    char withdraws[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX +
+                   2]; /* for a withdrawal: the request it withdraws */
     char supersedes[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2];    /* the version it corrects */
     char superseded_by[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2]; /* its correction, if any */
 } itk_reqdb_item;

@@ -51,8 +51,13 @@ static void fuzz_one(const uint8_t *data, size_t size)
             switch (next_random() % 4) {
             case 0: m[at] ^= (uint8_t)(1u << (next_random() % 8)); break;
             case 1: m[at] = (uint8_t)next_random(); break;
-            case 2: m[at] = (uint8_t[]){0, 0xff, 0x7f, 0x80, '"', '{', '\n'}[next_random() % 7]; break;
-            case 3: memmove(m + at, m + at + 1, n - at - 1); n--; break;
+            case 2:
+                m[at] = (uint8_t[]){0, 0xff, 0x7f, 0x80, '"', '{', '\n'}[next_random() % 7];
+                break;
+            case 3:
+                memmove(m + at, m + at + 1, n - at - 1);
+                n--;
+                break;
             }
         }
         run(m, n);

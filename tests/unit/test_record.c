@@ -99,23 +99,22 @@ static void test_build_then_check_round_trips(void **state)
 {
     (void)state;
     json_t *body = json_pack("{s:s}", "name", "鈴木");
-    itk_record_fields f = {"form1", "f1-000003", "acme", "2026-11-25T10:00:00+09:00",
-                           "f1-000001", NULL, body, NULL};
+    itk_record_fields f = {"form1",     "f1-000003", "acme", "2026-11-25T10:00:00+09:00",
+                           "f1-000001", NULL,        body,   NULL};
     itk_buf b = ITK_BUF_INIT;
     assert_int_equal(itk_record_build(&b, &f), 0);
     json_t *rec = NULL;
-    assert_int_equal(itk_record_check(&rec, "parties/acme/forms/form1/f1-000003.json", b.ptr,
-                                      b.size),
-                     0);
+    assert_int_equal(
+        itk_record_check(&rec, "parties/acme/forms/form1/f1-000003.json", b.ptr, b.size), 0);
     assert_string_equal(json_string_value(json_object_get(rec, "schema")), "form1.v1");
     json_decref(rec);
     /* the same bytes at another path disagree with their envelope */
-    assert_int_equal(itk_record_check(NULL, "parties/other/forms/form1/f1-000003.json", b.ptr,
-                                      b.size),
-                     ITK_EINVALID);
-    assert_int_equal(itk_record_check(NULL, "parties/acme/forms/form1/f1-000004.json", b.ptr,
-                                      b.size),
-                     ITK_EINVALID);
+    assert_int_equal(
+        itk_record_check(NULL, "parties/other/forms/form1/f1-000003.json", b.ptr, b.size),
+        ITK_EINVALID);
+    assert_int_equal(
+        itk_record_check(NULL, "parties/acme/forms/form1/f1-000004.json", b.ptr, b.size),
+        ITK_EINVALID);
     itk_buf_dispose(&b);
     json_decref(body);
 }
@@ -126,15 +125,15 @@ static void test_check_rejects_unknown_envelope_fields_and_bad_bodies(void **sta
     const char *extra = "{\n  \"body\": {},\n  \"created\": \"2026-11-25T10:00:00+09:00\",\n"
                         "  \"extra\": 1,\n  \"id\": \"r-000001\",\n  \"party\": \"acme\",\n"
                         "  \"schema\": \"register.v1\",\n  \"type\": \"register\"\n}\n";
-    assert_int_equal(itk_record_check(NULL, "parties/acme/register/r-000001.json", extra,
-                                      strlen(extra)),
-                     ITK_EINVALID);
+    assert_int_equal(
+        itk_record_check(NULL, "parties/acme/register/r-000001.json", extra, strlen(extra)),
+        ITK_EINVALID);
     const char *arr = "{\n  \"body\": [],\n  \"created\": \"2026-11-25T10:00:00+09:00\",\n"
                       "  \"id\": \"r-000001\",\n  \"party\": \"acme\",\n"
                       "  \"schema\": \"register.v1\",\n  \"type\": \"register\"\n}\n";
-    assert_int_equal(itk_record_check(NULL, "parties/acme/register/r-000001.json", arr,
-                                      strlen(arr)),
-                     ITK_EINVALID);
+    assert_int_equal(
+        itk_record_check(NULL, "parties/acme/register/r-000001.json", arr, strlen(arr)),
+        ITK_EINVALID);
 }
 
 int main(void)

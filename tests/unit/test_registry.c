@@ -151,8 +151,7 @@ static void test_submissions_get_consecutive_ids_and_verify(void **state)
     json_t *body = register_entry("item-1");
     itk_buf path = ITK_BUF_INIT, id = ITK_BUF_INIT;
     git_oid c;
-    assert_int_equal(itk_record_submit(&path, &id, &c, f->reg, f->acme, "register", body, NULL),
-                     0);
+    assert_int_equal(itk_record_submit(&path, &id, &c, f->reg, f->acme, "register", body, NULL), 0);
     assert_string_equal(id.ptr, "r-000001");
     assert_string_equal(path.ptr, "parties/acme/register/r-000001.json");
     assert_int_equal(
@@ -280,8 +279,7 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_only_the_city_registers_parties, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unregistered_key_cannot_commit, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_signer_open_explains_what_is_missing, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_signer_open_explains_what_is_missing, setup, teardown),
         cmocka_unit_test(test_timezones),
     };
     return cmocka_run_group_tests_name("registry", tests, NULL, NULL);

@@ -11,7 +11,10 @@ typedef struct {
     size_t asize; /* bytes allocated */
 } itk_buf;
 
-#define ITK_BUF_INIT {NULL, 0, 0}
+#define ITK_BUF_INIT                                                                               \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 
 int itk_buf_put(itk_buf *buf, const void *data, size_t len);
 int itk_buf_puts(itk_buf *buf, const char *s);

@@ -6,19 +6,19 @@
 
 enum {
     ITK_OK = 0,
-    ITK_ERROR = -1,      /* generic failure */
-    ITK_ENOTFOUND = -3,  /* a file, ref, record or key does not exist */
-    ITK_EEXISTS = -4,    /* refusing to overwrite */
-    ITK_EINVALID = -5,   /* malformed input (JSON, key, armor, id, path) */
-    ITK_EVERIFY = -6,    /* a signature or a rule does not hold */
-    ITK_ECONFLICT = -7,  /* a ref moved under us, or an ambiguous choice */
-    ITK_ETOOBIG = -8,    /* input over a named limit */
-    ITK_EENCRYPTED = -9, /* a passphrase-protected key with no agent to use */
+    ITK_ERROR = -1,         /* generic failure */
+    ITK_ENOTFOUND = -3,     /* a file, ref, record or key does not exist */
+    ITK_EEXISTS = -4,       /* refusing to overwrite */
+    ITK_EINVALID = -5,      /* malformed input (JSON, key, armor, id, path) */
+    ITK_EVERIFY = -6,       /* a signature or a rule does not hold */
+    ITK_ECONFLICT = -7,     /* a ref moved under us, or an ambiguous choice */
+    ITK_ETOOBIG = -8,       /* input over a named limit */
+    ITK_EENCRYPTED = -9,    /* a passphrase-protected key with no agent to use */
     ITK_EUNSUPPORTED = -10, /* a key type or format we do not handle */
-    ITK_EGIT = -11,      /* libgit2 failed; its message is copied */
-    ITK_EIO = -12,       /* reading or writing a file failed */
+    ITK_EGIT = -11,         /* libgit2 failed; its message is copied */
+    ITK_EIO = -12,          /* reading or writing a file failed */
     ITK_ENOMEM = -13,
-    ITK_EAUTH = -14,     /* the signing key belongs to no party, or may not act */
+    ITK_EAUTH = -14, /* the signing key belongs to no party, or may not act */
 };
 
 /* The message set by the last failing call on this thread, or "" when none. */
@@ -26,8 +26,7 @@ const char *itk_error_last(void);
 
 /* Sets the message and returns code, so that callers can write
  * `return itk_error_set(ITK_EINVALID, "...", ...);`. */
-int itk_error_set(int code, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+int itk_error_set(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Copies libgit2's last error behind a prefix of ours and returns ITK_EGIT. */
 int itk_error_git(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -50,7 +50,10 @@ typedef struct {
 } itk_decision_options;
 
 #define ITK_DECISION_OPTIONS_VERSION 1
-#define ITK_DECISION_OPTIONS_INIT {ITK_DECISION_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0}
+#define ITK_DECISION_OPTIONS_INIT                                                                  \
+    {                                                                                              \
+        ITK_DECISION_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0                                    \
+    }
 
 /* The city decides a request by merging its branch with the decision; an
  * approved form 6 registers the subcontractor it names (V7). */
@@ -58,8 +61,7 @@ int itk_request_decide(git_oid *out, itk_registry *reg, itk_signer *signer, cons
                        const itk_decision_options *opts);
 
 /* The requester withdraws a pending request. */
-int itk_request_withdraw(git_oid *out, itk_registry *reg, itk_signer *signer,
-                         const char *request);
+int itk_request_withdraw(git_oid *out, itk_registry *reg, itk_signer *signer, const char *request);
 
 typedef struct {
     char name[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2]; /* "<party>/<rec>" */
@@ -67,8 +69,8 @@ typedef struct {
     char id[ITK_RECORD_ID_MAX + 1];
     char kind[32];
     char summary[256];
-    char state[16];  /* pending | approved | rejected | returned | declined | withdrawn */
-    char next[40];   /* who must act next: a party id, or "" when decided */
+    char state[16];     /* pending | approved | rejected | returned | declined | withdrawn */
+    char next[40];      /* who must act next: a party id, or "" when decided */
     char endorsed[256]; /* "acme, beta" */
     char decided_on[32];
     char valid_until[16];

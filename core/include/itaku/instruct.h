@@ -18,7 +18,10 @@ typedef struct {
 } itk_instruct_options;
 
 #define ITK_INSTRUCT_OPTIONS_VERSION 1
-#define ITK_INSTRUCT_OPTIONS_INIT {ITK_INSTRUCT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, 0}
+#define ITK_INSTRUCT_OPTIONS_INIT                                                                  \
+    {                                                                                              \
+        ITK_INSTRUCT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, 0                        \
+    }
 
 /* name gets "<party>/n-NNNNNN". */
 int itk_instruct(itk_buf *name, git_oid *out, itk_registry *reg, itk_signer *signer,
@@ -45,7 +48,6 @@ int itk_acknowledge(git_oid *out, itk_registry *reg, itk_signer *signer);
 
 /* Joins a contract: clones url into dir, pins the contract sheet's genesis
  * and city key, and verifies everything; on any problem dir is removed. */
-int itk_registry_clone(const char *url, const char *dir, const char *city_key,
-                       const char *genesis);
+int itk_registry_clone(const char *url, const char *dir, const char *city_key, const char *genesis);
 
 #endif

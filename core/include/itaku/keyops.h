@@ -20,8 +20,8 @@ int itk_key_retire(git_oid *out, itk_registry *reg, itk_signer *signer, const ch
 
 /* Marks a key compromised: it authorises only last_good and its ancestors
  * from now on (V9). By the key itself, its party, or a party above. */
-int itk_key_compromise(git_oid *out, itk_registry *reg, itk_signer *signer,
-                       const char *fingerprint, const char *last_good, const char *reason);
+int itk_key_compromise(git_oid *out, itk_registry *reg, itk_signer *signer, const char *fingerprint,
+                       const char *last_good, const char *reason);
 
 /* The city gives a party that lost its key a new one, pinned to the hash of
  * the document that proves the request (a signed letter, scanned). */

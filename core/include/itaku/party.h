@@ -18,7 +18,10 @@ typedef struct {
 } itk_party_options;
 
 #define ITK_PARTY_OPTIONS_VERSION 1
-#define ITK_PARTY_OPTIONS_INIT {ITK_PARTY_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL}
+#define ITK_PARTY_OPTIONS_INIT                                                                     \
+    {                                                                                              \
+        ITK_PARTY_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL                                    \
+    }
 
 /* The city registers a party and its first key in one signed commit. */
 int itk_party_add(git_oid *commit, itk_registry *reg, itk_signer *signer,

@@ -91,7 +91,10 @@ typedef struct {
 } itk_init_options;
 
 #define ITK_INIT_OPTIONS_VERSION 1
-#define ITK_INIT_OPTIONS_INIT {ITK_INIT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0}
+#define ITK_INIT_OPTIONS_INIT                                                                      \
+    {                                                                                              \
+        ITK_INIT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0          \
+    }
 
 /* Creates a registry in dir (which must not exist or be empty) from the
  * built-in template, in one signed genesis commit, and pins its genesis and

@@ -25,10 +25,10 @@ int itk_pubkey_read_file(itk_pubkey **out, const char *path);
 int itk_pubkey_dup(itk_pubkey **out, const itk_pubkey *key);
 void itk_pubkey_free(itk_pubkey *key);
 
-const char *itk_pubkey_type(const itk_pubkey *key);  /* "ssh-ed25519" */
+const char *itk_pubkey_type(const itk_pubkey *key);    /* "ssh-ed25519" */
 const char *itk_pubkey_comment(const itk_pubkey *key); /* "" when none */
 const unsigned char *itk_pubkey_blob(const itk_pubkey *key, size_t *len);
-unsigned itk_pubkey_bits(const itk_pubkey *key);     /* 256 for Ed25519 */
+unsigned itk_pubkey_bits(const itk_pubkey *key); /* 256 for Ed25519 */
 int itk_pubkey_equal(const itk_pubkey *a, const itk_pubkey *b);
 
 /* "SHA256:<base64 without padding>" of the blob, as ssh-keygen -l. */

@@ -39,7 +39,7 @@ int itk_sshsig_sign(itk_buf *armor, itk_signer *signer, const char *ns, const vo
  * frees). Errors: ITK_EINVALID for a malformed or truncated armor/blob,
  * ITK_EUNSUPPORTED for an unknown key type or hash, ITK_EVERIFY for a wrong
  * namespace or a signature that does not match. Accepts sha256 and sha512. */
-int itk_sshsig_verify(itk_pubkey **signer_key, const void *armor, size_t armor_len,
-                      const char *ns, const void *data, size_t len);
+int itk_sshsig_verify(itk_pubkey **signer_key, const void *armor, size_t armor_len, const char *ns,
+                      const void *data, size_t len);
 
 #endif
