@@ -138,6 +138,23 @@ expect_output "line of acme +[0-9a-f]{12} -> [0-9a-f]{12}"
 [ "$(git rev-parse refs/itaku/lines/acme)" = "$(git -C "$T/hub" rev-parse parties/acme/main)" ] || fail "the next fetch did not take acme's line"
 ok "a fetch cut off mid-pack moves no ref; the next fetch works"
 
+# the party's key through ssh-agent: no key file named anywhere
+cd "$T/acme"
+signing=$(git config itaku.signingKey)
+git config --unset itaku.signingKey
+eval "$(ssh-agent -s -a "$T/agent.sock")" >/dev/null
+cleanup_hooks+=("kill $SSH_AGENT_PID")
+ssh-add -q "$T/acme.key" 2>/dev/null
+before_fetch=$(git rev-parse refs/remotes/origin/main 2>/dev/null || true)
+expect_exit 0 "$ITAKU" fetch
+add_entry 77
+expect_exit 0 "$ITAKU" push
+[ "$(git -C "$T/hub" rev-parse parties/acme/main)" = "$(git rev-parse main)" ] || fail "the push through ssh-agent did not land"
+kill "$SSH_AGENT_PID"
+unset SSH_AUTH_SOCK SSH_AGENT_PID
+git config itaku.signingKey "$signing"
+ok "SSH logs in with the party's key held by ssh-agent (no key file named), and the agent signs"
+
 # a server presenting another host key on the same address
 cd "$T/city"
 before=$(state_of .)
