@@ -387,6 +387,12 @@ static int gather_parties(sctx *c)
     free(c->parties);
     c->parties = ordered;
     c->nparties = n;
+    if (!(c->party_idx = json_object()))
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        if (!json_object_get(c->party_idx, ordered[i].id) &&
+            json_object_set_new(c->party_idx, ordered[i].id, json_integer((json_int_t)i)))
+            return itk_error_set(ITK_ENOMEM, "out of memory");
     return 0;
 }
 
@@ -494,6 +500,12 @@ int itk_sctx_finding(sctx *c, const char *party, const char *section, const char
 
 const sparty *itk_sctx_party(const sctx *c, const char *id)
 {
+    /* a finding per record asks this: a look-up, not a scan, once the
+     * parties are in their final order */
+    if (c->party_idx) {
+        json_t *v = json_object_get(c->party_idx, id);
+        return v ? &c->parties[json_integer_value(v)] : NULL;
+    }
     for (size_t i = 0; i < c->nparties; i++)
         if (strcmp(c->parties[i].id, id) == 0)
             return &c->parties[i];
@@ -575,6 +587,7 @@ static void sctx_dispose(sctx *c)
     json_decref(c->arrivals);
     json_decref(c->void_paths);
     json_decref(c->parent_of);
+    json_decref(c->party_idx);
     json_decref(c->index);
     json_decref(c->by_path);
     json_decref(c->contract);
@@ -664,13 +677,31 @@ int itk_status_run(itk_status **out, itk_registry *reg, const itk_status_options
         rc = itk_error_set(ITK_ENOMEM, "out of memory");
         goto done;
     }
-    for (size_t p = 0; p < c.nparties; p++) {
+    /* findings grouped by party in the chain's order, each group in the
+     * order found */
+    size_t *start = calloc(c.nparties + 1, sizeof(*start));
+    if (!start) {
+        itk_status_free(st);
+        rc = itk_error_set(ITK_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < c.nf; i++) {
+        const sparty *fp = itk_sctx_party(&c, c.f[i].party);
+        if (fp)
+            start[fp - c.parties + 1]++;
+    }
+    for (size_t p = 0; p < c.nparties; p++)
+        start[p + 1] += start[p];
+    for (size_t i = 0; i < c.nf; i++) {
+        const sparty *fp = itk_sctx_party(&c, c.f[i].party);
+        if (fp)
+            st->f[start[fp - c.parties]++] = c.f[i];
+    }
+    st->nf = c.nparties ? start[c.nparties - 1] : 0;
+    free(start);
+    for (size_t p = 0; p < c.nparties; p++)
         if (in_scope(&c, c.parties[p].id))
             st->parties[st->nparties++] = c.parties[p];
-        for (size_t i = 0; i < c.nf; i++)
-            if (strcmp(c.f[i].party, c.parties[p].id) == 0)
-                st->f[st->nf++] = c.f[i];
-    }
     *out = st;
 done:
     free(c.f);

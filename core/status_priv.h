@@ -40,6 +40,7 @@ typedef struct {
     json_t *arrivals;   /* "party|path" → {t: time, c: commit}, while gathering */
     json_t *void_paths; /* records of void commits */
     json_t *parent_of;  /* party id → its parent's id (HEAD's party.json) */
+    json_t *party_idx;  /* party id → index in parties, once they are ordered */
     json_t *index;      /* the rules' indexes, built on first use (status_rules.c) */
     json_t *by_path;    /* path → index in recs, built on first use */
     json_t **obligations;

@@ -62,9 +62,10 @@ struct itk_vrun {
     cache *c; /* NULL: nothing usable */
     int full;
     char key[65], refs[65];
-    int decided; /* whether the cached entries may be used is known */
-    int usable;  /* … and the answer */
-    int v9;      /* compromises exist: catching up re-runs the checks */
+    int decided;  /* whether the cached entries may be used is known */
+    int usable;   /* … and the answer */
+    int v9;       /* compromises exist: catching up re-runs the checks */
+    int all_held; /* every commit walked is reachable from a ref outside the quarantine */
     char compromises[65];
     size_t nwalk;          /* problems found commit by commit */
     unsigned char *cached; /* per commit of r: 1 from the cache, 2 caught up */
@@ -595,6 +596,39 @@ static int snapshot_fill(itk_vrun *v)
     return 0;
 }
 
+/* Does every revision walked lie on a ref outside refs/itaku/incoming/? Then
+ * every commit walked is held there, and V9 refuses none of them after the
+ * walk (itk_policy_check_voids refuses only void commits held nowhere). */
+static int all_held(git_repository *repo, const char **revs, size_t nrevs)
+{
+    if (git_repository_head_detached(repo) != 0)
+        return 0;
+    if (!revs || !nrevs) {
+        git_reference_iterator *it = NULL;
+        git_reference *ref = NULL;
+        int held = git_reference_iterator_new(&it, repo) == 0;
+        while (held && git_reference_next(&ref, it) == 0) {
+            held = strncmp(git_reference_name(ref), "refs/itaku/incoming/", 20) != 0;
+            git_reference_free(ref);
+        }
+        git_reference_iterator_free(it);
+        itk_error_clear();
+        return held;
+    }
+    for (size_t i = 0; i < nrevs; i++) {
+        git_reference *ref = NULL;
+        if (strcmp(revs[i], "HEAD") == 0)
+            continue;
+        int held = git_reference_dwim(&ref, repo, revs[i]) == 0 &&
+                   strncmp(git_reference_name(ref), "refs/itaku/incoming/", 20) != 0;
+        git_reference_free(ref);
+        itk_error_clear();
+        if (!held)
+            return 0;
+    }
+    return 1;
+}
+
 int itk_vrun_begin(itk_vrun **out, git_repository *repo, itk_verify_result *r, const char **revs,
                    size_t nrevs, int full)
 {
@@ -613,6 +647,7 @@ int itk_vrun_begin(itk_vrun **out, git_repository *repo, itk_verify_result *r, c
     *out = v;
     if (!full)
         v->c = load(repo, r->genesis, r->city_key);
+    v->all_held = all_held(repo, revs, nrevs);
     return v->c && v->c->nsnaps ? snapshot_fill(v) : 0;
 }
 
@@ -872,8 +907,9 @@ int itk_vrun_check_voids(itk_vrun *v, itk_policy *p)
     if (!v->decided)
         decide(v, p);
     v->nwalk = p->result->nproblems;
-    /* V9 after the walk needs the void commits of every commit walked */
-    int rc = v->v9 ? catch_up(v, p, p->result->ncommits) : 0;
+    /* V9 after the walk needs the void commits of every commit walked, unless
+     * every one of them is held by a ref (then it refuses none) */
+    int rc = v->v9 && !v->all_held ? catch_up(v, p, p->result->ncommits) : 0;
     return rc ? rc : itk_policy_check_voids(p);
 }
 

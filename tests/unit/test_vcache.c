@@ -249,6 +249,17 @@ static void test_vcache_new_compromise_changes_void_flags(void **state)
     assert_non_null(strstr(at, "void=1"));
     assert_true(strstr(at, "void=1") < strchr(at, '\n'));
     assert_int_equal(void_count(f), 1);
+    /* HEAD alone, from the entries the run over every ref left */
+    const char *head[] = {"HEAD"};
+    itk_verify_result *r = NULL;
+    itk_verify_options o = ITK_VERIFY_OPTIONS_INIT;
+    assert_int_equal(itk_verify_run(&r, f->reg, head, 1, &o), 0);
+    size_t voids = 0;
+    for (size_t i = 0; i < itk_verify_commit_count(r); i++)
+        voids += itk_verify_commit(r, i)->is_void;
+    assert_int_equal(voids, 1);
+    assert_int_equal(itk_verify_problem_count(r), 0);
+    itk_verify_result_free(r);
     /* and a commit after that, by the deputy: the cached void flags stay */
     submit(f, f->deputy, 12, NULL);
     free(cached);
