@@ -383,13 +383,22 @@ static size_t receipts_find(const itk_receipts *s, const char *receiver, const c
 }
 
 /* Does b's entry j say something a does not know (a receipt a lacks, or a
- * newer one)? */
-static int receipt_newer(git_repository *repo, const itk_receipts *a, const itk_receipts *b,
+ * newer one)? Newer is later in the walk's topological order: when both
+ * states are valid the later tip descends from the earlier, and whether a
+ * receipt really descends from the one before is V8's question at each
+ * receipt (itk_policy_check_receipt), asked once there rather than at every
+ * merge of two states. */
+static int receipt_newer(const itk_policy *p, const itk_receipts *a, const itk_receipts *b,
                          size_t j)
 {
     size_t i = receipts_find(a, b->receiver[j], b->party[j]);
-    return i == SIZE_MAX || (!git_oid_equal(&a->tip[i], &b->tip[j]) &&
-                             git_graph_descendant_of(repo, &b->tip[j], &a->tip[i]) == 1);
+    if (i == SIZE_MAX)
+        return 1;
+    if (git_oid_equal(&a->tip[i], &b->tip[j]))
+        return 0;
+    size_t ia = (size_t)(uintptr_t)itk_oidmap_get(&p->commits, &a->tip[i]);
+    size_t ib = (size_t)(uintptr_t)itk_oidmap_get(&p->commits, &b->tip[j]);
+    return ib > ia;
 }
 
 /* The state after a merge: the first parent's, with what the second parent
@@ -402,7 +411,7 @@ static int receipts_merge(itk_receipts **out, itk_policy *p, itk_receipts *a, it
     if (!a || !b || a == b)
         return 0;
     for (size_t j = 0; j < b->n; j++)
-        changes += receipt_newer(p->repo, a, b, j);
+        changes += receipt_newer(p, a, b, j);
     if (!changes)
         return 0;
     itk_receipts *ns = receipts_new(p, a->n + b->n);
@@ -414,7 +423,7 @@ static int receipts_merge(itk_receipts **out, itk_policy *p, itk_receipts *a, it
         ns->tip[ns->n++] = a->tip[i];
     }
     for (size_t j = 0; j < b->n; j++) {
-        if (!receipt_newer(p->repo, a, b, j))
+        if (!receipt_newer(p, a, b, j))
             continue;
         size_t i = receipts_find(ns, b->receiver[j], b->party[j]);
         if (i == SIZE_MAX) {
