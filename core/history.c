@@ -131,8 +131,17 @@ int itk_record_sections(char out[48], git_repository *repo, const git_tree *tree
     return 0;
 }
 
-static int path_sections(char out[48], git_repository *repo, const git_tree *tree, const char *path)
+/* A record's sections never change (records are append-only), and a record
+ * climbs the chain in several receipts: each path is read once, memo keeps
+ * its sections. */
+static int path_sections(char out[48], git_repository *repo, const git_tree *tree, const char *path,
+                         json_t *memo)
 {
+    const char *known = json_string_value(json_object_get(memo, path));
+    if (known) {
+        add_sections(out, known);
+        return 0;
+    }
     json_t *rec = NULL;
     if (itk_tree_read_json(&rec, repo, tree, path)) {
         itk_error_clear(); /* a broken record is verify's finding, not ours */
@@ -141,6 +150,7 @@ static int path_sections(char out[48], git_repository *repo, const git_tree *tre
     char s[48];
     itk_record_sections(s, repo, tree, path, rec);
     add_sections(out, s);
+    json_object_set_new(memo, path, json_string(s));
     json_decref(rec);
     return 0;
 }
@@ -194,7 +204,8 @@ done:
     return rc;
 }
 
-static int entry_fill(itk_log_entry *e, git_repository *repo, const itk_commit_info *ci, int offset)
+static int entry_fill(itk_log_entry *e, git_repository *repo, const itk_commit_info *ci, int offset,
+                      json_t *memo)
 {
     git_commit *c = NULL;
     git_tree *tree = NULL;
@@ -206,10 +217,10 @@ static int entry_fill(itk_log_entry *e, git_repository *repo, const itk_commit_i
         goto done;
     }
     for (size_t k = 0; k < ci->nrecords; k++)
-        path_sections(e->sections, repo, tree, ci->records[k]);
+        path_sections(e->sections, repo, tree, ci->records[k], memo);
     if (ci->nparents == 2 && (rc = merge_received(e, repo, c, tree)) == 0)
         for (size_t k = 0; k < e->nreceived; k++)
-            path_sections(e->sections, repo, tree, e->received[k]);
+            path_sections(e->sections, repo, tree, e->received[k], memo);
 done:
     git_tree_free(tree);
     git_commit_free(c);
@@ -248,14 +259,18 @@ static int log_build(itk_log **out, itk_registry *reg, const char **revs, size_t
         rc = itk_error_set(ITK_ENOMEM, "out of memory");
         goto done;
     }
+    json_t *memo = json_object();
     for (size_t i = 0; i < n; i++) {
         log->nall = i + 1;
         if ((rc = entry_fill(&log->all[i], reg->repo, itk_verify_commit(log->verify, i),
-                             log->offset)))
+                             log->offset, memo))) {
+            json_decref(memo);
             goto done;
+        }
         if (i % 16 == 0 || i + 1 == n)
             report(cb, payload, "reading history", i + 1, n);
     }
+    json_decref(memo);
 done:
     if (rc)
         itk_log_free(log);
