@@ -33,14 +33,15 @@ static void csv_cell(const char *s, int last)
 static void print_csv(const itk_status *st)
 {
     fputs("\xEF\xBB\xBF", stdout);
-    const char *head[] = {"party", "section", "rule", "state", "record",
+    const char *head[] = {"party", "section",  "rule",    "state", "record",
                           "due",   "received", "claimed", "detail"};
     for (size_t i = 0; i < 9; i++)
         csv_cell(head[i], i == 8);
     for (size_t i = 0; i < itk_status_count(st); i++) {
         const itk_finding *f = itk_status_get(st, i);
-        const char *row[] = {f->party, f->section, f->rule, itk_state_name(f->state), f->record,
-                             f->due,   f->received, f->claimed, f->detail};
+        const char *row[] = {f->party,  f->section, f->rule,     itk_state_name(f->state),
+                             f->record, f->due,     f->received, f->claimed,
+                             f->detail};
         for (size_t k = 0; k < 9; k++)
             csv_cell(row[k], k == 8);
     }
@@ -53,10 +54,10 @@ static void print_json(const itk_status *st, const char *at)
     printf(",\"failed\":%s,\"findings\":[", itk_status_failed(st) ? "true" : "false");
     for (size_t i = 0; i < itk_status_count(st); i++) {
         const itk_finding *f = itk_status_get(st, i);
-        const char *keys[] = {"party", "section", "rule", "record", "due",
-                              "received", "claimed", "detail"};
-        const char *vals[] = {f->party, f->section, f->rule, f->record, f->due,
-                              f->received, f->claimed, f->detail};
+        const char *keys[] = {"party", "section",  "rule",    "record",
+                              "due",   "received", "claimed", "detail"};
+        const char *vals[] = {f->party, f->section,  f->rule,    f->record,
+                              f->due,   f->received, f->claimed, f->detail};
         printf("%s{\"depth\":%d,\"state\":\"%s\"", i ? "," : "", f->depth,
                itk_state_name(f->state));
         for (size_t k = 0; k < 8; k++) {
@@ -129,12 +130,10 @@ static void print_table(const itk_status *st, const char *at)
 
 int cmd_status(int argc, char **argv)
 {
-    static const struct option opts[] = {{"party", required_argument, NULL, 'p'},
-                                         {"at", required_argument, NULL, 'a'},
-                                         {"json", no_argument, NULL, 'j'},
-                                         {"csv", no_argument, NULL, 'c'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
+    static const struct option opts[] = {
+        {"party", required_argument, NULL, 'p'}, {"at", required_argument, NULL, 'a'},
+        {"json", no_argument, NULL, 'j'},        {"csv", no_argument, NULL, 'c'},
+        {"help", no_argument, NULL, 'h'},        {0}};
     itk_status_options o = ITK_STATUS_OPTIONS_INIT;
     int json = 0, csv = 0, c;
     optind = 1;

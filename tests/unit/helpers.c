@@ -10,6 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "itaku/party.h"
+
 char *th_tmpdir(void)
 {
     const char *base = getenv("TMPDIR");
@@ -61,4 +63,43 @@ void th_write(const char *path, const void *data, size_t len)
     assert_non_null(f);
     assert_int_equal(fwrite(data, 1, len, f), len);
     fclose(f);
+}
+
+itk_signer *th_signer(void)
+{
+    itk_privkey *k = NULL;
+    itk_signer *s = NULL;
+    assert_int_equal(itk_privkey_generate_ed25519(&k, "test"), 0);
+    assert_int_equal(itk_signer_from_privkey(&s, k), 0);
+    return s;
+}
+
+itk_registry *th_contract(const char *path, itk_signer *city, const char *start, const char *end,
+                          git_oid *genesis)
+{
+    itk_init_options o = ITK_INIT_OPTIONS_INIT;
+    itk_registry *reg = NULL;
+    git_oid g;
+    o.contract_id = "C-1";
+    o.title = "テスト契約";
+    o.city_id = "akiruno-city";
+    o.city_name = "あきる野市";
+    o.principal = "officer";
+    o.start = start;
+    o.end = end;
+    assert_int_equal(itk_registry_init(genesis ? genesis : &g, path, &o, city), 0);
+    assert_int_equal(itk_registry_open(&reg, path), 0);
+    return reg;
+}
+
+void th_add_acme(itk_registry *reg, itk_signer *city, itk_signer *acme)
+{
+    itk_party_options o = ITK_PARTY_OPTIONS_INIT;
+    git_oid c;
+    o.id = "acme";
+    o.role = "contractor";
+    o.name = "アクメ";
+    o.principal = "manager";
+    o.key = itk_signer_public(acme);
+    assert_int_equal(itk_party_add(&c, reg, city, &o), 0);
 }

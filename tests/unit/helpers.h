@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "itaku/registry.h"
+
 /* A fresh, empty temporary folder; the caller frees the string and may
  * remove the folder with th_rmtree. */
 char *th_tmpdir(void);
@@ -14,5 +16,14 @@ int th_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Reads a whole file into a NUL-terminated malloc'ed buffer. */
 char *th_read(const char *path, size_t *len);
 void th_write(const char *path, const void *data, size_t len);
+
+/* A fresh Ed25519 signer (the test frees it). */
+itk_signer *th_signer(void);
+/* The test contract C-1 ("テスト契約") opened by city's key in path, opened;
+ * start and end may be NULL; genesis may be NULL. */
+itk_registry *th_contract(const char *path, itk_signer *city, const char *start, const char *end,
+                          git_oid *genesis);
+/* The city registers the contractor "acme" (principal manager) with key. */
+void th_add_acme(itk_registry *reg, itk_signer *city, itk_signer *acme);
 
 #endif

@@ -116,15 +116,6 @@ typedef struct {
     itk_registry *ra, *rb;
 } fixture;
 
-static itk_signer *new_signer(void)
-{
-    itk_privkey *k = NULL;
-    itk_signer *s = NULL;
-    assert_int_equal(itk_privkey_generate_ed25519(&k, "test"), 0);
-    assert_int_equal(itk_signer_from_privkey(&s, k), 0);
-    return s;
-}
-
 static size_t refs_of(itk_registry *reg, char *out, size_t cap)
 {
     git_reference_iterator *it = NULL;
@@ -155,17 +146,10 @@ static int setup(void **state)
     snprintf(f->b, sizeof(f->b), "%s/b", f->dir);
     snprintf(f->small, sizeof(f->small), "%s/small.bundle", f->dir);
     snprintf(f->cut, sizeof(f->cut), "%s/cut.bundle", f->dir);
-    f->city = new_signer();
-    f->acme = new_signer();
-    itk_init_options o = ITK_INIT_OPTIONS_INIT;
-    o.contract_id = "C-1";
-    o.title = "テスト契約";
-    o.city_id = "akiruno-city";
-    o.city_name = "あきる野市";
-    o.principal = "officer";
+    f->city = th_signer();
+    f->acme = th_signer();
     git_oid genesis;
-    assert_int_equal(itk_registry_init(&genesis, f->a, &o, f->city), 0);
-    assert_int_equal(itk_registry_open(&f->ra, f->a), 0);
+    f->ra = th_contract(f->a, f->city, NULL, NULL, &genesis);
     char full[4200];
     snprintf(full, sizeof(full), "%s/full.bundle", f->dir);
     itk_bundle_stats st;
@@ -184,14 +168,7 @@ static int setup(void **state)
     assert_true(git_oid_equal(&rep->lines[0].new_tip, &genesis));
     free(rep);
     /* A: a second commit, and B's line known to A */
-    itk_party_options po = ITK_PARTY_OPTIONS_INIT;
-    po.id = "acme";
-    po.role = "contractor";
-    po.name = "アクメ";
-    po.principal = "manager";
-    po.key = itk_signer_public(f->acme);
-    git_oid c;
-    assert_int_equal(itk_party_add(&c, f->ra, f->city, &po), 0);
+    th_add_acme(f->ra, f->city, f->acme);
     git_reference *ref = NULL;
     assert_int_equal(git_reference_create(&ref, itk_registry_repo(f->ra), "refs/itaku/lines/acme",
                                           &genesis, 0, "test"),

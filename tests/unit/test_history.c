@@ -25,15 +25,6 @@ typedef struct {
     itk_registry *reg;
 } fixture;
 
-static itk_signer *new_signer(void)
-{
-    itk_privkey *k = NULL;
-    itk_signer *s = NULL;
-    assert_int_equal(itk_privkey_generate_ed25519(&k, "test"), 0);
-    assert_int_equal(itk_signer_from_privkey(&s, k), 0);
-    return s;
-}
-
 static json_t *corpus(const char *form)
 {
     char path[4200], dir[4000];
@@ -76,27 +67,11 @@ static int setup(void **state)
     fixture *f = calloc(1, sizeof(*f));
     f->dir = th_tmpdir();
     snprintf(f->reg_path, sizeof(f->reg_path), "%s/reg", f->dir);
-    f->city = new_signer();
-    f->acme = new_signer();
-    itk_init_options o = ITK_INIT_OPTIONS_INIT;
-    o.contract_id = "C-1";
-    o.title = "テスト契約";
-    o.city_id = "akiruno-city";
-    o.city_name = "あきる野市";
-    o.principal = "officer";
-    o.start = "2026-12-01";
-    o.end = "2027-03-31";
+    f->city = th_signer();
+    f->acme = th_signer();
     git_oid genesis;
-    assert_int_equal(itk_registry_init(&genesis, f->reg_path, &o, f->city), 0);
-    assert_int_equal(itk_registry_open(&f->reg, f->reg_path), 0);
-    itk_party_options p = ITK_PARTY_OPTIONS_INIT;
-    p.id = "acme";
-    p.role = "contractor";
-    p.name = "アクメ";
-    p.principal = "manager";
-    p.key = itk_signer_public(f->acme);
-    git_oid c;
-    assert_int_equal(itk_party_add(&c, f->reg, f->city, &p), 0);
+    f->reg = th_contract(f->reg_path, f->city, "2026-12-01", "2027-03-31", &genesis);
+    th_add_acme(f->reg, f->city, f->acme);
     *state = f;
     return 0;
 }

@@ -24,31 +24,15 @@ typedef struct {
     itk_registry *reg;
 } fixture;
 
-static itk_signer *new_signer(void)
-{
-    itk_privkey *k = NULL;
-    itk_signer *s = NULL;
-    assert_int_equal(itk_privkey_generate_ed25519(&k, "test"), 0);
-    assert_int_equal(itk_signer_from_privkey(&s, k), 0);
-    return s;
-}
-
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof(*f));
     f->dir = th_tmpdir();
     snprintf(f->reg_path, sizeof(f->reg_path), "%s/reg", f->dir);
-    f->city = new_signer();
-    f->acme = new_signer();
-    itk_init_options o = ITK_INIT_OPTIONS_INIT;
-    o.contract_id = "C-1";
-    o.title = "テスト契約";
-    o.city_id = "akiruno-city";
-    o.city_name = "あきる野市";
-    o.principal = "officer";
+    f->city = th_signer();
+    f->acme = th_signer();
     git_oid genesis;
-    assert_int_equal(itk_registry_init(&genesis, f->reg_path, &o, f->city), 0);
-    assert_int_equal(itk_registry_open(&f->reg, f->reg_path), 0);
+    f->reg = th_contract(f->reg_path, f->city, NULL, NULL, &genesis);
     *state = f;
     return 0;
 }
@@ -67,14 +51,7 @@ static int teardown(void **state)
 
 static void add_acme(fixture *f)
 {
-    itk_party_options o = ITK_PARTY_OPTIONS_INIT;
-    o.id = "acme";
-    o.role = "contractor";
-    o.name = "アクメ";
-    o.principal = "manager";
-    o.key = itk_signer_public(f->acme);
-    git_oid c;
-    assert_int_equal(itk_party_add(&c, f->reg, f->city, &o), 0);
+    th_add_acme(f->reg, f->city, f->acme);
 }
 
 /* A register entry that its schema accepts. */
@@ -209,7 +186,7 @@ static void test_only_the_city_registers_parties(void **state)
 {
     fixture *f = *state;
     add_acme(f);
-    itk_signer *other = new_signer();
+    itk_signer *other = th_signer();
     itk_party_options o = ITK_PARTY_OPTIONS_INIT;
     o.id = "beta";
     o.role = "contractor";

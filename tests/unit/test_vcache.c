@@ -28,15 +28,6 @@ typedef struct {
     itk_registry *reg;
 } fixture;
 
-static itk_signer *new_signer(void)
-{
-    itk_privkey *k = NULL;
-    itk_signer *s = NULL;
-    assert_int_equal(itk_privkey_generate_ed25519(&k, "test"), 0);
-    assert_int_equal(itk_signer_from_privkey(&s, k), 0);
-    return s;
-}
-
 static void submit(fixture *f, itk_signer *who, int n, git_oid *commit)
 {
     char item[32];
@@ -63,25 +54,12 @@ static int setup(void **state)
     f->dir = th_tmpdir();
     snprintf(f->reg_path, sizeof(f->reg_path), "%s/reg", f->dir);
     snprintf(f->cache, sizeof(f->cache), "%s/.git/itaku/verify.cache", f->reg_path);
-    f->city = new_signer();
-    f->acme = new_signer();
-    f->deputy = new_signer();
-    itk_init_options o = ITK_INIT_OPTIONS_INIT;
-    o.contract_id = "C-1";
-    o.title = "テスト契約";
-    o.city_id = "akiruno-city";
-    o.city_name = "あきる野市";
-    o.principal = "officer";
+    f->city = th_signer();
+    f->acme = th_signer();
+    f->deputy = th_signer();
     git_oid genesis, c;
-    assert_int_equal(itk_registry_init(&genesis, f->reg_path, &o, f->city), 0);
-    assert_int_equal(itk_registry_open(&f->reg, f->reg_path), 0);
-    itk_party_options po = ITK_PARTY_OPTIONS_INIT;
-    po.id = "acme";
-    po.role = "contractor";
-    po.name = "アクメ";
-    po.principal = "manager";
-    po.key = itk_signer_public(f->acme);
-    assert_int_equal(itk_party_add(&c, f->reg, f->city, &po), 0);
+    f->reg = th_contract(f->reg_path, f->city, NULL, NULL, &genesis);
+    th_add_acme(f->reg, f->city, f->acme);
     assert_int_equal(itk_key_add(&c, f->reg, f->acme, itk_signer_public(f->deputy), "deputy"), 0);
     for (int i = 1; i <= 3; i++)
         submit(f, f->acme, i, NULL);

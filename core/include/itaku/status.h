@@ -18,9 +18,9 @@ const char *itk_state_name(itk_state s); /* "ok", "pending", "overdue", "violate
 
 typedef struct {
     char party[ITK_PARTY_ID_MAX + 1];
-    int depth;         /* 1: contractor, 2: its subcontractor, … */
-    char section[24];  /* "4(2)", "10(1)ア" … */
-    char rule[40];     /* the rule kind */
+    int depth;        /* 1: contractor, 2: its subcontractor, … */
+    char section[24]; /* "4(2)", "10(1)ア" … */
+    char rule[40];    /* the rule kind */
     itk_state state;
     char record[200];  /* the record that proves it ("<party>/<id>"), or what is missing */
     char due[32];      /* RFC 3339 in the contract's zone, "" when none */
@@ -38,7 +38,10 @@ typedef struct {
 } itk_status_options;
 
 #define ITK_STATUS_OPTIONS_VERSION 1
-#define ITK_STATUS_OPTIONS_INIT {ITK_STATUS_OPTIONS_VERSION, NULL, NULL}
+#define ITK_STATUS_OPTIONS_INIT                                                                    \
+    {                                                                                              \
+        ITK_STATUS_OPTIONS_VERSION, NULL, NULL                                                     \
+    }
 
 int itk_status_run(itk_status **out, itk_registry *reg, const itk_status_options *opts);
 void itk_status_free(itk_status *st);

@@ -31,8 +31,8 @@ typedef struct {
     size_t nrecords;
     long long time; /* committer time, unix seconds */
     size_t nparents;
-    int ok;      /* no problem found in this commit */
-    int is_void; /* V9: signed after its key's compromise; its records do not count */
+    int ok;        /* no problem found in this commit */
+    int is_void;   /* V9: signed after its key's compromise; its records do not count */
     int recovered; /* signed by a key the city recovered, not yet confirmed by its party */
 } itk_commit_info;
 
@@ -44,7 +44,10 @@ typedef struct {
 } itk_verify_options;
 
 #define ITK_VERIFY_OPTIONS_VERSION 1
-#define ITK_VERIFY_OPTIONS_INIT {ITK_VERIFY_OPTIONS_VERSION, NULL, NULL, 0}
+#define ITK_VERIFY_OPTIONS_INIT                                                                    \
+    {                                                                                              \
+        ITK_VERIFY_OPTIONS_VERSION, NULL, NULL, 0                                                  \
+    }
 
 typedef struct itk_verify_result itk_verify_result;
 
