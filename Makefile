@@ -19,6 +19,11 @@ deps:
 	  if [ "$$(id -u)" != 0 ]; then echo "Run as root (or install:$$missing)"; exit 2; fi; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
+	@# the schema cross-check runs ajv: Debian's node and npm when the machine has none
+	@if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then \
+	  echo "Installing: nodejs npm"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; \
+	fi
 
 build: deps
 	cmake -S . -B $(BUILD_RELEASE) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DITAKU_TESTS=OFF >/dev/null
