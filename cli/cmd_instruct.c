@@ -90,17 +90,10 @@ static int list(int argc, char **argv)
     if (cli_open_registry(&reg))
         return EXIT_ERROR;
     /* whose view: the signing key's party when one is set, else everything */
-    if (itk_signer_open(&signer, reg, NULL, getenv("SSH_AUTH_SOCK")) == 0) {
-        git_tree *tree = NULL;
-        itk_buf fpr = ITK_BUF_INIT;
-        itk_identity who;
-        if (itk_registry_head_tree(&tree, reg) == 0 &&
-            itk_pubkey_fingerprint(&fpr, itk_signer_public(signer)) == 0 &&
-            itk_identity_find(&who, itk_registry_repo(reg), tree, fpr.ptr) == 0)
-            snprintf(me, sizeof(me), "%s", who.party);
-        git_tree_free(tree);
-        itk_buf_dispose(&fpr);
-    }
+    itk_identity who;
+    if (itk_signer_open(&signer, reg, NULL, getenv("SSH_AUTH_SOCK")) == 0 &&
+        itk_signer_identity(&who, reg, signer) == 0)
+        snprintf(me, sizeof(me), "%s", who.party);
     itk_error_clear();
     if (itk_instruction_list(&l, &n, reg, me[0] ? me : NULL) < 0) {
         itk_signer_free(signer);

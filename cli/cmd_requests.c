@@ -36,21 +36,13 @@ int cmd_requests(int argc, char **argv)
     if (cli_open_registry(&reg))
         return EXIT_ERROR;
     if (mine) {
-        git_tree *tree = NULL;
-        itk_buf fpr = ITK_BUF_INIT;
         itk_identity who;
-        if (cli_open_signer(&signer, reg, NULL) || itk_registry_head_tree(&tree, reg) < 0 ||
-            itk_pubkey_fingerprint(&fpr, itk_signer_public(signer)) < 0 ||
-            itk_identity_find(&who, itk_registry_repo(reg), tree, fpr.ptr) < 0) {
-            git_tree_free(tree);
-            itk_buf_dispose(&fpr);
+        if (cli_open_signer(&signer, reg, NULL) || itk_signer_identity(&who, reg, signer) < 0) {
             itk_signer_free(signer);
             itk_registry_free(reg);
             return signer ? cli_fail("cannot tell whose requests are yours") : EXIT_ERROR;
         }
         snprintf(me, sizeof(me), "%s", who.party);
-        git_tree_free(tree);
-        itk_buf_dispose(&fpr);
     }
     if (itk_request_list(&list, &n, reg) < 0) {
         itk_signer_free(signer);

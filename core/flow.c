@@ -130,11 +130,28 @@ static int signer_of(itk_identity *who, itk_registry *reg, const git_oid *id)
     return 0;
 }
 
+/* A receipt or pull: a signed merge of party's tip, saying so in
+ * Itaku-Received (V8). */
+static int merge_receipt(git_oid *out, itk_merge_kind *kind, itk_registry *reg, itk_signer *signer,
+                         const char *action, const char *subject, const char *party,
+                         const git_oid *tip)
+{
+    itk_change *c = NULL;
+    char received[128];
+    snprintf(received, sizeof(received), "%s %s", party, git_oid_tostr_s(tip));
+    int rc = itk_change_new(&c, action, subject);
+    if (!rc && !(rc = itk_change_set_subject(c, "%s %s", subject, party)) &&
+        !(rc = itk_change_trailer(c, "Itaku-Received", received)) &&
+        !(rc = itk_registry_merge(out, reg, signer, c, tip)))
+        *kind = ITK_MERGED_COMMIT;
+    itk_change_free(c);
+    return rc;
+}
+
 int itk_receive(git_oid *out, itk_merge_kind *kind, itk_registry *reg, itk_signer *signer,
                 const char *party, const char *from)
 {
     flow_ctx f;
-    itk_change *c = NULL;
     git_oid tip;
     itk_identity tip_signer;
     int rc;
@@ -163,16 +180,8 @@ int itk_receive(git_oid *out, itk_merge_kind *kind, itk_registry *reg, itk_signe
                            git_oid_tostr_s(&tip), tip_signer.party, party);
         goto done;
     }
-    char received[128];
-    snprintf(received, sizeof(received), "%s %s", party, git_oid_tostr_s(&tip));
-    if ((rc = itk_change_new(&c, "receive", "Receive the line of ")) ||
-        (rc = itk_change_set_subject(c, "Receive the line of %s", party)) ||
-        (rc = itk_change_trailer(c, "Itaku-Received", received)))
-        goto done;
-    if ((rc = itk_registry_merge(out, reg, signer, c, &tip)) == 0)
-        *kind = ITK_MERGED_COMMIT;
+    rc = merge_receipt(out, kind, reg, signer, "receive", "Receive the line of", party, &tip);
 done:
-    itk_change_free(c);
     ctx_dispose(&f);
     return rc;
 }
@@ -181,7 +190,6 @@ int itk_pull(git_oid *out, itk_merge_kind *kind, itk_registry *reg, itk_signer *
              const char *from)
 {
     flow_ctx f;
-    itk_change *c = NULL;
     char path[ITK_MAX_CHAIN][ITK_PARTY_ID_MAX + 1];
     size_t n;
     git_oid tip;
@@ -222,16 +230,8 @@ int itk_pull(git_oid *out, itk_merge_kind *kind, itk_registry *reg, itk_signer *
         }
         goto done;
     }
-    char received[128];
-    snprintf(received, sizeof(received), "%s %s", parent, git_oid_tostr_s(&tip));
-    if ((rc = itk_change_new(&c, "pull", "Pull")) ||
-        (rc = itk_change_set_subject(c, "Pull the main of %s", parent)) ||
-        (rc = itk_change_trailer(c, "Itaku-Received", received)))
-        goto done;
-    if ((rc = itk_registry_merge(out, reg, signer, c, &tip)) == 0)
-        *kind = ITK_MERGED_COMMIT;
+    rc = merge_receipt(out, kind, reg, signer, "pull", "Pull the main of", parent, &tip);
 done:
-    itk_change_free(c);
     ctx_dispose(&f);
     return rc;
 }

@@ -227,3 +227,15 @@ int itk_registry_now(char out[32], itk_registry *reg)
     itk_format_time(out, (long long)time(NULL), offset);
     return rc;
 }
+
+int itk_signer_identity(itk_identity *who, itk_registry *reg, const itk_signer *signer)
+{
+    git_tree *tree = NULL;
+    itk_buf fpr = ITK_BUF_INIT;
+    int rc = itk_registry_head_tree(&tree, reg);
+    if (!rc && !(rc = itk_pubkey_fingerprint(&fpr, itk_signer_public(signer))))
+        rc = itk_identity_find(who, reg->repo, tree, fpr.ptr);
+    itk_buf_dispose(&fpr);
+    git_tree_free(tree);
+    return rc;
+}

@@ -50,6 +50,10 @@ typedef struct {
 int itk_identity_find(itk_identity *out, git_repository *repo, const git_tree *tree,
                       const char *fingerprint);
 
+/* The party and principal of the signer's key in HEAD's tree (whether or not
+ * the key may still sign); ITK_ENOTFOUND when no party holds it. */
+int itk_signer_identity(itk_identity *who, itk_registry *reg, const itk_signer *signer);
+
 /* The signing key: an explicit key file, else git config itaku.signingKey,
  * else the one key in the ssh-agent at agent_socket (may be NULL) that is
  * registered in the registry. reg may be NULL (before a registry exists). */
