@@ -139,7 +139,9 @@ static int render(int argc, char **argv)
     signed_ok = itk_record_provenance(&prov, reg, path.ptr) == 0;
     itk_render_signature sig = {prov.commit,    prov.date,        prov.party,
                                 prov.principal, prov.fingerprint, prov.verified};
-    if (itk_render_record(&out, rec, schema, signed_ok ? &sig : NULL, fmt) < 0) {
+    int offset = 540;
+    if (itk_registry_offset(&offset, reg) < 0 ||
+        itk_render_record(&out, rec, schema, signed_ok ? &sig : NULL, fmt, offset) < 0) {
         rc = cli_fail("cannot render the form");
         goto done;
     }

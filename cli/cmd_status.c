@@ -88,12 +88,17 @@ static void print_table(const itk_status *st, const char *at)
     printf("Obligations as of %s: %zu overdue, %zu violated, %zu pending, %zu ok\n", at,
            counts[ITK_STATE_OVERDUE], counts[ITK_STATE_VIOLATED], counts[ITK_STATE_PENDING],
            counts[ITK_STATE_OK]);
+    size_t next = 0;
     for (size_t p = 0; p < itk_status_party_count(st); p++) {
         int depth;
         const char *role;
         const char *party = itk_status_party(st, p, &depth, &role);
-        if (!strcmp(role, "city"))
+        if (!strcmp(role, "city")) {
+            /* the city has no table: its findings, if any, are passed over */
+            while (next < itk_status_count(st) && !strcmp(itk_status_get(st, next)->party, party))
+                next++;
             continue;
+        }
         int ind = 2 * (depth - 1);
         printf("\n%*s%s (%s)\n", ind, "", party, role);
         printf("%*s  ", ind, "");
@@ -104,10 +109,11 @@ static void print_table(const itk_status *st, const char *at)
         cli_pad("DUE", 18);
         printf("DETAIL\n");
         int any = 0;
-        for (size_t i = 0; i < itk_status_count(st); i++) {
-            const itk_finding *f = itk_status_get(st, i);
+        /* the party's findings are one run of the list (status.h) */
+        for (; next < itk_status_count(st); next++) {
+            const itk_finding *f = itk_status_get(st, next);
             if (strcmp(f->party, party) != 0)
-                continue;
+                break;
             any = 1;
             printf("%*s  %s", ind, "", color ? state_color(f->state) : "");
             cli_pad(itk_state_name(f->state), 9);

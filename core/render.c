@@ -1,9 +1,12 @@
 /* Printable forms: a record walked together with its schema, written as
  * Markdown or HTML. Labels are the schema's Japanese titles; dates carry the
- * Japanese era. */
+ * Japanese era, and date-times are shown in the contract's zone beside what
+ * the record says. */
 #include "itaku/render.h"
 #include "itaku/errors.h"
 #include "itaku/record.h"
+#include "itaku/registry.h"
+#include "itaku/status.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,7 +73,25 @@ typedef struct {
     itk_buf *out;
     const json_t *root_schema;
     itk_render_format fmt;
+    int offset; /* the contract's zone, minutes east of UTC */
 } ctx;
+
+/* A date, or a date-time in the contract's zone: its era date and, for a
+ * date-time, the local "HH:MM" (else ""). A record written in New York time
+ * shows the Tokyo day and hour it happened on. */
+static int local_era(const ctx *c, char era[64], char hhmm[6], const char *s)
+{
+    char local[32];
+    long long t;
+    hhmm[0] = '\0';
+    if (strlen(s) <= 10)
+        return itk_era_date(era, s);
+    if (itk_time_parse(&t, s, c->offset, 0))
+        return ITK_EINVALID;
+    itk_format_time(local, t, c->offset);
+    snprintf(hhmm, 6, "%.5s", local + 11);
+    return itk_era_date(era, local);
+}
 
 static void esc(ctx *c, const char *s)
 {
@@ -132,12 +153,12 @@ static void scalar(ctx *c, const json_t *v)
     switch (json_typeof(v)) {
     case JSON_STRING: {
         const char *s = json_string_value(v);
-        char era[64];
-        if (looks_like_date(s) && itk_era_date(era, s) == 0) {
+        char era[64], hhmm[6];
+        if (looks_like_date(s) && local_era(c, era, hhmm, s) == 0) {
             itk_buf_puts(c->out, era);
-            if (strlen(s) > 10) {
+            if (hhmm[0]) {
                 itk_buf_putc(c->out, ' ');
-                itk_buf_put(c->out, s + 11, 5);
+                itk_buf_puts(c->out, hhmm);
             }
             itk_buf_puts(c->out, " (");
             esc(c, s);
@@ -285,9 +306,9 @@ static const char css[] =
 static void signature_block(ctx *c, const itk_render_signature *sig)
 {
     int html = c->fmt == ITK_RENDER_HTML;
-    char era[64] = "";
+    char era[64] = "", hhmm[6];
     if (sig && sig->date)
-        itk_era_date(era, sig->date);
+        local_era(c, era, hhmm, sig->date);
     itk_error_clear();
     const char *state = !sig            ? "未署名 (not signed)"
                         : sig->verified ? "検証済み (verified)"
@@ -328,7 +349,7 @@ static void signature_block(ctx *c, const itk_render_signature *sig)
 }
 
 int itk_render_record(itk_buf *out, const json_t *record, const json_t *schema,
-                      const itk_render_signature *sig, itk_render_format fmt)
+                      const itk_render_signature *sig, itk_render_format fmt, int offset)
 {
     const char *type = json_string_value(json_object_get(record, "type"));
     const char *id = json_string_value(json_object_get(record, "id"));
@@ -344,9 +365,9 @@ int itk_render_record(itk_buf *out, const json_t *record, const json_t *schema,
         strcmp(type, "request") == 0 && kind && strcmp(kind, "subcontract") == 0 ? "form6" : type);
     if (!title)
         title = type;
-    ctx c = {out, schema, fmt};
-    char era[64] = "";
-    itk_era_date(era, created);
+    ctx c = {out, schema, fmt, offset};
+    char era[64] = "", hhmm[6];
+    local_era(&c, era, hhmm, created);
     itk_error_clear();
     itk_buf_clear(out);
     if (fmt == ITK_RENDER_HTML) {

@@ -655,7 +655,7 @@ static int write_form(rctx *c, const char *path, json_t **schemas, size_t nschem
                                 e ? e->info->principal : NULL,
                                 e ? e->info->fingerprint : NULL,
                                 e ? e->info->ok : 0}; /* void is said above */
-    if ((rc = itk_render_record(&page, rec, schema, e ? &sig : NULL, ITK_RENDER_HTML)))
+    if ((rc = itk_render_record(&page, rec, schema, e ? &sig : NULL, ITK_RENDER_HTML, c->offset)))
         goto done;
     /* a way back, hidden on paper; and the void mark where it applies */
     const char *body = strstr(page.ptr, "<body>");

@@ -76,23 +76,6 @@ static int add_arrival(sctx *c, const char *party, const char *path, long long t
     return json_object_set_new(c->arrivals, key, json_pack("{s:I, s:s}", "t", t, "c", hex));
 }
 
-static int rec_index(sctx *c, const char *path, size_t *at)
-{
-    if (!c->by_path) {
-        if (!(c->by_path = json_object()))
-            return itk_error_set(ITK_ENOMEM, "out of memory");
-        for (size_t i = 0; i < c->nrecs; i++)
-            if (json_object_set_new_nocheck(c->by_path, c->recs[i].path,
-                                            json_integer((json_int_t)i)))
-                return itk_error_set(ITK_ENOMEM, "out of memory");
-    }
-    json_t *v = json_object_get(c->by_path, path);
-    if (!v)
-        return ITK_ENOTFOUND;
-    *at = (size_t)json_integer_value(v);
-    return 0;
-}
-
 long long itk_srec_arrival(const sctx *c, const srec *r, const char *party, char commit[41])
 {
     if (strcmp(party, r->pi.party) == 0) {
@@ -102,17 +85,6 @@ long long itk_srec_arrival(const sctx *c, const srec *r, const char *party, char
     }
     const char *parent = json_string_value(json_object_get(c->parent_of, r->pi.party));
     return parent && strcmp(parent, party) == 0 ? r->t_up : -1;
-}
-
-/* When did path reach party's line? -1 when it has not. */
-long long itk_sctx_arrival(sctx *c, const char *party, const char *path, char commit[41])
-{
-    size_t at = 0;
-    if (rec_index(c, path, &at)) {
-        itk_error_clear();
-        return -1;
-    }
-    return itk_srec_arrival(c, &c->recs[at], party, commit);
 }
 
 /* Every party's parent, from HEAD's parties/<id>/party.json. */
@@ -129,7 +101,8 @@ static int load_parents(sctx *c)
             itk_error_clear();
             continue;
         }
-        const char *parent = itk_body_str(rec, "parent");
+        const char *parent =
+            json_string_value(json_object_get(json_object_get(rec, "body"), "parent"));
         if (parent && json_object_set_new(c->parent_of, pi.party, json_string(parent)))
             rc = itk_error_set(ITK_ENOMEM, "out of memory");
         json_decref(rec);
@@ -294,26 +267,31 @@ static int gather_records(sctx *c)
     for (size_t i = 0; !rc && i < l.n; i++) {
         srec *r = &c->recs[c->nrecs];
         git_blob *b = NULL;
+        json_t *rec = NULL;
         memset(r, 0, sizeof(*r));
         itk_path_classify(&r->pi, l.paths[i]);
         if (json_object_get(c->void_paths, l.paths[i]))
             continue; /* V9: a void commit's records do not count */
         if (git_blob_lookup(&b, c->repo, &l.blobs[i]) < 0 ||
             git_blob_rawsize(b) > ITK_MAX_RECORD_BYTES ||
-            itk_json_parse(&r->rec, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b),
-                           l.paths[i])) {
+            itk_json_parse(&rec, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b), l.paths[i])) {
             git_blob_free(b);
             itk_error_clear();
             continue;
         }
         git_blob_free(b);
+        rc = itk_jview_add(&r->rec, &c->view, rec);
+        json_decref(rec);
+        rc = rc ? rc : itk_jview_add_text(&r->path, &c->view, l.paths[i], strlen(l.paths[i]));
+        if (rc)
+            break;
+        r->body = itk_jv_get(&c->view, r->rec, "body");
         r->t_own = arrival_at(c, r->pi.party, l.paths[i], &r->c_own);
         const char *parent = json_string_value(json_object_get(c->parent_of, r->pi.party));
         r->t_up = parent ? arrival_at(c, parent, l.paths[i], NULL) : -1;
-        r->path = l.paths[i];
-        l.paths[i] = NULL;
         c->nrecs++;
     }
+    itk_jview_seal(&c->view);
     itk_string_list_free(l.paths, l.n);
     free(l.blobs);
     return rc;
@@ -325,11 +303,8 @@ static void keep_arrived(sctx *c)
     size_t kept = 0;
     for (size_t i = 0; i < c->nrecs; i++) {
         srec *r = &c->recs[i];
-        if (r->t_own >= 0 && r->t_own > c->at) {
-            free(r->path);
-            json_decref(r->rec);
+        if (r->t_own >= 0 && r->t_own > c->at)
             continue;
-        }
         c->recs[kept++] = *r;
     }
     c->nrecs = kept;
@@ -348,8 +323,8 @@ static int gather_parties(sctx *c)
         sparty *p = &c->parties[c->nparties++];
         memset(p, 0, sizeof(*p));
         snprintf(p->id, sizeof(p->id), "%s", r->pi.party);
-        const char *parent = itk_body_str(r->rec, "parent");
-        const char *role = itk_body_str(r->rec, "role");
+        const char *parent = itk_body_str(c, r, "parent");
+        const char *role = itk_body_str(c, r, "role");
         snprintf(p->parent, sizeof(p->parent), "%s", parent ? parent : "");
         snprintf(p->role, sizeof(p->role), "%s", role ? role : "");
     }
@@ -512,9 +487,24 @@ const sparty *itk_sctx_party(const sctx *c, const char *id)
     return NULL;
 }
 
-const char *itk_body_str(const json_t *rec, const char *key)
+const char *itk_body_str(const sctx *c, const srec *r, const char *key)
 {
-    return json_string_value(json_object_get(json_object_get(rec, "body"), key));
+    return itk_jv_strget(&c->view, r->body, key);
+}
+
+itk_jref itk_body_get(const sctx *c, const srec *r, const char *key)
+{
+    return itk_jv_get(&c->view, r->body, key);
+}
+
+const char *itk_rec_str(const sctx *c, const srec *r, const char *key)
+{
+    return itk_jv_strget(&c->view, r->rec, key);
+}
+
+const char *itk_srec_path(const sctx *c, const srec *r)
+{
+    return itk_jv_text(&c->view, r->path);
 }
 
 static int in_scope(const sctx *c, const char *party)
@@ -575,10 +565,7 @@ const char *itk_status_party(const itk_status *st, size_t i, int *depth, const c
 
 static void sctx_dispose(sctx *c)
 {
-    for (size_t i = 0; i < c->nrecs; i++) {
-        free(c->recs[i].path);
-        json_decref(c->recs[i].rec);
-    }
+    itk_jview_dispose(&c->view);
     free(c->recs);
     for (size_t i = 0; i < c->nob; i++)
         json_decref(c->obligations[i]);
@@ -589,7 +576,6 @@ static void sctx_dispose(sctx *c)
     json_decref(c->parent_of);
     json_decref(c->party_idx);
     json_decref(c->index);
-    json_decref(c->by_path);
     json_decref(c->contract);
     git_tree_free(c->tree);
 }
@@ -609,9 +595,14 @@ int itk_status_run(itk_status **out, itk_registry *reg, const itk_status_options
     c.void_paths = json_object();
     c.parent_of = json_object();
     c.current_version = -1;
+    if (!c.arrivals || !c.void_paths || !c.parent_of) {
+        rc = itk_error_set(ITK_ENOMEM, "out of memory");
+        goto done;
+    }
     if ((rc = itk_registry_head_tree(&c.tree, reg)) ||
         (rc = itk_registry_contract(&c.contract, reg, c.tree)) ||
-        (rc = itk_registry_offset(&c.offset, reg)))
+        (rc = itk_timezone_offset(&c.offset,
+                                  json_string_value(json_object_get(c.contract, "timezone")))))
         goto done;
     c.at = (long long)time(NULL);
     if (o && o->at && (rc = itk_time_parse(&c.at, o->at, c.offset, 1)))
@@ -624,10 +615,11 @@ int itk_status_run(itk_status **out, itk_registry *reg, const itk_status_options
         rc = itk_error_git("cannot read HEAD");
         goto done;
     }
-    if ((rc = itk_scache_key(key, c.repo, &head_id)) || (rc = load_parents(&c)))
+    if ((rc = itk_scache_key(key, c.repo, &head_id)))
         goto done;
     if (!itk_scache_load(&c, key)) {
-        if ((rc = itk_verify_run(&r, reg, head, 1, NULL)) || (rc = gather_arrivals(&c, r)) ||
+        if ((rc = itk_jview_init(&c.view)) || (rc = load_parents(&c)) ||
+            (rc = itk_verify_run(&r, reg, head, 1, NULL)) || (rc = gather_arrivals(&c, r)) ||
             (rc = gather_records(&c)))
             goto done;
         itk_scache_save(&c, key);

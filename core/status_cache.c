@@ -1,8 +1,15 @@
 /* The status cache (.git/itaku/status.cache): what `itaku status` gathered
  * from HEAD — every record that counts and when it reached its party and that
- * party's parent — so that a second status reads one file instead of every
- * record's blob and every receipt's diff. Findings are not cached: they
- * depend on the evaluation time. */
+ * party's parent, and every party's parent — so that a second status reads
+ * one file instead of every record's blob and every receipt's diff. The
+ * records are kept as their flat JSON view (jview.h), which is read back
+ * without building a value per field. Findings are not cached: they depend on
+ * the evaluation time.
+ *
+ * The file: the magic line, u32 format, string key; u32 n, n × (string
+ * party, string parent); u32 n, n × nodes of 4 × u32; string texts; u32 n,
+ * n × (u32 path, i64 t_own, 20 bytes c_own, i64 t_up, u32 record); then the
+ * SHA-256 of all that. Integers are big-endian. */
 #include "itaku/errors.h"
 #include "itaku/json.h"
 #include "reader.h"
@@ -17,7 +24,7 @@
 #include <string.h>
 
 static const char MAGIC[] = "itaku status cache\n";
-#define FORMAT 1
+#define FORMAT 2
 #define MAX_BYTES (1024u * 1024u * 1024u)
 
 int itk_scache_key(char key[65], git_repository *repo, const git_oid *head)
@@ -31,7 +38,7 @@ int itk_scache_key(char key[65], git_repository *repo, const git_oid *head)
     if (!ctx)
         return itk_error_set(ITK_ENOMEM, "out of memory");
     EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-    EVP_DigestUpdate(ctx, ITK_RULES_DIGEST, strlen(ITK_RULES_DIGEST));
+    EVP_DigestUpdate(ctx, ITK_SOURCES_DIGEST, strlen(ITK_SOURCES_DIGEST));
     EVP_DigestUpdate(ctx, head->id, GIT_OID_RAWSZ);
     EVP_DigestUpdate(ctx, refs, 64);
     EVP_DigestFinal_ex(ctx, md, NULL);
@@ -47,7 +54,7 @@ static int cache_path(char *out, size_t cap, git_repository *repo)
     return n < 0 || (size_t)n >= cap ? ITK_ETOOBIG : 0;
 }
 
-/* --- JSON as tagged binary: read back without a parser ----------------------- */
+/* --- writing ----------------------------------------------------------------- */
 
 static int put_u32(itk_buf *b, uint32_t v)
 {
@@ -69,47 +76,51 @@ static int put_bytes(itk_buf *b, const char *s, size_t n)
     return rc ? rc : itk_buf_put(b, s, n);
 }
 
-static int put_json(itk_buf *b, const json_t *v)
+void itk_scache_save(const sctx *c, const char key[65])
 {
-    int rc = 0;
-    switch (json_typeof(v)) {
-    case JSON_OBJECT: {
-        const char *k;
-        json_t *x;
-        rc = itk_buf_put(b, "o", 1);
-        rc = rc ? rc : put_u32(b, (uint32_t)json_object_size(v));
-        json_object_foreach((json_t *)v, k, x)
-        {
-            rc = rc ? rc : put_bytes(b, k, strlen(k));
-            rc = rc ? rc : put_json(b, x);
-        }
-        return rc;
+    char path[4096];
+    itk_buf b = ITK_BUF_INIT;
+    unsigned char md[32];
+    const char *party;
+    json_t *parent;
+    if (cache_path(path, sizeof(path), c->repo))
+        return;
+    int rc = itk_buf_put(&b, MAGIC, sizeof(MAGIC) - 1);
+    rc = rc ? rc : put_u32(&b, FORMAT);
+    rc = rc ? rc : put_bytes(&b, key, 64);
+    rc = rc ? rc : put_u32(&b, (uint32_t)json_object_size(c->parent_of));
+    json_object_foreach(c->parent_of, party, parent)
+    {
+        rc = rc ? rc : put_bytes(&b, party, strlen(party));
+        rc = rc ? rc : put_bytes(&b, json_string_value(parent), json_string_length(parent));
     }
-    case JSON_ARRAY: {
-        size_t i;
-        json_t *x;
-        rc = itk_buf_put(b, "a", 1);
-        rc = rc ? rc : put_u32(b, (uint32_t)json_array_size(v));
-        json_array_foreach(v, i, x) rc = rc ? rc : put_json(b, x);
-        return rc;
+    rc = rc ? rc : put_u32(&b, (uint32_t)c->view.nnodes);
+    for (size_t i = 0; !rc && i < c->view.nnodes; i++) {
+        const itk_jnode *n = &c->view.nodes[i];
+        rc = put_u32(&b, n->type);
+        rc = rc ? rc : put_u32(&b, n->key);
+        rc = rc ? rc : put_u32(&b, n->a);
+        rc = rc ? rc : put_u32(&b, n->b);
     }
-    case JSON_STRING:
-        rc = itk_buf_put(b, "s", 1);
-        return rc ? rc : put_bytes(b, json_string_value(v), json_string_length(v));
-    case JSON_INTEGER:
-        rc = itk_buf_put(b, "i", 1);
-        return rc ? rc : put_i64(b, (long long)json_integer_value(v));
-    case JSON_REAL: {
-        char num[40];
-        snprintf(num, sizeof(num), "%.17g", json_real_value(v));
-        rc = itk_buf_put(b, "r", 1);
-        return rc ? rc : put_bytes(b, num, strlen(num));
+    rc = rc ? rc : put_bytes(&b, c->view.text, c->view.ntext);
+    rc = rc ? rc : put_u32(&b, (uint32_t)c->nrecs);
+    for (size_t i = 0; !rc && i < c->nrecs; i++) {
+        const srec *r = &c->recs[i];
+        rc = put_u32(&b, r->path);
+        rc = rc ? rc : put_i64(&b, r->t_own);
+        rc = rc ? rc : itk_buf_put(&b, r->c_own.id, GIT_OID_RAWSZ);
+        rc = rc ? rc : put_i64(&b, r->t_up);
+        rc = rc ? rc : put_u32(&b, r->rec);
     }
-    case JSON_TRUE: return itk_buf_put(b, "t", 1);
-    case JSON_FALSE: return itk_buf_put(b, "f", 1);
-    default: return itk_buf_put(b, "n", 1);
-    }
+    if (!rc && EVP_Digest(b.ptr, b.size, md, NULL, EVP_sha256(), NULL))
+        rc = itk_buf_put(&b, md, sizeof(md));
+    if (!rc)
+        itk_vcache_write_file(path, b.ptr, b.size); /* a cache not written is no error */
+    itk_buf_dispose(&b);
+    itk_error_clear();
 }
+
+/* --- reading --------------------------------------------------------------------- */
 
 static int get_i64(itk_reader *rd, long long *v)
 {
@@ -120,148 +131,100 @@ static int get_i64(itk_reader *rd, long long *v)
     return 0;
 }
 
-static json_t *get_json(itk_reader *rd, int depth)
+/* A string of the file as a C string (no NUL inside, shorter than cap). */
+static int get_name(itk_reader *rd, char *out, size_t cap)
 {
-    uint8_t tag;
-    uint32_t n;
     const unsigned char *p;
     size_t len;
-    if (depth > ITK_MAX_JSON_DEPTH || rd_u8(rd, &tag))
-        return NULL;
-    switch (tag) {
-    case 'o': {
-        if (rd_u32(rd, &n) || n > rd->left / 5)
-            return NULL;
-        json_t *o = json_object();
-        for (uint32_t i = 0; o && i < n; i++) {
-            char key[256];
-            if (rd_string(rd, &p, &len) || len >= sizeof(key) || memchr(p, '\0', len)) {
-                json_decref(o);
-                return NULL;
-            }
-            memcpy(key, p, len);
-            key[len] = '\0';
-            json_t *x = get_json(rd, depth + 1);
-            if (!x || json_object_set_new_nocheck(o, key, x)) {
-                json_decref(o);
-                return NULL;
-            }
-        }
-        return o;
-    }
-    case 'a': {
-        if (rd_u32(rd, &n) || n > rd->left)
-            return NULL;
-        json_t *a = json_array();
-        for (uint32_t i = 0; a && i < n; i++) {
-            json_t *x = get_json(rd, depth + 1);
-            if (!x || json_array_append_new(a, x)) {
-                json_decref(a);
-                return NULL;
-            }
-        }
-        return a;
-    }
-    case 's':
-        if (rd_string(rd, &p, &len) || memchr(p, '\0', len))
-            return NULL;
-        return json_stringn_nocheck((const char *)p, len);
-    case 'i': {
-        long long v;
-        return get_i64(rd, &v) ? NULL : json_integer((json_int_t)v);
-    }
-    case 'r': {
-        char num[40];
-        if (rd_string(rd, &p, &len) || len >= sizeof(num))
-            return NULL;
-        memcpy(num, p, len);
-        num[len] = '\0';
-        return json_real(strtod(num, NULL));
-    }
-    case 't': return json_true();
-    case 'f': return json_false();
-    case 'n': return json_null();
-    default: return NULL;
-    }
+    if (rd_string(rd, &p, &len) || len >= cap || memchr(p, '\0', len))
+        return -1;
+    memcpy(out, p, len);
+    out[len] = '\0';
+    return 0;
 }
 
-/* --- the file ------------------------------------------------------------------ */
-
-void itk_scache_save(const sctx *c, const char key[65])
+int itk_scache_parse(sctx *c, const unsigned char *data, size_t len, const char key[65])
 {
-    char path[4096];
-    itk_buf b = ITK_BUF_INIT;
-    unsigned char md[32];
-    if (cache_path(path, sizeof(path), c->repo))
-        return;
-    int rc = itk_buf_put(&b, MAGIC, sizeof(MAGIC) - 1);
-    rc = rc ? rc : put_u32(&b, FORMAT);
-    rc = rc ? rc : put_bytes(&b, key, 64);
-    rc = rc ? rc : put_u32(&b, (uint32_t)c->nrecs);
-    for (size_t i = 0; !rc && i < c->nrecs; i++) {
-        const srec *r = &c->recs[i];
-        rc = put_bytes(&b, r->path, strlen(r->path));
-        rc = rc ? rc : put_i64(&b, r->t_own);
-        rc = rc ? rc : itk_buf_put(&b, r->c_own.id, GIT_OID_RAWSZ);
-        rc = rc ? rc : put_i64(&b, r->t_up);
-        rc = rc ? rc : put_json(&b, r->rec);
+    itk_reader rd;
+    const unsigned char *p;
+    size_t plen;
+    uint32_t format, count;
+    itk_jview view;
+    itk_jnode *nodes = NULL;
+    char *text = NULL;
+    srec *recs = NULL;
+    json_t *parents = json_object();
+    memset(&view, 0, sizeof(view));
+    rd_init(&rd, data, len);
+    if (!parents || rd_bytes(&rd, &p, sizeof(MAGIC) - 1) || memcmp(p, MAGIC, sizeof(MAGIC) - 1) ||
+        rd_u32(&rd, &format) || format != FORMAT || rd_string(&rd, &p, &plen) || plen != 64 ||
+        memcmp(p, key, 64) != 0 || rd_u32(&rd, &count) || count > rd.left / 8)
+        goto miss;
+    for (uint32_t i = 0; i < count; i++) {
+        char party[ITK_PARTY_ID_MAX + 1], parent[ITK_PARTY_ID_MAX + 1];
+        if (get_name(&rd, party, sizeof(party)) || get_name(&rd, parent, sizeof(parent)) ||
+            json_object_set_new(parents, party, json_string(parent)))
+            goto miss;
     }
-    if (!rc && EVP_Digest(b.ptr, b.size, md, NULL, EVP_sha256(), NULL))
-        rc = itk_buf_put(&b, md, sizeof(md));
-    if (!rc)
-        itk_vcache_write_file(path, b.ptr, b.size); /* a cache not written is no error */
-    itk_buf_dispose(&b);
+    if (rd_u32(&rd, &count) || count == 0 || count > rd.left / 16 ||
+        !(nodes = malloc(count * sizeof(*nodes))))
+        goto miss;
+    size_t nnodes = count;
+    for (size_t i = 0; i < nnodes; i++)
+        if (rd_u32(&rd, &nodes[i].type) || rd_u32(&rd, &nodes[i].key) || rd_u32(&rd, &nodes[i].a) ||
+            rd_u32(&rd, &nodes[i].b))
+            goto miss;
+    if (rd_string(&rd, &p, &plen) || plen == 0 || !(text = malloc(plen)))
+        goto miss;
+    memcpy(text, p, plen);
+    if (itk_jview_adopt(&view, nodes, nnodes, text, plen))
+        goto miss;
+    nodes = NULL; /* the view's now */
+    text = NULL;
+    if (rd_u32(&rd, &count) || count > rd.left / 40 ||
+        !(recs = calloc(count ? count : 1, sizeof(*recs))))
+        goto miss;
+    for (size_t n = 0; n < count; n++) {
+        srec *r = &recs[n];
+        const unsigned char *raw;
+        if (rd_u32(&rd, &r->path) || get_i64(&rd, &r->t_own) ||
+            rd_bytes(&rd, &raw, GIT_OID_RAWSZ) || get_i64(&rd, &r->t_up) || rd_u32(&rd, &r->rec) ||
+            r->path >= view.ntext || r->rec >= view.nnodes || view.nodes[r->rec].type != ITK_JV_OBJ)
+            goto miss;
+        git_oid_fromraw(&r->c_own, raw);
+        r->body = itk_jv_get(&view, r->rec, "body");
+        itk_path_classify(&r->pi, itk_jv_text(&view, r->path));
+    }
+    if (rd.left)
+        goto miss;
+    itk_jview_dispose(&c->view);
+    c->view = view;
+    free(c->recs);
+    c->recs = recs;
+    c->nrecs = count;
+    json_decref(c->parent_of);
+    c->parent_of = parents;
+    return 1;
+miss:
+    free(nodes);
+    free(text);
+    itk_jview_dispose(&view);
+    free(recs);
+    json_decref(parents);
     itk_error_clear();
+    return 0;
 }
 
 int itk_scache_load(sctx *c, const char key[65])
 {
     char path[4096];
     unsigned char *data = NULL;
-    size_t len, n = 0;
-    itk_reader rd;
-    const unsigned char *p;
-    size_t plen;
-    uint32_t format, count;
-    srec *recs = NULL;
-    if (cache_path(path, sizeof(path), c->repo) ||
-        itk_vcache_read_file(&data, &len, path, MAX_BYTES))
-        goto miss;
-    rd_init(&rd, data, len);
-    if (rd_bytes(&rd, &p, sizeof(MAGIC) - 1) || memcmp(p, MAGIC, sizeof(MAGIC) - 1) ||
-        rd_u32(&rd, &format) || format != FORMAT || rd_string(&rd, &p, &plen) || plen != 64 ||
-        memcmp(p, key, 64) != 0 || rd_u32(&rd, &count) || count > rd.left / 40 ||
-        !(recs = calloc(count ? count : 1, sizeof(*recs))))
-        goto miss;
-    for (n = 0; n < count; n++) {
-        srec *r = &recs[n];
-        const unsigned char *raw;
-        if (rd_string(&rd, &p, &plen) || plen >= 1024 || memchr(p, '\0', plen) ||
-            !(r->path = malloc(plen + 1)))
-            goto miss;
-        memcpy(r->path, p, plen);
-        r->path[plen] = '\0';
-        if (get_i64(&rd, &r->t_own) || rd_bytes(&rd, &raw, GIT_OID_RAWSZ) ||
-            get_i64(&rd, &r->t_up) || !(r->rec = get_json(&rd, 0))) {
-            n++; /* free its path too */
-            goto miss;
-        }
-        git_oid_fromraw(&r->c_own, raw);
-        itk_path_classify(&r->pi, r->path);
-    }
-    if (rd_done(&rd))
-        goto miss;
-    free(data);
-    c->recs = recs;
-    c->nrecs = count;
-    return 1;
-miss:
-    for (size_t i = 0; recs && i < n; i++) {
-        free(recs[i].path);
-        json_decref(recs[i].rec);
-    }
-    free(recs);
+    size_t len;
+    int hit = 0;
+    if (!cache_path(path, sizeof(path), c->repo) &&
+        !itk_vcache_read_file(&data, &len, path, MAX_BYTES))
+        hit = itk_scache_parse(c, data, len, key);
     free(data);
     itk_error_clear();
-    return 0;
+    return hit;
 }

@@ -6,12 +6,13 @@
 #include <jansson.h>
 
 #include "itaku/status.h"
+#include "jview.h"
 #include "registry_priv.h"
 
 typedef struct {
-    char *path;
+    uint32_t path; /* its text in the view */
     itk_path_info pi;
-    json_t *rec;
+    itk_jref rec, body; /* the record and its body in the view */
     /* when it reached its own party's line and the line of that party's
      * parent (-1: not yet), and the commit that brought it to its own */
     long long t_own, t_up;
@@ -33,6 +34,7 @@ typedef struct {
     int offset;
     long long at; /* the evaluation time */
     const char *only;
+    itk_jview view; /* every record's JSON, read once */
     srec *recs;
     size_t nrecs;
     sparty *parties;
@@ -42,7 +44,6 @@ typedef struct {
     json_t *parent_of;  /* party id → its parent's id (HEAD's party.json) */
     json_t *party_idx;  /* party id → index in parties, once they are ordered */
     json_t *index;      /* the rules' indexes, built on first use (status_rules.c) */
-    json_t *by_path;    /* path → index in recs, built on first use */
     json_t **obligations;
     long long *ob_from;
     size_t nob;
@@ -58,22 +59,29 @@ struct itk_status {
     size_t nparties;
 };
 
-/* When path reached party's line, -1 when it has not. Arrivals are kept for
- * a record's own party and that party's parent: what the rules judge. */
-long long itk_sctx_arrival(sctx *c, const char *party, const char *path, char commit[41]);
+/* When r reached party's line, -1 when it has not. Arrivals are kept for a
+ * record's own party and that party's parent: what the rules judge. */
 long long itk_srec_arrival(const sctx *c, const srec *r, const char *party, char commit[41]);
 const sparty *itk_sctx_party(const sctx *c, const char *id);
-const char *itk_body_str(const json_t *rec, const char *key);
+/* r's body.key, when it is a string; NULL otherwise. */
+const char *itk_body_str(const sctx *c, const srec *r, const char *key);
+/* The node of r's body.key (0 when none), and r's top-level key. */
+itk_jref itk_body_get(const sctx *c, const srec *r, const char *key);
+const char *itk_rec_str(const sctx *c, const srec *r, const char *key);
+const char *itk_srec_path(const sctx *c, const srec *r);
 int itk_sctx_finding(sctx *c, const char *party, const char *section, const char *rule,
                      itk_state state, const char *record, long long due, long long received,
                      const char *claimed, const char *detail);
 
 /* The status cache (.git/itaku/status.cache, status_cache.c): every record
- * of HEAD that counts (void commits' left out) with its arrivals, for one
- * HEAD, one set of refs and one build's rules. load returns 1 when it filled
- * c->recs, 0 when there is no such cache (or it is damaged). */
+ * of HEAD that counts (void commits' left out) with its arrivals, and every
+ * party's parent, for one HEAD, one set of refs and one build. load returns
+ * 1 when it filled c->view, c->recs and c->parent_of, 0 when there is no
+ * such cache (or it is damaged). parse does the same from the file's bytes
+ * (without the checksum the file ends with). */
 int itk_scache_key(char key[65], git_repository *repo, const git_oid *head);
 int itk_scache_load(sctx *c, const char key[65]);
+int itk_scache_parse(sctx *c, const unsigned char *data, size_t len, const char key[65]);
 void itk_scache_save(const sctx *c, const char key[65]);
 
 /* Applies one rule kind with its parameters; unknown kinds are an error

@@ -89,8 +89,8 @@ static int by_party(sctx *c, size_t i, const srec *r)
 /* records that supersede another: "<type>/<party>" and the id superseded */
 static int by_superseded(sctx *c, size_t i, const srec *r)
 {
-    const char *sup = json_string_value(json_object_get(r->rec, "supersedes"));
-    if (!sup || !r->pi.type)
+    const char *sup = r->pi.type ? itk_rec_str(c, r, "supersedes") : NULL;
+    if (!sup)
         return 0;
     char tp[80];
     snprintf(tp, sizeof(tp), "%s/%s", r->pi.type->type, r->pi.party);
@@ -100,13 +100,11 @@ static int by_superseded(sctx *c, size_t i, const srec *r)
 /* the first form 2 of a party naming each worker */
 static int by_trained(sctx *c, size_t i, const srec *r)
 {
-    json_t *att = json_object_get(json_object_get(r->rec, "body"), "attendees"), *a;
-    size_t k;
     if (!is_type(r, "form2"))
         return 0;
-    json_array_foreach(att, k, a)
-    {
-        const char *w = json_string_value(json_object_get(a, "worker_id"));
+    itk_jref att = itk_body_get(c, r, "attendees");
+    for (size_t k = 0; k < itk_jv_count(&c->view, att); k++) {
+        const char *w = itk_jv_strget(&c->view, itk_jv_at(&c->view, att, k), "worker_id");
         int rc = w ? index_put(c, "trained", r->pi.party, w, i, 0) : 0;
         if (rc)
             return rc;
@@ -117,9 +115,11 @@ static int by_trained(sctx *c, size_t i, const srec *r)
 /* approved decisions, by the request they name */
 static int by_approval(sctx *c, size_t i, const srec *r)
 {
-    const char *req = itk_body_str(r->rec, "request");
-    const char *out = itk_body_str(r->rec, "outcome");
-    if (!is_type(r, "decision") || !req || !out || strcmp(out, "approved") != 0)
+    if (!is_type(r, "decision"))
+        return 0;
+    const char *req = itk_body_str(c, r, "request");
+    const char *out = itk_body_str(c, r, "outcome");
+    if (!req || !out || strcmp(out, "approved") != 0)
         return 0;
     return index_put(c, "approved", req, NULL, i, 1);
 }
@@ -137,17 +137,19 @@ static int by_request(sctx *c, size_t i, const srec *r)
 /* the last final report of each first report */
 static int by_final(sctx *c, size_t i, const srec *r)
 {
-    const char *ref = itk_body_str(r->rec, "first_report_ref");
-    const char *st = itk_body_str(r->rec, "stage");
-    if (!is_type(r, "incident") || !ref || !st || strcmp(st, "final") != 0)
+    if (!is_type(r, "incident"))
+        return 0;
+    const char *ref = itk_body_str(c, r, "first_report_ref");
+    const char *st = itk_body_str(c, r, "stage");
+    if (!ref || !st || strcmp(st, "final") != 0)
         return 0;
     return index_put(c, "final", ref, NULL, i, -1);
 }
 
-static const char *claimed(const srec *r)
+static const char *claimed(const sctx *c, const srec *r)
 {
-    const char *s = itk_body_str(r->rec, "submitted_on");
-    return s ? s : json_string_value(json_object_get(r->rec, "created"));
+    const char *s = itk_body_str(c, r, "submitted_on");
+    return s ? s : itk_rec_str(c, r, "created");
 }
 
 /* When the next party up received r (its receipt), -1 when not yet. */
@@ -191,7 +193,7 @@ static int judge(sctx *c, const char *party, const char *section, const char *ki
                  r ? "filed, not yet received by the party above" : missing);
     }
     return itk_sctx_finding(c, party, section, kind, st, r ? name : "", due, got,
-                            r ? claimed(r) : NULL, detail);
+                            r ? claimed(c, r) : NULL, detail);
 }
 
 static long long contract_time(const sctx *c, const char *field, int end_of_day)
@@ -250,11 +252,12 @@ static int form1_change_before_effect(sctx *c, const char *section, const char *
     (void)p;
     for (size_t i = 0; i < c->nrecs; i++) {
         const srec *r = &c->recs[i];
-        const char *ft = itk_body_str(r->rec, "filing_type");
-        if (!is_type(r, "form1") || !ft || strcmp(ft, "change") != 0)
+        if (!is_type(r, "form1"))
             continue;
-        const char *eff = json_string_value(json_object_get(
-            json_object_get(json_object_get(r->rec, "body"), "change"), "effective_on"));
+        const char *ft = itk_body_str(c, r, "filing_type");
+        if (!ft || strcmp(ft, "change") != 0)
+            continue;
+        const char *eff = itk_jv_strget(&c->view, itk_body_get(c, r, "change"), "effective_on");
         long long due = 0;
         if (eff)
             itk_time_parse(&due, eff, c->offset, 0);
@@ -286,16 +289,14 @@ static int training_covers_workers(sctx *c, const char *section, const char *kin
         if (!is_type(r, "form1") || superseded(c, r))
             continue;
         long long due = contract_time(c, "work_start", 0);
-        const char *eff = json_string_value(json_object_get(
-            json_object_get(json_object_get(r->rec, "body"), "change"), "effective_on"));
+        const char *eff = itk_jv_strget(&c->view, itk_body_get(c, r, "change"), "effective_on");
         if (eff)
             itk_time_parse(&due, eff, c->offset, 0);
-        json_t *workers = json_object_get(json_object_get(r->rec, "body"), "workers"), *w;
-        size_t k;
-        json_array_foreach(workers, k, w)
-        {
-            const char *id = json_string_value(json_object_get(w, "worker_id"));
-            const char *nm = json_string_value(json_object_get(w, "name"));
+        itk_jref workers = itk_body_get(c, r, "workers");
+        for (size_t k = 0; k < itk_jv_count(&c->view, workers); k++) {
+            itk_jref w = itk_jv_at(&c->view, workers, k);
+            const char *id = itk_jv_strget(&c->view, w, "worker_id");
+            const char *nm = itk_jv_strget(&c->view, w, "name");
             const srec *by = NULL;
             char detail[256];
             if (!id)
@@ -339,10 +340,12 @@ static int handover_designated_method(sctx *c, const char *section, const char *
     json_t *methods = json_object_get(c->contract, "handover_methods");
     for (size_t i = 0; i < c->nrecs; i++) {
         const srec *r = &c->recs[i];
-        const char *action = itk_body_str(r->rec, "action");
-        if (!is_type(r, "register") || !action || !action_listed(params, action))
+        if (!is_type(r, "register"))
             continue;
-        const char *m = itk_body_str(r->rec, "method");
+        const char *action = itk_body_str(c, r, "action");
+        if (!action || !action_listed(params, action))
+            continue;
+        const char *m = itk_body_str(c, r, "method");
         int ok = 0;
         json_t *v;
         size_t k;
@@ -354,7 +357,7 @@ static int handover_designated_method(sctx *c, const char *section, const char *
                  m ? m : "(no method)");
         int rc = itk_sctx_finding(
             c, r->pi.party, section, kind, ok ? ITK_STATE_OK : ITK_STATE_VIOLATED, name, 0,
-            itk_srec_arrival(c, r, r->pi.party, NULL), claimed(r), ok ? "" : detail);
+            itk_srec_arrival(c, r, r->pi.party, NULL), claimed(c, r), ok ? "" : detail);
         if (rc)
             return rc;
     }
@@ -368,11 +371,13 @@ static int register_prior_approval(sctx *c, const char *section, const char *kin
 {
     for (size_t i = 0; i < c->nrecs; i++) {
         const srec *r = &c->recs[i];
-        const char *action = itk_body_str(r->rec, "action");
-        if (!is_type(r, "register") || !action || !action_listed(params, action))
+        if (!is_type(r, "register"))
             continue;
-        const char *approval = itk_body_str(r->rec, "approval");
-        const char *why = itk_body_str(r->rec, "unapproved_reason");
+        const char *action = itk_body_str(c, r, "action");
+        if (!action || !action_listed(params, action))
+            continue;
+        const char *approval = itk_body_str(c, r, "approval");
+        const char *why = itk_body_str(c, r, "unapproved_reason");
         char name[100], detail[256] = "", commit[41] = "";
         itk_state st = ITK_STATE_VIOLATED;
         rec_name(name, r);
@@ -397,7 +402,7 @@ static int register_prior_approval(sctx *c, const char *section, const char *kin
                 if (commit[0] && git_oid_fromstr(&id, commit) == 0 &&
                     git_commit_lookup(&cm, c->repo, &id) == 0 &&
                     git_commit_parent(&parent, cm, 0) == 0 && git_commit_tree(&pt, parent) == 0 &&
-                    git_tree_entry_bypath(&e, pt, d->path) == 0)
+                    git_tree_entry_bypath(&e, pt, itk_srec_path(c, d)) == 0)
                     prior = 1;
                 git_tree_entry_free(e);
                 git_tree_free(pt);
@@ -415,7 +420,7 @@ static int register_prior_approval(sctx *c, const char *section, const char *kin
                          "cites %s, which was not approved before the entry", approval);
         }
         int rc =
-            itk_sctx_finding(c, r->pi.party, section, kind, st, name, 0, t, claimed(r), detail);
+            itk_sctx_finding(c, r->pi.party, section, kind, st, name, 0, t, claimed(c, r), detail);
         if (rc)
             return rc;
     }
@@ -423,20 +428,20 @@ static int register_prior_approval(sctx *c, const char *section, const char *kin
 }
 
 /* Does r answer instruction `name` as params say for its kind? */
-static int answers(const srec *r, const char *name, const json_t *how)
+static int answers(const sctx *c, const srec *r, const char *name, const json_t *how)
 {
     const char *type = json_string_value(json_object_get(how, "record_type"));
     const char *field = json_string_value(json_object_get(how, "field"));
     const char *action = json_string_value(json_object_get(how, "action"));
-    const char *ref = field ? itk_body_str(r->rec, field) : NULL;
-    if (!type || !is_type(r, type) || !ref || strcmp(ref, name) != 0)
+    if (!type || !is_type(r, type))
         return 0;
-    if (action &&
-        (!itk_body_str(r->rec, "action") || strcmp(itk_body_str(r->rec, "action"), action) != 0))
+    const char *ref = field ? itk_body_str(c, r, field) : NULL;
+    const char *act = itk_body_str(c, r, "action");
+    if (!ref || strcmp(ref, name) != 0 || (action && (!act || strcmp(act, action) != 0)))
         return 0;
     json_t *stages = json_object_get(how, "stages");
     if (stages) {
-        const char *stage = itk_body_str(r->rec, "stage");
+        const char *stage = itk_body_str(c, r, "stage");
         json_t *s;
         size_t i;
         int found = 0;
@@ -455,10 +460,12 @@ static int instruction_answered_on_time(sctx *c, const char *section, const char
     json_t *kinds = json_object_get(params, "instruction_kinds");
     for (size_t i = 0; i < c->nrecs; i++) {
         const srec *n = &c->recs[i];
-        const char *ik = itk_body_str(n->rec, "kind");
-        const char *to = itk_body_str(n->rec, "to");
-        const char *due_s = itk_body_str(n->rec, "due");
-        if (!is_type(n, "instruction") || !ik || !to)
+        if (!is_type(n, "instruction"))
+            continue;
+        const char *ik = itk_body_str(c, n, "kind");
+        const char *to = itk_body_str(c, n, "to");
+        const char *due_s = itk_body_str(c, n, "due");
+        if (!ik || !to)
             continue;
         int listed = 0;
         json_t *v;
@@ -486,9 +493,10 @@ static int instruction_answered_on_time(sctx *c, const char *section, const char
                 return itk_error_set(ITK_ENOMEM, "out of memory");
             if (!json_object_get(c->index, done)) {
                 for (size_t a = 0; a < c->nrecs; a++) {
-                    const char *ref = itk_body_str(c->recs[a].rec, field);
-                    int brc =
-                        is_type(&c->recs[a], type) && ref ? index_put(c, kind, ref, NULL, a, 1) : 0;
+                    if (!is_type(&c->recs[a], type))
+                        continue;
+                    const char *ref = itk_body_str(c, &c->recs[a], field);
+                    int brc = ref ? index_put(c, kind, ref, NULL, a, 1) : 0;
                     if (brc)
                         return brc;
                 }
@@ -497,7 +505,7 @@ static int instruction_answered_on_time(sctx *c, const char *section, const char
             json_t *cands = index_get(c, kind, name, NULL);
             for (size_t a = 0; a < json_array_size(cands) && !answer; a++) {
                 const srec *o = index_rec(c, json_array_get(cands, a));
-                if (answers(o, name, how))
+                if (answers(c, o, name, how))
                     answer = o;
             }
         }
@@ -532,8 +540,8 @@ static int items_returned_or_disposed_at_end(sctx *c, const char *section, const
         const srec *o = &c->recs[k];
         char key[400];
         if (is_type(o, "register")) {
-            const char *oa = itk_body_str(o->rec, "action");
-            const char *oi = itk_body_str(o->rec, "item_id");
+            const char *oa = itk_body_str(c, o, "action");
+            const char *oi = itk_body_str(c, o, "item_id");
             json_t *v;
             size_t j;
             int closes = 0;
@@ -544,11 +552,9 @@ static int items_returned_or_disposed_at_end(sctx *c, const char *section, const
             if (closes && !json_object_get(first, key))
                 json_object_set_new_nocheck(first, key, json_integer((json_int_t)k));
         } else if (is_type(o, "form5")) {
-            json_t *v;
-            size_t j;
-            json_array_foreach(json_object_get(json_object_get(o->rec, "body"), "items"), j, v)
-            {
-                const char *id = json_string_value(json_object_get(v, "item_id"));
+            itk_jref items = itk_body_get(c, o, "items");
+            for (size_t j = 0; j < itk_jv_count(&c->view, items); j++) {
+                const char *id = itk_jv_strget(&c->view, itk_jv_at(&c->view, items, j), "item_id");
                 snprintf(key, sizeof(key), "%s\x1f%s", o->pi.party, id ? id : "");
                 if (id && !json_object_get(first, key))
                     json_object_set_new_nocheck(first, key, json_integer((json_int_t)k));
@@ -557,10 +563,11 @@ static int items_returned_or_disposed_at_end(sctx *c, const char *section, const
     }
     for (size_t i = 0; i < c->nrecs; i++) {
         const srec *r = &c->recs[i];
-        const char *action = itk_body_str(r->rec, "action");
-        const char *item = itk_body_str(r->rec, "item_id");
-        if (!is_type(r, "register") || !action || !item ||
-            (strcmp(action, "received") != 0 && strcmp(action, "copied") != 0))
+        if (!is_type(r, "register"))
+            continue;
+        const char *action = itk_body_str(c, r, "action");
+        const char *item = itk_body_str(c, r, "item_id");
+        if (!action || !item || (strcmp(action, "received") != 0 && strcmp(action, "copied") != 0))
             continue;
         char key[400];
         snprintf(key, sizeof(key), "%s\x1f%s", r->pi.party, item);
@@ -576,7 +583,7 @@ static int items_returned_or_disposed_at_end(sctx *c, const char *section, const
                      item, action);
         }
         int rc = itk_sctx_finding(c, r->pi.party, section, kind, st, name, due, -1,
-                                  closed ? claimed(closed) : NULL, detail);
+                                  closed ? claimed(c, closed) : NULL, detail);
         if (rc) {
             json_decref(first);
             return rc;
@@ -600,15 +607,15 @@ static int subcontract_approved(sctx *c, const char *section, const char *kind, 
         return itk_error_set(ITK_ENOMEM, "out of memory");
     for (size_t k = 0; k < c->nrecs; k++) {
         const srec *d = &c->recs[k];
-        const char *req = itk_body_str(d->rec, "request");
-        const char *out = itk_body_str(d->rec, "outcome");
-        if (!is_type(d, "decision") || !req || !out || strcmp(out, "approved") != 0)
+        if (!is_type(d, "decision"))
+            continue;
+        const char *req = itk_body_str(c, d, "request");
+        const char *out = itk_body_str(c, d, "outcome");
+        if (!req || !out || strcmp(out, "approved") != 0)
             continue;
         const srec *r = index_rec(c, index_get(c, "request", req, NULL));
         const char *pid =
-            r ? json_string_value(json_object_get(
-                    json_object_get(json_object_get(r->rec, "body"), "form6"), "party_id"))
-              : NULL;
+            r ? itk_jv_strget(&c->view, itk_body_get(c, r, "form6"), "party_id") : NULL;
         if (pid && !json_object_get(approving, pid))
             json_object_set_new(approving, pid, json_integer((json_int_t)k));
     }
@@ -660,9 +667,10 @@ static int subcontract_acknowledged(sctx *c, const char *section, const char *ki
         json_array_foreach(mine, k, v)
         {
             const srec *r = index_rec(c, v);
-            const char *sha = itk_body_str(r->rec, "obligations_sha256");
-            if (is_type(r, "ack") && !strcmp(r->pi.party, party->id) && sha &&
-                !strcmp(sha, current))
+            if (!is_type(r, "ack") || strcmp(r->pi.party, party->id) != 0)
+                continue;
+            const char *sha = itk_body_str(c, r, "obligations_sha256");
+            if (sha && !strcmp(sha, current))
                 ack = r;
         }
         char name[100] = "";
@@ -670,7 +678,7 @@ static int subcontract_acknowledged(sctx *c, const char *section, const char *ki
             rec_name(name, ack);
         int rc =
             itk_sctx_finding(c, party->id, section, kind, ack ? ITK_STATE_OK : ITK_STATE_PENDING,
-                             name, 0, ack ? received_up(c, ack) : -1, ack ? claimed(ack) : NULL,
+                             name, 0, ack ? received_up(c, ack) : -1, ack ? claimed(c, ack) : NULL,
                              ack ? "" : "has not acknowledged the obligations in force");
         if (rc)
             return rc;
@@ -685,10 +693,12 @@ static int incident_first_report_within(sctx *c, const char *section, const char
     long long hours = json_integer_value(json_object_get(params, "hours"));
     for (size_t i = 0; i < c->nrecs; i++) {
         const srec *r = &c->recs[i];
-        const char *stage = itk_body_str(r->rec, "stage");
-        const char *disc = itk_body_str(r->rec, "discovered_at");
         long long t;
-        if (!is_type(r, "incident") || !stage || strcmp(stage, "first") != 0 || !disc ||
+        if (!is_type(r, "incident"))
+            continue;
+        const char *stage = itk_body_str(c, r, "stage");
+        const char *disc = itk_body_str(c, r, "discovered_at");
+        if (!stage || strcmp(stage, "first") != 0 || !disc ||
             itk_time_parse(&t, disc, c->offset, 0))
             continue;
         char late[128];
@@ -710,8 +720,10 @@ static int incident_followed_up(sctx *c, const char *section, const char *kind,
     (void)params;
     for (size_t i = 0; i < c->nrecs; i++) {
         const srec *r = &c->recs[i];
-        const char *stage = itk_body_str(r->rec, "stage");
-        if (!is_type(r, "incident") || !stage || strcmp(stage, "first") != 0)
+        if (!is_type(r, "incident"))
+            continue;
+        const char *stage = itk_body_str(c, r, "stage");
+        if (!stage || strcmp(stage, "first") != 0)
             continue;
         char name[100];
         rec_name(name, r);
@@ -722,10 +734,10 @@ static int incident_followed_up(sctx *c, const char *section, const char *kind,
         char fn[100] = "";
         if (final)
             rec_name(fn, final);
-        int rc = itk_sctx_finding(c, r->pi.party, section, kind,
-                                  final ? ITK_STATE_OK : ITK_STATE_PENDING, final ? fn : name, 0,
-                                  final ? received_up(c, final) : -1, final ? claimed(final) : NULL,
-                                  final ? "" : "no final report yet");
+        int rc = itk_sctx_finding(
+            c, r->pi.party, section, kind, final ? ITK_STATE_OK : ITK_STATE_PENDING,
+            final ? fn : name, 0, final ? received_up(c, final) : -1,
+            final ? claimed(c, final) : NULL, final ? "" : "no final report yet");
         if (rc)
             return rc;
     }

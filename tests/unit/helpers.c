@@ -10,6 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "itaku/errors.h"
+#include "itaku/json.h"
 #include "itaku/party.h"
 
 char *th_tmpdir(void)
@@ -102,4 +104,42 @@ void th_add_acme(itk_registry *reg, itk_signer *city, itk_signer *acme)
     o.principal = "manager";
     o.key = itk_signer_public(acme);
     assert_int_equal(itk_party_add(&c, reg, city, &o), 0);
+}
+
+json_t *th_corpus(const char *form)
+{
+    char path[4200], dir[4000];
+    snprintf(dir, sizeof(dir), "%s", __FILE__);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    snprintf(path, sizeof(path), "%s/../schema-corpus/%s/valid/base.json", dir, form);
+    size_t len;
+    char *data = th_read(path, &len);
+    json_t *v = NULL;
+    assert_int_equal(itk_json_parse(&v, data, len, path), 0);
+    free(data);
+    return v;
+}
+
+json_t *th_register_entry(const char *action, const char *item, const char *when)
+{
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:i, s:s}, s:s, s:s}", "action", action,
+                     "occurred_at", when, "item_id", item, "info_name", "住民記録データ", "medium",
+                     "usb", "quantity", "value", 1, "unit", "本", "handler", "鈴木一郎", "method",
+                     "hand-delivery");
+}
+
+void th_submit(itk_registry *reg, itk_signer *who, const char *type, json_t *body,
+               const char *supersedes)
+{
+    itk_buf path = ITK_BUF_INIT, id = ITK_BUF_INIT;
+    git_oid c;
+    int rc = itk_record_submit(&path, &id, &c, reg, who, type, body, supersedes);
+    if (rc)
+        fprintf(stderr, "%s\n", itk_error_last());
+    assert_int_equal(rc, 0);
+    json_decref(body);
+    itk_buf_dispose(&path);
+    itk_buf_dispose(&id);
 }

@@ -3,6 +3,7 @@
 #ifndef ITAKU_TEST_HELPERS_H
 #define ITAKU_TEST_HELPERS_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #include "itaku/registry.h"
@@ -25,5 +26,15 @@ itk_registry *th_contract(const char *path, itk_signer *city, const char *start,
                           git_oid *genesis);
 /* The city registers the contractor "acme" (principal manager) with key. */
 void th_add_acme(itk_registry *reg, itk_signer *city, itk_signer *acme);
+
+/* The valid base body of a form from tests/schema-corpus/<form>/valid/. */
+json_t *th_corpus(const char *form);
+/* A register entry its schema accepts: action on item at a time, by
+ * hand-delivery. */
+json_t *th_register_entry(const char *action, const char *item, const char *when);
+/* who submits a record of type with body (taken) and fails the test when it
+ * is refused. */
+void th_submit(itk_registry *reg, itk_signer *who, const char *type, json_t *body,
+               const char *supersedes);
 
 #endif

@@ -25,41 +25,9 @@ typedef struct {
     itk_registry *reg;
 } fixture;
 
-static json_t *corpus(const char *form)
-{
-    char path[4200], dir[4000];
-    snprintf(dir, sizeof(dir), "%s", __FILE__);
-    char *slash = strrchr(dir, '/');
-    if (slash)
-        *slash = '\0';
-    snprintf(path, sizeof(path), "%s/../schema-corpus/%s/valid/base.json", dir, form);
-    size_t len;
-    char *data = th_read(path, &len);
-    json_t *v = NULL;
-    assert_int_equal(itk_json_parse(&v, data, len, path), 0);
-    free(data);
-    return v;
-}
-
-static json_t *register_entry(const char *action, const char *item, const char *when)
-{
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:i, s:s}, s:s, s:s}", "action", action,
-                     "occurred_at", when, "item_id", item, "info_name", "住民記録データ", "medium",
-                     "usb", "quantity", "value", 1, "unit", "本", "handler", "鈴木一郎", "method",
-                     "hand-delivery");
-}
-
 static void submit(fixture *f, const char *type, json_t *body, const char *supersedes)
 {
-    itk_buf path = ITK_BUF_INIT, id = ITK_BUF_INIT;
-    git_oid c;
-    int rc = itk_record_submit(&path, &id, &c, f->reg, f->acme, type, body, supersedes);
-    if (rc)
-        fprintf(stderr, "%s\n", itk_error_last());
-    assert_int_equal(rc, 0);
-    json_decref(body);
-    itk_buf_dispose(&path);
-    itk_buf_dispose(&id);
+    th_submit(f->reg, f->acme, type, body, supersedes);
 }
 
 static int setup(void **state)
@@ -93,7 +61,7 @@ static int teardown(void **state)
  * item-2 received and returned. */
 static void story_records(fixture *f)
 {
-    json_t *f1 = corpus("form1");
+    json_t *f1 = th_corpus("form1");
     submit(f, "form1", json_deep_copy(f1), NULL);
     json_object_set_new(f1, "filing_type", json_string("change"));
     json_object_set_new(f1, "change",
@@ -101,12 +69,15 @@ static void story_records(fixture *f)
                                   "管理責任者の変更", "reason", "異動"));
     json_object_set_new(json_object_get(f1, "manager"), "name", json_string("山本一子"));
     submit(f, "form1", f1, "f1-000001");
-    json_t *f4 = corpus("form4");
+    json_t *f4 = th_corpus("form4");
     json_object_set_new(f4, "instruction_ref", json_string("akiruno-city/n-999999"));
     submit(f, "form4", f4, NULL);
-    submit(f, "register", register_entry("received", "item-1", "2026-12-02T10:00:00-05:00"), NULL);
-    submit(f, "register", register_entry("received", "item-2", "2026-12-02T10:00:00+09:00"), NULL);
-    submit(f, "register", register_entry("returned", "item-2", "2026-12-03T10:00:00+09:00"), NULL);
+    submit(f, "register", th_register_entry("received", "item-1", "2026-12-02T10:00:00-05:00"),
+           NULL);
+    submit(f, "register", th_register_entry("received", "item-2", "2026-12-02T10:00:00+09:00"),
+           NULL);
+    submit(f, "register", th_register_entry("returned", "item-2", "2026-12-03T10:00:00+09:00"),
+           NULL);
 }
 
 static void test_record_sections_follow_the_obligations(void **state)

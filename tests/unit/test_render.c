@@ -94,7 +94,7 @@ static char *render(const json_t *rec, const json_t *schema, const itk_render_si
                     itk_render_format fmt)
 {
     itk_buf out = ITK_BUF_INIT;
-    assert_int_equal(itk_render_record(&out, rec, schema, sig, fmt), 0);
+    assert_int_equal(itk_render_record(&out, rec, schema, sig, fmt, 540), 0);
     return out.ptr;
 }
 
@@ -160,6 +160,29 @@ static void test_render_uses_labels_from_the_schema(void **state)
     free(html);
     json_decref(rec);
     json_decref(schema);
+}
+
+static void test_render_shows_date_times_in_the_contracts_zone(void **state)
+{
+    (void)state;
+    json_t *rec = small_record("なし");
+    /* 10:00 in New York on 2 December is midnight of the 3rd in Tokyo */
+    json_object_set_new(json_object_get(rec, "body"), "occurred_at",
+                        json_string("2026-12-02T10:00:00-05:00"));
+    json_object_set_new(json_object_get(rec, "body"), "checked_at",
+                        json_string("2026-12-02T10:00:00+09:00"));
+    char *md = render(rec, NULL, NULL, ITK_RENDER_MARKDOWN);
+    assert_non_null(
+        strstr(md, "- **occurred\\_at**: 令和8年12月3日 00:00 (2026-12-02T10:00:00-05:00)\n"));
+    assert_non_null(
+        strstr(md, "- **checked\\_at**: 令和8年12月2日 10:00 (2026-12-02T10:00:00+09:00)\n"));
+    free(md);
+    /* a contract kept in UTC shows the same instant on the 2nd */
+    itk_buf out = ITK_BUF_INIT;
+    assert_int_equal(itk_render_record(&out, rec, NULL, NULL, ITK_RENDER_MARKDOWN, 0), 0);
+    assert_non_null(strstr(out.ptr, "令和8年12月2日 15:00 (2026-12-02T10:00:00-05:00)"));
+    itk_buf_dispose(&out);
+    json_decref(rec);
 }
 
 static void test_render_without_schema_shows_field_names(void **state)
@@ -232,7 +255,7 @@ static void test_render_refuses_what_is_not_a_record(void **state)
     (void)state;
     itk_buf out = ITK_BUF_INIT;
     json_t *rec = json_pack("{s:s, s:s}", "type", "form1", "id", "f1-000001");
-    assert_int_equal(itk_render_record(&out, rec, NULL, NULL, ITK_RENDER_HTML), ITK_EINVALID);
+    assert_int_equal(itk_render_record(&out, rec, NULL, NULL, ITK_RENDER_HTML, 540), ITK_EINVALID);
     json_decref(rec);
     itk_buf_dispose(&out);
 }
@@ -248,6 +271,7 @@ int main(void)
         cmocka_unit_test(test_render_html_is_a_self_contained_a4_page),
         cmocka_unit_test(test_render_uses_labels_from_the_schema),
         cmocka_unit_test(test_render_without_schema_shows_field_names),
+        cmocka_unit_test(test_render_shows_date_times_in_the_contracts_zone),
         cmocka_unit_test(test_render_markdown_escapes_values),
         cmocka_unit_test(test_render_signature_block),
         cmocka_unit_test(test_render_unsigned_says_so),

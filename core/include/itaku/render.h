@@ -29,8 +29,10 @@ int itk_era_date(char out[64], const char *iso);
 const char *itk_form_title(const char *type);
 
 /* Renders record (an envelope) with labels from schema (may be NULL: field
- * names are shown) and the signature block sig (may be NULL: unsigned). */
+ * names are shown) and the signature block sig (may be NULL: unsigned).
+ * Date-times are shown in the zone of offset (minutes east of UTC: the
+ * contract's, itk_registry_offset), each beside the text the record holds. */
 int itk_render_record(itk_buf *out, const json_t *record, const json_t *schema,
-                      const itk_render_signature *sig, itk_render_format format);
+                      const itk_render_signature *sig, itk_render_format format, int offset);
 
 #endif

@@ -45,6 +45,8 @@ typedef struct {
 
 int itk_status_run(itk_status **out, itk_registry *reg, const itk_status_options *opts);
 void itk_status_free(itk_status *st);
+/* The findings come grouped by party, the groups in the order of
+ * itk_status_party, each group in the order found. */
 size_t itk_status_count(const itk_status *st);
 const itk_finding *itk_status_get(const itk_status *st, size_t i);
 /* 1 when something is overdue or violated. */

@@ -1,0 +1,45 @@
+/* Fuzz target: the status cache file (core/status_cache.c), read back into
+ * records and their flat JSON view (core/jview.c). The file is the
+ * repository's own, but it is read with the same bounds as anything from
+ * another party: a damaged one must be refused, never followed. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "status_priv.h"
+
+#define KEY_AT (sizeof("itaku status cache\n") - 1 + 4 + 4)
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    sctx c;
+    char key[65] = {0};
+    memset(&c, 0, sizeof(c));
+    /* the key the file names is the key asked for: what follows is fuzzed */
+    if (size >= KEY_AT + 64)
+        memcpy(key, data + KEY_AT, 64);
+    if (!(c.parent_of = json_object()))
+        return 0;
+    if (itk_scache_parse(&c, data, size, key) == 1) {
+        /* every node and record reads without leaving the arrays */
+        for (itk_jref i = 0; i < c.view.nnodes; i++) {
+            const char *s = itk_jv_str(&c.view, i);
+            if (s && strlen(s) >= c.view.ntext)
+                __builtin_trap();
+            itk_jv_get(&c.view, i, "body");
+            itk_jv_at(&c.view, i, itk_jv_count(&c.view, i) ? itk_jv_count(&c.view, i) - 1 : 0);
+            itk_jv_int(&c.view, i);
+        }
+        for (size_t i = 0; i < c.nrecs; i++) {
+            itk_body_str(&c, &c.recs[i], "action");
+            itk_rec_str(&c, &c.recs[i], "created");
+            if (strlen(itk_srec_path(&c, &c.recs[i])) >= c.view.ntext)
+                __builtin_trap();
+        }
+    }
+    itk_jview_dispose(&c.view);
+    free(c.recs);
+    json_decref(c.parent_of);
+    return 0;
+}

@@ -1,0 +1,182 @@
+/* Unit tests of the status engine and its cache (core/status.c,
+ * status_rules.c, status_cache.c): a second status reads what the first one
+ * gathered, and gives the same findings; a damaged cache, or one written for
+ * another HEAD, is not believed. */
+#define _GNU_SOURCE /* memmem */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <openssl/evp.h>
+
+#include "helpers.h"
+#include "itaku/buf.h"
+#include "itaku/errors.h"
+#include "itaku/registry.h"
+#include "itaku/status.h"
+
+typedef struct {
+    char *dir;
+    char reg_path[4096], cache[4200];
+    itk_signer *city, *acme;
+    itk_registry *reg;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof(*f));
+    f->dir = th_tmpdir();
+    snprintf(f->reg_path, sizeof(f->reg_path), "%s/reg", f->dir);
+    snprintf(f->cache, sizeof(f->cache), "%s/.git/itaku/status.cache", f->reg_path);
+    f->city = th_signer();
+    f->acme = th_signer();
+    f->reg = th_contract(f->reg_path, f->city, "2026-12-01", "2027-03-31", NULL);
+    th_add_acme(f->reg, f->city, f->acme);
+    /* acme: a form 1, item-1 received by a designated method and never
+     * returned, item-2 received by post and returned */
+    th_submit(f->reg, f->acme, "form1", th_corpus("form1"), NULL);
+    th_submit(f->reg, f->acme, "register",
+              th_register_entry("received", "item-1", "2026-12-02T10:00:00+09:00"), NULL);
+    json_t *post = th_register_entry("received", "item-2", "2026-12-02T10:00:00-05:00");
+    json_object_set_new(post, "method", json_string("post"));
+    th_submit(f->reg, f->acme, "register", post, NULL);
+    th_submit(f->reg, f->acme, "register",
+              th_register_entry("returned", "item-2", "2026-12-03T10:00:00+09:00"), NULL);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    itk_registry_free(f->reg);
+    itk_signer_free(f->city);
+    itk_signer_free(f->acme);
+    th_rmtree(f->dir);
+    free(f->dir);
+    free(f);
+    return 0;
+}
+
+/* Every finding as a line: party|section|rule|state|record|due|received|
+ * claimed|detail. The caller frees it. */
+static char *findings(fixture *f, const char *at)
+{
+    itk_status_options o = ITK_STATUS_OPTIONS_INIT;
+    itk_status *st = NULL;
+    itk_buf out = ITK_BUF_INIT;
+    o.at = at;
+    int rc = itk_status_run(&st, f->reg, &o);
+    if (rc)
+        fprintf(stderr, "%s\n", itk_error_last());
+    assert_int_equal(rc, 0);
+    for (size_t i = 0; i < itk_status_count(st); i++) {
+        const itk_finding *x = itk_status_get(st, i);
+        char line[2048];
+        int n = snprintf(line, sizeof(line), "%s|%s|%s|%s|%s|%s|%s|%s|%s\n", x->party, x->section,
+                         x->rule, itk_state_name(x->state), x->record, x->due, x->received,
+                         x->claimed, x->detail);
+        assert_int_equal(itk_buf_put(&out, line, (size_t)n), 0);
+    }
+    itk_status_free(st);
+    assert_int_equal(itk_buf_put(&out, "", 1), 0);
+    return out.ptr;
+}
+
+/* Rewrites the cache file with `from` replaced by `to` (same length) and a
+ * checksum that matches again: a cache that is read, not recomputed, shows
+ * the change. */
+static void doctor_cache(fixture *f, const char *from, const char *to)
+{
+    size_t len;
+    unsigned char *data = (unsigned char *)th_read(f->cache, &len);
+    assert_true(len > 32);
+    unsigned char *hit = memmem(data, len - 32, from, strlen(from));
+    assert_non_null(hit);
+    memcpy(hit, to, strlen(to));
+    assert_true(EVP_Digest(data, len - 32, data + len - 32, NULL, EVP_sha256(), NULL));
+    th_write(f->cache, data, len);
+    free(data);
+}
+
+static void test_a_second_status_reads_the_cache(void **state)
+{
+    fixture *f = *state;
+    char *cold = findings(f, "2027-01-15");
+    assert_non_null(strstr(cold, "acme|4(1)|handover_designated_method|ok|acme/r-000001|"));
+    assert_non_null(strstr(cold, "acme|4(1)|handover_designated_method|violated|acme/r-000002|"));
+    assert_non_null(
+        strstr(cold, "acme|7|items_returned_or_disposed_at_end|pending|acme/r-000001|"));
+    size_t len;
+    free(th_read(f->cache, &len));
+    char *warm = findings(f, "2027-01-15");
+    assert_string_equal(warm, cold);
+    /* what the cache says is what status reports */
+    doctor_cache(f, "hand-delivery", "hand-deliverx");
+    char *doctored = findings(f, "2027-01-15");
+    assert_null(strstr(doctored, "handover_designated_method|ok|"));
+    free(doctored);
+    /* the evaluation time is applied after the cache: the contract's end */
+    char *after_end = findings(f, "2027-04-01");
+    assert_non_null(
+        strstr(after_end, "acme|7|items_returned_or_disposed_at_end|violated|acme/r-000001|"));
+    free(after_end);
+    free(warm);
+    free(cold);
+}
+
+static void test_a_damaged_cache_is_not_believed(void **state)
+{
+    fixture *f = *state;
+    char *cold = findings(f, "2027-01-15");
+    size_t len;
+    unsigned char *data = (unsigned char *)th_read(f->cache, &len);
+    unsigned char *hit = memmem(data, len, "hand-delivery", 13);
+    assert_non_null(hit);
+    hit[12] = 'x'; /* the checksum no longer matches */
+    th_write(f->cache, data, len);
+    char *again = findings(f, "2027-01-15");
+    assert_string_equal(again, cold);
+    /* and the cache was written afresh */
+    size_t len2;
+    char *rewritten = th_read(f->cache, &len2);
+    assert_int_equal(len2, len);
+    assert_memory_not_equal(rewritten, data, len);
+    /* a cache cut short is not believed either */
+    th_write(f->cache, data, len / 2);
+    char *cut = findings(f, "2027-01-15");
+    assert_string_equal(cut, cold);
+    free(cut);
+    free(rewritten);
+    free(again);
+    free(data);
+    free(cold);
+}
+
+static void test_a_cache_of_another_head_is_not_used(void **state)
+{
+    fixture *f = *state;
+    char *before = findings(f, "2027-01-15");
+    assert_null(strstr(before, "acme/r-000004"));
+    th_submit(f->reg, f->acme, "register",
+              th_register_entry("returned", "item-1", "2027-01-10T10:00:00+09:00"), NULL);
+    char *after = findings(f, "2027-01-15");
+    assert_non_null(strstr(after, "acme|7|items_returned_or_disposed_at_end|ok|acme/r-000004|"));
+    free(after);
+    free(before);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_a_second_status_reads_the_cache, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_damaged_cache_is_not_believed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_cache_of_another_head_is_not_used, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("status", tests, NULL, NULL);
+}
