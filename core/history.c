@@ -7,6 +7,7 @@
 #include "itaku/json.h"
 #include "itaku/party.h"
 #include "itaku/status.h"
+#include "log_cache.h"
 #include "registry_priv.h"
 
 #include <stdio.h>
@@ -259,17 +260,32 @@ static int log_build(itk_log **out, itk_registry *reg, const char **revs, size_t
         rc = itk_error_set(ITK_ENOMEM, "out of memory");
         goto done;
     }
+    /* what each commit's trees say is read once per commit and build
+     * (log_cache.h); only commits new since are read again */
+    itk_lcache *lc = NULL;
     json_t *memo = json_object();
-    for (size_t i = 0; i < n; i++) {
+    if (!memo || (rc = itk_lcache_load(&lc, reg->repo))) {
+        json_decref(memo);
+        rc = rc ? rc : itk_error_set(ITK_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < n && !rc; i++) {
+        const itk_commit_info *ci = itk_verify_commit(log->verify, i);
+        itk_log_entry *e = &log->all[i];
         log->nall = i + 1;
-        if ((rc = entry_fill(&log->all[i], reg->repo, itk_verify_commit(log->verify, i),
-                             log->offset, memo))) {
-            json_decref(memo);
-            goto done;
-        }
+        rc = itk_lcache_get(lc, &ci->id, e);
+        if (rc == 1) {
+            e->info = ci;
+            itk_format_time(e->date, ci->time, log->offset);
+            rc = 0;
+        } else if (rc == 0 && !(rc = entry_fill(e, reg->repo, ci, log->offset, memo)))
+            rc = itk_lcache_put(lc, &ci->id, e);
         if (i % 16 == 0 || i + 1 == n)
             report(cb, payload, "reading history", i + 1, n);
     }
+    if (!rc)
+        itk_lcache_save(lc, reg->repo);
+    itk_lcache_free(lc);
     json_decref(memo);
 done:
     if (rc)

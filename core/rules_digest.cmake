@@ -4,16 +4,18 @@ cmake_policy(SET CMP0057 NEW)
 #  decides. The verification cache (core/vcache.c) keys what it holds by it,
 #  so that a build whose rules differ in any way never trusts an older
 #  build's results. The modules that only read verified results (status,
-#  history, who, the report and form pages, and the flat JSON view only
-#  status uses) are left out: a new build that changes only how results are
+#  history and its cache, who, the report and form pages, and the flat JSON
+#  view only status uses) are left out: a new build that changes only how results are
 #  shown keeps the cache. So that this stays true, the build stops when any
 #  other source includes one of their headers.
 #  ITK_SOURCES_DIGEST, over every source: the status cache's version.
 file(GLOB files ${SRC}/*.c ${SRC}/*.h ${SRC}/include/itaku/*.h)
 list(SORT files)
 set(readers_only status.c status_rules.c status_cache.c status_priv.h history.c who.c
-    report.c render.c jview.c jview.h status.h history.h who.h report.h render.h)
-set(readers_headers "status_priv\\.h|jview\\.h|itaku/(status|history|who|report|render)\\.h")
+    report.c render.c jview.c jview.h status.h history.h who.h report.h render.h log_cache.c
+    log_cache.h)
+set(readers_headers
+    "status_priv\\.h|jview\\.h|log_cache\\.h|itaku/(status|history|who|report|render)\\.h")
 set(rules "")
 set(all "")
 foreach(f ${files})

@@ -16,6 +16,7 @@
 #include "rules_digest.h"
 #include "status_priv.h"
 #include "vcache.h"
+#include "writer.h"
 
 #include <openssl/evp.h>
 #include <stdint.h>
@@ -56,26 +57,6 @@ static int cache_path(char *out, size_t cap, git_repository *repo)
 
 /* --- writing ----------------------------------------------------------------- */
 
-static int put_u32(itk_buf *b, uint32_t v)
-{
-    unsigned char x[4] = {(unsigned char)(v >> 24), (unsigned char)(v >> 16),
-                          (unsigned char)(v >> 8), (unsigned char)v};
-    return itk_buf_put(b, x, 4);
-}
-
-static int put_i64(itk_buf *b, long long v)
-{
-    unsigned long long u = (unsigned long long)v;
-    int rc = put_u32(b, (uint32_t)(u >> 32));
-    return rc ? rc : put_u32(b, (uint32_t)u);
-}
-
-static int put_bytes(itk_buf *b, const char *s, size_t n)
-{
-    int rc = put_u32(b, (uint32_t)n);
-    return rc ? rc : itk_buf_put(b, s, n);
-}
-
 void itk_scache_save(const sctx *c, const char key[65])
 {
     char path[4096];
@@ -86,31 +67,31 @@ void itk_scache_save(const sctx *c, const char key[65])
     if (cache_path(path, sizeof(path), c->repo))
         return;
     int rc = itk_buf_put(&b, MAGIC, sizeof(MAGIC) - 1);
-    rc = rc ? rc : put_u32(&b, FORMAT);
-    rc = rc ? rc : put_bytes(&b, key, 64);
-    rc = rc ? rc : put_u32(&b, (uint32_t)json_object_size(c->parent_of));
+    rc = rc ? rc : wr_u32(&b, FORMAT);
+    rc = rc ? rc : wr_string(&b, key, 64);
+    rc = rc ? rc : wr_u32(&b, (uint32_t)json_object_size(c->parent_of));
     json_object_foreach(c->parent_of, party, parent)
     {
-        rc = rc ? rc : put_bytes(&b, party, strlen(party));
-        rc = rc ? rc : put_bytes(&b, json_string_value(parent), json_string_length(parent));
+        rc = rc ? rc : wr_string(&b, party, strlen(party));
+        rc = rc ? rc : wr_string(&b, json_string_value(parent), json_string_length(parent));
     }
-    rc = rc ? rc : put_u32(&b, (uint32_t)c->view.nnodes);
+    rc = rc ? rc : wr_u32(&b, (uint32_t)c->view.nnodes);
     for (size_t i = 0; !rc && i < c->view.nnodes; i++) {
         const itk_jnode *n = &c->view.nodes[i];
-        rc = put_u32(&b, n->type);
-        rc = rc ? rc : put_u32(&b, n->key);
-        rc = rc ? rc : put_u32(&b, n->a);
-        rc = rc ? rc : put_u32(&b, n->b);
+        rc = wr_u32(&b, n->type);
+        rc = rc ? rc : wr_u32(&b, n->key);
+        rc = rc ? rc : wr_u32(&b, n->a);
+        rc = rc ? rc : wr_u32(&b, n->b);
     }
-    rc = rc ? rc : put_bytes(&b, c->view.text, c->view.ntext);
-    rc = rc ? rc : put_u32(&b, (uint32_t)c->nrecs);
+    rc = rc ? rc : wr_string(&b, c->view.text, c->view.ntext);
+    rc = rc ? rc : wr_u32(&b, (uint32_t)c->nrecs);
     for (size_t i = 0; !rc && i < c->nrecs; i++) {
         const srec *r = &c->recs[i];
-        rc = put_u32(&b, r->path);
-        rc = rc ? rc : put_i64(&b, r->t_own);
+        rc = wr_u32(&b, r->path);
+        rc = rc ? rc : wr_i64(&b, r->t_own);
         rc = rc ? rc : itk_buf_put(&b, r->c_own.id, GIT_OID_RAWSZ);
-        rc = rc ? rc : put_i64(&b, r->t_up);
-        rc = rc ? rc : put_u32(&b, r->rec);
+        rc = rc ? rc : wr_i64(&b, r->t_up);
+        rc = rc ? rc : wr_u32(&b, r->rec);
     }
     if (!rc && EVP_Digest(b.ptr, b.size, md, NULL, EVP_sha256(), NULL))
         rc = itk_buf_put(&b, md, sizeof(md));

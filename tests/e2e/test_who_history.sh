@@ -66,6 +66,22 @@ assert len(rows) == 2 and len(cols) == 1, (rows, cols)
 PY
 ok "who: managers (form 1 in force), trained workers, subcontractors, open approvals, items held; void records left out"
 
+# --- status over the same story ---------------------------------------------
+# a void record does not count; a record citing a missing one, and a party
+# with no records at all, are findings like any other, not errors
+expect_exit 1 "$ITAKU" status --json
+python3 - "$T/out" <<'PY' || fail "status over the chain story is wrong"
+import json, sys
+f = json.load(open(sys.argv[1]))["findings"]
+assert not [x for x in f if x["record"] == "beta/r-000004"], "the void record counts"
+d = {(x["section"], x["rule"]): x["state"] for x in f if x["party"] == "delta"}
+assert d[("2", "form1_before_work")] in ("pending", "overdue"), d
+assert d[("8(2)", "subcontract_acknowledged")] == "pending", d
+PY
+expect_exit 1 "$ITAKU" status
+expect_output "^delta \\(contractor\\)"
+ok "status: void records left out; a party with no records has its obligations pending"
+
 # --- history ----------------------------------------------------------------
 story() {
     expect_exit 0 "$ITAKU" history --json "$1"
@@ -227,4 +243,14 @@ assert {e["action"] for e in ours} >= {"genesis", "receive", "request", "endorse
                                       "instruct", "key-compromise", "key-recover", "acknowledge"}, {e["action"] for e in ours}
 PY
 ok "stock git log (trailers, --show-signature with the exported allowed signers) rebuilds itaku log --json field by field"
+
+# the second log reads what the first worked out (.git/itaku/log.cache) and
+# says the same; without the cache, the same again
+[ -s .git/itaku/log.cache ] || fail "log wrote no cache"
+"$ITAKU" log --json >"$T/log-cached.json"
+cmp -s "$T/log.json" "$T/log-cached.json" || fail "the cached log differs from the first"
+rm .git/itaku/log.cache
+"$ITAKU" log --json >"$T/log-fresh.json"
+cmp -s "$T/log.json" "$T/log-fresh.json" || fail "a log without its cache differs"
+ok "log: the cached history equals the one read from the trees"
 finish

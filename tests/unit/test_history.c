@@ -1,6 +1,7 @@
 /* Unit tests of the history and who modules: the obligations sections of
  * records, log filters, the story of a record (supersession, citations of
  * a missing record) and who holds what (core/history.c, core/who.c). */
+#define _GNU_SOURCE /* memmem */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+
+#include <openssl/evp.h>
 
 #include "helpers.h"
 #include "itaku/errors.h"
@@ -159,6 +162,72 @@ static void test_log_filters_by_party_section_action_and_time(void **state)
     assert_null(bad);
 }
 
+/* Every log entry as a line: commit|date|sections|received…; freed by the
+ * caller. */
+static char *log_lines(fixture *f)
+{
+    itk_log *log = NULL;
+    itk_buf out = ITK_BUF_INIT;
+    assert_int_equal(itk_log_run(&log, f->reg, NULL), 0);
+    for (size_t i = 0; i < itk_log_count(log); i++) {
+        const itk_log_entry *e = itk_log_get(log, i);
+        assert_int_equal(
+            itk_buf_printf(&out, "%s|%s|%s", git_oid_tostr_s(&e->info->id), e->date, e->sections),
+            0);
+        for (size_t k = 0; k < e->nreceived; k++)
+            assert_int_equal(itk_buf_printf(&out, "|%s", e->received[k]), 0);
+        assert_int_equal(itk_buf_putc(&out, '\n'), 0);
+    }
+    itk_log_free(log);
+    assert_int_equal(itk_buf_put(&out, "", 1), 0);
+    return out.ptr;
+}
+
+static void test_log_reads_its_cache_and_adds_new_commits(void **state)
+{
+    fixture *f = *state;
+    char cache[4200];
+    size_t len;
+    story_records(f);
+    snprintf(cache, sizeof(cache), "%s/.git/itaku/log.cache", f->reg_path);
+    char *fresh = log_lines(f);
+    assert_non_null(strstr(fresh, "|5\n")); /* the form 4 */
+    char *cached = log_lines(f);
+    assert_string_equal(cached, fresh);
+    /* what the cache says is what log shows: the form 4's section, doctored
+     * with a checksum that matches again */
+    unsigned char *data = (unsigned char *)th_read(cache, &len);
+    unsigned char *hit = memmem(data, len - 32, "\0\0\0\0015", 5);
+    assert_non_null(hit);
+    hit[4] = '6';
+    assert_true(EVP_Digest(data, len - 32, data + len - 32, NULL, EVP_sha256(), NULL));
+    th_write(cache, data, len);
+    char *doctored = log_lines(f);
+    assert_null(strstr(doctored, "|5\n"));
+    assert_non_null(strstr(doctored, "|6\n"));
+    /* a damaged cache is not believed, and is written afresh */
+    data[len - 1] ^= 1;
+    th_write(cache, data, len);
+    char *again = log_lines(f);
+    assert_string_equal(again, fresh);
+    size_t len2;
+    char *rewritten = th_read(cache, &len2);
+    assert_memory_not_equal(rewritten, data, len2 < len ? len2 : len);
+    /* a commit made after the cache was written is read from its trees */
+    submit(f, "register", th_register_entry("disposed", "item-1", "2026-12-05T10:00:00+09:00"),
+           NULL);
+    char *more = log_lines(f);
+    assert_non_null(strstr(more, "|4,7\n"));
+    assert_string_equal(strchr(more, '\n') + 1, fresh);
+    free(more);
+    free(rewritten);
+    free(again);
+    free(doctored);
+    free(data);
+    free(cached);
+    free(fresh);
+}
+
 static void test_story_shows_supersession_and_citations_of_a_missing_record(void **state)
 {
     fixture *f = *state;
@@ -224,6 +293,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_record_sections_follow_the_obligations),
         cmocka_unit_test_setup_teardown(test_log_filters_by_party_section_action_and_time, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_log_reads_its_cache_and_adds_new_commits, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(
             test_story_shows_supersession_and_citations_of_a_missing_record, setup, teardown),
