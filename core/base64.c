@@ -152,7 +152,7 @@ int itk_armor_decode(unsigned char **out, size_t *outlen, const void *text, size
                      const char *begin, const char *end, const char *what)
 {
     itk_reader r;
-    const unsigned char *line;
+    const unsigned char *line = NULL;
     size_t n;
     int newline, rc;
     unsigned lineno = 1;

@@ -112,26 +112,31 @@ typedef struct {
     int confirmed_after_recovery;
 } status_ctx;
 
+void itk_key_event_apply(itk_key_status *st, int *confirmed, const char *fpr, const json_t *body)
+{
+    const char *key = json_string_value(json_object_get(body, "key"));
+    const char *event = json_string_value(json_object_get(body, "event"));
+    if (!key || !event || strcmp(key, fpr) != 0)
+        return;
+    /* states only move forward: active → retired → compromised */
+    if (strcmp(event, "retire") == 0 && st->state < ITK_KEY_RETIRED)
+        st->state = ITK_KEY_RETIRED;
+    else if (strcmp(event, "compromise") == 0) {
+        const char *lg = json_string_value(json_object_get(body, "last_good"));
+        if (st->state < ITK_KEY_COMPROMISED || !st->last_good[0])
+            snprintf(st->last_good, sizeof(st->last_good), "%s", lg ? lg : "");
+        st->state = ITK_KEY_COMPROMISED;
+    } else if (strcmp(event, "recovery") == 0)
+        st->recovered = 1;
+    else if (strcmp(event, "confirm") == 0)
+        *confirmed = 1;
+}
+
 static int apply_event(const json_t *body, const char *author, void *payload)
 {
     status_ctx *c = payload;
     (void)author;
-    const char *key = json_string_value(json_object_get(body, "key"));
-    const char *event = json_string_value(json_object_get(body, "event"));
-    if (!key || !event || strcmp(key, c->fpr) != 0)
-        return 0;
-    /* states only move forward: active → retired → compromised */
-    if (strcmp(event, "retire") == 0 && c->st->state < ITK_KEY_RETIRED)
-        c->st->state = ITK_KEY_RETIRED;
-    else if (strcmp(event, "compromise") == 0) {
-        const char *lg = json_string_value(json_object_get(body, "last_good"));
-        if (c->st->state < ITK_KEY_COMPROMISED || !c->st->last_good[0])
-            snprintf(c->st->last_good, sizeof(c->st->last_good), "%s", lg ? lg : "");
-        c->st->state = ITK_KEY_COMPROMISED;
-    } else if (strcmp(event, "recovery") == 0)
-        c->st->recovered = 1;
-    else if (strcmp(event, "confirm") == 0)
-        c->confirmed_after_recovery = 1;
+    itk_key_event_apply(c->st, &c->confirmed_after_recovery, c->fpr, body);
     return 0;
 }
 

@@ -6,6 +6,7 @@
 #include "itaku/json.h"
 #include "registry_priv.h"
 #include "policy_priv.h"
+#include "vdiff.h"
 #include "verify_priv.h"
 
 #include <openssl/evp.h>
@@ -125,7 +126,7 @@ static int check_identity(check *ck, const char *fpr)
     itk_identity who, first;
     int found = 0;
     for (size_t i = 0; i < ck->nkey_trees; i++) {
-        int rc = itk_identity_find(&who, ck->p->repo, ck->key_trees[i], fpr);
+        int rc = itk_vkeys_identity(&who, &ck->p->keys, ck->p->repo, ck->key_trees[i], fpr);
         if (rc == ITK_ENOTFOUND)
             continue;
         if (rc)
@@ -155,7 +156,7 @@ static int check_identity(check *ck, const char *fpr)
     int active = 0;
     for (size_t i = 0; i < ck->nkey_trees; i++) {
         itk_key_status st;
-        if (itk_key_status_get(&st, ck->p->repo, ck->key_trees[i], fpr)) {
+        if (itk_vkeys_status(&st, &ck->p->keys, ck->p->repo, ck->key_trees[i], fpr)) {
             itk_error_clear();
             continue;
         }
@@ -176,12 +177,34 @@ static int check_identity(check *ck, const char *fpr)
     return 0;
 }
 
+/* V5's merge from its single merge base by tree ids, which costs what the
+ * two sides changed; 0 when git_merge_commits must make it. */
+static int merge_by_ids(check *ck)
+{
+    itk_policy *p = ck->p;
+    git_oid base_id;
+    git_commit *base = NULL;
+    git_tree *tree = NULL;
+    int rc = 0;
+    if (itk_vgraph_merge_base(&base_id, &p->graph, &p->commits, git_commit_parent_id(ck->commit, 0),
+                              git_commit_parent_id(ck->commit, 1)) == 1 &&
+        git_commit_lookup(&base, p->repo, &base_id) == 0 && git_commit_tree(&tree, base) == 0)
+        rc = itk_vmerge_trees(&ck->base, &p->trees, p->repo, tree, ck->key_trees[0],
+                              ck->key_trees[1]);
+    git_tree_free(tree);
+    git_commit_free(base);
+    git_error_clear();
+    return rc;
+}
+
 static int merge_base_tree(check *ck)
 {
     git_commit *a = NULL, *b = NULL;
     git_index *idx = NULL;
     git_oid tid;
-    int rc = 0;
+    int rc = merge_by_ids(ck);
+    if (rc)
+        return rc < 0 ? rc : 0;
     if (git_commit_parent(&a, ck->commit, 0) < 0 || git_commit_parent(&b, ck->commit, 1) < 0) {
         rc = itk_error_git("cannot read the parents of %s", git_oid_tostr_s(ck->id));
         goto done;
@@ -216,7 +239,7 @@ done:
     return rc;
 }
 
-static int add_file(check *ck, const git_diff_delta *d, int refused)
+static int add_file(check *ck, const itk_vdelta *d, int refused)
 {
     added_file *nf = realloc(ck->files, (ck->nfiles + 1) * sizeof(*nf));
     if (!nf)
@@ -224,11 +247,11 @@ static int add_file(check *ck, const git_diff_delta *d, int refused)
     ck->files = nf;
     added_file *f = &ck->files[ck->nfiles];
     memset(f, 0, sizeof(*f));
-    f->path = strdup(d->new_file.path);
+    f->path = strdup(d->new_path);
     if (!f->path)
         return itk_error_set(ITK_ENOMEM, "out of memory");
     itk_path_classify(&f->info, f->path);
-    f->blob = d->new_file.id;
+    f->blob = d->new_id;
     f->modified = d->status != GIT_DELTA_ADDED;
     f->refused = refused;
     ck->nfiles++;
@@ -239,32 +262,32 @@ static int add_file(check *ck, const git_diff_delta *d, int refused)
  * what the city may replace, every entry a regular file. */
 static int collect_changes(check *ck)
 {
-    git_diff *diff = NULL;
+    itk_vdelta *deltas = NULL;
+    size_t n = 0;
     git_diff_options o;
     git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
     o.flags |= GIT_DIFF_INCLUDE_TYPECHANGE;
-    int rc = 0;
-    if (git_diff_tree_to_tree(&diff, ck->p->repo, ck->base, ck->tree, &o) < 0)
-        return itk_error_git("cannot diff %s", git_oid_tostr_s(ck->id));
-    for (size_t i = 0; !rc && i < git_diff_num_deltas(diff); i++) {
-        const git_diff_delta *d = git_diff_get_delta(diff, i);
-        const char *path = d->new_file.path ? d->new_file.path : d->old_file.path;
+    int rc = itk_vdiff_trees(&deltas, &n, &ck->p->trees, ck->p->repo, ck->base, ck->tree, &o);
+    if (rc)
+        return rc == ITK_ENOMEM ? rc : itk_error_git("cannot diff %s", git_oid_tostr_s(ck->id));
+    for (size_t i = 0; !rc && i < n; i++) {
+        const itk_vdelta *d = &deltas[i];
+        const char *path = d->new_path ? d->new_path : d->old_path;
         if (d->status == GIT_DELTA_DELETED) {
-            rc = PROBLEM(ck, "V4", d->old_file.path,
+            rc = PROBLEM(ck, "V4", d->old_path,
                          "deletes a file; records are append-only (a correction is a new record "
                          "that supersedes the old one)");
             continue;
         }
-        if (d->new_file.mode != GIT_FILEMODE_BLOB) {
-            const char *what = d->new_file.mode == GIT_FILEMODE_LINK ? "a symbolic link"
-                               : d->new_file.mode == GIT_FILEMODE_BLOB_EXECUTABLE
-                                   ? "an executable file"
-                               : d->new_file.mode == GIT_FILEMODE_COMMIT ? "a submodule"
-                                                                         : "not a regular file";
+        if (d->new_mode != GIT_FILEMODE_BLOB) {
+            const char *what = d->new_mode == GIT_FILEMODE_LINK              ? "a symbolic link"
+                               : d->new_mode == GIT_FILEMODE_BLOB_EXECUTABLE ? "an executable file"
+                               : d->new_mode == GIT_FILEMODE_COMMIT          ? "a submodule"
+                                                                             : "not a regular file";
             rc = PROBLEM(ck, "V10", path, "is %s; a registry holds only regular files (100644)",
                          what);
             /* a gitlink names a commit, not content the trailers could hash */
-            if (!rc && d->new_file.mode != GIT_FILEMODE_COMMIT)
+            if (!rc && d->new_mode != GIT_FILEMODE_COMMIT)
                 rc = add_file(ck, d, 1);
             continue;
         }
@@ -283,7 +306,7 @@ static int collect_changes(check *ck)
         }
         rc = add_file(ck, d, 0);
     }
-    git_diff_free(diff);
+    itk_vdiff_free(deltas, n);
     return rc < 0 ? rc : 0;
 }
 
@@ -426,7 +449,8 @@ static int check_content(check *ck, added_file *f, unsigned char sha[32])
                          "the file name does not match the key's "
                          "fingerprint %s",
                          fpr.ptr);
-        else if (ck->base && itk_identity_find(&other, ck->p->repo, ck->base, fpr.ptr) == 0 &&
+        else if (ck->base &&
+                 itk_vkeys_identity(&other, &ck->p->keys, ck->p->repo, ck->base, fpr.ptr) == 0 &&
                  strcmp(other.party, f->info.party) != 0)
             rc = PROBLEM(ck, "V1", f->path,
                          "key %s already belongs to party %s; a key belongs to one party for "

@@ -22,6 +22,12 @@ static const char *body_str(const json_t *rec, const char *key)
 static int void_commit_add(check *ck);
 static void voids_take(check *ck, const git_oid *line);
 
+/* git_graph_descendant_of, answered from the walk's graph when it can be. */
+static int descendant_of(itk_policy *p, const git_oid *commit, const git_oid *ancestor)
+{
+    return itk_vgraph_descendant_of(&p->graph, &p->commits, p->repo, commit, ancestor);
+}
+
 /* The request "<party>/<q-id>" as it stands in tree: its path and hash. */
 static int request_in(check *ck, const git_tree *tree, const char *name, char path[160],
                       char sha[65])
@@ -286,7 +292,7 @@ static int check_key_event(check *ck, const added_file *f)
     itk_key_status st;
     if (!event || !key)
         return PROBLEM(ck, "V10", f->path, "a key event names an event and a key");
-    int known = ck->base && itk_key_status_get(&st, ck->p->repo, ck->base, key) == 0;
+    int known = ck->base && itk_vkeys_status(&st, &ck->p->keys, ck->p->repo, ck->base, key) == 0;
     itk_error_clear();
     if (strcmp(event, "recovery") == 0) {
         if (!ck->is_city)
@@ -324,8 +330,7 @@ static int check_key_event(check *ck, const added_file *f)
                            "only the key itself, %s, or a party above it may mark %s compromised",
                            st.party, key);
         if (!lg || git_oid_fromstr(&lgid, lg) < 0 ||
-            (!git_oid_equal(&lgid, ck->id) &&
-             git_graph_descendant_of(ck->p->repo, ck->id, &lgid) != 1))
+            (!git_oid_equal(&lgid, ck->id) && descendant_of(ck->p, ck->id, &lgid) != 1))
             return PROBLEM(ck, "V9", f->path,
                            "last_good must name a commit of this history before the event");
         return 0;
@@ -479,7 +484,7 @@ int itk_policy_check_receipt(check *ck)
                 party, git_oid_tostr_s(parent2), p->result->commits[idx - 1].party);
     size_t at = receipts_find(state, me, party);
     if (at != SIZE_MAX && !git_oid_equal(&state->tip[at], &tip) &&
-        git_graph_descendant_of(p->repo, &tip, &state->tip[at]) != 1) {
+        descendant_of(p, &tip, &state->tip[at]) != 1) {
         char before[GIT_OID_HEXSZ + 1];
         git_oid_tostr(before, sizeof(before), &state->tip[at]);
         PROBLEM(ck, "V8", "",
@@ -515,7 +520,7 @@ int itk_policy_mark_void(check *ck)
         if (strcmp(p->compromises[i].key, ck->fpr) != 0 ||
             git_oid_fromstr(&lg, p->compromises[i].last_good) < 0)
             continue;
-        if (!git_oid_equal(&lg, ck->id) && git_graph_descendant_of(p->repo, &lg, ck->id) != 1) {
+        if (!git_oid_equal(&lg, ck->id) && descendant_of(p, &lg, ck->id) != 1) {
             ck->info->is_void = 1;
             snprintf(ck->void_origin, sizeof(ck->void_origin), "%s", ck->fpr);
         }
@@ -598,10 +603,9 @@ static void voids_take(check *ck, const git_oid *line)
     for (size_t i = 0; !ck->info->is_void && i < p->nvoids; i++) {
         itk_void_commit *v = &p->voids[i];
         itk_key_status st;
-        if (v->taken ||
-            (!git_oid_equal(line, &v->id) && git_graph_descendant_of(p->repo, line, &v->id) != 1))
+        if (v->taken || (!git_oid_equal(line, &v->id) && descendant_of(p, line, &v->id) != 1))
             continue;
-        int known = itk_key_status_get(&st, p->repo, ck->key_trees[0], v->origin) == 0 &&
+        int known = itk_vkeys_status(&st, &p->keys, p->repo, ck->key_trees[0], v->origin) == 0 &&
                     st.state == ITK_KEY_COMPROMISED;
         itk_error_clear();
         if (!known && itk_chain_is_ancestor(p->repo, ck->tree, ck->info->party, v->party))
@@ -621,8 +625,8 @@ static int held(itk_policy *p, const git_oid *id)
         git_object *c = NULL;
         if (strncmp(git_reference_name(ref), "refs/itaku/incoming/", 20) != 0 &&
             git_reference_peel(&c, ref, GIT_OBJECT_COMMIT) == 0)
-            found = git_oid_equal(git_object_id(c), id) ||
-                    git_graph_descendant_of(p->repo, git_object_id(c), id) == 1;
+            found =
+                git_oid_equal(git_object_id(c), id) || descendant_of(p, git_object_id(c), id) == 1;
         git_object_free(c);
         git_reference_free(ref);
     }

@@ -2,6 +2,7 @@
 #ifndef ITAKU_REGISTRY_PRIV_H
 #define ITAKU_REGISTRY_PRIV_H
 
+#include "itaku/chain.h"
 #include "itaku/registry.h"
 
 struct itk_registry {
@@ -60,6 +61,10 @@ int itk_record_append(itk_buf *path, itk_buf *id, itk_change *c, itk_registry *r
 /* Replaces a change's subject line. */
 int itk_change_set_subject(itk_change *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* One key event's body applied to st, the state of key fpr so far (for
+ * itk_key_status_get); *confirmed is set by a confirm event. */
+void itk_key_event_apply(itk_key_status *st, int *confirmed, const char *fpr, const json_t *body);
 
 /* Every record path of tree, optionally of one party and type. */
 int itk_tree_records(char ***paths, size_t *count, git_repository *repo, const git_tree *tree,

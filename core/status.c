@@ -67,7 +67,7 @@ int itk_time_parse(long long *out, const char *s, int offset, int end_of_day)
 static int add_arrival(sctx *c, const char *party, const char *path, long long t,
                        const git_oid *commit)
 {
-    char key[400];
+    char key[ITK_PARTY_ID_MAX + 2 + 1024]; /* "<party>|<path>" */
     snprintf(key, sizeof(key), "%s|%s", party, path);
     if (json_object_get(c->arrivals, key))
         return 0;
@@ -136,7 +136,7 @@ static int arrivals_under(sctx *c, const itk_commit_info *ci, git_tree *before, 
     }
     for (size_t d = 0; !rc && d < git_diff_num_deltas(diff); d++) {
         const git_diff_delta *dl = git_diff_get_delta(diff, d);
-        char path[400];
+        char path[1024];
         if (dl->status != GIT_DELTA_ADDED)
             continue;
         snprintf(path, sizeof(path), "%s/%s", dir, dl->new_file.path);
@@ -203,7 +203,7 @@ static int gather_arrivals(sctx *c, const itk_verify_result *r)
 
 static long long arrival_at(const sctx *c, const char *party, const char *path, git_oid *commit)
 {
-    char key[400];
+    char key[ITK_PARTY_ID_MAX + 2 + 1024]; /* "<party>|<path>" */
     snprintf(key, sizeof(key), "%s|%s", party, path);
     json_t *a = json_object_get(c->arrivals, key);
     if (!a)

@@ -538,7 +538,7 @@ static int items_returned_or_disposed_at_end(sctx *c, const char *section, const
         return itk_error_set(ITK_ENOMEM, "out of memory");
     for (size_t k = 0; k < c->nrecs; k++) {
         const srec *o = &c->recs[k];
-        char key[400];
+        char key[ITK_PARTY_ID_MAX + 2 + 1024];
         if (is_type(o, "register")) {
             const char *oa = itk_body_str(c, o, "action");
             const char *oi = itk_body_str(c, o, "item_id");
@@ -569,7 +569,7 @@ static int items_returned_or_disposed_at_end(sctx *c, const char *section, const
         const char *item = itk_body_str(c, r, "item_id");
         if (!action || !item || (strcmp(action, "received") != 0 && strcmp(action, "copied") != 0))
             continue;
-        char key[400];
+        char key[ITK_PARTY_ID_MAX + 2 + 1024];
         snprintf(key, sizeof(key), "%s\x1f%s", r->pi.party, item);
         const srec *closed = index_rec(c, json_object_get(first, key));
         char name[100], detail[256] = "";

@@ -158,6 +158,9 @@ static void policy_dispose(itk_policy *p)
         p->allocated = next;
     }
     itk_oidmap_free(&p->commits);
+    itk_vgraph_free(&p->graph);
+    itk_vtrees_free(&p->trees);
+    itk_vkeys_free(&p->keys);
     itk_oidmap_free(&p->receipts);
     free(p->compromises);
     free(p->void_keys);
@@ -216,7 +219,8 @@ int itk_verify_run(itk_verify_result **out, itk_registry *reg, const char **revs
     p.result = r;
     p.genesis = r->genesis;
     p.city_key = r->city_key;
-    if ((rc = itk_oidmap_init(&p.commits)) || (rc = itk_oidmap_init(&p.receipts)))
+    if ((rc = itk_oidmap_init(&p.commits)) || (rc = itk_oidmap_init(&p.receipts)) ||
+        (rc = itk_vtrees_init(&p.trees)) || (rc = itk_vkeys_init(&p.keys)))
         goto done;
     /* DESIGN §9: an identical earlier run answers at once; otherwise the
      * walk takes each commit it already checked from the cache */
@@ -250,7 +254,8 @@ int itk_verify_run(itk_verify_result **out, itk_registry *reg, const char **revs
         }
         itk_commit_info *ci = &r->commits[r->ncommits++];
         memset(ci, 0, sizeof(*ci));
-        if ((rc = itk_oidmap_set(&p.commits, &id, (void *)(uintptr_t)r->ncommits))) {
+        if ((rc = itk_oidmap_set(&p.commits, &id, (void *)(uintptr_t)r->ncommits)) ||
+            (rc = itk_vgraph_add(&p.graph, &p.commits, c))) {
             git_commit_free(c);
             goto done;
         }

@@ -6,6 +6,9 @@
 #include "itaku/chain.h"
 #include "itaku/verify.h"
 #include "oidmap.h"
+#include "vgraph.h"
+#include "vkeys.h"
+#include "vmerge.h"
 
 struct itk_verify_result {
     itk_problem *problems;
@@ -47,6 +50,9 @@ typedef struct {
     const char *city_key; /* "" when not pinned */
     size_t roots_seen;
     itk_oidmap commits;  /* commit id → index + 1 in result->commits */
+    itk_vgraph graph;    /* the same commits with their parents */
+    itk_vtrees trees;    /* which trees are compared by id (V4, V5) */
+    itk_vkeys keys;      /* key lookups (V1, V9) */
     itk_oidmap receipts; /* commit id → itk_receipts * (NULL: none yet) */
     itk_receipts *allocated;
     itk_compromise *compromises; /* V9, from every tip walked */

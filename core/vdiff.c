@@ -1,0 +1,161 @@
+/* A folder whose entries differ only in folders is walked here; one that
+ * holds a changed file (or a file and a folder that differ in any way) goes
+ * to libgit2 whole, and its deltas get the folder's path in front. On
+ * canonical trees the deltas and their order equal the whole diff's: entries
+ * are unique and in git's order, which is the order of full paths, and a
+ * folder equal on both sides holds nothing libgit2 would report. Anything
+ * else, or any failure, runs the whole diff instead. */
+#include "vdiff.h"
+#include "itaku/buf.h"
+#include "itaku/errors.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    itk_vtrees *trees;
+    git_repository *repo;
+    const git_diff_options *opts;
+    itk_vdelta *d;
+    size_t n, cap;
+    itk_buf prefix;
+} walk;
+
+void itk_vdiff_free(itk_vdelta *d, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(d[i].old_path);
+        free(d[i].new_path);
+    }
+    free(d);
+}
+
+static char *joined(const char *prefix, const char *path)
+{
+    if (!path)
+        return NULL;
+    size_t a = strlen(prefix), b = strlen(path);
+    char *s = malloc(a + b + 1);
+    if (s) {
+        memcpy(s, prefix, a);
+        memcpy(s + a, path, b + 1);
+    }
+    return s;
+}
+
+/* git_diff_tree_to_tree on a and b, its deltas added under prefix. */
+static int diff_whole(walk *w, const git_tree *a, const git_tree *b)
+{
+    git_diff *diff = NULL;
+    const char *prefix = w->prefix.ptr ? w->prefix.ptr : "";
+    if (git_diff_tree_to_tree(&diff, w->repo, (git_tree *)a, (git_tree *)b, w->opts) < 0)
+        return -1;
+    int rc = 0;
+    size_t n = git_diff_num_deltas(diff);
+    if (w->n + n > w->cap) {
+        size_t cap = (w->n + n) * 2;
+        itk_vdelta *nd = realloc(w->d, cap * sizeof(*nd));
+        if (!nd)
+            rc = ITK_ENOMEM;
+        else {
+            w->d = nd;
+            w->cap = cap;
+        }
+    }
+    for (size_t i = 0; !rc && i < n; i++) {
+        const git_diff_delta *d = git_diff_get_delta(diff, i);
+        itk_vdelta *v = &w->d[w->n++];
+        v->status = d->status;
+        v->new_mode = d->new_file.mode;
+        v->new_id = d->new_file.id;
+        v->old_path = joined(prefix, d->old_file.path);
+        v->new_path = joined(prefix, d->new_file.path);
+        if ((d->old_file.path && !v->old_path) || (d->new_file.path && !v->new_path))
+            rc = ITK_ENOMEM;
+    }
+    git_diff_free(diff);
+    return rc;
+}
+
+static const git_tree_entry *at(const git_tree *t, size_t i)
+{
+    return i < git_tree_entrycount(t) ? git_tree_entry_byindex(t, i) : NULL;
+}
+
+/* a and b canonical: each pair of entries of one name in turn, the key
+ * (name and kind) in git's order; *ea or *eb NULL when one side lacks it. */
+static int next_pair(const git_tree *a, const git_tree *b, size_t *i, size_t *j,
+                     const git_tree_entry **ea, const git_tree_entry **eb)
+{
+    *ea = at(a, *i);
+    *eb = at(b, *j);
+    if (!*ea && !*eb)
+        return 0;
+    int cmp = !*ea ? 1 : !*eb ? -1 : itk_vtrees_entry_cmp(*ea, *eb);
+    if (cmp < 0)
+        *eb = NULL;
+    if (cmp > 0)
+        *ea = NULL;
+    *i += *ea != NULL;
+    *j += *eb != NULL;
+    return 1;
+}
+
+static int diff_level(walk *w, const git_tree *a, const git_tree *b)
+{
+    const git_tree_entry *ea, *eb;
+    size_t i = 0, j = 0;
+    while (next_pair(a, b, &i, &j, &ea, &eb))
+        if (!ea || !eb ||
+            (!git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) &&
+             !itk_vtrees_is_folder(ea)))
+            return diff_whole(w, a, b);
+    i = j = 0;
+    size_t len = w->prefix.size;
+    int rc = 0;
+    while (!rc && next_pair(a, b, &i, &j, &ea, &eb)) {
+        git_tree *sa = NULL, *sb = NULL;
+        if (git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)))
+            continue;
+        if (itk_vtrees_lookup(&sa, w->trees, w->repo, git_tree_entry_id(ea)) < 0 ||
+            itk_vtrees_lookup(&sb, w->trees, w->repo, git_tree_entry_id(eb)) < 0 ||
+            itk_buf_printf(&w->prefix, "%s/", git_tree_entry_name(ea)) < 0)
+            rc = -1; /* the whole diff answers */
+        else
+            rc = diff_level(w, sa, sb);
+        git_tree_free(sa);
+        git_tree_free(sb);
+        w->prefix.size = len;
+        if (w->prefix.ptr)
+            w->prefix.ptr[len] = '\0';
+    }
+    return rc;
+}
+
+int itk_vdiff_trees(itk_vdelta **out, size_t *n, itk_vtrees *trees, git_repository *repo,
+                    const git_tree *base, const git_tree *tree, const git_diff_options *opts)
+{
+    walk w = {trees, repo, opts, NULL, 0, 0, ITK_BUF_INIT};
+    int rc = -1;
+    if (base && itk_vtrees_canonical(trees, repo, base) == 1 &&
+        itk_vtrees_canonical(trees, repo, tree) == 1)
+        rc = diff_level(&w, base, tree);
+    itk_buf_dispose(&w.prefix);
+    git_error_clear();
+    if (rc) {
+        /* not canonical, or it failed: the whole diff, as it answers */
+        itk_vdiff_free(w.d, w.n);
+        w.d = NULL;
+        w.n = w.cap = 0;
+        itk_buf_clear(&w.prefix);
+        rc = diff_whole(&w, base, tree);
+        itk_buf_dispose(&w.prefix);
+    }
+    if (rc) {
+        itk_vdiff_free(w.d, w.n);
+        return rc == ITK_ENOMEM ? itk_error_set(rc, "out of memory") : rc;
+    }
+    *out = w.d;
+    *n = w.n;
+    return 0;
+}

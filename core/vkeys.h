@@ -1,0 +1,27 @@
+/* Key lookups for verify: itk_identity_find and itk_key_status_get with the
+ * same answers and the same last error message, reading each key, party.json
+ * and key-event blob once per run (by blob id) and a tree's entries by name
+ * instead of a path from the root each time. Private to verify. */
+#ifndef ITAKU_VKEYS_H
+#define ITAKU_VKEYS_H
+
+#include "itaku/chain.h"
+#include "itaku/registry.h"
+#include "oidmap.h"
+
+typedef struct {
+    itk_oidmap json; /* blob id → its parsed JSON (json_t *) */
+} itk_vkeys;
+
+int itk_vkeys_init(itk_vkeys *k);
+void itk_vkeys_free(itk_vkeys *k);
+
+/* itk_identity_find(out, repo, tree, fingerprint). */
+int itk_vkeys_identity(itk_identity *out, itk_vkeys *k, git_repository *repo, const git_tree *tree,
+                       const char *fingerprint);
+
+/* itk_key_status_get(out, repo, tree, fingerprint). */
+int itk_vkeys_status(itk_key_status *out, itk_vkeys *k, git_repository *repo, const git_tree *tree,
+                     const char *fingerprint);
+
+#endif

@@ -1,0 +1,42 @@
+/* Which trees of a verification run are in git's canonical form, remembered
+ * by id: entries strictly in git's order, unique names of the characters a
+ * registry uses, regular files (100644) and folders only, no empty folder,
+ * nesting bounded. On such trees an answer read from tree ids (a folder equal
+ * on both sides holds nothing to compare) equals libgit2's file-by-file one.
+ * Private to verify. */
+#ifndef ITAKU_VTREES_H
+#define ITAKU_VTREES_H
+
+#include "oidmap.h"
+
+#include <git2.h>
+
+/* Deepest folder nesting of a canonical tree (a registry needs five). */
+#define ITK_VTREES_MAX_DEPTH 8
+
+/* Trees read lately, kept: libgit2 caches no tree over 4 KiB, and a folder
+ * of records is read by the check of the commit that changes it and again by
+ * the next one. */
+#define ITK_VTREES_KEPT 64
+
+typedef struct {
+    itk_oidmap heights; /* tree id → its height when canonical, or more than the maximum */
+    git_tree *kept[ITK_VTREES_KEPT];
+    size_t next_kept;
+} itk_vtrees;
+
+int itk_vtrees_init(itk_vtrees *m);
+void itk_vtrees_free(itk_vtrees *m);
+
+/* git_tree_lookup, answered from the trees kept when it can be. */
+int itk_vtrees_lookup(git_tree **out, itk_vtrees *m, git_repository *repo, const git_oid *id);
+
+/* 1 when t is canonical, 0 when not (or unreadable), ITK_ENOMEM. */
+int itk_vtrees_canonical(itk_vtrees *m, git_repository *repo, const git_tree *t);
+
+/* git's order of tree entries: a folder sorts as if its name ended in '/'. */
+int itk_vtrees_entry_cmp(const git_tree_entry *a, const git_tree_entry *b);
+
+int itk_vtrees_is_folder(const git_tree_entry *e);
+
+#endif
