@@ -21,6 +21,15 @@ static int is_type(const srec *r, const char *type)
     return r->pi.kind == ITK_PATH_RECORD && strcmp(r->pi.type->type, type) == 0;
 }
 
+/* A record of type whose body.field is value ("a decision approving", "a
+ * first incident report"); the type is tested first, it costs no look-up. */
+static int body_is(const sctx *c, const srec *r, const char *type, const char *field,
+                   const char *value)
+{
+    const char *v = is_type(r, type) ? itk_body_str(c, r, field) : NULL;
+    return v && strcmp(v, value) == 0;
+}
+
 /* --- indexes: every rule is one pass over the records plus look-ups ----------- */
 
 /* c->index holds, under keys "<kind>\x1f<…>", the records (their indices in
@@ -115,13 +124,9 @@ static int by_trained(sctx *c, size_t i, const srec *r)
 /* approved decisions, by the request they name */
 static int by_approval(sctx *c, size_t i, const srec *r)
 {
-    if (!is_type(r, "decision"))
-        return 0;
-    const char *req = itk_body_str(c, r, "request");
-    const char *out = itk_body_str(c, r, "outcome");
-    if (!req || !out || strcmp(out, "approved") != 0)
-        return 0;
-    return index_put(c, "approved", req, NULL, i, 1);
+    const char *req =
+        body_is(c, r, "decision", "outcome", "approved") ? itk_body_str(c, r, "request") : NULL;
+    return req ? index_put(c, "approved", req, NULL, i, 1) : 0;
 }
 
 /* requests by their name "<party>/<id>" */
@@ -137,13 +142,9 @@ static int by_request(sctx *c, size_t i, const srec *r)
 /* the last final report of each first report */
 static int by_final(sctx *c, size_t i, const srec *r)
 {
-    if (!is_type(r, "incident"))
-        return 0;
-    const char *ref = itk_body_str(c, r, "first_report_ref");
-    const char *st = itk_body_str(c, r, "stage");
-    if (!ref || !st || strcmp(st, "final") != 0)
-        return 0;
-    return index_put(c, "final", ref, NULL, i, -1);
+    const char *ref =
+        body_is(c, r, "incident", "stage", "final") ? itk_body_str(c, r, "first_report_ref") : NULL;
+    return ref ? index_put(c, "final", ref, NULL, i, -1) : 0;
 }
 
 static const char *claimed(const sctx *c, const srec *r)
@@ -252,10 +253,7 @@ static int form1_change_before_effect(sctx *c, const char *section, const char *
     (void)p;
     for (size_t i = 0; i < c->nrecs; i++) {
         const srec *r = &c->recs[i];
-        if (!is_type(r, "form1"))
-            continue;
-        const char *ft = itk_body_str(c, r, "filing_type");
-        if (!ft || strcmp(ft, "change") != 0)
+        if (!body_is(c, r, "form1", "filing_type", "change"))
             continue;
         const char *eff = itk_jv_strget(&c->view, itk_body_get(c, r, "change"), "effective_on");
         long long due = 0;
@@ -607,11 +605,9 @@ static int subcontract_approved(sctx *c, const char *section, const char *kind, 
         return itk_error_set(ITK_ENOMEM, "out of memory");
     for (size_t k = 0; k < c->nrecs; k++) {
         const srec *d = &c->recs[k];
-        if (!is_type(d, "decision"))
-            continue;
-        const char *req = itk_body_str(c, d, "request");
-        const char *out = itk_body_str(c, d, "outcome");
-        if (!req || !out || strcmp(out, "approved") != 0)
+        const char *req =
+            body_is(c, d, "decision", "outcome", "approved") ? itk_body_str(c, d, "request") : NULL;
+        if (!req)
             continue;
         const srec *r = index_rec(c, index_get(c, "request", req, NULL));
         const char *pid =
@@ -694,12 +690,10 @@ static int incident_first_report_within(sctx *c, const char *section, const char
     for (size_t i = 0; i < c->nrecs; i++) {
         const srec *r = &c->recs[i];
         long long t;
-        if (!is_type(r, "incident"))
-            continue;
-        const char *stage = itk_body_str(c, r, "stage");
-        const char *disc = itk_body_str(c, r, "discovered_at");
-        if (!stage || strcmp(stage, "first") != 0 || !disc ||
-            itk_time_parse(&t, disc, c->offset, 0))
+        const char *disc = body_is(c, r, "incident", "stage", "first")
+                               ? itk_body_str(c, r, "discovered_at")
+                               : NULL;
+        if (!disc || itk_time_parse(&t, disc, c->offset, 0))
             continue;
         char late[128];
         snprintf(late, sizeof(late),
@@ -720,10 +714,7 @@ static int incident_followed_up(sctx *c, const char *section, const char *kind,
     (void)params;
     for (size_t i = 0; i < c->nrecs; i++) {
         const srec *r = &c->recs[i];
-        if (!is_type(r, "incident"))
-            continue;
-        const char *stage = itk_body_str(c, r, "stage");
-        if (!stage || strcmp(stage, "first") != 0)
+        if (!body_is(c, r, "incident", "stage", "first"))
             continue;
         char name[100];
         rec_name(name, r);
