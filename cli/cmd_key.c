@@ -59,20 +59,10 @@ static int generate(int argc, char **argv)
 
 static int show(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"key", required_argument, NULL, 'k'}, {"help", no_argument, NULL, 'h'}, {0}};
     const char *key_path = NULL;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "k:h", opts, NULL)) != -1) {
-        if (c == 'k')
-            key_path = optarg;
-        else if (c == 'h') {
-            printf("usage: %s\n", usage);
-            return EXIT_OK;
-        } else
-            return cli_usage(usage, "key show: unknown option");
-    }
+    int parsed = cli_parse_key_option(argc, argv, usage, "key show", "k:h", &key_path);
+    if (parsed >= 0)
+        return parsed;
     if (optind < argc - 1)
         return cli_usage(usage, "key show takes at most one FILE");
     if (optind == argc - 1)

@@ -13,18 +13,10 @@ static const char usage[] =
 
 int cmd_push(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"key", required_argument, NULL, 'k'}, {"help", no_argument, NULL, 'h'}, {0}};
     const char *key = NULL;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'k': key = optarg; break;
-        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
-        default: return cli_usage(usage, "push: unknown option");
-        }
-    }
+    int parsed = cli_parse_key_option(argc, argv, usage, "push", "h", &key);
+    if (parsed >= 0)
+        return parsed;
     if (optind < argc - 1)
         return cli_usage(usage, "push takes at most one remote");
     const char *name = optind == argc - 1 ? argv[optind] : "origin";

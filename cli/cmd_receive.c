@@ -11,18 +11,10 @@ static const char usage[] = "itaku receive PARTY [PATH|URL|REF] [--key FILE]";
 
 int cmd_receive(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"key", required_argument, NULL, 'k'}, {"help", no_argument, NULL, 'h'}, {0}};
     const char *key = NULL;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'k': key = optarg; break;
-        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
-        default: return cli_usage(usage, "receive: unknown option");
-        }
-    }
+    int parsed = cli_parse_key_option(argc, argv, usage, "receive", "h", &key);
+    if (parsed >= 0)
+        return parsed;
     if (optind != argc - 1 && optind != argc - 2)
         return cli_usage(usage, "receive needs the PARTY whose line to take, and where from");
     const char *party = argv[optind], *from = optind == argc - 2 ? argv[optind + 1] : NULL;
