@@ -199,6 +199,16 @@ static void test_cache_key_not_this_users_alone_means_uncached(void **state)
     assert_int_equal(chmod(key, 0600), 0);
     itk_cache_place_init(&pl, f->repo, NULL);
     assert_string_equal(pl.dir, "");
+    /* another user's (needs root to make one; the mode checks above bind
+     * every user) */
+    if (geteuid() == 0) {
+        assert_int_equal(unlink(key), 0);
+        itk_cache_place_init(&pl, f->repo, NULL); /* a good key again */
+        assert_true(pl.dir[0]);
+        assert_int_equal(chown(key, 65534, 65534), 0);
+        itk_cache_place_init(&pl, f->repo, NULL);
+        assert_string_equal(pl.dir, "");
+    }
     /* removed: a new one is made */
     assert_int_equal(unlink(key), 0);
     itk_cache_place_init(&pl, f->repo, NULL);
