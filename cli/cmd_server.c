@@ -11,11 +11,11 @@
 #include <unistd.h>
 
 static const char usage[] =
-    "itaku server init PATH --city-key SHA256:... --genesis ID\n"
+    "itaku server init PATH --city-key SHA256:... --genesis ID [--cache-dir DIR]\n"
     "       itaku server add-party PATH PARTY PUBKEY [--authorized-keys FILE]\n"
     "       itaku server check-push     (run by hooks/pre-receive; ref updates on stdin)";
 
-static int init(const char *path, const char *city_key, const char *genesis)
+static int init(const char *path, const char *city_key, const char *genesis, const char *cache_dir)
 {
     char self[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -24,7 +24,7 @@ static int init(const char *path, const char *city_key, const char *genesis)
         return EXIT_ERROR;
     }
     self[n] = '\0';
-    if (itk_server_init(path, self, city_key, genesis) < 0)
+    if (itk_server_init(path, self, city_key, genesis, cache_dir) < 0)
         return cli_fail("cannot create the hosted registry");
     printf("Hosted registry created in %s (bare; pushes checked by hooks/pre-receive with %s).\n"
            "Let each party's key log in: itaku server add-party %s PARTY KEY.pub "
@@ -69,9 +69,10 @@ int cmd_server(int argc, char **argv)
     static const struct option opts[] = {{"city-key", required_argument, NULL, 'c'},
                                          {"genesis", required_argument, NULL, 'g'},
                                          {"authorized-keys", required_argument, NULL, 'a'},
+                                         {"cache-dir", required_argument, NULL, 'd'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0}};
-    const char *city_key = NULL, *genesis = NULL, *file = NULL;
+    const char *city_key = NULL, *genesis = NULL, *file = NULL, *cache_dir = NULL;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -79,6 +80,7 @@ int cmd_server(int argc, char **argv)
         case 'c': city_key = optarg; break;
         case 'g': genesis = optarg; break;
         case 'a': file = optarg; break;
+        case 'd': cache_dir = optarg; break;
         case 'h': printf("usage: %s\n", usage); return EXIT_OK;
         default: return cli_usage(usage, "server: unknown option");
         }
@@ -90,7 +92,7 @@ int cmd_server(int argc, char **argv)
         if (!city_key || !genesis)
             return cli_usage(usage, "server init needs --city-key and --genesis (from the "
                                     "contract sheet)");
-        return init(argv[optind + 1], city_key, genesis);
+        return init(argv[optind + 1], city_key, genesis, cache_dir);
     }
     if (strcmp(sub, "add-party") == 0 && optind == argc - 4)
         return add_party(argv[optind + 1], argv[optind + 2], argv[optind + 3], file);

@@ -8,7 +8,7 @@
 
 static const char usage[] =
     "itaku verify [--json] [--full] [--genesis ID] [--city-key SHA256:...] [REV...]\n"
-    "  --full  check every commit again, ignoring the verification cache in .git/itaku/";
+    "  --full  check every commit again, ignoring the verification cache";
 
 static void print_json(const itk_verify_result *r)
 {

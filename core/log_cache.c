@@ -2,19 +2,19 @@
  * its party's parent, then by every pull), so paths are kept once and the
  * entries name them by number. The file: the magic line, u32 format, string
  * sources' digest, u32 p, p × string path, u32 n, then n × (20 bytes commit,
- * string sections, u32 k, k × u32 path number); then the SHA-256 of all
- * that. Integers are big-endian, strings are u32 length then bytes. */
+ * string sections, u32 k, k × u32 path number), sealed by itk_cache_write
+ * (cache_dir.h). Integers are big-endian, strings are u32 length then
+ * bytes. */
 #include "log_cache.h"
+#include "cache_dir.h"
 #include "itaku/buf.h"
 #include "itaku/errors.h"
 #include "oidmap.h"
 #include "reader.h"
 #include "rules_digest.h"
-#include "vcache.h"
 #include "writer.h"
 
 #include <jansson.h>
-#include <openssl/evp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,11 +44,7 @@ struct itk_lcache {
     int dirty;
 };
 
-static int cache_path(char *out, size_t cap, git_repository *repo)
-{
-    int n = snprintf(out, cap, "%sitaku/log.cache", git_repository_path(repo));
-    return n < 0 || (size_t)n >= cap ? ITK_ETOOBIG : 0;
-}
+#define FILE_NAME "log.cache"
 
 static int lcache_new(itk_lcache **out)
 {
@@ -201,11 +197,13 @@ int itk_lcache_put(itk_lcache *c, const git_oid *id, const itk_log_entry *in)
 
 void itk_lcache_save(itk_lcache *c, git_repository *repo)
 {
-    char path[4096];
+    itk_cache_place pl;
     itk_buf b = ITK_BUF_INIT;
-    unsigned char md[32];
-    if (!c->dirty || cache_path(path, sizeof(path), repo))
+    if (!c->dirty)
         return;
+    itk_cache_place_init(&pl, repo, NULL);
+    if (!pl.dir[0])
+        return; /* nowhere to keep it: uncached */
     int rc = itk_buf_put(&b, MAGIC, sizeof(MAGIC) - 1);
     rc = rc ? rc : wr_u32(&b, FORMAT);
     rc = rc ? rc : wr_cstring(&b, ITK_SOURCES_DIGEST);
@@ -221,10 +219,9 @@ void itk_lcache_save(itk_lcache *c, git_repository *repo)
         for (size_t k = 0; !rc && k < e->n; k++)
             rc = wr_u32(&b, c->refs[e->first + k]);
     }
-    if (!rc && EVP_Digest(b.ptr, b.size, md, NULL, EVP_sha256(), NULL))
-        rc = itk_buf_put(&b, md, sizeof(md));
-    if (!rc && itk_vcache_write_file(path, b.ptr, b.size) == 0)
+    if (!rc && itk_cache_write(&pl, FILE_NAME, b.ptr, b.size) == 0)
         c->dirty = 0;
+    itk_cache_place_dispose(&pl);
     itk_buf_dispose(&b);
     itk_error_clear();
 }
@@ -293,12 +290,14 @@ int itk_lcache_parse(itk_lcache **out, const unsigned char *data, size_t len, co
 
 int itk_lcache_load(itk_lcache **out, git_repository *repo)
 {
-    char path[4096];
+    itk_cache_place pl;
     unsigned char *data = NULL;
     size_t len = 0;
     *out = NULL;
-    if (cache_path(path, sizeof(path), repo) ||
-        itk_vcache_read_file(&data, &len, path, MAX_BYTES)) {
+    itk_cache_place_init(&pl, repo, NULL);
+    int miss = itk_cache_read(&data, &len, &pl, FILE_NAME, MAX_BYTES);
+    itk_cache_place_dispose(&pl);
+    if (miss) {
         free(data);
         itk_error_clear();
         return itk_lcache_parse(out, (const unsigned char *)"", 0, ITK_SOURCES_DIGEST);

@@ -1,4 +1,5 @@
-/* The log cache (.git/itaku/log.cache): per commit, what `itaku log` works
+/* The log cache (log.cache in this user's folder for the registry,
+ * cache_dir.h): per commit, what `itaku log` works
  * out from its trees — the obligations sections of its records and the
  * records a merge brings into the line. Both depend on the commit alone, so
  * an entry never goes stale; the file is kept for one build (the sources'

@@ -8,6 +8,7 @@
 #include "itaku/remote.h"
 #include "itaku/sshkey.h"
 #include "itaku/verify.h"
+#include "cache_dir.h"
 #include "reader.h"
 #include "registry_priv.h"
 
@@ -52,8 +53,9 @@ static int write_file(const char *path, const char *data, size_t len, mode_t mod
 }
 
 int itk_server_init(const char *path, const char *itaku_binary, const char *city_key,
-                    const char *genesis)
+                    const char *genesis, const char *cache_dir)
 {
+    char cache_root[ITK_CACHE_PATH_MAX] = "";
     git_repository *repo = NULL;
     git_config *cfg = NULL;
     itk_buf hook = ITK_BUF_INIT, file = ITK_BUF_INIT;
@@ -80,6 +82,15 @@ int itk_server_init(const char *path, const char *itaku_binary, const char *city
         if (!empty)
             return itk_error_set(ITK_EEXISTS, "%s already exists", path);
     }
+    /* DESIGN §7: the hook's cache lives where server init says, outside the
+     * repository; without a home and no --cache-dir it runs uncached */
+    if ((rc = itk_cache_hosted_root(cache_root, sizeof(cache_root), cache_dir)) != 0) {
+        if (cache_dir || rc != ITK_ENOTFOUND)
+            return rc;
+        cache_root[0] = '\0';
+        itk_error_clear();
+        rc = 0;
+    }
     git_libgit2_init();
     git_repository_init_options io;
     git_repository_init_options_init(&io, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
@@ -96,7 +107,8 @@ int itk_server_init(const char *path, const char *itaku_binary, const char *city
         git_config_set_string(cfg, "itaku.cityKey", city_key) < 0 ||
         git_config_set_bool(cfg, "receive.denyDeletes", 1) < 0 ||
         git_config_set_bool(cfg, "receive.denyNonFastForwards", 1) < 0 ||
-        git_config_set_bool(cfg, "receive.fsckObjects", 1) < 0) {
+        git_config_set_bool(cfg, "receive.fsckObjects", 1) < 0 ||
+        (cache_root[0] && git_config_set_string(cfg, "itaku.cacheDir", cache_root) < 0)) {
         rc = itk_error_git("cannot configure %s", path);
         goto done;
     }
@@ -268,7 +280,8 @@ static const char *party_prefix(char party[ITK_PARTY_ID_MAX + 1], const char *s)
     return slash + 1;
 }
 
-static int check_update(itk_buf *log, itk_registry *reg, const char *party, const update *u)
+static int check_update(itk_buf *log, itk_registry *reg, const char *party, const update *u,
+                        const char *cache_dir)
 {
     git_repository *repo = reg->repo;
     git_commit *commit = NULL;
@@ -300,7 +313,9 @@ static int check_update(itk_buf *log, itk_registry *reg, const char *party, cons
     /* V1–V10 on everything the new tip holds, before trusting its tree */
     git_oid_tostr(hex, sizeof(hex), &u->new_id);
     const char *revs[] = {hex};
-    if ((rc = itk_verify_run(&r, reg, revs, 1, NULL)))
+    itk_verify_options vo = ITK_VERIFY_OPTIONS_INIT;
+    vo.cache_dir = cache_dir;
+    if ((rc = itk_verify_run(&r, reg, revs, 1, &vo)))
         goto done;
     if (!itk_verify_pinned(r)) {
         rc = itk_error_set(ITK_EVERIFY, "this hosted registry pins no contract (itaku.genesis, "
@@ -380,8 +395,18 @@ int itk_server_check_push(itk_buf *log, const char *party, const char *input, si
         free(u);
         return rc;
     }
+    /* the cache folder server init chose (an absolute path, else ignored):
+     * honoured here only, never by a user's own verify of a clone */
+    char cache_dir[ITK_CACHE_PATH_MAX] = "";
+    git_config *cfg = NULL;
+    const char *v;
+    if (git_repository_config_snapshot(&cfg, reg->repo) == 0 &&
+        git_config_get_string(&v, cfg, "itaku.cacheDir") == 0 && v[0] == '/')
+        snprintf(cache_dir, sizeof(cache_dir), "%s", v);
+    git_config_free(cfg);
+    itk_error_clear();
     for (size_t i = 0; i < n && !rc; i++)
-        rc = check_update(log, reg, party, &u[i]);
+        rc = check_update(log, reg, party, &u[i], cache_dir[0] ? cache_dir : NULL);
     itk_registry_free(reg); /* also shuts libgit2 down once */
     free(u);
     return rc;

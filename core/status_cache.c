@@ -1,4 +1,5 @@
-/* The status cache (.git/itaku/status.cache): what `itaku status` gathered
+/* The status cache (status.cache in this user's folder for the registry,
+ * cache_dir.h, which also seals it): what `itaku status` gathered
  * from HEAD — every record that counts and when it reached its party and that
  * party's parent, and every party's parent — so that a second status reads
  * one file instead of every record's blob and every receipt's diff. The
@@ -8,8 +9,9 @@
  *
  * The file: the magic line, u32 format, string key; u32 n, n × (string
  * party, string parent); u32 n, n × nodes of 4 × u32; string texts; u32 n,
- * n × (u32 path, i64 t_own, 20 bytes c_own, i64 t_up, u32 record); then the
- * SHA-256 of all that. Integers are big-endian. */
+ * n × (u32 path, i64 t_own, 20 bytes c_own, i64 t_up, u32 record), sealed
+ * by itk_cache_write. Integers are big-endian. */
+#include "cache_dir.h"
 #include "itaku/errors.h"
 #include "itaku/json.h"
 #include "reader.h"
@@ -49,23 +51,19 @@ int itk_scache_key(char key[65], git_repository *repo, const git_oid *head)
     return 0;
 }
 
-static int cache_path(char *out, size_t cap, git_repository *repo)
-{
-    int n = snprintf(out, cap, "%sitaku/status.cache", git_repository_path(repo));
-    return n < 0 || (size_t)n >= cap ? ITK_ETOOBIG : 0;
-}
+#define FILE_NAME "status.cache"
 
 /* --- writing ----------------------------------------------------------------- */
 
 void itk_scache_save(const sctx *c, const char key[65])
 {
-    char path[4096];
+    itk_cache_place pl;
     itk_buf b = ITK_BUF_INIT;
-    unsigned char md[32];
     const char *party;
     json_t *parent;
-    if (cache_path(path, sizeof(path), c->repo))
-        return;
+    itk_cache_place_init(&pl, c->repo, NULL);
+    if (!pl.dir[0])
+        return; /* nowhere to keep it: uncached */
     int rc = itk_buf_put(&b, MAGIC, sizeof(MAGIC) - 1);
     rc = rc ? rc : wr_u32(&b, FORMAT);
     rc = rc ? rc : wr_string(&b, key, 64);
@@ -93,10 +91,9 @@ void itk_scache_save(const sctx *c, const char key[65])
         rc = rc ? rc : wr_i64(&b, r->t_up);
         rc = rc ? rc : wr_u32(&b, r->rec);
     }
-    if (!rc && EVP_Digest(b.ptr, b.size, md, NULL, EVP_sha256(), NULL))
-        rc = itk_buf_put(&b, md, sizeof(md));
     if (!rc)
-        itk_vcache_write_file(path, b.ptr, b.size); /* a cache not written is no error */
+        itk_cache_write(&pl, FILE_NAME, b.ptr, b.size); /* a cache not written is no error */
+    itk_cache_place_dispose(&pl);
     itk_buf_dispose(&b);
     itk_error_clear();
 }
@@ -198,13 +195,14 @@ miss:
 
 int itk_scache_load(sctx *c, const char key[65])
 {
-    char path[4096];
+    itk_cache_place pl;
     unsigned char *data = NULL;
     size_t len;
     int hit = 0;
-    if (!cache_path(path, sizeof(path), c->repo) &&
-        !itk_vcache_read_file(&data, &len, path, MAX_BYTES))
+    itk_cache_place_init(&pl, c->repo, NULL);
+    if (!itk_cache_read(&data, &len, &pl, FILE_NAME, MAX_BYTES))
         hit = itk_scache_parse(c, data, len, key);
+    itk_cache_place_dispose(&pl);
     free(data);
     itk_error_clear();
     return hit;

@@ -73,7 +73,7 @@ int itk_sctx_finding(sctx *c, const char *party, const char *section, const char
                      itk_state state, const char *record, long long due, long long received,
                      const char *claimed, const char *detail);
 
-/* The status cache (.git/itaku/status.cache, status_cache.c): every record
+/* The status cache (status.cache in this user's cache folder, status_cache.c): every record
  * of HEAD that counts (void commits' left out) with its arrivals, and every
  * party's parent, for one HEAD, one set of refs and one build. load returns
  * 1 when it filled c->view, c->recs and c->parent_of, 0 when there is no

@@ -3,8 +3,11 @@
  * last run, so that a second `itaku verify` or `itaku status` reads a file
  * instead of re-checking 20,000 signatures. It does not decide anything the
  * rules do not: a commit it does not hold is checked in full, and the state
- * later commits build on (V8 receipts, V9 void commits) is rebuilt first. */
+ * later commits build on (V8 receipts, V9 void commits) is rebuilt first.
+ * The file is read only when this user (or the hosted hook) wrote it: where
+ * it is and its seal are cache_dir.c's. */
 #include "vcache.h"
+#include "cache_dir.h"
 #include "itaku/errors.h"
 #include "policy_priv.h"
 #include "reader.h"
@@ -58,6 +61,7 @@ typedef struct {
 
 struct itk_vrun {
     git_repository *repo;
+    itk_cache_place place; /* where this user's cache of repo is, and its key */
     itk_verify_result *r;
     cache *c; /* NULL: nothing usable */
     int full;
@@ -119,13 +123,14 @@ static void cache_free(cache *c)
 
 int itk_vcache_path(char *out, size_t cap, git_repository *repo)
 {
-    int n = snprintf(out, cap, "%sitaku/verify.cache", git_repository_path(repo));
-    return n < 0 || (size_t)n >= cap ? itk_error_set(ITK_ETOOBIG, "path too long") : 0;
+    itk_cache_place pl;
+    itk_cache_place_init(&pl, repo, NULL);
+    int rc = itk_cache_path(out, cap, &pl, ITK_VCACHE_FILE);
+    itk_cache_place_dispose(&pl);
+    return rc ? itk_error_set(ITK_ENOTFOUND, "this user has no cache folder (no HOME)") : 0;
 }
 
 /* --- writing ---------------------------------------------------------------- */
-
-static int write_atomic(const char *path, const itk_buf *data);
 
 static int put_u32(itk_buf *b, uint32_t v)
 {
@@ -166,45 +171,6 @@ static int put_info(itk_buf *b, const itk_commit_info *ci, unsigned flags)
     for (size_t i = 0; !rc && i < ci->nrecords; i++)
         rc = put_str(b, ci->records[i]);
     return rc;
-}
-
-/* Writes data to path through a temporary file and a rename, so that a
- * reader sees the old cache or the new one, never half of one. */
-int itk_vcache_write_file(const char *path, const void *bytes, size_t len)
-{
-    itk_buf view = {(char *)bytes, len, len};
-    return write_atomic(path, &view);
-}
-
-static int write_atomic(const char *path, const itk_buf *data)
-{
-    char dir[4096], tmp[4200];
-    snprintf(dir, sizeof(dir), "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (!slash)
-        return ITK_EIO;
-    *slash = '\0';
-    if (mkdir(dir, 0777) < 0 && errno != EEXIST)
-        return ITK_EIO;
-    snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return ITK_EIO;
-    size_t off = 0;
-    while (off < data->size) {
-        ssize_t w = write(fd, data->ptr + off, data->size - off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            break;
-        off += (size_t)w;
-    }
-    int ok = off == data->size && close(fd) == 0;
-    if (!ok || rename(tmp, path) < 0) {
-        unlink(tmp);
-        return ITK_EIO;
-    }
-    return 0;
 }
 
 /* --- reading ---------------------------------------------------------------- */
@@ -354,52 +320,14 @@ static int parse(cache *c, const unsigned char *data, size_t len, const char *ge
 }
 
 /* The cache for these pins, or NULL (a missing, corrupt or foreign one is
- * ignored: it is rebuilt by this run). */
-int itk_vcache_read_file(unsigned char **out, size_t *outlen, const char *path, size_t max)
+ * ignored: it is rebuilt by this run; one this user did not write, from a
+ * copied registry or cache folder, is foreign). */
+static cache *load(const itk_cache_place *pl, const char *genesis, const char *city_key)
 {
-    struct stat st;
-    unsigned char *data = NULL;
-    *out = NULL;
-    *outlen = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return ITK_ENOTFOUND;
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 32 ||
-        (unsigned long long)st.st_size > max || !(data = malloc((size_t)st.st_size)))
-        goto fail;
-    size_t off = 0, len = (size_t)st.st_size;
-    while (off < len) {
-        ssize_t n = read(fd, data + off, len - off);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            goto fail;
-        off += (size_t)n;
-    }
-    /* the last 32 bytes are the SHA-256 of the rest: a file damaged on disk
-     * or cut short is ignored rather than believed */
-    unsigned char md[32];
-    if (!EVP_Digest(data, len - 32, md, NULL, EVP_sha256(), NULL) ||
-        memcmp(md, data + len - 32, 32) != 0)
-        goto fail;
-    close(fd);
-    *out = data;
-    *outlen = len - 32;
-    return 0;
-fail:
-    close(fd);
-    free(data);
-    return ITK_EINVALID;
-}
-
-static cache *load(git_repository *repo, const char *genesis, const char *city_key)
-{
-    char path[4096];
     cache *c = NULL;
     unsigned char *data = NULL;
     size_t len;
-    if (itk_vcache_path(path, sizeof(path), repo) ||
-        itk_vcache_read_file(&data, &len, path, ITK_VCACHE_MAX_BYTES))
+    if (itk_cache_read(&data, &len, pl, ITK_VCACHE_FILE, ITK_VCACHE_MAX_BYTES))
         return NULL;
     if (!(c = calloc(1, sizeof(*c))) || parse(c, data, len, genesis, city_key)) {
         cache_free(c);
@@ -630,7 +558,7 @@ static int all_held(git_repository *repo, const char **revs, size_t nrevs)
 }
 
 int itk_vrun_begin(itk_vrun **out, git_repository *repo, itk_verify_result *r, const char **revs,
-                   size_t nrevs, int full)
+                   size_t nrevs, int full, const char *cache_root)
 {
     itk_vrun *v = calloc(1, sizeof(*v));
     int rc;
@@ -645,8 +573,9 @@ int itk_vrun_begin(itk_vrun **out, git_repository *repo, itk_verify_result *r, c
         return rc;
     }
     *out = v;
+    itk_cache_place_init(&v->place, repo, cache_root);
     if (!full)
-        v->c = load(repo, r->genesis, r->city_key);
+        v->c = load(&v->place, r->genesis, r->city_key);
     v->all_held = all_held(repo, revs, nrevs);
     return v->c && v->c->nsnaps ? snapshot_fill(v) : 0;
 }
@@ -808,13 +737,12 @@ void itk_vrun_end(itk_vrun *v, itk_policy *p)
 {
     itk_verify_result *r = p->result;
     itk_buf b = ITK_BUF_INIT;
-    char path[4096];
     size_t *newidx = NULL;
     int rc = 0;
     if (!v->decided)
         decide(v, p);
-    if (!v->compromises[0] || itk_vcache_path(path, sizeof(path), v->repo))
-        goto done;
+    if (!v->compromises[0] || !v->place.dir[0])
+        goto done; /* nowhere to keep it: uncached */
     /* keep what this run did not walk when its void flags still hold */
     cache *old = v->c && strcmp(v->c->compromises, v->compromises) == 0 ? v->c : NULL;
     /* where each kept entry lands: after this run's commits, in old order */
@@ -891,11 +819,8 @@ void itk_vrun_end(itk_vrun *v, itk_policy *p)
                                   sn->run[k].message);
         }
     }
-    unsigned char md[32];
-    if (!rc && EVP_Digest(b.ptr, b.size, md, NULL, EVP_sha256(), NULL))
-        rc = itk_buf_put(&b, md, sizeof(md));
     if (!rc)
-        write_atomic(path, &b);
+        itk_cache_write(&v->place, ITK_VCACHE_FILE, b.ptr, b.size); /* unwritten: no error */
 done:
     free(newidx);
     itk_buf_dispose(&b);
@@ -918,6 +843,7 @@ void itk_vrun_free(itk_vrun *v)
     if (!v)
         return;
     cache_free(v->c);
+    itk_cache_place_dispose(&v->place);
     free(v->cached);
     free(v->v8);
     free(v);

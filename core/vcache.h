@@ -1,7 +1,8 @@
-/* The verification cache (.git/itaku/verify.cache): what each commit was
- * found to be (signer, action, records, problems) under this build's rules,
- * so that verify and status cost what is new, not the whole history. Private
- * to verify.c; the rules themselves stay policy.c's. */
+/* The verification cache (verify.cache in this user's folder for the
+ * registry, cache_dir.h): what each commit was found to be (signer, action,
+ * records, problems) under this build's rules, so that verify and status
+ * cost what is new, not the whole history. Private to verify.c; the rules
+ * themselves stay policy.c's. */
 #ifndef ITAKU_VCACHE_H
 #define ITAKU_VCACHE_H
 
@@ -11,16 +12,20 @@
 #define ITK_VCACHE_MAX_BYTES (1024u * 1024u * 1024u)
 /* Runs remembered whole (one per set of revisions: every ref, HEAD, …). */
 #define ITK_VCACHE_MAX_SNAPSHOTS 4
+/* Its name in the registry's cache folder. */
+#define ITK_VCACHE_FILE "verify.cache"
 
 /* One verification run's use of the cache. */
 typedef struct itk_vrun itk_vrun;
 
-/* Opens the cache for a run over revs (NULL: every ref) with r's pins. With
- * full, nothing cached is used (the results are still written back). Returns
+/* Opens the cache for a run over revs (NULL: every ref) with r's pins, in
+ * this user's cache folder (cache_root NULL) or the hosted hook's
+ * (itaku.cacheDir, cache_dir.h). With full, nothing cached is used (the
+ * results are still written back). Returns
  * 1 when an identical earlier run (same revisions, same refs, same rules and
  * pins) filled r completely, 0 when the walk must run, negative on error. */
 int itk_vrun_begin(itk_vrun **out, git_repository *repo, itk_verify_result *r, const char **revs,
-                   size_t nrevs, int full);
+                   size_t nrevs, int full, const char *cache_root);
 
 /* Checks one commit of the walk: from the cache when it holds the commit
  * (bringing the per-commit state later commits need up to date first when a
@@ -37,18 +42,12 @@ void itk_vrun_end(itk_vrun *v, itk_policy *p);
 
 void itk_vrun_free(itk_vrun *v);
 
-/* The cache file of repo (for tests and `verify --full`). */
+/* This user's cache file of repo (for tests); ITK_ENOTFOUND when this user
+ * has no cache folder. */
 int itk_vcache_path(char *out, size_t cap, git_repository *repo);
 
 /* Helpers shared with the status cache (status_cache.c). */
 /* SHA-256 over HEAD and every ref with its target: equal while nothing moved. */
 int itk_vcache_refs_digest(char out[65], git_repository *repo);
-/* Writes len bytes to path (its folder made if missing) through a temporary
- * file and a rename, so that readers see the old file or the new one. */
-int itk_vcache_write_file(const char *path, const void *data, size_t len);
-/* Reads a cache file written with a SHA-256 of its content at its end (at
- * most max bytes); *data (malloc'ed) and *len are the content without it.
- * ITK_ENOTFOUND when absent, ITK_EINVALID when damaged or too big. */
-int itk_vcache_read_file(unsigned char **data, size_t *len, const char *path, size_t max);
 
 #endif

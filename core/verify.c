@@ -224,7 +224,8 @@ int itk_verify_run(itk_verify_result **out, itk_registry *reg, const char **revs
         goto done;
     /* DESIGN §9: an identical earlier run answers at once; otherwise the
      * walk takes each commit it already checked from the cache */
-    if ((rc = itk_vrun_begin(&vr, repo, r, revs, nrevs, opts && opts->full)) != 0) {
+    if ((rc = itk_vrun_begin(&vr, repo, r, revs, nrevs, opts && opts->full,
+                             opts ? opts->cache_dir : NULL)) != 0) {
         rc = rc > 0 ? 0 : rc;
         goto done;
     }

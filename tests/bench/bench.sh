@@ -42,12 +42,14 @@ start=$(date +%s%N)
 git -C "$R" gc -q
 echo "  git gc: $((($(date +%s%N) - start) / 1000000)) ms"
 "$ITAKU" -C "$R" export allowed-signers "$T/allowed_signers" >/dev/null 2>&1
+# the caches of this run only (DESIGN §7: kept per user, outside the registry)
+export XDG_CACHE_HOME=$T/cache XDG_STATE_HOME=$T/state
 
 python3 - "$ITAKU" "$R" "$T" "$RUNS" "$BUDGET" <<'PY'
-import os, shutil, statistics, subprocess, sys, time
+import glob, os, shutil, statistics, subprocess, sys, time
 
 itaku, repo, tmp, runs, budget = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5])
-cache = os.path.join(repo, ".git", "itaku")
+cache = os.path.join(os.environ["XDG_CACHE_HOME"], "itaku")  # this registry's caches only
 allowed = os.path.join(tmp, "allowed_signers")
 commits = int(subprocess.run(["git", "-C", repo, "rev-list", "--count", "--all"],
                              capture_output=True, text=True, check=True).stdout)
@@ -56,16 +58,12 @@ def no_caches():
     shutil.rmtree(cache, ignore_errors=True)
 
 def no_status_cache():
-    try:
-        os.remove(os.path.join(cache, "status.cache"))
-    except FileNotFoundError:
-        pass
+    for f in glob.glob(os.path.join(cache, "*", "status.cache")):
+        os.remove(f)
 
 def no_log_cache():
-    try:
-        os.remove(os.path.join(cache, "log.cache"))
-    except FileNotFoundError:
-        pass
+    for f in glob.glob(os.path.join(cache, "*", "log.cache")):
+        os.remove(f)
 
 def nothing():
     pass
@@ -119,5 +117,5 @@ goal("status, cached", res["status, cached"], 0.2)
 goal("status, cold (verification cache only)", res["status, cold (verification cache only)"], 2.0)
 print("  'cold' status and log: no cache of their own; the verification cache of an earlier run")
 print("  is there.")
-print("  'fully cold': neither cache (.git/itaku/ removed), every commit checked.")
+print("  'fully cold': neither cache (the cache folder removed), every commit checked.")
 PY

@@ -18,7 +18,7 @@ mkdir -p "$HOME"
 git config --global user.name tester
 git config --global user.email tester@example.invalid
 git config --global init.defaultBranch main
-unset SSH_AUTH_SOCK
+unset SSH_AUTH_SOCK XDG_CACHE_HOME XDG_STATE_HOME
 
 SRC=${ITAKU_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 # Valid form bodies, shared with the schema cross-check's corpus.
@@ -61,6 +61,24 @@ expect_output() {
         cat "$T/out" "$T/err" >&2
         fail "output does not match '$1'"
     }
+}
+
+# cache_folder REG: where this user's caches of registry REG are (DESIGN §7,
+# core/cache_dir.c): $XDG_CACHE_HOME/itaku (else ~/.cache/itaku) and a name
+# made from the registry's real path and its genesis.
+cache_folder() {
+    python3 - "$1" <<'PY'
+import hashlib, os, subprocess, sys
+reg = sys.argv[1]
+common = subprocess.check_output(["git", "-C", reg, "rev-parse", "--git-common-dir"], text=True).strip()
+real = os.path.realpath(os.path.join(reg, common))
+genesis = subprocess.run(["git", "-C", reg, "config", "itaku.genesis"], capture_output=True,
+                         text=True).stdout.strip()
+xdg = os.environ.get("XDG_CACHE_HOME", "")
+base = xdg if xdg.startswith("/") else os.path.join(os.environ["HOME"], ".cache")
+name = hashlib.sha256(b"itaku cache place 1\0" + real.encode() + b"\0" + genesis.encode() + b"\0")
+print(os.path.join(base, "itaku", name.hexdigest()[:32]))
+PY
 }
 
 # Snapshot of every ref and of the working tree's status, to prove that a

@@ -244,12 +244,15 @@ assert {e["action"] for e in ours} >= {"genesis", "receive", "request", "endorse
 PY
 ok "stock git log (trailers, --show-signature with the exported allowed signers) rebuilds itaku log --json field by field"
 
-# the second log reads what the first worked out (.git/itaku/log.cache) and
-# says the same; without the cache, the same again
-[ -s .git/itaku/log.cache ] || fail "log wrote no cache"
+# the second log reads what the first worked out (log.cache in this user's
+# cache folder, never in .git) and says the same; without the cache, the
+# same again
+LOG_CACHE=$(cache_folder .)/log.cache
+[ -s "$LOG_CACHE" ] || fail "log wrote no cache in $LOG_CACHE"
+[ ! -e .git/itaku ] || fail "a cache was written into the repository"
 "$ITAKU" log --json >"$T/log-cached.json"
 cmp -s "$T/log.json" "$T/log-cached.json" || fail "the cached log differs from the first"
-rm .git/itaku/log.cache
+rm "$LOG_CACHE"
 "$ITAKU" log --json >"$T/log-fresh.json"
 cmp -s "$T/log.json" "$T/log-fresh.json" || fail "a log without its cache differs"
 ok "log: the cached history equals the one read from the trees"

@@ -1,4 +1,5 @@
 /* Helpers shared by the unit tests. */
+#define _GNU_SOURCE /* memmem */
 #include "helpers.h"
 
 #include <setjmp.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "cache_dir.h"
 #include "itaku/errors.h"
 #include "itaku/json.h"
 #include "itaku/party.h"
@@ -142,4 +144,37 @@ void th_submit(itk_registry *reg, itk_signer *who, const char *type, json_t *bod
     json_decref(body);
     itk_buf_dispose(&path);
     itk_buf_dispose(&id);
+}
+
+void th_cache_home(const char *dir, const char *who)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/home%s/cache", dir, who);
+    assert_int_equal(setenv("XDG_CACHE_HOME", path, 1), 0);
+    snprintf(path, sizeof(path), "%s/home%s/state", dir, who);
+    assert_int_equal(setenv("XDG_STATE_HOME", path, 1), 0);
+}
+
+void th_cache_doctor(itk_registry *reg, const char *name, const void *from, const void *to,
+                     size_t n)
+{
+    itk_cache_place pl;
+    unsigned char *data = NULL;
+    size_t len = 0;
+    itk_cache_place_init(&pl, itk_registry_repo(reg), NULL);
+    assert_int_equal(itk_cache_read(&data, &len, &pl, name, (size_t)1 << 30), 0);
+    unsigned char *hit = memmem(data, len, from, n);
+    assert_non_null(hit);
+    memcpy(hit, to, n);
+    assert_int_equal(itk_cache_write(&pl, name, data, len), 0);
+    itk_cache_place_dispose(&pl);
+    free(data);
+}
+
+void th_cache_file(char *out, size_t cap, itk_registry *reg, const char *name)
+{
+    itk_cache_place pl;
+    itk_cache_place_init(&pl, itk_registry_repo(reg), NULL);
+    assert_int_equal(itk_cache_path(out, cap, &pl, name), 0);
+    itk_cache_place_dispose(&pl);
 }

@@ -37,4 +37,18 @@ json_t *th_register_entry(const char *action, const char *item, const char *when
 void th_submit(itk_registry *reg, itk_signer *who, const char *type, json_t *body,
                const char *supersedes);
 
+/* Makes the caches of what follows this process's "user" who: its cache
+ * folder dir/home<who>/cache and its key under dir/home<who>/state
+ * (XDG_CACHE_HOME, XDG_STATE_HOME), so that a test keeps its caches in its
+ * own folder and can play two people. */
+void th_cache_home(const char *dir, const char *who);
+/* The path of reg's cache file name (status.cache, …) for this user. */
+void th_cache_file(char *out, size_t cap, itk_registry *reg, const char *name);
+/* Rewrites reg's cache file name (status.cache, log.cache, verify.cache)
+ * with the first n bytes equal to from replaced by to, sealed again with
+ * this user's key: a doctored cache that is still this user's, so that a
+ * test can see whether the cache is read. */
+void th_cache_doctor(itk_registry *reg, const char *name, const void *from, const void *to,
+                     size_t n);
+
 #endif

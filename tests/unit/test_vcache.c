@@ -1,7 +1,9 @@
 /* Unit tests of the verification cache (core/vcache.c): a run that takes
- * commits from .git/itaku/verify.cache finds exactly what a full run finds,
- * a corrupt cache is ignored and rebuilt, and a compromise learnt later
- * changes the void flags of commits the cache already held. */
+ * commits from this user's verify.cache finds exactly what a full run finds,
+ * a corrupt cache is ignored and rebuilt, a compromise learnt later changes
+ * the void flags of commits the cache already held, and a cache this user
+ * did not write (another user's, another registry's, the old .git/itaku/
+ * one) is never believed (DESIGN §7 "Caches are local"). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +13,11 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <dirent.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include "helpers.h"
 #include "itaku/buf.h"
 #include "itaku/errors.h"
@@ -18,7 +25,10 @@
 #include "itaku/party.h"
 #include "itaku/registry.h"
 #include "itaku/verify.h"
+#include "cache_dir.h"
 #include "vcache.h"
+
+#include <openssl/evp.h>
 
 typedef struct {
     char *dir;
@@ -53,7 +63,7 @@ static int setup(void **state)
     fixture *f = calloc(1, sizeof(*f));
     f->dir = th_tmpdir();
     snprintf(f->reg_path, sizeof(f->reg_path), "%s/reg", f->dir);
-    snprintf(f->cache, sizeof(f->cache), "%s/.git/itaku/verify.cache", f->reg_path);
+    th_cache_home(f->dir, "");
     f->city = th_signer();
     f->acme = th_signer();
     f->deputy = th_signer();
@@ -63,6 +73,7 @@ static int setup(void **state)
     assert_int_equal(itk_key_add(&c, f->reg, f->acme, itk_signer_public(f->deputy), "deputy"), 0);
     for (int i = 1; i <= 3; i++)
         submit(f, f->acme, i, NULL);
+    assert_int_equal(itk_vcache_path(f->cache, sizeof(f->cache), itk_registry_repo(f->reg)), 0);
     *state = f;
     return 0;
 }
@@ -80,13 +91,14 @@ static int teardown(void **state)
     return 0;
 }
 
-/* Everything a run found, as text: two runs are the same when these are. */
-static char *describe(fixture *f, int full)
+/* Everything a run over reg found, as text: two runs are the same when
+ * these are. */
+static char *describe_reg(itk_registry *reg, int full)
 {
     itk_verify_result *r = NULL;
     itk_verify_options o = ITK_VERIFY_OPTIONS_INIT;
     o.full = full;
-    assert_int_equal(itk_verify_run(&r, f->reg, NULL, 0, &o), 0);
+    assert_int_equal(itk_verify_run(&r, reg, NULL, 0, &o), 0);
     itk_buf b = ITK_BUF_INIT;
     for (size_t i = 0; i < itk_verify_commit_count(r); i++) {
         const itk_commit_info *ci = itk_verify_commit(r, i);
@@ -106,6 +118,11 @@ static char *describe(fixture *f, int full)
     char *s = strdup(b.ptr ? b.ptr : "");
     itk_buf_dispose(&b);
     return s;
+}
+
+static char *describe(fixture *f, int full)
+{
+    return describe_reg(f->reg, full);
 }
 
 static int void_count(fixture *f)
@@ -263,6 +280,182 @@ static void test_vcache_full_ignores_the_cache(void **state)
     free(full);
 }
 
+/* An unsigned commit (V1) in the registry, and a full run that caches it. */
+static char *unsigned_commit(fixture *f)
+{
+    assert_int_equal(th_sh("cd '%s' && git -c user.name=x -c user.email=x@x commit -q "
+                           "--allow-empty -m unsigned",
+                           f->reg_path),
+                     0);
+    char *full = describe(f, 1);
+    assert_non_null(strstr(full, " V1 "));
+    assert_null(strstr(full, " V0 "));
+    return full;
+}
+
+/* The rule "V1" of the cached problem becomes "V0" (u32 length, bytes). */
+static const char V1[] = "\0\0\0\2V1", V0[] = "\0\0\0\2V0";
+
+static void file_into(const char *path, const char *data, size_t len)
+{
+    assert_int_equal(th_sh("mkdir -p \"$(dirname '%s')\"", path), 0);
+    th_write(path, data, len);
+}
+
+static void test_vcache_believes_only_this_users_seal(void **state)
+{
+    fixture *f = *state;
+    char *full = unsigned_commit(f);
+    /* the cache is read: what this user's own (doctored, sealed again with
+     * this user's key) cache says is what verify reports */
+    th_cache_doctor(f->reg, ITK_VCACHE_FILE, V1, V0, 6);
+    char *doctored = describe(f, 0);
+    assert_non_null(strstr(doctored, " V0 "));
+    assert_null(strstr(doctored, " V1 "));
+    size_t len = 0;
+    char *data = th_read(f->cache, &len);
+    /* another person sharing this clone copies that file, or the whole
+     * cache folder, into theirs: their key differs, it is not believed */
+    th_cache_home(f->dir, "2");
+    char theirs[4200];
+    assert_int_equal(itk_vcache_path(theirs, sizeof(theirs), itk_registry_repo(f->reg)), 0);
+    assert_string_not_equal(theirs, f->cache);
+    assert_int_equal(th_sh("mkdir -p '%s/home2/cache' && cp -R '%s/home/cache/.' "
+                           "'%s/home2/cache/'",
+                           f->dir, f->dir, f->dir),
+                     0);
+    size_t tlen = 0;
+    char *copied = th_read(theirs, &tlen); /* the same folder name: same registry */
+    assert_int_equal(tlen, len);
+    assert_memory_equal(copied, data, len);
+    free(copied);
+    char *run = describe(f, 0);
+    assert_string_equal(run, full);
+    free(run);
+    /* … and each keeps a cache of their own: both read their own again */
+    char *again = describe(f, 0);
+    assert_string_equal(again, full);
+    free(again);
+    th_cache_home(f->dir, "");
+    again = describe(f, 0);
+    assert_string_equal(again, doctored);
+    free(again);
+    /* the same user, the registry copied elsewhere (same pins) with the
+     * file put into the copy's folder: bound to its registry, not believed */
+    char copy_path[4200], copy_cache[4200];
+    snprintf(copy_path, sizeof(copy_path), "%s/copy", f->dir);
+    assert_int_equal(th_sh("cp -R '%s' '%s'", f->reg_path, copy_path), 0);
+    itk_registry *copy = NULL;
+    assert_int_equal(itk_registry_open(&copy, copy_path), 0);
+    assert_int_equal(itk_vcache_path(copy_cache, sizeof(copy_cache), itk_registry_repo(copy)), 0);
+    assert_string_not_equal(copy_cache, f->cache);
+    file_into(copy_cache, data, len);
+    run = describe_reg(copy, 0);
+    assert_string_equal(run, full);
+    free(run);
+    itk_registry_free(copy);
+    free(data);
+    free(doctored);
+    free(full);
+}
+
+static void test_vcache_ignores_the_old_place(void **state)
+{
+    fixture *f = *state;
+    char *full = unsigned_commit(f);
+    th_cache_doctor(f->reg, ITK_VCACHE_FILE, V1, V0, 6);
+    /* the doctored content where and as caches were kept before:
+     * .git/itaku/verify.cache, the content then its SHA-256 */
+    itk_cache_place pl;
+    unsigned char *data = NULL;
+    size_t len = 0;
+    itk_cache_place_init(&pl, itk_registry_repo(f->reg), NULL);
+    assert_int_equal(itk_cache_read(&data, &len, &pl, ITK_VCACHE_FILE, ITK_VCACHE_MAX_BYTES), 0);
+    itk_cache_place_dispose(&pl);
+    unsigned char *old = malloc(len + 32);
+    assert_non_null(old);
+    memcpy(old, data, len);
+    assert_true(EVP_Digest(data, len, old + len, NULL, EVP_sha256(), NULL));
+    char old_path[4200];
+    snprintf(old_path, sizeof(old_path), "%s/.git/itaku/verify.cache", f->reg_path);
+    file_into(old_path, (const char *)old, len + 32);
+    assert_int_equal(unlink(f->cache), 0);
+    char *run = describe(f, 0);
+    assert_string_equal(run, full);
+    free(run);
+    free(old);
+    free(data);
+    free(full);
+}
+
+static int count_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    struct dirent *e;
+    if (!d)
+        return -1;
+    while ((e = readdir(d)))
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    return n;
+}
+
+static void test_vcache_unwritable_place_runs_uncached(void **state)
+{
+    fixture *f = *state;
+    char *full = describe(f, 1);
+    char folder[4200];
+    snprintf(folder, sizeof(folder), "%s", f->cache);
+    *strrchr(folder, '/') = '\0';
+    /* a full disk: the file cannot be written, nothing is left behind, the
+     * run's answer is the same */
+    size_t len = 0;
+    free(th_read(f->cache, &len));
+    assert_true(len > 512);
+    assert_int_equal(unlink(f->cache), 0);
+    signal(SIGXFSZ, SIG_IGN);
+    struct rlimit was, small = {512, 512};
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &was), 0);
+    small.rlim_max = was.rlim_max;
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+    char *run = describe(f, 0);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &was), 0);
+    assert_string_equal(run, full);
+    free(run);
+    assert_int_equal(count_files(folder), 0);
+    /* a cache folder that cannot be made (a file in its way: even root
+     * cannot write there) */
+    char blocked[4200];
+    snprintf(blocked, sizeof(blocked), "%s/blocked", f->dir);
+    th_write(blocked, "x", 1);
+    assert_int_equal(setenv("XDG_CACHE_HOME", blocked, 1), 0);
+    run = describe(f, 0);
+    assert_string_equal(run, full);
+    free(run);
+    run = describe(f, 0);
+    assert_string_equal(run, full);
+    free(run);
+    char *still = th_read(blocked, &len);
+    assert_int_equal(len, 1);
+    free(still);
+    /* no home at all */
+    char *home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
+    unsetenv("XDG_CACHE_HOME");
+    unsetenv("XDG_STATE_HOME");
+    unsetenv("HOME");
+    char nowhere[4200];
+    assert_int_equal(itk_vcache_path(nowhere, sizeof(nowhere), itk_registry_repo(f->reg)),
+                     ITK_ENOTFOUND);
+    run = describe(f, 0);
+    assert_string_equal(run, full);
+    free(run);
+    if (home)
+        setenv("HOME", home, 1);
+    free(home);
+    free(full);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -274,6 +467,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_vcache_new_compromise_changes_void_flags, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_vcache_full_ignores_the_cache, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_vcache_believes_only_this_users_seal, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_vcache_ignores_the_old_place, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_vcache_unwritable_place_runs_uncached, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,9 +16,14 @@
 /* Creates a bare repository at path (which must not exist or be empty) with
  * main as its default branch, the contract's pins (every push is verified
  * against them), and hooks/pre-receive calling itaku_binary (an absolute
- * path). */
+ * path). The hook keeps its verification cache in cache_dir (made, mode
+ * 0700), or with cache_dir NULL in the caller's cache folder + "/hosted"
+ * (~/.cache/itaku/hosted); it is written to the registry's config as
+ * itaku.cacheDir, which only the hook reads (DESIGN §7). With cache_dir NULL
+ * and no HOME the hook runs uncached. ITK_EIO when cache_dir cannot be made;
+ * nothing is created then. */
 int itk_server_init(const char *path, const char *itaku_binary, const char *city_key,
-                    const char *genesis);
+                    const char *genesis, const char *cache_dir);
 
 /* The authorized_keys line that lets pubkey_file's key log in as party:
  * git-shell only, no pty or forwarding, ITAKU_PARTY=<party>. */

@@ -40,13 +40,17 @@ typedef struct {
     unsigned version;
     const char *city_key; /* pinned city key fingerprint, or NULL: git config itaku.cityKey */
     const char *genesis;  /* pinned genesis commit, or NULL: git config itaku.genesis */
-    int full;             /* ignore the verification cache in .git/itaku/ (DESIGN §9) */
+    int full;             /* ignore the verification cache (DESIGN §9) */
+    /* the hosted hook's cache folder (itaku.cacheDir, set by `itaku server
+     * init`), or NULL: this user's (DESIGN §7 "Caches are local"). Never
+     * taken from the registry's config for anyone but the hook. */
+    const char *cache_dir;
 } itk_verify_options;
 
 #define ITK_VERIFY_OPTIONS_VERSION 1
 #define ITK_VERIFY_OPTIONS_INIT                                                                    \
     {                                                                                              \
-        ITK_VERIFY_OPTIONS_VERSION, NULL, NULL, 0                                                  \
+        ITK_VERIFY_OPTIONS_VERSION, NULL, NULL, 0, NULL                                            \
     }
 
 typedef struct itk_verify_result itk_verify_result;
