@@ -64,13 +64,25 @@ int itk_senders_attribute(char out[ITK_PARTY_ID_MAX + 1], git_repository *repo,
         copy_party(out, named);
         return 0;
     }
-    if (named && *named && strict)
+    if (named && *named && strict) {
+        char path[ITK_MAX_CHAIN][ITK_PARTY_ID_MAX + 1];
+        size_t n = 0;
+        int city = itk_chain_path(path, &n, repo, tree, named) == 0 && n == 1;
+        itk_error_clear();
+        if (city)
+            return itk_error_set(ITK_EVERIFY,
+                                 "%s was refused: it says it comes from the city (%s), but its %s "
+                                 "(commit %.12s) is signed by %s; the city's line moves only to "
+                                 "the city's commits, so the file is not what it says it is; "
+                                 "nothing was taken",
+                                 source, named, ref, hex, signer);
         return itk_error_set(ITK_EVERIFY,
                              "%s was refused: it says it comes from %s, but its %s (commit %.12s) "
                              "is signed by %s, which is neither %s nor a party above it; %s's "
                              "line moves only to commits of %s or of a party above it, so the "
                              "file is not what it says it is; nothing was taken",
                              source, named, ref, hex, signer, named, named, named);
+    }
     copy_party(out, signer);
     return 0;
 }

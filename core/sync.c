@@ -296,7 +296,8 @@ static int attribute_requests(incoming_set *s, git_repository *repo, const itk_o
         if (move == MOVE_NEW || move == MOVE_FORWARD)
             in->move = move;
     }
-    itk_error_clear();
+    if (!rc)
+        itk_error_clear();
     return rc;
 }
 
