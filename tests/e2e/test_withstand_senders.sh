@@ -72,6 +72,19 @@ no_accusation "a line ending on its parent's commit was taken for a rewrite"
 [ "$(git rev-parse refs/itaku/lines/acme)" = "$(git rev-parse main)" ] || fail "acme's line does not end on the city's commit it pulled"
 ok "twin: acme's line ends on the city's commit after a fast-forward pull, and the city takes it"
 
+# cloning from a bundle: the sender it names must have signed its main (or a party above it)
+cd "$T"
+expect_exit 2 "$ITAKU" clone "$T/liar.bundle" "$T/liar-clone" --city-key "$CITY_FPR" --genesis "$GENESIS"
+expect_output "says it comes from the city \($CITY\), but its main \(commit ${gamma_tip:0:12}\) is signed by gamma"
+[ -e "$T/liar-clone" ] && fail "a refused clone left its folder"
+git clone -q "$T/acme" "$T/relay"
+git -C "$T/relay" update-ref refs/itaku/sender/acme main
+git -C "$T/relay" bundle create -q "$T/acme-full.bundle" main refs/itaku/sender/acme 2>/dev/null
+expect_exit 0 "$ITAKU" clone "$T/acme-full.bundle" "$T/acme-clone" --city-key "$CITY_FPR" --genesis "$GENESIS"
+[ "$(git -C "$T/acme-clone" rev-parse refs/itaku/lines/acme)" = "$(git -C "$T/city" rev-parse main)" ] ||
+    fail "the clone of acme's bundle does not record acme's line at the city's commit"
+ok "a clone from a bundle claiming to be the city is refused naming gamma; twin: acme's bundle ending on the city's commit clones"
+
 # --- a contractor's bundle (carrying the city's line) relayed to an offline subcontractor ---
 cd "$T/acme"
 expect_exit 0 "$ITAKU" bundle create "$T/a1.bundle" --for beta
