@@ -11,6 +11,7 @@
 #include "itaku/verify.h"
 #include "registry_priv.h"
 #include "requests_priv.h"
+#include "sync_priv.h"
 
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -77,6 +78,8 @@ static int line_tip(git_oid *tip, itk_registry *reg, const char *party, const ch
         /* a remote tagged with its party says whose its main is; an untagged
          * one (origin of a clone) leads to the party asked for */
         int rc = itk_remote_fetch(report, reg, from, party, NULL);
+        if (!rc)
+            rc = itk_sync_check_served(report, party, from);
         free(report);
         if (rc)
             return rc;

@@ -75,6 +75,12 @@ int itk_sync_check_rev(itk_registry *reg, const char *rev)
     return check_revs(reg, revs, 1, what, NULL);
 }
 
+/* What main_party is to a take: a hint for the message (a remote's tag),
+ * the source's own word for who it is (a bundle's sender: a main its
+ * signature contradicts is refused), or the line the caller asked for (a
+ * main that is another party's line is refused). */
+enum { NAME_HINT, NAME_CLAIMED, NAME_WANTED };
+
 /* One ref found in the quarantine and what it would become. */
 typedef struct {
     char *name; /* full ref name under the quarantine */
@@ -202,7 +208,7 @@ static const char *signer_of(const itk_oidmap *signers, const git_oid *id)
  * other). Then V8 at the door: a line moves only forward, and a tip older
  * than the line held is nothing new. */
 static int attribute_lines(incoming_set *s, git_repository *repo, const itk_oidmap *signers,
-                           int strict, const char *source)
+                           int naming, const char *source)
 {
     int rc = 0;
     for (size_t i = 0; i < s->n && !rc; i++) {
@@ -216,7 +222,13 @@ static int attribute_lines(incoming_set *s, git_repository *repo, const itk_oidm
         else
             rc = itk_senders_attribute(
                 in->line, repo, tree, ITK_TIP_LINE, in->party, signer_of(signers, &in->id),
-                strict && strcmp(in->rel, "main") == 0, &in->id, in->rel, source);
+                naming == NAME_CLAIMED && strcmp(in->rel, "main") == 0, &in->id, in->rel, source);
+        if (!rc && naming == NAME_WANTED && strcmp(in->rel, "main") == 0 &&
+            strcmp(in->line, in->party) != 0)
+            rc = itk_error_set(ITK_EINVALID,
+                               "%s serves the line of %s, not of %s: its main (%.12s) is signed "
+                               "by %s; nothing was taken",
+                               source, in->line, in->party, git_oid_tostr_s(&in->id), in->line);
         git_tree_free(tree);
         git_commit_free(c);
     }
@@ -320,7 +332,7 @@ static size_t take_requests(git_repository *repo, const incoming_set *s)
 }
 
 static int publish(itk_sync_report *report, itk_registry *reg, const char *name,
-                   const char *main_party, int strict, const char *source,
+                   const char *main_party, int naming, const char *source,
                    const itk_take_options *opts)
 {
     git_repository *repo = reg->repo;
@@ -385,7 +397,7 @@ static int publish(itk_sync_report *report, itk_registry *reg, const char *name,
         const itk_commit_info *ci = itk_verify_commit(r, i);
         rc = itk_oidmap_set(&signers, &ci->id, (void *)ci);
     }
-    if (rc || (rc = attribute_lines(&s, repo, &signers, strict, source)))
+    if (rc || (rc = attribute_lines(&s, repo, &signers, naming, source)))
         goto done;
     itk_error_clear();
     if (take && main_party) {
@@ -447,14 +459,29 @@ done:
 int itk_sync_publish(itk_sync_report *report, itk_registry *reg, const char *name,
                      const char *main_party, const char *source, const itk_take_options *opts)
 {
-    return publish(report, reg, name, main_party, 0, source, opts);
+    return publish(report, reg, name, main_party, NAME_HINT, source, opts);
 }
 
 int itk_sync_publish_claimed(itk_sync_report *report, itk_registry *reg, const char *name,
                              const char *main_party, const char *source,
                              const itk_take_options *opts)
 {
-    return publish(report, reg, name, main_party, 1, source, opts);
+    return publish(report, reg, name, main_party, NAME_CLAIMED, source, opts);
+}
+
+int itk_sync_check_served(const itk_sync_report *report, const char *party, const char *source)
+{
+    for (size_t i = 0; i < report->nlines; i++) {
+        const itk_line_update *u = &report->lines[i];
+        if (strcmp(u->named, party) == 0)
+            return itk_error_set(ITK_EINVALID,
+                                 "%s serves the line of %s, not of %s: its main (%.12s) is signed "
+                                 "by %s, so it was taken as %s's line; nothing of %s's came from "
+                                 "it",
+                                 source, u->party, party, git_oid_tostr_s(&u->new_tip), u->party,
+                                 u->party, party);
+    }
+    return 0;
 }
 
 /* A fetch from url into the quarantine refs/itaku/incoming/<name>/. */
@@ -512,7 +539,7 @@ int itk_sync_take(git_oid *tip, itk_registry *reg, const char *party, const char
     itk_remote_auth_free(auth);
     if (rc)
         return rc;
-    if ((rc = itk_sync_publish(NULL, reg, party, party, url, opts)))
+    if ((rc = publish(NULL, reg, party, party, NAME_WANTED, url, opts)))
         return rc;
     snprintf(line_ref, sizeof(line_ref), "refs/itaku/lines/%s", party);
     if (git_reference_name_to_id(tip, reg->repo, line_ref) < 0)

@@ -17,4 +17,9 @@ int itk_sync_publish_claimed(itk_sync_report *report, itk_registry *reg, const c
                              const char *main_party, const char *source,
                              const itk_take_options *opts);
 
+/* After a take meant to bring party's line: ITK_EINVALID, saying whose line
+ * source served instead, when report shows its main attributed to another
+ * party by its signature (the lines taken stay taken: they verified). */
+int itk_sync_check_served(const itk_sync_report *report, const char *party, const char *source);
+
 #endif

@@ -132,6 +132,23 @@ git rev-parse -q --verify refs/heads/requests/acme/q-000002 >/dev/null || fail "
 [ "$(party_of "$T/beta" refs/heads/requests/beta/q-000001)" = acme ] || fail "beta's request branch is not at acme's endorsement: the test proves nothing"
 ok "twin: a remote tagged acme serving acme's line passes; the request branch endorsed by acme (the intermediate) is taken"
 
+# receiving beta from where gamma's line is kept: refused, saying whose line it is
+cd "$T/acme"
+gamma_main=$(git -C "$T/gamma" rev-parse main)
+expect_refused "serves the line of gamma, not of beta: its main \(${gamma_main:0:12}\) is signed by gamma; nothing was taken" \
+    "$ITAKU" receive beta "$T/gamma"
+no_accusation "a source serving another party's line was taken for a rewrite"
+# through a remote tagged beta: the fetch takes gamma's line as gamma's, the receipt is refused
+expect_exit 0 "$ITAKU" remote add gamma-as-beta "$T/gamma" --party beta
+main_before=$(git rev-parse main)
+beta_line=$(git rev-parse refs/itaku/lines/beta)
+expect_exit 2 "$ITAKU" receive beta gamma-as-beta
+expect_output "serves the line of gamma, not of beta: its main \(${gamma_main:0:12}\) is signed by gamma, so it was taken as gamma's line"
+[ "$(git rev-parse main)" = "$main_before" ] || fail "receive moved main"
+[ "$(git rev-parse refs/itaku/lines/beta)" = "$beta_line" ] || fail "gamma's commit became beta's line"
+[ "$(git rev-parse refs/itaku/lines/gamma)" = "$gamma_main" ] || fail "gamma's line was not taken as gamma's"
+ok "receiving beta from a source that serves gamma's line says so and receives nothing"
+
 # --- a line offered backwards: nothing new ---
 cd "$T/acme"
 older=$(git -C "$T/city" rev-list --first-parent main | sed -n 2p)
