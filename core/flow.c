@@ -176,6 +176,15 @@ int itk_receive(git_oid *out, itk_merge_kind *kind, itk_registry *reg, itk_signe
     }
     if ((rc = signer_of(&tip_signer, reg, &tip)))
         goto done;
+    if (strcmp(tip_signer.party, party) != 0 &&
+        itk_chain_is_ancestor(reg->repo, f.head_tree, tip_signer.party, party)) {
+        /* a line may end on a commit of a party above it (a fast-forward pull) */
+        rc = itk_error_set(ITK_ECONFLICT,
+                           "the line of %s ends on %s's commit %.12s (it pulled it), which main "
+                           "does not hold yet; pull first (`itaku pull`), then receive %s again",
+                           party, tip_signer.party, git_oid_tostr_s(&tip), party);
+        goto done;
+    }
     if (strcmp(tip_signer.party, party) != 0) {
         rc = itk_error_set(ITK_EVERIFY,
                            "the newest commit of that line (%.12s) is %s's, not %s's; receive "

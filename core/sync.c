@@ -260,7 +260,17 @@ static int attribute_lines(incoming_set *s, git_repository *repo, const itk_oidm
         snprintf(line, sizeof(line), "refs/itaku/lines/%s", in->line);
         int had = git_reference_name_to_id(&in->held, repo, line) == 0;
         int move = compare_tips(repo, &in->held, had, &in->id);
-        if (move < 0) {
+        const char *signer = signer_of(signers, &in->id);
+        if (move < 0 && strcmp(signer, in->line) != 0) {
+            /* a commit from above the line, off it: no rewrite by anyone */
+            char was[GIT_OID_HEXSZ + 1];
+            git_oid_tostr(was, sizeof(was), &in->held);
+            rc = itk_error_set(ITK_ECONFLICT,
+                               "%s offers %s's commit %.12s as %s's line, but that line is "
+                               "already at %.12s, which the commit does not contain; take %s's "
+                               "line as its own instead; nothing was taken",
+                               source, signer, git_oid_tostr_s(&in->id), in->line, was, signer);
+        } else if (move < 0) {
             char was[GIT_OID_HEXSZ + 1];
             git_oid_tostr(was, sizeof(was), &in->held);
             rc = itk_error_set(ITK_EVERIFY,

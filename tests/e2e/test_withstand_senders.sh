@@ -98,7 +98,13 @@ expect_output "line of acme"
 expect_exit 0 "$ITAKU" pull refs/itaku/lines/acme
 expect_output "Fast-forwarded"
 expect_exit 0 "$ITAKU" verify
-ok "twin: acme's bundle, whose main is the city's commit, moves acme's line at beta (and beta's request branch to acme's endorsement), and beta pulls it offline"
+# relayed with the city's line as a branch of its own (stock git's bundle)
+git -C "$T/relay" update-ref "refs/heads/parties/$CITY/main" "$(git -C "$T/city" rev-parse main)"
+git -C "$T/relay" bundle create -q "$T/relay.bundle" main "parties/$CITY/main" refs/itaku/sender/acme 2>/dev/null
+expect_exit 0 "$ITAKU" bundle import "$T/relay.bundle"
+expect_output "line of $CITY"
+[ "$(git rev-parse "refs/itaku/lines/$CITY")" = "$(git -C "$T/city" rev-parse main)" ] || fail "the city's line relayed by acme was not taken"
+ok "twin: acme's bundle, whose main is the city's commit, moves acme's line at beta (and beta's request branch to acme's endorsement), and beta pulls it offline; the city's line relayed beside it is taken"
 
 # beta's line, too, now ends on the city's commit, and acme takes it
 cd "$T/acme"
@@ -185,6 +191,31 @@ for who in gamma "$CITY"; do
     expect_refused "signed by $who" "$ITAKU" fetch "forged-$who"
 done
 ok "a request branch of beta at gamma's or the city's commit is refused (receive and fetch), naming the signer; nothing moved"
+
+# a line ending two parties up, on a commit the receiver has not pulled yet
+at city "$ITAKU" instruct report --to acme --due 2099-01-31 --text "臨時報告" >/dev/null 2>&1
+cd "$T/beta"
+# the city's main offered as acme's line, which is already past it: not a rewrite
+acme_line=$(git rev-parse refs/itaku/lines/acme)
+expect_refused "offers $CITY's commit $(git -C "$T/city" rev-parse --short=12 main) as acme's line, but that line is already at ${acme_line:0:12}, which the commit does not contain" \
+    "$ITAKU" pull "$T/city"
+no_accusation "the city's commit offered as acme's line was taken for a rewrite"
+expect_exit 0 "$ITAKU" remote add city "$T/city" --party "$CITY"
+expect_exit 0 "$ITAKU" fetch city
+expect_exit 0 "$ITAKU" pull "refs/itaku/lines/$CITY"
+expect_output "Fast-forwarded"
+cd "$T/acme"
+city_main=$(git -C "$T/city" rev-parse main)
+main_before=$(git rev-parse main)
+expect_exit 2 "$ITAKU" receive beta "$T/beta"
+expect_output "the line of beta ends on $CITY's commit ${city_main:0:12} \(it pulled it\), which main does not hold yet; pull first"
+[ "$(git rev-parse main)" = "$main_before" ] || fail "a refused receipt moved main"
+[ "$(git rev-parse refs/itaku/lines/beta)" = "$city_main" ] || fail "beta's verified line was not taken"
+no_accusation "a line ending on the city's commit was taken for a rewrite"
+expect_exit 0 "$ITAKU" pull
+expect_exit 0 "$ITAKU" receive beta "$T/beta"
+expect_output "Nothing new from beta"
+ok "twin: beta's line ending on a city commit acme lacks asks acme to pull first, then is nothing new"
 
 for p in city acme beta gamma; do expect_exit 0 "$ITAKU" -C "$T/$p" verify; done
 ok "after every refusal the four registries still verify"
