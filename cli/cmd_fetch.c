@@ -18,7 +18,13 @@ void cli_print_take(const itk_sync_report *r)
         const itk_line_update *u = &r->lines[i];
         char old[16];
         git_oid_tostr(old, sizeof(old), &u->old_tip);
-        if (git_oid_is_zero(&u->old_tip))
+        if (u->named[0])
+            printf("  (called %s's line by its source, but signed by %s: taken as %s's)\n",
+                   u->named, u->party, u->party);
+        if (u->nothing_new)
+            printf("  line of %-20s nothing new: %.12s is older than the line held, %.12s\n",
+                   u->party, git_oid_tostr_s(&u->new_tip), old);
+        else if (git_oid_is_zero(&u->old_tip))
             printf("  line of %-20s new at %.12s\n", u->party, git_oid_tostr_s(&u->new_tip));
         else if (git_oid_equal(&u->old_tip, &u->new_tip))
             printf("  line of %-20s unchanged at %.12s\n", u->party, old);

@@ -418,7 +418,12 @@ int itk_bundle_import(itk_sync_report *report, itk_registry *reg, const char *pa
     }
     char source[4200];
     snprintf(source, sizeof(source), "bundle %s", path);
-    rc = itk_sync_publish(report, reg, INCOMING_NAME, party ? party : sender, source, opts);
+    /* --from is the user's hint; the header's sender is the bundle's own word
+     * for who made it, which its signatures must bear out (DESIGN §7) */
+    if (party)
+        rc = itk_sync_publish(report, reg, INCOMING_NAME, party, source, opts);
+    else
+        rc = itk_sync_publish_claimed(report, reg, INCOMING_NAME, sender, source, opts);
 done:
     itk_bundle_header_free(h);
     return rc;

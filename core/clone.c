@@ -11,6 +11,7 @@
 #include "fsutil.h"
 #include "registry_priv.h"
 #include "remote_priv.h"
+#include "senders_priv.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -94,6 +95,40 @@ done:
     return rc;
 }
 
+/* A bundle's sender is proven, not claimed (DESIGN §7): the line clone_bundle
+ * recorded for the party the bundle names must end on a commit of that party
+ * or of one above it, by the signatures r found. */
+static int check_bundle_sender(git_repository *repo, const itk_verify_result *r, const char *path)
+{
+    git_reference_iterator *it = NULL;
+    git_reference *ref = NULL;
+    int rc = 0;
+    if (git_reference_iterator_glob_new(&it, repo, "refs/itaku/lines/*") < 0)
+        return itk_error_git("cannot list the lines of %s", path);
+    while (!rc && git_reference_next(&ref, it) == 0) {
+        const git_oid *id = git_reference_target(ref);
+        const char *signer = "";
+        char source[PATH_MAX + 16], line[ITK_PARTY_ID_MAX + 1];
+        git_commit *c = NULL;
+        git_tree *tree = NULL;
+        for (size_t i = 0; id && i < itk_verify_commit_count(r); i++)
+            if (git_oid_equal(&itk_verify_commit(r, i)->id, id))
+                signer = itk_verify_commit(r, i)->party;
+        snprintf(source, sizeof(source), "bundle %s", path);
+        if (!id || git_commit_lookup(&c, repo, id) < 0 || git_commit_tree(&tree, c) < 0)
+            rc = itk_error_git("cannot read %s", git_reference_name(ref));
+        else
+            rc = itk_senders_attribute(line, repo, tree, ITK_TIP_LINE,
+                                       git_reference_name(ref) + strlen("refs/itaku/lines/"),
+                                       signer, 1, id, "main", source);
+        git_tree_free(tree);
+        git_commit_free(c);
+        git_reference_free(ref);
+    }
+    git_reference_iterator_free(it);
+    return rc;
+}
+
 /* The key that logged in signs too; origin (when there is one) leads to
  * the parent of the key's party. */
 static int adopt_key(git_repository *repo, const char *key_path)
@@ -156,7 +191,8 @@ int itk_remote_clone(const char *url, const char *dir, const char *city_key, con
     if (opts && opts->host_key && (rc = itk_host_key_check(opts->host_key)))
         return rc;
     git_libgit2_init();
-    if (itk_bundle_is_bundle(url)) {
+    int from_bundle = itk_bundle_is_bundle(url);
+    if (from_bundle) {
         if ((rc = clone_bundle(&repo, url, dir)))
             goto done;
     } else {
@@ -200,6 +236,8 @@ int itk_remote_clone(const char *url, const char *dir, const char *city_key, con
             url, p->commit, p->rule, *p->path ? " at " : "", p->path, p->message,
             itk_verify_problem_count(r), itk_verify_problem_count(r) == 1 ? "" : "s");
     }
+    if (!rc && from_bundle)
+        rc = check_bundle_sender(repo, r, url);
     if (!rc && opts && opts->key_path)
         rc = adopt_key(repo, opts->key_path);
 done:

@@ -11,6 +11,7 @@
 #include "itaku/verify.h"
 #include "registry_priv.h"
 #include "requests_priv.h"
+#include "sync_priv.h"
 
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -77,6 +78,8 @@ static int line_tip(git_oid *tip, itk_registry *reg, const char *party, const ch
         /* a remote tagged with its party says whose its main is; an untagged
          * one (origin of a clone) leads to the party asked for */
         int rc = itk_remote_fetch(report, reg, from, party, NULL);
+        if (!rc)
+            rc = itk_sync_check_served(report, party, from);
         free(report);
         if (rc)
             return rc;
@@ -173,6 +176,15 @@ int itk_receive(git_oid *out, itk_merge_kind *kind, itk_registry *reg, itk_signe
     }
     if ((rc = signer_of(&tip_signer, reg, &tip)))
         goto done;
+    if (strcmp(tip_signer.party, party) != 0 &&
+        itk_chain_is_ancestor(reg->repo, f.head_tree, tip_signer.party, party)) {
+        /* a line may end on a commit of a party above it (a fast-forward pull) */
+        rc = itk_error_set(ITK_ECONFLICT,
+                           "the line of %s ends on %s's commit %.12s (it pulled it), which main "
+                           "does not hold yet; pull first (`itaku pull`), then receive %s again",
+                           party, tip_signer.party, git_oid_tostr_s(&tip), party);
+        goto done;
+    }
     if (strcmp(tip_signer.party, party) != 0) {
         rc = itk_error_set(ITK_EVERIFY,
                            "the newest commit of that line (%.12s) is %s's, not %s's; receive "

@@ -546,7 +546,8 @@ int itk_remote_fetch(itk_sync_report *report, itk_registry *reg, const char *nam
     int rc;
     if ((rc = itk_remote_get(&info, reg, name)))
         return rc;
-    /* the tag says whose the remote's main is; party only stands in for it */
+    /* the tag names whose the remote's main should be (party only stands in
+     * for it); the signature on its tip decides whose it is (sync.c) */
     if (info.party[0])
         party = info.party;
     if (!party)

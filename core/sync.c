@@ -7,7 +7,9 @@
 #include "itaku/record.h"
 #include "itaku/verify.h"
 #include "registry_priv.h"
+#include "oidmap.h"
 #include "remote_priv.h"
+#include "senders_priv.h"
 #include "sync_priv.h"
 
 #include <stdio.h>
@@ -73,13 +75,23 @@ int itk_sync_check_rev(itk_registry *reg, const char *rev)
     return check_revs(reg, revs, 1, what, NULL);
 }
 
+/* What main_party is to a take: a hint for the message (a remote's tag),
+ * the source's own word for who it is (a bundle's sender: a main its
+ * signature contradicts is refused), or the line the caller asked for (a
+ * main that is another party's line is refused). */
+enum { NAME_HINT, NAME_CLAIMED, NAME_WANTED };
+
 /* One ref found in the quarantine and what it would become. */
 typedef struct {
     char *name; /* full ref name under the quarantine */
     git_oid id;
     enum { IN_OTHER, IN_LINE, IN_REQUEST } kind;
-    char party[ITK_PARTY_ID_MAX + 1]; /* the line's party, or the requester */
+    char party[ITK_PARTY_ID_MAX + 1]; /* whose the source says it is: line's, or requester */
     const char *local;                /* where it goes: refs/heads/requests/… */
+    const char *rel;                  /* its name at the source: main, parties/…, requests/… */
+    char line[ITK_PARTY_ID_MAX + 1];  /* IN_LINE: the line it moves, by its signature */
+    enum { MOVE_NONE, MOVE_NEW, MOVE_FORWARD, MOVE_SAME, MOVE_STALE } move;
+    git_oid held; /* what the line or request branch held (MOVE_FORWARD, _SAME, _STALE) */
 } incoming_ref;
 
 typedef struct {
@@ -113,6 +125,7 @@ static int classify(incoming_ref *in, size_t plen, const char *main_party)
 {
     const char *rel = in->name + plen, *rest;
     in->kind = IN_OTHER;
+    in->rel = rel;
     if (strcmp(rel, "main") == 0 && main_party) {
         in->kind = IN_LINE;
         snprintf(in->party, sizeof(in->party), "%s", main_party);
@@ -168,27 +181,158 @@ static int collect(incoming_set *s, git_repository *repo, const char *prefix,
     return rc;
 }
 
-/* Request branches: only requests of root or of its descendants, and only
- * fast-forwards of what we hold. A request branch that may not move is left
- * as it was, silently: it is someone else's to move. */
-static size_t take_requests(git_repository *repo, const incoming_set *s, const char *root,
-                            const git_tree *tree)
+/* Where a ref at `held` would go when offered `id`: new, forward, the same,
+ * or back (id is older: nothing new); -1 when id is off held's history. */
+static int compare_tips(git_repository *repo, const git_oid *held, int had, const git_oid *id)
+{
+    if (!had)
+        return MOVE_NEW;
+    if (git_oid_equal(held, id))
+        return MOVE_SAME;
+    if (git_graph_descendant_of(repo, id, held) == 1)
+        return MOVE_FORWARD;
+    if (git_graph_descendant_of(repo, held, id) == 1)
+        return MOVE_STALE;
+    return -1;
+}
+
+/* The signing party verify found for id, "" when it did not walk it. */
+static const char *signer_of(const itk_oidmap *signers, const git_oid *id)
+{
+    const itk_commit_info *ci = itk_oidmap_get(signers, id);
+    return ci ? ci->party : "";
+}
+
+/* Senders are proven: each line tip is attributed by its signature, and two
+ * tips for one line keep the newer (refused when neither contains the
+ * other). Then V8 at the door: a line moves only forward, and a tip older
+ * than the line held is nothing new. */
+static int attribute_lines(incoming_set *s, git_repository *repo, const itk_oidmap *signers,
+                           int naming, const char *source)
+{
+    int rc = 0;
+    for (size_t i = 0; i < s->n && !rc; i++) {
+        incoming_ref *in = &s->refs[i];
+        git_commit *c = NULL;
+        git_tree *tree = NULL;
+        if (in->kind != IN_LINE)
+            continue;
+        if (git_commit_lookup(&c, repo, &in->id) < 0 || git_commit_tree(&tree, c) < 0)
+            rc = itk_error_git("cannot read commit %s from %s", git_oid_tostr_s(&in->id), source);
+        else
+            rc = itk_senders_attribute(
+                in->line, repo, tree, ITK_TIP_LINE, in->party, signer_of(signers, &in->id),
+                naming == NAME_CLAIMED && strcmp(in->rel, "main") == 0, &in->id, in->rel, source);
+        if (!rc && naming == NAME_WANTED && strcmp(in->rel, "main") == 0 &&
+            strcmp(in->line, in->party) != 0)
+            rc = itk_error_set(ITK_EINVALID,
+                               "%s serves the line of %s, not of %s: its main (%.12s) is signed "
+                               "by %s; nothing was taken",
+                               source, in->line, in->party, git_oid_tostr_s(&in->id), in->line);
+        git_tree_free(tree);
+        git_commit_free(c);
+    }
+    for (size_t i = 0; i < s->n && !rc; i++) {
+        incoming_ref *a = &s->refs[i];
+        for (size_t j = i + 1; j < s->n && a->kind == IN_LINE && !rc; j++) {
+            incoming_ref *b = &s->refs[j];
+            if (b->kind != IN_LINE || strcmp(a->line, b->line) != 0)
+                continue;
+            int order = compare_tips(repo, &a->id, 1, &b->id);
+            if (order == MOVE_SAME || order == MOVE_STALE)
+                b->kind = IN_OTHER; /* b is a's tip or older */
+            else if (order == MOVE_FORWARD)
+                a->kind = IN_OTHER;
+            else
+                rc = itk_error_set(ITK_EVERIFY,
+                                   "%s was refused: %s (%.12s) and %s (%.12s) are both signed "
+                                   "for the line of %s, and neither contains the other; "
+                                   "nothing was taken",
+                                   source, a->rel, git_oid_tostr_s(&a->id), b->rel,
+                                   git_oid_tostr_s(&b->id), a->line);
+        }
+    }
+    for (size_t i = 0; i < s->n && !rc; i++) {
+        incoming_ref *in = &s->refs[i];
+        char line[160];
+        if (in->kind != IN_LINE)
+            continue;
+        snprintf(line, sizeof(line), "refs/itaku/lines/%s", in->line);
+        int had = git_reference_name_to_id(&in->held, repo, line) == 0;
+        int move = compare_tips(repo, &in->held, had, &in->id);
+        const char *signer = signer_of(signers, &in->id);
+        if (move < 0 && strcmp(signer, in->line) != 0) {
+            /* a commit from above the line, off it: no rewrite by anyone */
+            char was[GIT_OID_HEXSZ + 1];
+            git_oid_tostr(was, sizeof(was), &in->held);
+            rc = itk_error_set(ITK_ECONFLICT,
+                               "%s offers %s's commit %.12s as %s's line, but that line is "
+                               "already at %.12s, which the commit does not contain; take %s's "
+                               "line as its own instead; nothing was taken",
+                               source, signer, git_oid_tostr_s(&in->id), in->line, was, signer);
+        } else if (move < 0) {
+            char was[GIT_OID_HEXSZ + 1];
+            git_oid_tostr(was, sizeof(was), &in->held);
+            rc = itk_error_set(ITK_EVERIFY,
+                               "%s was refused: %s's line there (%.12s) does not descend from the "
+                               "line received before (%.12s); a line may not be rewritten (V8); "
+                               "nothing was taken",
+                               source, in->line, git_oid_tostr_s(&in->id), was);
+        } else {
+            in->move = move;
+        }
+    }
+    return rc;
+}
+
+/* Request branches: only requests of root or of its descendants, each only
+ * to a commit of its requester or of a party between it and the city
+ * (refused otherwise), and only fast-forwards of what we hold. A request
+ * branch out of root's reach, or that may not move forward, is left as it
+ * was, silently: it is someone else's to move. */
+static int attribute_requests(incoming_set *s, git_repository *repo, const itk_oidmap *signers,
+                              const char *root, const git_tree *scope, const char *source)
+{
+    int rc = 0;
+    for (size_t i = 0; i < s->n && !rc; i++) {
+        incoming_ref *in = &s->refs[i];
+        char local[300], requester[ITK_PARTY_ID_MAX + 1];
+        git_commit *c = NULL;
+        git_tree *tree = NULL;
+        if (in->kind != IN_REQUEST)
+            continue;
+        if (strcmp(in->party, root) != 0 && !itk_chain_is_ancestor(repo, scope, root, in->party))
+            continue;
+        if (git_commit_lookup(&c, repo, &in->id) < 0 || git_commit_tree(&tree, c) < 0)
+            rc = itk_error_git("cannot read commit %s from %s", git_oid_tostr_s(&in->id), source);
+        else
+            rc = itk_senders_attribute(requester, repo, tree, ITK_TIP_REQUEST, in->party,
+                                       signer_of(signers, &in->id), 0, &in->id, in->rel, source);
+        git_tree_free(tree);
+        git_commit_free(c);
+        if (rc)
+            break;
+        snprintf(local, sizeof(local), "refs/heads/%s", in->local);
+        int had = git_reference_name_to_id(&in->held, repo, local) == 0;
+        int move = compare_tips(repo, &in->held, had, &in->id);
+        if (move == MOVE_NEW || move == MOVE_FORWARD)
+            in->move = move;
+    }
+    if (!rc)
+        itk_error_clear();
+    return rc;
+}
+
+static size_t take_requests(git_repository *repo, const incoming_set *s)
 {
     size_t moved = 0;
     for (size_t i = 0; i < s->n; i++) {
         const incoming_ref *in = &s->refs[i];
-        if (in->kind != IN_REQUEST)
-            continue;
-        if (strcmp(in->party, root) != 0 && !itk_chain_is_ancestor(repo, tree, root, in->party))
-            continue;
         char local[300];
-        snprintf(local, sizeof(local), "refs/heads/%s", in->local);
-        git_oid have;
-        int exists = git_reference_name_to_id(&have, repo, local) == 0;
-        if (exists &&
-            (git_oid_equal(&have, &in->id) || git_graph_descendant_of(repo, &in->id, &have) != 1))
-            continue;
         git_reference *nr = NULL;
+        if (in->kind != IN_REQUEST || (in->move != MOVE_NEW && in->move != MOVE_FORWARD))
+            continue;
+        snprintf(local, sizeof(local), "refs/heads/%s", in->local);
         if (git_reference_create(&nr, repo, local, &in->id, 1, "itaku: take request branch") == 0)
             moved++;
         git_reference_free(nr);
@@ -197,21 +341,26 @@ static size_t take_requests(git_repository *repo, const incoming_set *s, const c
     return moved;
 }
 
-int itk_sync_publish(itk_sync_report *report, itk_registry *reg, const char *name,
-                     const char *main_party, const char *source, const itk_take_options *opts)
+static int publish(itk_sync_report *report, itk_registry *reg, const char *name,
+                   const char *main_party, int naming, const char *source,
+                   const itk_take_options *opts)
 {
     git_repository *repo = reg->repo;
     incoming_set s;
     const char **revs = NULL;
     git_commit *commit = NULL;
     git_tree *tree = NULL;
+    itk_verify_result *r = NULL;
+    itk_oidmap signers;
     char prefix[200];
     size_t nrevs = 0, nlines = 0, ncommits = 0;
+    int take = opts ? opts->take_requests : 1;
     int rc;
     if (report)
         memset(report, 0, sizeof(*report));
+    memset(&signers, 0, sizeof(signers));
     snprintf(prefix, sizeof(prefix), INCOMING "%s/", name);
-    if ((rc = collect(&s, repo, prefix, main_party)))
+    if ((rc = collect(&s, repo, prefix, main_party)) || (rc = itk_oidmap_init(&signers)))
         goto done;
     if (!(revs = calloc(s.n ? s.n : 1, sizeof(*revs)))) {
         rc = itk_error_set(ITK_ENOMEM, "out of memory");
@@ -221,8 +370,10 @@ int itk_sync_publish(itk_sync_report *report, itk_registry *reg, const char *nam
     for (size_t i = 0; i < s.n; i++) {
         if (s.refs[i].kind == IN_OTHER)
             continue;
-        if (s.refs[i].kind == IN_REQUEST && !(opts ? opts->take_requests : 1))
+        if (s.refs[i].kind == IN_REQUEST && !take) {
+            s.refs[i].kind = IN_OTHER;
             continue;
+        }
         revs[nrevs++] = s.refs[i].name;
         if (s.refs[i].kind == IN_LINE) {
             nlines++;
@@ -245,76 +396,102 @@ int itk_sync_publish(itk_sync_report *report, itk_registry *reg, const char *nam
     char what[400];
     snprintf(what, sizeof(what), "what came from %s", source);
     /* V1–V10 on every new commit, before anything moves */
-    if ((rc = check_revs(reg, revs, nrevs, what, &ncommits)))
+    if ((rc = itk_verify_run(&r, reg, revs, nrevs, NULL)))
         goto done;
-    /* V8 at the door: a line only moves forward */
-    for (size_t i = 0; i < s.n; i++) {
-        const incoming_ref *in = &s.refs[i];
-        char line[160];
-        git_oid old;
-        if (in->kind != IN_LINE)
-            continue;
-        snprintf(line, sizeof(line), "refs/itaku/lines/%s", in->party);
-        if (git_reference_name_to_id(&old, repo, line) == 0 && !git_oid_equal(&old, &in->id) &&
-            git_graph_descendant_of(repo, &in->id, &old) != 1) {
-            char was[GIT_OID_HEXSZ + 1];
-            git_oid_tostr(was, sizeof(was), &old);
-            rc = itk_error_set(ITK_EVERIFY,
-                               "%s was refused: %s's line there (%.12s) does not descend from the "
-                               "line received before (%.12s); a line may not be rewritten (V8); "
-                               "nothing was taken",
-                               source, in->party, git_oid_tostr_s(&in->id), was);
-            goto done;
-        }
+    ncommits = itk_verify_commit_count(r);
+    if (itk_verify_problem_count(r)) {
+        rc = first_problem(r, what);
+        goto done;
     }
+    for (size_t i = 0; i < ncommits && !rc; i++) {
+        const itk_commit_info *ci = itk_verify_commit(r, i);
+        rc = itk_oidmap_set(&signers, &ci->id, (void *)ci);
+    }
+    if (rc || (rc = attribute_lines(&s, repo, &signers, naming, source)))
+        goto done;
     itk_error_clear();
-    if (opts ? opts->take_requests : 1) {
+    if (take && main_party) {
+        /* the requests of main's party (by its signature) and below it */
+        const char *root = main_in ? main_in->line : main_party;
         int have_tree = 0;
         if (main_in)
             have_tree = git_commit_lookup(&commit, repo, &main_in->id) == 0 &&
                         git_commit_tree(&tree, commit) == 0;
         else
             have_tree = itk_registry_head_tree(&tree, reg) == 0;
-        if (have_tree && main_party) {
-            size_t moved = take_requests(repo, &s, main_party, tree);
-            if (report)
-                report->nrequests = moved;
-        }
+        itk_error_clear();
+        if (have_tree && (rc = attribute_requests(&s, repo, &signers, root, tree, source)))
+            goto done;
+        if (have_tree && report)
+            report->nrequests = take_requests(repo, &s);
+        else if (have_tree)
+            take_requests(repo, &s);
         itk_error_clear();
     }
     for (size_t i = 0; i < s.n && !rc; i++) {
         const incoming_ref *in = &s.refs[i];
         char line[160];
-        git_oid old;
         if (in->kind != IN_LINE)
             continue;
-        snprintf(line, sizeof(line), "refs/itaku/lines/%s", in->party);
-        int had = git_reference_name_to_id(&old, repo, line) == 0;
+        snprintf(line, sizeof(line), "refs/itaku/lines/%s", in->line);
         git_reference *lr = NULL;
-        if (!had || !git_oid_equal(&old, &in->id)) {
+        if (in->move == MOVE_NEW || in->move == MOVE_FORWARD) {
             if (git_reference_create(&lr, repo, line, &in->id, 1, "itaku: verified line") < 0)
                 rc = itk_error_git("cannot record %s", line);
             git_reference_free(lr);
         }
         if (report && report->nlines < ITK_SYNC_MAX_LINES) {
             itk_line_update *u = &report->lines[report->nlines++];
-            snprintf(u->party, sizeof(u->party), "%s", in->party);
-            if (had)
-                u->old_tip = old;
+            snprintf(u->party, sizeof(u->party), "%s", in->line);
+            if (in->move != MOVE_NEW)
+                u->old_tip = in->held;
             else
                 memset(&u->old_tip, 0, sizeof(u->old_tip));
             u->new_tip = in->id;
+            u->nothing_new = in->move == MOVE_STALE;
+            snprintf(u->named, sizeof(u->named), "%s",
+                     strcmp(in->party, in->line) != 0 ? in->party : "");
         }
     }
     if (report)
         report->ncommits = ncommits;
 done:
     drop_refs(repo, prefix);
+    itk_oidmap_free(&signers);
+    itk_verify_result_free(r);
     git_tree_free(tree);
     git_commit_free(commit);
     free(revs);
     set_free(&s);
     return rc;
+}
+
+int itk_sync_publish(itk_sync_report *report, itk_registry *reg, const char *name,
+                     const char *main_party, const char *source, const itk_take_options *opts)
+{
+    return publish(report, reg, name, main_party, NAME_HINT, source, opts);
+}
+
+int itk_sync_publish_claimed(itk_sync_report *report, itk_registry *reg, const char *name,
+                             const char *main_party, const char *source,
+                             const itk_take_options *opts)
+{
+    return publish(report, reg, name, main_party, NAME_CLAIMED, source, opts);
+}
+
+int itk_sync_check_served(const itk_sync_report *report, const char *party, const char *source)
+{
+    for (size_t i = 0; i < report->nlines; i++) {
+        const itk_line_update *u = &report->lines[i];
+        if (strcmp(u->named, party) == 0)
+            return itk_error_set(ITK_EINVALID,
+                                 "%s serves the line of %s, not of %s: its main (%.12s) is signed "
+                                 "by %s, so it was taken as %s's line; nothing of %s's came from "
+                                 "it",
+                                 source, u->party, party, git_oid_tostr_s(&u->new_tip), u->party,
+                                 u->party, party);
+    }
+    return 0;
 }
 
 /* A fetch from url into the quarantine refs/itaku/incoming/<name>/. */
@@ -372,7 +549,7 @@ int itk_sync_take(git_oid *tip, itk_registry *reg, const char *party, const char
     itk_remote_auth_free(auth);
     if (rc)
         return rc;
-    if ((rc = itk_sync_publish(NULL, reg, party, party, url, opts)))
+    if ((rc = publish(NULL, reg, party, party, NAME_WANTED, url, opts)))
         return rc;
     snprintf(line_ref, sizeof(line_ref), "refs/itaku/lines/%s", party);
     if (git_reference_name_to_id(tip, reg->repo, line_ref) < 0)

@@ -10,4 +10,16 @@
 int itk_sync_fetch_into(itk_registry *reg, const char *name, const char *url,
                         const git_remote_callbacks *callbacks);
 
+/* itk_sync_publish, where main_party is the source's own word for who it
+ * is (a bundle's sender): a main its signature contradicts is refused
+ * (ITK_EVERIFY, naming who signed it) instead of attributed elsewhere. */
+int itk_sync_publish_claimed(itk_sync_report *report, itk_registry *reg, const char *name,
+                             const char *main_party, const char *source,
+                             const itk_take_options *opts);
+
+/* After a take meant to bring party's line: ITK_EINVALID, saying whose line
+ * source served instead, when report shows its main attributed to another
+ * party by its signature (the lines taken stay taken: they verified). */
+int itk_sync_check_served(const itk_sync_report *report, const char *party, const char *source);
+
 #endif

@@ -55,9 +55,10 @@ int itk_bundle_create(itk_bundle_stats *stats, itk_registry *reg, itk_signer *si
 
 /* Imports a bundle: header, prerequisites present, pack indexed (thin packs
  * resolve against our objects) and every ref's object present; then its
- * main (the line of party, or of the sender the bundle names when party is
- * NULL), parties/<P>/main and requests/… go through itk_sync_publish. A
- * refused bundle moves no ref. */
+ * main (named the line of party, a hint; or of the sender the bundle names
+ * when party is NULL, which its signature must bear out: ITK_EVERIFY naming
+ * who signed it otherwise), parties/<P>/main and requests/… go through
+ * itk_sync_publish. A refused bundle moves no ref. */
 int itk_bundle_import(itk_sync_report *report, itk_registry *reg, const char *path,
                       const char *party, const itk_take_options *opts);
 

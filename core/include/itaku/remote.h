@@ -47,10 +47,11 @@ int itk_remote_get(itk_remote_info *out, itk_registry *reg, const char *name);
 /* Every remote's name, one per line, into out. */
 int itk_remote_list(itk_buf *out, itk_registry *reg);
 
-/* Fetches NAME's main (the line of remote.NAME.itakuParty, or of party when
- * the remote is not tagged), parties/<P>/main and request branches into
- * refs/itaku/incoming/NAME/, verifies and publishes them (itk_sync_publish).
- * A refused or broken fetch moves no ref and says why. */
+/* Fetches NAME's main (named the line of remote.NAME.itakuParty, or of party
+ * when the remote is not tagged: a hint, the signature on its tip decides),
+ * parties/<P>/main and request branches into refs/itaku/incoming/NAME/,
+ * verifies and publishes them (itk_sync_publish). A refused or broken fetch
+ * moves no ref and says why. */
 int itk_remote_fetch(itk_sync_report *report, itk_registry *reg, const char *name,
                      const char *party, const itk_remote_options *opts);
 

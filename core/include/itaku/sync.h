@@ -22,11 +22,14 @@ typedef struct {
 /* The most lines one take may publish (one per party of the contract). */
 #define ITK_SYNC_MAX_LINES 256
 
-/* One line a take moved (or found unchanged). */
+/* One line a take moved (or found unchanged). party is whose the line is
+ * by the signature on its tip (DESIGN §7), whatever the source called it. */
 typedef struct {
     char party[ITK_PARTY_ID_MAX + 1];
-    git_oid old_tip; /* zero when the line is new */
-    git_oid new_tip;
+    git_oid old_tip;                  /* zero when the line is new */
+    git_oid new_tip;                  /* the tip offered */
+    char named[ITK_PARTY_ID_MAX + 1]; /* whose the source said it was, when not party; else "" */
+    int nothing_new;                  /* new_tip is older than old_tip, which the line keeps */
 } itk_line_update;
 
 /* What a take published. */
@@ -46,12 +49,18 @@ int itk_sync_take(git_oid *tip, itk_registry *reg, const char *party, const char
 
 /* The second half of every take. What a fetch or a bundle left under
  * refs/itaku/incoming/<name>/ — main, parties/<P>/main, requests/<R>/<rec> —
- * is verified in one run; only when every commit passes and every line moves
- * forward (V8) are refs/itaku/lines/<main_party> (from main; main_party NULL:
- * main is not taken), refs/itaku/lines/<P> (from parties/<P>/main) and, with
- * opts->take_requests, the request branches of main_party and its descendants
- * (fast-forward only) published. source names where it came from in
- * messages. The quarantine is emptied in every case. report may be NULL. */
+ * is verified in one run. Then each tip is attributed by its signature
+ * (senders are proven, DESIGN §7): main (main_party NULL: main is not taken)
+ * and parties/<P>/main move refs/itaku/lines/<main_party> or <P> when signed
+ * by that party or one above it, else the line of the party that signed them
+ * (the source's name is a hint); a request branch requests/<R>/<rec> only to
+ * a commit of R or of a party between R and the city (else ITK_EVERIFY). A
+ * line moves only forward: a tip older than the line held is nothing new, a
+ * tip off it is refused (V8). Only when every commit passes and every tip may
+ * move are the lines and, with opts->take_requests, the request branches of
+ * main's party and its descendants (fast-forward only) published. source
+ * names where it came from in messages. The quarantine is emptied in every
+ * case. report may be NULL. */
 int itk_sync_publish(itk_sync_report *report, itk_registry *reg, const char *name,
                      const char *main_party, const char *source, const itk_take_options *opts);
 
