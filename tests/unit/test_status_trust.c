@@ -19,12 +19,14 @@
 #include "itaku/buf.h"
 #include "itaku/errors.h"
 #include "itaku/flow.h"
+#include "itaku/instruct.h"
 #include "itaku/party.h"
 #include "itaku/record.h"
 #include "itaku/registry.h"
 #include "itaku/sshkey.h"
 #include "itaku/sshsig.h"
 #include "itaku/status.h"
+#include "itaku/verify.h"
 
 typedef struct {
     char *dir;
@@ -314,6 +316,79 @@ static void test_an_expired_approval_is_a_violation(void **state)
     itk_buf_dispose(&name);
 }
 
+/* The city instructs acme to report by due; acme answers with a form 4
+ * (now); the city's receipt of that answer is made with stock git, dated
+ * `dated` (NULL: now). Verify accepts the whole history. */
+static void answer_received(fixture *f, const char *due, const char *dated)
+{
+    itk_instruct_options o = ITK_INSTRUCT_OPTIONS_INIT;
+    itk_buf name = ITK_BUF_INIT;
+    git_oid c;
+    o.kind = "report";
+    o.to = "acme";
+    o.due = due;
+    o.text = "四半期報告";
+    assert_int_equal(itk_instruct(&name, &c, f->reg, f->city, &o), 0);
+    json_t *answer = th_corpus("form4");
+    json_object_set_new(answer, "instruction_ref", json_string(name.ptr));
+    th_submit(f->reg, f->acme, "form4", answer, NULL);
+    char date[100] = "";
+    if (dated)
+        snprintf(date, sizeof(date), "GIT_COMMITTER_DATE=%s GIT_AUTHOR_DATE=%s ", dated, dated);
+    /* the clean merge of the instruction and the answer is the answer's tree */
+    assert_int_equal(
+        th_sh("cd %s && a=$(git rev-parse HEAD) && "
+              "printf 'Receive acme\n\nItaku-Party: akiruno-city\nItaku-Principal: officer\n"
+              "Itaku-Action: receive\nItaku-Received: acme %%s\nItaku-Content-SHA256: "
+              "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n' $a >%s/msg && "
+              "m=$(%sgit -c gpg.format=ssh -c user.signingkey=%s commit-tree -S -p HEAD~1 -p $a "
+              "-F %s/msg 'HEAD^{tree}') && git update-ref HEAD $m",
+              f->reg_path, f->dir, date, f->city_key, f->dir),
+        0);
+    itk_verify_result *r = NULL;
+    assert_int_equal(itk_verify_run(&r, f->reg, NULL, 0, NULL), 0);
+    for (size_t i = 0; i < itk_verify_problem_count(r); i++)
+        fprintf(stderr, "%s %s\n", itk_verify_problem(r, i)->rule,
+                itk_verify_problem(r, i)->message);
+    assert_int_equal(itk_verify_problem_count(r), 0);
+    itk_verify_result_free(r);
+    itk_buf_dispose(&name);
+}
+
+#define ANSWERED "instruction_answered_on_time"
+
+/* (c) an answer written after its due time, received by a merge dated
+ * before it: the later date counts, and the finding says so */
+static void test_a_backdated_receipt_does_not_make_an_answer_on_time(void **state)
+{
+    fixture *f = *state;
+    answer_received(f, "2020-01-31", "2019-06-01T10:00:00+09:00");
+    /* twice: the second status reads the status cache, which keeps the flag */
+    for (int i = 0; i < 2; i++)
+        expect_finding(f, END, ANSWERED,
+                       "overdue acme/f4-000001 answered, but received by the party above after "
+                       "the due time; the receipt is dated before the commit it takes; the later "
+                       "date counts (report akiruno-city/n-000001)");
+}
+
+/* the twins: received in time, dated as made; and a backdated receipt of
+ * an answer that was on time anyway stays on time, flagged */
+static void test_a_receipt_in_time_is_on_time(void **state)
+{
+    fixture *f = *state;
+    answer_received(f, "2098-12-31", NULL);
+    expect_finding(f, END, ANSWERED, "ok acme/f4-000001 (report akiruno-city/n-000001)");
+}
+
+static void test_a_backdated_receipt_of_a_timely_answer_is_flagged(void **state)
+{
+    fixture *f = *state;
+    answer_received(f, "2098-12-31", "2019-06-01T10:00:00+09:00");
+    expect_finding(f, END, ANSWERED,
+                   "ok acme/f4-000001 the receipt is dated before the commit it takes; the "
+                   "later date counts (report akiruno-city/n-000001)");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -325,6 +400,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_an_approval_of_another_kind_is_a_violation, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_an_expired_approval_is_a_violation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_backdated_receipt_does_not_make_an_answer_on_time,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_receipt_in_time_is_on_time, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_backdated_receipt_of_a_timely_answer_is_flagged,
+                                        setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
