@@ -56,7 +56,7 @@ static int load(entry *e, git_repository *repo, const git_oid *id, const char *p
                                    path)))
         rc = itk_schema_compile(&e->schema, json, path);
 done:
-    if (rc && rc != ITK_ENOMEM && rc != ITK_EGIT) {
+    if (rc && rc != ITK_ENOMEM) {
         /* the schema is unusable: every record naming it is told why */
         e->code = rc == ITK_EUNSUPPORTED ? rc : ITK_EINVALID;
         e->why = strdup(itk_error_last());

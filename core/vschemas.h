@@ -23,8 +23,8 @@ void itk_vschemas_free(itk_vschemas *v);
  * is not, with every problem appended to errors, one line each (label
  * leading); ITK_ENOTFOUND when tree holds no such schema, or ITK_EUNSUPPORTED
  * / ITK_EINVALID with errors untouched when the schema file itself is unusable
- * (too big, not JSON, a keyword not understood), itk_error_last() saying so;
- * ITK_ENOMEM or ITK_EGIT when the check could not run. The schema blob's size
+ * (unreadable, too big, not JSON, a keyword not understood), itk_error_last()
+ * saying so; ITK_ENOMEM when the check could not run. The schema blob's size
  * is read from its header before it is inflated. */
 int itk_vschemas_validate(itk_buf *errors, itk_vschemas *v, git_repository *repo,
                           const git_tree *tree, const char *schema, const json_t *body,
