@@ -399,6 +399,48 @@ static int check_write_permission(check *ck, const added_file *f, int genesis)
     }
 }
 
+/* V10: a record's body is valid against the schema version its envelope
+ * names, as the commit's own tree holds it (DESIGN §5). Checked where the
+ * record is added: a merge sees only what it adds beyond the clean merge of
+ * its parents, so records a receipt brings in keep the verdict of the
+ * commits that added them. Every record kind has a schema (party.json and
+ * keys included). */
+static int check_schema(check *ck, const added_file *f, const json_t *rec)
+{
+    if (ck->p->replay)
+        return 0; /* a cached commit: its verdict is cached too */
+    const char *schema = json_string_value(json_object_get(rec, "schema"));
+    itk_buf errors = ITK_BUF_INIT;
+    int rc = itk_vschemas_validate(&errors, &ck->p->schemas, ck->p->repo, ck->tree, schema,
+                                   json_object_get(rec, "body"), f->info.type->type);
+    if (rc == ITK_EINVALID && errors.size) {
+        /* "<type>: <problem>\n" each: one line, "; " between them */
+        itk_buf joined = ITK_BUF_INIT;
+        size_t skip = strlen(f->info.type->type) + 2;
+        rc = 0;
+        for (char *line = errors.ptr, *nl; !rc && line && *line; line = nl ? nl + 1 : NULL) {
+            nl = strchr(line, '\n');
+            size_t len = nl ? (size_t)(nl - line) : strlen(line);
+            if (len > skip && strncmp(line, f->info.type->type, skip - 2) == 0 &&
+                strncmp(line + skip - 2, ": ", 2) == 0) {
+                line += skip;
+                len -= skip;
+            }
+            rc = itk_buf_printf(&joined, "%s%.*s", joined.size ? "; " : "", (int)len, line);
+        }
+        if (!rc)
+            rc = PROBLEM(ck, "V10", f->path,
+                         "the body does not match schema %s, which the envelope names: %s (write "
+                         "it again with every required field; itaku checks it before committing)",
+                         schema, joined.ptr ? joined.ptr : "");
+        itk_buf_dispose(&joined);
+    } else if (rc == ITK_ENOTFOUND || rc == ITK_EINVALID || rc == ITK_EUNSUPPORTED ||
+               rc == ITK_ETOOBIG)
+        rc = PROBLEM(ck, "V10", f->path, "%s", itk_error_last());
+    itk_buf_dispose(&errors);
+    return rc;
+}
+
 /* V10 on a record's bytes, V1's "one party per fingerprint" on keys. */
 static int check_content(check *ck, added_file *f, unsigned char sha[32])
 {
@@ -432,6 +474,10 @@ static int check_content(check *ck, added_file *f, unsigned char sha[32])
     json_t *rec = NULL;
     if (itk_record_check(&rec, f->path, data.ptr, data.size)) {
         rc = PROBLEM(ck, "V10", f->path, "%s", itk_error_last());
+        goto done;
+    }
+    if ((rc = check_schema(ck, f, rec)) < 0) {
+        json_decref(rec);
         goto done;
     }
     if (f->info.kind == ITK_PATH_KEY) {

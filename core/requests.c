@@ -291,19 +291,11 @@ int itk_request_resolve(itk_request_info *out, itk_registry *reg, const char *na
     return rc;
 }
 
-int itk_approval_check(itk_registry *reg, const char *party, const char *action,
-                       const char *approval, const char *today)
+int itk_approval_judge(const itk_request_info *r, const char *party, const char *action,
+                       const char *today, long long used)
 {
     const char *kind = itk_action_request_kind(action);
-    itk_reqdb db;
-    itk_reqdb_item *it = NULL;
-    int rc = itk_reqdb_load(&db, reg);
-    if (rc)
-        return rc;
-    if ((rc = itk_reqdb_resolve(&it, &db, approval)))
-        goto done;
-    itk_request_info *r = &it->info;
-    rc = ITK_EVERIFY;
+    int rc = ITK_EVERIFY;
     if (strcmp(r->requester, party) != 0)
         itk_error_set(rc, "%s is %s's request; %s needs its own approval", r->name, r->requester,
                       party);
@@ -317,33 +309,49 @@ int itk_approval_check(itk_registry *reg, const char *party, const char *action,
                       r->name, r->state, r->next[0] ? ", waiting for " : "", r->next, action);
     else if (r->valid_until[0] && strncmp(today, r->valid_until, 10) > 0)
         itk_error_set(rc, "the approval of %s was valid until %s", r->name, r->valid_until);
-    else {
+    else if (r->max_uses > 0 && used >= r->max_uses)
+        itk_error_set(rc, "the approval of %s allows %lld use%s, all used", r->name, r->max_uses,
+                      r->max_uses == 1 ? "" : "s");
+    else
         rc = 0;
-        if (r->max_uses > 0) {
-            /* count the entries of party that already cite it */
-            char **paths = NULL;
-            size_t n = 0, used = 0;
-            git_tree *tree = NULL;
-            if (!(rc = itk_registry_head_tree(&tree, reg)) &&
-                !(rc = itk_tree_records(&paths, &n, reg->repo, tree, party, "register"))) {
-                for (size_t i = 0; i < n; i++) {
-                    json_t *rec = NULL;
-                    if (itk_tree_read_json(&rec, reg->repo, tree, paths[i]) == 0) {
-                        const char *a = json_string_value(
-                            json_object_get(json_object_get(rec, "body"), "approval"));
-                        used += a && strcmp(a, r->name) == 0;
-                    }
-                    json_decref(rec);
+    return rc;
+}
+
+int itk_approval_check(itk_registry *reg, const char *party, const char *action,
+                       const char *approval, const char *today)
+{
+    itk_reqdb db;
+    itk_reqdb_item *it = NULL;
+    int rc = itk_reqdb_load(&db, reg);
+    if (rc)
+        return rc;
+    if ((rc = itk_reqdb_resolve(&it, &db, approval)))
+        goto done;
+    itk_request_info *r = &it->info;
+    long long used = 0;
+    if (r->max_uses > 0) {
+        /* count the entries of party that already cite it */
+        char **paths = NULL;
+        size_t n = 0;
+        git_tree *tree = NULL;
+        if (!(rc = itk_registry_head_tree(&tree, reg)) &&
+            !(rc = itk_tree_records(&paths, &n, reg->repo, tree, party, "register"))) {
+            for (size_t i = 0; i < n; i++) {
+                json_t *rec = NULL;
+                if (itk_tree_read_json(&rec, reg->repo, tree, paths[i]) == 0) {
+                    const char *a = json_string_value(
+                        json_object_get(json_object_get(rec, "body"), "approval"));
+                    used += a && strcmp(a, r->name) == 0;
                 }
+                json_decref(rec);
             }
-            itk_error_clear();
-            itk_string_list_free(paths, n);
-            git_tree_free(tree);
-            if (!rc && (long long)used >= r->max_uses)
-                rc = itk_error_set(ITK_EVERIFY, "the approval of %s allows %lld use%s, all used",
-                                   r->name, r->max_uses, r->max_uses == 1 ? "" : "s");
         }
+        itk_error_clear();
+        itk_string_list_free(paths, n);
+        git_tree_free(tree);
     }
+    if (!rc)
+        rc = itk_approval_judge(r, party, action, today, used);
 done:
     itk_reqdb_free(&db);
     return rc;

@@ -443,15 +443,21 @@ typedef struct {
     regex_t re;
 } cached_regex;
 
+/* A schema checked once, with the patterns it has compiled so far. */
+struct itk_schema {
+    json_t *schema; /* a reference of our own */
+    cached_regex regex[REGEX_CACHE];
+    int nregex;
+};
+
 typedef struct {
     itk_buf *errors;
     const char *label;
     const json_t *defs;
     itk_buf path; /* field path of the value being checked, "workers[0].name" */
     int problems;
-    int rc; /* ITK_ENOMEM or a broken-schema error: stop everything */
-    cached_regex regex[REGEX_CACHE];
-    int nregex;
+    int rc;            /* ITK_ENOMEM or a broken-schema error: stop everything */
+    itk_schema *cache; /* where compiled patterns are kept */
 } vctx;
 
 static void validate_node(vctx *v, const json_t *s, const json_t *inst, int depth);
@@ -625,11 +631,12 @@ static void check_enum(vctx *v, const json_t *en, const json_t *inst)
 
 static regex_t *get_regex(vctx *v, const char *pattern, regex_t *scratch, int *owned)
 {
+    itk_schema *k = v->cache;
     *owned = 0;
-    for (int i = 0; i < v->nregex; i++)
-        if (v->regex[i].source == pattern)
-            return &v->regex[i].re;
-    regex_t *re = v->nregex < REGEX_CACHE ? &v->regex[v->nregex].re : scratch;
+    for (int i = 0; i < k->nregex; i++)
+        if (k->regex[i].source == pattern)
+            return &k->regex[i].re;
+    regex_t *re = k->nregex < REGEX_CACHE ? &k->regex[k->nregex].re : scratch;
     if (regcomp(re, pattern, REG_EXTENDED | REG_NOSUB)) {
         fail_op(v, itk_error_set(ITK_ERROR, "schema pattern does not compile: %.100s", pattern));
         return NULL;
@@ -637,7 +644,7 @@ static regex_t *get_regex(vctx *v, const char *pattern, regex_t *scratch, int *o
     if (re == scratch)
         *owned = 1;
     else
-        v->regex[v->nregex++].source = pattern;
+        k->regex[k->nregex++].source = pattern;
     return re;
 }
 
@@ -798,26 +805,22 @@ static void validate_node(vctx *v, const json_t *s, const json_t *inst, int dept
         check_object(v, s, inst, depth);
 }
 
-int itk_schema_validate(itk_buf *errors, const json_t *schema, const json_t *instance,
-                        const char *label)
+/* Validates with a schema already checked; patterns compiled on the way
+ * stay in s for the next record. */
+static int run(itk_buf *errors, itk_schema *s, const json_t *instance, const char *label)
 {
     locale_guard g = {(locale_t)0, (locale_t)0};
     int rc = locale_enter(&g);
     if (rc)
         return rc;
-    if ((rc = schema_check(schema, label))) {
-        locale_leave(&g);
-        return itk_error_set(ITK_ERROR, "cannot validate: %s", itk_error_last());
-    }
     vctx v;
     memset(&v, 0, sizeof(v));
     v.errors = errors;
     v.label = label ? label : "record";
-    v.defs = json_is_object(schema) ? json_object_get(schema, "$defs") : NULL;
+    v.defs = json_is_object(s->schema) ? json_object_get(s->schema, "$defs") : NULL;
+    v.cache = s;
     size_t before = errors->size;
-    validate_node(&v, schema, instance, 0);
-    for (int i = 0; i < v.nregex; i++)
-        regfree(&v.regex[i].re);
+    validate_node(&v, s->schema, instance, 0);
     itk_buf_dispose(&v.path);
     locale_leave(&g);
     if (v.rc) {
@@ -831,6 +834,58 @@ int itk_schema_validate(itk_buf *errors, const json_t *schema, const json_t *ins
         return itk_error_set(ITK_EINVALID, "%s: %d problem%s found", v.label, v.problems,
                              v.problems == 1 ? "" : "s");
     return 0;
+}
+
+static void release(itk_schema *s)
+{
+    for (int i = 0; i < s->nregex; i++)
+        regfree(&s->regex[i].re);
+    s->nregex = 0;
+}
+
+int itk_schema_validate(itk_buf *errors, const json_t *schema, const json_t *instance,
+                        const char *label)
+{
+    int rc = itk_schema_check(schema, label);
+    if (rc) {
+        char why[768];
+        snprintf(why, sizeof(why), "%s", itk_error_last());
+        return itk_error_set(ITK_ERROR, "cannot validate: %s", why);
+    }
+    itk_schema s;
+    s.schema = (json_t *)schema;
+    s.nregex = 0;
+    rc = run(errors, &s, instance, label);
+    release(&s);
+    return rc;
+}
+
+int itk_schema_compile(itk_schema **out, json_t *schema, const char *name)
+{
+    *out = NULL;
+    int rc = itk_schema_check(schema, name);
+    if (rc)
+        return rc;
+    itk_schema *s = calloc(1, sizeof(*s));
+    if (!s)
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    s->schema = json_incref(schema);
+    *out = s;
+    return 0;
+}
+
+int itk_schema_apply(itk_buf *errors, itk_schema *s, const json_t *instance, const char *label)
+{
+    return run(errors, s, instance, label);
+}
+
+void itk_schema_free(itk_schema *s)
+{
+    if (!s)
+        return;
+    release(s);
+    json_decref(s->schema);
+    free(s);
 }
 
 /* --------------------------------------------------------------- builtins */

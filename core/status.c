@@ -64,8 +64,10 @@ int itk_time_parse(long long *out, const char *s, int offset, int end_of_day)
 
 /* --- gathering ------------------------------------------------------------ */
 
+/* backdated: t is not the receipt's own date but the later date of the
+ * commit it receives (a receipt cannot be earlier than what it takes). */
 static int add_arrival(sctx *c, const char *party, const char *path, long long t,
-                       const git_oid *commit)
+                       const git_oid *commit, int backdated)
 {
     char key[ITK_PARTY_ID_MAX + 2 + 1024]; /* "<party>|<path>" */
     snprintf(key, sizeof(key), "%s|%s", party, path);
@@ -73,7 +75,8 @@ static int add_arrival(sctx *c, const char *party, const char *path, long long t
         return 0;
     char hex[GIT_OID_HEXSZ + 1];
     git_oid_tostr(hex, sizeof(hex), commit);
-    return json_object_set_new(c->arrivals, key, json_pack("{s:I, s:s}", "t", t, "c", hex));
+    return json_object_set_new(c->arrivals, key,
+                               json_pack("{s:I, s:s, s:b}", "t", t, "c", hex, "b", backdated));
 }
 
 long long itk_srec_arrival(const sctx *c, const srec *r, const char *party, char commit[41])
@@ -113,8 +116,8 @@ static int load_parents(sctx *c)
 
 /* Paths added under parties/<party>/ between two trees: what a merge brought
  * into its signer's line of that party's records. */
-static int arrivals_under(sctx *c, const itk_commit_info *ci, git_tree *before, git_tree *after,
-                          const char *party)
+static int arrivals_under(sctx *c, const itk_commit_info *ci, long long t, int backdated,
+                          git_tree *before, git_tree *after, const char *party)
 {
     char dir[64];
     git_tree_entry *eb = NULL, *ea = NULL;
@@ -140,7 +143,7 @@ static int arrivals_under(sctx *c, const itk_commit_info *ci, git_tree *before, 
         if (dl->status != GIT_DELTA_ADDED)
             continue;
         snprintf(path, sizeof(path), "%s/%s", dir, dl->new_file.path);
-        rc = add_arrival(c, ci->party, path, ci->time, &ci->id);
+        rc = add_arrival(c, ci->party, path, t, &ci->id, backdated);
     }
 done:
     if (!rc)
@@ -159,29 +162,47 @@ done:
  * records and of its children's (pulls bring the whole chain's). */
 static int gather_arrivals(sctx *c, const itk_verify_result *r)
 {
-    for (size_t i = 0; i < itk_verify_commit_count(r); i++) {
+    /* only what verify accepted counts: when any commit has a problem, a
+     * record counts only as the last accepted commit adding it wrote it */
+    size_t n = itk_verify_commit_count(r);
+    for (size_t i = 0; i < n && !c->trusted; i++)
+        if (!itk_verify_commit(r, i)->ok && !(c->trusted = json_object()))
+            return itk_error_set(ITK_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
         const itk_commit_info *ci = itk_verify_commit(r, i);
         if (ci->is_void)
             for (size_t k = 0; k < ci->nrecords; k++)
                 json_object_set_new(c->void_paths, ci->records[k], json_true());
-        if (!ci->party[0])
-            continue;
+        if (c->trusted && ci->ok && !ci->is_void) {
+            char hex[GIT_OID_HEXSZ + 1];
+            git_oid_tostr(hex, sizeof(hex), &ci->id);
+            for (size_t k = 0; k < ci->nrecords; k++)
+                if (json_object_set_new(c->trusted, ci->records[k], json_string(hex)))
+                    return itk_error_set(ITK_ENOMEM, "out of memory");
+        }
+        if (!ci->party[0] || !ci->ok)
+            continue; /* a refused receipt brings nothing in */
         for (size_t k = 0; k < ci->nrecords; k++) {
-            int rc = add_arrival(c, ci->party, ci->records[k], ci->time, &ci->id);
+            int rc = add_arrival(c, ci->party, ci->records[k], ci->time, &ci->id, 0);
             if (rc)
                 return itk_error_set(ITK_ENOMEM, "out of memory");
         }
         if (ci->nparents != 2)
             continue;
-        git_commit *commit = NULL, *p1 = NULL;
+        git_commit *commit = NULL, *p1 = NULL, *p2 = NULL;
         git_tree *t = NULL, *t1 = NULL;
         int rc = 0;
         if (git_commit_lookup(&commit, c->repo, &ci->id) < 0 ||
-            git_commit_parent(&p1, commit, 0) < 0 || git_commit_tree(&t, commit) < 0 ||
-            git_commit_tree(&t1, p1) < 0)
+            git_commit_parent(&p1, commit, 0) < 0 || git_commit_parent(&p2, commit, 1) < 0 ||
+            git_commit_tree(&t, commit) < 0 || git_commit_tree(&t1, p1) < 0)
             rc = itk_error_git("cannot read receipt %s", git_oid_tostr_s(&ci->id));
+        /* a receipt dated before the commit it receives: the later date counts */
+        long long when = ci->time, taken = p2 ? (long long)git_commit_time(p2) : when;
+        int backdated = taken > when;
+        if (backdated)
+            when = taken;
         if (!rc)
-            rc = arrivals_under(c, ci, t1, t, ci->party);
+            rc = arrivals_under(c, ci, when, backdated, t1, t, ci->party);
         const char *k;
         json_t *v;
         json_object_foreach(c->parent_of, k, v)
@@ -189,11 +210,12 @@ static int gather_arrivals(sctx *c, const itk_verify_result *r)
             if (rc)
                 break;
             if (strcmp(json_string_value(v), ci->party) == 0)
-                rc = arrivals_under(c, ci, t1, t, k);
+                rc = arrivals_under(c, ci, when, backdated, t1, t, k);
         }
         git_tree_free(t);
         git_tree_free(t1);
         git_commit_free(p1);
+        git_commit_free(p2);
         git_commit_free(commit);
         if (rc)
             return rc;
@@ -201,7 +223,8 @@ static int gather_arrivals(sctx *c, const itk_verify_result *r)
     return 0;
 }
 
-static long long arrival_at(const sctx *c, const char *party, const char *path, git_oid *commit)
+static long long arrival_at(const sctx *c, const char *party, const char *path, git_oid *commit,
+                            int *backdated)
 {
     char key[ITK_PARTY_ID_MAX + 2 + 1024]; /* "<party>|<path>" */
     snprintf(key, sizeof(key), "%s|%s", party, path);
@@ -210,7 +233,30 @@ static long long arrival_at(const sctx *c, const char *party, const char *path, 
         return -1;
     if (commit)
         git_oid_fromstr(commit, json_string_value(json_object_get(a, "c")));
+    if (backdated)
+        *backdated = json_is_true(json_object_get(a, "b"));
     return json_integer_value(json_object_get(a, "t"));
+}
+
+/* Whether HEAD's blob at path is what the last accepted commit adding it
+ * wrote (when some commit has a problem; otherwise every record counts). */
+static int trusted(const sctx *c, const char *path, const git_oid *blob)
+{
+    if (!c->trusted)
+        return 1;
+    const char *hex = json_string_value(json_object_get(c->trusted, path));
+    git_oid id;
+    git_commit *cm = NULL;
+    git_tree *t = NULL;
+    git_tree_entry *e = NULL;
+    int ok = hex && git_oid_fromstr(&id, hex) == 0 && git_commit_lookup(&cm, c->repo, &id) == 0 &&
+             git_commit_tree(&t, cm) == 0 && git_tree_entry_bypath(&e, t, path) == 0 &&
+             git_oid_equal(git_tree_entry_id(e), blob);
+    git_tree_entry_free(e);
+    git_tree_free(t);
+    git_commit_free(cm);
+    git_error_clear();
+    return ok;
 }
 
 typedef struct {
@@ -272,6 +318,8 @@ static int gather_records(sctx *c)
         itk_path_classify(&r->pi, l.paths[i]);
         if (json_object_get(c->void_paths, l.paths[i]))
             continue; /* V9: a void commit's records do not count */
+        if (!trusted(c, l.paths[i], &l.blobs[i]))
+            continue; /* nor those of a commit verify refuses */
         if (git_blob_lookup(&b, c->repo, &l.blobs[i]) < 0 ||
             git_blob_rawsize(b) > ITK_MAX_RECORD_BYTES ||
             itk_json_parse(&rec, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b), l.paths[i])) {
@@ -286,9 +334,15 @@ static int gather_records(sctx *c)
         if (rc)
             break;
         r->body = itk_jv_get(&c->view, r->rec, "body");
-        r->t_own = arrival_at(c, r->pi.party, l.paths[i], &r->c_own);
+        r->t_own = arrival_at(c, r->pi.party, l.paths[i], &r->c_own, NULL);
         const char *parent = json_string_value(json_object_get(c->parent_of, r->pi.party));
-        r->t_up = parent ? arrival_at(c, parent, l.paths[i], NULL) : -1;
+        int backdated = 0;
+        r->t_up = parent ? arrival_at(c, parent, l.paths[i], NULL, &backdated) : -1;
+        if (r->t_up >= 0 && r->t_up < r->t_own) {
+            r->t_up = r->t_own; /* received before it was written: not so */
+            backdated = 1;
+        }
+        r->flags = backdated ? ITK_SREC_BACKDATED : 0;
         c->nrecs++;
     }
     itk_jview_seal(&c->view);
@@ -573,6 +627,7 @@ static void sctx_dispose(sctx *c)
     free(c->ob_from);
     json_decref(c->arrivals);
     json_decref(c->void_paths);
+    json_decref(c->trusted);
     json_decref(c->parent_of);
     json_decref(c->party_idx);
     json_decref(c->index);

@@ -9,8 +9,8 @@
  *
  * The file: the magic line, u32 format, string key; u32 n, n × (string
  * party, string parent); u32 n, n × nodes of 4 × u32; string texts; u32 n,
- * n × (u32 path, i64 t_own, 20 bytes c_own, i64 t_up, u32 record), sealed
- * by itk_cache_write. Integers are big-endian. */
+ * n × (u32 path, i64 t_own, 20 bytes c_own, i64 t_up, u32 flags, u32 record),
+ * sealed by itk_cache_write. Integers are big-endian. */
 #include "cache_dir.h"
 #include "itaku/errors.h"
 #include "itaku/json.h"
@@ -27,7 +27,7 @@
 #include <string.h>
 
 static const char MAGIC[] = "itaku status cache\n";
-#define FORMAT 2
+#define FORMAT 3
 #define MAX_BYTES (1024u * 1024u * 1024u)
 
 int itk_scache_key(char key[65], git_repository *repo, const git_oid *head)
@@ -89,6 +89,7 @@ void itk_scache_save(const sctx *c, const char key[65])
         rc = rc ? rc : wr_i64(&b, r->t_own);
         rc = rc ? rc : itk_buf_put(&b, r->c_own.id, GIT_OID_RAWSZ);
         rc = rc ? rc : wr_i64(&b, r->t_up);
+        rc = rc ? rc : wr_u32(&b, r->flags);
         rc = rc ? rc : wr_u32(&b, r->rec);
     }
     if (!rc)
@@ -159,14 +160,15 @@ int itk_scache_parse(sctx *c, const unsigned char *data, size_t len, const char 
         goto miss;
     nodes = NULL; /* the view's now */
     text = NULL;
-    if (rd_u32(&rd, &count) || count > rd.left / 40 ||
+    if (rd_u32(&rd, &count) || count > rd.left / 44 ||
         !(recs = calloc(count ? count : 1, sizeof(*recs))))
         goto miss;
     for (size_t n = 0; n < count; n++) {
         srec *r = &recs[n];
         const unsigned char *raw;
         if (rd_u32(&rd, &r->path) || get_i64(&rd, &r->t_own) ||
-            rd_bytes(&rd, &raw, GIT_OID_RAWSZ) || get_i64(&rd, &r->t_up) || rd_u32(&rd, &r->rec) ||
+            rd_bytes(&rd, &raw, GIT_OID_RAWSZ) || get_i64(&rd, &r->t_up) ||
+            rd_u32(&rd, &r->flags) || r->flags > ITK_SREC_BACKDATED || rd_u32(&rd, &r->rec) ||
             r->path >= view.ntext || r->rec >= view.nnodes || view.nodes[r->rec].type != ITK_JV_OBJ)
             goto miss;
         git_oid_fromraw(&r->c_own, raw);

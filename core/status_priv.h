@@ -17,7 +17,12 @@ typedef struct {
      * parent (-1: not yet), and the commit that brought it to its own */
     long long t_own, t_up;
     git_oid c_own;
+    uint32_t flags; /* ITK_SREC_* */
 } srec;
+
+/* t_up is the later date of the commit its receipt took, not the receipt's
+ * own earlier date */
+#define ITK_SREC_BACKDATED 1u
 
 typedef struct {
     char id[ITK_PARTY_ID_MAX + 1];
@@ -41,6 +46,7 @@ typedef struct {
     size_t nparties;
     json_t *arrivals;   /* "party|path" → {t: time, c: commit}, while gathering */
     json_t *void_paths; /* records of void commits */
+    json_t *trusted;    /* when a commit has a problem: path → last accepted commit adding it */
     json_t *parent_of;  /* party id → its parent's id (HEAD's party.json) */
     json_t *party_idx;  /* party id → index in parties, once they are ordered */
     json_t *index;      /* the rules' indexes, built on first use (status_rules.c) */

@@ -188,6 +188,13 @@ static int judge(sctx *c, const char *party, const char *section, const char *ki
     if (r && got >= 0) {
         st = due <= 0 || got <= due ? ITK_STATE_OK : ITK_STATE_OVERDUE;
         snprintf(detail, sizeof(detail), "%s", st == ITK_STATE_OK ? "" : late);
+        const sparty *p = itk_sctx_party(c, r->pi.party);
+        if ((r->flags & ITK_SREC_BACKDATED) && p && p->parent[0]) {
+            size_t l = strlen(detail);
+            snprintf(detail + l, sizeof(detail) - l,
+                     "%sthe receipt is dated before the commit it takes; the later date counts",
+                     l ? "; " : "");
+        }
     } else {
         st = due <= 0 || c->at <= due ? ITK_STATE_PENDING : ITK_STATE_OVERDUE;
         snprintf(detail, sizeof(detail), "%s",
@@ -362,8 +369,57 @@ static int handover_designated_method(sctx *c, const char *section, const char *
     return 0;
 }
 
+/* register entries citing an approval, by party and approval */
+static int by_citing(sctx *c, size_t i, const srec *r)
+{
+    const char *a = is_type(r, "register") ? itk_body_str(c, r, "approval") : NULL;
+    return a ? index_put(c, "citing", r->pi.party, a, i, 1) : 0;
+}
+
+/* Record ids of one prefix compare as numbers: shorter is smaller. */
+static int id_before(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    return la != lb ? la < lb : strcmp(a, b) < 0;
+}
+
+/* What `register add` checks (itk_approval_judge): the approval d decided
+ * is of the kind the action needs, within its validity on the entry's date,
+ * and not used up by the party's earlier entries. 0 when it holds, 1 with
+ * detail set when not. */
+static int approval_usable(sctx *c, const srec *r, const srec *d, const char *approval,
+                           const char *action, char *detail, size_t cap)
+{
+    itk_request_info info;
+    memset(&info, 0, sizeof(info));
+    snprintf(info.name, sizeof(info.name), "%s", approval);
+    snprintf(info.requester, sizeof(info.requester), "%.*s", (int)strcspn(approval, "/"), approval);
+    strcpy(info.state, "approved");
+    int brc;
+    if ((brc = index_build(c, "request", by_request)) ||
+        (brc = index_build(c, "citing", by_citing)))
+        return brc;
+    const srec *q = index_rec(c, index_get(c, "request", approval, NULL));
+    const char *kind = q ? itk_body_str(c, q, "kind") : NULL;
+    snprintf(info.kind, sizeof(info.kind), "%s", kind ? kind : "(unknown)");
+    const char *until = itk_body_str(c, d, "valid_until");
+    snprintf(info.valid_until, sizeof(info.valid_until), "%s", until ? until : "");
+    info.max_uses = itk_jv_int(&c->view, itk_body_get(c, d, "max_uses"));
+    json_t *citing = index_get(c, "citing", r->pi.party, approval);
+    long long used = 0;
+    for (size_t k = 0; k < json_array_size(citing); k++)
+        used += id_before(index_rec(c, json_array_get(citing, k))->pi.id, r->pi.id);
+    const char *created = itk_rec_str(c, r, "created");
+    if (!itk_approval_judge(&info, r->pi.party, action, created ? created : "", used))
+        return 0;
+    snprintf(detail, cap, "%s", itk_error_last());
+    itk_error_clear();
+    return 1;
+}
+
 /* §4(2)–(4): a restricted entry cites an approval decided before it (the
- * decision is in the tree of the commit before the entry's). */
+ * decision is in the tree of the commit before the entry's), of the kind its
+ * action needs, still valid and not used up. */
 static int register_prior_approval(sctx *c, const char *section, const char *kind,
                                    const json_t *params)
 {
@@ -386,6 +442,7 @@ static int register_prior_approval(sctx *c, const char *section, const char *kin
         else {
             /* the decision must be among the ancestors of the entry's commit */
             int prior = 0;
+            const srec *d = NULL;
             git_oid id;
             git_commit *cm = NULL, *parent = NULL;
             git_tree *pt = NULL;
@@ -395,7 +452,7 @@ static int register_prior_approval(sctx *c, const char *section, const char *kin
                 return brc;
             json_t *decisions = index_get(c, "approved", approval, NULL);
             for (size_t k = 0; slash && k < json_array_size(decisions) && !prior; k++) {
-                const srec *d = index_rec(c, json_array_get(decisions, k));
+                d = index_rec(c, json_array_get(decisions, k));
                 git_tree_entry *e = NULL;
                 if (commit[0] && git_oid_fromstr(&id, commit) == 0 &&
                     git_commit_lookup(&cm, c->repo, &id) == 0 &&
@@ -411,9 +468,13 @@ static int register_prior_approval(sctx *c, const char *section, const char *kin
                 cm = NULL;
             }
             itk_error_clear();
-            if (prior)
+            int unusable =
+                prior ? approval_usable(c, r, d, approval, action, detail, sizeof(detail)) : 0;
+            if (unusable < 0)
+                return unusable;
+            if (prior && !unusable)
                 st = ITK_STATE_OK;
-            else
+            else if (!prior)
                 snprintf(detail, sizeof(detail),
                          "cites %s, which was not approved before the entry", approval);
         }

@@ -161,6 +161,7 @@ static void policy_dispose(itk_policy *p)
     itk_vgraph_free(&p->graph);
     itk_vtrees_free(&p->trees);
     itk_vkeys_free(&p->keys);
+    itk_vschemas_free(&p->schemas);
     itk_oidmap_free(&p->receipts);
     free(p->compromises);
     free(p->void_keys);

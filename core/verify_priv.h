@@ -9,6 +9,7 @@
 #include "vgraph.h"
 #include "vkeys.h"
 #include "vmerge.h"
+#include "vschemas.h"
 
 struct itk_verify_result {
     itk_problem *problems;
@@ -63,6 +64,8 @@ typedef struct {
     itk_void_commit *voids;
     size_t nvoids;
     int replay; /* rebuilding a cached commit's state: record no problem */
+    /* compiled schemas by blob id (V10) */
+    itk_vschemas schemas;
 } itk_policy;
 
 /* Records a problem of commit id under rule; message is printf-formatted. */

@@ -68,19 +68,7 @@ ok "itaku log prints the history newest first with JST dates, party filter and -
 
 # (b) a commit made by stock `git commit -S` with gpg.format=ssh verifies.
 cd "$T/acme"
-mkdir -p parties/acme/register
-cat >parties/acme/register/r-000002.json <<'JSON'
-{
-  "body": {
-    "action": "returned"
-  },
-  "created": "2026-12-02T10:00:00+09:00",
-  "id": "r-000002",
-  "party": "acme",
-  "schema": "register.v1",
-  "type": "register"
-}
-JSON
+write_record parties/acme/register/r-000002.json "$(register_body returned)"
 git add parties/acme/register/r-000002.json
 msg="Return the data by hand
 

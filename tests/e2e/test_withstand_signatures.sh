@@ -14,7 +14,7 @@ ok "the contractor's clone verifies before any attack"
 
 # stage_record: one truthful register entry of acme, staged; its trailers in $msg.
 stage_record() {
-    write_record parties/acme/register/r-000001.json '{"action": "received", "info_name": "住民記録データ"}'
+    write_record parties/acme/register/r-000001.json "$(register_body received 住民記録データ)"
     git add parties/acme/register/r-000001.json
     msg="Receive the resident data
 

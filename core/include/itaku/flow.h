@@ -95,4 +95,15 @@ const char *itk_action_request_kind(const char *action);
 int itk_approval_check(itk_registry *reg, const char *party, const char *action,
                        const char *approval, const char *today);
 
+/* The rule itk_approval_check applies, on facts the caller gathered (status
+ * applies it to every entry of history): r is the cited request as the
+ * entry found it (state "approved" with its decision's valid_until and
+ * max_uses), used how many entries of party cited it before this one, today
+ * the entry's date (YYYY-MM-DD…). 0 when the entry may cite it; ITK_EVERIFY
+ * saying why not otherwise: another party's request, a request of another
+ * kind than the action needs, not approved, past valid_until, every use
+ * used. */
+int itk_approval_judge(const itk_request_info *r, const char *party, const char *action,
+                       const char *today, long long used);
+
 #endif

@@ -30,6 +30,16 @@ int itk_schema_check(const json_t *schema, const char *name);
 int itk_schema_validate(itk_buf *errors, const json_t *schema, const json_t *instance,
                         const char *label);
 
+/* A schema checked once and kept for validating many records: the
+ * patterns it compiles are kept with it. Compile checks schema as
+ * itk_schema_check does (same errors) and takes a reference to it; the caller
+ * frees *out with itk_schema_free. Apply validates exactly as
+ * itk_schema_validate does, without checking the schema again. */
+typedef struct itk_schema itk_schema;
+int itk_schema_compile(itk_schema **out, json_t *schema, const char *name);
+int itk_schema_apply(itk_buf *errors, itk_schema *s, const json_t *instance, const char *label);
+void itk_schema_free(itk_schema *s);
+
 /* Loads "schemas/<type>.v1.schema.json" from the registry template compiled
  * into the library, checked. ITK_ENOTFOUND for an unknown type. The caller
  * owns *out (json_decref). */
