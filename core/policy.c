@@ -663,10 +663,12 @@ int itk_policy_check_commit(itk_policy *p, const git_commit *c, itk_commit_info 
         }
         git_commit_free(parent);
     }
-    if ((rc = check_signature(&ck, &fpr)))
+    /* the raw bytes first: libgit2 may read a hostile header otherwise */
+    if ((rc = itk_policy_check_commit_object(&ck)) || (rc = check_signature(&ck, &fpr)))
         goto done;
     snprintf(info->fingerprint, sizeof(info->fingerprint), "%s", fpr.ptr);
-    if ((rc = check_identity(&ck, fpr.ptr)) || (rc = itk_policy_mark_void(&ck)))
+    if ((rc = check_identity(&ck, fpr.ptr)) || (rc = itk_policy_mark_void(&ck)) ||
+        (rc = itk_policy_check_trees(&ck)))
         goto done;
     if (info->nparents > 2) {
         rc = PROBLEM(&ck, "V5", "", "an octopus merge of %zu parents; a merge has two",
