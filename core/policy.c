@@ -726,6 +726,9 @@ int itk_policy_check_commit(itk_policy *p, const git_commit *c, itk_commit_info 
 
     if (!info->subject)
         return itk_error_set(ITK_ENOMEM, "out of memory");
+    /* the raw objects first: libgit2 may read a hostile one otherwise */
+    if ((rc = itk_policy_check_commit_object(&ck)) || (rc = itk_policy_check_trees(&ck)))
+        goto done;
     if (git_commit_tree(&ck.tree, c) < 0) {
         rc = itk_error_git("cannot read the tree of %s", git_oid_tostr_s(ck.id));
         goto done;
@@ -748,12 +751,10 @@ int itk_policy_check_commit(itk_policy *p, const git_commit *c, itk_commit_info 
         }
         git_commit_free(parent);
     }
-    /* the raw bytes first: libgit2 may read a hostile header otherwise */
-    if ((rc = itk_policy_check_commit_object(&ck)) || (rc = check_signature(&ck, &fpr)))
+    if ((rc = check_signature(&ck, &fpr)))
         goto done;
     snprintf(info->fingerprint, sizeof(info->fingerprint), "%s", fpr.ptr);
-    if ((rc = check_identity(&ck, fpr.ptr)) || (rc = itk_policy_mark_void(&ck)) ||
-        (rc = itk_policy_check_trees(&ck)))
+    if ((rc = check_identity(&ck, fpr.ptr)) || (rc = itk_policy_mark_void(&ck)))
         goto done;
     if (info->nparents > 2) {
         rc = PROBLEM(&ck, "V5", "", "an octopus merge of %zu parents; a merge has two",

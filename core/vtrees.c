@@ -16,6 +16,10 @@ int itk_vtrees_init(itk_vtrees *m)
     int rc = itk_oidmap_init(&m->heights);
     if (!rc && (rc = itk_oidmap_init(&m->flaws)))
         itk_oidmap_free(&m->heights);
+    if (!rc && (rc = itk_oidmap_init(&m->blobs))) {
+        itk_oidmap_free(&m->flaws);
+        itk_oidmap_free(&m->heights);
+    }
     return rc;
 }
 
@@ -31,6 +35,7 @@ void itk_vtrees_free(itk_vtrees *m)
     }
     itk_oidmap_free(&m->flaws);
     itk_oidmap_free(&m->heights);
+    itk_oidmap_free(&m->blobs);
     for (size_t i = 0; i < ITK_VTREES_KEPT; i++)
         git_tree_free(m->kept[i]);
     memset(m->kept, 0, sizeof(m->kept));
@@ -118,6 +123,32 @@ static void deep_prepend(walk *w, const char *name)
         w->deep[a] = '/';
 }
 
+/* A file entry of tree id names a blob (as git fsck checks the objects a
+ * tree links to); each blob's type read once from its header. */
+static int check_file(walk *w, const git_oid *id, const itk_vobject_entry *e,
+                      const itk_vtrees_flaw **flaw)
+{
+    git_oid blob;
+    size_t size = 0;
+    git_object_t type = GIT_OBJECT_INVALID;
+    char why[300];
+    git_oid_fromraw(&blob, e->id);
+    if (itk_oidmap_has(&w->m->blobs, &blob))
+        return T_OK;
+    if (git_odb_read_header(&size, &type, w->odb, &blob) < 0) {
+        snprintf(why, sizeof(why), "cannot be read (blob %s: %s); fetch the history again",
+                 git_oid_tostr_s(&blob), git_error_last() ? git_error_last()->message : "missing");
+        git_error_clear();
+        return remember_flaw(w->m, id, e->name, "", why, 1, flaw);
+    }
+    if (type != GIT_OBJECT_BLOB) {
+        snprintf(why, sizeof(why), "is a %s object where git writes a file (a blob)",
+                 git_object_type2string(type));
+        return remember_flaw(w->m, id, e->name, "", why, 0, flaw);
+    }
+    return itk_oidmap_set(&w->m->blobs, &blob, NULL);
+}
+
 /* Tree id standing where budget levels are left (1: files only): T_OK with
  * *height, T_BAD with *flaw (remembered), T_DEEP when it does not fit
  * there (w->deep says where; nothing remembered, since it may fit higher
@@ -175,8 +206,10 @@ static int check_tree(walk *w, const git_oid *id, int budget, int *height,
     }
     int h = 1;
     for (size_t i = 0; rc == 0 && i < n; i++) {
-        if (!e[i].folder)
+        if (!e[i].folder) {
+            rc = check_file(w, id, &e[i], flaw);
             continue;
+        }
         git_oid sub;
         int sh = 0;
         const itk_vtrees_flaw *sf = NULL;

@@ -31,6 +31,7 @@ typedef struct {
 typedef struct {
     itk_oidmap heights; /* tree id → its height when canonical, or more than the maximum */
     itk_oidmap flaws;   /* tree id → itk_vtrees_flaw * of a tree that is not */
+    itk_oidmap blobs;   /* ids of files found to be blobs */
     git_tree *kept[ITK_VTREES_KEPT];
     size_t next_kept;
 } itk_vtrees;

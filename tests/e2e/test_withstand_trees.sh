@@ -202,6 +202,18 @@ for name in .git .GIT . .. r-000002.json/x '' .gitmodules; do
 done
 ok "names .git (any case), '.', '..', with '/', empty or starting with '.' are refused (V10)"
 
+# At the root, where libgit2 cannot parse the tree at all; and a commit
+# built on it that puts the tree right again: both refused, verify says why.
+tree=$(rewrite_tree "|raw|100644||$blob")
+bad=$(commit_tree "$tree" "$(trailers acme manager submit)")
+child=$(git -c gpg.format=ssh -c user.signingkey="$T/acme.key" commit-tree -S -p "$bad" \
+    -m "$msg2" "$(git rev-parse "$git_twin^{tree}")")
+expect_rejected "$bad" V10 "" "$child"
+expect_output "empty name"
+expect_rejected "$child" V10 "" "$child"
+expect_output "the parent ${bad:0:12}: .*empty name"
+ok "a root tree libgit2 cannot parse, and a commit built on it, are refused (V10), not an error"
+
 # An empty folder, which git never writes from an index; nesting too deep.
 empty=$(git hash-object -t tree -w --stdin </dev/null)
 tree=$(rewrite_tree "parties/acme|40000|incidents|$empty")
@@ -214,6 +226,17 @@ expect_rejected "$bad" V10
 expect_output "deeper than 8 levels"
 git update-ref refs/heads/main "$base"
 ok "an empty folder and folders nested deeper than the layout are refused (V10)"
+
+# Entries naming an object of another type (git fsck: a broken link).
+tree=$(rewrite_tree "$reg|100644|r-000002.json|$reg_id")
+bad=$(commit_tree "$tree" "$(trailers acme manager submit)")
+expect_rejected "$bad" V10 "$new" "$bad"
+expect_output "is a tree object where git writes a file"
+tree=$(rewrite_tree "$reg|40000|r-000002|$blob")
+bad=$(commit_tree "$tree" "$(trailers acme manager submit)")
+expect_rejected "$bad" V10 "$reg/r-000002" "$bad"
+expect_output "is a blob object where git writes a folder"
+ok "a file entry naming a tree and a folder entry naming a blob are refused (V10)"
 
 # Point 6: commits git log would show otherwise.
 tree=$(git rev-parse "$git_twin^{tree}")
