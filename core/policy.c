@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* What each action may add; a commit whose diff holds anything else has
  * trailers that do not tell the truth (V10). */
@@ -513,12 +514,80 @@ done:
     return rc < 0 ? rc : 0;
 }
 
-static int has_string(char **list, size_t n, const char *s)
+/* The trailer keys itaku writes, spelled as it writes them; git compares
+ * trailer keys without regard to case, and so does itaku when reading
+ * (V10), but only these spellings are written. */
+static const char *const trailer_keys[] = {
+    "Itaku-Party",    "Itaku-Principal", "Itaku-Action", "Itaku-Content-SHA256",
+    "Itaku-Received", "Itaku-Request",   "Itaku-Record",
+};
+#define NTRAILER_KEYS (sizeof(trailer_keys) / sizeof(*trailer_keys))
+
+static const char *trailer_key(const char *k)
 {
+    for (size_t i = 0; i < NTRAILER_KEYS; i++)
+        if (strcasecmp(k, trailer_keys[i]) == 0)
+            return trailer_keys[i];
+    return NULL;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Is s in list (sorted with cmp_str)? */
+static int in_sorted(const char **list, size_t n, const char *s)
+{
+    return n && bsearch(&s, list, n, sizeof(*list), cmp_str) != NULL;
+}
+
+typedef struct {
+    const char *s;
+    size_t at;
+} indexed_str;
+
+static int cmp_indexed(const void *a, const void *b)
+{
+    const indexed_str *x = a, *y = b;
+    int c = strcmp(x->s, y->s);
+    return c ? c : x->at < y->at ? -1 : x->at > y->at;
+}
+
+/* Appends the Itaku-Record values vals (in order, each once) to
+ * ck->info->records; *dup when one is named twice. Sorting keeps it
+ * O(n log n) on a message of many trailers. */
+static int keep_records(check *ck, const char **vals, size_t n, int *dup)
+{
+    indexed_str *ix = calloc(n ? n : 1, sizeof(*ix));
+    unsigned char *twice = calloc(n ? n : 1, 1);
+    char **nr = realloc(ck->info->records, (ck->info->nrecords + n + 1) * sizeof(*nr));
+    int rc = 0;
+    if (nr)
+        ck->info->records = nr;
+    if (!ix || !twice || !nr) {
+        rc = itk_error_set(ITK_ENOMEM, "out of memory");
+        goto done;
+    }
     for (size_t i = 0; i < n; i++)
-        if (strcmp(list[i], s) == 0)
-            return 1;
-    return 0;
+        ix[i] = (indexed_str){vals[i], i};
+    qsort(ix, n, sizeof(*ix), cmp_indexed);
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(ix[i - 1].s, ix[i].s) == 0)
+            twice[ix[i].at] = 1, *dup = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (twice[i])
+            continue;
+        if (!(nr[ck->info->nrecords] = strdup(vals[i]))) {
+            rc = itk_error_set(ITK_ENOMEM, "out of memory");
+            goto done;
+        }
+        ck->info->nrecords++;
+    }
+done:
+    free(ix);
+    free(twice);
+    return rc;
 }
 
 /* V10: the trailers say who signed, what was done, and what was added. */
@@ -526,14 +595,25 @@ static int check_trailers(check *ck, const char *content_hex, int genesis)
 {
     git_message_trailer_array arr = {0};
     const char *party = NULL, *principal = NULL, *action = NULL, *content = NULL;
+    const char *misspelt = NULL, *spelling = NULL;
+    const char **vals = NULL, **recs = NULL, **paths = NULL;
+    size_t nvals = 0;
     int dup = 0, rc = 0;
     if (git_message_trailers(&arr, git_commit_message(ck->commit)) < 0) {
         arr.count = 0;
         arr.trailers = NULL;
     }
+    vals = malloc((arr.count ? arr.count : 1) * sizeof(*vals));
+    if (!vals) {
+        rc = itk_error_set(ITK_ENOMEM, "out of memory");
+        goto done;
+    }
     for (size_t i = 0; i < arr.count; i++) {
-        const char *k = arr.trailers[i].key, *v = arr.trailers[i].value;
-        const char **slot = strcmp(k, "Itaku-Party") == 0            ? &party
+        const char *k = trailer_key(arr.trailers[i].key), *v = arr.trailers[i].value;
+        if (k && strcmp(k, arr.trailers[i].key) != 0 && !misspelt)
+            misspelt = arr.trailers[i].key, spelling = k;
+        const char **slot = !k                                       ? NULL
+                            : strcmp(k, "Itaku-Party") == 0          ? &party
                             : strcmp(k, "Itaku-Principal") == 0      ? &principal
                             : strcmp(k, "Itaku-Action") == 0         ? &action
                             : strcmp(k, "Itaku-Content-SHA256") == 0 ? &content
@@ -541,27 +621,21 @@ static int check_trailers(check *ck, const char *content_hex, int genesis)
         if (slot) {
             dup |= *slot != NULL;
             *slot = v;
-        } else if (strcmp(k, "Itaku-Received") == 0 || strcmp(k, "Itaku-Request") == 0) {
+        } else if (k && (strcmp(k, "Itaku-Received") == 0 || strcmp(k, "Itaku-Request") == 0)) {
             char *dst = strcmp(k, "Itaku-Received") == 0 ? ck->received : ck->request;
             size_t cap = dst == ck->received ? sizeof(ck->received) : sizeof(ck->request);
             dup |= dst[0] != '\0';
             snprintf(dst, cap, "%s", v);
-        } else if (strcmp(k, "Itaku-Record") == 0) {
-            if (has_string(ck->info->records, ck->info->nrecords, v)) {
-                dup = 1;
-                continue;
-            }
-            char **nr = realloc(ck->info->records, (ck->info->nrecords + 1) * sizeof(*nr));
-            if (!nr || !(nr[ck->info->nrecords] = strdup(v))) {
-                if (nr)
-                    ck->info->records = nr;
-                rc = itk_error_set(ITK_ENOMEM, "out of memory");
-                goto done;
-            }
-            ck->info->records = nr;
-            ck->info->nrecords++;
-        }
+        } else if (k && strcmp(k, "Itaku-Record") == 0)
+            vals[nvals++] = v;
     }
+    if ((rc = keep_records(ck, vals, nvals, &dup)))
+        goto done;
+    if (misspelt)
+        PROBLEM(ck, "V10", "",
+                "the trailer key '%s' is a case variant of '%s'; git reads both as one key, "
+                "and itaku writes only '%s'",
+                misspelt, spelling, spelling);
     if (action)
         snprintf(ck->info->action, sizeof(ck->info->action), "%s", action);
     snprintf(ck->info->request, sizeof(ck->info->request), "%s", ck->request);
@@ -612,24 +686,35 @@ static int check_trailers(check *ck, const char *content_hex, int genesis)
             (f->info.kind == ITK_PATH_RECORD && !strstr(a->types, word)))
             PROBLEM(ck, "V10", f->path, "Itaku-Action '%s' may not add this file", action);
     }
+    /* both lists sorted: linear in the trailers and files, whatever their number */
+    recs = malloc((ck->info->nrecords + 1) * sizeof(*recs));
+    paths = malloc((ck->nfiles + 1) * sizeof(*paths));
+    if (!recs || !paths) {
+        rc = itk_error_set(ITK_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < ck->info->nrecords; i++)
+        recs[i] = ck->info->records[i];
+    for (size_t i = 0; i < ck->nfiles; i++)
+        paths[i] = ck->files[i].path;
+    qsort(recs, ck->info->nrecords, sizeof(*recs), cmp_str);
+    qsort(paths, ck->nfiles, sizeof(*paths), cmp_str);
     for (size_t i = 0; i < ck->nfiles; i++) {
         itk_path_kind k = ck->files[i].info.kind;
         int is_record = k == ITK_PATH_RECORD || k == ITK_PATH_KEY || k == ITK_PATH_PARTY;
-        if (is_record && !has_string(ck->info->records, ck->info->nrecords, ck->files[i].path))
+        if (is_record && !in_sorted(recs, ck->info->nrecords, ck->files[i].path))
             PROBLEM(ck, "V10", ck->files[i].path, "added without an Itaku-Record trailer");
     }
-    for (size_t i = 0; i < ck->info->nrecords; i++) {
-        size_t j;
-        for (j = 0; j < ck->nfiles; j++)
-            if (strcmp(ck->files[j].path, ck->info->records[i]) == 0)
-                break;
-        if (j == ck->nfiles)
+    for (size_t i = 0; i < ck->info->nrecords; i++)
+        if (!in_sorted(paths, ck->nfiles, ck->info->records[i]))
             PROBLEM(ck, "V10", ck->info->records[i],
                     "Itaku-Record names a file the commit does not add");
-    }
     if (strcmp(content, content_hex) != 0)
         PROBLEM(ck, "V10", "", "Itaku-Content-SHA256 does not match what the commit adds");
 done:
+    free(vals);
+    free(recs);
+    free(paths);
     git_message_trailer_array_free(&arr);
     return rc < 0 ? rc : 0;
 }
@@ -687,6 +772,9 @@ int itk_policy_check_commit(itk_policy *p, const git_commit *c, itk_commit_info 
 
     if (!info->subject)
         return itk_error_set(ITK_ENOMEM, "out of memory");
+    /* the raw objects first: libgit2 may read a hostile one otherwise */
+    if ((rc = itk_policy_check_commit_object(&ck)) || (rc = itk_policy_check_trees(&ck)))
+        goto done;
     if (git_commit_tree(&ck.tree, c) < 0) {
         rc = itk_error_git("cannot read the tree of %s", git_oid_tostr_s(ck.id));
         goto done;

@@ -56,4 +56,13 @@ int itk_policy_mark_void(check *ck);
 /* Keys added by a void commit are void too (V9). */
 int itk_policy_void_keys_add(check *ck);
 
+/* V10 on the commit object's bytes (policy_objects.c): headers and message
+ * as git writes them (vobject.h). 0, 1 when a problem was recorded (the
+ * commit's other checks are skipped), negative on an operational error. */
+int itk_policy_check_commit_object(check *ck);
+
+/* V10 on every tree of the commit (each tree id checked once a run): 0, 1
+ * when a problem was recorded, negative on an operational error. */
+int itk_policy_check_trees(check *ck);
+
 #endif

@@ -1,8 +1,11 @@
-/* Canonical trees, checked once per id; see vtrees.h. */
+/* Canonical trees, checked once per id from their raw bytes; see vtrees.h. */
 #include "vtrees.h"
 #include "itaku/errors.h"
+#include "vobject.h"
 
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define NOT_CANONICAL (ITK_VTREES_MAX_DEPTH + 1)
@@ -10,12 +13,29 @@
 int itk_vtrees_init(itk_vtrees *m)
 {
     memset(m, 0, sizeof(*m));
-    return itk_oidmap_init(&m->heights);
+    int rc = itk_oidmap_init(&m->heights);
+    if (!rc && (rc = itk_oidmap_init(&m->flaws)))
+        itk_oidmap_free(&m->heights);
+    if (!rc && (rc = itk_oidmap_init(&m->blobs))) {
+        itk_oidmap_free(&m->flaws);
+        itk_oidmap_free(&m->heights);
+    }
+    return rc;
 }
 
 void itk_vtrees_free(itk_vtrees *m)
 {
+    for (size_t i = 0; i < m->flaws.cap; i++) {
+        itk_vtrees_flaw *f = m->flaws.used[i] ? m->flaws.values[i] : NULL;
+        if (f) {
+            free(f->path);
+            free(f->why);
+            free(f);
+        }
+    }
+    itk_oidmap_free(&m->flaws);
     itk_oidmap_free(&m->heights);
+    itk_oidmap_free(&m->blobs);
     for (size_t i = 0; i < ITK_VTREES_KEPT; i++)
         git_tree_free(m->kept[i]);
     memset(m->kept, 0, sizeof(m->kept));
@@ -41,115 +61,198 @@ int itk_vtrees_is_folder(const git_tree_entry *e)
     return git_tree_entry_filemode_raw(e) == GIT_FILEMODE_TREE;
 }
 
-/* Names a registry uses, none of which libgit2's index refuses or folds. */
-static int name_ok(const char *s)
-{
-    size_t n = 0;
-    if (*s == '.')
-        return 0;
-    for (; s[n]; n++) {
-        char c = s[n];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '_' || c == '-'))
-            return 0;
-    }
-    return n > 0 && n <= 255;
-}
-
 /* git's order of tree entries: a folder sorts as if its name ended in '/'. */
 int itk_vtrees_entry_cmp(const git_tree_entry *a, const git_tree_entry *b)
 {
-    const char *x = git_tree_entry_name(a), *y = git_tree_entry_name(b);
-    size_t i = 0;
-    while (x[i] && x[i] == y[i])
-        i++;
-    unsigned cx = x[i] ? (unsigned char)x[i] : itk_vtrees_is_folder(a) ? '/' : 0;
-    unsigned cy = y[i] ? (unsigned char)y[i] : itk_vtrees_is_folder(b) ? '/' : 0;
-    return (int)cx - (int)cy;
+    return itk_vobject_entry_cmp(git_tree_entry_name(a), itk_vtrees_is_folder(a),
+                                 git_tree_entry_name(b), itk_vtrees_is_folder(b));
 }
 
-/* Does a file of the folder i's name come before it? ("x" < "x-y" < "x/") */
-static int file_of_same_name(const git_tree *t, size_t i)
+/* One check's walk: the odb, and the path (relative to the tree checked
+ * last) of a folder found too deep for where it stands. */
+typedef struct {
+    itk_vtrees *m;
+    git_odb *odb;
+    char deep[ITK_VTREES_MAX_DEPTH * (ITK_VOBJECT_MAX_NAME + 1) + 1];
+} walk;
+
+enum { T_OK = 0, T_BAD = 1, T_DEEP = 2 };
+
+/* Remembers that id is not canonical: why, at path (prefix "/" rest). */
+static int remember_flaw(itk_vtrees *m, const git_oid *id, const char *prefix, const char *rest,
+                         const char *why, int unreadable, const itk_vtrees_flaw **out)
 {
-    const char *name = git_tree_entry_name(git_tree_entry_byindex(t, i));
-    size_t len = strlen(name);
-    while (i-- > 0) {
-        const char *other = git_tree_entry_name(git_tree_entry_byindex(t, i));
-        if (strncmp(other, name, len) != 0)
-            return 0;
-        if (other[len] == '\0')
-            return 1;
-        if ((unsigned char)other[len] >= '/')
-            return 0;
+    itk_vtrees_flaw *f = calloc(1, sizeof(*f));
+    size_t a = strlen(prefix), b = strlen(rest);
+    if (f) {
+        f->path = malloc(a + b + 2);
+        f->why = strdup(why);
+        f->unreadable = unreadable;
     }
-    return 0;
+    if (!f || !f->path || !f->why) {
+        if (f) {
+            free(f->path);
+            free(f->why);
+        }
+        free(f);
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    }
+    snprintf(f->path, a + b + 2, "%s%s%s", prefix, a && b ? "/" : "", rest);
+    int rc = itk_oidmap_set(&m->flaws, id, f);
+    rc = rc ? rc : itk_oidmap_set(&m->heights, id, (void *)(uintptr_t)NOT_CANONICAL);
+    if (rc) {
+        itk_oidmap_set(&m->flaws, id, NULL);
+        free(f->path);
+        free(f->why);
+        free(f);
+        return rc;
+    }
+    *out = f;
+    return T_BAD;
 }
 
-/* What is known of tree id within budget: its height, 0 when it is not
- * canonical (or too high: *cut), -1 when it must be read. */
-static int known_height(const itk_vtrees *m, const git_oid *id, int budget, int *cut)
+/* Puts "name/" in front of w->deep. */
+static void deep_prepend(walk *w, const char *name)
 {
+    size_t a = strlen(name), b = strlen(w->deep);
+    if (a + 1 + b >= sizeof(w->deep))
+        return;
+    memmove(w->deep + a + (b ? 1 : 0), w->deep, b + 1);
+    memcpy(w->deep, name, a);
+    if (b)
+        w->deep[a] = '/';
+}
+
+/* A file entry of tree id names a blob (as git fsck checks the objects a
+ * tree links to); each blob's type read once from its header. */
+static int check_file(walk *w, const git_oid *id, const itk_vobject_entry *e,
+                      const itk_vtrees_flaw **flaw)
+{
+    git_oid blob;
+    size_t size = 0;
+    git_object_t type = GIT_OBJECT_INVALID;
+    char why[300];
+    git_oid_fromraw(&blob, e->id);
+    if (itk_oidmap_has(&w->m->blobs, &blob))
+        return T_OK;
+    if (git_odb_read_header(&size, &type, w->odb, &blob) < 0) {
+        snprintf(why, sizeof(why), "cannot be read (blob %s: %s); fetch the history again",
+                 git_oid_tostr_s(&blob), git_error_last() ? git_error_last()->message : "missing");
+        git_error_clear();
+        return remember_flaw(w->m, id, e->name, "", why, 1, flaw);
+    }
+    if (type != GIT_OBJECT_BLOB) {
+        snprintf(why, sizeof(why), "is a %s object where git writes a file (a blob)",
+                 git_object_type2string(type));
+        return remember_flaw(w->m, id, e->name, "", why, 0, flaw);
+    }
+    return itk_oidmap_set(&w->m->blobs, &blob, NULL);
+}
+
+/* Tree id standing where budget levels are left (1: files only): T_OK with
+ * *height, T_BAD with *flaw (remembered), T_DEEP when it does not fit
+ * there (w->deep says where; nothing remembered, since it may fit higher
+ * up), negative on error. */
+static int check_tree(walk *w, const git_oid *id, int budget, int *height,
+                      const itk_vtrees_flaw **flaw)
+{
+    itk_vtrees *m = w->m;
     int known = (int)(uintptr_t)itk_oidmap_get(&m->heights, id);
-    if (known == NOT_CANONICAL)
-        return 0;
-    if (!known && budget > 0)
-        return -1;
-    if (known && known <= budget)
-        return known;
-    *cut = 1;
-    return 0;
+    if (known == NOT_CANONICAL) {
+        *flaw = itk_oidmap_get(&m->flaws, id);
+        return T_BAD;
+    }
+    if (known && known <= budget) {
+        *height = known;
+        return T_OK;
+    }
+    if (known || budget <= 0) {
+        w->deep[0] = '\0';
+        return T_DEEP;
+    }
+    size_t size = 0;
+    git_object_t type = GIT_OBJECT_INVALID;
+    git_odb_object *obj = NULL;
+    char why[300];
+    if (git_odb_read_header(&size, &type, w->odb, id) < 0) {
+        snprintf(why, sizeof(why), "cannot be read (tree %s: %s); fetch the history again",
+                 git_oid_tostr_s(id), git_error_last() ? git_error_last()->message : "missing");
+        git_error_clear();
+        return remember_flaw(m, id, "", "", why, 1, flaw);
+    }
+    if (type != GIT_OBJECT_TREE) {
+        snprintf(why, sizeof(why), "is a %s object where git writes a folder (a tree)",
+                 git_object_type2string(type));
+        return remember_flaw(m, id, "", "", why, 0, flaw);
+    }
+    if (size > ITK_VOBJECT_MAX_TREE_BYTES) {
+        snprintf(why, sizeof(why), "is a folder object of %zu bytes, over the limit of %u", size,
+                 ITK_VOBJECT_MAX_TREE_BYTES);
+        return remember_flaw(m, id, "", "", why, 0, flaw);
+    }
+    if (git_odb_read(&obj, w->odb, id) < 0) {
+        snprintf(why, sizeof(why), "cannot be read (tree %s: %s); fetch the history again",
+                 git_oid_tostr_s(id), git_error_last() ? git_error_last()->message : "missing");
+        git_error_clear();
+        return remember_flaw(m, id, "", "", why, 1, flaw);
+    }
+    itk_vobject_entry *e = NULL;
+    itk_vobject_flaw vf;
+    size_t n = 0;
+    int rc =
+        itk_vobject_tree_parse(&e, &n, git_odb_object_data(obj), git_odb_object_size(obj), &vf);
+    if (rc == 1) {
+        rc = remember_flaw(m, id, vf.name, "", vf.why, 0, flaw);
+    }
+    int h = 1;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        if (!e[i].folder) {
+            rc = check_file(w, id, &e[i], flaw);
+            continue;
+        }
+        git_oid sub;
+        int sh = 0;
+        const itk_vtrees_flaw *sf = NULL;
+        git_oid_fromraw(&sub, e[i].id);
+        rc = check_tree(w, &sub, budget - 1, &sh, &sf);
+        if (rc == T_BAD)
+            rc = remember_flaw(m, id, e[i].name, sf->path, sf->why, sf->unreadable, flaw);
+        else if (rc == T_DEEP)
+            deep_prepend(w, e[i].name);
+        else if (rc == T_OK && sh + 1 > h)
+            h = sh + 1;
+    }
+    free(e);
+    git_odb_object_free(obj);
+    if (rc == T_OK && (rc = itk_oidmap_set(&m->heights, id, (void *)(uintptr_t)h)) == 0)
+        *height = h;
+    return rc;
 }
 
-/* The height of t when it is canonical and at most budget high, else 0;
- * *cut when the budget rather than t decided (then nothing is remembered). */
-static int canonical(itk_vtrees *m, git_repository *repo, const git_tree *t, int budget, int *cut)
+int itk_vtrees_check(itk_vtrees *m, git_repository *repo, const git_oid *id,
+                     const itk_vtrees_flaw **flaw)
 {
-    int known = known_height(m, git_tree_id(t), budget, cut);
-    if (known >= 0)
-        return known;
-    size_t n = git_tree_entrycount(t);
-    int height = n ? 1 : 0, sub_cut = 0;
-    for (size_t i = 0; height && i < n; i++) {
-        const git_tree_entry *e = git_tree_entry_byindex(t, i);
-        git_filemode_t mode = git_tree_entry_filemode_raw(e);
-        if (!name_ok(git_tree_entry_name(e)) ||
-            (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_TREE) ||
-            (i && itk_vtrees_entry_cmp(git_tree_entry_byindex(t, i - 1), e) >= 0)) {
-            height = 0;
-            break;
-        }
-        if (mode != GIT_FILEMODE_TREE)
-            continue;
-        git_tree *sub = NULL;
-        if (file_of_same_name(t, i)) {
-            height = 0;
-            break;
-        }
-        int h = known_height(m, git_tree_entry_id(e), budget - 1, &sub_cut);
-        if (h < 0 && itk_vtrees_lookup(&sub, m, repo, git_tree_entry_id(e)) < 0) {
-            height = 0;
-            break;
-        }
-        if (h < 0)
-            h = canonical(m, repo, sub, budget - 1, &sub_cut);
-        git_tree_free(sub);
-        if (h < 0)
-            return h;
-        height = h ? (h + 1 > height ? h + 1 : height) : 0;
+    walk w;
+    int height = 0;
+    w.m = m;
+    w.deep[0] = '\0';
+    if (git_repository_odb(&w.odb, repo) < 0)
+        return itk_error_git("cannot open the object database");
+    int rc = check_tree(&w, id, ITK_VTREES_MAX_DEPTH, &height, flaw);
+    if (rc == T_DEEP) {
+        char why[120];
+        snprintf(why, sizeof(why),
+                 "nests folders deeper than %d levels; a registry's layout needs five",
+                 ITK_VTREES_MAX_DEPTH);
+        rc = remember_flaw(m, id, w.deep, "", why, 0, flaw);
     }
-    git_error_clear();
-    if (!height && sub_cut) {
-        *cut = 1;
-        return 0;
-    }
-    int rc = itk_oidmap_set(&m->heights, git_tree_id(t),
-                            (void *)(uintptr_t)(height ? height : NOT_CANONICAL));
-    return rc ? rc : height;
+    git_odb_free(w.odb);
+    return rc;
 }
 
 int itk_vtrees_canonical(itk_vtrees *m, git_repository *repo, const git_tree *t)
 {
-    int cut = 0;
-    int rc = canonical(m, repo, t, ITK_VTREES_MAX_DEPTH, &cut);
-    return rc < 0 ? rc : rc > 0;
+    const itk_vtrees_flaw *flaw = NULL;
+    int rc = itk_vtrees_check(m, repo, git_tree_id(t), &flaw);
+    return rc < 0 ? rc : rc == T_OK;
 }
