@@ -4,7 +4,8 @@
 # (the city's key used in the contractor's clone) is refused naming both
 # parties, before any ref moves. Every commit is checked with verify's own
 # rules before its branch moves: a key event the CLI lets through but V9
-# refuses is not written. Point 10: a refused bundle import says why.
+# refuses, a receipt of a rewritten line that V8 refuses, are not written.
+# Point 10: an error message never repeats itself.
 . "$(dirname "$0")/lib.sh"
 
 setup_city_and_contractor
@@ -90,7 +91,40 @@ expect_exit 0 "$ITAKU" key compromised "$deputy_fpr" --last-good HEAD~1 --key "$
 expect_exit 0 "$ITAKU" verify
 ok "marking a key compromised with last_good in the history is written and verifies"
 
+# --- a receipt the CLI prepares but V8 refuses: not written ---
+# acme rewrites its line after the city received it, and the fork reaches the
+# city as a plain git ref; receive checks the fork's own commits, V8 (a line
+# only moves forward) refuses the receipt before the city's main moves.
+cd "$T/acme"
+register_item 21 | "$ITAKU" record add register - >/dev/null 2>&1
+register_item 22 | "$ITAKU" record add register - >/dev/null 2>&1
+received=$(git rev-parse HEAD)
+cd "$T/city"
+expect_exit 0 "$ITAKU" receive acme "$T/acme"
+cd "$T/acme"
+git reset -q --hard HEAD~1
+expect_exit 0 "$ITAKU" form submit 1 "$T/form1.json"
+fork=$(git rev-parse HEAD)
+cd "$T/city"
+git fetch -q "$T/acme" main:refs/remotes/acme-fork/main
+expect_refused "the prepared commit [0-9a-f]{12} breaks V8: takes ${fork:0:12} of acme's line, which does not descend from ${received:0:12} received before: a line only moves forward.*verify would refuse it, so no branch moved" \
+    "$ITAKU" receive acme refs/remotes/acme-fork/main
+expect_exit 0 "$ITAKU" verify
+ok "a receipt of a rewritten line is refused before the city's main moves (V8)"
+
+# the legitimate twin: acme's line continues from what the city received
+cd "$T/acme"
+git reset -q --hard "$received"
+expect_exit 0 "$ITAKU" form submit 1 "$T/form1.json"
+cd "$T/city"
+git fetch -q "$T/acme" +main:refs/remotes/acme-fork/main
+expect_exit 0 "$ITAKU" receive acme refs/remotes/acme-fork/main
+expect_output "Merged|Received|received"
+expect_exit 0 "$ITAKU" verify
+ok "a receipt of the line moving forward is written and verifies"
+
 # --- point 10: an error message never repeats itself ---
+cd "$T/joined"
 # (a message formatted from itself printed "form 6 public_key: form 6 public_key: …")
 "$ITAKU" key generate "$T/sub.key" --comment sub >/dev/null
 form6_for sub "$T/sub.key.pub" | python3 -c '
