@@ -102,7 +102,8 @@ static int each_event(git_repository *repo, const git_tree *tree, event_fn fn, v
     }
     git_tree_free(parties);
     git_tree_entry_free(pe);
-    itk_error_clear();
+    if (!rc)
+        itk_error_clear();
     return rc;
 }
 

@@ -74,7 +74,8 @@ static int clone_bundle(git_repository **out, const char *path, const char *dir)
             git_reference_free(ref);
         }
     }
-    itk_error_clear();
+    if (!rc)
+        itk_error_clear();
     if (!rc && !have_main)
         rc = itk_error_set(ITK_ENOTFOUND, "%s holds no main branch to clone", path);
     git_reference *m = NULL;
@@ -129,8 +130,9 @@ static int check_bundle_sender(git_repository *repo, const itk_verify_result *r,
     return rc;
 }
 
-/* The key that logged in signs too; origin (when there is one) leads to
- * the parent of the key's party. */
+/* The key that logged in signs too; the registry is its party's
+ * (itaku.party, when the key is registered); origin (when there is one)
+ * leads to the parent of the key's party. */
 static int adopt_key(git_repository *repo, const char *key_path)
 {
     char abs[PATH_MAX];
@@ -150,16 +152,19 @@ static int adopt_key(git_repository *repo, const char *key_path)
     itk_identity who;
     char path[ITK_MAX_CHAIN][ITK_PARTY_ID_MAX + 1];
     size_t n;
-    if (git_remote_lookup(&origin, repo, "origin") == 0 && itk_pubkey_read_file(&key, abs) == 0 &&
-        itk_pubkey_fingerprint(&fpr, key) == 0 &&
-        git_revparse_single(&tree, repo, "HEAD^{tree}") == 0 &&
-        itk_identity_find(&who, repo, (git_tree *)tree, fpr.ptr) == 0 &&
-        itk_chain_path(path, &n, repo, (git_tree *)tree, who.party) == 0 && n >= 2 &&
-        git_config_set_string(cfg, "remote.origin.itakuParty", path[1]) < 0)
+    if (itk_pubkey_read_file(&key, abs) != 0 || itk_pubkey_fingerprint(&fpr, key) != 0 ||
+        git_revparse_single(&tree, repo, "HEAD^{tree}") != 0 ||
+        itk_identity_find(&who, repo, (git_tree *)tree, fpr.ptr) != 0)
+        goto done; /* not registered (yet): whose registry it is stays unsaid */
+    if (git_config_set_string(cfg, ITK_CONFIG_PARTY, who.party) < 0)
+        rc = itk_error_git("cannot record that the registry is %s's", who.party);
+    else if (git_remote_lookup(&origin, repo, "origin") == 0 &&
+             itk_chain_path(path, &n, repo, (git_tree *)tree, who.party) == 0 && n >= 2 &&
+             git_config_set_string(cfg, "remote.origin.itakuParty", path[1]) < 0)
         rc = itk_error_git("cannot tag remote origin");
+done:
     if (!rc)
         itk_error_clear();
-done:
     git_remote_free(origin);
     git_object_free(tree);
     itk_buf_dispose(&fpr);
@@ -247,10 +252,11 @@ done:
     git_config_free(cfg);
     git_repository_free(repo);
     if (rc) {
-        char saved[1024];
-        snprintf(saved, sizeof(saved), "%s", itk_error_last());
+        itk_error_state why;
+        itk_error_save(&why);
         itk_remove_tree(dir);
-        itk_error_set(rc, "%s; nothing was kept", saved);
+        itk_error_restore(&why);
+        itk_error_set(rc, "%s; nothing was kept", itk_error_last());
     }
     git_libgit2_shutdown();
     return rc;

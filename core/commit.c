@@ -3,7 +3,10 @@
 #include "itaku/errors.h"
 #include "itaku/json.h"
 #include "itaku/chain.h"
+#include "itaku/sshkey.h"
+#include "itaku/verify.h"
 #include "registry_priv.h"
+#include "verify_priv.h"
 
 #include <openssl/evp.h>
 #include <stdarg.h>
@@ -308,6 +311,106 @@ int itk_registry_identify(itk_identity *who, itk_registry *reg, const git_tree *
     return rc;
 }
 
+/* Whose registry this is: git config itaku.party, or (a registry made before
+ * init and clone recorded it) the party of the key git config
+ * itaku.signingKey names in tree. owner is "" when neither tells. */
+static void registry_owner(char owner[ITK_PARTY_ID_MAX + 1], int *inferred, itk_registry *reg,
+                           const git_tree *tree)
+{
+    git_config *cfg = NULL;
+    itk_pubkey *key = NULL;
+    itk_buf fpr = ITK_BUF_INIT;
+    itk_identity who;
+    const char *v;
+    owner[0] = '\0';
+    *inferred = 0;
+    if (git_repository_config_snapshot(&cfg, reg->repo) < 0)
+        goto done;
+    if (git_config_get_string(&v, cfg, ITK_CONFIG_PARTY) == 0) {
+        snprintf(owner, ITK_PARTY_ID_MAX + 1, "%s", v);
+        goto done;
+    }
+    if (git_config_get_string(&v, cfg, "itaku.signingKey") == 0 &&
+        itk_pubkey_read_file(&key, v) == 0 && itk_pubkey_fingerprint(&fpr, key) == 0 &&
+        itk_identity_find(&who, reg->repo, tree, fpr.ptr) == 0) {
+        snprintf(owner, ITK_PARTY_ID_MAX + 1, "%s", who.party);
+        *inferred = 1;
+    }
+done:
+    itk_pubkey_free(key);
+    itk_buf_dispose(&fpr);
+    git_config_free(cfg);
+    itk_error_clear();
+}
+
+/* A registry is one party's: another party's key (the city's key used in a
+ * contractor's clone) would write into that party's folder here, a line its
+ * owner never sent. */
+static int check_owner(itk_registry *reg, const git_tree *tree, const itk_identity *who)
+{
+    char owner[ITK_PARTY_ID_MAX + 1];
+    int inferred;
+    registry_owner(owner, &inferred, reg, tree);
+    if (!owner[0] || strcmp(owner, who->party) == 0)
+        return 0;
+    return itk_error_set(
+        ITK_EAUTH,
+        "this is %s's registry; the key given is %s's (%s/%s): sign with a key of %s, or write "
+        "%s's records in %s's own registry (%s)",
+        owner, who->party, who->party, who->principal, owner, who->party, who->party,
+        inferred ? "this registry records no itaku.party: it is taken to be the party of the key "
+                   "git config itaku.signingKey names; set it with git config itaku.party ID"
+                 : "git config itaku.party names the registry's party");
+}
+
+/* A receipt or pull: a merge saying whose line it takes (V8). */
+static int is_receipt(git_repository *repo, const git_oid *id)
+{
+    git_commit *c = NULL;
+    if (git_commit_lookup(&c, repo, id) < 0)
+        return 0;
+    const char *msg = git_commit_message(c);
+    int yes = git_commit_parentcount(c) == 2 && msg && strstr(msg, "\nItaku-Received: ");
+    git_commit_free(c);
+    return yes;
+}
+
+int itk_commit_check(itk_registry *reg, const git_oid *id)
+{
+    itk_verify_result *r = NULL;
+    char hex[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(hex, sizeof(hex), id);
+    /* V8 ("a line only moves forward") needs the receipts made along the
+     * history: a receipt is checked by a verify run from it (each commit
+     * before it from the cache); any other commit on its own */
+    const char *revs[] = {hex};
+    int rc = is_receipt(reg->repo, id) ? itk_verify_run(&r, reg, revs, 1, NULL)
+                                       : itk_verify_one(&r, reg, id);
+    if (rc)
+        return itk_error_set(rc, "cannot check the commit itaku prepared (%.12s): %s", hex,
+                             itk_error_last());
+    /* the commit's own problems: what is wrong before it is not this write's
+     * doing (verify reports it) */
+    const itk_problem *first = NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < itk_verify_problem_count(r); i++) {
+        const itk_problem *p = itk_verify_problem(r, i);
+        if (strcmp(p->commit, hex) != 0)
+            continue;
+        if (!first)
+            first = p;
+        n++;
+    }
+    if (first)
+        rc = itk_error_set(ITK_EVERIFY,
+                           "the prepared commit %.12s breaks %s%s%s: %s; verify would refuse it, "
+                           "so no branch moved (%zu problem%s in that commit)",
+                           hex, first->rule, *first->path ? " at " : "", first->path,
+                           first->message, n, n == 1 ? "" : "s");
+    itk_verify_result_free(r);
+    return rc;
+}
+
 int itk_registry_merge(git_oid *out, itk_registry *reg, itk_signer *signer, itk_change *c,
                        const git_oid *theirs_id)
 {
@@ -328,7 +431,7 @@ int itk_registry_merge(git_oid *out, itk_registry *reg, itk_signer *signer, itk_
         goto done;
     }
     if ((rc = itk_registry_identify(&who, reg, head_tree, signer)) ||
-        (rc = itk_registry_offset(&offset, reg)))
+        (rc = check_owner(reg, head_tree, &who)) || (rc = itk_registry_offset(&offset, reg)))
         goto done;
     if (theirs_id) {
         if (git_commit_lookup(&theirs, reg->repo, theirs_id) < 0) {
@@ -342,6 +445,10 @@ int itk_registry_merge(git_oid *out, itk_registry *reg, itk_signer *signer, itk_
     const git_commit *parents[2] = {parent, theirs};
     if ((rc = itk_commit_write(out, reg->repo, signer, &who, c, parents, theirs ? 2 : 1, base,
                                offset)))
+        goto done;
+    /* the signed commit is only an object until a ref moves: check it with
+     * verify's own rules first (DESIGN §5) */
+    if ((rc = itk_commit_check(reg, out)))
         goto done;
     rc = itk_ref_advance(reg->repo, branch, git_commit_id(parent), out, head_tree, c->subject);
 done:

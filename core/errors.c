@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static _Thread_local char last_message[1024];
+static _Thread_local char last_message[ITK_ERROR_MAX];
 
 const char *itk_error_last(void)
 {
@@ -19,24 +19,39 @@ void itk_error_clear(void)
     last_message[0] = '\0';
 }
 
+void itk_error_save(itk_error_state *st)
+{
+    memcpy(st->message, last_message, sizeof(st->message));
+}
+
+void itk_error_restore(const itk_error_state *st)
+{
+    memcpy(last_message, st->message, sizeof(last_message));
+    last_message[sizeof(last_message) - 1] = '\0';
+}
+
 int itk_error_set(int code, const char *fmt, ...)
 {
+    /* formatted apart first: an argument may be itk_error_last() itself */
+    char tmp[ITK_ERROR_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(last_message, sizeof(last_message), fmt, ap);
+    vsnprintf(tmp, sizeof(tmp), fmt, ap);
     va_end(ap);
+    memcpy(last_message, tmp, sizeof(last_message));
     return code;
 }
 
 int itk_error_git(const char *fmt, ...)
 {
-    char prefix[512];
+    char prefix[512], tmp[ITK_ERROR_MAX];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(prefix, sizeof(prefix), fmt, ap);
     va_end(ap);
     const git_error *e = git_error_last();
-    snprintf(last_message, sizeof(last_message), "%s: %s", prefix,
+    snprintf(tmp, sizeof(tmp), "%s: %s", prefix,
              e && e->message ? e->message : "unknown libgit2 error");
+    memcpy(last_message, tmp, sizeof(last_message));
     return ITK_EGIT;
 }

@@ -142,7 +142,8 @@ static int genesis_change(itk_change *c, const itk_init_options *o, const itk_pu
     return rc;
 }
 
-static int pin(git_repository *repo, const git_oid *genesis, const char *fpr)
+/* The contract sheet's pins, and whose registry this is (the city's). */
+static int pin(git_repository *repo, const git_oid *genesis, const char *fpr, const char *city)
 {
     git_config *cfg = NULL;
     char hex[GIT_OID_HEXSZ + 1];
@@ -150,7 +151,8 @@ static int pin(git_repository *repo, const git_oid *genesis, const char *fpr)
     int rc = 0;
     if (git_repository_config(&cfg, repo) < 0 ||
         git_config_set_string(cfg, "itaku.genesis", hex) < 0 ||
-        git_config_set_string(cfg, "itaku.cityKey", fpr) < 0)
+        git_config_set_string(cfg, "itaku.cityKey", fpr) < 0 ||
+        git_config_set_string(cfg, ITK_CONFIG_PARTY, city) < 0)
         rc = itk_error_git("cannot record the genesis in the repository's config");
     git_config_free(cfg);
     return rc;
@@ -188,22 +190,24 @@ int itk_registry_init(git_oid *genesis, const char *dir, const itk_init_options 
     snprintf(who.party, sizeof(who.party), "%s", o->city_id);
     snprintf(who.principal, sizeof(who.principal), "%s", o->principal);
     strcpy(who.role, "city");
+    /* pinned first, so that the genesis is checked as clones will check it */
+    itk_registry tmp = {repo};
     if ((rc = itk_commit_write(genesis, repo, signer, &who, c, NULL, 0, NULL, offset)) ||
-        (rc = itk_ref_advance(repo, "refs/heads/main", NULL, genesis, NULL, "genesis")))
+        (rc = pin(repo, genesis, fpr.ptr, o->city_id)) || (rc = itk_commit_check(&tmp, genesis)))
         goto shutdown;
-    rc = pin(repo, genesis, fpr.ptr);
+    rc = itk_ref_advance(repo, "refs/heads/main", NULL, genesis, NULL, "genesis");
 shutdown:
     git_repository_free(repo);
     git_libgit2_shutdown();
     if (rc) {
         /* a refused init leaves nothing behind (an empty folder it was given
          * stays, emptied) */
-        char saved[1024];
-        snprintf(saved, sizeof(saved), "%s", itk_error_last());
+        itk_error_state why;
+        itk_error_save(&why);
         itk_remove_tree(dir);
         if (existed)
             mkdir(dir, st.st_mode & 07777);
-        itk_error_set(rc, "%s", saved);
+        itk_error_restore(&why);
     }
 done:
     itk_change_free(c);

@@ -30,6 +30,14 @@ int itk_commit_write(git_oid *out, git_repository *repo, itk_signer *signer,
                      const itk_identity *who, itk_change *c, const git_commit **parents,
                      size_t nparents, const git_tree *base, int offset);
 
+/* Checks commit id, written but not yet referenced, with verify's rules:
+ * ITK_EVERIFY naming the rule, path and message of its first problem. A
+ * commit is checked on top of its parents (itk_verify_one, whatever the
+ * history's length); a receipt or pull (a merge with Itaku-Received) by a
+ * verify run from it, V8 needing the receipts before it (what the cache holds
+ * is not checked again). Call it before any ref moves to id. */
+int itk_commit_check(itk_registry *reg, const git_oid *id);
+
 /* Moves ref from old (NULL: must not exist) to new, then brings the working
  * tree (if any) from old_tree to the new commit's tree. */
 int itk_ref_advance(git_repository *repo, const char *ref, const git_oid *old,

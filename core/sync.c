@@ -37,8 +37,11 @@ void itk_sync_drop_incoming(itk_registry *reg, const char *name)
 {
     char prefix[200];
     snprintf(prefix, sizeof(prefix), INCOMING "%s/", name);
+    /* a cleanup, often after a refusal: the refusal's message must survive */
+    itk_error_state why;
+    itk_error_save(&why);
     drop_refs(reg->repo, prefix);
-    itk_error_clear();
+    itk_error_restore(&why);
 }
 
 /* The first problem of a verification, as an error naming commit and rule. */

@@ -93,6 +93,11 @@ itk_registry *th_contract(const char *path, itk_signer *city, const char *start,
     o.end = end;
     assert_int_equal(itk_registry_init(genesis ? genesis : &g, path, &o, city), 0);
     assert_int_equal(itk_registry_open(&reg, path), 0);
+    /* the tests write as every party in this one repository: it is nobody's */
+    git_config *cfg = NULL;
+    assert_int_equal(git_repository_config(&cfg, itk_registry_repo(reg)), 0);
+    assert_int_equal(git_config_delete_entry(cfg, ITK_CONFIG_PARTY), 0);
+    git_config_free(cfg);
     return reg;
 }
 

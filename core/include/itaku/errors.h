@@ -21,16 +21,42 @@ enum {
     ITK_EAUTH = -14, /* the signing key belongs to no party, or may not act */
 };
 
-/* The message set by the last failing call on this thread, or "" when none. */
+/* The longest message kept, its NUL included; longer ones are cut. */
+#define ITK_ERROR_MAX 1024
+
+/* The message set by the last failing call on this thread, or "" when none.
+ * The pointer stays valid, its text changes with the next itk_error_* call. */
 const char *itk_error_last(void);
 
 /* Sets the message and returns code, so that callers can write
- * `return itk_error_set(ITK_EINVALID, "...", ...);`. */
+ * `return itk_error_set(ITK_EINVALID, "...", ...);`. An argument may be
+ * itk_error_last() itself (to put context before the reason): the message is
+ * formatted apart and then copied, never into the buffer it reads. */
 int itk_error_set(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Copies libgit2's last error behind a prefix of ours and returns ITK_EGIT. */
 int itk_error_git(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 void itk_error_clear(void);
+
+/* A copy of this thread's last message, for cleanup after an error. */
+typedef struct {
+    char message[ITK_ERROR_MAX];
+} itk_error_state;
+
+/* The cleanup that follows an error (dropping a quarantine, removing a
+ * half-made folder, freeing libgit2 objects) may call functions that set or
+ * clear the message; the reason the caller must see is the first one. Save it
+ * before the cleanup and restore it after:
+ *
+ *     itk_error_state saved;
+ *     itk_error_save(&saved);
+ *     cleanup();
+ *     itk_error_restore(&saved);
+ *
+ * save copies the message into st (owned by the caller, on its stack);
+ * restore makes st's message the last message again. Neither fails. */
+void itk_error_save(itk_error_state *st);
+void itk_error_restore(const itk_error_state *st);
 
 #endif

@@ -68,7 +68,8 @@ int itk_sync_publish(itk_sync_report *report, itk_registry *reg, const char *nam
  * the first problem (commit, rule) otherwise. */
 int itk_sync_check_rev(itk_registry *reg, const char *rev);
 
-/* Removes every ref under refs/itaku/incoming/<name>/. */
+/* Removes every ref under refs/itaku/incoming/<name>/. A cleanup: the last
+ * error message (the reason for a refusal) is left as it was. */
 void itk_sync_drop_incoming(itk_registry *reg, const char *name);
 
 #endif
