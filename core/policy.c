@@ -4,6 +4,7 @@
  * Later rules (V6–V9) build on the same per-commit context. */
 #include "itaku/errors.h"
 #include "itaku/json.h"
+#include "objsize.h"
 #include "registry_priv.h"
 #include "policy_priv.h"
 #include "vdiff.h"
@@ -72,13 +73,11 @@ static const action_rule *action_find(const char *name)
 static int read_blob(itk_buf *out, git_repository *repo, const git_oid *id, size_t max)
 {
     git_blob *b = NULL;
-    if (git_blob_lookup(&b, repo, id) < 0)
-        return itk_error_git("cannot read blob %s", git_oid_tostr_s(id));
-    size_t n = (size_t)git_blob_rawsize(b);
-    int rc = n > max ? ITK_ETOOBIG : 0;
+    /* the size from the object's header: an over-limit blob is never inflated */
+    int rc = itk_blob_lookup_bounded(&b, repo, id, max);
     if (!rc) {
         itk_buf_clear(out);
-        rc = itk_buf_put(out, git_blob_rawcontent(b), n);
+        rc = itk_buf_put(out, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b));
     }
     git_blob_free(b);
     return rc;

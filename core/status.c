@@ -8,6 +8,7 @@
 #include "itaku/json.h"
 #include "itaku/party.h"
 #include "itaku/verify.h"
+#include "objsize.h"
 #include "registry_priv.h"
 #include "status_priv.h"
 
@@ -272,8 +273,7 @@ static int gather_records(sctx *c)
         itk_path_classify(&r->pi, l.paths[i]);
         if (json_object_get(c->void_paths, l.paths[i]))
             continue; /* V9: a void commit's records do not count */
-        if (git_blob_lookup(&b, c->repo, &l.blobs[i]) < 0 ||
-            git_blob_rawsize(b) > ITK_MAX_RECORD_BYTES ||
+        if (itk_blob_lookup_bounded(&b, c->repo, &l.blobs[i], ITK_MAX_RECORD_BYTES) ||
             itk_json_parse(&rec, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b), l.paths[i])) {
             git_blob_free(b);
             itk_error_clear();

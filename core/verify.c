@@ -2,8 +2,10 @@
  * oldest first, and applies the rules of policy.c to each. */
 #include "itaku/errors.h"
 #include "registry_priv.h"
+#include "objsize.h"
 #include "vcache.h"
 #include "verify_priv.h"
+#include "vwalk.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -11,12 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-int itk_policy_problem(itk_policy *p, const git_oid *id, const char *rule, const char *path,
-                       const char *signer, const char *fmt, ...)
+static int result_vadd(itk_verify_result *r, const git_oid *id, const char *rule, const char *path,
+                       const char *signer, const char *fmt, va_list ap)
 {
-    itk_verify_result *r = p->result;
-    if (p->replay)
-        return 0; /* state rebuilt for a cached commit: its problems are cached too */
     if (r->nproblems == r->aproblems) {
         size_t n = r->aproblems ? r->aproblems * 2 : 16;
         itk_problem *np = realloc(r->problems, n * sizeof(*np));
@@ -30,10 +29,7 @@ int itk_policy_problem(itk_policy *p, const git_oid *id, const char *rule, const
     git_oid_tostr(pr->commit, sizeof(pr->commit), id);
     snprintf(pr->rule, sizeof(pr->rule), "%s", rule);
     char msg[2048];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
     pr->path = strdup(path ? path : "");
     pr->signer = strdup(signer ? signer : "");
     pr->message = strdup(msg);
@@ -45,6 +41,28 @@ int itk_policy_problem(itk_policy *p, const git_oid *id, const char *rule, const
     }
     r->nproblems++;
     return 0;
+}
+
+int itk_policy_problem(itk_policy *p, const git_oid *id, const char *rule, const char *path,
+                       const char *signer, const char *fmt, ...)
+{
+    if (p->replay)
+        return 0; /* state rebuilt for a cached commit: its problems are cached too */
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = result_vadd(p->result, id, rule, path, signer, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int itk_verify_result_problem(itk_verify_result *r, const git_oid *id, const char *rule,
+                              const char *path, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = result_vadd(r, id, rule, path, "", fmt, ap);
+    va_end(ap);
+    return rc;
 }
 
 static void commit_info_dispose(itk_commit_info *ci)
@@ -124,29 +142,6 @@ static void read_pins(itk_verify_result *r, git_repository *repo, const itk_veri
     r->pinned = r->genesis[0] && r->city_key[0];
 }
 
-static int push_revs(git_revwalk *walk, git_repository *repo, const char **revs, size_t n)
-{
-    if (revs && n) {
-        for (size_t i = 0; i < n; i++) {
-            git_object *obj = NULL;
-            if (git_revparse_single(&obj, repo, revs[i]) < 0)
-                return itk_error_set(ITK_ENOTFOUND, "'%s' names no commit of this registry",
-                                     revs[i]);
-            int r = git_revwalk_push(walk, git_object_id(obj));
-            git_object_free(obj);
-            if (r < 0)
-                return itk_error_git("'%s' is not a commit", revs[i]);
-        }
-        return 0;
-    }
-    git_revwalk_push_head(walk);
-    git_revwalk_push_glob(walk, "refs/heads");
-    git_revwalk_push_glob(walk, "refs/remotes");
-    git_revwalk_push_glob(walk, "refs/itaku");
-    itk_error_clear();
-    return 0;
-}
-
 static void policy_dispose(itk_policy *p)
 {
     while (p->allocated) {
@@ -177,7 +172,20 @@ static int collect_compromises(itk_policy *p, const char **revs, size_t nrevs)
     int rc = 0;
     for (size_t i = 0; !rc && revs && i < nrevs; i++) {
         git_object *tree = NULL;
-        if (git_revparse_single(&tree, p->repo, revs[i]) == 0) {
+        git_reference *ref = NULL;
+        git_oid id;
+        /* the rev's commit, read only when its header says it is small */
+        int found = git_reference_dwim(&ref, p->repo, revs[i]) == 0
+                        ? git_reference_name_to_id(&id, p->repo, git_reference_name(ref)) == 0
+                        : git_revparse_single(&tree, p->repo, revs[i]) == 0;
+        if (found && tree)
+            id = *git_object_id(tree);
+        git_object_free(tree);
+        git_reference_free(ref);
+        tree = NULL;
+        if (found &&
+            itk_object_size(NULL, p->repo, &id, GIT_OBJECT_ANY, ITK_MAX_COMMIT_BYTES) == 0 &&
+            git_object_lookup(&tree, p->repo, &id, GIT_OBJECT_ANY) == 0) {
             git_object *t = NULL;
             if (git_object_peel(&t, tree, GIT_OBJECT_TREE) == 0)
                 rc = itk_compromises_collect(&p->compromises, &p->ncompromises, p->repo,
@@ -190,7 +198,14 @@ static int collect_compromises(itk_policy *p, const char **revs, size_t nrevs)
         return rc;
     while (!rc && git_reference_next(&ref, it) == 0) {
         git_object *t = NULL;
-        if (git_reference_peel(&t, ref, GIT_OBJECT_TREE) == 0)
+        git_reference *res = NULL;
+        /* what a ref points at is read only when its header says it is small (V11
+         * names it otherwise) */
+        int small = git_reference_resolve(&res, ref) == 0 &&
+                    itk_object_size(NULL, p->repo, git_reference_target(res), GIT_OBJECT_ANY,
+                                    ITK_MAX_COMMIT_BYTES) == 0;
+        git_reference_free(res);
+        if (small && git_reference_peel(&t, ref, GIT_OBJECT_TREE) == 0)
             rc = itk_compromises_collect(&p->compromises, &p->ncompromises, p->repo, (git_tree *)t);
         git_object_free(t);
         git_reference_free(ref);
@@ -200,6 +215,22 @@ static int collect_compromises(itk_policy *p, const char **revs, size_t nrevs)
     return rc;
 }
 
+/* Moves src's problems after dst's. */
+static int append_problems(itk_verify_result *dst, itk_verify_result *src)
+{
+    if (!src->nproblems)
+        return 0;
+    itk_problem *np = realloc(dst->problems, (dst->nproblems + src->nproblems) * sizeof(*np));
+    if (!np)
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    memcpy(np + dst->nproblems, src->problems, src->nproblems * sizeof(*np));
+    dst->problems = np;
+    dst->nproblems += src->nproblems;
+    dst->aproblems = dst->nproblems;
+    src->nproblems = 0;
+    return 0;
+}
+
 int itk_verify_run(itk_verify_result **out, itk_registry *reg, const char **revs, size_t nrevs,
                    const itk_verify_options *opts)
 {
@@ -207,6 +238,7 @@ int itk_verify_run(itk_verify_result **out, itk_registry *reg, const char **revs
     itk_verify_result *r = calloc(1, sizeof(*r));
     git_revwalk *walk = NULL;
     itk_vrun *vr = NULL;
+    itk_verify_result *v11 = NULL;
     git_oid id;
     int rc = 0;
     *out = NULL;
@@ -222,10 +254,11 @@ int itk_verify_run(itk_verify_result **out, itk_registry *reg, const char **revs
     if ((rc = itk_oidmap_init(&p.commits)) || (rc = itk_oidmap_init(&p.receipts)) ||
         (rc = itk_vtrees_init(&p.trees)) || (rc = itk_vkeys_init(&p.keys)))
         goto done;
-    /* DESIGN §9: an identical earlier run answers at once; otherwise the
-     * walk takes each commit it already checked from the cache */
-    if ((rc = itk_vrun_begin(&vr, repo, r, revs, nrevs, opts && opts->full)) != 0) {
-        rc = rc > 0 ? 0 : rc;
+    /* V11: every ref and every commit it reaches is read first, by us, so
+     * that what cannot be read is named and the rest still checked; never
+     * from the cache, which must not hide it */
+    if (!(v11 = calloc(1, sizeof(*v11)))) {
+        rc = itk_error_set(ITK_ENOMEM, "out of memory");
         goto done;
     }
     if (git_revwalk_new(&walk, repo) < 0) {
@@ -233,13 +266,27 @@ int itk_verify_run(itk_verify_result **out, itk_registry *reg, const char **revs
         goto done;
     }
     git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-    if ((rc = push_revs(walk, repo, revs, nrevs)) || (rc = collect_compromises(&p, revs, nrevs)))
+    if ((rc = itk_vwalk_alterations(repo, v11)) ||
+        (rc = itk_vwalk_prepare(walk, repo, revs, nrevs, v11)))
         goto done;
-    while (git_revwalk_next(&id, walk) == 0) {
+    /* DESIGN §9: an identical earlier run answers at once; otherwise the
+     * walk takes each commit it already checked from the cache */
+    if ((rc = itk_vrun_begin(&vr, repo, r, revs, nrevs, opts && opts->full)) != 0) {
+        rc = rc > 0 ? 0 : rc;
+        goto done;
+    }
+    if ((rc = collect_compromises(&p, revs, nrevs)))
+        goto done;
+    int next;
+    while ((next = git_revwalk_next(&id, walk)) == 0) {
         git_commit *c = NULL;
         if (git_commit_lookup(&c, repo, &id) < 0) {
-            rc = itk_error_git("cannot read commit %s", git_oid_tostr_s(&id));
-            goto done;
+            rc = itk_verify_result_problem(v11, &id, "V11", "", "cannot be read: %s",
+                                           git_error_last() ? git_error_last()->message : "");
+            git_error_clear();
+            if (rc)
+                goto done;
+            continue;
         }
         if (r->ncommits == r->acommits) {
             size_t n = r->acommits ? r->acommits * 2 : 64;
@@ -261,14 +308,36 @@ int itk_verify_run(itk_verify_result **out, itk_registry *reg, const char **revs
         }
         rc = itk_vrun_check(vr, &p, c, ci);
         git_commit_free(c);
+        if (rc && rc != ITK_ENOMEM) {
+            /* an object below it cannot be read (V11): named, and the walk goes on */
+            ci->ok = 0;
+            rc = itk_verify_result_problem(
+                v11, &id, "V11", "",
+                "cannot be checked: %s; fetch the missing objects again, or re-clone with "
+                "itaku clone",
+                itk_error_last());
+            itk_error_clear();
+        }
         if (rc)
             goto done;
     }
-    if (r->ncommits == 0)
+    if (next != GIT_ITEROVER) {
+        rc = itk_verify_result_problem(v11, &id, "V11", "",
+                                       "the walk stopped after this commit: %s; the commits "
+                                       "after it were not checked",
+                                       git_error_last() ? git_error_last()->message : "");
+        git_error_clear();
+        if (rc)
+            goto done;
+    }
+    if (r->ncommits == 0 && v11->nproblems == 0)
         rc = itk_error_set(ITK_ENOTFOUND, "the registry has no commits to verify");
-    else if (!(rc = itk_vrun_check_voids(vr, &p)))
-        itk_vrun_end(vr, &p);
+    else if (!(rc = itk_vrun_check_voids(vr, &p)) && v11->nproblems == 0)
+        itk_vrun_end(vr, &p); /* a run that could not read everything is not remembered */
 done:
+    if (!rc && v11)
+        rc = append_problems(r, v11);
+    itk_verify_result_free(v11);
     itk_vrun_free(vr);
     git_revwalk_free(walk);
     policy_dispose(&p);

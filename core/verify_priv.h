@@ -70,6 +70,12 @@ int itk_policy_problem(itk_policy *p, const git_oid *id, const char *rule, const
                        const char *signer, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
+/* Adds a problem to r without a signer (V11, found outside a commit's
+ * checks); message is printf-formatted. 0 or ITK_ENOMEM. */
+int itk_verify_result_problem(itk_verify_result *r, const git_oid *id, const char *rule,
+                              const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
 /* Applies V1–V5 and V10 to one commit and fills info. Returns 0 when the
  * rules could be applied (problems are recorded, not returned), negative on
  * an operational error. */

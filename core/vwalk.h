@@ -1,0 +1,28 @@
+/* V11, a complete walk: which commits verify walks, found by reading every
+ * ref and every commit they reach itself, so that an object it cannot read
+ * is a problem naming the ref and the object instead of a silent stop, and
+ * the rest is still checked. Also what makes stock git show another history
+ * than the objects hold (a shallow boundary, refs/replace/, info/grafts) or
+ * objects come and go (a partial clone). Private to verify. */
+#ifndef ITAKU_VWALK_H
+#define ITAKU_VWALK_H
+
+#include "verify_priv.h"
+
+/* Reads the tips (revs, or HEAD and every ref under refs/heads/,
+ * refs/remotes/ and refs/itaku/) and every commit they reach, each object's
+ * size from its header first. Pushes onto walk each tip whose history is
+ * whole, and for a tip whose history is not, the whole commits below the
+ * broken part. Adds to v11 a V11 problem for each object that cannot be read
+ * (missing, not a commit, over its size limit, not parsable: the ref it was
+ * reached from as the path), a shallow boundary, each refs/replace/ ref, an
+ * info/grafts file and a partial clone. Returns 0, ITK_ENOTFOUND when a rev
+ * names nothing at all, or ITK_ENOMEM. */
+int itk_vwalk_prepare(git_revwalk *walk, git_repository *repo, const char **revs, size_t nrevs,
+                      itk_verify_result *v11);
+
+/* V11 for history that stock git would show otherwise than the objects hold
+ * (shallow, replace refs, grafts) or that lacks objects (partial clone). */
+int itk_vwalk_alterations(git_repository *repo, itk_verify_result *v11);
+
+#endif
