@@ -176,24 +176,15 @@ static int check_identity(check *ck, const char *fpr)
     return 0;
 }
 
-/* V5's merge from its single merge base by tree ids, which costs what the
- * two sides changed; 0 when git_merge_commits must make it. */
+/* V5's merge of the two parents by tree ids, which costs what the two sides
+ * changed (a criss-cross merge's virtual base made once); 0 when
+ * git_merge_commits must make it. */
 static int merge_by_ids(check *ck)
 {
     itk_policy *p = ck->p;
-    git_oid base_id;
-    git_commit *base = NULL;
-    git_tree *tree = NULL;
-    int rc = 0;
-    if (itk_vgraph_merge_base(&base_id, &p->graph, &p->commits, git_commit_parent_id(ck->commit, 0),
-                              git_commit_parent_id(ck->commit, 1)) == 1 &&
-        git_commit_lookup(&base, p->repo, &base_id) == 0 && git_commit_tree(&tree, base) == 0)
-        rc = itk_vmerge_trees(&ck->base, &p->trees, p->repo, tree, ck->key_trees[0],
-                              ck->key_trees[1]);
-    git_tree_free(tree);
-    git_commit_free(base);
-    git_error_clear();
-    return rc;
+    itk_vmerge_ctx x = {p->repo, &p->graph, &p->commits, &p->trees, &p->merges};
+    return itk_vmerge_commits(&ck->base, &x, git_commit_parent_id(ck->commit, 0),
+                              git_commit_parent_id(ck->commit, 1));
 }
 
 static int merge_base_tree(check *ck)

@@ -153,6 +153,7 @@ static void policy_dispose(itk_policy *p)
         p->allocated = next;
     }
     itk_oidmap_free(&p->commits);
+    itk_vmerge_memo_free(&p->merges);
     itk_vgraph_free(&p->graph);
     itk_vtrees_free(&p->trees);
     itk_vkeys_free(&p->keys);
@@ -252,7 +253,8 @@ int itk_verify_run(itk_verify_result **out, itk_registry *reg, const char **revs
     p.genesis = r->genesis;
     p.city_key = r->city_key;
     if ((rc = itk_oidmap_init(&p.commits)) || (rc = itk_oidmap_init(&p.receipts)) ||
-        (rc = itk_vtrees_init(&p.trees)) || (rc = itk_vkeys_init(&p.keys)))
+        (rc = itk_oidmap_init(&p.merges)) || (rc = itk_vtrees_init(&p.trees)) ||
+        (rc = itk_vkeys_init(&p.keys)))
         goto done;
     /* V11: every ref and every commit it reaches is read first, by us, so
      * that what cannot be read is named and the rest still checked; never

@@ -52,6 +52,7 @@ typedef struct {
     itk_oidmap commits;  /* commit id → index + 1 in result->commits */
     itk_vgraph graph;    /* the same commits with their parents */
     itk_vtrees trees;    /* which trees are compared by id (V4, V5) */
+    itk_oidmap merges;   /* V5's merges made, for criss-cross merges (vmerge.h) */
     itk_vkeys keys;      /* key lookups (V1, V9) */
     itk_oidmap receipts; /* commit id → itk_receipts * (NULL: none yet) */
     itk_receipts *allocated;
