@@ -50,7 +50,7 @@ measure() {
     /usr/bin/time -f '%e %M' -o "$T/time" "$ITAKU" verify --full "$rev" >"$T/out" 2>"$T/err"
     local rc=$?
     set -e
-    read -r secs kb <"$T/time"
+    read -r secs kb < <(tail -n 1 "$T/time")
     local mb=$((kb / 1024)) mark=ok
     if [ "$kind" = time ]; then
         awk -v s="$secs" -v b="$bound" 'BEGIN { exit !(s < b) }' || mark=OVER
