@@ -10,6 +10,7 @@
  * canonical (vtrees.h), which its index could refuse or write differently. */
 #include "vmerge.h"
 #include "itaku/errors.h"
+#include "objsize.h"
 
 #include <stdlib.h>
 #include <stdint.h>
@@ -59,11 +60,20 @@ static int merge_folder(git_oid *out, itk_vtrees *trees, git_repository *repo,
 {
     git_tree *sb = NULL, *so = NULL, *st = NULL;
     int rc = 0;
+    /* each tree's size from its header before it is inflated */
     if (depth < ITK_VTREES_MAX_DEPTH &&
+        (!eb || itk_object_size(NULL, repo, git_tree_entry_id(eb), GIT_OBJECT_TREE,
+                                ITK_MAX_TREE_BYTES) == 0) &&
+        itk_object_size(NULL, repo, git_tree_entry_id(eo), GIT_OBJECT_TREE, ITK_MAX_TREE_BYTES) ==
+            0 &&
+        itk_object_size(NULL, repo, git_tree_entry_id(et), GIT_OBJECT_TREE, ITK_MAX_TREE_BYTES) ==
+            0 &&
         (!eb || itk_vtrees_lookup(&sb, trees, repo, git_tree_entry_id(eb)) == 0) &&
         itk_vtrees_lookup(&so, trees, repo, git_tree_entry_id(eo)) == 0 &&
         itk_vtrees_lookup(&st, trees, repo, git_tree_entry_id(et)) == 0)
         rc = merge_level(out, trees, repo, sb, so, st, depth + 1);
+    else
+        itk_error_clear(); /* libgit2 decides */
     git_tree_free(sb);
     git_tree_free(so);
     git_tree_free(st);
