@@ -232,20 +232,45 @@ static int append_problems(itk_verify_result *dst, itk_verify_result *src)
     return 0;
 }
 
-int itk_verify_run(itk_verify_result **out, itk_registry *reg, const char **revs, size_t nrevs,
-                   const itk_verify_options *opts)
+/* Frees r's problems from the n-th on, and its commits when all. */
+static void result_truncate(itk_verify_result *r, size_t n, int commits)
 {
-    git_repository *repo = itk_registry_repo(reg);
-    itk_verify_result *r = calloc(1, sizeof(*r));
+    for (size_t i = n; i < r->nproblems; i++) {
+        free(r->problems[i].path);
+        free(r->problems[i].signer);
+        free(r->problems[i].message);
+    }
+    r->nproblems = n < r->nproblems ? n : r->nproblems;
+    for (size_t i = 0; commits && i < r->ncommits; i++)
+        commit_info_dispose(&r->commits[i]);
+    if (commits)
+        r->ncommits = 0;
+}
+
+/* Does the object database still hold every commit an earlier run checked? */
+static int all_held(git_repository *repo, const itk_verify_result *r)
+{
+    git_odb *odb = NULL;
+    int held = git_repository_odb(&odb, repo) == 0;
+    for (size_t i = 0; held && i < r->ncommits; i++)
+        held = git_odb_exists(odb, &r->commits[i].id);
+    git_odb_free(odb);
+    git_error_clear();
+    return held;
+}
+
+/* One walk. Not careful: libgit2's revwalk from the tips, as fast as the
+ * cache allows; *careful is set (and the results are to be dropped) when
+ * anything cannot be read. Careful: every commit read first (vwalk.h), what
+ * cannot be read named in v11, the rest checked; the cache is not used. */
+static int run(itk_verify_result *r, itk_verify_result *v11, git_repository *repo,
+               const char **revs, size_t nrevs, const itk_verify_options *opts, int *careful)
+{
     git_revwalk *walk = NULL;
     itk_vrun *vr = NULL;
-    itk_verify_result *v11 = NULL;
+    git_odb *odb = NULL;
     git_oid id;
-    int rc = 0;
-    *out = NULL;
-    if (!r)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
-    read_pins(r, repo, opts);
+    int rc = 0, was_careful = *careful;
     itk_policy p;
     memset(&p, 0, sizeof(p));
     p.repo = repo;
@@ -256,33 +281,40 @@ int itk_verify_run(itk_verify_result **out, itk_registry *reg, const char **revs
         (rc = itk_oidmap_init(&p.merges)) || (rc = itk_vtrees_init(&p.trees)) ||
         (rc = itk_vkeys_init(&p.keys)))
         goto done;
-    /* V11: every ref and every commit it reaches is read first, by us, so
-     * that what cannot be read is named and the rest still checked; never
-     * from the cache, which must not hide it */
-    if (!(v11 = calloc(1, sizeof(*v11)))) {
-        rc = itk_error_set(ITK_ENOMEM, "out of memory");
-        goto done;
-    }
     if (git_revwalk_new(&walk, repo) < 0) {
         rc = itk_error_git("cannot walk history");
         goto done;
     }
     git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-    if ((rc = itk_vwalk_alterations(repo, v11)) ||
-        (rc = itk_vwalk_prepare(walk, repo, revs, nrevs, v11)))
+    if ((rc = itk_vwalk_prepare(walk, repo, revs, nrevs, v11, careful)) || *careful != was_careful)
         goto done;
-    /* DESIGN §9: an identical earlier run answers at once; otherwise the
-     * walk takes each commit it already checked from the cache */
-    if ((rc = itk_vrun_begin(&vr, repo, r, revs, nrevs, opts && opts->full)) != 0) {
+    /* DESIGN §9: an identical earlier run answers at once (when every
+     * commit it checked is still here); otherwise the walk takes each
+     * commit it already checked from the cache */
+    if ((rc = itk_vrun_begin(&vr, repo, r, revs, nrevs, (opts && opts->full) || *careful)) != 0) {
+        if (rc > 0 && !all_held(repo, r))
+            *careful = 1;
         rc = rc > 0 ? 0 : rc;
         goto done;
     }
     if ((rc = collect_compromises(&p, revs, nrevs)))
         goto done;
+    if (git_repository_odb(&odb, repo) < 0) {
+        rc = itk_error_git("cannot open the object database");
+        goto done;
+    }
     int next;
     while ((next = git_revwalk_next(&id, walk)) == 0) {
         git_commit *c = NULL;
-        if (git_commit_lookup(&c, repo, &id) < 0) {
+        /* a commit taken from the cache is not read again: that its tree is
+         * still here is checked (careful: vwalk did) */
+        if (git_commit_lookup(&c, repo, &id) < 0 ||
+            (!*careful && !git_odb_exists(odb, git_commit_tree_id(c)))) {
+            git_commit_free(c);
+            if (!*careful) {
+                *careful = 1;
+                goto done;
+            }
             rc = itk_verify_result_problem(v11, &id, "V11", "", "cannot be read: %s",
                                            git_error_last() ? git_error_last()->message : "");
             git_error_clear();
@@ -310,6 +342,12 @@ int itk_verify_run(itk_verify_result **out, itk_registry *reg, const char **revs
         }
         rc = itk_vrun_check(vr, &p, c, ci);
         git_commit_free(c);
+        if (rc && rc != ITK_ENOMEM && !*careful) {
+            itk_error_clear();
+            *careful = 1;
+            rc = 0;
+            goto done;
+        }
         if (rc && rc != ITK_ENOMEM) {
             /* an object below it cannot be read (V11): named, and the walk goes on */
             ci->ok = 0;
@@ -322,6 +360,11 @@ int itk_verify_run(itk_verify_result **out, itk_registry *reg, const char **revs
         }
         if (rc)
             goto done;
+    }
+    if (next != GIT_ITEROVER && !*careful) {
+        git_error_clear();
+        *careful = 1;
+        goto done;
     }
     if (next != GIT_ITEROVER) {
         rc = itk_verify_result_problem(v11, &id, "V11", "",
@@ -337,12 +380,41 @@ int itk_verify_run(itk_verify_result **out, itk_registry *reg, const char **revs
     else if (!(rc = itk_vrun_check_voids(vr, &p)) && v11->nproblems == 0)
         itk_vrun_end(vr, &p); /* a run that could not read everything is not remembered */
 done:
-    if (!rc && v11)
-        rc = append_problems(r, v11);
-    itk_verify_result_free(v11);
+    git_odb_free(odb);
     itk_vrun_free(vr);
     git_revwalk_free(walk);
     policy_dispose(&p);
+    return rc;
+}
+
+int itk_verify_run(itk_verify_result **out, itk_registry *reg, const char **revs, size_t nrevs,
+                   const itk_verify_options *opts)
+{
+    git_repository *repo = itk_registry_repo(reg);
+    itk_verify_result *r = calloc(1, sizeof(*r));
+    itk_verify_result *v11 = calloc(1, sizeof(*v11));
+    int rc = 0, careful = 0;
+    *out = NULL;
+    if (!r || !v11) {
+        free(r);
+        free(v11);
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    }
+    read_pins(r, repo, opts);
+    /* V11: refs/replace/, info/grafts, a partial clone; then the walk, which
+     * walks again carefully, reading every commit itself, when anything
+     * cannot be read, so that it is named and the rest still checked */
+    if (!(rc = itk_vwalk_alterations(repo, v11))) {
+        size_t altered = v11->nproblems;
+        if (!(rc = run(r, v11, repo, revs, nrevs, opts, &careful)) && careful) {
+            result_truncate(r, 0, 1);
+            result_truncate(v11, altered, 0);
+            rc = run(r, v11, repo, revs, nrevs, opts, &careful);
+        }
+    }
+    if (!rc)
+        rc = append_problems(r, v11);
+    itk_verify_result_free(v11);
     if (rc)
         itk_verify_result_free(r);
     else

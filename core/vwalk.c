@@ -25,6 +25,8 @@ typedef struct {
     itk_oidmap state;   /* commit id → ON_STACK, WHOLE or BROKEN */
     itk_oidmap shallow; /* .git/shallow's boundary commits */
     int is_shallow;
+    int tips_only; /* push the tips, read nothing below them */
+    int *careful;  /* set when a tip cannot be read: the whole walk is needed */
 } vwalk;
 
 static const git_oid zero_oid;
@@ -66,6 +68,21 @@ static int read_commit(git_commit **out, vwalk *w, const git_oid *id, const char
     return rc ? rc : 1;
 }
 
+/* Pushes id onto the revwalk, which reads it: when it cannot, the careful
+ * walk is needed, or (careful) it is named. */
+static int push(vwalk *w, const git_oid *id, const char *ref)
+{
+    if (git_revwalk_push(w->walk, id) == 0)
+        return 0;
+    int rc = w->tips_only
+                 ? 0
+                 : itk_verify_result_problem(w->v11, id, "V11", ref, "cannot be walked: %s",
+                                             git_error_last() ? git_error_last()->message : "");
+    *w->careful = 1;
+    git_error_clear();
+    return rc;
+}
+
 /* Depth first from a tip, parents before children; marks each commit WHOLE
  * when every commit below it can be read, else BROKEN, and pushes the whole
  * parents of broken commits onto the revwalk (what can still be checked). */
@@ -80,9 +97,22 @@ static int walk_from(vwalk *w, const git_oid *tip, const char *ref)
     frame *st = NULL;
     size_t n = 0, cap = 0;
     int rc = 0;
+    if (w->tips_only) {
+        git_commit *c = NULL;
+        /* libgit2 leaks what it parsed of a commit it fails to push: read it first */
+        if (itk_object_size(NULL, w->repo, tip, GIT_OBJECT_COMMIT, ITK_MAX_COMMIT_BYTES) == 0 &&
+            git_commit_lookup(&c, w->repo, tip) == 0) {
+            git_commit_free(c);
+            return push(w, tip, ref);
+        }
+        itk_error_clear();
+        git_error_clear();
+        *w->careful = 1;
+        return 0;
+    }
     uintptr_t s = (uintptr_t)itk_oidmap_get(&w->state, tip);
     if (s == WHOLE)
-        return git_revwalk_push(w->walk, tip) < 0 ? itk_error_git("cannot walk %s", ref) : 0;
+        return push(w, tip, ref);
     if (s == BROKEN)
         return w->is_shallow
                    ? 0
@@ -151,9 +181,8 @@ static int walk_from(vwalk *w, const git_oid *tip, const char *ref)
         if (f->broken)
             for (unsigned k = 0; !rc && k < git_commit_parentcount(f->c); k++) {
                 const git_oid *pid = git_commit_parent_id(f->c, k);
-                if ((uintptr_t)itk_oidmap_get(&w->state, pid) == WHOLE &&
-                    git_revwalk_push(w->walk, pid) < 0)
-                    rc = itk_error_git("cannot walk %s", git_oid_tostr_s(pid));
+                if ((uintptr_t)itk_oidmap_get(&w->state, pid) == WHOLE)
+                    rc = push(w, pid, ref);
             }
         if (!rc)
             rc = itk_oidmap_set(&w->state, self, (void *)mine);
@@ -171,7 +200,7 @@ static int walk_from(vwalk *w, const git_oid *tip, const char *ref)
     if (rc)
         return rc;
     if ((uintptr_t)itk_oidmap_get(&w->state, tip) == WHOLE)
-        return git_revwalk_push(w->walk, tip) < 0 ? itk_error_git("cannot walk %s", ref) : 0;
+        return push(w, tip, ref);
     if (w->v11->nproblems == before && !w->is_shallow) /* met through an earlier ref */
         rc = itk_verify_result_problem(
             w->v11, tip, "V11", ref,
@@ -398,17 +427,21 @@ int itk_vwalk_alterations(git_repository *repo, itk_verify_result *v11)
 }
 
 int itk_vwalk_prepare(git_revwalk *walk, git_repository *repo, const char **revs, size_t nrevs,
-                      itk_verify_result *v11)
+                      itk_verify_result *v11, int *careful)
 {
     vwalk w;
     memset(&w, 0, sizeof(w));
     w.repo = repo;
     w.walk = walk;
     w.v11 = v11;
+    w.tips_only = !*careful;
+    w.careful = careful;
     int rc = itk_oidmap_init(&w.state);
     rc = rc ? rc : itk_oidmap_init(&w.shallow);
     rc = rc ? rc : shallow_problem(&w);
-    if (!rc && revs && nrevs) {
+    if (!rc && w.is_shallow && !*careful)
+        *careful = 1; /* a revwalk would stop at the boundary */
+    else if (!rc && revs && nrevs) {
         for (size_t i = 0; !rc && i < nrevs; i++)
             rc = walk_rev(&w, revs[i]);
     } else if (!rc) {

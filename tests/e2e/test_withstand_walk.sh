@@ -7,6 +7,9 @@
 # passes. Also: an over-limit record or attachment is refused from its
 # object header, without inflating it.
 . "$(dirname "$0")/lib.sh"
+# a revwalk that meets a commit it cannot parse leaks inside libgit2 1.5.1;
+# tests/lsan.supp matches it by the whole stack
+export ASAN_OPTIONS="${ASAN_OPTIONS:-}:fast_unwind_on_malloc=0"
 
 setup_city_and_contractor
 cd "$T/acme"
@@ -61,6 +64,12 @@ git checkout -q main
 git branch -q zz "$unsigned"
 expect_v11 "$bad" refs/heads/bad-date "cannot be (read|parsed|checked)"
 grep -qE "^${unsigned:0:12} V1 " "$T/out" || fail "verify stopped at the bad commit"
+# below a good commit of another branch: the same
+above=$(git commit-tree "$(git rev-parse "$bad^{tree}")" -p "$bad" -m above)
+git update-ref refs/heads/above-bad "$above"
+expect_v11 "$bad" refs/heads/above-bad "cannot be (read|parsed|checked)"
+grep -qE "^${unsigned:0:12} V1 " "$T/out" || fail "verify stopped at the bad commit"
+git update-ref -d refs/heads/above-bad
 git update-ref refs/heads/bad-date "$good"
 expect_rejected "$unsigned" V1
 grep -q V11 "$T/out" && fail "the twin with a good date is refused"
