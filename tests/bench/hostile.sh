@@ -90,6 +90,59 @@ git "${sign[@]}" commit -q -S -m "A blob of $BLOB_MIB MiB" --no-verify
 size=$(du -k ".git/objects/${blob:0:2}/${blob:2}" | cut -f1)
 measure "blob inflating to $BLOB_MIB MiB ($size kB object)" memory 100 hostile-blob
 
+# 1b. The same blob in a bundle from acme: bundle import (the pack is written
+# here object by object, so that no git process holds the blob whole).
+git clone -q "$T/city" "$T/acme"
+(
+    cd "$T/acme"
+    git update-index --add --cacheinfo "100644,$blob,parties/acme/attachments/$(printf '%064d' 0)"
+    tree=$(git write-tree --missing-ok)
+    commit=$(git "${sign[@]}" commit-tree -S "$tree" -p "$main" -m "A blob of $BLOB_MIB MiB")
+    git rev-list --objects --missing=print "$commit" "^$main" | cut -c1-40 | grep -v "^?" |
+        grep -v "^$blob" >"$T/objects" || true
+    python3 - "$T/big.bundle" "$commit" "$main" "$blob" "$BLOB_MIB" "$T/objects" <<'PY'
+import hashlib, subprocess, sys, zlib
+out, commit, base, blob, mib, listing = sys.argv[1:]
+objs = [l.strip() for l in open(listing) if l.strip()]
+types = {"commit": 1, "tree": 2, "blob": 3}
+def header(t, n):
+    b = [(t << 4) | (n & 15)]
+    n >>= 4
+    while n:
+        b[-1] |= 0x80
+        b.append(n & 0x7f)
+        n >>= 7
+    return bytes(b)
+with open(out, "wb") as f:
+    f.write(b"# v2 git bundle\n-%s\n%s refs/heads/main\n\n" % (base.encode(), commit.encode()))
+    h = hashlib.sha1()
+    def w(b):
+        h.update(b)
+        f.write(b)
+    w(b"PACK" + (2).to_bytes(4, "big") + (len(objs) + 1).to_bytes(4, "big"))
+    for o in objs:
+        t = subprocess.run(["git", "cat-file", "-t", o], capture_output=True, text=True).stdout.strip()
+        data = subprocess.run(["git", "cat-file", t, o], capture_output=True).stdout
+        w(header(types[t], len(data)) + zlib.compress(data))
+    size = int(mib) << 20
+    z, chunk = zlib.compressobj(9), bytes(1 << 20)
+    w(header(3, size))
+    for _ in range(size >> 20):
+        w(z.compress(chunk))
+    w(z.flush())
+    f.write(h.digest())
+PY
+)
+git checkout -q -f main
+set +e
+/usr/bin/time -f '%e %M' -o "$T/time" "$ITAKU" bundle import "$T/big.bundle" --from acme >"$T/out" 2>"$T/err"
+rc=$?
+set -e
+read -r secs kb < <(tail -n 1 "$T/time")
+printf '  %-40s %7.2f s %6d MB   bound < 100 MB  (%s)  exit %d: %s\n' \
+    "bundle import of it ($(($(wc -c <"$T/big.bundle") / 1024)) kB bundle)" "$secs" $((kb / 1024)) \
+    "$([ $((kb / 1024)) -lt 100 ] && echo ok || echo OVER)" "$rc" "$(head -c 120 "$T/err")"
+
 # 2. A commit message of TRAILERS trailers (~10 MB).
 git checkout -q -f main
 git checkout -q -b hostile-trailers "$main"
