@@ -182,9 +182,26 @@ expect_output "itaku clone"
 git fetch -q --unshallow
 expect_exit 0 "$ITAKU" verify
 ok "a shallow clone is V11 and says how to deepen it; deepened, it verifies"
+
+# 6. A partial clone (objects fetched when first read): V11; its twin, the
+# same clone no longer partial with every object here, passes.
+git -C "$T/city" config uploadpack.allowFilter true
+git clone -q --filter=blob:none --branch gone "file://$T/city" "$T/partial"
+cd "$T/partial"
+git config itaku.genesis "$GENESIS" && git config itaku.cityKey "$CITY_FPR"
+[ "$(git config remote.origin.promisor)" = true ] || fail "the clone is not partial"
+before=$(state_of .)
+expect_exit 1 "$ITAKU" verify
+expect_output "^0{12} V11 config .*partial clone"
+expect_output "itaku clone"
+[ "$(state_of .)" = "$before" ] || fail "verify changed the partial clone"
+git config --unset remote.origin.promisor
+git config --unset remote.origin.partialclonefilter
+expect_exit 0 "$ITAKU" verify
+ok "a partial clone is V11 and says to re-clone; with every object here and not partial, it verifies"
 cd "$T/acme"
 
-# 6. Over-limit objects are refused from their header, never inflated.
+# 7. Over-limit objects are refused from their header, never inflated.
 git checkout -q -b big main
 mkdir -p parties/acme/register
 head -c $((1024 * 1024 + 1)) /dev/zero >"$entry"
