@@ -248,7 +248,7 @@ static void result_truncate(itk_verify_result *r, size_t n, int commits)
 }
 
 /* Does the object database still hold every commit an earlier run checked? */
-static int all_held(git_repository *repo, const itk_verify_result *r)
+static int commits_here(git_repository *repo, const itk_verify_result *r)
 {
     git_odb *odb = NULL;
     int held = git_repository_odb(&odb, repo) == 0;
@@ -263,7 +263,7 @@ static int all_held(git_repository *repo, const itk_verify_result *r)
  * cache allows; *careful is set (and the results are to be dropped) when
  * anything cannot be read. Careful: every commit read first (vwalk.h), what
  * cannot be read named in v11, the rest checked; the cache is not used. */
-static int run(itk_verify_result *r, itk_verify_result *v11, git_repository *repo,
+static int run(itk_verify_result *r, itk_verify_result *v11, size_t altered, git_repository *repo,
                const char **revs, size_t nrevs, const itk_verify_options *opts, int *careful)
 {
     git_revwalk *walk = NULL;
@@ -292,7 +292,7 @@ static int run(itk_verify_result *r, itk_verify_result *v11, git_repository *rep
      * commit it checked is still here); otherwise the walk takes each
      * commit it already checked from the cache */
     if ((rc = itk_vrun_begin(&vr, repo, r, revs, nrevs, (opts && opts->full) || *careful)) != 0) {
-        if (rc > 0 && !all_held(repo, r))
+        if (rc > 0 && !commits_here(repo, r))
             *careful = 1;
         rc = rc > 0 ? 0 : rc;
         goto done;
@@ -377,7 +377,7 @@ static int run(itk_verify_result *r, itk_verify_result *v11, git_repository *rep
     }
     if (r->ncommits == 0 && v11->nproblems == 0)
         rc = itk_error_set(ITK_ENOTFOUND, "the registry has no commits to verify");
-    else if (!(rc = itk_vrun_check_voids(vr, &p)) && v11->nproblems == 0)
+    else if (!(rc = itk_vrun_check_voids(vr, &p)) && v11->nproblems == altered)
         itk_vrun_end(vr, &p); /* a run that could not read everything is not remembered */
 done:
     git_odb_free(odb);
@@ -406,10 +406,10 @@ int itk_verify_run(itk_verify_result **out, itk_registry *reg, const char **revs
      * cannot be read, so that it is named and the rest still checked */
     if (!(rc = itk_vwalk_alterations(repo, v11))) {
         size_t altered = v11->nproblems;
-        if (!(rc = run(r, v11, repo, revs, nrevs, opts, &careful)) && careful) {
+        if (!(rc = run(r, v11, altered, repo, revs, nrevs, opts, &careful)) && careful) {
             result_truncate(r, 0, 1);
             result_truncate(v11, altered, 0);
-            rc = run(r, v11, repo, revs, nrevs, opts, &careful);
+            rc = run(r, v11, altered, repo, revs, nrevs, opts, &careful);
         }
     }
     if (!rc)
