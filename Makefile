@@ -6,7 +6,7 @@ JOBS ?= 2
 BUILD_TEST := build/test
 BUILD_RELEASE := build/release
 
-.PHONY: all deps build build-test demo test bench fuzz format clean
+.PHONY: all deps build build-test demo test bench bench-hostile fuzz format clean
 
 all: build
 
@@ -50,6 +50,14 @@ bench: build
 	cmake -S . -B $(BUILD_BENCH) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DITAKU_TESTS=ON >/dev/null
 	cmake --build $(BUILD_BENCH) -j $(JOBS) --target itaku bench_gen
 	BUILD=$(CURDIR)/$(BUILD_BENCH) bash tests/bench/bench.sh
+	BUILD=$(CURDIR)/$(BUILD_BENCH) bash tests/bench/hostile.sh
+
+# Hostile input alone (tests/bench/hostile.sh): a blob inflating to 1 GiB,
+# 200,000 trailers, 400 criss-cross merges, each beside its bound.
+bench-hostile: build
+	cmake -S . -B $(BUILD_BENCH) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DITAKU_TESTS=ON >/dev/null
+	cmake --build $(BUILD_BENCH) -j $(JOBS) --target itaku
+	BUILD=$(CURDIR)/$(BUILD_BENCH) bash tests/bench/hostile.sh
 
 fuzz: deps
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang >/dev/null

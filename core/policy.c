@@ -4,6 +4,7 @@
  * Later rules (V6–V9) build on the same per-commit context. */
 #include "itaku/errors.h"
 #include "itaku/json.h"
+#include "objsize.h"
 #include "registry_priv.h"
 #include "policy_priv.h"
 #include "vdiff.h"
@@ -73,13 +74,11 @@ static const action_rule *action_find(const char *name)
 static int read_blob(itk_buf *out, git_repository *repo, const git_oid *id, size_t max)
 {
     git_blob *b = NULL;
-    if (git_blob_lookup(&b, repo, id) < 0)
-        return itk_error_git("cannot read blob %s", git_oid_tostr_s(id));
-    size_t n = (size_t)git_blob_rawsize(b);
-    int rc = n > max ? ITK_ETOOBIG : 0;
+    /* the size from the object's header: an over-limit blob is never inflated */
+    int rc = itk_blob_lookup_bounded(&b, repo, id, max);
     if (!rc) {
         itk_buf_clear(out);
-        rc = itk_buf_put(out, git_blob_rawcontent(b), n);
+        rc = itk_buf_put(out, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b));
     }
     git_blob_free(b);
     return rc;
@@ -178,24 +177,15 @@ static int check_identity(check *ck, const char *fpr)
     return 0;
 }
 
-/* V5's merge from its single merge base by tree ids, which costs what the
- * two sides changed; 0 when git_merge_commits must make it. */
+/* V5's merge of the two parents by tree ids, which costs what the two sides
+ * changed (a criss-cross merge's virtual base made once); 0 when
+ * git_merge_commits must make it. */
 static int merge_by_ids(check *ck)
 {
     itk_policy *p = ck->p;
-    git_oid base_id;
-    git_commit *base = NULL;
-    git_tree *tree = NULL;
-    int rc = 0;
-    if (itk_vgraph_merge_base(&base_id, &p->graph, &p->commits, git_commit_parent_id(ck->commit, 0),
-                              git_commit_parent_id(ck->commit, 1)) == 1 &&
-        git_commit_lookup(&base, p->repo, &base_id) == 0 && git_commit_tree(&tree, base) == 0)
-        rc = itk_vmerge_trees(&ck->base, &p->trees, p->repo, tree, ck->key_trees[0],
-                              ck->key_trees[1]);
-    git_tree_free(tree);
-    git_commit_free(base);
-    git_error_clear();
-    return rc;
+    itk_vmerge_ctx x = {p->repo, &p->graph, &p->commits, &p->trees, &p->merges};
+    return itk_vmerge_commits(&ck->base, &x, git_commit_parent_id(ck->commit, 0),
+                              git_commit_parent_id(ck->commit, 1));
 }
 
 static int merge_base_tree(check *ck)

@@ -6,6 +6,7 @@
 #include "itaku/errors.h"
 #include "itaku/json.h"
 #include "itaku/party.h"
+#include "objsize.h"
 #include "policy_priv.h"
 
 #include <openssl/evp.h>
@@ -41,7 +42,10 @@ static int request_in(check *ck, const git_tree *tree, const char *name, char pa
         return 0;
     itk_buf data = ITK_BUF_INIT;
     git_blob *b = NULL;
-    int ok = git_blob_lookup(&b, ck->p->repo, git_tree_entry_id(e)) == 0;
+    int ok =
+        itk_blob_lookup_bounded(&b, ck->p->repo, git_tree_entry_id(e), ITK_MAX_RECORD_BYTES) == 0;
+    if (!ok)
+        itk_error_clear();
     if (ok) {
         unsigned char md[32];
         EVP_Digest(git_blob_rawcontent(b), (size_t)git_blob_rawsize(b), md, NULL, EVP_sha256(),

@@ -4,7 +4,9 @@
 #include "itaku/errors.h"
 #include "itaku/json.h"
 #include "registry_priv.h"
+#include "objsize.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,17 +71,18 @@ int itk_tree_read(itk_buf *out, git_repository *repo, const git_tree *tree, cons
         git_tree_entry_free(e);
         return itk_error_set(ITK_EINVALID, "%s is not a file", path);
     }
-    rc = git_blob_lookup(&blob, repo, git_tree_entry_id(e));
-    git_tree_entry_free(e);
-    if (rc < 0)
-        return itk_error_git("cannot read %s", path);
-    size_t n = (size_t)git_blob_rawsize(blob);
-    if (n > max_bytes)
+    size_t n = 0;
+    /* the size from the object's header: an over-limit blob is never inflated */
+    rc = itk_object_size(&n, repo, git_tree_entry_id(e), GIT_OBJECT_BLOB, SIZE_MAX);
+    if (!rc && n > max_bytes)
         rc = itk_error_set(ITK_ETOOBIG, "%s is %zu bytes, over the limit of %zu", path, n,
                            max_bytes);
-    else {
+    else if (!rc && git_blob_lookup(&blob, repo, git_tree_entry_id(e)) < 0)
+        rc = itk_error_git("cannot read %s", path);
+    git_tree_entry_free(e);
+    if (!rc) {
         itk_buf_clear(out);
-        rc = itk_buf_put(out, git_blob_rawcontent(blob), n);
+        rc = itk_buf_put(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
     }
     git_blob_free(blob);
     return rc;

@@ -8,6 +8,7 @@
 #include "itaku/json.h"
 #include "itaku/party.h"
 #include "itaku/verify.h"
+#include "objsize.h"
 #include "registry_priv.h"
 #include "status_priv.h"
 
@@ -320,8 +321,7 @@ static int gather_records(sctx *c)
             continue; /* V9: a void commit's records do not count */
         if (!trusted(c, l.paths[i], &l.blobs[i]))
             continue; /* nor those of a commit verify refuses */
-        if (git_blob_lookup(&b, c->repo, &l.blobs[i]) < 0 ||
-            git_blob_rawsize(b) > ITK_MAX_RECORD_BYTES ||
+        if (itk_blob_lookup_bounded(&b, c->repo, &l.blobs[i], ITK_MAX_RECORD_BYTES) ||
             itk_json_parse(&rec, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b), l.paths[i])) {
             git_blob_free(b);
             itk_error_clear();

@@ -8,6 +8,7 @@
 #include "vdiff.h"
 #include "itaku/buf.h"
 #include "itaku/errors.h"
+#include "objsize.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -117,11 +118,17 @@ static int diff_level(walk *w, const git_tree *a, const git_tree *b)
         git_tree *sa = NULL, *sb = NULL;
         if (git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)))
             continue;
-        if (itk_vtrees_lookup(&sa, w->trees, w->repo, git_tree_entry_id(ea)) < 0 ||
+        /* each tree's size from its header before it is inflated */
+        if (itk_object_size(NULL, w->repo, git_tree_entry_id(ea), GIT_OBJECT_TREE,
+                            ITK_MAX_TREE_BYTES) ||
+            itk_object_size(NULL, w->repo, git_tree_entry_id(eb), GIT_OBJECT_TREE,
+                            ITK_MAX_TREE_BYTES) ||
+            itk_vtrees_lookup(&sa, w->trees, w->repo, git_tree_entry_id(ea)) < 0 ||
             itk_vtrees_lookup(&sb, w->trees, w->repo, git_tree_entry_id(eb)) < 0 ||
-            itk_buf_printf(&w->prefix, "%s/", git_tree_entry_name(ea)) < 0)
+            itk_buf_printf(&w->prefix, "%s/", git_tree_entry_name(ea)) < 0) {
             rc = -1; /* the whole diff answers */
-        else
+            itk_error_clear();
+        } else
             rc = diff_level(w, sa, sb);
         git_tree_free(sa);
         git_tree_free(sb);

@@ -2,8 +2,10 @@
  * oldest first, and applies the rules of policy.c to each. */
 #include "itaku/errors.h"
 #include "registry_priv.h"
+#include "objsize.h"
 #include "vcache.h"
 #include "verify_priv.h"
+#include "vwalk.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -11,12 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-int itk_policy_problem(itk_policy *p, const git_oid *id, const char *rule, const char *path,
-                       const char *signer, const char *fmt, ...)
+static int result_vadd(itk_verify_result *r, const git_oid *id, const char *rule, const char *path,
+                       const char *signer, const char *fmt, va_list ap)
 {
-    itk_verify_result *r = p->result;
-    if (p->replay)
-        return 0; /* state rebuilt for a cached commit: its problems are cached too */
     if (r->nproblems == r->aproblems) {
         size_t n = r->aproblems ? r->aproblems * 2 : 16;
         itk_problem *np = realloc(r->problems, n * sizeof(*np));
@@ -30,10 +29,7 @@ int itk_policy_problem(itk_policy *p, const git_oid *id, const char *rule, const
     git_oid_tostr(pr->commit, sizeof(pr->commit), id);
     snprintf(pr->rule, sizeof(pr->rule), "%s", rule);
     char msg[2048];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
     pr->path = strdup(path ? path : "");
     pr->signer = strdup(signer ? signer : "");
     pr->message = strdup(msg);
@@ -45,6 +41,28 @@ int itk_policy_problem(itk_policy *p, const git_oid *id, const char *rule, const
     }
     r->nproblems++;
     return 0;
+}
+
+int itk_policy_problem(itk_policy *p, const git_oid *id, const char *rule, const char *path,
+                       const char *signer, const char *fmt, ...)
+{
+    if (p->replay)
+        return 0; /* state rebuilt for a cached commit: its problems are cached too */
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = result_vadd(p->result, id, rule, path, signer, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int itk_verify_result_problem(itk_verify_result *r, const git_oid *id, const char *rule,
+                              const char *path, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = result_vadd(r, id, rule, path, "", fmt, ap);
+    va_end(ap);
+    return rc;
 }
 
 static void commit_info_dispose(itk_commit_info *ci)
@@ -124,26 +142,20 @@ static void read_pins(itk_verify_result *r, git_repository *repo, const itk_veri
     r->pinned = r->genesis[0] && r->city_key[0];
 }
 
-static int push_revs(git_revwalk *walk, git_repository *repo, const char **revs, size_t n)
+/* A policy context over repo whose problems go to r; policy_dispose frees it
+ * (also after a failed init). */
+static int policy_init(itk_policy *p, git_repository *repo, itk_verify_result *r)
 {
-    if (revs && n) {
-        for (size_t i = 0; i < n; i++) {
-            git_object *obj = NULL;
-            if (git_revparse_single(&obj, repo, revs[i]) < 0)
-                return itk_error_set(ITK_ENOTFOUND, "'%s' names no commit of this registry",
-                                     revs[i]);
-            int r = git_revwalk_push(walk, git_object_id(obj));
-            git_object_free(obj);
-            if (r < 0)
-                return itk_error_git("'%s' is not a commit", revs[i]);
-        }
-        return 0;
-    }
-    git_revwalk_push_head(walk);
-    git_revwalk_push_glob(walk, "refs/heads");
-    git_revwalk_push_glob(walk, "refs/remotes");
-    git_revwalk_push_glob(walk, "refs/itaku");
-    itk_error_clear();
+    int rc;
+    memset(p, 0, sizeof(*p));
+    p->repo = repo;
+    p->result = r;
+    p->genesis = r->genesis;
+    p->city_key = r->city_key;
+    if ((rc = itk_oidmap_init(&p->commits)) || (rc = itk_oidmap_init(&p->receipts)) ||
+        (rc = itk_oidmap_init(&p->merges)) || (rc = itk_vtrees_init(&p->trees)) ||
+        (rc = itk_vkeys_init(&p->keys)))
+        return rc;
     return 0;
 }
 
@@ -158,6 +170,7 @@ static void policy_dispose(itk_policy *p)
         p->allocated = next;
     }
     itk_oidmap_free(&p->commits);
+    itk_vmerge_memo_free(&p->merges);
     itk_vgraph_free(&p->graph);
     itk_vtrees_free(&p->trees);
     itk_vkeys_free(&p->keys);
@@ -178,7 +191,20 @@ static int collect_compromises(itk_policy *p, const char **revs, size_t nrevs)
     int rc = 0;
     for (size_t i = 0; !rc && revs && i < nrevs; i++) {
         git_object *tree = NULL;
-        if (git_revparse_single(&tree, p->repo, revs[i]) == 0) {
+        git_reference *ref = NULL;
+        git_oid id;
+        /* the rev's commit, read only when its header says it is small */
+        int found = git_reference_dwim(&ref, p->repo, revs[i]) == 0
+                        ? git_reference_name_to_id(&id, p->repo, git_reference_name(ref)) == 0
+                        : git_revparse_single(&tree, p->repo, revs[i]) == 0;
+        if (found && tree)
+            id = *git_object_id(tree);
+        git_object_free(tree);
+        git_reference_free(ref);
+        tree = NULL;
+        if (found &&
+            itk_object_size(NULL, p->repo, &id, GIT_OBJECT_ANY, ITK_MAX_COMMIT_BYTES) == 0 &&
+            git_object_lookup(&tree, p->repo, &id, GIT_OBJECT_ANY) == 0) {
             git_object *t = NULL;
             if (git_object_peel(&t, tree, GIT_OBJECT_TREE) == 0)
                 rc = itk_compromises_collect(&p->compromises, &p->ncompromises, p->repo,
@@ -191,7 +217,14 @@ static int collect_compromises(itk_policy *p, const char **revs, size_t nrevs)
         return rc;
     while (!rc && git_reference_next(&ref, it) == 0) {
         git_object *t = NULL;
-        if (git_reference_peel(&t, ref, GIT_OBJECT_TREE) == 0)
+        git_reference *res = NULL;
+        /* what a ref points at is read only when its header says it is small (V11
+         * names it otherwise) */
+        int small = git_reference_resolve(&res, ref) == 0 &&
+                    itk_object_size(NULL, p->repo, git_reference_target(res), GIT_OBJECT_ANY,
+                                    ITK_MAX_COMMIT_BYTES) == 0;
+        git_reference_free(res);
+        if (small && git_reference_peel(&t, ref, GIT_OBJECT_TREE) == 0)
             rc = itk_compromises_collect(&p->compromises, &p->ncompromises, p->repo, (git_tree *)t);
         git_object_free(t);
         git_reference_free(ref);
@@ -201,47 +234,105 @@ static int collect_compromises(itk_policy *p, const char **revs, size_t nrevs)
     return rc;
 }
 
-int itk_verify_run(itk_verify_result **out, itk_registry *reg, const char **revs, size_t nrevs,
-                   const itk_verify_options *opts)
+/* Moves src's problems after dst's. */
+static int append_problems(itk_verify_result *dst, itk_verify_result *src)
 {
-    git_repository *repo = itk_registry_repo(reg);
-    itk_verify_result *r = calloc(1, sizeof(*r));
+    if (!src->nproblems)
+        return 0;
+    itk_problem *np = realloc(dst->problems, (dst->nproblems + src->nproblems) * sizeof(*np));
+    if (!np)
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    memcpy(np + dst->nproblems, src->problems, src->nproblems * sizeof(*np));
+    dst->problems = np;
+    dst->nproblems += src->nproblems;
+    dst->aproblems = dst->nproblems;
+    src->nproblems = 0;
+    return 0;
+}
+
+/* Frees r's problems from the n-th on, and its commits when all. */
+static void result_truncate(itk_verify_result *r, size_t n, int commits)
+{
+    for (size_t i = n; i < r->nproblems; i++) {
+        free(r->problems[i].path);
+        free(r->problems[i].signer);
+        free(r->problems[i].message);
+    }
+    r->nproblems = n < r->nproblems ? n : r->nproblems;
+    for (size_t i = 0; commits && i < r->ncommits; i++)
+        commit_info_dispose(&r->commits[i]);
+    if (commits)
+        r->ncommits = 0;
+}
+
+/* Does the object database still hold every commit an earlier run checked? */
+static int commits_here(git_repository *repo, const itk_verify_result *r)
+{
+    git_odb *odb = NULL;
+    int held = git_repository_odb(&odb, repo) == 0;
+    for (size_t i = 0; held && i < r->ncommits; i++)
+        held = git_odb_exists(odb, &r->commits[i].id);
+    git_odb_free(odb);
+    git_error_clear();
+    return held;
+}
+
+/* One walk. Not careful: libgit2's revwalk from the tips, as fast as the
+ * cache allows; *careful is set (and the results are to be dropped) when
+ * anything cannot be read. Careful: every commit read first (vwalk.h), what
+ * cannot be read named in v11, the rest checked; the cache is not used. */
+static int run(itk_verify_result *r, itk_verify_result *v11, size_t altered, git_repository *repo,
+               const char **revs, size_t nrevs, const itk_verify_options *opts, int *careful)
+{
     git_revwalk *walk = NULL;
     itk_vrun *vr = NULL;
+    git_odb *odb = NULL;
     git_oid id;
-    int rc = 0;
-    *out = NULL;
-    if (!r)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
-    read_pins(r, repo, opts);
+    int rc = 0, was_careful = *careful;
     itk_policy p;
-    memset(&p, 0, sizeof(p));
-    p.repo = repo;
-    p.result = r;
-    p.genesis = r->genesis;
-    p.city_key = r->city_key;
-    if ((rc = itk_oidmap_init(&p.commits)) || (rc = itk_oidmap_init(&p.receipts)) ||
-        (rc = itk_vtrees_init(&p.trees)) || (rc = itk_vkeys_init(&p.keys)))
+    if ((rc = policy_init(&p, repo, r)))
         goto done;
-    /* DESIGN §9: an identical earlier run answers at once; otherwise the
-     * walk takes each commit it already checked from the cache */
-    if ((rc = itk_vrun_begin(&vr, repo, r, revs, nrevs, opts && opts->full,
-                             opts ? opts->cache_dir : NULL)) != 0) {
-        rc = rc > 0 ? 0 : rc;
-        goto done;
-    }
     if (git_revwalk_new(&walk, repo) < 0) {
         rc = itk_error_git("cannot walk history");
         goto done;
     }
     git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-    if ((rc = push_revs(walk, repo, revs, nrevs)) || (rc = collect_compromises(&p, revs, nrevs)))
+    if ((rc = itk_vwalk_prepare(walk, repo, revs, nrevs, v11, careful)) || *careful != was_careful)
         goto done;
-    while (git_revwalk_next(&id, walk) == 0) {
+    /* DESIGN §9: an identical earlier run answers at once (when every
+     * commit it checked is still here); otherwise the walk takes each
+     * commit it already checked from the cache */
+    if ((rc = itk_vrun_begin(&vr, repo, r, revs, nrevs, (opts && opts->full) || *careful,
+                             opts ? opts->cache_dir : NULL)) != 0) {
+        if (rc > 0 && !commits_here(repo, r))
+            *careful = 1;
+        rc = rc > 0 ? 0 : rc;
+        goto done;
+    }
+    if ((rc = collect_compromises(&p, revs, nrevs)))
+        goto done;
+    if (git_repository_odb(&odb, repo) < 0) {
+        rc = itk_error_git("cannot open the object database");
+        goto done;
+    }
+    int next;
+    while ((next = git_revwalk_next(&id, walk)) == 0) {
         git_commit *c = NULL;
-        if (git_commit_lookup(&c, repo, &id) < 0) {
-            rc = itk_error_git("cannot read commit %s", git_oid_tostr_s(&id));
-            goto done;
+        /* a commit taken from the cache is not read again: that its tree is
+         * still here is checked (careful: vwalk did) */
+        if (git_commit_lookup(&c, repo, &id) < 0 ||
+            (!*careful && !git_odb_exists(odb, git_commit_tree_id(c)))) {
+            git_commit_free(c);
+            if (!*careful) {
+                *careful = 1;
+                goto done;
+            }
+            rc = itk_verify_result_problem(v11, &id, "V11", "", "cannot be read: %s",
+                                           git_error_last() ? git_error_last()->message : "");
+            git_error_clear();
+            if (rc)
+                goto done;
+            continue;
         }
         if (r->ncommits == r->acommits) {
             size_t n = r->acommits ? r->acommits * 2 : 64;
@@ -263,17 +354,79 @@ int itk_verify_run(itk_verify_result **out, itk_registry *reg, const char **revs
         }
         rc = itk_vrun_check(vr, &p, c, ci);
         git_commit_free(c);
+        if (rc && rc != ITK_ENOMEM && !*careful) {
+            itk_error_clear();
+            *careful = 1;
+            rc = 0;
+            goto done;
+        }
+        if (rc && rc != ITK_ENOMEM) {
+            /* an object below it cannot be read (V11): named, and the walk goes on */
+            ci->ok = 0;
+            rc = itk_verify_result_problem(
+                v11, &id, "V11", "",
+                "cannot be checked: %s; fetch the missing objects again, or re-clone with "
+                "itaku clone",
+                itk_error_last());
+            itk_error_clear();
+        }
         if (rc)
             goto done;
     }
-    if (r->ncommits == 0)
+    if (next != GIT_ITEROVER && !*careful) {
+        git_error_clear();
+        *careful = 1;
+        goto done;
+    }
+    if (next != GIT_ITEROVER) {
+        rc = itk_verify_result_problem(v11, &id, "V11", "",
+                                       "the walk stopped after this commit: %s; the commits "
+                                       "after it were not checked",
+                                       git_error_last() ? git_error_last()->message : "");
+        git_error_clear();
+        if (rc)
+            goto done;
+    }
+    if (r->ncommits == 0 && v11->nproblems == 0)
         rc = itk_error_set(ITK_ENOTFOUND, "the registry has no commits to verify");
-    else if (!(rc = itk_vrun_check_voids(vr, &p)))
-        itk_vrun_end(vr, &p);
+    else if (!(rc = itk_vrun_check_voids(vr, &p)) && v11->nproblems == altered)
+        itk_vrun_end(vr, &p); /* a run that could not read everything is not remembered */
 done:
+    git_odb_free(odb);
     itk_vrun_free(vr);
     git_revwalk_free(walk);
     policy_dispose(&p);
+    return rc;
+}
+
+int itk_verify_run(itk_verify_result **out, itk_registry *reg, const char **revs, size_t nrevs,
+                   const itk_verify_options *opts)
+{
+    git_repository *repo = itk_registry_repo(reg);
+    itk_verify_result *r = calloc(1, sizeof(*r));
+    itk_verify_result *v11 = calloc(1, sizeof(*v11));
+    int rc = 0, careful = 0;
+    *out = NULL;
+    if (!r || !v11) {
+        free(r);
+        free(v11);
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    }
+    read_pins(r, repo, opts);
+    /* V11: refs/replace/, info/grafts, a partial clone; then the walk, which
+     * walks again carefully, reading every commit itself, when anything
+     * cannot be read, so that it is named and the rest still checked */
+    if (!(rc = itk_vwalk_alterations(repo, v11))) {
+        size_t altered = v11->nproblems;
+        if (!(rc = run(r, v11, altered, repo, revs, nrevs, opts, &careful)) && careful) {
+            result_truncate(r, 0, 1);
+            result_truncate(v11, altered, 0);
+            rc = run(r, v11, altered, repo, revs, nrevs, opts, &careful);
+        }
+    }
+    if (!rc)
+        rc = append_problems(r, v11);
+    itk_verify_result_free(v11);
     if (rc)
         itk_verify_result_free(r);
     else
@@ -298,14 +451,7 @@ int itk_verify_one(itk_verify_result **out, itk_registry *reg, const git_oid *id
     git_oid_tostr(hex, sizeof(hex), id);
     read_pins(r, repo, NULL);
     itk_policy p;
-    memset(&p, 0, sizeof(p));
-    p.repo = repo;
-    p.result = r;
-    p.genesis = r->genesis;
-    p.city_key = r->city_key;
-    if ((rc = itk_oidmap_init(&p.commits)) || (rc = itk_oidmap_init(&p.receipts)) ||
-        (rc = itk_vtrees_init(&p.trees)) || (rc = itk_vkeys_init(&p.keys)) ||
-        (rc = collect_compromises(&p, revs, 1)))
+    if ((rc = policy_init(&p, repo, r)) || (rc = collect_compromises(&p, revs, 1)))
         goto done;
     if (git_commit_lookup(&c, repo, id) < 0) {
         rc = itk_error_git("cannot read commit %s", hex);

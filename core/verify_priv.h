@@ -53,6 +53,7 @@ typedef struct {
     itk_oidmap commits;  /* commit id → index + 1 in result->commits */
     itk_vgraph graph;    /* the same commits with their parents */
     itk_vtrees trees;    /* which trees are compared by id (V4, V5) */
+    itk_oidmap merges;   /* V5's merges made, for criss-cross merges (vmerge.h) */
     itk_vkeys keys;      /* key lookups (V1, V9) */
     itk_oidmap receipts; /* commit id → itk_receipts * (NULL: none yet) */
     itk_receipts *allocated;
@@ -72,6 +73,12 @@ typedef struct {
 int itk_policy_problem(itk_policy *p, const git_oid *id, const char *rule, const char *path,
                        const char *signer, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
+
+/* Adds a problem to r without a signer (V11, found outside a commit's
+ * checks); message is printf-formatted. 0 or ITK_ENOMEM. */
+int itk_verify_result_problem(itk_verify_result *r, const git_oid *id, const char *rule,
+                              const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
 /* Applies V1–V5 and V10 to one commit and fills info. Returns 0 when the
  * rules could be applied (problems are recorded, not returned), negative on

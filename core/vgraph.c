@@ -190,11 +190,12 @@ static uint32_t heap_pop(itk_vgraph *g, size_t *n)
 
 enum { P1 = 1, P2 = 2, STALE = 4, QUEUED = 8 };
 
-int itk_vgraph_merge_base(git_oid *out, itk_vgraph *g, const itk_oidmap *ids, const git_oid *a,
-                          const git_oid *b)
+int itk_vgraph_merge_bases(git_oid *out, size_t max, size_t *n, itk_vgraph *g,
+                           const itk_oidmap *ids, const git_oid *a, const git_oid *b)
 {
-    uint32_t ia, ib, found = 0;
+    uint32_t ia, ib;
     size_t nheap = 0, npainted = 0, nonstale = 2, nfound = 0;
+    *n = 0;
     if (g->incomplete || !index_of(&ia, g, ids, a) || !index_of(&ib, g, ids, b) || ia == ib)
         return 0;
     g->paint[ia] = P1 | QUEUED;
@@ -212,7 +213,8 @@ int itk_vgraph_merge_base(git_oid *out, itk_vgraph *g, const itk_oidmap *ids, co
         if (!(f & STALE))
             nonstale--;
         if (f == (P1 | P2)) {
-            found = x;
+            if (nfound < max)
+                out[nfound] = g->ids[x];
             nfound++;
             f |= STALE;
             g->paint[x] |= STALE;
@@ -238,8 +240,13 @@ int itk_vgraph_merge_base(git_oid *out, itk_vgraph *g, const itk_oidmap *ids, co
     }
     for (size_t i = 0; i < npainted; i++)
         g->paint[g->painted[i]] = 0;
-    if (nfound != 1)
-        return 0;
-    *out = g->ids[found];
+    *n = nfound;
     return 1;
+}
+
+int itk_vgraph_merge_base(git_oid *out, itk_vgraph *g, const itk_oidmap *ids, const git_oid *a,
+                          const git_oid *b)
+{
+    size_t n;
+    return itk_vgraph_merge_bases(out, 1, &n, g, ids, a, b) == 1 && n == 1;
 }

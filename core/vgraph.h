@@ -54,4 +54,11 @@ int itk_vgraph_descendant_of(itk_vgraph *g, const itk_oidmap *ids, git_repositor
 int itk_vgraph_merge_base(git_oid *out, itk_vgraph *g, const itk_oidmap *ids, const git_oid *a,
                           const git_oid *b);
 
+/* Every merge base of a and b, as git_merge_bases finds them (none an
+ * ancestor of another), highest walk index first: 1 with *n their number and
+ * the first max of them in out, or 0 when the graph cannot tell (ask
+ * libgit2). */
+int itk_vgraph_merge_bases(git_oid *out, size_t max, size_t *n, itk_vgraph *g,
+                           const itk_oidmap *ids, const git_oid *a, const git_oid *b);
+
 #endif

@@ -9,6 +9,7 @@
 #include "vkeys.h"
 #include "itaku/errors.h"
 #include "itaku/json.h"
+#include "objsize.h"
 #include "registry_priv.h"
 
 #include <stdio.h>
@@ -37,8 +38,8 @@ static const json_t *parsed(itk_vkeys *k, git_repository *repo, const git_oid *i
     git_blob *b = NULL;
     if (v)
         return v;
-    if (git_blob_lookup(&b, repo, id) < 0) {
-        git_error_clear();
+    if (itk_blob_lookup_bounded(&b, repo, id, ITK_MAX_RECORD_BYTES)) {
+        itk_error_clear();
         return NULL;
     }
     size_t n = (size_t)git_blob_rawsize(b);

@@ -10,7 +10,9 @@
  * canonical (vtrees.h), which its index could refuse or write differently. */
 #include "vmerge.h"
 #include "itaku/errors.h"
+#include "objsize.h"
 
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -58,11 +60,20 @@ static int merge_folder(git_oid *out, itk_vtrees *trees, git_repository *repo,
 {
     git_tree *sb = NULL, *so = NULL, *st = NULL;
     int rc = 0;
+    /* each tree's size from its header before it is inflated */
     if (depth < ITK_VTREES_MAX_DEPTH &&
+        (!eb || itk_object_size(NULL, repo, git_tree_entry_id(eb), GIT_OBJECT_TREE,
+                                ITK_MAX_TREE_BYTES) == 0) &&
+        itk_object_size(NULL, repo, git_tree_entry_id(eo), GIT_OBJECT_TREE, ITK_MAX_TREE_BYTES) ==
+            0 &&
+        itk_object_size(NULL, repo, git_tree_entry_id(et), GIT_OBJECT_TREE, ITK_MAX_TREE_BYTES) ==
+            0 &&
         (!eb || itk_vtrees_lookup(&sb, trees, repo, git_tree_entry_id(eb)) == 0) &&
         itk_vtrees_lookup(&so, trees, repo, git_tree_entry_id(eo)) == 0 &&
         itk_vtrees_lookup(&st, trees, repo, git_tree_entry_id(et)) == 0)
         rc = merge_level(out, trees, repo, sb, so, st, depth + 1);
+    else
+        itk_error_clear(); /* libgit2 decides */
     git_tree_free(sb);
     git_tree_free(so);
     git_tree_free(st);
@@ -152,5 +163,109 @@ int itk_vmerge_trees(git_tree **out, itk_vtrees *trees, git_repository *repo, co
     rc = merge_level(&id, trees, repo, base, ours, theirs, 1) == 1 &&
          git_tree_lookup(out, repo, &id) == 0;
     git_error_clear();
+    return rc;
+}
+
+/* --- merges of commits, with criss-cross merges' virtual bases -------------- */
+
+/* Virtual bases deeper than this are left to libgit2. */
+#define ITK_VMERGE_MAX_RECURSION 512
+
+static const git_oid cannot; /* the memo's "libgit2 must decide" */
+
+void itk_vmerge_memo_free(itk_oidmap *memo)
+{
+    for (size_t i = 0; i < memo->cap; i++)
+        if (memo->used && memo->used[i] && memo->values[i] != (void *)&cannot)
+            free(memo->values[i]);
+    itk_oidmap_free(memo);
+}
+
+/* The memo's key of the pair {a, b}: a hash of both ids, smaller first. */
+static void pair_key(git_oid *key, const git_oid *a, const git_oid *b)
+{
+    unsigned char both[2 * GIT_OID_RAWSZ];
+    if (git_oid_cmp(a, b) > 0) {
+        const git_oid *t = a;
+        a = b;
+        b = t;
+    }
+    memcpy(both, a->id, GIT_OID_RAWSZ);
+    memcpy(both + GIT_OID_RAWSZ, b->id, GIT_OID_RAWSZ);
+    git_odb_hash(key, both, sizeof(both), GIT_OBJECT_BLOB);
+}
+
+static int commit_tree(git_tree **out, git_repository *repo, const git_oid *id)
+{
+    git_commit *c = NULL;
+    int ok = git_commit_lookup(&c, repo, id) == 0 && git_commit_tree(out, c) == 0;
+    git_commit_free(c);
+    return ok;
+}
+
+static int merge_commits(git_oid *out, itk_vmerge_ctx *x, const git_oid *a, const git_oid *b,
+                         int depth)
+{
+    git_oid key, bases[2];
+    size_t nb = 0;
+    pair_key(&key, a, b);
+    const git_oid *memo = itk_oidmap_get(x->memo, &key);
+    if (memo) {
+        if (memo == &cannot)
+            return 0;
+        *out = *memo;
+        return 1;
+    }
+    git_tree *base = NULL, *ours = NULL, *theirs = NULL, *merged = NULL;
+    int rc = 0;
+    if (depth > ITK_VMERGE_MAX_RECURSION ||
+        itk_vgraph_merge_bases(bases, 2, &nb, x->graph, x->ids, a, b) != 1 || nb == 0 || nb > 2)
+        goto done;
+    if (nb == 1) {
+        if (!commit_tree(&base, x->repo, &bases[0]))
+            goto done;
+    } else {
+        /* git's recursive merge: the base is the merge of the two bases */
+        git_oid vb;
+        if ((rc = merge_commits(&vb, x, &bases[0], &bases[1], depth + 1)) != 1 ||
+            itk_vtrees_lookup(&base, x->trees, x->repo, &vb) < 0) {
+            rc = rc < 0 ? rc : 0;
+            goto done;
+        }
+        rc = 0;
+    }
+    if (!commit_tree(&ours, x->repo, a) || !commit_tree(&theirs, x->repo, b))
+        goto done;
+    rc = itk_vmerge_trees(&merged, x->trees, x->repo, base, ours, theirs);
+    if (rc == 1)
+        *out = *git_tree_id(merged);
+done:
+    git_tree_free(base);
+    git_tree_free(ours);
+    git_tree_free(theirs);
+    git_tree_free(merged);
+    git_error_clear();
+    if (rc < 0)
+        return rc;
+    git_oid *keep = (git_oid *)&cannot;
+    if (rc == 1 && !(keep = malloc(sizeof(*keep))))
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    if (rc == 1)
+        *keep = *out;
+    int r = itk_oidmap_set(x->memo, &key, keep);
+    if (r && keep != &cannot)
+        free(keep);
+    return r ? r : rc;
+}
+
+int itk_vmerge_commits(git_tree **out, itk_vmerge_ctx *x, const git_oid *a, const git_oid *b)
+{
+    git_oid id;
+    *out = NULL;
+    int rc = merge_commits(&id, x, a, b, 0);
+    if (rc == 1 && git_tree_lookup(out, x->repo, &id) < 0) {
+        git_error_clear();
+        rc = 0;
+    }
     return rc;
 }

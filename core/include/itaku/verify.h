@@ -57,7 +57,11 @@ typedef struct itk_verify_result itk_verify_result;
 
 /* Checks every commit reachable from revs (NULL: HEAD and every branch,
  * remote-tracking ref and itaku ref). Returns 0 when the check ran, whatever
- * it found; a negative code when it could not run. */
+ * it found; a negative code when it could not run (a rev that names nothing:
+ * ITK_ENOTFOUND). An object that cannot be read (missing, not parsable, over
+ * its size limit), a shallow or partial clone, refs/replace/ and info/grafts
+ * are V11 problems naming the ref and the object, and everything else is
+ * still checked. */
 int itk_verify_run(itk_verify_result **out, itk_registry *reg, const char **revs, size_t nrevs,
                    const itk_verify_options *opts);
 void itk_verify_result_free(itk_verify_result *r);
