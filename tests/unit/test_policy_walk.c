@@ -20,6 +20,16 @@
 
 #define WHEN "2026-12-03T10:00:00+09:00"
 
+/* libgit2 1.5.1's revwalk loses what it parsed of a commit when the next one
+ * cannot be read (tests/lsan.supp names git_revwalk_next); the suppression
+ * needs full stacks. Read by the sanitizer before ASAN_OPTIONS, which may
+ * still override it; unused in a build without it. */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+    return "fast_unwind_on_malloc=0";
+}
+
 typedef struct {
     char *dir;
     char reg_path[4096];
@@ -113,7 +123,14 @@ static void test_v11_refuses_a_commit_whose_parent_is_missing(void **state)
     entry_on(f, &c, NULL, &lost, "r-000003", "item-3");
     branch(f, "gone", &c);
     hide_object(f, &lost, 0);
-    th_expect_rule(f->reg, NULL, "V11", &c);
+    /* the problem names the object that cannot be read and the ref */
+    char *got = th_verify(f->reg, NULL), want[100];
+    snprintf(want, sizeof(want), "%s V11 refs/heads/gone ", hex(&lost));
+    if (!strstr(got, want))
+        fprintf(stderr, "looked for '%s' in:\n%s", want, got);
+    assert_non_null(strstr(got, want));
+    assert_non_null(strstr(got, hex(&c)));
+    free(got);
     /* the twin: the parent back */
     hide_object(f, &lost, 1);
     th_expect_clean(f->reg, NULL);
