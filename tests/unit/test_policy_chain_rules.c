@@ -465,7 +465,7 @@ static void test_v9_refuses_a_line_signed_after_last_good_that_arrives_new(void 
     entry_on(f, &c, f->acme, &late);
     snprintf(got, sizeof(got), "acme %s", hex(&c));
     receipt(f, &r, &mark, &c, got);
-    th_expect_rule(f->reg, hex(&r), "V9", NULL);
+    th_expect_rule(f->reg, hex(&r), "V9", &c);
     itk_signer_free(second);
 }
 

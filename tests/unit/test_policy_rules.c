@@ -158,7 +158,8 @@ static void test_v1_refuses_a_retired_key_and_accepts_its_successor(void **state
     itk_signer_free(next);
 }
 
-/* a second root merged into the history: only the genesis is a root */
+/* a second root, signed by the city and holding the same tree: only the
+ * pinned genesis is a root */
 static void test_v1_refuses_a_second_root(void **state)
 {
     fixture *f = *state;
