@@ -11,10 +11,15 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <openssl/evp.h>
+
 #include "cache_dir.h"
 #include "itaku/errors.h"
 #include "itaku/json.h"
 #include "itaku/party.h"
+#include "itaku/record.h"
+#include "itaku/verify.h"
+#include "registry_priv.h"
 
 char *th_tmpdir(void)
 {
@@ -182,4 +187,181 @@ void th_cache_file(char *out, size_t cap, itk_registry *reg, const char *name)
     itk_cache_place_init(&pl, itk_registry_repo(reg), NULL);
     assert_int_equal(itk_cache_path(out, cap, &pl, name), 0);
     itk_cache_place_dispose(&pl);
+}
+
+void th_tree_of(git_oid *out, git_repository *repo, const char *rev)
+{
+    git_object *o = NULL;
+    assert_int_equal(git_revparse_single(&o, repo, rev), 0);
+    git_commit *c = NULL;
+    assert_int_equal(git_object_peel((git_object **)&c, o, GIT_OBJECT_COMMIT), 0);
+    git_oid_cpy(out, git_commit_tree_id(c));
+    git_commit_free(c);
+    git_object_free(o);
+}
+
+void th_tree_put(git_oid *out, git_repository *repo, const git_oid *base, const char *path,
+                 const void *data, size_t len, unsigned mode)
+{
+    git_tree *t = NULL;
+    git_tree_update u;
+    memset(&u, 0, sizeof(u));
+    assert_int_equal(git_tree_lookup(&t, repo, base), 0);
+    u.path = path;
+    if (data) {
+        u.action = GIT_TREE_UPDATE_UPSERT;
+        u.filemode = mode ? (git_filemode_t)mode : GIT_FILEMODE_BLOB;
+        assert_int_equal(git_blob_create_from_buffer(&u.id, repo, data, len), 0);
+    } else
+        u.action = GIT_TREE_UPDATE_REMOVE;
+    assert_int_equal(git_tree_create_updated(out, repo, t, 1, &u), 0);
+    git_tree_free(t);
+}
+
+char *th_message(git_repository *repo, const git_oid *tree, const char *party,
+                 const char *principal, const char *action, const char **paths, size_t npaths,
+                 const char *extra)
+{
+    itk_buf m = ITK_BUF_INIT;
+    itk_content_entry *e = calloc(npaths ? npaths : 1, sizeof(*e));
+    git_tree *t = NULL;
+    assert_non_null(e);
+    assert_int_equal(git_tree_lookup(&t, repo, tree), 0);
+    assert_int_equal(itk_buf_printf(&m,
+                                    "By hand\n\nItaku-Party: %s\nItaku-Principal: %s\n"
+                                    "Itaku-Action: %s\n",
+                                    party, principal, action),
+                     0);
+    for (size_t i = 0; i < npaths; i++) {
+        itk_path_info pi;
+        itk_path_classify(&pi, paths[i]);
+        if (pi.kind == ITK_PATH_RECORD || pi.kind == ITK_PATH_KEY || pi.kind == ITK_PATH_PARTY)
+            assert_int_equal(itk_buf_printf(&m, "Itaku-Record: %s\n", paths[i]), 0);
+        git_tree_entry *te = NULL;
+        git_blob *b = NULL;
+        assert_int_equal(git_tree_entry_bypath(&te, t, paths[i]), 0);
+        assert_int_equal(git_blob_lookup(&b, repo, git_tree_entry_id(te)), 0);
+        EVP_Digest(git_blob_rawcontent(b), (size_t)git_blob_rawsize(b), e[i].sha256, NULL,
+                   EVP_sha256(), NULL);
+        e[i].path = paths[i];
+        git_blob_free(b);
+        git_tree_entry_free(te);
+    }
+    if (extra)
+        assert_int_equal(itk_buf_printf(&m, "%s", extra), 0);
+    char hex[65];
+    itk_content_hash(hex, e, npaths);
+    assert_int_equal(itk_buf_printf(&m, "Itaku-Content-SHA256: %s\n", hex), 0);
+    free(e);
+    git_tree_free(t);
+    return m.ptr;
+}
+
+void th_commit_raw(git_oid *out, git_repository *repo, itk_signer *signer, const git_oid *tree,
+                   const git_oid *parents, size_t nparents, const char *message)
+{
+    git_tree *t = NULL;
+    git_commit *ps[4] = {NULL, NULL, NULL, NULL};
+    git_signature *sig = NULL;
+    git_buf content = GIT_BUF_INIT;
+    assert_true(nparents <= 4);
+    assert_int_equal(git_tree_lookup(&t, repo, tree), 0);
+    for (size_t i = 0; i < nparents; i++)
+        assert_int_equal(git_commit_lookup(&ps[i], repo, &parents[i]), 0);
+    assert_int_equal(git_signature_now(&sig, "hand", "hand@example.org"), 0);
+    assert_int_equal(git_commit_create_buffer(&content, repo, sig, sig, NULL, message, t, nparents,
+                                              (const git_commit **)ps),
+                     0);
+    if (signer) {
+        itk_buf armor = ITK_BUF_INIT;
+        assert_int_equal(itk_sshsig_sign(&armor, signer, "git", content.ptr, content.size), 0);
+        while (armor.size && armor.ptr[armor.size - 1] == '\n')
+            armor.ptr[--armor.size] = '\0';
+        assert_int_equal(git_commit_create_with_signature(out, repo, content.ptr, armor.ptr, NULL),
+                         0);
+        itk_buf_dispose(&armor);
+    } else {
+        git_odb *odb = NULL;
+        assert_int_equal(git_repository_odb(&odb, repo), 0);
+        assert_int_equal(git_odb_write(out, odb, content.ptr, content.size, GIT_OBJECT_COMMIT), 0);
+        git_odb_free(odb);
+    }
+    git_buf_dispose(&content);
+    git_signature_free(sig);
+    for (size_t i = 0; i < nparents; i++)
+        git_commit_free(ps[i]);
+    git_tree_free(t);
+}
+
+void th_commit_file(git_oid *out, git_repository *repo, itk_signer *signer, const char *party,
+                    const char *principal, const char *action, const git_oid *parent,
+                    const char *path, const void *data, size_t len)
+{
+    git_oid base, tree;
+    git_commit *p = NULL;
+    assert_int_equal(git_commit_lookup(&p, repo, parent), 0);
+    git_oid_cpy(&base, git_commit_tree_id(p));
+    git_commit_free(p);
+    th_tree_put(&tree, repo, &base, path, data, len, 0);
+    char *msg = th_message(repo, &tree, party, principal, action, &path, 1, NULL);
+    th_commit_raw(out, repo, signer, &tree, parent, 1, msg);
+    free(msg);
+}
+
+char *th_verify(itk_registry *reg, const char *rev)
+{
+    itk_verify_options o = ITK_VERIFY_OPTIONS_INIT;
+    itk_verify_result *r = NULL;
+    itk_buf out = ITK_BUF_INIT;
+    o.full = 1;
+    int rc = itk_verify_run(&r, reg, rev ? &rev : NULL, rev ? 1 : 0, &o);
+    if (rc)
+        fprintf(stderr, "verify could not run: %s\n", itk_error_last());
+    assert_int_equal(rc, 0);
+    for (size_t i = 0; i < itk_verify_problem_count(r); i++) {
+        const itk_problem *p = itk_verify_problem(r, i);
+        assert_int_equal(
+            itk_buf_printf(&out, "%s %s %s (%s)\n", p->commit, p->rule, p->path, p->message), 0);
+    }
+    itk_verify_result_free(r);
+    assert_int_equal(itk_buf_put(&out, "", 1), 0);
+    return out.ptr;
+}
+
+void th_expect_rule(itk_registry *reg, const char *rev, const char *rule, const git_oid *commit)
+{
+    char *got = th_verify(reg, rev), want[80];
+    if (commit)
+        snprintf(want, sizeof(want), "%s %s ", git_oid_tostr_s(commit), rule);
+    else
+        snprintf(want, sizeof(want), " %s ", rule);
+    if (!strstr(got, want))
+        fprintf(stderr, "looked for '%s' in:\n%s", want, got);
+    assert_non_null(strstr(got, want));
+    free(got);
+}
+
+void th_expect_clean(itk_registry *reg, const char *rev)
+{
+    char *got = th_verify(reg, rev);
+    if (*got)
+        fprintf(stderr, "expected no problem, found:\n%s", got);
+    assert_string_equal(got, "");
+    free(got);
+}
+
+char *th_refs(const char *repo_path)
+{
+    char cmd[4200];
+    snprintf(cmd, sizeof(cmd), "git -C '%s' for-each-ref 2>&1", repo_path);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    itk_buf out = ITK_BUF_INIT;
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0)
+        assert_int_equal(itk_buf_put(&out, chunk, n), 0);
+    assert_int_equal(pclose(p), 0);
+    assert_int_equal(itk_buf_put(&out, "", 1), 0);
+    return out.ptr;
 }

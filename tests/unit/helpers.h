@@ -51,4 +51,43 @@ void th_cache_file(char *out, size_t cap, itk_registry *reg, const char *name);
 void th_cache_doctor(itk_registry *reg, const char *name, const void *from, const void *to,
                      size_t n);
 
+/* Hand-built objects, for the trust rules' tests: what another tool could
+ * write, with none of itaku's own checks. */
+#include <git2.h>
+
+#include "itaku/sshsig.h"
+
+/* The tree id of rev (a commit) in repo. */
+void th_tree_of(git_oid *out, git_repository *repo, const char *rev);
+/* The tree base with path set to len bytes of data in mode (0: 100644),
+ * or removed when data is NULL. */
+void th_tree_put(git_oid *out, git_repository *repo, const git_oid *base, const char *path,
+                 const void *data, size_t len, unsigned mode);
+/* A commit message with the trailers itaku writes for who (party,
+ * principal) doing action: an Itaku-Record for each record, key or
+ * party.json among paths, then extra (trailer lines, may be NULL), then
+ * Itaku-Content-SHA256 over paths as tree holds them. The caller frees it. */
+char *th_message(git_repository *repo, const git_oid *tree, const char *party,
+                 const char *principal, const char *action, const char **paths, size_t npaths,
+                 const char *extra);
+/* Stores a commit of tree with parents and message, signed by signer as git
+ * commit -S does (NULL: unsigned); moves no ref. */
+void th_commit_raw(git_oid *out, git_repository *repo, itk_signer *signer, const git_oid *tree,
+                   const git_oid *parents, size_t nparents, const char *message);
+/* One commit on top of parent adding (or replacing) path with data, by who,
+ * with truthful trailers: th_tree_put, th_message and th_commit_raw. */
+void th_commit_file(git_oid *out, git_repository *repo, itk_signer *signer, const char *party,
+                    const char *principal, const char *action, const git_oid *parent,
+                    const char *path, const void *data, size_t len);
+/* Verifies rev (NULL: every ref) from scratch; the problems as lines
+ * "<commit> <rule> <path>\n" (commit in full hex). The caller frees it. */
+char *th_verify(itk_registry *reg, const char *rev);
+/* Fails the test unless th_verify(reg, rev) names rule for commit (NULL:
+ * any commit). */
+void th_expect_rule(itk_registry *reg, const char *rev, const char *rule, const git_oid *commit);
+/* Fails the test unless th_verify(reg, rev) finds nothing. */
+void th_expect_clean(itk_registry *reg, const char *rev);
+/* The output of every ref as `git for-each-ref` gives it; the caller frees. */
+char *th_refs(const char *repo_path);
+
 #endif

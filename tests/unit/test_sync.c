@@ -1,0 +1,263 @@
+/* Unit tests of taking another party's history in (DESIGN §7, core/sync.c):
+ * everything fetched lands in quarantine, is verified, and only then moves
+ * refs/itaku/lines/<party> and the request branches; a refused take names
+ * the commit and the rule and moves nothing; a line only moves forward.
+ * Who sends a line is its signature's business (test_senders.c); here, what
+ * a whole take publishes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "helpers.h"
+#include "itaku/buf.h"
+#include "itaku/errors.h"
+#include "itaku/flow.h"
+#include "itaku/instruct.h"
+#include "itaku/record.h"
+#include "itaku/registry.h"
+#include "itaku/sshkey.h"
+#include "itaku/sync.h"
+
+#define WHEN "2026-12-03T10:00:00+09:00"
+#define LINE "refs/itaku/lines/acme"
+
+typedef struct {
+    char *dir;
+    char city_path[4096], acme_path[4096];
+    itk_signer *city, *acme;
+    itk_registry *creg, *areg;
+} fixture;
+
+static void check(int rc)
+{
+    if (rc)
+        fprintf(stderr, "%s\n", itk_error_last());
+    assert_int_equal(rc, 0);
+}
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof(*f));
+    git_oid genesis;
+    itk_buf fpr = ITK_BUF_INIT;
+    f->dir = th_tmpdir();
+    snprintf(f->city_path, sizeof(f->city_path), "%s/city", f->dir);
+    snprintf(f->acme_path, sizeof(f->acme_path), "%s/acme", f->dir);
+    f->city = th_signer();
+    f->acme = th_signer();
+    f->creg = th_contract(f->city_path, f->city, "2026-12-01", "2027-03-31", &genesis);
+    th_add_acme(f->creg, f->city, f->acme);
+    assert_int_equal(itk_pubkey_fingerprint(&fpr, itk_signer_public(f->city)), 0);
+    check(itk_registry_clone(f->city_path, f->acme_path, fpr.ptr, git_oid_tostr_s(&genesis)));
+    check(itk_registry_open(&f->areg, f->acme_path));
+    itk_buf_dispose(&fpr);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    itk_registry_free(f->creg);
+    itk_registry_free(f->areg);
+    itk_signer_free(f->city);
+    itk_signer_free(f->acme);
+    th_rmtree(f->dir);
+    free(f->dir);
+    free(f);
+    return 0;
+}
+
+static const char *hex(const git_oid *id)
+{
+    static char s[4][GIT_OID_HEXSZ + 1];
+    static int n;
+    n = (n + 1) % 4;
+    return git_oid_tostr(s[n], sizeof(s[n]), id);
+}
+
+static void acme_head(fixture *f, git_oid *out)
+{
+    assert_int_equal(git_reference_name_to_id(out, itk_registry_repo(f->areg), "HEAD"), 0);
+}
+
+/* where the city's line of acme is (zero when it has none) */
+static void line(fixture *f, git_oid *out)
+{
+    if (git_reference_name_to_id(out, itk_registry_repo(f->creg), LINE) < 0)
+        memset(out, 0, sizeof(*out));
+}
+
+static void acme_entry(fixture *f, const char *item)
+{
+    th_submit(f->areg, f->acme, "register", th_register_entry("received", item, WHEN), NULL);
+}
+
+/* acme's main moved to id by hand */
+static void acme_main_at(fixture *f, const git_oid *id)
+{
+    assert_int_equal(th_sh("git -C '%s' update-ref refs/heads/main %s", f->acme_path, hex(id)), 0);
+}
+
+static void assert_no_quarantine(fixture *f)
+{
+    char *refs = th_refs(f->city_path);
+    assert_null(strstr(refs, "refs/itaku/incoming/"));
+    free(refs);
+}
+
+static void test_a_verified_take_moves_the_line(void **state)
+{
+    fixture *f = *state;
+    git_oid tip, want, at;
+    acme_entry(f, "item-1");
+    acme_head(f, &want);
+    check(itk_sync_take(&tip, f->creg, "acme", f->acme_path, NULL));
+    assert_true(git_oid_equal(&tip, &want));
+    line(f, &at);
+    assert_true(git_oid_equal(&at, &want));
+    assert_no_quarantine(f);
+    /* the line moves forward with acme */
+    acme_entry(f, "item-2");
+    acme_head(f, &want);
+    check(itk_sync_take(&tip, f->creg, "acme", f->acme_path, NULL));
+    line(f, &at);
+    assert_true(git_oid_equal(&at, &want));
+}
+
+/* an unsigned commit on acme's main: refused, naming commit and rule; no
+ * ref of the city's moves, the quarantine is empty */
+static void test_a_refused_take_moves_nothing(void **state)
+{
+    fixture *f = *state;
+    git_oid top, c, tip, at;
+    acme_entry(f, "item-1");
+    acme_head(f, &top);
+    th_commit_file(&c, itk_registry_repo(f->areg), NULL, "acme", "manager", "submit", &top,
+                   "parties/acme/register/r-000002.json", "{}\n", 3);
+    acme_main_at(f, &c);
+    char *before = th_refs(f->city_path);
+    assert_int_equal(itk_sync_take(&tip, f->creg, "acme", f->acme_path, NULL), ITK_EVERIFY);
+    char want[40];
+    snprintf(want, sizeof(want), "commit %.12s breaks V1", hex(&c));
+    if (!strstr(itk_error_last(), want))
+        fprintf(stderr, "%s\n", itk_error_last());
+    assert_non_null(strstr(itk_error_last(), want));
+    char *after = th_refs(f->city_path);
+    assert_string_equal(before, after);
+    line(f, &at);
+    assert_true(git_oid_is_zero(&at));
+    free(before);
+    free(after);
+}
+
+/* a line the city already holds, then offered rewritten: acme's main moved
+ * to a sibling of the tip received (same parent, other entry) */
+static void test_a_rewritten_line_is_refused_and_the_line_stays(void **state)
+{
+    fixture *f = *state;
+    git_oid base, first, other, tip, at;
+    acme_entry(f, "item-1");
+    acme_head(f, &base);
+    acme_entry(f, "item-2");
+    acme_head(f, &first);
+    check(itk_sync_take(&tip, f->creg, "acme", f->acme_path, NULL));
+    itk_buf b = ITK_BUF_INIT;
+    json_t *body = th_register_entry("received", "item-9", WHEN);
+    itk_record_fields rf = {"register", "r-000002", "acme", WHEN, NULL, NULL, body, NULL};
+    assert_int_equal(itk_record_build(&b, &rf), 0);
+    json_decref(body);
+    th_commit_file(&other, itk_registry_repo(f->areg), f->acme, "acme", "manager", "submit", &base,
+                   "parties/acme/register/r-000002.json", b.ptr, b.size);
+    itk_buf_dispose(&b);
+    th_expect_clean(f->areg, hex(&other));
+    acme_main_at(f, &other);
+    char *before = th_refs(f->city_path);
+    assert_int_equal(itk_sync_take(&tip, f->creg, "acme", f->acme_path, NULL), ITK_EVERIFY);
+    assert_non_null(strstr(itk_error_last(), "V8"));
+    char *after = th_refs(f->city_path);
+    assert_string_equal(before, after);
+    line(f, &at);
+    assert_true(git_oid_equal(&at, &first));
+    free(before);
+    free(after);
+    assert_no_quarantine(f);
+}
+
+/* the twin of a rewrite: acme's main moved back to an older commit of its
+ * own line is nothing new; the line keeps its tip */
+static void test_an_older_tip_is_nothing_new(void **state)
+{
+    fixture *f = *state;
+    git_oid base, first, tip, at;
+    acme_entry(f, "item-1");
+    acme_head(f, &base);
+    acme_entry(f, "item-2");
+    acme_head(f, &first);
+    check(itk_sync_take(&tip, f->creg, "acme", f->acme_path, NULL));
+    acme_main_at(f, &base);
+    check(itk_sync_take(&tip, f->creg, "acme", f->acme_path, NULL));
+    line(f, &at);
+    assert_true(git_oid_equal(&at, &first));
+    assert_no_quarantine(f);
+}
+
+/* a take also publishes acme's request branches, and a receive after it
+ * merges the line with a receipt */
+static void test_a_take_publishes_request_branches(void **state)
+{
+    fixture *f = *state;
+    itk_buf name = ITK_BUF_INIT;
+    git_oid c, tip, req, want;
+    json_t *body = json_pack("{s:s, s:s}", "kind", "copy", "summary", "検証のため");
+    check(itk_request_submit(&name, &c, f->areg, f->acme, "copy", body));
+    json_decref(body);
+    check(itk_sync_take(&tip, f->creg, "acme", f->acme_path, NULL));
+    acme_head(f, &want);
+    assert_int_equal(git_reference_name_to_id(&req, itk_registry_repo(f->creg),
+                                              "refs/heads/requests/acme/q-000001"),
+                     0);
+    assert_true(git_oid_equal(&req, &want));
+    itk_merge_kind kind;
+    check(itk_receive(&c, &kind, f->creg, f->city, "acme", LINE));
+    assert_int_equal(kind, ITK_MERGED_COMMIT);
+    th_expect_clean(f->creg, NULL);
+    itk_buf_dispose(&name);
+}
+
+/* itk_sync_check_rev: 0 for a rev that verifies, ITK_EVERIFY naming the
+ * commit and rule for one that does not */
+static void test_check_rev_names_the_first_problem(void **state)
+{
+    fixture *f = *state;
+    git_oid top, c;
+    acme_entry(f, "item-1");
+    acme_head(f, &top);
+    check(itk_sync_check_rev(f->areg, hex(&top)));
+    th_commit_file(&c, itk_registry_repo(f->areg), f->acme, "acme", "manager", "submit", &top,
+                   "itaku.json", "{}\n", 3);
+    assert_int_equal(itk_sync_check_rev(f->areg, hex(&c)), ITK_EVERIFY);
+    char want[40];
+    snprintf(want, sizeof(want), "commit %.12s breaks V", hex(&c));
+    assert_non_null(strstr(itk_error_last(), want));
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(test_a_verified_take_moves_the_line),
+        T(test_a_refused_take_moves_nothing),
+        T(test_a_rewritten_line_is_refused_and_the_line_stays),
+        T(test_an_older_tip_is_nothing_new),
+        T(test_a_take_publishes_request_branches),
+        T(test_check_rev_names_the_first_problem),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
