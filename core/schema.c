@@ -3,6 +3,7 @@
  * (tests/e2e/test_schema_ajv.sh); messages are ours, for people. */
 #include "itaku/schema.h"
 #include "itaku/errors.h"
+#include "alloc.h"
 #include "itaku/json.h"
 #include "template.h"
 
@@ -866,9 +867,9 @@ int itk_schema_compile(itk_schema **out, json_t *schema, const char *name)
     int rc = itk_schema_check(schema, name);
     if (rc)
         return rc;
-    itk_schema *s = calloc(1, sizeof(*s));
+    itk_schema *s = itk_calloc(1, sizeof(*s));
     if (!s)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     s->schema = json_incref(schema);
     *out = s;
     return 0;
