@@ -14,6 +14,12 @@ static void *oom(void)
     return NULL;
 }
 
+int itk_error_nomem(void)
+{
+    oom();
+    return ITK_ENOMEM;
+}
+
 void *itk_malloc(size_t size)
 {
     void *p = malloc(size ? size : 1);

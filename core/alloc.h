@@ -19,6 +19,10 @@ void *itk_calloc(size_t n, size_t size);
  * allocated and owned by the caller, as realloc does. */
 void *itk_realloc_array(void *ptr, size_t n, size_t size);
 
+/* For memory another library failed to allocate (a jansson value, an OpenSSL
+ * context): sets ITK_ENOMEM "out of memory" and returns ITK_ENOMEM. */
+int itk_error_nomem(void);
+
 /* Copies of a C string, of at most n bytes of it for strndup. */
 char *itk_strdup(const char *s);
 char *itk_strndup(const char *s, size_t n);

@@ -3,6 +3,7 @@
  * a member look-up is a short scan and a view read from a file can be checked
  * in one pass. */
 #include "jview.h"
+#include "alloc.h"
 #include "array.h"
 #include "itaku/errors.h"
 
@@ -20,7 +21,7 @@ int itk_jview_init(itk_jview *v)
     v->interned = json_object();
     if (!v->nodes || !v->text || !v->interned) {
         itk_jview_dispose(v);
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return itk_error_nomem();
     }
     v->nnodes = 1; /* the "no node" placeholder */
     v->anodes = 64;
@@ -82,7 +83,7 @@ int itk_jview_add_text(uint32_t *off, itk_jview *v, const char *s, size_t len)
     v->text[v->ntext + len] = '\0';
     v->ntext += len + 1;
     if (key && json_object_set_new_nocheck(v->interned, key, json_integer(*off)))
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return itk_error_nomem();
     return 0;
 }
 

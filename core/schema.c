@@ -354,7 +354,7 @@ static int ref_dfs(check_ctx *c, json_t *state, const char *name, int depth)
     json_object_set_new(state, name, json_integer(1));
     json_t *refs = json_object();
     if (!refs)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return itk_error_nomem();
     collect_refs(refs, json_object_get(c->defs, name));
     int rc = 0;
     const char *n;
@@ -376,7 +376,7 @@ static int check_ref_cycles(check_ctx *c)
         return 0;
     json_t *state = json_object();
     if (!state)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return itk_error_nomem();
     int rc = 0;
     const char *name;
     json_t *unused;

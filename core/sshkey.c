@@ -439,7 +439,7 @@ int itk_pubkey_dup(itk_pubkey **out, const itk_pubkey *key)
             free(k->comment);
         }
         free(k);
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return itk_error_nomem();
     }
     memcpy(k->blob, key->blob, key->blob_len);
     k->blob_len = key->blob_len;

@@ -124,7 +124,7 @@ static int digest_verify(const itk_pubkey *key, const EVP_MD *md, const unsigned
 {
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     if (!ctx)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return itk_error_nomem();
     int ok = EVP_DigestVerifyInit(ctx, NULL, md, NULL, itk_pubkey_evp(key)) == 1 &&
              EVP_DigestVerify(ctx, sig, sig_len, (const unsigned char *)tbs->ptr, tbs->size) == 1;
     EVP_MD_CTX_free(ctx);
@@ -156,7 +156,7 @@ static int verify_ecdsa(const itk_pubkey *key, const unsigned char *blob, size_t
         BN_free(bn_s);
         ECDSA_SIG_free(esig);
         ERR_clear_error();
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return itk_error_nomem();
     }
     /* esig owns r and s now */
     der_len = i2d_ECDSA_SIG(esig, &der);

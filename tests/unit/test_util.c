@@ -144,6 +144,14 @@ static void test_malloc_and_strdup_succeed(void **state)
     assert_string_equal(itk_error_last(), "");
 }
 
+static void test_error_nomem_sets_the_message(void **state)
+{
+    (void)state;
+    itk_error_clear();
+    assert_int_equal(itk_error_nomem(), ITK_ENOMEM);
+    assert_string_equal(itk_error_last(), "out of memory");
+}
+
 static void test_cstr_copy_refuses_an_embedded_nul(void **state)
 {
     (void)state;
@@ -249,6 +257,7 @@ int main(void)
         cmocka_unit_test(test_realloc_array_refuses_overflow_and_keeps_ptr),
         cmocka_unit_test(test_calloc_refuses_overflow),
         cmocka_unit_test(test_malloc_and_strdup_succeed),
+        cmocka_unit_test(test_error_nomem_sets_the_message),
         cmocka_unit_test(test_cstr_copy_refuses_an_embedded_nul),
         cmocka_unit_test(test_cstr_copy_refuses_over_long_input),
         cmocka_unit_test(test_cstr_copy_accepts_clean_bytes),
