@@ -188,7 +188,7 @@ int itk_agent_list(itk_pubkey ***keys, size_t *count, const char *socket_path)
         if (itk_pubkey_from_blob(&key, blob, blob_len) != 0)
             continue;
         char *c;
-        if ((rc = itk_cstr_copy(&c, comment, comment_len, ITK_MAX_CSTRING, "a key comment")) ||
+        if ((rc = itk_cstr_copy(&c, comment, comment_len, ITK_MAX_CSTRING, "key comment")) ||
             (rc = itk_pubkey_set_comment(key, c)) != 0) {
             free(c);
             itk_pubkey_free(key);
