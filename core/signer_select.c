@@ -17,15 +17,20 @@ static int signer_from_file(itk_signer **out, const char *path, const char *sock
         return itk_signer_from_privkey(out, priv);
     if (rc != ITK_EENCRYPTED && rc != ITK_EINVALID && rc != ITK_EUNSUPPORTED)
         return rc;
-    char saved[1024];
-    snprintf(saved, sizeof(saved), "%s", itk_error_last());
+    /* the reason the private key is unusable, kept across the look at the public one */
+    itk_error_state saved;
+    itk_error_save(&saved);
     itk_pubkey *pub = NULL;
-    if (itk_pubkey_read_file(&pub, path))
-        return itk_error_set(rc, "%s", saved);
+    if (itk_pubkey_read_file(&pub, path)) {
+        itk_error_restore(&saved);
+        return rc;
+    }
     if (!sock || !*sock) {
         itk_pubkey_free(pub);
-        if (rc == ITK_EENCRYPTED)
-            return itk_error_set(rc, "%s", saved);
+        if (rc == ITK_EENCRYPTED) {
+            itk_error_restore(&saved);
+            return rc;
+        }
         return itk_error_set(ITK_EENCRYPTED,
                              "%s holds only a public key; start ssh-agent and load the "
                              "private key with `ssh-add`",
