@@ -1,6 +1,7 @@
 /* Choosing the signing key: --key FILE, git config itaku.signingKey, or the
  * ssh-agent key that the registry knows (DESIGN §4). */
 #include "itaku/errors.h"
+#include "alloc.h"
 #include "registry_priv.h"
 
 #include <stdio.h>
@@ -55,11 +56,12 @@ static int config_key(char **out, itk_registry *reg)
     if (r < 0)
         return 0;
     if (git_config_get_path(&v, cfg, "itaku.signingKey") == 0) {
-        *out = strdup(v.ptr);
+        *out = itk_strdup(v.ptr);
         git_buf_dispose(&v);
+        r = *out ? 0 : ITK_ENOMEM;
     }
     git_config_free(cfg);
-    return 0;
+    return r;
 }
 
 static int signer_from_agent_registered(itk_signer **out, itk_registry *reg, const char *sock)
@@ -110,7 +112,9 @@ int itk_signer_open(itk_signer **out, itk_registry *reg, const char *key_path, c
     if (key_path && *key_path)
         return signer_from_file(out, key_path, sock);
     char *configured = NULL;
-    config_key(&configured, reg);
+    /* out of memory must not fall back to another key than the one configured */
+    if (config_key(&configured, reg))
+        return ITK_ENOMEM;
     if (configured) {
         int rc = signer_from_file(out, configured, sock);
         free(configured);
