@@ -7,6 +7,7 @@
  * else, or any failure, runs the whole diff instead. */
 #include "vdiff.h"
 #include "itaku/buf.h"
+#include "alloc.h"
 #include "itaku/errors.h"
 #include "objsize.h"
 
@@ -55,7 +56,7 @@ static int diff_whole(walk *w, const git_tree *a, const git_tree *b)
     size_t n = git_diff_num_deltas(diff);
     if (w->n + n > w->cap) {
         size_t cap = (w->n + n) * 2;
-        itk_vdelta *nd = realloc(w->d, cap * sizeof(*nd));
+        itk_vdelta *nd = itk_realloc_array(w->d, cap, sizeof(*nd));
         if (!nd)
             rc = ITK_ENOMEM;
         else {

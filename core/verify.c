@@ -1,5 +1,7 @@
 /* `itaku verify`: walks every commit reachable from the registry's refs,
  * oldest first, and applies the rules of policy.c to each. */
+#include "alloc.h"
+#include "array.h"
 #include "itaku/errors.h"
 #include "registry_priv.h"
 #include "objsize.h"
@@ -16,28 +18,22 @@
 static int result_vadd(itk_verify_result *r, const git_oid *id, const char *rule, const char *path,
                        const char *signer, const char *fmt, va_list ap)
 {
-    if (r->nproblems == r->aproblems) {
-        size_t n = r->aproblems ? r->aproblems * 2 : 16;
-        itk_problem *np = realloc(r->problems, n * sizeof(*np));
-        if (!np)
-            return itk_error_set(ITK_ENOMEM, "out of memory");
-        r->problems = np;
-        r->aproblems = n;
-    }
+    if (itk_array_reserve(&r->problems, &r->aproblems, r->nproblems + 1, sizeof(*r->problems)))
+        return ITK_ENOMEM;
     itk_problem *pr = &r->problems[r->nproblems];
     memset(pr, 0, sizeof(*pr));
     git_oid_tostr(pr->commit, sizeof(pr->commit), id);
     snprintf(pr->rule, sizeof(pr->rule), "%s", rule);
     char msg[2048];
     vsnprintf(msg, sizeof(msg), fmt, ap);
-    pr->path = strdup(path ? path : "");
-    pr->signer = strdup(signer ? signer : "");
-    pr->message = strdup(msg);
+    pr->path = itk_strdup(path ? path : "");
+    pr->signer = itk_strdup(signer ? signer : "");
+    pr->message = itk_strdup(msg);
     if (!pr->path || !pr->signer || !pr->message) {
         free(pr->path);
         free(pr->signer);
         free(pr->message);
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     }
     r->nproblems++;
     return 0;
@@ -239,9 +235,10 @@ static int append_problems(itk_verify_result *dst, itk_verify_result *src)
 {
     if (!src->nproblems)
         return 0;
-    itk_problem *np = realloc(dst->problems, (dst->nproblems + src->nproblems) * sizeof(*np));
+    itk_problem *np =
+        itk_realloc_array(dst->problems, dst->nproblems + src->nproblems, sizeof(*np));
     if (!np)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     memcpy(np + dst->nproblems, src->problems, src->nproblems * sizeof(*np));
     dst->problems = np;
     dst->nproblems += src->nproblems;
@@ -334,16 +331,10 @@ static int run(itk_verify_result *r, itk_verify_result *v11, size_t altered, git
                 goto done;
             continue;
         }
-        if (r->ncommits == r->acommits) {
-            size_t n = r->acommits ? r->acommits * 2 : 64;
-            itk_commit_info *nc = realloc(r->commits, n * sizeof(*nc));
-            if (!nc) {
-                git_commit_free(c);
-                rc = itk_error_set(ITK_ENOMEM, "out of memory");
-                goto done;
-            }
-            r->commits = nc;
-            r->acommits = n;
+        if ((rc = itk_array_reserve(&r->commits, &r->acommits, r->ncommits + 1,
+                                    sizeof(*r->commits)))) {
+            git_commit_free(c);
+            goto done;
         }
         itk_commit_info *ci = &r->commits[r->ncommits++];
         memset(ci, 0, sizeof(*ci));
@@ -403,14 +394,14 @@ int itk_verify_run(itk_verify_result **out, itk_registry *reg, const char **revs
                    const itk_verify_options *opts)
 {
     git_repository *repo = itk_registry_repo(reg);
-    itk_verify_result *r = calloc(1, sizeof(*r));
-    itk_verify_result *v11 = calloc(1, sizeof(*v11));
+    itk_verify_result *r = itk_calloc(1, sizeof(*r));
+    itk_verify_result *v11 = itk_calloc(1, sizeof(*v11));
     int rc = 0, careful = 0;
     *out = NULL;
     if (!r || !v11) {
         free(r);
         free(v11);
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     }
     read_pins(r, repo, opts);
     /* V11: refs/replace/, info/grafts, a partial clone; then the walk, which
@@ -437,15 +428,15 @@ int itk_verify_run(itk_verify_result **out, itk_registry *reg, const char **revs
 int itk_verify_one(itk_verify_result **out, itk_registry *reg, const git_oid *id)
 {
     git_repository *repo = itk_registry_repo(reg);
-    itk_verify_result *r = calloc(1, sizeof(*r));
+    itk_verify_result *r = itk_calloc(1, sizeof(*r));
     git_commit *c = NULL;
     char hex[GIT_OID_HEXSZ + 1];
     const char *revs[] = {hex};
     int rc;
     *out = NULL;
-    if (!r || !(r->commits = calloc(1, sizeof(*r->commits)))) {
+    if (!r || !(r->commits = itk_calloc(1, sizeof(*r->commits)))) {
         free(r);
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     }
     r->acommits = 1;
     git_oid_tostr(hex, sizeof(hex), id);

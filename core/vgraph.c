@@ -4,6 +4,7 @@
  * takes the highest index first meets every commit after all its descendants,
  * which makes git's paint-down exact without timestamps. */
 #include "vgraph.h"
+#include "alloc.h"
 #include "itaku/errors.h"
 
 #include <stdlib.h>
@@ -25,9 +26,9 @@ void itk_vgraph_free(itk_vgraph *g)
 
 static int grow(void **p, size_t n, size_t size)
 {
-    void *np = realloc(*p, n * size);
+    void *np = itk_realloc_array(*p, n, size);
     if (!np)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     *p = np;
     return 0;
 }

@@ -2,6 +2,7 @@
  * whatever cannot be read is named (vwalk.h). */
 #include "vwalk.h"
 #include "itaku/buf.h"
+#include "alloc.h"
 #include "itaku/errors.h"
 #include "objsize.h"
 
@@ -131,10 +132,10 @@ static int walk_from(vwalk *w, const git_oid *tip, const char *ref)
         if (c) {
             if (n == cap) {
                 size_t nc = cap ? cap * 2 : 64;
-                frame *ns = realloc(st, nc * sizeof(*ns));
+                frame *ns = itk_realloc_array(st, nc, sizeof(*ns));
                 if (!ns) {
                     git_commit_free(c);
-                    rc = itk_error_set(ITK_ENOMEM, "out of memory");
+                    rc = ITK_ENOMEM;
                     break;
                 }
                 st = ns;
