@@ -9,7 +9,7 @@ cmake_policy(SET CMP0057 NEW)
 #  shown keeps the cache. So that this stays true, the build stops when any
 #  other source includes one of their headers.
 #  ITK_SOURCES_DIGEST, over every source: the status cache's version.
-file(GLOB files ${SRC}/*.c ${SRC}/*.h ${SRC}/include/itaku/*.h)
+file(GLOB_RECURSE files ${SRC}/*.c ${SRC}/*.h)
 list(SORT files)
 set(readers_only status.c status_rules.c status_cache.c status_priv.h history.c who.c
     report.c render.c jview.c jview.h status.h history.h who.h report.h render.h log_cache.c
