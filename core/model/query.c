@@ -2,7 +2,7 @@
  * allowed_signers file that lets stock git check every signature. */
 #include "itaku/errors.h"
 #include "itaku/json.h"
-#include "itaku/party.h"
+#include "itaku/query.h"
 #include "registry_priv.h"
 
 #include <stdio.h>

@@ -5,7 +5,7 @@
 #include "itaku/chain.h"
 #include "itaku/errors.h"
 #include "itaku/json.h"
-#include "itaku/party.h"
+#include "itaku/query.h"
 #include "policy_priv.h"
 
 #include <openssl/evp.h>
