@@ -10,7 +10,7 @@
 #include "bundle_priv.h"
 #include "fsutil.h"
 #include "registry_priv.h"
-#include "remote_priv.h"
+#include "remote_auth.h"
 #include "senders_priv.h"
 
 #include <dirent.h>

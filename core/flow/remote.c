@@ -8,7 +8,7 @@
 #include "itaku/errors.h"
 #include "base64.h"
 #include "registry_priv.h"
-#include "remote_priv.h"
+#include "remote_auth.h"
 #include "sync_priv.h"
 
 #include <ctype.h>

@@ -8,7 +8,7 @@
 #include "itaku/verify.h"
 #include "registry_priv.h"
 #include "oidmap.h"
-#include "remote_priv.h"
+#include "remote_auth.h"
 #include "senders_priv.h"
 #include "sync_priv.h"
 

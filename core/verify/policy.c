@@ -7,7 +7,7 @@
 #include "registry_priv.h"
 #include "policy_priv.h"
 #include "vdiff.h"
-#include "verify_priv.h"
+#include "vstate.h"
 
 #include <openssl/evp.h>
 #include <stdlib.h>

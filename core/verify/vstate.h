@@ -1,0 +1,88 @@
+/* The state of one verification walk, shared by verify.c (the walk),
+ * policy*.c (the rules applied to one commit) and vcache.c (the cache of
+ * their results): below all three, so that none of them includes another's
+ * insides in a circle. */
+#ifndef ITAKU_VSTATE_H
+#define ITAKU_VSTATE_H
+
+#include "itaku/chain.h"
+#include "itaku/verify.h"
+#include "oidmap.h"
+#include "vgraph.h"
+#include "vkeys.h"
+#include "vmerge.h"
+#include "vschemas.h"
+
+struct itk_verify_result {
+    itk_problem *problems;
+    size_t nproblems, aproblems;
+    itk_commit_info *commits;
+    size_t ncommits, acommits;
+    char genesis[GIT_OID_HEXSZ + 1];
+    char city_key[64];
+    int pinned;
+};
+
+/* The last line each receiver took of each party (V8), carried through
+ * both parents of a merge (a fast-forward pull makes a party's own receipts
+ * the second parents of its parent's merges): shared between commits until a
+ * receipt or a merge changes it. */
+typedef struct itk_receipts {
+    size_t n;
+    char (*receiver)[ITK_PARTY_ID_MAX + 1];
+    char (*party)[ITK_PARTY_ID_MAX + 1];
+    git_oid *tip;
+    struct itk_receipts *next_allocated; /* every state, for freeing */
+} itk_receipts;
+
+/* A void commit (V9): signed after its key's compromise, or by a key that a
+ * void commit added. It stays in a line (its records do not count) when a
+ * party above took it before it knew of the compromise, or when this registry
+ * holds it already; one that arrives new is refused. */
+typedef struct {
+    git_oid id;
+    char origin[64]; /* the compromised key behind it */
+    char party[ITK_PARTY_ID_MAX + 1];
+    int taken; /* inside a receipt made before the compromise was known */
+} itk_void_commit;
+
+typedef struct {
+    git_repository *repo;
+    itk_verify_result *result;
+    const char *genesis;  /* "" when not pinned */
+    const char *city_key; /* "" when not pinned */
+    size_t roots_seen;
+    itk_oidmap commits;  /* commit id → index + 1 in result->commits */
+    itk_vgraph graph;    /* the same commits with their parents */
+    itk_vtrees trees;    /* which trees are compared by id (V4, V5) */
+    itk_vkeys keys;      /* key lookups (V1, V9) */
+    itk_oidmap receipts; /* commit id → itk_receipts * (NULL: none yet) */
+    itk_receipts *allocated;
+    itk_compromise *compromises; /* V9, from every tip walked */
+    size_t ncompromises;
+    char (*void_keys)[64];    /* keys added by void commits */
+    char (*void_origins)[64]; /* for each, the compromised key behind it */
+    size_t nvoid_keys;
+    itk_void_commit *voids;
+    size_t nvoids;
+    int replay; /* rebuilding a cached commit's state: record no problem */
+    /* compiled schemas by blob id (V10) */
+    itk_vschemas schemas;
+} itk_policy;
+
+/* Records a problem of commit id under rule; message is printf-formatted. */
+int itk_policy_problem(itk_policy *p, const git_oid *id, const char *rule, const char *path,
+                       const char *signer, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+/* Applies V1–V5 and V10 to one commit and fills info. Returns 0 when the
+ * rules could be applied (problems are recorded, not returned), negative on
+ * an operational error. */
+int itk_policy_check_commit(itk_policy *p, const git_commit *c, itk_commit_info *info);
+
+/* V9 after the walk: a void commit that no party above took before it knew
+ * of the compromise, and that no ref outside refs/itaku/incoming/ holds, is
+ * arriving new: refused. */
+int itk_policy_check_voids(itk_policy *p);
+
+#endif
