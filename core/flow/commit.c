@@ -5,6 +5,7 @@
 #include "itaku/chain.h"
 #include "itaku/sshkey.h"
 #include "itaku/verify.h"
+#include "itaku/names.h"
 #include "registry_priv.h"
 #include "verify_priv.h"
 
@@ -132,13 +133,15 @@ static int build_message(itk_buf *msg, const itk_identity *who, itk_change *c)
     itk_content_entry *entries = calloc(c->nfiles ? c->nfiles : 1, sizeof(*entries));
     if (!entries)
         return itk_error_set(ITK_ENOMEM, "out of memory");
-    int rc = itk_buf_printf(msg, "%s\n\nItaku-Party: %s\nItaku-Principal: %s\nItaku-Action: %s\n",
+    int rc = itk_buf_printf(msg,
+                            "%s\n\n" ITK_TRAILER_PARTY ": %s\n" ITK_TRAILER_PRINCIPAL
+                            ": %s\n" ITK_TRAILER_ACTION ": %s\n",
                             c->subject, who->party, who->principal, c->action);
     for (size_t i = 0; !rc && i < c->nfiles; i++) {
         itk_path_info pi;
         itk_path_classify(&pi, c->files[i].path);
         if (pi.kind == ITK_PATH_RECORD || pi.kind == ITK_PATH_KEY || pi.kind == ITK_PATH_PARTY)
-            rc = itk_buf_printf(msg, "Itaku-Record: %s\n", c->files[i].path);
+            rc = itk_buf_printf(msg, ITK_TRAILER_RECORD ": %s\n", c->files[i].path);
         entries[i].path = c->files[i].path;
         EVP_Digest(c->files[i].data, c->files[i].len, entries[i].sha256, NULL, EVP_sha256(), NULL);
     }
@@ -147,7 +150,7 @@ static int build_message(itk_buf *msg, const itk_identity *who, itk_change *c)
     char hex[65];
     itk_content_hash(hex, entries, c->nfiles);
     if (!rc)
-        rc = itk_buf_printf(msg, "Itaku-Content-SHA256: %s\n", hex);
+        rc = itk_buf_printf(msg, ITK_TRAILER_CONTENT ": %s\n", hex);
     free(entries);
     return rc;
 }
@@ -370,7 +373,7 @@ static int is_receipt(git_repository *repo, const git_oid *id)
     if (git_commit_lookup(&c, repo, id) < 0)
         return 0;
     const char *msg = git_commit_message(c);
-    int yes = git_commit_parentcount(c) == 2 && msg && strstr(msg, "\nItaku-Received: ");
+    int yes = git_commit_parentcount(c) == 2 && msg && strstr(msg, "\n" ITK_TRAILER_RECEIVED ": ");
     git_commit_free(c);
     return yes;
 }
