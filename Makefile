@@ -58,7 +58,7 @@ fuzz: deps
 	@echo "Run e.g.: build/fuzz/tests/fuzz_sshsig tests/fuzz/corpus/sshsig -max_total_time=60"
 
 format:
-	clang-format -i core/*.c core/*.h core/include/itaku/*.h cli/*.c cli/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c
+	clang-format -i core/*/*.c core/*/*.h core/include/itaku/*.h cli/*.c cli/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c
 
 clean:
 	rm -rf build
