@@ -26,11 +26,11 @@ deps:
 	fi
 
 build: deps
-	cmake -S . -B $(BUILD_RELEASE) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DITAKU_TESTS=OFF >/dev/null
+	cmake -S . -B $(BUILD_RELEASE) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DITAKU_TESTS=OFF -DITAKU_WERROR=ON >/dev/null
 	cmake --build $(BUILD_RELEASE) -j $(JOBS)
 
 build-test: deps
-	cmake -S . -B $(BUILD_TEST) -DCMAKE_BUILD_TYPE=Debug -DITAKU_SANITIZE=ON >/dev/null
+	cmake -S . -B $(BUILD_TEST) -DCMAKE_BUILD_TYPE=Debug -DITAKU_SANITIZE=ON -DITAKU_WERROR=ON >/dev/null
 	cmake --build $(BUILD_TEST) -j $(JOBS)
 
 demo: build
@@ -66,7 +66,7 @@ fuzz: deps
 	@echo "Run e.g.: build/fuzz/tests/fuzz_sshsig tests/fuzz/corpus/sshsig -max_total_time=60"
 
 format:
-	clang-format -i core/*.c core/*.h core/include/itaku/*.h cli/*.c cli/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c
+	clang-format -i core/*/*.c core/*/*.h core/include/itaku/*.h cli/*.c cli/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c
 
 clean:
 	rm -rf build

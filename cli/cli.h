@@ -9,6 +9,7 @@
 #include "itaku/errors.h"
 #include "itaku/progress.h"
 #include "itaku/registry.h"
+#include "itaku/sync.h"
 
 enum { EXIT_OK = 0, EXIT_NO = 1, EXIT_ERROR = 2 };
 
@@ -81,5 +82,7 @@ int cli_submit_body(const char *type, json_t *body, const char *supersedes, cons
 int cli_submit_record(const char *type, const char *file, const char *supersedes, const char *key);
 /* Submits a request of kind (form 6 for "subcontract") read from file. */
 int cli_request_submit(const char *kind, const char *file, const char *key);
+/* Prints what a fetch or a bundle took (cmd_fetch.c). */
+void cli_print_take(const itk_sync_report *r);
 
 #endif

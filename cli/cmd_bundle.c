@@ -14,8 +14,6 @@ static const char usage[] =
     "(create: what PARTY lacks, judged by its line we last received; import: through the "
     "same checks as a fetch; --from: whose line the bundle's main is, when it does not say)";
 
-void cli_print_take(const itk_sync_report *r);
-
 static int create(const char *file, const char *party, const char *key)
 {
     itk_registry *reg = NULL;

@@ -134,8 +134,8 @@ typedef struct {
 
 static void get_string(itk_reader *r, itk_buf *out)
 {
-    const unsigned char *p;
-    size_t n;
+    const unsigned char *p = NULL;
+    size_t n = 0;
     assert_int_equal(rd_string(r, &p, &n), 0);
     itk_buf_clear(out);
     assert_int_equal(itk_buf_put(out, p, n), 0);

@@ -4,7 +4,7 @@
 #include "alloc.h"
 #include "array.h"
 #include "itaku/json.h"
-#include "itaku/party.h"
+#include "itaku/query.h"
 #include "registry_priv.h"
 
 #include <stdio.h>

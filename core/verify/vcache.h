@@ -6,7 +6,7 @@
 #ifndef ITAKU_VCACHE_H
 #define ITAKU_VCACHE_H
 
-#include "verify_priv.h"
+#include "vstate.h"
 
 /* The largest cache file read back; a bigger one is ignored and rebuilt. */
 #define ITK_VCACHE_MAX_BYTES (1024u * 1024u * 1024u)

@@ -6,8 +6,9 @@
 #include "itaku/errors.h"
 #include "alloc.h"
 #include "itaku/json.h"
-#include "itaku/party.h"
 #include "objsize.h"
+#include "itaku/query.h"
+#include "itaku/names.h"
 #include "policy_priv.h"
 
 #include <openssl/evp.h>
@@ -629,7 +630,8 @@ static int held(itk_policy *p, const git_oid *id)
         return 0;
     while (!found && git_reference_next(&ref, it) == 0) {
         git_object *c = NULL;
-        if (strncmp(git_reference_name(ref), "refs/itaku/incoming/", 20) != 0 &&
+        if (strncmp(git_reference_name(ref), ITK_REF_INCOMING, ITK_PREFIX_LEN(ITK_REF_INCOMING)) !=
+                0 &&
             git_reference_peel(&c, ref, GIT_OBJECT_COMMIT) == 0)
             found =
                 git_oid_equal(git_object_id(c), id) || descendant_of(p, git_object_id(c), id) == 1;

@@ -11,6 +11,7 @@
 #include "itaku/errors.h"
 #include "alloc.h"
 #include "array.h"
+#include "itaku/names.h"
 #include "policy_priv.h"
 #include "reader.h"
 #include "rules_digest.h"
@@ -527,7 +528,8 @@ static int all_held(git_repository *repo, const char **revs, size_t nrevs)
         git_reference *ref = NULL;
         int held = git_reference_iterator_new(&it, repo) == 0;
         while (held && git_reference_next(&ref, it) == 0) {
-            held = strncmp(git_reference_name(ref), "refs/itaku/incoming/", 20) != 0;
+            held = strncmp(git_reference_name(ref), ITK_REF_INCOMING,
+                           ITK_PREFIX_LEN(ITK_REF_INCOMING)) != 0;
             git_reference_free(ref);
         }
         git_reference_iterator_free(it);
@@ -539,7 +541,8 @@ static int all_held(git_repository *repo, const char **revs, size_t nrevs)
         if (strcmp(revs[i], "HEAD") == 0)
             continue;
         int held = git_reference_dwim(&ref, repo, revs[i]) == 0 &&
-                   strncmp(git_reference_name(ref), "refs/itaku/incoming/", 20) != 0;
+                   strncmp(git_reference_name(ref), ITK_REF_INCOMING,
+                           ITK_PREFIX_LEN(ITK_REF_INCOMING)) != 0;
         git_reference_free(ref);
         itk_error_clear();
         if (!held)
@@ -602,7 +605,7 @@ static void received_of(char *out, size_t cap, const git_commit *c)
     if (git_message_trailers(&arr, git_commit_message(c)) < 0)
         return;
     for (size_t i = 0; i < arr.count; i++)
-        if (strcmp(arr.trailers[i].key, "Itaku-Received") == 0)
+        if (strcmp(arr.trailers[i].key, ITK_TRAILER_RECEIVED) == 0)
             snprintf(out, cap, "%s", arr.trailers[i].value);
     git_message_trailer_array_free(&arr);
 }

@@ -10,6 +10,7 @@
 #include "itaku/remote.h"
 #include "itaku/sync.h"
 #include "itaku/verify.h"
+#include "itaku/names.h"
 #include "registry_priv.h"
 #include "requests_priv.h"
 #include "sync_priv.h"
@@ -84,14 +85,14 @@ static int line_tip(git_oid *tip, itk_registry *reg, const char *party, const ch
         free(report);
         if (rc)
             return rc;
-        snprintf(ref, sizeof(ref), "refs/itaku/lines/%s", party);
+        snprintf(ref, sizeof(ref), ITK_REF_LINES "%s", party);
         if (git_reference_name_to_id(tip, reg->repo, ref) < 0)
             return itk_error_set(ITK_ENOTFOUND, "remote '%s' holds no line of %s", from, party);
         return 0;
     }
     itk_error_clear();
     if (!from) {
-        snprintf(ref, sizeof(ref), "refs/itaku/lines/%s", party);
+        snprintf(ref, sizeof(ref), ITK_REF_LINES "%s", party);
         if (git_reference_name_to_id(tip, reg->repo, ref) < 0)
             return itk_error_set(ITK_ENOTFOUND,
                                  "no line of %s has been fetched; name where to take it from (a "
@@ -145,7 +146,7 @@ static int merge_receipt(git_oid *out, itk_merge_kind *kind, itk_registry *reg, 
     snprintf(received, sizeof(received), "%s %s", party, git_oid_tostr_s(tip));
     int rc = itk_change_new(&c, action, subject);
     if (!rc && !(rc = itk_change_set_subject(c, "%s %s", subject, party)) &&
-        !(rc = itk_change_trailer(c, "Itaku-Received", received)) &&
+        !(rc = itk_change_trailer(c, ITK_TRAILER_RECEIVED, received)) &&
         !(rc = itk_registry_merge(out, reg, signer, c, tip)))
         *kind = ITK_MERGED_COMMIT;
     itk_change_free(c);
@@ -306,7 +307,7 @@ static int set_branch(itk_registry *reg, const char *requester, const char *id,
 {
     char ref[160];
     git_reference *r = NULL;
-    snprintf(ref, sizeof(ref), "refs/heads/requests/%s/%s", requester, id);
+    snprintf(ref, sizeof(ref), ITK_REF_REQUESTS "%s/%s", requester, id);
     int rc = git_reference_create(&r, reg->repo, ref, target, force, "itaku: request");
     git_reference_free(r);
     return rc < 0 ? itk_error_git("cannot point %s at the request", ref) : 0;
@@ -347,7 +348,7 @@ int itk_request_submit(itk_buf *name, git_oid *out, itk_registry *reg, itk_signe
     itk_buf_clear(name);
     itk_buf_printf(name, "%s/%s", f.me.party, id.ptr);
     if ((rc = itk_change_set_subject(c, "Request %s approval %s", kind, name->ptr)) ||
-        (rc = itk_change_trailer(c, "Itaku-Request", name->ptr)) ||
+        (rc = itk_change_trailer(c, ITK_TRAILER_REQUEST, name->ptr)) ||
         (rc = itk_registry_commit(out, reg, signer, c)))
         goto done;
     rc = set_branch(reg, f.me.party, id.ptr, out, 0);
@@ -388,7 +389,7 @@ static int request_open(request_at *r, itk_registry *reg, flow_ctx *f, const cha
     if ((rc = itk_reqdb_load(&r->db, reg)) || (rc = itk_reqdb_resolve(&r->item, &r->db, name)))
         return rc;
     itk_request_info *info = &r->item->info;
-    snprintf(ref, sizeof(ref), "refs/heads/requests/%s/%s", info->requester, info->id);
+    snprintf(ref, sizeof(ref), ITK_REF_REQUESTS "%s/%s", info->requester, info->id);
     if (git_reference_name_to_id(&r->tip, reg->repo, ref) < 0) {
         if (!info->in_main)
             return itk_error_set(ITK_ENOTFOUND,
@@ -457,7 +458,7 @@ static int commit_on_branch(git_oid *out, itk_registry *reg, itk_signer *signer,
         char received[128];
         snprintf(received, sizeof(received), "%s %s", r->chain[my_index - 1],
                  git_oid_tostr_s(&r->tip));
-        if (!(rc = itk_change_trailer(c, "Itaku-Received", received)))
+        if (!(rc = itk_change_trailer(c, ITK_TRAILER_RECEIVED, received)))
             rc = itk_registry_merge(out, reg, signer, c, &r->tip);
     }
     if (!rc && move_branch)
@@ -518,7 +519,7 @@ int itk_request_endorse(git_oid *out, itk_registry *reg, itk_signer *signer, con
                                      info->name)) ||
         (rc = itk_record_append(&path, &id, c, reg, &f.me, f.created, "endorsement",
                                 info->requester, body, NULL)) ||
-        (rc = itk_change_trailer(c, "Itaku-Request", info->name)))
+        (rc = itk_change_trailer(c, ITK_TRAILER_REQUEST, info->name)))
         goto done;
     rc = commit_on_branch(out, reg, signer, &f, c, &r, me, 1);
 done:
@@ -636,7 +637,7 @@ int itk_request_decide(git_oid *out, itk_registry *reg, itk_signer *signer, cons
                                      info->name)) ||
         (rc = itk_record_append(&path, &id, c, reg, &f.me, f.created, "decision", info->requester,
                                 body, NULL)) ||
-        (rc = itk_change_trailer(c, "Itaku-Request", info->name)))
+        (rc = itk_change_trailer(c, ITK_TRAILER_REQUEST, info->name)))
         goto done;
     if (strcmp(action, "approve") == 0 && strcmp(info->kind, "subcontract") == 0 &&
         (rc = register_subcontractor(c, reg, &f, &r)))
@@ -685,7 +686,7 @@ int itk_request_withdraw(git_oid *out, itk_registry *reg, itk_signer *signer, co
         (rc = itk_change_set_subject(c, "Withdraw %s", info->name)) ||
         (rc = itk_record_append(&path, &id, c, reg, &f.me, f.created, "request", NULL, body,
                                 info->id)) ||
-        (rc = itk_change_trailer(c, "Itaku-Request", info->name)) ||
+        (rc = itk_change_trailer(c, ITK_TRAILER_REQUEST, info->name)) ||
         (rc = itk_registry_commit(out, reg, signer, c)))
         goto done;
     rc = set_branch(reg, f.me.party, info->id, out, 1);

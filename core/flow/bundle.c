@@ -6,6 +6,7 @@
 #include "alloc.h"
 #include "array.h"
 #include "itaku/errors.h"
+#include "itaku/names.h"
 #include "bundle_priv.h"
 #include "reader.h"
 #include "registry_priv.h"
@@ -374,10 +375,10 @@ int itk_bundle_import(itk_sync_report *report, itk_registry *reg, const char *pa
     size_t taken = 0;
     for (size_t i = 0; i < h->nrefs && !rc; i++) {
         const char *n = h->refs[i].name, *rel = NULL;
-        if (strcmp(n, "refs/heads/main") == 0)
+        if (strcmp(n, ITK_REF_MAIN) == 0)
             rel = "main";
-        else if (strncmp(n, "refs/heads/parties/", 19) == 0 ||
-                 strncmp(n, "refs/heads/requests/", 20) == 0)
+        else if (strncmp(n, ITK_REF_PARTIES, ITK_PREFIX_LEN(ITK_REF_PARTIES)) == 0 ||
+                 strncmp(n, ITK_REF_REQUESTS, ITK_PREFIX_LEN(ITK_REF_REQUESTS)) == 0)
             rel = n + 11;
         if (!rel)
             continue;
@@ -392,7 +393,7 @@ int itk_bundle_import(itk_sync_report *report, itk_registry *reg, const char *pa
         git_object_free(obj);
         char in[600];
         git_reference *ref = NULL;
-        snprintf(in, sizeof(in), "refs/itaku/incoming/" INCOMING_NAME "/%s", rel);
+        snprintf(in, sizeof(in), ITK_REF_INCOMING INCOMING_NAME "/%s", rel);
         if (git_reference_create(&ref, repo, in, &h->refs[i].id, 1,
                                  "itaku: bundle into "
                                  "quarantine") < 0)
@@ -489,7 +490,7 @@ int itk_bundle_create(itk_bundle_stats *stats, itk_registry *reg, itk_signer *si
     if ((rc = itk_party_id_check(party)) || (rc = itk_registry_head_tree(&tree, reg)) ||
         (rc = itk_registry_identify(&me, reg, tree, signer)))
         goto done;
-    if (git_reference_name_to_id(&stats->main, repo, "refs/heads/main") < 0) {
+    if (git_reference_name_to_id(&stats->main, repo, ITK_REF_MAIN) < 0) {
         rc = itk_error_set(ITK_ENOTFOUND, "this registry has no main branch to bundle");
         goto done;
     }
@@ -499,10 +500,10 @@ int itk_bundle_create(itk_bundle_stats *stats, itk_registry *reg, itk_signer *si
         rc = ITK_ENOMEM;
         goto done;
     }
-    refs[nrefs].name = itk_strdup("refs/heads/main");
+    refs[nrefs].name = itk_strdup(ITK_REF_MAIN);
     refs[nrefs++].id = stats->main;
     git_reference *ref = NULL;
-    if (git_reference_iterator_glob_new(&it, repo, "refs/heads/requests/*") == 0) {
+    if (git_reference_iterator_glob_new(&it, repo, ITK_REF_REQUESTS "*") == 0) {
         while (!rc && git_reference_next(&ref, it) == 0) {
             if (git_reference_target(ref)) {
                 /* room for this ref, the sender and HEAD */
@@ -531,7 +532,7 @@ int itk_bundle_create(itk_bundle_stats *stats, itk_registry *reg, itk_signer *si
     /* the prerequisite: our newest commit already inside party's line */
     char line[160];
     git_oid line_tip;
-    snprintf(line, sizeof(line), "refs/itaku/lines/%s", party);
+    snprintf(line, sizeof(line), ITK_REF_LINES "%s", party);
     if (git_reference_name_to_id(&line_tip, repo, line) == 0 &&
         git_merge_base(&base, repo, &stats->main, &line_tip) == 0)
         have_base = 1;

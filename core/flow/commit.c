@@ -6,6 +6,7 @@
 #include "itaku/chain.h"
 #include "itaku/sshkey.h"
 #include "itaku/verify.h"
+#include "itaku/names.h"
 #include "registry_priv.h"
 #include "verify_priv.h"
 
@@ -101,45 +102,20 @@ void itk_change_free(itk_change *c)
     free(c);
 }
 
-static int cmp_entry(const void *a, const void *b)
-{
-    return strcmp(((const itk_content_entry *)a)->path, ((const itk_content_entry *)b)->path);
-}
-
-void itk_content_hash(char hex[65], itk_content_entry *e, size_t n)
-{
-    qsort(e, n, sizeof(*e), cmp_entry);
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    unsigned char md[32];
-    unsigned int mdlen = 0;
-    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-    for (size_t i = 0; i < n; i++) {
-        char h[65];
-        for (int j = 0; j < 32; j++)
-            snprintf(h + 2 * j, 3, "%02x", e[i].sha256[j]);
-        EVP_DigestUpdate(ctx, e[i].path, strlen(e[i].path));
-        EVP_DigestUpdate(ctx, " ", 1);
-        EVP_DigestUpdate(ctx, h, 64);
-        EVP_DigestUpdate(ctx, "\n", 1);
-    }
-    EVP_DigestFinal_ex(ctx, md, &mdlen);
-    EVP_MD_CTX_free(ctx);
-    for (int j = 0; j < 32; j++)
-        snprintf(hex + 2 * j, 3, "%02x", md[j]);
-}
-
 static int build_message(itk_buf *msg, const itk_identity *who, itk_change *c)
 {
     itk_content_entry *entries = itk_calloc(c->nfiles, sizeof(*entries));
     if (!entries)
         return ITK_ENOMEM;
-    int rc = itk_buf_printf(msg, "%s\n\nItaku-Party: %s\nItaku-Principal: %s\nItaku-Action: %s\n",
+    int rc = itk_buf_printf(msg,
+                            "%s\n\n" ITK_TRAILER_PARTY ": %s\n" ITK_TRAILER_PRINCIPAL
+                            ": %s\n" ITK_TRAILER_ACTION ": %s\n",
                             c->subject, who->party, who->principal, c->action);
     for (size_t i = 0; !rc && i < c->nfiles; i++) {
         itk_path_info pi;
         itk_path_classify(&pi, c->files[i].path);
         if (pi.kind == ITK_PATH_RECORD || pi.kind == ITK_PATH_KEY || pi.kind == ITK_PATH_PARTY)
-            rc = itk_buf_printf(msg, "Itaku-Record: %s\n", c->files[i].path);
+            rc = itk_buf_printf(msg, ITK_TRAILER_RECORD ": %s\n", c->files[i].path);
         entries[i].path = c->files[i].path;
         EVP_Digest(c->files[i].data, c->files[i].len, entries[i].sha256, NULL, EVP_sha256(), NULL);
     }
@@ -148,7 +124,7 @@ static int build_message(itk_buf *msg, const itk_identity *who, itk_change *c)
     char hex[65];
     itk_content_hash(hex, entries, c->nfiles);
     if (!rc)
-        rc = itk_buf_printf(msg, "Itaku-Content-SHA256: %s\n", hex);
+        rc = itk_buf_printf(msg, ITK_TRAILER_CONTENT ": %s\n", hex);
     free(entries);
     return rc;
 }
@@ -371,7 +347,7 @@ static int is_receipt(git_repository *repo, const git_oid *id)
     if (git_commit_lookup(&c, repo, id) < 0)
         return 0;
     const char *msg = git_commit_message(c);
-    int yes = git_commit_parentcount(c) == 2 && msg && strstr(msg, "\nItaku-Received: ");
+    int yes = git_commit_parentcount(c) == 2 && msg && strstr(msg, "\n" ITK_TRAILER_RECEIVED ": ");
     git_commit_free(c);
     return yes;
 }

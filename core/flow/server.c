@@ -10,6 +10,7 @@
 #include "itaku/remote.h"
 #include "itaku/sshkey.h"
 #include "itaku/verify.h"
+#include "itaku/names.h"
 #include "cache_dir.h"
 #include "reader.h"
 #include "registry_priv.h"
@@ -293,12 +294,12 @@ static int check_update(itk_buf *log, itk_registry *reg, const char *party, cons
                              "registry",
                              u->ref);
     enum { MAIN, LINE, REQUEST } kind;
-    if (strcmp(u->ref, "refs/heads/main") == 0)
+    if (strcmp(u->ref, ITK_REF_MAIN) == 0)
         kind = MAIN;
-    else if (strncmp(u->ref, "refs/heads/parties/", 19) == 0 &&
+    else if (strncmp(u->ref, ITK_REF_PARTIES, ITK_PREFIX_LEN(ITK_REF_PARTIES)) == 0 &&
              (rest = party_prefix(owner, u->ref + 19)) && strcmp(rest, "main") == 0)
         kind = LINE;
-    else if (strncmp(u->ref, "refs/heads/requests/", 20) == 0 &&
+    else if (strncmp(u->ref, ITK_REF_REQUESTS, ITK_PREFIX_LEN(ITK_REF_REQUESTS)) == 0 &&
              (rest = party_prefix(owner, u->ref + 20)) && *rest && !strchr(rest, '/'))
         kind = REQUEST;
     else

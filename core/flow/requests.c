@@ -7,6 +7,7 @@
 #include "itaku/flow.h"
 #include "itaku/json.h"
 #include "itaku/party.h"
+#include "itaku/names.h"
 #include "registry_priv.h"
 #include "requests_priv.h"
 
@@ -216,7 +217,7 @@ int itk_reqdb_load(itk_reqdb *db, itk_registry *reg)
         return rc;
     if ((rc = scan_tree(db, reg->repo, head, 1)))
         goto done;
-    if (git_reference_iterator_glob_new(&it, reg->repo, "refs/heads/requests/*") == 0) {
+    if (git_reference_iterator_glob_new(&it, reg->repo, ITK_REF_REQUESTS "*") == 0) {
         while (!rc && git_reference_next(&ref, it) == 0) {
             git_object *tree = NULL;
             if (git_reference_peel(&tree, ref, GIT_OBJECT_TREE) == 0)

@@ -1,7 +1,7 @@
 /* The SSH side of remotes, shared by remote.c, sync.c and clone.c: the
- * credential and host-key callbacks for libgit2. */
-#ifndef ITAKU_REMOTE_PRIV_H
-#define ITAKU_REMOTE_PRIV_H
+ * credential and host-key callbacks for libgit2 (their code is in remote.c). */
+#ifndef ITAKU_REMOTE_AUTH_H
+#define ITAKU_REMOTE_AUTH_H
 
 #include "itaku/remote.h"
 

@@ -544,10 +544,10 @@ static int instruction_answered_on_time(sctx *c, const char *section, const char
         const srec *answer = NULL;
         /* the records of that type citing it in that field, in order */
         if (type && field) {
-            char kind[160];
-            snprintf(kind, sizeof(kind), "cites\x1f%s\x1f%s", type, field);
+            char cites[160];
+            snprintf(cites, sizeof(cites), "cites\x1f%s\x1f%s", type, field);
             char done[200];
-            snprintf(done, sizeof(done), "built\x1f%s", kind);
+            snprintf(done, sizeof(done), "built\x1f%s", cites);
             if (!c->index && !(c->index = json_object()))
                 return itk_error_set(ITK_ENOMEM, "out of memory");
             if (!json_object_get(c->index, done)) {
@@ -555,13 +555,13 @@ static int instruction_answered_on_time(sctx *c, const char *section, const char
                     if (!is_type(&c->recs[a], type))
                         continue;
                     const char *ref = itk_body_str(c, &c->recs[a], field);
-                    int brc = ref ? index_put(c, kind, ref, NULL, a, 1) : 0;
+                    int brc = ref ? index_put(c, cites, ref, NULL, a, 1) : 0;
                     if (brc)
                         return brc;
                 }
                 json_object_set_new_nocheck(c->index, done, json_true());
             }
-            json_t *cands = index_get(c, kind, name, NULL);
+            json_t *cands = index_get(c, cites, name, NULL);
             for (size_t a = 0; a < json_array_size(cands) && !answer; a++) {
                 const srec *o = index_rec(c, json_array_get(cands, a));
                 if (answers(c, o, name, how))

@@ -1,7 +1,9 @@
-/* Shared between verify.c (walking history, collecting results) and
- * policy.c (the rules applied to one commit). */
-#ifndef ITAKU_VERIFY_PRIV_H
-#define ITAKU_VERIFY_PRIV_H
+/* The state of one verification walk, shared by verify.c (the walk),
+ * policy*.c (the rules applied to one commit) and vcache.c (the cache of
+ * their results): below all three, so that none of them includes another's
+ * insides in a circle. */
+#ifndef ITAKU_VSTATE_H
+#define ITAKU_VSTATE_H
 
 #include "itaku/chain.h"
 #include "itaku/verify.h"
@@ -80,6 +82,12 @@ int itk_verify_result_problem(itk_verify_result *r, const git_oid *id, const cha
                               const char *path, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
+/* Moves src's problems after dst's (src keeps none): 0 or ITK_ENOMEM. */
+int itk_verify_result_append(itk_verify_result *dst, itk_verify_result *src);
+
+/* Frees r's problems from the n-th on, and all its commits when commits. */
+void itk_verify_result_truncate(itk_verify_result *r, size_t n, int commits);
+
 /* Applies V1–V5 and V10 to one commit and fills info. Returns 0 when the
  * rules could be applied (problems are recorded, not returned), negative on
  * an operational error. */
@@ -89,14 +97,5 @@ int itk_policy_check_commit(itk_policy *p, const git_commit *c, itk_commit_info 
  * of the compromise, and that no ref outside refs/itaku/incoming/ holds, is
  * arriving new: refused. */
 int itk_policy_check_voids(itk_policy *p);
-
-/* The rules of one commit checked on its own, on top of a history taken as
- * verified (itaku checks each commit it writes before its branch moves): V1–V7
- * and V10 with the parents' trees, V9 against every compromise the refs (and
- * the commit) know. The state a walk carries is not rebuilt, so V8's "a line
- * only moves forward" and V9's void commits are left to verify. *out lists the
- * commit and its problems (free it with itk_verify_result_free); negative when
- * the check could not run. */
-int itk_verify_one(itk_verify_result **out, itk_registry *reg, const git_oid *id);
 
 #endif

@@ -7,10 +7,11 @@
 #include "itaku/remote.h"
 #include "itaku/sshkey.h"
 #include "itaku/verify.h"
+#include "itaku/names.h"
 #include "bundle_priv.h"
 #include "fsutil.h"
 #include "registry_priv.h"
-#include "remote_priv.h"
+#include "remote_auth.h"
 #include "senders_priv.h"
 
 #include <dirent.h>
@@ -62,13 +63,13 @@ static int clone_bundle(git_repository **out, const char *path, const char *dir)
         const char *name = itk_bundle_header_ref(h, i, &id);
         git_reference *ref = NULL;
         size_t plen = strlen(ITK_BUNDLE_SENDER_PREFIX);
-        if (strcmp(name, "refs/heads/main") == 0) {
+        if (strcmp(name, ITK_REF_MAIN) == 0) {
             main_id = id;
             have_main = 1;
         } else if (strncmp(name, ITK_BUNDLE_SENDER_PREFIX, plen) == 0 &&
                    itk_party_id_check(name + plen) == 0) {
             char line[160];
-            snprintf(line, sizeof(line), "refs/itaku/lines/%s", name + plen);
+            snprintf(line, sizeof(line), ITK_REF_LINES "%s", name + plen);
             if (git_reference_create(&ref, repo, line, &id, 0, "itaku: clone from bundle") < 0)
                 rc = itk_error_git("cannot record %s", line);
             git_reference_free(ref);
@@ -82,7 +83,7 @@ static int clone_bundle(git_repository **out, const char *path, const char *dir)
     git_checkout_options co;
     git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
     co.checkout_strategy = GIT_CHECKOUT_FORCE;
-    if (!rc && (git_reference_create(&m, repo, "refs/heads/main", &main_id, 0,
+    if (!rc && (git_reference_create(&m, repo, ITK_REF_MAIN, &main_id, 0,
                                      "itaku: clone from bundle") < 0 ||
                 git_checkout_head(repo, &co) < 0))
         rc = itk_error_git("cannot check out the bundle's main in %s", dir);
@@ -104,7 +105,7 @@ static int check_bundle_sender(git_repository *repo, const itk_verify_result *r,
     git_reference_iterator *it = NULL;
     git_reference *ref = NULL;
     int rc = 0;
-    if (git_reference_iterator_glob_new(&it, repo, "refs/itaku/lines/*") < 0)
+    if (git_reference_iterator_glob_new(&it, repo, ITK_REF_LINES "*") < 0)
         return itk_error_git("cannot list the lines of %s", path);
     while (!rc && git_reference_next(&ref, it) == 0) {
         const git_oid *id = git_reference_target(ref);
@@ -120,7 +121,7 @@ static int check_bundle_sender(git_repository *repo, const itk_verify_result *r,
             rc = itk_error_git("cannot read %s", git_reference_name(ref));
         else
             rc = itk_senders_attribute(line, repo, tree, ITK_TIP_LINE,
-                                       git_reference_name(ref) + strlen("refs/itaku/lines/"),
+                                       git_reference_name(ref) + ITK_PREFIX_LEN(ITK_REF_LINES),
                                        signer, 1, id, "main", source);
         git_tree_free(tree);
         git_commit_free(c);

@@ -2,6 +2,7 @@
  * into the library, signed by the city's key. */
 #include "itaku/errors.h"
 #include "itaku/json.h"
+#include "itaku/names.h"
 #include "fsutil.h"
 #include "registry_priv.h"
 #include "template.h"
@@ -195,7 +196,7 @@ int itk_registry_init(git_oid *genesis, const char *dir, const itk_init_options 
     if ((rc = itk_commit_write(genesis, repo, signer, &who, c, NULL, 0, NULL, offset)) ||
         (rc = pin(repo, genesis, fpr.ptr, o->city_id)) || (rc = itk_commit_check(&tmp, genesis)))
         goto shutdown;
-    rc = itk_ref_advance(repo, "refs/heads/main", NULL, genesis, NULL, "genesis");
+    rc = itk_ref_advance(repo, ITK_REF_MAIN, NULL, genesis, NULL, "genesis");
 shutdown:
     git_repository_free(repo);
     git_libgit2_shutdown();

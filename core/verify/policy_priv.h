@@ -8,7 +8,7 @@
 
 #include "itaku/record.h"
 #include "registry_priv.h"
-#include "verify_priv.h"
+#include "vstate.h"
 
 /* One file the commit adds or replaces, relative to its base. */
 typedef struct {

@@ -6,10 +6,11 @@
 #include "alloc.h"
 #include "itaku/json.h"
 #include "objsize.h"
+#include "itaku/names.h"
 #include "registry_priv.h"
 #include "policy_priv.h"
 #include "vdiff.h"
-#include "verify_priv.h"
+#include "vstate.h"
 
 #include <openssl/evp.h>
 #include <stdlib.h>
@@ -509,8 +510,8 @@ done:
  * trailer keys without regard to case, and so does itaku when reading
  * (V10), but only these spellings are written. */
 static const char *const trailer_keys[] = {
-    "Itaku-Party",    "Itaku-Principal", "Itaku-Action", "Itaku-Content-SHA256",
-    "Itaku-Received", "Itaku-Request",   "Itaku-Record",
+    ITK_TRAILER_PARTY,    ITK_TRAILER_PRINCIPAL, ITK_TRAILER_ACTION, ITK_TRAILER_CONTENT,
+    ITK_TRAILER_RECEIVED, ITK_TRAILER_REQUEST,   ITK_TRAILER_RECORD,
 };
 #define NTRAILER_KEYS (sizeof(trailer_keys) / sizeof(*trailer_keys))
 
@@ -605,21 +606,22 @@ static int check_trailers(check *ck, const char *content_hex, int genesis)
         const char *k = trailer_key(arr.trailers[i].key), *v = arr.trailers[i].value;
         if (k && strcmp(k, arr.trailers[i].key) != 0 && !misspelt)
             misspelt = arr.trailers[i].key, spelling = k;
-        const char **slot = !k                                       ? NULL
-                            : strcmp(k, "Itaku-Party") == 0          ? &party
-                            : strcmp(k, "Itaku-Principal") == 0      ? &principal
-                            : strcmp(k, "Itaku-Action") == 0         ? &action
-                            : strcmp(k, "Itaku-Content-SHA256") == 0 ? &content
-                                                                     : NULL;
+        const char **slot = !k                                      ? NULL
+                            : strcmp(k, ITK_TRAILER_PARTY) == 0     ? &party
+                            : strcmp(k, ITK_TRAILER_PRINCIPAL) == 0 ? &principal
+                            : strcmp(k, ITK_TRAILER_ACTION) == 0    ? &action
+                            : strcmp(k, ITK_TRAILER_CONTENT) == 0   ? &content
+                                                                    : NULL;
         if (slot) {
             dup |= *slot != NULL;
             *slot = v;
-        } else if (k && (strcmp(k, "Itaku-Received") == 0 || strcmp(k, "Itaku-Request") == 0)) {
-            char *dst = strcmp(k, "Itaku-Received") == 0 ? ck->received : ck->request;
+        } else if (k &&
+                   (strcmp(k, ITK_TRAILER_RECEIVED) == 0 || strcmp(k, ITK_TRAILER_REQUEST) == 0)) {
+            char *dst = strcmp(k, ITK_TRAILER_RECEIVED) == 0 ? ck->received : ck->request;
             size_t cap = dst == ck->received ? sizeof(ck->received) : sizeof(ck->request);
             dup |= dst[0] != '\0';
             snprintf(dst, cap, "%s", v);
-        } else if (k && strcmp(k, "Itaku-Record") == 0)
+        } else if (k && strcmp(k, ITK_TRAILER_RECORD) == 0)
             vals[nvals++] = v;
     }
     if ((rc = keep_records(ck, vals, nvals, &dup)))

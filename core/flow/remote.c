@@ -8,9 +8,10 @@
 #include "itaku/errors.h"
 #include "alloc.h"
 #include "array.h"
+#include "itaku/names.h"
 #include "base64.h"
 #include "registry_priv.h"
-#include "remote_priv.h"
+#include "remote_auth.h"
 #include "sync_priv.h"
 
 #include <ctype.h>
@@ -648,26 +649,26 @@ int itk_remote_push(itk_buf *pushed, itk_registry *reg, itk_signer *signer, cons
     char dst[200];
     git_oid main_id;
     if (city)
-        snprintf(dst, sizeof(dst), "refs/heads/main");
+        snprintf(dst, sizeof(dst), ITK_REF_MAIN);
     else
-        snprintf(dst, sizeof(dst), "refs/heads/parties/%s/main", me.party);
-    if (git_reference_name_to_id(&main_id, repo, "refs/heads/main") < 0) {
+        snprintf(dst, sizeof(dst), ITK_REF_PARTIES "%s/main", me.party);
+    if (git_reference_name_to_id(&main_id, repo, ITK_REF_MAIN) < 0) {
         rc = itk_error_set(ITK_ENOTFOUND, "this registry has no main branch to push");
         goto done;
     }
     const git_remote_head *h = remote_head(heads, nheads, dst);
     if ((!h || !git_oid_equal(&h->oid, &main_id)) &&
-        (rc = spec_add(&specs, pushed, "refs/heads/main", dst)))
+        (rc = spec_add(&specs, pushed, ITK_REF_MAIN, dst)))
         goto done;
     /* request branches: ours and our descendants' (the city decides by
      * merging, it never moves a request branch) */
     git_reference *ref = NULL;
-    if (!city && git_reference_iterator_glob_new(&it, repo, "refs/heads/requests/*") == 0) {
+    if (!city && git_reference_iterator_glob_new(&it, repo, ITK_REF_REQUESTS "*") == 0) {
         while (!rc && git_reference_next(&ref, it) == 0) {
             const char *rn = git_reference_name(ref);
             const git_oid *id = git_reference_target(ref);
             char requester[ITK_PARTY_ID_MAX + 1] = "";
-            const char *r = rn + strlen("refs/heads/requests/"), *slash = strchr(r, '/');
+            const char *r = rn + ITK_PREFIX_LEN(ITK_REF_REQUESTS), *slash = strchr(r, '/');
             if (slash && (size_t)(slash - r) < sizeof(requester)) {
                 memcpy(requester, r, (size_t)(slash - r));
                 requester[slash - r] = '\0';

@@ -7,7 +7,7 @@
 #ifndef ITAKU_VWALK_H
 #define ITAKU_VWALK_H
 
-#include "verify_priv.h"
+#include "vstate.h"
 
 /* Reads the tips (revs, or HEAD and every ref under refs/heads/,
  * refs/remotes/ and refs/itaku/), each object's size from its header first.

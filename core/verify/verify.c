@@ -15,111 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int result_vadd(itk_verify_result *r, const git_oid *id, const char *rule, const char *path,
-                       const char *signer, const char *fmt, va_list ap)
-{
-    if (itk_array_reserve(&r->problems, &r->aproblems, r->nproblems + 1, sizeof(*r->problems)))
-        return ITK_ENOMEM;
-    itk_problem *pr = &r->problems[r->nproblems];
-    memset(pr, 0, sizeof(*pr));
-    git_oid_tostr(pr->commit, sizeof(pr->commit), id);
-    snprintf(pr->rule, sizeof(pr->rule), "%s", rule);
-    char msg[2048];
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    pr->path = itk_strdup(path ? path : "");
-    pr->signer = itk_strdup(signer ? signer : "");
-    pr->message = itk_strdup(msg);
-    if (!pr->path || !pr->signer || !pr->message) {
-        free(pr->path);
-        free(pr->signer);
-        free(pr->message);
-        return ITK_ENOMEM;
-    }
-    r->nproblems++;
-    return 0;
-}
-
-int itk_policy_problem(itk_policy *p, const git_oid *id, const char *rule, const char *path,
-                       const char *signer, const char *fmt, ...)
-{
-    if (p->replay)
-        return 0; /* state rebuilt for a cached commit: its problems are cached too */
-    va_list ap;
-    va_start(ap, fmt);
-    int rc = result_vadd(p->result, id, rule, path, signer, fmt, ap);
-    va_end(ap);
-    return rc;
-}
-
-int itk_verify_result_problem(itk_verify_result *r, const git_oid *id, const char *rule,
-                              const char *path, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int rc = result_vadd(r, id, rule, path, "", fmt, ap);
-    va_end(ap);
-    return rc;
-}
-
-static void commit_info_dispose(itk_commit_info *ci)
-{
-    free(ci->subject);
-    for (size_t i = 0; i < ci->nrecords; i++)
-        free(ci->records[i]);
-    free(ci->records);
-}
-
-void itk_verify_result_free(itk_verify_result *r)
-{
-    if (!r)
-        return;
-    for (size_t i = 0; i < r->nproblems; i++) {
-        free(r->problems[i].path);
-        free(r->problems[i].signer);
-        free(r->problems[i].message);
-    }
-    for (size_t i = 0; i < r->ncommits; i++)
-        commit_info_dispose(&r->commits[i]);
-    free(r->problems);
-    free(r->commits);
-    free(r);
-}
-
-size_t itk_verify_problem_count(const itk_verify_result *r)
-{
-    return r->nproblems;
-}
-
-const itk_problem *itk_verify_problem(const itk_verify_result *r, size_t i)
-{
-    return i < r->nproblems ? &r->problems[i] : NULL;
-}
-
-size_t itk_verify_commit_count(const itk_verify_result *r)
-{
-    return r->ncommits;
-}
-
-const itk_commit_info *itk_verify_commit(const itk_verify_result *r, size_t i)
-{
-    return i < r->ncommits ? &r->commits[i] : NULL;
-}
-
-const char *itk_verify_genesis(const itk_verify_result *r)
-{
-    return r->genesis;
-}
-
-const char *itk_verify_city_key(const itk_verify_result *r)
-{
-    return r->city_key;
-}
-
-int itk_verify_pinned(const itk_verify_result *r)
-{
-    return r->pinned;
-}
-
 static void read_pins(itk_verify_result *r, git_repository *repo, const itk_verify_options *o)
 {
     git_config *cfg = NULL;
@@ -187,16 +82,16 @@ static int collect_compromises(itk_policy *p, const char **revs, size_t nrevs)
     int rc = 0;
     for (size_t i = 0; !rc && revs && i < nrevs; i++) {
         git_object *tree = NULL;
-        git_reference *ref = NULL;
+        git_reference *named = NULL;
         git_oid id;
         /* the rev's commit, read only when its header says it is small */
-        int found = git_reference_dwim(&ref, p->repo, revs[i]) == 0
-                        ? git_reference_name_to_id(&id, p->repo, git_reference_name(ref)) == 0
+        int found = git_reference_dwim(&named, p->repo, revs[i]) == 0
+                        ? git_reference_name_to_id(&id, p->repo, git_reference_name(named)) == 0
                         : git_revparse_single(&tree, p->repo, revs[i]) == 0;
         if (found && tree)
             id = *git_object_id(tree);
         git_object_free(tree);
-        git_reference_free(ref);
+        git_reference_free(named);
         tree = NULL;
         if (found &&
             itk_object_size(NULL, p->repo, &id, GIT_OBJECT_ANY, ITK_MAX_COMMIT_BYTES) == 0 &&
@@ -228,38 +123,6 @@ static int collect_compromises(itk_policy *p, const char **revs, size_t nrevs)
     git_reference_iterator_free(it);
     itk_error_clear();
     return rc;
-}
-
-/* Moves src's problems after dst's. */
-static int append_problems(itk_verify_result *dst, itk_verify_result *src)
-{
-    if (!src->nproblems)
-        return 0;
-    itk_problem *np =
-        itk_realloc_array(dst->problems, dst->nproblems + src->nproblems, sizeof(*np));
-    if (!np)
-        return ITK_ENOMEM;
-    memcpy(np + dst->nproblems, src->problems, src->nproblems * sizeof(*np));
-    dst->problems = np;
-    dst->nproblems += src->nproblems;
-    dst->aproblems = dst->nproblems;
-    src->nproblems = 0;
-    return 0;
-}
-
-/* Frees r's problems from the n-th on, and its commits when all. */
-static void result_truncate(itk_verify_result *r, size_t n, int commits)
-{
-    for (size_t i = n; i < r->nproblems; i++) {
-        free(r->problems[i].path);
-        free(r->problems[i].signer);
-        free(r->problems[i].message);
-    }
-    r->nproblems = n < r->nproblems ? n : r->nproblems;
-    for (size_t i = 0; commits && i < r->ncommits; i++)
-        commit_info_dispose(&r->commits[i]);
-    if (commits)
-        r->ncommits = 0;
 }
 
 /* Does the object database still hold every commit an earlier run checked? */
@@ -410,13 +273,13 @@ int itk_verify_run(itk_verify_result **out, itk_registry *reg, const char **revs
     if (!(rc = itk_vwalk_alterations(repo, v11))) {
         size_t altered = v11->nproblems;
         if (!(rc = run(r, v11, altered, repo, revs, nrevs, opts, &careful)) && careful) {
-            result_truncate(r, 0, 1);
-            result_truncate(v11, altered, 0);
+            itk_verify_result_truncate(r, 0, 1);
+            itk_verify_result_truncate(v11, altered, 0);
             rc = run(r, v11, altered, repo, revs, nrevs, opts, &careful);
         }
     }
     if (!rc)
-        rc = append_problems(r, v11);
+        rc = itk_verify_result_append(r, v11);
     itk_verify_result_free(v11);
     if (rc)
         itk_verify_result_free(r);

@@ -8,9 +8,10 @@
 #include "array.h"
 #include "itaku/record.h"
 #include "itaku/verify.h"
+#include "itaku/names.h"
 #include "registry_priv.h"
 #include "oidmap.h"
-#include "remote_priv.h"
+#include "remote_auth.h"
 #include "senders_priv.h"
 #include "sync_priv.h"
 
@@ -18,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define INCOMING "refs/itaku/incoming/"
+#define INCOMING ITK_REF_INCOMING
 
 static void drop_refs(git_repository *repo, const char *prefix)
 {
@@ -255,7 +256,7 @@ static int attribute_lines(incoming_set *s, git_repository *repo, const itk_oidm
         char line[160];
         if (in->kind != IN_LINE)
             continue;
-        snprintf(line, sizeof(line), "refs/itaku/lines/%s", in->line);
+        snprintf(line, sizeof(line), ITK_REF_LINES "%s", in->line);
         int had = git_reference_name_to_id(&in->held, repo, line) == 0;
         int move = compare_tips(repo, &in->held, had, &in->id);
         const char *signer = signer_of(signers, &in->id);
@@ -431,7 +432,7 @@ static int publish(itk_sync_report *report, itk_registry *reg, const char *name,
         char line[160];
         if (in->kind != IN_LINE)
             continue;
-        snprintf(line, sizeof(line), "refs/itaku/lines/%s", in->line);
+        snprintf(line, sizeof(line), ITK_REF_LINES "%s", in->line);
         git_reference *lr = NULL;
         if (in->move == MOVE_NEW || in->move == MOVE_FORWARD) {
             if (git_reference_create(&lr, repo, line, &in->id, 1, "itaku: verified line") < 0)
@@ -549,7 +550,7 @@ int itk_sync_take(git_oid *tip, itk_registry *reg, const char *party, const char
         return rc;
     if ((rc = publish(NULL, reg, party, party, NAME_WANTED, url, opts)))
         return rc;
-    snprintf(line_ref, sizeof(line_ref), "refs/itaku/lines/%s", party);
+    snprintf(line_ref, sizeof(line_ref), ITK_REF_LINES "%s", party);
     if (git_reference_name_to_id(tip, reg->repo, line_ref) < 0)
         return itk_error_set(ITK_ENOTFOUND, "%s has no main branch of %s; nothing was taken", url,
                              party);

@@ -1,0 +1,17 @@
+/* verify.c's insides for the writers that check a commit before its branch
+ * moves (commit.c); the walk's state is vstate.h's. */
+#ifndef ITAKU_VERIFY_PRIV_H
+#define ITAKU_VERIFY_PRIV_H
+
+#include "vstate.h"
+
+/* The rules of one commit checked on its own, on top of a history taken as
+ * verified (itaku checks each commit it writes before its branch moves): V1–V7
+ * and V10 with the parents' trees, V9 against every compromise the refs (and
+ * the commit) know. The state a walk carries is not rebuilt, so V8's "a line
+ * only moves forward" and V9's void commits are left to verify. *out lists the
+ * commit and its problems (free it with itk_verify_result_free); negative when
+ * the check could not run. */
+int itk_verify_one(itk_verify_result **out, itk_registry *reg, const git_oid *id);
+
+#endif
