@@ -1,5 +1,5 @@
 /* The SSH side of remotes, shared by remote.c, sync.c and clone.c: the
- * credential and host-key callbacks for libgit2 (their code is in remote.c). */
+ * credential and host-key callbacks for libgit2 (remote_auth.c). */
 #ifndef ITAKU_REMOTE_AUTH_H
 #define ITAKU_REMOTE_AUTH_H
 
@@ -21,6 +21,8 @@ void itk_remote_auth_callbacks(git_remote_callbacks *cb, itk_remote_auth *a);
 const char *itk_remote_auth_reason(const itk_remote_auth *a);
 /* What the server printed ("remote: …" lines), bounded. */
 const char *itk_remote_auth_server_said(const itk_remote_auth *a);
+/* The refs a push's server refused, with its reasons, else "". */
+const char *itk_remote_auth_rejected(const itk_remote_auth *a);
 
 /* After a failed libgit2 call: our reason if a callback refused, else
  * libgit2's message; prefixed with what. Returns ITK_EAUTH or ITK_EGIT. */
