@@ -1,6 +1,7 @@
 /* itaku init: the city creates a contract registry and gets its contract
  * sheet, to attach to the paper contract. */
 #include "cli.h"
+#include "itaku/init.h"
 
 #include <getopt.h>
 #include <stdio.h>

@@ -2,6 +2,7 @@
  * itaku instructions: what is open for us and for our descendants. */
 #include "cli.h"
 #include "itaku/instruct.h"
+#include "itaku/signer_select.h"
 
 #include <getopt.h>
 #include <stdio.h>

@@ -2,6 +2,7 @@
  * own requests and their decisions. */
 #include "cli.h"
 #include "itaku/flow.h"
+#include "itaku/requests.h"
 
 #include <getopt.h>
 #include <stdio.h>

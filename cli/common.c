@@ -3,6 +3,7 @@
 #include "itaku/forms.h"
 #include "itaku/json.h"
 #include "itaku/party.h"
+#include "itaku/signer_select.h"
 
 #include <stdarg.h>
 #include <getopt.h>

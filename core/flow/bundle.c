@@ -11,6 +11,7 @@
 #include "reader.h"
 #include "registry_priv.h"
 #include "sync_priv.h"
+#include "commit_priv.h"
 
 #include <errno.h>
 #include <fcntl.h>

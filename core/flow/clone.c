@@ -13,6 +13,7 @@
 #include "registry_priv.h"
 #include "remote_auth.h"
 #include "senders_priv.h"
+#include "itaku/commit.h"
 
 #include <dirent.h>
 #include <errno.h>

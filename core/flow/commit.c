@@ -9,6 +9,8 @@
 #include "itaku/names.h"
 #include "registry_priv.h"
 #include "verify_priv.h"
+#include "itaku/commit.h"
+#include "commit_priv.h"
 
 #include <openssl/evp.h>
 #include <stdarg.h>

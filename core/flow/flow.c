@@ -14,6 +14,11 @@
 #include "registry_priv.h"
 #include "requests_priv.h"
 #include "sync_priv.h"
+#include "itaku/commit.h"
+#include "itaku/init.h"
+#include "itaku/requests.h"
+#include "commit_priv.h"
+#include "party_priv.h"
 
 #include <openssl/evp.h>
 #include <stdio.h>

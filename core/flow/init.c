@@ -6,6 +6,9 @@
 #include "fsutil.h"
 #include "registry_priv.h"
 #include "template.h"
+#include "itaku/commit.h"
+#include "itaku/init.h"
+#include "commit_priv.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -8,6 +8,9 @@
 #include "itaku/party.h"
 #include "itaku/verify.h"
 #include "registry_priv.h"
+#include "itaku/commit.h"
+#include "commit_priv.h"
+#include "party_priv.h"
 
 #include <openssl/evp.h>
 #include <stdio.h>

@@ -5,6 +5,10 @@
 #include "itaku/errors.h"
 #include "itaku/json.h"
 #include "registry_priv.h"
+#include "itaku/commit.h"
+#include "itaku/init.h"
+#include "commit_priv.h"
+#include "party_priv.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -5,6 +5,12 @@
 #include "itaku/forms.h"
 #include "itaku/json.h"
 #include "registry_priv.h"
+#include "itaku/commit.h"
+#include "itaku/ids.h"
+#include "itaku/init.h"
+#include "itaku/requests.h"
+#include "commit_priv.h"
+#include "party_priv.h"
 
 #include <stdlib.h>
 #include <string.h>

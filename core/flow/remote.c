@@ -10,6 +10,7 @@
 #include "registry_priv.h"
 #include "remote_auth.h"
 #include "sync_priv.h"
+#include "commit_priv.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -10,6 +10,7 @@
 #include "itaku/names.h"
 #include "registry_priv.h"
 #include "requests_priv.h"
+#include "itaku/requests.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,6 +3,7 @@
 #define ITAKU_REQUESTS_PRIV_H
 
 #include "itaku/flow.h"
+#include "itaku/requests.h"
 
 typedef struct {
     itk_request_info info;

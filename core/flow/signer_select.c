@@ -3,6 +3,7 @@
 #include "itaku/errors.h"
 #include "alloc.h"
 #include "registry_priv.h"
+#include "itaku/signer_select.h"
 
 #include <stdio.h>
 #include <stdlib.h>

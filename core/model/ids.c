@@ -2,6 +2,7 @@
  * over every local ref so that two branches never hand out the same id. */
 #include "itaku/errors.h"
 #include "registry_priv.h"
+#include "itaku/ids.h"
 
 #include <stdlib.h>
 #include <string.h>

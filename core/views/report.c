@@ -12,6 +12,7 @@
 #include "itaku/status.h"
 #include "itaku/who.h"
 #include "registry_priv.h"
+#include "itaku/requests.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -4,6 +4,7 @@
 #include "itaku/flow.h"
 #include "itaku/json.h"
 #include "status_priv.h"
+#include "itaku/requests.h"
 
 #include <openssl/evp.h>
 #include <stdio.h>

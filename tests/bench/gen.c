@@ -23,6 +23,9 @@
 #include "itaku/sshkey.h"
 #include "itaku/sshsig.h"
 #include "registry_priv.h"
+#include "itaku/commit.h"
+#include "itaku/init.h"
+#include "commit_priv.h"
 
 #include <git2/sys/mempack.h>
 #include <openssl/evp.h>

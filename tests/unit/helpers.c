@@ -20,6 +20,8 @@
 #include "itaku/record.h"
 #include "itaku/verify.h"
 #include "registry_priv.h"
+#include "itaku/commit.h"
+#include "itaku/init.h"
 
 char *th_tmpdir(void)
 {

@@ -13,6 +13,7 @@
 #include "itaku/errors.h"
 #include "itaku/record.h"
 #include "itaku/registry.h"
+#include "itaku/commit.h"
 
 typedef struct {
     char *dir;

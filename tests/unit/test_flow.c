@@ -19,6 +19,7 @@
 #include "itaku/instruct.h"
 #include "itaku/registry.h"
 #include "itaku/sshkey.h"
+#include "itaku/requests.h"
 
 #define CITY "akiruno-city"
 #define WHEN "2026-12-03T10:00:00+09:00"

@@ -25,6 +25,7 @@
 #include "itaku/registry.h"
 #include "itaku/sshkey.h"
 #include "itaku/verify.h"
+#include "itaku/init.h"
 
 #define CITY "akiruno-city"
 #define EMPTY_SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"

@@ -24,6 +24,7 @@
 #include "itaku/registry.h"
 #include "itaku/sshkey.h"
 #include "itaku/verify.h"
+#include "itaku/init.h"
 
 #define CITY "akiruno-city"
 #define OBLIGATIONS "obligations/akiruno-outsourcing.v1.json"

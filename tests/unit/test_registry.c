@@ -16,6 +16,8 @@
 #include "itaku/party.h"
 #include "itaku/registry.h"
 #include "itaku/verify.h"
+#include "itaku/init.h"
+#include "itaku/signer_select.h"
 
 typedef struct {
     char *dir;

@@ -27,6 +27,8 @@
 #include "itaku/sshsig.h"
 #include "itaku/status.h"
 #include "itaku/verify.h"
+#include "itaku/commit.h"
+#include "itaku/requests.h"
 
 typedef struct {
     char *dir;

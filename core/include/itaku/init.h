@@ -1,0 +1,40 @@
+/* Creating a registry: the genesis commit built from the template compiled
+ * into the library, and the key records it (and later key events) write. */
+#ifndef ITAKU_INIT_H
+#define ITAKU_INIT_H
+
+#include "itaku/buf.h"
+#include "itaku/registry.h"
+#include "itaku/sshkey.h"
+
+typedef struct {
+    unsigned version;
+    const char *contract_id;
+    const char *title;
+    const char *city_id;
+    const char *city_name;
+    const char *principal;
+    const char *start; /* YYYY-MM-DD or NULL */
+    const char *end;
+    const char *timezone; /* NULL: Asia/Tokyo */
+    const char **handover_methods;
+    size_t handover_count;
+} itk_init_options;
+
+#define ITK_INIT_OPTIONS_VERSION 1
+#define ITK_INIT_OPTIONS_INIT                                                                      \
+    {                                                                                              \
+        ITK_INIT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0          \
+    }
+
+/* Creates a registry in dir (which must not exist or be empty) from the
+ * built-in template, in one signed genesis commit, and pins its genesis and
+ * city key in the repository's config. */
+int itk_registry_init(git_oid *genesis, const char *dir, const itk_init_options *opts,
+                      itk_signer *signer);
+
+/* The builder of a key record's body: principal, public key, fingerprint. */
+int itk_key_record(itk_buf *path, itk_buf *data, const char *party, const itk_pubkey *key,
+                   const char *principal, const char *added_by, const char *created);
+
+#endif
