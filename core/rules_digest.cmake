@@ -11,11 +11,12 @@ cmake_policy(SET CMP0057 NEW)
 #  ITK_SOURCES_DIGEST, over every source: the status cache's version.
 file(GLOB files ${SRC}/*.c ${SRC}/*.h ${SRC}/include/itaku/*.h)
 list(SORT files)
-set(readers_only status.c status_rules.c status_cache.c status_priv.h history.c who.c
+set(readers_only status.c status_rules.c status_rules.h status_ctx.c status_cache.c status_priv.h
+    snapshot.c snapshot_priv.h snapshot.h history.c who.c
     report.c render.c jview.c jview.h status.h history.h who.h report.h render.h log_cache.c
     log_cache.h)
 set(readers_headers
-    "status_priv\\.h|jview\\.h|log_cache\\.h|itaku/(status|history|who|report|render)\\.h")
+    "status_priv\\.h|status_rules\\.h|snapshot_priv\\.h|jview\\.h|log_cache\\.h|itaku/(status|history|who|report|render|snapshot)\\.h")
 set(rules "")
 set(all "")
 foreach(f ${files})
