@@ -6,6 +6,7 @@
 #include "itaku/errors.h"
 #include "itaku/json.h"
 #include "itaku/party.h"
+#include "itaku/snapshot.h"
 #include "itaku/status.h"
 #include "log_cache.h"
 #include "registry_priv.h"
@@ -411,19 +412,6 @@ typedef struct {
     size_t norder;
 } story_ctx;
 
-static void copy_utf8(char *dst, size_t cap, const char *src)
-{
-    size_t n = strlen(src ? src : "");
-    if (n >= cap) {
-        n = cap - 1;
-        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
-            n--;
-    }
-    if (n)
-        memcpy(dst, src, n);
-    dst[n] = '\0';
-}
-
 static int add_step(story_ctx *s, size_t commit, const char *what, const story_rec *r, int depth,
                     const char *detail)
 {
@@ -459,7 +447,7 @@ static int add_step(story_ctx *s, size_t commit, const char *what, const story_r
     snprintf(p->action, sizeof(p->action), "%s", e->info->action);
     git_oid_tostr(p->commit, sizeof(p->commit), &e->info->id);
     snprintf(p->date, sizeof(p->date), "%s", e->date);
-    copy_utf8(p->detail, sizeof(p->detail), detail);
+    itk_copy_utf8(p->detail, sizeof(p->detail), detail);
     p->depth = depth;
     p->verified = e->info->ok;
     p->is_void = e->info->is_void;

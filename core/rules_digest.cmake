@@ -12,7 +12,7 @@ cmake_policy(SET CMP0057 NEW)
 file(GLOB files ${SRC}/*.c ${SRC}/*.h ${SRC}/include/itaku/*.h)
 list(SORT files)
 set(readers_only status.c status_rules.c status_rules.h status_ctx.c status_cache.c status_priv.h
-    snapshot.c snapshot_priv.h snapshot.h history.c who.c
+    snapshot.c snapshot_priv.h snapshot.h provenance.c history.c who.c
     report.c render.c jview.c jview.h status.h history.h who.h report.h render.h log_cache.c
     log_cache.h)
 set(readers_headers

@@ -5,6 +5,7 @@
  * merges). The views (status, who, the report, form pages) read this and
  * nothing else. */
 #include "itaku/snapshot.h"
+#include "itaku/chain.h"
 #include "itaku/errors.h"
 #include "itaku/json.h"
 #include "itaku/party.h"
@@ -621,4 +622,17 @@ int itk_snapshot_find(size_t *i, const itk_snapshot *s, const char *path)
 const char *itk_snapshot_parent(const itk_snapshot *s, const char *party)
 {
     return json_string_value(json_object_get(s->parent_of, party ? party : ""));
+}
+
+int itk_snapshot_in_scope(const itk_snapshot *s, const char *party, const char *only)
+{
+    if (!only)
+        return 1;
+    /* bounded: party files that name each other in a circle end here */
+    for (int hops = 0; party && hops <= 2 * ITK_MAX_CHAIN + 2; hops++) {
+        if (strcmp(party, only) == 0)
+            return 1;
+        party = itk_snapshot_parent(s, party);
+    }
+    return 0;
 }

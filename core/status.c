@@ -137,19 +137,6 @@ static int gather_obligations(sctx *c)
     return 0;
 }
 
-static int in_scope(const sctx *c, const char *party)
-{
-    if (!c->only)
-        return 1;
-    if (strcmp(c->only, party) == 0)
-        return 1;
-    for (const sparty *p = itk_sctx_party(c, party); p && p->parent[0];
-         p = itk_sctx_party(c, p->parent))
-        if (strcmp(p->parent, c->only) == 0)
-            return 1;
-    return 0;
-}
-
 void itk_status_free(itk_status *st)
 {
     if (!st)
@@ -259,7 +246,7 @@ int itk_status_run(itk_status **out, itk_registry *reg, const itk_status_options
     /* keep the scope asked for, then the chain's order */
     size_t kept = 0;
     for (size_t i = 0; i < c.nf; i++)
-        if (in_scope(&c, c.f[i].party))
+        if (itk_snapshot_in_scope(c.snap, c.f[i].party, c.only))
             c.f[kept++] = c.f[i];
     c.nf = kept;
     itk_status *st = calloc(1, sizeof(*st));
@@ -297,7 +284,7 @@ int itk_status_run(itk_status **out, itk_registry *reg, const itk_status_options
     st->nf = c.nparties ? start[c.nparties - 1] : 0;
     free(start);
     for (size_t p = 0; p < c.nparties; p++)
-        if (in_scope(&c, c.parties[p].id))
+        if (itk_snapshot_in_scope(c.snap, c.parties[p].id, c.only))
             st->parties[st->nparties++] = c.parties[p];
     *out = st;
 done:

@@ -373,22 +373,6 @@ static int fill_items(itk_who_party *p, const wctx *c, int offset)
     return 0;
 }
 
-static int in_scope(const itk_who *w, size_t i, const char *only)
-{
-    if (!only)
-        return 1;
-    for (const itk_who_party *p = &w->parties[i]; p;) {
-        if (strcmp(p->party, only) == 0)
-            return 1;
-        const itk_who_party *up = NULL;
-        for (size_t k = 0; k < w->n && !up; k++)
-            if (strcmp(w->parties[k].party, p->parent) == 0 && strcmp(p->role, "city") != 0)
-                up = &w->parties[k];
-        p = up;
-    }
-    return 0;
-}
-
 int itk_who_run(itk_who **out, itk_registry *reg, const itk_who_options *o)
 {
     wctx c;
@@ -427,7 +411,7 @@ int itk_who_run(itk_who **out, itk_registry *reg, const itk_who_options *o)
     if (o && o->party) {
         size_t kept = 0;
         for (size_t i = 0; i < w->n; i++) {
-            if (in_scope(w, i, o->party)) {
+            if (itk_snapshot_in_scope(c.snap, w->parties[i].party, o->party)) {
                 itk_who_party tmp = w->parties[i];
                 w->parties[i] = w->parties[kept];
                 w->parties[kept++] = tmp;

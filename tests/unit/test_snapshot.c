@@ -228,6 +228,12 @@ static void test_arrival_times(void **state)
     /* the twin: a party that is neither its own nor its parent */
     assert_int_equal(itk_snapshot_arrival(s, r, "beta", NULL), -1);
     assert_false(itk_snapshot_flags(s, r) & ITK_SNAP_BACKDATED);
+    /* the scope of --party: acme is in its own and the city's, not another's */
+    assert_true(itk_snapshot_in_scope(s, "acme", "acme"));
+    assert_true(itk_snapshot_in_scope(s, "acme", "akiruno-city"));
+    assert_true(itk_snapshot_in_scope(s, "acme", NULL));
+    assert_false(itk_snapshot_in_scope(s, "acme", "beta"));
+    assert_false(itk_snapshot_in_scope(s, "akiruno-city", "acme"));
     itk_snapshot_free(s);
 }
 

@@ -100,6 +100,9 @@ int itk_snapshot_json(json_t **out, const itk_snapshot *s, size_t i);
 int itk_snapshot_find(size_t *i, const itk_snapshot *s, const char *path);
 /* A party's parent as its party file says, NULL for none. */
 const char *itk_snapshot_parent(const itk_snapshot *s, const char *party);
+/* Whether party is only or below it in the chain (party files' parents);
+ * 1 when only is NULL: the scope of `--party P` in every view. */
+int itk_snapshot_in_scope(const itk_snapshot *s, const char *party, const char *only);
 
 /* Copies src (NULL: "") into dst of cap bytes, cutting on a UTF-8 character
  * boundary: the fixed-size fields of the views' results. */
