@@ -2,6 +2,7 @@
  * the keys it holds and asking it to sign. Replies are untrusted bytes, read
  * with the bounded reader and limited to ITK_AGENT_MAX_MSG. */
 #include "agent_priv.h"
+#include "alloc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -171,9 +172,8 @@ int itk_agent_list(itk_pubkey ***keys, size_t *count, const char *socket_path)
                            r.left);
         goto out;
     }
-    list = calloc(n ? n : 1, sizeof(*list));
-    if (!list) {
-        rc = itk_error_set(ITK_ENOMEM, "out of memory");
+    if (!(list = itk_calloc(n, sizeof(*list)))) {
+        rc = ITK_ENOMEM;
         goto out;
     }
     for (uint32_t i = 0; i < n; i++) {
@@ -187,11 +187,13 @@ int itk_agent_list(itk_pubkey ***keys, size_t *count, const char *socket_path)
         /* keys we cannot use (certificates, security keys, DSA) are not listed */
         if (itk_pubkey_from_blob(&key, blob, blob_len) != 0)
             continue;
-        char *c = strndup((const char *)comment, comment_len);
-        if (!c || (rc = itk_pubkey_set_comment(key, c)) != 0) {
+        char *c;
+        if ((rc = itk_cstr_copy(&c, comment, comment_len, ITK_MAX_CSTRING, "key comment")) ||
+            (rc = itk_pubkey_set_comment(key, c)) != 0) {
             free(c);
             itk_pubkey_free(key);
-            rc = itk_error_set(ITK_ENOMEM, "out of memory");
+            if (rc != ITK_ENOMEM)
+                rc = itk_error_set(rc, "the ssh-agent at %s: %s", path, itk_error_last());
             goto out;
         }
         free(c);

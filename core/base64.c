@@ -2,6 +2,7 @@
  * files). Parsing goes through the bounded reader; this file knows nothing of
  * what the decoded bytes mean. */
 #include "base64.h"
+#include "alloc.h"
 
 #include <openssl/crypto.h>
 #include <stdint.h>
@@ -172,9 +173,9 @@ int itk_armor_decode(unsigned char **out, size_t *outlen, const void *text, size
         return itk_error_set(ITK_EINVALID, "%s is truncated (nothing after %s)", what, begin);
 
     /* the base64 text is at most as long as the input */
-    char *b64 = malloc(len ? len : 1);
+    char *b64 = itk_malloc(len);
     if (!b64)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     size_t b64len = 0;
     int found_end = 0;
     while (r.left > 0) {
@@ -213,9 +214,9 @@ int itk_armor_decode(unsigned char **out, size_t *outlen, const void *text, size
         goto fail;
     }
     size_t cap = itk_base64_decoded_max(b64len);
-    *out = malloc(cap);
+    *out = itk_malloc(cap);
     if (!*out) {
-        rc = itk_error_set(ITK_ENOMEM, "out of memory");
+        rc = ITK_ENOMEM;
         goto fail;
     }
     if (itk_base64_decode(*out, cap, outlen, b64, b64len) != 0) {

@@ -1,5 +1,6 @@
 /* itk_buf: growable buffers and bounded whole-file reads. */
 #include "itaku/buf.h"
+#include "alloc.h"
 #include "itaku/errors.h"
 
 #include <errno.h>
@@ -19,9 +20,9 @@ static int grow(itk_buf *buf, size_t extra)
     size_t n = buf->asize ? buf->asize : 64;
     while (n < need)
         n = n > ((size_t)-1) / 2 ? need : n * 2;
-    char *p = realloc(buf->ptr, n);
+    char *p = itk_realloc_array(buf->ptr, n, 1);
     if (!p)
-        return itk_error_set(ITK_ENOMEM, "out of memory (%zu bytes)", n);
+        return ITK_ENOMEM;
     buf->ptr = p;
     buf->asize = n;
     return 0;

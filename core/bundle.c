@@ -3,6 +3,8 @@
  * our odb, so thin packs resolve). What may be taken from a bundle is
  * sync.c's decision; this file only brings its objects in. */
 #include "itaku/bundle.h"
+#include "alloc.h"
+#include "array.h"
 #include "itaku/errors.h"
 #include "bundle_priv.h"
 #include "reader.h"
@@ -127,9 +129,9 @@ int itk_bundle_header_parse(itk_bundle_header **out, size_t *header_len, const v
     *out = NULL;
     *header_len = 0;
     rd_init(&r, data, len > ITK_BUNDLE_MAX_HEADER ? ITK_BUNDLE_MAX_HEADER : len);
-    itk_bundle_header *h = calloc(1, sizeof(*h));
+    itk_bundle_header *h = itk_calloc(1, sizeof(*h));
     if (!h)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     if (rd_text_line(&r, &line, &n) < 0 || n > ITK_BUNDLE_MAX_LINE)
         return header_fail(h, ITK_EINVALID, 1,
                            "is missing: the file does not start with "
@@ -173,13 +175,8 @@ int itk_bundle_header_parse(itk_bundle_header **out, size_t *header_len, const v
                 return header_fail(h, ITK_EINVALID, lineno, "is not a prerequisite \"-<id>\"");
             if (h->nprereqs == ITK_BUNDLE_MAX_PREREQUISITES)
                 return header_fail(h, ITK_ETOOBIG, lineno, "is one prerequisite too many");
-            if (h->nprereqs == h->aprereqs) {
-                size_t na = h->aprereqs ? h->aprereqs * 2 : 8;
-                git_oid *np = realloc(h->prereqs, na * sizeof(*np));
-                if (!np)
-                    return header_fail(h, ITK_ENOMEM, lineno, "ran out of memory");
-                h->prereqs = np, h->aprereqs = na;
-            }
+            if (itk_array_reserve(&h->prereqs, &h->aprereqs, h->nprereqs + 1, sizeof(*h->prereqs)))
+                return header_fail(h, ITK_ENOMEM, lineno, "ran out of memory");
             h->prereqs[h->nprereqs++] = id;
             continue;
         }
@@ -193,18 +190,14 @@ int itk_bundle_header_parse(itk_bundle_header **out, size_t *header_len, const v
             return header_fail(h, ITK_EINVALID, lineno, "names a ref git would not accept");
         if (h->nrefs == ITK_BUNDLE_MAX_REFS)
             return header_fail(h, ITK_ETOOBIG, lineno, "is one ref too many");
-        if (h->nrefs == h->arefs) {
-            size_t na = h->arefs ? h->arefs * 2 : 8;
-            bundle_ref *nr = realloc(h->refs, na * sizeof(*nr));
-            if (!nr)
-                return header_fail(h, ITK_ENOMEM, lineno, "ran out of memory");
-            h->refs = nr, h->arefs = na;
-        }
-        bundle_ref *br = &h->refs[h->nrefs];
-        if (!(br->name = malloc(nlen + 1)))
+        if (itk_array_reserve(&h->refs, &h->arefs, h->nrefs + 1, sizeof(*h->refs)))
             return header_fail(h, ITK_ENOMEM, lineno, "ran out of memory");
-        memcpy(br->name, name, nlen);
-        br->name[nlen] = '\0';
+        bundle_ref *br = &h->refs[h->nrefs];
+        int rc = itk_cstr_copy(&br->name, name, nlen, ITK_BUNDLE_MAX_LINE, "the ref name");
+        if (rc)
+            return header_fail(h, rc, lineno,
+                               rc == ITK_ENOMEM ? "ran out of memory"
+                                                : "names a ref git would not accept");
         br->id = id;
         h->nrefs++;
     }
@@ -231,9 +224,9 @@ int itk_bundle_is_bundle(const char *path)
 
 static int read_header(itk_bundle_header **h, size_t *hlen, FILE *f, const char *path)
 {
-    unsigned char *buf = malloc(ITK_BUNDLE_MAX_HEADER + 1);
+    unsigned char *buf = itk_malloc(ITK_BUNDLE_MAX_HEADER + 1);
     if (!buf)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     size_t n = fread(buf, 1, ITK_BUNDLE_MAX_HEADER + 1, f);
     int rc = ferror(f) ? itk_error_set(ITK_EIO, "cannot read %s", path)
                        : itk_bundle_header_parse(h, hlen, buf, n);
@@ -294,8 +287,8 @@ int itk_bundle_unpack(itk_bundle_header **out, git_repository *repo, const char 
      * every commit, tree and blob the refs reach, and refuses what is missing */
     io.verify = 0;
     git_indexer_progress stats = {0};
-    if (!(chunk = malloc(CHUNK))) {
-        rc = itk_error_set(ITK_ENOMEM, "out of memory");
+    if (!(chunk = itk_malloc(CHUNK))) {
+        rc = ITK_ENOMEM;
         goto done;
     }
     if (fseeko(f, (off_t)hlen, SEEK_SET) != 0 || git_indexer_new(&idx, packdir, 0, odb, &io) < 0) {
@@ -502,25 +495,20 @@ int itk_bundle_create(itk_bundle_stats *stats, itk_registry *reg, itk_signer *si
     }
     /* what we send: main, our request branches, and who we are */
     size_t cap = 8;
-    if (!(refs = calloc(cap, sizeof(*refs)))) {
-        rc = itk_error_set(ITK_ENOMEM, "out of memory");
+    if (!(refs = itk_calloc(cap, sizeof(*refs)))) {
+        rc = ITK_ENOMEM;
         goto done;
     }
-    refs[nrefs].name = strdup("refs/heads/main");
+    refs[nrefs].name = itk_strdup("refs/heads/main");
     refs[nrefs++].id = stats->main;
     git_reference *ref = NULL;
     if (git_reference_iterator_glob_new(&it, repo, "refs/heads/requests/*") == 0) {
         while (!rc && git_reference_next(&ref, it) == 0) {
             if (git_reference_target(ref)) {
-                if (nrefs + 2 >= cap) {
-                    out_ref *nr = realloc(refs, cap * 2 * sizeof(*nr));
-                    if (!nr)
-                        rc = itk_error_set(ITK_ENOMEM, "out of memory");
-                    else
-                        refs = nr, cap *= 2;
-                }
+                /* room for this ref, the sender and HEAD */
+                rc = itk_array_reserve(&refs, &cap, nrefs + 3, sizeof(*refs));
                 if (!rc) {
-                    refs[nrefs].name = strdup(git_reference_name(ref));
+                    refs[nrefs].name = itk_strdup(git_reference_name(ref));
                     refs[nrefs++].id = *git_reference_target(ref);
                 }
             }
@@ -531,13 +519,13 @@ int itk_bundle_create(itk_bundle_stats *stats, itk_registry *reg, itk_signer *si
         goto done;
     char sender[128];
     snprintf(sender, sizeof(sender), ITK_BUNDLE_SENDER_PREFIX "%s", me.party);
-    refs[nrefs].name = strdup(sender);
+    refs[nrefs].name = itk_strdup(sender);
     refs[nrefs++].id = stats->main;
-    refs[nrefs].name = strdup("HEAD");
+    refs[nrefs].name = itk_strdup("HEAD");
     refs[nrefs++].id = stats->main;
     for (size_t i = 0; i < nrefs; i++)
         if (!refs[i].name) {
-            rc = itk_error_set(ITK_ENOMEM, "out of memory");
+            rc = ITK_ENOMEM;
             goto done;
         }
     /* the prerequisite: our newest commit already inside party's line */

@@ -1,5 +1,6 @@
 /* Reading the chain of parties and the state of keys from a tree. */
 #include "itaku/chain.h"
+#include "alloc.h"
 #include "itaku/errors.h"
 #include "itaku/json.h"
 #include "registry_priv.h"
@@ -176,9 +177,9 @@ static int collect_event(const json_t *body, const char *author, void *payload)
     for (size_t i = 0; i < *c->n; i++)
         if (strcmp((*c->list)[i].key, key) == 0)
             return 0;
-    itk_compromise *nl = realloc(*c->list, (*c->n + 1) * sizeof(*nl));
+    itk_compromise *nl = itk_realloc_array(*c->list, *c->n + 1, sizeof(*nl));
     if (!nl)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     *c->list = nl;
     snprintf(nl[*c->n].key, sizeof(nl[*c->n].key), "%s", key);
     snprintf(nl[*c->n].last_good, sizeof(nl[*c->n].last_good), "%s", lg ? lg : "");

@@ -1,6 +1,7 @@
 /* Writing signed commits: the change set, the trailers of DESIGN §4, the
  * in-process SSH signature, and moving the branch compare-and-swap. */
 #include "itaku/errors.h"
+#include "alloc.h"
 #include "itaku/json.h"
 #include "itaku/chain.h"
 #include "itaku/sshkey.h"
@@ -31,10 +32,10 @@ struct itk_change {
 
 int itk_change_new(itk_change **out, const char *action, const char *subject)
 {
-    itk_change *c = calloc(1, sizeof(*c));
-    if (!c || !(c->action = strdup(action)) || !(c->subject = strdup(subject))) {
+    itk_change *c = itk_calloc(1, sizeof(*c));
+    if (!c || !(c->action = itk_strdup(action)) || !(c->subject = itk_strdup(subject))) {
         itk_change_free(c);
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     }
     *out = c;
     return 0;
@@ -45,17 +46,17 @@ int itk_change_add(itk_change *c, const char *path, const void *data, size_t len
     for (size_t i = 0; i < c->nfiles; i++)
         if (strcmp(c->files[i].path, path) == 0)
             return itk_error_set(ITK_EEXISTS, "%s is added twice in one commit", path);
-    change_file *f = realloc(c->files, (c->nfiles + 1) * sizeof(*f));
+    change_file *f = itk_realloc_array(c->files, c->nfiles + 1, sizeof(*f));
     if (!f)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     c->files = f;
     f = &c->files[c->nfiles];
-    f->path = strdup(path);
-    f->data = malloc(len ? len : 1);
+    f->path = itk_strdup(path);
+    f->data = itk_malloc(len);
     if (!f->path || !f->data) {
         free(f->path);
         free(f->data);
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     }
     memcpy(f->data, data, len);
     f->len = len;
@@ -77,9 +78,9 @@ int itk_change_set_subject(itk_change *c, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(subject, sizeof(subject), fmt, ap);
     va_end(ap);
-    char *s = strdup(subject);
+    char *s = itk_strdup(subject);
     if (!s)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     free(c->subject);
     c->subject = s;
     return 0;
@@ -129,9 +130,9 @@ void itk_content_hash(char hex[65], itk_content_entry *e, size_t n)
 
 static int build_message(itk_buf *msg, const itk_identity *who, itk_change *c)
 {
-    itk_content_entry *entries = calloc(c->nfiles ? c->nfiles : 1, sizeof(*entries));
+    itk_content_entry *entries = itk_calloc(c->nfiles, sizeof(*entries));
     if (!entries)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     int rc = itk_buf_printf(msg, "%s\n\nItaku-Party: %s\nItaku-Principal: %s\nItaku-Action: %s\n",
                             c->subject, who->party, who->principal, c->action);
     for (size_t i = 0; !rc && i < c->nfiles; i++) {

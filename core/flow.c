@@ -2,6 +2,7 @@
  * with which record, and where the request branches point. The rules that
  * make these valid are policy.c's; this file writes what they accept. */
 #include "itaku/flow.h"
+#include "alloc.h"
 #include "itaku/chain.h"
 #include "itaku/errors.h"
 #include "itaku/json.h"
@@ -72,9 +73,9 @@ static int line_tip(git_oid *tip, itk_registry *reg, const char *party, const ch
     char ref[128];
     itk_remote_info remote;
     if (from && itk_remote_get(&remote, reg, from) == 0) {
-        itk_sync_report *report = malloc(sizeof(*report));
+        itk_sync_report *report = itk_malloc(sizeof(*report));
         if (!report)
-            return itk_error_set(ITK_ENOMEM, "out of memory");
+            return ITK_ENOMEM;
         /* a remote tagged with its party says whose its main is; an untagged
          * one (origin of a clone) leads to the party asked for */
         int rc = itk_remote_fetch(report, reg, from, party, NULL);

@@ -1,5 +1,6 @@
 /* Instructions and their answers, acknowledgements, and clone. */
 #include "itaku/instruct.h"
+#include "alloc.h"
 #include "itaku/chain.h"
 #include "itaku/errors.h"
 #include "itaku/json.h"
@@ -86,9 +87,9 @@ int itk_instruction_list(itk_instruction_info **out, size_t *count, itk_registry
     int rc = itk_registry_head_tree(&tree, reg);
     if (rc || (rc = itk_tree_records(&paths, &n, reg->repo, tree, NULL, NULL)))
         goto done;
-    list = calloc(n ? n : 1, sizeof(*list));
+    list = itk_calloc(n, sizeof(*list));
     if (!list) {
-        rc = itk_error_set(ITK_ENOMEM, "out of memory");
+        rc = ITK_ENOMEM;
         goto done;
     }
     for (size_t i = 0; i < n; i++) {

@@ -3,6 +3,8 @@
  * a member look-up is a short scan and a view read from a file can be checked
  * in one pass. */
 #include "jview.h"
+#include "alloc.h"
+#include "array.h"
 #include "itaku/errors.h"
 
 #include <stdlib.h>
@@ -19,7 +21,7 @@ int itk_jview_init(itk_jview *v)
     v->interned = json_object();
     if (!v->nodes || !v->text || !v->interned) {
         itk_jview_dispose(v);
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return itk_error_nomem();
     }
     v->nnodes = 1; /* the "no node" placeholder */
     v->anodes = 64;
@@ -48,15 +50,7 @@ static int grow_nodes(itk_jview *v, size_t more)
         return itk_error_set(ITK_ETOOBIG, "too many JSON values to hold at once");
     if (v->nnodes + more <= v->anodes)
         return 0;
-    size_t cap = v->anodes * 2;
-    while (cap < v->nnodes + more)
-        cap *= 2;
-    itk_jnode *n = realloc(v->nodes, cap * sizeof(*n));
-    if (!n)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
-    v->nodes = n;
-    v->anodes = cap;
-    return 0;
+    return itk_array_reserve(&v->nodes, &v->anodes, v->nnodes + more, sizeof(*v->nodes));
 }
 
 int itk_jview_add_text(uint32_t *off, itk_jview *v, const char *s, size_t len)
@@ -81,22 +75,15 @@ int itk_jview_add_text(uint32_t *off, itk_jview *v, const char *s, size_t len)
     }
     if (len + 1 > MAX_TEXT - v->ntext)
         return itk_error_set(ITK_ETOOBIG, "too much JSON text to hold at once");
-    if (v->ntext + len + 1 > v->atext) {
-        size_t cap = v->atext * 2;
-        while (cap < v->ntext + len + 1)
-            cap *= 2;
-        char *t = realloc(v->text, cap);
-        if (!t)
-            return itk_error_set(ITK_ENOMEM, "out of memory");
-        v->text = t;
-        v->atext = cap;
-    }
+    int rc = itk_array_reserve(&v->text, &v->atext, v->ntext + len + 1, 1);
+    if (rc)
+        return rc;
     *off = (uint32_t)v->ntext;
     memcpy(v->text + v->ntext, s, len);
     v->text[v->ntext + len] = '\0';
     v->ntext += len + 1;
     if (key && json_object_set_new_nocheck(v->interned, key, json_integer(*off)))
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return itk_error_nomem();
     return 0;
 }
 

@@ -1,6 +1,7 @@
 /* Open addressing with linear probing; object ids are already uniformly
  * distributed, so their first bytes are the hash. */
 #include "oidmap.h"
+#include "alloc.h"
 #include "itaku/errors.h"
 
 #include <stdlib.h>
@@ -17,12 +18,11 @@ int itk_oidmap_init(itk_oidmap *m)
 {
     memset(m, 0, sizeof(*m));
     m->cap = 1024;
-    m->keys = calloc(m->cap, sizeof(*m->keys));
-    m->values = calloc(m->cap, sizeof(*m->values));
-    m->used = calloc(m->cap, 1);
-    if (!m->keys || !m->values || !m->used) {
+    if (!(m->keys = itk_calloc(m->cap, sizeof(*m->keys))) ||
+        !(m->values = itk_calloc(m->cap, sizeof(*m->values))) ||
+        !(m->used = itk_calloc(m->cap, 1))) {
         itk_oidmap_free(m);
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     }
     return 0;
 }
@@ -39,12 +39,11 @@ static int grow(itk_oidmap *m)
 {
     itk_oidmap bigger = {0};
     bigger.cap = m->cap * 2;
-    bigger.keys = calloc(bigger.cap, sizeof(*bigger.keys));
-    bigger.values = calloc(bigger.cap, sizeof(*bigger.values));
-    bigger.used = calloc(bigger.cap, 1);
-    if (!bigger.keys || !bigger.values || !bigger.used) {
+    if (!(bigger.keys = itk_calloc(bigger.cap, sizeof(*bigger.keys))) ||
+        !(bigger.values = itk_calloc(bigger.cap, sizeof(*bigger.values))) ||
+        !(bigger.used = itk_calloc(bigger.cap, 1))) {
         itk_oidmap_free(&bigger);
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     }
     for (size_t i = 0; i < m->cap; i++)
         if (m->used[i])

@@ -3,6 +3,7 @@
  * merges, V10 truthful objects (trailers, canonical records, file modes).
  * Later rules (V6–V9) build on the same per-commit context. */
 #include "itaku/errors.h"
+#include "alloc.h"
 #include "itaku/json.h"
 #include "registry_priv.h"
 #include "policy_priv.h"
@@ -242,15 +243,15 @@ done:
 
 static int add_file(check *ck, const itk_vdelta *d, int refused)
 {
-    added_file *nf = realloc(ck->files, (ck->nfiles + 1) * sizeof(*nf));
+    added_file *nf = itk_realloc_array(ck->files, ck->nfiles + 1, sizeof(*nf));
     if (!nf)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     ck->files = nf;
     added_file *f = &ck->files[ck->nfiles];
     memset(f, 0, sizeof(*f));
-    f->path = strdup(d->new_path);
+    f->path = itk_strdup(d->new_path);
     if (!f->path)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     itk_path_classify(&f->info, f->path);
     f->blob = d->new_id;
     f->modified = d->status != GIT_DELTA_ADDED;
@@ -559,14 +560,16 @@ static int cmp_indexed(const void *a, const void *b)
  * O(n log n) on a message of many trailers. */
 static int keep_records(check *ck, const char **vals, size_t n, int *dup)
 {
-    indexed_str *ix = calloc(n ? n : 1, sizeof(*ix));
-    unsigned char *twice = calloc(n ? n : 1, 1);
-    char **nr = realloc(ck->info->records, (ck->info->nrecords + n + 1) * sizeof(*nr));
+    indexed_str *ix = itk_calloc(n, sizeof(*ix));
+    unsigned char *twice = ix ? itk_calloc(n, 1) : NULL;
+    char **nr = twice
+                    ? itk_realloc_array(ck->info->records, ck->info->nrecords + n + 1, sizeof(*nr))
+                    : NULL;
     int rc = 0;
     if (nr)
         ck->info->records = nr;
     if (!ix || !twice || !nr) {
-        rc = itk_error_set(ITK_ENOMEM, "out of memory");
+        rc = ITK_ENOMEM;
         goto done;
     }
     for (size_t i = 0; i < n; i++)
@@ -578,8 +581,8 @@ static int keep_records(check *ck, const char **vals, size_t n, int *dup)
     for (size_t i = 0; i < n; i++) {
         if (twice[i])
             continue;
-        if (!(nr[ck->info->nrecords] = strdup(vals[i]))) {
-            rc = itk_error_set(ITK_ENOMEM, "out of memory");
+        if (!(nr[ck->info->nrecords] = itk_strdup(vals[i]))) {
+            rc = ITK_ENOMEM;
             goto done;
         }
         ck->info->nrecords++;
@@ -603,9 +606,9 @@ static int check_trailers(check *ck, const char *content_hex, int genesis)
         arr.count = 0;
         arr.trailers = NULL;
     }
-    vals = malloc((arr.count ? arr.count : 1) * sizeof(*vals));
+    vals = itk_realloc_array(NULL, arr.count ? arr.count : 1, sizeof(*vals));
     if (!vals) {
-        rc = itk_error_set(ITK_ENOMEM, "out of memory");
+        rc = ITK_ENOMEM;
         goto done;
     }
     for (size_t i = 0; i < arr.count; i++) {
@@ -687,10 +690,10 @@ static int check_trailers(check *ck, const char *content_hex, int genesis)
             PROBLEM(ck, "V10", f->path, "Itaku-Action '%s' may not add this file", action);
     }
     /* both lists sorted: linear in the trailers and files, whatever their number */
-    recs = malloc((ck->info->nrecords + 1) * sizeof(*recs));
-    paths = malloc((ck->nfiles + 1) * sizeof(*paths));
+    recs = itk_realloc_array(NULL, ck->info->nrecords + 1, sizeof(*recs));
+    paths = recs ? itk_realloc_array(NULL, ck->nfiles + 1, sizeof(*paths)) : NULL;
     if (!recs || !paths) {
-        rc = itk_error_set(ITK_ENOMEM, "out of memory");
+        rc = ITK_ENOMEM;
         goto done;
     }
     for (size_t i = 0; i < ck->info->nrecords; i++)
@@ -762,7 +765,7 @@ int itk_policy_check_commit(itk_policy *p, const git_commit *c, itk_commit_info 
     info->time = (long long)git_commit_time(c);
     info->nparents = git_commit_parentcount(c);
     const char *summary = git_commit_summary((git_commit *)c);
-    info->subject = strdup(summary ? summary : "");
+    info->subject = itk_strdup(summary ? summary : "");
     size_t before = p->result->nproblems;
     itk_buf fpr = ITK_BUF_INIT;
     char content_hex[65];
@@ -771,7 +774,7 @@ int itk_policy_check_commit(itk_policy *p, const git_commit *c, itk_commit_info 
     int rc = 0;
 
     if (!info->subject)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     /* the raw objects first: libgit2 may read a hostile one otherwise */
     if ((rc = itk_policy_check_commit_object(&ck)) || (rc = itk_policy_check_trees(&ck)))
         goto done;
@@ -780,9 +783,9 @@ int itk_policy_check_commit(itk_policy *p, const git_commit *c, itk_commit_info 
         goto done;
     }
     ck.nkey_trees = genesis ? 1 : info->nparents;
-    ck.key_trees = calloc(ck.nkey_trees, sizeof(git_tree *));
+    ck.key_trees = itk_calloc(ck.nkey_trees, sizeof(git_tree *));
     if (!ck.key_trees) {
-        rc = itk_error_set(ITK_ENOMEM, "out of memory");
+        rc = ITK_ENOMEM;
         goto done;
     }
     for (size_t i = 0; i < ck.nkey_trees; i++) {
@@ -815,9 +818,9 @@ int itk_policy_check_commit(itk_policy *p, const git_commit *c, itk_commit_info 
         goto done;
     if ((rc = collect_changes(&ck)))
         goto done;
-    entries = calloc(ck.nfiles ? ck.nfiles : 1, sizeof(*entries));
+    entries = itk_calloc(ck.nfiles, sizeof(*entries));
     if (!entries) {
-        rc = itk_error_set(ITK_ENOMEM, "out of memory");
+        rc = ITK_ENOMEM;
         goto done;
     }
     for (size_t i = 0; i < ck.nfiles; i++) {

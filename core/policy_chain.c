@@ -4,6 +4,7 @@
  * and V9 void commits. policy.c has applied V1–V5 and V10 before. */
 #include "itaku/chain.h"
 #include "itaku/errors.h"
+#include "alloc.h"
 #include "itaku/json.h"
 #include "itaku/party.h"
 #include "policy_priv.h"
@@ -368,12 +369,12 @@ int itk_policy_check_chain(check *ck)
 /* A receipt state for up to cap entries, freed with the policy. */
 static itk_receipts *receipts_new(itk_policy *p, size_t cap)
 {
-    itk_receipts *ns = calloc(1, sizeof(*ns));
+    itk_receipts *ns = itk_calloc(1, sizeof(*ns));
     if (!ns)
         return NULL;
-    ns->receiver = calloc(cap + 1, sizeof(*ns->receiver));
-    ns->party = calloc(cap + 1, sizeof(*ns->party));
-    ns->tip = calloc(cap + 1, sizeof(*ns->tip));
+    ns->receiver = itk_calloc(cap + 1, sizeof(*ns->receiver));
+    ns->party = ns->receiver ? itk_calloc(cap + 1, sizeof(*ns->party)) : NULL;
+    ns->tip = ns->party ? itk_calloc(cap + 1, sizeof(*ns->tip)) : NULL;
     ns->next_allocated = p->allocated;
     p->allocated = ns;
     return ns->receiver && ns->party && ns->tip ? ns : NULL;
@@ -421,7 +422,7 @@ static int receipts_merge(itk_receipts **out, itk_policy *p, itk_receipts *a, it
         return 0;
     itk_receipts *ns = receipts_new(p, a->n + b->n);
     if (!ns)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     for (size_t i = 0; i < a->n; i++) {
         memcpy(ns->receiver[ns->n], a->receiver[i], sizeof(*ns->receiver));
         memcpy(ns->party[ns->n], a->party[i], sizeof(*ns->party));
@@ -496,7 +497,7 @@ int itk_policy_check_receipt(check *ck)
     size_t n = state ? state->n : 0;
     itk_receipts *ns = receipts_new(p, n + 1);
     if (!ns)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     for (size_t i = 0; i < n; i++)
         if (i != at) {
             memcpy(ns->receiver[ns->n], state->receiver[i], sizeof(*ns->receiver));
@@ -544,12 +545,13 @@ int itk_policy_void_keys_add(check *ck)
                              : NULL;
         if (!fp)
             continue;
-        char(*nk)[64] = realloc(p->void_keys, (p->nvoid_keys + 1) * sizeof(*nk));
+        char(*nk)[64] = itk_realloc_array(p->void_keys, p->nvoid_keys + 1, sizeof(*nk));
         if (nk)
             p->void_keys = nk;
-        char(*no)[64] = nk ? realloc(p->void_origins, (p->nvoid_keys + 1) * sizeof(*no)) : NULL;
+        char(*no)[64] =
+            nk ? itk_realloc_array(p->void_origins, p->nvoid_keys + 1, sizeof(*no)) : NULL;
         if (!no)
-            return itk_error_set(ITK_ENOMEM, "out of memory");
+            return ITK_ENOMEM;
         p->void_origins = no;
         snprintf(no[p->nvoid_keys], 64, "%s", ck->void_origin);
         snprintf(nk[p->nvoid_keys++], 64, "%s", fp);
@@ -582,9 +584,9 @@ static int void_commit_add(check *ck)
         ck->info->is_void = 0;
         return 0;
     }
-    itk_void_commit *nv = realloc(p->voids, (p->nvoids + 1) * sizeof(*nv));
+    itk_void_commit *nv = itk_realloc_array(p->voids, p->nvoids + 1, sizeof(*nv));
     if (!nv)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     p->voids = nv;
     memset(&nv[p->nvoids], 0, sizeof(*nv));
     nv[p->nvoids].id = *ck->id;

@@ -1,6 +1,8 @@
 /* Reading records back: listing and finding them in HEAD's tree, and the
  * allowed_signers file that lets stock git check every signature. */
 #include "itaku/errors.h"
+#include "alloc.h"
+#include "array.h"
 #include "itaku/json.h"
 #include "itaku/party.h"
 #include "registry_priv.h"
@@ -18,16 +20,10 @@ typedef struct {
 
 static int push(collect *c, const char *path)
 {
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 64;
-        char **np = realloc(c->paths, cap * sizeof(*np));
-        if (!np)
-            return -1;
-        c->paths = np;
-        c->cap = cap;
-    }
-    if (!(c->paths[c->n] = strdup(path)))
-        return -1;
+    if (itk_array_reserve(&c->paths, &c->cap, c->n + 1, sizeof(*c->paths)))
+        return ITK_ENOMEM;
+    if (!(c->paths[c->n] = itk_strdup(path)))
+        return ITK_ENOMEM;
     c->n++;
     return 0;
 }
@@ -46,8 +42,7 @@ static int walk_cb(const char *root, const git_tree_entry *e, void *payload)
     if ((c->party && strcmp(c->party, pi.party) != 0) ||
         (c->type && strcmp(c->type, pi.type->type) != 0))
         return 0;
-    if (push(c, path)) {
-        c->rc = itk_error_set(ITK_ENOMEM, "out of memory");
+    if ((c->rc = push(c, path)) != 0) {
         return -1;
     }
     return 0;

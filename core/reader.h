@@ -8,6 +8,9 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "alloc.h"
+#include "itaku/errors.h"
+
 typedef struct {
     const unsigned char *p;
     size_t left;
@@ -62,6 +65,25 @@ static inline int rd_string(itk_reader *r, const unsigned char **ptr, size_t *le
     }
     *len = n;
     return 0;
+}
+
+/* An SSH string copied into a new C string (*str, freed by the caller), for
+ * names and comments: refuses one holding a NUL byte (ITK_EINVALID) or longer
+ * than maxlen bytes (ITK_ETOOBIG), and a short input (ITK_EINVALID, "<what>
+ * is truncated"); what names the field in the message. On failure nothing is
+ * consumed and *str is NULL. */
+static inline int rd_cstring(itk_reader *r, char **str, size_t maxlen, const char *what)
+{
+    const unsigned char *p;
+    size_t n;
+    itk_reader save = *r;
+    *str = NULL;
+    if (rd_string(r, &p, &n))
+        return itk_error_set(ITK_EINVALID, "%s is truncated", what);
+    int rc = itk_cstr_copy(str, p, n, maxlen, what);
+    if (rc)
+        *r = save;
+    return rc;
 }
 
 /* A line ending in '\n' (the '\n' is consumed, not returned); -1 when no

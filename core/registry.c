@@ -2,6 +2,7 @@
  * contract's timezone, and which party and principal a key belongs to. */
 #include "itaku/registry.h"
 #include "itaku/errors.h"
+#include "alloc.h"
 #include "itaku/json.h"
 #include "registry_priv.h"
 
@@ -14,9 +15,9 @@ int itk_registry_open(itk_registry **out, const char *path)
 {
     *out = NULL;
     git_libgit2_init();
-    itk_registry *reg = calloc(1, sizeof(*reg));
+    itk_registry *reg = itk_calloc(1, sizeof(*reg));
     if (!reg)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     if (git_repository_open_ext(&reg->repo, path, 0, NULL) < 0) {
         free(reg);
         git_libgit2_shutdown();

@@ -6,6 +6,8 @@
 #include "itaku/remote.h"
 #include "itaku/chain.h"
 #include "itaku/errors.h"
+#include "alloc.h"
+#include "array.h"
 #include "base64.h"
 #include "registry_priv.h"
 #include "remote_priv.h"
@@ -113,10 +115,10 @@ static int ssh_target(char host[256], int *port, const char *url)
 int itk_remote_auth_new(itk_remote_auth **out, git_repository *repo, const char *url,
                         const itk_remote_options *opts, const char *pinned)
 {
-    itk_remote_auth *a = calloc(1, sizeof(*a));
+    itk_remote_auth *a = itk_calloc(1, sizeof(*a));
     *out = NULL;
     if (!a)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     snprintf(a->url, sizeof(a->url), "%s", url);
     a->is_ssh = ssh_target(a->host, &a->port, url);
     const char *key = opts ? opts->key_path : NULL;
@@ -589,16 +591,11 @@ typedef struct {
 
 static int spec_add(spec_list *l, itk_buf *pushed, const char *local, const char *dst)
 {
-    if (l->n == l->cap) {
-        size_t nc = l->cap ? l->cap * 2 : 8;
-        char **ns = realloc(l->specs, nc * sizeof(*ns));
-        if (!ns)
-            return itk_error_set(ITK_ENOMEM, "out of memory");
-        l->specs = ns, l->cap = nc;
-    }
+    if (itk_array_reserve(&l->specs, &l->cap, l->n + 1, sizeof(*l->specs)))
+        return ITK_ENOMEM;
     size_t len = strlen(local) + strlen(dst) + 2;
-    if (!(l->specs[l->n] = malloc(len)))
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+    if (!(l->specs[l->n] = itk_malloc(len)))
+        return ITK_ENOMEM;
     snprintf(l->specs[l->n++], len, "%s:%s", local, dst);
     return itk_buf_printf(pushed, "%s -> %s\n", local, dst);
 }

@@ -3,6 +3,7 @@
  * and the prior-approval check of register entries (seed §4). */
 #include "itaku/chain.h"
 #include "itaku/errors.h"
+#include "alloc.h"
 #include "itaku/flow.h"
 #include "itaku/json.h"
 #include "itaku/party.h"
@@ -50,7 +51,7 @@ static itk_reqdb_item *add_item(itk_reqdb *db, const char *name)
     itk_reqdb_item *it = find_item(db, name);
     if (it)
         return it;
-    itk_reqdb_item *ni = realloc(db->items, (db->n + 1) * sizeof(*ni));
+    itk_reqdb_item *ni = itk_realloc_array(db->items, db->n + 1, sizeof(*ni));
     if (!ni)
         return NULL;
     db->items = ni;
@@ -65,9 +66,9 @@ static int add_mark(itk_reqdb *db, const itk_reqdb_mark *m)
     for (size_t i = 0; i < db->nmarks; i++)
         if (strcmp(db->marks[i].path, m->path) == 0)
             return 0;
-    itk_reqdb_mark *nm = realloc(db->marks, (db->nmarks + 1) * sizeof(*nm));
+    itk_reqdb_mark *nm = itk_realloc_array(db->marks, db->nmarks + 1, sizeof(*nm));
     if (!nm)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     db->marks = nm;
     db->marks[db->nmarks++] = *m;
     return 0;
@@ -102,7 +103,7 @@ static int scan_tree(itk_reqdb *db, git_repository *repo, const git_tree *tree, 
                 snprintf(name, sizeof(name), "%s/%s", pi.party, pi.id);
                 itk_reqdb_item *it = add_item(db, name);
                 if (!it) {
-                    rc = itk_error_set(ITK_ENOMEM, "out of memory");
+                    rc = ITK_ENOMEM;
                 } else {
                     snprintf(it->info.requester, sizeof(it->info.requester), "%s", pi.party);
                     snprintf(it->info.id, sizeof(it->info.id), "%s", pi.id);
@@ -241,10 +242,10 @@ int itk_request_list(itk_request_info **out, size_t *count, itk_registry *reg)
     int rc = itk_reqdb_load(&db, reg);
     if (rc)
         return rc;
-    itk_request_info *list = calloc(db.n ? db.n : 1, sizeof(*list));
+    itk_request_info *list = itk_calloc(db.n, sizeof(*list));
     if (!list) {
         itk_reqdb_free(&db);
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     }
     size_t n = 0;
     for (size_t i = 0; i < db.n; i++)

@@ -3,6 +3,7 @@
  * (tests/e2e/test_schema_ajv.sh); messages are ours, for people. */
 #include "itaku/schema.h"
 #include "itaku/errors.h"
+#include "alloc.h"
 #include "itaku/json.h"
 #include "template.h"
 
@@ -353,7 +354,7 @@ static int ref_dfs(check_ctx *c, json_t *state, const char *name, int depth)
     json_object_set_new(state, name, json_integer(1));
     json_t *refs = json_object();
     if (!refs)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return itk_error_nomem();
     collect_refs(refs, json_object_get(c->defs, name));
     int rc = 0;
     const char *n;
@@ -375,7 +376,7 @@ static int check_ref_cycles(check_ctx *c)
         return 0;
     json_t *state = json_object();
     if (!state)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return itk_error_nomem();
     int rc = 0;
     const char *name;
     json_t *unused;
@@ -866,9 +867,9 @@ int itk_schema_compile(itk_schema **out, json_t *schema, const char *name)
     int rc = itk_schema_check(schema, name);
     if (rc)
         return rc;
-    itk_schema *s = calloc(1, sizeof(*s));
+    itk_schema *s = itk_calloc(1, sizeof(*s));
     if (!s)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     s->schema = json_incref(schema);
     *out = s;
     return 0;

@@ -5,6 +5,8 @@
 #include "itaku/server.h"
 #include "itaku/chain.h"
 #include "itaku/errors.h"
+#include "alloc.h"
+#include "array.h"
 #include "itaku/remote.h"
 #include "itaku/sshkey.h"
 #include "itaku/verify.h"
@@ -222,14 +224,9 @@ static int parse_updates(update **out, size_t *n, const char *input, size_t len)
             return itk_error_set(ITK_ETOOBIG, "more than %d ref updates in one push",
                                  ITK_SERVER_MAX_UPDATES);
         }
-        if (*n == cap) {
-            size_t nc = cap ? cap * 2 : 8;
-            update *nu = realloc(u, nc * sizeof(*nu));
-            if (!nu) {
-                free(u);
-                return itk_error_set(ITK_ENOMEM, "out of memory");
-            }
-            u = nu, cap = nc;
+        if (itk_array_reserve(&u, &cap, *n + 1, sizeof(*u))) {
+            free(u);
+            return ITK_ENOMEM;
         }
         update *x = &u[*n];
         size_t rlen = llen - 2 * GIT_OID_HEXSZ - 2;
@@ -381,10 +378,10 @@ int itk_server_check_push(itk_buf *log, const char *party, const char *input, si
                              "registry's host adds one with `itaku server add-party`");
     if ((rc = parse_updates(&u, &n, input, len)))
         return rc;
-    itk_registry *reg = calloc(1, sizeof(*reg));
+    itk_registry *reg = itk_calloc(1, sizeof(*reg));
     if (!reg) {
         free(u);
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     }
     git_libgit2_init();
     /* GIT_DIR and the quarantine's object directories, as git set them */

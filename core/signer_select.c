@@ -1,6 +1,7 @@
 /* Choosing the signing key: --key FILE, git config itaku.signingKey, or the
  * ssh-agent key that the registry knows (DESIGN §4). */
 #include "itaku/errors.h"
+#include "alloc.h"
 #include "registry_priv.h"
 
 #include <stdio.h>
@@ -17,15 +18,20 @@ static int signer_from_file(itk_signer **out, const char *path, const char *sock
         return itk_signer_from_privkey(out, priv);
     if (rc != ITK_EENCRYPTED && rc != ITK_EINVALID && rc != ITK_EUNSUPPORTED)
         return rc;
-    char saved[1024];
-    snprintf(saved, sizeof(saved), "%s", itk_error_last());
+    /* the reason the private key is unusable, kept across the look at the public one */
+    itk_error_state saved;
+    itk_error_save(&saved);
     itk_pubkey *pub = NULL;
-    if (itk_pubkey_read_file(&pub, path))
-        return itk_error_set(rc, "%s", saved);
+    if (itk_pubkey_read_file(&pub, path)) {
+        itk_error_restore(&saved);
+        return rc;
+    }
     if (!sock || !*sock) {
         itk_pubkey_free(pub);
-        if (rc == ITK_EENCRYPTED)
-            return itk_error_set(rc, "%s", saved);
+        if (rc == ITK_EENCRYPTED) {
+            itk_error_restore(&saved);
+            return rc;
+        }
         return itk_error_set(ITK_EENCRYPTED,
                              "%s holds only a public key; start ssh-agent and load the "
                              "private key with `ssh-add`",
@@ -50,11 +56,12 @@ static int config_key(char **out, itk_registry *reg)
     if (r < 0)
         return 0;
     if (git_config_get_path(&v, cfg, "itaku.signingKey") == 0) {
-        *out = strdup(v.ptr);
+        *out = itk_strdup(v.ptr);
         git_buf_dispose(&v);
+        r = *out ? 0 : ITK_ENOMEM;
     }
     git_config_free(cfg);
-    return 0;
+    return r;
 }
 
 static int signer_from_agent_registered(itk_signer **out, itk_registry *reg, const char *sock)
@@ -105,7 +112,9 @@ int itk_signer_open(itk_signer **out, itk_registry *reg, const char *key_path, c
     if (key_path && *key_path)
         return signer_from_file(out, key_path, sock);
     char *configured = NULL;
-    config_key(&configured, reg);
+    /* out of memory must not fall back to another key than the one configured */
+    if (config_key(&configured, reg))
+        return ITK_ENOMEM;
     if (configured) {
         int rc = signer_from_file(out, configured, sock);
         free(configured);

@@ -21,6 +21,7 @@
 
 #include "base64.h"
 #include "itaku/errors.h"
+#include "alloc.h"
 #include "reader.h"
 #include "sshkey_priv.h"
 
@@ -300,13 +301,13 @@ int itk_pubkey_from_blob(itk_pubkey **out, const void *blob, size_t len)
         break;
     }
 
-    itk_pubkey *key = calloc(1, sizeof(*key));
-    if (!key || !(key->blob = malloc(len)) || !(key->comment = strdup(""))) {
+    itk_pubkey *key = itk_calloc(1, sizeof(*key));
+    if (!key || !(key->blob = itk_malloc(len)) || !(key->comment = itk_strdup(""))) {
         if (key)
             free(key->blob);
         free(key);
         EVP_PKEY_free(pkey);
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     }
     memcpy(key->blob, blob, len);
     key->blob_len = len;
@@ -371,9 +372,9 @@ int itk_pubkey_from_line(itk_pubkey **out, const char *line, size_t len)
                              kt->name);
 
     size_t cap = itk_base64_decoded_max(b64_len), blob_len;
-    unsigned char *blob = malloc(cap);
+    unsigned char *blob = itk_malloc(cap);
     if (!blob)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     if (itk_base64_decode(blob, cap, &blob_len, &line[b64_at], b64_len) != 0) {
         rc = itk_error_set(ITK_EINVALID, "%s public key line has corrupt base64", kt->name);
         goto out;
@@ -387,11 +388,9 @@ int itk_pubkey_from_line(itk_pubkey **out, const char *line, size_t len)
         goto out;
     }
     free(key->comment);
-    key->comment = strndup(&line[comment_at], end - comment_at);
-    if (!key->comment) {
-        rc = itk_error_set(ITK_ENOMEM, "out of memory");
+    if ((rc = itk_cstr_copy(&key->comment, &line[comment_at], end - comment_at,
+                            ITK_MAX_KEY_FILE_BYTES, "public key comment")) != 0)
         goto out;
-    }
     *out = key;
     key = NULL;
 out:
@@ -431,16 +430,16 @@ out:
 
 int itk_pubkey_dup(itk_pubkey **out, const itk_pubkey *key)
 {
-    itk_pubkey *k = calloc(1, sizeof(*k));
+    itk_pubkey *k = itk_calloc(1, sizeof(*k));
     *out = NULL;
-    if (!k || !(k->blob = malloc(key->blob_len ? key->blob_len : 1)) ||
-        !(k->comment = strdup(key->comment)) || EVP_PKEY_up_ref(key->pkey) != 1) {
+    if (!k || !(k->blob = itk_malloc(key->blob_len)) || !(k->comment = itk_strdup(key->comment)) ||
+        EVP_PKEY_up_ref(key->pkey) != 1) {
         if (k) {
             free(k->blob);
             free(k->comment);
         }
         free(k);
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return itk_error_nomem();
     }
     memcpy(k->blob, key->blob, key->blob_len);
     k->blob_len = key->blob_len;
@@ -504,9 +503,9 @@ const EVP_MD *itk_pubkey_ecdsa_md(const itk_pubkey *key)
 
 int itk_pubkey_set_comment(itk_pubkey *key, const char *comment)
 {
-    char *c = strdup(comment);
+    char *c = itk_strdup(comment);
     if (!c)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     free(key->comment);
     key->comment = c;
     return 0;
@@ -593,8 +592,8 @@ static int parse_private_section(priv_fields *f, const unsigned char *sec, size_
 {
     itk_reader r;
     uint32_t check1, check2;
-    const unsigned char *type, *pk, *sk, *p, *comment;
-    size_t type_len, pk_len, sk_len, plen, comment_len;
+    const unsigned char *type, *pk, *sk, *p;
+    size_t type_len, pk_len, sk_len, plen;
     uint8_t pad, expect = 1;
     unsigned char raw[ED25519_PK_LEN];
 
@@ -637,16 +636,13 @@ static int parse_private_section(priv_fields *f, const unsigned char *sec, size_
                 return itk_error_set(ITK_EINVALID, "%s: private section is truncated", name);
         break;
     }
-    if (rd_string(&r, &comment, &comment_len))
-        return itk_error_set(ITK_EINVALID, "%s: private section is truncated (no comment)", name);
-    if (memchr(comment, '\0', comment_len))
-        return itk_error_set(ITK_EINVALID, "%s: key comment contains a NUL byte", name);
+    /* f->comment is freed by the caller, also when this fails */
+    int rc = rd_cstring(&r, &f->comment, ITK_MAX_KEY_FILE_BYTES, "key comment");
+    if (rc)
+        return rc == ITK_ENOMEM ? rc : itk_error_set(rc, "%s: %s", name, itk_error_last());
     while (rd_u8(&r, &pad) == 0)
         if (pad != expect++)
             return itk_error_set(ITK_EINVALID, "%s: private section has invalid padding", name);
-    f->comment = strndup((const char *)comment, comment_len);
-    if (!f->comment)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
     return 0;
 }
 
@@ -736,9 +732,9 @@ static int parse_private(itk_pubkey **pub, itk_privkey **priv, const void *data,
                                name, key->kt->name, name);
             goto out;
         }
-        itk_privkey *k = calloc(1, sizeof(*k));
+        itk_privkey *k = itk_calloc(1, sizeof(*k));
         if (!k) {
-            rc = itk_error_set(ITK_ENOMEM, "out of memory");
+            rc = ITK_ENOMEM;
             goto out;
         }
         k->pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, f.seed, sizeof(f.seed));
@@ -821,8 +817,8 @@ int itk_privkey_generate_ed25519(itk_privkey **out, const char *comment)
     for (size_t i = 0; comment[i]; i++)
         if ((unsigned char)comment[i] < 0x20 || comment[i] == 0x7f)
             return itk_error_set(ITK_EINVALID, "key comment contains a control character");
-    if (!(k = calloc(1, sizeof(*k))))
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+    if (!(k = itk_calloc(1, sizeof(*k))))
+        return ITK_ENOMEM;
     EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, NULL);
     if (!ctx || EVP_PKEY_keygen_init(ctx) != 1 || EVP_PKEY_keygen(ctx, &k->pkey) != 1 ||
         EVP_PKEY_get_raw_public_key(k->pkey, pk, &pk_len) != 1 || pk_len != sizeof(pk)) {

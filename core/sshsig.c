@@ -15,6 +15,7 @@
 #include "agent_priv.h"
 #include "base64.h"
 #include "itaku/errors.h"
+#include "alloc.h"
 #include "reader.h"
 #include "sshkey_priv.h"
 
@@ -38,12 +39,12 @@ struct itk_signer {
 
 int itk_signer_from_privkey(itk_signer **out, itk_privkey *key)
 {
-    itk_signer *s = calloc(1, sizeof(*s));
+    itk_signer *s = itk_calloc(1, sizeof(*s));
     int rc;
     *out = NULL;
     if (!s) {
         itk_privkey_free(key);
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     }
     s->key = key;
     if ((rc = itk_pubkey_dup(&s->pub, itk_privkey_public(key))) != 0) {
@@ -76,8 +77,8 @@ int itk_signer_from_agent(itk_signer **out, const char *socket_path, const itk_p
         itk_buf_dispose(&fpr);
         goto out;
     }
-    if (!(s = calloc(1, sizeof(*s))) || !(s->agent = strdup(path))) {
-        rc = itk_error_set(ITK_ENOMEM, "out of memory");
+    if (!(s = itk_calloc(1, sizeof(*s))) || !(s->agent = itk_strdup(path))) {
+        rc = ITK_ENOMEM;
         goto out;
     }
     if ((rc = itk_pubkey_dup(&s->pub, key)) != 0)
@@ -123,7 +124,7 @@ static int digest_verify(const itk_pubkey *key, const EVP_MD *md, const unsigned
 {
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     if (!ctx)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return itk_error_nomem();
     int ok = EVP_DigestVerifyInit(ctx, NULL, md, NULL, itk_pubkey_evp(key)) == 1 &&
              EVP_DigestVerify(ctx, sig, sig_len, (const unsigned char *)tbs->ptr, tbs->size) == 1;
     EVP_MD_CTX_free(ctx);
@@ -155,7 +156,7 @@ static int verify_ecdsa(const itk_pubkey *key, const unsigned char *blob, size_t
         BN_free(bn_s);
         ECDSA_SIG_free(esig);
         ERR_clear_error();
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return itk_error_nomem();
     }
     /* esig owns r and s now */
     der_len = i2d_ECDSA_SIG(esig, &der);
@@ -177,9 +178,9 @@ static int verify_rsa(const itk_pubkey *key, const EVP_MD *md, const unsigned ch
         return itk_error_set(ITK_EINVALID, "RSA signature of %zu bytes is longer than the key",
                              len);
     /* OpenSSH accepts a signature shorter than the modulus: pad it as it does */
-    unsigned char *padded = calloc(1, (size_t)size);
+    unsigned char *padded = itk_calloc(1, (size_t)size);
     if (!padded)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     if (len)
         memcpy(&padded[(size_t)size - len], sig, len);
     int rc = digest_verify(key, md, padded, (size_t)size, tbs);

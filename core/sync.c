@@ -4,6 +4,8 @@
 #include "itaku/sync.h"
 #include "itaku/chain.h"
 #include "itaku/errors.h"
+#include "alloc.h"
+#include "array.h"
 #include "itaku/record.h"
 #include "itaku/verify.h"
 #include "registry_priv.h"
@@ -158,19 +160,12 @@ static int collect(incoming_set *s, git_repository *repo, const char *prefix,
     while (!rc && git_reference_next(&ref, it) == 0) {
         const git_oid *id = git_reference_target(ref);
         if (id) {
-            if (s->n == cap) {
-                size_t nc = cap ? cap * 2 : 16;
-                incoming_ref *nr = realloc(s->refs, nc * sizeof(*nr));
-                if (!nr)
-                    rc = itk_error_set(ITK_ENOMEM, "out of memory");
-                else
-                    s->refs = nr, cap = nc;
-            }
+            rc = itk_array_reserve(&s->refs, &cap, s->n + 1, sizeof(*s->refs));
             if (!rc) {
                 incoming_ref *in = &s->refs[s->n];
                 memset(in, 0, sizeof(*in));
-                if (!(in->name = strdup(git_reference_name(ref))))
-                    rc = itk_error_set(ITK_ENOMEM, "out of memory");
+                if (!(in->name = itk_strdup(git_reference_name(ref))))
+                    rc = ITK_ENOMEM;
                 else {
                     in->id = *id;
                     s->n++;
@@ -365,8 +360,8 @@ static int publish(itk_sync_report *report, itk_registry *reg, const char *name,
     snprintf(prefix, sizeof(prefix), INCOMING "%s/", name);
     if ((rc = collect(&s, repo, prefix, main_party)) || (rc = itk_oidmap_init(&signers)))
         goto done;
-    if (!(revs = calloc(s.n ? s.n : 1, sizeof(*revs)))) {
-        rc = itk_error_set(ITK_ENOMEM, "out of memory");
+    if (!(revs = itk_calloc(s.n, sizeof(*revs)))) {
+        rc = ITK_ENOMEM;
         goto done;
     }
     const incoming_ref *main_in = NULL;

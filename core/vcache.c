@@ -9,6 +9,8 @@
 #include "vcache.h"
 #include "cache_dir.h"
 #include "itaku/errors.h"
+#include "alloc.h"
+#include "array.h"
 #include "policy_priv.h"
 #include "reader.h"
 #include "rules_digest.h"
@@ -194,13 +196,7 @@ static int get_fixed(itk_reader *rd, char *dst, size_t cap)
 
 static int get_dup(itk_reader *rd, char **out)
 {
-    const unsigned char *p;
-    size_t n;
-    if (rd_string(rd, &p, &n) || memchr(p, '\0', n) || !(*out = malloc(n + 1)))
-        return -1;
-    memcpy(*out, p, n);
-    (*out)[n] = '\0';
-    return 0;
+    return rd_cstring(rd, out, SIZE_MAX, "a string in the cache") ? -1 : 0;
 }
 
 static int get_problem(itk_reader *rd, cproblem *p)
@@ -349,7 +345,7 @@ int itk_vcache_refs_digest(char out[65], git_repository *repo)
     unsigned char md[32];
     int rc = 0;
     if (!f)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return itk_error_nomem();
     EVP_DigestInit_ex(f, EVP_sha256(), NULL);
     /* HEAD names a branch (or a commit): part of what a walk of HEAD sees */
     git_reference *head = NULL;
@@ -390,7 +386,7 @@ static int run_key(itk_vrun *v, const char **revs, size_t nrevs)
     EVP_MD_CTX *k = EVP_MD_CTX_new();
     unsigned char md[32];
     if (!k)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return itk_error_nomem();
     EVP_DigestInit_ex(k, EVP_sha256(), NULL);
     if (!revs || !nrevs)
         EVP_DigestUpdate(k, "\1all", 4);
@@ -413,8 +409,8 @@ static int compromises_digest(char out[65], const itk_policy *p)
 {
     itk_compromise *sorted = NULL;
     unsigned char md[32];
-    if (p->ncompromises && !(sorted = malloc(p->ncompromises * sizeof(*sorted))))
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+    if (p->ncompromises && !(sorted = itk_realloc_array(NULL, p->ncompromises, sizeof(*sorted))))
+        return ITK_ENOMEM;
     if (p->ncompromises) {
         memcpy(sorted, p->compromises, p->ncompromises * sizeof(*sorted));
         qsort(sorted, p->ncompromises, sizeof(*sorted), cmp_compromise);
@@ -422,7 +418,7 @@ static int compromises_digest(char out[65], const itk_policy *p)
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     if (!ctx) {
         free(sorted);
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return itk_error_nomem();
     }
     EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
     for (size_t i = 0; i < p->ncompromises; i++) {
@@ -440,26 +436,20 @@ static int compromises_digest(char out[65], const itk_policy *p)
 
 static int add_problem(itk_verify_result *r, const git_oid *id, const cproblem *cp)
 {
-    if (r->nproblems == r->aproblems) {
-        size_t n = r->aproblems ? r->aproblems * 2 : 16;
-        itk_problem *np = realloc(r->problems, n * sizeof(*np));
-        if (!np)
-            return itk_error_set(ITK_ENOMEM, "out of memory");
-        r->problems = np;
-        r->aproblems = n;
-    }
+    if (itk_array_reserve(&r->problems, &r->aproblems, r->nproblems + 1, sizeof(*r->problems)))
+        return ITK_ENOMEM;
     itk_problem *pr = &r->problems[r->nproblems];
     memset(pr, 0, sizeof(*pr));
     git_oid_tostr(pr->commit, sizeof(pr->commit), id);
     memcpy(pr->rule, cp->rule, sizeof(pr->rule));
-    pr->path = strdup(cp->path);
-    pr->signer = strdup(cp->signer);
-    pr->message = strdup(cp->message);
+    pr->path = itk_strdup(cp->path);
+    pr->signer = pr->path ? itk_strdup(cp->signer) : NULL;
+    pr->message = pr->signer ? itk_strdup(cp->message) : NULL;
     if (!pr->path || !pr->signer || !pr->message) {
         free(pr->path);
         free(pr->signer);
         free(pr->message);
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     }
     r->nproblems++;
     return 0;
@@ -469,14 +459,15 @@ static int add_problem(itk_verify_result *r, const git_oid *id, const cproblem *
 static int fill(itk_verify_result *r, itk_commit_info *ci, const centry *e)
 {
     *ci = e->info;
-    ci->subject = strdup(e->info.subject);
-    ci->records = e->info.nrecords ? calloc(e->info.nrecords, sizeof(char *)) : NULL;
+    ci->subject = itk_strdup(e->info.subject);
+    ci->records =
+        ci->subject && e->info.nrecords ? itk_calloc(e->info.nrecords, sizeof(char *)) : NULL;
     ci->nrecords = 0;
     if (!ci->subject || (e->info.nrecords && !ci->records))
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     for (size_t i = 0; i < e->info.nrecords; i++) {
-        if (!(ci->records[i] = strdup(e->info.records[i])))
-            return itk_error_set(ITK_ENOMEM, "out of memory");
+        if (!(ci->records[i] = itk_strdup(e->info.records[i])))
+            return ITK_ENOMEM;
         ci->nrecords++;
     }
     for (size_t i = 0; i < e->nproblems; i++) {
@@ -491,9 +482,9 @@ static int grow_commits(itk_verify_result *r, size_t n)
 {
     if (n <= r->acommits)
         return 0;
-    itk_commit_info *nc = realloc(r->commits, n * sizeof(*nc));
+    itk_commit_info *nc = itk_realloc_array(r->commits, n, sizeof(*nc));
     if (!nc)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     r->commits = nc;
     r->acommits = n;
     return 0;
@@ -560,11 +551,11 @@ static int all_held(git_repository *repo, const char **revs, size_t nrevs)
 int itk_vrun_begin(itk_vrun **out, git_repository *repo, itk_verify_result *r, const char **revs,
                    size_t nrevs, int full, const char *cache_root)
 {
-    itk_vrun *v = calloc(1, sizeof(*v));
+    itk_vrun *v = itk_calloc(1, sizeof(*v));
     int rc;
     *out = NULL;
     if (!v)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     v->repo = repo;
     v->r = r;
     v->full = full;
@@ -588,13 +579,14 @@ static int note(itk_vrun *v, size_t i, int cached, int v8)
         size_t n = v->acached ? v->acached * 2 : 1024;
         while (n <= i)
             n *= 2;
-        unsigned char *a = realloc(v->cached, n), *b = realloc(v->v8, n);
+        unsigned char *a = itk_realloc_array(v->cached, n, 1);
         if (a)
             v->cached = a;
+        unsigned char *b = a ? itk_realloc_array(v->v8, n, 1) : NULL;
         if (b)
             v->v8 = b;
         if (!a || !b)
-            return itk_error_set(ITK_ENOMEM, "out of memory");
+            return ITK_ENOMEM;
         v->acached = n;
     }
     v->cached[i] = (unsigned char)cached;

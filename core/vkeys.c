@@ -42,11 +42,11 @@ static const json_t *parsed(itk_vkeys *k, git_repository *repo, const git_oid *i
         return NULL;
     }
     size_t n = (size_t)git_blob_rawsize(b);
-    char saved[1024];
-    snprintf(saved, sizeof(saved), "%s", itk_error_last());
+    itk_error_state saved;
+    itk_error_save(&saved);
     if (n > ITK_MAX_RECORD_BYTES || itk_json_parse(&v, git_blob_rawcontent(b), n, "") != 0) {
         v = NULL;
-        itk_error_set(0, "%s", saved);
+        itk_error_restore(&saved);
     } else if ((*rc = itk_oidmap_set(&k->json, id, v)) != 0) {
         json_decref(v);
         v = NULL;

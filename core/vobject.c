@@ -5,6 +5,8 @@
  * only the names, modes and headers a registry's writers produce. */
 #include "vobject.h"
 #include "itaku/errors.h"
+#include "alloc.h"
+#include "array.h"
 #include "reader.h"
 
 #include <stdarg.h>
@@ -152,14 +154,9 @@ int itk_vobject_tree_parse(itk_vobject_entry **entries, size_t *n, const unsigne
                 goto done;
             }
         }
-        if (count == cap) {
-            size_t nc = cap ? cap * 2 : 16;
-            itk_vobject_entry *ne = realloc(e, nc * sizeof(*ne));
-            if (!ne) {
-                rc = itk_error_set(ITK_ENOMEM, "out of memory");
-                goto done;
-            }
-            e = ne, cap = nc;
+        if (itk_array_reserve(&e, &cap, count + 1, sizeof(*e))) {
+            rc = ITK_ENOMEM;
+            goto done;
         }
         e[count].name = s;
         e[count].id = id;
@@ -173,9 +170,9 @@ int itk_vobject_tree_parse(itk_vobject_entry **entries, size_t *n, const unsigne
     }
     /* a file and a folder of one name need not be neighbours in git's order
      * ("x", "x-y", "x/"): compare the names alone */
-    sorted = malloc(count * sizeof(*sorted));
+    sorted = itk_realloc_array(NULL, count, sizeof(*sorted));
     if (!sorted) {
-        rc = itk_error_set(ITK_ENOMEM, "out of memory");
+        rc = ITK_ENOMEM;
         goto done;
     }
     memcpy(sorted, e, count * sizeof(*sorted));

@@ -3,6 +3,7 @@
  * told the same thing without reading it again. */
 #include "vschemas.h"
 #include "itaku/errors.h"
+#include "alloc.h"
 #include "itaku/json.h"
 #include "itaku/schema.h"
 
@@ -59,8 +60,8 @@ done:
     if (rc && rc != ITK_ENOMEM) {
         /* the schema is unusable: every record naming it is told why */
         e->code = rc == ITK_EUNSUPPORTED ? rc : ITK_EINVALID;
-        e->why = strdup(itk_error_last());
-        rc = e->why ? 0 : itk_error_set(ITK_ENOMEM, "out of memory");
+        e->why = itk_strdup(itk_error_last());
+        rc = e->why ? 0 : ITK_ENOMEM;
     }
     json_decref(json);
     git_blob_free(b);
@@ -97,8 +98,8 @@ int itk_vschemas_validate(itk_buf *errors, itk_vschemas *v, git_repository *repo
     entry *e = itk_oidmap_get(&v->by_blob, &id);
     if (!e) {
         int rc;
-        if (!(e = calloc(1, sizeof(*e))))
-            return itk_error_set(ITK_ENOMEM, "out of memory");
+        if (!(e = itk_calloc(1, sizeof(*e))))
+            return ITK_ENOMEM;
         if ((rc = load(e, repo, &id, path)) || (rc = itk_oidmap_set(&v->by_blob, &id, e))) {
             itk_schema_free(e->schema);
             free(e->why);

@@ -1,6 +1,7 @@
 /* Canonical trees, checked once per id from their raw bytes; see vtrees.h. */
 #include "vtrees.h"
 #include "itaku/errors.h"
+#include "alloc.h"
 #include "vobject.h"
 
 #include <stdint.h>
@@ -82,11 +83,11 @@ enum { T_OK = 0, T_BAD = 1, T_DEEP = 2 };
 static int remember_flaw(itk_vtrees *m, const git_oid *id, const char *prefix, const char *rest,
                          const char *why, int unreadable, const itk_vtrees_flaw **out)
 {
-    itk_vtrees_flaw *f = calloc(1, sizeof(*f));
+    itk_vtrees_flaw *f = itk_calloc(1, sizeof(*f));
     size_t a = strlen(prefix), b = strlen(rest);
     if (f) {
-        f->path = malloc(a + b + 2);
-        f->why = strdup(why);
+        f->path = itk_malloc(a + b + 2);
+        f->why = f->path ? itk_strdup(why) : NULL;
         f->unreadable = unreadable;
     }
     if (!f || !f->path || !f->why) {
@@ -95,7 +96,7 @@ static int remember_flaw(itk_vtrees *m, const git_oid *id, const char *prefix, c
             free(f->why);
         }
         free(f);
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     }
     snprintf(f->path, a + b + 2, "%s%s%s", prefix, a && b ? "/" : "", rest);
     int rc = itk_oidmap_set(&m->flaws, id, f);
