@@ -8,6 +8,7 @@
 #include "itaku/party.h"
 #include "itaku/snapshot.h"
 #include "itaku/status.h"
+#include "array.h"
 #include "log_cache.h"
 #include "registry_priv.h"
 
@@ -409,25 +410,16 @@ typedef struct {
     size_t n;
     itk_story *st;
     size_t *order; /* per step: commit index, to sort by history */
-    size_t norder;
+    size_t norder, aorder;
 } story_ctx;
 
 static int add_step(story_ctx *s, size_t commit, const char *what, const story_rec *r, int depth,
                     const char *detail)
 {
     itk_story *st = s->st;
-    if (st->n == st->cap) {
-        size_t cap = st->cap ? st->cap * 2 : 16;
-        itk_story_step *ns = realloc(st->steps, cap * sizeof(*ns));
-        size_t *no = realloc(s->order, cap * sizeof(*no));
-        if (ns)
-            st->steps = ns;
-        if (no)
-            s->order = no;
-        if (!ns || !no)
-            return itk_error_set(ITK_ENOMEM, "out of memory");
-        st->cap = cap;
-    }
+    if (itk_array_reserve(&st->steps, &st->cap, st->n + 1, sizeof(*st->steps)) ||
+        itk_array_reserve(&s->order, &s->aorder, st->n + 1, sizeof(*s->order)))
+        return ITK_ENOMEM;
     const itk_log_entry *e = &s->log->all[commit];
     itk_story_step *p = &st->steps[st->n];
     memset(p, 0, sizeof(*p));

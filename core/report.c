@@ -13,6 +13,7 @@
 #include "itaku/snapshot.h"
 #include "itaku/status.h"
 #include "itaku/who.h"
+#include "alloc.h"
 #include "registry_priv.h"
 
 #include <errno.h>
@@ -764,8 +765,8 @@ int itk_report_write(itk_registry *reg, const char *dir, const itk_report_option
     /* pages for records, counting or not (a void one says so); keys and
      * party files are shown in the chain */
     size_t n = itk_snapshot_count(c.snap);
-    if (!(c.paths = calloc(n ? n : 1, sizeof(*c.paths)))) {
-        rc = itk_error_set(ITK_ENOMEM, "out of memory");
+    if (!(c.paths = itk_calloc(n, sizeof(*c.paths)))) {
+        rc = ITK_ENOMEM;
         goto done;
     }
     for (size_t i = 0; i < n; i++)

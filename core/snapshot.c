@@ -5,6 +5,8 @@
  * merges). The views (status, who, the report, form pages) read this and
  * nothing else. */
 #include "itaku/snapshot.h"
+#include "alloc.h"
+#include "array.h"
 #include "itaku/chain.h"
 #include "itaku/errors.h"
 #include "itaku/json.h"
@@ -74,7 +76,7 @@ static int load_parents(gctx *c)
         const char *parent =
             json_string_value(json_object_get(json_object_get(rec, "body"), "parent"));
         if (parent && json_object_set_new(c->s->parent_of, pi.party, json_string(parent)))
-            rc = itk_error_set(ITK_ENOMEM, "out of memory");
+            rc = itk_error_nomem();
         json_decref(rec);
     }
     itk_string_list_free(paths, n);
@@ -135,25 +137,25 @@ static int gather_commits(gctx *c)
     size_t n = itk_verify_commit_count(c->r);
     for (size_t i = 0; i < n && !c->trusted; i++)
         if (!itk_verify_commit(c->r, i)->ok && !(c->trusted = json_object()))
-            return itk_error_set(ITK_ENOMEM, "out of memory");
+            return itk_error_nomem();
     for (size_t i = 0; i < n; i++) {
         const itk_commit_info *ci = itk_verify_commit(c->r, i);
         for (size_t k = 0; k < ci->nrecords; k++)
             if (json_object_set_new(c->added_by, ci->records[k], json_integer((json_int_t)i)) ||
                 (ci->is_void && json_object_set_new(c->void_paths, ci->records[k], json_true())))
-                return itk_error_set(ITK_ENOMEM, "out of memory");
+                return itk_error_nomem();
         if (c->trusted && ci->ok && !ci->is_void) {
             char hex[GIT_OID_HEXSZ + 1];
             git_oid_tostr(hex, sizeof(hex), &ci->id);
             for (size_t k = 0; k < ci->nrecords; k++)
                 if (json_object_set_new(c->trusted, ci->records[k], json_string(hex)))
-                    return itk_error_set(ITK_ENOMEM, "out of memory");
+                    return itk_error_nomem();
         }
         if (!ci->party[0] || !ci->ok)
             continue; /* a refused receipt brings nothing in */
         for (size_t k = 0; k < ci->nrecords; k++)
             if (add_arrival(c, ci->party, ci->records[k], ci->time, &ci->id, 0))
-                return itk_error_set(ITK_ENOMEM, "out of memory");
+                return itk_error_nomem();
         if (ci->nparents != 2)
             continue;
         git_commit *commit = NULL, *p1 = NULL, *p2 = NULL;
@@ -229,7 +231,7 @@ static int trusted(const gctx *c, const char *path, const git_oid *blob)
 typedef struct {
     char **paths;
     git_oid *blobs;
-    size_t n, cap;
+    size_t n, apaths, ablobs;
     int rc;
 } record_list;
 
@@ -244,22 +246,10 @@ static int list_cb(const char *root, const git_tree_entry *e, void *payload)
     itk_path_classify(&pi, path);
     if (pi.kind != ITK_PATH_RECORD && pi.kind != ITK_PATH_KEY && pi.kind != ITK_PATH_PARTY)
         return 0;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 1024;
-        char **np = realloc(l->paths, cap * sizeof(*np));
-        if (np)
-            l->paths = np;
-        git_oid *nb = realloc(l->blobs, cap * sizeof(*nb));
-        if (nb)
-            l->blobs = nb;
-        if (!np || !nb) {
-            l->rc = itk_error_set(ITK_ENOMEM, "out of memory");
-            return -1;
-        }
-        l->cap = cap;
-    }
-    if (!(l->paths[l->n] = strdup(path))) {
-        l->rc = itk_error_set(ITK_ENOMEM, "out of memory");
+    if (itk_array_reserve(&l->paths, &l->apaths, l->n + 1, sizeof(*l->paths)) ||
+        itk_array_reserve(&l->blobs, &l->ablobs, l->n + 1, sizeof(*l->blobs)) ||
+        !(l->paths[l->n] = itk_strdup(path))) {
+        l->rc = ITK_ENOMEM;
         return -1;
     }
     git_oid_cpy(&l->blobs[l->n++], git_tree_entry_id(e));
@@ -294,8 +284,8 @@ static int gather_records(gctx *c)
     int rc = 0;
     if (git_tree_walk(c->tree, GIT_TREEWALK_PRE, list_cb, &l) < 0)
         rc = l.rc ? l.rc : itk_error_git("cannot read the tree of %s", s->hex);
-    if (!rc && !(s->recs = calloc(l.n ? l.n : 1, sizeof(*s->recs))))
-        rc = itk_error_set(ITK_ENOMEM, "out of memory");
+    if (!rc && !(s->recs = itk_calloc(l.n, sizeof(*s->recs))))
+        rc = ITK_ENOMEM;
     for (size_t i = 0; !rc && i < l.n; i++) {
         itk_snap_rec *r = &s->recs[s->n];
         git_blob *b = NULL;
@@ -347,7 +337,7 @@ static int resolve_supersedes(itk_snapshot *s)
     json_t *ids = json_object(); /* "<type>\x1f<party>\x1f<id>" → index */
     char key[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 80];
     if (!ids)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return itk_error_nomem();
     for (size_t i = 0; i < s->n; i++) {
         const itk_snap_rec *r = &s->recs[i];
         if (r->pi.kind != ITK_PATH_RECORD || !r->pi.type || !itk_snapshot_counts(s, i))
@@ -356,7 +346,7 @@ static int resolve_supersedes(itk_snapshot *s)
         if (!json_object_get(ids, key) &&
             json_object_set_new(ids, key, json_integer((json_int_t)i))) {
             json_decref(ids);
-            return itk_error_set(ITK_ENOMEM, "out of memory");
+            return itk_error_nomem();
         }
     }
     for (size_t i = 0; i < s->n; i++) {
@@ -392,7 +382,7 @@ void itk_snapshot_free(itk_snapshot *s)
 
 int itk_snapshot_open(itk_snapshot **out, itk_registry *reg, const char *at)
 {
-    itk_snapshot *s = calloc(1, sizeof(*s));
+    itk_snapshot *s = itk_calloc(1, sizeof(*s));
     gctx c;
     git_object *obj = NULL;
     git_commit *commit = NULL;
@@ -402,7 +392,9 @@ int itk_snapshot_open(itk_snapshot **out, itk_registry *reg, const char *at)
     int rc = 0;
     *out = NULL;
     memset(&c, 0, sizeof(c));
-    if (!s || !(s->parent_of = json_object()))
+    if (!s)
+        return ITK_ENOMEM;
+    if (!(s->parent_of = json_object()))
         goto nomem;
     c.s = s;
     c.repo = reg->repo;
@@ -443,7 +435,7 @@ int itk_snapshot_open(itk_snapshot **out, itk_registry *reg, const char *at)
     itk_scache_save(s, c.repo, key);
     goto done;
 nomem:
-    rc = itk_error_set(ITK_ENOMEM, "out of memory");
+    rc = itk_error_nomem();
 done:
     json_decref(c.arrivals);
     json_decref(c.void_paths);
@@ -594,7 +586,7 @@ static json_t *to_json(const itk_jview *v, itk_jref ref, int depth)
 int itk_snapshot_json(json_t **out, const itk_snapshot *s, size_t i)
 {
     *out = i < s->n ? to_json(&s->view, s->recs[i].rec, 0) : NULL;
-    return *out ? 0 : itk_error_set(ITK_ENOMEM, "out of memory");
+    return *out ? 0 : itk_error_nomem();
 }
 
 int itk_snapshot_find(size_t *i, const itk_snapshot *s, const char *path)
@@ -602,13 +594,13 @@ int itk_snapshot_find(size_t *i, const itk_snapshot *s, const char *path)
     itk_snapshot *w = (itk_snapshot *)s; /* the index is built on first use */
     if (!w->by_path) {
         if (!(w->by_path = json_object()))
-            return itk_error_set(ITK_ENOMEM, "out of memory");
+            return itk_error_nomem();
         for (size_t k = 0; k < s->n; k++)
             if (json_object_set_new(w->by_path, itk_snapshot_path(s, k),
                                     json_integer((json_int_t)k))) {
                 json_decref(w->by_path);
                 w->by_path = NULL;
-                return itk_error_set(ITK_ENOMEM, "out of memory");
+                return itk_error_nomem();
             }
     }
     json_t *v = json_object_get(s->by_path, path ? path : "");

@@ -3,6 +3,8 @@
  * out), keeps those there at the evaluation time, and applies each rule
  * kind of the obligations version in force at the due date. */
 #include "itaku/status.h"
+#include "alloc.h"
+#include "array.h"
 #include "itaku/chain.h"
 #include "itaku/errors.h"
 #include "itaku/json.h"
@@ -24,8 +26,8 @@
 static int keep_arrived(sctx *c)
 {
     const itk_snapshot *s = c->snap;
-    if (!(c->recs = calloc(s->n ? s->n : 1, sizeof(*c->recs))))
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+    if (!(c->recs = itk_calloc(s->n, sizeof(*c->recs))))
+        return ITK_ENOMEM;
     for (size_t i = 0; i < s->n; i++) {
         const srec *r = &s->recs[i];
         if (!itk_snapshot_counts(s, i) || (r->t_own >= 0 && r->t_own > c->at))
@@ -41,10 +43,8 @@ static int gather_parties(sctx *c)
         srec *r = &c->recs[i];
         if (r->pi.kind != ITK_PATH_PARTY)
             continue;
-        sparty *np = realloc(c->parties, (c->nparties + 1) * sizeof(*np));
-        if (!np)
-            return itk_error_set(ITK_ENOMEM, "out of memory");
-        c->parties = np;
+        if (itk_array_reserve(&c->parties, &c->aparties, c->nparties + 1, sizeof(*c->parties)))
+            return ITK_ENOMEM;
         sparty *p = &c->parties[c->nparties++];
         memset(p, 0, sizeof(*p));
         snprintf(p->id, sizeof(p->id), "%s", r->pi.party);
@@ -86,7 +86,7 @@ static int gather_parties(sctx *c)
     }
     free(c->parties);
     c->parties = ordered;
-    c->nparties = n;
+    c->nparties = c->aparties = n;
     if (!(c->party_idx = json_object()))
         return itk_error_set(ITK_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++)
@@ -119,15 +119,10 @@ static int gather_obligations(sctx *c)
         const char *ef = json_string_value(json_object_get(ob, "effective_from"));
         if (ef && itk_time_parse(&from, ef, c->offset, 0))
             from = 0;
-        json_t **no = realloc(c->obligations, (c->nob + 1) * sizeof(*no));
-        long long *nf = realloc(c->ob_from, (c->nob + 1) * sizeof(*nf));
-        if (no)
-            c->obligations = no;
-        if (nf)
-            c->ob_from = nf;
-        if (!no || !nf) {
+        if (itk_array_reserve(&c->obligations, &c->aob, c->nob + 1, sizeof(*c->obligations)) ||
+            itk_array_reserve(&c->ob_from, &c->aob_from, c->nob + 1, sizeof(*c->ob_from))) {
             json_decref(ob);
-            return itk_error_set(ITK_ENOMEM, "out of memory");
+            return ITK_ENOMEM;
         }
         c->obligations[c->nob] = ob;
         c->ob_from[c->nob++] = v == 1 ? 0 : from; /* v1 governs from the start */

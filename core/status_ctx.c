@@ -1,6 +1,7 @@
 /* The lower piece of status (status_priv.h): times, the context's
  * look-ups and the findings. status.c (the run) and status_rules.c (the
  * rule kinds) both use it; it calls neither. */
+#include "array.h"
 #include "itaku/errors.h"
 #include "itaku/json.h"
 #include "itaku/status.h"
@@ -92,14 +93,8 @@ int itk_sctx_finding(sctx *c, const char *party, const char *section, const char
         if ((long long)v != c->current_version)
             return 0;
     }
-    if (c->nf == c->af) {
-        size_t n = c->af ? c->af * 2 : 64;
-        itk_finding *nf = realloc(c->f, n * sizeof(*nf));
-        if (!nf)
-            return itk_error_set(ITK_ENOMEM, "out of memory");
-        c->f = nf;
-        c->af = n;
-    }
+    if (itk_array_reserve(&c->f, &c->af, c->nf + 1, sizeof(*c->f)))
+        return ITK_ENOMEM;
     itk_finding *f = &c->f[c->nf++];
     memset(f, 0, sizeof(*f));
     snprintf(f->party, sizeof(f->party), "%s", party);

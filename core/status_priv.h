@@ -40,12 +40,12 @@ typedef struct {
     srec *recs;            /* the snapshot's records that count and are there at `at` */
     size_t nrecs;
     sparty *parties;
-    size_t nparties;
+    size_t nparties, aparties;
     json_t *party_idx; /* party id → index in parties, once they are ordered */
     json_t *index;     /* the rules' indexes, built on first use (status_rules.c) */
     json_t **obligations;
     long long *ob_from;
-    size_t nob;
+    size_t nob, aob, aob_from;
     long long current_version; /* -1: one version governs everything */
     itk_finding *f;
     size_t nf, af;

@@ -9,6 +9,7 @@
 #include "itaku/party.h"
 #include "itaku/snapshot.h"
 #include "itaku/status.h"
+#include "alloc.h"
 #include "registry_priv.h"
 #include "requests_priv.h"
 
@@ -80,8 +81,8 @@ const char *itk_who_at(const itk_who *w)
 static int gather(wctx *c)
 {
     size_t n = itk_snapshot_count(c->snap);
-    if (!(c->recs = calloc(n ? n : 1, sizeof(*c->recs))))
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+    if (!(c->recs = itk_calloc(n, sizeof(*c->recs))))
+        return ITK_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         wrec *w = &c->recs[c->nrecs];
         if (!itk_snapshot_counts(c->snap, i))
