@@ -297,6 +297,29 @@ static void test_the_cache_gives_the_same(void **state)
     assert_non_null(strstr(itk_error_last(), "no-such-branch"));
 }
 
+/* a snapshot of an earlier commit holds what that commit held */
+static void test_a_snapshot_of_an_earlier_commit(void **state)
+{
+    fixture *f = *state;
+    git_oid before;
+    head(f, &before);
+    th_submit(f->reg, f->acme, "form1", th_corpus("form1"), NULL);
+    itk_snapshot *now = open_head(f), *then = NULL;
+    assert_int_equal(itk_snapshot_open(&then, f->reg, git_oid_tostr_s(&before)), 0);
+    assert_string_equal(itk_snapshot_commit(then), git_oid_tostr_s(&before));
+    assert_int_equal(itk_snapshot_count(now), itk_snapshot_count(then) + 1);
+    size_t i;
+    assert_int_equal(itk_snapshot_find(&i, now, itk_snapshot_path(now, form1(now, 0))), 0);
+    assert_int_equal(itk_snapshot_find(&i, then, itk_snapshot_path(now, form1(now, 0))),
+                     ITK_ENOTFOUND);
+    /* the twin: what both hold is the same record */
+    assert_int_equal(itk_snapshot_find(&i, then, itk_snapshot_path(now, find_id(now, "r-000001"))),
+                     0);
+    assert_int_equal(itk_snapshot_offset(then), 540);
+    itk_snapshot_free(now);
+    itk_snapshot_free(then);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -307,6 +330,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_arrival_times, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_city_recovered_key_is_flagged, setup, teardown),
         cmocka_unit_test_setup_teardown(test_the_cache_gives_the_same, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_snapshot_of_an_earlier_commit, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
