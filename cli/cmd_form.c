@@ -4,9 +4,9 @@
 #include "itaku/forms.h"
 #include "itaku/json.h"
 #include "itaku/party.h"
-#include "itaku/provenance.h"
 #include "itaku/render.h"
 #include "itaku/schema.h"
+#include "itaku/snapshot.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -118,30 +118,26 @@ static int render(int argc, char **argv)
     else
         return cli_usage(usage, "--format is html or md");
     itk_registry *reg = NULL;
+    itk_snapshot *snap = NULL;
     git_tree *tree = NULL;
-    json_t *rec = NULL, *schema = NULL;
-    itk_buf path = ITK_BUF_INIT, data = ITK_BUF_INIT, out = ITK_BUF_INIT;
-    itk_provenance prov;
-    int rc = EXIT_ERROR, signed_ok;
+    json_t *schema = NULL;
+    itk_buf path = ITK_BUF_INIT, out = ITK_BUF_INIT;
+    size_t at;
+    int rc = EXIT_ERROR;
     char schema_name[64];
     if (cli_open_registry(&reg))
         return EXIT_ERROR;
+    /* the page the report shows: what counts at HEAD, void and recovered marked */
     if (itk_record_find(&path, reg, argv[optind]) < 0 || itk_registry_head_tree(&tree, reg) < 0 ||
-        itk_tree_read(&data, itk_registry_repo(reg), tree, path.ptr, ITK_MAX_RECORD_BYTES) < 0 ||
-        itk_json_parse(&rec, data.ptr, data.size, path.ptr) < 0) {
+        itk_snapshot_open(&snap, reg, NULL) < 0 || itk_snapshot_find(&at, snap, path.ptr) < 0) {
         rc = cli_fail("cannot render the form");
         goto done;
     }
-    const char *type = json_string_value(json_object_get(rec, "type"));
+    const char *type = itk_snapshot_str(snap, at, "type");
     if (itk_registry_schema(&schema, schema_name, reg, tree, type) < 0)
         fprintf(stderr, "itaku: warning: %s; field names are shown instead of labels\n",
                 itk_error_last());
-    signed_ok = itk_record_provenance(&prov, reg, path.ptr) == 0;
-    itk_render_signature sig = {prov.commit,    prov.date,        prov.party,
-                                prov.principal, prov.fingerprint, prov.verified};
-    int offset = 540;
-    if (itk_registry_offset(&offset, reg) < 0 ||
-        itk_render_record(&out, rec, schema, signed_ok ? &sig : NULL, fmt, offset) < 0) {
+    if (itk_form_page(&out, snap, at, schema, fmt) < 0) {
         rc = cli_fail("cannot render the form");
         goto done;
     }
@@ -156,12 +152,11 @@ static int render(int argc, char **argv)
         goto done;
     rc = EXIT_OK;
 done:
-    json_decref(rec);
     json_decref(schema);
+    itk_snapshot_free(snap);
     git_tree_free(tree);
     itk_registry_free(reg);
     itk_buf_dispose(&path);
-    itk_buf_dispose(&data);
     itk_buf_dispose(&out);
     return rc;
 }

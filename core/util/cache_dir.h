@@ -3,7 +3,7 @@
  * folder of this user's named after the registry's real path and genesis,
  * each file sealed with an HMAC under a key of this user's kept outside the
  * repository too (mode 0600, made on first use). What the caches hold is
- * vcache.c's, status_cache.c's and log_cache.c's. Private to the library. */
+ * vcache.c's, snapshot_cache.c's and log_cache.c's. Private to the library. */
 #ifndef ITAKU_CACHE_DIR_H
 #define ITAKU_CACHE_DIR_H
 

@@ -1,7 +1,7 @@
 /* A read-only JSON tree held in two flat arrays — its nodes and their
  * strings — for code that looks up many small records many times: a look-up
  * allocates nothing, the whole tree is freed at once, and a cache file holds
- * it as it is (status_cache.c). Built from jansson values; private to the
+ * it as it is (snapshot_cache.c). Built from jansson values; private to the
  * library. */
 #ifndef ITAKU_JVIEW_H
 #define ITAKU_JVIEW_H

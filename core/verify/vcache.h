@@ -46,7 +46,7 @@ void itk_vrun_free(itk_vrun *v);
  * has no cache folder. */
 int itk_vcache_path(char *out, size_t cap, git_repository *repo);
 
-/* Helpers shared with the status cache (status_cache.c). */
+/* Helpers shared with the status cache (snapshot_cache.c). */
 /* SHA-256 over HEAD and every ref with its target: equal while nothing moved. */
 int itk_vcache_refs_digest(char out[65], git_repository *repo);
 

@@ -6,7 +6,9 @@
 #include "itaku/errors.h"
 #include "itaku/json.h"
 #include "itaku/party.h"
+#include "itaku/snapshot.h"
 #include "itaku/status.h"
+#include "array.h"
 #include "log_cache.h"
 #include "registry_priv.h"
 
@@ -408,38 +410,16 @@ typedef struct {
     size_t n;
     itk_story *st;
     size_t *order; /* per step: commit index, to sort by history */
-    size_t norder;
+    size_t norder, aorder;
 } story_ctx;
-
-static void copy_utf8(char *dst, size_t cap, const char *src)
-{
-    size_t n = strlen(src ? src : "");
-    if (n >= cap) {
-        n = cap - 1;
-        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
-            n--;
-    }
-    if (n)
-        memcpy(dst, src, n);
-    dst[n] = '\0';
-}
 
 static int add_step(story_ctx *s, size_t commit, const char *what, const story_rec *r, int depth,
                     const char *detail)
 {
     itk_story *st = s->st;
-    if (st->n == st->cap) {
-        size_t cap = st->cap ? st->cap * 2 : 16;
-        itk_story_step *ns = realloc(st->steps, cap * sizeof(*ns));
-        size_t *no = realloc(s->order, cap * sizeof(*no));
-        if (ns)
-            st->steps = ns;
-        if (no)
-            s->order = no;
-        if (!ns || !no)
-            return itk_error_set(ITK_ENOMEM, "out of memory");
-        st->cap = cap;
-    }
+    if (itk_array_reserve(&st->steps, &st->cap, st->n + 1, sizeof(*st->steps)) ||
+        itk_array_reserve(&s->order, &s->aorder, st->n + 1, sizeof(*s->order)))
+        return ITK_ENOMEM;
     const itk_log_entry *e = &s->log->all[commit];
     itk_story_step *p = &st->steps[st->n];
     memset(p, 0, sizeof(*p));
@@ -459,7 +439,7 @@ static int add_step(story_ctx *s, size_t commit, const char *what, const story_r
     snprintf(p->action, sizeof(p->action), "%s", e->info->action);
     git_oid_tostr(p->commit, sizeof(p->commit), &e->info->id);
     snprintf(p->date, sizeof(p->date), "%s", e->date);
-    copy_utf8(p->detail, sizeof(p->detail), detail);
+    itk_copy_utf8(p->detail, sizeof(p->detail), detail);
     p->depth = depth;
     p->verified = e->info->ok;
     p->is_void = e->info->is_void;

@@ -6,6 +6,7 @@
  * (cache_dir.h). Integers are big-endian, strings are u32 length then
  * bytes. */
 #include "log_cache.h"
+#include "array.h"
 #include "cache_dir.h"
 #include "itaku/buf.h"
 #include "itaku/errors.h"
@@ -82,14 +83,8 @@ const git_oid *itk_lcache_id(const itk_lcache *c, size_t i)
 
 static int add_path(itk_lcache *c, const char *p, size_t len)
 {
-    if (c->npaths == c->cappaths) {
-        size_t cap = c->cappaths ? c->cappaths * 2 : 1024;
-        size_t *n = realloc(c->path_at, cap * sizeof(*n));
-        if (!n)
-            return itk_error_set(ITK_ENOMEM, "out of memory");
-        c->path_at = n;
-        c->cappaths = cap;
-    }
+    if (itk_array_reserve(&c->path_at, &c->cappaths, c->npaths + 1, sizeof(*c->path_at)))
+        return ITK_ENOMEM;
     c->path_at[c->npaths] = c->text.size;
     if (itk_buf_put(&c->text, p, len) || itk_buf_put(&c->text, "", 1))
         return itk_error_set(ITK_ENOMEM, "out of memory");
@@ -99,14 +94,8 @@ static int add_path(itk_lcache *c, const char *p, size_t len)
 
 static int add_ref(itk_lcache *c, uint32_t no)
 {
-    if (c->nrefs == c->caprefs) {
-        size_t cap = c->caprefs ? c->caprefs * 2 : 4096;
-        uint32_t *n = realloc(c->refs, cap * sizeof(*n));
-        if (!n)
-            return itk_error_set(ITK_ENOMEM, "out of memory");
-        c->refs = n;
-        c->caprefs = cap;
-    }
+    if (itk_array_reserve(&c->refs, &c->caprefs, c->nrefs + 1, sizeof(*c->refs)))
+        return ITK_ENOMEM;
     c->refs[c->nrefs++] = no;
     return 0;
 }
@@ -137,14 +126,8 @@ static int path_number(itk_lcache *c, const char *path, uint32_t *no)
 /* Appends an entry for id (not known yet) with no paths; *out is it. */
 static int add_entry(itk_lcache *c, const git_oid *id, const char *sections, lentry **out)
 {
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 1024;
-        lentry *n = realloc(c->e, cap * sizeof(*n));
-        if (!n)
-            return itk_error_set(ITK_ENOMEM, "out of memory");
-        c->e = n;
-        c->cap = cap;
-    }
+    if (itk_array_reserve(&c->e, &c->cap, c->n + 1, sizeof(*c->e)))
+        return ITK_ENOMEM;
     lentry *e = &c->e[c->n];
     memset(e, 0, sizeof(*e));
     git_oid_cpy(&e->id, id);

@@ -1,40 +1,32 @@
-/* The commit that added a record, found through verification of HEAD's
- * history, so that what is shown as "signed" is what verify checked. */
+/* The commit that added a record, from the snapshot of HEAD (snapshot.c),
+ * so that what is shown as "signed" is what verify checked. */
 #include "itaku/provenance.h"
 #include "itaku/errors.h"
-#include "itaku/verify.h"
+#include "itaku/snapshot.h"
 
 #include <stdio.h>
 #include <string.h>
 
 int itk_record_provenance(itk_provenance *out, itk_registry *reg, const char *path)
 {
-    itk_verify_result *r = NULL;
-    const char *head[] = {"HEAD"};
-    int offset, rc;
+    itk_snapshot *s = NULL;
+    itk_snapshot_origin o;
+    size_t i;
     memset(out, 0, sizeof(*out));
-    if ((rc = itk_verify_run(&r, reg, head, 1, NULL)))
-        return rc;
-    itk_registry_offset(&offset, reg);
-    rc = itk_error_set(ITK_ENOTFOUND, "no commit of HEAD's history adds %s", path);
-    for (size_t i = itk_verify_commit_count(r); i-- > 0;) {
-        const itk_commit_info *ci = itk_verify_commit(r, i);
-        for (size_t j = 0; j < ci->nrecords; j++) {
-            if (strcmp(ci->records[j], path) != 0)
-                continue;
-            git_oid_tostr(out->commit, sizeof(out->commit), &ci->id);
-            itk_format_time(out->date, ci->time, offset);
-            snprintf(out->party, sizeof(out->party), "%s", ci->party);
-            snprintf(out->principal, sizeof(out->principal), "%s", ci->principal);
-            snprintf(out->fingerprint, sizeof(out->fingerprint), "%s", ci->fingerprint);
-            out->verified = ci->ok;
-            rc = 0;
-            goto done;
-        }
+    int rc = itk_snapshot_open(&s, reg, NULL);
+    if (!rc && (rc = itk_snapshot_find(&i, s, path)) == 0) {
+        itk_snapshot_origin_get(&o, s, i);
+        if (!o.commit[0])
+            rc = itk_error_set(ITK_ENOTFOUND, "no commit of HEAD's history adds %s", path);
     }
-done:
-    if (rc == 0)
-        itk_error_clear();
-    itk_verify_result_free(r);
+    if (!rc) {
+        snprintf(out->commit, sizeof(out->commit), "%s", o.commit);
+        snprintf(out->date, sizeof(out->date), "%s", o.date);
+        snprintf(out->party, sizeof(out->party), "%s", o.party);
+        snprintf(out->principal, sizeof(out->principal), "%s", o.principal);
+        snprintf(out->fingerprint, sizeof(out->fingerprint), "%s", o.fingerprint);
+        out->verified = o.verified;
+    }
+    itk_snapshot_free(s);
     return rc;
 }

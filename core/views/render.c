@@ -310,9 +310,10 @@ static void signature_block(ctx *c, const itk_render_signature *sig)
     if (sig && sig->date)
         local_era(c, era, hhmm, sig->date);
     itk_error_clear();
-    const char *state = !sig            ? "未署名 (not signed)"
-                        : sig->verified ? "検証済み (verified)"
-                                        : "検証失敗 (verification failed)";
+    const char *state = !sig             ? "未署名 (not signed)"
+                        : !sig->verified ? "検証失敗 (verification failed)"
+                        : sig->is_void   ? "∅ 無効 (void: signed after its key's compromise)"
+                                         : "検証済み (verified)";
     if (html) {
         itk_buf_puts(c->out, "<div class=\"sig\"><h2>電子署名 (signature)</h2><table>");
         const char *rows[][2] = {
@@ -335,7 +336,7 @@ static void signature_block(ctx *c, const itk_render_signature *sig)
             itk_buf_puts(c->out, "</code></td></tr>");
         }
         itk_buf_printf(c->out, "<tr><th>検証 (verification)</th><td class=\"%s\">%s</td></tr>",
-                       sig && sig->verified ? "ok" : "bad", state);
+                       sig && sig->verified && !sig->is_void ? "ok" : "bad", state);
         itk_buf_puts(c->out, "</table></div>\n");
         return;
     }
@@ -396,5 +397,51 @@ int itk_render_record(itk_buf *out, const json_t *record, const json_t *schema,
         object_rows(&c, body, schema, 0);
         signature_block(&c, sig);
     }
+    return 0;
+}
+
+static const char void_html[] =
+    "<p class=\"itk-void\" style=\"border:2px solid #7b2d8b;color:#7b2d8b;padding:4px\">"
+    "∅ 無効 (void): 危殆化した鍵でその後に署名されたため、この記録は数えません。</p>";
+static const char recovered_html[] =
+    "<p class=\"itk-recovered\" style=\"border:2px solid #b36b00;color:#b36b00;padding:4px\">"
+    "⚑ 発注者が回復した鍵による署名（当事者の確認前）</p>";
+static const char void_md[] =
+    "> ∅ 無効 (void): 危殆化した鍵でその後に署名されたため、この記録は数えません。\n\n";
+static const char recovered_md[] = "> ⚑ 発注者が回復した鍵による署名（当事者の確認前）\n\n";
+
+int itk_form_page(itk_buf *out, const itk_snapshot *s, size_t i, const json_t *schema,
+                  itk_render_format fmt)
+{
+    const itk_path_info *pi = itk_snapshot_info(s, i);
+    itk_snapshot_origin o;
+    json_t *rec = NULL;
+    itk_buf page = ITK_BUF_INIT;
+    if (!pi || pi->kind != ITK_PATH_RECORD)
+        return itk_error_set(ITK_EINVALID, "%s is not a record: it has no form page",
+                             pi ? itk_snapshot_path(s, i) : "that");
+    itk_snapshot_origin_get(&o, s, i);
+    itk_render_signature sig = {o.commit,      o.date,     o.party,   o.principal,
+                                o.fingerprint, o.verified, o.is_void, o.recovered};
+    int rc = itk_snapshot_json(&rec, s, i);
+    rc = rc ? rc
+            : itk_render_record(&page, rec, schema, o.commit[0] ? &sig : NULL, fmt,
+                                itk_snapshot_offset(s));
+    json_decref(rec);
+    if (rc) {
+        itk_buf_dispose(&page);
+        return rc;
+    }
+    /* the notices go first thing in the body (HTML) or under the title */
+    const char *mark = strstr(page.ptr, fmt == ITK_RENDER_HTML ? "<body>" : "\n\n");
+    size_t at = mark ? (size_t)(mark - page.ptr) + (fmt == ITK_RENDER_HTML ? 6 : 2) : 0;
+    itk_buf_clear(out);
+    itk_buf_put(out, page.ptr, at);
+    if (o.commit[0] && o.is_void)
+        itk_buf_puts(out, fmt == ITK_RENDER_HTML ? void_html : void_md);
+    if (o.commit[0] && o.recovered)
+        itk_buf_puts(out, fmt == ITK_RENDER_HTML ? recovered_html : recovered_md);
+    itk_buf_puts(out, page.ptr + at);
+    itk_buf_dispose(&page);
     return 0;
 }

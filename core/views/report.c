@@ -1,5 +1,6 @@
 /* `itaku report --html DIR`: the static site. Everything it shows comes from
- * the other read-only modules (history, status, who, requests, render); this
+ * the other read-only modules (history, status, who, requests, render) and
+ * the snapshot of what counts at HEAD (snapshot.c); this
  * file only lays it out as HTML with inline CSS and an SVG of the chain. */
 #include "itaku/report.h"
 #include "itaku/errors.h"
@@ -9,8 +10,10 @@
 #include "itaku/json.h"
 #include "itaku/party.h"
 #include "itaku/render.h"
+#include "itaku/snapshot.h"
 #include "itaku/status.h"
 #include "itaku/who.h"
+#include "alloc.h"
 #include "registry_priv.h"
 #include "itaku/requests.h"
 
@@ -30,7 +33,8 @@ typedef struct {
     itk_who *who;
     itk_request_info *requests;
     size_t nrequests;
-    char **paths; /* records of HEAD with a page */
+    itk_snapshot *snap; /* what counts at HEAD */
+    const char **paths; /* records of HEAD with a page (the snapshot's) */
     size_t npaths;
     char now[32];
     int offset;
@@ -219,15 +223,32 @@ static void record_link(itk_buf *b, const rctx *c, const char *name, const char 
         esc(b, name && *name ? name : "—");
 }
 
-static const itk_log_entry *entry_adding(const rctx *c, const char *path)
+/* The provenance of a record of HEAD, from the snapshot. */
+static void origin_of(itk_snapshot_origin *o, const rctx *c, const char *path)
 {
-    for (size_t i = itk_log_count(c->log); i-- > 0;) {
-        const itk_log_entry *e = itk_log_get(c->log, i);
-        for (size_t k = 0; k < e->info->nrecords; k++)
-            if (!strcmp(e->info->records[k], path))
-                return e;
+    size_t i;
+    if (itk_snapshot_find(&i, c->snap, path) == 0)
+        itk_snapshot_origin_get(o, c->snap, i);
+    else {
+        memset(o, 0, sizeof(*o));
+        itk_error_clear();
     }
-    return NULL;
+}
+
+static const char *origin_class(const itk_snapshot_origin *o)
+{
+    return !o->verified   ? "mark-bad"
+           : o->is_void   ? "mark-void"
+           : o->recovered ? "mark-rec"
+                          : "mark-ok";
+}
+
+static const char *origin_text(const itk_snapshot_origin *o)
+{
+    return !o->verified   ? "✗ 検証失敗"
+           : o->is_void   ? "∅ 無効 (void)"
+           : o->recovered ? "⚑ 発注者回復鍵"
+                          : "✓ 検証済み";
 }
 
 /* --- the chain as SVG ------------------------------------------------------- */
@@ -538,19 +559,21 @@ static void section_forms(itk_buf *b, const rctx *c)
         char page[160];
         itk_path_classify(&pi, c->paths[i]);
         form_page_name(page, c->paths[i]);
-        const itk_log_entry *e = entry_adding(c, c->paths[i]);
+        itk_snapshot_origin o;
+        origin_of(&o, c, c->paths[i]);
+        int e = o.commit[0] != '\0';
         const char *title = pi.type ? itk_form_title(pi.type->type) : NULL;
         itk_buf_printf(b, "<tr%s><td><a href=\"%s\">%s/%s</a></td><td>",
-                       e && e->info->is_void ? " class=\"void\"" : "", page, pi.party, pi.id);
+                       e && o.is_void ? " class=\"void\"" : "", page, pi.party, pi.id);
         esc(b, title ? title : pi.type ? pi.type->label : "");
         itk_buf_puts(b, "</td><td>");
         if (e)
-            itk_buf_printf(b, "%s/%s", e->info->party, e->info->principal);
+            itk_buf_printf(b, "%s/%s", o.party, o.principal);
         itk_buf_puts(b, "</td><td>");
-        show_time(b, c, e ? e->date : "");
+        show_time(b, c, e ? o.date : "");
         if (e)
-            itk_buf_printf(b, "</td><td class=\"%s\">%s</td></tr>\n", mark_class(e->info),
-                           mark_text(e->info));
+            itk_buf_printf(b, "</td><td class=\"%s\">%s</td></tr>\n", origin_class(&o),
+                           origin_text(&o));
         else
             itk_buf_puts(b, "</td><td class=\"mark-bad\">署名なし</td></tr>\n");
     }
@@ -634,48 +657,33 @@ static int write_timeline(rctx *c)
 static int write_form(rctx *c, const char *path, json_t **schemas, size_t nschemas)
 {
     itk_path_info pi;
-    json_t *rec = NULL, *schema = NULL;
+    const json_t *schema = NULL;
     itk_buf page = ITK_BUF_INIT, out = ITK_BUF_INIT;
-    char name[160], hex[GIT_OID_HEXSZ + 1] = "";
+    char name[160];
+    size_t at;
     int rc;
     itk_path_classify(&pi, path);
     form_page_name(name, path);
-    if ((rc = itk_tree_read_json(&rec, c->reg->repo, c->tree, path)))
+    if ((rc = itk_snapshot_find(&at, c->snap, path)))
         return rc;
     for (size_t i = 0; i < nschemas; i++) {
         const char *t = json_string_value(json_object_get(schemas[i], "x-itaku-type"));
         if (t && pi.type && !strcmp(t, pi.type->type))
             schema = schemas[i];
     }
-    const itk_log_entry *e = entry_adding(c, path);
-    if (e)
-        git_oid_tostr(hex, sizeof(hex), &e->info->id);
-    itk_render_signature sig = {hex,
-                                e ? e->date : NULL,
-                                e ? e->info->party : NULL,
-                                e ? e->info->principal : NULL,
-                                e ? e->info->fingerprint : NULL,
-                                e ? e->info->ok : 0}; /* void is said above */
-    if ((rc = itk_render_record(&page, rec, schema, e ? &sig : NULL, ITK_RENDER_HTML, c->offset)))
+    /* the page `form render` shows (void and recovered marks included) */
+    if ((rc = itk_form_page(&page, c->snap, at, schema, ITK_RENDER_HTML)))
         goto done;
-    /* a way back, hidden on paper; and the void mark where it applies */
+    /* and a way back, hidden on paper */
     const char *body = strstr(page.ptr, "<body>");
-    size_t at = body ? (size_t)(body - page.ptr) + 6 : 0;
-    itk_buf_put(&out, page.ptr, at);
+    size_t cut = body ? (size_t)(body - page.ptr) + 6 : 0;
+    itk_buf_put(&out, page.ptr, cut);
     itk_buf_puts(&out, "\n<style>@media print{.itk-nav{display:none}}</style><p class=\"itk-nav\">"
                        "<a href=\"../index.html\">概要 (overview)</a> · <a href=\"../"
                        "timeline.html\">履歴 (timeline)</a></p>");
-    if (e && e->info->is_void)
-        itk_buf_puts(&out, "<p style=\"border:2px solid #7b2d8b;color:#7b2d8b;padding:4px\">"
-                           "∅ 無効 (void): 危殆化した鍵でその後に署名されたため、この記録は数え"
-                           "ません。</p>");
-    if (e && e->info->recovered)
-        itk_buf_puts(&out, "<p style=\"border:2px solid #b36b00;color:#b36b00;padding:4px\">"
-                           "⚑ 発注者が回復した鍵による署名（当事者の確認前）</p>");
-    itk_buf_puts(&out, page.ptr + at);
+    itk_buf_puts(&out, page.ptr + cut);
     rc = write_file(c, name, &out);
 done:
-    json_decref(rec);
     itk_buf_dispose(&page);
     itk_buf_dispose(&out);
     return rc;
@@ -753,19 +761,18 @@ int itk_report_write(itk_registry *reg, const char *dir, const itk_report_option
         c.cb("working out the status", 0, 0, c.payload);
     if ((rc = itk_status_run(&c.status, reg, &so)) || (rc = itk_who_run(&c.who, reg, &wo)) ||
         (rc = itk_request_list(&c.requests, &c.nrequests, reg)) ||
-        (rc = itk_tree_records(&c.paths, &c.npaths, reg->repo, c.tree, NULL, NULL)))
+        (rc = itk_snapshot_open(&c.snap, reg, NULL)))
         goto done;
-    /* pages for records; keys and party files are shown in the chain */
-    size_t kept = 0;
-    for (size_t i = 0; i < c.npaths; i++) {
-        itk_path_info pi;
-        itk_path_classify(&pi, c.paths[i]);
-        if (pi.kind == ITK_PATH_RECORD)
-            c.paths[kept++] = c.paths[i];
-        else
-            free(c.paths[i]);
+    /* pages for records, counting or not (a void one says so); keys and
+     * party files are shown in the chain */
+    size_t n = itk_snapshot_count(c.snap);
+    if (!(c.paths = itk_calloc(n, sizeof(*c.paths)))) {
+        rc = ITK_ENOMEM;
+        goto done;
     }
-    c.npaths = kept;
+    for (size_t i = 0; i < n; i++)
+        if (itk_snapshot_info(c.snap, i)->kind == ITK_PATH_RECORD)
+            c.paths[c.npaths++] = itk_snapshot_path(c.snap, i);
     if ((rc = make_dir(dir)) || (rc = write_forms(&c)) || (rc = write_timeline(&c)) ||
         (rc = write_index(&c, full)))
         goto done;
@@ -778,7 +785,8 @@ done:
     itk_status_free(c.status);
     itk_who_free(c.who);
     free(c.requests);
-    itk_string_list_free(c.paths, c.npaths);
+    free(c.paths);
+    itk_snapshot_free(c.snap);
     json_decref(c.contract);
     git_tree_free(c.tree);
     return rc;

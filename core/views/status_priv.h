@@ -1,5 +1,7 @@
-/* Shared by status.c (gathering, findings) and status_rules.c (the rule
- * kinds). */
+/* The evaluation context of status, and the findings it collects
+ * (status_ctx.c): the lower piece that status.c (the run) and
+ * status_rules.c (the rule kinds, status_rules.h) both use. Nothing here
+ * calls either of them back. */
 #ifndef ITAKU_STATUS_PRIV_H
 #define ITAKU_STATUS_PRIV_H
 
@@ -8,21 +10,15 @@
 #include "itaku/status.h"
 #include "jview.h"
 #include "registry_priv.h"
+#include "snapshot_priv.h"
 
-typedef struct {
-    uint32_t path; /* its text in the view */
-    itk_path_info pi;
-    itk_jref rec, body; /* the record and its body in the view */
-    /* when it reached its own party's line and the line of that party's
-     * parent (-1: not yet), and the commit that brought it to its own */
-    long long t_own, t_up;
-    git_oid c_own;
-    uint32_t flags; /* ITK_SREC_* */
-} srec;
+/* A record as status judges it: the snapshot's (snapshot_priv.h), copied
+ * for those there at the evaluation time. */
+typedef itk_snap_rec srec;
 
 /* t_up is the later date of the commit its receipt took, not the receipt's
  * own earlier date */
-#define ITK_SREC_BACKDATED 1u
+#define ITK_SREC_BACKDATED ITK_SNAP_BACKDATED
 
 typedef struct {
     char id[ITK_PARTY_ID_MAX + 1];
@@ -39,20 +35,17 @@ typedef struct {
     int offset;
     long long at; /* the evaluation time */
     const char *only;
-    itk_jview view; /* every record's JSON, read once */
-    srec *recs;
+    itk_snapshot *snap;    /* what counts at HEAD */
+    const itk_jview *view; /* the snapshot's: every record's JSON, read once */
+    srec *recs;            /* the snapshot's records that count and are there at `at` */
     size_t nrecs;
     sparty *parties;
-    size_t nparties;
-    json_t *arrivals;   /* "party|path" → {t: time, c: commit}, while gathering */
-    json_t *void_paths; /* records of void commits */
-    json_t *trusted;    /* when a commit has a problem: path → last accepted commit adding it */
-    json_t *parent_of;  /* party id → its parent's id (HEAD's party.json) */
-    json_t *party_idx;  /* party id → index in parties, once they are ordered */
-    json_t *index;      /* the rules' indexes, built on first use (status_rules.c) */
+    size_t nparties, aparties;
+    json_t *party_idx; /* party id → index in parties, once they are ordered */
+    json_t *index;     /* the rules' indexes, built on first use (status_rules.c) */
     json_t **obligations;
     long long *ob_from;
-    size_t nob;
+    size_t nob, aob, aob_from;
     long long current_version; /* -1: one version governs everything */
     itk_finding *f;
     size_t nf, af;
@@ -79,19 +72,7 @@ int itk_sctx_finding(sctx *c, const char *party, const char *section, const char
                      itk_state state, const char *record, long long due, long long received,
                      const char *claimed, const char *detail);
 
-/* The status cache (status.cache in this user's cache folder, status_cache.c): every record
- * of HEAD that counts (void commits' left out) with its arrivals, and every
- * party's parent, for one HEAD, one set of refs and one build. load returns
- * 1 when it filled c->view, c->recs and c->parent_of, 0 when there is no
- * such cache (or it is damaged). parse does the same from the file's bytes
- * (without the checksum the file ends with). */
-int itk_scache_key(char key[65], git_repository *repo, const git_oid *head);
-int itk_scache_load(sctx *c, const char key[65]);
-int itk_scache_parse(sctx *c, const unsigned char *data, size_t len, const char key[65]);
-void itk_scache_save(const sctx *c, const char key[65]);
-
-/* Applies one rule kind with its parameters; unknown kinds are an error
- * naming the kind (the obligations file asks for a check we do not have). */
-int itk_rules_apply(sctx *c, const char *kind, const char *section, const json_t *params);
+/* Whether r is superseded by a record there at the evaluation time. */
+int itk_srec_superseded(const sctx *c, const srec *r);
 
 #endif

@@ -1,10 +1,12 @@
 /* The rule kinds of DESIGN §8, each turning records into findings. Which
- * sections use them, with which parameters, is the obligations file's say. */
+ * sections use them, with which parameters, is the obligations file's say.
+ * Reads the context and adds findings through status_priv.h (status_ctx.c);
+ * status.c, which runs the rules, is not called back. */
 #include "itaku/errors.h"
 #include "itaku/flow.h"
 #include "itaku/json.h"
-#include "status_priv.h"
 #include "itaku/requests.h"
+#include "status_rules.h"
 
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -96,25 +98,14 @@ static int by_party(sctx *c, size_t i, const srec *r)
     return index_put(c, "party", r->pi.party, NULL, i, 1);
 }
 
-/* records that supersede another: "<type>/<party>" and the id superseded */
-static int by_superseded(sctx *c, size_t i, const srec *r)
-{
-    const char *sup = r->pi.type ? itk_rec_str(c, r, "supersedes") : NULL;
-    if (!sup)
-        return 0;
-    char tp[80];
-    snprintf(tp, sizeof(tp), "%s/%s", r->pi.type->type, r->pi.party);
-    return index_put(c, "superseded", tp, sup, i, 0);
-}
-
 /* the first form 2 of a party naming each worker */
 static int by_trained(sctx *c, size_t i, const srec *r)
 {
     if (!is_type(r, "form2"))
         return 0;
     itk_jref att = itk_body_get(c, r, "attendees");
-    for (size_t k = 0; k < itk_jv_count(&c->view, att); k++) {
-        const char *w = itk_jv_strget(&c->view, itk_jv_at(&c->view, att, k), "worker_id");
+    for (size_t k = 0; k < itk_jv_count(c->view, att); k++) {
+        const char *w = itk_jv_strget(c->view, itk_jv_at(c->view, att, k), "worker_id");
         int rc = w ? index_put(c, "trained", r->pi.party, w, i, 0) : 0;
         if (rc)
             return rc;
@@ -162,17 +153,6 @@ static long long received_up(const sctx *c, const srec *r)
         return itk_srec_arrival(c, r, r->pi.party, NULL);
     long long t = itk_srec_arrival(c, r, p->parent, NULL);
     return t <= c->at ? t : -1;
-}
-
-static int superseded(sctx *c, const srec *r)
-{
-    char tp[80];
-    if (!r->pi.type || index_build(c, "superseded", by_superseded)) {
-        itk_error_clear();
-        return 0;
-    }
-    snprintf(tp, sizeof(tp), "%s/%s", r->pi.type->type, r->pi.party);
-    return index_get(c, "superseded", tp, r->pi.id) != NULL;
 }
 
 /* A thing due at `due`, done by record r (or not, r NULL): its state. */
@@ -263,7 +243,7 @@ static int form1_change_before_effect(sctx *c, const char *section, const char *
         const srec *r = &c->recs[i];
         if (!body_is(c, r, "form1", "filing_type", "change"))
             continue;
-        const char *eff = itk_jv_strget(&c->view, itk_body_get(c, r, "change"), "effective_on");
+        const char *eff = itk_jv_strget(c->view, itk_body_get(c, r, "change"), "effective_on");
         long long due = 0;
         if (eff)
             itk_time_parse(&due, eff, c->offset, 0);
@@ -292,17 +272,17 @@ static int training_covers_workers(sctx *c, const char *section, const char *kin
     (void)p;
     for (size_t i = 0; i < c->nrecs; i++) {
         const srec *r = &c->recs[i];
-        if (!is_type(r, "form1") || superseded(c, r))
+        if (!is_type(r, "form1") || itk_srec_superseded(c, r))
             continue;
         long long due = contract_time(c, "work_start", 0);
-        const char *eff = itk_jv_strget(&c->view, itk_body_get(c, r, "change"), "effective_on");
+        const char *eff = itk_jv_strget(c->view, itk_body_get(c, r, "change"), "effective_on");
         if (eff)
             itk_time_parse(&due, eff, c->offset, 0);
         itk_jref workers = itk_body_get(c, r, "workers");
-        for (size_t k = 0; k < itk_jv_count(&c->view, workers); k++) {
-            itk_jref w = itk_jv_at(&c->view, workers, k);
-            const char *id = itk_jv_strget(&c->view, w, "worker_id");
-            const char *nm = itk_jv_strget(&c->view, w, "name");
+        for (size_t k = 0; k < itk_jv_count(c->view, workers); k++) {
+            itk_jref w = itk_jv_at(c->view, workers, k);
+            const char *id = itk_jv_strget(c->view, w, "worker_id");
+            const char *nm = itk_jv_strget(c->view, w, "name");
             const srec *by = NULL;
             char detail[256];
             if (!id)
@@ -405,7 +385,7 @@ static int approval_usable(sctx *c, const srec *r, const srec *d, const char *ap
     snprintf(info.kind, sizeof(info.kind), "%s", kind ? kind : "(unknown)");
     const char *until = itk_body_str(c, d, "valid_until");
     snprintf(info.valid_until, sizeof(info.valid_until), "%s", until ? until : "");
-    info.max_uses = itk_jv_int(&c->view, itk_body_get(c, d, "max_uses"));
+    info.max_uses = itk_jv_int(c->view, itk_body_get(c, d, "max_uses"));
     json_t *citing = index_get(c, "citing", r->pi.party, approval);
     long long used = 0;
     for (size_t k = 0; k < json_array_size(citing); k++)
@@ -613,8 +593,8 @@ static int items_returned_or_disposed_at_end(sctx *c, const char *section, const
                 json_object_set_new_nocheck(first, key, json_integer((json_int_t)k));
         } else if (is_type(o, "form5")) {
             itk_jref items = itk_body_get(c, o, "items");
-            for (size_t j = 0; j < itk_jv_count(&c->view, items); j++) {
-                const char *id = itk_jv_strget(&c->view, itk_jv_at(&c->view, items, j), "item_id");
+            for (size_t j = 0; j < itk_jv_count(c->view, items); j++) {
+                const char *id = itk_jv_strget(c->view, itk_jv_at(c->view, items, j), "item_id");
                 snprintf(key, sizeof(key), "%s\x1f%s", o->pi.party, id ? id : "");
                 if (id && !json_object_get(first, key))
                     json_object_set_new_nocheck(first, key, json_integer((json_int_t)k));
@@ -673,7 +653,7 @@ static int subcontract_approved(sctx *c, const char *section, const char *kind, 
             continue;
         const srec *r = index_rec(c, index_get(c, "request", req, NULL));
         const char *pid =
-            r ? itk_jv_strget(&c->view, itk_body_get(c, r, "form6"), "party_id") : NULL;
+            r ? itk_jv_strget(c->view, itk_body_get(c, r, "form6"), "party_id") : NULL;
         if (pid && !json_object_get(approving, pid))
             json_object_set_new(approving, pid, json_integer((json_int_t)k));
     }

@@ -1,13 +1,15 @@
-/* `itaku who`: who may touch the city's information now, read from HEAD's
- * records (those of void commits left out): managers and workers, training,
+/* `itaku who`: who may touch the city's information now, read from the
+ * records that count at HEAD (its snapshot: void and refused ones left out,
+ * supersedes resolved): managers and workers, training,
  * subcontractors, open approvals and the items each party holds. Whether an
  * obligation is met is status.c's business, not this. */
 #include "itaku/who.h"
 #include "itaku/chain.h"
 #include "itaku/errors.h"
 #include "itaku/party.h"
+#include "itaku/snapshot.h"
 #include "itaku/status.h"
-#include "itaku/verify.h"
+#include "alloc.h"
 #include "registry_priv.h"
 #include "requests_priv.h"
 #include "itaku/requests.h"
@@ -24,35 +26,18 @@ struct itk_who {
 };
 
 typedef struct {
-    char *path;
+    size_t i; /* in the snapshot */
     itk_path_info pi;
     json_t *rec;
 } wrec;
 
 typedef struct {
-    git_repository *repo;
-    wrec *recs;
+    itk_snapshot *snap;
+    wrec *recs; /* the records that count */
     size_t nrecs;
-    json_t *void_paths;
 } wctx;
 
-static const char *body_str(const json_t *rec, const char *key)
-{
-    return json_string_value(json_object_get(json_object_get(rec, "body"), key));
-}
-
-static void copy_utf8(char *dst, size_t cap, const char *src)
-{
-    size_t n = strlen(src ? src : "");
-    if (n >= cap) {
-        n = cap - 1;
-        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
-            n--;
-    }
-    if (n)
-        memcpy(dst, src, n);
-    dst[n] = '\0';
-}
+#define body_str(r, key) itk_snapshot_body_str(c->snap, (r)->i, key)
 
 static int is_type(const wrec *r, const char *type)
 {
@@ -93,43 +78,33 @@ const char *itk_who_at(const itk_who *w)
     return w->at;
 }
 
-static int gather(wctx *c, itk_registry *reg, const git_tree *tree)
+/* The records that count, each as JSON once. */
+static int gather(wctx *c)
 {
-    itk_verify_result *r = NULL;
-    const char *head[] = {"HEAD"};
-    char **paths = NULL;
-    size_t n = 0;
-    int rc = itk_verify_run(&r, reg, head, 1, NULL);
-    if (rc)
-        return rc;
-    for (size_t i = 0; i < itk_verify_commit_count(r); i++) {
-        const itk_commit_info *ci = itk_verify_commit(r, i);
-        for (size_t k = 0; ci->is_void && k < ci->nrecords; k++)
-            json_object_set_new(c->void_paths, ci->records[k], json_true());
-    }
-    itk_verify_result_free(r);
-    if ((rc = itk_tree_records(&paths, &n, c->repo, tree, NULL, NULL)))
-        return rc;
-    c->recs = calloc(n ? n : 1, sizeof(*c->recs));
-    if (!c->recs) {
-        itk_string_list_free(paths, n);
-        return itk_error_set(ITK_ENOMEM, "out of memory");
-    }
+    size_t n = itk_snapshot_count(c->snap);
+    if (!(c->recs = itk_calloc(n, sizeof(*c->recs))))
+        return ITK_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         wrec *w = &c->recs[c->nrecs];
-        if (json_object_get(c->void_paths, paths[i]))
-            continue; /* V9: a void commit's records do not count */
-        itk_path_classify(&w->pi, paths[i]);
-        if (itk_tree_read_json(&w->rec, c->repo, tree, paths[i])) {
-            itk_error_clear();
-            continue;
-        }
-        w->path = paths[i];
-        paths[i] = NULL;
+        if (!itk_snapshot_counts(c->snap, i))
+            continue; /* V9: a void commit's records do not count, nor refused ones */
+        w->i = i;
+        w->pi = *itk_snapshot_info(c->snap, i);
+        int rc = itk_snapshot_json(&w->rec, c->snap, i);
+        if (rc)
+            return rc;
         c->nrecs++;
     }
-    itk_string_list_free(paths, n);
     return 0;
+}
+
+/* Whether the record at path was added by a void commit. */
+static int is_void(const wctx *c, const char *path)
+{
+    size_t i;
+    int found = itk_snapshot_find(&i, c->snap, path) == 0;
+    itk_error_clear();
+    return found && (itk_snapshot_flags(c->snap, i) & ITK_SNAP_VOID);
 }
 
 /* Parties depth first below the city, children in name order. */
@@ -161,7 +136,7 @@ static int order_parties(itk_who *w, const wctx *c)
     } stack[64];
     size_t top = 0;
     for (size_t i = np; i-- > 0;) {
-        const char *role = body_str(pr[i]->rec, "role");
+        const char *role = body_str(pr[i], "role");
         if (role && strcmp(role, "city") == 0 && top < 64) {
             stack[top].r = pr[i];
             stack[top++].depth = 0;
@@ -173,13 +148,13 @@ static int order_parties(itk_who *w, const wctx *c)
         int depth = stack[top].depth;
         itk_who_party *p = &w->parties[w->n++];
         snprintf(p->party, sizeof(p->party), "%s", r->pi.party);
-        copy_utf8(p->name, sizeof(p->name), body_str(r->rec, "name"));
-        copy_utf8(p->role, sizeof(p->role), body_str(r->rec, "role"));
-        copy_utf8(p->parent, sizeof(p->parent), body_str(r->rec, "parent"));
+        itk_copy_utf8(p->name, sizeof(p->name), body_str(r, "name"));
+        itk_copy_utf8(p->role, sizeof(p->role), body_str(r, "role"));
+        itk_copy_utf8(p->parent, sizeof(p->parent), body_str(r, "parent"));
         p->depth = depth;
         for (size_t i = np; i-- > 0;) {
-            const char *parent = body_str(pr[i]->rec, "parent");
-            const char *role = body_str(pr[i]->rec, "role");
+            const char *parent = body_str(pr[i], "parent");
+            const char *role = body_str(pr[i], "role");
             if (parent && role && strcmp(role, "city") != 0 && strcmp(parent, r->pi.party) == 0 &&
                 top < 64 && depth < ITK_MAX_CHAIN) {
                 stack[top].r = pr[i];
@@ -193,14 +168,7 @@ static int order_parties(itk_who *w, const wctx *c)
 
 static int superseded(const wctx *c, const wrec *r)
 {
-    for (size_t i = 0; i < c->nrecs; i++) {
-        const wrec *o = &c->recs[i];
-        const char *sup = json_string_value(json_object_get(o->rec, "supersedes"));
-        if (sup && o->pi.type == r->pi.type && strcmp(o->pi.party, r->pi.party) == 0 &&
-            strcmp(sup, r->pi.id) == 0)
-            return 1;
-    }
-    return 0;
+    return (itk_snapshot_flags(c->snap, r->i) & ITK_SNAP_SUPERSEDED) != 0;
 }
 
 static const wrec *trained_by(const wctx *c, const char *party, const char *worker)
@@ -236,11 +204,11 @@ static int fill_staff(itk_who_party *p, const wctx *c)
     rec_name(p->form1, form);
     json_t *body = json_object_get(form->rec, "body");
     json_t *m = json_object_get(body, "manager");
-    copy_utf8(p->manager, sizeof(p->manager), json_string_value(json_object_get(m, "name")));
-    copy_utf8(p->manager_title, sizeof(p->manager_title),
-              json_string_value(json_object_get(m, "title")));
-    copy_utf8(p->manager_dept, sizeof(p->manager_dept),
-              json_string_value(json_object_get(m, "dept")));
+    itk_copy_utf8(p->manager, sizeof(p->manager), json_string_value(json_object_get(m, "name")));
+    itk_copy_utf8(p->manager_title, sizeof(p->manager_title),
+                  json_string_value(json_object_get(m, "title")));
+    itk_copy_utf8(p->manager_dept, sizeof(p->manager_dept),
+                  json_string_value(json_object_get(m, "dept")));
     json_t *workers = json_object_get(body, "workers"), *wk;
     size_t k;
     p->workers = calloc(json_array_size(workers) + 1, sizeof(*p->workers));
@@ -252,9 +220,9 @@ static int fill_staff(itk_who_party *p, const wctx *c)
         if (!id)
             continue;
         itk_who_worker *x = &p->workers[p->nworkers++];
-        copy_utf8(x->worker_id, sizeof(x->worker_id), id);
-        copy_utf8(x->name, sizeof(x->name), json_string_value(json_object_get(wk, "name")));
-        copy_utf8(x->dept, sizeof(x->dept), json_string_value(json_object_get(wk, "dept")));
+        itk_copy_utf8(x->worker_id, sizeof(x->worker_id), id);
+        itk_copy_utf8(x->name, sizeof(x->name), json_string_value(json_object_get(wk, "name")));
+        itk_copy_utf8(x->dept, sizeof(x->dept), json_string_value(json_object_get(wk, "dept")));
         const wrec *t = trained_by(c, p->party, id);
         x->trained = t != NULL;
         if (t)
@@ -284,21 +252,20 @@ static int fill_approvals(itk_who_party *p, const wctx *c, const itk_reqdb *db, 
     for (size_t i = 0; i < db->n; i++) {
         const itk_request_info *info = &db->items[i].info;
         if (strcmp(info->requester, p->party) != 0 || !info->in_main || db->items[i].withdraws[0] ||
-            strcmp(info->kind, "subcontract") == 0 || json_object_get(c->void_paths, info->path))
+            strcmp(info->kind, "subcontract") == 0 || is_void(c, info->path))
             continue;
         /* the decision that counts: in HEAD, not from a void commit */
         const itk_reqdb_mark *d = NULL;
         for (size_t m = 0; m < db->nmarks; m++)
             if (db->marks[m].is_decision && db->marks[m].in_head &&
-                strcmp(db->marks[m].request, info->name) == 0 &&
-                !json_object_get(c->void_paths, db->marks[m].path))
+                strcmp(db->marks[m].request, info->name) == 0 && !is_void(c, db->marks[m].path))
                 d = &db->marks[m];
         if (!d || strcmp(d->verdict, "approved") != 0)
             continue;
         itk_who_approval *a = &p->approvals[p->napprovals++];
         snprintf(a->request, sizeof(a->request), "%s", info->name);
         snprintf(a->kind, sizeof(a->kind), "%s", info->kind);
-        copy_utf8(a->summary, sizeof(a->summary), info->summary);
+        itk_copy_utf8(a->summary, sizeof(a->summary), info->summary);
         itk_path_info dpi;
         itk_path_classify(&dpi, d->path);
         snprintf(a->decision, sizeof(a->decision), "%s/%s", dpi.party, dpi.id);
@@ -306,7 +273,7 @@ static int fill_approvals(itk_who_party *p, const wctx *c, const itk_reqdb *db, 
         snprintf(a->valid_until, sizeof(a->valid_until), "%s", d->valid_until);
         a->max_uses = d->max_uses;
         for (size_t k = 0; k < c->nrecs; k++) {
-            const char *ap = body_str(c->recs[k].rec, "approval");
+            const char *ap = body_str(&c->recs[k], "approval");
             a->uses += is_type(&c->recs[k], "register") &&
                        strcmp(c->recs[k].pi.party, p->party) == 0 && ap &&
                        strcmp(ap, info->name) == 0;
@@ -327,8 +294,8 @@ static int closes(const wctx *c, const char *party, const char *item)
         const wrec *o = &c->recs[k];
         if (strcmp(o->pi.party, party) != 0)
             continue;
-        const char *oa = body_str(o->rec, "action");
-        const char *oi = body_str(o->rec, "item_id");
+        const char *oa = body_str(o, "action");
+        const char *oi = body_str(o, "item_id");
         if (is_type(o, "register") && oa && oi && !strcmp(oi, item) &&
             (!strcmp(oa, "returned") || !strcmp(oa, "erased") || !strcmp(oa, "disposed")))
             return 1;
@@ -353,8 +320,8 @@ static int fill_items(itk_who_party *p, const wctx *c, int offset)
         return itk_error_set(ITK_ENOMEM, "out of memory");
     for (size_t i = 0; i < c->nrecs; i++) {
         const wrec *r = &c->recs[i];
-        const char *action = body_str(r->rec, "action");
-        const char *item = body_str(r->rec, "item_id");
+        const char *action = body_str(r, "action");
+        const char *item = body_str(r, "item_id");
         if (!is_type(r, "register") || strcmp(r->pi.party, p->party) != 0 || !action || !item ||
             (strcmp(action, "received") != 0 && strcmp(action, "copied") != 0) ||
             closes(c, p->party, item))
@@ -365,8 +332,8 @@ static int fill_items(itk_who_party *p, const wctx *c, int offset)
         if (dup)
             continue;
         itk_who_item *x = &p->items[p->nitems++];
-        copy_utf8(x->item_id, sizeof(x->item_id), item);
-        copy_utf8(x->info_name, sizeof(x->info_name), body_str(r->rec, "info_name"));
+        itk_copy_utf8(x->item_id, sizeof(x->item_id), item);
+        itk_copy_utf8(x->info_name, sizeof(x->info_name), body_str(r, "info_name"));
         snprintf(x->action, sizeof(x->action), "%s", action);
         rec_name(x->record, r);
         /* written with any offset; shown in the contract's zone */
@@ -378,15 +345,15 @@ static int fill_items(itk_who_party *p, const wctx *c, int offset)
         if (since && strlen(since) > 10 && itk_time_parse(&t, since, offset, 0) == 0)
             itk_format_time(x->since, t, offset);
         else
-            copy_utf8(x->since, sizeof(x->since), since);
+            itk_copy_utf8(x->since, sizeof(x->since), since);
         itk_error_clear();
-        copy_utf8(x->derived_from, sizeof(x->derived_from), body_str(r->rec, "derived_from"));
+        itk_copy_utf8(x->derived_from, sizeof(x->derived_from), body_str(r, "derived_from"));
         /* taken out and not yet brought back: the newest such entry */
         const wrec *out = NULL;
         for (size_t k = 0; k < c->nrecs; k++) {
             const wrec *o = &c->recs[k];
-            const char *oa = body_str(o->rec, "action");
-            const char *oi = body_str(o->rec, "item_id");
+            const char *oa = body_str(o, "action");
+            const char *oi = body_str(o, "item_id");
             if (!is_type(o, "register") || strcmp(o->pi.party, p->party) != 0 || !oa || !oi ||
                 strcmp(oi, item) != 0)
                 continue;
@@ -395,8 +362,8 @@ static int fill_items(itk_who_party *p, const wctx *c, int offset)
         }
         for (size_t k = 0; out && k < c->nrecs; k++) {
             const wrec *o = &c->recs[k];
-            const char *oa = body_str(o->rec, "action");
-            const char *oi = body_str(o->rec, "item_id");
+            const char *oa = body_str(o, "action");
+            const char *oi = body_str(o, "item_id");
             if (is_type(o, "register") && !strcmp(o->pi.party, p->party) && oa && oi &&
                 !strcmp(oi, item) && !strcmp(oa, "brought_back") &&
                 strcmp(o->pi.id, out->pi.id) > 0)
@@ -408,27 +375,10 @@ static int fill_items(itk_who_party *p, const wctx *c, int offset)
     return 0;
 }
 
-static int in_scope(const itk_who *w, size_t i, const char *only)
-{
-    if (!only)
-        return 1;
-    for (const itk_who_party *p = &w->parties[i]; p;) {
-        if (strcmp(p->party, only) == 0)
-            return 1;
-        const itk_who_party *up = NULL;
-        for (size_t k = 0; k < w->n && !up; k++)
-            if (strcmp(w->parties[k].party, p->parent) == 0 && strcmp(p->role, "city") != 0)
-                up = &w->parties[k];
-        p = up;
-    }
-    return 0;
-}
-
 int itk_who_run(itk_who **out, itk_registry *reg, const itk_who_options *o)
 {
     wctx c;
     itk_reqdb db;
-    git_tree *tree = NULL;
     int offset, rc;
     long long at = (long long)time(NULL);
     itk_who *w = calloc(1, sizeof(*w));
@@ -437,15 +387,13 @@ int itk_who_run(itk_who **out, itk_registry *reg, const itk_who_options *o)
     *out = NULL;
     if (!w)
         return itk_error_set(ITK_ENOMEM, "out of memory");
-    c.repo = reg->repo;
-    c.void_paths = json_object();
-    if ((rc = itk_registry_head_tree(&tree, reg)) || (rc = itk_registry_offset(&offset, reg)))
+    if ((rc = itk_registry_offset(&offset, reg)))
         goto done;
     if (o && o->at && (rc = itk_time_parse(&at, o->at, offset, 1)))
         goto done;
     itk_format_time(w->at, at, offset);
-    if ((rc = gather(&c, reg, tree)) || (rc = order_parties(w, &c)) ||
-        (rc = itk_reqdb_load(&db, reg)))
+    if ((rc = itk_snapshot_open(&c.snap, reg, NULL)) || (rc = gather(&c)) ||
+        (rc = order_parties(w, &c)) || (rc = itk_reqdb_load(&db, reg)))
         goto done;
     if (o && o->party) {
         size_t found = 0;
@@ -465,7 +413,7 @@ int itk_who_run(itk_who **out, itk_registry *reg, const itk_who_options *o)
     if (o && o->party) {
         size_t kept = 0;
         for (size_t i = 0; i < w->n; i++) {
-            if (in_scope(w, i, o->party)) {
+            if (itk_snapshot_in_scope(c.snap, w->parties[i].party, o->party)) {
                 itk_who_party tmp = w->parties[i];
                 w->parties[i] = w->parties[kept];
                 w->parties[kept++] = tmp;
@@ -480,14 +428,11 @@ int itk_who_run(itk_who **out, itk_registry *reg, const itk_who_options *o)
         w->n = kept;
     }
 done:
-    for (size_t i = 0; i < c.nrecs; i++) {
-        free(c.recs[i].path);
+    for (size_t i = 0; i < c.nrecs; i++)
         json_decref(c.recs[i].rec);
-    }
     free(c.recs);
-    json_decref(c.void_paths);
+    itk_snapshot_free(c.snap);
     itk_reqdb_free(&db);
-    git_tree_free(tree);
     if (rc)
         itk_who_free(w);
     else

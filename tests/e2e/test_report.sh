@@ -108,4 +108,30 @@ expect_output "wrote [0-9]+ pages"
 expect_exit 2 "$ITAKU" report
 expect_exit 2 "$ITAKU" report --html /proc/no/such/dir
 ok "void marks on pages; reports overwrite; errors exit 2"
+
+# form render shows what the report shows (one view of what counts): the
+# record in the void commit says void (∅), in HTML and in Markdown, and its
+# signature is not called verified; the one signed by the key the city
+# recovered says so (⚑); their twins, signed by each party's own key, say
+# neither
+"$ITAKU" form render beta/r-000004 -o "$T/void.html" || fail "form render of the void record failed"
+grep -q 'class="itk-void"' "$T/void.html" || fail "form render does not mark the void record"
+grep -q "∅ 無効 (void" "$T/void.html" || fail "form render does not say void"
+grep -q "検証済み (verified)" "$T/void.html" && fail "form render calls the void record verified"
+"$ITAKU" form render beta/r-000004 --format md >"$T/void.md"
+grep -q "^> ∅ 無効 (void)" "$T/void.md" || fail "the Markdown page does not say void"
+"$ITAKU" form render beta/r-000003 -o "$T/good.html"
+grep -q "itk-void\|itk-recovered" "$T/good.html" && fail "the last good record is marked"
+grep -q "検証済み (verified)" "$T/good.html" || fail "the last good record is not verified"
+"$ITAKU" form render gamma/r-000001 -o "$T/rec.html"
+grep -q 'class="itk-recovered"' "$T/rec.html" || fail "the recovered key's record is not marked"
+grep -q "itk-void" "$T/rec.html" && fail "the recovered key's record is called void"
+"$ITAKU" form render acme/f1-000001 -o "$T/acme.html"
+grep -q "itk-void\|itk-recovered" "$T/acme.html" && fail "an ordinary record is marked"
+# one function builds both: the report's page is form render's with a way back
+sed 's|<p class="itk-nav">.*timeline.html">履歴 (timeline)</a></p>||; s|<style>@media print{.itk-nav{display:none}}</style>||' \
+    "$R/forms/beta_r-000004.html" | tr -d '\n' >"$T/a"
+tr -d '\n' <"$T/void.html" >"$T/b"
+cmp -s "$T/a" "$T/b" || fail "form render and the report's page differ"
+ok "form render marks void (∅) and recovered (⚑) records, as the report does"
 finish

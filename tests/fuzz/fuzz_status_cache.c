@@ -1,5 +1,5 @@
-/* Fuzz target: the status cache file (core/status_cache.c), read back into
- * records and their flat JSON view (core/jview.c). The file is the
+/* Fuzz target: the status cache file (core/views/snapshot_cache.c), read back into
+ * a snapshot's records and their flat JSON view (core/jview.c). The file is the
  * repository's own, but it is read with the same bounds as anything from
  * another party: a damaged one must be refused, never followed. */
 #include <stddef.h>
@@ -7,13 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "status_priv.h"
+#include "snapshot_priv.h"
 
 #define KEY_AT (sizeof("itaku status cache\n") - 1 + 4 + 4)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    sctx c;
+    itk_snapshot c;
     char key[65] = {0};
     memset(&c, 0, sizeof(c));
     /* the key the file names is the key asked for: what follows is fuzzed */
@@ -31,10 +31,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             itk_jv_at(&c.view, i, itk_jv_count(&c.view, i) ? itk_jv_count(&c.view, i) - 1 : 0);
             itk_jv_int(&c.view, i);
         }
-        for (size_t i = 0; i < c.nrecs; i++) {
-            itk_body_str(&c, &c.recs[i], "action");
-            itk_rec_str(&c, &c.recs[i], "created");
-            if (strlen(itk_srec_path(&c, &c.recs[i])) >= c.view.ntext)
+        for (size_t i = 0; i < c.n; i++) {
+            itk_snapshot_origin o;
+            itk_snapshot_body_str(&c, i, "action");
+            itk_snapshot_str(&c, i, "created");
+            itk_snapshot_origin_get(&o, &c, i);
+            itk_snapshot_superseded_by(&c, i);
+            if (strlen(itk_snapshot_path(&c, i)) >= c.view.ntext)
                 __builtin_trap();
         }
     }

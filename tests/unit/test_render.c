@@ -103,7 +103,9 @@ static const itk_render_signature signed_ok = {"0123456789abcdef0123456789abcdef
                                                "acme",
                                                "manager",
                                                "SHA256:abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
-                                               1};
+                                               1,
+                                               0,
+                                               0};
 
 static void test_render_html_escapes_values(void **state)
 {

@@ -1,5 +1,5 @@
 /* Unit tests of the status engine and its cache (core/status.c,
- * status_rules.c, status_cache.c): a second status reads what the first one
+ * status_rules.c, snapshot_cache.c): a second status reads what the first one
  * gathered, and gives the same findings; a damaged cache, or one written for
  * another HEAD, is not believed. */
 #define _GNU_SOURCE /* memmem */

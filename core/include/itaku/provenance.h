@@ -14,8 +14,9 @@ typedef struct {
     int verified;
 } itk_provenance;
 
-/* Finds the commit in HEAD's history whose Itaku-Record trailer names path.
- * ITK_ENOTFOUND when none does. */
+/* Finds the commit in HEAD's history whose Itaku-Record trailer names path
+ * (the last one), for a record HEAD holds (itk_snapshot_origin_get).
+ * ITK_ENOTFOUND when HEAD holds no such record or no commit names it. */
 int itk_record_provenance(itk_provenance *out, itk_registry *reg, const char *path);
 
 #endif

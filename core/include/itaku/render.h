@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "itaku/buf.h"
+#include "itaku/snapshot.h"
 
 typedef enum { ITK_RENDER_MARKDOWN, ITK_RENDER_HTML } itk_render_format;
 
@@ -18,6 +19,8 @@ typedef struct {
     const char *principal;   /* signing principal */
     const char *fingerprint; /* SHA256:… */
     int verified;            /* 1: the commit passes itaku verify */
+    int is_void;             /* 1: the commit is void (V9): the record does not count */
+    int recovered;           /* 1: signed by a key the city recovered, not yet confirmed */
 } itk_render_signature;
 
 /* "2026-11-25" (or a date-time) → "令和8年11月25日"; ITK_EINVALID when not a
@@ -34,5 +37,15 @@ const char *itk_form_title(const char *type);
  * contract's, itk_registry_offset), each beside the text the record holds. */
 int itk_render_record(itk_buf *out, const json_t *record, const json_t *schema,
                       const itk_render_signature *sig, itk_render_format format, int offset);
+
+/* The form page of record i of snapshot s, as `itaku form render` and the
+ * report's forms/ pages show it: itk_render_record with the signature block
+ * of the commit that added it (itk_snapshot_origin_get; none when no commit
+ * names it), in the snapshot's zone, and a notice at the top when that
+ * commit is void (∅: the record does not count) or was signed by a key the
+ * city recovered (⚑). out is replaced. ITK_EINVALID when i is not a record,
+ * ITK_ENOMEM. */
+int itk_form_page(itk_buf *out, const itk_snapshot *s, size_t i, const json_t *schema,
+                  itk_render_format format);
 
 #endif

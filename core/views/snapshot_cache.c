@@ -1,22 +1,22 @@
-/* The status cache (status.cache in this user's folder for the registry,
- * cache_dir.h, which also seals it): what `itaku status` gathered
- * from HEAD — every record that counts and when it reached its party and that
- * party's parent, and every party's parent — so that a second status reads
- * one file instead of every record's blob and every receipt's diff. The
- * records are kept as their flat JSON view (jview.h), which is read back
- * without building a value per field. Findings are not cached: they depend on
- * the evaluation time.
+/* The snapshot cache, which status, who and the report read (status.cache in this user's folder for
+ * the registry, cache_dir.h, which also seals it): the snapshot of a commit (snapshot.c) — every
+ * record with its flags, arrivals and provenance, and every party's parent — so that a second
+ * status (or who, or report) reads one file instead of every record's blob and every receipt's
+ * diff. The records are kept as their flat JSON view (jview.h), which is read back without building
+ * a value per field. Findings are not cached: they depend on the evaluation time.
  *
  * The file: the magic line, u32 format, string key; u32 n, n × (string
  * party, string parent); u32 n, n × nodes of 4 × u32; string texts; u32 n,
- * n × (u32 path, i64 t_own, 20 bytes c_own, i64 t_up, u32 flags, u32 record),
- * sealed by itk_cache_write. Integers are big-endian. */
+ * n × (u32 path, i64 t_own, 20 bytes c_own, i64 t_up, u32 flags, u32 record,
+ * u32 superseded by, 20 bytes added, i64 added time, u32 signer, u32
+ * principal, u32 fingerprint), sealed by itk_cache_write. Integers are
+ * big-endian. */
 #include "cache_dir.h"
 #include "itaku/errors.h"
 #include "itaku/json.h"
 #include "reader.h"
 #include "rules_digest.h"
-#include "status_priv.h"
+#include "snapshot_priv.h"
 #include "vcache.h"
 #include "writer.h"
 
@@ -27,7 +27,7 @@
 #include <string.h>
 
 static const char MAGIC[] = "itaku status cache\n";
-#define FORMAT 3
+#define FORMAT 4
 #define MAX_BYTES (1024u * 1024u * 1024u)
 
 int itk_scache_key(char key[65], git_repository *repo, const git_oid *head)
@@ -55,13 +55,13 @@ int itk_scache_key(char key[65], git_repository *repo, const git_oid *head)
 
 /* --- writing ----------------------------------------------------------------- */
 
-void itk_scache_save(const sctx *c, const char key[65])
+void itk_scache_save(const itk_snapshot *c, git_repository *repo, const char key[65])
 {
     itk_cache_place pl;
     itk_buf b = ITK_BUF_INIT;
     const char *party;
     json_t *parent;
-    itk_cache_place_init(&pl, c->repo, NULL);
+    itk_cache_place_init(&pl, repo, NULL);
     if (!pl.dir[0])
         return; /* nowhere to keep it: uncached */
     int rc = itk_buf_put(&b, MAGIC, sizeof(MAGIC) - 1);
@@ -82,15 +82,21 @@ void itk_scache_save(const sctx *c, const char key[65])
         rc = rc ? rc : wr_u32(&b, n->b);
     }
     rc = rc ? rc : wr_string(&b, c->view.text, c->view.ntext);
-    rc = rc ? rc : wr_u32(&b, (uint32_t)c->nrecs);
-    for (size_t i = 0; !rc && i < c->nrecs; i++) {
-        const srec *r = &c->recs[i];
+    rc = rc ? rc : wr_u32(&b, (uint32_t)c->n);
+    for (size_t i = 0; !rc && i < c->n; i++) {
+        const itk_snap_rec *r = &c->recs[i];
         rc = wr_u32(&b, r->path);
         rc = rc ? rc : wr_i64(&b, r->t_own);
         rc = rc ? rc : itk_buf_put(&b, r->c_own.id, GIT_OID_RAWSZ);
         rc = rc ? rc : wr_i64(&b, r->t_up);
         rc = rc ? rc : wr_u32(&b, r->flags);
         rc = rc ? rc : wr_u32(&b, r->rec);
+        rc = rc ? rc : wr_u32(&b, r->sup_by);
+        rc = rc ? rc : itk_buf_put(&b, r->added.id, GIT_OID_RAWSZ);
+        rc = rc ? rc : wr_i64(&b, r->added_time);
+        rc = rc ? rc : wr_u32(&b, r->signer);
+        rc = rc ? rc : wr_u32(&b, r->principal);
+        rc = rc ? rc : wr_u32(&b, r->fingerprint);
     }
     if (!rc)
         itk_cache_write(&pl, FILE_NAME, b.ptr, b.size); /* a cache not written is no error */
@@ -122,7 +128,7 @@ static int get_name(itk_reader *rd, char *out, size_t cap)
     return 0;
 }
 
-int itk_scache_parse(sctx *c, const unsigned char *data, size_t len, const char key[65])
+int itk_scache_parse(itk_snapshot *c, const unsigned char *data, size_t len, const char key[65])
 {
     itk_reader rd;
     const unsigned char *p;
@@ -131,7 +137,7 @@ int itk_scache_parse(sctx *c, const unsigned char *data, size_t len, const char 
     itk_jview view;
     itk_jnode *nodes = NULL;
     char *text = NULL;
-    srec *recs = NULL;
+    itk_snap_rec *recs = NULL;
     json_t *parents = json_object();
     memset(&view, 0, sizeof(view));
     rd_init(&rd, data, len);
@@ -160,18 +166,24 @@ int itk_scache_parse(sctx *c, const unsigned char *data, size_t len, const char 
         goto miss;
     nodes = NULL; /* the view's now */
     text = NULL;
-    if (rd_u32(&rd, &count) || count > rd.left / 44 ||
+    if (rd_u32(&rd, &count) || count > rd.left / 92 ||
         !(recs = calloc(count ? count : 1, sizeof(*recs))))
         goto miss;
     for (size_t n = 0; n < count; n++) {
-        srec *r = &recs[n];
-        const unsigned char *raw;
+        itk_snap_rec *r = &recs[n];
+        const unsigned char *raw, *added;
         if (rd_u32(&rd, &r->path) || get_i64(&rd, &r->t_own) ||
             rd_bytes(&rd, &raw, GIT_OID_RAWSZ) || get_i64(&rd, &r->t_up) ||
-            rd_u32(&rd, &r->flags) || r->flags > ITK_SREC_BACKDATED || rd_u32(&rd, &r->rec) ||
-            r->path >= view.ntext || r->rec >= view.nnodes || view.nodes[r->rec].type != ITK_JV_OBJ)
+            rd_u32(&rd, &r->flags) || (r->flags & ~ITK_SNAP_ALL_FLAGS) || rd_u32(&rd, &r->rec) ||
+            rd_u32(&rd, &r->sup_by) || rd_bytes(&rd, &added, GIT_OID_RAWSZ) ||
+            get_i64(&rd, &r->added_time) || rd_u32(&rd, &r->signer) || rd_u32(&rd, &r->principal) ||
+            rd_u32(&rd, &r->fingerprint) || r->path >= view.ntext || r->rec >= view.nnodes ||
+            view.nodes[r->rec].type != ITK_JV_OBJ || r->signer >= view.ntext ||
+            r->principal >= view.ntext || r->fingerprint >= view.ntext ||
+            (r->sup_by != ITK_SNAP_NONE && r->sup_by >= count))
             goto miss;
         git_oid_fromraw(&r->c_own, raw);
+        git_oid_fromraw(&r->added, added);
         r->body = itk_jv_get(&view, r->rec, "body");
         itk_path_classify(&r->pi, itk_jv_text(&view, r->path));
     }
@@ -181,7 +193,7 @@ int itk_scache_parse(sctx *c, const unsigned char *data, size_t len, const char 
     c->view = view;
     free(c->recs);
     c->recs = recs;
-    c->nrecs = count;
+    c->n = count;
     json_decref(c->parent_of);
     c->parent_of = parents;
     return 1;
@@ -195,13 +207,13 @@ miss:
     return 0;
 }
 
-int itk_scache_load(sctx *c, const char key[65])
+int itk_scache_load(itk_snapshot *c, git_repository *repo, const char key[65])
 {
     itk_cache_place pl;
     unsigned char *data = NULL;
     size_t len;
     int hit = 0;
-    itk_cache_place_init(&pl, c->repo, NULL);
+    itk_cache_place_init(&pl, repo, NULL);
     if (!itk_cache_read(&data, &len, &pl, FILE_NAME, MAX_BYTES))
         hit = itk_scache_parse(c, data, len, key);
     itk_cache_place_dispose(&pl);

@@ -1,0 +1,630 @@
+/* One snapshot of what counts at a commit (itaku/snapshot.h): the records of
+ * its tree, read once into a flat JSON view, with what verification of its
+ * history says about each (void, refused, recovered, the commit adding it)
+ * and when each reached its party's line and its parent's (the receipt
+ * merges). The views (status, who, the report, form pages) read this and
+ * nothing else. */
+#include "itaku/snapshot.h"
+#include "alloc.h"
+#include "array.h"
+#include "itaku/chain.h"
+#include "itaku/errors.h"
+#include "objsize.h"
+#include "itaku/json.h"
+#include "itaku/party.h"
+#include "itaku/verify.h"
+#include "snapshot_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void itk_copy_utf8(char *dst, size_t cap, const char *src)
+{
+    size_t n = strlen(src ? src : "");
+    if (n >= cap) {
+        n = cap - 1;
+        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+            n--;
+    }
+    if (n)
+        memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+/* --- gathering ------------------------------------------------------------ */
+
+typedef struct {
+    itk_snapshot *s;
+    git_repository *repo;
+    git_tree *tree;
+    json_t *arrivals;   /* "party|path" → {t: time, c: commit, b: backdated} */
+    json_t *void_paths; /* records of void commits */
+    json_t *trusted;    /* when a commit has a problem: path → last accepted commit adding it */
+    json_t *added_by;   /* path → index of the last commit (of r) adding it */
+    const itk_verify_result *r;
+} gctx;
+
+/* backdated: t is not the receipt's own date but the later date of the
+ * commit it receives (a receipt cannot be earlier than what it takes). */
+static int add_arrival(gctx *c, const char *party, const char *path, long long t,
+                       const git_oid *commit, int backdated)
+{
+    char key[ITK_PARTY_ID_MAX + 2 + 1024]; /* "<party>|<path>" */
+    snprintf(key, sizeof(key), "%s|%s", party, path);
+    if (json_object_get(c->arrivals, key))
+        return 0;
+    char hex[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(hex, sizeof(hex), commit);
+    return json_object_set_new(c->arrivals, key,
+                               json_pack("{s:I, s:s, s:b}", "t", t, "c", hex, "b", backdated));
+}
+
+/* Every party's parent, from the tree's parties/<id>/party.json. */
+static int load_parents(gctx *c)
+{
+    char **paths = NULL;
+    size_t n = 0;
+    int rc = itk_tree_records(&paths, &n, c->repo, c->tree, NULL, "party");
+    for (size_t i = 0; !rc && i < n; i++) {
+        itk_path_info pi;
+        json_t *rec = NULL;
+        itk_path_classify(&pi, paths[i]);
+        if (pi.kind != ITK_PATH_PARTY || itk_tree_read_json(&rec, c->repo, c->tree, paths[i])) {
+            itk_error_clear();
+            continue;
+        }
+        const char *parent =
+            json_string_value(json_object_get(json_object_get(rec, "body"), "parent"));
+        if (parent && json_object_set_new(c->s->parent_of, pi.party, json_string(parent)))
+            rc = itk_error_nomem();
+        json_decref(rec);
+    }
+    itk_string_list_free(paths, n);
+    return rc;
+}
+
+/* Paths added under parties/<party>/ between two trees: what a merge brought
+ * into its signer's line of that party's records. */
+static int arrivals_under(gctx *c, const itk_commit_info *ci, long long t, int backdated,
+                          git_tree *before, git_tree *after, const char *party)
+{
+    char dir[64];
+    git_tree_entry *eb = NULL, *ea = NULL;
+    git_tree *tb = NULL, *ta = NULL;
+    git_diff *diff = NULL;
+    int rc = 0;
+    snprintf(dir, sizeof(dir), "parties/%s", party);
+    if (git_tree_entry_bypath(&ea, after, dir) < 0 || git_tree_entry_type(ea) != GIT_OBJECT_TREE)
+        goto done; /* nothing of that party there */
+    if (git_tree_entry_bypath(&eb, before, dir) == 0 &&
+        git_oid_equal(git_tree_entry_id(eb), git_tree_entry_id(ea)))
+        goto done; /* nothing new */
+    if ((eb && git_tree_entry_type(eb) == GIT_OBJECT_TREE &&
+         git_tree_lookup(&tb, c->repo, git_tree_entry_id(eb)) < 0) ||
+        git_tree_lookup(&ta, c->repo, git_tree_entry_id(ea)) < 0 ||
+        git_diff_tree_to_tree(&diff, c->repo, tb, ta, NULL) < 0) {
+        rc = itk_error_git("cannot read receipt %s", git_oid_tostr_s(&ci->id));
+        goto done;
+    }
+    for (size_t d = 0; !rc && d < git_diff_num_deltas(diff); d++) {
+        const git_diff_delta *dl = git_diff_get_delta(diff, d);
+        char path[1024];
+        if (dl->status != GIT_DELTA_ADDED)
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", dir, dl->new_file.path);
+        rc = add_arrival(c, ci->party, path, t, &ci->id, backdated);
+    }
+done:
+    if (!rc)
+        itk_error_clear();
+    git_diff_free(diff);
+    git_tree_free(tb);
+    git_tree_free(ta);
+    git_tree_entry_free(eb);
+    git_tree_entry_free(ea);
+    return rc;
+}
+
+/* What verify says of each path (void, trusted, the commit adding it), and
+ * arrivals: a party's own records at its commit; others' at the receipt
+ * merge (or approval merge, or pull) that brought them into its line. Only
+ * what the views judge is gathered: what a merge brings of its signer's own
+ * records and of its children's (pulls bring the whole chain's). */
+static int gather_commits(gctx *c)
+{
+    /* only what verify accepted counts: when any commit has a problem, a
+     * record counts only as the last accepted commit adding it wrote it */
+    size_t n = itk_verify_commit_count(c->r);
+    for (size_t i = 0; i < n && !c->trusted; i++)
+        if (!itk_verify_commit(c->r, i)->ok && !(c->trusted = json_object()))
+            return itk_error_nomem();
+    for (size_t i = 0; i < n; i++) {
+        const itk_commit_info *ci = itk_verify_commit(c->r, i);
+        for (size_t k = 0; k < ci->nrecords; k++)
+            if (json_object_set_new(c->added_by, ci->records[k], json_integer((json_int_t)i)) ||
+                (ci->is_void && json_object_set_new(c->void_paths, ci->records[k], json_true())))
+                return itk_error_nomem();
+        if (c->trusted && ci->ok && !ci->is_void) {
+            char hex[GIT_OID_HEXSZ + 1];
+            git_oid_tostr(hex, sizeof(hex), &ci->id);
+            for (size_t k = 0; k < ci->nrecords; k++)
+                if (json_object_set_new(c->trusted, ci->records[k], json_string(hex)))
+                    return itk_error_nomem();
+        }
+        if (!ci->party[0] || !ci->ok)
+            continue; /* a refused receipt brings nothing in */
+        for (size_t k = 0; k < ci->nrecords; k++)
+            if (add_arrival(c, ci->party, ci->records[k], ci->time, &ci->id, 0))
+                return itk_error_nomem();
+        if (ci->nparents != 2)
+            continue;
+        git_commit *commit = NULL, *p1 = NULL, *p2 = NULL;
+        git_tree *t = NULL, *t1 = NULL;
+        int rc = 0;
+        if (git_commit_lookup(&commit, c->repo, &ci->id) < 0 ||
+            git_commit_parent(&p1, commit, 0) < 0 || git_commit_parent(&p2, commit, 1) < 0 ||
+            git_commit_tree(&t, commit) < 0 || git_commit_tree(&t1, p1) < 0)
+            rc = itk_error_git("cannot read receipt %s", git_oid_tostr_s(&ci->id));
+        /* a receipt dated before the commit it receives: the later date counts */
+        long long when = ci->time, taken = p2 ? (long long)git_commit_time(p2) : when;
+        int backdated = taken > when;
+        if (backdated)
+            when = taken;
+        if (!rc)
+            rc = arrivals_under(c, ci, when, backdated, t1, t, ci->party);
+        const char *k;
+        json_t *v;
+        json_object_foreach(c->s->parent_of, k, v)
+        {
+            if (rc)
+                break;
+            if (strcmp(json_string_value(v), ci->party) == 0)
+                rc = arrivals_under(c, ci, when, backdated, t1, t, k);
+        }
+        git_tree_free(t);
+        git_tree_free(t1);
+        git_commit_free(p1);
+        git_commit_free(p2);
+        git_commit_free(commit);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static long long arrival_at(const gctx *c, const char *party, const char *path, git_oid *commit,
+                            int *backdated)
+{
+    char key[ITK_PARTY_ID_MAX + 2 + 1024]; /* "<party>|<path>" */
+    snprintf(key, sizeof(key), "%s|%s", party, path);
+    json_t *a = json_object_get(c->arrivals, key);
+    if (!a)
+        return -1;
+    if (commit)
+        git_oid_fromstr(commit, json_string_value(json_object_get(a, "c")));
+    if (backdated)
+        *backdated = json_is_true(json_object_get(a, "b"));
+    return json_integer_value(json_object_get(a, "t"));
+}
+
+/* Whether the tree's blob at path is what the last accepted commit adding
+ * it wrote (when some commit has a problem; otherwise every record counts). */
+static int trusted(const gctx *c, const char *path, const git_oid *blob)
+{
+    if (!c->trusted)
+        return 1;
+    const char *hex = json_string_value(json_object_get(c->trusted, path));
+    git_oid id;
+    git_commit *cm = NULL;
+    git_tree *t = NULL;
+    git_tree_entry *e = NULL;
+    int ok = hex && git_oid_fromstr(&id, hex) == 0 && git_commit_lookup(&cm, c->repo, &id) == 0 &&
+             git_commit_tree(&t, cm) == 0 && git_tree_entry_bypath(&e, t, path) == 0 &&
+             git_oid_equal(git_tree_entry_id(e), blob);
+    git_tree_entry_free(e);
+    git_tree_free(t);
+    git_commit_free(cm);
+    git_error_clear();
+    return ok;
+}
+
+typedef struct {
+    char **paths;
+    git_oid *blobs;
+    size_t n, apaths, ablobs;
+    int rc;
+} record_list;
+
+static int list_cb(const char *root, const git_tree_entry *e, void *payload)
+{
+    record_list *l = payload;
+    if (git_tree_entry_type(e) != GIT_OBJECT_BLOB || strncmp(root, "parties/", 8) != 0)
+        return 0;
+    char path[1024];
+    itk_path_info pi;
+    snprintf(path, sizeof(path), "%s%s", root, git_tree_entry_name(e));
+    itk_path_classify(&pi, path);
+    if (pi.kind != ITK_PATH_RECORD && pi.kind != ITK_PATH_KEY && pi.kind != ITK_PATH_PARTY)
+        return 0;
+    if (itk_array_reserve(&l->paths, &l->apaths, l->n + 1, sizeof(*l->paths)) ||
+        itk_array_reserve(&l->blobs, &l->ablobs, l->n + 1, sizeof(*l->blobs)) ||
+        !(l->paths[l->n] = itk_strdup(path))) {
+        l->rc = ITK_ENOMEM;
+        return -1;
+    }
+    git_oid_cpy(&l->blobs[l->n++], git_tree_entry_id(e));
+    return 0;
+}
+
+/* The provenance of path: the last commit of the history naming it. */
+static int set_origin(gctx *c, itk_snap_rec *r, const char *path)
+{
+    json_t *v = json_object_get(c->added_by, path);
+    r->added_time = -1;
+    if (!v)
+        return 0;
+    const itk_commit_info *ci = itk_verify_commit(c->r, (size_t)json_integer_value(v));
+    itk_jview *view = &c->s->view;
+    int rc = itk_jview_add_text(&r->signer, view, ci->party, strlen(ci->party));
+    rc = rc ? rc : itk_jview_add_text(&r->principal, view, ci->principal, strlen(ci->principal));
+    rc = rc ? rc
+            : itk_jview_add_text(&r->fingerprint, view, ci->fingerprint, strlen(ci->fingerprint));
+    git_oid_cpy(&r->added, &ci->id);
+    r->added_time = ci->time;
+    r->flags |= (ci->ok ? ITK_SNAP_VERIFIED : 0) | (ci->recovered ? ITK_SNAP_RECOVERED : 0);
+    return rc;
+}
+
+/* Every record of the tree with its arrivals and flags. */
+static int gather_records(gctx *c)
+{
+    itk_snapshot *s = c->s;
+    record_list l;
+    memset(&l, 0, sizeof(l));
+    int rc = 0;
+    if (git_tree_walk(c->tree, GIT_TREEWALK_PRE, list_cb, &l) < 0)
+        rc = l.rc ? l.rc : itk_error_git("cannot read the tree of %s", s->hex);
+    if (!rc && !(s->recs = itk_calloc(l.n, sizeof(*s->recs))))
+        rc = ITK_ENOMEM;
+    for (size_t i = 0; !rc && i < l.n; i++) {
+        itk_snap_rec *r = &s->recs[s->n];
+        git_blob *b = NULL;
+        json_t *rec = NULL;
+        memset(r, 0, sizeof(*r));
+        r->sup_by = ITK_SNAP_NONE;
+        itk_path_classify(&r->pi, l.paths[i]);
+        if (itk_blob_lookup_bounded(&b, c->repo, &l.blobs[i], ITK_MAX_RECORD_BYTES) ||
+            itk_json_parse(&rec, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b), l.paths[i])) {
+            git_blob_free(b);
+            itk_error_clear();
+            continue; /* unreadable: verify's finding */
+        }
+        git_blob_free(b);
+        rc = itk_jview_add(&r->rec, &s->view, rec);
+        json_decref(rec);
+        rc = rc ? rc : itk_jview_add_text(&r->path, &s->view, l.paths[i], strlen(l.paths[i]));
+        rc = rc ? rc : set_origin(c, r, l.paths[i]);
+        if (rc)
+            break;
+        if (json_object_get(c->void_paths, l.paths[i]))
+            r->flags |= ITK_SNAP_VOID; /* V9: a void commit's records do not count */
+        if (!trusted(c, l.paths[i], &l.blobs[i]))
+            r->flags |= ITK_SNAP_REFUSED; /* nor those of a commit verify refuses */
+        r->body = itk_jv_get(&s->view, r->rec, "body");
+        r->t_own = arrival_at(c, r->pi.party, l.paths[i], &r->c_own, NULL);
+        const char *parent = json_string_value(json_object_get(s->parent_of, r->pi.party));
+        int backdated = 0;
+        r->t_up = parent ? arrival_at(c, parent, l.paths[i], NULL, &backdated) : -1;
+        if (r->t_up >= 0 && r->t_up < r->t_own) {
+            r->t_up = r->t_own; /* received before it was written: not so */
+            backdated = 1;
+        }
+        if (backdated)
+            r->flags |= ITK_SNAP_BACKDATED;
+        s->n++;
+    }
+    itk_jview_seal(&s->view);
+    itk_string_list_free(l.paths, l.n);
+    free(l.blobs);
+    return rc;
+}
+
+/* Supersedes resolved among the records that count: a record naming
+ * another of its type and party in "supersedes" flags that one. */
+static int resolve_supersedes(itk_snapshot *s)
+{
+    json_t *ids = json_object(); /* "<type>\x1f<party>\x1f<id>" → index */
+    char key[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 80];
+    if (!ids)
+        return itk_error_nomem();
+    for (size_t i = 0; i < s->n; i++) {
+        const itk_snap_rec *r = &s->recs[i];
+        if (r->pi.kind != ITK_PATH_RECORD || !r->pi.type || !itk_snapshot_counts(s, i))
+            continue;
+        snprintf(key, sizeof(key), "%s\x1f%s\x1f%s", r->pi.type->type, r->pi.party, r->pi.id);
+        if (!json_object_get(ids, key) &&
+            json_object_set_new(ids, key, json_integer((json_int_t)i))) {
+            json_decref(ids);
+            return itk_error_nomem();
+        }
+    }
+    for (size_t i = 0; i < s->n; i++) {
+        const itk_snap_rec *r = &s->recs[i];
+        const char *sup = itk_jv_strget(&s->view, r->rec, "supersedes");
+        if (!sup || r->pi.kind != ITK_PATH_RECORD || !r->pi.type || !itk_snapshot_counts(s, i))
+            continue;
+        snprintf(key, sizeof(key), "%s\x1f%s\x1f%s", r->pi.type->type, r->pi.party, sup);
+        json_t *v = json_object_get(ids, key);
+        if (!v)
+            continue;
+        itk_snap_rec *old = &s->recs[json_integer_value(v)];
+        if (old == r)
+            continue;
+        old->flags |= ITK_SNAP_SUPERSEDED;
+        if (old->sup_by == ITK_SNAP_NONE)
+            old->sup_by = (uint32_t)i; /* the first in tree order */
+    }
+    json_decref(ids);
+    return 0;
+}
+
+void itk_snapshot_free(itk_snapshot *s)
+{
+    if (!s)
+        return;
+    itk_jview_dispose(&s->view);
+    free(s->recs);
+    json_decref(s->parent_of);
+    json_decref(s->by_path);
+    free(s);
+}
+
+int itk_snapshot_open(itk_snapshot **out, itk_registry *reg, const char *at)
+{
+    itk_snapshot *s = itk_calloc(1, sizeof(*s));
+    gctx c;
+    git_object *obj = NULL;
+    git_commit *commit = NULL;
+    json_t *contract = NULL;
+    itk_verify_result *r = NULL;
+    char key[65];
+    int rc = 0;
+    *out = NULL;
+    memset(&c, 0, sizeof(c));
+    if (!s)
+        return ITK_ENOMEM;
+    if (!(s->parent_of = json_object()))
+        goto nomem;
+    c.s = s;
+    c.repo = reg->repo;
+    const char *rev = at ? at : "HEAD";
+    if (git_revparse_single(&obj, c.repo, rev) < 0 ||
+        git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) < 0) {
+        git_error_clear();
+        rc = itk_error_set(ITK_ENOTFOUND,
+                           "'%.64s' names no commit here: give a commit, a branch or HEAD", rev);
+        goto done;
+    }
+    git_oid_cpy(&s->commit, git_commit_id(commit));
+    git_oid_tostr(s->hex, sizeof(s->hex), &s->commit);
+    if (git_commit_tree(&c.tree, commit) < 0) {
+        rc = itk_error_git("cannot read the tree of %s", s->hex);
+        goto done;
+    }
+    if ((rc = itk_registry_contract(&contract, reg, c.tree)) ||
+        (rc = itk_timezone_offset(&s->offset,
+                                  json_string_value(json_object_get(contract, "timezone")))))
+        goto done;
+    if ((rc = itk_scache_key(key, c.repo, &s->commit)))
+        goto done;
+    if (itk_scache_load(s, c.repo, key))
+        goto done; /* DESIGN §9: gathered once per commit and set of refs */
+    c.arrivals = json_object();
+    c.void_paths = json_object();
+    c.added_by = json_object();
+    if (!c.arrivals || !c.void_paths || !c.added_by)
+        goto nomem;
+    const char *revs[] = {s->hex};
+    if ((rc = itk_jview_init(&s->view)) || (rc = load_parents(&c)) ||
+        (rc = itk_verify_run(&r, reg, revs, 1, NULL)))
+        goto done;
+    c.r = r;
+    if ((rc = gather_commits(&c)) || (rc = gather_records(&c)) || (rc = resolve_supersedes(s)))
+        goto done;
+    itk_scache_save(s, c.repo, key);
+    goto done;
+nomem:
+    rc = itk_error_nomem();
+done:
+    json_decref(c.arrivals);
+    json_decref(c.void_paths);
+    json_decref(c.trusted);
+    json_decref(c.added_by);
+    json_decref(contract);
+    itk_verify_result_free(r);
+    git_tree_free(c.tree);
+    git_commit_free(commit);
+    git_object_free(obj);
+    if (rc)
+        itk_snapshot_free(s);
+    else
+        *out = s;
+    return rc;
+}
+
+/* --- reading ---------------------------------------------------------------- */
+
+const char *itk_snapshot_commit(const itk_snapshot *s)
+{
+    return s->hex;
+}
+
+int itk_snapshot_offset(const itk_snapshot *s)
+{
+    return s->offset;
+}
+
+size_t itk_snapshot_count(const itk_snapshot *s)
+{
+    return s->n;
+}
+
+const char *itk_snapshot_path(const itk_snapshot *s, size_t i)
+{
+    return i < s->n ? itk_jv_text(&s->view, s->recs[i].path) : NULL;
+}
+
+const itk_path_info *itk_snapshot_info(const itk_snapshot *s, size_t i)
+{
+    return i < s->n ? &s->recs[i].pi : NULL;
+}
+
+unsigned itk_snapshot_flags(const itk_snapshot *s, size_t i)
+{
+    return i < s->n ? s->recs[i].flags : 0;
+}
+
+int itk_snapshot_counts(const itk_snapshot *s, size_t i)
+{
+    return i < s->n && !(s->recs[i].flags & (ITK_SNAP_VOID | ITK_SNAP_REFUSED));
+}
+
+long itk_snapshot_superseded_by(const itk_snapshot *s, size_t i)
+{
+    return i < s->n && s->recs[i].sup_by != ITK_SNAP_NONE ? (long)s->recs[i].sup_by : -1;
+}
+
+long long itk_snapshot_arrival(const itk_snapshot *s, size_t i, const char *party,
+                               char commit[GIT_OID_HEXSZ + 1])
+{
+    if (i >= s->n || !party)
+        return -1;
+    const itk_snap_rec *r = &s->recs[i];
+    if (strcmp(party, r->pi.party) == 0) {
+        if (commit)
+            git_oid_tostr(commit, GIT_OID_HEXSZ + 1, &r->c_own);
+        return r->t_own;
+    }
+    const char *parent = itk_snapshot_parent(s, r->pi.party);
+    return parent && strcmp(parent, party) == 0 ? r->t_up : -1;
+}
+
+void itk_snapshot_origin_get(itk_snapshot_origin *out, const itk_snapshot *s, size_t i)
+{
+    memset(out, 0, sizeof(*out));
+    out->time = -1;
+    if (i >= s->n || s->recs[i].added_time < 0)
+        return;
+    const itk_snap_rec *r = &s->recs[i];
+    git_oid_tostr(out->commit, sizeof(out->commit), &r->added);
+    out->time = r->added_time;
+    itk_format_time(out->date, r->added_time, s->offset);
+    itk_copy_utf8(out->party, sizeof(out->party), itk_jv_text(&s->view, r->signer));
+    itk_copy_utf8(out->principal, sizeof(out->principal), itk_jv_text(&s->view, r->principal));
+    itk_copy_utf8(out->fingerprint, sizeof(out->fingerprint),
+                  itk_jv_text(&s->view, r->fingerprint));
+    out->verified = (r->flags & ITK_SNAP_VERIFIED) != 0;
+    out->is_void = (r->flags & ITK_SNAP_VOID) != 0;
+    out->recovered = (r->flags & ITK_SNAP_RECOVERED) != 0;
+}
+
+const char *itk_snapshot_str(const itk_snapshot *s, size_t i, const char *key)
+{
+    return i < s->n ? itk_jv_strget(&s->view, s->recs[i].rec, key) : NULL;
+}
+
+const char *itk_snapshot_body_str(const itk_snapshot *s, size_t i, const char *key)
+{
+    return i < s->n ? itk_jv_strget(&s->view, s->recs[i].body, key) : NULL;
+}
+
+static json_t *to_json(const itk_jview *v, itk_jref ref, int depth)
+{
+    const itk_jnode *n = &v->nodes[ref];
+    json_t *out = NULL;
+    if (depth > 64)
+        return NULL;
+    switch (n->type) {
+    case ITK_JV_NULL: return json_null();
+    case ITK_JV_FALSE: return json_false();
+    case ITK_JV_TRUE: return json_true();
+    case ITK_JV_INT: return json_integer((json_int_t)itk_jv_int(v, ref));
+    case ITK_JV_REAL: {
+        uint64_t bits = (uint64_t)n->a << 32 | n->b;
+        double d;
+        memcpy(&d, &bits, sizeof(d));
+        return json_real(d);
+    }
+    case ITK_JV_STR: return json_stringn(itk_jv_text(v, n->a), n->b);
+    case ITK_JV_ARR:
+        if (!(out = json_array()))
+            return NULL;
+        for (uint32_t k = 0; k < n->b; k++) {
+            json_t *x = to_json(v, n->a + k, depth + 1);
+            if (!x || json_array_append_new(out, x)) {
+                json_decref(out);
+                return NULL;
+            }
+        }
+        return out;
+    case ITK_JV_OBJ:
+        if (!(out = json_object()))
+            return NULL;
+        for (uint32_t k = 0; k < n->b; k++) {
+            json_t *x = to_json(v, n->a + k, depth + 1);
+            if (!x || json_object_set_new(out, itk_jv_text(v, v->nodes[n->a + k].key), x)) {
+                json_decref(out);
+                return NULL;
+            }
+        }
+        return out;
+    default: return NULL;
+    }
+}
+
+int itk_snapshot_json(json_t **out, const itk_snapshot *s, size_t i)
+{
+    *out = i < s->n ? to_json(&s->view, s->recs[i].rec, 0) : NULL;
+    return *out ? 0 : itk_error_nomem();
+}
+
+int itk_snapshot_find(size_t *i, const itk_snapshot *s, const char *path)
+{
+    itk_snapshot *w = (itk_snapshot *)s; /* the index is built on first use */
+    if (!w->by_path) {
+        if (!(w->by_path = json_object()))
+            return itk_error_nomem();
+        for (size_t k = 0; k < s->n; k++)
+            if (json_object_set_new(w->by_path, itk_snapshot_path(s, k),
+                                    json_integer((json_int_t)k))) {
+                json_decref(w->by_path);
+                w->by_path = NULL;
+                return itk_error_nomem();
+            }
+    }
+    json_t *v = json_object_get(s->by_path, path ? path : "");
+    if (!v)
+        return itk_error_set(ITK_ENOTFOUND, "%.200s is not a record of %s that can be read",
+                             path ? path : "", s->hex);
+    *i = (size_t)json_integer_value(v);
+    return 0;
+}
+
+const char *itk_snapshot_parent(const itk_snapshot *s, const char *party)
+{
+    return json_string_value(json_object_get(s->parent_of, party ? party : ""));
+}
+
+int itk_snapshot_in_scope(const itk_snapshot *s, const char *party, const char *only)
+{
+    if (!only)
+        return 1;
+    /* bounded: party files that name each other in a circle end here */
+    for (int hops = 0; party && hops <= 2 * ITK_MAX_CHAIN + 2; hops++) {
+        if (strcmp(party, only) == 0)
+            return 1;
+        party = itk_snapshot_parent(s, party);
+    }
+    return 0;
+}

@@ -1,0 +1,154 @@
+/* The lower piece of status (status_priv.h): times, the context's
+ * look-ups and the findings. status.c (the run) and status_rules.c (the
+ * rule kinds) both use it; it calls neither. */
+#include "array.h"
+#include "itaku/errors.h"
+#include "itaku/json.h"
+#include "itaku/status.h"
+#include "status_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *itk_state_name(itk_state s)
+{
+    static const char *names[] = {"ok", "pending", "overdue", "violated"};
+    return s <= ITK_STATE_VIOLATED ? names[s] : "?";
+}
+
+static long long days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    long long era = (y >= 0 ? y : y - 399) / 400;
+    long long yoe = y - era * 400;
+    long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+int itk_time_parse(long long *out, const char *s, int offset, int end_of_day)
+{
+    int y, mo, d, h = 0, mi = 0, se = 0;
+    char t[40];
+    if (!s)
+        return itk_error_set(ITK_EINVALID, "no time given");
+    if (strlen(s) == 10) {
+        snprintf(t, sizeof(t), "%sT00:00:00Z", s);
+        if (itk_rfc3339_check(t) || sscanf(s, "%4d-%2d-%2d", &y, &mo, &d) != 3)
+            return itk_error_set(ITK_EINVALID, "'%.40s' is not a date (YYYY-MM-DD)", s);
+        *out =
+            days_from_civil(y, mo, d) * 86400 - (long long)offset * 60 + (end_of_day ? 86399 : 0);
+        return 0;
+    }
+    if (itk_rfc3339_check(s) ||
+        sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &se) != 6)
+        return itk_error_set(ITK_EINVALID, "'%.40s' is not a date or an RFC 3339 time", s);
+    const char *z = s + 19;
+    while (*z == '.' || (*z >= '0' && *z <= '9'))
+        z++;
+    long long off = 0;
+    if (*z == '+' || *z == '-')
+        off = ((z[1] - '0') * 10 + (z[2] - '0')) * 60 + (z[4] - '0') * 10 + (z[5] - '0');
+    if (*z == '-')
+        off = -off;
+    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - off * 60;
+    return 0;
+}
+
+long long itk_srec_arrival(const sctx *c, const srec *r, const char *party, char commit[41])
+{
+    if (strcmp(party, r->pi.party) == 0) {
+        if (commit)
+            git_oid_tostr(commit, 41, &r->c_own);
+        return r->t_own;
+    }
+    const char *parent = itk_snapshot_parent(c->snap, r->pi.party);
+    return parent && strcmp(parent, party) == 0 ? r->t_up : -1;
+}
+
+/* Not there at the evaluation time: not yet on its own party's line. */
+static int after(const sctx *c, const srec *r)
+{
+    return r->t_own >= 0 && r->t_own > c->at;
+}
+
+int itk_srec_superseded(const sctx *c, const srec *r)
+{
+    return r->sup_by != ITK_SNAP_NONE && !after(c, &c->snap->recs[r->sup_by]);
+}
+
+/* --- findings ------------------------------------------------------------- */
+
+int itk_sctx_finding(sctx *c, const char *party, const char *section, const char *rule,
+                     itk_state state, const char *record, long long due, long long received,
+                     const char *claimed, const char *detail)
+{
+    /* the version in force at the due date decides whether this rule applies */
+    if (c->current_version >= 0 && due > 0) {
+        size_t v = 0;
+        for (size_t i = 0; i < c->nob; i++)
+            if (c->ob_from[i] <= due)
+                v = i;
+        if ((long long)v != c->current_version)
+            return 0;
+    }
+    if (itk_array_reserve(&c->f, &c->af, c->nf + 1, sizeof(*c->f)))
+        return ITK_ENOMEM;
+    itk_finding *f = &c->f[c->nf++];
+    memset(f, 0, sizeof(*f));
+    snprintf(f->party, sizeof(f->party), "%s", party);
+    const sparty *p = itk_sctx_party(c, party);
+    f->depth = p ? p->depth : 0;
+    itk_copy_utf8(f->section, sizeof(f->section), section);
+    itk_copy_utf8(f->rule, sizeof(f->rule), rule);
+    f->state = state;
+    itk_copy_utf8(f->record, sizeof(f->record), record);
+    if (due > 0)
+        itk_format_time(f->due, due, c->offset);
+    if (received >= 0)
+        itk_format_time(f->received, received, c->offset);
+    /* a date-time written with another offset is shown in the contract's zone */
+    long long ct;
+    if (claimed && strlen(claimed) > 10 && itk_time_parse(&ct, claimed, c->offset, 0) == 0)
+        itk_format_time(f->claimed, ct, c->offset);
+    else
+        itk_copy_utf8(f->claimed, sizeof(f->claimed), claimed);
+    itk_error_clear();
+    itk_copy_utf8(f->detail, sizeof(f->detail), detail);
+    return 0;
+}
+
+const sparty *itk_sctx_party(const sctx *c, const char *id)
+{
+    /* a finding per record asks this: a look-up, not a scan, once the
+     * parties are in their final order */
+    if (c->party_idx) {
+        json_t *v = json_object_get(c->party_idx, id);
+        return v ? &c->parties[json_integer_value(v)] : NULL;
+    }
+    for (size_t i = 0; i < c->nparties; i++)
+        if (strcmp(c->parties[i].id, id) == 0)
+            return &c->parties[i];
+    return NULL;
+}
+
+const char *itk_body_str(const sctx *c, const srec *r, const char *key)
+{
+    return itk_jv_strget(c->view, r->body, key);
+}
+
+itk_jref itk_body_get(const sctx *c, const srec *r, const char *key)
+{
+    return itk_jv_get(c->view, r->body, key);
+}
+
+const char *itk_rec_str(const sctx *c, const srec *r, const char *key)
+{
+    return itk_jv_strget(c->view, r->rec, key);
+}
+
+const char *itk_srec_path(const sctx *c, const srec *r)
+{
+    return itk_jv_text(c->view, r->path);
+}
