@@ -8,6 +8,7 @@
 #include "itaku/verify.h"
 #include "registry_priv.h"
 #include "oidmap.h"
+#include "packscan.h"
 #include "remote_priv.h"
 #include "senders_priv.h"
 #include "sync_priv.h"
@@ -522,10 +523,21 @@ int itk_sync_fetch_into(itk_registry *reg, const char *name, const char *url,
     fo.prune = GIT_FETCH_NO_PRUNE;
     if (callbacks)
         fo.callbacks = *callbacks;
-    if (git_remote_fetch(remote, &refspecs, &fo, "itaku: fetch into quarantine") < 0) {
-        char why[700];
+    /* the fetched pack's object and delta headers are read before the
+     * indexer resolves it (packscan.h) */
+    itk_packscan_guard *guard = NULL;
+    if ((rc = itk_packscan_guard_begin(&guard, reg->repo))) {
+        git_remote_free(remote);
+        return rc;
+    }
+    int fetched = git_remote_fetch(remote, &refspecs, &fo, "itaku: fetch into quarantine");
+    char why[700] = "";
+    if (fetched < 0) {
         const git_error *e = git_error_last();
         snprintf(why, sizeof(why), "%s", e && e->message ? e->message : "unknown error");
+    }
+    itk_packscan_guard_end(guard);
+    if (fetched < 0) {
         itk_sync_drop_incoming(reg, name);
         rc = itk_error_set(ITK_EGIT, "cannot fetch from %s: %s; nothing was taken", url, why);
     }
