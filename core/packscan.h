@@ -57,11 +57,23 @@ uint64_t itk_packscan_inflated(const itk_packscan *s);
  * through the scanner; *saved (the caller's) is the database to put back.
  * ITK_EGIT. Note: libgit2 serves a path remote with its packbuilder, which
  * reads every object it sends whole on the sending side, before this guard
- * sees a byte; an ssh remote streams its pack through it. */
+ * sees a byte: itk_packscan_source_check is for a path remote. An ssh
+ * remote streams its pack through the guard. */
 typedef struct itk_packscan_guard itk_packscan_guard;
 int itk_packscan_guard_begin(itk_packscan_guard **out, git_repository *repo);
 /* Puts the repository's own object database back (refreshed, so that it
  * sees the packs written); frees g. */
 void itk_packscan_guard_end(itk_packscan_guard *g);
+
+/* A path remote: libgit2's local transport packs what it sends with
+ * git_packbuilder, in this process, reading each object whole. Before such a
+ * fetch, every object that ours lacks and that src's branches main,
+ * parties/<P>/... and requests/... reach has its size read from its header
+ * in src (commits and trees within their limits are then read to find what
+ * they name; blobs never are), so that one over its limit is refused before
+ * anything inflates it. path names src in messages. 0; ITK_ETOOBIG naming
+ * the object, its size and the limit; ITK_EGIT for an object src cannot
+ * read (the fetch would fail too). */
+int itk_packscan_source_check(git_repository *ours, git_repository *src, const char *path);
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "itaku/errors.h"
+#include "oidmap.h"
 #include "packscan.h"
 
 /* Above every backend git_odb_open adds, so git_odb_write_pack picks it. */
@@ -154,4 +155,118 @@ void itk_packscan_guard_end(itk_packscan_guard *g)
     git_odb_free(g->mine);
     git_odb_free(g->saved);
     free(g);
+}
+
+/* --- a path remote: the objects libgit2's packbuilder would read whole --- */
+
+typedef struct {
+    git_oid *ids;
+    size_t len, cap;
+} id_stack;
+
+static int push_id(id_stack *s, const git_oid *id)
+{
+    if (s->len == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 64;
+        git_oid *ids = realloc(s->ids, cap * sizeof(*ids));
+        if (!ids)
+            return itk_error_set(ITK_ENOMEM, "out of memory");
+        s->ids = ids;
+        s->cap = cap;
+    }
+    git_oid_cpy(&s->ids[s->len++], id);
+    return 0;
+}
+
+/* id's kind and size from its header in src, against that kind's limit. */
+static int source_header(git_object_t *type, git_odb *src, const git_oid *id, const char *path)
+{
+    size_t len = 0;
+    char hex[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(hex, sizeof(hex), id);
+    if (git_odb_read_header(&len, type, src, id) < 0)
+        return itk_error_git("cannot read the header of object %s in %s", hex, path);
+    itk_packscan_limits lim;
+    itk_packscan_default_limits(&lim);
+    uint64_t max = *type == GIT_OBJECT_COMMIT ? lim.commit
+                   : *type == GIT_OBJECT_TREE ? lim.tree
+                   : *type == GIT_OBJECT_BLOB ? lim.blob
+                                              : lim.tag;
+    if (len > max)
+        return itk_error_set(ITK_ETOOBIG,
+                             "%s %s in %s is %zu bytes, over the limit of %llu bytes; it was not "
+                             "read",
+                             git_object_type2string(*type), hex, path, len,
+                             (unsigned long long)max);
+    return 0;
+}
+
+int itk_packscan_source_check(git_repository *ours, git_repository *src, const char *path)
+{
+    git_odb *mine = NULL, *theirs = NULL;
+    git_reference_iterator *it = NULL;
+    git_reference *ref = NULL;
+    itk_oidmap seen;
+    id_stack todo = {0};
+    int rc = 0;
+    if (itk_oidmap_init(&seen))
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    if (git_repository_odb(&mine, ours) < 0 || git_repository_odb(&theirs, src) < 0 ||
+        git_reference_iterator_glob_new(&it, src, "refs/heads/*") < 0) {
+        rc = itk_error_git("cannot read the registry at %s", path);
+        goto done;
+    }
+    while (!rc && git_reference_next(&ref, it) == 0) {
+        git_reference *direct = NULL;
+        const char *name = git_reference_name(ref);
+        /* the branches a fetch takes (sync.c's refspecs) */
+        int taken = strcmp(name, "refs/heads/main") == 0 ||
+                    strncmp(name, "refs/heads/parties/", 19) == 0 ||
+                    strncmp(name, "refs/heads/requests/", 20) == 0;
+        if (taken && git_reference_resolve(&direct, ref) == 0 && git_reference_target(direct))
+            rc = push_id(&todo, git_reference_target(direct));
+        git_reference_free(direct);
+        git_reference_free(ref);
+    }
+    while (!rc && todo.len) {
+        git_oid id = todo.ids[--todo.len];
+        git_object_t type;
+        /* what this registry holds is not sent; what was looked at once is done */
+        if (itk_oidmap_has(&seen, &id) || git_odb_exists(mine, &id))
+            continue;
+        if ((rc = itk_oidmap_set(&seen, &id, NULL)) ||
+            (rc = source_header(&type, theirs, &id, path)))
+            break;
+        if (type == GIT_OBJECT_COMMIT) {
+            git_commit *c = NULL;
+            if (git_commit_lookup(&c, src, &id) < 0) {
+                rc = itk_error_git("cannot read commit %s in %s", git_oid_tostr_s(&id), path);
+                break;
+            }
+            rc = push_id(&todo, git_commit_tree_id(c));
+            for (unsigned i = 0; !rc && i < git_commit_parentcount(c); i++)
+                rc = push_id(&todo, git_commit_parent_id(c, i));
+            git_commit_free(c);
+        } else if (type == GIT_OBJECT_TREE) {
+            git_tree *t = NULL;
+            if (git_tree_lookup(&t, src, &id) < 0) {
+                rc = itk_error_git("cannot read tree %s in %s", git_oid_tostr_s(&id), path);
+                break;
+            }
+            for (size_t i = 0; !rc && i < git_tree_entrycount(t); i++) {
+                const git_tree_entry *e = git_tree_entry_byindex(t, i);
+                git_object_t et = git_tree_entry_type(e);
+                if (et == GIT_OBJECT_TREE || et == GIT_OBJECT_BLOB)
+                    rc = push_id(&todo, git_tree_entry_id(e));
+            }
+            git_tree_free(t);
+        }
+    }
+done:
+    free(todo.ids);
+    itk_oidmap_free(&seen);
+    git_reference_iterator_free(it);
+    git_odb_free(theirs);
+    git_odb_free(mine);
+    return rc;
 }

@@ -5,7 +5,8 @@
 # resolves it: bundle import refuses it naming the limit, with nothing moved,
 # no pack kept and a peak memory far below the blob's size; verify of a
 # registry holding it in a local pack reads its size from the delta's header
-# (V10, the limit named, memory far below). Twins: a bundle whose pack holds
+# (V10, the limit named, memory far below), and so does receive from a path
+# holding it (test_withstand_delta_ssh.sh: fetch over ssh). Twins: a bundle whose pack holds
 # deltas of two similar records imports; the same delta trick within the
 # limit passes the scan.
 . "$(dirname "$0")/lib.sh"
@@ -76,6 +77,21 @@ git update-ref -d refs/heads/big
 expect_exit 0 "$ITAKU" verify --full
 ok "verify refuses (V10) an attachment stored as a delta expanding to 256 MiB, at $rss kB peak"
 
+# 3. receive from a path holding it: libgit2 packs a path remote's objects
+# in this process, so their sizes are read from the headers there first
+git update-ref refs/heads/main "$commit"
+cd "$T/city"
+before=$(state_of .)
+packs_before=$(packs .)
+expect_exit 2 peak_kb "$ITAKU" receive acme "$T/acme"
+expect_output "cannot fetch from $T/acme: blob $big in $T/acme is $((RESULT_KIB * 1024)) bytes, over the limit of 20971520 bytes; it was not read; nothing was taken"
+[ "$(state_of .)" = "$before" ] || fail "a refused receive changed the registry"
+[ "$(packs .)" = "$packs_before" ] || fail "a refused receive kept a pack"
+rss=$(cat "$T/peak")
+[ "$rss" -lt 200000 ] || fail "receive's peak memory is $rss kB: the delta was resolved"
+git -C "$T/acme" update-ref refs/heads/main "$main"
+ok "receive from a path holding the delta refuses it by its header, naming the limit, at $rss kB peak"
+
 # Twin: two similar records, delta-compressed in the bundle, import
 cd "$T/acme"
 rm -f ".git/objects/pack/pack-$pack.pack" ".git/objects/pack/pack-$pack.idx"
@@ -97,6 +113,14 @@ expect_exit 0 "$ITAKU" bundle import "$T/twin.bundle" --from acme
 [ "$(git rev-parse refs/itaku/lines/acme)" = "$(git -C "$T/acme" rev-parse main)" ] ||
     fail "the twin bundle did not move acme's line"
 ok "a bundle whose pack holds deltas of two similar records imports"
+
+cd "$T/acme"
+add_entry 3
+cd "$T/city"
+expect_exit 0 "$ITAKU" receive acme "$T/acme"
+[ "$(git rev-parse refs/itaku/lines/acme)" = "$(git -C "$T/acme" rev-parse main)" ] ||
+    fail "the twin receive did not move acme's line"
+ok "receive from a path of a line within the limits takes it"
 
 # Twin: the same delta trick within the limit (1 MiB) passes the scan; the
 # commit is then judged by the rules, not by its pack
