@@ -8,6 +8,7 @@
 #include "itaku/errors.h"
 #include "itaku/names.h"
 #include "bundle_priv.h"
+#include "packscan.h"
 #include "reader.h"
 #include "registry_priv.h"
 #include "sync_priv.h"
@@ -246,6 +247,7 @@ int itk_bundle_unpack(itk_bundle_header **out, git_repository *repo, const char 
     itk_bundle_header *h = NULL;
     git_odb *odb = NULL;
     git_indexer *idx = NULL;
+    itk_packscan *scan = NULL;
     unsigned char *chunk = NULL;
     size_t hlen;
     struct stat st;
@@ -297,8 +299,18 @@ int itk_bundle_unpack(itk_bundle_header **out, git_repository *repo, const char 
         rc = itk_error_git("cannot read the pack of %s", path);
         goto done;
     }
+    /* each object's size, and each delta's result size, read from its header
+     * before the indexer sees its bytes (it resolves deltas whole, in memory) */
+    char what[4200];
+    snprintf(what, sizeof(what), "the pack in %s", path);
+    if ((rc = itk_packscan_new(&scan, NULL, what)))
+        goto done;
     size_t n;
     while ((n = fread(chunk, 1, CHUNK, f)) > 0) {
+        if ((rc = itk_packscan_feed(scan, chunk, n))) {
+            itk_error_set(rc, "%s; nothing was taken", itk_error_last());
+            goto done;
+        }
         if (git_indexer_append(idx, chunk, n, &stats) < 0) {
             rc = itk_error_git("the pack in %s is damaged; nothing was taken", path);
             goto done;
@@ -306,6 +318,10 @@ int itk_bundle_unpack(itk_bundle_header **out, git_repository *repo, const char 
     }
     if (ferror(f)) {
         rc = itk_error_set(ITK_EIO, "cannot read %s", path);
+        goto done;
+    }
+    if ((rc = itk_packscan_finish(scan))) {
+        itk_error_set(rc, "%s; nothing was taken", itk_error_last());
         goto done;
     }
     if (git_indexer_commit(idx, &stats) < 0) {
@@ -326,6 +342,7 @@ int itk_bundle_unpack(itk_bundle_header **out, git_repository *repo, const char 
     h = NULL;
 done:
     git_indexer_free(idx);
+    itk_packscan_free(scan);
     free(chunk);
     git_odb_free(odb);
     itk_bundle_header_free(h);

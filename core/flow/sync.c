@@ -11,6 +11,7 @@
 #include "itaku/names.h"
 #include "registry_priv.h"
 #include "oidmap.h"
+#include "packscan.h"
 #include "remote_auth.h"
 #include "senders_priv.h"
 #include "sync_priv.h"
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define INCOMING ITK_REF_INCOMING
 
@@ -493,6 +495,30 @@ int itk_sync_check_served(const itk_sync_report *report, const char *party, cons
     return 0;
 }
 
+/* A path remote is packed in this process, each object read whole: its
+ * objects' sizes are read from their headers first (packscan.h). */
+static int check_local_source(itk_registry *reg, const char *url)
+{
+    const char *path = url;
+    git_repository *src = NULL;
+    if (strncmp(url, "file://", 7) == 0)
+        path = url + 7;
+    else if (strstr(url, "://") || access(url, F_OK) != 0)
+        return 0; /* not a path: the pack arrives through the guard */
+    if (git_repository_open_ext(&src, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
+        git_error_clear();
+        return 0; /* the fetch says what is wrong with it */
+    }
+    int rc = itk_packscan_source_check(reg->repo, src, path);
+    git_repository_free(src);
+    if (rc) {
+        char why[700];
+        snprintf(why, sizeof(why), "%s", itk_error_last());
+        rc = itk_error_set(rc, "cannot fetch from %s: %s; nothing was taken", url, why);
+    }
+    return rc;
+}
+
 /* A fetch from url into the quarantine refs/itaku/incoming/<name>/. */
 int itk_sync_fetch_into(itk_registry *reg, const char *name, const char *url,
                         const git_remote_callbacks *callbacks)
@@ -518,10 +544,21 @@ int itk_sync_fetch_into(itk_registry *reg, const char *name, const char *url,
     fo.prune = GIT_FETCH_NO_PRUNE;
     if (callbacks)
         fo.callbacks = *callbacks;
-    if (git_remote_fetch(remote, &refspecs, &fo, "itaku: fetch into quarantine") < 0) {
-        char why[700];
+    /* the fetched pack's object and delta headers are read before the
+     * indexer resolves it (packscan.h) */
+    itk_packscan_guard *guard = NULL;
+    if ((rc = check_local_source(reg, url)) || (rc = itk_packscan_guard_begin(&guard, reg->repo))) {
+        git_remote_free(remote);
+        return rc;
+    }
+    int fetched = git_remote_fetch(remote, &refspecs, &fo, "itaku: fetch into quarantine");
+    char why[700] = "";
+    if (fetched < 0) {
         const git_error *e = git_error_last();
         snprintf(why, sizeof(why), "%s", e && e->message ? e->message : "unknown error");
+    }
+    itk_packscan_guard_end(guard);
+    if (fetched < 0) {
         itk_sync_drop_incoming(reg, name);
         rc = itk_error_set(ITK_EGIT, "cannot fetch from %s: %s; nothing was taken", url, why);
     }

@@ -5,6 +5,7 @@
 #include "itaku/errors.h"
 #include "registry_priv.h"
 #include "objsize.h"
+#include "vobject.h"
 #include "vcache.h"
 #include "verify_priv.h"
 #include "vwalk.h"
@@ -84,7 +85,8 @@ static int collect_compromises(itk_policy *p, const char **revs, size_t nrevs)
         git_object *tree = NULL;
         git_reference *named = NULL;
         git_oid id;
-        /* the rev's commit, read only when its header says it is small */
+        /* the rev's commit, read only when its header says it is within what V10
+         * allows (a larger one is refused and names no compromise) */
         int found = git_reference_dwim(&named, p->repo, revs[i]) == 0
                         ? git_reference_name_to_id(&id, p->repo, git_reference_name(named)) == 0
                         : git_revparse_single(&tree, p->repo, revs[i]) == 0;
@@ -94,7 +96,8 @@ static int collect_compromises(itk_policy *p, const char **revs, size_t nrevs)
         git_reference_free(named);
         tree = NULL;
         if (found &&
-            itk_object_size(NULL, p->repo, &id, GIT_OBJECT_ANY, ITK_MAX_COMMIT_BYTES) == 0 &&
+            itk_object_size(NULL, p->repo, &id, GIT_OBJECT_ANY, ITK_VOBJECT_MAX_COMMIT_BYTES) ==
+                0 &&
             git_object_lookup(&tree, p->repo, &id, GIT_OBJECT_ANY) == 0) {
             git_object *t = NULL;
             if (git_object_peel(&t, tree, GIT_OBJECT_TREE) == 0)
@@ -113,7 +116,7 @@ static int collect_compromises(itk_policy *p, const char **revs, size_t nrevs)
          * names it otherwise) */
         int small = git_reference_resolve(&res, ref) == 0 &&
                     itk_object_size(NULL, p->repo, git_reference_target(res), GIT_OBJECT_ANY,
-                                    ITK_MAX_COMMIT_BYTES) == 0;
+                                    ITK_VOBJECT_MAX_COMMIT_BYTES) == 0;
         git_reference_free(res);
         if (small && git_reference_peel(&t, ref, GIT_OBJECT_TREE) == 0)
             rc = itk_compromises_collect(&p->compromises, &p->ncompromises, p->repo, (git_tree *)t);

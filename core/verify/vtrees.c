@@ -2,6 +2,7 @@
 #include "vtrees.h"
 #include "itaku/errors.h"
 #include "alloc.h"
+#include "objsize.h"
 #include "vobject.h"
 
 #include <stdint.h>
@@ -47,8 +48,11 @@ int itk_vtrees_lookup(git_tree **out, itk_vtrees *m, git_repository *repo, const
     for (size_t i = 0; i < ITK_VTREES_KEPT && m->kept[i]; i++)
         if (git_oid_equal(git_tree_id(m->kept[i]), id))
             return git_tree_dup(out, m->kept[i]);
-    int rc = git_tree_lookup(out, repo, id);
-    if (rc < 0)
+    /* its size from its header before libgit2 inflates it */
+    int rc = itk_object_size(NULL, repo, id, GIT_OBJECT_TREE, ITK_MAX_TREE_BYTES);
+    if (rc)
+        return rc;
+    if ((rc = git_tree_lookup(out, repo, id)) < 0)
         return rc;
     git_tree_free(m->kept[m->next_kept]);
     if (git_tree_dup(&m->kept[m->next_kept], *out) < 0)

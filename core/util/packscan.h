@@ -1,0 +1,79 @@
+/* A scan of a git pack's object headers before libgit2's indexer resolves it
+ * (a bundle's pack, a fetched pack): every object's size is read from its
+ * header, and every delta's result size from the first bytes of the delta,
+ * so that a small pack claiming a 1 GiB object is refused before anything
+ * inflates it (DESIGN V10, issue 10). The scanner is fed the pack's bytes in
+ * chunks of any size, as they arrive; it inflates each object's stream into
+ * a small scratch buffer only to find where the next object starts, and
+ * stops at the first object over its limit. Private to the library. */
+#ifndef ITAKU_PACKSCAN_H
+#define ITAKU_PACKSCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <git2.h>
+
+/* The largest object of each kind a pack may hold. A delta's result is
+ * bounded by `delta` (its base's kind is not known while scanning), and a
+ * delta's own instructions by `delta` as well. */
+typedef struct {
+    uint64_t commit, tree, blob, tag, delta;
+} itk_packscan_limits;
+
+/* The limits itaku uses: ITK_MAX_COMMIT_BYTES, ITK_MAX_TREE_BYTES,
+ * ITK_MAX_ATTACHMENT_BYTES (the largest blob a registry holds), and for a
+ * tag and a delta the largest of these. */
+void itk_packscan_default_limits(itk_packscan_limits *lim);
+
+typedef struct itk_packscan itk_packscan;
+
+/* A new scanner with lim (NULL: the defaults); `what` names the pack in
+ * messages ("the pack in x.bundle"), copied. ITK_ENOMEM. *out is the
+ * caller's; free with itk_packscan_free. */
+int itk_packscan_new(itk_packscan **out, const itk_packscan_limits *lim, const char *what);
+void itk_packscan_free(itk_packscan *s);
+
+/* Feeds the next len bytes of the pack. 0, or: ITK_ETOOBIG for an object or
+ * a delta's result over its limit (the message names the object's offset,
+ * its kind, its size and the limit), ITK_EINVALID for bytes that are not a
+ * pack (a bad signature or version, a damaged stream, an object longer than
+ * it says, bytes after the checksum). Once it fails, it keeps failing. */
+int itk_packscan_feed(itk_packscan *s, const void *data, size_t len);
+
+/* 0 when the whole pack, checksum included, was fed; ITK_EINVALID when it
+ * stopped short. */
+int itk_packscan_finish(itk_packscan *s);
+
+/* Tests: the objects whose headers were read, and the bytes inflated so far
+ * (a refusal by header inflates none of the refused object). */
+uint64_t itk_packscan_objects(const itk_packscan *s);
+uint64_t itk_packscan_inflated(const itk_packscan *s);
+
+/* Fetches: every pack libgit2 writes into repo's object database until
+ * itk_packscan_guard_end is scanned as it arrives, and refused (the fetch
+ * fails with the scanner's message) before its deltas are resolved. It
+ * puts in front of the repository's object database one that writes packs
+ * through the scanner; *saved (the caller's) is the database to put back.
+ * ITK_EGIT. Note: libgit2 serves a path remote with its packbuilder, which
+ * reads every object it sends whole on the sending side, before this guard
+ * sees a byte: itk_packscan_source_check is for a path remote. An ssh
+ * remote streams its pack through the guard. */
+typedef struct itk_packscan_guard itk_packscan_guard;
+int itk_packscan_guard_begin(itk_packscan_guard **out, git_repository *repo);
+/* Puts the repository's own object database back (refreshed, so that it
+ * sees the packs written); frees g. */
+void itk_packscan_guard_end(itk_packscan_guard *g);
+
+/* A path remote: libgit2's local transport packs what it sends with
+ * git_packbuilder, in this process, reading each object whole. Before such a
+ * fetch, every object that ours lacks and that src's branches main,
+ * parties/<P>/... and requests/... reach has its size read from its header
+ * in src (commits and trees within their limits are then read to find what
+ * they name; blobs never are), so that one over its limit is refused before
+ * anything inflates it. path names src in messages. 0; ITK_ETOOBIG naming
+ * the object, its size and the limit; ITK_EGIT for an object src cannot
+ * read (the fetch would fail too). */
+int itk_packscan_source_check(git_repository *ours, git_repository *src, const char *path);
+
+#endif

@@ -1,0 +1,272 @@
+/* The fetch's guard (packscan.h): an object database in front of the
+ * repository's own whose only part is writing packs, through the scanner
+ * and then libgit2's indexer, so that a fetched pack is refused by its
+ * headers before the indexer resolves its deltas. */
+#include <git2/sys/odb_backend.h>
+#include <git2/sys/repository.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "itaku/errors.h"
+#include "oidmap.h"
+#include "packscan.h"
+
+/* Above every backend git_odb_open adds, so git_odb_write_pack picks it. */
+#define GUARD_PRIORITY 1000
+
+typedef struct {
+    git_odb_backend parent;
+    char *packdir;
+} guard_backend;
+
+typedef struct {
+    git_odb_writepack parent;
+    git_indexer *idx;
+    itk_packscan *scan;
+} guard_pack;
+
+struct itk_packscan_guard {
+    git_repository *repo;
+    git_odb *saved, *mine;
+};
+
+/* The scanner's message, given to libgit2 too, so that the fetch says it. */
+static int refuse(int rc)
+{
+    git_error_set_str(GIT_ERROR_INVALID, itk_error_last());
+    return rc;
+}
+
+static int pack_append(git_odb_writepack *w, const void *data, size_t len,
+                       git_indexer_progress *stats)
+{
+    guard_pack *p = (guard_pack *)w;
+    int rc = itk_packscan_feed(p->scan, data, len);
+    if (rc)
+        return refuse(rc);
+    return git_indexer_append(p->idx, data, len, stats);
+}
+
+static int pack_commit(git_odb_writepack *w, git_indexer_progress *stats)
+{
+    guard_pack *p = (guard_pack *)w;
+    int rc = itk_packscan_finish(p->scan);
+    if (rc)
+        return refuse(rc);
+    return git_indexer_commit(p->idx, stats);
+}
+
+static void pack_free(git_odb_writepack *w)
+{
+    guard_pack *p = (guard_pack *)w;
+    git_indexer_free(p->idx);
+    itk_packscan_free(p->scan);
+    free(p);
+}
+
+static int guard_writepack(git_odb_writepack **out, git_odb_backend *b, git_odb *odb,
+                           git_indexer_progress_cb progress_cb, void *payload)
+{
+    guard_backend *g = (guard_backend *)b;
+    guard_pack *p = calloc(1, sizeof(*p));
+    if (!p) {
+        git_error_set_oom();
+        return -1;
+    }
+    git_indexer_options io;
+    git_indexer_options_init(&io, GIT_INDEXER_OPTIONS_VERSION);
+    io.progress_cb = progress_cb;
+    io.progress_cb_payload = payload;
+    if (itk_packscan_new(&p->scan, NULL, "the fetched pack") ||
+        git_indexer_new(&p->idx, g->packdir, 0, odb, &io) < 0) {
+        if (!p->idx)
+            git_error_set_str(GIT_ERROR_NOMEMORY, "out of memory");
+        pack_free(&p->parent);
+        return -1;
+    }
+    p->parent.backend = b;
+    p->parent.append = pack_append;
+    p->parent.commit = pack_commit;
+    p->parent.free = pack_free;
+    *out = &p->parent;
+    return 0;
+}
+
+static void guard_free(git_odb_backend *b)
+{
+    guard_backend *g = (guard_backend *)b;
+    free(g->packdir);
+    free(g);
+}
+
+int itk_packscan_guard_begin(itk_packscan_guard **out, git_repository *repo)
+{
+    *out = NULL;
+    char objects[4096], packdir[4200];
+    snprintf(objects, sizeof(objects), "%sobjects", git_repository_path(repo));
+    snprintf(packdir, sizeof(packdir), "%s/pack", objects);
+    itk_packscan_guard *gd = calloc(1, sizeof(*gd));
+    guard_backend *b = calloc(1, sizeof(*b));
+    if (!gd || !b || !(b->packdir = strdup(packdir))) {
+        free(gd);
+        if (b)
+            free(b->packdir);
+        free(b);
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    }
+    gd->repo = repo;
+    if (git_odb_init_backend(&b->parent, GIT_ODB_BACKEND_VERSION) < 0) {
+        guard_free(&b->parent);
+        free(gd);
+        return itk_error_git("cannot prepare the fetch's pack check");
+    }
+    b->parent.writepack = guard_writepack;
+    b->parent.free = guard_free;
+    if (git_repository_odb(&gd->saved, repo) < 0 || git_odb_open(&gd->mine, objects) < 0) {
+        guard_free(&b->parent);
+        git_odb_free(gd->saved);
+        free(gd);
+        return itk_error_git("cannot open the object database of this registry");
+    }
+    if (git_odb_add_backend(gd->mine, &b->parent, GUARD_PRIORITY) < 0) {
+        guard_free(&b->parent);
+        git_odb_free(gd->mine);
+        git_odb_free(gd->saved);
+        free(gd);
+        return itk_error_git("cannot prepare the fetch's pack check");
+    }
+    if (git_repository_set_odb(repo, gd->mine) < 0) {
+        git_odb_free(gd->mine);
+        git_odb_free(gd->saved);
+        free(gd);
+        return itk_error_git("cannot prepare the fetch's pack check");
+    }
+    *out = gd;
+    return 0;
+}
+
+void itk_packscan_guard_end(itk_packscan_guard *g)
+{
+    if (!g)
+        return;
+    git_repository_set_odb(g->repo, g->saved);
+    git_odb_refresh(g->saved);
+    git_odb_free(g->mine);
+    git_odb_free(g->saved);
+    free(g);
+}
+
+/* --- a path remote: the objects libgit2's packbuilder would read whole --- */
+
+typedef struct {
+    git_oid *ids;
+    size_t len, cap;
+} id_stack;
+
+static int push_id(id_stack *s, const git_oid *id)
+{
+    if (s->len == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 64;
+        git_oid *ids = realloc(s->ids, cap * sizeof(*ids));
+        if (!ids)
+            return itk_error_set(ITK_ENOMEM, "out of memory");
+        s->ids = ids;
+        s->cap = cap;
+    }
+    git_oid_cpy(&s->ids[s->len++], id);
+    return 0;
+}
+
+/* id's kind and size from its header in src, against that kind's limit. */
+static int source_header(git_object_t *type, git_odb *src, const git_oid *id, const char *path)
+{
+    size_t len = 0;
+    char hex[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(hex, sizeof(hex), id);
+    if (git_odb_read_header(&len, type, src, id) < 0)
+        return itk_error_git("cannot read the header of object %s in %s", hex, path);
+    itk_packscan_limits lim;
+    itk_packscan_default_limits(&lim);
+    uint64_t max = *type == GIT_OBJECT_COMMIT ? lim.commit
+                   : *type == GIT_OBJECT_TREE ? lim.tree
+                   : *type == GIT_OBJECT_BLOB ? lim.blob
+                                              : lim.tag;
+    if (len > max)
+        return itk_error_set(ITK_ETOOBIG,
+                             "%s %s in %s is %zu bytes, over the limit of %llu bytes; it was not "
+                             "read",
+                             git_object_type2string(*type), hex, path, len,
+                             (unsigned long long)max);
+    return 0;
+}
+
+int itk_packscan_source_check(git_repository *ours, git_repository *src, const char *path)
+{
+    git_odb *mine = NULL, *theirs = NULL;
+    git_reference_iterator *it = NULL;
+    git_reference *ref = NULL;
+    itk_oidmap seen;
+    id_stack todo = {0};
+    int rc = 0;
+    if (itk_oidmap_init(&seen))
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    if (git_repository_odb(&mine, ours) < 0 || git_repository_odb(&theirs, src) < 0 ||
+        git_reference_iterator_glob_new(&it, src, "refs/heads/*") < 0) {
+        rc = itk_error_git("cannot read the registry at %s", path);
+        goto done;
+    }
+    while (!rc && git_reference_next(&ref, it) == 0) {
+        git_reference *direct = NULL;
+        const char *name = git_reference_name(ref);
+        /* the branches a fetch takes (sync.c's refspecs) */
+        int taken = strcmp(name, "refs/heads/main") == 0 ||
+                    strncmp(name, "refs/heads/parties/", 19) == 0 ||
+                    strncmp(name, "refs/heads/requests/", 20) == 0;
+        if (taken && git_reference_resolve(&direct, ref) == 0 && git_reference_target(direct))
+            rc = push_id(&todo, git_reference_target(direct));
+        git_reference_free(direct);
+        git_reference_free(ref);
+    }
+    while (!rc && todo.len) {
+        git_oid id = todo.ids[--todo.len];
+        git_object_t type;
+        /* what this registry holds is not sent; what was looked at once is done */
+        if (itk_oidmap_has(&seen, &id) || git_odb_exists(mine, &id))
+            continue;
+        if ((rc = itk_oidmap_set(&seen, &id, NULL)) ||
+            (rc = source_header(&type, theirs, &id, path)))
+            break;
+        if (type == GIT_OBJECT_COMMIT) {
+            git_commit *c = NULL;
+            if (git_commit_lookup(&c, src, &id) < 0) {
+                rc = itk_error_git("cannot read commit %s in %s", git_oid_tostr_s(&id), path);
+                break;
+            }
+            rc = push_id(&todo, git_commit_tree_id(c));
+            for (unsigned i = 0; !rc && i < git_commit_parentcount(c); i++)
+                rc = push_id(&todo, git_commit_parent_id(c, i));
+            git_commit_free(c);
+        } else if (type == GIT_OBJECT_TREE) {
+            git_tree *t = NULL;
+            if (git_tree_lookup(&t, src, &id) < 0) {
+                rc = itk_error_git("cannot read tree %s in %s", git_oid_tostr_s(&id), path);
+                break;
+            }
+            for (size_t i = 0; !rc && i < git_tree_entrycount(t); i++) {
+                const git_tree_entry *e = git_tree_entry_byindex(t, i);
+                git_object_t et = git_tree_entry_type(e);
+                if (et == GIT_OBJECT_TREE || et == GIT_OBJECT_BLOB)
+                    rc = push_id(&todo, git_tree_entry_id(e));
+            }
+            git_tree_free(t);
+        }
+    }
+done:
+    free(todo.ids);
+    itk_oidmap_free(&seen);
+    git_reference_iterator_free(it);
+    git_odb_free(theirs);
+    git_odb_free(mine);
+    return rc;
+}

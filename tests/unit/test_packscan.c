@@ -1,0 +1,286 @@
+/* Unit tests of the pack scan (core/packscan.c): packs are built here byte
+ * by byte. A pack within its limits scans whole, fed at once or a byte at a
+ * time; an object over its limit is refused from its header with nothing of
+ * it inflated; a delta whose result is over the limit is refused after
+ * inflating only its header's bytes; damaged packs are refused. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <zlib.h>
+
+#include "itaku/errors.h"
+#include "packscan.h"
+
+typedef struct {
+    unsigned char *p;
+    size_t len, cap;
+} bytes;
+
+static void put(bytes *b, const void *d, size_t n)
+{
+    if (b->len + n > b->cap) {
+        b->cap = (b->len + n) * 2 + 64;
+        b->p = realloc(b->p, b->cap);
+        assert_non_null(b->p);
+    }
+    memcpy(b->p + b->len, d, n);
+    b->len += n;
+}
+
+static void put_u8(bytes *b, unsigned c)
+{
+    unsigned char x = (unsigned char)c;
+    put(b, &x, 1);
+}
+
+static void put_varint(bytes *b, uint64_t n)
+{
+    do {
+        unsigned c = n & 0x7f;
+        n >>= 7;
+        put_u8(b, c | (n ? 0x80 : 0));
+    } while (n);
+}
+
+static void obj_header(bytes *b, unsigned type, uint64_t n)
+{
+    unsigned c = (type << 4) | (n & 15);
+    n >>= 4;
+    while (n) {
+        put_u8(b, c | 0x80);
+        c = n & 0x7f;
+        n >>= 7;
+    }
+    put_u8(b, c);
+}
+
+static void deflated(bytes *b, const void *d, size_t n)
+{
+    uLongf cap = compressBound((uLong)n);
+    unsigned char *z = malloc(cap);
+    assert_non_null(z);
+    assert_int_equal(compress(z, &cap, d, (uLong)n), Z_OK);
+    put(b, z, cap);
+    free(z);
+}
+
+static void pack_start(bytes *b, uint32_t count)
+{
+    unsigned char h[12] = {'P', 'A', 'C', 'K', 0, 0, 0, 2};
+    h[8] = (unsigned char)(count >> 24), h[9] = (unsigned char)(count >> 16);
+    h[10] = (unsigned char)(count >> 8), h[11] = (unsigned char)count;
+    put(b, h, sizeof(h));
+}
+
+static void pack_end(bytes *b)
+{
+    static const unsigned char sum[20]; /* the indexer checks it, not the scan */
+    put(b, sum, sizeof(sum));
+}
+
+static const char base_text[] = "a record body, and the same record body again\n";
+
+/* A blob, then a delta on it (OFS) copying the base `copies` times: its
+ * result is copies * len(base) bytes. *at_delta: where the delta starts. */
+static void blob_and_delta(bytes *b, unsigned copies, size_t *at_delta)
+{
+    size_t n = sizeof(base_text) - 1;
+    size_t at_base = b->len;
+    obj_header(b, 3, n);
+    deflated(b, base_text, n);
+    bytes d = {0};
+    put_varint(&d, n);
+    put_varint(&d, (uint64_t)copies * n);
+    for (unsigned i = 0; i < copies; i++) {
+        put_u8(&d, 0x80 | 0x10); /* copy from offset 0, one size byte */
+        put_u8(&d, (unsigned)n);
+    }
+    *at_delta = b->len;
+    obj_header(b, 6, d.len);
+    size_t ofs = *at_delta - at_base; /* < 128 here: one byte */
+    assert_true(ofs < 128);
+    put_u8(b, (unsigned)ofs);
+    deflated(b, d.p, d.len);
+    free(d.p);
+}
+
+static itk_packscan_limits small(uint64_t n)
+{
+    itk_packscan_limits l = {n, n, n, n, n};
+    return l;
+}
+
+static int scan(const bytes *b, const itk_packscan_limits *lim, size_t step, uint64_t *inflated)
+{
+    itk_packscan *s = NULL;
+    assert_int_equal(itk_packscan_new(&s, lim, "the pack in test.bundle"), 0);
+    int rc = 0;
+    for (size_t i = 0; !rc && i < b->len; i += step)
+        rc = itk_packscan_feed(s, b->p + i, b->len - i < step ? b->len - i : step);
+    if (!rc)
+        rc = itk_packscan_finish(s);
+    if (inflated)
+        *inflated = itk_packscan_inflated(s);
+    itk_packscan_free(s);
+    return rc;
+}
+
+static void test_a_pack_within_its_limits_scans_whole(void **state)
+{
+    (void)state;
+    bytes b = {0};
+    size_t at;
+    pack_start(&b, 3);
+    obj_header(&b, 1, 4);
+    deflated(&b, "tree", 4);
+    blob_and_delta(&b, 10, &at);
+    pack_end(&b);
+    uint64_t inflated = 0;
+    assert_int_equal(scan(&b, NULL, b.len, &inflated), 0);
+    assert_true(inflated > 0);
+    assert_int_equal(scan(&b, NULL, 1, NULL), 0);
+    assert_int_equal(scan(&b, NULL, 7, NULL), 0);
+    itk_packscan_limits lim = small(10 * (sizeof(base_text) - 1));
+    assert_int_equal(scan(&b, &lim, 3, NULL), 0); /* a result exactly at the limit */
+    free(b.p);
+}
+
+static void test_an_object_over_its_limit_is_refused_from_its_header(void **state)
+{
+    (void)state;
+    bytes b = {0};
+    pack_start(&b, 1);
+    obj_header(&b, 3, 1u << 30); /* says 1 GiB; its stream is never read */
+    deflated(&b, "x", 1);
+    pack_end(&b);
+    itk_packscan_limits lim;
+    itk_packscan_default_limits(&lim);
+    uint64_t inflated = 1;
+    assert_int_equal(scan(&b, &lim, b.len, &inflated), ITK_ETOOBIG);
+    assert_int_equal(scan(&b, NULL, 1, NULL), ITK_ETOOBIG);
+    assert_int_equal(inflated, 0);
+    assert_non_null(strstr(itk_error_last(), "the pack in test.bundle"));
+    assert_non_null(strstr(itk_error_last(), "a blob of 1073741824 bytes"));
+    assert_non_null(strstr(itk_error_last(), "over the limit of 20971520 bytes"));
+    /* a commit and a tree have their own limits */
+    lim = small(1000);
+    lim.commit = 10;
+    bytes c = {0};
+    pack_start(&c, 1);
+    obj_header(&c, 1, 11);
+    deflated(&c, "tree 01234\n", 11);
+    pack_end(&c);
+    assert_int_equal(scan(&c, &lim, c.len, &inflated), ITK_ETOOBIG);
+    assert_non_null(strstr(itk_error_last(), "a commit of 11 bytes, over the limit of 10"));
+    assert_int_equal(inflated, 0);
+    free(b.p);
+    free(c.p);
+}
+
+static void test_a_delta_whose_result_is_over_the_limit_inflates_only_its_header(void **state)
+{
+    (void)state;
+    bytes b = {0};
+    size_t at;
+    pack_start(&b, 2);
+    blob_and_delta(&b, 2000, &at); /* 2000 copies of a 46-byte base: 92,000 bytes */
+    pack_end(&b);
+    itk_packscan_limits lim = small(50000);
+    uint64_t inflated = 0;
+    assert_int_equal(scan(&b, &lim, b.len, &inflated), ITK_ETOOBIG);
+    char want[120];
+    snprintf(want, sizeof(want), "(at byte %zu) is a delta whose result is 92000 bytes", at);
+    assert_non_null(strstr(itk_error_last(), want));
+    /* the base (47 bytes) and no more than the delta's header */
+    assert_true(inflated <= sizeof(base_text) - 1 + 20);
+    /* the same, a byte at a time */
+    assert_int_equal(scan(&b, &lim, 1, &inflated), ITK_ETOOBIG);
+    assert_true(inflated <= sizeof(base_text) - 1 + 20);
+    /* its twin: a limit the result fits in */
+    lim = small(92000);
+    assert_int_equal(scan(&b, &lim, 5, NULL), 0);
+    free(b.p);
+}
+
+static void test_delta_instructions_over_the_limit_are_refused(void **state)
+{
+    (void)state;
+    bytes b = {0};
+    size_t at;
+    pack_start(&b, 2);
+    blob_and_delta(&b, 100, &at); /* 203 bytes of instructions, result 4,600 */
+    pack_end(&b);
+    itk_packscan_limits lim = small(150);
+    lim.blob = 1000;
+    assert_int_equal(scan(&b, &lim, b.len, NULL), ITK_ETOOBIG);
+    assert_non_null(strstr(itk_error_last(), "instructions are 203 bytes"));
+    free(b.p);
+}
+
+static void test_damaged_packs_are_refused(void **state)
+{
+    (void)state;
+    bytes b = {0};
+    size_t at;
+    pack_start(&b, 2);
+    blob_and_delta(&b, 3, &at);
+    pack_end(&b);
+    /* every truncation stops short */
+    for (size_t n = 0; n < b.len; n++) {
+        bytes t = {b.p, n, n};
+        assert_int_not_equal(scan(&t, NULL, 4, NULL), 0);
+    }
+    /* not a pack, a wrong version */
+    bytes x = {0};
+    put(&x, b.p, b.len);
+    x.p[0] = 'J';
+    assert_int_equal(scan(&x, NULL, x.len, NULL), ITK_EINVALID);
+    x.p[0] = 'P';
+    x.p[7] = 4;
+    assert_int_equal(scan(&x, NULL, x.len, NULL), ITK_EINVALID);
+    x.p[7] = 2;
+    /* bytes after the checksum */
+    put_u8(&x, 0);
+    assert_int_equal(scan(&x, NULL, x.len, NULL), ITK_EINVALID);
+    assert_non_null(strstr(itk_error_last(), "follow the pack's checksum"));
+    free(x.p);
+    /* an object that inflates to more than it says */
+    bytes y = {0};
+    pack_start(&y, 1);
+    obj_header(&y, 3, 3);
+    deflated(&y, "four", 4);
+    pack_end(&y);
+    assert_int_equal(scan(&y, NULL, y.len, NULL), ITK_EINVALID);
+    assert_non_null(strstr(itk_error_last(), "more than the 3 bytes it says"));
+    free(y.p);
+    /* a delta on a base before the pack's start; an unknown type */
+    bytes z = {0};
+    pack_start(&z, 1);
+    obj_header(&z, 6, 2);
+    put_u8(&z, 100);
+    deflated(&z, "\x01\x01", 2);
+    pack_end(&z);
+    assert_int_equal(scan(&z, NULL, z.len, NULL), ITK_EINVALID);
+    z.p[12] = (5 << 4) | 2;
+    assert_int_equal(scan(&z, NULL, z.len, NULL), ITK_EINVALID);
+    assert_non_null(strstr(itk_error_last(), "unknown type 5"));
+    free(z.p);
+    free(b.p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_a_pack_within_its_limits_scans_whole),
+        cmocka_unit_test(test_an_object_over_its_limit_is_refused_from_its_header),
+        cmocka_unit_test(test_a_delta_whose_result_is_over_the_limit_inflates_only_its_header),
+        cmocka_unit_test(test_delta_instructions_over_the_limit_are_refused),
+        cmocka_unit_test(test_damaged_packs_are_refused),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
