@@ -25,8 +25,6 @@ int cli_parse_key_option(int argc, char **argv, const char *usage, const char *c
                          const char *shortopts, const char **key);
 int cli_open_registry(itk_registry **reg);
 int cli_open_signer(itk_signer **signer, itk_registry *reg, const char *key_path);
-/* Writes s as a JSON string literal (with quotes) to stdout. */
-void cli_json_string(const char *s);
 /* Whether colour may be used on this stream (a terminal, NO_COLOR unset). */
 int cli_color(int fd);
 

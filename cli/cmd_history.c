@@ -2,6 +2,7 @@
  * the chain, endorsements, decision, withdrawal, supersession, and the
  * records citing it and answering those — in history order. */
 #include "cli.h"
+#include "json_out.h"
 #include "itaku/history.h"
 
 #include <getopt.h>
@@ -40,25 +41,25 @@ int cmd_history(int argc, char **argv)
         itk_registry_free(reg);
         return cli_fail("cannot tell the history");
     }
+    int rc = EXIT_OK;
     if (json) {
-        printf("{\"subject\":");
-        cli_json_string(itk_story_subject(st));
-        printf(",\"missing\":%s,\"steps\":[", itk_story_missing(st) ? "true" : "false");
+        json_t *steps = json_array();
         for (size_t i = 0; i < itk_story_count(st); i++) {
             const itk_story_step *s = itk_story_get(st, i);
             const char *keys[] = {"what",      "record", "type",   "path", "party",
                                   "principal", "action", "commit", "date", "detail"};
             const char *vals[] = {s->what,      s->record, s->type,   s->path, s->party,
                                   s->principal, s->action, s->commit, s->date, s->detail};
-            printf("%s{\"depth\":%d", i ? "," : "", s->depth);
-            for (size_t k = 0; k < sizeof(keys) / sizeof(*keys); k++) {
-                printf(",\"%s\":", keys[k]);
-                cli_json_string(vals[k]);
-            }
-            printf(",\"verified\":%s,\"void\":%s,\"recovered\":%s}", s->verified ? "true" : "false",
-                   s->is_void ? "true" : "false", s->recovered ? "true" : "false");
+            json_t *step = json_pack("{s:i}", "depth", s->depth);
+            for (size_t k = 0; k < sizeof(keys) / sizeof(*keys); k++)
+                cli_jset(&step, keys[k], cli_jstr(vals[k]));
+            cli_jset(&step, "verified", json_boolean(s->verified));
+            cli_jset(&step, "void", json_boolean(s->is_void));
+            cli_jset(&step, "recovered", json_boolean(s->recovered));
+            cli_jappend(&steps, step);
         }
-        puts("]}");
+        rc = cli_json_print(json_pack("{s:o, s:b, s:o}", "subject", cli_jstr(itk_story_subject(st)),
+                                      "missing", itk_story_missing(st), "steps", steps));
     } else {
         int color = cli_color(1);
         printf("History of %s%s\n", itk_story_subject(st),
@@ -79,5 +80,5 @@ int cmd_history(int argc, char **argv)
     }
     itk_story_free(st);
     itk_registry_free(reg);
-    return EXIT_OK;
+    return rc;
 }

@@ -1,6 +1,7 @@
 /* itaku instruct: an instruction to a descendant, with a due date;
  * itaku instructions: what is open for us and for our descendants. */
 #include "cli.h"
+#include "json_out.h"
 #include "itaku/instruct.h"
 #include "itaku/signer_select.h"
 
@@ -101,44 +102,34 @@ static int list(int argc, char **argv)
         itk_registry_free(reg);
         return cli_fail("cannot list instructions");
     }
-    if (json)
-        putchar('[');
-    else
+    json_t *out = json ? json_array() : NULL;
+    if (!json)
         printf("%-22s %-14s %-18s %-18s %-26s %s\n", "INSTRUCTION", "FROM", "TO", "KIND", "DUE",
                "ANSWER");
     int first = 1;
     for (size_t i = 0; i < n; i++) {
         if (!all && l[i].answer[0])
             continue;
-        if (json) {
-            printf("%s{\"instruction\":", first ? "" : ",");
-            cli_json_string(l[i].name);
-            printf(",\"from\":");
-            cli_json_string(l[i].from);
-            printf(",\"to\":");
-            cli_json_string(l[i].to);
-            printf(",\"kind\":");
-            cli_json_string(l[i].kind);
-            printf(",\"due\":");
-            cli_json_string(l[i].due);
-            printf(",\"answer\":");
-            cli_json_string(l[i].answer);
-            printf(",\"text\":");
-            cli_json_string(l[i].text);
-            putchar('}');
-        } else
+        if (json)
+            cli_jappend(&out, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "instruction",
+                                        cli_jstr(l[i].name), "from", cli_jstr(l[i].from), "to",
+                                        cli_jstr(l[i].to), "kind", cli_jstr(l[i].kind), "due",
+                                        cli_jstr(l[i].due), "answer", cli_jstr(l[i].answer), "text",
+                                        cli_jstr(l[i].text)));
+        else
             printf("%-22s %-14s %-18s %-18s %-26s %s\n", l[i].name, l[i].from, l[i].to, l[i].kind,
                    l[i].due, l[i].answer[0] ? l[i].answer : "(open)");
         first = 0;
     }
+    int rc = EXIT_OK;
     if (json)
-        puts("]");
+        rc = cli_json_print(out);
     else if (first)
         printf("(none open)\n");
     free(l);
     itk_signer_free(signer);
     itk_registry_free(reg);
-    return EXIT_OK;
+    return rc;
 }
 
 int cmd_instruct(int argc, char **argv)

@@ -2,6 +2,7 @@
  * its signing party, principal, action, records and verification mark;
  * filtered by party, obligations section, action and time. */
 #include "cli.h"
+#include "json_out.h"
 #include "itaku/history.h"
 
 #include <getopt.h>
@@ -22,48 +23,29 @@ static void date_label(char out[40], long long t, int offset)
         snprintf(out, 40, "%.10s %.8s %s", iso, iso + 11, iso + 19);
 }
 
-static void print_json(const itk_log_entry *e, int first)
+static json_t *entry_json(const itk_log_entry *e)
 {
     const itk_commit_info *ci = e->info;
     char hex[GIT_OID_HEXSZ + 1];
     git_oid_tostr(hex, sizeof(hex), &ci->id);
-    printf("%s{\"commit\":\"%s\",\"date\":\"%s\",\"party\":", first ? "" : ",", hex, e->date);
-    cli_json_string(ci->party);
-    printf(",\"principal\":");
-    cli_json_string(ci->principal);
-    printf(",\"action\":");
-    cli_json_string(ci->action);
-    printf(",\"records\":[");
-    for (size_t i = 0; i < ci->nrecords; i++) {
-        printf("%s", i ? "," : "");
-        cli_json_string(ci->records[i]);
-    }
-    printf("],\"subject\":");
-    cli_json_string(ci->subject);
-    printf(",\"fingerprint\":");
-    cli_json_string(ci->fingerprint);
-    printf(",\"verified\":%s,\"void\":%s,\"recovered\":%s", ci->ok ? "true" : "false",
-           ci->is_void ? "true" : "false", ci->recovered ? "true" : "false");
-    /* added fields: the receipt's party, the request named, sections, records brought in */
-    printf(",\"received_from\":");
-    cli_json_string(ci->received);
-    printf(",\"request\":");
-    cli_json_string(ci->request);
-    printf(",\"sections\":[");
-    char sections[48];
-    snprintf(sections, sizeof(sections), "%s", e->sections);
-    int n = 0;
-    for (char *save = NULL, *t = strtok_r(sections, ",", &save); t;
-         t = strtok_r(NULL, ",", &save)) {
-        printf("%s", n++ ? "," : "");
-        cli_json_string(t);
-    }
-    printf("],\"received\":[");
-    for (size_t i = 0; i < e->nreceived; i++) {
-        printf("%s", i ? "," : "");
-        cli_json_string(e->received[i]);
-    }
-    printf("]}");
+    json_t *records = json_array(), *sections = json_array(), *received = json_array();
+    for (size_t i = 0; i < ci->nrecords; i++)
+        cli_jappend_str(&records, ci->records[i]);
+    char list[48];
+    snprintf(list, sizeof(list), "%s", e->sections);
+    for (char *save = NULL, *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save))
+        cli_jappend_str(&sections, t);
+    for (size_t i = 0; i < e->nreceived; i++)
+        cli_jappend_str(&received, e->received[i]);
+    /* received_from: the receipt's party; request: the request named;
+     * received: the records a receipt brought in */
+    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:b, s:o, s:o, s:o, s:o}",
+                     "commit", hex, "date", cli_jstr(e->date), "party", cli_jstr(ci->party),
+                     "principal", cli_jstr(ci->principal), "action", cli_jstr(ci->action),
+                     "records", records, "subject", cli_jstr(ci->subject), "fingerprint",
+                     cli_jstr(ci->fingerprint), "verified", ci->ok, "void", ci->is_void,
+                     "recovered", ci->recovered, "received_from", cli_jstr(ci->received), "request",
+                     cli_jstr(ci->request), "sections", sections, "received", received);
 }
 
 static void print_line(const itk_log_entry *e, int offset, int color)
@@ -131,11 +113,10 @@ int cmd_log(int argc, char **argv)
         itk_registry_free(reg);
         return cli_fail("cannot read the history");
     }
-    int offset = itk_log_offset(log), color = cli_color(1), first = 1;
+    int offset = itk_log_offset(log), color = cli_color(1), rc = EXIT_OK;
     itk_error_clear();
-    if (json)
-        putchar('[');
-    else {
+    json_t *all = json ? json_array() : NULL;
+    if (!json) {
         cli_pad("DATE", 24);
         cli_pad("", 3);
         cli_pad("PARTY", 17);
@@ -147,16 +128,15 @@ int cmd_log(int argc, char **argv)
     for (size_t i = 0; i < itk_log_count(log) && max != 0; i++) {
         const itk_log_entry *e = itk_log_get(log, i);
         if (json)
-            print_json(e, first);
+            cli_jappend(&all, entry_json(e));
         else
             print_line(e, offset, color);
-        first = 0;
         if (max > 0)
             max--;
     }
     if (json)
-        puts("]");
+        rc = cli_json_print(all);
     itk_log_free(log);
     itk_registry_free(reg);
-    return EXIT_OK;
+    return rc;
 }

@@ -1,6 +1,7 @@
 /* itaku obligations: the city's requirements in force, section by section,
  * with the rules that check them. */
 #include "cli.h"
+#include "json_out.h"
 #include "itaku/json.h"
 #include "itaku/obligations.h"
 
@@ -83,27 +84,25 @@ int cmd_obligations(int argc, char **argv)
         printf("%s (%s), version %lld\n\n", json_string_value(json_object_get(ob, "title")),
                json_string_value(json_object_get(ob, "title_en")),
                (long long)json_integer_value(json_object_get(ob, "version")));
-    else
-        putchar('[');
+    json_t *out = json ? json_array() : NULL;
     json_array_foreach(sections, i, s)
     {
         if (section && json_integer_value(json_object_get(s, "number")) != section)
             continue;
-        if (json) {
-            char *d = json_dumps(s, JSON_COMPACT | JSON_SORT_KEYS);
-            printf("%s%s", shown ? "," : "", d ? d : "null");
-            free(d);
-        } else
+        if (json)
+            cli_jappend(&out, json_incref(s));
+        else
             print_section(s);
         shown++;
     }
-    if (json)
-        puts("]");
-    json_decref(ob);
     if (!shown) {
+        json_decref(out);
         fprintf(stderr, "itaku: no section %ld; the sections are 1 to %zu\n", section,
                 json_array_size(sections));
+        json_decref(ob);
         return EXIT_ERROR;
     }
-    return EXIT_OK;
+    rc = json ? cli_json_print(out) : EXIT_OK;
+    json_decref(ob);
+    return rc;
 }

@@ -1,5 +1,6 @@
 /* itaku record add|show|list: a party's records. */
 #include "cli.h"
+#include "json_out.h"
 #include "itaku/json.h"
 #include "itaku/party.h"
 
@@ -94,30 +95,22 @@ static int list(int argc, char **argv)
         itk_registry_free(reg);
         return cli_fail("cannot list records");
     }
-    if (json)
-        putchar('[');
+    json_t *out = json ? json_array() : NULL;
     for (size_t i = 0; i < n; i++) {
         itk_path_info pi;
         itk_path_classify(&pi, paths[i]);
-        if (json) {
-            printf("%s{\"party\":", i ? "," : "");
-            cli_json_string(pi.party);
-            printf(",\"type\":");
-            cli_json_string(pi.type->type);
-            printf(",\"id\":");
-            cli_json_string(pi.id);
-            printf(",\"path\":");
-            cli_json_string(paths[i]);
-            putchar('}');
-        } else
+        if (json)
+            cli_jappend(&out, json_pack("{s:o, s:o, s:o, s:o}", "party", cli_jstr(pi.party), "type",
+                                        cli_jstr(pi.type->type), "id", cli_jstr(pi.id), "path",
+                                        cli_jstr(paths[i])));
+        else
             printf("%-20s %-12s %-14s %s\n", pi.party, pi.type->type,
                    pi.kind == ITK_PATH_KEY ? "(key)" : pi.id, paths[i]);
     }
-    if (json)
-        puts("]");
+    int rc = json ? cli_json_print(out) : EXIT_OK;
     itk_string_list_free(paths, n);
     itk_registry_free(reg);
-    return EXIT_OK;
+    return rc;
 }
 
 int cmd_record(int argc, char **argv)

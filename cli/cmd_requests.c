@@ -1,6 +1,7 @@
 /* itaku requests: what is pending, with who must act next; --mine for our
  * own requests and their decisions. */
 #include "cli.h"
+#include "json_out.h"
 #include "itaku/flow.h"
 #include "itaku/requests.h"
 
@@ -50,9 +51,8 @@ int cmd_requests(int argc, char **argv)
         itk_registry_free(reg);
         return cli_fail("cannot list requests");
     }
-    if (json)
-        putchar('[');
-    else
+    json_t *out = json ? json_array() : NULL;
+    if (!json)
         printf("%-22s %-22s %-10s %-11s %-16s %s\n", "REQUEST", "KIND", "STATE", "NEXT",
                "ENDORSED BY", "SUMMARY");
     int first = 1;
@@ -62,35 +62,26 @@ int cmd_requests(int argc, char **argv)
             continue;
         if (!mine && !all && strcmp(r->state, "pending") != 0)
             continue;
-        if (json) {
-            printf("%s{\"request\":", first ? "" : ",");
-            cli_json_string(r->name);
-            printf(",\"kind\":");
-            cli_json_string(r->kind);
-            printf(",\"state\":");
-            cli_json_string(r->state);
-            printf(",\"next\":");
-            cli_json_string(r->next);
-            printf(",\"endorsed_by\":");
-            cli_json_string(r->endorsed);
-            printf(",\"decided\":");
-            cli_json_string(r->decided_on);
-            printf(",\"valid_until\":");
-            cli_json_string(r->valid_until);
-            printf(",\"max_uses\":%lld,\"summary\":", r->max_uses);
-            cli_json_string(r->summary);
-            putchar('}');
-        } else
+        if (json)
+            cli_jappend(&out,
+                        json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:o}", "request",
+                                  cli_jstr(r->name), "kind", cli_jstr(r->kind), "state",
+                                  cli_jstr(r->state), "next", cli_jstr(r->next), "endorsed_by",
+                                  cli_jstr(r->endorsed), "decided", cli_jstr(r->decided_on),
+                                  "valid_until", cli_jstr(r->valid_until), "max_uses",
+                                  (json_int_t)r->max_uses, "summary", cli_jstr(r->summary)));
+        else
             printf("%-22s %-22s %-10s %-11s %-16s %s\n", r->name, r->kind, r->state,
                    r->next[0] ? r->next : "-", r->endorsed[0] ? r->endorsed : "-", r->summary);
         first = 0;
     }
+    int rc = EXIT_OK;
     if (json)
-        puts("]");
+        rc = cli_json_print(out);
     else if (first)
         printf("(none)\n");
     free(list);
     itk_signer_free(signer);
     itk_registry_free(reg);
-    return EXIT_OK;
+    return rc;
 }

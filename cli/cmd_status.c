@@ -2,6 +2,7 @@
  * and the record that proves it. Exit 0: nothing overdue or violated; 1:
  * something is; 2: error. */
 #include "cli.h"
+#include "json_out.h"
 #include "itaku/status.h"
 
 #include <getopt.h>
@@ -47,26 +48,22 @@ static void print_csv(const itk_status *st)
     }
 }
 
-static void print_json(const itk_status *st, const char *at)
+static int print_json(const itk_status *st, const char *at)
 {
-    printf("{\"at\":");
-    cli_json_string(at);
-    printf(",\"failed\":%s,\"findings\":[", itk_status_failed(st) ? "true" : "false");
+    json_t *findings = json_array();
     for (size_t i = 0; i < itk_status_count(st); i++) {
         const itk_finding *f = itk_status_get(st, i);
         const char *keys[] = {"party", "section",  "rule",    "record",
                               "due",   "received", "claimed", "detail"};
         const char *vals[] = {f->party, f->section,  f->rule,    f->record,
                               f->due,   f->received, f->claimed, f->detail};
-        printf("%s{\"depth\":%d,\"state\":\"%s\"", i ? "," : "", f->depth,
-               itk_state_name(f->state));
-        for (size_t k = 0; k < 8; k++) {
-            printf(",\"%s\":", keys[k]);
-            cli_json_string(vals[k]);
-        }
-        putchar('}');
+        json_t *o = json_pack("{s:i, s:s}", "depth", f->depth, "state", itk_state_name(f->state));
+        for (size_t k = 0; k < 8; k++)
+            cli_jset(&o, keys[k], cli_jstr(vals[k]));
+        cli_jappend(&findings, o);
     }
-    puts("]}");
+    return cli_json_print(json_pack("{s:o, s:b, s:o}", "at", cli_jstr(at), "failed",
+                                    itk_status_failed(st), "findings", findings));
 }
 
 /* "2098-06-01T00:00:00+09:00" → "2098-06-01 00:00" (times are in the
@@ -168,13 +165,14 @@ int cmd_status(int argc, char **argv)
         snprintf(at, sizeof(at), "%s", o.at);
     else
         itk_registry_now(at, reg);
+    int out = 0;
     if (json)
-        print_json(st, at);
+        out = print_json(st, at);
     else if (csv)
         print_csv(st);
     else
         print_table(st, at);
-    int rc = itk_status_failed(st) ? EXIT_NO : EXIT_OK;
+    int rc = out ? out : itk_status_failed(st) ? EXIT_NO : EXIT_OK;
     itk_status_free(st);
     itk_registry_free(reg);
     return rc;

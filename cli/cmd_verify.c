@@ -1,5 +1,6 @@
 /* itaku verify: every commit against the trust rules (DESIGN §5). */
 #include "cli.h"
+#include "json_out.h"
 #include "itaku/verify.h"
 
 #include <getopt.h>
@@ -10,34 +11,27 @@ static const char usage[] =
     "itaku verify [--json] [--full] [--genesis ID] [--city-key SHA256:...] [REV...]\n"
     "  --full  check every commit again, ignoring the verification cache";
 
-static void print_json(const itk_verify_result *r)
+static int print_json(const itk_verify_result *r)
 {
     size_t np = itk_verify_problem_count(r), nc = itk_verify_commit_count(r);
-    printf("{\"ok\":%s,\"commits\":%zu,\"pinned\":%s,\"genesis\":", np ? "false" : "true", nc,
-           itk_verify_pinned(r) ? "true" : "false");
-    cli_json_string(itk_verify_genesis(r));
-    printf(",\"city_key\":");
-    cli_json_string(itk_verify_city_key(r));
-    printf(",\"problems\":[");
+    json_t *problems = json_array(), *voids = json_array();
     for (size_t i = 0; i < np; i++) {
         const itk_problem *p = itk_verify_problem(r, i);
-        printf("%s{\"commit\":\"%s\",\"rule\":\"%s\",\"path\":", i ? "," : "", p->commit, p->rule);
-        cli_json_string(p->path);
-        printf(",\"signer\":");
-        cli_json_string(p->signer);
-        printf(",\"message\":");
-        cli_json_string(p->message);
-        putchar('}');
+        cli_jappend(&problems,
+                    json_pack("{s:o, s:o, s:o, s:o, s:o}", "commit", cli_jstr(p->commit), "rule",
+                              cli_jstr(p->rule), "path", cli_jstr(p->path), "signer",
+                              cli_jstr(p->signer), "message", cli_jstr(p->message)));
     }
     /* V9: commits that stay in their line but whose records do not count */
-    printf("],\"void\":[");
-    for (size_t i = 0, n = 0; i < nc; i++) {
+    for (size_t i = 0; i < nc; i++) {
         const itk_commit_info *ci = itk_verify_commit(r, i);
-        if (!ci->is_void)
-            continue;
-        printf("%s\"%s\"", n++ ? "," : "", git_oid_tostr_s(&ci->id));
+        if (ci->is_void)
+            cli_jappend_str(&voids, git_oid_tostr_s(&ci->id));
     }
-    puts("]}");
+    return cli_json_print(json_pack(
+        "{s:b, s:I, s:b, s:o, s:o, s:o, s:o}", "ok", np == 0, "commits", (json_int_t)nc, "pinned",
+        itk_verify_pinned(r), "genesis", cli_jstr(itk_verify_genesis(r)), "city_key",
+        cli_jstr(itk_verify_city_key(r)), "problems", problems, "void", voids));
 }
 
 static void print_text(const itk_verify_result *r)
@@ -96,11 +90,12 @@ int cmd_verify(int argc, char **argv)
         fprintf(stderr, "itaku: warning: this copy pins no genesis and city key, so any history "
                         "signed consistently would pass; pin them with --genesis and "
                         "--city-key (from the contract sheet) or clone with itaku clone\n");
+    int out = 0;
     if (json)
-        print_json(r);
+        out = print_json(r);
     else
         print_text(r);
-    int rc = itk_verify_problem_count(r) ? EXIT_NO : EXIT_OK;
+    int rc = out ? out : itk_verify_problem_count(r) ? EXIT_NO : EXIT_OK;
     itk_verify_result_free(r);
     itk_registry_free(reg);
     return rc;

@@ -2,6 +2,7 @@
  * manager, workers and their training, approved subcontractors, open
  * approvals and the items it holds. */
 #include "cli.h"
+#include "json_out.h"
 #include "itaku/who.h"
 
 #include <getopt.h>
@@ -10,79 +11,56 @@
 
 static const char usage[] = "itaku who [--party P] [--at DATE] [--json]";
 
-static void json_field(const char *key, const char *value, int first)
+static json_t *party_json(const itk_who_party *p)
 {
-    printf("%s\"%s\":", first ? "" : ",", key);
-    cli_json_string(value);
+    json_t *manager = json_null(), *workers = json_array(), *subs = json_array();
+    json_t *approvals = json_array(), *items = json_array();
+    if (p->manager[0] || p->form1[0])
+        manager = json_pack("{s:o, s:o, s:o, s:o}", "name", cli_jstr(p->manager), "title",
+                            cli_jstr(p->manager_title), "dept", cli_jstr(p->manager_dept), "record",
+                            cli_jstr(p->form1));
+    for (size_t k = 0; k < p->nworkers; k++) {
+        const itk_who_worker *x = &p->workers[k];
+        cli_jappend(&workers,
+                    json_pack("{s:o, s:o, s:o, s:b, s:o}", "worker_id", cli_jstr(x->worker_id),
+                              "name", cli_jstr(x->name), "dept", cli_jstr(x->dept), "trained",
+                              x->trained, "training", cli_jstr(x->training)));
+    }
+    for (size_t k = 0; k < p->nsubcontractors; k++)
+        cli_jappend_str(&subs, p->subcontractors[k]);
+    for (size_t k = 0; k < p->napprovals; k++) {
+        const itk_who_approval *a = &p->approvals[k];
+        cli_jappend(&approvals,
+                    json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:b}", "request",
+                              cli_jstr(a->request), "kind", cli_jstr(a->kind), "summary",
+                              cli_jstr(a->summary), "decision", cli_jstr(a->decision), "decided_on",
+                              cli_jstr(a->decided_on), "valid_until", cli_jstr(a->valid_until),
+                              "max_uses", (json_int_t)a->max_uses, "uses", (json_int_t)a->uses,
+                              "open", a->open));
+    }
+    for (size_t k = 0; k < p->nitems; k++) {
+        const itk_who_item *x = &p->items[k];
+        cli_jappend(&items,
+                    json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "item_id",
+                              cli_jstr(x->item_id), "info_name", cli_jstr(x->info_name), "action",
+                              cli_jstr(x->action), "record", cli_jstr(x->record), "since",
+                              cli_jstr(x->since), "derived_from", cli_jstr(x->derived_from),
+                              "taken_out", cli_jstr(x->taken_out)));
+    }
+    return json_pack("{s:o, s:o, s:o, s:o, s:i, s:o, s:o, s:o, s:o, s:o}", "party",
+                     cli_jstr(p->party), "name", cli_jstr(p->name), "role", cli_jstr(p->role),
+                     "parent", cli_jstr(p->parent), "depth", p->depth, "manager", manager,
+                     "workers", workers, "subcontractors", subs, "approvals", approvals, "items",
+                     items);
 }
 
-static void print_json(const itk_who *w)
+static int print_json(const itk_who *w)
 {
-    printf("{\"at\":");
-    cli_json_string(itk_who_at(w));
-    printf(",\"parties\":[");
-    for (size_t i = 0; i < itk_who_count(w); i++) {
-        const itk_who_party *p = itk_who_get(w, i);
-        printf("%s{", i ? "," : "");
-        json_field("party", p->party, 1);
-        json_field("name", p->name, 0);
-        json_field("role", p->role, 0);
-        json_field("parent", p->parent, 0);
-        printf(",\"depth\":%d,\"manager\":", p->depth);
-        if (p->manager[0] || p->form1[0]) {
-            putchar('{');
-            json_field("name", p->manager, 1);
-            json_field("title", p->manager_title, 0);
-            json_field("dept", p->manager_dept, 0);
-            json_field("record", p->form1, 0);
-            putchar('}');
-        } else
-            printf("null");
-        printf(",\"workers\":[");
-        for (size_t k = 0; k < p->nworkers; k++) {
-            const itk_who_worker *x = &p->workers[k];
-            printf("%s{", k ? "," : "");
-            json_field("worker_id", x->worker_id, 1);
-            json_field("name", x->name, 0);
-            json_field("dept", x->dept, 0);
-            printf(",\"trained\":%s", x->trained ? "true" : "false");
-            json_field("training", x->training, 0);
-            putchar('}');
-        }
-        printf("],\"subcontractors\":[");
-        for (size_t k = 0; k < p->nsubcontractors; k++) {
-            printf("%s", k ? "," : "");
-            cli_json_string(p->subcontractors[k]);
-        }
-        printf("],\"approvals\":[");
-        for (size_t k = 0; k < p->napprovals; k++) {
-            const itk_who_approval *a = &p->approvals[k];
-            printf("%s{", k ? "," : "");
-            json_field("request", a->request, 1);
-            json_field("kind", a->kind, 0);
-            json_field("summary", a->summary, 0);
-            json_field("decision", a->decision, 0);
-            json_field("decided_on", a->decided_on, 0);
-            json_field("valid_until", a->valid_until, 0);
-            printf(",\"max_uses\":%lld,\"uses\":%lld,\"open\":%s}", a->max_uses, a->uses,
-                   a->open ? "true" : "false");
-        }
-        printf("],\"items\":[");
-        for (size_t k = 0; k < p->nitems; k++) {
-            const itk_who_item *x = &p->items[k];
-            printf("%s{", k ? "," : "");
-            json_field("item_id", x->item_id, 1);
-            json_field("info_name", x->info_name, 0);
-            json_field("action", x->action, 0);
-            json_field("record", x->record, 0);
-            json_field("since", x->since, 0);
-            json_field("derived_from", x->derived_from, 0);
-            json_field("taken_out", x->taken_out, 0);
-            putchar('}');
-        }
-        printf("]}");
-    }
-    puts("]}");
+    json_t *parties = json_array();
+    for (size_t i = 0; i < itk_who_count(w); i++)
+        cli_jappend(&parties, party_json(itk_who_get(w, i)));
+    return cli_json_print(
+        json_pack("{s:o, s:o}", "at", cli_jstr(itk_who_at(w)), "parties", parties));
 }
 
 static void print_table(const itk_who *w)
@@ -186,11 +164,12 @@ int cmd_who(int argc, char **argv)
         itk_registry_free(reg);
         return cli_fail("cannot work out who holds what");
     }
+    int rc = EXIT_OK;
     if (json)
-        print_json(w);
+        rc = print_json(w);
     else
         print_table(w);
     itk_who_free(w);
     itk_registry_free(reg);
-    return EXIT_OK;
+    return rc;
 }

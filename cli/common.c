@@ -60,22 +60,6 @@ int cli_open_signer(itk_signer **signer, itk_registry *reg, const char *key_path
     return 0;
 }
 
-void cli_json_string(const char *s)
-{
-    putchar('"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            printf("\\%c", *p);
-        else if (*p == '\n')
-            fputs("\\n", stdout);
-        else if (*p < 0x20)
-            printf("\\u%04x", *p);
-        else
-            putchar(*p);
-    }
-    putchar('"');
-}
-
 int cli_color(int fd)
 {
     const char *nc = getenv("NO_COLOR");
