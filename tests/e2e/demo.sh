@@ -23,9 +23,9 @@ fi
 # the registry opens and the pre-work filings (forms 1 and 2) are made today,
 # the work starts tomorrow and ends with the month three months on.
 TODAY=$(TZ=JST-9 date +%F)
-START=$(date -d "$TODAY +1 day" +%F)
-END=$(date -d "$(date -d "$START" +%Y-%m-01) +4 months -1 day" +%F)
-DUE=$(date -d "$START +45 days" +%F)
+START=$(date -u -d "$TODAY +1 day" +%F)
+END=$(date -u -d "$(date -u -d "$START" +%Y-%m-01) +4 months -1 day" +%F)
+DUE=$(date -u -d "$START +45 days" +%F)
 export HOME="$D/home" GIT_CONFIG_NOSYSTEM=1
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 mkdir -p "$HOME"
