@@ -22,6 +22,11 @@ fi
 # timezone, Asia/Tokyo), since every record is stamped with the real clock:
 # the registry opens and the pre-work filings (forms 1 and 2) are made today,
 # the work starts tomorrow and ends with the month three months on.
+left=$((86400 - ($(date +%s) + 9 * 3600) % 86400))
+if [ "$left" -lt 180 ]; then # the story must not cross midnight in Tokyo
+    echo "(waiting ${left}s for midnight in Tokyo, so that the story keeps one date)"
+    sleep $((left + 1))
+fi
 TODAY=$(TZ=JST-9 date +%F)
 START=$(date -u -d "$TODAY +1 day" +%F)
 END=$(date -u -d "$(date -u -d "$START" +%Y-%m-01) +4 months -1 day" +%F)
