@@ -9,8 +9,28 @@
 set -euo pipefail
 : "${ITAKU:?set ITAKU to the built itaku binary}"
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
-D=$(mktemp -d "${TMPDIR:-/tmp}/itaku-demo.XXXXXX")
-trap 'rm -rf "$D"' EXIT
+# ITAKU_DEMO_DIR: run in that new folder and keep it (tests read the records).
+if [ -n "${ITAKU_DEMO_DIR:-}" ]; then
+    D=$ITAKU_DEMO_DIR
+    mkdir "$D"
+    D=$(cd "$D" && pwd)
+else
+    D=$(mktemp -d "${TMPDIR:-/tmp}/itaku-demo.XXXXXX")
+    trap 'rm -rf "$D"' EXIT
+fi
+# The contract's dates follow the day the demo runs (in the contract's
+# timezone, Asia/Tokyo), since every record is stamped with the real clock:
+# the registry opens and the pre-work filings (forms 1 and 2) are made today,
+# the work starts tomorrow and ends with the month three months on.
+left=$((86400 - ($(date +%s) + 9 * 3600) % 86400))
+if [ "$left" -lt 180 ]; then # the story must not cross midnight in Tokyo
+    echo "(waiting ${left}s for midnight in Tokyo, so that the story keeps one date)"
+    sleep $((left + 1))
+fi
+TODAY=$(TZ=JST-9 date +%F)
+START=$(date -u -d "$TODAY +1 day" +%F)
+END=$(date -u -d "$(date -u -d "$START" +%Y-%m-01) +4 months -1 day" +%F)
+DUE=$(date -u -d "$START +45 days" +%F)
 export HOME="$D/home" GIT_CONFIG_NOSYSTEM=1
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 mkdir -p "$HOME"
@@ -30,6 +50,36 @@ run() {
 quiet() { "$@" >/dev/null 2>&1; }
 cd "$D"
 
+# The forms the parties fill in (itaku form new N prints each template).
+ACME_ADDR="東京都あきる野市二宮350" ACME_NAME="株式会社アクメ情報サービス" ACME_REP="代表取締役 山田太郎"
+BETA_ADDR="東京都八王子市元本郷町3-24-1" BETA_NAME="ベータ開発株式会社" BETA_REP="代表取締役 田中次郎"
+submitter() { # NAME ADDRESS REPRESENTATIVE
+    printf '"submitter": {"name": "%s", "address": "%s", "representative": "%s"}' "$1" "$2" "$3"
+}
+form1() { # SUBMITTER-JSON MANAGER DEPT EMAIL WORKER
+    cat <<EOF
+{"filing_type": "new", "submitted_on": "$TODAY", "addressee": "あきる野市長", $1,
+ "manager": {"name": "$2", "dept": "$3", "title": "部長", "phone": "042-558-1111", "email": "$4"},
+ "manager_scope": "重要指定情報の管理全般",
+ "contact_chain": [{"name": "$2", "role": "管理責任者", "phone": "090-1234-5678"}],
+ "workers": [{"worker_id": "w-001", "name": "$5", "dept": "$3", "work_scope": "データ移行",
+              "access_scope": "住民情報（移行用抽出データ）"}],
+ "supervisors": [], "work_locations": [{"name": "本社3階 開発室"}],
+ "storage": [{"place": "開発室 施錠キャビネット", "lock_method": "シリンダー錠、鍵は管理責任者が保管"}],
+ "safeguards": "私物端末の使用禁止。\nウイルス対策ソフトの導入。",
+ "org_chart": {"filename": "org-chart.pdf", "sha256": "$(printf 'org chart of %s' "$2" | sha256sum | cut -c1-64)"},
+ "pledge": true}
+EOF
+}
+form2() { # SUBMITTER-JSON INSTRUCTOR WORKER
+    cat <<EOF
+{"submitted_on": "$TODAY", "addressee": "あきる野市長", $1, "purpose": "遵守事項の周知",
+ "held": {"start": "$TODAY", "end": "$TODAY"}, "instructor": "$2",
+ "curriculum": ["外部委託における情報セキュリティ遵守事項の説明"],
+ "attendees": [{"worker_id": "w-001", "name": "$3"}]}
+EOF
+}
+
 step "1. The city, its contractor and a subcontractor each make a signing key"
 run "$ITAKU" key generate city.key --comment "security-officer@akiruno"
 quiet "$ITAKU" key generate acme.key --comment "manager@acme"
@@ -39,7 +89,7 @@ echo "(acme.key and beta.key made the same way)"
 step "2. The city opens the contract registry and prints the contract sheet"
 run "$ITAKU" init city --contract AKR-2026-042 --title "住民情報システム運用保守業務委託" \
     --city akiruno-city --name "あきる野市 総務部情報政策課" --key city.key \
-    --start 2026-12-01 --end 2027-03-31 --handover-method hand-delivery \
+    --start "$START" --end "$END" --handover-method hand-delivery \
     --handover-method encrypted-usb | tee sheet.txt
 GENESIS=$(awk '/genesis:/ {print $2; exit}' sheet.txt)
 CITY_KEY=$(awk '/city key:/ {print $3; exit}' sheet.txt)
@@ -52,45 +102,54 @@ run "$ITAKU" clone city acme --city-key "$CITY_KEY" --genesis "$GENESIS"
 git -C acme config itaku.signingKey "$D/acme.key"
 run "$ITAKU" -C acme acknowledge
 
-step "4. The contractor files form 1 and its first register entry"
-python3 - "$SRC/tests/schema-corpus/form1/valid/base.json" >form1.json <<'PY'
-import json, sys
-f = json.load(open(sys.argv[1]))
-f["submitter"]["name"] = "株式会社アクメ情報サービス"
-print(json.dumps(f, ensure_ascii=False))
-PY
+step "4. The contractor files form 1 (its manager and workers), form 2 (their training) and its first register entry"
+form1 "$(submitter "$ACME_NAME" "$ACME_ADDR" "$ACME_REP")" 佐藤花子 情報システム部 \
+    sato@acme.example 鈴木一郎 >form1.json
+form2 "$(submitter "$ACME_NAME" "$ACME_ADDR" "$ACME_REP")" 佐藤花子 鈴木一郎 >form2.json
 run "$ITAKU" -C acme form submit 1 "$D/form1.json"
+run "$ITAKU" -C acme form submit 2 "$D/form2.json"
 run "$ITAKU" -C acme register add --action received --item-id item-001 \
     --info "住民記録データ（移行用抽出）" --medium usb --quantity 1 --unit 本 \
-    --method hand-delivery --from "あきる野市 情報政策課" --to "佐藤花子" --handler "鈴木一郎"
+    --method hand-delivery --from "あきる野市 総務部情報政策課" --to "佐藤花子" --handler "鈴木一郎"
 
 step "5. The contractor asks to subcontract (form 6); the city receives and approves by merging"
-python3 - "$SRC/tests/schema-corpus/form6/valid" "$D/beta.key.pub" >form6.json <<'PY'
-import json, os, sys
-d = sys.argv[1]
-f = json.load(open(os.path.join(d, sorted(os.listdir(d))[0])))
-f["party_id"] = "beta"
-f["public_key"] = " ".join(open(sys.argv[2]).read().split()[:2])
-f["subcontractor"]["name"] = "ベータ開発株式会社"
-print(json.dumps(f, ensure_ascii=False))
-PY
+cat >form6.json <<EOF
+{"application_type": "new", "submitted_on": "$TODAY", "addressee": "あきる野市長",
+ $(submitter "$ACME_NAME" "$ACME_ADDR" "$ACME_REP"),
+ "scope": "データ移行作業の一部", "info_items": [{"name": "移行用抽出データ"}],
+ "period": {"from": "$START", "to": "$END"}, "reason": "専門技術を要するため",
+ "subcontractor": {"name": "$BETA_NAME", "address": "$BETA_ADDR", "representative": "$BETA_REP",
+                   "contact": "042-000-0000"},
+ "party_id": "beta", "public_key": "$(cut -d' ' -f1,2 beta.key.pub)",
+ "sub_structure": {"manager": {"name": "田中次郎"}, "workers": [{"name": "高橋次郎"}]},
+ "required_measures": "本契約の遵守事項の全部", "supervision_method": "月次報告と立入確認",
+ "sub_pledge": {"filename": "pledge-beta.pdf", "sha256": "$(printf 'pledge of beta' | sha256sum | cut -c1-64)"},
+ "further_subcontracting": false}
+EOF
 run "$ITAKU" -C acme form submit 6 "$D/form6.json"
 run "$ITAKU" -C city receive acme "$D/acme"
 run "$ITAKU" -C city requests
 run "$ITAKU" -C city approve acme/q-000001 --conditions "再々委託は認めない"
 run "$ITAKU" -C acme pull
 
-step "6. The subcontractor joins from its contractor, acknowledges, and asks to copy"
+step "6. The subcontractor joins from its contractor, acknowledges, files its forms 1 and 2, and asks to copy"
 run "$ITAKU" clone acme beta --city-key "$CITY_KEY" --genesis "$GENESIS"
 git -C beta config itaku.signingKey "$D/beta.key"
 quiet "$ITAKU" -C beta acknowledge
+form1 "$(submitter "$BETA_NAME" "$BETA_ADDR" "$BETA_REP")" 田中次郎 開発部 tanaka@beta.example 高橋次郎 >form1-beta.json
+form2 "$(submitter "$BETA_NAME" "$BETA_ADDR" "$BETA_REP")" 田中次郎 高橋次郎 >form2-beta.json
+run "$ITAKU" -C beta form submit 1 "$D/form1-beta.json"
+quiet "$ITAKU" -C beta form submit 2 "$D/form2-beta.json"
+echo "(and form 2, its training, the same way)"
+run "$ITAKU" -C acme receive beta "$D/beta"    # form 1 reaches the party above before the work
 quiet "$ITAKU" -C beta register add --action received --item-id b-001 --info "移行用抽出データ" \
-    --medium usb --quantity 1 --method hand-delivery --handler "高橋次郎"
+    --medium usb --quantity 1 --method hand-delivery --from "$ACME_NAME" --to "田中次郎" \
+    --handler "高橋次郎"
 run "$ITAKU" -C beta request submit copy --summary "検証環境用に1部複製" --item b-001
 run "$ITAKU" -C acme receive beta "$D/beta"
 run "$ITAKU" -C acme endorse beta/q-000001
 run "$ITAKU" -C city receive acme "$D/acme"
-run "$ITAKU" -C city approve beta/q-000001 --max-uses 1 --valid-until 2027-03-31
+run "$ITAKU" -C city approve beta/q-000001 --max-uses 1 --valid-until "$END"
 quiet "$ITAKU" -C acme pull
 run "$ITAKU" -C beta pull
 run "$ITAKU" -C beta register add --action copied --item-id b-002 --derived-from b-001 \
@@ -98,16 +157,15 @@ run "$ITAKU" -C beta register add --action copied --item-id b-002 --derived-from
     --approval beta/q-000001
 
 step "7. The city asks for a report; the subcontractor answers; the answer travels up"
-N=$("$ITAKU" -C city instruct report --to beta --due 2027-01-15 --text "履行状況を報告してください" 2>/dev/null)
+N=$("$ITAKU" -C city instruct report --to beta --due "$DUE" --text "履行状況を報告してください" 2>/dev/null)
 echo "instruction $N"
 quiet "$ITAKU" -C acme pull
 quiet "$ITAKU" -C beta pull
-python3 - "$SRC/tests/schema-corpus/form4/valid/base.json" "$N" >form4.json <<'PY'
-import json, sys
-f = json.load(open(sys.argv[1]))
-f["instruction_ref"] = sys.argv[2]
-print(json.dumps(f, ensure_ascii=False))
-PY
+cat >form4.json <<EOF
+{"submitted_on": "$TODAY", "addressee": "あきる野市長", $(submitter "$BETA_NAME" "$BETA_ADDR" "$BETA_REP"),
+ "instruction_ref": "$N", "training_status": "作業従事者全員（高橋次郎）受講済み（様式第2号で報告）",
+ "subcontractor_status": []}
+EOF
 run "$ITAKU" -C beta form submit 4 "$D/form4.json"
 run "$ITAKU" -C acme receive beta "$D/beta"
 run "$ITAKU" -C city receive acme "$D/acme"
@@ -138,4 +196,6 @@ run "$ITAKU" -C acme verify
 rc=$?
 set -e
 [ "$rc" = 1 ] || { echo "demo: verify should have refused the forged commit" >&2; exit 1; }
-printf '\n%sThe demo ran in a temporary folder, now removed.%s\n' "$bold" "$plain"
+if [ -z "${ITAKU_DEMO_DIR:-}" ]; then
+    printf '\n%sThe demo ran in a temporary folder, now removed.%s\n' "$bold" "$plain"
+fi
