@@ -8,6 +8,7 @@
 #include "vdiff.h"
 #include "itaku/buf.h"
 #include "alloc.h"
+#include "array.h"
 #include "itaku/errors.h"
 #include "objsize.h"
 
@@ -37,7 +38,7 @@ static char *joined(const char *prefix, const char *path)
     if (!path)
         return NULL;
     size_t a = strlen(prefix), b = strlen(path);
-    char *s = malloc(a + b + 1);
+    char *s = itk_malloc(a + b + 1);
     if (s) {
         memcpy(s, prefix, a);
         memcpy(s + a, path, b + 1);
@@ -54,16 +55,8 @@ static int diff_whole(walk *w, const git_tree *a, const git_tree *b)
         return -1;
     int rc = 0;
     size_t n = git_diff_num_deltas(diff);
-    if (w->n + n > w->cap) {
-        size_t cap = (w->n + n) * 2;
-        itk_vdelta *nd = itk_realloc_array(w->d, cap, sizeof(*nd));
-        if (!nd)
-            rc = ITK_ENOMEM;
-        else {
-            w->d = nd;
-            w->cap = cap;
-        }
-    }
+    if (itk_array_reserve(&w->d, &w->cap, w->n + n, sizeof(*w->d)))
+        rc = ITK_ENOMEM;
     for (size_t i = 0; !rc && i < n; i++) {
         const git_diff_delta *d = git_diff_get_delta(diff, i);
         itk_vdelta *v = &w->d[w->n++];
@@ -161,7 +154,7 @@ int itk_vdiff_trees(itk_vdelta **out, size_t *n, itk_vtrees *trees, git_reposito
     }
     if (rc) {
         itk_vdiff_free(w.d, w.n);
-        return rc == ITK_ENOMEM ? itk_error_set(rc, "out of memory") : rc;
+        return rc;
     }
     *out = w.d;
     *n = w.n;

@@ -9,6 +9,7 @@
  * (directory/file conflicts), an emptied folder, and any tree that is not
  * canonical (vtrees.h), which its index could refuse or write differently. */
 #include "vmerge.h"
+#include "alloc.h"
 #include "itaku/errors.h"
 #include "objsize.h"
 
@@ -248,8 +249,8 @@ done:
     if (rc < 0)
         return rc;
     git_oid *keep = (git_oid *)&cannot;
-    if (rc == 1 && !(keep = malloc(sizeof(*keep))))
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+    if (rc == 1 && !(keep = itk_malloc(sizeof(*keep))))
+        return ITK_ENOMEM;
     if (rc == 1)
         *keep = *out;
     int r = itk_oidmap_set(x->memo, &key, keep);

@@ -8,6 +8,7 @@
 #include "itaku/party.h"
 #include "itaku/snapshot.h"
 #include "itaku/status.h"
+#include "alloc.h"
 #include "array.h"
 #include "log_cache.h"
 #include "registry_priv.h"
@@ -179,9 +180,9 @@ static int merge_received(itk_log_entry *e, git_repository *repo, const git_comm
         goto done;
     }
     size_t n = git_diff_num_deltas(diff);
-    e->received = calloc(n ? n : 1, sizeof(char *));
+    e->received = itk_calloc(n, sizeof(char *));
     if (!e->received) {
-        rc = itk_error_set(ITK_ENOMEM, "out of memory");
+        rc = ITK_ENOMEM;
         goto done;
     }
     for (size_t d = 0; d < n; d++) {
@@ -194,8 +195,8 @@ static int merge_received(itk_log_entry *e, git_repository *repo, const git_comm
             own = strcmp(e->info->records[k], p) == 0;
         if (own)
             continue;
-        if (!(e->received[e->nreceived] = strdup(p))) {
-            rc = itk_error_set(ITK_ENOMEM, "out of memory");
+        if (!(e->received[e->nreceived] = itk_strdup(p))) {
+            rc = ITK_ENOMEM;
             goto done;
         }
         e->nreceived++;
@@ -246,20 +247,20 @@ void itk_log_free(itk_log *log)
 static int log_build(itk_log **out, itk_registry *reg, const char **revs, size_t nrevs,
                      itk_progress_cb cb, void *payload)
 {
-    itk_log *log = calloc(1, sizeof(*log));
+    itk_log *log = itk_calloc(1, sizeof(*log));
     int rc;
     *out = NULL;
     if (!log)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     report(cb, payload, "verifying history", 0, 0);
     if ((rc = itk_verify_run(&log->verify, reg, revs, nrevs, NULL)) ||
         (rc = itk_registry_offset(&log->offset, reg)))
         goto done;
     size_t n = itk_verify_commit_count(log->verify);
-    log->all = calloc(n ? n : 1, sizeof(*log->all));
-    log->shown = calloc(n ? n : 1, sizeof(*log->shown));
+    log->all = itk_calloc(n, sizeof(*log->all));
+    log->shown = itk_calloc(n, sizeof(*log->shown));
     if (!log->all || !log->shown) {
-        rc = itk_error_set(ITK_ENOMEM, "out of memory");
+        rc = ITK_ENOMEM;
         goto done;
     }
     /* what each commit's trees say is read once per commit and build
@@ -268,7 +269,7 @@ static int log_build(itk_log **out, itk_registry *reg, const char **revs, size_t
     json_t *memo = json_object();
     if (!memo || (rc = itk_lcache_load(&lc, reg->repo))) {
         json_decref(memo);
-        rc = rc ? rc : itk_error_set(ITK_ENOMEM, "out of memory");
+        rc = rc ? rc : itk_error_nomem();
         goto done;
     }
     for (size_t i = 0; i < n && !rc; i++) {
@@ -611,9 +612,9 @@ static int gather_story_recs(story_ctx *s, git_repository *repo, itk_progress_cb
     size_t total = 0;
     for (size_t c = 0; c < s->log->nall; c++)
         total += s->log->all[c].info->nrecords;
-    s->recs = calloc(total ? total : 1, sizeof(*s->recs));
+    s->recs = itk_calloc(total, sizeof(*s->recs));
     if (!s->recs)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     for (size_t c = 0; c < s->log->nall; c++) {
         const itk_commit_info *ci = s->log->all[c].info;
         git_commit *cm = NULL;
@@ -654,8 +655,8 @@ int itk_story_run(itk_story **out, itk_registry *reg, const char *name, const it
     *out = NULL;
     if (!name || !*name)
         return itk_error_set(ITK_EINVALID, "which record? give its id, e.g. acme/q-000001");
-    if (!(s.st = calloc(1, sizeof(*s.st))))
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+    if (!(s.st = itk_calloc(1, sizeof(*s.st))))
+        return ITK_ENOMEM;
     itk_progress_cb cb = o ? o->progress : NULL;
     void *payload = o ? o->progress_payload : NULL;
     const story_rec *subject = NULL;

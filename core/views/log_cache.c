@@ -6,6 +6,7 @@
  * (cache_dir.h). Integers are big-endian, strings are u32 length then
  * bytes. */
 #include "log_cache.h"
+#include "alloc.h"
 #include "array.h"
 #include "cache_dir.h"
 #include "itaku/buf.h"
@@ -49,10 +50,10 @@ struct itk_lcache {
 
 static int lcache_new(itk_lcache **out)
 {
-    itk_lcache *c = calloc(1, sizeof(*c));
+    itk_lcache *c = itk_calloc(1, sizeof(*c));
     if (!c || itk_oidmap_init(&c->map)) {
         free(c);
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     }
     *out = c;
     return 0;
@@ -87,7 +88,7 @@ static int add_path(itk_lcache *c, const char *p, size_t len)
         return ITK_ENOMEM;
     c->path_at[c->npaths] = c->text.size;
     if (itk_buf_put(&c->text, p, len) || itk_buf_put(&c->text, "", 1))
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     c->npaths++;
     return 0;
 }
@@ -105,11 +106,11 @@ static int path_number(itk_lcache *c, const char *path, uint32_t *no)
 {
     if (!c->path_no) {
         if (!(c->path_no = json_object()))
-            return itk_error_set(ITK_ENOMEM, "out of memory");
+            return itk_error_nomem();
         for (size_t i = 0; i < c->npaths; i++)
             if (json_object_set_new_nocheck(c->path_no, c->text.ptr + c->path_at[i],
                                             json_integer((json_int_t)i)))
-                return itk_error_set(ITK_ENOMEM, "out of memory");
+                return itk_error_nomem();
     }
     json_t *known = json_object_get(c->path_no, path);
     if (known) {
@@ -119,7 +120,7 @@ static int path_number(itk_lcache *c, const char *path, uint32_t *no)
     *no = (uint32_t)c->npaths;
     int rc = add_path(c, path, strlen(path));
     if (!rc && json_object_set_new_nocheck(c->path_no, path, json_integer(*no)))
-        rc = itk_error_set(ITK_ENOMEM, "out of memory");
+        rc = itk_error_nomem();
     return rc;
 }
 
@@ -134,7 +135,7 @@ static int add_entry(itk_lcache *c, const git_oid *id, const char *sections, len
     snprintf(e->sections, sizeof(e->sections), "%s", sections);
     e->first = c->nrefs;
     if (itk_oidmap_set(&c->map, id, (void *)(uintptr_t)(c->n + 1)))
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     c->n++;
     *out = e;
     return 0;
@@ -147,12 +148,12 @@ int itk_lcache_get(const itk_lcache *c, const git_oid *id, itk_log_entry *out)
         return 0;
     const lentry *e = &c->e[at - 1];
     snprintf(out->sections, sizeof(out->sections), "%s", e->sections);
-    out->received = calloc(e->n ? e->n : 1, sizeof(char *));
+    out->received = itk_calloc(e->n, sizeof(char *));
     if (!out->received)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     for (size_t k = 0; k < e->n; k++) {
-        if (!(out->received[k] = strdup(c->text.ptr + c->path_at[c->refs[e->first + k]])))
-            return itk_error_set(ITK_ENOMEM, "out of memory");
+        if (!(out->received[k] = itk_strdup(c->text.ptr + c->path_at[c->refs[e->first + k]])))
+            return ITK_ENOMEM;
         out->nreceived = k + 1;
     }
     return 1;

@@ -701,10 +701,10 @@ static int write_forms(rctx *c)
     size_t ntypes = 0;
     while (types[ntypes].type)
         ntypes++;
-    json_t **schemas = calloc(ntypes + 1, sizeof(*schemas));
+    json_t **schemas = itk_calloc(ntypes + 1, sizeof(*schemas));
     size_t nschemas = 0;
     if (!schemas)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     for (size_t i = 0; i < ntypes; i++) {
         char sname[64];
         json_t *s = NULL;

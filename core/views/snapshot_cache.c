@@ -11,6 +11,7 @@
  * u32 superseded by, 20 bytes added, i64 added time, u32 signer, u32
  * principal, u32 fingerprint), sealed by itk_cache_write. Integers are
  * big-endian. */
+#include "alloc.h"
 #include "cache_dir.h"
 #include "itaku/errors.h"
 #include "itaku/json.h"
@@ -39,7 +40,7 @@ int itk_scache_key(char key[65], git_repository *repo, const git_oid *head)
         return rc;
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     if (!ctx)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return itk_error_nomem();
     EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
     EVP_DigestUpdate(ctx, ITK_SOURCES_DIGEST, strlen(ITK_SOURCES_DIGEST));
     EVP_DigestUpdate(ctx, head->id, GIT_OID_RAWSZ);

@@ -55,10 +55,10 @@ static int gather_parties(sctx *c)
         snprintf(p->role, sizeof(p->role), "%s", role ? role : "");
     }
     /* depth-first order below the city, so that tables nest */
-    sparty *ordered = calloc(c->nparties ? c->nparties : 1, sizeof(*ordered));
+    sparty *ordered = itk_calloc(c->nparties, sizeof(*ordered));
     size_t n = 0;
     if (!ordered)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     char stack[64][ITK_PARTY_ID_MAX + 1];
     int depth_of[64];
     size_t top = 0;
@@ -89,11 +89,11 @@ static int gather_parties(sctx *c)
     c->parties = ordered;
     c->nparties = c->aparties = n;
     if (!(c->party_idx = json_object()))
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return itk_error_nomem();
     for (size_t i = 0; i < n; i++)
         if (!json_object_get(c->party_idx, ordered[i].id) &&
             json_object_set_new(c->party_idx, ordered[i].id, json_integer((json_int_t)i)))
-            return itk_error_set(ITK_ENOMEM, "out of memory");
+            return itk_error_nomem();
     return 0;
 }
 
@@ -245,24 +245,24 @@ int itk_status_run(itk_status **out, itk_registry *reg, const itk_status_options
         if (itk_snapshot_in_scope(c.snap, c.f[i].party, c.only))
             c.f[kept++] = c.f[i];
     c.nf = kept;
-    itk_status *st = calloc(1, sizeof(*st));
+    itk_status *st = itk_calloc(1, sizeof(*st));
     if (!st) {
-        rc = itk_error_set(ITK_ENOMEM, "out of memory");
+        rc = ITK_ENOMEM;
         goto done;
     }
-    st->f = calloc(c.nf ? c.nf : 1, sizeof(*st->f));
-    st->parties = calloc(c.nparties ? c.nparties : 1, sizeof(*st->parties));
+    st->f = itk_calloc(c.nf, sizeof(*st->f));
+    st->parties = itk_calloc(c.nparties, sizeof(*st->parties));
     if (!st->f || !st->parties) {
         itk_status_free(st);
-        rc = itk_error_set(ITK_ENOMEM, "out of memory");
+        rc = ITK_ENOMEM;
         goto done;
     }
     /* findings grouped by party in the chain's order, each group in the
      * order found */
-    size_t *start = calloc(c.nparties + 1, sizeof(*start));
+    size_t *start = itk_calloc(c.nparties + 1, sizeof(*start));
     if (!start) {
         itk_status_free(st);
-        rc = itk_error_set(ITK_ENOMEM, "out of memory");
+        rc = ITK_ENOMEM;
         goto done;
     }
     for (size_t i = 0; i < c.nf; i++) {

@@ -2,6 +2,7 @@
  * sections use them, with which parameters, is the obligations file's say.
  * Reads the context and adds findings through status_priv.h (status_ctx.c);
  * status.c, which runs the rules, is not called back. */
+#include "alloc.h"
 #include "itaku/errors.h"
 #include "itaku/flow.h"
 #include "itaku/json.h"
@@ -55,16 +56,14 @@ static int index_put(sctx *c, const char *kind, const char *a, const char *b, si
         if (!v) {
             v = json_array();
             if (!v || json_object_set_new_nocheck(c->index, key, v))
-                return itk_error_set(ITK_ENOMEM, "out of memory");
+                return itk_error_nomem();
         }
-        return json_array_append_new(v, json_integer((json_int_t)i))
-                   ? itk_error_set(ITK_ENOMEM, "out of memory")
-                   : 0;
+        return json_array_append_new(v, json_integer((json_int_t)i)) ? itk_error_nomem() : 0;
     }
     if (v && every == 0)
         return 0;
     return json_object_set_new_nocheck(c->index, key, json_integer((json_int_t)i))
-               ? itk_error_set(ITK_ENOMEM, "out of memory")
+               ? itk_error_nomem()
                : 0;
 }
 
@@ -81,7 +80,7 @@ static int index_build(sctx *c, const char *kind, index_fn fn)
     char done[64];
     snprintf(done, sizeof(done), "built\x1f%s", kind);
     if (!c->index && !(c->index = json_object()))
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return itk_error_nomem();
     if (json_object_get(c->index, done))
         return 0;
     for (size_t i = 0; i < c->nrecs; i++) {
@@ -530,7 +529,7 @@ static int instruction_answered_on_time(sctx *c, const char *section, const char
             char done[200];
             snprintf(done, sizeof(done), "built\x1f%s", cites);
             if (!c->index && !(c->index = json_object()))
-                return itk_error_set(ITK_ENOMEM, "out of memory");
+                return itk_error_nomem();
             if (!json_object_get(c->index, done)) {
                 for (size_t a = 0; a < c->nrecs; a++) {
                     if (!is_type(&c->recs[a], type))
@@ -575,7 +574,7 @@ static int items_returned_or_disposed_at_end(sctx *c, const char *section, const
      * with a closing action, or a form 5 listing it */
     json_t *first = json_object();
     if (!first)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return itk_error_nomem();
     for (size_t k = 0; k < c->nrecs; k++) {
         const srec *o = &c->recs[k];
         char key[ITK_PARTY_ID_MAX + 2 + 1024];
@@ -644,7 +643,7 @@ static int subcontract_approved(sctx *c, const char *section, const char *kind, 
     /* the first approving decision (in order) naming each party's form 6 */
     json_t *approving = json_object();
     if (!approving)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return itk_error_nomem();
     for (size_t k = 0; k < c->nrecs; k++) {
         const srec *d = &c->recs[k];
         const char *req =

@@ -113,12 +113,12 @@ static int order_parties(itk_who *w, const wctx *c)
     size_t np = 0;
     for (size_t i = 0; i < c->nrecs; i++)
         np += c->recs[i].pi.kind == ITK_PATH_PARTY;
-    w->parties = calloc(np ? np : 1, sizeof(*w->parties));
+    w->parties = itk_calloc(np, sizeof(*w->parties));
     if (!w->parties)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
-    const wrec **pr = calloc(np ? np : 1, sizeof(*pr));
+        return ITK_ENOMEM;
+    const wrec **pr = itk_calloc(np, sizeof(*pr));
     if (!pr)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     size_t k = 0;
     for (size_t i = 0; i < c->nrecs; i++)
         if (c->recs[i].pi.kind == ITK_PATH_PARTY)
@@ -211,9 +211,9 @@ static int fill_staff(itk_who_party *p, const wctx *c)
                   json_string_value(json_object_get(m, "dept")));
     json_t *workers = json_object_get(body, "workers"), *wk;
     size_t k;
-    p->workers = calloc(json_array_size(workers) + 1, sizeof(*p->workers));
+    p->workers = itk_calloc(json_array_size(workers) + 1, sizeof(*p->workers));
     if (!p->workers)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     json_array_foreach(workers, k, wk)
     {
         const char *id = json_string_value(json_object_get(wk, "worker_id"));
@@ -233,9 +233,9 @@ static int fill_staff(itk_who_party *p, const wctx *c)
 
 static int fill_subcontractors(itk_who_party *p, const itk_who *w)
 {
-    p->subcontractors = calloc(w->n + 1, sizeof(*p->subcontractors));
+    p->subcontractors = itk_calloc(w->n + 1, sizeof(*p->subcontractors));
     if (!p->subcontractors)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     for (size_t i = 0; i < w->n; i++)
         if (strcmp(w->parties[i].parent, p->party) == 0 && strcmp(w->parties[i].role, "city") != 0)
             snprintf(p->subcontractors[p->nsubcontractors++], ITK_PARTY_ID_MAX + 1, "%s",
@@ -246,9 +246,9 @@ static int fill_subcontractors(itk_who_party *p, const itk_who *w)
 static int fill_approvals(itk_who_party *p, const wctx *c, const itk_reqdb *db, long long at,
                           int offset)
 {
-    p->approvals = calloc(db->n + 1, sizeof(*p->approvals));
+    p->approvals = itk_calloc(db->n + 1, sizeof(*p->approvals));
     if (!p->approvals)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     for (size_t i = 0; i < db->n; i++) {
         const itk_request_info *info = &db->items[i].info;
         if (strcmp(info->requester, p->party) != 0 || !info->in_main || db->items[i].withdraws[0] ||
@@ -315,9 +315,9 @@ static int closes(const wctx *c, const char *party, const char *item)
 
 static int fill_items(itk_who_party *p, const wctx *c, int offset)
 {
-    p->items = calloc(c->nrecs + 1, sizeof(*p->items));
+    p->items = itk_calloc(c->nrecs + 1, sizeof(*p->items));
     if (!p->items)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     for (size_t i = 0; i < c->nrecs; i++) {
         const wrec *r = &c->recs[i];
         const char *action = body_str(r, "action");
@@ -381,12 +381,12 @@ int itk_who_run(itk_who **out, itk_registry *reg, const itk_who_options *o)
     itk_reqdb db;
     int offset, rc;
     long long at = (long long)time(NULL);
-    itk_who *w = calloc(1, sizeof(*w));
+    itk_who *w = itk_calloc(1, sizeof(*w));
     memset(&c, 0, sizeof(c));
     memset(&db, 0, sizeof(db));
     *out = NULL;
     if (!w)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     if ((rc = itk_registry_offset(&offset, reg)))
         goto done;
     if (o && o->at && (rc = itk_time_parse(&at, o->at, offset, 1)))
