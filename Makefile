@@ -1,7 +1,7 @@
 # Thin wrapper around CMake. `make demo` and `make test` install what a fresh
 # Debian 12 machine lacks (as root), build, and run.
 DEBS := build-essential cmake pkg-config git libgit2-dev libjansson-dev libssh2-1-dev \
-        libssl-dev libcmocka-dev openssh-client openssh-server chromium fonts-noto-cjk
+        libssl-dev libcmocka-dev man-db openssh-client openssh-server chromium fonts-noto-cjk
 JOBS ?= 2
 BUILD_TEST := build/test
 BUILD_RELEASE := build/release

@@ -10,19 +10,12 @@
 #include "itaku/progress.h"
 #include "itaku/registry.h"
 #include "itaku/sync.h"
+#include "opt.h"
 
 enum { EXIT_OK = 0, EXIT_NO = 1, EXIT_ERROR = 2 };
 
 /* Prints "itaku: <what>: <core message>" and returns EXIT_ERROR. */
 int cli_fail(const char *what);
-/* Prints "itaku CMD: <message>\nusage: ..." and returns EXIT_ERROR. */
-int cli_usage(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* The options of a command whose only option is --key FILE (and --help),
- * getopt's short options being shortopts: -1 when the caller goes on with
- * its arguments from optind, else the exit code to return (help printed, or
- * an unknown option told). */
-int cli_parse_key_option(int argc, char **argv, const char *usage, const char *command,
-                         const char *shortopts, const char **key);
 int cli_open_registry(itk_registry **reg);
 int cli_open_signer(itk_signer **signer, itk_registry *reg, const char *key_path);
 /* Writes s as a JSON string literal (with quotes) to stdout. */

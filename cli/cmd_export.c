@@ -5,16 +5,25 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char usage[] = "itaku export allowed-signers FILE|-";
-
 int cmd_export(int argc, char **argv)
 {
-    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        printf("usage: %s\n", usage);
-        return EXIT_OK;
-    }
-    if (argc != 3 || strcmp(argv[1], "allowed-signers") != 0)
-        return cli_usage(usage, "export needs allowed-signers and a FILE");
+    static const cli_sub subs[] = {
+        {"allowed-signers", cmd_export, "write the allowed-signers file for stock git"}, {0}};
+    if (strcmp(argv[0], "allowed-signers") != 0)
+        return cli_dispatch("export", "Export the allowed-signers file for stock git.", subs, argc,
+                            argv);
+    const cli_opt opts[] = {
+        {NULL, 0, CLI_PATH, NULL, "FILE|-", "where to write (- for standard output)", 0}, {0}};
+    const cli_spec spec = {"export allowed-signers",
+                           "Write every key of every party as an "
+                           "allowed-signers file, so that stock git checks every signature.",
+                           opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
+    if (optind != argc - 1)
+        return cli_bad(&spec, "export allowed-signers needs a FILE (- for standard output)");
+    argv += optind - 2;
     itk_registry *reg = NULL;
     itk_buf out = ITK_BUF_INIT;
     if (cli_open_registry(&reg))

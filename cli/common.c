@@ -5,8 +5,6 @@
 #include "itaku/party.h"
 #include "itaku/signer_select.h"
 
-#include <stdarg.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,34 +14,6 @@ int cli_fail(const char *what)
 {
     fprintf(stderr, "itaku: %s: %s\n", what, itk_error_last());
     return EXIT_ERROR;
-}
-
-int cli_usage(const char *usage, const char *fmt, ...)
-{
-    va_list ap;
-    fputs("itaku: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\nusage: %s\n", usage);
-    return EXIT_ERROR;
-}
-
-int cli_parse_key_option(int argc, char **argv, const char *usage, const char *command,
-                         const char *shortopts, const char **key)
-{
-    static const struct option opts[] = {
-        {"key", required_argument, NULL, 'k'}, {"help", no_argument, NULL, 'h'}, {0}};
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
-        switch (c) {
-        case 'k': *key = optarg; break;
-        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
-        default: return cli_usage(usage, "%s: unknown option", command);
-        }
-    }
-    return -1;
 }
 
 int cli_open_registry(itk_registry **reg)

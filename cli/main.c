@@ -47,21 +47,187 @@ static const struct {
     {"server", cmd_server, "host a registry: init, add-party, the pre-receive check"},
 };
 
+enum { NCOMMANDS = sizeof(commands) / sizeof(*commands) };
+
 static int help(FILE *out)
 {
     fputs("usage: itaku [-C DIR] COMMAND [ARGS]\n\n"
           "itaku keeps the compliance records of outsourced public work in a signed git "
           "registry.\n\nCommands:\n",
           out);
-    for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
-        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fputs("\nRun `itaku COMMAND --help` for a command's options.\n", out);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
+    fputs("\nRun `itaku help COMMAND` (or `itaku COMMAND --help`) for a command's options;\n"
+          "`itaku help --list` lists every command and subcommand.\n",
+          out);
     return out == stdout ? EXIT_OK : EXIT_ERROR;
+}
+
+static int find(const char *name)
+{
+    for (size_t c = 0; c < NCOMMANDS; c++)
+        if (strcmp(commands[c].name, name) == 0)
+            return (int)c;
+    return -1;
+}
+
+static int unknown(const char *name)
+{
+    fprintf(stderr, "itaku: '%s' is not an itaku command; see `itaku help`\n", name);
+    return EXIT_ERROR;
+}
+
+/* Runs command c in a hidden mode with the words given (no side effect:
+ * cli_parse and cli_dispatch return before a command does anything). */
+static int run_mode(int c, cli_mode_t mode, int argc, char **argv)
+{
+    cli_mode = mode;
+    int rc = commands[c].fn(argc, argv);
+    cli_mode = CLI_MODE_RUN;
+    return rc;
+}
+
+/* itaku help [--list | CMD [SUB]]: the same text as `itaku CMD [SUB] --help`. */
+static int help_command(int argc, char **argv)
+{
+    if (argc < 2)
+        return help(stdout);
+    if (strcmp(argv[1], "--list") == 0) {
+        for (size_t c = 0; c < NCOMMANDS; c++) {
+            char *one[] = {(char *)commands[c].name, NULL};
+            run_mode((int)c, CLI_MODE_LIST, 1, one);
+        }
+        return EXIT_OK;
+    }
+    int c = find(argv[1]);
+    if (c < 0)
+        return unknown(argv[1]);
+    char help_opt[] = "--help";
+    char *words[] = {argv[1], argc > 2 ? argv[2] : help_opt, help_opt, NULL};
+    return commands[c].fn(argc > 2 ? 3 : 2, words);
+}
+
+/* itaku --man [CMD]: the manual page itaku(1) or itaku-CMD(1) as roff. */
+static int man(int argc, char **argv)
+{
+    if (argc < 2) {
+        puts(".TH ITAKU 1 \"\" \"itaku 0.1.0\" \"itaku manual\"\n.SH NAME\n"
+             "itaku \\- signed compliance records of outsourced public work\n.SH SYNOPSIS\n"
+             ".B itaku\n[\\-C \\fIDIR\\fR] \\fICOMMAND\\fR [\\fIARGS\\fR]\n.SH DESCRIPTION\n"
+             "itaku keeps the compliance records of outsourced public work in a signed git "
+             "registry.\n.SH COMMANDS");
+        for (size_t c = 0; c < NCOMMANDS; c++) {
+            printf(".TP\n.BR itaku\\-%s (1)\n", commands[c].name);
+            cli_roff(stdout, commands[c].summary);
+            putchar('\n');
+        }
+        puts(".SH OPTIONS\n.TP\n.BI \\-C \" DIR\"\nrun as if started in DIR\n.TP\n.B \\-\\-help\n"
+             "print the list of commands\n.TP\n.B \\-\\-version\nprint the version");
+        return EXIT_OK;
+    }
+    int c = find(argv[1]);
+    if (c < 0)
+        return unknown(argv[1]);
+    printf(".TH ITAKU\\-%s 1 \"\" \"itaku 0.1.0\" \"itaku manual\"\n.SH NAME\nitaku\\-%s \\- ",
+           commands[c].name, commands[c].name);
+    cli_roff(stdout, commands[c].summary);
+    puts("\n.SH OPTIONS");
+    char *one[] = {argv[1], NULL};
+    run_mode(c, CLI_MODE_MAN, 1, one);
+    puts(".SH SEE ALSO\n.BR itaku (1)");
+    return EXIT_OK;
+}
+
+/* The words being completed, the current one last (complete()). */
+static char **cwords;
+static int ncwords;
+
+/* What may stand in the current word of a command whose table is spec. */
+static void complete_spec(const cli_spec *spec)
+{
+    const cli_opt *opts = spec->opts;
+    const char *cur = cwords[ncwords - 1], *prev = cwords[ncwords - 2];
+    int first = cli_complete_subs ? 2 : 1; /* the first word after the (sub)command */
+    cli_type want = CLI_SWITCH;
+    /* the option before the current word, when it takes a value */
+    for (const cli_opt *o = opts; o->name || o->arg; o++)
+        if (o->name && o->type != CLI_SWITCH && prev[0] == '-' &&
+            ((prev[1] == '-' && strcmp(prev + 2, o->name) == 0) ||
+             (o->alias && prev[1] == o->alias && !prev[2])))
+            want = o->type;
+    if (want == CLI_SWITCH && cur[0] == '-') {
+        for (const cli_opt *o = opts; o->name || o->arg; o++)
+            if (o->name)
+                printf("--%s\n", o->name);
+        puts("--help");
+        return;
+    }
+    if (want == CLI_SWITCH) {
+        /* a positional: count the ones before it */
+        int npos = 0;
+        for (int k = first; k < ncwords - 1; k++) {
+            if (cwords[k][0] != '-') {
+                npos++;
+                continue;
+            }
+            for (const cli_opt *o = opts; o->name || o->arg; o++)
+                if (o->name && o->type != CLI_SWITCH && strcmp(cwords[k] + 2, o->name) == 0)
+                    k++;
+        }
+        const cli_opt *pos = NULL;
+        for (const cli_opt *o = opts; !pos && (o->name || o->arg); o++)
+            if (!o->name && (npos-- == 0 || o->flags & CLI_MANY))
+                pos = o;
+        if (!pos)
+            return;
+        want = pos->type;
+    }
+    if (want == CLI_PARTY)
+        cli_list_parties(stdout);
+    else if (want == CLI_ID)
+        cli_list_ids(stdout);
+    else if (want == CLI_PATH)
+        puts("__files__");
+}
+
+/* itaku __complete WORD... CURRENT: the words a shell may put in place of
+ * CURRENT (the shell filters them); "__files__" for a file name. */
+static int complete(int argc, char **argv)
+{
+    int i = 1;
+    while (i + 2 < argc && strcmp(argv[i], "-C") == 0) {
+        if (chdir(argv[i + 1]) != 0)
+            return EXIT_ERROR;
+        i += 2;
+    }
+    ncwords = argc - i;
+    cwords = argv + i;
+    if (ncwords <= 1) {
+        for (size_t c = 0; c < NCOMMANDS; c++)
+            puts(commands[c].name);
+        puts("help");
+        return EXIT_OK;
+    }
+    int c = find(cwords[0]);
+    if (c < 0 && strcmp(cwords[0], "help") == 0 && ncwords == 2)
+        for (size_t k = 0; k < NCOMMANDS; k++)
+            puts(commands[k].name);
+    if (c < 0)
+        return EXIT_OK;
+    cli_complete_subs = NULL;
+    cli_complete_fn = complete_spec;
+    /* the command and, when the current word is not it, its subcommand */
+    char *words[] = {cwords[0], ncwords > 2 ? cwords[1] : NULL, NULL};
+    return run_mode(c, CLI_MODE_COMPLETE, ncwords > 2 ? 2 : 1, words);
 }
 
 int main(int argc, char **argv)
 {
     int i = 1;
+    if (argc >= 2 && strcmp(argv[1], "__complete") == 0)
+        return complete(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "--man") == 0)
+        return man(argc - 1, argv + 1);
     while (i < argc && strcmp(argv[i], "-C") == 0) {
         if (i + 1 >= argc)
             return help(stderr);
@@ -74,15 +240,16 @@ int main(int argc, char **argv)
     if (i >= argc)
         return help(stderr);
     const char *name = argv[i];
-    if (strcmp(name, "help") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
+    if (strcmp(name, "help") == 0)
+        return help_command(argc - i, argv + i);
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
         return help(stdout);
     if (strcmp(name, "--version") == 0) {
         puts("itaku 0.1.0");
         return EXIT_OK;
     }
-    for (size_t c = 0; c < sizeof(commands) / sizeof(*commands); c++)
-        if (strcmp(commands[c].name, name) == 0)
-            return commands[c].fn(argc - i, argv + i);
-    fprintf(stderr, "itaku: '%s' is not an itaku command; see `itaku help`\n", name);
-    return EXIT_ERROR;
+    int c = find(name);
+    if (c < 0)
+        return unknown(name);
+    return commands[c].fn(argc - i, argv + i);
 }
