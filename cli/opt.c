@@ -176,16 +176,6 @@ static int party_known(itk_registry *reg, const char *party)
     return known;
 }
 
-static int id_known(itk_registry *reg, const char *id)
-{
-    itk_buf path = ITK_BUF_INIT;
-    itk_request_info info;
-    int known = itk_record_find(&path, reg, id) == 0 || itk_request_resolve(&info, reg, id) == 0;
-    itk_error_clear();
-    itk_buf_dispose(&path);
-    return known;
-}
-
 /* Checks one value by its type; 0 or the exit code after the message. */
 static int check_value(const cli_spec *spec, const cli_opt *o, const char *text, check_ctx *tried)
 {
@@ -210,15 +200,11 @@ static int check_value(const cli_spec *spec, const cli_opt *o, const char *text,
     }
     if (!*text)
         return cli_bad(spec, "%s needs a value that is not empty", what);
-    itk_registry *reg = o->type == CLI_PARTY || o->type == CLI_ID ? check_reg(tried) : NULL;
+    /* ids are left to the command: core names an unknown one, and why */
+    itk_registry *reg = o->type == CLI_PARTY ? check_reg(tried) : NULL;
     if (reg && o->type == CLI_PARTY && !party_known(reg, text))
         return cli_bad(spec,
                        "%s %s: party '%s' is not registered here; `itaku status` lists the parties",
-                       what, text, text);
-    if (reg && o->type == CLI_ID && !id_known(reg, text))
-        return cli_bad(spec,
-                       "%s %s: no record or request '%s' here; `itaku record list` and `itaku "
-                       "requests --all` list them",
                        what, text, text);
     if (o->value && (o->flags & CLI_MANY)) {
         cli_strings *list = o->value;
@@ -297,8 +283,7 @@ int cli_parse(const cli_spec *spec, int argc, char **argv)
             pos++;
         if (!pos->name && !pos->arg)
             break;
-        if ((pos->type == CLI_PARTY || pos->type == CLI_ID) &&
-            check_value(spec, pos, argv[i], &tried))
+        if (pos->type == CLI_PARTY && check_value(spec, pos, argv[i], &tried))
             rc = EXIT_ERROR;
         if (!(pos->flags & CLI_MANY))
             pos++;

@@ -44,7 +44,7 @@ expect_output "unknown option --frobnicate"
 expect_exit 2 "$ITAKU" log --party
 expect_output "--party needs a value"
 expect_exit 2 "$ITAKU" history nothing-like-this
-expect_output "no record or request 'nothing-like-this'"
+expect_output "'nothing-like-this'"
 ok "unknown option, missing value, unknown id: exit 2 naming them"
 
 # every command and subcommand: --help exits 0, prints a usage line, changes
