@@ -16,8 +16,19 @@ enum { EXIT_OK = 0, EXIT_NO = 1, EXIT_ERROR = 2 };
 
 /* Prints "itaku: <what>: <core message>" and returns EXIT_ERROR. */
 int cli_fail(const char *what);
+/* The registry of the current directory: the one opened for the command
+ * (CLI_NEEDS_REGISTRY, handed over once: the caller frees it), else opened
+ * now. 0, or EXIT_ERROR after the message. */
 int cli_open_registry(itk_registry **reg);
+/* The signing key: the one opened for the command (CLI_NEEDS_SIGNER, with
+ * its --key), handed over once, else opened now from key_path, git config
+ * itaku.signingKey or ssh-agent. 0, or EXIT_ERROR after the message. */
 int cli_open_signer(itk_signer **signer, itk_registry *reg, const char *key_path);
+/* Opens what cli_needs asks for (taking opened, a registry already open, or
+ * NULL); key_path: the command's --key. 0, or EXIT_ERROR after the message. */
+int cli_setup(itk_registry *opened, const char *key_path);
+/* Frees what cli_setup opened and no command took (main, after a command). */
+void cli_teardown(void);
 /* Writes s as a JSON string literal (with quotes) to stdout. */
 void cli_json_string(const char *s);
 /* Whether colour may be used on this stream (a terminal, NO_COLOR unset). */

@@ -7,8 +7,10 @@
 
 int cmd_export(int argc, char **argv)
 {
-    static const cli_sub subs[] = {
-        {"allowed-signers", cmd_export, "write the allowed-signers file for stock git"}, {0}};
+    static const cli_sub subs[] = {{"allowed-signers", cmd_export,
+                                    "write the allowed-signers file for stock git",
+                                    CLI_NEEDS_REGISTRY},
+                                   {0}};
     if (strcmp(argv[0], "allowed-signers") != 0)
         return cli_dispatch("export", "Export the allowed-signers file for stock git.", subs, argc,
                             argv);
@@ -23,7 +25,7 @@ int cmd_export(int argc, char **argv)
         return parsed;
     if (optind != argc - 1)
         return cli_bad(&spec, "export allowed-signers needs a FILE (- for standard output)");
-    argv += optind - 2;
+    const char *file = argv[optind];
     itk_registry *reg = NULL;
     itk_buf out = ITK_BUF_INIT;
     if (cli_open_registry(&reg))
@@ -31,12 +33,12 @@ int cmd_export(int argc, char **argv)
     int rc = EXIT_OK;
     if (itk_export_allowed_signers(&out, reg) < 0)
         rc = cli_fail("cannot export the allowed signers");
-    else if (strcmp(argv[2], "-") == 0)
+    else if (strcmp(file, "-") == 0)
         fwrite(out.ptr, 1, out.size, stdout);
     else {
-        FILE *f = fopen(argv[2], "w");
+        FILE *f = fopen(file, "w");
         if (!f || fwrite(out.ptr, 1, out.size, f) != out.size) {
-            fprintf(stderr, "itaku: cannot write %s\n", argv[2]);
+            fprintf(stderr, "itaku: cannot write %s\n", file);
             rc = EXIT_ERROR;
         }
         if (f && fclose(f) != 0)
@@ -45,7 +47,7 @@ int cmd_export(int argc, char **argv)
             fprintf(stderr,
                     "Wrote %s. Check every commit with:\n  git -c gpg.ssh.allowedSignersFile=%s "
                     "log --show-signature\n",
-                    argv[2], argv[2]);
+                    file, file);
     }
     itk_buf_dispose(&out);
     itk_registry_free(reg);

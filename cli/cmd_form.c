@@ -161,10 +161,11 @@ done:
 
 int cmd_form(int argc, char **argv)
 {
-    static const cli_sub subs[] = {{"new", new_form, "print a template of a form to fill in"},
-                                   {"submit", submit, "submit a filled-in form"},
-                                   {"render", render, "print a record as the city's form"},
-                                   {0}};
+    static const cli_sub subs[] = {
+        {"new", new_form, "print a template of a form to fill in", 0},
+        {"submit", submit, "submit a filled-in form", CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER},
+        {"render", render, "print a record as the city's form", CLI_NEEDS_REGISTRY},
+        {0}};
     return cli_dispatch("form",
                         "Fill in, submit and print the city's forms 1-6 and incident "
                         "reports.",

@@ -7,7 +7,8 @@
 
 int cmd_incident(int argc, char **argv)
 {
-    static const cli_sub subs[] = {{"report", cmd_incident, "report an incident"}, {0}};
+    static const cli_sub subs[] = {
+        {"report", cmd_incident, "report an incident", CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER}, {0}};
     if (strcmp(argv[0], "report") != 0)
         return cli_dispatch("incident", "Report an incident (first report, follow-up, final).",
                             subs, argc, argv);

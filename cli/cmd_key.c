@@ -203,14 +203,18 @@ done:
 int cmd_key(int argc, char **argv)
 {
     static const cli_sub subs[] = {
-        {"generate", generate, "generate a key pair"},
-        {"show", show, "show a key"},
-        {"add", key_event, "add a key for a second person of our party"},
-        {"rotate", key_event, "add a new key and retire the signing key"},
-        {"retire", key_event, "retire a key"},
-        {"compromised", key_event, "mark a key compromised"},
-        {"recover", key_event, "give a party that lost its keys a new one (the city)"},
-        {"confirm", key_event, "confirm a key the city recovered for us"},
+        {"generate", generate, "generate a key pair", 0},
+        {"show", show, "show a key", 0},
+        {"add", key_event, "add a key for a second person of our party",
+         CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER},
+        {"rotate", key_event, "add a new key and retire the signing key",
+         CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER},
+        {"retire", key_event, "retire a key", CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER},
+        {"compromised", key_event, "mark a key compromised", CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER},
+        {"recover", key_event, "give a party that lost its keys a new one (the city)",
+         CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER},
+        {"confirm", key_event, "confirm a key the city recovered for us",
+         CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER},
         {0}};
     return cli_dispatch("key",
                         "Generate, show, add, rotate, retire, recover keys; mark one "

@@ -7,7 +7,8 @@
 
 int cmd_party(int argc, char **argv)
 {
-    static const cli_sub subs[] = {{"add", cmd_party, "register a contractor and its first key"},
+    static const cli_sub subs[] = {{"add", cmd_party, "register a contractor and its first key",
+                                    CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER},
                                    {0}};
     if (strcmp(argv[0], "add") != 0)
         return cli_dispatch("party", "Register a contractor and its first key (the city).", subs,

@@ -113,9 +113,10 @@ static int list(int argc, char **argv)
 
 int cmd_record(int argc, char **argv)
 {
-    static const cli_sub subs[] = {{"add", add, "add a record (strict JSON)"},
-                                   {"show", show, "print one record"},
-                                   {"list", list, "list records"},
-                                   {0}};
+    static const cli_sub subs[] = {
+        {"add", add, "add a record (strict JSON)", CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER},
+        {"show", show, "print one record", CLI_NEEDS_REGISTRY},
+        {"list", list, "list records", CLI_NEEDS_REGISTRY},
+        {0}};
     return cli_dispatch("record", "A party's records: add, show and list.", subs, argc, argv);
 }

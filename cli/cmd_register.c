@@ -186,9 +186,11 @@ static int export_csv(int argc, char **argv)
 
 int cmd_register(int argc, char **argv)
 {
-    static const cli_sub subs[] = {{"add", add, "add an entry to the management register"},
-                                   {"export", export_csv, "export the register as CSV"},
-                                   {0}};
+    static const cli_sub subs[] = {
+        {"add", add, "add an entry to the management register",
+         CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER},
+        {"export", export_csv, "export the register as CSV", CLI_NEEDS_REGISTRY},
+        {0}};
     return cli_dispatch("register",
                         "Add entries to the management register (form 3); export "
                         "CSV.",

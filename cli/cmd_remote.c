@@ -81,9 +81,10 @@ static int add(int argc, char **argv)
 
 int cmd_remote(int argc, char **argv)
 {
-    static const cli_sub subs[] = {{"add", add, "add a remote, tagged with its party"},
-                                   {"list", list_cmd, "list the remotes (also: itaku remote)"},
-                                   {0}};
+    static const cli_sub subs[] = {
+        {"add", add, "add a remote, tagged with its party", CLI_NEEDS_REGISTRY},
+        {"list", list_cmd, "list the remotes (also: itaku remote)", CLI_NEEDS_REGISTRY},
+        {0}};
     if (argc == 1 && cli_mode == CLI_MODE_RUN)
         return list();
     return cli_dispatch("remote",

@@ -113,7 +113,9 @@ static int submit_cmd(int argc, char **argv)
 
 int cmd_request(int argc, char **argv)
 {
-    static const cli_sub subs[] = {{"submit", submit_cmd, "ask the city's prior approval"}, {0}};
+    static const cli_sub subs[] = {{"submit", submit_cmd, "ask the city's prior approval",
+                                    CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER},
+                                   {0}};
     return cli_dispatch("request", "Ask the city's prior approval (form 6, copy, take-out, ...).",
                         subs, argc, argv);
 }

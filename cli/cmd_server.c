@@ -119,9 +119,9 @@ static int check_push_cmd(int argc, char **argv)
 
 int cmd_server(int argc, char **argv)
 {
-    static const cli_sub subs[] = {{"init", init_cmd, "create a hosted registry"},
-                                   {"add-party", add_party_cmd, "let a party's key log in"},
-                                   {"check-push", check_push_cmd, "the pre-receive check"},
+    static const cli_sub subs[] = {{"init", init_cmd, "create a hosted registry", 0},
+                                   {"add-party", add_party_cmd, "let a party's key log in", 0},
+                                   {"check-push", check_push_cmd, "the pre-receive check", 0},
                                    {0}};
     return cli_dispatch("server", "Host a registry: init, add-party, the pre-receive check.", subs,
                         argc, argv);

@@ -16,8 +16,42 @@ int cli_fail(const char *what)
     return EXIT_ERROR;
 }
 
+unsigned cli_needs;
+static itk_registry *setup_reg;
+static itk_signer *setup_signer;
+
+int cli_setup(itk_registry *opened, const char *key_path)
+{
+    if (!(cli_needs & CLI_NEEDS_REGISTRY) || (!opened && itk_registry_open(&opened, ".") < 0)) {
+        itk_registry_free(opened);
+        opened = NULL;
+        if (cli_needs & CLI_NEEDS_REGISTRY)
+            return cli_fail("cannot open the registry");
+    }
+    setup_reg = opened;
+    if ((cli_needs & CLI_NEEDS_SIGNER) &&
+        itk_signer_open(&setup_signer, setup_reg, key_path, getenv("SSH_AUTH_SOCK")) < 0) {
+        cli_teardown();
+        return cli_fail("cannot sign");
+    }
+    return 0;
+}
+
+void cli_teardown(void)
+{
+    itk_signer_free(setup_signer);
+    itk_registry_free(setup_reg);
+    setup_signer = NULL;
+    setup_reg = NULL;
+}
+
 int cli_open_registry(itk_registry **reg)
 {
+    if (setup_reg) {
+        *reg = setup_reg;
+        setup_reg = NULL;
+        return 0;
+    }
     if (itk_registry_open(reg, ".") < 0)
         return cli_fail("cannot open the registry");
     return 0;
@@ -25,6 +59,11 @@ int cli_open_registry(itk_registry **reg)
 
 int cli_open_signer(itk_signer **signer, itk_registry *reg, const char *key_path)
 {
+    if (setup_signer) {
+        *signer = setup_signer;
+        setup_signer = NULL;
+        return 0;
+    }
     if (itk_signer_open(signer, reg, key_path, getenv("SSH_AUTH_SOCK")) < 0)
         return cli_fail("cannot sign");
     return 0;

@@ -5,46 +5,57 @@
 #include <string.h>
 #include <unistd.h>
 
+enum {
+    NEEDS_R = CLI_NEEDS_REGISTRY,
+    NEEDS_RS = CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER,
+};
+
+/* The commands (git.c's table): each one's file, summary and what it needs
+ * opened; a command with subcommands says so in its subcommand table. */
 static const struct {
     const char *name;
     int (*fn)(int, char **);
     const char *summary;
+    unsigned needs; /* what main has opened for it (CLI_NEEDS_*, opt.h) */
 } commands[] = {
-    {"init", cmd_init, "create a contract registry (the city) and print the contract sheet"},
-    {"clone", cmd_clone, "join a contract: clone and verify against the contract sheet"},
-    {"acknowledge", cmd_acknowledge, "accept every obligation in force (each party, first)"},
-    {"key", cmd_key, "generate, show, add, rotate, retire, recover keys; mark one compromised"},
-    {"party", cmd_party, "register a contractor and its first key (the city)"},
-    {"record", cmd_record, "add, show and list records"},
-    {"form", cmd_form, "fill in, submit and print the city's forms 1-6 and incident reports"},
-    {"register", cmd_register, "add entries to the management register (form 3); export CSV"},
-    {"incident", cmd_incident, "report an incident (first report, follow-up, final)"},
-    {"obligations", cmd_obligations, "list the city's requirements and the rules that check them"},
-    {"validate", cmd_validate, "check form bodies against their schemas without writing"},
-    {"receive", cmd_receive, "merge a descendant's verified line with a signed receipt"},
-    {"pull", cmd_pull, "merge the parent's main (decisions and instructions flow down)"},
-    {"request", cmd_request, "ask the city's prior approval (form 6, copy, take-out, ...)"},
-    {"requests", cmd_requests, "list requests: pending, who must act next; --mine"},
-    {"endorse", cmd_endorse, "vouch for a descendant's request on its way to the city"},
-    {"decline", cmd_endorse, "decline to forward a descendant's request, with a reason"},
-    {"approve", cmd_decide, "approve a request by merging it (the city)"},
-    {"reject", cmd_decide, "reject a request by merging it, with a reason (the city)"},
-    {"return", cmd_decide, "return a request for correction (差戻し) (the city)"},
-    {"withdraw", cmd_withdraw, "withdraw one of our pending requests"},
-    {"instruct", cmd_instruct, "instruct a descendant: report, inspection, return, dispose, ..."},
-    {"instructions", cmd_instruct, "list open instructions for us and our descendants"},
-    {"status", cmd_status, "obligations down the chain: ok, pending, overdue, violated"},
-    {"verify", cmd_verify, "check every commit against the trust rules"},
-    {"log", cmd_log, "print the accountability history"},
-    {"history", cmd_history, "tell one record's or request's story, step by step"},
-    {"who", cmd_who, "who may touch the city's information now, per party"},
-    {"report", cmd_report, "write a static HTML report: chain, status, timeline, forms"},
-    {"export", cmd_export, "export the allowed-signers file for stock git"},
-    {"remote", cmd_remote, "add and list remotes (ssh:// or a path), tagged with their party"},
-    {"fetch", cmd_fetch, "take a remote's lines through the quarantine (verified first)"},
-    {"push", cmd_push, "send our main and request branches to a hosted registry"},
-    {"bundle", cmd_bundle, "create or import a bundle file for a party with no network"},
-    {"server", cmd_server, "host a registry: init, add-party, the pre-receive check"},
+    {"init", cmd_init, "create a contract registry (the city) and print the contract sheet", 0},
+    {"clone", cmd_clone, "join a contract: clone and verify against the contract sheet", 0},
+    {"acknowledge", cmd_acknowledge, "accept every obligation in force (each party, first)",
+     NEEDS_RS},
+    {"key", cmd_key, "generate, show, add, rotate, retire, recover keys; mark one compromised", 0},
+    {"party", cmd_party, "register a contractor and its first key (the city)", 0},
+    {"record", cmd_record, "add, show and list records", 0},
+    {"form", cmd_form, "fill in, submit and print the city's forms 1-6 and incident reports", 0},
+    {"register", cmd_register, "add entries to the management register (form 3); export CSV", 0},
+    {"incident", cmd_incident, "report an incident (first report, follow-up, final)", 0},
+    {"obligations", cmd_obligations, "list the city's requirements and the rules that check them",
+     0},
+    {"validate", cmd_validate, "check form bodies against their schemas without writing", 0},
+    {"receive", cmd_receive, "merge a descendant's verified line with a signed receipt", NEEDS_RS},
+    {"pull", cmd_pull, "merge the parent's main (decisions and instructions flow down)", NEEDS_RS},
+    {"request", cmd_request, "ask the city's prior approval (form 6, copy, take-out, ...)", 0},
+    {"requests", cmd_requests, "list requests: pending, who must act next; --mine", NEEDS_R},
+    {"endorse", cmd_endorse, "vouch for a descendant's request on its way to the city", NEEDS_RS},
+    {"decline", cmd_endorse, "decline to forward a descendant's request, with a reason", NEEDS_RS},
+    {"approve", cmd_decide, "approve a request by merging it (the city)", NEEDS_RS},
+    {"reject", cmd_decide, "reject a request by merging it, with a reason (the city)", NEEDS_RS},
+    {"return", cmd_decide, "return a request for correction (差戻し) (the city)", NEEDS_RS},
+    {"withdraw", cmd_withdraw, "withdraw one of our pending requests", NEEDS_RS},
+    {"instruct", cmd_instruct, "instruct a descendant: report, inspection, return, dispose, ...",
+     NEEDS_RS},
+    {"instructions", cmd_instruct, "list open instructions for us and our descendants", NEEDS_R},
+    {"status", cmd_status, "obligations down the chain: ok, pending, overdue, violated", NEEDS_R},
+    {"verify", cmd_verify, "check every commit against the trust rules", NEEDS_R},
+    {"log", cmd_log, "print the accountability history", NEEDS_R},
+    {"history", cmd_history, "tell one record's or request's story, step by step", NEEDS_R},
+    {"who", cmd_who, "who may touch the city's information now, per party", NEEDS_R},
+    {"report", cmd_report, "write a static HTML report: chain, status, timeline, forms", NEEDS_R},
+    {"export", cmd_export, "export the allowed-signers file for stock git", 0},
+    {"remote", cmd_remote, "add and list remotes (ssh:// or a path), tagged with their party", 0},
+    {"fetch", cmd_fetch, "take a remote's lines through the quarantine (verified first)", NEEDS_R},
+    {"push", cmd_push, "send our main and request branches to a hosted registry", NEEDS_RS},
+    {"bundle", cmd_bundle, "create or import a bundle file for a party with no network", NEEDS_R},
+    {"server", cmd_server, "host a registry: init, add-party, the pre-receive check", 0},
 };
 
 enum { NCOMMANDS = sizeof(commands) / sizeof(*commands) };
@@ -104,7 +115,10 @@ static int help_command(int argc, char **argv)
         return unknown(argv[1]);
     char help_opt[] = "--help";
     char *words[] = {argv[1], argc > 2 ? argv[2] : help_opt, help_opt, NULL};
-    return commands[c].fn(argc > 2 ? 3 : 2, words);
+    cli_needs = commands[c].needs;
+    int rc = commands[c].fn(argc > 2 ? 3 : 2, words);
+    cli_teardown();
+    return rc;
 }
 
 /* itaku --man [CMD]: the manual page itaku(1) or itaku-CMD(1) as roff. */
@@ -251,5 +265,8 @@ int main(int argc, char **argv)
     int c = find(name);
     if (c < 0)
         return unknown(name);
-    return commands[c].fn(argc - i, argv + i);
+    cli_needs = commands[c].needs;
+    int rc = commands[c].fn(argc - i, argv + i);
+    cli_teardown();
+    return rc;
 }

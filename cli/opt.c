@@ -292,6 +292,15 @@ int cli_parse(const cli_spec *spec, int argc, char **argv)
         if (o->name && (o->flags & CLI_REQUIRED) &&
             ((o->flags & CLI_MANY) ? !((cli_strings *)o->value)->n : !*(const char **)o->value))
             rc = cli_bad(spec, "--%s %s is required", o->name, type_arg(o));
+    if (rc < 0 && cli_needs) {
+        /* the options are good: open what the command needs, once */
+        const char *key = NULL;
+        for (const cli_opt *o = spec->opts; o->name || o->arg; o++)
+            if (o->name && strcmp(o->name, "key") == 0 && o->type == CLI_PATH)
+                key = *(const char **)o->value;
+        rc = cli_setup(tried.reg, key) ? EXIT_ERROR : -1;
+        tried.reg = NULL; /* cli_setup took it */
+    }
     itk_registry_free(tried.reg);
     return rc;
 }
@@ -301,8 +310,10 @@ int cli_dispatch(const char *cmd, const char *summary, const cli_sub *subs, int 
     if (cli_mode == CLI_MODE_COMPLETE)
         cli_complete_subs = subs;
     for (const cli_sub *s = subs; argc >= 2 && s->name; s++)
-        if (strcmp(argv[1], s->name) == 0)
+        if (strcmp(argv[1], s->name) == 0) {
+            cli_needs = s->needs;
             return s->fn(argc - 1, argv + 1);
+        }
     if (cli_mode == CLI_MODE_COMPLETE) {
         for (const cli_sub *s = subs; s->name; s++)
             puts(s->name);
@@ -356,9 +367,8 @@ void cli_list_ids(FILE *out)
             for (size_t i = 0; i < n; i++) {
                 itk_path_info pi;
                 itk_path_classify(&pi, paths[i]);
-                const char *base = strrchr(paths[i], '/');
-                if (pi.kind == ITK_PATH_RECORD && base)
-                    fprintf(out, "%s/%.*s\n", pi.party, (int)(strcspn(base + 1, ".")), base + 1);
+                if (pi.type && pi.kind != ITK_PATH_KEY) /* as `record list` shows them */
+                    fprintf(out, "%s/%s\n", pi.party, pi.id);
             }
         if (itk_request_list(&reqs, &nreq, reg) == 0)
             for (size_t i = 0; i < nreq; i++)

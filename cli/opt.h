@@ -57,11 +57,19 @@ typedef struct {
     const cli_opt *opts;
 } cli_spec;
 
+/* What a command needs opened before it runs (git.c's RUN_SETUP): once its
+ * options are good, cli_parse opens them (the signer with the table's --key
+ * value) and cli_open_registry / cli_open_signer hand them to the command. */
+enum { CLI_NEEDS_REGISTRY = 1, CLI_NEEDS_SIGNER = 2 };
+/* Set by main from its command table, and by cli_dispatch from a subcommand's. */
+extern unsigned cli_needs;
+
 /* A command's subcommands, dispatched by cli_dispatch. */
 typedef struct {
     const char *name;
     int (*fn)(int argc, char **argv);
     const char *summary;
+    unsigned needs; /* CLI_NEEDS_* */
 } cli_sub;
 
 /* What cli_parse does besides parsing, set by main for the hidden modes. */

@@ -102,5 +102,12 @@ complete_words() {
 got=$(complete_words itaku status --party "" | sort | tr '\n' ' ')
 [ "$got" = "acme akiruno-city " ] || fail "itaku status --party <TAB>: '$got'"
 complete_words itaku key a | grep -qx add || fail "itaku key a<TAB> does not give add"
-ok "bash completion: commands, options, party ids"
+# record and request ids: every record `record list` shows, as party/id
+"$ITAKU" record list | awk '$3 != "(key)" {print $1 "/" $3}' | sort >"$T/ids"
+[ -s "$T/ids" ] || fail "the scenario has no records to complete"
+complete_words itaku history "" | sort >"$T/completed"
+comm -23 "$T/ids" "$T/completed" | grep -q . && fail "itaku history <TAB> misses: $(comm -23 "$T/ids" "$T/completed")"
+complete_words itaku record show "$(head -c 3 "$T/ids")" | grep -qxF "$(head -1 "$T/ids")" ||
+    fail "itaku record show <TAB> does not give $(head -1 "$T/ids")"
+ok "bash completion: commands, subcommands, options, party ids, record ids"
 finish
