@@ -51,32 +51,49 @@ done:
     return rc;
 }
 
-int cmd_bundle(int argc, char **argv)
+static int create_cmd(int argc, char **argv)
 {
-    const char *for_party = NULL, *from = NULL, *key = NULL;
-    const cli_opt opts[] = {{NULL, 0, CLI_STRING, NULL, "create|import", "what to do", 0},
-                            {NULL, 0, CLI_PATH, NULL, "FILE", "the bundle file", 0},
+    const char *for_party = NULL, *key = NULL;
+    const cli_opt opts[] = {{NULL, 0, CLI_PATH, NULL, "FILE", "the bundle file to write", 0},
                             {"for", 0, CLI_STRING, &for_party, "PARTY",
-                             "create: the party the bundle is for (what it lacks goes in)", 0},
-                            {"from", 0, CLI_STRING, &from, "PARTY",
-                             "import: whose line the bundle's main is, when it does not say", 0},
+                             "the party it is for (what its line we last received lacks goes in)",
+                             CLI_REQUIRED},
                             CLI_OPT_KEY(&key),
                             {0}};
-    const cli_spec spec = {"bundle",
-                           "Create or import a bundle file (a git bundle) for a party "
-                           "with no network; an import goes through the same checks as a fetch.",
-                           opts};
+    const cli_spec spec = {"bundle create",
+                           "Write a bundle file (a git bundle) for a party with no network.", opts};
     int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
         return parsed;
-    if (optind != argc - 2)
-        return cli_bad(&spec, "bundle needs create or import, and a FILE");
-    if (strcmp(argv[optind], "create") == 0) {
-        if (!for_party)
-            return cli_bad(&spec, "bundle create needs --for PARTY");
-        return create(argv[optind + 1], for_party, key);
-    }
-    if (strcmp(argv[optind], "import") == 0)
-        return import(argv[optind + 1], from);
-    return cli_bad(&spec, "bundle: unknown subcommand '%s'", argv[optind]);
+    if (optind != argc - 1)
+        return cli_bad(&spec, "bundle create needs one FILE");
+    return create(argv[optind], for_party, key);
+}
+
+static int import_cmd(int argc, char **argv)
+{
+    const char *from = NULL;
+    const cli_opt opts[] = {{NULL, 0, CLI_PATH, NULL, "FILE", "the bundle file", 0},
+                            {"from", 0, CLI_STRING, &from, "PARTY",
+                             "whose line the bundle's main is, when it does not say", 0},
+                            {0}};
+    const cli_spec spec = {"bundle import",
+                           "Take a bundle file in, through the same checks as a fetch.", opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
+    if (optind != argc - 1)
+        return cli_bad(&spec, "bundle import needs one FILE");
+    return import(argv[optind], from);
+}
+
+int cmd_bundle(int argc, char **argv)
+{
+    static const cli_sub subs[] = {
+        {"create", create_cmd, "write a bundle for a party with no network",
+         CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER},
+        {"import", import_cmd, "take a bundle in, checked like a fetch", CLI_NEEDS_REGISTRY},
+        {0}};
+    return cli_dispatch("bundle", "Create or import a bundle file for a party with no network.",
+                        subs, argc, argv);
 }

@@ -54,7 +54,7 @@ static const struct {
     {"remote", cmd_remote, "add and list remotes (ssh:// or a path), tagged with their party", 0},
     {"fetch", cmd_fetch, "take a remote's lines through the quarantine (verified first)", NEEDS_R},
     {"push", cmd_push, "send our main and request branches to a hosted registry", NEEDS_RS},
-    {"bundle", cmd_bundle, "create or import a bundle file for a party with no network", NEEDS_R},
+    {"bundle", cmd_bundle, "create or import a bundle file for a party with no network", 0},
     {"server", cmd_server, "host a registry: init, add-party, the pre-receive check", 0},
 };
 
