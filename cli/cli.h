@@ -10,21 +10,25 @@
 #include "itaku/progress.h"
 #include "itaku/registry.h"
 #include "itaku/sync.h"
+#include "opt.h"
 
 enum { EXIT_OK = 0, EXIT_NO = 1, EXIT_ERROR = 2 };
 
 /* Prints "itaku: <what>: <core message>" and returns EXIT_ERROR. */
 int cli_fail(const char *what);
-/* Prints "itaku CMD: <message>\nusage: ..." and returns EXIT_ERROR. */
-int cli_usage(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* The options of a command whose only option is --key FILE (and --help),
- * getopt's short options being shortopts: -1 when the caller goes on with
- * its arguments from optind, else the exit code to return (help printed, or
- * an unknown option told). */
-int cli_parse_key_option(int argc, char **argv, const char *usage, const char *command,
-                         const char *shortopts, const char **key);
+/* The registry of the current directory: the one opened for the command
+ * (CLI_NEEDS_REGISTRY, handed over once: the caller frees it), else opened
+ * now. 0, or EXIT_ERROR after the message. */
 int cli_open_registry(itk_registry **reg);
+/* The signing key: the one opened for the command (CLI_NEEDS_SIGNER, with
+ * its --key), handed over once, else opened now from key_path, git config
+ * itaku.signingKey or ssh-agent. 0, or EXIT_ERROR after the message. */
 int cli_open_signer(itk_signer **signer, itk_registry *reg, const char *key_path);
+/* Opens what cli_needs asks for (taking opened, a registry already open, or
+ * NULL); key_path: the command's --key. 0, or EXIT_ERROR after the message. */
+int cli_setup(itk_registry *opened, const char *key_path);
+/* Frees what cli_setup opened and no command took (main, after a command). */
+void cli_teardown(void);
 /* Whether colour may be used on this stream (a terminal, NO_COLOR unset). */
 int cli_color(int fd);
 

@@ -5,16 +5,17 @@
 #include <getopt.h>
 #include <stdio.h>
 
-static const char usage[] = "itaku acknowledge [--key FILE]";
-
 int cmd_acknowledge(int argc, char **argv)
 {
     const char *key = NULL;
-    int parsed = cli_parse_key_option(argc, argv, usage, "acknowledge", "h", &key);
+    const cli_opt opts[] = {CLI_OPT_KEY(&key), {0}};
+    const cli_spec spec = {"acknowledge", "Accept every obligation in force (each party, first).",
+                           opts};
+    int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
         return parsed;
     if (optind != argc)
-        return cli_usage(usage, "acknowledge takes no arguments");
+        return cli_bad(&spec, "acknowledge takes no arguments");
     itk_registry *reg = NULL;
     itk_signer *signer = NULL;
     git_oid out;

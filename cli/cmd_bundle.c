@@ -3,16 +3,9 @@
 #include "cli.h"
 #include "itaku/bundle.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char usage[] =
-    "itaku bundle create FILE --for PARTY [--key FILE]\n"
-    "       itaku bundle import FILE [--from PARTY]\n"
-    "(create: what PARTY lacks, judged by its line we last received; import: through the "
-    "same checks as a fetch; --from: whose line the bundle's main is, when it does not say)";
 
 static int create(const char *file, const char *party, const char *key)
 {
@@ -58,33 +51,49 @@ done:
     return rc;
 }
 
+static int create_cmd(int argc, char **argv)
+{
+    const char *for_party = NULL, *key = NULL;
+    const cli_opt opts[] = {{NULL, 0, CLI_PATH, NULL, "FILE", "the bundle file to write", 0},
+                            {"for", 0, CLI_STRING, &for_party, "PARTY",
+                             "the party it is for (what its line we last received lacks goes in)",
+                             CLI_REQUIRED},
+                            CLI_OPT_KEY(&key),
+                            {0}};
+    const cli_spec spec = {"bundle create",
+                           "Write a bundle file (a git bundle) for a party with no network.", opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
+    if (optind != argc - 1)
+        return cli_bad(&spec, "bundle create needs one FILE");
+    return create(argv[optind], for_party, key);
+}
+
+static int import_cmd(int argc, char **argv)
+{
+    const char *from = NULL;
+    const cli_opt opts[] = {{NULL, 0, CLI_PATH, NULL, "FILE", "the bundle file", 0},
+                            {"from", 0, CLI_STRING, &from, "PARTY",
+                             "whose line the bundle's main is, when it does not say", 0},
+                            {0}};
+    const cli_spec spec = {"bundle import",
+                           "Take a bundle file in, through the same checks as a fetch.", opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
+    if (optind != argc - 1)
+        return cli_bad(&spec, "bundle import needs one FILE");
+    return import(argv[optind], from);
+}
+
 int cmd_bundle(int argc, char **argv)
 {
-    static const struct option opts[] = {{"for", required_argument, NULL, 'f'},
-                                         {"from", required_argument, NULL, 'F'},
-                                         {"key", required_argument, NULL, 'k'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
-    const char *for_party = NULL, *from = NULL, *key = NULL;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'f': for_party = optarg; break;
-        case 'F': from = optarg; break;
-        case 'k': key = optarg; break;
-        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
-        default: return cli_usage(usage, "bundle: unknown option");
-        }
-    }
-    if (optind != argc - 2)
-        return cli_usage(usage, "bundle needs create or import, and a FILE");
-    if (strcmp(argv[optind], "create") == 0) {
-        if (!for_party)
-            return cli_usage(usage, "bundle create needs --for PARTY");
-        return create(argv[optind + 1], for_party, key);
-    }
-    if (strcmp(argv[optind], "import") == 0)
-        return import(argv[optind + 1], from);
-    return cli_usage(usage, "bundle: unknown subcommand '%s'", argv[optind]);
+    static const cli_sub subs[] = {
+        {"create", create_cmd, "write a bundle for a party with no network",
+         CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER},
+        {"import", import_cmd, "take a bundle in, checked like a fetch", CLI_NEEDS_REGISTRY},
+        {0}};
+    return cli_dispatch("bundle", "Create or import a bundle file for a party with no network.",
+                        subs, argc, argv);
 }

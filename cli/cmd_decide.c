@@ -3,53 +3,50 @@
 #include "cli.h"
 #include "itaku/flow.h"
 
-#include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] =
-    "itaku approve REQUEST [--conditions TEXT] [--valid-until YYYY-MM-DD] [--max-uses N]\n"
-    "       itaku reject REQUEST --reason TEXT\n"
-    "       itaku return REQUEST --reason TEXT     (差戻し: return for correction)\n"
-    "       [--key FILE]";
-
 int cmd_decide(int argc, char **argv)
 {
-    static const struct option opts[] = {{"reason", required_argument, NULL, 'r'},
-                                         {"conditions", required_argument, NULL, 'c'},
-                                         {"valid-until", required_argument, NULL, 'v'},
-                                         {"max-uses", required_argument, NULL, 'm'},
-                                         {"key", required_argument, NULL, 'k'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
     itk_decision_options o = ITK_DECISION_OPTIONS_INIT;
     const char *key = NULL;
-    int c;
+    long max_uses = LONG_MIN; /* not given */
     o.outcome = strcmp(argv[0], "approve") == 0  ? "approved"
                 : strcmp(argv[0], "reject") == 0 ? "rejected"
                                                  : "returned";
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        char *end;
-        switch (c) {
-        case 'r': o.reason = optarg; break;
-        case 'c': o.conditions = optarg; break;
-        case 'v': o.valid_until = optarg; break;
-        case 'm':
-            o.max_uses = strtoll(optarg, &end, 10);
-            if (*end || o.max_uses < 1)
-                return cli_usage(usage, "--max-uses takes a positive whole number");
-            break;
-        case 'k': key = optarg; break;
-        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
-        default: return cli_usage(usage, "%s: unknown option", argv[0]);
-        }
-    }
+    int approve = strcmp(o.outcome, "approved") == 0;
+    const cli_opt approve_opts[] = {
+        {NULL, 0, CLI_ID, NULL, "REQUEST", "the request to decide", 0},
+        {"conditions", 0, CLI_STRING, &o.conditions, "TEXT", "conditions of the approval", 0},
+        {"valid-until", 0, CLI_DATE, &o.valid_until, "YYYY-MM-DD", "the approval's last day", 0},
+        {"max-uses", 0, CLI_NUMBER, &max_uses, "N", "how many times it may be used", 0},
+        {"reason", 0, CLI_STRING, &o.reason, "TEXT", "why", 0},
+        CLI_OPT_KEY(&key),
+        {0}};
+    const cli_opt other_opts[] = {{NULL, 0, CLI_ID, NULL, "REQUEST", "the request to decide", 0},
+                                  {"reason", 0, CLI_STRING, &o.reason, "TEXT", "why", CLI_REQUIRED},
+                                  CLI_OPT_KEY(&key),
+                                  {0}};
+    const cli_spec spec = {
+        argv[0],
+        approve ? "Approve a request by merging it (the city)."
+        : strcmp(o.outcome, "rejected") == 0
+            ? "Reject a request by merging it, with a reason (the city)."
+            : "Return a request for correction (差戻し), with a reason (the city).",
+        approve ? approve_opts : other_opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
+    if (max_uses != LONG_MIN && max_uses < 1)
+        return cli_bad(&spec, "--max-uses takes a positive whole number, not %ld", max_uses);
+    if (max_uses != LONG_MIN)
+        o.max_uses = max_uses;
     if (optind != argc - 1)
-        return cli_usage(usage, "%s needs one REQUEST", argv[0]);
+        return cli_bad(&spec, "%s needs one REQUEST", argv[0]);
     if (strcmp(o.outcome, "approved") != 0 && !o.reason)
-        return cli_usage(usage, "%s needs --reason", argv[0]);
+        return cli_bad(&spec, "%s needs --reason", argv[0]);
     itk_registry *reg = NULL;
     itk_signer *signer = NULL;
     git_oid out;

@@ -3,34 +3,29 @@
 #include "cli.h"
 #include "itaku/flow.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
-static const char usage[] = "itaku endorse REQUEST [--reason TEXT] [--key FILE]\n"
-                            "       itaku decline REQUEST --reason TEXT [--key FILE]";
-
 int cmd_endorse(int argc, char **argv)
 {
-    static const struct option opts[] = {{"reason", required_argument, NULL, 'r'},
-                                         {"key", required_argument, NULL, 'k'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
-    int decline = strcmp(argv[0], "decline") == 0, c;
+    int decline = strcmp(argv[0], "decline") == 0;
     const char *reason = NULL, *key = NULL;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'r': reason = optarg; break;
-        case 'k': key = optarg; break;
-        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
-        default: return cli_usage(usage, "%s: unknown option", argv[0]);
-        }
-    }
+    const cli_opt opts[] = {
+        {NULL, 0, CLI_ID, NULL, "REQUEST", "a descendant's request", 0},
+        {"reason", 0, CLI_STRING, &reason, "TEXT", "why", decline ? CLI_REQUIRED : 0},
+        CLI_OPT_KEY(&key),
+        {0}};
+    const cli_spec spec = {argv[0],
+                           decline ? "Decline to forward a descendant's request, with a reason."
+                                   : "Vouch for a descendant's request on its way to the city.",
+                           opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
     if (optind != argc - 1)
-        return cli_usage(usage, "%s needs one REQUEST", argv[0]);
+        return cli_bad(&spec, "%s needs one REQUEST", argv[0]);
     if (decline && !reason)
-        return cli_usage(usage, "decline needs --reason");
+        return cli_bad(&spec, "decline needs --reason");
     itk_registry *reg = NULL;
     itk_signer *signer = NULL;
     git_oid out;

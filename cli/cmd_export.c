@@ -5,16 +5,27 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char usage[] = "itaku export allowed-signers FILE|-";
-
 int cmd_export(int argc, char **argv)
 {
-    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        printf("usage: %s\n", usage);
-        return EXIT_OK;
-    }
-    if (argc != 3 || strcmp(argv[1], "allowed-signers") != 0)
-        return cli_usage(usage, "export needs allowed-signers and a FILE");
+    static const cli_sub subs[] = {{"allowed-signers", cmd_export,
+                                    "write the allowed-signers file for stock git",
+                                    CLI_NEEDS_REGISTRY},
+                                   {0}};
+    if (strcmp(argv[0], "allowed-signers") != 0)
+        return cli_dispatch("export", "Export the allowed-signers file for stock git.", subs, argc,
+                            argv);
+    const cli_opt opts[] = {
+        {NULL, 0, CLI_PATH, NULL, "FILE|-", "where to write (- for standard output)", 0}, {0}};
+    const cli_spec spec = {"export allowed-signers",
+                           "Write every key of every party as an "
+                           "allowed-signers file, so that stock git checks every signature.",
+                           opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
+    if (optind != argc - 1)
+        return cli_bad(&spec, "export allowed-signers needs a FILE (- for standard output)");
+    const char *file = argv[optind];
     itk_registry *reg = NULL;
     itk_buf out = ITK_BUF_INIT;
     if (cli_open_registry(&reg))
@@ -22,12 +33,12 @@ int cmd_export(int argc, char **argv)
     int rc = EXIT_OK;
     if (itk_export_allowed_signers(&out, reg) < 0)
         rc = cli_fail("cannot export the allowed signers");
-    else if (strcmp(argv[2], "-") == 0)
+    else if (strcmp(file, "-") == 0)
         fwrite(out.ptr, 1, out.size, stdout);
     else {
-        FILE *f = fopen(argv[2], "w");
+        FILE *f = fopen(file, "w");
         if (!f || fwrite(out.ptr, 1, out.size, f) != out.size) {
-            fprintf(stderr, "itaku: cannot write %s\n", argv[2]);
+            fprintf(stderr, "itaku: cannot write %s\n", file);
             rc = EXIT_ERROR;
         }
         if (f && fclose(f) != 0)
@@ -36,7 +47,7 @@ int cmd_export(int argc, char **argv)
             fprintf(stderr,
                     "Wrote %s. Check every commit with:\n  git -c gpg.ssh.allowedSignersFile=%s "
                     "log --show-signature\n",
-                    argv[2], argv[2]);
+                    file, file);
     }
     itk_buf_dispose(&out);
     itk_registry_free(reg);

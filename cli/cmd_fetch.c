@@ -3,14 +3,9 @@
 #include "cli.h"
 #include "itaku/remote.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char usage[] = "itaku fetch [NAME] [--party P] [--key FILE]\n"
-                            "(NAME: a remote, 'origin' by default; --party: whose line its main "
-                            "is, when the remote is not tagged)";
 
 void cli_print_take(const itk_sync_report *r)
 {
@@ -39,23 +34,22 @@ void cli_print_take(const itk_sync_report *r)
 
 int cmd_fetch(int argc, char **argv)
 {
-    static const struct option opts[] = {{"party", required_argument, NULL, 'p'},
-                                         {"key", required_argument, NULL, 'k'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
     const char *party = NULL, *key = NULL;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'p': party = optarg; break;
-        case 'k': key = optarg; break;
-        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
-        default: return cli_usage(usage, "fetch: unknown option");
-        }
-    }
+    const cli_opt opts[] = {
+        {NULL, 0, CLI_STRING, NULL, "NAME", "a remote ('origin' by default)", CLI_OPTIONAL},
+        {"party", 0, CLI_STRING, &party, "P",
+         "whose line the remote's main is, when it is not tagged", 0},
+        CLI_OPT_KEY(&key),
+        {0}};
+    const cli_spec spec = {"fetch",
+                           "Take a remote's lines and request branches through the "
+                           "quarantine; nothing moves unless every new commit verifies.",
+                           opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
     if (optind < argc - 1)
-        return cli_usage(usage, "fetch takes at most one remote");
+        return cli_bad(&spec, "fetch takes at most one remote");
     const char *name = optind == argc - 1 ? argv[optind] : "origin";
     itk_registry *reg = NULL;
     itk_sync_report *report = calloc(1, sizeof(*report));

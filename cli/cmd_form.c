@@ -8,22 +8,22 @@
 #include "itaku/schema.h"
 #include "itaku/snapshot.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
-static const char usage[] =
-    "itaku form new N                      (N: 1-6 or incident; prints a fill-in template)\n"
-    "       itaku form submit N FILE|- [--supersedes ID] [--key FILE]\n"
-    "       itaku form render ID [--format html|md] [-o FILE]";
-
 static int new_form(int argc, char **argv)
 {
-    if (argc != 2)
-        return cli_usage(usage, "form new needs N (1-6 or incident)");
+    const cli_opt opts[] = {{NULL, 0, CLI_STRING, NULL, "N", "the form: 1-6 or incident", 0}, {0}};
+    const cli_spec spec = {"form new", "Print a template of form N to fill in.", opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
+    if (optind != argc - 1)
+        return cli_bad(&spec, "form new needs N (1-6 or incident)");
+    argv += optind - 1;
     const char *type = itk_form_type(argv[1]);
     if (!type)
-        return cli_usage(usage, "'%s' is not a form: use 1, 2, 3, 4, 5, 6 or incident", argv[1]);
+        return cli_bad(&spec, "'%s' is not a form: use 1, 2, 3, 4, 5, 6 or incident", argv[1]);
     json_t *schema = NULL;
     itk_registry *reg = NULL;
     char name[64];
@@ -65,27 +65,25 @@ int cli_submit_record(const char *type, const char *file, const char *supersedes
 
 static int submit(int argc, char **argv)
 {
-    static const struct option opts[] = {{"supersedes", required_argument, NULL, 's'},
-                                         {"key", required_argument, NULL, 'k'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
     const char *supersedes = NULL, *key = NULL;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 's': supersedes = optarg; break;
-        case 'k': key = optarg; break;
-        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
-        default: return cli_usage(usage, "form submit: unknown option");
-        }
-    }
+    const cli_opt opts[] = {
+        {NULL, 0, CLI_STRING, NULL, "N", "the form: 1-6 or incident", 0},
+        {NULL, 0, CLI_PATH, NULL, "FILE|-", "the filled-in template (- for standard input)", 0},
+        {"supersedes", 0, CLI_ID, &supersedes, "ID", "the record this one replaces", 0},
+        CLI_OPT_KEY(&key),
+        {0}};
+    const cli_spec spec = {"form submit",
+                           "Submit a filled-in form (form 6 is a request for the "
+                           "city's approval).",
+                           opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
     if (optind != argc - 2)
-        return cli_usage(usage, "form submit needs N and FILE");
+        return cli_bad(&spec, "form submit needs N and FILE");
     const char *type = itk_form_type(argv[optind]);
     if (!type)
-        return cli_usage(usage, "'%s' is not a form: use 1, 2, 3, 4, 5, 6 or incident",
-                         argv[optind]);
+        return cli_bad(&spec, "'%s' is not a form: use 1, 2, 3, 4, 5, 6 or incident", argv[optind]);
     if (strcmp(type, "form6") == 0)
         return cli_request_submit("subcontract", argv[optind + 1], key);
     return cli_submit_record(type, argv[optind + 1], supersedes, key);
@@ -93,30 +91,25 @@ static int submit(int argc, char **argv)
 
 static int render(int argc, char **argv)
 {
-    static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
-                                         {"output", required_argument, NULL, 'o'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
     const char *format = "html", *output = NULL;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'f': format = optarg; break;
-        case 'o': output = optarg; break;
-        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
-        default: return cli_usage(usage, "form render: unknown option");
-        }
-    }
+    const cli_opt opts[] = {
+        {NULL, 0, CLI_ID, NULL, "ID", "a record", 0},
+        {"format", 'f', CLI_STRING, &format, "html|md", "the output format", 0},
+        {"output", 'o', CLI_PATH, &output, "FILE", "where to write (default: standard output)", 0},
+        {0}};
+    const cli_spec spec = {"form render", "Print a record as the city's printed form.", opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
     if (optind != argc - 1)
-        return cli_usage(usage, "form render needs one record ID");
+        return cli_bad(&spec, "form render needs one record ID");
     itk_render_format fmt;
     if (strcmp(format, "html") == 0)
         fmt = ITK_RENDER_HTML;
     else if (strcmp(format, "md") == 0 || strcmp(format, "markdown") == 0)
         fmt = ITK_RENDER_MARKDOWN;
     else
-        return cli_usage(usage, "--format is html or md");
+        return cli_bad(&spec, "--format is html or md");
     itk_registry *reg = NULL;
     itk_snapshot *snap = NULL;
     git_tree *tree = NULL;
@@ -163,15 +156,13 @@ done:
 
 int cmd_form(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        printf("usage: %s\n", usage);
-        return argc < 2 ? EXIT_ERROR : EXIT_OK;
-    }
-    if (strcmp(argv[1], "new") == 0)
-        return new_form(argc - 1, argv + 1);
-    if (strcmp(argv[1], "submit") == 0)
-        return submit(argc - 1, argv + 1);
-    if (strcmp(argv[1], "render") == 0)
-        return render(argc - 1, argv + 1);
-    return cli_usage(usage, "unknown form command '%s'", argv[1]);
+    static const cli_sub subs[] = {
+        {"new", new_form, "print a template of a form to fill in", 0},
+        {"submit", submit, "submit a filled-in form", CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER},
+        {"render", render, "print a record as the city's form", CLI_NEEDS_REGISTRY},
+        {0}};
+    return cli_dispatch("form",
+                        "Fill in, submit and print the city's forms 1-6 and incident "
+                        "reports.",
+                        subs, argc, argv);
 }

@@ -5,11 +5,8 @@
 #include "json_out.h"
 #include "itaku/history.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-
-static const char usage[] = "itaku history ID [--json]";
 
 static const char *mark_of(const itk_story_step *s)
 {
@@ -18,19 +15,16 @@ static const char *mark_of(const itk_story_step *s)
 
 int cmd_history(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {0}};
-    int json = 0, c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'j': json = 1; break;
-        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
-        default: return cli_usage(usage, "history: unknown option");
-        }
-    }
+    int json = 0;
+    const cli_opt opts[] = {{NULL, 0, CLI_ID, NULL, "ID", "a record or request", 0},
+                            {"json", 0, CLI_SWITCH, &json, NULL, "print JSON", 0},
+                            {0}};
+    const cli_spec spec = {"history", "Tell one record's or request's story, step by step.", opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
     if (optind + 1 != argc)
-        return cli_usage(usage, "history needs one record or request ID");
+        return cli_bad(&spec, "history needs one record or request ID");
     itk_registry *reg = NULL;
     itk_story *st = NULL;
     itk_story_options o = ITK_STORY_OPTIONS_INIT;

@@ -2,40 +2,30 @@
  * validated and recorded at once (seed §10). */
 #include "cli.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
-static const char usage[] = "itaku incident report FILE|- [--supersedes ID] [--key FILE]\n"
-                            "(a template: itaku form new incident)";
-
 int cmd_incident(int argc, char **argv)
 {
-    static const struct option opts[] = {{"supersedes", required_argument, NULL, 's'},
-                                         {"key", required_argument, NULL, 'k'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
-    if (argc < 2 || strcmp(argv[1], "report") != 0) {
-        if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-            printf("usage: %s\n", usage);
-            return EXIT_OK;
-        }
-        return cli_usage(usage, "incident: the command is `incident report FILE`");
-    }
+    static const cli_sub subs[] = {
+        {"report", cmd_incident, "report an incident", CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER}, {0}};
+    if (strcmp(argv[0], "report") != 0)
+        return cli_dispatch("incident", "Report an incident (first report, follow-up, final).",
+                            subs, argc, argv);
     const char *supersedes = NULL, *key = NULL;
-    int c;
-    argc--;
-    argv++;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 's': supersedes = optarg; break;
-        case 'k': key = optarg; break;
-        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
-        default: return cli_usage(usage, "incident report: unknown option");
-        }
-    }
+    const cli_opt opts[] = {
+        {NULL, 0, CLI_PATH, NULL, "FILE|-", "the report (a template: itaku form new incident)", 0},
+        {"supersedes", 0, CLI_ID, &supersedes, "ID", "the report this one replaces", 0},
+        CLI_OPT_KEY(&key),
+        {0}};
+    const cli_spec spec = {"incident report",
+                           "Record an incident report (first, follow-up or "
+                           "final), validated first.",
+                           opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
     if (optind != argc - 1)
-        return cli_usage(usage, "incident report needs one FILE");
+        return cli_bad(&spec, "incident report needs one FILE");
     return cli_submit_record("incident", argv[optind], supersedes, key);
 }

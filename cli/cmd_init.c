@@ -3,61 +3,44 @@
 #include "cli.h"
 #include "itaku/init.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] =
-    "itaku init DIR --contract ID --title TEXT --city ID --name NAME --key FILE\n"
-    "                  [--principal NAME] [--start YYYY-MM-DD] [--end YYYY-MM-DD]\n"
-    "                  [--handover-method M]... [--timezone TZ]";
-
 int cmd_init(int argc, char **argv)
 {
-    static const struct option opts[] = {{"contract", required_argument, NULL, 'c'},
-                                         {"title", required_argument, NULL, 't'},
-                                         {"city", required_argument, NULL, 'C'},
-                                         {"name", required_argument, NULL, 'n'},
-                                         {"key", required_argument, NULL, 'k'},
-                                         {"principal", required_argument, NULL, 'p'},
-                                         {"start", required_argument, NULL, 's'},
-                                         {"end", required_argument, NULL, 'e'},
-                                         {"handover-method", required_argument, NULL, 'm'},
-                                         {"timezone", required_argument, NULL, 'z'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
     itk_init_options o = ITK_INIT_OPTIONS_INIT;
     const char *key = NULL;
     const char *methods[32];
-    int c;
+    cli_strings method_list = {methods, 0, 32};
     o.principal = "officer";
+    const cli_opt opts[] = {
+        {NULL, 0, CLI_PATH, NULL, "DIR", "the new registry's folder", 0},
+        {"contract", 0, CLI_STRING, &o.contract_id, "ID", "the contract's id", 0},
+        {"title", 0, CLI_STRING, &o.title, "TEXT", "the contract's title", 0},
+        {"city", 0, CLI_STRING, &o.city_id, "ID", "the city's party id", 0},
+        {"name", 0, CLI_STRING, &o.city_name, "NAME", "the city's name", 0},
+        {"key", 0, CLI_PATH, &key, "FILE", "the city's private key", 0},
+        {"principal", 0, CLI_STRING, &o.principal, "NAME", "who holds it (default: officer)", 0},
+        {"start", 0, CLI_DATE, &o.start, "YYYY-MM-DD", "the contract's first day", 0},
+        {"end", 0, CLI_DATE, &o.end, "YYYY-MM-DD", "the contract's last day", 0},
+        {"handover-method", 0, CLI_STRING, &method_list, "M",
+         "a way records may be handed over (may repeat)", CLI_MANY},
+        {"timezone", 0, CLI_STRING, &o.timezone, "TZ", "the contract's time zone", 0},
+        {0}};
+    const cli_spec spec = {"init",
+                           "Create a contract registry (the city) and print the contract "
+                           "sheet.",
+                           opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
     o.handover_methods = methods;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'c': o.contract_id = optarg; break;
-        case 't': o.title = optarg; break;
-        case 'C': o.city_id = optarg; break;
-        case 'n': o.city_name = optarg; break;
-        case 'k': key = optarg; break;
-        case 'p': o.principal = optarg; break;
-        case 's': o.start = optarg; break;
-        case 'e': o.end = optarg; break;
-        case 'z': o.timezone = optarg; break;
-        case 'm':
-            if (o.handover_count == sizeof(methods) / sizeof(*methods))
-                return cli_usage(usage, "at most 32 handover methods");
-            methods[o.handover_count++] = optarg;
-            break;
-        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
-        default: return cli_usage(usage, "init: unknown option");
-        }
-    }
+    o.handover_count = method_list.n;
     if (optind != argc - 1)
-        return cli_usage(usage, "init needs one DIR");
+        return cli_bad(&spec, "init needs one DIR");
     if (!o.contract_id || !o.title || !o.city_id || !o.city_name || !key)
-        return cli_usage(usage, "init needs --contract, --title, --city, --name and --key");
+        return cli_bad(&spec, "init needs --contract, --title, --city, --name and --key");
     itk_signer *signer = NULL;
     if (cli_open_signer(&signer, NULL, key))
         return EXIT_ERROR;

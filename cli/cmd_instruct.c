@@ -5,46 +5,36 @@
 #include "itaku/instruct.h"
 #include "itaku/signer_select.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] =
-    "itaku instruct KIND --to PARTY --due YYYY-MM-DD --text TEXT [--incident REF] [--item ID]...\n"
-    "       kinds: report inspection return dispose incident-follow-up\n"
-    "       itaku instructions [--all] [--json]";
-
 static int instruct(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"to", required_argument, NULL, 't'},   {"due", required_argument, NULL, 'd'},
-        {"text", required_argument, NULL, 'x'}, {"incident", required_argument, NULL, 'i'},
-        {"item", required_argument, NULL, 'm'}, {"key", required_argument, NULL, 'k'},
-        {"help", no_argument, NULL, 'h'},       {0}};
     itk_instruct_options o = ITK_INSTRUCT_OPTIONS_INIT;
     const char *items[64], *key = NULL;
-    int c;
+    cli_strings item_list = {items, 0, 64};
+    const cli_opt opts[] = {
+        {NULL, 0, CLI_STRING, NULL, "KIND",
+         "report, inspection, return, dispose or incident-follow-up", 0},
+        {"to", 0, CLI_PARTY, &o.to, "PARTY", "the descendant instructed", CLI_REQUIRED},
+        {"due", 0, CLI_DATE, &o.due, "YYYY-MM-DD", "when it is due", CLI_REQUIRED},
+        {"text", 0, CLI_STRING, &o.text, "TEXT", "what to do", CLI_REQUIRED},
+        {"incident", 0, CLI_STRING, &o.incident_ref, "REF", "the incident it follows up", 0},
+        {"item", 0, CLI_STRING, &item_list, "ID", "an item concerned (may repeat)", CLI_MANY},
+        CLI_OPT_KEY(&key),
+        {0}};
+    const cli_spec spec = {"instruct",
+                           "Instruct a descendant: report, inspection, return, "
+                           "dispose, incident follow-up; it reaches them when they pull.",
+                           opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
     o.item_ids = items;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 't': o.to = optarg; break;
-        case 'd': o.due = optarg; break;
-        case 'x': o.text = optarg; break;
-        case 'i': o.incident_ref = optarg; break;
-        case 'm':
-            if (o.item_count == 64)
-                return cli_usage(usage, "at most 64 items");
-            items[o.item_count++] = optarg;
-            break;
-        case 'k': key = optarg; break;
-        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
-        default: return cli_usage(usage, "instruct: unknown option");
-        }
-    }
+    o.item_count = item_list.n;
     if (optind != argc - 1 || !o.to || !o.due || !o.text)
-        return cli_usage(usage, "instruct needs KIND, --to, --due and --text");
+        return cli_bad(&spec, "instruct needs KIND, --to, --due and --text");
     o.kind = argv[optind];
     itk_registry *reg = NULL;
     itk_signer *signer = NULL;
@@ -70,20 +60,15 @@ done:
 
 static int list(int argc, char **argv)
 {
-    static const struct option opts[] = {{"all", no_argument, NULL, 'a'},
-                                         {"json", no_argument, NULL, 'j'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
-    int all = 0, json = 0, c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'a': all = 1; break;
-        case 'j': json = 1; break;
-        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
-        default: return cli_usage(usage, "instructions: unknown option");
-        }
-    }
+    int all = 0, json = 0;
+    const cli_opt opts[] = {{"all", 0, CLI_SWITCH, &all, NULL, "closed ones too", 0},
+                            {"json", 0, CLI_SWITCH, &json, NULL, "print JSON", 0},
+                            {0}};
+    const cli_spec spec = {"instructions", "List open instructions for us and our descendants.",
+                           opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
     itk_registry *reg = NULL;
     itk_signer *signer = NULL;
     itk_instruction_info *l = NULL;
@@ -136,9 +121,5 @@ int cmd_instruct(int argc, char **argv)
 {
     if (strcmp(argv[0], "instructions") == 0)
         return list(argc, argv);
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        printf("usage: %s\n", usage);
-        return argc < 2 ? EXIT_ERROR : EXIT_OK;
-    }
     return instruct(argc, argv);
 }

@@ -4,39 +4,23 @@
 #include "itaku/keyops.h"
 #include "itaku/sshsig.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
-static const char usage[] =
-    "itaku key generate FILE [--comment TEXT]\n"
-    "       itaku key show [FILE] [--key FILE]\n"
-    "       itaku key add PUBKEY --principal NAME        (a second person of your party)\n"
-    "       itaku key rotate NEWKEY [--principal NAME]   (adds NEWKEY, retires the signing key)\n"
-    "       itaku key retire FINGERPRINT\n"
-    "       itaku key compromised FINGERPRINT --last-good COMMIT [--reason TEXT]\n"
-    "       itaku key recover PARTY PUBKEY --document SHA256 [--principal NAME]   (the city)\n"
-    "       itaku key confirm [FINGERPRINT]\n"
-    "       (writing commands take --key FILE to choose the signing key)";
-
 static int generate(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"comment", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'}, {0}};
     const char *comment = "";
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
-        if (c == 'c')
-            comment = optarg;
-        else if (c == 'h') {
-            printf("usage: %s\n", usage);
-            return EXIT_OK;
-        } else
-            return cli_usage(usage, "key generate: unknown option");
-    }
+    const cli_opt opts[] = {{NULL, 0, CLI_PATH, NULL, "FILE",
+                             "where to write the private key (FILE.pub: the public one)", 0},
+                            {"comment", 'c', CLI_STRING, &comment, "TEXT", "the key's comment", 0},
+                            {0}};
+    const cli_spec spec = {"key generate", "Generate an OpenSSH Ed25519 key pair for signing.",
+                           opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
     if (optind != argc - 1)
-        return cli_usage(usage, "key generate needs one FILE");
+        return cli_bad(&spec, "key generate needs one FILE");
     const char *file = argv[optind];
     itk_privkey *key = NULL;
     itk_buf fpr = ITK_BUF_INIT;
@@ -60,11 +44,17 @@ static int generate(int argc, char **argv)
 static int show(int argc, char **argv)
 {
     const char *key_path = NULL;
-    int parsed = cli_parse_key_option(argc, argv, usage, "key show", "k:h", &key_path);
+    const cli_opt opts[] = {{NULL, 0, CLI_PATH, NULL, "FILE",
+                             "a key file (default: the key itaku signs with here)", CLI_OPTIONAL},
+                            {"key", 'k', CLI_PATH, &key_path, "FILE", "the same, as an option", 0},
+                            {0}};
+    const cli_spec spec = {"key show", "Show a key: its public line and fingerprint.", opts};
+    int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
         return parsed;
+
     if (optind < argc - 1)
-        return cli_usage(usage, "key show takes at most one FILE");
+        return cli_bad(&spec, "key show takes at most one FILE");
     if (optind == argc - 1)
         key_path = argv[optind];
     itk_pubkey *pub = NULL;
@@ -104,39 +94,71 @@ static int show(int argc, char **argv)
 /* The writing subcommands share their options and their ending. */
 static int key_event(int argc, char **argv)
 {
-    static const struct option opts[] = {{"principal", required_argument, NULL, 'p'},
-                                         {"last-good", required_argument, NULL, 'l'},
-                                         {"reason", required_argument, NULL, 'r'},
-                                         {"document", required_argument, NULL, 'd'},
-                                         {"key", required_argument, NULL, 'k'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
     const char *sub = argv[0], *principal = NULL, *last_good = NULL, *reason = NULL,
                *document = NULL, *key = NULL;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'p': principal = optarg; break;
-        case 'l': last_good = optarg; break;
-        case 'r': reason = optarg; break;
-        case 'd': document = optarg; break;
-        case 'k': key = optarg; break;
-        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
-        default: return cli_usage(usage, "key %s: unknown option", sub);
-        }
-    }
+    const cli_opt add_opts[] = {
+        {NULL, 0, CLI_PATH, NULL, "PUBKEY", "the new key's .pub file", 0},
+        {"principal", 0, CLI_STRING, &principal, "NAME", "who holds it", CLI_REQUIRED},
+        CLI_OPT_KEY(&key),
+        {0}};
+    const cli_opt rotate_opts[] = {
+        {NULL, 0, CLI_PATH, NULL, "NEWKEY", "the new key's .pub file", 0},
+        {"principal", 0, CLI_STRING, &principal, "NAME", "who holds it", 0},
+        CLI_OPT_KEY(&key),
+        {0}};
+    const cli_opt retire_opts[] = {
+        {NULL, 0, CLI_STRING, NULL, "FINGERPRINT", "the key to retire", 0}, CLI_OPT_KEY(&key), {0}};
+    const cli_opt compromised_opts[] = {
+        {NULL, 0, CLI_STRING, NULL, "FINGERPRINT", "the compromised key", 0},
+        {"last-good", 0, CLI_STRING, &last_good, "COMMIT", "its last commit known good",
+         CLI_REQUIRED},
+        {"reason", 0, CLI_STRING, &reason, "TEXT", "what happened", 0},
+        CLI_OPT_KEY(&key),
+        {0}};
+    const cli_opt recover_opts[] = {
+        {NULL, 0, CLI_PARTY, NULL, "PARTY", "the party that lost its keys", 0},
+        {NULL, 0, CLI_PATH, NULL, "PUBKEY", "its new key's .pub file", 0},
+        {"document", 0, CLI_STRING, &document, "SHA256",
+         "the paper asking for it, as an attachment", CLI_REQUIRED},
+        {"principal", 0, CLI_STRING, &principal, "NAME", "who holds the new key (default: manager)",
+         0},
+        CLI_OPT_KEY(&key),
+        {0}};
+    const cli_opt confirm_opts[] = {{NULL, 0, CLI_STRING, NULL, "FINGERPRINT",
+                                     "the recovered key (default: the signing key)", CLI_OPTIONAL},
+                                    CLI_OPT_KEY(&key),
+                                    {0}};
+    static const char *const names[] = {"add",         "rotate",  "retire",
+                                        "compromised", "recover", "confirm"};
+    const cli_opt *const tables[] = {add_opts,         rotate_opts,  retire_opts,
+                                     compromised_opts, recover_opts, confirm_opts};
+    static const char *const summaries[] = {
+        "Add a key for a second person of our party.",
+        "Add NEWKEY and retire the signing key.",
+        "Retire a key of our party.",
+        "Mark a key compromised: what it signed after --last-good is void.",
+        "The city gives a party that lost its keys a new one, on a signed paper.",
+        "Confirm a key the city recovered for us."};
+    size_t which = 0;
+    while (which + 1 < sizeof(names) / sizeof(*names) && strcmp(sub, names[which]) != 0)
+        which++;
+    char name[32];
+    snprintf(name, sizeof(name), "key %s", names[which]);
+    const cli_spec spec = {name, summaries[which], tables[which]};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
     int nargs = argc - optind;
     char **args = argv + optind;
     int want = strcmp(sub, "recover") == 0 ? 2 : strcmp(sub, "confirm") == 0 ? -1 : 1;
     if ((want >= 0 && nargs != want) || (want < 0 && nargs > 1))
-        return cli_usage(usage, "key %s: wrong number of arguments", sub);
+        return cli_bad(&spec, "key %s: wrong number of arguments", sub);
     if (strcmp(sub, "add") == 0 && !principal)
-        return cli_usage(usage, "key add needs --principal NAME");
+        return cli_bad(&spec, "key add needs --principal NAME");
     if (strcmp(sub, "compromised") == 0 && !last_good)
-        return cli_usage(usage, "key compromised needs --last-good COMMIT");
+        return cli_bad(&spec, "key compromised needs --last-good COMMIT");
     if (strcmp(sub, "recover") == 0 && !document)
-        return cli_usage(usage, "key recover needs --document SHA256");
+        return cli_bad(&spec, "key recover needs --document SHA256");
     itk_registry *reg = NULL;
     itk_signer *signer = NULL;
     itk_pubkey *pub = NULL;
@@ -180,18 +202,22 @@ done:
 
 int cmd_key(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        printf("usage: %s\n", usage);
-        return argc < 2 ? EXIT_ERROR : EXIT_OK;
-    }
-    if (strcmp(argv[1], "generate") == 0)
-        return generate(argc - 1, argv + 1);
-    if (strcmp(argv[1], "show") == 0)
-        return show(argc - 1, argv + 1);
-    static const char *const events[] = {"add",     "rotate",  "retire", "compromised",
-                                         "recover", "confirm", NULL};
-    for (size_t i = 0; events[i]; i++)
-        if (strcmp(argv[1], events[i]) == 0)
-            return key_event(argc - 1, argv + 1);
-    return cli_usage(usage, "unknown key command '%s'", argv[1]);
+    static const cli_sub subs[] = {
+        {"generate", generate, "generate a key pair", 0},
+        {"show", show, "show a key", 0},
+        {"add", key_event, "add a key for a second person of our party",
+         CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER},
+        {"rotate", key_event, "add a new key and retire the signing key",
+         CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER},
+        {"retire", key_event, "retire a key", CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER},
+        {"compromised", key_event, "mark a key compromised", CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER},
+        {"recover", key_event, "give a party that lost its keys a new one (the city)",
+         CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER},
+        {"confirm", key_event, "confirm a key the city recovered for us",
+         CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER},
+        {0}};
+    return cli_dispatch("key",
+                        "Generate, show, add, rotate, retire, recover keys; mark one "
+                        "compromised.",
+                        subs, argc, argv);
 }

@@ -5,13 +5,9 @@
 #include "json_out.h"
 #include "itaku/history.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char usage[] = "itaku log [--party P] [--section N] [--action A] [--since DATE] "
-                            "[--until DATE] [--json] [-n N]";
 
 static void date_label(char out[40], long long t, int offset)
 {
@@ -76,34 +72,27 @@ static void print_line(const itk_log_entry *e, int offset, int color)
 
 int cmd_log(int argc, char **argv)
 {
-    static const struct option opts[] = {{"party", required_argument, NULL, 'p'},
-                                         {"section", required_argument, NULL, 's'},
-                                         {"action", required_argument, NULL, 'a'},
-                                         {"since", required_argument, NULL, 'S'},
-                                         {"until", required_argument, NULL, 'U'},
-                                         {"json", no_argument, NULL, 'j'},
-                                         {"max-count", required_argument, NULL, 'n'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
     itk_log_options o = ITK_LOG_OPTIONS_INIT;
     long max = -1;
-    int json = 0, c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "n:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'p': o.party = optarg; break;
-        case 's': o.section = optarg; break;
-        case 'a': o.action = optarg; break;
-        case 'S': o.since = optarg; break;
-        case 'U': o.until = optarg; break;
-        case 'j': json = 1; break;
-        case 'n': max = strtol(optarg, NULL, 10); break;
-        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
-        default: return cli_usage(usage, "log: unknown option");
-        }
-    }
+    int json = 0;
+    const cli_opt opts[] = {
+        {"party", 0, CLI_PARTY, &o.party, "P", "only commits of this party", 0},
+        {"section", 0, CLI_STRING, &o.section, "N", "only this obligations section", 0},
+        {"action", 0, CLI_STRING, &o.action, "A", "only this action", 0},
+        {"since", 0, CLI_DATE, &o.since, "DATE", "only commits from this date on", 0},
+        {"until", 0, CLI_DATE, &o.until, "DATE", "only commits up to this date", 0},
+        {"json", 0, CLI_SWITCH, &json, NULL, "print JSON", 0},
+        {"max-count", 'n', CLI_NUMBER, &max, "N", "at most N commits", 0},
+        {0}};
+    const cli_spec spec = {"log",
+                           "Print the accountability history, newest first: each commit "
+                           "with its signing party, principal, action, records and mark.",
+                           opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
     if (optind != argc)
-        return cli_usage(usage, "log takes no arguments");
+        return cli_bad(&spec, "log takes no arguments");
     itk_registry *reg = NULL;
     itk_log *log = NULL;
     if (cli_open_registry(&reg))

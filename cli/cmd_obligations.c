@@ -5,12 +5,9 @@
 #include "itaku/json.h"
 #include "itaku/obligations.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char usage[] = "itaku obligations [--section N] [--json]";
 
 static void print_section(const json_t *s)
 {
@@ -51,23 +48,20 @@ static void print_section(const json_t *s)
 
 int cmd_obligations(int argc, char **argv)
 {
-    static const struct option opts[] = {{"section", required_argument, NULL, 's'},
-                                         {"json", no_argument, NULL, 'j'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
     long section = 0;
-    int json = 0, c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "s:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 's': section = strtol(optarg, NULL, 10); break;
-        case 'j': json = 1; break;
-        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
-        default: return cli_usage(usage, "obligations: unknown option");
-        }
-    }
+    int json = 0;
+    const cli_opt opts[] = {{"section", 's', CLI_NUMBER, &section, "N", "only this section", 0},
+                            {"json", 0, CLI_SWITCH, &json, NULL, "print JSON", 0},
+                            {0}};
+    const cli_spec spec = {"obligations",
+                           "List the city's requirements and the rules that "
+                           "check them.",
+                           opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
     if (optind != argc)
-        return cli_usage(usage, "obligations takes options only");
+        return cli_bad(&spec, "obligations takes options only");
     itk_registry *reg = NULL;
     json_t *ob = NULL;
     if (itk_registry_open(&reg, ".") < 0)

@@ -2,49 +2,36 @@
 #include "cli.h"
 #include "itaku/party.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
-static const char usage[] = "itaku party add ID --role contractor --name NAME --pubkey FILE\n"
-                            "                       [--principal NAME] [--key FILE]";
-
 int cmd_party(int argc, char **argv)
 {
-    static const struct option opts[] = {{"role", required_argument, NULL, 'r'},
-                                         {"name", required_argument, NULL, 'n'},
-                                         {"pubkey", required_argument, NULL, 'p'},
-                                         {"principal", required_argument, NULL, 'P'},
-                                         {"key", required_argument, NULL, 'k'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
-    if (argc < 2 || strcmp(argv[1], "add") != 0) {
-        if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-            printf("usage: %s\n", usage);
-            return EXIT_OK;
-        }
-        return cli_usage(usage, "party: the command is `party add`");
-    }
+    static const cli_sub subs[] = {{"add", cmd_party, "register a contractor and its first key",
+                                    CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER},
+                                   {0}};
+    if (strcmp(argv[0], "add") != 0)
+        return cli_dispatch("party", "Register a contractor and its first key (the city).", subs,
+                            argc, argv);
     itk_party_options o = ITK_PARTY_OPTIONS_INIT;
     const char *pubkey = NULL, *key = NULL;
-    int c;
     o.principal = "manager";
-    argc--;
-    argv++;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'r': o.role = optarg; break;
-        case 'n': o.name = optarg; break;
-        case 'p': pubkey = optarg; break;
-        case 'P': o.principal = optarg; break;
-        case 'k': key = optarg; break;
-        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
-        default: return cli_usage(usage, "party add: unknown option");
-        }
-    }
+    const cli_opt opts[] = {
+        {NULL, 0, CLI_STRING, NULL, "ID", "the new party's id", 0},
+        {"role", 0, CLI_STRING, &o.role, "contractor", "its role", CLI_REQUIRED},
+        {"name", 0, CLI_STRING, &o.name, "NAME", "its name", CLI_REQUIRED},
+        {"pubkey", 0, CLI_PATH, &pubkey, "FILE", "its first key's .pub file", CLI_REQUIRED},
+        {"principal", 0, CLI_STRING, &o.principal, "NAME", "who holds that key (default: manager)",
+         0},
+        CLI_OPT_KEY(&key),
+        {0}};
+    const cli_spec spec = {"party add", "Register a contractor and its first key (the city).",
+                           opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
     if (optind != argc - 1 || !o.role || !o.name || !pubkey)
-        return cli_usage(usage, "party add needs ID, --role, --name and --pubkey");
+        return cli_bad(&spec, "party add needs ID, --role, --name and --pubkey");
     o.id = argv[optind];
     itk_pubkey *pk = NULL;
     if (itk_pubkey_read_file(&pk, pubkey) < 0)

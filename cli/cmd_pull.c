@@ -7,18 +7,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] = "itaku pull [REMOTE|PATH|URL|REF] [--key FILE]\n"
-                            "(without an argument: the remote 'origin' this registry was cloned "
-                            "from, else the parent's line last fetched or imported)";
-
 int cmd_pull(int argc, char **argv)
 {
     const char *key = NULL;
-    int parsed = cli_parse_key_option(argc, argv, usage, "pull", "h", &key);
+    const cli_opt opts[] = {
+        {NULL, 0, CLI_STRING, NULL, "REMOTE|PATH|URL|REF",
+         "where from (default: the remote origin, else the parent's line last fetched or imported)",
+         CLI_OPTIONAL},
+        CLI_OPT_KEY(&key),
+        {0}};
+    const cli_spec spec = {
+        "pull",
+        "Merge the parent's main (fast-forward when it can): decisions and instructions flow down.",
+        opts};
+    int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
         return parsed;
     if (optind < argc - 1)
-        return cli_usage(usage, "pull takes at most one source");
+        return cli_bad(&spec, "pull takes at most one source");
     itk_registry *reg = NULL;
     itk_signer *signer = NULL;
     int rc = EXIT_ERROR;

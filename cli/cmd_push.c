@@ -6,19 +6,22 @@
 #include <getopt.h>
 #include <stdio.h>
 
-static const char usage[] =
-    "itaku push [NAME] [--key FILE]\n"
-    "(NAME: a hosted registry, 'origin' by default; the city pushes main, a party P its main "
-    "to parties/P/main, with its and its descendants' request branches)";
-
 int cmd_push(int argc, char **argv)
 {
     const char *key = NULL;
-    int parsed = cli_parse_key_option(argc, argv, usage, "push", "h", &key);
+    const cli_opt opts[] = {
+        {NULL, 0, CLI_STRING, NULL, "NAME", "a hosted registry (default: origin)", CLI_OPTIONAL},
+        CLI_OPT_KEY(&key),
+        {0}};
+    const cli_spec spec = {"push",
+                           "Send our main and our (and our descendants') request branches to a "
+                           "hosted registry; the city pushes main, a party P to parties/P/main.",
+                           opts};
+    int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
         return parsed;
     if (optind < argc - 1)
-        return cli_usage(usage, "push takes at most one remote");
+        return cli_bad(&spec, "push takes at most one remote");
     const char *name = optind == argc - 1 ? argv[optind] : "origin";
     itk_registry *reg = NULL;
     itk_signer *signer = NULL;

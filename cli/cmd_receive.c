@@ -7,16 +7,21 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char usage[] = "itaku receive PARTY [PATH|URL|REF] [--key FILE]";
-
 int cmd_receive(int argc, char **argv)
 {
     const char *key = NULL;
-    int parsed = cli_parse_key_option(argc, argv, usage, "receive", "h", &key);
+    const cli_opt opts[] = {
+        {NULL, 0, CLI_STRING, NULL, "PARTY", "the descendant whose line to take", 0},
+        {NULL, 0, CLI_STRING, NULL, "PATH|URL|REF", "where from", CLI_OPTIONAL},
+        CLI_OPT_KEY(&key),
+        {0}};
+    const cli_spec spec = {
+        "receive", "Merge a descendant's verified line into main with a signed receipt.", opts};
+    int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
         return parsed;
     if (optind != argc - 1 && optind != argc - 2)
-        return cli_usage(usage, "receive needs the PARTY whose line to take, and where from");
+        return cli_bad(&spec, "receive needs the PARTY whose line to take, and where from");
     const char *party = argv[optind], *from = optind == argc - 2 ? argv[optind + 1] : NULL;
     itk_registry *reg = NULL;
     itk_signer *signer = NULL;

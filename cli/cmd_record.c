@@ -4,33 +4,24 @@
 #include "itaku/json.h"
 #include "itaku/party.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
-static const char usage[] = "itaku record add TYPE FILE|- [--supersedes ID] [--key FILE]\n"
-                            "       itaku record show ID\n"
-                            "       itaku record list [--party P] [--type T] [--json]";
-
 static int add(int argc, char **argv)
 {
-    static const struct option opts[] = {{"supersedes", required_argument, NULL, 's'},
-                                         {"key", required_argument, NULL, 'k'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
     const char *supersedes = NULL, *key = NULL;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 's': supersedes = optarg; break;
-        case 'k': key = optarg; break;
-        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
-        default: return cli_usage(usage, "record add: unknown option");
-        }
-    }
+    const cli_opt opts[] = {
+        {NULL, 0, CLI_STRING, NULL, "TYPE", "the record type (form1, register, ...)", 0},
+        {NULL, 0, CLI_PATH, NULL, "FILE|-", "the record body, JSON (- for standard input)", 0},
+        {"supersedes", 0, CLI_ID, &supersedes, "ID", "the record this one replaces", 0},
+        CLI_OPT_KEY(&key),
+        {0}};
+    const cli_spec spec = {"record add", "Add a record (strict JSON) to our registry.", opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
     if (optind != argc - 2)
-        return cli_usage(usage, "record add needs TYPE and FILE (- for standard input)");
+        return cli_bad(&spec, "record add needs TYPE and FILE (- for standard input)");
     const char *type = argv[optind], *file = argv[optind + 1];
     json_t *body = NULL;
     /* record add takes strict JSON; filled-in templates go through form submit */
@@ -43,8 +34,15 @@ static int add(int argc, char **argv)
 
 static int show(int argc, char **argv)
 {
-    if (argc != 2 || argv[1][0] == '-')
-        return cli_usage(usage, "record show needs one ID");
+    const cli_opt opts[] = {
+        {NULL, 0, CLI_ID, NULL, "ID", "a record (party/id, id or a unique suffix)", 0}, {0}};
+    const cli_spec spec = {"record show", "Print one record.", opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
+    if (optind != argc - 1)
+        return cli_bad(&spec, "record show needs one ID");
+    argv += optind - 1;
     itk_registry *reg = NULL;
     git_tree *tree = NULL;
     itk_buf path = ITK_BUF_INIT, data = ITK_BUF_INIT;
@@ -67,25 +65,18 @@ static int show(int argc, char **argv)
 
 static int list(int argc, char **argv)
 {
-    static const struct option opts[] = {{"party", required_argument, NULL, 'p'},
-                                         {"type", required_argument, NULL, 't'},
-                                         {"json", no_argument, NULL, 'j'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
     const char *party = NULL, *type = NULL;
-    int json = 0, c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'p': party = optarg; break;
-        case 't': type = optarg; break;
-        case 'j': json = 1; break;
-        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
-        default: return cli_usage(usage, "record list: unknown option");
-        }
-    }
+    int json = 0;
+    const cli_opt opts[] = {{"party", 0, CLI_PARTY, &party, "P", "only this party's records", 0},
+                            {"type", 0, CLI_STRING, &type, "T", "only records of this type", 0},
+                            {"json", 0, CLI_SWITCH, &json, NULL, "print JSON", 0},
+                            {0}};
+    const cli_spec spec = {"record list", "List the records of the registry.", opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
     if (optind != argc)
-        return cli_usage(usage, "record list takes no arguments");
+        return cli_bad(&spec, "record list takes no arguments");
     itk_registry *reg = NULL;
     char **paths = NULL;
     size_t n = 0;
@@ -115,15 +106,10 @@ static int list(int argc, char **argv)
 
 int cmd_record(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        printf("usage: %s\n", usage);
-        return argc < 2 ? EXIT_ERROR : EXIT_OK;
-    }
-    if (strcmp(argv[1], "add") == 0)
-        return add(argc - 1, argv + 1);
-    if (strcmp(argv[1], "show") == 0)
-        return show(argc - 1, argv + 1);
-    if (strcmp(argv[1], "list") == 0)
-        return list(argc - 1, argv + 1);
-    return cli_usage(usage, "unknown record command '%s'", argv[1]);
+    static const cli_sub subs[] = {
+        {"add", add, "add a record (strict JSON)", CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER},
+        {"show", show, "print one record", CLI_NEEDS_REGISTRY},
+        {"list", list, "list records", CLI_NEEDS_REGISTRY},
+        {0}};
+    return cli_dispatch("record", "A party's records: add, show and list.", subs, argc, argv);
 }

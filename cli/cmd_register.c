@@ -5,46 +5,35 @@
 #include "itaku/json.h"
 #include "itaku/party.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] =
-    "itaku register add --action A --item-id ID --info NAME --medium M --quantity N\n"
-    "                          --handler NAME [--unit U] [--occurred-at TIME] [--method M]\n"
-    "                          [--from WHO] [--to WHO] [--verifier NAME] [--approval REQ]\n"
-    "                          [--derived-from ID] [--destination D] [--purpose P]\n"
-    "                          [--due-on DATE] [--returned-on DATE] [--note TEXT]\n"
-    "                          [--instruction REF] [--unapproved --reason TEXT] [--key FILE]\n"
-    "       itaku register add --file FILE|- [--key FILE]\n"
-    "       itaku register export --csv [--party P] [-o FILE]\n"
-    "actions: received returned copied taken_out brought_back other_purpose_use\n"
-    "         third_party_provision erased disposed";
-
 /* Options that map one to one onto string fields of the entry. */
 static const struct {
-    const char *option, *field;
+    const char *option, *field, *arg, *help;
 } string_fields[] = {
-    {"action", "action"},
-    {"item-id", "item_id"},
-    {"info", "info_name"},
-    {"medium", "medium"},
-    {"handler", "handler"},
-    {"occurred-at", "occurred_at"},
-    {"method", "method"},
-    {"from", "from"},
-    {"to", "to"},
-    {"verifier", "verifier"},
-    {"approval", "approval"},
-    {"derived-from", "derived_from"},
-    {"destination", "destination"},
-    {"purpose", "purpose"},
-    {"due-on", "due_on"},
-    {"returned-on", "returned_on"},
-    {"note", "note"},
-    {"instruction", "instruction_ref"},
-    {"reason", "unapproved_reason"},
+    {"action", "action", "A",
+     "what happened: received returned copied taken_out brought_back other_purpose_use "
+     "third_party_provision erased disposed"},
+    {"item-id", "item_id", "ID", "the item's id"},
+    {"info", "info_name", "NAME", "the information's name"},
+    {"medium", "medium", "M", "the medium it is on"},
+    {"handler", "handler", "NAME", "who handled it"},
+    {"occurred-at", "occurred_at", "TIME", "when (default: now)"},
+    {"method", "method", "M", "how it was handed over"},
+    {"from", "from", "WHO", "from whom"},
+    {"to", "to", "WHO", "to whom"},
+    {"verifier", "verifier", "NAME", "who checked it"},
+    {"approval", "approval", "REQ", "the approval it cites"},
+    {"derived-from", "derived_from", "ID", "the item it was copied from"},
+    {"destination", "destination", "D", "where it went"},
+    {"purpose", "purpose", "P", "what for"},
+    {"due-on", "due_on", "DATE", "when it is due back"},
+    {"returned-on", "returned_on", "DATE", "when it came back"},
+    {"note", "note", "TEXT", "a note"},
+    {"instruction", "instruction_ref", "REF", "the instruction it answers"},
+    {"reason", "unapproved_reason", "TEXT", "with --unapproved: why there was no prior approval"},
 };
 #define NSTRING (sizeof(string_fields) / sizeof(*string_fields))
 
@@ -71,58 +60,55 @@ static void print_problems(const char *msg)
 
 static int add(int argc, char **argv)
 {
-    struct option opts[NSTRING + 7];
+    const char *values[NSTRING] = {0};
+    cli_opt opts[NSTRING + 6];
     for (size_t i = 0; i < NSTRING; i++)
-        opts[i] = (struct option){string_fields[i].option, required_argument, NULL, (int)(256 + i)};
-    opts[NSTRING] = (struct option){"quantity", required_argument, NULL, 'q'};
-    opts[NSTRING + 1] = (struct option){"unit", required_argument, NULL, 'u'};
-    opts[NSTRING + 2] = (struct option){"file", required_argument, NULL, 'f'};
-    opts[NSTRING + 3] = (struct option){"key", required_argument, NULL, 'k'};
-    opts[NSTRING + 4] = (struct option){"help", no_argument, NULL, 'h'};
-    opts[NSTRING + 5] = (struct option){"unapproved", no_argument, NULL, 'U'};
-    opts[NSTRING + 6] = (struct option){0};
+        opts[i] =
+            (cli_opt){string_fields[i].option, 0, CLI_STRING, &values[i], string_fields[i].arg,
+                      string_fields[i].help,   0};
     int unapproved = 0;
-    json_t *body = json_object();
     const char *file = NULL, *key = NULL, *quantity = NULL, *unit = "件";
-    int c, rc = EXIT_ERROR;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (c >= 256 && c < 256 + (int)NSTRING)
-            json_object_set_new(body, string_fields[c - 256].field, json_string(optarg));
-        else if (c == 'q')
-            quantity = optarg;
-        else if (c == 'u')
-            unit = optarg;
-        else if (c == 'f')
-            file = optarg;
-        else if (c == 'k')
-            key = optarg;
-        else if (c == 'U')
-            unapproved = 1;
-        else if (c == 'h') {
-            printf("usage: %s\n", usage);
-            json_decref(body);
-            return EXIT_OK;
-        } else {
-            json_decref(body);
-            return cli_usage(usage, "register add: unknown option");
-        }
-    }
+    opts[NSTRING] = (cli_opt){"quantity", 0, CLI_STRING, &quantity, "N", "how many", 0};
+    opts[NSTRING + 1] = (cli_opt){"unit", 0, CLI_STRING, &unit, "U", "of what (default: 件)", 0};
+    opts[NSTRING + 2] = (cli_opt){
+        "file", 0, CLI_PATH, &file, "FILE|-", "the whole entry as JSON instead of the options", 0};
+    opts[NSTRING + 3] = (cli_opt){"unapproved",
+                                  0,
+                                  CLI_SWITCH,
+                                  &unapproved,
+                                  NULL,
+                                  "an entry that had no prior approval (with --reason)",
+                                  0};
+    opts[NSTRING + 4] = (cli_opt)CLI_OPT_KEY(&key);
+    opts[NSTRING + 5] = (cli_opt){0};
+    const cli_spec spec = {"register add",
+                           "Add an entry to the management register (form 3): "
+                           "--action, --item-id, --info, --medium, --quantity and --handler, or "
+                           "--file.",
+                           opts};
+    int rc = EXIT_ERROR;
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
+    json_t *body = json_object();
+    for (size_t i = 0; i < NSTRING; i++)
+        if (values[i])
+            json_object_set_new(body, string_fields[i].field, json_string(values[i]));
     /* --reason records why there was no prior approval; it goes with --unapproved */
     if (unapproved != (json_object_get(body, "unapproved_reason") != NULL)) {
         json_decref(body);
-        return cli_usage(usage, "--unapproved and --reason TEXT go together: they record an "
-                                "entry that had no prior approval, and why");
+        return cli_bad(&spec, "--unapproved and --reason TEXT go together: they record an "
+                              "entry that had no prior approval, and why");
     }
     if (optind != argc) {
         json_decref(body);
-        return cli_usage(usage, "register add takes options only");
+        return cli_bad(&spec, "register add takes options only");
     }
     if (file) {
         size_t n = json_object_size(body);
         json_decref(body);
         if (n || quantity)
-            return cli_usage(usage, "--file replaces the other fields; use one or the other");
+            return cli_bad(&spec, "--file replaces the other fields; use one or the other");
         return cli_submit_record("register", file, NULL, key);
     }
     if (quantity) {
@@ -130,7 +116,7 @@ static int add(int argc, char **argv)
         long long v = strtoll(quantity, &end, 10);
         if (*end || end == quantity || v < 0) {
             json_decref(body);
-            return cli_usage(usage, "--quantity takes a whole number (and --unit its unit)");
+            return cli_bad(&spec, "--quantity takes a whole number (and --unit its unit)");
         }
         json_object_set_new(body, "quantity", json_pack("{s:I, s:s}", "value", v, "unit", unit));
     }
@@ -166,25 +152,19 @@ done:
 
 static int export_csv(int argc, char **argv)
 {
-    static const struct option opts[] = {{"csv", no_argument, NULL, 'c'},
-                                         {"party", required_argument, NULL, 'p'},
-                                         {"output", required_argument, NULL, 'o'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
     const char *party = NULL, *output = NULL;
-    int csv = 0, c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'c': csv = 1; break;
-        case 'p': party = optarg; break;
-        case 'o': output = optarg; break;
-        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
-        default: return cli_usage(usage, "register export: unknown option");
-        }
-    }
+    int csv = 0;
+    const cli_opt opts[] = {
+        {"csv", 0, CLI_SWITCH, &csv, NULL, "CSV (the only format)", 0},
+        {"party", 0, CLI_PARTY, &party, "P", "only this party's entries", 0},
+        {"output", 'o', CLI_PATH, &output, "FILE", "where to write (default: standard output)", 0},
+        {0}};
+    const cli_spec spec = {"register export", "Export the management register as CSV.", opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
     if (!csv || optind != argc)
-        return cli_usage(usage, "register export needs --csv");
+        return cli_bad(&spec, "register export needs --csv");
     itk_registry *reg = NULL;
     itk_buf out = ITK_BUF_INIT;
     int rc = EXIT_OK;
@@ -206,13 +186,13 @@ static int export_csv(int argc, char **argv)
 
 int cmd_register(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        printf("usage: %s\n", usage);
-        return argc < 2 ? EXIT_ERROR : EXIT_OK;
-    }
-    if (strcmp(argv[1], "add") == 0)
-        return add(argc - 1, argv + 1);
-    if (strcmp(argv[1], "export") == 0)
-        return export_csv(argc - 1, argv + 1);
-    return cli_usage(usage, "unknown register command '%s'", argv[1]);
+    static const cli_sub subs[] = {
+        {"add", add, "add an entry to the management register",
+         CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER},
+        {"export", export_csv, "export the register as CSV", CLI_NEEDS_REGISTRY},
+        {0}};
+    return cli_dispatch("register",
+                        "Add entries to the management register (form 3); export "
+                        "CSV.",
+                        subs, argc, argv);
 }

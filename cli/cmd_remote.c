@@ -3,15 +3,8 @@
 #include "cli.h"
 #include "itaku/remote.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-
-static const char usage[] =
-    "itaku remote add NAME URL|PATH --party P [--host-key SHA256:...]\n"
-    "       itaku remote [list]\n"
-    "(URL: ssh://user@host[:port]/path; the host key is checked against ~/.ssh/known_hosts "
-    "or the pinned fingerprint)";
 
 static int list(void)
 {
@@ -41,38 +34,61 @@ done:
     return rc;
 }
 
-int cmd_remote(int argc, char **argv)
+static int list_cmd(int argc, char **argv)
 {
-    static const struct option opts[] = {{"party", required_argument, NULL, 'p'},
-                                         {"host-key", required_argument, NULL, 'H'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
+    const cli_opt opts[] = {{0}};
+    const cli_spec spec = {"remote list",
+                           "List the remotes, each with its party and pinned host "
+                           "key.",
+                           opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
+    if (optind != argc)
+        return cli_bad(&spec, "remote list takes no arguments");
+    return list();
+}
+
+static int add(int argc, char **argv)
+{
     const char *party = NULL, *host_key = NULL;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'p': party = optarg; break;
-        case 'H': host_key = optarg; break;
-        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
-        default: return cli_usage(usage, "remote: unknown option");
-        }
-    }
-    if (optind == argc || (optind == argc - 1 && strcmp(argv[optind], "list") == 0))
-        return list();
-    if (strcmp(argv[optind], "add") != 0)
-        return cli_usage(usage, "remote: unknown subcommand '%s'", argv[optind]);
-    if (optind != argc - 3 || !party)
-        return cli_usage(usage, "remote add needs NAME, URL and --party");
+    const cli_opt opts[] = {
+        {NULL, 0, CLI_STRING, NULL, "NAME", "the remote's name", 0},
+        {NULL, 0, CLI_STRING, NULL, "URL|PATH", "ssh://user@host[:port]/path or a folder", 0},
+        {"party", 0, CLI_STRING, &party, "P", "the party whose registry it is", CLI_REQUIRED},
+        {"host-key", 0, CLI_STRING, &host_key, "SHA256:...",
+         "the server's host key (else ~/.ssh/known_hosts is asked)", 0},
+        {0}};
+    const cli_spec spec = {"remote add", "Add a remote (ssh:// or a path), tagged with its party.",
+                           opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
+    if (optind != argc - 2)
+        return cli_bad(&spec, "remote add needs NAME and URL|PATH");
     itk_registry *reg = NULL;
     if (cli_open_registry(&reg))
         return EXIT_ERROR;
     int rc = EXIT_OK;
-    if (itk_remote_add(reg, argv[optind + 1], argv[optind + 2], party, host_key) < 0)
+    if (itk_remote_add(reg, argv[optind], argv[optind + 1], party, host_key) < 0)
         rc = cli_fail("cannot add the remote");
     else
-        printf("Remote %s leads to %s's registry at %s%s%s.\n", argv[optind + 1], party,
-               argv[optind + 2], host_key ? "; host key pinned to " : "", host_key ? host_key : "");
+        printf("Remote %s leads to %s's registry at %s%s%s.\n", argv[optind], party,
+               argv[optind + 1], host_key ? "; host key pinned to " : "", host_key ? host_key : "");
     itk_registry_free(reg);
     return rc;
+}
+
+int cmd_remote(int argc, char **argv)
+{
+    static const cli_sub subs[] = {
+        {"add", add, "add a remote, tagged with its party", CLI_NEEDS_REGISTRY},
+        {"list", list_cmd, "list the remotes (also: itaku remote)", CLI_NEEDS_REGISTRY},
+        {0}};
+    if (argc == 1 && cli_mode == CLI_MODE_RUN)
+        return list();
+    return cli_dispatch("remote",
+                        "Add and list remotes (ssh:// or a path), tagged with their "
+                        "party.",
+                        subs, argc, argv);
 }

@@ -4,31 +4,23 @@
 #include "cli.h"
 #include "itaku/report.h"
 
-#include <getopt.h>
 #include <stdio.h>
-
-static const char usage[] = "itaku report --html DIR [--at DATE]";
 
 int cmd_report(int argc, char **argv)
 {
-    static const struct option opts[] = {{"html", required_argument, NULL, 'o'},
-                                         {"at", required_argument, NULL, 'a'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
     itk_report_options o = ITK_REPORT_OPTIONS_INIT;
     const char *dir = NULL;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'o': dir = optarg; break;
-        case 'a': o.at = optarg; break;
-        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
-        default: return cli_usage(usage, "report: unknown option");
-        }
-    }
+    const cli_opt opts[] = {
+        {"html", 0, CLI_PATH, &dir, "DIR", "the folder to write the report into", 0},
+        {"at", 0, CLI_DATE, &o.at, "DATE", "as of this time (default: now)", 0},
+        {0}};
+    const cli_spec spec = {"report", "Write a static HTML report: chain, status, timeline, forms.",
+                           opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
     if (optind != argc || !dir)
-        return cli_usage(usage, "report needs --html DIR");
+        return cli_bad(&spec, "report needs --html DIR");
     itk_registry *reg = NULL;
     size_t pages = 0;
     if (cli_open_registry(&reg))

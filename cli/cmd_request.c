@@ -5,14 +5,8 @@
 #include "itaku/forms.h"
 #include "itaku/json.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-
-static const char usage[] =
-    "itaku request submit subcontract FILE   (FILE: form 6; template: itaku form new 6)\n"
-    "       itaku request submit KIND [FILE] [--summary TEXT] [--details TEXT] [--item ID]...\n"
-    "       kinds: copy take-out other-purpose-use third-party-provision";
 
 static int submit(const char *kind, json_t *body, const char *key)
 {
@@ -60,44 +54,47 @@ int cli_request_submit(const char *kind, const char *file, const char *key)
 
 static int submit_cmd(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"summary", required_argument, NULL, 's'}, {"details", required_argument, NULL, 'd'},
-        {"item", required_argument, NULL, 'i'},    {"key", required_argument, NULL, 'k'},
-        {"help", no_argument, NULL, 'h'},          {0}};
-    const char *key = NULL;
+    const char *key = NULL, *summary = NULL, *details = NULL, *item_v[256];
+    cli_strings item_list = {item_v, 0, 256};
+    const cli_opt opts[] = {
+        {NULL, 0, CLI_STRING, NULL, "KIND",
+         "subcontract (FILE: form 6), copy, take-out, other-purpose-use or third-party-provision",
+         0},
+        {NULL, 0, CLI_PATH, NULL, "FILE",
+         "the request's body (subcontract: form 6; template: itaku form new 6)", CLI_OPTIONAL},
+        {"summary", 0, CLI_STRING, &summary, "TEXT", "what is asked, in a line", 0},
+        {"details", 0, CLI_STRING, &details, "TEXT", "why and how", 0},
+        {"item", 0, CLI_STRING, &item_list, "ID", "an item concerned (may repeat)", CLI_MANY},
+        CLI_OPT_KEY(&key),
+        {0}};
+    const cli_spec spec = {"request submit",
+                           "Ask the city's prior approval (form 6 for "
+                           "subcontracting; copy, take-out, other-purpose use, third-party "
+                           "provision).",
+                           opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
     json_t *body = json_object(), *items = json_array();
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 's': json_object_set_new(body, "summary", json_string(optarg)); break;
-        case 'd': json_object_set_new(body, "details", json_string(optarg)); break;
-        case 'i': json_array_append_new(items, json_string(optarg)); break;
-        case 'k': key = optarg; break;
-        case 'h':
-            printf("usage: %s\n", usage);
-            json_decref(body);
-            json_decref(items);
-            return EXIT_OK;
-        default:
-            json_decref(body);
-            json_decref(items);
-            return cli_usage(usage, "request submit: unknown option");
-        }
-    }
+    if (summary)
+        json_object_set_new(body, "summary", json_string(summary));
+    if (details)
+        json_object_set_new(body, "details", json_string(details));
+    for (size_t i = 0; i < item_list.n; i++)
+        json_array_append_new(items, json_string(item_v[i]));
     if (json_array_size(items))
         json_object_set(body, "item_ids", items);
     json_decref(items);
     if (optind != argc - 1 && optind != argc - 2) {
         json_decref(body);
-        return cli_usage(usage, "request submit needs KIND and a FILE or --summary");
+        return cli_bad(&spec, "request submit needs KIND and a FILE or --summary");
     }
     const char *kind = argv[optind];
     const char *file = optind == argc - 2 ? argv[optind + 1] : NULL;
     if (strcmp(kind, "subcontract") == 0) {
         json_decref(body);
         if (!file)
-            return cli_usage(usage, "a subcontract request needs its form 6 FILE");
+            return cli_bad(&spec, "a subcontract request needs its form 6 FILE");
         return cli_request_submit(kind, file, key);
     }
     if (file) {
@@ -116,11 +113,9 @@ static int submit_cmd(int argc, char **argv)
 
 int cmd_request(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        printf("usage: %s\n", usage);
-        return argc < 2 ? EXIT_ERROR : EXIT_OK;
-    }
-    if (strcmp(argv[1], "submit") == 0)
-        return submit_cmd(argc - 1, argv + 1);
-    return cli_usage(usage, "unknown request command '%s'", argv[1]);
+    static const cli_sub subs[] = {{"submit", submit_cmd, "ask the city's prior approval",
+                                    CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER},
+                                   {0}};
+    return cli_dispatch("request", "Ask the city's prior approval (form 6, copy, take-out, ...).",
+                        subs, argc, argv);
 }

@@ -5,31 +5,22 @@
 #include "itaku/flow.h"
 #include "itaku/requests.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] = "itaku requests [--mine] [--all] [--json]";
-
 int cmd_requests(int argc, char **argv)
 {
-    static const struct option opts[] = {{"mine", no_argument, NULL, 'm'},
-                                         {"all", no_argument, NULL, 'a'},
-                                         {"json", no_argument, NULL, 'j'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
-    int mine = 0, all = 0, json = 0, c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'm': mine = 1; break;
-        case 'a': all = 1; break;
-        case 'j': json = 1; break;
-        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
-        default: return cli_usage(usage, "requests: unknown option");
-        }
-    }
+    int mine = 0, all = 0, json = 0;
+    const cli_opt opts[] = {
+        {"mine", 0, CLI_SWITCH, &mine, NULL, "only those where we must act next", 0},
+        {"all", 0, CLI_SWITCH, &all, NULL, "decided ones too", 0},
+        {"json", 0, CLI_SWITCH, &json, NULL, "print JSON", 0},
+        {0}};
+    const cli_spec spec = {"requests", "List requests: pending, who must act next.", opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
     itk_registry *reg = NULL;
     itk_signer *signer = NULL;
     itk_request_info *list = NULL;

@@ -3,17 +3,11 @@
 #include "cli.h"
 #include "itaku/server.h"
 
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static const char usage[] =
-    "itaku server init PATH --city-key SHA256:... --genesis ID [--cache-dir DIR]\n"
-    "       itaku server add-party PATH PARTY PUBKEY [--authorized-keys FILE]\n"
-    "       itaku server check-push     (run by hooks/pre-receive; ref updates on stdin)";
 
 static int init(const char *path, const char *city_key, const char *genesis, const char *cache_dir)
 {
@@ -64,39 +58,71 @@ static int check_push(void)
     return rc;
 }
 
+static int init_cmd(int argc, char **argv)
+{
+    const char *city_key = NULL, *genesis = NULL, *cache_dir = NULL;
+    const cli_opt opts[] = {
+        {NULL, 0, CLI_PATH, NULL, "PATH", "where to create the hosted (bare) registry", 0},
+        {"city-key", 0, CLI_STRING, &city_key, "SHA256:...",
+         "the city's key, from the contract sheet", CLI_REQUIRED},
+        {"genesis", 0, CLI_STRING, &genesis, "ID", "the first commit, from the contract sheet",
+         CLI_REQUIRED},
+        {"cache-dir", 0, CLI_PATH, &cache_dir, "DIR", "where the pre-receive check keeps its cache",
+         0},
+        {0}};
+    const cli_spec spec = {"server init",
+                           "Create a hosted registry whose pre-receive hook checks "
+                           "every push.",
+                           opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
+    if (optind != argc - 1)
+        return cli_bad(&spec, "server init needs one PATH");
+    return init(argv[optind], city_key, genesis, cache_dir);
+}
+
+static int add_party_cmd(int argc, char **argv)
+{
+    const char *file = NULL;
+    const cli_opt opts[] = {
+        {NULL, 0, CLI_PATH, NULL, "PATH", "the hosted registry", 0},
+        {NULL, 0, CLI_STRING, NULL, "PARTY", "the party whose key may log in", 0},
+        {NULL, 0, CLI_PATH, NULL, "PUBKEY", "its key's .pub file", 0},
+        {"authorized-keys", 0, CLI_PATH, &file, "FILE", "add the line to this file (else print it)",
+         0},
+        {0}};
+    const cli_spec spec = {"server add-party", "Let a party's key log in to the hosted registry.",
+                           opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
+    if (optind != argc - 3)
+        return cli_bad(&spec, "server add-party needs PATH, PARTY and PUBKEY");
+    return add_party(argv[optind], argv[optind + 1], argv[optind + 2], file);
+}
+
+static int check_push_cmd(int argc, char **argv)
+{
+    const cli_opt opts[] = {{0}};
+    const cli_spec spec = {"server check-push",
+                           "The pre-receive check (run by hooks/pre-receive; "
+                           "ref updates on standard input).",
+                           opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
+    if (optind != argc)
+        return cli_bad(&spec, "server check-push takes no arguments");
+    return check_push();
+}
+
 int cmd_server(int argc, char **argv)
 {
-    static const struct option opts[] = {{"city-key", required_argument, NULL, 'c'},
-                                         {"genesis", required_argument, NULL, 'g'},
-                                         {"authorized-keys", required_argument, NULL, 'a'},
-                                         {"cache-dir", required_argument, NULL, 'd'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
-    const char *city_key = NULL, *genesis = NULL, *file = NULL, *cache_dir = NULL;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'c': city_key = optarg; break;
-        case 'g': genesis = optarg; break;
-        case 'a': file = optarg; break;
-        case 'd': cache_dir = optarg; break;
-        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
-        default: return cli_usage(usage, "server: unknown option");
-        }
-    }
-    if (optind >= argc)
-        return cli_usage(usage, "server needs init, add-party or check-push");
-    const char *sub = argv[optind];
-    if (strcmp(sub, "init") == 0 && optind == argc - 2) {
-        if (!city_key || !genesis)
-            return cli_usage(usage, "server init needs --city-key and --genesis (from the "
-                                    "contract sheet)");
-        return init(argv[optind + 1], city_key, genesis, cache_dir);
-    }
-    if (strcmp(sub, "add-party") == 0 && optind == argc - 4)
-        return add_party(argv[optind + 1], argv[optind + 2], argv[optind + 3], file);
-    if (strcmp(sub, "check-push") == 0 && optind == argc - 1)
-        return check_push();
-    return cli_usage(usage, "server: unknown subcommand or wrong arguments");
+    static const cli_sub subs[] = {{"init", init_cmd, "create a hosted registry", 0},
+                                   {"add-party", add_party_cmd, "let a party's key log in", 0},
+                                   {"check-push", check_push_cmd, "the pre-receive check", 0},
+                                   {0}};
+    return cli_dispatch("server", "Host a registry: init, add-party, the pre-receive check.", subs,
+                        argc, argv);
 }

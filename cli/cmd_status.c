@@ -5,12 +5,9 @@
 #include "json_out.h"
 #include "itaku/status.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-
-static const char usage[] = "itaku status [--party P] [--at DATE] [--json] [--csv]";
 
 static const char *state_color(itk_state s)
 {
@@ -133,25 +130,23 @@ static void print_table(const itk_status *st, const char *at)
 
 int cmd_status(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"party", required_argument, NULL, 'p'}, {"at", required_argument, NULL, 'a'},
-        {"json", no_argument, NULL, 'j'},        {"csv", no_argument, NULL, 'c'},
-        {"help", no_argument, NULL, 'h'},        {0}};
     itk_status_options o = ITK_STATUS_OPTIONS_INIT;
-    int json = 0, csv = 0, c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'p': o.party = optarg; break;
-        case 'a': o.at = optarg; break;
-        case 'j': json = 1; break;
-        case 'c': csv = 1; break;
-        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
-        default: return cli_usage(usage, "status: unknown option");
-        }
-    }
+    int json = 0, csv = 0;
+    const cli_opt opts[] = {
+        {"party", 0, CLI_PARTY, &o.party, "P", "only this party and its descendants", 0},
+        {"at", 0, CLI_DATE, &o.at, "DATE", "as of this time (default: now)", 0},
+        {"json", 0, CLI_SWITCH, &json, NULL, "print JSON", 0},
+        {"csv", 0, CLI_SWITCH, &csv, NULL, "print CSV (for a spreadsheet)", 0},
+        {0}};
+    const cli_spec spec = {"status",
+                           "Obligations down the chain: ok, pending, overdue, "
+                           "violated. Exit 0: nothing overdue or violated; 1: something is.",
+                           opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
     if (optind != argc || (json && csv))
-        return cli_usage(usage, "status takes options only (one of --json and --csv)");
+        return cli_bad(&spec, "status takes options only (one of --json and --csv)");
     itk_registry *reg = NULL;
     itk_status *st = NULL;
     if (cli_open_registry(&reg))

@@ -5,23 +5,8 @@
 #include "itaku/json.h"
 #include "itaku/schema.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-
-static const char usage[] = "itaku validate TYPE FILE...";
-
-static int print_help(void)
-{
-    printf("usage: %s\n\n"
-           "Checks each FILE, a record's body (the form's fields) in JSON, against the\n"
-           "schema of TYPE (form1, form2, register, form4, form5, form6, incident, request,\n"
-           "endorsement, decision, instruction, inspection, ack, party, key, key-event).\n"
-           "Prints \"FILE valid\" or \"FILE invalid\" followed by every problem found.\n"
-           "Exit status: 0 all valid, 1 some invalid, 2 on error. FILE - reads stdin.\n",
-           usage);
-    return EXIT_OK;
-}
 
 /* Prints each line of text indented by two spaces. */
 static void print_indented(const char *text)
@@ -70,16 +55,24 @@ static int validate_file(const json_t *schema, const char *type, const char *fil
 
 int cmd_validate(int argc, char **argv)
 {
-    static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0}};
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-        if (c == 'h')
-            return print_help();
-        return cli_usage(usage, "validate: unknown option");
-    }
+    const cli_opt opts[] = {
+        {NULL, 0, CLI_STRING, NULL, "TYPE",
+         "the record type (form1, form2, register, form4, form5, form6, incident, request, "
+         "endorsement, decision, instruction, inspection, ack, party, key, key-event)",
+         0},
+        {NULL, 0, CLI_PATH, NULL, "FILE", "a record body in JSON (- for standard input)", CLI_MANY},
+        {0}};
+    const cli_spec spec = {
+        "validate",
+        "Check each FILE against the schema of TYPE without writing: "
+        "\"FILE valid\" or \"FILE invalid\" and every problem. Exit 0: all valid, "
+        "1: some invalid, 2: error.",
+        opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
     if (argc - optind < 2)
-        return cli_usage(usage, "validate: name a record type and at least one file");
+        return cli_bad(&spec, "validate: name a record type and at least one file");
     const char *type = argv[optind];
     json_t *schema = NULL;
     if (itk_schema_builtin(&schema, type))

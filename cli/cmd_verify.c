@@ -3,13 +3,8 @@
 #include "json_out.h"
 #include "itaku/verify.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-
-static const char usage[] =
-    "itaku verify [--json] [--full] [--genesis ID] [--city-key SHA256:...] [REV...]\n"
-    "  --full  check every commit again, ignoring the verification cache";
 
 static int print_json(const itk_verify_result *r)
 {
@@ -61,23 +56,20 @@ static void print_text(const itk_verify_result *r)
 
 int cmd_verify(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"json", no_argument, NULL, 'j'},           {"genesis", required_argument, NULL, 'g'},
-        {"city-key", required_argument, NULL, 'c'}, {"full", no_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},           {0}};
     itk_verify_options o = ITK_VERIFY_OPTIONS_INIT;
-    int json = 0, c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'j': json = 1; break;
-        case 'g': o.genesis = optarg; break;
-        case 'c': o.city_key = optarg; break;
-        case 'f': o.full = 1; break;
-        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
-        default: return cli_usage(usage, "verify: unknown option");
-        }
-    }
+    int json = 0;
+    const cli_opt opts[] = {
+        {"json", 0, CLI_SWITCH, &json, NULL, "print JSON", 0},
+        {"genesis", 0, CLI_STRING, &o.genesis, "ID", "the first commit, from the contract sheet",
+         0},
+        {"city-key", 0, CLI_STRING, &o.city_key, "SHA256:...",
+         "the city's key, from the contract sheet", 0},
+        {"full", 0, CLI_SWITCH, &o.full, NULL, "check every commit again, not from the cache", 0},
+        {0}};
+    const cli_spec spec = {"verify", "Check every commit against the trust rules.", opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
     itk_registry *reg = NULL;
     itk_verify_result *r = NULL;
     if (cli_open_registry(&reg))

@@ -5,11 +5,8 @@
 #include "json_out.h"
 #include "itaku/who.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-
-static const char usage[] = "itaku who [--party P] [--at DATE] [--json]";
 
 static json_t *party_json(const itk_who_party *p)
 {
@@ -137,25 +134,18 @@ static void print_table(const itk_who *w)
 
 int cmd_who(int argc, char **argv)
 {
-    static const struct option opts[] = {{"party", required_argument, NULL, 'p'},
-                                         {"at", required_argument, NULL, 'a'},
-                                         {"json", no_argument, NULL, 'j'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {0}};
     itk_who_options o = ITK_WHO_OPTIONS_INIT;
-    int json = 0, c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'p': o.party = optarg; break;
-        case 'a': o.at = optarg; break;
-        case 'j': json = 1; break;
-        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
-        default: return cli_usage(usage, "who: unknown option");
-        }
-    }
+    int json = 0;
+    const cli_opt opts[] = {{"party", 0, CLI_PARTY, &o.party, "P", "only this party", 0},
+                            {"at", 0, CLI_DATE, &o.at, "DATE", "as of this time (default: now)", 0},
+                            {"json", 0, CLI_SWITCH, &json, NULL, "print JSON", 0},
+                            {0}};
+    const cli_spec spec = {"who", "Who may touch the city's information now, per party.", opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
     if (optind != argc)
-        return cli_usage(usage, "who takes options only");
+        return cli_bad(&spec, "who takes options only");
     itk_registry *reg = NULL;
     itk_who *w = NULL;
     if (cli_open_registry(&reg))

@@ -5,16 +5,18 @@
 #include <getopt.h>
 #include <stdio.h>
 
-static const char usage[] = "itaku withdraw REQUEST [--key FILE]";
-
 int cmd_withdraw(int argc, char **argv)
 {
     const char *key = NULL;
-    int parsed = cli_parse_key_option(argc, argv, usage, "withdraw", "h", &key);
+    const cli_opt opts[] = {{NULL, 0, CLI_ID, NULL, "REQUEST", "one of our pending requests", 0},
+                            CLI_OPT_KEY(&key),
+                            {0}};
+    const cli_spec spec = {"withdraw", "Withdraw one of our pending requests.", opts};
+    int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
         return parsed;
     if (optind != argc - 1)
-        return cli_usage(usage, "withdraw needs one REQUEST");
+        return cli_bad(&spec, "withdraw needs one REQUEST");
     itk_registry *reg = NULL;
     itk_signer *signer = NULL;
     git_oid out;

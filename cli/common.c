@@ -5,8 +5,6 @@
 #include "itaku/party.h"
 #include "itaku/signer_select.h"
 
-#include <stdarg.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,36 +16,42 @@ int cli_fail(const char *what)
     return EXIT_ERROR;
 }
 
-int cli_usage(const char *usage, const char *fmt, ...)
+unsigned cli_needs;
+static itk_registry *setup_reg;
+static itk_signer *setup_signer;
+
+int cli_setup(itk_registry *opened, const char *key_path)
 {
-    va_list ap;
-    fputs("itaku: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\nusage: %s\n", usage);
-    return EXIT_ERROR;
+    if (!(cli_needs & CLI_NEEDS_REGISTRY) || (!opened && itk_registry_open(&opened, ".") < 0)) {
+        itk_registry_free(opened);
+        opened = NULL;
+        if (cli_needs & CLI_NEEDS_REGISTRY)
+            return cli_fail("cannot open the registry");
+    }
+    setup_reg = opened;
+    if ((cli_needs & CLI_NEEDS_SIGNER) &&
+        itk_signer_open(&setup_signer, setup_reg, key_path, getenv("SSH_AUTH_SOCK")) < 0) {
+        cli_teardown();
+        return cli_fail("cannot sign");
+    }
+    return 0;
 }
 
-int cli_parse_key_option(int argc, char **argv, const char *usage, const char *command,
-                         const char *shortopts, const char **key)
+void cli_teardown(void)
 {
-    static const struct option opts[] = {
-        {"key", required_argument, NULL, 'k'}, {"help", no_argument, NULL, 'h'}, {0}};
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
-        switch (c) {
-        case 'k': *key = optarg; break;
-        case 'h': printf("usage: %s\n", usage); return EXIT_OK;
-        default: return cli_usage(usage, "%s: unknown option", command);
-        }
-    }
-    return -1;
+    itk_signer_free(setup_signer);
+    itk_registry_free(setup_reg);
+    setup_signer = NULL;
+    setup_reg = NULL;
 }
 
 int cli_open_registry(itk_registry **reg)
 {
+    if (setup_reg) {
+        *reg = setup_reg;
+        setup_reg = NULL;
+        return 0;
+    }
     if (itk_registry_open(reg, ".") < 0)
         return cli_fail("cannot open the registry");
     return 0;
@@ -55,6 +59,11 @@ int cli_open_registry(itk_registry **reg)
 
 int cli_open_signer(itk_signer **signer, itk_registry *reg, const char *key_path)
 {
+    if (setup_signer) {
+        *signer = setup_signer;
+        setup_signer = NULL;
+        return 0;
+    }
     if (itk_signer_open(signer, reg, key_path, getenv("SSH_AUTH_SOCK")) < 0)
         return cli_fail("cannot sign");
     return 0;

@@ -5,47 +5,60 @@
 #include <string.h>
 #include <unistd.h>
 
+enum {
+    NEEDS_R = CLI_NEEDS_REGISTRY,
+    NEEDS_RS = CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER,
+};
+
+/* The commands (git.c's table): each one's file, summary and what it needs
+ * opened; a command with subcommands says so in its subcommand table. */
 static const struct {
     const char *name;
     int (*fn)(int, char **);
     const char *summary;
+    unsigned needs; /* what main has opened for it (CLI_NEEDS_*, opt.h) */
 } commands[] = {
-    {"init", cmd_init, "create a contract registry (the city) and print the contract sheet"},
-    {"clone", cmd_clone, "join a contract: clone and verify against the contract sheet"},
-    {"acknowledge", cmd_acknowledge, "accept every obligation in force (each party, first)"},
-    {"key", cmd_key, "generate, show, add, rotate, retire, recover keys; mark one compromised"},
-    {"party", cmd_party, "register a contractor and its first key (the city)"},
-    {"record", cmd_record, "add, show and list records"},
-    {"form", cmd_form, "fill in, submit and print the city's forms 1-6 and incident reports"},
-    {"register", cmd_register, "add entries to the management register (form 3); export CSV"},
-    {"incident", cmd_incident, "report an incident (first report, follow-up, final)"},
-    {"obligations", cmd_obligations, "list the city's requirements and the rules that check them"},
-    {"validate", cmd_validate, "check form bodies against their schemas without writing"},
-    {"receive", cmd_receive, "merge a descendant's verified line with a signed receipt"},
-    {"pull", cmd_pull, "merge the parent's main (decisions and instructions flow down)"},
-    {"request", cmd_request, "ask the city's prior approval (form 6, copy, take-out, ...)"},
-    {"requests", cmd_requests, "list requests: pending, who must act next; --mine"},
-    {"endorse", cmd_endorse, "vouch for a descendant's request on its way to the city"},
-    {"decline", cmd_endorse, "decline to forward a descendant's request, with a reason"},
-    {"approve", cmd_decide, "approve a request by merging it (the city)"},
-    {"reject", cmd_decide, "reject a request by merging it, with a reason (the city)"},
-    {"return", cmd_decide, "return a request for correction (差戻し) (the city)"},
-    {"withdraw", cmd_withdraw, "withdraw one of our pending requests"},
-    {"instruct", cmd_instruct, "instruct a descendant: report, inspection, return, dispose, ..."},
-    {"instructions", cmd_instruct, "list open instructions for us and our descendants"},
-    {"status", cmd_status, "obligations down the chain: ok, pending, overdue, violated"},
-    {"verify", cmd_verify, "check every commit against the trust rules"},
-    {"log", cmd_log, "print the accountability history"},
-    {"history", cmd_history, "tell one record's or request's story, step by step"},
-    {"who", cmd_who, "who may touch the city's information now, per party"},
-    {"report", cmd_report, "write a static HTML report: chain, status, timeline, forms"},
-    {"export", cmd_export, "export the allowed-signers file for stock git"},
-    {"remote", cmd_remote, "add and list remotes (ssh:// or a path), tagged with their party"},
-    {"fetch", cmd_fetch, "take a remote's lines through the quarantine (verified first)"},
-    {"push", cmd_push, "send our main and request branches to a hosted registry"},
-    {"bundle", cmd_bundle, "create or import a bundle file for a party with no network"},
-    {"server", cmd_server, "host a registry: init, add-party, the pre-receive check"},
+    {"init", cmd_init, "create a contract registry (the city) and print the contract sheet", 0},
+    {"clone", cmd_clone, "join a contract: clone and verify against the contract sheet", 0},
+    {"acknowledge", cmd_acknowledge, "accept every obligation in force (each party, first)",
+     NEEDS_RS},
+    {"key", cmd_key, "generate, show, add, rotate, retire, recover keys; mark one compromised", 0},
+    {"party", cmd_party, "register a contractor and its first key (the city)", 0},
+    {"record", cmd_record, "add, show and list records", 0},
+    {"form", cmd_form, "fill in, submit and print the city's forms 1-6 and incident reports", 0},
+    {"register", cmd_register, "add entries to the management register (form 3); export CSV", 0},
+    {"incident", cmd_incident, "report an incident (first report, follow-up, final)", 0},
+    {"obligations", cmd_obligations, "list the city's requirements and the rules that check them",
+     0},
+    {"validate", cmd_validate, "check form bodies against their schemas without writing", 0},
+    {"receive", cmd_receive, "merge a descendant's verified line with a signed receipt", NEEDS_RS},
+    {"pull", cmd_pull, "merge the parent's main (decisions and instructions flow down)", NEEDS_RS},
+    {"request", cmd_request, "ask the city's prior approval (form 6, copy, take-out, ...)", 0},
+    {"requests", cmd_requests, "list requests: pending, who must act next; --mine", NEEDS_R},
+    {"endorse", cmd_endorse, "vouch for a descendant's request on its way to the city", NEEDS_RS},
+    {"decline", cmd_endorse, "decline to forward a descendant's request, with a reason", NEEDS_RS},
+    {"approve", cmd_decide, "approve a request by merging it (the city)", NEEDS_RS},
+    {"reject", cmd_decide, "reject a request by merging it, with a reason (the city)", NEEDS_RS},
+    {"return", cmd_decide, "return a request for correction (差戻し) (the city)", NEEDS_RS},
+    {"withdraw", cmd_withdraw, "withdraw one of our pending requests", NEEDS_RS},
+    {"instruct", cmd_instruct, "instruct a descendant: report, inspection, return, dispose, ...",
+     NEEDS_RS},
+    {"instructions", cmd_instruct, "list open instructions for us and our descendants", NEEDS_R},
+    {"status", cmd_status, "obligations down the chain: ok, pending, overdue, violated", NEEDS_R},
+    {"verify", cmd_verify, "check every commit against the trust rules", NEEDS_R},
+    {"log", cmd_log, "print the accountability history", NEEDS_R},
+    {"history", cmd_history, "tell one record's or request's story, step by step", NEEDS_R},
+    {"who", cmd_who, "who may touch the city's information now, per party", NEEDS_R},
+    {"report", cmd_report, "write a static HTML report: chain, status, timeline, forms", NEEDS_R},
+    {"export", cmd_export, "export the allowed-signers file for stock git", 0},
+    {"remote", cmd_remote, "add and list remotes (ssh:// or a path), tagged with their party", 0},
+    {"fetch", cmd_fetch, "take a remote's lines through the quarantine (verified first)", NEEDS_R},
+    {"push", cmd_push, "send our main and request branches to a hosted registry", NEEDS_RS},
+    {"bundle", cmd_bundle, "create or import a bundle file for a party with no network", 0},
+    {"server", cmd_server, "host a registry: init, add-party, the pre-receive check", 0},
 };
+
+enum { NCOMMANDS = sizeof(commands) / sizeof(*commands) };
 
 static int help(FILE *out)
 {
@@ -53,15 +66,182 @@ static int help(FILE *out)
           "itaku keeps the compliance records of outsourced public work in a signed git "
           "registry.\n\nCommands:\n",
           out);
-    for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
-        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fputs("\nRun `itaku COMMAND --help` for a command's options.\n", out);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
+    fputs("\nRun `itaku help COMMAND` (or `itaku COMMAND --help`) for a command's options;\n"
+          "`itaku help --list` lists every command and subcommand.\n",
+          out);
     return out == stdout ? EXIT_OK : EXIT_ERROR;
+}
+
+static int find(const char *name)
+{
+    for (size_t c = 0; c < NCOMMANDS; c++)
+        if (strcmp(commands[c].name, name) == 0)
+            return (int)c;
+    return -1;
+}
+
+static int unknown(const char *name)
+{
+    fprintf(stderr, "itaku: '%s' is not an itaku command; see `itaku help`\n", name);
+    return EXIT_ERROR;
+}
+
+/* Runs command c in a hidden mode with the words given (no side effect:
+ * cli_parse and cli_dispatch return before a command does anything). */
+static int run_mode(int c, cli_mode_t mode, int argc, char **argv)
+{
+    cli_mode = mode;
+    int rc = commands[c].fn(argc, argv);
+    cli_mode = CLI_MODE_RUN;
+    return rc;
+}
+
+/* itaku help [--list | CMD [SUB]]: the same text as `itaku CMD [SUB] --help`. */
+static int help_command(int argc, char **argv)
+{
+    if (argc < 2)
+        return help(stdout);
+    if (strcmp(argv[1], "--list") == 0) {
+        for (size_t c = 0; c < NCOMMANDS; c++) {
+            char *one[] = {(char *)commands[c].name, NULL};
+            run_mode((int)c, CLI_MODE_LIST, 1, one);
+        }
+        return EXIT_OK;
+    }
+    int c = find(argv[1]);
+    if (c < 0)
+        return unknown(argv[1]);
+    char help_opt[] = "--help";
+    char *words[] = {argv[1], argc > 2 ? argv[2] : help_opt, help_opt, NULL};
+    cli_needs = commands[c].needs;
+    int rc = commands[c].fn(argc > 2 ? 3 : 2, words);
+    cli_teardown();
+    return rc;
+}
+
+/* itaku --man [CMD]: the manual page itaku(1) or itaku-CMD(1) as roff. */
+static int man(int argc, char **argv)
+{
+    if (argc < 2) {
+        puts(".TH ITAKU 1 \"\" \"itaku 0.1.0\" \"itaku manual\"\n.SH NAME\n"
+             "itaku \\- signed compliance records of outsourced public work\n.SH SYNOPSIS\n"
+             ".B itaku\n[\\-C \\fIDIR\\fR] \\fICOMMAND\\fR [\\fIARGS\\fR]\n.SH DESCRIPTION\n"
+             "itaku keeps the compliance records of outsourced public work in a signed git "
+             "registry.\n.SH COMMANDS");
+        for (size_t c = 0; c < NCOMMANDS; c++) {
+            printf(".TP\n.BR itaku\\-%s (1)\n", commands[c].name);
+            cli_roff(stdout, commands[c].summary);
+            putchar('\n');
+        }
+        puts(".SH OPTIONS\n.TP\n.BI \\-C \" DIR\"\nrun as if started in DIR\n.TP\n.B \\-\\-help\n"
+             "print the list of commands\n.TP\n.B \\-\\-version\nprint the version");
+        return EXIT_OK;
+    }
+    int c = find(argv[1]);
+    if (c < 0)
+        return unknown(argv[1]);
+    printf(".TH ITAKU\\-%s 1 \"\" \"itaku 0.1.0\" \"itaku manual\"\n.SH NAME\nitaku\\-%s \\- ",
+           commands[c].name, commands[c].name);
+    cli_roff(stdout, commands[c].summary);
+    puts("\n.SH OPTIONS");
+    char *one[] = {argv[1], NULL};
+    run_mode(c, CLI_MODE_MAN, 1, one);
+    puts(".SH SEE ALSO\n.BR itaku (1)");
+    return EXIT_OK;
+}
+
+/* The words being completed, the current one last (complete()). */
+static char **cwords;
+static int ncwords;
+
+/* What may stand in the current word of a command whose table is spec. */
+static void complete_spec(const cli_spec *spec)
+{
+    const cli_opt *opts = spec->opts;
+    const char *cur = cwords[ncwords - 1], *prev = cwords[ncwords - 2];
+    int first = cli_complete_subs ? 2 : 1; /* the first word after the (sub)command */
+    cli_type want = CLI_SWITCH;
+    /* the option before the current word, when it takes a value */
+    for (const cli_opt *o = opts; o->name || o->arg; o++)
+        if (o->name && o->type != CLI_SWITCH && prev[0] == '-' &&
+            ((prev[1] == '-' && strcmp(prev + 2, o->name) == 0) ||
+             (o->alias && prev[1] == o->alias && !prev[2])))
+            want = o->type;
+    if (want == CLI_SWITCH && cur[0] == '-') {
+        for (const cli_opt *o = opts; o->name || o->arg; o++)
+            if (o->name)
+                printf("--%s\n", o->name);
+        puts("--help");
+        return;
+    }
+    if (want == CLI_SWITCH) {
+        /* a positional: count the ones before it */
+        int npos = 0;
+        for (int k = first; k < ncwords - 1; k++) {
+            if (cwords[k][0] != '-') {
+                npos++;
+                continue;
+            }
+            for (const cli_opt *o = opts; o->name || o->arg; o++)
+                if (o->name && o->type != CLI_SWITCH && strcmp(cwords[k] + 2, o->name) == 0)
+                    k++;
+        }
+        const cli_opt *pos = NULL;
+        for (const cli_opt *o = opts; !pos && (o->name || o->arg); o++)
+            if (!o->name && (npos-- == 0 || o->flags & CLI_MANY))
+                pos = o;
+        if (!pos)
+            return;
+        want = pos->type;
+    }
+    if (want == CLI_PARTY)
+        cli_list_parties(stdout);
+    else if (want == CLI_ID)
+        cli_list_ids(stdout);
+    else if (want == CLI_PATH)
+        puts("__files__");
+}
+
+/* itaku __complete WORD... CURRENT: the words a shell may put in place of
+ * CURRENT (the shell filters them); "__files__" for a file name. */
+static int complete(int argc, char **argv)
+{
+    int i = 1;
+    while (i + 2 < argc && strcmp(argv[i], "-C") == 0) {
+        if (chdir(argv[i + 1]) != 0)
+            return EXIT_ERROR;
+        i += 2;
+    }
+    ncwords = argc - i;
+    cwords = argv + i;
+    if (ncwords <= 1) {
+        for (size_t c = 0; c < NCOMMANDS; c++)
+            puts(commands[c].name);
+        puts("help");
+        return EXIT_OK;
+    }
+    int c = find(cwords[0]);
+    if (c < 0 && strcmp(cwords[0], "help") == 0 && ncwords == 2)
+        for (size_t k = 0; k < NCOMMANDS; k++)
+            puts(commands[k].name);
+    if (c < 0)
+        return EXIT_OK;
+    cli_complete_subs = NULL;
+    cli_complete_fn = complete_spec;
+    /* the command and, when the current word is not it, its subcommand */
+    char *words[] = {cwords[0], ncwords > 2 ? cwords[1] : NULL, NULL};
+    return run_mode(c, CLI_MODE_COMPLETE, ncwords > 2 ? 2 : 1, words);
 }
 
 int main(int argc, char **argv)
 {
     int i = 1;
+    if (argc >= 2 && strcmp(argv[1], "__complete") == 0)
+        return complete(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "--man") == 0)
+        return man(argc - 1, argv + 1);
     while (i < argc && strcmp(argv[i], "-C") == 0) {
         if (i + 1 >= argc)
             return help(stderr);
@@ -74,15 +254,19 @@ int main(int argc, char **argv)
     if (i >= argc)
         return help(stderr);
     const char *name = argv[i];
-    if (strcmp(name, "help") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
+    if (strcmp(name, "help") == 0)
+        return help_command(argc - i, argv + i);
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
         return help(stdout);
     if (strcmp(name, "--version") == 0) {
         puts("itaku 0.1.0");
         return EXIT_OK;
     }
-    for (size_t c = 0; c < sizeof(commands) / sizeof(*commands); c++)
-        if (strcmp(commands[c].name, name) == 0)
-            return commands[c].fn(argc - i, argv + i);
-    fprintf(stderr, "itaku: '%s' is not an itaku command; see `itaku help`\n", name);
-    return EXIT_ERROR;
+    int c = find(name);
+    if (c < 0)
+        return unknown(name);
+    cli_needs = commands[c].needs;
+    int rc = commands[c].fn(argc - i, argv + i);
+    cli_teardown();
+    return rc;
 }
