@@ -78,6 +78,22 @@ for n in names:
 PY
 ok "each schema in doc/json is JSON Schema 2020-12 with required and additionalProperties: false at every object"
 
+# every command whose option table offers --json has its schema, and every
+# schema belongs to such a command: "record list" is record-list.schema.json
+with_json=""
+while read -r cmd; do
+    if "$ITAKU" help $cmd | grep -q -- '--json'; then
+        name=${cmd// /-}
+        [ -f "$schemas/$name.schema.json" ] || fail "itaku $cmd offers --json but doc/json/$name.schema.json is missing"
+        with_json="$with_json $name"
+    fi
+done < <("$ITAKU" help --list)
+for f in "$schemas"/*.schema.json; do
+    name=$(basename "$f" .schema.json)
+    case " $with_json " in *" $name "*) ;; *) fail "doc/json/$name.schema.json documents no command that offers --json" ;; esac
+done
+ok "every command offering --json (from its option table) has its schema in doc/json, and no schema is left over"
+
 # --- a whole contract ------------------------------------------------------------
 . "$SRC/tests/e2e/chain_story.sh"
 story_setup
