@@ -11,11 +11,12 @@ int cmd_clone(int argc, char **argv)
     itk_remote_options ro = ITK_REMOTE_OPTIONS_INIT;
     const cli_opt opts[] = {
         {NULL, 0, CLI_STRING, NULL, "URL|PATH", "the registry to clone", 0},
-        {NULL, 0, CLI_PATH, NULL, "DIR", "where to put the copy", CLI_OPTIONAL},
+        {NULL, 0, CLI_PATH, NULL, "DIR", "where to put the copy", 0},
         {"city-key", 0, CLI_STRING, &city_key, "SHA256:...",
          "the city's key, from the contract sheet", 0},
         {"genesis", 0, CLI_STRING, &genesis, "ID", "the first commit, from the contract sheet", 0},
-        {"key", 0, CLI_PATH, &ro.key_path, "FILE", "the key to log in to an ssh:// server with", 0},
+        {"key", 0, CLI_PATH, &ro.key_path, "FILE",
+         "your key: it logs in to an ssh:// server and signs in this registry", 0},
         {"host-key", 0, CLI_STRING, &ro.host_key, "SHA256:...", "the server's pinned host key", 0},
         {0}};
     const cli_spec spec = {"clone",
@@ -31,7 +32,12 @@ int cmd_clone(int argc, char **argv)
     if (itk_remote_clone(argv[optind], argv[optind + 1], city_key, genesis, &ro) < 0)
         return cli_fail("cannot join the contract");
     printf("Cloned and verified %s into %s; the contract is pinned to genesis %.12s and city key "
-           "%s.\nSet your key: git -C %s config itaku.signingKey FILE (or use ssh-agent).\n",
-           argv[optind], argv[optind + 1], genesis, city_key, argv[optind + 1]);
+           "%s.\n",
+           argv[optind], argv[optind + 1], genesis, city_key);
+    if (ro.key_path) /* clone made it the signing key (git config itaku.signingKey) */
+        printf("Signing with %s.\n", ro.key_path);
+    else
+        printf("Set your key: git -C %s config itaku.signingKey FILE (or use ssh-agent).\n",
+               argv[optind + 1]);
     return EXIT_OK;
 }
