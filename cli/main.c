@@ -81,8 +81,13 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     for (size_t c = 0; c < sizeof(commands) / sizeof(*commands); c++)
-        if (strcmp(commands[c].name, name) == 0)
-            return commands[c].fn(argc - i, argv + i);
+        if (strcmp(commands[c].name, name) == 0) {
+            int code = commands[c].fn(argc - i, argv + i);
+            const char *note = itk_notice_take();
+            if (*note)
+                fprintf(stderr, "itaku: note: %s\n", note);
+            return code;
+        }
     fprintf(stderr, "itaku: '%s' is not an itaku command; see `itaku help`\n", name);
     return EXIT_ERROR;
 }

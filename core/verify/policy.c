@@ -584,6 +584,21 @@ done:
     return rc;
 }
 
+/* The first line of msg that begins with "---", or NULL. libgit2's trailer
+ * reader ends the message at such a line (a mail's patch divider); git log's
+ * %(trailers) reads past it, so a message with one could show git a trailer
+ * block that itaku never reads (V10). */
+static const char *message_divider(const char *msg)
+{
+    for (const char *s = msg; s && *s;) {
+        if (strncmp(s, "---", 3) == 0)
+            return s;
+        s = strchr(s, '\n');
+        s = s ? s + 1 : NULL;
+    }
+    return NULL;
+}
+
 /* V10: the trailers say who signed, what was done, and what was added. */
 static int check_trailers(check *ck, const char *content_hex, int genesis)
 {
@@ -593,6 +608,15 @@ static int check_trailers(check *ck, const char *content_hex, int genesis)
     const char **vals = NULL, **recs = NULL, **paths = NULL;
     size_t nvals = 0;
     int dup = 0, rc = 0;
+    const char *divider = message_divider(git_commit_message(ck->commit));
+    if (divider) {
+        rc = PROBLEM(ck, "V10", "",
+                     "the message has a line beginning with '---' ('%.*s'); libgit2 stops "
+                     "reading trailers there while git log reads past it, so the two would name "
+                     "different trailers; itaku never writes such a line",
+                     (int)strcspn(divider, "\n"), divider);
+        goto done;
+    }
     if (git_message_trailers(&arr, git_commit_message(ck->commit)) < 0) {
         arr.count = 0;
         arr.trailers = NULL;
