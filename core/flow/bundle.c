@@ -361,7 +361,8 @@ static int sender_of(char party[ITK_PARTY_ID_MAX + 1], const itk_bundle_header *
             continue;
         if (party[0] || strlen(n + plen) > ITK_PARTY_ID_MAX || itk_party_id_check(n + plen) < 0)
             return itk_error_set(ITK_EINVALID, "the bundle names more than one sender, or an "
-                                               "invalid one; say whose line it is with --from");
+                                               "invalid one; say whose line it is with --from; "
+                                               "nothing was taken");
         snprintf(party, ITK_PARTY_ID_MAX + 1, "%s", n + plen);
     }
     return 0;

@@ -769,6 +769,48 @@ static int check_genesis(check *ck, const char *fpr)
     return rc;
 }
 
+/* The signer of a commit refused for its raw objects, named in the problems
+ * from `from` on, when the signature can be read: the key's party and
+ * principal by the first parent's (verified) tree, else its fingerprint.
+ * Only what the commit object holds is read, never its tree. */
+static void name_early_signer(check *ck, size_t from)
+{
+    git_buf sig = GIT_BUF_INIT, data = GIT_BUF_INIT;
+    itk_pubkey *key = NULL;
+    itk_buf fpr = ITK_BUF_INIT;
+    git_oid id = *ck->id;
+    char who[sizeof(ck->signer)] = "";
+    if (git_commit_extract_signature(&sig, &data, ck->p->repo, &id, NULL) == 0 &&
+        itk_sshsig_verify(&key, sig.ptr, sig.size, "git", data.ptr, data.size) == 0 &&
+        itk_pubkey_fingerprint(&fpr, key) == 0) {
+        git_commit *parent = NULL;
+        git_tree *tree = NULL;
+        itk_identity ident;
+        snprintf(who, sizeof(who), "%s", fpr.ptr);
+        if (ck->info->nparents > 0 && git_commit_parent(&parent, ck->commit, 0) == 0 &&
+            git_commit_tree(&tree, parent) == 0 &&
+            itk_vkeys_identity(&ident, &ck->p->keys, ck->p->repo, tree, fpr.ptr) == 0)
+            snprintf(who, sizeof(who), "%s/%s", ident.party, ident.principal);
+        git_tree_free(tree);
+        git_commit_free(parent);
+    }
+    itk_pubkey_free(key);
+    itk_buf_dispose(&fpr);
+    git_buf_dispose(&sig);
+    git_buf_dispose(&data);
+    git_error_clear();
+    itk_error_clear();
+    itk_verify_result *r = ck->p->result;
+    for (size_t i = from; who[0] && i < r->nproblems; i++)
+        if (!r->problems[i].signer || !r->problems[i].signer[0]) {
+            char *s = itk_strdup(who);
+            if (!s)
+                return;
+            free(r->problems[i].signer);
+            r->problems[i].signer = s;
+        }
+}
+
 int itk_policy_check_commit(itk_policy *p, const git_commit *c, itk_commit_info *info)
 {
     check ck;
@@ -792,8 +834,11 @@ int itk_policy_check_commit(itk_policy *p, const git_commit *c, itk_commit_info 
     if (!info->subject)
         return ITK_ENOMEM;
     /* the raw objects first: libgit2 may read a hostile one otherwise */
-    if ((rc = itk_policy_check_commit_object(&ck)) || (rc = itk_policy_check_trees(&ck)))
+    if ((rc = itk_policy_check_commit_object(&ck)) || (rc = itk_policy_check_trees(&ck))) {
+        if (p->result->nproblems > before)
+            name_early_signer(&ck, before);
         goto done;
+    }
     if (git_commit_tree(&ck.tree, c) < 0) {
         rc = itk_error_git("cannot read the tree of %s", git_oid_tostr_s(ck.id));
         goto done;
