@@ -4,6 +4,7 @@
  * Later rules (V6–V9) build on the same per-commit context. */
 #include "itaku/errors.h"
 #include "alloc.h"
+#include "array.h"
 #include "itaku/json.h"
 #include "objsize.h"
 #include "itaku/names.h"
@@ -234,10 +235,8 @@ done:
 
 static int add_file(check *ck, const itk_vdelta *d, int refused)
 {
-    added_file *nf = itk_realloc_array(ck->files, ck->nfiles + 1, sizeof(*nf));
-    if (!nf)
+    if (itk_array_reserve(&ck->files, &ck->afiles, ck->nfiles + 1, sizeof(*ck->files)))
         return ITK_ENOMEM;
-    ck->files = nf;
     added_file *f = &ck->files[ck->nfiles];
     memset(f, 0, sizeof(*f));
     f->path = itk_strdup(d->new_path);
@@ -263,6 +262,15 @@ static int collect_changes(check *ck)
     int rc = itk_vdiff_trees(&deltas, &n, &ck->p->trees, ck->p->repo, ck->base, ck->tree, &o);
     if (rc)
         return rc == ITK_ENOMEM ? rc : itk_error_git("cannot diff %s", git_oid_tostr_s(ck->id));
+    if (n > ITK_MAX_FILES_PER_COMMIT) {
+        itk_vdiff_free(deltas, n);
+        return PROBLEM(ck, "V10", "",
+                       "the commit adds or changes %zu files, more than the %d one commit may; "
+                       "none of them was read",
+                       n, ITK_MAX_FILES_PER_COMMIT)
+                   ? ITK_ENOMEM
+                   : 1;
+    }
     for (size_t i = 0; !rc && i < n; i++) {
         const itk_vdelta *d = &deltas[i];
         const char *path = d->new_path ? d->new_path : d->old_path;
