@@ -437,6 +437,16 @@ int itk_vwalk_alterations(git_repository *repo, itk_verify_result *v11)
                 "a grafts file can make stock git show another history than the one verified; "
                 "remove the file .git/info/grafts");
     }
+    itk_buf_clear(&b);
+    /* objects/info/alternates: objects read from another store (git clone
+     * --shared), which whoever owns that store can change under the caches */
+    int a = read_git_file(&b, repo, "objects/info/alternates");
+    if (!rc && a != ITK_ENOTFOUND)
+        rc = itk_verify_result_problem(
+            v11, &zero_oid, "V11", "objects/info/alternates",
+            "this registry reads objects from another store (.git/objects/info/alternates), "
+            "which can change what it holds without a trace; copy them in with `git repack -a "
+            "-d`, then remove the file .git/objects/info/alternates");
     itk_buf_dispose(&b);
     itk_error_clear();
     /* a partial clone fetches objects when they are read: verify reads what
