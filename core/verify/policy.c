@@ -259,18 +259,17 @@ static int collect_changes(check *ck)
     git_diff_options o;
     git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
     o.flags |= GIT_DIFF_INCLUDE_TYPECHANGE;
-    int rc = itk_vdiff_trees(&deltas, &n, &ck->p->trees, ck->p->repo, ck->base, ck->tree, &o);
-    if (rc)
-        return rc == ITK_ENOMEM ? rc : itk_error_git("cannot diff %s", git_oid_tostr_s(ck->id));
-    if (n > ITK_MAX_FILES_PER_COMMIT) {
-        itk_vdiff_free(deltas, n);
+    int rc = itk_vdiff_trees(&deltas, &n, &ck->p->trees, ck->p->repo, ck->base, ck->tree, &o,
+                             ITK_MAX_FILES_PER_COMMIT);
+    if (rc == ITK_ETOOBIG) /* checked before any file is read */
         return PROBLEM(ck, "V10", "",
-                       "the commit adds or changes %zu files, more than the %d one commit may; "
+                       "the commit adds or changes %s%zu files, more than the %d one commit may; "
                        "none of them was read",
-                       n, ITK_MAX_FILES_PER_COMMIT)
+                       n > ITK_MAX_FILES_PER_COMMIT ? "at least " : "", n, ITK_MAX_FILES_PER_COMMIT)
                    ? ITK_ENOMEM
                    : 1;
-    }
+    if (rc)
+        return rc == ITK_ENOMEM ? rc : itk_error_git("cannot diff %s", git_oid_tostr_s(ck->id));
     for (size_t i = 0; !rc && i < n; i++) {
         const itk_vdelta *d = &deltas[i];
         const char *path = d->new_path ? d->new_path : d->old_path;
