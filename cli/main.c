@@ -268,5 +268,8 @@ int main(int argc, char **argv)
     cli_needs = commands[c].needs;
     int rc = commands[c].fn(argc - i, argv + i);
     cli_teardown();
+    const char *note = itk_notice_take();
+    if (*note)
+        fprintf(stderr, "itaku: note: %s\n", note);
     return rc;
 }

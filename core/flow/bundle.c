@@ -6,8 +6,11 @@
 #include "alloc.h"
 #include "array.h"
 #include "itaku/errors.h"
+#include "itaku/json.h"
 #include "itaku/names.h"
 #include "bundle_priv.h"
+#include "objsize.h"
+#include "oidmap.h"
 #include "packscan.h"
 #include "reader.h"
 #include "registry_priv.h"
@@ -361,7 +364,8 @@ static int sender_of(char party[ITK_PARTY_ID_MAX + 1], const itk_bundle_header *
             continue;
         if (party[0] || strlen(n + plen) > ITK_PARTY_ID_MAX || itk_party_id_check(n + plen) < 0)
             return itk_error_set(ITK_EINVALID, "the bundle names more than one sender, or an "
-                                               "invalid one; say whose line it is with --from");
+                                               "invalid one; say whose line it is with --from; "
+                                               "nothing was taken");
         snprintf(party, ITK_PARTY_ID_MAX + 1, "%s", n + plen);
     }
     return 0;
@@ -490,6 +494,51 @@ typedef struct {
     git_oid id;
 } out_ref;
 
+/* Every object of tree (once each, by seen) within the limit a reader of the
+ * bundle holds it to, read from its header before anything is inflated:
+ * a bundle never carries what every importer would refuse. */
+static int check_tree_sizes(git_repository *repo, const git_oid *tree, itk_oidmap *seen,
+                            unsigned depth)
+{
+    git_tree *t = NULL;
+    int rc;
+    if (itk_oidmap_has(seen, tree))
+        return 0;
+    if ((rc = itk_oidmap_set(seen, tree, (void *)1)))
+        return rc;
+    if (depth > 16)
+        return itk_error_set(ITK_ETOOBIG, "folder %s lies deeper than any a registry holds",
+                             git_oid_tostr_s(tree));
+    if ((rc = itk_object_size(NULL, repo, tree, GIT_OBJECT_TREE, ITK_MAX_TREE_BYTES)))
+        return rc;
+    if (git_tree_lookup(&t, repo, tree) < 0)
+        return itk_error_git("cannot read folder %s", git_oid_tostr_s(tree));
+    for (size_t i = 0; !rc && i < git_tree_entrycount(t); i++) {
+        const git_tree_entry *e = git_tree_entry_byindex(t, i);
+        const git_oid *id = git_tree_entry_id(e);
+        if (git_tree_entry_type(e) == GIT_OBJECT_TREE)
+            rc = check_tree_sizes(repo, id, seen, depth + 1);
+        else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB && !itk_oidmap_has(seen, id) &&
+                 !(rc = itk_oidmap_set(seen, id, (void *)1)))
+            rc = itk_object_size(NULL, repo, id, GIT_OBJECT_BLOB, ITK_MAX_ATTACHMENT_BYTES);
+    }
+    git_tree_free(t);
+    return rc;
+}
+
+static int check_commit_sizes(git_repository *repo, const git_oid *id, itk_oidmap *seen)
+{
+    git_commit *c = NULL;
+    int rc = itk_object_size(NULL, repo, id, GIT_OBJECT_COMMIT, ITK_MAX_COMMIT_BYTES);
+    if (rc)
+        return rc;
+    if (git_commit_lookup(&c, repo, id) < 0)
+        return itk_error_git("cannot read commit %s", git_oid_tostr_s(id));
+    rc = check_tree_sizes(repo, git_commit_tree_id(c), seen, 0);
+    git_commit_free(c);
+    return rc;
+}
+
 int itk_bundle_create(itk_bundle_stats *stats, itk_registry *reg, itk_signer *signer,
                       const char *path, const char *party)
 {
@@ -570,8 +619,16 @@ int itk_bundle_create(itk_bundle_stats *stats, itk_registry *reg, itk_signer *si
         goto done;
     }
     git_oid id;
-    while (git_revwalk_next(&id, count) == 0)
+    itk_oidmap seen;
+    if ((rc = itk_oidmap_init(&seen)))
+        goto done;
+    while (!rc && git_revwalk_next(&id, count) == 0) {
         stats->ncommits++;
+        rc = check_commit_sizes(repo, &id, &seen);
+    }
+    itk_oidmap_free(&seen);
+    if (rc)
+        goto done;
     if (stats->ncommits == 0) {
         rc = itk_error_set(ITK_ENOTFOUND,
                            "%s already holds everything we would send (its line contains our "

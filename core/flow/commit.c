@@ -106,6 +106,14 @@ void itk_change_free(itk_change *c)
 
 static int build_message(itk_buf *msg, const itk_identity *who, itk_change *c)
 {
+    /* one line, and never a "---" line: git and libgit2 would read the
+     * trailers after it differently, and verify refuses such a message (V10) */
+    if (strpbrk(c->subject, "\r\n") || strncmp(c->subject, "---", 3) == 0)
+        return itk_error_set(
+            ITK_EINVALID,
+            "the commit subject '%.60s' %s; write it as one line that does not "
+            "begin with '---'",
+            c->subject, strpbrk(c->subject, "\r\n") ? "has a line break" : "begins with '---'");
     itk_content_entry *entries = itk_calloc(c->nfiles, sizeof(*entries));
     if (!entries)
         return ITK_ENOMEM;

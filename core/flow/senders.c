@@ -57,7 +57,7 @@ int itk_senders_attribute(char out[ITK_PARTY_ID_MAX + 1], git_repository *repo,
         return itk_error_set(ITK_EVERIFY,
                              "%s was refused: %s points at commit %.12s, signed by %s; a request "
                              "branch of %s moves only to a commit of %s or of a party between it "
-                             "and the city (an endorsement); nothing was taken",
+                             "and the city (an endorsement); that branch was not taken",
                              source, ref, hex, signer, named ? named : "?", named ? named : "?");
     }
     if (named && *named && may_move_line(repo, tree, named, signer)) {

@@ -14,6 +14,7 @@
 #include "cache_dir.h"
 #include "reader.h"
 #include "registry_priv.h"
+#include "senders_priv.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -351,6 +352,20 @@ static int check_update(itk_buf *log, itk_registry *reg, const char *party, cons
                                             "a party between it and the city");
         goto done;
     }
+    /* and whose the tip is, by its signature, as every fetch will decide it
+     * (senders.c): a branch the hook takes is one a fetch can take */
+    const char *signer = "";
+    for (size_t i = 0; i < itk_verify_commit_count(r); i++) {
+        const itk_commit_info *ci = itk_verify_commit(r, i);
+        if (git_oid_equal(&ci->id, &u->new_id))
+            signer = ci->party;
+    }
+    char line[ITK_PARTY_ID_MAX + 1], source[300];
+    snprintf(source, sizeof(source), "the push of %s", u->ref);
+    if ((rc = itk_senders_attribute(
+             line, repo, tree, kind == REQUEST ? ITK_TIP_REQUEST : ITK_TIP_LINE,
+             kind == MAIN ? city : owner, signer, 1, &u->new_id, u->ref, source)))
+        goto done;
     if (!git_oid_is_zero(&u->old_id) && !git_oid_equal(&u->old_id, &u->new_id) &&
         git_graph_descendant_of(repo, &u->new_id, &u->old_id) != 1) {
         rc = itk_error_set(ITK_ECONFLICT,

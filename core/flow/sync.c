@@ -292,7 +292,8 @@ static int attribute_lines(incoming_set *s, git_repository *repo, const itk_oidm
  * branch out of root's reach, or that may not move forward, is left as it
  * was, silently: it is someone else's to move. */
 static int attribute_requests(incoming_set *s, git_repository *repo, const itk_oidmap *signers,
-                              const char *root, const git_tree *scope, const char *source)
+                              const char *root, const git_tree *scope, const char *source,
+                              itk_sync_report *report)
 {
     int rc = 0;
     for (size_t i = 0; i < s->n && !rc; i++) {
@@ -311,6 +312,15 @@ static int attribute_requests(incoming_set *s, git_repository *repo, const itk_o
                                        signer_of(signers, &in->id), 0, &in->id, in->rel, source);
         git_tree_free(tree);
         git_commit_free(c);
+        if (rc == ITK_EVERIFY) {
+            /* this branch may move nowhere: refuse it alone, take the rest */
+            itk_notice_set("%s", itk_error_last());
+            if (report && report->nrefused++ == 0)
+                snprintf(report->refused, sizeof(report->refused), "%s", itk_error_last());
+            in->kind = IN_OTHER;
+            rc = 0;
+            continue;
+        }
         if (rc)
             break;
         snprintf(local, sizeof(local), "refs/heads/%s", in->local);
@@ -421,7 +431,7 @@ static int publish(itk_sync_report *report, itk_registry *reg, const char *name,
         else
             have_tree = itk_registry_head_tree(&tree, reg) == 0;
         itk_error_clear();
-        if (have_tree && (rc = attribute_requests(&s, repo, &signers, root, tree, source)))
+        if (have_tree && (rc = attribute_requests(&s, repo, &signers, root, tree, source, report)))
             goto done;
         if (have_tree && report)
             report->nrequests = take_requests(repo, &s);

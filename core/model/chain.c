@@ -3,6 +3,7 @@
 #include "alloc.h"
 #include "itaku/errors.h"
 #include "itaku/json.h"
+#include "objsize.h"
 #include "registry_priv.h"
 
 #include <stdio.h>
@@ -69,40 +70,43 @@ int itk_chain_is_ancestor(git_repository *repo, const git_tree *tree, const char
 /* Calls fn for every key event of tree (any party's key-events/). */
 typedef int (*event_fn)(const json_t *body, const char *author, void *payload);
 
+/* The subtree name of tree, looked up only when its header says it is a
+ * folder within ITK_MAX_TREE_BYTES (a hostile one is verify's to name, not
+ * this reader's to inflate); NULL otherwise. */
+static git_tree *small_subtree(git_repository *repo, const git_tree *tree, const char *name)
+{
+    const git_tree_entry *e = git_tree_entry_byname(tree, name);
+    git_tree *out = NULL;
+    if (!e || git_tree_entry_type(e) != GIT_OBJECT_TREE ||
+        itk_object_size(NULL, repo, git_tree_entry_id(e), GIT_OBJECT_TREE, ITK_MAX_TREE_BYTES) ||
+        git_tree_lookup(&out, repo, git_tree_entry_id(e)) < 0)
+        out = NULL;
+    return out;
+}
+
 static int each_event(git_repository *repo, const git_tree *tree, event_fn fn, void *payload)
 {
-    git_tree_entry *pe = NULL;
-    git_tree *parties = NULL;
+    git_tree *parties = small_subtree(repo, tree, "parties");
     int rc = 0;
-    if (git_tree_entry_bypath(&pe, tree, "parties") < 0 ||
-        git_tree_lookup(&parties, repo, git_tree_entry_id(pe)) < 0) {
-        git_tree_entry_free(pe);
-        itk_error_clear();
-        return 0;
-    }
-    for (size_t i = 0; !rc && i < git_tree_entrycount(parties); i++) {
+    for (size_t i = 0; parties && !rc && i < git_tree_entrycount(parties); i++) {
         const char *party = git_tree_entry_name(git_tree_entry_byindex(parties, i));
         char dir[96];
-        git_tree_entry *de = NULL;
-        git_tree *events = NULL;
+        git_tree *mine = small_subtree(repo, parties, party);
+        git_tree *events = mine ? small_subtree(repo, mine, "key-events") : NULL;
         snprintf(dir, sizeof(dir), "parties/%s/key-events", party);
-        if (git_tree_entry_bypath(&de, tree, dir) == 0 &&
-            git_tree_lookup(&events, repo, git_tree_entry_id(de)) == 0) {
-            for (size_t j = 0; !rc && j < git_tree_entrycount(events); j++) {
-                char path[160];
-                json_t *ev = NULL;
-                snprintf(path, sizeof(path), "%s/%s", dir,
-                         git_tree_entry_name(git_tree_entry_byindex(events, j)));
-                if (itk_tree_read_json(&ev, repo, tree, path) == 0)
-                    rc = fn(json_object_get(ev, "body"), party, payload);
-                json_decref(ev);
-            }
+        for (size_t j = 0; events && !rc && j < git_tree_entrycount(events); j++) {
+            char path[160];
+            json_t *ev = NULL;
+            snprintf(path, sizeof(path), "%s/%s", dir,
+                     git_tree_entry_name(git_tree_entry_byindex(events, j)));
+            if (itk_tree_read_json(&ev, repo, tree, path) == 0)
+                rc = fn(json_object_get(ev, "body"), party, payload);
+            json_decref(ev);
         }
         git_tree_free(events);
-        git_tree_entry_free(de);
+        git_tree_free(mine);
     }
     git_tree_free(parties);
-    git_tree_entry_free(pe);
     if (!rc)
         itk_error_clear();
     return rc;

@@ -16,6 +16,7 @@
 #include <openssl/evp.h>
 #include <openssl/core_names.h>
 #include <openssl/rand.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,10 +184,19 @@ static int place_tag(itk_cache_place *pl, char name[33], const char *real, git_r
         if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1) {
             EVP_DigestUpdate(ctx, md, sizeof(md));
             digest_str(ctx, city_key);
+            /* the git dir and object store themselves: a copy put back at the
+             * same path (or a store swapped under it) has new inode numbers */
+            char objects[PATH_MAX + 16], ids[160];
+            struct stat g = {0}, o = {0};
+            snprintf(objects, sizeof(objects), "%s/objects", real);
+            int known = stat(real, &g) == 0 && stat(objects, &o) == 0;
+            snprintf(ids, sizeof(ids), "git dir %ju:%ju objects %ju:%ju", (uintmax_t)g.st_dev,
+                     (uintmax_t)g.st_ino, (uintmax_t)o.st_dev, (uintmax_t)o.st_ino);
+            digest_str(ctx, ids);
             digest_str(ctx, ITK_RULES_DIGEST);
             digest_str(ctx, versions);
             EVP_DigestFinal_ex(ctx, pl->tag, NULL);
-            rc = 0;
+            rc = known ? 0 : -1; /* unknown: run uncached */
         }
     }
     git_config_free(cfg);

@@ -55,3 +55,22 @@ int itk_error_git(const char *fmt, ...)
     memcpy(last_message, tmp, sizeof(last_message));
     return ITK_EGIT;
 }
+
+static _Thread_local char notice[ITK_ERROR_MAX], taken[ITK_ERROR_MAX];
+
+void itk_notice_set(const char *fmt, ...)
+{
+    if (notice[0])
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(notice, sizeof(notice), fmt, ap);
+    va_end(ap);
+}
+
+const char *itk_notice_take(void)
+{
+    memcpy(taken, notice, sizeof(taken));
+    notice[0] = '\0';
+    return taken;
+}

@@ -10,8 +10,10 @@
 
 /* The largest commit object read (its message, trailers and signature). */
 #define ITK_MAX_COMMIT_BYTES (16u * 1024u * 1024u)
-/* The largest tree object read (a folder of 100,000 records is ~6 MB). */
-#define ITK_MAX_TREE_BYTES (16u * 1024u * 1024u)
+/* The largest tree object read or accepted (V10), one limit for every
+ * reader: a folder of 200,000 records ("r-000001.json", 41 bytes an entry) or
+ * 90,000 attachments (named by their SHA-256, 92 bytes an entry). */
+#define ITK_MAX_TREE_BYTES (8u * 1024u * 1024u)
 
 /* Reads id's type and size from its header, inflating nothing. 0 when id is
  * an object of type want (GIT_OBJECT_ANY: any) of at most max bytes (*size

@@ -4,6 +4,7 @@
  * Later rules (V6–V9) build on the same per-commit context. */
 #include "itaku/errors.h"
 #include "alloc.h"
+#include "array.h"
 #include "itaku/json.h"
 #include "objsize.h"
 #include "itaku/names.h"
@@ -234,10 +235,8 @@ done:
 
 static int add_file(check *ck, const itk_vdelta *d, int refused)
 {
-    added_file *nf = itk_realloc_array(ck->files, ck->nfiles + 1, sizeof(*nf));
-    if (!nf)
+    if (itk_array_reserve(&ck->files, &ck->afiles, ck->nfiles + 1, sizeof(*ck->files)))
         return ITK_ENOMEM;
-    ck->files = nf;
     added_file *f = &ck->files[ck->nfiles];
     memset(f, 0, sizeof(*f));
     f->path = itk_strdup(d->new_path);
@@ -260,7 +259,15 @@ static int collect_changes(check *ck)
     git_diff_options o;
     git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
     o.flags |= GIT_DIFF_INCLUDE_TYPECHANGE;
-    int rc = itk_vdiff_trees(&deltas, &n, &ck->p->trees, ck->p->repo, ck->base, ck->tree, &o);
+    int rc = itk_vdiff_trees(&deltas, &n, &ck->p->trees, ck->p->repo, ck->base, ck->tree, &o,
+                             ITK_MAX_FILES_PER_COMMIT);
+    if (rc == ITK_ETOOBIG) /* checked before any file is read */
+        return PROBLEM(ck, "V10", "",
+                       "the commit adds or changes %s%zu files, more than the %d one commit may; "
+                       "none of them was read",
+                       n > ITK_MAX_FILES_PER_COMMIT ? "at least " : "", n, ITK_MAX_FILES_PER_COMMIT)
+                   ? ITK_ENOMEM
+                   : 1;
     if (rc)
         return rc == ITK_ENOMEM ? rc : itk_error_git("cannot diff %s", git_oid_tostr_s(ck->id));
     for (size_t i = 0; !rc && i < n; i++) {
@@ -584,6 +591,21 @@ done:
     return rc;
 }
 
+/* The first line of msg that begins with "---", or NULL. libgit2's trailer
+ * reader ends the message at such a line (a mail's patch divider); git log's
+ * %(trailers) reads past it, so a message with one could show git a trailer
+ * block that itaku never reads (V10). */
+static const char *message_divider(const char *msg)
+{
+    for (const char *s = msg; s && *s;) {
+        if (strncmp(s, "---", 3) == 0)
+            return s;
+        s = strchr(s, '\n');
+        s = s ? s + 1 : NULL;
+    }
+    return NULL;
+}
+
 /* V10: the trailers say who signed, what was done, and what was added. */
 static int check_trailers(check *ck, const char *content_hex, int genesis)
 {
@@ -593,6 +615,15 @@ static int check_trailers(check *ck, const char *content_hex, int genesis)
     const char **vals = NULL, **recs = NULL, **paths = NULL;
     size_t nvals = 0;
     int dup = 0, rc = 0;
+    const char *divider = message_divider(git_commit_message(ck->commit));
+    if (divider) {
+        rc = PROBLEM(ck, "V10", "",
+                     "the message has a line beginning with '---' ('%.*s'); libgit2 stops "
+                     "reading trailers there while git log reads past it, so the two would name "
+                     "different trailers; itaku never writes such a line",
+                     (int)strcspn(divider, "\n"), divider);
+        goto done;
+    }
     if (git_message_trailers(&arr, git_commit_message(ck->commit)) < 0) {
         arr.count = 0;
         arr.trailers = NULL;
@@ -745,6 +776,48 @@ static int check_genesis(check *ck, const char *fpr)
     return rc;
 }
 
+/* The signer of a commit refused for its raw objects, named in the problems
+ * from `from` on, when the signature can be read: the key's party and
+ * principal by the first parent's (verified) tree, else its fingerprint.
+ * Only what the commit object holds is read, never its tree. */
+static void name_early_signer(check *ck, size_t from)
+{
+    git_buf sig = GIT_BUF_INIT, data = GIT_BUF_INIT;
+    itk_pubkey *key = NULL;
+    itk_buf fpr = ITK_BUF_INIT;
+    git_oid id = *ck->id;
+    char who[sizeof(ck->signer)] = "";
+    if (git_commit_extract_signature(&sig, &data, ck->p->repo, &id, NULL) == 0 &&
+        itk_sshsig_verify(&key, sig.ptr, sig.size, "git", data.ptr, data.size) == 0 &&
+        itk_pubkey_fingerprint(&fpr, key) == 0) {
+        git_commit *parent = NULL;
+        git_tree *tree = NULL;
+        itk_identity ident;
+        snprintf(who, sizeof(who), "%s", fpr.ptr);
+        if (ck->info->nparents > 0 && git_commit_parent(&parent, ck->commit, 0) == 0 &&
+            git_commit_tree(&tree, parent) == 0 &&
+            itk_vkeys_identity(&ident, &ck->p->keys, ck->p->repo, tree, fpr.ptr) == 0)
+            snprintf(who, sizeof(who), "%s/%s", ident.party, ident.principal);
+        git_tree_free(tree);
+        git_commit_free(parent);
+    }
+    itk_pubkey_free(key);
+    itk_buf_dispose(&fpr);
+    git_buf_dispose(&sig);
+    git_buf_dispose(&data);
+    git_error_clear();
+    itk_error_clear();
+    itk_verify_result *r = ck->p->result;
+    for (size_t i = from; who[0] && i < r->nproblems; i++)
+        if (!r->problems[i].signer || !r->problems[i].signer[0]) {
+            char *s = itk_strdup(who);
+            if (!s)
+                return;
+            free(r->problems[i].signer);
+            r->problems[i].signer = s;
+        }
+}
+
 int itk_policy_check_commit(itk_policy *p, const git_commit *c, itk_commit_info *info)
 {
     check ck;
@@ -768,8 +841,11 @@ int itk_policy_check_commit(itk_policy *p, const git_commit *c, itk_commit_info 
     if (!info->subject)
         return ITK_ENOMEM;
     /* the raw objects first: libgit2 may read a hostile one otherwise */
-    if ((rc = itk_policy_check_commit_object(&ck)) || (rc = itk_policy_check_trees(&ck)))
+    if ((rc = itk_policy_check_commit_object(&ck)) || (rc = itk_policy_check_trees(&ck))) {
+        if (p->result->nproblems > before)
+            name_early_signer(&ck, before);
         goto done;
+    }
     if (git_commit_tree(&ck.tree, c) < 0) {
         rc = itk_error_git("cannot read the tree of %s", git_oid_tostr_s(ck.id));
         goto done;

@@ -30,7 +30,7 @@ typedef struct {
     char fpr[64];     /* the signing key */
     int is_city;
     added_file *files;
-    size_t nfiles;
+    size_t nfiles, afiles;
     git_tree *tree, *base; /* base: what the signer changed (merge result for merges) */
     git_tree **key_trees;  /* trees in which the signing key must be active */
     size_t nkey_trees;
@@ -38,6 +38,12 @@ typedef struct {
     char request[80];     /* Itaku-Request, "" when none */
     char void_origin[64]; /* V9: the compromised key that makes it void */
 } check;
+
+/* The most files one commit may add or change. itaku's largest commit is
+ * the genesis (itaku.json, README.md, the schemas and the city's party and
+ * key: a few dozen files); a commit of more is refused (V10) before any file
+ * is read, so that one commit of 330,000 entries costs nothing. */
+#define ITK_MAX_FILES_PER_COMMIT 10000
 
 #define PROBLEM(ck, rule, path, ...)                                                               \
     itk_policy_problem((ck)->p, (ck)->id, rule, path, (ck)->signer, __VA_ARGS__)

@@ -368,7 +368,11 @@ int itk_vcache_refs_digest(char out[65], git_repository *repo)
         const char *name = git_reference_name(ref);
         git_reference *resolved = NULL;
         EVP_DigestUpdate(f, name, strlen(name) + 1);
-        if (git_reference_resolve(&resolved, ref) == 0)
+        /* a direct ref as it is: resolving refuses names libgit2 finds
+         * invalid (a packed HEAD2), which git log --all still shows */
+        if (git_reference_type(ref) == GIT_REFERENCE_DIRECT)
+            EVP_DigestUpdate(f, git_reference_target(ref)->id, GIT_OID_RAWSZ);
+        else if (git_reference_resolve(&resolved, ref) == 0)
             EVP_DigestUpdate(f, git_reference_target(resolved)->id, GIT_OID_RAWSZ);
         git_reference_free(resolved);
         git_reference_free(ref);

@@ -22,6 +22,7 @@ typedef struct {
     itk_vdelta *d;
     size_t n, cap;
     itk_buf prefix;
+    size_t max, over; /* at most max deltas (0: any); over: how many were met */
 } walk;
 
 void itk_vdiff_free(itk_vdelta *d, size_t n)
@@ -55,6 +56,11 @@ static int diff_whole(walk *w, const git_tree *a, const git_tree *b)
         return -1;
     int rc = 0;
     size_t n = git_diff_num_deltas(diff);
+    if (w->max && w->n + n > w->max) {
+        w->over = w->n + n;
+        git_diff_free(diff);
+        return ITK_ETOOBIG;
+    }
     if (itk_array_reserve(&w->d, &w->cap, w->n + n, sizeof(*w->d)))
         rc = ITK_ENOMEM;
     for (size_t i = 0; !rc && i < n; i++) {
@@ -96,15 +102,48 @@ static int next_pair(const git_tree *a, const git_tree *b, size_t *i, size_t *j,
     return 1;
 }
 
+/* The files under e (1 for a file), counted up to just past limit; folders
+ * are read through the kept trees (header first), never diffed. */
+static size_t count_files(walk *w, const git_tree_entry *e, size_t limit, unsigned depth)
+{
+    git_tree *t = NULL;
+    if (!itk_vtrees_is_folder(e))
+        return 1;
+    if (depth > 32 || itk_vtrees_lookup(&t, w->trees, w->repo, git_tree_entry_id(e)) < 0) {
+        itk_error_clear();
+        return 0; /* the diff below names it */
+    }
+    size_t n = 0;
+    for (size_t k = 0; n <= limit && k < git_tree_entrycount(t); k++)
+        n += count_files(w, git_tree_entry_byindex(t, k), limit - n, depth + 1);
+    git_tree_free(t);
+    return n;
+}
+
 static int diff_level(walk *w, const git_tree *a, const git_tree *b)
 {
     const git_tree_entry *ea, *eb;
     size_t i = 0, j = 0;
-    while (next_pair(a, b, &i, &j, &ea, &eb))
-        if (!ea || !eb ||
-            (!git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) &&
-             !itk_vtrees_is_folder(ea)))
-            return diff_whole(w, a, b);
+    /* a folder only one side has is counted before libgit2 lists each of its
+     * files: over max, nothing is listed */
+    size_t whole = 0, count = w->n;
+    while (next_pair(a, b, &i, &j, &ea, &eb)) {
+        if (!ea || !eb) {
+            whole = 1;
+            if (w->max && count <= w->max)
+                count += count_files(w, ea ? ea : eb, w->max - count + 1, 0);
+        } else if (!git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) &&
+                   !itk_vtrees_is_folder(ea)) {
+            whole = 1;
+            count++;
+        }
+    }
+    if (w->max && count > w->max) {
+        w->over = count;
+        return ITK_ETOOBIG;
+    }
+    if (whole)
+        return diff_whole(w, a, b);
     i = j = 0;
     size_t len = w->prefix.size;
     int rc = 0;
@@ -134,16 +173,17 @@ static int diff_level(walk *w, const git_tree *a, const git_tree *b)
 }
 
 int itk_vdiff_trees(itk_vdelta **out, size_t *n, itk_vtrees *trees, git_repository *repo,
-                    const git_tree *base, const git_tree *tree, const git_diff_options *opts)
+                    const git_tree *base, const git_tree *tree, const git_diff_options *opts,
+                    size_t max)
 {
-    walk w = {trees, repo, opts, NULL, 0, 0, ITK_BUF_INIT};
+    walk w = {trees, repo, opts, NULL, 0, 0, ITK_BUF_INIT, max, 0};
     int rc = -1;
     if (base && itk_vtrees_canonical(trees, repo, base) == 1 &&
         itk_vtrees_canonical(trees, repo, tree) == 1)
         rc = diff_level(&w, base, tree);
     itk_buf_dispose(&w.prefix);
     git_error_clear();
-    if (rc) {
+    if (rc && rc != ITK_ETOOBIG) {
         /* not canonical, or it failed: the whole diff, as it answers */
         itk_vdiff_free(w.d, w.n);
         w.d = NULL;
@@ -154,6 +194,10 @@ int itk_vdiff_trees(itk_vdelta **out, size_t *n, itk_vtrees *trees, git_reposito
     }
     if (rc) {
         itk_vdiff_free(w.d, w.n);
+        if (rc == ITK_ETOOBIG) {
+            *out = NULL;
+            *n = w.over;
+        }
         return rc;
     }
     *out = w.d;

@@ -18,9 +18,12 @@ typedef struct {
 } itk_vdelta;
 
 /* The deltas of git_diff_tree_to_tree(repo, base, tree, opts), in its order.
- * ITK_ENOMEM, or -1 when that diff fails (libgit2's error as it left it). */
+ * ITK_ENOMEM, or -1 when that diff fails (libgit2's error as it left it).
+ * ITK_ETOOBIG when there would be more than max (0: no limit): *out NULL and
+ * *n the number met so far (more than max), no delta kept. */
 int itk_vdiff_trees(itk_vdelta **out, size_t *n, itk_vtrees *trees, git_repository *repo,
-                    const git_tree *base, const git_tree *tree, const git_diff_options *opts);
+                    const git_tree *base, const git_tree *tree, const git_diff_options *opts,
+                    size_t max);
 
 void itk_vdiff_free(itk_vdelta *d, size_t n);
 

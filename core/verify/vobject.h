@@ -8,8 +8,6 @@
 
 #include <stddef.h>
 
-/* The largest folder object read (about 800,000 records of one kind). */
-#define ITK_VOBJECT_MAX_TREE_BYTES (32u * 1024u * 1024u)
 /* The longest name of a file or folder (a registry's are under 80). */
 #define ITK_VOBJECT_MAX_NAME 255
 /* The largest commit message: itaku's hold a subject and one trailer per

@@ -36,11 +36,47 @@ static int result_vadd(itk_verify_result *r, const git_oid *id, const char *rule
     return 0;
 }
 
+static int result_add(itk_verify_result *r, const git_oid *id, const char *rule, const char *path,
+                      const char *signer, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = result_vadd(r, id, rule, path, signer, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
 int itk_policy_problem(itk_policy *p, const git_oid *id, const char *rule, const char *path,
                        const char *signer, const char *fmt, ...)
 {
     if (p->replay)
         return 0; /* state rebuilt for a cached commit: its problems are cached too */
+    /* a hostile commit may break a rule once per file it adds: its first
+     * problems are listed, the rest counted in one line */
+    if (!git_oid_equal(&p->capped_id, id)) {
+        p->capped_id = *id;
+        p->capped_count = p->capped_more = 0;
+    }
+    if (p->capped_count++ >= ITK_MAX_PROBLEMS_PER_COMMIT) {
+        itk_verify_result *r = p->result;
+        char hex[GIT_OID_HEXSZ + 1], msg[160];
+        git_oid_tostr(hex, sizeof(hex), id);
+        p->capped_more++;
+        snprintf(msg, sizeof(msg),
+                 "and %zu more problem%s in this commit (only the first %d are "
+                 "listed)",
+                 p->capped_more, p->capped_more == 1 ? "" : "s", ITK_MAX_PROBLEMS_PER_COMMIT);
+        if (p->capped_more > 1 && r->nproblems &&
+            strcmp(r->problems[r->nproblems - 1].commit, hex) == 0) {
+            char *m = itk_strdup(msg);
+            if (!m)
+                return ITK_ENOMEM;
+            free(r->problems[r->nproblems - 1].message);
+            r->problems[r->nproblems - 1].message = m;
+            return 0;
+        }
+        return result_add(r, id, rule, "", signer, "%s", msg);
+    }
     va_list ap;
     va_start(ap, fmt);
     int rc = result_vadd(p->result, id, rule, path, signer, fmt, ap);

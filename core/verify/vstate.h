@@ -27,6 +27,10 @@ struct itk_verify_result {
  * both parents of a merge (a fast-forward pull makes a party's own receipts
  * the second parents of its parent's merges): shared between commits until a
  * receipt or a merge changes it. */
+/* The most problems listed for one commit; the rest are counted in one
+ * line ("and N more"), so a commit adding many bad files costs one page. */
+#define ITK_MAX_PROBLEMS_PER_COMMIT 100
+
 typedef struct itk_receipts {
     size_t n;
     char (*receiver)[ITK_PARTY_ID_MAX + 1];
@@ -67,6 +71,10 @@ typedef struct {
     itk_void_commit *voids;
     size_t nvoids;
     int replay; /* rebuilding a cached commit's state: record no problem */
+    /* the problems of one commit past ITK_MAX_PROBLEMS_PER_COMMIT, counted
+     * in one "and N more" line (vresult.c) */
+    git_oid capped_id;
+    size_t capped_count, capped_more;
     /* compiled schemas by blob id (V10) */
     itk_vschemas schemas;
 } itk_policy;

@@ -190,9 +190,9 @@ static int check_tree(walk *w, const git_oid *id, int budget, int *height,
                  git_object_type2string(type));
         return remember_flaw(m, id, "", "", why, 0, flaw);
     }
-    if (size > ITK_VOBJECT_MAX_TREE_BYTES) {
+    if (size > ITK_MAX_TREE_BYTES) {
         snprintf(why, sizeof(why), "is a folder object of %zu bytes, over the limit of %u", size,
-                 ITK_VOBJECT_MAX_TREE_BYTES);
+                 ITK_MAX_TREE_BYTES);
         return remember_flaw(m, id, "", "", why, 0, flaw);
     }
     if (git_odb_read(&obj, w->odb, id) < 0) {

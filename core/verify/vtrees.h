@@ -46,7 +46,7 @@ int itk_vtrees_lookup(git_tree **out, itk_vtrees *m, git_repository *repo, const
  * canonical (at most ITK_VTREES_MAX_DEPTH levels), 1 when not with *flaw
  * (owned by m, valid until itk_vtrees_free), negative on an operational
  * error (ITK_ENOMEM). The object's size is read from its header first; a
- * tree over ITK_VOBJECT_MAX_TREE_BYTES is refused unread. */
+ * tree over ITK_MAX_TREE_BYTES is refused unread. */
 int itk_vtrees_check(itk_vtrees *m, git_repository *repo, const git_oid *id,
                      const itk_vtrees_flaw **flaw);
 

@@ -218,11 +218,13 @@ static int walk_ref(vwalk *w, git_reference *ref)
     git_object *obj = NULL, *peeled = NULL;
     git_object_t type = GIT_OBJECT_INVALID;
     int rc = 0;
-    if (git_reference_resolve(&res, ref) < 0) {
+    /* a direct ref is read as it is (resolving would refuse a name libgit2
+     * finds invalid, which git log --all still shows) */
+    if (git_reference_type(ref) != GIT_REFERENCE_DIRECT && git_reference_resolve(&res, ref) < 0) {
         git_error_clear(); /* a symbolic ref to no ref (an unborn HEAD): nothing to walk */
         return 0;
     }
-    const git_oid *id = git_reference_target(res);
+    const git_oid *id = git_reference_target(res ? res : ref);
     git_odb *odb = NULL;
     size_t len = 0;
     if (git_repository_odb(&odb, w->repo) < 0 || git_odb_read_header(&len, &type, odb, id) < 0)
@@ -249,17 +251,50 @@ static int walk_ref(vwalk *w, git_reference *ref)
     return rc;
 }
 
-static int walk_glob(vwalk *w, const char *glob)
+/* 1 when git's check-ref-format refuses name (git-check-ref-format(1)): a
+ * component beginning with '.' or ending with ".lock", "..", "@{", "//", a
+ * control character, space, ~ ^ : ? * [ or \\, or a name ending in '/' or
+ * '.', or "@" alone. */
+static int git_refuses_name(const char *name)
+{
+    size_t len = strlen(name);
+    if (!len || name[len - 1] == '/' || name[len - 1] == '.' || strcmp(name, "@") == 0 ||
+        strstr(name, "..") || strstr(name, "@{") || strstr(name, "//") || name[0] == '/')
+        return 1;
+    for (const char *c = name; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f || strchr(" ~^:?*[\\", *c))
+            return 1;
+    for (const char *comp = name; comp; comp = strchr(comp, '/') ? strchr(comp, '/') + 1 : NULL) {
+        size_t n = strcspn(comp, "/");
+        if (comp[0] == '.' || (n >= 5 && memcmp(comp + n - 5, ".lock", 5) == 0))
+            return 1;
+    }
+    return 0;
+}
+
+/* Every ref libgit2 lists, in any namespace (what `git log --all` shows:
+ * refs/tags, refs/stash, a packed HEAD2 ...); a name git would refuse
+ * (refs/heads/a..b, x.lock, a space) is a V11 problem of its own. */
+static int walk_all(vwalk *w)
 {
     git_reference_iterator *it = NULL;
     git_reference *ref = NULL;
+    const char *glob = "refs";
     int rc = 0, r;
-    if (git_reference_iterator_glob_new(&it, w->repo, glob) < 0)
+    if (git_reference_iterator_new(&it, w->repo) < 0)
         return itk_verify_result_problem(w->v11, &zero_oid, "V11", glob,
                                          "the refs cannot be read: %s",
                                          git_error_last() ? git_error_last()->message : "");
     while (!rc && (r = git_reference_next(&ref, it)) == 0) {
-        rc = walk_ref(w, ref);
+        const char *name = git_reference_name(ref);
+        if (git_refuses_name(name))
+            rc = itk_verify_result_problem(
+                w->v11, &zero_oid, "V11", name,
+                "the ref name '%s' is one git refuses, so git and itaku may not read the same "
+                "refs; delete it (remove its line from .git/packed-refs, or its file under "
+                ".git/refs)",
+                name);
+        rc = rc ? rc : walk_ref(w, ref);
         git_reference_free(ref);
     }
     if (!rc && r != GIT_ITEROVER)
@@ -402,6 +437,16 @@ int itk_vwalk_alterations(git_repository *repo, itk_verify_result *v11)
                 "a grafts file can make stock git show another history than the one verified; "
                 "remove the file .git/info/grafts");
     }
+    itk_buf_clear(&b);
+    /* objects/info/alternates: objects read from another store (git clone
+     * --shared), which whoever owns that store can change under the caches */
+    int a = read_git_file(&b, repo, "objects/info/alternates");
+    if (!rc && a != ITK_ENOTFOUND)
+        rc = itk_verify_result_problem(
+            v11, &zero_oid, "V11", "objects/info/alternates",
+            "this registry reads objects from another store (.git/objects/info/alternates), "
+            "which can change what it holds without a trace; copy them in with `git repack -a "
+            "-d`, then remove the file .git/objects/info/alternates");
     itk_buf_dispose(&b);
     itk_error_clear();
     /* a partial clone fetches objects when they are read: verify reads what
@@ -452,9 +497,8 @@ int itk_vwalk_prepare(git_revwalk *walk, git_repository *repo, const char **revs
             git_reference_free(head);
         }
         git_error_clear();
-        static const char *const globs[] = {"refs/heads/*", "refs/remotes/*", "refs/itaku/*"};
-        for (size_t i = 0; !rc && i < sizeof(globs) / sizeof(*globs); i++)
-            rc = walk_glob(&w, globs[i]);
+        if (!rc)
+            rc = walk_all(&w);
     }
     itk_oidmap_free(&w.state);
     itk_oidmap_free(&w.shallow);

@@ -92,6 +92,22 @@ rss=$(cat "$T/peak")
 git -C "$T/acme" update-ref refs/heads/main "$main"
 ok "receive from a path holding the delta refuses it by its header, naming the limit, at $rss kB peak"
 
+# 3b. bundle create in acme's registry holding it: the object is never packed
+cd "$T/acme"
+git update-ref refs/heads/main "$commit"
+before=$(state_of .)
+packs_before=$(packs .)
+expect_exit 2 peak_kb "$ITAKU" bundle create "$T/out.bundle" --for city
+expect_output "blob $big is $((RESULT_KIB * 1024)) bytes, over the limit of 20971520"
+[ ! -e "$T/out.bundle" ] || fail "a refused bundle create wrote a bundle"
+ls "$T" | grep -q '^out\.bundle\.tmp' && fail "a refused bundle create left a temporary file"
+[ "$(state_of .)" = "$before" ] || fail "a refused bundle create changed the registry"
+[ "$(packs .)" = "$packs_before" ] || fail "a refused bundle create wrote a pack"
+rss=$(cat "$T/peak")
+[ "$rss" -lt 200000 ] || fail "bundle create's peak memory is $rss kB: the object was packed"
+git update-ref refs/heads/main "$main"
+ok "bundle create refuses to pack an object over its limit, naming it and the limit, at $rss kB peak"
+
 # Twin: two similar records, delta-compressed in the bundle, import
 cd "$T/acme"
 rm -f ".git/objects/pack/pack-$pack.pack" ".git/objects/pack/pack-$pack.idx"

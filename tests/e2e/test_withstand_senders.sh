@@ -185,12 +185,22 @@ for who in gamma "$CITY"; do
     [ "$(party_of "$T/beta" "$bad")" = "$who" ] || fail "$bad is not $who's: the test proves nothing"
     git -C "$T/beta-forged.git" update-ref refs/heads/requests/beta/q-000009 "$bad"
     cd "$T/acme"
-    expect_refused "requests/beta/q-000009 points at commit ${bad:0:12}, signed by $who; a request branch of beta moves only to a commit of beta or of a party between it and the city.*nothing was taken" \
-        "$ITAKU" receive beta "$T/beta-forged.git"
+    # refuse only what may move nowhere: that branch, with its reason; beta's
+    # line (already received) and everything else is taken as usual
+    before=$(state_of .)
+    expect_exit 0 "$ITAKU" receive beta "$T/beta-forged.git"
+    expect_output "requests/beta/q-000009 points at commit ${bad:0:12}, signed by $who; a request branch of beta moves only to a commit of beta or of a party between it and the city.*that branch was not taken"
+    [ "$(state_of .)" = "$before" ] || fail "a refused request branch moved a ref"
+    git rev-parse -q --verify refs/heads/requests/beta/q-000009 >/dev/null &&
+        fail "the request branch at $who's commit was taken"
     expect_exit 0 "$ITAKU" remote add "forged-$who" "$T/beta-forged.git" --party beta
-    expect_refused "signed by $who" "$ITAKU" fetch "forged-$who"
+    expect_exit 0 "$ITAKU" fetch "forged-$who"
+    expect_output "signed by $who.*that branch was not taken"
+    expect_output "line of beta"
+    git rev-parse -q --verify refs/heads/requests/beta/q-000009 >/dev/null &&
+        fail "fetch took the request branch at $who's commit"
 done
-ok "a request branch of beta at gamma's or the city's commit is refused (receive and fetch), naming the signer; nothing moved"
+ok "a request branch of beta at gamma's or the city's commit is refused alone (receive and fetch), naming the signer; the line is still taken"
 
 # a line ending two parties up, on a commit the receiver has not pulled yet
 at city "$ITAKU" instruct report --to acme --due 2099-01-31 --text "臨時報告" >/dev/null 2>&1

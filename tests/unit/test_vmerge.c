@@ -306,7 +306,7 @@ static void test_vdiff_equals_git_diff(void **state)
             size_t n = 0;
             commit_tree(&a, f, &f->commits[i]);
             commit_tree(&b, f, &f->commits[j]);
-            assert_int_equal(itk_vdiff_trees(&d, &n, &trees, f->repo, i ? a : NULL, b, &o), 0);
+            assert_int_equal(itk_vdiff_trees(&d, &n, &trees, f->repo, i ? a : NULL, b, &o, 0), 0);
             assert_int_equal(git_diff_tree_to_tree(&diff, f->repo, i ? a : NULL, b, &o), 0);
             assert_int_equal(n, git_diff_num_deltas(diff));
             for (size_t k = 0; k < n; k++) {

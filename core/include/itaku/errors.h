@@ -59,4 +59,11 @@ typedef struct {
 void itk_error_save(itk_error_state *st);
 void itk_error_restore(const itk_error_state *st);
 
+/* A note for the user about something a successful call left undone (a
+ * request branch a take refused while it took the rest). itk_notice_set
+ * keeps the first note until itk_notice_take, which returns it ("" when
+ * none) and clears it; the text lives until the next call on this thread. */
+void itk_notice_set(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *itk_notice_take(void);
+
 #endif

@@ -36,8 +36,10 @@ typedef struct {
 typedef struct {
     itk_line_update lines[ITK_SYNC_MAX_LINES];
     size_t nlines;
-    size_t nrequests; /* request branches created or moved */
-    size_t ncommits;  /* commits verified */
+    size_t nrequests;  /* request branches created or moved */
+    size_t ncommits;   /* commits verified */
+    size_t nrefused;   /* request branches that may move nowhere, left as they were */
+    char refused[512]; /* why the first of them was refused; "" when none */
 } itk_sync_report;
 
 /* Fetches party's main (and request branches) from url, a path or a URL
@@ -54,10 +56,11 @@ int itk_sync_take(git_oid *tip, itk_registry *reg, const char *party, const char
  * and parties/<P>/main move refs/itaku/lines/<main_party> or <P> when signed
  * by that party or one above it, else the line of the party that signed them
  * (the source's name is a hint); a request branch requests/<R>/<rec> only to
- * a commit of R or of a party between R and the city (else ITK_EVERIFY). A
+ * a commit of R or of a party between R and the city (else that branch alone
+ * is refused and left as it was, counted and explained in report). A
  * line moves only forward: a tip older than the line held is nothing new, a
- * tip off it is refused (V8). Only when every commit passes and every tip may
- * move are the lines and, with opts->take_requests, the request branches of
+ * tip off it is refused (V8). Only when every commit passes and every line
+ * tip may move are the lines and, with opts->take_requests, the request branches of
  * main's party and its descendants (fast-forward only) published. source
  * names where it came from in messages. The quarantine is emptied in every
  * case. report may be NULL. */
