@@ -2,6 +2,7 @@
  * its signing party, principal, action, records and verification mark;
  * filtered by party, obligations section, action and time. */
 #include "cli.h"
+#include "itaku/verify.h"
 #include "json_out.h"
 #include "itaku/history.h"
 
@@ -93,6 +94,15 @@ int cmd_log(int argc, char **argv)
         return parsed;
     if (optind != argc)
         return cli_bad(&spec, "log takes no arguments");
+    if (o.action && !itk_action_known(o.action)) {
+        char known[512] = "";
+        size_t len = 0;
+        for (size_t i = 0; itk_action_name(i) && len < sizeof(known); i++)
+            len += (size_t)snprintf(known + len, sizeof(known) - len, "%s%s", i ? ", " : "",
+                                    itk_action_name(i));
+        return cli_bad(&spec, "--action '%s' is no action itaku writes (one of: %s)", o.action,
+                       known);
+    }
     itk_registry *reg = NULL;
     itk_log *log = NULL;
     if (cli_open_registry(&reg))

@@ -145,8 +145,10 @@ int cmd_status(int argc, char **argv)
     int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
         return parsed;
-    if (optind != argc || (json && csv))
-        return cli_bad(&spec, "status takes options only (one of --json and --csv)");
+    if (optind != argc)
+        return cli_bad(&spec, "status takes options only, not '%s'", argv[optind]);
+    if (json && csv)
+        return cli_bad(&spec, "--json and --csv are two outputs: give one of them");
     itk_registry *reg = NULL;
     itk_status *st = NULL;
     if (cli_open_registry(&reg))

@@ -66,7 +66,11 @@ int cmd_verify(int argc, char **argv)
          "the city's key, from the contract sheet", 0},
         {"full", 0, CLI_SWITCH, &o.full, NULL, "check every commit again, not from the cache", 0},
         {0}};
-    const cli_spec spec = {"verify", "Check every commit against the trust rules.", opts};
+    const cli_spec spec = {"verify",
+                           "Check every commit against the trust rules. Exit 0: every "
+                           "signature and rule holds; 1: a problem was found; 2: verify "
+                           "could not run.",
+                           opts};
     int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
         return parsed;
@@ -74,6 +78,10 @@ int cmd_verify(int argc, char **argv)
     itk_verify_result *r = NULL;
     if (cli_open_registry(&reg))
         return EXIT_ERROR;
+    if (optind == argc && !o.genesis && itk_registry_check_kind(reg)) {
+        itk_registry_free(reg);
+        return cli_fail("cannot verify");
+    }
     if (itk_verify_run(&r, reg, (const char **)argv + optind, (size_t)(argc - optind), &o) < 0) {
         itk_registry_free(reg);
         return cli_fail("cannot verify");

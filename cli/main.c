@@ -1,6 +1,7 @@
 /* The itaku command: dispatches to one file per subcommand (git's builtin/). */
 #include "cli.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -68,8 +69,13 @@ static int help(FILE *out)
           out);
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
-    fputs("\nRun `itaku help COMMAND` (or `itaku COMMAND --help`) for a command's options;\n"
-          "`itaku help --list` lists every command and subcommand.\n",
+    fputs("\nOptions before COMMAND:\n"
+          "  -C DIR       run as if started in DIR (a registry, or a folder inside one)\n"
+          "  --version    print the version\n"
+          "\nRun `itaku help COMMAND` (or `itaku COMMAND --help`) for a command's options;\n"
+          "`itaku help --list` lists every command and subcommand.\n"
+          "Exit status: 0 done (or the answer is yes); 1 the answer is no (verify found a\n"
+          "problem, status something overdue or violated); 2 usage or operational error.\n",
           out);
     return out == stdout ? EXIT_OK : EXIT_ERROR;
 }
@@ -121,6 +127,12 @@ static int help_command(int argc, char **argv)
     return rc;
 }
 
+/* Every page's EXIT STATUS (STYLE: 0 ok, 1 the answer is no, 2 error). */
+#define EXIT_STATUS_ROFF                                                                           \
+    ".SH EXIT STATUS\n.TP\n.B 0\ndone, or the answer is yes\n.TP\n.B 1\nthe answer is no: "        \
+    "verify found a problem, status found something overdue or violated\n.TP\n.B 2\n"              \
+    "a usage or operational error (the message says what and what to do)"
+
 /* itaku --man [CMD]: the manual page itaku(1) or itaku-CMD(1) as roff. */
 static int man(int argc, char **argv)
 {
@@ -137,17 +149,31 @@ static int man(int argc, char **argv)
         }
         puts(".SH OPTIONS\n.TP\n.BI \\-C \" DIR\"\nrun as if started in DIR\n.TP\n.B \\-\\-help\n"
              "print the list of commands\n.TP\n.B \\-\\-version\nprint the version");
+        puts(EXIT_STATUS_ROFF);
+        puts(
+            ".SH ENVIRONMENT\n.TP\n.B SSH_AUTH_SOCK\nthe ssh-agent that signs when no key file is "
+            "given\n.TP\n.B XDG_CACHE_HOME\nwhere this user's caches live (default "
+            "~/.cache/itaku)\n.TP\n.B XDG_STATE_HOME\nwhere the key that seals them lives (default "
+            "~/.local/state/itaku/cache.key, mode 0600)\n.SH FILES\n.TP\n.I .git/config\n"
+            "itaku.genesis and itaku.cityKey (the contract sheet's pins), itaku.party (whose "
+            "registry it is), itaku.signingKey (the key to sign with)");
         return EXIT_OK;
     }
     int c = find(argv[1]);
     if (c < 0)
         return unknown(argv[1]);
+    char title[64];
+    size_t k = 0;
+    for (; commands[c].name[k] && k + 1 < sizeof(title); k++)
+        title[k] = (char)toupper((unsigned char)commands[c].name[k]);
+    title[k] = '\0';
     printf(".TH ITAKU\\-%s 1 \"\" \"itaku 0.1.0\" \"itaku manual\"\n.SH NAME\nitaku\\-%s \\- ",
-           commands[c].name, commands[c].name);
+           title, commands[c].name);
     cli_roff(stdout, commands[c].summary);
     puts("\n.SH OPTIONS");
     char *one[] = {argv[1], NULL};
     run_mode(c, CLI_MODE_MAN, 1, one);
+    puts(EXIT_STATUS_ROFF);
     puts(".SH SEE ALSO\n.BR itaku (1)");
     return EXIT_OK;
 }

@@ -99,6 +99,35 @@ int itk_tree_read_json(json_t **out, git_repository *repo, const git_tree *tree,
     return rc;
 }
 
+int itk_registry_check_kind(itk_registry *reg)
+{
+    git_config *cfg = NULL;
+    git_tree *tree = NULL;
+    const char *v;
+    int pinned = git_repository_config_snapshot(&cfg, reg->repo) == 0 &&
+                 git_config_get_string(&v, cfg, "itaku.genesis") == 0;
+    git_config_free(cfg);
+    git_error_clear();
+    if (pinned)
+        return 0; /* a registry by its own word: verify judges what it holds */
+    if (itk_registry_head_tree(&tree, reg) != 0) {
+        itk_error_clear();
+        return 0; /* no commits yet: verify says so */
+    }
+    git_tree_entry *e = NULL;
+    int found = git_tree_entry_bypath(&e, tree, "itaku.json") == 0;
+    git_tree_entry_free(e);
+    git_tree_free(tree);
+    git_error_clear();
+    if (found)
+        return 0;
+    return itk_error_set(ITK_ENOTFOUND,
+                         "this repository is not an itaku registry: HEAD holds no itaku.json "
+                         "and no genesis is pinned (git config itaku.genesis); run itaku inside "
+                         "a registry (itaku init, itaku clone), or give --genesis and --city-key "
+                         "from the contract sheet to check this history anyway");
+}
+
 int itk_registry_contract(json_t **out, itk_registry *reg, const git_tree *tree)
 {
     int rc = itk_tree_read_json(out, reg->repo, tree, "itaku.json");

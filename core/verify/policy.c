@@ -74,6 +74,16 @@ static const action_rule *action_find(const char *name)
     return NULL;
 }
 
+int itk_action_known(const char *name)
+{
+    return name && action_find(name) != NULL;
+}
+
+const char *itk_action_name(size_t i)
+{
+    return i < sizeof(actions) / sizeof(*actions) - 1 ? actions[i].name : NULL;
+}
+
 static int read_blob(itk_buf *out, git_repository *repo, const git_oid *id, size_t max)
 {
     git_blob *b = NULL;

@@ -110,4 +110,31 @@ comm -23 "$T/ids" "$T/completed" | grep -q . && fail "itaku history <TAB> misses
 complete_words itaku record show "$(head -c 3 "$T/ids")" | grep -qxF "$(head -1 "$T/ids")" ||
     fail "itaku record show <TAB> does not give $(head -1 "$T/ids")"
 ok "bash completion: commands, subcommands, options, party ids, record ids"
+# what a newcomer tried next: each slip with its twin
+expect_exit 2 "$ITAKU" log --action frobnicate
+expect_output "--action 'frobnicate' is no action itaku writes \(one of: .*submit"
+expect_exit 0 "$ITAKU" log --action receive
+ok "log --action with an unknown action: exit 2 listing the actions; a known one passes"
+expect_exit 2 "$ITAKU" status extra
+expect_output "status takes options only, not 'extra'"
+expect_exit 2 "$ITAKU" status --json --csv
+expect_output "give one of them"
+ok "status with an argument, or with --json and --csv: exit 2 saying which"
+expect_exit 0 "$ITAKU" clone --help
+grep -q -- "--city-key SHA256:..." "$T/out" && ! grep -q -- "\[--city-key" "$T/out" ||
+    fail "clone --help shows the required --city-key as optional: $(head -1 "$T/out")"
+ok "clone --help shows --city-key and --genesis as required"
+mkdir "$T/plain" && git -C "$T/plain" init -q && git -C "$T/plain" commit -q --allow-empty -m x
+expect_exit 2 "$ITAKU" -C "$T/plain" verify
+expect_output "not an itaku registry: HEAD holds no itaku.json"
+grep -q "V10" "$T/out" && fail "verify judged a repository that is no registry by itaku's rules"
+expect_exit 0 "$ITAKU" verify
+ok "verify in a git repository that is no registry: exit 2 saying so (a registry verifies: the twin)"
+for page in "$T/man/itaku.1" "$T/man/itaku-verify.1"; do
+    grep -q '^\.SH EXIT STATUS' "$page" || fail "$page has no EXIT STATUS"
+done
+grep -q '^\.SH ENVIRONMENT' "$T/man/itaku.1" || fail "itaku.1 has no ENVIRONMENT"
+expect_exit 0 "$ITAKU" help
+expect_output "-C DIR +run as if started in DIR"
+ok "man pages give the exit status (itaku.1 also the environment); help explains -C"
 finish

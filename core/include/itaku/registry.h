@@ -25,6 +25,13 @@ int itk_registry_head_tree(git_tree **out, itk_registry *reg);
 int itk_tree_read(itk_buf *out, git_repository *repo, const git_tree *tree, const char *path,
                   size_t max_bytes);
 
+/* Whether this repository is an itaku registry at all: 0 when a genesis is
+ * pinned (git config itaku.genesis), when it has no commits yet, or when
+ * HEAD's tree holds itaku.json; ITK_ENOTFOUND otherwise, with a message
+ * saying so and what to do (so that verify does not judge a stranger's
+ * history by itaku's rules). */
+int itk_registry_check_kind(itk_registry *reg);
+
 /* itaku.json of tree, parsed. */
 int itk_registry_contract(json_t **out, itk_registry *reg, const git_tree *tree);
 

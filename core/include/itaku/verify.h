@@ -76,4 +76,10 @@ const char *itk_verify_genesis(const itk_verify_result *r);
 const char *itk_verify_city_key(const itk_verify_result *r);
 int itk_verify_pinned(const itk_verify_result *r);
 
+/* Whether name is an Itaku-Action that verify knows (DESIGN §4: submit,
+ * receive, approve, key-add, …): 1 or 0. */
+int itk_action_known(const char *name);
+/* The i-th action verify knows (from 0), NULL past the last: for listing. */
+const char *itk_action_name(size_t i);
+
 #endif
