@@ -1,9 +1,9 @@
 /* Joining a contract: a clone that trusts nothing until the pinned genesis
  * and city key say it is the contract on the paper sheet. From a path, an
  * ssh:// URL (remote.c's key and host-key checks) or a bundle file. */
+#include "itaku/clone.h"
 #include "itaku/chain.h"
 #include "itaku/errors.h"
-#include "itaku/instruct.h"
 #include "itaku/remote.h"
 #include "itaku/sshkey.h"
 #include "itaku/verify.h"

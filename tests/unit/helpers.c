@@ -16,6 +16,7 @@
 #include "cache_dir.h"
 #include "itaku/errors.h"
 #include "itaku/json.h"
+#include "itaku/clone.h"
 #include "itaku/party.h"
 #include "itaku/record.h"
 #include "itaku/verify.h"
@@ -366,4 +367,39 @@ char *th_refs(const char *repo_path)
     assert_int_equal(pclose(p), 0);
     assert_int_equal(itk_buf_put(&out, "", 1), 0);
     return out.ptr;
+}
+
+int th_pair_setup(void **state)
+{
+    th_pair *f = calloc(1, sizeof(*f));
+    git_oid genesis;
+    itk_buf fpr = ITK_BUF_INIT;
+    assert_non_null(f);
+    f->dir = th_tmpdir();
+    snprintf(f->city_path, sizeof(f->city_path), "%s/city", f->dir);
+    snprintf(f->acme_path, sizeof(f->acme_path), "%s/acme", f->dir);
+    f->city = th_signer();
+    f->acme = th_signer();
+    f->creg = th_contract(f->city_path, f->city, "2026-12-01", "2027-03-31", &genesis);
+    th_add_acme(f->creg, f->city, f->acme);
+    assert_int_equal(itk_pubkey_fingerprint(&fpr, itk_signer_public(f->city)), 0);
+    if (itk_registry_clone(f->city_path, f->acme_path, fpr.ptr, git_oid_tostr_s(&genesis)) ||
+        itk_registry_open(&f->areg, f->acme_path))
+        fail_msg("cannot clone the city's registry: %s", itk_error_last());
+    itk_buf_dispose(&fpr);
+    *state = f;
+    return 0;
+}
+
+int th_pair_teardown(void **state)
+{
+    th_pair *f = *state;
+    itk_registry_free(f->creg);
+    itk_registry_free(f->areg);
+    itk_signer_free(f->city);
+    itk_signer_free(f->acme);
+    th_rmtree(f->dir);
+    free(f->dir);
+    free(f);
+    return 0;
 }

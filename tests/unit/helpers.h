@@ -90,4 +90,15 @@ void th_expect_clean(itk_registry *reg, const char *rev);
 /* The output of every ref as `git for-each-ref` gives it; the caller frees. */
 char *th_refs(const char *repo_path);
 
+/* The city's registry with acme registered, and acme's clone of it, in a
+ * temporary folder: a cmocka fixture (th_pair_setup, th_pair_teardown). */
+typedef struct {
+    char *dir;
+    char city_path[4096], acme_path[4096];
+    itk_signer *city, *acme;
+    itk_registry *creg, *areg;
+} th_pair;
+int th_pair_setup(void **state);
+int th_pair_teardown(void **state);
+
 #endif

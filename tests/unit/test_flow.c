@@ -24,52 +24,16 @@
 #define CITY "akiruno-city"
 #define WHEN "2026-12-03T10:00:00+09:00"
 
-typedef struct {
-    char *dir;
-    char city_path[4096], acme_path[4096];
-    itk_signer *city, *acme;
-    itk_registry *creg, *areg;
-} fixture;
+/* the city's registry with acme registered; acme's clone of it */
+typedef th_pair fixture;
+#define setup th_pair_setup
+#define teardown th_pair_teardown
 
 static void check(int rc)
 {
     if (rc)
         fprintf(stderr, "%s\n", itk_error_last());
     assert_int_equal(rc, 0);
-}
-
-/* the city's registry with acme registered; acme's clone of it */
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof(*f));
-    git_oid genesis;
-    itk_buf fpr = ITK_BUF_INIT;
-    f->dir = th_tmpdir();
-    snprintf(f->city_path, sizeof(f->city_path), "%s/city", f->dir);
-    snprintf(f->acme_path, sizeof(f->acme_path), "%s/acme", f->dir);
-    f->city = th_signer();
-    f->acme = th_signer();
-    f->creg = th_contract(f->city_path, f->city, "2026-12-01", "2027-03-31", &genesis);
-    th_add_acme(f->creg, f->city, f->acme);
-    assert_int_equal(itk_pubkey_fingerprint(&fpr, itk_signer_public(f->city)), 0);
-    check(itk_registry_clone(f->city_path, f->acme_path, fpr.ptr, git_oid_tostr_s(&genesis)));
-    check(itk_registry_open(&f->areg, f->acme_path));
-    itk_buf_dispose(&fpr);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    itk_registry_free(f->creg);
-    itk_registry_free(f->areg);
-    itk_signer_free(f->city);
-    itk_signer_free(f->acme);
-    th_rmtree(f->dir);
-    free(f->dir);
-    free(f);
-    return 0;
 }
 
 static void head(itk_registry *reg, git_oid *out)

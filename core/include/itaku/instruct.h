@@ -46,8 +46,4 @@ int itk_instruction_list(itk_instruction_info **out, size_t *count, itk_registry
  * SHA-256. */
 int itk_acknowledge(git_oid *out, itk_registry *reg, itk_signer *signer);
 
-/* Joins a contract: clones url into dir, pins the contract sheet's genesis
- * and city key, and verifies everything; on any problem dir is removed. */
-int itk_registry_clone(const char *url, const char *dir, const char *city_key, const char *genesis);
-
 #endif
