@@ -24,6 +24,7 @@ static const struct {
     {"acknowledge", cmd_acknowledge, "accept every obligation in force (each party, first)",
      NEEDS_RS},
     {"key", cmd_key, "generate, show, add, rotate, retire, recover keys; mark one compromised", 0},
+    {"contract", cmd_contract, "show and publish schema and obligations versions (the city)", 0},
     {"party", cmd_party, "register a contractor and its first key (the city)", 0},
     {"record", cmd_record, "add, show and list records", 0},
     {"form", cmd_form, "fill in, submit and print the city's forms 1-6 and incident reports", 0},
