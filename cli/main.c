@@ -1,5 +1,6 @@
 /* The itaku command: dispatches to one file per subcommand (git's builtin/). */
 #include "cli.h"
+#include "itaku/forms.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -286,7 +287,7 @@ int main(int argc, char **argv)
     if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
         return help(stdout);
     if (strcmp(name, "--version") == 0) {
-        puts("itaku 0.1.0");
+        puts("itaku " ITK_VERSION);
         return EXIT_OK;
     }
     int c = find(name);

@@ -72,4 +72,40 @@ expect_output "V3: only the city \(akiruno-city\) publishes new contract version
 expect_exit 0 "$ITAKU" contract versions
 ok "a contractor's contract upgrade is refused (V3) naming the city, writing nothing; versions still answers"
 
+# a registry a newer release upgraded (the city publishes register.v2, here
+# with stock git as that release would write it): this older itaku, which
+# carries register.v1 only, refuses to write a register entry, naming the
+# version and saying to upgrade, and writes nothing; the twin, the same entry
+# before the pull, is written; types the registry did not move still write
+cd "$T/acme"
+"$ITAKU" acknowledge >/dev/null
+add_entry() {
+    "$ITAKU" register add --action received --item-id "item-$1" --info "住民記録データ" \
+        --medium usb --quantity 1 --unit 本 --handler "鈴木一郎"
+}
+expect_exit 0 add_entry 1
+cd "$T/city"
+git show HEAD:schemas/register.v1.schema.json | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+s["$id"] = "urn:itaku:schema:register:v2"
+print(json.dumps(s, ensure_ascii=False, indent=2))' >schemas/register.v2.schema.json
+git add schemas/register.v2.schema.json
+stock_commit . "$T/city.key" "Register v2
+
+$(trailers akiruno-city officer contract-update schemas/register.v2.schema.json | grep -v Itaku-Record)"
+expect_exit 0 "$ITAKU" verify
+expect_exit 0 "$ITAKU" contract versions
+expect_output "^schema +register +v2 +v1  -$"
+cd "$T/acme"
+expect_exit 0 "$ITAKU" pull
+before=$(git for-each-ref; git rev-parse HEAD; git status --porcelain)
+expect_exit 2 add_entry 2
+expect_output "the registry uses register.v2, which this itaku \(version [0-9.]+\) does not know"
+expect_output "upgrade itaku"
+[ "$before" = "$(git for-each-ref; git rev-parse HEAD; git status --porcelain)" ] ||
+    fail "a refused write changed the registry"
+expect_exit 0 "$ITAKU" form submit 1 "$FORM1_BODY"
+ok "an older itaku refuses to write a type whose newest schema it does not carry, naming it; other types write"
+
 finish

@@ -53,6 +53,8 @@ static int setup(void **state)
         json_t *s = json_loadb(b[i].data, b[i].size, 0, NULL);
         assert_non_null(s);
         json_object_set_new(s, "description", json_string("register, version 2"));
+        json_object_set_new(s, "$id", json_string("urn:itaku:schema:register:v2"));
+        json_array_append_new(json_object_get(s, "required"), json_string("note"));
         f->v2 = json_dumps(s, JSON_INDENT(2) | JSON_SORT_KEYS);
         json_decref(s);
     }
@@ -232,6 +234,62 @@ static void test_template_edited_in_place_is_v4(void **state)
     th_expect_clean(f->reg, "refs/heads/twin");
 }
 
+/* A write validates against the registry's newest version: once the city
+ * published register.v2 (which requires a note), an itaku carrying v2
+ * refuses an entry without a note and writes one with it; before, v1 took
+ * the entry without a note (the twin). */
+static void test_write_uses_the_registrys_newest_version(void **state)
+{
+    fixture *f = *state;
+    char name[64];
+    json_t *entry = th_register_entry("received", "item-0001", "2026-12-02T10:00:00+09:00");
+    assert_int_equal(itk_form_validate_carried(name, f->reg, "register", entry, 2), 0);
+    assert_string_equal(name, "register.v1");
+    git_oid id;
+    size_t added = 0;
+    assert_int_equal(itk_contract_upgrade(&id, &added, f->reg, f->city, f->newer), 0);
+    assert_int_equal(added, 1);
+    assert_int_equal(itk_form_validate_carried(name, f->reg, "register", entry, 2), ITK_EINVALID);
+    assert_string_equal(name, "register.v2");
+    assert_non_null(strstr(itk_error_last(), "note"));
+    json_object_set_new(entry, "note", json_string("v2"));
+    assert_int_equal(itk_form_validate_carried(name, f->reg, "register", entry, 2), 0);
+    assert_string_equal(name, "register.v2");
+    /* other types stay at the registry's v1 */
+    json_t *form1 = th_corpus("form1");
+    assert_int_equal(itk_form_validate_carried(name, f->reg, "form1", form1, 1), 0);
+    assert_string_equal(name, "form1.v1");
+    json_decref(form1);
+    json_decref(entry);
+}
+
+/* This build carries register.v1 only: against a registry holding v2 it
+ * refuses to write a register entry, saying which version the registry uses
+ * and to upgrade itaku, and writes nothing; its twin, the same write before
+ * the upgrade, is taken. Types the registry did not move still write. */
+static void test_older_itaku_refuses_a_newer_schema(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(itk_schema_carried("register"), 1);
+    assert_int_equal(itk_schema_carried("form1"), 1);
+    assert_int_equal(itk_schema_carried("nothing"), 0);
+    json_t *entry = th_register_entry("received", "item-0001", "2026-12-02T10:00:00+09:00");
+    json_object_set_new(entry, "note", json_string("v2"));
+    char name[64];
+    assert_int_equal(itk_form_validate(name, f->reg, "register", entry), 0); /* twin */
+    git_oid id;
+    size_t added = 0;
+    assert_int_equal(itk_contract_upgrade(&id, &added, f->reg, f->city, f->newer), 0);
+    assert_int_equal(itk_form_validate(name, f->reg, "register", entry), ITK_EUNSUPPORTED);
+    assert_non_null(strstr(itk_error_last(), "the registry uses register.v2, which this itaku "
+                                             "(version " ITK_VERSION ") does not know"));
+    assert_non_null(strstr(itk_error_last(), "upgrade itaku"));
+    json_t *form1 = th_corpus("form1");
+    assert_int_equal(itk_form_validate(name, f->reg, "form1", form1), 0);
+    json_decref(form1);
+    json_decref(entry);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -240,6 +298,9 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_contractor_upgrade_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_template_edited_in_place_is_v4, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_write_uses_the_registrys_newest_version, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_older_itaku_refuses_a_newer_schema, setup, teardown),
     };
     return cmocka_run_group_tests_name("contract", tests, NULL, NULL);
 }
