@@ -15,18 +15,18 @@
 /* Highest version number a file name may carry. */
 #define MAX_VERSION 1000000L
 
-const itk_contract_file *itk_contract_builtin(void)
+int itk_contract_builtin(itk_contract_file **out)
 {
-    static itk_contract_file files[256];
-    static int ready;
-    if (!ready) {
-        size_t n = 0;
-        for (const itk_template_file *f = itk_template_files; f->path && n + 1 < 256; f++, n++)
-            files[n] = (itk_contract_file){f->path, f->data, f->size};
-        files[n] = (itk_contract_file){NULL, NULL, 0};
-        ready = 1;
-    }
-    return files;
+    size_t n = 0;
+    while (itk_template_files[n].path)
+        n++;
+    itk_contract_file *files = calloc(n + 1, sizeof(*files));
+    if (!(*out = files))
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        files[i] = (itk_contract_file){itk_template_files[i].path, itk_template_files[i].data,
+                                       itk_template_files[i].size};
+    return 0;
 }
 
 /* Splits "schemas/<name>.v<N>.schema.json" or "obligations/<name>.v<N>.json"
@@ -186,12 +186,15 @@ int itk_contract_versions(itk_contract_version **out, size_t *n, itk_registry *r
                           const itk_contract_file *carried)
 {
     git_tree *tree = NULL;
+    itk_contract_file *builtin = NULL;
     *out = NULL;
     *n = 0;
-    int rc = itk_registry_head_tree(&tree, reg);
-    if (!rc && !(rc = compare(out, n, reg->repo, tree, carried ? carried : itk_contract_builtin())))
+    int rc = carried ? 0 : itk_contract_builtin(&builtin);
+    if (!rc && !(rc = itk_registry_head_tree(&tree, reg)) &&
+        !(rc = compare(out, n, reg->repo, tree, carried ? carried : builtin)))
         qsort(*out, *n, sizeof(**out), by_kind_name);
     git_tree_free(tree);
+    free(builtin);
     return rc;
 }
 
@@ -216,12 +219,13 @@ int itk_contract_upgrade(git_oid *out, size_t *added, itk_registry *reg, itk_sig
     itk_identity who;
     char city[ITK_PARTY_ID_MAX + 1];
     size_t count = 0;
-    int rc;
+    int rc = 0;
     memset(out, 0, sizeof(*out));
     *added = 0;
-    if (!carried)
-        carried = itk_contract_builtin();
-    if ((rc = itk_registry_head_tree(&tree, reg)) ||
+    itk_contract_file *builtin = NULL;
+    if (!carried && !(rc = itk_contract_builtin(&builtin)))
+        carried = builtin;
+    if (rc || (rc = itk_registry_head_tree(&tree, reg)) ||
         (rc = itk_registry_identify(&who, reg, tree, signer)))
         goto done;
     city_of(city, reg->repo, tree);
@@ -254,5 +258,6 @@ int itk_contract_upgrade(git_oid *out, size_t *added, itk_registry *reg, itk_sig
 done:
     itk_change_free(c);
     git_tree_free(tree);
+    free(builtin);
     return rc;
 }

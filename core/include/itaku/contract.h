@@ -35,8 +35,9 @@ typedef struct {
 #define ITK_CONTRACT_MAX_VERSIONS 4096
 
 /* The template compiled into this library (what `itaku init` writes), as a
- * list ending with a NULL path. Static storage: do not free. */
-const itk_contract_file *itk_contract_builtin(void);
+ * list ending with a NULL path: *out is allocated (free() it; the paths and
+ * bytes it points to are static). ITK_ENOMEM. */
+int itk_contract_builtin(itk_contract_file **out);
 
 /* What reg's HEAD holds against what carried holds (NULL: the built-in
  * template). *out is allocated (free() it), sorted by kind then name; *n its
