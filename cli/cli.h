@@ -44,6 +44,7 @@ void cli_pad(const char *s, int width);
 /* The subcommands, one file each. */
 int cmd_init(int argc, char **argv);
 int cmd_key(int argc, char **argv);
+int cmd_contract(int argc, char **argv);
 int cmd_party(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_verify(int argc, char **argv);

@@ -1,5 +1,6 @@
 /* The itaku command: dispatches to one file per subcommand (git's builtin/). */
 #include "cli.h"
+#include "itaku/forms.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@ static const struct {
     {"acknowledge", cmd_acknowledge, "accept every obligation in force (each party, first)",
      NEEDS_RS},
     {"key", cmd_key, "generate, show, add, rotate, retire, recover keys; mark one compromised", 0},
+    {"contract", cmd_contract, "show and publish schema and obligations versions (the city)", 0},
     {"party", cmd_party, "register a contractor and its first key (the city)", 0},
     {"record", cmd_record, "add, show and list records", 0},
     {"form", cmd_form, "fill in, submit and print the city's forms 1-6 and incident reports", 0},
@@ -285,7 +287,7 @@ int main(int argc, char **argv)
     if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
         return help(stdout);
     if (strcmp(name, "--version") == 0) {
-        puts("itaku 0.1.0");
+        puts("itaku " ITK_VERSION);
         return EXIT_OK;
     }
     int c = find(name);

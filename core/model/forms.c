@@ -4,6 +4,7 @@
 #include "itaku/json.h"
 #include "itaku/schema.h"
 #include "registry_priv.h"
+#include "template.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,7 +70,30 @@ int itk_registry_schema(json_t **out, char name[64], itk_registry *reg, const gi
     return 0;
 }
 
+long itk_schema_carried(const char *type)
+{
+    long best = 0;
+    size_t tl = strlen(type);
+    for (const itk_template_file *f = itk_template_files; f->path; f++) {
+        const char *n = f->path;
+        char *end;
+        if (strncmp(n, "schemas/", 8) != 0 || strncmp(n + 8, type, tl) != 0 ||
+            strncmp(n + 8 + tl, ".v", 2) != 0)
+            continue;
+        long v = strtol(n + 8 + tl + 2, &end, 10);
+        if (v > best && strcmp(end, ".schema.json") == 0)
+            best = v;
+    }
+    return best;
+}
+
 int itk_form_validate(char schema_name[64], itk_registry *reg, const char *type, const json_t *body)
+{
+    return itk_form_validate_carried(schema_name, reg, type, body, itk_schema_carried(type));
+}
+
+int itk_form_validate_carried(char schema_name[64], itk_registry *reg, const char *type,
+                              const json_t *body, long carried)
 {
     git_tree *tree = NULL;
     json_t *schema = NULL;
@@ -78,6 +102,18 @@ int itk_form_validate(char schema_name[64], itk_registry *reg, const char *type,
     if ((rc = itk_registry_head_tree(&tree, reg)) ||
         (rc = itk_registry_schema(&schema, schema_name, reg, tree, type)))
         goto done;
+    /* "<type>.v<N>": a version newer than this itaku knows may mean fields
+     * or rules it cannot present or keep; refuse rather than guess */
+    const char *v = schema_name + strlen(type) + 2;
+    long held = strtol(v, NULL, 10);
+    if (held > carried) {
+        rc = itk_error_set(ITK_EUNSUPPORTED,
+                           "the registry uses %s, which this itaku (version %s) does not know "
+                           "(it knows %s.v%ld at most): upgrade itaku to a release that carries "
+                           "schemas/%s.schema.json",
+                           schema_name, ITK_VERSION, type, carried, schema_name);
+        goto done;
+    }
     rc = itk_schema_validate(&errors, schema, body, type);
     if (rc == ITK_EINVALID) {
         while (errors.size && errors.ptr[errors.size - 1] == '\n')

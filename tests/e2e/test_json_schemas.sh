@@ -110,6 +110,7 @@ for r in city acme beta gamma; do
     answer "instructions-all.$r" 0 "$ITAKU" instructions --all --json
     answer "record-list.$r" 0 "$ITAKU" record list --json
     answer "obligations.$r" 0 "$ITAKU" obligations --json
+    answer "contract-versions.$r" 0 "$ITAKU" contract versions --json
 done
 cd "$T/city"
 answer status-past.city 0 "$ITAKU" status --json --at 2026-04-01
@@ -132,7 +133,10 @@ import glob, json, os, sys
 j, d = sys.argv[1:]
 def schema_of(n):
     n = n.split(".")[0]
-    return "record-list" if n.startswith("record-list") else n.split("-")[0]
+    for whole in ("record-list", "contract-versions"):
+        if n.startswith(whole):
+            return whole
+    return n.split("-")[0]
 used = {schema_of(os.path.basename(f)) for f in glob.glob(j + "/*.json")}
 have = {n[: -len(".schema.json")] for n in os.listdir(d)}
 assert have == used, (sorted(have - used), sorted(used - have))
@@ -150,6 +154,7 @@ for f in "$J"/*.json; do
     n=${n%%.*}
     case $n in
     record-list*) s=record-list ;;
+    contract-versions*) s=contract-versions ;;
     *) s=${n%%-*} ;;
     esac
     validate "$s" "$f"

@@ -15,10 +15,27 @@
 int itk_registry_schema(json_t **out, char name[64], itk_registry *reg, const git_tree *tree,
                         const char *type);
 
-/* Validates body against the registry's schema for type (HEAD's tree).
- * ITK_EINVALID with every problem, one per line, in the error message. */
+/* This release of itaku, as `itaku --version` shows it and as a refusal to
+ * write against a schema version it does not know names it. */
+#define ITK_VERSION "0.1.0"
+
+/* The newest version of schemas/<type>.v<N>.schema.json this itaku carries
+ * (its built-in template); 0 when it carries none. */
+long itk_schema_carried(const char *type);
+
+/* Validates body against the registry's schema for type: the newest version
+ * HEAD's tree holds, never the built-in one. ITK_EINVALID with every
+ * problem, one per line, in the error message. ITK_EUNSUPPORTED when that
+ * version is newer than any this itaku carries (the registry was upgraded by
+ * a newer release): the message names the version and says to upgrade
+ * itaku. */
 int itk_form_validate(char schema_name[64], itk_registry *reg, const char *type,
                       const json_t *body);
+
+/* itk_form_validate for an itaku carrying versions up to carried of type's
+ * schema (itk_form_validate passes itk_schema_carried(type)). */
+int itk_form_validate_carried(char schema_name[64], itk_registry *reg, const char *type,
+                              const json_t *body, long carried);
 
 /* Maps the form numbers people use ("1".."6", "3" is the register,
  * "incident") to record or schema types; NULL when unknown. */

@@ -1,0 +1,119 @@
+/* itaku contract versions|upgrade: the schema and obligations versions a
+ * registry holds against those this itaku carries; the city publishing the
+ * carried ones the registry lacks. */
+#include "cli.h"
+#include "json_out.h"
+#include "itaku/contract.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int versions(int argc, char **argv)
+{
+    int json = 0;
+    const cli_opt opts[] = {{"json", 0, CLI_SWITCH, &json, NULL, "print JSON", 0}, {0}};
+    const cli_spec spec = {"contract versions",
+                           "Show the schema and obligations versions the registry holds and "
+                           "this itaku carries.",
+                           opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
+    if (optind != argc)
+        return cli_bad(&spec, "contract versions takes no arguments");
+    itk_registry *reg = NULL;
+    itk_contract_version *v = NULL;
+    size_t n = 0, missing = 0;
+    int rc = EXIT_ERROR;
+    if (cli_open_registry(&reg))
+        goto done;
+    if (itk_contract_versions(&v, &n, reg, NULL) < 0) {
+        rc = cli_fail("cannot compare the registry's versions with this itaku's");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++)
+        missing += v[i].missing;
+    if (json) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < n; i++)
+            cli_jappend(&arr,
+                        json_pack("{s:o, s:o, s:I, s:I, s:b}", "kind", cli_jstr(v[i].kind), "name",
+                                  cli_jstr(v[i].name), "held", (json_int_t)v[i].held, "carried",
+                                  (json_int_t)v[i].carried, "upgrade", v[i].missing > 0));
+        rc = cli_json_print(json_pack("{s:o, s:b}", "templates", arr, "upgrade", missing > 0));
+        goto done;
+    }
+    printf("%-12s %-32s %6s %8s  %s\n", "KIND", "NAME", "HELD", "CARRIED", "UPGRADE");
+    for (size_t i = 0; i < n; i++) {
+        char held[24], carried[24];
+        snprintf(held, sizeof(held), v[i].held ? "v%ld" : "-", v[i].held);
+        snprintf(carried, sizeof(carried), v[i].carried ? "v%ld" : "-", v[i].carried);
+        if (strcmp(v[i].kind, "readme") == 0) {
+            snprintf(held, sizeof(held), "%s", v[i].held ? "yes" : "-");
+            snprintf(carried, sizeof(carried), "%s", v[i].carried ? "yes" : "-");
+        }
+        printf("%-12s %-32s %6s %8s  %s\n", v[i].kind, v[i].name, held, carried,
+               v[i].missing ? "adds" : "-");
+    }
+    if (missing)
+        printf("\nThis itaku carries %zu file%s the registry lacks; the city publishes them with "
+               "itaku contract upgrade.\n",
+               missing, missing == 1 ? "" : "s");
+    else
+        printf("\nThe registry holds everything this itaku carries.\n");
+    rc = EXIT_OK;
+done:
+    free(v);
+    itk_registry_free(reg);
+    return rc;
+}
+
+static int upgrade(int argc, char **argv)
+{
+    const char *key = NULL;
+    const cli_opt opts[] = {CLI_OPT_KEY(&key), {0}};
+    const cli_spec spec = {"contract upgrade",
+                           "Publish the schema and obligations versions this itaku carries and "
+                           "the registry lacks (the city).",
+                           opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
+    if (optind != argc)
+        return cli_bad(&spec, "contract upgrade takes no arguments");
+    itk_registry *reg = NULL;
+    itk_signer *signer = NULL;
+    int rc = EXIT_ERROR;
+    git_oid commit;
+    size_t added = 0;
+    if (cli_open_registry(&reg) || cli_open_signer(&signer, reg, key))
+        goto done;
+    if (itk_contract_upgrade(&commit, &added, reg, signer, NULL) < 0) {
+        rc = cli_fail("cannot upgrade the contract");
+        goto done;
+    }
+    if (added)
+        printf("Published %zu new contract template file%s in commit %.12s\n", added,
+               added == 1 ? "" : "s", git_oid_tostr_s(&commit));
+    else
+        printf("Nothing to upgrade: the registry holds every version this itaku carries\n");
+    rc = EXIT_OK;
+done:
+    itk_signer_free(signer);
+    itk_registry_free(reg);
+    return rc;
+}
+
+int cmd_contract(int argc, char **argv)
+{
+    static const cli_sub subs[] = {
+        {"versions", versions, "what the registry holds and this itaku carries",
+         CLI_NEEDS_REGISTRY},
+        {"upgrade", upgrade, "publish the versions this itaku carries (the city)",
+         CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER},
+        {0}};
+    return cli_dispatch("contract",
+                        "Show and publish the contract's schema and obligations versions.", subs,
+                        argc, argv);
+}
