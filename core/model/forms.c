@@ -114,7 +114,7 @@ int itk_form_validate_carried(char schema_name[64], itk_registry *reg, const cha
                            schema_name, ITK_VERSION, type, carried, schema_name);
         goto done;
     }
-    rc = itk_schema_validate(&errors, schema, body, type);
+    rc = itk_schema_validate_version(&errors, schema, held, body, type);
     if (rc == ITK_EINVALID) {
         while (errors.size && errors.ptr[errors.size - 1] == '\n')
             errors.ptr[--errors.size] = '\0';
