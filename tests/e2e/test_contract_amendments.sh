@@ -116,6 +116,7 @@ git show HEAD:schemas/register.v1.schema.json | python3 -c '
 import json, sys
 s = json.load(sys.stdin)
 s["$id"] = "urn:itaku:schema:register:v2"
+s["properties"]["handler"]["minLength"] = 2
 print(json.dumps(s, ensure_ascii=False, indent=2))' >schemas/register.v2.schema.json
 git add schemas/register.v2.schema.json
 stock_commit . "$T/city.key" "Register v2
@@ -134,5 +135,20 @@ expect_output "upgrade itaku"
 expect_exit 0 "$ITAKU" form submit 1 "$FORM1_BODY"
 expect_exit 0 "$ITAKU" verify
 ok "a subcontractor with an older itaku pulling an upgraded registry is refused the newer type, naming it; the rest writes"
+
+# verify reads a record naming register.v2 with the schema its commit's tree
+# holds, v2's keyword (minLength, from v2 on) included: a one-letter handler
+# is refused (V10), the twin with two letters verifies
+base=$(git rev-parse HEAD)
+entry=parties/beta/register/r-000002.json
+write_record "$entry" "$(register_body received | sed 's/"佐藤 花子"/"x"/')" '{"schema": "register.v2"}'
+short=$(forge . "Entry with a short handler" "$T/beta.key" beta manager submit "$entry")
+expect_rejected "$short" V10 "$entry"
+expect_output "handler: at least 2 characters \(this has 1\)"
+git reset -q --hard "$base"
+write_record "$entry" "$(register_body received | sed 's/"佐藤 花子"/"xy"/')" '{"schema": "register.v2"}'
+forge . "Entry with a two-letter handler" "$T/beta.key" beta manager submit "$entry" >/dev/null
+expect_exit 0 "$ITAKU" verify
+ok "a record naming register.v2 is checked with v2's own keywords (minLength), as its commit's tree holds it"
 
 finish
