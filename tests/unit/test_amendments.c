@@ -298,6 +298,27 @@ static void test_which_version_is_in_force(void **state)
     json_decref(ob);
 }
 
+/* An acknowledgement pins its obligations file's hash, so the city cannot
+ * amend the obligations by editing a published version in place: that
+ * commit is V4 (the twin, the same text as a new version, is clean). */
+static void test_an_obligations_file_edited_in_place_is_v4(void **state)
+{
+    fixture *f = *state;
+    git_repository *repo = itk_registry_repo(f->reg);
+    git_oid head, edited, twin;
+    carry(f, 2, "2020-01-01");
+    const itk_contract_file *v2 = &f->carried[f->ncarried - 1];
+    assert_int_equal(git_reference_name_to_id(&head, repo, "HEAD"), 0);
+    th_commit_file(&edited, repo, f->city, "akiruno-city", "officer", "contract-update", &head, V1,
+                   v2->data, v2->size);
+    assert_int_equal(git_reference_create(NULL, repo, "refs/heads/edited", &edited, 0, NULL), 0);
+    th_expect_rule(f->reg, "refs/heads/edited", "V4", &edited);
+    th_commit_file(&twin, repo, f->city, "akiruno-city", "officer", "contract-update", &head, V2,
+                   v2->data, v2->size);
+    assert_int_equal(git_reference_create(NULL, repo, "refs/heads/twin", &twin, 0, NULL), 0);
+    th_expect_clean(f->reg, "refs/heads/twin");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -306,6 +327,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_before_effective_from_the_older_version_is_in_force,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_which_version_is_in_force, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_an_obligations_file_edited_in_place_is_v4, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests_name("amendments", tests, NULL, NULL);
 }
