@@ -1,6 +1,7 @@
 /* itaku acknowledge: accept every obligation in force (seed §8(2)). */
 #include "cli.h"
 #include "itaku/instruct.h"
+#include "itaku/obligations.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -26,7 +27,13 @@ int cmd_acknowledge(int argc, char **argv)
         rc = cli_fail("nothing was written");
         goto done;
     }
-    printf("Acknowledged every obligation in force, in commit %.12s.\n", git_oid_tostr_s(&out));
+    itk_obligations_version now;
+    char today[32];
+    if (itk_registry_now(today, reg) == 0 && itk_obligations_in_force(&now, reg, NULL, today) == 0)
+        printf("Acknowledged every obligation in force (%s), in commit %.12s.\n", now.path,
+               git_oid_tostr_s(&out));
+    else
+        printf("Acknowledged every obligation in force, in commit %.12s.\n", git_oid_tostr_s(&out));
     rc = EXIT_OK;
 done:
     itk_signer_free(signer);

@@ -5,6 +5,7 @@
 #include "alloc.h"
 #include "itaku/chain.h"
 #include "itaku/errors.h"
+#include "itaku/forms.h"
 #include "itaku/json.h"
 #include "itaku/party.h"
 #include "itaku/remote.h"
@@ -562,14 +563,19 @@ static int register_subcontractor(itk_change *c, itk_registry *reg, flow_ctx *f,
     if ((rc = check_form6(reg, f->head_tree, form6)) ||
         (rc = itk_pubkey_from_line(&pk, key, strlen(key))))
         goto done;
+    char party_schema[64], key_schema[64];
+    if ((rc = itk_form_schema(NULL, party_schema, reg, "party")) ||
+        (rc = itk_form_schema(NULL, key_schema, reg, "key")))
+        goto done;
     json_t *body = json_pack("{s:s, s:s, s:s}", "name", name, "role", "subcontractor", "parent",
                              r->item->info.requester);
-    itk_record_fields pf = {"party", id, id, f->created, NULL, NULL, body, NULL};
+    itk_record_fields pf = {"party", id, id, f->created, NULL, NULL, body, party_schema};
     rc = itk_record_build(&data, &pf);
     json_decref(body);
     if (rc || (rc = itk_record_path(&path, itk_record_type_find("party"), id, NULL, NULL)) ||
         (rc = itk_change_add(c, path.ptr, data.ptr, data.size)) ||
-        (rc = itk_key_record(&path, &data, id, pk, "manager", f->me.party, f->created)))
+        (rc = itk_key_record_as(&path, &data, key_schema, id, pk, "manager", f->me.party,
+                                f->created)))
         goto done;
     rc = itk_change_add(c, path.ptr, data.ptr, data.size);
 done:

@@ -1,6 +1,7 @@
 /* Creating a registry: the genesis commit built from the template compiled
  * into the library, signed by the city's key. */
 #include "itaku/errors.h"
+#include "itaku/forms.h"
 #include "itaku/json.h"
 #include "itaku/names.h"
 #include "fsutil.h"
@@ -20,6 +21,13 @@
 int itk_key_record(itk_buf *path, itk_buf *data, const char *party, const itk_pubkey *key,
                    const char *principal, const char *added_by, const char *created)
 {
+    return itk_key_record_as(path, data, NULL, party, key, principal, added_by, created);
+}
+
+int itk_key_record_as(itk_buf *path, itk_buf *data, const char *schema, const char *party,
+                      const itk_pubkey *key, const char *principal, const char *added_by,
+                      const char *created)
+{
     itk_buf fpr = ITK_BUF_INIT, name = ITK_BUF_INIT, line = ITK_BUF_INIT;
     int rc;
     if ((rc = itk_principal_check(principal)) || (rc = itk_pubkey_fingerprint(&fpr, key)) ||
@@ -28,7 +36,7 @@ int itk_key_record(itk_buf *path, itk_buf *data, const char *party, const itk_pu
         goto done;
     json_t *body = json_pack("{s:s, s:s, s:s, s:s}", "principal", principal, "public_key", line.ptr,
                              "fingerprint", fpr.ptr, "added_by", added_by);
-    itk_record_fields f = {"key", name.ptr, party, created, NULL, NULL, body, NULL};
+    itk_record_fields f = {"key", name.ptr, party, created, NULL, NULL, body, schema};
     rc = itk_record_build(data, &f);
     json_decref(body);
     if (!rc)
@@ -132,14 +140,19 @@ static int genesis_change(itk_change *c, const itk_init_options *o, const itk_pu
         } else
             rc = itk_change_add(c, f->path, f->data, f->size);
     }
+    /* the genesis holds the template: its records name its newest versions */
+    char party_schema[64], key_schema[64];
+    snprintf(party_schema, sizeof(party_schema), "party.v%ld", itk_schema_carried("party"));
+    snprintf(key_schema, sizeof(key_schema), "key.v%ld", itk_schema_carried("key"));
     json_t *body = json_pack("{s:s, s:s}", "name", o->city_name, "role", "city");
-    itk_record_fields pf = {"party", o->city_id, o->city_id, created, NULL, NULL, body, NULL};
+    itk_record_fields pf = {"party", o->city_id, o->city_id, created,
+                            NULL,    NULL,       body,       party_schema};
     if (!rc && !(rc = itk_record_build(&data, &pf)) &&
         !(rc = itk_record_path(&path, itk_record_type_find("party"), o->city_id, NULL, NULL)))
         rc = itk_change_add(c, path.ptr, data.ptr, data.size);
     json_decref(body);
-    if (!rc &&
-        !(rc = itk_key_record(&path, &data, o->city_id, key, o->principal, o->city_id, created)))
+    if (!rc && !(rc = itk_key_record_as(&path, &data, key_schema, o->city_id, key, o->principal,
+                                        o->city_id, created)))
         rc = itk_change_add(c, path.ptr, data.ptr, data.size);
     itk_buf_dispose(&path);
     itk_buf_dispose(&data);

@@ -146,22 +146,22 @@ done:
 int itk_acknowledge(git_oid *out, itk_registry *reg, itk_signer *signer)
 {
     git_tree *tree = NULL;
-    json_t *contract = NULL, *body = NULL;
+    json_t *body = NULL;
     itk_identity me;
+    itk_obligations_version now;
     itk_change *c = NULL;
     itk_buf data = ITK_BUF_INIT, path = ITK_BUF_INIT, id = ITK_BUF_INIT;
     char created[32], hex[65];
     unsigned char md[32];
     int rc;
+    /* seed §8(2): the version in force today, which a newer version
+     * published by the city replaces from its effective_from */
     if ((rc = itk_registry_head_tree(&tree, reg)) ||
         (rc = itk_registry_identify(&me, reg, tree, signer)) ||
-        (rc = itk_registry_now(created, reg)) || (rc = itk_registry_contract(&contract, reg, tree)))
+        (rc = itk_registry_now(created, reg)) ||
+        (rc = itk_obligations_in_force(&now, reg, tree, created)))
         goto done;
-    const char *ob = json_string_value(json_object_get(contract, "obligations"));
-    if (!ob) {
-        rc = itk_error_set(ITK_EINVALID, "itaku.json names no obligations file");
-        goto done;
-    }
+    const char *ob = now.path;
     if ((rc = itk_tree_read(&data, reg->repo, tree, ob, ITK_MAX_RECORD_BYTES)))
         goto done;
     EVP_Digest(data.ptr, data.size, md, NULL, EVP_sha256(), NULL);
@@ -176,7 +176,6 @@ int itk_acknowledge(git_oid *out, itk_registry *reg, itk_signer *signer)
         rc = itk_registry_commit(out, reg, signer, c);
 done:
     json_decref(body);
-    json_decref(contract);
     itk_change_free(c);
     itk_buf_dispose(&data);
     itk_buf_dispose(&path);

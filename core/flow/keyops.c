@@ -3,6 +3,7 @@
 #include "itaku/keyops.h"
 #include "itaku/chain.h"
 #include "itaku/errors.h"
+#include "itaku/forms.h"
 #include "itaku/json.h"
 #include "registry_priv.h"
 #include "itaku/commit.h"
@@ -34,19 +35,23 @@ static int open_ctx(key_ctx *k, itk_registry *reg, itk_signer *signer)
 }
 
 static int add_key_file(itk_change *c, key_ctx *k, const char *party, const itk_pubkey *key,
-                        const char *principal, git_repository *repo)
+                        const char *principal, itk_registry *reg)
 {
     itk_buf path = ITK_BUF_INIT, data = ITK_BUF_INIT, fpr = ITK_BUF_INIT;
     itk_identity other;
-    int rc = itk_pubkey_fingerprint(&fpr, key);
-    if (!rc && itk_identity_find(&other, repo, k->tree, fpr.ptr) == 0)
+    char schema[64];
+    int rc = itk_form_schema(NULL, schema, reg, "key");
+    if (!rc)
+        rc = itk_pubkey_fingerprint(&fpr, key);
+    if (!rc && itk_identity_find(&other, itk_registry_repo(reg), k->tree, fpr.ptr) == 0)
         rc = itk_error_set(ITK_EEXISTS,
                            "key %s already belongs to %s/%s; a key belongs to one "
                            "party for ever",
                            fpr.ptr, other.party, other.principal);
     else if (!rc) {
         itk_error_clear();
-        if (!(rc = itk_key_record(&path, &data, party, key, principal, k->me.party, k->created)))
+        if (!(rc = itk_key_record_as(&path, &data, schema, party, key, principal, k->me.party,
+                                     k->created)))
             rc = itk_change_add(c, path.ptr, data.ptr, data.size);
     }
     itk_buf_dispose(&path);
@@ -84,7 +89,7 @@ int itk_key_add(git_oid *out, itk_registry *reg, itk_signer *signer, const itk_p
     if (!rc && !(rc = itk_principal_check(principal)) &&
         !(rc = itk_change_new(&c, "key-add", "Add a key")) &&
         !(rc = itk_change_set_subject(c, "Add a key of %s/%s", k.me.party, principal)))
-        rc = add_key_file(c, &k, k.me.party, key, principal, itk_registry_repo(reg));
+        rc = add_key_file(c, &k, k.me.party, key, principal, reg);
     return finish(out, reg, signer, c, rc, &k);
 }
 
@@ -114,7 +119,7 @@ int itk_key_rotate(git_oid *out, itk_registry *reg, itk_signer *signer, const it
     if (!rc && !(rc = itk_principal_check(principal)) &&
         !(rc = itk_change_new(&c, "key-rotate", "Rotate a key")) &&
         !(rc = itk_change_set_subject(c, "Rotate the key of %s/%s", k.me.party, principal)) &&
-        !(rc = add_key_file(c, &k, k.me.party, new_key, principal, itk_registry_repo(reg))))
+        !(rc = add_key_file(c, &k, k.me.party, new_key, principal, reg)))
         rc = add_event(c, reg, &k, body);
     json_decref(body);
     return finish(out, reg, signer, c, rc, &k);
@@ -196,7 +201,7 @@ int itk_key_recover(git_oid *out, itk_registry *reg, itk_signer *signer, const c
     if (!rc && !(rc = itk_principal_check(principal)) &&
         !(rc = itk_change_new(&c, "key-recover", "Recover a key")) &&
         !(rc = itk_change_set_subject(c, "Recover a lost key of %s/%s", party, principal)) &&
-        !(rc = add_key_file(c, &k, party, key, principal, itk_registry_repo(reg))))
+        !(rc = add_key_file(c, &k, party, key, principal, reg)))
         rc = add_event(c, reg, &k, body);
     json_decref(body);
     itk_buf_dispose(&fpr);

@@ -73,16 +73,22 @@ int itk_party_add(git_oid *commit, itk_registry *reg, itk_signer *signer,
                            fpr.ptr, other.party, other.principal);
         goto done;
     }
+    /* the registry's newest party and key schemas (issue 13) */
+    char party_schema[64], key_schema[64];
+    if ((rc = itk_form_schema(NULL, party_schema, reg, "party")) ||
+        (rc = itk_form_schema(NULL, key_schema, reg, "key")))
+        goto done;
     json_t *body =
         json_pack("{s:s, s:s, s:s}", "name", o->name, "role", o->role, "parent", who.party);
-    itk_record_fields f = {"party", o->id, o->id, created, NULL, NULL, body, NULL};
+    itk_record_fields f = {"party", o->id, o->id, created, NULL, NULL, body, party_schema};
     rc = itk_record_build(&data, &f);
     json_decref(body);
     char subject[128];
     snprintf(subject, sizeof(subject), "Register %s %s", o->role, o->id);
     if (rc || (rc = itk_change_new(&c, "party-add", subject)) ||
         (rc = itk_change_add(c, path.ptr, data.ptr, data.size)) ||
-        (rc = itk_key_record(&path, &data, o->id, o->key, o->principal, who.party, created)) ||
+        (rc = itk_key_record_as(&path, &data, key_schema, o->id, o->key, o->principal, who.party,
+                                created)) ||
         (rc = itk_change_add(c, path.ptr, data.ptr, data.size)))
         goto done;
     rc = itk_registry_commit(commit, reg, signer, c);

@@ -92,29 +92,53 @@ int itk_form_validate(char schema_name[64], itk_registry *reg, const char *type,
     return itk_form_validate_carried(schema_name, reg, type, body, itk_schema_carried(type));
 }
 
-int itk_form_validate_carried(char schema_name[64], itk_registry *reg, const char *type,
-                              const json_t *body, long carried)
+/* The schema a write of type uses in reg, for an itaku carrying versions up
+ * to carried: itk_form_schema's answer. */
+static int write_schema(json_t **out, char name[64], long *held, itk_registry *reg,
+                        const char *type, long carried)
 {
     git_tree *tree = NULL;
     json_t *schema = NULL;
-    itk_buf errors = ITK_BUF_INIT;
     int rc;
     if ((rc = itk_registry_head_tree(&tree, reg)) ||
-        (rc = itk_registry_schema(&schema, schema_name, reg, tree, type)))
+        (rc = itk_registry_schema(&schema, name, reg, tree, type)))
         goto done;
     /* "<type>.v<N>": a version newer than this itaku knows may mean fields
      * or rules it cannot present or keep; refuse rather than guess */
-    const char *v = schema_name + strlen(type) + 2;
-    long held = strtol(v, NULL, 10);
-    if (held > carried) {
+    *held = strtol(name + strlen(type) + 2, NULL, 10);
+    if (*held > carried)
         rc = itk_error_set(ITK_EUNSUPPORTED,
                            "the registry uses %s, which this itaku (version %s) does not know "
                            "(it knows %s.v%ld at most): upgrade itaku to a release that carries "
                            "schemas/%s.schema.json",
-                           schema_name, ITK_VERSION, type, carried, schema_name);
+                           name, ITK_VERSION, type, carried, name);
+done:
+    if (!rc && out)
+        *out = schema;
+    else
+        json_decref(schema);
+    git_tree_free(tree);
+    return rc;
+}
+
+int itk_form_schema(json_t **out, char name[64], itk_registry *reg, const char *type)
+{
+    long held;
+    if (out)
+        *out = NULL;
+    return write_schema(out, name, &held, reg, type, itk_schema_carried(type));
+}
+
+int itk_form_validate_carried(char schema_name[64], itk_registry *reg, const char *type,
+                              const json_t *body, long carried)
+{
+    json_t *schema = NULL;
+    itk_buf errors = ITK_BUF_INIT;
+    long held = 0;
+    int rc = write_schema(&schema, schema_name, &held, reg, type, carried);
+    if (rc)
         goto done;
-    }
-    rc = itk_schema_validate(&errors, schema, body, type);
+    rc = itk_schema_validate_version(&errors, schema, held, body, type);
     if (rc == ITK_EINVALID) {
         while (errors.size && errors.ptr[errors.size - 1] == '\n')
             errors.ptr[--errors.size] = '\0';
@@ -123,7 +147,6 @@ int itk_form_validate_carried(char schema_name[64], itk_registry *reg, const cha
 done:
     itk_buf_dispose(&errors);
     json_decref(schema);
-    git_tree_free(tree);
     return rc;
 }
 

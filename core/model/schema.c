@@ -103,25 +103,76 @@ static size_t utf8_length(const char *s, size_t len)
 
 /* ----------------------------------------------------------- schema check */
 
-static const char *const known_keywords[] = {"type",
-                                             "properties",
-                                             "required",
-                                             "enum",
-                                             "const",
-                                             "pattern",
-                                             "format",
-                                             "items",
-                                             "minItems",
-                                             "maxLength",
-                                             "additionalProperties",
-                                             "$ref",
-                                             "$defs",
-                                             "title",
-                                             "description",
-                                             "$schema",
-                                             "$id",
-                                             "$comment",
-                                             NULL};
+/* What the validator does with each schema version (issue 13, point 3).
+ * A record keeps the verdict it had when it was written: the validator's
+ * behaviour on a schema version never changes once released. A new keyword
+ * (or a stricter check, which gets a flag here) goes into a new row, for
+ * schema versions from `since` on, and applies to schemas/<type>.v<N> only
+ * when N >= since. A schema using a keyword of a later row than its version
+ * is refused (ITK_EUNSUPPORTED) naming the version the keyword needs, as an
+ * unknown keyword is: never ignored, so no record's verdict depends on which
+ * itaku reads it. tests/unit/test_schema_versions.c pins each row and the
+ * verdicts of v1 on edge cases. */
+static const char *const keywords_v1[] = {"type",
+                                          "properties",
+                                          "required",
+                                          "enum",
+                                          "const",
+                                          "pattern",
+                                          "format",
+                                          "items",
+                                          "minItems",
+                                          "maxLength",
+                                          "additionalProperties",
+                                          "$ref",
+                                          "$defs",
+                                          "title",
+                                          "description",
+                                          "$schema",
+                                          "$id",
+                                          "$comment",
+                                          NULL};
+static const char *const keywords_v2[] = {"minLength", NULL};
+
+static const struct {
+    long since;                  /* schema versions from this one on */
+    const char *const *keywords; /* the keywords they may use besides earlier rows' */
+} dialects[] = {
+    {1, keywords_v1},
+    {2, keywords_v2},
+};
+
+static int in_list(const char *s, const char *const *list);
+
+/* The version from which kw may be used; 0 when no version may. */
+static long keyword_since(const char *kw)
+{
+    for (size_t i = 0; i < sizeof(dialects) / sizeof(*dialects); i++)
+        if (in_list(kw, dialects[i].keywords))
+            return dialects[i].since;
+    return 0;
+}
+
+long itk_schema_version_of(const char *name)
+{
+    const char *v = NULL;
+    for (const char *p = name ? strstr(name, ".v") : NULL; p; p = strstr(p + 2, ".v"))
+        if (p[2] >= '1' && p[2] <= '9')
+            v = p;
+    if (!v)
+        return 1;
+    char *end;
+    long n = strtol(v + 2, &end, 10);
+    return n > 0 && n < 1000000 && (!*end || strcmp(end, ".schema.json") == 0) ? n : 1;
+}
+
+const char *const *itk_schema_keywords(long version)
+{
+    for (size_t i = 0; i < sizeof(dialects) / sizeof(*dialects); i++)
+        if (dialects[i].since == version)
+            return dialects[i].keywords;
+    return NULL;
+}
 
 static const char *const known_types[] = {"object", "array",   "string", "integer",
                                           "number", "boolean", "null",   NULL};
@@ -138,6 +189,7 @@ typedef struct {
     const char *name;   /* the schema file, for messages */
     const json_t *defs; /* the root's $defs, or NULL */
     itk_buf where;      /* keyword path inside the schema, "/properties/x" */
+    long version;       /* the schema's version: which keywords it may use */
 } check_ctx;
 
 static int check_node(check_ctx *c, const json_t *s, int depth);
@@ -260,9 +312,15 @@ static int check_props_kw(check_ctx *c, const json_t *v, int depth, const char *
 
 static int check_keyword(check_ctx *c, const char *kw, const json_t *v, int depth)
 {
-    if (!in_list(kw, known_keywords)) {
-        char what[160];
-        snprintf(what, sizeof(what), "unsupported keyword '%.80s'", kw);
+    long since = keyword_since(kw);
+    if (!since || since > c->version) {
+        char what[200];
+        if (since)
+            snprintf(what, sizeof(what),
+                     "keyword '%.80s' is for schema versions from v%ld on; this schema is v%ld", kw,
+                     since, c->version);
+        else
+            snprintf(what, sizeof(what), "unsupported keyword '%.80s'", kw);
         return bad(c, ITK_EUNSUPPORTED, what);
     }
     if (strcmp(kw, "type") == 0)
@@ -287,7 +345,7 @@ static int check_keyword(check_ctx *c, const char *kw, const json_t *v, int dept
                    : bad(c, ITK_EUNSUPPORTED, "format must be \"date\" or \"date-time\"");
     if (strcmp(kw, "items") == 0 || strcmp(kw, "additionalProperties") == 0)
         return check_child(c, v, depth, kw, NULL);
-    if (strcmp(kw, "minItems") == 0 || strcmp(kw, "maxLength") == 0)
+    if (strcmp(kw, "minItems") == 0 || strcmp(kw, "maxLength") == 0 || strcmp(kw, "minLength") == 0)
         return check_nonneg_int(c, v, kw);
     if (strcmp(kw, "$ref") == 0)
         return check_ref_kw(c, v);
@@ -411,9 +469,9 @@ static void locale_leave(locale_guard *g)
     freelocale(g->c_locale);
 }
 
-static int schema_check(const json_t *schema, const char *name)
+static int schema_check(const json_t *schema, const char *name, long version)
 {
-    check_ctx c = {name ? name : "(unnamed)", NULL, ITK_BUF_INIT};
+    check_ctx c = {name ? name : "(unnamed)", NULL, ITK_BUF_INIT, version};
     if (json_is_object(schema)) {
         c.defs = json_object_get(schema, "$defs");
         if (c.defs && !json_is_object(c.defs))
@@ -428,11 +486,16 @@ static int schema_check(const json_t *schema, const char *name)
 
 int itk_schema_check(const json_t *schema, const char *name)
 {
+    return itk_schema_check_version(schema, name, itk_schema_version_of(name));
+}
+
+int itk_schema_check_version(const json_t *schema, const char *name, long version)
+{
     locale_guard g = {(locale_t)0, (locale_t)0};
     int rc = locale_enter(&g);
     if (rc)
         return rc;
-    rc = schema_check(schema, name);
+    rc = schema_check(schema, name, version);
     locale_leave(&g);
     return rc;
 }
@@ -693,6 +756,12 @@ static void check_string(vctx *v, const json_t *s, const json_t *inst)
             problem(v, ": at most %lld characters (this has %zu)",
                     (long long)json_integer_value(kw), n);
     }
+    if ((kw = json_object_get(s, "minLength"))) {
+        size_t n = utf8_length(str, len);
+        if (n < (size_t)json_integer_value(kw))
+            problem(v, ": at least %lld characters (this has %zu)",
+                    (long long)json_integer_value(kw), n);
+    }
     if ((kw = json_object_get(s, "format"))) {
         show_string(shown, sizeof(shown), str, len);
         format_ok = 0;
@@ -847,7 +916,14 @@ static void release(itk_schema *s)
 int itk_schema_validate(itk_buf *errors, const json_t *schema, const json_t *instance,
                         const char *label)
 {
-    int rc = itk_schema_check(schema, label);
+    return itk_schema_validate_version(errors, schema, itk_schema_version_of(label), instance,
+                                       label);
+}
+
+int itk_schema_validate_version(itk_buf *errors, const json_t *schema, long version,
+                                const json_t *instance, const char *label)
+{
+    int rc = itk_schema_check_version(schema, label, version);
     if (rc) {
         char why[768];
         snprintf(why, sizeof(why), "%s", itk_error_last());

@@ -8,6 +8,7 @@
 #include "itaku/chain.h"
 #include "itaku/errors.h"
 #include "itaku/json.h"
+#include "itaku/obligations.h"
 #include "itaku/party.h"
 #include "itaku/verify.h"
 #include "objsize.h"
@@ -97,40 +98,37 @@ static int gather_parties(sctx *c)
     return 0;
 }
 
-/* Every obligations/<set>.v<N>.json of the set itaku.json names, by
- * effective_from; the one in force at a time is the newest not after it. */
+/* Every version of the obligations set itaku.json names that is ever in
+ * force, by effective_from (itk_obligations_versions); the one in force at a
+ * time is the newest not after it. */
 static int gather_obligations(sctx *c)
 {
-    const char *named = json_string_value(json_object_get(c->contract, "obligations"));
-    char set[96] = "";
-    if (!named || strncmp(named, "obligations/", 12) != 0)
-        return itk_error_set(ITK_EINVALID, "itaku.json names no obligations file");
-    snprintf(set, sizeof(set), "%.*s", (int)(strstr(named, ".v") - named - 12), named + 12);
-    for (int v = 1; v < 100; v++) {
-        char path[160];
-        json_t *ob = NULL;
-        snprintf(path, sizeof(path), "obligations/%s.v%d.json", set, v);
-        if (itk_tree_read_json(&ob, c->repo, c->tree, path)) {
-            itk_error_clear();
-            if (v > 1)
-                break;
-            continue;
-        }
+    itk_obligations_version *all = NULL;
+    size_t n = 0;
+    int rc = itk_obligations_versions(&all, &n, c->repo, c->tree);
+    for (size_t i = 0; !rc && i < n; i++) {
         long long from = 0;
-        const char *ef = json_string_value(json_object_get(ob, "effective_from"));
-        if (ef && itk_time_parse(&from, ef, c->offset, 0))
-            from = 0;
+        json_t *ob = NULL;
+        if (i > 0 && (!all[i].effective_from[0] ||
+                      itk_time_parse(&from, all[i].effective_from, c->offset, 0))) {
+            itk_error_clear();
+            continue; /* never in force */
+        }
+        if ((rc = itk_tree_read_json(&ob, c->repo, c->tree, all[i].path)))
+            break;
         if (itk_array_reserve(&c->obligations, &c->aob, c->nob + 1, sizeof(*c->obligations)) ||
-            itk_array_reserve(&c->ob_from, &c->aob_from, c->nob + 1, sizeof(*c->ob_from))) {
+            itk_array_reserve(&c->ob_from, &c->aob_from, c->nob + 1, sizeof(*c->ob_from)) ||
+            itk_array_reserve(&c->ob_ver, &c->aob_ver, c->nob + 1, sizeof(*c->ob_ver))) {
             json_decref(ob);
-            return ITK_ENOMEM;
+            rc = ITK_ENOMEM;
+            break;
         }
         c->obligations[c->nob] = ob;
-        c->ob_from[c->nob++] = v == 1 ? 0 : from; /* v1 governs from the start */
+        c->ob_ver[c->nob] = all[i];
+        c->ob_from[c->nob++] = from; /* the first governs from the start */
     }
-    if (!c->nob)
-        return itk_error_set(ITK_ENOTFOUND, "%s, named in itaku.json, is missing", named);
-    return 0;
+    free(all);
+    return rc;
 }
 
 void itk_status_free(itk_status *st)
@@ -184,6 +182,7 @@ static void sctx_dispose(sctx *c)
         json_decref(c->obligations[i]);
     free(c->obligations);
     free(c->ob_from);
+    free(c->ob_ver);
     json_decref(c->party_idx);
     json_decref(c->index);
     json_decref(c->contract);

@@ -84,11 +84,14 @@ int itk_sctx_finding(sctx *c, const char *party, const char *section, const char
                      itk_state state, const char *record, long long due, long long received,
                      const char *claimed, const char *detail)
 {
-    /* the version in force at the due date decides whether this rule applies */
-    if (c->current_version >= 0 && due > 0) {
+    /* the version in force at the due date decides whether this rule
+     * applies; without a due date, the one in force at the evaluation time
+     * (so that each finding comes once, not once per version) */
+    if (c->current_version >= 0) {
+        long long when = due > 0 ? due : c->at;
         size_t v = 0;
         for (size_t i = 0; i < c->nob; i++)
-            if (c->ob_from[i] <= due)
+            if (c->ob_from[i] <= when)
                 v = i;
         if ((long long)v != c->current_version)
             return 0;

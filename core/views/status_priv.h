@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "itaku/obligations.h"
 #include "itaku/status.h"
 #include "jview.h"
 #include "registry_priv.h"
@@ -44,8 +45,9 @@ typedef struct {
     json_t *party_idx; /* party id → index in parties, once they are ordered */
     json_t *index;     /* the rules' indexes, built on first use (status_rules.c) */
     json_t **obligations;
-    long long *ob_from;
-    size_t nob, aob, aob_from;
+    long long *ob_from;              /* when each is in force (the first: from the start) */
+    itk_obligations_version *ob_ver; /* each one's file (itaku/obligations.h) */
+    size_t nob, aob, aob_from, aob_ver;
     long long current_version; /* -1: one version governs everything */
     itk_finding *f;
     size_t nf, af;

@@ -676,14 +676,23 @@ static int subcontract_approved(sctx *c, const char *section, const char *kind, 
     return 0;
 }
 
-/* §8(2): every party below the city accepts the obligations in force. */
+/* §8(2): every party below the city accepts the obligations in force at
+ * the evaluation time; a newer version opens a new acknowledgement once in
+ * force, and one of an older version no longer counts. Only the version in
+ * force then judges this (its rule once, not each version's). */
 static int subcontract_acknowledged(sctx *c, const char *section, const char *kind, const json_t *p)
 {
     (void)p;
-    const char *named = json_string_value(json_object_get(c->contract, "obligations"));
+    size_t now = 0;
+    for (size_t i = 0; i < c->nob; i++)
+        if (c->ob_from[i] <= c->at)
+            now = i;
+    if (c->current_version >= 0 && (long long)now != c->current_version)
+        return 0;
+    const itk_obligations_version *in_force = &c->ob_ver[now];
     char current[65] = "";
     itk_buf data = ITK_BUF_INIT;
-    if (named && itk_tree_read(&data, c->repo, c->tree, named, 4 * 1024 * 1024) == 0) {
+    if (itk_tree_read(&data, c->repo, c->tree, in_force->path, 4 * 1024 * 1024) == 0) {
         unsigned char md[32];
         EVP_Digest(data.ptr, data.size, md, NULL, EVP_sha256(), NULL);
         for (int i = 0; i < 32; i++)
@@ -695,7 +704,7 @@ static int subcontract_acknowledged(sctx *c, const char *section, const char *ki
         const sparty *party = &c->parties[i];
         if (!strcmp(party->role, "city"))
             continue;
-        const srec *ack = NULL;
+        const srec *ack = NULL, *older = NULL;
         int brc = index_build(c, "party", by_party);
         if (brc)
             return brc;
@@ -709,14 +718,31 @@ static int subcontract_acknowledged(sctx *c, const char *section, const char *ki
             const char *sha = itk_body_str(c, r, "obligations_sha256");
             if (sha && !strcmp(sha, current))
                 ack = r;
+            else
+                older = r;
         }
-        char name[100] = "";
+        char name[100] = "", detail[256] = "";
         if (ack)
             rec_name(name, ack);
-        int rc =
-            itk_sctx_finding(c, party->id, section, kind, ack ? ITK_STATE_OK : ITK_STATE_PENDING,
-                             name, 0, ack ? received_up(c, ack) : -1, ack ? claimed(c, ack) : NULL,
-                             ack ? "" : "has not acknowledged the obligations in force");
+        else {
+            int n = snprintf(detail, sizeof(detail),
+                             "has not acknowledged the obligations in force (%s", in_force->path);
+            if (now > 0 && n > 0 && (size_t)n < sizeof(detail))
+                n += snprintf(detail + n, sizeof(detail) - (size_t)n, ", since %s",
+                              in_force->effective_from);
+            if (n > 0 && (size_t)n < sizeof(detail))
+                n += snprintf(detail + n, sizeof(detail) - (size_t)n, ")");
+            const char *was = older ? itk_body_str(c, older, "obligations") : NULL;
+            if (older && n > 0 && (size_t)n < sizeof(detail)) {
+                char old[100];
+                rec_name(old, older);
+                snprintf(detail + n, sizeof(detail) - (size_t)n, "; %s acknowledged %s", old,
+                         was ? was : "an older version");
+            }
+        }
+        int rc = itk_sctx_finding(
+            c, party->id, section, kind, ack ? ITK_STATE_OK : ITK_STATE_PENDING, name, 0,
+            ack ? received_up(c, ack) : -1, ack ? claimed(c, ack) : NULL, detail);
         if (rc)
             return rc;
     }

@@ -14,6 +14,9 @@
 #include "itaku/contract.h"
 #include "itaku/errors.h"
 #include "itaku/forms.h"
+#include "itaku/keyops.h"
+#include "itaku/party.h"
+#include "itaku/schema.h"
 
 #include <git2.h>
 
@@ -292,6 +295,121 @@ static void test_older_itaku_refuses_a_newer_schema(void **state)
     json_decref(entry);
 }
 
+/* A copy of the built-in template's v1 of type as v2 (only its $id
+ * differs), appended to f->newer; the text is kept in *keep. */
+static void carry_v2(fixture *f, const char *type, char **keep)
+{
+    char v1[96], v2[48];
+    snprintf(v1, sizeof(v1), "schemas/%s.v1.schema.json", type);
+    snprintf(v2, sizeof(v2), "%s.v2", type);
+    size_t n = 0;
+    while (f->newer[n].path)
+        n++;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(f->newer[i].path, v1) != 0)
+            continue;
+        json_t *s = json_loadb(f->newer[i].data, f->newer[i].size, 0, NULL);
+        assert_non_null(s);
+        char id[96];
+        snprintf(id, sizeof(id), "urn:itaku:schema:%s:v2", type);
+        json_object_set_new(s, "$id", json_string(id));
+        *keep = json_dumps(s, JSON_INDENT(2) | JSON_SORT_KEYS);
+        json_decref(s);
+    }
+    assert_non_null(*keep);
+    char *path = malloc(160);
+    snprintf(path, 160, "schemas/%s.schema.json", v2);
+    f->newer = realloc(f->newer, (n + 2) * sizeof(*f->newer));
+    f->newer[n] = (itk_contract_file){path, *keep, strlen(*keep)};
+    f->newer[n + 1] = (itk_contract_file){0};
+}
+
+/* The schema a write uses (what `itaku validate` must check against):
+ * register.v1 at first, parsed; once the city published register.v2, which
+ * this itaku does not carry, the same refusal as a write, naming it. */
+static void test_the_schema_a_write_uses(void **state)
+{
+    fixture *f = *state;
+    json_t *s = NULL;
+    char name[64];
+    assert_int_equal(itk_form_schema(&s, name, f->reg, "register"), 0);
+    assert_string_equal(name, "register.v1");
+    assert_non_null(json_object_get(s, "properties"));
+    assert_int_equal(itk_schema_version_of(name), 1);
+    json_decref(s);
+    git_oid id;
+    size_t added = 0;
+    assert_int_equal(itk_contract_upgrade(&id, &added, f->reg, f->city, f->newer), 0);
+    s = (json_t *)1;
+    assert_int_equal(itk_form_schema(&s, name, f->reg, "register"), ITK_EUNSUPPORTED);
+    assert_null(s);
+    assert_non_null(strstr(itk_error_last(), "the registry uses register.v2"));
+    assert_int_equal(itk_form_schema(NULL, name, f->reg, "form1"), 0);
+    assert_string_equal(name, "form1.v1");
+}
+
+/* party.json and key records are written against the registry's newest
+ * party and key schemas too: in a registry holding party.v2 and key.v2
+ * (published by a newer release), this itaku, which carries v1 only,
+ * refuses to register a contractor or add a key, naming the version, and
+ * writes nothing; the twins, before the upgrade, are written and name v1. */
+static void test_party_and_key_writes_use_the_registrys_newest_version(void **state)
+{
+    fixture *f = *state;
+    char *party_v2 = NULL, *key_v2 = NULL;
+    carry_v2(f, "party", &party_v2);
+    carry_v2(f, "key", &key_v2);
+    itk_signer *beta = th_signer(), *other = th_signer(), *third = th_signer();
+    itk_party_options o = ITK_PARTY_OPTIONS_INIT;
+    git_oid id;
+    o.id = "beta";
+    o.role = "contractor";
+    o.name = "ベータ";
+    o.principal = "manager";
+    o.key = itk_signer_public(beta);
+    assert_int_equal(itk_party_add(&id, f->reg, f->city, &o), 0); /* twin */
+    assert_int_equal(itk_key_add(&id, f->reg, f->acme, itk_signer_public(other), "clerk"), 0);
+    git_tree *tree = NULL;
+    json_t *rec = NULL;
+    assert_int_equal(itk_registry_head_tree(&tree, f->reg), 0);
+    git_blob *b = NULL;
+    git_tree_entry *e = NULL;
+    assert_int_equal(git_tree_entry_bypath(&e, tree, "parties/beta/party.json"), 0);
+    assert_int_equal(git_blob_lookup(&b, f->repo, git_tree_entry_id(e)), 0);
+    rec = json_loadb(git_blob_rawcontent(b), (size_t)git_blob_rawsize(b), 0, NULL);
+    assert_string_equal(json_string_value(json_object_get(rec, "schema")), "party.v1");
+    json_decref(rec);
+    git_blob_free(b);
+    git_tree_entry_free(e);
+    git_tree_free(tree);
+
+    size_t added = 0;
+    assert_int_equal(itk_contract_upgrade(&id, &added, f->reg, f->city, f->newer), 0);
+    assert_int_equal(added, 3);
+    th_expect_clean(f->reg, NULL);
+    char *before = refs(f);
+    o.id = "gamma";
+    o.key = itk_signer_public(third);
+    assert_int_equal(itk_party_add(&id, f->reg, f->city, &o), ITK_EUNSUPPORTED);
+    assert_non_null(strstr(itk_error_last(), "the registry uses party.v2"));
+    assert_int_equal(itk_key_add(&id, f->reg, f->acme, itk_signer_public(third), "clerk"),
+                     ITK_EUNSUPPORTED);
+    assert_non_null(strstr(itk_error_last(), "the registry uses key.v2"));
+    char *after = refs(f);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    for (size_t i = 0; f->newer[i].path; i++)
+        if (strcmp(f->newer[i].path, "schemas/party.v2.schema.json") == 0 ||
+            strcmp(f->newer[i].path, "schemas/key.v2.schema.json") == 0)
+            free((char *)f->newer[i].path);
+    free(party_v2);
+    free(key_v2);
+    itk_signer_free(beta);
+    itk_signer_free(other);
+    itk_signer_free(third);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -303,6 +421,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_write_uses_the_registrys_newest_version, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_older_itaku_refuses_a_newer_schema, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_the_schema_a_write_uses, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_party_and_key_writes_use_the_registrys_newest_version,
+                                        setup, teardown),
     };
     return cmocka_run_group_tests_name("contract", tests, NULL, NULL);
 }

@@ -32,6 +32,16 @@ long itk_schema_carried(const char *type);
 int itk_form_validate(char schema_name[64], itk_registry *reg, const char *type,
                       const json_t *body);
 
+/* The schema a write of type would use in reg, without validating anything:
+ * the newest version HEAD's tree holds, parsed and checked for its version
+ * (*out, the caller's, json_decref; out may be NULL), name "<type>.v<N>".
+ * ITK_EUNSUPPORTED when this itaku does not carry that version, the message
+ * as itk_form_validate's; ITK_ENOTFOUND / ITK_EINVALID as
+ * itk_registry_schema. Validate the body with itk_schema_validate_version
+ * (itaku/schema.h) and N (itk_schema_version_of(name)) to judge it exactly
+ * as a write does. */
+int itk_form_schema(json_t **out, char name[64], itk_registry *reg, const char *type);
+
 /* itk_form_validate for an itaku carrying versions up to carried of type's
  * schema (itk_form_validate passes itk_schema_carried(type)). */
 int itk_form_validate_carried(char schema_name[64], itk_registry *reg, const char *type,

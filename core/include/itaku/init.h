@@ -33,7 +33,13 @@ typedef struct {
 int itk_registry_init(git_oid *genesis, const char *dir, const itk_init_options *opts,
                       itk_signer *signer);
 
-/* The builder of a key record's body: principal, public key, fingerprint. */
+/* The builder of a key record's body: principal, public key, fingerprint;
+ * the envelope names schema ("key.v<N>": the version a write uses,
+ * itk_form_schema; NULL: key.v1). */
+int itk_key_record_as(itk_buf *path, itk_buf *data, const char *schema, const char *party,
+                      const itk_pubkey *key, const char *principal, const char *added_by,
+                      const char *created);
+/* itk_key_record_as naming key.v1. */
 int itk_key_record(itk_buf *path, itk_buf *data, const char *party, const itk_pubkey *key,
                    const char *principal, const char *added_by, const char *created);
 

@@ -42,8 +42,9 @@ typedef struct {
 int itk_instruction_list(itk_instruction_info **out, size_t *count, itk_registry *reg,
                          const char *party);
 
-/* Accepts every obligation in force (the file itaku.json names), pinning its
- * SHA-256. */
+/* Accepts every obligation in force today, pinning its file's SHA-256: the
+ * version of the set itaku.json names that is in force on the contract's
+ * date now (itk_obligations_in_force; seed §8(2)). */
 int itk_acknowledge(git_oid *out, itk_registry *reg, itk_signer *signer);
 
 #endif
