@@ -237,6 +237,50 @@ static void test_sign_matches_ssh_keygen_byte_for_byte(void **state)
     itk_signer_free(signer);
 }
 
+/* Every type x format signs from its file: the signature verifies with
+ * ssh-keygen -Y verify and with itaku, and is byte for byte what ssh-keygen
+ * -Y sign writes where signing is deterministic (Ed25519; RSA, which signs
+ * with rsa-sha2-512 as ssh-keygen does). */
+static void test_file_signatures_of_every_type_and_format_are_ssh_keygen_s(void **state)
+{
+    fixture *f = *state;
+    static const char *const types[] = {"-t ed25519", "-t ecdsa -b 256", "-t ecdsa -b 384",
+                                        "-t ecdsa -b 521", "-t rsa -b 2048"};
+    static const char *const formats[] = {"RFC4716", "PEM", "PKCS8"};
+    for (size_t t = 0; t < 5; t++)
+        for (size_t m = 0; m < 3; m++) {
+            char name[64], args[128], text[4096];
+            snprintf(name, sizeof(name), "sig%zu-%s", t, formats[m]);
+            snprintf(args, sizeof(args), "%s -m %s", types[t], formats[m]);
+            keygen(f, name, args);
+            itk_signer *signer = file_signer(f, name);
+            itk_buf armor = ITK_BUF_INIT, line = ITK_BUF_INIT;
+            assert_int_equal(itk_sshsig_sign(&armor, signer, "git", DATA, strlen(DATA)), 0);
+            assert_int_equal(verify(armor.ptr, armor.size), 0);
+            char *sig = path_in(f, "file.sig"), *allowed = path_in(f, "allowed_file");
+            th_write(sig, armor.ptr, armor.size);
+            assert_int_equal(itk_pubkey_format(&line, itk_signer_public(signer)), 0);
+            snprintf(text, sizeof(text), "id %s\n", line.ptr);
+            th_write(allowed, text, strlen(text));
+            assert_int_equal(th_sh("ssh-keygen -Y verify -f '%s' -I id -n git -s '%s' < "
+                                   "'%s/data' >/dev/null",
+                                   allowed, sig, f->dir),
+                             0);
+            if (t == 0 || t == 4) {
+                size_t len;
+                char *expected = keygen_sign(f, name, "", &len);
+                assert_int_equal(armor.size, len);
+                assert_memory_equal(armor.ptr, expected, len);
+                free(expected);
+            }
+            free(sig);
+            free(allowed);
+            itk_buf_dispose(&line);
+            itk_buf_dispose(&armor);
+            itk_signer_free(signer);
+        }
+}
+
 static void test_verify_accepts_ssh_keygen_signatures_of_every_key_type(void **state)
 {
     fixture *f = *state;
@@ -602,6 +646,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sign_matches_ssh_keygen_byte_for_byte),
+        cmocka_unit_test(test_file_signatures_of_every_type_and_format_are_ssh_keygen_s),
         cmocka_unit_test(test_verify_accepts_ssh_keygen_signatures_of_every_key_type),
         cmocka_unit_test(test_ssh_keygen_verifies_our_signature),
         cmocka_unit_test(test_verify_rejects_wrong_namespace),
