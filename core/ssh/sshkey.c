@@ -956,8 +956,11 @@ static int parse_pem(itk_pubkey **pub, itk_privkey **priv, const void *data, siz
             ERR_clear_error();
             return encrypted_error(name);
         }
-        char what[600];
-        snprintf(what, sizeof(what), "%s is not a readable PEM private key", name);
+        char what[1200];
+        snprintf(what, sizeof(what),
+                 "%s is not a readable PEM private key (is the file cut short or damaged? "
+                 "export the key again, or check it with `ssh-keygen -y -f %s`)",
+                 name, name);
         return openssl_error(ITK_EINVALID, what);
     }
     if ((rc = check_pair(pkey, NULL, name)) != 0) {

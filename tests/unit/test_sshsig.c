@@ -642,6 +642,48 @@ static void test_verify_refuses_sha1_signature_made_by_the_agent(void **state)
     itk_pubkey_free(pub);
 }
 
+/* The twin: an agent's rsa-sha2-256 signature (RFC 8332), what other
+ * tools may write, verifies. */
+static void test_verify_accepts_rsa_sha2_256_signature_made_by_the_agent(void **state)
+{
+    fixture *f = *state;
+    itk_pubkey *pub = read_pub(f, "rsa");
+    itk_buf tbs = ITK_BUF_INIT, sigblob = ITK_BUF_INIT;
+    unsigned char h[64];
+    unsigned hlen;
+    size_t len;
+    assert_true(f->agent_ok);
+
+    assert_int_equal(EVP_Digest(DATA, strlen(DATA), h, &hlen, EVP_sha512(), NULL), 1);
+    assert_int_equal(itk_buf_put(&tbs, "SSHSIG", 6), 0);
+    assert_int_equal(wr_cstring(&tbs, "git"), 0);
+    assert_int_equal(wr_string(&tbs, NULL, 0), 0);
+    assert_int_equal(wr_cstring(&tbs, "sha512"), 0);
+    assert_int_equal(wr_string(&tbs, h, hlen), 0);
+    assert_int_equal(
+        itk_agent_sign(&sigblob, f->sock, pub, tbs.ptr, tbs.size, ITK_AGENT_RSA_SHA2_256), 0);
+
+    char *armor = keygen_sign(f, "rsa", "", &len);
+    sig_parts s;
+    split(&s, armor, len);
+    itk_reader r;
+    rd_init(&r, sigblob.ptr, sigblob.size);
+    get_string(&r, &s.sig_type);
+    get_string(&r, &s.sig);
+    assert_string_equal(s.sig_type.ptr, "rsa-sha2-256");
+    assert_int_equal(verify_joined(&s, 0, 0), 0);
+    /* and the same bytes claimed as rsa-sha2-512 do not */
+    itk_buf_clear(&s.sig_type);
+    assert_int_equal(itk_buf_puts(&s.sig_type, "rsa-sha2-512"), 0);
+    assert_int_equal(verify_joined(&s, 0, 0), ITK_EVERIFY);
+
+    parts_free(&s);
+    free(armor);
+    itk_buf_dispose(&tbs);
+    itk_buf_dispose(&sigblob);
+    itk_pubkey_free(pub);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -662,6 +704,7 @@ int main(void)
         cmocka_unit_test(test_agent_ecdsa_signature_verifies_with_ssh_keygen),
         cmocka_unit_test(test_signer_from_agent_fails_for_a_key_it_does_not_hold),
         cmocka_unit_test(test_verify_refuses_sha1_signature_made_by_the_agent),
+        cmocka_unit_test(test_verify_accepts_rsa_sha2_256_signature_made_by_the_agent),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
