@@ -783,10 +783,12 @@ static int other_format(const void *data, size_t len, const char *name)
 
 static int encrypted_error(const char *name)
 {
-    return itk_error_set(ITK_EENCRYPTED,
-                         "%s is protected by a passphrase; itaku never asks for one: load it into "
-                         "ssh-agent with `ssh-add %s` (with SSH_AUTH_SOCK set) and try again",
-                         name, name);
+    return itk_error_set(
+        ITK_EENCRYPTED,
+        "%s is protected by a passphrase; load it into ssh-agent with `ssh-add %s` "
+        "(with SSH_AUTH_SOCK set) and try again (itaku never asks for a "
+        "passphrase)",
+        name, name);
 }
 
 /* Checks that the private key gives the public key the file claims (for an
