@@ -44,11 +44,20 @@ static int generate(int argc, char **argv)
 static int show(int argc, char **argv)
 {
     const char *key_path = NULL;
-    const cli_opt opts[] = {{NULL, 0, CLI_PATH, NULL, "FILE",
-                             "a key file (default: the key itaku signs with here)", CLI_OPTIONAL},
-                            {"key", 'k', CLI_PATH, &key_path, "FILE", "the same, as an option", 0},
-                            {0}};
-    const cli_spec spec = {"key show", "Show a key: its public line and fingerprint.", opts};
+    int public_line = 0;
+    const cli_opt opts[] = {
+        {NULL, 0, CLI_PATH, NULL, "FILE",
+         "a key file: public, or private in OpenSSH, PEM or PKCS#8 format (default: the key "
+         "itaku signs with here)",
+         CLI_OPTIONAL},
+        {"key", 'k', CLI_PATH, &key_path, "FILE", "the same, as an option", 0},
+        {"public", 0, CLI_SWITCH, &public_line, NULL,
+         "print the public key line (TYPE BASE64 COMMENT) instead", 0},
+        {0}};
+    const cli_spec spec = {"key show",
+                           "Show a key as `ssh-keygen -lf` does: bits, fingerprint, comment, "
+                           "type.",
+                           opts};
     int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
         return parsed;
@@ -61,9 +70,12 @@ static int show(int argc, char **argv)
     itk_signer *signer = NULL;
     itk_registry *reg = NULL;
     const itk_pubkey *shown;
+    itk_buf line = ITK_BUF_INIT, desc = ITK_BUF_INIT;
     if (key_path) {
-        if (itk_pubkey_read_file(&pub, key_path) < 0)
+        if (itk_key_file_describe(&desc, &pub, key_path) < 0) {
+            itk_buf_dispose(&desc);
             return cli_fail("cannot read the key");
+        }
         shown = pub;
     } else {
         /* the key itaku would sign with here */
@@ -75,14 +87,14 @@ static int show(int argc, char **argv)
         }
         shown = itk_signer_public(signer);
     }
-    itk_buf line = ITK_BUF_INIT, desc = ITK_BUF_INIT;
     int rc = EXIT_OK;
-    if (itk_pubkey_format(&line, shown) < 0 || itk_pubkey_describe(&desc, shown) < 0)
+    if (itk_pubkey_format(&line, shown) < 0 || (!key_path && itk_pubkey_describe(&desc, shown) < 0))
         rc = cli_fail("cannot format the key");
-    else {
+    else if (public_line) {
         const char *comment = itk_pubkey_comment(shown);
-        printf("%s%s%s\n%s\n", line.ptr, *comment ? " " : "", comment, desc.ptr);
-    }
+        printf("%s%s%s\n", line.ptr, *comment ? " " : "", comment);
+    } else
+        printf("%s\n", desc.ptr);
     itk_buf_dispose(&line);
     itk_buf_dispose(&desc);
     itk_pubkey_free(pub);
@@ -167,8 +179,8 @@ static int key_event(int argc, char **argv)
     const char *pubfile = strcmp(sub, "recover") == 0                             ? args[1]
                           : strcmp(sub, "add") == 0 || strcmp(sub, "rotate") == 0 ? args[0]
                                                                                   : NULL;
-    if (pubfile && itk_pubkey_read_file(&pub, pubfile) < 0)
-        return cli_fail("cannot read the public key");
+    if (pubfile && itk_pubkey_read_public(&pub, pubfile) < 0)
+        return cli_fail("cannot read the public key; nothing was written");
     if (cli_open_registry(&reg) || cli_open_signer(&signer, reg, key))
         goto done;
     if (strcmp(sub, "add") == 0)

@@ -34,8 +34,8 @@ int cmd_party(int argc, char **argv)
         return cli_bad(&spec, "party add needs ID, --role, --name and --pubkey");
     o.id = argv[optind];
     itk_pubkey *pk = NULL;
-    if (itk_pubkey_read_file(&pk, pubkey) < 0)
-        return cli_fail("cannot read --pubkey");
+    if (itk_pubkey_read_public(&pk, pubkey) < 0)
+        return cli_fail("cannot read --pubkey; nothing was written");
     o.key = pk;
     itk_registry *reg = NULL;
     itk_signer *signer = NULL;

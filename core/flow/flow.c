@@ -308,6 +308,21 @@ static int check_form6(itk_registry *reg, const git_tree *tree, const json_t *fo
     return rc;
 }
 
+/* Form 6's public_key as every record stores it ("TYPE BASE64"): a pasted
+ * line keeps no comment; a private key is refused, nothing written. */
+static int canonical_form6_key(json_t *form6)
+{
+    const char *key = json_string_value(json_object_get(form6, "public_key"));
+    itk_buf line = ITK_BUF_INIT;
+    if (!key)
+        return 0; /* check_form6 says what is missing */
+    int rc = itk_pubkey_canonical_line(&line, NULL, key, strlen(key), "form 6 public_key");
+    if (rc == 0 && json_object_set_new(form6, "public_key", json_string(line.ptr)) != 0)
+        rc = itk_error_nomem();
+    itk_buf_dispose(&line);
+    return rc;
+}
+
 static int set_branch(itk_registry *reg, const char *requester, const char *id,
                       const git_oid *target, int force)
 {
@@ -346,7 +361,8 @@ int itk_request_submit(itk_buf *name, git_oid *out, itk_registry *reg, itk_signe
     }
     json_object_set_new(body, "kind", json_string(kind));
     if (strcmp(kind, "subcontract") == 0 &&
-        (rc = check_form6(reg, f.head_tree, json_object_get(body, "form6"))))
+        ((rc = canonical_form6_key(json_object_get(body, "form6"))) ||
+         (rc = check_form6(reg, f.head_tree, json_object_get(body, "form6")))))
         goto done;
     if ((rc = itk_change_new(&c, "request", "Request")) ||
         (rc = itk_record_append(&path, &id, c, reg, &f.me, f.created, "request", NULL, body, NULL)))

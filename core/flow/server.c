@@ -140,7 +140,7 @@ int itk_server_authorized_line(itk_buf *out, const char *party, const char *pubk
     itk_pubkey *key = NULL;
     itk_buf text = ITK_BUF_INIT;
     int rc;
-    if ((rc = itk_party_id_check(party)) || (rc = itk_pubkey_read_file(&key, pubkey_file)) ||
+    if ((rc = itk_party_id_check(party)) || (rc = itk_pubkey_read_public(&key, pubkey_file)) ||
         (rc = itk_pubkey_format(&text, key)))
         goto done;
     /* sshd runs the command instead of what the client asks; git-shell then

@@ -9,8 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A key file's private part when readable, else its public part through the
- * agent (passphrase-protected keys, or a .pub file). */
+/* A key file's private part when readable (OpenSSH, PEM or PKCS#8), else
+ * its public part through the agent: a passphrase-protected key file (its
+ * public part read from the file, or from FILE.pub for PEM/PKCS#8), or a
+ * .pub file. A private key that cannot be used for any other reason gives
+ * that reason. */
 static int signer_from_file(itk_signer **out, const char *path, const char *sock)
 {
     itk_privkey *priv = NULL;
@@ -22,10 +25,17 @@ static int signer_from_file(itk_signer **out, const char *path, const char *sock
     /* the reason the private key is unusable, kept across the look at the public one */
     itk_error_state saved;
     itk_error_save(&saved);
-    itk_pubkey *pub = NULL;
-    if (itk_pubkey_read_file(&pub, path)) {
+    if (rc != ITK_EENCRYPTED && itk_key_file_is_private(path)) {
         itk_error_restore(&saved);
         return rc;
+    }
+    itk_pubkey *pub = NULL;
+    int prc = itk_pubkey_read_file(&pub, path);
+    if (prc) {
+        /* an encrypted PEM file without FILE.pub: that message says what to do */
+        if (prc != ITK_EENCRYPTED)
+            itk_error_restore(&saved);
+        return prc == ITK_EENCRYPTED ? prc : rc;
     }
     if (!sock || !*sock) {
         itk_pubkey_free(pub);

@@ -1,16 +1,22 @@
 /* OpenSSH public and private keys: wire blobs, key lines and openssh-key-v1
- * files parsed with the bounded reader, fingerprints as ssh-keygen prints
- * them, and Ed25519 generation. Signatures are in sshsig.c. */
+ * files parsed with the bounded reader, PEM and PKCS#8 private keys read by
+ * OpenSSL, fingerprints as ssh-keygen prints them, and Ed25519 generation.
+ * Signatures are in sshsig.c. */
 #include "itaku/sshkey.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
+#include <openssl/bio.h>
 #include <openssl/crypto.h>
+#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/params.h>
 #include <openssl/param_build.h>
+#include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -41,16 +47,20 @@ typedef struct {
     const char *curve; /* ECDSA: the curve name inside the blob */
     const char *group; /* ECDSA: OpenSSL's group name */
     size_t point_len;  /* ECDSA: uncompressed point 04 || x || y */
+    int nid;           /* ECDSA: OpenSSL's curve id */
     unsigned bits;     /* 0: from the modulus */
     const EVP_MD *(*md)(void);
 } key_type;
 
 static const key_type key_types[] = {
-    {"ssh-ed25519", ITK_KEY_ED25519, "ED25519", NULL, NULL, 0, 256, NULL},
-    {"ecdsa-sha2-nistp256", ITK_KEY_ECDSA, "ECDSA", "nistp256", "P-256", 65, 256, EVP_sha256},
-    {"ecdsa-sha2-nistp384", ITK_KEY_ECDSA, "ECDSA", "nistp384", "P-384", 97, 384, EVP_sha384},
-    {"ecdsa-sha2-nistp521", ITK_KEY_ECDSA, "ECDSA", "nistp521", "P-521", 133, 521, EVP_sha512},
-    {"ssh-rsa", ITK_KEY_RSA, "RSA", NULL, NULL, 0, 0, NULL},
+    {"ssh-ed25519", ITK_KEY_ED25519, "ED25519", NULL, NULL, 0, 0, 256, NULL},
+    {"ecdsa-sha2-nistp256", ITK_KEY_ECDSA, "ECDSA", "nistp256", "P-256", 65, NID_X9_62_prime256v1,
+     256, EVP_sha256},
+    {"ecdsa-sha2-nistp384", ITK_KEY_ECDSA, "ECDSA", "nistp384", "P-384", 97, NID_secp384r1, 384,
+     EVP_sha384},
+    {"ecdsa-sha2-nistp521", ITK_KEY_ECDSA, "ECDSA", "nistp521", "P-521", 133, NID_secp521r1, 521,
+     EVP_sha512},
+    {"ssh-rsa", ITK_KEY_RSA, "RSA", NULL, NULL, 0, 0, 0, NULL},
 };
 
 struct itk_pubkey {
@@ -64,7 +74,7 @@ struct itk_pubkey {
 
 struct itk_privkey {
     itk_pubkey *pub;
-    EVP_PKEY *pkey; /* Ed25519, holding the 32-byte seed */
+    EVP_PKEY *pkey; /* Ed25519 (holding the 32-byte seed), EC or RSA */
 };
 
 /* ---- small helpers ---- */
@@ -148,11 +158,11 @@ static int evp_ed25519(EVP_PKEY **out, const unsigned char *pk)
     return *out ? 0 : openssl_error(ITK_EINVALID, "invalid ssh-ed25519 public key");
 }
 
-static int evp_fromdata(EVP_PKEY **out, const char *alg, OSSL_PARAM *params)
+static int evp_fromdata(EVP_PKEY **out, const char *alg, OSSL_PARAM *params, int selection)
 {
     EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, alg, NULL);
     int ok = ctx && EVP_PKEY_fromdata_init(ctx) == 1 &&
-             EVP_PKEY_fromdata(ctx, out, EVP_PKEY_PUBLIC_KEY, params) == 1;
+             EVP_PKEY_fromdata(ctx, out, selection, params) == 1;
     EVP_PKEY_CTX_free(ctx);
     return ok ? 0 : -1;
 }
@@ -164,7 +174,7 @@ static int evp_ecdsa(EVP_PKEY **out, const key_type *kt, const unsigned char *q,
         OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, (void *)q, qlen),
         OSSL_PARAM_construct_end()};
     *out = NULL;
-    if (evp_fromdata(out, "EC", params) != 0)
+    if (evp_fromdata(out, "EC", params, EVP_PKEY_PUBLIC_KEY) != 0)
         return openssl_error(ITK_EINVALID, "invalid ECDSA public key (point not on the curve)");
     /* the full check (not the point at infinity, in the group's order) */
     EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, *out, NULL);
@@ -193,7 +203,7 @@ static int evp_rsa(EVP_PKEY **out, const unsigned char *e, size_t elen, const un
         rc = openssl_error(ITK_ENOMEM, "cannot build an RSA key");
         goto out;
     }
-    if (evp_fromdata(out, "RSA", params) != 0) {
+    if (evp_fromdata(out, "RSA", params, EVP_PKEY_PUBLIC_KEY) != 0) {
         rc = openssl_error(ITK_EINVALID, "invalid ssh-rsa public key");
         goto out;
     }
@@ -203,6 +213,154 @@ out:
     OSSL_PARAM_BLD_free(bld);
     BN_free(bn_e);
     BN_free(bn_n);
+    return rc;
+}
+
+/* The private key of an openssh-key-v1 file's ECDSA section: the curve's
+ * point q and scalar d (minimal, no sign byte). */
+static int evp_ecdsa_private(EVP_PKEY **out, const key_type *kt, const unsigned char *q,
+                             size_t qlen, const unsigned char *d, size_t dlen)
+{
+    BIGNUM *bn_d = BN_bin2bn(d, (int)dlen, NULL);
+    OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+    OSSL_PARAM *params = NULL;
+    int rc = 0;
+    *out = NULL;
+    if (!bn_d || !bld ||
+        !OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, kt->group, 0) ||
+        !OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, q, qlen) ||
+        !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, bn_d) ||
+        !(params = OSSL_PARAM_BLD_to_param(bld)))
+        rc = openssl_error(ITK_ENOMEM, "cannot build an ECDSA key");
+    else if (evp_fromdata(out, "EC", params, EVP_PKEY_KEYPAIR) != 0)
+        rc = openssl_error(ITK_EINVALID, "invalid ECDSA private key");
+    OSSL_PARAM_free(params);
+    OSSL_PARAM_BLD_free(bld);
+    BN_clear_free(bn_d);
+    return rc;
+}
+
+/* The private key of an openssh-key-v1 file's RSA section: n, e, d, iqmp,
+ * p, q (in that order in f); OpenSSL's CRT exponents are derived here. */
+static int evp_rsa_private(EVP_PKEY **out, const unsigned char *const f[6], const size_t flen[6])
+{
+    BIGNUM *bn[6] = {NULL}, *dmp1 = BN_secure_new(), *dmq1 = BN_secure_new(), *t = BN_new();
+    BN_CTX *ctx = BN_CTX_new();
+    OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+    OSSL_PARAM *params = NULL;
+    int ok = dmp1 && dmq1 && t && ctx && bld, rc = 0;
+    for (int i = 0; i < 6 && ok; i++)
+        ok = (bn[i] = BN_bin2bn(f[i], (int)flen[i], NULL)) != NULL;
+    /* n e d iqmp p q */
+    ok = ok && !BN_is_zero(bn[4]) && !BN_is_zero(bn[5]) && BN_sub(t, bn[4], BN_value_one()) &&
+         BN_mod(dmp1, bn[2], t, ctx) && BN_sub(t, bn[5], BN_value_one()) &&
+         BN_mod(dmq1, bn[2], t, ctx) && OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn[0]) &&
+         OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, bn[1]) &&
+         OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_D, bn[2]) &&
+         OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_FACTOR1, bn[4]) &&
+         OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_FACTOR2, bn[5]) &&
+         OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_EXPONENT1, dmp1) &&
+         OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_EXPONENT2, dmq1) &&
+         OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_COEFFICIENT1, bn[3]) &&
+         (params = OSSL_PARAM_BLD_to_param(bld)) != NULL;
+    *out = NULL;
+    if (!ok)
+        rc = openssl_error(ITK_EINVALID, "invalid RSA private key");
+    else if (evp_fromdata(out, "RSA", params, EVP_PKEY_KEYPAIR) != 0)
+        rc = openssl_error(ITK_EINVALID, "invalid RSA private key");
+    OSSL_PARAM_free(params);
+    OSSL_PARAM_BLD_free(bld);
+    BN_CTX_free(ctx);
+    for (int i = 0; i < 6; i++)
+        BN_clear_free(bn[i]);
+    BN_clear_free(dmp1);
+    BN_clear_free(dmq1);
+    BN_clear_free(t);
+    return rc;
+}
+
+static int ed25519_blob(itk_buf *out, const unsigned char *pk);
+
+static int bn_param(BIGNUM **out, EVP_PKEY *pk, const char *param)
+{
+    *out = NULL;
+    return EVP_PKEY_get_bn_param(pk, param, out) == 1 ? 0 : -1;
+}
+
+/* The SSH public key blob (RFC 4253 / RFC 5656) of a key OpenSSL holds:
+ * one read from a PEM or PKCS#8 file, or built from an openssh-key-v1
+ * file. Types OpenSSH does not sign with: ITK_EUNSUPPORTED. */
+static int blob_from_evp(itk_buf *blob, EVP_PKEY *pk, const char *name)
+{
+    unsigned char buf[2 * 66 + 1], raw[ED25519_PK_LEN];
+    unsigned char *big = NULL;
+    size_t n = sizeof(raw);
+    BIGNUM *a = NULL, *b = NULL;
+    char group[64];
+    const key_type *kt = NULL;
+    int rc = 0;
+    switch (EVP_PKEY_get_base_id(pk)) {
+    case EVP_PKEY_ED25519:
+        if (EVP_PKEY_get_raw_public_key(pk, raw, &n) != 1 || n != ED25519_PK_LEN)
+            return openssl_error(ITK_EINVALID, "cannot read an Ed25519 public key");
+        return ed25519_blob(blob, raw);
+    case EVP_PKEY_EC: {
+        int nid = NID_undef;
+        if (EVP_PKEY_get_group_name(pk, group, sizeof(group), &n) == 1 &&
+            (nid = OBJ_sn2nid(group)) == NID_undef)
+            nid = EC_curve_nist2nid(group);
+        for (size_t i = 0; i < sizeof(key_types) / sizeof(key_types[0]); i++)
+            if (key_types[i].kind == ITK_KEY_ECDSA && key_types[i].nid == nid && nid != NID_undef)
+                kt = &key_types[i];
+        ERR_clear_error();
+        if (!kt)
+            return itk_error_set(ITK_EUNSUPPORTED,
+                                 "%s holds an EC key on a curve OpenSSH does not use (only "
+                                 "P-256, P-384 and P-521 are)",
+                                 name);
+        size_t flen = (kt->point_len - 1) / 2;
+        if (bn_param(&a, pk, OSSL_PKEY_PARAM_EC_PUB_X) ||
+            bn_param(&b, pk, OSSL_PKEY_PARAM_EC_PUB_Y) || BN_bn2binpad(a, &buf[1], (int)flen) < 0 ||
+            BN_bn2binpad(b, &buf[1 + flen], (int)flen) < 0) {
+            rc = openssl_error(ITK_EINVALID, "cannot read an ECDSA public key");
+            break;
+        }
+        buf[0] = 0x04;
+        if ((rc = wr_cstring(blob, kt->name)) || (rc = wr_cstring(blob, kt->curve)) ||
+            (rc = wr_string(blob, buf, kt->point_len)))
+            break;
+        break;
+    }
+    case EVP_PKEY_RSA:
+        if (bn_param(&a, pk, OSSL_PKEY_PARAM_RSA_E) || bn_param(&b, pk, OSSL_PKEY_PARAM_RSA_N)) {
+            rc = openssl_error(ITK_EINVALID, "cannot read an RSA public key");
+            break;
+        }
+        if (BN_num_bytes(a) > ITK_MAX_BIGNUM_BYTES || BN_num_bytes(b) > ITK_MAX_BIGNUM_BYTES) {
+            rc = itk_error_set(ITK_EINVALID, "%s: RSA key of %d bits is over the limit of %d", name,
+                               BN_num_bits(b), ITK_MAX_BIGNUM_BYTES * 8);
+            break;
+        }
+        if (!(big = itk_malloc(ITK_MAX_BIGNUM_BYTES))) {
+            rc = ITK_ENOMEM;
+            break;
+        }
+        if ((rc = wr_cstring(blob, "ssh-rsa")) ||
+            (rc = wr_mpint(blob, big, (size_t)BN_bn2bin(a, big))) ||
+            (rc = wr_mpint(blob, big, (size_t)BN_bn2bin(b, big))))
+            break;
+        break;
+    case EVP_PKEY_DSA:
+        return itk_error_set(ITK_EUNSUPPORTED, "%s: unsupported key type 'ssh-dss' (DSA)", name);
+    default:
+        return itk_error_set(ITK_EUNSUPPORTED,
+                             "%s holds a %s key; itaku signs with Ed25519, ECDSA (P-256, P-384, "
+                             "P-521) and RSA keys",
+                             name, EVP_PKEY_get0_type_name(pk) ? EVP_PKEY_get0_type_name(pk) : "?");
+    }
+    BN_free(a);
+    BN_free(b);
+    free(big);
     return rc;
 }
 
@@ -399,6 +557,41 @@ out:
     return rc;
 }
 
+static int is_pem_private(const void *data, size_t len);
+
+/* A public key given as text: one line, or an RFC 4716 or other file we
+ * name; path is used in messages. */
+static int pubkey_from_text(itk_pubkey **out, const void *data, size_t len, const char *path)
+{
+    int rc;
+    if (starts_with(data, len, "---- BEGIN SSH2 PUBLIC KEY ----"))
+        return itk_error_set(ITK_EUNSUPPORTED,
+                             "%s is an RFC 4716 (SSH2) public key; convert it to OpenSSH's format "
+                             "with `ssh-keygen -i -f %s`",
+                             path, path);
+    if (starts_with(data, len, "-----BEGIN ") || starts_with(data, len, "PuTTY-User-Key-File-"))
+        return itk_error_set(
+            ITK_EUNSUPPORTED,
+            "%s is neither an OpenSSH public key (\"ssh-ed25519 AAAA... comment\") "
+            "nor a private key (OpenSSH, PEM or PKCS#8)",
+            path);
+    if ((rc = itk_pubkey_from_line(out, data, len)) != 0)
+        return itk_error_prefix(rc, "%s", path);
+    return 0;
+}
+
+/* The public key beside a key file: path.pub. */
+static int pubkey_beside(itk_pubkey **out, const char *path)
+{
+    itk_buf pubpath = ITK_BUF_INIT, data = ITK_BUF_INIT;
+    int rc = itk_buf_printf(&pubpath, "%s.pub", path);
+    if (rc == 0 && (rc = itk_buf_read_file(&data, pubpath.ptr, ITK_MAX_KEY_FILE_BYTES)) == 0)
+        rc = pubkey_from_text(out, data.ptr, data.size, pubpath.ptr);
+    itk_buf_dispose(&pubpath);
+    itk_buf_dispose(&data);
+    return rc;
+}
+
 int itk_pubkey_read_file(itk_pubkey **out, const char *path)
 {
     itk_buf data = ITK_BUF_INIT;
@@ -407,21 +600,20 @@ int itk_pubkey_read_file(itk_pubkey **out, const char *path)
     *out = NULL;
     if ((rc = itk_buf_read_file(&data, path, ITK_MAX_KEY_FILE_BYTES)) != 0)
         goto out;
-    if (starts_with(data.ptr, data.size, PRIV_BEGIN)) {
+    if (starts_with(data.ptr, data.size, PRIV_BEGIN) || is_pem_private(data.ptr, data.size)) {
         rc = itk_pubkey_from_private_data(out, data.ptr, data.size, path);
-    } else if (starts_with(data.ptr, data.size, "---- BEGIN SSH2 PUBLIC KEY ----")) {
-        rc = itk_error_set(ITK_EUNSUPPORTED,
-                           "%s is an RFC 4716 (SSH2) public key; convert it to OpenSSH's format "
-                           "with `ssh-keygen -i -f %s`",
-                           path, path);
-    } else if (starts_with(data.ptr, data.size, "-----BEGIN ") ||
-               starts_with(data.ptr, data.size, "PuTTY-User-Key-File-")) {
-        rc = itk_error_set(ITK_EUNSUPPORTED,
-                           "%s is neither an OpenSSH public key (\"ssh-ed25519 AAAA... comment\") "
-                           "nor an OpenSSH private key (-----BEGIN OPENSSH PRIVATE KEY-----)",
-                           path);
-    } else if ((rc = itk_pubkey_from_line(out, data.ptr, data.size)) != 0) {
-        rc = itk_error_prefix(rc, "%s", path);
+        /* an encrypted PEM file hides its public part too: FILE.pub names it */
+        if (rc == ITK_EENCRYPTED && pubkey_beside(out, path) != 0)
+            rc = itk_error_set(ITK_EENCRYPTED,
+                               "%s is protected by a passphrase and, being PEM/PKCS#8, does not "
+                               "show its public key without it (itaku never asks for one): put "
+                               "the public key beside it as %s.pub (`ssh-keygen -y -f %s > "
+                               "%s.pub`) and load the key into ssh-agent with `ssh-add %s`",
+                               path, path, path, path, path);
+        else if (rc == ITK_EENCRYPTED)
+            rc = 0;
+    } else {
+        rc = pubkey_from_text(out, data.ptr, data.size, path);
     }
 out:
     itk_buf_dispose_secret(&data);
@@ -549,42 +741,86 @@ int itk_pubkey_describe(itk_buf *out, const itk_pubkey *key)
     return rc;
 }
 
-/* ---- private keys (openssh-key-v1, PROTOCOL.key) ---- */
+/* ---- private keys (openssh-key-v1, PROTOCOL.key; PEM and PKCS#8) ---- */
+
+static const char *const pem_labels[] = {
+    "-----BEGIN RSA PRIVATE KEY-----", "-----BEGIN EC PRIVATE KEY-----",
+    "-----BEGIN PRIVATE KEY-----",     "-----BEGIN ENCRYPTED PRIVATE KEY-----",
+    "-----BEGIN DSA PRIVATE KEY-----",
+};
+
+/* A PEM private key (PKCS#1, SEC 1, PKCS#8), after optional blank lines. */
+static int is_pem_private(const void *data, size_t len)
+{
+    const char *s = data;
+    size_t i = 0;
+    while (i < len && (s[i] == '\n' || s[i] == '\r' || s[i] == ' ' || s[i] == '\t'))
+        i++;
+    for (size_t k = 0; k < sizeof(pem_labels) / sizeof(pem_labels[0]); k++)
+        if (starts_with(&s[i], len - i, pem_labels[k]))
+            return 1;
+    return 0;
+}
 
 static int other_format(const void *data, size_t len, const char *name)
 {
-    static const char *const pem[] = {
-        "-----BEGIN RSA PRIVATE KEY-----",       "-----BEGIN EC PRIVATE KEY-----",
-        "-----BEGIN DSA PRIVATE KEY-----",       "-----BEGIN PRIVATE KEY-----",
-        "-----BEGIN ENCRYPTED PRIVATE KEY-----",
-    };
-    for (size_t i = 0; i < sizeof(pem) / sizeof(pem[0]); i++)
-        if (starts_with(data, len, pem[i]))
-            return itk_error_set(ITK_EUNSUPPORTED,
-                                 "%s is a PEM private key (%s); itaku reads OpenSSH private keys "
-                                 "(-----BEGIN OPENSSH PRIVATE KEY-----): convert it with "
-                                 "`ssh-keygen -p -f %s`, or load it with `ssh-add %s`",
-                                 name, pem[i], name, name);
     if (starts_with(data, len, "PuTTY-User-Key-File-"))
         return itk_error_set(ITK_EUNSUPPORTED,
-                             "%s is a PuTTY key; itaku reads OpenSSH private keys: export it from "
-                             "PuTTYgen with \"Export OpenSSH key (force new file format)\"",
+                             "%s is a PuTTY key; itaku reads OpenSSH, PEM and PKCS#8 private keys: "
+                             "export it from PuTTYgen with \"Export OpenSSH key (force new file "
+                             "format)\"",
                              name);
     if (starts_with(data, len, "ssh-") || starts_with(data, len, "ecdsa-"))
         return itk_error_set(ITK_EINVALID,
-                             "%s is a public key; expected an OpenSSH private key "
-                             "(-----BEGIN OPENSSH PRIVATE KEY-----)",
+                             "%s is a public key; expected a private key "
+                             "(-----BEGIN OPENSSH PRIVATE KEY-----, or PEM/PKCS#8)",
                              name);
     return itk_error_set(ITK_EINVALID,
-                         "%s is not an OpenSSH private key (expected a line "
-                         "-----BEGIN OPENSSH PRIVATE KEY-----)",
+                         "%s is not a private key (expected a line "
+                         "-----BEGIN OPENSSH PRIVATE KEY----- or a PEM/PKCS#8 private key)",
                          name);
 }
 
-/* What the private section of an unencrypted file holds. */
+static int encrypted_error(const char *name)
+{
+    return itk_error_set(
+        ITK_EENCRYPTED,
+        "%s is protected by a passphrase; load it into ssh-agent with `ssh-add %s` "
+        "(with SSH_AUTH_SOCK set) and try again (itaku never asks for a "
+        "passphrase)",
+        name, name);
+}
+
+/* Checks that the private key gives the public key the file claims (for an
+ * openssh-key-v1 file, the public blob; for PEM, nothing) and, for EC and
+ * RSA, that its parts fit together (OpenSSL's pairwise check). */
+static int check_pair(EVP_PKEY *pkey, const itk_pubkey *claimed, const char *name)
+{
+    itk_buf blob = ITK_BUF_INIT;
+    int rc = blob_from_evp(&blob, pkey, name);
+    if (rc == 0 && claimed &&
+        (blob.size != claimed->blob_len || memcmp(blob.ptr, claimed->blob, blob.size) != 0))
+        rc = itk_error_set(ITK_EINVALID, "%s: the private key does not match its public key", name);
+    itk_buf_dispose(&blob);
+    if (rc || EVP_PKEY_get_base_id(pkey) == EVP_PKEY_ED25519)
+        return rc;
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
+    int ok =
+        ctx && (EVP_PKEY_get_base_id(pkey) == EVP_PKEY_RSA ? EVP_PKEY_private_check(ctx)
+                                                           : EVP_PKEY_pairwise_check(ctx)) == 1;
+    EVP_PKEY_CTX_free(ctx);
+    if (!ok)
+        return openssl_error(ITK_EINVALID, "the private key's parts do not fit together");
+    return 0;
+}
+
+/* What the private section of an unencrypted file holds; the pointers are
+ * into the decoded file. */
 typedef struct {
     char *comment;
-    unsigned char seed[32]; /* Ed25519 only */
+    unsigned char seed[32];    /* Ed25519 */
+    const unsigned char *f[6]; /* ECDSA: point, scalar; RSA: n e d iqmp p q */
+    size_t flen[6];
 } priv_fields;
 
 static int parse_private_section(priv_fields *f, const unsigned char *sec, size_t len,
@@ -627,13 +863,20 @@ static int parse_private_section(priv_fields *f, const unsigned char *sec, size_
         memcpy(f->seed, sk, 32);
         break;
     case ITK_KEY_ECDSA: /* curve, point, scalar */
-        if (rd_string(&r, &p, &plen) || rd_string(&r, &p, &plen) || rd_mpint(&r, &p, &plen))
-            return itk_error_set(ITK_EINVALID, "%s: private section is truncated", name);
+        if (rd_string(&r, &p, &plen) || rd_string(&r, &f->f[0], &f->flen[0]) ||
+            rd_mpint(&r, &f->f[1], &f->flen[1]))
+            return itk_error_set(ITK_EINVALID, "%s: private section is truncated or malformed",
+                                 name);
+        if (!mem_eq(p, plen, pub->kt->curve) || f->flen[1] == 0 ||
+            f->flen[1] > (pub->kt->point_len - 1) / 2)
+            return itk_error_set(ITK_EINVALID, "%s: ECDSA private key does not fit its curve %s",
+                                 name, pub->kt->curve);
         break;
     default: /* RSA: n, e, d, iqmp, p, q */
         for (int i = 0; i < 6; i++)
-            if (rd_mpint(&r, &p, &plen))
-                return itk_error_set(ITK_EINVALID, "%s: private section is truncated", name);
+            if (rd_mpint(&r, &f->f[i], &f->flen[i]) || f->flen[i] > ITK_MAX_BIGNUM_BYTES)
+                return itk_error_set(ITK_EINVALID, "%s: private section is truncated or malformed",
+                                     name);
         break;
     }
     /* f->comment is freed by the caller, also when this fails */
@@ -644,6 +887,107 @@ static int parse_private_section(priv_fields *f, const unsigned char *sec, size_
         if (pad != expect++)
             return itk_error_set(ITK_EINVALID, "%s: private section has invalid padding", name);
     return 0;
+}
+
+/* The OpenSSL key of an unencrypted openssh-key-v1 private section. */
+static int private_evp(EVP_PKEY **out, const priv_fields *f, const itk_pubkey *pub,
+                       const char *name)
+{
+    int rc = 0;
+    *out = NULL;
+    switch (pub->kt->kind) {
+    case ITK_KEY_ED25519:
+        if (!(*out =
+                  EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, f->seed, sizeof(f->seed))))
+            rc = openssl_error(ITK_EINVALID, "invalid Ed25519 private key");
+        break;
+    case ITK_KEY_ECDSA:
+        rc = evp_ecdsa_private(out, pub->kt, f->f[0], f->flen[0], f->f[1], f->flen[1]);
+        break;
+    default: rc = evp_rsa_private(out, f->f, f->flen); break;
+    }
+    if (rc == 0 && (rc = check_pair(*out, pub, name)) != 0) {
+        EVP_PKEY_free(*out);
+        *out = NULL;
+    }
+    return rc == 0 || rc == ITK_ENOMEM ? rc : itk_error_prefix(rc, "%s", name);
+}
+
+static int privkey_new(itk_privkey **out, itk_pubkey *pub, EVP_PKEY *pkey)
+{
+    itk_privkey *k = itk_calloc(1, sizeof(*k));
+    int rc;
+    *out = NULL;
+    if (!k)
+        return ITK_ENOMEM;
+    if ((rc = itk_pubkey_dup(&k->pub, pub)) != 0) {
+        free(k);
+        return rc;
+    }
+    k->pkey = pkey;
+    *out = k;
+    return 0;
+}
+
+/* OpenSSL's passphrase callback: itaku never prompts; being asked means the
+ * file is encrypted. */
+static int no_passphrase(char *buf, int size, int rwflag, void *asked)
+{
+    (void)buf;
+    (void)size;
+    (void)rwflag;
+    *(int *)asked = 1;
+    return -1;
+}
+
+/* A PEM private key (PKCS#1 RSA, SEC 1 EC, PKCS#8 of any of the three),
+ * parsed by OpenSSL from a read-only memory BIO over the bounded input. */
+static int parse_pem(itk_pubkey **pub, itk_privkey **priv, const void *data, size_t len,
+                     const char *name)
+{
+    itk_buf blob = ITK_BUF_INIT;
+    itk_pubkey *key = NULL;
+    int asked = 0, rc;
+    BIO *bio = BIO_new_mem_buf(data, (int)len); /* len <= ITK_MAX_KEY_FILE_BYTES */
+    if (!bio)
+        return itk_error_nomem();
+    EVP_PKEY *pkey = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, &asked);
+    BIO_free(bio);
+    if (!pkey) {
+        if (asked) {
+            ERR_clear_error();
+            return encrypted_error(name);
+        }
+        char what[1200];
+        snprintf(what, sizeof(what),
+                 "%s is not a readable PEM private key (is the file cut short or damaged? "
+                 "export the key again, or check it with `ssh-keygen -y -f %s`)",
+                 name, name);
+        return openssl_error(ITK_EINVALID, what);
+    }
+    if ((rc = check_pair(pkey, NULL, name)) != 0) {
+        if (rc != ITK_ENOMEM && rc != ITK_EUNSUPPORTED)
+            rc = itk_error_prefix(rc, "%s", name);
+        goto out;
+    }
+    if ((rc = blob_from_evp(&blob, pkey, name)) != 0)
+        goto out;
+    if ((rc = itk_pubkey_from_blob(&key, blob.ptr, blob.size)) != 0) {
+        rc = itk_error_prefix(rc, "%s", name);
+        goto out;
+    }
+    if (priv) {
+        if ((rc = privkey_new(priv, key, pkey)) != 0)
+            goto out;
+        pkey = NULL;
+    }
+    *pub = key;
+    key = NULL;
+out:
+    EVP_PKEY_free(pkey);
+    itk_pubkey_free(key);
+    itk_buf_dispose(&blob);
+    return rc;
 }
 
 /* Parses a whole key file. With priv NULL only the public part (and, when
@@ -658,16 +1002,20 @@ static int parse_private(itk_pubkey **pub, itk_privkey **priv, const void *data,
     size_t cipher_len, kdf_len, kdfopts_len, pubblob_len, sec_len;
     uint32_t nkeys;
     itk_pubkey *key = NULL;
-    priv_fields f = {NULL, {0}};
+    priv_fields f;
+    EVP_PKEY *pkey = NULL;
     char what[600];
     int rc;
 
+    memset(&f, 0, sizeof(f));
     *pub = NULL;
     if (priv)
         *priv = NULL;
     if (len > ITK_MAX_KEY_FILE_BYTES)
         return itk_error_set(ITK_ETOOBIG, "%s is larger than the limit of %d bytes", name,
                              ITK_MAX_KEY_FILE_BYTES);
+    if (is_pem_private(data, len))
+        return parse_pem(pub, priv, data, len, name);
     if (!starts_with(data, len, PRIV_BEGIN))
         return other_format(data, len, name);
     snprintf(what, sizeof(what), "private key %s", name);
@@ -704,10 +1052,7 @@ static int parse_private(itk_pubkey **pub, itk_privkey **priv, const void *data,
     }
     if (!mem_eq(cipher, cipher_len, "none")) {
         if (priv) {
-            rc = itk_error_set(ITK_EENCRYPTED,
-                               "%s is protected by a passphrase; load it into ssh-agent with "
-                               "`ssh-add %s` (with SSH_AUTH_SOCK set) and try again",
-                               name, name);
+            rc = encrypted_error(name);
             goto out;
         }
         *pub = key; /* the comment is encrypted too */
@@ -725,44 +1070,18 @@ static int parse_private(itk_pubkey **pub, itk_privkey **priv, const void *data,
     f.comment = NULL;
 
     if (priv) {
-        if (key->kt->kind != ITK_KEY_ED25519) {
-            rc = itk_error_set(ITK_EUNSUPPORTED,
-                               "%s holds a %s key; itaku signs from key files with Ed25519 keys "
-                               "only: load it into ssh-agent with `ssh-add %s` to sign with it",
-                               name, key->kt->name, name);
+        if ((rc = private_evp(&pkey, &f, key, name)) != 0 ||
+            (rc = privkey_new(priv, key, pkey)) != 0)
             goto out;
-        }
-        itk_privkey *k = itk_calloc(1, sizeof(*k));
-        if (!k) {
-            rc = ITK_ENOMEM;
-            goto out;
-        }
-        k->pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, f.seed, sizeof(f.seed));
-        unsigned char derived[ED25519_PK_LEN], expected[ED25519_PK_LEN];
-        size_t derived_len = sizeof(derived);
-        if (!k->pkey || EVP_PKEY_get_raw_public_key(k->pkey, derived, &derived_len) != 1 ||
-            derived_len != ED25519_PK_LEN || ed25519_raw(key, expected) != 0 ||
-            memcmp(derived, expected, ED25519_PK_LEN) != 0) {
-            EVP_PKEY_free(k->pkey);
-            free(k);
-            ERR_clear_error();
-            rc = itk_error_set(ITK_EINVALID, "%s: Ed25519 private key does not give its public key",
-                               name);
-            goto out;
-        }
-        if ((rc = itk_pubkey_dup(&k->pub, key)) != 0) {
-            EVP_PKEY_free(k->pkey);
-            free(k);
-            goto out;
-        }
-        *priv = k;
+        pkey = NULL;
     }
     *pub = key;
     key = NULL;
 out:
+    EVP_PKEY_free(pkey);
     itk_pubkey_free(key);
     free(f.comment);
-    OPENSSL_cleanse(f.seed, sizeof(f.seed));
+    OPENSSL_cleanse(&f, sizeof(f));
     if (bin) {
         OPENSSL_cleanse(bin, bin_len);
         free(bin);
@@ -977,4 +1296,220 @@ void itk_privkey_free(itk_privkey *key)
     itk_pubkey_free(key->pub);
     OPENSSL_cleanse(key, sizeof(*key));
     free(key);
+}
+
+/* ---- public keys given by people ---- */
+
+static int contains(const void *data, size_t len, const char *needle)
+{
+    size_t n = strlen(needle);
+    const char *s = data;
+    for (size_t i = 0; n <= len && i <= len - n; i++)
+        if (s[i] == needle[0] && memcmp(&s[i], needle, n) == 0)
+            return 1;
+    return 0;
+}
+
+static int holds_private(const void *data, size_t len)
+{
+    static const char *const marks[] = {"PRIVATE KEY", "PuTTY-User-Key-File-", "PRIVATE-KEY"};
+    for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
+        if (contains(data, len, marks[i]))
+            return 1;
+    return 0;
+}
+
+static int refuse_private(const char *what)
+{
+    return itk_error_set(ITK_EINVALID,
+                         "%s is a PRIVATE key, where a public key is asked for: never send, paste "
+                         "or share a private key (whoever holds it can sign as you). Give its "
+                         "public key instead: the .pub file, or the line `ssh-keygen -y -f FILE` "
+                         "prints",
+                         what);
+}
+
+int itk_pubkey_canonical_line(itk_buf *out, itk_pubkey **key, const char *text, size_t len,
+                              const char *what)
+{
+    itk_pubkey *k = NULL;
+    int rc;
+    if (key)
+        *key = NULL;
+    if (holds_private(text, len))
+        return refuse_private(what);
+    if ((rc = itk_pubkey_from_line(&k, text, len)) != 0)
+        return itk_error_prefix(rc, "%s", what);
+    if (out && (rc = itk_pubkey_format(out, k)) != 0) {
+        itk_pubkey_free(k);
+        return rc;
+    }
+    if (key)
+        *key = k;
+    else
+        itk_pubkey_free(k);
+    return 0;
+}
+
+int itk_pubkey_read_public(itk_pubkey **out, const char *path)
+{
+    itk_buf data = ITK_BUF_INIT;
+    int rc;
+    *out = NULL;
+    if ((rc = itk_buf_read_file(&data, path, ITK_MAX_KEY_FILE_BYTES)) != 0)
+        goto out;
+    if (holds_private(data.ptr, data.size))
+        rc = refuse_private(path);
+    else if (starts_with(data.ptr, data.size, "-----BEGIN ") ||
+             starts_with(data.ptr, data.size, "---- BEGIN "))
+        rc = pubkey_from_text(out, data.ptr, data.size, path);
+    else
+        rc = itk_pubkey_canonical_line(NULL, out, data.ptr, data.size, path);
+out:
+    itk_buf_dispose_secret(&data);
+    return rc;
+}
+
+/* The first line of text that holds something: not blank, not a '#' comment. */
+static int first_key_line(const char **line, size_t *len, const char *text, size_t size)
+{
+    size_t i = 0;
+    while (i < size) {
+        size_t end = i;
+        while (end < size && text[end] != '\n')
+            end++;
+        size_t k = i;
+        while (k < end && (text[k] == ' ' || text[k] == '\t' || text[k] == '\r'))
+            k++;
+        if (k < end && text[k] != '#') {
+            *line = &text[i];
+            *len = end - i;
+            return 0;
+        }
+        i = end + 1;
+    }
+    return -1;
+}
+
+int itk_key_file_describe(itk_buf *out, itk_pubkey **key, const char *path)
+{
+    itk_buf data = ITK_BUF_INIT, pubdata = ITK_BUF_INIT, pubpath = ITK_BUF_INIT;
+    itk_buf fpr = ITK_BUF_INIT;
+    itk_pubkey *pub = NULL, *privpub = NULL;
+    itk_privkey *priv = NULL;
+    char *comment = NULL; /* NULL: "no comment", as ssh-keygen prints it */
+    int named = 0;        /* comment is path.pub's name, not a comment */
+    const char *line;
+    size_t line_len;
+    int rc;
+
+    *key = NULL;
+    if ((rc = itk_buf_read_file(&data, path, ITK_MAX_KEY_FILE_BYTES)) != 0)
+        goto out;
+    size_t first = 0;
+    while (first < data.size && data.ptr[first] != '\n')
+        first++;
+    if (contains(data.ptr, first, "PRIVATE KEY")) {
+        /* ssh-keygen: FILE.pub and its comment (the .pub file's name when it
+         * has none), else the public part of the private file; the private
+         * file's own comment when no other was found */
+        if ((rc = itk_buf_printf(&pubpath, "%s.pub", path)) != 0)
+            goto out;
+        if (itk_buf_read_file(&pubdata, pubpath.ptr, ITK_MAX_KEY_FILE_BYTES) == 0 &&
+            !holds_private(pubdata.ptr, pubdata.size) &&
+            first_key_line(&line, &line_len, pubdata.ptr, pubdata.size) == 0 &&
+            itk_pubkey_from_line(&pub, line, line_len) == 0) {
+            named = pub->comment[0] == '\0';
+            if (!(comment = itk_strdup(pub->comment[0] ? pub->comment : pubpath.ptr))) {
+                rc = ITK_ENOMEM;
+                goto out;
+            }
+        } else if (starts_with(data.ptr, data.size, PRIV_BEGIN)) {
+            itk_pubkey_free(pub);
+            pub = NULL;
+            (void)itk_pubkey_from_private_data(&pub, data.ptr, data.size, path);
+        }
+        if (!pub || !comment || !*comment) {
+            free(comment);
+            comment = NULL;
+            named = 0;
+            rc = itk_privkey_parse(&priv, data.ptr, data.size, path);
+            if (rc == ITK_ENOMEM)
+                goto out;
+            if (rc == 0) {
+                if ((rc = itk_pubkey_dup(&privpub, priv->pub)) != 0)
+                    goto out;
+                /* PEM keys have no comment */
+                if (starts_with(data.ptr, data.size, PRIV_BEGIN) &&
+                    !(comment = itk_strdup(priv->pub->comment))) {
+                    rc = ITK_ENOMEM;
+                    goto out;
+                }
+            } else if (!pub) {
+                /* the reason the private key cannot be read (encrypted
+                 * PEM: what to put beside it) */
+                if (rc == ITK_EENCRYPTED && (rc = itk_pubkey_read_file(&pub, path)) == 0) {
+                    itk_pubkey_free(pub); /* unreachable: FILE.pub was unreadable */
+                    pub = NULL;
+                    rc = encrypted_error(path);
+                }
+                goto out;
+            }
+        }
+        if (!pub) {
+            pub = privpub;
+            privpub = NULL;
+        }
+    } else if (first_key_line(&line, &line_len, data.ptr, data.size) != 0) {
+        rc = itk_error_set(ITK_EINVALID, "%s holds no key", path);
+        goto out;
+    } else if (holds_private(data.ptr, data.size)) {
+        rc = refuse_private(path);
+        goto out;
+    } else {
+        if ((rc = itk_pubkey_from_line(&pub, line, line_len)) != 0) {
+            rc = itk_error_prefix(rc, "%s", path);
+            goto out;
+        }
+        if (pub->comment[0] && pub->comment[0] != '#' && !(comment = itk_strdup(pub->comment))) {
+            rc = ITK_ENOMEM;
+            goto out;
+        }
+    }
+    /* the key keeps the comment the user gave it (none: "") */
+    if ((rc = itk_pubkey_set_comment(pub, comment && !named ? comment : "")) != 0 ||
+        (rc = itk_pubkey_fingerprint(&fpr, pub)) != 0)
+        goto out;
+    itk_buf_clear(out);
+    if ((rc = itk_buf_printf(out, "%u %s %s (%s)", pub->bits, fpr.ptr,
+                             comment ? comment : "no comment", pub->kt->label)) != 0)
+        goto out;
+    *key = pub;
+    pub = NULL;
+out:
+    free(comment);
+    itk_pubkey_free(pub);
+    itk_pubkey_free(privpub);
+    itk_privkey_free(priv);
+    itk_buf_dispose_secret(&data);
+    itk_buf_dispose(&pubdata);
+    itk_buf_dispose(&pubpath);
+    itk_buf_dispose(&fpr);
+    return rc;
+}
+
+int itk_key_file_is_private(const char *path)
+{
+    itk_buf data = ITK_BUF_INIT;
+    int yes = 0;
+    if (itk_buf_read_file(&data, path, ITK_MAX_KEY_FILE_BYTES) == 0) {
+        size_t first = 0;
+        while (first < data.size && data.ptr[first] != '\n')
+            first++;
+        yes = contains(data.ptr, first, "PRIVATE KEY") ||
+              starts_with(data.ptr, data.size, "PuTTY-User-Key-File-");
+    }
+    itk_error_clear();
+    itk_buf_dispose_secret(&data);
+    return yes;
 }

@@ -37,6 +37,24 @@ static inline int wr_cstring(itk_buf *b, const char *s)
     return wr_string(b, s, strlen(s));
 }
 
+/* The non-negative big-endian number n (len bytes) as a minimal mpint, as
+ * OpenSSH writes it: leading zero bytes dropped, one zero byte put back when
+ * the top bit is set. */
+static inline int wr_mpint(itk_buf *b, const unsigned char *n, size_t len)
+{
+    int rc;
+    while (len > 0 && n[0] == 0) {
+        n++;
+        len--;
+    }
+    size_t pad = len > 0 && (n[0] & 0x80) != 0;
+    if (len + pad > UINT32_MAX)
+        return -1;
+    if ((rc = wr_u32(b, (uint32_t)(len + pad))) != 0 || (pad && (rc = itk_buf_putc(b, 0)) != 0))
+        return rc;
+    return len ? itk_buf_put(b, n, len) : 0;
+}
+
 /* An mpint holding a non-negative number in minimal form (as OpenSSH writes
  * it); *p and *len give its magnitude without the sign byte. Returns 0, -1
  * when truncated, -2 when negative or not minimal. */
@@ -72,7 +90,7 @@ EVP_PKEY *itk_pubkey_evp(const itk_pubkey *key);
 const EVP_MD *itk_pubkey_ecdsa_md(const itk_pubkey *key);
 /* Sets the comment (copied). */
 int itk_pubkey_set_comment(itk_pubkey *key, const char *comment);
-/* The Ed25519 private key as OpenSSL holds it (owned by key). */
+/* The private key as OpenSSL holds it (owned by key): Ed25519, EC or RSA. */
 EVP_PKEY *itk_privkey_evp(const itk_privkey *key);
 
 /* The public part of an OpenSSH private key file's contents, decrypting

@@ -8,6 +8,7 @@
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/rsa.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,21 +254,116 @@ static int signed_data(itk_buf *out, const char *ns, const char *hash_alg, const
     return 0;
 }
 
-static int sign_ed25519(itk_buf *sigblob, const itk_privkey *key, const itk_buf *tbs)
+/* string(r) || string(s) as minimal mpints, from r and s as big-endian
+ * numbers of any length (leading zeros are dropped: some agents pad them). */
+static int ecdsa_sig_blob(itk_buf *out, const unsigned char *r, size_t rlen, const unsigned char *s,
+                          size_t slen)
 {
-    unsigned char sig[ED25519_SIG_LEN];
-    size_t sig_len = sizeof(sig);
+    itk_buf inner = ITK_BUF_INIT;
+    int rc = wr_mpint(&inner, r, rlen);
+    if (rc == 0)
+        rc = wr_mpint(&inner, s, slen);
+    if (rc == 0)
+        rc = wr_string(out, inner.ptr, inner.size);
+    itk_buf_dispose(&inner);
+    return rc;
+}
+
+/* Signs tbs with a key file's private key as ssh-keygen -Y sign does:
+ * Ed25519; ECDSA with the curve's hash, r and s as minimal mpints; RSA with
+ * rsa-sha2-512 (RFC 8332). */
+static int sign_file(itk_buf *sigblob, const itk_privkey *key, const itk_buf *tbs)
+{
+    const itk_pubkey *pub = itk_privkey_public(key);
+    int kind = itk_pubkey_kind(pub);
+    const EVP_MD *md = kind == ITK_KEY_ED25519 ? NULL
+                       : kind == ITK_KEY_RSA   ? EVP_sha512()
+                                               : itk_pubkey_ecdsa_md(pub);
+    unsigned char *sig = NULL;
+    size_t sig_len = 0;
+    ECDSA_SIG *esig = NULL;
+    int rc = 0;
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    int ok = ctx && EVP_DigestSignInit(ctx, NULL, NULL, NULL, itk_privkey_evp(key)) == 1 &&
-             EVP_DigestSign(ctx, sig, &sig_len, (const unsigned char *)tbs->ptr, tbs->size) == 1 &&
-             sig_len == sizeof(sig);
+    EVP_PKEY_CTX *pctx = NULL;
+    int ok = ctx && EVP_DigestSignInit(ctx, &pctx, md, NULL, itk_privkey_evp(key)) == 1 &&
+             (kind != ITK_KEY_RSA || EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) == 1) &&
+             EVP_DigestSign(ctx, NULL, &sig_len, (const unsigned char *)tbs->ptr, tbs->size) == 1 &&
+             (sig = itk_malloc(sig_len ? sig_len : 1)) != NULL &&
+             EVP_DigestSign(ctx, sig, &sig_len, (const unsigned char *)tbs->ptr, tbs->size) == 1;
     EVP_MD_CTX_free(ctx);
     if (!ok) {
         ERR_clear_error();
-        return itk_error_set(ITK_ERROR, "Ed25519 signing failed");
+        rc = itk_error_set(ITK_ERROR, "%s signing failed", itk_pubkey_type(pub));
+        goto out;
     }
-    int rc = wr_cstring(sigblob, "ssh-ed25519");
-    return rc ? rc : wr_string(sigblob, sig, sig_len);
+    switch (kind) {
+    case ITK_KEY_ED25519:
+        if (sig_len != ED25519_SIG_LEN) {
+            rc = itk_error_set(ITK_ERROR, "Ed25519 signing failed");
+            break;
+        }
+        if ((rc = wr_cstring(sigblob, "ssh-ed25519")) == 0)
+            rc = wr_string(sigblob, sig, sig_len);
+        break;
+    case ITK_KEY_RSA:
+        if ((rc = wr_cstring(sigblob, "rsa-sha2-512")) == 0)
+            rc = wr_string(sigblob, sig, sig_len);
+        break;
+    default: {
+        const unsigned char *der = sig;
+        const BIGNUM *r, *s;
+        unsigned char rb[ECDSA_MAX_SCALAR], sb[ECDSA_MAX_SCALAR];
+        if (!(esig = d2i_ECDSA_SIG(NULL, &der, (long)sig_len)) ||
+            (ECDSA_SIG_get0(esig, &r, &s), BN_num_bytes(r) > ECDSA_MAX_SCALAR) ||
+            BN_num_bytes(s) > ECDSA_MAX_SCALAR) {
+            ERR_clear_error();
+            rc = itk_error_set(ITK_ERROR, "ECDSA signing gave a malformed signature");
+            break;
+        }
+        int rlen = BN_bn2bin(r, rb), slen = BN_bn2bin(s, sb);
+        if ((rc = wr_cstring(sigblob, itk_pubkey_type(pub))) == 0)
+            rc = ecdsa_sig_blob(sigblob, rb, (size_t)rlen, sb, (size_t)slen);
+        break;
+    }
+    }
+out:
+    ECDSA_SIG_free(esig);
+    if (sig)
+        OPENSSL_cleanse(sig, sig_len);
+    free(sig);
+    if (rc)
+        return rc;
+    /* a private key whose parts do not fit gives bad signatures: never publish one */
+    if ((rc = verify_sigblob(pub, (const unsigned char *)sigblob->ptr, sigblob->size, tbs)) != 0)
+        return itk_error_prefix(rc, "the key file gave a bad signature (is the file damaged?)");
+    return 0;
+}
+
+/* The agent's ECDSA signature with r and s rewritten as minimal mpints: some
+ * agents send them with a leading zero byte too many, which ssh-keygen and
+ * git accept but a strict reader does not; what itaku writes is what
+ * ssh-keygen would. A negative number stays as it is (and fails). */
+static int normalise_ecdsa(itk_buf *sigblob)
+{
+    itk_reader r, in;
+    const unsigned char *type, *sig, *rb, *sb;
+    size_t type_len, sig_len, rlen, slen;
+    itk_buf out = ITK_BUF_INIT;
+    int rc;
+    rd_init(&r, sigblob->ptr, sigblob->size);
+    if (rd_string(&r, &type, &type_len) || rd_string(&r, &sig, &sig_len) || rd_done(&r))
+        return 0; /* malformed: verify_sigblob says how */
+    rd_init(&in, sig, sig_len);
+    if (rd_string(&in, &rb, &rlen) || rd_string(&in, &sb, &slen) || rd_done(&in) ||
+        (rlen > 0 && (rb[0] & 0x80)) || (slen > 0 && (sb[0] & 0x80)))
+        return 0;
+    if ((rc = wr_string(&out, type, type_len)) == 0 &&
+        (rc = ecdsa_sig_blob(&out, rb, rlen, sb, slen)) == 0) {
+        itk_buf_clear(sigblob);
+        rc = itk_buf_put(sigblob, out.ptr, out.size);
+    }
+    itk_buf_dispose(&out);
+    return rc;
 }
 
 static int sign_agent(itk_buf *sigblob, const itk_signer *signer, const itk_buf *tbs)
@@ -276,6 +372,8 @@ static int sign_agent(itk_buf *sigblob, const itk_signer *signer, const itk_buf 
     int rc = itk_agent_sign(sigblob, signer->agent, signer->pub, tbs->ptr, tbs->size,
                             rsa ? ITK_AGENT_RSA_SHA2_512 : 0);
     if (rc)
+        return rc;
+    if (itk_pubkey_kind(signer->pub) == ITK_KEY_ECDSA && (rc = normalise_ecdsa(sigblob)) != 0)
         return rc;
     /* never publish what the agent sent without checking it */
     if (rsa) {
@@ -306,8 +404,7 @@ int itk_sshsig_sign(itk_buf *armor, itk_signer *signer, const char *ns, const vo
         return itk_error_set(ITK_EINVALID, "a signature needs a namespace");
     if ((rc = signed_data(&tbs, ns, "sha512", EVP_sha512(), data, len)) != 0)
         goto out;
-    rc = signer->key ? sign_ed25519(&sigblob, signer->key, &tbs)
-                     : sign_agent(&sigblob, signer, &tbs);
+    rc = signer->key ? sign_file(&sigblob, signer->key, &tbs) : sign_agent(&sigblob, signer, &tbs);
     if (rc)
         goto out;
     pub = itk_pubkey_blob(signer->pub, &pub_len);

@@ -72,7 +72,7 @@ PY
     VOIDED=$(git -C "$T/beta" rev-parse HEAD)
     chain_up gamma
     local fpr2
-    fpr2=$("$ITAKU" key show "$T/beta2.key" | awk 'NR==2 {print $2}')
+    fpr2=$("$ITAKU" key show "$T/beta2.key" | awk '{print $2}')
     quiet at acme "$ITAKU" key compromised "$fpr2" --last-good "$LASTGOOD" --reason "端末紛失"
     chain_up acme
 

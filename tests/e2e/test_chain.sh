@@ -136,7 +136,7 @@ at beta "$ITAKU" acknowledge >/dev/null
 # acme marks beta's second key compromised from its last good commit on
 lg=$(git -C "$T/beta" log -1 --format=%H -- parties/beta/register)
 at acme "$ITAKU" receive beta "$T/beta" >/dev/null
-fpr2=$("$ITAKU" key show "$T/beta2.key" | awk 'NR==2 {print $2}')
+fpr2=$("$ITAKU" key show "$T/beta2.key" | awk '{print $2}')
 at acme "$ITAKU" key compromised "$fpr2" --last-good "$lg" --reason "端末紛失" >/dev/null
 # the city recovers a lost key of gamma, and gamma confirms it
 "$ITAKU" key generate "$T/gamma2.key" >/dev/null

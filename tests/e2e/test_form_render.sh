@@ -32,7 +32,7 @@ expect_exit 0 "$ITAKU" register add --file "$T/r.json"
 R1=$(cat "$T/out")
 expect_exit 0 "$ITAKU" incident report "$SRC/tests/schema-corpus/incident/valid/base.json"
 I1=$(cat "$T/out")
-FPR=$("$ITAKU" key show "$T/acme.key.pub" | awk 'NR == 2 {print $2}')
+FPR=$("$ITAKU" key show "$T/acme.key.pub" | awk '{print $2}')
 [[ $FPR == SHA256:* ]] || fail "itaku key show gives no fingerprint: $FPR"
 ok "set up: form 1 $F1, register entry $R1 and incident $I1 of acme"
 

@@ -230,19 +230,214 @@ static void test_encrypted_key_needs_the_agent_but_gives_its_public_key(void **s
     free(path);
 }
 
-static void test_pem_key_is_refused_with_a_clear_message(void **state)
+/* itk_key_file_describe(file) prints what ssh-keygen -lf file prints. */
+static void assert_file_describe_matches(const fixture *f, const char *file)
+{
+    char *path = path_in(f, file);
+    char cmd[4200];
+    itk_pubkey *key = NULL;
+    itk_buf desc = ITK_BUF_INIT;
+    assert_int_equal(itk_key_file_describe(&desc, &key, path), 0);
+    snprintf(cmd, sizeof(cmd), "ssh-keygen -lf '%s' </dev/null", path);
+    char *expected = sh_output(f, cmd);
+    assert_string_equal(desc.ptr, expected);
+    free(expected);
+    itk_buf_dispose(&desc);
+    itk_pubkey_free(key);
+    free(path);
+}
+
+static const char *const type_args[] = {"-t ed25519", "-t ecdsa -b 256", "-t ecdsa -b 384",
+                                        "-t ecdsa -b 521", "-t rsa -b 2048"};
+static const char *const formats[] = {"RFC4716", "PEM", "PKCS8"};
+
+static void test_private_keys_of_every_type_and_format_are_read(void **state)
+{
+    fixture *f = *state;
+    for (size_t t = 0; t < 5; t++)
+        for (size_t m = 0; m < 3; m++) {
+            char name[64], args[128], pubname[80];
+            snprintf(name, sizeof(name), "k%zu-%s", t, formats[m]);
+            snprintf(pubname, sizeof(pubname), "%s.pub", name);
+            snprintf(args, sizeof(args), "%s -m %s -N '' -C 'c %s'", type_args[t], formats[m],
+                     name);
+            keygen(f, name, args);
+            char *path = path_in(f, name), *pubpath = path_in(f, pubname);
+            itk_privkey *key = NULL;
+            itk_pubkey *pub = NULL, *from_file = NULL;
+            assert_int_equal(itk_privkey_read_file(&key, path), 0);
+            assert_int_equal(itk_pubkey_read_file(&pub, pubpath), 0);
+            assert_true(itk_pubkey_equal(itk_privkey_public(key), pub));
+            /* the public part of the private file, whatever its format */
+            assert_int_equal(itk_pubkey_read_file(&from_file, path), 0);
+            assert_true(itk_pubkey_equal(from_file, pub));
+            assert_file_describe_matches(f, name);
+            assert_file_describe_matches(f, pubname);
+            /* without FILE.pub, and with a FILE.pub that has no comment */
+            assert_int_equal(th_sh("cd '%s' && mv %s %s.x && cut -d' ' -f1,2 %s.x > %s", f->dir,
+                                   pubname, pubname, pubname, pubname),
+                             0);
+            assert_file_describe_matches(f, name);
+            assert_int_equal(th_sh("rm '%s'", pubpath), 0);
+            assert_file_describe_matches(f, name);
+            itk_pubkey_free(from_file);
+            itk_pubkey_free(pub);
+            itk_privkey_free(key);
+            free(pubpath);
+            free(path);
+        }
+}
+
+static void test_encrypted_pem_keys_say_how_to_load_them(void **state)
+{
+    fixture *f = *state;
+    keygen(f, "encpem", "-t ecdsa -m PEM -N secret1 -C encpem");
+    keygen(f, "encp8", "-t rsa -b 2048 -m PKCS8 -N secret1 -C encp8");
+    const char *names[] = {"encpem", "encp8"};
+    for (size_t i = 0; i < 2; i++) {
+        char pubname[64];
+        snprintf(pubname, sizeof(pubname), "%s.pub", names[i]);
+        char *path = path_in(f, names[i]), *pubpath = path_in(f, pubname);
+        itk_privkey *key = NULL;
+        itk_pubkey *pub = NULL, *expected = NULL;
+        assert_int_equal(itk_privkey_read_file(&key, path), ITK_EENCRYPTED);
+        assert_null(key);
+        assert_non_null(strstr(itk_error_last(), "passphrase"));
+        assert_non_null(strstr(itk_error_last(), "ssh-add"));
+        /* its public part: from FILE.pub */
+        assert_int_equal(itk_pubkey_read_file(&pub, path), 0);
+        assert_int_equal(itk_pubkey_read_file(&expected, pubpath), 0);
+        assert_true(itk_pubkey_equal(pub, expected));
+        assert_file_describe_matches(f, names[i]);
+        itk_pubkey_free(pub);
+        pub = NULL;
+        /* without it: what to put there */
+        assert_int_equal(th_sh("rm '%s'", pubpath), 0);
+        assert_int_equal(itk_pubkey_read_file(&pub, path), ITK_EENCRYPTED);
+        assert_non_null(strstr(itk_error_last(), pubname));
+        assert_non_null(strstr(itk_error_last(), "ssh-keygen -y -f"));
+        assert_non_null(strstr(itk_error_last(), "ssh-add"));
+        itk_buf desc = ITK_BUF_INIT;
+        assert_int_equal(itk_key_file_describe(&desc, &pub, path), ITK_EENCRYPTED);
+        assert_null(pub);
+        itk_buf_dispose(&desc);
+        itk_pubkey_free(expected);
+        free(pubpath);
+        free(path);
+    }
+}
+
+static void test_openssl_keys_are_read_and_other_curves_refused(void **state)
 {
     fixture *f = *state;
     itk_privkey *key = NULL;
-    keygen(f, "pem", "-m PEM -t rsa -b 2048 -N ''");
-    char *path = path_in(f, "pem");
+    char *ed = path_in(f, "openssl-ed.pem"), *k1 = path_in(f, "k1.pem");
+    assert_int_equal(th_sh("openssl genpkey -algorithm ed25519 -out '%s' 2>/dev/null", ed), 0);
+    assert_int_equal(th_sh("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:secp256k1 "
+                           "-out '%s' 2>/dev/null",
+                           k1),
+                     0);
+    assert_int_equal(itk_privkey_read_file(&key, ed), 0);
+    assert_string_equal(itk_pubkey_type(itk_privkey_public(key)), "ssh-ed25519");
+    itk_privkey_free(key);
+    key = NULL;
+    assert_int_equal(itk_privkey_read_file(&key, k1), ITK_EUNSUPPORTED);
+    assert_non_null(strstr(itk_error_last(), "curve"));
+    assert_null(key);
+    /* a PEM armor holding garbage: OpenSSL's reason, the file named */
+    const char *junk = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
+    assert_int_equal(itk_privkey_parse(&key, junk, strlen(junk), "junk.pem"), ITK_EINVALID);
+    assert_non_null(strstr(itk_error_last(), "junk.pem"));
+    free(ed);
+    free(k1);
+}
 
-    int rc = itk_privkey_read_file(&key, path);
-    assert_true(rc == ITK_EUNSUPPORTED || rc == ITK_EINVALID);
-    assert_non_null(strstr(itk_error_last(), path));
-    assert_non_null(strstr(itk_error_last(), "PEM"));
-    assert_non_null(strstr(itk_error_last(), "BEGIN OPENSSH PRIVATE KEY"));
+/* The private section's ECDSA scalar of a P-256 openssh-key-v1 file, last byte flipped. */
+static void flip_ecdsa_scalar(itk_buf *bin)
+{
+    itk_reader r, sec;
+    const unsigned char *p, *s;
+    size_t n, slen;
+    uint32_t u;
+    rd_init(&r, bin->ptr, bin->size);
+    assert_int_equal(rd_bytes(&r, &p, 15), 0);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(rd_string(&r, &p, &n), 0);
+    assert_int_equal(rd_u32(&r, &u), 0);
+    assert_int_equal(rd_string(&r, &p, &n), 0);
+    assert_int_equal(rd_string(&r, &s, &slen), 0);
+    rd_init(&sec, s, slen);
+    assert_int_equal(rd_u32(&sec, &u), 0);
+    assert_int_equal(rd_u32(&sec, &u), 0);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(rd_string(&sec, &p, &n), 0);
+    assert_int_equal(rd_string(&sec, &p, &n), 0); /* the scalar */
+    bin->ptr[(const char *)&p[n - 1] - bin->ptr] ^= 1;
+}
+
+static char *edit_key_file(const char *text, void (*edit)(itk_buf *bin));
+
+static void test_private_key_that_does_not_fit_its_public_key_is_refused(void **state)
+{
+    fixture *f = *state;
+    itk_privkey *key = NULL;
+    keygen(f, "ecfit", "-t ecdsa -b 256 -N '' -C ecfit");
+    char *path = path_in(f, "ecfit");
+    char *text = th_read(path, NULL);
+    assert_int_equal(itk_privkey_parse(&key, text, strlen(text), "ecfit"), 0);
+    itk_privkey_free(key);
+    key = NULL;
+    char *bad = edit_key_file(text, flip_ecdsa_scalar);
+    assert_int_equal(itk_privkey_parse(&key, bad, strlen(bad), "ecfit"), ITK_EINVALID);
+    assert_non_null(strstr(itk_error_last(), "ecfit"));
+    assert_null(key);
+    free(bad);
+    free(text);
     free(path);
+}
+
+static void test_public_key_lines_are_canonical_and_private_keys_refused(void **state)
+{
+    fixture *f = *state;
+    keygen(f, "canon", "-t ecdsa -b 384 -N '' -C 'two words'");
+    char *pubpath = path_in(f, "canon.pub"), *path = path_in(f, "canon");
+    char *line = th_read(pubpath, NULL);
+    itk_buf a = ITK_BUF_INIT, b = ITK_BUF_INIT, c = ITK_BUF_INIT;
+    itk_pubkey *key = NULL;
+    /* with its comment and line end, and without */
+    assert_int_equal(itk_pubkey_canonical_line(&a, &key, line, strlen(line), "x"), 0);
+    assert_string_equal(itk_pubkey_comment(key), "two words");
+    *strchr(strchr(line, ' ') + 1, ' ') = '\0';
+    assert_int_equal(itk_pubkey_canonical_line(&b, NULL, line, strlen(line), "x"), 0);
+    assert_string_equal(a.ptr, b.ptr);
+    assert_string_equal(a.ptr, line);
+    char padded[2048];
+    snprintf(padded, sizeof(padded), "  %s  \r\n", line);
+    assert_int_equal(itk_pubkey_canonical_line(&c, NULL, padded, strlen(padded), "x"), 0);
+    assert_string_equal(c.ptr, line);
+    itk_pubkey_free(key);
+    key = NULL;
+    /* a private key, as a file or as pasted text: refused with the warning */
+    char *priv = th_read(path, NULL);
+    assert_int_equal(itk_pubkey_canonical_line(&c, NULL, priv, strlen(priv), "form 6 public_key"),
+                     ITK_EINVALID);
+    assert_non_null(strstr(itk_error_last(), "form 6 public_key is a PRIVATE key"));
+    assert_non_null(strstr(itk_error_last(), "never"));
+    assert_int_equal(itk_pubkey_read_public(&key, path), ITK_EINVALID);
+    assert_non_null(strstr(itk_error_last(), "PRIVATE key"));
+    assert_null(key);
+    assert_int_equal(itk_pubkey_read_public(&key, pubpath), 0);
+    assert_string_equal(itk_pubkey_comment(key), "two words");
+    itk_pubkey_free(key);
+    assert_int_equal(itk_key_file_is_private(path), 1);
+    assert_int_equal(itk_key_file_is_private(pubpath), 0);
+    free(priv);
+    itk_buf_dispose(&a);
+    itk_buf_dispose(&b);
+    itk_buf_dispose(&c);
+    free(line);
+    free(path);
+    free(pubpath);
 }
 
 static void test_other_files_are_refused_naming_the_expected_format(void **state)
@@ -260,28 +455,6 @@ static void test_other_files_are_refused_naming_the_expected_format(void **state
     assert_non_null(strstr(itk_error_last(), "BEGIN OPENSSH PRIVATE KEY"));
     assert_int_equal(itk_privkey_parse(&key, "", 0, "empty"), ITK_EINVALID);
     assert_null(key);
-}
-
-static void test_ecdsa_key_file_is_refused_for_signing_but_gives_its_public_key(void **state)
-{
-    fixture *f = *state;
-    itk_privkey *key = NULL;
-    itk_pubkey *pub = NULL, *from_pub = NULL;
-    keygen(f, "ecfile", "-t ecdsa -N '' -C ecfile");
-    char *path = path_in(f, "ecfile");
-    char *pubpath = path_in(f, "ecfile.pub");
-
-    assert_int_equal(itk_privkey_read_file(&key, path), ITK_EUNSUPPORTED);
-    assert_non_null(strstr(itk_error_last(), "ssh-add"));
-    assert_int_equal(itk_pubkey_read_file(&pub, path), 0);
-    assert_int_equal(itk_pubkey_read_file(&from_pub, pubpath), 0);
-    assert_true(itk_pubkey_equal(pub, from_pub));
-    assert_string_equal(itk_pubkey_comment(pub), "ecfile");
-
-    itk_pubkey_free(pub);
-    itk_pubkey_free(from_pub);
-    free(pubpath);
-    free(path);
 }
 
 /* Decodes a key file, lets edit change the binary, and encodes it again. */
@@ -456,9 +629,12 @@ int main(void)
         cmocka_unit_test(test_generated_key_is_accepted_by_ssh_keygen),
         cmocka_unit_test(test_write_files_refuses_to_overwrite_and_leaves_nothing),
         cmocka_unit_test(test_encrypted_key_needs_the_agent_but_gives_its_public_key),
-        cmocka_unit_test(test_pem_key_is_refused_with_a_clear_message),
+        cmocka_unit_test(test_private_keys_of_every_type_and_format_are_read),
+        cmocka_unit_test(test_encrypted_pem_keys_say_how_to_load_them),
+        cmocka_unit_test(test_openssl_keys_are_read_and_other_curves_refused),
+        cmocka_unit_test(test_private_key_that_does_not_fit_its_public_key_is_refused),
+        cmocka_unit_test(test_public_key_lines_are_canonical_and_private_keys_refused),
         cmocka_unit_test(test_other_files_are_refused_naming_the_expected_format),
-        cmocka_unit_test(test_ecdsa_key_file_is_refused_for_signing_but_gives_its_public_key),
         cmocka_unit_test(test_privkey_rejects_corrupt_structure),
         cmocka_unit_test(test_pubkey_line_rejects_malformed_input),
         cmocka_unit_test(test_pubkey_blob_rejects_bad_fields),

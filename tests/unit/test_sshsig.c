@@ -237,6 +237,50 @@ static void test_sign_matches_ssh_keygen_byte_for_byte(void **state)
     itk_signer_free(signer);
 }
 
+/* Every type x format signs from its file: the signature verifies with
+ * ssh-keygen -Y verify and with itaku, and is byte for byte what ssh-keygen
+ * -Y sign writes where signing is deterministic (Ed25519; RSA, which signs
+ * with rsa-sha2-512 as ssh-keygen does). */
+static void test_file_signatures_of_every_type_and_format_are_ssh_keygen_s(void **state)
+{
+    fixture *f = *state;
+    static const char *const types[] = {"-t ed25519", "-t ecdsa -b 256", "-t ecdsa -b 384",
+                                        "-t ecdsa -b 521", "-t rsa -b 2048"};
+    static const char *const formats[] = {"RFC4716", "PEM", "PKCS8"};
+    for (size_t t = 0; t < 5; t++)
+        for (size_t m = 0; m < 3; m++) {
+            char name[64], args[128], text[4096];
+            snprintf(name, sizeof(name), "sig%zu-%s", t, formats[m]);
+            snprintf(args, sizeof(args), "%s -m %s", types[t], formats[m]);
+            keygen(f, name, args);
+            itk_signer *signer = file_signer(f, name);
+            itk_buf armor = ITK_BUF_INIT, line = ITK_BUF_INIT;
+            assert_int_equal(itk_sshsig_sign(&armor, signer, "git", DATA, strlen(DATA)), 0);
+            assert_int_equal(verify(armor.ptr, armor.size), 0);
+            char *sig = path_in(f, "file.sig"), *allowed = path_in(f, "allowed_file");
+            th_write(sig, armor.ptr, armor.size);
+            assert_int_equal(itk_pubkey_format(&line, itk_signer_public(signer)), 0);
+            snprintf(text, sizeof(text), "id %s\n", line.ptr);
+            th_write(allowed, text, strlen(text));
+            assert_int_equal(th_sh("ssh-keygen -Y verify -f '%s' -I id -n git -s '%s' < "
+                                   "'%s/data' >/dev/null",
+                                   allowed, sig, f->dir),
+                             0);
+            if (t == 0 || t == 4) {
+                size_t len;
+                char *expected = keygen_sign(f, name, "", &len);
+                assert_int_equal(armor.size, len);
+                assert_memory_equal(armor.ptr, expected, len);
+                free(expected);
+            }
+            free(sig);
+            free(allowed);
+            itk_buf_dispose(&line);
+            itk_buf_dispose(&armor);
+            itk_signer_free(signer);
+        }
+}
+
 static void test_verify_accepts_ssh_keygen_signatures_of_every_key_type(void **state)
 {
     fixture *f = *state;
@@ -598,10 +642,53 @@ static void test_verify_refuses_sha1_signature_made_by_the_agent(void **state)
     itk_pubkey_free(pub);
 }
 
+/* The twin: an agent's rsa-sha2-256 signature (RFC 8332), what other
+ * tools may write, verifies. */
+static void test_verify_accepts_rsa_sha2_256_signature_made_by_the_agent(void **state)
+{
+    fixture *f = *state;
+    itk_pubkey *pub = read_pub(f, "rsa");
+    itk_buf tbs = ITK_BUF_INIT, sigblob = ITK_BUF_INIT;
+    unsigned char h[64];
+    unsigned hlen;
+    size_t len;
+    assert_true(f->agent_ok);
+
+    assert_int_equal(EVP_Digest(DATA, strlen(DATA), h, &hlen, EVP_sha512(), NULL), 1);
+    assert_int_equal(itk_buf_put(&tbs, "SSHSIG", 6), 0);
+    assert_int_equal(wr_cstring(&tbs, "git"), 0);
+    assert_int_equal(wr_string(&tbs, NULL, 0), 0);
+    assert_int_equal(wr_cstring(&tbs, "sha512"), 0);
+    assert_int_equal(wr_string(&tbs, h, hlen), 0);
+    assert_int_equal(
+        itk_agent_sign(&sigblob, f->sock, pub, tbs.ptr, tbs.size, ITK_AGENT_RSA_SHA2_256), 0);
+
+    char *armor = keygen_sign(f, "rsa", "", &len);
+    sig_parts s;
+    split(&s, armor, len);
+    itk_reader r;
+    rd_init(&r, sigblob.ptr, sigblob.size);
+    get_string(&r, &s.sig_type);
+    get_string(&r, &s.sig);
+    assert_string_equal(s.sig_type.ptr, "rsa-sha2-256");
+    assert_int_equal(verify_joined(&s, 0, 0), 0);
+    /* and the same bytes claimed as rsa-sha2-512 do not */
+    itk_buf_clear(&s.sig_type);
+    assert_int_equal(itk_buf_puts(&s.sig_type, "rsa-sha2-512"), 0);
+    assert_int_equal(verify_joined(&s, 0, 0), ITK_EVERIFY);
+
+    parts_free(&s);
+    free(armor);
+    itk_buf_dispose(&tbs);
+    itk_buf_dispose(&sigblob);
+    itk_pubkey_free(pub);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sign_matches_ssh_keygen_byte_for_byte),
+        cmocka_unit_test(test_file_signatures_of_every_type_and_format_are_ssh_keygen_s),
         cmocka_unit_test(test_verify_accepts_ssh_keygen_signatures_of_every_key_type),
         cmocka_unit_test(test_ssh_keygen_verifies_our_signature),
         cmocka_unit_test(test_verify_rejects_wrong_namespace),
@@ -617,6 +704,7 @@ int main(void)
         cmocka_unit_test(test_agent_ecdsa_signature_verifies_with_ssh_keygen),
         cmocka_unit_test(test_signer_from_agent_fails_for_a_key_it_does_not_hold),
         cmocka_unit_test(test_verify_refuses_sha1_signature_made_by_the_agent),
+        cmocka_unit_test(test_verify_accepts_rsa_sha2_256_signature_made_by_the_agent),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -29,8 +29,11 @@ void itk_pubkey_list_free(itk_pubkey **keys, size_t count);
 
 /* Signs data under namespace ns (e.g. "git") with SHA-512 and writes the armor
  * "-----BEGIN SSH SIGNATURE-----\n...\n-----END SSH SIGNATURE-----\n",
- * base64 wrapped at 70 columns: for Ed25519, the same bytes as
- * `ssh-keygen -Y sign -n ns`. RSA keys sign with rsa-sha2-512. */
+ * base64 wrapped at 70 columns: what `ssh-keygen -Y sign -n ns` writes for
+ * the same key (the same bytes for Ed25519 and RSA; ECDSA signatures are
+ * randomised, with r and s as minimal mpints, an agent's padded ones
+ * normalised). RSA keys sign with rsa-sha2-512, as ssh-keygen does. Every
+ * signature is checked against the public key before it is returned. */
 int itk_sshsig_sign(itk_buf *armor, itk_signer *signer, const char *ns, const void *data,
                     size_t len);
 
