@@ -3,6 +3,7 @@
  * under the party's attachments/, named by their SHA-256 (DESIGN §3). */
 #include "cli.h"
 #include "itaku/attach.h"
+#include "itaku/evidence.h"
 #include "itaku/forms.h"
 #include "itaku/json.h"
 #include "itaku/party.h"
@@ -11,6 +12,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+int cli_form_evidence(itk_buf *page, itk_registry *reg, const git_tree *tree,
+                      const itk_snapshot *snap, size_t at, itk_render_format fmt)
+{
+    json_t *rec = NULL;
+    itk_evidence *ev = NULL;
+    size_t n = 0;
+    int rc = itk_snapshot_json(&rec, snap, at);
+    if (!rc)
+        rc = itk_evidence_collect(&ev, &n, itk_registry_repo(reg), tree, rec);
+    if (!rc)
+        rc = itk_evidence_insert(page, ev, n, fmt, NULL);
+    free(ev);
+    json_decref(rec);
+    return rc;
+}
 
 /* Said before anything is written (V4; DESIGN §10). */
 static void warn_for_ever(const itk_attachment *a)

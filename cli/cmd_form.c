@@ -138,7 +138,8 @@ static int render(int argc, char **argv)
     if (itk_registry_schema(&schema, schema_name, reg, tree, type) < 0)
         fprintf(stderr, "itaku: warning: %s; field names are shown instead of labels\n",
                 itk_error_last());
-    if (itk_form_page(&out, snap, at, schema, fmt) < 0) {
+    if (itk_form_page(&out, snap, at, schema, fmt) < 0 ||
+        cli_form_evidence(&out, reg, tree, snap, at, fmt) < 0) {
         rc = cli_fail("cannot render the form");
         goto done;
     }

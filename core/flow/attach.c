@@ -22,6 +22,9 @@ int itk_attachment_read(itk_attachment *a, const char *file)
                              strerror(errno));
     if (!S_ISREG(st.st_mode))
         return itk_error_set(ITK_EINVALID, "%s is not a regular file; attach a file", file);
+    if (st.st_size == 0)
+        return itk_error_set(
+            ITK_EINVALID, "%s is empty; attach the document itself (a scan, a PDF, a log)", file);
     if ((unsigned long long)st.st_size > ITK_MAX_ATTACHMENT_BYTES)
         return itk_error_set(ITK_ETOOBIG,
                              "%s is %lld bytes, larger than the limit of an attachment, "

@@ -91,9 +91,11 @@ expect_refused "no attachment field of that name; its attachment fields are: att
     "$ITAKU" form submit 1 "$FORM1_BODY" --attach "photo=$T/scan.png"
 expect_refused "takes FIELD=FILE" "$ITAKU" form submit 1 "$FORM1_BODY" --attach "$T/scan.png"
 expect_refused "cannot open" "$ITAKU" form submit 1 "$FORM1_BODY" --attach "attachments=$T/nothing.pdf"
+: >"$T/empty.pdf"
+expect_refused "empty.pdf is empty; attach the document itself" "$ITAKU" attach "$T/empty.pdf"
 grep -q "will see this file" "$T/err" && fail "a refused submission warned as if it wrote"
 [ "$(state_of .)" = "$state" ] || fail "a refused --attach changed the registry"
-ok "form submit --attach FIELD=FILE cites {filename, sha256} and adds the file in the same signed commit; a wrong field or file writes nothing"
+ok "form submit --attach FIELD=FILE cites {filename, sha256} and adds the file in the same signed commit; a wrong field, a missing or empty file writes nothing"
 
 body=$T/incident.json
 python3 - "$SRC/tests/schema-corpus/incident/valid" "$body" <<'PY'
@@ -204,5 +206,75 @@ expect_exit 0 "$ITAKU" attachment show "$psha" -o "$T/scan.back"
 cmp "$T/scan.back" "$T/scan.png" || fail "the scan differs at the city"
 expect_exit 0 "$ITAKU" verify
 ok "attachments (one of exactly 20 MiB) cross a bundle to the city, which gets identical bytes back"
+
+# --- form pages and the report list each attachment -------------------------
+cd "$T/acme"
+cp "$T/scan.png" "$T/photo.png"
+expect_exit 0 "$ITAKU" form render "$f1" -o "$T/f1.html"
+python3 - "$T/f1.html" "$psha" "$sha" <<'PY' || fail "the form page does not list its attachments"
+import sys
+page = open(sys.argv[1], encoding="utf-8").read()
+assert "添付ファイル (attachments)" in page
+for want in ("scan.png", "管理体制図.pdf", sys.argv[2], sys.argv[3], "3000 バイト", "2.9 KiB"):
+    assert want in page, want
+assert "欠落" not in page
+assert page.index("添付ファイル (attachments)") < page.index('<div class="sig">'), "not before the signature"
+PY
+expect_exit 0 "$ITAKU" form render "$f1" --format md
+expect_output "\| scan.png \| 2.9 KiB \(3000 バイト\) \| \`$psha\` \|"
+expect_exit 0 "$ITAKU" report --html "$T/report" --at 2026-12-02
+python3 - "$T/report" "$f1" "$psha" "$sha" "$bsha" <<'PY' || fail "the report does not list and copy the attachments"
+import os, sys
+rep, f1, psha, sha, bsha = sys.argv[1:]
+page = open(os.path.join(rep, "forms", f"acme_{f1}.html"), encoding="utf-8").read()
+assert f'<img src="../attachments/{psha}.png"' in page, "the image is not inline"
+assert f'<a href="../attachments/{sha}.pdf">管理体制図.pdf</a>' in page, "the PDF is not linked"
+index = open(os.path.join(rep, "index.html"), encoding="utf-8").read()
+assert "<h2>添付ファイル (attachments)</h2>" in index
+assert f'<a href="attachments/{psha}.png">scan.png</a>' in index
+assert f'<a href="forms/acme_{f1}.html">acme/{f1}</a>' in index
+PY
+cmp "$T/report/attachments/$psha.png" "$T/scan.png" || fail "the report's copy of the image differs"
+cmp "$T/report/attachments/$sha.pdf" "$T/管理体制図.pdf" || fail "the report's copy of the PDF differs"
+ok "form render and the report list each attachment with name, size and hash; the report copies them (image inline, PDF linked)"
+
+# --- a form citing an attachment nobody holds: missing, status incomplete --
+status_findings() { # the attachments_present findings of status --json in the contract's first days
+    "$ITAKU" status --json --at 2026-12-02 >"$T/status.json" || true
+    python3 -c 'import json, sys
+for f in json.load(open(sys.argv[1]))["findings"]:
+    if f["rule"] == "attachments_present":
+        print(f["record"], f["state"], f["detail"])' "$T/status.json"
+}
+[ -z "$(status_findings)" ] || fail "status finds a missing attachment where every one is kept: $(status_findings)"
+"$ITAKU" status --at 2026-12-02 >"$T/st.txt" || true
+grep -q attachments_present "$T/st.txt" && fail "status lists a missing attachment where every one is kept"
+ghost=$(printf 'never attached' | sha256sum | cut -d' ' -f1)
+python3 - "$FORM1_BODY" "$ghost" "$psha" >"$T/ghost.json" <<'PY'
+import json, sys
+b = json.load(open(sys.argv[1]))
+b["attachments"] = [{"filename": "誓約書.pdf", "sha256": sys.argv[2]}]
+b["org_chart"] = {"filename": "scan.png", "sha256": sys.argv[3]}
+print(json.dumps(b, ensure_ascii=False))
+PY
+expect_exit 0 "$ITAKU" form submit 1 "$T/ghost.json"
+g=$(cat "$T/out")
+expect_exit 0 "$ITAKU" verify
+expect_exit 0 "$ITAKU" form render "$g" -o "$T/ghost.html"
+grep -q "欠落 (missing): 引用された添付ファイル 1 件が登録簿にありません。この様式は不完全です。" "$T/ghost.html" ||
+    fail "the form page does not say the attachment is missing"
+grep -q "誓約書.pdf" "$T/ghost.html" || fail "the missing file's name is not shown"
+status_findings | grep -q "^acme/$g overdue incomplete: attachments cites 誓約書.pdf" ||
+    fail "status does not report the form incomplete: $(status_findings)"
+expect_exit 1 "$ITAKU" status --at 2026-12-02
+expect_output "attachments_present"
+printf 'never attached' >"$T/誓約書.pdf"
+expect_exit 0 "$ITAKU" attach "$T/誓約書.pdf"
+[ -z "$(status_findings)" ] || fail "status still finds the attachment missing once kept: $(status_findings)"
+"$ITAKU" status --at 2026-12-02 >"$T/st.txt" || true
+grep -q attachments_present "$T/st.txt" && fail "status lists a missing attachment where every one is kept"
+expect_exit 0 "$ITAKU" form render "$g" -o "$T/ghost.html"
+grep -q "欠落" "$T/ghost.html" && fail "the form page still says missing once the file is kept"
+ok "a form citing an attachment nobody holds shows it missing and status reports it incomplete (exit 1); attaching the file clears both"
 
 finish

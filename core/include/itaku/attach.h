@@ -28,7 +28,7 @@ typedef struct {
  * naming the file and the limit, when it is larger than
  * ITK_MAX_ATTACHMENT_BYTES (read from its size before any byte is read);
  * ITK_ENOTFOUND/ITK_EIO when it cannot be read; ITK_EINVALID when it is
- * not a regular file. a is the caller's, freed with itk_attachment_dispose. */
+ * not a regular file or is empty. a is the caller's, freed with itk_attachment_dispose. */
 int itk_attachment_read(itk_attachment *a, const char *file);
 void itk_attachment_dispose(itk_attachment *a);
 
