@@ -207,6 +207,39 @@ cmp "$T/scan.back" "$T/scan.png" || fail "the scan differs at the city"
 expect_exit 0 "$ITAKU" verify
 ok "attachments (one of exactly 20 MiB) cross a bundle to the city, which gets identical bytes back"
 
+# --- the hosted hook and fetch carry 20 MiB; 20 MiB + 1 byte is refused ----
+HUB=$T/hub
+expect_exit 0 "$ITAKU" server init "$HUB" --city-key "$CITY_FPR" --genesis "$GENESIS"
+hub_refs() { git -C "$HUB" for-each-ref --format='%(refname) %(objectname)'; }
+push_as() { # push_as PARTY ARGS...: stock git push to the hub as PARTY's login would
+    local party=$1
+    shift
+    ITAKU_PARTY=$party git push "$HUB" "$@"
+}
+expect_exit 0 push_as akiruno-city main:main
+cd "$T/acme"
+head -c "$MIB20" /dev/urandom >"$T/hub20"
+hsha=$(sha256sum <"$T/hub20" | cut -d' ' -f1)
+expect_exit 0 "$ITAKU" attach "$T/hub20"
+git checkout -q -b over
+head -c $((MIB20 + 1)) /dev/urandom >"$T/hub21"
+stock_attach "parties/acme/attachments/$(sha256sum <"$T/hub21" | cut -d' ' -f1)" "$T/hub21"
+before=$(hub_refs)
+expect_exit 1 push_as acme over:refs/heads/parties/acme/main
+expect_output "20971520"
+[ "$(hub_refs)" = "$before" ] || fail "the hook took an attachment of 20 MiB + 1 byte"
+git checkout -q main
+git branch -q -D over
+expect_exit 0 push_as acme main:refs/heads/parties/acme/main
+cd "$T/city"
+expect_exit 0 "$ITAKU" remote add hub "$HUB" --party akiruno-city
+expect_exit 0 "$ITAKU" fetch hub
+expect_exit 0 "$ITAKU" receive acme
+expect_exit 0 "$ITAKU" attachment show "$hsha" -o "$T/hub20.back"
+cmp "$T/hub20.back" "$T/hub20" || fail "the 20 MiB attachment differs after the hub and fetch"
+expect_exit 0 "$ITAKU" verify
+ok "the hosted hook takes a line with an attachment of exactly 20 MiB and refuses 20 MiB + 1 byte; fetch brings the bytes to the city unchanged"
+
 # --- form pages and the report list each attachment -------------------------
 cd "$T/acme"
 cp "$T/scan.png" "$T/photo.png"
