@@ -9,6 +9,8 @@
 #include "itaku/errors.h"
 #include "itaku/progress.h"
 #include "itaku/registry.h"
+#include "itaku/render.h"
+#include "itaku/snapshot.h"
 #include "itaku/sync.h"
 #include "opt.h"
 
@@ -53,6 +55,8 @@ int cmd_export(int argc, char **argv);
 int cmd_form(int argc, char **argv);
 int cmd_register(int argc, char **argv);
 int cmd_incident(int argc, char **argv);
+int cmd_attach(int argc, char **argv);
+int cmd_attachment(int argc, char **argv);
 int cmd_obligations(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_receive(int argc, char **argv);
@@ -83,6 +87,14 @@ int cli_submit_body(const char *type, json_t *body, const char *supersedes, cons
 
 /* Shared by the commands that submit a form (form, register, incident). */
 int cli_submit_record(const char *type, const char *file, const char *supersedes, const char *key);
+/* cli_submit_record with --attach FIELD=FILE values (cmd_attach.c): the
+ * files read, cited in the body's FIELD and added in the same commit. */
+/* Lists the attachments record at of snap cites (kept or missing) in its
+ * form page (cmd_attach.c). 0 or an ITK_E… code. */
+int cli_form_evidence(itk_buf *page, itk_registry *reg, const git_tree *tree,
+                      const itk_snapshot *snap, size_t at, itk_render_format fmt);
+int cli_submit_attached(const char *type, const char *file, const char *supersedes, const char *key,
+                        const cli_strings *attach);
 /* Submits a request of kind (form 6 for "subcontract") read from file. */
 int cli_request_submit(const char *kind, const char *file, const char *key);
 /* Prints what a fetch or a bundle took (cmd_fetch.c). */

@@ -66,10 +66,15 @@ int cli_submit_record(const char *type, const char *file, const char *supersedes
 static int submit(int argc, char **argv)
 {
     const char *supersedes = NULL, *key = NULL;
+    const char *attach_v[32];
+    cli_strings attach_list = {attach_v, 0, 32};
     const cli_opt opts[] = {
         {NULL, 0, CLI_STRING, NULL, "N", "the form: 1-6 or incident", 0},
         {NULL, 0, CLI_PATH, NULL, "FILE|-", "the filled-in template (- for standard input)", 0},
         {"supersedes", 0, CLI_ID, &supersedes, "ID", "the record this one replaces", 0},
+        {"attach", 0, CLI_STRING, &attach_list, "FIELD=FILE",
+         "attach FILE and cite it in the form's FIELD (may repeat; every party sees it, for ever)",
+         CLI_MANY},
         CLI_OPT_KEY(&key),
         {0}};
     const cli_spec spec = {"form submit",
@@ -84,9 +89,12 @@ static int submit(int argc, char **argv)
     const char *type = itk_form_type(argv[optind]);
     if (!type)
         return cli_bad(&spec, "'%s' is not a form: use 1, 2, 3, 4, 5, 6 or incident", argv[optind]);
+    if (strcmp(type, "form6") == 0 && attach_list.n)
+        return cli_bad(&spec, "form 6 is a request: keep its files first with itaku attach FILE "
+                              "and cite the {filename, sha256} it prints");
     if (strcmp(type, "form6") == 0)
         return cli_request_submit("subcontract", argv[optind + 1], key);
-    return cli_submit_record(type, argv[optind + 1], supersedes, key);
+    return cli_submit_attached(type, argv[optind + 1], supersedes, key, &attach_list);
 }
 
 static int render(int argc, char **argv)
@@ -130,7 +138,8 @@ static int render(int argc, char **argv)
     if (itk_registry_schema(&schema, schema_name, reg, tree, type) < 0)
         fprintf(stderr, "itaku: warning: %s; field names are shown instead of labels\n",
                 itk_error_last());
-    if (itk_form_page(&out, snap, at, schema, fmt) < 0) {
+    if (itk_form_page(&out, snap, at, schema, fmt) < 0 ||
+        cli_form_evidence(&out, reg, tree, snap, at, fmt) < 0) {
         rc = cli_fail("cannot render the form");
         goto done;
     }

@@ -13,9 +13,14 @@ int cmd_incident(int argc, char **argv)
         return cli_dispatch("incident", "Report an incident (first report, follow-up, final).",
                             subs, argc, argv);
     const char *supersedes = NULL, *key = NULL;
+    const char *attach_v[32];
+    cli_strings attach_list = {attach_v, 0, 32};
     const cli_opt opts[] = {
         {NULL, 0, CLI_PATH, NULL, "FILE|-", "the report (a template: itaku form new incident)", 0},
         {"supersedes", 0, CLI_ID, &supersedes, "ID", "the report this one replaces", 0},
+        {"attach", 0, CLI_STRING, &attach_list, "FIELD=FILE",
+         "attach FILE and cite it in the form's FIELD (may repeat; every party sees it, for ever)",
+         CLI_MANY},
         CLI_OPT_KEY(&key),
         {0}};
     const cli_spec spec = {"incident report",
@@ -27,5 +32,5 @@ int cmd_incident(int argc, char **argv)
         return parsed;
     if (optind != argc - 1)
         return cli_bad(&spec, "incident report needs one FILE");
-    return cli_submit_record("incident", argv[optind], supersedes, key);
+    return cli_submit_attached("incident", argv[optind], supersedes, key, &attach_list);
 }

@@ -1,5 +1,6 @@
 /* Writing a party's own records and the city's registration of a party. */
 #include "itaku/party.h"
+#include "itaku/attach.h"
 #include "itaku/errors.h"
 #include "itaku/flow.h"
 #include "itaku/forms.h"
@@ -176,6 +177,14 @@ static int check_register_approval(itk_registry *reg, const char *party, json_t 
 int itk_record_submit(itk_buf *path, itk_buf *id, git_oid *commit, itk_registry *reg,
                       itk_signer *signer, const char *type, json_t *body, const char *supersedes)
 {
+    return itk_record_submit_attached(path, id, commit, reg, signer, type, body, supersedes, NULL,
+                                      0);
+}
+
+int itk_record_submit_attached(itk_buf *path, itk_buf *id, git_oid *commit, itk_registry *reg,
+                               itk_signer *signer, const char *type, json_t *body,
+                               const char *supersedes, const itk_attachment *att, size_t natt)
+{
     itk_identity who;
     char created[32];
     itk_buf sup = ITK_BUF_INIT;
@@ -218,6 +227,16 @@ int itk_record_submit(itk_buf *path, itk_buf *id, git_oid *commit, itk_registry 
     if ((rc = itk_change_new(&c, "submit", subject)) ||
         (rc = itk_record_append(path, id, c, reg, &who, created, type, NULL, body, supersedes)))
         goto done;
+    if (natt) {
+        git_tree *head = NULL;
+        if ((rc = itk_registry_head_tree(&head, reg)))
+            goto done;
+        for (size_t i = 0; !rc && i < natt; i++)
+            rc = itk_attachment_stage(c, reg->repo, head, who.party, &att[i]);
+        git_tree_free(head);
+        if (rc)
+            goto done;
+    }
     itk_change_set_subject(c, "Submit %s %s", t->label, id->ptr);
     rc = itk_registry_commit(commit, reg, signer, c);
 done:

@@ -63,6 +63,7 @@ static const action_rule actions[] = {
     {"key-compromise", K_RECORD, 0, 0, " key-event "},
     {"key-recover", K_KEY | K_RECORD, 1, 0, " key-event "},
     {"key-confirm", K_RECORD, 0, 0, " key-event "},
+    {"attach", K_ATTACHMENT, 0, 0, ""},
     {NULL, 0, 0, 0, NULL},
 };
 
@@ -459,7 +460,12 @@ static int check_content(check *ck, added_file *f, unsigned char sha[32])
         f->info.kind == ITK_PATH_ATTACHMENT ? ITK_MAX_ATTACHMENT_BYTES : ITK_MAX_RECORD_BYTES;
     int rc = read_blob(&data, ck->p->repo, &f->blob, max);
     if (rc == ITK_ETOOBIG) {
-        rc = PROBLEM(ck, "V10", f->path, "is larger than the limit of %zu bytes", max);
+        rc = f->info.kind == ITK_PATH_ATTACHMENT
+                 ? PROBLEM(ck, "V10", f->path,
+                           "the attachment is larger than the limit of an attachment, 20 MiB "
+                           "(%zu bytes)",
+                           max)
+                 : PROBLEM(ck, "V10", f->path, "is larger than the limit of %zu bytes", max);
         goto done;
     }
     if (rc)

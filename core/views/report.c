@@ -4,6 +4,7 @@
  * file only lays it out as HTML with inline CSS and an SVG of the chain. */
 #include "itaku/report.h"
 #include "itaku/errors.h"
+#include "itaku/evidence.h"
 #include "itaku/flow.h"
 #include "itaku/forms.h"
 #include "itaku/history.h"
@@ -41,6 +42,7 @@ typedef struct {
     size_t pages;
     itk_progress_cb cb;
     void *payload;
+    itk_buf attachments; /* the index's rows of attachments (evidence.h) */
 } rctx;
 
 static const char css[] =
@@ -596,6 +598,11 @@ static int write_index(rctx *c, const itk_log *full)
     section_who(&b, c);
     section_requests(&b, c);
     section_forms(&b, c);
+    if (c->attachments.size)
+        itk_buf_printf(&b,
+                       "<h2>添付ファイル (attachments)</h2>\n<table><tr><th>記録</th>"
+                       "<th>ファイル名</th><th>大きさ</th><th>SHA-256</th></tr>\n%s</table>\n",
+                       c->attachments.ptr);
     itk_buf_puts(&b, "<p class=\"small\">itaku が署名付きの記録から作成しました。各コミットの署名は"
                      " git log --show-signature でも検証できます。</p>\n</body></html>\n");
     int rc = write_file(c, "index.html", &b);
@@ -654,6 +661,33 @@ static int write_timeline(rctx *c)
 
 /* --- one page per form ----------------------------------------------------------- */
 
+/* The files a form cites: listed on its page and in the index, copied into
+ * the report's attachments/ (evidence.h). */
+static int report_evidence(rctx *c, itk_buf *page, size_t at, const char *name)
+{
+    json_t *rec = NULL;
+    itk_evidence *ev = NULL;
+    size_t n = 0;
+    char dir[4096], record[100];
+    int rc = itk_snapshot_json(&rec, c->snap, at);
+    if (!rc)
+        rc = itk_evidence_collect(&ev, &n, itk_registry_repo(c->reg), c->tree, rec);
+    snprintf(dir, sizeof(dir), "%s/attachments", c->dir);
+    snprintf(record, sizeof(record), "%s/%s", json_string_value(json_object_get(rec, "party")),
+             json_string_value(json_object_get(rec, "id")));
+    if (!rc && n)
+        rc = make_dir(dir);
+    if (!rc && n)
+        rc = itk_evidence_copy(itk_registry_repo(c->reg), ev, n, dir);
+    if (!rc)
+        rc = itk_evidence_insert(page, ev, n, ITK_RENDER_HTML, "../attachments");
+    if (!rc)
+        rc = itk_evidence_rows(&c->attachments, record, name, ev, n, "attachments");
+    free(ev);
+    json_decref(rec);
+    return rc;
+}
+
 static int write_form(rctx *c, const char *path, json_t **schemas, size_t nschemas)
 {
     itk_path_info pi;
@@ -672,7 +706,8 @@ static int write_form(rctx *c, const char *path, json_t **schemas, size_t nschem
             schema = schemas[i];
     }
     /* the page `form render` shows (void and recovered marks included) */
-    if ((rc = itk_form_page(&page, c->snap, at, schema, ITK_RENDER_HTML)))
+    if ((rc = itk_form_page(&page, c->snap, at, schema, ITK_RENDER_HTML)) ||
+        (rc = report_evidence(c, &page, at, name)))
         goto done;
     /* and a way back, hidden on paper */
     const char *body = strstr(page.ptr, "<body>");
@@ -787,6 +822,7 @@ done:
     free(c.requests);
     free(c.paths);
     itk_snapshot_free(c.snap);
+    itk_buf_dispose(&c.attachments);
     json_decref(c.contract);
     git_tree_free(c.tree);
     return rc;

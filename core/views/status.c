@@ -16,6 +16,7 @@
 #include "itaku/snapshot.h"
 #include "status_priv.h"
 #include "status_rules.h"
+#include "status_objects.h"
 
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -238,6 +239,9 @@ int itk_status_run(itk_status **out, itk_registry *reg, const itk_status_options
             }
         }
     }
+    /* beside the obligations: forms citing attachments nobody holds */
+    if ((rc = itk_status_evidence(&c)))
+        goto done;
     /* keep the scope asked for, then the chain's order */
     size_t kept = 0;
     for (size_t i = 0; i < c.nf; i++)

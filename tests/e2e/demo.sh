@@ -5,7 +5,9 @@
 # city approves by merging; the subcontractor joins, asks prior approval to
 # copy, the contractor endorses, the city approves; an instruction goes down
 # and its answer comes back up; everybody verifies; stock git checks every
-# signature; a forged edit is caught.
+# signature; a forged edit is caught. The documents the forms require (the
+# organisation chart, the subcontractor's pledge) are attached and come
+# back out byte for byte at the city.
 set -euo pipefail
 : "${ITAKU:?set ITAKU to the built itaku binary}"
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
@@ -67,9 +69,14 @@ form1() { # SUBMITTER-JSON MANAGER DEPT EMAIL WORKER
  "supervisors": [], "work_locations": [{"name": "本社3階 開発室"}],
  "storage": [{"place": "開発室 施錠キャビネット", "lock_method": "シリンダー錠、鍵は管理責任者が保管"}],
  "safeguards": "私物端末の使用禁止。\nウイルス対策ソフトの導入。",
- "org_chart": {"filename": "org-chart.pdf", "sha256": "$(printf 'org chart of %s' "$2" | sha256sum | cut -c1-64)"},
  "pledge": true}
 EOF
+}
+# pdf FILE TEXT: a one-page PDF standing in for a scanned document.
+pdf() {
+    local body="BT /F1 18 Tf 72 720 Td ($2) Tj ET"
+    printf '%%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>> endobj\n3 0 obj <</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources <</Font <</F1 5 0 R>>>>>> endobj\n4 0 obj <</Length %d>> stream\n%s\nendstream endobj\n5 0 obj <</Type /Font /Subtype /Type1 /BaseFont /Helvetica>> endobj\ntrailer <</Root 1 0 R>>\n%%%%EOF\n' \
+        "${#body}" "$body" >"$1"
 }
 form2() { # SUBMITTER-JSON INSTRUCTOR WORKER
     cat <<EOF
@@ -106,13 +113,17 @@ step "4. The contractor files form 1 (its manager and workers), form 2 (their tr
 form1 "$(submitter "$ACME_NAME" "$ACME_ADDR" "$ACME_REP")" 佐藤花子 情報システム部 \
     sato@acme.example 鈴木一郎 >form1.json
 form2 "$(submitter "$ACME_NAME" "$ACME_ADDR" "$ACME_REP")" 佐藤花子 鈴木一郎 >form2.json
-run "$ITAKU" -C acme form submit 1 "$D/form1.json"
+pdf org-chart.pdf "ACME organisation chart"
+run "$ITAKU" -C acme form submit 1 "$D/form1.json" --attach org_chart="$D/org-chart.pdf"
 run "$ITAKU" -C acme form submit 2 "$D/form2.json"
 run "$ITAKU" -C acme register add --action received --item-id item-001 \
     --info "住民記録データ（移行用抽出）" --medium usb --quantity 1 --unit 本 \
     --method hand-delivery --from "あきる野市 総務部情報政策課" --to "佐藤花子" --handler "鈴木一郎"
 
-step "5. The contractor asks to subcontract (form 6); the city receives and approves by merging"
+step "5. The contractor attaches the subcontractor's pledge and asks to subcontract (form 6); the city receives and approves by merging"
+pdf pledge-beta.pdf "Pledge of BETA Development"
+run "$ITAKU" -C acme attach "$D/pledge-beta.pdf" | tee attach.out
+tail -n 1 attach.out >pledge.json # the {filename, sha256} form 6 cites
 cat >form6.json <<EOF
 {"application_type": "new", "submitted_on": "$TODAY", "addressee": "あきる野市長",
  $(submitter "$ACME_NAME" "$ACME_ADDR" "$ACME_REP"),
@@ -123,7 +134,7 @@ cat >form6.json <<EOF
  "party_id": "beta", "public_key": "$(cut -d' ' -f1,2 beta.key.pub)",
  "sub_structure": {"manager": {"name": "田中次郎"}, "workers": [{"name": "高橋次郎"}]},
  "required_measures": "本契約の遵守事項の全部", "supervision_method": "月次報告と立入確認",
- "sub_pledge": {"filename": "pledge-beta.pdf", "sha256": "$(printf 'pledge of beta' | sha256sum | cut -c1-64)"},
+ "sub_pledge": $(cat pledge.json),
  "further_subcontracting": false}
 EOF
 run "$ITAKU" -C acme form submit 6 "$D/form6.json"
@@ -138,7 +149,8 @@ git -C beta config itaku.signingKey "$D/beta.key"
 quiet "$ITAKU" -C beta acknowledge
 form1 "$(submitter "$BETA_NAME" "$BETA_ADDR" "$BETA_REP")" 田中次郎 開発部 tanaka@beta.example 高橋次郎 >form1-beta.json
 form2 "$(submitter "$BETA_NAME" "$BETA_ADDR" "$BETA_REP")" 田中次郎 高橋次郎 >form2-beta.json
-run "$ITAKU" -C beta form submit 1 "$D/form1-beta.json"
+pdf org-chart-beta.pdf "BETA organisation chart"
+run "$ITAKU" -C beta form submit 1 "$D/form1-beta.json" --attach org_chart="$D/org-chart-beta.pdf"
 quiet "$ITAKU" -C beta form submit 2 "$D/form2-beta.json"
 echo "(and form 2, its training, the same way)"
 run "$ITAKU" -C acme receive beta "$D/beta"    # form 1 reaches the party above before the work
@@ -181,6 +193,11 @@ run "$ITAKU" -C city log -n 12
 
 step "10. Form 6 as the paper form, with its signature block"
 run "$ITAKU" -C city form render acme/q-000001 --format md
+
+step "10b. The city takes the pledge back out of its registry, byte for byte"
+PLEDGE=$(sha256sum pledge-beta.pdf | cut -c1-64)
+run "$ITAKU" -C city attachment show "$PLEDGE" -o "$D/pledge-at-city.pdf"
+cmp pledge-beta.pdf pledge-at-city.pdf && echo "pledge-at-city.pdf is the file acme attached (SHA-256 $PLEDGE)"
 
 step "11. The same history checked by stock git alone"
 run "$ITAKU" -C city export allowed-signers "$D/allowed_signers"

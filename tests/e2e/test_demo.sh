@@ -13,7 +13,10 @@ grep -q 'instruction_answered_on_time' "$T/demo.out" || fail "demo: the answer i
 grep -q '参考様式第6号 再委託承認申請書' "$T/demo.out" || fail "demo: form 6 not rendered"
 grep -q 'Good "git" signature for akiruno-city/officer' "$T/demo.out" || fail "demo: stock git did not verify"
 grep -qE '^[0-9a-f]{12} V4 parties/acme/forms/form1/f1-000001.json' "$T/demo.out" || fail "demo: forged edit not caught"
-ok "make demo tells the whole story: city → contractor → subcontractor, verified"
+grep -q '^pledge-at-city.pdf is the file acme attached' "$T/demo.out" || fail "demo: the pledge did not come back out at the city"
+grep -q 'will see this file, for ever' "$T/demo.out" || fail "demo: attach does not say every party sees the file"
+grep -q '^## 添付ファイル (attachments)' "$T/demo.out" || fail "demo: form 6 does not list its attachment"
+ok "make demo tells the whole story: city → contractor → subcontractor, verified, with attachments"
 
 # The city's status before the forged edit: nothing overdue or violated.
 grep -qE '^Obligations as of .*: 0 overdue, 0 violated, ' "$T/demo.out" ||
@@ -40,6 +43,8 @@ if not opened < start <= end:
     bad.append(f"the registry opened {opened}, the contract runs {start} to {end}")
 date = re.compile(r"(?<![0-9])(\d{4}-\d{2}-\d{2})(?![0-9])")
 for d, _, files in os.walk(os.path.join(city, "parties")):
+    if os.path.basename(d) == "attachments":
+        continue  # files, not records
     for f in files:
         p = os.path.join(d, f)
         text = open(p, encoding="utf-8").read()

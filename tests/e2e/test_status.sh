@@ -34,7 +34,8 @@ f=json.load(open('$SRC/tests/schema-corpus/form2/valid/base.json'))
 json.dump(f, open('$T/f2.json','w'), ensure_ascii=False)"
 at acme "$ITAKU" form submit 1 "$T/f1.json" >/dev/null 2>&1
 at acme "$ITAKU" form submit 2 "$T/f2.json" >/dev/null 2>&1
-at acme "$ITAKU" form submit 1 "$T/f1c.json" >/dev/null 2>&1
+printf 'organisation chart\n' >"$T/chart.pdf" # a form citing a file nobody holds is incomplete
+at acme "$ITAKU" form submit 1 "$T/f1c.json" --attach org_chart="$T/chart.pdf" >/dev/null 2>&1
 
 # the register: a designated handover, one by an undesignated method, a copy recorded unapproved
 reg() { "$ITAKU" -C "$T/acme" register add --medium usb --quantity 1 --handler "鈴木一郎" \
@@ -54,6 +55,23 @@ at acme "$ITAKU" incident report "$T/inc.json" >/dev/null 2>&1
 
 # a subcontractor that never acknowledges
 form6_for beta "$T/beta.key.pub" >"$T/form6.json"
+py "
+import hashlib, json
+f = json.load(open('$T/form6.json'))
+def cite(o):
+    if isinstance(o, dict):
+        if 'sha256' in o and 'filename' in o:
+            data = ('document ' + o['filename']).encode()
+            open('$T/doc-' + hashlib.sha256(data).hexdigest(), 'wb').write(data)
+            o['sha256'] = hashlib.sha256(data).hexdigest()
+        for v in o.values():
+            cite(v)
+    elif isinstance(o, list):
+        for v in o:
+            cite(v)
+cite(f)
+json.dump(f, open('$T/form6.json', 'w'), ensure_ascii=False)"
+for doc in "$T"/doc-*; do at acme "$ITAKU" attach "$doc" >/dev/null 2>&1; done
 at acme "$ITAKU" form submit 6 "$T/form6.json" >/dev/null 2>&1
 at city "$ITAKU" receive acme "$T/acme" >/dev/null
 at city "$ITAKU" approve acme/q-000001 >/dev/null

@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 
+#include "itaku/attach.h"
 #include "itaku/buf.h"
 #include "itaku/query.h"
 #include "itaku/registry.h"
@@ -33,5 +34,13 @@ int itk_party_add(git_oid *commit, itk_registry *reg, itk_signer *signer,
  * and id written. */
 int itk_record_submit(itk_buf *path, itk_buf *id, git_oid *commit, itk_registry *reg,
                       itk_signer *signer, const char *type, json_t *body, const char *supersedes);
+
+/* itk_record_submit, and the natt files in att (their bytes already cited
+ * in body, see itk_attachment_fill) added under the signer's
+ * attachments/ in the same signed commit; a file the registry already
+ * holds there is not added again. */
+int itk_record_submit_attached(itk_buf *path, itk_buf *id, git_oid *commit, itk_registry *reg,
+                               itk_signer *signer, const char *type, json_t *body,
+                               const char *supersedes, const itk_attachment *att, size_t natt);
 
 #endif

@@ -1,0 +1,238 @@
+/* itaku attach FILE, itaku attachment show SHA256, and --attach FIELD=FILE
+ * on form submit and incident report: evidence files kept in the registry
+ * under the party's attachments/, named by their SHA-256 (DESIGN §3). */
+#include "cli.h"
+#include "itaku/attach.h"
+#include "itaku/evidence.h"
+#include "itaku/forms.h"
+#include "itaku/json.h"
+#include "itaku/party.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int cli_form_evidence(itk_buf *page, itk_registry *reg, const git_tree *tree,
+                      const itk_snapshot *snap, size_t at, itk_render_format fmt)
+{
+    json_t *rec = NULL;
+    itk_evidence *ev = NULL;
+    size_t n = 0;
+    int rc = itk_snapshot_json(&rec, snap, at);
+    if (!rc)
+        rc = itk_evidence_collect(&ev, &n, itk_registry_repo(reg), tree, rec);
+    if (!rc)
+        rc = itk_evidence_insert(page, ev, n, fmt, NULL);
+    free(ev);
+    json_decref(rec);
+    return rc;
+}
+
+/* Said before anything is written (V4; DESIGN §10). */
+static void warn_for_ever(const itk_attachment *a)
+{
+    fprintf(stderr,
+            "itaku: attaching %s (%zu bytes, SHA-256 %s).\n"
+            "  Every party holding this registry (the city and every contractor and "
+            "subcontractor in the chain) will see this file, for ever: an attachment can never "
+            "be changed or removed.\n"
+            "  Attach only what the form needs; never home addresses, photos of people or "
+            "anything beyond it.\n",
+            a->filename, a->data.size, a->sha256);
+}
+
+static int read_file(itk_attachment *a, const char *file)
+{
+    if (itk_attachment_read(a, file) < 0) {
+        fprintf(stderr, "itaku: nothing was written: %s\n", itk_error_last());
+        return EXIT_ERROR;
+    }
+    return 0;
+}
+
+int cli_submit_attached(const char *type, const char *file, const char *supersedes, const char *key,
+                        const cli_strings *attach)
+{
+    if (!attach || attach->n == 0)
+        return cli_submit_record(type, file, supersedes, key);
+    json_t *body = NULL, *schema = NULL;
+    itk_registry *reg = NULL;
+    itk_signer *signer = NULL;
+    git_tree *tree = NULL;
+    itk_attachment *att = calloc(attach->n, sizeof(*att));
+    itk_buf path = ITK_BUF_INIT, id = ITK_BUF_INIT;
+    char schema_name[64];
+    git_oid commit;
+    int rc = EXIT_ERROR;
+    if (!att)
+        return cli_fail("out of memory");
+    if (cli_read_body(&body, file, 1) < 0) {
+        rc = cli_fail("nothing was written");
+        goto done;
+    }
+    if (cli_open_registry(&reg) || cli_open_signer(&signer, reg, key))
+        goto done;
+    if (itk_registry_head_tree(&tree, reg) < 0 ||
+        itk_registry_schema(&schema, schema_name, reg, tree, type) < 0) {
+        rc = cli_fail("nothing was written");
+        goto done;
+    }
+    for (size_t i = 0; i < attach->n; i++) {
+        const char *eq = strchr(attach->v[i], '=');
+        if (!eq || eq == attach->v[i] || !eq[1]) {
+            fprintf(stderr,
+                    "itaku: nothing was written: --attach takes FIELD=FILE (e.g. "
+                    "--attach org_chart=chart.pdf), not '%s'\n",
+                    attach->v[i]);
+            goto done;
+        }
+        char field[128];
+        snprintf(field, sizeof(field), "%.*s", (int)(eq - attach->v[i]), attach->v[i]);
+        if (read_file(&att[i], eq + 1))
+            goto done;
+        if (itk_attachment_fill(body, schema, field, &att[i]) < 0) {
+            fprintf(stderr, "itaku: nothing was written: %s\n", itk_error_last());
+            goto done;
+        }
+    }
+    for (size_t i = 0; i < attach->n; i++)
+        warn_for_ever(&att[i]);
+    if (itk_record_submit_attached(&path, &id, &commit, reg, signer, type, body, supersedes, att,
+                                   attach->n) < 0) {
+        fprintf(stderr, "itaku: nothing was written:\n%s\n", itk_error_last());
+        goto done;
+    }
+    printf("%s\n", id.ptr);
+    fprintf(stderr, "Recorded %s with %zu attachment%s in commit %.12s\n", path.ptr, attach->n,
+            attach->n == 1 ? "" : "s", git_oid_tostr_s(&commit));
+    rc = EXIT_OK;
+done:
+    for (size_t i = 0; i < attach->n; i++)
+        itk_attachment_dispose(&att[i]);
+    free(att);
+    json_decref(body);
+    json_decref(schema);
+    git_tree_free(tree);
+    itk_signer_free(signer);
+    itk_registry_free(reg);
+    itk_buf_dispose(&path);
+    itk_buf_dispose(&id);
+    return rc;
+}
+
+int cmd_attach(int argc, char **argv)
+{
+    const char *key = NULL;
+    const cli_opt opts[] = {
+        {NULL, 0, CLI_PATH, NULL, "FILE", "the file to keep (at most 20 MiB)", 0},
+        CLI_OPT_KEY(&key),
+        {0}};
+    const cli_spec spec = {"attach",
+                           "Keep a file (a scan, an erasure log) in the registry under our "
+                           "attachments/, named by its SHA-256, in one signed commit; prints "
+                           "the {filename, sha256} a form cites. Every party holding the "
+                           "registry sees it, for ever.",
+                           opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
+    if (optind != argc - 1)
+        return cli_bad(&spec, "attach needs one FILE");
+    itk_attachment a;
+    itk_registry *reg = NULL;
+    itk_signer *signer = NULL;
+    git_oid commit;
+    char party[64] = "";
+    int rc = read_file(&a, argv[optind]);
+    if (rc)
+        return rc;
+    rc = EXIT_ERROR;
+    if (cli_open_registry(&reg) || cli_open_signer(&signer, reg, key))
+        goto done;
+    warn_for_ever(&a);
+    if (itk_attachment_commit(&commit, party, reg, signer, &a) < 0) {
+        fprintf(stderr, "itaku: nothing was written: %s\n", itk_error_last());
+        goto done;
+    }
+    json_t *cite = json_pack("{s:s, s:s}", "filename", a.filename, "sha256", a.sha256);
+    char *text = cite ? json_dumps(cite, JSON_SORT_KEYS) : NULL;
+    printf("%s\n", text ? text : a.sha256);
+    free(text);
+    json_decref(cite);
+    if (git_oid_is_zero(&commit))
+        fprintf(stderr, "parties/%s/attachments/%s is kept already; nothing was written\n", party,
+                a.sha256);
+    else
+        fprintf(stderr,
+                "Kept parties/%s/attachments/%s in commit %.12s; cite it in a form as above "
+                "(or use --attach FIELD=FILE on form submit)\n",
+                party, a.sha256, git_oid_tostr_s(&commit));
+    rc = EXIT_OK;
+done:
+    itk_attachment_dispose(&a);
+    itk_signer_free(signer);
+    itk_registry_free(reg);
+    return rc;
+}
+
+static int show(int argc, char **argv)
+{
+    const char *output = NULL;
+    const cli_opt opts[] = {
+        {NULL, 0, CLI_STRING, NULL, "SHA256", "the attachment's hash (or its first 8+ digits)", 0},
+        {"output", 'o', CLI_PATH, &output, "FILE", "where to write it (default: standard output)",
+         0},
+        {0}};
+    const cli_spec spec = {"attachment show",
+                           "Write an attachment's bytes back out, exactly as they were attached.",
+                           opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
+    if (optind != argc - 1)
+        return cli_bad(&spec, "attachment show needs one SHA256");
+    if (!output && isatty(1)) {
+        fprintf(stderr, "itaku: an attachment is a file, not text for a terminal; write it to a "
+                        "file with -o FILE (or redirect standard output)\n");
+        return EXIT_ERROR;
+    }
+    itk_registry *reg = NULL;
+    git_tree *tree = NULL;
+    itk_buf data = ITK_BUF_INIT, path = ITK_BUF_INIT;
+    int rc = EXIT_ERROR;
+    if (cli_open_registry(&reg))
+        return EXIT_ERROR;
+    if (itk_registry_head_tree(&tree, reg) < 0 ||
+        itk_attachment_find(&data, &path, itk_registry_repo(reg), tree, argv[optind]) < 0) {
+        rc = cli_fail("cannot show the attachment");
+        goto done;
+    }
+    FILE *f = output ? fopen(output, "wb") : stdout;
+    if (!f || fwrite(data.ptr ? data.ptr : "", 1, data.size, f) != data.size) {
+        fprintf(stderr, "itaku: cannot write %s\n", output ? output : "standard output");
+        if (f && f != stdout)
+            fclose(f);
+        goto done;
+    }
+    if (f != stdout ? fclose(f) != 0 : fflush(f) != 0) {
+        fprintf(stderr, "itaku: cannot write %s\n", output ? output : "standard output");
+        goto done;
+    }
+    if (output)
+        fprintf(stderr, "Wrote %s (%zu bytes) to %s\n", path.ptr, data.size, output);
+    rc = EXIT_OK;
+done:
+    git_tree_free(tree);
+    itk_registry_free(reg);
+    itk_buf_dispose(&data);
+    itk_buf_dispose(&path);
+    return rc;
+}
+
+int cmd_attachment(int argc, char **argv)
+{
+    static const cli_sub subs[] = {
+        {"show", show, "write an attachment's bytes back out", CLI_NEEDS_REGISTRY}, {0}};
+    return cli_dispatch("attachment", "Get an attachment back by its SHA-256.", subs, argc, argv);
+}

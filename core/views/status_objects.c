@@ -1,0 +1,56 @@
+/* Forms citing attachments the registry does not hold (status_objects.h). */
+#include "status_objects.h"
+#include "itaku/errors.h"
+#include "itaku/evidence.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The types whose forms hold attachment fields (registry-template's
+ * schemas: form 1, 2, 4, 5, 6 as a request, incident, inspection). */
+static int cites(const char *type)
+{
+    static const char *const types[] = {"form1",    "form2",      "form4",   "form5",
+                                        "incident", "inspection", "request", NULL};
+    for (size_t i = 0; types[i]; i++)
+        if (strcmp(types[i], type) == 0)
+            return 1;
+    return 0;
+}
+
+int itk_status_evidence(sctx *c)
+{
+    int rc = 0;
+    for (size_t k = 0; !rc && k < c->nrecs; k++) {
+        const srec *r = &c->recs[k];
+        if (r->pi.kind != ITK_PATH_RECORD || !cites(r->pi.type->type) || itk_srec_superseded(c, r))
+            continue;
+        size_t at;
+        json_t *rec = NULL;
+        itk_evidence *ev = NULL;
+        size_t n = 0;
+        if (itk_snapshot_find(&at, c->snap, itk_srec_path(c, r)) ||
+            itk_snapshot_json(&rec, c->snap, at)) {
+            itk_error_clear();
+            continue;
+        }
+        rc = itk_evidence_collect(&ev, &n, c->repo, c->tree, rec);
+        for (size_t i = 0; !rc && i < n; i++) {
+            if (ev[i].path[0])
+                continue;
+            char name[100], detail[256];
+            snprintf(name, sizeof(name), "%s/%s", r->pi.party, r->pi.id);
+            snprintf(detail, sizeof(detail),
+                     "incomplete: %.40s cites %.60s (SHA-256 %.16s…), which no party's "
+                     "attachments hold; attach that file (itaku attach FILE)",
+                     ev[i].field, ev[i].filename, ev[i].sha256);
+            rc = itk_sctx_finding(c, r->pi.party, "添付", ITK_RULE_ATTACHMENTS, ITK_STATE_OVERDUE,
+                                  name, 0, -1, json_string_value(json_object_get(rec, "created")),
+                                  detail);
+        }
+        free(ev);
+        json_decref(rec);
+    }
+    return rc;
+}

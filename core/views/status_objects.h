@@ -1,0 +1,18 @@
+/* A finding of status beside the obligations' rules (status_objects.c):
+ * a form citing an attachment that no party's attachments hold is
+ * incomplete. */
+#ifndef ITAKU_STATUS_OBJECTS_H
+#define ITAKU_STATUS_OBJECTS_H
+
+#include "status_priv.h"
+
+/* The rule's name in findings. */
+#define ITK_RULE_ATTACHMENTS "attachments_present"
+
+/* Adds an overdue finding (rule ITK_RULE_ATTACHMENTS, section "添付") for
+ * each record there at the evaluation time, not superseded, that cites an
+ * attachment ({filename, sha256}) the tree does not hold, naming the
+ * record, the field and the hash. */
+int itk_status_evidence(sctx *c);
+
+#endif
