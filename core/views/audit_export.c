@@ -235,8 +235,12 @@ int itk_audit_allowed_signers(itk_buf *out, itk_audit_counts *counts, itk_regist
         }
         if (rc)
             break;
-        rc = itk_buf_printf(out, "%s/%s namespaces=\"git\",valid-after=\"%s\"", k->party,
-                            k->principal, ts);
+        rc = itk_buf_printf(out, "%s/%s namespaces=\"git\"", k->party, k->principal);
+        /* ssh-keygen refuses a line whose valid-before is not after its
+         * valid-after (added and last good in one second, or clocks that
+         * disagree): the end, which stops forgeries, is the one kept */
+        if (!rc && (before < 0 || before > k->added_at))
+            rc = itk_buf_printf(out, ",valid-after=\"%s\"", ts);
         if (!rc && before >= 0) {
             utc(t, before, 1);
             rc = itk_buf_printf(out, ",valid-before=\"%s\"", t);

@@ -28,7 +28,9 @@ typedef struct {
  * check that dates cannot replace. valid-after is the committer date of the
  * commit that added the key; valid-before (only for a key no longer active)
  * the committer date of the commit that retired it, or of its last good
- * commit when it is compromised (the earlier when both). Times are UTC.
+ * commit when it is compromised (the earlier when both); valid-after is left
+ * out when it would not be before valid-before (ssh-keygen refuses such a
+ * line). Times are UTC, to the second.
  * verify runs over HEAD and every branch, remote-tracking and itaku ref with
  * opts (NULL: defaults, pins from git config). counts may be NULL.
  * Errors: verify's (it could not run), ITK_ENOTFOUND when no verified commit
