@@ -150,13 +150,29 @@ F2=$(hostile "$T/city-f2" $(($(ctime "$G") - 1)) "$T/acme2.key" manager 91)
 if git -C "$T/city-f2" merge-base --is-ancestor "$F2" "$G"; then
     fail "the backdated forgery passes the ancestor check"
 fi
+# the README's loop over every commit of K2, beside itaku log --json's verdicts
+(cd "$T/city-f2" &&
+    git -c gpg.ssh.allowedSignersFile="$T/allowed" log --format='%H %GF' |
+    awk -v key="$K2" '$2 == key {print $1}' |
+        while read -r c; do git merge-base --is-ancestor "$c" "$G" || echo "forged: $c"; done) |
+    sort >"$T/forged"
+(cd "$T/city-f2" && "$ITAKU" log --json 2>/dev/null) | python3 -c '
+import json, sys
+k2 = sys.argv[1]
+for e in json.load(sys.stdin):
+    if e["fingerprint"] == k2 and (not e["verified"] or e["void"]):
+        print("forged: " + e["commit"])' "$K2" | sort >"$T/itaku-bad"
+[ -s "$T/forged" ] && diff "$T/forged" "$T/itaku-bad" >&2 ||
+    fail "the README's loop and itaku disagree on K2's commits"
+grep -qx "forged: $F2" "$T/forged" && grep -qx "forged: $V" "$T/forged" ||
+    fail "the README's loop misses ${F2:0:12} or ${V:0:12}"
 copy city city-f3 # K1, retired, leaked later: dated before its retirement
 F3=$(hostile "$T/city-f3" $(($(ctime "$R") - 1)) "$T/acme.key" manager 92)
 [ "$(stock "$T/city-f3" "$F3")" = G ] || fail "the backdated K1 forgery is expected Good for stock git"
 [ "$(itaku_says "$T/city-f3" "$F3")" = refused ] || fail "itaku does not refuse ${F3:0:12}"
 git -C "$T/city-f3" merge-base --is-ancestor "$R" "$F3^" ||
     fail "the ancestor check does not see K1's retirement before ${F3:0:12}"
-ok "backdated forgeries (K2 before last good, K1 before its retirement): Good for stock git, caught by merge-base --is-ancestor, refused by itaku"
+ok "backdated forgeries (K2 before last good, K1 before its retirement): Good for stock git, caught by merge-base --is-ancestor (the README's loop flags what itaku refuses or voids), refused by itaku"
 
 # A late legitimate commit: an offline copy of acme that had not heard of
 # the rotation signs with K1 after the retirement's time
