@@ -1,55 +1,98 @@
-/* itaku export allowed-signers FILE: lets stock git check every signature. */
+/* itaku export allowed-signers FILE | revocations FILE: the files that let
+ * stock git check every signature (audit_export.h). */
 #include "cli.h"
-#include "itaku/party.h"
+#include "itaku/audit_export.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
-int cmd_export(int argc, char **argv)
+/* Writes out to file ("-": standard output); 0 or EXIT_ERROR with a message. */
+static int write_out(const itk_buf *out, const char *file)
 {
-    static const cli_sub subs[] = {{"allowed-signers", cmd_export,
-                                    "write the allowed-signers file for stock git",
-                                    CLI_NEEDS_REGISTRY},
-                                   {0}};
-    if (strcmp(argv[0], "allowed-signers") != 0)
-        return cli_dispatch("export", "Export the allowed-signers file for stock git.", subs, argc,
-                            argv);
+    if (strcmp(file, "-") == 0) {
+        fwrite(out->ptr, 1, out->size, stdout);
+        return fflush(stdout) == 0 ? EXIT_OK : EXIT_ERROR;
+    }
+    FILE *f = fopen(file, "wb");
+    int rc = EXIT_OK;
+    if (!f || fwrite(out->ptr, 1, out->size, f) != out->size)
+        rc = EXIT_ERROR;
+    if (f && fclose(f) != 0)
+        rc = EXIT_ERROR;
+    if (rc)
+        fprintf(stderr, "itaku: cannot write %s; check the folder exists and is writable\n", file);
+    return rc;
+}
+
+static void say_left_out(const itk_audit_counts *c)
+{
+    if (c->left_out)
+        fprintf(stderr,
+                "itaku: %zu commit%s break%s a trust rule; no key or key event of %s was taken "
+                "(see `itaku verify`)\n",
+                c->left_out, c->left_out == 1 ? "" : "s", c->left_out == 1 ? "s" : "",
+                c->left_out == 1 ? "it" : "theirs");
+}
+
+static int export_file(int argc, char **argv)
+{
+    int krl = strcmp(argv[0], "revocations") == 0;
     const cli_opt opts[] = {
         {NULL, 0, CLI_PATH, NULL, "FILE|-", "where to write (- for standard output)", 0}, {0}};
-    const cli_spec spec = {"export allowed-signers",
-                           "Write every key of every party as an "
-                           "allowed-signers file, so that stock git checks every signature.",
-                           opts};
+    const cli_spec spec = {
+        krl ? "export revocations" : "export allowed-signers",
+        krl ? "Write every key marked compromised as an OpenSSH key revocation list (KRL), for "
+              "auditors who distrust everything such a key ever signed (git's "
+              "gpg.ssh.revocationFile)."
+            : "Write every key of every party as an allowed-signers file, valid from the commit "
+              "that added it until its retirement or its last good commit, so that stock git "
+              "checks every signature.",
+        opts};
     int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
         return parsed;
     if (optind != argc - 1)
-        return cli_bad(&spec, "export allowed-signers needs a FILE (- for standard output)");
+        return cli_bad(&spec, "export %s needs a FILE (- for standard output)", argv[0]);
     const char *file = argv[optind];
     itk_registry *reg = NULL;
     itk_buf out = ITK_BUF_INIT;
+    itk_audit_counts c;
     if (cli_open_registry(&reg))
         return EXIT_ERROR;
     int rc = EXIT_OK;
-    if (itk_export_allowed_signers(&out, reg) < 0)
-        rc = cli_fail("cannot export the allowed signers");
-    else if (strcmp(file, "-") == 0)
-        fwrite(out.ptr, 1, out.size, stdout);
-    else {
-        FILE *f = fopen(file, "w");
-        if (!f || fwrite(out.ptr, 1, out.size, f) != out.size) {
-            fprintf(stderr, "itaku: cannot write %s\n", file);
-            rc = EXIT_ERROR;
-        }
-        if (f && fclose(f) != 0)
-            rc = EXIT_ERROR;
-        if (rc == EXIT_OK)
+    if (krl ? itk_audit_revocations(&out, &c, reg, NULL, (long long)time(NULL)) < 0
+            : itk_audit_allowed_signers(&out, &c, reg, NULL) < 0)
+        rc = cli_fail(krl ? "cannot export the revocations" : "cannot export the allowed signers");
+    else if ((rc = write_out(&out, file)) == EXIT_OK) {
+        say_left_out(&c);
+        if (strcmp(file, "-") == 0)
+            ;
+        else if (krl)
             fprintf(stderr,
-                    "Wrote %s. Check every commit with:\n  git -c gpg.ssh.allowedSignersFile=%s "
-                    "log --show-signature\n",
-                    file, file);
+                    "Wrote %s: %zu compromised key%s, revoked for every commit they signed.\n"
+                    "Check every commit with:\n  git -c gpg.ssh.allowedSignersFile=ALLOWED "
+                    "-c gpg.ssh.revocationFile=%s log --show-signature\n",
+                    file, c.keys, c.keys == 1 ? "" : "s", file);
+        else
+            fprintf(stderr,
+                    "Wrote %s: %zu keys (%zu retired, %zu compromised). Check every commit "
+                    "with:\n  git -c gpg.ssh.allowedSignersFile=%s log --show-signature\n",
+                    file, c.keys, c.retired, c.compromised, file);
     }
     itk_buf_dispose(&out);
     itk_registry_free(reg);
     return rc;
+}
+
+int cmd_export(int argc, char **argv)
+{
+    static const cli_sub subs[] = {
+        {"allowed-signers", export_file, "write the allowed-signers file for stock git",
+         CLI_NEEDS_REGISTRY},
+        {"revocations", export_file, "write a revocation list (KRL) of the compromised keys",
+         CLI_NEEDS_REGISTRY},
+        {0}};
+    return cli_dispatch("export", "Export the files stock git checks signatures with.", subs, argc,
+                        argv);
 }

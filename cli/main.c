@@ -56,7 +56,7 @@ static const struct {
     {"history", cmd_history, "tell one record's or request's story, step by step", NEEDS_R},
     {"who", cmd_who, "who may touch the city's information now, per party", NEEDS_R},
     {"report", cmd_report, "write a static HTML report: chain, status, timeline, forms", NEEDS_R},
-    {"export", cmd_export, "export the allowed-signers file for stock git", 0},
+    {"export", cmd_export, "export the allowed-signers file and revocation list for stock git", 0},
     {"remote", cmd_remote, "add and list remotes (ssh:// or a path), tagged with their party", 0},
     {"fetch", cmd_fetch, "take a remote's lines through the quarantine (verified first)", NEEDS_R},
     {"push", cmd_push, "send our main and request branches to a hosted registry", NEEDS_RS},

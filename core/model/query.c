@@ -1,5 +1,4 @@
-/* Reading records back: listing and finding them in HEAD's tree, and the
- * allowed_signers file that lets stock git check every signature. */
+/* Reading records back: listing and finding them in HEAD's tree. */
 #include "itaku/errors.h"
 #include "alloc.h"
 #include "array.h"
@@ -119,59 +118,6 @@ int itk_record_find(itk_buf *path, itk_registry *reg, const char *name)
         return itk_error_set(ITK_ECONFLICT,
                              "'%.64s' names %zu records; add the party: <party>/<id>", name, hits);
     return 0;
-}
-
-static int add_keys_of_tree(itk_buf *out, itk_buf *seen, git_repository *repo, git_tree *tree)
-{
-    collect c = {NULL, 0, 0, NULL, "key", 0};
-    int rc = 0;
-    if (git_tree_walk(tree, GIT_TREEWALK_PRE, walk_cb, &c) < 0 && !c.rc)
-        c.rc = itk_error_git("cannot read a tree");
-    for (size_t i = 0; !c.rc && !rc && i < c.n; i++) {
-        json_t *k = NULL;
-        if (itk_tree_read_json(&k, repo, tree, c.paths[i])) {
-            itk_error_clear();
-            continue;
-        }
-        json_t *body = json_object_get(k, "body");
-        const char *principal = json_string_value(json_object_get(body, "principal"));
-        const char *line = json_string_value(json_object_get(body, "public_key"));
-        const char *party = json_string_value(json_object_get(k, "party"));
-        const char *fpr = json_string_value(json_object_get(body, "fingerprint"));
-        if (principal && line && party && fpr && !strstr(seen->ptr ? seen->ptr : "", fpr) &&
-            !itk_principal_check(principal) && !strpbrk(line, "\n\r")) {
-            rc = itk_buf_printf(out, "%s/%s namespaces=\"git\" %s\n", party, principal, line);
-            itk_buf_printf(seen, "%s\n", fpr);
-        }
-        itk_error_clear();
-        json_decref(k);
-    }
-    itk_string_list_free(c.paths, c.n);
-    return c.rc ? c.rc : rc;
-}
-
-int itk_export_allowed_signers(itk_buf *out, itk_registry *reg)
-{
-    git_reference_iterator *it = NULL;
-    git_reference *ref = NULL;
-    itk_buf seen = ITK_BUF_INIT;
-    int rc = 0;
-    itk_buf_clear(out);
-    if (git_reference_iterator_new(&it, reg->repo) < 0)
-        return itk_error_git("cannot list refs");
-    while (!rc && git_reference_next(&ref, it) == 0) {
-        git_object *tree = NULL;
-        if (git_reference_peel(&tree, ref, GIT_OBJECT_TREE) == 0) {
-            rc = add_keys_of_tree(out, &seen, reg->repo, (git_tree *)tree);
-            git_object_free(tree);
-        }
-        git_reference_free(ref);
-    }
-    git_reference_iterator_free(it);
-    itk_buf_dispose(&seen);
-    if (!rc && out->size == 0)
-        rc = itk_error_set(ITK_ENOTFOUND, "the registry holds no keys");
-    return rc;
 }
 
 int itk_record_latest(itk_buf *id, itk_registry *reg, const char *party, const char *type)

@@ -68,6 +68,7 @@ PY
     quiet at beta "$ITAKU" key add "$T/beta2.key.pub" --principal tanaka
     reg beta --action received --item-id b-3 --info "台帳データ" --key "$T/beta2.key"
     LASTGOOD=$(git -C "$T/beta" rev-parse HEAD)
+    sleep 1 # dated after last good, to the second (stock git's valid-before is inclusive)
     reg beta --action received --item-id b-4 --info "不正な記録" --key "$T/beta2.key"
     VOIDED=$(git -C "$T/beta" rev-parse HEAD)
     chain_up gamma

@@ -43,7 +43,7 @@ expect_output "verified 4 commits"
 ok "the city fetches with plain git fetch and verify passes"
 
 "$ITAKU" export allowed-signers "$T/allowed" 2>/dev/null
-grep -q '^acme/manager namespaces="git" ssh-ed25519 ' "$T/allowed" || fail "allowed signers lacks acme/manager"
+grep -q '^acme/manager namespaces="git",valid-after="[0-9]\{14\}Z" ssh-ed25519 ' "$T/allowed" || fail "allowed signers lacks acme/manager"
 for c in $(git rev-list --all); do
     git -c gpg.ssh.allowedSignersFile="$T/allowed" verify-commit "$c" 2>/dev/null ||
         fail "stock git rejects commit $c"

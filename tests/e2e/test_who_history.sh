@@ -223,19 +223,22 @@ for chunk in open(git_log, encoding="utf-8").read().split("\0")[1:]:
 for m in re.finditer(r"(.*?)\0commit ([0-9a-f]{40})\n", open(git_sig, encoding="utf-8").read(),
                      re.S):
     chunk, commit = m.groups()
-    good = re.search(r'Good "git" signature for (\S+) with \S+ key (SHA256:\S+)', chunk)
+    # "for <principal>" only when the key was valid on the commit's date
+    # (valid-before: a void commit, dated after its key's last good one, is not)
+    good = re.search(r'Good "git" signature (?:for (\S+) )?with \S+ key (SHA256:\S+)', chunk)
     r = rebuilt[commit]
-    r["verified"] = bool(good)
+    r["verified"] = bool(good and good.group(1))
     if good:
         # the allowed-signers principal is <party>/<principal>: it names the same signer
-        assert good.group(1) == r["party"] + "/" + r["principal"], (commit, good.group(1), r)
+        assert not good.group(1) or good.group(1) == r["party"] + "/" + r["principal"], (commit, good.group(1), r)
         r["fingerprint"] = good.group(2)
 ours = json.load(open(itaku_log))
 assert len(ours) == len(rebuilt) > 40, (len(ours), len(rebuilt))
 for e in ours:
     r = rebuilt[e["commit"]]
+    e = dict(e, verified=e["verified"] and not e["void"])
     for k in ("commit", "date", "party", "principal", "action", "records", "verified", "fingerprint"):
-        assert e[k] == r.get(k), (e["commit"][:12], k, e[k], r.get(k))
+        assert e[k] == r.get(k), (e["commit"][:12], k, e[k], r.get(k), e["party"], e["principal"], e["action"], e["void"], e["recovered"])
 flags = {e["commit"]: (e["void"], e["recovered"]) for e in ours}
 assert flags[voided] == (True, False) and flags[recovered] == (False, True), (flags[voided], flags[recovered])
 assert sum(v for v, _ in flags.values()) == 1, flags

@@ -1,5 +1,5 @@
 /* Reading records and keys from a registry's tree: finding a record by name,
- * the one in force of a type, every record, every key as allowed_signers. */
+ * the one in force of a type, every record (allowed_signers: audit_export.h). */
 #ifndef ITAKU_QUERY_H
 #define ITAKU_QUERY_H
 
@@ -18,9 +18,5 @@ int itk_record_latest(itk_buf *id, itk_registry *reg, const char *party, const c
 int itk_record_list(char ***paths, size_t *count, itk_registry *reg, const char *party,
                     const char *type);
 void itk_string_list_free(char **list, size_t count);
-
-/* allowed_signers lines "<party>/<principal> namespaces=\"git\" TYPE KEY" for
- * every key of every party found on any local ref. */
-int itk_export_allowed_signers(itk_buf *out, itk_registry *reg);
 
 #endif
