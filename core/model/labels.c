@@ -202,8 +202,12 @@ int itk_labels_format(itk_buf *out, const itk_labels *l, const char *code, const
                       size_t nargs)
 {
     const char *t = itk_labels_get(l, "finding", code);
-    if (!t)
-        return ITK_ENOTFOUND;
+    return t ? itk_labels_fill(out, l, t, args, nargs) : ITK_ENOTFOUND;
+}
+
+int itk_labels_fill(itk_buf *out, const itk_labels *l, const char *t, const char *const *args,
+                    size_t nargs)
+{
     int rc = 0;
     while (*t && !rc) {
         const char *close = t[0] == '{' ? strchr(t, '}') : NULL;

@@ -79,4 +79,10 @@ const char *itk_labels_field(const itk_labels *l, const char *type, const char *
 int itk_labels_format(itk_buf *out, const itk_labels *l, const char *code, const char *const *args,
                       size_t nargs);
 
+/* Fills a template of that form (appended to out), labels from l (NULL:
+ * "{1:domain}" is args[0] as it is): the English twin of a finding text is
+ * written with the same placeholders. ITK_ENOMEM. */
+int itk_labels_fill(itk_buf *out, const itk_labels *l, const char *tmpl, const char *const *args,
+                    size_t nargs);
+
 #endif
