@@ -5,6 +5,7 @@
 #include "itaku/json.h"
 #include "alloc.h"
 #include "registry_priv.h"
+#include "template.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,4 +228,23 @@ int itk_labels_fill(itk_buf *out, const itk_labels *l, const char *t, const char
         rc = itk_buf_putc(out, *t++);
     }
     return rc;
+}
+
+int itk_labels_builtin(itk_labels **out, const char *lang)
+{
+    char path[64];
+    long best = 0;
+    const itk_template_file *found = NULL;
+    *out = NULL;
+    for (const itk_template_file *f = itk_template_files; f->path; f++) {
+        long v = strncmp(f->path, "labels/", 7) == 0 ? version_of(f->path + 7, lang) : 0;
+        if (v > best) {
+            best = v;
+            found = f;
+        }
+    }
+    if (!found)
+        return 0;
+    snprintf(path, sizeof(path), "%s", found->path);
+    return itk_labels_parse(out, (const char *)found->data, found->size, path);
 }

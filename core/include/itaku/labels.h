@@ -52,6 +52,10 @@ int itk_labels_open_tree(itk_labels **out, git_repository *repo, const git_tree 
  * names no commit. */
 int itk_labels_open(itk_labels **out, itk_registry *reg, const char *at, const char *lang);
 
+/* The newest catalog of lang this itaku carries (its built-in template),
+ * for what is shown outside a registry; *out NULL when it carries none. */
+int itk_labels_builtin(itk_labels **out, const char *lang);
+
 void itk_labels_free(itk_labels *l);
 
 /* The file the catalog was read from ("labels/ja.v1.json"; "" when parsed
