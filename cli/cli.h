@@ -7,6 +7,7 @@
 
 #include "itaku/buf.h"
 #include "itaku/errors.h"
+#include "itaku/labels.h"
 #include "itaku/progress.h"
 #include "itaku/registry.h"
 #include "itaku/render.h"
@@ -42,6 +43,12 @@ itk_progress_cb cli_progress(void);
 int cli_display_width(const char *s);
 /* Prints s padded with spaces to width columns. */
 void cli_pad(const char *s, int width);
+
+/* The labels catalog of reg's HEAD (itaku/labels.h) for the text tables,
+ * or NULL: a registry without one gets one note on stderr (codes are shown;
+ * `itaku contract upgrade` adds it), one whose catalog cannot be read a
+ * warning naming it. The caller frees it (itk_labels_free). */
+itk_labels *cli_labels(itk_registry *reg);
 
 /* The subcommands, one file each. */
 int cmd_init(int argc, char **argv);

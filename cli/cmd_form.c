@@ -26,16 +26,21 @@ static int new_form(int argc, char **argv)
         return cli_bad(&spec, "'%s' is not a form: use 1, 2, 3, 4, 5, 6 or incident", argv[1]);
     json_t *schema = NULL;
     itk_registry *reg = NULL;
+    itk_labels *labels = NULL;
     char name[64];
     git_tree *tree = NULL;
-    /* the registry's own schemas when inside one, else the built-in ones */
+    /* the registry's own schemas and labels when inside one, else the built-in schemas */
     if (itk_registry_open(&reg, ".") == 0 && itk_registry_head_tree(&tree, reg) == 0) {
+        if (itk_labels_open_tree(&labels, itk_registry_repo(reg), tree, "ja") < 0)
+            itk_error_clear(); /* the choices without labels */
         if (itk_registry_schema(&schema, name, reg, tree, type) < 0) {
+            itk_labels_free(labels);
             git_tree_free(tree);
             itk_registry_free(reg);
             return cli_fail("cannot make the template");
         }
-    } else if (itk_schema_builtin(&schema, type) < 0) {
+    } else if (itk_schema_builtin(&schema, type) < 0 || itk_labels_builtin(&labels, "ja") < 0) {
+        json_decref(schema);
         git_tree_free(tree);
         itk_registry_free(reg);
         return cli_fail("cannot make the template");
@@ -45,8 +50,11 @@ static int new_form(int argc, char **argv)
     itk_buf out = ITK_BUF_INIT;
     char how[128];
     snprintf(how, sizeof(how), "Submit with: itaku form submit %s FILE", argv[1]);
-    const char *title = itk_form_title(type);
-    itk_form_template(&out, schema, title ? title : type, how);
+    const char *title = itk_labels_get(labels, "form", type);
+    if (!title)
+        title = itk_form_title(type);
+    itk_form_template_labeled(&out, schema, title ? title : type, how, labels, type);
+    itk_labels_free(labels);
     fwrite(out.ptr, 1, out.size, stdout);
     itk_buf_dispose(&out);
     json_decref(schema);
@@ -138,6 +146,8 @@ static int render(int argc, char **argv)
     if (itk_registry_schema(&schema, schema_name, reg, tree, type) < 0)
         fprintf(stderr, "itaku: warning: %s; field names are shown instead of labels\n",
                 itk_error_last());
+    if (*itk_snapshot_labels_note(snap))
+        fprintf(stderr, "itaku: note: %s\n", itk_snapshot_labels_note(snap));
     if (itk_form_page(&out, snap, at, schema, fmt) < 0 ||
         cli_form_evidence(&out, reg, tree, snap, at, fmt) < 0) {
         rc = cli_fail("cannot render the form");

@@ -5,6 +5,7 @@
 #include "itaku/verify.h"
 #include "json_out.h"
 #include "itaku/history.h"
+#include "itaku/record.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +46,32 @@ static json_t *entry_json(const itk_log_entry *e)
                      cli_jstr(ci->request), "sections", sections, "received", received);
 }
 
-static void print_line(const itk_log_entry *e, int offset, int color)
+/* Beside the subject (what was signed, never rewritten): the catalog's
+ * words for the action and the kinds of record, "〔提出: 重要指定情報管理記録簿〕". */
+static void print_label(const itk_commit_info *ci, const itk_labels *l)
+{
+    const char *action = itk_labels_get(l, "commit", ci->action);
+    const char *seen[8];
+    size_t nseen = 0;
+    if (!action)
+        return;
+    printf("  〔%s", action);
+    for (size_t i = 0; i < ci->nrecords && nseen < 8; i++) {
+        itk_path_info pi;
+        itk_path_classify(&pi, ci->records[i]);
+        const char *t = pi.type ? itk_labels_get(l, "type", pi.type->type) : NULL;
+        size_t k = 0;
+        while (t && k < nseen && strcmp(seen[k], t) != 0)
+            k++;
+        if (!t || k < nseen || strcmp(t, action) == 0)
+            continue;
+        printf("%s%s", nseen ? "・" : ": ", t);
+        seen[nseen++] = t;
+    }
+    printf("〕");
+}
+
+static void print_line(const itk_log_entry *e, int offset, int color, const itk_labels *l)
 {
     const itk_commit_info *ci = e->info;
     char date[40], hex[GIT_OID_HEXSZ + 1];
@@ -64,7 +90,9 @@ static void print_line(const itk_log_entry *e, int offset, int color)
     cli_pad(*ci->party ? ci->party : "(unknown)", 17);
     cli_pad(*ci->principal ? ci->principal : "-", 13);
     cli_pad(*ci->action ? ci->action : "-", 15);
-    printf("%.12s  %s\n", hex, ci->subject);
+    printf("%.12s  %s", hex, ci->subject);
+    print_label(ci, l);
+    putchar('\n');
     for (size_t i = 0; i < ci->nrecords; i++)
         printf("%*s%s\n", 27, "", ci->records[i]);
     if (e->nreceived)
@@ -115,6 +143,7 @@ int cmd_log(int argc, char **argv)
     int offset = itk_log_offset(log), color = cli_color(1), rc = EXIT_OK;
     itk_error_clear();
     json_t *all = json ? json_array() : NULL;
+    itk_labels *l = json ? NULL : cli_labels(reg);
     if (!json) {
         cli_pad("DATE", 24);
         cli_pad("", 3);
@@ -129,12 +158,13 @@ int cmd_log(int argc, char **argv)
         if (json)
             cli_jappend(&all, entry_json(e));
         else
-            print_line(e, offset, color);
+            print_line(e, offset, color, l);
         if (max > 0)
             max--;
     }
     if (json)
         rc = cli_json_print(all);
+    itk_labels_free(l);
     itk_log_free(log);
     itk_registry_free(reg);
     return rc;

@@ -28,18 +28,32 @@ static void csv_cell(const char *s, int last)
     fputs(last ? "\"\r\n" : "\",", stdout);
 }
 
-static void print_csv(const itk_status *st)
+/* A finding's text: Japanese from the catalog when the registry has one. */
+static const char *detail_of(const itk_finding *f, const itk_labels *l)
+{
+    return l && (f->detail_ja[0] || !f->detail[0]) ? f->detail_ja : f->detail;
+}
+
+/* A spreadsheet is one of the city's papers: headers, rules, states and
+ * texts in the catalog's Japanese (codes without a catalog). */
+static void print_csv(const itk_status *st, const itk_labels *l)
 {
     fputs("\xEF\xBB\xBF", stdout);
     const char *head[] = {"party", "section",  "rule",    "state", "record",
                           "due",   "received", "claimed", "detail"};
     for (size_t i = 0; i < 9; i++)
-        csv_cell(head[i], i == 8);
+        csv_cell(itk_label_or(l, "column", head[i]), i == 8);
     for (size_t i = 0; i < itk_status_count(st); i++) {
         const itk_finding *f = itk_status_get(st, i);
-        const char *row[] = {f->party,  f->section, f->rule,     itk_state_name(f->state),
-                             f->record, f->due,     f->received, f->claimed,
-                             f->detail};
+        const char *row[] = {f->party,
+                             f->section,
+                             itk_label_or(l, "rule", f->rule),
+                             itk_label_or(l, "state", itk_state_name(f->state)),
+                             f->record,
+                             f->due,
+                             f->received,
+                             f->claimed,
+                             detail_of(f, l)};
         for (size_t k = 0; k < 9; k++)
             csv_cell(row[k], k == 8);
     }
@@ -73,7 +87,7 @@ static const char *short_time(char out[20], const char *iso)
     return out;
 }
 
-static void print_table(const itk_status *st, const char *at)
+static void print_table(const itk_status *st, const char *at, const itk_labels *l)
 {
     int color = cli_color(1);
     size_t counts[4] = {0};
@@ -94,11 +108,11 @@ static void print_table(const itk_status *st, const char *at)
             continue;
         }
         int ind = 2 * (depth - 1);
-        printf("\n%*s%s (%s)\n", ind, "", party, role);
+        printf("\n%*s%s (%s)\n", ind, "", party, itk_label_or(l, "role", role));
         printf("%*s  ", ind, "");
         cli_pad("STATE", 9);
         cli_pad("SECTION", 9);
-        cli_pad("RULE", 35);
+        cli_pad("RULE", l ? 42 : 35);
         cli_pad("RECORD", 22);
         cli_pad("DUE", 18);
         printf("DETAIL\n");
@@ -110,16 +124,17 @@ static void print_table(const itk_status *st, const char *at)
                 break;
             any = 1;
             printf("%*s  %s", ind, "", color ? state_color(f->state) : "");
-            cli_pad(itk_state_name(f->state), 9);
+            cli_pad(itk_label_or(l, "state", itk_state_name(f->state)), 9);
             fputs(color ? "\033[0m" : "", stdout);
             cli_pad(f->section, 9);
-            cli_pad(f->rule, 35);
+            cli_pad(itk_label_or(l, "rule", f->rule), l ? 42 : 35);
             cli_pad(f->record[0] ? f->record : "-", 22);
             char t1[20], t2[20];
             cli_pad(short_time(t1, f->due), 18);
-            printf("%s", f->detail);
+            const char *detail = detail_of(f, l);
+            printf("%s", detail);
             if (f->received[0])
-                printf("%s(received %s, dated %s)", f->detail[0] ? " " : "",
+                printf("%s(received %s, dated %s)", detail[0] ? " " : "",
                        short_time(t1, f->received), short_time(t2, f->claimed));
             putchar('\n');
         }
@@ -163,12 +178,14 @@ int cmd_status(int argc, char **argv)
     else
         itk_registry_now(at, reg);
     int out = 0;
+    itk_labels *l = json ? NULL : cli_labels(reg);
     if (json)
         out = print_json(st, at);
     else if (csv)
-        print_csv(st);
+        print_csv(st, l);
     else
-        print_table(st, at);
+        print_table(st, at, l);
+    itk_labels_free(l);
     int rc = out ? out : itk_status_failed(st) ? EXIT_NO : EXIT_OK;
     itk_status_free(st);
     itk_registry_free(reg);

@@ -60,7 +60,7 @@ static int print_json(const itk_who *w)
         json_pack("{s:o, s:o}", "at", cli_jstr(itk_who_at(w)), "parties", parties));
 }
 
-static void print_table(const itk_who *w)
+static void print_table(const itk_who *w, const itk_labels *l)
 {
     int color = cli_color(1);
     const char *green = color ? "\033[32m" : "", *red = color ? "\033[31m" : "";
@@ -69,7 +69,7 @@ static void print_table(const itk_who *w)
     for (size_t i = 0; i < itk_who_count(w); i++) {
         const itk_who_party *p = itk_who_get(w, i);
         int ind = 2 * p->depth;
-        printf("\n%*s%s %s (%s)\n", ind, "", p->party, p->name, p->role);
+        printf("\n%*s%s %s (%s)\n", ind, "", p->party, p->name, itk_label_or(l, "role", p->role));
         if (!strcmp(p->role, "city") && !p->form1[0] && !p->nitems && !p->napprovals) {
             printf("%*s  contractors:", ind, "");
             for (size_t k = 0; k < p->nsubcontractors; k++)
@@ -107,7 +107,7 @@ static void print_table(const itk_who *w)
             printf("%*s  ", ind, "");
             cli_pad(k ? "" : "approvals:", 12);
             cli_pad(a->request, 18);
-            cli_pad(a->kind, 22);
+            cli_pad(itk_label_or(l, "request.kind", a->kind), 22);
             printf("%s%s%s until %s%s  ", a->open ? green : red, a->open ? "open" : "closed", off,
                    until, uses);
             puts(a->summary);
@@ -120,7 +120,7 @@ static void print_table(const itk_who *w)
             cli_pad(k ? "" : "holds:", 8);
             cli_pad(x->item_id, 12);
             cli_pad(x->info_name, 24);
-            printf("%s %s since %.10s", x->action, x->record, x->since);
+            printf("%s %s since %.10s", itk_label_or(l, "action", x->action), x->record, x->since);
             if (x->derived_from[0])
                 printf(" (copy of %s)", x->derived_from);
             if (x->taken_out[0])
@@ -157,8 +157,11 @@ int cmd_who(int argc, char **argv)
     int rc = EXIT_OK;
     if (json)
         rc = print_json(w);
-    else
-        print_table(w);
+    else {
+        itk_labels *l = cli_labels(reg);
+        print_table(w, l);
+        itk_labels_free(l);
+    }
     itk_who_free(w);
     itk_registry_free(reg);
     return rc;

@@ -57,6 +57,20 @@ int cli_open_registry(itk_registry **reg)
     return 0;
 }
 
+itk_labels *cli_labels(itk_registry *reg)
+{
+    itk_labels *l = NULL;
+    if (itk_labels_open(&l, reg, NULL, "ja") < 0)
+        fprintf(stderr, "itaku: warning: %s; codes are shown instead of labels\n",
+                itk_error_last());
+    else if (!l)
+        fprintf(stderr, "itaku: note: this registry has no labels catalog (labels/): codes are "
+                        "shown instead of Japanese labels; the city adds it with itaku contract "
+                        "upgrade\n");
+    itk_error_clear();
+    return l;
+}
+
 int cli_open_signer(itk_signer **signer, itk_registry *reg, const char *key_path)
 {
     if (setup_signer) {

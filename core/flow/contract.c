@@ -29,8 +29,8 @@ int itk_contract_builtin(itk_contract_file **out)
     return 0;
 }
 
-/* Splits "schemas/<name>.v<N>.schema.json" or "obligations/<name>.v<N>.json"
- * into kind, name and N; 0 when path is neither. */
+/* Splits "schemas/<name>.v<N>.schema.json", "obligations/<name>.v<N>.json"
+ * or "labels/<lang>.v<N>.json" into kind, name and N; 0 when path is neither. */
 static int parse_versioned(char kind[16], char name[64], long *version, const char *dir,
                            const char *file)
 {
@@ -41,6 +41,9 @@ static int parse_versioned(char kind[16], char name[64], long *version, const ch
     } else if (strcmp(dir, "obligations") == 0) {
         suffix = ".json";
         strcpy(kind, "obligations");
+    } else if (strcmp(dir, "labels") == 0) {
+        suffix = ".json";
+        strcpy(kind, "labels");
     } else
         return 0;
     const char *v = strstr(file, ".v");
@@ -116,8 +119,8 @@ static int compare(itk_contract_version *out[], size_t *count, git_repository *r
     itk_contract_version *v = NULL;
     size_t n = 0, cap = 0;
     int rc = 0;
-    static const char *dirs[] = {"schemas", "obligations"};
-    for (size_t d = 0; !rc && d < 2; d++) {
+    static const char *dirs[] = {"schemas", "obligations", "labels"};
+    for (size_t d = 0; !rc && d < sizeof(dirs) / sizeof(*dirs); d++) {
         git_tree_entry *e = NULL;
         git_tree *dir = NULL;
         if (git_tree_entry_bypath(&e, tree, dirs[d]) == 0 &&

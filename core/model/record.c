@@ -150,6 +150,11 @@ void itk_path_classify(itk_path_info *out, const char *path)
             out->kind = ITK_PATH_OBLIGATIONS;
         return;
     }
+    if (strncmp(path, "labels/", 7) == 0) {
+        if (!strchr(path + 7, '/') && versioned_name_ok(path + 7, ".json"))
+            out->kind = ITK_PATH_LABELS;
+        return;
+    }
     if (strncmp(path, "schemas/", 8) == 0) {
         if (!strchr(path + 8, '/') && versioned_name_ok(path + 8, ".schema.json"))
             out->kind = ITK_PATH_SCHEMA;

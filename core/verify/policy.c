@@ -29,6 +29,7 @@ enum {
     K_KEY = 1 << ITK_PATH_KEY,
     K_RECORD = 1 << ITK_PATH_RECORD,
     K_ATTACHMENT = 1 << ITK_PATH_ATTACHMENT,
+    K_LABELS = 1 << ITK_PATH_LABELS,
 };
 
 typedef struct {
@@ -42,9 +43,10 @@ typedef struct {
 #define SUBMITTED " form1 form2 register form4 form5 incident inspection "
 
 static const action_rule actions[] = {
-    {"genesis", K_README | K_CONTRACT | K_OBLIGATIONS | K_SCHEMA | K_PARTY | K_KEY, 1, 0, ""},
+    {"genesis", K_README | K_CONTRACT | K_OBLIGATIONS | K_SCHEMA | K_LABELS | K_PARTY | K_KEY, 1, 0,
+     ""},
     {"party-add", K_PARTY | K_KEY, 1, 0, ""},
-    {"contract-update", K_README | K_CONTRACT | K_OBLIGATIONS | K_SCHEMA, 1, 0, ""},
+    {"contract-update", K_README | K_CONTRACT | K_OBLIGATIONS | K_SCHEMA | K_LABELS, 1, 0, ""},
     {"submit", K_RECORD | K_ATTACHMENT, 0, 0, SUBMITTED},
     {"request", K_RECORD | K_ATTACHMENT, 0, 0, " request "},
     {"withdraw", K_RECORD, 0, 0, " request "},
@@ -381,6 +383,7 @@ static int check_write_permission(check *ck, const added_file *f, int genesis)
     case ITK_PATH_CONTRACT:
     case ITK_PATH_OBLIGATIONS:
     case ITK_PATH_SCHEMA:
+    case ITK_PATH_LABELS:
         if (ck->is_city)
             return 0;
         return PROBLEM(ck, "V3", f->path, "only the city may write %s", f->path);

@@ -3,6 +3,7 @@
  * // comment above it. */
 #include "itaku/errors.h"
 #include "itaku/forms.h"
+#include "itaku/labels.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,8 @@
 typedef struct {
     itk_buf *out;
     const json_t *root;
+    const itk_labels *labels; /* a choice's label beside its code; NULL: none */
+    const char *type;
 } tpl;
 
 static const json_t *deref(const tpl *t, const json_t *s)
@@ -29,7 +32,8 @@ static void indent(tpl *t, int n)
     itk_buf_printf(t->out, "%*s", n, "");
 }
 
-static void comment(tpl *t, const json_t *prop, const json_t *raw, int required, int depth)
+static void comment(tpl *t, const char *key, const json_t *prop, const json_t *raw, int required,
+                    int depth)
 {
     const char *title = json_string_value(json_object_get(raw, "title"));
     const char *desc = json_string_value(json_object_get(raw, "description"));
@@ -45,8 +49,14 @@ static void comment(tpl *t, const json_t *prop, const json_t *raw, int required,
         size_t i;
         json_t *v;
         itk_buf_puts(t->out, " — ");
-        json_array_foreach(e, i, v) itk_buf_printf(t->out, "%s%s", i ? " | " : "",
-                                                   json_is_string(v) ? json_string_value(v) : "?");
+        json_array_foreach(e, i, v)
+        {
+            const char *code = json_is_string(v) ? json_string_value(v) : "?";
+            const char *label = itk_labels_field(t->labels, t->type, key, code);
+            itk_buf_printf(t->out, "%s%s", i ? " | " : "", code);
+            if (label)
+                itk_buf_printf(t->out, "（%s）", label);
+        }
     }
     const char *fmt = json_string_value(json_object_get(prop, "format"));
     if (fmt && strcmp(fmt, "date") == 0)
@@ -88,7 +98,7 @@ static void object(tpl *t, const json_t *s, int depth, int level)
             if (req != (pass == 0))
                 continue;
             const json_t *p = deref(t, raw);
-            comment(t, p, raw, req, depth + 2);
+            comment(t, key, p, raw, req, depth + 2);
             indent(t, depth + 2);
             itk_buf_printf(t->out, "\"%s\": ", key);
             value(t, p, depth + 2, level + 1);
@@ -139,7 +149,13 @@ static void value(tpl *t, const json_t *s, int depth, int level)
 int itk_form_template(itk_buf *out, const json_t *schema, const char *title,
                       const char *how_to_submit)
 {
-    tpl t = {out, schema};
+    return itk_form_template_labeled(out, schema, title, how_to_submit, NULL, NULL);
+}
+
+int itk_form_template_labeled(itk_buf *out, const json_t *schema, const char *title,
+                              const char *how_to_submit, const itk_labels *labels, const char *type)
+{
+    tpl t = {out, schema, labels, type};
     itk_buf_clear(out);
     itk_buf_printf(out, "// %s\n", title);
     if (how_to_submit)

@@ -3,6 +3,7 @@
 #include "itaku/errors.h"
 #include "itaku/forms.h"
 #include "itaku/json.h"
+#include "itaku/labels.h"
 #include "itaku/party.h"
 #include "registry_priv.h"
 
@@ -44,7 +45,9 @@ static void cell(itk_buf *out, const char *s)
     itk_buf_putc(out, '"');
 }
 
-static void field(itk_buf *out, const json_t *rec, const char *key)
+/* Codes are written as the catalog's labels (受領, not received): the
+ * spreadsheet is the city's paper; without a catalog, the codes. */
+static void field(itk_buf *out, const json_t *rec, const char *key, const itk_labels *l)
 {
     const json_t *body = json_object_get(rec, "body");
     const json_t *v = json_object_get(body, key);
@@ -63,13 +66,17 @@ static void field(itk_buf *out, const json_t *rec, const char *key)
         cell(out, tmp);
         return;
     }
-    if (json_is_string(v))
+    const char *label =
+        json_is_string(v) ? itk_labels_field(l, "register", key, json_string_value(v)) : NULL;
+    if (label)
+        cell(out, label);
+    else if (json_is_string(v))
         cell(out, json_string_value(v));
     else if (json_is_integer(v)) {
         snprintf(tmp, sizeof(tmp), "%lld", (long long)json_integer_value(v));
         cell(out, tmp);
     } else if (json_is_boolean(v))
-        cell(out, json_is_true(v) ? "true" : "false");
+        cell(out, l ? (json_is_true(v) ? "はい" : "いいえ") : json_is_true(v) ? "true" : "false");
     else if (v && !json_is_null(v)) {
         char *d = json_dumps(v, JSON_COMPACT);
         cell(out, d ? d : "");
@@ -82,10 +89,12 @@ int itk_register_export_csv(itk_buf *out, itk_registry *reg, const char *party)
     char **paths = NULL;
     size_t n = 0;
     git_tree *tree = NULL;
+    itk_labels *labels = NULL;
     int rc;
     itk_buf_clear(out);
     if ((rc = itk_record_list(&paths, &n, reg, party, "register")) ||
-        (rc = itk_registry_head_tree(&tree, reg)))
+        (rc = itk_registry_head_tree(&tree, reg)) ||
+        (rc = itk_labels_open_tree(&labels, reg->repo, tree, "ja")))
         goto done;
     itk_buf_puts(out, "\xEF\xBB\xBF");
     for (size_t c = 0; c < sizeof(columns) / sizeof(*columns); c++) {
@@ -101,7 +110,7 @@ int itk_register_export_csv(itk_buf *out, itk_registry *reg, const char *party)
         for (size_t c = 0; c < sizeof(columns) / sizeof(*columns); c++) {
             if (c)
                 itk_buf_putc(out, ',');
-            field(out, rec, columns[c][0]);
+            field(out, rec, columns[c][0], labels);
         }
         rc = itk_buf_puts(out, "\r\n");
         json_decref(rec);
@@ -109,6 +118,7 @@ int itk_register_export_csv(itk_buf *out, itk_registry *reg, const char *party)
             goto done;
     }
 done:
+    itk_labels_free(labels);
     git_tree_free(tree);
     itk_string_list_free(paths, n);
     return rc;

@@ -4,6 +4,7 @@
  * the record says. */
 #include "itaku/render.h"
 #include "itaku/errors.h"
+#include "itaku/labels.h"
 #include "itaku/record.h"
 #include "itaku/registry.h"
 #include "itaku/status.h"
@@ -73,7 +74,10 @@ typedef struct {
     itk_buf *out;
     const json_t *root_schema;
     itk_render_format fmt;
-    int offset; /* the contract's zone, minutes east of UTC */
+    int offset;               /* the contract's zone, minutes east of UTC */
+    const itk_labels *labels; /* the registry's catalog; NULL: codes are shown */
+    const char *type;         /* the record's type, for "<type>.<field>" labels */
+    const char *key;          /* the field being written */
 } ctx;
 
 /* A date, or a date-time in the contract's zone: its era date and, for a
@@ -153,8 +157,11 @@ static void scalar(ctx *c, const json_t *v)
     switch (json_typeof(v)) {
     case JSON_STRING: {
         const char *s = json_string_value(v);
+        const char *label = itk_labels_field(c->labels, c->type, c->key, s);
         char era[64], hhmm[6];
-        if (looks_like_date(s) && local_era(c, era, hhmm, s) == 0) {
+        if (label)
+            esc(c, label); /* the city's word for a code: 受領, not received */
+        else if (looks_like_date(s) && local_era(c, era, hhmm, s) == 0) {
             itk_buf_puts(c->out, era);
             if (hhmm[0]) {
                 itk_buf_putc(c->out, ' ');
@@ -186,6 +193,8 @@ static void row(ctx *c, const char *key, const json_t *v, const json_t *props, i
     const json_t *raw = json_object_get(props, key), *p = deref(c, raw);
     /* a property's own title ("管理体制図") wins over its $ref's ("添付ファイル") */
     const char *label = label_of(raw, label_of(p, key));
+    const char *outer = c->key;
+    c->key = key;
     if (c->fmt == ITK_RENDER_HTML) {
         itk_buf_puts(c->out, "<tr><th>");
         esc(c, label);
@@ -194,6 +203,7 @@ static void row(ctx *c, const char *key, const json_t *v, const json_t *props, i
         itk_buf_puts(c->out, "</div></th><td>");
         value(c, v, p, depth + 1);
         itk_buf_puts(c->out, "</td></tr>\n");
+        c->key = outer;
         return;
     }
     itk_buf_printf(c->out, "%*s- **", depth * 2, "");
@@ -207,6 +217,7 @@ static void row(ctx *c, const char *key, const json_t *v, const json_t *props, i
         value(c, v, p, depth + 1);
         itk_buf_puts(c->out, "\n");
     }
+    c->key = outer;
 }
 
 static int listed(const json_t *arr, const char *key)
@@ -352,6 +363,13 @@ static void signature_block(ctx *c, const itk_render_signature *sig)
 int itk_render_record(itk_buf *out, const json_t *record, const json_t *schema,
                       const itk_render_signature *sig, itk_render_format fmt, int offset)
 {
+    return itk_render_record_labeled(out, record, schema, NULL, sig, fmt, offset);
+}
+
+int itk_render_record_labeled(itk_buf *out, const json_t *record, const json_t *schema,
+                              const itk_labels *labels, const itk_render_signature *sig,
+                              itk_render_format fmt, int offset)
+{
     const char *type = json_string_value(json_object_get(record, "type"));
     const char *id = json_string_value(json_object_get(record, "id"));
     const char *party = json_string_value(json_object_get(record, "party"));
@@ -362,11 +380,14 @@ int itk_render_record(itk_buf *out, const json_t *record, const json_t *schema,
                                            "body");
     /* a request for subcontracting is form 6 on paper */
     const char *kind = json_string_value(json_object_get(body, "kind"));
-    const char *title = itk_form_title(
-        strcmp(type, "request") == 0 && kind && strcmp(kind, "subcontract") == 0 ? "form6" : type);
+    const char *form =
+        strcmp(type, "request") == 0 && kind && strcmp(kind, "subcontract") == 0 ? "form6" : type;
+    const char *title = itk_labels_get(labels, "form", form);
+    if (!title)
+        title = itk_form_title(form);
     if (!title)
         title = type;
-    ctx c = {out, schema, fmt, offset};
+    ctx c = {out, schema, fmt, offset, labels, type, NULL};
     char era[64] = "", hhmm[6];
     local_era(&c, era, hhmm, created);
     itk_error_clear();
@@ -425,8 +446,8 @@ int itk_form_page(itk_buf *out, const itk_snapshot *s, size_t i, const json_t *s
                                 o.fingerprint, o.verified, o.is_void, o.recovered};
     int rc = itk_snapshot_json(&rec, s, i);
     rc = rc ? rc
-            : itk_render_record(&page, rec, schema, o.commit[0] ? &sig : NULL, fmt,
-                                itk_snapshot_offset(s));
+            : itk_render_record_labeled(&page, rec, schema, itk_snapshot_labels(s),
+                                        o.commit[0] ? &sig : NULL, fmt, itk_snapshot_offset(s));
     json_decref(rec);
     if (rc) {
         itk_buf_dispose(&page);

@@ -113,38 +113,28 @@ static void page_head(itk_buf *b, const char *title, const char *root)
                    css, root, root);
 }
 
-static const char *state_ja(itk_state s)
+/* The label of a code from the registry's catalog (labels.h); the code
+ * itself when the registry has none (an old registry: the index says so). */
+static const char *lbl(const rctx *c, const char *domain, const char *code)
 {
-    static const char *ja[] = {"適合", "未了", "期限超過", "違反"};
-    return s <= ITK_STATE_VIOLATED ? ja[s] : "?";
+    return itk_label_or(c->snap ? itk_snapshot_labels(c->snap) : NULL, domain, code);
 }
 
-static const char *role_ja(const char *role)
+static const char *state_ja(const rctx *c, itk_state s)
 {
-    if (!strcmp(role, "city"))
-        return "発注者";
-    if (!strcmp(role, "contractor"))
-        return "受注者";
-    if (!strcmp(role, "subcontractor"))
-        return "再委託先";
-    return role;
+    return lbl(c, "state", itk_state_name(s));
 }
 
-static const char *action_ja(const char *a)
+static const char *role_ja(const rctx *c, const char *role)
 {
-    static const struct {
-        const char *a, *ja;
-    } t[] = {{"genesis", "台帳作成"},   {"party-add", "受注者登録"}, {"submit", "提出"},
-             {"receive", "受領"},       {"pull", "取込み"},          {"request", "申請"},
-             {"endorse", "進達"},       {"decline", "進達拒否"},     {"approve", "承認"},
-             {"reject", "却下"},        {"return", "差戻し"},        {"withdraw", "取下げ"},
-             {"instruct", "指示"},      {"acknowledge", "遵守受諾"}, {"key-add", "鍵追加"},
-             {"key-rotate", "鍵更新"},  {"key-retire", "鍵廃止"},    {"key-compromise", "鍵危殆化"},
-             {"key-recover", "鍵回復"}, {"key-confirm", "鍵確認"}};
-    for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++)
-        if (!strcmp(t[i].a, a))
-            return t[i].ja;
-    return "";
+    return lbl(c, "role", role);
+}
+
+/* A finding's text: the catalog's Japanese (status fills detail_ja) or the
+ * English detail when the registry has no catalog. */
+static const char *detail_of(const itk_finding *f)
+{
+    return f->detail_ja[0] || !f->detail[0] ? f->detail_ja : f->detail;
 }
 
 /* A date-time in the contract's zone as "2026-12-01 10:00 JST" (or with
@@ -321,7 +311,7 @@ static void chain_svg(itk_buf *b, const rctx *c)
         itk_buf_printf(b, "</text>\n<text x=\"%d\" y=\"%d\" font-size=\"13\">", x + 12, y + 44);
         esc(b, p->party);
         itk_buf_puts(b, " — ");
-        esc(b, role_ja(p->role));
+        esc(b, role_ja(c, p->role));
         itk_buf_printf(b, "</text>\n<text x=\"%d\" y=\"%d\" font-size=\"12\">", x + 12, y + 63);
         if (city)
             itk_buf_printf(b, "再委託先の承認・指示・監査");
@@ -332,8 +322,7 @@ static void chain_svg(itk_buf *b, const rctx *c)
         if (!city) {
             itk_buf_printf(b, "<text x=\"%d\" y=\"%d\" font-size=\"13\" fill=\"%s\">", x + bw + 10,
                            y + bh / 2 + 5, stroke[w]);
-            esc(b, state_ja(w));
-            itk_buf_printf(b, " (%s)", itk_state_name(w));
+            esc(b, state_ja(c, w));
             if (p->manager[0]) {
                 itk_buf_puts(b, " 管理責任者: ");
                 esc(b, p->manager);
@@ -370,7 +359,13 @@ static void era_of(itk_buf *b, const char *date)
 
 static void section_contract(itk_buf *b, const rctx *c, size_t problems, size_t commits)
 {
-    itk_buf_puts(b, "<h1>委託業務 情報セキュリティ遵守状況報告書</h1>\n<table class=\"meta\">");
+    itk_buf_puts(b, "<h1>委託業務 情報セキュリティ遵守状況報告書</h1>\n");
+    if (c->snap && *itk_snapshot_labels_note(c->snap)) {
+        itk_buf_puts(b, "<p class=\"small itk-labels-note\">");
+        esc(b, itk_snapshot_labels_note(c->snap));
+        itk_buf_puts(b, "</p>\n");
+    }
+    itk_buf_puts(b, "<table class=\"meta\">");
     itk_buf_puts(b, "<tr><td>契約番号</td><td>");
     esc(b, contract_str(c, "contract_id", NULL));
     itk_buf_puts(b, "</td></tr><tr><td>件名</td><td>");
@@ -396,12 +391,19 @@ static void section_contract(itk_buf *b, const rctx *c, size_t problems, size_t 
 
 static void section_status(itk_buf *b, const rctx *c)
 {
-    itk_buf_puts(b, "<h2>義務の状況 (status)</h2>\n<p class=\"legend\">"
-                    "<span class=\"ok\">適合 ok</span><span class=\"pending\">未了 pending</span>"
-                    "<span class=\"overdue\">期限超過 overdue</span>"
-                    "<span class=\"violated\">違反 violated</span></p>\n"
-                    "<table><tr><th>事業者</th><th>区分</th><th>適合</th><th>未了</th>"
-                    "<th>期限超過</th><th>違反</th></tr>\n");
+    itk_buf_puts(b, "<h2>義務の状況 (status)</h2>\n<p class=\"legend\">");
+    for (int s = 0; s < 4; s++) {
+        itk_buf_printf(b, "<span class=\"%s\">", itk_state_name((itk_state)s));
+        esc(b, state_ja(c, (itk_state)s));
+        itk_buf_puts(b, "</span>");
+    }
+    itk_buf_puts(b, "</p>\n<table><tr><th>事業者</th><th>区分</th>");
+    for (int s = 0; s < 4; s++) {
+        itk_buf_puts(b, "<th>");
+        esc(b, state_ja(c, (itk_state)s));
+        itk_buf_puts(b, "</th>");
+    }
+    itk_buf_puts(b, "</tr>\n");
     for (size_t i = 0; i < itk_who_count(c->who); i++) {
         const itk_who_party *p = itk_who_get(c->who, i);
         if (!strcmp(p->role, "city"))
@@ -413,7 +415,7 @@ static void section_status(itk_buf *b, const rctx *c)
         itk_buf_puts(b, "</a> ");
         esc(b, p->name);
         itk_buf_puts(b, "</td><td>");
-        esc(b, role_ja(p->role));
+        esc(b, role_ja(c, p->role));
         itk_buf_puts(b, "</td>");
         static const char *cls[] = {"ok", "pending", "overdue", "violated"};
         for (int s = 0; s < 4; s++)
@@ -431,7 +433,7 @@ static void section_status(itk_buf *b, const rctx *c)
         itk_buf_puts(b, " (");
         esc(b, p->party);
         itk_buf_puts(b, ", ");
-        esc(b, role_ja(p->role));
+        esc(b, role_ja(c, p->role));
         itk_buf_puts(b, ")</h3>\n");
         int any = 0;
         for (size_t k = 0; k < itk_status_count(c->status); k++) {
@@ -444,9 +446,10 @@ static void section_status(itk_buf *b, const rctx *c)
                                 "<th>詳細</th></tr>\n");
             itk_buf_puts(b, "<tr><td>");
             esc(b, f->section);
-            itk_buf_printf(b, "</td><td class=\"%s\">%s (%s)</td><td>", itk_state_name(f->state),
-                           state_ja(f->state), itk_state_name(f->state));
-            esc(b, f->rule);
+            itk_buf_printf(b, "</td><td class=\"%s\">", itk_state_name(f->state));
+            esc(b, state_ja(c, f->state));
+            itk_buf_puts(b, "</td><td>");
+            esc(b, lbl(c, "rule", f->rule));
             itk_buf_puts(b, "</td><td>");
             record_link(b, c, f->record, "");
             itk_buf_puts(b, "</td><td>");
@@ -456,7 +459,7 @@ static void section_status(itk_buf *b, const rctx *c)
             itk_buf_puts(b, "</td><td>");
             show_time(b, c, f->claimed);
             itk_buf_puts(b, "</td><td>");
-            esc(b, f->detail);
+            esc(b, detail_of(f));
             itk_buf_puts(b, "</td></tr>\n");
         }
         if (any)
@@ -499,7 +502,9 @@ static void section_who(itk_buf *b, const rctx *c)
         for (size_t k = 0; k < p->napprovals; k++) {
             const itk_who_approval *a = &p->approvals[k];
             record_link(b, c, a->request, "");
-            itk_buf_printf(b, " %s %s", a->kind, a->open ? "有効" : "失効");
+            itk_buf_puts(b, " ");
+            esc(b, lbl(c, "request.kind", a->kind));
+            itk_buf_printf(b, " %s", a->open ? "有効" : "失効");
             if (a->valid_until[0])
                 itk_buf_printf(b, " 〜%s", a->valid_until);
             itk_buf_puts(b, "<br>");
@@ -530,11 +535,11 @@ static void section_requests(itk_buf *b, const rctx *c)
         itk_buf_puts(b, "<tr><td>");
         record_link(b, c, r->name, "");
         itk_buf_puts(b, "</td><td>");
-        esc(b, r->kind);
+        esc(b, lbl(c, "request.kind", r->kind));
         itk_buf_puts(b, "</td><td>");
         esc(b, r->summary);
         itk_buf_puts(b, "</td><td>");
-        esc(b, r->state);
+        esc(b, lbl(c, "request.state", r->state));
         if (r->next[0]) {
             itk_buf_puts(b, " → ");
             esc(b, r->next);
@@ -564,7 +569,10 @@ static void section_forms(itk_buf *b, const rctx *c)
         itk_snapshot_origin o;
         origin_of(&o, c, c->paths[i]);
         int e = o.commit[0] != '\0';
-        const char *title = pi.type ? itk_form_title(pi.type->type) : NULL;
+        const char *title =
+            pi.type ? itk_labels_get(itk_snapshot_labels(c->snap), "form", pi.type->type) : NULL;
+        if (!title && pi.type)
+            title = itk_form_title(pi.type->type);
         itk_buf_printf(b, "<tr%s><td><a href=\"%s\">%s/%s</a></td><td>",
                        e && o.is_void ? " class=\"void\"" : "", page, pi.party, pi.id);
         esc(b, title ? title : pi.type ? pi.type->label : "");
@@ -633,9 +641,7 @@ static int write_timeline(rctx *c)
         itk_buf_puts(&b, "</td><td>");
         esc(&b, ci->principal);
         itk_buf_puts(&b, "</td><td>");
-        esc(&b, action_ja(ci->action));
-        itk_buf_puts(&b, " ");
-        esc(&b, ci->action);
+        esc(&b, lbl(c, "commit", ci->action));
         itk_buf_puts(&b, "</td><td>");
         for (size_t k = 0; k < ci->nrecords; k++) {
             itk_path_info pi;

@@ -377,7 +377,32 @@ void itk_snapshot_free(itk_snapshot *s)
     free(s->recs);
     json_decref(s->parent_of);
     json_decref(s->by_path);
+    itk_labels_free(s->labels);
     free(s);
+}
+
+const itk_labels *itk_snapshot_labels(const itk_snapshot *s)
+{
+    return s->labels;
+}
+
+const char *itk_snapshot_labels_note(const itk_snapshot *s)
+{
+    return s->labels_note;
+}
+
+/* The catalog of tree into s; a registry without one (or with one that
+ * cannot be read) shows codes, and the note says so once. */
+static void open_labels(itk_snapshot *s, git_repository *repo, const git_tree *tree)
+{
+    if (itk_labels_open_tree(&s->labels, repo, tree, "ja") != 0)
+        snprintf(s->labels_note, sizeof(s->labels_note),
+                 "%.200s; codes are shown instead of labels", itk_error_last());
+    else if (!s->labels)
+        snprintf(s->labels_note, sizeof(s->labels_note),
+                 "this registry has no labels catalog (labels/): codes are shown instead of "
+                 "Japanese labels; the city adds it with itaku contract upgrade");
+    itk_error_clear();
 }
 
 int itk_snapshot_open(itk_snapshot **out, itk_registry *reg, const char *at)
@@ -416,6 +441,7 @@ int itk_snapshot_open(itk_snapshot **out, itk_registry *reg, const char *at)
         (rc = itk_timezone_offset(&s->offset,
                                   json_string_value(json_object_get(contract, "timezone")))))
         goto done;
+    open_labels(s, c.repo, c.tree);
     if ((rc = itk_scache_key(key, c.repo, &s->commit)))
         goto done;
     if (itk_scache_load(s, c.repo, key))

@@ -36,8 +36,10 @@ struct itk_snapshot {
     itk_jview view;
     itk_snap_rec *recs;
     size_t n;
-    json_t *parent_of; /* party id → its parent's id (the tree's party files) */
-    json_t *by_path;   /* path → index, built on first itk_snapshot_find */
+    json_t *parent_of;  /* party id → its parent's id (the tree's party files) */
+    json_t *by_path;    /* path → index, built on first itk_snapshot_find */
+    itk_labels *labels; /* the tree's catalog, NULL when none (labels_note says why) */
+    char labels_note[320];
 };
 
 /* The snapshot cache (status.cache in this user's cache folder,

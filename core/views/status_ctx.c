@@ -82,7 +82,7 @@ int itk_srec_superseded(const sctx *c, const srec *r)
 
 int itk_sctx_finding(sctx *c, const char *party, const char *section, const char *rule,
                      itk_state state, const char *record, long long due, long long received,
-                     const char *claimed, const char *detail)
+                     const char *claimed, const sdetail *detail)
 {
     /* the version in force at the due date decides whether this rule
      * applies; without a due date, the one in force at the evaluation time
@@ -118,8 +118,38 @@ int itk_sctx_finding(sctx *c, const char *party, const char *section, const char
     else
         itk_copy_utf8(f->claimed, sizeof(f->claimed), claimed);
     itk_error_clear();
-    itk_copy_utf8(f->detail, sizeof(f->detail), detail);
+    if (detail) {
+        itk_copy_utf8(f->detail, sizeof(f->detail), detail->en);
+        itk_copy_utf8(f->detail_ja, sizeof(f->detail_ja), detail->ja);
+    }
     return 0;
+}
+
+void itk_sdetail_add(sdetail *d, const sctx *c, const char *code, const char *en,
+                     const char *const *args, size_t nargs, const char *sep_en, const char *sep_ja)
+{
+    const itk_labels *l = c->snap ? itk_snapshot_labels(c->snap) : NULL;
+    itk_buf b = ITK_BUF_INIT;
+    if (d->en[0])
+        itk_buf_puts(&b, sep_en);
+    itk_labels_fill(&b, NULL, en, args, nargs);
+    size_t n = strlen(d->en);
+    itk_copy_utf8(d->en + n, sizeof(d->en) - n, b.ptr);
+    if (l) {
+        itk_buf_clear(&b);
+        if (d->ja[0])
+            itk_buf_puts(&b, sep_ja);
+        if (itk_labels_format(&b, l, code, args, nargs) != 0) {
+            /* a catalog without this text: the English one */
+            itk_buf_clear(&b);
+            if (d->ja[0])
+                itk_buf_puts(&b, sep_en);
+            itk_labels_fill(&b, l, en, args, nargs);
+        }
+        n = strlen(d->ja);
+        itk_copy_utf8(d->ja + n, sizeof(d->ja) - n, b.ptr);
+    }
+    itk_buf_dispose(&b);
 }
 
 const sparty *itk_sctx_party(const sctx *c, const char *id)

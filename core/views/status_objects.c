@@ -39,15 +39,19 @@ int itk_status_evidence(sctx *c)
         for (size_t i = 0; !rc && i < n; i++) {
             if (ev[i].path[0])
                 continue;
-            char name[100], detail[256];
+            char name[100], sha[17];
             snprintf(name, sizeof(name), "%s/%s", r->pi.party, r->pi.id);
-            snprintf(detail, sizeof(detail),
-                     "incomplete: %.40s cites %.60s (SHA-256 %.16s…), which no party's "
-                     "attachments hold; attach that file (itaku attach FILE)",
-                     ev[i].field, ev[i].filename, ev[i].sha256);
+            snprintf(sha, sizeof(sha), "%.16s", ev[i].sha256);
+            const char *args[] = {ev[i].field, ev[i].filename, sha};
+            sdetail detail;
+            memset(&detail, 0, sizeof(detail));
+            itk_sdetail_add(&detail, c, "attachment_missing",
+                            "incomplete: {1} cites {2} (SHA-256 {3}…), which no party's "
+                            "attachments hold; attach that file (itaku attach FILE)",
+                            args, 3, "", "");
             rc = itk_sctx_finding(c, r->pi.party, "添付", ITK_RULE_ATTACHMENTS, ITK_STATE_OVERDUE,
                                   name, 0, -1, json_string_value(json_object_get(rec, "created")),
-                                  detail);
+                                  &detail);
         }
         free(ev);
         json_decref(rec);

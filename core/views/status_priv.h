@@ -70,9 +70,22 @@ const char *itk_body_str(const sctx *c, const srec *r, const char *key);
 itk_jref itk_body_get(const sctx *c, const srec *r, const char *key);
 const char *itk_rec_str(const sctx *c, const srec *r, const char *key);
 const char *itk_srec_path(const sctx *c, const srec *r);
+/* A finding's text in English and, from the labels catalog's "finding"
+ * template of the same code, in Japanese ("" without a catalog). */
+typedef struct {
+    char en[256];
+    char ja[512];
+} sdetail;
+
+/* Appends code's text to d (after sep_en / sep_ja when d holds text): en
+ * is the English template, with the catalog's placeholders ({1},
+ * {1:domain}), filled with args. */
+void itk_sdetail_add(sdetail *d, const sctx *c, const char *code, const char *en,
+                     const char *const *args, size_t nargs, const char *sep_en, const char *sep_ja);
+
 int itk_sctx_finding(sctx *c, const char *party, const char *section, const char *rule,
                      itk_state state, const char *record, long long due, long long received,
-                     const char *claimed, const char *detail);
+                     const char *claimed, const sdetail *detail);
 
 /* Whether r is superseded by a record there at the evaluation time. */
 int itk_srec_superseded(const sctx *c, const srec *r);

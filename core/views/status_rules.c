@@ -154,34 +154,63 @@ static long long received_up(const sctx *c, const srec *r)
     return t <= c->at ? t : -1;
 }
 
-/* A thing due at `due`, done by record r (or not, r NULL): its state. */
-static int judge(sctx *c, const char *party, const char *section, const char *kind, const srec *r,
-                 long long due, const char *missing, const char *late)
+/* A finding text of code (labels.h "finding"), English template en. */
+static sdetail say(const sctx *c, const char *code, const char *en, const char *a1, const char *a2)
 {
-    char name[100] = "", detail[256];
+    sdetail d;
+    const char *args[] = {a1, a2};
+    memset(&d, 0, sizeof(d));
+    itk_sdetail_add(&d, c, code, en, args, 2, "", "");
+    return d;
+}
+
+static void append(sdetail *to, const sdetail *more, const char *sep_en, const char *sep_ja)
+{
+    size_t n = strlen(to->en);
+    if (!more)
+        return;
+    if (more->en[0])
+        snprintf(to->en + n, sizeof(to->en) - n, "%s%s", n ? sep_en : "", more->en);
+    n = strlen(to->ja);
+    if (more->ja[0])
+        snprintf(to->ja + n, sizeof(to->ja) - n, "%s%s", n ? sep_ja : "", more->ja);
+}
+
+/* A thing due at `due`, done by record r (or not, r NULL): its state.
+ * suffix (may be NULL) ends every text (which instruction it answers). */
+static int judge(sctx *c, const char *party, const char *section, const char *kind, const srec *r,
+                 long long due, const sdetail *missing, const sdetail *late, const sdetail *suffix)
+{
+    char name[100] = "";
+    sdetail detail;
     long long got = -1;
     itk_state st;
+    memset(&detail, 0, sizeof(detail));
     if (r) {
         rec_name(name, r);
         got = received_up(c, r);
     }
     if (r && got >= 0) {
         st = due <= 0 || got <= due ? ITK_STATE_OK : ITK_STATE_OVERDUE;
-        snprintf(detail, sizeof(detail), "%s", st == ITK_STATE_OK ? "" : late);
+        if (st != ITK_STATE_OK)
+            append(&detail, late, "", "");
         const sparty *p = itk_sctx_party(c, r->pi.party);
         if ((r->flags & ITK_SREC_BACKDATED) && p && p->parent[0]) {
-            size_t l = strlen(detail);
-            snprintf(detail + l, sizeof(detail) - l,
-                     "%sthe receipt is dated before the commit it takes; the later date counts",
-                     l ? "; " : "");
+            sdetail b =
+                say(c, "receipt_backdated",
+                    "the receipt is dated before the commit it takes; the later date counts", NULL,
+                    NULL);
+            append(&detail, &b, "; ", "。");
         }
     } else {
         st = due <= 0 || c->at <= due ? ITK_STATE_PENDING : ITK_STATE_OVERDUE;
-        snprintf(detail, sizeof(detail), "%s",
-                 r ? "filed, not yet received by the party above" : missing);
+        sdetail nr =
+            say(c, "not_received", "filed, not yet received by the party above", NULL, NULL);
+        append(&detail, r ? &nr : missing, "", "");
     }
+    append(&detail, suffix, " ", "");
     return itk_sctx_finding(c, party, section, kind, st, r ? name : "", due, got,
-                            r ? claimed(c, r) : NULL, detail);
+                            r ? claimed(c, r) : NULL, &detail);
 }
 
 static long long contract_time(const sctx *c, const char *field, int end_of_day)
@@ -224,9 +253,10 @@ static int form1_before_work(sctx *c, const char *section, const char *kind, con
         }
         if (strcmp(party->role, "contractor") == 0)
             due = contract_time(c, "work_start", 0);
-        int rc =
-            judge(c, party->id, section, kind, form, due, "no form 1 (management system) filed yet",
-                  "form 1 reached the party above after the work started");
+        sdetail missing = say(c, "no_form1", "no form 1 (management system) filed yet", NULL, NULL);
+        sdetail late = say(c, "form1_late", "form 1 reached the party above after the work started",
+                           NULL, NULL);
+        int rc = judge(c, party->id, section, kind, form, due, &missing, &late, NULL);
         if (rc)
             return rc;
     }
@@ -246,8 +276,9 @@ static int form1_change_before_effect(sctx *c, const char *section, const char *
         long long due = 0;
         if (eff)
             itk_time_parse(&due, eff, c->offset, 0);
-        int rc = judge(c, r->pi.party, section, kind, r, due, "",
-                       "the change reached the party above after it took effect");
+        sdetail late = say(c, "change_late",
+                           "the change reached the party above after it took effect", NULL, NULL);
+        int rc = judge(c, r->pi.party, section, kind, r, due, NULL, &late, NULL);
         if (rc)
             return rc;
     }
@@ -283,23 +314,25 @@ static int training_covers_workers(sctx *c, const char *section, const char *kin
             const char *id = itk_jv_strget(c->view, w, "worker_id");
             const char *nm = itk_jv_strget(c->view, w, "name");
             const srec *by = NULL;
-            char detail[256];
             if (!id)
                 continue;
-            snprintf(detail, sizeof(detail), "worker %s (%s) has no training report (form 2)", id,
-                     nm ? nm : "?");
+            sdetail detail =
+                say(c, "worker_untrained", "worker {1} ({2}) has no training report (form 2)", id,
+                    nm ? nm : "?");
+            sdetail late = say(c, "training_late",
+                               "the training report reached the party above after the worker "
+                               "started",
+                               NULL, NULL);
             int rc;
             if (trained(c, r->pi.party, id, &by))
-                rc = judge(c, r->pi.party, section, kind, by, due, "",
-                           "the training report reached the party above after the worker "
-                           "started");
+                rc = judge(c, r->pi.party, section, kind, by, due, NULL, &late, NULL);
             else {
                 /* the record that shows the gap: the form 1 naming the worker */
                 char name[100];
                 rec_name(name, r);
                 rc = itk_sctx_finding(c, r->pi.party, section, kind,
                                       !due || c->at <= due ? ITK_STATE_PENDING : ITK_STATE_OVERDUE,
-                                      name, due, -1, NULL, detail);
+                                      name, due, -1, NULL, &detail);
             }
             if (rc)
                 return rc;
@@ -336,13 +369,14 @@ static int handover_designated_method(sctx *c, const char *section, const char *
         size_t k;
         json_array_foreach(methods, k, v) ok |=
             m && json_is_string(v) && strcmp(json_string_value(v), m) == 0;
-        char name[100], detail[256];
+        char name[100];
         rec_name(name, r);
-        snprintf(detail, sizeof(detail), "%s by '%s', not a method the contract designates", action,
-                 m ? m : "(no method)");
+        sdetail detail = say(c, "method_not_designated",
+                             "{1:action} by '{2:method}', not a method the contract designates",
+                             action, m ? m : "(no method)");
         int rc = itk_sctx_finding(
             c, r->pi.party, section, kind, ok ? ITK_STATE_OK : ITK_STATE_VIOLATED, name, 0,
-            itk_srec_arrival(c, r, r->pi.party, NULL), claimed(c, r), ok ? "" : detail);
+            itk_srec_arrival(c, r, r->pi.party, NULL), claimed(c, r), ok ? NULL : &detail);
         if (rc)
             return rc;
     }
@@ -368,7 +402,7 @@ static int id_before(const char *a, const char *b)
  * and not used up by the party's earlier entries. 0 when it holds, 1 with
  * detail set when not. */
 static int approval_usable(sctx *c, const srec *r, const srec *d, const char *approval,
-                           const char *action, char *detail, size_t cap)
+                           const char *action, sdetail *detail)
 {
     itk_request_info info;
     memset(&info, 0, sizeof(info));
@@ -392,7 +426,34 @@ static int approval_usable(sctx *c, const srec *r, const srec *d, const char *ap
     const char *created = itk_rec_str(c, r, "created");
     if (!itk_approval_judge(&info, r->pi.party, action, created ? created : "", used))
         return 0;
-    snprintf(detail, cap, "%s", itk_error_last());
+    /* the English is itk_approval_judge's; the Japanese names the same case */
+    const char *need = itk_action_request_kind(action);
+    char uses[32];
+    snprintf(uses, sizeof(uses), "%lld", info.max_uses);
+    const char *args[] = {info.name, info.requester, r->pi.party, NULL};
+    const char *code = "approval_other_party";
+    if (strcmp(info.requester, r->pi.party) == 0) {
+        args[1] = info.kind;
+        args[2] = action;
+        args[3] = need ? need : "?";
+        code = "approval_wrong_kind";
+        if (need && strcmp(info.kind, need) == 0) {
+            args[1] =
+                info.valid_until[0] && strncmp(created ? created : "", info.valid_until, 10) > 0
+                    ? info.valid_until
+                    : uses;
+            code = args[1] == uses ? "approval_used_up" : "approval_expired";
+        }
+    }
+    itk_buf ja = ITK_BUF_INIT;
+    const itk_labels *l = itk_snapshot_labels(c->snap);
+    memset(detail, 0, sizeof(*detail));
+    itk_copy_utf8(detail->en, sizeof(detail->en), itk_error_last());
+    if (l && itk_labels_format(&ja, l, code, args, 4) == 0)
+        itk_copy_utf8(detail->ja, sizeof(detail->ja), ja.ptr);
+    else if (l)
+        itk_copy_utf8(detail->ja, sizeof(detail->ja), detail->en);
+    itk_buf_dispose(&ja);
     itk_error_clear();
     return 1;
 }
@@ -412,13 +473,16 @@ static int register_prior_approval(sctx *c, const char *section, const char *kin
             continue;
         const char *approval = itk_body_str(c, r, "approval");
         const char *why = itk_body_str(c, r, "unapproved_reason");
-        char name[100], detail[256] = "", commit[41] = "";
+        char name[100], commit[41] = "";
+        sdetail detail;
+        memset(&detail, 0, sizeof(detail));
         itk_state st = ITK_STATE_VIOLATED;
         rec_name(name, r);
         long long t = itk_srec_arrival(c, r, r->pi.party, commit);
         if (!approval)
-            snprintf(detail, sizeof(detail), "%s without prior approval%s%s", action,
-                     why ? ": " : "", why ? why : "");
+            detail = why ? say(c, "unapproved_reason", "{1:action} without prior approval: {2}",
+                               action, why)
+                         : say(c, "unapproved", "{1:action} without prior approval", action, NULL);
         else {
             /* the decision must be among the ancestors of the entry's commit */
             int prior = 0;
@@ -448,18 +512,17 @@ static int register_prior_approval(sctx *c, const char *section, const char *kin
                 cm = NULL;
             }
             itk_error_clear();
-            int unusable =
-                prior ? approval_usable(c, r, d, approval, action, detail, sizeof(detail)) : 0;
+            int unusable = prior ? approval_usable(c, r, d, approval, action, &detail) : 0;
             if (unusable < 0)
                 return unusable;
             if (prior && !unusable)
                 st = ITK_STATE_OK;
             else if (!prior)
-                snprintf(detail, sizeof(detail),
-                         "cites %s, which was not approved before the entry", approval);
+                detail = say(c, "approval_not_prior",
+                             "cites {1}, which was not approved before the entry", approval, NULL);
         }
-        int rc =
-            itk_sctx_finding(c, r->pi.party, section, kind, st, name, 0, t, claimed(c, r), detail);
+        int rc = itk_sctx_finding(c, r->pi.party, section, kind, st, name, 0, t, claimed(c, r),
+                                  st == ITK_STATE_OK ? NULL : &detail);
         if (rc)
             return rc;
     }
@@ -513,7 +576,7 @@ static int instruction_answered_on_time(sctx *c, const char *section, const char
             json_is_string(v) && strcmp(json_string_value(v), ik) == 0;
         if (!listed)
             continue;
-        char name[100], missing[256];
+        char name[100];
         rec_name(name, n);
         long long due = 0;
         if (due_s)
@@ -548,17 +611,18 @@ static int instruction_answered_on_time(sctx *c, const char *section, const char
                     answer = o;
             }
         }
-        snprintf(missing, sizeof(missing), "%s asks for a %s; no answer yet", name, ik);
+        sdetail missing =
+            say(c, "no_answer", "{1} asks for a {2:instruction.kind}; no answer yet", name, ik);
+        sdetail late =
+            say(c, "answer_late", "answered, but received by the party above after the due time",
+                NULL, NULL);
+        /* the finding says which instruction it answers */
+        sdetail which = say(c, "instruction_ref", "({1:instruction.kind} {2})", ik, name);
         /* an inspection's result is recorded by the inspecting party itself */
         const char *who = answer ? answer->pi.party : to;
-        int rc = judge(c, who, section, kind, answer, due, missing,
-                       "answered, but received by the party above after the due time");
+        int rc = judge(c, who, section, kind, answer, due, &missing, &late, &which);
         if (rc)
             return rc;
-        /* the finding says which instruction it answers */
-        snprintf(c->f[c->nf - 1].detail + strlen(c->f[c->nf - 1].detail),
-                 sizeof(c->f[c->nf - 1].detail) - strlen(c->f[c->nf - 1].detail), "%s(%s %s)",
-                 c->f[c->nf - 1].detail[0] ? " " : "", ik, name);
     }
     return 0;
 }
@@ -611,18 +675,21 @@ static int items_returned_or_disposed_at_end(sctx *c, const char *section, const
         char key[ITK_PARTY_ID_MAX + 2 + 1024];
         snprintf(key, sizeof(key), "%s\x1f%s", r->pi.party, item);
         const srec *closed = index_rec(c, json_object_get(first, key));
-        char name[100], detail[256] = "";
+        char name[100];
+        sdetail detail;
+        memset(&detail, 0, sizeof(detail));
         itk_state st = ITK_STATE_OK;
         if (closed)
             rec_name(name, closed);
         else {
             rec_name(name, r);
             st = !due || c->at <= due ? ITK_STATE_PENDING : ITK_STATE_VIOLATED;
-            snprintf(detail, sizeof(detail), "item %s (%s) not yet returned, erased or disposed",
-                     item, action);
+            detail =
+                say(c, "item_open", "item {1} ({2:action}) not yet returned, erased or disposed",
+                    item, action);
         }
         int rc = itk_sctx_finding(c, r->pi.party, section, kind, st, name, due, -1,
-                                  closed ? claimed(c, closed) : NULL, detail);
+                                  closed ? claimed(c, closed) : NULL, &detail);
         if (rc) {
             json_decref(first);
             return rc;
@@ -664,9 +731,11 @@ static int subcontract_approved(sctx *c, const char *section, const char *kind, 
         const srec *d = index_rec(c, json_object_get(approving, party->id));
         if (d)
             rec_name(name, d);
+        sdetail none = say(c, "subcontract_unapproved",
+                           "no approving decision names this subcontractor", NULL, NULL);
         int rc = itk_sctx_finding(c, party->id, section, kind,
                                   name[0] ? ITK_STATE_OK : ITK_STATE_VIOLATED, name, 0, -1, NULL,
-                                  name[0] ? "" : "no approving decision names this subcontractor");
+                                  name[0] ? NULL : &none);
         if (rc) {
             json_decref(approving);
             return rc;
@@ -721,28 +790,30 @@ static int subcontract_acknowledged(sctx *c, const char *section, const char *ki
             else
                 older = r;
         }
-        char name[100] = "", detail[256] = "";
+        char name[100] = "";
         if (ack)
             rec_name(name, ack);
-        else {
-            int n = snprintf(detail, sizeof(detail),
-                             "has not acknowledged the obligations in force (%s", in_force->path);
-            if (now > 0 && n > 0 && (size_t)n < sizeof(detail))
-                n += snprintf(detail + n, sizeof(detail) - (size_t)n, ", since %s",
-                              in_force->effective_from);
-            if (n > 0 && (size_t)n < sizeof(detail))
-                n += snprintf(detail + n, sizeof(detail) - (size_t)n, ")");
-            const char *was = older ? itk_body_str(c, older, "obligations") : NULL;
-            if (older && n > 0 && (size_t)n < sizeof(detail)) {
+        sdetail none;
+        memset(&none, 0, sizeof(none));
+        if (!ack) {
+            none = now > 0 ? say(c, "not_acknowledged_since",
+                                 "has not acknowledged the obligations in force ({1}, since {2})",
+                                 in_force->path, in_force->effective_from)
+                           : say(c, "not_acknowledged_version",
+                                 "has not acknowledged the obligations in force ({1})",
+                                 in_force->path, NULL);
+            if (older) {
                 char old[100];
                 rec_name(old, older);
-                snprintf(detail + n, sizeof(detail) - (size_t)n, "; %s acknowledged %s", old,
-                         was ? was : "an older version");
+                const char *was = itk_body_str(c, older, "obligations");
+                sdetail o =
+                    say(c, "older_acknowledgement", "{1} acknowledged {2}", old, was ? was : "-");
+                append(&none, &o, "; ", "。");
             }
         }
         int rc = itk_sctx_finding(
             c, party->id, section, kind, ack ? ITK_STATE_OK : ITK_STATE_PENDING, name, 0,
-            ack ? received_up(c, ack) : -1, ack ? claimed(c, ack) : NULL, detail);
+            ack ? received_up(c, ack) : -1, ack ? claimed(c, ack) : NULL, ack ? NULL : &none);
         if (rc)
             return rc;
     }
@@ -762,12 +833,13 @@ static int incident_first_report_within(sctx *c, const char *section, const char
                                : NULL;
         if (!disc || itk_time_parse(&t, disc, c->offset, 0))
             continue;
-        char late[128];
-        snprintf(late, sizeof(late),
-                 "the first report reached the party above more than %lld "
-                 "hours after discovery",
-                 hours);
-        int rc = judge(c, r->pi.party, section, kind, r, t + hours * 3600, "", late);
+        char h[24];
+        snprintf(h, sizeof(h), "%lld", hours);
+        sdetail late = say(c, "first_report_late",
+                           "the first report reached the party above more than {1} hours after "
+                           "discovery",
+                           h, NULL);
+        int rc = judge(c, r->pi.party, section, kind, r, t + hours * 3600, NULL, &late, NULL);
         if (rc)
             return rc;
     }
@@ -792,10 +864,11 @@ static int incident_followed_up(sctx *c, const char *section, const char *kind,
         char fn[100] = "";
         if (final)
             rec_name(fn, final);
-        int rc = itk_sctx_finding(
-            c, r->pi.party, section, kind, final ? ITK_STATE_OK : ITK_STATE_PENDING,
-            final ? fn : name, 0, final ? received_up(c, final) : -1,
-            final ? claimed(c, final) : NULL, final ? "" : "no final report yet");
+        sdetail none = say(c, "no_final", "no final report yet", NULL, NULL);
+        int rc = itk_sctx_finding(c, r->pi.party, section, kind,
+                                  final ? ITK_STATE_OK : ITK_STATE_PENDING, final ? fn : name, 0,
+                                  final ? received_up(c, final) : -1,
+                                  final ? claimed(c, final) : NULL, final ? NULL : &none);
         if (rc)
             return rc;
     }

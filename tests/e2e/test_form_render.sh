@@ -18,6 +18,7 @@ if ! [ -x /usr/bin/chromium ]; then
 fi
 
 SCHEMAS=$SRC/registry-template/schemas
+LABELS=$SRC/registry-template/labels/ja.v1.json
 setup_city_and_contractor
 cd "$T/acme"
 expect_exit 0 "$ITAKU" form submit 1 "$FORM1_BODY"
@@ -42,10 +43,12 @@ expected() {
     local commit
     commit=$(git log --format=%H --diff-filter=A -- "$2")
     [ -n "$commit" ] || fail "git log finds no commit adding $2"
-    python3 - "$2" "$SCHEMAS/$3.v1.schema.json" "$commit" "$FPR" <<'PY'
+    python3 - "$2" "$SCHEMAS/$3.v1.schema.json" "$commit" "$FPR" "$LABELS" "$T/codes-$4" <<'PY'
 import json, sys
-path, schema, commit, fpr = sys.argv[1:]
+path, schema, commit, fpr, labels, codes_file = sys.argv[1:]
 rec, schema = json.load(open(path, encoding="utf-8")), json.load(open(schema, encoding="utf-8"))
+labels = json.load(open(labels, encoding="utf-8"))["labels"]
+codes = []  # codes shown as their label: they must not appear themselves
 titles = {"form1": "参考様式第1号 重要指定情報管理体制（新規・変更）届出書",
           "register": "参考様式第3号 重要指定情報管理記録簿", "incident": "事故報告書"}
 want = [titles[rec["type"]], "提出者", "acme", rec["id"], "電子署名", "署名者", "担当者", "manager",
@@ -56,15 +59,20 @@ for key in rec["body"]:
 def era(iso):
     y, m, d = (int(x) for x in iso[:10].split("-"))
     return f"令和{y - 2018}年{m}月{d}日"
-def walk(v):
+def walk(v, key=None):
     if isinstance(v, dict):
-        for x in v.values(): yield from walk(x)
+        for k, x in v.items(): yield from walk(x, k)
     elif isinstance(v, list):
-        for x in v: yield from walk(x)
+        for x in v: yield from walk(x, key)
     else:
-        yield v
-for v in walk(rec["body"]):
-    if isinstance(v, str) and len(v) >= 10 and v[4] == "-" and v[7] == "-" and v[:4].isdigit():
+        yield key, v
+for key, v in walk(rec["body"]):
+    label = labels.get(f'{rec["type"]}.{key}', {}).get(v) or labels.get(key, {}).get(v) \
+        if isinstance(v, str) else None
+    if label:
+        want.append(label)
+        codes.append(v)
+    elif isinstance(v, str) and len(v) >= 10 and v[4] == "-" and v[7] == "-" and v[:4].isdigit():
         want.append(f"{era(v)}{' ' + v[11:16] if len(v) > 10 else ''} ({v})")
     elif isinstance(v, str):
         want.extend(v.split("\n"))
@@ -75,6 +83,7 @@ for v in walk(rec["body"]):
 want.append(f"{era(rec['created'])} ({rec['created']})")
 for w in want:
     print(json.dumps(w, ensure_ascii=False))
+open(codes_file, "w", encoding="utf-8").write("".join(c + "\n" for c in codes))
 PY
 }
 
@@ -97,11 +106,16 @@ declare -A PATHS=([$F1]=parties/acme/forms/form1/$F1.json [$R1]=parties/acme/reg
     [$I1]=parties/acme/incidents/$I1.json)
 declare -A TYPES=([$F1]=form1 [$R1]=register [$I1]=incident)
 for id in "$F1" "$R1" "$I1"; do
-    expected "$id" "${PATHS[$id]}" "${TYPES[$id]}" >"$T/want-$id" || fail "expected $id"
+    expected "$id" "${PATHS[$id]}" "${TYPES[$id]}" "$id" >"$T/want-$id" || fail "expected $id"
     expect_exit 0 "$ITAKU" form render "$id" --format md
     cp "$T/out" "$T/$id.md"
     head -1 "$T/$id.md" | grep -qE '^# (参考様式第[13]号|事故報告書)' || fail "$id.md does not start with the title"
     contains "$T/$id.md" "$T/want-$id" md || fail "form render $id --format md lacks what the form says"
+    # the city's words, never the codes: 受領, not received (labels/ja.v1.json)
+    [ -s "$T/codes-$id" ] || [ "$id" = "$F1" ] || fail "$id: the scenario has no coded value to check"
+    while read -r code; do
+        grep -qwF -- "$code" "$T/$id.md" && fail "$id.md shows the code '$code' where a label exists"
+    done <"$T/codes-$id"
     grep -qE '^\| 検証 \(verification\) \| 検証済み' "$T/$id.md" || fail "$id.md: no verification state"
 done
 grep -qF '# 参考様式第1号 重要指定情報管理体制（新規・変更）届出書' "$T/$F1.md" || fail "form 1's title"
@@ -158,6 +172,9 @@ p.feed(open(sys.argv[1], encoding="utf-8").read())
 open(sys.argv[2], "w", encoding="utf-8").write("".join(p.parts))
 PY
     contains "$T/$id.text" "$T/want-$id" || fail "the page chromium shows for $id lacks what the form says"
+    while read -r code; do
+        grep -qwF -- "$code" "$T/$id.text" && fail "$id: chromium shows the code '$code' where a label exists"
+    done <"$T/codes-$id"
 done
 grep -qF '封筒に <親展> & "取扱注意" と記載' "$T/$R1.text" || fail "chromium does not show the note as written"
 grep -q '<h1>参考様式第1号 重要指定情報管理体制（新規・変更）届出書</h1>' "$T/$F1.dom" || fail "form 1's title in the DOM"

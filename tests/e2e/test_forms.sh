@@ -221,12 +221,12 @@ assert all(len(r) == len(head) for r in rows)
 assert re.match(r'^"事業者","記録番号",', raw[3:].decode()), "header cells are not quoted"
 by = {r[1]: dict(zip(head, r)) for r in rows}
 r1 = by[sys.argv[2]]
-assert r1["事業者"] == "acme" and r1["区分"] == "received" and r1["管理番号"] == "item-0100", r1
+assert r1["事業者"] == "acme" and r1["区分"] == "受領" and r1["管理番号"] == "item-0100", r1
 assert r1["情報の名称"] == "住民記録データ \"抽出\", 第2版", r1
 assert r1["数量"] == "3 本" and r1["備考"] == "受領時に封印を確認 <済> & 記録", r1
 assert r1["日時"] == "2026-12-02T10:00:00+09:00" and r1["確認者"] == "佐藤 花子", r1
-assert r1["指定方法による受渡し"] == "" and r1["受渡方法"] == "hand-delivery", r1
-assert len(by) == 5 and sum(r["区分"] == "returned" for r in by.values()) == 1, rows
+assert r1["指定方法による受渡し"] == "" and r1["受渡方法"] == "手渡し", r1
+assert len(by) == 5 and sum(r["区分"] == "返却" for r in by.values()) == 1, rows
 PY
 ok "register export --csv: UTF-8 BOM, CRLF, quoted cells, Japanese unescaped, 5 rows in python's csv"
 

@@ -72,10 +72,16 @@ has() {
 }
 for s in "委託業務 情報セキュリティ遵守状況報告書" C-2026-001 "住民情報システム運用保守" \
     "令和8年12月1日" "あきる野市" "株式会社アクメ" "株式会社beta" "株式会社gamma" "デルタ株式会社" \
-    "受注者" "再委託先" "適合 (ok)" "未了 (pending)" "期限超過 (overdue)" \
-    "2020-01-31 23:59 JST" "2099-12-31 23:59 JST" "違反 (violated)" "2027-03-31 23:59 JST" \
-    "山本一子" "✗未研修" "beta/q-000002" "approved" "✓ 全" "検証済み"; do
+    "受注者" "再委託先" "適合" "未了" "期限超過" \
+    "2020-01-31 23:59 JST" "2099-12-31 23:59 JST" "違反" "2027-03-31 23:59 JST" \
+    "山本一子" "✗未研修" "beta/q-000002" "承認" "✓ 全" "検証済み" \
+    "作業開始前の管理体制届出（様式第1号）" "遵守事項の受諾" "再委託の事前承認"; do
     has index "$s"
+done
+# rule names, states and finding texts in the city's words (labels/ja.v1.json), never the codes
+for code in form1_before_work subcontract_acknowledged "(ok)" "(pending)" "(violated)" \
+    "not yet received" "has not acknowledged" "approved"; do
+    grep -qF -- "$code" "$T/index.txt" && fail "the report shows '$code' where a label exists"
 done
 # status in the report equals itaku status at the same time
 "$ITAKU" status --json --at 2099-12-31 >"$T/status.json" || true
@@ -90,7 +96,7 @@ for party in ("acme", "beta", "gamma", "delta"):
     assert want in text, (party, want)
 PY
 for s in "∅ 無効 (void)" "⚑ 発注者回復鍵" "✓ 検証済み" "beta/r-000004" "tanaka" "sato" \
-    "承認 approve" "受領 receive" "鍵危殆化 key-compromise" " JST"; do
+    "承認" "受領" "鍵の危殆化届" " JST"; do
     has timeline "$s"
 done
 for s in "参考様式第3号 重要指定情報管理記録簿" "住民記録データ" "検証済み (verified)" "acme"; do

@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "itaku/buf.h"
+#include "itaku/labels.h"
 #include "itaku/registry.h"
 
 /* The newest schemas/<type>.v<N>.schema.json of tree, parsed and checked;
@@ -56,13 +57,21 @@ const char *itk_form_type(const char *number);
  * English description. `itaku form submit` reads it back (comments allowed). */
 int itk_form_template(itk_buf *out, const json_t *schema, const char *title,
                       const char *how_to_submit);
+/* The same with each choice's label from a catalog (labels.h; NULL: none)
+ * beside the code to write, "received（受領）"; type is the record type. */
+int itk_form_template_labeled(itk_buf *out, const json_t *schema, const char *title,
+                              const char *how_to_submit, const itk_labels *labels,
+                              const char *type);
 
 /* Removes // comments (outside strings) from hand-edited JSON, keeping line
  * numbers, so that a filled-in template parses. */
 int itk_json_strip_comments(itk_buf *out, const char *in, size_t len);
 
 /* Every register entry (form 3) of party (NULL: all parties) in HEAD, as CSV
- * for spreadsheets: UTF-8 with a byte-order mark, CRLF line ends. */
+ * for spreadsheets: UTF-8 with a byte-order mark, CRLF line ends; codes
+ * (action, medium, method) as the labels of HEAD's catalog (labels.h), the
+ * codes themselves when the registry has none. A catalog that cannot be
+ * read is an error naming it. */
 int itk_register_export_csv(itk_buf *out, itk_registry *reg, const char *party);
 
 #endif

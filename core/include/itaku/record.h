@@ -39,6 +39,7 @@ typedef enum {
     ITK_PATH_KEY,         /* parties/<id>/keys/<fpr>.json */
     ITK_PATH_RECORD,      /* parties/<id>/<folder>/[<requester>/]<rec>.json */
     ITK_PATH_ATTACHMENT,  /* parties/<id>/attachments/<sha256> */
+    ITK_PATH_LABELS,      /* labels/<lang>.v<N>.json: the labels catalog (labels.h) */
 } itk_path_kind;
 
 typedef struct {

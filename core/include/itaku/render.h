@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "itaku/buf.h"
+#include "itaku/labels.h"
 #include "itaku/snapshot.h"
 
 typedef enum { ITK_RENDER_MARKDOWN, ITK_RENDER_HTML } itk_render_format;
@@ -38,12 +39,21 @@ const char *itk_form_title(const char *type);
 int itk_render_record(itk_buf *out, const json_t *record, const json_t *schema,
                       const itk_render_signature *sig, itk_render_format format, int offset);
 
+/* itk_render_record with the registry's labels catalog (labels.h; NULL:
+ * codes are shown): a field's code is shown as its label ("<type>.<field>"
+ * or "<field>" domain: 受領 for received), and the title is the catalog's
+ * "form" label of the type when it has one. */
+int itk_render_record_labeled(itk_buf *out, const json_t *record, const json_t *schema,
+                              const itk_labels *labels, const itk_render_signature *sig,
+                              itk_render_format format, int offset);
+
 /* The form page of record i of snapshot s, as `itaku form render` and the
  * report's forms/ pages show it: itk_render_record with the signature block
  * of the commit that added it (itk_snapshot_origin_get; none when no commit
  * names it), in the snapshot's zone, and a notice at the top when that
  * commit is void (∅: the record does not count) or was signed by a key the
- * city recovered (⚑). out is replaced. ITK_EINVALID when i is not a record,
+ * city recovered (⚑). Codes are shown with the labels of the snapshot's
+ * catalog (itk_snapshot_labels). out is replaced. ITK_EINVALID when i is not a record,
  * ITK_ENOMEM. */
 int itk_form_page(itk_buf *out, const itk_snapshot *s, size_t i, const json_t *schema,
                   itk_render_format format);

@@ -26,6 +26,7 @@
 
 #include <jansson.h>
 
+#include "itaku/labels.h"
 #include "itaku/record.h"
 #include "itaku/registry.h"
 
@@ -69,6 +70,13 @@ void itk_snapshot_free(itk_snapshot *s);
  * east of UTC) from that commit's itaku.json. */
 const char *itk_snapshot_commit(const itk_snapshot *s);
 int itk_snapshot_offset(const itk_snapshot *s);
+
+/* The labels catalog of the snapshot's tree (labels.h), NULL when it holds
+ * none (a registry made before catalogs) or its catalog cannot be read:
+ * codes are shown then, and itk_snapshot_labels_note says why. */
+const itk_labels *itk_snapshot_labels(const itk_snapshot *s);
+/* "" when the catalog was read; else one sentence for the user. */
+const char *itk_snapshot_labels_note(const itk_snapshot *s);
 
 /* Records in tree order (git's pre-order walk), counting or not. */
 size_t itk_snapshot_count(const itk_snapshot *s);

@@ -22,11 +22,13 @@ typedef struct {
     char section[24]; /* "4(2)", "10(1)ア" … */
     char rule[40];    /* the rule kind */
     itk_state state;
-    char record[200];  /* the record that proves it ("<party>/<id>"), or what is missing */
-    char due[32];      /* RFC 3339 in the contract's zone, "" when none */
-    char received[32]; /* when the next party up received it (its receipt commit) */
-    char claimed[32];  /* the date the record claims (created / submitted_on) */
-    char detail[256];
+    char record[200];    /* the record that proves it ("<party>/<id>"), or what is missing */
+    char due[32];        /* RFC 3339 in the contract's zone, "" when none */
+    char received[32];   /* when the next party up received it (its receipt commit) */
+    char claimed[32];    /* the date the record claims (created / submitted_on) */
+    char detail[256];    /* in English, as --json and --csv give it */
+    char detail_ja[512]; /* the same from the labels catalog's "finding" texts; "" when
+                            the registry has no catalog */
 } itk_finding;
 
 typedef struct itk_status itk_status;

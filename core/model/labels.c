@@ -1,0 +1,250 @@
+/* The labels catalog (labels.h): labels/<lang>.v<N>.json read with the
+ * bounded JSON parser, checked whole before it is used. */
+#include "itaku/labels.h"
+#include "itaku/errors.h"
+#include "itaku/json.h"
+#include "alloc.h"
+#include "registry_priv.h"
+#include "template.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct itk_labels {
+    json_t *labels; /* domain → {code → label}, checked */
+    char file[96];
+};
+
+void itk_labels_free(itk_labels *l)
+{
+    if (!l)
+        return;
+    json_decref(l->labels);
+    free(l);
+}
+
+static int control_free(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return 0;
+    return 1;
+}
+
+static int bad(const char *name, const char *what, const char *domain, const char *code)
+{
+    return itk_error_set(ITK_EINVALID,
+                         "%s is not a usable labels catalog: %s%s%.64s%s%.64s; the city publishes "
+                         "a correct one with itaku contract upgrade",
+                         name, what, domain ? " (" : "", domain ? domain : "", code ? "/" : "",
+                         code ? code : "");
+}
+
+static int check(const json_t *doc, const char *name)
+{
+    const char *catalog = json_string_value(json_object_get(doc, "catalog"));
+    const json_t *labels = json_object_get(doc, "labels");
+    if (!json_is_object(doc) || !catalog || strcmp(catalog, "itaku-labels") != 0)
+        return bad(name, "it does not say \"catalog\": \"itaku-labels\"", NULL, NULL);
+    if (!json_is_object(labels))
+        return bad(name, "\"labels\" is not an object of domains", NULL, NULL);
+    if (json_object_size(labels) > ITK_LABELS_MAX_DOMAINS)
+        return bad(name, "more domains than the limit", NULL, NULL);
+    const char *domain, *code;
+    json_t *codes, *label;
+    json_object_foreach((json_t *)labels, domain, codes)
+    {
+        if (strlen(domain) > ITK_LABELS_MAX_NAME || !control_free(domain))
+            return bad(name, "a domain name too long or with control characters", domain, NULL);
+        if (!json_is_object(codes))
+            return bad(name, "a domain that is not an object of codes", domain, NULL);
+        if (json_object_size(codes) > ITK_LABELS_MAX_CODES)
+            return bad(name, "more codes than the limit in one domain", domain, NULL);
+        json_object_foreach(codes, code, label)
+        {
+            const char *s = json_string_value(label);
+            if (strlen(code) > ITK_LABELS_MAX_NAME || !control_free(code))
+                return bad(name, "a code too long or with control characters", domain, NULL);
+            if (!s)
+                return bad(name, "a label that is not a string", domain, code);
+            if (json_string_length(label) > ITK_LABELS_MAX_LABEL || !control_free(s))
+                return bad(name, "a label too long or with control characters", domain, code);
+        }
+    }
+    return 0;
+}
+
+int itk_labels_parse(itk_labels **out, const char *data, size_t len, const char *name)
+{
+    json_t *doc = NULL;
+    *out = NULL;
+    if (!name)
+        name = "";
+    int rc = itk_json_parse(&doc, data, len, *name ? name : "the labels catalog");
+    if (!rc)
+        rc = check(doc, *name ? name : "the labels catalog");
+    itk_labels *l = rc ? NULL : calloc(1, sizeof(*l));
+    if (!rc && !l)
+        rc = itk_error_nomem();
+    if (rc) {
+        json_decref(doc);
+        return rc;
+    }
+    l->labels = json_incref(json_object_get(doc, "labels"));
+    snprintf(l->file, sizeof(l->file), "%s", name);
+    json_decref(doc);
+    *out = l;
+    return 0;
+}
+
+/* N of "<lang>.v<N>.json", 0 when name is not that. */
+static long version_of(const char *name, const char *lang)
+{
+    size_t ll = strlen(lang);
+    if (strncmp(name, lang, ll) != 0 || strncmp(name + ll, ".v", 2) != 0)
+        return 0;
+    const char *d = name + ll + 2;
+    if (*d < '1' || *d > '9')
+        return 0;
+    char *end;
+    long n = strtol(d, &end, 10);
+    return n > 0 && n < 1000000L && strcmp(end, ".json") == 0 ? n : 0;
+}
+
+int itk_labels_open_tree(itk_labels **out, git_repository *repo, const git_tree *tree,
+                         const char *lang)
+{
+    git_tree_entry *e = NULL;
+    git_tree *dir = NULL;
+    char path[96] = "";
+    long best = 0;
+    *out = NULL;
+    if (!lang || !*lang || strlen(lang) > 16 || strchr(lang, '/') || strchr(lang, '.'))
+        return itk_error_set(ITK_EINVALID, "'%.16s' is not a catalog language", lang ? lang : "");
+    if (git_tree_entry_bypath(&e, tree, "labels") != 0) {
+        git_error_clear();
+        return 0; /* a registry without a catalog */
+    }
+    int rc = git_tree_entry_type(e) == GIT_OBJECT_TREE &&
+                     git_tree_lookup(&dir, repo, git_tree_entry_id(e)) == 0
+                 ? 0
+                 : itk_error_set(ITK_EINVALID, "labels/ in the registry is not a folder");
+    for (size_t i = 0; !rc && i < git_tree_entrycount(dir); i++) {
+        const git_tree_entry *f = git_tree_entry_byindex(dir, i);
+        long v = version_of(git_tree_entry_name(f), lang);
+        if (v > best && git_tree_entry_type(f) == GIT_OBJECT_BLOB) {
+            best = v;
+            snprintf(path, sizeof(path), "labels/%s.v%ld.json", lang, v);
+        }
+    }
+    itk_buf data = ITK_BUF_INIT;
+    if (!rc && best)
+        rc = itk_tree_read(&data, repo, tree, path, ITK_MAX_RECORD_BYTES);
+    if (!rc && best)
+        rc = itk_labels_parse(out, data.ptr, data.size, path);
+    itk_buf_dispose(&data);
+    git_tree_free(dir);
+    git_tree_entry_free(e);
+    return rc;
+}
+
+int itk_labels_open(itk_labels **out, itk_registry *reg, const char *at, const char *lang)
+{
+    git_object *obj = NULL;
+    char spec[256];
+    *out = NULL;
+    snprintf(spec, sizeof(spec), "%s^{tree}", at ? at : "HEAD");
+    int r = git_revparse_single(&obj, reg->repo, spec);
+    if (r == GIT_ENOTFOUND || r == GIT_EUNBORNBRANCH || r == GIT_EINVALIDSPEC)
+        return itk_error_set(ITK_ENOTFOUND, "%.200s names no commit of the registry",
+                             at ? at : "HEAD");
+    if (r < 0)
+        return itk_error_git("cannot read %.200s", at ? at : "HEAD");
+    int rc = itk_labels_open_tree(out, reg->repo, (const git_tree *)obj, lang);
+    git_object_free(obj);
+    return rc;
+}
+
+const char *itk_labels_file(const itk_labels *l)
+{
+    return l ? l->file : "";
+}
+
+const char *itk_labels_get(const itk_labels *l, const char *domain, const char *code)
+{
+    if (!l || !domain || !code)
+        return NULL;
+    return json_string_value(json_object_get(json_object_get(l->labels, domain), code));
+}
+
+const char *itk_label_or(const itk_labels *l, const char *domain, const char *code)
+{
+    const char *s = itk_labels_get(l, domain, code);
+    return s ? s : code;
+}
+
+const char *itk_labels_field(const itk_labels *l, const char *type, const char *field,
+                             const char *code)
+{
+    char domain[2 * ITK_LABELS_MAX_NAME + 2];
+    if (!l || !field || !code)
+        return NULL;
+    if (type) {
+        snprintf(domain, sizeof(domain), "%s.%s", type, field);
+        const char *s = itk_labels_get(l, domain, code);
+        if (s)
+            return s;
+    }
+    return itk_labels_get(l, field, code);
+}
+
+int itk_labels_format(itk_buf *out, const itk_labels *l, const char *code, const char *const *args,
+                      size_t nargs)
+{
+    const char *t = itk_labels_get(l, "finding", code);
+    return t ? itk_labels_fill(out, l, t, args, nargs) : ITK_ENOTFOUND;
+}
+
+int itk_labels_fill(itk_buf *out, const itk_labels *l, const char *t, const char *const *args,
+                    size_t nargs)
+{
+    int rc = 0;
+    while (*t && !rc) {
+        const char *close = t[0] == '{' ? strchr(t, '}') : NULL;
+        if (close && t[1] >= '1' && t[1] <= '9' && (close == t + 2 || t[2] == ':') &&
+            close - t < 2 + ITK_LABELS_MAX_NAME) {
+            size_t k = (size_t)(t[1] - '1');
+            const char *arg = k < nargs && args[k] ? args[k] : "";
+            if (t[2] == ':') {
+                char domain[ITK_LABELS_MAX_NAME + 1];
+                snprintf(domain, sizeof(domain), "%.*s", (int)(close - t - 3), t + 3);
+                arg = itk_label_or(l, domain, arg);
+            }
+            rc = itk_buf_puts(out, arg);
+            t = close + 1;
+            continue;
+        }
+        rc = itk_buf_putc(out, *t++);
+    }
+    return rc;
+}
+
+int itk_labels_builtin(itk_labels **out, const char *lang)
+{
+    char path[64];
+    long best = 0;
+    const itk_template_file *found = NULL;
+    *out = NULL;
+    for (const itk_template_file *f = itk_template_files; f->path; f++) {
+        long v = strncmp(f->path, "labels/", 7) == 0 ? version_of(f->path + 7, lang) : 0;
+        if (v > best) {
+            best = v;
+            found = f;
+        }
+    }
+    if (!found)
+        return 0;
+    snprintf(path, sizeof(path), "%s", found->path);
+    return itk_labels_parse(out, (const char *)found->data, found->size, path);
+}

@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# Issue 15 point 1: every code has its Japanese label, from the registry's
+# labels catalog (labels/ja.v1.json, written by init). The city's papers —
+# form pages, the report, the register CSV — and the text tables of status
+# and who show the labels (受領, not received); --json keeps the codes; log
+# shows the label beside the signed subject without rewriting it. A registry
+# made before catalogs existed still renders, with codes and one note, and
+# shows labels once the city runs `itaku contract upgrade`.
+. "$(dirname "$0")/lib.sh"
+
+setup_city_and_contractor
+cd "$T/acme"
+expect_exit 0 "$ITAKU" acknowledge
+expect_exit 0 "$ITAKU" register add --file "$REGISTER_BODY"
+R1=$(cat "$T/out")
+cd "$T/city"
+expect_exit 0 "$ITAKU" receive acme "$T/acme"
+git cat-file -e HEAD:labels/ja.v1.json || fail "init wrote no labels catalog"
+ok "set up: acme acknowledged and filed register entry $R1 (received, usb, hand-delivery); the city received it"
+
+# no_code FILE CODE...: none of the codes appears in FILE as a word
+no_code() {
+    local file=$1 code
+    shift
+    for code in "$@"; do
+        grep -qwF -- "$code" "$file" && fail "$file shows the code '$code' where a label exists"
+    done
+    return 0
+}
+
+# --- the form page, Markdown and HTML ---------------------------------------
+expect_exit 0 "$ITAKU" form render "$R1" --format md
+for s in 受領 USBメモリ 手渡し "参考様式第3号 重要指定情報管理記録簿"; do
+    grep -qF -- "$s" "$T/out" || fail "the Markdown page lacks $s"
+done
+no_code "$T/out" received usb hand-delivery
+grep -q "labels catalog" "$T/err" && fail "a registry with a catalog got the no-catalog note"
+expect_exit 0 "$ITAKU" form render "$R1" --format html -o "$T/r1.html"
+grep -qF 受領 "$T/r1.html" || fail "the HTML page lacks 受領"
+sed 's/<[^>]*>/ /g' "$T/r1.html" >"$T/r1.txt"
+no_code "$T/r1.txt" received usb hand-delivery
+ok "form render: 受領, USBメモリ, 手渡し in Markdown and HTML, never the codes"
+
+# the fill-in template: the code to write, its label beside it
+expect_exit 0 "$ITAKU" form new 3
+grep -qF "received（受領） | returned（返却）" "$T/out" || fail "form new 3 gives no labels beside the choices"
+grep -qF "usb（USBメモリ）" "$T/out" || fail "form new 3 gives no label beside usb"
+ok "form new: each choice's code with its label beside it"
+
+# --- the report --------------------------------------------------------------
+expect_exit 0 "$ITAKU" report --html "$T/report" --at 2026-12-05
+page=$(ls "$T"/report/forms/acme_r-*.html | head -1)
+[ -f "$page" ] || fail "the report has no page of the register entry"
+sed 's/<[^>]*>/ /g' "$page" >"$T/page.txt"
+grep -qF 受領 "$T/page.txt" || fail "the report's register page lacks 受領"
+no_code "$T/page.txt" received usb hand-delivery
+sed 's/<style>.*<\/style>//; s/<[^>]*>/ /g' "$T/report/index.html" >"$T/index.txt"
+for s in 遵守事項の受諾 作業開始前の管理体制届出 受注者 適合; do
+    grep -qF -- "$s" "$T/index.txt" || fail "the report's index lacks $s"
+done
+no_code "$T/index.txt" subcontract_acknowledged form1_before_work contractor
+ok "report: the register page in labels, rule names, roles and states in Japanese"
+
+# --- CSV exports ---------------------------------------------------------------
+expect_exit 0 "$ITAKU" register export --csv
+for s in '"受領"' '"USBメモリ"' '"手渡し"'; do
+    grep -qF -- "$s" "$T/out" || fail "register export --csv lacks $s"
+done
+no_code "$T/out" received usb hand-delivery
+"$ITAKU" status --csv --at 2026-12-05 >"$T/status.csv" || true
+for s in 事業者 遵守事項の受諾 適合; do
+    grep -qF -- "$s" "$T/status.csv" || fail "status --csv lacks $s"
+done
+no_code "$T/status.csv" subcontract_acknowledged
+ok "register export --csv and status --csv: the city's words"
+
+# --- status and who: text tables labelled, --json in codes -----------------------
+"$ITAKU" status --at 2026-12-05 >"$T/status.txt" 2>"$T/err" || true
+for s in "acme (受注者)" 遵守事項の受諾 作業開始前の管理体制届出 適合; do
+    grep -qF -- "$s" "$T/status.txt" || fail "the status table lacks $s"
+done
+no_code "$T/status.txt" subcontract_acknowledged form1_before_work
+grep -qF "管理体制届出書（様式第1号）が未提出" "$T/status.txt" ||
+    fail "the status table does not give the finding in Japanese"
+"$ITAKU" status --json --at 2026-12-05 >"$T/status.json" || true
+python3 - "$T/status.json" <<'PY' || fail "status --json lost its codes"
+import json, sys
+f = json.load(open(sys.argv[1]))["findings"]
+rules = {(x["rule"], x["state"]) for x in f}
+assert ("subcontract_acknowledged", "ok") in rules, rules
+assert any(x["detail"] == "no form 1 (management system) filed yet" for x in f), f
+PY
+expect_exit 0 "$ITAKU" who
+for s in "(受注者)" 受領; do
+    grep -qF -- "$s" "$T/out" || fail "the who table lacks $s"
+done
+no_code "$T/out" contractor received
+expect_exit 0 "$ITAKU" who --json
+python3 - "$T/out" <<'PY' || fail "who --json lost its codes"
+import json, sys
+p = {x["party"]: x for x in json.load(open(sys.argv[1]))["parties"]}
+assert p["acme"]["role"] == "contractor" and p["acme"]["items"][0]["action"] == "received", p
+PY
+ok "status and who: labels in the tables, codes in --json"
+
+# --- log: the label beside the signed subject --------------------------------
+subject=$(git log --format=%s --diff-filter=A -1 -- "parties/acme/register/$R1.json")
+expect_exit 0 "$ITAKU" log
+grep -qF -- "$subject  〔提出: 重要指定情報管理記録簿〕" "$T/out" ||
+    fail "log does not show the label beside '$subject'"
+grep -qF -- "〔台帳の開設" "$T/out" || fail "log does not label the genesis"
+expect_exit 0 "$ITAKU" log --json
+python3 - "$T/out" "$subject" <<'PY' || fail "log --json changed the subject"
+import json, sys
+e = json.load(open(sys.argv[1]))
+s = [x["subject"] for x in e if x["action"] == "submit"]
+assert s == [sys.argv[2]], s
+assert not any("〔" in x["subject"] for x in e)
+PY
+[ "$(git log --format=%s --diff-filter=A -1 -- "parties/acme/register/$R1.json")" = "$subject" ] ||
+    fail "the signed subject changed"
+ok "log: 〔提出: 重要指定情報管理記録簿〕 beside the subject; --json and git keep the subject as signed"
+
+# --- a registry made before catalogs -------------------------------------------
+# (labels/ taken out of a scratch copy, as if it predated them): codes and
+# one note; contract upgrade adds the catalog, then labels
+git clone -q "$T/city" "$T/old"
+cd "$T/old"
+git config itaku.signingKey "$T/city.key"
+git config itaku.party akiruno-city
+tree=$(git ls-tree HEAD | grep -v "	labels$" | git mktree)
+root=$(git -c gpg.format=ssh -c user.signingkey="$T/city.key" commit-tree -S "$tree" -m "scratch")
+git reset -q --hard "$root"
+expect_exit 0 "$ITAKU" form render "$R1" --format md
+grep -qwF received "$T/out" || fail "a registry without a catalog does not show the code"
+[ "$(grep -c "no labels catalog" "$T/err")" = 1 ] || fail "no single note about the missing catalog: $(cat "$T/err")"
+expect_exit 0 "$ITAKU" register export --csv
+grep -qF '"received"' "$T/out" || fail "the CSV of a registry without a catalog lacks the code"
+expect_exit 0 "$ITAKU" contract versions
+expect_output "^labels +ja +- +v1  adds$"
+expect_exit 0 "$ITAKU" contract upgrade
+git cat-file -e HEAD:labels/ja.v1.json || fail "contract upgrade did not add the catalog"
+expect_exit 0 "$ITAKU" form render "$R1" --format md
+grep -qF 受領 "$T/out" || fail "after the upgrade the page does not show 受領"
+no_code "$T/out" received usb hand-delivery
+grep -q "labels catalog" "$T/err" && fail "the note stays after the upgrade"
+ok "a registry without labels/ renders codes with one note; contract upgrade adds the catalog and the labels show"
+finish

@@ -1,0 +1,394 @@
+/* Unit tests of the labels catalog (core/model/labels.c, labels.h) and of
+ * how it reaches a registry: `init` writes it, `contract upgrade` publishes
+ * a new version, the reader takes the newest, verify treats labels/ as it
+ * treats schemas/ (city only V3, append-only V4), and a new label version
+ * leaves the obligations hash acknowledgements pin alone (issue 15 point 1,
+ * issue 13 point 3). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "helpers.h"
+#include "itaku/contract.h"
+#include "itaku/errors.h"
+#include "itaku/instruct.h"
+#include "itaku/json.h"
+#include "itaku/labels.h"
+#include "itaku/status.h"
+
+#include <git2.h>
+
+#define CITY "akiruno-city"
+#define V1 "labels/ja.v1.json"
+#define V2 "labels/ja.v2.json"
+
+typedef struct {
+    char *dir;
+    char path[512];
+    itk_signer *city, *acme;
+    itk_registry *reg;
+    git_repository *repo;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof(*f));
+    f->dir = th_tmpdir();
+    th_cache_home(f->dir, "city");
+    f->city = th_signer();
+    f->acme = th_signer();
+    snprintf(f->path, sizeof(f->path), "%s/city", f->dir);
+    f->reg = th_contract(f->path, f->city, "2026-12-01", "2027-03-31", NULL);
+    th_add_acme(f->reg, f->city, f->acme);
+    f->repo = itk_registry_repo(f->reg);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    itk_registry_free(f->reg);
+    itk_signer_free(f->city);
+    itk_signer_free(f->acme);
+    th_rmtree(f->dir);
+    free(f->dir);
+    free(f);
+    return 0;
+}
+
+static const char *hex(const git_oid *id)
+{
+    static char s[4][GIT_OID_HEXSZ + 1];
+    static int n;
+    n = (n + 1) % 4;
+    return git_oid_tostr(s[n], sizeof(s[n]), id);
+}
+
+/* HEAD's labels/ja.v1.json with from replaced by to. */
+static char *edited_v1(fixture *f, const char *from, const char *to)
+{
+    git_tree *t = NULL;
+    itk_buf data = ITK_BUF_INIT;
+    assert_int_equal(itk_registry_head_tree(&t, f->reg), 0);
+    assert_int_equal(itk_tree_read(&data, f->repo, t, V1, 1 << 20), 0);
+    git_tree_free(t);
+    assert_int_equal(itk_buf_put(&data, "", 1), 0);
+    const char *at = strstr(data.ptr, from);
+    assert_non_null(at);
+    size_t n = data.size + strlen(to) + 1;
+    char *out = malloc(n);
+    snprintf(out, n, "%.*s%s%s", (int)(at - data.ptr), data.ptr, to, at + strlen(from));
+    itk_buf_dispose(&data);
+    return out;
+}
+
+/* ---- the reader ---- */
+
+static const char CATALOG[] =
+    "{\"catalog\": \"itaku-labels\", \"lang\": \"ja\", \"version\": 1, \"labels\": {"
+    "\"action\": {\"received\": \"受領\", \"copied\": \"複製\"},"
+    "\"request.kind\": {\"take-out\": \"持出し\"},"
+    "\"method\": {\"hand-delivery\": \"手渡し\"},"
+    "\"form5.method\": {\"shred\": \"裁断\"},"
+    "\"finding\": {\"m\": \"{1:action}の方法「{2:method}」{3}\", \"plain\": \"なし\"}}}";
+
+static void test_reader_looks_up_labels_and_falls_back_to_codes(void **state)
+{
+    (void)state;
+    itk_labels *l = NULL;
+    assert_int_equal(itk_labels_parse(&l, CATALOG, strlen(CATALOG), "labels/ja.v1.json"), 0);
+    assert_string_equal(itk_labels_file(l), "labels/ja.v1.json");
+    assert_string_equal(itk_labels_get(l, "action", "received"), "受領");
+    assert_null(itk_labels_get(l, "action", "erased"));
+    assert_null(itk_labels_get(l, "nothing", "received"));
+    assert_string_equal(itk_label_or(l, "action", "erased"), "erased");
+    /* "<type>.<field>" before "<field>" */
+    assert_string_equal(itk_labels_field(l, "request", "kind", "take-out"), "持出し");
+    assert_string_equal(itk_labels_field(l, "form5", "method", "shred"), "裁断");
+    assert_string_equal(itk_labels_field(l, "register", "method", "hand-delivery"), "手渡し");
+    assert_null(itk_labels_field(l, "form5", "method", "degauss"));
+    /* no catalog: every look-up is NULL, the code is shown */
+    assert_null(itk_labels_get(NULL, "action", "received"));
+    assert_string_equal(itk_label_or(NULL, "action", "received"), "received");
+    itk_buf b = ITK_BUF_INIT;
+    const char *args[] = {"copied", "carrier-pigeon", "！"};
+    assert_int_equal(itk_labels_format(&b, l, "m", args, 3), 0);
+    assert_string_equal(b.ptr, "複製の方法「carrier-pigeon」！");
+    itk_buf_clear(&b);
+    assert_int_equal(itk_labels_format(&b, l, "m", args, 1), 0);
+    assert_string_equal(b.ptr, "複製の方法「」");
+    assert_int_equal(itk_labels_format(&b, l, "absent", args, 3), ITK_ENOTFOUND);
+    assert_int_equal(itk_labels_format(&b, NULL, "m", args, 3), ITK_ENOTFOUND);
+    itk_buf_dispose(&b);
+    itk_labels_free(l);
+    itk_labels_free(NULL);
+}
+
+static void expect_refused(const char *text, const char *words)
+{
+    itk_labels *l = (itk_labels *)1;
+    int rc = itk_labels_parse(&l, text, strlen(text), "labels/ja.v9.json");
+    assert_int_equal(rc, ITK_EINVALID);
+    assert_null(l);
+    if (!strstr(itk_error_last(), words) || !strstr(itk_error_last(), "labels/ja.v9.json"))
+        fail_msg("'%s' not in: %s", words, itk_error_last());
+}
+
+static void test_reader_refuses_hostile_catalogs(void **state)
+{
+    (void)state;
+    expect_refused("not json", "labels/ja.v9.json");
+    expect_refused("[1]", "itaku-labels");
+    expect_refused("{\"catalog\": \"other\", \"labels\": {}}", "itaku-labels");
+    expect_refused("{\"catalog\": \"itaku-labels\", \"labels\": []}", "not an object");
+    expect_refused("{\"catalog\": \"itaku-labels\", \"labels\": {\"a\": 1}}", "not an object");
+    expect_refused("{\"catalog\": \"itaku-labels\", \"labels\": {\"a\": {\"x\": 1}}}",
+                   "not a string");
+    expect_refused("{\"catalog\": \"itaku-labels\", \"labels\": {\"a\": {\"x\": \"a\\u001bb\"}}}",
+                   "control");
+    /* a label over the limit; its twin at the limit is read */
+    size_t n = ITK_LABELS_MAX_LABEL + 1;
+    char *big = malloc(n + 100), *ok = malloc(n + 100);
+    snprintf(big, n + 100,
+             "{\"catalog\": \"itaku-labels\", \"labels\": {\"a\": {\"x\": \"%0*d\"}}}", (int)n, 0);
+    snprintf(ok, n + 100, "{\"catalog\": \"itaku-labels\", \"labels\": {\"a\": {\"x\": \"%0*d\"}}}",
+             (int)n - 1, 0);
+    expect_refused(big, "too long");
+    itk_labels *l = NULL;
+    assert_int_equal(itk_labels_parse(&l, ok, strlen(ok), "ok"), 0);
+    assert_int_equal(strlen(itk_labels_get(l, "a", "x")), ITK_LABELS_MAX_LABEL);
+    itk_labels_free(l);
+    free(big);
+    free(ok);
+}
+
+/* The template's catalog: canonical, and a label for every code of every
+ * enum of every schema this itaku carries (the "<type>.<field>" domain or
+ * the "<field>" one). */
+static void check_enums(const itk_labels *l, const char *type, const char *field, const json_t *s)
+{
+    const char *key;
+    json_t *v;
+    if (json_is_array(s)) {
+        size_t i;
+        json_array_foreach(s, i, v) check_enums(l, type, field, v);
+        return;
+    }
+    if (!json_is_object(s))
+        return;
+    json_t *e = json_object_get(s, "enum");
+    size_t i;
+    json_array_foreach(e, i, v)
+    {
+        if (!itk_labels_field(l, type, field, json_string_value(v)))
+            fail_msg("no label for %s.%s = %s", type, field, json_string_value(v));
+    }
+    json_object_foreach((json_t *)json_object_get(s, "properties"), key, v)
+        check_enums(l, type, key, v);
+    json_object_foreach((json_t *)s, key, v)
+    {
+        if (strcmp(key, "properties") != 0 && strcmp(key, "enum") != 0)
+            check_enums(l, type, strcmp(key, "items") == 0 ? field : key, v);
+    }
+}
+
+static void test_template_catalog_labels_every_code(void **state)
+{
+    (void)state;
+    itk_contract_file *b = NULL;
+    itk_labels *l = NULL;
+    assert_int_equal(itk_contract_builtin(&b), 0);
+    for (const itk_contract_file *x = b; x->path; x++)
+        if (strcmp(x->path, V1) == 0) {
+            assert_int_equal(itk_json_check_canonical(x->data, x->size, V1), 0);
+            assert_int_equal(itk_labels_parse(&l, x->data, x->size, V1), 0);
+        }
+    assert_non_null(l);
+    for (const itk_contract_file *x = b; x->path; x++) {
+        if (strncmp(x->path, "schemas/", 8) != 0)
+            continue;
+        char type[64];
+        snprintf(type, sizeof(type), "%.*s", (int)strcspn(x->path + 8, "."), x->path + 8);
+        json_t *s = json_loadb(x->data, x->size, 0, NULL);
+        assert_non_null(s);
+        check_enums(l, type, NULL, s);
+        /* form 6 is the request's $defs/form6 */
+        check_enums(l, "form6", NULL, json_object_get(json_object_get(s, "$defs"), "form6"));
+        json_decref(s);
+    }
+    /* states, roles and every status rule */
+    const char *states[] = {"ok", "pending", "overdue", "violated", "void"};
+    for (size_t i = 0; i < 5; i++)
+        assert_non_null(itk_labels_get(l, "state", states[i]));
+    assert_string_equal(itk_labels_get(l, "action", "received"), "受領");
+    assert_string_equal(itk_labels_get(l, "role", "contractor"), "受注者");
+    assert_non_null(itk_labels_get(l, "rule", "register_prior_approval"));
+    itk_labels_free(l);
+    free(b);
+}
+
+/* ---- in a registry ---- */
+
+static void test_init_writes_the_catalog_and_the_reader_opens_it(void **state)
+{
+    fixture *f = *state;
+    itk_labels *l = NULL;
+    assert_int_equal(itk_labels_open(&l, f->reg, NULL, "ja"), 0);
+    assert_non_null(l);
+    assert_string_equal(itk_labels_file(l), V1);
+    assert_string_equal(itk_labels_get(l, "medium", "usb"), "USBメモリ");
+    itk_labels_free(l);
+    /* a language the registry has no catalog of: none, not an error */
+    assert_int_equal(itk_labels_open(&l, f->reg, NULL, "en"), 0);
+    assert_null(l);
+    assert_int_equal(itk_labels_open(&l, f->reg, "no-such-rev", "ja"), ITK_ENOTFOUND);
+    assert_int_equal(itk_labels_open(&l, f->reg, NULL, "../x"), ITK_EINVALID);
+}
+
+/* a registry whose tree holds no labels/ (made before catalogs): no
+ * catalog, no error */
+static void test_a_registry_without_a_catalog_has_none(void **state)
+{
+    fixture *f = *state;
+    git_oid tree, none;
+    git_tree *t = NULL;
+    th_tree_of(&tree, f->repo, "HEAD");
+    th_tree_put(&none, f->repo, &tree, V1, NULL, 0, 0);
+    assert_int_equal(git_tree_lookup(&t, f->repo, &none), 0);
+    itk_labels *l = (itk_labels *)1;
+    assert_int_equal(itk_labels_open_tree(&l, f->repo, t, "ja"), 0);
+    assert_null(l);
+    git_tree_free(t);
+}
+
+/* the newest version wins; labels change, the obligations hash that acme
+ * acknowledged does not: its acknowledgement still holds */
+static void test_upgrade_publishes_a_new_label_version_and_acknowledgements_hold(void **state)
+{
+    fixture *f = *state;
+    git_oid id;
+    assert_int_equal(itk_acknowledge(&id, f->reg, f->acme), 0);
+    char *v2 = edited_v1(f, "\"received\": \"受領\"", "\"received\": \"受け取り\"");
+    itk_contract_file *b = NULL;
+    assert_int_equal(itk_contract_builtin(&b), 0);
+    size_t n = 0;
+    while (b[n].path)
+        n++;
+    itk_contract_file *newer = calloc(n + 2, sizeof(*newer));
+    memcpy(newer, b, n * sizeof(*b));
+    newer[n] = (itk_contract_file){V2, v2, strlen(v2)};
+    itk_contract_version *v = NULL;
+    size_t nv = 0, added = 0, found = 0;
+    assert_int_equal(itk_contract_versions(&v, &nv, f->reg, newer), 0);
+    for (size_t i = 0; i < nv; i++)
+        if (strcmp(v[i].kind, "labels") == 0 && strcmp(v[i].name, "ja") == 0) {
+            assert_int_equal(v[i].held, 1);
+            assert_int_equal(v[i].carried, 2);
+            assert_int_equal(v[i].missing, 1);
+            found = 1;
+        }
+    assert_true(found);
+    free(v);
+    /* a contractor may not publish it (V3, nothing written) */
+    char *before = th_refs(f->path);
+    assert_int_equal(itk_contract_upgrade(&id, &added, f->reg, f->acme, newer), ITK_EAUTH);
+    char *after = th_refs(f->path);
+    assert_string_equal(before, after);
+    free(after);
+    free(before);
+    assert_int_equal(itk_contract_upgrade(&id, &added, f->reg, f->city, newer), 0);
+    assert_int_equal(added, 1);
+    th_expect_clean(f->reg, NULL);
+    itk_labels *l = NULL;
+    assert_int_equal(itk_labels_open(&l, f->reg, NULL, "ja"), 0);
+    assert_string_equal(itk_labels_file(l), V2);
+    assert_string_equal(itk_labels_get(l, "action", "received"), "受け取り");
+    itk_labels_free(l);
+    /* the version before the upgrade still reads v1 */
+    assert_int_equal(itk_labels_open(&l, f->reg, "HEAD~1", "ja"), 0);
+    assert_string_equal(itk_labels_file(l), V1);
+    itk_labels_free(l);
+    /* acme's acknowledgement (made before) still counts */
+    itk_status *st = NULL;
+    itk_status_options o = ITK_STATUS_OPTIONS_INIT;
+    o.at = "2026-12-02";
+    assert_int_equal(itk_status_run(&st, f->reg, &o), 0);
+    int seen = 0;
+    for (size_t i = 0; i < itk_status_count(st); i++) {
+        const itk_finding *x = itk_status_get(st, i);
+        if (strcmp(x->rule, "subcontract_acknowledged") == 0 && strcmp(x->party, "acme") == 0) {
+            assert_int_equal(x->state, ITK_STATE_OK);
+            seen = 1;
+        }
+    }
+    assert_true(seen);
+    itk_status_free(st);
+    free(newer);
+    free(b);
+    free(v2);
+}
+
+/* verify: labels/ is the city's (V3) and append-only (V4), like schemas/ */
+static void test_v3_refuses_a_contractor_writing_labels(void **state)
+{
+    fixture *f = *state;
+    git_oid head, c;
+    assert_int_equal(git_reference_name_to_id(&head, f->repo, "HEAD"), 0);
+    char *v2 = edited_v1(f, "受領", "受け取り");
+    th_commit_file(&c, f->repo, f->acme, "acme", "manager", "contract-update", &head, V2, v2,
+                   strlen(v2));
+    th_expect_rule(f->reg, hex(&c), "V3", &c);
+    /* the twin: the city writing the same file */
+    th_commit_file(&c, f->repo, f->city, CITY, "officer", "contract-update", &head, V2, v2,
+                   strlen(v2));
+    th_expect_clean(f->reg, hex(&c));
+    free(v2);
+}
+
+static void test_v4_refuses_the_city_editing_labels_in_place(void **state)
+{
+    fixture *f = *state;
+    git_oid head, c;
+    assert_int_equal(git_reference_name_to_id(&head, f->repo, "HEAD"), 0);
+    char *v1 = edited_v1(f, "受領", "受け取り");
+    th_commit_file(&c, f->repo, f->city, CITY, "officer", "contract-update", &head, V1, v1,
+                   strlen(v1));
+    th_expect_rule(f->reg, hex(&c), "V4", &c);
+    free(v1);
+}
+
+/* labels are published by contract-update, not slipped into a submission */
+static void test_v10_refuses_labels_in_a_submission(void **state)
+{
+    fixture *f = *state;
+    git_oid head, c;
+    assert_int_equal(git_reference_name_to_id(&head, f->repo, "HEAD"), 0);
+    char *v2 = edited_v1(f, "受領", "受け取り");
+    th_commit_file(&c, f->repo, f->city, CITY, "officer", "party-add", &head, V2, v2, strlen(v2));
+    th_expect_rule(f->reg, hex(&c), "V10", &c);
+    free(v2);
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_reader_looks_up_labels_and_falls_back_to_codes),
+        cmocka_unit_test(test_reader_refuses_hostile_catalogs),
+        cmocka_unit_test(test_template_catalog_labels_every_code),
+        T(test_init_writes_the_catalog_and_the_reader_opens_it),
+        T(test_a_registry_without_a_catalog_has_none),
+        T(test_upgrade_publishes_a_new_label_version_and_acknowledgements_hold),
+        T(test_v3_refuses_a_contractor_writing_labels),
+        T(test_v4_refuses_the_city_editing_labels_in_place),
+        T(test_v10_refuses_labels_in_a_submission),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
