@@ -281,7 +281,7 @@ for f in json.load(open(sys.argv[1]))["findings"]:
 }
 [ -z "$(status_findings)" ] || fail "status finds a missing attachment where every one is kept: $(status_findings)"
 "$ITAKU" status --at 2026-12-02 >"$T/st.txt" || true
-grep -q attachments_present "$T/st.txt" && fail "status lists a missing attachment where every one is kept"
+grep -q 引用した添付書類の保管 "$T/st.txt" && fail "status lists a missing attachment where every one is kept"
 ghost=$(printf 'never attached' | sha256sum | cut -d' ' -f1)
 python3 - "$FORM1_BODY" "$ghost" "$psha" >"$T/ghost.json" <<'PY'
 import json, sys
@@ -300,12 +300,12 @@ grep -q "誓約書.pdf" "$T/ghost.html" || fail "the missing file's name is not 
 status_findings | grep -q "^acme/$g overdue incomplete: attachments cites 誓約書.pdf" ||
     fail "status does not report the form incomplete: $(status_findings)"
 expect_exit 1 "$ITAKU" status --at 2026-12-02
-expect_output "attachments_present"
+expect_output "引用した添付書類の保管"
 printf 'never attached' >"$T/誓約書.pdf"
 expect_exit 0 "$ITAKU" attach "$T/誓約書.pdf"
 [ -z "$(status_findings)" ] || fail "status still finds the attachment missing once kept: $(status_findings)"
 "$ITAKU" status --at 2026-12-02 >"$T/st.txt" || true
-grep -q attachments_present "$T/st.txt" && fail "status lists a missing attachment where every one is kept"
+grep -q 引用した添付書類の保管 "$T/st.txt" && fail "status lists a missing attachment where every one is kept"
 expect_exit 0 "$ITAKU" form render "$g" -o "$T/ghost.html"
 grep -q "欠落" "$T/ghost.html" && fail "the form page still says missing once the file is kept"
 ok "a form citing an attachment nobody holds shows it missing and status reports it incomplete (exit 1); attaching the file clears both"

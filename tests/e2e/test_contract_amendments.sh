@@ -55,8 +55,8 @@ for p in acme beta gamma; do
 done
 (cd "$T/city" && set +e && "$ITAKU" status --party beta >"$T/out" 2>&1; [ $? -le 1 ]) ||
     fail "status --party beta did not answer: $(cat "$T/out")"
-expect_output "pending +8\(2\) +subcontract_acknowledged .*has not acknowledged the obligations in force \($OB.v2.json, since 2026-01-01\); beta/a-000001 acknowledged $OB.v1.json"
-[ "$(grep -c "subcontract_approved" "$T/out")" = 2 ] || fail "a finding is shown once per obligations version (beta, gamma)"
+expect_output "未了 +8\(2\) +遵守事項の受諾 .*2026-01-01から適用の現行の遵守事項（$OB.v2.json）を受諾していない。beta/a-000001は$OB.v1.jsonを受諾済み"
+[ "$(grep -c "再委託の事前承認" "$T/out")" = 2 ] || fail "a finding is shown once per obligations version (beta, gamma)"
 ok "a new version in force opens a new acknowledgement for the contractor and each subcontractor (status text and --json)"
 
 # an acknowledgement of v1 made once v2 is in force (written with stock
