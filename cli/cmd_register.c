@@ -130,6 +130,10 @@ static int add(int argc, char **argv)
         itk_registry_now(now, reg);
         json_object_set_new(body, "occurred_at", json_string(now));
     }
+    if (cli_normalise_body(body, "register") < 0) {
+        fprintf(stderr, "itaku: nothing was written:\n%s\n", itk_error_last());
+        goto done;
+    }
     if (cli_open_signer(&signer, reg, key))
         goto done;
     git_oid commit;

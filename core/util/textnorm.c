@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unicase.h>
 #include <uninorm.h>
 #include <unistr.h>
@@ -77,6 +78,14 @@ int itk_label_equal(const char *a, const char *b)
         return 0;
     if (strcmp(a, b) == 0)
         return 1;
+    /* ASCII alone: NFKC leaves it as it is and folding is tolower */
+    int ascii = 1;
+    for (const char *p = a; *p && ascii; p++)
+        ascii = (unsigned char)*p < 0x80;
+    for (const char *p = b; *p && ascii; p++)
+        ascii = (unsigned char)*p < 0x80;
+    if (ascii)
+        return strcasecmp(a, b) == 0;
     itk_buf ka = ITK_BUF_INIT, kb = ITK_BUF_INIT;
     int eq = itk_label_key(&ka, a) == 0 && itk_label_key(&kb, b) == 0 && ka.size == kb.size &&
              memcmp(ka.ptr, kb.ptr, ka.size) == 0;
@@ -93,7 +102,7 @@ int itk_label_check(const char *label, size_t max_chars, const char *what)
         return itk_error_set(ITK_EINVALID, "the %s is not valid UTF-8 text", what);
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)label[i];
-        if (c < 0x20 || c == 0x7f)
+        if (c < 0x20)
             return itk_error_set(ITK_EINVALID,
                                  "the %s '%.64s' contains a control character (U+%04X); use "
                                  "letters, digits, Japanese and hyphens",

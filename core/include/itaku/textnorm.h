@@ -24,12 +24,16 @@ int itk_nfkc(itk_buf *out, const char *s, size_t len);
  * itk_nfkc. */
 int itk_label_key(itk_buf *out, const char *label);
 
+/* The longest labels, in characters (the schemas' maxLength). */
+#define ITK_ITEM_ID_MAX_CHARS 64
+#define ITK_METHOD_MAX_CHARS 40
+
 /* 1 when a and b have the same itk_label_key (0 also when either is NULL or
  * cannot be folded). */
 int itk_label_equal(const char *a, const char *b);
 
 /* The one rule for a label people give (a 管理番号, a handover method):
- * valid UTF-8, 1 to max_chars characters, no control character, neither
+ * valid UTF-8, 1 to max_chars characters, no C0 control character, neither
  * starting nor ending with a space. Upper case, Japanese, digits, hyphens
  * and full-width forms are all fine. what names the field in the message
  * ("handover method"). The register schema's v2 pattern says the same. */
