@@ -213,8 +213,15 @@ static int parse(parsed *t, const char *s, const char **why, char *detail, size_
     } else if (*p == '+' || *p == '-') {
         char sign = *p++;
         int oh, om = 0;
-        if (digits(&p, 3, &oh) != 2 || (*p == ':' && (p++, digits(&p, 3, &om) != 2)) ||
-            (*p >= '0' && *p <= '9' && digits(&p, 3, &om) != 2) || oh > 23 || om > 59)
+        /* +09:00, +0900 or +09 */
+        int colon = 0;
+        if (digits(&p, 2, &oh) != 2)
+            oh = 99;
+        else if (*p == ':')
+            colon = 1, p++;
+        if (*p >= '0' && *p <= '9' ? digits(&p, 3, &om) != 2 : colon)
+            oh = 99;
+        if (oh > 23 || om > 59)
             return *why = "not an offset itaku reads (like +09:00)", -1;
         snprintf(t->zone, sizeof(t->zone), "%c%02d:%02d", sign, oh, om);
     }

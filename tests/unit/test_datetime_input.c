@@ -85,6 +85,8 @@ static void test_times_take_the_contract_zone_unless_given(void **state)
     accept("令和8年12月1日 10:30:15", ITK_DATE_START, "2026-12-01T10:30:15+09:00", 0);
     accept("２０２６－１２－０１Ｔ１０：００", ITK_DATE_END, "2026-12-01T10:00:00+09:00", 0);
     accept("2026-12-01T10:00:00.250-05:00", ITK_DATE_END, "2026-12-01T10:00:00.250-05:00", 0);
+    accept("2026-12-01 10:00 +0900", ITK_DATE_END, "2026-12-01T10:00:00+09:00", 0);
+    accept("2026-12-01 10:00+09", ITK_DATE_END, "2026-12-01T10:00:00+09:00", 0);
     char out[ITK_DATETIME_OUT];
     assert_int_equal(itk_datetime_input(out, NULL, "2026-12-01 10:00", 0, ITK_DATE_END), 0);
     assert_string_equal(out, "2026-12-01T10:00:00+00:00");
@@ -139,6 +141,9 @@ static void test_impossible_and_unreadable_dates_name_what_was_typed(void **stat
     refuse("R8/12", ITK_DATE_KEEP, NULL);
     refuse("2026-12-01 25:00", ITK_DATE_END, "time of day");
     refuse("2026-12-01 10:00+25:00", ITK_DATE_END, "offset");
+    refuse("2026-12-01 10:00+09:", ITK_DATE_END, "offset");
+    refuse("2026-12-01 10:00+9", ITK_DATE_END, "offset");
+    refuse("2026-12-01 10:00+09000", ITK_DATE_END, "offset");
     refuse("2026-12-01T10:00:00+09:00", ITK_DATE_DAY, "a date alone");
     refuse("2026-12-01x", ITK_DATE_KEEP, NULL);
     refuse("2026/12-01", ITK_DATE_KEEP, NULL);
