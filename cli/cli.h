@@ -89,6 +89,17 @@ int cmd_report(int argc, char **argv);
 /* Reads a record body (a JSON object) from file, "-" for standard input,
  * bounded; with comments, // notes of a filled-in template are allowed. */
 int cli_read_body(json_t **body, const char *file, int comments);
+/* Reads a filled-in form of type from file ("-": standard input) through
+ * itk_form_input_read, with the registry's newest schema and the contract's
+ * timezone when run inside a registry (else what itaku carries and +09:00);
+ * notes gets what was taken as given. form submit, validate, incident report
+ * and request submit all read here. */
+int cli_read_form(json_t **body, itk_buf *notes, const char *file, const char *type);
+/* Rewrites the dates of a body built from options as cli_read_form does
+ * (itk_form_body_normalise) and prints its notes. */
+int cli_normalise_body(json_t *body, const char *type);
+/* Prints each line of notes to standard error as "itaku: note: ...". */
+void cli_print_notes(const itk_buf *notes);
 /* Submits body as a record of type and prints its id; returns an exit code. */
 int cli_submit_body(const char *type, json_t *body, const char *supersedes, const char *key);
 

@@ -20,7 +20,8 @@ int cmd_decide(int argc, char **argv)
     const cli_opt approve_opts[] = {
         {NULL, 0, CLI_ID, NULL, "REQUEST", "the request to decide", 0},
         {"conditions", 0, CLI_STRING, &o.conditions, "TEXT", "conditions of the approval", 0},
-        {"valid-until", 0, CLI_DATE, &o.valid_until, "YYYY-MM-DD", "the approval's last day", 0},
+        {"valid-until", 0, CLI_DATE, &o.valid_until, "YYYY-MM-DD", "the approval's last day",
+         CLI_DAY},
         {"max-uses", 0, CLI_NUMBER, &max_uses, "N", "how many times it may be used", 0},
         {"reason", 0, CLI_STRING, &o.reason, "TEXT", "why", 0},
         CLI_OPT_KEY(&key),

@@ -64,8 +64,13 @@ static int new_form(int argc, char **argv)
 int cli_submit_record(const char *type, const char *file, const char *supersedes, const char *key)
 {
     json_t *body = NULL;
-    if (cli_read_body(&body, file, 1) < 0)
+    itk_buf notes = ITK_BUF_INIT;
+    if (cli_read_form(&body, &notes, file, type) < 0) {
+        itk_buf_dispose(&notes);
         return cli_fail("nothing was written");
+    }
+    cli_print_notes(&notes);
+    itk_buf_dispose(&notes);
     int rc = cli_submit_body(type, body, supersedes, key);
     json_decref(body);
     return rc;

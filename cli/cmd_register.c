@@ -20,7 +20,8 @@ static const struct {
     {"info", "info_name", "NAME", "the information's name"},
     {"medium", "medium", "M", "the medium it is on"},
     {"handler", "handler", "NAME", "who handled it"},
-    {"occurred-at", "occurred_at", "TIME", "when (default: now)"},
+    {"occurred-at", "occurred_at", "TIME",
+     "when (default: now; a date alone: the start of that day)"},
     {"method", "method", "M", "how it was handed over"},
     {"from", "from", "WHO", "from whom"},
     {"to", "to", "WHO", "to whom"},
@@ -129,6 +130,10 @@ static int add(int argc, char **argv)
         char now[32];
         itk_registry_now(now, reg);
         json_object_set_new(body, "occurred_at", json_string(now));
+    }
+    if (cli_normalise_body(body, "register") < 0) {
+        fprintf(stderr, "itaku: nothing was written:\n%s\n", itk_error_last());
+        goto done;
     }
     if (cli_open_signer(&signer, reg, key))
         goto done;

@@ -37,8 +37,13 @@ done:
 int cli_request_submit(const char *kind, const char *file, const char *key)
 {
     json_t *form = NULL;
-    if (cli_read_body(&form, file, 1) < 0)
+    itk_buf notes = ITK_BUF_INIT;
+    if (cli_read_form(&form, &notes, file, "form6") < 0) {
+        itk_buf_dispose(&notes);
         return cli_fail("nothing was written");
+    }
+    cli_print_notes(&notes);
+    itk_buf_dispose(&notes);
     const char *name =
         json_string_value(json_object_get(json_object_get(form, "subcontractor"), "name"));
     const char *party = json_string_value(json_object_get(form, "party_id"));
@@ -99,12 +104,20 @@ static int submit_cmd(int argc, char **argv)
     }
     if (file) {
         json_t *from_file = NULL;
-        if (cli_read_body(&from_file, file, 1) < 0) {
+        itk_buf notes = ITK_BUF_INIT;
+        int read = cli_read_form(&from_file, &notes, file, "request");
+        cli_print_notes(&notes);
+        itk_buf_dispose(&notes);
+        if (read < 0) {
             json_decref(body);
             return cli_fail("nothing was written");
         }
         json_object_update_missing(body, from_file);
         json_decref(from_file);
+    }
+    if (cli_normalise_body(body, "request") < 0) {
+        json_decref(body);
+        return cli_fail("nothing was written");
     }
     int rc = submit(kind, body, key);
     json_decref(body);

@@ -1,12 +1,25 @@
-/* itaku validate: checks record bodies in files against the schema of their
- * type, as compiled into itaku, and lists every problem. It reads no
- * registry; the schemas a registry carries are the same template's. */
+/* itaku validate: checks filled-in forms as `form submit` would take them,
+ * and lists every problem: inside a registry against the newest schema it
+ * holds for the type, elsewhere against the newest this itaku carries. */
 #include "cli.h"
+#include "itaku/form_input.h"
+#include "itaku/forms.h"
 #include "itaku/json.h"
 #include "itaku/schema.h"
 
 #include <stdio.h>
 #include <string.h>
+
+/* The contract's offset inside a registry, else Asia/Tokyo's. */
+static int offset_of(itk_registry *reg)
+{
+    int offset = 9 * 60;
+    if (reg && itk_registry_offset(&offset, reg) < 0) {
+        offset = 9 * 60;
+        itk_error_clear();
+    }
+    return offset;
+}
 
 /* Prints each line of text indented by two spaces. */
 static void print_indented(const char *text)
@@ -19,26 +32,37 @@ static void print_indented(const char *text)
     }
 }
 
-/* EXIT_OK when valid, EXIT_NO when invalid, EXIT_ERROR when unreadable. */
-static int validate_file(const json_t *schema, const char *type, const char *file)
+/* EXIT_OK when valid, EXIT_NO when invalid, EXIT_ERROR when unreadable. The
+ * file is read as `form submit` reads it (cli_read_form: byte-order mark,
+ * CR LF, template notes, dates as people write them, "" as not given) and
+ * checked as a write checks it: inside a registry against its newest
+ * schema (itk_form_validate), else against the newest this itaku carries. */
+static int validate_file(itk_registry *reg, const json_t *schema, const char *type,
+                         const char *file, int exact)
 {
-    itk_buf data = ITK_BUF_INIT, errors = ITK_BUF_INIT;
+    itk_buf data = ITK_BUF_INIT, errors = ITK_BUF_INIT, notes = ITK_BUF_INIT;
     json_t *body = NULL;
+    const char *name = strcmp(file, "-") == 0 ? "standard input" : file;
     int rc = strcmp(file, "-") == 0
                  ? itk_buf_read_stream(&data, stdin, "stdin", ITK_MAX_RECORD_BYTES)
                  : itk_buf_read_file(&data, file, ITK_MAX_RECORD_BYTES);
     int status;
+    char used[64];
     if (rc && rc != ITK_ETOOBIG) {
         fprintf(stderr, "itaku: cannot read %s: %s\n", file, itk_error_last());
         status = EXIT_ERROR;
-    } else if (rc || (rc = itk_json_parse(&body, data.ptr, data.size, file))) {
-        /* too big or not JSON: a verdict on the content, not an I/O failure */
+    } else if (rc || (rc = exact ? itk_json_parse(&body, data.ptr, data.size, name)
+                                 : itk_form_input_read(&body, &notes, data.ptr, data.size, name,
+                                                       schema, offset_of(reg)))) {
+        /* too big, not JSON or a date that cannot be read: a verdict on the
+         * content, not an I/O failure */
         printf("%s invalid\n", file);
         print_indented(itk_error_last());
         status = EXIT_NO;
-    } else if ((rc = itk_schema_validate(&errors, schema, body, type)) == ITK_EINVALID) {
+    } else if ((rc = reg ? itk_form_validate(used, reg, type, body)
+                         : itk_schema_validate(&errors, schema, body, type)) == ITK_EINVALID) {
         printf("%s invalid\n", file);
-        print_indented(errors.ptr ? errors.ptr : "");
+        print_indented(reg ? itk_error_last() : errors.ptr ? errors.ptr : "");
         status = EXIT_NO;
     } else if (rc) {
         fprintf(stderr, "itaku: cannot validate %s: %s\n", file, itk_error_last());
@@ -47,15 +71,22 @@ static int validate_file(const json_t *schema, const char *type, const char *fil
         printf("%s valid\n", file);
         status = EXIT_OK;
     }
+    cli_print_notes(&notes);
     json_decref(body);
     itk_buf_dispose(&data);
     itk_buf_dispose(&errors);
+    itk_buf_dispose(&notes);
     return status;
 }
 
 int cmd_validate(int argc, char **argv)
 {
+    int exact = 0;
     const cli_opt opts[] = {
+        {"exact", 0, CLI_SWITCH, &exact, NULL,
+         "check each body exactly as a record stores it: no template notes, dates or \"\" read "
+         "as typed",
+         0},
         {NULL, 0, CLI_STRING, NULL, "TYPE",
          "the record type (form1, form2, register, form4, form5, form6, incident, request, "
          "endorsement, decision, instruction, inspection, ack, party, key, key-event)",
@@ -75,14 +106,26 @@ int cmd_validate(int argc, char **argv)
         return cli_bad(&spec, "validate: name a record type and at least one file");
     const char *type = argv[optind];
     json_t *schema = NULL;
-    if (itk_schema_builtin(&schema, type))
+    itk_registry *reg = NULL;
+    char name[64];
+    int offset;
+    if (itk_registry_open(&reg, ".") < 0 || itk_registry_offset(&offset, reg) < 0) {
+        /* not inside a registry (or a git folder that is not one) */
+        itk_error_clear();
+        itk_registry_free(reg);
+        reg = NULL;
+    }
+    if (itk_form_input_schema(&schema, name, reg, type)) {
+        itk_registry_free(reg);
         return cli_fail("validate");
+    }
     int worst = EXIT_OK;
     for (int i = optind + 1; i < argc; i++) {
-        int status = validate_file(schema, type, argv[i]);
+        int status = validate_file(reg, schema, type, argv[i], exact);
         if (status > worst)
             worst = status;
     }
     json_decref(schema);
+    itk_registry_free(reg);
     return worst;
 }

@@ -1,5 +1,6 @@
 /* Helpers shared by the subcommands. */
 #include "cli.h"
+#include "itaku/form_input.h"
 #include "itaku/forms.h"
 #include "itaku/json.h"
 #include "itaku/party.h"
@@ -125,6 +126,69 @@ int cli_read_body(json_t **body, const char *file, int comments)
     }
     itk_buf_dispose(&in);
     itk_buf_dispose(&clean);
+    return r;
+}
+
+/* The schema and zone a form of type is read with: the registry's newest
+ * schema and the contract's timezone inside one, else what itaku carries. */
+static int form_context(json_t **schema, int *offset, const char *type)
+{
+    itk_registry *reg = NULL;
+    char name[64];
+    *offset = 9 * 60;
+    if (itk_registry_open(&reg, ".") < 0 || itk_registry_offset(offset, reg) < 0) {
+        /* not inside a registry (or a git folder that is not one) */
+        *offset = 9 * 60;
+        itk_error_clear();
+        itk_registry_free(reg);
+        reg = NULL;
+    }
+    int rc = itk_form_input_schema(schema, name, reg, type);
+    itk_registry_free(reg);
+    return rc;
+}
+
+void cli_print_notes(const itk_buf *notes)
+{
+    const char *p = notes->ptr ? notes->ptr : "";
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        int n = nl ? (int)(nl - p) : (int)strlen(p);
+        fprintf(stderr, "itaku: note: %.*s\n", n, p);
+        p += n + (nl ? 1 : 0);
+    }
+}
+
+int cli_read_form(json_t **body, itk_buf *notes, const char *file, const char *type)
+{
+    itk_buf in = ITK_BUF_INIT;
+    json_t *schema = NULL;
+    int offset;
+    const char *name = strcmp(file, "-") == 0 ? "standard input" : file;
+    *body = NULL;
+    int r = form_context(&schema, &offset, type);
+    if (r == 0)
+        r = strcmp(file, "-") == 0 ? itk_buf_read_stream(&in, stdin, name, ITK_MAX_RECORD_BYTES)
+                                   : itk_buf_read_file(&in, file, ITK_MAX_RECORD_BYTES);
+    if (r == 0)
+        r = itk_form_input_read(body, notes, in.ptr, in.size, name, schema, offset);
+    json_decref(schema);
+    itk_buf_dispose(&in);
+    return r;
+}
+
+int cli_normalise_body(json_t *body, const char *type)
+{
+    json_t *schema = NULL;
+    itk_buf notes = ITK_BUF_INIT;
+    int offset;
+    int r = form_context(&schema, &offset, type);
+    if (r == 0)
+        r = itk_form_body_normalise(body, &notes, schema, offset);
+    if (r == 0)
+        cli_print_notes(&notes);
+    json_decref(schema);
+    itk_buf_dispose(&notes);
     return r;
 }
 

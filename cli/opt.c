@@ -1,6 +1,7 @@
 /* The one option parser of every command (opt.h), on getopt_long. */
 #include "opt.h"
 #include "cli.h"
+#include "itaku/datetime_input.h"
 #include "itaku/query.h"
 #include "itaku/requests.h"
 
@@ -200,6 +201,23 @@ static int check_value(const cli_spec *spec, const cli_opt *o, const char *text,
     }
     if (!*text)
         return cli_bad(spec, "%s needs a value that is not empty", what);
+    if (o->type == CLI_DATE) {
+        /* any form people write (2026/12/1, 令和8年12月1日, full-width), read as
+         * "YYYY-MM-DD" or RFC 3339 with the contract's offset; the command
+         * says what a date alone means */
+        static char dates[CLI_MAX_OPTS][ITK_DATETIME_OUT];
+        size_t slot = (size_t)(o - spec->opts) % CLI_MAX_OPTS;
+        int offset = 9 * 60;
+        itk_registry *here = check_reg(tried);
+        if (here && itk_registry_offset(&offset, here) < 0) {
+            offset = 9 * 60;
+            itk_error_clear();
+        }
+        if (itk_datetime_input(dates[slot], NULL, text, offset,
+                               o->flags & CLI_DAY ? ITK_DATE_DAY : ITK_DATE_KEEP) < 0)
+            return cli_bad(spec, "%s %s", what, itk_error_last());
+        text = dates[slot];
+    }
     /* ids are left to the command: core names an unknown one, and why */
     itk_registry *reg = o->type == CLI_PARTY ? check_reg(tried) : NULL;
     if (reg && o->type == CLI_PARTY && !party_known(reg, text))

@@ -15,13 +15,15 @@ typedef enum {
     CLI_PARTY,  /* a party id registered in this registry */
     CLI_ID,     /* a record or request id of this registry */
     CLI_PATH,   /* a file or folder */
-    CLI_DATE,   /* a date or RFC 3339 time */
+    CLI_DATE,   /* a date or time as people write it (datetime_input.h); the value
+                   becomes "YYYY-MM-DD" or RFC 3339 with the contract's offset */
 } cli_type;
 
 enum {
     CLI_REQUIRED = 1, /* the option must be given */
     CLI_OPTIONAL = 2, /* a positional that may be left out */
     CLI_MANY = 4,     /* may repeat (an option's value is then a cli_strings) */
+    CLI_DAY = 8,      /* a CLI_DATE that is a day: a time is refused */
 };
 
 /* One option (name set) or positional argument (name NULL, arg its name). */

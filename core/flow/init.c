@@ -4,6 +4,7 @@
 #include "itaku/forms.h"
 #include "itaku/json.h"
 #include "itaku/names.h"
+#include "itaku/textnorm.h"
 #include "fsutil.h"
 #include "registry_priv.h"
 #include "template.h"
@@ -75,6 +76,19 @@ static int check_options(const itk_init_options *o)
     if (o->start && o->end && strcmp(o->start, o->end) > 0)
         return itk_error_set(ITK_EINVALID, "the contract ends (%s) before it starts (%s)", o->end,
                              o->start);
+    /* the rule register add's schema applies (register.v2's method): a
+     * method designated here is always one an entry may name */
+    for (size_t i = 0; i < o->handover_count; i++) {
+        if ((rc = itk_label_check(o->handover_methods[i], ITK_METHOD_MAX_CHARS, "handover method")))
+            return rc;
+        for (size_t k = 0; k < i; k++)
+            if (itk_label_equal(o->handover_methods[k], o->handover_methods[i]))
+                return itk_error_set(ITK_EINVALID,
+                                     "handover methods '%s' and '%s' are the same method "
+                                     "(compared ignoring case and full-width forms); give it "
+                                     "once",
+                                     o->handover_methods[k], o->handover_methods[i]);
+    }
     int off;
     return itk_timezone_offset(&off, o->timezone);
 }

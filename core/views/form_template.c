@@ -60,9 +60,10 @@ static void comment(tpl *t, const char *key, const json_t *prop, const json_t *r
     }
     const char *fmt = json_string_value(json_object_get(prop, "format"));
     if (fmt && strcmp(fmt, "date") == 0)
-        itk_buf_puts(t->out, " — YYYY-MM-DD");
+        itk_buf_puts(t->out, " — YYYY-MM-DD (or 2026/12/1, 令和8年12月1日)");
     else if (fmt && strcmp(fmt, "date-time") == 0)
-        itk_buf_puts(t->out, " — YYYY-MM-DDThh:mm:ss+09:00");
+        itk_buf_puts(t->out, " — YYYY-MM-DD hh:mm (or 令和8年12月1日 10:00; the contract's "
+                             "timezone unless an offset like +09:00 is given)");
     if (desc)
         itk_buf_printf(t->out, " — %s", desc);
     itk_buf_putc(t->out, '\n');

@@ -8,6 +8,7 @@
 #include "itaku/party.h"
 #include "itaku/snapshot.h"
 #include "itaku/status.h"
+#include "itaku/textnorm.h"
 #include "alloc.h"
 #include "array.h"
 #include "log_cache.h"
@@ -449,11 +450,19 @@ static int add_step(story_ctx *s, size_t commit, const char *what, const story_r
     return 0;
 }
 
+/* Fields holding a 管理番号, compared as labels (itk_label_equal). */
+static int is_item_field(const char *key)
+{
+    return key &&
+           (!strcmp(key, "item_id") || !strcmp(key, "item_ids") || !strcmp(key, "derived_from"));
+}
+
 /* Does v (any JSON below a body) hold the string name? field gets the key. */
 static int mentions(const json_t *v, const char *name, const char **field, const char *key)
 {
     if (json_is_string(v)) {
-        if (strcmp(json_string_value(v), name) == 0) {
+        if (strcmp(json_string_value(v), name) == 0 ||
+            (is_item_field(key) && itk_label_equal(json_string_value(v), name))) {
             *field = key;
             return 1;
         }

@@ -7,6 +7,7 @@
 #include "itaku/flow.h"
 #include "itaku/json.h"
 #include "itaku/requests.h"
+#include "itaku/textnorm.h"
 #include "status_rules.h"
 
 #include <openssl/evp.h>
@@ -368,7 +369,7 @@ static int handover_designated_method(sctx *c, const char *section, const char *
         json_t *v;
         size_t k;
         json_array_foreach(methods, k, v) ok |=
-            m && json_is_string(v) && strcmp(json_string_value(v), m) == 0;
+            m && json_is_string(v) && itk_label_equal(json_string_value(v), m);
         char name[100];
         rec_name(name, r);
         sdetail detail = say(c, "method_not_designated",
@@ -627,6 +628,19 @@ static int instruction_answered_on_time(sctx *c, const char *section, const char
     return 0;
 }
 
+/* party and item as one key: an item however it was typed (itk_label_key:
+ * SKR-USB-01, skr-usb-01 and ＳＫＲ－ＵＳＢ－０１ are one item). */
+static void item_key(char *key, size_t cap, const char *party, const char *item)
+{
+    itk_buf k = ITK_BUF_INIT;
+    if (item && itk_label_key(&k, item) == 0)
+        snprintf(key, cap, "%s\x1f%s", party, k.ptr);
+    else
+        snprintf(key, cap, "%s\x1f%s", party, item ? item : "");
+    itk_error_clear();
+    itk_buf_dispose(&k);
+}
+
 /* §7: at the contract's end every item received or copied is returned, or
  * certified erased or disposed. */
 static int items_returned_or_disposed_at_end(sctx *c, const char *section, const char *kind,
@@ -651,14 +665,14 @@ static int items_returned_or_disposed_at_end(sctx *c, const char *section, const
             if (oa && oi)
                 json_array_foreach(closing, j, v) closes |=
                     json_is_string(v) && !strcmp(json_string_value(v), oa);
-            snprintf(key, sizeof(key), "%s\x1f%s", o->pi.party, oi ? oi : "");
+            item_key(key, sizeof(key), o->pi.party, oi);
             if (closes && !json_object_get(first, key))
                 json_object_set_new_nocheck(first, key, json_integer((json_int_t)k));
         } else if (is_type(o, "form5")) {
             itk_jref items = itk_body_get(c, o, "items");
             for (size_t j = 0; j < itk_jv_count(c->view, items); j++) {
                 const char *id = itk_jv_strget(c->view, itk_jv_at(c->view, items, j), "item_id");
-                snprintf(key, sizeof(key), "%s\x1f%s", o->pi.party, id ? id : "");
+                item_key(key, sizeof(key), o->pi.party, id);
                 if (id && !json_object_get(first, key))
                     json_object_set_new_nocheck(first, key, json_integer((json_int_t)k));
             }
@@ -673,7 +687,7 @@ static int items_returned_or_disposed_at_end(sctx *c, const char *section, const
         if (!action || !item || (strcmp(action, "received") != 0 && strcmp(action, "copied") != 0))
             continue;
         char key[ITK_PARTY_ID_MAX + 2 + 1024];
-        snprintf(key, sizeof(key), "%s\x1f%s", r->pi.party, item);
+        item_key(key, sizeof(key), r->pi.party, item);
         const srec *closed = index_rec(c, json_object_get(first, key));
         char name[100];
         sdetail detail;

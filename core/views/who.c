@@ -9,6 +9,7 @@
 #include "itaku/party.h"
 #include "itaku/snapshot.h"
 #include "itaku/status.h"
+#include "itaku/textnorm.h"
 #include "alloc.h"
 #include "registry_priv.h"
 #include "requests_priv.h"
@@ -296,7 +297,7 @@ static int closes(const wctx *c, const char *party, const char *item)
             continue;
         const char *oa = body_str(o, "action");
         const char *oi = body_str(o, "item_id");
-        if (is_type(o, "register") && oa && oi && !strcmp(oi, item) &&
+        if (is_type(o, "register") && oa && oi && itk_label_equal(oi, item) &&
             (!strcmp(oa, "returned") || !strcmp(oa, "erased") || !strcmp(oa, "disposed")))
             return 1;
         if (is_type(o, "form5")) {
@@ -305,7 +306,7 @@ static int closes(const wctx *c, const char *party, const char *item)
             json_array_foreach(json_object_get(json_object_get(o->rec, "body"), "items"), j, v)
             {
                 const char *id = json_string_value(json_object_get(v, "item_id"));
-                if (id && !strcmp(id, item))
+                if (itk_label_equal(id, item))
                     return 1;
             }
         }
@@ -328,7 +329,7 @@ static int fill_items(itk_who_party *p, const wctx *c, int offset)
             continue;
         int dup = 0;
         for (size_t k = 0; k < p->nitems && !dup; k++)
-            dup = strcmp(p->items[k].item_id, item) == 0;
+            dup = itk_label_equal(p->items[k].item_id, item);
         if (dup)
             continue;
         itk_who_item *x = &p->items[p->nitems++];
@@ -355,7 +356,7 @@ static int fill_items(itk_who_party *p, const wctx *c, int offset)
             const char *oa = body_str(o, "action");
             const char *oi = body_str(o, "item_id");
             if (!is_type(o, "register") || strcmp(o->pi.party, p->party) != 0 || !oa || !oi ||
-                strcmp(oi, item) != 0)
+                !itk_label_equal(oi, item))
                 continue;
             if (!strcmp(oa, "taken_out") && (!out || strcmp(o->pi.id, out->pi.id) > 0))
                 out = o;
@@ -365,7 +366,7 @@ static int fill_items(itk_who_party *p, const wctx *c, int offset)
             const char *oa = body_str(o, "action");
             const char *oi = body_str(o, "item_id");
             if (is_type(o, "register") && !strcmp(o->pi.party, p->party) && oa && oi &&
-                !strcmp(oi, item) && !strcmp(oa, "brought_back") &&
+                itk_label_equal(oi, item) && !strcmp(oa, "brought_back") &&
                 strcmp(o->pi.id, out->pi.id) > 0)
                 out = NULL;
         }

@@ -8,7 +8,13 @@ const Ajv2020 = require("ajv/dist/2020").default;
 const addFormats = require("ajv-formats").default;
 
 function schemaFor(schemaDir, type) {
-  const file = path.join(schemaDir, `${type}.v1.schema.json`);
+  // the newest version, as `itaku validate` outside a registry uses
+  const versions = fs
+    .readdirSync(schemaDir)
+    .map((n) => n.match(new RegExp(`^${type}\\.v(\\d+)\\.schema\\.json$`)))
+    .filter((m) => m)
+    .map((m) => Number(m[1]));
+  const file = path.join(schemaDir, `${type}.v${Math.max(...versions)}.schema.json`);
   // strict mode refuses unknown keywords and formats, as itaku does
   const ajv = new Ajv2020({ strict: true, allErrors: true });
   addFormats(ajv, ["date", "date-time"]);

@@ -29,11 +29,22 @@ typedef struct {
     char *v2;
 } fixture;
 
-static const char V2_PATH[] = "schemas/register.v2.schema.json";
+/* The newest register version this itaku carries (RV) and the one a newer
+ * release is played to carry (NV = RV + 1, its file V2_PATH). */
+static long RV, NV;
+static char V2_PATH[64], RV_NAME[32], NV_NAME[32];
 
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof(*f));
+    RV = itk_schema_carried("register");
+    NV = RV + 1;
+    char rv_path[64], nv_id[64];
+    snprintf(V2_PATH, sizeof(V2_PATH), "schemas/register.v%ld.schema.json", NV);
+    snprintf(rv_path, sizeof(rv_path), "schemas/register.v%ld.schema.json", RV);
+    snprintf(nv_id, sizeof(nv_id), "urn:itaku:schema:register:v%ld", NV);
+    snprintf(RV_NAME, sizeof(RV_NAME), "register.v%ld", RV);
+    snprintf(NV_NAME, sizeof(NV_NAME), "register.v%ld", NV);
     f->dir = th_tmpdir();
     th_cache_home(f->dir, "city");
     f->city = th_signer();
@@ -52,12 +63,12 @@ static int setup(void **state)
     memcpy(f->newer, b, n * sizeof(*b));
     /* a v2 a future release might carry: v1 with a new description */
     for (size_t i = 0; i < n; i++) {
-        if (strcmp(b[i].path, "schemas/register.v1.schema.json") != 0)
+        if (strcmp(b[i].path, rv_path) != 0)
             continue;
         json_t *s = json_loadb(b[i].data, b[i].size, 0, NULL);
         assert_non_null(s);
         json_object_set_new(s, "description", json_string("register, version 2"));
-        json_object_set_new(s, "$id", json_string("urn:itaku:schema:register:v2"));
+        json_object_set_new(s, "$id", json_string(nv_id));
         json_array_append_new(json_object_get(s, "required"), json_string("note"));
         f->v2 = json_dumps(s, JSON_INDENT(2) | JSON_SORT_KEYS);
         json_decref(s);
@@ -119,8 +130,8 @@ static void test_versions_of_a_fresh_registry(void **state)
     size_t n = 0;
     assert_int_equal(itk_contract_versions(&v, &n, f->reg, NULL), 0);
     const itk_contract_version *r = line_of(v, n, "schema", "register");
-    assert_int_equal(r->held, 1);
-    assert_int_equal(r->carried, 1);
+    assert_int_equal(r->held, RV);
+    assert_int_equal(r->carried, RV);
     assert_int_equal(r->missing, 0);
     assert_int_equal(line_of(v, n, "obligations", "akiruno-outsourcing")->held, 1);
     assert_int_equal(line_of(v, n, "readme", "README.md")->missing, 0);
@@ -130,8 +141,8 @@ static void test_versions_of_a_fresh_registry(void **state)
     /* a newer release carries register.v2: one file to add */
     assert_int_equal(itk_contract_versions(&v, &n, f->reg, f->newer), 0);
     r = line_of(v, n, "schema", "register");
-    assert_int_equal(r->held, 1);
-    assert_int_equal(r->carried, 2);
+    assert_int_equal(r->held, RV);
+    assert_int_equal(r->carried, NV);
     assert_int_equal(r->missing, 1);
     assert_int_equal(line_of(v, n, "schema", "form1")->missing, 0);
     free(v);
@@ -163,7 +174,7 @@ static void test_upgrade_adds_only_what_is_missing_once(void **state)
     itk_contract_version *v = NULL;
     size_t n = 0;
     assert_int_equal(itk_contract_versions(&v, &n, f->reg, f->newer), 0);
-    assert_int_equal(line_of(v, n, "schema", "register")->held, 2);
+    assert_int_equal(line_of(v, n, "schema", "register")->held, NV);
     assert_int_equal(line_of(v, n, "schema", "register")->missing, 0);
     free(v);
 
@@ -215,6 +226,8 @@ static void test_template_edited_in_place_is_v4(void **state)
         if (strcmp(f->newer[i].path, "schemas/register.v1.schema.json") == 0)
             f->newer[i].data = f->v2, f->newer[i].size = strlen(f->v2);
     git_oid id, head, edited, twin;
+    char twin_path[64];
+    snprintf(twin_path, sizeof(twin_path), "schemas/register.v%ld.schema.json", NV + 1);
     size_t added = 0;
     assert_int_equal(itk_contract_upgrade(&id, &added, f->reg, f->city, f->newer), 0);
     assert_int_equal(added, 1); /* only register.v2, never register.v1 */
@@ -234,7 +247,7 @@ static void test_template_edited_in_place_is_v4(void **state)
     assert_int_equal(git_reference_create(NULL, f->repo, "refs/heads/edited", &edited, 0, NULL), 0);
     th_expect_rule(f->reg, "refs/heads/edited", "V4", &edited);
     th_commit_file(&twin, f->repo, f->city, "akiruno-city", "officer", "contract-update", &head,
-                   "schemas/register.v3.schema.json", f->v2, strlen(f->v2));
+                   twin_path, f->v2, strlen(f->v2));
     assert_int_equal(git_reference_create(NULL, f->repo, "refs/heads/twin", &twin, 0, NULL), 0);
     th_expect_clean(f->reg, "refs/heads/twin");
 }
@@ -248,22 +261,25 @@ static void test_write_uses_the_registrys_newest_version(void **state)
     fixture *f = *state;
     char name[64];
     json_t *entry = th_register_entry("received", "item-0001", "2026-12-02T10:00:00+09:00");
-    assert_int_equal(itk_form_validate_carried(name, f->reg, "register", entry, 2), 0);
-    assert_string_equal(name, "register.v1");
+    assert_int_equal(itk_form_validate_carried(name, f->reg, "register", entry, NV), 0);
+    assert_string_equal(name, RV_NAME);
     git_oid id;
     size_t added = 0;
     assert_int_equal(itk_contract_upgrade(&id, &added, f->reg, f->city, f->newer), 0);
     assert_int_equal(added, 1);
-    assert_int_equal(itk_form_validate_carried(name, f->reg, "register", entry, 2), ITK_EINVALID);
-    assert_string_equal(name, "register.v2");
+    assert_int_equal(itk_form_validate_carried(name, f->reg, "register", entry, NV), ITK_EINVALID);
+    assert_string_equal(name, NV_NAME);
     assert_non_null(strstr(itk_error_last(), "note"));
     json_object_set_new(entry, "note", json_string("v2"));
-    assert_int_equal(itk_form_validate_carried(name, f->reg, "register", entry, 2), 0);
-    assert_string_equal(name, "register.v2");
+    assert_int_equal(itk_form_validate_carried(name, f->reg, "register", entry, NV), 0);
+    assert_string_equal(name, NV_NAME);
     /* other types stay at the registry's v1 */
     json_t *form1 = th_corpus("form1");
-    assert_int_equal(itk_form_validate_carried(name, f->reg, "form1", form1, 1), 0);
-    assert_string_equal(name, "form1.v1");
+    char form1_name[32];
+    snprintf(form1_name, sizeof(form1_name), "form1.v%ld", itk_schema_carried("form1"));
+    assert_int_equal(
+        itk_form_validate_carried(name, f->reg, "form1", form1, itk_schema_carried("form1")), 0);
+    assert_string_equal(name, form1_name);
     json_decref(form1);
     json_decref(entry);
 }
@@ -275,8 +291,8 @@ static void test_write_uses_the_registrys_newest_version(void **state)
 static void test_older_itaku_refuses_a_newer_schema(void **state)
 {
     fixture *f = *state;
-    assert_int_equal(itk_schema_carried("register"), 1);
-    assert_int_equal(itk_schema_carried("form1"), 1);
+    assert_true(itk_schema_carried("register") >= 1);
+    assert_true(itk_schema_carried("form1") >= 1);
     assert_int_equal(itk_schema_carried("nothing"), 0);
     json_t *entry = th_register_entry("received", "item-0001", "2026-12-02T10:00:00+09:00");
     json_object_set_new(entry, "note", json_string("v2"));
@@ -286,8 +302,11 @@ static void test_older_itaku_refuses_a_newer_schema(void **state)
     size_t added = 0;
     assert_int_equal(itk_contract_upgrade(&id, &added, f->reg, f->city, f->newer), 0);
     assert_int_equal(itk_form_validate(name, f->reg, "register", entry), ITK_EUNSUPPORTED);
-    assert_non_null(strstr(itk_error_last(), "the registry uses register.v2, which this itaku "
-                                             "(version " ITK_VERSION ") does not know"));
+    char uses[128];
+    snprintf(uses, sizeof(uses),
+             "the registry uses %s, which this itaku (version " ITK_VERSION ") does not know",
+             NV_NAME);
+    assert_non_null(strstr(itk_error_last(), uses));
     assert_non_null(strstr(itk_error_last(), "upgrade itaku"));
     json_t *form1 = th_corpus("form1");
     assert_int_equal(itk_form_validate(name, f->reg, "form1", form1), 0);
@@ -295,13 +314,15 @@ static void test_older_itaku_refuses_a_newer_schema(void **state)
     json_decref(entry);
 }
 
-/* A copy of the built-in template's v1 of type as v2 (only its $id
- * differs), appended to f->newer; the text is kept in *keep. */
-static void carry_v2(fixture *f, const char *type, char **keep)
+/* A copy of the built-in template's newest version N of type as N + 1
+ * (only its $id differs), appended to f->newer; the text is kept in *keep,
+ * the new version's name ("<type>.v<N+1>") in next. */
+static void carry_next(fixture *f, const char *type, char **keep, char next[48])
 {
-    char v1[96], v2[48];
-    snprintf(v1, sizeof(v1), "schemas/%s.v1.schema.json", type);
-    snprintf(v2, sizeof(v2), "%s.v2", type);
+    char v1[96], *v2 = next;
+    long carried = itk_schema_carried(type);
+    snprintf(v1, sizeof(v1), "schemas/%s.v%ld.schema.json", type, carried);
+    snprintf(v2, 48, "%s.v%ld", type, carried + 1);
     size_t n = 0;
     while (f->newer[n].path)
         n++;
@@ -311,7 +332,7 @@ static void carry_v2(fixture *f, const char *type, char **keep)
         json_t *s = json_loadb(f->newer[i].data, f->newer[i].size, 0, NULL);
         assert_non_null(s);
         char id[96];
-        snprintf(id, sizeof(id), "urn:itaku:schema:%s:v2", type);
+        snprintf(id, sizeof(id), "urn:itaku:schema:%s:v%ld", type, carried + 1);
         json_object_set_new(s, "$id", json_string(id));
         *keep = json_dumps(s, JSON_INDENT(2) | JSON_SORT_KEYS);
         json_decref(s);
@@ -333,9 +354,9 @@ static void test_the_schema_a_write_uses(void **state)
     json_t *s = NULL;
     char name[64];
     assert_int_equal(itk_form_schema(&s, name, f->reg, "register"), 0);
-    assert_string_equal(name, "register.v1");
+    assert_string_equal(name, RV_NAME);
     assert_non_null(json_object_get(s, "properties"));
-    assert_int_equal(itk_schema_version_of(name), 1);
+    assert_int_equal(itk_schema_version_of(name), RV);
     json_decref(s);
     git_oid id;
     size_t added = 0;
@@ -343,9 +364,12 @@ static void test_the_schema_a_write_uses(void **state)
     s = (json_t *)1;
     assert_int_equal(itk_form_schema(&s, name, f->reg, "register"), ITK_EUNSUPPORTED);
     assert_null(s);
-    assert_non_null(strstr(itk_error_last(), "the registry uses register.v2"));
+    char msg[64], form1_name[32];
+    snprintf(msg, sizeof(msg), "the registry uses %s", NV_NAME);
+    assert_non_null(strstr(itk_error_last(), msg));
     assert_int_equal(itk_form_schema(NULL, name, f->reg, "form1"), 0);
-    assert_string_equal(name, "form1.v1");
+    snprintf(form1_name, sizeof(form1_name), "form1.v%ld", itk_schema_carried("form1"));
+    assert_string_equal(name, form1_name);
 }
 
 /* party.json and key records are written against the registry's newest
@@ -356,9 +380,12 @@ static void test_the_schema_a_write_uses(void **state)
 static void test_party_and_key_writes_use_the_registrys_newest_version(void **state)
 {
     fixture *f = *state;
-    char *party_v2 = NULL, *key_v2 = NULL;
-    carry_v2(f, "party", &party_v2);
-    carry_v2(f, "key", &key_v2);
+    char *party_v2 = NULL, *key_v2 = NULL, party_next[48], key_next[48], party_now[48], key_now[48],
+         msg[96];
+    carry_next(f, "party", &party_v2, party_next);
+    carry_next(f, "key", &key_v2, key_next);
+    snprintf(party_now, sizeof(party_now), "party.v%ld", itk_schema_carried("party"));
+    snprintf(key_now, sizeof(key_now), "key.v%ld", itk_schema_carried("key"));
     itk_signer *beta = th_signer(), *other = th_signer(), *third = th_signer();
     itk_party_options o = ITK_PARTY_OPTIONS_INIT;
     git_oid id;
@@ -377,7 +404,7 @@ static void test_party_and_key_writes_use_the_registrys_newest_version(void **st
     assert_int_equal(git_tree_entry_bypath(&e, tree, "parties/beta/party.json"), 0);
     assert_int_equal(git_blob_lookup(&b, f->repo, git_tree_entry_id(e)), 0);
     rec = json_loadb(git_blob_rawcontent(b), (size_t)git_blob_rawsize(b), 0, NULL);
-    assert_string_equal(json_string_value(json_object_get(rec, "schema")), "party.v1");
+    assert_string_equal(json_string_value(json_object_get(rec, "schema")), party_now);
     json_decref(rec);
     git_blob_free(b);
     git_tree_entry_free(e);
@@ -391,17 +418,21 @@ static void test_party_and_key_writes_use_the_registrys_newest_version(void **st
     o.id = "gamma";
     o.key = itk_signer_public(third);
     assert_int_equal(itk_party_add(&id, f->reg, f->city, &o), ITK_EUNSUPPORTED);
-    assert_non_null(strstr(itk_error_last(), "the registry uses party.v2"));
+    snprintf(msg, sizeof(msg), "the registry uses %s", party_next);
+    assert_non_null(strstr(itk_error_last(), msg));
     assert_int_equal(itk_key_add(&id, f->reg, f->acme, itk_signer_public(third), "clerk"),
                      ITK_EUNSUPPORTED);
-    assert_non_null(strstr(itk_error_last(), "the registry uses key.v2"));
+    snprintf(msg, sizeof(msg), "the registry uses %s", key_next);
+    assert_non_null(strstr(itk_error_last(), msg));
     char *after = refs(f);
     assert_string_equal(before, after);
     free(before);
     free(after);
+    char party_path[96], key_path[96];
+    snprintf(party_path, sizeof(party_path), "schemas/%s.schema.json", party_next);
+    snprintf(key_path, sizeof(key_path), "schemas/%s.schema.json", key_next);
     for (size_t i = 0; f->newer[i].path; i++)
-        if (strcmp(f->newer[i].path, "schemas/party.v2.schema.json") == 0 ||
-            strcmp(f->newer[i].path, "schemas/key.v2.schema.json") == 0)
+        if (strcmp(f->newer[i].path, party_path) == 0 || strcmp(f->newer[i].path, key_path) == 0)
             free((char *)f->newer[i].path);
     free(party_v2);
     free(key_v2);

@@ -1,0 +1,41 @@
+/* A filled-in form as people save it (Notepad's byte-order mark, CR LF line
+ * ends, the template's // notes, "" left in optional fields, dates written
+ * 令和8年12月1日), read into the body a record holds. `form submit`,
+ * `validate`, `incident report`, `request submit` and `register add` all read
+ * through here, so that what `validate` accepts is what a write accepts. */
+#ifndef ITAKU_FORM_INPUT_H
+#define ITAKU_FORM_INPUT_H
+
+#include <jansson.h>
+
+#include "itaku/buf.h"
+#include "itaku/registry.h"
+
+/* The schema a body of type is checked against: with reg, the one a write
+ * uses (itk_form_schema: the newest version HEAD's tree holds, refused with
+ * ITK_EUNSUPPORTED when this itaku does not carry it); without, the newest
+ * this itaku carries. name gets "<type>.v<N>". The caller owns *out.
+ * ITK_ENOTFOUND for an unknown type. */
+int itk_form_input_schema(json_t **out, char name[64], itk_registry *reg, const char *type);
+
+/* Rewrites body in place as schema describes it: each string field of
+ * format "date" or "date-time" typed in any form itk_datetime_input reads
+ * becomes its canonical text (a time without an offset is in the contract's
+ * zone, offset_minutes east of UTC; a date alone in a date-time field is the
+ * end of that day for a due date, field "due" or "*_due", else the start of
+ * that day), and an optional field left "" as in the template is removed.
+ * notes (may be NULL) gets one line per date alone taken as a time and per
+ * field removed. Fields the schema does not know are left to validation.
+ * ITK_EINVALID lists every date that cannot be read, one per line, naming
+ * the field and the text as typed; body may then be partly rewritten. */
+int itk_form_body_normalise(json_t *body, itk_buf *notes, const json_t *schema, int offset_minutes);
+
+/* Reads a filled-in form: the len bytes at data (a file's content, name
+ * naming it in messages) may start with a UTF-8 byte-order mark, have CR LF
+ * line ends and // notes; they must hold one JSON object, which is then
+ * itk_form_body_normalise'd. *body is the caller's. Errors: ITK_EINVALID
+ * (not JSON, not an object, unreadable dates) naming name and the line. */
+int itk_form_input_read(json_t **body, itk_buf *notes, const char *data, size_t len,
+                        const char *name, const json_t *schema, int offset_minutes);
+
+#endif

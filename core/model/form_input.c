@@ -1,0 +1,208 @@
+/* Filled-in forms as people save them: see itaku/form_input.h. */
+#include "itaku/form_input.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "itaku/datetime_input.h"
+#include "itaku/errors.h"
+#include "itaku/forms.h"
+#include "itaku/json.h"
+#include "itaku/schema.h"
+#include "template.h"
+
+/* How deep a schema or a body is walked (the city's forms nest 3 levels). */
+#define FORM_INPUT_MAX_DEPTH 16
+/* How many subschemas (allOf, anyOf, oneOf, then, else) one object gathers. */
+#define FORM_INPUT_MAX_PARTS 32
+
+int itk_form_input_schema(json_t **out, char name[64], itk_registry *reg, const char *type)
+{
+    *out = NULL;
+    if (reg)
+        return itk_form_schema(out, name, reg, type);
+    long v = strchr(type, '/') ? 0 : itk_schema_carried(type);
+    char path[128];
+    snprintf(path, sizeof(path), "schemas/%.60s.v%ld.schema.json", type, v);
+    for (const itk_template_file *f = itk_template_files; v && f->path; f++) {
+        if (strcmp(f->path, path) != 0)
+            continue;
+        json_t *s = NULL;
+        int rc = itk_json_parse(&s, (const char *)f->data, f->size, path);
+        if (!rc && (rc = itk_schema_check(s, path)))
+            json_decref(s);
+        if (!rc) {
+            *out = s;
+            snprintf(name, 64, "%.40s.v%ld", type, v);
+        }
+        return rc;
+    }
+    return itk_error_set(ITK_ENOTFOUND, "no schema for record type '%.40s'", type);
+}
+
+typedef struct {
+    const json_t *root;
+    itk_buf *notes;
+    itk_buf errors;
+    int offset;
+} nctx;
+
+static const json_t *resolve(const nctx *c, const json_t *s)
+{
+    for (int i = 0; i < FORM_INPUT_MAX_DEPTH && json_is_object(s); i++) {
+        const char *ref = json_string_value(json_object_get(s, "$ref"));
+        if (!ref || strncmp(ref, "#/$defs/", 8) != 0)
+            return s;
+        s = json_object_get(json_object_get(c->root, "$defs"), ref + 8);
+    }
+    return json_is_object(s) ? s : NULL;
+}
+
+/* s and the subschemas that also describe the same instance. */
+static void gather(const nctx *c, const json_t *s, const json_t **parts, size_t *n, int depth)
+{
+    s = resolve(c, s);
+    if (!s || *n == FORM_INPUT_MAX_PARTS || depth > FORM_INPUT_MAX_DEPTH)
+        return;
+    parts[(*n)++] = s;
+    static const char *const lists[] = {"allOf", "anyOf", "oneOf"};
+    for (size_t k = 0; k < 3; k++) {
+        const json_t *a = json_object_get(s, lists[k]), *v;
+        size_t i;
+        json_array_foreach(a, i, v) gather(c, v, parts, n, depth + 1);
+    }
+    gather(c, json_object_get(s, "then"), parts, n, depth + 1);
+    gather(c, json_object_get(s, "else"), parts, n, depth + 1);
+}
+
+static int is_due(const char *key)
+{
+    size_t n = strlen(key);
+    return strcmp(key, "due") == 0 || (n > 4 && strcmp(key + n - 4, "_due") == 0);
+}
+
+static void walk(nctx *c, json_t *inst, const json_t *schema, const char *path, int depth);
+
+static void field(nctx *c, json_t *parent, const char *key, json_t *v, const json_t *ps,
+                  const char *path)
+{
+    const char *format = json_string_value(json_object_get(ps, "format"));
+    if (!format)
+        return;
+    itk_date_alone mode = strcmp(format, "date") == 0        ? ITK_DATE_DAY
+                          : strcmp(format, "date-time") != 0 ? (itk_date_alone)-1
+                          : is_due(key)                      ? ITK_DATE_END
+                                                             : ITK_DATE_START;
+    if ((int)mode < 0)
+        return;
+    char out[ITK_DATETIME_OUT];
+    int alone = 0;
+    const char *typed = json_string_value(v);
+    if (itk_datetime_input(out, &alone, typed, c->offset, mode) < 0) {
+        itk_buf_printf(&c->errors, "%s: %s\n", path, itk_error_last());
+        return;
+    }
+    if (alone && mode != ITK_DATE_DAY && c->notes)
+        itk_buf_printf(c->notes, "%s: '%s' is a date alone: taken as %s that day, %s\n", path,
+                       typed, mode == ITK_DATE_END ? "the end of" : "the start of", out);
+    if (strcmp(out, typed) != 0)
+        json_object_set_new(parent, key, json_string(out));
+}
+
+static void walk(nctx *c, json_t *inst, const json_t *schema, const char *path, int depth)
+{
+    if (depth > FORM_INPUT_MAX_DEPTH)
+        return;
+    const json_t *parts[FORM_INPUT_MAX_PARTS];
+    size_t n = 0;
+    gather(c, schema, parts, &n, 0);
+    char sub[512];
+    if (json_is_array(inst)) {
+        json_t *v;
+        size_t i;
+        for (size_t p = 0; p < n; p++) {
+            const json_t *items = json_object_get(parts[p], "items");
+            if (!items)
+                continue;
+            json_array_foreach(inst, i, v)
+            {
+                snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
+                walk(c, v, items, sub, depth + 1);
+            }
+            break;
+        }
+        return;
+    }
+    if (!json_is_object(inst))
+        return;
+    const char *key;
+    json_t *v, *tmp;
+    json_object_foreach_safe(inst, tmp, key, v)
+    {
+        const json_t *ps = NULL;
+        int required = 0;
+        for (size_t p = 0; p < n; p++) {
+            const json_t *r = json_object_get(parts[p], "required"), *x;
+            size_t i;
+            json_array_foreach(r, i, x) required |=
+                json_is_string(x) && strcmp(json_string_value(x), key) == 0;
+            if (!ps)
+                ps = resolve(c, json_object_get(json_object_get(parts[p], "properties"), key));
+        }
+        if (!ps)
+            continue;
+        snprintf(sub, sizeof(sub), "%s%s%s", path, *path ? "." : "", key);
+        if (json_is_string(v) && json_string_length(v) == 0 && !required) {
+            if (c->notes)
+                itk_buf_printf(c->notes, "%s: left \"\" as in the template: taken as not given\n",
+                               sub);
+            json_object_del(inst, key);
+            continue;
+        }
+        if (json_is_string(v))
+            field(c, inst, key, v, ps, sub);
+        else
+            walk(c, v, ps, sub, depth + 1);
+    }
+}
+
+int itk_form_body_normalise(json_t *body, itk_buf *notes, const json_t *schema, int offset_minutes)
+{
+    nctx c = {schema, notes, ITK_BUF_INIT, offset_minutes};
+    walk(&c, body, schema, "", 0);
+    int rc = 0;
+    if (c.errors.size) {
+        c.errors.ptr[--c.errors.size] = '\0';
+        rc = itk_error_set(ITK_EINVALID, "%s", c.errors.ptr);
+    }
+    itk_buf_dispose(&c.errors);
+    return rc;
+}
+
+int itk_form_input_read(json_t **body, itk_buf *notes, const char *data, size_t len,
+                        const char *name, const json_t *schema, int offset_minutes)
+{
+    itk_buf clean = ITK_BUF_INIT;
+    *body = NULL;
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        data += 3;
+        len -= 3;
+    }
+    int rc = itk_json_strip_comments(&clean, data, len);
+    if (!rc)
+        rc = itk_json_parse(body, clean.ptr, clean.size, name);
+    itk_buf_dispose(&clean);
+    if (!rc && !json_is_object(*body))
+        rc = itk_error_set(ITK_EINVALID, "%s: the record body must be a JSON object", name);
+    if (!rc && schema && (rc = itk_form_body_normalise(*body, notes, schema, offset_minutes))) {
+        char why[900];
+        snprintf(why, sizeof(why), "%s", itk_error_last());
+        rc = itk_error_set(rc, "%s:\n%s", name, why);
+    }
+    if (rc) {
+        json_decref(*body);
+        *body = NULL;
+    }
+    return rc;
+}

@@ -1,0 +1,285 @@
+/* Dates and times as people type them: see itaku/datetime_input.h. */
+#include "itaku/datetime_input.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "itaku/buf.h"
+#include "itaku/errors.h"
+#include "itaku/textnorm.h"
+
+#define ACCEPTED                                                                                   \
+    "write it like 2026-12-01 (or 2026/12/1, 令和8年12月1日, R8.12.1, 2026-12-01 10:00)"
+
+/* The Japanese eras a record may fall in: first and last day, and the
+ * Gregorian year before its year 1. */
+static const struct {
+    const char *kanji, *latin;
+    int base;            /* Gregorian year = base + era year */
+    int first, last;     /* yyyymmdd */
+    const char *first_s; /* as people write the first day */
+} eras[] = {
+    {"令和", "R", 2018, 20190501, 99991231, "令和元年5月1日 (2019-05-01)"},
+    {"平成", "H", 1988, 19890108, 20190430, "平成元年1月8日 (1989-01-08)"},
+    {"昭和", "S", 1925, 19261225, 19890107, "昭和元年12月25日 (1926-12-25)"},
+};
+
+static int leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int month_days(int y, int m)
+{
+    static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && leap(y) ? 29 : d[m - 1];
+}
+
+/* Reads up to max digits; returns how many were read (more are left). */
+static int digits(const char **p, int max, int *v)
+{
+    int n = 0;
+    *v = 0;
+    while (n < max && **p >= '0' && **p <= '9') {
+        *v = *v * 10 + (**p - '0');
+        (*p)++;
+        n++;
+    }
+    return n;
+}
+
+static int lit(const char **p, const char *s)
+{
+    size_t n = strlen(s);
+    if (strncmp(*p, s, n) != 0)
+        return 0;
+    *p += n;
+    return 1;
+}
+
+/* The text as typed, for a message: at most 64 characters, control
+ * characters shown as '?'. */
+static void shown(char *dst, size_t cap, const char *s)
+{
+    size_t o = 0, chars = 0;
+    for (size_t i = 0; s[i] && o + 5 < cap && chars < 64; chars++) {
+        size_t k = 1;
+        while (((unsigned char)s[i + k] & 0xC0) == 0x80 && k < 4)
+            k++;
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) {
+            dst[o++] = '?';
+        } else {
+            memcpy(dst + o, s + i, k);
+            o += k;
+        }
+        i += k;
+    }
+    dst[o] = '\0';
+}
+
+/* NFKC, the dash look-alikes as '-', spaces around trimmed. */
+static int prepare(itk_buf *out, const char *typed)
+{
+    itk_buf n = ITK_BUF_INIT;
+    int rc = itk_nfkc(&n, typed, strlen(typed));
+    static const char *const dashes[] = {
+        "\xE2\x88\x92", "\xE2\x80\x90", "\xE2\x80\x91", "\xE2\x80\x92",
+        "\xE2\x80\x93", "\xE2\x80\x94", "\xE2\x80\x95", NULL};
+    const char *p = rc ? "" : n.ptr, *end = p + (rc ? 0 : n.size);
+    while (*p == ' ' || *p == '\t')
+        p++;
+    while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+        end--;
+    itk_buf_clear(out);
+    while (!rc && p < end) {
+        int dash = 0;
+        for (const char *const *d = dashes; *d && !dash; d++)
+            dash = end - p >= 3 && memcmp(p, *d, 3) == 0;
+        rc = dash ? itk_buf_putc(out, '-') : itk_buf_putc(out, *p);
+        p += dash ? 3 : 1;
+    }
+    if (!rc)
+        rc = itk_buf_puts(out, "");
+    itk_buf_dispose(&n);
+    return rc;
+}
+
+typedef struct {
+    int y, m, d, h, mi, s, has_time;
+    char frac[12], zone[8];
+} parsed;
+
+/* Parses s (prepared); on a problem sets why (no message yet) and returns -1. */
+static int parse(parsed *t, const char *s, const char **why, char *detail, size_t cap)
+{
+    const char *p = s;
+    int era = -1, kanji = 0, n;
+    char sep = 0;
+    memset(t, 0, sizeof(*t));
+    for (int i = 0; i < 3 && era < 0; i++)
+        if (lit(&p, eras[i].kanji))
+            era = i;
+    for (int i = 0; i < 3 && era < 0; i++)
+        if (*p == eras[i].latin[0] || *p == eras[i].latin[0] + 32) {
+            if (p[1] >= '0' && p[1] <= '9') {
+                p++;
+                era = i;
+            } else if (strncmp(p + 1, "元", strlen("元")) == 0) {
+                p++;
+                era = i;
+            }
+        }
+    if (era >= 0) {
+        if (lit(&p, "元"))
+            t->y = 1;
+        else if (!(n = digits(&p, 3, &t->y)) || n > 2)
+            return *why = "not a date in a form itaku reads", -1;
+        else if (t->y == 0) {
+            snprintf(detail, cap, "%s has no year 0; its first year is 元年, from %s",
+                     eras[era].kanji, eras[era].first_s);
+            return *why = detail, -1;
+        }
+    } else {
+        n = digits(&p, 5, &t->y);
+        if (n == 0)
+            return *why = "not a date in a form itaku reads", -1;
+        if (n != 4)
+            return *why = n <= 2 ? "a two-digit year is not accepted (it could be any century); "
+                                   "give the year in four digits or with its era"
+                                 : "a year has four digits",
+                   -1;
+    }
+    if (lit(&p, "年"))
+        kanji = 1;
+    else if (!kanji && (*p == '-' || *p == '/' || *p == '.'))
+        sep = *p++;
+    else
+        return *why = "not a date in a form itaku reads", -1;
+    if (!digits(&p, 3, &t->m) || (kanji ? !lit(&p, "月") : *p++ != sep))
+        return *why = "not a date in a form itaku reads", -1;
+    n = digits(&p, 3, &t->d);
+    if (!n || (kanji && !lit(&p, "日")))
+        return *why = "not a date in a form itaku reads", -1;
+    if (era >= 0)
+        t->y += eras[era].base;
+    if (t->m < 1 || t->m > 12)
+        return *why = "there is no such month", -1;
+    if (t->y < 1 || t->y > 9999)
+        return *why = "the year is out of range", -1;
+    if (t->d < 1 || t->d > month_days(t->y, t->m)) {
+        snprintf(detail, cap, "%04d-%02d has %d days", t->y, t->m, month_days(t->y, t->m));
+        return *why = detail, -1;
+    }
+    if (era >= 0) {
+        int ymd = t->y * 10000 + t->m * 100 + t->d;
+        if (ymd < eras[era].first) {
+            snprintf(detail, cap, "%s began on %s", eras[era].kanji, eras[era].first_s);
+            return *why = detail, -1;
+        }
+        if (ymd > eras[era].last) {
+            snprintf(detail, cap, "%s ended on %04d-%02d-%02d", eras[era].kanji,
+                     eras[era].last / 10000, eras[era].last / 100 % 100, eras[era].last % 100);
+            return *why = detail, -1;
+        }
+    }
+    if (!*p)
+        return 0;
+    if (*p != 'T' && *p != 't' && *p != ' ')
+        return *why = "not a date in a form itaku reads", -1;
+    while (*p == ' ')
+        p++;
+    if (*p == 'T' || *p == 't')
+        p++;
+    t->has_time = 1;
+    if (!(n = digits(&p, 3, &t->h)) || n > 2 || *p++ != ':' || digits(&p, 3, &t->mi) != 2)
+        return *why = "not a time in a form itaku reads (hh:mm or hh:mm:ss)", -1;
+    if (*p == ':' && (p++, digits(&p, 3, &t->s) != 2))
+        return *why = "not a time in a form itaku reads (hh:mm or hh:mm:ss)", -1;
+    if (*p == '.' || *p == ',') {
+        p++;
+        size_t k = 0;
+        while (*p >= '0' && *p <= '9' && k < 9)
+            t->frac[k++] = *p++;
+        if (!k || (*p >= '0' && *p <= '9'))
+            return *why = "a fraction of a second has 1 to 9 digits", -1;
+    }
+    if (t->h > 23 || t->mi > 59 || t->s > 59)
+        return *why = "there is no such time of day", -1;
+    while (*p == ' ')
+        p++;
+    if (*p == 'Z' || *p == 'z') {
+        strcpy(t->zone, "Z");
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        char sign = *p++;
+        int oh, om = 0;
+        /* +09:00, +0900 or +09 */
+        int colon = 0;
+        if (digits(&p, 2, &oh) != 2)
+            oh = 99;
+        else if (*p == ':')
+            colon = 1, p++;
+        if (*p >= '0' && *p <= '9' ? digits(&p, 3, &om) != 2 : colon)
+            oh = 99;
+        if (oh > 23 || om > 59)
+            return *why = "not an offset itaku reads (like +09:00)", -1;
+        snprintf(t->zone, sizeof(t->zone), "%c%02d:%02d", sign, oh, om);
+    }
+    if (*p)
+        return *why = "not a date in a form itaku reads", -1;
+    return 0;
+}
+
+int itk_datetime_input(char out[ITK_DATETIME_OUT], int *date_alone, const char *typed,
+                       int offset_minutes, itk_date_alone mode)
+{
+    char show[300], detail[160];
+    const char *why = NULL;
+    parsed t;
+    out[0] = '\0';
+    if (date_alone)
+        *date_alone = 0;
+    if (!typed)
+        return itk_error_set(ITK_EINVALID, "no date given; " ACCEPTED);
+    shown(show, sizeof(show), typed);
+    if (strlen(typed) > ITK_DATETIME_TYPED_MAX)
+        return itk_error_set(ITK_ETOOBIG, "'%s…' is too long for a date (%d bytes at most); %s",
+                             show, ITK_DATETIME_TYPED_MAX, ACCEPTED);
+    itk_buf prep = ITK_BUF_INIT;
+    int rc = prepare(&prep, typed);
+    if (rc) {
+        itk_buf_dispose(&prep);
+        return itk_error_set(ITK_EINVALID, "'%s' is not a date: not UTF-8 text; %s", show,
+                             ACCEPTED);
+    }
+    rc = parse(&t, prep.ptr, &why, detail, sizeof(detail));
+    itk_buf_dispose(&prep);
+    if (rc)
+        return itk_error_set(ITK_EINVALID, "'%s' is not a date that itaku can read: %s; %s", show,
+                             why, ACCEPTED);
+    if (t.has_time && mode == ITK_DATE_DAY)
+        return itk_error_set(ITK_EINVALID,
+                             "'%s' has a time, and this is a date alone; write it like "
+                             "2026-12-01",
+                             show);
+    if (!t.has_time && (mode == ITK_DATE_KEEP || mode == ITK_DATE_DAY)) {
+        snprintf(out, ITK_DATETIME_OUT, "%04d-%02d-%02d", t.y, t.m, t.d);
+        if (date_alone)
+            *date_alone = 1;
+        return 0;
+    }
+    if (!t.has_time) {
+        if (mode == ITK_DATE_END)
+            t.h = 23, t.mi = 59, t.s = 59;
+        if (date_alone)
+            *date_alone = 1;
+    }
+    if (!t.zone[0]) {
+        int a = offset_minutes < 0 ? -offset_minutes : offset_minutes;
+        snprintf(t.zone, sizeof(t.zone), "%c%02d:%02d", offset_minutes < 0 ? '-' : '+', a / 60 % 24,
+                 a % 60);
+    }
+    snprintf(out, ITK_DATETIME_OUT, "%04d-%02d-%02dT%02d:%02d:%02d%s%s%s", t.y, t.m, t.d, t.h, t.mi,
+             t.s, t.frac[0] ? "." : "", t.frac, t.zone);
+    return 0;
+}

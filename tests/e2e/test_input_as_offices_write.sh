@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# Issue 16, points 1 and 2: dates and identifiers as a Japanese office writes
+# them. Every date option and form field takes 2026/12/1, 令和8年12月1日,
+# R8.12.1 and full-width digits, and a time without an offset is in the
+# contract's zone; records hold RFC 3339 with the offset. An impossible date
+# is refused naming what was typed, writing nothing. A filled-in form saved
+# with a byte-order mark and CR LF, with its notes and "" left in optional
+# fields, is taken by `form submit` and `validate` alike. 管理番号 and handover
+# methods are compared through one fold: SKR-USB-01, skr-usb-01 and
+# ＳＫＲ－ＵＳＢ－０１ are one item; a Japanese method designated at init is
+# one `register add` takes and status counts as designated.
+. "$(dirname "$0")/lib.sh"
+
+"$ITAKU" key generate "$T/city.key" --comment city >/dev/null
+"$ITAKU" key generate "$T/acme.key" --comment acme >/dev/null
+# the contract's dates as the city's papers write them
+expect_exit 0 "$ITAKU" init "$T/city" --contract C-2026-016 --title "住民情報システム運用保守" \
+    --city akiruno-city --name "あきる野市" --key "$T/city.key" \
+    --start "令和8年12月1日" --end "R9.3.31" \
+    --handover-method 手渡し --handover-method "ＵＳＢ－暗号化"
+cp "$T/out" "$T/sheet"
+python3 - "$T/city/itaku.json" <<'PY' || fail "init: the contract's dates or methods are not as given"
+import json, sys
+c = json.load(open(sys.argv[1], encoding="utf-8"))
+assert c["period"] == {"start": "2026-12-01", "end": "2027-03-31"}, c["period"]
+assert c["handover_methods"] == ["手渡し", "ＵＳＢ－暗号化"], c["handover_methods"]
+PY
+ok "init takes 令和8年12月1日 and R9.3.31 and stores 2026-12-01 and 2027-03-31; Japanese methods stored as typed"
+
+# the one rule for a method: the same method twice (by the fold), a control
+# character, a leading space are refused at init and nothing is made
+for bad in "hand|HAND" "手渡し|手渡し" "$(printf 'a\tb')|x" " 手渡し|x"; do
+    expect_exit 2 "$ITAKU" init "$T/bad" --contract C-2026-017 --title t --city akiruno-city \
+        --name "あきる野市" --key "$T/city.key" --handover-method "${bad%%|*}" \
+        --handover-method "${bad##*|}"
+    [ ! -e "$T/bad" ] || fail "a refused init left $T/bad"
+done
+expect_output "leave the spaces out"
+ok "init refuses a method twice (HAND = hand), a control character or a leading space, making nothing"
+
+GENESIS=$(awk '/genesis:/ {print $2; exit}' "$T/sheet")
+CITY_FPR=$(awk '/city key:/ {print $3; exit}' "$T/sheet")
+(cd "$T/city" && git config itaku.signingKey "$T/city.key" &&
+    "$ITAKU" party add acme --role contractor --name "株式会社アクメ" \
+        --pubkey "$T/acme.key.pub" >/dev/null)
+git clone -q "$T/city" "$T/acme"
+(cd "$T/acme" && git config itaku.signingKey "$T/acme.key" &&
+    git config itaku.genesis "$GENESIS" && git config itaku.cityKey "$CITY_FPR")
+
+# --- point 1: dates in options --------------------------------------------
+cd "$T/city"
+due_of() { "$ITAKU" record show "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["body"]["due"])'; }
+expect_exit 0 "$ITAKU" instruct report --to acme --due "令和8年12月15日" --text "報告してください"
+[ "$(due_of "$(cat "$T/out")")" = 2026-12-15T23:59:59+09:00 ] || fail "a due date alone is not 23:59:59 that day"
+expect_exit 0 "$ITAKU" instruct report --to acme --due "２０２６／１２／１６　１０：００" --text "報告"
+[ "$(due_of "$(cat "$T/out")")" = 2026-12-16T10:00:00+09:00 ] || fail "a full-width time is not read in +09:00"
+expect_exit 0 "$ITAKU" instruct report --to acme --due "R8.12.17" --text "報告"
+[ "$(due_of "$(cat "$T/out")")" = 2026-12-17T23:59:59+09:00 ] || fail "R8.12.17 is not 2026-12-17"
+ok "instruct --due: 令和8年12月15日 is 23:59:59 that day, a full-width time is +09:00, R8.12.17 is read"
+
+before=$(state_of "$T/city")
+for typed in "２０２６年２月３０日" "2026/13/01" "令和0年5月1日" "26/12/01" "令和元年4月30日"; do
+    expect_exit 2 "$ITAKU" instruct report --to acme --due "$typed" --text "報告"
+    grep -qF "'$typed'" "$T/err" || fail "the refusal of $typed does not name it as typed: $(cat "$T/err")"
+    expect_output "write it like 2026-12-01"
+    [ "$before" = "$(state_of "$T/city")" ] || fail "a refused date ($typed) changed the registry"
+done
+expect_exit 2 "$ITAKU" instruct report --to acme --due "26/12/01" --text "報告"
+expect_output "two-digit year"
+ok "impossible dates (２月３０日, 13月, 令和0年, a two-digit year, 令和元年4月30日) are refused as typed, writing nothing"
+
+expect_exit 1 "$ITAKU" status --json --at 2027-03-31
+sed 's/"at":"[^"]*"//' "$T/out" >"$T/status-iso"
+expect_exit 1 "$ITAKU" status --json --at "令和9年3月31日"
+sed 's/"at":"[^"]*"//' "$T/out" >"$T/status-era"
+cmp -s "$T/status-iso" "$T/status-era" || fail "status --at 令和9年3月31日 differs from --at 2027-03-31"
+ok "status --at 令和9年3月31日 is status --at 2027-03-31"
+
+# --- point 1: dates in register add and in form files ----------------------
+cd "$T/acme"
+"$ITAKU" pull >/dev/null
+"$ITAKU" acknowledge >/dev/null
+body_of() { "$ITAKU" record show "$1" | python3 -c "import json,sys; print(json.load(sys.stdin)['body'].get('$2', '(absent)'))"; }
+expect_exit 0 "$ITAKU" register add --action received --item-id SKR-USB-01 --info "住民記録データ" \
+    --medium usb --quantity 1 --unit 本 --handler "鈴木一郎" --method 手渡し \
+    --occurred-at "令和8年12月2日"
+R1=$(cat "$T/out")
+expect_output "note: occurred_at: '令和8年12月2日' is a date alone: taken as the start of that day, 2026-12-02T00:00:00\+09:00"
+[ "$(body_of "$R1" occurred_at)" = 2026-12-02T00:00:00+09:00 ] || fail "occurred_at of $R1"
+expect_exit 0 "$ITAKU" register add --action received --item-id SKR-USB-02 --info "住民記録データ" \
+    --medium usb --quantity 1 --unit 本 --handler "鈴木一郎" --method "usb－暗号化" \
+    --occurred-at "2026/12/2 9:30"
+R2=$(cat "$T/out")
+[ "$(body_of "$R2" occurred_at)" = 2026-12-02T09:30:00+09:00 ] || fail "occurred_at of $R2"
+[ "$(body_of "$R2" method)" = "usb－暗号化" ] || fail "the method is not stored as typed"
+ok "register add --occurred-at: 令和8年12月2日 is the start of that day (noted), 2026/12/2 9:30 is +09:00"
+
+# a form saved by Notepad: byte-order mark, CR LF, the template's notes, ""
+# left in an optional field, dates as people write them
+"$ITAKU" form new 3 >"$T/tpl.jsonc"
+python3 - "$T/tpl.jsonc" "$T/form3.json" "$T/form3-bad.json" <<'PY'
+import json, re, sys
+tpl = open(sys.argv[1], encoding="utf-8").read()
+fill = {"action": '"received"', "item_id": '"ｓｋｒ－ｕｓｂ－０３"', "info_name": '"住民記録データ"',
+        "medium": '"usb"', "handler": '"鈴木一郎"', "method": '"手渡し"',
+        "occurred_at": '"令和8年12月3日 14:05"', "due_on": '"R9.3.1"', "entry_no": "3"}
+out = []
+for line in tpl.split("\n"):
+    m = re.match(r'^  "([a-z_]+)": ', line)
+    if m and m.group(1) in fill:
+        line = f'  "{m.group(1)}": {fill[m.group(1)]}' + ("," if line.rstrip().endswith(",") else "")
+    elif m:
+        # every other field left as the template gives it; strings stay ""
+        pass
+    out.append(line)
+text = "\r\n".join(out).replace('    "unit": ""', '    "unit": "本"').replace('    "value": 0', '    "value": 1')
+open(sys.argv[2], "wb").write(b"\xef\xbb\xbf" + text.encode("utf-8"))
+open(sys.argv[3], "wb").write(b"\xef\xbb\xbf" + text.replace("R9.3.1", "２０２６年２月３０日").encode("utf-8"))
+PY
+grep -q '"note": ""' "$T/form3.json" || fail "the template has no optional \"\" field to leave"
+expect_exit 0 "$ITAKU" validate register "$T/form3.json"
+expect_output "form3.json valid"
+expect_output "note: note: left \"\" as in the template: taken as not given"
+expect_exit 1 "$ITAKU" validate register "$T/form3-bad.json"
+expect_output "form3-bad.json invalid"
+grep -qF "due_on: '２０２６年２月３０日' is not a date that itaku can read: 2026-02 has 28 days" "$T/out" ||
+    fail "validate does not name the date as typed: $(cat "$T/out")"
+before=$(state_of .)
+expect_exit 2 "$ITAKU" form submit 3 "$T/form3-bad.json"
+grep -qF "due_on: '２０２６年２月３０日' is not a date that itaku can read" "$T/err" ||
+    fail "form submit does not name the date as typed: $(cat "$T/err")"
+[ "$before" = "$(state_of .)" ] || fail "a refused form changed the registry"
+expect_exit 0 "$ITAKU" form submit 3 "$T/form3.json"
+R3=$(cat "$T/out")
+expect_output "note: note: left \"\" as in the template: taken as not given"
+[ "$(body_of "$R3" occurred_at)" = 2026-12-03T14:05:00+09:00 ] || fail "occurred_at of $R3"
+[ "$(body_of "$R3" due_on)" = 2027-03-01 ] || fail "due_on of $R3"
+[ "$(body_of "$R3" note)" = "(absent)" ] || fail "the note left \"\" was recorded"
+[ "$(body_of "$R3" item_id)" = "ｓｋｒ－ｕｓｂ－０３" ] || fail "the item id is not stored as typed"
+ok "a form with a BOM, CR LF, notes and \"\" is valid for validate and taken by form submit alike; 2月30日 refused by both"
+
+# validate checks against the registry's newest schema, as writes do: in a
+# registry that holds register.v1 only (opened before v2), SKR-USB-01 is not
+# an item id v1 allows; outside any registry, the newest this itaku carries
+# (whose item ids are the labels offices use) takes it
+git clone -q "$T/city" "$T/old"
+(cd "$T/old" &&
+    schemas=$(git ls-tree HEAD:schemas | grep -v "	register\.v[2-9][0-9]*\.schema\.json$" | git mktree) &&
+    tree=$( (git ls-tree HEAD | grep -v "	schemas$"; printf '040000 tree %s\tschemas\n' "$schemas") | git mktree) &&
+    git reset -q --hard "$(git -c gpg.format=ssh -c user.signingkey="$T/city.key" commit-tree -S "$tree" -m old)")
+register_item 0001 | sed 's/"item-0001"/"SKR-USB-01"/' >"$T/upper.json"
+cd "$T/old"
+expect_exit 1 "$ITAKU" validate register "$T/upper.json"
+expect_output "item_id"
+cd "$T"
+expect_exit 0 "$ITAKU" validate register "$T/upper.json"
+cd "$T/acme"
+expect_exit 0 "$ITAKU" validate register "$T/upper.json"
+ok "validate uses the registry's newest schema (v1 only: SKR-USB-01 refused), else the newest carried"
+
+# --- point 2: one item however typed; a Japanese method is designated ------
+status_json() { "$ITAKU" status --json --at "$1" >"$T/status.json" || true; }
+finding() {
+    python3 - "$T/status.json" "$1" "$2" <<'PY'
+import json, sys
+for f in json.load(open(sys.argv[1]))["findings"]:
+    if f["rule"] == sys.argv[2] and f["record"].endswith("/" + sys.argv[3]):
+        print(f["state"])
+PY
+}
+status_json 2026-12-10
+[ "$(finding handover_designated_method "$R1")" = ok ] || fail "手渡し designated at init is not ok: $(finding handover_designated_method "$R1")"
+[ "$(finding handover_designated_method "$R2")" = ok ] || fail "usb－暗号化 (= ＵＳＢ－暗号化) is not ok"
+expect_exit 0 "$ITAKU" register add --action received --item-id SKR-USB-09 --info x --medium usb \
+    --quantity 1 --handler h --method 郵送 --occurred-at 2026-12-04
+R9=$(cat "$T/out")
+status_json 2026-12-10
+[ "$(finding handover_designated_method "$R9")" = violated ] || fail "郵送, not designated, is not violated"
+ok "a Japanese method designated at init is taken by register add and is designated in status; 郵送 is violated"
+
+expect_exit 0 "$ITAKU" register add --action returned --item-id "ＳＫＲ－ＵＳＢ－０１" --info x \
+    --medium usb --quantity 1 --handler h --method 手渡し --occurred-at 2027-03-20
+expect_exit 0 "$ITAKU" register add --action returned --item-id "skr‐usb−02" --info x \
+    --medium usb --quantity 1 --handler h --method 手渡し --occurred-at 2027-03-20
+status_json 2027-04-01
+[ "$(finding items_returned_or_disposed_at_end "$R1")" = "" ] || fail "SKR-USB-01 is open though ＳＫＲ－ＵＳＢ－０１ was returned"
+python3 - "$T/status.json" <<'PY' || fail "items at the end are not judged as one item however typed"
+import json, sys
+f = [x for x in json.load(open(sys.argv[1]))["findings"] if x["rule"] == "items_returned_or_disposed_at_end"]
+open_items = sorted(x["detail"].split()[1] for x in f if x["state"] != "ok")
+assert open_items == ["SKR-USB-09", "ｓｋｒ－ｕｓｂ－０３"], open_items
+assert sum(1 for x in f if x["state"] == "ok") == 2, f
+PY
+ok "status: SKR-USB-01 returned as ＳＫＲ－ＵＳＢ－０１ and SKR-USB-02 as skr‐usb−02 are closed; the twins stay open"
+
+expect_exit 0 "$ITAKU" who --json --at 2027-03-25
+python3 - "$T/out" <<'PY' || fail "who lists an item returned under another spelling"
+import json, sys
+d = json.load(open(sys.argv[1]))
+held = sorted(i["item_id"] for p in d["parties"] for i in p.get("items", []))
+assert held == ["SKR-USB-09", "ｓｋｒ－ｕｓｂ－０３"], held
+PY
+expect_exit 0 "$ITAKU" history skr-usb-01
+grep -c "cites skr-usb-01 in item_id" "$T/out" | grep -qx 2 ||
+    fail "history skr-usb-01 does not tell both entries of the item: $(cat "$T/out")"
+ok "who and history take SKR-USB-01, skr-usb-01 and ＳＫＲ－ＵＳＢ－０１ as one item"
+finish

@@ -1,0 +1,43 @@
+/* Fuzz target: a filled-in form as `form submit` and `validate` read it
+ * (core/model/form_input.c): byte-order mark, // notes, JSON, then every
+ * date field of the register's and the incident report's schemas read as
+ * typed. Whatever the bytes, the reader refuses them or gives an object
+ * whose date fields are canonical. */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "itaku/buf.h"
+#include "itaku/form_input.h"
+#include "itaku/record.h"
+
+static void check_time(const json_t *v)
+{
+    const char *s = json_string_value(v);
+    if (s && itk_rfc3339_check(s) != 0)
+        __builtin_trap();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static json_t *schemas[2];
+    static const char *const types[] = {"register", "incident"};
+    char name[64];
+    for (size_t i = 0; i < 2; i++) {
+        if (!schemas[i] && itk_form_input_schema(&schemas[i], name, NULL, types[i]) != 0)
+            __builtin_trap();
+        json_t *body = NULL;
+        itk_buf notes = ITK_BUF_INIT;
+        if (itk_form_input_read(&body, &notes, (const char *)data, size, "fuzz", schemas[i], 540) ==
+            0) {
+            if (!json_is_object(body))
+                __builtin_trap();
+            check_time(json_object_get(body, "occurred_at"));
+            check_time(json_object_get(body, "discovered_at"));
+            json_decref(body);
+        } else if (body)
+            __builtin_trap();
+        itk_buf_dispose(&notes);
+    }
+    return 0;
+}
