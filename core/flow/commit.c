@@ -155,7 +155,8 @@ static int build_tree(git_oid *out, git_repository *repo, const git_tree *base, 
         git_index_entry e;
         memset(&e, 0, sizeof(e));
         if (git_blob_create_from_buffer(&e.id, repo, c->files[i].data, c->files[i].len) < 0) {
-            rc = itk_error_git("cannot store %s", c->files[i].path);
+            rc = itk_error_git("cannot store %s in %sobjects", c->files[i].path,
+                               git_repository_path(repo));
             goto done;
         }
         itk_fault_point("object");
@@ -167,7 +168,7 @@ static int build_tree(git_oid *out, git_repository *repo, const git_tree *base, 
         }
     }
     if (git_index_write_tree_to(out, idx, repo) < 0)
-        rc = itk_error_git("cannot write the tree");
+        rc = itk_error_git("cannot write the tree into %sobjects", git_repository_path(repo));
     else
         itk_fault_point("object");
 done:
@@ -211,7 +212,8 @@ int itk_commit_write(git_oid *out, git_repository *repo, itk_signer *signer,
     while (armor.size && armor.ptr[armor.size - 1] == '\n')
         armor.ptr[--armor.size] = '\0';
     if (git_commit_create_with_signature(out, repo, content.ptr, armor.ptr, NULL) < 0)
-        rc = itk_error_git("cannot store the signed commit");
+        rc =
+            itk_error_git("cannot store the signed commit in %sobjects", git_repository_path(repo));
     else
         itk_fault_point("object");
 done:
@@ -248,7 +250,7 @@ int itk_ref_advance(git_repository *repo, const char *refname, const git_oid *ol
                              "%s moved while itaku was writing; nothing was changed, try again",
                              refname);
     if (r < 0)
-        return itk_error_git("cannot update %s", refname);
+        return itk_error_git("cannot update %s in %s", refname, git_repository_path(repo));
     if (git_repository_is_bare(repo))
         return 0;
     /* The working tree is a convenience for people reading the files; itaku

@@ -170,6 +170,9 @@ static int repair_work_tree(itk_registry *reg)
     co.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH;
     co.paths.strings = paths;
     co.paths.count = npaths;
+    /* from what the index holds: the default, HEAD, is already the new
+     * commit, and a half-written file would look like the target's */
+    co.baseline_index = idx;
     if (npaths && git_checkout_tree(repo, (git_object *)commit, &co) < 0)
         rc = itk_error_git("an earlier itaku stopped before the files of commit %.12s were "
                            "written; bringing them up to date failed (free space on the disk "
