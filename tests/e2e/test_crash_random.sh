@@ -19,24 +19,33 @@ setup_city_and_contractor
 (cd "$T/acme" && "$ITAKU" form submit 1 "$FORM1_BODY" >/dev/null)
 
 # how long one write takes here: the delays spread over it
-t0=$(date +%s%N)
-(cd "$T/acme" && reg_add timing) >/dev/null
-span=$((($(date +%s%N) - t0) / 1000000))
+# here (the fastest of three, the first warms the caches up)
+span=999999
+for w in 1 2 3; do
+    t0=$(date +%s%N)
+    (cd "$T/acme" && reg_add "timing-$w") >/dev/null
+    t=$((($(date +%s%N) - t0) / 1000000))
+    [ $t -ge $span ] || span=$t
+done
 echo "# one register entry takes $span ms"
 
 killed=0
 for i in $(seq 1 "$RUNS"); do
     id="kill-$i"
-    delay=$((RANDOM % (span + span / 4 + 1)))
+    delay=$((RANDOM % (span + 1)))
     (cd "$T/acme" && exec "$ITAKU" register add --action received --item-id "$id" \
         --info "住民記録データ" --medium usb --quantity 1 --handler "鈴木一郎" \
-        --method hand-delivery --occurred-at 2026-12-02T10:00:00+09:00) >/dev/null 2>&1 &
+        --method hand-delivery --occurred-at 2026-12-02T10:00:00+09:00) >/dev/null 2>"$T/kerr" &
     pid=$!
     sleep "$(printf '0.%03d' "$delay")"
     kill -9 "$pid" 2>/dev/null || true
     rc=0
     wait "$pid" 2>/dev/null || rc=$?
-    [ $rc != 137 ] || killed=$((killed + 1))
+    case $rc in
+    137) killed=$((killed + 1)) ;;
+    0) ;;
+    *) cat "$T/kerr" >&2; fail "run $i: the write failed on its own (exit $rc)" ;;
+    esac
     after_crash "$T/acme" "run $i (killed after $delay ms)"
     cd "$T/acme"
     if [ "$(landed_item "$id")" = 0 ]; then
@@ -51,6 +60,6 @@ for i in $(seq 1 "$RUNS"); do
     cd "$T"
 done
 echo "# $killed of $RUNS writes were killed before they ended"
-[ $killed -ge $((RUNS / 3)) ] || fail "only $killed of $RUNS writes were killed: the delays miss the writes"
+[ $killed -ge $((RUNS / 4)) ] || fail "only $killed of $RUNS writes were killed: the delays miss the writes"
 ok "$RUNS writes killed at random times: fsck and verify pass, no lock waits, each record lands once"
 finish
