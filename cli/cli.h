@@ -23,6 +23,9 @@ int cli_fail(const char *what);
  * (CLI_NEEDS_REGISTRY, handed over once: the caller frees it), else opened
  * now. 0, or EXIT_ERROR after the message. */
 int cli_open_registry(itk_registry **reg);
+/* How long the registry waits for another writer: ITAKU_LOCK_WAIT=SECONDS, else
+ * ITK_LOCK_WAIT_MS; the waiting message goes to stderr. */
+void cli_lock_wait(itk_registry *reg);
 /* The signing key: the one opened for the command (CLI_NEEDS_SIGNER, with
  * its --key), handed over once, else opened now from key_path, git config
  * itaku.signingKey or ssh-agent. 0, or EXIT_ERROR after the message. */

@@ -17,6 +17,34 @@ int cli_fail(const char *what)
     return EXIT_ERROR;
 }
 
+/* Another itaku is writing: say so once, then wait (the registry's bound). */
+static void lock_waiting(const itk_lock_holder *h, const char *what, unsigned wait_ms,
+                         void *payload)
+{
+    (void)payload;
+    if (h->pid)
+        fprintf(stderr,
+                "itaku: waiting for another itaku (pid %ld on %s) writing to %s (at most %u s)\n",
+                h->pid, h->host, what, wait_ms / 1000);
+    else
+        fprintf(stderr, "itaku: waiting for another itaku writing to %s (at most %u s)\n", what,
+                wait_ms / 1000);
+}
+
+/* ITAKU_LOCK_WAIT=SECONDS changes how long a write waits for another. */
+void cli_lock_wait(itk_registry *reg)
+{
+    const char *v = getenv("ITAKU_LOCK_WAIT");
+    unsigned ms = ITK_LOCK_WAIT_MS;
+    if (v && *v) {
+        char *end;
+        unsigned long s = strtoul(v, &end, 10);
+        if (!*end && s <= 3600)
+            ms = (unsigned)s * 1000;
+    }
+    itk_registry_set_lock_wait(reg, ms, lock_waiting, NULL);
+}
+
 unsigned cli_needs;
 static itk_registry *setup_reg;
 static itk_signer *setup_signer;
@@ -29,6 +57,8 @@ int cli_setup(itk_registry *opened, const char *key_path)
         if (cli_needs & CLI_NEEDS_REGISTRY)
             return cli_fail("cannot open the registry");
     }
+    if (opened)
+        cli_lock_wait(opened);
     setup_reg = opened;
     if ((cli_needs & CLI_NEEDS_SIGNER) &&
         itk_signer_open(&setup_signer, setup_reg, key_path, getenv("SSH_AUTH_SOCK")) < 0) {
@@ -55,6 +85,7 @@ int cli_open_registry(itk_registry **reg)
     }
     if (itk_registry_open(reg, ".") < 0)
         return cli_fail("cannot open the registry");
+    cli_lock_wait(*reg);
     return 0;
 }
 

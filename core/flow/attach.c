@@ -3,6 +3,7 @@
  * (DESIGN §3; verify's rules on them are in verify/policy.c: V2, V4, V10). */
 #include "itaku/attach.h"
 #include "itaku/errors.h"
+#include "itaku/write_lock.h"
 #include "alloc.h"
 #include "commit_priv.h"
 #include "registry_priv.h"
@@ -178,7 +179,9 @@ int itk_attachment_commit(git_oid *out, char party[64], itk_registry *reg, itk_s
     itk_change *c = NULL;
     itk_identity who;
     memset(out, 0, sizeof(*out));
-    int rc = itk_registry_head_tree(&tree, reg);
+    int rc = itk_registry_write_begin(reg);
+    if (!rc)
+        rc = itk_registry_head_tree(&tree, reg);
     if (!rc)
         rc = itk_registry_identify(&who, reg, tree, signer);
     if (rc)

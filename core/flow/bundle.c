@@ -2,6 +2,8 @@
  * writer (header + git_packbuilder's pack) and the importer (git_indexer on
  * our odb, so thin packs resolve). What may be taken from a bundle is
  * sync.c's decision; this file only brings its objects in. */
+#include "itaku/write_lock.h"
+#include "fault.h"
 #include "itaku/bundle.h"
 #include "alloc.h"
 #include "array.h"
@@ -374,6 +376,9 @@ static int sender_of(char party[ITK_PARTY_ID_MAX + 1], const itk_bundle_header *
 int itk_bundle_import(itk_sync_report *report, itk_registry *reg, const char *path,
                       const char *party, const itk_take_options *opts)
 {
+    int locked = itk_registry_write_begin(reg);
+    if (locked)
+        return locked;
     itk_bundle_header *h = NULL;
     git_repository *repo = reg->repo;
     char sender[ITK_PARTY_ID_MAX + 1];
@@ -416,6 +421,7 @@ int itk_bundle_import(itk_sync_report *report, itk_registry *reg, const char *pa
         char in[600];
         git_reference *ref = NULL;
         snprintf(in, sizeof(in), ITK_REF_INCOMING INCOMING_NAME "/%s", rel);
+        itk_fault_point("ref-before");
         if (git_reference_create(&ref, repo, in, &h->refs[i].id, 1,
                                  "itaku: bundle into "
                                  "quarantine") < 0)

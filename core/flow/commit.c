@@ -1,5 +1,6 @@
 /* Writing signed commits: the change set, the trailers of DESIGN §4, the
  * in-process SSH signature, and moving the branch compare-and-swap. */
+#include "itaku/write_lock.h"
 #include "itaku/errors.h"
 #include "alloc.h"
 #include "itaku/json.h"
@@ -11,6 +12,7 @@
 #include "verify_priv.h"
 #include "itaku/commit.h"
 #include "commit_priv.h"
+#include "fault.h"
 
 #include <openssl/evp.h>
 #include <stdarg.h>
@@ -153,9 +155,11 @@ static int build_tree(git_oid *out, git_repository *repo, const git_tree *base, 
         git_index_entry e;
         memset(&e, 0, sizeof(e));
         if (git_blob_create_from_buffer(&e.id, repo, c->files[i].data, c->files[i].len) < 0) {
-            rc = itk_error_git("cannot store %s", c->files[i].path);
+            rc = itk_error_git("cannot store %s in %sobjects", c->files[i].path,
+                               git_repository_path(repo));
             goto done;
         }
+        itk_fault_point("object");
         e.mode = GIT_FILEMODE_BLOB;
         e.path = c->files[i].path;
         if (git_index_add(idx, &e) < 0) {
@@ -164,7 +168,9 @@ static int build_tree(git_oid *out, git_repository *repo, const git_tree *base, 
         }
     }
     if (git_index_write_tree_to(out, idx, repo) < 0)
-        rc = itk_error_git("cannot write the tree");
+        rc = itk_error_git("cannot write the tree into %sobjects", git_repository_path(repo));
+    else
+        itk_fault_point("object");
 done:
     git_index_free(idx);
     return rc;
@@ -206,7 +212,10 @@ int itk_commit_write(git_oid *out, git_repository *repo, itk_signer *signer,
     while (armor.size && armor.ptr[armor.size - 1] == '\n')
         armor.ptr[--armor.size] = '\0';
     if (git_commit_create_with_signature(out, repo, content.ptr, armor.ptr, NULL) < 0)
-        rc = itk_error_git("cannot store the signed commit");
+        rc =
+            itk_error_git("cannot store the signed commit in %sobjects", git_repository_path(repo));
+    else
+        itk_fault_point("object");
 done:
     git_signature_free(sig);
     git_tree_free(tree);
@@ -216,33 +225,62 @@ done:
     return rc;
 }
 
+/* ITAKU_FAULT=checkout:K stops a checkout at its K-th file (fault.h). */
+static void checkout_fault(const char *path, size_t done, size_t total, void *payload)
+{
+    (void)payload;
+    (void)done;
+    (void)total;
+    if (path)
+        itk_fault_point("checkout");
+}
+
 int itk_ref_advance(git_repository *repo, const char *refname, const git_oid *old,
                     const git_oid *new_id, const git_tree *old_tree, const char *why)
 {
     git_reference *ref = NULL;
+    itk_fault_point("ref-before");
     int r = old ? git_reference_create_matching(&ref, repo, refname, new_id, 1, old, why)
                 : git_reference_create(&ref, repo, refname, new_id, 0, why);
     git_reference_free(ref);
+    if (r == 0)
+        itk_fault_point("ref-after");
     if (r == GIT_EMODIFIED || r == GIT_EEXISTS)
         return itk_error_set(ITK_ECONFLICT,
                              "%s moved while itaku was writing; nothing was changed, try again",
                              refname);
     if (r < 0)
-        return itk_error_git("cannot update %s", refname);
+        return itk_error_git("cannot update %s in %s", refname, git_repository_path(repo));
     if (git_repository_is_bare(repo))
         return 0;
     /* The working tree is a convenience for people reading the files; itaku
      * itself reads only git objects, so a checkout that cannot proceed (local
-     * edits in the way) leaves the commit in place. */
+     * edits in the way, a full disk) leaves the commit in place: the branch
+     * was the commit point. The next write brings the files up to date
+     * (write_lock.c). */
     git_commit *commit = NULL;
     git_checkout_options co;
     git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
     co.checkout_strategy = GIT_CHECKOUT_SAFE;
     co.baseline = (git_tree *)old_tree;
+    co.progress_cb = checkout_fault;
     if (git_commit_lookup(&commit, repo, new_id) == 0) {
-        git_checkout_tree(repo, (git_object *)commit, &co);
+        if (git_checkout_tree(repo, (git_object *)commit, &co) < 0) {
+            const git_error *e = git_error_last();
+            itk_notice_set("%.12s is written, but the files in the work tree could not be "
+                           "brought up to date (%s); the next itaku command that writes brings "
+                           "them up to date",
+                           git_oid_tostr_s(new_id), e && e->message ? e->message : "?");
+            char marker[4096];
+            snprintf(marker, sizeof(marker), "%s%s", git_repository_commondir(repo),
+                     ITK_REPAIR_FILE);
+            FILE *f = fopen(marker, "w");
+            if (f)
+                fclose(f);
+        }
         git_commit_free(commit);
     }
+    itk_error_clear();
     return 0;
 }
 
@@ -401,6 +439,9 @@ int itk_commit_check(itk_registry *reg, const git_oid *id)
 int itk_registry_merge(git_oid *out, itk_registry *reg, itk_signer *signer, itk_change *c,
                        const git_oid *theirs_id)
 {
+    int locked = itk_registry_write_begin(reg);
+    if (locked)
+        return locked;
     git_reference *head = NULL;
     git_commit *parent = NULL, *theirs = NULL;
     git_tree *head_tree = NULL, *base = NULL;

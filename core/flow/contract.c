@@ -1,6 +1,7 @@
 /* Contracts outlive releases: the versions a registry holds against those
  * this itaku carries, and the city's contract-update commit publishing the
  * carried ones the registry lacks. */
+#include "itaku/write_lock.h"
 #include "itaku/contract.h"
 #include "itaku/commit.h"
 #include "itaku/errors.h"
@@ -217,6 +218,9 @@ static void city_of(char city[ITK_PARTY_ID_MAX + 1], git_repository *repo, const
 int itk_contract_upgrade(git_oid *out, size_t *added, itk_registry *reg, itk_signer *signer,
                          const itk_contract_file *carried)
 {
+    int locked = itk_registry_write_begin(reg);
+    if (locked)
+        return locked;
     git_tree *tree = NULL;
     itk_change *c = NULL;
     itk_identity who;

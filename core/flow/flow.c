@@ -1,6 +1,8 @@
 /* Receive, pull and the request flow (DESIGN §6): what is merged, by whom,
  * with which record, and where the request branches point. The rules that
  * make these valid are policy.c's; this file writes what they accept. */
+#include "itaku/write_lock.h"
+#include "fault.h"
 #include "itaku/flow.h"
 #include "alloc.h"
 #include "itaku/chain.h"
@@ -162,6 +164,9 @@ static int merge_receipt(git_oid *out, itk_merge_kind *kind, itk_registry *reg, 
 int itk_receive(git_oid *out, itk_merge_kind *kind, itk_registry *reg, itk_signer *signer,
                 const char *party, const char *from)
 {
+    int locked = itk_registry_write_begin(reg);
+    if (locked)
+        return locked;
     flow_ctx f;
     git_oid tip;
     itk_identity tip_signer;
@@ -209,6 +214,9 @@ done:
 int itk_pull(git_oid *out, itk_merge_kind *kind, itk_registry *reg, itk_signer *signer,
              const char *from)
 {
+    int locked = itk_registry_write_begin(reg);
+    if (locked)
+        return locked;
     flow_ctx f;
     char path[ITK_MAX_CHAIN][ITK_PARTY_ID_MAX + 1];
     size_t n;
@@ -329,14 +337,20 @@ static int set_branch(itk_registry *reg, const char *requester, const char *id,
     char ref[160];
     git_reference *r = NULL;
     snprintf(ref, sizeof(ref), ITK_REF_REQUESTS "%s/%s", requester, id);
+    itk_fault_point("ref-before");
     int rc = git_reference_create(&r, reg->repo, ref, target, force, "itaku: request");
     git_reference_free(r);
+    if (rc == 0)
+        itk_fault_point("ref-after");
     return rc < 0 ? itk_error_git("cannot point %s at the request", ref) : 0;
 }
 
 int itk_request_submit(itk_buf *name, git_oid *out, itk_registry *reg, itk_signer *signer,
                        const char *kind, json_t *body_in)
 {
+    int locked = itk_registry_write_begin(reg);
+    if (locked)
+        return locked;
     flow_ctx f;
     itk_change *c = NULL;
     itk_buf path = ITK_BUF_INIT, id = ITK_BUF_INIT;
@@ -491,6 +505,9 @@ static int commit_on_branch(git_oid *out, itk_registry *reg, itk_signer *signer,
 int itk_request_endorse(git_oid *out, itk_registry *reg, itk_signer *signer, const char *name,
                         int decline, const char *reason)
 {
+    int locked = itk_registry_write_begin(reg);
+    if (locked)
+        return locked;
     flow_ctx f;
     request_at r;
     itk_change *c = NULL;
@@ -605,6 +622,9 @@ done:
 int itk_request_decide(git_oid *out, itk_registry *reg, itk_signer *signer, const char *name,
                        const itk_decision_options *o)
 {
+    int locked = itk_registry_write_begin(reg);
+    if (locked)
+        return locked;
     flow_ctx f;
     request_at r;
     itk_change *c = NULL;
@@ -682,6 +702,9 @@ done:
 
 int itk_request_withdraw(git_oid *out, itk_registry *reg, itk_signer *signer, const char *name)
 {
+    int locked = itk_registry_write_begin(reg);
+    if (locked)
+        return locked;
     flow_ctx f;
     itk_reqdb db;
     itk_reqdb_item *it;

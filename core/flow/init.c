@@ -1,5 +1,6 @@
 /* Creating a registry: the genesis commit built from the template compiled
  * into the library, signed by the city's key. */
+#include "itaku/write_lock.h"
 #include "itaku/errors.h"
 #include "itaku/forms.h"
 #include "itaku/json.h"
@@ -193,6 +194,7 @@ int itk_registry_init(git_oid *genesis, const char *dir, const itk_init_options 
                       itk_signer *signer)
 {
     git_repository *repo = NULL;
+    itk_lock *lock = NULL;
     itk_change *c = NULL;
     itk_buf fpr = ITK_BUF_INIT;
     int offset, rc;
@@ -216,19 +218,22 @@ int itk_registry_init(git_oid *genesis, const char *dir, const itk_init_options 
         rc = itk_error_git("cannot create a repository in %s", dir);
         goto shutdown;
     }
+    if ((rc = itk_repo_write_lock(&lock, repo)))
+        goto shutdown;
     itk_identity who;
     memset(&who, 0, sizeof(who));
     snprintf(who.party, sizeof(who.party), "%s", o->city_id);
     snprintf(who.principal, sizeof(who.principal), "%s", o->principal);
     strcpy(who.role, "city");
     /* pinned first, so that the genesis is checked as clones will check it */
-    itk_registry tmp = {repo};
+    itk_registry tmp = {.repo = repo};
     if ((rc = itk_commit_write(genesis, repo, signer, &who, c, NULL, 0, NULL, offset)) ||
         (rc = pin(repo, genesis, fpr.ptr, o->city_id)) || (rc = itk_commit_check(&tmp, genesis)))
         goto shutdown;
     rc = itk_ref_advance(repo, ITK_REF_MAIN, NULL, genesis, NULL, "genesis");
 shutdown:
     git_repository_free(repo);
+    itk_lock_release(lock);
     git_libgit2_shutdown();
     if (rc) {
         /* a refused init leaves nothing behind (an empty folder it was given

@@ -1,4 +1,5 @@
 /* Instructions and their answers, acknowledgements, and clone. */
+#include "itaku/write_lock.h"
 #include "itaku/instruct.h"
 #include "alloc.h"
 #include "itaku/chain.h"
@@ -20,6 +21,9 @@
 int itk_instruct(itk_buf *name, git_oid *out, itk_registry *reg, itk_signer *signer,
                  const itk_instruct_options *o)
 {
+    int locked = itk_registry_write_begin(reg);
+    if (locked)
+        return locked;
     git_tree *tree = NULL;
     itk_identity me;
     itk_change *c = NULL;
@@ -145,6 +149,9 @@ done:
 
 int itk_acknowledge(git_oid *out, itk_registry *reg, itk_signer *signer)
 {
+    int locked = itk_registry_write_begin(reg);
+    if (locked)
+        return locked;
     git_tree *tree = NULL;
     json_t *body = NULL;
     itk_identity me;

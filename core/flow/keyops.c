@@ -1,5 +1,6 @@
 /* Key events written by a party: each a record under its own key-events/
  * (and, for new keys, keys/), checked by policy_chain.c when verified. */
+#include "itaku/write_lock.h"
 #include "itaku/keyops.h"
 #include "itaku/chain.h"
 #include "itaku/errors.h"
@@ -83,6 +84,9 @@ static int finish(git_oid *out, itk_registry *reg, itk_signer *signer, itk_chang
 int itk_key_add(git_oid *out, itk_registry *reg, itk_signer *signer, const itk_pubkey *key,
                 const char *principal)
 {
+    int locked = itk_registry_write_begin(reg);
+    if (locked)
+        return locked;
     key_ctx k;
     itk_change *c = NULL;
     int rc = open_ctx(&k, reg, signer);
@@ -106,6 +110,9 @@ static int own_key(key_ctx *k, itk_registry *reg, const char *fpr, itk_key_statu
 int itk_key_rotate(git_oid *out, itk_registry *reg, itk_signer *signer, const itk_pubkey *new_key,
                    const char *principal)
 {
+    int locked = itk_registry_write_begin(reg);
+    if (locked)
+        return locked;
     key_ctx k;
     itk_change *c = NULL;
     itk_key_status st;
@@ -127,6 +134,9 @@ int itk_key_rotate(git_oid *out, itk_registry *reg, itk_signer *signer, const it
 
 int itk_key_retire(git_oid *out, itk_registry *reg, itk_signer *signer, const char *fpr)
 {
+    int locked = itk_registry_write_begin(reg);
+    if (locked)
+        return locked;
     key_ctx k;
     itk_change *c = NULL;
     itk_key_status st;
@@ -144,6 +154,9 @@ int itk_key_retire(git_oid *out, itk_registry *reg, itk_signer *signer, const ch
 int itk_key_compromise(git_oid *out, itk_registry *reg, itk_signer *signer, const char *fpr,
                        const char *last_good, const char *reason)
 {
+    int locked = itk_registry_write_begin(reg);
+    if (locked)
+        return locked;
     key_ctx k;
     itk_change *c = NULL;
     itk_key_status st;
@@ -182,6 +195,9 @@ int itk_key_compromise(git_oid *out, itk_registry *reg, itk_signer *signer, cons
 int itk_key_recover(git_oid *out, itk_registry *reg, itk_signer *signer, const char *party,
                     const itk_pubkey *key, const char *principal, const char *document_sha256)
 {
+    int locked = itk_registry_write_begin(reg);
+    if (locked)
+        return locked;
     key_ctx k;
     itk_change *c = NULL;
     itk_buf fpr = ITK_BUF_INIT;
@@ -210,6 +226,9 @@ int itk_key_recover(git_oid *out, itk_registry *reg, itk_signer *signer, const c
 
 int itk_key_confirm(git_oid *out, itk_registry *reg, itk_signer *signer, const char *fpr)
 {
+    int locked = itk_registry_write_begin(reg);
+    if (locked)
+        return locked;
     key_ctx k;
     itk_change *c = NULL;
     itk_key_status st;

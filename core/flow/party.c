@@ -1,4 +1,5 @@
 /* Writing a party's own records and the city's registration of a party. */
+#include "itaku/write_lock.h"
 #include "itaku/party.h"
 #include "itaku/attach.h"
 #include "itaku/errors.h"
@@ -31,6 +32,9 @@ static int whoami(itk_identity *who, char created[32], itk_registry *reg, itk_si
 int itk_party_add(git_oid *commit, itk_registry *reg, itk_signer *signer,
                   const itk_party_options *o)
 {
+    int locked = itk_registry_write_begin(reg);
+    if (locked)
+        return locked;
     itk_identity who;
     char created[32];
     itk_buf path = ITK_BUF_INIT, data = ITK_BUF_INIT, fpr = ITK_BUF_INIT;
@@ -106,6 +110,9 @@ int itk_record_append(itk_buf *path, itk_buf *id, itk_change *c, itk_registry *r
                       const itk_identity *who, const char *created, const char *type,
                       const char *requester, json_t *body, const char *supersedes)
 {
+    int locked = itk_registry_write_begin(reg);
+    if (locked)
+        return locked;
     const itk_record_type *t = itk_record_type_find(type);
     itk_buf data = ITK_BUF_INIT;
     git_tree *tree = NULL;
@@ -185,6 +192,9 @@ int itk_record_submit_attached(itk_buf *path, itk_buf *id, git_oid *commit, itk_
                                itk_signer *signer, const char *type, json_t *body,
                                const char *supersedes, const itk_attachment *att, size_t natt)
 {
+    int locked = itk_registry_write_begin(reg);
+    if (locked)
+        return locked;
     itk_identity who;
     char created[32];
     itk_buf sup = ITK_BUF_INIT;

@@ -2,6 +2,7 @@
  * the quarantine and pushing to a hosted registry. The SSH side (login key,
  * host-key check) is remote_auth.c's; whether what arrives may be taken is
  * sync.c's decision, not this file's. */
+#include "itaku/write_lock.h"
 #include "itaku/remote.h"
 #include "itaku/errors.h"
 #include "itaku/names.h"
@@ -74,6 +75,9 @@ int itk_remote_list(itk_buf *out, itk_registry *reg)
 int itk_remote_add(itk_registry *reg, const char *name, const char *url, const char *party,
                    const char *host_key)
 {
+    int locked = itk_registry_write_begin(reg);
+    if (locked)
+        return locked;
     git_remote *remote = NULL;
     git_config *cfg = NULL;
     int rc;
@@ -114,6 +118,9 @@ int itk_remote_add(itk_registry *reg, const char *name, const char *url, const c
 int itk_remote_fetch(itk_sync_report *report, itk_registry *reg, const char *name,
                      const char *party, const itk_remote_options *opts)
 {
+    int locked = itk_registry_write_begin(reg);
+    if (locked)
+        return locked;
     itk_remote_info info;
     itk_remote_auth *auth = NULL;
     git_remote_callbacks cb;
@@ -187,6 +194,9 @@ static int worth_pushing(git_repository *repo, const git_oid *ours, const git_re
 int itk_remote_push(itk_buf *pushed, itk_registry *reg, itk_signer *signer, const char *name,
                     const itk_remote_options *opts)
 {
+    int locked = itk_registry_write_begin(reg);
+    if (locked)
+        return locked;
     git_repository *repo = reg->repo;
     itk_remote_info info;
     itk_remote_auth *auth = NULL;

@@ -1,6 +1,8 @@
 /* Fetching into quarantine and publishing only what verifies (DESIGN §7).
  * How objects arrive (a remote, a path, a bundle) is remote.c's and
  * bundle.c's; this file decides what of them may move our refs. */
+#include "itaku/write_lock.h"
+#include "fault.h"
 #include "itaku/sync.h"
 #include "itaku/chain.h"
 #include "itaku/errors.h"
@@ -344,8 +346,10 @@ static size_t take_requests(git_repository *repo, const incoming_set *s)
         if (in->kind != IN_REQUEST || (in->move != MOVE_NEW && in->move != MOVE_FORWARD))
             continue;
         snprintf(local, sizeof(local), "refs/heads/%s", in->local);
+        itk_fault_point("ref-before");
         if (git_reference_create(&nr, repo, local, &in->id, 1, "itaku: take request branch") == 0)
             moved++;
+        itk_fault_point("ref-after");
         git_reference_free(nr);
     }
     itk_error_clear();
@@ -447,8 +451,11 @@ static int publish(itk_sync_report *report, itk_registry *reg, const char *name,
         snprintf(line, sizeof(line), ITK_REF_LINES "%s", in->line);
         git_reference *lr = NULL;
         if (in->move == MOVE_NEW || in->move == MOVE_FORWARD) {
+            itk_fault_point("ref-before");
             if (git_reference_create(&lr, repo, line, &in->id, 1, "itaku: verified line") < 0)
                 rc = itk_error_git("cannot record %s", line);
+            else
+                itk_fault_point("ref-after");
             git_reference_free(lr);
         }
         if (report && report->nlines < ITK_SYNC_MAX_LINES) {
@@ -480,6 +487,9 @@ done:
 int itk_sync_publish(itk_sync_report *report, itk_registry *reg, const char *name,
                      const char *main_party, const char *source, const itk_take_options *opts)
 {
+    int locked = itk_registry_write_begin(reg);
+    if (locked)
+        return locked;
     return publish(report, reg, name, main_party, NAME_HINT, source, opts);
 }
 
@@ -487,6 +497,9 @@ int itk_sync_publish_claimed(itk_sync_report *report, itk_registry *reg, const c
                              const char *main_party, const char *source,
                              const itk_take_options *opts)
 {
+    int locked = itk_registry_write_begin(reg);
+    if (locked)
+        return locked;
     return publish(report, reg, name, main_party, NAME_CLAIMED, source, opts);
 }
 
@@ -533,6 +546,9 @@ static int check_local_source(itk_registry *reg, const char *url)
 int itk_sync_fetch_into(itk_registry *reg, const char *name, const char *url,
                         const git_remote_callbacks *callbacks)
 {
+    int locked = itk_registry_write_begin(reg);
+    if (locked)
+        return locked;
     git_remote *remote = NULL;
     char spec_main[256], spec_parties[256], spec_req[256];
     int rc = 0;
@@ -579,6 +595,9 @@ int itk_sync_fetch_into(itk_registry *reg, const char *name, const char *url,
 int itk_sync_take(git_oid *tip, itk_registry *reg, const char *party, const char *url,
                   const itk_take_options *opts)
 {
+    int locked = itk_registry_write_begin(reg);
+    if (locked)
+        return locked;
     char line_ref[160];
     int rc;
     if ((rc = itk_party_id_check(party)))

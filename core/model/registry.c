@@ -28,6 +28,7 @@ int itk_registry_open(itk_registry **out, const char *path)
                              "create one with `itaku init` or clone one",
                              path);
     }
+    reg->lock_wait_ms = ITK_LOCK_WAIT_MS;
     *out = reg;
     return 0;
 }
@@ -37,8 +38,17 @@ void itk_registry_free(itk_registry *reg)
     if (!reg)
         return;
     git_repository_free(reg->repo);
+    itk_lock_release(reg->wlock);
     free(reg);
     git_libgit2_shutdown();
+}
+
+void itk_registry_set_lock_wait(itk_registry *reg, unsigned wait_ms, itk_lock_wait_cb cb,
+                                void *payload)
+{
+    reg->lock_wait_ms = wait_ms;
+    reg->lock_cb = cb;
+    reg->lock_payload = payload;
 }
 
 git_repository *itk_registry_repo(itk_registry *reg)

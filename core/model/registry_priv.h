@@ -5,10 +5,17 @@
 #define ITAKU_REGISTRY_PRIV_H
 
 #include "itaku/chain.h"
+#include "itaku/lock.h"
 #include "itaku/registry.h"
 
 struct itk_registry {
     git_repository *repo;
+    /* the writer's lock (flow/write_lock.c), held from the first write
+     * until the handle is freed; how long to wait for it and whom to tell */
+    itk_lock *wlock;
+    unsigned lock_wait_ms;
+    itk_lock_wait_cb lock_cb;
+    void *lock_payload;
 };
 
 /* itk_tree_read followed by itk_json_parse. */

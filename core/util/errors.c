@@ -2,6 +2,7 @@
  * one piece of state the library keeps, as libgit2 does for git_error_last. */
 #include "itaku/errors.h"
 
+#include <errno.h>
 #include <git2.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -50,8 +51,12 @@ int itk_error_git(const char *fmt, ...)
     vsnprintf(prefix, sizeof(prefix), fmt, ap);
     va_end(ap);
     const git_error *e = git_error_last();
-    snprintf(tmp, sizeof(tmp), "%s: %s", prefix,
-             e && e->message ? e->message : "unknown libgit2 error");
+    /* a full disk is the one cause a user can put right at once */
+    const char *full = e && e->message && strstr(e->message, strerror(ENOSPC))
+                           ? "; the disk is full: free space on it and run the command again"
+                           : "";
+    snprintf(tmp, sizeof(tmp), "%s: %s%s", prefix,
+             e && e->message ? e->message : "unknown libgit2 error", full);
     memcpy(last_message, tmp, sizeof(last_message));
     return ITK_EGIT;
 }

@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "itaku/buf.h"
+#include "itaku/lock.h"
 #include "itaku/record.h"
 #include "itaku/sshsig.h"
 
@@ -17,6 +18,13 @@ typedef struct itk_registry itk_registry;
 int itk_registry_open(itk_registry **out, const char *path);
 void itk_registry_free(itk_registry *reg);
 git_repository *itk_registry_repo(itk_registry *reg);
+
+/* How long a write through reg waits for another itaku writing to the same
+ * registry (milliseconds; ITK_LOCK_WAIT_MS unless set) and whom to tell
+ * once that it waits (cb may be NULL). The lock itself is taken by the
+ * writers (write_lock.h). */
+void itk_registry_set_lock_wait(itk_registry *reg, unsigned wait_ms, itk_lock_wait_cb cb,
+                                void *payload);
 
 /* The tree of HEAD (ITK_ENOTFOUND in an empty repository). */
 int itk_registry_head_tree(git_tree **out, itk_registry *reg);
