@@ -47,7 +47,8 @@ static int new_form(int argc, char **argv)
     snprintf(how, sizeof(how), "Submit with: itaku form submit %s FILE", argv[1]);
     const char *title = itk_form_title(type);
     itk_form_template(&out, schema, title ? title : type, how);
-    fwrite(out.ptr, 1, out.size, stdout);
+    /* labels and descriptions come from the registry's schema */
+    fputs(cli_safe_block(out.ptr, ""), stdout);
     itk_buf_dispose(&out);
     json_decref(schema);
     return EXIT_OK;
@@ -129,7 +130,7 @@ static int render(int argc, char **argv)
     const char *type = itk_snapshot_str(snap, at, "type");
     if (itk_registry_schema(&schema, schema_name, reg, tree, type) < 0)
         fprintf(stderr, "itaku: warning: %s; field names are shown instead of labels\n",
-                itk_error_last());
+                cli_error_text());
     if (itk_form_page(&out, snap, at, schema, fmt) < 0) {
         rc = cli_fail("cannot render the form");
         goto done;

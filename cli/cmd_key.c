@@ -81,7 +81,8 @@ static int show(int argc, char **argv)
         rc = cli_fail("cannot format the key");
     else {
         const char *comment = itk_pubkey_comment(shown);
-        printf("%s%s%s\n%s\n", line.ptr, *comment ? " " : "", comment, desc.ptr);
+        printf("%s%s%s\n%s\n", line.ptr, *comment ? " " : "", cli_safe(comment),
+               cli_safe_block(desc.ptr, "  "));
     }
     itk_buf_dispose(&line);
     itk_buf_dispose(&desc);

@@ -15,8 +15,11 @@ static const char *state_color(itk_state s)
     return c[s];
 }
 
+/* A cell's controls and invalid bytes are shown as the register export
+ * shows them (a line break stays, inside the quoted cell). */
 static void csv_cell(const char *s, int last)
 {
+    s = cli_safe_block(s, "");
     putchar('"');
     if (*s && strchr("=+-@\t\r", *s))
         putchar('\''); /* not a formula when a spreadsheet opens it */
@@ -94,7 +97,7 @@ static void print_table(const itk_status *st, const char *at)
             continue;
         }
         int ind = 2 * (depth - 1);
-        printf("\n%*s%s (%s)\n", ind, "", party, role);
+        printf("\n%*s%s (%s)\n", ind, "", cli_safe(party), cli_safe(role));
         printf("%*s  ", ind, "");
         cli_pad("STATE", 9);
         cli_pad("SECTION", 9);
@@ -117,7 +120,7 @@ static void print_table(const itk_status *st, const char *at)
             cli_pad(f->record[0] ? f->record : "-", 22);
             char t1[20], t2[20];
             cli_pad(short_time(t1, f->due), 18);
-            printf("%s", f->detail);
+            printf("%s", cli_safe(f->detail));
             if (f->received[0])
                 printf("%s(received %s, dated %s)", f->detail[0] ? " " : "",
                        short_time(t1, f->received), short_time(t2, f->claimed));

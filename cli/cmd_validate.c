@@ -29,19 +29,19 @@ static int validate_file(const json_t *schema, const char *type, const char *fil
                  : itk_buf_read_file(&data, file, ITK_MAX_RECORD_BYTES);
     int status;
     if (rc && rc != ITK_ETOOBIG) {
-        fprintf(stderr, "itaku: cannot read %s: %s\n", file, itk_error_last());
+        fprintf(stderr, "itaku: cannot read %s: %s\n", file, cli_error_text());
         status = EXIT_ERROR;
     } else if (rc || (rc = itk_json_parse(&body, data.ptr, data.size, file))) {
         /* too big or not JSON: a verdict on the content, not an I/O failure */
         printf("%s invalid\n", file);
-        print_indented(itk_error_last());
+        print_indented(cli_safe_block(itk_error_last(), ""));
         status = EXIT_NO;
     } else if ((rc = itk_schema_validate(&errors, schema, body, type)) == ITK_EINVALID) {
         printf("%s invalid\n", file);
         print_indented(errors.ptr ? errors.ptr : "");
         status = EXIT_NO;
     } else if (rc) {
-        fprintf(stderr, "itaku: cannot validate %s: %s\n", file, itk_error_last());
+        fprintf(stderr, "itaku: cannot validate %s: %s\n", file, cli_error_text());
         status = EXIT_ERROR;
     } else {
         printf("%s valid\n", file);

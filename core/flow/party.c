@@ -75,8 +75,13 @@ int itk_party_add(git_oid *commit, itk_registry *reg, itk_signer *signer,
     }
     json_t *body =
         json_pack("{s:s, s:s, s:s}", "name", o->name, "role", o->role, "parent", who.party);
-    itk_record_fields f = {"party", o->id, o->id, created, NULL, NULL, body, NULL};
-    rc = itk_record_build(&data, &f);
+    /* validated as every write is, against the registry's newest party
+     * schema (v2 refuses controls and bidirectional controls in the name) */
+    char schema[64] = "";
+    rc = body ? itk_form_validate(schema, reg, "party", body) : ITK_ENOMEM;
+    itk_record_fields f = {"party", o->id, o->id, created, NULL, NULL, body, schema};
+    if (!rc)
+        rc = itk_record_build(&data, &f);
     json_decref(body);
     char subject[128];
     snprintf(subject, sizeof(subject), "Register %s %s", o->role, o->id);

@@ -7,20 +7,27 @@
 # tests/unit/test_contract.c, where the carried template is given as data.)
 . "$(dirname "$0")/lib.sh"
 
+# the newest register schema version this itaku carries, and the one after
+CUR=$(ls "$SRC/registry-template/schemas" |
+    sed -n 's/^register\.v\([0-9]*\)\.schema\.json$/\1/p' | sort -n | tail -1)
+NEXT=$((CUR + 1))
+if [ "$CUR" = 1 ]; then PREV=-; else PREV=v$((CUR - 1)); fi
+
 setup_city_and_contractor
 cd "$T/city"
 expect_exit 0 "$ITAKU" contract versions
-expect_output "^schema +register +v1 +v1  -$"
+expect_output "^schema +register +v$CUR +v$CUR  -$"
 expect_output "^obligations +akiruno-outsourcing +v1 +v1  -$"
 expect_output "holds everything this itaku carries"
 expect_exit 0 "$ITAKU" contract versions --json
-python3 - "$T/out" <<'PY' || fail "contract versions --json is not what the registry holds"
+python3 - "$T/out" "$CUR" <<'PY' || fail "contract versions --json is not what the registry holds"
 import json, sys
 d = json.load(open(sys.argv[1]))
+cur = int(sys.argv[2])
 assert d["upgrade"] is False
 lines = {(t["kind"], t["name"]): t for t in d["templates"]}
 r = lines[("schema", "register")]
-assert (r["held"], r["carried"], r["upgrade"]) == (1, 1, False), r
+assert (r["held"], r["carried"], r["upgrade"]) == (cur, cur, False), r
 assert lines[("obligations", "akiruno-outsourcing")]["held"] == 1
 assert ("readme", "README.md") in lines
 PY
@@ -35,7 +42,7 @@ done
 [ "$before" = "$(git for-each-ref; git rev-parse HEAD)" ] || fail "an upgrade with nothing to add moved a ref"
 ok "contract upgrade with nothing missing says so and writes nothing (twice)"
 
-# a registry lacking a version this itaku carries (register.v1 is taken out
+# a registry lacking a version this itaku carries (its newest register is taken out
 # of a scratch copy's history, as if it predated it): the upgrade adds it
 # back as a contract-update commit that verify accepts, then nothing
 git clone -q "$T/city" "$T/old"
@@ -43,18 +50,18 @@ cd "$T/old"
 git config itaku.signingKey "$T/city.key"
 git config itaku.party akiruno-city
 tree=$(git ls-tree HEAD | grep -v "	schemas$" | git mktree)
-schemas=$(git ls-tree HEAD:schemas | grep -v "	register.v1.schema.json$" | git mktree)
+schemas=$(git ls-tree HEAD:schemas | grep -v "	register.v$CUR.schema.json$" | git mktree)
 tree=$( (git ls-tree "$tree"; printf '040000 tree %s\tschemas\n' "$schemas") | git mktree)
 root=$(git -c gpg.format=ssh -c user.signingkey="$T/city.key" commit-tree -S "$tree" -m "scratch")
 git reset -q --hard "$root"
 expect_exit 0 "$ITAKU" contract versions
-expect_output "^schema +register +- +v1  adds$"
+expect_output "^schema +register +$PREV +v$CUR  adds$"
 expect_output "carries 1 file the registry lacks"
 expect_exit 0 "$ITAKU" contract upgrade
 expect_output "^Published 1 new contract template file in commit"
-git cat-file -e HEAD:schemas/register.v1.schema.json || fail "the upgrade did not add register.v1"
+git cat-file -e HEAD:schemas/register.v$CUR.schema.json || fail "the upgrade did not add register.v$CUR"
 git log -1 --format=%B | grep -q "^Itaku-Action: contract-update$" || fail "not a contract-update commit"
-[ "$(git diff --name-only HEAD~1 HEAD)" = schemas/register.v1.schema.json ] ||
+[ "$(git diff --name-only HEAD~1 HEAD)" = schemas/register.v$CUR.schema.json ] ||
     fail "the upgrade touched more than the missing file: $(git diff --name-only HEAD~1 HEAD)"
 once=$(git for-each-ref; git rev-parse HEAD)
 expect_exit 0 "$ITAKU" contract upgrade
@@ -72,9 +79,9 @@ expect_output "V3: only the city \(akiruno-city\) publishes new contract version
 expect_exit 0 "$ITAKU" contract versions
 ok "a contractor's contract upgrade is refused (V3) naming the city, writing nothing; versions still answers"
 
-# a registry a newer release upgraded (the city publishes register.v2, here
-# with stock git as that release would write it): this older itaku, which
-# carries register.v1 only, refuses to write a register entry, naming the
+# a registry a newer release upgraded (the city publishes the next register
+# version, here with stock git as that release would write it): this older
+# itaku, which does not carry it, refuses to write a register entry, naming the
 # version and saying to upgrade, and writes nothing; the twin, the same entry
 # before the pull, is written; types the registry did not move still write
 cd "$T/acme"
@@ -88,20 +95,20 @@ cd "$T/city"
 git show HEAD:schemas/register.v1.schema.json | python3 -c '
 import json, sys
 s = json.load(sys.stdin)
-s["$id"] = "urn:itaku:schema:register:v2"
-print(json.dumps(s, ensure_ascii=False, indent=2))' >schemas/register.v2.schema.json
-git add schemas/register.v2.schema.json
-stock_commit . "$T/city.key" "Register v2
+s["$id"] = "urn:itaku:schema:register:v'"$NEXT"'"
+print(json.dumps(s, ensure_ascii=False, indent=2))' >schemas/register.v$NEXT.schema.json
+git add schemas/register.v$NEXT.schema.json
+stock_commit . "$T/city.key" "Register v$NEXT
 
-$(trailers akiruno-city officer contract-update schemas/register.v2.schema.json | grep -v Itaku-Record)"
+$(trailers akiruno-city officer contract-update schemas/register.v$NEXT.schema.json | grep -v Itaku-Record)"
 expect_exit 0 "$ITAKU" verify
 expect_exit 0 "$ITAKU" contract versions
-expect_output "^schema +register +v2 +v1  -$"
+expect_output "^schema +register +v$NEXT +v$CUR  -$"
 cd "$T/acme"
 expect_exit 0 "$ITAKU" pull
 before=$(git for-each-ref; git rev-parse HEAD; git status --porcelain)
 expect_exit 2 add_entry 2
-expect_output "the registry uses register.v2, which this itaku \(version [0-9.]+\) does not know"
+expect_output "the registry uses register.v$NEXT, which this itaku \(version [0-9.]+\) does not know"
 expect_output "upgrade itaku"
 [ "$before" = "$(git for-each-ref; git rev-parse HEAD; git status --porcelain)" ] ||
     fail "a refused write changed the registry"

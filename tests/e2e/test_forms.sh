@@ -104,11 +104,14 @@ for n in 1 2 3 4 5 incident; do
     expect_exit 0 "$ITAKU" form submit "$n" "$T/filled-$n.jsonc"
     ID[$n]=$(cat "$T/out")
     path=$(awk '/^Recorded/ {print $2}' "$T/err")
-    python3 - "$path" "${BODY[$n]}" "${TYPE[$n]}" <<'PY' || fail "form $n: the stored body differs"
-import json, sys
+    python3 - "$path" "${BODY[$n]}" "${TYPE[$n]}" "$SRC/registry-template/schemas" <<'PY' || fail "form $n: the stored body differs"
+import json, os, re, sys
 rec, body = json.load(open(sys.argv[1], encoding="utf-8")), json.load(open(sys.argv[2], encoding="utf-8"))
 assert rec["body"] == body, (rec["body"], body)
-assert rec["type"] == sys.argv[3] and rec["schema"] == sys.argv[3] + ".v1", rec
+# written against the newest schema version this itaku carries
+newest = max(int(m.group(1)) for m in (re.fullmatch(re.escape(sys.argv[3]) + r"\.v([0-9]+)\.schema\.json", f)
+                                       for f in os.listdir(sys.argv[4])) if m)
+assert rec["type"] == sys.argv[3] and rec["schema"] == "%s.v%d" % (sys.argv[3], newest), rec
 assert "supersedes" not in rec
 PY
 done
@@ -301,8 +304,11 @@ expect_refused "incident: unknown field 'affected.people'" "$ITAKU" incident rep
 ok "wrong types, missing and unknown fields, 2026-02-30, over-long strings, deep nesting, control characters: exit 2, field and rule named, nothing written"
 
 # --- a registry whose schema is missing or malformed: the error names it ---
+# (every register version goes; a broken one is the newest, which writes use)
+REG_NEWEST=$(ls "$SRC/registry-template/schemas" |
+    sed -n 's/^\(register\.v[0-9]*\)\.schema\.json$/\1/p' | sort -V | tail -1)
 git clone -q "$T/city" "$T/noschema"
-(cd "$T/noschema" && git rm -q schemas/register.v1.schema.json &&
+(cd "$T/noschema" && git rm -q 'schemas/register.v*.schema.json' &&
     stock_commit . "$T/city.key" "Remove the register's schema
 
 $(trailers akiruno-city officer submit)" &&
@@ -320,13 +326,13 @@ expect_output "V4 schemas/register.v1.schema.json"
 for broken in '{"type": "object", "properties": ' '{"type": "object", "properties": {"a": {"type": "strin"}}}' \
     '{"type": "object", "required": "action"}' '[]'; do
     git clone -q "$T/city" "$T/badschema"
-    (cd "$T/badschema" && printf '%s\n' "$broken" >schemas/register.v1.schema.json && git add -A &&
+    (cd "$T/badschema" && printf '%s\n' "$broken" >"schemas/$REG_NEWEST.schema.json" && git add -A &&
         stock_commit . "$T/city.key" "Break the register's schema
 
 $(trailers akiruno-city officer submit)" &&
         git config itaku.signingKey "$T/acme.key")
     cd "$T/badschema"
-    expect_refused "the registry's schemas/register.v1.schema.json is unusable: .*schemas/register.v1.schema.json" \
+    expect_refused "the registry's schemas/$REG_NEWEST.schema.json is unusable: .*schemas/$REG_NEWEST.schema.json" \
         "$ITAKU" register add --file "$T/r.json"
     grep -q "unusable: the registry's" "$T/err" && fail "the message repeats itself: $(cat "$T/err")"
     cd "$T" && rm -rf "$T/badschema"

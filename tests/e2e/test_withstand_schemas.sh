@@ -96,49 +96,50 @@ ok "the same entry with every field passes verify, the hook and receive, and sta
 ok "the receipt merge bringing in already-verified records verifies (verify --full)"
 
 # the schema is the one the commit's own tree holds, not the one built into
-# itaku: the city publishes register.v2, which also requires a note; an
-# entry naming v2 without one is refused though v1 would take it
+# itaku: the city publishes register.v7 (past the versions itaku carries),
+# which also requires a note; an entry naming v7 without one is refused
+# though v1 would take it
 cd "$T/city"
 git show HEAD:schemas/register.v1.schema.json | python3 -c '
 import json, sys
 s = json.load(sys.stdin)
-s["$id"] = "urn:itaku:schema:register:v2"
+s["$id"] = "urn:itaku:schema:register:v7"
 s["required"].append("note")
-print(json.dumps(s, ensure_ascii=False, indent=2))' >schemas/register.v2.schema.json
-git add schemas/register.v2.schema.json
+print(json.dumps(s, ensure_ascii=False, indent=2))' >schemas/register.v7.schema.json
+git add schemas/register.v7.schema.json
 stock_commit . "$T/city.key" "Register entries carry a note
 
-$(trailers akiruno-city officer contract-update schemas/register.v2.schema.json | grep -v Itaku-Record)"
+$(trailers akiruno-city officer contract-update schemas/register.v7.schema.json | grep -v Itaku-Record)"
 expect_exit 0 "$ITAKU" verify
 cd "$T/acme"
 expect_exit 0 "$ITAKU" pull
 base=$(git rev-parse HEAD)
 entry=parties/acme/register/r-000003.json
-write_record "$entry" "$(register_body received)" '{"schema": "register.v2"}'
+write_record "$entry" "$(register_body received)" '{"schema": "register.v7"}'
 nonote=$(forge . "Entry without a note" "$T/acme.key" acme manager submit "$entry")
 expect_rejected "$nonote" V10 "$entry"
-expect_output "does not match schema register.v2.*note is required"
+expect_output "does not match schema register.v7.*note is required"
 git reset -q --hard "$base"
-write_record "$entry" "$(register_body received | sed 's/}$/, "note": "v2"}/')"  '{"schema": "register.v2"}'
+write_record "$entry" "$(register_body received | sed 's/}$/, "note": "v2"}/')"  '{"schema": "register.v7"}'
 forge . "Entry with a note" "$T/acme.key" acme manager submit "$entry" >/dev/null
 expect_exit 0 "$ITAKU" verify
-ok "a record is checked against the schema version of its commit's tree (v2 requires a note; v1 does not)"
+ok "a record is checked against the schema version of its commit's tree (v7 requires a note; v1 does not)"
 
 # a schema the commit's tree holds but that cannot be used: every record
 # naming it is refused, saying why
 cd "$T/city"
-echo '{"type": "object", "if": {"required": ["x"]}}' >schemas/register.v3.schema.json
-git add schemas/register.v3.schema.json
+echo '{"type": "object", "if": {"required": ["x"]}}' >schemas/register.v8.schema.json
+git add schemas/register.v8.schema.json
 stock_commit . "$T/city.key" "A schema itaku cannot apply
 
-$(trailers akiruno-city officer contract-update schemas/register.v3.schema.json | grep -v Itaku-Record)"
+$(trailers akiruno-city officer contract-update schemas/register.v8.schema.json | grep -v Itaku-Record)"
 cd "$T/acme"
 expect_exit 0 "$ITAKU" pull
 entry=parties/acme/register/r-000004.json
-write_record "$entry" "$(register_body received)" '{"schema": "register.v3"}'
-v3=$(forge . "Entry naming v3" "$T/acme.key" acme manager submit "$entry")
-expect_rejected "$v3" V10 "$entry"
-expect_output "schemas/register.v3.schema.json is unusable: .*if"
+write_record "$entry" "$(register_body received)" '{"schema": "register.v8"}'
+v8=$(forge . "Entry naming v8" "$T/acme.key" acme manager submit "$entry")
+expect_rejected "$v8" V10 "$entry"
+expect_output "schemas/register.v8.schema.json is unusable: .*if"
 ok "a record naming a schema that cannot be applied is refused, saying why"
 
 finish

@@ -7,11 +7,28 @@ const path = require("path");
 const Ajv2020 = require("ajv/dist/2020").default;
 const addFormats = require("ajv-formats").default;
 
-function schemaFor(schemaDir, type) {
-  const file = path.join(schemaDir, `${type}.v1.schema.json`);
+// itaku's own keyword (schemas v2 on): "x-itaku-text": "no-controls" refuses
+// a C0 control other than tab, LF and CR, DEL, a C1 control and a
+// bidirectional control in any string or field name below it.
+const REFUSED = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
+function noControls(v) {
+  if (typeof v === "string") return !REFUSED.test(v);
+  if (Array.isArray(v)) return v.every(noControls);
+  if (v && typeof v === "object")
+    return Object.entries(v).every(([k, x]) => !REFUSED.test(k) && noControls(x));
+  return true;
+}
+
+function schemaFor(schemaDir, type, version = "v1") {
+  const file = path.join(schemaDir, `${type}.${version}.schema.json`);
   // strict mode refuses unknown keywords and formats, as itaku does
   const ajv = new Ajv2020({ strict: true, allErrors: true });
   addFormats(ajv, ["date", "date-time"]);
+  ajv.addKeyword({
+    keyword: "x-itaku-text",
+    schemaType: "string",
+    validate: (mode, data) => mode === "no-controls" && noControls(data),
+  });
   try {
     return ajv.compile(JSON.parse(fs.readFileSync(file, "utf8")));
   } catch (e) {
@@ -27,6 +44,9 @@ function main() {
   }
   for (const type of fs.readdirSync(corpusDir).sort()) {
     const validate = schemaFor(schemaDir, type);
+    // every newer version must compile in strict mode too
+    for (const v of ["v2"])
+      if (fs.existsSync(path.join(schemaDir, `${type}.${v}.schema.json`))) schemaFor(schemaDir, type, v);
     for (const verdict of ["valid", "invalid"]) {
       const dir = path.join(corpusDir, type, verdict);
       if (!fs.existsSync(dir)) continue;

@@ -22,11 +22,12 @@ typedef struct {
     itk_signer *city, *acme;
     itk_registry *reg;
     git_repository *repo;
-    itk_contract_file *newer; /* the built-in template plus register.v2 */
-    char *v2;
+    itk_contract_file *newer; /* the built-in template plus register.v<cur + 1> */
+    char *v2;                 /* that next version's text */
+    long cur;                 /* the newest register schema version this itaku carries */
+    char next_path[64];       /* schemas/register.v<cur + 1>.schema.json */
+    char next_name[32];       /* register.v<cur + 1> */
 } fixture;
-
-static const char V2_PATH[] = "schemas/register.v2.schema.json";
 
 static int setup(void **state)
 {
@@ -47,21 +48,30 @@ static int setup(void **state)
         n++;
     f->newer = calloc(n + 2, sizeof(*f->newer));
     memcpy(f->newer, b, n * sizeof(*b));
-    /* a v2 a future release might carry: v1 with a new description */
+    /* the next version a future release might carry: the newest carried one
+     * with a new description and one more required field */
+    f->cur = itk_schema_carried("register");
+    assert_true(f->cur >= 1);
+    char cur_path[64];
+    snprintf(cur_path, sizeof(cur_path), "schemas/register.v%ld.schema.json", f->cur);
+    snprintf(f->next_path, sizeof(f->next_path), "schemas/register.v%ld.schema.json", f->cur + 1);
+    snprintf(f->next_name, sizeof(f->next_name), "register.v%ld", f->cur + 1);
     for (size_t i = 0; i < n; i++) {
-        if (strcmp(b[i].path, "schemas/register.v1.schema.json") != 0)
+        if (strcmp(b[i].path, cur_path) != 0)
             continue;
         json_t *s = json_loadb(b[i].data, b[i].size, 0, NULL);
         assert_non_null(s);
-        json_object_set_new(s, "description", json_string("register, version 2"));
-        json_object_set_new(s, "$id", json_string("urn:itaku:schema:register:v2"));
+        char id[64];
+        snprintf(id, sizeof(id), "urn:itaku:schema:register:v%ld", f->cur + 1);
+        json_object_set_new(s, "description", json_string("register, a version to come"));
+        json_object_set_new(s, "$id", json_string(id));
         json_array_append_new(json_object_get(s, "required"), json_string("note"));
         f->v2 = json_dumps(s, JSON_INDENT(2) | JSON_SORT_KEYS);
         json_decref(s);
     }
     assert_non_null(f->v2);
     free(b);
-    f->newer[n] = (itk_contract_file){V2_PATH, f->v2, strlen(f->v2)};
+    f->newer[n] = (itk_contract_file){f->next_path, f->v2, strlen(f->v2)};
     *state = f;
     return 0;
 }
@@ -116,19 +126,19 @@ static void test_versions_of_a_fresh_registry(void **state)
     size_t n = 0;
     assert_int_equal(itk_contract_versions(&v, &n, f->reg, NULL), 0);
     const itk_contract_version *r = line_of(v, n, "schema", "register");
-    assert_int_equal(r->held, 1);
-    assert_int_equal(r->carried, 1);
+    assert_int_equal(r->held, f->cur);
+    assert_int_equal(r->carried, f->cur);
     assert_int_equal(r->missing, 0);
     assert_int_equal(line_of(v, n, "obligations", "akiruno-outsourcing")->held, 1);
     assert_int_equal(line_of(v, n, "readme", "README.md")->missing, 0);
     for (size_t i = 0; i < n; i++)
         assert_int_equal(v[i].missing, 0);
     free(v);
-    /* a newer release carries register.v2: one file to add */
+    /* a newer release carries the next register version: one file to add */
     assert_int_equal(itk_contract_versions(&v, &n, f->reg, f->newer), 0);
     r = line_of(v, n, "schema", "register");
-    assert_int_equal(r->held, 1);
-    assert_int_equal(r->carried, 2);
+    assert_int_equal(r->held, f->cur);
+    assert_int_equal(r->carried, f->cur + 1);
     assert_int_equal(r->missing, 1);
     assert_int_equal(line_of(v, n, "schema", "form1")->missing, 0);
     free(v);
@@ -151,7 +161,7 @@ static void test_upgrade_adds_only_what_is_missing_once(void **state)
 
     assert_int_equal(itk_contract_upgrade(&id, &added, f->reg, f->city, f->newer), 0);
     assert_int_equal(added, 1);
-    assert_true(holds(f, V2_PATH));
+    assert_true(holds(f, f->next_path));
     git_commit *c = NULL;
     assert_int_equal(git_commit_lookup(&c, f->repo, &id), 0);
     assert_non_null(strstr(git_commit_message(c), "Itaku-Action: contract-update"));
@@ -160,7 +170,7 @@ static void test_upgrade_adds_only_what_is_missing_once(void **state)
     itk_contract_version *v = NULL;
     size_t n = 0;
     assert_int_equal(itk_contract_versions(&v, &n, f->reg, f->newer), 0);
-    assert_int_equal(line_of(v, n, "schema", "register")->held, 2);
+    assert_int_equal(line_of(v, n, "schema", "register")->held, f->cur + 1);
     assert_int_equal(line_of(v, n, "schema", "register")->missing, 0);
     free(v);
 
@@ -188,7 +198,7 @@ static void test_contractor_upgrade_is_refused(void **state)
     assert_non_null(strstr(itk_error_last(), "V3"));
     assert_non_null(strstr(itk_error_last(), "akiruno-city"));
     assert_int_equal(added, 0);
-    assert_false(holds(f, V2_PATH));
+    assert_false(holds(f, f->next_path));
     char *after = refs(f);
     assert_string_equal(before, after);
     free(before);
@@ -214,7 +224,7 @@ static void test_template_edited_in_place_is_v4(void **state)
     git_oid id, head, edited, twin;
     size_t added = 0;
     assert_int_equal(itk_contract_upgrade(&id, &added, f->reg, f->city, f->newer), 0);
-    assert_int_equal(added, 1); /* only register.v2, never register.v1 */
+    assert_int_equal(added, 1); /* only the next version, never register.v1 */
     git_tree *tree = NULL;
     assert_int_equal(itk_registry_head_tree(&tree, f->reg), 0);
     git_tree_entry *e = NULL;
@@ -230,8 +240,10 @@ static void test_template_edited_in_place_is_v4(void **state)
                    "schemas/register.v1.schema.json", f->v2, strlen(f->v2));
     assert_int_equal(git_reference_create(NULL, f->repo, "refs/heads/edited", &edited, 0, NULL), 0);
     th_expect_rule(f->reg, "refs/heads/edited", "V4", &edited);
+    char later[64];
+    snprintf(later, sizeof(later), "schemas/register.v%ld.schema.json", f->cur + 2);
     th_commit_file(&twin, f->repo, f->city, "akiruno-city", "officer", "contract-update", &head,
-                   "schemas/register.v3.schema.json", f->v2, strlen(f->v2));
+                   later, f->v2, strlen(f->v2));
     assert_int_equal(git_reference_create(NULL, f->repo, "refs/heads/twin", &twin, 0, NULL), 0);
     th_expect_clean(f->reg, "refs/heads/twin");
 }
@@ -245,35 +257,41 @@ static void test_write_uses_the_registrys_newest_version(void **state)
     fixture *f = *state;
     char name[64];
     json_t *entry = th_register_entry("received", "item-0001", "2026-12-02T10:00:00+09:00");
-    assert_int_equal(itk_form_validate_carried(name, f->reg, "register", entry, 2), 0);
-    assert_string_equal(name, "register.v1");
+    char cur_name[32];
+    snprintf(cur_name, sizeof(cur_name), "register.v%ld", f->cur);
+    assert_int_equal(itk_form_validate_carried(name, f->reg, "register", entry, f->cur + 1), 0);
+    assert_string_equal(name, cur_name);
     git_oid id;
     size_t added = 0;
     assert_int_equal(itk_contract_upgrade(&id, &added, f->reg, f->city, f->newer), 0);
     assert_int_equal(added, 1);
-    assert_int_equal(itk_form_validate_carried(name, f->reg, "register", entry, 2), ITK_EINVALID);
-    assert_string_equal(name, "register.v2");
+    assert_int_equal(itk_form_validate_carried(name, f->reg, "register", entry, f->cur + 1),
+                     ITK_EINVALID);
+    assert_string_equal(name, f->next_name);
     assert_non_null(strstr(itk_error_last(), "note"));
     json_object_set_new(entry, "note", json_string("v2"));
-    assert_int_equal(itk_form_validate_carried(name, f->reg, "register", entry, 2), 0);
-    assert_string_equal(name, "register.v2");
-    /* other types stay at the registry's v1 */
+    assert_int_equal(itk_form_validate_carried(name, f->reg, "register", entry, f->cur + 1), 0);
+    assert_string_equal(name, f->next_name);
+    /* other types stay at the registry's version */
     json_t *form1 = th_corpus("form1");
-    assert_int_equal(itk_form_validate_carried(name, f->reg, "form1", form1, 1), 0);
-    assert_string_equal(name, "form1.v1");
+    long form1_cur = itk_schema_carried("form1");
+    char form1_name[32];
+    snprintf(form1_name, sizeof(form1_name), "form1.v%ld", form1_cur);
+    assert_int_equal(itk_form_validate_carried(name, f->reg, "form1", form1, form1_cur), 0);
+    assert_string_equal(name, form1_name);
     json_decref(form1);
     json_decref(entry);
 }
 
-/* This build carries register.v1 only: against a registry holding v2 it
+/* This build carries register up to f->cur: against a registry holding the next it
  * refuses to write a register entry, saying which version the registry uses
  * and to upgrade itaku, and writes nothing; its twin, the same write before
  * the upgrade, is taken. Types the registry did not move still write. */
 static void test_older_itaku_refuses_a_newer_schema(void **state)
 {
     fixture *f = *state;
-    assert_int_equal(itk_schema_carried("register"), 1);
-    assert_int_equal(itk_schema_carried("form1"), 1);
+    assert_int_equal(itk_schema_carried("register"), f->cur);
+    assert_true(itk_schema_carried("form1") >= 1);
     assert_int_equal(itk_schema_carried("nothing"), 0);
     json_t *entry = th_register_entry("received", "item-0001", "2026-12-02T10:00:00+09:00");
     json_object_set_new(entry, "note", json_string("v2"));
@@ -283,8 +301,11 @@ static void test_older_itaku_refuses_a_newer_schema(void **state)
     size_t added = 0;
     assert_int_equal(itk_contract_upgrade(&id, &added, f->reg, f->city, f->newer), 0);
     assert_int_equal(itk_form_validate(name, f->reg, "register", entry), ITK_EUNSUPPORTED);
-    assert_non_null(strstr(itk_error_last(), "the registry uses register.v2, which this itaku "
-                                             "(version " ITK_VERSION ") does not know"));
+    char want[160];
+    snprintf(want, sizeof(want),
+             "the registry uses %s, which this itaku (version " ITK_VERSION ") does not know",
+             f->next_name);
+    assert_non_null(strstr(itk_error_last(), want));
     assert_non_null(strstr(itk_error_last(), "upgrade itaku"));
     json_t *form1 = th_corpus("form1");
     assert_int_equal(itk_form_validate(name, f->reg, "form1", form1), 0);
