@@ -42,9 +42,24 @@ int cli_color(int fd);
  * rewrites itself, or NULL (no progress) when stderr is not a terminal. */
 itk_progress_cb cli_progress(void);
 
+/* Text that came from a registry, made safe to print (core's itk_text_safe):
+ * controls, bidirectional controls and invalid bytes shown as \x1b,
+ * <U+202E>, \xNN. cli_safe is for a table cell or one line (a newline shows
+ * as \n); cli_safe_block for a block of text, each line after the first
+ * indented by indent so that it can never start a row. The result stays
+ * valid for the next 15 calls (one printf's worth); never NULL. */
+const char *cli_safe(const char *s);
+const char *cli_safe_block(const char *s, const char *indent);
+/* itk_error_last() made safe the same way (lines after the first indented
+ * by two spaces): core messages quote paths, subjects and names, so the CLI
+ * prints every core message through this. */
+const char *cli_error_text(void);
+/* Frees what cli_safe* hold (main, at exit). */
+void cli_safe_release(void);
+
 /* Columns a UTF-8 string takes in a terminal (Japanese: two each). */
 int cli_display_width(const char *s);
-/* Prints s padded with spaces to width columns. */
+/* Prints s, made safe as by cli_safe, padded with spaces to width columns. */
 void cli_pad(const char *s, int width);
 
 /* The labels catalog of reg's HEAD (itaku/labels.h) for the text tables,

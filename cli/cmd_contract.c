@@ -53,7 +53,7 @@ static int versions(int argc, char **argv)
             snprintf(held, sizeof(held), "%s", v[i].held ? "yes" : "-");
             snprintf(carried, sizeof(carried), "%s", v[i].carried ? "yes" : "-");
         }
-        printf("%-12s %-32s %6s %8s  %s\n", v[i].kind, v[i].name, held, carried,
+        printf("%-12s %-32s %6s %8s  %s\n", cli_safe(v[i].kind), cli_safe(v[i].name), held, carried,
                v[i].missing ? "adds" : "-");
     }
     if (missing)

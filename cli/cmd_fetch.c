@@ -15,16 +15,18 @@ void cli_print_take(const itk_sync_report *r)
         git_oid_tostr(old, sizeof(old), &u->old_tip);
         if (u->named[0])
             printf("  (called %s's line by its source, but signed by %s: taken as %s's)\n",
-                   u->named, u->party, u->party);
+                   cli_safe(u->named), cli_safe(u->party), cli_safe(u->party));
         if (u->nothing_new)
             printf("  line of %-20s nothing new: %.12s is older than the line held, %.12s\n",
-                   u->party, git_oid_tostr_s(&u->new_tip), old);
+                   cli_safe(u->party), git_oid_tostr_s(&u->new_tip), old);
         else if (git_oid_is_zero(&u->old_tip))
-            printf("  line of %-20s new at %.12s\n", u->party, git_oid_tostr_s(&u->new_tip));
+            printf("  line of %-20s new at %.12s\n", cli_safe(u->party),
+                   git_oid_tostr_s(&u->new_tip));
         else if (git_oid_equal(&u->old_tip, &u->new_tip))
-            printf("  line of %-20s unchanged at %.12s\n", u->party, old);
+            printf("  line of %-20s unchanged at %.12s\n", cli_safe(u->party), old);
         else
-            printf("  line of %-20s %.12s -> %.12s\n", u->party, old, git_oid_tostr_s(&u->new_tip));
+            printf("  line of %-20s %.12s -> %.12s\n", cli_safe(u->party), old,
+                   git_oid_tostr_s(&u->new_tip));
     }
     if (r->nrequests)
         printf("  %zu request branch%s taken\n", r->nrequests, r->nrequests == 1 ? "" : "es");

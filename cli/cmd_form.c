@@ -55,7 +55,7 @@ static int new_form(int argc, char **argv)
         title = itk_form_title(type);
     itk_form_template_labeled(&out, schema, title ? title : type, how, labels, type);
     itk_labels_free(labels);
-    fwrite(out.ptr, 1, out.size, stdout);
+    fputs(cli_safe_block(out.ptr, ""), stdout);
     itk_buf_dispose(&out);
     json_decref(schema);
     return EXIT_OK;
@@ -150,7 +150,7 @@ static int render(int argc, char **argv)
     const char *type = itk_snapshot_str(snap, at, "type");
     if (itk_registry_schema(&schema, schema_name, reg, tree, type) < 0)
         fprintf(stderr, "itaku: warning: %s; field names are shown instead of labels\n",
-                itk_error_last());
+                cli_error_text());
     if (*itk_snapshot_labels_note(snap))
         fprintf(stderr, "itaku: note: %s\n", itk_snapshot_labels_note(snap));
     if (itk_form_page(&out, snap, at, schema, fmt) < 0 ||

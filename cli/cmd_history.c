@@ -56,19 +56,19 @@ int cmd_history(int argc, char **argv)
                                       "missing", itk_story_missing(st), "steps", steps));
     } else {
         int color = cli_color(1);
-        printf("History of %s%s\n", itk_story_subject(st),
+        printf("History of %s%s\n", cli_safe(itk_story_subject(st)),
                itk_story_missing(st) ? " (no such record here; records cite it)" : "");
         for (size_t i = 0; i < itk_story_count(st); i++) {
             const itk_story_step *s = itk_story_get(st, i);
             char when[24], who[100];
             snprintf(when, sizeof(when), "%.10s %.5s", s->date, s->date + 11);
             snprintf(who, sizeof(who), "%s/%s", s->party, s->principal);
-            printf("%s  %s%s%s %*s", when,
+            printf("%s  %s%s%s %*s", cli_safe(when),
                    color ? (s->verified && !s->is_void ? "\033[32m" : "\033[31m") : "", mark_of(s),
                    color ? "\033[0m" : "", 2 * s->depth, "");
             cli_pad(s->what, 11);
             cli_pad(who, 22);
-            printf("%.12s  %s%s\n", s->commit, s->detail,
+            printf("%.12s  %s%s\n", cli_safe(s->commit), cli_safe(s->detail),
                    s->is_void ? " [void: signed after its key's compromise; does not count]" : "");
         }
     }

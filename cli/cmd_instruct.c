@@ -45,7 +45,7 @@ static int instruct(int argc, char **argv)
     if (cli_open_registry(&reg) || cli_open_signer(&signer, reg, key))
         goto done;
     if (itk_instruct(&name, &out, reg, signer, &o) < 0) {
-        fprintf(stderr, "itaku: nothing was written:\n%s\n", itk_error_last());
+        fprintf(stderr, "itaku: nothing was written:\n%s\n", cli_safe_block(itk_error_last(), ""));
         goto done;
     }
     printf("%s\n", name.ptr);
@@ -103,8 +103,9 @@ static int list(int argc, char **argv)
                                         cli_jstr(l[i].due), "answer", cli_jstr(l[i].answer), "text",
                                         cli_jstr(l[i].text)));
         else
-            printf("%-22s %-14s %-18s %-18s %-26s %s\n", l[i].name, l[i].from, l[i].to, l[i].kind,
-                   l[i].due, l[i].answer[0] ? l[i].answer : "(open)");
+            printf("%-22s %-14s %-18s %-18s %-26s %s\n", cli_safe(l[i].name), cli_safe(l[i].from),
+                   cli_safe(l[i].to), cli_safe(l[i].kind), cli_safe(l[i].due),
+                   l[i].answer[0] ? cli_safe(l[i].answer) : "(open)");
         first = 0;
     }
     int rc = EXIT_OK;

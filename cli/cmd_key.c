@@ -92,9 +92,9 @@ static int show(int argc, char **argv)
         rc = cli_fail("cannot format the key");
     else if (public_line) {
         const char *comment = itk_pubkey_comment(shown);
-        printf("%s%s%s\n", line.ptr, *comment ? " " : "", comment);
+        printf("%s%s%s\n", line.ptr, *comment ? " " : "", cli_safe(comment));
     } else
-        printf("%s\n", desc.ptr);
+        printf("%s\n", cli_safe(desc.ptr));
     itk_buf_dispose(&line);
     itk_buf_dispose(&desc);
     itk_pubkey_free(pub);

@@ -36,14 +36,17 @@ static json_t *entry_json(const itk_log_entry *e)
     for (size_t i = 0; i < e->nreceived; i++)
         cli_jappend_str(&received, e->received[i]);
     /* received_from: the receipt's party; request: the request named;
-     * received: the records a receipt brought in */
-    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:b, s:o, s:o, s:o, s:o}",
+     * received: the records a receipt brought in; subject_note: how a subject
+     * that was not UTF-8 was made so ("decoded from Shift_JIS", …), or "" */
+    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:b, s:o, s:o, s:o, "
+                     "s:o}",
                      "commit", hex, "date", cli_jstr(e->date), "party", cli_jstr(ci->party),
                      "principal", cli_jstr(ci->principal), "action", cli_jstr(ci->action),
-                     "records", records, "subject", cli_jstr(ci->subject), "fingerprint",
-                     cli_jstr(ci->fingerprint), "verified", ci->ok, "void", ci->is_void,
-                     "recovered", ci->recovered, "received_from", cli_jstr(ci->received), "request",
-                     cli_jstr(ci->request), "sections", sections, "received", received);
+                     "records", records, "subject", cli_jstr(ci->subject), "subject_note",
+                     cli_jstr(ci->subject_note), "fingerprint", cli_jstr(ci->fingerprint),
+                     "verified", ci->ok, "void", ci->is_void, "recovered", ci->recovered,
+                     "received_from", cli_jstr(ci->received), "request", cli_jstr(ci->request),
+                     "sections", sections, "received", received);
 }
 
 /* Beside the subject (what was signed, never rewritten): the catalog's
@@ -90,11 +93,12 @@ static void print_line(const itk_log_entry *e, int offset, int color, const itk_
     cli_pad(*ci->party ? ci->party : "(unknown)", 17);
     cli_pad(*ci->principal ? ci->principal : "-", 13);
     cli_pad(*ci->action ? ci->action : "-", 15);
-    printf("%.12s  %s", hex, ci->subject);
+    printf("%.12s  %s%s%s%s", hex, cli_safe(ci->subject), *ci->subject_note ? " [" : "",
+           cli_safe(ci->subject_note), *ci->subject_note ? "]" : "");
     print_label(ci, l);
     putchar('\n');
     for (size_t i = 0; i < ci->nrecords; i++)
-        printf("%*s%s\n", 27, "", ci->records[i]);
+        printf("%*s%s\n", 27, "", cli_safe(ci->records[i]));
     if (e->nreceived)
         printf("%*s(brings in %zu record%s)\n", 27, "", e->nreceived, e->nreceived == 1 ? "" : "s");
 }

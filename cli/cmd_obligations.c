@@ -13,35 +13,37 @@ static void print_section(const json_t *s)
 {
     json_t *num = json_object_get(s, "number");
     printf("%lld %s (%s)\n", (long long)json_integer_value(num),
-           json_string_value(json_object_get(s, "title")),
-           json_string_value(json_object_get(s, "title_en")));
+           cli_safe(json_string_value(json_object_get(s, "title"))),
+           cli_safe(json_string_value(json_object_get(s, "title_en"))));
     const char *req = json_string_value(json_object_get(s, "requirement"));
     const char *req_en = json_string_value(json_object_get(s, "requirement_en"));
     if (req)
-        printf("  %s\n", req);
+        printf("  %s\n", cli_safe_block(req, "  "));
     if (req_en)
-        printf("  %s\n", req_en);
+        printf("  %s\n", cli_safe_block(req_en, "  "));
     size_t i;
     json_t *item;
     json_array_foreach(json_object_get(s, "items"), i, item)
     {
-        printf("  %s %s: %s\n", json_string_value(json_object_get(item, "number")),
-               json_string_value(json_object_get(item, "title")),
-               json_string_value(json_object_get(item, "requirement")));
-        printf("      %s\n", json_string_value(json_object_get(item, "requirement_en")));
+        printf("  %s %s: %s\n", cli_safe(json_string_value(json_object_get(item, "number"))),
+               cli_safe(json_string_value(json_object_get(item, "title"))),
+               cli_safe(json_string_value(json_object_get(item, "requirement"))));
+        printf("      %s\n", cli_safe(json_string_value(json_object_get(item, "requirement_en"))));
     }
     json_t *rules = json_object_get(s, "rules");
     if (json_array_size(rules) == 0) {
         const char *why = json_string_value(json_object_get(s, "reason_en"));
-        printf("  checked by: nothing a record can show%s%s\n", why ? " — " : "", why ? why : "");
+        printf("  checked by: nothing a record can show%s%s\n", why ? " — " : "",
+               why ? cli_safe(why) : "");
     }
     json_t *rule;
     json_array_foreach(rules, i, rule)
     {
         const char *clause = json_string_value(json_object_get(rule, "clause"));
-        printf("  checked by: %s%s%s%s — %s\n", json_string_value(json_object_get(rule, "kind")),
-               clause ? " [" : "", clause ? clause : "", clause ? "]" : "",
-               json_string_value(json_object_get(rule, "summary_en")));
+        printf("  checked by: %s%s%s%s — %s\n",
+               cli_safe(json_string_value(json_object_get(rule, "kind"))), clause ? " [" : "",
+               clause ? cli_safe(clause) : "", clause ? "]" : "",
+               cli_safe(json_string_value(json_object_get(rule, "summary_en"))));
     }
     putchar('\n');
 }
@@ -75,8 +77,9 @@ int cmd_obligations(int argc, char **argv)
     size_t i;
     int shown = 0;
     if (!json)
-        printf("%s (%s), version %lld\n\n", json_string_value(json_object_get(ob, "title")),
-               json_string_value(json_object_get(ob, "title_en")),
+        printf("%s (%s), version %lld\n\n",
+               cli_safe(json_string_value(json_object_get(ob, "title"))),
+               cli_safe(json_string_value(json_object_get(ob, "title_en"))),
                (long long)json_integer_value(json_object_get(ob, "version")));
     json_t *out = json ? json_array() : NULL;
     json_array_foreach(sections, i, s)

@@ -47,8 +47,8 @@ int cmd_party(int argc, char **argv)
         rc = cli_fail("cannot register the party");
         goto done;
     }
-    printf("Registered %s %s (%s) in commit %.12s\n", o.role, o.id, o.name,
-           git_oid_tostr_s(&commit));
+    printf("Registered %s %s (%s) in commit %.12s\n", cli_safe(o.role), cli_safe(o.id),
+           cli_safe(o.name), git_oid_tostr_s(&commit));
     rc = EXIT_OK;
 done:
     itk_signer_free(signer);

@@ -36,7 +36,7 @@ int cmd_push(int argc, char **argv)
         goto done;
     }
     if (pushed.size)
-        printf("Pushed to %s:\n%s", name, pushed.ptr);
+        printf("Pushed to %s:\n%s", name, cli_safe_block(pushed.ptr, ""));
     else
         printf("%s already holds everything we may push.\n", name);
     rc = EXIT_OK;

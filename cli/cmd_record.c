@@ -53,7 +53,9 @@ static int show(int argc, char **argv)
         itk_tree_read(&data, itk_registry_repo(reg), tree, path.ptr, ITK_MAX_RECORD_BYTES) < 0)
         rc = cli_fail("cannot show the record");
     else {
-        fwrite(data.ptr, 1, data.size, stdout);
+        /* the record's JSON text; controls and bidirectional controls inside
+         * it are shown, not passed on (a valid record's JSON has none raw) */
+        fputs(cli_safe_block(data.ptr, ""), stdout);
         rc = EXIT_OK;
     }
     git_tree_free(tree);
@@ -95,8 +97,8 @@ static int list(int argc, char **argv)
                                         cli_jstr(pi.type->type), "id", cli_jstr(pi.id), "path",
                                         cli_jstr(paths[i])));
         else
-            printf("%-20s %-12s %-14s %s\n", pi.party, pi.type->type,
-                   pi.kind == ITK_PATH_KEY ? "(key)" : pi.id, paths[i]);
+            printf("%-20s %-12s %-14s %s\n", cli_safe(pi.party), cli_safe(pi.type->type),
+                   pi.kind == ITK_PATH_KEY ? "(key)" : cli_safe(pi.id), cli_safe(paths[i]));
     }
     int rc = json ? cli_json_print(out) : EXIT_OK;
     itk_string_list_free(paths, n);

@@ -140,7 +140,7 @@ static int add(int argc, char **argv)
     git_oid commit;
     if (itk_record_submit(&path, &id, &commit, reg, signer, "register", body, NULL) < 0) {
         fprintf(stderr, "itaku: nothing was written:\n");
-        print_problems(itk_error_last());
+        print_problems(cli_safe_block(itk_error_last(), ""));
         goto done;
     }
     printf("%s\n", id.ptr);

@@ -23,9 +23,9 @@ static int list(void)
         itk_remote_info info;
         if (itk_remote_get(&info, reg, line) < 0)
             continue;
-        printf("%-12s %s  party: %s%s%s\n", info.name, info.url,
-               info.party[0] ? info.party : "(not tagged)", info.host_key[0] ? "  host key: " : "",
-               info.host_key);
+        printf("%-12s %s  party: %s%s%s\n", cli_safe(info.name), cli_safe(info.url),
+               info.party[0] ? cli_safe(info.party) : "(not tagged)",
+               info.host_key[0] ? "  host key: " : "", cli_safe(info.host_key));
     }
     rc = EXIT_OK;
 done:

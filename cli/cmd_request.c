@@ -18,7 +18,7 @@ static int submit(const char *kind, json_t *body, const char *key)
     if (cli_open_registry(&reg) || cli_open_signer(&signer, reg, key))
         goto done;
     if (itk_request_submit(&name, &out, reg, signer, kind, body) < 0) {
-        fprintf(stderr, "itaku: nothing was written:\n%s\n", itk_error_last());
+        fprintf(stderr, "itaku: nothing was written:\n%s\n", cli_safe_block(itk_error_last(), ""));
         goto done;
     }
     printf("%s\n", name.ptr);

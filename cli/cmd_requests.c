@@ -62,8 +62,9 @@ int cmd_requests(int argc, char **argv)
                                   "valid_until", cli_jstr(r->valid_until), "max_uses",
                                   (json_int_t)r->max_uses, "summary", cli_jstr(r->summary)));
         else
-            printf("%-22s %-22s %-10s %-11s %-16s %s\n", r->name, r->kind, r->state,
-                   r->next[0] ? r->next : "-", r->endorsed[0] ? r->endorsed : "-", r->summary);
+            printf("%-22s %-22s %-10s %-11s %-16s %s\n", cli_safe(r->name), cli_safe(r->kind),
+                   cli_safe(r->state), r->next[0] ? cli_safe(r->next) : "-",
+                   r->endorsed[0] ? cli_safe(r->endorsed) : "-", cli_safe(r->summary));
         first = 0;
     }
     int rc = EXIT_OK;

@@ -48,10 +48,10 @@ static int check_push(void)
     if (itk_buf_read_stream(&in, stdin, "the ref updates", (size_t)ITK_SERVER_MAX_UPDATES * 400) <
             0 ||
         itk_server_check_push(&log, getenv("ITAKU_PARTY"), in.ptr ? in.ptr : "", in.size) < 0) {
-        fprintf(stderr, "itaku: push refused: %s\n", itk_error_last());
+        fprintf(stderr, "itaku: push refused: %s\n", cli_error_text());
         rc = EXIT_NO;
     } else if (log.size) {
-        fputs(log.ptr, stderr);
+        fputs(cli_safe_block(log.ptr, ""), stderr);
     }
     itk_buf_dispose(&in);
     itk_buf_dispose(&log);

@@ -15,8 +15,11 @@ static const char *state_color(itk_state s)
     return c[s];
 }
 
+/* A cell's controls and invalid bytes are shown as the register export
+ * shows them (a line break stays, inside the quoted cell). */
 static void csv_cell(const char *s, int last)
 {
+    s = cli_safe_block(s, "");
     putchar('"');
     if (*s && strchr("=+-@\t\r", *s))
         putchar('\''); /* not a formula when a spreadsheet opens it */
@@ -108,7 +111,7 @@ static void print_table(const itk_status *st, const char *at, const itk_labels *
             continue;
         }
         int ind = 2 * (depth - 1);
-        printf("\n%*s%s (%s)\n", ind, "", party, itk_label_or(l, "role", role));
+        printf("\n%*s%s (%s)\n", ind, "", cli_safe(party), cli_safe(itk_label_or(l, "role", role)));
         printf("%*s  ", ind, "");
         cli_pad("STATE", 9);
         cli_pad("SECTION", 9);
@@ -132,7 +135,7 @@ static void print_table(const itk_status *st, const char *at, const itk_labels *
             char t1[20], t2[20];
             cli_pad(short_time(t1, f->due), 18);
             const char *detail = detail_of(f, l);
-            printf("%s", detail);
+            printf("%s", cli_safe(detail));
             if (f->received[0])
                 printf("%s(received %s, dated %s)", detail[0] ? " " : "",
                        short_time(t1, f->received), short_time(t2, f->claimed));

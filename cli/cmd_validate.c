@@ -49,7 +49,7 @@ static int validate_file(itk_registry *reg, const json_t *schema, const char *ty
     int status;
     char used[64];
     if (rc && rc != ITK_ETOOBIG) {
-        fprintf(stderr, "itaku: cannot read %s: %s\n", file, itk_error_last());
+        fprintf(stderr, "itaku: cannot read %s: %s\n", file, cli_error_text());
         status = EXIT_ERROR;
     } else if (rc || (rc = exact ? itk_json_parse(&body, data.ptr, data.size, name)
                                  : itk_form_input_read(&body, &notes, data.ptr, data.size, name,
@@ -57,7 +57,7 @@ static int validate_file(itk_registry *reg, const json_t *schema, const char *ty
         /* too big, not JSON or a date that cannot be read: a verdict on the
          * content, not an I/O failure */
         printf("%s invalid\n", file);
-        print_indented(itk_error_last());
+        print_indented(cli_safe_block(itk_error_last(), ""));
         status = EXIT_NO;
     } else if ((rc = reg ? itk_form_validate(used, reg, type, body)
                          : itk_schema_validate(&errors, schema, body, type)) == ITK_EINVALID) {
@@ -65,7 +65,7 @@ static int validate_file(itk_registry *reg, const json_t *schema, const char *ty
         print_indented(reg ? itk_error_last() : errors.ptr ? errors.ptr : "");
         status = EXIT_NO;
     } else if (rc) {
-        fprintf(stderr, "itaku: cannot validate %s: %s\n", file, itk_error_last());
+        fprintf(stderr, "itaku: cannot validate %s: %s\n", file, cli_error_text());
         status = EXIT_ERROR;
     } else {
         printf("%s valid\n", file);

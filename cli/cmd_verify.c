@@ -36,8 +36,9 @@ static void print_text(const itk_verify_result *r)
     for (size_t i = 0; i < np; i++) {
         const itk_problem *p = itk_verify_problem(r, i);
         printf("%s%.12s %s%s %s%s%s[%s] %s\n", color ? "\033[31m" : "", p->commit, p->rule,
-               color ? "\033[0m" : "", p->path, *p->path ? " " : "", "",
-               *p->signer ? p->signer : "unknown signer", p->message);
+               color ? "\033[0m" : "", cli_safe(p->path), *p->path ? " " : "", "",
+               *p->signer ? cli_safe(p->signer) : "unknown signer",
+               cli_safe_block(p->message, "    "));
     }
     size_t bad = 0;
     for (size_t i = 0; i < nc; i++) {
@@ -46,7 +47,7 @@ static void print_text(const itk_verify_result *r)
         if (ci->is_void && ci->ok)
             printf("%.12s void [%s/%s] signed after its key's compromise; its records do not "
                    "count\n",
-                   git_oid_tostr_s(&ci->id), ci->party, ci->principal);
+                   git_oid_tostr_s(&ci->id), cli_safe(ci->party), cli_safe(ci->principal));
     }
     if (np == 0)
         printf("verified %zu commits: every signature and rule holds\n", nc);

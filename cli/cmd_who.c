@@ -65,22 +65,23 @@ static void print_table(const itk_who *w, const itk_labels *l)
     int color = cli_color(1);
     const char *green = color ? "\033[32m" : "", *red = color ? "\033[31m" : "";
     const char *off = color ? "\033[0m" : "";
-    printf("Who may touch the information, as of %s\n", itk_who_at(w));
+    printf("Who may touch the information, as of %s\n", cli_safe(itk_who_at(w)));
     for (size_t i = 0; i < itk_who_count(w); i++) {
         const itk_who_party *p = itk_who_get(w, i);
         int ind = 2 * p->depth;
-        printf("\n%*s%s %s (%s)\n", ind, "", p->party, p->name, itk_label_or(l, "role", p->role));
+        printf("\n%*s%s %s (%s)\n", ind, "", cli_safe(p->party), cli_safe(p->name),
+               cli_safe(itk_label_or(l, "role", p->role)));
         if (!strcmp(p->role, "city") && !p->form1[0] && !p->nitems && !p->napprovals) {
             printf("%*s  contractors:", ind, "");
             for (size_t k = 0; k < p->nsubcontractors; k++)
-                printf(" %s", p->subcontractors[k]);
+                printf(" %s", cli_safe(p->subcontractors[k]));
             putchar('\n');
             continue;
         }
         printf("%*s  manager: ", ind, "");
         if (p->manager[0])
-            printf("%s%s%s (%s)\n", p->manager, p->manager_title[0] ? ", " : "", p->manager_title,
-                   p->form1);
+            printf("%s%s%s (%s)\n", cli_safe(p->manager), p->manager_title[0] ? ", " : "",
+                   cli_safe(p->manager_title), cli_safe(p->form1));
         else
             printf("%s(no form 1 in force)%s\n", red, off);
         for (size_t k = 0; k < p->nworkers; k++) {
@@ -90,13 +91,13 @@ static void print_table(const itk_who *w, const itk_labels *l)
             cli_pad(x->worker_id, 10);
             cli_pad(x->name, 16);
             if (x->trained)
-                printf("%strained%s (%s)\n", green, off, x->training);
+                printf("%strained%s (%s)\n", green, off, cli_safe(x->training));
             else
                 printf("%snot trained: may not handle the information%s\n", red, off);
         }
         printf("%*s  subcontractors:", ind, "");
         for (size_t k = 0; k < p->nsubcontractors; k++)
-            printf(" %s", p->subcontractors[k]);
+            printf(" %s", cli_safe(p->subcontractors[k]));
         puts(p->nsubcontractors ? "" : " none");
         for (size_t k = 0; k < p->napprovals; k++) {
             const itk_who_approval *a = &p->approvals[k];
@@ -109,8 +110,8 @@ static void print_table(const itk_who *w, const itk_labels *l)
             cli_pad(a->request, 18);
             cli_pad(itk_label_or(l, "request.kind", a->kind), 22);
             printf("%s%s%s until %s%s  ", a->open ? green : red, a->open ? "open" : "closed", off,
-                   until, uses);
-            puts(a->summary);
+                   cli_safe(until), uses);
+            puts(cli_safe(a->summary));
         }
         if (!p->napprovals)
             printf("%*s  approvals: none\n", ind, "");
@@ -120,11 +121,14 @@ static void print_table(const itk_who *w, const itk_labels *l)
             cli_pad(k ? "" : "holds:", 8);
             cli_pad(x->item_id, 12);
             cli_pad(x->info_name, 24);
-            printf("%s %s since %.10s", itk_label_or(l, "action", x->action), x->record, x->since);
+            char day[11];
+            snprintf(day, sizeof(day), "%.10s", x->since);
+            printf("%s %s since %s", cli_safe(itk_label_or(l, "action", x->action)),
+                   cli_safe(x->record), cli_safe(day));
             if (x->derived_from[0])
-                printf(" (copy of %s)", x->derived_from);
+                printf(" (copy of %s)", cli_safe(x->derived_from));
             if (x->taken_out[0])
-                printf(" [taken out: %s]", x->taken_out);
+                printf(" [taken out: %s]", cli_safe(x->taken_out));
             putchar('\n');
         }
         if (!p->nitems)

@@ -13,7 +13,7 @@
 
 int cli_fail(const char *what)
 {
-    fprintf(stderr, "itaku: %s: %s\n", what, itk_error_last());
+    fprintf(stderr, "itaku: %s: %s\n", what, cli_error_text());
     return EXIT_ERROR;
 }
 
@@ -234,7 +234,7 @@ int cli_submit_body(const char *type, json_t *body, const char *supersedes, cons
         goto done;
     if (itk_record_submit(&path, &id, &commit, reg, signer, type, body, supersedes) < 0) {
         /* schema problems come one per line */
-        fprintf(stderr, "itaku: nothing was written:\n%s\n", itk_error_last());
+        fprintf(stderr, "itaku: nothing was written:\n%s\n", cli_safe_block(itk_error_last(), ""));
         goto done;
     }
     printf("%s\n", id.ptr);

@@ -301,6 +301,7 @@ int main(int argc, char **argv)
     cli_teardown();
     const char *note = itk_notice_take();
     if (*note)
-        fprintf(stderr, "itaku: note: %s\n", note);
+        fprintf(stderr, "itaku: note: %s\n", cli_safe_block(note, "  "));
+    cli_safe_release();
     return rc;
 }

@@ -47,6 +47,7 @@ int cli_display_width(const char *s)
 
 void cli_pad(const char *s, int width)
 {
+    s = cli_safe(s);
     fputs(s, stdout);
     for (int w = cli_display_width(s); w < width; w++)
         putchar(' ');

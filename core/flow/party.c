@@ -85,8 +85,12 @@ int itk_party_add(git_oid *commit, itk_registry *reg, itk_signer *signer,
         goto done;
     json_t *body =
         json_pack("{s:s, s:s, s:s}", "name", o->name, "role", o->role, "parent", who.party);
+    /* validated as every write is, against the registry's newest party
+     * schema (v2 refuses controls and bidirectional controls in the name) */
+    rc = body ? itk_form_validate(party_schema, reg, "party", body) : ITK_ENOMEM;
     itk_record_fields f = {"party", o->id, o->id, created, NULL, NULL, body, party_schema};
-    rc = itk_record_build(&data, &f);
+    if (!rc)
+        rc = itk_record_build(&data, &f);
     json_decref(body);
     char subject[128];
     snprintf(subject, sizeof(subject), "Register %s %s", o->role, o->id);

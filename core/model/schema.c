@@ -5,6 +5,7 @@
 #include "itaku/errors.h"
 #include "alloc.h"
 #include "itaku/json.h"
+#include "itaku/textsafe.h"
 #include "template.h"
 
 #include <locale.h>
@@ -132,7 +133,7 @@ static const char *const keywords_v1[] = {"type",
                                           "$id",
                                           "$comment",
                                           NULL};
-static const char *const keywords_v2[] = {"minLength", NULL};
+static const char *const keywords_v2[] = {"minLength", "x-itaku-text", NULL};
 
 static const struct {
     long since;                  /* schema versions from this one on */
@@ -351,6 +352,10 @@ static int check_keyword(check_ctx *c, const char *kw, const json_t *v, int dept
         return check_ref_kw(c, v);
     if (strcmp(kw, "const") == 0)
         return 0;
+    if (strcmp(kw, "x-itaku-text") == 0)
+        return json_is_string(v) && strcmp(json_string_value(v), "no-controls") == 0
+                   ? 0
+                   : bad(c, ITK_EUNSUPPORTED, "x-itaku-text must be \"no-controls\"");
     /* annotations */
     return json_is_string(v) ? 0 : bad(c, ITK_EINVALID, "annotations must be strings");
 }
@@ -841,6 +846,50 @@ static void check_object(vctx *v, const json_t *s, const json_t *inst, int depth
     }
 }
 
+/* "x-itaku-text": "no-controls" (schemas v2 on): no string of inst, nor an
+ * object key, holds a control character or a bidirectional control (see
+ * itk_text_find_refused); they could make the record read differently on a
+ * terminal or a page than it is. */
+static void check_no_controls(vctx *v, const json_t *inst, int depth)
+{
+    if (v->rc)
+        return;
+    if (depth > MAX_EVAL_DEPTH) {
+        fail_op(v, itk_error_set(ITK_ERROR, "%s: record nested too deep", v->label));
+        return;
+    }
+    uint32_t cp;
+    size_t at;
+    if (json_is_string(inst)) {
+        if (itk_text_find_refused(json_string_value(inst), json_string_length(inst), &cp, &at))
+            problem(v,
+                    " holds the control character U+%04X%s at character %zu; remove it "
+                    "(it could make the text show differently than it reads)",
+                    (unsigned)cp, itk_text_is_bidi(cp) ? " (a bidirectional control)" : "", at + 1);
+    } else if (json_is_array(inst)) {
+        size_t i;
+        json_t *item;
+        json_array_foreach(inst, i, item)
+        {
+            size_t keep = path_push_index(v, i);
+            check_no_controls(v, item, depth + 1);
+            path_pop(v, keep);
+        }
+    } else if (json_is_object(inst)) {
+        const char *key;
+        json_t *val;
+        json_object_foreach((json_t *)inst, key, val)
+        {
+            size_t keep = path_push_key(v, key);
+            if (itk_text_find_refused(key, strlen(key), &cp, &at))
+                problem(v, ": the field name holds the control character U+%04X; remove it",
+                        (unsigned)cp);
+            check_no_controls(v, val, depth + 1);
+            path_pop(v, keep);
+        }
+    }
+}
+
 static void validate_node(vctx *v, const json_t *s, const json_t *inst, int depth)
 {
     if (v->rc)
@@ -867,6 +916,8 @@ static void validate_node(vctx *v, const json_t *s, const json_t *inst, int dept
     }
     if ((kw = json_object_get(s, "enum")))
         check_enum(v, kw, inst);
+    if (json_object_get(s, "x-itaku-text"))
+        check_no_controls(v, inst, depth);
     if (json_is_string(inst))
         check_string(v, s, inst);
     else if (json_is_array(inst))

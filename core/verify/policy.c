@@ -8,6 +8,7 @@
 #include "itaku/json.h"
 #include "objsize.h"
 #include "itaku/names.h"
+#include "itaku/textsafe.h"
 #include "registry_priv.h"
 #include "policy_priv.h"
 #include "vdiff.h"
@@ -848,8 +849,15 @@ int itk_policy_check_commit(itk_policy *p, const git_commit *c, itk_commit_info 
     info->id = *ck.id;
     info->time = (long long)git_commit_time(c);
     info->nparents = git_commit_parentcount(c);
+    /* the subject as UTF-8: a message in another encoding (an `encoding`
+     * header, refused in new commits but possible in old or foreign history)
+     * is decoded, invalid bytes replaced, and subject_note says which */
     const char *summary = git_commit_summary((git_commit *)c);
-    info->subject = itk_strdup(summary ? summary : "");
+    if (!summary)
+        summary = "";
+    if (itk_text_to_utf8(&info->subject, summary, strlen(summary), git_commit_message_encoding(c),
+                         info->subject_note) < 0)
+        info->subject = NULL;
     size_t before = p->result->nproblems;
     itk_buf fpr = ITK_BUF_INIT;
     char content_hex[65];

@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 static const char MAGIC[] = "itaku verify cache\n";
-#define FORMAT 1
+#define FORMAT 2
 
 enum { CF_OK = 1, CF_VOID = 2, CF_RECOVERED = 4, CF_V8 = 8 };
 
@@ -162,7 +162,7 @@ static int put_info(itk_buf *b, const itk_commit_info *ci, unsigned flags)
 {
     int rc = itk_buf_put(b, ci->id.id, GIT_OID_RAWSZ);
     const char *s[] = {ci->party,    ci->principal, ci->fingerprint, ci->action,
-                       ci->received, ci->request,   ci->subject};
+                       ci->received, ci->request,   ci->subject,     ci->subject_note};
     for (size_t i = 0; !rc && i < sizeof(s) / sizeof(*s); i++)
         rc = put_str(b, s[i]);
     unsigned long long t = (unsigned long long)ci->time;
@@ -235,7 +235,8 @@ static int get_entry(itk_reader *rd, centry *e)
         get_fixed(rd, ci->action, sizeof(ci->action)) ||
         get_fixed(rd, ci->received, sizeof(ci->received)) ||
         get_fixed(rd, ci->request, sizeof(ci->request)) || get_dup(rd, &ci->subject) ||
-        get_u32(rd, &hi) || get_u32(rd, &lo) || get_u32(rd, &np) || get_u32(rd, &flags) ||
+        get_fixed(rd, ci->subject_note, sizeof(ci->subject_note)) || get_u32(rd, &hi) ||
+        get_u32(rd, &lo) || get_u32(rd, &np) || get_u32(rd, &flags) ||
         get_count(rd, &ci->nrecords, 4))
         return -1;
     ci->time = (long long)((unsigned long long)hi << 32 | lo);

@@ -5,6 +5,7 @@
 #include "itaku/json.h"
 #include "itaku/labels.h"
 #include "itaku/party.h"
+#include "itaku/textsafe.h"
 #include "registry_priv.h"
 
 #include <stdio.h>
@@ -31,9 +32,14 @@ static const char *const columns[][2] = {
 
 /* A spreadsheet runs a cell that starts with = + - @ as a formula; a value
  * from another party's record could do so on the city's machine. Such
- * values get a leading apostrophe, which Excel shows as text. */
-static void cell(itk_buf *out, const char *s)
+ * values get a leading apostrophe, which Excel shows as text. Controls and
+ * bidirectional controls are shown, not passed on (itk_text_safe; a line
+ * break stays, inside the quoted cell). */
+static void cell(itk_buf *out, const char *raw)
 {
+    itk_buf safe = ITK_BUF_INIT;
+    const char *s =
+        itk_text_safe(&safe, raw, strlen(raw), ITK_TEXT_BLOCK, "") == 0 && safe.ptr ? safe.ptr : "";
     itk_buf_putc(out, '"');
     if (strchr("=+-@\t\r", *s) && *s)
         itk_buf_putc(out, '\'');
@@ -43,6 +49,7 @@ static void cell(itk_buf *out, const char *s)
         itk_buf_putc(out, *s);
     }
     itk_buf_putc(out, '"');
+    itk_buf_dispose(&safe);
 }
 
 /* Codes are written as the catalog's labels (受領, not received): the

@@ -8,6 +8,7 @@
 #include "itaku/record.h"
 #include "itaku/registry.h"
 #include "itaku/status.h"
+#include "itaku/textsafe.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,10 +98,17 @@ static int local_era(const ctx *c, char era[64], char hhmm[6], const char *s)
     return itk_era_date(era, local);
 }
 
+/* Registry text on the page: controls and bidirectional controls shown,
+ * never obeyed (itk_text_html; in Markdown, as itk_text_safe writes them). */
 static void esc(ctx *c, const char *s)
 {
     if (c->fmt == ITK_RENDER_MARKDOWN) {
-        for (; *s; s++) {
+        itk_buf safe = ITK_BUF_INIT;
+        if (itk_text_safe(&safe, s, strlen(s), ITK_TEXT_BLOCK, "") || !safe.ptr) {
+            itk_buf_dispose(&safe);
+            return;
+        }
+        for (s = safe.ptr; *s; s++) {
             /* a backslash or an entity (&lt;) would otherwise change what is shown */
             if (strchr("|*_`<[\\&", *s))
                 itk_buf_putc(c->out, '\\');
@@ -109,18 +117,10 @@ static void esc(ctx *c, const char *s)
             else
                 itk_buf_putc(c->out, *s);
         }
+        itk_buf_dispose(&safe);
         return;
     }
-    for (; *s; s++) {
-        switch (*s) {
-        case '&': itk_buf_puts(c->out, "&amp;"); break;
-        case '<': itk_buf_puts(c->out, "&lt;"); break;
-        case '>': itk_buf_puts(c->out, "&gt;"); break;
-        case '"': itk_buf_puts(c->out, "&quot;"); break;
-        case '\n': itk_buf_puts(c->out, "<br>"); break;
-        default: itk_buf_putc(c->out, *s);
-        }
-    }
+    itk_text_html(c->out, s, strlen(s), 1);
 }
 
 /* Follows a local "#/$defs/name" reference. */
@@ -308,7 +308,7 @@ static const char css[] =
     "th,td{border:1px solid #000;padding:1.5mm 2mm;vertical-align:top;text-align:left}"
     "td{overflow-wrap:anywhere}"
     "th{width:32%;background:#f2f2f2;font-weight:normal}"
-    ".en{font-size:7.5pt;color:#555}"
+    ".en{font-size:7.5pt;color:#555}" ITK_TEXT_HTML_CSS
     "ol.items{margin:0;padding-left:5mm}ol.items li{margin-bottom:1mm}"
     ".sig{margin-top:8mm;border:2px solid #000;padding:2mm 3mm;page-break-inside:avoid}"
     ".sig h2{font-size:11pt;margin:0 0 2mm}.ok{color:#060}.bad{color:#a00}"
@@ -396,7 +396,11 @@ int itk_render_record_labeled(itk_buf *out, const json_t *record, const json_t *
         itk_buf_puts(out, "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\">"
                           "<title>");
         esc(&c, title);
-        itk_buf_printf(out, " %s/%s</title><style>%s</style></head><body>\n<h1>", party, id, css);
+        itk_buf_puts(out, " ");
+        esc(&c, party);
+        itk_buf_puts(out, "/");
+        esc(&c, id);
+        itk_buf_printf(out, "</title><style>%s</style></head><body>\n<h1>", css);
         esc(&c, title);
         itk_buf_puts(out, "</h1>\n<div class=\"meta\">");
         esc(&c, era);

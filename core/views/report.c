@@ -13,6 +13,7 @@
 #include "itaku/render.h"
 #include "itaku/snapshot.h"
 #include "itaku/status.h"
+#include "itaku/textsafe.h"
 #include "itaku/who.h"
 #include "alloc.h"
 #include "registry_priv.h"
@@ -58,7 +59,7 @@ static const char css[] =
     ".overdue{background:#ffd9d6;color:#8a1c12}.violated{background:#b3261e;color:#fff}"
     ".mark-ok{color:#1a7f37;font-weight:bold}.mark-bad{color:#b3261e;font-weight:bold}"
     ".mark-void{color:#7b2d8b;font-weight:bold}.mark-rec{color:#b36b00;font-weight:bold}"
-    "tr.void td{text-decoration:line-through;color:#777}"
+    "tr.void td{text-decoration:line-through;color:#777}" ITK_TEXT_HTML_CSS
     "nav a{margin-right:16px}.meta td:first-child{width:160px;background:#f6f7f9}"
     "td a,td "
     "code,td.d,td[class^=mark]{white-space:nowrap}code{font-size:12px}.small{font-size:12px;color:#"
@@ -68,17 +69,12 @@ static const char css[] =
 
 /* --- output helpers -------------------------------------------------------- */
 
+/* Registry text as HTML: controls and bidirectional controls marked
+ * visibly (itk_text_html), a line break shown as \n. */
 static void esc(itk_buf *b, const char *s)
 {
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&': itk_buf_puts(b, "&amp;"); break;
-        case '<': itk_buf_puts(b, "&lt;"); break;
-        case '>': itk_buf_puts(b, "&gt;"); break;
-        case '"': itk_buf_puts(b, "&quot;"); break;
-        default: itk_buf_putc(b, *s);
-        }
-    }
+    if (s)
+        itk_text_html(b, s, strlen(s), 0);
 }
 
 static int write_file(rctx *c, const char *name, const itk_buf *b)
@@ -657,6 +653,12 @@ static int write_timeline(rctx *c)
             itk_buf_printf(&b, "<span class=\"small\">%zu 件を受領</span>", e->nreceived);
         itk_buf_puts(&b, "</td><td>");
         esc(&b, ci->subject);
+        if (ci->subject_note[0]) {
+            /* a message that was not UTF-8: how it was made so */
+            itk_buf_puts(&b, " <span class=\"small\">[");
+            esc(&b, ci->subject_note);
+            itk_buf_puts(&b, "]</span>");
+        }
         itk_buf_printf(&b, "</td><td><code>%.12s</code></td></tr>\n", hex);
     }
     itk_buf_puts(&b, "</table>\n</body></html>\n");

@@ -7,17 +7,40 @@ const path = require("path");
 const Ajv2020 = require("ajv/dist/2020").default;
 const addFormats = require("ajv-formats").default;
 
-function schemaFor(schemaDir, type) {
-  // the newest version, as `itaku validate` outside a registry uses
-  const versions = fs
+// itaku's own keyword (schemas v2 on): "x-itaku-text": "no-controls" refuses
+// a C0 control other than tab, LF and CR, DEL, a C1 control and a
+// bidirectional control in any string or field name below it.
+const REFUSED = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
+function noControls(v) {
+  if (typeof v === "string") return !REFUSED.test(v);
+  if (Array.isArray(v)) return v.every(noControls);
+  if (v && typeof v === "object")
+    return Object.entries(v).every(([k, x]) => !REFUSED.test(k) && noControls(x));
+  return true;
+}
+
+// The versions of type the folder holds, oldest first.
+function versionsOf(schemaDir, type) {
+  return fs
     .readdirSync(schemaDir)
     .map((n) => n.match(new RegExp(`^${type}\\.v(\\d+)\\.schema\\.json$`)))
     .filter((m) => m)
-    .map((m) => Number(m[1]));
-  const file = path.join(schemaDir, `${type}.v${Math.max(...versions)}.schema.json`);
+    .map((m) => Number(m[1]))
+    .sort((x, y) => x - y);
+}
+
+// version: a number; by default the newest, as `itaku validate` outside a
+// registry uses
+function schemaFor(schemaDir, type, version = Math.max(...versionsOf(schemaDir, type))) {
+  const file = path.join(schemaDir, `${type}.v${version}.schema.json`);
   // strict mode refuses unknown keywords and formats, as itaku does
   const ajv = new Ajv2020({ strict: true, allErrors: true });
   addFormats(ajv, ["date", "date-time"]);
+  ajv.addKeyword({
+    keyword: "x-itaku-text",
+    schemaType: "string",
+    validate: (mode, data) => mode === "no-controls" && noControls(data),
+  });
   try {
     return ajv.compile(JSON.parse(fs.readFileSync(file, "utf8")));
   } catch (e) {
@@ -33,6 +56,8 @@ function main() {
   }
   for (const type of fs.readdirSync(corpusDir).sort()) {
     const validate = schemaFor(schemaDir, type);
+    // every version must compile in strict mode too
+    for (const v of versionsOf(schemaDir, type)) schemaFor(schemaDir, type, v);
     for (const verdict of ["valid", "invalid"]) {
       const dir = path.join(corpusDir, type, verdict);
       if (!fs.existsSync(dir)) continue;

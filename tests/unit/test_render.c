@@ -120,6 +120,37 @@ static void test_render_html_escapes_values(void **state)
     json_decref(schema);
 }
 
+/* A bidirectional override, a C1 control and ESC in a value are marked on
+ * the page (HTML) or written out (Markdown), never passed on; the twin, plain
+ * Japanese, is unchanged. */
+static void test_render_marks_controls_and_bidi_overrides(void **state)
+{
+    (void)state;
+    json_t *rec = small_record("Acme\xE2\x80\xAEgnp \xC2\x9B"
+                               "2J \x1b[31m"),
+           *schema = small_schema();
+    char *html = render(rec, schema, &signed_ok, ITK_RENDER_HTML);
+    assert_non_null(strstr(html, "Acme<span class=\"ctl\">&lt;U+202E&gt;</span>gnp "
+                                 "<span class=\"ctl\">&lt;U+009B&gt;</span>2J "
+                                 "<span class=\"ctl\">\\x1b</span>[31m"));
+    assert_null(strstr(html, "\xE2\x80\xAE"));
+    assert_null(strstr(html, "\x1b"));
+    assert_non_null(strstr(html, ".ctl{"));
+    free(html);
+    char *md = render(rec, NULL, NULL, ITK_RENDER_MARKDOWN);
+    assert_non_null(strstr(md, "Acme\\<U+202E>gnp \\<U+009B>2J \\\\x1b\\[31m"));
+    assert_null(strstr(md, "\xE2\x80\xAE"));
+    free(md);
+    json_decref(rec);
+    rec = small_record("月次報告 (USB)");
+    html = render(rec, schema, &signed_ok, ITK_RENDER_HTML);
+    assert_non_null(strstr(html, "月次報告 (USB)"));
+    assert_null(strstr(html, "<span class=\"ctl\">"));
+    free(html);
+    json_decref(rec);
+    json_decref(schema);
+}
+
 static void test_render_html_is_a_self_contained_a4_page(void **state)
 {
     (void)state;
@@ -270,6 +301,7 @@ int main(void)
         cmocka_unit_test(test_era_date_refuses_what_is_not_a_date),
         cmocka_unit_test(test_form_title_names_the_paper_form),
         cmocka_unit_test(test_render_html_escapes_values),
+        cmocka_unit_test(test_render_marks_controls_and_bidi_overrides),
         cmocka_unit_test(test_render_html_is_a_self_contained_a4_page),
         cmocka_unit_test(test_render_uses_labels_from_the_schema),
         cmocka_unit_test(test_render_without_schema_shows_field_names),

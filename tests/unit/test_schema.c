@@ -364,6 +364,74 @@ static void test_schema_check_refuses_malformed_keyword_values(void **state)
     assert_int_equal(check_text("{\"items\":5}"), ITK_EINVALID);
     assert_int_equal(check_text("{\"$ref\":\"#/$defs/missing\"}"), ITK_EINVALID);
     assert_int_equal(check_text("[]"), ITK_EINVALID);
+    assert_int_equal(check_text("{\"x-itaku-text\":\"anything\"}"), ITK_EUNSUPPORTED);
+    assert_int_equal(check_text("{\"x-itaku-text\":\"no-controls\"}"), 0);
+}
+
+/* The template's schemas/<type>.v2.schema.json, parsed. */
+static json_t *template_v2(const char *type)
+{
+    char path[96];
+    snprintf(path, sizeof(path), "schemas/%s.v2.schema.json", type);
+    for (const itk_template_file *f = itk_template_files; f->path; f++)
+        if (strcmp(f->path, path) == 0) {
+            json_t *s = json_loadb((const char *)f->data, f->size, 0, NULL);
+            assert_non_null(s);
+            assert_int_equal(itk_schema_check(s, path), 0);
+            return s;
+        }
+    fail_msg("the template has no %s", path);
+    return NULL;
+}
+
+/* Schemas v2 refuse C0 (but tab, LF, CR), DEL, C1 and bidirectional controls
+ * in every string of a new record ("x-itaku-text": "no-controls"); v1, which
+ * old records name, still takes them (its pattern refuses C0 only). */
+static void test_schema_v2_refuses_c1_and_bidi_controls_v1_keeps_them(void **state)
+{
+    (void)state;
+    for (size_t i = 0; all_types[i]; i++) {
+        json_t *s = template_v2(all_types[i]);
+        assert_string_equal(json_string_value(json_object_get(s, "x-itaku-text")), "no-controls");
+        json_decref(s);
+    }
+    itk_buf e = ITK_BUF_INIT;
+    json_t *v1 = NULL, *v2 = template_v2("request");
+    assert_int_equal(itk_schema_builtin(&v1, "request"), 0);
+    const char *hostile[] = {"Acme\\u202Egnp.exe", "a\\u0085b", "\\u009b2J", "x\\u2066y\\u2069",
+                             "\\u200fz",           "a\\u007fb", NULL};
+    for (size_t i = 0; hostile[i]; i++) {
+        char text[160];
+        snprintf(text, sizeof(text), "{\"kind\":\"copy\",\"summary\":\"%s\"}", hostile[i]);
+        json_t *body = parse(text);
+        itk_buf_clear(&e);
+        assert_int_equal(itk_schema_validate(&e, v2, body, "request"), ITK_EINVALID);
+        assert_non_null(strstr(e.ptr, "request: summary holds the control character U+"));
+        itk_buf_clear(&e);
+        assert_int_equal(itk_schema_validate(&e, v1, body, "request"), 0);
+        json_decref(body);
+    }
+    json_t *body = parse("{\"kind\":\"copy\",\"summary\":\"Acme\\u202Egnp\"}");
+    itk_buf_clear(&e);
+    assert_int_equal(itk_schema_validate(&e, v2, body, "request"), ITK_EINVALID);
+    assert_non_null(strstr(e.ptr, "U+202E (a bidirectional control) at character 5"));
+    json_decref(body);
+    /* the twin: tab, line break, Japanese and U+2028 pass v2 */
+    body = parse("{\"kind\":\"copy\",\"summary\":\"移行\\t検証\\n複製\\n\\u2028\"}");
+    itk_buf_clear(&e);
+    assert_int_equal(itk_schema_validate(&e, v2, body, "request"), 0);
+    json_decref(body);
+    /* nested strings and field names too */
+    json_t *form1 = template_v2("form1");
+    json_t *f1 = parse("{\"workers\":[{\"name\":\"\\u202E\"}]}");
+    itk_buf_clear(&e);
+    assert_int_equal(itk_schema_validate(&e, form1, f1, "form1"), ITK_EINVALID);
+    assert_non_null(strstr(e.ptr, "form1: workers[0].name holds the control character U+202E"));
+    json_decref(f1);
+    json_decref(form1);
+    json_decref(v1);
+    json_decref(v2);
+    itk_buf_dispose(&e);
 }
 
 static void test_schema_check_refuses_ref_cycles(void **state)
@@ -478,6 +546,7 @@ int main(void)
         cmocka_unit_test(test_schema_additional_properties_schema_checks_extra_fields),
         cmocka_unit_test(test_schema_check_refuses_unsupported_keywords_and_formats),
         cmocka_unit_test(test_schema_check_refuses_malformed_keyword_values),
+        cmocka_unit_test(test_schema_v2_refuses_c1_and_bidi_controls_v1_keeps_them),
         cmocka_unit_test(test_schema_check_refuses_ref_cycles),
         cmocka_unit_test(test_schema_check_refuses_nesting_deeper_than_the_limit),
         cmocka_unit_test(test_schema_validate_with_a_broken_schema_is_an_error_not_a_verdict),

@@ -26,8 +26,9 @@ typedef struct {
     char action[32];
     char received[ITK_PARTY_ID_MAX + 1]; /* Itaku-Received's party, "" when none */
     char request[80];                    /* Itaku-Request, "" when none */
-    char *subject;
-    char **records; /* paths added (Itaku-Record) */
+    char *subject;         /* valid UTF-8: decoded from the `encoding` header's, or made valid */
+    char subject_note[96]; /* how subject was made UTF-8 (itk_text_to_utf8), "" when it was */
+    char **records;        /* paths added (Itaku-Record) */
     size_t nrecords;
     long long time; /* committer time, unix seconds */
     size_t nparents;
