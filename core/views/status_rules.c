@@ -466,6 +466,13 @@ static int register_prior_approval(sctx *c, const char *section, const char *kin
     return 0;
 }
 
+/* Whether r's body.key is true. */
+static int body_true(const sctx *c, const srec *r, const char *key)
+{
+    itk_jref j = itk_body_get(c, r, key);
+    return j && c->view->nodes[j].type == ITK_JV_TRUE;
+}
+
 /* Does r answer instruction `name` as params say for its kind? */
 static int answers(const sctx *c, const srec *r, const char *name, const json_t *how)
 {
@@ -499,7 +506,9 @@ static int instruction_answered_on_time(sctx *c, const char *section, const char
     json_t *kinds = json_object_get(params, "instruction_kinds");
     for (size_t i = 0; i < c->nrecs; i++) {
         const srec *n = &c->recs[i];
-        if (!is_type(n, "instruction"))
+        /* the latest version decides (an amended due date; a withdrawn one
+         * asks nothing) */
+        if (!is_type(n, "instruction") || itk_srec_superseded(c, n) || body_true(c, n, "withdrawn"))
             continue;
         const char *ik = itk_body_str(c, n, "kind");
         const char *to = itk_body_str(c, n, "to");
@@ -541,11 +550,27 @@ static int instruction_answered_on_time(sctx *c, const char *section, const char
                 }
                 json_object_set_new_nocheck(c->index, done, json_true());
             }
-            json_t *cands = index_get(c, cites, name, NULL);
-            for (size_t a = 0; a < json_array_size(cands) && !answer; a++) {
-                const srec *o = index_rec(c, json_array_get(cands, a));
-                if (answers(c, o, name, how))
-                    answer = o;
+            /* an answer citing an earlier version answers the latest */
+            char version[100];
+            snprintf(version, sizeof(version), "%s", name);
+            const srec *ver = n;
+            for (int hop = 0; ver && !answer && hop < 64; hop++) {
+                json_t *cands = index_get(c, cites, version, NULL);
+                for (size_t a = 0; a < json_array_size(cands) && !answer; a++) {
+                    const srec *o = index_rec(c, json_array_get(cands, a));
+                    if (answers(c, o, version, how))
+                        answer = o;
+                }
+                const char *amended = itk_body_str(c, ver, "amends");
+                ver = NULL;
+                for (size_t a = 0; amended && a < c->nrecs && !ver; a++) {
+                    char other[100];
+                    rec_name(other, &c->recs[a]);
+                    if (is_type(&c->recs[a], "instruction") && strcmp(other, amended) == 0)
+                        ver = &c->recs[a];
+                }
+                if (ver)
+                    snprintf(version, sizeof(version), "%s", amended);
             }
         }
         snprintf(missing, sizeof(missing), "%s asks for a %s; no answer yet", name, ik);

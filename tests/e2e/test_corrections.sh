@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Corrections that keep the history (issue 16, point 3): the issuer amends
+# or withdraws its own instruction with a new record that supersedes it
+# (status and `instructions` follow the latest; `history` shows both); an
+# amendment or withdrawal of another party's instruction is refused (V2) and
+# writes nothing; an instruction due in the past asks for --backdated.
+. "$(dirname "$0")/lib.sh"
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
+at() { (cd "$T/$1" && shift && "$@"); }
+
+setup_city_and_contractor
+n1=$(at city "$ITAKU" instruct report --to acme --due 2027-01-31 --text "四半期報告" 2>/dev/null)
+[ "$n1" = akiruno-city/n-000001 ] || fail "first instruction is $n1"
+
+# a due date already past is refused, nothing written; --backdated records it
+cd "$T/city"
+expect_refused "already past.*--backdated" "$ITAKU" instruct report --to acme --due 2020-01-31 --text "臨時報告"
+expect_exit 0 "$ITAKU" instruct report --to acme --due 2020-01-31 --backdated --reason "口頭で指示済み" --text "臨時報告"
+n2=$(cat "$T/out")
+git show "HEAD:parties/akiruno-city/instructions/${n2#*/}.json" | grep -q '"backdated": *true' ||
+    fail "the backdated instruction does not say so"
+ok "an instruction due in the past asks for --backdated, and the record says it was"
+
+# acme, holding the city's instructions, may not amend or withdraw them (V2)
+cd "$T/acme"
+git pull -q "$T/city" main
+expect_refused "V2" "$ITAKU" instruct amend "$n1" --due 2027-03-31 --reason "延長したい"
+expect_output "akiruno-city's instruction"
+expect_refused "V2" "$ITAKU" instruct withdraw "$n1" --reason "不要"
+ok "acme amending or withdrawing the city's instruction is refused (V2), nothing written"
+
+# the twin: the city amends its own instruction; the latest is listed
+cd "$T/city"
+expect_refused "reason" "$ITAKU" instruct amend "$n1" --due 2027-03-31
+expect_exit 0 "$ITAKU" instruct amend "$n1" --due 2027-03-31 --reason "期限の延長"
+n3=$(cat "$T/out")
+expect_exit 0 "$ITAKU" verify
+expect_exit 0 "$ITAKU" instructions
+expect_output "$n3 .*2027-03-31T23:59:59\\+09:00"
+grep -q "$n1 " "$T/out" && fail "the amended version is still listed"
+# the superseded version is corrected no more; its current version is named
+expect_refused "already amended by $n3" "$ITAKU" instruct amend "$n1" --due 2027-02-28 --reason x
+expect_exit 0 "$ITAKU" history "$n1"
+expect_output "superseded by $n3"
+ok "the city's amendment supersedes its instruction; history says so"
+
+# status follows the latest: at 2027-02-15 the amended one is not yet overdue
+# (exit 1: the backdated one and form 1 are overdue)
+expect_exit 1 "$ITAKU" status --party acme --json --at 2027-02-15T12:00:00+09:00
+python3 - "$T/out" "$n1" "$n3" <<'PY' || fail "status does not follow the latest version"
+import json, sys
+out, n1, n3 = sys.argv[1:]
+s = json.load(open(out))
+found = json.dumps(s, ensure_ascii=False)
+assert n1 + ")" not in found, "the superseded version is still judged"
+mine = [f for f in s["findings"] if f["detail"].endswith(n3 + ")")]
+assert len(mine) == 1 and mine[0]["state"] == "pending", mine
+assert mine[0]["due"] == "2027-03-31T23:59:59+09:00", mine
+PY
+# withdrawing the current version: nothing is owed, listed as withdrawn
+expect_exit 0 "$ITAKU" instruct withdraw "$n3" --reason "不要になった"
+expect_exit 0 "$ITAKU" verify
+expect_exit 0 "$ITAKU" instructions --all
+expect_output "\\(withdrawn\\)"
+expect_exit 1 "$ITAKU" status --party acme --json --at 2027-05-15T12:00:00+09:00
+grep -q "$n3" "$T/out" && fail "status still judges the withdrawn instruction"
+ok "a withdrawn instruction asks nothing; the list says withdrawn"
+finish
