@@ -132,13 +132,14 @@ static const char *action_ja(const char *a)
 {
     static const struct {
         const char *a, *ja;
-    } t[] = {{"genesis", "台帳作成"},   {"party-add", "受注者登録"}, {"submit", "提出"},
-             {"receive", "受領"},       {"pull", "取込み"},          {"request", "申請"},
-             {"endorse", "進達"},       {"decline", "進達拒否"},     {"approve", "承認"},
-             {"reject", "却下"},        {"return", "差戻し"},        {"withdraw", "取下げ"},
-             {"instruct", "指示"},      {"acknowledge", "遵守受諾"}, {"key-add", "鍵追加"},
-             {"key-rotate", "鍵更新"},  {"key-retire", "鍵廃止"},    {"key-compromise", "鍵危殆化"},
-             {"key-recover", "鍵回復"}, {"key-confirm", "鍵確認"}};
+    } t[] = {
+        {"genesis", "台帳作成"},   {"party-add", "受注者登録"}, {"submit", "提出"},
+        {"receive", "受領"},       {"pull", "取込み"},          {"request", "申請"},
+        {"endorse", "進達"},       {"decline", "進達拒否"},     {"approve", "承認"},
+        {"reject", "却下"},        {"return", "差戻し"},        {"withdraw", "取下げ"},
+        {"instruct", "指示"},      {"acknowledge", "遵守受諾"}, {"key-add", "鍵追加"},
+        {"key-rotate", "鍵更新"},  {"key-retire", "鍵廃止"},    {"key-compromise", "鍵危殆化"},
+        {"key-recover", "鍵回復"}, {"key-confirm", "鍵確認"},   {"contract-amend", "契約設定変更"}};
     for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++)
         if (!strcmp(t[i].a, a))
             return t[i].ja;

@@ -65,4 +65,41 @@ expect_output "\\(withdrawn\\)"
 expect_exit 1 "$ITAKU" status --party acme --json --at 2027-05-15T12:00:00+09:00
 grep -q "$n3" "$T/out" && fail "status still judges the withdrawn instruction"
 ok "a withdrawn instruction asks nothing; the list says withdrawn"
+
+# contract amendments: the contractor is refused (V3), nothing written
+cd "$T/acme"
+git pull -q "$T/city" main
+expect_refused "V3" "$ITAKU" contract amend --handover-method courier --reason "宅配便も使いたい"
+ok "a contract amendment by the contractor is refused (V3), nothing written"
+
+# a handover by courier before the city designates it is a violation; the
+# same method in an entry made after acme took the amendment is not
+reg() { "$ITAKU" -C "$T/acme" register add --medium usb --quantity 1 --handler "鈴木一郎" \
+    --info "住民データ" --action received "$@" >"$T/reg.out" 2>&1 || { cat "$T/reg.out" >&2; fail "register add $*"; }; }
+reg --item-id item-1 --method courier --occurred-at 2026-12-05T10:00:00+09:00
+cd "$T/city"
+expect_refused "reason" "$ITAKU" contract amend --handover-method hand-delivery --handover-method courier
+expect_exit 0 "$ITAKU" contract amend --handover-method hand-delivery --handover-method courier \
+    --end 2027-06-30 --reason "宅配便の追加と期間の延長"
+[ "$(cat "$T/out")" = akiruno-city/c-000001 ] || fail "the amendment is $(cat "$T/out")"
+git diff --quiet HEAD~1 HEAD -- itaku.json || fail "contract amend edited itaku.json"
+expect_exit 0 "$ITAKU" verify
+cd "$T/acme"
+expect_exit 0 "$ITAKU" pull "$T/city"
+reg --item-id item-2 --method courier --occurred-at 2026-12-20T10:00:00+09:00
+cd "$T/city"
+expect_exit 0 "$ITAKU" receive acme "$T/acme"
+expect_exit 1 "$ITAKU" status --party acme --json --at 2027-04-15T12:00:00+09:00
+python3 - "$T/out" <<'PY' || fail "status does not apply the settings in force"
+import json, sys
+s = json.load(open(sys.argv[1]))
+h = {f["record"]: f["state"] for f in s["findings"] if f["rule"] == "handover_designated_method"}
+assert h.get("acme/r-000001") == "violated", h
+assert h.get("acme/r-000002") == "ok", h
+# the items are due back by the amended end (2027-06-30): not overdue on 2027-04-15
+e = [f for f in s["findings"] if f["rule"] == "items_returned_or_disposed_at_end"]
+assert e and all(f["state"] != "overdue" for f in e), e
+assert all(f["due"].startswith("2027-06-30") for f in e), e
+PY
+ok "the city's amendment is in force for entries made after it and for due dates after it"
 finish

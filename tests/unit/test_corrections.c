@@ -14,6 +14,7 @@
 
 #include "helpers.h"
 #include "itaku/buf.h"
+#include "itaku/contract_amend.h"
 #include "itaku/errors.h"
 #include "itaku/instruct.h"
 #include "itaku/record.h"
@@ -230,6 +231,73 @@ static void test_instruct_in_the_past_asks_for_backdated(void **state)
     itk_buf_dispose(&name);
 }
 
+/* ---- contract amendments (V3) ---- */
+
+/* A contract-amendment record of party, committed by signer on HEAD. */
+static void contract_amendment_by_hand(fixture *f, git_oid *out, itk_signer *signer,
+                                       const char *party, const char *principal)
+{
+    json_t *body = json_pack("{s:s, s:[s,s]}", "reason", "受渡方法の追加", "handover_methods",
+                             "hand-delivery", "courier");
+    itk_record_fields rf = {"contract-amendment",   "c-000001", party, WHEN, NULL, NULL, body,
+                            "contract-amendment.v1"};
+    itk_buf data = ITK_BUF_INIT;
+    char path[200];
+    git_oid top;
+    assert_int_equal(itk_record_build(&data, &rf), 0);
+    json_decref(body);
+    snprintf(path, sizeof(path), "parties/%s/contract-amendments/c-000001.json", party);
+    assert_int_equal(git_reference_name_to_id(&top, f->repo, "HEAD"), 0);
+    th_commit_file(out, f->repo, signer, party, principal, "contract-amend", &top, path, data.ptr,
+                   data.size);
+    itk_buf_dispose(&data);
+}
+
+/* Hostile: the contractor amends the contract settings in its own folder. */
+static void test_v3_refuses_a_contract_amendment_by_the_contractor(void **state)
+{
+    fixture *f = *state;
+    git_oid c;
+    contract_amendment_by_hand(f, &c, f->acme, "acme", "manager");
+    th_expect_rule(f->reg, hex(&c), "V3", &c);
+}
+
+/* Twin: the same record by the city is clean. */
+static void test_v3_accepts_the_citys_contract_amendment(void **state)
+{
+    fixture *f = *state;
+    git_oid c;
+    contract_amendment_by_hand(f, &c, f->city, CITY, "officer");
+    th_expect_clean(f->reg, hex(&c));
+}
+
+/* The flow: acme is refused (V3) writing nothing; the city's is written and
+ * verifies; no reason or no setting is refused. */
+static void test_flow_contract_amend_by_the_city_only(void **state)
+{
+    fixture *f = *state;
+    itk_contract_amend_options o = ITK_CONTRACT_AMEND_OPTIONS_INIT;
+    const char *methods[] = {"hand-delivery", "courier"};
+    itk_buf name = ITK_BUF_INIT;
+    git_oid c;
+    char *before = th_refs(f->reg_path);
+    o.reason = "受渡方法の追加";
+    assert_int_equal(itk_contract_amend(&name, &c, f->reg, f->city, &o), ITK_EINVALID);
+    o.handover_methods = methods;
+    o.handover_count = 2;
+    o.end = "2027-06-30";
+    assert_int_equal(itk_contract_amend(&name, &c, f->reg, f->acme, &o), ITK_EAUTH);
+    assert_non_null(strstr(itk_error_last(), "V3"));
+    char *after = th_refs(f->reg_path);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    check(itk_contract_amend(&name, &c, f->reg, f->city, &o));
+    assert_string_equal(name.ptr, CITY "/c-000001");
+    th_expect_clean(f->reg, NULL);
+    itk_buf_dispose(&name);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -240,6 +308,9 @@ int main(void)
         T(test_v10_refuses_an_amendment_that_disagrees_with_its_envelope),
         T(test_flow_amend_and_withdraw_by_the_issuer_only),
         T(test_instruct_in_the_past_asks_for_backdated),
+        T(test_v3_refuses_a_contract_amendment_by_the_contractor),
+        T(test_v3_accepts_the_citys_contract_amendment),
+        T(test_flow_contract_amend_by_the_city_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
