@@ -102,4 +102,13 @@ assert e and all(f["state"] != "overdue" for f in e), e
 assert all(f["due"].startswith("2027-06-30") for f in e), e
 PY
 ok "the city's amendment is in force for entries made after it and for due dates after it"
+
+# a party corrects its own register entry with --supersedes; history says so
+cd "$T/acme"
+reg --item-id item-2 --method hand-delivery --occurred-at 2026-12-20T10:00:00+09:00 --supersedes r-000002
+expect_exit 0 "$ITAKU" history acme/r-000002
+expect_output "superseded by acme/r-000003"
+expect_refused "does not exist" "$ITAKU" register add --medium usb --quantity 1 --handler "鈴木一郎" \
+    --info "住民データ" --action received --item-id item-9 --method hand-delivery --supersedes r-000042
+ok "register add --supersedes corrects our own entry; history says superseded"
 finish
