@@ -100,6 +100,7 @@ int cmd_push(int argc, char **argv);
 int cmd_bundle(int argc, char **argv);
 int cmd_server(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_todo(int argc, char **argv);
 int cmd_who(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_report(int argc, char **argv);

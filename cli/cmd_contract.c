@@ -1,9 +1,10 @@
-/* itaku contract versions|upgrade: the schema and obligations versions a
+/* itaku contract versions|upgrade|amend: the schema and obligations versions a
  * registry holds against those this itaku carries; the city publishing the
- * carried ones the registry lacks. */
+ * carried ones the registry lacks, and amending the contract settings. */
 #include "cli.h"
 #include "json_out.h"
 #include "itaku/contract.h"
+#include "itaku/contract_amend.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,6 +106,74 @@ done:
     return rc;
 }
 
+static int amend(int argc, char **argv)
+{
+    itk_contract_amend_options o = ITK_CONTRACT_AMEND_OPTIONS_INIT;
+    const char *methods[32], *key = NULL, *contacts = NULL;
+    cli_strings method_list = {methods, 0, 32};
+    const cli_opt opts[] = {
+        {"handover-method", 0, CLI_STRING, &method_list, "METHOD",
+         "a designated handover method from now on (repeat for each; replaces the list)", CLI_MANY},
+        {"start", 0, CLI_DATE, &o.start, "YYYY-MM-DD", "the contract's first day", 0},
+        {"end", 0, CLI_DATE, &o.end, "YYYY-MM-DD", "the contract's last day", 0},
+        {"work-start", 0, CLI_DATE, &o.work_start, "YYYY-MM-DD", "when the work starts", 0},
+        {"contacts", 0, CLI_PATH, &contacts, "FILE",
+         "the contacts from now on: JSON {\"contacts\": [{party, role, name, phone, email}]}", 0},
+        {"reason", 0, CLI_STRING, &o.reason, "TEXT", "why the settings change", CLI_REQUIRED},
+        CLI_OPT_KEY(&key),
+        {0}};
+    const cli_spec spec = {"contract amend",
+                           "Amend the contract settings (the city): a signed record, never an "
+                           "edit of itaku.json. It is in force for records made after it and "
+                           "for due dates after it; status applies the settings in force at "
+                           "each due date.",
+                           opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
+    if (optind != argc || !o.reason)
+        return cli_bad(&spec, "contract amend takes options only, --reason among them");
+    o.handover_methods = methods;
+    o.handover_count = method_list.n;
+    itk_registry *reg = NULL;
+    itk_signer *signer = NULL;
+    itk_buf name = ITK_BUF_INIT;
+    json_t *list = NULL;
+    int rc = EXIT_ERROR;
+    git_oid commit;
+    if (contacts) {
+        if (cli_read_body(&list, contacts, 0) != 0) {
+            rc = cli_fail("cannot read the contacts");
+            goto done;
+        }
+        o.contacts = json_object_get(list, "contacts");
+        if (!json_is_array(o.contacts)) {
+            fprintf(stderr, "itaku: %s holds no \"contacts\" list; nothing was written\n",
+                    contacts);
+            rc = EXIT_ERROR;
+            goto done;
+        }
+    }
+    if (cli_open_registry(&reg) || cli_open_signer(&signer, reg, key))
+        goto done;
+    if (itk_contract_amend(&name, &commit, reg, signer, &o) < 0) {
+        fprintf(stderr, "itaku: nothing was written:\n%s\n", itk_error_last());
+        goto done;
+    }
+    printf("%s\n", name.ptr);
+    fprintf(stderr,
+            "Amended the contract settings in commit %.12s; in force for what is recorded after "
+            "it (each party takes it when it pulls).\n",
+            git_oid_tostr_s(&commit));
+    rc = EXIT_OK;
+done:
+    json_decref(list);
+    itk_buf_dispose(&name);
+    itk_signer_free(signer);
+    itk_registry_free(reg);
+    return rc;
+}
+
 int cmd_contract(int argc, char **argv)
 {
     static const cli_sub subs[] = {
@@ -112,8 +181,11 @@ int cmd_contract(int argc, char **argv)
          CLI_NEEDS_REGISTRY},
         {"upgrade", upgrade, "publish the versions this itaku carries (the city)",
          CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER},
+        {"amend", amend, "amend the contract settings: methods, period, work start (the city)",
+         CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER},
         {0}};
     return cli_dispatch("contract",
-                        "Show and publish the contract's schema and obligations versions.", subs,
-                        argc, argv);
+                        "Show and publish the contract's schema and obligations versions; "
+                        "amend its settings.",
+                        subs, argc, argv);
 }

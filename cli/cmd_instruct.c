@@ -23,11 +23,15 @@ static int instruct(int argc, char **argv)
         {"text", 0, CLI_STRING, &o.text, "TEXT", "what to do", CLI_REQUIRED},
         {"incident", 0, CLI_STRING, &o.incident_ref, "REF", "the incident it follows up", 0},
         {"item", 0, CLI_STRING, &item_list, "ID", "an item concerned (may repeat)", CLI_MANY},
+        {"backdated", 0, CLI_SWITCH, &o.backdated, NULL,
+         "the due date is already past, and that is meant (recorded as such)", 0},
+        {"reason", 0, CLI_STRING, &o.reason, "TEXT", "why a backdated instruction is given", 0},
         CLI_OPT_KEY(&key),
         {0}};
     const cli_spec spec = {"instruct",
                            "Instruct a descendant: report, inspection, return, "
-                           "dispose, incident follow-up; it reaches them when they pull.",
+                           "dispose, incident follow-up; it reaches them when they pull. "
+                           "`instruct amend N` and `instruct withdraw N` correct one of ours.",
                            opts};
     int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
@@ -51,6 +55,65 @@ static int instruct(int argc, char **argv)
     printf("%s\n", name.ptr);
     fprintf(stderr, "Instructed %s in commit %.12s; it reaches %s when it pulls.\n", o.to,
             git_oid_tostr_s(&out), o.to);
+    rc = EXIT_OK;
+done:
+    itk_buf_dispose(&name);
+    itk_signer_free(signer);
+    itk_registry_free(reg);
+    return rc;
+}
+
+/* itaku instruct amend|withdraw N: a new version superseding one of ours. */
+static int change(int argc, char **argv)
+{
+    itk_instruct_change_options o = ITK_INSTRUCT_CHANGE_OPTIONS_INIT;
+    const char *key = NULL;
+    int withdraw = strcmp(argv[0], "withdraw") == 0;
+    const cli_opt amend_opts[] = {
+        {NULL, 0, CLI_ID, NULL, "INSTRUCTION", "ours, as <party>/n-NNNNNN or n-NNNNNN", 0},
+        {"due", 0, CLI_DATE, &o.due, "YYYY-MM-DD", "the new due date", 0},
+        {"text", 0, CLI_STRING, &o.text, "TEXT", "the new text", 0},
+        {"reason", 0, CLI_STRING, &o.reason, "TEXT", "why it is amended", CLI_REQUIRED},
+        {"backdated", 0, CLI_SWITCH, &o.backdated, NULL, "the new due date is past, and meant", 0},
+        CLI_OPT_KEY(&key),
+        {0}};
+    const cli_opt withdraw_opts[] = {
+        {NULL, 0, CLI_ID, NULL, "INSTRUCTION", "ours, as <party>/n-NNNNNN or n-NNNNNN", 0},
+        {"reason", 0, CLI_STRING, &o.reason, "TEXT", "why it is withdrawn", CLI_REQUIRED},
+        CLI_OPT_KEY(&key),
+        {0}};
+    const cli_spec spec =
+        withdraw ? (cli_spec){"instruct withdraw",
+                              "Withdraw one of our instructions: a new record that supersedes "
+                              "it; nothing is owed under it any more. The history keeps both.",
+                              withdraw_opts}
+                 : (cli_spec){"instruct amend",
+                              "Amend one of our instructions (its due date or text): a new "
+                              "record that supersedes it; status follows the latest.",
+                              amend_opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
+    if (optind != argc - 1 || !o.reason)
+        return cli_bad(&spec, "%s needs INSTRUCTION and --reason", spec.name);
+    o.instruction = argv[optind];
+    o.withdraw = withdraw;
+    itk_registry *reg = NULL;
+    itk_signer *signer = NULL;
+    itk_buf name = ITK_BUF_INIT;
+    git_oid out;
+    int rc = EXIT_ERROR;
+    if (cli_open_registry(&reg) || cli_open_signer(&signer, reg, key))
+        goto done;
+    if (itk_instruct_change(&name, &out, reg, signer, &o) < 0) {
+        fprintf(stderr, "itaku: nothing was written:\n%s\n", itk_error_last());
+        goto done;
+    }
+    printf("%s\n", name.ptr);
+    fprintf(stderr,
+            "%s %s in commit %.12s (the new version is %s); it reaches the party "
+            "instructed when it pulls.\n",
+            withdraw ? "Withdrew" : "Amended", o.instruction, git_oid_tostr_s(&out), name.ptr);
     rc = EXIT_OK;
 done:
     itk_buf_dispose(&name);
@@ -94,7 +157,7 @@ static int list(int argc, char **argv)
                "ANSWER");
     int first = 1;
     for (size_t i = 0; i < n; i++) {
-        if (!all && l[i].answer[0])
+        if (!all && (l[i].answer[0] || l[i].withdrawn))
             continue;
         if (json)
             cli_jappend(&out, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "instruction",
@@ -105,7 +168,9 @@ static int list(int argc, char **argv)
         else
             printf("%-22s %-14s %-18s %-18s %-26s %s\n", cli_safe(l[i].name), cli_safe(l[i].from),
                    cli_safe(l[i].to), cli_safe(l[i].kind), cli_safe(l[i].due),
-                   l[i].answer[0] ? cli_safe(l[i].answer) : "(open)");
+                   l[i].answer[0]   ? cli_safe(l[i].answer)
+                   : l[i].withdrawn ? "(withdrawn)"
+                                    : "(open)");
         first = 0;
     }
     int rc = EXIT_OK;
@@ -123,5 +188,7 @@ int cmd_instruct(int argc, char **argv)
 {
     if (strcmp(argv[0], "instructions") == 0)
         return list(argc, argv);
+    if (argc > 1 && (strcmp(argv[1], "amend") == 0 || strcmp(argv[1], "withdraw") == 0))
+        return change(argc - 1, argv + 1);
     return instruct(argc, argv);
 }

@@ -62,13 +62,13 @@ static void print_problems(const char *msg)
 static int add(int argc, char **argv)
 {
     const char *values[NSTRING] = {0};
-    cli_opt opts[NSTRING + 6];
+    cli_opt opts[NSTRING + 7];
     for (size_t i = 0; i < NSTRING; i++)
         opts[i] =
             (cli_opt){string_fields[i].option, 0, CLI_STRING, &values[i], string_fields[i].arg,
                       string_fields[i].help,   0};
     int unapproved = 0;
-    const char *file = NULL, *key = NULL, *quantity = NULL, *unit = "件";
+    const char *file = NULL, *key = NULL, *quantity = NULL, *unit = "件", *supersedes = NULL;
     opts[NSTRING] = (cli_opt){"quantity", 0, CLI_STRING, &quantity, "N", "how many", 0};
     opts[NSTRING + 1] = (cli_opt){"unit", 0, CLI_STRING, &unit, "U", "of what (default: 件)", 0};
     opts[NSTRING + 2] = (cli_opt){
@@ -81,7 +81,9 @@ static int add(int argc, char **argv)
                                   "an entry that had no prior approval (with --reason)",
                                   0};
     opts[NSTRING + 4] = (cli_opt)CLI_OPT_KEY(&key);
-    opts[NSTRING + 5] = (cli_opt){0};
+    opts[NSTRING + 5] = (cli_opt){
+        "supersedes", 0, CLI_ID, &supersedes, "ID", "our entry this one corrects (r-NNNNNN)", 0};
+    opts[NSTRING + 6] = (cli_opt){0};
     const cli_spec spec = {"register add",
                            "Add an entry to the management register (form 3): "
                            "--action, --item-id, --info, --medium, --quantity and --handler, or "
@@ -110,7 +112,7 @@ static int add(int argc, char **argv)
         json_decref(body);
         if (n || quantity)
             return cli_bad(&spec, "--file replaces the other fields; use one or the other");
-        return cli_submit_record("register", file, NULL, key);
+        return cli_submit_record("register", file, supersedes, key);
     }
     if (quantity) {
         char *end;
@@ -138,7 +140,7 @@ static int add(int argc, char **argv)
     if (cli_open_signer(&signer, reg, key))
         goto done;
     git_oid commit;
-    if (itk_record_submit(&path, &id, &commit, reg, signer, "register", body, NULL) < 0) {
+    if (itk_record_submit(&path, &id, &commit, reg, signer, "register", body, supersedes) < 0) {
         fprintf(stderr, "itaku: nothing was written:\n");
         print_problems(cli_safe_block(itk_error_last(), ""));
         goto done;

@@ -51,6 +51,7 @@ static const struct {
      NEEDS_RS},
     {"instructions", cmd_instruct, "list open instructions for us and our descendants", NEEDS_R},
     {"status", cmd_status, "obligations down the chain: ok, pending, overdue, violated", NEEDS_R},
+    {"todo", cmd_todo, "what this party must do now, most urgent first", NEEDS_R},
     {"verify", cmd_verify, "check every commit against the trust rules", NEEDS_R},
     {"log", cmd_log, "print the accountability history", NEEDS_R},
     {"history", cmd_history, "tell one record's or request's story, step by step", NEEDS_R},

@@ -18,6 +18,62 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Seconds since the epoch of an RFC 3339 time "YYYY-MM-DDTHH:MM:SS[.f](Z|+hh:mm)"
+ * (-1 when it is not one). Only to compare a due time with now; the
+ * parsing of dates people type lives in one place (util). */
+static long long rfc3339_seconds(const char *s)
+{
+    int y, mo, d, h, mi, sec, n = 0;
+    if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 ||
+        n != 19)
+        return -1;
+    const char *z = s + 19;
+    if (*z == '.')
+        for (z++; *z >= '0' && *z <= '9'; z++)
+            ;
+    int off = 0;
+    if (*z == '+' || *z == '-') {
+        int oh, om;
+        if (sscanf(z + 1, "%2d:%2d", &oh, &om) != 2)
+            return -1;
+        off = (*z == '-' ? -1 : 1) * (oh * 60 + om);
+    } else if (*z != 'Z')
+        return -1;
+    /* days from civil (proleptic Gregorian) */
+    y -= mo <= 2;
+    long long era = (y >= 0 ? y : y - 399) / 400;
+    long long yoe = y - era * 400;
+    long long doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    long long days = era * 146097 + doe - 719468;
+    return days * 86400 + h * 3600 + mi * 60 + sec - off * 60LL;
+}
+
+/* The due time as recorded: a date alone is 23:59:59 that day in the
+ * contract's zone; refused when already past unless backdated. */
+static int due_time(char due[40], const char *given, int offset, const char *now, int backdated)
+{
+    if (strlen(given) == 10) {
+        char tz[32];
+        itk_format_time(tz, 0, offset);
+        snprintf(due, 40, "%sT23:59:59%s", given, tz + 19);
+    } else
+        snprintf(due, 40, "%s", given);
+    long long d = rfc3339_seconds(due), n = rfc3339_seconds(now);
+    if (d < 0)
+        return itk_error_set(ITK_EINVALID,
+                             "the due date '%.40s' is not a date like 2027-01-31 or a time like "
+                             "2027-01-31T17:00:00+09:00",
+                             given);
+    if (!backdated && n >= 0 && d < n)
+        return itk_error_set(ITK_EINVALID,
+                             "the due date %s is already past (now is %s): it would be overdue "
+                             "the moment it is written; give a later one, or say it is meant "
+                             "with --backdated (and --reason TEXT)",
+                             due, now);
+    return 0;
+}
+
 int itk_instruct(itk_buf *name, git_oid *out, itk_registry *reg, itk_signer *signer,
                  const itk_instruct_options *o)
 {
@@ -44,14 +100,15 @@ int itk_instruct(itk_buf *name, git_oid *out, itk_registry *reg, itk_signer *sig
                            o->to, me.party);
         goto done;
     }
-    if (strlen(o->due) == 10) {
-        char tz[32];
-        itk_format_time(tz, 0, offset);
-        snprintf(due, sizeof(due), "%sT23:59:59%s", o->due, tz + 19);
-    } else
-        snprintf(due, sizeof(due), "%s", o->due);
+    if ((rc = due_time(due, o->due, offset, created, o->backdated)))
+        goto done;
     body = json_pack("{s:s, s:s, s:s, s:s}", "kind", o->kind, "to", o->to, "due", due, "text",
                      o->text);
+    if (o->backdated && rfc3339_seconds(due) < rfc3339_seconds(created)) {
+        json_object_set_new(body, "backdated", json_true());
+        if (o->reason)
+            json_object_set_new(body, "reason", json_string(o->reason));
+    }
     if (o->incident_ref)
         json_object_set_new(body, "incident_ref", json_string(o->incident_ref));
     if (o->item_count) {
@@ -76,10 +133,141 @@ done:
     return rc;
 }
 
+int itk_instruct_change(itk_buf *name, git_oid *out, itk_registry *reg, itk_signer *signer,
+                        const itk_instruct_change_options *o)
+{
+    git_tree *tree = NULL;
+    itk_identity me;
+    itk_change *c = NULL;
+    itk_buf path = ITK_BUF_INIT, id = ITK_BUF_INIT;
+    json_t *old = NULL, *body = NULL;
+    char created[32], due[40], party[ITK_PARTY_ID_MAX + 1], target[96];
+    char **paths = NULL;
+    size_t n = 0;
+    int offset, rc = itk_registry_write_begin(reg);
+    if (rc)
+        return rc;
+    if (!o->instruction || !o->reason || !o->reason[0])
+        return itk_error_set(ITK_EINVALID,
+                             "amending or withdrawing an instruction needs the instruction and "
+                             "--reason TEXT");
+    if (!o->withdraw && !o->due && !o->text)
+        return itk_error_set(ITK_EINVALID, "say what changes: --due DATE and/or --text TEXT");
+    if ((rc = itk_registry_head_tree(&tree, reg)) ||
+        (rc = itk_registry_identify(&me, reg, tree, signer)) ||
+        (rc = itk_registry_now(created, reg)) || (rc = itk_registry_offset(&offset, reg)))
+        goto done;
+    const char *slash = strchr(o->instruction, '/');
+    const char *nid = slash ? slash + 1 : o->instruction;
+    snprintf(party, sizeof(party), "%.*s", slash ? (int)(slash - o->instruction) : 31,
+             slash ? o->instruction : me.party);
+    if (strcmp(party, me.party) != 0) {
+        rc = itk_error_set(ITK_EAUTH,
+                           "%s is %s's instruction: only its issuer amends or withdraws it "
+                           "(V2); ask %s to do it",
+                           o->instruction, party, party);
+        goto done;
+    }
+    snprintf(target, sizeof(target), "%s/%s", party, nid);
+    const itk_record_type *t = itk_record_type_find("instruction");
+    if ((rc = itk_record_id_check(t, nid)) || (rc = itk_record_path(&path, t, party, NULL, nid)) ||
+        (rc = itk_tree_read_json(&old, reg->repo, tree, path.ptr))) {
+        rc = itk_error_set(ITK_ENOTFOUND,
+                           "%s is not an instruction of %s here (see itaku instructions --all)",
+                           target, party);
+        goto done;
+    }
+    /* only the current version is corrected */
+    if ((rc = itk_tree_records(&paths, &n, reg->repo, tree, me.party, "instruction")))
+        goto done;
+    for (size_t i = 0; i < n; i++) {
+        json_t *r = NULL;
+        if (itk_tree_read_json(&r, reg->repo, tree, paths[i]))
+            continue;
+        const char *sup = json_string_value(json_object_get(r, "supersedes"));
+        if (sup && strcmp(sup, nid) == 0) {
+            rc = itk_error_set(ITK_EINVALID,
+                               "%s was already amended by %s/%s; amend or withdraw that, its "
+                               "current version",
+                               target, me.party, json_string_value(json_object_get(r, "id")));
+            json_decref(r);
+            goto done;
+        }
+        json_decref(r);
+    }
+    itk_error_clear();
+    body = json_deep_copy(json_object_get(old, "body"));
+    if (!body) {
+        rc = itk_error_nomem();
+        goto done;
+    }
+    if (json_is_true(json_object_get(body, "withdrawn"))) {
+        rc =
+            itk_error_set(ITK_EINVALID, "%s is withdrawn; issue a new instruction instead", target);
+        goto done;
+    }
+    json_object_del(body, "backdated");
+    json_object_set_new(body, "amends", json_string(target));
+    json_object_set_new(body, "reason", json_string(o->reason));
+    if (o->withdraw)
+        json_object_set_new(body, "withdrawn", json_true());
+    else {
+        if (o->due) {
+            if ((rc = due_time(due, o->due, offset, created, o->backdated)))
+                goto done;
+            json_object_set_new(body, "due", json_string(due));
+        }
+        if (o->text)
+            json_object_set_new(body, "text", json_string(o->text));
+        const char *d = json_string_value(json_object_get(body, "due"));
+        if (d && rfc3339_seconds(d) < rfc3339_seconds(created))
+            json_object_set_new(body, "backdated", json_true());
+    }
+    itk_buf_clear(&path);
+    if ((rc = itk_change_new(&c, "instruct", "Instruct")) ||
+        (rc = itk_record_append(&path, &id, c, reg, &me, created, "instruction", NULL, body, nid)))
+        goto done;
+    itk_buf_clear(name);
+    itk_buf_printf(name, "%s/%s", me.party, id.ptr);
+    if (o->withdraw)
+        rc = itk_change_set_subject(c, "Withdraw instruction %s: %s", target, o->reason);
+    else
+        rc = itk_change_set_subject(c, "Amend instruction %s: due %s", target,
+                                    json_string_value(json_object_get(body, "due")));
+    if (!rc)
+        rc = itk_registry_commit(out, reg, signer, c);
+done:
+    itk_string_list_free(paths, n);
+    json_decref(old);
+    json_decref(body);
+    itk_change_free(c);
+    itk_buf_dispose(&path);
+    itk_buf_dispose(&id);
+    git_tree_free(tree);
+    return rc;
+}
+
 static const char *str_or_empty(const json_t *obj, const char *key)
 {
     const char *v = json_string_value(json_object_get(obj, key));
     return v ? v : "";
+}
+
+/* The latest version of list[k]: follows the instructions amending it. */
+static size_t latest_version(const itk_instruction_info *list,
+                             const char (*amends)[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2],
+                             size_t n, size_t k)
+{
+    for (size_t steps = 0; steps < n; steps++) {
+        size_t next = n;
+        for (size_t j = 0; j < n && next == n; j++)
+            if (j != k && strcmp(amends[j], list[k].name) == 0)
+                next = j;
+        if (next == n)
+            break;
+        k = next;
+    }
+    return k;
 }
 
 int itk_instruction_list(itk_instruction_info **out, size_t *count, itk_registry *reg,
@@ -89,13 +277,15 @@ int itk_instruction_list(itk_instruction_info **out, size_t *count, itk_registry
     char **paths = NULL;
     size_t n = 0, got = 0;
     itk_instruction_info *list = NULL;
+    char(*amends)[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2] = NULL;
     *out = NULL;
     *count = 0;
     int rc = itk_registry_head_tree(&tree, reg);
     if (rc || (rc = itk_tree_records(&paths, &n, reg->repo, tree, NULL, NULL)))
         goto done;
     list = itk_calloc(n, sizeof(*list));
-    if (!list) {
+    amends = itk_calloc(n, sizeof(*amends));
+    if (!list || !amends) {
         rc = ITK_ENOMEM;
         goto done;
     }
@@ -118,10 +308,13 @@ int itk_instruction_list(itk_instruction_info **out, size_t *count, itk_registry
             snprintf(it->kind, sizeof(it->kind), "%s", str_or_empty(b, "kind"));
             snprintf(it->due, sizeof(it->due), "%s", str_or_empty(b, "due"));
             snprintf(it->text, sizeof(it->text), "%s", str_or_empty(b, "text"));
+            it->withdrawn = json_is_true(json_object_get(b, "withdrawn"));
+            snprintf(amends[got - 1], sizeof(amends[0]), "%s", str_or_empty(b, "amends"));
         }
         json_decref(rec);
     }
-    /* an answer is any record citing the instruction */
+    /* an answer is any record citing the instruction (any of its versions:
+     * it counts for the latest) */
     for (size_t i = 0; i < n; i++) {
         json_t *rec = NULL;
         if (itk_tree_read_json(&rec, reg->repo, tree, paths[i]))
@@ -129,19 +322,30 @@ int itk_instruction_list(itk_instruction_info **out, size_t *count, itk_registry
         const char *ref =
             json_string_value(json_object_get(json_object_get(rec, "body"), "instruction_ref"));
         for (size_t k = 0; ref && k < got; k++)
-            if (!list[k].answer[0] && strcmp(list[k].name, ref) == 0) {
+            if (strcmp(list[k].name, ref) == 0) {
+                size_t latest = latest_version(list, amends, got, k);
+                if (list[latest].answer[0])
+                    break;
                 itk_path_info pi;
                 itk_path_classify(&pi, paths[i]);
-                snprintf(list[k].answer, sizeof(list[k].answer), "%s/%s", pi.party, pi.id);
+                snprintf(list[latest].answer, sizeof(list[latest].answer), "%s/%s", pi.party,
+                         pi.id);
             }
         json_decref(rec);
     }
+    /* the versions a later one amends are not listed */
+    size_t kept = 0;
+    for (size_t k = 0; k < got; k++)
+        if (latest_version(list, amends, got, k) == k)
+            list[kept++] = list[k];
+    got = kept;
     itk_error_clear();
     *out = list;
     *count = got;
     list = NULL;
 done:
     free(list);
+    free(amends);
     itk_string_list_free(paths, n);
     git_tree_free(tree);
     return rc;

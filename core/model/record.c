@@ -24,6 +24,7 @@ static const itk_record_type types[] = {
     {"instruction", "n", "instructions", 0, "instruction"},
     {"inspection", "x", "inspections", 0, "inspection result"},
     {"ack", "a", "acks", 0, "acknowledgement of obligations"},
+    {"contract-amendment", "c", "contract-amendments", 0, "contract amendment"},
     {NULL, NULL, NULL, 0, NULL},
 };
 

@@ -67,6 +67,7 @@ static const action_rule actions[] = {
     {"key-recover", K_KEY | K_RECORD, 1, 0, " key-event "},
     {"key-confirm", K_RECORD, 0, 0, " key-event "},
     {"attach", K_ATTACHMENT, 0, 0, ""},
+    {"contract-amend", K_RECORD, 1, 0, " contract-amendment "},
     {NULL, 0, 0, 0, NULL},
 };
 
@@ -408,6 +409,13 @@ static int check_write_permission(check *ck, const added_file *f, int genesis)
                            pi->party);
         /* fall through */
     default:
+        /* V3: the contract's settings are the city's, even in a party's own folder */
+        if (pi->kind == ITK_PATH_RECORD && !ck->is_city &&
+            strcmp(pi->type->type, "contract-amendment") == 0)
+            return PROBLEM(ck, "V3", f->path,
+                           "only the city amends the contract settings; %s may not write a "
+                           "contract amendment",
+                           me);
         if (strcmp(pi->party, me) == 0)
             return 0;
         return PROBLEM(ck, "V2", f->path, "%s may write only under parties/%s/", me, me);

@@ -219,6 +219,41 @@ static int check_request_update(check *ck, const added_file *f)
     return 0;
 }
 
+/* V2 for an instruction that amends or withdraws another: only the issuer
+ * corrects its own instruction (the envelope's supersedes names the same
+ * one), and the instruction amended is among the commit's ancestors (V10). */
+static int check_instruction_amend(check *ck, const added_file *f)
+{
+    const char *amends = body_str(f->rec, "amends");
+    const char *sup = json_string_value(json_object_get(f->rec, "supersedes"));
+    if (!amends)
+        return sup ? PROBLEM(ck, "V10", f->path,
+                             "supersedes %s but its body names no instruction in 'amends'", sup)
+                   : 0;
+    const char *slash = strchr(amends, '/');
+    size_t pl = strlen(f->info.party);
+    if (!slash || (size_t)(slash - amends) != pl || strncmp(amends, f->info.party, pl) != 0)
+        return PROBLEM(ck, "V2", f->path,
+                       "%s may amend or withdraw only its own instructions; %s is another "
+                       "party's (only its issuer corrects it)",
+                       f->info.party, amends);
+    if (!sup || strcmp(sup, slash + 1) != 0)
+        return PROBLEM(ck, "V10", f->path,
+                       "amends %s but its envelope's supersedes says '%s'; both name the "
+                       "instruction corrected",
+                       amends, sup ? sup : "");
+    char path[160];
+    git_tree_entry *e = NULL;
+    snprintf(path, sizeof(path), "parties/%s/instructions/%s.json", f->info.party, slash + 1);
+    if (!ck->base || git_tree_entry_bypath(&e, ck->base, path) < 0) {
+        itk_error_clear();
+        return PROBLEM(ck, "V10", f->path, "amends %s, which is not among the commit's ancestors",
+                       amends);
+    }
+    git_tree_entry_free(e);
+    return 0;
+}
+
 /* V7: a subcontractor's party.json and first key appear only in the city's
  * merge approving its parent's form 6, and equal what the form names. */
 static int check_registration(check *ck, const added_file *f)
@@ -365,6 +400,8 @@ int itk_policy_check_chain(check *ck)
             rc = check_request_update(ck, f);
         else if (strcmp(type, "key-event") == 0)
             rc = check_key_event(ck, f);
+        else if (strcmp(type, "instruction") == 0)
+            rc = check_instruction_amend(ck, f);
         if (rc < 0)
             return rc;
     }

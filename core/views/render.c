@@ -30,6 +30,7 @@ static const struct {
     {"ack", "遵守事項受諾書"},
     {"decision", "決定通知書"},
     {"endorsement", "進達書"},
+    {"contract-amendment", "契約設定変更通知書"},
 };
 
 const char *itk_form_title(const char *type)

@@ -214,15 +214,89 @@ static int judge(sctx *c, const char *party, const char *section, const char *ki
                             r ? claimed(c, r) : NULL, &detail);
 }
 
+/* Two handover methods are the same. One place to switch to the identifier
+ * normaliser shared with register add (issue 16, point 2). */
+static int same_method(const char *a, const char *b)
+{
+    return itk_label_equal(a, b);
+}
+
+/* Whether r is one of the city's contract amendments (issue 16). */
+static int is_amendment(const sctx *c, const srec *r)
+{
+    const sparty *p = itk_sctx_party(c, r->pi.party);
+    return is_type(r, "contract-amendment") && p && strcmp(p->role, "city") == 0;
+}
+
+/* The time setting field ("work_start", "period.end") in force for the due
+ * date it sets: itaku.json's, then each contract amendment naming it in the
+ * order they were made, if it was made before the due date it replaces (an
+ * amendment is in force for due dates after its commit, never for one
+ * already past). 0 when none. */
 static long long contract_time(const sctx *c, const char *field, int end_of_day)
 {
     const json_t *v = json_object_get(c->contract, field);
-    if (strcmp(field, "period.end") == 0)
+    int end = strcmp(field, "period.end") == 0;
+    if (end)
         v = json_object_get(json_object_get(c->contract, "period"), "end");
     long long t;
     if (!json_is_string(v) || itk_time_parse(&t, json_string_value(v), c->offset, end_of_day))
-        return 0;
+        t = 0;
+    for (size_t i = 0; i < c->nrecs; i++) {
+        const srec *a = &c->recs[i];
+        if (!is_amendment(c, a))
+            continue;
+        const char *s = end ? itk_jv_strget(c->view, itk_body_get(c, a, "period"), "end")
+                            : itk_body_str(c, a, field);
+        long long made = a->added_time >= 0 ? a->added_time : a->t_own, nt;
+        if (!s || (t && made > t) || itk_time_parse(&nt, s, c->offset, end_of_day))
+            continue;
+        t = nt;
+    }
     return t;
+}
+
+/* Whether the commit bringing r to its line descends from (or is) the one
+ * adding amendment a. */
+static int descends_from(const sctx *c, const srec *r, const srec *a)
+{
+    if (git_oid_is_zero(&a->added) || git_oid_is_zero(&r->c_own))
+        return 0;
+    if (git_oid_equal(&r->c_own, &a->added))
+        return 1;
+    int d = git_graph_descendant_of(c->repo, &r->c_own, &a->added);
+    if (d < 0)
+        git_error_clear();
+    return d == 1;
+}
+
+/* Whether method m is designated for register entry r: by the list of the
+ * newest contract amendment r's commit descends from, else itaku.json's. */
+static int method_designated(const sctx *c, const srec *r, const char *m)
+{
+    const srec *in_force = NULL;
+    for (size_t i = 0; i < c->nrecs; i++) {
+        const srec *a = &c->recs[i];
+        if (is_amendment(c, a) && itk_body_get(c, a, "handover_methods") &&
+            descends_from(c, r, a) && (!in_force || a->added_time >= in_force->added_time))
+            in_force = a;
+    }
+    if (!m)
+        return 0;
+    if (in_force) {
+        itk_jref list = itk_body_get(c, in_force, "handover_methods");
+        for (size_t k = 0; k < itk_jv_count(c->view, list); k++) {
+            const char *v = itk_jv_str(c->view, itk_jv_at(c->view, list, k));
+            if (v && same_method(v, m))
+                return 1;
+        }
+        return 0;
+    }
+    json_t *methods = json_object_get(c->contract, "handover_methods"), *v;
+    size_t k;
+    json_array_foreach(methods, k,
+                       v) if (json_is_string(v) && same_method(json_string_value(v), m)) return 1;
+    return 0;
 }
 
 /* §2: form 1 before the work starts: the contract's work_start for the
@@ -356,7 +430,6 @@ static int action_listed(const json_t *params, const char *action)
 static int handover_designated_method(sctx *c, const char *section, const char *kind,
                                       const json_t *params)
 {
-    json_t *methods = json_object_get(c->contract, "handover_methods");
     for (size_t i = 0; i < c->nrecs; i++) {
         const srec *r = &c->recs[i];
         if (!is_type(r, "register"))
@@ -365,11 +438,8 @@ static int handover_designated_method(sctx *c, const char *section, const char *
         if (!action || !action_listed(params, action))
             continue;
         const char *m = itk_body_str(c, r, "method");
-        int ok = 0;
-        json_t *v;
-        size_t k;
-        json_array_foreach(methods, k, v) ok |=
-            m && json_is_string(v) && itk_label_equal(json_string_value(v), m);
+        /* the methods in force for this entry (contract amendments, issue 16) */
+        int ok = method_designated(c, r, m);
         char name[100];
         rec_name(name, r);
         sdetail detail = say(c, "method_not_designated",
@@ -530,6 +600,13 @@ static int register_prior_approval(sctx *c, const char *section, const char *kin
     return 0;
 }
 
+/* Whether r's body.key is true. */
+static int body_true(const sctx *c, const srec *r, const char *key)
+{
+    itk_jref j = itk_body_get(c, r, key);
+    return j && c->view->nodes[j].type == ITK_JV_TRUE;
+}
+
 /* Does r answer instruction `name` as params say for its kind? */
 static int answers(const sctx *c, const srec *r, const char *name, const json_t *how)
 {
@@ -563,7 +640,9 @@ static int instruction_answered_on_time(sctx *c, const char *section, const char
     json_t *kinds = json_object_get(params, "instruction_kinds");
     for (size_t i = 0; i < c->nrecs; i++) {
         const srec *n = &c->recs[i];
-        if (!is_type(n, "instruction"))
+        /* the latest version decides (an amended due date; a withdrawn one
+         * asks nothing) */
+        if (!is_type(n, "instruction") || itk_srec_superseded(c, n) || body_true(c, n, "withdrawn"))
             continue;
         const char *ik = itk_body_str(c, n, "kind");
         const char *to = itk_body_str(c, n, "to");
@@ -605,11 +684,27 @@ static int instruction_answered_on_time(sctx *c, const char *section, const char
                 }
                 json_object_set_new_nocheck(c->index, done, json_true());
             }
-            json_t *cands = index_get(c, cites, name, NULL);
-            for (size_t a = 0; a < json_array_size(cands) && !answer; a++) {
-                const srec *o = index_rec(c, json_array_get(cands, a));
-                if (answers(c, o, name, how))
-                    answer = o;
+            /* an answer citing an earlier version answers the latest */
+            char version[100];
+            snprintf(version, sizeof(version), "%s", name);
+            const srec *ver = n;
+            for (int hop = 0; ver && !answer && hop < 64; hop++) {
+                json_t *cands = index_get(c, cites, version, NULL);
+                for (size_t a = 0; a < json_array_size(cands) && !answer; a++) {
+                    const srec *o = index_rec(c, json_array_get(cands, a));
+                    if (answers(c, o, version, how))
+                        answer = o;
+                }
+                const char *amended = itk_body_str(c, ver, "amends");
+                ver = NULL;
+                for (size_t a = 0; amended && a < c->nrecs && !ver; a++) {
+                    char other[100];
+                    rec_name(other, &c->recs[a]);
+                    if (is_type(&c->recs[a], "instruction") && strcmp(other, amended) == 0)
+                        ver = &c->recs[a];
+                }
+                if (ver)
+                    snprintf(version, sizeof(version), "%s", amended);
             }
         }
         sdetail missing =

@@ -53,7 +53,7 @@ PY
 
     # an instruction already past due when issued, answered late; a form 4
     # citing an instruction that does not exist
-    NLATE=$(at city "$ITAKU" instruct report --to acme --due 2020-01-31 --text "臨時報告" 2>/dev/null)
+    NLATE=$(at city "$ITAKU" instruct report --to acme --due 2020-01-31 --backdated --text "臨時報告" 2>/dev/null)
     chain_down acme
     form4_answering "$NLATE" >"$T/r1.json"
     form4_answering akiruno-city/n-999999 >"$T/r2.json"

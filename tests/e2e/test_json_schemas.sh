@@ -114,6 +114,7 @@ for r in city acme beta gamma; do
 done
 cd "$T/city"
 answer status-past.city 0 "$ITAKU" status --json --at 2026-04-01
+answer todo.city 1 "$ITAKU" todo --json
 answer who-acme.city 0 "$ITAKU" who --json --party acme
 answer log-acme.city 0 "$ITAKU" log --json --party acme -n 3
 answer log-none.city 0 "$ITAKU" log --json --since 2099-01-01
@@ -188,6 +189,7 @@ plant requests "$J/requests-all.city.json" 'del d[0]["max_uses"]'
 plant instructions "$J/instructions-all.city.json" 'd[0]["planted"] = 1'
 plant record-list "$J/record-list.city.json" 'd[0]["planted"] = 1'
 plant obligations "$J/obligations.city.json" 'd[0]["planted"] = 1'
+plant todo "$J/todo.city.json" 'd["items"][0]["planted"] = 1'
 ok "a planted field, a dropped required field, a wrong type or value are refused"
 
 # --- a commit message that is not UTF-8 ------------------------------------------

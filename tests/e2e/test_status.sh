@@ -78,7 +78,7 @@ at city "$ITAKU" approve acme/q-000001 >/dev/null
 
 # two report requests: one answered on time, one long past due when answered
 n1=$(at city "$ITAKU" instruct report --to acme --due 2098-12-01 --text "四半期報告" 2>/dev/null)
-n2=$(at city "$ITAKU" instruct report --to acme --due 2020-01-31 --text "臨時報告" 2>/dev/null)
+n2=$(at city "$ITAKU" instruct report --to acme --due 2020-01-31 --backdated --text "臨時報告" 2>/dev/null)
 at acme "$ITAKU" pull >/dev/null
 form4_answering "$n1" >"$T/r1.json"
 form4_answering "$n2" >"$T/r2.json"

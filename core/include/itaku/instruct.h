@@ -15,17 +15,50 @@ typedef struct {
     const char *incident_ref; /* for incident-follow-up: "<party>/i-NNNNNN" */
     const char **item_ids;    /* for return and dispose */
     size_t item_count;
+    int backdated;      /* the due time is already past, and the issuer says so */
+    const char *reason; /* why (recorded with a backdated instruction) */
 } itk_instruct_options;
 
 #define ITK_INSTRUCT_OPTIONS_VERSION 1
 #define ITK_INSTRUCT_OPTIONS_INIT                                                                  \
     {                                                                                              \
-        ITK_INSTRUCT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, 0                        \
+        ITK_INSTRUCT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL               \
     }
 
-/* name gets "<party>/n-NNNNNN". */
+/* name gets "<party>/n-NNNNNN". A due time already past on the contract's
+ * clock is refused (ITK_EINVALID, nothing written) unless opts->backdated,
+ * which the record says (body "backdated", with the reason). */
 int itk_instruct(itk_buf *name, git_oid *out, itk_registry *reg, itk_signer *signer,
                  const itk_instruct_options *opts);
+
+/* A correction of one of the signer's own instructions: a new instruction
+ * record that supersedes it (envelope "supersedes", body "amends"), a copy of
+ * its current body with the due time and/or text replaced, or marked
+ * withdrawn; the latest version is the one status and `instructions` follow.
+ * instruction: "<party>/n-NNNNNN" or "n-NNNNNN" (the signer's own). Refused,
+ * writing nothing: another party's instruction (ITK_EAUTH, rule V2), one that
+ * does not exist (ITK_ENOTFOUND), one already superseded (ITK_EINVALID,
+ * naming its current version), a withdrawn one, a due time in the past
+ * without backdated. reason is required. */
+typedef struct {
+    unsigned version;
+    const char *instruction;
+    const char *due;    /* NULL: unchanged; as itk_instruct_options.due */
+    const char *text;   /* NULL: unchanged */
+    const char *reason; /* required */
+    int withdraw;
+    int backdated;
+} itk_instruct_change_options;
+
+#define ITK_INSTRUCT_CHANGE_OPTIONS_VERSION 1
+#define ITK_INSTRUCT_CHANGE_OPTIONS_INIT                                                           \
+    {                                                                                              \
+        ITK_INSTRUCT_CHANGE_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, 0                          \
+    }
+
+/* name gets the new version's "<party>/n-NNNNNN". */
+int itk_instruct_change(itk_buf *name, git_oid *out, itk_registry *reg, itk_signer *signer,
+                        const itk_instruct_change_options *opts);
 
 typedef struct {
     char name[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2];
@@ -35,10 +68,13 @@ typedef struct {
     char due[32];
     char text[256];
     char answer[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2]; /* "" while open */
+    int withdrawn; /* its latest version withdraws it (nothing is owed) */
 } itk_instruction_info;
 
 /* Instructions in HEAD addressed to `party` or to its descendants, or issued
- * by it (party NULL: all). */
+ * by it (party NULL: all): the latest version of each (an amended one is
+ * listed as its amendment, with the amended due time; an answer citing any
+ * version answers it). */
 int itk_instruction_list(itk_instruction_info **out, size_t *count, itk_registry *reg,
                          const char *party);
 

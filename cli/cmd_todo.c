@@ -1,0 +1,110 @@
+/* itaku todo: what this party must do now, most urgent first (issue 16,
+ * point 5). Exit 0: nothing is due (what is listed, if anything, is pending
+ * with a later due date); 1: something is overdue or violated, or a request
+ * waits for this party; 2: cannot run. */
+#include "cli.h"
+#include "json_out.h"
+#include "itaku/commit.h"
+#include "itaku/signer_select.h"
+#include "itaku/todo.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* This registry's party: git config itaku.party, else the signing key's. */
+static int whose(char out[ITK_PARTY_ID_MAX + 1], itk_registry *reg)
+{
+    git_config *cfg = NULL;
+    const char *v = NULL;
+    out[0] = '\0';
+    if (git_repository_config_snapshot(&cfg, itk_registry_repo(reg)) == 0 &&
+        git_config_get_string(&v, cfg, ITK_CONFIG_PARTY) == 0 && v)
+        snprintf(out, ITK_PARTY_ID_MAX + 1, "%s", v);
+    git_config_free(cfg);
+    git_error_clear();
+    if (!out[0]) {
+        itk_signer *signer = NULL;
+        itk_identity who;
+        if (itk_signer_open(&signer, reg, NULL, getenv("SSH_AUTH_SOCK")) == 0 &&
+            itk_signer_identity(&who, reg, signer) == 0)
+            snprintf(out, ITK_PARTY_ID_MAX + 1, "%s", who.party);
+        itk_signer_free(signer);
+        itk_error_clear();
+    }
+    return out[0] ? 0 : -1;
+}
+
+int cmd_todo(int argc, char **argv)
+{
+    int json = 0;
+    const char *party = NULL, *at = NULL;
+    const cli_opt opts[] = {
+        {"party", 0, CLI_PARTY, &party, "P", "whose list (default: this registry's party)", 0},
+        {"at", 0, CLI_DATE, &at, "DATE", "as of this time (default: now)", 0},
+        {"json", 0, CLI_SWITCH, &json, NULL, "print JSON", 0},
+        {0}};
+    const cli_spec spec = {
+        "todo",
+        "What this party must do now, most urgent first: requests awaiting its endorsement or "
+        "decision, instructions to answer, its own overdue or violated findings, items to "
+        "return or dispose by the contract's end, open incidents, and what its descendants owe "
+        "it. Exit 0: nothing is due now (what is listed is pending with a later due date); "
+        "1: something is overdue or violated, or a request waits for this party; 2: it "
+        "cannot run.",
+        opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
+    if (optind != argc)
+        return cli_bad(&spec, "todo takes options only");
+    itk_registry *reg = NULL;
+    itk_todo_item *l = NULL;
+    size_t n = 0;
+    char me[ITK_PARTY_ID_MAX + 1];
+    int rc = EXIT_ERROR;
+    if (cli_open_registry(&reg))
+        return EXIT_ERROR;
+    if (party)
+        snprintf(me, sizeof(me), "%s", party);
+    else if (whose(me, reg)) {
+        fprintf(stderr, "itaku: whose to-do list? This registry names no party (git config "
+                        "itaku.party) and no signing key is set; give --party P\n");
+        goto done;
+    }
+    if (itk_todo(&l, &n, reg, me, at) < 0) {
+        rc = cli_fail("cannot make the to-do list");
+        goto done;
+    }
+    if (json) {
+        json_t *items = json_array();
+        for (size_t i = 0; i < n; i++)
+            cli_jappend(&items,
+                        json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "kind",
+                                  cli_jstr(l[i].kind), "party", cli_jstr(l[i].party), "state",
+                                  cli_jstr(l[i].state), "section", cli_jstr(l[i].section),
+                                  "subject", cli_jstr(l[i].subject), "due", cli_jstr(l[i].due),
+                                  "detail", cli_jstr(l[i].detail)));
+        json_t *doc = json_pack("{s:o, s:o, s:o}", "party", cli_jstr(me), "at",
+                                cli_jstr(at ? at : ""), "items", items);
+        if (cli_json_print(doc) != EXIT_OK)
+            goto done;
+    } else if (!n)
+        printf("Nothing to do for %s%s%s.\n", me, at ? " as of " : "", at ? at : "");
+    else {
+        printf("To do for %s%s%s, most urgent first:\n", me, at ? " as of " : "", at ? at : "");
+        for (size_t i = 0; i < n; i++)
+            printf("%2zu. %-8s %-8s %-14s %-26s %s%s%s\n", i + 1, l[i].state, l[i].kind, l[i].party,
+                   l[i].due[0] ? l[i].due : "(no due date)", l[i].subject[0] ? l[i].subject : "",
+                   l[i].subject[0] ? "  " : "", l[i].detail);
+    }
+    rc = EXIT_OK;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(l[i].state, "pending") != 0 || strcmp(l[i].kind, "decide") == 0 ||
+            strcmp(l[i].kind, "endorse") == 0)
+            rc = EXIT_NO;
+done:
+    free(l);
+    itk_registry_free(reg);
+    return rc;
+}

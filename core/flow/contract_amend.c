@@ -1,0 +1,85 @@
+/* itk_contract_amend: the city's signed amendment of the contract settings
+ * (issue 16, point 3). itaku.json is never edited; status reads the
+ * amendments in force (status_rules.c). */
+#include "itaku/contract_amend.h"
+#include "itaku/write_lock.h"
+#include "alloc.h"
+#include "itaku/commit.h"
+#include "itaku/errors.h"
+#include "itaku/party.h"
+#include "commit_priv.h"
+#include "party_priv.h"
+#include "registry_priv.h"
+
+#include <string.h>
+
+int itk_contract_amend(itk_buf *name, git_oid *out, itk_registry *reg, itk_signer *signer,
+                       const itk_contract_amend_options *o)
+{
+    git_tree *tree = NULL;
+    itk_identity me;
+    itk_change *c = NULL;
+    itk_buf path = ITK_BUF_INIT, id = ITK_BUF_INIT;
+    json_t *body = NULL;
+    char created[32];
+    int rc = itk_registry_write_begin(reg);
+    if (rc)
+        return rc;
+    if (!o->reason || !o->reason[0])
+        return itk_error_set(ITK_EINVALID, "a contract amendment needs --reason TEXT (why the "
+                                           "settings change)");
+    if (!o->handover_count && !o->start && !o->end && !o->work_start && !o->contacts)
+        return itk_error_set(ITK_EINVALID,
+                             "say what changes: --handover-method (repeat for each), --start, "
+                             "--end, --work-start or --contacts FILE");
+    if ((rc = itk_registry_head_tree(&tree, reg)) ||
+        (rc = itk_registry_identify(&me, reg, tree, signer)) ||
+        (rc = itk_registry_now(created, reg)))
+        goto done;
+    if (strcmp(me.role, "city") != 0) {
+        rc = itk_error_set(ITK_EAUTH,
+                           "only the city amends the contract settings (V3); %s is a %s. Ask the "
+                           "city's officer to run itaku contract amend",
+                           me.party, me.role);
+        goto done;
+    }
+    body = json_pack("{s:s}", "reason", o->reason);
+    if (!body) {
+        rc = itk_error_nomem();
+        goto done;
+    }
+    if (o->handover_count) {
+        json_t *m = json_array();
+        for (size_t i = 0; m && i < o->handover_count; i++)
+            json_array_append_new(m, json_string(o->handover_methods[i]));
+        json_object_set_new(body, "handover_methods", m);
+    }
+    if (o->start || o->end) {
+        json_t *p = json_object();
+        if (o->start)
+            json_object_set_new(p, "start", json_string(o->start));
+        if (o->end)
+            json_object_set_new(p, "end", json_string(o->end));
+        json_object_set_new(body, "period", p);
+    }
+    if (o->work_start)
+        json_object_set_new(body, "work_start", json_string(o->work_start));
+    if (o->contacts)
+        json_object_set(body, "contacts", o->contacts);
+    if ((rc = itk_change_new(&c, "contract-amend", "Amend the contract settings")) ||
+        (rc = itk_record_append(&path, &id, c, reg, &me, created, "contract-amendment", NULL, body,
+                                NULL)))
+        goto done;
+    itk_buf_clear(name);
+    itk_buf_printf(name, "%s/%s", me.party, id.ptr);
+    if (!(rc =
+              itk_change_set_subject(c, "Amend the contract settings (%s): %s", id.ptr, o->reason)))
+        rc = itk_registry_commit(out, reg, signer, c);
+done:
+    json_decref(body);
+    itk_change_free(c);
+    itk_buf_dispose(&path);
+    itk_buf_dispose(&id);
+    git_tree_free(tree);
+    return rc;
+}

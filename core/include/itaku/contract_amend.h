@@ -1,0 +1,39 @@
+/* The city's amendment of the contract settings (handover methods, period,
+ * work start, contacts): a signed contract-amendment record, never an edit
+ * of itaku.json (issue 16, point 3). */
+#ifndef ITAKU_CONTRACT_AMEND_H
+#define ITAKU_CONTRACT_AMEND_H
+
+#include <jansson.h>
+
+#include "itaku/buf.h"
+#include "itaku/registry.h"
+
+typedef struct {
+    unsigned version;
+    const char **handover_methods; /* the designated methods from now on (replacing the list) */
+    size_t handover_count;
+    const char *start, *end; /* the period's ends, YYYY-MM-DD (NULL: unchanged) */
+    const char *work_start;  /* YYYY-MM-DD or RFC 3339 (NULL: unchanged) */
+    json_t *contacts;        /* an array of {party?, role?, name, phone?, email?} (borrowed) */
+    const char *reason;      /* required */
+} itk_contract_amend_options;
+
+#define ITK_CONTRACT_AMEND_OPTIONS_VERSION 1
+#define ITK_CONTRACT_AMEND_OPTIONS_INIT                                                            \
+    {                                                                                              \
+        ITK_CONTRACT_AMEND_OPTIONS_VERSION, NULL, 0, NULL, NULL, NULL, NULL, NULL                  \
+    }
+
+/* Writes "parties/<city>/contract-amendments/c-NNNNNN.json" (schema
+ * contract-amendment.vN) in one commit signed by signer, Itaku-Action
+ * contract-amend; name gets "<city>/c-NNNNNN". It is in force for records
+ * whose commit descends from it and for due dates after its commit (status).
+ * Refused, writing nothing: a signer that is not the city (ITK_EAUTH, V3),
+ * no reason or no setting (ITK_EINVALID), a body the schema refuses
+ * (ITK_EINVALID), a registry whose HEAD lacks the schema (ITK_ENOTFOUND:
+ * `itaku contract upgrade` publishes it). */
+int itk_contract_amend(itk_buf *name, git_oid *out, itk_registry *reg, itk_signer *signer,
+                       const itk_contract_amend_options *opts);
+
+#endif

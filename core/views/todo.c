@@ -1,0 +1,150 @@
+/* itk_todo: a party's to-do list from status and the requests (issue 16,
+ * point 5). */
+#include "itaku/todo.h"
+#include "itaku/errors.h"
+#include "itaku/requests.h"
+#include "itaku/status.h"
+#include "alloc.h"
+#include "array.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    itk_todo_item *v;
+    size_t n, cap;
+} todo_list;
+
+static itk_todo_item *push(todo_list *l)
+{
+    if (itk_array_reserve(&l->v, &l->cap, l->n + 1, sizeof(*l->v)))
+        return NULL;
+    itk_todo_item *it = &l->v[l->n++];
+    memset(it, 0, sizeof(*it));
+    return it;
+}
+
+/* What a finding of the party itself asks of it. */
+static const char *own_kind(const char *rule)
+{
+    if (strcmp(rule, "instruction_answered_on_time") == 0)
+        return "answer";
+    if (strcmp(rule, "items_returned_or_disposed_at_end") == 0)
+        return "return";
+    if (strncmp(rule, "incident_", 9) == 0)
+        return "incident";
+    return "finding";
+}
+
+/* Sort key: overdue/violated, waiting now (requests), pending with a due
+ * date, the rest; then own before owed; then by due time (RFC 3339 texts in
+ * one zone compare as times). */
+static int rank(const itk_todo_item *t)
+{
+    if (strcmp(t->state, "overdue") == 0 || strcmp(t->state, "violated") == 0)
+        return 0;
+    if (strcmp(t->kind, "decide") == 0 || strcmp(t->kind, "endorse") == 0)
+        return 1;
+    return t->due[0] ? 2 : 3;
+}
+
+static int cmp_items(const itk_todo_item *a, const itk_todo_item *b, const char *me)
+{
+    int ra = rank(a), rb = rank(b);
+    if (ra != rb)
+        return ra - rb;
+    int oa = strcmp(a->party, me) != 0, ob = strcmp(b->party, me) != 0;
+    if (oa != ob)
+        return oa - ob;
+    if (a->due[0] && b->due[0] && strcmp(a->due, b->due) != 0)
+        return strcmp(a->due, b->due);
+    if (!a->due[0] != !b->due[0])
+        return a->due[0] ? -1 : 1;
+    return strcmp(a->subject, b->subject);
+}
+
+/* A stable sort: insertion (lists are short), so equal items keep the
+ * order status gave them. */
+static void sort_items(itk_todo_item *v, size_t n, const char *me)
+{
+    for (size_t i = 1; i < n; i++) {
+        itk_todo_item x = v[i];
+        size_t j = i;
+        while (j > 0 && cmp_items(&v[j - 1], &x, me) > 0) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = x;
+    }
+}
+
+int itk_todo(itk_todo_item **out, size_t *n, itk_registry *reg, const char *party, const char *at)
+{
+    itk_status *st = NULL;
+    itk_request_info *reqs = NULL;
+    size_t nreq = 0;
+    todo_list l = {NULL, 0, 0};
+    itk_status_options so = ITK_STATUS_OPTIONS_INIT;
+    int rc;
+    *out = NULL;
+    *n = 0;
+    so.at = at;
+    so.party = party;
+    if ((rc = itk_status_run(&st, reg, &so)))
+        goto done;
+    const char *role = NULL;
+    for (size_t i = 0; i < itk_status_party_count(st); i++) {
+        const char *r = NULL;
+        if (strcmp(itk_status_party(st, i, NULL, &r), party) == 0)
+            role = r;
+    }
+    /* requests waiting for this party now */
+    if ((rc = itk_request_list(&reqs, &nreq, reg)))
+        goto done;
+    for (size_t i = 0; i < nreq; i++) {
+        const itk_request_info *q = &reqs[i];
+        if (strcmp(q->state, "pending") != 0 || strcmp(q->next, party) != 0)
+            continue;
+        itk_todo_item *it = push(&l);
+        if (!it) {
+            rc = itk_error_nomem();
+            goto done;
+        }
+        int city = role && strcmp(role, "city") == 0;
+        snprintf(it->kind, sizeof(it->kind), "%s", city ? "decide" : "endorse");
+        snprintf(it->party, sizeof(it->party), "%s", party);
+        snprintf(it->state, sizeof(it->state), "pending");
+        snprintf(it->subject, sizeof(it->subject), "%s", q->name);
+        snprintf(it->detail, sizeof(it->detail), "%.31s request by %.31s awaits your %s: %.255s", q->kind,
+                 q->requester, city ? "decision" : "endorsement", q->summary);
+    }
+    /* findings: the party's own, and its descendants' (what they owe it) */
+    for (size_t i = 0; i < itk_status_count(st); i++) {
+        const itk_finding *f = itk_status_get(st, i);
+        if (f->state == ITK_STATE_OK)
+            continue;
+        int own = strcmp(f->party, party) == 0;
+        itk_todo_item *it = push(&l);
+        if (!it) {
+            rc = itk_error_nomem();
+            goto done;
+        }
+        snprintf(it->kind, sizeof(it->kind), "%s", own ? own_kind(f->rule) : "owed");
+        snprintf(it->party, sizeof(it->party), "%s", f->party);
+        snprintf(it->state, sizeof(it->state), "%s", itk_state_name(f->state));
+        snprintf(it->section, sizeof(it->section), "%s", f->section);
+        snprintf(it->subject, sizeof(it->subject), "%s", f->record);
+        snprintf(it->due, sizeof(it->due), "%s", f->due);
+        snprintf(it->detail, sizeof(it->detail), "%.40s: %.255s", f->rule, f->detail);
+    }
+    sort_items(l.v, l.n, party);
+    *out = l.v;
+    *n = l.n;
+    l.v = NULL;
+done:
+    free(l.v);
+    free(reqs);
+    itk_status_free(st);
+    return rc;
+}

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# itaku todo (issue 16, point 5): what this party must do now, most urgent
+# first; for the city, what its contractor owes it too. Exit 0 when nothing
+# is due now, 1 when something is overdue or violated or a request waits for
+# this party.
+. "$(dirname "$0")/lib.sh"
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
+at() { (cd "$T/$1" && shift && "$@"); }
+
+# the contract runs 2098-06-01 .. 2099-03-31 (far from the day the test runs)
+"$ITAKU" key generate "$T/city.key" >/dev/null
+"$ITAKU" key generate "$T/acme.key" >/dev/null
+"$ITAKU" init "$T/city" --contract C-9 --title "やること" --city akiruno-city --name "あきる野市" \
+    --key "$T/city.key" --start 2098-06-01 --end 2099-03-31 --handover-method hand-delivery >"$T/sheet"
+G=$(awk '/genesis:/ {print $2}' "$T/sheet")
+K=$(awk '/city key:/ {print $3}' "$T/sheet")
+git -C "$T/city" config itaku.signingKey "$T/city.key"
+at city "$ITAKU" party add acme --role contractor --name "アクメ" --pubkey "$T/acme.key.pub" >/dev/null
+"$ITAKU" clone "$T/city" "$T/acme" --city-key "$K" --genesis "$G" --key "$T/acme.key" >/dev/null
+
+# a fresh registry: nothing to do for the city
+"$ITAKU" key generate "$T/solo.key" >/dev/null
+"$ITAKU" init "$T/solo" --contract C-1 --title "t" --city akiruno-city --name "市" \
+    --key "$T/solo.key" --start 2098-06-01 --end 2099-03-31 >/dev/null
+cd "$T/solo"
+expect_exit 0 "$ITAKU" todo --at 2098-06-02
+expect_output "Nothing to do for akiruno-city"
+ok "nothing to do: exit 0, said in words"
+
+# the city instructs acme; acme asks for a copy approval
+n=$(at city "$ITAKU" instruct report --to acme --due 2098-07-31 --text "四半期報告" 2>/dev/null)
+cd "$T/acme"
+expect_exit 0 "$ITAKU" pull "$T/city"
+expect_exit 0 "$ITAKU" request submit copy --summary "検証用に複製" --item item-1
+q=$(cat "$T/out")
+# acme: form 1 overdue since the work started comes first, then the answer due
+expect_exit 1 "$ITAKU" todo --at 2098-06-10 --json
+python3 - "$T/out" "$n" <<'PY' || fail "acme's to-do list is not what acme must do, most urgent first"
+import json, sys
+d = json.load(open(sys.argv[1])); n = sys.argv[2]
+items = d["items"]
+assert d["party"] == "acme", d
+kinds = [(i["kind"], i["state"]) for i in items]
+assert items[0]["state"] == "overdue" and "form1" in items[0]["detail"], kinds
+ans = [i for i in items if i["kind"] == "answer"]
+assert len(ans) == 1 and ans[0]["due"] == "2098-07-31T23:59:59+09:00" and n in ans[0]["detail"], ans
+assert items.index(ans[0]) > 0, kinds
+assert all(i["party"] == "acme" for i in items), items
+PY
+expect_exit 1 "$ITAKU" todo --at 2098-06-10
+expect_output "To do for acme"
+expect_output "answer +acme +2098-07-31T23:59:59\\+09:00"
+ok "acme's list: the overdue form 1 first, then the instruction to answer with its due date (exit 1)"
+
+# the city: the request awaits its decision, and what acme owes it
+cd "$T/city"
+expect_exit 0 "$ITAKU" receive acme "$T/acme"
+expect_exit 1 "$ITAKU" todo --at 2098-06-10 --json
+python3 - "$T/out" "$q" <<'PY' || fail "the city's to-do list misses the decision or what acme owes"
+import json, sys
+d = json.load(open(sys.argv[1])); q = sys.argv[2]
+items = d["items"]
+dec = [i for i in items if i["kind"] == "decide"]
+assert len(dec) == 1 and dec[0]["subject"] == q and dec[0]["party"] == "akiruno-city", items
+owed = [i for i in items if i["kind"] == "owed"]
+assert owed and all(i["party"] == "acme" for i in owed), items
+# overdue first, then the decision waiting now, then the pending ones
+ranks = [0 if i["state"] in ("overdue", "violated") else 1 if i["kind"] == "decide" else 2 for i in items]
+assert ranks == sorted(ranks), [(i["kind"], i["state"]) for i in items]
+PY
+ok "the city's list: the request awaiting its decision, and what acme owes it, most urgent first"
+
+# before the work starts nothing is due yet for acme: listed, but exit 0
+cd "$T/acme"
+expect_exit 0 "$ITAKU" todo --at 2098-05-01
+expect_output "form1"
+expect_exit 2 "$ITAKU" todo --party nobody
+ok "pending items with later due dates are listed with exit 0; an unknown party is a usage error"
+finish
