@@ -850,6 +850,7 @@ int itk_policy_check_commit(itk_policy *p, const git_commit *c, itk_commit_info 
 
     if (!info->subject)
         return ITK_ENOMEM;
+    p->result->nchecked++;
     /* the raw objects first: libgit2 may read a hostile one otherwise */
     if ((rc = itk_policy_check_commit_object(&ck)) || (rc = itk_policy_check_trees(&ck))) {
         if (p->result->nproblems > before)

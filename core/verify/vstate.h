@@ -21,6 +21,7 @@ struct itk_verify_result {
     char genesis[GIT_OID_HEXSZ + 1];
     char city_key[64];
     int pinned;
+    size_t nchecked; /* commits checked in full (itk_verify_checked_count) */
 };
 
 /* The last line each receiver took of each party (V8), carried through

@@ -267,6 +267,59 @@ static void test_vcache_new_compromise_changes_void_flags(void **state)
     free(full);
 }
 
+/* How many commits a run checked in full, and how many it walked. */
+static size_t checked(fixture *f, int full, size_t *walked)
+{
+    itk_verify_result *r = NULL;
+    itk_verify_options o = ITK_VERIFY_OPTIONS_INIT;
+    o.full = full;
+    assert_int_equal(itk_verify_run(&r, f->reg, NULL, 0, &o), 0);
+    size_t n = itk_verify_checked_count(r);
+    if (walked)
+        *walked = itk_verify_commit_count(r);
+    itk_verify_result_free(r);
+    return n;
+}
+
+/* A compromise on record: one new commit is checked alone, with the void
+ * commits (signed by the key after last_good, a key one of them added and
+ * what that key signed) checked again to rebuild V9's state, not the whole
+ * history; and what the run finds is what a full run finds. */
+static void test_vcache_one_new_commit_after_a_compromise_checks_what_is_new(void **state)
+{
+    fixture *f = *state;
+    itk_signer *k2 = th_signer();
+    git_oid good, c;
+    submit(f, f->acme, 10, &good);
+    assert_int_equal(itk_key_add(&c, f->reg, f->acme, itk_signer_public(k2), "k2"), 0);
+    submit(f, k2, 11, NULL);
+    submit(f, f->acme, 12, NULL);
+    itk_buf fpr = ITK_BUF_INIT;
+    assert_int_equal(itk_pubkey_fingerprint(&fpr, itk_signer_public(f->acme)), 0);
+    char lg[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(lg, sizeof(lg), &good);
+    assert_int_equal(itk_key_compromise(&c, f->reg, f->deputy, fpr.ptr, lg, "lost"), 0);
+    itk_buf_dispose(&fpr);
+    for (int i = 20; i < 26; i++)
+        submit(f, f->deputy, i, NULL);
+    size_t walked = 0;
+    assert_int_equal(void_count(f), 3);          /* the key-add, what k2 and acme signed after */
+    assert_int_equal(checked(f, 0, &walked), 0); /* the same refs: from the cache */
+    assert_true(walked > 10);
+    submit(f, f->deputy, 26, NULL);
+    /* the new commit and the three void commits, not the whole history */
+    assert_int_equal(checked(f, 0, &walked), 1 + 3);
+    submit(f, f->deputy, 27, NULL);
+    char *cached = describe(f, 0);
+    char *full = describe(f, 1);
+    assert_string_equal(cached, full);
+    size_t all = checked(f, 1, &walked);
+    assert_int_equal(all, walked);
+    free(cached);
+    free(full);
+    itk_signer_free(k2);
+}
+
 static void test_vcache_full_ignores_the_cache(void **state)
 {
     fixture *f = *state;
@@ -466,6 +519,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_vcache_ignores_a_corrupt_cache, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vcache_new_compromise_changes_void_flags, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(
+            test_vcache_one_new_commit_after_a_compromise_checks_what_is_new, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vcache_full_ignores_the_cache, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vcache_believes_only_this_users_seal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vcache_ignores_the_old_place, setup, teardown),

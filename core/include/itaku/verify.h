@@ -75,6 +75,12 @@ const itk_commit_info *itk_verify_commit(const itk_verify_result *r, size_t i);
 const char *itk_verify_genesis(const itk_verify_result *r);
 const char *itk_verify_city_key(const itk_verify_result *r);
 int itk_verify_pinned(const itk_verify_result *r);
+/* The work the run did: how many commits had the rules applied in full (their
+ * signature verified, their files read) rather than taken from the cache,
+ * counting a commit checked again to rebuild the state later commits need
+ * (a void commit, V9). A second run over the same refs checks 0; one new
+ * commit checks 1 plus the void commits of the history. */
+size_t itk_verify_checked_count(const itk_verify_result *r);
 
 /* Whether name is an Itaku-Action that verify knows (DESIGN §4: submit,
  * receive, approve, key-add, …): 1 or 0. */
