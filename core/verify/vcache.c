@@ -694,6 +694,13 @@ static void decide(itk_vrun *v, itk_policy *p)
     v->usable = v->c && (!v->v9 || strcmp(v->c->compromises, v->compromises) == 0);
 }
 
+int itk_vrun_cached(itk_vrun *v, itk_policy *p, const git_oid *id)
+{
+    if (!v->decided)
+        decide(v, p);
+    return v->usable && itk_oidmap_has(&v->c->index, id);
+}
+
 int itk_vrun_check(itk_vrun *v, itk_policy *p, const git_commit *c, itk_commit_info *info)
 {
     itk_verify_result *r = p->result;

@@ -12,6 +12,7 @@
 #include "vkeys.h"
 #include "vmerge.h"
 #include "vschemas.h"
+#include "vsigs.h"
 
 struct itk_verify_result {
     itk_problem *problems;
@@ -78,6 +79,8 @@ typedef struct {
     size_t capped_count, capped_more;
     /* compiled schemas by blob id (V10) */
     itk_vschemas schemas;
+    /* signatures of the walk's batch, verified on every core (NULL: none) */
+    itk_vsigs *sigs;
 } itk_policy;
 
 /* Records a problem of commit id under rule; message is printf-formatted. */

@@ -45,12 +45,15 @@ typedef struct {
      * init`), or NULL: this user's (DESIGN §7 "Caches are local"). Never
      * taken from the registry's config for anyone but the hook. */
     const char *cache_dir;
+    /* threads that verify signatures: 0 for the environment's ITAKU_THREADS,
+     * else the online CPUs (the output is the same for any number) */
+    unsigned threads;
 } itk_verify_options;
 
 #define ITK_VERIFY_OPTIONS_VERSION 1
 #define ITK_VERIFY_OPTIONS_INIT                                                                    \
     {                                                                                              \
-        ITK_VERIFY_OPTIONS_VERSION, NULL, NULL, 0, NULL                                            \
+        ITK_VERIFY_OPTIONS_VERSION, NULL, NULL, 0, NULL, 0                                         \
     }
 
 typedef struct itk_verify_result itk_verify_result;
