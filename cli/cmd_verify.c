@@ -58,7 +58,8 @@ static void print_text(const itk_verify_result *r)
 int cmd_verify(int argc, char **argv)
 {
     itk_verify_options o = ITK_VERIFY_OPTIONS_INIT;
-    int json = 0;
+    int json = 0, stats = 0;
+    long threads = 0;
     const cli_opt opts[] = {
         {"json", 0, CLI_SWITCH, &json, NULL, "print JSON", 0},
         {"genesis", 0, CLI_STRING, &o.genesis, "ID", "the first commit, from the contract sheet",
@@ -66,6 +67,12 @@ int cmd_verify(int argc, char **argv)
         {"city-key", 0, CLI_STRING, &o.city_key, "SHA256:...",
          "the city's key, from the contract sheet", 0},
         {"full", 0, CLI_SWITCH, &o.full, NULL, "check every commit again, not from the cache", 0},
+        {"threads", 0, CLI_NUMBER, &threads, "N",
+         "threads that check signatures (default: ITAKU_THREADS, else every CPU); the output "
+         "is the same for any number",
+         0},
+        {"stats", 0, CLI_SWITCH, &stats, NULL,
+         "say on stderr how many commits were checked in full and how many came from the cache", 0},
         {0}};
     const cli_spec spec = {"verify",
                            "Check every commit against the trust rules. Exit 0: every "
@@ -77,6 +84,11 @@ int cmd_verify(int argc, char **argv)
         return parsed;
     itk_registry *reg = NULL;
     itk_verify_result *r = NULL;
+    if (threads < 0 || threads > 64) {
+        fprintf(stderr, "itaku: --threads takes 1 to 64 (0: ITAKU_THREADS, else every CPU)\n");
+        return EXIT_ERROR;
+    }
+    o.threads = (unsigned)threads;
     if (cli_open_registry(&reg))
         return EXIT_ERROR;
     if (optind == argc && !o.genesis && itk_registry_check_kind(reg)) {
@@ -91,6 +103,10 @@ int cmd_verify(int argc, char **argv)
         fprintf(stderr, "itaku: warning: this copy pins no genesis and city key, so any history "
                         "signed consistently would pass; pin them with --genesis and "
                         "--city-key (from the contract sheet) or clone with itaku clone\n");
+    if (stats)
+        fprintf(stderr,
+                "itaku: verify: %zu commits, %zu checked in full, the rest from the cache\n",
+                itk_verify_commit_count(r), itk_verify_checked_count(r));
     int out = 0;
     if (json)
         out = print_json(r);

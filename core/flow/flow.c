@@ -22,6 +22,7 @@
 #include "itaku/requests.h"
 #include "commit_priv.h"
 #include "party_priv.h"
+#include "verify_priv.h"
 
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -125,17 +126,16 @@ static int line_tip(git_oid *tip, itk_registry *reg, const char *party, const ch
     return itk_sync_take(tip, reg, party, from, &o);
 }
 
-/* Who signed a commit, by what the verified history says. */
+/* Who signed a commit whose history line_tip has just verified: V1 on the
+ * commit alone (its key in its parents' trees) names the same party as the
+ * walk, without walking the history a second time (issue 18). */
 static int signer_of(itk_identity *who, itk_registry *reg, const git_oid *id)
 {
     itk_verify_result *r = NULL;
-    char hex[GIT_OID_HEXSZ + 1];
-    git_oid_tostr(hex, sizeof(hex), id);
-    const char *revs[] = {hex};
-    int rc = itk_verify_run(&r, reg, revs, 1, NULL);
+    int rc = itk_verify_one(&r, reg, id);
     if (rc)
         return rc;
-    const itk_commit_info *ci = itk_verify_commit(r, itk_verify_commit_count(r) - 1);
+    const itk_commit_info *ci = itk_verify_commit(r, 0);
     memset(who, 0, sizeof(*who));
     snprintf(who->party, sizeof(who->party), "%s", ci->party);
     snprintf(who->principal, sizeof(who->principal), "%s", ci->principal);

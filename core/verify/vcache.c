@@ -71,7 +71,7 @@ struct itk_vrun {
     char key[65], refs[65];
     int decided;  /* whether the cached entries may be used is known */
     int usable;   /* … and the answer */
-    int v9;       /* compromises exist: catching up re-runs the checks */
+    int v9;       /* compromises exist: catching up re-runs the void commits' checks */
     int all_held; /* every commit walked is reachable from a ref outside the quarantine */
     char compromises[65];
     size_t nwalk;          /* problems found commit by commit */
@@ -625,10 +625,12 @@ static int catch_up_one(itk_vrun *v, itk_policy *p, size_t i)
     if (git_commit_lookup(&c, p->repo, &ci->id) < 0)
         return itk_error_git("cannot read commit %s", git_oid_tostr_s(&ci->id));
     p->replay = 1;
-    if (v->v9) {
-        /* V9's state (void keys, void commits and who took them) is built
-         * from each commit's files: check it again, keeping what the cache
-         * says it is */
+    if (v->v9 && ci->is_void) {
+        /* V9's state (void keys, void commits) is built from a void
+         * commit's files: check it again, keeping what the cache says it
+         * is. The cache holds these flags for the same compromises only
+         * (decide), so a commit cached as not void is not void, adds no
+         * void key and is no void commit: only its receipts are replayed */
         itk_commit_info scratch;
         memset(&scratch, 0, sizeof(scratch));
         rc = itk_policy_check_commit(p, c, &scratch);
@@ -637,8 +639,11 @@ static int catch_up_one(itk_vrun *v, itk_policy *p, size_t i)
             free(scratch.records[k]);
         free(scratch.records);
     } else if (v->v8[i]) {
-        /* without compromises only V8 carries state: the receipts known
-         * along each line */
+        /* the receipts known along each line (V8), and with compromises the
+         * void commits a receipt takes (voids_take reads the first
+         * parent's tree and the commit's own) */
+        git_tree *trees[1] = {NULL};
+        git_commit *parent = NULL;
         check ck;
         memset(&ck, 0, sizeof(ck));
         ck.p = p;
@@ -648,7 +653,16 @@ static int catch_up_one(itk_vrun *v, itk_policy *p, size_t i)
         snprintf(ck.signer, sizeof(ck.signer), "%s/%s", ci->party, ci->principal);
         snprintf(ck.fpr, sizeof(ck.fpr), "%s", ci->fingerprint);
         received_of(ck.received, sizeof(ck.received), c);
-        rc = itk_policy_check_receipt(&ck);
+        if (p->nvoids && ck.received[0] && ci->nparents == 2 &&
+            (git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(&trees[0], parent) < 0 ||
+             git_commit_tree(&ck.tree, c) < 0))
+            rc = itk_error_git("cannot read the trees of %s", git_oid_tostr_s(&ci->id));
+        ck.key_trees = trees;
+        ck.nkey_trees = trees[0] ? 1 : 0;
+        rc = rc ? rc : itk_policy_check_receipt(&ck);
+        git_tree_free(ck.tree);
+        git_tree_free(trees[0]);
+        git_commit_free(parent);
     }
     p->replay = 0;
     git_commit_free(c);
@@ -679,6 +693,13 @@ static void decide(itk_vrun *v, itk_policy *p)
     /* void flags hold for the compromises they were found under; without
      * any compromise nothing is void, whatever was cached */
     v->usable = v->c && (!v->v9 || strcmp(v->c->compromises, v->compromises) == 0);
+}
+
+int itk_vrun_cached(itk_vrun *v, itk_policy *p, const git_oid *id)
+{
+    if (!v->decided)
+        decide(v, p);
+    return v->usable && itk_oidmap_has(&v->c->index, id);
 }
 
 int itk_vrun_check(itk_vrun *v, itk_policy *p, const git_commit *c, itk_commit_info *info)

@@ -32,6 +32,10 @@ int itk_vrun_begin(itk_vrun **out, git_repository *repo, itk_verify_result *r, c
  * new commit follows), else with itk_policy_check_commit. */
 int itk_vrun_check(itk_vrun *v, itk_policy *p, const git_commit *c, itk_commit_info *info);
 
+/* 1 when itk_vrun_check will take commit id from the cache (its signature
+ * is not verified again), 0 when it checks it. */
+int itk_vrun_cached(itk_vrun *v, itk_policy *p, const git_oid *id);
+
 /* The run's checks after the walk (V9), with the state of cached commits
  * rebuilt first when they need it. */
 int itk_vrun_check_voids(itk_vrun *v, itk_policy *p);

@@ -67,6 +67,7 @@ static void policy_dispose(itk_policy *p)
     itk_vtrees_free(&p->trees);
     itk_vkeys_free(&p->keys);
     itk_vschemas_free(&p->schemas);
+    itk_vsigs_free(p->sigs);
     itk_oidmap_free(&p->receipts);
     free(p->compromises);
     free(p->void_keys);
@@ -150,8 +151,9 @@ static int run(itk_verify_result *r, itk_verify_result *v11, size_t altered, git
     git_revwalk *walk = NULL;
     itk_vrun *vr = NULL;
     git_odb *odb = NULL;
-    git_oid id;
-    int rc = 0, was_careful = *careful;
+    git_oid id, *batch = NULL;
+    size_t nbatch = 0, at = 0;
+    int rc = 0, was_careful = *careful, ended = 0;
     itk_policy p;
     if ((rc = policy_init(&p, repo, r)))
         goto done;
@@ -178,9 +180,31 @@ static int run(itk_verify_result *r, itk_verify_result *v11, size_t altered, git
         rc = itk_error_git("cannot open the object database");
         goto done;
     }
-    int next;
-    while ((next = git_revwalk_next(&id, walk)) == 0) {
+    if ((rc = itk_vsigs_new(&p.sigs, itk_vsigs_threads(opts ? opts->threads : 0))) ||
+        !(batch = itk_calloc(ITK_VSIGS_BATCH, sizeof(*batch)))) {
+        rc = rc ? rc : ITK_ENOMEM;
+        goto done;
+    }
+    int next = GIT_ITEROVER;
+    for (;;) {
         git_commit *c = NULL;
+        /* the next batch of the walk: the signatures of the commits the cache
+         * does not answer are verified on every core first (vsigs.h) */
+        if (at == nbatch) {
+            itk_vsigs_clear(p.sigs);
+            nbatch = at = 0;
+            while (!ended && nbatch < ITK_VSIGS_BATCH &&
+                   !(ended = (next = git_revwalk_next(&batch[nbatch], walk)) != 0))
+                nbatch++;
+            for (size_t k = 0; !rc && k < nbatch; k++)
+                if (!itk_vrun_cached(vr, &p, &batch[k]))
+                    rc = itk_vsigs_add(p.sigs, repo, &batch[k]);
+            if (rc || (rc = itk_vsigs_run(p.sigs)))
+                goto done;
+            if (!nbatch)
+                break;
+        }
+        id = batch[at++];
         /* a commit taken from the cache is not read again: that its tree is
          * still here is checked (careful: vwalk did) */
         if (git_commit_lookup(&c, repo, &id) < 0 ||
@@ -249,6 +273,7 @@ static int run(itk_verify_result *r, itk_verify_result *v11, size_t altered, git
     else if (!(rc = itk_vrun_check_voids(vr, &p)) && v11->nproblems == altered)
         itk_vrun_end(vr, &p); /* a run that could not read everything is not remembered */
 done:
+    free(batch);
     git_odb_free(odb);
     itk_vrun_free(vr);
     git_revwalk_free(walk);

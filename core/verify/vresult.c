@@ -153,6 +153,11 @@ int itk_verify_pinned(const itk_verify_result *r)
     return r->pinned;
 }
 
+size_t itk_verify_checked_count(const itk_verify_result *r)
+{
+    return r->nchecked;
+}
+
 /* Moves src's problems after dst's. */
 int itk_verify_result_append(itk_verify_result *dst, itk_verify_result *src)
 {

@@ -12,6 +12,7 @@
 #include "vkeys.h"
 #include "vmerge.h"
 #include "vschemas.h"
+#include "vsigs.h"
 
 struct itk_verify_result {
     itk_problem *problems;
@@ -21,6 +22,7 @@ struct itk_verify_result {
     char genesis[GIT_OID_HEXSZ + 1];
     char city_key[64];
     int pinned;
+    size_t nchecked; /* commits checked in full (itk_verify_checked_count) */
 };
 
 /* The last line each receiver took of each party (V8), carried through
@@ -77,6 +79,8 @@ typedef struct {
     size_t capped_count, capped_more;
     /* compiled schemas by blob id (V10) */
     itk_vschemas schemas;
+    /* signatures of the walk's batch, verified on every core (NULL: none) */
+    itk_vsigs *sigs;
 } itk_policy;
 
 /* Records a problem of commit id under rule; message is printf-formatted. */

@@ -93,11 +93,12 @@ static int teardown(void **state)
 
 /* Everything a run over reg found, as text: two runs are the same when
  * these are. */
-static char *describe_reg(itk_registry *reg, int full)
+static char *describe_threads(itk_registry *reg, int full, unsigned threads)
 {
     itk_verify_result *r = NULL;
     itk_verify_options o = ITK_VERIFY_OPTIONS_INIT;
     o.full = full;
+    o.threads = threads;
     assert_int_equal(itk_verify_run(&r, reg, NULL, 0, &o), 0);
     itk_buf b = ITK_BUF_INIT;
     for (size_t i = 0; i < itk_verify_commit_count(r); i++) {
@@ -118,6 +119,11 @@ static char *describe_reg(itk_registry *reg, int full)
     char *s = strdup(b.ptr ? b.ptr : "");
     itk_buf_dispose(&b);
     return s;
+}
+
+static char *describe_reg(itk_registry *reg, int full)
+{
+    return describe_threads(reg, full, 0);
 }
 
 static char *describe(fixture *f, int full)
@@ -265,6 +271,114 @@ static void test_vcache_new_compromise_changes_void_flags(void **state)
     assert_int_equal(void_count(f), 1);
     free(cached);
     free(full);
+}
+
+/* How many commits a run checked in full, and how many it walked. */
+static size_t checked(fixture *f, int full, size_t *walked)
+{
+    itk_verify_result *r = NULL;
+    itk_verify_options o = ITK_VERIFY_OPTIONS_INIT;
+    o.full = full;
+    assert_int_equal(itk_verify_run(&r, f->reg, NULL, 0, &o), 0);
+    size_t n = itk_verify_checked_count(r);
+    if (walked)
+        *walked = itk_verify_commit_count(r);
+    itk_verify_result_free(r);
+    return n;
+}
+
+/* A compromise on record: one new commit is checked alone, with the void
+ * commits (signed by the key after last_good, a key one of them added and
+ * what that key signed) checked again to rebuild V9's state, not the whole
+ * history; and what the run finds is what a full run finds. */
+static void test_vcache_one_new_commit_after_a_compromise_checks_what_is_new(void **state)
+{
+    fixture *f = *state;
+    itk_signer *k2 = th_signer();
+    git_oid good, c;
+    submit(f, f->acme, 10, &good);
+    assert_int_equal(itk_key_add(&c, f->reg, f->acme, itk_signer_public(k2), "k2"), 0);
+    submit(f, k2, 11, NULL);
+    submit(f, f->acme, 12, NULL);
+    itk_buf fpr = ITK_BUF_INIT;
+    assert_int_equal(itk_pubkey_fingerprint(&fpr, itk_signer_public(f->acme)), 0);
+    char lg[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(lg, sizeof(lg), &good);
+    assert_int_equal(itk_key_compromise(&c, f->reg, f->deputy, fpr.ptr, lg, "lost"), 0);
+    itk_buf_dispose(&fpr);
+    for (int i = 20; i < 26; i++)
+        submit(f, f->deputy, i, NULL);
+    size_t walked = 0;
+    assert_int_equal(void_count(f), 3);          /* the key-add, what k2 and acme signed after */
+    assert_int_equal(checked(f, 0, &walked), 0); /* the same refs: from the cache */
+    assert_true(walked > 10);
+    submit(f, f->deputy, 26, NULL);
+    /* the new commit and the three void commits, not the whole history */
+    assert_int_equal(checked(f, 0, &walked), 1 + 3);
+    submit(f, f->deputy, 27, NULL);
+    char *cached = describe(f, 0);
+    char *full = describe(f, 1);
+    assert_string_equal(cached, full);
+    size_t all = checked(f, 1, &walked);
+    assert_int_equal(all, walked);
+    free(cached);
+    free(full);
+    itk_signer_free(k2);
+}
+
+/* Signatures are checked on every core: what a run finds is the same, byte
+ * for byte, with one thread and with many, cold and from the cache, on a
+ * history with a compromise and hostile commits (unsigned, signed by a key
+ * no party holds, a signed commit whose bytes were changed after). */
+static void test_vcache_threads_find_the_same(void **state)
+{
+    fixture *f = *state;
+    git_repository *repo = itk_registry_repo(f->reg);
+    itk_signer *stranger = th_signer();
+    git_oid good, c, tree, head;
+    submit(f, f->acme, 10, &good);
+    for (int i = 11; i < 14; i++)
+        submit(f, f->acme, i, NULL);
+    itk_buf fpr = ITK_BUF_INIT;
+    assert_int_equal(itk_pubkey_fingerprint(&fpr, itk_signer_public(f->acme)), 0);
+    char lg[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(lg, sizeof(lg), &good);
+    assert_int_equal(itk_key_compromise(&c, f->reg, f->deputy, fpr.ptr, lg, "lost"), 0);
+    itk_buf_dispose(&fpr);
+    for (int i = 20; i < 60; i++)
+        submit(f, i % 2 ? f->deputy : f->city, i, NULL);
+    th_tree_of(&tree, repo, "HEAD");
+    assert_int_equal(git_reference_name_to_id(&head, repo, "HEAD"), 0);
+    /* hostile commits on refs of their own */
+    th_commit_raw(&c, repo, stranger, &tree, &head, 1, "by a stranger\n");
+    assert_int_equal(
+        th_sh("cd '%s' && git update-ref refs/heads/stranger %s", f->reg_path, git_oid_tostr_s(&c)),
+        0);
+    th_commit_raw(&c, repo, NULL, &tree, &head, 1, "unsigned\n");
+    assert_int_equal(
+        th_sh("cd '%s' && git update-ref refs/heads/unsigned %s", f->reg_path, git_oid_tostr_s(&c)),
+        0);
+    th_commit_raw(&c, repo, f->deputy, &tree, &head, 1, "signed as it was\n");
+    assert_int_equal(th_sh("cd '%s' && id=$(git cat-file commit %s | sed 's/signed as it was/"
+                           "changed after/' | git hash-object --literally -t commit -w --stdin) "
+                           "&& git update-ref refs/heads/changed $id",
+                           f->reg_path, git_oid_tostr_s(&c)),
+                     0);
+    char *one = describe_threads(f->reg, 1, 1);
+    char *many = describe_threads(f->reg, 1, 4);
+    assert_string_equal(one, many);
+    char *cached = describe_threads(f->reg, 0, 3);
+    assert_string_equal(one, cached);
+    /* it is a history with problems: three V1, and a void commit */
+    size_t v1 = 0;
+    for (const char *s = one; (s = strstr(s, " V1 ")); s++)
+        v1++;
+    assert_int_equal(v1, 3);
+    assert_non_null(strstr(one, "void=1"));
+    free(one);
+    free(many);
+    free(cached);
+    itk_signer_free(stranger);
 }
 
 static void test_vcache_full_ignores_the_cache(void **state)
@@ -466,6 +580,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_vcache_ignores_a_corrupt_cache, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vcache_new_compromise_changes_void_flags, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(
+            test_vcache_one_new_commit_after_a_compromise_checks_what_is_new, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_vcache_threads_find_the_same, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vcache_full_ignores_the_cache, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vcache_believes_only_this_users_seal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vcache_ignores_the_old_place, setup, teardown),

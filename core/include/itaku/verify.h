@@ -46,12 +46,15 @@ typedef struct {
      * init`), or NULL: this user's (DESIGN §7 "Caches are local"). Never
      * taken from the registry's config for anyone but the hook. */
     const char *cache_dir;
+    /* threads that verify signatures: 0 for the environment's ITAKU_THREADS,
+     * else the online CPUs (the output is the same for any number) */
+    unsigned threads;
 } itk_verify_options;
 
 #define ITK_VERIFY_OPTIONS_VERSION 1
 #define ITK_VERIFY_OPTIONS_INIT                                                                    \
     {                                                                                              \
-        ITK_VERIFY_OPTIONS_VERSION, NULL, NULL, 0, NULL                                            \
+        ITK_VERIFY_OPTIONS_VERSION, NULL, NULL, 0, NULL, 0                                         \
     }
 
 typedef struct itk_verify_result itk_verify_result;
@@ -76,6 +79,12 @@ const itk_commit_info *itk_verify_commit(const itk_verify_result *r, size_t i);
 const char *itk_verify_genesis(const itk_verify_result *r);
 const char *itk_verify_city_key(const itk_verify_result *r);
 int itk_verify_pinned(const itk_verify_result *r);
+/* The work the run did: how many commits had the rules applied in full (their
+ * signature verified, their files read) rather than taken from the cache,
+ * counting a commit checked again to rebuild the state later commits need
+ * (a void commit, V9). A second run over the same refs checks 0; one new
+ * commit checks 1 plus the void commits of the history. */
+size_t itk_verify_checked_count(const itk_verify_result *r);
 
 /* Whether name is an Itaku-Action that verify knows (DESIGN §4: submit,
  * receive, approve, key-add, …): 1 or 0. */
