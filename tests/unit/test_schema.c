@@ -341,6 +341,14 @@ static int check_text(const char *schema_text)
     return rc;
 }
 
+static int check_text_v2(const char *schema_text)
+{
+    json_t *s = parse(schema_text);
+    int rc = itk_schema_check(s, "schemas/x.v2.schema.json");
+    json_decref(s);
+    return rc;
+}
+
 static void test_schema_check_refuses_unsupported_keywords_and_formats(void **state)
 {
     (void)state;
@@ -364,8 +372,10 @@ static void test_schema_check_refuses_malformed_keyword_values(void **state)
     assert_int_equal(check_text("{\"items\":5}"), ITK_EINVALID);
     assert_int_equal(check_text("{\"$ref\":\"#/$defs/missing\"}"), ITK_EINVALID);
     assert_int_equal(check_text("[]"), ITK_EINVALID);
-    assert_int_equal(check_text("{\"x-itaku-text\":\"anything\"}"), ITK_EUNSUPPORTED);
-    assert_int_equal(check_text("{\"x-itaku-text\":\"no-controls\"}"), 0);
+    assert_int_equal(check_text_v2("{\"x-itaku-text\":\"anything\"}"), ITK_EUNSUPPORTED);
+    assert_int_equal(check_text_v2("{\"x-itaku-text\":\"no-controls\"}"), 0);
+    /* a keyword of v2 in a v1 schema is refused (issue 13: never ignored) */
+    assert_int_equal(check_text("{\"x-itaku-text\":\"no-controls\"}"), ITK_EUNSUPPORTED);
 }
 
 /* The template's schemas/<type>.v2.schema.json, parsed. */
@@ -405,7 +415,7 @@ static void test_schema_v2_refuses_c1_and_bidi_controls_v1_keeps_them(void **sta
         snprintf(text, sizeof(text), "{\"kind\":\"copy\",\"summary\":\"%s\"}", hostile[i]);
         json_t *body = parse(text);
         itk_buf_clear(&e);
-        assert_int_equal(itk_schema_validate(&e, v2, body, "request"), ITK_EINVALID);
+        assert_int_equal(itk_schema_validate_version(&e, v2, 2, body, "request"), ITK_EINVALID);
         assert_non_null(strstr(e.ptr, "request: summary holds the control character U+"));
         itk_buf_clear(&e);
         assert_int_equal(itk_schema_validate(&e, v1, body, "request"), 0);
@@ -413,19 +423,19 @@ static void test_schema_v2_refuses_c1_and_bidi_controls_v1_keeps_them(void **sta
     }
     json_t *body = parse("{\"kind\":\"copy\",\"summary\":\"Acme\\u202Egnp\"}");
     itk_buf_clear(&e);
-    assert_int_equal(itk_schema_validate(&e, v2, body, "request"), ITK_EINVALID);
+    assert_int_equal(itk_schema_validate_version(&e, v2, 2, body, "request"), ITK_EINVALID);
     assert_non_null(strstr(e.ptr, "U+202E (a bidirectional control) at character 5"));
     json_decref(body);
     /* the twin: tab, line break, Japanese and U+2028 pass v2 */
     body = parse("{\"kind\":\"copy\",\"summary\":\"移行\\t検証\\n複製\\n\\u2028\"}");
     itk_buf_clear(&e);
-    assert_int_equal(itk_schema_validate(&e, v2, body, "request"), 0);
+    assert_int_equal(itk_schema_validate_version(&e, v2, 2, body, "request"), 0);
     json_decref(body);
     /* nested strings and field names too */
     json_t *form1 = template_v2("form1");
     json_t *f1 = parse("{\"workers\":[{\"name\":\"\\u202E\"}]}");
     itk_buf_clear(&e);
-    assert_int_equal(itk_schema_validate(&e, form1, f1, "form1"), ITK_EINVALID);
+    assert_int_equal(itk_schema_validate_version(&e, form1, 2, f1, "form1"), ITK_EINVALID);
     assert_non_null(strstr(e.ptr, "form1: workers[0].name holds the control character U+202E"));
     json_decref(f1);
     json_decref(form1);
