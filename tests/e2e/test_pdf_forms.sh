@@ -287,4 +287,24 @@ for code in ("(status)", "(who)", "(requests)", "(forms", "(overview)", "(timeli
 PY
 ok "the report's first page is the officer's summary (contract, chain, counts, what needs action), Japanese only"
 
+# status --problems: the same findings less those that are ok, in every output
+cd "$T/city"
+"$ITAKU" status --json --at 2026-12-31 >"$T/all.json" && rc_all=0 || rc_all=$?
+"$ITAKU" status --json --problems --at 2026-12-31 >"$T/prob.json" && rc_prob=0 || rc_prob=$?
+[ "$rc_all" = "$rc_prob" ] || fail "status --problems exits $rc_prob, status $rc_all"
+python3 - "$T/all.json" "$T/prob.json" <<'PY' || fail "status --problems"
+import json, sys
+a, p = (json.load(open(f))["findings"] for f in sys.argv[1:])
+assert any(x["state"] == "ok" for x in a) and any(x["state"] != "ok" for x in a), "scenario"
+assert p == [x for x in a if x["state"] != "ok"], "not the findings that are not ok"
+PY
+"$ITAKU" status --problems --at 2026-12-31 >"$T/prob.txt" || true
+"$ITAKU" status --at 2026-12-31 >"$T/all.txt" || true
+ok_label=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["labels"]["state"]["ok"])' "$LABELS")
+grep -q "^ *$ok_label " "$T/all.txt" || fail "status shows no ok row to leave out"
+grep -q "^ *$ok_label " "$T/prob.txt" && fail "status --problems shows an ok row"
+"$ITAKU" status --csv --problems --at 2026-12-31 >"$T/prob.csv" || true
+grep -q "\"$ok_label\"" "$T/prob.csv" && fail "status --csv --problems has an ok row"
+ok "status --problems lists what is not ok (text, CSV, JSON), the same exit code"
+
 finish
