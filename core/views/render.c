@@ -8,6 +8,7 @@
 #include "itaku/record.h"
 #include "itaku/registry.h"
 #include "itaku/status.h"
+#include "alloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -415,11 +416,6 @@ static const char css[] =
     "th{width:auto;text-align:center;word-break:keep-all}"
     "table.ledger td{padding:1mm 1.2mm}table.ledger .nw{white-space:nowrap}";
 
-const char *itk_render_css(void)
-{
-    return css;
-}
-
 const char *itk_display_name(const itk_snapshot *s, const char *party, const char *principal)
 {
     (void)s;
@@ -791,9 +787,9 @@ int itk_register_ledger(itk_buf *out, const itk_snapshot *s, const char *party)
     int offset = itk_snapshot_offset(s);
     if (!party || !*party)
         return itk_error_set(ITK_EINVALID, "the register ledger needs a party");
-    rows = calloc(itk_snapshot_count(s) + 1, sizeof(*rows));
+    rows = itk_calloc(itk_snapshot_count(s) + 1, sizeof(*rows));
     if (!rows)
-        return itk_error_set(ITK_ENOMEM, "out of memory");
+        return ITK_ENOMEM;
     for (size_t i = 0; i < itk_snapshot_count(s); i++) {
         const itk_path_info *pi = itk_snapshot_info(s, i);
         if (pi->kind != ITK_PATH_RECORD || !pi->type || strcmp(pi->type->type, "register") != 0 ||

@@ -270,6 +270,16 @@ for code in ("received", "taken_out", "hand-delivery", "usb"):
     assert not re.search(rf"\b{code}\b", text), code
 PY
 ok "form 3: one ledger of 41 entries in date order, headers repeated on every page, long text wrapped, labels not codes"
+cd "$T/city"
+expect_exit 2 "$ITAKU" form render register
+expect_output "needs --party P"
+expect_exit 2 "$ITAKU" form render register --party nobody
+expect_output "no party 'nobody'"
+expect_exit 2 "$ITAKU" form render register --party acme --format md
+expect_output "printed as html"
+"$ITAKU" form render register --party akiruno-city -o "$T/p/empty.html" || fail "an empty ledger"
+grep -q "記載なし" "$T/p/empty.html" || fail "an empty ledger does not say so"
+ok "form render register: --party is needed and must name a party; a party with no entries gets an empty ledger"
 
 # The report's first page: the officer's summary before the full tables.
 python3 - "$T/p/report.pdf" "$T/p/report.txt" <<'PY' || fail "the report's first page"

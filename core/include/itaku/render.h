@@ -67,11 +67,6 @@ int itk_render_form(itk_buf *out, const json_t *record, const json_t *schema,
                     const itk_labels *labels, const itk_render_signature *sig,
                     const itk_render_header *hdr, itk_render_format format, int offset);
 
-/* The print CSS of every form page (A4 portrait, headers repeated on long
- * tables, wrapped words): for other documents that print like the forms.
- * Static storage. */
-const char *itk_render_css(void);
-
 /* The display name of a signer (party's principal) for documents. Until
  * keys carry display names it returns principal itself; the returned
  * string is borrowed from the arguments or the snapshot (s may be NULL). */
