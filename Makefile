@@ -4,7 +4,8 @@
 # dependencies" says why each package is there).
 DEMO_DEBS := build-essential cmake pkg-config git libgit2-dev libjansson-dev libssl-dev \
         zlib1g-dev openssh-client libunistring-dev
-TEST_DEBS := libcmocka-dev python3 openssh-server chromium fonts-noto-cjk nodejs npm man-db
+TEST_DEBS := libcmocka-dev python3 openssh-server chromium fonts-noto-cjk nodejs npm man-db \
+        poppler-utils fonts-ipaexfont-mincho fonts-ipaexfont-gothic
 JOBS ?= 2
 BUILD_TEST := build/test
 BUILD_RELEASE := build/release

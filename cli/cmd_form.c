@@ -112,9 +112,10 @@ static int submit(int argc, char **argv)
 
 static int render(int argc, char **argv)
 {
-    const char *format = "html", *output = NULL;
+    const char *format = "html", *output = NULL, *party = NULL;
     const cli_opt opts[] = {
-        {NULL, 0, CLI_ID, NULL, "ID", "a record", 0},
+        {NULL, 0, CLI_ID, NULL, "ID|register", "a record, or register for a party's ledger", 0},
+        {"party", 0, CLI_ID, &party, "P", "with register: the party whose ledger (form 3)", 0},
         {"format", 'f', CLI_STRING, &format, "html|md", "the output format", 0},
         {"output", 'o', CLI_PATH, &output, "FILE", "where to write (default: standard output)", 0},
         {0}};
@@ -123,7 +124,12 @@ static int render(int argc, char **argv)
     if (parsed >= 0)
         return parsed;
     if (optind != argc - 1)
-        return cli_bad(&spec, "form render needs one record ID");
+        return cli_bad(&spec, "form render needs one record ID (or register --party P)");
+    int ledger = strcmp(argv[optind], "register") == 0;
+    if (ledger && !party)
+        return cli_bad(&spec, "form render register needs --party P: whose register to print");
+    if (!ledger && party)
+        return cli_bad(&spec, "--party goes with form render register");
     itk_render_format fmt;
     if (strcmp(format, "html") == 0)
         fmt = ITK_RENDER_HTML;
@@ -139,8 +145,17 @@ static int render(int argc, char **argv)
     size_t at;
     int rc = EXIT_ERROR;
     char schema_name[64];
+    if (ledger && fmt != ITK_RENDER_HTML)
+        return cli_bad(&spec, "the register ledger is printed as html");
     if (cli_open_registry(&reg))
         return EXIT_ERROR;
+    if (ledger) {
+        if (itk_snapshot_open(&snap, reg, NULL) < 0 || itk_register_ledger(&out, snap, party) < 0) {
+            rc = cli_fail("cannot print the register");
+            goto done;
+        }
+        goto write;
+    }
     /* the page the report shows: what counts at HEAD, void and recovered marked */
     if (itk_record_find(&path, reg, argv[optind]) < 0 || itk_registry_head_tree(&tree, reg) < 0 ||
         itk_snapshot_open(&snap, reg, NULL) < 0 || itk_snapshot_find(&at, snap, path.ptr) < 0) {
@@ -158,6 +173,7 @@ static int render(int argc, char **argv)
         rc = cli_fail("cannot render the form");
         goto done;
     }
+write:;
     FILE *f = output ? fopen(output, "w") : stdout;
     if (!f || fwrite(out.ptr, 1, out.size, f) != out.size) {
         fprintf(stderr, "itaku: cannot write %s\n", output ? output : "standard output");

@@ -39,7 +39,7 @@ static const char *detail_of(const itk_finding *f, const itk_labels *l)
 
 /* A spreadsheet is one of the city's papers: headers, rules, states and
  * texts in the catalog's Japanese (codes without a catalog). */
-static void print_csv(const itk_status *st, const itk_labels *l)
+static void print_csv(const itk_status *st, const itk_labels *l, int problems)
 {
     fputs("\xEF\xBB\xBF", stdout);
     const char *head[] = {"party", "section",  "rule",    "state", "record",
@@ -48,6 +48,8 @@ static void print_csv(const itk_status *st, const itk_labels *l)
         csv_cell(itk_label_or(l, "column", head[i]), i == 8);
     for (size_t i = 0; i < itk_status_count(st); i++) {
         const itk_finding *f = itk_status_get(st, i);
+        if (problems && f->state == ITK_STATE_OK)
+            continue;
         const char *row[] = {f->party,
                              f->section,
                              itk_label_or(l, "rule", f->rule),
@@ -62,11 +64,13 @@ static void print_csv(const itk_status *st, const itk_labels *l)
     }
 }
 
-static int print_json(const itk_status *st, const char *at)
+static int print_json(const itk_status *st, const char *at, int problems)
 {
     json_t *findings = json_array();
     for (size_t i = 0; i < itk_status_count(st); i++) {
         const itk_finding *f = itk_status_get(st, i);
+        if (problems && f->state == ITK_STATE_OK)
+            continue;
         const char *keys[] = {"party", "section",  "rule",    "record",
                               "due",   "received", "claimed", "detail"};
         const char *vals[] = {f->party, f->section,  f->rule,    f->record,
@@ -90,7 +94,7 @@ static const char *short_time(char out[20], const char *iso)
     return out;
 }
 
-static void print_table(const itk_status *st, const char *at, const itk_labels *l)
+static void print_table(const itk_status *st, const char *at, const itk_labels *l, int problems)
 {
     int color = cli_color(1);
     size_t counts[4] = {0};
@@ -125,6 +129,8 @@ static void print_table(const itk_status *st, const char *at, const itk_labels *
             const itk_finding *f = itk_status_get(st, next);
             if (strcmp(f->party, party) != 0)
                 break;
+            if (problems && f->state == ITK_STATE_OK)
+                continue;
             any = 1;
             printf("%*s  %s", ind, "", color ? state_color(f->state) : "");
             cli_pad(itk_label_or(l, "state", itk_state_name(f->state)), 9);
@@ -142,19 +148,23 @@ static void print_table(const itk_status *st, const char *at, const itk_labels *
             putchar('\n');
         }
         if (!any)
-            printf("%*s  (no obligations found for this party yet)\n", ind, "");
+            printf("%*s  %s\n", ind, "",
+                   problems ? "(nothing that is not ok)"
+                            : "(no obligations found for this party yet)");
     }
 }
 
 int cmd_status(int argc, char **argv)
 {
     itk_status_options o = ITK_STATUS_OPTIONS_INIT;
-    int json = 0, csv = 0;
+    int json = 0, csv = 0, problems = 0;
     const cli_opt opts[] = {
         {"party", 0, CLI_PARTY, &o.party, "P", "only this party and its descendants", 0},
         {"at", 0, CLI_DATE, &o.at, "DATE", "as of this time (default: now)", 0},
         {"json", 0, CLI_SWITCH, &json, NULL, "print JSON", 0},
         {"csv", 0, CLI_SWITCH, &csv, NULL, "print CSV (for a spreadsheet)", 0},
+        {"problems", 0, CLI_SWITCH, &problems, NULL,
+         "list only what is not ok (pending, overdue, violated)", 0},
         {0}};
     const cli_spec spec = {"status",
                            "Obligations down the chain: ok, pending, overdue, "
@@ -183,11 +193,11 @@ int cmd_status(int argc, char **argv)
     int out = 0;
     itk_labels *l = json ? NULL : cli_labels(reg);
     if (json)
-        out = print_json(st, at);
+        out = print_json(st, at, problems);
     else if (csv)
-        print_csv(st, l);
+        print_csv(st, l, problems);
     else
-        print_table(st, at, l);
+        print_table(st, at, l, problems);
     itk_labels_free(l);
     int rc = out ? out : itk_status_failed(st) ? EXIT_NO : EXIT_OK;
     itk_status_free(st);

@@ -202,25 +202,25 @@ int itk_evidence_section(itk_buf *out, const itk_evidence *ev, size_t n, itk_ren
     if (html) {
         rc |=
             itk_buf_puts(out, "<div class=\"itk-attachments\" style=\"margin-top:6mm;"
-                              "page-break-inside:avoid\"><h2 style=\"font-size:11pt\">添付ファイル "
-                              "(attachments)</h2>\n");
+                              "page-break-inside:avoid\"><h2 style=\"font-size:11pt\">添付ファイル"
+                              "</h2>\n");
         if (missing)
-            rc |= itk_buf_printf(
-                out,
-                "<p class=\"itk-missing\" style=\"border:2px solid #a00;color:#a00;"
-                "padding:4px\">欠落 (missing): 引用された添付ファイル %zu 件が登録簿に"
-                "ありません。この様式は不完全です。</p>\n",
-                missing);
-        rc |= itk_buf_puts(out, "<table><tr><th>ファイル名 (name)</th><th>大きさ (size)</th>"
+            rc |=
+                itk_buf_printf(out,
+                               "<p class=\"itk-missing\" style=\"border:2px solid #a00;color:#a00;"
+                               "padding:4px\">欠落: 引用された添付ファイル %zu 件が登録簿に"
+                               "ありません。この様式は不完全です。</p>\n",
+                               missing);
+        rc |= itk_buf_puts(out, "<table><tr><th>ファイル名</th><th>大きさ</th>"
                                 "<th>SHA-256</th></tr>\n");
     } else {
-        rc |= itk_buf_puts(out, "\n## 添付ファイル (attachments)\n\n");
+        rc |= itk_buf_puts(out, "\n## 添付ファイル\n\n");
         if (missing)
             rc |= itk_buf_printf(out,
-                                 "> 欠落 (missing): 引用された添付ファイル %zu "
+                                 "> 欠落: 引用された添付ファイル %zu "
                                  "件が登録簿にありません。この様式は不完全です。\n\n",
                                  missing);
-        rc |= itk_buf_puts(out, "| ファイル名 (name) | 大きさ (size) | SHA-256 |\n|---|---|---|\n");
+        rc |= itk_buf_puts(out, "| ファイル名 | 大きさ | SHA-256 |\n|---|---|---|\n");
     }
     for (size_t i = 0; i < n; i++) {
         const itk_evidence *e = &ev[i];
@@ -235,8 +235,8 @@ int itk_evidence_section(itk_buf *out, const itk_evidence *ev, size_t n, itk_ren
             rc |= esc(out, e->filename, 0);
             if (href && e->path[0])
                 rc |= itk_buf_printf(out, "](%s/%s)", href, copy);
-            rc |= itk_buf_printf(out, " | %s | `%s` |\n", e->path[0] ? size : "**欠落 (missing)**",
-                                 e->sha256);
+            rc |=
+                itk_buf_printf(out, " | %s | `%s` |\n", e->path[0] ? size : "**欠落**", e->sha256);
             continue;
         }
         rc |= itk_buf_puts(out, "<tr><td>");
@@ -255,7 +255,7 @@ int itk_evidence_section(itk_buf *out, const itk_evidence *ev, size_t n, itk_ren
             rc |= itk_buf_printf(out, "</td><td>%s</td>", size);
         else
             rc |= itk_buf_puts(out, "</td><td class=\"bad itk-missing\" style=\"color:#a00\">"
-                                    "<strong>欠落 (missing)</strong></td>");
+                                    "<strong>欠落</strong></td>");
         rc |= itk_buf_printf(out, "<td><code style=\"word-break:break-all\">%s</code></td></tr>\n",
                              e->sha256);
     }
@@ -286,7 +286,7 @@ int itk_evidence_rows(itk_buf *out, const char *record, const char *page, const 
             size_text(size, e->size);
             rc |= itk_buf_printf(out, "</td><td>%s</td>", size);
         } else
-            rc |= itk_buf_puts(out, "</td><td class=\"mark-bad\">欠落 (missing)</td>");
+            rc |= itk_buf_puts(out, "</td><td class=\"mark-bad\">欠落</td>");
         rc |= itk_buf_printf(out, "<td><code>%s</code></td></tr>\n", e->sha256);
     }
     return rc ? ITK_ENOMEM : 0;

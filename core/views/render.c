@@ -9,6 +9,7 @@
 #include "itaku/registry.h"
 #include "itaku/status.h"
 #include "itaku/textsafe.h"
+#include "alloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,8 +181,8 @@ static void scalar(ctx *c, const json_t *v)
         snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
         itk_buf_puts(c->out, num);
         break;
-    case JSON_TRUE: itk_buf_puts(c->out, "はい (yes)"); break;
-    case JSON_FALSE: itk_buf_puts(c->out, "いいえ (no)"); break;
+    case JSON_TRUE: itk_buf_puts(c->out, "はい"); break;
+    case JSON_FALSE: itk_buf_puts(c->out, "いいえ"); break;
     case JSON_NULL: itk_buf_puts(c->out, "—"); break;
     default: break;
     }
@@ -199,9 +200,7 @@ static void row(ctx *c, const char *key, const json_t *v, const json_t *props, i
     if (c->fmt == ITK_RENDER_HTML) {
         itk_buf_puts(c->out, "<tr><th>");
         esc(c, label);
-        itk_buf_puts(c->out, "<div class=\"en\">");
-        esc(c, key);
-        itk_buf_puts(c->out, "</div></th><td>");
+        itk_buf_puts(c->out, "</th><td>");
         value(c, v, p, depth + 1);
         itk_buf_puts(c->out, "</td></tr>\n");
         c->key = outer;
@@ -230,27 +229,116 @@ static int listed(const json_t *arr, const char *key)
     return 0;
 }
 
-/* An object as label/value rows: the schema's required fields in the order
- * it lists them (the paper form's order), then the others. */
+/* The paper form's order of a form's top-level fields (form-fields.md);
+ * fields not listed follow in the schema's required order, then the
+ * record's. The header's fields (宛先, 提出者, 提出日) are shown above the
+ * title instead (header_keys). */
+static const struct {
+    const char *type;
+    const char *keys[24];
+} paper_order[] = {
+    {"form1",
+     {"filing_type", "change", "manager", "manager_scope", "supervisors", "workers",
+      "contact_chain", "work_locations", "storage", "info_items", "safeguards",
+      "subcontract_planned", "pledge", "org_chart"}},
+    {"form2",
+     {"training_type", "held", "venue", "method", "instructor", "purpose", "curriculum",
+      "materials", "attendees", "absentee_followup", "reported_by"}},
+    {"register",
+     {"entry_no",
+      "occurred_at",
+      "action",
+      "item_id",
+      "info_name",
+      "medium",
+      "quantity",
+      "method",
+      "designated_method_used",
+      "from",
+      "to",
+      "destination",
+      "purpose",
+      "due_on",
+      "returned_on",
+      "approval",
+      "instruction_ref",
+      "derived_from",
+      "unapproved_reason",
+      "handler",
+      "verifier",
+      "note"}},
+    {"form4",
+     {"period", "request_ref", "structure_changed", "activity_summary", "checklist",
+      "storage_access", "training_status", "subcontractor_status", "incidents",
+      "corrective_actions", "reported_by"}},
+    {"form5",
+     {"disposition", "items", "method", "tool", "performed_at", "location", "performed_by",
+      "witnesses", "evidence", "covers_all_copies", "certifier", "issued_on"}},
+    {"request",
+     {"kind", "application_type", "scope", "info_items", "period", "reason", "subcontractor",
+      "sub_structure", "required_measures", "supervision_method", "sub_pledge", "relationship",
+      "certifications", "further_subcontracting"}},
+    {"incident",
+     {"stage", "occurred_at", "discovered_at", "location", "category", "summary", "timeline",
+      "affected", "source_org", "actor", "containment", "cause", "secondary_harm",
+      "data_subject_actions", "publication", "prevention", "severity_flags", "reporter"}},
+};
+
+static const char *const header_keys[] = {"addressee", "submitter", "submitted_on", NULL};
+
+static int is_header_key(const char *k)
+{
+    for (size_t i = 0; header_keys[i]; i++)
+        if (strcmp(header_keys[i], k) == 0)
+            return 1;
+    return 0;
+}
+
+static const char *const *order_of(const char *type)
+{
+    for (size_t i = 0; type && i < sizeof(paper_order) / sizeof(*paper_order); i++)
+        if (strcmp(paper_order[i].type, type) == 0)
+            return paper_order[i].keys;
+    return NULL;
+}
+
+static int in_list(const char *const *keys, size_t n, const char *k)
+{
+    for (size_t i = 0; keys && i < n && keys[i]; i++)
+        if (strcmp(keys[i], k) == 0)
+            return 1;
+    return 0;
+}
+
+/* An object as label/value rows: at the top level the paper form's order
+ * (header fields left out), else the schema's required fields in the order
+ * it lists them, then the others. */
 static void object_rows(ctx *c, const json_t *obj, const json_t *schema, int depth)
 {
     const json_t *props = json_object_get(schema, "properties");
     const json_t *required = json_object_get(schema, "required");
+    const char *const *order = depth == 0 ? order_of(c->type) : NULL;
     const char *key;
     json_t *v;
     size_t i;
     if (c->fmt == ITK_RENDER_HTML)
         itk_buf_puts(c->out, "<table class=\"fields\">\n");
+    for (i = 0; order && i < 24 && order[i]; i++) {
+        const json_t *field = json_object_get(obj, order[i]);
+        if (field)
+            row(c, order[i], field, props, depth);
+    }
     json_array_foreach(required, i, v)
     {
         const char *k = json_string_value(v);
         const json_t *field = k ? json_object_get(obj, k) : NULL;
-        if (field)
+        if (field && !in_list(order, 24, k) && !(depth == 0 && is_header_key(k)))
             row(c, k, field, props, depth);
     }
     json_object_foreach((json_t *)obj, key, v)
     {
-        if (!listed(required, key))
+        if (!listed(required, key) && !in_list(order, 24, key) &&
+            !(depth == 0 && is_header_key(key)))
             row(c, key, v, props, depth);
     }
     if (c->fmt == ITK_RENDER_HTML)
@@ -299,66 +387,136 @@ static void value(ctx *c, const json_t *v, const json_t *schema, int depth)
     scalar(c, v);
 }
 
+/* Print layout shared by every form page and the register ledger: A4
+ * portrait, a page break before each form when several are printed
+ * together, table headers repeated on every page, long words wrapped
+ * instead of cut. */
 static const char css[] =
-    "@page{size:A4;margin:15mm}"
-    "body{font-family:'Noto Serif CJK JP','IPAexMincho','Hiragino Mincho ProN',serif;"
+    "@page{size:A4 portrait;margin:15mm}"
+    "body{font-family:'IPAexMincho','Noto Serif CJK JP','Hiragino Mincho ProN','Yu Mincho',serif;"
     "font-size:10.5pt;color:#000;max-width:180mm;margin:0 auto}"
-    "h1{font-size:15pt;text-align:center;margin:4mm 0 6mm}"
-    ".meta{text-align:right;margin-bottom:4mm}"
+    ".form{break-before:page}.form:first-of-type{break-before:auto}"
+    "h1{font-size:15pt;text-align:center;margin:6mm 0 6mm;letter-spacing:.1em}"
+    ".dateline{text-align:right;margin:0 0 3mm}"
+    ".to{font-size:12pt;margin:0 0 3mm}"
+    ".from{margin:0 0 0 auto;width:60%}.from table{margin:0}"
+    ".from th,.from td{border:none;padding:.5mm 1mm;background:none}"
+    ".from th{width:5em;white-space:nowrap}"
+    ".recno{text-align:right;font-size:9pt;margin:0 0 2mm}"
     "table{border-collapse:collapse;width:100%;margin:1mm 0}"
-    "th,td{border:1px solid #000;padding:1.5mm 2mm;vertical-align:top;text-align:left}"
-    "td{overflow-wrap:anywhere}"
-    "th{width:32%;background:#f2f2f2;font-weight:normal}"
-    ".en{font-size:7.5pt;color:#555}" ITK_TEXT_HTML_CSS
+    "thead{display:table-header-group}tr{break-inside:avoid}"
+    "th,td{border:1px solid #000;padding:1.5mm 2mm;vertical-align:top;text-align:left;"
+    "overflow-wrap:anywhere;word-break:normal}"
+    "th{width:28%;background:#f2f2f2;font-weight:normal}"
+    "td th{width:30%}" ITK_TEXT_HTML_CSS
     "ol.items{margin:0;padding-left:5mm}ol.items li{margin-bottom:1mm}"
-    ".sig{margin-top:8mm;border:2px solid #000;padding:2mm 3mm;page-break-inside:avoid}"
+    ".sig{margin-top:8mm;border:2px solid #000;padding:2mm 3mm;break-inside:avoid}"
     ".sig h2{font-size:11pt;margin:0 0 2mm}.ok{color:#060}.bad{color:#a00}"
-    "code{font-size:8.5pt;word-break:break-all}";
+    "code{font-size:8.5pt;overflow-wrap:anywhere;word-break:break-all}"
+    "table.ledger{font-size:7.5pt;table-layout:fixed}table.ledger "
+    "th{width:auto;text-align:center;word-break:keep-all}"
+    "table.ledger td{padding:1mm 1.2mm}table.ledger .nw{white-space:nowrap}";
 
-static void signature_block(ctx *c, const itk_render_signature *sig)
+const char *itk_display_name(const itk_snapshot *s, const char *party, const char *principal)
+{
+    (void)s;
+    (void)party;
+    return principal; /* until keys carry a display name (issue 15 point 3) */
+}
+
+static const char *sig_state(const itk_render_signature *sig)
+{
+    return !sig             ? "未署名"
+           : !sig->verified ? "検証失敗"
+           : sig->is_void   ? "∅ 無効（鍵の危殆化後の署名）"
+                            : "検証済み";
+}
+
+static void signature_block(ctx *c, const itk_render_signature *sig, const char *signer_name,
+                            const char *display)
 {
     int html = c->fmt == ITK_RENDER_HTML;
-    char era[64] = "", hhmm[6];
-    if (sig && sig->date)
-        local_era(c, era, hhmm, sig->date);
+    char era[64] = "", hhmm[6] = "", when[80] = "—";
+    if (sig && sig->date && local_era(c, era, hhmm, sig->date) == 0)
+        snprintf(when, sizeof(when), "%s %s", era, hhmm);
     itk_error_clear();
-    const char *state = !sig             ? "未署名 (not signed)"
-                        : !sig->verified ? "検証失敗 (verification failed)"
-                        : sig->is_void   ? "∅ 無効 (void: signed after its key's compromise)"
-                                         : "検証済み (verified)";
+    const char *state = sig_state(sig);
+    const char *rows[][2] = {
+        {"署名者", sig ? (signer_name && *signer_name ? signer_name : sig->party) : "—"},
+        {"担当者", sig ? (display && *display ? display : sig->principal) : "—"},
+        {"鍵指紋", sig ? sig->fingerprint : "—"},
+        {"コミット", sig ? sig->commit : "—"},
+        {"署名日時", when},
+    };
     if (html) {
-        itk_buf_puts(c->out, "<div class=\"sig\"><h2>電子署名 (signature)</h2><table>");
-        const char *rows[][2] = {
-            {"署名者 (party)", sig ? sig->party : "—"},
-            {"担当者 (principal)", sig ? sig->principal : "—"},
-            {"鍵指紋 (key fingerprint)", sig ? sig->fingerprint : "—"},
-            {"コミット (commit)", sig ? sig->commit : "—"},
-            {"日時 (date)", sig && sig->date ? sig->date : "—"},
-        };
+        itk_buf_puts(c->out, "<div class=\"sig\"><h2>電子署名</h2><table>");
         for (size_t i = 0; i < sizeof(rows) / sizeof(*rows); i++) {
             itk_buf_puts(c->out, "<tr><th>");
             esc(c, rows[i][0]);
-            itk_buf_puts(c->out, "</th><td><code>");
+            itk_buf_puts(c->out, i == 2 || i == 3 ? "</th><td><code>" : "</th><td>");
             esc(c, rows[i][1] ? rows[i][1] : "—");
-            if (i == 4 && *era) {
-                itk_buf_puts(c->out, "</code> ");
-                esc(c, era);
-                itk_buf_puts(c->out, "<code>");
-            }
-            itk_buf_puts(c->out, "</code></td></tr>");
+            itk_buf_puts(c->out, i == 2 || i == 3 ? "</code></td></tr>" : "</td></tr>");
         }
-        itk_buf_printf(c->out, "<tr><th>検証 (verification)</th><td class=\"%s\">%s</td></tr>",
+        itk_buf_printf(c->out, "<tr><th>検証</th><td class=\"%s\">%s</td></tr>",
                        sig && sig->verified && !sig->is_void ? "ok" : "bad", state);
         itk_buf_puts(c->out, "</table></div>\n");
         return;
     }
-    itk_buf_puts(c->out, "\n## 電子署名 (signature)\n\n| | |\n|---|---|\n");
-    itk_buf_printf(c->out, "| 署名者 (party) | %s |\n", sig ? sig->party : "—");
-    itk_buf_printf(c->out, "| 担当者 (principal) | %s |\n", sig ? sig->principal : "—");
-    itk_buf_printf(c->out, "| 鍵指紋 (key fingerprint) | `%s` |\n", sig ? sig->fingerprint : "—");
-    itk_buf_printf(c->out, "| コミット (commit) | `%s` |\n", sig ? sig->commit : "—");
-    itk_buf_printf(c->out, "| 日時 (date) | %s %s |\n", era, sig && sig->date ? sig->date : "—");
-    itk_buf_printf(c->out, "| 検証 (verification) | %s |\n", state);
+    itk_buf_puts(c->out, "\n## 電子署名\n\n| 項目 | 内容 |\n|---|---|\n");
+    for (size_t i = 0; i < sizeof(rows) / sizeof(*rows); i++) {
+        itk_buf_printf(c->out, "| %s | %s", rows[i][0], i == 2 || i == 3 ? "`" : "");
+        esc(c, rows[i][1] ? rows[i][1] : "—");
+        itk_buf_printf(c->out, "%s |\n", i == 2 || i == 3 ? "`" : "");
+    }
+    itk_buf_printf(c->out, "| 検証 | %s |\n", state);
+}
+
+static const char *jstr(const json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+
+/* The block above the title: date line in the era, addressee, and the
+ * submitter's address, company name and representative. */
+static void header_block(ctx *c, const char *date, const itk_render_header *h)
+{
+    char era[64] = "", hhmm[6];
+    if (date && local_era(c, era, hhmm, date) != 0)
+        era[0] = '\0';
+    itk_error_clear();
+    const char *rows[][2] = {
+        {"所在地", h->address},
+        {"名称", h->company},
+        {"代表者", h->representative},
+    };
+    if (c->fmt == ITK_RENDER_HTML) {
+        itk_buf_puts(c->out, "<p class=\"dateline\">");
+        esc(c, era[0] ? era : "　　年　　月　　日");
+        itk_buf_puts(c->out, "</p>\n<p class=\"to\">");
+        esc(c, h->addressee && *h->addressee ? h->addressee : "　　　　");
+        itk_buf_puts(c->out, "　様</p>\n<div class=\"from\"><table>");
+        for (size_t i = 0; i < 3; i++) {
+            if (!rows[i][1] || !*rows[i][1])
+                continue;
+            itk_buf_printf(c->out, "<tr><th>%s</th><td>", rows[i][0]);
+            esc(c, rows[i][1]);
+            itk_buf_puts(c->out, "</td></tr>");
+        }
+        itk_buf_puts(c->out, "</table></div>\n");
+        return;
+    }
+    itk_buf_puts(c->out, era[0] ? era : "　　年　　月　　日");
+    itk_buf_puts(c->out, "  \n宛先: ");
+    esc(c, h->addressee && *h->addressee ? h->addressee : "—");
+    itk_buf_puts(c->out, "　様  \n");
+    for (size_t i = 0; i < 3; i++) {
+        if (!rows[i][1] || !*rows[i][1])
+            continue;
+        itk_buf_printf(c->out, "%s: ", rows[i][0]);
+        esc(c, rows[i][1]);
+        itk_buf_puts(c->out, "  \n");
+    }
+    itk_buf_puts(c->out, "\n");
 }
 
 int itk_render_record(itk_buf *out, const json_t *record, const json_t *schema,
@@ -371,16 +529,23 @@ int itk_render_record_labeled(itk_buf *out, const json_t *record, const json_t *
                               const itk_labels *labels, const itk_render_signature *sig,
                               itk_render_format fmt, int offset)
 {
-    const char *type = json_string_value(json_object_get(record, "type"));
-    const char *id = json_string_value(json_object_get(record, "id"));
-    const char *party = json_string_value(json_object_get(record, "party"));
-    const char *created = json_string_value(json_object_get(record, "created"));
+    return itk_render_form(out, record, schema, labels, sig, NULL, fmt, offset);
+}
+
+int itk_render_form(itk_buf *out, const json_t *record, const json_t *schema,
+                    const itk_labels *labels, const itk_render_signature *sig,
+                    const itk_render_header *hdr, itk_render_format fmt, int offset)
+{
+    const char *type = jstr(record, "type");
+    const char *id = jstr(record, "id");
+    const char *party = jstr(record, "party");
+    const char *created = jstr(record, "created");
     json_t *body = json_object_get(record, "body");
     if (!type || !id || !party || !created || !json_is_object(body))
         return itk_error_set(ITK_EINVALID, "not a record: it needs type, id, party, created and "
                                            "body");
     /* a request for subcontracting is form 6 on paper */
-    const char *kind = json_string_value(json_object_get(body, "kind"));
+    const char *kind = jstr(body, "kind");
     const char *form =
         strcmp(type, "request") == 0 && kind && strcmp(kind, "subcontract") == 0 ? "form6" : type;
     const char *title = itk_labels_get(labels, "form", form);
@@ -389,9 +554,23 @@ int itk_render_record_labeled(itk_buf *out, const json_t *record, const json_t *
     if (!title)
         title = type;
     ctx c = {out, schema, fmt, offset, labels, type, NULL};
-    char era[64] = "", hhmm[6];
-    local_era(&c, era, hhmm, created);
-    itk_error_clear();
+    /* the header: what the form itself says first, then what the caller
+     * knows from the party records, never the bare party id */
+    const json_t *sub = json_object_get(body, "submitter");
+    itk_render_header h = {0};
+    if (hdr)
+        h = *hdr;
+    if (jstr(body, "addressee"))
+        h.addressee = jstr(body, "addressee");
+    if (jstr(sub, "name"))
+        h.company = jstr(sub, "name");
+    if (jstr(sub, "representative"))
+        h.representative = jstr(sub, "representative");
+    if (jstr(sub, "address"))
+        h.address = jstr(sub, "address");
+    if (!h.company || !*h.company)
+        h.company = party;
+    const char *date = jstr(body, "submitted_on") ? jstr(body, "submitted_on") : created;
     itk_buf_clear(out);
     if (fmt == ITK_RENDER_HTML) {
         itk_buf_puts(out, "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\">"
@@ -401,47 +580,85 @@ int itk_render_record_labeled(itk_buf *out, const json_t *record, const json_t *
         esc(&c, party);
         itk_buf_puts(out, "/");
         esc(&c, id);
-        itk_buf_printf(out, "</title><style>%s</style></head><body>\n<h1>", css);
+        itk_buf_printf(out, "</title><style>%s</style></head><body>\n", css);
+        itk_buf_puts(out, "<div class=\"form\">\n");
+        header_block(&c, date, &h);
+        itk_buf_puts(out, "<h1>");
         esc(&c, title);
-        itk_buf_puts(out, "</h1>\n<div class=\"meta\">");
-        esc(&c, era);
-        itk_buf_puts(out, " (");
-        esc(&c, created);
-        itk_buf_puts(out, ")<br>提出者 (party): ");
-        esc(&c, party);
-        itk_buf_puts(out, "<br>記録番号 (record): ");
+        itk_buf_puts(out, "</h1>\n<p class=\"recno\">記録番号 ");
         esc(&c, id);
-        itk_buf_puts(out, "</div>\n");
+        itk_buf_puts(out, "</p>\n");
         object_rows(&c, body, schema, 0);
-        signature_block(&c, sig);
-        itk_buf_puts(out, "</body></html>\n");
+        signature_block(&c, sig, h.signer_name, h.signer_display);
+        itk_buf_puts(out, "</div>\n</body></html>\n");
     } else {
         itk_buf_puts(out, "# ");
         esc(&c, title);
-        itk_buf_printf(out, "\n\n%s (%s)  \n提出者 (party): %s  \n記録番号 (record): %s\n\n", era,
-                       created, party, id);
+        itk_buf_puts(out, "\n\n");
+        header_block(&c, date, &h);
+        itk_buf_printf(out, "記録番号 %s\n\n", id);
         object_rows(&c, body, schema, 0);
-        signature_block(&c, sig);
+        signature_block(&c, sig, h.signer_name, h.signer_display);
     }
     return 0;
 }
 
 static const char void_html[] =
     "<p class=\"itk-void\" style=\"border:2px solid #7b2d8b;color:#7b2d8b;padding:4px\">"
-    "∅ 無効 (void): 危殆化した鍵でその後に署名されたため、この記録は数えません。</p>";
+    "∅ 無効: 危殆化した鍵でその後に署名されたため、この記録は数えません。</p>";
 static const char recovered_html[] =
     "<p class=\"itk-recovered\" style=\"border:2px solid #b36b00;color:#b36b00;padding:4px\">"
     "⚑ 発注者が回復した鍵による署名（当事者の確認前）</p>";
 static const char void_md[] =
-    "> ∅ 無効 (void): 危殆化した鍵でその後に署名されたため、この記録は数えません。\n\n";
+    "> ∅ 無効: 危殆化した鍵でその後に署名されたため、この記録は数えません。\n\n";
 static const char recovered_md[] = "> ⚑ 発注者が回復した鍵による署名（当事者の確認前）\n\n";
+
+/* A party's company name from its party file, NULL when there is none. */
+static const char *party_name(const itk_snapshot *s, const char *party)
+{
+    char path[ITK_PARTY_ID_MAX + 32];
+    size_t i;
+    if (!party)
+        return NULL;
+    snprintf(path, sizeof(path), "parties/%s/party.json", party);
+    if (itk_snapshot_find(&i, s, path) != 0) {
+        itk_error_clear();
+        return NULL;
+    }
+    return itk_snapshot_body_str(s, i, "name");
+}
+
+/* The representative and address of a party: its form 1 in force (the
+ * latest counting one) says them. */
+static void party_submitter(const itk_snapshot *s, const char *party, const char **rep,
+                            const char **addr, json_t **keep)
+{
+    long best = -1;
+    const char *best_created = "";
+    for (size_t i = 0; i < itk_snapshot_count(s); i++) {
+        const itk_path_info *pi = itk_snapshot_info(s, i);
+        const char *created = itk_snapshot_str(s, i, "created");
+        if (pi->kind != ITK_PATH_RECORD || !pi->type || strcmp(pi->type->type, "form1") != 0 ||
+            strcmp(pi->party, party) != 0 || !itk_snapshot_counts(s, i) || !created)
+            continue;
+        if (strcmp(created, best_created) >= 0) {
+            best = (long)i;
+            best_created = created;
+        }
+    }
+    if (best < 0 || itk_snapshot_json(keep, s, (size_t)best) != 0)
+        return;
+    const json_t *sub = json_object_get(json_object_get(*keep, "body"), "submitter");
+    *rep = jstr(sub, "representative");
+    *addr = jstr(sub, "address");
+}
 
 int itk_form_page(itk_buf *out, const itk_snapshot *s, size_t i, const json_t *schema,
                   itk_render_format fmt)
 {
     const itk_path_info *pi = itk_snapshot_info(s, i);
     itk_snapshot_origin o;
-    json_t *rec = NULL;
+    json_t *rec = NULL, *f1 = NULL;
     itk_buf page = ITK_BUF_INIT;
     if (!pi || pi->kind != ITK_PATH_RECORD)
         return itk_error_set(ITK_EINVALID, "%s is not a record: it has no form page",
@@ -449,11 +666,21 @@ int itk_form_page(itk_buf *out, const itk_snapshot *s, size_t i, const json_t *s
     itk_snapshot_origin_get(&o, s, i);
     itk_render_signature sig = {o.commit,      o.date,     o.party,   o.principal,
                                 o.fingerprint, o.verified, o.is_void, o.recovered};
+    /* who writes to whom: the submitter to its parent; a decision (or any
+     * record filed under a request) to the requester */
+    itk_render_header h = {0};
+    const char *to = pi->requester[0] ? pi->requester : itk_snapshot_parent(s, pi->party);
+    h.addressee = party_name(s, to) ? party_name(s, to) : to;
+    h.company = party_name(s, pi->party);
+    party_submitter(s, pi->party, &h.representative, &h.address, &f1);
+    h.signer_name = party_name(s, o.party);
+    h.signer_display = itk_display_name(s, o.party, o.principal);
     int rc = itk_snapshot_json(&rec, s, i);
     rc = rc ? rc
-            : itk_render_record_labeled(&page, rec, schema, itk_snapshot_labels(s),
-                                        o.commit[0] ? &sig : NULL, fmt, itk_snapshot_offset(s));
+            : itk_render_form(&page, rec, schema, itk_snapshot_labels(s), o.commit[0] ? &sig : NULL,
+                              &h, fmt, itk_snapshot_offset(s));
     json_decref(rec);
+    json_decref(f1);
     if (rc) {
         itk_buf_dispose(&page);
         return rc;
@@ -469,5 +696,182 @@ int itk_form_page(itk_buf *out, const itk_snapshot *s, size_t i, const json_t *s
         itk_buf_puts(out, fmt == ITK_RENDER_HTML ? recovered_html : recovered_md);
     itk_buf_puts(out, page.ptr + at);
     itk_buf_dispose(&page);
+    return 0;
+}
+
+/* --- form 3: the register as one ledger ------------------------------------- */
+
+typedef struct {
+    size_t i;
+    const char *when;
+    long long t;
+} ledger_row;
+
+static int by_time(const void *a, const void *b)
+{
+    const ledger_row *x = a, *y = b;
+    if (x->t != y->t)
+        return x->t < y->t ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* One cell: the fields' values (labels for codes, era for dates) joined
+ * by a line break. */
+static void cell(ctx *c, const json_t *body, const char *const *keys, int nowrap)
+{
+    int any = 0;
+    itk_buf_puts(c->out, nowrap ? "<td class=\"nw\">" : "<td>");
+    for (size_t k = 0; keys[k]; k++) {
+        const json_t *v = json_object_get(body, keys[k]);
+        if (!v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v)))
+            continue;
+        if (any++)
+            itk_buf_puts(c->out, "<br>");
+        c->key = keys[k];
+        if (strcmp(keys[k], "quantity") == 0 && json_is_object(v)) {
+            const json_t *n = json_object_get(v, "value");
+            if (json_is_integer(n))
+                itk_buf_printf(c->out, "%lld", (long long)json_integer_value(n));
+            else if (json_is_real(n))
+                itk_buf_printf(c->out, "%g", json_real_value(n));
+            esc(c, jstr(v, "unit") ? jstr(v, "unit") : "");
+        } else if (strcmp(keys[k], "to") == 0 && json_object_get(body, "from")) {
+            itk_buf_puts(c->out, "→ ");
+            scalar(c, v);
+        } else if (json_is_string(v) && looks_like_date(json_string_value(v))) {
+            char era[64], hhmm[6];
+            if (local_era(c, era, hhmm, json_string_value(v)) == 0) {
+                const char *nen = strstr(era, "年"); /* 令和8年 / 12月2日 */
+                if (nen) {
+                    itk_buf_put(c->out, era, (size_t)(nen - era) + strlen("年"));
+                    itk_buf_puts(c->out, "<br>");
+                    esc(c, nen + strlen("年"));
+                } else
+                    esc(c, era);
+                if (hhmm[0]) {
+                    itk_buf_puts(c->out, "<br>");
+                    itk_buf_puts(c->out, hhmm);
+                }
+            } else
+                esc(c, json_string_value(v));
+            itk_error_clear();
+        } else if (json_is_object(v) || json_is_array(v))
+            value(c, v, NULL, 1);
+        else
+            scalar(c, v);
+    }
+    if (!any)
+        itk_buf_puts(c->out, "—");
+    itk_buf_puts(c->out, "</td>");
+}
+
+int itk_register_ledger(itk_buf *out, const itk_snapshot *s, const char *party)
+{
+    static const struct {
+        const char *head;
+        const char *keys[5];
+        int nowrap; /* short values: never narrower than they are */
+        int width;  /* percent of the page: fixed, so one long text cannot squeeze the rest */
+    } cols[] = {
+        {"番号", {"entry_no"}, 1, 9},
+        {"日時", {"occurred_at"}, 1, 9},
+        {"区分", {"action"}, 1, 8},
+        {"管理番号<br>情報の名称", {"item_id", "info_name"}, 0, 15},
+        {"媒体<br>数量", {"medium", "quantity"}, 1, 9},
+        {"受渡方法<br>授受者", {"method", "from", "to"}, 0, 9},
+        {"持出先・目的<br>返却予定<br>返却日",
+         {"destination", "purpose", "due_on", "returned_on"},
+         0,
+         9},
+        {"承認・指示", {"approval", "instruction_ref", "unapproved_reason"}, 0, 8},
+        {"取扱者<br>確認者", {"handler", "verifier"}, 0, 9},
+        {"備考", {"note", "derived_from"}, 0, 7},
+    };
+    ledger_row *rows = NULL;
+    size_t n = 0;
+    int offset = itk_snapshot_offset(s);
+    if (!party || !*party)
+        return itk_error_set(ITK_EINVALID, "the register ledger needs a party");
+    rows = itk_calloc(itk_snapshot_count(s) + 1, sizeof(*rows));
+    if (!rows)
+        return ITK_ENOMEM;
+    for (size_t i = 0; i < itk_snapshot_count(s); i++) {
+        const itk_path_info *pi = itk_snapshot_info(s, i);
+        if (pi->kind != ITK_PATH_RECORD || !pi->type || strcmp(pi->type->type, "register") != 0 ||
+            strcmp(pi->party, party) != 0 || !itk_snapshot_counts(s, i))
+            continue;
+        const char *when = itk_snapshot_body_str(s, i, "occurred_at");
+        long long t = 0;
+        if (!when || itk_time_parse(&t, when, offset, 0) != 0)
+            t = 0;
+        itk_error_clear();
+        rows[n++] = (ledger_row){i, when, t};
+    }
+    if (!n && !party_name(s, party)) {
+        free(rows);
+        return itk_error_set(
+            ITK_ENOTFOUND, "no party '%s' in this registry: see itaku who for the parties", party);
+    }
+    qsort(rows, n, sizeof(*rows), by_time);
+    ctx c = {out, NULL, ITK_RENDER_HTML, offset, itk_snapshot_labels(s), "register", NULL};
+    const char *title = itk_labels_get(c.labels, "form", "register");
+    if (!title)
+        title = itk_form_title("register");
+    const char *company = party_name(s, party);
+    json_t *f1 = NULL;
+    itk_render_header h = {0};
+    const char *to = itk_snapshot_parent(s, party);
+    h.addressee = party_name(s, to) ? party_name(s, to) : to;
+    h.company = company ? company : party;
+    party_submitter(s, party, &h.representative, &h.address, &f1);
+    itk_buf_clear(out);
+    itk_buf_puts(out, "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\"><title>");
+    esc(&c, title);
+    itk_buf_puts(out, " ");
+    esc(&c, party);
+    itk_buf_printf(out, "</title><style>%s</style></head><body>\n<div class=\"form\">\n", css);
+    header_block(&c, NULL, &h); /* the date line is filled in when filed */
+    itk_buf_puts(out, "<h1>");
+    esc(&c, title);
+    itk_buf_printf(out, "</h1>\n<p class=\"recno\">記載件数 %zu 件</p>\n", n);
+    itk_buf_puts(out, "<table class=\"ledger\"><colgroup>");
+    for (size_t k = 0; k < sizeof(cols) / sizeof(*cols); k++)
+        itk_buf_printf(out, "<col style=\"width:%d%%\">", cols[k].width);
+    itk_buf_puts(out, "<col style=\"width:8%\"></colgroup><thead><tr>");
+    for (size_t k = 0; k < sizeof(cols) / sizeof(*cols); k++)
+        itk_buf_printf(out, "<th>%s</th>", cols[k].head);
+    itk_buf_puts(out, "<th>署名</th></tr></thead>\n<tbody>\n");
+    for (size_t r = 0; r < n; r++) {
+        json_t *rec = NULL;
+        if (itk_snapshot_json(&rec, s, rows[r].i) != 0) {
+            itk_error_clear();
+            continue;
+        }
+        const json_t *body = json_object_get(rec, "body");
+        itk_buf_puts(out, "<tr>");
+        if (!json_object_get(body, "entry_no")) {
+            itk_buf_puts(out, "<td class=\"nw\">");
+            esc(&c, jstr(rec, "id") ? jstr(rec, "id") : "—");
+            itk_buf_puts(out, "</td>");
+        }
+        for (size_t k = !json_object_get(body, "entry_no"); k < sizeof(cols) / sizeof(*cols); k++)
+            cell(&c, body, cols[k].keys, cols[k].nowrap);
+        itk_snapshot_origin o;
+        itk_snapshot_origin_get(&o, s, rows[r].i);
+        itk_render_signature sig = {o.commit,      o.date,     o.party,   o.principal,
+                                    o.fingerprint, o.verified, o.is_void, o.recovered};
+        itk_buf_puts(out, "<td>");
+        esc(&c, o.commit[0] ? itk_display_name(s, o.party, o.principal) : "—");
+        itk_buf_printf(out, "<br><span class=\"%s nw\">%s</span></td></tr>\n",
+                       o.commit[0] && o.verified && !o.is_void ? "ok" : "bad",
+                       sig_state(o.commit[0] ? &sig : NULL));
+        json_decref(rec);
+    }
+    if (!n)
+        itk_buf_printf(out, "<tr><td colspan=\"%zu\">記載なし</td></tr>\n",
+                       sizeof(cols) / sizeof(*cols) + 1);
+    itk_buf_puts(out, "</tbody></table>\n</div>\n</body></html>\n");
+    json_decref(f1);
+    free(rows);
     return 0;
 }

@@ -61,11 +61,19 @@ static const char css[] =
     ".mark-void{color:#7b2d8b;font-weight:bold}.mark-rec{color:#b36b00;font-weight:bold}"
     "tr.void td{text-decoration:line-through;color:#777}" ITK_TEXT_HTML_CSS
     "nav a{margin-right:16px}.meta td:first-child{width:160px;background:#f6f7f9}"
-    "td a,td "
-    "code,td.d,td[class^=mark]{white-space:nowrap}code{font-size:12px}.small{font-size:12px;color:#"
+    "td[class^=mark]{white-space:nowrap}code{font-size:12px}.small{font-size:12px;color:#"
     "555}"
     ".legend span{display:inline-block;padding:1px 8px;margin-right:8px;border-radius:3px}"
-    "svg{max-width:100%;height:auto;border:1px solid #ddd;background:#fbfcfd}";
+    "svg{max-width:100%;height:auto;border:1px solid #ddd;background:#fbfcfd;box-sizing:border-box}"
+    "thead{display:table-header-group}tr{break-inside:avoid}.nw{white-space:nowrap}"
+    "td{overflow-wrap:anywhere}td.n,td[class^=mark],td.ok,td.pending,td.overdue,td.violated{"
+    "overflow-wrap:normal}"
+    ".summary{break-after:page}.action li{margin:2px 0}"
+    "@page{size:A4 portrait;margin:12mm}"
+    "@media print{body{max-width:none;padding:0;font-size:9pt;font-family:'IPAexGothic',"
+    "'Noto Sans CJK JP',sans-serif}nav{display:none}h2{break-after:avoid}"
+    "h1{font-size:16pt}h2{font-size:12pt}h3{font-size:10pt}code{font-size:8pt}"
+    "th,td{padding:2px 3px}.meta td:first-child{width:7em}}";
 
 /* --- output helpers -------------------------------------------------------- */
 
@@ -105,7 +113,7 @@ static void page_head(itk_buf *b, const char *title, const char *root)
     esc(b, title);
     itk_buf_printf(b,
                    "</title><style>%s</style></head><body>\n<nav><a href=\"%sindex.html\">"
-                   "概要 (overview)</a><a href=\"%stimeline.html\">履歴 (timeline)</a></nav>\n",
+                   "概要</a><a href=\"%stimeline.html\">履歴</a></nav>\n",
                    css, root, root);
 }
 
@@ -149,7 +157,8 @@ static void show_time(itk_buf *b, const rctx *c, const char *iso)
         return;
     }
     itk_format_time(out, t, c->offset);
-    itk_buf_printf(b, "%.10s %.5s %s", out, out + 11, c->offset == 540 ? "JST" : out + 19);
+    itk_buf_printf(b, "<span class=\"nw\">%.10s</span> <span class=\"nw\">%.5s %s</span>", out,
+                   out + 11, c->offset == 540 ? "JST" : out + 19);
 }
 
 static const char *mark_class(const itk_commit_info *ci)
@@ -163,7 +172,7 @@ static const char *mark_class(const itk_commit_info *ci)
 static const char *mark_text(const itk_commit_info *ci)
 {
     return !ci->ok         ? "✗ 検証失敗"
-           : ci->is_void   ? "∅ 無効 (void)"
+           : ci->is_void   ? "∅ 無効"
            : ci->recovered ? "⚑ 発注者回復鍵"
                            : "✓ 検証済み";
 }
@@ -234,7 +243,7 @@ static const char *origin_class(const itk_snapshot_origin *o)
 static const char *origin_text(const itk_snapshot_origin *o)
 {
     return !o->verified   ? "✗ 検証失敗"
-           : o->is_void   ? "∅ 無効 (void)"
+           : o->is_void   ? "∅ 無効"
            : o->recovered ? "⚑ 発注者回復鍵"
                           : "✓ 検証済み";
 }
@@ -377,29 +386,27 @@ static void section_contract(itk_buf *b, const rctx *c, size_t problems, size_t 
     itk_buf_printf(b, "</td></tr><tr><td>署名の検証</td><td class=\"%s\">",
                    problems ? "violated" : "ok");
     if (problems)
-        itk_buf_printf(b, "✗ %zu 件の問題 (%zu commits, %zu problems)", problems, commits,
-                       problems);
+        itk_buf_printf(b, "✗ 全 %zu コミットのうち %zu 件に問題", commits, problems);
     else
-        itk_buf_printf(b, "✓ 全 %zu コミットの署名と規則を検証済み (all %zu commits verified)",
-                       commits, commits);
+        itk_buf_printf(b, "✓ 全 %zu コミットの署名と規則を検証済み", commits);
     itk_buf_puts(b, "</td></tr></table>\n");
 }
 
-static void section_status(itk_buf *b, const rctx *c)
+static void section_counts(itk_buf *b, const rctx *c)
 {
-    itk_buf_puts(b, "<h2>義務の状況 (status)</h2>\n<p class=\"legend\">");
+    itk_buf_puts(b, "<h2>状態別の件数</h2>\n<p class=\"legend\">");
     for (int s = 0; s < 4; s++) {
         itk_buf_printf(b, "<span class=\"%s\">", itk_state_name((itk_state)s));
         esc(b, state_ja(c, (itk_state)s));
         itk_buf_puts(b, "</span>");
     }
-    itk_buf_puts(b, "</p>\n<table><tr><th>事業者</th><th>区分</th>");
+    itk_buf_puts(b, "</p>\n<table><thead><tr><th>事業者</th><th>区分</th>");
     for (int s = 0; s < 4; s++) {
         itk_buf_puts(b, "<th>");
         esc(b, state_ja(c, (itk_state)s));
         itk_buf_puts(b, "</th>");
     }
-    itk_buf_puts(b, "</tr>\n");
+    itk_buf_puts(b, "</tr></thead>\n");
     for (size_t i = 0; i < itk_who_count(c->who); i++) {
         const itk_who_party *p = itk_who_get(c->who, i);
         if (!strcmp(p->role, "city"))
@@ -420,6 +427,108 @@ static void section_status(itk_buf *b, const rctx *c)
         itk_buf_puts(b, "</tr>\n");
     }
     itk_buf_puts(b, "</table>\n");
+}
+
+/* The open incidents: reports of a party not yet followed by a final report
+ * that names them (first_report_ref), latest of their chain. */
+static int incident_closed(const rctx *c, const char *party, const char *id)
+{
+    char name[ITK_PARTY_ID_MAX + 80];
+    snprintf(name, sizeof(name), "%s/%s", party, id);
+    for (size_t i = 0; i < itk_snapshot_count(c->snap); i++) {
+        const itk_path_info *pi = itk_snapshot_info(c->snap, i);
+        const char *stage = itk_snapshot_body_str(c->snap, i, "stage");
+        const char *ref = itk_snapshot_body_str(c->snap, i, "first_report_ref");
+        if (pi->kind != ITK_PATH_RECORD || !pi->type || strcmp(pi->type->type, "incident") ||
+            !itk_snapshot_counts(c->snap, i) || !stage || strcmp(stage, "final") || !ref)
+            continue;
+        if (!strcmp(ref, id) || !strcmp(ref, name))
+            return 1;
+    }
+    return 0;
+}
+
+/* "What needs action", for the first page: requests awaiting the city,
+ * overdue and violated obligations, open incidents. */
+static void section_action(itk_buf *b, const rctx *c)
+{
+    const char *city = "";
+    size_t n = 0;
+    for (size_t i = 0; i < itk_who_count(c->who); i++)
+        if (!strcmp(itk_who_get(c->who, i)->role, "city"))
+            city = itk_who_get(c->who, i)->party;
+    itk_buf_puts(
+        b, "<h2>対応が必要な事項</h2>\n<h3>発注者の決定を待つ申請</h3>\n<ul class=\"action\">");
+    for (size_t i = 0; i < c->nrequests; i++) {
+        const itk_request_info *r = &c->requests[i];
+        if (strcmp(r->state, "pending") != 0 || strcmp(r->next, city) != 0)
+            continue;
+        n++;
+        itk_buf_puts(b, "<li>");
+        record_link(b, c, r->name, "");
+        itk_buf_puts(b, " ");
+        esc(b, lbl(c, "request.kind", r->kind));
+        itk_buf_puts(b, "：");
+        esc(b, r->summary);
+        itk_buf_puts(b, "</li>");
+    }
+    if (!n)
+        itk_buf_puts(b, "<li>なし</li>");
+    itk_buf_puts(b, "</ul>\n<h3>期限超過・違反の義務</h3>\n<ul class=\"action\">");
+    n = 0;
+    for (size_t i = 0; i < itk_status_count(c->status); i++) {
+        const itk_finding *f = itk_status_get(c->status, i);
+        if (f->state != ITK_STATE_OVERDUE && f->state != ITK_STATE_VIOLATED)
+            continue;
+        n++;
+        itk_buf_printf(b, "<li><span class=\"%s\">", itk_state_name(f->state));
+        esc(b, state_ja(c, f->state));
+        itk_buf_puts(b, "</span> ");
+        esc(b, f->party);
+        itk_buf_puts(b, "：");
+        esc(b, lbl(c, "rule", f->rule));
+        itk_buf_puts(b, " — ");
+        esc(b, detail_of(f));
+        if (f->due[0]) {
+            itk_buf_puts(b, "（期限 ");
+            show_time(b, c, f->due);
+            itk_buf_puts(b, "）");
+        }
+        itk_buf_puts(b, "</li>");
+    }
+    if (!n)
+        itk_buf_puts(b, "<li>なし</li>");
+    itk_buf_puts(b, "</ul>\n<h3>完了していない事故報告</h3>\n<ul class=\"action\">");
+    n = 0;
+    for (size_t i = 0; i < itk_snapshot_count(c->snap); i++) {
+        const itk_path_info *pi = itk_snapshot_info(c->snap, i);
+        const char *stage = itk_snapshot_body_str(c->snap, i, "stage");
+        char name[ITK_PARTY_ID_MAX + 80];
+        if (pi->kind != ITK_PATH_RECORD || !pi->type || strcmp(pi->type->type, "incident") ||
+            !itk_snapshot_counts(c->snap, i) || itk_snapshot_superseded_by(c->snap, i) >= 0 ||
+            (stage && !strcmp(stage, "final")) || incident_closed(c, pi->party, pi->id))
+            continue;
+        n++;
+        snprintf(name, sizeof(name), "%s/%s", pi->party, pi->id);
+        itk_buf_puts(b, "<li>");
+        record_link(b, c, name, "");
+        itk_buf_puts(b, " ");
+        esc(b, stage ? lbl(c, "stage", stage) : "");
+        const char *summary = itk_snapshot_body_str(c->snap, i, "summary");
+        if (summary) {
+            itk_buf_puts(b, "：");
+            esc(b, summary);
+        }
+        itk_buf_puts(b, "</li>");
+    }
+    if (!n)
+        itk_buf_puts(b, "<li>なし</li>");
+    itk_buf_puts(b, "</ul>\n");
+}
+
+static void section_status(itk_buf *b, const rctx *c)
+{
+    itk_buf_puts(b, "<h2>義務の状況</h2>\n");
     for (size_t i = 0; i < itk_who_count(c->who); i++) {
         const itk_who_party *p = itk_who_get(c->who, i);
         if (!strcmp(p->role, "city"))
@@ -437,9 +546,9 @@ static void section_status(itk_buf *b, const rctx *c)
             if (strcmp(f->party, p->party) != 0)
                 continue;
             if (!any++)
-                itk_buf_puts(b, "<table><tr><th>条項</th><th>状態</th><th>規則</th>"
+                itk_buf_puts(b, "<table><thead><tr><th>条項</th><th>状態</th><th>規則</th>"
                                 "<th>記録</th><th>期限</th><th>受領</th><th>記載日</th>"
-                                "<th>詳細</th></tr>\n");
+                                "<th>詳細</th></tr></thead>\n");
             itk_buf_puts(b, "<tr><td>");
             esc(b, f->section);
             itk_buf_printf(b, "</td><td class=\"%s\">", itk_state_name(f->state));
@@ -461,16 +570,16 @@ static void section_status(itk_buf *b, const rctx *c)
         if (any)
             itk_buf_puts(b, "</table>\n");
         else
-            itk_buf_puts(b, "<p class=\"small\">記録なし — この事業者の義務はまだ生じていません "
-                            "(no obligations found for this party yet)</p>\n");
+            itk_buf_puts(b, "<p class=\"small\">記録なし — この事業者の義務はまだ生じていません"
+                            "</p>\n");
     }
 }
 
 static void section_who(itk_buf *b, const rctx *c)
 {
-    itk_buf_puts(b, "<h2>情報に触れることができる者 (who)</h2>\n<table><tr><th>事業者</th>"
-                    "<th>管理責任者</th><th>作業従事者 (研修)</th><th>再委託先</th>"
-                    "<th>有効な承認</th><th>保有する情報</th></tr>\n");
+    itk_buf_puts(b, "<h2>情報に触れることができる者</h2>\n<table><thead><tr><th>事業者</th>"
+                    "<th>管理責任者</th><th>作業従事者（研修）</th><th>再委託先</th>"
+                    "<th>有効な承認</th><th>保有する情報</th></tr></thead>\n");
     for (size_t i = 0; i < itk_who_count(c->who); i++) {
         const itk_who_party *p = itk_who_get(c->who, i);
         if (!strcmp(p->role, "city"))
@@ -481,7 +590,7 @@ static void section_who(itk_buf *b, const rctx *c)
         if (p->manager[0])
             esc(b, p->manager);
         else
-            itk_buf_puts(b, "<span class=\"mark-bad\">未届出 (no form 1)</span>");
+            itk_buf_puts(b, "<span class=\"mark-bad\">様式第1号 未届出</span>");
         itk_buf_puts(b, "</td><td>");
         for (size_t k = 0; k < p->nworkers; k++) {
             esc(b, p->workers[k].name);
@@ -519,13 +628,13 @@ static void section_who(itk_buf *b, const rctx *c)
 
 static void section_requests(itk_buf *b, const rctx *c)
 {
-    itk_buf_puts(b, "<h2>申請と決定 (requests)</h2>\n");
+    itk_buf_puts(b, "<h2>申請と決定</h2>\n");
     if (!c->nrequests) {
-        itk_buf_puts(b, "<p class=\"small\">申請なし (no requests)</p>\n");
+        itk_buf_puts(b, "<p class=\"small\">申請なし</p>\n");
         return;
     }
-    itk_buf_puts(b, "<table><tr><th>申請</th><th>種類</th><th>件名</th><th>状態</th>"
-                    "<th>進達</th><th>決定日</th><th>有効期限</th></tr>\n");
+    itk_buf_puts(b, "<table><thead><tr><th>申請</th><th>種類</th><th>件名</th><th>状態</th>"
+                    "<th>進達</th><th>決定日</th><th>有効期限</th></tr></thead>\n");
     for (size_t i = 0; i < c->nrequests; i++) {
         const itk_request_info *r = &c->requests[i];
         itk_buf_puts(b, "<tr><td>");
@@ -554,8 +663,8 @@ static void section_requests(itk_buf *b, const rctx *c)
 static void section_forms(itk_buf *b, const rctx *c)
 {
     itk_buf_printf(b,
-                   "<h2>様式と記録 (forms, %zu)</h2>\n<table><tr><th>記録</th><th>様式</th>"
-                   "<th>署名者</th><th>署名日時</th><th>検証</th></tr>\n",
+                   "<h2>様式と記録（%zu 件）</h2>\n<table><thead><tr><th>記録</th><th>様式</th>"
+                   "<th>署名者</th><th>署名日時</th><th>検証</th></tr></thead>\n",
                    c->npaths);
     for (size_t i = 0; i < c->npaths; i++) {
         itk_path_info pi;
@@ -573,8 +682,11 @@ static void section_forms(itk_buf *b, const rctx *c)
                        e && o.is_void ? " class=\"void\"" : "", page, pi.party, pi.id);
         esc(b, title ? title : pi.type ? pi.type->label : "");
         itk_buf_puts(b, "</td><td>");
-        if (e)
-            itk_buf_printf(b, "%s/%s", o.party, o.principal);
+        if (e) {
+            esc(b, o.party);
+            itk_buf_puts(b, "/");
+            esc(b, itk_display_name(c->snap, o.party, o.principal));
+        }
         itk_buf_puts(b, "</td><td>");
         show_time(b, c, e ? o.date : "");
         if (e)
@@ -595,18 +707,24 @@ static int write_index(rctx *c, const itk_log *full)
     char title[300];
     snprintf(title, sizeof(title), "報告書 %s", contract_str(c, "contract_id", NULL));
     page_head(&b, title, "");
+    /* the first page: the officer's summary */
+    itk_buf_puts(&b, "<div class=\"summary\">\n");
     section_contract(&b, c, problems, commits);
-    itk_buf_puts(&b, "<h2>委託の連鎖 (subcontract chain)</h2>\n");
+    itk_buf_puts(&b, "<h2>委託の連鎖</h2>\n");
     chain_svg(&b, c);
+    section_counts(&b, c);
+    section_action(&b, c);
+    itk_buf_puts(&b, "</div>\n");
     section_status(&b, c);
     section_who(&b, c);
     section_requests(&b, c);
     section_forms(&b, c);
     if (c->attachments.size)
-        itk_buf_printf(&b,
-                       "<h2>添付ファイル (attachments)</h2>\n<table><tr><th>記録</th>"
-                       "<th>ファイル名</th><th>大きさ</th><th>SHA-256</th></tr>\n%s</table>\n",
-                       c->attachments.ptr);
+        itk_buf_printf(
+            &b,
+            "<h2>添付ファイル</h2>\n<table><thead><tr><th>記録</th>"
+            "<th>ファイル名</th><th>大きさ</th><th>SHA-256</th></tr></thead>\n%s</table>\n",
+            c->attachments.ptr);
     itk_buf_puts(&b, "<p class=\"small\">itaku が署名付きの記録から作成しました。各コミットの署名は"
                      " git log --show-signature でも検証できます。</p>\n</body></html>\n");
     int rc = write_file(c, "index.html", &b);
@@ -619,12 +737,12 @@ static int write_index(rctx *c, const itk_log *full)
 static int write_timeline(rctx *c)
 {
     itk_buf b = ITK_BUF_INIT;
-    page_head(&b, "履歴 (timeline)", "");
-    itk_buf_puts(&b, "<h1>履歴 (timeline)</h1>\n<p class=\"small\">新しい順。日時は契約の時間帯。"
+    page_head(&b, "履歴", "");
+    itk_buf_puts(&b, "<h1>履歴</h1>\n<p class=\"small\">新しい順。日時は契約の時間帯。"
                      "✓ 検証済み、✗ 検証失敗、∅ 鍵の危殆化後の署名で無効（その記録は数えない）、"
-                     "⚑ 発注者が回復した鍵で、当事者の確認前。</p>\n<table><tr><th>日時</th>"
+                     "⚑ 発注者が回復した鍵で、当事者の確認前。</p>\n<table><thead><tr><th>日時</th>"
                      "<th>検証</th><th>事業者</th><th>担当者</th><th>操作</th><th>記録</th>"
-                     "<th>件名</th><th>コミット</th></tr>\n");
+                     "<th>件名</th><th>コミット</th></tr></thead>\n");
     for (size_t i = 0; i < itk_log_count(c->log); i++) {
         const itk_log_entry *e = itk_log_get(c->log, i);
         const itk_commit_info *ci = e->info;
@@ -635,7 +753,7 @@ static int write_timeline(rctx *c)
         itk_buf_printf(&b, "</td><td class=\"%s\">%s</td><td>", mark_class(ci), mark_text(ci));
         esc(&b, ci->party[0] ? ci->party : "(不明)");
         itk_buf_puts(&b, "</td><td>");
-        esc(&b, ci->principal);
+        esc(&b, itk_display_name(c->snap, ci->party, ci->principal));
         itk_buf_puts(&b, "</td><td>");
         esc(&b, lbl(c, "commit", ci->action));
         itk_buf_puts(&b, "</td><td>");
@@ -722,8 +840,8 @@ static int write_form(rctx *c, const char *path, json_t **schemas, size_t nschem
     size_t cut = body ? (size_t)(body - page.ptr) + 6 : 0;
     itk_buf_put(&out, page.ptr, cut);
     itk_buf_puts(&out, "\n<style>@media print{.itk-nav{display:none}}</style><p class=\"itk-nav\">"
-                       "<a href=\"../index.html\">概要 (overview)</a> · <a href=\"../"
-                       "timeline.html\">履歴 (timeline)</a></p>");
+                       "<a href=\"../index.html\">概要</a> · <a href=\"../"
+                       "timeline.html\">履歴</a></p>");
     itk_buf_puts(&out, page.ptr + cut);
     rc = write_file(c, name, &out);
 done:

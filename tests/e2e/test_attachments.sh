@@ -247,11 +247,11 @@ expect_exit 0 "$ITAKU" form render "$f1" -o "$T/f1.html"
 python3 - "$T/f1.html" "$psha" "$sha" <<'PY' || fail "the form page does not list its attachments"
 import sys
 page = open(sys.argv[1], encoding="utf-8").read()
-assert "添付ファイル (attachments)" in page
+assert "添付ファイル" in page
 for want in ("scan.png", "管理体制図.pdf", sys.argv[2], sys.argv[3], "3000 バイト", "2.9 KiB"):
     assert want in page, want
 assert "欠落" not in page
-assert page.index("添付ファイル (attachments)") < page.index('<div class="sig">'), "not before the signature"
+assert page.index("添付ファイル") < page.index('<div class="sig">'), "not before the signature"
 PY
 expect_exit 0 "$ITAKU" form render "$f1" --format md
 expect_output "\| scan.png \| 2.9 KiB \(3000 バイト\) \| \`$psha\` \|"
@@ -263,7 +263,7 @@ page = open(os.path.join(rep, "forms", f"acme_{f1}.html"), encoding="utf-8").rea
 assert f'<img src="../attachments/{psha}.png"' in page, "the image is not inline"
 assert f'<a href="../attachments/{sha}.pdf">管理体制図.pdf</a>' in page, "the PDF is not linked"
 index = open(os.path.join(rep, "index.html"), encoding="utf-8").read()
-assert "<h2>添付ファイル (attachments)</h2>" in index
+assert "<h2>添付ファイル</h2>" in index
 assert f'<a href="attachments/{psha}.png">scan.png</a>' in index
 assert f'<a href="forms/acme_{f1}.html">acme/{f1}</a>' in index
 PY
@@ -294,7 +294,7 @@ expect_exit 0 "$ITAKU" form submit 1 "$T/ghost.json"
 g=$(cat "$T/out")
 expect_exit 0 "$ITAKU" verify
 expect_exit 0 "$ITAKU" form render "$g" -o "$T/ghost.html"
-grep -q "欠落 (missing): 引用された添付ファイル 1 件が登録簿にありません。この様式は不完全です。" "$T/ghost.html" ||
+grep -q "欠落: 引用された添付ファイル 1 件が登録簿にありません。この様式は不完全です。" "$T/ghost.html" ||
     fail "the form page does not say the attachment is missing"
 grep -q "誓約書.pdf" "$T/ghost.html" || fail "the missing file's name is not shown"
 status_findings | grep -q "^acme/$g overdue incomplete: attachments cites 誓約書.pdf" ||

@@ -15,7 +15,7 @@ grep -q 'Good "git" signature for akiruno-city/officer' "$T/demo.out" || fail "d
 grep -qE '^[0-9a-f]{12} V4 parties/acme/forms/form1/f1-000001.json' "$T/demo.out" || fail "demo: forged edit not caught"
 grep -q '^pledge-at-city.pdf is the file acme attached' "$T/demo.out" || fail "demo: the pledge did not come back out at the city"
 grep -q 'will see this file, for ever' "$T/demo.out" || fail "demo: attach does not say every party sees the file"
-grep -q '^## 添付ファイル (attachments)' "$T/demo.out" || fail "demo: form 6 does not list its attachment"
+grep -q '^## 添付ファイル' "$T/demo.out" || fail "demo: form 6 does not list its attachment"
 ok "make demo tells the whole story: city → contractor → subcontractor, verified, with attachments"
 
 # The city's status before the forged edit: nothing overdue or violated.

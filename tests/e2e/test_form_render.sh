@@ -51,8 +51,13 @@ labels = json.load(open(labels, encoding="utf-8"))["labels"]
 codes = []  # codes shown as their label: they must not appear themselves
 titles = {"form1": "参考様式第1号 重要指定情報管理体制（新規・変更）届出書",
           "register": "参考様式第3号 重要指定情報管理記録簿", "incident": "事故報告書"}
-want = [titles[rec["type"]], "提出者", "acme", rec["id"], "電子署名", "署名者", "担当者", "manager",
+want = [titles[rec["type"]], "株式会社アクメ", rec["id"], "電子署名", "署名者", "担当者", "manager",
         "鍵指紋", fpr, "コミット", commit, "検証済み"]
+# the header above the title: the addressee, the submitter and the date line,
+# as values (the paper has no labels there)
+header = {k: rec["body"].pop(k) for k in ("addressee", "submitter", "submitted_on") if k in rec["body"]}
+want += [header.get("addressee", "あきる野市")]
+want += list(header.get("submitter", {}).values())
 for key in rec["body"]:
     p = schema["properties"][key]
     want.append(p.get("title") or schema["$defs"][p["$ref"].split("/")[-1]]["title"])
@@ -80,7 +85,8 @@ for key, v in walk(rec["body"]):
         want.append("はい" if v else "いいえ")
     elif isinstance(v, int):
         want.append(str(v))
-want.append(f"{era(rec['created'])} ({rec['created']})")
+if "submitted_on" in header:
+    want.append(era(header["submitted_on"]))
 for w in want:
     print(json.dumps(w, ensure_ascii=False))
 open(codes_file, "w", encoding="utf-8").write("".join(c + "\n" for c in codes))
@@ -116,11 +122,15 @@ for id in "$F1" "$R1" "$I1"; do
     while read -r code; do
         grep -qwF -- "$code" "$T/$id.md" && fail "$id.md shows the code '$code' where a label exists"
     done <"$T/codes-$id"
-    grep -qE '^\| 検証 \(verification\) \| 検証済み' "$T/$id.md" || fail "$id.md: no verification state"
+    grep -qE '^\| 検証 \| 検証済み' "$T/$id.md" || fail "$id.md: no verification state"
+    grep -qE '\((yes|no|party|principal|signature|verification|record)\)' "$T/$id.md" &&
+        fail "$id.md mixes English into the fixed layout"
 done
 grep -qF '# 参考様式第1号 重要指定情報管理体制（新規・変更）届出書' "$T/$F1.md" || fail "form 1's title"
-grep -qF -- '- **提出日**: 令和8年4月10日 (2026-04-10)' "$T/$F1.md" || fail "form 1's date in the era"
-grep -qF -- '- **所在地**: 東京都あきる野市二宮350' "$T/$F1.md" || fail "form 1's submitter"
+grep -qx '令和8年4月10日  ' "$T/$F1.md" || fail "form 1's date line in the era"
+grep -qF -- '宛先: あきる野市長　様' "$T/$F1.md" || fail "form 1's addressee"
+grep -qF -- '所在地: 東京都あきる野市二宮350' "$T/$F1.md" || fail "form 1's submitter"
+grep -qF -- '名称: 株式会社アクメ' "$T/$R1.md" || fail "the register entry's submitter: the company name from the party file"
 grep -qF -- '- **日時**: 令和8年4月20日 10:00 (2026-04-20T10:00:00+09:00)' "$T/$R1.md" ||
     fail "the register entry's date and time in the era"
 grep -qF -- '封筒に \<親展> \& "取扱注意" と記載' "$T/$R1.md" || fail "Markdown escaping of the note"
@@ -137,7 +147,7 @@ h = open(sys.argv[1], encoding="utf-8").read()
 assert h.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in h
 assert not re.search(r"https?://|src\s*=|<link|<script|@import|url\(", h, re.I), "refers to something outside"
 style = re.findall(r"<style>(.*?)</style>", h, re.S)
-assert len(style) == 1 and "@page{size:A4" in style[0].replace(" ", ""), style
+assert len(style) == 1 and "@page{size:A4portrait" in style[0].replace(" ", ""), style
 PY
 done
 grep -qF '封筒に &lt;親展&gt; &amp; &quot;取扱注意&quot; と記載' "$T/$R1.html" || fail "HTML escaping of the note"

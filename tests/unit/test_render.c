@@ -175,11 +175,13 @@ static void test_render_uses_labels_from_the_schema(void **state)
     (void)state;
     json_t *rec = small_record("なし"), *schema = small_schema();
     char *html = render(rec, schema, &signed_ok, ITK_RENDER_HTML);
-    assert_non_null(strstr(html, "<th>氏名<div class=\"en\">name</div></th><td>佐藤 花子</td>"));
+    assert_non_null(strstr(html, "<th>氏名</th><td>佐藤 花子</td>"));
     /* a label behind a $ref, and a date shown in the era beside ISO */
-    assert_non_null(strstr(html, "<th>実施日<div class=\"en\">held_on</div></th>"
-                                 "<td>令和8年11月25日 (2026-11-25)</td>"));
-    assert_non_null(strstr(html, "<th>数量<div class=\"en\">count</div></th><td>3</td>"));
+    assert_non_null(strstr(html, "<th>実施日</th><td>令和8年11月25日 (2026-11-25)</td>"));
+    assert_non_null(strstr(html, "<th>数量</th><td>3</td>"));
+    /* the fixed layout is Japanese only: no field keys beside the labels */
+    assert_null(strstr(html, "class=\"en\""));
+    assert_null(strstr(html, ">name<"));
     /* required fields first, in the schema's order */
     assert_true(strstr(html, "氏名") < strstr(html, "実施日"));
     assert_true(strstr(html, "実施日") < strstr(html, "備考"));
@@ -252,8 +254,10 @@ static void test_render_signature_block(void **state)
     (void)state;
     json_t *rec = small_record("なし");
     char *md = render(rec, NULL, &signed_ok, ITK_RENDER_MARKDOWN);
-    assert_non_null(strstr(md, "| 署名者 (party) | acme |"));
-    assert_non_null(strstr(md, "| 担当者 (principal) | manager |"));
+    assert_non_null(strstr(md, "| 署名者 | acme |"));
+    assert_non_null(strstr(md, "| 担当者 | manager |"));
+    assert_null(strstr(md, "(party)"));
+    assert_null(strstr(md, "(verification)"));
     assert_non_null(strstr(md, "`SHA256:abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG`"));
     assert_non_null(strstr(md, "`0123456789abcdef0123456789abcdef01234567`"));
     assert_non_null(strstr(md, "令和8年11月25日"));
@@ -265,6 +269,34 @@ static void test_render_signature_block(void **state)
     assert_non_null(strstr(html, "検証失敗"));
     assert_null(strstr(html, "検証済み"));
     free(html);
+    json_decref(rec);
+}
+
+/* The block above the title: the date line in the era, the addressee, and
+ * the submitter's company, representative and address from the party
+ * records when the record itself does not say them; never the party id. */
+static void test_render_header_from_the_party_records(void **state)
+{
+    (void)state;
+    json_t *rec = small_record("なし");
+    itk_render_header h = {"あきる野市",          "株式会社アクメ",
+                           "代表取締役 山田太郎", "東京都あきる野市二宮350",
+                           "株式会社アクメ",      "佐藤 花子"};
+    itk_buf out = ITK_BUF_INIT;
+    assert_int_equal(itk_render_form(&out, rec, NULL, NULL, &signed_ok, &h, ITK_RENDER_HTML, 540),
+                     0);
+    const char *html = out.ptr;
+    assert_non_null(strstr(html, "<p class=\"to\">あきる野市　様</p>"));
+    assert_non_null(strstr(html, "<th>名称</th><td>株式会社アクメ</td>"));
+    assert_non_null(strstr(html, "<th>代表者</th><td>代表取締役 山田太郎</td>"));
+    assert_non_null(strstr(html, "<th>所在地</th><td>東京都あきる野市二宮350</td>"));
+    assert_non_null(strstr(html, "<th>署名者</th><td>株式会社アクメ</td>"));
+    assert_non_null(strstr(html, "<th>担当者</th><td>佐藤 花子</td>"));
+    assert_true(strstr(html, "class=\"dateline\"") < strstr(html, "<h1>"));
+    assert_true(strstr(html, "class=\"from\"") < strstr(html, "<h1>"));
+    assert_non_null(strstr(html, "size:A4 portrait"));
+    assert_non_null(strstr(html, "thead{display:table-header-group}"));
+    itk_buf_dispose(&out);
     json_decref(rec);
 }
 
@@ -308,6 +340,7 @@ int main(void)
         cmocka_unit_test(test_render_shows_date_times_in_the_contracts_zone),
         cmocka_unit_test(test_render_markdown_escapes_values),
         cmocka_unit_test(test_render_signature_block),
+        cmocka_unit_test(test_render_header_from_the_party_records),
         cmocka_unit_test(test_render_unsigned_says_so),
         cmocka_unit_test(test_render_refuses_what_is_not_a_record),
     };

@@ -47,6 +47,38 @@ int itk_render_record_labeled(itk_buf *out, const json_t *record, const json_t *
                               const itk_labels *labels, const itk_render_signature *sig,
                               itk_render_format format, int offset);
 
+/* What a form page shows above its title and in its signature block,
+ * from the party records (all may be NULL; the record's own addressee and
+ * submitter fields win): the addressee (宛先), the submitter's company
+ * name, representative and address, the signing party's company name and
+ * the signer's display name. Strings are borrowed for the call. */
+typedef struct {
+    const char *addressee;
+    const char *company;
+    const char *representative;
+    const char *address;
+    const char *signer_name;
+    const char *signer_display;
+} itk_render_header;
+
+/* itk_render_record_labeled with the header hdr (NULL: only what the record
+ * says; the party id stands for a missing company name). Same errors. */
+int itk_render_form(itk_buf *out, const json_t *record, const json_t *schema,
+                    const itk_labels *labels, const itk_render_signature *sig,
+                    const itk_render_header *hdr, itk_render_format format, int offset);
+
+/* The display name of a signer (party's principal) for documents. Until
+ * keys carry display names it returns principal itself; the returned
+ * string is borrowed from the arguments or the snapshot (s may be NULL). */
+const char *itk_display_name(const itk_snapshot *s, const char *party, const char *principal);
+
+/* Form 3 (管理記録簿) of party as one HTML ledger: every counting register
+ * entry of the party, in date order (occurred_at in the contract's zone),
+ * one row per entry, with the paper register's columns and each entry's
+ * signer and verification state. ITK_EINVALID without a party,
+ * ITK_ENOTFOUND when the snapshot holds no such party, ITK_ENOMEM. */
+int itk_register_ledger(itk_buf *out, const itk_snapshot *s, const char *party);
+
 /* The form page of record i of snapshot s, as `itaku form render` and the
  * report's forms/ pages show it: itk_render_record with the signature block
  * of the commit that added it (itk_snapshot_origin_get; none when no commit
