@@ -306,7 +306,12 @@ static const char css[] =
 static void signature_block(ctx *c, const itk_render_signature *sig)
 {
     int html = c->fmt == ITK_RENDER_HTML;
-    char era[64] = "", hhmm[6];
+    char era[64] = "", hhmm[6], who[300];
+    /* the person by name, the ASCII principal beside it */
+    if (sig && sig->principal_name && *sig->principal_name)
+        snprintf(who, sizeof(who), "%s (%s)", sig->principal_name, sig->principal);
+    else
+        snprintf(who, sizeof(who), "%s", sig && sig->principal ? sig->principal : "—");
     if (sig && sig->date)
         local_era(c, era, hhmm, sig->date);
     itk_error_clear();
@@ -318,7 +323,7 @@ static void signature_block(ctx *c, const itk_render_signature *sig)
         itk_buf_puts(c->out, "<div class=\"sig\"><h2>電子署名 (signature)</h2><table>");
         const char *rows[][2] = {
             {"署名者 (party)", sig ? sig->party : "—"},
-            {"担当者 (principal)", sig ? sig->principal : "—"},
+            {"担当者 (principal)", who},
             {"鍵指紋 (key fingerprint)", sig ? sig->fingerprint : "—"},
             {"コミット (commit)", sig ? sig->commit : "—"},
             {"日時 (date)", sig && sig->date ? sig->date : "—"},
@@ -342,7 +347,7 @@ static void signature_block(ctx *c, const itk_render_signature *sig)
     }
     itk_buf_puts(c->out, "\n## 電子署名 (signature)\n\n| | |\n|---|---|\n");
     itk_buf_printf(c->out, "| 署名者 (party) | %s |\n", sig ? sig->party : "—");
-    itk_buf_printf(c->out, "| 担当者 (principal) | %s |\n", sig ? sig->principal : "—");
+    itk_buf_printf(c->out, "| 担当者 (principal) | %s |\n", who);
     itk_buf_printf(c->out, "| 鍵指紋 (key fingerprint) | `%s` |\n", sig ? sig->fingerprint : "—");
     itk_buf_printf(c->out, "| コミット (commit) | `%s` |\n", sig ? sig->commit : "—");
     itk_buf_printf(c->out, "| 日時 (date) | %s %s |\n", era, sig && sig->date ? sig->date : "—");
@@ -421,13 +426,17 @@ int itk_form_page(itk_buf *out, const itk_snapshot *s, size_t i, const json_t *s
         return itk_error_set(ITK_EINVALID, "%s is not a record: it has no form page",
                              pi ? itk_snapshot_path(s, i) : "that");
     itk_snapshot_origin_get(&o, s, i);
-    itk_render_signature sig = {o.commit,      o.date,     o.party,   o.principal,
-                                o.fingerprint, o.verified, o.is_void, o.recovered};
-    int rc = itk_snapshot_json(&rec, s, i);
+    itk_buf name = ITK_BUF_INIT;
+    int rc = itk_snapshot_signer_name(&name, s, i);
+    itk_render_signature sig = {o.commit,    o.date,        o.party,
+                                o.principal, o.fingerprint, o.verified,
+                                o.is_void,   o.recovered,   name.size ? name.ptr : NULL};
+    rc = rc ? rc : itk_snapshot_json(&rec, s, i);
     rc = rc ? rc
             : itk_render_record(&page, rec, schema, o.commit[0] ? &sig : NULL, fmt,
                                 itk_snapshot_offset(s));
     json_decref(rec);
+    itk_buf_dispose(&name);
     if (rc) {
         itk_buf_dispose(&page);
         return rc;

@@ -3,6 +3,7 @@
  * the snapshot of what counts at HEAD (snapshot.c); this
  * file only lays it out as HTML with inline CSS and an SVG of the chain. */
 #include "itaku/report.h"
+#include "itaku/people.h"
 #include "itaku/errors.h"
 #include "itaku/evidence.h"
 #include "itaku/flow.h"
@@ -132,6 +133,8 @@ static const char *role_ja(const char *role)
 
 static const char *action_ja(const char *a)
 {
+    if (!strcmp(a, "key-attributes"))
+        return "氏名等変更"; /* a person's recorded name (itaku/people.h) */
     static const struct {
         const char *a, *ja;
     } t[] = {{"genesis", "台帳作成"},   {"party-add", "受注者登録"}, {"submit", "提出"},
@@ -235,6 +238,35 @@ static void origin_of(itk_snapshot_origin *o, const rctx *c, const char *path)
         memset(o, 0, sizeof(*o));
         itk_error_clear();
     }
+}
+
+/* principal, with its display name at commit beside it (itaku/people.h) */
+static void person(itk_buf *b, const rctx *c, const git_oid *commit, const char *party,
+                   const char *principal)
+{
+    itk_buf name = ITK_BUF_INIT;
+    if (itk_principal_name_at(&name, itk_registry_repo(c->reg), commit, party, principal) < 0)
+        itk_error_clear();
+    if (name.size) {
+        esc(b, name.ptr);
+        itk_buf_puts(b, " (");
+    }
+    esc(b, principal);
+    if (name.size)
+        itk_buf_puts(b, ")");
+    itk_buf_dispose(&name);
+}
+
+/* "party/principal" of a record's origin, the principal by name */
+static void signer_cell(itk_buf *b, const rctx *c, const itk_snapshot_origin *o)
+{
+    git_oid id;
+    esc(b, o->party);
+    itk_buf_puts(b, "/");
+    if (git_oid_fromstr(&id, o->commit) < 0)
+        esc(b, o->principal);
+    else
+        person(b, c, &id, o->party, o->principal);
 }
 
 static const char *origin_class(const itk_snapshot_origin *o)
@@ -570,7 +602,7 @@ static void section_forms(itk_buf *b, const rctx *c)
         esc(b, title ? title : pi.type ? pi.type->label : "");
         itk_buf_puts(b, "</td><td>");
         if (e)
-            itk_buf_printf(b, "%s/%s", o.party, o.principal);
+            signer_cell(b, c, &o);
         itk_buf_puts(b, "</td><td>");
         show_time(b, c, e ? o.date : "");
         if (e)
@@ -631,7 +663,7 @@ static int write_timeline(rctx *c)
         itk_buf_printf(&b, "</td><td class=\"%s\">%s</td><td>", mark_class(ci), mark_text(ci));
         esc(&b, ci->party[0] ? ci->party : "(不明)");
         itk_buf_puts(&b, "</td><td>");
-        esc(&b, ci->principal);
+        person(&b, c, &ci->id, ci->party, ci->principal);
         itk_buf_puts(&b, "</td><td>");
         esc(&b, action_ja(ci->action));
         itk_buf_puts(&b, " ");

@@ -38,6 +38,8 @@ struct itk_snapshot {
     size_t n;
     json_t *parent_of; /* party id → its parent's id (the tree's party files) */
     json_t *by_path;   /* path → index, built on first itk_snapshot_find */
+    /* the registry's, borrowed: a signer's name at a commit (people.h) */
+    git_repository *repo;
 };
 
 /* The snapshot cache (status.cache in this user's cache folder,

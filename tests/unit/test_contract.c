@@ -295,13 +295,16 @@ static void test_older_itaku_refuses_a_newer_schema(void **state)
     json_decref(entry);
 }
 
-/* A copy of the built-in template's v1 of type as v2 (only its $id
- * differs), appended to f->newer; the text is kept in *keep. */
-static void carry_v2(fixture *f, const char *type, char **keep)
+/* A copy of the built-in template's v1 of type as the version after the
+ * newest this build carries (only its $id differs: "<type>.v<N+1>" is
+ * written to next), appended to f->newer; the text is kept in *keep. */
+static void carry_v2(fixture *f, const char *type, char **keep, char next[48])
 {
     char v1[96], v2[48];
+    long n_next = itk_schema_carried(type) + 1;
     snprintf(v1, sizeof(v1), "schemas/%s.v1.schema.json", type);
-    snprintf(v2, sizeof(v2), "%s.v2", type);
+    snprintf(v2, sizeof(v2), "%s.v%ld", type, n_next);
+    snprintf(next, 48, "%s", v2);
     size_t n = 0;
     while (f->newer[n].path)
         n++;
@@ -311,7 +314,7 @@ static void carry_v2(fixture *f, const char *type, char **keep)
         json_t *s = json_loadb(f->newer[i].data, f->newer[i].size, 0, NULL);
         assert_non_null(s);
         char id[96];
-        snprintf(id, sizeof(id), "urn:itaku:schema:%s:v2", type);
+        snprintf(id, sizeof(id), "urn:itaku:schema:%s:v%ld", type, n_next);
         json_object_set_new(s, "$id", json_string(id));
         *keep = json_dumps(s, JSON_INDENT(2) | JSON_SORT_KEYS);
         json_decref(s);
@@ -349,16 +352,21 @@ static void test_the_schema_a_write_uses(void **state)
 }
 
 /* party.json and key records are written against the registry's newest
- * party and key schemas too: in a registry holding party.v2 and key.v2
- * (published by a newer release), this itaku, which carries v1 only,
+ * party and key schemas too: in a registry holding the party and key
+ * versions after the ones this build carries
+ * (published by a newer release), this itaku
  * refuses to register a contractor or add a key, naming the version, and
- * writes nothing; the twins, before the upgrade, are written and name v1. */
+ * writes nothing; the twins, before the upgrade, are written. */
 static void test_party_and_key_writes_use_the_registrys_newest_version(void **state)
 {
     fixture *f = *state;
-    char *party_v2 = NULL, *key_v2 = NULL;
-    carry_v2(f, "party", &party_v2);
-    carry_v2(f, "key", &key_v2);
+    char *party_v2 = NULL, *key_v2 = NULL, party_next[48], key_next[48], want[96];
+    char party_now[48], party_file[96], key_file[96];
+    carry_v2(f, "party", &party_v2, party_next);
+    carry_v2(f, "key", &key_v2, key_next);
+    snprintf(party_now, sizeof(party_now), "party.v%ld", itk_schema_carried("party"));
+    snprintf(party_file, sizeof(party_file), "schemas/%s.schema.json", party_next);
+    snprintf(key_file, sizeof(key_file), "schemas/%s.schema.json", key_next);
     itk_signer *beta = th_signer(), *other = th_signer(), *third = th_signer();
     itk_party_options o = ITK_PARTY_OPTIONS_INIT;
     git_oid id;
@@ -377,7 +385,7 @@ static void test_party_and_key_writes_use_the_registrys_newest_version(void **st
     assert_int_equal(git_tree_entry_bypath(&e, tree, "parties/beta/party.json"), 0);
     assert_int_equal(git_blob_lookup(&b, f->repo, git_tree_entry_id(e)), 0);
     rec = json_loadb(git_blob_rawcontent(b), (size_t)git_blob_rawsize(b), 0, NULL);
-    assert_string_equal(json_string_value(json_object_get(rec, "schema")), "party.v1");
+    assert_string_equal(json_string_value(json_object_get(rec, "schema")), party_now);
     json_decref(rec);
     git_blob_free(b);
     git_tree_entry_free(e);
@@ -391,17 +399,18 @@ static void test_party_and_key_writes_use_the_registrys_newest_version(void **st
     o.id = "gamma";
     o.key = itk_signer_public(third);
     assert_int_equal(itk_party_add(&id, f->reg, f->city, &o), ITK_EUNSUPPORTED);
-    assert_non_null(strstr(itk_error_last(), "the registry uses party.v2"));
+    snprintf(want, sizeof(want), "the registry uses %s", party_next);
+    assert_non_null(strstr(itk_error_last(), want));
     assert_int_equal(itk_key_add(&id, f->reg, f->acme, itk_signer_public(third), "clerk"),
                      ITK_EUNSUPPORTED);
-    assert_non_null(strstr(itk_error_last(), "the registry uses key.v2"));
+    snprintf(want, sizeof(want), "the registry uses %s", key_next);
+    assert_non_null(strstr(itk_error_last(), want));
     char *after = refs(f);
     assert_string_equal(before, after);
     free(before);
     free(after);
     for (size_t i = 0; f->newer[i].path; i++)
-        if (strcmp(f->newer[i].path, "schemas/party.v2.schema.json") == 0 ||
-            strcmp(f->newer[i].path, "schemas/key.v2.schema.json") == 0)
+        if (strcmp(f->newer[i].path, party_file) == 0 || strcmp(f->newer[i].path, key_file) == 0)
             free((char *)f->newer[i].path);
     free(party_v2);
     free(key_v2);
