@@ -122,5 +122,25 @@ expect_exit 0 "$ITAKU" export allowed-signers "$T/allowed"
 grep -q "^acme/tanaka " "$T/allowed" || fail "allowed-signers lacks acme/tanaka"
 LC_ALL=C grep -q $'[\x80-\xff]' "$T/allowed" && fail "allowed-signers holds non-ASCII text"
 ok "export allowed-signers keeps the ASCII principal acme/tanaka, no names"
+# init and party add name the first key's person (--principal-name)
+"$ITAKU" key generate "$T/city2.key" >/dev/null
+"$ITAKU" key generate "$T/beta.key" >/dev/null
+expect_exit 0 "$ITAKU" init "$T/city2" --contract C-2 --title "名前の確認" --city akiruno-city \
+    --name "あきる野市" --key "$T/city2.key" --principal-name "山田 太郎" \
+    --start 2026-12-01 --end 2027-03-31
+cd "$T/city2"
+git config itaku.signingKey "$T/city2.key"
+expect_exit 0 "$ITAKU" party add beta --role contractor --name "株式会社ベータ" \
+    --pubkey "$T/beta.key.pub" --principal-name "鈴木 一郎"
+expect_exit 0 "$ITAKU" who
+expect_output "officer \(山田 太郎\)"
+expect_output "manager \(鈴木 一郎\)"
+expect_exit 0 "$ITAKU" log --json
+python3 - "$T/out" <<'PY' || fail "log --json does not name the city's officer"
+import json, sys
+log = json.load(open(sys.argv[1], encoding="utf-8"))
+assert all(e["principal"] == "officer" and e["principal_name"] == "山田 太郎" for e in log), log
+PY
+ok "init and party add --principal-name record the first keys' people by name"
 finish
 
