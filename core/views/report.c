@@ -43,7 +43,8 @@ typedef struct {
     size_t pages;
     itk_progress_cb cb;
     void *payload;
-    itk_buf attachments; /* the index's rows of attachments (evidence.h) */
+    itk_buf attachments;  /* the index's rows of attachments (evidence.h) */
+    itk_name_memo *names; /* the last signer's name looked up (people.h) */
 } rctx;
 
 static const char css[] =
@@ -245,7 +246,8 @@ static void person(itk_buf *b, const rctx *c, const git_oid *commit, const char 
                    const char *principal)
 {
     itk_buf name = ITK_BUF_INIT;
-    if (itk_principal_name_at(&name, itk_registry_repo(c->reg), commit, party, principal) < 0)
+    if (itk_principal_name_memo(&name, c->names, itk_registry_repo(c->reg), commit, party,
+                                principal) < 0)
         itk_error_clear();
     if (name.size) {
         esc(b, name.ptr);
@@ -796,8 +798,11 @@ int itk_report_write(itk_registry *reg, const char *dir, const itk_report_option
 {
     rctx c;
     itk_log *full = NULL;
+    itk_name_memo names;
     int rc;
     memset(&c, 0, sizeof(c));
+    memset(&names, 0, sizeof(names));
+    c.names = &names;
     c.reg = reg;
     c.dir = dir;
     c.cb = o ? o->progress : NULL;
@@ -855,6 +860,7 @@ done:
     free(c.paths);
     itk_snapshot_free(c.snap);
     itk_buf_dispose(&c.attachments);
+    itk_name_memo_dispose(&names);
     json_decref(c.contract);
     git_tree_free(c.tree);
     return rc;
