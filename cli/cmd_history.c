@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "json_out.h"
 #include "itaku/history.h"
+#include "itaku/people.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +12,18 @@
 static const char *mark_of(const itk_story_step *s)
 {
     return !s->verified ? "✗" : s->is_void ? "∅" : s->recovered ? "⚑" : "✓";
+}
+
+/* The display name of a step's signer at its commit (itaku/people.h), "" for
+ * none. */
+static const char *step_name(itk_buf *name, itk_registry *reg, const itk_story_step *s)
+{
+    git_oid id;
+    itk_buf_clear(name);
+    if (git_oid_fromstr(&id, s->commit) < 0 ||
+        itk_principal_name_at(name, itk_registry_repo(reg), &id, s->party, s->principal) < 0)
+        itk_error_clear();
+    return name->size ? name->ptr : "";
 }
 
 int cmd_history(int argc, char **argv)
@@ -36,6 +49,7 @@ int cmd_history(int argc, char **argv)
         return cli_fail("cannot tell the history");
     }
     int rc = EXIT_OK;
+    itk_buf name = ITK_BUF_INIT;
     if (json) {
         json_t *steps = json_array();
         for (size_t i = 0; i < itk_story_count(st); i++) {
@@ -47,6 +61,7 @@ int cmd_history(int argc, char **argv)
             json_t *step = json_pack("{s:i}", "depth", s->depth);
             for (size_t k = 0; k < sizeof(keys) / sizeof(*keys); k++)
                 cli_jset(&step, keys[k], cli_jstr(vals[k]));
+            cli_jset(&step, "principal_name", cli_jstr(step_name(&name, reg, s)));
             cli_jset(&step, "verified", json_boolean(s->verified));
             cli_jset(&step, "void", json_boolean(s->is_void));
             cli_jset(&step, "recovered", json_boolean(s->recovered));
@@ -60,18 +75,22 @@ int cmd_history(int argc, char **argv)
                itk_story_missing(st) ? " (no such record here; records cite it)" : "");
         for (size_t i = 0; i < itk_story_count(st); i++) {
             const itk_story_step *s = itk_story_get(st, i);
-            char when[24], who[100];
+            char when[24], who[300];
             snprintf(when, sizeof(when), "%.10s %.5s", s->date, s->date + 11);
-            snprintf(who, sizeof(who), "%s/%s", s->party, s->principal);
+            const char *person = step_name(&name, reg, s);
+            snprintf(who, sizeof(who), "%s/%s%s%s%s", s->party, s->principal, *person ? " (" : "",
+                     person, *person ? ")" : "");
             printf("%s  %s%s%s %*s", cli_safe(when),
                    color ? (s->verified && !s->is_void ? "\033[32m" : "\033[31m") : "", mark_of(s),
                    color ? "\033[0m" : "", 2 * s->depth, "");
             cli_pad(s->what, 11);
-            cli_pad(who, 22);
+            int w = cli_display_width(who);
+            cli_pad(who, w < 22 ? 22 : w + 1);
             printf("%.12s  %s%s\n", cli_safe(s->commit), cli_safe(s->detail),
                    s->is_void ? " [void: signed after its key's compromise; does not count]" : "");
         }
     }
+    itk_buf_dispose(&name);
     itk_story_free(st);
     itk_registry_free(reg);
     return rc;

@@ -22,6 +22,8 @@ int cmd_init(int argc, char **argv)
         {"name", 0, CLI_STRING, &o.city_name, "NAME", "the city's name", 0},
         {"key", 0, CLI_PATH, &key, "FILE", "the city's private key", 0},
         {"principal", 0, CLI_STRING, &o.principal, "NAME", "who holds it (default: officer)", 0},
+        {"principal-name", 0, CLI_STRING, &o.principal_name, "TEXT",
+         "that person's name as the papers show it (e.g. 田中 花子)", 0},
         {"start", 0, CLI_DATE, &o.start, "YYYY-MM-DD", "the contract's first day", CLI_DAY},
         {"end", 0, CLI_DATE, &o.end, "YYYY-MM-DD", "the contract's last day", CLI_DAY},
         {"handover-method", 0, CLI_STRING, &method_list, "M",

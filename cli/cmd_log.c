@@ -6,6 +6,7 @@
 #include "json_out.h"
 #include "itaku/history.h"
 #include "itaku/record.h"
+#include "itaku/people.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,7 @@ static void date_label(char out[40], long long t, int offset)
         snprintf(out, 40, "%.10s %.8s %s", iso, iso + 11, iso + 19);
 }
 
-static json_t *entry_json(const itk_log_entry *e)
+static json_t *entry_json(const itk_log_entry *e, const char *name)
 {
     const itk_commit_info *ci = e->info;
     char hex[GIT_OID_HEXSZ + 1];
@@ -38,15 +39,19 @@ static json_t *entry_json(const itk_log_entry *e)
     /* received_from: the receipt's party; request: the request named;
      * received: the records a receipt brought in; subject_note: how a subject
      * that was not UTF-8 was made so ("decoded from Shift_JIS", …), or "" */
-    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:b, s:o, s:o, s:o, "
-                     "s:o}",
-                     "commit", hex, "date", cli_jstr(e->date), "party", cli_jstr(ci->party),
-                     "principal", cli_jstr(ci->principal), "action", cli_jstr(ci->action),
-                     "records", records, "subject", cli_jstr(ci->subject), "subject_note",
-                     cli_jstr(ci->subject_note), "fingerprint", cli_jstr(ci->fingerprint),
-                     "verified", ci->ok, "void", ci->is_void, "recovered", ci->recovered,
-                     "received_from", cli_jstr(ci->received), "request", cli_jstr(ci->request),
-                     "sections", sections, "received", received);
+    json_t *out = json_pack(
+        "{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:b, s:o, s:o, s:o, "
+        "s:o}",
+        "commit", hex, "date", cli_jstr(e->date), "party", cli_jstr(ci->party), "principal",
+        cli_jstr(ci->principal), "action", cli_jstr(ci->action), "records", records, "subject",
+        cli_jstr(ci->subject), "subject_note", cli_jstr(ci->subject_note), "fingerprint",
+        cli_jstr(ci->fingerprint), "verified", ci->ok, "void", ci->is_void, "recovered",
+        ci->recovered, "received_from", cli_jstr(ci->received), "request", cli_jstr(ci->request),
+        "sections", sections, "received", received);
+    /* principal_name: the principal's display name at this commit ("" for none) */
+    if (out)
+        json_object_set_new(out, "principal_name", cli_jstr(name));
+    return out;
 }
 
 /* Beside the subject (what was signed, never rewritten): the catalog's
@@ -74,7 +79,8 @@ static void print_label(const itk_commit_info *ci, const itk_labels *l)
     printf("〕");
 }
 
-static void print_line(const itk_log_entry *e, int offset, int color, const itk_labels *l)
+static void print_line(const itk_log_entry *e, const char *name, int offset, int color,
+                       const itk_labels *l)
 {
     const itk_commit_info *ci = e->info;
     char date[40], hex[GIT_OID_HEXSZ + 1];
@@ -91,7 +97,12 @@ static void print_line(const itk_log_entry *e, int offset, int color, const itk_
     cli_pad(date, 24);
     printf("%s%s%s  ", on, mark, color ? "\033[0m" : "");
     cli_pad(*ci->party ? ci->party : "(unknown)", 17);
-    cli_pad(*ci->principal ? ci->principal : "-", 13);
+    /* the principal's name in force at the commit beside it (itaku/people.h) */
+    char who[200];
+    snprintf(who, sizeof(who), "%s%s%s%s", *ci->principal ? ci->principal : "-", *name ? " (" : "",
+             name, *name ? ")" : "");
+    int w = cli_display_width(who);
+    cli_pad(who, w < 13 ? 13 : w + 1);
     cli_pad(*ci->action ? ci->action : "-", 15);
     printf("%.12s  %s%s%s%s", hex, cli_safe(ci->subject), *ci->subject_note ? " [" : "",
            cli_safe(ci->subject_note), *ci->subject_note ? "]" : "");
@@ -148,6 +159,9 @@ int cmd_log(int argc, char **argv)
     itk_error_clear();
     json_t *all = json ? json_array() : NULL;
     itk_labels *l = json ? NULL : cli_labels(reg);
+    itk_buf name = ITK_BUF_INIT;
+    itk_name_memo memo;
+    memset(&memo, 0, sizeof(memo));
     if (!json) {
         cli_pad("DATE", 24);
         cli_pad("", 3);
@@ -159,16 +173,21 @@ int cmd_log(int argc, char **argv)
     }
     for (size_t i = 0; i < itk_log_count(log) && max != 0; i++) {
         const itk_log_entry *e = itk_log_get(log, i);
+        if (itk_principal_name_memo(&name, &memo, itk_registry_repo(reg), &e->info->id,
+                                    e->info->party, e->info->principal) < 0)
+            itk_error_clear(); /* no name shown: the commit itself is listed */
         if (json)
-            cli_jappend(&all, entry_json(e));
+            cli_jappend(&all, entry_json(e, name.size ? name.ptr : ""));
         else
-            print_line(e, offset, color, l);
+            print_line(e, name.size ? name.ptr : "", offset, color, l);
         if (max > 0)
             max--;
     }
     if (json)
         rc = cli_json_print(all);
     itk_labels_free(l);
+    itk_buf_dispose(&name);
+    itk_name_memo_dispose(&memo);
     itk_log_free(log);
     itk_registry_free(reg);
     return rc;

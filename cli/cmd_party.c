@@ -23,6 +23,8 @@ int cmd_party(int argc, char **argv)
         {"pubkey", 0, CLI_PATH, &pubkey, "FILE", "its first key's .pub file", CLI_REQUIRED},
         {"principal", 0, CLI_STRING, &o.principal, "NAME", "who holds that key (default: manager)",
          0},
+        {"principal-name", 0, CLI_STRING, &o.principal_name, "TEXT",
+         "that person's name as the papers show it (e.g. 田中 花子)", 0},
         CLI_OPT_KEY(&key),
         {0}};
     const cli_spec spec = {"party add", "Register a contractor and its first key (the city).",

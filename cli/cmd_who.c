@@ -44,11 +44,18 @@ static json_t *party_json(const itk_who_party *p)
                               cli_jstr(x->since), "derived_from", cli_jstr(x->derived_from),
                               "taken_out", cli_jstr(x->taken_out)));
     }
-    return json_pack("{s:o, s:o, s:o, s:o, s:i, s:o, s:o, s:o, s:o, s:o}", "party",
+    json_t *signers = json_array();
+    for (size_t k = 0; k < p->nsigners; k++) {
+        const itk_who_signer *x = &p->signers[k];
+        cli_jappend(&signers,
+                    json_pack("{s:o, s:o, s:o}", "principal", cli_jstr(x->principal), "name",
+                              cli_jstr(x->name), "fingerprint", cli_jstr(x->fingerprint)));
+    }
+    return json_pack("{s:o, s:o, s:o, s:o, s:i, s:o, s:o, s:o, s:o, s:o, s:o}", "party",
                      cli_jstr(p->party), "name", cli_jstr(p->name), "role", cli_jstr(p->role),
                      "parent", cli_jstr(p->parent), "depth", p->depth, "manager", manager,
                      "workers", workers, "subcontractors", subs, "approvals", approvals, "items",
-                     items);
+                     items, "signers", signers);
 }
 
 static int print_json(const itk_who *w)
@@ -71,6 +78,13 @@ static void print_table(const itk_who *w, const itk_labels *l)
         int ind = 2 * p->depth;
         printf("\n%*s%s %s (%s)\n", ind, "", cli_safe(p->party), cli_safe(p->name),
                cli_safe(itk_label_or(l, "role", p->role)));
+        /* who signs for it: each principal by the name in force */
+        printf("%*s  signers:", ind, "");
+        for (size_t k = 0; k < p->nsigners; k++)
+            printf("%s %s%s%s%s", k ? "," : "", cli_safe(p->signers[k].principal),
+                   p->signers[k].name[0] ? " (" : "", cli_safe(p->signers[k].name),
+                   p->signers[k].name[0] ? ")" : "");
+        puts(p->nsigners ? "" : " none");
         if (!strcmp(p->role, "city") && !p->form1[0] && !p->nitems && !p->napprovals) {
             printf("%*s  contractors:", ind, "");
             for (size_t k = 0; k < p->nsubcontractors; k++)

@@ -6,6 +6,7 @@
 #include "itaku/json.h"
 #include "itaku/names.h"
 #include "itaku/textnorm.h"
+#include "itaku/people.h"
 #include "fsutil.h"
 #include "registry_priv.h"
 #include "template.h"
@@ -30,14 +31,29 @@ int itk_key_record_as(itk_buf *path, itk_buf *data, const char *schema, const ch
                       const itk_pubkey *key, const char *principal, const char *added_by,
                       const char *created)
 {
+    return itk_key_record_named(path, data, schema, party, key, principal, NULL, added_by, created);
+}
+
+int itk_key_record_named(itk_buf *path, itk_buf *data, const char *schema, const char *party,
+                         const itk_pubkey *key, const char *principal, const char *person,
+                         const char *added_by, const char *created)
+{
     itk_buf fpr = ITK_BUF_INIT, name = ITK_BUF_INIT, line = ITK_BUF_INIT;
     int rc;
-    if ((rc = itk_principal_check(principal)) || (rc = itk_pubkey_fingerprint(&fpr, key)) ||
+    if (person && (!schema || strcmp(schema, "key.v1") == 0))
+        return itk_error_set(ITK_EUNSUPPORTED,
+                             "this registry's key records (key.v1) hold no names; the city "
+                             "brings its schemas up to date with `itaku contract upgrade`, "
+                             "or leave out --name");
+    if ((person && (rc = itk_display_name_check(person))) ||
+        (rc = itk_principal_check(principal)) || (rc = itk_pubkey_fingerprint(&fpr, key)) ||
         (rc = itk_key_name_from_fingerprint(&name, fpr.ptr)) ||
         (rc = itk_pubkey_format(&line, key)))
         goto done;
     json_t *body = json_pack("{s:s, s:s, s:s, s:s}", "principal", principal, "public_key", line.ptr,
                              "fingerprint", fpr.ptr, "added_by", added_by);
+    if (person)
+        json_object_set_new(body, "attributes", json_pack("{s:s}", "name", person));
     itk_record_fields f = {"key", name.ptr, party, created, NULL, NULL, body, schema};
     rc = itk_record_build(data, &f);
     json_decref(body);
@@ -166,8 +182,8 @@ static int genesis_change(itk_change *c, const itk_init_options *o, const itk_pu
         !(rc = itk_record_path(&path, itk_record_type_find("party"), o->city_id, NULL, NULL)))
         rc = itk_change_add(c, path.ptr, data.ptr, data.size);
     json_decref(body);
-    if (!rc && !(rc = itk_key_record_as(&path, &data, key_schema, o->city_id, key, o->principal,
-                                        o->city_id, created)))
+    if (!rc && !(rc = itk_key_record_named(&path, &data, key_schema, o->city_id, key, o->principal,
+                                           o->principal_name, o->city_id, created)))
         rc = itk_change_add(c, path.ptr, data.ptr, data.size);
     itk_buf_dispose(&path);
     itk_buf_dispose(&data);

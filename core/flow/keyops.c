@@ -6,6 +6,7 @@
 #include "itaku/errors.h"
 #include "itaku/forms.h"
 #include "itaku/json.h"
+#include "itaku/people.h"
 #include "registry_priv.h"
 #include "itaku/commit.h"
 #include "itaku/init.h"
@@ -36,7 +37,7 @@ static int open_ctx(key_ctx *k, itk_registry *reg, itk_signer *signer)
 }
 
 static int add_key_file(itk_change *c, key_ctx *k, const char *party, const itk_pubkey *key,
-                        const char *principal, itk_registry *reg)
+                        const char *principal, const char *name, itk_registry *reg)
 {
     itk_buf path = ITK_BUF_INIT, data = ITK_BUF_INIT, fpr = ITK_BUF_INIT;
     itk_identity other;
@@ -51,8 +52,8 @@ static int add_key_file(itk_change *c, key_ctx *k, const char *party, const itk_
                            fpr.ptr, other.party, other.principal);
     else if (!rc) {
         itk_error_clear();
-        if (!(rc = itk_key_record_as(&path, &data, schema, party, key, principal, k->me.party,
-                                     k->created)))
+        if (!(rc = itk_key_record_named(&path, &data, schema, party, key, principal, name,
+                                        k->me.party, k->created)))
             rc = itk_change_add(c, path.ptr, data.ptr, data.size);
     }
     itk_buf_dispose(&path);
@@ -84,6 +85,12 @@ static int finish(git_oid *out, itk_registry *reg, itk_signer *signer, itk_chang
 int itk_key_add(git_oid *out, itk_registry *reg, itk_signer *signer, const itk_pubkey *key,
                 const char *principal)
 {
+    return itk_key_add_named(out, reg, signer, key, principal, NULL);
+}
+
+int itk_key_add_named(git_oid *out, itk_registry *reg, itk_signer *signer, const itk_pubkey *key,
+                      const char *principal, const char *name)
+{
     int locked = itk_registry_write_begin(reg);
     if (locked)
         return locked;
@@ -93,7 +100,7 @@ int itk_key_add(git_oid *out, itk_registry *reg, itk_signer *signer, const itk_p
     if (!rc && !(rc = itk_principal_check(principal)) &&
         !(rc = itk_change_new(&c, "key-add", "Add a key")) &&
         !(rc = itk_change_set_subject(c, "Add a key of %s/%s", k.me.party, principal)))
-        rc = add_key_file(c, &k, k.me.party, key, principal, reg);
+        rc = add_key_file(c, &k, k.me.party, key, principal, name, reg);
     return finish(out, reg, signer, c, rc, &k);
 }
 
@@ -126,7 +133,7 @@ int itk_key_rotate(git_oid *out, itk_registry *reg, itk_signer *signer, const it
     if (!rc && !(rc = itk_principal_check(principal)) &&
         !(rc = itk_change_new(&c, "key-rotate", "Rotate a key")) &&
         !(rc = itk_change_set_subject(c, "Rotate the key of %s/%s", k.me.party, principal)) &&
-        !(rc = add_key_file(c, &k, k.me.party, new_key, principal, reg)))
+        !(rc = add_key_file(c, &k, k.me.party, new_key, principal, NULL, reg)))
         rc = add_event(c, reg, &k, body);
     json_decref(body);
     return finish(out, reg, signer, c, rc, &k);
@@ -217,7 +224,7 @@ int itk_key_recover(git_oid *out, itk_registry *reg, itk_signer *signer, const c
     if (!rc && !(rc = itk_principal_check(principal)) &&
         !(rc = itk_change_new(&c, "key-recover", "Recover a key")) &&
         !(rc = itk_change_set_subject(c, "Recover a lost key of %s/%s", party, principal)) &&
-        !(rc = add_key_file(c, &k, party, key, principal, reg)))
+        !(rc = add_key_file(c, &k, party, key, principal, NULL, reg)))
         rc = add_event(c, reg, &k, body);
     json_decref(body);
     itk_buf_dispose(&fpr);
@@ -243,6 +250,77 @@ int itk_key_confirm(git_oid *out, itk_registry *reg, itk_signer *signer, const c
     json_t *body = json_pack("{s:s, s:s}", "event", "confirm", "key", fpr);
     if (!rc && !(rc = itk_change_new(&c, "key-confirm", "Confirm a key")) &&
         !(rc = itk_change_set_subject(c, "Confirm the recovered key %s", fpr)))
+        rc = add_event(c, reg, &k, body);
+    json_decref(body);
+    return finish(out, reg, signer, c, rc, &k);
+}
+
+/* The newest active key of principal in party (by key record "created"):
+ * the key an attributes event names. */
+static int principal_key(char fpr[64], key_ctx *k, itk_registry *reg, const char *principal)
+{
+    char dir[96], path[200], best[64] = "";
+    git_tree_entry *e = NULL;
+    git_tree *keys = NULL;
+    git_repository *repo = itk_registry_repo(reg);
+    fpr[0] = 0;
+    snprintf(dir, sizeof(dir), "parties/%s/keys", k->me.party);
+    if (git_tree_entry_bypath(&e, k->tree, dir) == 0 && git_tree_entry_type(e) == GIT_OBJECT_TREE)
+        git_tree_lookup(&keys, repo, git_tree_entry_id(e));
+    git_error_clear();
+    git_tree_entry_free(e);
+    for (size_t i = 0; keys && i < git_tree_entrycount(keys); i++) {
+        json_t *rec = NULL;
+        itk_key_status st;
+        snprintf(path, sizeof(path), "%s/%s", dir,
+                 git_tree_entry_name(git_tree_entry_byindex(keys, i)));
+        if (itk_tree_read_json(&rec, repo, k->tree, path) == 0) {
+            const json_t *b = json_object_get(rec, "body");
+            const char *who = json_string_value(json_object_get(b, "principal"));
+            const char *fp = json_string_value(json_object_get(b, "fingerprint"));
+            const char *created = json_string_value(json_object_get(rec, "created"));
+            if (who && fp && strcmp(who, principal) == 0 &&
+                itk_key_status_get(&st, repo, k->tree, fp) == 0 && st.state == ITK_KEY_ACTIVE &&
+                (!created || strcmp(created, best) >= 0)) {
+                snprintf(fpr, 64, "%s", fp);
+                snprintf(best, sizeof(best), "%s", created ? created : "");
+            }
+        }
+        json_decref(rec);
+    }
+    git_tree_free(keys);
+    itk_error_clear();
+    if (!fpr[0])
+        return itk_error_set(ITK_ENOTFOUND,
+                             "%s has no active key of a person '%s'; `itaku who` lists them",
+                             k->me.party, principal);
+    return 0;
+}
+
+int itk_key_set_name(git_oid *out, itk_registry *reg, itk_signer *signer, const char *principal,
+                     const char *name)
+{
+    key_ctx k;
+    itk_change *c = NULL;
+    char fpr[64] = "", schema[64] = "";
+    json_t *body = NULL;
+    int rc = itk_registry_write_begin(reg);
+    if (rc)
+        return rc;
+    rc = open_ctx(&k, reg, signer);
+    if (!rc && !(rc = itk_principal_check(principal)) && !(rc = itk_display_name_check(name)) &&
+        !(rc = itk_form_schema(NULL, schema, reg, "key-event")) &&
+        strcmp(schema, "key-event.v1") == 0)
+        rc = itk_error_set(ITK_EUNSUPPORTED,
+                           "this registry's key events (key-event.v1) cannot change a name; the "
+                           "city brings its schemas up to date with `itaku contract upgrade`");
+    if (!rc)
+        rc = principal_key(fpr, &k, reg, principal);
+    if (!rc)
+        body = json_pack("{s:s, s:s, s:s, s:{s:s}}", "event", "attributes", "key", fpr, "principal",
+                         principal, "attributes", "name", name);
+    if (!rc && !(rc = itk_change_new(&c, "key-attributes", "Change a name")) &&
+        !(rc = itk_change_set_subject(c, "Record the name of %s/%s", k.me.party, principal)))
         rc = add_event(c, reg, &k, body);
     json_decref(body);
     return finish(out, reg, signer, c, rc, &k);

@@ -96,8 +96,8 @@ int itk_party_add(git_oid *commit, itk_registry *reg, itk_signer *signer,
     snprintf(subject, sizeof(subject), "Register %s %s", o->role, o->id);
     if (rc || (rc = itk_change_new(&c, "party-add", subject)) ||
         (rc = itk_change_add(c, path.ptr, data.ptr, data.size)) ||
-        (rc = itk_key_record_as(&path, &data, key_schema, o->id, o->key, o->principal, who.party,
-                                created)) ||
+        (rc = itk_key_record_named(&path, &data, key_schema, o->id, o->key, o->principal,
+                                   o->principal_name, who.party, created)) ||
         (rc = itk_change_add(c, path.ptr, data.ptr, data.size)))
         goto done;
     rc = itk_registry_commit(commit, reg, signer, c);

@@ -66,6 +66,7 @@ static const action_rule actions[] = {
     {"key-compromise", K_RECORD, 0, 0, " key-event "},
     {"key-recover", K_KEY | K_RECORD, 1, 0, " key-event "},
     {"key-confirm", K_RECORD, 0, 0, " key-event "},
+    {"key-attributes", K_RECORD, 0, 0, " key-event "},
     {"attach", K_ATTACHMENT, 0, 0, ""},
     {"contract-amend", K_RECORD, 1, 0, " contract-amendment "},
     {NULL, 0, 0, 0, NULL},

@@ -9,6 +9,7 @@
 #include "objsize.h"
 #include "itaku/query.h"
 #include "itaku/names.h"
+#include "itaku/people.h"
 #include "policy_priv.h"
 
 #include <openssl/evp.h>
@@ -325,6 +326,24 @@ static int check_registration(check *ck, const added_file *f)
                    "parent's form 6, with the party id, parent and key that form names");
 }
 
+/* A display name (key.v2, key-event.v2 "attributes") is text every party
+ * prints: no control or text-direction character (the schema's pattern
+ * refuses C0; itk_display_name_check the rest). 1 when refused. */
+static int check_display_name(check *ck, const added_file *f)
+{
+    const json_t *attrs = json_object_get(json_object_get(f->rec, "body"), "attributes");
+    const json_t *name = json_object_get(attrs, "name");
+    if (!name)
+        return 0;
+    if (json_is_string(name) && itk_display_name_check(json_string_value(name)) == 0)
+        return 0;
+    itk_error_clear();
+    int r = PROBLEM(ck, "V10", f->path,
+                    "the display name holds a control or text-direction character, which would "
+                    "change how other parties' screens and forms read");
+    return r < 0 ? r : 1;
+}
+
 /* Who may write which key event, and states that only move forward. */
 static int check_key_event(check *ck, const added_file *f)
 {
@@ -352,6 +371,19 @@ static int check_key_event(check *ck, const added_file *f)
     if (st.state == ITK_KEY_COMPROMISED && strcmp(event, "compromise") != 0)
         return PROBLEM(ck, "V9", f->path,
                        "key %s is compromised; nothing sets it back (it stays compromised)", key);
+    if (strcmp(event, "attributes") == 0) {
+        /* what a party records about its own people, as retire: its own keys only */
+        const char *who = body_str(f->rec, "principal");
+        if (strcmp(st.party, ck->info->party) != 0)
+            return PROBLEM(ck, "V2", f->path,
+                           "only %s, the key's own party, may change what is recorded about "
+                           "its holder",
+                           st.party);
+        if (!who || strcmp(who, st.principal) != 0)
+            return PROBLEM(ck, "V10", f->path, "names principal '%s', but key %s is %s's",
+                           who ? who : "", key, st.principal);
+        return 0;
+    }
     if (strcmp(event, "retire") == 0 || strcmp(event, "confirm") == 0) {
         if (strcmp(st.party, ck->info->party) != 0)
             return PROBLEM(ck, "V2", f->path, "only %s, the key's own party, may %s it", st.party,
@@ -390,6 +422,11 @@ int itk_policy_check_chain(check *ck)
             continue;
         const char *type = f->info.type ? f->info.type->type : "";
         int rc = 0;
+        int named = check_display_name(ck, f);
+        if (named < 0)
+            return named;
+        if (named)
+            continue;
         if (f->info.kind == ITK_PATH_PARTY)
             rc = check_registration(ck, f);
         else if (strcmp(type, "decision") == 0)

@@ -436,14 +436,21 @@ static void signature_block(ctx *c, const itk_render_signature *sig, const char 
                             const char *display)
 {
     int html = c->fmt == ITK_RENDER_HTML;
-    char era[64] = "", hhmm[6] = "", when[80] = "—";
+    char era[64] = "", hhmm[6] = "", when[80] = "—", who[300];
     if (sig && sig->date && local_era(c, era, hhmm, sig->date) == 0)
         snprintf(when, sizeof(when), "%s %s", era, hhmm);
+    /* the person by name, the ASCII principal beside it */
+    if (sig && sig->principal_name && *sig->principal_name)
+        snprintf(who, sizeof(who), "%s (%s)", sig->principal_name, sig->principal);
+    else if (display && *display)
+        snprintf(who, sizeof(who), "%s", display);
+    else
+        snprintf(who, sizeof(who), "%s", sig && sig->principal ? sig->principal : "—");
     itk_error_clear();
     const char *state = sig_state(sig);
     const char *rows[][2] = {
         {"署名者", sig ? (signer_name && *signer_name ? signer_name : sig->party) : "—"},
-        {"担当者", sig ? (display && *display ? display : sig->principal) : "—"},
+        {"担当者", sig ? who : "—"},
         {"鍵指紋", sig ? sig->fingerprint : "—"},
         {"コミット", sig ? sig->commit : "—"},
         {"署名日時", when},
@@ -664,8 +671,15 @@ int itk_form_page(itk_buf *out, const itk_snapshot *s, size_t i, const json_t *s
         return itk_error_set(ITK_EINVALID, "%s is not a record: it has no form page",
                              pi ? itk_snapshot_path(s, i) : "that");
     itk_snapshot_origin_get(&o, s, i);
-    itk_render_signature sig = {o.commit,      o.date,     o.party,   o.principal,
-                                o.fingerprint, o.verified, o.is_void, o.recovered};
+    /* the signer's name in force at that commit (itaku/people.h) */
+    itk_buf name = ITK_BUF_INIT;
+    if (itk_snapshot_signer_name(&name, s, i) != 0) {
+        itk_error_clear();
+        itk_buf_clear(&name);
+    }
+    itk_render_signature sig = {o.commit,    o.date,        o.party,
+                                o.principal, o.fingerprint, o.verified,
+                                o.is_void,   o.recovered,   name.size ? name.ptr : NULL};
     /* who writes to whom: the submitter to its parent; a decision (or any
      * record filed under a request) to the requester */
     itk_render_header h = {0};
@@ -681,6 +695,7 @@ int itk_form_page(itk_buf *out, const itk_snapshot *s, size_t i, const json_t *s
                               &h, fmt, itk_snapshot_offset(s));
     json_decref(rec);
     json_decref(f1);
+    itk_buf_dispose(&name);
     if (rc) {
         itk_buf_dispose(&page);
         return rc;
@@ -858,10 +873,16 @@ int itk_register_ledger(itk_buf *out, const itk_snapshot *s, const char *party)
             cell(&c, body, cols[k].keys, cols[k].nowrap);
         itk_snapshot_origin o;
         itk_snapshot_origin_get(&o, s, rows[r].i);
-        itk_render_signature sig = {o.commit,      o.date,     o.party,   o.principal,
-                                    o.fingerprint, o.verified, o.is_void, o.recovered};
+        itk_render_signature sig = {o.commit,   o.date,    o.party,     o.principal, o.fingerprint,
+                                    o.verified, o.is_void, o.recovered, NULL};
+        itk_buf name = ITK_BUF_INIT;
+        if (itk_snapshot_signer_name(&name, s, rows[r].i) != 0)
+            itk_error_clear();
         itk_buf_puts(out, "<td>");
-        esc(&c, o.commit[0] ? itk_display_name(s, o.party, o.principal) : "—");
+        esc(&c, !o.commit[0]             ? "—"
+                : name.size && *name.ptr ? name.ptr
+                                         : itk_display_name(s, o.party, o.principal));
+        itk_buf_dispose(&name);
         itk_buf_printf(out, "<br><span class=\"%s nw\">%s</span></td></tr>\n",
                        o.commit[0] && o.verified && !o.is_void ? "ok" : "bad",
                        sig_state(o.commit[0] ? &sig : NULL));

@@ -3,6 +3,7 @@
  * the snapshot of what counts at HEAD (snapshot.c); this
  * file only lays it out as HTML with inline CSS and an SVG of the chain. */
 #include "itaku/report.h"
+#include "itaku/people.h"
 #include "itaku/errors.h"
 #include "itaku/evidence.h"
 #include "itaku/flow.h"
@@ -43,7 +44,8 @@ typedef struct {
     size_t pages;
     itk_progress_cb cb;
     void *payload;
-    itk_buf attachments; /* the index's rows of attachments (evidence.h) */
+    itk_buf attachments;  /* the index's rows of attachments (evidence.h) */
+    itk_name_memo *names; /* the last signer's name looked up (people.h) */
 } rctx;
 
 static const char css[] =
@@ -230,6 +232,36 @@ static void origin_of(itk_snapshot_origin *o, const rctx *c, const char *path)
         memset(o, 0, sizeof(*o));
         itk_error_clear();
     }
+}
+
+/* principal, with its display name at commit beside it (itaku/people.h) */
+static void person(itk_buf *b, const rctx *c, const git_oid *commit, const char *party,
+                   const char *principal)
+{
+    itk_buf name = ITK_BUF_INIT;
+    if (itk_principal_name_memo(&name, c->names, itk_registry_repo(c->reg), commit, party,
+                                principal) < 0)
+        itk_error_clear();
+    if (name.size) {
+        esc(b, name.ptr);
+        itk_buf_puts(b, " (");
+    }
+    esc(b, principal);
+    if (name.size)
+        itk_buf_puts(b, ")");
+    itk_buf_dispose(&name);
+}
+
+/* "party/principal" of a record's origin, the principal by name */
+static void signer_cell(itk_buf *b, const rctx *c, const itk_snapshot_origin *o)
+{
+    git_oid id;
+    esc(b, o->party);
+    itk_buf_puts(b, "/");
+    if (git_oid_fromstr(&id, o->commit) < 0)
+        esc(b, o->principal);
+    else
+        person(b, c, &id, o->party, o->principal);
 }
 
 static const char *origin_class(const itk_snapshot_origin *o)
@@ -682,11 +714,8 @@ static void section_forms(itk_buf *b, const rctx *c)
                        e && o.is_void ? " class=\"void\"" : "", page, pi.party, pi.id);
         esc(b, title ? title : pi.type ? pi.type->label : "");
         itk_buf_puts(b, "</td><td>");
-        if (e) {
-            esc(b, o.party);
-            itk_buf_puts(b, "/");
-            esc(b, itk_display_name(c->snap, o.party, o.principal));
-        }
+        if (e)
+            signer_cell(b, c, &o);
         itk_buf_puts(b, "</td><td>");
         show_time(b, c, e ? o.date : "");
         if (e)
@@ -753,7 +782,7 @@ static int write_timeline(rctx *c)
         itk_buf_printf(&b, "</td><td class=\"%s\">%s</td><td>", mark_class(ci), mark_text(ci));
         esc(&b, ci->party[0] ? ci->party : "(不明)");
         itk_buf_puts(&b, "</td><td>");
-        esc(&b, itk_display_name(c->snap, ci->party, ci->principal));
+        person(&b, c, &ci->id, ci->party, ci->principal);
         itk_buf_puts(&b, "</td><td>");
         esc(&b, lbl(c, "commit", ci->action));
         itk_buf_puts(&b, "</td><td>");
@@ -890,8 +919,11 @@ int itk_report_write(itk_registry *reg, const char *dir, const itk_report_option
 {
     rctx c;
     itk_log *full = NULL;
+    itk_name_memo names;
     int rc;
     memset(&c, 0, sizeof(c));
+    memset(&names, 0, sizeof(names));
+    c.names = &names;
     c.reg = reg;
     c.dir = dir;
     c.cb = o ? o->progress : NULL;
@@ -949,6 +981,7 @@ done:
     free(c.paths);
     itk_snapshot_free(c.snap);
     itk_buf_dispose(&c.attachments);
+    itk_name_memo_dispose(&names);
     json_decref(c.contract);
     git_tree_free(c.tree);
     return rc;

@@ -5,6 +5,7 @@
  * merges). The views (status, who, the report, form pages) read this and
  * nothing else. */
 #include "itaku/snapshot.h"
+#include "itaku/people.h"
 #include "alloc.h"
 #include "array.h"
 #include "itaku/chain.h"
@@ -423,6 +424,7 @@ int itk_snapshot_open(itk_snapshot **out, itk_registry *reg, const char *at)
         goto nomem;
     c.s = s;
     c.repo = reg->repo;
+    s->repo = reg->repo;
     const char *rev = at ? at : "HEAD";
     if (git_revparse_single(&obj, c.repo, rev) < 0 ||
         git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) < 0) {
@@ -653,4 +655,15 @@ int itk_snapshot_in_scope(const itk_snapshot *s, const char *party, const char *
         party = itk_snapshot_parent(s, party);
     }
     return 0;
+}
+
+int itk_snapshot_signer_name(itk_buf *out, const itk_snapshot *s, size_t i)
+{
+    itk_snapshot_origin o;
+    git_oid id;
+    itk_buf_clear(out);
+    itk_snapshot_origin_get(&o, s, i);
+    if (!s->repo || !o.commit[0] || git_oid_fromstr(&id, o.commit) < 0)
+        return 0;
+    return itk_principal_name_at(out, s->repo, &id, o.party, o.principal);
 }

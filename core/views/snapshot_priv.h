@@ -40,6 +40,8 @@ struct itk_snapshot {
     json_t *by_path;    /* path → index, built on first itk_snapshot_find */
     itk_labels *labels; /* the tree's catalog, NULL when none (labels_note says why) */
     char labels_note[320];
+    /* the registry's, borrowed: a signer's name at a commit (people.h) */
+    git_repository *repo;
 };
 
 /* The snapshot cache (status.cache in this user's cache folder,

@@ -4,6 +4,7 @@
  * subcontractors, open approvals and the items each party holds. Whether an
  * obligation is met is status.c's business, not this. */
 #include "itaku/who.h"
+#include "itaku/people.h"
 #include "itaku/chain.h"
 #include "itaku/errors.h"
 #include "itaku/party.h"
@@ -59,6 +60,7 @@ void itk_who_free(itk_who *w)
         free(w->parties[i].subcontractors);
         free(w->parties[i].approvals);
         free(w->parties[i].items);
+        free(w->parties[i].signers);
     }
     free(w->parties);
     free(w);
@@ -376,6 +378,52 @@ static int fill_items(itk_who_party *p, const wctx *c, int offset)
     return 0;
 }
 
+/* The principals of p's active keys, each once, by the name in force. */
+static int fill_signers(itk_who_party *p, const wctx *c, git_repository *repo)
+{
+    git_oid id;
+    git_commit *commit = NULL;
+    git_tree *tree = NULL;
+    int rc = 0;
+    if (git_oid_fromstr(&id, itk_snapshot_commit(c->snap)) < 0 ||
+        git_commit_lookup(&commit, repo, &id) < 0 || git_commit_tree(&tree, commit) < 0) {
+        git_commit_free(commit);
+        return itk_error_git("cannot read commit %s", itk_snapshot_commit(c->snap));
+    }
+    itk_buf name = ITK_BUF_INIT;
+    for (size_t i = 0; !rc && i < c->nrecs; i++) {
+        const wrec *r = &c->recs[i];
+        const char *who = body_str(r, "principal"), *fpr = body_str(r, "fingerprint");
+        itk_key_status st;
+        int dup = 0;
+        if (r->pi.kind != ITK_PATH_KEY || strcmp(r->pi.party, p->party) != 0 || !who || !fpr)
+            continue;
+        for (size_t k = 0; k < p->nsigners && !dup; k++)
+            dup = strcmp(p->signers[k].principal, who) == 0;
+        if (dup || itk_key_status_get(&st, repo, tree, fpr) != 0 || st.state != ITK_KEY_ACTIVE) {
+            itk_error_clear();
+            continue;
+        }
+        if ((rc = itk_principal_attr(&name, repo, tree, p->party, who, "name")))
+            break;
+        itk_who_signer *grown = itk_realloc_array(p->signers, p->nsigners + 1, sizeof(*grown));
+        if (!grown) {
+            rc = ITK_ENOMEM;
+            break;
+        }
+        p->signers = grown;
+        itk_who_signer *x = &p->signers[p->nsigners++];
+        memset(x, 0, sizeof(*x));
+        itk_copy_utf8(x->principal, sizeof(x->principal), who);
+        itk_copy_utf8(x->name, sizeof(x->name), name.size ? name.ptr : "");
+        itk_copy_utf8(x->fingerprint, sizeof(x->fingerprint), fpr);
+    }
+    itk_buf_dispose(&name);
+    git_tree_free(tree);
+    git_commit_free(commit);
+    return rc;
+}
+
 int itk_who_run(itk_who **out, itk_registry *reg, const itk_who_options *o)
 {
     wctx c;
@@ -408,7 +456,8 @@ int itk_who_run(itk_who **out, itk_registry *reg, const itk_who_options *o)
     for (size_t i = 0; i < w->n; i++) {
         itk_who_party *p = &w->parties[i];
         if ((rc = fill_staff(p, &c)) || (rc = fill_subcontractors(p, w)) ||
-            (rc = fill_approvals(p, &c, &db, at, offset)) || (rc = fill_items(p, &c, offset)))
+            (rc = fill_approvals(p, &c, &db, at, offset)) || (rc = fill_items(p, &c, offset)) ||
+            (rc = fill_signers(p, &c, itk_registry_repo(reg))))
             goto done;
     }
     if (o && o->party) {
@@ -425,6 +474,7 @@ int itk_who_run(itk_who **out, itk_registry *reg, const itk_who_options *o)
             free(w->parties[i].subcontractors);
             free(w->parties[i].approvals);
             free(w->parties[i].items);
+            free(w->parties[i].signers);
         }
         w->n = kept;
     }

@@ -105,7 +105,8 @@ static const itk_render_signature signed_ok = {"0123456789abcdef0123456789abcdef
                                                "SHA256:abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
                                                1,
                                                0,
-                                               0};
+                                               0,
+                                               NULL};
 
 static void test_render_html_escapes_values(void **state)
 {

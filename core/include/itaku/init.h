@@ -19,12 +19,13 @@ typedef struct {
     const char *timezone; /* NULL: Asia/Tokyo */
     const char **handover_methods;
     size_t handover_count;
+    const char *principal_name; /* the principal's display name (key.v2), or NULL */
 } itk_init_options;
 
 #define ITK_INIT_OPTIONS_VERSION 1
 #define ITK_INIT_OPTIONS_INIT                                                                      \
     {                                                                                              \
-        ITK_INIT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0          \
+        ITK_INIT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL    \
     }
 
 /* Creates a registry in dir (which must not exist or be empty) from the
@@ -39,6 +40,13 @@ int itk_registry_init(git_oid *genesis, const char *dir, const itk_init_options 
 int itk_key_record_as(itk_buf *path, itk_buf *data, const char *schema, const char *party,
                       const itk_pubkey *key, const char *principal, const char *added_by,
                       const char *created);
+/* itk_key_record_as with the principal's display name name (NULL: none),
+ * kept as the body's "attributes": {"name"} (key.v2 and later: a key.v1
+ * schema or NULL with a name is ITK_EUNSUPPORTED); ITK_EINVALID when name
+ * fails itk_display_name_check (itaku/people.h). */
+int itk_key_record_named(itk_buf *path, itk_buf *data, const char *schema, const char *party,
+                         const itk_pubkey *key, const char *principal, const char *name,
+                         const char *added_by, const char *created);
 /* itk_key_record_as naming key.v1. */
 int itk_key_record(itk_buf *path, itk_buf *data, const char *party, const itk_pubkey *key,
                    const char *principal, const char *added_by, const char *created);

@@ -10,6 +10,24 @@
 int itk_key_add(git_oid *out, itk_registry *reg, itk_signer *signer, const itk_pubkey *key,
                 const char *principal);
 
+/* itk_key_add recording the principal's display name (NULL: none) with the
+ * key (key.v2 "attributes"; itaku/people.h). ITK_EINVALID for a name that
+ * fails itk_display_name_check, ITK_EUNSUPPORTED when the registry's key
+ * schema is key.v1. */
+int itk_key_add_named(git_oid *out, itk_registry *reg, itk_signer *signer, const itk_pubkey *key,
+                      const char *principal, const char *name);
+
+/* Changes the display name of principal, a person holding a key of the
+ * signer's party: one signed key event "attributes" (key-event.v2) naming
+ * the principal, its newest active key and {"name": name}. Documents of
+ * earlier commits keep the name of their day (itk_principal_name_at).
+ * ITK_ENOTFOUND when the signer's party has no active key of principal;
+ * ITK_EINVALID for a bad name; ITK_EUNSUPPORTED when the registry's
+ * key-event schema is v1. The same mechanism later carries an officer's
+ * post (another attribute). */
+int itk_key_set_name(git_oid *out, itk_registry *reg, itk_signer *signer, const char *principal,
+                     const char *name);
+
 /* Adds new_key (same principal unless given) and retires the signing key, in
  * one commit signed by the key being retired. */
 int itk_key_rotate(git_oid *out, itk_registry *reg, itk_signer *signer, const itk_pubkey *new_key,

@@ -17,12 +17,13 @@ typedef struct {
     const char *name;
     const char *principal; /* of its first key */
     const itk_pubkey *key;
+    const char *principal_name; /* its display name (key.v2), or NULL */
 } itk_party_options;
 
 #define ITK_PARTY_OPTIONS_VERSION 1
 #define ITK_PARTY_OPTIONS_INIT                                                                     \
     {                                                                                              \
-        ITK_PARTY_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL                                    \
+        ITK_PARTY_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL                              \
     }
 
 /* The city registers a party and its first key in one signed commit. */

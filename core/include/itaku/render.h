@@ -22,6 +22,8 @@ typedef struct {
     int verified;            /* 1: the commit passes itaku verify */
     int is_void;             /* 1: the commit is void (V9): the record does not count */
     int recovered;           /* 1: signed by a key the city recovered, not yet confirmed */
+    /* the principal's display name at that commit (itaku/people.h), NULL: none */
+    const char *principal_name;
 } itk_render_signature;
 
 /* "2026-11-25" (or a date-time) → "令和8年11月25日"; ITK_EINVALID when not a

@@ -96,6 +96,13 @@ long long itk_snapshot_arrival(const itk_snapshot *s, size_t i, const char *part
 /* Record i's provenance. */
 void itk_snapshot_origin_get(itk_snapshot_origin *out, const itk_snapshot *s, size_t i);
 
+/* The display name of record i's signer (itk_snapshot_origin party and
+ * principal) in force at the commit that added it (itaku/people.h): a
+ * re-rendered old form shows the name of its day. *out is emptied, and stays
+ * empty when none is recorded or no commit names the record. Errors:
+ * ITK_ENOMEM, a libgit2 error when that commit cannot be read. */
+int itk_snapshot_signer_name(itk_buf *out, const itk_snapshot *s, size_t i);
+
 /* Record i's top-level string field, or its body's; NULL when absent or
  * not a string. */
 const char *itk_snapshot_str(const itk_snapshot *s, size_t i, const char *key);

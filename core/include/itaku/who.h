@@ -38,6 +38,13 @@ typedef struct {
     char taken_out[100]; /* the latest taken_out entry not followed by brought_back */
 } itk_who_item;
 
+/* A person who signs for a party now: an active key's principal, by name. */
+typedef struct {
+    char principal[65];
+    char name[200];       /* display name in force (itaku/people.h), "" when none */
+    char fingerprint[64]; /* one of its active keys (the first in tree order) */
+} itk_who_signer;
+
 typedef struct {
     char party[ITK_PARTY_ID_MAX + 1];
     char name[256];
@@ -56,6 +63,8 @@ typedef struct {
     size_t napprovals;
     itk_who_item *items;
     size_t nitems;
+    itk_who_signer *signers; /* each principal with an active key, once */
+    size_t nsigners;
 } itk_who_party;
 
 typedef struct itk_who itk_who;

@@ -1,0 +1,208 @@
+/* People by name: see itaku/people.h. */
+#include "itaku/people.h"
+#include "itaku/errors.h"
+#include "itaku/json.h"
+#include "itaku/utf8.h"
+#include "objsize.h"
+#include "registry_priv.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Code points a display name never holds (the schemas refuse C0 only). */
+static int refused_cp(unsigned long cp)
+{
+    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x061C || cp == 0x200E ||
+           cp == 0x200F || (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+int itk_display_name_check(const char *name)
+{
+    size_t len = name ? strlen(name) : 0, chars = 0;
+    if (!len)
+        return itk_error_set(ITK_EINVALID, "a display name must not be empty");
+    if (!itk_utf8_is_valid(name, len))
+        return itk_error_set(ITK_EINVALID, "a display name must be UTF-8 text");
+    for (size_t i = 0; i < len;) {
+        const unsigned char *s = (const unsigned char *)name + i;
+        size_t n = itk_utf8_seq_len(s, len - i);
+        unsigned long cp = n == 1   ? s[0]
+                           : n == 2 ? (s[0] & 0x1Fu) << 6 | (s[1] & 0x3Fu)
+                           : n == 3 ? (s[0] & 0x0Fu) << 12 | (s[1] & 0x3Fu) << 6 | (s[2] & 0x3Fu)
+                                    : (s[0] & 0x07ul) << 18 | (s[1] & 0x3Ful) << 12 |
+                                          (s[2] & 0x3Ful) << 6 | (s[3] & 0x3Ful);
+        if (refused_cp(cp))
+            return itk_error_set(ITK_EINVALID,
+                                 "a display name must not hold control or text-direction "
+                                 "characters (it holds U+%04lX)",
+                                 cp);
+        i += n;
+        chars++;
+    }
+    if (chars > ITK_DISPLAY_NAME_MAX)
+        return itk_error_set(ITK_EINVALID,
+                             "a display name has at most %d characters (this has %zu)",
+                             ITK_DISPLAY_NAME_MAX, chars);
+    return 0;
+}
+
+/* The folder at path in tree, when its header says it is one of bounded
+ * size; NULL otherwise. */
+static git_tree *subtree(git_repository *repo, const git_tree *tree, const char *path)
+{
+    git_tree_entry *e = NULL;
+    git_tree *out = NULL;
+    if (git_tree_entry_bypath(&e, tree, path) < 0) {
+        git_error_clear();
+        return NULL;
+    }
+    if (git_tree_entry_type(e) != GIT_OBJECT_TREE ||
+        itk_object_size(NULL, repo, git_tree_entry_id(e), GIT_OBJECT_TREE, ITK_MAX_TREE_BYTES) ||
+        git_tree_lookup(&out, repo, git_tree_entry_id(e)) < 0) {
+        itk_error_clear();
+        git_error_clear();
+        out = NULL;
+    }
+    git_tree_entry_free(e);
+    return out;
+}
+
+static const char *str_at(const json_t *o, const char *a, const char *b)
+{
+    const json_t *v = json_object_get(o, a);
+    return json_string_value(b ? json_object_get(v, b) : v);
+}
+
+/* Walks dir's records of principal; keeps in out the value of attr of the
+ * last one that sets it (events: by file name; keys: by created, then file
+ * name). */
+static int scan(itk_buf *out, char *best_created, size_t best_size, git_repository *repo,
+                const git_tree *tree, const char *party, const char *dir, const char *principal,
+                const char *attr, int events)
+{
+    char path[200];
+    snprintf(path, sizeof(path), "parties/%s/%s", party, dir);
+    git_tree *t = subtree(repo, tree, path);
+    int rc = 0;
+    for (size_t i = 0; t && !rc && i < git_tree_entrycount(t); i++) {
+        json_t *rec = NULL;
+        snprintf(path, sizeof(path), "parties/%s/%s/%s", party, dir,
+                 git_tree_entry_name(git_tree_entry_byindex(t, i)));
+        if (itk_tree_read_json(&rec, repo, tree, path) != 0) {
+            itk_error_clear();
+            continue;
+        }
+        const json_t *body = json_object_get(rec, "body");
+        const char *who = str_at(body, "principal", NULL);
+        const char *value = str_at(json_object_get(body, "attributes"), attr, NULL);
+        const char *event = str_at(body, "event", NULL);
+        const char *created = str_at(rec, "created", NULL);
+        itk_error_state saved;
+        itk_error_save(&saved);
+        int good = who && value && strcmp(who, principal) == 0 &&
+                   (!events || (event && strcmp(event, "attributes") == 0)) &&
+                   itk_display_name_check(value) == 0;
+        itk_error_restore(&saved);
+        if (good && (events || !created || strcmp(created, best_created) >= 0)) {
+            itk_buf_clear(out);
+            rc = itk_buf_puts(out, value);
+            if (!events && created)
+                snprintf(best_created, best_size, "%s", created);
+        }
+        json_decref(rec);
+    }
+    git_tree_free(t);
+    return rc;
+}
+
+int itk_principal_attr(itk_buf *out, git_repository *repo, const git_tree *tree, const char *party,
+                       const char *principal, const char *attr)
+{
+    char created[64] = "";
+    itk_buf ev = ITK_BUF_INIT;
+    itk_buf_clear(out);
+    if (!party || !principal || !*party || !*principal || strchr(party, '/'))
+        return 0;
+    int rc = scan(out, created, sizeof(created), repo, tree, party, "keys", principal, attr, 0);
+    if (!rc)
+        rc = scan(&ev, created, sizeof(created), repo, tree, party, "key-events", principal, attr,
+                  1);
+    if (!rc && ev.size) {
+        itk_buf_clear(out);
+        rc = itk_buf_puts(out, ev.ptr);
+    }
+    itk_buf_dispose(&ev);
+    return rc;
+}
+
+int itk_principal_name_at(itk_buf *out, git_repository *repo, const git_oid *commit,
+                          const char *party, const char *principal)
+{
+    git_commit *c = NULL;
+    git_tree *t = NULL;
+    itk_buf_clear(out);
+    if (git_commit_lookup(&c, repo, commit) < 0 || git_commit_tree(&t, c) < 0) {
+        git_commit_free(c);
+        return itk_error_git("cannot read commit %s", git_oid_tostr_s(commit));
+    }
+    int rc = itk_principal_attr(out, repo, t, party, principal, "name");
+    git_tree_free(t);
+    git_commit_free(c);
+    return rc;
+}
+
+/* The id of the entry at path in tree, or zeros when absent. */
+static void entry_id(git_oid *out, const git_tree *tree, const char *path)
+{
+    git_tree_entry *e = NULL;
+    memset(out, 0, sizeof(*out));
+    if (git_tree_entry_bypath(&e, tree, path) == 0)
+        git_oid_cpy(out, git_tree_entry_id(e));
+    else
+        git_error_clear();
+    git_tree_entry_free(e);
+}
+
+int itk_principal_name_memo(itk_buf *out, itk_name_memo *m, git_repository *repo,
+                            const git_oid *commit, const char *party, const char *principal)
+{
+    git_commit *c = NULL;
+    git_tree *t = NULL;
+    git_oid keys, events;
+    char path[128];
+    itk_buf_clear(out);
+    if (!party || !principal || strlen(party) >= sizeof(m->party) ||
+        strlen(principal) >= sizeof(m->principal))
+        return 0;
+    if (git_commit_lookup(&c, repo, commit) < 0 || git_commit_tree(&t, c) < 0) {
+        git_commit_free(c);
+        return itk_error_git("cannot read commit %s", git_oid_tostr_s(commit));
+    }
+    snprintf(path, sizeof(path), "parties/%s/keys", party);
+    entry_id(&keys, t, path);
+    snprintf(path, sizeof(path), "parties/%s/key-events", party);
+    entry_id(&events, t, path);
+    int rc = 0;
+    if (!(m->have && strcmp(m->party, party) == 0 && strcmp(m->principal, principal) == 0 &&
+          git_oid_equal(&m->keys, &keys) && git_oid_equal(&m->events, &events))) {
+        m->have = 0;
+        if (!(rc = itk_principal_attr(&m->name, repo, t, party, principal, "name"))) {
+            snprintf(m->party, sizeof(m->party), "%s", party);
+            snprintf(m->principal, sizeof(m->principal), "%s", principal);
+            m->keys = keys;
+            m->events = events;
+            m->have = 1;
+        }
+    }
+    if (!rc && m->name.size)
+        rc = itk_buf_put(out, m->name.ptr, m->name.size);
+    git_tree_free(t);
+    git_commit_free(c);
+    return rc;
+}
+
+void itk_name_memo_dispose(itk_name_memo *m)
+{
+    itk_buf_dispose(&m->name);
+    memset(m, 0, sizeof(*m));
+}

@@ -1,0 +1,243 @@
+/* Unit tests of people by name (itaku/people.h, issue 15 point 3): the
+ * display name recorded with a key and changed by a signed "attributes" key
+ * event, read as of a commit; who may change it (V2, as for retire) and what
+ * a name may hold (V10), each hostile case with its legitimate twin. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "helpers.h"
+#include "itaku/buf.h"
+#include "itaku/errors.h"
+#include "itaku/keyops.h"
+#include "itaku/people.h"
+#include "itaku/record.h"
+#include "itaku/registry.h"
+#include "itaku/sshkey.h"
+
+#define CITY "akiruno-city"
+#define WHEN "2026-12-03T10:00:00+09:00"
+
+typedef struct {
+    char *dir;
+    char reg_path[4096];
+    itk_signer *city, *acme, *tanaka;
+    itk_registry *reg;
+    git_repository *repo;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof(*f));
+    f->dir = th_tmpdir();
+    snprintf(f->reg_path, sizeof(f->reg_path), "%s/reg", f->dir);
+    f->city = th_signer();
+    f->acme = th_signer();
+    f->tanaka = th_signer();
+    f->reg = th_contract(f->reg_path, f->city, "2026-12-01", "2027-03-31", NULL);
+    f->repo = itk_registry_repo(f->reg);
+    th_add_acme(f->reg, f->city, f->acme);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    itk_registry_free(f->reg);
+    itk_signer_free(f->city);
+    itk_signer_free(f->acme);
+    itk_signer_free(f->tanaka);
+    th_rmtree(f->dir);
+    free(f->dir);
+    free(f);
+    return 0;
+}
+
+static const char *hex(const git_oid *id)
+{
+    static char s[4][GIT_OID_HEXSZ + 1];
+    static int n;
+    n = (n + 1) % 4;
+    return git_oid_tostr(s[n], sizeof(s[n]), id);
+}
+
+static void head(fixture *f, git_oid *out)
+{
+    assert_int_equal(git_reference_name_to_id(out, f->repo, "HEAD"), 0);
+}
+
+static void expect_name(fixture *f, const git_oid *at, const char *party, const char *principal,
+                        const char *want)
+{
+    itk_buf name = ITK_BUF_INIT;
+    assert_int_equal(itk_principal_name_at(&name, f->repo, at, party, principal), 0);
+    assert_string_equal(name.size ? name.ptr : "", want);
+    itk_buf_dispose(&name);
+}
+
+/* acme adds tanaka's key with a name (commit *added) */
+static void add_tanaka(fixture *f, git_oid *added)
+{
+    itk_error_clear();
+    int rc = itk_key_add_named(added, f->reg, f->acme, itk_signer_public(f->tanaka), "tanaka",
+                               "田中 花子");
+    if (rc)
+        fail_msg("key add: %s", itk_error_last());
+}
+
+static void test_the_name_in_force_at_a_commit_before_and_after_a_rename(void **state)
+{
+    fixture *f = *state;
+    git_oid before, added, renamed;
+    head(f, &before);
+    add_tanaka(f, &added);
+    assert_int_equal(itk_key_set_name(&renamed, f->reg, f->tanaka, "tanaka", "田中 はな"), 0);
+    expect_name(f, &before, "acme", "tanaka", "");
+    expect_name(f, &added, "acme", "tanaka", "田中 花子");
+    expect_name(f, &renamed, "acme", "tanaka", "田中 はな");
+    /* the principal without a recorded name, and another party's principal */
+    expect_name(f, &renamed, "acme", "manager", "");
+    expect_name(f, &renamed, CITY, "tanaka", "");
+    /* the manager renames tanaka too: the party's own keys may */
+    git_oid again;
+    assert_int_equal(itk_key_set_name(&again, f->reg, f->acme, "tanaka", "田中 花子"), 0);
+    expect_name(f, &renamed, "acme", "tanaka", "田中 はな");
+    expect_name(f, &again, "acme", "tanaka", "田中 花子");
+    /* the memo of a walk gives the same answers, in any order */
+    itk_name_memo memo;
+    itk_buf name = ITK_BUF_INIT;
+    memset(&memo, 0, sizeof(memo));
+    const git_oid *walk[] = {&again, &renamed, &renamed, &added, &before, &added};
+    const char *want[] = {"田中 花子", "田中 はな", "田中 はな", "田中 花子", "", "田中 花子"};
+    for (size_t i = 0; i < sizeof(walk) / sizeof(*walk); i++) {
+        assert_int_equal(itk_principal_name_memo(&name, &memo, f->repo, walk[i], "acme", "tanaka"),
+                         0);
+        assert_string_equal(name.size ? name.ptr : "", want[i]);
+    }
+    itk_buf_dispose(&name);
+    itk_name_memo_dispose(&memo);
+    th_expect_clean(f->reg, NULL);
+}
+
+static void test_a_rename_of_a_person_the_party_does_not_have_is_refused(void **state)
+{
+    fixture *f = *state;
+    git_oid before, out;
+    head(f, &before);
+    /* the city cannot rename acme's tanaka through its own keys: it has none */
+    add_tanaka(f, &out);
+    head(f, &before);
+    assert_int_equal(itk_key_set_name(&out, f->reg, f->city, "tanaka", "別人"), ITK_ENOTFOUND);
+    assert_int_equal(itk_key_set_name(&out, f->reg, f->acme, "tanaka", "田中\xE2\x80\xAE花子"),
+                     ITK_EINVALID);
+    git_oid now;
+    head(f, &now);
+    assert_true(git_oid_equal(&now, &before));
+}
+
+static void test_display_names_refuse_control_and_direction_characters(void **state)
+{
+    (void)state;
+    assert_int_equal(itk_display_name_check("田中 花子"), 0);
+    assert_int_equal(itk_display_name_check("Tanaka 花子 (ｱｸﾒ)"), 0);
+    char longest[3 * ITK_DISPLAY_NAME_MAX + 4] = "";
+    for (int i = 0; i < ITK_DISPLAY_NAME_MAX; i++)
+        strcat(longest, "田");
+    assert_int_equal(itk_display_name_check(longest), 0);
+    strcat(longest, "田");
+    assert_int_equal(itk_display_name_check(longest), ITK_EINVALID);
+    assert_int_equal(itk_display_name_check(""), ITK_EINVALID);
+    assert_int_equal(itk_display_name_check("田中\n花子"), ITK_EINVALID);
+    assert_int_equal(itk_display_name_check("田中\x1b[31m"), ITK_EINVALID);
+    assert_int_equal(itk_display_name_check("田中\x7f"), ITK_EINVALID);
+    assert_int_equal(itk_display_name_check("田中\xC2\x9B"), ITK_EINVALID);         /* C1 CSI */
+    assert_int_equal(itk_display_name_check("田中\xE2\x80\xAE花子"), ITK_EINVALID); /* RLO */
+    assert_int_equal(itk_display_name_check("\xE2\x81\xA6x"), ITK_EINVALID);        /* LRI */
+    assert_int_equal(itk_display_name_check("\xE2\x80\x8F"), ITK_EINVALID);         /* RLM */
+    assert_int_equal(itk_display_name_check("a\xE2\x80\xA8"), ITK_EINVALID);        /* LS */
+    assert_int_equal(itk_display_name_check("\xff"), ITK_EINVALID);
+}
+
+/* An attributes event of party (its own folder) naming key, principal and
+ * name, signed by signer as party/who: the commit id. */
+static void attributes_event(git_oid *out, fixture *f, itk_signer *signer, const char *party,
+                             const char *who, const char *key, const char *principal,
+                             const char *name)
+{
+    git_oid top;
+    char path[128];
+    itk_buf b = ITK_BUF_INIT;
+    head(f, &top);
+    json_t *body = json_pack("{s:s, s:s, s:s, s:{s:s}}", "event", "attributes", "key", key,
+                             "principal", principal, "attributes", "name", name);
+    itk_record_fields rf = {"key-event", "k-000001", party, WHEN, NULL, NULL, body, "key-event.v2"};
+    assert_int_equal(itk_record_build(&b, &rf), 0);
+    json_decref(body);
+    snprintf(path, sizeof(path), "parties/%s/key-events/k-000001.json", party);
+    th_commit_file(out, f->repo, signer, party, who, "key-attributes", &top, path, b.ptr, b.size);
+    itk_buf_dispose(&b);
+}
+
+static void test_v2_refuses_another_partys_rename_and_accepts_the_partys_own(void **state)
+{
+    fixture *f = *state;
+    itk_buf fpr = ITK_BUF_INIT;
+    git_oid bad, good;
+    assert_int_equal(itk_pubkey_fingerprint(&fpr, itk_signer_public(f->acme)), 0);
+    /* the city names acme's key in its own key events: refused */
+    attributes_event(&bad, f, f->city, CITY, "officer", fpr.ptr, "manager", "偽 名");
+    th_expect_rule(f->reg, hex(&bad), "V2", &bad);
+    expect_name(f, &bad, "acme", "manager", "");
+    /* the twin: acme itself */
+    attributes_event(&good, f, f->acme, "acme", "manager", fpr.ptr, "manager", "鈴木 一郎");
+    th_expect_clean(f->reg, hex(&good));
+    expect_name(f, &good, "acme", "manager", "鈴木 一郎");
+    itk_buf_dispose(&fpr);
+}
+
+static void test_v10_refuses_a_principal_that_is_not_the_keys(void **state)
+{
+    fixture *f = *state;
+    itk_buf fpr = ITK_BUF_INIT;
+    git_oid bad;
+    assert_int_equal(itk_pubkey_fingerprint(&fpr, itk_signer_public(f->acme)), 0);
+    attributes_event(&bad, f, f->acme, "acme", "manager", fpr.ptr, "tanaka", "田中 花子");
+    th_expect_rule(f->reg, hex(&bad), "V10", &bad);
+    itk_buf_dispose(&fpr);
+}
+
+static void test_v10_refuses_a_name_with_a_direction_override(void **state)
+{
+    fixture *f = *state;
+    itk_buf fpr = ITK_BUF_INIT;
+    git_oid bad;
+    assert_int_equal(itk_pubkey_fingerprint(&fpr, itk_signer_public(f->acme)), 0);
+    /* the schema's pattern lets U+202E through (it is not C0): verify refuses it */
+    attributes_event(&bad, f, f->acme, "acme", "manager", fpr.ptr, "manager",
+                     "鈴木\xE2\x80\xAE一郎");
+    th_expect_rule(f->reg, hex(&bad), "V10", &bad);
+    /* and the model never shows it */
+    expect_name(f, &bad, "acme", "manager", "");
+    itk_buf_dispose(&fpr);
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(test_the_name_in_force_at_a_commit_before_and_after_a_rename),
+        T(test_a_rename_of_a_person_the_party_does_not_have_is_refused),
+        cmocka_unit_test(test_display_names_refuse_control_and_direction_characters),
+        T(test_v2_refuses_another_partys_rename_and_accepts_the_partys_own),
+        T(test_v10_refuses_a_principal_that_is_not_the_keys),
+        T(test_v10_refuses_a_name_with_a_direction_override),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
