@@ -40,7 +40,7 @@ e = json.load(open(sys.argv[1], encoding="utf-8"))[0]
 assert e["principal"] == "tanaka" and e["principal_name"] == "田中 花子", e
 PY
 expect_exit 0 "$ITAKU" form render "$R1" --format md
-expect_output "担当者 \(principal\) \| 田中 花子 \(tanaka\)"
+expect_output "担当者 \| 田中 花子 \(tanaka\)"
 expect_exit 0 "$ITAKU" who
 expect_output "tanaka \(田中 花子\)"
 expect_exit 0 "$ITAKU" history "$R1"
@@ -61,9 +61,9 @@ assert r["body"] == {"event": "attributes", "key": sys.argv[2], "principal": "ta
 PY
 R2=$(register_item 2 | "$ITAKU" record add register - --key "$T/tanaka.key")
 expect_exit 0 "$ITAKU" form render "$R2" --format md
-expect_output "担当者 \(principal\) \| 田中 はな \(tanaka\)"
+expect_output "担当者 \| 田中 はな \(tanaka\)"
 expect_exit 0 "$ITAKU" form render "$R1" --format md
-expect_output "担当者 \(principal\) \| 田中 花子 \(tanaka\)"
+expect_output "担当者 \| 田中 花子 \(tanaka\)"
 grep -q "田中 はな" "$T/out" && fail "the earlier form shows the later name"
 expect_exit 0 "$ITAKU" log
 expect_output "tanaka \(田中 はな\)"
