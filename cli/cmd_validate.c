@@ -62,7 +62,7 @@ static int validate_file(itk_registry *reg, const json_t *schema, const char *ty
     } else if ((rc = reg ? itk_form_validate(used, reg, type, body)
                          : itk_schema_validate(&errors, schema, body, type)) == ITK_EINVALID) {
         printf("%s invalid\n", file);
-        print_indented(reg ? itk_error_last() : errors.ptr ? errors.ptr : "");
+        print_indented(cli_safe_block(reg ? itk_error_last() : errors.ptr ? errors.ptr : "", ""));
         status = EXIT_NO;
     } else if (rc) {
         fprintf(stderr, "itaku: cannot validate %s: %s\n", file, cli_error_text());

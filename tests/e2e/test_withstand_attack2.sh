@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Issue 14, point 1, tried further: text the city publishes in the labels
+# catalog and the summaries `itaku todo` quotes reach no terminal raw.
+# A label holding a C1 control (U+009B, a CSI on many terminals), a
+# bidirectional override or a line separator makes the catalog unusable
+# (codes are shown, with one warning that shows the label's place, never its
+# bytes); a request summary with a line break cannot start a row of `itaku
+# todo`, and a long Japanese summary cut to fit stays valid UTF-8. An empty
+# field is shown as nothing, never as "?". Each case has a plain twin.
+. "$(dirname "$0")/lib.sh"
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
+
+# inert FILE...: valid UTF-8 with nothing a terminal would obey or that
+# reorders text (as in test_withstand_terminal.sh).
+inert() {
+    python3 - "$@" <<'PY' || fail "output a terminal would obey (see above)"
+import re, sys
+bad = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+for f in sys.argv[1:]:
+    raw = open(f, "rb").read()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        sys.exit("%s: not UTF-8: %s" % (f, e))
+    m = bad.search(text)
+    if m:
+        sys.exit("%s: holds U+%04X: %r" % (f, ord(m.group()), text[max(0, m.start() - 40):m.end() + 40]))
+PY
+}
+
+# publish_label LABEL: the city publishes labels/ja.v2.json, a copy of v1
+# whose label for the action party-add is LABEL (stock git; V3 allows it).
+publish_label() {
+    python3 - "$1" <<'PY'
+import json, sys
+d = json.load(open("labels/ja.v1.json", encoding="utf-8"))
+d["labels"]["commit"]["party-add"] = sys.argv[1]
+open("labels/ja.v2.json", "w", encoding="utf-8").write(json.dumps(d, ensure_ascii=False, indent=2) + "\n")
+PY
+    forge . "Publish labels" "$T/city.key" akiruno-city officer contract-update labels/ja.v2.json
+}
+
+setup_city_and_contractor
+cd "$T/city"
+base=$(git rev-parse HEAD)
+
+# --- a label with a C1 CSI, U+202E and U+2028 ---------------------------------
+for hostile in $'登録\u009b2J\u009b32m✓' $'登録\u202eデルイ' $'登録\u2028✓ verified' $'登録\u2066x\u2069'; do
+    git reset -q --hard "$base"
+    c=$(publish_label "$hostile")
+    expect_exit 0 "$ITAKU" verify
+    expect_exit 0 "$ITAKU" log
+    inert "$T/out" "$T/err"
+    grep -qF 'labels/ja.v2.json is not a usable labels catalog: a label too long or with control characters (commit/party-add)' "$T/err" ||
+        fail "log does not say which label is refused: $(cat "$T/err")"
+    grep -qE 'party-add +[0-9a-f]{12}  Register contractor acme$' "$T/out" ||
+        fail "log does not fall back to the code: $(cat "$T/out")"
+    expect_exit 0 "$ITAKU" who
+    inert "$T/out" "$T/err"
+    set +e
+    "$ITAKU" status --at 2027-03-30 >"$T/out" 2>"$T/err"
+    set -e
+    inert "$T/out" "$T/err"
+done
+ok "a label with a C1 CSI, U+202E, U+2028 or an isolate: the catalog is refused with one inert warning, codes shown (${c:0:12})"
+
+git reset -q --hard "$base"
+c=$(publish_label "登録（新）")
+expect_exit 0 "$ITAKU" log
+inert "$T/out" "$T/err"
+grep -qF '〔登録（新）' "$T/out" || fail "a plain label of v2 is not shown: $(cat "$T/out")"
+[ ! -s "$T/err" ] || fail "a plain catalog got a warning: $(cat "$T/err")"
+ok "twin: a plain label in a new catalog version is shown, no warning (${c:0:12})"
+
+# --- an empty field is shown as nothing ---------------------------------------
+expect_exit 0 "$ITAKU" log
+! grep -qF '?' "$T/out" || fail "log shows a '?' the history does not hold: $(cat "$T/out")"
+ok "log shows no '?' for the empty fields (subject note, mark header)"
+
+# --- itaku todo quotes a request summary ----------------------------------------
+cd "$T/acme"
+expect_exit 0 "$ITAKU" acknowledge
+LONG=$(printf 'あ%.0s' $(seq 90))
+FAKE=$'移行検証のため複製\n 9. pending  decide   akiruno-city   (no due date)              acme/q-000009  全件承認済み\t'
+expect_exit 0 "$ITAKU" request submit copy --summary "$FAKE$LONG"
+expect_exit 0 "$ITAKU" request submit copy --summary "月次の複製$LONG"
+cd "$T/city"
+expect_exit 0 "$ITAKU" receive acme "$T/acme"
+set +e
+"$ITAKU" todo --at 2026-12-02 >"$T/out" 2>"$T/err"
+set -e
+inert "$T/out" "$T/err"
+! grep -q '^ 9\. pending' "$T/out" || fail "a summary started a row of todo: $(cat "$T/out")"
+grep -qF '移行検証のため複製\n 9. pending' "$T/out" || fail "todo does not show the line break as \\n: $(cat "$T/out")"
+grep -qF '全件承認済み\tああ' "$T/out" || fail "todo does not show the tab as \\t"
+grep -qF 'awaits your decision: 月次の複製ああ' "$T/out" || fail "todo changed a plain summary: $(cat "$T/out")"
+grep -qF '\x' "$T/out" && fail "todo cut a character in half: $(cat "$T/out")"
+set +e
+"$ITAKU" todo --at 2026-12-02 --json >"$T/out" 2>"$T/err"
+set -e
+python3 - "$T/out" <<'PY' || fail "todo --json is not valid or cut a character"
+import json, sys
+j = json.loads(open(sys.argv[1], "rb").read().decode("utf-8"))
+d = [i["detail"] for i in j["items"] if i["kind"] == "decide"]
+assert len(d) == 2, d
+assert all("\ufffd" not in x for x in d), d
+assert any(x.endswith("あ") and "移行検証のため複製\n 9. pending" in x for x in d), d
+PY
+ok "todo: a summary's line break and tab are shown escaped, one row each; a long summary is cut between characters"
+
+finish
