@@ -77,6 +77,41 @@ expect_exit 0 "$ITAKU" log
 ! grep -qF '?' "$T/out" || fail "log shows a '?' the history does not hold: $(cat "$T/out")"
 ok "log shows no '?' for the empty fields (subject note, mark header)"
 
+# --- an acknowledgement pinning the hash of another file -----------------------
+# (issue 13, point 4: acknowledgements pin the file's hash) an ack naming a
+# version that does not exist with the hash of the one in force, or naming
+# the one in force with the hash of another file, is not an acknowledgement
+# of what is in force; the one itaku writes is
+ack_status() {
+    set +e
+    "$ITAKU" status --at 2026-12-05 >"$T/out" 2>"$T/err"
+    set -e
+    grep -E '8\(2\)' "$T/out" || fail "status shows no §8(2) row: $(cat "$T/out")"
+}
+cd "$T/acme"
+abase=$(git rev-parse HEAD)
+OB=obligations/akiruno-outsourcing.v1.json
+obsha=$(git show "HEAD:$OB" | sha256sum | cut -d' ' -f1)
+rsha=$(git show HEAD:README.md | sha256sum | cut -d' ' -f1)
+entry=parties/acme/acks/a-000009.json
+for pair in "obligations/akiruno-outsourcing.v9.json $obsha" "$OB $rsha"; do
+    git reset -q --hard "$abase"
+    set -- $pair
+    write_record "$entry" "{\"obligations\": \"$1\", \"obligations_sha256\": \"$2\", \"statement\": \"受諾します\"}" \
+        '{"type": "ack", "schema": "ack.v2"}'
+    a=$(forge . "Acknowledge the obligations $1" "$T/acme.key" acme manager acknowledge "$entry")
+    row=$(ack_status)
+    case "$row" in *適合*) fail "an ack naming $1 with the hash $2 counts: $row" ;; esac
+    grep -qF "acme/a-000009 names $1 but pins the SHA-256 of another file" <<<"$row" ||
+        fail "status does not say the ack pins another file: $row"
+done
+git reset -q --hard "$abase"
+expect_exit 0 "$ITAKU" acknowledge
+row=$(ack_status)
+case "$row" in *適合*acme/a-*) ;; *) fail "twin: itaku acknowledge does not count: $row" ;; esac
+git reset -q --hard "$abase"
+ok "an ack naming a missing version with the hash in force, or the file in force with another hash, does not count; twin counts"
+
 # --- itaku todo quotes a request summary ----------------------------------------
 cd "$T/acme"
 expect_exit 0 "$ITAKU" acknowledge

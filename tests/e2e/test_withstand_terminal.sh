@@ -134,7 +134,8 @@ set +e
 [ $? -le 1 ] || fail "status failed: $(cat "$T/err")"
 set -e
 inert "$T/out"
-grep -qF 'w-001 (<U+009B>2J<U+009B>32m✓ verified<U+009B>0m 鈴木<U+202E>郎一)' "$T/out" ||
+# (status words come from the labels catalog: 作業従事者 w-001（…）)
+grep -qF 'w-001（<U+009B>2J<U+009B>32m✓ verified<U+009B>0m 鈴木<U+202E>郎一）' "$T/out" ||
     fail "status does not show the worker name's controls: $(cat "$T/out")"
 expect_exit 0 "$ITAKU" who
 inert "$T/out"
@@ -152,7 +153,7 @@ set +e
 "$ITAKU" status --at 2027-03-30 >"$T/out" 2>"$T/err"
 set -e
 inert "$T/out"
-grep -qF 'w-001 (鈴木一郎)' "$T/out" || fail "status changed a plain name: $(cat "$T/out")"
+grep -qF 'w-001（鈴木一郎）' "$T/out" || fail "status changed a plain name: $(cat "$T/out")"
 ok "twin: a plain worker name is shown unchanged"
 
 # --- a file name in a tree carrying ESC: verify's problem list --------------
@@ -206,8 +207,8 @@ gc=$(forge . "Register contractor gamma" "$T/city.key" akiruno-city officer part
 expect_exit 0 "$ITAKU" verify
 expect_exit 0 "$ITAKU" who
 inert "$T/out"
-grep -qF 'gamma ガンマ<U+202E>ammag (contractor)' "$T/out" || fail "who does not mark U+202E: $(cat "$T/out")"
-grep -qF 'beta 株式会社ベータ (contractor)' "$T/out" || fail "who changed a plain name"
+grep -qF 'gamma ガンマ<U+202E>ammag (受注者)' "$T/out" || fail "who does not mark U+202E: $(cat "$T/out")"
+grep -qF 'beta 株式会社ベータ (受注者)' "$T/out" || fail "who changed a plain name"
 set +e
 "$ITAKU" status --at 2027-03-30 >"$T/out" 2>"$T/err"
 set -e
