@@ -143,4 +143,42 @@ assert any(x.endswith("あ") and "移行検証のため複製\n 9. pending" in x
 PY
 ok "todo: a summary's line break and tab are shown escaped, one row each; a long summary is cut between characters"
 
+# --- an obligations version with an effective_from that is no day -------------
+# (issue 13) status never puts "2026-02-30" in force; acknowledge must not
+# either, else a party acknowledges a version status does not judge by and
+# can never acknowledge the one it does. Twin: a real day in the past.
+cd "$T/city"
+obase=$(git rev-parse HEAD)
+publish_obligations() {
+    python3 - "$1" <<'PY'
+import json, sys
+d = json.load(open("obligations/akiruno-outsourcing.v1.json", encoding="utf-8"))
+d["version"] = 2
+d["effective_from"] = sys.argv[1]
+open("obligations/akiruno-outsourcing.v2.json", "w", encoding="utf-8").write(json.dumps(d, ensure_ascii=False, indent=2) + "\n")
+PY
+    forge . "Publish obligations v2" "$T/city.key" akiruno-city officer contract-update \
+        obligations/akiruno-outsourcing.v2.json
+}
+for ef in 2026-02-30 2026-11-30; do
+    git reset -q --hard "$obase"
+    o=$(publish_obligations "$ef")
+    expect_exit 0 "$ITAKU" verify
+    rm -rf "$T/late"
+    git clone -q "$T/city" "$T/late"
+    (cd "$T/late" && git config itaku.signingKey "$T/acme.key" && git config itaku.genesis "$GENESIS" &&
+        git config itaku.cityKey "$CITY_FPR")
+    cd "$T/late"
+    expect_exit 0 "$ITAKU" acknowledge
+    named=$(git show HEAD --name-only --format= | grep '/acks/')
+    want=obligations/akiruno-outsourcing.v$([ "$ef" = 2026-11-30 ] && echo 2 || echo 1).json
+    git show "HEAD:$named" | grep -qF "\"obligations\": \"$want\"" ||
+        fail "effective_from $ef: acknowledge did not name $want: $(git show "HEAD:$named")"
+    row=$(ack_status)
+    case "$row" in *適合*) ;; *) fail "effective_from $ef: the fresh acknowledgement does not count: $row" ;; esac
+    cd "$T/city"
+done
+git reset -q --hard "$obase"
+ok "an obligations version whose effective_from is no day (2026-02-30) is never in force, for acknowledge as for status; twin (a real day) is (${o:0:12})"
+
 finish
