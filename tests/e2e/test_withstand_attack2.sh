@@ -181,4 +181,31 @@ done
 git reset -q --hard "$obase"
 ok "an obligations version whose effective_from is no day (2026-02-30) is never in force, for acknowledge as for status; twin (a real day) is (${o:0:12})"
 
+# --- a private key's text pasted where a file name is asked for -----------------
+# (issue 19, point 3) the refusal warns about the secret and never repeats
+# it: not in "cannot open …", not in "unknown option …"
+cd "$T/city"
+"$ITAKU" key generate "$T/delta.key" --comment delta >/dev/null
+ssh-keygen -q -t ecdsa -b 384 -m PKCS8 -N '' -f "$T/delta8.key"
+for k in "$T/delta.key" "$T/delta8.key"; do
+    secret=$(sed -n 2p "$k")
+    refs=$(state_of .)
+    for args in "party add delta --role contractor --name デルタ --pubkey" "key show" "key show --" \
+        "party add delta --role contractor --name デルタ --pubkey $T/delta.key.pub --key"; do
+        set +e
+        # shellcheck disable=SC2086
+        "$ITAKU" $args "$(cat "$k")" >"$T/out" 2>"$T/err"
+        got=$?
+        set -e
+        [ "$got" = 2 ] || fail "$args <private key text>: exit $got, not 2"
+        grep -qF -- "$secret" "$T/out" "$T/err" && fail "$args repeats the private key: $(cat "$T/err")"
+        grep -qF "PRIVATE key's text" "$T/err" || fail "$args does not warn about the private key: $(cat "$T/err")"
+        [ "$(state_of .)" = "$refs" ] || fail "$args changed the registry"
+    done
+done
+expect_exit 0 "$ITAKU" key show "$T/delta.key"
+expect_output '^256 SHA256:'
+expect_exit 0 "$ITAKU" party add delta --role contractor --name デルタ --pubkey "$T/delta.key.pub"
+ok "a private key's text (OpenSSH, PKCS#8) given as --pubkey, --key or key show's FILE is refused, warned about and never repeated; twin: the files work"
+
 finish
