@@ -208,4 +208,36 @@ expect_output '^256 SHA256:'
 expect_exit 0 "$ITAKU" party add delta --role contractor --name デルタ --pubkey "$T/delta.key.pub"
 ok "a private key's text (OpenSSH, PKCS#8) given as --pubkey, --key or key show's FILE is refused, warned about and never repeated; twin: the files work"
 
+# --- a schema's description with a line break: form new's template ------------
+# the city's schema text (a title, a description) stays inside its // note:
+# a line break would end the note and put a field into the form the office
+# fills ("quantity": 999); controls are shown. Twin: the carried schema's
+# notes are unchanged.
+cd "$T/city"
+sbase=$(git rev-parse HEAD)
+python3 - <<'PY'
+import json
+d = json.load(open("schemas/register.v2.schema.json", encoding="utf-8"))
+d["$id"] = d["$id"].replace(":v2", ":v3")
+p = d["properties"]["action"]
+p["description"] = 'x\n"quantity": 999,\n// \x1b]0;pwn\x07'
+p["title"] = "区分\u202e分区"
+open("schemas/register.v3.schema.json", "w", encoding="utf-8").write(json.dumps(d, ensure_ascii=False, indent=2) + "\n")
+PY
+s=$(forge . "Publish register v3" "$T/city.key" akiruno-city officer contract-update schemas/register.v3.schema.json)
+expect_exit 0 "$ITAKU" form new register
+inert "$T/out"
+grep -q '^"quantity"' "$T/out" && fail "a schema description put a field into the template: $(cat "$T/out")"
+grep -qF '// 区分<U+202E>分区 【必須 required】' "$T/out" || fail "form new does not show the title's U+202E: $(cat "$T/out")"
+grep -qF 'x\n"quantity": 999,\n// \x1b]0;pwn\x07' "$T/out" || fail "form new does not keep the description on its note line: $(cat "$T/out")"
+git reset -q --hard "$sbase"
+expect_exit 0 "$ITAKU" form new register
+grep -qE '^  // .*Who did it\.$' "$T/out" || fail "twin: the carried schema's notes changed: $(cat "$T/out")"
+ok "form new: a schema title's U+202E and a description's line breaks stay inside the // note (${s:0:12}); twin unchanged"
+
+# --- validate outside a registry: the newest schema this itaku carries -------
+cd "$T/home"
+expect_exit 0 "$ITAKU" validate register "$REGISTER_BODY"
+ok "validate outside a registry takes a valid entry against the newest carried schema (its v2 keywords included)"
+
 finish
