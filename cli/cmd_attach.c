@@ -45,7 +45,7 @@ static void warn_for_ever(const itk_attachment *a)
 static int read_file(itk_attachment *a, const char *file)
 {
     if (itk_attachment_read(a, file) < 0) {
-        fprintf(stderr, "itaku: nothing was written: %s\n", itk_error_last());
+        fprintf(stderr, "itaku: nothing was written: %s\n", cli_error_text());
         return EXIT_ERROR;
     }
     return 0;
@@ -92,7 +92,7 @@ int cli_submit_attached(const char *type, const char *file, const char *supersed
         if (read_file(&att[i], eq + 1))
             goto done;
         if (itk_attachment_fill(body, schema, field, &att[i]) < 0) {
-            fprintf(stderr, "itaku: nothing was written: %s\n", itk_error_last());
+            fprintf(stderr, "itaku: nothing was written: %s\n", cli_error_text());
             goto done;
         }
     }
@@ -100,7 +100,7 @@ int cli_submit_attached(const char *type, const char *file, const char *supersed
         warn_for_ever(&att[i]);
     if (itk_record_submit_attached(&path, &id, &commit, reg, signer, type, body, supersedes, att,
                                    attach->n) < 0) {
-        fprintf(stderr, "itaku: nothing was written:\n%s\n", itk_error_last());
+        fprintf(stderr, "itaku: nothing was written:\n%s\n", cli_safe_block(itk_error_last(), ""));
         goto done;
     }
     printf("%s\n", id.ptr);
@@ -152,7 +152,7 @@ int cmd_attach(int argc, char **argv)
         goto done;
     warn_for_ever(&a);
     if (itk_attachment_commit(&commit, party, reg, signer, &a) < 0) {
-        fprintf(stderr, "itaku: nothing was written: %s\n", itk_error_last());
+        fprintf(stderr, "itaku: nothing was written: %s\n", cli_error_text());
         goto done;
     }
     json_t *cite = json_pack("{s:s, s:s}", "filename", a.filename, "sha256", a.sha256);

@@ -167,7 +167,7 @@ static int render(int argc, char **argv)
         fprintf(stderr, "itaku: warning: %s; field names are shown instead of labels\n",
                 cli_error_text());
     if (*itk_snapshot_labels_note(snap))
-        fprintf(stderr, "itaku: note: %s\n", itk_snapshot_labels_note(snap));
+        fprintf(stderr, "itaku: note: %s\n", cli_safe_block(itk_snapshot_labels_note(snap), "  "));
     if (itk_form_page(&out, snap, at, schema, fmt) < 0 ||
         cli_form_evidence(&out, reg, tree, snap, at, fmt) < 0) {
         rc = cli_fail("cannot render the form");

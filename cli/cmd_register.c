@@ -134,7 +134,7 @@ static int add(int argc, char **argv)
         json_object_set_new(body, "occurred_at", json_string(now));
     }
     if (cli_normalise_body(body, "register") < 0) {
-        fprintf(stderr, "itaku: nothing was written:\n%s\n", itk_error_last());
+        fprintf(stderr, "itaku: nothing was written:\n%s\n", cli_safe_block(itk_error_last(), ""));
         goto done;
     }
     if (cli_open_signer(&signer, reg, key))

@@ -93,10 +93,14 @@ int cmd_todo(int argc, char **argv)
         printf("Nothing to do for %s%s%s.\n", me, at ? " as of " : "", at ? at : "");
     else {
         printf("To do for %s%s%s, most urgent first:\n", me, at ? " as of " : "", at ? at : "");
-        for (size_t i = 0; i < n; i++)
-            printf("%2zu. %-8s %-8s %-14s %-26s %s%s%s\n", i + 1, l[i].state, l[i].kind, l[i].party,
-                   l[i].due[0] ? l[i].due : "(no due date)", l[i].subject[0] ? l[i].subject : "",
-                   l[i].subject[0] ? "  " : "", l[i].detail);
+        for (size_t i = 0; i < n; i++) {
+            /* subject and detail quote other parties' text (a request's
+             * summary): shown, never obeyed, one row each */
+            printf("%2zu. %-8s %-8s %-14s %-26s %s%s%s\n", i + 1, cli_safe(l[i].state),
+                   cli_safe(l[i].kind), cli_safe(l[i].party),
+                   l[i].due[0] ? cli_safe(l[i].due) : "(no due date)", cli_safe(l[i].subject),
+                   l[i].subject[0] ? "  " : "", cli_safe(l[i].detail));
+        }
     }
     rc = EXIT_OK;
     for (size_t i = 0; i < n; i++)

@@ -37,8 +37,8 @@ static void print_indented(const char *text)
  * CR LF, template notes, dates as people write them, "" as not given) and
  * checked as a write checks it: inside a registry against its newest
  * schema (itk_form_validate), else against the newest this itaku carries. */
-static int validate_file(itk_registry *reg, const json_t *schema, long version, const char *type,
-                         const char *file, int exact)
+static int validate_file(itk_registry *reg, const json_t *schema, const char *schema_name,
+                         const char *type, const char *file, int exact)
 {
     itk_buf data = ITK_BUF_INIT, errors = ITK_BUF_INIT, notes = ITK_BUF_INIT;
     json_t *body = NULL;
@@ -60,10 +60,11 @@ static int validate_file(itk_registry *reg, const json_t *schema, long version, 
         print_indented(cli_safe_block(itk_error_last(), ""));
         status = EXIT_NO;
     } else if ((rc = reg ? itk_form_validate(used, reg, type, body)
-                         : itk_schema_validate_version(&errors, schema, version, body, type)) ==
-               ITK_EINVALID) {
+                         : itk_schema_validate_version(&errors, schema,
+                                                       itk_schema_version_of(schema_name), body,
+                                                       type)) == ITK_EINVALID) {
         printf("%s invalid\n", file);
-        print_indented(reg ? itk_error_last() : errors.ptr ? errors.ptr : "");
+        print_indented(cli_safe_block(reg ? itk_error_last() : errors.ptr ? errors.ptr : "", ""));
         status = EXIT_NO;
     } else if (rc) {
         fprintf(stderr, "itaku: cannot validate %s: %s\n", file, cli_error_text());
@@ -122,7 +123,7 @@ int cmd_validate(int argc, char **argv)
     }
     int worst = EXIT_OK;
     for (int i = optind + 1; i < argc; i++) {
-        int status = validate_file(reg, schema, itk_schema_version_of(name), type, argv[i], exact);
+        int status = validate_file(reg, schema, name, type, argv[i], exact);
         if (status > worst)
             worst = status;
     }

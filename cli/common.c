@@ -94,7 +94,7 @@ itk_labels *cli_labels(itk_registry *reg)
     itk_labels *l = NULL;
     if (itk_labels_open(&l, reg, NULL, "ja") < 0)
         fprintf(stderr, "itaku: warning: %s; codes are shown instead of labels\n",
-                itk_error_last());
+                cli_error_text());
     else if (!l)
         fprintf(stderr, "itaku: note: this registry has no labels catalog (labels/): codes are "
                         "shown instead of Japanese labels; the city adds it with itaku contract "

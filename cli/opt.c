@@ -288,7 +288,14 @@ int cli_parse(const cli_spec *spec, int argc, char **argv)
             rc = cli_bad(spec, "%s needs a value", argv[optind - 1]);
         else if (!o) {
             char unknown[3] = {'-', (char)optopt, 0};
-            rc = cli_bad(spec, "unknown option %s", optopt ? unknown : argv[optind - 1]);
+            const char *arg = optopt ? unknown : argv[optind - 1];
+            /* a key's text pasted as an argument starts with "-----BEGIN":
+             * never repeat a private key (scrollback, logs) */
+            rc = strstr(arg, "PRIVATE KEY")
+                     ? cli_bad(spec, "an argument is a PRIVATE key's text: never send, paste or "
+                                     "share a private key (whoever holds it can sign as you); "
+                                     "give the name of a file instead")
+                     : cli_bad(spec, "unknown option %s", cli_safe(arg));
         } else if (o->type == CLI_SWITCH)
             *(int *)o->value = 1;
         else if (check_value(spec, o, optarg, &tried))

@@ -21,9 +21,11 @@ static const char *shown(const char *s, itk_text_mode mode, const char *indent)
     itk_buf_clear(b);
     if (!s)
         s = "";
-    if (itk_text_safe(b, s, strlen(s), mode, indent) || !b->ptr)
+    if (itk_text_safe(b, s, strlen(s), mode, indent))
         return b->ptr && mode == ITK_TEXT_CELL ? b->ptr : "?";
-    return b->ptr;
+    /* an empty string leaves a slot never used yet without a buffer: it
+     * is shown as nothing, never as the "?" of an allocation failure */
+    return b->ptr ? b->ptr : "";
 }
 
 const char *cli_safe(const char *s)

@@ -3,6 +3,8 @@
 #include "itaku/labels.h"
 #include "itaku/errors.h"
 #include "itaku/json.h"
+#include "itaku/textsafe.h"
+#include "itaku/utf8.h"
 #include "alloc.h"
 #include "registry_priv.h"
 #include "template.h"
@@ -24,21 +26,39 @@ void itk_labels_free(itk_labels *l)
     free(l);
 }
 
+/* 1 when s is UTF-8 holding nothing itk_text_safe would show escaped: no C0
+ * or C1 control, DEL, bidirectional control, U+2028 or U+2029. Labels are
+ * printed as they are, beside registry text that is made safe, so a label
+ * that reversed or coloured the line would act on every terminal. */
 static int control_free(const char *s)
 {
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+    const unsigned char *p = (const unsigned char *)s;
+    size_t len = strlen(s);
+    for (size_t i = 0; i < len;) {
+        size_t n = itk_utf8_seq_len(p + i, len - i);
+        if (n == 0)
             return 0;
+        uint32_t cp = n == 1   ? p[i]
+                      : n == 2 ? (uint32_t)(p[i] & 0x1F) << 6 | (p[i + 1] & 0x3F)
+                      : n == 3 ? (uint32_t)(p[i] & 0x0F) << 12 | (uint32_t)(p[i + 1] & 0x3F) << 6 |
+                                     (p[i + 2] & 0x3F)
+                               : (uint32_t)(p[i] & 0x07) << 18 | (uint32_t)(p[i + 1] & 0x3F) << 12 |
+                                     (uint32_t)(p[i + 2] & 0x3F) << 6 | (p[i + 3] & 0x3F);
+        if (itk_text_is_control(cp))
+            return 0;
+        i += n;
+    }
     return 1;
 }
 
 static int bad(const char *name, const char *what, const char *domain, const char *code)
 {
-    return itk_error_set(ITK_EINVALID,
-                         "%s is not a usable labels catalog: %s%s%.64s%s%.64s; the city publishes "
-                         "a correct one with itaku contract upgrade",
-                         name, what, domain ? " (" : "", domain ? domain : "", code ? "/" : "",
-                         code ? code : "");
+    return itk_error_set(
+        ITK_EINVALID,
+        "%s is not a usable labels catalog: %s%s%.64s%s%.64s%s; the city publishes "
+        "a correct one with itaku contract upgrade",
+        name, what, domain ? " (" : "", domain ? domain : "", code ? "/" : "", code ? code : "",
+        domain ? ")" : "");
 }
 
 static int check(const json_t *doc, const char *name)

@@ -31,7 +31,12 @@ static int is_date(const char *s)
     for (int i = 0; i < 10; i++)
         if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
             return 0;
-    return 1;
+    /* a day of the calendar: "2026-02-30" or "2026-13-45" is never in
+     * force, here as in status (which reads the date as a time) */
+    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y = atoi(s), m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m >= 1 && m <= 12 && d >= 1 && d <= (m == 2 && !leap ? 28 : days[m - 1]);
 }
 
 /* N when name is "<set>.v<N>.json" (N without leading zeros), else 0. */

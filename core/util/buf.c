@@ -111,9 +111,20 @@ int itk_buf_read_stream(itk_buf *buf, void *stdio_file, const char *name, size_t
 int itk_buf_read_file(itk_buf *buf, const char *path, size_t max_bytes)
 {
     FILE *f = fopen(path, "rb");
+    int err = errno;
+    /* a key's text pasted where a file name is asked for: never repeat it
+     * (a private key in an error message ends up in scrollback and logs) */
+    if (!f && strstr(path, "PRIVATE KEY"))
+        return itk_error_set(ITK_EINVALID,
+                             "the value given is a PRIVATE key's text, not a file name: never "
+                             "send, paste or share a private key (whoever holds it can sign as "
+                             "you); give the name of a file instead");
+    if (!f && strchr(path, '\n'))
+        return itk_error_set(ITK_ENOTFOUND, "the value given holds several lines, not a file "
+                                            "name; give the name of a file instead");
     if (!f)
-        return itk_error_set(errno == ENOENT ? ITK_ENOTFOUND : ITK_EIO, "cannot open %s: %s", path,
-                             strerror(errno));
+        return itk_error_set(err == ENOENT ? ITK_ENOTFOUND : ITK_EIO, "cannot open %s: %s", path,
+                             strerror(err));
     int rc = itk_buf_read_stream(buf, f, path, max_bytes);
     fclose(f);
     return rc;

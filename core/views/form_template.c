@@ -4,6 +4,7 @@
 #include "itaku/errors.h"
 #include "itaku/forms.h"
 #include "itaku/labels.h"
+#include "itaku/textsafe.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,14 @@ static void indent(tpl *t, int n)
     itk_buf_printf(t->out, "%*s", n, "");
 }
 
+/* Text of the registry's schema or catalog inside a // comment: on one line
+ * (a line break would end the comment and put the rest into the form the
+ * person fills), controls shown, never obeyed. */
+static void cell(tpl *t, const char *s)
+{
+    (void)itk_text_safe(t->out, s, strlen(s), ITK_TEXT_CELL, NULL);
+}
+
 static void comment(tpl *t, const char *key, const json_t *prop, const json_t *raw, int required,
                     int depth)
 {
@@ -42,8 +51,9 @@ static void comment(tpl *t, const char *key, const json_t *prop, const json_t *r
     if (!desc)
         desc = json_string_value(json_object_get(prop, "description"));
     indent(t, depth);
-    itk_buf_printf(t->out, "// %s %s", title ? title : "",
-                   required ? "【必須 required】" : "(任意 optional)");
+    itk_buf_puts(t->out, "// ");
+    cell(t, title ? title : "");
+    itk_buf_printf(t->out, " %s", required ? "【必須 required】" : "(任意 optional)");
     const json_t *e = json_object_get(prop, "enum");
     if (json_is_array(e)) {
         size_t i;
@@ -53,9 +63,13 @@ static void comment(tpl *t, const char *key, const json_t *prop, const json_t *r
         {
             const char *code = json_is_string(v) ? json_string_value(v) : "?";
             const char *label = itk_labels_field(t->labels, t->type, key, code);
-            itk_buf_printf(t->out, "%s%s", i ? " | " : "", code);
-            if (label)
-                itk_buf_printf(t->out, "（%s）", label);
+            itk_buf_puts(t->out, i ? " | " : "");
+            cell(t, code);
+            if (label) {
+                itk_buf_puts(t->out, "（");
+                cell(t, label);
+                itk_buf_puts(t->out, "）");
+            }
         }
     }
     const char *fmt = json_string_value(json_object_get(prop, "format"));
@@ -64,8 +78,10 @@ static void comment(tpl *t, const char *key, const json_t *prop, const json_t *r
     else if (fmt && strcmp(fmt, "date-time") == 0)
         itk_buf_puts(t->out, " — YYYY-MM-DD hh:mm (or 令和8年12月1日 10:00; the contract's "
                              "timezone unless an offset like +09:00 is given)");
-    if (desc)
-        itk_buf_printf(t->out, " — %s", desc);
+    if (desc) {
+        itk_buf_puts(t->out, " — ");
+        cell(t, desc);
+    }
     itk_buf_putc(t->out, '\n');
 }
 
@@ -101,7 +117,13 @@ static void object(tpl *t, const json_t *s, int depth, int level)
             const json_t *p = deref(t, raw);
             comment(t, key, p, raw, req, depth + 2);
             indent(t, depth + 2);
-            itk_buf_printf(t->out, "\"%s\": ", key);
+            /* a property name as JSON writes it: a quote or line break in
+             * it never adds a field of its own */
+            json_t *name = json_string(key);
+            char *quoted = name ? json_dumps(name, JSON_ENCODE_ANY) : NULL;
+            itk_buf_printf(t->out, "%s: ", quoted ? quoted : "\"\"");
+            free(quoted);
+            json_decref(name);
             value(t, p, depth + 2, level + 1);
             itk_buf_puts(t->out, ++done < n ? ",\n" : "\n");
         }
@@ -158,7 +180,9 @@ int itk_form_template_labeled(itk_buf *out, const json_t *schema, const char *ti
 {
     tpl t = {out, schema, labels, type};
     itk_buf_clear(out);
-    itk_buf_printf(out, "// %s\n", title);
+    itk_buf_puts(out, "// ");
+    cell(&t, title ? title : "");
+    itk_buf_putc(out, '\n');
     if (how_to_submit)
         itk_buf_printf(out, "// %s\n", how_to_submit);
     itk_buf_puts(out, "// Lines starting with // are notes and are ignored. Fill in every 【必須】 "

@@ -893,8 +893,12 @@ static int subcontract_acknowledged(sctx *c, const char *section, const char *ki
             const srec *r = index_rec(c, v);
             if (!is_type(r, "ack") || strcmp(r->pi.party, party->id) != 0)
                 continue;
+            /* it counts when it names the version in force and pins that
+             * file's hash: one naming another file (a version that does not
+             * exist, say) with the right hash does not */
             const char *sha = itk_body_str(c, r, "obligations_sha256");
-            if (sha && !strcmp(sha, current))
+            const char *named = itk_body_str(c, r, "obligations");
+            if (sha && named && !strcmp(sha, current) && !strcmp(named, in_force->path))
                 ack = r;
             else
                 older = r;
@@ -915,8 +919,15 @@ static int subcontract_acknowledged(sctx *c, const char *section, const char *ki
                 char old[100];
                 rec_name(old, older);
                 const char *was = itk_body_str(c, older, "obligations");
-                sdetail o =
-                    say(c, "older_acknowledgement", "{1} acknowledged {2}", old, was ? was : "-");
+                const char *sha = itk_body_str(c, older, "obligations_sha256");
+                int pinned = sha && !strcmp(sha, current),
+                    named = was && !strcmp(was, in_force->path);
+                sdetail o = pinned || named
+                                ? say(c, "acknowledgement_mismatch",
+                                      "{1} names {2} but pins the SHA-256 of another file", old,
+                                      was ? was : "-")
+                                : say(c, "older_acknowledgement", "{1} acknowledged {2}", old,
+                                      was ? was : "-");
                 append(&none, &o, "; ", "。");
             }
         }

@@ -4,6 +4,7 @@
 #include "itaku/errors.h"
 #include "itaku/requests.h"
 #include "itaku/status.h"
+#include "itaku/utf8.h"
 #include "alloc.h"
 #include "array.h"
 
@@ -26,6 +27,20 @@ static itk_todo_item *push(todo_list *l)
 }
 
 /* What a finding of the party itself asks of it. */
+/* Cuts s back to its last whole UTF-8 character: a summary cut at a byte
+ * count would end in half a character (invalid UTF-8 in JSON and text). */
+static void whole_chars(char *s)
+{
+    size_t len = strlen(s), i = 0;
+    while (i < len) {
+        size_t n = itk_utf8_seq_len((const unsigned char *)s + i, len - i);
+        if (n == 0 && len - i < 4 && ((unsigned char)s[i] & 0xC0) == 0xC0)
+            break; /* the start of a character the cut left unfinished */
+        i += n ? n : 1;
+    }
+    s[i] = '\0';
+}
+
 static const char *own_kind(const char *rule)
 {
     if (strcmp(rule, "instruction_answered_on_time") == 0)
@@ -116,8 +131,9 @@ int itk_todo(itk_todo_item **out, size_t *n, itk_registry *reg, const char *part
         snprintf(it->party, sizeof(it->party), "%s", party);
         snprintf(it->state, sizeof(it->state), "pending");
         snprintf(it->subject, sizeof(it->subject), "%s", q->name);
-        snprintf(it->detail, sizeof(it->detail), "%.31s request by %.31s awaits your %s: %.255s", q->kind,
-                 q->requester, city ? "decision" : "endorsement", q->summary);
+        snprintf(it->detail, sizeof(it->detail), "%.31s request by %.31s awaits your %s: %.255s",
+                 q->kind, q->requester, city ? "decision" : "endorsement", q->summary);
+        whole_chars(it->detail);
     }
     /* findings: the party's own, and its descendants' (what they owe it) */
     for (size_t i = 0; i < itk_status_count(st); i++) {
@@ -137,6 +153,7 @@ int itk_todo(itk_todo_item **out, size_t *n, itk_registry *reg, const char *part
         snprintf(it->subject, sizeof(it->subject), "%s", f->record);
         snprintf(it->due, sizeof(it->due), "%s", f->due);
         snprintf(it->detail, sizeof(it->detail), "%.40s: %.255s", f->rule, f->detail);
+        whole_chars(it->detail);
     }
     sort_items(l.v, l.n, party);
     *out = l.v;
