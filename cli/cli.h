@@ -9,6 +9,7 @@
 #include "itaku/errors.h"
 #include "itaku/labels.h"
 #include "itaku/progress.h"
+#include "itaku/refcheck.h"
 #include "itaku/registry.h"
 #include "itaku/render.h"
 #include "itaku/snapshot.h"
@@ -121,6 +122,10 @@ int cli_normalise_body(json_t *body, const char *type);
 void cli_print_notes(const itk_buf *notes);
 /* Submits body as a record of type and prints its id; returns an exit code. */
 int cli_submit_body(const char *type, json_t *body, const char *supersedes, const char *key);
+/* The reference options (--unverified-ref, --reason, --again) of the command
+ * running, which cli_submit_body and cli_submit_attached pass on; the
+ * commands' tables point CLI_OPT_REFS at it. */
+extern itk_ref_options cli_refs;
 
 /* Shared by the commands that submit a form (form, register, incident). */
 int cli_submit_record(const char *type, const char *file, const char *supersedes, const char *key);

@@ -98,8 +98,8 @@ int cli_submit_attached(const char *type, const char *file, const char *supersed
     }
     for (size_t i = 0; i < attach->n; i++)
         warn_for_ever(&att[i]);
-    if (itk_record_submit_attached(&path, &id, &commit, reg, signer, type, body, supersedes, att,
-                                   attach->n) < 0) {
+    if (itk_record_submit_refs(&path, &id, &commit, reg, signer, type, body, supersedes, att,
+                               attach->n, &cli_refs) < 0) {
         fprintf(stderr, "itaku: nothing was written:\n%s\n", cli_safe_block(itk_error_last(), ""));
         goto done;
     }

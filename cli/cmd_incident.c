@@ -21,6 +21,7 @@ int cmd_incident(int argc, char **argv)
         {"attach", 0, CLI_STRING, &attach_list, "FIELD=FILE",
          "attach FILE and cite it in the form's FIELD (may repeat; every party sees it, for ever)",
          CLI_MANY},
+        CLI_OPT_REFS(&cli_refs),
         CLI_OPT_KEY(&key),
         {0}};
     const cli_spec spec = {"incident report",

@@ -14,6 +14,7 @@ static int add(int argc, char **argv)
         {NULL, 0, CLI_STRING, NULL, "TYPE", "the record type (form1, register, ...)", 0},
         {NULL, 0, CLI_PATH, NULL, "FILE|-", "the record body, JSON (- for standard input)", 0},
         {"supersedes", 0, CLI_ID, &supersedes, "ID", "the record this one replaces", 0},
+        CLI_OPT_REFS(&cli_refs),
         CLI_OPT_KEY(&key),
         {0}};
     const cli_spec spec = {"record add", "Add a record (strict JSON) to our registry.", opts};

@@ -34,7 +34,9 @@ static const struct {
     {"returned-on", "returned_on", "DATE", "when it came back"},
     {"note", "note", "TEXT", "a note"},
     {"instruction", "instruction_ref", "REF", "the instruction it answers"},
-    {"reason", "unapproved_reason", "TEXT", "with --unapproved: why there was no prior approval"},
+    {"reason", "unapproved_reason", "TEXT",
+     "with --unapproved: why there was no prior approval; with --unverified-ref: why the "
+     "registry cannot hold what it cites"},
 };
 #define NSTRING (sizeof(string_fields) / sizeof(*string_fields))
 
@@ -62,7 +64,7 @@ static void print_problems(const char *msg)
 static int add(int argc, char **argv)
 {
     const char *values[NSTRING] = {0};
-    cli_opt opts[NSTRING + 7];
+    cli_opt opts[NSTRING + 9];
     for (size_t i = 0; i < NSTRING; i++)
         opts[i] =
             (cli_opt){string_fields[i].option, 0, CLI_STRING, &values[i], string_fields[i].arg,
@@ -83,7 +85,9 @@ static int add(int argc, char **argv)
     opts[NSTRING + 4] = (cli_opt)CLI_OPT_KEY(&key);
     opts[NSTRING + 5] = (cli_opt){
         "supersedes", 0, CLI_ID, &supersedes, "ID", "our entry this one corrects (r-NNNNNN)", 0};
-    opts[NSTRING + 6] = (cli_opt){0};
+    opts[NSTRING + 6] = (cli_opt)CLI_OPT_UNVERIFIED(&cli_refs);
+    opts[NSTRING + 7] = (cli_opt)CLI_OPT_AGAIN(&cli_refs);
+    opts[NSTRING + 8] = (cli_opt){0};
     const cli_spec spec = {"register add",
                            "Add an entry to the management register (form 3): "
                            "--action, --item-id, --info, --medium, --quantity and --handler, or "
@@ -97,28 +101,40 @@ static int add(int argc, char **argv)
     for (size_t i = 0; i < NSTRING; i++)
         if (values[i])
             json_object_set_new(body, string_fields[i].field, json_string(values[i]));
-    /* --reason records why there was no prior approval; it goes with --unapproved */
-    if (unapproved != (json_object_get(body, "unapproved_reason") != NULL)) {
+    /* --reason records why there was no prior approval (with --unapproved)
+     * and why a reference cannot be found (with --unverified-ref) */
+    json_t *why = json_incref(json_object_get(body, "unapproved_reason"));
+    if (cli_refs.unverified)
+        cli_refs.reason = json_string_value(why);
+    if (!unapproved)
+        json_object_del(body, "unapproved_reason");
+    if ((unapproved || cli_refs.unverified) != (why != NULL)) {
+        json_decref(why);
         json_decref(body);
-        return cli_bad(&spec, "--unapproved and --reason TEXT go together: they record an "
-                              "entry that had no prior approval, and why");
+        return cli_bad(&spec, "--reason TEXT goes with --unapproved (an entry that had no prior "
+                              "approval) or --unverified-ref (a reference the registry cannot "
+                              "hold), and each of them needs it");
     }
     if (optind != argc) {
         json_decref(body);
+        json_decref(why);
         return cli_bad(&spec, "register add takes options only");
     }
     if (file) {
         size_t n = json_object_size(body);
         json_decref(body);
-        if (n || quantity)
-            return cli_bad(&spec, "--file replaces the other fields; use one or the other");
-        return cli_submit_record("register", file, supersedes, key);
+        int frc = n || quantity
+                      ? cli_bad(&spec, "--file replaces the other fields; use one or the other")
+                      : cli_submit_record("register", file, supersedes, key);
+        json_decref(why);
+        return frc;
     }
     if (quantity) {
         char *end;
         long long v = strtoll(quantity, &end, 10);
         if (*end || end == quantity || v < 0) {
             json_decref(body);
+            json_decref(why);
             return cli_bad(&spec, "--quantity takes a whole number (and --unit its unit)");
         }
         json_object_set_new(body, "quantity", json_pack("{s:I, s:s}", "value", v, "unit", unit));
@@ -140,7 +156,8 @@ static int add(int argc, char **argv)
     if (cli_open_signer(&signer, reg, key))
         goto done;
     git_oid commit;
-    if (itk_record_submit(&path, &id, &commit, reg, signer, "register", body, supersedes) < 0) {
+    if (itk_record_submit_refs(&path, &id, &commit, reg, signer, "register", body, supersedes, NULL,
+                               0, &cli_refs) < 0) {
         fprintf(stderr, "itaku: nothing was written:\n");
         print_problems(cli_safe_block(itk_error_last(), ""));
         goto done;
@@ -150,6 +167,7 @@ static int add(int argc, char **argv)
     rc = EXIT_OK;
 done:
     json_decref(body);
+    json_decref(why);
     itk_signer_free(signer);
     itk_registry_free(reg);
     itk_buf_dispose(&path);

@@ -223,6 +223,8 @@ int cli_normalise_body(json_t *body, const char *type)
     return r;
 }
 
+itk_ref_options cli_refs;
+
 int cli_submit_body(const char *type, json_t *body, const char *supersedes, const char *key)
 {
     itk_registry *reg = NULL;
@@ -232,7 +234,8 @@ int cli_submit_body(const char *type, json_t *body, const char *supersedes, cons
     int rc = EXIT_ERROR;
     if (cli_open_registry(&reg) || cli_open_signer(&signer, reg, key))
         goto done;
-    if (itk_record_submit(&path, &id, &commit, reg, signer, type, body, supersedes) < 0) {
+    if (itk_record_submit_refs(&path, &id, &commit, reg, signer, type, body, supersedes, NULL, 0,
+                               &cli_refs) < 0) {
         /* schema problems come one per line */
         fprintf(stderr, "itaku: nothing was written:\n%s\n", cli_safe_block(itk_error_last(), ""));
         goto done;

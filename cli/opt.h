@@ -51,6 +51,28 @@ typedef struct {
             0                                                                                      \
     }
 
+/* --unverified-ref, --reason TEXT and --again, which every command submitting
+ * a record takes (itaku/refcheck.h); r is an itk_ref_options. */
+#define CLI_OPT_UNVERIFIED(r)                                                                      \
+    {                                                                                              \
+        "unverified-ref", 0, CLI_SWITCH, &(r)->unverified, NULL,                                   \
+            "record a reference the registry cannot hold (an item received before it existed), "   \
+            "with "                                                                                \
+            "--reason",                                                                            \
+            0                                                                                      \
+    }
+#define CLI_OPT_AGAIN(r)                                                                           \
+    {                                                                                              \
+        "again", 0, CLI_SWITCH, &(r)->again, NULL,                                                 \
+            "the same register entry (action, item, time) a second time, on purpose", 0            \
+    }
+#define CLI_OPT_REFS(r)                                                                            \
+    CLI_OPT_UNVERIFIED(r), {"reason",   0,                                                         \
+                            CLI_STRING, &(r)->reason,                                              \
+                            "TEXT",     "with --unverified-ref: why the registry cannot hold it",  \
+                            0},                                                                    \
+        CLI_OPT_AGAIN(r)
+
 /* A command or subcommand: its full name ("key add"), summary and table
  * (ended by an all-zero entry). */
 typedef struct {

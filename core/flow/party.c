@@ -11,6 +11,7 @@
 #include "itaku/ids.h"
 #include "itaku/init.h"
 #include "itaku/requests.h"
+#include "itaku/refcheck.h"
 #include "commit_priv.h"
 #include "party_priv.h"
 
@@ -110,9 +111,24 @@ done:
     return rc;
 }
 
+/* itk_record_append with the envelope's refs (NULL: none). */
+static int record_append_refs(itk_buf *path, itk_buf *id, itk_change *c, itk_registry *reg,
+                              const itk_identity *who, const char *created, const char *type,
+                              const char *requester, json_t *body, const char *supersedes,
+                              json_t *refs);
+
 int itk_record_append(itk_buf *path, itk_buf *id, itk_change *c, itk_registry *reg,
                       const itk_identity *who, const char *created, const char *type,
                       const char *requester, json_t *body, const char *supersedes)
+{
+    return record_append_refs(path, id, c, reg, who, created, type, requester, body, supersedes,
+                              NULL);
+}
+
+static int record_append_refs(itk_buf *path, itk_buf *id, itk_change *c, itk_registry *reg,
+                              const itk_identity *who, const char *created, const char *type,
+                              const char *requester, json_t *body, const char *supersedes,
+                              json_t *refs)
 {
     int locked = itk_registry_write_begin(reg);
     if (locked)
@@ -146,7 +162,7 @@ int itk_record_append(itk_buf *path, itk_buf *id, itk_change *c, itk_registry *r
         (rc = itk_registry_next_id(id, reg, t, who->party, requester)) ||
         (rc = itk_record_path(path, t, who->party, requester, id->ptr)))
         goto done;
-    itk_record_fields f = {type, id->ptr, who->party, created, supersedes, NULL, body, schema};
+    itk_record_fields f = {type, id->ptr, who->party, created, supersedes, refs, body, schema};
     if ((rc = itk_record_build(&data, &f)))
         goto done;
     if (data.size > ITK_MAX_RECORD_BYTES) {
@@ -159,6 +175,20 @@ done:
     git_tree_free(tree);
     itk_buf_dispose(&data);
     return rc;
+}
+
+/* Whether the unverified references (NULL: none) hold field. */
+static int cites_unverified(const json_t *unverified, const char *field)
+{
+    size_t i;
+    json_t *u;
+    json_array_foreach(unverified, i, u)
+    {
+        const char *f = json_string_value(json_object_get(u, "field"));
+        if (f && strcmp(f, field) == 0)
+            return 1;
+    }
+    return 0;
 }
 
 static const char *const submit_types[] = {"form1", "form2",    "register",   "form4",
@@ -196,6 +226,15 @@ int itk_record_submit_attached(itk_buf *path, itk_buf *id, git_oid *commit, itk_
                                itk_signer *signer, const char *type, json_t *body,
                                const char *supersedes, const itk_attachment *att, size_t natt)
 {
+    return itk_record_submit_refs(path, id, commit, reg, signer, type, body, supersedes, att, natt,
+                                  NULL);
+}
+
+int itk_record_submit_refs(itk_buf *path, itk_buf *id, git_oid *commit, itk_registry *reg,
+                           itk_signer *signer, const char *type, json_t *body,
+                           const char *supersedes, const itk_attachment *att, size_t natt,
+                           const itk_ref_options *ro)
+{
     int locked = itk_registry_write_begin(reg);
     if (locked)
         return locked;
@@ -203,6 +242,7 @@ int itk_record_submit_attached(itk_buf *path, itk_buf *id, git_oid *commit, itk_
     char created[32];
     itk_buf sup = ITK_BUF_INIT;
     itk_change *c = NULL;
+    json_t *unverified = NULL, *refs = NULL;
     const itk_record_type *t = itk_record_type_find(type);
     int allowed = 0, rc;
     for (size_t i = 0; t && submit_types[i]; i++)
@@ -233,13 +273,30 @@ int itk_record_submit_attached(itk_buf *path, itk_buf *id, git_oid *commit, itk_
             goto done;
         supersedes = sup.ptr;
     }
-    if (strcmp(type, "register") == 0 &&
+    /* every reference is checked before anything is written (issue 16),
+     * once the body is valid (its problems come first) */
+    git_tree *refs_tree = NULL;
+    char valid_schema[64];
+    if ((rc = itk_form_validate(valid_schema, reg, type, body)))
+        goto done;
+    if ((rc = itk_registry_head_tree(&refs_tree, reg)) ||
+        (rc = itk_refcheck(&unverified, reg, refs_tree, who.party, type, body, supersedes, ro))) {
+        git_tree_free(refs_tree);
+        goto done;
+    }
+    git_tree_free(refs_tree);
+    if (unverified && !(refs = json_pack("{s:O}", "unverified", unverified))) {
+        rc = ITK_ENOMEM;
+        goto done;
+    }
+    if (strcmp(type, "register") == 0 && !cites_unverified(unverified, "approval") &&
         (rc = check_register_approval(reg, who.party, body, created)))
         goto done;
     char subject[160];
     snprintf(subject, sizeof(subject), "Submit %s", t->label);
     if ((rc = itk_change_new(&c, "submit", subject)) ||
-        (rc = itk_record_append(path, id, c, reg, &who, created, type, NULL, body, supersedes)))
+        (rc = record_append_refs(path, id, c, reg, &who, created, type, NULL, body, supersedes,
+                                 refs)))
         goto done;
     if (natt) {
         git_tree *head = NULL;
@@ -254,6 +311,8 @@ int itk_record_submit_attached(itk_buf *path, itk_buf *id, git_oid *commit, itk_
     itk_change_set_subject(c, "Submit %s %s", t->label, id->ptr);
     rc = itk_registry_commit(commit, reg, signer, c);
 done:
+    json_decref(unverified);
+    json_decref(refs);
     itk_change_free(c);
     itk_buf_dispose(&sup);
     return rc;

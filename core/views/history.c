@@ -687,6 +687,18 @@ int itk_story_run(itk_story **out, itk_registry *reg, const char *name, const it
         snprintf(d, sizeof(d), "%s%s%s%s", subject->rec ? "" : "unreadable record",
                  summary ? summary : "", sup ? (summary ? "; supersedes " : "supersedes ") : "",
                  sup ? sup : "");
+        /* references recorded with --unverified-ref (refcheck.h) */
+        json_t *unv = json_object_get(json_object_get(subject->rec, "refs"), "unverified"), *u;
+        size_t ui;
+        json_array_foreach(unv, ui, u)
+        {
+            const char *uf = json_string_value(json_object_get(u, "field")),
+                       *ur = json_string_value(json_object_get(u, "ref")),
+                       *uw = json_string_value(json_object_get(u, "reason"));
+            size_t len = strlen(d);
+            snprintf(d + len, sizeof(d) - len, "; unverified %s %s (%s)", uf ? uf : "?",
+                     ur ? ur : "?", uw ? uw : "");
+        }
         if ((rc = add_step(&s, subject->commit, "filed", subject, 0, d)) ||
             (rc = add_receipts(&s, subject, 0)))
             goto done;

@@ -240,7 +240,7 @@ int itk_status_run(itk_status **out, itk_registry *reg, const itk_status_options
         }
     }
     /* beside the obligations: forms citing attachments nobody holds */
-    if ((rc = itk_status_evidence(&c)))
+    if ((rc = itk_status_evidence(&c)) || (rc = itk_status_unverified(&c)))
         goto done;
     /* keep the scope asked for, then the chain's order */
     size_t kept = 0;

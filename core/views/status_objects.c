@@ -58,3 +58,45 @@ int itk_status_evidence(sctx *c)
     }
     return rc;
 }
+
+int itk_status_unverified(sctx *c)
+{
+    int rc = 0;
+    for (size_t k = 0; !rc && k < c->nrecs; k++) {
+        const srec *r = &c->recs[k];
+        if (r->pi.kind != ITK_PATH_RECORD || itk_srec_superseded(c, r))
+            continue;
+        /* most records have no refs: ask the view before reading the record */
+        if (!itk_jv_get(c->view, r->rec, "refs"))
+            continue;
+        size_t at;
+        json_t *rec = NULL;
+        if (itk_snapshot_find(&at, c->snap, itk_srec_path(c, r)) ||
+            itk_snapshot_json(&rec, c->snap, at)) {
+            itk_error_clear();
+            continue;
+        }
+        json_t *list = json_object_get(json_object_get(rec, "refs"), "unverified"), *u;
+        size_t i;
+        json_array_foreach(list, i, u)
+        {
+            char name[100];
+            snprintf(name, sizeof(name), "%s/%s", r->pi.party, r->pi.id);
+            const char *field = json_string_value(json_object_get(u, "field"));
+            const char *ref = json_string_value(json_object_get(u, "ref"));
+            const char *why = json_string_value(json_object_get(u, "reason"));
+            const char *args[] = {field ? field : "?", ref ? ref : "?", why ? why : ""};
+            sdetail detail;
+            memset(&detail, 0, sizeof(detail));
+            itk_sdetail_add(&detail, c, "reference_unverified",
+                            "unverified reference: {1} {2} is not in the registry ({3})", args, 3,
+                            "", "");
+            if ((rc = itk_sctx_finding(
+                     c, r->pi.party, "参照", ITK_RULE_UNVERIFIED, ITK_STATE_OK, name, 0, -1,
+                     json_string_value(json_object_get(rec, "created")), &detail)))
+                break;
+        }
+        json_decref(rec);
+    }
+    return rc;
+}

@@ -15,4 +15,13 @@
  * record, the field and the hash. */
 int itk_status_evidence(sctx *c);
 
+/* The rule's name of a reference recorded as unverified. */
+#define ITK_RULE_UNVERIFIED "reference_unverified"
+
+/* Adds an ok finding with a note (rule ITK_RULE_UNVERIFIED, section "参照")
+ * for each reference a record there at the evaluation time, not
+ * superseded, holds in its envelope's refs.unverified (written with
+ * --unverified-ref --reason, itaku/refcheck.h): what it cites and why. */
+int itk_status_unverified(sctx *c);
+
 #endif

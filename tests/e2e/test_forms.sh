@@ -101,7 +101,10 @@ declare -A ID
 for n in 1 2 3 4 5 incident; do
     fill "$T/tpl-$n.jsonc" "${BODY[$n]}" "$T/filled-$n.jsonc" || fail "cannot fill template $n"
     grep -q '^  // ' "$T/filled-$n.jsonc" || fail "the filled template $n lost its notes"
-    expect_exit 0 "$ITAKU" form submit "$n" "$T/filled-$n.jsonc"
+    # the corpus's form 4 answers an instruction this registry does not hold
+    extra=()
+    [ "$n" = 4 ] && extra=(--unverified-ref --reason "コーパスの指示")
+    expect_exit 0 "$ITAKU" form submit "$n" "$T/filled-$n.jsonc" "${extra[@]}"
     ID[$n]=$(cat "$T/out")
     path=$(awk '/^Recorded/ {print $2}' "$T/err")
     python3 - "$path" "${BODY[$n]}" "${TYPE[$n]}" "$SCHEMAS" <<'PY' || fail "form $n: the stored body differs"
@@ -141,7 +144,7 @@ ok "a form 1 change supersedes the form in force ($F1B → f1-000001, $F1C → $
 # --- register add: flags, --file, and every missing flag at once ---------
 expect_exit 0 "$ITAKU" register add --action received --item-id item-0100 \
     --info '住民記録データ "抽出", 第2版' --medium usb --quantity 3 --unit 本 \
-    --handler '鈴木 一郎' --occurred-at 2026-12-02T10:00:00+09:00 --method hand-delivery \
+    --handler '鈴木 一郎' --occurred-at 2026-11-02T10:00:00+09:00 --method hand-delivery \
     --from 'あきる野市 情報政策課' --to '株式会社アクメ' --verifier '佐藤 花子' \
     --note '受領時に封印を確認 <済> & 記録'
 R1=$(cat "$T/out")
@@ -151,13 +154,14 @@ import json, sys
 rec = json.load(open(sys.argv[1], encoding="utf-8"))
 want = {"action": "received", "item_id": "item-0100", "info_name": "住民記録データ \"抽出\", 第2版",
         "medium": "usb", "quantity": {"value": 3, "unit": "本"}, "handler": "鈴木 一郎",
-        "occurred_at": "2026-12-02T10:00:00+09:00", "method": "hand-delivery",
+        "occurred_at": "2026-11-02T10:00:00+09:00", "method": "hand-delivery",
         "from": "あきる野市 情報政策課", "to": "株式会社アクメ", "verifier": "佐藤 花子",
         "note": "受領時に封印を確認 <済> & 記録"}
 assert rec["body"] == want, rec["body"]
 assert rec["type"] == "register" and rec["party"] == "acme", rec
 PY
-# Without --occurred-at the entry is dated now, in the contract's zone.
+# Without --occurred-at the entry is dated now, in the contract's zone (a
+# return of the item received above: one received later is not held yet).
 expect_exit 0 "$ITAKU" register add --action returned --item-id item-0100 --to 'あきる野市' \
     --info '住民記録データ' --medium usb --quantity 3 --unit 本 --handler '鈴木 一郎'
 R2=$(cat "$T/out")
@@ -227,7 +231,7 @@ r1 = by[sys.argv[2]]
 assert r1["事業者"] == "acme" and r1["区分"] == "受領" and r1["管理番号"] == "item-0100", r1
 assert r1["情報の名称"] == "住民記録データ \"抽出\", 第2版", r1
 assert r1["数量"] == "3 本" and r1["備考"] == "受領時に封印を確認 <済> & 記録", r1
-assert r1["日時"] == "2026-12-02T10:00:00+09:00" and r1["確認者"] == "佐藤 花子", r1
+assert r1["日時"] == "2026-11-02T10:00:00+09:00" and r1["確認者"] == "佐藤 花子", r1
 assert r1["指定方法による受渡し"] == "" and r1["受渡方法"] == "手渡し", r1
 assert len(by) == 5 and sum(r["区分"] == "返却" for r in by.values()) == 1, rows
 PY

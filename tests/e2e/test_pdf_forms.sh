@@ -51,10 +51,18 @@ PY
 printf '管理体制図 organisation chart\n' >"$T/chart.txt"
 at acme "$ITAKU" form submit 1 "$T/f1.json" --attach org_chart="$T/chart.txt" >/dev/null 2>&1 ||
     fail "form submit 1"
-for n in 2 4 5 6; do
+# the corpus forms cite instructions, items and reports this registry does
+# not hold: recorded as the truth they are (issue 16: --unverified-ref)
+for n in 2 6; do
     at acme "$ITAKU" form submit "$n" "$T/f$n.json" >/dev/null || fail "form submit $n"
 done
-at acme "$ITAKU" incident report "$T/fi.json" >/dev/null || fail "incident report"
+for n in 4 5; do
+    at acme "$ITAKU" form submit "$n" "$T/f$n.json" --unverified-ref --reason "見本の様式" >/dev/null ||
+        fail "form submit $n"
+done
+at acme "$ITAKU" incident report "$T/fi.json" >/dev/null 2>&1 ||
+    at acme "$ITAKU" incident report "$T/fi.json" --unverified-ref --reason "見本の様式" >/dev/null ||
+    fail "incident report"
 # 40 register entries, written out of date order, Japanese and ASCII in every column
 for n in $(seq 1 40); do
     d=$(printf '2026-12-%02dT%02d:%02d:00+09:00' $((28 - (n % 27))) $((8 + n % 10)) $((n % 60)))
@@ -65,7 +73,7 @@ for n in $(seq 1 40); do
 done
 at acme "$ITAKU" register add --action taken_out --item-id item-41 \
     --info "端末ログ Log-41" --medium paper --quantity 2 --handler "佐藤花子 Sato" \
-    --occurred-at 2026-12-29T10:00:00+09:00 --unapproved --reason "$LONG" >/dev/null ||
+    --occurred-at 2026-12-29T10:00:00+09:00 --unapproved --unverified-ref --reason "$LONG" >/dev/null ||
     fail "register add 41"
 at city "$ITAKU" receive acme "$T/acme" >/dev/null || fail "receive"
 at city "$ITAKU" approve acme/q-000001 >/dev/null || fail "approve"
@@ -87,7 +95,7 @@ chrome() {
 }
 mkdir -p "$T/p"
 declare -A PAGES=([f1-000001]=2 [f2-000001]=1 [f4-000001]=1 [f5-000001]=2 [q-000001]=3
-    [i-000001]=1 [r-000001]=1 [decision]=1 [ledger]=5 [report]=10)
+    [i-000001]=1 [r-000001]=1 [decision]=1 [ledger]=5 [report]=11)
 declare -A PATHS=([f1-000001]=parties/acme/forms/form1/f1-000001.json
     [f2-000001]=parties/acme/forms/form2/f2-000001.json
     [f4-000001]=parties/acme/forms/form4/f4-000001.json

@@ -73,7 +73,18 @@ static void story_records(fixture *f)
     submit(f, "form1", f1, "f1-000001");
     json_t *f4 = th_corpus("form4");
     json_object_set_new(f4, "instruction_ref", json_string("akiruno-city/n-999999"));
-    submit(f, "form4", f4, NULL);
+    /* an instruction the registry does not hold: recorded as unverified */
+    itk_ref_options unverified = {1, "口頭での指示", 0};
+    itk_buf p4 = ITK_BUF_INIT, id4 = ITK_BUF_INIT;
+    git_oid c4;
+    int rc4 = itk_record_submit_refs(&p4, &id4, &c4, f->reg, f->acme, "form4", f4, NULL, NULL, 0,
+                                     &unverified);
+    if (rc4)
+        fprintf(stderr, "%s\n", itk_error_last());
+    assert_int_equal(rc4, 0);
+    json_decref(f4);
+    itk_buf_dispose(&p4);
+    itk_buf_dispose(&id4);
     submit(f, "register", th_register_entry("received", "item-1", "2026-12-02T10:00:00-05:00"),
            NULL);
     submit(f, "register", th_register_entry("received", "item-2", "2026-12-02T10:00:00+09:00"),

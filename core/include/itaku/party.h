@@ -8,6 +8,7 @@
 #include "itaku/attach.h"
 #include "itaku/buf.h"
 #include "itaku/query.h"
+#include "itaku/refcheck.h"
 #include "itaku/registry.h"
 
 typedef struct {
@@ -43,5 +44,14 @@ int itk_record_submit(itk_buf *path, itk_buf *id, git_oid *commit, itk_registry 
 int itk_record_submit_attached(itk_buf *path, itk_buf *id, git_oid *commit, itk_registry *reg,
                                itk_signer *signer, const char *type, json_t *body,
                                const char *supersedes, const itk_attachment *att, size_t natt);
+
+/* itk_record_submit_attached with the reference options ro (NULL: none):
+ * every reference body cites is checked first (itk_refcheck); those
+ * recorded as unverified go into the envelope's refs as
+ * {"unverified": [{"field", "ref", "reason"}]}. A refusal writes nothing. */
+int itk_record_submit_refs(itk_buf *path, itk_buf *id, git_oid *commit, itk_registry *reg,
+                           itk_signer *signer, const char *type, json_t *body,
+                           const char *supersedes, const itk_attachment *att, size_t natt,
+                           const itk_ref_options *ro);
 
 #endif

@@ -1,0 +1,435 @@
+/* References a record cites, checked before it is written (refcheck.h). */
+#include "itaku/refcheck.h"
+#include "alloc.h"
+#include "itaku/buf.h"
+#include "itaku/errors.h"
+#include "itaku/query.h"
+#include "itaku/record.h"
+#include "itaku/textnorm.h"
+#include "registry_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The fields citing "<party>/<id>" of another record, and that record's type. */
+static const struct {
+    const char *field, *type;
+} ref_fields[] = {
+    {"instruction_ref", "instruction"}, {"form1_ref", "form1"},
+    {"first_report_ref", "incident"},   {"approval", "request"},
+    {"withdraws", "request"},
+};
+
+/* The instruction kinds a record of type answers (NULL: any). */
+static const char *const *answer_kinds(const char *type)
+{
+    static const char *const form4[] = {"report", NULL}, *const insp[] = {"inspection", NULL},
+                             *const reg[] = {"return", NULL},
+                             *const form5[] = {"return", "dispose", NULL},
+                             *const inc[] = {"incident-follow-up", NULL};
+    if (strcmp(type, "form4") == 0)
+        return form4;
+    if (strcmp(type, "inspection") == 0)
+        return insp;
+    if (strcmp(type, "register") == 0)
+        return reg;
+    if (strcmp(type, "form5") == 0)
+        return form5;
+    if (strcmp(type, "incident") == 0)
+        return inc;
+    return NULL;
+}
+
+unsigned itk_edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 255 || lb > 255)
+        return 255;
+    unsigned row[256];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = (unsigned)j;
+    for (size_t i = 1; i <= la; i++) {
+        unsigned diag = row[0];
+        row[0] = (unsigned)i;
+        for (size_t j = 1; j <= lb; j++) {
+            unsigned up = row[j];
+            unsigned best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best > 255 ? 255 : best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+/* Unix seconds of an RFC 3339 date-time with offset (the schemas' form);
+ * -1 when it is not one. */
+static long long instant(const char *s)
+{
+    int y, mo, d, h, mi, sec, n = 0;
+    if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6)
+        return -1;
+    const char *z = s + n;
+    if (*z == '.')
+        for (z++; *z >= '0' && *z <= '9'; z++)
+            ;
+    long long off = 0;
+    int oh, om;
+    if ((*z == '+' || *z == '-') && sscanf(z + 1, "%2d:%2d", &oh, &om) == 2)
+        off = (*z == '-' ? -1 : 1) * (oh * 3600LL + om * 60LL);
+    else if (*z != 'Z')
+        return -1;
+    /* days from civil (H. Hinnant) */
+    y -= mo <= 2;
+    long long era = (y >= 0 ? y : y - 399) / 400;
+    long long yoe = y - era * 400;
+    long long doy = (153LL * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    long long days = era * 146097 + doe - 719468;
+    return days * 86400 + h * 3600LL + mi * 60LL + sec - off;
+}
+
+/* Candidate ids for one reference, and the problems found so far. */
+typedef struct {
+    itk_buf problems;
+    json_t *unverified; /* the references not found */
+    size_t nproblems;
+} check;
+
+/* Appends the ITK_REF_CLOSEST candidates nearest to want (by the edit
+ * distance of their keys, ties in the order given) to b. */
+static void closest(itk_buf *b, const char *want, json_t *cands)
+{
+    size_t n = json_array_size(cands), shown = 0;
+    if (!n) {
+        itk_buf_puts(b, " (there are none)");
+        return;
+    }
+    unsigned char *used = itk_calloc(n ? n : 1, 1);
+    if (!used)
+        return;
+    itk_buf_puts(b, " (closest: ");
+    for (; shown < ITK_REF_CLOSEST && shown < n; shown++) {
+        size_t best = n;
+        unsigned bd = 256;
+        for (size_t i = 0; i < n; i++) {
+            json_t *c = json_array_get(cands, i);
+            unsigned d = itk_edit_distance(want, json_string_value(json_array_get(c, 1)));
+            if (!used[i] && d < bd) {
+                bd = d;
+                best = i;
+            }
+        }
+        used[best] = 1;
+        itk_buf_printf(b, "%s%s", shown ? ", " : "",
+                       json_string_value(json_array_get(json_array_get(cands, best), 0)));
+    }
+    itk_buf_puts(b, ")");
+    free(used);
+}
+
+/* One reference not found: a problem line, and an unverified entry. */
+static void missing(check *k, const char *type, const char *field, const char *ref, const char *why,
+                    const char *key, json_t *cands)
+{
+    itk_buf_printf(&k->problems, "%s%s: %s '%s' %s", k->nproblems++ ? "\n" : "", type, field, ref,
+                   why);
+    closest(&k->problems, key, cands);
+    json_array_append_new(k->unverified, json_pack("{s:s, s:s}", "field", field, "ref", ref));
+}
+
+/* [name, key] pairs of every record of rtype ("<party>/<id>" both). */
+static int record_names(json_t **out, itk_registry *reg, git_tree *tree, const char *rtype)
+{
+    char **paths = NULL;
+    size_t n = 0;
+    int rc = itk_tree_records(&paths, &n, reg->repo, tree, NULL, rtype);
+    *out = json_array();
+    for (size_t i = 0; !rc && i < n; i++) {
+        itk_path_info pi;
+        char name[160];
+        itk_path_classify(&pi, paths[i]);
+        if (pi.kind != ITK_PATH_RECORD)
+            continue;
+        snprintf(name, sizeof(name), "%s/%s", pi.party, pi.id);
+        json_array_append_new(*out, json_pack("[s, s, s]", name, name, paths[i]));
+    }
+    itk_string_list_free(paths, n);
+    return rc;
+}
+
+static int check_record_refs(check *k, itk_registry *reg, git_tree *tree, const char *type,
+                             const json_t *body)
+{
+    int rc = 0;
+    for (size_t f = 0; !rc && f < sizeof(ref_fields) / sizeof(*ref_fields); f++) {
+        const char *ref = json_string_value(json_object_get(body, ref_fields[f].field));
+        if (!ref)
+            continue;
+        json_t *names = NULL, *hit = NULL, *c;
+        size_t i;
+        if ((rc = record_names(&names, reg, tree, ref_fields[f].type))) {
+            json_decref(names);
+            break;
+        }
+        json_array_foreach(names, i, c) if (strcmp(json_string_value(json_array_get(c, 0)), ref) ==
+                                            0) hit = c;
+        const char *const *kinds =
+            strcmp(ref_fields[f].type, "instruction") == 0 ? answer_kinds(type) : NULL;
+        if (!hit) {
+            char why[120];
+            snprintf(why, sizeof(why), "names no %s in the registry", ref_fields[f].type);
+            missing(k, type, ref_fields[f].field, ref, why, ref, names);
+        } else if (kinds) {
+            json_t *rec = NULL;
+            if (itk_tree_read_json(&rec, reg->repo, tree,
+                                   json_string_value(json_array_get(hit, 2)))) {
+                /* unreadable records are verify's to report */
+                itk_error_clear();
+                json_decref(names);
+                continue;
+            }
+            const char *kind =
+                json_string_value(json_object_get(json_object_get(rec, "body"), "kind"));
+            int ok = !kind;
+            for (size_t j = 0; kind && kinds[j]; j++)
+                ok |= strcmp(kinds[j], kind) == 0;
+            if (!ok) {
+                /* the instructions of the right kind are the candidates */
+                json_t *right = json_array();
+                char why[160];
+                json_array_foreach(names, i, c)
+                {
+                    json_t *r2 = NULL;
+                    if (itk_tree_read_json(&r2, reg->repo, tree,
+                                           json_string_value(json_array_get(c, 2))) == 0) {
+                        const char *k2 =
+                            json_string_value(json_object_get(json_object_get(r2, "body"), "kind"));
+                        for (size_t j = 0; k2 && kinds[j]; j++)
+                            if (strcmp(kinds[j], k2) == 0)
+                                json_array_append(right, c);
+                    }
+                    json_decref(r2);
+                }
+                snprintf(why, sizeof(why), "is a %s instruction; a %s answers a %s one", kind, type,
+                         kinds[0]);
+                missing(k, type, ref_fields[f].field, ref, why, ref, right);
+                json_decref(right);
+            }
+            json_decref(rec);
+            itk_error_clear();
+        }
+        json_decref(names);
+    }
+    return rc;
+}
+
+/* The register entries of party that count (not superseded, not the one
+ * being corrected), as their bodies. */
+static int register_bodies(json_t **out, itk_registry *reg, git_tree *tree, const char *party,
+                           const char *supersedes)
+{
+    char **paths = NULL;
+    size_t n = 0;
+    json_t *recs = json_array(), *gone = json_object();
+    int rc = itk_tree_records(&paths, &n, reg->repo, tree, party, "register");
+    for (size_t i = 0; !rc && i < n; i++) {
+        json_t *rec = NULL;
+        if (itk_tree_read_json(&rec, reg->repo, tree, paths[i])) {
+            itk_error_clear();
+            continue;
+        }
+        const char *sup = json_string_value(json_object_get(rec, "supersedes"));
+        if (sup)
+            json_object_set_new(gone, sup, json_true());
+        json_array_append_new(recs, rec);
+    }
+    itk_string_list_free(paths, n);
+    if (supersedes)
+        json_object_set_new(gone, supersedes, json_true());
+    *out = json_array();
+    size_t i;
+    json_t *rec;
+    json_array_foreach(recs, i, rec)
+    {
+        const char *id = json_string_value(json_object_get(rec, "id"));
+        if (!id || !json_object_get(gone, id))
+            json_array_append(*out, json_object_get(rec, "body"));
+    }
+    json_decref(recs);
+    json_decref(gone);
+    return rc;
+}
+
+/* Whether party holds item at t (-1: at any time): a received or copied
+ * entry of it not later than t. cands collects [item, key] of the items
+ * held, once each. */
+static int holds(const json_t *bodies, const char *item, long long t, json_t *cands)
+{
+    int found = 0;
+    size_t i;
+    json_t *b;
+    json_array_foreach(bodies, i, b)
+    {
+        const char *a = json_string_value(json_object_get(b, "action"));
+        const char *id = json_string_value(json_object_get(b, "item_id"));
+        long long at = instant(json_string_value(json_object_get(b, "occurred_at")));
+        if (!a || !id || (strcmp(a, "received") != 0 && strcmp(a, "copied") != 0))
+            continue;
+        /* one received later is not held yet, but is a candidate */
+        if (itk_label_equal(id, item) && (t < 0 || at <= t))
+            found = 1;
+        itk_buf key = ITK_BUF_INIT;
+        int dup = 0;
+        size_t j;
+        json_t *c;
+        if (itk_label_key(&key, id) == 0) {
+            json_array_foreach(cands, j, c) dup |=
+                strcmp(json_string_value(json_array_get(c, 1)), key.ptr) == 0;
+            if (!dup)
+                json_array_append_new(cands, json_pack("[s, s]", id, key.ptr));
+        }
+        itk_buf_dispose(&key);
+    }
+    itk_error_clear();
+    return found;
+}
+
+static void check_item(check *k, const json_t *bodies, const char *type, const char *field,
+                       const char *item, long long t, const char *party)
+{
+    json_t *cands = json_array();
+    if (!holds(bodies, item, t, cands)) {
+        char why[160];
+        itk_buf key = ITK_BUF_INIT;
+        snprintf(why, sizeof(why),
+                 "is no item %s holds: no earlier received or copied entry of %s has it", party,
+                 party);
+        if (itk_label_key(&key, item))
+            itk_buf_puts(&key, item);
+        itk_error_clear();
+        missing(k, type, field, item, why, key.ptr ? key.ptr : item, cands);
+        itk_buf_dispose(&key);
+    }
+    json_decref(cands);
+}
+
+static int check_items(check *k, const json_t *bodies, const char *party, const char *type,
+                       const json_t *body)
+{
+    if (strcmp(type, "register") == 0) {
+        const char *action = json_string_value(json_object_get(body, "action"));
+        const char *item = json_string_value(json_object_get(body, "item_id"));
+        const char *from = json_string_value(json_object_get(body, "derived_from"));
+        long long t = instant(json_string_value(json_object_get(body, "occurred_at")));
+        if (!action || !item)
+            return 0;
+        if (strcmp(action, "copied") == 0) {
+            if (from)
+                check_item(k, bodies, type, "derived_from", from, t, party);
+        } else if (strcmp(action, "received") != 0)
+            check_item(k, bodies, type, "item_id", item, t, party);
+    } else if (strcmp(type, "form5") == 0) {
+        size_t i;
+        json_t *it;
+        json_array_foreach(json_object_get(body, "items"), i, it)
+        {
+            const char *item = json_string_value(json_object_get(it, "item_id"));
+            if (item)
+                check_item(k, bodies, type, "items[].item_id", item, -1, party);
+        }
+    }
+    return 0;
+}
+
+/* The same action on the same item at the same instant, already there. */
+static int duplicate(const json_t *bodies, const json_t *body)
+{
+    const char *action = json_string_value(json_object_get(body, "action"));
+    const char *item = json_string_value(json_object_get(body, "item_id"));
+    long long t = instant(json_string_value(json_object_get(body, "occurred_at")));
+    size_t i;
+    json_t *b;
+    json_array_foreach(bodies, i, b)
+    {
+        const char *a = json_string_value(json_object_get(b, "action"));
+        if (a && action && strcmp(a, action) == 0 &&
+            itk_label_equal(json_string_value(json_object_get(b, "item_id")), item) &&
+            instant(json_string_value(json_object_get(b, "occurred_at"))) == t && t >= 0)
+            return 1;
+    }
+    itk_error_clear();
+    return 0;
+}
+
+int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const char *party,
+                 const char *type, const json_t *body, const char *supersedes,
+                 const itk_ref_options *o)
+{
+    static const itk_ref_options none = {0, NULL, 0};
+    check k = {ITK_BUF_INIT, json_array(), 0};
+    json_t *bodies = NULL;
+    int rc;
+    *unverified = NULL;
+    if (!o)
+        o = &none;
+    if (!k.unverified)
+        return ITK_ENOMEM;
+    if (o->unverified && (!o->reason || !*o->reason)) {
+        rc = itk_error_set(ITK_EINVALID, "--unverified-ref needs --reason TEXT: why the "
+                                         "reference cannot be found in the registry");
+        goto done;
+    }
+    if (!o->unverified && o->reason) {
+        rc = itk_error_set(ITK_EINVALID, "--reason goes with --unverified-ref: it says why a "
+                                         "reference cannot be found in the registry");
+        goto done;
+    }
+    int items = strcmp(type, "register") == 0 || strcmp(type, "form5") == 0;
+    if ((rc = check_record_refs(&k, reg, tree, type, body)) ||
+        (items && (rc = register_bodies(&bodies, reg, tree, party, supersedes))) ||
+        (items && (rc = check_items(&k, bodies, party, type, body))))
+        goto done;
+    if (strcmp(type, "register") == 0 && !o->again && duplicate(bodies, body)) {
+        rc = itk_error_set(
+            ITK_EEXISTS,
+            "register: %s already has a %s entry for item '%s' at %s; if this is a second "
+            "one on purpose, give --again (after an interrupted run it is already recorded)",
+            party, json_string_value(json_object_get(body, "action")),
+            json_string_value(json_object_get(body, "item_id")),
+            json_string_value(json_object_get(body, "occurred_at")));
+        goto done;
+    }
+    if (k.nproblems && !o->unverified) {
+        rc = itk_error_set(ITK_ENOTFOUND,
+                           "%s\ncheck the id; if the registry cannot hold it (an item received "
+                           "before the registry existed), record the truth with --unverified-ref "
+                           "--reason TEXT (status will show it)",
+                           k.problems.ptr);
+        goto done;
+    }
+    if (!k.nproblems && o->unverified) {
+        rc = itk_error_set(ITK_EINVALID,
+                           "--unverified-ref: every reference this %s cites is in "
+                           "the registry; leave --unverified-ref out",
+                           type);
+        goto done;
+    }
+    if (k.nproblems) {
+        size_t i;
+        json_t *u;
+        json_array_foreach(k.unverified, i, u)
+            json_object_set_new(u, "reason", json_string(o->reason));
+        *unverified = k.unverified;
+        k.unverified = NULL;
+    }
+done:
+    json_decref(bodies);
+    json_decref(k.unverified);
+    itk_buf_dispose(&k.problems);
+    return rc;
+}

@@ -1,0 +1,48 @@
+/* References a record cites, checked against the registry before it is
+ * written (issue 16 point 4): instructions, requests, form 1s, incident
+ * reports and the register's items. */
+#ifndef ITAKU_REFCHECK_H
+#define ITAKU_REFCHECK_H
+
+#include <git2.h>
+#include <jansson.h>
+
+#include "itaku/registry.h"
+
+/* The most ids a refusal names as the closest ones. */
+#define ITK_REF_CLOSEST 3
+
+typedef struct {
+    int unverified;     /* --unverified-ref: record what cannot be found instead of refusing */
+    const char *reason; /* --reason: why (required with unverified) */
+    int again;          /* --again: the same register entry a second time, on purpose */
+} itk_ref_options;
+
+/* Checks what body (a record of type by party, its own id not yet given)
+ * cites against tree (HEAD):
+ * - instruction_ref, form1_ref, first_report_ref, approval, withdraws name an
+ *   existing record "<party>/<id>" of the right type, an instruction_ref one
+ *   of the kind the record answers (form 4: report, inspection: inspection,
+ *   register: return, form 5: return or dispose, incident: incident-follow-up);
+ * - a register entry's item_id (all actions but received and copied) and a
+ *   copy's derived_from, and form 5's items[].item_id, an item party holds: a
+ *   received or copied register entry of party, not superseded, not later than
+ *   the entry, item ids compared with itk_label_equal;
+ * - a register entry equal to one already there (action, item, instant) needs
+ *   o->again. supersedes (NULL: none) is the entry being corrected: it does not
+ *   count.
+ * A reference not found is refused (ITK_ENOTFOUND, one line per reference
+ * naming what was cited and the ITK_REF_CLOSEST closest ids by edit
+ * distance) unless o->unverified: then *unverified is set to a new array of
+ * {"field", "ref", "reason"} the caller records in the envelope's
+ * refs.unverified (NULL when every reference was found; o->unverified with
+ * nothing to record is refused, ITK_EINVALID). A duplicate is ITK_EEXISTS.
+ * o may be NULL (no options). Writes nothing. */
+int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const char *party,
+                 const char *type, const json_t *body, const char *supersedes,
+                 const itk_ref_options *o);
+
+/* The edit distance (Levenshtein, over bytes) of a and b, capped at 255. */
+unsigned itk_edit_distance(const char *a, const char *b);
+
+#endif

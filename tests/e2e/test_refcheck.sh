@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Typos caught before they are permanent (issue 16, point 4): a record citing
+# an instruction, request or item the registry does not hold is refused with
+# what was cited and the closest ids, and writes nothing; --unverified-ref
+# --reason TEXT records the truth anyway, and status shows it; the same
+# register entry twice asks for --again.
+. "$(dirname "$0")/lib.sh"
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
+
+setup_city_and_contractor
+n1=$(cd "$T/city" && "$ITAKU" instruct report --to acme --due 2027-01-31 --text "四半期報告" 2>/dev/null)
+[ "$n1" = akiruno-city/n-000001 ] || fail "first instruction is $n1"
+cd "$T/acme"
+git pull -q "$T/city" main
+
+# an answer to an instruction that does not exist: refused, the closest named
+form4_answering akiruno-city/n-000099 >"$T/f4-typo.json"
+expect_refused "instruction_ref 'akiruno-city/n-000099' names no instruction.*closest: akiruno-city/n-000001" \
+    "$ITAKU" form submit 4 "$T/f4-typo.json"
+form4_answering "$n1" >"$T/f4.json"
+expect_exit 0 "$ITAKU" form submit 4 "$T/f4.json"
+ok "an answer to n-000099 is refused naming n-000001; the answer to n-000001 is recorded"
+
+reg() { "$ITAKU" register add --medium usb --quantity 1 --handler "鈴木一郎" --info "住民データ" "$@"; }
+# a copy of an item nobody holds: refused, nothing written
+expect_refused "derived_from 'SKR-USB-01' is no item acme holds.*there are none" \
+    reg --action copied --item-id SKR-USB-01-C1 --derived-from SKR-USB-01 --unapproved --reason "緊急" \
+    --occurred-at 2026-12-05T10:00:00+09:00
+expect_refused "item_id 'SKR-USB-01' is no item acme holds" \
+    reg --action returned --item-id SKR-USB-01 --occurred-at 2026-12-05T10:00:00+09:00
+# the twin: received first; the full-width id is the same item
+expect_exit 0 reg --action received --item-id SKR-USB-01 --method 手渡し --occurred-at 2026-12-02T10:00:00+09:00
+expect_exit 0 reg --action copied --item-id SKR-USB-01-C1 --derived-from "ｓｋｒ－ｕｓｂ－０１" \
+    --unapproved --reason "緊急" --occurred-at 2026-12-05T10:00:00+09:00
+# held only from when it was received: a return dated before is refused
+expect_refused "item_id 'SKR-USB-01' is no item acme holds.*closest: SKR-USB-01" \
+    reg --action returned --item-id SKR-USB-01 --occurred-at 2026-12-01T10:00:00+09:00
+ok "a copy of an item nobody holds is refused; received earlier (any width, any case) it is held"
+
+# the same entry again (a Ctrl-C rerun) asks for --again; with it, recorded
+expect_refused "already has a received entry for item 'skr-usb-01'.*--again" \
+    reg --action received --item-id skr-usb-01 --method 手渡し --occurred-at 2026-12-02T10:00:00+09:00
+expect_exit 0 reg --action received --item-id skr-usb-01 --method 手渡し --occurred-at 2026-12-02T10:00:00+09:00 --again
+ok "the same register entry twice is refused without --again, recorded with it"
+
+# the truth stays recordable: an item received before the registry existed
+expect_refused "--reason" reg --action returned --item-id OLD-001 --unverified-ref \
+    --occurred-at 2026-12-06T10:00:00+09:00
+expect_refused "every reference .* is in the registry" reg --action returned --item-id SKR-USB-01 \
+    --unverified-ref --reason "x" --occurred-at 2026-12-06T10:00:00+09:00
+expect_exit 0 reg --action returned --item-id OLD-001 --unverified-ref --reason "台帳導入前に受領" \
+    --occurred-at 2026-12-06T10:00:00+09:00
+r=$(cat "$T/out")
+git show "HEAD:parties/acme/register/$r.json" >"$T/rec.json"
+python3 - "$T/rec.json" <<'PY' || fail "the record does not hold the unverified reference"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["refs"] == {"unverified": [{"field": "item_id", "ref": "OLD-001", "reason": "台帳導入前に受領"}]}, r
+assert "unapproved_reason" not in r["body"], r
+PY
+expect_exit 0 "$ITAKU" verify
+"$ITAKU" status --party acme --at 2026-12-10 >"$T/out" 2>"$T/err" || true
+expect_output "参照.*acme/$r.*OLD-001.*台帳導入前に受領"
+"$ITAKU" status --party acme --json --at 2026-12-10 >"$T/out" 2>"$T/err" || true
+python3 - "$T/out" "$r" <<'PY' || fail "status --json lacks the unverified reference"
+import json, sys
+s = json.load(open(sys.argv[1]))
+mine = [f for f in s["findings"] if f["rule"] == "reference_unverified"]
+assert len(mine) == 1 and mine[0]["record"] == "acme/" + sys.argv[2] and mine[0]["state"] == "ok", mine
+PY
+expect_exit 0 "$ITAKU" history "acme/$r"
+expect_output "unverified item_id OLD-001 \\(台帳導入前に受領\\)"
+# form submit takes the same options
+form4_answering akiruno-city/n-000099 >"$T/f4-typo.json"
+expect_exit 0 "$ITAKU" form submit 4 "$T/f4-typo.json" --unverified-ref --reason "電話での指示"
+ok "--unverified-ref --reason records the reference in the envelope; status and history show it"
+finish

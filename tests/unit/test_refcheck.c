@@ -1,0 +1,205 @@
+/* Typos caught before they are permanent (issue 16, point 4): references a
+ * record cites are checked before anything is written (core/flow/refcheck.c).
+ * Each refused case has a legitimate twin. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "helpers.h"
+#include "itaku/buf.h"
+#include "itaku/errors.h"
+#include "itaku/instruct.h"
+#include "itaku/party.h"
+#include "itaku/refcheck.h"
+#include "itaku/registry.h"
+
+typedef struct {
+    char *dir;
+    char reg_path[4096];
+    itk_signer *city, *acme;
+    itk_registry *reg;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof(*f));
+    f->dir = th_tmpdir();
+    snprintf(f->reg_path, sizeof(f->reg_path), "%s/reg", f->dir);
+    f->city = th_signer();
+    f->acme = th_signer();
+    f->reg = th_contract(f->reg_path, f->city, "2026-12-01", "2027-03-31", NULL);
+    th_add_acme(f->reg, f->city, f->acme);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    itk_registry_free(f->reg);
+    itk_signer_free(f->city);
+    itk_signer_free(f->acme);
+    th_rmtree(f->dir);
+    free(f->dir);
+    free(f);
+    return 0;
+}
+
+/* itk_refcheck of body (taken) as acme's record of type against HEAD. */
+static int refcheck(fixture *f, json_t **unverified, const char *type, json_t *body,
+                    const itk_ref_options *o)
+{
+    git_tree *tree = NULL;
+    assert_int_equal(itk_registry_head_tree(&tree, f->reg), 0);
+    json_t *u = NULL;
+    int rc = itk_refcheck(&u, f->reg, tree, "acme", type, body, NULL, o);
+    git_tree_free(tree);
+    json_decref(body);
+    if (unverified)
+        *unverified = u;
+    else
+        json_decref(u);
+    return rc;
+}
+
+static json_t *form4(const char *ref)
+{
+    json_t *b = th_corpus("form4");
+    json_object_set_new(b, "instruction_ref", json_string(ref));
+    return b;
+}
+
+static void test_edit_distance(void **state)
+{
+    (void)state;
+    assert_int_equal(itk_edit_distance("n-000099", "n-000001"), 2);
+    assert_int_equal(itk_edit_distance("", "abc"), 3);
+    assert_int_equal(itk_edit_distance("same", "same"), 0);
+}
+
+/* an answer to n-000099 that does not exist names n-000001; the twin passes */
+static void test_answer_to_missing_instruction(void **state)
+{
+    fixture *f = *state;
+    itk_instruct_options o = ITK_INSTRUCT_OPTIONS_INIT;
+    itk_buf name = ITK_BUF_INIT;
+    git_oid c;
+    o.kind = "report";
+    o.to = "acme";
+    o.due = "2027-01-31";
+    o.text = "報告してください";
+    assert_int_equal(itk_instruct(&name, &c, f->reg, f->city, &o), 0);
+    assert_string_equal(name.ptr, "akiruno-city/n-000001");
+    assert_int_equal(refcheck(f, NULL, "form4", form4("akiruno-city/n-000099"), NULL),
+                     ITK_ENOTFOUND);
+    assert_non_null(strstr(itk_error_last(), "'akiruno-city/n-000099' names no instruction"));
+    assert_non_null(strstr(itk_error_last(), "closest: akiruno-city/n-000001"));
+    assert_int_equal(refcheck(f, NULL, "form4", form4(name.ptr), NULL), 0);
+    /* the wrong kind: a return instruction answered by a form 4 */
+    o.kind = "return";
+    assert_int_equal(itk_instruct(&name, &c, f->reg, f->city, &o), 0);
+    assert_int_equal(refcheck(f, NULL, "form4", form4(name.ptr), NULL), ITK_ENOTFOUND);
+    assert_non_null(strstr(itk_error_last(), "is a return instruction"));
+    itk_buf_dispose(&name);
+}
+
+/* a copy of an item nobody holds is refused, nothing written; received
+ * first, the full-width lower-case id is the same item */
+static void test_copy_of_item_nobody_holds(void **state)
+{
+    fixture *f = *state;
+    json_t *copy = th_register_entry("copied", "SKR-USB-01-C1", "2026-12-05T10:00:00+09:00");
+    json_object_set_new(copy, "derived_from", json_string("ｓｋｒ－ｕｓｂ－０１"));
+    json_object_set_new(copy, "unapproved_reason", json_string("緊急"));
+    char *before = th_refs(f->reg_path);
+    itk_buf path = ITK_BUF_INIT, id = ITK_BUF_INIT;
+    git_oid c;
+    assert_int_equal(itk_record_submit_refs(&path, &id, &c, f->reg, f->acme, "register", copy, NULL,
+                                            NULL, 0, NULL),
+                     ITK_ENOTFOUND);
+    assert_non_null(strstr(itk_error_last(), "is no item acme holds"));
+    char *after = th_refs(f->reg_path);
+    assert_string_equal(before, after);
+    free(after);
+    th_submit(f->reg, f->acme, "register",
+              th_register_entry("received", "SKR-USB-01", "2026-12-02T10:00:00+09:00"), NULL);
+    assert_int_equal(refcheck(f, NULL, "register", json_incref(copy), NULL), 0);
+    /* a return of another item names the one held as the closest */
+    assert_int_equal(
+        refcheck(f, NULL, "register",
+                 th_register_entry("returned", "SKR-USB-02", "2026-12-06T10:00:00+09:00"), NULL),
+        ITK_ENOTFOUND);
+    assert_non_null(strstr(itk_error_last(), "closest: SKR-USB-01"));
+    json_decref(copy);
+    free(before);
+    itk_buf_dispose(&path);
+    itk_buf_dispose(&id);
+}
+
+/* --unverified-ref with a reason: the reference is given back to record */
+static void test_unverified(void **state)
+{
+    fixture *f = *state;
+    itk_ref_options o = {1, "台帳導入前に受領", 0};
+    json_t *u = NULL;
+    assert_int_equal(refcheck(f, &u, "register",
+                              th_register_entry("returned", "OLD-001", "2026-12-06T10:00:00+09:00"),
+                              &o),
+                     0);
+    assert_int_equal(json_array_size(u), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(u, 0), "ref")), "OLD-001");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(u, 0), "reason")),
+                        "台帳導入前に受領");
+    json_decref(u);
+    /* without a reason, or with nothing to record, refused */
+    o.reason = NULL;
+    assert_int_equal(refcheck(f, NULL, "register",
+                              th_register_entry("returned", "OLD-001", "2026-12-06T10:00:00+09:00"),
+                              &o),
+                     ITK_EINVALID);
+    o.reason = "x";
+    assert_int_equal(refcheck(f, NULL, "register",
+                              th_register_entry("received", "NEW-001", "2026-12-06T10:00:00+09:00"),
+                              &o),
+                     ITK_EINVALID);
+}
+
+/* the same entry twice asks for again; with it, accepted */
+static void test_duplicate_entry(void **state)
+{
+    fixture *f = *state;
+    th_submit(f->reg, f->acme, "register",
+              th_register_entry("received", "SKR-USB-01", "2026-12-02T10:00:00+09:00"), NULL);
+    itk_ref_options again = {0, NULL, 1};
+    assert_int_equal(refcheck(f, NULL, "register",
+                              th_register_entry("received", "skr-usb-01", "2026-12-02T01:00:00Z"),
+                              NULL),
+                     ITK_EEXISTS);
+    assert_non_null(strstr(itk_error_last(), "--again"));
+    assert_int_equal(refcheck(f, NULL, "register",
+                              th_register_entry("received", "skr-usb-01", "2026-12-02T01:00:00Z"),
+                              &again),
+                     0);
+    /* another time is another entry */
+    assert_int_equal(
+        refcheck(f, NULL, "register",
+                 th_register_entry("received", "skr-usb-01", "2026-12-02T11:00:00+09:00"), NULL),
+        0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_edit_distance),
+        cmocka_unit_test_setup_teardown(test_answer_to_missing_instruction, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_copy_of_item_nobody_holds, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unverified, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_duplicate_entry, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
