@@ -179,6 +179,40 @@ static int compare(itk_contract_version *out[], size_t *count, git_repository *r
     return 0;
 }
 
+/* A carried obligations version v2 or later whose effective_from is before
+ * today (in the contract's timezone) would take effect in the past, changing
+ * the verdict of acknowledgements already made, and verify refuses it (V4).
+ * Published as of today instead: *out is a copy of f's bytes with that date
+ * (same length, nothing else changed), or NULL when f needs no change. The
+ * registry's copy may differ from the carried one: upgrade compares
+ * versioned files by presence, so a second run adds nothing. */
+static int published_bytes(char **out, const itk_contract_file *f, const char *today)
+{
+    static const char key[] = "\"effective_from\": \"";
+    char kind[16], name[64];
+    long ver;
+    *out = NULL;
+    if (!split_path(kind, name, &ver, f->path) || strcmp(kind, "obligations") != 0 || ver < 2)
+        return 0;
+    const char *data = f->data, *end = data + f->size;
+    const char *at = NULL;
+    for (const char *p = data; !at && p + sizeof(key) - 1 + 11 <= end; p++)
+        if (memcmp(p, key, sizeof(key) - 1) == 0)
+            at = p + sizeof(key) - 1;
+    if (!at || at[10] != '"' || memcmp(at, today, 10) >= 0)
+        return 0;
+    for (int i = 0; i < 10; i++)
+        if (i == 4 || i == 7 ? at[i] != '-' : at[i] < '0' || at[i] > '9')
+            return 0; /* not a date: never in force (status), nothing to move */
+    char *copy = malloc(f->size ? f->size : 1);
+    if (!copy)
+        return itk_error_set(ITK_ENOMEM, "out of memory");
+    memcpy(copy, data, f->size);
+    memcpy(copy + (at - data), today, 10);
+    *out = copy;
+    return 0;
+}
+
 static int by_kind_name(const void *a, const void *b)
 {
     const itk_contract_version *x = a, *y = b;
@@ -244,17 +278,21 @@ int itk_contract_upgrade(git_oid *out, size_t *added, itk_registry *reg, itk_sig
                           *city ? city : "the registry's city", who.party, who.principal, who.role);
         goto done;
     }
-    if ((rc = itk_change_new(&c, "contract-update", "Publish new contract versions")))
+    char today[32];
+    if ((rc = itk_registry_now(today, reg)) ||
+        (rc = itk_change_new(&c, "contract-update", "Publish new contract versions")))
         goto done;
     for (const itk_contract_file *f = carried; !rc && f->path; f++) {
-        char kind[16], name[64];
+        char kind[16], name[64], *moved = NULL;
         long ver;
         int cmp = tree_compare(reg->repo, tree, f->path, f->data, f->size);
         if (strcmp(f->path, "README.md") == 0 ? cmp == 1
                                               : !split_path(kind, name, &ver, f->path) || cmp >= 0)
             continue;
-        if (!(rc = itk_change_add(c, f->path, f->data, f->size)))
+        if (!(rc = published_bytes(&moved, f, today)) &&
+            !(rc = itk_change_add(c, f->path, moved ? moved : f->data, f->size)))
             count++;
+        free(moved);
     }
     if (rc || count == 0)
         goto done;

@@ -71,4 +71,11 @@ int itk_policy_check_commit_object(check *ck);
  * when a problem was recorded, negative on an operational error. */
 int itk_policy_check_trees(check *ck);
 
+/* Issue 13 (policy_published.c): an obligations version v2 or later added
+ * outside the genesis takes effect no earlier than its commit's day in the
+ * contract's timezone (V4); an ack pins the SHA-256 of the file it names in
+ * the commit's tree (V10). 0, 1 when a problem was recorded, negative on an
+ * operational error. */
+int itk_policy_check_published(check *ck, int genesis);
+
 #endif

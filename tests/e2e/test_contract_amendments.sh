@@ -46,16 +46,18 @@ beta ok beta/a-000001
 gamma ok gamma/a-000001" ] || fail "v1's acknowledgements are not ok: $(acks_of "$T/city")"
 ok "before any amendment every party's acknowledgement of v1 is ok"
 
-# v2, in force since 2026-01-01: every party is pending again
-publish_obligations 2 2026-01-01
+# v2, in force from today (a version never takes effect before the day it is
+# published, V4): every party is pending again
+TODAY=$(TZ=Asia/Tokyo date +%F)
+publish_obligations 2 "$TODAY"
 acks_of "$T/city" >"$T/acks"
 for p in acme beta gamma; do
-    grep -qxF "$p pending  has not acknowledged the obligations in force ($OB.v2.json, since 2026-01-01); $p/a-000001 acknowledged $OB.v1.json" "$T/acks" ||
+    grep -qxF "$p pending  has not acknowledged the obligations in force ($OB.v2.json, since $TODAY); $p/a-000001 acknowledged $OB.v1.json" "$T/acks" ||
         fail "$p is not pending on v2: $(cat "$T/acks")"
 done
 (cd "$T/city" && set +e && "$ITAKU" status --party beta >"$T/out" 2>&1; [ $? -le 1 ]) ||
     fail "status --party beta did not answer: $(cat "$T/out")"
-expect_output "未了 +8\(2\) +遵守事項の受諾 .*2026-01-01から適用の現行の遵守事項（$OB.v2.json）を受諾していない。beta/a-000001は$OB.v1.jsonを受諾済み"
+expect_output "未了 +8\(2\) +遵守事項の受諾 .*${TODAY}から適用の現行の遵守事項（$OB.v2.json）を受諾していない。beta/a-000001は$OB.v1.jsonを受諾済み"
 [ "$(grep -c "再委託の事前承認" "$T/out")" = 2 ] || fail "a finding is shown once per obligations version (beta, gamma)"
 ok "a new version in force opens a new acknowledgement for the contractor and each subcontractor (status text and --json)"
 
@@ -69,7 +71,7 @@ write_record parties/beta/acks/a-000002.json \
     "{\"obligations\": \"$OB.v1.json\", \"obligations_sha256\": \"$v1sha\", \"statement\": \"old\"}"
 forge . "Acknowledge v1 again" "$T/beta.key" beta manager acknowledge parties/beta/acks/a-000002.json >/dev/null
 expect_exit 0 "$ITAKU" verify
-acks_of "$T/beta" | grep -xF "beta pending  has not acknowledged the obligations in force ($OB.v2.json, since 2026-01-01); beta/a-000002 acknowledged $OB.v1.json" >/dev/null ||
+acks_of "$T/beta" | grep -xF "beta pending  has not acknowledged the obligations in force ($OB.v2.json, since $TODAY); beta/a-000002 acknowledged $OB.v1.json" >/dev/null ||
     fail "an acknowledgement of v1 counts while v2 is in force: $(acks_of "$T/beta")"
 ok "an acknowledgement of v1 made after v2 came into force does not count"
 

@@ -100,17 +100,22 @@ for pair in "obligations/akiruno-outsourcing.v9.json $obsha" "$OB $rsha"; do
     write_record "$entry" "{\"obligations\": \"$1\", \"obligations_sha256\": \"$2\", \"statement\": \"受諾します\"}" \
         '{"type": "ack", "schema": "ack.v2"}'
     a=$(forge . "Acknowledge the obligations $1" "$T/acme.key" acme manager acknowledge "$entry")
+    # verify refuses it (V10), naming the ack and what to do; refs untouched
+    expect_rejected "$a" V10 "$entry"
+    expect_output "write it again with itaku acknowledge"
     row=$(ack_status)
     case "$row" in *適合*) fail "an ack naming $1 with the hash $2 counts: $row" ;; esac
-    grep -qF "acme/a-000009 names $1 but pins the SHA-256 of another file" <<<"$row" ||
-        fail "status does not say the ack pins another file: $row"
+    # status judges by verified records only: acme is still pending
+    grep -qF "現行の遵守事項（$OB）を受諾していない" <<<"$row" ||
+        fail "status does not show acme pending: $row"
 done
 git reset -q --hard "$abase"
 expect_exit 0 "$ITAKU" acknowledge
+expect_exit 0 "$ITAKU" verify
 row=$(ack_status)
 case "$row" in *適合*acme/a-*) ;; *) fail "twin: itaku acknowledge does not count: $row" ;; esac
 git reset -q --hard "$abase"
-ok "an ack naming a missing version with the hash in force, or the file in force with another hash, does not count; twin counts"
+ok "an ack naming a missing version with the hash in force, or the file in force with another hash, is refused by verify (V10) and does not count; twin verifies and counts"
 
 # --- itaku todo quotes a request summary ----------------------------------------
 cd "$T/acme"
@@ -146,7 +151,8 @@ ok "todo: a summary's line break and tab are shown escaped, one row each; a long
 # --- an obligations version with an effective_from that is no day -------------
 # (issue 13) status never puts "2026-02-30" in force; acknowledge must not
 # either, else a party acknowledges a version status does not judge by and
-# can never acknowledge the one it does. Twin: a real day in the past.
+# can never acknowledge the one it does. Twin: a real day, today (a version
+# in force before the day it is published is refused, V4).
 cd "$T/city"
 obase=$(git rev-parse HEAD)
 publish_obligations() {
@@ -160,7 +166,8 @@ PY
     forge . "Publish obligations v2" "$T/city.key" akiruno-city officer contract-update \
         obligations/akiruno-outsourcing.v2.json
 }
-for ef in 2026-02-30 2026-11-30; do
+today=$(TZ=Asia/Tokyo date +%F)
+for ef in 2027-02-30 "$today"; do
     git reset -q --hard "$obase"
     o=$(publish_obligations "$ef")
     expect_exit 0 "$ITAKU" verify
@@ -171,7 +178,7 @@ for ef in 2026-02-30 2026-11-30; do
     cd "$T/late"
     expect_exit 0 "$ITAKU" acknowledge
     named=$(git show HEAD --name-only --format= | grep '/acks/')
-    want=obligations/akiruno-outsourcing.v$([ "$ef" = 2026-11-30 ] && echo 2 || echo 1).json
+    want=obligations/akiruno-outsourcing.v$([ "$ef" = "$today" ] && echo 2 || echo 1).json
     git show "HEAD:$named" | grep -qF "\"obligations\": \"$want\"" ||
         fail "effective_from $ef: acknowledge did not name $want: $(git show "HEAD:$named")"
     row=$(ack_status)
@@ -179,7 +186,7 @@ for ef in 2026-02-30 2026-11-30; do
     cd "$T/city"
 done
 git reset -q --hard "$obase"
-ok "an obligations version whose effective_from is no day (2026-02-30) is never in force, for acknowledge as for status; twin (a real day) is (${o:0:12})"
+ok "an obligations version whose effective_from is no day (2027-02-30) is never in force, for acknowledge as for status; twin (a real day) is (${o:0:12})"
 
 # --- a private key's text pasted where a file name is asked for -----------------
 # (issue 19, point 3) the refusal warns about the secret and never repeats

@@ -197,7 +197,8 @@ static itk_signer *subcontractor(fixture *f)
     return beta;
 }
 
-/* The city publishes v2 (in force since 2020-01-01, so now): the contractor
+/* The city publishes v2 (carried in force since 2020-01-01; upgrade
+ * publishes it as of today, never in the past, so in force now): the contractor
  * and the subcontractor, who had acknowledged v1, are pending again, each
  * told that its acknowledgement was of v1; each acknowledges, which accepts
  * v2; both are ok. The twin before the upgrade: v1's acknowledgements are
@@ -215,12 +216,19 @@ static void test_a_new_version_in_force_opens_a_new_acknowledgement(void **state
 
     carry(f, 2, "2020-01-01");
     publish(f, 1);
-    expect(f, NULL,
-           "pending acme  has not acknowledged the obligations in force (" V2
-           ", since 2020-01-01); acme/a-000001 acknowledged " V1 "\n");
-    expect(f, NULL,
-           "pending beta  has not acknowledged the obligations in force (" V2
-           ", since 2020-01-01); beta/a-000001 acknowledged " V1 "\n");
+    char today[32], line[256];
+    check(itk_registry_now(today, f->reg));
+    today[10] = '\0';
+    snprintf(line, sizeof(line),
+             "pending acme  has not acknowledged the obligations in force (" V2
+             ", since %s); acme/a-000001 acknowledged " V1 "\n",
+             today);
+    expect(f, NULL, line);
+    snprintf(line, sizeof(line),
+             "pending beta  has not acknowledged the obligations in force (" V2
+             ", since %s); beta/a-000001 acknowledged " V1 "\n",
+             today);
+    expect(f, NULL, line);
 
     check(itk_acknowledge(&c, f->reg, f->acme));
     expect_acked(f, "acme", "a-000002", V2);
@@ -263,7 +271,9 @@ static void test_before_effective_from_the_older_version_is_in_force(void **stat
 /* Which version is in force: a newer version without an effective_from is
  * never in force (nothing says from when), the highest-numbered version
  * whose date has come is; v1, the version itaku.json names, governs from
- * the start whatever its own effective_from says. */
+ * the start whatever its own effective_from says. v3, carried in force
+ * since 2025-04-01, is published as of today: a published version never
+ * takes effect in the past (verify's V4). */
 static void test_which_version_is_in_force(void **state)
 {
     fixture *f = *state;
@@ -276,21 +286,27 @@ static void test_which_version_is_in_force(void **state)
     check(itk_registry_head_tree(&tree, f->reg));
     check(itk_obligations_versions(&v, &n, itk_registry_repo(f->reg), tree));
     git_tree_free(tree);
+    char today[32], line[256];
+    check(itk_registry_now(today, f->reg));
+    today[10] = '\0';
     assert_int_equal(n, 3);
     assert_string_equal(v[0].path, V1);
     assert_string_equal(v[0].effective_from, "2024-04-01");
     assert_string_equal(v[1].effective_from, "");
+    assert_string_equal(v[2].effective_from, today);
     assert_int_equal(itk_obligations_in_force_at(v, n, "2000-01-01"), 0);
-    assert_int_equal(itk_obligations_in_force_at(v, n, "2025-03-31"), 0);
-    assert_int_equal(itk_obligations_in_force_at(v, n, "2025-04-01"), 2);
-    assert_int_equal(itk_obligations_in_force_at(v, n, "2025-04-01T00:00:00+09:00"), 2);
+    assert_int_equal(itk_obligations_in_force_at(v, n, "2025-04-01"), 0);
+    assert_int_equal(itk_obligations_in_force_at(v, n, today), 2);
+    snprintf(line, sizeof(line), "%sT00:00:00+09:00", today);
+    assert_int_equal(itk_obligations_in_force_at(v, n, line), 2);
     free(v);
     check(itk_obligations_in_force(&now, f->reg, NULL, "2099-01-01"));
     assert_string_equal(now.path, V3);
     /* status agrees: at 2099-01-05, v3 is what an acknowledgement must name */
-    expect(f, "2099-01-05",
-           "pending acme  has not acknowledged the obligations in force (" V3
-           ", since 2025-04-01)\n");
+    snprintf(line, sizeof(line),
+             "pending acme  has not acknowledged the obligations in force (" V3 ", since %s)\n",
+             today);
+    expect(f, "2099-01-05", line);
     /* `itaku obligations` shows the version in force today */
     json_t *ob = NULL;
     check(itk_obligations_load(&ob, f->reg));
@@ -306,7 +322,7 @@ static void test_an_obligations_file_edited_in_place_is_v4(void **state)
     fixture *f = *state;
     git_repository *repo = itk_registry_repo(f->reg);
     git_oid head, edited, twin;
-    carry(f, 2, "2020-01-01");
+    carry(f, 2, "2098-12-01");
     const itk_contract_file *v2 = &f->carried[f->ncarried - 1];
     assert_int_equal(git_reference_name_to_id(&head, repo, "HEAD"), 0);
     th_commit_file(&edited, repo, f->city, "akiruno-city", "officer", "contract-update", &head, V1,
@@ -319,6 +335,23 @@ static void test_an_obligations_file_edited_in_place_is_v4(void **state)
     th_expect_clean(f->reg, "refs/heads/twin");
 }
 
+/* A new version in force before the day it is published would change the
+ * verdict of acknowledgements already made: V4 (its twin, in force from a
+ * later day, is test_an_obligations_file_edited_in_place_is_v4's). */
+static void test_an_obligations_version_in_force_in_the_past_is_v4(void **state)
+{
+    fixture *f = *state;
+    git_repository *repo = itk_registry_repo(f->reg);
+    git_oid head, past;
+    carry(f, 2, "1900-01-01");
+    const itk_contract_file *v2 = &f->carried[f->ncarried - 1];
+    assert_int_equal(git_reference_name_to_id(&head, repo, "HEAD"), 0);
+    th_commit_file(&past, repo, f->city, "akiruno-city", "officer", "contract-update", &head, V2,
+                   v2->data, v2->size);
+    assert_int_equal(git_reference_create(NULL, repo, "refs/heads/past", &past, 0, NULL), 0);
+    th_expect_rule(f->reg, "refs/heads/past", "V4", &past);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -327,6 +360,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_before_effective_from_the_older_version_is_in_force,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_which_version_is_in_force, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_an_obligations_version_in_force_in_the_past_is_v4,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_an_obligations_file_edited_in_place_is_v4, setup,
                                         teardown),
     };

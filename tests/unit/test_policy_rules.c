@@ -256,8 +256,8 @@ static void test_v3_accepts_the_city_writing_new_obligations(void **state)
     fixture *f = *state;
     git_oid c;
     rewrite(f, &c, f->city, CITY, "officer", "contract-update", OBLIGATIONS,
-            "obligations/akiruno-outsourcing.v9.json", NULL, NULL);
-    th_expect_clean(f->reg, hex(&c));
+            "obligations/akiruno-outsourcing.v9.json", "2024-04-01", "2099-04-01");
+    th_expect_clean(f->reg, hex(&c)); /* in force later: never in the past (V4) */
 }
 
 static void test_v4_refuses_a_contractor_replacing_itaku_json(void **state)

@@ -317,6 +317,15 @@ static void test_an_acknowledgement_of_amended_obligations_no_longer_counts(void
     char *at = strstr(contract.ptr, old);
     assert_non_null(at);
     at[strlen(old) - 6] = '2'; /* "v1.json" → "v2.json" */
+    /* in force from today: a version never takes effect before the day it
+     * is published (V4) */
+    char today[32];
+    assert_int_equal(itk_buf_put(&obl, "", 1), 0);
+    char *from = strstr(obl.ptr, "\"effective_from\": \"");
+    assert_non_null(from);
+    check(itk_registry_now(today, f->reg));
+    memcpy(from + strlen("\"effective_from\": \""), today, 10);
+    obl.size--;
     assert_int_equal(itk_buf_put(&obl, "\n", 1), 0);
     assert_int_equal(git_reference_name_to_id(&top, repo, "HEAD"), 0);
     th_tree_of(&base, repo, "HEAD");
