@@ -4,6 +4,7 @@
 #include "itaku/forms.h"
 #include "itaku/json.h"
 #include "itaku/party.h"
+#include "itaku/textnorm.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,11 +116,20 @@ static int add(int argc, char **argv)
         return cli_submit_record("register", file, supersedes, key);
     }
     if (quantity) {
-        char *end;
-        long long v = strtoll(quantity, &end, 10);
-        if (*end || end == quantity || v < 0) {
+        /* Full-width digits (１２) are digits as an office types them. */
+        itk_buf q = ITK_BUF_INIT;
+        char *end = NULL;
+        long long v = -1;
+        if (itk_nfkc(&q, quantity, strlen(quantity)) == 0 && q.ptr[0])
+            v = strtoll(q.ptr, &end, 10);
+        int bad = !end || *end || v < 0;
+        itk_buf_dispose(&q);
+        if (bad) {
             json_decref(body);
-            return cli_bad(&spec, "--quantity takes a whole number (and --unit its unit)");
+            return cli_bad(&spec,
+                           "--quantity takes a whole number such as 1 (and --unit its unit), "
+                           "not '%s'",
+                           quantity);
         }
         json_object_set_new(body, "quantity", json_pack("{s:I, s:s}", "value", v, "unit", unit));
     }
