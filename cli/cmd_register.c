@@ -25,7 +25,7 @@ static const struct {
      "when (default: now; a date alone: the start of that day)"},
     {"method", "method", "M",
      "how it was handed over: a method the contract designates (itaku.json's "
-     "handover_methods, set by itaku init or itaku contract amend --handover-method)"},
+     "handover_methods, set at itaku init or by itaku contract amend)"},
     {"from", "from", "WHO", "from whom"},
     {"to", "to", "WHO", "to whom"},
     {"verifier", "verifier", "NAME", "who checked it"},
