@@ -19,8 +19,8 @@ static const char *shown(const char *s, itk_text_mode mode, const char *indent)
 {
     itk_buf *b = &slots[next_slot++ % SLOTS];
     itk_buf_clear(b);
-    if (!s)
-        s = "";
+    if (!s || !*s)
+        return ""; /* an empty value is empty (a slot never used has no buffer yet) */
     if (itk_text_safe(b, s, strlen(s), mode, indent) || !b->ptr)
         return b->ptr && mode == ITK_TEXT_CELL ? b->ptr : "?";
     return b->ptr;

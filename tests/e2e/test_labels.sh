@@ -72,7 +72,8 @@ for s in 事業者 遵守事項の受諾 適合; do
     grep -qF -- "$s" "$T/status.csv" || fail "status --csv lacks $s"
 done
 no_code "$T/status.csv" subcontract_acknowledged
-ok "register export --csv and status --csv: the city's words"
+grep -qF '"?"' "$T/status.csv" "$T/out" && fail "an empty CSV cell reads \"?\": $(grep -F '"?"' "$T/status.csv" "$T/out")"
+ok "register export --csv and status --csv: the city's words; an empty cell is empty, never \"?\""
 
 # --- status and who: text tables labelled, --json in codes -----------------------
 "$ITAKU" status --at 2026-12-05 >"$T/status.txt" 2>"$T/err" || true
