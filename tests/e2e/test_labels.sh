@@ -157,4 +157,10 @@ grep -qE "（受領日時 [0-9-]+ [0-9:]+、記載日 [0-9-]+）" "$T/status.txt
     fail "the status table does not say 受領日時 and 記載日: $(cat "$T/status.txt")"
 grep -qF "(received " "$T/status.txt" && fail "the status table says (received …, dated …) in English"
 ok "status: a received form shows （受領日時 …、記載日 …） in the table, not (received …, dated …)"
+cd "$T/city"
+expect_exit 0 "$ITAKU" instruct report --to acme --due 2027-01-31 --text "月次報告"
+expect_exit 0 "$ITAKU" instructions
+grep -qE "acme +報告の求め +2027-01-31" "$T/out" || fail "instructions does not show 報告の求め: $(cat "$T/out")"
+no_code "$T/out" report
+ok "instructions: the kind in the city's words (報告の求め), aligned"
 finish
