@@ -67,7 +67,12 @@ int cli_submit_attached(const char *type, const char *file, const char *supersed
     int rc = EXIT_ERROR;
     if (!att)
         return cli_fail("out of memory");
-    if (cli_read_body(&body, file, 1) < 0) {
+    itk_buf notes = ITK_BUF_INIT;
+    int read = cli_read_form(&body, &notes, file, type);
+    if (read == 0)
+        cli_print_notes(&notes);
+    itk_buf_dispose(&notes);
+    if (read < 0) {
         rc = cli_fail("nothing was written");
         goto done;
     }

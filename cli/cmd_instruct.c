@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "json_out.h"
 #include "itaku/instruct.h"
+#include "itaku/labels.h"
 #include "itaku/signer_select.h"
 
 #include <stdio.h>
@@ -152,6 +153,7 @@ static int list(int argc, char **argv)
         return cli_fail("cannot list instructions");
     }
     json_t *out = json ? json_array() : NULL;
+    itk_labels *labels = json ? NULL : cli_labels(reg);
     if (!json)
         printf("%-22s %-14s %-18s %-18s %-26s %s\n", "INSTRUCTION", "FROM", "TO", "KIND", "DUE",
                "ANSWER");
@@ -165,12 +167,16 @@ static int list(int argc, char **argv)
                                         cli_jstr(l[i].to), "kind", cli_jstr(l[i].kind), "due",
                                         cli_jstr(l[i].due), "answer", cli_jstr(l[i].answer), "text",
                                         cli_jstr(l[i].text)));
-        else
-            printf("%-22s %-14s %-18s %-18s %-26s %s\n", cli_safe(l[i].name), cli_safe(l[i].from),
-                   cli_safe(l[i].to), cli_safe(l[i].kind), cli_safe(l[i].due),
+        else {
+            /* the kind in the city's words (報告の求め), padded by display width */
+            printf("%-22s %-14s %-18s ", cli_safe(l[i].name), cli_safe(l[i].from),
+                   cli_safe(l[i].to));
+            cli_pad(itk_label_or(labels, "instruction.kind", l[i].kind), 18);
+            printf(" %-26s %s\n", cli_safe(l[i].due),
                    l[i].answer[0]   ? cli_safe(l[i].answer)
                    : l[i].withdrawn ? "(withdrawn)"
                                     : "(open)");
+        }
         first = 0;
     }
     int rc = EXIT_OK;
@@ -178,6 +184,7 @@ static int list(int argc, char **argv)
         rc = cli_json_print(out);
     else if (first)
         printf("(none open)\n");
+    itk_labels_free(labels);
     free(l);
     itk_signer_free(signer);
     itk_registry_free(reg);

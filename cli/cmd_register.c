@@ -4,6 +4,7 @@
 #include "itaku/forms.h"
 #include "itaku/json.h"
 #include "itaku/party.h"
+#include "itaku/textnorm.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,11 +19,13 @@ static const struct {
      "third_party_provision erased disposed"},
     {"item-id", "item_id", "ID", "the item's id"},
     {"info", "info_name", "NAME", "the information's name"},
-    {"medium", "medium", "M", "the medium it is on"},
+    {"medium", "medium", "M", "the medium it is on: paper usb optical hdd_ssd file online"},
     {"handler", "handler", "NAME", "who handled it"},
     {"occurred-at", "occurred_at", "TIME",
      "when (default: now; a date alone: the start of that day)"},
-    {"method", "method", "M", "how it was handed over"},
+    {"method", "method", "M",
+     "how it was handed over: a method the contract designates (itaku.json's "
+     "handover_methods, set at itaku init or by itaku contract amend)"},
     {"from", "from", "WHO", "from whom"},
     {"to", "to", "WHO", "to whom"},
     {"verifier", "verifier", "NAME", "who checked it"},
@@ -130,12 +133,21 @@ static int add(int argc, char **argv)
         return frc;
     }
     if (quantity) {
-        char *end;
-        long long v = strtoll(quantity, &end, 10);
-        if (*end || end == quantity || v < 0) {
+        /* Full-width digits (１２) are digits as an office types them. */
+        itk_buf q = ITK_BUF_INIT;
+        char *end = NULL;
+        long long v = -1;
+        if (itk_nfkc(&q, quantity, strlen(quantity)) == 0 && q.ptr[0])
+            v = strtoll(q.ptr, &end, 10);
+        int bad = !end || *end || v < 0;
+        itk_buf_dispose(&q);
+        if (bad) {
             json_decref(body);
             json_decref(why);
-            return cli_bad(&spec, "--quantity takes a whole number (and --unit its unit)");
+            return cli_bad(&spec,
+                           "--quantity takes a whole number such as 1 (and --unit its unit), "
+                           "not '%s'",
+                           quantity);
         }
         json_object_set_new(body, "quantity", json_pack("{s:I, s:s}", "value", v, "unit", unit));
     }

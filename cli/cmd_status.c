@@ -142,7 +142,11 @@ static void print_table(const itk_status *st, const char *at, const itk_labels *
             cli_pad(short_time(t1, f->due), 18);
             const char *detail = detail_of(f, l);
             printf("%s", cli_safe(detail));
-            if (f->received[0])
+            if (f->received[0] && l)
+                printf("（%s %s、%s %s）", itk_label_or(l, "column", "received"),
+                       short_time(t1, f->received), itk_label_or(l, "column", "claimed"),
+                       short_time(t2, f->claimed));
+            else if (f->received[0])
                 printf("%s(received %s, dated %s)", detail[0] ? " " : "",
                        short_time(t1, f->received), short_time(t2, f->claimed));
             putchar('\n');

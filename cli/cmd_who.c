@@ -8,6 +8,16 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A column of the who table: padded to width, and always followed by one
+ * space, so that a long value (ＳＫＲ－ＵＳＢ－０１ is 20 columns wide) never runs
+ * into the next column. */
+static void column(const char *s, int width)
+{
+    cli_pad(s, width);
+    if (cli_display_width(cli_safe(s)) >= width)
+        putchar(' ');
+}
+
 static json_t *party_json(const itk_who_party *p)
 {
     json_t *manager = json_null(), *workers = json_array(), *subs = json_array();
@@ -102,8 +112,8 @@ static void print_table(const itk_who *w, const itk_labels *l)
             const itk_who_worker *x = &p->workers[k];
             printf("%*s  ", ind, "");
             cli_pad(k ? "" : "workers:", 10);
-            cli_pad(x->worker_id, 10);
-            cli_pad(x->name, 16);
+            column(x->worker_id, 10);
+            column(x->name, 16);
             if (x->trained)
                 printf("%strained%s (%s)\n", green, off, cli_safe(x->training));
             else
@@ -121,8 +131,8 @@ static void print_table(const itk_who *w, const itk_labels *l)
             snprintf(until, sizeof(until), "%s", a->valid_until[0] ? a->valid_until : "no limit");
             printf("%*s  ", ind, "");
             cli_pad(k ? "" : "approvals:", 12);
-            cli_pad(a->request, 18);
-            cli_pad(itk_label_or(l, "request.kind", a->kind), 22);
+            column(a->request, 18);
+            column(itk_label_or(l, "request.kind", a->kind), 22);
             printf("%s%s%s until %s%s  ", a->open ? green : red, a->open ? "open" : "closed", off,
                    cli_safe(until), uses);
             puts(cli_safe(a->summary));
@@ -133,8 +143,8 @@ static void print_table(const itk_who *w, const itk_labels *l)
             const itk_who_item *x = &p->items[k];
             printf("%*s  ", ind, "");
             cli_pad(k ? "" : "holds:", 8);
-            cli_pad(x->item_id, 12);
-            cli_pad(x->info_name, 24);
+            column(x->item_id, 12);
+            column(x->info_name, 24);
             char day[11];
             snprintf(day, sizeof(day), "%.10s", x->since);
             printf("%s %s since %s", cli_safe(itk_label_or(l, "action", x->action)),

@@ -77,11 +77,24 @@ typedef struct {
     itk_buf *out;
     const json_t *root_schema;
     itk_render_format fmt;
-    int offset;               /* the contract's zone, minutes east of UTC */
-    const itk_labels *labels; /* the registry's catalog; NULL: codes are shown */
-    const char *type;         /* the record's type, for "<type>.<field>" labels */
-    const char *key;          /* the field being written */
+    int offset;                  /* the contract's zone, minutes east of UTC */
+    const itk_labels *labels;    /* the registry's catalog; NULL: codes are shown */
+    const char *type;            /* the record's type, for "<type>.<field>" labels */
+    const char *key;             /* the field being written */
+    const itk_snapshot *parties; /* names the party ids of party fields; may be NULL */
 } ctx;
+
+static const char *party_name(const itk_snapshot *s, const char *party);
+
+/* The fields whose value is a party id (the schemas' party-id pattern). */
+static int party_field(const char *key)
+{
+    static const char *const keys[] = {"source_org", "party_id", "inspected_party", "to"};
+    for (size_t i = 0; key && i < sizeof(keys) / sizeof(*keys); i++)
+        if (strcmp(key, keys[i]) == 0)
+            return 1;
+    return 0;
+}
 
 /* A date, or a date-time in the contract's zone: its era date and, for a
  * date-time, the local "HH:MM" (else ""). A record written in New York time
@@ -161,9 +174,15 @@ static void scalar(ctx *c, const json_t *v)
         const char *s = json_string_value(v);
         const char *label = itk_labels_field(c->labels, c->type, c->key, s);
         char era[64], hhmm[6];
+        const char *company = c->parties && party_field(c->key) ? party_name(c->parties, s) : NULL;
         if (label)
             esc(c, label); /* the city's word for a code: 受領, not received */
-        else if (looks_like_date(s) && local_era(c, era, hhmm, s) == 0) {
+        else if (company && *company) {
+            esc(c, company); /* the company, not its party id */
+            itk_buf_puts(c->out, "（");
+            esc(c, s);
+            itk_buf_puts(c->out, "）");
+        } else if (looks_like_date(s) && local_era(c, era, hhmm, s) == 0) {
             itk_buf_puts(c->out, era);
             if (hhmm[0]) {
                 itk_buf_putc(c->out, ' ');
@@ -560,7 +579,7 @@ int itk_render_form(itk_buf *out, const json_t *record, const json_t *schema,
         title = itk_form_title(form);
     if (!title)
         title = type;
-    ctx c = {out, schema, fmt, offset, labels, type, NULL};
+    ctx c = {out, schema, fmt, offset, labels, type, NULL, hdr ? hdr->parties : NULL};
     /* the header: what the form itself says first, then what the caller
      * knows from the party records, never the bare party id */
     const json_t *sub = json_object_get(body, "submitter");
@@ -689,6 +708,7 @@ int itk_form_page(itk_buf *out, const itk_snapshot *s, size_t i, const json_t *s
     party_submitter(s, pi->party, &h.representative, &h.address, &f1);
     h.signer_name = party_name(s, o.party);
     h.signer_display = itk_display_name(s, o.party, o.principal);
+    h.parties = s;
     int rc = itk_snapshot_json(&rec, s, i);
     rc = rc ? rc
             : itk_render_form(&page, rec, schema, itk_snapshot_labels(s), o.commit[0] ? &sig : NULL,
@@ -828,7 +848,7 @@ int itk_register_ledger(itk_buf *out, const itk_snapshot *s, const char *party)
             ITK_ENOTFOUND, "no party '%s' in this registry: see itaku who for the parties", party);
     }
     qsort(rows, n, sizeof(*rows), by_time);
-    ctx c = {out, NULL, ITK_RENDER_HTML, offset, itk_snapshot_labels(s), "register", NULL};
+    ctx c = {out, NULL, ITK_RENDER_HTML, offset, itk_snapshot_labels(s), "register", NULL, s};
     const char *title = itk_labels_get(c.labels, "form", "register");
     if (!title)
         title = itk_form_title("register");

@@ -97,6 +97,27 @@ grep -q "will see this file" "$T/err" && fail "a refused submission warned as if
 [ "$(state_of .)" = "$state" ] || fail "a refused --attach changed the registry"
 ok "form submit --attach FIELD=FILE cites {filename, sha256} and adds the file in the same signed commit; a wrong field, a missing or empty file writes nothing"
 
+# A form file as an office saves it (byte-order mark, CR LF, a template note,
+# an era date) is read by --attach exactly as by a plain form submit.
+python3 - "$FORM1_BODY" "$T/form1-office.json" <<'PY'
+import json, sys
+b = json.load(open(sys.argv[1]))
+b["submitted_on"] = "令和8年12月1日"
+text = "// 参考様式第1号\n" + json.dumps(b, ensure_ascii=False, indent=2)
+open(sys.argv[2], "wb").write(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+PY
+expect_exit 0 "$ITAKU" validate form1 "$T/form1-office.json"
+expect_exit 0 "$ITAKU" form submit 1 "$T/form1-office.json" --supersedes "$f1" \
+    --attach "org_chart=$T/scan.png"
+f1b=$(cat "$T/out")
+python3 - "parties/acme/forms/form1/$f1b.json" <<'PY' || fail "--attach did not read the form file as form submit does"
+import json, sys
+b = json.load(open(sys.argv[1]))["body"]
+assert b["submitted_on"] == "2026-12-01", b["submitted_on"]
+PY
+expect_exit 0 "$ITAKU" verify
+ok "form submit --attach reads a form file with a byte-order mark, CR LF, notes and a 令和 date as form submit does"
+
 body=$T/incident.json
 python3 - "$SRC/tests/schema-corpus/incident/valid" "$body" <<'PY'
 import json, os, sys

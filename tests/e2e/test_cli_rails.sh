@@ -25,6 +25,10 @@ expect_exit 0 "$ITAKU" help status
 expect_output "usage: itaku status"
 grep -q "Commands:" "$T/out" && fail "help status printed the top-level help"
 ok "help status prints status's help"
+expect_exit 0 "$ITAKU" register add --help
+expect_output "--medium M +the medium it is on: paper usb optical hdd_ssd file online"
+expect_output "--method M +how it was handed over: a method the contract designates"
+ok "register add --help says which media and which handover methods are accepted"
 expect_exit 2 "$ITAKU" log -n abc
 expect_output "max-count takes a whole number, not 'abc'"
 ok "log -n abc exits 2 naming the option and value"

@@ -215,4 +215,9 @@ expect_exit 2 "$ITAKU" form render "$F1" --format pdf
 expect_output "--format is html or md"
 ok "a record whose commit fails verification is shown as 検証失敗; unknown ids and formats are refused"
 
+cd "$T/acme"
+expect_exit 0 "$ITAKU" form render "$I1" --format md
+grep -qF "**発生元**: 株式会社アクメ（acme）" "$T/out" ||
+    fail "the incident's 発生元 shows the party id, not the company: $(grep -F 発生元 "$T/out")"
+ok "a field holding a party id (発生元) shows the company's name with the id beside it"
 finish

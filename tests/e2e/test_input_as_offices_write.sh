@@ -88,12 +88,18 @@ R1=$(cat "$T/out")
 expect_output "note: occurred_at: '令和8年12月2日' is a date alone: taken as the start of that day, 2026-12-02T00:00:00\+09:00"
 [ "$(body_of "$R1" occurred_at)" = 2026-12-02T00:00:00+09:00 ] || fail "occurred_at of $R1"
 expect_exit 0 "$ITAKU" register add --action received --item-id SKR-USB-02 --info "住民記録データ" \
-    --medium usb --quantity 1 --unit 本 --handler "鈴木一郎" --method "usb－暗号化" \
+    --medium usb --quantity １２ --unit 本 --handler "鈴木一郎" --method "usb－暗号化" \
     --occurred-at "2026/12/2 9:30"
 R2=$(cat "$T/out")
+[ "$(body_of "$R2" quantity)" = "{'unit': '本', 'value': 12}" ] || fail "--quantity １２ is not 12: $(body_of "$R2" quantity)"
+state=$(state_of .)
+expect_exit 2 "$ITAKU" register add --action received --item-id SKR-USB-09 --info x \
+    --medium usb --quantity "１２個" --handler h --method 手渡し
+expect_output "not '１２個'"
+[ "$(state_of .)" = "$state" ] || fail "a refused --quantity changed the registry"
 [ "$(body_of "$R2" occurred_at)" = 2026-12-02T09:30:00+09:00 ] || fail "occurred_at of $R2"
 [ "$(body_of "$R2" method)" = "usb－暗号化" ] || fail "the method is not stored as typed"
-ok "register add --occurred-at: 令和8年12月2日 is the start of that day (noted), 2026/12/2 9:30 is +09:00"
+ok "register add --occurred-at: 令和8年12月2日 is the start of that day (noted), 2026/12/2 9:30 is +09:00; --quantity １２ is 12, １２個 refused as typed"
 
 # a form saved by Notepad: byte-order mark, CR LF, the template's notes, ""
 # left in an optional field, dates as people write them
@@ -200,8 +206,11 @@ d = json.load(open(sys.argv[1]))
 held = sorted(i["item_id"] for p in d["parties"] for i in p.get("items", []))
 assert held == ["SKR-USB-09", "ｓｋｒ－ｕｓｂ－０３"], held
 PY
+expect_exit 0 "$ITAKU" who --at 2027-03-25
+grep -qE "ｓｋｒ－ｕｓｂ－０３ +[^ ]" "$T/out" ||
+    fail "who runs a full-width 管理番号 into the next column: $(grep -F ｓｋｒ "$T/out")"
 expect_exit 0 "$ITAKU" history skr-usb-01
 grep -c "cites skr-usb-01 in item_id" "$T/out" | grep -qx 2 ||
     fail "history skr-usb-01 does not tell both entries of the item: $(cat "$T/out")"
-ok "who and history take SKR-USB-01, skr-usb-01 and ＳＫＲ－ＵＳＢ－０１ as one item"
+ok "who and history take SKR-USB-01, skr-usb-01 and ＳＫＲ－ＵＳＢ－０１ as one item; who's table keeps a space after a full-width 管理番号"
 finish

@@ -72,7 +72,8 @@ for s in 事業者 遵守事項の受諾 適合; do
     grep -qF -- "$s" "$T/status.csv" || fail "status --csv lacks $s"
 done
 no_code "$T/status.csv" subcontract_acknowledged
-ok "register export --csv and status --csv: the city's words"
+grep -qF '"?"' "$T/status.csv" "$T/out" && fail "an empty CSV cell reads \"?\": $(grep -F '"?"' "$T/status.csv" "$T/out")"
+ok "register export --csv and status --csv: the city's words; an empty cell is empty, never \"?\""
 
 # --- status and who: text tables labelled, --json in codes -----------------------
 "$ITAKU" status --at 2026-12-05 >"$T/status.txt" 2>"$T/err" || true
@@ -145,4 +146,21 @@ grep -qF 受領 "$T/out" || fail "after the upgrade the page does not show 受�
 no_code "$T/out" received usb hand-delivery
 grep -q "labels catalog" "$T/err" && fail "the note stays after the upgrade"
 ok "a registry without labels/ renders codes with one note; contract upgrade adds the catalog and the labels show"
+
+# --- status: when a form reached the city and the date it bears, in Japanese --
+cd "$T/acme"
+expect_exit 0 "$ITAKU" form submit 1 "$FORM1_BODY"
+cd "$T/city"
+expect_exit 0 "$ITAKU" receive acme "$T/acme"
+"$ITAKU" status --at 2026-12-05 >"$T/status.txt" 2>"$T/err" || true
+grep -qE "（受領日時 [0-9-]+ [0-9:]+、記載日 [0-9-]+）" "$T/status.txt" ||
+    fail "the status table does not say 受領日時 and 記載日: $(cat "$T/status.txt")"
+grep -qF "(received " "$T/status.txt" && fail "the status table says (received …, dated …) in English"
+ok "status: a received form shows （受領日時 …、記載日 …） in the table, not (received …, dated …)"
+cd "$T/city"
+expect_exit 0 "$ITAKU" instruct report --to acme --due 2027-01-31 --text "月次報告"
+expect_exit 0 "$ITAKU" instructions
+grep -qE "acme +報告の求め +2027-01-31" "$T/out" || fail "instructions does not show 報告の求め: $(cat "$T/out")"
+no_code "$T/out" report
+ok "instructions: the kind in the city's words (報告の求め), aligned"
 finish

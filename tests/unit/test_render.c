@@ -280,9 +280,13 @@ static void test_render_header_from_the_party_records(void **state)
 {
     (void)state;
     json_t *rec = small_record("なし");
-    itk_render_header h = {"あきる野市",          "株式会社アクメ",
-                           "代表取締役 山田太郎", "東京都あきる野市二宮350",
-                           "株式会社アクメ",      "佐藤 花子"};
+    itk_render_header h = {"あきる野市",
+                           "株式会社アクメ",
+                           "代表取締役 山田太郎",
+                           "東京都あきる野市二宮350",
+                           "株式会社アクメ",
+                           "佐藤 花子",
+                           NULL};
     itk_buf out = ITK_BUF_INIT;
     assert_int_equal(itk_render_form(&out, rec, NULL, NULL, &signed_ok, &h, ITK_RENDER_HTML, 540),
                      0);

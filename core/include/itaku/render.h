@@ -61,6 +61,9 @@ typedef struct {
     const char *address;
     const char *signer_name;
     const char *signer_display;
+    /* the snapshot whose party records name a party id a field holds
+     * (発生元 acme is shown as 株式会社アクメ（acme）); NULL: ids as they are */
+    const itk_snapshot *parties;
 } itk_render_header;
 
 /* itk_render_record_labeled with the header hdr (NULL: only what the record
