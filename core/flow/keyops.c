@@ -27,7 +27,10 @@ static int open_ctx(key_ctx *k, itk_registry *reg, itk_signer *signer)
 {
     itk_buf fpr = ITK_BUF_INIT;
     memset(k, 0, sizeof(*k));
-    int rc = itk_registry_head_tree(&k->tree, reg);
+    /* every key event writes: one writer at a time, before HEAD is read */
+    int rc = itk_registry_write_begin(reg);
+    if (!rc)
+        rc = itk_registry_head_tree(&k->tree, reg);
     if (!rc && !(rc = itk_registry_identify(&k->me, reg, k->tree, signer)) &&
         !(rc = itk_registry_now(k->created, reg)) &&
         !(rc = itk_pubkey_fingerprint(&fpr, itk_signer_public(signer))))
@@ -91,9 +94,6 @@ int itk_key_add(git_oid *out, itk_registry *reg, itk_signer *signer, const itk_p
 int itk_key_add_named(git_oid *out, itk_registry *reg, itk_signer *signer, const itk_pubkey *key,
                       const char *principal, const char *name)
 {
-    int locked = itk_registry_write_begin(reg);
-    if (locked)
-        return locked;
     key_ctx k;
     itk_change *c = NULL;
     int rc = open_ctx(&k, reg, signer);
@@ -117,9 +117,6 @@ static int own_key(key_ctx *k, itk_registry *reg, const char *fpr, itk_key_statu
 int itk_key_rotate(git_oid *out, itk_registry *reg, itk_signer *signer, const itk_pubkey *new_key,
                    const char *principal)
 {
-    int locked = itk_registry_write_begin(reg);
-    if (locked)
-        return locked;
     key_ctx k;
     itk_change *c = NULL;
     itk_key_status st;
@@ -141,9 +138,6 @@ int itk_key_rotate(git_oid *out, itk_registry *reg, itk_signer *signer, const it
 
 int itk_key_retire(git_oid *out, itk_registry *reg, itk_signer *signer, const char *fpr)
 {
-    int locked = itk_registry_write_begin(reg);
-    if (locked)
-        return locked;
     key_ctx k;
     itk_change *c = NULL;
     itk_key_status st;
@@ -161,9 +155,6 @@ int itk_key_retire(git_oid *out, itk_registry *reg, itk_signer *signer, const ch
 int itk_key_compromise(git_oid *out, itk_registry *reg, itk_signer *signer, const char *fpr,
                        const char *last_good, const char *reason)
 {
-    int locked = itk_registry_write_begin(reg);
-    if (locked)
-        return locked;
     key_ctx k;
     itk_change *c = NULL;
     itk_key_status st;
@@ -202,9 +193,6 @@ int itk_key_compromise(git_oid *out, itk_registry *reg, itk_signer *signer, cons
 int itk_key_recover(git_oid *out, itk_registry *reg, itk_signer *signer, const char *party,
                     const itk_pubkey *key, const char *principal, const char *document_sha256)
 {
-    int locked = itk_registry_write_begin(reg);
-    if (locked)
-        return locked;
     key_ctx k;
     itk_change *c = NULL;
     itk_buf fpr = ITK_BUF_INIT;
@@ -233,9 +221,6 @@ int itk_key_recover(git_oid *out, itk_registry *reg, itk_signer *signer, const c
 
 int itk_key_confirm(git_oid *out, itk_registry *reg, itk_signer *signer, const char *fpr)
 {
-    int locked = itk_registry_write_begin(reg);
-    if (locked)
-        return locked;
     key_ctx k;
     itk_change *c = NULL;
     itk_key_status st;
@@ -304,10 +289,7 @@ int itk_key_set_name(git_oid *out, itk_registry *reg, itk_signer *signer, const 
     itk_change *c = NULL;
     char fpr[64] = "", schema[64] = "";
     json_t *body = NULL;
-    int rc = itk_registry_write_begin(reg);
-    if (rc)
-        return rc;
-    rc = open_ctx(&k, reg, signer);
+    int rc = open_ctx(&k, reg, signer);
     if (!rc && !(rc = itk_principal_check(principal)) && !(rc = itk_display_name_check(name)) &&
         !(rc = itk_form_schema(NULL, schema, reg, "key-event")) &&
         strcmp(schema, "key-event.v1") == 0)
