@@ -403,3 +403,11 @@ int th_pair_teardown(void **state)
     free(f);
     return 0;
 }
+
+const char *th_hex(const git_oid *id)
+{
+    static char s[4][GIT_OID_HEXSZ + 1];
+    static int n;
+    n = (n + 1) % 4;
+    return git_oid_tostr(s[n], sizeof(s[n]), id);
+}

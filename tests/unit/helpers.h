@@ -11,6 +11,9 @@
 /* A fresh, empty temporary folder; the caller frees the string and may
  * remove the folder with th_rmtree. */
 char *th_tmpdir(void);
+/* id in hex; the text lives until the fourth call after this one, so up to
+ * four ids can be shown in one message. */
+const char *th_hex(const git_oid *id);
 void th_rmtree(const char *path);
 /* Runs a shell command; returns its exit status (fails the test on -1). */
 int th_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -58,14 +58,6 @@ static int teardown(void **state)
     return 0;
 }
 
-static const char *hex(const git_oid *id)
-{
-    static char s[4][GIT_OID_HEXSZ + 1];
-    static int n;
-    n = (n + 1) % 4;
-    return git_oid_tostr(s[n], sizeof(s[n]), id);
-}
-
 static void check(int rc)
 {
     if (rc)
@@ -116,7 +108,7 @@ static void test_v2_refuses_an_amendment_of_another_partys_instruction(void **st
     git_oid c;
     instruct(f, &name);
     amend_by_hand(f, &c, f->acme, "acme", "manager", "n-000002", "n-000001", name.ptr);
-    th_expect_rule(f->reg, hex(&c), "V2", &c);
+    th_expect_rule(f->reg, th_hex(&c), "V2", &c);
     itk_buf_dispose(&name);
 }
 
@@ -128,7 +120,7 @@ static void test_v2_accepts_the_issuers_own_amendment_by_hand(void **state)
     git_oid c;
     instruct(f, &name);
     amend_by_hand(f, &c, f->city, CITY, "officer", "n-000002", "n-000001", name.ptr);
-    th_expect_clean(f->reg, hex(&c));
+    th_expect_clean(f->reg, th_hex(&c));
     itk_buf_dispose(&name);
 }
 
@@ -141,9 +133,9 @@ static void test_v10_refuses_an_amendment_that_disagrees_with_its_envelope(void 
     git_oid c, d;
     instruct(f, &name);
     amend_by_hand(f, &c, f->city, CITY, "officer", "n-000003", "n-000002", name.ptr);
-    th_expect_rule(f->reg, hex(&c), "V10", &c);
+    th_expect_rule(f->reg, th_hex(&c), "V10", &c);
     amend_by_hand(f, &d, f->city, CITY, "officer", "n-000003", "n-000002", CITY "/n-000002");
-    th_expect_rule(f->reg, hex(&d), "V10", &d);
+    th_expect_rule(f->reg, th_hex(&d), "V10", &d);
     itk_buf_dispose(&name);
 }
 
@@ -259,7 +251,7 @@ static void test_v3_refuses_a_contract_amendment_by_the_contractor(void **state)
     fixture *f = *state;
     git_oid c;
     contract_amendment_by_hand(f, &c, f->acme, "acme", "manager");
-    th_expect_rule(f->reg, hex(&c), "V3", &c);
+    th_expect_rule(f->reg, th_hex(&c), "V3", &c);
 }
 
 /* Twin: the same record by the city is clean. */
@@ -268,7 +260,7 @@ static void test_v3_accepts_the_citys_contract_amendment(void **state)
     fixture *f = *state;
     git_oid c;
     contract_amendment_by_hand(f, &c, f->city, CITY, "officer");
-    th_expect_clean(f->reg, hex(&c));
+    th_expect_clean(f->reg, th_hex(&c));
 }
 
 /* The flow: acme is refused (V3) writing nothing; the city's is written and

@@ -41,14 +41,6 @@ static void head(itk_registry *reg, git_oid *out)
     assert_int_equal(git_reference_name_to_id(out, itk_registry_repo(reg), "HEAD"), 0);
 }
 
-static const char *hex(const git_oid *id)
-{
-    static char s[4][GIT_OID_HEXSZ + 1];
-    static int n;
-    n = (n + 1) % 4;
-    return git_oid_tostr(s[n], sizeof(s[n]), id);
-}
-
 static void acme_entry(fixture *f, const char *item)
 {
     th_submit(f->areg, f->acme, "register", th_register_entry("received", item, WHEN), NULL);
@@ -72,7 +64,7 @@ static void test_receive_takes_a_verified_line_with_a_signed_receipt(void **stat
     assert_int_equal(git_commit_parentcount(c), 2);
     assert_true(git_oid_equal(git_commit_parent_id(c, 1), &tip));
     char want[100];
-    snprintf(want, sizeof(want), "Itaku-Received: acme %s\n", hex(&tip));
+    snprintf(want, sizeof(want), "Itaku-Received: acme %s\n", th_hex(&tip));
     assert_non_null(strstr(git_commit_message(c), want));
     assert_non_null(strstr(git_commit_message(c), "Itaku-Action: receive\n"));
     git_commit_free(c);
@@ -95,11 +87,12 @@ static void test_receive_refuses_a_forged_line_and_moves_nothing(void **state)
     head(f->areg, &top);
     th_commit_file(&c, itk_registry_repo(f->areg), NULL, "acme", "manager", "submit", &top,
                    "parties/acme/register/r-000002.json", "{}\n", 3);
-    assert_int_equal(th_sh("git -C '%s' update-ref refs/heads/main %s", f->acme_path, hex(&c)), 0);
+    assert_int_equal(th_sh("git -C '%s' update-ref refs/heads/main %s", f->acme_path, th_hex(&c)),
+                     0);
     char *before = th_refs(f->city_path);
     assert_int_equal(itk_receive(&out, &kind, f->creg, f->city, "acme", f->acme_path), ITK_EVERIFY);
     char want[40];
-    snprintf(want, sizeof(want), "%.12s", hex(&c));
+    snprintf(want, sizeof(want), "%.12s", th_hex(&c));
     assert_non_null(strstr(itk_error_last(), want));
     assert_non_null(strstr(itk_error_last(), "V1"));
     char *after = th_refs(f->city_path);
@@ -173,7 +166,8 @@ static void test_pull_refuses_a_forged_main_and_moves_nothing(void **state)
     head(f->creg, &top);
     th_commit_file(&c, itk_registry_repo(f->creg), f->acme, "acme", "manager", "submit", &top,
                    "parties/" CITY "/register/r-000001.json", "{}\n", 3);
-    assert_int_equal(th_sh("git -C '%s' update-ref refs/heads/main %s", f->city_path, hex(&c)), 0);
+    assert_int_equal(th_sh("git -C '%s' update-ref refs/heads/main %s", f->city_path, th_hex(&c)),
+                     0);
     char *before = th_refs(f->acme_path);
     assert_int_equal(itk_pull(&out, &kind, f->areg, f->acme, f->city_path), ITK_EVERIFY);
     assert_non_null(strstr(itk_error_last(), "V2"));

@@ -62,14 +62,6 @@ static int teardown(void **state)
     return 0;
 }
 
-static const char *hex(const git_oid *id)
-{
-    static char s[4][GIT_OID_HEXSZ + 1];
-    static int n;
-    n = (n + 1) % 4;
-    return git_oid_tostr(s[n], sizeof(s[n]), id);
-}
-
 /* HEAD's labels/ja.v1.json with from replaced by to. */
 static char *edited_v1(fixture *f, const char *from, const char *to)
 {
@@ -343,11 +335,11 @@ static void test_v3_refuses_a_contractor_writing_labels(void **state)
     char *v2 = edited_v1(f, "受領", "受け取り");
     th_commit_file(&c, f->repo, f->acme, "acme", "manager", "contract-update", &head, V2, v2,
                    strlen(v2));
-    th_expect_rule(f->reg, hex(&c), "V3", &c);
+    th_expect_rule(f->reg, th_hex(&c), "V3", &c);
     /* the twin: the city writing the same file */
     th_commit_file(&c, f->repo, f->city, CITY, "officer", "contract-update", &head, V2, v2,
                    strlen(v2));
-    th_expect_clean(f->reg, hex(&c));
+    th_expect_clean(f->reg, th_hex(&c));
     free(v2);
 }
 
@@ -359,7 +351,7 @@ static void test_v4_refuses_the_city_editing_labels_in_place(void **state)
     char *v1 = edited_v1(f, "受領", "受け取り");
     th_commit_file(&c, f->repo, f->city, CITY, "officer", "contract-update", &head, V1, v1,
                    strlen(v1));
-    th_expect_rule(f->reg, hex(&c), "V4", &c);
+    th_expect_rule(f->reg, th_hex(&c), "V4", &c);
     free(v1);
 }
 
@@ -371,7 +363,7 @@ static void test_v10_refuses_labels_in_a_submission(void **state)
     assert_int_equal(git_reference_name_to_id(&head, f->repo, "HEAD"), 0);
     char *v2 = edited_v1(f, "受領", "受け取り");
     th_commit_file(&c, f->repo, f->city, CITY, "officer", "party-add", &head, V2, v2, strlen(v2));
-    th_expect_rule(f->reg, hex(&c), "V10", &c);
+    th_expect_rule(f->reg, th_hex(&c), "V10", &c);
     free(v2);
 }
 

@@ -59,14 +59,6 @@ static int teardown(void **state)
     return 0;
 }
 
-static const char *hex(const git_oid *id)
-{
-    static char s[4][GIT_OID_HEXSZ + 1];
-    static int n;
-    n = (n + 1) % 4;
-    return git_oid_tostr(s[n], sizeof(s[n]), id);
-}
-
 static void head(fixture *f, git_oid *out)
 {
     assert_int_equal(git_reference_name_to_id(out, f->repo, "HEAD"), 0);
@@ -192,11 +184,11 @@ static void test_v2_refuses_another_partys_rename_and_accepts_the_partys_own(voi
     assert_int_equal(itk_pubkey_fingerprint(&fpr, itk_signer_public(f->acme)), 0);
     /* the city names acme's key in its own key events: refused */
     attributes_event(&bad, f, f->city, CITY, "officer", fpr.ptr, "manager", "偽 名");
-    th_expect_rule(f->reg, hex(&bad), "V2", &bad);
+    th_expect_rule(f->reg, th_hex(&bad), "V2", &bad);
     expect_name(f, &bad, "acme", "manager", "");
     /* the twin: acme itself */
     attributes_event(&good, f, f->acme, "acme", "manager", fpr.ptr, "manager", "鈴木 一郎");
-    th_expect_clean(f->reg, hex(&good));
+    th_expect_clean(f->reg, th_hex(&good));
     expect_name(f, &good, "acme", "manager", "鈴木 一郎");
     itk_buf_dispose(&fpr);
 }
@@ -208,7 +200,7 @@ static void test_v10_refuses_a_principal_that_is_not_the_keys(void **state)
     git_oid bad;
     assert_int_equal(itk_pubkey_fingerprint(&fpr, itk_signer_public(f->acme)), 0);
     attributes_event(&bad, f, f->acme, "acme", "manager", fpr.ptr, "tanaka", "田中 花子");
-    th_expect_rule(f->reg, hex(&bad), "V10", &bad);
+    th_expect_rule(f->reg, th_hex(&bad), "V10", &bad);
     itk_buf_dispose(&fpr);
 }
 
@@ -221,7 +213,7 @@ static void test_v10_refuses_a_name_with_a_direction_override(void **state)
     /* the schema's pattern lets U+202E through (it is not C0): verify refuses it */
     attributes_event(&bad, f, f->acme, "acme", "manager", fpr.ptr, "manager",
                      "鈴木\xE2\x80\xAE一郎");
-    th_expect_rule(f->reg, hex(&bad), "V10", &bad);
+    th_expect_rule(f->reg, th_hex(&bad), "V10", &bad);
     /* and the model never shows it */
     expect_name(f, &bad, "acme", "manager", "");
     itk_buf_dispose(&fpr);

@@ -65,14 +65,6 @@ static int teardown(void **state)
     return 0;
 }
 
-static const char *hex(const git_oid *id)
-{
-    static char s[4][GIT_OID_HEXSZ + 1];
-    static int n;
-    n = (n + 1) % 4;
-    return git_oid_tostr(s[n], sizeof(s[n]), id);
-}
-
 static void head(fixture *f, git_oid *out)
 {
     assert_int_equal(git_reference_name_to_id(out, f->repo, "HEAD"), 0);
@@ -154,7 +146,7 @@ static void test_v6_accepts_a_hand_made_decision_of_the_city(void **state)
     request_sha(f, sha, "parties/acme/requests/q-000001.json");
     head(f, &top);
     decision(f, &d, f->city, CITY, "officer", &top, sha);
-    th_expect_clean(f->reg, hex(&d));
+    th_expect_clean(f->reg, th_hex(&d));
     itk_buf_dispose(&name);
 }
 
@@ -168,7 +160,7 @@ static void test_v6_refuses_a_decision_signed_by_the_contractor(void **state)
     request_sha(f, sha, "parties/acme/requests/q-000001.json");
     head(f, &top);
     decision(f, &d, f->acme, "acme", "manager", &top, sha);
-    th_expect_rule(f->reg, hex(&d), "V6", &d);
+    th_expect_rule(f->reg, th_hex(&d), "V6", &d);
     itk_buf_dispose(&name);
 }
 
@@ -180,7 +172,7 @@ static void test_v6_refuses_a_decision_with_another_hash(void **state)
     request(f, &name);
     head(f, &top);
     decision(f, &d, f->city, CITY, "officer", &top, EMPTY_SHA256);
-    th_expect_rule(f->reg, hex(&d), "V6", &d);
+    th_expect_rule(f->reg, th_hex(&d), "V6", &d);
     itk_buf_dispose(&name);
 }
 
@@ -195,7 +187,7 @@ static void test_v6_refuses_a_decision_on_a_request_not_among_its_ancestors(void
     request(f, &name);
     request_sha(f, sha, "parties/acme/requests/q-000001.json");
     decision(f, &d, f->city, CITY, "officer", &before, sha);
-    th_expect_rule(f->reg, hex(&d), "V6", &d);
+    th_expect_rule(f->reg, th_hex(&d), "V6", &d);
     itk_buf_dispose(&name);
 }
 
@@ -222,7 +214,7 @@ static void test_v6_accepts_superseding_a_pending_request(void **state)
     git_oid c;
     request(f, &name);
     supersede(f, &c);
-    th_expect_clean(f->reg, hex(&c));
+    th_expect_clean(f->reg, th_hex(&c));
     itk_buf_dispose(&name);
 }
 
@@ -236,7 +228,7 @@ static void test_v6_refuses_superseding_a_decided_request(void **state)
     o.outcome = "approved";
     check(itk_request_decide(&c, f->reg, f->city, name.ptr, &o));
     supersede(f, &c);
-    th_expect_rule(f->reg, hex(&c), "V6", &c);
+    th_expect_rule(f->reg, th_hex(&c), "V6", &c);
     itk_buf_dispose(&name);
 }
 
@@ -275,7 +267,7 @@ static void test_v7_accepts_a_contractor_registered_by_the_city(void **state)
     itk_signer *beta = th_signer();
     git_oid c;
     register_by_hand(f, &c, "beta", "contractor", CITY, itk_signer_public(beta));
-    th_expect_clean(f->reg, hex(&c));
+    th_expect_clean(f->reg, th_hex(&c));
     itk_signer_free(beta);
 }
 
@@ -285,7 +277,7 @@ static void test_v7_refuses_a_contractor_whose_parent_is_not_the_city(void **sta
     itk_signer *beta = th_signer();
     git_oid c;
     register_by_hand(f, &c, "beta", "contractor", "acme", itk_signer_public(beta));
-    th_expect_rule(f->reg, hex(&c), "V7", &c);
+    th_expect_rule(f->reg, th_hex(&c), "V7", &c);
     itk_signer_free(beta);
 }
 
@@ -295,7 +287,7 @@ static void test_v7_refuses_a_subcontractor_registered_outside_an_approved_form6
     itk_signer *beta = th_signer();
     git_oid c;
     register_by_hand(f, &c, "beta", "subcontractor", "acme", itk_signer_public(beta));
-    th_expect_rule(f->reg, hex(&c), "V7", &c);
+    th_expect_rule(f->reg, th_hex(&c), "V7", &c);
     itk_signer_free(beta);
 }
 
@@ -371,11 +363,11 @@ static void test_v8_accepts_receipts_that_move_forward(void **state)
     git_oid base, a[3], r1, r2;
     char got[100];
     line_of_three(f, &base, a);
-    snprintf(got, sizeof(got), "acme %s", hex(&a[1]));
+    snprintf(got, sizeof(got), "acme %s", th_hex(&a[1]));
     receipt(f, &r1, &base, &a[1], got);
-    snprintf(got, sizeof(got), "acme %s", hex(&a[2]));
+    snprintf(got, sizeof(got), "acme %s", th_hex(&a[2]));
     receipt(f, &r2, &r1, &a[2], got);
-    th_expect_clean(f->reg, hex(&r2));
+    th_expect_clean(f->reg, th_hex(&r2));
 }
 
 static void test_v8_refuses_a_receipt_that_goes_back(void **state)
@@ -384,12 +376,12 @@ static void test_v8_refuses_a_receipt_that_goes_back(void **state)
     git_oid base, a[3], r1, r2;
     char got[100];
     line_of_three(f, &base, a);
-    snprintf(got, sizeof(got), "acme %s", hex(&a[1]));
+    snprintf(got, sizeof(got), "acme %s", th_hex(&a[1]));
     receipt(f, &r1, &base, &a[1], got);
     /* a[0] is older than a[1], received before */
-    snprintf(got, sizeof(got), "acme %s", hex(&a[0]));
+    snprintf(got, sizeof(got), "acme %s", th_hex(&a[0]));
     receipt(f, &r2, &r1, &a[0], got);
-    th_expect_rule(f->reg, hex(&r2), "V8", &r2);
+    th_expect_rule(f->reg, th_hex(&r2), "V8", &r2);
 }
 
 static void test_v8_refuses_a_receipt_naming_another_commit(void **state)
@@ -398,9 +390,9 @@ static void test_v8_refuses_a_receipt_naming_another_commit(void **state)
     git_oid base, a[3], r;
     char got[100];
     line_of_three(f, &base, a);
-    snprintf(got, sizeof(got), "acme %s", hex(&a[0]));
+    snprintf(got, sizeof(got), "acme %s", th_hex(&a[0]));
     receipt(f, &r, &base, &a[1], got);
-    th_expect_rule(f->reg, hex(&r), "V8", &r);
+    th_expect_rule(f->reg, th_hex(&r), "V8", &r);
 }
 
 static void test_v8_refuses_a_merge_without_itaku_received(void **state)
@@ -409,7 +401,7 @@ static void test_v8_refuses_a_merge_without_itaku_received(void **state)
     git_oid base, a[3], r;
     line_of_three(f, &base, a);
     receipt(f, &r, &base, &a[1], NULL);
-    th_expect_rule(f->reg, hex(&r), "V8", &r);
+    th_expect_rule(f->reg, th_hex(&r), "V8", &r);
 }
 
 /* ---- V9 compromise ---- */
@@ -424,7 +416,7 @@ static void compromised(fixture *f, itk_signer *second, git_oid *good, git_oid *
     th_submit(f->reg, f->acme, "register", th_register_entry("received", "item-7", WHEN), NULL);
     head(f, late);
     assert_int_equal(itk_pubkey_fingerprint(&fpr, itk_signer_public(f->acme)), 0);
-    check(itk_key_compromise(mark, f->reg, f->city, fpr.ptr, hex(good), "漏えい"));
+    check(itk_key_compromise(mark, f->reg, f->city, fpr.ptr, th_hex(good), "漏えい"));
     itk_buf_dispose(&fpr);
 }
 
@@ -450,7 +442,7 @@ static void test_v9_a_compromised_key_signs_nothing_after_its_compromise(void **
     git_oid good, late, mark, c;
     compromised(f, second, &good, &late, &mark);
     entry_on(f, &c, f->acme, &mark);
-    th_expect_rule(f->reg, hex(&c), "V1", &c);
+    th_expect_rule(f->reg, th_hex(&c), "V1", &c);
     itk_signer_free(second);
 }
 
@@ -464,9 +456,9 @@ static void test_v9_refuses_a_line_signed_after_last_good_that_arrives_new(void 
     char got[100];
     compromised(f, second, &good, &late, &mark);
     entry_on(f, &c, f->acme, &late);
-    snprintf(got, sizeof(got), "acme %s", hex(&c));
+    snprintf(got, sizeof(got), "acme %s", th_hex(&c));
     receipt(f, &r, &mark, &c, got);
-    th_expect_rule(f->reg, hex(&r), "V9", &c);
+    th_expect_rule(f->reg, th_hex(&r), "V9", &c);
     itk_signer_free(second);
 }
 
@@ -479,9 +471,9 @@ static void test_v9_accepts_a_line_by_the_partys_other_key(void **state)
     char got[100];
     compromised(f, second, &good, &late, &mark);
     entry_on(f, &c, second, &late);
-    snprintf(got, sizeof(got), "acme %s", hex(&c));
+    snprintf(got, sizeof(got), "acme %s", th_hex(&c));
     receipt(f, &r, &mark, &c, got);
-    th_expect_clean(f->reg, hex(&r));
+    th_expect_clean(f->reg, th_hex(&r));
     itk_signer_free(second);
 }
 
@@ -493,7 +485,7 @@ static void test_v9_accepts_a_commit_by_the_partys_other_key(void **state)
     git_oid good, late, mark, c;
     compromised(f, second, &good, &late, &mark);
     entry_on(f, &c, second, &mark);
-    th_expect_clean(f->reg, hex(&c));
+    th_expect_clean(f->reg, th_hex(&c));
     itk_signer_free(second);
 }
 
@@ -548,7 +540,7 @@ static void test_v9_refuses_a_compromise_naming_a_last_good_off_the_history(void
     json_decref(body);
     th_commit_file(&c, f->repo, f->city, CITY, "officer", "key-compromise", &top,
                    "parties/" CITY "/key-events/k-000001.json", b.ptr, b.size);
-    th_expect_rule(f->reg, hex(&c), "V9", &c);
+    th_expect_rule(f->reg, th_hex(&c), "V9", &c);
     itk_buf_dispose(&fpr);
     itk_buf_dispose(&b);
 }

@@ -93,14 +93,6 @@ static void add_file(fixture *f, git_oid *out, itk_signer *signer, const char *p
     itk_buf_dispose(&b);
 }
 
-static const char *hex(const git_oid *id)
-{
-    static char s[4][GIT_OID_HEXSZ + 1];
-    static int n;
-    n = (n + 1) % 4;
-    return git_oid_tostr(s[n], sizeof(s[n]), id);
-}
-
 /* ---- V1 signature ---- */
 
 /* the twin of every hostile commit below: the same hand-made commit, signed
@@ -111,7 +103,7 @@ static void test_v1_accepts_a_hand_made_commit_signed_by_an_active_key(void **st
     git_oid c;
     add_file(f, &c, f->acme, "acme", "manager", "submit", "parties/acme/register/r-000002.json",
              NULL);
-    th_expect_clean(f->reg, hex(&c));
+    th_expect_clean(f->reg, th_hex(&c));
     th_expect_clean(f->reg, NULL);
 }
 
@@ -120,7 +112,7 @@ static void test_v1_refuses_an_unsigned_commit(void **state)
     fixture *f = *state;
     git_oid c;
     add_file(f, &c, NULL, "acme", "manager", "submit", "parties/acme/register/r-000002.json", NULL);
-    th_expect_rule(f->reg, hex(&c), "V1", &c);
+    th_expect_rule(f->reg, th_hex(&c), "V1", &c);
 }
 
 static void test_v1_refuses_a_commit_signed_by_a_key_no_party_holds(void **state)
@@ -130,7 +122,7 @@ static void test_v1_refuses_a_commit_signed_by_a_key_no_party_holds(void **state
     git_oid c;
     add_file(f, &c, stranger, "acme", "manager", "submit", "parties/acme/register/r-000002.json",
              NULL);
-    th_expect_rule(f->reg, hex(&c), "V1", &c);
+    th_expect_rule(f->reg, th_hex(&c), "V1", &c);
     itk_signer_free(stranger);
 }
 
@@ -151,10 +143,10 @@ static void test_v1_refuses_a_retired_key_and_accepts_its_successor(void **state
     git_oid_cpy(&f->head, &c);
     add_file(f, &old_c, f->acme, "acme", "manager", "submit", "parties/acme/register/r-000002.json",
              NULL);
-    th_expect_rule(f->reg, hex(&old_c), "V1", &old_c);
+    th_expect_rule(f->reg, th_hex(&old_c), "V1", &old_c);
     add_file(f, &new_c, next, "acme", "manager", "submit", "parties/acme/register/r-000002.json",
              NULL);
-    th_expect_clean(f->reg, hex(&new_c));
+    th_expect_clean(f->reg, th_hex(&new_c));
     itk_buf_dispose(&fpr);
     itk_signer_free(next);
 }
@@ -169,7 +161,7 @@ static void test_v1_refuses_a_second_root(void **state)
     char *msg = th_message(f->repo, &tree, CITY, "officer", "genesis", NULL, 0, NULL);
     th_commit_raw(&root, f->repo, f->city, &tree, NULL, 0, msg);
     free(msg);
-    th_expect_rule(f->reg, hex(&root), "V1", &root);
+    th_expect_rule(f->reg, th_hex(&root), "V1", &root);
 }
 
 /* ---- V2 own folder ---- */
@@ -180,7 +172,7 @@ static void test_v2_refuses_a_contractor_writing_into_the_city_folder(void **sta
     git_oid c;
     add_file(f, &c, f->acme, "acme", "manager", "submit", "parties/" CITY "/register/r-000002.json",
              NULL);
-    th_expect_rule(f->reg, hex(&c), "V2", &c);
+    th_expect_rule(f->reg, th_hex(&c), "V2", &c);
 }
 
 static void test_v2_refuses_a_contractor_registering_a_party_itself(void **state)
@@ -189,7 +181,7 @@ static void test_v2_refuses_a_contractor_registering_a_party_itself(void **state
     git_oid c;
     add_file(f, &c, f->acme, "acme", "manager", "submit", "parties/beta/party.json",
              "{\n  \"id\": \"beta\"\n}\n");
-    th_expect_rule(f->reg, hex(&c), "V2", &c);
+    th_expect_rule(f->reg, th_hex(&c), "V2", &c);
 }
 
 static void test_v2_refuses_a_contractor_writing_a_file_outside_parties(void **state)
@@ -197,7 +189,7 @@ static void test_v2_refuses_a_contractor_writing_a_file_outside_parties(void **s
     fixture *f = *state;
     git_oid c;
     add_file(f, &c, f->acme, "acme", "manager", "submit", "notes.txt", "hello\n");
-    th_expect_rule(f->reg, hex(&c), "V2", &c);
+    th_expect_rule(f->reg, th_hex(&c), "V2", &c);
 }
 
 static void test_v2_accepts_a_contractor_writing_its_own_folder(void **state)
@@ -206,7 +198,7 @@ static void test_v2_accepts_a_contractor_writing_its_own_folder(void **state)
     git_oid c;
     add_file(f, &c, f->acme, "acme", "manager", "submit", "parties/acme/register/r-000002.json",
              NULL);
-    th_expect_clean(f->reg, hex(&c));
+    th_expect_clean(f->reg, th_hex(&c));
 }
 
 /* ---- V3 city powers ---- */
@@ -220,7 +212,7 @@ static void rewrite(fixture *f, git_oid *out, itk_signer *signer, const char *pa
     git_tree *t = NULL;
     git_oid tree;
     itk_buf data = ITK_BUF_INIT;
-    th_tree_of(&tree, f->repo, hex(&f->head));
+    th_tree_of(&tree, f->repo, th_hex(&f->head));
     assert_int_equal(git_tree_lookup(&t, f->repo, &tree), 0);
     assert_int_equal(itk_tree_read(&data, f->repo, t, from, 1 << 20), 0);
     git_tree_free(t);
@@ -248,7 +240,7 @@ static void test_v3_refuses_a_contractor_writing_new_obligations(void **state)
     git_oid c;
     rewrite(f, &c, f->acme, "acme", "manager", "contract-update", OBLIGATIONS,
             "obligations/akiruno-outsourcing.v9.json", NULL, NULL);
-    th_expect_rule(f->reg, hex(&c), "V3", &c);
+    th_expect_rule(f->reg, th_hex(&c), "V3", &c);
 }
 
 static void test_v3_accepts_the_city_writing_new_obligations(void **state)
@@ -257,7 +249,7 @@ static void test_v3_accepts_the_city_writing_new_obligations(void **state)
     git_oid c;
     rewrite(f, &c, f->city, CITY, "officer", "contract-update", OBLIGATIONS,
             "obligations/akiruno-outsourcing.v9.json", "2024-04-01", "2099-04-01");
-    th_expect_clean(f->reg, hex(&c)); /* in force later: never in the past (V4) */
+    th_expect_clean(f->reg, th_hex(&c)); /* in force later: never in the past (V4) */
 }
 
 static void test_v4_refuses_a_contractor_replacing_itaku_json(void **state)
@@ -266,7 +258,7 @@ static void test_v4_refuses_a_contractor_replacing_itaku_json(void **state)
     git_oid c;
     rewrite(f, &c, f->acme, "acme", "manager", "contract-update", "itaku.json", "itaku.json",
             "テスト契約", "アクメの契約");
-    th_expect_rule(f->reg, hex(&c), "V4", &c);
+    th_expect_rule(f->reg, th_hex(&c), "V4", &c);
 }
 
 static void test_v4_refuses_a_contractor_replacing_its_own_party_json(void **state)
@@ -275,7 +267,7 @@ static void test_v4_refuses_a_contractor_replacing_its_own_party_json(void **sta
     git_oid c;
     rewrite(f, &c, f->acme, "acme", "manager", "submit", "parties/acme/party.json",
             "parties/acme/party.json", "アクメ", "アクメ改");
-    th_expect_rule(f->reg, hex(&c), "V4", &c);
+    th_expect_rule(f->reg, th_hex(&c), "V4", &c);
 }
 
 static void test_v4_accepts_the_city_replacing_a_party_json(void **state)
@@ -284,7 +276,7 @@ static void test_v4_accepts_the_city_replacing_a_party_json(void **state)
     git_oid c;
     rewrite(f, &c, f->city, CITY, "officer", "party-add", "parties/acme/party.json",
             "parties/acme/party.json", "アクメ", "アクメ改");
-    th_expect_clean(f->reg, hex(&c));
+    th_expect_clean(f->reg, th_hex(&c));
 }
 
 static void test_v3_accepts_the_city_writing_itaku_json(void **state)
@@ -293,7 +285,7 @@ static void test_v3_accepts_the_city_writing_itaku_json(void **state)
     git_oid c;
     rewrite(f, &c, f->city, CITY, "officer", "contract-update", "itaku.json", "itaku.json",
             "テスト契約", "改めた契約");
-    th_expect_clean(f->reg, hex(&c));
+    th_expect_clean(f->reg, th_hex(&c));
 }
 
 static void test_v3_refuses_a_contractor_writing_a_schema(void **state)
@@ -302,7 +294,7 @@ static void test_v3_refuses_a_contractor_writing_a_schema(void **state)
     git_oid c;
     rewrite(f, &c, f->acme, "acme", "manager", "contract-update", "schemas/register.v1.schema.json",
             "schemas/register.v99.schema.json", NULL, NULL);
-    th_expect_rule(f->reg, hex(&c), "V3", &c);
+    th_expect_rule(f->reg, th_hex(&c), "V3", &c);
 }
 
 static void test_v3_accepts_the_city_writing_a_new_schema_version(void **state)
@@ -311,7 +303,7 @@ static void test_v3_accepts_the_city_writing_a_new_schema_version(void **state)
     git_oid c;
     rewrite(f, &c, f->city, CITY, "officer", "contract-update", "schemas/register.v1.schema.json",
             "schemas/register.v99.schema.json", NULL, NULL);
-    th_expect_clean(f->reg, hex(&c));
+    th_expect_clean(f->reg, th_hex(&c));
 }
 
 static void test_v4_refuses_a_contractor_replacing_the_readme(void **state)
@@ -320,7 +312,7 @@ static void test_v4_refuses_a_contractor_replacing_the_readme(void **state)
     git_oid c;
     rewrite(f, &c, f->acme, "acme", "manager", "contract-update", "README.md", "README.md", "\n",
             "\n\n(改訂)\n");
-    th_expect_rule(f->reg, hex(&c), "V4", &c);
+    th_expect_rule(f->reg, th_hex(&c), "V4", &c);
 }
 
 /* the city adds a key to acme's folder: refused bare, accepted with a
@@ -336,7 +328,7 @@ static void test_v3_refuses_the_city_adding_a_key_of_another_party_without_recov
                      0);
     th_commit_file(&c, f->repo, f->city, CITY, "officer", "key-recover", &f->head, path.ptr,
                    data.ptr, data.size);
-    th_expect_rule(f->reg, hex(&c), "V3", &c);
+    th_expect_rule(f->reg, th_hex(&c), "V3", &c);
     itk_buf_dispose(&path);
     itk_buf_dispose(&data);
     itk_signer_free(lost);
@@ -356,7 +348,7 @@ static void test_v3_accepts_the_city_recovering_a_lost_key(void **state)
     /* and the recovered key writes */
     git_oid_cpy(&f->head, &c);
     add_file(f, &c, lost, "acme", "manager", "submit", "parties/acme/register/r-000002.json", NULL);
-    th_expect_clean(f->reg, hex(&c));
+    th_expect_clean(f->reg, th_hex(&c));
     itk_signer_free(lost);
 }
 
@@ -368,7 +360,7 @@ static void test_v4_refuses_a_party_changing_its_own_record(void **state)
     git_oid c;
     rewrite(f, &c, f->acme, "acme", "manager", "submit", ACME_ENTRY, ACME_ENTRY, "item-1",
             "item-9");
-    th_expect_rule(f->reg, hex(&c), "V4", &c);
+    th_expect_rule(f->reg, th_hex(&c), "V4", &c);
 }
 
 static void test_v4_refuses_a_party_deleting_its_own_record(void **state)
@@ -380,7 +372,7 @@ static void test_v4_refuses_a_party_deleting_its_own_record(void **state)
     char *msg = th_message(f->repo, &tree, "acme", "manager", "submit", NULL, 0, NULL);
     th_commit_raw(&c, f->repo, f->acme, &tree, &f->head, 1, msg);
     free(msg);
-    th_expect_rule(f->reg, hex(&c), "V4", &c);
+    th_expect_rule(f->reg, th_hex(&c), "V4", &c);
 }
 
 static void test_v4_refuses_the_city_deleting_a_record(void **state)
@@ -392,7 +384,7 @@ static void test_v4_refuses_the_city_deleting_a_record(void **state)
     char *msg = th_message(f->repo, &tree, CITY, "officer", "contract-update", NULL, 0, NULL);
     th_commit_raw(&c, f->repo, f->city, &tree, &f->head, 1, msg);
     free(msg);
-    th_expect_rule(f->reg, hex(&c), "V4", &c);
+    th_expect_rule(f->reg, th_hex(&c), "V4", &c);
 }
 
 /* the twins: a correction is a new record that supersedes; the city may
@@ -411,7 +403,7 @@ static void test_v4_accepts_the_city_changing_the_readme(void **state)
     git_oid c;
     rewrite(f, &c, f->city, CITY, "officer", "contract-update", "README.md", "README.md", "\n",
             "\n\n(改訂)\n");
-    th_expect_clean(f->reg, hex(&c));
+    th_expect_clean(f->reg, th_hex(&c));
 }
 
 /* ---- V5 honest merges ---- */
@@ -440,7 +432,7 @@ static void receipt(fixture *f, git_oid *out, const git_oid *tree, const git_oid
              "Receive acme\n\nItaku-Party: " CITY "\nItaku-Principal: officer\n"
              "Itaku-Action: receive\nItaku-Received: acme %s\nItaku-Content-SHA256: " EMPTY_SHA256
              "\n",
-             hex(&parents[1]));
+             th_hex(&parents[1]));
     th_commit_raw(out, f->repo, f->city, tree, parents, n, msg);
 }
 
@@ -449,7 +441,7 @@ static void test_v5_accepts_a_receipt_whose_tree_is_the_clean_merge(void **state
     fixture *f = *state;
     git_oid m;
     receipt(f, &m, NULL, NULL);
-    th_expect_clean(f->reg, hex(&m));
+    th_expect_clean(f->reg, th_hex(&m));
 }
 
 /* V5 diffs a merge from the clean merge of its parents: what it drops is a
@@ -461,7 +453,7 @@ static void test_v5_a_merge_that_drops_a_file_is_a_deletion(void **state)
     th_tree_of(&base, f->repo, "HEAD");
     th_tree_put(&tree, f->repo, &base, ACME_ENTRY, NULL, 0, 0);
     receipt(f, &m, &tree, NULL);
-    th_expect_rule(f->reg, hex(&m), "V4", &m);
+    th_expect_rule(f->reg, th_hex(&m), "V4", &m);
 }
 
 static void test_v5_a_merge_that_slips_in_another_partys_record_is_refused(void **state)
@@ -473,7 +465,7 @@ static void test_v5_a_merge_that_slips_in_another_partys_record_is_refused(void 
     th_tree_of(&base, f->repo, "HEAD");
     th_tree_put(&tree, f->repo, &base, "parties/acme/register/r-000002.json", b.ptr, b.size, 0);
     receipt(f, &m, &tree, NULL);
-    th_expect_rule(f->reg, hex(&m), "V2", &m);
+    th_expect_rule(f->reg, th_hex(&m), "V2", &m);
     itk_buf_dispose(&b);
 }
 
@@ -490,19 +482,19 @@ static void test_v5_refuses_a_merge_of_conflicting_parents(void **state)
                    x.size);
     th_commit_file(&b, f->repo, f->acme, "acme", "manager", "submit", &f->head, path, y.ptr,
                    y.size);
-    th_expect_clean(f->reg, hex(&a));
-    th_expect_clean(f->reg, hex(&b));
+    th_expect_clean(f->reg, th_hex(&a));
+    th_expect_clean(f->reg, th_hex(&b));
     git_oid_cpy(&parents[0], &a);
     git_oid_cpy(&parents[1], &b);
-    th_tree_of(&tree, f->repo, hex(&a));
+    th_tree_of(&tree, f->repo, th_hex(&a));
     char msg[600];
     snprintf(msg, sizeof(msg),
              "Receive acme\n\nItaku-Party: " CITY "\nItaku-Principal: officer\n"
              "Itaku-Action: receive\nItaku-Received: acme %s\nItaku-Content-SHA256: " EMPTY_SHA256
              "\n",
-             hex(&b));
+             th_hex(&b));
     th_commit_raw(&m, f->repo, f->city, &tree, parents, 2, msg);
-    th_expect_rule(f->reg, hex(&m), "V5", &m);
+    th_expect_rule(f->reg, th_hex(&m), "V5", &m);
     itk_buf_dispose(&x);
     itk_buf_dispose(&y);
 }
@@ -524,9 +516,9 @@ static void test_v5_refuses_a_merge_that_says_it_submits(void **state)
     itk_buf full = ITK_BUF_INIT;
     char *at = strstr(msg, "Itaku-Received: acme ") + strlen("Itaku-Received: acme ");
     assert_int_equal(itk_buf_put(&full, msg, (size_t)(at - msg)), 0);
-    assert_int_equal(itk_buf_printf(&full, "%s\n%s", hex(&parents[1]), at), 0);
+    assert_int_equal(itk_buf_printf(&full, "%s\n%s", th_hex(&parents[1]), at), 0);
     th_commit_raw(&m, f->repo, f->city, &tree, parents, 2, full.ptr);
-    th_expect_rule(f->reg, hex(&m), "V5", &m);
+    th_expect_rule(f->reg, th_hex(&m), "V5", &m);
     free(msg);
     itk_buf_dispose(&full);
 }
@@ -540,7 +532,7 @@ static void test_v5_refuses_an_octopus_merge(void **state)
     git_oid_cpy(&genesis, git_object_id(o));
     git_object_free(o);
     receipt(f, &m, NULL, &genesis);
-    th_expect_rule(f->reg, hex(&m), "V5", &m);
+    th_expect_rule(f->reg, th_hex(&m), "V5", &m);
 }
 
 /* ---- V10 truthful objects ---- */
@@ -559,7 +551,7 @@ static void test_v10_refuses_a_trailer_naming_another_party(void **state)
     char *msg = th_message(f->repo, &tree, CITY, "officer", "submit", &path, 1, NULL);
     th_commit_raw(&c, f->repo, f->acme, &tree, &f->head, 1, msg);
     free(msg);
-    th_expect_rule(f->reg, hex(&c), "V10", &c);
+    th_expect_rule(f->reg, th_hex(&c), "V10", &c);
     itk_buf_dispose(&b);
 }
 
@@ -575,7 +567,7 @@ static void test_v10_refuses_a_record_that_is_not_canonical(void **state)
     char *flat = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
     add_file(f, &c, f->acme, "acme", "manager", "submit", "parties/acme/register/r-000002.json",
              flat);
-    th_expect_rule(f->reg, hex(&c), "V10", &c);
+    th_expect_rule(f->reg, th_hex(&c), "V10", &c);
     free(flat);
     json_decref(v);
     itk_buf_dispose(&b);
@@ -593,7 +585,7 @@ static void test_v10_refuses_an_executable_file(void **state)
     char *msg = th_message(f->repo, &tree, "acme", "manager", "submit", &path, 1, NULL);
     th_commit_raw(&c, f->repo, f->acme, &tree, &f->head, 1, msg);
     free(msg);
-    th_expect_rule(f->reg, hex(&c), "V10", &c);
+    th_expect_rule(f->reg, th_hex(&c), "V10", &c);
     itk_buf_dispose(&b);
 }
 
@@ -612,7 +604,7 @@ static void test_v10_refuses_a_false_content_hash(void **state)
              "Itaku-Record: %s\nItaku-Content-SHA256: " EMPTY_SHA256 "\n",
              path);
     th_commit_raw(&c, f->repo, f->acme, &tree, &f->head, 1, msg);
-    th_expect_rule(f->reg, hex(&c), "V10", &c);
+    th_expect_rule(f->reg, th_hex(&c), "V10", &c);
     itk_buf_dispose(&b);
 }
 
@@ -621,7 +613,7 @@ static void test_v10_refuses_a_false_content_hash(void **state)
 /* Removes the loose object id from the repository. */
 static void drop_object(fixture *f, const git_oid *id)
 {
-    const char *h = hex(id);
+    const char *h = th_hex(id);
     assert_int_equal(th_sh("rm -f '%s/.git/objects/%.2s/%s'", f->reg_path, h, h + 2), 0);
     git_odb *odb = NULL;
     assert_int_equal(git_repository_odb(&odb, f->repo), 0);
@@ -637,7 +629,7 @@ static void test_v11_refuses_a_commit_whose_tree_cannot_be_read(void **state)
     git_oid c, tree, sub;
     add_file(f, &c, f->acme, "acme", "manager", "submit", "parties/acme/incidents/i-000001.json",
              "{}\n");
-    th_tree_of(&tree, f->repo, hex(&c));
+    th_tree_of(&tree, f->repo, th_hex(&c));
     git_tree *t = NULL;
     git_tree_entry *e = NULL;
     assert_int_equal(git_tree_lookup(&t, f->repo, &tree), 0);
@@ -646,7 +638,7 @@ static void test_v11_refuses_a_commit_whose_tree_cannot_be_read(void **state)
     git_tree_entry_free(e);
     git_tree_free(t);
     drop_object(f, &sub);
-    th_expect_rule(f->reg, hex(&c), "V11", &c);
+    th_expect_rule(f->reg, th_hex(&c), "V11", &c);
 }
 
 /* the twin: every ref of a whole registry, every object there, passes */

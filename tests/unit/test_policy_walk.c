@@ -67,14 +67,6 @@ static int teardown(void **state)
     return 0;
 }
 
-static const char *hex(const git_oid *id)
-{
-    static char s[4][GIT_OID_HEXSZ + 1];
-    static int n;
-    n = (n + 1) % 4;
-    return git_oid_tostr(s[n], sizeof(s[n]), id);
-}
-
 /* acme's entry id about item on parent, by hand; blob gets its blob */
 static void entry_on(fixture *f, git_oid *out, git_oid *blob, const git_oid *parent, const char *id,
                      const char *item)
@@ -95,7 +87,7 @@ static void entry_on(fixture *f, git_oid *out, git_oid *blob, const git_oid *par
 /* Moves the loose object id aside (back when restore is set). */
 static void hide_object(fixture *f, const git_oid *id, int restore)
 {
-    const char *h = hex(id);
+    const char *h = th_hex(id);
     if (restore)
         assert_int_equal(
             th_sh("mv '%s/hidden' '%s/.git/objects/%.2s/%s'", f->dir, f->reg_path, h, h + 2), 0);
@@ -111,8 +103,8 @@ static void hide_object(fixture *f, const git_oid *id, int restore)
 
 static void branch(fixture *f, const char *name, const git_oid *at)
 {
-    assert_int_equal(th_sh("git -C '%s' update-ref refs/heads/%s %s", f->reg_path, name, hex(at)),
-                     0);
+    assert_int_equal(
+        th_sh("git -C '%s' update-ref refs/heads/%s %s", f->reg_path, name, th_hex(at)), 0);
 }
 
 static void test_v11_refuses_a_commit_whose_parent_is_missing(void **state)
@@ -125,11 +117,11 @@ static void test_v11_refuses_a_commit_whose_parent_is_missing(void **state)
     hide_object(f, &lost, 0);
     /* the problem names the object that cannot be read and the ref */
     char *got = th_verify(f->reg, NULL), want[100];
-    snprintf(want, sizeof(want), "%s V11 refs/heads/gone ", hex(&lost));
+    snprintf(want, sizeof(want), "%s V11 refs/heads/gone ", th_hex(&lost));
     if (!strstr(got, want))
         fprintf(stderr, "looked for '%s' in:\n%s", want, got);
     assert_non_null(strstr(got, want));
-    assert_non_null(strstr(got, hex(&c)));
+    assert_non_null(strstr(got, th_hex(&c)));
     free(got);
     /* the twin: the parent back */
     hide_object(f, &lost, 1);
@@ -154,7 +146,7 @@ static void test_v11_refuses_a_ref_at_a_blob(void **state)
     git_oid blob;
     assert_int_equal(git_blob_create_from_buffer(&blob, f->repo, "hello\n", 6), 0);
     /* git update-ref refuses a branch at a blob; another tool may not */
-    assert_int_equal(th_sh("echo %s > '%s/.git/refs/heads/odd'", hex(&blob), f->reg_path), 0);
+    assert_int_equal(th_sh("echo %s > '%s/.git/refs/heads/odd'", th_hex(&blob), f->reg_path), 0);
     th_expect_rule(f->reg, NULL, "V11", NULL);
     assert_int_equal(th_sh("rm '%s/.git/refs/heads/odd'", f->reg_path), 0);
     th_expect_clean(f->reg, NULL);
@@ -176,12 +168,12 @@ static void test_v11_refuses_a_replace_ref(void **state)
     fixture *f = *state;
     git_oid other;
     entry_on(f, &other, NULL, &f->head, "r-000002", "item-2");
-    assert_int_equal(
-        th_sh("git -C '%s' update-ref refs/replace/%s %s", f->reg_path, hex(&f->head), hex(&other)),
-        0);
-    th_expect_rule(f->reg, NULL, "V11", NULL);
-    assert_int_equal(th_sh("git -C '%s' update-ref -d refs/replace/%s", f->reg_path, hex(&f->head)),
+    assert_int_equal(th_sh("git -C '%s' update-ref refs/replace/%s %s", f->reg_path,
+                           th_hex(&f->head), th_hex(&other)),
                      0);
+    th_expect_rule(f->reg, NULL, "V11", NULL);
+    assert_int_equal(
+        th_sh("git -C '%s' update-ref -d refs/replace/%s", f->reg_path, th_hex(&f->head)), 0);
     th_expect_clean(f->reg, NULL);
 }
 

@@ -38,14 +38,6 @@ static void check(int rc)
     assert_int_equal(rc, 0);
 }
 
-static const char *hex(const git_oid *id)
-{
-    static char s[4][GIT_OID_HEXSZ + 1];
-    static int n;
-    n = (n + 1) % 4;
-    return git_oid_tostr(s[n], sizeof(s[n]), id);
-}
-
 static void acme_head(fixture *f, git_oid *out)
 {
     assert_int_equal(git_reference_name_to_id(out, itk_registry_repo(f->areg), "HEAD"), 0);
@@ -66,7 +58,8 @@ static void acme_entry(fixture *f, const char *item)
 /* acme's main moved to id by hand */
 static void acme_main_at(fixture *f, const git_oid *id)
 {
-    assert_int_equal(th_sh("git -C '%s' update-ref refs/heads/main %s", f->acme_path, hex(id)), 0);
+    assert_int_equal(th_sh("git -C '%s' update-ref refs/heads/main %s", f->acme_path, th_hex(id)),
+                     0);
 }
 
 static void assert_no_quarantine(fixture *f)
@@ -109,7 +102,7 @@ static void test_a_refused_take_moves_nothing(void **state)
     char *before = th_refs(f->city_path);
     assert_int_equal(itk_sync_take(&tip, f->creg, "acme", f->acme_path, NULL), ITK_EVERIFY);
     char want[40];
-    snprintf(want, sizeof(want), "commit %.12s breaks V1", hex(&c));
+    snprintf(want, sizeof(want), "commit %.12s breaks V1", th_hex(&c));
     if (!strstr(itk_error_last(), want))
         fprintf(stderr, "%s\n", itk_error_last());
     assert_non_null(strstr(itk_error_last(), want));
@@ -140,7 +133,7 @@ static void test_a_rewritten_line_is_refused_and_the_line_stays(void **state)
     th_commit_file(&other, itk_registry_repo(f->areg), f->acme, "acme", "manager", "submit", &base,
                    "parties/acme/register/r-000002.json", b.ptr, b.size);
     itk_buf_dispose(&b);
-    th_expect_clean(f->areg, hex(&other));
+    th_expect_clean(f->areg, th_hex(&other));
     acme_main_at(f, &other);
     char *before = th_refs(f->city_path);
     assert_int_equal(itk_sync_take(&tip, f->creg, "acme", f->acme_path, NULL), ITK_EVERIFY);
@@ -203,12 +196,12 @@ static void test_check_rev_names_the_first_problem(void **state)
     git_oid top, c;
     acme_entry(f, "item-1");
     acme_head(f, &top);
-    check(itk_sync_check_rev(f->areg, hex(&top)));
+    check(itk_sync_check_rev(f->areg, th_hex(&top)));
     th_commit_file(&c, itk_registry_repo(f->areg), f->acme, "acme", "manager", "submit", &top,
                    "itaku.json", "{}\n", 3);
-    assert_int_equal(itk_sync_check_rev(f->areg, hex(&c)), ITK_EVERIFY);
+    assert_int_equal(itk_sync_check_rev(f->areg, th_hex(&c)), ITK_EVERIFY);
     char want[40];
-    snprintf(want, sizeof(want), "commit %.12s breaks V", hex(&c));
+    snprintf(want, sizeof(want), "commit %.12s breaks V", th_hex(&c));
     assert_non_null(strstr(itk_error_last(), want));
 }
 
