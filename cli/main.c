@@ -1,5 +1,6 @@
 /* The itaku command: dispatches to one file per subcommand (git's builtin/). */
 #include "cli.h"
+#include "i18n.h"
 #include "itaku/forms.h"
 
 #include <ctype.h>
@@ -269,6 +270,7 @@ static int complete(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    cli_i18n_init();
     int i = 1;
     if (argc >= 2 && strcmp(argv[1], "__complete") == 0)
         return complete(argc - 1, argv + 1);

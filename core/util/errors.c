@@ -1,6 +1,7 @@
 /* The last error message of the calling thread. Thread-local storage is the
  * one piece of state the library keeps, as libgit2 does for git_error_last. */
 #include "itaku/errors.h"
+#include "intl.h"
 
 #include <errno.h>
 #include <git2.h>
@@ -37,7 +38,7 @@ int itk_error_set(int code, const char *fmt, ...)
     char tmp[ITK_ERROR_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(tmp, sizeof(tmp), fmt, ap);
+    vsnprintf(tmp, sizeof(tmp), itk__(fmt), ap);
     va_end(ap);
     memcpy(last_message, tmp, sizeof(last_message));
     return code;

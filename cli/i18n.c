@@ -1,0 +1,44 @@
+/* Choosing the language once, at start (cli/i18n.h). */
+#include "i18n.h"
+
+#include <limits.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef ITAKU_LOCALEDIR
+#define ITAKU_LOCALEDIR "/usr/local/share/locale"
+#endif
+
+static int is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+void cli_i18n_init(void)
+{
+    setlocale(LC_MESSAGES, "");
+    setlocale(LC_CTYPE, "");
+    const char *dir = getenv("ITAKU_LOCALEDIR");
+    static char beside[PATH_MAX];
+    if (!dir || !*dir) {
+        ssize_t n = readlink("/proc/self/exe", beside, sizeof(beside) - 1);
+        if (n > 0 && (size_t)n < sizeof(beside) - 8) {
+            beside[n] = '\0';
+            char *slash = strrchr(beside, '/');
+            if (slash) {
+                strcpy(slash + 1, "locale");
+                if (is_dir(beside))
+                    dir = beside;
+            }
+        }
+    }
+    if (!dir || !*dir)
+        dir = ITAKU_LOCALEDIR;
+    bindtextdomain("itaku", dir);
+    bind_textdomain_codeset("itaku", "UTF-8");
+    textdomain("itaku");
+}
