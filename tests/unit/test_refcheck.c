@@ -192,6 +192,32 @@ static void test_duplicate_entry(void **state)
         0);
 }
 
+/* a training report (form 2) naming a worker no form 1 of acme holds is
+ * refused naming the closest worker ids; once form 1 names the worker, or
+ * with --unverified-ref, it is accepted */
+static void test_training_of_unknown_worker(void **state)
+{
+    fixture *f = *state;
+    json_t *f2 = th_corpus("form2");
+    json_object_set_new(json_array_get(json_object_get(f2, "attendees"), 0), "worker_id",
+                        json_string("w-01"));
+    assert_int_equal(refcheck(f, NULL, "form2", json_incref(f2), NULL), ITK_ENOTFOUND);
+    assert_non_null(strstr(itk_error_last(), "worker_id 'w-01' names no worker"));
+    assert_non_null(strstr(itk_error_last(), "there are none"));
+    th_submit(f->reg, f->acme, "form1", th_corpus("form1"), NULL);
+    assert_int_equal(refcheck(f, NULL, "form2", json_incref(f2), NULL), ITK_ENOTFOUND);
+    assert_non_null(strstr(itk_error_last(), "closest: w-001"));
+    itk_ref_options o = {1, "研修後に従事者届を提出予定", 0};
+    json_t *u = NULL;
+    assert_int_equal(refcheck(f, &u, "form2", json_incref(f2), &o), 0);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(u, 0), "field")),
+                        "attendees[].worker_id");
+    json_decref(u);
+    /* the twin: the worker form 1 names */
+    assert_int_equal(refcheck(f, NULL, "form2", th_corpus("form2"), NULL), 0);
+    json_decref(f2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -200,6 +226,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_copy_of_item_nobody_holds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unverified, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicate_entry, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_training_of_unknown_worker, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

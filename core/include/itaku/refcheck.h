@@ -1,6 +1,6 @@
 /* References a record cites, checked against the registry before it is
  * written (issue 16 point 4): instructions, requests, form 1s, incident
- * reports and the register's items. */
+ * reports, the register's items and form 1's workers. */
 #ifndef ITAKU_REFCHECK_H
 #define ITAKU_REFCHECK_H
 
@@ -28,6 +28,8 @@ typedef struct {
  *   copy's derived_from, and form 5's items[].item_id, an item party holds: a
  *   received or copied register entry of party, not superseded, not later than
  *   the entry, item ids compared with itk_label_equal;
+ * - form 2's attendees[].worker_id a worker_id of one of party's form 1s
+ *   (作業従事者);
  * - a register entry equal to one already there (action, item, instant) needs
  *   o->again. supersedes (NULL: none) is the entry being corrected: it does not
  *   count.
