@@ -138,7 +138,7 @@ int cli_form_evidence(itk_buf *page, itk_registry *reg, const git_tree *tree,
 int cli_submit_attached(const char *type, const char *file, const char *supersedes, const char *key,
                         const cli_strings *attach);
 /* Submits a request of kind (form 6 for "subcontract") read from file. */
-int cli_request_submit(const char *kind, const char *file, const char *key);
+int cli_request_submit(const char *kind, const char *file, const char *supersedes, const char *key);
 /* Prints what a fetch or a bundle took (cmd_fetch.c). */
 void cli_print_take(const itk_sync_report *r);
 

@@ -1,6 +1,7 @@
 /* itaku instruct: an instruction to a descendant, with a due date;
  * itaku instructions: what is open for us and for our descendants. */
 #include "cli.h"
+#include "i18n.h"
 #include "json_out.h"
 #include "itaku/instruct.h"
 #include "itaku/labels.h"
@@ -26,7 +27,9 @@ static int instruct(int argc, char **argv)
         {"item", 0, CLI_STRING, &item_list, "ID", "an item concerned (may repeat)", CLI_MANY},
         {"backdated", 0, CLI_SWITCH, &o.backdated, NULL,
          "the due date is already past, and that is meant (recorded as such)", 0},
-        {"reason", 0, CLI_STRING, &o.reason, "TEXT", "why a backdated instruction is given", 0},
+        {"reason", 0, CLI_STRING, &o.reason, "TEXT",
+         N_("why a backdated instruction is given, or why --unverified-ref"), 0},
+        CLI_OPT_UNVERIFIED(&cli_refs),
         CLI_OPT_KEY(&key),
         {0}};
     const cli_spec spec = {"instruct",
@@ -39,6 +42,11 @@ static int instruct(int argc, char **argv)
         return parsed;
     o.item_ids = items;
     o.item_count = item_list.n;
+    if (cli_refs.unverified) {
+        /* one --reason says why it is backdated and why unverified */
+        cli_refs.reason = o.reason;
+        o.refs = &cli_refs;
+    }
     if (optind != argc - 1 || !o.to || !o.due || !o.text)
         return cli_bad(&spec, "instruct needs KIND, --to, --due and --text");
     o.kind = argv[optind];

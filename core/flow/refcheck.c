@@ -18,7 +18,7 @@ static const struct {
 } ref_fields[] = {
     {"instruction_ref", "instruction"}, {"form1_ref", "form1"},
     {"first_report_ref", "incident"},   {"approval", "request"},
-    {"withdraws", "request"},
+    {"withdraws", "request"},           {"incident_ref", "incident"},
 };
 
 /* The instruction kinds a record of type answers (NULL: any). */
@@ -100,9 +100,7 @@ typedef struct {
     size_t nproblems;
 } check;
 
-/* Appends the ITK_REF_CLOSEST candidates nearest to want (by the edit
- * distance of their keys, ties in the order given) to b. */
-static void closest(itk_buf *b, const char *want, json_t *cands)
+void itk_ref_closest(itk_buf *b, const char *want, const json_t *cands)
 {
     size_t n = json_array_size(cands), shown = 0;
     if (!n) {
@@ -138,7 +136,7 @@ static void missing(check *k, const char *type, const char *field, const char *r
 {
     itk_buf_printf(&k->problems, "%s%s: %s '%s' %s", k->nproblems++ ? "\n" : "", type, field, ref,
                    why);
-    closest(&k->problems, key, cands);
+    itk_ref_closest(&k->problems, key, cands);
     json_array_append_new(k->unverified, json_pack("{s:s, s:s}", "field", field, "ref", ref));
 }
 

@@ -7,6 +7,7 @@
 #include <git2.h>
 #include <jansson.h>
 
+#include "itaku/buf.h"
 #include "itaku/registry.h"
 
 /* The most ids a refusal names as the closest ones. */
@@ -20,7 +21,8 @@ typedef struct {
 
 /* Checks what body (a record of type by party, its own id not yet given)
  * cites against tree (HEAD):
- * - instruction_ref, form1_ref, first_report_ref, approval, withdraws name an
+ * - instruction_ref, form1_ref, first_report_ref, approval, withdraws,
+ *   incident_ref name an
  *   existing record "<party>/<id>" of the right type, an instruction_ref one
  *   of the kind the record answers (form 4: report, inspection: inspection,
  *   register: return, form 5: return or dispose, incident: incident-follow-up);
@@ -43,6 +45,12 @@ typedef struct {
 int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const char *party,
                  const char *type, const json_t *body, const char *supersedes,
                  const itk_ref_options *o);
+
+/* Appends to b " (closest: A, B, C)" — the ITK_REF_CLOSEST candidates
+ * nearest to want by the edit distance of their keys, ties in the order
+ * given — or " (there are none)". cands is an array of [name, key, ...]
+ * string arrays: name is shown, key compared. */
+void itk_ref_closest(itk_buf *b, const char *want, const json_t *cands);
 
 /* The edit distance (Levenshtein, over bytes) of a and b, capped at 255. */
 unsigned itk_edit_distance(const char *a, const char *b);
