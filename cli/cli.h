@@ -127,6 +127,10 @@ int cli_submit_body(const char *type, json_t *body, const char *supersedes, cons
  * commands' tables point CLI_OPT_REFS at it. */
 extern itk_ref_options cli_refs;
 
+/* After a register entry is written: warns on stderr when its handover
+ * method is not one the contract settings in force designate (issue 16). */
+void cli_warn_handover(itk_registry *reg, const char *type, const json_t *body);
+
 /* Shared by the commands that submit a form (form, register, incident). */
 int cli_submit_record(const char *type, const char *file, const char *supersedes, const char *key);
 /* cli_submit_record with --attach FIELD=FILE values (cmd_attach.c): the
