@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "i18n.h"
 #include "json_out.h"
+#include "itaku/form_input.h"
 #include "itaku/instruct.h"
 #include "itaku/labels.h"
 #include "itaku/signer_select.h"
@@ -49,7 +50,11 @@ static int instruct(int argc, char **argv)
     }
     if (optind != argc - 1 || !o.to || !o.due || !o.text)
         return cli_bad(&spec, "instruct needs KIND, --to, --due and --text");
-    o.kind = argv[optind];
+    /* the kind as the city's word for it (報告の求め) too */
+    char kind_code[64] = "";
+    if (itk_form_choice(kind_code, sizeof(kind_code), "instruction", "kind", argv[optind]) < 0)
+        itk_error_clear();
+    o.kind = kind_code[0] ? kind_code : argv[optind];
     itk_registry *reg = NULL;
     itk_signer *signer = NULL;
     itk_buf name = ITK_BUF_INIT;
@@ -205,5 +210,22 @@ int cmd_instruct(int argc, char **argv)
         return list(argc, argv);
     if (argc > 1 && (strcmp(argv[1], "amend") == 0 || strcmp(argv[1], "withdraw") == 0))
         return change(argc - 1, argv + 1);
+    if (argc < 2 && (cli_mode == CLI_MODE_MAN || cli_mode == CLI_MODE_LIST)) {
+        /* the man page and `help --list` show the corrections too: they are
+         * not cli_dispatch subcommands (instruct's first word is a KIND) */
+        char amend[] = "amend", withdraw[] = "withdraw";
+        char *a[] = {amend, NULL}, *w[] = {withdraw, NULL};
+        instruct(argc, argv);
+        change(1, a);
+        return change(1, w);
+    }
+    if (argc < 2 && cli_mode == CLI_MODE_COMPLETE && cli_complete_word &&
+        cli_complete_word[0] != '-') {
+        /* in place of KIND: the kinds, and the corrections */
+        static const char *const words[] = {
+            "report", "inspection", "return", "dispose", "incident-follow-up", "amend", "withdraw"};
+        for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
+            puts(words[i]);
+    }
     return instruct(argc, argv);
 }

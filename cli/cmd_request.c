@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "i18n.h"
 #include "itaku/flow.h"
+#include "itaku/form_input.h"
 #include "itaku/forms.h"
 #include "itaku/json.h"
 
@@ -100,7 +101,11 @@ static int submit_cmd(int argc, char **argv)
         json_decref(body);
         return cli_bad(&spec, "request submit needs KIND and a FILE or --summary");
     }
-    const char *kind = argv[optind];
+    /* the kind as the city's word for it (複製) too */
+    char kind_code[64] = "";
+    if (itk_form_choice(kind_code, sizeof(kind_code), "request", "kind", argv[optind]) < 0)
+        itk_error_clear();
+    const char *kind = kind_code[0] ? kind_code : argv[optind];
     const char *file = optind == argc - 2 ? argv[optind + 1] : NULL;
     if (strcmp(kind, "subcontract") == 0) {
         json_decref(body);
