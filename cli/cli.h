@@ -127,6 +127,10 @@ int cli_submit_body(const char *type, json_t *body, const char *supersedes, cons
  * commands' tables point CLI_OPT_REFS at it. */
 extern itk_ref_options cli_refs;
 
+/* After a register entry is written: warns on stderr when its handover
+ * method is not one the contract settings in force designate (issue 16). */
+void cli_warn_handover(itk_registry *reg, const char *type, const json_t *body);
+
 /* Shared by the commands that submit a form (form, register, incident). */
 int cli_submit_record(const char *type, const char *file, const char *supersedes, const char *key);
 /* cli_submit_record with --attach FIELD=FILE values (cmd_attach.c): the
@@ -138,7 +142,7 @@ int cli_form_evidence(itk_buf *page, itk_registry *reg, const git_tree *tree,
 int cli_submit_attached(const char *type, const char *file, const char *supersedes, const char *key,
                         const cli_strings *attach);
 /* Submits a request of kind (form 6 for "subcontract") read from file. */
-int cli_request_submit(const char *kind, const char *file, const char *key);
+int cli_request_submit(const char *kind, const char *file, const char *supersedes, const char *key);
 /* Prints what a fetch or a bundle took (cmd_fetch.c). */
 void cli_print_take(const itk_sync_report *r);
 

@@ -111,6 +111,7 @@ int cli_submit_attached(const char *type, const char *file, const char *supersed
     printf("%s\n", id.ptr);
     fprintf(stderr, "Recorded %s with %zu attachment%s in commit %.12s\n", path.ptr, attach->n,
             attach->n == 1 ? "" : "s", git_oid_tostr_s(&commit));
+    cli_warn_handover(reg, type, body);
     rc = EXIT_OK;
 done:
     for (size_t i = 0; i < attach->n; i++)

@@ -5,6 +5,8 @@
 #include "json_out.h"
 #include "itaku/contract.h"
 #include "itaku/contract_amend.h"
+#include "itaku/contract_settings.h"
+#include "i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,9 +176,86 @@ done:
     return rc;
 }
 
+/* " (contract amendment X)" when field was amended, else "". */
+static void amended(const json_t *by, const char *field)
+{
+    const char *a = json_string_value(json_object_get(by, field));
+    if (a)
+        printf(_("  (contract amendment %s)"), cli_safe(a));
+    putchar('\n');
+}
+
+static int show(int argc, char **argv)
+{
+    const cli_opt opts[] = {{0}};
+    const cli_spec spec = {"contract show",
+                           N_("Show the contract settings in force: the period, the work start, "
+                              "the designated handover methods and the contacts, with the "
+                              "contract amendment that set each."),
+                           opts};
+    int parsed = cli_parse(&spec, argc, argv);
+    if (parsed >= 0)
+        return parsed;
+    if (optind != argc)
+        return cli_bad(&spec, _("contract show takes no arguments"));
+    itk_registry *reg = NULL;
+    git_tree *tree = NULL;
+    json_t *c = NULL, *v;
+    size_t i;
+    int rc = EXIT_ERROR;
+    if (cli_open_registry(&reg))
+        goto done;
+    if (itk_registry_head_tree(&tree, reg) < 0 || itk_contract_settings(&c, reg, tree) < 0) {
+        rc = cli_fail(_("cannot read the contract settings"));
+        goto done;
+    }
+    const json_t *by = json_object_get(c, "amended_by"), *period = json_object_get(c, "period");
+    const char *start = json_string_value(json_object_get(period, "start"));
+    const char *end = json_string_value(json_object_get(period, "end"));
+    const char *work = json_string_value(json_object_get(c, "work_start"));
+    printf(_("Contract:          %s %s (%s)\n"),
+           cli_safe(json_string_value(json_object_get(c, "contract_id"))),
+           cli_safe(json_string_value(json_object_get(c, "title"))),
+           cli_safe(json_string_value(json_object_get(c, "city"))));
+    printf(_("Period:            %s to %s"), cli_safe(start ? start : "-"),
+           cli_safe(end ? end : "-"));
+    amended(by, json_object_get(by, "period.end") ? "period.end" : "period.start");
+    printf(_("Work start:        %s"), cli_safe(work ? work : "-"));
+    amended(by, "work_start");
+    printf("%s", _("Handover methods: "));
+    json_array_foreach(json_object_get(c, "handover_methods"), i, v)
+        printf("%s%s", i ? ", " : " ", cli_safe(json_string_value(v)));
+    amended(by, "handover_methods");
+    printf("%s", _("Contacts:"));
+    json_t *contacts = json_object_get(c, "contacts");
+    if (!json_array_size(contacts))
+        printf("%s", _("          none recorded (the city records them with itaku contract amend "
+                       "--contacts FILE)"));
+    amended(by, "contacts");
+    json_array_foreach(contacts, i, v)
+    {
+        static const char *const f[] = {"party", "role", "name", "phone", "email"};
+        printf(" ");
+        for (size_t k = 0; k < sizeof(f) / sizeof(*f); k++) {
+            const char *s = json_string_value(json_object_get(v, f[k]));
+            if (s)
+                printf(" %s", cli_safe(s));
+        }
+        putchar('\n');
+    }
+    rc = EXIT_OK;
+done:
+    json_decref(c);
+    git_tree_free(tree);
+    itk_registry_free(reg);
+    return rc;
+}
+
 int cmd_contract(int argc, char **argv)
 {
     static const cli_sub subs[] = {
+        {"show", show, N_("the settings in force: period, handover methods, contacts"),
+         CLI_NEEDS_REGISTRY},
         {"versions", versions, "what the registry holds and this itaku carries",
          CLI_NEEDS_REGISTRY},
         {"upgrade", upgrade, "publish the versions this itaku carries (the city)",

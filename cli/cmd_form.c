@@ -107,7 +107,7 @@ static int submit(int argc, char **argv)
         return cli_bad(&spec, "form 6 is a request: keep its files first with itaku attach FILE "
                               "and cite the {filename, sha256} it prints");
     if (strcmp(type, "form6") == 0)
-        return cli_request_submit("subcontract", argv[optind + 1], key);
+        return cli_request_submit("subcontract", argv[optind + 1], supersedes, key);
     return cli_submit_attached(type, argv[optind + 1], supersedes, key, &attach_list);
 }
 

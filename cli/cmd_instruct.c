@@ -1,7 +1,9 @@
 /* itaku instruct: an instruction to a descendant, with a due date;
  * itaku instructions: what is open for us and for our descendants. */
 #include "cli.h"
+#include "i18n.h"
 #include "json_out.h"
+#include "itaku/form_input.h"
 #include "itaku/instruct.h"
 #include "itaku/labels.h"
 #include "itaku/signer_select.h"
@@ -26,7 +28,9 @@ static int instruct(int argc, char **argv)
         {"item", 0, CLI_STRING, &item_list, "ID", "an item concerned (may repeat)", CLI_MANY},
         {"backdated", 0, CLI_SWITCH, &o.backdated, NULL,
          "the due date is already past, and that is meant (recorded as such)", 0},
-        {"reason", 0, CLI_STRING, &o.reason, "TEXT", "why a backdated instruction is given", 0},
+        {"reason", 0, CLI_STRING, &o.reason, "TEXT",
+         N_("why a backdated instruction is given, or why --unverified-ref"), 0},
+        CLI_OPT_UNVERIFIED(&cli_refs),
         CLI_OPT_KEY(&key),
         {0}};
     const cli_spec spec = {"instruct",
@@ -39,9 +43,18 @@ static int instruct(int argc, char **argv)
         return parsed;
     o.item_ids = items;
     o.item_count = item_list.n;
+    if (cli_refs.unverified) {
+        /* one --reason says why it is backdated and why unverified */
+        cli_refs.reason = o.reason;
+        o.refs = &cli_refs;
+    }
     if (optind != argc - 1 || !o.to || !o.due || !o.text)
         return cli_bad(&spec, "instruct needs KIND, --to, --due and --text");
-    o.kind = argv[optind];
+    /* the kind as the city's word for it (報告の求め) too */
+    char kind_code[64] = "";
+    if (itk_form_choice(kind_code, sizeof(kind_code), "instruction", "kind", argv[optind]) < 0)
+        itk_error_clear();
+    o.kind = kind_code[0] ? kind_code : argv[optind];
     itk_registry *reg = NULL;
     itk_signer *signer = NULL;
     itk_buf name = ITK_BUF_INIT;
@@ -197,5 +210,22 @@ int cmd_instruct(int argc, char **argv)
         return list(argc, argv);
     if (argc > 1 && (strcmp(argv[1], "amend") == 0 || strcmp(argv[1], "withdraw") == 0))
         return change(argc - 1, argv + 1);
+    if (argc < 2 && (cli_mode == CLI_MODE_MAN || cli_mode == CLI_MODE_LIST)) {
+        /* the man page and `help --list` show the corrections too: they are
+         * not cli_dispatch subcommands (instruct's first word is a KIND) */
+        char amend[] = "amend", withdraw[] = "withdraw";
+        char *a[] = {amend, NULL}, *w[] = {withdraw, NULL};
+        instruct(argc, argv);
+        change(1, a);
+        return change(1, w);
+    }
+    if (argc < 2 && cli_mode == CLI_MODE_COMPLETE && cli_complete_word &&
+        cli_complete_word[0] != '-') {
+        /* in place of KIND: the kinds, and the corrections */
+        static const char *const words[] = {
+            "report", "inspection", "return", "dispose", "incident-follow-up", "amend", "withdraw"};
+        for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
+            puts(words[i]);
+    }
     return instruct(argc, argv);
 }

@@ -176,6 +176,7 @@ static int add(int argc, char **argv)
     }
     printf("%s\n", id.ptr);
     fprintf(stderr, "Recorded %s in commit %.12s\n", path.ptr, git_oid_tostr_s(&commit));
+    cli_warn_handover(reg, "register", body);
     rc = EXIT_OK;
 done:
     json_decref(body);

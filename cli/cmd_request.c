@@ -1,14 +1,16 @@
 /* itaku request submit: ask the city's prior approval (form 6 for
  * subcontracting; copy, take-out, other-purpose use, third-party provision). */
 #include "cli.h"
+#include "i18n.h"
 #include "itaku/flow.h"
+#include "itaku/form_input.h"
 #include "itaku/forms.h"
 #include "itaku/json.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static int submit(const char *kind, json_t *body, const char *key)
+static int submit(const char *kind, json_t *body, const char *supersedes, const char *key)
 {
     itk_registry *reg = NULL;
     itk_signer *signer = NULL;
@@ -17,7 +19,7 @@ static int submit(const char *kind, json_t *body, const char *key)
     int rc = EXIT_ERROR;
     if (cli_open_registry(&reg) || cli_open_signer(&signer, reg, key))
         goto done;
-    if (itk_request_submit(&name, &out, reg, signer, kind, body) < 0) {
+    if (itk_request_submit_refs(&name, &out, reg, signer, kind, body, supersedes, &cli_refs) < 0) {
         fprintf(stderr, "itaku: nothing was written:\n%s\n", cli_safe_block(itk_error_last(), ""));
         goto done;
     }
@@ -34,7 +36,7 @@ done:
     return rc;
 }
 
-int cli_request_submit(const char *kind, const char *file, const char *key)
+int cli_request_submit(const char *kind, const char *file, const char *supersedes, const char *key)
 {
     json_t *form = NULL;
     itk_buf notes = ITK_BUF_INIT;
@@ -52,14 +54,14 @@ int cli_request_submit(const char *kind, const char *file, const char *key)
              party ? party : "?");
     json_t *body = json_pack("{s:s, s:o}", "summary", summary, "form6", form);
     (void)kind;
-    int rc = submit("subcontract", body, key);
+    int rc = submit("subcontract", body, supersedes, key);
     json_decref(body);
     return rc;
 }
 
 static int submit_cmd(int argc, char **argv)
 {
-    const char *key = NULL, *summary = NULL, *details = NULL, *item_v[256];
+    const char *key = NULL, *summary = NULL, *details = NULL, *supersedes = NULL, *item_v[256];
     cli_strings item_list = {item_v, 0, 256};
     const cli_opt opts[] = {
         {NULL, 0, CLI_STRING, NULL, "KIND",
@@ -70,6 +72,11 @@ static int submit_cmd(int argc, char **argv)
         {"summary", 0, CLI_STRING, &summary, "TEXT", "what is asked, in a line", 0},
         {"details", 0, CLI_STRING, &details, "TEXT", "why and how", 0},
         {"item", 0, CLI_STRING, &item_list, "ID", "an item concerned (may repeat)", CLI_MANY},
+        {"supersedes", 0, CLI_ID, &supersedes, "ID",
+         N_("our pending request this one corrects (q-NNNNNN)"), 0},
+        CLI_OPT_UNVERIFIED(&cli_refs),
+        {"reason", 0, CLI_STRING, &cli_refs.reason, "TEXT",
+         N_("with --unverified-ref: why the registry cannot hold it"), 0},
         CLI_OPT_KEY(&key),
         {0}};
     const cli_spec spec = {"request submit",
@@ -94,13 +101,17 @@ static int submit_cmd(int argc, char **argv)
         json_decref(body);
         return cli_bad(&spec, "request submit needs KIND and a FILE or --summary");
     }
-    const char *kind = argv[optind];
+    /* the kind as the city's word for it (複製) too */
+    char kind_code[64] = "";
+    if (itk_form_choice(kind_code, sizeof(kind_code), "request", "kind", argv[optind]) < 0)
+        itk_error_clear();
+    const char *kind = kind_code[0] ? kind_code : argv[optind];
     const char *file = optind == argc - 2 ? argv[optind + 1] : NULL;
     if (strcmp(kind, "subcontract") == 0) {
         json_decref(body);
         if (!file)
             return cli_bad(&spec, "a subcontract request needs its form 6 FILE");
-        return cli_request_submit(kind, file, key);
+        return cli_request_submit(kind, file, supersedes, key);
     }
     if (file) {
         json_t *from_file = NULL;
@@ -119,7 +130,7 @@ static int submit_cmd(int argc, char **argv)
         json_decref(body);
         return cli_fail("nothing was written");
     }
-    int rc = submit(kind, body, key);
+    int rc = submit(kind, body, supersedes, key);
     json_decref(body);
     return rc;
 }

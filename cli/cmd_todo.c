@@ -80,11 +80,12 @@ int cmd_todo(int argc, char **argv)
         json_t *items = json_array();
         for (size_t i = 0; i < n; i++)
             cli_jappend(&items,
-                        json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "kind",
+                        json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "kind",
                                   cli_jstr(l[i].kind), "party", cli_jstr(l[i].party), "state",
                                   cli_jstr(l[i].state), "section", cli_jstr(l[i].section),
                                   "subject", cli_jstr(l[i].subject), "due", cli_jstr(l[i].due),
-                                  "detail", cli_jstr(l[i].detail)));
+                                  "detail", cli_jstr(l[i].detail), "detail_ja",
+                                  cli_jstr(l[i].detail_ja)));
         json_t *doc = json_pack("{s:o, s:o, s:o}", "party", cli_jstr(me), "at",
                                 cli_jstr(at ? at : ""), "items", items);
         if (cli_json_print(doc) != EXIT_OK)
@@ -99,7 +100,8 @@ int cmd_todo(int argc, char **argv)
             printf("%2zu. %-8s %-8s %-14s %-26s %s%s%s\n", i + 1, cli_safe(l[i].state),
                    cli_safe(l[i].kind), cli_safe(l[i].party),
                    l[i].due[0] ? cli_safe(l[i].due) : "(no due date)", cli_safe(l[i].subject),
-                   l[i].subject[0] ? "  " : "", cli_safe(l[i].detail));
+                   l[i].subject[0] ? "  " : "",
+                   cli_safe(l[i].detail_ja[0] ? l[i].detail_ja : l[i].detail));
         }
     }
     rc = EXIT_OK;

@@ -2,6 +2,8 @@
 #include "cli.h"
 #include "itaku/form_input.h"
 #include "itaku/forms.h"
+#include "i18n.h"
+#include "itaku/contract_settings.h"
 #include "itaku/json.h"
 #include "itaku/party.h"
 #include "itaku/signer_select.h"
@@ -225,6 +227,18 @@ int cli_normalise_body(json_t *body, const char *type)
 
 itk_ref_options cli_refs;
 
+void cli_warn_handover(itk_registry *reg, const char *type, const json_t *body)
+{
+    git_tree *tree = NULL;
+    itk_buf w = ITK_BUF_INIT;
+    if (strcmp(type, "register") == 0 && itk_registry_head_tree(&tree, reg) == 0 &&
+        itk_handover_method_warning(&w, reg, tree, body) == 0 && w.ptr && *w.ptr)
+        fprintf(stderr, _("itaku: warning: %s\n"), cli_safe_block(w.ptr, "  "));
+    itk_error_clear();
+    itk_buf_dispose(&w);
+    git_tree_free(tree);
+}
+
 int cli_submit_body(const char *type, json_t *body, const char *supersedes, const char *key)
 {
     itk_registry *reg = NULL;
@@ -242,6 +256,7 @@ int cli_submit_body(const char *type, json_t *body, const char *supersedes, cons
     }
     printf("%s\n", id.ptr);
     fprintf(stderr, "Recorded %s in commit %.12s\n", path.ptr, git_oid_tostr_s(&commit));
+    cli_warn_handover(reg, type, body);
     rc = EXIT_OK;
 done:
     itk_signer_free(signer);

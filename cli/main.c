@@ -263,6 +263,7 @@ static int complete(int argc, char **argv)
         return EXIT_OK;
     cli_complete_subs = NULL;
     cli_complete_fn = complete_spec;
+    cli_complete_word = cwords[ncwords - 1];
     /* the command and, when the current word is not it, its subcommand */
     char *words[] = {cwords[0], ncwords > 2 ? cwords[1] : NULL, NULL};
     return run_mode(c, CLI_MODE_COMPLETE, ncwords > 2 ? 2 : 1, words);

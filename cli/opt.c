@@ -13,6 +13,7 @@
 
 cli_mode_t cli_mode = CLI_MODE_RUN;
 void (*cli_complete_fn)(const cli_spec *spec);
+const char *cli_complete_word;
 const cli_sub *cli_complete_subs;
 
 enum { CLI_MAX_OPTS = 32 };

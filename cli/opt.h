@@ -108,6 +108,8 @@ extern cli_mode_t cli_mode;
  * cli_complete_subs is set to the subcommands met on the way. */
 extern void (*cli_complete_fn)(const cli_spec *spec);
 extern const cli_sub *cli_complete_subs;
+/* In CLI_MODE_COMPLETE: the word being completed (set by main). */
+extern const char *cli_complete_word;
 
 /* Parses argv (argv[0] the command word) against spec: values into the
  * table's pointers, checked by their type (numbers, parties, ids: exit 2

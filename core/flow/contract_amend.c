@@ -7,6 +7,7 @@
 #include "itaku/commit.h"
 #include "itaku/errors.h"
 #include "itaku/party.h"
+#include "itaku/textnorm.h"
 #include "commit_priv.h"
 #include "party_priv.h"
 #include "registry_priv.h"
@@ -47,6 +48,20 @@ int itk_contract_amend(itk_buf *name, git_oid *out, itk_registry *reg, itk_signe
     if (!body) {
         rc = itk_error_nomem();
         goto done;
+    }
+    /* the rule init and register add apply: a designated method is always
+     * one an entry may name, each once */
+    for (size_t i = 0; i < o->handover_count; i++) {
+        if ((rc = itk_label_check(o->handover_methods[i], ITK_METHOD_MAX_CHARS, "handover method")))
+            goto done;
+        for (size_t k = 0; k < i; k++)
+            if (itk_label_equal(o->handover_methods[k], o->handover_methods[i])) {
+                rc = itk_error_set(ITK_EINVALID,
+                                   "handover methods '%s' and '%s' are the same method "
+                                   "(compared ignoring case and full-width forms); give it once",
+                                   o->handover_methods[k], o->handover_methods[i]);
+                goto done;
+            }
     }
     if (o->handover_count) {
         json_t *m = json_array();

@@ -348,13 +348,52 @@ static int set_branch(itk_registry *reg, const char *requester, const char *id,
 int itk_request_submit(itk_buf *name, git_oid *out, itk_registry *reg, itk_signer *signer,
                        const char *kind, json_t *body_in)
 {
+    return itk_request_submit_refs(name, out, reg, signer, kind, body_in, NULL, NULL);
+}
+
+/* A correction may replace only a request of the signer's own that is still
+ * pending and not corrected already (its current version). */
+static int check_request_supersedes(itk_registry *reg, const char *me, const char *supersedes)
+{
+    itk_reqdb db;
+    itk_reqdb_item *it = NULL;
+    char name[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2];
+    int rc;
+    if (strchr(supersedes, '/'))
+        snprintf(name, sizeof(name), "%s", supersedes);
+    else
+        snprintf(name, sizeof(name), "%s/%s", me, supersedes);
+    if ((rc = itk_reqdb_load(&db, reg)))
+        return rc;
+    if ((rc = itk_reqdb_resolve(&it, &db, name)))
+        ;
+    else if (strcmp(it->info.requester, me) != 0)
+        rc = itk_error_set(ITK_EAUTH, "%s is %s's request; a party corrects only its own",
+                           it->info.name, it->info.requester);
+    else if (it->superseded_by[0])
+        rc = itk_error_set(ITK_ECONFLICT,
+                           "%s was already corrected by %s; correct that, its current version",
+                           it->info.name, it->superseded_by);
+    else if (strcmp(it->info.state, "pending") != 0)
+        rc = itk_error_set(ITK_ECONFLICT,
+                           "%s is %s already; only a pending request can be corrected (a new "
+                           "request is needed)",
+                           it->info.name, it->info.state);
+    itk_reqdb_free(&db);
+    return rc;
+}
+
+int itk_request_submit_refs(itk_buf *name, git_oid *out, itk_registry *reg, itk_signer *signer,
+                            const char *kind, json_t *body_in, const char *supersedes,
+                            const itk_ref_options *ro)
+{
     int locked = itk_registry_write_begin(reg);
     if (locked)
         return locked;
     flow_ctx f;
     itk_change *c = NULL;
     itk_buf path = ITK_BUF_INIT, id = ITK_BUF_INIT;
-    json_t *body = json_deep_copy(body_in);
+    json_t *body = json_deep_copy(body_in), *unverified = NULL, *refs = NULL;
     int known = 0, rc;
     for (size_t i = 0; request_kinds[i]; i++)
         known |= strcmp(kind, request_kinds[i]) == 0;
@@ -378,8 +417,22 @@ int itk_request_submit(itk_buf *name, git_oid *out, itk_registry *reg, itk_signe
         ((rc = canonical_form6_key(json_object_get(body, "form6"))) ||
          (rc = check_form6(reg, f.head_tree, json_object_get(body, "form6")))))
         goto done;
+    const char *sup_id =
+        supersedes && strchr(supersedes, '/') ? strchr(supersedes, '/') + 1 : supersedes;
+    /* what it cites (the request it withdraws) and what it corrects are
+     * checked before anything is written */
+    char schema_name[64];
+    if ((rc = itk_form_validate(schema_name, reg, "request", body)) ||
+        (supersedes && (rc = check_request_supersedes(reg, f.me.party, supersedes))) ||
+        (rc = itk_refcheck(&unverified, reg, f.head_tree, f.me.party, "request", body, sup_id, ro)))
+        goto done;
+    if (unverified && !(refs = json_pack("{s:O}", "unverified", unverified))) {
+        rc = itk_error_nomem();
+        goto done;
+    }
     if ((rc = itk_change_new(&c, "request", "Request")) ||
-        (rc = itk_record_append(&path, &id, c, reg, &f.me, f.created, "request", NULL, body, NULL)))
+        (rc = itk_record_append_refs(&path, &id, c, reg, &f.me, f.created, "request", NULL, body,
+                                     sup_id, refs)))
         goto done;
     itk_buf_clear(name);
     itk_buf_printf(name, "%s/%s", f.me.party, id.ptr);
@@ -389,6 +442,8 @@ int itk_request_submit(itk_buf *name, git_oid *out, itk_registry *reg, itk_signe
         goto done;
     rc = set_branch(reg, f.me.party, id.ptr, out, 0);
 done:
+    json_decref(unverified);
+    json_decref(refs);
     json_decref(body);
     itk_change_free(c);
     itk_buf_dispose(&path);

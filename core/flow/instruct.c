@@ -85,7 +85,7 @@ int itk_instruct(itk_buf *name, git_oid *out, itk_registry *reg, itk_signer *sig
     itk_change *c = NULL;
     itk_buf path = ITK_BUF_INIT, id = ITK_BUF_INIT;
     char created[32], due[40];
-    json_t *body = NULL;
+    json_t *body = NULL, *unverified = NULL, *refs = NULL;
     int offset, rc;
     if (!o->kind || !o->to || !o->due || !o->text)
         return itk_error_set(ITK_EINVALID, "an instruction needs a kind, --to, --due and a text");
@@ -117,14 +117,24 @@ int itk_instruct(itk_buf *name, git_oid *out, itk_registry *reg, itk_signer *sig
             json_array_append_new(items, json_string(o->item_ids[i]));
         json_object_set_new(body, "item_ids", items);
     }
+    /* the incident it follows up is checked before anything is written */
+    if ((rc = itk_refcheck(&unverified, reg, tree, me.party, "instruction", body, NULL, o->refs)))
+        goto done;
+    if (unverified && !(refs = json_pack("{s:O}", "unverified", unverified))) {
+        rc = itk_error_nomem();
+        goto done;
+    }
     if ((rc = itk_change_new(&c, "instruct", "Instruct")) ||
-        (rc = itk_record_append(&path, &id, c, reg, &me, created, "instruction", NULL, body, NULL)))
+        (rc = itk_record_append_refs(&path, &id, c, reg, &me, created, "instruction", NULL, body,
+                                     NULL, refs)))
         goto done;
     itk_buf_clear(name);
     itk_buf_printf(name, "%s/%s", me.party, id.ptr);
     if (!(rc = itk_change_set_subject(c, "Instruct %s: %s, due %s", o->to, o->kind, due)))
         rc = itk_registry_commit(out, reg, signer, c);
 done:
+    json_decref(unverified);
+    json_decref(refs);
     json_decref(body);
     itk_change_free(c);
     itk_buf_dispose(&path);
@@ -172,9 +182,25 @@ int itk_instruct_change(itk_buf *name, git_oid *out, itk_registry *reg, itk_sign
     const itk_record_type *t = itk_record_type_find("instruction");
     if ((rc = itk_record_id_check(t, nid)) || (rc = itk_record_path(&path, t, party, NULL, nid)) ||
         (rc = itk_tree_read_json(&old, reg->repo, tree, path.ptr))) {
+        /* the issuer's instructions, the closest to what was typed named */
+        itk_buf near = ITK_BUF_INIT;
+        json_t *cands = json_array();
+        itk_error_clear();
+        if (itk_tree_records(&paths, &n, reg->repo, tree, party, "instruction") == 0)
+            for (size_t i = 0; i < n; i++) {
+                itk_path_info pi;
+                char cand[96];
+                itk_path_classify(&pi, paths[i]);
+                snprintf(cand, sizeof(cand), "%.40s/%.40s", pi.party, pi.id);
+                json_array_append_new(cands, json_pack("[s, s]", cand, cand));
+            }
+        itk_ref_closest(&near, target, cands);
+        json_decref(cands);
         rc = itk_error_set(ITK_ENOTFOUND,
-                           "%s is not an instruction of %s here (see itaku instructions --all)",
-                           target, party);
+                           "%s is not an instruction of %s here%s; check the id (see itaku "
+                           "instructions --all)",
+                           target, party, near.ptr ? near.ptr : "");
+        itk_buf_dispose(&near);
         goto done;
     }
     /* only the current version is corrected */

@@ -125,6 +125,15 @@ int itk_record_append(itk_buf *path, itk_buf *id, itk_change *c, itk_registry *r
                               NULL);
 }
 
+int itk_record_append_refs(itk_buf *path, itk_buf *id, itk_change *c, itk_registry *reg,
+                           const itk_identity *who, const char *created, const char *type,
+                           const char *requester, json_t *body, const char *supersedes,
+                           json_t *refs)
+{
+    return record_append_refs(path, id, c, reg, who, created, type, requester, body, supersedes,
+                              refs);
+}
+
 static int record_append_refs(itk_buf *path, itk_buf *id, itk_change *c, itk_registry *reg,
                               const itk_identity *who, const char *created, const char *type,
                               const char *requester, json_t *body, const char *supersedes,

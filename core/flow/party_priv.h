@@ -12,4 +12,11 @@ int itk_record_append(itk_buf *path, itk_buf *id, itk_change *c, itk_registry *r
                       const itk_identity *who, const char *created, const char *type,
                       const char *requester, json_t *body, const char *supersedes);
 
+/* itk_record_append with the envelope's refs (NULL: none), e.g.
+ * {"unverified": [...]} from itk_refcheck. */
+int itk_record_append_refs(itk_buf *path, itk_buf *id, itk_change *c, itk_registry *reg,
+                           const itk_identity *who, const char *created, const char *type,
+                           const char *requester, json_t *body, const char *supersedes,
+                           json_t *refs);
+
 #endif

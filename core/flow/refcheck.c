@@ -18,7 +18,7 @@ static const struct {
 } ref_fields[] = {
     {"instruction_ref", "instruction"}, {"form1_ref", "form1"},
     {"first_report_ref", "incident"},   {"approval", "request"},
-    {"withdraws", "request"},
+    {"withdraws", "request"},           {"incident_ref", "incident"},
 };
 
 /* The instruction kinds a record of type answers (NULL: any). */
@@ -100,9 +100,7 @@ typedef struct {
     size_t nproblems;
 } check;
 
-/* Appends the ITK_REF_CLOSEST candidates nearest to want (by the edit
- * distance of their keys, ties in the order given) to b. */
-static void closest(itk_buf *b, const char *want, json_t *cands)
+void itk_ref_closest(itk_buf *b, const char *want, const json_t *cands)
 {
     size_t n = json_array_size(cands), shown = 0;
     if (!n) {
@@ -138,7 +136,7 @@ static void missing(check *k, const char *type, const char *field, const char *r
 {
     itk_buf_printf(&k->problems, "%s%s: %s '%s' %s", k->nproblems++ ? "\n" : "", type, field, ref,
                    why);
-    closest(&k->problems, key, cands);
+    itk_ref_closest(&k->problems, key, cands);
     json_array_append_new(k->unverified, json_pack("{s:s, s:s}", "field", field, "ref", ref));
 }
 
@@ -346,6 +344,68 @@ static int check_items(check *k, const json_t *bodies, const char *party, const 
     return 0;
 }
 
+/* [worker_id, worker_id] of every worker party's form 1s name (all of them:
+ * a worker of an earlier form 1 was one), once each. */
+static int form1_workers(json_t **out, itk_registry *reg, git_tree *tree, const char *party)
+{
+    char **paths = NULL;
+    size_t n = 0;
+    int rc = itk_tree_records(&paths, &n, reg->repo, tree, party, "form1");
+    *out = json_array();
+    json_t *seen = json_object();
+    for (size_t i = 0; !rc && i < n; i++) {
+        json_t *rec = NULL, *w;
+        size_t j;
+        if (itk_tree_read_json(&rec, reg->repo, tree, paths[i])) {
+            itk_error_clear(); /* unreadable records are verify's to report */
+            continue;
+        }
+        json_array_foreach(json_object_get(json_object_get(rec, "body"), "workers"), j, w)
+        {
+            const char *id = json_string_value(json_object_get(w, "worker_id"));
+            if (id && !json_object_get(seen, id)) {
+                json_object_set_new(seen, id, json_true());
+                json_array_append_new(*out, json_pack("[s, s]", id, id));
+            }
+        }
+        json_decref(rec);
+    }
+    json_decref(seen);
+    itk_string_list_free(paths, n);
+    return rc;
+}
+
+/* Form 2's attendees cite the workers (作業従事者) of party's form 1 by
+ * worker_id. */
+static int check_workers(check *k, itk_registry *reg, git_tree *tree, const char *party,
+                         const char *type, const json_t *body)
+{
+    if (strcmp(type, "form2") != 0)
+        return 0;
+    json_t *workers = NULL, *a, *w;
+    size_t i, j;
+    int rc = form1_workers(&workers, reg, tree, party);
+    json_array_foreach(json_object_get(body, "attendees"), i, a)
+    {
+        const char *id = json_string_value(json_object_get(a, "worker_id"));
+        int found = 0;
+        if (rc || !id)
+            continue;
+        json_array_foreach(workers, j, w) found |=
+            strcmp(json_string_value(json_array_get(w, 0)), id) == 0;
+        if (!found) {
+            char why[160];
+            snprintf(why, sizeof(why),
+                     "names no worker (作業従事者) of %s's form 1: add the worker to form 1 "
+                     "(filing_type change) first",
+                     party);
+            missing(k, type, "attendees[].worker_id", id, why, id, workers);
+        }
+    }
+    json_decref(workers);
+    return rc;
+}
+
 /* The same action on the same item at the same instant, already there. */
 static int duplicate(const json_t *bodies, const json_t *body)
 {
@@ -391,6 +451,7 @@ int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const c
     }
     int items = strcmp(type, "register") == 0 || strcmp(type, "form5") == 0;
     if ((rc = check_record_refs(&k, reg, tree, type, body)) ||
+        (rc = check_workers(&k, reg, tree, party, type, body)) ||
         (items && (rc = register_bodies(&bodies, reg, tree, party, supersedes))) ||
         (items && (rc = check_items(&k, bodies, party, type, body))))
         goto done;

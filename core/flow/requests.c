@@ -10,6 +10,7 @@
 #include "itaku/names.h"
 #include "registry_priv.h"
 #include "requests_priv.h"
+#include "itaku/refcheck.h"
 #include "itaku/requests.h"
 
 #include <stdio.h>
@@ -272,9 +273,24 @@ int itk_reqdb_resolve(itk_reqdb_item **out, itk_reqdb *db, const char *name)
         if (!hits++)
             *out = &db->items[i];
     }
-    if (!hits)
-        return itk_error_set(ITK_ENOTFOUND,
-                             "no request '%.64s' is known here (see `itaku requests`)", name);
+    if (!hits) {
+        /* the requests known, the closest to what was typed named */
+        itk_buf near = ITK_BUF_INIT;
+        json_t *cands = json_array();
+        for (size_t i = 0; cands && i < db->n; i++)
+            if (!db->items[i].withdraws[0])
+                json_array_append_new(cands, json_pack("[s, s]", db->items[i].info.name,
+                                                       strchr(name, '/') ? db->items[i].info.name
+                                                                         : db->items[i].info.id));
+        itk_ref_closest(&near, name, cands);
+        json_decref(cands);
+        int rc = itk_error_set(ITK_ENOTFOUND,
+                               "no request '%.64s' is known here%s; check the id (see `itaku "
+                               "requests`)",
+                               name, near.ptr ? near.ptr : "");
+        itk_buf_dispose(&near);
+        return rc;
+    }
     if (hits > 1)
         return itk_error_set(ITK_ECONFLICT, "'%.64s' names %zu requests; write <party>/<id>", name,
                              hits);

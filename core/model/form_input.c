@@ -9,6 +9,8 @@
 #include "itaku/errors.h"
 #include "itaku/forms.h"
 #include "itaku/json.h"
+#include "itaku/labels.h"
+#include "itaku/textnorm.h"
 #include "itaku/schema.h"
 #include "template.h"
 
@@ -46,7 +48,51 @@ typedef struct {
     itk_buf *notes;
     itk_buf errors;
     int offset;
+    char type[48];      /* the record type, from the schema's $id ("" unknown) */
+    itk_labels *labels; /* the built-in catalog, opened at the first need */
+    int labels_tried;
 } nctx;
+
+/* A choice typed as the city's word for it (受領, USBメモリ) or as its code
+ * in another case or width: the code of enum it names, found through the
+ * labels catalog (domain "<type>.<key>", then "<key>") and compared with
+ * itk_label_equal; NULL when it names none. */
+static const char *enum_code(nctx *c, const json_t *en, const char *key, const char *typed)
+{
+    const json_t *v;
+    size_t i;
+    json_array_foreach(en, i, v) if (json_is_string(v) &&
+                                     strcmp(json_string_value(v), typed) == 0) return NULL;
+    if (!c->labels_tried) {
+        c->labels_tried = 1;
+        if (itk_labels_builtin(&c->labels, "ja"))
+            itk_error_clear();
+    }
+    json_array_foreach(en, i, v)
+    {
+        const char *code = json_string_value(v);
+        if (!code)
+            continue;
+        const char *label = itk_labels_field(c->labels, c->type, key, code);
+        if (itk_label_equal(code, typed) || (label && itk_label_equal(label, typed)))
+            return code;
+    }
+    itk_error_clear();
+    return NULL;
+}
+
+/* Rewrites *v (a string under key) to the enum code it names, noting it. */
+static json_t *choice(nctx *c, const json_t *ps, const char *key, json_t *v, const char *path)
+{
+    const json_t *en = json_object_get(ps, "enum");
+    const char *typed = json_string_value(v);
+    const char *code = en && typed ? enum_code(c, en, key, typed) : NULL;
+    if (!code)
+        return NULL;
+    if (c->notes)
+        itk_buf_printf(c->notes, "%s: '%s' taken as the choice %s\n", path, typed, code);
+    return json_string(code);
+}
 
 static const json_t *resolve(const nctx *c, const json_t *s)
 {
@@ -87,6 +133,11 @@ static void walk(nctx *c, json_t *inst, const json_t *schema, const char *path, 
 static void field(nctx *c, json_t *parent, const char *key, json_t *v, const json_t *ps,
                   const char *path)
 {
+    json_t *code = choice(c, ps, key, v, path);
+    if (code) {
+        json_object_set_new(parent, key, code);
+        return;
+    }
     const char *format = json_string_value(json_object_get(ps, "format"));
     if (!format)
         return;
@@ -125,10 +176,16 @@ static void walk(nctx *c, json_t *inst, const json_t *schema, const char *path, 
             const json_t *items = json_object_get(parts[p], "items");
             if (!items)
                 continue;
+            const json_t *ips = resolve(c, items);
+            const char *key = strrchr(path, '.') ? strrchr(path, '.') + 1 : path;
             json_array_foreach(inst, i, v)
             {
                 snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
-                walk(c, v, items, sub, depth + 1);
+                json_t *code = json_is_string(v) && ips ? choice(c, ips, key, v, sub) : NULL;
+                if (code)
+                    json_array_set_new(inst, i, code);
+                else
+                    walk(c, v, items, sub, depth + 1);
             }
             break;
         }
@@ -169,8 +226,15 @@ static void walk(nctx *c, json_t *inst, const json_t *schema, const char *path, 
 
 int itk_form_body_normalise(json_t *body, itk_buf *notes, const json_t *schema, int offset_minutes)
 {
-    nctx c = {schema, notes, ITK_BUF_INIT, offset_minutes};
+    nctx c = {schema, notes, ITK_BUF_INIT, offset_minutes, "", NULL, 0};
+    /* "urn:itaku:schema:<type>:v<N>": the type names the labels' domains */
+    const char *id = json_string_value(json_object_get(schema, "$id"));
+    const char *t = id && strncmp(id, "urn:itaku:schema:", 17) == 0 ? id + 17 : NULL;
+    const char *colon = t ? strchr(t, ':') : NULL;
+    if (colon && (size_t)(colon - t) < sizeof(c.type))
+        snprintf(c.type, sizeof(c.type), "%.*s", (int)(colon - t), t);
     walk(&c, body, schema, "", 0);
+    itk_labels_free(c.labels);
     int rc = 0;
     if (c.errors.size) {
         c.errors.ptr[--c.errors.size] = '\0';
@@ -205,4 +269,22 @@ int itk_form_input_read(json_t **body, itk_buf *notes, const char *data, size_t 
         *body = NULL;
     }
     return rc;
+}
+
+int itk_form_choice(char *out, size_t outsz, const char *type, const char *field, const char *typed)
+{
+    json_t *schema = NULL;
+    char name[64];
+    int rc = itk_form_input_schema(&schema, name, NULL, type);
+    if (rc)
+        return rc;
+    nctx c = {schema, NULL, ITK_BUF_INIT, 0, "", NULL, 0};
+    snprintf(c.type, sizeof(c.type), "%.47s", type);
+    const json_t *ps = resolve(&c, json_object_get(json_object_get(schema, "properties"), field));
+    const json_t *en = json_object_get(ps, "enum");
+    const char *code = en && typed ? enum_code(&c, en, field, typed) : NULL;
+    snprintf(out, outsz, "%s", code ? code : typed ? typed : "");
+    itk_labels_free(c.labels);
+    json_decref(schema);
+    return 0;
 }

@@ -12,6 +12,7 @@
 
 #include <openssl/evp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef int (*rule_fn)(sctx *c, const char *section, const char *kind, const json_t *params);
@@ -270,16 +271,48 @@ static int descends_from(const sctx *c, const srec *r, const srec *a)
     return d == 1;
 }
 
+/* The city's contract amendments naming handover methods, found once for
+ * every entry handover_designated_method judges (a scan of every record per
+ * entry was quadratic). */
+typedef struct {
+    const srec **v;
+    size_t n;
+    git_oid last_commit;    /* the commit of the entry judged last */
+    const srec *last_force; /* the amendment in force for it */
+} method_amends;
+
+static int method_amends_find(method_amends *ma, const sctx *c)
+{
+    memset(ma, 0, sizeof(*ma));
+    size_t n = 0;
+    for (size_t i = 0; i < c->nrecs; i++)
+        n += is_amendment(c, &c->recs[i]) && itk_body_get(c, &c->recs[i], "handover_methods");
+    if (!n)
+        return 0;
+    if (!(ma->v = itk_calloc(n, sizeof(*ma->v))))
+        return ITK_ENOMEM;
+    for (size_t i = 0; i < c->nrecs; i++)
+        if (is_amendment(c, &c->recs[i]) && itk_body_get(c, &c->recs[i], "handover_methods"))
+            ma->v[ma->n++] = &c->recs[i];
+    return 0;
+}
+
 /* Whether method m is designated for register entry r: by the list of the
- * newest contract amendment r's commit descends from, else itaku.json's. */
-static int method_designated(const sctx *c, const srec *r, const char *m)
+ * newest contract amendment r's commit descends from, else itaku.json's.
+ * Entries of one commit (a batch) share the amendment in force. */
+static int method_designated(const sctx *c, method_amends *ma, const srec *r, const char *m)
 {
     const srec *in_force = NULL;
-    for (size_t i = 0; i < c->nrecs; i++) {
-        const srec *a = &c->recs[i];
-        if (is_amendment(c, a) && itk_body_get(c, a, "handover_methods") &&
-            descends_from(c, r, a) && (!in_force || a->added_time >= in_force->added_time))
-            in_force = a;
+    if (ma->n && !git_oid_is_zero(&r->c_own) && git_oid_equal(&r->c_own, &ma->last_commit))
+        in_force = ma->last_force;
+    else {
+        for (size_t i = 0; i < ma->n; i++) {
+            const srec *a = ma->v[i];
+            if (descends_from(c, r, a) && (!in_force || a->added_time >= in_force->added_time))
+                in_force = a;
+        }
+        ma->last_commit = r->c_own;
+        ma->last_force = in_force;
     }
     if (!m)
         return 0;
@@ -430,7 +463,9 @@ static int action_listed(const json_t *params, const char *action)
 static int handover_designated_method(sctx *c, const char *section, const char *kind,
                                       const json_t *params)
 {
-    for (size_t i = 0; i < c->nrecs; i++) {
+    method_amends ma;
+    int frc = method_amends_find(&ma, c);
+    for (size_t i = 0; !frc && i < c->nrecs; i++) {
         const srec *r = &c->recs[i];
         if (!is_type(r, "register"))
             continue;
@@ -439,7 +474,7 @@ static int handover_designated_method(sctx *c, const char *section, const char *
             continue;
         const char *m = itk_body_str(c, r, "method");
         /* the methods in force for this entry (contract amendments, issue 16) */
-        int ok = method_designated(c, r, m);
+        int ok = method_designated(c, &ma, r, m);
         char name[100];
         rec_name(name, r);
         sdetail detail = say(c, "method_not_designated",
@@ -449,9 +484,10 @@ static int handover_designated_method(sctx *c, const char *section, const char *
             c, r->pi.party, section, kind, ok ? ITK_STATE_OK : ITK_STATE_VIOLATED, name, 0,
             itk_srec_arrival(c, r, r->pi.party, NULL), claimed(c, r), ok ? NULL : &detail);
         if (rc)
-            return rc;
+            frc = rc;
     }
-    return 0;
+    free(ma.v);
+    return frc;
 }
 
 /* register entries citing an approval, by party and approval */

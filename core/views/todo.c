@@ -2,6 +2,7 @@
  * point 5). */
 #include "itaku/todo.h"
 #include "itaku/errors.h"
+#include "itaku/labels.h"
 #include "itaku/requests.h"
 #include "itaku/status.h"
 #include "itaku/utf8.h"
@@ -101,6 +102,7 @@ int itk_todo(itk_todo_item **out, size_t *n, itk_registry *reg, const char *part
     size_t nreq = 0;
     todo_list l = {NULL, 0, 0};
     itk_status_options so = ITK_STATUS_OPTIONS_INIT;
+    itk_labels *lab = NULL;
     int rc;
     *out = NULL;
     *n = 0;
@@ -108,6 +110,11 @@ int itk_todo(itk_todo_item **out, size_t *n, itk_registry *reg, const char *part
     so.party = party;
     if ((rc = itk_status_run(&st, reg, &so)))
         goto done;
+    /* the city's words for what is due, as status gives them */
+    if (itk_labels_open(&lab, reg, NULL, "ja")) {
+        itk_error_clear();
+        lab = NULL;
+    }
     const char *role = NULL;
     for (size_t i = 0; i < itk_status_party_count(st); i++) {
         const char *r = NULL;
@@ -134,6 +141,13 @@ int itk_todo(itk_todo_item **out, size_t *n, itk_registry *reg, const char *part
         snprintf(it->detail, sizeof(it->detail), "%.31s request by %.31s awaits your %s: %.255s",
                  q->kind, q->requester, city ? "decision" : "endorsement", q->summary);
         whole_chars(it->detail);
+        const char *args[] = {q->kind, q->requester, q->name, q->summary};
+        itk_buf ja = ITK_BUF_INIT;
+        if (lab && itk_labels_format(&ja, lab, city ? "todo_decide" : "todo_endorse", args, 4) == 0)
+            snprintf(it->detail_ja, sizeof(it->detail_ja), "%s", ja.ptr ? ja.ptr : "");
+        itk_error_clear();
+        itk_buf_dispose(&ja);
+        whole_chars(it->detail_ja);
     }
     /* findings: the party's own, and its descendants' (what they owe it) */
     for (size_t i = 0; i < itk_status_count(st); i++) {
@@ -154,12 +168,17 @@ int itk_todo(itk_todo_item **out, size_t *n, itk_registry *reg, const char *part
         snprintf(it->due, sizeof(it->due), "%s", f->due);
         snprintf(it->detail, sizeof(it->detail), "%.40s: %.255s", f->rule, f->detail);
         whole_chars(it->detail);
+        if (lab && f->detail_ja[0])
+            snprintf(it->detail_ja, sizeof(it->detail_ja), "%.200s：%.511s",
+                     itk_label_or(lab, "rule", f->rule), f->detail_ja);
+        whole_chars(it->detail_ja);
     }
     sort_items(l.v, l.n, party);
     *out = l.v;
     *n = l.n;
     l.v = NULL;
 done:
+    itk_labels_free(lab);
     free(l.v);
     free(reqs);
     itk_status_free(st);

@@ -50,6 +50,9 @@ PY
 expect_exit 1 "$ITAKU" todo --at 2098-06-10
 expect_output "To do for acme"
 expect_output "answer +acme +2098-07-31T23:59:59\\+09:00"
+# in the city's words from the labels catalog, as status says it
+expect_output "answer +acme +2098-07-31T23:59:59\\+09:00 +指示への期限内の対応：$n"
+grep -q "instruction_answered_on_time" "$T/out" && fail "todo printed the English finding text"
 ok "acme's list: the overdue form 1 first, then the instruction to answer with its due date (exit 1)"
 
 # the city: the request awaits its decision, and what acme owes it
@@ -67,13 +70,15 @@ assert owed and all(i["party"] == "acme" for i in owed), items
 # overdue first, then the decision waiting now, then the pending ones
 ranks = [0 if i["state"] in ("overdue", "violated") else 1 if i["kind"] == "decide" else 2 for i in items]
 assert ranks == sorted(ranks), [(i["kind"], i["state"]) for i in items]
+assert dec[0]["detail_ja"].startswith("acmeの複製の申請（" + q + "）が決定"), dec
+assert all(i["detail_ja"] for i in items), items
 PY
 ok "the city's list: the request awaiting its decision, and what acme owes it, most urgent first"
 
 # before the work starts nothing is due yet for acme: listed, but exit 0
 cd "$T/acme"
 expect_exit 0 "$ITAKU" todo --at 2098-05-01
-expect_output "form1"
+expect_output "管理体制届出書（様式第1号）が未提出"
 expect_exit 2 "$ITAKU" todo --party nobody
 ok "pending items with later due dates are listed with exit 0; an unknown party is a usage error"
 finish

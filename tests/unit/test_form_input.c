@@ -33,6 +33,36 @@ static const char *str(const json_t *o, const char *path)
     return json_string_value(v);
 }
 
+/* a choice typed as the city's word for it (the labels catalog) or as its
+ * code in another case or width is recorded as its code; a word that names
+ * no choice is left for validation to refuse */
+static void test_choices_typed_as_their_labels(void **state)
+{
+    (void)state;
+    json_t *s = schema_of("register");
+    json_t *b = json_pack("{s:s, s:s}", "action", "受領", "medium", "ＵＳＢメモリ");
+    itk_buf notes = ITK_BUF_INIT;
+    assert_int_equal(itk_form_body_normalise(b, &notes, s, 540), 0);
+    assert_string_equal(str(b, "action"), "received");
+    assert_string_equal(str(b, "medium"), "usb");
+    assert_non_null(strstr(notes.ptr, "action: '受領' taken as the choice received"));
+    json_decref(b);
+    b = json_pack("{s:s, s:s}", "action", "RECEIVED", "medium", "フロッピー");
+    assert_int_equal(itk_form_body_normalise(b, NULL, s, 540), 0);
+    assert_string_equal(str(b, "action"), "received");
+    assert_string_equal(str(b, "medium"), "フロッピー");
+    json_decref(b);
+    json_decref(s);
+    /* form 1's filing_type as the paper says it */
+    s = schema_of("form1");
+    b = json_pack("{s:s}", "filing_type", "新規");
+    assert_int_equal(itk_form_body_normalise(b, NULL, s, 540), 0);
+    assert_string_equal(str(b, "filing_type"), "new");
+    json_decref(b);
+    json_decref(s);
+    itk_buf_dispose(&notes);
+}
+
 static void test_nested_dates_and_what_a_date_alone_means(void **state)
 {
     (void)state;
@@ -116,6 +146,7 @@ static void test_bom_crlf_notes_and_impossible_dates(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_choices_typed_as_their_labels),
         cmocka_unit_test(test_nested_dates_and_what_a_date_alone_means),
         cmocka_unit_test(test_optional_empty_fields_are_dropped_required_kept),
         cmocka_unit_test(test_bom_crlf_notes_and_impossible_dates),

@@ -13,6 +13,7 @@
 #include "helpers.h"
 #include "itaku/buf.h"
 #include "itaku/errors.h"
+#include "itaku/flow.h"
 #include "itaku/instruct.h"
 #include "itaku/party.h"
 #include "itaku/refcheck.h"
@@ -192,6 +193,113 @@ static void test_duplicate_entry(void **state)
         0);
 }
 
+/* a training report (form 2) naming a worker no form 1 of acme holds is
+ * refused naming the closest worker ids; once form 1 names the worker, or
+ * with --unverified-ref, it is accepted */
+static void test_training_of_unknown_worker(void **state)
+{
+    fixture *f = *state;
+    json_t *f2 = th_corpus("form2");
+    json_object_set_new(json_array_get(json_object_get(f2, "attendees"), 0), "worker_id",
+                        json_string("w-01"));
+    assert_int_equal(refcheck(f, NULL, "form2", json_incref(f2), NULL), ITK_ENOTFOUND);
+    assert_non_null(strstr(itk_error_last(), "worker_id 'w-01' names no worker"));
+    assert_non_null(strstr(itk_error_last(), "there are none"));
+    th_submit(f->reg, f->acme, "form1", th_corpus("form1"), NULL);
+    assert_int_equal(refcheck(f, NULL, "form2", json_incref(f2), NULL), ITK_ENOTFOUND);
+    assert_non_null(strstr(itk_error_last(), "closest: w-001"));
+    itk_ref_options o = {1, "研修後に従事者届を提出予定", 0};
+    json_t *u = NULL;
+    assert_int_equal(refcheck(f, &u, "form2", json_incref(f2), &o), 0);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(u, 0), "field")),
+                        "attendees[].worker_id");
+    json_decref(u);
+    /* the twin: the worker form 1 names */
+    assert_int_equal(refcheck(f, NULL, "form2", th_corpus("form2"), NULL), 0);
+    json_decref(f2);
+}
+
+/* a copy request of acme's (acme/q-000001) */
+static void copy_request(fixture *f, itk_buf *name, const char *supersedes, int expect)
+{
+    json_t *body = json_pack("{s:s, s:s}", "kind", "copy", "summary", "検証のため");
+    git_oid c;
+    int rc = itk_request_submit_refs(name, &c, f->reg, f->acme, "copy", body, supersedes, NULL);
+    if (rc && !expect)
+        fprintf(stderr, "%s\n", itk_error_last());
+    assert_int_equal(rc, expect);
+    json_decref(body);
+}
+
+/* deciding, withdrawing or citing a request that does not exist names the
+ * closest requests; nothing is written */
+static void test_request_not_found_names_the_closest(void **state)
+{
+    fixture *f = *state;
+    itk_buf name = ITK_BUF_INIT;
+    itk_decision_options d = ITK_DECISION_OPTIONS_INIT;
+    git_oid c;
+    copy_request(f, &name, NULL, 0);
+    assert_string_equal(name.ptr, "acme/q-000001");
+    char *before = th_refs(f->reg_path);
+    d.outcome = "approved";
+    assert_int_equal(itk_request_decide(&c, f->reg, f->city, "acme/q-000011", &d), ITK_ENOTFOUND);
+    assert_non_null(strstr(itk_error_last(), "no request 'acme/q-000011'"));
+    assert_non_null(strstr(itk_error_last(), "closest: acme/q-000001"));
+    assert_int_equal(itk_request_withdraw(&c, f->reg, f->acme, "q-000011"), ITK_ENOTFOUND);
+    assert_non_null(strstr(itk_error_last(), "closest: acme/q-000001"));
+    /* a withdrawal written as a request body cites the request it takes back */
+    json_t *w = json_pack("{s:s, s:s, s:s}", "kind", "copy", "summary", "取下げ", "withdraws",
+                          "acme/q-000011");
+    assert_int_equal(itk_request_submit_refs(&name, &c, f->reg, f->acme, "copy", w, NULL, NULL),
+                     ITK_ENOTFOUND);
+    assert_non_null(strstr(itk_error_last(), "withdraws 'acme/q-000011' names no request"));
+    assert_non_null(strstr(itk_error_last(), "closest: acme/q-000001"));
+    json_decref(w);
+    char *after = th_refs(f->reg_path);
+    assert_string_equal(before, after);
+    free(after);
+    free(before);
+    /* the twin: the request that exists is decided */
+    assert_int_equal(itk_request_decide(&c, f->reg, f->city, "acme/q-000001", &d), 0);
+    itk_buf_dispose(&name);
+}
+
+/* an instruction following up an incident that does not exist, or amending
+ * an instruction that does not exist, names the closest ones */
+static void test_instruction_citing_nothing(void **state)
+{
+    fixture *f = *state;
+    itk_instruct_options o = ITK_INSTRUCT_OPTIONS_INIT;
+    itk_instruct_change_options a = ITK_INSTRUCT_CHANGE_OPTIONS_INIT;
+    itk_buf name = ITK_BUF_INIT;
+    git_oid c;
+    o.kind = "incident-follow-up";
+    o.to = "acme";
+    o.due = "2027-01-31";
+    o.text = "再発防止策を報告してください";
+    o.incident_ref = "acme/i-000001";
+    assert_int_equal(itk_instruct(&name, &c, f->reg, f->city, &o), ITK_ENOTFOUND);
+    assert_non_null(strstr(itk_error_last(), "incident_ref 'acme/i-000001' names no incident"));
+    /* recorded as unverified with a reason */
+    itk_ref_options u = {1, "事故の第一報は電話", 0};
+    o.refs = &u;
+    assert_int_equal(itk_instruct(&name, &c, f->reg, f->city, &o), 0);
+    /* the twin: the incident acme reported */
+    th_submit(f->reg, f->acme, "incident", th_corpus("incident"), NULL);
+    o.refs = NULL;
+    assert_int_equal(itk_instruct(&name, &c, f->reg, f->city, &o), 0);
+    assert_string_equal(name.ptr, "akiruno-city/n-000002");
+    a.instruction = "n-000012";
+    a.reason = "期限の訂正";
+    a.due = "2027-02-28";
+    assert_int_equal(itk_instruct_change(&name, &c, f->reg, f->city, &a), ITK_ENOTFOUND);
+    assert_non_null(strstr(itk_error_last(), "closest: akiruno-city/n-000002"));
+    a.instruction = "n-000002";
+    assert_int_equal(itk_instruct_change(&name, &c, f->reg, f->city, &a), 0);
+    itk_buf_dispose(&name);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -200,6 +308,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_copy_of_item_nobody_holds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unverified, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicate_entry, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_training_of_unknown_worker, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_request_not_found_names_the_closest, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_instruction_citing_nothing, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,6 +20,7 @@
 #include "itaku/errors.h"
 #include "itaku/flow.h"
 #include "itaku/instruct.h"
+#include "itaku/party.h"
 #include "itaku/registry.h"
 #include "itaku/sshkey.h"
 #include "itaku/status.h"
@@ -229,7 +230,16 @@ static void test_a_worker_without_training_is_pending_then_overdue(void **state)
     json_t *other = th_corpus("form2");
     json_t *att = json_array_get(json_object_get(other, "attendees"), 0);
     json_object_set_new(att, "worker_id", json_string("w-002"));
-    th_submit(f->reg, f->acme, "form2", other, NULL);
+    /* a worker form 1 does not name is recorded only as unverified */
+    itk_ref_options ro = {1, "従事者届の変更前の研修", 0};
+    itk_buf path = ITK_BUF_INIT, id = ITK_BUF_INIT;
+    git_oid c;
+    assert_int_equal(
+        itk_record_submit_refs(&path, &id, &c, f->reg, f->acme, "form2", other, NULL, NULL, 0, &ro),
+        0);
+    json_decref(other);
+    itk_buf_dispose(&path);
+    itk_buf_dispose(&id);
     expect(f, AFTER_START, TRAIN, "overdue acme acme/f1-000001 worker w-001");
 }
 

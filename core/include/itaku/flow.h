@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "itaku/buf.h"
+#include "itaku/refcheck.h"
 #include "itaku/registry.h"
 #include "itaku/requests.h"
 
@@ -34,6 +35,19 @@ int itk_pull(git_oid *out, itk_merge_kind *kind, itk_registry *reg, itk_signer *
  * requests/<party>/<rec> at it. name gets "<party>/<rec>". */
 int itk_request_submit(itk_buf *name, git_oid *out, itk_registry *reg, itk_signer *signer,
                        const char *kind, json_t *body);
+
+/* itk_request_submit, checking first what body cites (withdraws: a request
+ * of the registry, itk_refcheck with ro, NULL: no options; those recorded as
+ * unverified go into the envelope's refs), and correcting supersedes
+ * ("q-NNNNNN" or "<party>/q-NNNNNN", NULL: none): a pending request of the
+ * signer's own not corrected yet, named in the new record's envelope; the
+ * old version is superseded (its endorsements no longer count, V6).
+ * Refused, writing nothing: a reference not found (ITK_ENOTFOUND, naming
+ * the closest ids), another party's request (ITK_EAUTH), one decided,
+ * withdrawn or corrected already (ITK_ECONFLICT). */
+int itk_request_submit_refs(itk_buf *name, git_oid *out, itk_registry *reg, itk_signer *signer,
+                            const char *kind, json_t *body, const char *supersedes,
+                            const itk_ref_options *ro);
 
 /* An intermediate party vouches for (or declines to forward) a descendant's
  * request, in a receipt merge of the request branch when it is not yet in

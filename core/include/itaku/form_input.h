@@ -18,7 +18,11 @@
  * ITK_ENOTFOUND for an unknown type. */
 int itk_form_input_schema(json_t **out, char name[64], itk_registry *reg, const char *type);
 
-/* Rewrites body in place as schema describes it: each string field of
+/* Rewrites body in place as schema describes it: a choice (a field with an
+ * enum) typed as its label in this itaku's labels catalog (受領, USBメモリ,
+ * 新規; domain "<type>.<field>" then "<field>", the type read from the
+ * schema's $id) or as its code in another case or width becomes its code,
+ * noted; each string field of
  * format "date" or "date-time" typed in any form itk_datetime_input reads
  * becomes its canonical text (a time without an offset is in the contract's
  * zone, offset_minutes east of UTC; a date alone in a date-time field is the
@@ -37,5 +41,14 @@ int itk_form_body_normalise(json_t *body, itk_buf *notes, const json_t *schema, 
  * (not JSON, not an object, unreadable dates) naming name and the line. */
 int itk_form_input_read(json_t **body, itk_buf *notes, const char *data, size_t len,
                         const char *name, const json_t *schema, int offset_minutes);
+
+/* A choice typed by a person for field (a top-level field of type with an
+ * enum, e.g. request.kind, instruction.kind): out gets the enum's code it
+ * names, as itk_form_body_normalise maps one (the code itself, or its label
+ * in this itaku's labels catalog, domain "<type>.<field>" then "<field>",
+ * compared with itk_label_equal: 複製 → copy), else typed unchanged (for
+ * the caller's own check to refuse). ITK_ENOTFOUND for an unknown type. */
+int itk_form_choice(char *out, size_t outsz, const char *type, const char *field,
+                    const char *typed);
 
 #endif

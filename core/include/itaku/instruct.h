@@ -4,6 +4,7 @@
 #define ITAKU_INSTRUCT_H
 
 #include "itaku/buf.h"
+#include "itaku/refcheck.h"
 #include "itaku/registry.h"
 
 typedef struct {
@@ -17,12 +18,15 @@ typedef struct {
     size_t item_count;
     int backdated;      /* the due time is already past, and the issuer says so */
     const char *reason; /* why (recorded with a backdated instruction) */
+    /* incident_ref is checked (itk_refcheck) before anything is written;
+     * NULL: no options (a reference not found is refused) */
+    const itk_ref_options *refs;
 } itk_instruct_options;
 
 #define ITK_INSTRUCT_OPTIONS_VERSION 1
 #define ITK_INSTRUCT_OPTIONS_INIT                                                                  \
     {                                                                                              \
-        ITK_INSTRUCT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL               \
+        ITK_INSTRUCT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, NULL         \
     }
 
 /* name gets "<party>/n-NNNNNN". A due time already past on the contract's

@@ -1,12 +1,13 @@
 /* References a record cites, checked against the registry before it is
  * written (issue 16 point 4): instructions, requests, form 1s, incident
- * reports and the register's items. */
+ * reports, the register's items and form 1's workers. */
 #ifndef ITAKU_REFCHECK_H
 #define ITAKU_REFCHECK_H
 
 #include <git2.h>
 #include <jansson.h>
 
+#include "itaku/buf.h"
 #include "itaku/registry.h"
 
 /* The most ids a refusal names as the closest ones. */
@@ -20,7 +21,8 @@ typedef struct {
 
 /* Checks what body (a record of type by party, its own id not yet given)
  * cites against tree (HEAD):
- * - instruction_ref, form1_ref, first_report_ref, approval, withdraws name an
+ * - instruction_ref, form1_ref, first_report_ref, approval, withdraws,
+ *   incident_ref name an
  *   existing record "<party>/<id>" of the right type, an instruction_ref one
  *   of the kind the record answers (form 4: report, inspection: inspection,
  *   register: return, form 5: return or dispose, incident: incident-follow-up);
@@ -28,6 +30,8 @@ typedef struct {
  *   copy's derived_from, and form 5's items[].item_id, an item party holds: a
  *   received or copied register entry of party, not superseded, not later than
  *   the entry, item ids compared with itk_label_equal;
+ * - form 2's attendees[].worker_id a worker_id of one of party's form 1s
+ *   (作業従事者);
  * - a register entry equal to one already there (action, item, instant) needs
  *   o->again. supersedes (NULL: none) is the entry being corrected: it does not
  *   count.
@@ -41,6 +45,12 @@ typedef struct {
 int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const char *party,
                  const char *type, const json_t *body, const char *supersedes,
                  const itk_ref_options *o);
+
+/* Appends to b " (closest: A, B, C)" — the ITK_REF_CLOSEST candidates
+ * nearest to want by the edit distance of their keys, ties in the order
+ * given — or " (there are none)". cands is an array of [name, key, ...]
+ * string arrays: name is shown, key compared. */
+void itk_ref_closest(itk_buf *b, const char *want, const json_t *cands);
 
 /* The edit distance (Levenshtein, over bytes) of a and b, capped at 255. */
 unsigned itk_edit_distance(const char *a, const char *b);

@@ -16,6 +16,10 @@ typedef struct {
     char subject[200]; /* the request, instruction or record concerned ("" when missing) */
     char due[32];      /* RFC 3339 in the contract's zone, "" when none */
     char detail[512];
+    /* the same in the words of the labels catalog of the registry's HEAD
+     * (a finding: the rule's name and the finding's text; a request: the
+     * "todo_decide"/"todo_endorse" texts), "" without a catalog */
+    char detail_ja[768];
 } itk_todo_item;
 
 /* The to-do list of party (a registered party id) as of at (RFC 3339 or

@@ -1,0 +1,37 @@
+/* The contract settings in force at a commit: itaku.json with the city's
+ * contract amendments applied (issue 16, point 3): the handover methods,
+ * the period, the work start and the contacts an officer reads. */
+#ifndef ITAKU_CONTRACT_SETTINGS_H
+#define ITAKU_CONTRACT_SETTINGS_H
+
+#include <git2.h>
+#include <jansson.h>
+
+#include "itaku/buf.h"
+#include "itaku/registry.h"
+
+/* *out gets a new object: tree's itaku.json with every contract amendment of
+ * the city (parties/<city>/contract-amendments/, in the order of their ids,
+ * the order the city made them) applied: handover_methods, contacts (absent
+ * until an amendment names them), work_start and each end of period replace
+ * what was in force; "amended_by" maps each field replaced
+ * ("handover_methods", "contacts", "work_start", "period.start",
+ * "period.end") to the amendment "<city>/c-NNNNNN" in force for it. A
+ * record written on top of tree is held to these (its commit descends from
+ * every amendment in tree). An unreadable amendment is skipped (verify
+ * reports it). Errors: ITK_ENOTFOUND when tree holds no itaku.json. */
+int itk_contract_settings(json_t **out, itk_registry *reg, const git_tree *tree);
+
+/* Sets *warning (emptied first) to a sentence saying that body, a register
+ * entry whose action the obligations in force check for a designated
+ * handover method (rule handover_designated_method, seed §4(1): received,
+ * returned), names a method the settings in force at tree
+ * (itk_contract_settings) do not designate (compared with
+ * itk_label_equal), or none, naming the designated methods and the
+ * amendment that set them. Empty when the method is designated or the
+ * action is not checked. The entry is still recordable (the truth): the
+ * caller warns. Errors as itk_obligations_load and itk_contract_settings. */
+int itk_handover_method_warning(itk_buf *warning, itk_registry *reg, const git_tree *tree,
+                                const json_t *body);
+
+#endif

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The contract settings in force, read where an officer looks (issue 16,
+# point 3): `itaku contract show` gives the period, the work start, the
+# designated handover methods and the contacts, each with the contract
+# amendment that set it. A handover recorded with a method the settings in
+# force do not designate is recorded (the truth) with a warning naming the
+# designated methods, as status judges it (4(1)); a designated one, in any
+# width or case, is not warned about.
+. "$(dirname "$0")/lib.sh"
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
+
+setup_city_and_contractor
+cd "$T/city"
+expect_exit 0 "$ITAKU" contract show
+expect_output "Period: +2026-12-01 to 2027-03-31"
+expect_output "Handover methods: +hand-delivery, encrypted-usb$"
+expect_output "Contacts: +none recorded"
+ok "contract show: the settings of itaku.json, no contacts yet"
+
+cat >"$T/contacts.json" <<'J'
+{"contacts": [{"party": "akiruno-city", "role": "情報セキュリティ責任者", "name": "山田 太郎",
+  "phone": "042-558-1111"}, {"party": "acme", "role": "管理責任者", "name": "鈴木 一郎",
+  "email": "suzuki@example.jp"}]}
+J
+expect_exit 0 "$ITAKU" contract amend --contacts "$T/contacts.json" --handover-method 手渡し \
+    --handover-method courier --end 2027-06-30 --reason "連絡先の登録、宅配便の追加、期間延長"
+a=$(cat "$T/out")
+expect_exit 0 "$ITAKU" contract show
+expect_output "Period: +2026-12-01 to 2027-06-30  \\(contract amendment $a\\)"
+expect_output "Handover methods: +手渡し, courier  \\(contract amendment $a\\)"
+expect_output "akiruno-city 情報セキュリティ責任者 山田 太郎 042-558-1111"
+expect_output "acme 管理責任者 鈴木 一郎 suzuki@example.jp"
+ok "contract show: the amended period, methods and contacts, naming the amendment"
+
+reg() { "$ITAKU" register add --medium usb --quantity 1 --handler "鈴木一郎" --info "住民データ" \
+    --action received "$@"; }
+cd "$T/acme"
+# before acme takes the amendment, courier is not designated: warned, recorded
+expect_exit 0 reg --item-id item-1 --method courier --occurred-at 2026-12-05T10:00:00+09:00
+expect_output "warning: a received entry handed over by 'courier', which the contract does not designate \\(designated: hand-delivery, encrypted-usb\\)"
+grep -q "^r-000001$" "$T/out" || fail "the entry was not recorded"
+# a designated method in another case and width: no warning
+expect_exit 0 reg --item-id item-2 --method "ＨＡＮＤ－ＤＥＬＩＶＥＲＹ" --occurred-at 2026-12-05T11:00:00+09:00
+grep -q "warning" "$T/err" && fail "a designated method was warned about: $(cat "$T/err")"
+ok "a handover by a method not designated is recorded with a warning naming the designated ones"
+
+expect_exit 0 "$ITAKU" pull "$T/city"
+expect_exit 0 "$ITAKU" contract show
+expect_output "acme 管理責任者 鈴木 一郎"
+expect_exit 0 reg --item-id item-3 --method courier --occurred-at 2026-12-20T10:00:00+09:00
+grep -q "warning" "$T/err" && fail "courier is designated after the amendment: $(cat "$T/err")"
+expect_exit 0 reg --item-id item-4 --method encrypted-usb --occurred-at 2026-12-20T11:00:00+09:00
+expect_output "not designate \\(designated: 手渡し, courier\\)"
+expect_output "The designated methods are those of contract amendment $a"
+# status judges the same entries the same way
+cd "$T/city"
+expect_exit 0 "$ITAKU" receive acme "$T/acme"
+"$ITAKU" status --party acme --json --at 2027-01-15T12:00:00+09:00 >"$T/out" 2>"$T/err" || true
+python3 - "$T/out" <<'PY' || fail "status does not judge the methods as the warnings said"
+import json, sys
+s = json.load(open(sys.argv[1]))
+h = {f["record"]: f["state"] for f in s["findings"] if f["rule"] == "handover_designated_method"}
+assert h == {"acme/r-000001": "violated", "acme/r-000002": "ok", "acme/r-000003": "ok",
+             "acme/r-000004": "violated"}, h
+PY
+ok "after the amendment: courier is designated, encrypted-usb is warned about; status agrees"
+finish
