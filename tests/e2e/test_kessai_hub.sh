@@ -57,4 +57,13 @@ cd "$T/city"
 expect_exit 0 "$ITAKU" approve acme/q-000002
 refused_push "fast-forwards only|non-fast-forward|rejected" akiruno-city "+refs/heads/decisions/acme/q-000002:$B"
 ok "a decision branch moves forward only"
+
+# itaku push carries the city's decision branches (to a shared bare clone)
+git init -q --bare "$T/shared"
+expect_exit 0 "$ITAKU" remote add shared "$T/shared" --party akiruno-city
+expect_exit 0 "$ITAKU" push shared
+Q2=refs/heads/decisions/acme/q-000002
+[ "$(git -C "$T/shared" rev-parse "$Q2")" = "$(git rev-parse "$Q2")" ] ||
+    fail "itaku push did not carry the draft of acme/q-000002"
+ok "itaku push carries the city's decisions in progress with its main"
 finish
