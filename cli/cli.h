@@ -91,6 +91,7 @@ int cmd_request(int argc, char **argv);
 int cmd_requests(int argc, char **argv);
 int cmd_endorse(int argc, char **argv);
 int cmd_decide(int argc, char **argv);
+int cmd_kessai(int argc, char **argv);
 int cmd_withdraw(int argc, char **argv);
 int cmd_clone(int argc, char **argv);
 int cmd_acknowledge(int argc, char **argv);

@@ -2,6 +2,7 @@
  * registry holds against those this itaku carries; the city publishing the
  * carried ones the registry lacks, and amending the contract settings. */
 #include "cli.h"
+#include "i18n.h"
 #include "json_out.h"
 #include "itaku/contract.h"
 #include "itaku/contract_amend.h"
@@ -111,7 +112,7 @@ done:
 static int amend(int argc, char **argv)
 {
     itk_contract_amend_options o = ITK_CONTRACT_AMEND_OPTIONS_INIT;
-    const char *methods[32], *key = NULL, *contacts = NULL;
+    const char *methods[32], *key = NULL, *contacts = NULL, *rules_file = NULL;
     cli_strings method_list = {methods, 0, 32};
     const cli_opt opts[] = {
         {"handover-method", 0, CLI_STRING, &method_list, "METHOD",
@@ -121,6 +122,10 @@ static int amend(int argc, char **argv)
         {"work-start", 0, CLI_DATE, &o.work_start, "YYYY-MM-DD", "when the work starts", 0},
         {"contacts", 0, CLI_PATH, &contacts, "FILE",
          "the contacts from now on: JSON {\"contacts\": [{party, role, name, phone, email}]}", 0},
+        {"decision-rules", 0, CLI_PATH, &rules_file, "FILE",
+         N_("the decision rules (決裁) from now on: JSON {\"decision_rules\": [{request_kinds, "
+            "outcomes, drafters, approvers: [{post, count}], deputies: [{for, post}]}]}"),
+         0},
         {"reason", 0, CLI_STRING, &o.reason, "TEXT", "why the settings change", CLI_REQUIRED},
         CLI_OPT_KEY(&key),
         {0}};
@@ -140,9 +145,22 @@ static int amend(int argc, char **argv)
     itk_registry *reg = NULL;
     itk_signer *signer = NULL;
     itk_buf name = ITK_BUF_INIT;
-    json_t *list = NULL;
+    json_t *list = NULL, *rules = NULL;
     int rc = EXIT_ERROR;
     git_oid commit;
+    if (rules_file) {
+        if (cli_read_body(&rules, rules_file, 0) != 0) {
+            rc = cli_fail(_("cannot read the decision rules"));
+            goto done;
+        }
+        o.decision_rules = json_object_get(rules, "decision_rules");
+        if (!json_is_array(o.decision_rules)) {
+            fprintf(stderr, _("itaku: %s holds no \"decision_rules\" list; nothing was written\n"),
+                    rules_file);
+            rc = EXIT_ERROR;
+            goto done;
+        }
+    }
     if (contacts) {
         if (cli_read_body(&list, contacts, 0) != 0) {
             rc = cli_fail("cannot read the contacts");
@@ -170,6 +188,7 @@ static int amend(int argc, char **argv)
     rc = EXIT_OK;
 done:
     json_decref(list);
+    json_decref(rules);
     itk_buf_dispose(&name);
     itk_signer_free(signer);
     itk_registry_free(reg);

@@ -1,7 +1,10 @@
 /* itaku approve|reject|return: the city decides a request by merging its
  * branch, with the decision in the merge commit. */
 #include "cli.h"
+#include "i18n.h"
 #include "itaku/flow.h"
+#include "itaku/kessai.h"
+#include "itaku/requests.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -58,6 +61,23 @@ int cmd_decide(int argc, char **argv)
         rc = cli_fail("nothing was decided");
         goto done;
     }
+    itk_request_info info;
+    char code[16] = "";
+    itk_buf waiting = ITK_BUF_INIT;
+    if (itk_request_resolve(&info, reg, argv[optind]) == 0 && strcmp(info.state, "pending") == 0 &&
+        itk_kessai_where(code, &waiting, reg, info.requester, info.id) == 0 && code[0]) {
+        printf(_("Drafted (起案) the decision on %s (%s) in commit %.12s, on branch "
+                 "decisions/%s/%s; it waits for the seals of %s: each runs itaku kessai %s "
+                 "--%s.\n"),
+               cli_safe(info.name), o.outcome, git_oid_tostr_s(&out), cli_safe(info.requester),
+               cli_safe(info.id), waiting.size ? cli_safe(waiting.ptr) : "?", cli_safe(info.name),
+               argv[0]);
+        itk_buf_dispose(&waiting);
+        rc = EXIT_OK;
+        goto done;
+    }
+    itk_buf_dispose(&waiting);
+    itk_error_clear();
     printf("%s %s in commit %.12s.\n",
            strcmp(o.outcome, "approved") == 0   ? "Approved"
            : strcmp(o.outcome, "rejected") == 0 ? "Rejected"

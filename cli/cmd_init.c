@@ -1,6 +1,7 @@
 /* itaku init: the city creates a contract registry and gets its contract
  * sheet, to attach to the paper contract. */
 #include "cli.h"
+#include "i18n.h"
 #include "itaku/init.h"
 
 #include <stdio.h>
@@ -10,7 +11,7 @@
 int cmd_init(int argc, char **argv)
 {
     itk_init_options o = ITK_INIT_OPTIONS_INIT;
-    const char *key = NULL;
+    const char *key = NULL, *rules_file = NULL;
     const char *methods[32];
     cli_strings method_list = {methods, 0, 32};
     o.principal = "officer";
@@ -29,6 +30,13 @@ int cmd_init(int argc, char **argv)
         {"handover-method", 0, CLI_STRING, &method_list, "M",
          "a way records may be handed over (may repeat)", CLI_MANY},
         {"timezone", 0, CLI_STRING, &o.timezone, "TZ", "the contract's time zone", 0},
+        {"principal-post", 0, CLI_STRING, &o.principal_post, "TEXT",
+         N_("that person's post (担当, 課長 …; see --decision-rules)"), 0},
+        {"decision-rules", 0, CLI_PATH, &rules_file, "FILE",
+         N_("who drafts and who seals the city's decisions (決裁): JSON {\"decision_rules\": "
+            "[{request_kinds, outcomes, drafters, approvers: [{post, count}], deputies: [{for, "
+            "post}]}]}"),
+         0},
         {0}};
     const cli_spec spec = {"init",
                            "Create a contract registry (the city) and print the contract "
@@ -43,15 +51,30 @@ int cmd_init(int argc, char **argv)
         return cli_bad(&spec, "init needs one DIR");
     if (!o.contract_id || !o.title || !o.city_id || !o.city_name || !key)
         return cli_bad(&spec, "init needs --contract, --title, --city, --name and --key");
+    json_t *rules = NULL;
+    if (rules_file) {
+        if (cli_read_body(&rules, rules_file, 0) != 0)
+            return cli_fail(_("cannot read the decision rules"));
+        o.decision_rules = json_object_get(rules, "decision_rules");
+        if (!json_is_array(o.decision_rules)) {
+            fprintf(stderr, _("itaku: %s holds no \"decision_rules\" list; nothing was written\n"),
+                    rules_file);
+            json_decref(rules);
+            return EXIT_ERROR;
+        }
+    }
     itk_signer *signer = NULL;
-    if (cli_open_signer(&signer, NULL, key))
+    if (cli_open_signer(&signer, NULL, key)) {
+        json_decref(rules);
         return EXIT_ERROR;
+    }
     git_oid genesis;
     itk_buf fpr = ITK_BUF_INIT;
     int rc = itk_registry_init(&genesis, argv[optind], &o, signer);
     if (!rc)
         rc = itk_pubkey_fingerprint(&fpr, itk_signer_public(signer));
     itk_signer_free(signer);
+    json_decref(rules);
     if (rc) {
         itk_buf_dispose(&fpr);
         return cli_fail("cannot create the registry");

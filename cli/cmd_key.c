@@ -1,5 +1,6 @@
 /* itaku key generate|show: OpenSSH Ed25519 keys for signing. */
 #include "cli.h"
+#include "i18n.h"
 #include "itaku/sshkey.h"
 #include "itaku/keyops.h"
 #include "itaku/sshsig.h"
@@ -107,12 +108,26 @@ static int show(int argc, char **argv)
 static int key_event(int argc, char **argv)
 {
     const char *sub = argv[0], *principal = NULL, *last_good = NULL, *reason = NULL,
-               *document = NULL, *key = NULL, *person = NULL;
+               *document = NULL, *key = NULL, *person = NULL, *post = NULL;
     const cli_opt add_opts[] = {
         {NULL, 0, CLI_PATH, NULL, "PUBKEY", "the new key's .pub file", 0},
         {"principal", 0, CLI_STRING, &principal, "NAME", "who holds it", CLI_REQUIRED},
         {"name", 0, CLI_STRING, &person, "TEXT",
          "that person's name as the papers show it (e.g. 田中 花子)", 0},
+        {"post", 0, CLI_STRING, &post, "TEXT",
+         N_("that person's post (担当, 係長, 課長, 部長 …): who drafts and who seals decisions"),
+         0},
+        CLI_OPT_KEY(&key),
+        {0}};
+    const cli_opt attributes_opts[] = {
+        {"principal", 0, CLI_STRING, &principal, "NAME", N_("the person of our party"),
+         CLI_REQUIRED},
+        {"name", 0, CLI_STRING, &person, "TEXT", N_("their name as the papers show it from now on"),
+         0},
+        {"post", 0, CLI_STRING, &post, "TEXT",
+         N_("their post from now on (担当, 係長, 課長, 部長 …); earlier seals keep the post of "
+            "their day"),
+         0},
         CLI_OPT_KEY(&key),
         {0}};
     const cli_opt rename_opts[] = {
@@ -149,9 +164,9 @@ static int key_event(int argc, char **argv)
                                     CLI_OPT_KEY(&key),
                                     {0}};
     static const char *const names[] = {"add",     "rotate",  "retire", "compromised",
-                                        "recover", "confirm", "rename"};
+                                        "recover", "confirm", "rename", "attributes"};
     const cli_opt *const tables[] = {add_opts,     rotate_opts,  retire_opts, compromised_opts,
-                                     recover_opts, confirm_opts, rename_opts};
+                                     recover_opts, confirm_opts, rename_opts, attributes_opts};
     static const char *const summaries[] = {
         "Add a key for a second person of our party.",
         "Add NEWKEY and retire the signing key.",
@@ -159,7 +174,9 @@ static int key_event(int argc, char **argv)
         "Mark a key compromised: what it signed after --last-good is void.",
         "The city gives a party that lost its keys a new one, on a signed paper.",
         "Confirm a key the city recovered for us.",
-        "Record a new name for a person of our party (earlier papers keep the old one)."};
+        "Record a new name for a person of our party (earlier papers keep the old one).",
+        N_("Record a new name or post for a person of our party (earlier papers and seals keep "
+           "those of their day).")};
     size_t which = 0;
     while (which + 1 < sizeof(names) / sizeof(*names) && strcmp(sub, names[which]) != 0)
         which++;
@@ -171,16 +188,18 @@ static int key_event(int argc, char **argv)
         return parsed;
     int nargs = argc - optind;
     char **args = argv + optind;
-    int want = strcmp(sub, "recover") == 0   ? 2
-               : strcmp(sub, "confirm") == 0 ? -1
-               : strcmp(sub, "rename") == 0  ? 0
-                                             : 1;
+    int want = strcmp(sub, "recover") == 0                                    ? 2
+               : strcmp(sub, "confirm") == 0                                  ? -1
+               : strcmp(sub, "rename") == 0 || strcmp(sub, "attributes") == 0 ? 0
+                                                                              : 1;
     if ((want >= 0 && nargs != want) || (want < 0 && nargs > 1))
         return cli_bad(&spec, "key %s: wrong number of arguments", sub);
     if (strcmp(sub, "add") == 0 && !principal)
         return cli_bad(&spec, "key add needs --principal NAME");
     if (strcmp(sub, "rename") == 0 && (!principal || !person))
         return cli_bad(&spec, "key rename needs --principal NAME and --name TEXT");
+    if (strcmp(sub, "attributes") == 0 && !person && !post)
+        return cli_bad(&spec, _("key attributes needs --name TEXT, --post TEXT or both"));
     if (strcmp(sub, "compromised") == 0 && !last_good)
         return cli_bad(&spec, "key compromised needs --last-good COMMIT");
     if (strcmp(sub, "recover") == 0 && !document)
@@ -198,7 +217,9 @@ static int key_event(int argc, char **argv)
     if (cli_open_registry(&reg) || cli_open_signer(&signer, reg, key))
         goto done;
     if (strcmp(sub, "add") == 0)
-        r = itk_key_add_named(&out, reg, signer, pub, principal, person);
+        r = itk_key_add_attrs(&out, reg, signer, pub, principal, person, post);
+    else if (strcmp(sub, "attributes") == 0)
+        r = itk_key_set_attributes(&out, reg, signer, principal, person, post);
     else if (strcmp(sub, "rename") == 0)
         r = itk_key_set_name(&out, reg, signer, principal, person);
     else if (strcmp(sub, "rotate") == 0)
@@ -244,6 +265,8 @@ int cmd_key(int argc, char **argv)
         {"confirm", key_event, "confirm a key the city recovered for us",
          CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER},
         {"rename", key_event, "record a new name for a person of our party",
+         CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER},
+        {"attributes", key_event, N_("record a new name or post for a person of our party"),
          CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER},
         {0}};
     return cli_dispatch("key",

@@ -4,6 +4,8 @@
 #include "json_out.h"
 #include "itaku/flow.h"
 #include "itaku/requests.h"
+#include "itaku/kessai.h"
+#include "itaku/labels.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +44,9 @@ int cmd_requests(int argc, char **argv)
         itk_registry_free(reg);
         return cli_fail("cannot list requests");
     }
+    itk_labels *labels = NULL;
+    if (itk_labels_open(&labels, reg, NULL, "ja") < 0)
+        itk_error_clear();
     json_t *out = json ? json_array() : NULL;
     if (!json)
         printf("%-22s %-22s %-10s %-11s %-16s %s\n", "REQUEST", "KIND", "STATE", "NEXT",
@@ -53,7 +58,37 @@ int cmd_requests(int argc, char **argv)
             continue;
         if (!mine && !all && strcmp(r->state, "pending") != 0)
             continue;
-        if (json)
+        /* 決裁 (V12): where a drafted decision stands */
+        char code[16] = "";
+        itk_buf waiting = ITK_BUF_INIT;
+        if (strcmp(r->state, "pending") == 0 &&
+            itk_kessai_where(code, &waiting, reg, r->requester, r->id) < 0) {
+            itk_error_clear();
+            code[0] = '\0';
+        }
+        if (json && code[0]) {
+            json_t *o = json_pack(
+                "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:o, s:s, s:o}", "request",
+                cli_jstr(r->name), "kind", cli_jstr(r->kind), "state", cli_jstr(r->state), "next",
+                cli_jstr(r->next), "endorsed_by", cli_jstr(r->endorsed), "decided",
+                cli_jstr(r->decided_on), "valid_until", cli_jstr(r->valid_until), "max_uses",
+                (json_int_t)r->max_uses, "summary", cli_jstr(r->summary), "kessai", code,
+                "waiting_for", cli_jstr(waiting.size ? waiting.ptr : ""));
+            cli_jappend(&out, o);
+        } else if (code[0]) {
+            const char *state = labels ? itk_labels_get(labels, "kessai", code) : NULL;
+            const char *suffix = labels ? itk_labels_get(labels, "kessai", "waiting") : NULL;
+            char next[300];
+            /* "1 of 課長" → "課長決裁待ち": the post(s) still to seal */
+            snprintf(next, sizeof(next), "%s%s", waiting.size ? waiting.ptr : "-",
+                     waiting.size && suffix ? suffix : "");
+            printf("%-22s %-22s ", cli_safe(r->name), cli_safe(r->kind));
+            cli_pad(state ? state : code, 10);
+            putchar(' ');
+            cli_pad(next, 11);
+            printf(" %-16s %s\n", r->endorsed[0] ? cli_safe(r->endorsed) : "-",
+                   cli_safe(r->summary));
+        } else if (json)
             cli_jappend(&out,
                         json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:o}", "request",
                                   cli_jstr(r->name), "kind", cli_jstr(r->kind), "state",
@@ -65,6 +100,7 @@ int cmd_requests(int argc, char **argv)
             printf("%-22s %-22s %-10s %-11s %-16s %s\n", cli_safe(r->name), cli_safe(r->kind),
                    cli_safe(r->state), r->next[0] ? cli_safe(r->next) : "-",
                    r->endorsed[0] ? cli_safe(r->endorsed) : "-", cli_safe(r->summary));
+        itk_buf_dispose(&waiting);
         first = 0;
     }
     int rc = EXIT_OK;
@@ -73,6 +109,7 @@ int cmd_requests(int argc, char **argv)
     else if (first)
         printf("(none)\n");
     free(list);
+    itk_labels_free(labels);
     itk_signer_free(signer);
     itk_registry_free(reg);
     return rc;

@@ -47,6 +47,7 @@ static const struct {
     {"approve", cmd_decide, "approve a request by merging it (the city)", NEEDS_RS},
     {"reject", cmd_decide, "reject a request by merging it, with a reason (the city)", NEEDS_RS},
     {"return", cmd_decide, "return a request for correction (差戻し) (the city)", NEEDS_RS},
+    {"kessai", cmd_kessai, "seal (決裁) a draft decision of the city with your post", NEEDS_RS},
     {"withdraw", cmd_withdraw, "withdraw one of our pending requests", NEEDS_RS},
     {"instruct", cmd_instruct, "instruct a descendant: report, inspection, return, dispose, ...",
      NEEDS_RS},

@@ -6,6 +6,7 @@
 #include "alloc.h"
 #include "itaku/commit.h"
 #include "itaku/errors.h"
+#include "itaku/delegation.h"
 #include "itaku/party.h"
 #include "itaku/textnorm.h"
 #include "commit_priv.h"
@@ -29,10 +30,13 @@ int itk_contract_amend(itk_buf *name, git_oid *out, itk_registry *reg, itk_signe
     if (!o->reason || !o->reason[0])
         return itk_error_set(ITK_EINVALID, "a contract amendment needs --reason TEXT (why the "
                                            "settings change)");
-    if (!o->handover_count && !o->start && !o->end && !o->work_start && !o->contacts)
+    if (!o->handover_count && !o->start && !o->end && !o->work_start && !o->contacts &&
+        !o->decision_rules)
         return itk_error_set(ITK_EINVALID,
                              "say what changes: --handover-method (repeat for each), --start, "
-                             "--end, --work-start or --contacts FILE");
+                             "--end, --work-start, --contacts FILE or --decision-rules FILE");
+    if (o->decision_rules && (rc = itk_kessai_rules_check(o->decision_rules)))
+        return rc;
     if ((rc = itk_registry_head_tree(&tree, reg)) ||
         (rc = itk_registry_identify(&me, reg, tree, signer)) ||
         (rc = itk_registry_now(created, reg)))
@@ -81,6 +85,8 @@ int itk_contract_amend(itk_buf *name, git_oid *out, itk_registry *reg, itk_signe
         json_object_set_new(body, "work_start", json_string(o->work_start));
     if (o->contacts)
         json_object_set(body, "contacts", o->contacts);
+    if (o->decision_rules)
+        json_object_set(body, "decision_rules", o->decision_rules);
     if ((rc = itk_change_new(&c, "contract-amend", "Amend the contract settings")) ||
         (rc = itk_record_append(&path, &id, c, reg, &me, created, "contract-amendment", NULL, body,
                                 NULL)))

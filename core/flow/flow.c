@@ -16,6 +16,7 @@
 #include "itaku/names.h"
 #include "registry_priv.h"
 #include "requests_priv.h"
+#include "kessai_priv.h"
 #include "sync_priv.h"
 #include "itaku/commit.h"
 #include "itaku/init.h"
@@ -685,8 +686,10 @@ int itk_request_decide(git_oid *out, itk_registry *reg, itk_signer *signer, cons
     itk_change *c = NULL;
     itk_buf path = ITK_BUF_INIT, id = ITK_BUF_INIT;
     json_t *body = NULL;
+    itk_kessai_route route;
     int rc;
     memset(&r, 0, sizeof(r));
+    memset(&route, 0, sizeof(route));
     const char *outcome = o && o->outcome ? o->outcome : "";
     const char *action = strcmp(outcome, "approved") == 0   ? "approve"
                          : strcmp(outcome, "rejected") == 0 ? "reject"
@@ -721,6 +724,10 @@ int itk_request_decide(git_oid *out, itk_registry *reg, itk_signer *signer, cons
     }
     if ((rc = check_endorsements(reg, &r, r.nchain - 1)))
         goto done;
+    /* 決裁 (V12): with a decision rule, a draft first, the seals, then this */
+    if ((rc = itk_kessai_route_decide(out, &route, reg, signer, info, r.sha, &r.tip, outcome, o)) ||
+        route.kind == ITK_KESSAI_DRAFTED)
+        goto done;
     body = json_pack("{s:s, s:s, s:s}", "request", info->name, "request_sha256", r.sha, "outcome",
                      outcome);
     if (o->reason)
@@ -731,6 +738,8 @@ int itk_request_decide(git_oid *out, itk_registry *reg, itk_signer *signer, cons
         json_object_set_new(body, "valid_until", json_string(o->valid_until));
     if (o->max_uses > 0)
         json_object_set_new(body, "max_uses", json_integer(o->max_uses));
+    if (route.kind == ITK_KESSAI_FINALIZE)
+        json_object_update(body, route.extra);
     if ((rc = itk_change_new(&c, action, "Decide")) ||
         (rc = itk_change_set_subject(c, "%s %s",
                                      strcmp(action, "approve") == 0  ? "Approve"
@@ -744,8 +753,17 @@ int itk_request_decide(git_oid *out, itk_registry *reg, itk_signer *signer, cons
     if (strcmp(action, "approve") == 0 && strcmp(info->kind, "subcontract") == 0 &&
         (rc = register_subcontractor(c, reg, &f, &r)))
         goto done;
+    if (route.kind == ITK_KESSAI_FINALIZE) {
+        /* the merge of main and the decision branch (V12) */
+        char received[128];
+        snprintf(received, sizeof(received), "%s %s", route.city, git_oid_tostr_s(&route.tip));
+        if (!(rc = itk_change_trailer(c, ITK_TRAILER_RECEIVED, received)))
+            rc = itk_registry_merge(out, reg, signer, c, &route.tip);
+        goto done;
+    }
     rc = commit_on_branch(out, reg, signer, &f, c, &r, r.nchain - 1, 0);
 done:
+    itk_kessai_route_dispose(&route);
     json_decref(body);
     itk_change_free(c);
     itk_buf_dispose(&path);

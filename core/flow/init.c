@@ -7,6 +7,7 @@
 #include "itaku/names.h"
 #include "itaku/textnorm.h"
 #include "itaku/people.h"
+#include "itaku/delegation.h"
 #include "fsutil.h"
 #include "registry_priv.h"
 #include "template.h"
@@ -38,8 +39,23 @@ int itk_key_record_named(itk_buf *path, itk_buf *data, const char *schema, const
                          const itk_pubkey *key, const char *principal, const char *person,
                          const char *added_by, const char *created)
 {
+    return itk_key_record_attrs(path, data, schema, party, key, principal, person, NULL, added_by,
+                                created);
+}
+
+int itk_key_record_attrs(itk_buf *path, itk_buf *data, const char *schema, const char *party,
+                         const itk_pubkey *key, const char *principal, const char *person,
+                         const char *post, const char *added_by, const char *created)
+{
     itk_buf fpr = ITK_BUF_INIT, name = ITK_BUF_INIT, line = ITK_BUF_INIT;
     int rc;
+    if (post && (!schema || strcmp(schema, "key.v1") == 0))
+        return itk_error_set(ITK_EUNSUPPORTED,
+                             "this registry's key records (key.v1) hold no posts; the city "
+                             "brings its schemas up to date with `itaku contract upgrade`, "
+                             "or leave out --post");
+    if (post && (rc = itk_post_check(post)))
+        return rc;
     if (person && (!schema || strcmp(schema, "key.v1") == 0))
         return itk_error_set(ITK_EUNSUPPORTED,
                              "this registry's key records (key.v1) hold no names; the city "
@@ -52,8 +68,14 @@ int itk_key_record_named(itk_buf *path, itk_buf *data, const char *schema, const
         goto done;
     json_t *body = json_pack("{s:s, s:s, s:s, s:s}", "principal", principal, "public_key", line.ptr,
                              "fingerprint", fpr.ptr, "added_by", added_by);
-    if (person)
-        json_object_set_new(body, "attributes", json_pack("{s:s}", "name", person));
+    if (person || post) {
+        json_t *attrs = json_object();
+        if (person)
+            json_object_set_new(attrs, "name", json_string(person));
+        if (post)
+            json_object_set_new(attrs, "post", json_string(post));
+        json_object_set_new(body, "attributes", attrs);
+    }
     itk_record_fields f = {"key", name.ptr, party, created, NULL, NULL, body, schema};
     rc = itk_record_build(data, &f);
     json_decref(body);
@@ -80,7 +102,7 @@ static int check_options(const itk_init_options *o)
         return itk_error_set(ITK_EINVALID, "a contract id, a title, the city's party id and its "
                                            "name are required");
     int rc = itk_party_id_check(o->city_id);
-    if (rc)
+    if (rc || (o->decision_rules && (rc = itk_kessai_rules_check(o->decision_rules))))
         return rc;
     for (const char *p = o->contract_id; *p; p++)
         if ((unsigned char)*p < 0x20 || *p == '/' || *p == '\\' || p - o->contract_id > 64)
@@ -154,6 +176,8 @@ static int contract_json(itk_buf *out, const itk_init_options *o, const unsigned
             json_array_append_new(m, json_string(o->handover_methods[i]));
         json_object_set_new(c, "handover_methods", m);
     }
+    if (o->decision_rules)
+        json_object_set_new(c, "decision_rules", json_deep_copy(o->decision_rules));
     rc = itk_json_canonical(out, c);
     json_decref(c);
     return rc;
@@ -182,8 +206,9 @@ static int genesis_change(itk_change *c, const itk_init_options *o, const itk_pu
         !(rc = itk_record_path(&path, itk_record_type_find("party"), o->city_id, NULL, NULL)))
         rc = itk_change_add(c, path.ptr, data.ptr, data.size);
     json_decref(body);
-    if (!rc && !(rc = itk_key_record_named(&path, &data, key_schema, o->city_id, key, o->principal,
-                                           o->principal_name, o->city_id, created)))
+    if (!rc &&
+        !(rc = itk_key_record_attrs(&path, &data, key_schema, o->city_id, key, o->principal,
+                                    o->principal_name, o->principal_post, o->city_id, created)))
         rc = itk_change_add(c, path.ptr, data.ptr, data.size);
     itk_buf_dispose(&path);
     itk_buf_dispose(&data);

@@ -40,7 +40,8 @@ static int open_ctx(key_ctx *k, itk_registry *reg, itk_signer *signer)
 }
 
 static int add_key_file(itk_change *c, key_ctx *k, const char *party, const itk_pubkey *key,
-                        const char *principal, const char *name, itk_registry *reg)
+                        const char *principal, const char *name, const char *post,
+                        itk_registry *reg)
 {
     itk_buf path = ITK_BUF_INIT, data = ITK_BUF_INIT, fpr = ITK_BUF_INIT;
     itk_identity other;
@@ -55,7 +56,7 @@ static int add_key_file(itk_change *c, key_ctx *k, const char *party, const itk_
                            fpr.ptr, other.party, other.principal);
     else if (!rc) {
         itk_error_clear();
-        if (!(rc = itk_key_record_named(&path, &data, schema, party, key, principal, name,
+        if (!(rc = itk_key_record_attrs(&path, &data, schema, party, key, principal, name, post,
                                         k->me.party, k->created)))
             rc = itk_change_add(c, path.ptr, data.ptr, data.size);
     }
@@ -94,13 +95,19 @@ int itk_key_add(git_oid *out, itk_registry *reg, itk_signer *signer, const itk_p
 int itk_key_add_named(git_oid *out, itk_registry *reg, itk_signer *signer, const itk_pubkey *key,
                       const char *principal, const char *name)
 {
+    return itk_key_add_attrs(out, reg, signer, key, principal, name, NULL);
+}
+
+int itk_key_add_attrs(git_oid *out, itk_registry *reg, itk_signer *signer, const itk_pubkey *key,
+                      const char *principal, const char *name, const char *post)
+{
     key_ctx k;
     itk_change *c = NULL;
     int rc = open_ctx(&k, reg, signer);
     if (!rc && !(rc = itk_principal_check(principal)) &&
         !(rc = itk_change_new(&c, "key-add", "Add a key")) &&
         !(rc = itk_change_set_subject(c, "Add a key of %s/%s", k.me.party, principal)))
-        rc = add_key_file(c, &k, k.me.party, key, principal, name, reg);
+        rc = add_key_file(c, &k, k.me.party, key, principal, name, post, reg);
     return finish(out, reg, signer, c, rc, &k);
 }
 
@@ -130,7 +137,7 @@ int itk_key_rotate(git_oid *out, itk_registry *reg, itk_signer *signer, const it
     if (!rc && !(rc = itk_principal_check(principal)) &&
         !(rc = itk_change_new(&c, "key-rotate", "Rotate a key")) &&
         !(rc = itk_change_set_subject(c, "Rotate the key of %s/%s", k.me.party, principal)) &&
-        !(rc = add_key_file(c, &k, k.me.party, new_key, principal, NULL, reg)))
+        !(rc = add_key_file(c, &k, k.me.party, new_key, principal, NULL, NULL, reg)))
         rc = add_event(c, reg, &k, body);
     json_decref(body);
     return finish(out, reg, signer, c, rc, &k);
@@ -212,7 +219,7 @@ int itk_key_recover(git_oid *out, itk_registry *reg, itk_signer *signer, const c
     if (!rc && !(rc = itk_principal_check(principal)) &&
         !(rc = itk_change_new(&c, "key-recover", "Recover a key")) &&
         !(rc = itk_change_set_subject(c, "Recover a lost key of %s/%s", party, principal)) &&
-        !(rc = add_key_file(c, &k, party, key, principal, NULL, reg)))
+        !(rc = add_key_file(c, &k, party, key, principal, NULL, NULL, reg)))
         rc = add_event(c, reg, &k, body);
     json_decref(body);
     itk_buf_dispose(&fpr);
@@ -285,24 +292,46 @@ static int principal_key(char fpr[64], key_ctx *k, itk_registry *reg, const char
 int itk_key_set_name(git_oid *out, itk_registry *reg, itk_signer *signer, const char *principal,
                      const char *name)
 {
+    return itk_key_set_attributes(out, reg, signer, principal, name, NULL);
+}
+
+int itk_key_set_attributes(git_oid *out, itk_registry *reg, itk_signer *signer,
+                           const char *principal, const char *name, const char *post)
+{
     key_ctx k;
     itk_change *c = NULL;
     char fpr[64] = "", schema[64] = "";
     json_t *body = NULL;
+    if (!name && !post)
+        return itk_error_set(ITK_EINVALID, "say what changes: --name TEXT, --post TEXT or both");
     int rc = open_ctx(&k, reg, signer);
-    if (!rc && !(rc = itk_principal_check(principal)) && !(rc = itk_display_name_check(name)) &&
+    if (!rc && !(rc = itk_principal_check(principal)) &&
+        !(rc = name ? itk_display_name_check(name) : 0) &&
+        !(rc = post ? itk_post_check(post) : 0) &&
         !(rc = itk_form_schema(NULL, schema, reg, "key-event")) &&
         strcmp(schema, "key-event.v1") == 0)
         rc = itk_error_set(ITK_EUNSUPPORTED,
-                           "this registry's key events (key-event.v1) cannot change a name; the "
-                           "city brings its schemas up to date with `itaku contract upgrade`");
+                           "this registry's key events (key-event.v1) cannot change a name or a "
+                           "post; the city brings its schemas up to date with `itaku contract "
+                           "upgrade`");
     if (!rc)
         rc = principal_key(fpr, &k, reg, principal);
-    if (!rc)
-        body = json_pack("{s:s, s:s, s:s, s:{s:s}}", "event", "attributes", "key", fpr, "principal",
-                         principal, "attributes", "name", name);
-    if (!rc && !(rc = itk_change_new(&c, "key-attributes", "Change a name")) &&
-        !(rc = itk_change_set_subject(c, "Record the name of %s/%s", k.me.party, principal)))
+    if (!rc) {
+        json_t *attrs = json_object();
+        if (name)
+            json_object_set_new(attrs, "name", json_string(name));
+        if (post)
+            json_object_set_new(attrs, "post", json_string(post));
+        body = json_pack("{s:s, s:s, s:s, s:o}", "event", "attributes", "key", fpr, "principal",
+                         principal, "attributes", attrs);
+    }
+    if (!rc &&
+        !(rc = itk_change_new(&c, "key-attributes", name ? "Change a name" : "Change a post")) &&
+        !(rc = itk_change_set_subject(c, "Record the %s of %s/%s",
+                                      name && post ? "name and post"
+                                      : name       ? "name"
+                                                   : "post",
+                                      k.me.party, principal)))
         rc = add_event(c, reg, &k, body);
     json_decref(body);
     return finish(out, reg, signer, c, rc, &k);

@@ -5,6 +5,7 @@
 #include "itaku/write_lock.h"
 #include "itaku/remote.h"
 #include "itaku/errors.h"
+#include "itaku/kessai.h"
 #include "itaku/names.h"
 #include "alloc.h"
 #include "array.h"
@@ -257,6 +258,17 @@ int itk_remote_push(itk_buf *pushed, itk_registry *reg, itk_signer *signer, cons
             int may = requester[0] && (strcmp(requester, me.party) == 0 ||
                                        itk_chain_is_ancestor(repo, tree, me.party, requester));
             if (id && may && worth_pushing(repo, id, remote_head(heads, nheads, rn)))
+                rc = spec_add(&specs, pushed, rn, rn);
+            git_reference_free(ref);
+        }
+    }
+    /* the city's decisions in progress (決裁, V12): its officers share them
+     * through the hosted registry, whose hook takes them from the city only */
+    if (!rc && city && git_reference_iterator_glob_new(&it, repo, ITK_REF_DECISIONS "*") == 0) {
+        while (!rc && git_reference_next(&ref, it) == 0) {
+            const char *rn = git_reference_name(ref);
+            const git_oid *id = git_reference_target(ref);
+            if (id && worth_pushing(repo, id, remote_head(heads, nheads, rn)))
                 rc = spec_add(&specs, pushed, rn, rn);
             git_reference_free(ref);
         }

@@ -5,6 +5,7 @@
 #include "itaku/server.h"
 #include "itaku/chain.h"
 #include "itaku/errors.h"
+#include "itaku/kessai.h"
 #include "alloc.h"
 #include "array.h"
 #include "itaku/remote.h"
@@ -294,7 +295,7 @@ static int check_update(itk_buf *log, itk_registry *reg, const char *party, cons
                              "%s: deleting a ref is refused; nothing is ever deleted from a "
                              "registry",
                              u->ref);
-    enum { MAIN, LINE, REQUEST } kind;
+    enum { MAIN, LINE, REQUEST, DECISION } kind;
     if (strcmp(u->ref, ITK_REF_MAIN) == 0)
         kind = MAIN;
     else if (strncmp(u->ref, ITK_REF_PARTIES, ITK_PREFIX_LEN(ITK_REF_PARTIES)) == 0 &&
@@ -303,10 +304,14 @@ static int check_update(itk_buf *log, itk_registry *reg, const char *party, cons
     else if (strncmp(u->ref, ITK_REF_REQUESTS, ITK_PREFIX_LEN(ITK_REF_REQUESTS)) == 0 &&
              (rest = party_prefix(owner, u->ref + 20)) && *rest && !strchr(rest, '/'))
         kind = REQUEST;
+    else if (strncmp(u->ref, ITK_REF_DECISIONS, ITK_PREFIX_LEN(ITK_REF_DECISIONS)) == 0 &&
+             (rest = party_prefix(owner, u->ref + ITK_PREFIX_LEN(ITK_REF_DECISIONS))) && *rest &&
+             !strchr(rest, '/'))
+        kind = DECISION; /* 決裁 in progress (V12): the city's officers share it */
     else
         return itk_error_set(ITK_EINVALID,
                              "%s is not a branch of a hosted registry (main, parties/<P>/main, "
-                             "requests/<R>/<rec>)",
+                             "requests/<R>/<rec>, decisions/<R>/<rec>)",
                              u->ref);
     itk_error_clear();
     /* V1–V10 on everything the new tip holds, before trusting its tree */
@@ -336,7 +341,7 @@ static int check_update(itk_buf *log, itk_registry *reg, const char *party, cons
     if ((rc = city_of(city, reg, tree)))
         goto done;
     int allowed = 0;
-    if (kind == MAIN)
+    if (kind == MAIN || kind == DECISION)
         allowed = strcmp(party, city) == 0;
     else if (kind == LINE)
         allowed = strcmp(party, owner) == 0;
@@ -346,10 +351,11 @@ static int check_update(itk_buf *log, itk_registry *reg, const char *party, cons
     itk_error_clear();
     if (!allowed) {
         rc = itk_error_set(ITK_EAUTH, "%s may not be moved by %s: %s", u->ref, party,
-                           kind == MAIN   ? "main is the city's alone"
-                           : kind == LINE ? "parties/<P>/main is P's alone"
-                                          : "a request branch is moved by its requester or "
-                                            "a party between it and the city");
+                           kind == MAIN       ? "main is the city's alone"
+                           : kind == DECISION ? "a decision branch (決裁) is the city's alone"
+                           : kind == LINE     ? "parties/<P>/main is P's alone"
+                                              : "a request branch is moved by its requester or "
+                                                "a party between it and the city");
         goto done;
     }
     /* and whose the tip is, by its signature, as every fetch will decide it
@@ -362,9 +368,10 @@ static int check_update(itk_buf *log, itk_registry *reg, const char *party, cons
     }
     char line[ITK_PARTY_ID_MAX + 1], source[300];
     snprintf(source, sizeof(source), "the push of %s", u->ref);
-    if ((rc = itk_senders_attribute(
-             line, repo, tree, kind == REQUEST ? ITK_TIP_REQUEST : ITK_TIP_LINE,
-             kind == MAIN ? city : owner, signer, 1, &u->new_id, u->ref, source)))
+    if ((rc = itk_senders_attribute(line, repo, tree,
+                                    kind == REQUEST ? ITK_TIP_REQUEST : ITK_TIP_LINE,
+                                    kind == MAIN || kind == DECISION ? city : owner, signer, 1,
+                                    &u->new_id, u->ref, source)))
         goto done;
     if (!git_oid_is_zero(&u->old_id) && !git_oid_equal(&u->old_id, &u->new_id) &&
         git_graph_descendant_of(repo, &u->new_id, &u->old_id) != 1) {

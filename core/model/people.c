@@ -46,6 +46,22 @@ int itk_display_name_check(const char *name)
     return 0;
 }
 
+int itk_post_check(const char *post)
+{
+    if (!post || !*post)
+        return itk_error_set(ITK_EINVALID, "a post (担当, 課長 …) must not be empty");
+    itk_error_state saved;
+    itk_error_save(&saved);
+    int rc = itk_display_name_check(post);
+    itk_error_restore(&saved);
+    if (rc)
+        return itk_error_set(ITK_EINVALID,
+                             "a post is text of at most %d characters with no control or "
+                             "text-direction characters ('%.80s' is not)",
+                             ITK_DISPLAY_NAME_MAX, post);
+    return 0;
+}
+
 /* The folder at path in tree, when its header says it is one of bounded
  * size; NULL otherwise. */
 static git_tree *subtree(git_repository *repo, const git_tree *tree, const char *path)
@@ -148,6 +164,26 @@ int itk_principal_name_at(itk_buf *out, git_repository *repo, const git_oid *com
     int rc = itk_principal_attr(out, repo, t, party, principal, "name");
     git_tree_free(t);
     git_commit_free(c);
+    return rc;
+}
+
+int itk_principal_post_before(itk_buf *out, git_repository *repo, const git_oid *commit,
+                              const char *party, const char *principal)
+{
+    git_commit *c = NULL, *parent = NULL;
+    git_tree *t = NULL;
+    itk_buf_clear(out);
+    int bad = git_commit_lookup(&c, repo, commit) < 0;
+    if (!bad && git_commit_parentcount(c) > 0)
+        bad = git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(&t, parent) < 0;
+    else if (!bad)
+        bad = git_commit_tree(&t, c) < 0;
+    git_commit_free(parent);
+    git_commit_free(c);
+    if (bad)
+        return itk_error_git("cannot read commit %s or its parent", git_oid_tostr_s(commit));
+    int rc = itk_principal_attr(out, repo, t, party, principal, "post");
+    git_tree_free(t);
     return rc;
 }
 

@@ -25,6 +25,8 @@ static const itk_record_type types[] = {
     {"inspection", "x", "inspections", 0, "inspection result"},
     {"ack", "a", "acks", 0, "acknowledgement of obligations"},
     {"contract-amendment", "c", "contract-amendments", 0, "contract amendment"},
+    {"draft", "dr", "drafts", 1, "draft decision (起案)"},
+    {"seal", "s", "seals", 1, "seal on a draft decision (決裁印)"},
     {NULL, NULL, NULL, 0, NULL},
 };
 

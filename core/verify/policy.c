@@ -69,6 +69,8 @@ static const action_rule actions[] = {
     {"key-attributes", K_RECORD, 0, 0, " key-event "},
     {"attach", K_ATTACHMENT, 0, 0, ""},
     {"contract-amend", K_RECORD, 1, 0, " contract-amendment "},
+    {"draft", K_RECORD, 1, 1, " draft "}, /* 決裁 (V12): the draft merges the request */
+    {"seal", K_RECORD, 1, 0, " seal "},
     {NULL, 0, 0, 0, NULL},
 };
 
@@ -947,7 +949,7 @@ int itk_policy_check_commit(itk_policy *p, const git_commit *c, itk_commit_info 
     itk_content_hash(content_hex, entries, ck.nfiles);
     if ((rc = check_trailers(&ck, content_hex, genesis)) ||
         (rc = itk_policy_check_published(&ck, genesis)) || (rc = itk_policy_check_chain(&ck)) ||
-        (rc = itk_policy_check_receipt(&ck)))
+        (rc = itk_policy_check_kessai(&ck)) || (rc = itk_policy_check_receipt(&ck)))
         goto done;
 done:
     /* rc > 0 means a problem was recorded and the remaining checks skipped */

@@ -78,4 +78,9 @@ int itk_policy_check_trees(check *ck);
  * operational error. */
 int itk_policy_check_published(check *ck, int genesis);
 
+/* V12 決裁 (policy_kessai.c): drafts, seals, and decisions made under a
+ * decision rule. 0, 1 when a problem was recorded, negative on an
+ * operational error. */
+int itk_policy_check_kessai(check *ck);
+
 #endif

@@ -554,6 +554,27 @@ static int add_citations(story_ctx *s, const char *name, const story_rec *subjec
             snprintf(what, sizeof(what), "decided");
             snprintf(detail, sizeof(detail), "%s%s%s%s", out ? out : "?", extra, why ? ": " : "",
                      why ? why : "");
+        } else if (!strcmp(type, "draft") && body_str(r->rec, "request") &&
+                   !strcmp(body_str(r->rec, "request"), name)) {
+            /* 決裁 (V12): the draft, then each seal */
+            const char *why = body_str(r->rec, "reason");
+            snprintf(what, sizeof(what), "drafted");
+            snprintf(detail, sizeof(detail), "起案 by %s (%s), proposing %s%s%s",
+                     body_str(r->rec, "drafter") ? body_str(r->rec, "drafter") : "?",
+                     body_str(r->rec, "post") ? body_str(r->rec, "post") : "?",
+                     body_str(r->rec, "outcome") ? body_str(r->rec, "outcome") : "?",
+                     why ? ": " : "", why ? why : "");
+        } else if (!strcmp(type, "seal") && body_str(r->rec, "request") &&
+                   !strcmp(body_str(r->rec, "request"), name)) {
+            const char *why = body_str(r->rec, "reason");
+            const char *af = body_str(r->rec, "acting_for");
+            snprintf(what, sizeof(what), "sealed");
+            snprintf(detail, sizeof(detail), "決裁 by %s (%s%s%s): %s%s%s",
+                     body_str(r->rec, "principal") ? body_str(r->rec, "principal") : "?",
+                     body_str(r->rec, "post") ? body_str(r->rec, "post") : "?",
+                     af ? ", 代決 for " : "", af ? af : "",
+                     body_str(r->rec, "verdict") ? body_str(r->rec, "verdict") : "?",
+                     why ? ": " : "", why ? why : "");
         } else if (mentions(body, name, &field, "body")) {
             int answer = !strcmp(field, "instruction_ref") || !strcmp(field, "first_report_ref");
             snprintf(what, sizeof(what), answer ? "answered" : "cited");
@@ -565,7 +586,8 @@ static int add_citations(story_ctx *s, const char *name, const story_rec *subjec
         int rc = add_step(s, r->commit, what, r, depth, detail);
         if (!rc && *nfound < cap)
             found[(*nfound)++] = i;
-        if (!rc && depth == 1)
+        /* a draft and its seals reach main in the decision's own merge */
+        if (!rc && depth == 1 && strcmp(type, "draft") != 0 && strcmp(type, "seal") != 0)
             rc = add_receipts(s, r, depth);
         if (rc)
             return rc;

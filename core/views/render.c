@@ -32,6 +32,8 @@ static const struct {
     {"decision", "決定通知書"},
     {"endorsement", "進達書"},
     {"contract-amendment", "契約設定変更通知書"},
+    {"draft", "起案書"},
+    {"seal", "決裁"},
 };
 
 const char *itk_form_title(const char *type)
@@ -679,6 +681,105 @@ static void party_submitter(const itk_snapshot *s, const char *party, const char
     *addr = jstr(sub, "address");
 }
 
+/* One row of the 決裁欄: the post, the person, the date, the mark. */
+static void kessai_row(ctx *c, const itk_snapshot *s, size_t k, const char *post,
+                       const char *acting_for, const char *verdict)
+{
+    itk_snapshot_origin o;
+    itk_buf name = ITK_BUF_INIT;
+    char era[64] = "", hhmm[6] = "", when[80] = "—", who[300], role[600];
+    itk_snapshot_origin_get(&o, s, k);
+    if (itk_snapshot_signer_name(&name, s, k) != 0)
+        itk_buf_clear(&name);
+    if (o.date[0] && local_era(c, era, hhmm, o.date) == 0)
+        snprintf(when, sizeof(when), "%s %s", era, hhmm);
+    itk_error_clear();
+    if (name.size)
+        snprintf(who, sizeof(who), "%s (%s)", name.ptr, o.principal);
+    else
+        snprintf(who, sizeof(who), "%s", o.principal[0] ? o.principal : "—");
+    snprintf(role, sizeof(role), "%s%s%s%s", post ? post : "—", acting_for ? "（代決: " : "",
+             acting_for ? acting_for : "", acting_for ? "）" : "");
+    const char *v = verdict ? itk_labels_get(c->labels, "decision.outcome", verdict) : NULL;
+    const char *mark = o.commit[0] && o.verified && !o.is_void ? "✓ 検証済み" : "✗ 検証失敗";
+    const char *cells[] = {role, who, when, v ? v : verdict ? verdict : "起案", mark};
+    if (c->fmt == ITK_RENDER_HTML) {
+        itk_buf_puts(c->out, "<tr>");
+        for (size_t i = 0; i < sizeof(cells) / sizeof(*cells); i++) {
+            itk_buf_puts(c->out, i == 4 && strncmp(mark, "✓", 3) == 0 ? "<td class=\"ok\">"
+                                 : i == 4                             ? "<td class=\"bad\">"
+                                                                      : "<td>");
+            esc(c, cells[i]);
+            itk_buf_puts(c->out, "</td>");
+        }
+        itk_buf_puts(c->out, "</tr>");
+    } else {
+        for (size_t i = 0; i < sizeof(cells) / sizeof(*cells); i++) {
+            itk_buf_puts(c->out, "| ");
+            esc(c, cells[i]);
+            itk_buf_puts(c->out, " ");
+        }
+        itk_buf_puts(c->out, "|\n");
+    }
+    itk_buf_dispose(&name);
+}
+
+/* The 決裁欄 of a decision made under a decision rule (DESIGN V12): the
+ * drafter (起案), then each seal its body lists, in the rule's order, with
+ * post, name, date and verification mark. Nothing for other records. */
+static void kessai_block(itk_buf *out, const itk_snapshot *s, size_t i, itk_render_format fmt)
+{
+    const itk_path_info *pi = itk_snapshot_info(s, i);
+    json_t *rec = NULL;
+    if (!pi || !pi->type || strcmp(pi->type->type, "decision") != 0 ||
+        itk_snapshot_json(&rec, s, i) != 0) {
+        itk_error_clear();
+        return;
+    }
+    const json_t *body = json_object_get(rec, "body");
+    const json_t *seals = json_object_get(body, "seals");
+    const char *request = jstr(body, "request");
+    if (!json_is_array(seals) || !request) {
+        json_decref(rec);
+        return;
+    }
+    ctx c = {out, NULL, fmt, itk_snapshot_offset(s), itk_snapshot_labels(s), "decision", NULL, s};
+    if (fmt == ITK_RENDER_HTML)
+        itk_buf_puts(out, "<div class=\"sig\"><h2>決裁欄</h2><table><tr><th>職</th><th>氏名"
+                          "</th><th>日時</th><th>決定</th><th>検証</th></tr>");
+    else
+        itk_buf_puts(out,
+                     "\n## 決裁欄\n\n| 職 | 氏名 | 日時 | 決定 | 検証 |\n|---|---|---|---|---|\n");
+    /* the draft of the same request by the same party */
+    for (size_t k = 0; k < itk_snapshot_count(s); k++) {
+        const itk_path_info *dk = itk_snapshot_info(s, k);
+        const char *r = itk_snapshot_body_str(s, k, "request");
+        if (dk && dk->type && strcmp(dk->type->type, "draft") == 0 &&
+            strcmp(dk->party, pi->party) == 0 && r && strcmp(r, request) == 0) {
+            kessai_row(&c, s, k, itk_snapshot_body_str(s, k, "post"), NULL, NULL);
+            break;
+        }
+    }
+    size_t n;
+    const json_t *v;
+    json_array_foreach(seals, n, v)
+    {
+        char path[200];
+        size_t k;
+        snprintf(path, sizeof(path), "parties/%s/seals/%s/%.20s.json", pi->party, pi->requester,
+                 json_is_string(v) ? json_string_value(v) : "");
+        if (!json_is_string(v) || itk_snapshot_find(&k, s, path) != 0) {
+            itk_error_clear();
+            continue;
+        }
+        kessai_row(&c, s, k, itk_snapshot_body_str(s, k, "post"),
+                   itk_snapshot_body_str(s, k, "acting_for"),
+                   itk_snapshot_body_str(s, k, "verdict"));
+    }
+    itk_buf_puts(out, fmt == ITK_RENDER_HTML ? "</table></div>\n" : "\n");
+    json_decref(rec);
+}
+
 int itk_form_page(itk_buf *out, const itk_snapshot *s, size_t i, const json_t *schema,
                   itk_render_format fmt)
 {
@@ -729,7 +830,15 @@ int itk_form_page(itk_buf *out, const itk_snapshot *s, size_t i, const json_t *s
         itk_buf_puts(out, fmt == ITK_RENDER_HTML ? void_html : void_md);
     if (o.commit[0] && o.recovered)
         itk_buf_puts(out, fmt == ITK_RENDER_HTML ? recovered_html : recovered_md);
-    itk_buf_puts(out, page.ptr + at);
+    /* a decision's 決裁欄 goes before its signature block */
+    const char *sigmark =
+        strstr(page.ptr + at, fmt == ITK_RENDER_HTML ? "<div class=\"sig\">" : "\n## 電子署名");
+    if (sigmark) {
+        itk_buf_put(out, page.ptr + at, (size_t)(sigmark - (page.ptr + at)));
+        kessai_block(out, s, i, fmt);
+        itk_buf_puts(out, sigmark);
+    } else
+        itk_buf_puts(out, page.ptr + at);
     itk_buf_dispose(&page);
     return 0;
 }

@@ -219,6 +219,55 @@ static void test_v10_refuses_a_name_with_a_direction_override(void **state)
     itk_buf_dispose(&fpr);
 }
 
+static void expect_post_before(fixture *f, const git_oid *at, const char *principal,
+                               const char *want)
+{
+    itk_buf post = ITK_BUF_INIT;
+    assert_int_equal(itk_principal_post_before(&post, f->repo, at, "acme", principal), 0);
+    assert_string_equal(post.size ? post.ptr : "", want);
+    itk_buf_dispose(&post);
+}
+
+/* DESIGN V12: a post is recorded with the key and changed by an attributes
+ * event, like a name; at a commit it is read from that commit's parent, so
+ * a change reaches no commit made before it (nor the change itself). */
+static void test_a_post_recorded_with_the_key_and_changed_by_an_event(void **state)
+{
+    fixture *f = *state;
+    git_oid added, moved, after;
+    assert_int_equal(itk_key_add_attrs(&added, f->reg, f->acme, itk_signer_public(f->tanaka),
+                                       "tanaka", "田中 花子", "担当"),
+                     0);
+    assert_int_equal(itk_key_set_attributes(&moved, f->reg, f->acme, "tanaka", NULL, "課長"), 0);
+    assert_int_equal(itk_key_set_name(&after, f->reg, f->acme, "tanaka", "田中 はな"), 0);
+    expect_post_before(f, &added, "tanaka", "");
+    expect_post_before(f, &moved, "tanaka", "担当");
+    expect_post_before(f, &after, "tanaka", "課長");
+    /* a name change keeps the post, a post change keeps the name */
+    expect_name(f, &moved, "acme", "tanaka", "田中 花子");
+    itk_buf post = ITK_BUF_INIT;
+    git_commit *c = NULL;
+    git_tree *t = NULL;
+    assert_int_equal(git_commit_lookup(&c, f->repo, &after), 0);
+    assert_int_equal(git_commit_tree(&t, c), 0);
+    assert_int_equal(itk_principal_attr(&post, f->repo, t, "acme", "tanaka", "post"), 0);
+    assert_string_equal(post.ptr, "課長");
+    itk_buf_dispose(&post);
+    git_tree_free(t);
+    git_commit_free(c);
+    /* nothing to change, or a post with a direction override: refused */
+    git_oid head_before, out, now;
+    head(f, &head_before);
+    assert_int_equal(itk_key_set_attributes(&out, f->reg, f->acme, "tanaka", NULL, NULL),
+                     ITK_EINVALID);
+    assert_int_equal(
+        itk_key_set_attributes(&out, f->reg, f->acme, "tanaka", NULL, "課\xE2\x80\xAE長"),
+        ITK_EINVALID);
+    head(f, &now);
+    assert_true(git_oid_equal(&now, &head_before));
+    th_expect_clean(f->reg, NULL);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -230,6 +279,7 @@ int main(void)
         T(test_v2_refuses_another_partys_rename_and_accepts_the_partys_own),
         T(test_v10_refuses_a_principal_that_is_not_the_keys),
         T(test_v10_refuses_a_name_with_a_direction_override),
+        T(test_a_post_recorded_with_the_key_and_changed_by_an_event),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,12 +17,16 @@ typedef struct {
     const char *work_start;  /* YYYY-MM-DD or RFC 3339 (NULL: unchanged) */
     json_t *contacts;        /* an array of {party?, role?, name, phone?, email?} (borrowed) */
     const char *reason;      /* required */
+    /* the decision rules (決裁, DESIGN V12) from now on, replacing the list in
+     * force; an empty array: one city key decides again (borrowed; NULL:
+     * unchanged; itk_kessai_rules_check) */
+    json_t *decision_rules;
 } itk_contract_amend_options;
 
 #define ITK_CONTRACT_AMEND_OPTIONS_VERSION 1
 #define ITK_CONTRACT_AMEND_OPTIONS_INIT                                                            \
     {                                                                                              \
-        ITK_CONTRACT_AMEND_OPTIONS_VERSION, NULL, 0, NULL, NULL, NULL, NULL, NULL                  \
+        ITK_CONTRACT_AMEND_OPTIONS_VERSION, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL            \
     }
 
 /* Writes "parties/<city>/contract-amendments/c-NNNNNN.json" (schema

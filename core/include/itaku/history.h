@@ -54,7 +54,8 @@ int itk_record_sections(char out[48], git_repository *repo, const git_tree *tree
 
 /* One step of a record's story. */
 typedef struct {
-    char what[16];    /* filed | received | endorsed | declined | decided | withdrawn |
+    char what[16];    /* filed | received | endorsed | declined | drafted | sealed | decided |
+                         withdrawn |
                          superseded | supersedes | answered | cited */
     char record[100]; /* "<party>/<id>" of the record the step is about */
     char type[24];

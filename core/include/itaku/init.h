@@ -3,6 +3,8 @@
 #ifndef ITAKU_INIT_H
 #define ITAKU_INIT_H
 
+#include <jansson.h>
+
 #include "itaku/buf.h"
 #include "itaku/registry.h"
 #include "itaku/sshkey.h"
@@ -20,12 +22,17 @@ typedef struct {
     const char **handover_methods;
     size_t handover_count;
     const char *principal_name; /* the principal's display name (key.v2), or NULL */
+    const char *principal_post; /* the principal's post (key.v2, DESIGN V12), or NULL */
+    /* itaku.json "decision_rules" (決裁, itaku/delegation.h; borrowed), or
+     * NULL: none, one city key decides */
+    const json_t *decision_rules;
 } itk_init_options;
 
 #define ITK_INIT_OPTIONS_VERSION 1
 #define ITK_INIT_OPTIONS_INIT                                                                      \
     {                                                                                              \
-        ITK_INIT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL    \
+        ITK_INIT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL,   \
+            NULL, NULL                                                                             \
     }
 
 /* Creates a registry in dir (which must not exist or be empty) from the
@@ -47,6 +54,12 @@ int itk_key_record_as(itk_buf *path, itk_buf *data, const char *schema, const ch
 int itk_key_record_named(itk_buf *path, itk_buf *data, const char *schema, const char *party,
                          const itk_pubkey *key, const char *principal, const char *name,
                          const char *added_by, const char *created);
+/* itk_key_record_named also recording the principal's post (NULL: none;
+ * "attributes": {"post"}, DESIGN V12); ITK_EINVALID when post fails
+ * itk_post_check, ITK_EUNSUPPORTED with a key.v1 schema. */
+int itk_key_record_attrs(itk_buf *path, itk_buf *data, const char *schema, const char *party,
+                         const itk_pubkey *key, const char *principal, const char *name,
+                         const char *post, const char *added_by, const char *created);
 /* itk_key_record_as naming key.v1. */
 int itk_key_record(itk_buf *path, itk_buf *data, const char *party, const itk_pubkey *key,
                    const char *principal, const char *added_by, const char *created);

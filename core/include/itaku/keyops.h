@@ -17,6 +17,20 @@ int itk_key_add(git_oid *out, itk_registry *reg, itk_signer *signer, const itk_p
 int itk_key_add_named(git_oid *out, itk_registry *reg, itk_signer *signer, const itk_pubkey *key,
                       const char *principal, const char *name);
 
+/* itk_key_add_named also recording the principal's post (NULL: none),
+ * e.g. 課長 (DESIGN V12); ITK_EINVALID for a post failing itk_post_check. */
+int itk_key_add_attrs(git_oid *out, itk_registry *reg, itk_signer *signer, const itk_pubkey *key,
+                      const char *principal, const char *name, const char *post);
+
+/* Changes what is recorded about principal (a person holding a key of the
+ * signer's party): its display name, its post, or both (NULL: unchanged; not
+ * both NULL, ITK_EINVALID), in one "attributes" key event as
+ * itk_key_set_name. A post in force at a commit is read from that commit's
+ * parents (itk_principal_post_before), so a change reaches no earlier
+ * seal. */
+int itk_key_set_attributes(git_oid *out, itk_registry *reg, itk_signer *signer,
+                           const char *principal, const char *name, const char *post);
+
 /* Changes the display name of principal, a person holding a key of the
  * signer's party: one signed key event "attributes" (key-event.v2) naming
  * the principal, its newest active key and {"name": name}. Documents of

@@ -23,6 +23,19 @@
  * character otherwise. */
 int itk_display_name_check(const char *name);
 
+/* 0 when post may be a post (担当, 課長 …, DESIGN V12): the same text rules
+ * as a display name (itk_display_name_check); ITK_EINVALID otherwise, the
+ * message speaking of a post. */
+int itk_post_check(const char *post);
+
+/* The post of principal of party in force at commit: read from the tree of
+ * commit's first parent (the state the commit was made on, so that no later
+ * change of a post reaches back; DESIGN V12), or from commit's own tree for a
+ * root. *out is emptied when none is recorded. ITK_EGIT when a commit or
+ * tree cannot be read. */
+int itk_principal_post_before(itk_buf *out, git_repository *repo, const git_oid *commit,
+                              const char *party, const char *principal);
+
 /* The attribute attr ("name") of principal of party as tree records it:
  * the last "attributes" key event of parties/<party>/key-events/ (in the
  * order of their file names, which are written in sequence) that sets it for

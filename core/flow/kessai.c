@@ -1,0 +1,630 @@
+/* 決裁 (DESIGN V12): a draft on decisions/<requester>/<rec>, seals on top of
+ * it, and the final decision (flow.c) once the seals meet the rule in force
+ * at the draft. See itaku/kessai.h and kessai_priv.h. */
+#include "itaku/kessai.h"
+#include "itaku/chain.h"
+#include "itaku/errors.h"
+#include "itaku/json.h"
+#include "itaku/delegation.h"
+#include "itaku/names.h"
+#include "itaku/people.h"
+#include "itaku/query.h"
+#include "itaku/write_lock.h"
+#include "alloc.h"
+#include "commit_priv.h"
+#include "fault.h"
+#include "kessai_priv.h"
+#include "party_priv.h"
+#include "requests_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The most commits walked back from a decision branch's tip to its draft
+ * (one per seal): far beyond any rule's seals. */
+#define KESSAI_MAX_WALK 256
+
+/* The most seals one draft may gather that are looked at. */
+#define KESSAI_MAX_SEALS 64
+
+typedef struct {
+    char id[16];
+    char principal[65];
+    char post[ITK_KESSAI_POST_BYTES];
+    char acting_for[ITK_KESSAI_POST_BYTES];
+    char verdict[16];
+    char reason_set;
+    json_t *reason;
+} seal_info;
+
+/* A decision in progress: its branch, draft and seals. */
+typedef struct {
+    char ref[200];
+    git_oid tip;
+    git_commit *tip_commit;
+    git_tree *tip_tree;
+    git_oid draft;
+    git_tree *draft_tree;
+    json_t *draft_body;
+    char city[ITK_PARTY_ID_MAX + 1];
+    seal_info seals[KESSAI_MAX_SEALS];
+    size_t nseals;
+} in_progress;
+
+static void progress_dispose(in_progress *p)
+{
+    git_commit_free(p->tip_commit);
+    git_tree_free(p->tip_tree);
+    git_tree_free(p->draft_tree);
+    json_decref(p->draft_body);
+    for (size_t i = 0; i < p->nseals; i++)
+        json_decref(p->seals[i].reason);
+    memset(p, 0, sizeof(*p));
+}
+
+void itk_kessai_route_dispose(itk_kessai_route *r)
+{
+    json_decref(r->extra);
+    memset(r, 0, sizeof(*r));
+}
+
+static const char *body_str(const json_t *rec, const char *key)
+{
+    return json_string_value(json_object_get(json_object_get(rec, "body"), key));
+}
+
+static int city_of(char city[ITK_PARTY_ID_MAX + 1], git_repository *repo, const git_tree *tree)
+{
+    json_t *c = NULL;
+    int rc = itk_tree_read_json(&c, repo, tree, "itaku.json");
+    if (rc)
+        return rc;
+    const char *v = json_string_value(json_object_get(c, "city"));
+    if (!v || strlen(v) > ITK_PARTY_ID_MAX)
+        rc = itk_error_set(ITK_EINVALID, "itaku.json names no city");
+    else
+        snprintf(city, ITK_PARTY_ID_MAX + 1, "%s", v);
+    json_decref(c);
+    return rc;
+}
+
+/* Does tree hold path? */
+static int holds(const git_tree *tree, const char *path)
+{
+    git_tree_entry *e = NULL;
+    int yes = git_tree_entry_bypath(&e, tree, path) == 0;
+    git_tree_entry_free(e);
+    git_error_clear();
+    return yes;
+}
+
+/* The draft record of request name among tree's drafts: path and body. */
+static int draft_in(char path[200], json_t **body, git_repository *repo, const git_tree *tree,
+                    const char *city, const char *requester, const char *name)
+{
+    char **paths = NULL;
+    size_t n = 0;
+    int found = 0;
+    *body = NULL;
+    if (itk_tree_records(&paths, &n, repo, tree, city, "draft")) {
+        itk_error_clear();
+        return 0;
+    }
+    for (size_t i = 0; i < n && !found; i++) {
+        itk_path_info pi;
+        json_t *rec = NULL;
+        itk_path_classify(&pi, paths[i]);
+        if (strcmp(pi.requester, requester) != 0 ||
+            itk_tree_read_json(&rec, repo, tree, paths[i])) {
+            itk_error_clear();
+            continue;
+        }
+        const char *req = body_str(rec, "request");
+        if (req && strcmp(req, name) == 0) {
+            found = 1;
+            snprintf(path, 200, "%s", paths[i]);
+            *body = json_incref(json_object_get(rec, "body"));
+        }
+        json_decref(rec);
+    }
+    itk_string_list_free(paths, n);
+    return found;
+}
+
+/* Opens the decision branch of request info: its tip, its draft (the commit
+ * that added the draft record: walked back along first parents) and the
+ * seals naming that draft. ITK_ENOTFOUND when there is no branch. */
+static int progress_open(in_progress *p, itk_registry *reg, const itk_request_info *info)
+{
+    git_repository *repo = reg->repo;
+    char path[200];
+    memset(p, 0, sizeof(*p));
+    snprintf(p->ref, sizeof(p->ref), ITK_REF_DECISIONS "%s/%s", info->requester, info->id);
+    if (git_reference_name_to_id(&p->tip, repo, p->ref) < 0) {
+        git_error_clear();
+        return ITK_ENOTFOUND;
+    }
+    if (git_commit_lookup(&p->tip_commit, repo, &p->tip) < 0 ||
+        git_commit_tree(&p->tip_tree, p->tip_commit) < 0)
+        return itk_error_git("cannot read %s", p->ref);
+    int rc = city_of(p->city, repo, p->tip_tree);
+    if (rc)
+        return rc;
+    if (!draft_in(path, &p->draft_body, repo, p->tip_tree, p->city, info->requester, info->name))
+        return itk_error_set(ITK_EINVALID, "%s holds no draft of %s; it is not a decision branch",
+                             p->ref, info->name);
+    /* the draft commit: the first along first parents whose parent lacks it */
+    git_commit *c = NULL;
+    git_commit_dup(&c, p->tip_commit);
+    for (size_t k = 0; k < KESSAI_MAX_WALK; k++) {
+        git_commit *parent = NULL;
+        git_tree *pt = NULL;
+        int lacks = git_commit_parentcount(c) == 0 || git_commit_parent(&parent, c, 0) < 0 ||
+                    git_commit_tree(&pt, parent) < 0 || !holds(pt, path);
+        git_error_clear();
+        git_tree_free(pt);
+        if (lacks) {
+            git_commit_free(parent);
+            p->draft = *git_commit_id(c);
+            rc =
+                git_commit_tree(&p->draft_tree, c) < 0 ? itk_error_git("cannot read the draft") : 0;
+            git_commit_free(c);
+            c = NULL;
+            break;
+        }
+        git_commit_free(c);
+        c = parent;
+    }
+    if (c) {
+        git_commit_free(c);
+        return itk_error_set(ITK_EINVALID, "%s: the draft lies more than %d commits back", p->ref,
+                             KESSAI_MAX_WALK);
+    }
+    if (rc)
+        return rc;
+    /* the seals naming that draft */
+    char **paths = NULL;
+    size_t n = 0;
+    char hex[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(hex, sizeof(hex), &p->draft);
+    if (itk_tree_records(&paths, &n, repo, p->tip_tree, p->city, "seal")) {
+        itk_error_clear();
+        return 0;
+    }
+    for (size_t i = 0; i < n && p->nseals < KESSAI_MAX_SEALS; i++) {
+        json_t *rec = NULL;
+        if (itk_tree_read_json(&rec, repo, p->tip_tree, paths[i])) {
+            itk_error_clear();
+            continue;
+        }
+        const char *d = body_str(rec, "draft");
+        if (d && strcmp(d, hex) == 0) {
+            seal_info *s = &p->seals[p->nseals++];
+            const char *af = body_str(rec, "acting_for");
+            snprintf(s->id, sizeof(s->id), "%s", json_string_value(json_object_get(rec, "id")));
+            snprintf(s->principal, sizeof(s->principal), "%s", body_str(rec, "principal"));
+            snprintf(s->post, sizeof(s->post), "%s", body_str(rec, "post"));
+            snprintf(s->acting_for, sizeof(s->acting_for), "%s", af ? af : "");
+            snprintf(s->verdict, sizeof(s->verdict), "%s", body_str(rec, "verdict"));
+            s->reason = json_incref(json_object_get(json_object_get(rec, "body"), "reason"));
+        }
+        json_decref(rec);
+    }
+    itk_string_list_free(paths, n);
+    return 0;
+}
+
+/* Whether the seals of verdict meet r; missing, used as itk_kessai_met. */
+static int seals_meet(const in_progress *p, const itk_kessai_rule *r, const char *verdict,
+                      itk_buf *missing, int *used)
+{
+    itk_kessai_seal_in in[KESSAI_MAX_SEALS];
+    const char *drafter = json_string_value(json_object_get(p->draft_body, "drafter"));
+    for (size_t i = 0; i < p->nseals; i++) {
+        const seal_info *s = &p->seals[i];
+        int same = strcmp(s->verdict, verdict) == 0;
+        in[i].principal = same ? s->principal : NULL;
+        in[i].post = s->post;
+        in[i].acting_for = s->acting_for[0] ? s->acting_for : NULL;
+        in[i].has_reason = json_is_string(s->reason) && json_string_length(s->reason) > 0;
+    }
+    return itk_kessai_met(r, in, p->nseals, drafter, missing, used);
+}
+
+/* The post of the signer's principal in tree. */
+static int post_of(itk_buf *post, itk_registry *reg, const git_tree *tree, const char *city,
+                   const itk_identity *me)
+{
+    return itk_principal_attr(post, reg->repo, tree, city, me->principal, "post");
+}
+
+/* Writes change c as a commit on parents (second: NULL for one parent),
+ * checks it with verify's rules, and moves ref from old (NULL: must not
+ * exist) to it. HEAD and the work tree stay as they are. */
+static int commit_to_ref(git_oid *out, itk_registry *reg, itk_signer *signer, itk_change *c,
+                         const git_oid *first, const git_oid *second, const char *ref,
+                         const git_oid *old)
+{
+    git_commit *a = NULL, *b = NULL;
+    git_tree *base = NULL, *at = NULL;
+    itk_identity who;
+    int offset = 540, rc;
+    if (git_commit_lookup(&a, reg->repo, first) < 0 || git_commit_tree(&at, a) < 0 ||
+        (second && git_commit_lookup(&b, reg->repo, second) < 0)) {
+        rc = itk_error_git("cannot read the commits a decision branch builds on");
+        goto done;
+    }
+    if ((rc = itk_registry_identify(&who, reg, at, signer)) ||
+        (rc = itk_registry_offset(&offset, reg)))
+        goto done;
+    if (b)
+        rc = itk_merge_tree(&base, reg->repo, a, b, NULL);
+    else
+        rc = git_tree_dup(&base, at) < 0 ? itk_error_git("cannot read a tree") : 0;
+    const git_commit *parents[2] = {a, b};
+    if (rc ||
+        (rc =
+             itk_commit_write(out, reg->repo, signer, &who, c, parents, b ? 2 : 1, base, offset)) ||
+        (rc = itk_commit_check(reg, out)))
+        goto done;
+    git_reference *r = NULL;
+    itk_fault_point("ref-before");
+    int g = old ? git_reference_create_matching(&r, reg->repo, ref, out, 1, old, "itaku: 決裁")
+                : git_reference_create(&r, reg->repo, ref, out, 0, "itaku: 起案");
+    git_reference_free(r);
+    if (g == GIT_EMODIFIED || g == GIT_EEXISTS)
+        rc = itk_error_set(ITK_ECONFLICT,
+                           "%s moved while itaku was writing; nothing was changed, try again", ref);
+    else if (g < 0)
+        rc = itk_error_git("cannot update %s", ref);
+    else
+        itk_fault_point("ref-after");
+done:
+    git_tree_free(base);
+    git_tree_free(at);
+    git_commit_free(a);
+    git_commit_free(b);
+    return rc;
+}
+
+static const char *action_of(const char *outcome)
+{
+    return strcmp(outcome, "approved") == 0   ? "approve"
+           : strcmp(outcome, "rejected") == 0 ? "reject"
+                                              : "return";
+}
+
+/* The draft (起案): a merge of HEAD and the request's branch (a commit on
+ * HEAD when HEAD holds it) on a new decision branch. */
+static int write_draft(git_oid *out, itk_registry *reg, itk_signer *signer,
+                       const itk_request_info *info, const char *sha, const git_oid *request_tip,
+                       const char *outcome, const itk_decision_options *o, const char *post,
+                       const itk_identity *me, const git_tree *head_tree)
+{
+    git_oid head;
+    itk_change *c = NULL;
+    itk_buf path = ITK_BUF_INIT, id = ITK_BUF_INIT;
+    char created[32], ref[200], chain[ITK_MAX_CHAIN][ITK_PARTY_ID_MAX + 1];
+    size_t nchain = 0;
+    int rc;
+    if (git_reference_name_to_id(&head, reg->repo, "HEAD") < 0)
+        return itk_error_git("cannot read HEAD");
+    int merge = !git_oid_equal(&head, request_tip) &&
+                git_graph_descendant_of(reg->repo, &head, request_tip) != 1;
+    git_error_clear();
+    json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:s}", "request", info->name, "request_sha256",
+                             sha, "outcome", outcome, "drafter", me->principal, "post", post);
+    if (!body)
+        return itk_error_nomem();
+    if (o->reason)
+        json_object_set_new(body, "reason", json_string(o->reason));
+    if (o->conditions)
+        json_object_set_new(body, "conditions", json_string(o->conditions));
+    if (o->valid_until)
+        json_object_set_new(body, "valid_until", json_string(o->valid_until));
+    if (o->max_uses > 0)
+        json_object_set_new(body, "max_uses", json_integer(o->max_uses));
+    snprintf(ref, sizeof(ref), ITK_REF_DECISIONS "%s/%s", info->requester, info->id);
+    if ((rc = itk_registry_now(created, reg)) ||
+        (rc = itk_chain_path(chain, &nchain, reg->repo, head_tree, info->requester)) ||
+        (rc = itk_change_new(&c, "draft", "Draft")) ||
+        (rc = itk_change_set_subject(c, "Draft the decision (起案) on %s: %s", info->name,
+                                     outcome)) ||
+        (rc = itk_record_append(&path, &id, c, reg, me, created, "draft", info->requester, body,
+                                NULL)) ||
+        (rc = itk_change_trailer(c, ITK_TRAILER_REQUEST, info->name)))
+        goto done;
+    if (merge && nchain >= 2) {
+        char received[128];
+        snprintf(received, sizeof(received), "%s %s", chain[nchain - 2],
+                 git_oid_tostr_s(request_tip));
+        if ((rc = itk_change_trailer(c, ITK_TRAILER_RECEIVED, received)))
+            goto done;
+    }
+    rc = commit_to_ref(out, reg, signer, c, &head, merge ? request_tip : NULL, ref, NULL);
+done:
+    json_decref(body);
+    itk_change_free(c);
+    itk_buf_dispose(&path);
+    itk_buf_dispose(&id);
+    return rc;
+}
+
+int itk_kessai_route_decide(git_oid *out, itk_kessai_route *route, itk_registry *reg,
+                            itk_signer *signer, const itk_request_info *info, const char *sha,
+                            const git_oid *request_tip, const char *outcome,
+                            const itk_decision_options *o)
+{
+    in_progress p;
+    itk_kessai_rule rule;
+    git_tree *head_tree = NULL;
+    itk_identity me;
+    itk_buf post = ITK_BUF_INIT, missing = ITK_BUF_INIT;
+    int used[KESSAI_MAX_SEALS];
+    memset(route, 0, sizeof(*route));
+    int rc = progress_open(&p, reg, info);
+    if (rc == ITK_ENOTFOUND) {
+        /* no decision branch: draft when a rule applies */
+        char city[ITK_PARTY_ID_MAX + 1];
+        if ((rc = itk_registry_head_tree(&head_tree, reg)) ||
+            (rc = itk_kessai_rule_at(&rule, reg->repo, head_tree, info->kind, outcome)))
+            goto done;
+        if (!rule.found) {
+            route->kind = ITK_KESSAI_NONE;
+            goto done;
+        }
+        if ((rc = city_of(city, reg->repo, head_tree)) ||
+            (rc = itk_registry_identify(&me, reg, head_tree, signer)) ||
+            (rc = post_of(&post, reg, head_tree, city, &me)))
+            goto done;
+        if (!itk_kessai_may_draft(&rule, post.size ? post.ptr : NULL)) {
+            itk_buf allowed = ITK_BUF_INIT;
+            for (size_t i = 0; i < rule.ndrafters; i++)
+                itk_buf_printf(&allowed, "%s%s", i ? ", " : "", rule.drafters[i]);
+            rc = itk_error_set(ITK_EAUTH,
+                               "the decision rule in force (%s) lets %s draft (起案) a decision "
+                               "on a %s request; %s/%s's post is %s. Ask one of them, or record "
+                               "the post with itaku key attributes --post",
+                               rule.source, allowed.ptr ? allowed.ptr : "?", info->kind, city,
+                               me.principal, post.size ? post.ptr : "not recorded");
+            itk_buf_dispose(&allowed);
+            goto done;
+        }
+        if (!(rc = write_draft(out, reg, signer, info, sha, request_tip, outcome, o, post.ptr, &me,
+                               head_tree)))
+            route->kind = ITK_KESSAI_DRAFTED;
+        goto done;
+    }
+    if (rc)
+        goto done;
+    /* a decision branch: the rule in force at the draft decides */
+    if ((rc = itk_kessai_rule_at(&rule, reg->repo, p.draft_tree, info->kind, outcome)))
+        goto done;
+    if (!rule.found) {
+        rc = itk_error_set(ITK_ECONFLICT,
+                           "%s was drafted (%.12s) under no decision rule for a %s request "
+                           "%s; nothing can finish it that way",
+                           info->name, git_oid_tostr_s(&p.draft), info->kind, outcome);
+        goto done;
+    }
+    if (!seals_meet(&p, &rule, outcome, &missing, used)) {
+        rc = itk_error_set(ITK_ECONFLICT,
+                           "%s is drafted (起案 %.12s) and waits for the seals of %s (%s); each "
+                           "seals it with itaku kessai %s --%s",
+                           info->name, git_oid_tostr_s(&p.draft), missing.ptr, outcome, info->name,
+                           action_of(outcome));
+        goto done;
+    }
+    route->kind = ITK_KESSAI_FINALIZE;
+    route->tip = p.tip;
+    git_oid_tostr(route->draft, sizeof(route->draft), &p.draft);
+    snprintf(route->city, sizeof(route->city), "%s", p.city);
+    route->extra = json_object();
+    json_t *ids = json_array();
+    if (!route->extra || !ids) {
+        json_decref(ids);
+        rc = itk_error_nomem();
+        goto done;
+    }
+    /* in the rule's order: step by step */
+    for (size_t s = 1; s <= rule.nsteps; s++)
+        for (size_t i = 0; i < p.nseals; i++)
+            if (used[i] == (int)s)
+                json_array_append_new(ids, json_string(p.seals[i].id));
+    json_object_set_new(route->extra, "seals", ids);
+    json_object_set_new(route->extra, "draft", json_string(route->draft));
+    const char *drafted = json_string_value(json_object_get(p.draft_body, "outcome"));
+    if (drafted && strcmp(drafted, outcome) == 0) {
+        static const char *const keep[] = {"reason", "conditions", "valid_until", "max_uses"};
+        for (size_t k = 0; k < sizeof(keep) / sizeof(*keep); k++) {
+            json_t *v = json_object_get(p.draft_body, keep[k]);
+            if (v)
+                json_object_set(route->extra, keep[k], v);
+        }
+    }
+    if (!json_object_get(route->extra, "reason"))
+        for (size_t i = 0; i < p.nseals; i++)
+            if (used[i] && json_is_string(p.seals[i].reason))
+                json_object_set(route->extra, "reason", p.seals[i].reason);
+done:
+    git_tree_free(head_tree);
+    itk_buf_dispose(&post);
+    itk_buf_dispose(&missing);
+    progress_dispose(&p);
+    return rc;
+}
+
+int itk_kessai_seal(git_oid *out, int *met, itk_registry *reg, itk_signer *signer, const char *name,
+                    const itk_seal_options *o)
+{
+    itk_reqdb db;
+    itk_reqdb_item *it = NULL;
+    in_progress p;
+    itk_kessai_rule rule;
+    itk_identity me;
+    itk_change *c = NULL;
+    itk_buf post = ITK_BUF_INIT, path = ITK_BUF_INIT, id = ITK_BUF_INIT, missing = ITK_BUF_INIT;
+    json_t *body = NULL;
+    char created[32], draft_hex[GIT_OID_HEXSZ + 1];
+    *met = 0;
+    memset(&p, 0, sizeof(p));
+    memset(&db, 0, sizeof(db));
+    const char *verdict = o && o->verdict ? o->verdict : "";
+    if (strcmp(verdict, "approved") && strcmp(verdict, "rejected") && strcmp(verdict, "returned"))
+        return itk_error_set(ITK_EINVALID, "a seal approves, rejects or returns");
+    int rc = itk_registry_write_begin(reg);
+    if (rc)
+        return rc;
+    if ((rc = itk_reqdb_load(&db, reg)) || (rc = itk_reqdb_resolve(&it, &db, name)))
+        goto done;
+    const itk_request_info *info = &it->info;
+    if (strcmp(info->state, "pending") != 0) {
+        rc = itk_error_set(ITK_ECONFLICT, "%s is %s already; there is nothing to seal", info->name,
+                           info->state);
+        goto done;
+    }
+    if ((rc = progress_open(&p, reg, info)) == ITK_ENOTFOUND) {
+        rc = itk_error_set(ITK_ENOTFOUND,
+                           "no draft of %s is here (no branch decisions/%s/%s): an officer whose "
+                           "post may draft starts one with itaku approve, reject or return %s, "
+                           "or fetch the city's decision branches (itaku pull)",
+                           info->name, info->requester, info->id, info->name);
+        goto done;
+    }
+    if (rc)
+        goto done;
+    git_oid_tostr(draft_hex, sizeof(draft_hex), &p.draft);
+    if ((rc = itk_registry_identify(&me, reg, p.tip_tree, signer)) ||
+        (rc = post_of(&post, reg, p.tip_tree, p.city, &me)) ||
+        (rc = itk_registry_now(created, reg)))
+        goto done;
+    if (strcmp(me.party, p.city) != 0) {
+        rc = itk_error_set(ITK_EAUTH, "only the city's officers seal its decisions; %s is %s's",
+                           me.principal, me.party);
+        goto done;
+    }
+    const char *drafter = json_string_value(json_object_get(p.draft_body, "drafter"));
+    if (drafter && strcmp(drafter, me.principal) == 0) {
+        rc = itk_error_set(ITK_EAUTH,
+                           "%s/%s drafted %s (起案 %.12s); the drafter does not seal their own "
+                           "draft",
+                           me.party, me.principal, info->name, draft_hex);
+        goto done;
+    }
+    for (size_t i = 0; i < p.nseals; i++)
+        if (strcmp(p.seals[i].principal, me.principal) == 0) {
+            rc = itk_error_set(ITK_ECONFLICT, "%s/%s has sealed %s already (%s)", me.party,
+                               me.principal, info->name, p.seals[i].id);
+            goto done;
+        }
+    if ((rc = itk_kessai_rule_at(&rule, reg->repo, p.draft_tree, info->kind, verdict)))
+        goto done;
+    if (!rule.found) {
+        rc = itk_error_set(ITK_ECONFLICT,
+                           "the decision rule in force at the draft of %s (%.12s) names no seal "
+                           "for a %s request %s",
+                           info->name, draft_hex, info->kind, verdict);
+        goto done;
+    }
+    if (!post.size) {
+        rc = itk_error_set(ITK_EAUTH,
+                           "%s/%s has no post recorded; the city records it with itaku key "
+                           "attributes --principal %s --post POST",
+                           me.party, me.principal, me.principal);
+        goto done;
+    }
+    if (o->acting_for && (!o->reason || !*o->reason)) {
+        rc = itk_error_set(ITK_EINVALID,
+                           "a 代決 (sealing for %s) needs --reason: why the holder of the post "
+                           "is absent",
+                           o->acting_for);
+        goto done;
+    }
+    if (strcmp(verdict, "approved") != 0 && (!o->reason || !*o->reason)) {
+        rc = itk_error_set(ITK_EINVALID, "a seal that rejects or returns needs --reason");
+        goto done;
+    }
+    if (!itk_kessai_may_seal(&rule, post.ptr, o->acting_for)) {
+        rc = itk_error_set(ITK_EAUTH,
+                           o->acting_for
+                               ? "the decision rule (%s) names no 代決 by a %s for %s on a %s "
+                                 "request"
+                               : "the decision rule (%s) names no seal by a %s%s on a %s request "
+                                 "(%s/%s's post)",
+                           rule.source, post.ptr, o->acting_for ? o->acting_for : "", info->kind,
+                           me.party, me.principal);
+        goto done;
+    }
+    const char *sha = json_string_value(json_object_get(p.draft_body, "request_sha256"));
+    body = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "draft", draft_hex, "request", info->name,
+                     "request_sha256", sha ? sha : "", "verdict", verdict, "principal",
+                     me.principal, "post", post.ptr);
+    if (!body) {
+        rc = itk_error_nomem();
+        goto done;
+    }
+    if (o->reason)
+        json_object_set_new(body, "reason", json_string(o->reason));
+    if (o->acting_for)
+        json_object_set_new(body, "acting_for", json_string(o->acting_for));
+    if ((rc = itk_change_new(&c, "seal", "Seal")) ||
+        (rc = itk_change_set_subject(c, "Seal (決裁) %s: %s by %s", info->name, verdict,
+                                     post.ptr)) ||
+        (rc = itk_record_append(&path, &id, c, reg, &me, created, "seal", info->requester, body,
+                                NULL)) ||
+        (rc = itk_change_trailer(c, ITK_TRAILER_REQUEST, info->name)) ||
+        (rc = commit_to_ref(out, reg, signer, c, &p.tip, NULL, p.ref, &p.tip)))
+        goto done;
+    /* does this seal meet the rule? the caller then decides at once */
+    progress_dispose(&p);
+    if ((rc = progress_open(&p, reg, info)))
+        goto done;
+    *met = seals_meet(&p, &rule, verdict, &missing, NULL);
+done:
+    json_decref(body);
+    itk_change_free(c);
+    itk_buf_dispose(&post);
+    itk_buf_dispose(&path);
+    itk_buf_dispose(&id);
+    itk_buf_dispose(&missing);
+    progress_dispose(&p);
+    itk_reqdb_free(&db);
+    return rc;
+}
+
+int itk_kessai_where(char code[16], itk_buf *waiting, itk_registry *reg, const char *requester,
+                     const char *id)
+{
+    itk_request_info info;
+    in_progress p;
+    itk_kessai_rule rule;
+    memset(&info, 0, sizeof(info));
+    code[0] = '\0';
+    itk_buf_clear(waiting);
+    snprintf(info.requester, sizeof(info.requester), "%s", requester);
+    snprintf(info.id, sizeof(info.id), "%s", id);
+    snprintf(info.name, sizeof(info.name), "%s/%s", requester, id);
+    int rc = progress_open(&p, reg, &info);
+    if (rc == ITK_ENOTFOUND)
+        return 0;
+    if (rc)
+        return rc;
+    const char *outcome = json_string_value(json_object_get(p.draft_body, "outcome"));
+    /* the request's kind, from the draft's tree */
+    char path[200];
+    json_t *req = NULL;
+    snprintf(path, sizeof(path), "parties/%s/requests/%s.json", requester, id);
+    const char *kind = "";
+    if (itk_tree_read_json(&req, reg->repo, p.draft_tree, path) == 0)
+        kind = body_str(req, "kind") ? body_str(req, "kind") : "";
+    itk_error_clear();
+    rc = itk_kessai_rule_at(&rule, reg->repo, p.draft_tree, kind, outcome ? outcome : "");
+    if (!rc) {
+        int met = rule.found && seals_meet(&p, &rule, outcome ? outcome : "", waiting, NULL);
+        snprintf(code, 16, "%s", met ? "sealed" : p.nseals ? "sealing" : "drafted");
+    }
+    json_decref(req);
+    progress_dispose(&p);
+    return rc;
+}

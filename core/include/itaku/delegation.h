@@ -1,0 +1,94 @@
+/* 決裁 (DESIGN V12): the city's decision rules as data, and whether the
+ * seals on a draft meet them. A rule names, for a kind of request and an
+ * outcome, the posts that may draft (起案), the posts that must seal in
+ * order ("1 of 課長", "部長 and 1 of 情報セキュリティ担当") and the deputy
+ * posts that may seal for one of them (代決, with a recorded reason).
+ *
+ * Rules live in the contract settings: itaku.json "decision_rules" (set at
+ * `itaku init`), replaced as a whole by the newest contract amendment of the
+ * city that names "decision_rules" (`itaku contract amend`). The rule that
+ * applies to a decision is the one in force in the tree of its draft's
+ * commit. No rule: one city key decides (V6 alone). */
+#ifndef ITAKU_DELEGATION_H
+#define ITAKU_DELEGATION_H
+
+#include <git2.h>
+#include <jansson.h>
+
+#include "itaku/buf.h"
+
+/* Bounds of one rule (checked by itk_kessai_rules_check; the schemas say
+ * the same with maxItems). */
+#define ITK_KESSAI_MAX_RULES 32
+#define ITK_KESSAI_MAX_POSTS 8 /* drafters, steps, deputies */
+#define ITK_KESSAI_MAX_COUNT 9 /* "N of POST" */
+#define ITK_KESSAI_POST_BYTES 257
+
+typedef struct {
+    char post[ITK_KESSAI_POST_BYTES];
+    int count;
+} itk_kessai_step;
+
+typedef struct {
+    char for_post[ITK_KESSAI_POST_BYTES]; /* the post sealed for */
+    char post[ITK_KESSAI_POST_BYTES];     /* the deputy's own post */
+} itk_kessai_deputy;
+
+typedef struct {
+    int found; /* 0: no rule applies (one city key decides) */
+    char drafters[ITK_KESSAI_MAX_POSTS][ITK_KESSAI_POST_BYTES];
+    size_t ndrafters;
+    itk_kessai_step steps[ITK_KESSAI_MAX_POSTS]; /* in the order the 決裁欄 shows */
+    size_t nsteps;
+    itk_kessai_deputy deputies[ITK_KESSAI_MAX_POSTS];
+    size_t ndeputies;
+    char source[200]; /* "itaku.json" or the amendment's path */
+} itk_kessai_rule;
+
+/* One seal as the meeting test sees it. */
+typedef struct {
+    const char *principal;  /* who sealed (one person, whatever keys) */
+    const char *post;       /* their post, read before the seal */
+    const char *acting_for; /* 代決: the post sealed for, or NULL */
+    int has_reason;         /* a 代決 needs a recorded reason */
+} itk_kessai_seal_in;
+
+/* 0 when rules (the JSON array of "decision_rules") is well formed: at most
+ * ITK_KESSAI_MAX_RULES objects, each with "approvers" (1 to
+ * ITK_KESSAI_MAX_POSTS of {"post", "count" 1..ITK_KESSAI_MAX_COUNT}),
+ * "drafters" (1 to ITK_KESSAI_MAX_POSTS posts) and optional
+ * "request_kinds", "outcomes" (approved, rejected, returned) and
+ * "deputies" ({"for", "post"}, "for" naming an approver post). Every post
+ * passes itk_post_check. ITK_EINVALID naming what is wrong otherwise. */
+int itk_kessai_rules_check(const json_t *rules);
+
+/* The rule in force in tree for a request of kind decided with outcome
+ * ("approved", "rejected", "returned"): the first rule of the list in force
+ * whose request_kinds (none: every kind) and outcomes (none: every outcome)
+ * hold them. out->found is 0 when none applies (or the list in force is
+ * malformed: then 0 is returned too, and ITK_EINVALID is left to the
+ * writers that check lists; verify reports a malformed list where it is
+ * written). ITK_EGIT when the tree cannot be read. */
+int itk_kessai_rule_at(itk_kessai_rule *out, git_repository *repo, const git_tree *tree,
+                       const char *kind, const char *outcome);
+
+/* Whether post may draft under r (1) or not (0). */
+int itk_kessai_may_draft(const itk_kessai_rule *r, const char *post);
+
+/* Whether a seal by post (acting for acting_for, NULL when sealing as
+ * itself) is one r names: post is an approver post, or a deputy of
+ * acting_for. 1 or 0. */
+int itk_kessai_may_seal(const itk_kessai_rule *r, const char *post, const char *acting_for);
+
+/* Whether seals meet r: each step in order takes seals not yet used, each
+ * by a person not yet counted, other than drafter, whose post is the
+ * step's (or who acts for it as a deputy r names, with a reason), until it
+ * has its count. 1 when every step has; 0 otherwise, and then missing (when
+ * not NULL) says what is still needed, post by post: "課長", "部長, 情報セキ
+ * ュリティ担当", "課長×2" (two more of 課長). used[i] (when not
+ * NULL, n entries) is set to the step number + 1 that counted seal i, 0
+ * when it did not count. */
+int itk_kessai_met(const itk_kessai_rule *r, const itk_kessai_seal_in *seals, size_t n,
+                   const char *drafter, itk_buf *missing, int *used);
+
+#endif

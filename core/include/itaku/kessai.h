@@ -1,0 +1,49 @@
+/* 決裁 (DESIGN V12): sealing a draft decision, and where a decision
+ * stands. A draft is made by `itaku approve|reject|return` (itk_request_decide)
+ * when the contract's decision rule applies (itaku/delegation.h). */
+#ifndef ITAKU_KESSAI_H
+#define ITAKU_KESSAI_H
+
+#include "itaku/buf.h"
+#include "itaku/registry.h"
+
+/* The branch of a decision in progress on request "<requester>/<rec>". */
+#define ITK_REF_DECISIONS "refs/heads/decisions/"
+
+typedef struct {
+    unsigned version;
+    const char *verdict;    /* "approved", "rejected" or "returned" */
+    const char *reason;     /* needed for rejected, returned and a 代決 */
+    const char *acting_for; /* 代決: the post sealed for, or NULL */
+} itk_seal_options;
+
+#define ITK_SEAL_OPTIONS_VERSION 1
+#define ITK_SEAL_OPTIONS_INIT                                                                      \
+    {                                                                                              \
+        ITK_SEAL_OPTIONS_VERSION, NULL, NULL, NULL                                                 \
+    }
+
+/* Seals the draft decision on request (any unique suffix, as
+ * itk_request_resolve): one single-parent commit on
+ * decisions/<requester>/<rec> with a seal record naming the draft commit,
+ * the request record's SHA-256, the signer's principal and post (read from
+ * the branch's tip, the seal's parent). *out names the seal commit; *met is
+ * 1 when the seals of this verdict now meet the rule in force at the draft:
+ * the caller then makes the final decision at once (itk_request_decide with
+ * outcome verdict: the merge of main and the decision branch).
+ * Errors: ITK_ENOTFOUND when no draft is here; ITK_EAUTH when the signer
+ * drafted it, or its post is not one the rule names (or a 代決 the rule does
+ * not allow); ITK_EINVALID for a missing reason; ITK_ECONFLICT when this
+ * person has sealed it already or the request is decided. Nothing moves on
+ * an error. */
+int itk_kessai_seal(git_oid *out, int *met, itk_registry *reg, itk_signer *signer,
+                    const char *request, const itk_seal_options *o);
+
+/* Where the decision on request stands, for `itaku requests`: "" when no
+ * draft is here; else a code and what it waits for: "drafted" (no seal yet),
+ * "sealing" (some seals), "sealed" (the rule is met, the final merge is
+ * due), with *waiting the posts still needed ("課長", "課長×2"). */
+int itk_kessai_where(char code[16], itk_buf *waiting, itk_registry *reg, const char *requester,
+                     const char *id);
+
+#endif

@@ -1,0 +1,306 @@
+/* 決裁 rules as data: see itaku/delegation.h (専決規程). */
+#include "itaku/delegation.h"
+#include "itaku/errors.h"
+#include "itaku/json.h"
+#include "itaku/people.h"
+#include "itaku/query.h"
+#include "registry_priv.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const outcomes[] = {"approved", "rejected", "returned", NULL};
+
+static int post_list_check(const json_t *list, const char *what, size_t i, int required)
+{
+    if (!list && !required)
+        return 0;
+    if (!json_is_array(list) || (required && json_array_size(list) == 0) ||
+        json_array_size(list) > ITK_KESSAI_MAX_POSTS)
+        return itk_error_set(ITK_EINVALID,
+                             "decision rule %zu: \"%s\" is a list of 1 to %d posts (e.g. "
+                             "[\"担当\", \"係長\"])",
+                             i + 1, what, ITK_KESSAI_MAX_POSTS);
+    size_t k;
+    const json_t *v;
+    json_array_foreach(list, k, v)
+    {
+        if (!json_is_string(v) || itk_post_check(json_string_value(v)))
+            return itk_error_set(ITK_EINVALID, "decision rule %zu: \"%s\" item %zu is no post",
+                                 i + 1, what, k + 1);
+    }
+    return 0;
+}
+
+static int has_post(const json_t *approvers, const char *post)
+{
+    size_t k;
+    const json_t *a;
+    json_array_foreach(approvers, k, a)
+    {
+        const char *p = json_string_value(json_object_get(a, "post"));
+        if (p && strcmp(p, post) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+int itk_kessai_rules_check(const json_t *rules)
+{
+    if (!json_is_array(rules) || json_array_size(rules) > ITK_KESSAI_MAX_RULES)
+        return itk_error_set(ITK_EINVALID, "\"decision_rules\" is a list of at most %d rules",
+                             ITK_KESSAI_MAX_RULES);
+    size_t i;
+    const json_t *r;
+    json_array_foreach(rules, i, r)
+    {
+        const json_t *approvers = json_object_get(r, "approvers");
+        const json_t *deputies = json_object_get(r, "deputies");
+        const json_t *kinds = json_object_get(r, "request_kinds");
+        const json_t *outs = json_object_get(r, "outcomes");
+        const char *key;
+        const json_t *v;
+        if (!json_is_object(r))
+            return itk_error_set(ITK_EINVALID, "decision rule %zu is not an object", i + 1);
+        json_object_foreach((json_t *)r, key, v)
+        {
+            if (strcmp(key, "approvers") && strcmp(key, "deputies") && strcmp(key, "drafters") &&
+                strcmp(key, "request_kinds") && strcmp(key, "outcomes"))
+                return itk_error_set(ITK_EINVALID,
+                                     "decision rule %zu: unknown field \"%.40s\" (a rule holds "
+                                     "request_kinds, outcomes, drafters, approvers, deputies)",
+                                     i + 1, key);
+        }
+        int rc = post_list_check(json_object_get(r, "drafters"), "drafters", i, 1);
+        if (rc)
+            return rc;
+        if (!json_is_array(approvers) || json_array_size(approvers) == 0 ||
+            json_array_size(approvers) > ITK_KESSAI_MAX_POSTS)
+            return itk_error_set(ITK_EINVALID,
+                                 "decision rule %zu: \"approvers\" is a list of 1 to %d steps "
+                                 "{\"post\": \"課長\", \"count\": 1}",
+                                 i + 1, ITK_KESSAI_MAX_POSTS);
+        size_t k;
+        json_array_foreach(approvers, k, v)
+        {
+            const json_t *p = json_object_get(v, "post"), *n = json_object_get(v, "count");
+            if (!json_is_object(v) || json_object_size(v) != 2 || !json_is_string(p) ||
+                itk_post_check(json_string_value(p)) || !json_is_integer(n) ||
+                json_integer_value(n) < 1 || json_integer_value(n) > ITK_KESSAI_MAX_COUNT)
+                return itk_error_set(ITK_EINVALID,
+                                     "decision rule %zu: approver %zu must be {\"post\": POST, "
+                                     "\"count\": 1..%d}",
+                                     i + 1, k + 1, ITK_KESSAI_MAX_COUNT);
+        }
+        if (deputies &&
+            (!json_is_array(deputies) || json_array_size(deputies) > ITK_KESSAI_MAX_POSTS))
+            return itk_error_set(ITK_EINVALID,
+                                 "decision rule %zu: \"deputies\" is a list of at most %d "
+                                 "{\"for\": POST, \"post\": POST}",
+                                 i + 1, ITK_KESSAI_MAX_POSTS);
+        json_array_foreach(deputies, k, v)
+        {
+            const char *f = json_string_value(json_object_get(v, "for"));
+            const char *p = json_string_value(json_object_get(v, "post"));
+            if (!json_is_object(v) || json_object_size(v) != 2 || !f || !p || itk_post_check(p) ||
+                !has_post(approvers, f))
+                return itk_error_set(ITK_EINVALID,
+                                     "decision rule %zu: deputy %zu must be {\"for\": an approver "
+                                     "post, \"post\": the deputy's post}",
+                                     i + 1, k + 1);
+        }
+        if ((kinds && (!json_is_array(kinds) || json_array_size(kinds) > 16)))
+            return itk_error_set(ITK_EINVALID,
+                                 "decision rule %zu: \"request_kinds\" is a list of request kinds "
+                                 "(copy, take-out, subcontract …)",
+                                 i + 1);
+        json_array_foreach(
+            kinds, k,
+            v) if (!json_is_string(v) || !json_string_length(v) ||
+                   json_string_length(v) >
+                       40) return itk_error_set(ITK_EINVALID,
+                                                "decision rule %zu: request kind %zu is no kind",
+                                                i + 1, k + 1);
+        if (outs && (!json_is_array(outs) || json_array_size(outs) > 3))
+            return itk_error_set(ITK_EINVALID,
+                                 "decision rule %zu: \"outcomes\" lists approved, rejected, "
+                                 "returned",
+                                 i + 1);
+        json_array_foreach(outs, k, v)
+        {
+            int ok = 0;
+            for (size_t o = 0; outcomes[o] && json_is_string(v); o++)
+                ok |= strcmp(outcomes[o], json_string_value(v)) == 0;
+            if (!ok)
+                return itk_error_set(ITK_EINVALID,
+                                     "decision rule %zu: outcome %zu is not approved, rejected or "
+                                     "returned",
+                                     i + 1, k + 1);
+        }
+    }
+    return 0;
+}
+
+static int list_holds(const json_t *list, const char *s)
+{
+    size_t k;
+    const json_t *v;
+    if (!list)
+        return 1;
+    json_array_foreach(list, k,
+                       v) if (json_is_string(v) && strcmp(json_string_value(v), s) == 0) return 1;
+    return 0;
+}
+
+static void fill(itk_kessai_rule *out, const json_t *r)
+{
+    size_t k;
+    const json_t *v;
+    json_array_foreach(json_object_get(r, "drafters"), k, v) snprintf(
+        out->drafters[out->ndrafters++], ITK_KESSAI_POST_BYTES, "%s", json_string_value(v));
+    json_array_foreach(json_object_get(r, "approvers"), k, v)
+    {
+        itk_kessai_step *s = &out->steps[out->nsteps++];
+        snprintf(s->post, sizeof(s->post), "%s", json_string_value(json_object_get(v, "post")));
+        s->count = (int)json_integer_value(json_object_get(v, "count"));
+    }
+    json_array_foreach(json_object_get(r, "deputies"), k, v)
+    {
+        itk_kessai_deputy *d = &out->deputies[out->ndeputies++];
+        snprintf(d->for_post, sizeof(d->for_post), "%s",
+                 json_string_value(json_object_get(v, "for")));
+        snprintf(d->post, sizeof(d->post), "%s", json_string_value(json_object_get(v, "post")));
+    }
+}
+
+int itk_kessai_rule_at(itk_kessai_rule *out, git_repository *repo, const git_tree *tree,
+                       const char *kind, const char *outcome)
+{
+    json_t *contract = NULL, *best = NULL;
+    char **paths = NULL;
+    size_t n = 0;
+    char best_created[64] = "", source[200] = "itaku.json";
+    memset(out, 0, sizeof(*out));
+    if (itk_tree_read_json(&contract, repo, tree, "itaku.json")) {
+        itk_error_clear();
+        return 0;
+    }
+    const char *city = json_string_value(json_object_get(contract, "city"));
+    json_t *rules = json_object_get(contract, "decision_rules");
+    if (city && *city && !strchr(city, '/') &&
+        itk_tree_records(&paths, &n, repo, tree, city, "contract-amendment") == 0) {
+        for (size_t i = 0; i < n; i++) {
+            json_t *a = NULL;
+            if (itk_tree_read_json(&a, repo, tree, paths[i])) {
+                itk_error_clear();
+                continue;
+            }
+            const char *created = json_string_value(json_object_get(a, "created"));
+            json_t *list = json_object_get(json_object_get(a, "body"), "decision_rules");
+            if (list && created && strcmp(created, best_created) >= 0) {
+                json_decref(best);
+                best = json_incref(list);
+                snprintf(best_created, sizeof(best_created), "%s", created);
+                snprintf(source, sizeof(source), "%s", paths[i]);
+            }
+            json_decref(a);
+        }
+    }
+    itk_error_clear();
+    itk_string_list_free(paths, n);
+    if (best)
+        rules = best;
+    if (rules && itk_kessai_rules_check(rules) == 0) {
+        size_t i;
+        const json_t *r;
+        json_array_foreach(rules, i, r)
+        {
+            if (list_holds(json_object_get(r, "request_kinds"), kind ? kind : "") &&
+                list_holds(json_object_get(r, "outcomes"), outcome ? outcome : "")) {
+                fill(out, r);
+                out->found = 1;
+                snprintf(out->source, sizeof(out->source), "%s", source);
+                break;
+            }
+        }
+    }
+    itk_error_clear();
+    json_decref(best);
+    json_decref(contract);
+    return 0;
+}
+
+int itk_kessai_may_draft(const itk_kessai_rule *r, const char *post)
+{
+    for (size_t i = 0; post && i < r->ndrafters; i++)
+        if (strcmp(r->drafters[i], post) == 0)
+            return 1;
+    return 0;
+}
+
+static int deputy_ok(const itk_kessai_rule *r, const char *post, const char *for_post)
+{
+    for (size_t i = 0; i < r->ndeputies; i++)
+        if (strcmp(r->deputies[i].post, post) == 0 &&
+            strcmp(r->deputies[i].for_post, for_post) == 0)
+            return 1;
+    return 0;
+}
+
+int itk_kessai_may_seal(const itk_kessai_rule *r, const char *post, const char *acting_for)
+{
+    if (!post)
+        return 0;
+    for (size_t i = 0; i < r->nsteps; i++) {
+        if (acting_for && strcmp(r->steps[i].post, acting_for) == 0)
+            return deputy_ok(r, post, acting_for);
+        if (!acting_for && strcmp(r->steps[i].post, post) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+int itk_kessai_met(const itk_kessai_rule *r, const itk_kessai_seal_in *seals, size_t n,
+                   const char *drafter, itk_buf *missing, int *used)
+{
+    int met = 1;
+    int counted[64];
+    size_t lim = n < 64 ? n : 64;
+    memset(counted, 0, sizeof(counted));
+    if (missing)
+        itk_buf_clear(missing);
+    for (size_t s = 0; s < r->nsteps; s++) {
+        const itk_kessai_step *st = &r->steps[s];
+        int have = 0;
+        for (size_t i = 0; i < lim && have < st->count; i++) {
+            const itk_kessai_seal_in *x = &seals[i];
+            if (counted[i] || !x->principal || !x->post ||
+                (drafter && strcmp(x->principal, drafter) == 0))
+                continue;
+            int fits = x->acting_for ? strcmp(x->acting_for, st->post) == 0 && x->has_reason &&
+                                           deputy_ok(r, x->post, st->post)
+                                     : strcmp(x->post, st->post) == 0;
+            /* one person counts once, whatever seals or keys they used */
+            for (size_t j = 0; fits && j < lim; j++)
+                if (counted[j] && strcmp(seals[j].principal, x->principal) == 0)
+                    fits = 0;
+            if (!fits)
+                continue;
+            counted[i] = (int)s + 1;
+            have++;
+        }
+        if (have < st->count) {
+            met = 0;
+            if (missing) {
+                if (st->count - have == 1)
+                    itk_buf_printf(missing, "%s%s", missing->size ? ", " : "", st->post);
+                else
+                    itk_buf_printf(missing, "%s%s×%d", missing->size ? ", " : "", st->post,
+                                   st->count - have);
+            }
+        }
+    }
+    for (size_t i = 0; used && i < n; i++)
+        used[i] = i < lim ? counted[i] : 0;
+    return met;
+}

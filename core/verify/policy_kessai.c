@@ -1,0 +1,427 @@
+/* V12 決裁 (DESIGN §5): when the contract's settings hold a decision rule, a
+ * city decision is the merge of main and a decision branch whose first
+ * commit is the draft (by a post that may draft) followed by single-parent
+ * seal commits, each naming the draft and the request's SHA-256, by keys
+ * whose post (read from the seal's parent) the rule names; the seals meet
+ * the rule in force at the draft; the drafter does not seal. Applied to the
+ * drafts, seals and decisions a commit adds, after V6 (policy_chain.c). */
+#include "itaku/errors.h"
+#include "itaku/json.h"
+#include "itaku/delegation.h"
+#include "itaku/people.h"
+#include "itaku/query.h"
+#include "objsize.h"
+#include "policy_priv.h"
+
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The most seals one decision counts (beyond any rule's needs). */
+#define KESSAI_MAX_SEALS 64
+
+static const char *bstr(const json_t *rec, const char *key)
+{
+    return json_string_value(json_object_get(json_object_get(rec, "body"), key));
+}
+
+/* SHA-256 (hex) and kind of request "<party>/<rec>" as tree holds it; 0
+ * when tree does not hold it. */
+static int request_at(itk_policy *p, const git_tree *tree, const char *name, char sha[65],
+                      char kind[64])
+{
+    const char *slash = name ? strchr(name, '/') : NULL;
+    char path[160];
+    git_tree_entry *e = NULL;
+    git_blob *b = NULL;
+    json_t *rec = NULL;
+    if (!slash || slash - name > ITK_PARTY_ID_MAX || strchr(slash + 1, '/'))
+        return 0;
+    snprintf(path, sizeof(path), "parties/%.*s/requests/%.20s.json", (int)(slash - name), name,
+             slash + 1);
+    if (git_tree_entry_bypath(&e, tree, path) < 0) {
+        git_error_clear();
+        return 0;
+    }
+    int ok = itk_blob_lookup_bounded(&b, p->repo, git_tree_entry_id(e), ITK_MAX_RECORD_BYTES) == 0;
+    if (ok) {
+        unsigned char md[32];
+        EVP_Digest(git_blob_rawcontent(b), (size_t)git_blob_rawsize(b), md, NULL, EVP_sha256(),
+                   NULL);
+        for (int i = 0; i < 32; i++)
+            snprintf(sha + 2 * i, 3, "%02x", md[i]);
+        ok = itk_tree_read_json(&rec, p->repo, tree, path) == 0;
+        const char *k = ok ? bstr(rec, "kind") : NULL;
+        snprintf(kind, 64, "%s", k ? k : "");
+    }
+    itk_error_clear();
+    json_decref(rec);
+    git_blob_free(b);
+    git_tree_entry_free(e);
+    return ok;
+}
+
+static int is_ancestor_or_same(itk_policy *p, const git_oid *commit, const git_oid *ancestor)
+{
+    return git_oid_equal(commit, ancestor) ||
+           itk_vgraph_descendant_of(&p->graph, &p->commits, p->repo, commit, ancestor) == 1;
+}
+
+/* A draft commit: the commit that added the draft record of request name
+ * (its first parent lacks it). */
+typedef struct {
+    git_oid id;
+    git_tree *tree;
+    json_t *rec;
+    char kind[64];
+    char sha[65];
+} draft_at;
+
+static void draft_dispose(draft_at *d)
+{
+    git_tree_free(d->tree);
+    json_decref(d->rec);
+    memset(d, 0, sizeof(*d));
+}
+
+/* 1 when hex names a commit that added a draft of request name by the city
+ * (a record under parties/<city>/drafts/<requester>/), filling d. */
+static int draft_open(draft_at *d, itk_policy *p, const char *city, const char *hex,
+                      const char *name)
+{
+    git_commit *c = NULL, *parent = NULL;
+    git_tree *pt = NULL;
+    char **paths = NULL;
+    size_t n = 0;
+    int found = 0;
+    memset(d, 0, sizeof(*d));
+    if (!hex || strlen(hex) != GIT_OID_HEXSZ || git_oid_fromstr(&d->id, hex) < 0 ||
+        git_commit_lookup(&c, p->repo, &d->id) < 0 || git_commit_tree(&d->tree, c) < 0 ||
+        git_commit_parentcount(c) == 0 || git_commit_parent(&parent, c, 0) < 0 ||
+        git_commit_tree(&pt, parent) < 0)
+        goto done;
+    if (itk_tree_records(&paths, &n, p->repo, d->tree, city, "draft"))
+        goto done;
+    for (size_t i = 0; i < n && !found; i++) {
+        json_t *rec = NULL;
+        git_tree_entry *e = NULL;
+        if (itk_tree_read_json(&rec, p->repo, d->tree, paths[i]) == 0 && bstr(rec, "request") &&
+            strcmp(bstr(rec, "request"), name) == 0 &&
+            git_tree_entry_bypath(&e, pt, paths[i]) < 0) {
+            found = 1;
+            d->rec = json_incref(rec);
+        }
+        git_tree_entry_free(e);
+        json_decref(rec);
+    }
+    if (found && !request_at(p, d->tree, name, d->sha, d->kind))
+        found = 0;
+done:
+    itk_string_list_free(paths, n);
+    itk_error_clear();
+    git_error_clear();
+    git_tree_free(pt);
+    git_commit_free(parent);
+    git_commit_free(c);
+    if (!found)
+        draft_dispose(d);
+    return found;
+}
+
+/* The post recorded for the signer in the state the commit was made on
+ * (its first parent's tree): no later change reaches back. */
+static int signer_post(itk_buf *post, check *ck)
+{
+    if (!ck->nkey_trees)
+        return 0;
+    int rc = itk_principal_attr(post, ck->p->repo, ck->key_trees[0], ck->info->party,
+                                ck->info->principal, "post");
+    itk_error_clear();
+    return rc == ITK_ENOMEM ? rc : 0;
+}
+
+static int check_draft(check *ck, const added_file *f)
+{
+    const char *name = bstr(f->rec, "request"), *sha = bstr(f->rec, "request_sha256");
+    const char *outcome = bstr(f->rec, "outcome"), *drafter = bstr(f->rec, "drafter");
+    const char *post = bstr(f->rec, "post");
+    char real[65], kind[64];
+    itk_buf actual = ITK_BUF_INIT;
+    itk_kessai_rule rule;
+    int rc = 0;
+    if (!ck->is_city)
+        return PROBLEM(ck, "V12", f->path, "only the city's officers draft its decisions");
+    if (!name || !sha || !outcome || !drafter || !post)
+        return PROBLEM(ck, "V12", f->path,
+                       "a draft names a request, its hash, an outcome, its "
+                       "drafter and the drafter's post");
+    if (!ck->base || !request_at(ck->p, ck->base, name, real, kind) || strcmp(real, sha) != 0)
+        return PROBLEM(ck, "V12", f->path,
+                       "the draft names %s with a hash that no request among the commit's "
+                       "ancestors has",
+                       name);
+    if (strcmp(drafter, ck->info->principal) != 0)
+        return PROBLEM(ck, "V12", f->path, "the draft says %s drafted it, but %s signed it",
+                       drafter, ck->info->principal);
+    if ((rc = signer_post(&actual, ck)))
+        return rc;
+    if (!actual.size || strcmp(actual.ptr, post) != 0)
+        rc = PROBLEM(ck, "V12", f->path,
+                     "the draft says its drafter's post is %s, but %s/%s's post before this "
+                     "commit is %s",
+                     post, ck->info->party, ck->info->principal,
+                     actual.size ? actual.ptr : "not recorded");
+    else if (itk_kessai_rule_at(&rule, ck->p->repo, ck->tree, kind, outcome) == 0 &&
+             (!rule.found || !itk_kessai_may_draft(&rule, post)))
+        rc = PROBLEM(ck, "V12", f->path,
+                     rule.found ? "the decision rule in force (%s) does not let a %s draft a "
+                                  "decision on a %s request"
+                                : "%s%sno decision rule in force covers a %s request; it is "
+                                  "decided by one city key, without a draft",
+                     rule.found ? rule.source : "", rule.found ? post : "", kind);
+    itk_buf_dispose(&actual);
+    return rc;
+}
+
+/* Does tree (the seal's parent) hold a seal naming hex by principal? */
+static int sealed_before(itk_policy *p, const git_tree *tree, const char *city, const char *hex,
+                         const char *principal)
+{
+    char **paths = NULL;
+    size_t n = 0;
+    int found = 0;
+    if (itk_tree_records(&paths, &n, p->repo, tree, city, "seal") == 0)
+        for (size_t i = 0; i < n && !found; i++) {
+            json_t *rec = NULL;
+            if (itk_tree_read_json(&rec, p->repo, tree, paths[i]) == 0)
+                found = bstr(rec, "draft") && strcmp(bstr(rec, "draft"), hex) == 0 &&
+                        bstr(rec, "principal") && strcmp(bstr(rec, "principal"), principal) == 0;
+            json_decref(rec);
+        }
+    itk_string_list_free(paths, n);
+    itk_error_clear();
+    return found;
+}
+
+static int check_seal(check *ck, const added_file *f)
+{
+    const char *hex = bstr(f->rec, "draft"), *name = bstr(f->rec, "request");
+    const char *sha = bstr(f->rec, "request_sha256"), *verdict = bstr(f->rec, "verdict");
+    const char *principal = bstr(f->rec, "principal"), *post = bstr(f->rec, "post");
+    const char *acting_for = bstr(f->rec, "acting_for"), *reason = bstr(f->rec, "reason");
+    draft_at d;
+    itk_buf actual = ITK_BUF_INIT;
+    itk_kessai_rule rule;
+    int rc = 0;
+    if (!ck->is_city)
+        return PROBLEM(ck, "V12", f->path, "only the city's officers seal its decisions");
+    if (!hex || !name || !sha || !verdict || !principal || !post)
+        return PROBLEM(ck, "V12", f->path,
+                       "a seal names a draft, a request, its hash, a verdict, "
+                       "its principal and post");
+    if (ck->info->nparents != 1)
+        return PROBLEM(ck, "V12", f->path,
+                       "a seal is a single-parent commit on its decision branch");
+    if (!draft_open(&d, ck->p, ck->info->party, hex, name))
+        return PROBLEM(ck, "V12", f->path,
+                       "the seal names draft %.12s, which is no draft of %s: a seal for another "
+                       "request or draft",
+                       hex, name);
+    const char *drafter = bstr(d.rec, "drafter");
+    if (!is_ancestor_or_same(ck->p, git_commit_parent_id(ck->commit, 0), &d.id))
+        rc = PROBLEM(ck, "V12", f->path,
+                     "the seal names draft %.12s, which is not among its ancestors: a seal "
+                     "belongs on its draft's decision branch",
+                     hex);
+    else if (strcmp(sha, d.sha) != 0 || strcmp(sha, bstr(d.rec, "request_sha256")) != 0)
+        rc = PROBLEM(ck, "V12", f->path,
+                     "the seal carries the hash of another version of %s than its draft", name);
+    else if (strcmp(principal, ck->info->principal) != 0)
+        rc = PROBLEM(ck, "V12", f->path, "the seal says %s sealed it, but %s signed it", principal,
+                     ck->info->principal);
+    else if (drafter && strcmp(drafter, principal) == 0)
+        rc = PROBLEM(ck, "V12", f->path,
+                     "%s drafted %s and seals it too; the drafter does not seal their own draft",
+                     principal, name);
+    else if (acting_for && (!reason || !*reason))
+        rc = PROBLEM(ck, "V12", f->path,
+                     "a 代決 (a seal for %s) without a recorded reason; a deputy seals only with "
+                     "the reason the holder is absent",
+                     acting_for);
+    else if (sealed_before(ck->p, ck->base, ck->info->party, hex, principal))
+        rc = PROBLEM(ck, "V12", f->path,
+                     "%s has sealed draft %.12s already; one person seals a draft once", principal,
+                     hex);
+    else if (!(rc = signer_post(&actual, ck)) && (!actual.size || strcmp(actual.ptr, post) != 0))
+        rc = PROBLEM(ck, "V12", f->path,
+                     "the seal says the post %s, but %s/%s's post before this seal is %s; a post "
+                     "is read from the seal's parent, and no later change makes it fit",
+                     post, ck->info->party, principal, actual.size ? actual.ptr : "not recorded");
+    else if (!rc && itk_kessai_rule_at(&rule, ck->p->repo, d.tree, d.kind, verdict) == 0 &&
+             (!rule.found || !itk_kessai_may_seal(&rule, post, acting_for)))
+        rc = PROBLEM(ck, "V12", f->path,
+                     "the decision rule in force at draft %.12s names no seal by a %s%s%s on a %s "
+                     "request %s",
+                     hex, post, acting_for ? " for " : "", acting_for ? acting_for : "", d.kind,
+                     verdict);
+    itk_buf_dispose(&actual);
+    draft_dispose(&d);
+    return rc;
+}
+
+/* The seals on a decision branch: what the branch adds to its draft's tree,
+ * every one a seal of the city naming the draft (nothing else may ride on a
+ * decision branch). 1 with a problem recorded when something else does. */
+typedef struct {
+    json_t *recs[KESSAI_MAX_SEALS];
+    size_t n;
+} seal_set;
+
+static void seals_dispose(seal_set *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        json_decref(s->recs[i]);
+    s->n = 0;
+}
+
+static int branch_seals(seal_set *out, check *ck, const added_file *f, const draft_at *d,
+                        const git_tree *tip_tree, const char *hex)
+{
+    git_diff *diff = NULL;
+    int rc = 0;
+    out->n = 0;
+    if (git_diff_tree_to_tree(&diff, ck->p->repo, d->tree, (git_tree *)tip_tree, NULL) < 0)
+        return itk_error_git("cannot compare the decision branch of %s", f->path);
+    size_t n = git_diff_num_deltas(diff);
+    for (size_t i = 0; !rc && i < n; i++) {
+        const git_diff_delta *dd = git_diff_get_delta(diff, i);
+        itk_path_info pi;
+        json_t *rec = NULL;
+        itk_path_classify(&pi, dd->new_file.path);
+        int seal = dd->status == GIT_DELTA_ADDED && pi.kind == ITK_PATH_RECORD && pi.type &&
+                   strcmp(pi.type->type, "seal") == 0 && strcmp(pi.party, ck->info->party) == 0 &&
+                   itk_tree_read_json(&rec, ck->p->repo, tip_tree, dd->new_file.path) == 0 &&
+                   bstr(rec, "draft") && strcmp(bstr(rec, "draft"), hex) == 0;
+        itk_error_clear();
+        if (!seal || out->n >= KESSAI_MAX_SEALS) {
+            json_decref(rec);
+            rc = PROBLEM(ck, "V12", f->path,
+                         "the decision branch carries %s besides its draft's seals; a decision "
+                         "branch holds the draft and seals naming it, nothing else",
+                         dd->new_file.path);
+            rc = rc ? rc : 1;
+            break;
+        }
+        out->recs[out->n++] = rec;
+    }
+    git_diff_free(diff);
+    return rc;
+}
+
+static int check_decision(check *ck, const added_file *f)
+{
+    const char *name = bstr(f->rec, "request"), *outcome = bstr(f->rec, "outcome");
+    const char *hex = bstr(f->rec, "draft");
+    char sha[65], kind[64];
+    itk_kessai_rule rule;
+    draft_at d;
+    seal_set seals = {{0}, 0};
+    git_commit *tip = NULL;
+    git_tree *tip_tree = NULL;
+    itk_buf missing = ITK_BUF_INIT;
+    int rc = 0;
+    if (!name || !outcome || !ck->base || !request_at(ck->p, ck->base, name, sha, kind))
+        return 0; /* V6's to say */
+    if (!hex) {
+        if (itk_kessai_rule_at(&rule, ck->p->repo, ck->base, kind, outcome) == 0 && rule.found)
+            return PROBLEM(ck, "V12", f->path,
+                           "a decision on %s by one key, but the decision rule in force (%s) "
+                           "needs a draft and the seals of its posts (決裁)",
+                           name, rule.source);
+        return 0;
+    }
+    if (ck->info->nparents != 2)
+        return PROBLEM(ck, "V12", f->path,
+                       "a decision under a rule is the merge of main and its decision branch");
+    if (!draft_open(&d, ck->p, ck->info->party, hex, name))
+        return PROBLEM(ck, "V12", f->path,
+                       "the decision names draft %.12s, which is no draft of %s", hex, name);
+    const git_oid *tip_id = git_commit_parent_id(ck->commit, 1);
+    if (!is_ancestor_or_same(ck->p, tip_id, &d.id)) {
+        rc = PROBLEM(ck, "V12", f->path,
+                     "the decision merges %.12s, which does not descend from its draft %.12s",
+                     git_oid_tostr_s(tip_id), hex);
+        goto done;
+    }
+    if (git_commit_lookup(&tip, ck->p->repo, tip_id) < 0 || git_commit_tree(&tip_tree, tip) < 0) {
+        rc = itk_error_git("cannot read %s", git_oid_tostr_s(tip_id));
+        goto done;
+    }
+    if ((rc = branch_seals(&seals, ck, f, &d, tip_tree, hex)))
+        goto done;
+    if ((rc = itk_kessai_rule_at(&rule, ck->p->repo, d.tree, d.kind, outcome)))
+        goto done;
+    if (!rule.found) {
+        rc = PROBLEM(ck, "V12", f->path,
+                     "no decision rule in force at draft %.12s covers a %s request %s", hex, d.kind,
+                     outcome);
+        goto done;
+    }
+    itk_kessai_seal_in in[KESSAI_MAX_SEALS];
+    for (size_t i = 0; i < seals.n; i++) {
+        const char *v = bstr(seals.recs[i], "verdict"), *reason = bstr(seals.recs[i], "reason");
+        in[i].principal = v && strcmp(v, outcome) == 0 ? bstr(seals.recs[i], "principal") : NULL;
+        in[i].post = bstr(seals.recs[i], "post");
+        in[i].acting_for = bstr(seals.recs[i], "acting_for");
+        in[i].has_reason = reason && *reason;
+    }
+    if (!itk_kessai_met(&rule, in, seals.n, bstr(d.rec, "drafter"), &missing, NULL)) {
+        rc = PROBLEM(ck, "V12", f->path,
+                     "the seals on draft %.12s do not meet the decision rule in force at the "
+                     "draft (%s): %s more %s (one person counts once; the drafter not at all)",
+                     hex, rule.source, missing.ptr ? missing.ptr : "?", outcome);
+        goto done;
+    }
+    /* the seals it lists are seals on that branch */
+    const json_t *listed = json_object_get(json_object_get(f->rec, "body"), "seals");
+    size_t k;
+    const json_t *v;
+    json_array_foreach(listed, k, v)
+    {
+        int found = 0;
+        for (size_t i = 0; i < seals.n && !found; i++)
+            found =
+                json_is_string(v) && strcmp(json_string_value(json_object_get(seals.recs[i], "id")),
+                                            json_string_value(v)) == 0;
+        if (!found) {
+            rc = PROBLEM(ck, "V12", f->path,
+                         "lists seal %s, which is not a seal on the draft's branch",
+                         json_is_string(v) ? json_string_value(v) : "?");
+            break;
+        }
+    }
+done:
+    itk_buf_dispose(&missing);
+    seals_dispose(&seals);
+    git_tree_free(tip_tree);
+    git_commit_free(tip);
+    draft_dispose(&d);
+    return rc;
+}
+
+int itk_policy_check_kessai(check *ck)
+{
+    for (size_t i = 0; i < ck->nfiles; i++) {
+        const added_file *f = &ck->files[i];
+        if (!f->rec || f->refused || f->info.kind != ITK_PATH_RECORD || !f->info.type)
+            continue;
+        const char *type = f->info.type->type;
+        int rc = strcmp(type, "draft") == 0      ? check_draft(ck, f)
+                 : strcmp(type, "seal") == 0     ? check_seal(ck, f)
+                 : strcmp(type, "decision") == 0 ? check_decision(ck, f)
+                                                 : 0;
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}

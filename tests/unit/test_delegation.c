@@ -1,0 +1,137 @@
+/* Unit tests of the decision rules as data (itaku/delegation.h, DESIGN
+ * V12): which lists are well formed, which rule applies to a request kind
+ * and outcome, and when seals meet a rule (one person counts once, the
+ * drafter not at all, a 代決 only with a reason and a deputy the rule names). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "itaku/buf.h"
+#include "itaku/errors.h"
+#include "itaku/delegation.h"
+
+static json_t *parse(const char *text)
+{
+    json_error_t e;
+    json_t *j = json_loads(text, 0, &e);
+    if (!j)
+        fail_msg("bad test JSON: %s", e.text);
+    return j;
+}
+
+static void check_rules(const char *text, int want)
+{
+    json_t *j = parse(text);
+    assert_int_equal(itk_kessai_rules_check(j), want);
+    json_decref(j);
+}
+
+static void test_well_formed_rules_and_what_is_refused(void **state)
+{
+    (void)state;
+    check_rules("[{\"drafters\": [\"担当\"], \"approvers\": [{\"post\": \"課長\", \"count\": 1}]}]",
+                0);
+    check_rules("[]", 0);
+    check_rules("[{\"request_kinds\": [\"subcontract\"], \"outcomes\": [\"approved\"], "
+                "\"drafters\": [\"担当\", \"係長\"], \"approvers\": [{\"post\": \"部長\", "
+                "\"count\": 1}, {\"post\": \"情報セキュリティ担当\", \"count\": 1}], "
+                "\"deputies\": [{\"for\": \"部長\", \"post\": \"次長\"}]}]",
+                0);
+    /* no drafters; no approvers; a count of 0; an unknown field; a deputy
+     * for a post the rule does not name; an unknown outcome */
+    check_rules("[{\"approvers\": [{\"post\": \"課長\", \"count\": 1}]}]", ITK_EINVALID);
+    check_rules("[{\"drafters\": [\"担当\"], \"approvers\": []}]", ITK_EINVALID);
+    check_rules("[{\"drafters\": [\"担当\"], \"approvers\": [{\"post\": \"課長\", \"count\": 0}]}]",
+                ITK_EINVALID);
+    check_rules("[{\"drafters\": [\"担当\"], \"approvers\": [{\"post\": \"課長\", \"count\": 1}], "
+                "\"quorum\": 1}]",
+                ITK_EINVALID);
+    check_rules("[{\"drafters\": [\"担当\"], \"approvers\": [{\"post\": \"課長\", \"count\": 1}], "
+                "\"deputies\": [{\"for\": \"部長\", \"post\": \"次長\"}]}]",
+                ITK_EINVALID);
+    check_rules("[{\"drafters\": [\"担当\"], \"approvers\": [{\"post\": \"課長\", \"count\": 1}], "
+                "\"outcomes\": [\"maybe\"]}]",
+                ITK_EINVALID);
+    check_rules("{}", ITK_EINVALID);
+    itk_error_clear();
+}
+
+static itk_kessai_rule rule_of(const char *post1, int n1, const char *post2, int n2)
+{
+    itk_kessai_rule r;
+    memset(&r, 0, sizeof(r));
+    r.found = 1;
+    snprintf(r.drafters[r.ndrafters++], ITK_KESSAI_POST_BYTES, "担当");
+    snprintf(r.steps[0].post, ITK_KESSAI_POST_BYTES, "%s", post1);
+    r.steps[0].count = n1;
+    r.nsteps = 1;
+    if (post2) {
+        snprintf(r.steps[1].post, ITK_KESSAI_POST_BYTES, "%s", post2);
+        r.steps[1].count = n2;
+        r.nsteps = 2;
+    }
+    return r;
+}
+
+static void test_seals_meet_a_rule_one_person_once_never_the_drafter(void **state)
+{
+    (void)state;
+    itk_buf missing = ITK_BUF_INIT;
+    itk_kessai_rule two = rule_of("課長", 2, NULL, 0);
+    itk_kessai_seal_in same[] = {{"kacho", "課長", NULL, 0}, {"kacho", "課長", NULL, 0}};
+    assert_int_equal(itk_kessai_met(&two, same, 2, "tanto", &missing, NULL), 0);
+    assert_string_equal(missing.ptr, "課長");
+    itk_kessai_seal_in twin[] = {{"kacho", "課長", NULL, 0}, {"kacho2", "課長", NULL, 0}};
+    assert_int_equal(itk_kessai_met(&two, twin, 2, "tanto", &missing, NULL), 1);
+    /* the drafter's own seal does not count */
+    itk_kessai_rule one = rule_of("課長", 1, NULL, 0);
+    itk_kessai_seal_in own[] = {{"kacho", "課長", NULL, 0}};
+    assert_int_equal(itk_kessai_met(&one, own, 1, "kacho", &missing, NULL), 0);
+    assert_int_equal(itk_kessai_met(&one, own, 1, "tanto", &missing, NULL), 1);
+    /* "部長 and 1 of 情報セキュリティ担当", in the rule's order */
+    itk_kessai_rule both = rule_of("部長", 1, "情報セキュリティ担当", 1);
+    itk_kessai_seal_in sec[] = {{"sato", "情報セキュリティ担当", NULL, 0},
+                                {"bucho", "部長", NULL, 0}};
+    int used[2];
+    assert_int_equal(itk_kessai_met(&both, sec, 1, "tanto", &missing, NULL), 0);
+    assert_string_equal(missing.ptr, "部長");
+    assert_int_equal(itk_kessai_met(&both, sec, 2, "tanto", &missing, used), 1);
+    assert_int_equal(used[0], 2);
+    assert_int_equal(used[1], 1);
+    itk_buf_dispose(&missing);
+}
+
+static void test_a_deputy_counts_only_with_a_reason_and_when_the_rule_names_it(void **state)
+{
+    (void)state;
+    itk_kessai_rule r = rule_of("部長", 1, NULL, 0);
+    snprintf(r.deputies[0].for_post, ITK_KESSAI_POST_BYTES, "部長");
+    snprintf(r.deputies[0].post, ITK_KESSAI_POST_BYTES, "次長");
+    r.ndeputies = 1;
+    itk_kessai_seal_in no_reason[] = {{"jicho", "次長", "部長", 0}};
+    itk_kessai_seal_in reason[] = {{"jicho", "次長", "部長", 1}};
+    itk_kessai_seal_in other[] = {{"kacho", "課長", "部長", 1}};
+    assert_int_equal(itk_kessai_met(&r, no_reason, 1, "tanto", NULL, NULL), 0);
+    assert_int_equal(itk_kessai_met(&r, reason, 1, "tanto", NULL, NULL), 1);
+    assert_int_equal(itk_kessai_met(&r, other, 1, "tanto", NULL, NULL), 0);
+    assert_int_equal(itk_kessai_may_seal(&r, "次長", "部長"), 1);
+    assert_int_equal(itk_kessai_may_seal(&r, "次長", NULL), 0);
+    assert_int_equal(itk_kessai_may_seal(&r, "部長", NULL), 1);
+    assert_int_equal(itk_kessai_may_draft(&r, "担当"), 1);
+    assert_int_equal(itk_kessai_may_draft(&r, "部長"), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_well_formed_rules_and_what_is_refused),
+        cmocka_unit_test(test_seals_meet_a_rule_one_person_once_never_the_drafter),
+        cmocka_unit_test(test_a_deputy_counts_only_with_a_reason_and_when_the_rule_names_it),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
