@@ -333,6 +333,7 @@ int itk_bundle_unpack(itk_bundle_header **out, git_repository *repo, const char 
         rc = itk_error_git("the pack in %s is damaged or incomplete; nothing was taken", path);
         goto done;
     }
+    itk_fault_point("object"); /* the pack and its index are written */
     git_odb_refresh(odb);
     for (size_t i = 0; i < h->nrefs; i++) {
         if (!git_odb_exists(odb, &h->refs[i].id)) {

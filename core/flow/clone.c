@@ -9,7 +9,9 @@
 #include "itaku/verify.h"
 #include "itaku/names.h"
 #include "bundle_priv.h"
+#include "fault.h"
 #include "fsutil.h"
+#include "newdir.h"
 #include "registry_priv.h"
 #include "remote_auth.h"
 #include "senders_priv.h"
@@ -22,6 +24,17 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+
+/* ITAKU_FAULT=checkout:K stops a clone's checkout at its K-th file
+ * (fault.h). */
+static void checkout_fault(const char *path, size_t done, size_t total, void *payload)
+{
+    (void)payload;
+    (void)done;
+    (void)total;
+    if (path)
+        itk_fault_point("checkout");
+}
 
 static int dir_is_new(const char *dir)
 {
@@ -84,6 +97,7 @@ static int clone_bundle(git_repository **out, const char *path, const char *dir)
     git_checkout_options co;
     git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
     co.checkout_strategy = GIT_CHECKOUT_FORCE;
+    co.progress_cb = checkout_fault;
     if (!rc && (git_reference_create(&m, repo, ITK_REF_MAIN, &main_id, 0,
                                      "itaku: clone from bundle") < 0 ||
                 git_checkout_head(repo, &co) < 0))
@@ -197,10 +211,16 @@ int itk_remote_clone(const char *url, const char *dir, const char *city_key, con
         return itk_error_set(ITK_EEXISTS, "%s already exists and is not empty", dir);
     if (opts && opts->host_key && (rc = itk_host_key_check(opts->host_key)))
         return rc;
+    /* built beside dir and renamed to it at the end: killed before, no
+     * half-made registry is left at dir */
+    itk_newdir nd;
+    if ((rc = itk_newdir_begin(&nd, dir)))
+        return rc;
+    const char *into = nd.tmp;
     git_libgit2_init();
     int from_bundle = itk_bundle_is_bundle(url);
     if (from_bundle) {
-        if ((rc = clone_bundle(&repo, url, dir)))
+        if ((rc = clone_bundle(&repo, url, into)))
             goto done;
     } else {
         git_clone_options co;
@@ -210,7 +230,8 @@ int itk_remote_clone(const char *url, const char *dir, const char *city_key, con
             goto done;
         itk_remote_auth_callbacks(&co.fetch_opts.callbacks, auth);
         co.fetch_opts.callbacks.push_update_reference = NULL;
-        if (git_clone(&repo, url, dir, &co) < 0) {
+        co.checkout_opts.progress_cb = checkout_fault;
+        if (git_clone(&repo, url, into, &co) < 0) {
             char what[1200];
             snprintf(what, sizeof(what), "cannot clone %s", url);
             rc = itk_remote_auth_fail(auth, what);
@@ -225,7 +246,7 @@ int itk_remote_clone(const char *url, const char *dir, const char *city_key, con
         rc = itk_error_git("cannot pin the contract in %s", dir);
         goto done;
     }
-    if ((rc = itk_registry_open(&reg, dir)) || (rc = itk_verify_run(&r, reg, NULL, 0, NULL)))
+    if ((rc = itk_registry_open(&reg, into)) || (rc = itk_verify_run(&r, reg, NULL, 0, NULL)))
         goto done;
     git_oid g;
     git_object *root = NULL;
@@ -248,18 +269,19 @@ int itk_remote_clone(const char *url, const char *dir, const char *city_key, con
     if (!rc && opts && opts->key_path)
         rc = adopt_key(repo, opts->key_path);
 done:
+    if (repo)
+        itk_newdir_note_caches(&nd, repo);
     itk_remote_auth_free(auth);
     itk_verify_result_free(r);
     itk_registry_free(reg);
     git_config_free(cfg);
     git_repository_free(repo);
-    if (rc) {
-        itk_error_state why;
-        itk_error_save(&why);
-        itk_remove_tree(dir);
-        itk_error_restore(&why);
+    /* the commit point */
+    if (!rc)
+        rc = itk_newdir_commit(&nd);
+    itk_newdir_end(&nd);
+    if (rc)
         itk_error_set(rc, "%s; nothing was kept", itk_error_last());
-    }
     git_libgit2_shutdown();
     return rc;
 }

@@ -9,6 +9,7 @@
 #include "itaku/people.h"
 #include "itaku/delegation.h"
 #include "fsutil.h"
+#include "newdir.h"
 #include "registry_priv.h"
 #include "template.h"
 #include "itaku/commit.h"
@@ -243,19 +244,23 @@ int itk_registry_init(git_oid *genesis, const char *dir, const itk_init_options 
         (rc = dir_usable(dir)) || (rc = itk_timezone_offset(&offset, o->timezone)) ||
         (rc = itk_pubkey_fingerprint(&fpr, itk_signer_public(signer))))
         return rc;
-    struct stat st;
-    int existed = stat(dir, &st) == 0;
+    itk_newdir nd;
+    memset(&nd, 0, sizeof(nd));
     char created[32];
     itk_format_time(created, (long long)time(NULL), offset);
     if ((rc = itk_change_new(&c, "genesis", "Open the contract registry")) ||
         (rc = genesis_change(c, o, itk_signer_public(signer), created)))
+        goto done;
+    /* built beside dir and renamed to it at the end: killed before, no
+     * half-made registry is left at dir */
+    if ((rc = itk_newdir_begin(&nd, dir)))
         goto done;
     git_libgit2_init();
     git_repository_init_options io;
     git_repository_init_options_init(&io, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
     io.flags = GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
     io.initial_head = "main";
-    if (git_repository_init_ext(&repo, dir, &io) < 0) {
+    if (git_repository_init_ext(&repo, nd.tmp, &io) < 0) {
         rc = itk_error_git("cannot create a repository in %s", dir);
         goto shutdown;
     }
@@ -273,19 +278,16 @@ int itk_registry_init(git_oid *genesis, const char *dir, const itk_init_options 
         goto shutdown;
     rc = itk_ref_advance(repo, ITK_REF_MAIN, NULL, genesis, NULL, "genesis");
 shutdown:
+    if (repo)
+        itk_newdir_note_caches(&nd, repo);
     git_repository_free(repo);
     itk_lock_release(lock);
     git_libgit2_shutdown();
-    if (rc) {
-        /* a refused init leaves nothing behind (an empty folder it was given
-         * stays, emptied) */
-        itk_error_state why;
-        itk_error_save(&why);
-        itk_remove_tree(dir);
-        if (existed)
-            mkdir(dir, st.st_mode & 07777);
-        itk_error_restore(&why);
-    }
+    /* the commit point; a refused init leaves nothing behind (an empty
+     * folder it was given stays as it was) */
+    if (!rc)
+        rc = itk_newdir_commit(&nd);
+    itk_newdir_end(&nd);
 done:
     itk_change_free(c);
     itk_buf_dispose(&fpr);

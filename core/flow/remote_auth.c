@@ -20,7 +20,6 @@
 
 /* known_hosts is read whole, up to this size; longer lines are skipped. */
 #define ITK_MAX_KNOWN_HOSTS_BYTES (4 * 1024 * 1024)
-#define ITK_MAX_KNOWN_HOSTS_LINE (16 * 1024)
 #define SERVER_SAID_MAX 4096
 
 struct itk_remote_auth {
@@ -241,8 +240,6 @@ static int hosts_match(const char *list, size_t len, const char *host)
     return matched == 1;
 }
 
-enum { KH_UNKNOWN, KH_MISMATCH, KH_MATCH, KH_REVOKED };
-
 /* Next whitespace-separated field of [*p, end). */
 static int field(const char **f, size_t *flen, const char **p, const char *end)
 {
@@ -255,19 +252,13 @@ static int field(const char **f, size_t *flen, const char **p, const char *end)
     return *flen ? 0 : -1;
 }
 
-static int known_hosts_lookup(const char *path, const char *hoststr, const unsigned char *key,
-                              size_t keylen)
+int itk_known_hosts_match(const char *text, size_t len, const char *hoststr,
+                          const unsigned char *key, size_t keylen)
 {
-    itk_buf file = ITK_BUF_INIT;
     int result = KH_UNKNOWN;
-    struct stat st;
-    if (stat(path, &st) != 0 || itk_buf_read_file(&file, path, ITK_MAX_KNOWN_HOSTS_BYTES) < 0) {
-        itk_error_clear();
-        return KH_UNKNOWN;
-    }
     size_t cap = itk_base64_decoded_max(ITK_MAX_KNOWN_HOSTS_LINE);
     unsigned char *blob = malloc(cap);
-    const char *p = file.ptr, *end = file.ptr + file.size;
+    const char *p = text, *end = text + len;
     while (blob && p < end && result != KH_REVOKED) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *le = nl ? nl : end, *q = p;
@@ -304,6 +295,19 @@ static int known_hosts_lookup(const char *path, const char *hoststr, const unsig
             result = KH_MISMATCH;
     }
     free(blob);
+    return result;
+}
+
+static int known_hosts_lookup(const char *path, const char *hoststr, const unsigned char *key,
+                              size_t keylen)
+{
+    itk_buf file = ITK_BUF_INIT;
+    struct stat st;
+    if (stat(path, &st) != 0 || itk_buf_read_file(&file, path, ITK_MAX_KNOWN_HOSTS_BYTES) < 0) {
+        itk_error_clear();
+        return KH_UNKNOWN;
+    }
+    int result = itk_known_hosts_match(file.ptr, file.size, hoststr, key, keylen);
     itk_buf_dispose(&file);
     return result;
 }

@@ -28,4 +28,17 @@ const char *itk_remote_auth_rejected(const itk_remote_auth *a);
  * libgit2's message; prefixed with what. Returns ITK_EAUTH or ITK_EGIT. */
 int itk_remote_auth_fail(const itk_remote_auth *a, const char *what);
 
+/* What a known_hosts file's text (len bytes, untrusted, need not end in a
+ * NUL) says about host key key (its wire blob) of hoststr ("host" or
+ * "[host]:port", lower case): KH_REVOKED when a @revoked line names the key,
+ * else KH_MATCH when a line for the host holds it, KH_MISMATCH when lines
+ * for the host hold only other keys, KH_UNKNOWN when none names the host.
+ * Lines longer than ITK_MAX_KNOWN_HOSTS_LINE bytes and @cert-authority lines
+ * are skipped; hashed hosts (|1|salt|hash) are matched (OpenSSH sshd(8)
+ * SSH_KNOWN_HOSTS FILE FORMAT). */
+enum { KH_UNKNOWN, KH_MISMATCH, KH_MATCH, KH_REVOKED };
+#define ITK_MAX_KNOWN_HOSTS_LINE (16 * 1024)
+int itk_known_hosts_match(const char *text, size_t len, const char *hoststr,
+                          const unsigned char *key, size_t keylen);
+
 #endif

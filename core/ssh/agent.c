@@ -136,25 +136,19 @@ void itk_pubkey_list_free(itk_pubkey **keys, size_t count)
     free(keys);
 }
 
-int itk_agent_list(itk_pubkey ***keys, size_t *count, const char *socket_path)
+int itk_agent_parse_identities(itk_pubkey ***keys, size_t *count, const void *reply, size_t len,
+                               const char *path)
 {
-    itk_buf req = ITK_BUF_INIT, reply = ITK_BUF_INIT;
     itk_pubkey **list = NULL;
     size_t have = 0;
-    const char *path = NULL;
     itk_reader r;
     uint8_t type = 0;
     uint32_t n;
-    int rc;
+    int rc = 0;
 
     *keys = NULL;
     *count = 0;
-    if ((rc = itk_agent_socket(&path, socket_path)) != 0)
-        return rc;
-    if ((rc = itk_buf_putc(&req, SSH2_AGENTC_REQUEST_IDENTITIES)) != 0 ||
-        (rc = agent_call(&reply, path, &req)) != 0)
-        goto out;
-    rd_init(&r, reply.ptr, reply.size);
+    rd_init(&r, reply, len);
     if (rd_u8(&r, &type) || rd_u32(&r, &n)) {
         rc = type == SSH_AGENT_FAILURE
                  ? itk_error_set(ITK_ERROR, "the ssh-agent at %s refused to list its keys", path)
@@ -211,6 +205,22 @@ int itk_agent_list(itk_pubkey ***keys, size_t *count, const char *socket_path)
     have = 0;
 out:
     itk_pubkey_list_free(list, have);
+    return rc;
+}
+
+int itk_agent_list(itk_pubkey ***keys, size_t *count, const char *socket_path)
+{
+    itk_buf req = ITK_BUF_INIT, reply = ITK_BUF_INIT;
+    const char *path = NULL;
+    int rc;
+
+    *keys = NULL;
+    *count = 0;
+    if ((rc = itk_agent_socket(&path, socket_path)) != 0)
+        return rc;
+    if ((rc = itk_buf_putc(&req, SSH2_AGENTC_REQUEST_IDENTITIES)) == 0 &&
+        (rc = agent_call(&reply, path, &req)) == 0)
+        rc = itk_agent_parse_identities(keys, count, reply.ptr, reply.size, path);
     itk_buf_dispose(&req);
     itk_buf_dispose(&reply);
     return rc;
@@ -220,11 +230,9 @@ int itk_agent_sign(itk_buf *sigblob, const char *socket_path, const itk_pubkey *
                    const void *data, size_t len, uint32_t flags)
 {
     itk_buf req = ITK_BUF_INIT, reply = ITK_BUF_INIT;
-    const unsigned char *blob, *sig;
-    size_t blob_len, sig_len;
+    const unsigned char *blob;
+    size_t blob_len;
     const char *path = NULL;
-    itk_reader r;
-    uint8_t type;
     int rc;
 
     itk_buf_clear(sigblob);
@@ -235,29 +243,37 @@ int itk_agent_sign(itk_buf *sigblob, const char *socket_path, const itk_pubkey *
         (rc = wr_string(&req, blob, blob_len)) != 0 || (rc = wr_string(&req, data, len)) != 0 ||
         (rc = wr_u32(&req, flags)) != 0 || (rc = agent_call(&reply, path, &req)) != 0)
         goto out;
-    rd_init(&r, reply.ptr, reply.size);
-    if (rd_u8(&r, &type) != 0) {
-        rc = itk_error_set(ITK_EINVALID, "the ssh-agent at %s sent an empty reply", path);
-        goto out;
-    }
-    if (type == SSH_AGENT_FAILURE) {
-        itk_buf fpr = ITK_BUF_INIT;
-        itk_pubkey_fingerprint(&fpr, key);
-        rc = itk_error_set(ITK_ERROR,
-                           "the ssh-agent at %s refused to sign with %s %s (is the key still "
-                           "loaded, or did a confirmation fail?)",
-                           path, itk_pubkey_type(key), fpr.ptr ? fpr.ptr : "");
-        itk_buf_dispose(&fpr);
-        goto out;
-    }
-    if (type != SSH2_AGENT_SIGN_RESPONSE || rd_string(&r, &sig, &sig_len) || rd_done(&r)) {
-        rc =
-            itk_error_set(ITK_EINVALID, "the ssh-agent at %s sent a malformed signing reply", path);
-        goto out;
-    }
-    rc = itk_buf_put(sigblob, sig, sig_len);
+    rc = itk_agent_parse_sign_reply(sigblob, reply.ptr, reply.size, path, key);
 out:
     itk_buf_dispose(&req);
     itk_buf_dispose(&reply);
     return rc;
+}
+
+int itk_agent_parse_sign_reply(itk_buf *sigblob, const void *reply, size_t len, const char *path,
+                               const itk_pubkey *key)
+{
+    const unsigned char *sig;
+    size_t sig_len;
+    itk_reader r;
+    uint8_t type;
+
+    itk_buf_clear(sigblob);
+    rd_init(&r, reply, len);
+    if (rd_u8(&r, &type) != 0)
+        return itk_error_set(ITK_EINVALID, "the ssh-agent at %s sent an empty reply", path);
+    if (type == SSH_AGENT_FAILURE) {
+        itk_buf fpr = ITK_BUF_INIT;
+        itk_pubkey_fingerprint(&fpr, key);
+        int rc = itk_error_set(ITK_ERROR,
+                               "the ssh-agent at %s refused to sign with %s %s (is the key still "
+                               "loaded, or did a confirmation fail?)",
+                               path, itk_pubkey_type(key), fpr.ptr ? fpr.ptr : "");
+        itk_buf_dispose(&fpr);
+        return rc;
+    }
+    if (type != SSH2_AGENT_SIGN_RESPONSE || rd_string(&r, &sig, &sig_len) || rd_done(&r))
+        return itk_error_set(ITK_EINVALID, "the ssh-agent at %s sent a malformed signing reply",
+                             path);
+    return itk_buf_put(sigblob, sig, sig_len);
 }

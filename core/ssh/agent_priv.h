@@ -23,4 +23,18 @@ int itk_agent_socket(const char **out, const char *socket_path);
 int itk_agent_sign(itk_buf *sigblob, const char *socket_path, const itk_pubkey *key,
                    const void *data, size_t len, uint32_t flags);
 
+/* The replies of an ssh-agent at path (named in messages), untrusted bytes
+ * without their length frame (PROTOCOL.agent), parsed with a bounded
+ * reader. A SSH2_AGENT_IDENTITIES_ANSWER: *keys gets the usable keys (an
+ * array of *count, free with itk_pubkey_list_free); keys we cannot use are
+ * left out; ITK_ERROR when the agent refused, ITK_EINVALID when the reply is
+ * malformed (truncated, trailing bytes, more keys than bytes). */
+int itk_agent_parse_identities(itk_pubkey ***keys, size_t *count, const void *reply, size_t len,
+                               const char *path);
+/* A SSH2_AGENT_SIGN_RESPONSE to a request to sign with key: *sigblob gets
+ * the signature blob, unchecked; ITK_ERROR when the agent refused,
+ * ITK_EINVALID when the reply is malformed. */
+int itk_agent_parse_sign_reply(itk_buf *sigblob, const void *reply, size_t len, const char *path,
+                               const itk_pubkey *key);
+
 #endif

@@ -260,8 +260,8 @@ static int get_entry(itk_reader *rd, centry *e)
     return 0;
 }
 
-static int parse(cache *c, const unsigned char *data, size_t len, const char *genesis,
-                 const char *city_key)
+static int parse(cache *c, const unsigned char *data, size_t len, const char *rules,
+                 const char *genesis, const char *city_key)
 {
     itk_reader rd;
     const unsigned char *m;
@@ -270,7 +270,7 @@ static int parse(cache *c, const unsigned char *data, size_t len, const char *ge
     rd_init(&rd, data, len);
     if (rd_bytes(&rd, &m, sizeof(MAGIC) - 1) || memcmp(m, MAGIC, sizeof(MAGIC) - 1) ||
         get_u32(&rd, &format) || format != FORMAT || get_fixed(&rd, digest, sizeof(digest)) ||
-        strcmp(digest, ITK_RULES_DIGEST) != 0 || get_fixed(&rd, g, sizeof(g)) ||
+        strcmp(digest, rules) != 0 || get_fixed(&rd, g, sizeof(g)) ||
         get_fixed(&rd, k, sizeof(k)) || strcmp(g, genesis) != 0 || strcmp(k, city_key) != 0 ||
         get_fixed(&rd, c->compromises, sizeof(c->compromises)) || get_count(&rd, &c->n, 48))
         return -1;
@@ -327,12 +327,21 @@ static cache *load(const itk_cache_place *pl, const char *genesis, const char *c
     size_t len;
     if (itk_cache_read(&data, &len, pl, ITK_VCACHE_FILE, ITK_VCACHE_MAX_BYTES))
         return NULL;
-    if (!(c = calloc(1, sizeof(*c))) || parse(c, data, len, genesis, city_key)) {
+    if (!(c = calloc(1, sizeof(*c))) || parse(c, data, len, ITK_RULES_DIGEST, genesis, city_key)) {
         cache_free(c);
         c = NULL;
     }
     free(data);
     return c;
+}
+
+int itk_vcache_parse_bytes(const unsigned char *data, size_t len, const char *rules,
+                           const char *genesis, const char *city_key)
+{
+    cache *c = calloc(1, sizeof(*c));
+    int n = c && parse(c, data, len, rules, genesis, city_key) == 0 ? (int)c->n : -1;
+    cache_free(c);
+    return n;
 }
 
 /* --- the run's identity ------------------------------------------------------ */
@@ -796,7 +805,9 @@ void itk_vrun_end(itk_vrun *v, itk_policy *p)
          * after the walk) are kept with the snapshot */
         itk_commit_info copy = *ci;
         copy.ok = j == from;
-        rc = put_entry(&b, &copy, i < v->acached ? v->v8[i] : 0, r->problems + from, j - from);
+        /* no problems at all: r->problems is NULL, and NULL + 0 is undefined */
+        rc = put_entry(&b, &copy, i < v->acached ? v->v8[i] : 0,
+                       j > from ? r->problems + from : NULL, j - from);
     }
     for (size_t i = 0; !rc && old && i < old->n; i++)
         if (!itk_oidmap_has(&p->commits, &old->e[i].id))

@@ -50,6 +50,14 @@ void itk_vrun_free(itk_vrun *v);
  * has no cache folder. */
 int itk_vcache_path(char *out, size_t cap, git_repository *repo);
 
+/* Fuzzing: reads a cache file's bytes (untrusted) as itk_vrun_begin does,
+ * for the build whose rules digest is rules and the registry whose genesis
+ * commit (hex) and city key fingerprint are genesis and city_key; returns
+ * the number of commits it holds, -1 when it is refused (damaged, foreign,
+ * of another build) or memory runs out. */
+int itk_vcache_parse_bytes(const unsigned char *data, size_t len, const char *rules,
+                           const char *genesis, const char *city_key);
+
 /* Helpers shared with the status cache (snapshot_cache.c). */
 /* SHA-256 over HEAD and every ref with its target: equal while nothing moved. */
 int itk_vcache_refs_digest(char out[65], git_repository *repo);
