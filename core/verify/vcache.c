@@ -72,6 +72,7 @@ struct itk_vrun {
     int decided;  /* whether the cached entries may be used is known */
     int usable;   /* … and the answer */
     int v9;       /* compromises exist: catching up re-runs the void commits' checks */
+    int stale;    /* the cache's void flags were found under other compromises */
     int all_held; /* every commit walked is reachable from a ref outside the quarantine */
     char compromises[65];
     size_t nwalk;          /* problems found commit by commit */
@@ -691,15 +692,49 @@ static void decide(itk_vrun *v, itk_policy *p)
     }
     v->v9 = p->ncompromises > 0;
     /* void flags hold for the compromises they were found under; without
-     * any compromise nothing is void, whatever was cached */
-    v->usable = v->c && (!v->v9 || strcmp(v->c->compromises, v->compromises) == 0);
+     * any compromise nothing is void, whatever was cached. Under other
+     * compromises (one learnt since) a commit's own checks still hold: only
+     * the commits a compromise can make void are checked again (stale_entry) */
+    v->usable = v->c != NULL;
+    v->stale = v->c && v->v9 && strcmp(v->c->compromises, v->compromises) != 0;
+}
+
+/* Under compromises the cache did not know, may cached entry e be void
+ * (V9, itk_policy_mark_void)? Only when signed by a compromised key and not
+ * an ancestor of its last good commit, or by a key a void commit added:
+ * then it is checked again in full, in the walk's order, which also adds
+ * the keys it adds to the void ones. Every other commit is not void. With
+ * exact 0 (before the commit is in the walk's graph) every commit of a
+ * compromised key counts. */
+static int stale_entry(itk_vrun *v, itk_policy *p, const centry *e, int exact)
+{
+    const char *fpr = e->info.fingerprint;
+    if (!v->stale || !fpr[0])
+        return 0;
+    for (size_t i = 0; i < p->ncompromises; i++) {
+        git_oid lg;
+        if (strcmp(p->compromises[i].key, fpr) != 0)
+            continue;
+        if (!exact || git_oid_fromstr(&lg, p->compromises[i].last_good) < 0)
+            return 1;
+        if (!git_oid_equal(&lg, &e->id) &&
+            itk_vgraph_descendant_of(&p->graph, &p->commits, p->repo, &lg, &e->id) != 1) {
+            itk_error_clear();
+            return 1;
+        }
+    }
+    for (size_t i = 0; i < p->nvoid_keys; i++)
+        if (strcmp(p->void_keys[i], fpr) == 0)
+            return 1;
+    return 0;
 }
 
 int itk_vrun_cached(itk_vrun *v, itk_policy *p, const git_oid *id)
 {
     if (!v->decided)
         decide(v, p);
-    return v->usable && itk_oidmap_has(&v->c->index, id);
+    size_t idx = v->usable ? (size_t)(uintptr_t)itk_oidmap_get(&v->c->index, id) : 0;
+    return idx && !stale_entry(v, p, &v->c->e[idx - 1], 0);
 }
 
 int itk_vrun_check(itk_vrun *v, itk_policy *p, const git_commit *c, itk_commit_info *info)
@@ -710,11 +745,11 @@ int itk_vrun_check(itk_vrun *v, itk_policy *p, const git_commit *c, itk_commit_i
     if (!v->decided)
         decide(v, p);
     size_t idx = v->usable ? (size_t)(uintptr_t)itk_oidmap_get(&v->c->index, git_commit_id(c)) : 0;
-    if (idx) {
+    if (idx && !stale_entry(v, p, &v->c->e[idx - 1], 1)) {
         const centry *e = &v->c->e[idx - 1];
         if ((rc = fill(r, info, e)))
             return rc;
-        if (!v->v9)
+        if (!v->v9 || v->stale)
             info->is_void = 0;
         v->nwalk = r->nproblems;
         return note(v, i, 1, !!(e->flags & CF_V8));

@@ -23,6 +23,7 @@
 #include "itaku/errors.h"
 #include "itaku/keyops.h"
 #include "itaku/party.h"
+#include "itaku/record.h"
 #include "itaku/registry.h"
 #include "itaku/verify.h"
 #include "cache_dir.h"
@@ -326,6 +327,96 @@ static void test_vcache_one_new_commit_after_a_compromise_checks_what_is_new(voi
     itk_signer_free(k2);
 }
 
+/* acme's register entry r-000099 signed by signer on parent, on the
+ * incoming ref of a fetch not yet accepted */
+static void incoming_entry(fixture *f, git_oid *out, itk_signer *signer, const char *principal,
+                           const git_oid *parent)
+{
+    itk_buf b = ITK_BUF_INIT;
+    json_t *body = th_register_entry("received", "item-99", "2026-12-03T10:00:00+09:00");
+    itk_record_fields rf = {"register", "r-000099", "acme", "2026-12-03T10:00:00+09:00",
+                            NULL,       NULL,       body,   NULL};
+    assert_int_equal(itk_record_build(&b, &rf), 0);
+    json_decref(body);
+    git_repository *repo = itk_registry_repo(f->reg);
+    th_commit_file(out, repo, signer, "acme", principal, "submit", parent,
+                   "parties/acme/register/r-000099.json", b.ptr, b.size);
+    itk_buf_dispose(&b);
+    git_reference *ref = NULL;
+    assert_int_equal(
+        git_reference_create(&ref, repo, "refs/itaku/incoming/acme/main", out, 1, "test: fetched"),
+        0);
+    git_reference_free(ref);
+}
+
+/* A compromise learnt after the cache was written (the event arrives as one
+ * new commit): only what it can make void is checked again (what the key
+ * signed after last_good, the key one of those commits added and what that
+ * key signed), not every commit of the history; the run finds what a full
+ * run finds, a record superseding a void one included; and a commit the
+ * key signed after last_good that arrives later is refused (V9) by the
+ * cached run as by the full one, while its twin by another key is not. */
+static void test_vcache_a_compromise_learnt_later_checks_what_it_can_affect(void **state)
+{
+    fixture *f = *state;
+    itk_signer *k2 = th_signer();
+    git_oid good, late, c, hostile;
+    submit(f, f->acme, 10, &good);
+    assert_int_equal(itk_key_add(&c, f->reg, f->acme, itk_signer_public(k2), "k2"), 0);
+    submit(f, k2, 11, NULL); /* r-000005 */
+    submit(f, f->acme, 12, &late);
+    for (int i = 20; i < 26; i++)
+        submit(f, f->deputy, i, NULL);
+    size_t walked = 0;
+    assert_int_equal(void_count(f), 0); /* cached with no compromise known */
+    assert_int_equal(checked(f, 0, &walked), 0);
+    itk_buf fpr = ITK_BUF_INIT;
+    assert_int_equal(itk_pubkey_fingerprint(&fpr, itk_signer_public(f->acme)), 0);
+    char lg[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(lg, sizeof(lg), &good);
+    assert_int_equal(itk_key_compromise(&c, f->reg, f->deputy, fpr.ptr, lg, "lost"), 0);
+    itk_buf_dispose(&fpr);
+    /* the event, and the key-add, k2's entry and acme's entry after good */
+    assert_int_equal(checked(f, 0, &walked), 1 + 3);
+    assert_true(walked > 15);
+    char *cached = describe(f, 0);
+    char *full = describe(f, 1);
+    assert_string_equal(cached, full);
+    free(cached);
+    free(full);
+    assert_int_equal(void_count(f), 3);
+    /* a record superseding the void one of k2, by the deputy */
+    json_t *body = th_register_entry("received", "item-11", "2026-12-03T10:00:00+09:00");
+    th_submit(f->reg, f->deputy, "register", body, "r-000005");
+    cached = describe(f, 0);
+    full = describe(f, 1);
+    assert_string_equal(cached, full);
+    free(cached);
+    free(full);
+    /* the key signs after last_good on a parent that did not know: it
+     * arrives after the compromise on record, and is refused */
+    assert_int_equal(checked(f, 0, &walked), 0);
+    incoming_entry(f, &hostile, f->acme, "manager", &late);
+    cached = describe(f, 0);
+    full = describe(f, 1);
+    assert_string_equal(cached, full);
+    char line[80];
+    snprintf(line, sizeof(line), "%s V9 ", git_oid_tostr_s(&hostile));
+    assert_non_null(strstr(cached, line));
+    free(cached);
+    free(full);
+    /* its twin by the deputy key: nothing refused */
+    assert_int_equal(checked(f, 0, &walked), 0);
+    incoming_entry(f, &hostile, f->deputy, "deputy", &late);
+    cached = describe(f, 0);
+    full = describe(f, 1);
+    assert_string_equal(cached, full);
+    assert_null(strstr(cached, " V9 "));
+    free(cached);
+    free(full);
+    itk_signer_free(k2);
+}
+
 /* Signatures are checked on every core: what a run finds is the same, byte
  * for byte, with one thread and with many, cold and from the cache, on a
  * history with a compromise and hostile commits (unsigned, signed by a key
@@ -582,6 +673,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(
             test_vcache_one_new_commit_after_a_compromise_checks_what_is_new, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_vcache_a_compromise_learnt_later_checks_what_it_can_affect, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vcache_threads_find_the_same, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vcache_full_ignores_the_cache, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vcache_believes_only_this_users_seal, setup, teardown),
