@@ -82,7 +82,8 @@ struct itk_vrun {
     size_t nwalk;          /* problems found commit by commit */
     unsigned char *cached; /* per commit of r: 1 from the cache, 2 caught up, 3 checked
                               before the state of those before it was (its receipts state
-                              to replay) */
+                              to replay), 4 from the cache, a void commit known as one
+                              (its receipts state to replay) */
     unsigned char *v8;     /* per commit of r: its V8 state was set */
     size_t *eidx;          /* per commit of r: its cache entry + 1, 0 when checked */
     struct newvoid {
@@ -729,7 +730,8 @@ static int catch_up_one(itk_vrun *v, itk_policy *p, size_t i)
 static int catch_up(itk_vrun *v, itk_policy *p, size_t upto)
 {
     for (; v->caught_up < upto; v->caught_up++) {
-        if (v->cached[v->caught_up] != 1 && v->cached[v->caught_up] != 3)
+        if (v->cached[v->caught_up] != 1 && v->cached[v->caught_up] != 3 &&
+            v->cached[v->caught_up] != 4)
             continue;
         int rc = catch_up_one(v, p, v->caught_up);
         if (rc)
@@ -754,16 +756,21 @@ static void decide(itk_vrun *v, itk_policy *p)
     v->stale = v->c && v->v9 && strcmp(v->c->compromises, v->compromises) != 0;
 }
 
-/* Under compromises the cache did not know, may cached entry e be void
- * (V9, itk_policy_mark_void)? Only when signed by a compromised key and not
- * an ancestor of its last good commit, or by a key a void commit added:
- * then it is checked again in full, in the walk's order, which also adds
- * the keys it adds to the void ones. Every other commit is not void. With
- * exact 0 (before the commit is in the walk's graph) every commit of a
- * compromised key counts. */
+/* Must cached entry e be checked again? A root without a pinned genesis,
+ * and, under compromises the cache did not know, a commit that may be void
+ * (V9, itk_policy_mark_void): signed by a compromised key and not an
+ * ancestor of its last good commit, or by a key a void commit added. It is
+ * checked again in full, in the walk's order, which also adds the keys it
+ * adds to the void ones; every other commit is not void. With exact 0
+ * (before the commit is in the walk's graph) every commit of a compromised
+ * key counts. */
 static int stale_entry(itk_vrun *v, itk_policy *p, const centry *e, int exact)
 {
     const char *fpr = e->info.fingerprint;
+    /* without a pinned genesis, which root is the second one depends on
+     * the walk (V1): every root is checked again */
+    if (!p->genesis[0] && e->info.nparents == 0)
+        return 1;
     if (!v->stale || !fpr[0])
         return 0;
     for (size_t i = 0; i < p->ncompromises; i++) {
@@ -992,8 +999,22 @@ int itk_vrun_check_voids(itk_vrun *v, itk_policy *p)
         decide(v, p);
     v->nwalk = p->result->nproblems;
     /* V9 after the walk needs the void commits of every commit walked, unless
-     * every one of them is held by a ref (then it refuses none) */
-    int rc = v->v9 && !v->all_held ? catch_up(v, p, p->result->ncommits) : 0;
+     * every one of them is held by a ref (then it refuses none): the void
+     * commits first (from the cache), and the receipts that may take them
+     * (V8's replay of every receipt) only when one is held by no ref */
+    int rc = 0;
+    if (v->v9 && !v->all_held) {
+        for (size_t i = v->caught_up; !rc && i < p->result->ncommits; i++)
+            if (v->cached[i] == 1 && p->result->commits[i].is_void && v->eidx[i]) {
+                rc = push_void(p, &p->result->commits[i], v->c->e[v->eidx[i] - 1].origin);
+                v->cached[i] = 4;
+            }
+        int unheld = 0;
+        for (size_t i = 0; !rc && !unheld && i < p->nvoids; i++)
+            unheld = !p->voids[i].taken && !itk_policy_held(p, &p->voids[i].id);
+        if (!rc && unheld)
+            rc = catch_up(v, p, p->result->ncommits);
+    }
     /* a commit checked before the cached ones were caught up met its void
      * commits first: in walk order again, as a full run lists them */
     for (size_t i = 1; !rc && i < p->nvoids; i++) {

@@ -421,6 +421,36 @@ static void test_vcache_a_compromise_learnt_later_checks_what_it_can_affect(void
     itk_signer_free(k2);
 }
 
+/* Without a pinned genesis, which root is the second one depends on the
+ * walk (V1: the genesis is the only root): a run with the first root in the
+ * cache names the same commit as a full run. */
+static void test_vcache_a_second_root_after_a_cached_one(void **state)
+{
+    fixture *f = *state;
+    git_repository *repo = itk_registry_repo(f->reg);
+    git_config *cfg = NULL;
+    assert_int_equal(git_repository_config(&cfg, repo), 0);
+    assert_int_equal(git_config_delete_entry(cfg, "itaku.genesis"), 0);
+    git_config_free(cfg);
+    size_t walked = 0;
+    checked(f, 0, &walked);                      /* the cache of the unpinned registry */
+    assert_int_equal(checked(f, 0, &walked), 0); /* … is used */
+    git_object *head = NULL;
+    assert_int_equal(git_revparse_single(&head, repo, "HEAD^{tree}"), 0);
+    git_oid root;
+    th_commit_raw(&root, repo, f->city, git_object_id(head), NULL, 0, "another start\n");
+    git_object_free(head);
+    git_reference *ref = NULL;
+    assert_int_equal(git_reference_create(&ref, repo, "refs/heads/other", &root, 0, "test"), 0);
+    git_reference_free(ref);
+    char *cached = describe(f, 0);
+    char *full = describe(f, 1);
+    assert_string_equal(cached, full);
+    assert_non_null(strstr(cached, "more than one root"));
+    free(cached);
+    free(full);
+}
+
 /* Signatures are checked on every core: what a run finds is the same, byte
  * for byte, with one thread and with many, cold and from the cache, on a
  * history with a compromise and hostile commits (unsigned, signed by a key
@@ -679,6 +709,8 @@ int main(void)
             test_vcache_one_new_commit_after_a_compromise_checks_what_is_new, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_vcache_a_compromise_learnt_later_checks_what_it_can_affect, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_vcache_a_second_root_after_a_cached_one, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_vcache_threads_find_the_same, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vcache_full_ignores_the_cache, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vcache_believes_only_this_users_seal, setup, teardown),
