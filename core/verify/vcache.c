@@ -664,6 +664,14 @@ static int push_void(itk_policy *p, const itk_commit_info *ci, const char *origi
     return 0;
 }
 
+/* The same for cached entry e of a void commit: one whose check stopped at a
+ * problem before V9's (its trailers, say) is no void commit of the walk, and
+ * the cache keeps no origin for it. */
+static int void_again(itk_policy *p, const itk_commit_info *ci, const centry *e)
+{
+    return e->origin[0] ? push_void(p, ci, e->origin) : 0;
+}
+
 /* The last Itaku-Received of a commit's message, as check_trailers reads it. */
 static void received_of(char *out, size_t cap, const git_commit *c)
 {
@@ -694,7 +702,7 @@ static int catch_up_one(itk_vrun *v, itk_policy *p, size_t i)
      * adds no void key and is no void commit. A commit checked here (3) set
      * its V9 state itself: only its receipts are replayed */
     if (v->v9 && ci->is_void && v->cached[i] == 1 && v->eidx[i])
-        rc = push_void(p, ci, v->c->e[v->eidx[i] - 1].origin);
+        rc = void_again(p, ci, &v->c->e[v->eidx[i] - 1]);
     if (!rc && v->v8[i]) {
         /* the receipts known along each line (V8), and with compromises the
          * void commits a receipt takes (voids_take reads the first
@@ -1006,7 +1014,7 @@ int itk_vrun_check_voids(itk_vrun *v, itk_policy *p)
     if (v->v9 && !v->all_held) {
         for (size_t i = v->caught_up; !rc && i < p->result->ncommits; i++)
             if (v->cached[i] == 1 && p->result->commits[i].is_void && v->eidx[i]) {
-                rc = push_void(p, &p->result->commits[i], v->c->e[v->eidx[i] - 1].origin);
+                rc = void_again(p, &p->result->commits[i], &v->c->e[v->eidx[i] - 1]);
                 v->cached[i] = 4;
             }
         int unheld = 0;

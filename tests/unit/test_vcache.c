@@ -421,6 +421,50 @@ static void test_vcache_a_compromise_learnt_later_checks_what_it_can_affect(void
     itk_signer_free(k2);
 }
 
+/* A commit of the compromised key after last_good whose check stops before
+ * V9's (an octopus merge, V5) is no void commit of the walk: once in the
+ * cache, a later run does not make it one (no V9 of its own), as a full run
+ * does not. */
+static void test_vcache_a_void_commit_refused_before_v9_stays_as_a_full_run_finds_it(void **state)
+{
+    fixture *f = *state;
+    git_repository *repo = itk_registry_repo(f->reg);
+    git_oid early, good, late, c, hostile;
+    submit(f, f->acme, 9, &early);
+    submit(f, f->acme, 10, &good);
+    submit(f, f->deputy, 11, &late);
+    itk_buf fpr = ITK_BUF_INIT;
+    assert_int_equal(itk_pubkey_fingerprint(&fpr, itk_signer_public(f->acme)), 0);
+    char lg[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(lg, sizeof(lg), &good);
+    assert_int_equal(itk_key_compromise(&c, f->reg, f->deputy, fpr.ptr, lg, "lost"), 0);
+    itk_buf_dispose(&fpr);
+    git_commit *parent = NULL;
+    assert_int_equal(git_commit_lookup(&parent, repo, &late), 0);
+    git_oid parents[3] = {late, good, early};
+    th_commit_raw(&hostile, repo, f->acme, git_commit_tree_id(parent), parents, 3, "octopus\n");
+    git_commit_free(parent);
+    git_reference *ref = NULL;
+    assert_int_equal(git_reference_create(&ref, repo, "refs/itaku/incoming/acme/main", &hostile, 1,
+                                          "test: fetched"),
+                     0);
+    git_reference_free(ref);
+    char *cached = describe(f, 0); /* it is checked, then cached */
+    char *full = describe(f, 1);
+    assert_string_equal(cached, full);
+    free(cached);
+    free(full);
+    submit(f, f->deputy, 12, NULL); /* a run that takes it from the cache */
+    cached = describe(f, 0);
+    full = describe(f, 1);
+    assert_string_equal(cached, full);
+    char line[80];
+    snprintf(line, sizeof(line), "%s V5 ", git_oid_tostr_s(&hostile));
+    assert_non_null(strstr(cached, line));
+    free(cached);
+    free(full);
+}
+
 /* Without a pinned genesis, which root is the second one depends on the
  * walk (V1: the genesis is the only root): a run with the first root in the
  * cache names the same commit as a full run. */
@@ -709,6 +753,9 @@ int main(void)
             test_vcache_one_new_commit_after_a_compromise_checks_what_is_new, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_vcache_a_compromise_learnt_later_checks_what_it_can_affect, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_vcache_a_void_commit_refused_before_v9_stays_as_a_full_run_finds_it, setup,
+            teardown),
         cmocka_unit_test_setup_teardown(test_vcache_a_second_root_after_a_cached_one, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_vcache_threads_find_the_same, setup, teardown),
