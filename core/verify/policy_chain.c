@@ -450,24 +450,48 @@ int itk_policy_check_chain(check *ck)
     return void_commit_add(ck);
 }
 
-/* A receipt state for up to cap entries, freed with the policy. */
+/* A receipt state for up to cap entries, freed with the policy: one block
+ * (the state, then its tips, then its pairs). */
 static itk_receipts *receipts_new(itk_policy *p, size_t cap)
 {
-    itk_receipts *ns = itk_calloc(1, sizeof(*ns));
+    size_t n = cap ? cap : 1;
+    if (n > (SIZE_MAX - sizeof(itk_receipts)) / (sizeof(git_oid) + sizeof(uint32_t)))
+        return NULL;
+    itk_receipts *ns = itk_calloc(1, sizeof(*ns) + n * (sizeof(git_oid) + sizeof(uint32_t)));
     if (!ns)
         return NULL;
-    ns->receiver = itk_calloc(cap + 1, sizeof(*ns->receiver));
-    ns->party = ns->receiver ? itk_calloc(cap + 1, sizeof(*ns->party)) : NULL;
-    ns->tip = ns->party ? itk_calloc(cap + 1, sizeof(*ns->tip)) : NULL;
+    ns->tip = (git_oid *)(ns + 1);
+    ns->pair = (uint32_t *)(ns->tip + n);
     ns->next_allocated = p->allocated;
     p->allocated = ns;
-    return ns->receiver && ns->party && ns->tip ? ns : NULL;
+    return ns;
 }
 
-static size_t receipts_find(const itk_receipts *s, const char *receiver, const char *party)
+/* The index of (receiver, party) among the walk's pairs, added when new:
+ * 0 or ITK_ENOMEM. */
+static int receipt_pair(uint32_t *out, itk_policy *p, const char *receiver, const char *party)
+{
+    for (size_t i = 0; i < p->npairs; i++)
+        if (strcmp(p->pairs[i].receiver, receiver) == 0 && strcmp(p->pairs[i].party, party) == 0) {
+            *out = (uint32_t)i;
+            return 0;
+        }
+    if (p->npairs >= UINT32_MAX)
+        return ITK_ENOMEM;
+    itk_receipt_pair *np = itk_realloc_array(p->pairs, p->npairs + 1, sizeof(*np));
+    if (!np)
+        return ITK_ENOMEM;
+    p->pairs = np;
+    snprintf(np[p->npairs].receiver, sizeof(np->receiver), "%s", receiver);
+    snprintf(np[p->npairs].party, sizeof(np->party), "%s", party);
+    *out = (uint32_t)p->npairs++;
+    return 0;
+}
+
+static size_t receipts_find(const itk_receipts *s, uint32_t pair)
 {
     for (size_t i = 0; s && i < s->n; i++)
-        if (strcmp(s->receiver[i], receiver) == 0 && strcmp(s->party[i], party) == 0)
+        if (s->pair[i] == pair)
             return i;
     return SIZE_MAX;
 }
@@ -481,7 +505,7 @@ static size_t receipts_find(const itk_receipts *s, const char *receiver, const c
 static int receipt_newer(const itk_policy *p, const itk_receipts *a, const itk_receipts *b,
                          size_t j)
 {
-    size_t i = receipts_find(a, b->receiver[j], b->party[j]);
+    size_t i = receipts_find(a, b->pair[j]);
     if (i == SIZE_MAX)
         return 1;
     if (git_oid_equal(&a->tip[i], &b->tip[j]))
@@ -504,22 +528,20 @@ static int receipts_merge(itk_receipts **out, itk_policy *p, itk_receipts *a, it
         changes += receipt_newer(p, a, b, j);
     if (!changes)
         return 0;
-    itk_receipts *ns = receipts_new(p, a->n + b->n);
+    itk_receipts *ns = receipts_new(p, a->n + changes);
     if (!ns)
         return ITK_ENOMEM;
     for (size_t i = 0; i < a->n; i++) {
-        memcpy(ns->receiver[ns->n], a->receiver[i], sizeof(*ns->receiver));
-        memcpy(ns->party[ns->n], a->party[i], sizeof(*ns->party));
+        ns->pair[ns->n] = a->pair[i];
         ns->tip[ns->n++] = a->tip[i];
     }
     for (size_t j = 0; j < b->n; j++) {
         if (!receipt_newer(p, a, b, j))
             continue;
-        size_t i = receipts_find(ns, b->receiver[j], b->party[j]);
+        size_t i = receipts_find(ns, b->pair[j]);
         if (i == SIZE_MAX) {
             i = ns->n++;
-            memcpy(ns->receiver[i], b->receiver[j], sizeof(*ns->receiver));
-            memcpy(ns->party[i], b->party[j], sizeof(*ns->party));
+            ns->pair[i] = b->pair[j];
         }
         ns->tip[i] = b->tip[j];
     }
@@ -571,7 +593,11 @@ int itk_policy_check_receipt(check *ck)
      * neighbour's line: nothing to keep in order */
     if (strcmp(party, me) == 0 && strcmp(ck->info->action, "pull") != 0)
         return itk_oidmap_set(&p->receipts, ck->id, state);
-    size_t at = receipts_find(state, me, party);
+    uint32_t pair;
+    int prc = receipt_pair(&pair, p, me, party);
+    if (prc)
+        return prc;
+    size_t at = receipts_find(state, pair);
     if (at != SIZE_MAX && !git_oid_equal(&state->tip[at], &tip) &&
         descendant_of(p, &tip, &state->tip[at]) != 1) {
         char before[GIT_OID_HEXSZ + 1];
@@ -588,12 +614,10 @@ int itk_policy_check_receipt(check *ck)
         return ITK_ENOMEM;
     for (size_t i = 0; i < n; i++)
         if (i != at) {
-            memcpy(ns->receiver[ns->n], state->receiver[i], sizeof(*ns->receiver));
-            memcpy(ns->party[ns->n], state->party[i], sizeof(*ns->party));
+            ns->pair[ns->n] = state->pair[i];
             ns->tip[ns->n++] = state->tip[i];
         }
-    snprintf(ns->receiver[ns->n], sizeof(*ns->receiver), "%s", me);
-    snprintf(ns->party[ns->n], sizeof(*ns->party), "%s", party);
+    ns->pair[ns->n] = pair;
     ns->tip[ns->n++] = tip;
     return itk_oidmap_set(&p->receipts, ck->id, ns);
 }
@@ -703,8 +727,7 @@ static void voids_take(check *ck, const git_oid *line)
     }
 }
 
-/* Is commit id reachable from a ref outside the quarantine? */
-static int held(itk_policy *p, const git_oid *id)
+int itk_policy_held(itk_policy *p, const git_oid *id)
 {
     git_reference_iterator *it = NULL;
     git_reference *ref = NULL;
@@ -730,7 +753,7 @@ int itk_policy_check_voids(itk_policy *p)
 {
     for (size_t i = 0; i < p->nvoids; i++) {
         const itk_void_commit *v = &p->voids[i];
-        if (v->taken || held(p, &v->id))
+        if (v->taken || itk_policy_held(p, &v->id))
             continue;
         size_t idx = (size_t)(uintptr_t)itk_oidmap_get(&p->commits, &v->id);
         const char *signer = idx ? p->result->commits[idx - 1].party : v->party;

@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 static const char MAGIC[] = "itaku verify cache\n";
-#define FORMAT 2
+#define FORMAT 3
 
 enum { CF_OK = 1, CF_VOID = 2, CF_RECOVERED = 4, CF_V8 = 8 };
 
@@ -43,6 +43,10 @@ typedef struct {
     unsigned flags;
     cproblem *problems;
     size_t nproblems;
+    /* V9 when void: the compromised key behind it, the keys it added */
+    char origin[64];
+    char (*vkeys)[64];
+    size_t nvkeys;
 } centry;
 
 typedef struct {
@@ -72,11 +76,22 @@ struct itk_vrun {
     int decided;  /* whether the cached entries may be used is known */
     int usable;   /* … and the answer */
     int v9;       /* compromises exist: catching up re-runs the void commits' checks */
+    int stale;    /* the cache's void flags were found under other compromises */
     int all_held; /* every commit walked is reachable from a ref outside the quarantine */
     char compromises[65];
     size_t nwalk;          /* problems found commit by commit */
-    unsigned char *cached; /* per commit of r: 1 from the cache, 2 caught up */
+    unsigned char *cached; /* per commit of r: 1 from the cache, 2 caught up, 3 checked
+                              before the state of those before it was (its receipts state
+                              to replay), 4 from the cache, a void commit known as one
+                              (its receipts state to replay) */
     unsigned char *v8;     /* per commit of r: its V8 state was set */
+    size_t *eidx;          /* per commit of r: its cache entry + 1, 0 when checked */
+    struct newvoid {
+        size_t i; /* commit of r checked here that is void */
+        char origin[64];
+        size_t kfrom, kto; /* the keys it added: p->void_keys[kfrom, kto) */
+    } * newvoids;
+    size_t nnewvoids;
     size_t acached;
     size_t caught_up; /* commits of r whose state is rebuilt */
 };
@@ -112,6 +127,7 @@ static void cache_free(cache *c)
         for (size_t k = 0; k < c->e[i].nproblems; k++)
             problem_dispose(&c->e[i].problems[k]);
         free(c->e[i].problems);
+        free(c->e[i].vkeys);
     }
     free(c->e);
     for (size_t s = 0; s < c->nsnaps; s++) {
@@ -256,6 +272,13 @@ static int get_entry(itk_reader *rd, centry *e)
         return -1;
     for (size_t i = 0; i < e->nproblems; i++)
         if (get_problem(rd, &e->problems[i]))
+            return -1;
+    if (get_fixed(rd, e->origin, sizeof(e->origin)) || get_count(rd, &e->nvkeys, 4))
+        return -1;
+    if (e->nvkeys && !(e->vkeys = calloc(e->nvkeys, sizeof(*e->vkeys))))
+        return -1;
+    for (size_t i = 0; i < e->nvkeys; i++)
+        if (get_fixed(rd, e->vkeys[i], sizeof(*e->vkeys)))
             return -1;
     return 0;
 }
@@ -602,13 +625,60 @@ static int note(itk_vrun *v, size_t i, int cached, int v8)
         unsigned char *b = a ? itk_realloc_array(v->v8, n, 1) : NULL;
         if (b)
             v->v8 = b;
-        if (!a || !b)
+        size_t *e = b ? itk_realloc_array(v->eidx, n, sizeof(*e)) : NULL;
+        if (e)
+            v->eidx = e;
+        if (!a || !b || !e)
             return ITK_ENOMEM;
         v->acached = n;
     }
     v->cached[i] = (unsigned char)cached;
     v->v8[i] = (unsigned char)v8;
+    v->eidx[i] = 0;
     return 0;
+}
+
+/* V9's state that a void commit's check set: the keys it added are void
+ * (itk_policy_void_keys_add) ... */
+static int push_void_keys(itk_policy *p, const char *origin, char (*keys)[64], size_t nkeys)
+{
+    for (size_t i = 0; i < nkeys; i++) {
+        char(*nk)[64] = itk_realloc_array(p->void_keys, p->nvoid_keys + 1, sizeof(*nk));
+        if (nk)
+            p->void_keys = nk;
+        char(*no)[64] =
+            nk ? itk_realloc_array(p->void_origins, p->nvoid_keys + 1, sizeof(*no)) : NULL;
+        if (!no)
+            return ITK_ENOMEM;
+        p->void_origins = no;
+        snprintf(no[p->nvoid_keys], 64, "%s", origin);
+        snprintf(nk[p->nvoid_keys++], 64, "%s", keys[i]);
+    }
+    return 0;
+}
+
+/* ... and it is a void commit, whether it may stay known after the walk
+ * (void_commit_add). */
+static int push_void(itk_policy *p, const itk_commit_info *ci, const char *origin)
+{
+    itk_void_commit *nv = itk_realloc_array(p->voids, p->nvoids + 1, sizeof(*nv));
+    if (!nv)
+        return ITK_ENOMEM;
+    p->voids = nv;
+    memset(&nv[p->nvoids], 0, sizeof(*nv));
+    nv[p->nvoids].id = ci->id;
+    snprintf(nv[p->nvoids].origin, sizeof(nv->origin), "%s", origin);
+    snprintf(nv[p->nvoids].party, sizeof(nv->party), "%s", ci->party);
+    p->nvoids++;
+    return 0;
+}
+
+/* The same for cached entry e of a void commit: one whose check stopped at a
+ * problem before V9's (its trailers, say) is no void commit of the walk, and
+ * the cache keeps no origin for it. */
+static int void_again(itk_policy *p, const itk_commit_info *ci, const centry *e)
+{
+    return e->origin[0] ? push_void(p, ci, e->origin) : 0;
 }
 
 /* The last Itaku-Received of a commit's message, as check_trailers reads it. */
@@ -634,20 +704,15 @@ static int catch_up_one(itk_vrun *v, itk_policy *p, size_t i)
     if (git_commit_lookup(&c, p->repo, &ci->id) < 0)
         return itk_error_git("cannot read commit %s", git_oid_tostr_s(&ci->id));
     p->replay = 1;
-    if (v->v9 && ci->is_void) {
-        /* V9's state (void keys, void commits) is built from a void
-         * commit's files: check it again, keeping what the cache says it
-         * is. The cache holds these flags for the same compromises only
-         * (decide), so a commit cached as not void is not void, adds no
-         * void key and is no void commit: only its receipts are replayed */
-        itk_commit_info scratch;
-        memset(&scratch, 0, sizeof(scratch));
-        rc = itk_policy_check_commit(p, c, &scratch);
-        free(scratch.subject);
-        for (size_t k = 0; k < scratch.nrecords; k++)
-            free(scratch.records[k]);
-        free(scratch.records);
-    } else if (v->v8[i]) {
+    /* V9's state: a void commit taken from the cache is one of the walk's
+     * void commits (the keys it added were made void when the walk met it,
+     * itk_vrun_check); the cache holds these flags for the same compromises
+     * only (decide, stale_entry), so a commit cached as not void is not void,
+     * adds no void key and is no void commit. A commit checked here (3) set
+     * its V9 state itself: only its receipts are replayed */
+    if (v->v9 && ci->is_void && v->cached[i] == 1 && v->eidx[i])
+        rc = void_again(p, ci, &v->c->e[v->eidx[i] - 1]);
+    if (!rc && v->v8[i]) {
         /* the receipts known along each line (V8), and with compromises the
          * void commits a receipt takes (voids_take reads the first
          * parent's tree and the commit's own) */
@@ -682,7 +747,8 @@ static int catch_up_one(itk_vrun *v, itk_policy *p, size_t i)
 static int catch_up(itk_vrun *v, itk_policy *p, size_t upto)
 {
     for (; v->caught_up < upto; v->caught_up++) {
-        if (v->cached[v->caught_up] != 1)
+        if (v->cached[v->caught_up] != 1 && v->cached[v->caught_up] != 3 &&
+            v->cached[v->caught_up] != 4)
             continue;
         int rc = catch_up_one(v, p, v->caught_up);
         if (rc)
@@ -700,15 +766,54 @@ static void decide(itk_vrun *v, itk_policy *p)
     }
     v->v9 = p->ncompromises > 0;
     /* void flags hold for the compromises they were found under; without
-     * any compromise nothing is void, whatever was cached */
-    v->usable = v->c && (!v->v9 || strcmp(v->c->compromises, v->compromises) == 0);
+     * any compromise nothing is void, whatever was cached. Under other
+     * compromises (one learnt since) a commit's own checks still hold: only
+     * the commits a compromise can make void are checked again (stale_entry) */
+    v->usable = v->c != NULL;
+    v->stale = v->c && v->v9 && strcmp(v->c->compromises, v->compromises) != 0;
+}
+
+/* Must cached entry e be checked again? A root without a pinned genesis,
+ * and, under compromises the cache did not know, a commit that may be void
+ * (V9, itk_policy_mark_void): signed by a compromised key and not an
+ * ancestor of its last good commit, or by a key a void commit added. It is
+ * checked again in full, in the walk's order, which also adds the keys it
+ * adds to the void ones; every other commit is not void. With exact 0
+ * (before the commit is in the walk's graph) every commit of a compromised
+ * key counts. */
+static int stale_entry(itk_vrun *v, itk_policy *p, const centry *e, int exact)
+{
+    const char *fpr = e->info.fingerprint;
+    /* without a pinned genesis, which root is the second one depends on
+     * the walk (V1): every root is checked again */
+    if (!p->genesis[0] && e->info.nparents == 0)
+        return 1;
+    if (!v->stale || !fpr[0])
+        return 0;
+    for (size_t i = 0; i < p->ncompromises; i++) {
+        git_oid lg;
+        if (strcmp(p->compromises[i].key, fpr) != 0)
+            continue;
+        if (!exact || git_oid_fromstr(&lg, p->compromises[i].last_good) < 0)
+            return 1;
+        if (!git_oid_equal(&lg, &e->id) &&
+            itk_vgraph_descendant_of(&p->graph, &p->commits, p->repo, &lg, &e->id) != 1) {
+            itk_error_clear();
+            return 1;
+        }
+    }
+    for (size_t i = 0; i < p->nvoid_keys; i++)
+        if (strcmp(p->void_keys[i], fpr) == 0)
+            return 1;
+    return 0;
 }
 
 int itk_vrun_cached(itk_vrun *v, itk_policy *p, const git_oid *id)
 {
     if (!v->decided)
         decide(v, p);
-    return v->usable && itk_oidmap_has(&v->c->index, id);
+    size_t idx = v->usable ? (size_t)(uintptr_t)itk_oidmap_get(&v->c->index, id) : 0;
+    return idx && !stale_entry(v, p, &v->c->e[idx - 1], 0);
 }
 
 int itk_vrun_check(itk_vrun *v, itk_policy *p, const git_commit *c, itk_commit_info *info)
@@ -719,27 +824,61 @@ int itk_vrun_check(itk_vrun *v, itk_policy *p, const git_commit *c, itk_commit_i
     if (!v->decided)
         decide(v, p);
     size_t idx = v->usable ? (size_t)(uintptr_t)itk_oidmap_get(&v->c->index, git_commit_id(c)) : 0;
-    if (idx) {
+    if (idx && !stale_entry(v, p, &v->c->e[idx - 1], 1)) {
         const centry *e = &v->c->e[idx - 1];
         if ((rc = fill(r, info, e)))
             return rc;
-        if (!v->v9)
+        if (!v->v9 || v->stale)
             info->is_void = 0;
         v->nwalk = r->nproblems;
-        return note(v, i, 1, !!(e->flags & CF_V8));
+        if ((rc = note(v, i, 1, !!(e->flags & CF_V8))))
+            return rc;
+        v->eidx[i] = idx;
+        /* the keys a void commit added are void from here on (V9) */
+        return info->is_void ? push_void_keys(p, e->origin, e->vkeys, e->nvkeys) : 0;
     }
-    /* a commit the cache does not hold: first the state of those before */
-    if ((rc = note(v, i, 0, 0)) || (rc = catch_up(v, p, i)))
+    /* a commit the cache does not hold: first the state of those before.
+     * Only a merge reads it (V8's receipts along both parents, V9's void
+     * commits a receipt takes; the void keys are known already): a commit
+     * of one parent is checked at once, and its receipts state replayed
+     * with the rest when a later merge or the run's end needs it */
+    int merge = git_commit_parentcount(c) > 1;
+    if ((rc = note(v, i, 0, 0)) || (merge && (rc = catch_up(v, p, i))))
         return rc;
+    size_t kfrom = p->nvoid_keys, nvoids = p->nvoids;
     rc = itk_policy_check_commit(p, c, info);
-    v->caught_up = i + 1;
+    int pending = v->caught_up < i;
+    if (!pending)
+        v->caught_up = i + 1;
     v->nwalk = r->nproblems;
     if (!rc)
-        rc = note(v, i, 0, itk_oidmap_has(&p->receipts, git_commit_id(c)));
+        rc = note(v, i, pending ? 3 : 0, itk_oidmap_has(&p->receipts, git_commit_id(c)));
+    if (!rc && (info->is_void || p->nvoid_keys > kfrom)) {
+        struct newvoid *nv = itk_realloc_array(v->newvoids, v->nnewvoids + 1, sizeof(*v->newvoids));
+        if (!nv)
+            return ITK_ENOMEM;
+        v->newvoids = nv;
+        nv += v->nnewvoids++;
+        memset(nv, 0, sizeof(*nv));
+        nv->i = i;
+        nv->kfrom = kfrom;
+        nv->kto = p->nvoid_keys;
+        if (p->nvoids > nvoids && git_oid_equal(&p->voids[p->nvoids - 1].id, &info->id))
+            snprintf(nv->origin, sizeof(nv->origin), "%s", p->voids[p->nvoids - 1].origin);
+    }
     return rc;
 }
 
 /* --- saving ---------------------------------------------------------------- */
+
+static int put_void(itk_buf *b, const char *origin, char (*keys)[64], size_t nkeys)
+{
+    int rc = put_str(b, origin);
+    rc = rc ? rc : put_u32(b, (uint32_t)nkeys);
+    for (size_t i = 0; !rc && i < nkeys; i++)
+        rc = put_str(b, keys[i]);
+    return rc;
+}
 
 static int put_entry(itk_buf *b, const itk_commit_info *ci, unsigned v8, const itk_problem *pr,
                      size_t npr)
@@ -760,7 +899,7 @@ static int put_cached_entry(itk_buf *b, const centry *e)
     for (size_t i = 0; !rc && i < e->nproblems; i++)
         rc = put_problem(b, e->problems[i].rule, e->problems[i].path, e->problems[i].signer,
                          e->problems[i].message);
-    return rc;
+    return rc ? rc : put_void(b, e->origin, e->vkeys, e->nvkeys);
 }
 
 void itk_vrun_end(itk_vrun *v, itk_policy *p)
@@ -808,6 +947,20 @@ void itk_vrun_end(itk_vrun *v, itk_policy *p)
         /* no problems at all: r->problems is NULL, and NULL + 0 is undefined */
         rc = put_entry(&b, &copy, i < v->acached ? v->v8[i] : 0,
                        j > from ? r->problems + from : NULL, j - from);
+        /* V9's state of a void commit, so that a later run need not check
+         * it again: from its cache entry, or from this run's check */
+        const centry *e =
+            ci->is_void && i < v->acached && v->eidx[i] && v->c ? &v->c->e[v->eidx[i] - 1] : NULL;
+        const struct newvoid *nv = NULL;
+        for (size_t k = 0; ci->is_void && !e && k < v->nnewvoids; k++)
+            if (v->newvoids[k].i == i)
+                nv = &v->newvoids[k];
+        if (!rc && e)
+            rc = put_void(&b, e->origin, e->vkeys, e->nvkeys);
+        else if (!rc && nv)
+            rc = put_void(&b, nv->origin, p->void_keys + nv->kfrom, nv->kto - nv->kfrom);
+        else if (!rc)
+            rc = put_void(&b, "", NULL, 0);
     }
     for (size_t i = 0; !rc && old && i < old->n; i++)
         if (!itk_oidmap_has(&p->commits, &old->e[i].id))
@@ -865,8 +1018,32 @@ int itk_vrun_check_voids(itk_vrun *v, itk_policy *p)
         decide(v, p);
     v->nwalk = p->result->nproblems;
     /* V9 after the walk needs the void commits of every commit walked, unless
-     * every one of them is held by a ref (then it refuses none) */
-    int rc = v->v9 && !v->all_held ? catch_up(v, p, p->result->ncommits) : 0;
+     * every one of them is held by a ref (then it refuses none): the void
+     * commits first (from the cache), and the receipts that may take them
+     * (V8's replay of every receipt) only when one is held by no ref */
+    int rc = 0;
+    if (v->v9 && !v->all_held) {
+        for (size_t i = v->caught_up; !rc && i < p->result->ncommits; i++)
+            if (v->cached[i] == 1 && p->result->commits[i].is_void && v->eidx[i]) {
+                rc = void_again(p, &p->result->commits[i], &v->c->e[v->eidx[i] - 1]);
+                v->cached[i] = 4;
+            }
+        int unheld = 0;
+        for (size_t i = 0; !rc && !unheld && i < p->nvoids; i++)
+            unheld = !p->voids[i].taken && !itk_policy_held(p, &p->voids[i].id);
+        if (!rc && unheld)
+            rc = catch_up(v, p, p->result->ncommits);
+    }
+    /* a commit checked before the cached ones were caught up met its void
+     * commits first: in walk order again, as a full run lists them */
+    for (size_t i = 1; !rc && i < p->nvoids; i++) {
+        itk_void_commit x = p->voids[i];
+        uintptr_t at = (uintptr_t)itk_oidmap_get(&p->commits, &x.id);
+        size_t k = i;
+        for (; k > 0 && (uintptr_t)itk_oidmap_get(&p->commits, &p->voids[k - 1].id) > at; k--)
+            p->voids[k] = p->voids[k - 1];
+        p->voids[k] = x;
+    }
     return rc ? rc : itk_policy_check_voids(p);
 }
 
@@ -878,5 +1055,7 @@ void itk_vrun_free(itk_vrun *v)
     itk_cache_place_dispose(&v->place);
     free(v->cached);
     free(v->v8);
+    free(v->eidx);
+    free(v->newvoids);
     free(v);
 }

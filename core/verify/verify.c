@@ -55,9 +55,6 @@ static void policy_dispose(itk_policy *p)
 {
     while (p->allocated) {
         itk_receipts *next = p->allocated->next_allocated;
-        free(p->allocated->receiver);
-        free(p->allocated->party);
-        free(p->allocated->tip);
         free(p->allocated);
         p->allocated = next;
     }
@@ -69,6 +66,7 @@ static void policy_dispose(itk_policy *p)
     itk_vschemas_free(&p->schemas);
     itk_vsigs_free(p->sigs);
     itk_oidmap_free(&p->receipts);
+    free(p->pairs);
     free(p->compromises);
     free(p->void_keys);
     free(p->void_origins);

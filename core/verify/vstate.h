@@ -14,6 +14,8 @@
 #include "vschemas.h"
 #include "vsigs.h"
 
+#include <stdint.h>
+
 struct itk_verify_result {
     itk_problem *problems;
     size_t nproblems, aproblems;
@@ -35,11 +37,17 @@ struct itk_verify_result {
 
 typedef struct itk_receipts {
     size_t n;
-    char (*receiver)[ITK_PARTY_ID_MAX + 1];
-    char (*party)[ITK_PARTY_ID_MAX + 1];
+    uint32_t *pair; /* receiver and party, as an index into itk_policy's pairs */
     git_oid *tip;
-    struct itk_receipts *next_allocated; /* every state, for freeing */
+    struct itk_receipts *next_allocated; /* every state, for freeing (one block) */
 } itk_receipts;
+
+/* A receiver and the party whose line it took, once per walk: a state
+ * names them by index, so that thousands of states stay small. */
+typedef struct {
+    char receiver[ITK_PARTY_ID_MAX + 1];
+    char party[ITK_PARTY_ID_MAX + 1];
+} itk_receipt_pair;
 
 /* A void commit (V9): signed after its key's compromise, or by a key that a
  * void commit added. It stays in a line (its records do not count) when a
@@ -65,6 +73,8 @@ typedef struct {
     itk_vkeys keys;      /* key lookups (V1, V9) */
     itk_oidmap receipts; /* commit id → itk_receipts * (NULL: none yet) */
     itk_receipts *allocated;
+    itk_receipt_pair *pairs;
+    size_t npairs;
     itk_compromise *compromises; /* V9, from every tip walked */
     size_t ncompromises;
     char (*void_keys)[64];    /* keys added by void commits */
@@ -109,5 +119,8 @@ int itk_policy_check_commit(itk_policy *p, const git_commit *c, itk_commit_info 
  * of the compromise, and that no ref outside refs/itaku/incoming/ holds, is
  * arriving new: refused. */
 int itk_policy_check_voids(itk_policy *p);
+
+/* Is commit id reachable from a ref outside refs/itaku/incoming/? 1 or 0. */
+int itk_policy_held(itk_policy *p, const git_oid *id);
 
 #endif

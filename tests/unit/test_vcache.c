@@ -23,6 +23,7 @@
 #include "itaku/errors.h"
 #include "itaku/keyops.h"
 #include "itaku/party.h"
+#include "itaku/record.h"
 #include "itaku/registry.h"
 #include "itaku/verify.h"
 #include "cache_dir.h"
@@ -287,10 +288,10 @@ static size_t checked(fixture *f, int full, size_t *walked)
     return n;
 }
 
-/* A compromise on record: one new commit is checked alone, with the void
- * commits (signed by the key after last_good, a key one of them added and
- * what that key signed) checked again to rebuild V9's state, not the whole
- * history; and what the run finds is what a full run finds. */
+/* A compromise on record: one new commit is checked alone; V9's state (the
+ * void commits: signed by the key after last_good, a key one of them added
+ * and what that key signed) comes from the cache, not from checking them
+ * again; and what the run finds is what a full run finds. */
 static void test_vcache_one_new_commit_after_a_compromise_checks_what_is_new(void **state)
 {
     fixture *f = *state;
@@ -313,8 +314,12 @@ static void test_vcache_one_new_commit_after_a_compromise_checks_what_is_new(voi
     assert_int_equal(checked(f, 0, &walked), 0); /* the same refs: from the cache */
     assert_true(walked > 10);
     submit(f, f->deputy, 26, NULL);
-    /* the new commit and the three void commits, not the whole history */
-    assert_int_equal(checked(f, 0, &walked), 1 + 3);
+    /* the new commit alone, not the void commits nor the whole history */
+    assert_int_equal(checked(f, 0, &walked), 1);
+    /* a commit of k2 (a key a void commit added) that comes now is void by
+     * the cached state: the key-add behind it is not checked again */
+    submit(f, k2, 28, NULL);
+    assert_int_equal(void_count(f), 4);
     submit(f, f->deputy, 27, NULL);
     char *cached = describe(f, 0);
     char *full = describe(f, 1);
@@ -324,6 +329,170 @@ static void test_vcache_one_new_commit_after_a_compromise_checks_what_is_new(voi
     free(cached);
     free(full);
     itk_signer_free(k2);
+}
+
+/* acme's register entry r-000099 signed by signer on parent, on the
+ * incoming ref of a fetch not yet accepted */
+static void incoming_entry(fixture *f, git_oid *out, itk_signer *signer, const char *principal,
+                           const git_oid *parent)
+{
+    itk_buf b = ITK_BUF_INIT;
+    json_t *body = th_register_entry("received", "item-99", "2026-12-03T10:00:00+09:00");
+    itk_record_fields rf = {"register", "r-000099", "acme", "2026-12-03T10:00:00+09:00",
+                            NULL,       NULL,       body,   NULL};
+    assert_int_equal(itk_record_build(&b, &rf), 0);
+    json_decref(body);
+    git_repository *repo = itk_registry_repo(f->reg);
+    th_commit_file(out, repo, signer, "acme", principal, "submit", parent,
+                   "parties/acme/register/r-000099.json", b.ptr, b.size);
+    itk_buf_dispose(&b);
+    git_reference *ref = NULL;
+    assert_int_equal(
+        git_reference_create(&ref, repo, "refs/itaku/incoming/acme/main", out, 1, "test: fetched"),
+        0);
+    git_reference_free(ref);
+}
+
+/* A compromise learnt after the cache was written (the event arrives as one
+ * new commit): only what it can make void is checked again (what the key
+ * signed after last_good, the key one of those commits added and what that
+ * key signed), not every commit of the history; the run finds what a full
+ * run finds, a record superseding a void one included; and a commit the
+ * key signed after last_good that arrives later is refused (V9) by the
+ * cached run as by the full one, while its twin by another key is not. */
+static void test_vcache_a_compromise_learnt_later_checks_what_it_can_affect(void **state)
+{
+    fixture *f = *state;
+    itk_signer *k2 = th_signer();
+    git_oid good, late, c, hostile;
+    submit(f, f->acme, 10, &good);
+    assert_int_equal(itk_key_add(&c, f->reg, f->acme, itk_signer_public(k2), "k2"), 0);
+    submit(f, k2, 11, NULL); /* r-000005 */
+    submit(f, f->acme, 12, &late);
+    for (int i = 20; i < 26; i++)
+        submit(f, f->deputy, i, NULL);
+    size_t walked = 0;
+    assert_int_equal(void_count(f), 0); /* cached with no compromise known */
+    assert_int_equal(checked(f, 0, &walked), 0);
+    itk_buf fpr = ITK_BUF_INIT;
+    assert_int_equal(itk_pubkey_fingerprint(&fpr, itk_signer_public(f->acme)), 0);
+    char lg[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(lg, sizeof(lg), &good);
+    assert_int_equal(itk_key_compromise(&c, f->reg, f->deputy, fpr.ptr, lg, "lost"), 0);
+    itk_buf_dispose(&fpr);
+    /* the event, and the key-add, k2's entry and acme's entry after good */
+    assert_int_equal(checked(f, 0, &walked), 1 + 3);
+    assert_true(walked > 15);
+    char *cached = describe(f, 0);
+    char *full = describe(f, 1);
+    assert_string_equal(cached, full);
+    free(cached);
+    free(full);
+    assert_int_equal(void_count(f), 3);
+    /* a record superseding the void one of k2, by the deputy */
+    json_t *body = th_register_entry("received", "item-11", "2026-12-03T10:00:00+09:00");
+    th_submit(f->reg, f->deputy, "register", body, "r-000005");
+    cached = describe(f, 0);
+    full = describe(f, 1);
+    assert_string_equal(cached, full);
+    free(cached);
+    free(full);
+    /* the key signs after last_good on a parent that did not know: it
+     * arrives after the compromise on record, and is refused */
+    assert_int_equal(checked(f, 0, &walked), 0);
+    incoming_entry(f, &hostile, f->acme, "manager", &late);
+    cached = describe(f, 0);
+    full = describe(f, 1);
+    assert_string_equal(cached, full);
+    char line[80];
+    snprintf(line, sizeof(line), "%s V9 ", git_oid_tostr_s(&hostile));
+    assert_non_null(strstr(cached, line));
+    free(cached);
+    free(full);
+    /* its twin by the deputy key: nothing refused */
+    assert_int_equal(checked(f, 0, &walked), 0);
+    incoming_entry(f, &hostile, f->deputy, "deputy", &late);
+    cached = describe(f, 0);
+    full = describe(f, 1);
+    assert_string_equal(cached, full);
+    assert_null(strstr(cached, " V9 "));
+    free(cached);
+    free(full);
+    itk_signer_free(k2);
+}
+
+/* A commit of the compromised key after last_good whose check stops before
+ * V9's (an octopus merge, V5) is no void commit of the walk: once in the
+ * cache, a later run does not make it one (no V9 of its own), as a full run
+ * does not. */
+static void test_vcache_a_void_commit_refused_before_v9_stays_as_a_full_run_finds_it(void **state)
+{
+    fixture *f = *state;
+    git_repository *repo = itk_registry_repo(f->reg);
+    git_oid early, good, late, c, hostile;
+    submit(f, f->acme, 9, &early);
+    submit(f, f->acme, 10, &good);
+    submit(f, f->deputy, 11, &late);
+    itk_buf fpr = ITK_BUF_INIT;
+    assert_int_equal(itk_pubkey_fingerprint(&fpr, itk_signer_public(f->acme)), 0);
+    char lg[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(lg, sizeof(lg), &good);
+    assert_int_equal(itk_key_compromise(&c, f->reg, f->deputy, fpr.ptr, lg, "lost"), 0);
+    itk_buf_dispose(&fpr);
+    git_commit *parent = NULL;
+    assert_int_equal(git_commit_lookup(&parent, repo, &late), 0);
+    git_oid parents[3] = {late, good, early};
+    th_commit_raw(&hostile, repo, f->acme, git_commit_tree_id(parent), parents, 3, "octopus\n");
+    git_commit_free(parent);
+    git_reference *ref = NULL;
+    assert_int_equal(git_reference_create(&ref, repo, "refs/itaku/incoming/acme/main", &hostile, 1,
+                                          "test: fetched"),
+                     0);
+    git_reference_free(ref);
+    char *cached = describe(f, 0); /* it is checked, then cached */
+    char *full = describe(f, 1);
+    assert_string_equal(cached, full);
+    free(cached);
+    free(full);
+    submit(f, f->deputy, 12, NULL); /* a run that takes it from the cache */
+    cached = describe(f, 0);
+    full = describe(f, 1);
+    assert_string_equal(cached, full);
+    char line[80];
+    snprintf(line, sizeof(line), "%s V5 ", git_oid_tostr_s(&hostile));
+    assert_non_null(strstr(cached, line));
+    free(cached);
+    free(full);
+}
+
+/* Without a pinned genesis, which root is the second one depends on the
+ * walk (V1: the genesis is the only root): a run with the first root in the
+ * cache names the same commit as a full run. */
+static void test_vcache_a_second_root_after_a_cached_one(void **state)
+{
+    fixture *f = *state;
+    git_repository *repo = itk_registry_repo(f->reg);
+    git_config *cfg = NULL;
+    assert_int_equal(git_repository_config(&cfg, repo), 0);
+    assert_int_equal(git_config_delete_entry(cfg, "itaku.genesis"), 0);
+    git_config_free(cfg);
+    size_t walked = 0;
+    checked(f, 0, &walked);                      /* the cache of the unpinned registry */
+    assert_int_equal(checked(f, 0, &walked), 0); /* … is used */
+    git_object *head = NULL;
+    assert_int_equal(git_revparse_single(&head, repo, "HEAD^{tree}"), 0);
+    git_oid root;
+    th_commit_raw(&root, repo, f->city, git_object_id(head), NULL, 0, "another start\n");
+    git_object_free(head);
+    git_reference *ref = NULL;
+    assert_int_equal(git_reference_create(&ref, repo, "refs/heads/other", &root, 0, "test"), 0);
+    git_reference_free(ref);
+    char *cached = describe(f, 0);
+    char *full = describe(f, 1);
+    assert_string_equal(cached, full);
+    assert_non_null(strstr(cached, "more than one root"));
+    free(cached);
+    free(full);
 }
 
 /* Signatures are checked on every core: what a run finds is the same, byte
@@ -582,6 +751,13 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(
             test_vcache_one_new_commit_after_a_compromise_checks_what_is_new, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_vcache_a_compromise_learnt_later_checks_what_it_can_affect, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_vcache_a_void_commit_refused_before_v9_stays_as_a_full_run_finds_it, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(test_vcache_a_second_root_after_a_cached_one, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_vcache_threads_find_the_same, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vcache_full_ignores_the_cache, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vcache_believes_only_this_users_seal, setup, teardown),
