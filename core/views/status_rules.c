@@ -3,6 +3,7 @@
  * Reads the context and adds findings through status_priv.h (status_ctx.c);
  * status.c, which runs the rules, is not called back. */
 #include "alloc.h"
+#include "array.h"
 #include "itaku/errors.h"
 #include "itaku/flow.h"
 #include "itaku/json.h"
@@ -12,6 +13,7 @@
 
 #include <openssl/evp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef int (*rule_fn)(sctx *c, const char *section, const char *kind, const json_t *params);
@@ -272,13 +274,13 @@ static int descends_from(const sctx *c, const srec *r, const srec *a)
 
 /* Whether method m is designated for register entry r: by the list of the
  * newest contract amendment r's commit descends from, else itaku.json's. */
-static int method_designated(const sctx *c, const srec *r, const char *m)
+static int method_designated(const sctx *c, const srec *r, const char *m,
+                             const srec *const *amendments, size_t namendments)
 {
     const srec *in_force = NULL;
-    for (size_t i = 0; i < c->nrecs; i++) {
-        const srec *a = &c->recs[i];
-        if (is_amendment(c, a) && itk_body_get(c, a, "handover_methods") &&
-            descends_from(c, r, a) && (!in_force || a->added_time >= in_force->added_time))
+    for (size_t i = 0; i < namendments; i++) {
+        const srec *a = amendments[i];
+        if (descends_from(c, r, a) && (!in_force || a->added_time >= in_force->added_time))
             in_force = a;
     }
     if (!m)
@@ -430,7 +432,22 @@ static int action_listed(const json_t *params, const char *action)
 static int handover_designated_method(sctx *c, const char *section, const char *kind,
                                       const json_t *params)
 {
+    /* the contract amendments naming methods, in record order: read once,
+     * not once per register entry */
+    const srec **amendments = NULL;
+    size_t namendments = 0, cap = 0;
+    int rc = 0;
     for (size_t i = 0; i < c->nrecs; i++) {
+        const srec *a = &c->recs[i];
+        if (!is_amendment(c, a) || !itk_body_get(c, a, "handover_methods"))
+            continue;
+        if (itk_array_reserve(&amendments, &cap, namendments + 1, sizeof(*amendments))) {
+            free(amendments);
+            return ITK_ENOMEM;
+        }
+        amendments[namendments++] = a;
+    }
+    for (size_t i = 0; !rc && i < c->nrecs; i++) {
         const srec *r = &c->recs[i];
         if (!is_type(r, "register"))
             continue;
@@ -439,19 +456,18 @@ static int handover_designated_method(sctx *c, const char *section, const char *
             continue;
         const char *m = itk_body_str(c, r, "method");
         /* the methods in force for this entry (contract amendments, issue 16) */
-        int ok = method_designated(c, r, m);
+        int ok = method_designated(c, r, m, amendments, namendments);
         char name[100];
         rec_name(name, r);
         sdetail detail = say(c, "method_not_designated",
                              "{1:action} by '{2:method}', not a method the contract designates",
                              action, m ? m : "(no method)");
-        int rc = itk_sctx_finding(
-            c, r->pi.party, section, kind, ok ? ITK_STATE_OK : ITK_STATE_VIOLATED, name, 0,
-            itk_srec_arrival(c, r, r->pi.party, NULL), claimed(c, r), ok ? NULL : &detail);
-        if (rc)
-            return rc;
+        rc = itk_sctx_finding(c, r->pi.party, section, kind, ok ? ITK_STATE_OK : ITK_STATE_VIOLATED,
+                              name, 0, itk_srec_arrival(c, r, r->pi.party, NULL), claimed(c, r),
+                              ok ? NULL : &detail);
     }
-    return 0;
+    free(amendments);
+    return rc;
 }
 
 /* register entries citing an approval, by party and approval */
