@@ -485,6 +485,7 @@ void itk_snapshot_free(itk_snapshot *s)
     free(s->recs);
     json_decref(s->parent_of);
     json_decref(s->by_path);
+    json_decref(s->form1_of);
     itk_labels_free(s->labels);
     free(s);
 }
@@ -773,6 +774,32 @@ int itk_snapshot_find(size_t *i, const itk_snapshot *s, const char *path)
                              path ? path : "", s->hex);
     *i = (size_t)json_integer_value(v);
     return 0;
+}
+
+long itk_snapshot_form1(const itk_snapshot *s, const char *party)
+{
+    itk_snapshot *w = (itk_snapshot *)s; /* the index is built on first use */
+    if (!w->form1_of) {
+        if (!(w->form1_of = json_object()))
+            return -1;
+        for (size_t i = 0; i < s->n; i++) {
+            const itk_path_info *pi = &s->recs[i].pi;
+            const char *created = itk_snapshot_str(s, i, "created");
+            if (pi->kind != ITK_PATH_RECORD || !pi->type || strcmp(pi->type->type, "form1") != 0 ||
+                !itk_snapshot_counts(s, i) || !created)
+                continue;
+            json_t *best = json_object_get(w->form1_of, pi->party);
+            if ((!best || strcmp(created, itk_snapshot_str(s, (size_t)json_integer_value(best),
+                                                           "created")) >= 0) &&
+                json_object_set_new_nocheck(w->form1_of, pi->party, json_integer((json_int_t)i))) {
+                json_decref(w->form1_of);
+                w->form1_of = NULL;
+                return -1;
+            }
+        }
+    }
+    json_t *v = json_object_get(s->form1_of, party ? party : "");
+    return v ? (long)json_integer_value(v) : -1;
 }
 
 const char *itk_snapshot_parent(const itk_snapshot *s, const char *party)

@@ -40,11 +40,18 @@ struct itk_snapshot {
     size_t n;
     json_t *parent_of;  /* party id → its parent's id (the tree's party files) */
     json_t *by_path;    /* path → index, built on first itk_snapshot_find */
+    json_t *form1_of;   /* party → its form 1 in force, built on first itk_snapshot_form1 */
     itk_labels *labels; /* the tree's catalog, NULL when none (labels_note says why) */
     char labels_note[320];
     /* the registry's, borrowed: a signer's name at a commit (people.h) */
     git_repository *repo;
 };
+
+/* The form 1 of party in force: of its counting form 1 with a "created"
+ * text, the last in tree order of those created latest (strcmp); -1 when
+ * none (or out of memory). The index is built on first use, for every party
+ * at once. */
+long itk_snapshot_form1(const itk_snapshot *s, const char *party);
 
 /* The snapshot cache (status.cache in this user's cache folder,
  * snapshot_cache.c): a snapshot's records, view and parents, for one commit,
