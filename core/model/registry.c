@@ -13,10 +13,18 @@
 #include <string.h>
 #include <time.h>
 
+#define ITK_GIT_CACHE_BYTES (4 * 1024 * 1024)
+#define ITK_GIT_MAPPED_BYTES (32 * 1024 * 1024)
+
 int itk_registry_open(itk_registry **out, const char *path)
 {
     *out = NULL;
     git_libgit2_init();
+    /* bounded memory (issue 18): libgit2 keeps up to 256 MB of objects
+     * read and maps whole packs; a registry's views read each object about
+     * once, so a small cache and window costs no time */
+    git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)ITK_GIT_CACHE_BYTES);
+    git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)ITK_GIT_MAPPED_BYTES);
     itk_registry *reg = itk_calloc(1, sizeof(*reg));
     if (!reg)
         return ITK_ENOMEM;

@@ -167,43 +167,88 @@ static int is_record_path(const char *path)
     return pi.kind == ITK_PATH_RECORD || pi.kind == ITK_PATH_PARTY || pi.kind == ITK_PATH_KEY;
 }
 
+/* The paths of blobs in after and not in before (NULL: an empty tree)
+ * under prefix, in the order of git's tree walk (git_diff_tree_to_tree's
+ * added deltas): a subtree whose id is the same on both sides is not read. */
+static int added_paths(char ***list, size_t *n, size_t *cap, git_repository *repo,
+                       const git_tree *before, const git_tree *after, const char *prefix, int depth)
+{
+    int rc = 0;
+    if (depth > 64)
+        return itk_error_set(ITK_EINVALID, "a tree nested deeper than 64 under %.200s", prefix);
+    for (size_t i = 0; !rc && i < git_tree_entrycount(after); i++) {
+        const git_tree_entry *ea = git_tree_entry_byindex(after, i);
+        const char *name = git_tree_entry_name(ea);
+        git_object_t ta = git_tree_entry_type(ea);
+        const git_tree_entry *eb = before ? git_tree_entry_byname(before, name) : NULL;
+        if (eb && git_tree_entry_type(eb) != ta)
+            eb = NULL; /* a blob become a tree, or the other way: all of it is new */
+        if (eb && git_oid_equal(git_tree_entry_id(eb), git_tree_entry_id(ea)))
+            continue;
+        size_t plen = strlen(prefix) + strlen(name) + 2;
+        char *path = malloc(plen);
+        if (!path)
+            return ITK_ENOMEM;
+        snprintf(path, plen, "%s%s", prefix, name);
+        if (ta == GIT_OBJECT_BLOB) {
+            if (!eb && (itk_array_reserve(list, cap, *n + 1, sizeof(**list)) == 0)) {
+                (*list)[(*n)++] = path;
+                path = NULL;
+            } else if (!eb)
+                rc = ITK_ENOMEM;
+        } else if (ta == GIT_OBJECT_TREE) {
+            git_tree *sa = NULL, *sb = NULL;
+            if (git_tree_lookup(&sa, repo, git_tree_entry_id(ea)) < 0 ||
+                (eb && git_tree_lookup(&sb, repo, git_tree_entry_id(eb)) < 0))
+                rc = itk_error_git("cannot read the tree %s", path);
+            else {
+                snprintf(path, plen, "%s%s/", prefix, name);
+                rc = added_paths(list, n, cap, repo, sb, sa, path, depth + 1);
+            }
+            git_tree_free(sa);
+            git_tree_free(sb);
+        }
+        free(path);
+    }
+    return rc;
+}
+
 /* A merge: the records its second parent's line brings in. */
 static int merge_received(itk_log_entry *e, git_repository *repo, const git_commit *c,
                           const git_tree *tree)
 {
     git_commit *p1 = NULL;
     git_tree *t1 = NULL;
-    git_diff *diff = NULL;
+    char **added = NULL;
+    size_t nadded = 0, cap = 0;
     int rc = 0;
-    if (git_commit_parent(&p1, c, 0) < 0 || git_commit_tree(&t1, p1) < 0 ||
-        git_diff_tree_to_tree(&diff, repo, t1, (git_tree *)tree, NULL) < 0) {
+    if (git_commit_parent(&p1, c, 0) < 0 || git_commit_tree(&t1, p1) < 0) {
         rc = itk_error_git("cannot read merge %s", git_oid_tostr_s(git_commit_id(c)));
         goto done;
     }
-    size_t n = git_diff_num_deltas(diff);
-    e->received = itk_calloc(n, sizeof(char *));
+    if ((rc = added_paths(&added, &nadded, &cap, repo, t1, tree, "", 0)))
+        goto done;
+    e->received = itk_calloc(nadded ? nadded : 1, sizeof(char *));
     if (!e->received) {
         rc = ITK_ENOMEM;
         goto done;
     }
-    for (size_t d = 0; d < n; d++) {
-        const git_diff_delta *dl = git_diff_get_delta(diff, d);
-        const char *p = dl->new_file.path;
+    for (size_t d = 0; d < nadded; d++) {
+        const char *p = added[d];
         int own = 0;
-        if (dl->status != GIT_DELTA_ADDED || !is_record_path(p))
+        if (!is_record_path(p))
             continue;
         for (size_t k = 0; k < e->info->nrecords && !own; k++)
             own = strcmp(e->info->records[k], p) == 0;
         if (own)
             continue;
-        if (!(e->received[e->nreceived] = itk_strdup(p))) {
-            rc = ITK_ENOMEM;
-            goto done;
-        }
-        e->nreceived++;
+        e->received[e->nreceived++] = added[d];
+        added[d] = NULL;
     }
 done:
-    git_diff_free(diff);
+    for (size_t d = 0; d < nadded; d++)
+        free(added[d]);
+    free(added);
     git_tree_free(t1);
     git_commit_free(p1);
     return rc;

@@ -10,6 +10,7 @@
 #include "itaku/status.h"
 #include "itaku/textsafe.h"
 #include "alloc.h"
+#include "snapshot_priv.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -661,19 +662,7 @@ static const char *party_name(const itk_snapshot *s, const char *party)
 static void party_submitter(const itk_snapshot *s, const char *party, const char **rep,
                             const char **addr, json_t **keep)
 {
-    long best = -1;
-    const char *best_created = "";
-    for (size_t i = 0; i < itk_snapshot_count(s); i++) {
-        const itk_path_info *pi = itk_snapshot_info(s, i);
-        const char *created = itk_snapshot_str(s, i, "created");
-        if (pi->kind != ITK_PATH_RECORD || !pi->type || strcmp(pi->type->type, "form1") != 0 ||
-            strcmp(pi->party, party) != 0 || !itk_snapshot_counts(s, i) || !created)
-            continue;
-        if (strcmp(created, best_created) >= 0) {
-            best = (long)i;
-            best_created = created;
-        }
-    }
+    long best = itk_snapshot_form1(s, party);
     if (best < 0 || itk_snapshot_json(keep, s, (size_t)best) != 0)
         return;
     const json_t *sub = json_object_get(json_object_get(*keep, "body"), "submitter");

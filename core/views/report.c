@@ -39,6 +39,8 @@ typedef struct {
     itk_snapshot *snap; /* what counts at HEAD */
     const char **paths; /* records of HEAD with a page (the snapshot's) */
     size_t npaths;
+    json_t *by_name;       /* "<party>/<id>" → index in paths (index_names) */
+    json_t *incident_refs; /* first_report_ref of every final incident report that counts */
     char now[32];
     int offset;
     size_t pages;
@@ -195,17 +197,25 @@ static void form_page_name(char out[160], const char *path)
 /* "acme/f4-000001" → its path in HEAD, if it has a page. */
 static const char *path_of_name(const rctx *c, const char *name)
 {
-    const char *slash = name ? strchr(name, '/') : NULL;
-    if (!slash)
-        return NULL;
-    size_t pl = (size_t)(slash - name);
+    json_t *v = name ? json_object_get(c->by_name, name) : NULL;
+    return v ? c->paths[json_integer_value(v)] : NULL;
+}
+
+/* The index path_of_name reads: "<party>/<id>" → the first of c->paths. */
+static int index_names(rctx *c)
+{
+    if (!(c->by_name = json_object()))
+        return itk_error_nomem();
     for (size_t i = 0; i < c->npaths; i++) {
         itk_path_info pi;
+        char name[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 80];
         itk_path_classify(&pi, c->paths[i]);
-        if (strlen(pi.party) == pl && !strncmp(pi.party, name, pl) && !strcmp(pi.id, slash + 1))
-            return c->paths[i];
+        snprintf(name, sizeof(name), "%s/%s", pi.party, pi.id);
+        if (!json_object_get(c->by_name, name) &&
+            json_object_set_new_nocheck(c->by_name, name, json_integer((json_int_t)i)))
+            return itk_error_nomem();
     }
-    return NULL;
+    return 0;
 }
 
 static void record_link(itk_buf *b, const rctx *c, const char *name, const char *root)
@@ -467,6 +477,14 @@ static int incident_closed(const rctx *c, const char *party, const char *id)
 {
     char name[ITK_PARTY_ID_MAX + 80];
     snprintf(name, sizeof(name), "%s/%s", party, id);
+    return json_object_get(c->incident_refs, id) || json_object_get(c->incident_refs, name);
+}
+
+/* The index incident_closed reads. */
+static int index_incident_refs(rctx *c)
+{
+    if (!(c->incident_refs = json_object()))
+        return itk_error_nomem();
     for (size_t i = 0; i < itk_snapshot_count(c->snap); i++) {
         const itk_path_info *pi = itk_snapshot_info(c->snap, i);
         const char *stage = itk_snapshot_body_str(c->snap, i, "stage");
@@ -474,8 +492,8 @@ static int incident_closed(const rctx *c, const char *party, const char *id)
         if (pi->kind != ITK_PATH_RECORD || !pi->type || strcmp(pi->type->type, "incident") ||
             !itk_snapshot_counts(c->snap, i) || !stage || strcmp(stage, "final") || !ref)
             continue;
-        if (!strcmp(ref, id) || !strcmp(ref, name))
-            return 1;
+        if (json_object_set_new_nocheck(c->incident_refs, ref, json_true()))
+            return itk_error_nomem();
     }
     return 0;
 }
@@ -966,8 +984,8 @@ int itk_report_write(itk_registry *reg, const char *dir, const itk_report_option
     for (size_t i = 0; i < n; i++)
         if (itk_snapshot_info(c.snap, i)->kind == ITK_PATH_RECORD)
             c.paths[c.npaths++] = itk_snapshot_path(c.snap, i);
-    if ((rc = make_dir(dir)) || (rc = write_forms(&c)) || (rc = write_timeline(&c)) ||
-        (rc = write_index(&c, full)))
+    if ((rc = index_names(&c)) || (rc = index_incident_refs(&c)) || (rc = make_dir(dir)) ||
+        (rc = write_forms(&c)) || (rc = write_timeline(&c)) || (rc = write_index(&c, full)))
         goto done;
     if (c.cb)
         c.cb("done", 1, 1, c.payload);
@@ -979,6 +997,8 @@ done:
     itk_who_free(c.who);
     free(c.requests);
     free(c.paths);
+    json_decref(c.by_name);
+    json_decref(c.incident_refs);
     itk_snapshot_free(c.snap);
     itk_buf_dispose(&c.attachments);
     itk_name_memo_dispose(&names);

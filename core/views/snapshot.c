@@ -132,7 +132,7 @@ done:
  * merge (or approval merge, or pull) that brought them into its line. Only
  * what the views judge is gathered: what a merge brings of its signer's own
  * records and of its children's (pulls bring the whole chain's). */
-static int gather_commits(gctx *c)
+static int gather_commits(gctx *c, size_t from)
 {
     /* only what verify accepted counts: when any commit has a problem, a
      * record counts only as the last accepted commit adding it wrote it */
@@ -140,7 +140,7 @@ static int gather_commits(gctx *c)
     for (size_t i = 0; i < n && !c->trusted; i++)
         if (!itk_verify_commit(c->r, i)->ok && !(c->trusted = json_object()))
             return itk_error_nomem();
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = from; i < n; i++) {
         const itk_commit_info *ci = itk_verify_commit(c->r, i);
         for (size_t k = 0; k < ci->nrecords; k++)
             if (json_object_set_new(c->added_by, ci->records[k], json_integer((json_int_t)i)) ||
@@ -277,6 +277,59 @@ static int set_origin(gctx *c, itk_snap_rec *r, const char *path)
     return rc;
 }
 
+/* Record i's arrivals on its party's line and its parent's: those it has
+ * (an earlier snapshot's: the first arrival counts) and, where it has none,
+ * c's. */
+static void set_arrivals(gctx *c, itk_snap_rec *r, const char *path)
+{
+    if (r->t_own < 0)
+        r->t_own = arrival_at(c, r->pi.party, path, &r->c_own, NULL);
+    const char *parent = json_string_value(json_object_get(c->s->parent_of, r->pi.party));
+    int backdated = (r->flags & ITK_SNAP_BACKDATED) != 0;
+    if (r->t_up < 0)
+        r->t_up = parent ? arrival_at(c, parent, path, NULL, &backdated) : -1;
+    if (r->t_up >= 0 && r->t_up < r->t_own) {
+        r->t_up = r->t_own; /* received before it was written: not so */
+        backdated = 1;
+    }
+    if (backdated)
+        r->flags |= ITK_SNAP_BACKDATED;
+}
+
+/* Record r at path, read from its blob into the view, with its arrivals
+ * and flags; 1 when it cannot be read (verify's finding: left out). */
+static int fill_record(gctx *c, itk_snap_rec *r, const char *path, const git_oid *blob)
+{
+    itk_snapshot *s = c->s;
+    git_blob *b = NULL;
+    json_t *rec = NULL;
+    memset(r, 0, sizeof(*r));
+    r->sup_by = ITK_SNAP_NONE;
+    r->t_own = r->t_up = -1;
+    itk_path_classify(&r->pi, path);
+    if (itk_blob_lookup_bounded(&b, c->repo, blob, ITK_MAX_RECORD_BYTES) ||
+        itk_json_parse(&rec, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b), path)) {
+        git_blob_free(b);
+        itk_error_clear();
+        return 1; /* unreadable: verify's finding */
+    }
+    git_blob_free(b);
+    git_oid_cpy(&r->blob, blob);
+    int rc = itk_jview_add(&r->rec, &s->view, rec);
+    json_decref(rec);
+    rc = rc ? rc : itk_jview_add_text(&r->path, &s->view, path, strlen(path));
+    rc = rc ? rc : set_origin(c, r, path);
+    if (rc)
+        return rc;
+    if (json_object_get(c->void_paths, path))
+        r->flags |= ITK_SNAP_VOID; /* V9: a void commit's records do not count */
+    if (!trusted(c, path, blob))
+        r->flags |= ITK_SNAP_REFUSED; /* nor those of a commit verify refuses */
+    r->body = itk_jv_get(&s->view, r->rec, "body");
+    set_arrivals(c, r, path);
+    return 0;
+}
+
 /* Every record of the tree with its arrivals and flags. */
 static int gather_records(gctx *c)
 {
@@ -289,46 +342,100 @@ static int gather_records(gctx *c)
     if (!rc && !(s->recs = itk_calloc(l.n, sizeof(*s->recs))))
         rc = ITK_ENOMEM;
     for (size_t i = 0; !rc && i < l.n; i++) {
-        itk_snap_rec *r = &s->recs[s->n];
-        git_blob *b = NULL;
-        json_t *rec = NULL;
-        memset(r, 0, sizeof(*r));
-        r->sup_by = ITK_SNAP_NONE;
-        itk_path_classify(&r->pi, l.paths[i]);
-        if (itk_blob_lookup_bounded(&b, c->repo, &l.blobs[i], ITK_MAX_RECORD_BYTES) ||
-            itk_json_parse(&rec, git_blob_rawcontent(b), (size_t)git_blob_rawsize(b), l.paths[i])) {
-            git_blob_free(b);
-            itk_error_clear();
-            continue; /* unreadable: verify's finding */
-        }
-        git_blob_free(b);
-        rc = itk_jview_add(&r->rec, &s->view, rec);
-        json_decref(rec);
-        rc = rc ? rc : itk_jview_add_text(&r->path, &s->view, l.paths[i], strlen(l.paths[i]));
-        rc = rc ? rc : set_origin(c, r, l.paths[i]);
-        if (rc)
-            break;
-        if (json_object_get(c->void_paths, l.paths[i]))
-            r->flags |= ITK_SNAP_VOID; /* V9: a void commit's records do not count */
-        if (!trusted(c, l.paths[i], &l.blobs[i]))
-            r->flags |= ITK_SNAP_REFUSED; /* nor those of a commit verify refuses */
-        r->body = itk_jv_get(&s->view, r->rec, "body");
-        r->t_own = arrival_at(c, r->pi.party, l.paths[i], &r->c_own, NULL);
-        const char *parent = json_string_value(json_object_get(s->parent_of, r->pi.party));
-        int backdated = 0;
-        r->t_up = parent ? arrival_at(c, parent, l.paths[i], NULL, &backdated) : -1;
-        if (r->t_up >= 0 && r->t_up < r->t_own) {
-            r->t_up = r->t_own; /* received before it was written: not so */
-            backdated = 1;
-        }
-        if (backdated)
-            r->flags |= ITK_SNAP_BACKDATED;
-        s->n++;
+        rc = fill_record(c, &s->recs[s->n], l.paths[i], &l.blobs[i]);
+        if (rc == 1)
+            rc = 0;
+        else if (!rc)
+            s->n++;
     }
     itk_jview_seal(&s->view);
     itk_string_list_free(l.paths, l.n);
     free(l.blobs);
     return rc;
+}
+
+/* The snapshot of c's commit from the snapshot of an earlier one (s as the
+ * cache held it, prev its history's verdicts): when that history is the
+ * start of this one with the same verdicts, every commit is accepted and
+ * the parties' parents are the same, only the commits since are gathered
+ * and only the records they bring are read; every other record keeps what
+ * it had, but for what the new commits add to it (an arrival it lacked, a
+ * later commit naming it, a void one). *done is 0 when that does not hold
+ * (nothing of s changed then but its parents, which the caller reloads). */
+static int update_from(gctx *c, const itk_scache_prev *prev, const json_t *old_parents, int *done)
+{
+    itk_snapshot *s = c->s;
+    size_t n = itk_verify_commit_count(c->r);
+    *done = 0;
+    if (!json_equal((json_t *)old_parents, s->parent_of) || prev->ncommits > n)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        const itk_commit_info *ci = itk_verify_commit(c->r, i);
+        if (!ci->ok)
+            return 0; /* records count as accepted commits wrote them: all of it again */
+        const unsigned char *v = prev->verdicts + i * ITK_SCACHE_VERDICT_BYTES;
+        if (i < prev->ncommits && (memcmp(v, ci->id.id, GIT_OID_RAWSZ) != 0 ||
+                                   v[GIT_OID_RAWSZ] != itk_scache_verdict(ci)))
+            return 0; /* another history, or a verdict changed (a compromise declared) */
+    }
+    int rc = gather_commits(c, prev->ncommits);
+    record_list l;
+    json_t *old_ix = json_object(); /* path → index in the earlier snapshot */
+    itk_snap_rec *recs = NULL;
+    size_t nrecs = 0;
+    memset(&l, 0, sizeof(l));
+    if (!rc && !old_ix)
+        rc = itk_error_nomem();
+    for (size_t i = 0; !rc && i < s->n; i++)
+        if (json_object_set_new_nocheck(old_ix, itk_jv_text(&s->view, s->recs[i].path),
+                                        json_integer((json_int_t)i)))
+            rc = itk_error_nomem();
+    if (!rc && git_tree_walk(c->tree, GIT_TREEWALK_PRE, list_cb, &l) < 0)
+        rc = l.rc ? l.rc : itk_error_git("cannot read the tree of %s", s->hex);
+    if (!rc && !(recs = itk_calloc(l.n ? l.n : 1, sizeof(*recs))))
+        rc = ITK_ENOMEM;
+    int same = 1;
+    for (size_t i = 0; !rc && same && i < l.n; i++) {
+        json_t *o = json_object_get(old_ix, l.paths[i]);
+        itk_snap_rec *r = &recs[nrecs];
+        if (!o) {
+            rc = fill_record(c, r, l.paths[i], &l.blobs[i]);
+            if (rc == 1)
+                rc = 0;
+            else if (!rc)
+                nrecs++;
+            continue;
+        }
+        *r = s->recs[json_integer_value(o)];
+        if (!git_oid_equal(&r->blob, &l.blobs[i])) {
+            same = 0; /* a record that changed: all of it again */
+            break;
+        }
+        if (json_object_get(c->added_by, l.paths[i])) {
+            r->flags &= ~(ITK_SNAP_VERIFIED | ITK_SNAP_RECOVERED);
+            if ((rc = set_origin(c, r, l.paths[i])))
+                break;
+        }
+        if (json_object_get(c->void_paths, l.paths[i]))
+            r->flags |= ITK_SNAP_VOID;
+        set_arrivals(c, r, l.paths[i]);
+        r->flags &= ~ITK_SNAP_SUPERSEDED;
+        r->sup_by = ITK_SNAP_NONE;
+        nrecs++;
+    }
+    itk_string_list_free(l.paths, l.n);
+    free(l.blobs);
+    json_decref(old_ix);
+    if (rc || !same) {
+        free(recs);
+        return rc;
+    }
+    free(s->recs);
+    s->recs = recs;
+    s->n = nrecs;
+    itk_jview_seal(&s->view);
+    *done = 1;
+    return 0;
 }
 
 /* Supersedes resolved among the records that count: a record naming
@@ -378,6 +485,7 @@ void itk_snapshot_free(itk_snapshot *s)
     free(s->recs);
     json_decref(s->parent_of);
     json_decref(s->by_path);
+    json_decref(s->form1_of);
     itk_labels_free(s->labels);
     free(s);
 }
@@ -415,9 +523,12 @@ int itk_snapshot_open(itk_snapshot **out, itk_registry *reg, const char *at)
     json_t *contract = NULL;
     itk_verify_result *r = NULL;
     char key[65];
+    itk_scache_prev prev;
+    json_t *old_parents = NULL;
     int rc = 0;
     *out = NULL;
     memset(&c, 0, sizeof(c));
+    memset(&prev, 0, sizeof(prev));
     if (!s)
         return ITK_ENOMEM;
     if (!(s->parent_of = json_object()))
@@ -446,25 +557,51 @@ int itk_snapshot_open(itk_snapshot **out, itk_registry *reg, const char *at)
     open_labels(s, c.repo, c.tree);
     if ((rc = itk_scache_key(key, c.repo, &s->commit)))
         goto done;
-    if (itk_scache_load(s, c.repo, key))
+    int hit = itk_scache_load(s, c.repo, key, &prev);
+    if (hit == 1)
         goto done; /* DESIGN §9: gathered once per commit and set of refs */
+    if (hit == 2) {
+        /* the snapshot of an earlier commit: its parents aside, for update_from */
+        old_parents = s->parent_of;
+        if (!(s->parent_of = json_object()))
+            goto nomem;
+    }
     c.arrivals = json_object();
     c.void_paths = json_object();
     c.added_by = json_object();
     if (!c.arrivals || !c.void_paths || !c.added_by)
         goto nomem;
     const char *revs[] = {s->hex};
-    if ((rc = itk_jview_init(&s->view)) || (rc = load_parents(&c)) ||
-        (rc = itk_verify_run(&r, reg, revs, 1, NULL)))
+    if ((rc = load_parents(&c)) || (rc = itk_verify_run(&r, reg, revs, 1, NULL)))
         goto done;
     c.r = r;
-    if ((rc = gather_commits(&c)) || (rc = gather_records(&c)) || (rc = resolve_supersedes(s)))
+    int updated = 0;
+    if (hit == 2 && (rc = update_from(&c, &prev, old_parents, &updated)))
         goto done;
-    itk_scache_save(s, c.repo, key);
+    if (!updated) {
+        /* from nothing: every commit's facts, every record read */
+        itk_jview_dispose(&s->view);
+        free(s->recs);
+        s->recs = NULL;
+        s->n = 0;
+        json_object_clear(c.arrivals);
+        json_object_clear(c.void_paths);
+        json_object_clear(c.added_by);
+        json_decref(c.trusted);
+        c.trusted = NULL;
+        if ((rc = itk_jview_init(&s->view)) || (rc = gather_commits(&c, 0)) ||
+            (rc = gather_records(&c)))
+            goto done;
+    }
+    if ((rc = resolve_supersedes(s)))
+        goto done;
+    itk_scache_save(s, c.repo, key, r);
     goto done;
 nomem:
     rc = itk_error_nomem();
 done:
+    free(prev.verdicts);
+    json_decref(old_parents);
     json_decref(c.arrivals);
     json_decref(c.void_paths);
     json_decref(c.trusted);
@@ -637,6 +774,32 @@ int itk_snapshot_find(size_t *i, const itk_snapshot *s, const char *path)
                              path ? path : "", s->hex);
     *i = (size_t)json_integer_value(v);
     return 0;
+}
+
+long itk_snapshot_form1(const itk_snapshot *s, const char *party)
+{
+    itk_snapshot *w = (itk_snapshot *)s; /* the index is built on first use */
+    if (!w->form1_of) {
+        if (!(w->form1_of = json_object()))
+            return -1;
+        for (size_t i = 0; i < s->n; i++) {
+            const itk_path_info *pi = &s->recs[i].pi;
+            const char *created = itk_snapshot_str(s, i, "created");
+            if (pi->kind != ITK_PATH_RECORD || !pi->type || strcmp(pi->type->type, "form1") != 0 ||
+                !itk_snapshot_counts(s, i) || !created)
+                continue;
+            json_t *best = json_object_get(w->form1_of, pi->party);
+            if ((!best || strcmp(created, itk_snapshot_str(s, (size_t)json_integer_value(best),
+                                                           "created")) >= 0) &&
+                json_object_set_new_nocheck(w->form1_of, pi->party, json_integer((json_int_t)i))) {
+                json_decref(w->form1_of);
+                w->form1_of = NULL;
+                return -1;
+            }
+        }
+    }
+    json_t *v = json_object_get(s->form1_of, party ? party : "");
+    return v ? (long)json_integer_value(v) : -1;
 }
 
 const char *itk_snapshot_parent(const itk_snapshot *s, const char *party)

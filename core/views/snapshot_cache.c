@@ -5,12 +5,15 @@
  * diff. The records are kept as their flat JSON view (jview.h), which is read back without building
  * a value per field. Findings are not cached: they depend on the evaluation time.
  *
- * The file: the magic line, u32 format, string key; u32 n, n × (string
- * party, string parent); u32 n, n × nodes of 4 × u32; string texts; u32 n,
- * n × (u32 path, i64 t_own, 20 bytes c_own, i64 t_up, u32 flags, u32 record,
- * u32 superseded by, 20 bytes added, i64 added time, u32 signer, u32
- * principal, u32 fingerprint), sealed by itk_cache_write. Integers are
- * big-endian. */
+ * The file: the magic line, u32 format, string key, string the sources'
+ * digest, 20 bytes commit; u32 n, n × (string party, string parent); u32 n,
+ * n × nodes of 4 × u32; string texts; u32 n, n × (u32 path, i64 t_own, 20
+ * bytes c_own, i64 t_up, u32 flags, u32 record, u32 superseded by, 20 bytes
+ * added, i64 added time, u32 signer, u32 principal, u32 fingerprint, 20
+ * bytes blob); u32 n, n × (20 bytes commit, 1 byte verdict): the commits of
+ * its history as verify walked them. Sealed by itk_cache_write. Integers are
+ * big-endian. A file of this build for another key (a commit since) is read
+ * all the same when asked: snapshot.c works out the next snapshot from it. */
 #include "alloc.h"
 #include "cache_dir.h"
 #include "itaku/errors.h"
@@ -28,7 +31,7 @@
 #include <string.h>
 
 static const char MAGIC[] = "itaku status cache\n";
-#define FORMAT 4
+#define FORMAT 5
 #define MAX_BYTES (1024u * 1024u * 1024u)
 
 int itk_scache_key(char key[65], git_repository *repo, const git_oid *head)
@@ -56,7 +59,14 @@ int itk_scache_key(char key[65], git_repository *repo, const git_oid *head)
 
 /* --- writing ----------------------------------------------------------------- */
 
-void itk_scache_save(const itk_snapshot *c, git_repository *repo, const char key[65])
+unsigned char itk_scache_verdict(const itk_commit_info *ci)
+{
+    return (unsigned char)((ci->ok ? ITK_SCACHE_V_OK : 0) | (ci->is_void ? ITK_SCACHE_V_VOID : 0) |
+                           (ci->recovered ? ITK_SCACHE_V_RECOVERED : 0));
+}
+
+void itk_scache_save(const itk_snapshot *c, git_repository *repo, const char key[65],
+                     const itk_verify_result *verdicts)
 {
     itk_cache_place pl;
     itk_buf b = ITK_BUF_INIT;
@@ -68,6 +78,8 @@ void itk_scache_save(const itk_snapshot *c, git_repository *repo, const char key
     int rc = itk_buf_put(&b, MAGIC, sizeof(MAGIC) - 1);
     rc = rc ? rc : wr_u32(&b, FORMAT);
     rc = rc ? rc : wr_string(&b, key, 64);
+    rc = rc ? rc : wr_cstring(&b, ITK_SOURCES_DIGEST);
+    rc = rc ? rc : itk_buf_put(&b, c->commit.id, GIT_OID_RAWSZ);
     rc = rc ? rc : wr_u32(&b, (uint32_t)json_object_size(c->parent_of));
     json_object_foreach(c->parent_of, party, parent)
     {
@@ -98,6 +110,15 @@ void itk_scache_save(const itk_snapshot *c, git_repository *repo, const char key
         rc = rc ? rc : wr_u32(&b, r->signer);
         rc = rc ? rc : wr_u32(&b, r->principal);
         rc = rc ? rc : wr_u32(&b, r->fingerprint);
+        rc = rc ? rc : itk_buf_put(&b, r->blob.id, GIT_OID_RAWSZ);
+    }
+    size_t ncommits = verdicts ? itk_verify_commit_count(verdicts) : 0;
+    rc = rc ? rc : wr_u32(&b, (uint32_t)ncommits);
+    for (size_t i = 0; !rc && i < ncommits; i++) {
+        const itk_commit_info *ci = itk_verify_commit(verdicts, i);
+        unsigned char v = itk_scache_verdict(ci);
+        rc = itk_buf_put(&b, ci->id.id, GIT_OID_RAWSZ);
+        rc = rc ? rc : itk_buf_put(&b, &v, 1);
     }
     if (!rc)
         itk_cache_write(&pl, FILE_NAME, b.ptr, b.size); /* a cache not written is no error */
@@ -129,7 +150,8 @@ static int get_name(itk_reader *rd, char *out, size_t cap)
     return 0;
 }
 
-int itk_scache_parse(itk_snapshot *c, const unsigned char *data, size_t len, const char key[65])
+int itk_scache_parse(itk_snapshot *c, const unsigned char *data, size_t len, const char key[65],
+                     const char *digest, itk_scache_prev *prev)
 {
     itk_reader rd;
     const unsigned char *p;
@@ -139,12 +161,19 @@ int itk_scache_parse(itk_snapshot *c, const unsigned char *data, size_t len, con
     itk_jnode *nodes = NULL;
     char *text = NULL;
     itk_snap_rec *recs = NULL;
+    unsigned char *verdicts = NULL;
+    const unsigned char *commit;
     json_t *parents = json_object();
+    int exact = 0;
     memset(&view, 0, sizeof(view));
     rd_init(&rd, data, len);
     if (!parents || rd_bytes(&rd, &p, sizeof(MAGIC) - 1) || memcmp(p, MAGIC, sizeof(MAGIC) - 1) ||
-        rd_u32(&rd, &format) || format != FORMAT || rd_string(&rd, &p, &plen) || plen != 64 ||
-        memcmp(p, key, 64) != 0 || rd_u32(&rd, &count) || count > rd.left / 8)
+        rd_u32(&rd, &format) || format != FORMAT || rd_string(&rd, &p, &plen) || plen != 64)
+        goto miss;
+    exact = memcmp(p, key, 64) == 0;
+    if ((!exact && !prev) || rd_string(&rd, &p, &plen) || plen != strlen(digest) ||
+        memcmp(p, digest, plen) != 0 || rd_bytes(&rd, &commit, GIT_OID_RAWSZ) ||
+        rd_u32(&rd, &count) || count > rd.left / 8)
         goto miss;
     for (uint32_t i = 0; i < count; i++) {
         char party[ITK_PARTY_ID_MAX + 1], parent[ITK_PARTY_ID_MAX + 1];
@@ -167,29 +196,42 @@ int itk_scache_parse(itk_snapshot *c, const unsigned char *data, size_t len, con
         goto miss;
     nodes = NULL; /* the view's now */
     text = NULL;
-    if (rd_u32(&rd, &count) || count > rd.left / 92 ||
+    if (rd_u32(&rd, &count) || count > rd.left / 112 ||
         !(recs = calloc(count ? count : 1, sizeof(*recs))))
         goto miss;
     for (size_t n = 0; n < count; n++) {
         itk_snap_rec *r = &recs[n];
-        const unsigned char *raw, *added;
+        const unsigned char *raw, *added, *blob;
         if (rd_u32(&rd, &r->path) || get_i64(&rd, &r->t_own) ||
             rd_bytes(&rd, &raw, GIT_OID_RAWSZ) || get_i64(&rd, &r->t_up) ||
             rd_u32(&rd, &r->flags) || (r->flags & ~ITK_SNAP_ALL_FLAGS) || rd_u32(&rd, &r->rec) ||
             rd_u32(&rd, &r->sup_by) || rd_bytes(&rd, &added, GIT_OID_RAWSZ) ||
             get_i64(&rd, &r->added_time) || rd_u32(&rd, &r->signer) || rd_u32(&rd, &r->principal) ||
-            rd_u32(&rd, &r->fingerprint) || r->path >= view.ntext || r->rec >= view.nnodes ||
+            rd_u32(&rd, &r->fingerprint) || rd_bytes(&rd, &blob, GIT_OID_RAWSZ) ||
+            r->path >= view.ntext || r->rec >= view.nnodes ||
             view.nodes[r->rec].type != ITK_JV_OBJ || r->signer >= view.ntext ||
             r->principal >= view.ntext || r->fingerprint >= view.ntext ||
             (r->sup_by != ITK_SNAP_NONE && r->sup_by >= count))
             goto miss;
         git_oid_fromraw(&r->c_own, raw);
         git_oid_fromraw(&r->added, added);
+        git_oid_fromraw(&r->blob, blob);
         r->body = itk_jv_get(&view, r->rec, "body");
         itk_path_classify(&r->pi, itk_jv_text(&view, r->path));
     }
-    if (rd.left)
+    uint32_t ncommits;
+    if (rd_u32(&rd, &ncommits) || ncommits > rd.left / ITK_SCACHE_VERDICT_BYTES ||
+        rd.left != (size_t)ncommits * ITK_SCACHE_VERDICT_BYTES)
         goto miss;
+    if (!exact) {
+        size_t vlen = (size_t)ncommits * ITK_SCACHE_VERDICT_BYTES;
+        if (!(verdicts = malloc(vlen ? vlen : 1)))
+            goto miss;
+        memcpy(verdicts, rd.p, vlen);
+        git_oid_fromraw(&prev->commit, commit);
+        prev->verdicts = verdicts;
+        prev->ncommits = ncommits;
+    }
     itk_jview_dispose(&c->view);
     c->view = view;
     free(c->recs);
@@ -197,7 +239,7 @@ int itk_scache_parse(itk_snapshot *c, const unsigned char *data, size_t len, con
     c->n = count;
     json_decref(c->parent_of);
     c->parent_of = parents;
-    return 1;
+    return exact ? 1 : 2;
 miss:
     free(nodes);
     free(text);
@@ -208,7 +250,8 @@ miss:
     return 0;
 }
 
-int itk_scache_load(itk_snapshot *c, git_repository *repo, const char key[65])
+int itk_scache_load(itk_snapshot *c, git_repository *repo, const char key[65],
+                    itk_scache_prev *prev)
 {
     itk_cache_place pl;
     unsigned char *data = NULL;
@@ -216,7 +259,7 @@ int itk_scache_load(itk_snapshot *c, git_repository *repo, const char key[65])
     int hit = 0;
     itk_cache_place_init(&pl, repo, NULL);
     if (!itk_cache_read(&data, &len, &pl, FILE_NAME, MAX_BYTES))
-        hit = itk_scache_parse(c, data, len, key);
+        hit = itk_scache_parse(c, data, len, key, ITK_SOURCES_DIGEST, prev);
     itk_cache_place_dispose(&pl);
     free(data);
     itk_error_clear();

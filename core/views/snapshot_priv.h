@@ -5,6 +5,7 @@
 #define ITAKU_SNAPSHOT_PRIV_H
 
 #include "itaku/snapshot.h"
+#include "itaku/verify.h"
 #include "jview.h"
 #include "registry_priv.h"
 
@@ -27,6 +28,7 @@ typedef struct {
     git_oid added;
     long long added_time;
     uint32_t signer, principal, fingerprint;
+    git_oid blob; /* its blob in the tree */
 } itk_snap_rec;
 
 struct itk_snapshot {
@@ -38,21 +40,51 @@ struct itk_snapshot {
     size_t n;
     json_t *parent_of;  /* party id → its parent's id (the tree's party files) */
     json_t *by_path;    /* path → index, built on first itk_snapshot_find */
+    json_t *form1_of;   /* party → its form 1 in force, built on first itk_snapshot_form1 */
     itk_labels *labels; /* the tree's catalog, NULL when none (labels_note says why) */
     char labels_note[320];
     /* the registry's, borrowed: a signer's name at a commit (people.h) */
     git_repository *repo;
 };
 
+/* The form 1 of party in force: of its counting form 1 with a "created"
+ * text, the last in tree order of those created latest (strcmp); -1 when
+ * none (or out of memory). The index is built on first use, for every party
+ * at once. */
+long itk_snapshot_form1(const itk_snapshot *s, const char *party);
+
 /* The snapshot cache (status.cache in this user's cache folder,
  * snapshot_cache.c): a snapshot's records, view and parents, for one commit,
- * one set of refs and one build. load returns 1 when it filled s->view,
- * s->recs, s->n and s->parent_of, 0 when there is no such cache (or it is
- * damaged). parse does the same from the file's bytes (without the checksum
- * the file ends with). */
+ * one set of refs and one build, with the verdicts of the commits of its
+ * history (so that the snapshot of a later commit can be worked out from
+ * it: snapshot.c). load returns 1 when it filled s->view, s->recs, s->n and
+ * s->parent_of for key; 2 when the file is this build's but of another key
+ * and prev is not NULL: s is filled all the same, and prev gets the commit
+ * and the verdicts (the caller owns prev->verdicts); 0 when there is no
+ * such cache (or it is damaged). parse does the same from the file's bytes
+ * (without the checksum the file ends with), for the build whose sources'
+ * digest is digest. */
+typedef struct {
+    git_oid commit;          /* the commit the file is of */
+    unsigned char *verdicts; /* ncommits × (20 bytes id, 1 byte ITK_SCACHE_V_*) */
+    size_t ncommits;
+} itk_scache_prev;
+
+#define ITK_SCACHE_V_OK 0x01u
+#define ITK_SCACHE_V_VOID 0x02u
+#define ITK_SCACHE_V_RECOVERED 0x04u
+#define ITK_SCACHE_VERDICT_BYTES (GIT_OID_RAWSZ + 1)
+
 int itk_scache_key(char key[65], git_repository *repo, const git_oid *commit);
-int itk_scache_load(itk_snapshot *s, git_repository *repo, const char key[65]);
-int itk_scache_parse(itk_snapshot *s, const unsigned char *data, size_t len, const char key[65]);
-void itk_scache_save(const itk_snapshot *s, git_repository *repo, const char key[65]);
+int itk_scache_load(itk_snapshot *s, git_repository *repo, const char key[65],
+                    itk_scache_prev *prev);
+int itk_scache_parse(itk_snapshot *s, const unsigned char *data, size_t len, const char key[65],
+                     const char *digest, itk_scache_prev *prev);
+/* verdicts: the verification of s's history (its commits in order), NULL
+ * for none. */
+void itk_scache_save(const itk_snapshot *s, git_repository *repo, const char key[65],
+                     const itk_verify_result *verdicts);
+/* One commit's verdict byte (ITK_SCACHE_V_*). */
+unsigned char itk_scache_verdict(const itk_commit_info *ci);
 
 #endif

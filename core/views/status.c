@@ -253,17 +253,20 @@ int itk_status_run(itk_status **out, itk_registry *reg, const itk_status_options
         rc = ITK_ENOMEM;
         goto done;
     }
-    st->f = itk_calloc(c.nf, sizeof(*st->f));
     st->parties = itk_calloc(c.nparties, sizeof(*st->parties));
-    if (!st->f || !st->parties) {
+    if (!st->parties) {
         itk_status_free(st);
         rc = ITK_ENOMEM;
         goto done;
     }
     /* findings grouped by party in the chain's order, each group in the
-     * order found */
+     * order found: moved in place (a finding is large and there is one per
+     * record), those of no party last and dropped */
     size_t *start = itk_calloc(c.nparties + 1, sizeof(*start));
-    if (!start) {
+    size_t *dest = itk_calloc(c.nf + 1, sizeof(*dest));
+    if (!start || !dest) {
+        free(start);
+        free(dest);
         itk_status_free(st);
         rc = ITK_ENOMEM;
         goto done;
@@ -275,12 +278,24 @@ int itk_status_run(itk_status **out, itk_registry *reg, const itk_status_options
     }
     for (size_t p = 0; p < c.nparties; p++)
         start[p + 1] += start[p];
+    size_t kept_n = c.nparties ? start[c.nparties] : 0, dropped = kept_n;
     for (size_t i = 0; i < c.nf; i++) {
         const sparty *fp = itk_sctx_party(&c, c.f[i].party);
-        if (fp)
-            st->f[start[fp - c.parties]++] = c.f[i];
+        dest[i] = fp ? start[fp - c.parties]++ : dropped++;
     }
-    st->nf = c.nparties ? start[c.nparties - 1] : 0;
+    for (size_t i = 0; i < c.nf; i++)
+        while (dest[i] != i) {
+            size_t d = dest[i];
+            itk_finding t = c.f[d];
+            c.f[d] = c.f[i];
+            c.f[i] = t;
+            dest[i] = dest[d];
+            dest[d] = d;
+        }
+    free(dest);
+    st->f = c.f;
+    st->nf = kept_n;
+    c.f = NULL;
     free(start);
     for (size_t p = 0; p < c.nparties; p++)
         if (itk_snapshot_in_scope(c.snap, c.parties[p].id, c.only))

@@ -3,6 +3,7 @@
  * Reads the context and adds findings through status_priv.h (status_ctx.c);
  * status.c, which runs the rules, is not called back. */
 #include "alloc.h"
+#include "array.h"
 #include "itaku/errors.h"
 #include "itaku/flow.h"
 #include "itaku/json.h"
@@ -408,11 +409,12 @@ static int trained(sctx *c, const char *party, const char *worker, const srec **
 static int training_covers_workers(sctx *c, const char *section, const char *kind, const json_t *p)
 {
     (void)p;
+    long long work_start = contract_time(c, "work_start", 0); /* one scan, not one per form */
     for (size_t i = 0; i < c->nrecs; i++) {
         const srec *r = &c->recs[i];
         if (!is_type(r, "form1") || itk_srec_superseded(c, r))
             continue;
-        long long due = contract_time(c, "work_start", 0);
+        long long due = work_start;
         const char *eff = itk_jv_strget(c->view, itk_body_get(c, r, "change"), "effective_on");
         if (eff)
             itk_time_parse(&due, eff, c->offset, 0);
@@ -764,6 +766,19 @@ static int instruction_answered_on_time(sctx *c, const char *section, const char
 static void item_key(char *key, size_t cap, const char *party, const char *item)
 {
     itk_buf k = ITK_BUF_INIT;
+    size_t n = 0, ascii = item != NULL;
+    for (; ascii && item[n]; n++)
+        ascii = (unsigned char)item[n] < 0x80;
+    if (ascii && n <= ITK_TEXTNORM_MAX) {
+        /* ASCII: NFKC leaves it as it is and folding is tolower (itk_label_key's answer,
+         * without libunistring: one item per register entry) */
+        int w = snprintf(key, cap, "%s\x1f", party);
+        for (size_t i = 0; w >= 0 && (size_t)w + i + 1 < cap && i < n; i++)
+            key[w + i] = (char)(item[i] >= 'A' && item[i] <= 'Z' ? item[i] - 'A' + 'a' : item[i]);
+        if (w >= 0 && (size_t)w < cap)
+            key[(size_t)w + n < cap ? (size_t)w + n : cap - 1] = '\0';
+        return;
+    }
     if (item && itk_label_key(&k, item) == 0)
         snprintf(key, cap, "%s\x1f%s", party, k.ptr);
     else

@@ -10,18 +10,31 @@
 #include "snapshot_priv.h"
 
 #define KEY_AT (sizeof("itaku status cache\n") - 1 + 4 + 4)
+#define DIGEST_AT (KEY_AT + 64 + 4)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     itk_snapshot c;
-    char key[65] = {0};
+    char key[65] = {0}, digest[65] = "0";
     memset(&c, 0, sizeof(c));
     /* the key the file names is the key asked for: what follows is fuzzed */
     if (size >= KEY_AT + 64)
         memcpy(key, data + KEY_AT, 64);
+    /* and so is the build's digest */
+    if (size >= DIGEST_AT + 64) {
+        memcpy(digest, data + DIGEST_AT, 64);
+        if (strlen(digest) != 64)
+            digest[0] = '\0';
+    }
+    if (size % 2)
+        key[0] ^= 1; /* another key: the file is read as an earlier commit's */
     if (!(c.parent_of = json_object()))
         return 0;
-    if (itk_scache_parse(&c, data, size, key) == 1) {
+    itk_scache_prev prev;
+    memset(&prev, 0, sizeof(prev));
+    int hit = itk_scache_parse(&c, data, size, key, digest, &prev);
+    free(prev.verdicts);
+    if (hit == 1 || hit == 2) {
         /* every node and record reads without leaving the arrays */
         for (itk_jref i = 0; i < c.view.nnodes; i++) {
             const char *s = itk_jv_str(&c.view, i);

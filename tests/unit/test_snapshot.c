@@ -320,6 +320,91 @@ static void test_a_snapshot_of_an_earlier_commit(void **state)
     itk_snapshot_free(then);
 }
 
+/* a and b hold the same records with the same facts; but for record
+ * `except` (an index of a, or SIZE_MAX), whose JSON differs. */
+static void same_snapshots(const itk_snapshot *a, const itk_snapshot *b, size_t except)
+{
+    assert_int_equal(itk_snapshot_count(a), itk_snapshot_count(b));
+    for (size_t i = 0; i < itk_snapshot_count(a); i++) {
+        itk_snapshot_origin oa, ob;
+        json_t *ja = NULL, *jb = NULL;
+        char ca[GIT_OID_HEXSZ + 1] = "", cb[GIT_OID_HEXSZ + 1] = "";
+        const char *party = itk_snapshot_info(a, i)->party;
+        const char *parent = itk_snapshot_parent(a, party);
+        assert_string_equal(itk_snapshot_path(a, i), itk_snapshot_path(b, i));
+        assert_int_equal(itk_snapshot_flags(a, i), itk_snapshot_flags(b, i));
+        assert_int_equal(itk_snapshot_superseded_by(a, i), itk_snapshot_superseded_by(b, i));
+        assert_int_equal(itk_snapshot_arrival(a, i, party, ca),
+                         itk_snapshot_arrival(b, i, party, cb));
+        assert_string_equal(ca, cb);
+        if (parent)
+            assert_int_equal(itk_snapshot_arrival(a, i, parent, NULL),
+                             itk_snapshot_arrival(b, i, parent, NULL));
+        itk_snapshot_origin_get(&oa, a, i);
+        itk_snapshot_origin_get(&ob, b, i);
+        assert_memory_equal(&oa, &ob, sizeof(oa));
+        assert_int_equal(itk_snapshot_json(&ja, a, i), 0);
+        assert_int_equal(itk_snapshot_json(&jb, b, i), 0);
+        assert_int_equal(json_equal(ja, jb), i != except);
+        json_decref(ja);
+        json_decref(jb);
+    }
+}
+
+/* the snapshot of a later commit is worked out from the cached snapshot of
+ * the earlier one (only the new commits and records read): the same as
+ * from nothing. A text doctored into the earlier cache proves the reuse:
+ * it stays in the record it was in. The twin: a compromise declared since
+ * changes verdicts of the earlier history, so everything is read again. */
+static void test_a_later_commit_from_the_earlier_snapshot(void **state)
+{
+    fixture *f = *state;
+    itk_snapshot_free(open_head(f));
+    th_cache_doctor(f->reg, "status.cache", "item-1", "itex-1", 6);
+    th_submit(f->reg, f->acme, "form1", th_corpus("form1"), NULL);
+    entry(f, f->acme, "item-2");
+    git_oid good, c;
+    head(f, &good);
+    itk_snapshot *inc = open_head(f);
+    size_t r1 = find_id(inc, "r-000001");
+    assert_string_equal(itk_snapshot_body_str(inc, r1, "item_id"), "itex-1");
+    th_cache_home(f->dir, "b");
+    itk_snapshot *fresh = open_head(f);
+    assert_string_equal(itk_snapshot_body_str(fresh, r1, "item_id"), "item-1");
+    same_snapshots(inc, fresh, r1);
+    /* a form 1 superseding the first: flags worked out again for all */
+    char first[ITK_RECORD_ID_MAX + 1];
+    snprintf(first, sizeof(first), "%s", itk_snapshot_info(inc, form1(inc, 0))->id);
+    itk_snapshot_free(inc);
+    itk_snapshot_free(fresh);
+    th_cache_home(f->dir, "a");
+    th_submit(f->reg, f->acme, "form1", th_corpus("form1"), first);
+    entry(f, f->acme, "item-3");
+    inc = open_head(f);
+    assert_true(itk_snapshot_flags(inc, form1(inc, 0)) & ITK_SNAP_SUPERSEDED);
+    th_cache_home(f->dir, "c");
+    fresh = open_head(f);
+    same_snapshots(inc, fresh, find_id(inc, "r-000001"));
+    itk_snapshot_free(inc);
+    itk_snapshot_free(fresh);
+    /* the twin: acme's key compromised after `good`: r-000003 is void now */
+    th_cache_home(f->dir, "a");
+    itk_buf fpr = ITK_BUF_INIT;
+    char lg[GIT_OID_HEXSZ + 1];
+    assert_int_equal(itk_pubkey_fingerprint(&fpr, itk_signer_public(f->acme)), 0);
+    git_oid_tostr(lg, sizeof(lg), &good);
+    assert_int_equal(itk_key_compromise(&c, f->reg, f->deputy, fpr.ptr, lg, "lost"), 0);
+    itk_buf_dispose(&fpr);
+    inc = open_head(f);
+    assert_string_equal(itk_snapshot_body_str(inc, find_id(inc, "r-000001"), "item_id"), "item-1");
+    assert_true(itk_snapshot_flags(inc, find_id(inc, "r-000003")) & ITK_SNAP_VOID);
+    th_cache_home(f->dir, "d");
+    fresh = open_head(f);
+    same_snapshots(inc, fresh, SIZE_MAX);
+    itk_snapshot_free(inc);
+    itk_snapshot_free(fresh);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -331,6 +416,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_a_city_recovered_key_is_flagged, setup, teardown),
         cmocka_unit_test_setup_teardown(test_the_cache_gives_the_same, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_snapshot_of_an_earlier_commit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_later_commit_from_the_earlier_snapshot, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
