@@ -362,12 +362,14 @@ def section_6():
     # section 2 (the same commits; measured once, it is the longest figure here)
     t_gcl, n_gcl = measure(["git", "clone", "-q", "-b", "main", ours, cg], bdir, E,
                            before=clone_clean)
-    if t_git is None:  # section 2 did not run: the log of the clone, once
-        t_git = timed(GITLOG, cg, E)
-    t_gc = t_gcl + t_git
-    row("bundle", "clone FILE: itaku %s, git clone %s + log --show-signature %s" %
-        (fmt_s(t_ic, n_ic), fmt_s(t_gcl, n_gcl), fmt_s(t_git)), "%.2fx" % (t_ic / t_gc), "<= 1.5x",
-        t_ic / t_gc <= 1.5)
+    if t_git is None:  # section 2 did not run (ONLY): git's log unmeasured
+        row("bundle", "clone FILE: itaku %s, git clone %s (+ log --show-signature: not run)" %
+            (fmt_s(t_ic, n_ic), fmt_s(t_gcl, n_gcl)), "%.2fx" % (t_ic / t_gcl), "<= 1.5x", None)
+    else:
+        t_gc = t_gcl + t_git
+        row("bundle", "clone FILE: itaku %s, git clone %s + log --show-signature %s" %
+            (fmt_s(t_ic, n_ic), fmt_s(t_gcl, n_gcl), fmt_s(t_git)), "%.2fx" % (t_ic / t_gc),
+            "<= 1.5x", t_ic / t_gc <= 1.5)
 
     # import of what a party lacks: acme writes three records and bundles them
     # for the city, which imports them; stock git fetches the same bundle and
