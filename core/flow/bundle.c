@@ -31,6 +31,8 @@
 #define V3_SIGNATURE "# v3 git bundle"
 #define INCOMING_NAME "bundle"
 #define CHUNK (64 * 1024)
+/* the longest path a packed tree walk spells out: 17 folder levels of 255 */
+#define PACK_PATH_MAX 4608
 
 typedef struct {
     git_oid id;
@@ -454,9 +456,15 @@ done:
 
 /* ---- create ---- */
 
+/* The pack goes out in large writes: libgit2 hands it over in pieces of a
+ * few bytes (each object's header, its id) to a few kilobytes. */
+#define PACK_OUT_BUF (1024 * 1024)
+
 typedef struct {
     int fd;
     int failed;
+    size_t used;
+    char *buf; /* PACK_OUT_BUF bytes */
 } pack_out;
 
 static int write_all(int fd, const void *data, size_t len)
@@ -474,13 +482,28 @@ static int write_all(int fd, const void *data, size_t len)
     return 0;
 }
 
+static int pack_flush(pack_out *o)
+{
+    if (o->used && write_all(o->fd, o->buf, o->used) < 0)
+        o->failed = 1;
+    o->used = 0;
+    return o->failed ? -1 : 0;
+}
+
 static int pack_chunk(void *buf, size_t size, void *payload)
 {
     pack_out *o = payload;
-    if (write_all(o->fd, buf, size) < 0) {
-        o->failed = 1;
+    if (o->used + size > PACK_OUT_BUF && pack_flush(o) < 0)
         return -1;
+    if (size >= PACK_OUT_BUF) {
+        if (write_all(o->fd, buf, size) < 0) {
+            o->failed = 1;
+            return -1;
+        }
+        return 0;
     }
+    memcpy(o->buf + o->used, buf, size);
+    o->used += size;
     return 0;
 }
 
@@ -501,57 +524,100 @@ typedef struct {
     git_oid id;
 } out_ref;
 
-/* Every object of tree (once each, by seen) within the limit a reader of the
- * bundle holds it to, read from its header before anything is inflated:
- * a bundle never carries what every importer would refuse. */
-static int check_tree_sizes(git_repository *repo, const git_oid *tree, itk_oidmap *seen,
-                            unsigned depth)
+/* What goes into the pack, object by object, the way `git pack-objects`
+ * sees it: each tree and blob inserted under its path, so that the delta
+ * search (which sorts by a hash of the name, then by size) puts the versions
+ * of one folder or file side by side; libgit2's own insert_walk names no
+ * tree, and a registry's history is mostly new versions of a few large
+ * folders. Every object is checked within the limit a reader of the bundle
+ * holds it to, read from its header before anything is inflated: a bundle
+ * never carries what every importer would refuse. */
+typedef struct {
+    git_repository *repo;
+    git_packbuilder *pb; /* NULL: only mark what the other side holds */
+    itk_oidmap seen;
+    char path[PACK_PATH_MAX];
+} pack_walk;
+
+static int pack_tree(pack_walk *w, const git_oid *tree, size_t plen, unsigned depth)
 {
     git_tree *t = NULL;
     int rc;
-    if (itk_oidmap_has(seen, tree))
+    if (itk_oidmap_has(&w->seen, tree))
         return 0;
-    if ((rc = itk_oidmap_set(seen, tree, (void *)1)))
+    if ((rc = itk_oidmap_set(&w->seen, tree, (void *)1)))
         return rc;
     if (depth > 16)
         return itk_error_set(ITK_ETOOBIG, "folder %s lies deeper than any a registry holds",
                              git_oid_tostr_s(tree));
-    if ((rc = itk_object_size(NULL, repo, tree, GIT_OBJECT_TREE, ITK_MAX_TREE_BYTES)))
+    if (w->pb && (rc = itk_object_size(NULL, w->repo, tree, GIT_OBJECT_TREE, ITK_MAX_TREE_BYTES)))
         return rc;
-    if (git_tree_lookup(&t, repo, tree) < 0)
+    if (w->pb && git_packbuilder_insert(w->pb, tree, plen ? w->path : NULL) < 0)
+        return itk_error_git("cannot pack folder %s", git_oid_tostr_s(tree));
+    if (git_tree_lookup(&t, w->repo, tree) < 0)
         return itk_error_git("cannot read folder %s", git_oid_tostr_s(tree));
     for (size_t i = 0; !rc && i < git_tree_entrycount(t); i++) {
         const git_tree_entry *e = git_tree_entry_byindex(t, i);
         const git_oid *id = git_tree_entry_id(e);
+        const char *name = git_tree_entry_name(e);
+        size_t nlen = strlen(name), at = plen ? plen + 1 : 0;
+        if (git_tree_entry_type(e) != GIT_OBJECT_TREE &&
+            (git_tree_entry_type(e) != GIT_OBJECT_BLOB || itk_oidmap_has(&w->seen, id)))
+            continue;
+        if (at + nlen >= sizeof(w->path)) {
+            rc = itk_error_set(ITK_ETOOBIG,
+                               "a path in folder %s is longer than any a registry "
+                               "holds",
+                               git_oid_tostr_s(tree));
+            break;
+        }
+        if (plen)
+            w->path[plen] = '/';
+        memcpy(w->path + at, name, nlen + 1);
         if (git_tree_entry_type(e) == GIT_OBJECT_TREE)
-            rc = check_tree_sizes(repo, id, seen, depth + 1);
-        else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB && !itk_oidmap_has(seen, id) &&
-                 !(rc = itk_oidmap_set(seen, id, (void *)1)))
-            rc = itk_object_size(NULL, repo, id, GIT_OBJECT_BLOB, ITK_MAX_ATTACHMENT_BYTES);
+            rc = pack_tree(w, id, at + nlen, depth + 1);
+        else if (!(rc = itk_oidmap_set(&w->seen, id, (void *)1)) && w->pb &&
+                 !(rc = itk_object_size(NULL, w->repo, id, GIT_OBJECT_BLOB,
+                                        ITK_MAX_ATTACHMENT_BYTES)) &&
+                 git_packbuilder_insert(w->pb, id, w->path) < 0)
+            rc = itk_error_git("cannot pack file %s", w->path);
+        w->path[plen] = '\0';
     }
     git_tree_free(t);
     return rc;
 }
 
-static int check_commit_sizes(git_repository *repo, const git_oid *id, itk_oidmap *seen)
+static int pack_commit(pack_walk *w, const git_oid *id)
 {
     git_commit *c = NULL;
-    int rc = itk_object_size(NULL, repo, id, GIT_OBJECT_COMMIT, ITK_MAX_COMMIT_BYTES);
+    int rc =
+        w->pb ? itk_object_size(NULL, w->repo, id, GIT_OBJECT_COMMIT, ITK_MAX_COMMIT_BYTES) : 0;
     if (rc)
         return rc;
-    if (git_commit_lookup(&c, repo, id) < 0)
+    if (w->pb && git_packbuilder_insert(w->pb, id, NULL) < 0)
+        return itk_error_git("cannot pack commit %s", git_oid_tostr_s(id));
+    if (git_commit_lookup(&c, w->repo, id) < 0)
         return itk_error_git("cannot read commit %s", git_oid_tostr_s(id));
-    rc = check_tree_sizes(repo, git_commit_tree_id(c), seen, 0);
+    w->path[0] = '\0';
+    rc = pack_tree(w, git_commit_tree_id(c), 0, 0);
     git_commit_free(c);
     return rc;
+}
+
+/* Threads for the delta search: every core, as git's pack.threads does. */
+static unsigned pack_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
 }
 
 int itk_bundle_create(itk_bundle_stats *stats, itk_registry *reg, itk_signer *signer,
                       const char *path, const char *party)
 {
     git_repository *repo = reg->repo;
-    git_revwalk *walk = NULL, *count = NULL;
+    git_revwalk *walk = NULL;
     git_packbuilder *pb = NULL;
+    pack_walk *pw = NULL;
     git_reference_iterator *it = NULL;
     git_tree *tree = NULL;
     itk_buf header = ITK_BUF_INIT, tmp = ITK_BUF_INIT;
@@ -611,29 +677,41 @@ int itk_bundle_create(itk_bundle_stats *stats, itk_registry *reg, itk_signer *si
         git_merge_base(&base, repo, &stats->main, &line_tip) == 0)
         have_base = 1;
     itk_error_clear();
-    if (git_revwalk_new(&walk, repo) < 0 || git_revwalk_new(&count, repo) < 0) {
+    if (git_revwalk_new(&walk, repo) < 0) {
         rc = itk_error_git("cannot walk history");
         goto done;
     }
+    git_revwalk_sorting(walk, GIT_SORT_TIME);
     for (size_t i = 0; i < nrefs; i++) {
-        if (git_revwalk_push(walk, &refs[i].id) < 0 || git_revwalk_push(count, &refs[i].id) < 0) {
+        if (git_revwalk_push(walk, &refs[i].id) < 0) {
             rc = itk_error_git("cannot walk from %s", refs[i].name);
             goto done;
         }
     }
-    if (have_base && (git_revwalk_hide(walk, &base) < 0 || git_revwalk_hide(count, &base) < 0)) {
+    if (have_base && git_revwalk_hide(walk, &base) < 0) {
         rc = itk_error_git("cannot walk history");
         goto done;
     }
-    git_oid id;
-    itk_oidmap seen;
-    if ((rc = itk_oidmap_init(&seen)))
+    if (!(pw = itk_calloc(1, sizeof(*pw))) || itk_oidmap_init(&pw->seen)) {
+        rc = ITK_ENOMEM;
         goto done;
-    while (!rc && git_revwalk_next(&id, count) == 0) {
-        stats->ncommits++;
-        rc = check_commit_sizes(repo, &id, &seen);
     }
-    itk_oidmap_free(&seen);
+    pw->repo = repo;
+    /* what the other side holds: the prerequisite's folders and files (as
+     * git does, the tree of the edge commit, not of all its ancestors) */
+    if (have_base && (rc = pack_commit(pw, &base)))
+        goto done;
+    if (git_packbuilder_new(&pb, repo) < 0) {
+        rc = itk_error_git("cannot pack what %s lacks", party);
+        goto done;
+    }
+    git_packbuilder_set_threads(pb, pack_threads());
+    pw->pb = pb;
+    git_oid id;
+    while (!rc && git_revwalk_next(&id, walk) == 0) {
+        stats->ncommits++;
+        rc = pack_commit(pw, &id);
+    }
     if (rc)
         goto done;
     if (stats->ncommits == 0) {
@@ -641,10 +719,6 @@ int itk_bundle_create(itk_bundle_stats *stats, itk_registry *reg, itk_signer *si
                            "%s already holds everything we would send (its line contains our "
                            "main %.12s); no bundle was written",
                            party, git_oid_tostr_s(&stats->main));
-        goto done;
-    }
-    if (git_packbuilder_new(&pb, repo) < 0 || git_packbuilder_insert_walk(pb, walk) < 0) {
-        rc = itk_error_git("cannot pack what %s lacks", party);
         goto done;
     }
     stats->nobjects = git_packbuilder_object_count(pb);
@@ -672,9 +746,17 @@ int itk_bundle_create(itk_bundle_stats *stats, itk_registry *reg, itk_signer *si
         rc = itk_error_set(ITK_EIO, "cannot write beside %s: %s", path, strerror(errno));
         goto done;
     }
-    pack_out po = {fd, 0};
-    if (write_all(fd, header.ptr, header.size) < 0 ||
-        git_packbuilder_foreach(pb, pack_chunk, &po) < 0 || po.failed || fsync(fd) != 0) {
+    pack_out po = {fd, 0, 0, itk_malloc(PACK_OUT_BUF)};
+    if (!po.buf) {
+        rc = ITK_ENOMEM;
+        goto done;
+    }
+    errno = 0;
+    int packed = write_all(fd, header.ptr, header.size) < 0 ? (po.failed = 1, -1) : 0;
+    if (packed == 0 && (packed = git_packbuilder_foreach(pb, pack_chunk, &po)) == 0)
+        pack_flush(&po);
+    free(po.buf);
+    if (packed < 0 || po.failed || fsync(fd) != 0) {
         rc = po.failed || errno
                  ? itk_error_set(ITK_EIO, "cannot write %s: %s", path, strerror(errno))
                  : itk_error_git("cannot write the pack of %s", path);
@@ -697,7 +779,9 @@ done:
     free(refs);
     git_packbuilder_free(pb);
     git_revwalk_free(walk);
-    git_revwalk_free(count);
+    if (pw)
+        itk_oidmap_free(&pw->seen);
+    free(pw);
     git_reference_iterator_free(it);
     git_tree_free(tree);
     itk_buf_dispose(&header);

@@ -1,6 +1,9 @@
-/* The benchmark's registry: one city, a three-level chain below it, tens of
- * thousands of records, thousands of receipt merges, key rotations and a
- * compromise. Not a test: `make bench` runs it once, then times itaku and
+/* The benchmark's registry: one city, a chain of three levels below it (50
+ * parties) or four (up to 256: 3 contractors, 9 subcontractors, 37 below
+ * them, the rest on the fourth level), tens of thousands of records,
+ * thousands of receipt merges, key rotations and a compromise. Every party's
+ * current private key is left in DIR/keys/<party> for the timings that sign.
+ * Not a test: `make bench` runs it once per registry, then times itaku and
  * stock git on what it wrote.
  *
  * Every party's line lives in one repository (refs/heads/gen/<party> while
@@ -33,9 +36,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
-#define MAX_PARTIES 64
+#define MAX_PARTIES 256
+#define MAX_DEPTH 4
 
 typedef struct {
     char id[ITK_PARTY_ID_MAX + 1];
@@ -44,6 +49,8 @@ typedef struct {
     char principal[32];
     itk_signer *signer;
     itk_signer *deputy; /* a second principal's key, for the compromise */
+    itk_privkey *key;   /* the private key of signer, written out at the end */
+    itk_privkey *deputy_key;
     git_oid tip;
     int own_tip;    /* the tip is this party's own commit (a receipt takes it) */
     git_oid sent;   /* the tip its parent last received */
@@ -61,6 +68,7 @@ typedef struct {
     int offset;
     party p[MAX_PARTIES];
     int np;
+    int depth; /* the deepest level below the city */
     json_t *form1, *form2, *form5, *form6, *reg_body;
     json_t *validated; /* "type/action" → schema name */
     git_odb_backend *mempack;
@@ -248,6 +256,7 @@ static int write_commit(git_oid *out, gen *g, party *who, itk_signer *signer, co
     if (git_commit_create_with_signature(out, g->repo, content.ptr, armor.ptr, NULL) < 0)
         rc = itk_error_git("cannot store the signed commit");
     g->commits++;
+    g->unpacked++; /* in the memory store until the next pack_flush */
 done:
     git_commit_free(c1);
     git_commit_free(c2);
@@ -309,7 +318,7 @@ static void set_tip(gen *g, party *p, const git_oid *tip, int own)
     git_reference_free(r);
     p->tip = *tip;
     p->own_tip = own;
-    if (++g->unpacked >= 3000)
+    if (g->unpacked >= 3000)
         pack_flush(g);
 }
 
@@ -412,7 +421,7 @@ static void pull(gen *g, party *child, party *parent)
     g->pulls++;
 }
 
-static itk_signer *new_signer(const char *comment, itk_pubkey **pub)
+static itk_signer *new_signer(const char *comment, itk_pubkey **pub, itk_privkey **keep)
 {
     itk_privkey *k = NULL;
     itk_signer *s = NULL;
@@ -420,6 +429,7 @@ static itk_signer *new_signer(const char *comment, itk_pubkey **pub)
     check(itk_signer_from_privkey(&s, k), "signer");
     if (pub)
         check(itk_pubkey_dup(pub, itk_signer_public(s)), "key");
+    *keep = k;
     return s;
 }
 
@@ -433,7 +443,7 @@ static party *add_party(gen *g, const char *id, int parent)
     snprintf(p->principal, sizeof(p->principal), "manager");
     p->parent = parent;
     p->depth = parent < 0 ? 0 : g->p[parent].depth + 1;
-    p->signer = new_signer(id, NULL);
+    p->signer = new_signer(id, NULL, &p->key);
     return p;
 }
 
@@ -504,7 +514,7 @@ static void receive_up(gen *g, party *p)
 /* Everything received up to the city, deepest first. */
 static void sync_up(gen *g)
 {
-    for (int d = 3; d >= 1; d--)
+    for (int d = g->depth; d >= 1; d--)
         for (int i = 0; i < g->np; i++)
             if (g->p[i].depth == d)
                 receive_up(g, &g->p[i]);
@@ -512,7 +522,7 @@ static void sync_up(gen *g)
 
 static void sync_down(gen *g)
 {
-    for (int d = 1; d <= 3; d++)
+    for (int d = 1; d <= g->depth; d++)
         for (int i = 0; i < g->np; i++)
             if (g->p[i].depth == d)
                 pull(g, &g->p[i], &g->p[g->p[i].parent]);
@@ -550,17 +560,28 @@ static void register_entry(gen *g, party *p, long n)
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: gen DIR SCHEMA-CORPUS [RECORDS] [ROUNDS]\n"
-                        "  writes the city's registry in DIR/city (DIR must not exist)\n");
+        fprintf(stderr, "usage: gen DIR SCHEMA-CORPUS [RECORDS] [ROUNDS] [PARTIES] [LEVELS]\n"
+                        "  writes the city's registry in DIR/city (DIR must not exist) and\n"
+                        "  every party's current private key in DIR/keys/<party>\n"
+                        "  (PARTIES 50 on LEVELS 3 below the city; or 51..256 on 4)\n");
         return 2;
     }
     const char *dir = argv[1], *corpus = argv[2];
     long target = argc > 3 ? atol(argv[3]) : 20000;
     int rounds = argc > 4 ? atoi(argv[4]) : 45;
+    int nparties = argc > 5 ? atoi(argv[5]) : 50;
+    int depth = argc > 6 ? atoi(argv[6]) : 3;
+    if (rounds < 1 || (depth != 3 && depth != 4) || nparties > MAX_PARTIES ||
+        nparties < (depth == 3 ? 14 : 51)) {
+        fprintf(stderr, "gen: PARTIES must be 14..%d on 3 levels, 51..%d on 4; ROUNDS >= 1\n",
+                MAX_PARTIES, MAX_PARTIES);
+        return 2;
+    }
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     git_libgit2_init();
     gen *g = calloc(1, sizeof(*g));
+    g->depth = depth;
     g->validated = json_object();
     g->form1 = load(corpus, "form1");
     g->form2 = load(corpus, "form2");
@@ -572,7 +593,6 @@ int main(int argc, char **argv)
     if (!(g->form6 = json_load_file(f6path, 0, &je)))
         die("form 6");
 
-    /* 1 city, 3 contractors, 9 subcontractors, 37 below them: 50 parties */
     party *city = add_party(g, "akiruno-city", -1);
     char path[4096];
     snprintf(path, sizeof(path), "%s/city", dir);
@@ -619,10 +639,19 @@ int main(int argc, char **argv)
     city->own_tip = 1;
     g->commits = 1;
 
+    /* the chain, level by level: 3 contractors, 9 subcontractors below them,
+     * the rest spread evenly over the levels below (50 parties: 37 on level
+     * 3; 200 parties on 4 levels: 37, then 150) */
+    int lvl[MAX_DEPTH + 1][MAX_PARTIES], nlvl[MAX_DEPTH + 1] = {0};
+    int size[MAX_DEPTH + 1] = {1, 3, 9, 37, 0};
+    if (g->depth == 3)
+        size[3] = nparties - 13;
+    else
+        size[4] = nparties - 50;
+    lvl[0][nlvl[0]++] = 0;
     const char *co[3] = {"acme", "beta", "gamma"};
-    int contractors[3], subs[9], nsub = 0;
     for (int i = 0; i < 3; i++) {
-        contractors[i] = g->np;
+        lvl[1][nlvl[1]++] = g->np;
         party *c = add_party(g, co[i], 0);
         itk_party_options po = ITK_PARTY_OPTIONS_INIT;
         git_oid out;
@@ -635,55 +664,51 @@ int main(int argc, char **argv)
         check(itk_party_add(&out, lib(g), city->signer, &po), "party add");
         took_public(g, city, &out);
     }
-    /* contractors join and ask for their subcontractors */
-    char names[64][80];
-    int nnames = 0;
-    for (int i = 0; i < 3; i++) {
-        party *c = &g->p[contractors[i]];
-        join(g, c);
-        for (int k = 0; k < 3; k++) {
-            char id[48];
-            snprintf(id, sizeof(id), "%s-s%d", c->id, k + 1);
-            subs[nsub++] = g->np;
-            party *s = add_party(g, id, contractors[i]);
-            request_sub(g, c, s, names[nnames++]);
+    static char names[MAX_PARTIES][80];
+    for (int L = 1; L < g->depth; L++) {
+        /* level L joins and asks for level L+1 */
+        int nnames = 0;
+        for (int i = 0; i < nlvl[L]; i++) {
+            party *s = &g->p[lvl[L][i]];
+            join(g, s);
+            int n = size[L + 1] / nlvl[L] + (i < size[L + 1] % nlvl[L]);
+            for (int k = 0; k < n; k++) {
+                char id[48];
+                if (L == 1)
+                    snprintf(id, sizeof(id), "%s-s%d", s->id, k + 1);
+                else
+                    snprintf(id, sizeof(id), "%s-%d", s->id, k + 1);
+                lvl[L + 1][nlvl[L + 1]++] = g->np;
+                party *x = add_party(g, id, lvl[L][i]);
+                request_sub(g, s, x, names[nnames++]);
+            }
         }
-        receive(g, city, c);
-    }
-    for (int i = 0; i < nnames; i++)
-        approve(g, names[i]);
-    for (int i = 0; i < 3; i++)
-        pull(g, &g->p[contractors[i]], city);
-    /* subcontractors join and ask for theirs: 37 in all */
-    nnames = 0;
-    int below[MAX_PARTIES], nbelow = 0;
-    for (int i = 0; i < nsub; i++) {
-        party *s = &g->p[subs[i]];
-        join(g, s);
-        int n = i == 0 ? 5 : 4;
-        for (int k = 0; k < n; k++) {
-            char id[48];
-            snprintf(id, sizeof(id), "%s-%d", s->id, k + 1);
-            below[nbelow++] = g->np;
-            party *x = add_party(g, id, subs[i]);
-            request_sub(g, s, x, names[nnames++]);
+        /* up the chain: every party between the requester and the city
+         * endorses, once the request reached it */
+        for (int d = L; d >= 1; d--) {
+            for (int i = 0; i < nlvl[d]; i++)
+                receive_up(g, &g->p[lvl[d][i]]);
+            if (d == 1)
+                break;
+            for (int k = 0; k < nnames; k++) {
+                char requester[48];
+                snprintf(requester, sizeof(requester), "%.*s",
+                         (int)(strchr(names[k], '/') - names[k]), names[k]);
+                for (int i = 0; i < nlvl[L]; i++) {
+                    party *r = &g->p[lvl[L][i]];
+                    if (strcmp(r->id, requester) != 0)
+                        continue;
+                    while (r->depth > d - 1)
+                        r = &g->p[r->parent];
+                    endorse(g, r, names[k]);
+                }
+            }
         }
+        for (int k = 0; k < nnames; k++)
+            approve(g, names[k]);
+        sync_down(g);
     }
-    for (int i = 0; i < nsub; i++)
-        receive_up(g, &g->p[subs[i]]);
-    for (int i = 0; i < nnames; i++) {
-        char requester[40];
-        snprintf(requester, sizeof(requester), "%.*s", (int)(strchr(names[i], '/') - names[i]),
-                 names[i]);
-        for (int k = 0; k < nsub; k++)
-            if (strcmp(g->p[subs[k]].id, requester) == 0)
-                endorse(g, &g->p[g->p[subs[k]].parent], names[i]);
-    }
-    for (int i = 0; i < 3; i++)
-        receive(g, city, &g->p[contractors[i]]);
-    for (int i = 0; i < nnames; i++)
-        approve(g, names[i]);
-    sync_down(g);
+    int *below = lvl[g->depth], nbelow = nlvl[g->depth];
     for (int i = 0; i < nbelow; i++)
         join(g, &g->p[below[i]]);
     /* the party whose key will be compromised has a deputy's key too */
@@ -691,7 +716,7 @@ int main(int argc, char **argv)
     {
         itk_pubkey *dk = NULL;
         git_oid out;
-        victim->deputy = new_signer("deputy", &dk);
+        victim->deputy = new_signer("deputy", &dk, &victim->deputy_key);
         act_as(g, victim);
         check(itk_key_add(&out, lib(g), victim->signer, dk, "deputy"), "key add");
         took_public(g, victim, &out);
@@ -732,12 +757,14 @@ int main(int argc, char **argv)
             party *p = &g->p[1 + rotated * 7];
             itk_pubkey *nk = NULL;
             git_oid out;
-            itk_signer *ns = new_signer(p->id, &nk);
+            itk_privkey *nkey = NULL;
+            itk_signer *ns = new_signer(p->id, &nk, &nkey);
             act_as(g, p);
             check(itk_key_rotate(&out, lib(g), p->signer, nk, NULL), "rotate");
             took_public(g, p, &out);
             itk_signer_free(p->signer);
             p->signer = ns;
+            p->key = nkey;
             itk_pubkey_free(nk);
             rotated++;
             g->rotations++;
@@ -761,6 +788,7 @@ int main(int argc, char **argv)
             took_public(g, victim, &out);
             itk_signer_free(victim->signer);
             victim->signer = victim->deputy;
+            victim->key = victim->deputy_key;
             snprintf(victim->principal, sizeof(victim->principal), "deputy");
             itk_buf_dispose(&fpr);
             compromised = 1;
@@ -809,11 +837,25 @@ int main(int argc, char **argv)
     }
     itk_registry_free(g->reg);
     itk_registry_free(g->lib_reg);
+    /* every party's current key, for the timings that write or sign */
+    char keys[4200];
+    snprintf(keys, sizeof(keys), "%s/keys", dir);
+    if (mkdir(keys, 0700) != 0) {
+        fprintf(stderr, "gen: cannot create %s\n", keys);
+        return 2;
+    }
+    for (int i = 0; i < g->np; i++) {
+        char kp[4300];
+        snprintf(kp, sizeof(kp), "%s/%s", keys, g->p[i].id);
+        check(itk_privkey_write_files(g->p[i].key, kp), "key file");
+    }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-    printf("parties %d\nrecords %ld\ncommits %ld\nreceipts %ld\npulls %ld\nrotations %ld\n"
-           "compromises %d\nseconds %.1f\n",
-           g->np, g->records, g->commits, g->receipts, g->pulls, g->rotations, compromised, secs);
+    printf(
+        "parties %d\nlevels %d\nrecords %ld\ncommits %ld\nreceipts %ld\npulls %ld\nrotations %ld\n"
+        "compromises %d\nseconds %.1f\n",
+        g->np, g->depth, g->records, g->commits, g->receipts, g->pulls, g->rotations, compromised,
+        secs);
     for (int i = 0; i < g->np; i++) {
         itk_signer_free(g->p[i].signer == g->p[i].deputy ? NULL : g->p[i].signer);
         itk_signer_free(g->p[i].deputy);

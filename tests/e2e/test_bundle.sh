@@ -127,4 +127,19 @@ expect_exit 0 "$ITAKU" verify
 [ "$(git rev-parse main)" = "$(git -C "$T/acme" rev-parse main)" ] || fail "sub is not at acme's main after the pull"
 ok "acme's receipt comes back in a bundle; sub pulls it offline and verify passes"
 
+# --- the pack: deltas between the versions of a folder, as in git's own ---
+for i in $(seq 20 34); do add_entry "$i"; done
+expect_exit 0 "$ITAKU" bundle create "$T/s2" --for acme
+base=$(git rev-parse refs/itaku/lines/acme)
+# the pack itself starts after the header's blank line
+pack_at=$(grep -a -b -m1 -x '' "$T/s2" | cut -d: -f1)
+tail -c +$((pack_at + 2)) "$T/s2" >"$T/s2.pack"
+git index-pack -o "$T/s2.idx" "$T/s2.pack" >/dev/null || fail "the bundle's pack does not index"
+deltas=$(git verify-pack -v "$T/s2.idx" | awk '$2 ~ /^(tree|blob)$/ && NF >= 7' | wc -l)
+[ "$deltas" -ge 10 ] || fail "only $deltas objects of the bundle are deltas: each version of the register folder is stored whole"
+theirs=$(git rev-list --objects main "^$base" | git pack-objects -q --stdout | wc -c)
+ours=$(wc -c <"$T/s2.pack")
+[ "$ours" -le $((theirs * 3 / 2)) ] || fail "the bundle's pack is $ours bytes, git pack-objects writes $theirs"
+ok "the bundle's pack holds deltas and weighs at most 1.5 times git pack-objects' ($ours / $theirs bytes)"
+
 finish
