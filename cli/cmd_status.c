@@ -2,6 +2,7 @@
  * and the record that proves it. Exit 0: nothing overdue or violated; 1:
  * something is; 2: error. */
 #include "cli.h"
+#include "itaku/contract_settings.h"
 #include "json_out.h"
 #include "itaku/status.h"
 
@@ -94,7 +95,35 @@ static const char *short_time(char out[20], const char *iso)
     return out;
 }
 
-static void print_table(const itk_status *st, const char *at, const itk_labels *l, int problems)
+/* The contacts of the contract settings in force (contract amend) that
+ * belong to party (or, party NULL, to no party), one line each. */
+static void print_contacts(const json_t *contacts, const char *party, int ind, const itk_labels *l)
+{
+    size_t i;
+    json_t *c;
+    json_array_foreach(contacts, i, c)
+    {
+        const char *p = json_string_value(json_object_get(c, "party"));
+        if (party ? !p || strcmp(p, party) != 0 : p != NULL)
+            continue;
+        if (ind < 0 && p) /* above the tables: whose contact it is */
+            printf("  %s (%s):", cli_safe(itk_label_or(l, "column", "contact")),
+                   cli_safe(p ? p : ""));
+        else
+            printf("%*s  %s:", ind < 0 ? 0 : ind, "",
+                   cli_safe(itk_label_or(l, "column", "contact")));
+        static const char *const f[] = {"role", "name", "phone", "email"};
+        for (size_t k = 0; k < sizeof(f) / sizeof(*f); k++) {
+            const char *v = json_string_value(json_object_get(c, f[k]));
+            if (v)
+                printf(" %s", cli_safe(v));
+        }
+        putchar('\n');
+    }
+}
+
+static void print_table(const itk_status *st, const char *at, const itk_labels *l, int problems,
+                        const json_t *contacts)
 {
     int color = cli_color(1);
     size_t counts[4] = {0};
@@ -109,13 +138,17 @@ static void print_table(const itk_status *st, const char *at, const itk_labels *
         const char *role;
         const char *party = itk_status_party(st, p, &depth, &role);
         if (!strcmp(role, "city")) {
-            /* the city has no table: its findings, if any, are passed over */
+            /* the city has no table: its contacts, and its findings, if any,
+             * are passed over */
+            print_contacts(contacts, party, -1, l);
+            print_contacts(contacts, NULL, -1, l);
             while (next < itk_status_count(st) && !strcmp(itk_status_get(st, next)->party, party))
                 next++;
             continue;
         }
         int ind = 2 * (depth - 1);
         printf("\n%*s%s (%s)\n", ind, "", cli_safe(party), cli_safe(itk_label_or(l, "role", role)));
+        print_contacts(contacts, party, ind, l);
         printf("%*s  ", ind, "");
         cli_pad("STATE", 9);
         cli_pad("SECTION", 9);
@@ -200,8 +233,17 @@ int cmd_status(int argc, char **argv)
         out = print_json(st, at, problems);
     else if (csv)
         print_csv(st, l, problems);
-    else
-        print_table(st, at, l, problems);
+    else {
+        /* the contacts in force (contract amend), under each party */
+        git_tree *tree = NULL;
+        json_t *settings = NULL;
+        if (itk_registry_head_tree(&tree, reg) < 0 ||
+            itk_contract_settings(&settings, reg, tree) < 0)
+            itk_error_clear();
+        print_table(st, at, l, problems, json_object_get(settings, "contacts"));
+        json_decref(settings);
+        git_tree_free(tree);
+    }
     itk_labels_free(l);
     int rc = out ? out : itk_status_failed(st) ? EXIT_NO : EXIT_OK;
     itk_status_free(st);

@@ -30,7 +30,12 @@ expect_output "Period: +2026-12-01 to 2027-06-30  \\(contract amendment $a\\)"
 expect_output "Handover methods: +手渡し, courier  \\(contract amendment $a\\)"
 expect_output "akiruno-city 情報セキュリティ責任者 山田 太郎 042-558-1111"
 expect_output "acme 管理責任者 鈴木 一郎 suzuki@example.jp"
-ok "contract show: the amended period, methods and contacts, naming the amendment"
+# status names them too: the city's above the tables, each party's under its name
+"$ITAKU" status --at 2026-12-10 >"$T/out" 2>"$T/err" || true
+expect_output "^  連絡先 \\(akiruno-city\\): 情報セキュリティ責任者 山田 太郎 042-558-1111$"
+grep -A1 "^ *acme (" "$T/out" | grep -q "^ *連絡先: 管理責任者 鈴木 一郎 suzuki@example.jp$" ||
+    fail "status does not name acme's contact under acme: $(cat "$T/out")"
+ok "contract show and status: the amended period, methods and contacts, naming the amendment"
 
 reg() { "$ITAKU" register add --medium usb --quantity 1 --handler "鈴木一郎" --info "住民データ" \
     --action received "$@"; }

@@ -133,7 +133,7 @@ inert "$T/out" "$T/err"
 ! grep -q '^ 9\. pending' "$T/out" || fail "a summary started a row of todo: $(cat "$T/out")"
 grep -qF '移行検証のため複製\n 9. pending' "$T/out" || fail "todo does not show the line break as \\n: $(cat "$T/out")"
 grep -qF '全件承認済み\tああ' "$T/out" || fail "todo does not show the tab as \\t"
-grep -qF 'awaits your decision: 月次の複製ああ' "$T/out" || fail "todo changed a plain summary: $(cat "$T/out")"
+grep -qF 'を待っている：月次の複製ああ' "$T/out" || fail "todo changed a plain summary: $(cat "$T/out")"
 grep -qF '\x' "$T/out" && fail "todo cut a character in half: $(cat "$T/out")"
 set +e
 "$ITAKU" todo --at 2026-12-02 --json >"$T/out" 2>"$T/err"
@@ -145,6 +145,8 @@ d = [i["detail"] for i in j["items"] if i["kind"] == "decide"]
 assert len(d) == 2, d
 assert all("\ufffd" not in x for x in d), d
 assert any(x.endswith("あ") and "移行検証のため複製\n 9. pending" in x for x in d), d
+ja = [i["detail_ja"] for i in j["items"] if i["kind"] == "decide"]
+assert len(ja) == 2 and all("\ufffd" not in x and x.endswith("あ") for x in ja), ja
 PY
 ok "todo: a summary's line break and tab are shown escaped, one row each; a long summary is cut between characters"
 
