@@ -252,9 +252,10 @@ static int data(itk_packscan *s, const unsigned char **p, size_t *len)
         s->zs.next_out = o;
         s->zs.avail_out = (uInt)room;
         z = inflate(&s->zs, Z_NO_FLUSH);
-        if (z != Z_OK && z != Z_STREAM_END)
-            return fail(s, ITK_EINVALID, "object %u (at byte %llu) has a damaged zlib stream",
-                        s->seen, (unsigned long long)s->start);
+        /* what a damaged stream gave before the damage is checked first, as
+         * it is when the same bytes come in smaller pieces: the verdict
+         * does not depend on how the pack is cut */
+        int damaged = z != Z_OK && z != Z_STREAM_END;
         size_t made = room - s->zs.avail_out;
         s->out += made;
         s->inflated += made;
@@ -268,6 +269,9 @@ static int data(itk_packscan *s, const unsigned char **p, size_t *len)
             if (rc)
                 return rc;
         }
+        if (damaged)
+            return fail(s, ITK_EINVALID, "object %u (at byte %llu) has a damaged zlib stream",
+                        s->seen, (unsigned long long)s->start);
     }
     size_t used = given - s->zs.avail_in;
     *p += used;
