@@ -106,6 +106,13 @@ stop_all clone-bundle clone_bundle_into "object ref-before ref-after checkout ca
     fail "clone stopped at $stops points ($whole/$none): the fault points are not reached"
 ok "clone from a bundle stopped at each of $stops points leaves no partial folder; a rerun clones"
 
+# folders above the one named are made, as git init and git clone make them
+init_into "$T/deep/er/city" >/dev/null || fail "init into a folder whose parents are missing failed"
+clone_path_into "$T/deeper/still/acme" >/dev/null || fail "clone into a folder whose parents are missing failed"
+after_crash "$T/deep/er/city" "init into new parents"
+after_crash "$T/deeper/still/acme" "clone into new parents"
+ok "init and clone make the folders above the one named"
+
 # the hidden folder of a run that is still going is not touched
 mkdir "$T/.busy.itaku-new-$$"
 init_into "$T/busy" >/dev/null

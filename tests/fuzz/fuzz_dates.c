@@ -1,11 +1,14 @@
 /* Fuzz target: the dates a record holds, as verify and the views read them:
- * the RFC 3339 check of record fields (core/model/record.c) and the parse of
+ * the RFC 3339 check of record fields (core/model/record.c), the parse of
  * a date or date-time into unix seconds (core/views/status_ctx.c), in
- * several zones and at a day's start and end. A date-time the check accepts
- * parses in every zone to the same instant; a day's end is never before its
- * start. */
+ * several zones and at a day's start and end, and the Japanese era date the
+ * forms print (core/views/render.c). A date-time the check accepts parses
+ * in every zone to the same instant; a day's end is never before its start;
+ * an era date is valid UTF-8 that fits its buffer. */
 #include "itaku/record.h"
+#include "itaku/render.h"
 #include "itaku/status.h"
+#include "itaku/utf8.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -39,6 +42,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
         }
     }
+    char era[64];
+    if (itk_era_date(era, s) == 0 && (!era[0] || !itk_utf8_is_valid(era, strlen(era))))
+        abort();
     free(s);
     return 0;
 }
