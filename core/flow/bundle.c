@@ -312,6 +312,7 @@ int itk_bundle_unpack(itk_bundle_header **out, git_repository *repo, const char 
     snprintf(what, sizeof(what), "the pack in %s", path);
     if ((rc = itk_packscan_new(&scan, NULL, what)))
         goto done;
+    itk_packscan_set_length(scan, (uint64_t)(st.st_size - (off_t)hlen));
     size_t n;
     while ((n = fread(chunk, 1, CHUNK, f)) > 0) {
         if ((rc = itk_packscan_feed(scan, chunk, n))) {

@@ -35,6 +35,7 @@ struct itk_packscan {
     size_t have;          /* bytes of the current fixed-size part */
     uint64_t pos;         /* bytes fed so far */
     uint32_t count, seen; /* objects the pack says it holds, headers read */
+    uint64_t length;      /* the pack's whole length when known, else 0 */
     /* the current object */
     uint64_t start, size, ofs, out;
     unsigned type, shift;
@@ -81,6 +82,11 @@ int itk_packscan_new(itk_packscan **out, const itk_packscan_limits *lim, const c
     s->zinit = 1;
     *out = s;
     return 0;
+}
+
+void itk_packscan_set_length(itk_packscan *s, uint64_t pack_bytes)
+{
+    s->length = pack_bytes;
 }
 
 void itk_packscan_free(itk_packscan *s)
@@ -313,6 +319,16 @@ static int step(itk_packscan *s, const unsigned char **p, size_t *len)
                 (version != 2 && version != 3) || rd_u32(&r, &s->count))
                 return fail(s, ITK_EINVALID, "this is not a git pack (version 2 or 3)");
         }
+        if (s->count > ITK_PACK_MAX_OBJECTS)
+            return fail(s, ITK_ETOOBIG,
+                        "the pack says it holds %u objects, more than the %u a registry's pack "
+                        "may hold",
+                        s->count, ITK_PACK_MAX_OBJECTS);
+        if (s->length && (s->length < PACK_HDR_LEN + 20 ||
+                          s->count > (s->length - PACK_HDR_LEN - 20) / ITK_PACK_MIN_OBJECT_BYTES))
+            return fail(s, ITK_EINVALID,
+                        "the pack says it holds %u objects, more than its %llu bytes can hold",
+                        s->count, (unsigned long long)s->length);
         s->have = 0;
         s->state = s->count ? ST_OBJHDR : ST_TRAILER;
         return 0;

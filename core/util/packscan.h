@@ -28,16 +28,31 @@ void itk_packscan_default_limits(itk_packscan_limits *lim);
 
 typedef struct itk_packscan itk_packscan;
 
+/* The most objects a pack may say it holds. libgit2's indexer reserves room
+ * for the count in the header before it reads an object, so a 100-byte pack
+ * claiming 1.8 billion objects would make it reserve gigabytes: the count is
+ * checked first. A registry of 100,000 commits holds about 500,000. */
+#define ITK_PACK_MAX_OBJECTS 10000000u
+/* The fewest bytes one object takes in a pack: a one-byte header and a zlib
+ * stream (2 bytes of header, at least one of data, 4 of checksum). */
+#define ITK_PACK_MIN_OBJECT_BYTES 8u
+
 /* A new scanner with lim (NULL: the defaults); `what` names the pack in
  * messages ("the pack in x.bundle"), copied. ITK_ENOMEM. *out is the
  * caller's; free with itk_packscan_free. */
 int itk_packscan_new(itk_packscan **out, const itk_packscan_limits *lim, const char *what);
 void itk_packscan_free(itk_packscan *s);
+/* The pack's whole length in bytes when it is known beforehand (a bundle's
+ * pack: the file's size after its header), so that a count the bytes cannot
+ * hold (ITK_PACK_MIN_OBJECT_BYTES each, after the 12-byte header and the
+ * 20-byte checksum) is refused at the header. Call before the first feed. */
+void itk_packscan_set_length(itk_packscan *s, uint64_t pack_bytes);
 
 /* Feeds the next len bytes of the pack. 0, or: ITK_ETOOBIG for an object or
  * a delta's result over its limit (the message names the object's offset,
  * its kind, its size and the limit), ITK_EINVALID for bytes that are not a
- * pack (a bad signature or version, a damaged stream, an object longer than
+ * pack (a bad signature or version, a count over ITK_PACK_MAX_OBJECTS or more
+ * than the pack's length can hold, a damaged stream, an object longer than
  * it says, bytes after the checksum). Once it fails, it keeps failing. */
 int itk_packscan_feed(itk_packscan *s, const void *data, size_t len);
 

@@ -273,6 +273,43 @@ static void test_damaged_packs_are_refused(void **state)
     free(b.p);
 }
 
+/* libgit2's indexer reserves room for the count in the header: a count over
+ * ITK_PACK_MAX_OBJECTS, or more than the pack's bytes can hold, is refused
+ * at the header, before any object */
+static void test_an_object_count_the_pack_cannot_hold_is_refused(void **state)
+{
+    (void)state;
+    bytes b = {0};
+    pack_start(&b, 0x6c000020u);
+    obj_header(&b, 1, 4);
+    deflated(&b, "tree", 4);
+    pack_end(&b);
+    assert_int_equal(scan(&b, NULL, b.len, NULL), ITK_ETOOBIG);
+    assert_non_null(strstr(itk_error_last(), "1811939360 objects"));
+    free(b.p);
+
+    /* a count under the cap that the known length cannot hold */
+    bytes c = {0};
+    pack_start(&c, 1000);
+    obj_header(&c, 1, 4);
+    deflated(&c, "tree", 4);
+    pack_end(&c);
+    itk_packscan *s = NULL;
+    assert_int_equal(itk_packscan_new(&s, NULL, "the pack in test.bundle"), 0);
+    itk_packscan_set_length(s, c.len);
+    assert_int_equal(itk_packscan_feed(s, c.p, c.len), ITK_EINVALID);
+    assert_non_null(strstr(itk_error_last(), "more than its"));
+    itk_packscan_free(s);
+
+    /* its twin: the true count with the true length scans whole */
+    c.p[8] = c.p[9] = c.p[10] = 0, c.p[11] = 1;
+    assert_int_equal(itk_packscan_new(&s, NULL, "the pack in test.bundle"), 0);
+    itk_packscan_set_length(s, c.len);
+    assert_int_equal(itk_packscan_feed(s, c.p, c.len), 0);
+    itk_packscan_free(s);
+    free(c.p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -281,6 +318,7 @@ int main(void)
         cmocka_unit_test(test_a_delta_whose_result_is_over_the_limit_inflates_only_its_header),
         cmocka_unit_test(test_delta_instructions_over_the_limit_are_refused),
         cmocka_unit_test(test_damaged_packs_are_refused),
+        cmocka_unit_test(test_an_object_count_the_pack_cannot_hold_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
