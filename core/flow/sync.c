@@ -95,7 +95,7 @@ enum { NAME_HINT, NAME_CLAIMED, NAME_WANTED };
 typedef struct {
     char *name; /* full ref name under the quarantine */
     git_oid id;
-    enum { IN_OTHER, IN_LINE, IN_REQUEST } kind;
+    enum { IN_OTHER, IN_LINE, IN_REQUEST, IN_DECISION } kind;
     char party[ITK_PARTY_ID_MAX + 1]; /* whose the source says it is: line's, or requester */
     const char *local;                /* where it goes: refs/heads/requests/… */
     const char *rel;                  /* its name at the source: main, parties/…, requests/… */
@@ -146,6 +146,10 @@ static int classify(incoming_ref *in, size_t plen, const char *main_party)
                *rest && !strchr(rest, '/')) {
         in->kind = IN_REQUEST;
         in->local = rel; /* requests/<R>/<rec> */
+    } else if (strncmp(rel, "decisions/", 10) == 0 && (rest = split_party(in->party, rel + 10)) &&
+               *rest && !strchr(rest, '/')) {
+        in->kind = IN_DECISION;
+        in->local = rel; /* decisions/<R>/<rec>: 決裁 in progress (V12) */
     }
     return in->kind;
 }
@@ -356,6 +360,50 @@ static size_t take_requests(git_repository *repo, const incoming_set *s)
     return moved;
 }
 
+/* Decision branches (決裁, V12): each only to a commit signed by the city
+ * (its officers share drafts and seals), forward only; one signed by
+ * anyone else is refused alone, with a notice. */
+static void take_decisions(git_repository *repo, incoming_set *s, const itk_oidmap *signers,
+                           const char *source)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        incoming_ref *in = &s->refs[i];
+        git_commit *c = NULL;
+        git_tree *tree = NULL;
+        json_t *contract = NULL;
+        char local[300];
+        if (in->kind != IN_DECISION)
+            continue;
+        const char *signer = signer_of(signers, &in->id);
+        const char *city = NULL;
+        if (git_commit_lookup(&c, repo, &in->id) == 0 && git_commit_tree(&tree, c) == 0 &&
+            itk_tree_read_json(&contract, repo, tree, "itaku.json") == 0)
+            city = json_string_value(json_object_get(contract, "city"));
+        if (!city || !signer || strcmp(signer, city) != 0)
+            itk_notice_set("%s was refused: %s points at commit %.12s, signed by %s; a decision "
+                           "branch moves only to the city's commits; that branch was not taken",
+                           source, in->rel, git_oid_tostr_s(&in->id),
+                           signer && *signer ? signer : "no registered party");
+        else {
+            snprintf(local, sizeof(local), "refs/heads/%s", in->local);
+            int had = git_reference_name_to_id(&in->held, repo, local) == 0;
+            int move = compare_tips(repo, &in->held, had, &in->id);
+            git_reference *nr = NULL;
+            if (move == MOVE_NEW || move == MOVE_FORWARD) {
+                itk_fault_point("ref-before");
+                if (git_reference_create(&nr, repo, local, &in->id, 1,
+                                         "itaku: take decision branch") == 0)
+                    itk_fault_point("ref-after");
+                git_reference_free(nr);
+            }
+        }
+        json_decref(contract);
+        git_tree_free(tree);
+        git_commit_free(c);
+    }
+    itk_error_clear();
+}
+
 static int publish(itk_sync_report *report, itk_registry *reg, const char *name,
                    const char *main_party, int naming, const char *source,
                    const itk_take_options *opts)
@@ -385,7 +433,7 @@ static int publish(itk_sync_report *report, itk_registry *reg, const char *name,
     for (size_t i = 0; i < s.n; i++) {
         if (s.refs[i].kind == IN_OTHER)
             continue;
-        if (s.refs[i].kind == IN_REQUEST && !take) {
+        if ((s.refs[i].kind == IN_REQUEST || s.refs[i].kind == IN_DECISION) && !take) {
             s.refs[i].kind = IN_OTHER;
             continue;
         }
@@ -443,6 +491,8 @@ static int publish(itk_sync_report *report, itk_registry *reg, const char *name,
             take_requests(repo, &s);
         itk_error_clear();
     }
+    if (take)
+        take_decisions(repo, &s, &signers, source);
     for (size_t i = 0; i < s.n && !rc; i++) {
         const incoming_ref *in = &s.refs[i];
         char line[160];
@@ -550,14 +600,16 @@ int itk_sync_fetch_into(itk_registry *reg, const char *name, const char *url,
     if (locked)
         return locked;
     git_remote *remote = NULL;
-    char spec_main[256], spec_parties[256], spec_req[256];
+    char spec_main[256], spec_parties[256], spec_req[256], spec_dec[256];
     int rc = 0;
     snprintf(spec_main, sizeof(spec_main), "+refs/heads/main:" INCOMING "%s/main", name);
     snprintf(spec_parties, sizeof(spec_parties), "+refs/heads/parties/*:" INCOMING "%s/parties/*",
              name);
     snprintf(spec_req, sizeof(spec_req), "+refs/heads/requests/*:" INCOMING "%s/requests/*", name);
-    char *specs[] = {spec_main, spec_parties, spec_req};
-    git_strarray refspecs = {specs, 3};
+    snprintf(spec_dec, sizeof(spec_dec), "+refs/heads/decisions/*:" INCOMING "%s/decisions/*",
+             name);
+    char *specs[] = {spec_main, spec_parties, spec_req, spec_dec};
+    git_strarray refspecs = {specs, 4};
     itk_sync_drop_incoming(reg, name);
     /* anonymous: a named remote would also move refs/remotes/<name>/… to
      * what is not verified yet */

@@ -173,6 +173,27 @@ static void fill(itk_kessai_rule *out, const json_t *r)
     }
 }
 
+int itk_kessai_rule_from(itk_kessai_rule *out, const json_t *rules, const char *kind,
+                         const char *outcome)
+{
+    memset(out, 0, sizeof(*out));
+    int rc = itk_kessai_rules_check(rules);
+    if (rc)
+        return rc;
+    size_t i;
+    const json_t *r;
+    json_array_foreach(rules, i, r)
+    {
+        if (list_holds(json_object_get(r, "request_kinds"), kind ? kind : "") &&
+            list_holds(json_object_get(r, "outcomes"), outcome ? outcome : "")) {
+            fill(out, r);
+            out->found = 1;
+            break;
+        }
+    }
+    return 0;
+}
+
 int itk_kessai_rule_at(itk_kessai_rule *out, git_repository *repo, const git_tree *tree,
                        const char *kind, const char *outcome)
 {
@@ -210,20 +231,8 @@ int itk_kessai_rule_at(itk_kessai_rule *out, git_repository *repo, const git_tre
     itk_string_list_free(paths, n);
     if (best)
         rules = best;
-    if (rules && itk_kessai_rules_check(rules) == 0) {
-        size_t i;
-        const json_t *r;
-        json_array_foreach(rules, i, r)
-        {
-            if (list_holds(json_object_get(r, "request_kinds"), kind ? kind : "") &&
-                list_holds(json_object_get(r, "outcomes"), outcome ? outcome : "")) {
-                fill(out, r);
-                out->found = 1;
-                snprintf(out->source, sizeof(out->source), "%s", source);
-                break;
-            }
-        }
-    }
+    if (rules && itk_kessai_rule_from(out, rules, kind, outcome) == 0 && out->found)
+        snprintf(out->source, sizeof(out->source), "%s", source);
     itk_error_clear();
     json_decref(best);
     json_decref(contract);

@@ -60,6 +60,21 @@ expect_output "\| 課長 \| 山田 課長 \(kacho\) \|.*\| 承認 \| ✓ 検証�
 expect_output "\| 課長 \| kacho2 \|"
 ok "two 課長 seal a take-out; history tells draft → seals → decision; the decision notice shows the 決裁欄"
 
+# a request the city holds only on its branch: the draft merges it
+(cd "$T/acme" && "$ITAKU" request submit copy --summary "追加の複製" --details "検証用") >/dev/null 2>&1
+expect_exit 0 "$ITAKU" remote add acme "$T/acme" --party acme
+expect_exit 0 "$ITAKU" fetch acme
+expect_exit 0 "$ITAKU" approve acme/q-000006
+[ "$(git rev-list --parents -n1 refs/heads/decisions/acme/q-000006 | wc -w)" = 3 ] ||
+    fail "the draft is not a merge of main and the request branch"
+expect_exit 0 "$ITAKU" kessai acme/q-000006 --approve --key "$T/kacho.key"
+expect_output "acme/q-000006 is approved"
+[ "$(git rev-list --parents -n1 main | wc -w)" = 3 ] || fail "the decision is not a merge"
+[ "$(git rev-parse main^2)" = "$(git rev-parse refs/heads/decisions/acme/q-000006)" ] ||
+    fail "the decision does not merge the decision branch"
+expect_exit 0 "$ITAKU" verify
+ok "the draft merges main and the request branch; the decision merges main and the decision branch"
+
 echo '{"decision_rules": []}' >"$T/none.json"
 expect_exit 0 "$ITAKU" contract amend --decision-rules "$T/none.json" --reason "専決規程の廃止"
 expect_exit 0 "$ITAKU" approve acme/q-000004

@@ -38,14 +38,16 @@ refused_push "decision branch .* is the city's alone" acme "$B:refs/heads/decisi
 refused_push "signed by acme" akiruno-city "refs/heads/requests/acme/q-000001:refs/heads/decisions/acme/q-000003"
 ok "acme's login may not move a decision branch, nor may the city's point one at acme's commit"
 
-# a second officer's clone: the 課長 takes the draft with stock git and seals
+# a second officer's clone: the 課長 fetches the draft through the quarantine and seals
 git clone -q "$HUB" "$T/kacho-clone"
 cd "$T/kacho-clone"
 git config itaku.signingKey "$T/kacho.key"
 git config itaku.genesis "$GENESIS"
 git config itaku.cityKey "$CITY_FPR"
 git config itaku.party akiruno-city
-git fetch -q origin "+refs/heads/decisions/*:refs/heads/decisions/*"
+expect_exit 0 "$ITAKU" remote add hub "$HUB" --party akiruno-city
+expect_exit 0 "$ITAKU" fetch hub
+[ "$(git rev-parse "$B")" = "$(git -C "$HUB" rev-parse "$B")" ] || fail "itaku fetch did not take the draft"
 expect_exit 0 "$ITAKU" kessai acme/q-000001 --approve
 expect_output "acme/q-000001 is approved"
 expect_exit 0 "$ITAKU" verify
@@ -66,4 +68,17 @@ Q2=refs/heads/decisions/acme/q-000002
 [ "$(git -C "$T/shared" rev-parse "$Q2")" = "$(git rev-parse "$Q2")" ] ||
     fail "itaku push did not carry the draft of acme/q-000002"
 ok "itaku push carries the city's decisions in progress with its main"
+
+# a decision branch at acme's commit (in a folder no hook guards) is not taken
+git push -q "$T/shared" "refs/heads/requests/acme/q-000001:refs/heads/decisions/acme/q-000009"
+cd "$T/kacho-clone"
+expect_exit 0 "$ITAKU" remote add shared "$T/shared" --party akiruno-city
+expect_exit 0 "$ITAKU" fetch shared
+expect_output "decision branch moves only to the city's commits"
+if git rev-parse -q --verify refs/heads/decisions/acme/q-000009 >/dev/null; then
+    fail "itaku fetch took a decision branch at acme's commit"
+fi
+[ "$(git rev-parse refs/heads/decisions/acme/q-000002)" = "$(git -C "$T/shared" rev-parse refs/heads/decisions/acme/q-000002)" ] ||
+    fail "itaku fetch did not take the city's draft of acme/q-000002"
+ok "itaku fetch takes the city's decision branches and refuses one at another party's commit"
 finish

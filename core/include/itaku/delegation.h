@@ -62,6 +62,12 @@ typedef struct {
  * passes itk_post_check. ITK_EINVALID naming what is wrong otherwise. */
 int itk_kessai_rules_check(const json_t *rules);
 
+/* The first rule of the list rules (checked with itk_kessai_rules_check:
+ * its error otherwise, out->found 0) whose request_kinds and outcomes hold
+ * kind and outcome; out->found is 0 when none does. */
+int itk_kessai_rule_from(itk_kessai_rule *out, const json_t *rules, const char *kind,
+                         const char *outcome);
+
 /* The rule in force in tree for a request of kind decided with outcome
  * ("approved", "rejected", "returned"): the first rule of the list in force
  * whose request_kinds (none: every kind) and outcomes (none: every outcome)
