@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The language follows the locale (issue 17): LANG=ja_JP.UTF-8, LC_ALL or
+# LANGUAGE=ja give Japanese messages from the library, anything else English;
+# a locale that is not installed falls back to English without a crash; the
+# exit code never changes with the language.
+. "$(dirname "$0")/lib.sh"
+
+locale -a 2>/dev/null | grep -qiE '^ja_JP\.utf-?8$' ||
+    fail "the locale ja_JP.UTF-8 is not installed: run make deps-test (as root) to generate it"
+
+mkdir -p "$T/plain"
+cd "$T/plain"
+en='is not inside an itaku registry \(no git repository found\)'
+ja='は itaku の台帳の中ではありません（git リポジトリが見つかりません）'
+
+# run_in ENV...: itaku status in a folder that is not a registry, with only ENV
+# deciding the language
+run_in() {
+    expect_exit 2 env -u LANGUAGE -u LC_ALL -u LC_MESSAGES -u LANG "$@" "$ITAKU" status
+    ! grep -qiE 'AddressSanitizer|runtime error|Segmentation' "$T/err" || fail "itaku crashed with $*"
+}
+
+run_in LANG=C.UTF-8
+expect_output "$en"
+! grep -q "$ja" "$T/err" || fail "Japanese in the C locale"
+ok "English in the C locale"
+
+run_in LANG=ja_JP.UTF-8
+expect_output "$ja"
+! grep -qE "$en" "$T/err" || fail "English left with LANG=ja_JP.UTF-8"
+ok "Japanese with LANG=ja_JP.UTF-8 (a library error)"
+
+run_in LANG=C.UTF-8 LC_ALL=ja_JP.UTF-8
+expect_output "$ja"
+ok "Japanese with LC_ALL=ja_JP.UTF-8"
+
+run_in LANG=C.UTF-8 LANGUAGE=ja
+expect_output "$ja"
+ok "Japanese with LANGUAGE=ja"
+
+run_in LANG=xx_YY.UTF-8
+expect_output "$en"
+ok "a locale that is not installed (xx_YY.UTF-8) falls back to English"
+
+run_in LANG=ja_JP.UTF-8 LANGUAGE=en
+expect_output "$en"
+ok "LANGUAGE=en before LANG=ja_JP.UTF-8 gives English"
+
+# the catalogue is found beside the executable; a missing one leaves English
+run_in LANG=ja_JP.UTF-8 ITAKU_LOCALEDIR="$T/none"
+expect_output "$en"
+ok "without a catalogue (ITAKU_LOCALEDIR elsewhere) English, no crash"
