@@ -27,6 +27,7 @@
 
 #include "base64.h"
 #include "itaku/errors.h"
+#include "intl.h"
 #include "alloc.h"
 #include "reader.h"
 #include "sshkey_priv.h"
@@ -95,7 +96,7 @@ int itk_error_prefix(int code, const char *fmt, ...)
     char prefix[512], msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(prefix, sizeof(prefix), fmt, ap);
+    vsnprintf(prefix, sizeof(prefix), itk__(fmt), ap);
     va_end(ap);
     snprintf(msg, sizeof(msg), "%s", itk_error_last());
     return itk_error_set(code, "%s: %s", prefix, msg);

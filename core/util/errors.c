@@ -46,7 +46,7 @@ int itk_error_set(int code, const char *fmt, ...)
 
 int itk_error_git(const char *fmt, ...)
 {
-    char prefix[512], tmp[ITK_ERROR_MAX];
+    char prefix[1024], tmp[ITK_ERROR_MAX];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(prefix, sizeof(prefix), itk__(fmt), ap);

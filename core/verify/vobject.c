@@ -5,6 +5,7 @@
  * only the names, modes and headers a registry's writers produce. */
 #include "vobject.h"
 #include "itaku/errors.h"
+#include "intl.h"
 #include "alloc.h"
 #include "array.h"
 #include "reader.h"
@@ -53,7 +54,7 @@ static void flaw_set(itk_vobject_flaw *f, const unsigned char *name, size_t len,
     f->name[o] = '\0';
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(f->why, sizeof(f->why), fmt, ap);
+    vsnprintf(f->why, sizeof(f->why), itk__(fmt), ap);
     va_end(ap);
 }
 

@@ -22,7 +22,7 @@ enum {
 };
 
 /* The longest message kept, its NUL included; longer ones are cut. */
-#define ITK_ERROR_MAX 1024
+#define ITK_ERROR_MAX 2048
 
 /* The message set by the last failing call on this thread, or "" when none.
  * The pointer stays valid, its text changes with the next itk_error_* call. */
