@@ -144,33 +144,35 @@ static uint64_t limit_of(const itk_packscan *s, unsigned type)
     }
 }
 
-static int too_big(itk_packscan *s, const char *what, uint64_t size, uint64_t limit)
-{
-    return scan_fail(s, ITK_ETOOBIG,
-                     "object %u (at byte %llu) is %s %llu bytes, over the limit of %llu bytes; "
-                     "it was not inflated",
-                     s->seen, (unsigned long long)s->start, what, (unsigned long long)size,
-                     (unsigned long long)limit);
-}
+/* fmt: a whole sentence taking the object's number, its offset, the size and
+ * the limit (translated by scan_fail; po/extract.sh knows too_big). */
+#define too_big(s, fmt, size, limit)                                                               \
+    scan_fail(s, ITK_ETOOBIG, fmt, (s)->seen, (unsigned long long)(s)->start,                      \
+              (unsigned long long)(size), (unsigned long long)(limit))
 
 /* The object header is read: check its declared size, then go on. */
 static int header_done(itk_packscan *s)
 {
-    char what[40];
     switch (s->type) {
     case OBJ_COMMIT:
     case OBJ_TREE:
     case OBJ_BLOB:
     case OBJ_TAG:
-        snprintf(what, sizeof(what), "a %s of", kind_name(s->type));
         if (s->size > limit_of(s, s->type))
-            return too_big(s, what, s->size, limit_of(s, s->type));
+            return scan_fail(s, ITK_ETOOBIG,
+                             "object %u (at byte %llu) is a %s of %llu bytes, over the limit of "
+                             "%llu bytes; it was not inflated",
+                             s->seen, (unsigned long long)s->start, kind_name(s->type),
+                             (unsigned long long)s->size, (unsigned long long)limit_of(s, s->type));
         s->state = ST_DATA;
         break;
     case OBJ_OFS:
     case OBJ_REF:
         if (s->size > s->lim.delta)
-            return too_big(s, "a delta whose instructions are", s->size, s->lim.delta);
+            return too_big(s,
+                           "object %u (at byte %llu) is a delta whose instructions are %llu bytes, "
+                           "over the limit of %llu bytes; it was not inflated",
+                           s->size, s->lim.delta);
         s->state = s->type == OBJ_OFS ? ST_OFS : ST_REF;
         s->ofs = 0;
         s->have = 0;
@@ -224,9 +226,15 @@ static int delta_header(itk_packscan *s, int ended)
         return 0;
     }
     if (base > s->lim.delta)
-        return too_big(s, "a delta on a base of", base, s->lim.delta);
+        return too_big(s,
+                       "object %u (at byte %llu) is a delta on a base of %llu bytes, over the "
+                       "limit of %llu bytes; it was not inflated",
+                       base, s->lim.delta);
     if (result > s->lim.delta)
-        return too_big(s, "a delta whose result is", result, s->lim.delta);
+        return too_big(s,
+                       "object %u (at byte %llu) is a delta whose result is %llu bytes, over the "
+                       "limit of %llu bytes; it was not inflated",
+                       result, s->lim.delta);
     s->dchecked = 1;
     return 0;
 }
