@@ -975,8 +975,10 @@ static int run(itk_buf *errors, itk_schema *s, const json_t *instance, const cha
         return v.rc;
     }
     if (v.problems)
-        return itk_error_set(ITK_EINVALID, "%s: %d problem%s found", v.label, v.problems,
-                             v.problems == 1 ? "" : "s");
+        return itk_error_set(
+            ITK_EINVALID,
+            itk_n_("%s: %d problem found", "%s: %d problems found", (unsigned long)v.problems),
+            v.label, v.problems);
     return 0;
 }
 

@@ -3,6 +3,7 @@
  * merges, V10 truthful objects (trailers, canonical records, file modes).
  * Later rules (V6–V9) build on the same per-commit context. */
 #include "itaku/errors.h"
+#include "intl.h"
 #include "alloc.h"
 #include "array.h"
 #include "itaku/json.h"
@@ -287,10 +288,15 @@ static int collect_changes(check *ck)
     int rc = itk_vdiff_trees(&deltas, &n, &ck->p->trees, ck->p->repo, ck->base, ck->tree, &o,
                              ITK_MAX_FILES_PER_COMMIT);
     if (rc == ITK_ETOOBIG) /* checked before any file is read */
-        return PROBLEM(ck, "V10", "",
-                       "the commit adds or changes %s%zu files, more than the %d one commit may; "
-                       "none of them was read",
-                       n > ITK_MAX_FILES_PER_COMMIT ? "at least " : "", n, ITK_MAX_FILES_PER_COMMIT)
+        return (n > ITK_MAX_FILES_PER_COMMIT
+                    ? PROBLEM(ck, "V10", "",
+                              "the commit adds or changes at least %zu files, more than the %d "
+                              "one commit may; none of them was read",
+                              n, ITK_MAX_FILES_PER_COMMIT)
+                    : PROBLEM(ck, "V10", "",
+                              "the commit adds or changes %zu files, more than the %d one commit "
+                              "may; none of them was read",
+                              n, ITK_MAX_FILES_PER_COMMIT))
                    ? ITK_ENOMEM
                    : 1;
     if (rc)
@@ -722,9 +728,10 @@ static int check_trailers(check *ck, const char *content_hex, int genesis)
     if (!a)
         PROBLEM(ck, "V10", "", "unknown Itaku-Action '%s'", action);
     else if (genesis != (strcmp(action, "genesis") == 0))
-        PROBLEM(ck, "V10", "", "Itaku-Action '%s' %s", action,
-                genesis ? "on the root commit; the genesis says genesis"
-                        : "may appear only on the root commit");
+        PROBLEM(ck, "V10", "",
+                genesis ? ITK_N_("Itaku-Action '%s' on the root commit; the genesis says genesis")
+                        : ITK_N_("Itaku-Action '%s' may appear only on the root commit"),
+                action);
     else if (a->city_only && !ck->is_city)
         PROBLEM(ck, "V10", "", "Itaku-Action '%s' is the city's alone", action);
     else if (ck->info->nparents == 2 && !a->merge)
