@@ -21,7 +21,7 @@ formats=(
     itk_policy_problem:6 itk_verify_result_problem:5 PROBLEM:4
     schema_problem:2 auth_refuse:2 flaw_set:4 scan_fail:3 too_big:2
 )
-plain=(gettext:1 ngettext:1,2 itk__:1 ITK_N_:1 itk_n_:1,2 _:1 N_:1 P_:1,2)
+plain=(gettext:1 ngettext:1,2 header_fail:4 itk__:1 ITK_N_:1 itk_n_:1,2 _:1 N_:1 P_:1,2)
 
 args=(--language=C --keyword --from-code=UTF-8 --package-name=itaku --msgid-bugs-address=https://itaku.invalid/issues
       --add-comments=TRANSLATORS: --no-wrap --sort-by-file -o "$out")

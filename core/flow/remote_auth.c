@@ -408,9 +408,9 @@ static int credentials(git_credential **out, const char *url, const char *user,
         "the SSH server of %s accepted none of our keys (%s%s%s); ask the registry's host to "
         "let this party's key log in (`itaku server add-party PATH PARTY KEY.pub`), or set "
         "the key with git config itaku.signingKey FILE or load it into ssh-agent",
-        a->url, a->key_path[0] ? a->key_path : "no key file",
-        a->tried_agent ? " and the ssh-agent's keys" : "",
-        getenv("SSH_AUTH_SOCK") ? "" : ", no ssh-agent");
+        a->url, a->key_path[0] ? a->key_path : itk__("no key file"),
+        a->tried_agent ? itk__(" and the ssh-agent's keys") : "",
+        getenv("SSH_AUTH_SOCK") ? "" : itk__(", no ssh-agent"));
     return GIT_EAUTH;
 }
 
