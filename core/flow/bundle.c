@@ -202,7 +202,7 @@ int itk_bundle_header_parse(itk_bundle_header **out, size_t *header_len, const v
         if (itk_array_reserve(&h->refs, &h->arefs, h->nrefs + 1, sizeof(*h->refs)))
             return header_fail(h, ITK_ENOMEM, lineno, "ran out of memory");
         bundle_ref *br = &h->refs[h->nrefs];
-        int rc = itk_cstr_copy(&br->name, name, nlen, ITK_BUNDLE_MAX_LINE, "the ref name");
+        int rc = itk_cstr_copy(&br->name, name, nlen, ITK_BUNDLE_MAX_LINE, itk__("the ref name"));
         if (rc)
             return header_fail(h, rc, lineno,
                                rc == ITK_ENOMEM ? "ran out of memory"

@@ -334,9 +334,11 @@ int itk_registry_identify(itk_identity *who, itk_registry *reg, const git_tree *
                            fpr.ptr);
     if (!rc && !(rc = itk_key_status_get(&st, reg->repo, tree, fpr.ptr)) &&
         st.state != ITK_KEY_ACTIVE)
-        rc = itk_error_set(ITK_EAUTH, "key %s of %s/%s is %s and may no longer sign", fpr.ptr,
-                           st.party, st.principal,
-                           st.state == ITK_KEY_RETIRED ? "retired" : "compromised");
+        rc = st.state == ITK_KEY_RETIRED
+                 ? itk_error_set(ITK_EAUTH, "key %s of %s/%s is retired and may no longer sign",
+                                 fpr.ptr, st.party, st.principal)
+                 : itk_error_set(ITK_EAUTH, "key %s of %s/%s is compromised and may no longer sign",
+                                 fpr.ptr, st.party, st.principal);
     itk_buf_dispose(&fpr);
     return rc;
 }

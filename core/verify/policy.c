@@ -190,10 +190,16 @@ static int check_identity(check *ck, const char *fpr)
             continue;
         }
         if (st.state != ITK_KEY_ACTIVE) {
-            PROBLEM(ck, "V1", "",
-                    "signed by key %s, which is %s in a parent of this commit; a key that has "
-                    "left service signs nothing more, in no line",
-                    fpr, st.state == ITK_KEY_RETIRED ? "retired" : "compromised");
+            if (st.state == ITK_KEY_RETIRED)
+                PROBLEM(ck, "V1", "",
+                        "signed by key %s, which is retired in a parent of this commit; a key "
+                        "that has left service signs nothing more, in no line",
+                        fpr);
+            else
+                PROBLEM(ck, "V1", "",
+                        "signed by key %s, which is compromised in a parent of this commit; a key "
+                        "that has left service signs nothing more, in no line",
+                        fpr);
             return 1;
         }
         active = 1;

@@ -50,3 +50,35 @@ ok "LANGUAGE=en before LANG=ja_JP.UTF-8 gives English"
 run_in LANG=ja_JP.UTF-8 ITAKU_LOCALEDIR="$T/none"
 expect_output "$en"
 ok "without a catalogue (ITAKU_LOCALEDIR elsewhere) English, no crash"
+
+# verify's problems: in the user's language on the terminal, English and the
+# same in --json whatever the language, each language with its own cache (a
+# Japanese run never leaves Japanese text for an English one, or back)
+setup_city_and_contractor
+cd "$T/city"
+L=$(git rev-parse HEAD)
+F=$(git log -1 --format=%B "$L" | git commit-tree "$L^{tree}" -p "$L^")
+git reset -q --hard "$F"
+en_v1='the commit is not signed'
+ja_v1='コミットに署名がありません'
+verify_in() {
+    expect_exit 1 env -u LANGUAGE -u LC_ALL -u LC_MESSAGES -u LANG "$@" "$ITAKU" verify
+    grep -q "${F:0:12}" "$T/out" "$T/err" || fail "verify does not name the unsigned commit ($*)"
+}
+verify_in LANG=C.UTF-8
+expect_output "$en_v1"
+verify_in LANG=ja_JP.UTF-8
+expect_output "$ja_v1"
+! grep -q "$en_v1" "$T/out" "$T/err" || fail "English problem text in Japanese"
+verify_in LANG=C.UTF-8
+expect_output "$en_v1"
+! grep -q "$ja_v1" "$T/out" "$T/err" || fail "the Japanese run left its text in the English cache"
+verify_in LANGUAGE=ja LANG=ja_JP.UTF-8
+expect_output "$ja_v1"
+ok "verify's problem (V1) in English, then Japanese, then English again (caches apart)"
+
+env -u LANGUAGE LANG=C.UTF-8 "$ITAKU" verify --json >"$T/en.json" || true
+env LANGUAGE=ja LANG=ja_JP.UTF-8 "$ITAKU" verify --json >"$T/ja.json" || true
+grep -q "$en_v1" "$T/en.json" || fail "verify --json does not hold the problem"
+cmp -s "$T/en.json" "$T/ja.json" || fail "verify --json changes with the language: $(diff "$T/en.json" "$T/ja.json" | head -5)"
+ok "verify --json is the same (English) with LANG=ja_JP.UTF-8"

@@ -13,6 +13,7 @@
 #include <locale.h>
 
 #include "itaku/errors.h"
+#include "intl.h"
 
 static int in_japanese(void)
 {
@@ -61,6 +62,27 @@ static void test_error_git_is_translated(void **state)
     git_libgit2_shutdown();
 }
 
+static void test_plural_and_notice_are_translated(void **state)
+{
+    (void)state;
+    in_japanese();
+    /* the form itk_n_ chooses is translated once, not looked up again */
+    itk_error_set(ITK_EINVALID,
+                  itk_n_("%s: %d problem found", "%s: %d problems found", (unsigned long)2),
+                  "form1", 2);
+    assert_string_equal(itk_error_last(), "form1: 2 件の問題が見つかりました");
+    itk_notice_take();
+    itk_notice_set("%s holds no line to take (no main, parties/<P>/main or request branch); "
+                   "nothing was taken",
+                   "origin");
+    assert_non_null(strstr(itk_notice_take(), "origin に取り込む系列がありません"));
+    in_c();
+    itk_error_set(ITK_EINVALID,
+                  itk_n_("%s: %d problem found", "%s: %d problems found", (unsigned long)2),
+                  "form1", 2);
+    assert_string_equal(itk_error_last(), "form1: 2 problems found");
+}
+
 static void test_message_without_translation_stays_english(void **state)
 {
     (void)state;
@@ -75,6 +97,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_error_set_is_translated),
         cmocka_unit_test(test_error_git_is_translated),
+        cmocka_unit_test(test_plural_and_notice_are_translated),
         cmocka_unit_test(test_message_without_translation_stays_english),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
