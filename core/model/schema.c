@@ -462,9 +462,15 @@ typedef struct {
 
 static int locale_enter(locale_guard *g)
 {
-    g->c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-    if (g->c_locale == (locale_t)0)
+    /* C for everything patterns and numbers depend on; the messages stay in
+     * the user's language (a copy of this thread's locale supplies them) */
+    locale_t base = duplocale(uselocale((locale_t)0));
+    g->c_locale = base ? newlocale(LC_ALL_MASK & ~LC_MESSAGES_MASK, "C", base) : (locale_t)0;
+    if (g->c_locale == (locale_t)0) {
+        if (base)
+            freelocale(base);
         return itk_error_set(ITK_ERROR, "cannot create the C locale for patterns");
+    }
     g->previous = uselocale(g->c_locale);
     return 0;
 }

@@ -51,10 +51,23 @@ run_in LANG=ja_JP.UTF-8 ITAKU_LOCALEDIR="$T/none"
 expect_output "$en"
 ok "without a catalogue (ITAKU_LOCALEDIR elsewhere) English, no crash"
 
+setup_city_and_contractor
+
+# a record's schema problems (checked in the C locale for its patterns) are
+# in the user's language too, and nothing is written in either
+cd "$T/acme"
+echo '{}' >"$T/empty-form1.json"
+before=$(state_of .)
+expect_exit 2 env LANG=ja_JP.UTF-8 "$ITAKU" record add form1 "$T/empty-form1.json"
+expect_output 'form1: submitted_on は必須です'
+expect_exit 2 env LANG=C.UTF-8 "$ITAKU" record add form1 "$T/empty-form1.json"
+expect_output 'form1: submitted_on is required'
+[ "$(state_of .)" = "$before" ] || fail "a refused record changed the registry"
+ok "schema problems of a form in Japanese and in English"
+
 # verify's problems: in the user's language on the terminal, English and the
 # same in --json whatever the language, each language with its own cache (a
 # Japanese run never leaves Japanese text for an English one, or back)
-setup_city_and_contractor
 cd "$T/city"
 L=$(git rev-parse HEAD)
 F=$(git log -1 --format=%B "$L" | git commit-tree "$L^{tree}" -p "$L^")
