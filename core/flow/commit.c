@@ -2,6 +2,7 @@
  * in-process SSH signature, and moving the branch compare-and-swap. */
 #include "itaku/write_lock.h"
 #include "itaku/errors.h"
+#include "intl.h"
 #include "alloc.h"
 #include "itaku/json.h"
 #include "itaku/chain.h"
@@ -111,11 +112,15 @@ static int build_message(itk_buf *msg, const itk_identity *who, itk_change *c)
     /* one line, and never a "---" line: git and libgit2 would read the
      * trailers after it differently, and verify refuses such a message (V10) */
     if (strpbrk(c->subject, "\r\n") || strncmp(c->subject, "---", 3) == 0)
-        return itk_error_set(
-            ITK_EINVALID,
-            "the commit subject '%.60s' %s; write it as one line that does not "
-            "begin with '---'",
-            c->subject, strpbrk(c->subject, "\r\n") ? "has a line break" : "begins with '---'");
+        return strpbrk(c->subject, "\r\n")
+                   ? itk_error_set(ITK_EINVALID,
+                                   "the commit subject '%.60s' has a line break; write it as one "
+                                   "line that does not begin with '---'",
+                                   c->subject)
+                   : itk_error_set(ITK_EINVALID,
+                                   "the commit subject '%.60s' begins with '---'; write it as one "
+                                   "line that does not begin with '---'",
+                                   c->subject);
     itk_content_entry *entries = itk_calloc(c->nfiles, sizeof(*entries));
     if (!entries)
         return ITK_ENOMEM;
@@ -329,9 +334,11 @@ int itk_registry_identify(itk_identity *who, itk_registry *reg, const git_tree *
                            fpr.ptr);
     if (!rc && !(rc = itk_key_status_get(&st, reg->repo, tree, fpr.ptr)) &&
         st.state != ITK_KEY_ACTIVE)
-        rc = itk_error_set(ITK_EAUTH, "key %s of %s/%s is %s and may no longer sign", fpr.ptr,
-                           st.party, st.principal,
-                           st.state == ITK_KEY_RETIRED ? "retired" : "compromised");
+        rc = st.state == ITK_KEY_RETIRED
+                 ? itk_error_set(ITK_EAUTH, "key %s of %s/%s is retired and may no longer sign",
+                                 fpr.ptr, st.party, st.principal)
+                 : itk_error_set(ITK_EAUTH, "key %s of %s/%s is compromised and may no longer sign",
+                                 fpr.ptr, st.party, st.principal);
     itk_buf_dispose(&fpr);
     return rc;
 }
@@ -427,11 +434,25 @@ int itk_commit_check(itk_registry *reg, const git_oid *id)
         n++;
     }
     if (first)
-        rc = itk_error_set(ITK_EVERIFY,
-                           "the prepared commit %.12s breaks %s%s%s: %s; verify would refuse it, "
-                           "so no branch moved (%zu problem%s in that commit)",
-                           hex, first->rule, *first->path ? " at " : "", first->path,
-                           first->message, n, n == 1 ? "" : "s");
+        rc = *first->path
+                 ? itk_error_set(ITK_EVERIFY,
+                                 itk_n_("the prepared commit %.12s breaks %s at %s: %s; verify "
+                                        "would refuse it, so no branch moved (%zu problem in that "
+                                        "commit)",
+                                        "the prepared commit %.12s breaks %s at %s: %s; verify "
+                                        "would refuse it, so no branch moved (%zu problems in that "
+                                        "commit)",
+                                        n),
+                                 hex, first->rule, first->path, first->message, n)
+                 : itk_error_set(ITK_EVERIFY,
+                                 itk_n_("the prepared commit %.12s breaks %s: %s; verify would "
+                                        "refuse it, so no branch moved (%zu problem in that "
+                                        "commit)",
+                                        "the prepared commit %.12s breaks %s: %s; verify would "
+                                        "refuse it, so no branch moved (%zu problems in that "
+                                        "commit)",
+                                        n),
+                                 hex, first->rule, first->message, n);
     itk_verify_result_free(r);
     return rc;
 }

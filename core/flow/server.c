@@ -6,6 +6,7 @@
 #include "itaku/chain.h"
 #include "itaku/errors.h"
 #include "itaku/kessai.h"
+#include "intl.h"
 #include "alloc.h"
 #include "array.h"
 #include "itaku/remote.h"
@@ -328,10 +329,19 @@ static int check_update(itk_buf *log, itk_registry *reg, const char *party, cons
     }
     if (itk_verify_problem_count(r)) {
         const itk_problem *p = itk_verify_problem(r, 0);
-        rc =
-            itk_error_set(ITK_EVERIFY, "%s: commit %.12s breaks %s%s%s: %s (%zu problem%s in all)",
-                          u->ref, p->commit, p->rule, *p->path ? " at " : "", p->path, p->message,
-                          itk_verify_problem_count(r), itk_verify_problem_count(r) == 1 ? "" : "s");
+        size_t n = itk_verify_problem_count(r);
+        rc = *p->path
+                 ? itk_error_set(ITK_EVERIFY,
+                                 itk_n_("%s: commit %.12s breaks %s at %s: %s (%zu problem in "
+                                        "all)",
+                                        "%s: commit %.12s breaks %s at %s: %s (%zu problems "
+                                        "in all)",
+                                        n),
+                                 u->ref, p->commit, p->rule, p->path, p->message, n)
+                 : itk_error_set(ITK_EVERIFY,
+                                 itk_n_("%s: commit %.12s breaks %s: %s (%zu problem in all)",
+                                        "%s: commit %.12s breaks %s: %s (%zu problems in all)", n),
+                                 u->ref, p->commit, p->rule, p->message, n);
         goto done;
     }
     if (git_commit_lookup(&commit, repo, &u->new_id) < 0 || git_commit_tree(&tree, commit) < 0) {
