@@ -31,7 +31,10 @@ int cmd_report(int argc, char **argv)
         itk_registry_free(reg);
         return cli_fail(_("cannot write the report"));
     }
-    fprintf(stderr, _("wrote %zu pages; open %s/index.html\n"), pages, dir);
+    fprintf(
+        stderr,
+        P_("wrote %zu page; open %s/index.html\n", "wrote %zu pages; open %s/index.html\n", pages),
+        pages, dir);
     itk_registry_free(reg);
     return EXIT_OK;
 }

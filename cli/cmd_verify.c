@@ -51,7 +51,9 @@ static void print_text(const itk_verify_result *r)
                    git_oid_tostr_s(&ci->id), cli_safe(ci->party), cli_safe(ci->principal));
     }
     if (np == 0)
-        printf(_("verified %zu commits: every signature and rule holds\n"), nc);
+        printf(P_("verified %zu commit: every signature and rule holds\n",
+                  "verified %zu commits: every signature and rule holds\n", nc),
+               nc);
     else
         printf(
             P_("%zu problem in %zu of %zu commits\n", "%zu problems in %zu of %zu commits\n", np),
@@ -110,7 +112,9 @@ int cmd_verify(int argc, char **argv)
                           "--city-key (from the contract sheet) or clone with itaku clone\n"));
     if (stats)
         fprintf(stderr,
-                _("itaku: verify: %zu commits, %zu checked in full, the rest from the cache\n"),
+                P_("itaku: verify: %zu commit, %zu checked in full, the rest from the cache\n",
+                   "itaku: verify: %zu commits, %zu checked in full, the rest from the cache\n",
+                   itk_verify_commit_count(r)),
                 itk_verify_commit_count(r), itk_verify_checked_count(r));
     int out = 0;
     if (json)
