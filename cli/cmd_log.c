@@ -111,9 +111,11 @@ static void print_line(const itk_log_entry *e, const char *name, int offset, int
     putchar('\n');
     for (size_t i = 0; i < ci->nrecords; i++)
         printf("%*s%s\n", 27, "", cli_safe(ci->records[i]));
-    if (e->nreceived)
+    if (e->nreceived) {
         printf("%*s", 27, "");
-    printf(P_("(brings in %zu record)\n", "(brings in %zu records)\n", e->nreceived), e->nreceived);
+        printf(P_("(brings in %zu record)\n", "(brings in %zu records)\n", e->nreceived),
+               e->nreceived);
+    }
 }
 
 int cmd_log(int argc, char **argv)

@@ -78,6 +78,14 @@ static int print_json(const itk_who *w)
         json_pack("{s:o, s:o}", "at", cli_jstr(itk_who_at(w)), "parties", parties));
 }
 
+/* A row's label ("workers:"), padded to width and, when a translation is
+ * wider, followed by one space all the same. */
+static void label(const char *s, int width)
+{
+    int w = cli_display_width(s);
+    cli_pad(s, w < width ? width : w + 1);
+}
+
 static void print_table(const itk_who *w, const itk_labels *l)
 {
     int color = cli_color(1);
@@ -115,7 +123,7 @@ static void print_table(const itk_who *w, const itk_labels *l)
         for (size_t k = 0; k < p->nworkers; k++) {
             const itk_who_worker *x = &p->workers[k];
             printf("%*s  ", ind, "");
-            cli_pad(k ? "" : _("workers:"), 10);
+            label(k ? "" : _("workers:"), 10);
             column(x->worker_id, 10);
             column(x->name, 16);
             if (x->trained)
@@ -140,7 +148,7 @@ static void print_table(const itk_who *w, const itk_labels *l)
             else
                 snprintf(until, sizeof(until), _("until %s"), day);
             printf("%*s  ", ind, "");
-            cli_pad(k ? "" : _("approvals:"), 12);
+            label(k ? "" : _("approvals:"), 12);
             column(a->request, 18);
             column(itk_label_or(l, "request.kind", a->kind), 22);
             printf("%s%s%s %s  ", a->open ? green : red, a->open ? _("open") : _("closed"), off,
@@ -152,7 +160,7 @@ static void print_table(const itk_who *w, const itk_labels *l)
         for (size_t k = 0; k < p->nitems; k++) {
             const itk_who_item *x = &p->items[k];
             printf("%*s  ", ind, "");
-            cli_pad(k ? "" : _("holds:"), 8);
+            label(k ? "" : _("holds:"), 8);
             column(x->item_id, 12);
             column(x->info_name, 24);
             char day[11];
