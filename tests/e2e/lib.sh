@@ -20,9 +20,11 @@ git config --global user.email tester@example.invalid
 git config --global init.defaultBranch main
 unset SSH_AUTH_SOCK XDG_CACHE_HOME XDG_STATE_HOME
 # itaku speaks the caller's language (gettext); the tests read its English
-# messages, whatever the locale of whoever runs them. The tests of the
-# Japanese messages set the language per command (test_messages_ja.sh).
-export LC_ALL=C
+# messages, whatever the locale of whoever runs them: C.UTF-8 has no
+# catalogue, and keeps UTF-8 for the shell ($'\u202e' in the tests). The
+# tests of the Japanese messages set the language per command
+# (test_messages_ja.sh).
+export LC_ALL=C.UTF-8
 unset LANGUAGE LANG LC_MESSAGES
 
 SRC=${ITAKU_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}

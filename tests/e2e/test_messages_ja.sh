@@ -99,7 +99,7 @@ before=$(state_of .)
 both 2 "^itaku: 何も書き込まれませんでした:$" "^itaku: nothing was written:$" \
     "$ITAKU" form submit 1 "$T/invalid.json"
 grep -q "manager" "$T/ja.err" || fail "the schema problem does not name the field"
-both 2 "^itaku: 何も書き込まれませんでした: --attach には 項目=ファイル" \
+both 2 "^itaku: 何も書き込まれませんでした: --attach には FIELD=FILE" \
     "^itaku: nothing was written: --attach takes FIELD=FILE" \
     "$ITAKU" form submit 1 "$FORM1_BODY" --attach org_chart
 both 2 "^itaku: 何も書き込まれませんでした: " "^itaku: nothing was written: " \
