@@ -51,11 +51,26 @@ static int stays_english(void)
     return english;
 }
 
+static int is_set(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v;
+}
+
 void cli_i18n_init(void)
 {
-    if (!stays_english())
+    int english = stays_english();
+    if (!english)
         setlocale(LC_MESSAGES, "");
     setlocale(LC_CTYPE, "");
+    /* LANGUAGE=ja alone: gettext ignores LANGUAGE in the C locale, so when
+     * no locale is chosen at all (LC_ALL, LC_MESSAGES and LANG unset) take
+     * C.UTF-8, where it counts. LC_ALL=C keeps English whatever LANGUAGE
+     * says (scripts rely on it). */
+    const char *language = getenv("LANGUAGE");
+    if (!english && language && *language && !is_set("LC_ALL") && !is_set("LC_MESSAGES") && !is_set("LANG") &&
+        setlocale(LC_MESSAGES, "C.UTF-8"))
+        setlocale(LC_CTYPE, "C.UTF-8");
     const char *dir = getenv("ITAKU_LOCALEDIR");
     static char beside[PATH_MAX];
     if (!dir || !*dir) {
