@@ -68,8 +68,8 @@ void cli_i18n_init(void)
      * C.UTF-8, where it counts. LC_ALL=C keeps English whatever LANGUAGE
      * says (scripts rely on it). */
     const char *language = getenv("LANGUAGE");
-    if (!english && language && *language && !is_set("LC_ALL") && !is_set("LC_MESSAGES") && !is_set("LANG") &&
-        setlocale(LC_MESSAGES, "C.UTF-8"))
+    if (!english && language && *language && !is_set("LC_ALL") && !is_set("LC_MESSAGES") &&
+        !is_set("LANG") && setlocale(LC_MESSAGES, "C.UTF-8"))
         setlocale(LC_CTYPE, "C.UTF-8");
     const char *dir = getenv("ITAKU_LOCALEDIR");
     static char beside[PATH_MAX];

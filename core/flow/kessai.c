@@ -382,12 +382,20 @@ int itk_kessai_route_decide(git_oid *out, itk_kessai_route *route, itk_registry 
             itk_buf allowed = ITK_BUF_INIT;
             for (size_t i = 0; i < rule.ndrafters; i++)
                 itk_buf_printf(&allowed, "%s%s", i ? ", " : "", rule.drafters[i]);
-            rc = itk_error_set(ITK_EAUTH,
-                               "the decision rule in force (%s) lets %s draft (起案) a decision "
-                               "on a %s request; %s/%s's post is %s. Ask one of them, or record "
-                               "the post with itaku key attributes --post",
-                               rule.source, allowed.ptr ? allowed.ptr : "?", info->kind, city,
-                               me.principal, post.size ? post.ptr : "not recorded");
+            if (post.size)
+                rc = itk_error_set(ITK_EAUTH,
+                                   "the decision rule in force (%s) lets %s draft (起案) a "
+                                   "decision on a %s request; %s/%s's post is %s. Ask one of "
+                                   "them, or record the post with itaku key attributes --post",
+                                   rule.source, allowed.ptr ? allowed.ptr : "?", info->kind, city,
+                                   me.principal, post.ptr);
+            else
+                rc = itk_error_set(ITK_EAUTH,
+                                   "the decision rule in force (%s) lets %s draft (起案) a "
+                                   "decision on a %s request; %s/%s has no post recorded. Ask one "
+                                   "of them, or record the post with itaku key attributes --post",
+                                   rule.source, allowed.ptr ? allowed.ptr : "?", info->kind, city,
+                                   me.principal);
             itk_buf_dispose(&allowed);
             goto done;
         }

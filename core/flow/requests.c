@@ -285,6 +285,8 @@ int itk_reqdb_resolve(itk_reqdb_item **out, itk_reqdb *db, const char *name)
                                                                          : db->items[i].info.id));
         itk_ref_closest(&near, name, cands);
         json_decref(cands);
+        /* TRANSLATORS: the id typed, then " (closest: …)" or " (there are
+         * none)" */
         int rc = itk_error_set(ITK_ENOTFOUND,
                                "no request '%.64s' is known here%s; check the id (see `itaku "
                                "requests`)",

@@ -641,12 +641,12 @@ static int add_citations(story_ctx *s, const char *name, const story_rec *subjec
                          post, af, verdict, why);
             else if (af)
                 /* TRANSLATORS: who sealed, post, for whom (代決), verdict */
-                snprintf(detail, sizeof(detail), itk__("決裁 by %s (%s, 代決 for %s): %s"), who, post,
-                         af, verdict);
+                snprintf(detail, sizeof(detail), itk__("決裁 by %s (%s, 代決 for %s): %s"), who,
+                         post, af, verdict);
             else if (why)
                 /* TRANSLATORS: who sealed, post, verdict, reason */
-                snprintf(detail, sizeof(detail), itk__("決裁 by %s (%s): %s: %s"), who, post, verdict,
-                         why);
+                snprintf(detail, sizeof(detail), itk__("決裁 by %s (%s): %s: %s"), who, post,
+                         verdict, why);
             else
                 /* TRANSLATORS: who sealed, post, verdict */
                 snprintf(detail, sizeof(detail), itk__("決裁 by %s (%s): %s"), who, post, verdict);
