@@ -5,9 +5,9 @@
 # (placeholders of the same number, order and type as the English).
 . "$(dirname "$0")/lib.sh"
 
-# The source folders whose messages must all be translated. The command's
-# (cli) join once its messages are marked and translated: set to "core cli".
-SCOPE=${ITAKU_MESSAGES_SCOPE:-core}
+# The source folders whose messages must all be translated: the library's
+# (core) and the command's (cli), the whole tree.
+SCOPE=${ITAKU_MESSAGES_SCOPE:-core cli}
 
 command -v xgettext >/dev/null || fail "xgettext (package gettext) is needed"
 # shellcheck disable=SC2086
