@@ -360,12 +360,23 @@ static int check_update(itk_buf *log, itk_registry *reg, const char *party, cons
                   (strcmp(party, city) != 0 && itk_chain_is_ancestor(repo, tree, party, owner));
     itk_error_clear();
     if (!allowed) {
-        rc = itk_error_set(ITK_EAUTH, "%s may not be moved by %s: %s", u->ref, party,
-                           kind == MAIN       ? "main is the city's alone"
-                           : kind == DECISION ? "a decision branch (決裁) is the city's alone"
-                           : kind == LINE     ? "parties/<P>/main is P's alone"
-                                              : "a request branch is moved by its requester or "
-                                                "a party between it and the city");
+        if (kind == MAIN)
+            rc = itk_error_set(ITK_EAUTH, "%s may not be moved by %s: main is the city's alone",
+                               u->ref, party);
+        else if (kind == DECISION)
+            rc = itk_error_set(ITK_EAUTH,
+                               "%s may not be moved by %s: a decision branch (決裁) is the "
+                               "city's alone",
+                               u->ref, party);
+        else if (kind == LINE)
+            rc =
+                itk_error_set(ITK_EAUTH, "%s may not be moved by %s: parties/<P>/main is P's alone",
+                              u->ref, party);
+        else
+            rc = itk_error_set(ITK_EAUTH,
+                               "%s may not be moved by %s: a request branch is moved by its "
+                               "requester or a party between it and the city",
+                               u->ref, party);
         goto done;
     }
     /* and whose the tip is, by its signature, as every fetch will decide it
