@@ -205,10 +205,10 @@ int itk_bundle_header_parse(itk_bundle_header **out, size_t *header_len, const v
             return header_fail(h, ITK_ENOMEM, lineno, "ran out of memory");
         bundle_ref *br = &h->refs[h->nrefs];
         int rc = itk_cstr_copy(&br->name, name, nlen, ITK_BUNDLE_MAX_LINE, itk__("the ref name"));
+        if (rc == ITK_ENOMEM)
+            return header_fail(h, rc, lineno, "ran out of memory");
         if (rc)
-            return header_fail(h, rc, lineno,
-                               rc == ITK_ENOMEM ? "ran out of memory"
-                                                : "names a ref git would not accept");
+            return header_fail(h, rc, lineno, "names a ref git would not accept");
         br->id = id;
         h->nrefs++;
     }

@@ -385,14 +385,20 @@ static int check_owner(itk_registry *reg, const git_tree *tree, const itk_identi
     registry_owner(owner, &inferred, reg, tree);
     if (!owner[0] || strcmp(owner, who->party) == 0)
         return 0;
-    return itk_error_set(
-        ITK_EAUTH,
-        "this is %s's registry; the key given is %s's (%s/%s): sign with a key of %s, or write "
-        "%s's records in %s's own registry (%s)",
-        owner, who->party, who->party, who->principal, owner, who->party, who->party,
-        inferred ? "this registry records no itaku.party: it is taken to be the party of the key "
-                   "git config itaku.signingKey names; set it with git config itaku.party ID"
-                 : "git config itaku.party names the registry's party");
+    if (inferred)
+        return itk_error_set(
+            ITK_EAUTH,
+            "this is %s's registry; the key given is %s's (%s/%s): sign with a key of %s, or "
+            "write %s's records in %s's own registry (this registry records no itaku.party: it "
+            "is taken to be the party of the key git config itaku.signingKey names; set it with "
+            "git config itaku.party ID)",
+            owner, who->party, who->party, who->principal, owner, who->party, who->party);
+    return itk_error_set(ITK_EAUTH,
+                         "this is %s's registry; the key given is %s's (%s/%s): sign with a key "
+                         "of %s, or write %s's records in %s's own registry (git config "
+                         "itaku.party names the registry's party)",
+                         owner, who->party, who->party, who->principal, owner, who->party,
+                         who->party);
 }
 
 /* A receipt or pull: a merge saying whose line it takes (V8). */

@@ -399,10 +399,10 @@ static int check_workers(check *k, itk_registry *reg, git_tree *tree, const char
         json_array_foreach(workers, j, w) found |=
             strcmp(json_string_value(json_array_get(w, 0)), id) == 0;
         if (!found) {
-            char why[160];
+            char why[400];
             snprintf(why, sizeof(why),
-                     "names no worker (作業従事者) of %s's form 1: add the worker to form 1 "
-                     "(filing_type change) first",
+                     itk__("names no worker (作業従事者) of %s's form 1: add the worker to form "
+                           "1 (filing_type change) first"),
                      party);
             missing(k, type, "attendees[].worker_id", id, why, id, workers);
         }

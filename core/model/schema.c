@@ -852,11 +852,11 @@ static void check_object(vctx *v, const json_t *s, const json_t *inst, int depth
         if (!sub && json_is_false(extra)) {
             char shown[128];
             show_string(shown, sizeof(shown), key, strlen(key));
-            const char *at = v->path.size ? v->path.ptr : NULL;
-            if (itk_buf_printf(v->errors, "%s: unknown field '%s%s%s'\n", v->label, at ? at : "",
-                               at ? "." : "", shown))
-                fail_op(v, ITK_ENOMEM);
-            v->problems++;
+            if (v->path.size)
+                /* TRANSLATORS: the group of fields, then the field not in the schema */
+                schema_problem(v, "unknown field '%s.%s'", v->path.ptr, shown);
+            else
+                schema_problem(v, "unknown field '%s'", shown);
             continue;
         }
         if (!sub)

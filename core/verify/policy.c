@@ -319,12 +319,18 @@ static int collect_changes(check *ck)
             continue;
         }
         if (d->new_mode != GIT_FILEMODE_BLOB) {
-            const char *what = d->new_mode == GIT_FILEMODE_LINK              ? "a symbolic link"
-                               : d->new_mode == GIT_FILEMODE_BLOB_EXECUTABLE ? "an executable file"
-                               : d->new_mode == GIT_FILEMODE_COMMIT          ? "a submodule"
-                                                                             : "not a regular file";
-            rc = PROBLEM(ck, "V10", path, "is %s; a registry holds only regular files (100644)",
-                         what);
+            if (d->new_mode == GIT_FILEMODE_LINK)
+                rc = PROBLEM(ck, "V10", path,
+                             "is a symbolic link; a registry holds only regular files (100644)");
+            else if (d->new_mode == GIT_FILEMODE_BLOB_EXECUTABLE)
+                rc = PROBLEM(ck, "V10", path,
+                             "is an executable file; a registry holds only regular files (100644)");
+            else if (d->new_mode == GIT_FILEMODE_COMMIT)
+                rc = PROBLEM(ck, "V10", path,
+                             "is a submodule; a registry holds only regular files (100644)");
+            else
+                rc = PROBLEM(ck, "V10", path,
+                             "is not a regular file; a registry holds only regular files (100644)");
             /* a gitlink names a commit, not content the trailers could hash */
             if (!rc && d->new_mode != GIT_FILEMODE_COMMIT)
                 rc = add_file(ck, d, 1);

@@ -176,13 +176,18 @@ static int check_draft(check *ck, const added_file *f)
                      "commit is %s",
                      post, ck->info->party, ck->info->principal, actual.ptr);
     else if (itk_kessai_rule_at(&rule, ck->p->repo, ck->tree, kind, outcome) == 0 &&
-             (!rule.found || !itk_kessai_may_draft(&rule, post)))
-        rc = PROBLEM(ck, "V12", f->path,
-                     rule.found ? "the decision rule in force (%s) does not let a %s draft a "
-                                  "decision on a %s request"
-                                : "%s%sno decision rule in force covers a %s request; it is "
-                                  "decided by one city key, without a draft",
-                     rule.found ? rule.source : "", rule.found ? post : "", kind);
+             (!rule.found || !itk_kessai_may_draft(&rule, post))) {
+        if (rule.found)
+            rc = PROBLEM(ck, "V12", f->path,
+                         "the decision rule in force (%s) does not let a %s draft a decision on a "
+                         "%s request",
+                         rule.source, post, kind);
+        else
+            rc = PROBLEM(ck, "V12", f->path,
+                         "no decision rule in force covers a %s request; it is decided by one "
+                         "city key, without a draft",
+                         kind);
+    }
     itk_buf_dispose(&actual);
     return rc;
 }
