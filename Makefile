@@ -5,7 +5,7 @@
 DEMO_DEBS := build-essential cmake pkg-config git libgit2-dev libjansson-dev libssl-dev \
         zlib1g-dev openssh-client libunistring-dev gettext
 TEST_DEBS := libcmocka-dev python3 openssh-server chromium fonts-noto-cjk nodejs npm man-db \
-        poppler-utils fonts-ipaexfont-mincho fonts-ipaexfont-gothic
+        poppler-utils fonts-ipaexfont-mincho fonts-ipaexfont-gothic locales
 JOBS ?= 2
 BUILD_TEST := build/test
 BUILD_RELEASE := build/release
@@ -31,8 +31,18 @@ endef
 deps-demo:
 	$(call install_debs,$(DEMO_DEBS))
 
+# The tests check the messages in Japanese too: ja_JP.UTF-8 must exist
+# (generated from the locales package; failing, never skipping, without it).
+has_ja_locale := locale -a 2>/dev/null | grep -qiE '^ja_JP\.utf-?8$$'
 deps-test:
 	$(call install_debs,$(DEMO_DEBS) $(TEST_DEBS))
+	@$(has_ja_locale) || { \
+	  if [ "$$(id -u)" != 0 ]; then echo "Run as root (or generate the locale ja_JP.UTF-8)"; exit 2; fi; \
+	  echo "Generating the locale ja_JP.UTF-8"; \
+	  sed -i 's/^# *\(ja_JP\.UTF-8 UTF-8\)/\1/' /etc/locale.gen; \
+	  grep -q '^ja_JP\.UTF-8 UTF-8' /etc/locale.gen || echo 'ja_JP.UTF-8 UTF-8' >>/etc/locale.gen; \
+	  locale-gen >/dev/null || localedef -i ja_JP -f UTF-8 ja_JP.UTF-8 || true; \
+	  $(has_ja_locale) || { echo "The locale ja_JP.UTF-8 could not be generated"; exit 2; }; }
 
 deps: deps-test
 

@@ -62,6 +62,12 @@ void cli_safe_release(void);
 int cli_display_width(const char *s);
 /* Prints s, made safe as by cli_safe, padded with spaces to width columns. */
 void cli_pad(const char *s, int width);
+/* A table's heading line: n pairs (int width, const char *text), each text
+ * (translated by the caller) padded to width columns and a space, the last
+ * one as it is, then a newline: what printf("%-Ws %s\n") gives in ASCII. */
+void cli_heading(int n, ...);
+/* The same as cli_pad, aligned right: the spaces first (a number column's heading). */
+void cli_pad_right(const char *s, int width);
 
 /* The labels catalog of reg's HEAD (itaku/labels.h) for the text tables,
  * or NULL: a registry without one gets one note on stderr (codes are shown;

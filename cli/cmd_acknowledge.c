@@ -1,5 +1,6 @@
 /* itaku acknowledge: accept every obligation in force (seed §8(2)). */
 #include "cli.h"
+#include "i18n.h"
 #include "itaku/instruct.h"
 #include "itaku/obligations.h"
 
@@ -10,13 +11,13 @@ int cmd_acknowledge(int argc, char **argv)
 {
     const char *key = NULL;
     const cli_opt opts[] = {CLI_OPT_KEY(&key), {0}};
-    const cli_spec spec = {"acknowledge", "Accept every obligation in force (each party, first).",
-                           opts};
+    const cli_spec spec = {"acknowledge",
+                           N_("Accept every obligation in force (each party, first)."), opts};
     int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
         return parsed;
     if (optind != argc)
-        return cli_bad(&spec, "acknowledge takes no arguments");
+        return cli_bad(&spec, _("acknowledge takes no arguments"));
     itk_registry *reg = NULL;
     itk_signer *signer = NULL;
     git_oid out;
@@ -24,16 +25,17 @@ int cmd_acknowledge(int argc, char **argv)
     if (cli_open_registry(&reg) || cli_open_signer(&signer, reg, key))
         goto done;
     if (itk_acknowledge(&out, reg, signer) < 0) {
-        rc = cli_fail("nothing was written");
+        rc = cli_fail(_("nothing was written"));
         goto done;
     }
     itk_obligations_version now;
     char today[32];
     if (itk_registry_now(today, reg) == 0 && itk_obligations_in_force(&now, reg, NULL, today) == 0)
-        printf("Acknowledged every obligation in force (%s), in commit %.12s.\n", now.path,
+        printf(_("Acknowledged every obligation in force (%s), in commit %.12s.\n"), now.path,
                git_oid_tostr_s(&out));
     else
-        printf("Acknowledged every obligation in force, in commit %.12s.\n", git_oid_tostr_s(&out));
+        printf(_("Acknowledged every obligation in force, in commit %.12s.\n"),
+               git_oid_tostr_s(&out));
     rc = EXIT_OK;
 done:
     itk_signer_free(signer);

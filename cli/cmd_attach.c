@@ -2,6 +2,7 @@
  * on form submit and incident report: evidence files kept in the registry
  * under the party's attachments/, named by their SHA-256 (DESIGN §3). */
 #include "cli.h"
+#include "i18n.h"
 #include "itaku/attach.h"
 #include "itaku/evidence.h"
 #include "itaku/forms.h"
@@ -33,19 +34,19 @@ int cli_form_evidence(itk_buf *page, itk_registry *reg, const git_tree *tree,
 static void warn_for_ever(const itk_attachment *a)
 {
     fprintf(stderr,
-            "itaku: attaching %s (%zu bytes, SHA-256 %s).\n"
-            "  Every party holding this registry (the city and every contractor and "
-            "subcontractor in the chain) will see this file, for ever: an attachment can never "
-            "be changed or removed.\n"
-            "  Attach only what the form needs; never home addresses, photos of people or "
-            "anything beyond it.\n",
+            _("itaku: attaching %s (%zu bytes, SHA-256 %s).\n"
+              "  Every party holding this registry (the city and every contractor and "
+              "subcontractor in the chain) will see this file, for ever: an attachment can never "
+              "be changed or removed.\n"
+              "  Attach only what the form needs; never home addresses, photos of people or "
+              "anything beyond it.\n"),
             a->filename, a->data.size, a->sha256);
 }
 
 static int read_file(itk_attachment *a, const char *file)
 {
     if (itk_attachment_read(a, file) < 0) {
-        fprintf(stderr, "itaku: nothing was written: %s\n", cli_error_text());
+        fprintf(stderr, _("itaku: nothing was written: %s\n"), cli_error_text());
         return EXIT_ERROR;
     }
     return 0;
@@ -66,29 +67,29 @@ int cli_submit_attached(const char *type, const char *file, const char *supersed
     git_oid commit;
     int rc = EXIT_ERROR;
     if (!att)
-        return cli_fail("out of memory");
+        return cli_fail(_("out of memory"));
     itk_buf notes = ITK_BUF_INIT;
     int read = cli_read_form(&body, &notes, file, type);
     if (read == 0)
         cli_print_notes(&notes);
     itk_buf_dispose(&notes);
     if (read < 0) {
-        rc = cli_fail("nothing was written");
+        rc = cli_fail(_("nothing was written"));
         goto done;
     }
     if (cli_open_registry(&reg) || cli_open_signer(&signer, reg, key))
         goto done;
     if (itk_registry_head_tree(&tree, reg) < 0 ||
         itk_registry_schema(&schema, schema_name, reg, tree, type) < 0) {
-        rc = cli_fail("nothing was written");
+        rc = cli_fail(_("nothing was written"));
         goto done;
     }
     for (size_t i = 0; i < attach->n; i++) {
         const char *eq = strchr(attach->v[i], '=');
         if (!eq || eq == attach->v[i] || !eq[1]) {
             fprintf(stderr,
-                    "itaku: nothing was written: --attach takes FIELD=FILE (e.g. "
-                    "--attach org_chart=chart.pdf), not '%s'\n",
+                    _("itaku: nothing was written: --attach takes FIELD=FILE (e.g. "
+                      "--attach org_chart=chart.pdf), not '%s'\n"),
                     attach->v[i]);
             goto done;
         }
@@ -97,7 +98,7 @@ int cli_submit_attached(const char *type, const char *file, const char *supersed
         if (read_file(&att[i], eq + 1))
             goto done;
         if (itk_attachment_fill(body, schema, field, &att[i]) < 0) {
-            fprintf(stderr, "itaku: nothing was written: %s\n", cli_error_text());
+            fprintf(stderr, _("itaku: nothing was written: %s\n"), cli_error_text());
             goto done;
         }
     }
@@ -105,12 +106,15 @@ int cli_submit_attached(const char *type, const char *file, const char *supersed
         warn_for_ever(&att[i]);
     if (itk_record_submit_refs(&path, &id, &commit, reg, signer, type, body, supersedes, att,
                                attach->n, &cli_refs) < 0) {
-        fprintf(stderr, "itaku: nothing was written:\n%s\n", cli_safe_block(itk_error_last(), ""));
+        fprintf(stderr, _("itaku: nothing was written:\n%s\n"),
+                cli_safe_block(itk_error_last(), ""));
         goto done;
     }
     printf("%s\n", id.ptr);
-    fprintf(stderr, "Recorded %s with %zu attachment%s in commit %.12s\n", path.ptr, attach->n,
-            attach->n == 1 ? "" : "s", git_oid_tostr_s(&commit));
+    fprintf(stderr,
+            P_("Recorded %s with %zu attachment in commit %.12s\n",
+               "Recorded %s with %zu attachments in commit %.12s\n", attach->n),
+            path.ptr, attach->n, git_oid_tostr_s(&commit));
     cli_warn_handover(reg, type, body);
     rc = EXIT_OK;
 done:
@@ -131,20 +135,20 @@ int cmd_attach(int argc, char **argv)
 {
     const char *key = NULL;
     const cli_opt opts[] = {
-        {NULL, 0, CLI_PATH, NULL, "FILE", "the file to keep (at most 20 MiB)", 0},
+        {NULL, 0, CLI_PATH, NULL, "FILE", N_("the file to keep (at most 20 MiB)"), 0},
         CLI_OPT_KEY(&key),
         {0}};
     const cli_spec spec = {"attach",
-                           "Keep a file (a scan, an erasure log) in the registry under our "
-                           "attachments/, named by its SHA-256, in one signed commit; prints "
-                           "the {filename, sha256} a form cites. Every party holding the "
-                           "registry sees it, for ever.",
+                           N_("Keep a file (a scan, an erasure log) in the registry under our "
+                              "attachments/, named by its SHA-256, in one signed commit; prints "
+                              "the {filename, sha256} a form cites. Every party holding the "
+                              "registry sees it, for ever."),
                            opts};
     int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
         return parsed;
     if (optind != argc - 1)
-        return cli_bad(&spec, "attach needs one FILE");
+        return cli_bad(&spec, _("attach needs one FILE"));
     itk_attachment a;
     itk_registry *reg = NULL;
     itk_signer *signer = NULL;
@@ -158,7 +162,7 @@ int cmd_attach(int argc, char **argv)
         goto done;
     warn_for_ever(&a);
     if (itk_attachment_commit(&commit, party, reg, signer, &a) < 0) {
-        fprintf(stderr, "itaku: nothing was written: %s\n", cli_error_text());
+        fprintf(stderr, _("itaku: nothing was written: %s\n"), cli_error_text());
         goto done;
     }
     json_t *cite = json_pack("{s:s, s:s}", "filename", a.filename, "sha256", a.sha256);
@@ -167,12 +171,12 @@ int cmd_attach(int argc, char **argv)
     free(text);
     json_decref(cite);
     if (git_oid_is_zero(&commit))
-        fprintf(stderr, "parties/%s/attachments/%s is kept already; nothing was written\n", party,
-                a.sha256);
+        fprintf(stderr, _("parties/%s/attachments/%s is kept already; nothing was written\n"),
+                party, a.sha256);
     else
         fprintf(stderr,
-                "Kept parties/%s/attachments/%s in commit %.12s; cite it in a form as above "
-                "(or use --attach FIELD=FILE on form submit)\n",
+                _("Kept parties/%s/attachments/%s in commit %.12s; cite it in a form as above "
+                  "(or use --attach FIELD=FILE on form submit)\n"),
                 party, a.sha256, git_oid_tostr_s(&commit));
     rc = EXIT_OK;
 done:
@@ -185,22 +189,22 @@ done:
 static int show(int argc, char **argv)
 {
     const char *output = NULL;
-    const cli_opt opts[] = {
-        {NULL, 0, CLI_STRING, NULL, "SHA256", "the attachment's hash (or its first 8+ digits)", 0},
-        {"output", 'o', CLI_PATH, &output, "FILE", "where to write it (default: standard output)",
-         0},
-        {0}};
-    const cli_spec spec = {"attachment show",
-                           "Write an attachment's bytes back out, exactly as they were attached.",
-                           opts};
+    const cli_opt opts[] = {{NULL, 0, CLI_STRING, NULL, "SHA256",
+                             N_("the attachment's hash (or its first 8+ digits)"), 0},
+                            {"output", 'o', CLI_PATH, &output, "FILE",
+                             N_("where to write it (default: standard output)"), 0},
+                            {0}};
+    const cli_spec spec = {
+        "attachment show",
+        N_("Write an attachment's bytes back out, exactly as they were attached."), opts};
     int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
         return parsed;
     if (optind != argc - 1)
-        return cli_bad(&spec, "attachment show needs one SHA256");
+        return cli_bad(&spec, _("attachment show needs one SHA256"));
     if (!output && isatty(1)) {
-        fprintf(stderr, "itaku: an attachment is a file, not text for a terminal; write it to a "
-                        "file with -o FILE (or redirect standard output)\n");
+        fprintf(stderr, _("itaku: an attachment is a file, not text for a terminal; write it to a "
+                          "file with -o FILE (or redirect standard output)\n"));
         return EXIT_ERROR;
     }
     itk_registry *reg = NULL;
@@ -211,22 +215,22 @@ static int show(int argc, char **argv)
         return EXIT_ERROR;
     if (itk_registry_head_tree(&tree, reg) < 0 ||
         itk_attachment_find(&data, &path, itk_registry_repo(reg), tree, argv[optind]) < 0) {
-        rc = cli_fail("cannot show the attachment");
+        rc = cli_fail(_("cannot show the attachment"));
         goto done;
     }
     FILE *f = output ? fopen(output, "wb") : stdout;
     if (!f || fwrite(data.ptr ? data.ptr : "", 1, data.size, f) != data.size) {
-        fprintf(stderr, "itaku: cannot write %s\n", output ? output : "standard output");
+        fprintf(stderr, _("itaku: cannot write %s\n"), output ? output : _("standard output"));
         if (f && f != stdout)
             fclose(f);
         goto done;
     }
     if (f != stdout ? fclose(f) != 0 : fflush(f) != 0) {
-        fprintf(stderr, "itaku: cannot write %s\n", output ? output : "standard output");
+        fprintf(stderr, _("itaku: cannot write %s\n"), output ? output : _("standard output"));
         goto done;
     }
     if (output)
-        fprintf(stderr, "Wrote %s (%zu bytes) to %s\n", path.ptr, data.size, output);
+        fprintf(stderr, _("Wrote %s (%zu bytes) to %s\n"), path.ptr, data.size, output);
     rc = EXIT_OK;
 done:
     git_tree_free(tree);
@@ -239,6 +243,7 @@ done:
 int cmd_attachment(int argc, char **argv)
 {
     static const cli_sub subs[] = {
-        {"show", show, "write an attachment's bytes back out", CLI_NEEDS_REGISTRY}, {0}};
-    return cli_dispatch("attachment", "Get an attachment back by its SHA-256.", subs, argc, argv);
+        {"show", show, N_("write an attachment's bytes back out"), CLI_NEEDS_REGISTRY}, {0}};
+    return cli_dispatch("attachment", N_("Get an attachment back by its SHA-256."), subs, argc,
+                        argv);
 }

@@ -1,6 +1,7 @@
 /* itaku bundle: exchange history as files, for machines with no network.
  * The files are standard git bundles (v2). */
 #include "cli.h"
+#include "i18n.h"
 #include "itaku/bundle.h"
 
 #include <stdio.h>
@@ -16,13 +17,21 @@ static int create(const char *file, const char *party, const char *key)
     if (cli_open_registry(&reg) || cli_open_signer(&signer, reg, key))
         goto done;
     if (itk_bundle_create(&st, reg, signer, file, party) < 0) {
-        rc = cli_fail("no bundle was written");
+        rc = cli_fail(_("no bundle was written"));
         goto done;
     }
-    printf("Wrote %s for %s: %zu commit%s, %zu objects, main at %.12s%s.\n", file, party,
-           st.ncommits, st.ncommits == 1 ? "" : "s", st.nobjects, git_oid_tostr_s(&st.main),
-           st.nprerequisites ? " (needs what it already holds of our line)"
-                             : " (the whole history)");
+    if (st.nprerequisites)
+        printf(P_("Wrote %s for %s: %zu commit, %zu objects, main at %.12s (needs what it already "
+                  "holds of our line).\n",
+                  "Wrote %s for %s: %zu commits, %zu objects, main at %.12s (needs what it already "
+                  "holds of our line).\n",
+                  st.ncommits),
+               file, party, st.ncommits, st.nobjects, git_oid_tostr_s(&st.main));
+    else
+        printf(P_("Wrote %s for %s: %zu commit, %zu objects, main at %.12s (the whole history).\n",
+                  "Wrote %s for %s: %zu commits, %zu objects, main at %.12s (the whole history).\n",
+                  st.ncommits),
+               file, party, st.ncommits, st.nobjects, git_oid_tostr_s(&st.main));
     rc = EXIT_OK;
 done:
     itk_signer_free(signer);
@@ -39,10 +48,10 @@ static int import(const char *file, const char *party)
         goto done;
     itk_take_options o = ITK_TAKE_OPTIONS_INIT;
     if (itk_bundle_import(report, reg, file, party, &o) < 0) {
-        rc = cli_fail("nothing was imported");
+        rc = cli_fail(_("nothing was imported"));
         goto done;
     }
-    printf("Imported %s:\n", file);
+    printf(_("Imported %s:\n"), file);
     cli_print_take(report);
     rc = EXIT_OK;
 done:
@@ -54,46 +63,47 @@ done:
 static int create_cmd(int argc, char **argv)
 {
     const char *for_party = NULL, *key = NULL;
-    const cli_opt opts[] = {{NULL, 0, CLI_PATH, NULL, "FILE", "the bundle file to write", 0},
-                            {"for", 0, CLI_STRING, &for_party, "PARTY",
-                             "the party it is for (what its line we last received lacks goes in)",
-                             CLI_REQUIRED},
-                            CLI_OPT_KEY(&key),
-                            {0}};
+    const cli_opt opts[] = {
+        {NULL, 0, CLI_PATH, NULL, "FILE", N_("the bundle file to write"), 0},
+        {"for", 0, CLI_STRING, &for_party, "PARTY",
+         N_("the party it is for (what its line we last received lacks goes in)"), CLI_REQUIRED},
+        CLI_OPT_KEY(&key),
+        {0}};
     const cli_spec spec = {"bundle create",
-                           "Write a bundle file (a git bundle) for a party with no network.", opts};
+                           N_("Write a bundle file (a git bundle) for a party with no network."),
+                           opts};
     int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
         return parsed;
     if (optind != argc - 1)
-        return cli_bad(&spec, "bundle create needs one FILE");
+        return cli_bad(&spec, _("bundle create needs one FILE"));
     return create(argv[optind], for_party, key);
 }
 
 static int import_cmd(int argc, char **argv)
 {
     const char *from = NULL;
-    const cli_opt opts[] = {{NULL, 0, CLI_PATH, NULL, "FILE", "the bundle file", 0},
+    const cli_opt opts[] = {{NULL, 0, CLI_PATH, NULL, "FILE", N_("the bundle file"), 0},
                             {"from", 0, CLI_STRING, &from, "PARTY",
-                             "whose line the bundle's main is, when it does not say", 0},
+                             N_("whose line the bundle's main is, when it does not say"), 0},
                             {0}};
     const cli_spec spec = {"bundle import",
-                           "Take a bundle file in, through the same checks as a fetch.", opts};
+                           N_("Take a bundle file in, through the same checks as a fetch."), opts};
     int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
         return parsed;
     if (optind != argc - 1)
-        return cli_bad(&spec, "bundle import needs one FILE");
+        return cli_bad(&spec, _("bundle import needs one FILE"));
     return import(argv[optind], from);
 }
 
 int cmd_bundle(int argc, char **argv)
 {
     static const cli_sub subs[] = {
-        {"create", create_cmd, "write a bundle for a party with no network",
+        {"create", create_cmd, N_("write a bundle for a party with no network"),
          CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER},
-        {"import", import_cmd, "take a bundle in, checked like a fetch", CLI_NEEDS_REGISTRY},
+        {"import", import_cmd, N_("take a bundle in, checked like a fetch"), CLI_NEEDS_REGISTRY},
         {0}};
-    return cli_dispatch("bundle", "Create or import a bundle file for a party with no network.",
+    return cli_dispatch("bundle", N_("Create or import a bundle file for a party with no network."),
                         subs, argc, argv);
 }

@@ -16,16 +16,16 @@
 static int versions(int argc, char **argv)
 {
     int json = 0;
-    const cli_opt opts[] = {{"json", 0, CLI_SWITCH, &json, NULL, "print JSON", 0}, {0}};
+    const cli_opt opts[] = {{"json", 0, CLI_SWITCH, &json, NULL, N_("print JSON"), 0}, {0}};
     const cli_spec spec = {"contract versions",
-                           "Show the schema and obligations versions the registry holds and "
-                           "this itaku carries.",
+                           N_("Show the schema and obligations versions the registry holds and "
+                              "this itaku carries."),
                            opts};
     int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
         return parsed;
     if (optind != argc)
-        return cli_bad(&spec, "contract versions takes no arguments");
+        return cli_bad(&spec, _("contract versions takes no arguments"));
     itk_registry *reg = NULL;
     itk_contract_version *v = NULL;
     size_t n = 0, missing = 0;
@@ -33,7 +33,7 @@ static int versions(int argc, char **argv)
     if (cli_open_registry(&reg))
         goto done;
     if (itk_contract_versions(&v, &n, reg, NULL) < 0) {
-        rc = cli_fail("cannot compare the registry's versions with this itaku's");
+        rc = cli_fail(_("cannot compare the registry's versions with this itaku's"));
         goto done;
     }
     for (size_t i = 0; i < n; i++)
@@ -48,24 +48,40 @@ static int versions(int argc, char **argv)
         rc = cli_json_print(json_pack("{s:o, s:b}", "templates", arr, "upgrade", missing > 0));
         goto done;
     }
-    printf("%-12s %-32s %6s %8s  %s\n", "KIND", "NAME", "HELD", "CARRIED", "UPGRADE");
+    cli_pad(_("KIND"), 12);
+    putchar(' ');
+    cli_pad(_("NAME"), 32);
+    putchar(' ');
+    cli_pad_right(_("HELD"), 6);
+    putchar(' ');
+    cli_pad_right(_("CARRIED"), 8);
+    printf("  %s\n", _("UPGRADE"));
     for (size_t i = 0; i < n; i++) {
         char held[24], carried[24];
         snprintf(held, sizeof(held), v[i].held ? "v%ld" : "-", v[i].held);
         snprintf(carried, sizeof(carried), v[i].carried ? "v%ld" : "-", v[i].carried);
         if (strcmp(v[i].kind, "readme") == 0) {
-            snprintf(held, sizeof(held), "%s", v[i].held ? "yes" : "-");
-            snprintf(carried, sizeof(carried), "%s", v[i].carried ? "yes" : "-");
+            snprintf(held, sizeof(held), "%s", v[i].held ? _("yes") : "-");
+            snprintf(carried, sizeof(carried), "%s", v[i].carried ? _("yes") : "-");
         }
-        printf("%-12s %-32s %6s %8s  %s\n", cli_safe(v[i].kind), cli_safe(v[i].name), held, carried,
-               v[i].missing ? "adds" : "-");
+        cli_pad(v[i].kind, 12);
+        putchar(' ');
+        cli_pad(v[i].name, 32);
+        putchar(' ');
+        cli_pad_right(held, 6);
+        putchar(' ');
+        cli_pad_right(carried, 8);
+        printf("  %s\n", v[i].missing ? _("adds") : "-");
     }
     if (missing)
-        printf("\nThis itaku carries %zu file%s the registry lacks; the city publishes them with "
-               "itaku contract upgrade.\n",
-               missing, missing == 1 ? "" : "s");
+        printf(P_("\nThis itaku carries %zu file the registry lacks; the city publishes it with "
+                  "itaku contract upgrade.\n",
+                  "\nThis itaku carries %zu files the registry lacks; the city publishes them with "
+                  "itaku contract upgrade.\n",
+                  missing),
+               missing);
     else
-        printf("\nThe registry holds everything this itaku carries.\n");
+        printf(_("\nThe registry holds everything this itaku carries.\n"));
     rc = EXIT_OK;
 done:
     free(v);
@@ -78,14 +94,14 @@ static int upgrade(int argc, char **argv)
     const char *key = NULL;
     const cli_opt opts[] = {CLI_OPT_KEY(&key), {0}};
     const cli_spec spec = {"contract upgrade",
-                           "Publish the schema and obligations versions this itaku carries and "
-                           "the registry lacks (the city).",
+                           N_("Publish the schema and obligations versions this itaku carries and "
+                              "the registry lacks (the city)."),
                            opts};
     int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
         return parsed;
     if (optind != argc)
-        return cli_bad(&spec, "contract upgrade takes no arguments");
+        return cli_bad(&spec, _("contract upgrade takes no arguments"));
     itk_registry *reg = NULL;
     itk_signer *signer = NULL;
     int rc = EXIT_ERROR;
@@ -94,14 +110,15 @@ static int upgrade(int argc, char **argv)
     if (cli_open_registry(&reg) || cli_open_signer(&signer, reg, key))
         goto done;
     if (itk_contract_upgrade(&commit, &added, reg, signer, NULL) < 0) {
-        rc = cli_fail("cannot upgrade the contract");
+        rc = cli_fail(_("cannot upgrade the contract"));
         goto done;
     }
     if (added)
-        printf("Published %zu new contract template file%s in commit %.12s\n", added,
-               added == 1 ? "" : "s", git_oid_tostr_s(&commit));
+        printf(P_("Published %zu new contract template file in commit %.12s\n",
+                  "Published %zu new contract template files in commit %.12s\n", added),
+               added, git_oid_tostr_s(&commit));
     else
-        printf("Nothing to upgrade: the registry holds every version this itaku carries\n");
+        printf(_("Nothing to upgrade: the registry holds every version this itaku carries\n"));
     rc = EXIT_OK;
 done:
     itk_signer_free(signer);
@@ -116,30 +133,32 @@ static int amend(int argc, char **argv)
     cli_strings method_list = {methods, 0, 32};
     const cli_opt opts[] = {
         {"handover-method", 0, CLI_STRING, &method_list, "METHOD",
-         "a designated handover method from now on (repeat for each; replaces the list)", CLI_MANY},
-        {"start", 0, CLI_DATE, &o.start, "YYYY-MM-DD", "the contract's first day", 0},
-        {"end", 0, CLI_DATE, &o.end, "YYYY-MM-DD", "the contract's last day", 0},
-        {"work-start", 0, CLI_DATE, &o.work_start, "YYYY-MM-DD", "when the work starts", 0},
+         N_("a designated handover method from now on (repeat for each; replaces the list)"),
+         CLI_MANY},
+        {"start", 0, CLI_DATE, &o.start, "YYYY-MM-DD", N_("the contract's first day"), 0},
+        {"end", 0, CLI_DATE, &o.end, "YYYY-MM-DD", N_("the contract's last day"), 0},
+        {"work-start", 0, CLI_DATE, &o.work_start, "YYYY-MM-DD", N_("when the work starts"), 0},
         {"contacts", 0, CLI_PATH, &contacts, "FILE",
-         "the contacts from now on: JSON {\"contacts\": [{party, role, name, phone, email}]}", 0},
+         N_("the contacts from now on: JSON {\"contacts\": [{party, role, name, phone, email}]}"),
+         0},
         {"decision-rules", 0, CLI_PATH, &rules_file, "FILE",
          N_("the decision rules (決裁) from now on: JSON {\"decision_rules\": [{request_kinds, "
             "outcomes, drafters, approvers: [{post, count}], deputies: [{for, post}]}]}"),
          0},
-        {"reason", 0, CLI_STRING, &o.reason, "TEXT", "why the settings change", CLI_REQUIRED},
+        {"reason", 0, CLI_STRING, &o.reason, "TEXT", N_("why the settings change"), CLI_REQUIRED},
         CLI_OPT_KEY(&key),
         {0}};
     const cli_spec spec = {"contract amend",
-                           "Amend the contract settings (the city): a signed record, never an "
-                           "edit of itaku.json. It is in force for records made after it and "
-                           "for due dates after it; status applies the settings in force at "
-                           "each due date.",
+                           N_("Amend the contract settings (the city): a signed record, never an "
+                              "edit of itaku.json. It is in force for records made after it and "
+                              "for due dates after it; status applies the settings in force at "
+                              "each due date."),
                            opts};
     int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
         return parsed;
     if (optind != argc || !o.reason)
-        return cli_bad(&spec, "contract amend takes options only, --reason among them");
+        return cli_bad(&spec, _("contract amend takes options only, --reason among them"));
     o.handover_methods = methods;
     o.handover_count = method_list.n;
     itk_registry *reg = NULL;
@@ -163,12 +182,12 @@ static int amend(int argc, char **argv)
     }
     if (contacts) {
         if (cli_read_body(&list, contacts, 0) != 0) {
-            rc = cli_fail("cannot read the contacts");
+            rc = cli_fail(_("cannot read the contacts"));
             goto done;
         }
         o.contacts = json_object_get(list, "contacts");
         if (!json_is_array(o.contacts)) {
-            fprintf(stderr, "itaku: %s holds no \"contacts\" list; nothing was written\n",
+            fprintf(stderr, _("itaku: %s holds no \"contacts\" list; nothing was written\n"),
                     contacts);
             rc = EXIT_ERROR;
             goto done;
@@ -177,13 +196,14 @@ static int amend(int argc, char **argv)
     if (cli_open_registry(&reg) || cli_open_signer(&signer, reg, key))
         goto done;
     if (itk_contract_amend(&name, &commit, reg, signer, &o) < 0) {
-        fprintf(stderr, "itaku: nothing was written:\n%s\n", cli_safe_block(itk_error_last(), ""));
+        fprintf(stderr, _("itaku: nothing was written:\n%s\n"),
+                cli_safe_block(itk_error_last(), ""));
         goto done;
     }
     printf("%s\n", name.ptr);
     fprintf(stderr,
-            "Amended the contract settings in commit %.12s; in force for what is recorded after "
-            "it (each party takes it when it pulls).\n",
+            _("Amended the contract settings in commit %.12s; in force for what is recorded after "
+              "it (each party takes it when it pulls).\n"),
             git_oid_tostr_s(&commit));
     rc = EXIT_OK;
 done:
@@ -275,15 +295,15 @@ int cmd_contract(int argc, char **argv)
     static const cli_sub subs[] = {
         {"show", show, N_("the settings in force: period, handover methods, contacts"),
          CLI_NEEDS_REGISTRY},
-        {"versions", versions, "what the registry holds and this itaku carries",
+        {"versions", versions, N_("what the registry holds and this itaku carries"),
          CLI_NEEDS_REGISTRY},
-        {"upgrade", upgrade, "publish the versions this itaku carries (the city)",
+        {"upgrade", upgrade, N_("publish the versions this itaku carries (the city)"),
          CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER},
-        {"amend", amend, "amend the contract settings: methods, period, work start (the city)",
+        {"amend", amend, N_("amend the contract settings: methods, period, work start (the city)"),
          CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER},
         {0}};
     return cli_dispatch("contract",
-                        "Show and publish the contract's schema and obligations versions; "
-                        "amend its settings.",
+                        N_("Show and publish the contract's schema and obligations versions; "
+                           "amend its settings."),
                         subs, argc, argv);
 }

@@ -21,36 +21,37 @@ int cmd_decide(int argc, char **argv)
                                                  : "returned";
     int approve = strcmp(o.outcome, "approved") == 0;
     const cli_opt approve_opts[] = {
-        {NULL, 0, CLI_ID, NULL, "REQUEST", "the request to decide", 0},
-        {"conditions", 0, CLI_STRING, &o.conditions, "TEXT", "conditions of the approval", 0},
-        {"valid-until", 0, CLI_DATE, &o.valid_until, "YYYY-MM-DD", "the approval's last day",
+        {NULL, 0, CLI_ID, NULL, "REQUEST", N_("the request to decide"), 0},
+        {"conditions", 0, CLI_STRING, &o.conditions, "TEXT", N_("conditions of the approval"), 0},
+        {"valid-until", 0, CLI_DATE, &o.valid_until, "YYYY-MM-DD", N_("the approval's last day"),
          CLI_DAY},
-        {"max-uses", 0, CLI_NUMBER, &max_uses, "N", "how many times it may be used", 0},
-        {"reason", 0, CLI_STRING, &o.reason, "TEXT", "why", 0},
+        {"max-uses", 0, CLI_NUMBER, &max_uses, "N", N_("how many times it may be used"), 0},
+        {"reason", 0, CLI_STRING, &o.reason, "TEXT", N_("why"), 0},
         CLI_OPT_KEY(&key),
         {0}};
-    const cli_opt other_opts[] = {{NULL, 0, CLI_ID, NULL, "REQUEST", "the request to decide", 0},
-                                  {"reason", 0, CLI_STRING, &o.reason, "TEXT", "why", CLI_REQUIRED},
-                                  CLI_OPT_KEY(&key),
-                                  {0}};
+    const cli_opt other_opts[] = {
+        {NULL, 0, CLI_ID, NULL, "REQUEST", N_("the request to decide"), 0},
+        {"reason", 0, CLI_STRING, &o.reason, "TEXT", N_("why"), CLI_REQUIRED},
+        CLI_OPT_KEY(&key),
+        {0}};
     const cli_spec spec = {
         argv[0],
-        approve ? "Approve a request by merging it (the city)."
+        approve ? N_("Approve a request by merging it (the city).")
         : strcmp(o.outcome, "rejected") == 0
-            ? "Reject a request by merging it, with a reason (the city)."
-            : "Return a request for correction (差戻し), with a reason (the city).",
+            ? N_("Reject a request by merging it, with a reason (the city).")
+            : N_("Return a request for correction (差戻し), with a reason (the city)."),
         approve ? approve_opts : other_opts};
     int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
         return parsed;
     if (max_uses != LONG_MIN && max_uses < 1)
-        return cli_bad(&spec, "--max-uses takes a positive whole number, not %ld", max_uses);
+        return cli_bad(&spec, _("--max-uses takes a positive whole number, not %ld"), max_uses);
     if (max_uses != LONG_MIN)
         o.max_uses = max_uses;
     if (optind != argc - 1)
-        return cli_bad(&spec, "%s needs one REQUEST", argv[0]);
+        return cli_bad(&spec, _("%s needs one REQUEST"), argv[0]);
     if (strcmp(o.outcome, "approved") != 0 && !o.reason)
-        return cli_bad(&spec, "%s needs --reason", argv[0]);
+        return cli_bad(&spec, _("%s needs --reason"), argv[0]);
     itk_registry *reg = NULL;
     itk_signer *signer = NULL;
     git_oid out;
@@ -58,7 +59,7 @@ int cmd_decide(int argc, char **argv)
     if (cli_open_registry(&reg) || cli_open_signer(&signer, reg, key))
         goto done;
     if (itk_request_decide(&out, reg, signer, argv[optind], &o) < 0) {
-        rc = cli_fail("nothing was decided");
+        rc = cli_fail(_("nothing was decided"));
         goto done;
     }
     itk_request_info info;
@@ -78,10 +79,10 @@ int cmd_decide(int argc, char **argv)
     }
     itk_buf_dispose(&waiting);
     itk_error_clear();
-    printf("%s %s in commit %.12s.\n",
-           strcmp(o.outcome, "approved") == 0   ? "Approved"
-           : strcmp(o.outcome, "rejected") == 0 ? "Rejected"
-                                                : "Returned for correction",
+    printf(strcmp(o.outcome, "approved") == 0 ? _("Approved %s in commit %.12s.\n")
+           : strcmp(o.outcome, "rejected") == 0
+               ? _("Rejected %s in commit %.12s.\n")
+               : _("Returned %s for correction in commit %.12s.\n"),
            argv[optind], git_oid_tostr_s(&out));
     rc = EXIT_OK;
 done:

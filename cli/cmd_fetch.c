@@ -1,6 +1,7 @@
 /* itaku fetch: take a remote's lines and request branches through the
  * quarantine; nothing moves unless every new commit verifies. */
 #include "cli.h"
+#include "i18n.h"
 #include "itaku/remote.h"
 
 #include <stdio.h>
@@ -14,44 +15,46 @@ void cli_print_take(const itk_sync_report *r)
         char old[16];
         git_oid_tostr(old, sizeof(old), &u->old_tip);
         if (u->named[0])
-            printf("  (called %s's line by its source, but signed by %s: taken as %s's)\n",
-                   cli_safe(u->named), cli_safe(u->party), cli_safe(u->party));
+            printf(_("  (called %1$s's line by its source, but signed by %2$s: taken as %2$s's)\n"),
+                   cli_safe(u->named), cli_safe(u->party));
         if (u->nothing_new)
-            printf("  line of %-20s nothing new: %.12s is older than the line held, %.12s\n",
+            printf(_("  line of %-20s nothing new: %.12s is older than the line held, %.12s\n"),
                    cli_safe(u->party), git_oid_tostr_s(&u->new_tip), old);
         else if (git_oid_is_zero(&u->old_tip))
-            printf("  line of %-20s new at %.12s\n", cli_safe(u->party),
+            printf(_("  line of %-20s new at %.12s\n"), cli_safe(u->party),
                    git_oid_tostr_s(&u->new_tip));
         else if (git_oid_equal(&u->old_tip, &u->new_tip))
-            printf("  line of %-20s unchanged at %.12s\n", cli_safe(u->party), old);
+            printf(_("  line of %-20s unchanged at %.12s\n"), cli_safe(u->party), old);
         else
-            printf("  line of %-20s %.12s -> %.12s\n", cli_safe(u->party), old,
+            printf(_("  line of %-20s %.12s -> %.12s\n"), cli_safe(u->party), old,
                    git_oid_tostr_s(&u->new_tip));
     }
     if (r->nrequests)
-        printf("  %zu request branch%s taken\n", r->nrequests, r->nrequests == 1 ? "" : "es");
-    printf("Verified %zu commit%s; refs/itaku/lines/ now hold what passed.\n", r->ncommits,
-           r->ncommits == 1 ? "" : "s");
+        printf(P_("  %zu request branch taken\n", "  %zu request branches taken\n", r->nrequests),
+               r->nrequests);
+    printf(P_("Verified %zu commit; refs/itaku/lines/ now hold what passed.\n",
+              "Verified %zu commits; refs/itaku/lines/ now hold what passed.\n", r->ncommits),
+           r->ncommits);
 }
 
 int cmd_fetch(int argc, char **argv)
 {
     const char *party = NULL, *key = NULL;
     const cli_opt opts[] = {
-        {NULL, 0, CLI_STRING, NULL, "NAME", "a remote ('origin' by default)", CLI_OPTIONAL},
+        {NULL, 0, CLI_STRING, NULL, "NAME", N_("a remote ('origin' by default)"), CLI_OPTIONAL},
         {"party", 0, CLI_STRING, &party, "P",
-         "whose line the remote's main is, when it is not tagged", 0},
+         N_("whose line the remote's main is, when it is not tagged"), 0},
         CLI_OPT_KEY(&key),
         {0}};
     const cli_spec spec = {"fetch",
-                           "Take a remote's lines and request branches through the "
-                           "quarantine; nothing moves unless every new commit verifies.",
+                           N_("Take a remote's lines and request branches through the "
+                              "quarantine; nothing moves unless every new commit verifies."),
                            opts};
     int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
         return parsed;
     if (optind < argc - 1)
-        return cli_bad(&spec, "fetch takes at most one remote");
+        return cli_bad(&spec, _("fetch takes at most one remote"));
     const char *name = optind == argc - 1 ? argv[optind] : "origin";
     itk_registry *reg = NULL;
     itk_sync_report *report = calloc(1, sizeof(*report));
@@ -61,10 +64,10 @@ int cmd_fetch(int argc, char **argv)
     itk_remote_options o = ITK_REMOTE_OPTIONS_INIT;
     o.key_path = key;
     if (itk_remote_fetch(report, reg, name, party, &o) < 0) {
-        rc = cli_fail("nothing was fetched");
+        rc = cli_fail(_("nothing was fetched"));
         goto done;
     }
-    printf("Fetched from %s:\n", name);
+    printf(_("Fetched from %s:\n"), name);
     cli_print_take(report);
     rc = EXIT_OK;
 done:

@@ -2,6 +2,7 @@
  * the chain, endorsements, decision, withdrawal, supersession, and the
  * records citing it and answering those — in history order. */
 #include "cli.h"
+#include "i18n.h"
 #include "json_out.h"
 #include "itaku/history.h"
 #include "itaku/people.h"
@@ -29,15 +30,16 @@ static const char *step_name(itk_buf *name, itk_registry *reg, const itk_story_s
 int cmd_history(int argc, char **argv)
 {
     int json = 0;
-    const cli_opt opts[] = {{NULL, 0, CLI_ID, NULL, "ID", "a record or request", 0},
-                            {"json", 0, CLI_SWITCH, &json, NULL, "print JSON", 0},
+    const cli_opt opts[] = {{NULL, 0, CLI_ID, NULL, "ID", N_("a record or request"), 0},
+                            {"json", 0, CLI_SWITCH, &json, NULL, N_("print JSON"), 0},
                             {0}};
-    const cli_spec spec = {"history", "Tell one record's or request's story, step by step.", opts};
+    const cli_spec spec = {"history", N_("Tell one record's or request's story, step by step."),
+                           opts};
     int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
         return parsed;
     if (optind + 1 != argc)
-        return cli_bad(&spec, "history needs one record or request ID");
+        return cli_bad(&spec, _("history needs one record or request ID"));
     itk_registry *reg = NULL;
     itk_story *st = NULL;
     itk_story_options o = ITK_STORY_OPTIONS_INIT;
@@ -46,7 +48,7 @@ int cmd_history(int argc, char **argv)
         return EXIT_ERROR;
     if (itk_story_run(&st, reg, argv[optind], &o) < 0) {
         itk_registry_free(reg);
-        return cli_fail("cannot tell the history");
+        return cli_fail(_("cannot tell the history"));
     }
     int rc = EXIT_OK;
     itk_buf name = ITK_BUF_INIT;
@@ -71,8 +73,9 @@ int cmd_history(int argc, char **argv)
                                       "missing", itk_story_missing(st), "steps", steps));
     } else {
         int color = cli_color(1);
-        printf("History of %s%s\n", cli_safe(itk_story_subject(st)),
-               itk_story_missing(st) ? " (no such record here; records cite it)" : "");
+        printf(itk_story_missing(st) ? _("History of %s (no such record here; records cite it)\n")
+                                     : _("History of %s\n"),
+               cli_safe(itk_story_subject(st)));
         for (size_t i = 0; i < itk_story_count(st); i++) {
             const itk_story_step *s = itk_story_get(st, i);
             char when[24], who[300];
@@ -86,8 +89,11 @@ int cmd_history(int argc, char **argv)
             cli_pad(s->what, 11);
             int w = cli_display_width(who);
             cli_pad(who, w < 22 ? 22 : w + 1);
-            printf("%.12s  %s%s\n", cli_safe(s->commit), cli_safe(s->detail),
-                   s->is_void ? " [void: signed after its key's compromise; does not count]" : "");
+            if (s->is_void)
+                printf(_("%.12s  %s [void: signed after its key's compromise; does not count]\n"),
+                       cli_safe(s->commit), cli_safe(s->detail));
+            else
+                printf("%.12s  %s\n", cli_safe(s->commit), cli_safe(s->detail));
         }
     }
     itk_buf_dispose(&name);

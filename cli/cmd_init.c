@@ -16,20 +16,21 @@ int cmd_init(int argc, char **argv)
     cli_strings method_list = {methods, 0, 32};
     o.principal = "officer";
     const cli_opt opts[] = {
-        {NULL, 0, CLI_PATH, NULL, "DIR", "the new registry's folder", 0},
-        {"contract", 0, CLI_STRING, &o.contract_id, "ID", "the contract's id", 0},
-        {"title", 0, CLI_STRING, &o.title, "TEXT", "the contract's title", 0},
-        {"city", 0, CLI_STRING, &o.city_id, "ID", "the city's party id", 0},
-        {"name", 0, CLI_STRING, &o.city_name, "NAME", "the city's name", 0},
-        {"key", 0, CLI_PATH, &key, "FILE", "the city's private key", 0},
-        {"principal", 0, CLI_STRING, &o.principal, "NAME", "who holds it (default: officer)", 0},
+        {NULL, 0, CLI_PATH, NULL, "DIR", N_("the new registry's folder"), 0},
+        {"contract", 0, CLI_STRING, &o.contract_id, "ID", N_("the contract's id"), 0},
+        {"title", 0, CLI_STRING, &o.title, "TEXT", N_("the contract's title"), 0},
+        {"city", 0, CLI_STRING, &o.city_id, "ID", N_("the city's party id"), 0},
+        {"name", 0, CLI_STRING, &o.city_name, "NAME", N_("the city's name"), 0},
+        {"key", 0, CLI_PATH, &key, "FILE", N_("the city's private key"), 0},
+        {"principal", 0, CLI_STRING, &o.principal, "NAME", N_("who holds it (default: officer)"),
+         0},
         {"principal-name", 0, CLI_STRING, &o.principal_name, "TEXT",
-         "that person's name as the papers show it (e.g. 田中 花子)", 0},
-        {"start", 0, CLI_DATE, &o.start, "YYYY-MM-DD", "the contract's first day", CLI_DAY},
-        {"end", 0, CLI_DATE, &o.end, "YYYY-MM-DD", "the contract's last day", CLI_DAY},
+         N_("that person's name as the papers show it (e.g. 田中 花子)"), 0},
+        {"start", 0, CLI_DATE, &o.start, "YYYY-MM-DD", N_("the contract's first day"), CLI_DAY},
+        {"end", 0, CLI_DATE, &o.end, "YYYY-MM-DD", N_("the contract's last day"), CLI_DAY},
         {"handover-method", 0, CLI_STRING, &method_list, "M",
-         "a way records may be handed over (may repeat)", CLI_MANY},
-        {"timezone", 0, CLI_STRING, &o.timezone, "TZ", "the contract's time zone", 0},
+         N_("a way records may be handed over (may repeat)"), CLI_MANY},
+        {"timezone", 0, CLI_STRING, &o.timezone, "TZ", N_("the contract's time zone"), 0},
         {"principal-post", 0, CLI_STRING, &o.principal_post, "TEXT",
          N_("that person's post (担当, 課長 …; see --decision-rules)"), 0},
         {"decision-rules", 0, CLI_PATH, &rules_file, "FILE",
@@ -39,8 +40,8 @@ int cmd_init(int argc, char **argv)
          0},
         {0}};
     const cli_spec spec = {"init",
-                           "Create a contract registry (the city) and print the contract "
-                           "sheet.",
+                           N_("Create a contract registry (the city) and print the contract "
+                              "sheet."),
                            opts};
     int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
@@ -48,9 +49,9 @@ int cmd_init(int argc, char **argv)
     o.handover_methods = methods;
     o.handover_count = method_list.n;
     if (optind != argc - 1)
-        return cli_bad(&spec, "init needs one DIR");
+        return cli_bad(&spec, _("init needs one DIR"));
     if (!o.contract_id || !o.title || !o.city_id || !o.city_name || !key)
-        return cli_bad(&spec, "init needs --contract, --title, --city, --name and --key");
+        return cli_bad(&spec, _("init needs --contract, --title, --city, --name and --key"));
     json_t *rules = NULL;
     if (rules_file) {
         if (cli_read_body(&rules, rules_file, 0) != 0)
@@ -77,17 +78,17 @@ int cmd_init(int argc, char **argv)
     json_decref(rules);
     if (rc) {
         itk_buf_dispose(&fpr);
-        return cli_fail("cannot create the registry");
+        return cli_fail(_("cannot create the registry"));
     }
     char hex[GIT_OID_HEXSZ + 1];
     git_oid_tostr(hex, sizeof(hex), &genesis);
-    printf("Contract sheet (attach to the paper contract)\n"
-           "  contract:  %s\n"
-           "  title:     %s\n"
-           "  genesis:   %s\n"
-           "  city key:  %s\n\n"
-           "Registry created in %s. Each party joins with:\n"
-           "  itaku clone URL DIR --city-key %s --genesis %s\n",
+    printf(_("Contract sheet (attach to the paper contract)\n"
+             "  contract:  %s\n"
+             "  title:     %s\n"
+             "  genesis:   %s\n"
+             "  city key:  %s\n\n"
+             "Registry created in %s. Each party joins with:\n"
+             "  itaku clone URL DIR --city-key %s --genesis %s\n"),
            o.contract_id, o.title, hex, fpr.ptr, argv[optind], fpr.ptr, hex);
     itk_buf_dispose(&fpr);
     return EXIT_OK;

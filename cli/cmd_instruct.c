@@ -19,24 +19,24 @@ static int instruct(int argc, char **argv)
     cli_strings item_list = {items, 0, 64};
     const cli_opt opts[] = {
         {NULL, 0, CLI_STRING, NULL, "KIND",
-         "report, inspection, return, dispose or incident-follow-up", 0},
-        {"to", 0, CLI_PARTY, &o.to, "PARTY", "the descendant instructed", CLI_REQUIRED},
-        {"due", 0, CLI_DATE, &o.due, "DATE", "when it is due (a date alone: 23:59:59 that day)",
+         N_("report, inspection, return, dispose or incident-follow-up"), 0},
+        {"to", 0, CLI_PARTY, &o.to, "PARTY", N_("the descendant instructed"), CLI_REQUIRED},
+        {"due", 0, CLI_DATE, &o.due, "DATE", N_("when it is due (a date alone: 23:59:59 that day)"),
          CLI_REQUIRED},
-        {"text", 0, CLI_STRING, &o.text, "TEXT", "what to do", CLI_REQUIRED},
-        {"incident", 0, CLI_STRING, &o.incident_ref, "REF", "the incident it follows up", 0},
-        {"item", 0, CLI_STRING, &item_list, "ID", "an item concerned (may repeat)", CLI_MANY},
+        {"text", 0, CLI_STRING, &o.text, "TEXT", N_("what to do"), CLI_REQUIRED},
+        {"incident", 0, CLI_STRING, &o.incident_ref, "REF", N_("the incident it follows up"), 0},
+        {"item", 0, CLI_STRING, &item_list, "ID", N_("an item concerned (may repeat)"), CLI_MANY},
         {"backdated", 0, CLI_SWITCH, &o.backdated, NULL,
-         "the due date is already past, and that is meant (recorded as such)", 0},
+         N_("the due date is already past, and that is meant (recorded as such)"), 0},
         {"reason", 0, CLI_STRING, &o.reason, "TEXT",
          N_("why a backdated instruction is given, or why --unverified-ref"), 0},
         CLI_OPT_UNVERIFIED(&cli_refs),
         CLI_OPT_KEY(&key),
         {0}};
     const cli_spec spec = {"instruct",
-                           "Instruct a descendant: report, inspection, return, "
-                           "dispose, incident follow-up; it reaches them when they pull. "
-                           "`instruct amend N` and `instruct withdraw N` correct one of ours.",
+                           N_("Instruct a descendant: report, inspection, return, "
+                              "dispose, incident follow-up; it reaches them when they pull. "
+                              "`instruct amend N` and `instruct withdraw N` correct one of ours."),
                            opts};
     int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
@@ -49,7 +49,7 @@ static int instruct(int argc, char **argv)
         o.refs = &cli_refs;
     }
     if (optind != argc - 1 || !o.to || !o.due || !o.text)
-        return cli_bad(&spec, "instruct needs KIND, --to, --due and --text");
+        return cli_bad(&spec, _("instruct needs KIND, --to, --due and --text"));
     /* the kind as the city's word for it (報告の求め) too */
     char kind_code[64] = "";
     if (itk_form_choice(kind_code, sizeof(kind_code), "instruction", "kind", argv[optind]) < 0)
@@ -63,11 +63,12 @@ static int instruct(int argc, char **argv)
     if (cli_open_registry(&reg) || cli_open_signer(&signer, reg, key))
         goto done;
     if (itk_instruct(&name, &out, reg, signer, &o) < 0) {
-        fprintf(stderr, "itaku: nothing was written:\n%s\n", cli_safe_block(itk_error_last(), ""));
+        fprintf(stderr, _("itaku: nothing was written:\n%s\n"),
+                cli_safe_block(itk_error_last(), ""));
         goto done;
     }
     printf("%s\n", name.ptr);
-    fprintf(stderr, "Instructed %s in commit %.12s; it reaches %s when it pulls.\n", o.to,
+    fprintf(stderr, _("Instructed %s in commit %.12s; it reaches %s when it pulls.\n"), o.to,
             git_oid_tostr_s(&out), o.to);
     rc = EXIT_OK;
 done:
@@ -84,32 +85,33 @@ static int change(int argc, char **argv)
     const char *key = NULL;
     int withdraw = strcmp(argv[0], "withdraw") == 0;
     const cli_opt amend_opts[] = {
-        {NULL, 0, CLI_ID, NULL, "INSTRUCTION", "ours, as <party>/n-NNNNNN or n-NNNNNN", 0},
-        {"due", 0, CLI_DATE, &o.due, "YYYY-MM-DD", "the new due date", 0},
-        {"text", 0, CLI_STRING, &o.text, "TEXT", "the new text", 0},
-        {"reason", 0, CLI_STRING, &o.reason, "TEXT", "why it is amended", CLI_REQUIRED},
-        {"backdated", 0, CLI_SWITCH, &o.backdated, NULL, "the new due date is past, and meant", 0},
+        {NULL, 0, CLI_ID, NULL, "INSTRUCTION", N_("ours, as <party>/n-NNNNNN or n-NNNNNN"), 0},
+        {"due", 0, CLI_DATE, &o.due, "YYYY-MM-DD", N_("the new due date"), 0},
+        {"text", 0, CLI_STRING, &o.text, "TEXT", N_("the new text"), 0},
+        {"reason", 0, CLI_STRING, &o.reason, "TEXT", N_("why it is amended"), CLI_REQUIRED},
+        {"backdated", 0, CLI_SWITCH, &o.backdated, NULL, N_("the new due date is past, and meant"),
+         0},
         CLI_OPT_KEY(&key),
         {0}};
     const cli_opt withdraw_opts[] = {
-        {NULL, 0, CLI_ID, NULL, "INSTRUCTION", "ours, as <party>/n-NNNNNN or n-NNNNNN", 0},
-        {"reason", 0, CLI_STRING, &o.reason, "TEXT", "why it is withdrawn", CLI_REQUIRED},
+        {NULL, 0, CLI_ID, NULL, "INSTRUCTION", N_("ours, as <party>/n-NNNNNN or n-NNNNNN"), 0},
+        {"reason", 0, CLI_STRING, &o.reason, "TEXT", N_("why it is withdrawn"), CLI_REQUIRED},
         CLI_OPT_KEY(&key),
         {0}};
     const cli_spec spec =
         withdraw ? (cli_spec){"instruct withdraw",
-                              "Withdraw one of our instructions: a new record that supersedes "
-                              "it; nothing is owed under it any more. The history keeps both.",
+                              N_("Withdraw one of our instructions: a new record that supersedes "
+                                 "it; nothing is owed under it any more. The history keeps both."),
                               withdraw_opts}
                  : (cli_spec){"instruct amend",
-                              "Amend one of our instructions (its due date or text): a new "
-                              "record that supersedes it; status follows the latest.",
+                              N_("Amend one of our instructions (its due date or text): a new "
+                                 "record that supersedes it; status follows the latest."),
                               amend_opts};
     int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
         return parsed;
     if (optind != argc - 1 || !o.reason)
-        return cli_bad(&spec, "%s needs INSTRUCTION and --reason", spec.name);
+        return cli_bad(&spec, _("%s needs INSTRUCTION and --reason"), spec.name);
     o.instruction = argv[optind];
     o.withdraw = withdraw;
     itk_registry *reg = NULL;
@@ -120,14 +122,17 @@ static int change(int argc, char **argv)
     if (cli_open_registry(&reg) || cli_open_signer(&signer, reg, key))
         goto done;
     if (itk_instruct_change(&name, &out, reg, signer, &o) < 0) {
-        fprintf(stderr, "itaku: nothing was written:\n%s\n", cli_safe_block(itk_error_last(), ""));
+        fprintf(stderr, _("itaku: nothing was written:\n%s\n"),
+                cli_safe_block(itk_error_last(), ""));
         goto done;
     }
     printf("%s\n", name.ptr);
     fprintf(stderr,
-            "%s %s in commit %.12s (the new version is %s); it reaches the party "
-            "instructed when it pulls.\n",
-            withdraw ? "Withdrew" : "Amended", o.instruction, git_oid_tostr_s(&out), name.ptr);
+            withdraw ? _("Withdrew %s in commit %.12s (the new version is %s); it reaches the "
+                         "party instructed when it pulls.\n")
+                     : _("Amended %s in commit %.12s (the new version is %s); it reaches the "
+                         "party instructed when it pulls.\n"),
+            o.instruction, git_oid_tostr_s(&out), name.ptr);
     rc = EXIT_OK;
 done:
     itk_buf_dispose(&name);
@@ -139,10 +144,10 @@ done:
 static int list(int argc, char **argv)
 {
     int all = 0, json = 0;
-    const cli_opt opts[] = {{"all", 0, CLI_SWITCH, &all, NULL, "closed ones too", 0},
-                            {"json", 0, CLI_SWITCH, &json, NULL, "print JSON", 0},
+    const cli_opt opts[] = {{"all", 0, CLI_SWITCH, &all, NULL, N_("closed ones too"), 0},
+                            {"json", 0, CLI_SWITCH, &json, NULL, N_("print JSON"), 0},
                             {0}};
-    const cli_spec spec = {"instructions", "List open instructions for us and our descendants.",
+    const cli_spec spec = {"instructions", N_("List open instructions for us and our descendants."),
                            opts};
     int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
@@ -163,13 +168,13 @@ static int list(int argc, char **argv)
     if (itk_instruction_list(&l, &n, reg, me[0] ? me : NULL) < 0) {
         itk_signer_free(signer);
         itk_registry_free(reg);
-        return cli_fail("cannot list instructions");
+        return cli_fail(_("cannot list instructions"));
     }
     json_t *out = json ? json_array() : NULL;
     itk_labels *labels = json ? NULL : cli_labels(reg);
     if (!json)
-        printf("%-22s %-14s %-18s %-18s %-26s %s\n", "INSTRUCTION", "FROM", "TO", "KIND", "DUE",
-               "ANSWER");
+        cli_heading(6, 22, _("INSTRUCTION"), 14, _("FROM"), 18, _("TO"), 18, _("KIND"), 26,
+                    _("DUE"), 0, _("ANSWER"));
     int first = 1;
     for (size_t i = 0; i < n; i++) {
         if (!all && (l[i].answer[0] || l[i].withdrawn))
@@ -187,8 +192,8 @@ static int list(int argc, char **argv)
             cli_pad(itk_label_or(labels, "instruction.kind", l[i].kind), 18);
             printf(" %-26s %s\n", cli_safe(l[i].due),
                    l[i].answer[0]   ? cli_safe(l[i].answer)
-                   : l[i].withdrawn ? "(withdrawn)"
-                                    : "(open)");
+                   : l[i].withdrawn ? _("(withdrawn)")
+                                    : _("(open)"));
         }
         first = 0;
     }
@@ -196,7 +201,7 @@ static int list(int argc, char **argv)
     if (json)
         rc = cli_json_print(out);
     else if (first)
-        printf("(none open)\n");
+        printf(_("(none open)\n"));
     itk_labels_free(labels);
     free(l);
     itk_signer_free(signer);

@@ -2,6 +2,7 @@
  * its signing party, principal, action, records and verification mark;
  * filtered by party, obligations section, action and time. */
 #include "cli.h"
+#include "i18n.h"
 #include "itaku/verify.h"
 #include "json_out.h"
 #include "itaku/history.h"
@@ -96,7 +97,7 @@ static void print_line(const itk_log_entry *e, const char *name, int offset, int
                                      : "\033[32m";
     cli_pad(date, 24);
     printf("%s%s%s  ", on, mark, color ? "\033[0m" : "");
-    cli_pad(*ci->party ? ci->party : "(unknown)", 17);
+    cli_pad(*ci->party ? ci->party : _("(unknown)"), 17);
     /* the principal's name in force at the commit beside it (itaku/people.h) */
     char who[200];
     snprintf(who, sizeof(who), "%s%s%s%s", *ci->principal ? ci->principal : "-", *name ? " (" : "",
@@ -110,8 +111,11 @@ static void print_line(const itk_log_entry *e, const char *name, int offset, int
     putchar('\n');
     for (size_t i = 0; i < ci->nrecords; i++)
         printf("%*s%s\n", 27, "", cli_safe(ci->records[i]));
-    if (e->nreceived)
-        printf("%*s(brings in %zu record%s)\n", 27, "", e->nreceived, e->nreceived == 1 ? "" : "s");
+    if (e->nreceived) {
+        printf("%*s", 27, "");
+        printf(P_("(brings in %zu record)\n", "(brings in %zu records)\n", e->nreceived),
+               e->nreceived);
+    }
 }
 
 int cmd_log(int argc, char **argv)
@@ -120,30 +124,30 @@ int cmd_log(int argc, char **argv)
     long max = -1;
     int json = 0;
     const cli_opt opts[] = {
-        {"party", 0, CLI_PARTY, &o.party, "P", "only commits of this party", 0},
-        {"section", 0, CLI_STRING, &o.section, "N", "only this obligations section", 0},
-        {"action", 0, CLI_STRING, &o.action, "A", "only this action", 0},
-        {"since", 0, CLI_DATE, &o.since, "DATE", "only commits from this date on", 0},
-        {"until", 0, CLI_DATE, &o.until, "DATE", "only commits up to this date", 0},
-        {"json", 0, CLI_SWITCH, &json, NULL, "print JSON", 0},
-        {"max-count", 'n', CLI_NUMBER, &max, "N", "at most N commits", 0},
+        {"party", 0, CLI_PARTY, &o.party, "P", N_("only commits of this party"), 0},
+        {"section", 0, CLI_STRING, &o.section, "N", N_("only this obligations section"), 0},
+        {"action", 0, CLI_STRING, &o.action, "A", N_("only this action"), 0},
+        {"since", 0, CLI_DATE, &o.since, "DATE", N_("only commits from this date on"), 0},
+        {"until", 0, CLI_DATE, &o.until, "DATE", N_("only commits up to this date"), 0},
+        {"json", 0, CLI_SWITCH, &json, NULL, N_("print JSON"), 0},
+        {"max-count", 'n', CLI_NUMBER, &max, "N", N_("at most N commits"), 0},
         {0}};
     const cli_spec spec = {"log",
-                           "Print the accountability history, newest first: each commit "
-                           "with its signing party, principal, action, records and mark.",
+                           N_("Print the accountability history, newest first: each commit "
+                              "with its signing party, principal, action, records and mark."),
                            opts};
     int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
         return parsed;
     if (optind != argc)
-        return cli_bad(&spec, "log takes no arguments");
+        return cli_bad(&spec, _("log takes no arguments"));
     if (o.action && !itk_action_known(o.action)) {
         char known[512] = "";
         size_t len = 0;
         for (size_t i = 0; itk_action_name(i) && len < sizeof(known); i++)
             len += (size_t)snprintf(known + len, sizeof(known) - len, "%s%s", i ? ", " : "",
                                     itk_action_name(i));
-        return cli_bad(&spec, "--action '%s' is no action itaku writes (one of: %s)", o.action,
+        return cli_bad(&spec, _("--action '%s' is no action itaku writes (one of: %s)"), o.action,
                        known);
     }
     itk_registry *reg = NULL;
@@ -153,7 +157,7 @@ int cmd_log(int argc, char **argv)
     o.progress = cli_progress();
     if (itk_log_run(&log, reg, &o) < 0) {
         itk_registry_free(reg);
-        return cli_fail("cannot read the history");
+        return cli_fail(_("cannot read the history"));
     }
     int offset = itk_log_offset(log), color = cli_color(1), rc = EXIT_OK;
     itk_error_clear();
@@ -163,13 +167,13 @@ int cmd_log(int argc, char **argv)
     itk_name_memo memo;
     memset(&memo, 0, sizeof(memo));
     if (!json) {
-        cli_pad("DATE", 24);
+        cli_pad(_("DATE"), 24);
         cli_pad("", 3);
-        cli_pad("PARTY", 17);
-        cli_pad("PRINCIPAL", 13);
-        cli_pad("ACTION", 15);
-        cli_pad("COMMIT", 14);
-        puts("SUBJECT");
+        cli_pad(_("PARTY"), 17);
+        cli_pad(_("PRINCIPAL"), 13);
+        cli_pad(_("ACTION"), 15);
+        cli_pad(_("COMMIT"), 14);
+        puts(_("SUBJECT"));
     }
     for (size_t i = 0; i < itk_log_count(log) && max != 0; i++) {
         const itk_log_entry *e = itk_log_get(log, i);

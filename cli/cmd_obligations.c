@@ -1,6 +1,7 @@
 /* itaku obligations: the city's requirements in force, section by section,
  * with the rules that check them. */
 #include "cli.h"
+#include "i18n.h"
 #include "json_out.h"
 #include "itaku/json.h"
 #include "itaku/obligations.h"
@@ -33,17 +34,21 @@ static void print_section(const json_t *s)
     json_t *rules = json_object_get(s, "rules");
     if (json_array_size(rules) == 0) {
         const char *why = json_string_value(json_object_get(s, "reason_en"));
-        printf("  checked by: nothing a record can show%s%s\n", why ? " — " : "",
-               why ? cli_safe(why) : "");
+        if (why)
+            printf(_("  checked by: nothing a record can show — %s\n"), cli_safe(why));
+        else
+            printf(_("  checked by: nothing a record can show\n"));
     }
     json_t *rule;
     json_array_foreach(rules, i, rule)
     {
         const char *clause = json_string_value(json_object_get(rule, "clause"));
-        printf("  checked by: %s%s%s%s — %s\n",
-               cli_safe(json_string_value(json_object_get(rule, "kind"))), clause ? " [" : "",
-               clause ? cli_safe(clause) : "", clause ? "]" : "",
-               cli_safe(json_string_value(json_object_get(rule, "summary_en"))));
+        const char *kind = cli_safe(json_string_value(json_object_get(rule, "kind")));
+        const char *summary = cli_safe(json_string_value(json_object_get(rule, "summary_en")));
+        if (clause)
+            printf(_("  checked by: %s [%s] — %s\n"), kind, cli_safe(clause), summary);
+        else
+            printf(_("  checked by: %s — %s\n"), kind, summary);
     }
     putchar('\n');
 }
@@ -52,18 +57,18 @@ int cmd_obligations(int argc, char **argv)
 {
     long section = 0;
     int json = 0;
-    const cli_opt opts[] = {{"section", 's', CLI_NUMBER, &section, "N", "only this section", 0},
-                            {"json", 0, CLI_SWITCH, &json, NULL, "print JSON", 0},
+    const cli_opt opts[] = {{"section", 's', CLI_NUMBER, &section, "N", N_("only this section"), 0},
+                            {"json", 0, CLI_SWITCH, &json, NULL, N_("print JSON"), 0},
                             {0}};
     const cli_spec spec = {"obligations",
-                           "List the city's requirements and the rules that "
-                           "check them.",
+                           N_("List the city's requirements and the rules that "
+                              "check them."),
                            opts};
     int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
         return parsed;
     if (optind != argc)
-        return cli_bad(&spec, "obligations takes options only");
+        return cli_bad(&spec, _("obligations takes options only"));
     itk_registry *reg = NULL;
     json_t *ob = NULL;
     if (itk_registry_open(&reg, ".") < 0)
@@ -72,12 +77,12 @@ int cmd_obligations(int argc, char **argv)
     int rc = itk_obligations_load(&ob, reg);
     itk_registry_free(reg);
     if (rc < 0)
-        return cli_fail("cannot read the obligations");
+        return cli_fail(_("cannot read the obligations"));
     json_t *sections = json_object_get(ob, "sections"), *s;
     size_t i;
     int shown = 0;
     if (!json)
-        printf("%s (%s), version %lld\n\n",
+        printf(_("%s (%s), version %lld\n\n"),
                cli_safe(json_string_value(json_object_get(ob, "title"))),
                cli_safe(json_string_value(json_object_get(ob, "title_en"))),
                (long long)json_integer_value(json_object_get(ob, "version")));
@@ -94,7 +99,7 @@ int cmd_obligations(int argc, char **argv)
     }
     if (!shown) {
         json_decref(out);
-        fprintf(stderr, "itaku: no section %ld; the sections are 1 to %zu\n", section,
+        fprintf(stderr, _("itaku: no section %ld; the sections are 1 to %zu\n"), section,
                 json_array_size(sections));
         json_decref(ob);
         return EXIT_ERROR;

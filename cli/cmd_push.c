@@ -1,6 +1,7 @@
 /* itaku push: send our main (and our request branches) to a hosted registry,
  * whose pre-receive hook decides what it takes. */
 #include "cli.h"
+#include "i18n.h"
 #include "itaku/remote.h"
 
 #include <getopt.h>
@@ -9,19 +10,20 @@
 int cmd_push(int argc, char **argv)
 {
     const char *key = NULL;
-    const cli_opt opts[] = {
-        {NULL, 0, CLI_STRING, NULL, "NAME", "a hosted registry (default: origin)", CLI_OPTIONAL},
-        CLI_OPT_KEY(&key),
-        {0}};
-    const cli_spec spec = {"push",
-                           "Send our main and our (and our descendants') request branches to a "
-                           "hosted registry; the city pushes main, a party P to parties/P/main.",
-                           opts};
+    const cli_opt opts[] = {{NULL, 0, CLI_STRING, NULL, "NAME",
+                             N_("a hosted registry (default: origin)"), CLI_OPTIONAL},
+                            CLI_OPT_KEY(&key),
+                            {0}};
+    const cli_spec spec = {
+        "push",
+        N_("Send our main and our (and our descendants') request branches to a "
+           "hosted registry; the city pushes main, a party P to parties/P/main."),
+        opts};
     int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
         return parsed;
     if (optind < argc - 1)
-        return cli_bad(&spec, "push takes at most one remote");
+        return cli_bad(&spec, _("push takes at most one remote"));
     const char *name = optind == argc - 1 ? argv[optind] : "origin";
     itk_registry *reg = NULL;
     itk_signer *signer = NULL;
@@ -32,13 +34,13 @@ int cmd_push(int argc, char **argv)
     itk_remote_options o = ITK_REMOTE_OPTIONS_INIT;
     o.key_path = key;
     if (itk_remote_push(&pushed, reg, signer, name, &o) < 0) {
-        rc = cli_fail("the push was refused");
+        rc = cli_fail(_("the push was refused"));
         goto done;
     }
     if (pushed.size)
-        printf("Pushed to %s:\n%s", name, cli_safe_block(pushed.ptr, ""));
+        printf(_("Pushed to %s:\n%s"), name, cli_safe_block(pushed.ptr, ""));
     else
-        printf("%s already holds everything we may push.\n", name);
+        printf(_("%s already holds everything we may push.\n"), name);
     rc = EXIT_OK;
 done:
     itk_buf_dispose(&pushed);

@@ -1,6 +1,7 @@
 /* itaku receive: merge a descendant's verified line into main with a signed
  * receipt (Itaku-Received). */
 #include "cli.h"
+#include "i18n.h"
 #include "itaku/flow.h"
 
 #include <getopt.h>
@@ -11,17 +12,17 @@ int cmd_receive(int argc, char **argv)
 {
     const char *key = NULL;
     const cli_opt opts[] = {
-        {NULL, 0, CLI_STRING, NULL, "PARTY", "the descendant whose line to take", 0},
-        {NULL, 0, CLI_STRING, NULL, "PATH|URL|REF", "where from", CLI_OPTIONAL},
+        {NULL, 0, CLI_STRING, NULL, "PARTY", N_("the descendant whose line to take"), 0},
+        {NULL, 0, CLI_STRING, NULL, "PATH|URL|REF", N_("where from"), CLI_OPTIONAL},
         CLI_OPT_KEY(&key),
         {0}};
     const cli_spec spec = {
-        "receive", "Merge a descendant's verified line into main with a signed receipt.", opts};
+        "receive", N_("Merge a descendant's verified line into main with a signed receipt."), opts};
     int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
         return parsed;
     if (optind != argc - 1 && optind != argc - 2)
-        return cli_bad(&spec, "receive needs the PARTY whose line to take, and where from");
+        return cli_bad(&spec, _("receive needs the PARTY whose line to take, and where from"));
     const char *party = argv[optind], *from = optind == argc - 2 ? argv[optind + 1] : NULL;
     itk_registry *reg = NULL;
     itk_signer *signer = NULL;
@@ -31,13 +32,13 @@ int cmd_receive(int argc, char **argv)
     if (cli_open_registry(&reg) || cli_open_signer(&signer, reg, key))
         goto done;
     if (itk_receive(&out, &kind, reg, signer, party, from) < 0) {
-        rc = cli_fail("nothing was received");
+        rc = cli_fail(_("nothing was received"));
         goto done;
     }
     if (kind == ITK_MERGED_NOTHING)
-        printf("Nothing new from %s: its line is already in main.\n", party);
+        printf(_("Nothing new from %s: its line is already in main.\n"), party);
     else
-        printf("Received the line of %s in commit %.12s.\n", party, git_oid_tostr_s(&out));
+        printf(_("Received the line of %s in commit %.12s.\n"), party, git_oid_tostr_s(&out));
     rc = EXIT_OK;
 done:
     itk_signer_free(signer);

@@ -1,6 +1,7 @@
 /* itaku register add|export: the management register (form 3), one record
  * per handover, copy, take-out, return or disposal. */
 #include "cli.h"
+#include "i18n.h"
 #include "itaku/forms.h"
 #include "itaku/json.h"
 #include "itaku/party.h"
@@ -15,37 +16,39 @@ static const struct {
     const char *option, *field, *arg, *help;
 } string_fields[] = {
     {"action", "action", "A",
-     "what happened: received returned copied taken_out brought_back other_purpose_use "
-     "third_party_provision erased disposed"},
-    {"item-id", "item_id", "ID", "the item's id"},
-    {"info", "info_name", "NAME", "the information's name"},
-    {"medium", "medium", "M", "the medium it is on: paper usb optical hdd_ssd file online"},
-    {"handler", "handler", "NAME", "who handled it"},
+     N_("what happened: received returned copied taken_out brought_back other_purpose_use "
+        "third_party_provision erased disposed")},
+    {"item-id", "item_id", "ID", N_("the item's id")},
+    {"info", "info_name", "NAME", N_("the information's name")},
+    {"medium", "medium", "M", N_("the medium it is on: paper usb optical hdd_ssd file online")},
+    {"handler", "handler", "NAME", N_("who handled it")},
     {"occurred-at", "occurred_at", "TIME",
-     "when (default: now; a date alone: the start of that day)"},
+     N_("when (default: now; a date alone: the start of that day)")},
     {"method", "method", "M",
-     "how it was handed over: a method the contract designates (itaku.json's "
-     "handover_methods, set at itaku init or by itaku contract amend)"},
-    {"from", "from", "WHO", "from whom"},
-    {"to", "to", "WHO", "to whom"},
-    {"verifier", "verifier", "NAME", "who checked it"},
-    {"approval", "approval", "REQ", "the approval it cites"},
-    {"derived-from", "derived_from", "ID", "the item it was copied from"},
-    {"destination", "destination", "D", "where it went"},
-    {"purpose", "purpose", "P", "what for"},
-    {"due-on", "due_on", "DATE", "when it is due back"},
-    {"returned-on", "returned_on", "DATE", "when it came back"},
-    {"note", "note", "TEXT", "a note"},
-    {"instruction", "instruction_ref", "REF", "the instruction it answers"},
+     N_("how it was handed over: a method the contract designates (itaku.json's "
+        "handover_methods, set at itaku init or by itaku contract amend)")},
+    {"from", "from", "WHO", N_("from whom")},
+    {"to", "to", "WHO", N_("to whom")},
+    {"verifier", "verifier", "NAME", N_("who checked it")},
+    {"approval", "approval", "REQ", N_("the approval it cites")},
+    {"derived-from", "derived_from", "ID", N_("the item it was copied from")},
+    {"destination", "destination", "D", N_("where it went")},
+    {"purpose", "purpose", "P", N_("what for")},
+    {"due-on", "due_on", "DATE", N_("when it is due back")},
+    {"returned-on", "returned_on", "DATE", N_("when it came back")},
+    {"note", "note", "TEXT", N_("a note")},
+    {"instruction", "instruction_ref", "REF", N_("the instruction it answers")},
     {"reason", "unapproved_reason", "TEXT",
-     "with --unapproved: why there was no prior approval; with --unverified-ref: why the "
-     "registry cannot hold what it cites"},
+     N_("with --unapproved: why there was no prior approval; with --unverified-ref: why the "
+        "registry cannot hold what it cites")},
 };
 #define NSTRING (sizeof(string_fields) / sizeof(*string_fields))
 
 /* Prints the validation problems of an entry given by flags, naming the
- * flag beside each missing field ("register: info_name is required
- * (--info)"), so that one run lists every flag still to give. */
+ * flag beside each problem of a field given by one ("register: info_name is
+ * required (--info)"), so that one run lists every flag still to give. The
+ * field is matched at the start of the line, whatever the language of the
+ * rest ("register: info_name は…"). */
 static void print_problems(const char *msg)
 {
     while (*msg) {
@@ -55,8 +58,8 @@ static void print_problems(const char *msg)
         char line[96];
         for (size_t i = 0; i <= NSTRING && !flag; i++) {
             const char *field = i < NSTRING ? string_fields[i].field : "quantity";
-            snprintf(line, sizeof(line), "register: %s is required", field);
-            if ((int)strlen(line) == n && strncmp(msg, line, n) == 0)
+            int len = snprintf(line, sizeof(line), "register: %s ", field);
+            if (len < n && strncmp(msg, line, (size_t)len) == 0)
                 flag = i < NSTRING ? string_fields[i].option : "quantity";
         }
         fprintf(stderr, flag ? "%.*s (--%s)\n" : "%.*s\n", n, msg, flag);
@@ -74,27 +77,34 @@ static int add(int argc, char **argv)
                       string_fields[i].help,   0};
     int unapproved = 0;
     const char *file = NULL, *key = NULL, *quantity = NULL, *unit = "件", *supersedes = NULL;
-    opts[NSTRING] = (cli_opt){"quantity", 0, CLI_STRING, &quantity, "N", "how many", 0};
-    opts[NSTRING + 1] = (cli_opt){"unit", 0, CLI_STRING, &unit, "U", "of what (default: 件)", 0};
+    opts[NSTRING] = (cli_opt){"quantity", 0, CLI_STRING, &quantity, "N", N_("how many"), 0};
+    opts[NSTRING + 1] =
+        (cli_opt){"unit", 0, CLI_STRING, &unit, "U", N_("of what (default: 件)"), 0};
     opts[NSTRING + 2] = (cli_opt){
-        "file", 0, CLI_PATH, &file, "FILE|-", "the whole entry as JSON instead of the options", 0};
+        "file", 0, CLI_PATH, &file, "FILE|-", N_("the whole entry as JSON instead of the options"),
+        0};
     opts[NSTRING + 3] = (cli_opt){"unapproved",
                                   0,
                                   CLI_SWITCH,
                                   &unapproved,
                                   NULL,
-                                  "an entry that had no prior approval (with --reason)",
+                                  N_("an entry that had no prior approval (with --reason)"),
                                   0};
     opts[NSTRING + 4] = (cli_opt)CLI_OPT_KEY(&key);
-    opts[NSTRING + 5] = (cli_opt){
-        "supersedes", 0, CLI_ID, &supersedes, "ID", "our entry this one corrects (r-NNNNNN)", 0};
+    opts[NSTRING + 5] = (cli_opt){"supersedes",
+                                  0,
+                                  CLI_ID,
+                                  &supersedes,
+                                  "ID",
+                                  N_("our entry this one corrects (r-NNNNNN)"),
+                                  0};
     opts[NSTRING + 6] = (cli_opt)CLI_OPT_UNVERIFIED(&cli_refs);
     opts[NSTRING + 7] = (cli_opt)CLI_OPT_AGAIN(&cli_refs);
     opts[NSTRING + 8] = (cli_opt){0};
     const cli_spec spec = {"register add",
-                           "Add an entry to the management register (form 3): "
-                           "--action, --item-id, --info, --medium, --quantity and --handler, or "
-                           "--file.",
+                           N_("Add an entry to the management register (form 3): "
+                              "--action, --item-id, --info, --medium, --quantity and --handler, or "
+                              "--file."),
                            opts};
     int rc = EXIT_ERROR;
     int parsed = cli_parse(&spec, argc, argv);
@@ -114,20 +124,20 @@ static int add(int argc, char **argv)
     if ((unapproved || cli_refs.unverified) != (why != NULL)) {
         json_decref(why);
         json_decref(body);
-        return cli_bad(&spec, "--reason TEXT goes with --unapproved (an entry that had no prior "
-                              "approval) or --unverified-ref (a reference the registry cannot "
-                              "hold), and each of them needs it");
+        return cli_bad(&spec, _("--reason TEXT goes with --unapproved (an entry that had no prior "
+                                "approval) or --unverified-ref (a reference the registry cannot "
+                                "hold), and each of them needs it"));
     }
     if (optind != argc) {
         json_decref(body);
         json_decref(why);
-        return cli_bad(&spec, "register add takes options only");
+        return cli_bad(&spec, _("register add takes options only"));
     }
     if (file) {
         size_t n = json_object_size(body);
         json_decref(body);
         int frc = n || quantity
-                      ? cli_bad(&spec, "--file replaces the other fields; use one or the other")
+                      ? cli_bad(&spec, _("--file replaces the other fields; use one or the other"))
                       : cli_submit_record("register", file, supersedes, key);
         json_decref(why);
         return frc;
@@ -145,8 +155,8 @@ static int add(int argc, char **argv)
             json_decref(body);
             json_decref(why);
             return cli_bad(&spec,
-                           "--quantity takes a whole number such as 1 (and --unit its unit), "
-                           "not '%s'",
+                           _("--quantity takes a whole number such as 1 (and --unit its unit), "
+                             "not '%s'"),
                            quantity);
         }
         json_object_set_new(body, "quantity", json_pack("{s:I, s:s}", "value", v, "unit", unit));
@@ -162,7 +172,8 @@ static int add(int argc, char **argv)
         json_object_set_new(body, "occurred_at", json_string(now));
     }
     if (cli_normalise_body(body, "register") < 0) {
-        fprintf(stderr, "itaku: nothing was written:\n%s\n", cli_safe_block(itk_error_last(), ""));
+        fprintf(stderr, _("itaku: nothing was written:\n%s\n"),
+                cli_safe_block(itk_error_last(), ""));
         goto done;
     }
     if (cli_open_signer(&signer, reg, key))
@@ -170,12 +181,12 @@ static int add(int argc, char **argv)
     git_oid commit;
     if (itk_record_submit_refs(&path, &id, &commit, reg, signer, "register", body, supersedes, NULL,
                                0, &cli_refs) < 0) {
-        fprintf(stderr, "itaku: nothing was written:\n");
+        fprintf(stderr, _("itaku: nothing was written:\n"));
         print_problems(cli_safe_block(itk_error_last(), ""));
         goto done;
     }
     printf("%s\n", id.ptr);
-    fprintf(stderr, "Recorded %s in commit %.12s\n", path.ptr, git_oid_tostr_s(&commit));
+    fprintf(stderr, _("Recorded %s in commit %.12s\n"), path.ptr, git_oid_tostr_s(&commit));
     cli_warn_handover(reg, "register", body);
     rc = EXIT_OK;
 done:
@@ -193,27 +204,28 @@ static int export_csv(int argc, char **argv)
     const char *party = NULL, *output = NULL;
     int csv = 0;
     const cli_opt opts[] = {
-        {"csv", 0, CLI_SWITCH, &csv, NULL, "CSV (the only format)", 0},
-        {"party", 0, CLI_PARTY, &party, "P", "only this party's entries", 0},
-        {"output", 'o', CLI_PATH, &output, "FILE", "where to write (default: standard output)", 0},
+        {"csv", 0, CLI_SWITCH, &csv, NULL, N_("CSV (the only format)"), 0},
+        {"party", 0, CLI_PARTY, &party, "P", N_("only this party's entries"), 0},
+        {"output", 'o', CLI_PATH, &output, "FILE", N_("where to write (default: standard output)"),
+         0},
         {0}};
-    const cli_spec spec = {"register export", "Export the management register as CSV.", opts};
+    const cli_spec spec = {"register export", N_("Export the management register as CSV."), opts};
     int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
         return parsed;
     if (!csv || optind != argc)
-        return cli_bad(&spec, "register export needs --csv");
+        return cli_bad(&spec, _("register export needs --csv"));
     itk_registry *reg = NULL;
     itk_buf out = ITK_BUF_INIT;
     int rc = EXIT_OK;
     if (cli_open_registry(&reg))
         return EXIT_ERROR;
     if (itk_register_export_csv(&out, reg, party) < 0)
-        rc = cli_fail("cannot export the register");
+        rc = cli_fail(_("cannot export the register"));
     else {
         FILE *f = output ? fopen(output, "wb") : stdout;
         if (!f || fwrite(out.ptr, 1, out.size, f) != out.size || (f != stdout && fclose(f) != 0)) {
-            fprintf(stderr, "itaku: cannot write %s\n", output ? output : "standard output");
+            fprintf(stderr, _("itaku: cannot write %s\n"), output ? output : _("standard output"));
             rc = EXIT_ERROR;
         }
     }
@@ -225,12 +237,12 @@ static int export_csv(int argc, char **argv)
 int cmd_register(int argc, char **argv)
 {
     static const cli_sub subs[] = {
-        {"add", add, "add an entry to the management register",
+        {"add", add, N_("add an entry to the management register"),
          CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER},
-        {"export", export_csv, "export the register as CSV", CLI_NEEDS_REGISTRY},
+        {"export", export_csv, N_("export the register as CSV"), CLI_NEEDS_REGISTRY},
         {0}};
     return cli_dispatch("register",
-                        "Add entries to the management register (form 3); export "
-                        "CSV.",
+                        N_("Add entries to the management register (form 3); export "
+                           "CSV."),
                         subs, argc, argv);
 }

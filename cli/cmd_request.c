@@ -20,13 +20,14 @@ static int submit(const char *kind, json_t *body, const char *supersedes, const 
     if (cli_open_registry(&reg) || cli_open_signer(&signer, reg, key))
         goto done;
     if (itk_request_submit_refs(&name, &out, reg, signer, kind, body, supersedes, &cli_refs) < 0) {
-        fprintf(stderr, "itaku: nothing was written:\n%s\n", cli_safe_block(itk_error_last(), ""));
+        fprintf(stderr, _("itaku: nothing was written:\n%s\n"),
+                cli_safe_block(itk_error_last(), ""));
         goto done;
     }
     printf("%s\n", name.ptr);
     fprintf(stderr,
-            "Requested %s approval in commit %.12s; branch requests/%s is ready for the party "
-            "above to receive.\n",
+            _("Requested %s approval in commit %.12s; branch requests/%s is ready for the party "
+              "above to receive.\n"),
             kind, git_oid_tostr_s(&out), name.ptr);
     rc = EXIT_OK;
 done:
@@ -42,7 +43,7 @@ int cli_request_submit(const char *kind, const char *file, const char *supersede
     itk_buf notes = ITK_BUF_INIT;
     if (cli_read_form(&form, &notes, file, "form6") < 0) {
         itk_buf_dispose(&notes);
-        return cli_fail("nothing was written");
+        return cli_fail(_("nothing was written"));
     }
     cli_print_notes(&notes);
     itk_buf_dispose(&notes);
@@ -65,13 +66,14 @@ static int submit_cmd(int argc, char **argv)
     cli_strings item_list = {item_v, 0, 256};
     const cli_opt opts[] = {
         {NULL, 0, CLI_STRING, NULL, "KIND",
-         "subcontract (FILE: form 6), copy, take-out, other-purpose-use or third-party-provision",
+         N_("subcontract (FILE: form 6), copy, take-out, other-purpose-use or "
+            "third-party-provision"),
          0},
         {NULL, 0, CLI_PATH, NULL, "FILE",
-         "the request's body (subcontract: form 6; template: itaku form new 6)", CLI_OPTIONAL},
-        {"summary", 0, CLI_STRING, &summary, "TEXT", "what is asked, in a line", 0},
-        {"details", 0, CLI_STRING, &details, "TEXT", "why and how", 0},
-        {"item", 0, CLI_STRING, &item_list, "ID", "an item concerned (may repeat)", CLI_MANY},
+         N_("the request's body (subcontract: form 6; template: itaku form new 6)"), CLI_OPTIONAL},
+        {"summary", 0, CLI_STRING, &summary, "TEXT", N_("what is asked, in a line"), 0},
+        {"details", 0, CLI_STRING, &details, "TEXT", N_("why and how"), 0},
+        {"item", 0, CLI_STRING, &item_list, "ID", N_("an item concerned (may repeat)"), CLI_MANY},
         {"supersedes", 0, CLI_ID, &supersedes, "ID",
          N_("our pending request this one corrects (q-NNNNNN)"), 0},
         CLI_OPT_UNVERIFIED(&cli_refs),
@@ -80,9 +82,9 @@ static int submit_cmd(int argc, char **argv)
         CLI_OPT_KEY(&key),
         {0}};
     const cli_spec spec = {"request submit",
-                           "Ask the city's prior approval (form 6 for "
-                           "subcontracting; copy, take-out, other-purpose use, third-party "
-                           "provision).",
+                           N_("Ask the city's prior approval (form 6 for "
+                              "subcontracting; copy, take-out, other-purpose use, third-party "
+                              "provision)."),
                            opts};
     int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
@@ -99,7 +101,7 @@ static int submit_cmd(int argc, char **argv)
     json_decref(items);
     if (optind != argc - 1 && optind != argc - 2) {
         json_decref(body);
-        return cli_bad(&spec, "request submit needs KIND and a FILE or --summary");
+        return cli_bad(&spec, _("request submit needs KIND and a FILE or --summary"));
     }
     /* the kind as the city's word for it (複製) too */
     char kind_code[64] = "";
@@ -110,7 +112,7 @@ static int submit_cmd(int argc, char **argv)
     if (strcmp(kind, "subcontract") == 0) {
         json_decref(body);
         if (!file)
-            return cli_bad(&spec, "a subcontract request needs its form 6 FILE");
+            return cli_bad(&spec, _("a subcontract request needs its form 6 FILE"));
         return cli_request_submit(kind, file, supersedes, key);
     }
     if (file) {
@@ -121,14 +123,14 @@ static int submit_cmd(int argc, char **argv)
         itk_buf_dispose(&notes);
         if (read < 0) {
             json_decref(body);
-            return cli_fail("nothing was written");
+            return cli_fail(_("nothing was written"));
         }
         json_object_update_missing(body, from_file);
         json_decref(from_file);
     }
     if (cli_normalise_body(body, "request") < 0) {
         json_decref(body);
-        return cli_fail("nothing was written");
+        return cli_fail(_("nothing was written"));
     }
     int rc = submit(kind, body, supersedes, key);
     json_decref(body);
@@ -137,9 +139,10 @@ static int submit_cmd(int argc, char **argv)
 
 int cmd_request(int argc, char **argv)
 {
-    static const cli_sub subs[] = {{"submit", submit_cmd, "ask the city's prior approval",
+    static const cli_sub subs[] = {{"submit", submit_cmd, N_("ask the city's prior approval"),
                                     CLI_NEEDS_REGISTRY | CLI_NEEDS_SIGNER},
                                    {0}};
-    return cli_dispatch("request", "Ask the city's prior approval (form 6, copy, take-out, ...).",
-                        subs, argc, argv);
+    return cli_dispatch("request",
+                        N_("Ask the city's prior approval (form 6, copy, take-out, ...)."), subs,
+                        argc, argv);
 }

@@ -1,6 +1,7 @@
 /* itaku requests: what is pending, with who must act next; --mine for our
  * own requests and their decisions. */
 #include "cli.h"
+#include "i18n.h"
 #include "json_out.h"
 #include "itaku/flow.h"
 #include "itaku/requests.h"
@@ -15,11 +16,11 @@ int cmd_requests(int argc, char **argv)
 {
     int mine = 0, all = 0, json = 0;
     const cli_opt opts[] = {
-        {"mine", 0, CLI_SWITCH, &mine, NULL, "only those where we must act next", 0},
-        {"all", 0, CLI_SWITCH, &all, NULL, "decided ones too", 0},
-        {"json", 0, CLI_SWITCH, &json, NULL, "print JSON", 0},
+        {"mine", 0, CLI_SWITCH, &mine, NULL, N_("only those where we must act next"), 0},
+        {"all", 0, CLI_SWITCH, &all, NULL, N_("decided ones too"), 0},
+        {"json", 0, CLI_SWITCH, &json, NULL, N_("print JSON"), 0},
         {0}};
-    const cli_spec spec = {"requests", "List requests: pending, who must act next.", opts};
+    const cli_spec spec = {"requests", N_("List requests: pending, who must act next."), opts};
     int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
         return parsed;
@@ -35,22 +36,22 @@ int cmd_requests(int argc, char **argv)
         if (cli_open_signer(&signer, reg, NULL) || itk_signer_identity(&who, reg, signer) < 0) {
             itk_signer_free(signer);
             itk_registry_free(reg);
-            return signer ? cli_fail("cannot tell whose requests are yours") : EXIT_ERROR;
+            return signer ? cli_fail(_("cannot tell whose requests are yours")) : EXIT_ERROR;
         }
         snprintf(me, sizeof(me), "%s", who.party);
     }
     if (itk_request_list(&list, &n, reg) < 0) {
         itk_signer_free(signer);
         itk_registry_free(reg);
-        return cli_fail("cannot list requests");
+        return cli_fail(_("cannot list requests"));
     }
     itk_labels *labels = NULL;
     if (itk_labels_open(&labels, reg, NULL, "ja") < 0)
         itk_error_clear();
     json_t *out = json ? json_array() : NULL;
     if (!json)
-        printf("%-22s %-22s %-10s %-11s %-16s %s\n", "REQUEST", "KIND", "STATE", "NEXT",
-               "ENDORSED BY", "SUMMARY");
+        cli_heading(6, 22, _("REQUEST"), 22, _("KIND"), 10, _("STATE"), 11, _("NEXT"), 16,
+                    _("ENDORSED BY"), 0, _("SUMMARY"));
     int first = 1;
     for (size_t i = 0; i < n; i++) {
         itk_request_info *r = &list[i];
@@ -107,7 +108,7 @@ int cmd_requests(int argc, char **argv)
     if (json)
         rc = cli_json_print(out);
     else if (first)
-        printf("(none)\n");
+        printf(_("(none)\n"));
     free(list);
     itk_labels_free(labels);
     itk_signer_free(signer);

@@ -3,6 +3,7 @@
  * something is; 2: error. */
 #include "cli.h"
 #include "itaku/contract_settings.h"
+#include "i18n.h"
 #include "json_out.h"
 #include "itaku/status.h"
 
@@ -129,7 +130,7 @@ static void print_table(const itk_status *st, const char *at, const itk_labels *
     size_t counts[4] = {0};
     for (size_t i = 0; i < itk_status_count(st); i++)
         counts[itk_status_get(st, i)->state]++;
-    printf("Obligations as of %s: %zu overdue, %zu violated, %zu pending, %zu ok\n", at,
+    printf(_("Obligations as of %s: %zu overdue, %zu violated, %zu pending, %zu ok\n"), at,
            counts[ITK_STATE_OVERDUE], counts[ITK_STATE_VIOLATED], counts[ITK_STATE_PENDING],
            counts[ITK_STATE_OK]);
     size_t next = 0;
@@ -150,12 +151,12 @@ static void print_table(const itk_status *st, const char *at, const itk_labels *
         printf("\n%*s%s (%s)\n", ind, "", cli_safe(party), cli_safe(itk_label_or(l, "role", role)));
         print_contacts(contacts, party, ind, l);
         printf("%*s  ", ind, "");
-        cli_pad("STATE", 9);
-        cli_pad("SECTION", 9);
-        cli_pad("RULE", l ? 42 : 35);
-        cli_pad("RECORD", 22);
-        cli_pad("DUE", 18);
-        printf("DETAIL\n");
+        cli_pad(_("STATE"), 9);
+        cli_pad(_("SECTION"), 9);
+        cli_pad(_("RULE"), l ? 42 : 35);
+        cli_pad(_("RECORD"), 22);
+        cli_pad(_("DUE"), 18);
+        puts(_("DETAIL"));
         int any = 0;
         /* the party's findings are one run of the list (status.h) */
         for (; next < itk_status_count(st); next++) {
@@ -179,15 +180,18 @@ static void print_table(const itk_status *st, const char *at, const itk_labels *
                 printf("（%s %s、%s %s）", itk_label_or(l, "column", "received"),
                        short_time(t1, f->received), itk_label_or(l, "column", "claimed"),
                        short_time(t2, f->claimed));
-            else if (f->received[0])
-                printf("%s(received %s, dated %s)", detail[0] ? " " : "",
-                       short_time(t1, f->received), short_time(t2, f->claimed));
+            else if (f->received[0]) {
+                if (detail[0])
+                    putchar(' ');
+                printf(_("(received %s, dated %s)"), short_time(t1, f->received),
+                       short_time(t2, f->claimed));
+            }
             putchar('\n');
         }
         if (!any)
             printf("%*s  %s\n", ind, "",
-                   problems ? "(nothing that is not ok)"
-                            : "(no obligations found for this party yet)");
+                   problems ? _("(nothing that is not ok)")
+                            : _("(no obligations found for this party yet)"));
     }
 }
 
@@ -196,31 +200,31 @@ int cmd_status(int argc, char **argv)
     itk_status_options o = ITK_STATUS_OPTIONS_INIT;
     int json = 0, csv = 0, problems = 0;
     const cli_opt opts[] = {
-        {"party", 0, CLI_PARTY, &o.party, "P", "only this party and its descendants", 0},
-        {"at", 0, CLI_DATE, &o.at, "DATE", "as of this time (default: now)", 0},
-        {"json", 0, CLI_SWITCH, &json, NULL, "print JSON", 0},
-        {"csv", 0, CLI_SWITCH, &csv, NULL, "print CSV (for a spreadsheet)", 0},
+        {"party", 0, CLI_PARTY, &o.party, "P", N_("only this party and its descendants"), 0},
+        {"at", 0, CLI_DATE, &o.at, "DATE", N_("as of this time (default: now)"), 0},
+        {"json", 0, CLI_SWITCH, &json, NULL, N_("print JSON"), 0},
+        {"csv", 0, CLI_SWITCH, &csv, NULL, N_("print CSV (for a spreadsheet)"), 0},
         {"problems", 0, CLI_SWITCH, &problems, NULL,
-         "list only what is not ok (pending, overdue, violated)", 0},
+         N_("list only what is not ok (pending, overdue, violated)"), 0},
         {0}};
     const cli_spec spec = {"status",
-                           "Obligations down the chain: ok, pending, overdue, "
-                           "violated. Exit 0: nothing overdue or violated; 1: something is.",
+                           N_("Obligations down the chain: ok, pending, overdue, "
+                              "violated. Exit 0: nothing overdue or violated; 1: something is."),
                            opts};
     int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
         return parsed;
     if (optind != argc)
-        return cli_bad(&spec, "status takes options only, not '%s'", argv[optind]);
+        return cli_bad(&spec, _("status takes options only, not '%s'"), argv[optind]);
     if (json && csv)
-        return cli_bad(&spec, "--json and --csv are two outputs: give one of them");
+        return cli_bad(&spec, _("--json and --csv are two outputs: give one of them"));
     itk_registry *reg = NULL;
     itk_status *st = NULL;
     if (cli_open_registry(&reg))
         return EXIT_ERROR;
     if (itk_status_run(&st, reg, &o) < 0) {
         itk_registry_free(reg);
-        return cli_fail("cannot work out the status");
+        return cli_fail(_("cannot work out the status"));
     }
     char at[32];
     if (o.at)

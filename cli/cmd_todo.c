@@ -3,6 +3,7 @@
  * with a later due date); 1: something is overdue or violated, or a request
  * waits for this party; 2: cannot run. */
 #include "cli.h"
+#include "i18n.h"
 #include "json_out.h"
 #include "itaku/commit.h"
 #include "itaku/signer_select.h"
@@ -40,24 +41,24 @@ int cmd_todo(int argc, char **argv)
     int json = 0;
     const char *party = NULL, *at = NULL;
     const cli_opt opts[] = {
-        {"party", 0, CLI_PARTY, &party, "P", "whose list (default: this registry's party)", 0},
-        {"at", 0, CLI_DATE, &at, "DATE", "as of this time (default: now)", 0},
-        {"json", 0, CLI_SWITCH, &json, NULL, "print JSON", 0},
+        {"party", 0, CLI_PARTY, &party, "P", N_("whose list (default: this registry's party)"), 0},
+        {"at", 0, CLI_DATE, &at, "DATE", N_("as of this time (default: now)"), 0},
+        {"json", 0, CLI_SWITCH, &json, NULL, N_("print JSON"), 0},
         {0}};
     const cli_spec spec = {
         "todo",
-        "What this party must do now, most urgent first: requests awaiting its endorsement or "
-        "decision, instructions to answer, its own overdue or violated findings, items to "
-        "return or dispose by the contract's end, open incidents, and what its descendants owe "
-        "it. Exit 0: nothing is due now (what is listed is pending with a later due date); "
-        "1: something is overdue or violated, or a request waits for this party; 2: it "
-        "cannot run.",
+        N_("What this party must do now, most urgent first: requests awaiting its endorsement or "
+           "decision, instructions to answer, its own overdue or violated findings, items to "
+           "return or dispose by the contract's end, open incidents, and what its descendants owe "
+           "it. Exit 0: nothing is due now (what is listed is pending with a later due date); "
+           "1: something is overdue or violated, or a request waits for this party; 2: it "
+           "cannot run."),
         opts};
     int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
         return parsed;
     if (optind != argc)
-        return cli_bad(&spec, "todo takes options only");
+        return cli_bad(&spec, _("todo takes options only"));
     itk_registry *reg = NULL;
     itk_todo_item *l = NULL;
     size_t n = 0;
@@ -68,12 +69,12 @@ int cmd_todo(int argc, char **argv)
     if (party)
         snprintf(me, sizeof(me), "%s", party);
     else if (whose(me, reg)) {
-        fprintf(stderr, "itaku: whose to-do list? This registry names no party (git config "
-                        "itaku.party) and no signing key is set; give --party P\n");
+        fprintf(stderr, _("itaku: whose to-do list? This registry names no party (git config "
+                          "itaku.party) and no signing key is set; give --party P\n"));
         goto done;
     }
     if (itk_todo(&l, &n, reg, me, at) < 0) {
-        rc = cli_fail("cannot make the to-do list");
+        rc = cli_fail(_("cannot make the to-do list"));
         goto done;
     }
     if (json) {
@@ -91,15 +92,17 @@ int cmd_todo(int argc, char **argv)
         if (cli_json_print(doc) != EXIT_OK)
             goto done;
     } else if (!n)
-        printf("Nothing to do for %s%s%s.\n", me, at ? " as of " : "", at ? at : "");
+        printf(at ? _("Nothing to do for %s as of %s.\n") : _("Nothing to do for %s.\n"), me, at);
     else {
-        printf("To do for %s%s%s, most urgent first:\n", me, at ? " as of " : "", at ? at : "");
+        printf(at ? _("To do for %s as of %s, most urgent first:\n")
+                  : _("To do for %s, most urgent first:\n"),
+               me, at);
         for (size_t i = 0; i < n; i++) {
             /* subject and detail quote other parties' text (a request's
              * summary): shown, never obeyed, one row each */
             printf("%2zu. %-8s %-8s %-14s %-26s %s%s%s\n", i + 1, cli_safe(l[i].state),
                    cli_safe(l[i].kind), cli_safe(l[i].party),
-                   l[i].due[0] ? cli_safe(l[i].due) : "(no due date)", cli_safe(l[i].subject),
+                   l[i].due[0] ? cli_safe(l[i].due) : _("(no due date)"), cli_safe(l[i].subject),
                    l[i].subject[0] ? "  " : "",
                    cli_safe(l[i].detail_ja[0] ? l[i].detail_ja : l[i].detail));
         }

@@ -2,6 +2,7 @@
  * and lists every problem: inside a registry against the newest schema it
  * holds for the type, elsewhere against the newest this itaku carries. */
 #include "cli.h"
+#include "i18n.h"
 #include "itaku/form_input.h"
 #include "itaku/forms.h"
 #include "itaku/json.h"
@@ -42,35 +43,35 @@ static int validate_file(itk_registry *reg, const json_t *schema, const char *sc
 {
     itk_buf data = ITK_BUF_INIT, errors = ITK_BUF_INIT, notes = ITK_BUF_INIT;
     json_t *body = NULL;
-    const char *name = strcmp(file, "-") == 0 ? "standard input" : file;
+    const char *name = strcmp(file, "-") == 0 ? _("standard input") : file;
     int rc = strcmp(file, "-") == 0
                  ? itk_buf_read_stream(&data, stdin, "stdin", ITK_MAX_RECORD_BYTES)
                  : itk_buf_read_file(&data, file, ITK_MAX_RECORD_BYTES);
     int status;
     char used[64];
     if (rc && rc != ITK_ETOOBIG) {
-        fprintf(stderr, "itaku: cannot read %s: %s\n", file, cli_error_text());
+        fprintf(stderr, _("itaku: cannot read %s: %s\n"), file, cli_error_text());
         status = EXIT_ERROR;
     } else if (rc || (rc = exact ? itk_json_parse(&body, data.ptr, data.size, name)
                                  : itk_form_input_read(&body, &notes, data.ptr, data.size, name,
                                                        schema, offset_of(reg)))) {
         /* too big, not JSON or a date that cannot be read: a verdict on the
          * content, not an I/O failure */
-        printf("%s invalid\n", file);
+        printf(_("%s invalid\n"), file);
         print_indented(cli_safe_block(itk_error_last(), ""));
         status = EXIT_NO;
     } else if ((rc = reg ? itk_form_validate(used, reg, type, body)
                          : itk_schema_validate_version(&errors, schema,
                                                        itk_schema_version_of(schema_name), body,
                                                        type)) == ITK_EINVALID) {
-        printf("%s invalid\n", file);
+        printf(_("%s invalid\n"), file);
         print_indented(cli_safe_block(reg ? itk_error_last() : errors.ptr ? errors.ptr : "", ""));
         status = EXIT_NO;
     } else if (rc) {
-        fprintf(stderr, "itaku: cannot validate %s: %s\n", file, cli_error_text());
+        fprintf(stderr, _("itaku: cannot validate %s: %s\n"), file, cli_error_text());
         status = EXIT_ERROR;
     } else {
-        printf("%s valid\n", file);
+        printf(_("%s valid\n"), file);
         status = EXIT_OK;
     }
     cli_print_notes(&notes);
@@ -86,26 +87,27 @@ int cmd_validate(int argc, char **argv)
     int exact = 0;
     const cli_opt opts[] = {
         {"exact", 0, CLI_SWITCH, &exact, NULL,
-         "check each body exactly as a record stores it: no template notes, dates or \"\" read "
-         "as typed",
+         N_("check each body exactly as a record stores it: no template notes, dates or \"\" read "
+            "as typed"),
          0},
         {NULL, 0, CLI_STRING, NULL, "TYPE",
-         "the record type (form1, form2, register, form4, form5, form6, incident, request, "
-         "endorsement, decision, instruction, inspection, ack, party, key, key-event)",
+         N_("the record type (form1, form2, register, form4, form5, form6, incident, request, "
+            "endorsement, decision, instruction, inspection, ack, party, key, key-event)"),
          0},
-        {NULL, 0, CLI_PATH, NULL, "FILE", "a record body in JSON (- for standard input)", CLI_MANY},
+        {NULL, 0, CLI_PATH, NULL, "FILE", N_("a record body in JSON (- for standard input)"),
+         CLI_MANY},
         {0}};
     const cli_spec spec = {
         "validate",
-        "Check each FILE against the schema of TYPE without writing: "
-        "\"FILE valid\" or \"FILE invalid\" and every problem. Exit 0: all valid, "
-        "1: some invalid, 2: error.",
+        N_("Check each FILE against the schema of TYPE without writing: "
+           "\"FILE valid\" or \"FILE invalid\" and every problem. Exit 0: all valid, "
+           "1: some invalid, 2: error."),
         opts};
     int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
         return parsed;
     if (argc - optind < 2)
-        return cli_bad(&spec, "validate: name a record type and at least one file");
+        return cli_bad(&spec, _("validate: name a record type and at least one file"));
     const char *type = argv[optind];
     json_t *schema = NULL;
     itk_registry *reg = NULL;
@@ -119,7 +121,7 @@ int cmd_validate(int argc, char **argv)
     }
     if (itk_form_input_schema(&schema, name, reg, type)) {
         itk_registry_free(reg);
-        return cli_fail("validate");
+        return cli_fail(_("validate"));
     }
     int worst = EXIT_OK;
     for (int i = optind + 1; i < argc; i++) {

@@ -1,5 +1,6 @@
 /* itaku verify: every commit against the trust rules (DESIGN §5). */
 #include "cli.h"
+#include "i18n.h"
 #include "json_out.h"
 #include "itaku/verify.h"
 
@@ -37,7 +38,7 @@ static void print_text(const itk_verify_result *r)
         const itk_problem *p = itk_verify_problem(r, i);
         printf("%s%.12s %s%s %s%s%s[%s] %s\n", color ? "\033[31m" : "", p->commit, p->rule,
                color ? "\033[0m" : "", cli_safe(p->path), *p->path ? " " : "", "",
-               *p->signer ? cli_safe(p->signer) : "unknown signer",
+               *p->signer ? cli_safe(p->signer) : _("unknown signer"),
                cli_safe_block(p->message, "    "));
     }
     size_t bad = 0;
@@ -45,14 +46,18 @@ static void print_text(const itk_verify_result *r)
         const itk_commit_info *ci = itk_verify_commit(r, i);
         bad += !ci->ok;
         if (ci->is_void && ci->ok)
-            printf("%.12s void [%s/%s] signed after its key's compromise; its records do not "
-                   "count\n",
+            printf(_("%.12s void [%s/%s] signed after its key's compromise; its records do not "
+                     "count\n"),
                    git_oid_tostr_s(&ci->id), cli_safe(ci->party), cli_safe(ci->principal));
     }
     if (np == 0)
-        printf("verified %zu commits: every signature and rule holds\n", nc);
+        printf(P_("verified %zu commit: every signature and rule holds\n",
+                  "verified %zu commits: every signature and rule holds\n", nc),
+               nc);
     else
-        printf("%zu problem%s in %zu of %zu commits\n", np, np == 1 ? "" : "s", bad, nc);
+        printf(
+            P_("%zu problem in %zu of %zu commits\n", "%zu problems in %zu of %zu commits\n", np),
+            np, bad, nc);
 }
 
 int cmd_verify(int argc, char **argv)
@@ -61,23 +66,25 @@ int cmd_verify(int argc, char **argv)
     int json = 0, stats = 0;
     long threads = 0;
     const cli_opt opts[] = {
-        {"json", 0, CLI_SWITCH, &json, NULL, "print JSON", 0},
-        {"genesis", 0, CLI_STRING, &o.genesis, "ID", "the first commit, from the contract sheet",
-         0},
+        {"json", 0, CLI_SWITCH, &json, NULL, N_("print JSON"), 0},
+        {"genesis", 0, CLI_STRING, &o.genesis, "ID",
+         N_("the first commit, from the contract sheet"), 0},
         {"city-key", 0, CLI_STRING, &o.city_key, "SHA256:...",
-         "the city's key, from the contract sheet", 0},
-        {"full", 0, CLI_SWITCH, &o.full, NULL, "check every commit again, not from the cache", 0},
+         N_("the city's key, from the contract sheet"), 0},
+        {"full", 0, CLI_SWITCH, &o.full, NULL, N_("check every commit again, not from the cache"),
+         0},
         {"threads", 0, CLI_NUMBER, &threads, "N",
-         "threads that check signatures (default: ITAKU_THREADS, else every CPU); the output "
-         "is the same for any number",
+         N_("threads that check signatures (default: ITAKU_THREADS, else every CPU); the output "
+            "is the same for any number"),
          0},
         {"stats", 0, CLI_SWITCH, &stats, NULL,
-         "say on stderr how many commits were checked in full and how many came from the cache", 0},
+         N_("say on stderr how many commits were checked in full and how many came from the cache"),
+         0},
         {0}};
     const cli_spec spec = {"verify",
-                           "Check every commit against the trust rules. Exit 0: every "
-                           "signature and rule holds; 1: a problem was found; 2: verify "
-                           "could not run.",
+                           N_("Check every commit against the trust rules. Exit 0: every "
+                              "signature and rule holds; 1: a problem was found; 2: verify "
+                              "could not run."),
                            opts};
     int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
@@ -85,7 +92,7 @@ int cmd_verify(int argc, char **argv)
     itk_registry *reg = NULL;
     itk_verify_result *r = NULL;
     if (threads < 0 || threads > 64) {
-        fprintf(stderr, "itaku: --threads takes 1 to 64 (0: ITAKU_THREADS, else every CPU)\n");
+        fprintf(stderr, _("itaku: --threads takes 1 to 64 (0: ITAKU_THREADS, else every CPU)\n"));
         return EXIT_ERROR;
     }
     o.threads = (unsigned)threads;
@@ -93,19 +100,21 @@ int cmd_verify(int argc, char **argv)
         return EXIT_ERROR;
     if (optind == argc && !o.genesis && itk_registry_check_kind(reg)) {
         itk_registry_free(reg);
-        return cli_fail("cannot verify");
+        return cli_fail(_("cannot verify"));
     }
     if (itk_verify_run(&r, reg, (const char **)argv + optind, (size_t)(argc - optind), &o) < 0) {
         itk_registry_free(reg);
-        return cli_fail("cannot verify");
+        return cli_fail(_("cannot verify"));
     }
     if (!itk_verify_pinned(r))
-        fprintf(stderr, "itaku: warning: this copy pins no genesis and city key, so any history "
-                        "signed consistently would pass; pin them with --genesis and "
-                        "--city-key (from the contract sheet) or clone with itaku clone\n");
+        fprintf(stderr, _("itaku: warning: this copy pins no genesis and city key, so any history "
+                          "signed consistently would pass; pin them with --genesis and "
+                          "--city-key (from the contract sheet) or clone with itaku clone\n"));
     if (stats)
         fprintf(stderr,
-                "itaku: verify: %zu commits, %zu checked in full, the rest from the cache\n",
+                P_("itaku: verify: %zu commit, %zu checked in full, the rest from the cache\n",
+                   "itaku: verify: %zu commits, %zu checked in full, the rest from the cache\n",
+                   itk_verify_commit_count(r)),
                 itk_verify_commit_count(r), itk_verify_checked_count(r));
     int out = 0;
     if (json)

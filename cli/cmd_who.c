@@ -2,6 +2,7 @@
  * manager, workers and their training, approved subcontractors, open
  * approvals and the items it holds. */
 #include "cli.h"
+#include "i18n.h"
 #include "json_out.h"
 #include "itaku/who.h"
 
@@ -77,86 +78,103 @@ static int print_json(const itk_who *w)
         json_pack("{s:o, s:o}", "at", cli_jstr(itk_who_at(w)), "parties", parties));
 }
 
+/* A row's label ("workers:"), padded to width and, when a translation is
+ * wider, followed by one space all the same. */
+static void label(const char *s, int width)
+{
+    int w = cli_display_width(s);
+    cli_pad(s, w < width ? width : w + 1);
+}
+
 static void print_table(const itk_who *w, const itk_labels *l)
 {
     int color = cli_color(1);
     const char *green = color ? "\033[32m" : "", *red = color ? "\033[31m" : "";
     const char *off = color ? "\033[0m" : "";
-    printf("Who may touch the information, as of %s\n", cli_safe(itk_who_at(w)));
+    printf(_("Who may touch the information, as of %s\n"), cli_safe(itk_who_at(w)));
     for (size_t i = 0; i < itk_who_count(w); i++) {
         const itk_who_party *p = itk_who_get(w, i);
         int ind = 2 * p->depth;
         printf("\n%*s%s %s (%s)\n", ind, "", cli_safe(p->party), cli_safe(p->name),
                cli_safe(itk_label_or(l, "role", p->role)));
         /* who signs for it: each principal by the name in force */
-        printf("%*s  signers:", ind, "");
+        printf("%*s  %s", ind, "", _("signers:"));
         for (size_t k = 0; k < p->nsigners; k++)
             printf("%s %s%s%s%s", k ? "," : "", cli_safe(p->signers[k].principal),
                    p->signers[k].name[0] ? " (" : "", cli_safe(p->signers[k].name),
                    p->signers[k].name[0] ? ")" : "");
-        puts(p->nsigners ? "" : " none");
+        if (p->nsigners)
+            putchar('\n');
+        else
+            printf(" %s\n", _("none"));
         if (!strcmp(p->role, "city") && !p->form1[0] && !p->nitems && !p->napprovals) {
-            printf("%*s  contractors:", ind, "");
+            printf("%*s  %s", ind, "", _("contractors:"));
             for (size_t k = 0; k < p->nsubcontractors; k++)
                 printf(" %s", cli_safe(p->subcontractors[k]));
             putchar('\n');
             continue;
         }
-        printf("%*s  manager: ", ind, "");
+        printf("%*s  %s ", ind, "", _("manager:"));
         if (p->manager[0])
             printf("%s%s%s (%s)\n", cli_safe(p->manager), p->manager_title[0] ? ", " : "",
                    cli_safe(p->manager_title), cli_safe(p->form1));
         else
-            printf("%s(no form 1 in force)%s\n", red, off);
+            printf("%s%s%s\n", red, _("(no form 1 in force)"), off);
         for (size_t k = 0; k < p->nworkers; k++) {
             const itk_who_worker *x = &p->workers[k];
             printf("%*s  ", ind, "");
-            cli_pad(k ? "" : "workers:", 10);
+            label(k ? "" : _("workers:"), 10);
             column(x->worker_id, 10);
             column(x->name, 16);
             if (x->trained)
-                printf("%strained%s (%s)\n", green, off, cli_safe(x->training));
+                printf("%s%s%s (%s)\n", green, _("trained"), off, cli_safe(x->training));
             else
-                printf("%snot trained: may not handle the information%s\n", red, off);
+                printf("%s%s%s\n", red, _("not trained: may not handle the information"), off);
         }
-        printf("%*s  subcontractors:", ind, "");
+        printf("%*s  %s", ind, "", _("subcontractors:"));
         for (size_t k = 0; k < p->nsubcontractors; k++)
             printf(" %s", cli_safe(p->subcontractors[k]));
-        puts(p->nsubcontractors ? "" : " none");
+        if (p->nsubcontractors)
+            putchar('\n');
+        else
+            printf(" %s\n", _("none"));
         for (size_t k = 0; k < p->napprovals; k++) {
             const itk_who_approval *a = &p->approvals[k];
-            char uses[48] = "", until[40] = "";
+            char until[160] = "";
+            const char *day = a->valid_until[0] ? cli_safe(a->valid_until) : _("no limit");
             if (a->max_uses > 0)
-                snprintf(uses, sizeof(uses), ", used %lld of %lld", a->uses, a->max_uses);
-            snprintf(until, sizeof(until), "%s", a->valid_until[0] ? a->valid_until : "no limit");
+                snprintf(until, sizeof(until), _("until %s, used %lld of %lld"), day, a->uses,
+                         a->max_uses);
+            else
+                snprintf(until, sizeof(until), _("until %s"), day);
             printf("%*s  ", ind, "");
-            cli_pad(k ? "" : "approvals:", 12);
+            label(k ? "" : _("approvals:"), 12);
             column(a->request, 18);
             column(itk_label_or(l, "request.kind", a->kind), 22);
-            printf("%s%s%s until %s%s  ", a->open ? green : red, a->open ? "open" : "closed", off,
-                   cli_safe(until), uses);
+            printf("%s%s%s %s  ", a->open ? green : red, a->open ? _("open") : _("closed"), off,
+                   until);
             puts(cli_safe(a->summary));
         }
         if (!p->napprovals)
-            printf("%*s  approvals: none\n", ind, "");
+            printf("%*s  %s\n", ind, "", _("approvals: none"));
         for (size_t k = 0; k < p->nitems; k++) {
             const itk_who_item *x = &p->items[k];
             printf("%*s  ", ind, "");
-            cli_pad(k ? "" : "holds:", 8);
+            label(k ? "" : _("holds:"), 8);
             column(x->item_id, 12);
             column(x->info_name, 24);
             char day[11];
             snprintf(day, sizeof(day), "%.10s", x->since);
-            printf("%s %s since %s", cli_safe(itk_label_or(l, "action", x->action)),
+            printf(_("%s %s since %s"), cli_safe(itk_label_or(l, "action", x->action)),
                    cli_safe(x->record), cli_safe(day));
             if (x->derived_from[0])
-                printf(" (copy of %s)", cli_safe(x->derived_from));
+                printf(_(" (copy of %s)"), cli_safe(x->derived_from));
             if (x->taken_out[0])
-                printf(" [taken out: %s]", cli_safe(x->taken_out));
+                printf(_(" [taken out: %s]"), cli_safe(x->taken_out));
             putchar('\n');
         }
         if (!p->nitems)
-            printf("%*s  holds: nothing\n", ind, "");
+            printf("%*s  %s\n", ind, "", _("holds: nothing"));
     }
 }
 
@@ -164,23 +182,24 @@ int cmd_who(int argc, char **argv)
 {
     itk_who_options o = ITK_WHO_OPTIONS_INIT;
     int json = 0;
-    const cli_opt opts[] = {{"party", 0, CLI_PARTY, &o.party, "P", "only this party", 0},
-                            {"at", 0, CLI_DATE, &o.at, "DATE", "as of this time (default: now)", 0},
-                            {"json", 0, CLI_SWITCH, &json, NULL, "print JSON", 0},
-                            {0}};
-    const cli_spec spec = {"who", "Who may touch the city's information now, per party.", opts};
+    const cli_opt opts[] = {
+        {"party", 0, CLI_PARTY, &o.party, "P", N_("only this party"), 0},
+        {"at", 0, CLI_DATE, &o.at, "DATE", N_("as of this time (default: now)"), 0},
+        {"json", 0, CLI_SWITCH, &json, NULL, N_("print JSON"), 0},
+        {0}};
+    const cli_spec spec = {"who", N_("Who may touch the city's information now, per party."), opts};
     int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
         return parsed;
     if (optind != argc)
-        return cli_bad(&spec, "who takes options only");
+        return cli_bad(&spec, _("who takes options only"));
     itk_registry *reg = NULL;
     itk_who *w = NULL;
     if (cli_open_registry(&reg))
         return EXIT_ERROR;
     if (itk_who_run(&w, reg, &o) < 0) {
         itk_registry_free(reg);
-        return cli_fail("cannot work out who holds what");
+        return cli_fail(_("cannot work out who holds what"));
     }
     int rc = EXIT_OK;
     if (json)

@@ -1,8 +1,8 @@
 /* Helpers shared by the subcommands. */
 #include "cli.h"
+#include "i18n.h"
 #include "itaku/form_input.h"
 #include "itaku/forms.h"
-#include "i18n.h"
 #include "itaku/contract_settings.h"
 #include "itaku/json.h"
 #include "itaku/party.h"
@@ -15,7 +15,7 @@
 
 int cli_fail(const char *what)
 {
-    fprintf(stderr, "itaku: %s: %s\n", what, cli_error_text());
+    fprintf(stderr, _("itaku: %s: %s\n"), what, cli_error_text());
     return EXIT_ERROR;
 }
 
@@ -25,11 +25,12 @@ static void lock_waiting(const itk_lock_holder *h, const char *what, unsigned wa
 {
     (void)payload;
     if (h->pid)
-        fprintf(stderr,
-                "itaku: waiting for another itaku (pid %ld on %s) writing to %s (at most %u s)\n",
-                h->pid, h->host, what, wait_ms / 1000);
+        fprintf(
+            stderr,
+            _("itaku: waiting for another itaku (pid %ld on %s) writing to %s (at most %u s)\n"),
+            h->pid, h->host, what, wait_ms / 1000);
     else
-        fprintf(stderr, "itaku: waiting for another itaku writing to %s (at most %u s)\n", what,
+        fprintf(stderr, _("itaku: waiting for another itaku writing to %s (at most %u s)\n"), what,
                 wait_ms / 1000);
 }
 
@@ -57,7 +58,7 @@ int cli_setup(itk_registry *opened, const char *key_path)
         itk_registry_free(opened);
         opened = NULL;
         if (cli_needs & CLI_NEEDS_REGISTRY)
-            return cli_fail("cannot open the registry");
+            return cli_fail(_("cannot open the registry"));
     }
     if (opened)
         cli_lock_wait(opened);
@@ -65,7 +66,7 @@ int cli_setup(itk_registry *opened, const char *key_path)
     if ((cli_needs & CLI_NEEDS_SIGNER) &&
         itk_signer_open(&setup_signer, setup_reg, key_path, getenv("SSH_AUTH_SOCK")) < 0) {
         cli_teardown();
-        return cli_fail("cannot sign");
+        return cli_fail(_("cannot sign"));
     }
     return 0;
 }
@@ -86,7 +87,7 @@ int cli_open_registry(itk_registry **reg)
         return 0;
     }
     if (itk_registry_open(reg, ".") < 0)
-        return cli_fail("cannot open the registry");
+        return cli_fail(_("cannot open the registry"));
     cli_lock_wait(*reg);
     return 0;
 }
@@ -95,12 +96,13 @@ itk_labels *cli_labels(itk_registry *reg)
 {
     itk_labels *l = NULL;
     if (itk_labels_open(&l, reg, NULL, "ja") < 0)
-        fprintf(stderr, "itaku: warning: %s; codes are shown instead of labels\n",
+        fprintf(stderr, _("itaku: warning: %s; codes are shown instead of labels\n"),
                 cli_error_text());
     else if (!l)
-        fprintf(stderr, "itaku: note: this registry has no labels catalog (labels/): codes are "
-                        "shown instead of Japanese labels; the city adds it with itaku contract "
-                        "upgrade\n");
+        fputs(_("itaku: note: this registry has no labels catalog (labels/): codes are "
+                "shown instead of Japanese labels; the city adds it with itaku contract "
+                "upgrade\n"),
+              stderr);
     itk_error_clear();
     return l;
 }
@@ -113,7 +115,7 @@ int cli_open_signer(itk_signer **signer, itk_registry *reg, const char *key_path
         return 0;
     }
     if (itk_signer_open(signer, reg, key_path, getenv("SSH_AUTH_SOCK")) < 0)
-        return cli_fail("cannot sign");
+        return cli_fail(_("cannot sign"));
     return 0;
 }
 
@@ -143,7 +145,7 @@ itk_progress_cb cli_progress(void)
 int cli_read_body(json_t **body, const char *file, int comments)
 {
     itk_buf in = ITK_BUF_INIT, clean = ITK_BUF_INIT;
-    const char *name = strcmp(file, "-") == 0 ? "standard input" : file;
+    const char *name = strcmp(file, "-") == 0 ? _("standard input") : file;
     *body = NULL;
     int r = strcmp(file, "-") == 0 ? itk_buf_read_stream(&in, stdin, name, ITK_MAX_RECORD_BYTES)
                                    : itk_buf_read_file(&in, file, ITK_MAX_RECORD_BYTES);
@@ -155,7 +157,7 @@ int cli_read_body(json_t **body, const char *file, int comments)
     if (r == 0 && !json_is_object(*body)) {
         json_decref(*body);
         *body = NULL;
-        r = itk_error_set(ITK_EINVALID, "%s: the record body must be a JSON object", name);
+        r = itk_error_set(ITK_EINVALID, _("%s: the record body must be a JSON object"), name);
     }
     itk_buf_dispose(&in);
     itk_buf_dispose(&clean);
@@ -187,7 +189,7 @@ void cli_print_notes(const itk_buf *notes)
     while (*p) {
         const char *nl = strchr(p, '\n');
         int n = nl ? (int)(nl - p) : (int)strlen(p);
-        fprintf(stderr, "itaku: note: %.*s\n", n, p);
+        fprintf(stderr, _("itaku: note: %.*s\n"), n, p);
         p += n + (nl ? 1 : 0);
     }
 }
@@ -197,7 +199,7 @@ int cli_read_form(json_t **body, itk_buf *notes, const char *file, const char *t
     itk_buf in = ITK_BUF_INIT;
     json_t *schema = NULL;
     int offset;
-    const char *name = strcmp(file, "-") == 0 ? "standard input" : file;
+    const char *name = strcmp(file, "-") == 0 ? _("standard input") : file;
     *body = NULL;
     int r = form_context(&schema, &offset, type);
     if (r == 0)
@@ -251,11 +253,12 @@ int cli_submit_body(const char *type, json_t *body, const char *supersedes, cons
     if (itk_record_submit_refs(&path, &id, &commit, reg, signer, type, body, supersedes, NULL, 0,
                                &cli_refs) < 0) {
         /* schema problems come one per line */
-        fprintf(stderr, "itaku: nothing was written:\n%s\n", cli_safe_block(itk_error_last(), ""));
+        fprintf(stderr, _("itaku: nothing was written:\n%s\n"),
+                cli_safe_block(itk_error_last(), ""));
         goto done;
     }
     printf("%s\n", id.ptr);
-    fprintf(stderr, "Recorded %s in commit %.12s\n", path.ptr, git_oid_tostr_s(&commit));
+    fprintf(stderr, _("Recorded %s in commit %.12s\n"), path.ptr, git_oid_tostr_s(&commit));
     cli_warn_handover(reg, type, body);
     rc = EXIT_OK;
 done:

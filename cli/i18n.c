@@ -3,6 +3,7 @@
 
 #include <limits.h>
 #include <locale.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -18,10 +19,58 @@ static int is_dir(const char *p)
     return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* The largest command line read back from /proc/self/cmdline. */
+#define CMDLINE_MAX (256 * 1024)
+
+/* 1 when this run's output must not change with the language: --json (a
+ * program reads it: every text in it, errors included, stays English) and
+ * --man (the manual pages generated at build time). The command line is read
+ * from /proc/self/cmdline so that main passes nothing; unreadable: 0. */
+static int stays_english(void)
+{
+    FILE *f = fopen("/proc/self/cmdline", "rb");
+    if (!f)
+        return 0;
+    static char buf[CMDLINE_MAX];
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    int english = 0;
+    size_t i = strlen(buf) + 1; /* argv[0] */
+    for (int k = 1; i < n; k++) {
+        const char *a = buf + i;
+        if (strcmp(a, "--") == 0)
+            break;
+        if (strcmp(a, "--json") == 0 || strncmp(a, "--json=", 7) == 0 ||
+            (k == 1 && strcmp(a, "--man") == 0)) {
+            english = 1;
+            break;
+        }
+        i += strlen(a) + 1;
+    }
+    return english;
+}
+
+static int is_set(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v;
+}
+
 void cli_i18n_init(void)
 {
-    setlocale(LC_MESSAGES, "");
+    int english = stays_english();
+    if (!english)
+        setlocale(LC_MESSAGES, "");
     setlocale(LC_CTYPE, "");
+    /* LANGUAGE=ja alone: gettext ignores LANGUAGE in the C locale, so when
+     * no locale is chosen at all (LC_ALL, LC_MESSAGES and LANG unset) take
+     * C.UTF-8, where it counts. LC_ALL=C keeps English whatever LANGUAGE
+     * says (scripts rely on it). */
+    const char *language = getenv("LANGUAGE");
+    if (!english && language && *language && !is_set("LC_ALL") && !is_set("LC_MESSAGES") &&
+        !is_set("LANG") && setlocale(LC_MESSAGES, "C.UTF-8"))
+        setlocale(LC_CTYPE, "C.UTF-8");
     const char *dir = getenv("ITAKU_LOCALEDIR");
     static char beside[PATH_MAX];
     if (!dir || !*dir) {

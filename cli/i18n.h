@@ -15,7 +15,10 @@
  * the C locale: documents, --json and ids never change with the language.
  * The catalogue is looked for in $ITAKU_LOCALEDIR, then in "locale" beside
  * the executable (a build tree), then in the installed LOCALEDIR. A locale
- * that is not installed leaves English. Called once, first thing in main. */
+ * that is not installed leaves English. LANGUAGE=ja alone (no LC_ALL,
+ * LC_MESSAGES or LANG) is Japanese too. A run with --json (and `itaku
+ * --man`) keeps English messages whatever the locale: what a program reads
+ * never changes with the language. Called once, first thing in main. */
 void cli_i18n_init(void);
 
 #endif

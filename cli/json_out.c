@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "itaku/utf8.h"
 
 json_t *cli_jstr(const char *s)
@@ -49,12 +50,12 @@ int cli_json_print(json_t *v)
     char *text = v ? json_dumps(v, CLI_JSON_FLAGS | JSON_ENCODE_ANY) : NULL;
     json_decref(v);
     if (!text) {
-        fprintf(stderr, "itaku: cannot write the JSON answer: out of memory\n");
+        fputs(_("itaku: cannot write the JSON answer: out of memory\n"), stderr);
         return EXIT_ERROR;
     }
     int rc = puts(text) < 0 ? EXIT_ERROR : 0;
     free(text);
     if (rc)
-        fprintf(stderr, "itaku: cannot write the JSON answer to standard output\n");
+        fputs(_("itaku: cannot write the JSON answer to standard output\n"), stderr);
     return rc;
 }

@@ -21,69 +21,84 @@ static const struct {
     const char *summary;
     unsigned needs; /* what main has opened for it (CLI_NEEDS_*, opt.h) */
 } commands[] = {
-    {"init", cmd_init, "create a contract registry (the city) and print the contract sheet", 0},
-    {"clone", cmd_clone, "join a contract: clone and verify against the contract sheet", 0},
-    {"acknowledge", cmd_acknowledge, "accept every obligation in force (each party, first)",
+    {"init", cmd_init, N_("create a contract registry (the city) and print the contract sheet"), 0},
+    {"clone", cmd_clone, N_("join a contract: clone and verify against the contract sheet"), 0},
+    {"acknowledge", cmd_acknowledge, N_("accept every obligation in force (each party, first)"),
      NEEDS_RS},
-    {"key", cmd_key, "generate, show, add, rotate, retire, recover keys; mark one compromised", 0},
-    {"contract", cmd_contract, "show and publish schema and obligations versions (the city)", 0},
-    {"party", cmd_party, "register a contractor and its first key (the city)", 0},
-    {"record", cmd_record, "add, show and list records", 0},
-    {"form", cmd_form, "fill in, submit and print the city's forms 1-6 and incident reports", 0},
-    {"register", cmd_register, "add entries to the management register (form 3); export CSV", 0},
-    {"incident", cmd_incident, "report an incident (first report, follow-up, final)", 0},
-    {"attach", cmd_attach, "keep an evidence file (a scan, an erasure log) in the registry",
-     NEEDS_RS},
-    {"attachment", cmd_attachment, "get an attachment back by its SHA-256", 0},
-    {"obligations", cmd_obligations, "list the city's requirements and the rules that check them",
+    {"key", cmd_key, N_("generate, show, add, rotate, retire, recover keys; mark one compromised"),
      0},
-    {"validate", cmd_validate, "check form bodies against their schemas without writing", 0},
-    {"receive", cmd_receive, "merge a descendant's verified line with a signed receipt", NEEDS_RS},
-    {"pull", cmd_pull, "merge the parent's main (decisions and instructions flow down)", NEEDS_RS},
-    {"request", cmd_request, "ask the city's prior approval (form 6, copy, take-out, ...)", 0},
-    {"requests", cmd_requests, "list requests: pending, who must act next; --mine", NEEDS_R},
-    {"endorse", cmd_endorse, "vouch for a descendant's request on its way to the city", NEEDS_RS},
-    {"decline", cmd_endorse, "decline to forward a descendant's request, with a reason", NEEDS_RS},
-    {"approve", cmd_decide, "approve a request by merging it (the city)", NEEDS_RS},
-    {"reject", cmd_decide, "reject a request by merging it, with a reason (the city)", NEEDS_RS},
-    {"return", cmd_decide, "return a request for correction (差戻し) (the city)", NEEDS_RS},
-    {"kessai", cmd_kessai, "seal (決裁) a draft decision of the city with your post", NEEDS_RS},
-    {"withdraw", cmd_withdraw, "withdraw one of our pending requests", NEEDS_RS},
-    {"instruct", cmd_instruct, "instruct a descendant: report, inspection, return, dispose, ...",
+    {"contract", cmd_contract, N_("show and publish schema and obligations versions (the city)"),
+     0},
+    {"party", cmd_party, N_("register a contractor and its first key (the city)"), 0},
+    {"record", cmd_record, N_("add, show and list records"), 0},
+    {"form", cmd_form, N_("fill in, submit and print the city's forms 1-6 and incident reports"),
+     0},
+    {"register", cmd_register, N_("add entries to the management register (form 3); export CSV"),
+     0},
+    {"incident", cmd_incident, N_("report an incident (first report, follow-up, final)"), 0},
+    {"attach", cmd_attach, N_("keep an evidence file (a scan, an erasure log) in the registry"),
      NEEDS_RS},
-    {"instructions", cmd_instruct, "list open instructions for us and our descendants", NEEDS_R},
-    {"status", cmd_status, "obligations down the chain: ok, pending, overdue, violated", NEEDS_R},
-    {"todo", cmd_todo, "what this party must do now, most urgent first", NEEDS_R},
-    {"verify", cmd_verify, "check every commit against the trust rules", NEEDS_R},
-    {"log", cmd_log, "print the accountability history", NEEDS_R},
-    {"history", cmd_history, "tell one record's or request's story, step by step", NEEDS_R},
-    {"who", cmd_who, "who may touch the city's information now, per party", NEEDS_R},
-    {"report", cmd_report, "write a static HTML report: chain, status, timeline, forms", NEEDS_R},
-    {"export", cmd_export, "export the allowed-signers file and revocation list for stock git", 0},
-    {"remote", cmd_remote, "add and list remotes (ssh:// or a path), tagged with their party", 0},
-    {"fetch", cmd_fetch, "take a remote's lines through the quarantine (verified first)", NEEDS_R},
-    {"push", cmd_push, "send our main and request branches to a hosted registry", NEEDS_RS},
-    {"bundle", cmd_bundle, "create or import a bundle file for a party with no network", 0},
-    {"server", cmd_server, "host a registry: init, add-party, the pre-receive check", 0},
+    {"attachment", cmd_attachment, N_("get an attachment back by its SHA-256"), 0},
+    {"obligations", cmd_obligations,
+     N_("list the city's requirements and the rules that check them"), 0},
+    {"validate", cmd_validate, N_("check form bodies against their schemas without writing"), 0},
+    {"receive", cmd_receive, N_("merge a descendant's verified line with a signed receipt"),
+     NEEDS_RS},
+    {"pull", cmd_pull, N_("merge the parent's main (decisions and instructions flow down)"),
+     NEEDS_RS},
+    {"request", cmd_request, N_("ask the city's prior approval (form 6, copy, take-out, ...)"), 0},
+    {"requests", cmd_requests, N_("list requests: pending, who must act next; --mine"), NEEDS_R},
+    {"endorse", cmd_endorse, N_("vouch for a descendant's request on its way to the city"),
+     NEEDS_RS},
+    {"decline", cmd_endorse, N_("decline to forward a descendant's request, with a reason"),
+     NEEDS_RS},
+    {"approve", cmd_decide, N_("approve a request by merging it (the city)"), NEEDS_RS},
+    {"reject", cmd_decide, N_("reject a request by merging it, with a reason (the city)"),
+     NEEDS_RS},
+    {"return", cmd_decide, N_("return a request for correction (差戻し) (the city)"), NEEDS_RS},
+    {"kessai", cmd_kessai, N_("seal (決裁) a draft decision of the city with your post"), NEEDS_RS},
+    {"withdraw", cmd_withdraw, N_("withdraw one of our pending requests"), NEEDS_RS},
+    {"instruct", cmd_instruct,
+     N_("instruct a descendant: report, inspection, return, dispose, ..."), NEEDS_RS},
+    {"instructions", cmd_instruct, N_("list open instructions for us and our descendants"),
+     NEEDS_R},
+    {"status", cmd_status, N_("obligations down the chain: ok, pending, overdue, violated"),
+     NEEDS_R},
+    {"todo", cmd_todo, N_("what this party must do now, most urgent first"), NEEDS_R},
+    {"verify", cmd_verify, N_("check every commit against the trust rules"), NEEDS_R},
+    {"log", cmd_log, N_("print the accountability history"), NEEDS_R},
+    {"history", cmd_history, N_("tell one record's or request's story, step by step"), NEEDS_R},
+    {"who", cmd_who, N_("who may touch the city's information now, per party"), NEEDS_R},
+    {"report", cmd_report, N_("write a static HTML report: chain, status, timeline, forms"),
+     NEEDS_R},
+    {"export", cmd_export, N_("export the allowed-signers file and revocation list for stock git"),
+     0},
+    {"remote", cmd_remote, N_("add and list remotes (ssh:// or a path), tagged with their party"),
+     0},
+    {"fetch", cmd_fetch, N_("take a remote's lines through the quarantine (verified first)"),
+     NEEDS_R},
+    {"push", cmd_push, N_("send our main and request branches to a hosted registry"), NEEDS_RS},
+    {"bundle", cmd_bundle, N_("create or import a bundle file for a party with no network"), 0},
+    {"server", cmd_server, N_("host a registry: init, add-party, the pre-receive check"), 0},
 };
 
 enum { NCOMMANDS = sizeof(commands) / sizeof(*commands) };
 
 static int help(FILE *out)
 {
-    fputs("usage: itaku [-C DIR] COMMAND [ARGS]\n\n"
-          "itaku keeps the compliance records of outsourced public work in a signed git "
-          "registry.\n\nCommands:\n",
+    fputs(_("usage: itaku [-C DIR] COMMAND [ARGS]\n\n"
+            "itaku keeps the compliance records of outsourced public work in a signed git "
+            "registry.\n\nCommands:\n"),
           out);
     for (size_t i = 0; i < NCOMMANDS; i++)
-        fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
-    fputs("\nOptions before COMMAND:\n"
-          "  -C DIR       run as if started in DIR (a registry, or a folder inside one)\n"
-          "  --version    print the version\n"
-          "\nRun `itaku help COMMAND` (or `itaku COMMAND --help`) for a command's options;\n"
-          "`itaku help --list` lists every command and subcommand.\n"
-          "Exit status: 0 done (or the answer is yes); 1 the answer is no (verify found a\n"
-          "problem, status something overdue or violated); 2 usage or operational error.\n",
+        fprintf(out, "  %-12s %s\n", commands[i].name, _(commands[i].summary));
+    fputs(_("\nOptions before COMMAND:\n"
+            "  -C DIR       run as if started in DIR (a registry, or a folder inside one)\n"
+            "  --version    print the version\n"
+            "\nRun `itaku help COMMAND` (or `itaku COMMAND --help`) for a command's options;\n"
+            "`itaku help --list` lists every command and subcommand.\n"
+            "Exit status: 0 done (or the answer is yes); 1 the answer is no (verify found a\n"
+            "problem, status something overdue or violated); 2 usage or operational error.\n"),
           out);
     return out == stdout ? EXIT_OK : EXIT_ERROR;
 }
@@ -98,7 +113,7 @@ static int find(const char *name)
 
 static int unknown(const char *name)
 {
-    fprintf(stderr, "itaku: '%s' is not an itaku command; see `itaku help`\n", name);
+    fprintf(stderr, _("itaku: '%s' is not an itaku command; see `itaku help`\n"), cli_safe(name));
     return EXIT_ERROR;
 }
 
@@ -141,7 +156,8 @@ static int help_command(int argc, char **argv)
     "verify found a problem, status found something overdue or violated\n.TP\n.B 2\n"              \
     "a usage or operational error (the message says what and what to do)"
 
-/* itaku --man [CMD]: the manual page itaku(1) or itaku-CMD(1) as roff. */
+/* itaku --man [CMD]: the manual page itaku(1) or itaku-CMD(1) as roff, always
+ * English (the tables' texts as written; cli/man.cmake runs it in the C locale). */
 static int man(int argc, char **argv)
 {
     if (argc < 2) {
@@ -282,7 +298,7 @@ int main(int argc, char **argv)
         if (i + 1 >= argc)
             return help(stderr);
         if (chdir(argv[i + 1]) != 0) {
-            fprintf(stderr, "itaku: cannot change to %s\n", argv[i + 1]);
+            fprintf(stderr, _("itaku: cannot change to %s\n"), cli_safe(argv[i + 1]));
             return EXIT_ERROR;
         }
         i += 2;
@@ -306,7 +322,7 @@ int main(int argc, char **argv)
     cli_teardown();
     const char *note = itk_notice_take();
     if (*note)
-        fprintf(stderr, "itaku: note: %s\n", cli_safe_block(note, "  "));
+        fprintf(stderr, _("itaku: note: %s\n"), cli_safe_block(note, "  "));
     cli_safe_release();
     return rc;
 }

@@ -1,6 +1,7 @@
 /* The one option parser of every command (opt.h), on getopt_long. */
 #include "opt.h"
 #include "cli.h"
+#include "i18n.h"
 #include "itaku/datetime_input.h"
 #include "itaku/query.h"
 #include "itaku/requests.h"
@@ -32,9 +33,10 @@ static const char *type_arg(const cli_opt *o)
     }
 }
 
-static void usage_line(const cli_spec *spec, FILE *out)
+/* The synopsis "itaku NAME ARGS..." (no newline): names, never translated. */
+static void synopsis(const cli_spec *spec, FILE *out)
 {
-    fprintf(out, "usage: itaku %s", spec->name);
+    fprintf(out, "itaku %s", spec->name);
     for (const cli_opt *o = spec->opts; o->name || o->arg; o++) {
         if (o->name)
             continue;
@@ -53,13 +55,26 @@ static void usage_line(const cli_spec *spec, FILE *out)
             fprintf(out, " %s", type_arg(o));
         fputs(req ? "" : "]", out);
     }
-    fputc('\n', out);
+}
+
+/* "usage: " and the synopsis, in the user's language. */
+static void usage_line(const cli_spec *spec, FILE *out)
+{
+    char *line = NULL;
+    size_t size = 0;
+    FILE *mem = open_memstream(&line, &size);
+    if (!mem)
+        return;
+    synopsis(spec, mem);
+    fclose(mem);
+    fprintf(out, _("usage: %s\n"), line);
+    free(line);
 }
 
 void cli_help(const cli_spec *spec, FILE *out)
 {
     usage_line(spec, out);
-    fprintf(out, "\n%s\n", spec->summary);
+    fprintf(out, "\n%s\n", _(spec->summary));
     int any = 0;
     for (const cli_opt *o = spec->opts; o->name || o->arg; o++) {
         if (!any++)
@@ -73,9 +88,14 @@ void cli_help(const cli_spec *spec, FILE *out)
         else
             snprintf(left, sizeof(left), "%s%c%s--%s %s", o->alias ? "-" : "",
                      o->alias ? o->alias : ' ', o->alias ? ", " : "  ", o->name, type_arg(o));
-        fprintf(out, "  %-26s %s%s\n", left, o->help, o->flags & CLI_REQUIRED ? " (required)" : "");
+        fprintf(out, "  %-26s ", left);
+        if (o->flags & CLI_REQUIRED)
+            fprintf(out, _("%s (required)"), _(o->help));
+        else
+            fputs(_(o->help), out);
+        fputc('\n', out);
     }
-    fputs("  -h, --help                 print this help\n", out);
+    fprintf(out, "  %-26s %s\n", "-h, --help", _("print this help"));
 }
 
 void cli_roff(FILE *out, const char *s)
@@ -95,14 +115,16 @@ static void man_spec(const cli_spec *spec)
     fputs(".SS \"itaku ", out);
     cli_roff(out, spec->name);
     fputs("\"\n.nf\n", out);
-    /* the usage line without its "usage: " */
+    /* the manual pages stay English: the tables' texts as written, never
+     * through gettext */
     char *line = NULL;
     size_t size = 0;
     FILE *mem = open_memstream(&line, &size);
     if (mem) {
-        usage_line(spec, mem);
+        synopsis(spec, mem);
         fclose(mem);
-        cli_roff(out, line + strlen("usage: "));
+        cli_roff(out, line);
+        fputc('\n', out);
         free(line);
     }
     fputs(".fi\n.PP\n", out);
@@ -124,7 +146,7 @@ static void man_spec(const cli_spec *spec)
             }
             fputs("\n", out);
         }
-        cli_roff(out, o->help);
+        cli_roff(out, o->help); /* English (see above) */
         fputs(o->flags & CLI_REQUIRED ? " (required)\n" : "\n", out);
     }
 }
@@ -138,7 +160,7 @@ int cli_bad(const cli_spec *spec, const char *fmt, ...)
     va_end(ap);
     fputc('\n', stderr);
     usage_line(spec, stderr);
-    fprintf(stderr, "(see `itaku help %s`)\n", spec->name);
+    fprintf(stderr, _("(see `itaku help %s`)\n"), spec->name);
     return EXIT_ERROR;
 }
 
@@ -194,14 +216,14 @@ static int check_value(const cli_spec *spec, const cli_opt *o, const char *text,
         errno = 0;
         long n = strtol(text, &end, 10);
         if (!*text || *end || errno)
-            return cli_bad(spec, "%s takes a whole number, not '%s' (e.g. %s 10)", what, text,
-                           what);
+            return cli_bad(spec, _("%1$s takes a whole number, not '%2$s' (e.g. %1$s 10)"), what,
+                           text);
         if (o->value)
             *(long *)o->value = n;
         return 0;
     }
     if (!*text)
-        return cli_bad(spec, "%s needs a value that is not empty", what);
+        return cli_bad(spec, _("%s needs a value that is not empty"), what);
     if (o->type == CLI_DATE) {
         /* any form people write (2026/12/1, 令和8年12月1日, full-width), read as
          * "YYYY-MM-DD" or RFC 3339 with the contract's offset; the command
@@ -223,12 +245,16 @@ static int check_value(const cli_spec *spec, const cli_opt *o, const char *text,
     itk_registry *reg = o->type == CLI_PARTY ? check_reg(tried) : NULL;
     if (reg && o->type == CLI_PARTY && !party_known(reg, text))
         return cli_bad(spec,
-                       "%s %s: party '%s' is not registered here; `itaku status` lists the parties",
-                       what, text, text);
+                       _("%1$s %2$s: party '%2$s' is not registered here; `itaku status` lists the "
+                         "parties"),
+                       what, text);
     if (o->value && (o->flags & CLI_MANY)) {
         cli_strings *list = o->value;
         if (list->n == list->max)
-            return cli_bad(spec, "%s may be given at most %zu times", what, list->max);
+            return cli_bad(spec,
+                           P_("%s may be given at most %zu time",
+                              "%s may be given at most %zu times", list->max),
+                           what, list->max);
         list->v[list->n++] = text;
     } else if (o->value)
         *(const char **)o->value = text;
@@ -286,17 +312,18 @@ int cli_parse(const cli_spec *spec, int argc, char **argv)
             cli_help(spec, stdout);
             rc = EXIT_OK;
         } else if (c == ':')
-            rc = cli_bad(spec, "%s needs a value", argv[optind - 1]);
+            rc = cli_bad(spec, _("%s needs a value"), argv[optind - 1]);
         else if (!o) {
             char unknown[3] = {'-', (char)optopt, 0};
             const char *arg = optopt ? unknown : argv[optind - 1];
             /* a key's text pasted as an argument starts with "-----BEGIN":
              * never repeat a private key (scrollback, logs) */
             rc = strstr(arg, "PRIVATE KEY")
-                     ? cli_bad(spec, "an argument is a PRIVATE key's text: never send, paste or "
-                                     "share a private key (whoever holds it can sign as you); "
-                                     "give the name of a file instead")
-                     : cli_bad(spec, "unknown option %s", cli_safe(arg));
+                     ? cli_bad(spec, "%s",
+                               _("an argument is a PRIVATE key's text: never send, paste or "
+                                 "share a private key (whoever holds it can sign as you); "
+                                 "give the name of a file instead"))
+                     : cli_bad(spec, _("unknown option %s"), cli_safe(arg));
         } else if (o->type == CLI_SWITCH)
             *(int *)o->value = 1;
         else if (check_value(spec, o, optarg, &tried))
@@ -317,7 +344,7 @@ int cli_parse(const cli_spec *spec, int argc, char **argv)
     for (const cli_opt *o = spec->opts; rc < 0 && (o->name || o->arg); o++)
         if (o->name && (o->flags & CLI_REQUIRED) &&
             ((o->flags & CLI_MANY) ? !((cli_strings *)o->value)->n : !*(const char **)o->value))
-            rc = cli_bad(spec, "--%s %s is required", o->name, type_arg(o));
+            rc = cli_bad(spec, _("--%s %s is required"), o->name, type_arg(o));
     if (rc < 0 && cli_needs) {
         /* the options are good: open what the command needs, once */
         const char *key = NULL;
@@ -356,11 +383,13 @@ int cli_dispatch(const char *cmd, const char *summary, const cli_sub *subs, int 
     int help = argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0);
     FILE *out = help ? stdout : stderr;
     if (argc >= 2 && !help)
-        fprintf(out, "itaku %s: unknown subcommand '%s'\n", cmd, argv[1]);
-    fprintf(out, "usage: itaku %s COMMAND [ARGS]\n\n%s\n\nCommands:\n", cmd, summary);
+        fprintf(out, _("itaku %s: unknown subcommand '%s'\n"), cmd, cli_safe(argv[1]));
+    fprintf(out, _("usage: itaku %s COMMAND [ARGS]\n"), cmd);
+    fprintf(out, "\n%s\n\n", _(summary));
+    fputs(_("Commands:\n"), out);
     for (const cli_sub *s = subs; s->name; s++)
-        fprintf(out, "  %-12s %s\n", s->name, s->summary);
-    fprintf(out, "\nRun `itaku %s COMMAND --help` for a command's options.\n", cmd);
+        fprintf(out, "  %-12s %s\n", s->name, _(s->summary));
+    fprintf(out, _("\nRun `itaku %s COMMAND --help` for a command's options.\n"), cmd);
     return help ? EXIT_OK : EXIT_ERROR;
 }
 

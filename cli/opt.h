@@ -7,6 +7,8 @@
 #include <getopt.h> /* optind: where the positionals start */
 #include <stdio.h>
 
+#include "i18n.h"
+
 /* What a value is: how it is checked and how a shell completes it. */
 typedef enum {
     CLI_SWITCH, /* no value: *(int *)value = 1 */
@@ -33,7 +35,7 @@ typedef struct {
     cli_type type;
     void *value;      /* where the value goes (positionals: NULL, read from argv) */
     const char *arg;  /* the value's name in help: "P", "FILE" */
-    const char *help; /* one line */
+    const char *help; /* one line, English, marked with N_() (translated where printed) */
     unsigned flags;
 } cli_opt;
 
@@ -47,7 +49,8 @@ typedef struct {
 #define CLI_OPT_KEY(v)                                                                             \
     {                                                                                              \
         "key", 0, CLI_PATH, (v), "FILE",                                                           \
-            "the private key to sign with (default: git config itaku.signingKey, then ssh-agent)", \
+            N_("the private key to sign with (default: git config itaku.signingKey, then "         \
+               "ssh-agent)"),                                                                      \
             0                                                                                      \
     }
 
@@ -56,21 +59,21 @@ typedef struct {
 #define CLI_OPT_UNVERIFIED(r)                                                                      \
     {                                                                                              \
         "unverified-ref", 0, CLI_SWITCH, &(r)->unverified, NULL,                                   \
-            "record a reference the registry cannot hold (an item received before it existed), "   \
-            "with "                                                                                \
-            "--reason",                                                                            \
+            N_("record a reference the registry cannot hold (an item received before it "          \
+               "existed), with --reason"),                                                         \
             0                                                                                      \
     }
 #define CLI_OPT_AGAIN(r)                                                                           \
     {                                                                                              \
         "again", 0, CLI_SWITCH, &(r)->again, NULL,                                                 \
-            "the same register entry (action, item, time) a second time, on purpose", 0            \
+            N_("the same register entry (action, item, time) a second time, on purpose"), 0        \
     }
 #define CLI_OPT_REFS(r)                                                                            \
-    CLI_OPT_UNVERIFIED(r), {"reason",   0,                                                         \
-                            CLI_STRING, &(r)->reason,                                              \
-                            "TEXT",     "with --unverified-ref: why the registry cannot hold it",  \
-                            0},                                                                    \
+    CLI_OPT_UNVERIFIED(r),                                                                         \
+        {"reason",   0,                                                                            \
+         CLI_STRING, &(r)->reason,                                                                 \
+         "TEXT",     N_("with --unverified-ref: why the registry cannot hold it"),                 \
+         0},                                                                                       \
         CLI_OPT_AGAIN(r)
 
 /* A command or subcommand: its full name ("key add"), summary and table

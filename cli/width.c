@@ -2,6 +2,7 @@
  * take two columns, so tables mixing Japanese and ASCII stay aligned. */
 #include "cli.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,6 +44,31 @@ int cli_display_width(const char *s)
             w += wide(cp) ? 2 : 1;
     }
     return w;
+}
+
+void cli_heading(int n, ...)
+{
+    va_list ap;
+    va_start(ap, n);
+    for (int i = 0; i < n; i++) {
+        int width = va_arg(ap, int);
+        const char *text = va_arg(ap, const char *);
+        if (i + 1 < n) {
+            cli_pad(text, width);
+            putchar(' ');
+        } else
+            fputs(cli_safe(text), stdout);
+    }
+    va_end(ap);
+    putchar('\n');
+}
+
+void cli_pad_right(const char *s, int width)
+{
+    s = cli_safe(s);
+    for (int w = cli_display_width(s); w < width; w++)
+        putchar(' ');
+    fputs(s, stdout);
 }
 
 void cli_pad(const char *s, int width)

@@ -3,6 +3,7 @@
  * (DESIGN §3; verify's rules on them are in verify/policy.c: V2, V4, V10). */
 #include "itaku/attach.h"
 #include "itaku/errors.h"
+#include "intl.h"
 #include "itaku/write_lock.h"
 #include "alloc.h"
 #include "commit_priv.h"
@@ -28,14 +29,15 @@ int itk_attachment_read(itk_attachment *a, const char *file)
             ITK_EINVALID, "%s is empty; attach the document itself (a scan, a PDF, a log)", file);
     if ((unsigned long long)st.st_size > ITK_MAX_ATTACHMENT_BYTES)
         return itk_error_set(ITK_ETOOBIG,
-                             "%s is %lld bytes, larger than the limit of an attachment, "
-                             "" ITK_ATTACHMENT_LIMIT_TEXT "; attach a smaller scan or split it",
-                             file, (long long)st.st_size);
+                             "%s is %lld bytes, larger than the limit of an attachment, 20 MiB "
+                             "(%llu bytes); attach a smaller scan or split it",
+                             file, (long long)st.st_size,
+                             (unsigned long long)ITK_MAX_ATTACHMENT_BYTES);
     int rc = itk_buf_read_file(&a->data, file, ITK_MAX_ATTACHMENT_BYTES);
     if (rc == ITK_ETOOBIG) /* it grew since stat */
-        rc = itk_error_set(
-            ITK_ETOOBIG, "%s is larger than the limit of an attachment, " ITK_ATTACHMENT_LIMIT_TEXT,
-            file);
+        rc = itk_error_set(ITK_ETOOBIG,
+                           "%s is larger than the limit of an attachment, 20 MiB (%llu bytes)",
+                           file, (unsigned long long)ITK_MAX_ATTACHMENT_BYTES);
     if (rc) {
         itk_buf_dispose(&a->data);
         return rc;

@@ -8,6 +8,7 @@
 #include "alloc.h"
 #include "array.h"
 #include "itaku/errors.h"
+#include "intl.h"
 #include "itaku/json.h"
 #include "itaku/names.h"
 #include "bundle_priv.h"
@@ -127,7 +128,8 @@ static int ref_name_ok(const unsigned char *s, size_t len)
 static int header_fail(itk_bundle_header *h, int code, size_t line, const char *what)
 {
     itk_bundle_header_free(h);
-    return itk_error_set(code, "not a valid git bundle: line %zu %s", line, what);
+    /* TRANSLATORS: the second %s says what is wrong with that line */
+    return itk_error_set(code, "not a valid git bundle: line %zu %s", line, itk__(what));
 }
 
 int itk_bundle_header_parse(itk_bundle_header **out, size_t *header_len, const void *data,
@@ -144,14 +146,13 @@ int itk_bundle_header_parse(itk_bundle_header **out, size_t *header_len, const v
         return ITK_ENOMEM;
     if (rd_text_line(&r, &line, &n) < 0 || n > ITK_BUNDLE_MAX_LINE)
         return header_fail(h, ITK_EINVALID, 1,
-                           "is missing: the file does not start with "
-                           "\"" V2_SIGNATURE "\"");
+                           "is missing: the file does not start with \"# v2 git bundle\"");
     if (n == strlen(V2_SIGNATURE) && memcmp(line, V2_SIGNATURE, n) == 0)
         h->version = 2;
     else if (n == strlen(V3_SIGNATURE) && memcmp(line, V3_SIGNATURE, n) == 0)
         h->version = 3;
     else
-        return header_fail(h, ITK_EINVALID, 1, "is not \"" V2_SIGNATURE "\"");
+        return header_fail(h, ITK_EINVALID, 1, "is not \"# v2 git bundle\"");
     for (;;) {
         lineno++;
         if (rd_text_line(&r, &line, &n) < 0) {
@@ -203,11 +204,11 @@ int itk_bundle_header_parse(itk_bundle_header **out, size_t *header_len, const v
         if (itk_array_reserve(&h->refs, &h->arefs, h->nrefs + 1, sizeof(*h->refs)))
             return header_fail(h, ITK_ENOMEM, lineno, "ran out of memory");
         bundle_ref *br = &h->refs[h->nrefs];
-        int rc = itk_cstr_copy(&br->name, name, nlen, ITK_BUNDLE_MAX_LINE, "the ref name");
+        int rc = itk_cstr_copy(&br->name, name, nlen, ITK_BUNDLE_MAX_LINE, itk__("the ref name"));
+        if (rc == ITK_ENOMEM)
+            return header_fail(h, rc, lineno, "ran out of memory");
         if (rc)
-            return header_fail(h, rc, lineno,
-                               rc == ITK_ENOMEM ? "ran out of memory"
-                                                : "names a ref git would not accept");
+            return header_fail(h, rc, lineno, "names a ref git would not accept");
         br->id = id;
         h->nrefs++;
     }

@@ -4,6 +4,7 @@
 #include "itaku/clone.h"
 #include "itaku/chain.h"
 #include "itaku/errors.h"
+#include "intl.h"
 #include "itaku/remote.h"
 #include "itaku/sshkey.h"
 #include "itaku/verify.h"
@@ -259,10 +260,21 @@ int itk_remote_clone(const char *url, const char *dir, const char *city_key, con
     git_object_free(root);
     if (!rc && itk_verify_problem_count(r)) {
         const itk_problem *p = itk_verify_problem(r, 0);
-        rc = itk_error_set(
-            ITK_EVERIFY, "%s was refused: commit %.12s breaks %s%s%s: %s (%zu problem%s in all)",
-            url, p->commit, p->rule, *p->path ? " at " : "", p->path, p->message,
-            itk_verify_problem_count(r), itk_verify_problem_count(r) == 1 ? "" : "s");
+        size_t n = itk_verify_problem_count(r);
+        rc = *p->path ? itk_error_set(ITK_EVERIFY,
+                                      itk_n_("%s was refused: commit %.12s breaks %s at %s: %s "
+                                             "(%zu problem in all)",
+                                             "%s was refused: commit %.12s breaks %s at %s: %s "
+                                             "(%zu problems in all)",
+                                             n),
+                                      url, p->commit, p->rule, p->path, p->message, n)
+                      : itk_error_set(ITK_EVERIFY,
+                                      itk_n_("%s was refused: commit %.12s breaks %s: %s (%zu "
+                                             "problem in all)",
+                                             "%s was refused: commit %.12s breaks %s: %s (%zu "
+                                             "problems in all)",
+                                             n),
+                                      url, p->commit, p->rule, p->message, n);
     }
     if (!rc && from_bundle)
         rc = check_bundle_sender(repo, r, url);

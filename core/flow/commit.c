@@ -2,6 +2,7 @@
  * in-process SSH signature, and moving the branch compare-and-swap. */
 #include "itaku/write_lock.h"
 #include "itaku/errors.h"
+#include "intl.h"
 #include "alloc.h"
 #include "itaku/json.h"
 #include "itaku/chain.h"
@@ -111,11 +112,15 @@ static int build_message(itk_buf *msg, const itk_identity *who, itk_change *c)
     /* one line, and never a "---" line: git and libgit2 would read the
      * trailers after it differently, and verify refuses such a message (V10) */
     if (strpbrk(c->subject, "\r\n") || strncmp(c->subject, "---", 3) == 0)
-        return itk_error_set(
-            ITK_EINVALID,
-            "the commit subject '%.60s' %s; write it as one line that does not "
-            "begin with '---'",
-            c->subject, strpbrk(c->subject, "\r\n") ? "has a line break" : "begins with '---'");
+        return strpbrk(c->subject, "\r\n")
+                   ? itk_error_set(ITK_EINVALID,
+                                   "the commit subject '%.60s' has a line break; write it as one "
+                                   "line that does not begin with '---'",
+                                   c->subject)
+                   : itk_error_set(ITK_EINVALID,
+                                   "the commit subject '%.60s' begins with '---'; write it as one "
+                                   "line that does not begin with '---'",
+                                   c->subject);
     itk_content_entry *entries = itk_calloc(c->nfiles, sizeof(*entries));
     if (!entries)
         return ITK_ENOMEM;
@@ -329,9 +334,11 @@ int itk_registry_identify(itk_identity *who, itk_registry *reg, const git_tree *
                            fpr.ptr);
     if (!rc && !(rc = itk_key_status_get(&st, reg->repo, tree, fpr.ptr)) &&
         st.state != ITK_KEY_ACTIVE)
-        rc = itk_error_set(ITK_EAUTH, "key %s of %s/%s is %s and may no longer sign", fpr.ptr,
-                           st.party, st.principal,
-                           st.state == ITK_KEY_RETIRED ? "retired" : "compromised");
+        rc = st.state == ITK_KEY_RETIRED
+                 ? itk_error_set(ITK_EAUTH, "key %s of %s/%s is retired and may no longer sign",
+                                 fpr.ptr, st.party, st.principal)
+                 : itk_error_set(ITK_EAUTH, "key %s of %s/%s is compromised and may no longer sign",
+                                 fpr.ptr, st.party, st.principal);
     itk_buf_dispose(&fpr);
     return rc;
 }
@@ -378,14 +385,20 @@ static int check_owner(itk_registry *reg, const git_tree *tree, const itk_identi
     registry_owner(owner, &inferred, reg, tree);
     if (!owner[0] || strcmp(owner, who->party) == 0)
         return 0;
-    return itk_error_set(
-        ITK_EAUTH,
-        "this is %s's registry; the key given is %s's (%s/%s): sign with a key of %s, or write "
-        "%s's records in %s's own registry (%s)",
-        owner, who->party, who->party, who->principal, owner, who->party, who->party,
-        inferred ? "this registry records no itaku.party: it is taken to be the party of the key "
-                   "git config itaku.signingKey names; set it with git config itaku.party ID"
-                 : "git config itaku.party names the registry's party");
+    if (inferred)
+        return itk_error_set(
+            ITK_EAUTH,
+            "this is %s's registry; the key given is %s's (%s/%s): sign with a key of %s, or "
+            "write %s's records in %s's own registry (this registry records no itaku.party: it "
+            "is taken to be the party of the key git config itaku.signingKey names; set it with "
+            "git config itaku.party ID)",
+            owner, who->party, who->party, who->principal, owner, who->party, who->party);
+    return itk_error_set(ITK_EAUTH,
+                         "this is %s's registry; the key given is %s's (%s/%s): sign with a key "
+                         "of %s, or write %s's records in %s's own registry (git config "
+                         "itaku.party names the registry's party)",
+                         owner, who->party, who->party, who->principal, owner, who->party,
+                         who->party);
 }
 
 /* A receipt or pull: a merge saying whose line it takes (V8). */
@@ -427,11 +440,25 @@ int itk_commit_check(itk_registry *reg, const git_oid *id)
         n++;
     }
     if (first)
-        rc = itk_error_set(ITK_EVERIFY,
-                           "the prepared commit %.12s breaks %s%s%s: %s; verify would refuse it, "
-                           "so no branch moved (%zu problem%s in that commit)",
-                           hex, first->rule, *first->path ? " at " : "", first->path,
-                           first->message, n, n == 1 ? "" : "s");
+        rc = *first->path
+                 ? itk_error_set(ITK_EVERIFY,
+                                 itk_n_("the prepared commit %.12s breaks %s at %s: %s; verify "
+                                        "would refuse it, so no branch moved (%zu problem in that "
+                                        "commit)",
+                                        "the prepared commit %.12s breaks %s at %s: %s; verify "
+                                        "would refuse it, so no branch moved (%zu problems in that "
+                                        "commit)",
+                                        n),
+                                 hex, first->rule, first->path, first->message, n)
+                 : itk_error_set(ITK_EVERIFY,
+                                 itk_n_("the prepared commit %.12s breaks %s: %s; verify would "
+                                        "refuse it, so no branch moved (%zu problem in that "
+                                        "commit)",
+                                        "the prepared commit %.12s breaks %s: %s; verify would "
+                                        "refuse it, so no branch moved (%zu problems in that "
+                                        "commit)",
+                                        n),
+                                 hex, first->rule, first->message, n);
     itk_verify_result_free(r);
     return rc;
 }

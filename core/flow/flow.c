@@ -599,8 +599,10 @@ int itk_request_endorse(git_oid *out, itk_registry *reg, itk_signer *signer, con
         goto done;
     }
     if (strcmp(info->state, "pending") != 0 || endorsed_in(reg, r.tip_tree, f.me.party, &r)) {
-        rc = itk_error_set(ITK_ECONFLICT, "%s is %s already", info->name,
-                           strcmp(info->state, "pending") ? info->state : "endorsed by you");
+        if (strcmp(info->state, "pending") != 0)
+            rc = itk_error_set(ITK_ECONFLICT, "%s is %s already", info->name, info->state);
+        else
+            rc = itk_error_set(ITK_ECONFLICT, "%s is endorsed by you already", info->name);
         goto done;
     }
     if ((rc = check_endorsements(reg, &r, me)))
@@ -797,8 +799,14 @@ int itk_request_withdraw(git_oid *out, itk_registry *reg, itk_signer *signer, co
         goto done;
     }
     if (strcmp(info->state, "pending") != 0 || !info->in_main) {
-        rc = itk_error_set(ITK_ECONFLICT, "%s is %s; only a pending request can be withdrawn",
-                           info->name, info->in_main ? info->state : "not on your main");
+        if (info->in_main)
+            rc = itk_error_set(ITK_ECONFLICT, "%s is %s; only a pending request can be withdrawn",
+                               info->name, info->state);
+        else
+            rc = itk_error_set(ITK_ECONFLICT,
+                               "%s is not on your main; only a pending request on it can be "
+                               "withdrawn",
+                               info->name);
         goto done;
     }
     char summary[128];

@@ -2,6 +2,7 @@
  * into the library, signed by the city's key. */
 #include "itaku/write_lock.h"
 #include "itaku/errors.h"
+#include "intl.h"
 #include "itaku/forms.h"
 #include "itaku/json.h"
 #include "itaku/names.h"
@@ -119,7 +120,8 @@ static int check_options(const itk_init_options *o)
     /* the rule register add's schema applies (register.v2's method): a
      * method designated here is always one an entry may name */
     for (size_t i = 0; i < o->handover_count; i++) {
-        if ((rc = itk_label_check(o->handover_methods[i], ITK_METHOD_MAX_CHARS, "handover method")))
+        if ((rc = itk_label_check(o->handover_methods[i], ITK_METHOD_MAX_CHARS,
+                                  itk__("handover method"))))
             return rc;
         for (size_t k = 0; k < i; k++)
             if (itk_label_equal(o->handover_methods[k], o->handover_methods[i]))

@@ -196,6 +196,8 @@ int itk_instruct_change(itk_buf *name, git_oid *out, itk_registry *reg, itk_sign
             }
         itk_ref_closest(&near, target, cands);
         json_decref(cands);
+        /* TRANSLATORS: the id typed, the party, then " (closest: …)" or
+         * " (there are none)" */
         rc = itk_error_set(ITK_ENOTFOUND,
                            "%s is not an instruction of %s here%s; check the id (see itaku "
                            "instructions --all)",

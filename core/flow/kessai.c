@@ -382,12 +382,20 @@ int itk_kessai_route_decide(git_oid *out, itk_kessai_route *route, itk_registry 
             itk_buf allowed = ITK_BUF_INIT;
             for (size_t i = 0; i < rule.ndrafters; i++)
                 itk_buf_printf(&allowed, "%s%s", i ? ", " : "", rule.drafters[i]);
-            rc = itk_error_set(ITK_EAUTH,
-                               "the decision rule in force (%s) lets %s draft (起案) a decision "
-                               "on a %s request; %s/%s's post is %s. Ask one of them, or record "
-                               "the post with itaku key attributes --post",
-                               rule.source, allowed.ptr ? allowed.ptr : "?", info->kind, city,
-                               me.principal, post.size ? post.ptr : "not recorded");
+            if (post.size)
+                rc = itk_error_set(ITK_EAUTH,
+                                   "the decision rule in force (%s) lets %s draft (起案) a "
+                                   "decision on a %s request; %s/%s's post is %s. Ask one of "
+                                   "them, or record the post with itaku key attributes --post",
+                                   rule.source, allowed.ptr ? allowed.ptr : "?", info->kind, city,
+                                   me.principal, post.ptr);
+            else
+                rc = itk_error_set(ITK_EAUTH,
+                                   "the decision rule in force (%s) lets %s draft (起案) a "
+                                   "decision on a %s request; %s/%s has no post recorded. Ask one "
+                                   "of them, or record the post with itaku key attributes --post",
+                                   rule.source, allowed.ptr ? allowed.ptr : "?", info->kind, city,
+                                   me.principal);
             itk_buf_dispose(&allowed);
             goto done;
         }
@@ -546,14 +554,16 @@ int itk_kessai_seal(git_oid *out, int *met, itk_registry *reg, itk_signer *signe
         goto done;
     }
     if (!itk_kessai_may_seal(&rule, post.ptr, o->acting_for)) {
-        rc = itk_error_set(ITK_EAUTH,
-                           o->acting_for
-                               ? "the decision rule (%s) names no 代決 by a %s for %s on a %s "
-                                 "request"
-                               : "the decision rule (%s) names no seal by a %s%s on a %s request "
-                                 "(%s/%s's post)",
-                           rule.source, post.ptr, o->acting_for ? o->acting_for : "", info->kind,
-                           me.party, me.principal);
+        if (o->acting_for)
+            rc = itk_error_set(ITK_EAUTH,
+                               "the decision rule (%s) names no 代決 by a %s for %s on a %s "
+                               "request",
+                               rule.source, post.ptr, o->acting_for, info->kind);
+        else
+            rc = itk_error_set(ITK_EAUTH,
+                               "the decision rule (%s) names no seal by a %s on a %s request "
+                               "(%s/%s's post)",
+                               rule.source, post.ptr, info->kind, me.party, me.principal);
         goto done;
     }
     const char *sha = json_string_value(json_object_get(p.draft_body, "request_sha256"));

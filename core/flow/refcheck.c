@@ -3,6 +3,7 @@
 #include "alloc.h"
 #include "itaku/buf.h"
 #include "itaku/errors.h"
+#include "intl.h"
 #include "itaku/query.h"
 #include "itaku/record.h"
 #include "itaku/textnorm.h"
@@ -104,13 +105,13 @@ void itk_ref_closest(itk_buf *b, const char *want, const json_t *cands)
 {
     size_t n = json_array_size(cands), shown = 0;
     if (!n) {
-        itk_buf_puts(b, " (there are none)");
+        itk_buf_puts(b, itk__(" (there are none)"));
         return;
     }
     unsigned char *used = itk_calloc(n ? n : 1, 1);
     if (!used)
         return;
-    itk_buf_puts(b, " (closest: ");
+    itk_buf list = ITK_BUF_INIT;
     for (; shown < ITK_REF_CLOSEST && shown < n; shown++) {
         size_t best = n;
         unsigned bd = 256;
@@ -123,10 +124,12 @@ void itk_ref_closest(itk_buf *b, const char *want, const json_t *cands)
             }
         }
         used[best] = 1;
-        itk_buf_printf(b, "%s%s", shown ? ", " : "",
+        itk_buf_printf(&list, "%s%s", shown ? ", " : "",
                        json_string_value(json_array_get(json_array_get(cands, best), 0)));
     }
-    itk_buf_puts(b, ")");
+    /* TRANSLATORS: the ids nearest to the one not found */
+    itk_buf_printf(b, itk__(" (closest: %s)"), list.ptr ? list.ptr : "");
+    itk_buf_dispose(&list);
     free(used);
 }
 
@@ -134,8 +137,10 @@ void itk_ref_closest(itk_buf *b, const char *want, const json_t *cands)
 static void missing(check *k, const char *type, const char *field, const char *ref, const char *why,
                     const char *key, json_t *cands)
 {
-    itk_buf_printf(&k->problems, "%s%s: %s '%s' %s", k->nproblems++ ? "\n" : "", type, field, ref,
-                   why);
+    if (k->nproblems++)
+        itk_buf_puts(&k->problems, "\n");
+    /* TRANSLATORS: record type, field, the reference, what is wrong with it */
+    itk_buf_printf(&k->problems, itk__("%s: %s '%s' %s"), type, field, ref, why);
     itk_ref_closest(&k->problems, key, cands);
     json_array_append_new(k->unverified, json_pack("{s:s, s:s}", "field", field, "ref", ref));
 }
@@ -179,8 +184,8 @@ static int check_record_refs(check *k, itk_registry *reg, git_tree *tree, const 
         const char *const *kinds =
             strcmp(ref_fields[f].type, "instruction") == 0 ? answer_kinds(type) : NULL;
         if (!hit) {
-            char why[120];
-            snprintf(why, sizeof(why), "names no %s in the registry", ref_fields[f].type);
+            char why[400];
+            snprintf(why, sizeof(why), itk__("names no %s in the registry"), ref_fields[f].type);
             missing(k, type, ref_fields[f].field, ref, why, ref, names);
         } else if (kinds) {
             json_t *rec = NULL;
@@ -199,7 +204,7 @@ static int check_record_refs(check *k, itk_registry *reg, git_tree *tree, const 
             if (!ok) {
                 /* the instructions of the right kind are the candidates */
                 json_t *right = json_array();
-                char why[160];
+                char why[400];
                 json_array_foreach(names, i, c)
                 {
                     json_t *r2 = NULL;
@@ -213,8 +218,8 @@ static int check_record_refs(check *k, itk_registry *reg, git_tree *tree, const 
                     }
                     json_decref(r2);
                 }
-                snprintf(why, sizeof(why), "is a %s instruction; a %s answers a %s one", kind, type,
-                         kinds[0]);
+                snprintf(why, sizeof(why), itk__("is a %s instruction; a %s answers a %s one"),
+                         kind, type, kinds[0]);
                 missing(k, type, ref_fields[f].field, ref, why, ref, right);
                 json_decref(right);
             }
@@ -302,11 +307,11 @@ static void check_item(check *k, const json_t *bodies, const char *type, const c
 {
     json_t *cands = json_array();
     if (!holds(bodies, item, t, cands)) {
-        char why[160];
+        char why[400];
         itk_buf key = ITK_BUF_INIT;
         snprintf(why, sizeof(why),
-                 "is no item %s holds: no earlier received or copied entry of %s has it", party,
-                 party);
+                 itk__("is no item %s holds: no earlier received or copied entry of %s has it"),
+                 party, party);
         if (itk_label_key(&key, item))
             itk_buf_puts(&key, item);
         itk_error_clear();
@@ -394,10 +399,10 @@ static int check_workers(check *k, itk_registry *reg, git_tree *tree, const char
         json_array_foreach(workers, j, w) found |=
             strcmp(json_string_value(json_array_get(w, 0)), id) == 0;
         if (!found) {
-            char why[160];
+            char why[400];
             snprintf(why, sizeof(why),
-                     "names no worker (作業従事者) of %s's form 1: add the worker to form 1 "
-                     "(filing_type change) first",
+                     itk__("names no worker (作業従事者) of %s's form 1: add the worker to form "
+                           "1 (filing_type change) first"),
                      party);
             missing(k, type, "attendees[].worker_id", id, why, id, workers);
         }

@@ -4,6 +4,7 @@
  * what is fetched or pushed. */
 #include "remote_auth.h"
 #include "itaku/errors.h"
+#include "intl.h"
 #include "alloc.h"
 #include "base64.h"
 
@@ -168,12 +169,13 @@ int itk_remote_auth_fail(const itk_remote_auth *a, const char *what)
     return itk_error_git("%s", what);
 }
 
-static void refuse(itk_remote_auth *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void refuse(itk_remote_auth *a, const char *fmt, ...)
+static void auth_refuse(itk_remote_auth *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void auth_refuse(itk_remote_auth *a, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(a->reason, sizeof(a->reason), fmt, ap);
+    vsnprintf(a->reason, sizeof(a->reason), itk__(fmt), ap);
     va_end(ap);
     git_error_set_str(GIT_ERROR_SSH, a->reason);
 }
@@ -326,7 +328,7 @@ static int check_certificate(git_cert *cert, int valid, const char *host, void *
     } else if (hk->type & GIT_CERT_SSH_SHA256) {
         memcpy(sha, hk->hash_sha256, 32);
     } else {
-        refuse(a, "the SSH server %s showed no host key we can check", host);
+        auth_refuse(a, "the SSH server %s showed no host key we can check", host);
         return GIT_ECERTIFICATE;
     }
     fingerprint_of(fp, sha);
@@ -340,19 +342,19 @@ static int check_certificate(git_cert *cert, int valid, const char *host, void *
     if (a->pinned[0]) {
         if (strcmp(a->pinned, fp) == 0)
             return 0;
-        refuse(a,
-               "the SSH host key of %s has CHANGED: the server shows %s but %s is pinned; "
-               "refusing to connect (someone may be in between, or the server was given a new "
-               "key: ask its administrator, then pin the new one with `itaku remote add NAME "
-               "URL --party P --host-key %s`)",
-               where, fp, a->pinned, fp);
+        auth_refuse(a,
+                    "the SSH host key of %s has CHANGED: the server shows %s but %s is pinned; "
+                    "refusing to connect (someone may be in between, or the server was given a new "
+                    "key: ask its administrator, then pin the new one with `itaku remote add NAME "
+                    "URL --party P --host-key %s`)",
+                    where, fp, a->pinned, fp);
         return GIT_ECERTIFICATE;
     }
     if (!(hk->type & GIT_CERT_SSH_RAW)) {
-        refuse(a,
-               "the SSH host key of %s (%s) cannot be looked up in known_hosts; pin it with "
-               "`itaku remote add NAME URL --party P --host-key %s`",
-               where, fp, fp);
+        auth_refuse(a,
+                    "the SSH host key of %s (%s) cannot be looked up in known_hosts; pin it with "
+                    "`itaku remote add NAME URL --party P --host-key %s`",
+                    where, fp, fp);
         return GIT_ECERTIFICATE;
     }
     int r = known_hosts_lookup(a->known_hosts, hoststr, (const unsigned char *)hk->hostkey,
@@ -360,23 +362,24 @@ static int check_certificate(git_cert *cert, int valid, const char *host, void *
     if (r == KH_MATCH)
         return 0;
     if (r == KH_REVOKED)
-        refuse(a, "the SSH host key of %s (%s) is marked @revoked in %s; refusing to connect",
-               where, fp, a->known_hosts);
+        auth_refuse(a, "the SSH host key of %s (%s) is marked @revoked in %s; refusing to connect",
+                    where, fp, a->known_hosts);
     else if (r == KH_MISMATCH)
-        refuse(a,
-               "the SSH host key of %s has CHANGED: the server shows %s, which is not the key "
-               "%s lists for it; refusing to connect (someone may be in between, or the "
-               "server was given a new key: ask its administrator, then pin the new one with "
-               "`itaku remote add NAME URL --party P --host-key %s`)",
-               where, fp, a->known_hosts, fp);
+        auth_refuse(a,
+                    "the SSH host key of %s has CHANGED: the server shows %s, which is not the key "
+                    "%s lists for it; refusing to connect (someone may be in between, or the "
+                    "server was given a new key: ask its administrator, then pin the new one with "
+                    "`itaku remote add NAME URL --party P --host-key %s`)",
+                    where, fp, a->known_hosts, fp);
     else
-        refuse(a,
-               "the SSH host key of %s is unknown: the server shows %s; itaku does not trust a "
-               "server on first use. Compare it with what the registry's administrator reads "
-               "(ssh-keygen -lf the server's host key), then pin it: `itaku remote add NAME "
-               "URL --party P --host-key %s` (or `itaku clone … --host-key %s`), or add the key "
-               "to %s",
-               where, fp, fp, fp, a->known_hosts);
+        auth_refuse(
+            a,
+            "the SSH host key of %s is unknown: the server shows %s; itaku does not trust a "
+            "server on first use. Compare it with what the registry's administrator reads "
+            "(ssh-keygen -lf the server's host key), then pin it: `itaku remote add NAME "
+            "URL --party P --host-key %s` (or `itaku clone … --host-key %s`), or add the key "
+            "to %s",
+            where, fp, fp, fp, a->known_hosts);
     return GIT_ECERTIFICATE;
 }
 
@@ -404,13 +407,14 @@ static int credentials(git_credential **out, const char *url, const char *user,
             return git_credential_ssh_key_from_agent(out, user);
         }
     }
-    refuse(a,
-           "the SSH server of %s accepted none of our keys (%s%s%s); ask the registry's host to "
-           "let this party's key log in (`itaku server add-party PATH PARTY KEY.pub`), or set "
-           "the key with git config itaku.signingKey FILE or load it into ssh-agent",
-           a->url, a->key_path[0] ? a->key_path : "no key file",
-           a->tried_agent ? " and the ssh-agent's keys" : "",
-           getenv("SSH_AUTH_SOCK") ? "" : ", no ssh-agent");
+    auth_refuse(
+        a,
+        "the SSH server of %s accepted none of our keys (%s%s%s); ask the registry's host to "
+        "let this party's key log in (`itaku server add-party PATH PARTY KEY.pub`), or set "
+        "the key with git config itaku.signingKey FILE or load it into ssh-agent",
+        a->url, a->key_path[0] ? a->key_path : itk__("no key file"),
+        a->tried_agent ? itk__(" and the ssh-agent's keys") : "",
+        getenv("SSH_AUTH_SOCK") ? "" : itk__(", no ssh-agent"));
     return GIT_EAUTH;
 }
 

@@ -3,6 +3,7 @@
  * and the prior-approval check of register entries (seed §4). */
 #include "itaku/chain.h"
 #include "itaku/errors.h"
+#include "intl.h"
 #include "alloc.h"
 #include "itaku/flow.h"
 #include "itaku/json.h"
@@ -284,6 +285,8 @@ int itk_reqdb_resolve(itk_reqdb_item **out, itk_reqdb *db, const char *name)
                                                                          : db->items[i].info.id));
         itk_ref_closest(&near, name, cands);
         json_decref(cands);
+        /* TRANSLATORS: the id typed, then " (closest: …)" or " (there are
+         * none)" */
         int rc = itk_error_set(ITK_ENOTFOUND,
                                "no request '%.64s' is known here%s; check the id (see `itaku "
                                "requests`)",
@@ -321,16 +324,25 @@ int itk_approval_judge(const itk_request_info *r, const char *party, const char 
     else if (!kind || strcmp(r->kind, kind) != 0)
         itk_error_set(rc, "%s asks for %s, not for %s (what a %s entry needs)", r->name, r->kind,
                       kind ? kind : "?", action);
-    else if (strcmp(r->state, "approved") != 0)
-        itk_error_set(rc,
-                      "%s is %s%s%s: a %s entry needs a request the city has approved, and that "
-                      "approval must be here (itaku pull) before the entry",
-                      r->name, r->state, r->next[0] ? ", waiting for " : "", r->next, action);
-    else if (r->valid_until[0] && strncmp(today, r->valid_until, 10) > 0)
+    else if (strcmp(r->state, "approved") != 0) {
+        if (r->next[0])
+            itk_error_set(rc,
+                          "%s is %s, waiting for %s: a %s entry needs a request the city has "
+                          "approved, and that approval must be here (itaku pull) before the entry",
+                          r->name, r->state, r->next, action);
+        else
+            itk_error_set(rc,
+                          "%s is %s: a %s entry needs a request the city has approved, and that "
+                          "approval must be here (itaku pull) before the entry",
+                          r->name, r->state, action);
+    } else if (r->valid_until[0] && strncmp(today, r->valid_until, 10) > 0)
         itk_error_set(rc, "the approval of %s was valid until %s", r->name, r->valid_until);
     else if (r->max_uses > 0 && used >= r->max_uses)
-        itk_error_set(rc, "the approval of %s allows %lld use%s, all used", r->name, r->max_uses,
-                      r->max_uses == 1 ? "" : "s");
+        itk_error_set(rc,
+                      itk_n_("the approval of %s allows %lld use, all used",
+                             "the approval of %s allows %lld uses, all used",
+                             (unsigned long)r->max_uses),
+                      r->name, r->max_uses);
     else
         rc = 0;
     return rc;

@@ -6,6 +6,7 @@
 #include "itaku/chain.h"
 #include "itaku/errors.h"
 #include "itaku/kessai.h"
+#include "intl.h"
 #include "alloc.h"
 #include "array.h"
 #include "itaku/remote.h"
@@ -328,10 +329,19 @@ static int check_update(itk_buf *log, itk_registry *reg, const char *party, cons
     }
     if (itk_verify_problem_count(r)) {
         const itk_problem *p = itk_verify_problem(r, 0);
-        rc =
-            itk_error_set(ITK_EVERIFY, "%s: commit %.12s breaks %s%s%s: %s (%zu problem%s in all)",
-                          u->ref, p->commit, p->rule, *p->path ? " at " : "", p->path, p->message,
-                          itk_verify_problem_count(r), itk_verify_problem_count(r) == 1 ? "" : "s");
+        size_t n = itk_verify_problem_count(r);
+        rc = *p->path
+                 ? itk_error_set(ITK_EVERIFY,
+                                 itk_n_("%s: commit %.12s breaks %s at %s: %s (%zu problem in "
+                                        "all)",
+                                        "%s: commit %.12s breaks %s at %s: %s (%zu problems "
+                                        "in all)",
+                                        n),
+                                 u->ref, p->commit, p->rule, p->path, p->message, n)
+                 : itk_error_set(ITK_EVERIFY,
+                                 itk_n_("%s: commit %.12s breaks %s: %s (%zu problem in all)",
+                                        "%s: commit %.12s breaks %s: %s (%zu problems in all)", n),
+                                 u->ref, p->commit, p->rule, p->message, n);
         goto done;
     }
     if (git_commit_lookup(&commit, repo, &u->new_id) < 0 || git_commit_tree(&tree, commit) < 0) {
@@ -350,12 +360,23 @@ static int check_update(itk_buf *log, itk_registry *reg, const char *party, cons
                   (strcmp(party, city) != 0 && itk_chain_is_ancestor(repo, tree, party, owner));
     itk_error_clear();
     if (!allowed) {
-        rc = itk_error_set(ITK_EAUTH, "%s may not be moved by %s: %s", u->ref, party,
-                           kind == MAIN       ? "main is the city's alone"
-                           : kind == DECISION ? "a decision branch (決裁) is the city's alone"
-                           : kind == LINE     ? "parties/<P>/main is P's alone"
-                                              : "a request branch is moved by its requester or "
-                                                "a party between it and the city");
+        if (kind == MAIN)
+            rc = itk_error_set(ITK_EAUTH, "%s may not be moved by %s: main is the city's alone",
+                               u->ref, party);
+        else if (kind == DECISION)
+            rc = itk_error_set(ITK_EAUTH,
+                               "%s may not be moved by %s: a decision branch (決裁) is the "
+                               "city's alone",
+                               u->ref, party);
+        else if (kind == LINE)
+            rc =
+                itk_error_set(ITK_EAUTH, "%s may not be moved by %s: parties/<P>/main is P's alone",
+                              u->ref, party);
+        else
+            rc = itk_error_set(ITK_EAUTH,
+                               "%s may not be moved by %s: a request branch is moved by its "
+                               "requester or a party between it and the city",
+                               u->ref, party);
         goto done;
     }
     /* and whose the tip is, by its signature, as every fetch will decide it

@@ -6,6 +6,7 @@
 #include "itaku/sync.h"
 #include "itaku/chain.h"
 #include "itaku/errors.h"
+#include "intl.h"
 #include "alloc.h"
 #include "array.h"
 #include "itaku/record.h"
@@ -55,11 +56,22 @@ void itk_sync_drop_incoming(itk_registry *reg, const char *name)
 static int first_problem(itk_verify_result *r, const char *what)
 {
     const itk_problem *p = itk_verify_problem(r, 0);
+    size_t n = itk_verify_problem_count(r);
+    if (*p->path)
+        return itk_error_set(ITK_EVERIFY,
+                             itk_n_("%s was refused: commit %.12s breaks %s at %s: %s (%zu problem "
+                                    "in all; nothing was taken)",
+                                    "%s was refused: commit %.12s breaks %s at %s: %s (%zu "
+                                    "problems in all; nothing was taken)",
+                                    n),
+                             what, p->commit, p->rule, p->path, p->message, n);
     return itk_error_set(ITK_EVERIFY,
-                         "%s was refused: commit %.12s breaks %s%s%s: %s (%zu problem%s in all; "
-                         "nothing was taken)",
-                         what, p->commit, p->rule, *p->path ? " at " : "", p->path, p->message,
-                         itk_verify_problem_count(r), itk_verify_problem_count(r) == 1 ? "" : "s");
+                         itk_n_("%s was refused: commit %.12s breaks %s: %s (%zu problem in all; "
+                                "nothing was taken)",
+                                "%s was refused: commit %.12s breaks %s: %s (%zu problems in all; "
+                                "nothing was taken)",
+                                n),
+                         what, p->commit, p->rule, p->message, n);
 }
 
 static int check_revs(itk_registry *reg, const char **revs, size_t n, const char *what,
@@ -445,10 +457,14 @@ static int publish(itk_sync_report *report, itk_registry *reg, const char *name,
         }
     }
     if (nrevs == 0) {
-        rc = itk_error_set(ITK_ENOTFOUND,
-                           "%s holds no line to take (no main%s%s, parties/<P>/main or request "
-                           "branch); nothing was taken",
-                           source, main_party ? " of " : "", main_party ? main_party : "");
+        rc = main_party ? itk_error_set(ITK_ENOTFOUND,
+                                        "%s holds no line to take (no main of %s, "
+                                        "parties/<P>/main or request branch); nothing was taken",
+                                        source, main_party)
+                        : itk_error_set(ITK_ENOTFOUND,
+                                        "%s holds no line to take (no main, parties/<P>/main or "
+                                        "request branch); nothing was taken",
+                                        source);
         goto done;
     }
     if (nlines > ITK_SYNC_MAX_LINES) {

@@ -7,6 +7,7 @@
 
 #include "itaku/datetime_input.h"
 #include "itaku/errors.h"
+#include "intl.h"
 #include "itaku/forms.h"
 #include "itaku/json.h"
 #include "itaku/labels.h"
@@ -155,8 +156,12 @@ static void field(nctx *c, json_t *parent, const char *key, json_t *v, const jso
         return;
     }
     if (alone && mode != ITK_DATE_DAY && c->notes)
-        itk_buf_printf(c->notes, "%s: '%s' is a date alone: taken as %s that day, %s\n", path,
-                       typed, mode == ITK_DATE_END ? "the end of" : "the start of", out);
+        itk_buf_printf(
+            c->notes,
+            mode == ITK_DATE_END
+                ? itk__("%s: '%s' is a date alone: taken as the end of that day, %s\n")
+                : itk__("%s: '%s' is a date alone: taken as the start of that day, %s\n"),
+            path, typed, out);
     if (strcmp(out, typed) != 0)
         json_object_set_new(parent, key, json_string(out));
 }
@@ -212,8 +217,8 @@ static void walk(nctx *c, json_t *inst, const json_t *schema, const char *path, 
         snprintf(sub, sizeof(sub), "%s%s%s", path, *path ? "." : "", key);
         if (json_is_string(v) && json_string_length(v) == 0 && !required) {
             if (c->notes)
-                itk_buf_printf(c->notes, "%s: left \"\" as in the template: taken as not given\n",
-                               sub);
+                itk_buf_printf(
+                    c->notes, itk__("%s: left \"\" as in the template: taken as not given\n"), sub);
             json_object_del(inst, key);
             continue;
         }

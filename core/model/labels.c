@@ -2,6 +2,7 @@
  * bounded JSON parser, checked whole before it is used. */
 #include "itaku/labels.h"
 #include "itaku/errors.h"
+#include "intl.h"
 #include "itaku/json.h"
 #include "itaku/textsafe.h"
 #include "itaku/utf8.h"
@@ -51,14 +52,19 @@ static int control_free(const char *s)
     return 1;
 }
 
+/* what: a whole phrase (marked with ITK_N_, translated here); where: the
+ * domain and code it is about, "" when the catalog as a whole. */
 static int bad(const char *name, const char *what, const char *domain, const char *code)
 {
-    return itk_error_set(
-        ITK_EINVALID,
-        "%s is not a usable labels catalog: %s%s%.64s%s%.64s%s; the city publishes "
-        "a correct one with itaku contract upgrade",
-        name, what, domain ? " (" : "", domain ? domain : "", code ? "/" : "", code ? code : "",
-        domain ? ")" : "");
+    char where[160] = "";
+    if (domain && code)
+        snprintf(where, sizeof(where), " (%.64s/%.64s)", domain, code);
+    else if (domain)
+        snprintf(where, sizeof(where), " (%.64s)", domain);
+    return itk_error_set(ITK_EINVALID,
+                         "%s is not a usable labels catalog: %s%s; the city publishes a correct "
+                         "one with itaku contract upgrade",
+                         name, itk__(what), where);
 }
 
 static int check(const json_t *doc, const char *name)
@@ -66,30 +72,33 @@ static int check(const json_t *doc, const char *name)
     const char *catalog = json_string_value(json_object_get(doc, "catalog"));
     const json_t *labels = json_object_get(doc, "labels");
     if (!json_is_object(doc) || !catalog || strcmp(catalog, "itaku-labels") != 0)
-        return bad(name, "it does not say \"catalog\": \"itaku-labels\"", NULL, NULL);
+        return bad(name, ITK_N_("it does not say \"catalog\": \"itaku-labels\""), NULL, NULL);
     if (!json_is_object(labels))
-        return bad(name, "\"labels\" is not an object of domains", NULL, NULL);
+        return bad(name, ITK_N_("\"labels\" is not an object of domains"), NULL, NULL);
     if (json_object_size(labels) > ITK_LABELS_MAX_DOMAINS)
-        return bad(name, "more domains than the limit", NULL, NULL);
+        return bad(name, ITK_N_("more domains than the limit"), NULL, NULL);
     const char *domain, *code;
     json_t *codes, *label;
     json_object_foreach((json_t *)labels, domain, codes)
     {
         if (strlen(domain) > ITK_LABELS_MAX_NAME || !control_free(domain))
-            return bad(name, "a domain name too long or with control characters", domain, NULL);
+            return bad(name, ITK_N_("a domain name too long or with control characters"), domain,
+                       NULL);
         if (!json_is_object(codes))
-            return bad(name, "a domain that is not an object of codes", domain, NULL);
+            return bad(name, ITK_N_("a domain that is not an object of codes"), domain, NULL);
         if (json_object_size(codes) > ITK_LABELS_MAX_CODES)
-            return bad(name, "more codes than the limit in one domain", domain, NULL);
+            return bad(name, ITK_N_("more codes than the limit in one domain"), domain, NULL);
         json_object_foreach(codes, code, label)
         {
             const char *s = json_string_value(label);
             if (strlen(code) > ITK_LABELS_MAX_NAME || !control_free(code))
-                return bad(name, "a code too long or with control characters", domain, NULL);
+                return bad(name, ITK_N_("a code too long or with control characters"), domain,
+                           NULL);
             if (!s)
-                return bad(name, "a label that is not a string", domain, code);
+                return bad(name, ITK_N_("a label that is not a string"), domain, code);
             if (json_string_length(label) > ITK_LABELS_MAX_LABEL || !control_free(s))
-                return bad(name, "a label too long or with control characters", domain, code);
+                return bad(name, ITK_N_("a label too long or with control characters"), domain,
+                           code);
         }
     }
     return 0;

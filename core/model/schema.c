@@ -7,6 +7,7 @@
 #include "itaku/json.h"
 #include "itaku/textsafe.h"
 #include "template.h"
+#include "intl.h"
 
 #include <locale.h>
 #include <regex.h>
@@ -461,9 +462,15 @@ typedef struct {
 
 static int locale_enter(locale_guard *g)
 {
-    g->c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-    if (g->c_locale == (locale_t)0)
+    /* C for everything patterns and numbers depend on; the messages stay in
+     * the user's language (a copy of this thread's locale supplies them) */
+    locale_t base = duplocale(uselocale((locale_t)0));
+    g->c_locale = base ? newlocale(LC_ALL_MASK & ~LC_MESSAGES_MASK, "C", base) : (locale_t)0;
+    if (g->c_locale == (locale_t)0) {
+        if (base)
+            freelocale(base);
         return itk_error_set(ITK_ERROR, "cannot create the C locale for patterns");
+    }
     g->previous = uselocale(g->c_locale);
     return 0;
 }
@@ -537,17 +544,23 @@ static void fail_op(vctx *v, int rc)
         v->rc = rc;
 }
 
-/* Appends "<label>: <path><text>\n"; text starts with a space or ':'. */
-static void problem(vctx *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void problem(vctx *v, const char *fmt, ...)
+/* The field a problem is about: its path in the body, or the body itself. */
+static const char *field_of(const vctx *v)
+{
+    return v->path.size ? v->path.ptr : itk__("the body");
+}
+
+/* Appends "<label>: <text>\n"; fmt (translated) is a whole sentence whose
+ * first argument is the field (field_of). */
+static void schema_problem(vctx *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void schema_problem(vctx *v, const char *fmt, ...)
 {
     char text[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof(text), fmt, ap);
+    vsnprintf(text, sizeof(text), itk__(fmt), ap);
     va_end(ap);
-    const char *field = v->path.size ? v->path.ptr : "the body";
-    if (itk_buf_printf(v->errors, "%s: %s%s\n", v->label, field, text))
+    if (itk_buf_printf(v->errors, "%s: %s\n", v->label, text))
         fail_op(v, ITK_ENOMEM);
     v->problems++;
 }
@@ -617,17 +630,17 @@ static void path_pop(vctx *v, size_t keep)
 static const char *type_words(const char *type)
 {
     if (strcmp(type, "string") == 0)
-        return "text";
+        return itk__("text");
     if (strcmp(type, "integer") == 0)
-        return "a whole number";
+        return itk__("a whole number");
     if (strcmp(type, "number") == 0)
-        return "a number";
+        return itk__("a number");
     if (strcmp(type, "boolean") == 0)
-        return "true or false";
+        return itk__("true or false");
     if (strcmp(type, "array") == 0)
-        return "a list";
+        return itk__("a list");
     if (strcmp(type, "object") == 0)
-        return "a group of fields (a JSON object)";
+        return itk__("a group of fields (a JSON object)");
     return "null";
 }
 
@@ -654,7 +667,7 @@ static int check_type(vctx *v, const json_t *type, const json_t *inst)
     if (json_is_string(type)) {
         if (type_matches(json_string_value(type), inst))
             return 0;
-        problem(v, " must be %s", type_words(json_string_value(type)));
+        schema_problem(v, "%s must be %s", field_of(v), type_words(json_string_value(type)));
         return -1;
     }
     size_t i;
@@ -664,11 +677,16 @@ static int check_type(vctx *v, const json_t *type, const json_t *inst)
     {
         if (type_matches(json_string_value(t), inst))
             return 0;
-        size_t n = strlen(words);
-        snprintf(words + n, sizeof(words) - n, "%s%s", i ? " or " : "",
-                 type_words(json_string_value(t)));
+        char sofar[sizeof(words)];
+        memcpy(sofar, words, sizeof(words));
+        if (i)
+            /* TRANSLATORS: two kinds of value a field may hold (a list of them) */
+            snprintf(words, sizeof(words), itk__("%s or %s"), sofar,
+                     type_words(json_string_value(t)));
+        else
+            snprintf(words, sizeof(words), "%s", type_words(json_string_value(t)));
     }
-    problem(v, " must be %s", words);
+    schema_problem(v, "%s must be %s", field_of(v), words);
     return -1;
 }
 
@@ -695,7 +713,7 @@ static void check_enum(vctx *v, const json_t *en, const json_t *inst)
     }
     char shown[128];
     show_value(shown, sizeof(shown), inst);
-    problem(v, " must be one of %s (not '%s')", list, shown);
+    schema_problem(v, "%s must be one of %s (not '%s')", field_of(v), list, shown);
 }
 
 static regex_t *get_regex(vctx *v, const char *pattern, regex_t *scratch, int *owned)
@@ -733,19 +751,20 @@ static void check_pattern(vctx *v, const char *pattern, const char *s, size_t le
     for (size_t i = 0; i < len; i++) {
         unsigned char ch = (unsigned char)s[i];
         if ((ch < 0x20 && ch != '\t' && ch != '\n') || ch == 0x7f) {
-            problem(v, " contains a control character (U+%04X), which is not allowed here", ch);
+            schema_problem(v, "%s contains a control character (U+%04X), which is not allowed here",
+                           field_of(v), ch);
             return;
         }
     }
     if (len == 0) {
-        problem(v, " must not be empty");
+        schema_problem(v, "%s must not be empty", field_of(v));
         return;
     }
     char shown_pattern[300], shown[128];
     show_string_max(shown_pattern, sizeof(shown_pattern), pattern, strlen(pattern), 200);
     show_string(shown, sizeof(shown), s, len);
-    problem(v, " is not in the expected form: '%s' does not match the pattern %s", shown,
-            shown_pattern);
+    schema_problem(v, "%s is not in the expected form: '%s' does not match the pattern %s",
+                   field_of(v), shown, shown_pattern);
 }
 
 static void check_string(vctx *v, const json_t *s, const json_t *inst)
@@ -758,25 +777,26 @@ static void check_string(vctx *v, const json_t *s, const json_t *inst)
     if ((kw = json_object_get(s, "maxLength"))) {
         size_t n = utf8_length(str, len);
         if (n > (size_t)json_integer_value(kw))
-            problem(v, ": at most %lld characters (this has %zu)",
-                    (long long)json_integer_value(kw), n);
+            schema_problem(v, "%s: at most %lld characters (this has %zu)", field_of(v),
+                           (long long)json_integer_value(kw), n);
     }
     if ((kw = json_object_get(s, "minLength"))) {
         size_t n = utf8_length(str, len);
         if (n < (size_t)json_integer_value(kw))
-            problem(v, ": at least %lld characters (this has %zu)",
-                    (long long)json_integer_value(kw), n);
+            schema_problem(v, "%s: at least %lld characters (this has %zu)", field_of(v),
+                           (long long)json_integer_value(kw), n);
     }
     if ((kw = json_object_get(s, "format"))) {
         show_string(shown, sizeof(shown), str, len);
         format_ok = 0;
         if (strcmp(json_string_value(kw), "date") == 0 && !date_ok(str, len))
-            problem(v, " is not a valid date (%s); write YYYY-MM-DD, a day that exists", shown);
+            schema_problem(v, "%s is not a valid date (%s); write YYYY-MM-DD, a day that exists",
+                           field_of(v), shown);
         else if (strcmp(json_string_value(kw), "date-time") == 0 && !date_time_ok(str, len))
-            problem(v,
-                    " is not a valid date and time (%s); write it like "
-                    "2026-04-01T10:00:00+09:00, with the offset",
-                    shown);
+            schema_problem(v,
+                           "%s is not a valid date and time (%s); write it like "
+                           "2026-04-01T10:00:00+09:00, with the offset",
+                           field_of(v), shown);
         else
             format_ok = 1;
     }
@@ -792,7 +812,10 @@ static void check_array(vctx *v, const json_t *s, const json_t *inst, int depth)
     if ((kw = json_object_get(s, "minItems")) &&
         json_array_size(inst) < (size_t)json_integer_value(kw)) {
         long long n = (long long)json_integer_value(kw);
-        problem(v, " must have at least %lld %s", n, n == 1 ? "entry" : "entries");
+        schema_problem(v,
+                       itk_n_("%s must have at least %lld entry",
+                              "%s must have at least %lld entries", (unsigned long)n),
+                       field_of(v), n);
     }
     if ((kw = json_object_get(s, "items"))) {
         size_t i;
@@ -817,7 +840,7 @@ static void check_object(vctx *v, const json_t *s, const json_t *inst, int depth
     {
         if (!json_object_get(inst, json_string_value(name))) {
             size_t keep = path_push_key(v, json_string_value(name));
-            problem(v, " is required");
+            schema_problem(v, "%s is required", field_of(v));
             path_pop(v, keep);
         }
     }
@@ -829,11 +852,11 @@ static void check_object(vctx *v, const json_t *s, const json_t *inst, int depth
         if (!sub && json_is_false(extra)) {
             char shown[128];
             show_string(shown, sizeof(shown), key, strlen(key));
-            const char *at = v->path.size ? v->path.ptr : NULL;
-            if (itk_buf_printf(v->errors, "%s: unknown field '%s%s%s'\n", v->label, at ? at : "",
-                               at ? "." : "", shown))
-                fail_op(v, ITK_ENOMEM);
-            v->problems++;
+            if (v->path.size)
+                /* TRANSLATORS: the group of fields, then the field not in the schema */
+                schema_problem(v, "unknown field '%s.%s'", v->path.ptr, shown);
+            else
+                schema_problem(v, "unknown field '%s'", shown);
             continue;
         }
         if (!sub)
@@ -862,10 +885,15 @@ static void check_no_controls(vctx *v, const json_t *inst, int depth)
     size_t at;
     if (json_is_string(inst)) {
         if (itk_text_find_refused(json_string_value(inst), json_string_length(inst), &cp, &at))
-            problem(v,
-                    " holds the control character U+%04X%s at character %zu; remove it "
-                    "(it could make the text show differently than it reads)",
-                    (unsigned)cp, itk_text_is_bidi(cp) ? " (a bidirectional control)" : "", at + 1);
+            schema_problem(v,
+                           itk_text_is_bidi(cp)
+                               ? ITK_N_("%s holds the control character U+%04X (a bidirectional "
+                                        "control) at character %zu; remove it (it could make the "
+                                        "text show differently than it reads)")
+                               : ITK_N_("%s holds the control character U+%04X at character %zu; "
+                                        "remove it (it could make the text show differently than "
+                                        "it reads)"),
+                           field_of(v), (unsigned)cp, at + 1);
     } else if (json_is_array(inst)) {
         size_t i;
         json_t *item;
@@ -882,8 +910,9 @@ static void check_no_controls(vctx *v, const json_t *inst, int depth)
         {
             size_t keep = path_push_key(v, key);
             if (itk_text_find_refused(key, strlen(key), &cp, &at))
-                problem(v, ": the field name holds the control character U+%04X; remove it",
-                        (unsigned)cp);
+                schema_problem(v,
+                               "%s: the field name holds the control character U+%04X; remove it",
+                               field_of(v), (unsigned)cp);
             check_no_controls(v, val, depth + 1);
             path_pop(v, keep);
         }
@@ -900,7 +929,7 @@ static void validate_node(vctx *v, const json_t *s, const json_t *inst, int dept
     }
     if (json_is_boolean(s)) {
         if (json_is_false(s))
-            problem(v, " is not allowed");
+            schema_problem(v, "%s is not allowed", field_of(v));
         return;
     }
     json_t *kw;
@@ -912,7 +941,7 @@ static void validate_node(vctx *v, const json_t *s, const json_t *inst, int dept
     if ((kw = json_object_get(s, "const")) && !json_equal(kw, inst)) {
         char shown[128];
         show_value(shown, sizeof(shown), kw);
-        problem(v, " must be %s", shown);
+        schema_problem(v, "%s must be %s", field_of(v), shown);
     }
     if ((kw = json_object_get(s, "enum")))
         check_enum(v, kw, inst);
@@ -952,8 +981,10 @@ static int run(itk_buf *errors, itk_schema *s, const json_t *instance, const cha
         return v.rc;
     }
     if (v.problems)
-        return itk_error_set(ITK_EINVALID, "%s: %d problem%s found", v.label, v.problems,
-                             v.problems == 1 ? "" : "s");
+        return itk_error_set(
+            ITK_EINVALID,
+            itk_n_("%s: %d problem found", "%s: %d problems found", (unsigned long)v.problems),
+            v.label, v.problems);
     return 0;
 }
 

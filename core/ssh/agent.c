@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "itaku/errors.h"
+#include "intl.h"
 #include "itaku/sshsig.h"
 #include "reader.h"
 #include "sshkey_priv.h"
@@ -182,7 +183,7 @@ int itk_agent_parse_identities(itk_pubkey ***keys, size_t *count, const void *re
         if (itk_pubkey_from_blob(&key, blob, blob_len) != 0)
             continue;
         char *c;
-        if ((rc = itk_cstr_copy(&c, comment, comment_len, ITK_MAX_CSTRING, "key comment")) ||
+        if ((rc = itk_cstr_copy(&c, comment, comment_len, ITK_MAX_CSTRING, itk__("key comment"))) ||
             (rc = itk_pubkey_set_comment(key, c)) != 0) {
             free(c);
             itk_pubkey_free(key);

@@ -27,6 +27,7 @@
 
 #include "base64.h"
 #include "itaku/errors.h"
+#include "intl.h"
 #include "alloc.h"
 #include "reader.h"
 #include "sshkey_priv.h"
@@ -95,7 +96,7 @@ int itk_error_prefix(int code, const char *fmt, ...)
     char prefix[512], msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(prefix, sizeof(prefix), fmt, ap);
+    vsnprintf(prefix, sizeof(prefix), itk__(fmt), ap);
     va_end(ap);
     snprintf(msg, sizeof(msg), "%s", itk_error_last());
     return itk_error_set(code, "%s: %s", prefix, msg);
@@ -439,8 +440,9 @@ int itk_pubkey_from_blob(itk_pubkey **out, const void *blob, size_t len)
         break;
     default: /* ITK_KEY_RSA: e, then n */
         if ((rc = rd_mpint(&r, &a, &alen)) != 0 || (rc = rd_mpint(&r, &b, &blen)) != 0)
-            return itk_error_set(ITK_EINVALID, "ssh-rsa public key is %s",
-                                 rc == -1 ? "truncated" : "malformed (negative or padded number)");
+            return rc == -1 ? itk_error_set(ITK_EINVALID, "ssh-rsa public key is truncated")
+                            : itk_error_set(ITK_EINVALID, "ssh-rsa public key is malformed "
+                                                          "(negative or padded number)");
         if (rd_done(&r))
             return itk_error_set(ITK_EINVALID, "ssh-rsa public key has %zu trailing bytes", r.left);
         if (alen == 0 || alen > ITK_MAX_BIGNUM_BYTES || (a[alen - 1] & 1) == 0 ||

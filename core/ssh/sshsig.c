@@ -145,8 +145,9 @@ static int verify_ecdsa(const itk_pubkey *key, const unsigned char *blob, size_t
 
     rd_init(&r, blob, len);
     if ((rc = rd_mpint(&r, &rb, &rlen)) != 0 || (rc = rd_mpint(&r, &sb, &slen)) != 0)
-        return itk_error_set(ITK_EINVALID, "ECDSA signature is %s",
-                             rc == -1 ? "truncated" : "malformed (negative or padded number)");
+        return rc == -1 ? itk_error_set(ITK_EINVALID, "ECDSA signature is truncated")
+                        : itk_error_set(ITK_EINVALID,
+                                        "ECDSA signature is malformed (negative or padded number)");
     if (rd_done(&r))
         return itk_error_set(ITK_EINVALID, "ECDSA signature has %zu trailing bytes", r.left);
     if (rlen == 0 || slen == 0 || rlen > ECDSA_MAX_SCALAR || slen > ECDSA_MAX_SCALAR)

@@ -7,9 +7,12 @@
 #include "itaku/buf.h"
 #include "itaku/errors.h"
 #include "itaku/textnorm.h"
+#include "intl.h"
 
-#define ACCEPTED                                                                                   \
-    "write it like 2026-12-01 (or 2026/12/1, 令和8年12月1日, R8.12.1, 2026-12-01 10:00)"
+/* What a person may type, said after each refusal (translated where used). */
+static const char accepted_text[] =
+    ITK_N_("write it like 2026-12-01 (or 2026/12/1, 令和8年12月1日, R8.12.1, 2026-12-01 10:00)");
+#define ACCEPTED itk__(accepted_text)
 
 /* The Japanese eras a record may fall in: first and last day, and the
  * Gregorian year before its year 1. */
@@ -133,20 +136,22 @@ static int parse(parsed *t, const char *s, const char **why, char *detail, size_
         if (lit(&p, "元"))
             t->y = 1;
         else if (!(n = digits(&p, 3, &t->y)) || n > 2)
-            return *why = "not a date in a form itaku reads", -1;
+            return *why = ITK_N_("not a date in a form itaku reads"), -1;
         else if (t->y == 0) {
-            snprintf(detail, cap, "%s has no year 0; its first year is 元年, from %s",
+            snprintf(detail, cap, itk__("%s has no year 0; its first year is 元年, from %s"),
                      eras[era].kanji, eras[era].first_s);
             return *why = detail, -1;
         }
     } else {
         n = digits(&p, 5, &t->y);
         if (n == 0)
-            return *why = "not a date in a form itaku reads", -1;
+            return *why = ITK_N_("not a date in a form itaku reads"), -1;
         if (n != 4)
-            return *why = n <= 2 ? "a two-digit year is not accepted (it could be any century); "
-                                   "give the year in four digits or with its era"
-                                 : "a year has four digits",
+            return *why =
+                       n <= 2
+                           ? ITK_N_("a two-digit year is not accepted (it could be any century); "
+                                    "give the year in four digits or with its era")
+                           : ITK_N_("a year has four digits"),
                    -1;
     }
     if (lit(&p, "年"))
@@ -154,30 +159,30 @@ static int parse(parsed *t, const char *s, const char **why, char *detail, size_
     else if (!kanji && (*p == '-' || *p == '/' || *p == '.'))
         sep = *p++;
     else
-        return *why = "not a date in a form itaku reads", -1;
+        return *why = ITK_N_("not a date in a form itaku reads"), -1;
     if (!digits(&p, 3, &t->m) || (kanji ? !lit(&p, "月") : *p++ != sep))
-        return *why = "not a date in a form itaku reads", -1;
+        return *why = ITK_N_("not a date in a form itaku reads"), -1;
     n = digits(&p, 3, &t->d);
     if (!n || (kanji && !lit(&p, "日")))
-        return *why = "not a date in a form itaku reads", -1;
+        return *why = ITK_N_("not a date in a form itaku reads"), -1;
     if (era >= 0)
         t->y += eras[era].base;
     if (t->m < 1 || t->m > 12)
-        return *why = "there is no such month", -1;
+        return *why = ITK_N_("there is no such month"), -1;
     if (t->y < 1 || t->y > 9999)
-        return *why = "the year is out of range", -1;
+        return *why = ITK_N_("the year is out of range"), -1;
     if (t->d < 1 || t->d > month_days(t->y, t->m)) {
-        snprintf(detail, cap, "%04d-%02d has %d days", t->y, t->m, month_days(t->y, t->m));
+        snprintf(detail, cap, itk__("%04d-%02d has %d days"), t->y, t->m, month_days(t->y, t->m));
         return *why = detail, -1;
     }
     if (era >= 0) {
         int ymd = t->y * 10000 + t->m * 100 + t->d;
         if (ymd < eras[era].first) {
-            snprintf(detail, cap, "%s began on %s", eras[era].kanji, eras[era].first_s);
+            snprintf(detail, cap, itk__("%s began on %s"), eras[era].kanji, eras[era].first_s);
             return *why = detail, -1;
         }
         if (ymd > eras[era].last) {
-            snprintf(detail, cap, "%s ended on %04d-%02d-%02d", eras[era].kanji,
+            snprintf(detail, cap, itk__("%s ended on %04d-%02d-%02d"), eras[era].kanji,
                      eras[era].last / 10000, eras[era].last / 100 % 100, eras[era].last % 100);
             return *why = detail, -1;
         }
@@ -185,26 +190,26 @@ static int parse(parsed *t, const char *s, const char **why, char *detail, size_
     if (!*p)
         return 0;
     if (*p != 'T' && *p != 't' && *p != ' ')
-        return *why = "not a date in a form itaku reads", -1;
+        return *why = ITK_N_("not a date in a form itaku reads"), -1;
     while (*p == ' ')
         p++;
     if (*p == 'T' || *p == 't')
         p++;
     t->has_time = 1;
     if (!(n = digits(&p, 3, &t->h)) || n > 2 || *p++ != ':' || digits(&p, 3, &t->mi) != 2)
-        return *why = "not a time in a form itaku reads (hh:mm or hh:mm:ss)", -1;
+        return *why = ITK_N_("not a time in a form itaku reads (hh:mm or hh:mm:ss)"), -1;
     if (*p == ':' && (p++, digits(&p, 3, &t->s) != 2))
-        return *why = "not a time in a form itaku reads (hh:mm or hh:mm:ss)", -1;
+        return *why = ITK_N_("not a time in a form itaku reads (hh:mm or hh:mm:ss)"), -1;
     if (*p == '.' || *p == ',') {
         p++;
         size_t k = 0;
         while (*p >= '0' && *p <= '9' && k < 9)
             t->frac[k++] = *p++;
         if (!k || (*p >= '0' && *p <= '9'))
-            return *why = "a fraction of a second has 1 to 9 digits", -1;
+            return *why = ITK_N_("a fraction of a second has 1 to 9 digits"), -1;
     }
     if (t->h > 23 || t->mi > 59 || t->s > 59)
-        return *why = "there is no such time of day", -1;
+        return *why = ITK_N_("there is no such time of day"), -1;
     while (*p == ' ')
         p++;
     if (*p == 'Z' || *p == 'z') {
@@ -222,11 +227,11 @@ static int parse(parsed *t, const char *s, const char **why, char *detail, size_
         if (*p >= '0' && *p <= '9' ? digits(&p, 3, &om) != 2 : colon)
             oh = 99;
         if (oh > 23 || om > 59)
-            return *why = "not an offset itaku reads (like +09:00)", -1;
+            return *why = ITK_N_("not an offset itaku reads (like +09:00)"), -1;
         snprintf(t->zone, sizeof(t->zone), "%c%02d:%02d", sign, oh, om);
     }
     if (*p)
-        return *why = "not a date in a form itaku reads", -1;
+        return *why = ITK_N_("not a date in a form itaku reads"), -1;
     return 0;
 }
 
@@ -240,7 +245,7 @@ int itk_datetime_input(char out[ITK_DATETIME_OUT], int *date_alone, const char *
     if (date_alone)
         *date_alone = 0;
     if (!typed)
-        return itk_error_set(ITK_EINVALID, "no date given; " ACCEPTED);
+        return itk_error_set(ITK_EINVALID, "no date given; %s", ACCEPTED);
     shown(show, sizeof(show), typed);
     if (strlen(typed) > ITK_DATETIME_TYPED_MAX)
         return itk_error_set(ITK_ETOOBIG, "'%s…' is too long for a date (%d bytes at most); %s",
@@ -256,7 +261,7 @@ int itk_datetime_input(char out[ITK_DATETIME_OUT], int *date_alone, const char *
     itk_buf_dispose(&prep);
     if (rc)
         return itk_error_set(ITK_EINVALID, "'%s' is not a date that itaku can read: %s; %s", show,
-                             why, ACCEPTED);
+                             why == detail ? detail : itk__(why), ACCEPTED);
     if (t.has_time && mode == ITK_DATE_DAY)
         return itk_error_set(ITK_EINVALID,
                              "'%s' has a time, and this is a date alone; write it like "

@@ -46,18 +46,22 @@ int itk_error_set(int code, const char *fmt, ...)
 
 int itk_error_git(const char *fmt, ...)
 {
-    char prefix[512], tmp[ITK_ERROR_MAX];
+    char prefix[1024], tmp[ITK_ERROR_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(prefix, sizeof(prefix), fmt, ap);
+    vsnprintf(prefix, sizeof(prefix), itk__(fmt), ap);
     va_end(ap);
     const git_error *e = git_error_last();
+    const char *why = e && e->message ? e->message : itk__("unknown libgit2 error");
     /* a full disk is the one cause a user can put right at once */
-    const char *full = e && e->message && strstr(e->message, strerror(ENOSPC))
-                           ? "; the disk is full: free space on it and run the command again"
-                           : "";
-    snprintf(tmp, sizeof(tmp), "%s: %s%s", prefix,
-             e && e->message ? e->message : "unknown libgit2 error", full);
+    if (e && e->message && strstr(e->message, strerror(ENOSPC)))
+        /* TRANSLATORS: what failed, then libgit2's own (English) reason */
+        snprintf(tmp, sizeof(tmp),
+                 itk__("%s: %s; the disk is full: free space on it and run the command again"),
+                 prefix, why);
+    else
+        /* TRANSLATORS: what failed, then libgit2's own (English) reason */
+        snprintf(tmp, sizeof(tmp), itk__("%s: %s"), prefix, why);
     memcpy(last_message, tmp, sizeof(last_message));
     return ITK_EGIT;
 }
@@ -70,7 +74,7 @@ void itk_notice_set(const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(notice, sizeof(notice), fmt, ap);
+    vsnprintf(notice, sizeof(notice), itk__(fmt), ap);
     va_end(ap);
 }
 

@@ -2,6 +2,7 @@
  * Schema validation is not here (see schema.c). */
 #include "itaku/json.h"
 #include "itaku/errors.h"
+#include "intl.h"
 
 #include <string.h>
 
@@ -52,11 +53,12 @@ int itk_json_parse(json_t **out, const char *data, size_t len, const char *name)
     json_t *v = json_loadb(data, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
     if (!v) {
         /* jansson's wording names its own flags; say what is wrong with the text */
-        const char *why = json_error_code(&err) == json_error_null_character
-                              ? "a string holds \\u0000 (NUL), which a record may not contain"
-                          : json_error_code(&err) == json_error_invalid_utf8
-                              ? "the text is not valid UTF-8"
-                              : err.text;
+        const char *why =
+            json_error_code(&err) == json_error_null_character
+                ? itk__("a string holds \\u0000 (NUL), which a record may not contain")
+            : json_error_code(&err) == json_error_invalid_utf8
+                ? itk__("the text is not valid UTF-8")
+                : err.text;
         return itk_error_set(ITK_EINVALID, "%s: invalid JSON at line %d, column %d: %s", name,
                              err.line, err.column, why);
     }

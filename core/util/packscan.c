@@ -13,6 +13,7 @@
 #include <zlib.h>
 
 #include "itaku/errors.h"
+#include "intl.h"
 #include "itaku/json.h"
 #include "objsize.h"
 #include "reader.h"
@@ -111,14 +112,14 @@ uint64_t itk_packscan_inflated(const itk_packscan *s)
 }
 
 /* Sets the error and remembers it, so every later call says it again. */
-static int fail(itk_packscan *s, int rc, const char *fmt, ...)
+static int scan_fail(itk_packscan *s, int rc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-static int fail(itk_packscan *s, int rc, const char *fmt, ...)
+static int scan_fail(itk_packscan *s, int rc, const char *fmt, ...)
 {
     char msg[400];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    vsnprintf(msg, sizeof(msg), itk__(fmt), ap);
     va_end(ap);
     s->state = ST_FAILED;
     s->rc = rc;
@@ -149,46 +150,48 @@ static uint64_t limit_of(const itk_packscan *s, unsigned type)
     }
 }
 
-static int too_big(itk_packscan *s, const char *what, uint64_t size, uint64_t limit)
-{
-    return fail(s, ITK_ETOOBIG,
-                "object %u (at byte %llu) is %s %llu bytes, over the limit of %llu bytes; "
-                "it was not inflated",
-                s->seen, (unsigned long long)s->start, what, (unsigned long long)size,
-                (unsigned long long)limit);
-}
+/* fmt: a whole sentence taking the object's number, its offset, the size and
+ * the limit (translated by scan_fail; po/extract.sh knows too_big). */
+#define too_big(s, fmt, size, limit)                                                               \
+    scan_fail(s, ITK_ETOOBIG, fmt, (s)->seen, (unsigned long long)(s)->start,                      \
+              (unsigned long long)(size), (unsigned long long)(limit))
 
 /* The object header is read: check its declared size, then go on. */
 static int header_done(itk_packscan *s)
 {
-    char what[40];
     switch (s->type) {
     case OBJ_COMMIT:
     case OBJ_TREE:
     case OBJ_BLOB:
     case OBJ_TAG:
-        snprintf(what, sizeof(what), "a %s of", kind_name(s->type));
         if (s->size > limit_of(s, s->type))
-            return too_big(s, what, s->size, limit_of(s, s->type));
+            return scan_fail(s, ITK_ETOOBIG,
+                             "object %u (at byte %llu) is a %s of %llu bytes, over the limit of "
+                             "%llu bytes; it was not inflated",
+                             s->seen, (unsigned long long)s->start, kind_name(s->type),
+                             (unsigned long long)s->size, (unsigned long long)limit_of(s, s->type));
         s->state = ST_DATA;
         break;
     case OBJ_OFS:
     case OBJ_REF:
         if (s->size > s->lim.delta)
-            return too_big(s, "a delta whose instructions are", s->size, s->lim.delta);
+            return too_big(s,
+                           "object %u (at byte %llu) is a delta whose instructions are %llu bytes, "
+                           "over the limit of %llu bytes; it was not inflated",
+                           s->size, s->lim.delta);
         s->state = s->type == OBJ_OFS ? ST_OFS : ST_REF;
         s->ofs = 0;
         s->have = 0;
         break;
     default:
-        return fail(s, ITK_EINVALID, "object %u (at byte %llu) has the unknown type %u", s->seen,
-                    (unsigned long long)s->start, s->type);
+        return scan_fail(s, ITK_EINVALID, "object %u (at byte %llu) has the unknown type %u",
+                         s->seen, (unsigned long long)s->start, s->type);
     }
     s->out = 0;
     s->dlen = 0;
     s->dchecked = 0;
     if (inflateReset(&s->zs) != Z_OK)
-        return fail(s, ITK_EINVALID, "zlib cannot restart");
+        return scan_fail(s, ITK_EINVALID, "zlib cannot restart");
     return 0;
 }
 
@@ -219,18 +222,25 @@ static int delta_header(itk_packscan *s, int ended)
     rd_init(&r, s->dhdr, s->dlen);
     int a = delta_varint(&r, &base), b = a == 1 ? delta_varint(&r, &result) : 0;
     if (a < 0 || b < 0)
-        return fail(s, ITK_EINVALID, "object %u (at byte %llu) is a delta with a damaged header",
-                    s->seen, (unsigned long long)s->start);
+        return scan_fail(s, ITK_EINVALID,
+                         "object %u (at byte %llu) is a delta with a damaged header", s->seen,
+                         (unsigned long long)s->start);
     if (a == 0 || b == 0) {
         if (ended || s->dlen == sizeof(s->dhdr))
-            return fail(s, ITK_EINVALID, "object %u (at byte %llu) is a delta cut short", s->seen,
-                        (unsigned long long)s->start);
+            return scan_fail(s, ITK_EINVALID, "object %u (at byte %llu) is a delta cut short",
+                             s->seen, (unsigned long long)s->start);
         return 0;
     }
     if (base > s->lim.delta)
-        return too_big(s, "a delta on a base of", base, s->lim.delta);
+        return too_big(s,
+                       "object %u (at byte %llu) is a delta on a base of %llu bytes, over the "
+                       "limit of %llu bytes; it was not inflated",
+                       base, s->lim.delta);
     if (result > s->lim.delta)
-        return too_big(s, "a delta whose result is", result, s->lim.delta);
+        return too_big(s,
+                       "object %u (at byte %llu) is a delta whose result is %llu bytes, over the "
+                       "limit of %llu bytes; it was not inflated",
+                       result, s->lim.delta);
     s->dchecked = 1;
     return 0;
 }
@@ -277,22 +287,24 @@ static int data(itk_packscan *s, const unsigned char **p, size_t *len)
                 return rc;
         }
         if (s->out > s->size)
-            return fail(s, ITK_EINVALID,
-                        "object %u (at byte %llu) inflates to more than the %llu bytes it says",
-                        s->seen, (unsigned long long)s->start, (unsigned long long)s->size);
+            return scan_fail(
+                s, ITK_EINVALID,
+                "object %u (at byte %llu) inflates to more than the %llu bytes it says", s->seen,
+                (unsigned long long)s->start, (unsigned long long)s->size);
         if (damaged)
-            return fail(s, ITK_EINVALID, "object %u (at byte %llu) has a damaged zlib stream",
-                        s->seen, (unsigned long long)s->start);
+            return scan_fail(s, ITK_EINVALID, "object %u (at byte %llu) has a damaged zlib stream",
+                             s->seen, (unsigned long long)s->start);
     }
     size_t used = given - s->zs.avail_in;
     *p += used;
     *len -= used;
     if (z == Z_STREAM_END) {
         if (s->out != s->size)
-            return fail(s, ITK_EINVALID,
-                        "object %u (at byte %llu) inflates to %llu bytes, not the %llu it says",
-                        s->seen, (unsigned long long)s->start, (unsigned long long)s->out,
-                        (unsigned long long)s->size);
+            return scan_fail(
+                s, ITK_EINVALID,
+                "object %u (at byte %llu) inflates to %llu bytes, not the %llu it says", s->seen,
+                (unsigned long long)s->start, (unsigned long long)s->out,
+                (unsigned long long)s->size);
         s->seen++;
         s->have = 0;
         s->state = s->seen == s->count ? ST_TRAILER : ST_OBJHDR;
@@ -317,18 +329,19 @@ static int step(itk_packscan *s, const unsigned char **p, size_t *len)
             rd_init(&r, s->buf, PACK_HDR_LEN);
             if (rd_bytes(&r, &sig, 4) || memcmp(sig, "PACK", 4) != 0 || rd_u32(&r, &version) ||
                 (version != 2 && version != 3) || rd_u32(&r, &s->count))
-                return fail(s, ITK_EINVALID, "this is not a git pack (version 2 or 3)");
+                return scan_fail(s, ITK_EINVALID, "this is not a git pack (version 2 or 3)");
         }
         if (s->count > ITK_PACK_MAX_OBJECTS)
-            return fail(s, ITK_ETOOBIG,
-                        "the pack says it holds %u objects, more than the %u a registry's pack "
-                        "may hold",
-                        s->count, ITK_PACK_MAX_OBJECTS);
+            return scan_fail(
+                s, ITK_ETOOBIG,
+                "the pack says it holds %u objects, more than the %u a registry's pack "
+                "may hold",
+                s->count, ITK_PACK_MAX_OBJECTS);
         if (s->length && (s->length < PACK_HDR_LEN + 20 ||
                           s->count > (s->length - PACK_HDR_LEN - 20) / ITK_PACK_MIN_OBJECT_BYTES))
-            return fail(s, ITK_EINVALID,
-                        "the pack says it holds %u objects, more than its %llu bytes can hold",
-                        s->count, (unsigned long long)s->length);
+            return scan_fail(s, ITK_EINVALID,
+                             "the pack says it holds %u objects, more than its %llu bytes can hold",
+                             s->count, (unsigned long long)s->length);
         s->have = 0;
         s->state = s->count ? ST_OBJHDR : ST_TRAILER;
         return 0;
@@ -342,8 +355,8 @@ static int step(itk_packscan *s, const unsigned char **p, size_t *len)
             s->shift = 4;
         } else {
             if (s->shift > 60 || (s->shift == 60 && (c & 0x70)))
-                return fail(s, ITK_EINVALID, "object %u (at byte %llu) has a damaged size", s->seen,
-                            (unsigned long long)s->start);
+                return scan_fail(s, ITK_EINVALID, "object %u (at byte %llu) has a damaged size",
+                                 s->seen, (unsigned long long)s->start);
             s->size |= (uint64_t)(c & 0x7f) << s->shift;
             s->shift += 7;
         }
@@ -354,16 +367,16 @@ static int step(itk_packscan *s, const unsigned char **p, size_t *len)
         if (s->have++ > 0)
             s->ofs += 1;
         if (s->ofs > (s->start >> 7) + 1)
-            return fail(s, ITK_EINVALID,
-                        "object %u (at byte %llu) is a delta on a base before the pack", s->seen,
-                        (unsigned long long)s->start);
+            return scan_fail(s, ITK_EINVALID,
+                             "object %u (at byte %llu) is a delta on a base before the pack",
+                             s->seen, (unsigned long long)s->start);
         s->ofs = (s->ofs << 7) | (c & 0x7f);
         if (c & 0x80)
             return 0;
         if (s->ofs == 0 || s->ofs > s->start)
-            return fail(s, ITK_EINVALID,
-                        "object %u (at byte %llu) is a delta on a base outside the pack", s->seen,
-                        (unsigned long long)s->start);
+            return scan_fail(s, ITK_EINVALID,
+                             "object %u (at byte %llu) is a delta on a base outside the pack",
+                             s->seen, (unsigned long long)s->start);
         s->state = ST_DATA;
         return 0;
     case ST_REF:
@@ -377,7 +390,7 @@ static int step(itk_packscan *s, const unsigned char **p, size_t *len)
         if (++s->have == PACK_ID_LEN)
             s->state = ST_DONE;
         return 0;
-    default: return fail(s, ITK_EINVALID, "bytes follow the pack's checksum");
+    default: return scan_fail(s, ITK_EINVALID, "bytes follow the pack's checksum");
     }
 }
 
@@ -401,7 +414,7 @@ int itk_packscan_finish(itk_packscan *s)
     if (s->state == ST_FAILED)
         return itk_error_set(s->rc, "%s: %s", s->what, s->why ? s->why : "cannot be read");
     if (s->state != ST_DONE)
-        return fail(s, ITK_EINVALID, "the pack stops short after %u of its %u objects", s->seen,
-                    s->count);
+        return scan_fail(s, ITK_EINVALID, "the pack stops short after %u of its %u objects",
+                         s->seen, s->count);
     return 0;
 }

@@ -3,6 +3,7 @@
  * merges, V10 truthful objects (trailers, canonical records, file modes).
  * Later rules (V6–V9) build on the same per-commit context. */
 #include "itaku/errors.h"
+#include "intl.h"
 #include "alloc.h"
 #include "array.h"
 #include "itaku/json.h"
@@ -191,10 +192,16 @@ static int check_identity(check *ck, const char *fpr)
             continue;
         }
         if (st.state != ITK_KEY_ACTIVE) {
-            PROBLEM(ck, "V1", "",
-                    "signed by key %s, which is %s in a parent of this commit; a key that has "
-                    "left service signs nothing more, in no line",
-                    fpr, st.state == ITK_KEY_RETIRED ? "retired" : "compromised");
+            if (st.state == ITK_KEY_RETIRED)
+                PROBLEM(ck, "V1", "",
+                        "signed by key %s, which is retired in a parent of this commit; a key "
+                        "that has left service signs nothing more, in no line",
+                        fpr);
+            else
+                PROBLEM(ck, "V1", "",
+                        "signed by key %s, which is compromised in a parent of this commit; a key "
+                        "that has left service signs nothing more, in no line",
+                        fpr);
             return 1;
         }
         active = 1;
@@ -289,10 +296,15 @@ static int collect_changes(check *ck)
     int rc = itk_vdiff_trees(&deltas, &n, &ck->p->trees, ck->p->repo, ck->base, ck->tree, &o,
                              ITK_MAX_FILES_PER_COMMIT);
     if (rc == ITK_ETOOBIG) /* checked before any file is read */
-        return PROBLEM(ck, "V10", "",
-                       "the commit adds or changes %s%zu files, more than the %d one commit may; "
-                       "none of them was read",
-                       n > ITK_MAX_FILES_PER_COMMIT ? "at least " : "", n, ITK_MAX_FILES_PER_COMMIT)
+        return (n > ITK_MAX_FILES_PER_COMMIT
+                    ? PROBLEM(ck, "V10", "",
+                              "the commit adds or changes at least %zu files, more than the %d "
+                              "one commit may; none of them was read",
+                              n, ITK_MAX_FILES_PER_COMMIT)
+                    : PROBLEM(ck, "V10", "",
+                              "the commit adds or changes %zu files, more than the %d one commit "
+                              "may; none of them was read",
+                              n, ITK_MAX_FILES_PER_COMMIT))
                    ? ITK_ENOMEM
                    : 1;
     if (rc)
@@ -307,12 +319,18 @@ static int collect_changes(check *ck)
             continue;
         }
         if (d->new_mode != GIT_FILEMODE_BLOB) {
-            const char *what = d->new_mode == GIT_FILEMODE_LINK              ? "a symbolic link"
-                               : d->new_mode == GIT_FILEMODE_BLOB_EXECUTABLE ? "an executable file"
-                               : d->new_mode == GIT_FILEMODE_COMMIT          ? "a submodule"
-                                                                             : "not a regular file";
-            rc = PROBLEM(ck, "V10", path, "is %s; a registry holds only regular files (100644)",
-                         what);
+            if (d->new_mode == GIT_FILEMODE_LINK)
+                rc = PROBLEM(ck, "V10", path,
+                             "is a symbolic link; a registry holds only regular files (100644)");
+            else if (d->new_mode == GIT_FILEMODE_BLOB_EXECUTABLE)
+                rc = PROBLEM(ck, "V10", path,
+                             "is an executable file; a registry holds only regular files (100644)");
+            else if (d->new_mode == GIT_FILEMODE_COMMIT)
+                rc = PROBLEM(ck, "V10", path,
+                             "is a submodule; a registry holds only regular files (100644)");
+            else
+                rc = PROBLEM(ck, "V10", path,
+                             "is not a regular file; a registry holds only regular files (100644)");
             /* a gitlink names a commit, not content the trailers could hash */
             if (!rc && d->new_mode != GIT_FILEMODE_COMMIT)
                 rc = add_file(ck, d, 1);
@@ -724,9 +742,10 @@ static int check_trailers(check *ck, const char *content_hex, int genesis)
     if (!a)
         PROBLEM(ck, "V10", "", "unknown Itaku-Action '%s'", action);
     else if (genesis != (strcmp(action, "genesis") == 0))
-        PROBLEM(ck, "V10", "", "Itaku-Action '%s' %s", action,
-                genesis ? "on the root commit; the genesis says genesis"
-                        : "may appear only on the root commit");
+        PROBLEM(ck, "V10", "",
+                genesis ? ITK_N_("Itaku-Action '%s' on the root commit; the genesis says genesis")
+                        : ITK_N_("Itaku-Action '%s' may appear only on the root commit"),
+                action);
     else if (a->city_only && !ck->is_city)
         PROBLEM(ck, "V10", "", "Itaku-Action '%s' is the city's alone", action);
     else if (ck->info->nparents == 2 && !a->merge)

@@ -391,8 +391,11 @@ static int check_key_event(check *ck, const added_file *f)
     }
     if (strcmp(event, "retire") == 0 || strcmp(event, "confirm") == 0) {
         if (strcmp(st.party, ck->info->party) != 0)
-            return PROBLEM(ck, "V2", f->path, "only %s, the key's own party, may %s it", st.party,
-                           event);
+            return strcmp(event, "retire") == 0
+                       ? PROBLEM(ck, "V2", f->path, "only %s, the key's own party, may retire it",
+                                 st.party)
+                       : PROBLEM(ck, "V2", f->path, "only %s, the key's own party, may confirm it",
+                                 st.party);
         if (strcmp(event, "confirm") == 0 && !st.recovered)
             return PROBLEM(ck, "V10", f->path, "key %s was not recovered; nothing to confirm", key);
         return 0;

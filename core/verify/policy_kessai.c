@@ -165,20 +165,29 @@ static int check_draft(check *ck, const added_file *f)
                        drafter, ck->info->principal);
     if ((rc = signer_post(&actual, ck)))
         return rc;
-    if (!actual.size || strcmp(actual.ptr, post) != 0)
+    if (!actual.size)
+        rc = PROBLEM(ck, "V12", f->path,
+                     "the draft says its drafter's post is %s, but %s/%s has no post recorded "
+                     "before this commit",
+                     post, ck->info->party, ck->info->principal);
+    else if (strcmp(actual.ptr, post) != 0)
         rc = PROBLEM(ck, "V12", f->path,
                      "the draft says its drafter's post is %s, but %s/%s's post before this "
                      "commit is %s",
-                     post, ck->info->party, ck->info->principal,
-                     actual.size ? actual.ptr : "not recorded");
+                     post, ck->info->party, ck->info->principal, actual.ptr);
     else if (itk_kessai_rule_at(&rule, ck->p->repo, ck->tree, kind, outcome) == 0 &&
-             (!rule.found || !itk_kessai_may_draft(&rule, post)))
-        rc = PROBLEM(ck, "V12", f->path,
-                     rule.found ? "the decision rule in force (%s) does not let a %s draft a "
-                                  "decision on a %s request"
-                                : "%s%sno decision rule in force covers a %s request; it is "
-                                  "decided by one city key, without a draft",
-                     rule.found ? rule.source : "", rule.found ? post : "", kind);
+             (!rule.found || !itk_kessai_may_draft(&rule, post))) {
+        if (rule.found)
+            rc = PROBLEM(ck, "V12", f->path,
+                         "the decision rule in force (%s) does not let a %s draft a decision on a "
+                         "%s request",
+                         rule.source, post, kind);
+        else
+            rc = PROBLEM(ck, "V12", f->path,
+                         "no decision rule in force covers a %s request; it is decided by one "
+                         "city key, without a draft",
+                         kind);
+    }
     itk_buf_dispose(&actual);
     return rc;
 }
@@ -252,18 +261,29 @@ static int check_seal(check *ck, const added_file *f)
         rc = PROBLEM(ck, "V12", f->path,
                      "%s has sealed draft %.12s already; one person seals a draft once", principal,
                      hex);
-    else if (!(rc = signer_post(&actual, ck)) && (!actual.size || strcmp(actual.ptr, post) != 0))
+    else if (!(rc = signer_post(&actual, ck)) && !actual.size)
+        rc = PROBLEM(ck, "V12", f->path,
+                     "the seal says the post %s, but %s/%s has no post recorded before this seal; "
+                     "a post is read from the seal's parent, and no later change makes it fit",
+                     post, ck->info->party, principal);
+    else if (!rc && strcmp(actual.ptr, post) != 0)
         rc = PROBLEM(ck, "V12", f->path,
                      "the seal says the post %s, but %s/%s's post before this seal is %s; a post "
                      "is read from the seal's parent, and no later change makes it fit",
-                     post, ck->info->party, principal, actual.size ? actual.ptr : "not recorded");
+                     post, ck->info->party, principal, actual.ptr);
     else if (!rc && itk_kessai_rule_at(&rule, ck->p->repo, d.tree, d.kind, verdict) == 0 &&
-             (!rule.found || !itk_kessai_may_seal(&rule, post, acting_for)))
-        rc = PROBLEM(ck, "V12", f->path,
-                     "the decision rule in force at draft %.12s names no seal by a %s%s%s on a %s "
-                     "request %s",
-                     hex, post, acting_for ? " for " : "", acting_for ? acting_for : "", d.kind,
-                     verdict);
+             (!rule.found || !itk_kessai_may_seal(&rule, post, acting_for))) {
+        if (acting_for)
+            rc = PROBLEM(ck, "V12", f->path,
+                         "the decision rule in force at draft %.12s names no seal by a %s for %s "
+                         "(代決) on a %s request %s",
+                         hex, post, acting_for, d.kind, verdict);
+        else
+            rc = PROBLEM(ck, "V12", f->path,
+                         "the decision rule in force at draft %.12s names no seal by a %s on a %s "
+                         "request %s",
+                         hex, post, d.kind, verdict);
+    }
     itk_buf_dispose(&actual);
     draft_dispose(&d);
     return rc;

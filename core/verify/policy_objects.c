@@ -64,18 +64,41 @@ done:
     return rc;
 }
 
-/* A problem for flaw of the tree at where ("" for the commit's own). */
-static int tree_problem(check *ck, const itk_vtrees_flaw *flaw, const char *where)
+/* A problem for flaw of the commit's tree (parent NULL) or of a parent's. */
+static int tree_problem(check *ck, const itk_vtrees_flaw *flaw, const git_oid *parent)
 {
-    const char *what = *flaw->path ? "" : *where ? "its tree " : "the commit's tree ";
+    char hex[GIT_OID_HEXSZ + 1] = "";
+    if (parent)
+        git_oid_tostr(hex, sizeof(hex), parent);
     int rc;
-    if (flaw->unreadable)
-        rc = PROBLEM(ck, "V11", flaw->path, "%s%s%s", where, what, flaw->why);
-    else
-        rc = PROBLEM(ck, "V10", flaw->path,
-                     "%s%s%s; a registry's trees are exactly what git writes (make the commit "
-                     "again with itaku or git)",
-                     where, what, flaw->why);
+    if (flaw->unreadable) {
+        if (!parent)
+            rc = *flaw->path ? PROBLEM(ck, "V11", flaw->path, "%s", flaw->why)
+                             : PROBLEM(ck, "V11", flaw->path, "the commit's tree %s", flaw->why);
+        else
+            rc = *flaw->path
+                     ? PROBLEM(ck, "V11", flaw->path, "the parent %.12s: %s", hex, flaw->why)
+                     : PROBLEM(ck, "V11", flaw->path, "the parent %.12s: its tree %s", hex,
+                               flaw->why);
+    } else if (!parent) {
+        rc = *flaw->path ? PROBLEM(ck, "V10", flaw->path,
+                                   "%s; a registry's trees are exactly what git writes (make the "
+                                   "commit again with itaku or git)",
+                                   flaw->why)
+                         : PROBLEM(ck, "V10", flaw->path,
+                                   "the commit's tree %s; a registry's trees are exactly what git "
+                                   "writes (make the commit again with itaku or git)",
+                                   flaw->why);
+    } else {
+        rc = *flaw->path ? PROBLEM(ck, "V10", flaw->path,
+                                   "the parent %.12s: %s; a registry's trees are exactly what git "
+                                   "writes (make the commit again with itaku or git)",
+                                   hex, flaw->why)
+                         : PROBLEM(ck, "V10", flaw->path,
+                                   "the parent %.12s: its tree %s; a registry's trees are exactly "
+                                   "what git writes (make the commit again with itaku or git)",
+                                   hex, flaw->why);
+    }
     return rc ? rc : 1;
 }
 
@@ -84,22 +107,21 @@ int itk_policy_check_trees(check *ck)
     const itk_vtrees_flaw *flaw = NULL;
     int rc = itk_vtrees_check(&ck->p->trees, ck->p->repo, git_commit_tree_id(ck->commit), &flaw);
     if (rc)
-        return rc < 0 ? rc : tree_problem(ck, flaw, "");
+        return rc < 0 ? rc : tree_problem(ck, flaw, NULL);
     /* a parent's trees were checked with the parent (a verdict kept by id);
      * nothing is built on one libgit2 may read otherwise than git */
     for (unsigned i = 0; i < git_commit_parentcount(ck->commit); i++) {
         git_commit *parent = NULL;
-        char where[80];
+        git_oid pid;
         if (git_commit_parent(&parent, ck->commit, i) < 0) {
             git_error_clear();
             continue; /* the parent's own check reports it */
         }
         rc = itk_vtrees_check(&ck->p->trees, ck->p->repo, git_commit_tree_id(parent), &flaw);
-        snprintf(where, sizeof(where),
-                 "the parent %.12s: ", git_oid_tostr_s(git_commit_id(parent)));
+        git_oid_cpy(&pid, git_commit_id(parent));
         git_commit_free(parent);
         if (rc)
-            return rc < 0 ? rc : tree_problem(ck, flaw, where);
+            return rc < 0 ? rc : tree_problem(ck, flaw, &pid);
     }
     return 0;
 }

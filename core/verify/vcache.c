@@ -9,6 +9,7 @@
 #include "vcache.h"
 #include "cache_dir.h"
 #include "itaku/errors.h"
+#include "intl.h"
 #include "alloc.h"
 #include "array.h"
 #include "itaku/names.h"
@@ -140,11 +141,29 @@ static void cache_free(cache *c)
     free(c);
 }
 
+/* The cache file of this run's language: problems are kept in the words the
+ * user reads (vresult.c translates them), so each language has its file;
+ * English (no catalogue in use) keeps ITK_VCACHE_FILE. The catalogue is
+ * named by a digest of its header, which changes with each translation. */
+static const char *file_name(char out[64])
+{
+    const char *head = dgettext(ITK_TEXT_DOMAIN, "");
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned mdlen = 0;
+    if (!head || !*head || !EVP_Digest(head, strlen(head), md, &mdlen, EVP_sha256(), NULL) ||
+        mdlen < 6)
+        return ITK_VCACHE_FILE;
+    snprintf(out, 64, "verify.%02x%02x%02x%02x%02x%02x.cache", md[0], md[1], md[2], md[3], md[4],
+             md[5]);
+    return out;
+}
+
 int itk_vcache_path(char *out, size_t cap, git_repository *repo)
 {
     itk_cache_place pl;
+    char name[64];
     itk_cache_place_init(&pl, repo, NULL);
-    int rc = itk_cache_path(out, cap, &pl, ITK_VCACHE_FILE);
+    int rc = itk_cache_path(out, cap, &pl, file_name(name));
     itk_cache_place_dispose(&pl);
     return rc ? itk_error_set(ITK_ENOTFOUND, "this user has no cache folder (no HOME)") : 0;
 }
@@ -348,7 +367,8 @@ static cache *load(const itk_cache_place *pl, const char *genesis, const char *c
     cache *c = NULL;
     unsigned char *data = NULL;
     size_t len;
-    if (itk_cache_read(&data, &len, pl, ITK_VCACHE_FILE, ITK_VCACHE_MAX_BYTES))
+    char name[64];
+    if (itk_cache_read(&data, &len, pl, file_name(name), ITK_VCACHE_MAX_BYTES))
         return NULL;
     if (!(c = calloc(1, sizeof(*c))) || parse(c, data, len, ITK_RULES_DIGEST, genesis, city_key)) {
         cache_free(c);
@@ -1004,8 +1024,9 @@ void itk_vrun_end(itk_vrun *v, itk_policy *p)
                                   sn->run[k].message);
         }
     }
+    char name[64];
     if (!rc)
-        itk_cache_write(&v->place, ITK_VCACHE_FILE, b.ptr, b.size); /* unwritten: no error */
+        itk_cache_write(&v->place, file_name(name), b.ptr, b.size); /* unwritten: no error */
 done:
     free(newidx);
     itk_buf_dispose(&b);

@@ -12,7 +12,8 @@
 #define ITK_VCACHE_MAX_BYTES (1024u * 1024u * 1024u)
 /* Runs remembered whole (one per set of revisions: every ref, HEAD, …). */
 #define ITK_VCACHE_MAX_SNAPSHOTS 4
-/* Its name in the registry's cache folder. */
+/* Its name in the registry's cache folder (English; another language's
+ * problems are kept in verify.<catalogue digest>.cache beside it). */
 #define ITK_VCACHE_FILE "verify.cache"
 
 /* One verification run's use of the cache. */

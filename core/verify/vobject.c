@@ -5,6 +5,7 @@
  * only the names, modes and headers a registry's writers produce. */
 #include "vobject.h"
 #include "itaku/errors.h"
+#include "intl.h"
 #include "alloc.h"
 #include "array.h"
 #include "reader.h"
@@ -53,7 +54,7 @@ static void flaw_set(itk_vobject_flaw *f, const unsigned char *name, size_t len,
     f->name[o] = '\0';
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(f->why, sizeof(f->why), fmt, ap);
+    vsnprintf(f->why, sizeof(f->why), itk__(fmt), ap);
     va_end(ap);
 }
 
@@ -71,24 +72,25 @@ int itk_vobject_entry_cmp(const char *a, int a_folder, const char *b, int b_fold
 static const char *name_flaw(const unsigned char *s, size_t len)
 {
     if (len == 0)
-        return "holds an entry with an empty name (git fsck: emptyName)";
+        return ITK_N_("holds an entry with an empty name (git fsck: emptyName)");
     if (len > ITK_VOBJECT_MAX_NAME)
-        return "has a name longer than 255 bytes";
+        return ITK_N_("has a name longer than 255 bytes");
     if (memchr(s, '/', len))
-        return "has a name holding '/' (git fsck: fullPathname)";
+        return ITK_N_("has a name holding '/' (git fsck: fullPathname)");
     if (same(s, len, ".") || same(s, len, ".."))
-        return "is named '.' or '..' (git fsck: hasDot, hasDotdot)";
+        return ITK_N_("is named '.' or '..' (git fsck: hasDot, hasDotdot)");
     if (len == 4 && s[0] == '.' && (s[1] | 0x20) == 'g' && (s[2] | 0x20) == 'i' &&
         (s[3] | 0x20) == 't')
-        return "is named .git (git fsck: hasDotgit)";
+        return ITK_N_("is named .git (git fsck: hasDotgit)");
     if (s[0] == '.')
-        return "has a name starting with '.'";
+        return ITK_N_("has a name starting with '.'");
     for (size_t i = 0; i < len; i++) {
         unsigned char c = s[i];
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
               c == '.' || c == '_' || c == '-'))
-            return "has a character in its name that a registry never uses (only A-Z a-z 0-9 . _ "
-                   "-)";
+            return ITK_N_(
+                "has a character in its name that a registry never uses (only A-Z a-z 0-9 . _ "
+                "-)");
     }
     return NULL;
 }
@@ -96,14 +98,14 @@ static const char *name_flaw(const unsigned char *s, size_t len)
 static const char *mode_flaw(const unsigned char *m, size_t len)
 {
     if (len && m[0] == '0')
-        return "has a zero-padded mode (git fsck: zeroPaddedFilemode)";
+        return ITK_N_("has a zero-padded mode (git fsck: zeroPaddedFilemode)");
     if (same(m, len, "100755"))
-        return "is an executable file (mode 100755), not a regular file (100644)";
+        return ITK_N_("is an executable file (mode 100755), not a regular file (100644)");
     if (same(m, len, "120000"))
-        return "is a symbolic link (mode 120000), not a regular file (100644)";
+        return ITK_N_("is a symbolic link (mode 120000), not a regular file (100644)");
     if (same(m, len, "160000"))
-        return "is a submodule (mode 160000), not a regular file (100644)";
-    return "has a mode that is neither 100644 (a file) nor 40000 (a folder)";
+        return ITK_N_("is a submodule (mode 160000), not a regular file (100644)");
+    return ITK_N_("has a mode that is neither 100644 (a file) nor 40000 (a folder)");
 }
 
 static int by_name(const void *a, const void *b)
@@ -136,9 +138,9 @@ int itk_vobject_tree_parse(itk_vobject_entry **entries, size_t *n, const unsigne
             why = mode_flaw(mode, mlen);
         static const unsigned char zero[20];
         if (!why && memcmp(id, zero, 20) == 0)
-            why = "names the null object id (git fsck: nullSha1)";
+            why = ITK_N_("names the null object id (git fsck: nullSha1)");
         if (why) {
-            flaw_set(flaw, name, nlen, "%s", why);
+            flaw_set(flaw, name, nlen, "%s", itk__(why));
             rc = 1;
             goto done;
         }
@@ -146,10 +148,11 @@ int itk_vobject_tree_parse(itk_vobject_entry **entries, size_t *n, const unsigne
         if (count) {
             int cmp = itk_vobject_entry_cmp(e[count - 1].name, e[count - 1].folder, s, folder);
             if (cmp >= 0) {
-                flaw_set(flaw, name, nlen, "%s",
+                flaw_set(flaw, name, nlen,
                          cmp == 0
-                             ? "is listed twice in its folder (git fsck: duplicateEntries)"
-                             : "is out of git's order in its folder (git fsck: treeNotSorted)");
+                             ? ITK_N_("is listed twice in its folder (git fsck: duplicateEntries)")
+                             : ITK_N_("is out of git's order in its folder (git fsck: "
+                                      "treeNotSorted)"));
                 rc = 1;
                 goto done;
             }
@@ -368,8 +371,8 @@ int itk_vobject_commit_parse(itk_vobject_commit *out, const unsigned char *data,
         else {
             flaw_set(flaw, line, klen < 64 ? klen : 64, "%s", "");
             snprintf(flaw->why, sizeof(flaw->why),
-                     "a header '%.64s' that git does not write for a registry's commits; a "
-                     "later git could read it",
+                     itk__("a header '%.64s' that git does not write for a registry's commits; a "
+                           "later git could read it"),
                      flaw->name);
             flaw->name[0] = '\0';
         }

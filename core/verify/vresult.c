@@ -5,6 +5,7 @@
 #include "alloc.h"
 #include "array.h"
 #include "itaku/errors.h"
+#include "intl.h"
 #include "vstate.h"
 
 #include <stdarg.h>
@@ -22,7 +23,8 @@ static int result_vadd(itk_verify_result *r, const git_oid *id, const char *rule
     git_oid_tostr(pr->commit, sizeof(pr->commit), id);
     snprintf(pr->rule, sizeof(pr->rule), "%s", rule);
     char msg[2048];
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    /* in the user's language (the CLI's --json keeps English) */
+    vsnprintf(msg, sizeof(msg), itk__(fmt), ap);
     pr->path = itk_strdup(path ? path : "");
     pr->signer = itk_strdup(signer ? signer : "");
     pr->message = itk_strdup(msg);
@@ -59,13 +61,14 @@ int itk_policy_problem(itk_policy *p, const git_oid *id, const char *rule, const
     }
     if (p->capped_count++ >= ITK_MAX_PROBLEMS_PER_COMMIT) {
         itk_verify_result *r = p->result;
-        char hex[GIT_OID_HEXSZ + 1], msg[160];
+        char hex[GIT_OID_HEXSZ + 1], msg[400];
         git_oid_tostr(hex, sizeof(hex), id);
         p->capped_more++;
         snprintf(msg, sizeof(msg),
-                 "and %zu more problem%s in this commit (only the first %d are "
-                 "listed)",
-                 p->capped_more, p->capped_more == 1 ? "" : "s", ITK_MAX_PROBLEMS_PER_COMMIT);
+                 itk_n_("and %zu more problem in this commit (only the first %d are listed)",
+                        "and %zu more problems in this commit (only the first %d are listed)",
+                        p->capped_more),
+                 p->capped_more, ITK_MAX_PROBLEMS_PER_COMMIT);
         if (p->capped_more > 1 && r->nproblems &&
             strcmp(r->problems[r->nproblems - 1].commit, hex) == 0) {
             char *m = itk_strdup(msg);

@@ -1,6 +1,7 @@
 /* Canonical trees, checked once per id from their raw bytes; see vtrees.h. */
 #include "vtrees.h"
 #include "itaku/errors.h"
+#include "intl.h"
 #include "alloc.h"
 #include "objsize.h"
 #include "vobject.h"
@@ -141,13 +142,13 @@ static int check_file(walk *w, const git_oid *id, const itk_vobject_entry *e,
     if (itk_oidmap_has(&w->m->blobs, &blob))
         return T_OK;
     if (git_odb_read_header(&size, &type, w->odb, &blob) < 0) {
-        snprintf(why, sizeof(why), "cannot be read (blob %s: %s); fetch the history again",
+        snprintf(why, sizeof(why), itk__("cannot be read (blob %s: %s); fetch the history again"),
                  git_oid_tostr_s(&blob), git_error_last() ? git_error_last()->message : "missing");
         git_error_clear();
         return remember_flaw(w->m, id, e->name, "", why, 1, flaw);
     }
     if (type != GIT_OBJECT_BLOB) {
-        snprintf(why, sizeof(why), "is a %s object where git writes a file (a blob)",
+        snprintf(why, sizeof(why), itk__("is a %s object where git writes a file (a blob)"),
                  git_object_type2string(type));
         return remember_flaw(w->m, id, e->name, "", why, 0, flaw);
     }
@@ -180,23 +181,23 @@ static int check_tree(walk *w, const git_oid *id, int budget, int *height,
     git_odb_object *obj = NULL;
     char why[300];
     if (git_odb_read_header(&size, &type, w->odb, id) < 0) {
-        snprintf(why, sizeof(why), "cannot be read (tree %s: %s); fetch the history again",
+        snprintf(why, sizeof(why), itk__("cannot be read (tree %s: %s); fetch the history again"),
                  git_oid_tostr_s(id), git_error_last() ? git_error_last()->message : "missing");
         git_error_clear();
         return remember_flaw(m, id, "", "", why, 1, flaw);
     }
     if (type != GIT_OBJECT_TREE) {
-        snprintf(why, sizeof(why), "is a %s object where git writes a folder (a tree)",
+        snprintf(why, sizeof(why), itk__("is a %s object where git writes a folder (a tree)"),
                  git_object_type2string(type));
         return remember_flaw(m, id, "", "", why, 0, flaw);
     }
     if (size > ITK_MAX_TREE_BYTES) {
-        snprintf(why, sizeof(why), "is a folder object of %zu bytes, over the limit of %u", size,
-                 ITK_MAX_TREE_BYTES);
+        snprintf(why, sizeof(why), itk__("is a folder object of %zu bytes, over the limit of %u"),
+                 size, ITK_MAX_TREE_BYTES);
         return remember_flaw(m, id, "", "", why, 0, flaw);
     }
     if (git_odb_read(&obj, w->odb, id) < 0) {
-        snprintf(why, sizeof(why), "cannot be read (tree %s: %s); fetch the history again",
+        snprintf(why, sizeof(why), itk__("cannot be read (tree %s: %s); fetch the history again"),
                  git_oid_tostr_s(id), git_error_last() ? git_error_last()->message : "missing");
         git_error_clear();
         return remember_flaw(m, id, "", "", why, 1, flaw);
@@ -245,9 +246,9 @@ int itk_vtrees_check(itk_vtrees *m, git_repository *repo, const git_oid *id,
         return itk_error_git("cannot open the object database");
     int rc = check_tree(&w, id, ITK_VTREES_MAX_DEPTH, &height, flaw);
     if (rc == T_DEEP) {
-        char why[120];
+        char why[300];
         snprintf(why, sizeof(why),
-                 "nests folders deeper than %d levels; a registry's layout needs five",
+                 itk__("nests folders deeper than %d levels; a registry's layout needs five"),
                  ITK_VTREES_MAX_DEPTH);
         rc = remember_flaw(m, id, w.deep, "", why, 0, flaw);
     }

@@ -4,6 +4,7 @@
 #include "itaku/buf.h"
 #include "alloc.h"
 #include "itaku/errors.h"
+#include "intl.h"
 #include "objsize.h"
 
 #include <stdint.h>
@@ -37,10 +38,10 @@ static const git_oid zero_oid;
 static int read_commit(git_commit **out, vwalk *w, const git_oid *id, const char *ref,
                        const git_oid *child)
 {
-    char at[GIT_OID_HEXSZ + 64] = "";
+    char at[GIT_OID_HEXSZ + 1] = "";
     *out = NULL;
     if (child)
-        snprintf(at, sizeof(at), " (a parent of %s)", git_oid_tostr_s(child));
+        git_oid_tostr(at, sizeof(at), child);
     int rc = itk_object_size(NULL, w->repo, id, GIT_OBJECT_COMMIT, ITK_MAX_COMMIT_BYTES);
     if (rc == ITK_ENOMEM)
         return rc;
@@ -59,11 +60,19 @@ static int read_commit(git_commit **out, vwalk *w, const git_oid *id, const char
     }
     if (!rc)
         return 0;
-    rc = itk_verify_result_problem(
-        w->v11, id, "V11", ref,
-        "cannot be read%s: %s; it and every commit above it were not checked, so this history "
-        "is not verified (fetch the missing objects again, or re-clone with itaku clone)",
-        at, itk_error_last());
+    if (child)
+        rc = itk_verify_result_problem(
+            w->v11, id, "V11", ref,
+            "cannot be read (a parent of %s): %s; it and every commit above it were not checked, "
+            "so this history is not verified (fetch the missing objects again, or re-clone with "
+            "itaku clone)",
+            at, itk_error_last());
+    else
+        rc = itk_verify_result_problem(
+            w->v11, id, "V11", ref,
+            "cannot be read: %s; it and every commit above it were not checked, so this history "
+            "is not verified (fetch the missing objects again, or re-clone with itaku clone)",
+            itk_error_last());
     itk_error_clear();
     git_error_clear();
     return rc ? rc : 1;
@@ -382,10 +391,14 @@ static int shallow_problem(vwalk *w)
     for (size_t i = 0; !rc && i < (n < ITK_VWALK_NAMED ? n : ITK_VWALK_NAMED); i++)
         rc = itk_verify_result_problem(
             w->v11, &first[i], "V11", ".git/shallow",
-            "this registry is a shallow clone: the commits below this one are not here, so "
-            "its history cannot be verified (%zu boundar%s); deepen it with "
-            "`git fetch --unshallow`, or re-clone with itaku clone",
-            n, n == 1 ? "y" : "ies");
+            itk_n_("this registry is a shallow clone: the commits below this one are not here, "
+                   "so its history cannot be verified (%zu boundary); deepen it with "
+                   "`git fetch --unshallow`, or re-clone with itaku clone",
+                   "this registry is a shallow clone: the commits below this one are not here, "
+                   "so its history cannot be verified (%zu boundaries); deepen it with "
+                   "`git fetch --unshallow`, or re-clone with itaku clone",
+                   n),
+            n);
     if (!rc && n == 0)
         rc = itk_verify_result_problem(
             w->v11, &zero_oid, "V11", ".git/shallow",
@@ -428,9 +441,12 @@ int itk_vwalk_alterations(git_repository *repo, itk_verify_result *v11)
         for (size_t i = 0; !rc && i < (n < ITK_VWALK_NAMED ? n : ITK_VWALK_NAMED); i++)
             rc = itk_verify_result_problem(
                 v11, &first[i], "V11", "info/grafts",
-                "stock git would give this commit other parents (%zu graft%s), another history "
-                "than the one verified; remove the file .git/info/grafts",
-                n, n == 1 ? "" : "s");
+                itk_n_("stock git would give this commit other parents (%zu graft), another "
+                       "history than the one verified; remove the file .git/info/grafts",
+                       "stock git would give this commit other parents (%zu grafts), another "
+                       "history than the one verified; remove the file .git/info/grafts",
+                       n),
+                n);
         if (!rc && n == 0)
             rc = itk_verify_result_problem(
                 v11, &zero_oid, "V11", "info/grafts",

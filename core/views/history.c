@@ -4,6 +4,7 @@
  * story of one record. Verification itself is verify.c's; this only reads. */
 #include "itaku/history.h"
 #include "itaku/errors.h"
+#include "intl.h"
 #include "itaku/json.h"
 #include "itaku/party.h"
 #include "itaku/snapshot.h"
@@ -30,7 +31,7 @@ struct itk_log {
 static void report(itk_progress_cb cb, void *payload, const char *what, size_t done, size_t total)
 {
     if (cb)
-        cb(what, done, total, payload);
+        cb(itk__(what), done, total, payload);
 }
 
 static const char *body_str(const json_t *rec, const char *key)
@@ -298,7 +299,7 @@ static int log_build(itk_log **out, itk_registry *reg, const char **revs, size_t
     *out = NULL;
     if (!log)
         return ITK_ENOMEM;
-    report(cb, payload, "verifying history", 0, 0);
+    report(cb, payload, ITK_N_("verifying history"), 0, 0);
     if ((rc = itk_verify_run(&log->verify, reg, revs, nrevs, NULL)) ||
         (rc = itk_registry_offset(&log->offset, reg)))
         goto done;
@@ -330,7 +331,7 @@ static int log_build(itk_log **out, itk_registry *reg, const char **revs, size_t
         } else if (rc == 0 && !(rc = entry_fill(e, reg->repo, ci, log->offset, memo)))
             rc = itk_lcache_put(lc, &ci->id, e);
         if (i % 16 == 0 || i + 1 == n)
-            report(cb, payload, "reading history", i + 1, n);
+            report(cb, payload, ITK_N_("reading history"), i + 1, n);
     }
     if (!rc)
         itk_lcache_save(lc, reg->repo);
@@ -533,8 +534,8 @@ static int add_receipts(story_ctx *s, const story_rec *r, int depth)
             continue;
         for (size_t k = 0; k < e->nreceived; k++)
             if (strcmp(e->received[k], r->path) == 0) {
-                char d[256];
-                snprintf(d, sizeof(d), "%s received by %s", r->name, e->info->party);
+                char d[512];
+                snprintf(d, sizeof(d), itk__("%s received by %s"), r->name, e->info->party);
                 int rc = add_step(s, c, "received", r, depth, d);
                 if (rc)
                     return rc;
@@ -561,7 +562,7 @@ static int add_citations(story_ctx *s, const char *name, const story_rec *subjec
         const char *type = json_string_value(json_object_get(r->rec, "type"));
         const char *sup = json_string_value(json_object_get(r->rec, "supersedes"));
         const char *field = NULL;
-        char what[16] = "", detail[256] = "";
+        char what[16] = "", detail[512] = "";
         itk_path_info pi, spi;
         itk_path_classify(&pi, r->path);
         if (subject)
@@ -570,61 +571,91 @@ static int add_citations(story_ctx *s, const char *name, const story_rec *subjec
             continue;
         if (body_str(r->rec, "withdraws") && !strcmp(body_str(r->rec, "withdraws"), name)) {
             snprintf(what, sizeof(what), "withdrawn");
-            snprintf(detail, sizeof(detail), "%s withdraws %s", r->name, name);
+            snprintf(detail, sizeof(detail), itk__("%s withdraws %s"), r->name, name);
         } else if (sup && subject && depth == 1 && pi.type == spi.type &&
                    strcmp(pi.party, spi.party) == 0 && strcmp(sup, spi.id) == 0) {
             snprintf(what, sizeof(what), "superseded");
-            snprintf(detail, sizeof(detail), "superseded by %s", r->name);
+            snprintf(detail, sizeof(detail), itk__("superseded by %s"), r->name);
         } else if (!strcmp(type, "endorsement") && body_str(r->rec, "request") &&
                    !strcmp(body_str(r->rec, "request"), name)) {
             const char *v = body_str(r->rec, "verdict");
             const char *why = body_str(r->rec, "reason");
             int decline = v && !strcmp(v, "decline");
             snprintf(what, sizeof(what), decline ? "declined" : "endorsed");
-            snprintf(detail, sizeof(detail), "%s %s%s%s", pi.party,
-                     decline ? "declines to forward" : "endorses", why ? ": " : "", why ? why : "");
+            if (why)
+                snprintf(detail, sizeof(detail),
+                         decline ? itk__("%s declines to forward: %s") : itk__("%s endorses: %s"),
+                         pi.party, why);
+            else
+                snprintf(detail, sizeof(detail),
+                         decline ? itk__("%s declines to forward") : itk__("%s endorses"),
+                         pi.party);
         } else if (!strcmp(type, "decision") && body_str(r->rec, "request") &&
                    !strcmp(body_str(r->rec, "request"), name)) {
             const char *out = body_str(r->rec, "outcome");
             const char *why = body_str(r->rec, "reason");
             const char *until = body_str(r->rec, "valid_until");
             json_t *mu = json_object_get(json_object_get(r->rec, "body"), "max_uses");
-            char extra[96] = "";
+            char extra[256] = "";
             if (until)
-                snprintf(extra, sizeof(extra), ", valid until %s", until);
+                snprintf(extra, sizeof(extra), itk__(", valid until %s"), until);
             if (json_is_integer(mu))
                 snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
-                         ", at most %lld use%s", (long long)json_integer_value(mu),
-                         json_integer_value(mu) == 1 ? "" : "s");
+                         itk_n_(", at most %lld use", ", at most %lld uses",
+                                (unsigned long)json_integer_value(mu)),
+                         (long long)json_integer_value(mu));
             snprintf(what, sizeof(what), "decided");
-            snprintf(detail, sizeof(detail), "%s%s%s%s", out ? out : "?", extra, why ? ": " : "",
-                     why ? why : "");
+            if (why)
+                /* TRANSLATORS: the outcome (approved, rejected, returned), the
+                 * limits of an approval, then the city's reason */
+                snprintf(detail, sizeof(detail), itk__("%s%s: %s"), out ? out : "?", extra, why);
+            else
+                snprintf(detail, sizeof(detail), "%s%s", out ? out : "?", extra);
         } else if (!strcmp(type, "draft") && body_str(r->rec, "request") &&
                    !strcmp(body_str(r->rec, "request"), name)) {
             /* 決裁 (V12): the draft, then each seal */
             const char *why = body_str(r->rec, "reason");
+            const char *drafter = body_str(r->rec, "drafter") ? body_str(r->rec, "drafter") : "?";
+            const char *post = body_str(r->rec, "post") ? body_str(r->rec, "post") : "?";
+            const char *outcome = body_str(r->rec, "outcome") ? body_str(r->rec, "outcome") : "?";
             snprintf(what, sizeof(what), "drafted");
-            snprintf(detail, sizeof(detail), "起案 by %s (%s), proposing %s%s%s",
-                     body_str(r->rec, "drafter") ? body_str(r->rec, "drafter") : "?",
-                     body_str(r->rec, "post") ? body_str(r->rec, "post") : "?",
-                     body_str(r->rec, "outcome") ? body_str(r->rec, "outcome") : "?",
-                     why ? ": " : "", why ? why : "");
+            if (why)
+                /* TRANSLATORS: drafter, post, proposed outcome, reason */
+                snprintf(detail, sizeof(detail), itk__("起案 by %s (%s), proposing %s: %s"),
+                         drafter, post, outcome, why);
+            else
+                /* TRANSLATORS: drafter, post, proposed outcome */
+                snprintf(detail, sizeof(detail), itk__("起案 by %s (%s), proposing %s"), drafter,
+                         post, outcome);
         } else if (!strcmp(type, "seal") && body_str(r->rec, "request") &&
                    !strcmp(body_str(r->rec, "request"), name)) {
             const char *why = body_str(r->rec, "reason");
             const char *af = body_str(r->rec, "acting_for");
+            const char *who = body_str(r->rec, "principal") ? body_str(r->rec, "principal") : "?";
+            const char *post = body_str(r->rec, "post") ? body_str(r->rec, "post") : "?";
+            const char *verdict = body_str(r->rec, "verdict") ? body_str(r->rec, "verdict") : "?";
             snprintf(what, sizeof(what), "sealed");
-            snprintf(detail, sizeof(detail), "決裁 by %s (%s%s%s): %s%s%s",
-                     body_str(r->rec, "principal") ? body_str(r->rec, "principal") : "?",
-                     body_str(r->rec, "post") ? body_str(r->rec, "post") : "?",
-                     af ? ", 代決 for " : "", af ? af : "",
-                     body_str(r->rec, "verdict") ? body_str(r->rec, "verdict") : "?",
-                     why ? ": " : "", why ? why : "");
+            if (af && why)
+                /* TRANSLATORS: who sealed, post, for whom (代決), verdict, reason */
+                snprintf(detail, sizeof(detail), itk__("決裁 by %s (%s, 代決 for %s): %s: %s"), who,
+                         post, af, verdict, why);
+            else if (af)
+                /* TRANSLATORS: who sealed, post, for whom (代決), verdict */
+                snprintf(detail, sizeof(detail), itk__("決裁 by %s (%s, 代決 for %s): %s"), who,
+                         post, af, verdict);
+            else if (why)
+                /* TRANSLATORS: who sealed, post, verdict, reason */
+                snprintf(detail, sizeof(detail), itk__("決裁 by %s (%s): %s: %s"), who, post,
+                         verdict, why);
+            else
+                /* TRANSLATORS: who sealed, post, verdict */
+                snprintf(detail, sizeof(detail), itk__("決裁 by %s (%s): %s"), who, post, verdict);
         } else if (mentions(body, name, &field, "body")) {
             int answer = !strcmp(field, "instruction_ref") || !strcmp(field, "first_report_ref");
             snprintf(what, sizeof(what), answer ? "answered" : "cited");
-            snprintf(detail, sizeof(detail), "%s (%s) %s %s in %s", r->name, type,
-                     answer ? "answers" : "cites", name, field);
+            snprintf(detail, sizeof(detail),
+                     answer ? itk__("%s (%s) answers %s in %s") : itk__("%s (%s) cites %s in %s"),
+                     r->name, type, name, field);
         } else {
             continue;
         }
@@ -717,7 +748,7 @@ static int gather_story_recs(story_ctx *s, git_repository *repo, itk_progress_cb
         git_tree_free(tree);
         git_commit_free(cm);
         if (c % 16 == 0 || c + 1 == s->log->nall)
-            report(cb, payload, "reading records", c + 1, s->log->nall);
+            report(cb, payload, ITK_N_("reading records"), c + 1, s->log->nall);
     }
     return 0;
 }
@@ -743,7 +774,7 @@ int itk_story_run(itk_story **out, itk_registry *reg, const char *name, const it
     if (subject) {
         found[nfound++] = (size_t)(subject - s.recs);
         const char *sup = json_string_value(json_object_get(subject->rec, "supersedes"));
-        char d[256] = "";
+        char d[512] = "";
         const char *summary = body_str(subject->rec, "summary");
         if (!summary)
             summary = body_str(subject->rec, "text");
@@ -751,9 +782,14 @@ int itk_story_run(itk_story **out, itk_registry *reg, const char *name, const it
             summary = body_str(subject->rec, "info_name");
         if (!summary)
             summary = json_string_value(json_object_get(subject->rec, "type"));
-        snprintf(d, sizeof(d), "%s%s%s%s", subject->rec ? "" : "unreadable record",
-                 summary ? summary : "", sup ? (summary ? "; supersedes " : "supersedes ") : "",
-                 sup ? sup : "");
+        if (!subject->rec)
+            snprintf(d, sizeof(d), "%s", itk__("unreadable record"));
+        else if (summary && sup)
+            snprintf(d, sizeof(d), itk__("%s; supersedes %s"), summary, sup);
+        else if (sup)
+            snprintf(d, sizeof(d), itk__("supersedes %s"), sup);
+        else
+            snprintf(d, sizeof(d), "%s", summary ? summary : "");
         /* references recorded with --unverified-ref (refcheck.h) */
         json_t *unv = json_object_get(json_object_get(subject->rec, "refs"), "unverified"), *u;
         size_t ui;
@@ -763,7 +799,7 @@ int itk_story_run(itk_story **out, itk_registry *reg, const char *name, const it
                        *ur = json_string_value(json_object_get(u, "ref")),
                        *uw = json_string_value(json_object_get(u, "reason"));
             size_t len = strlen(d);
-            snprintf(d + len, sizeof(d) - len, "; unverified %s %s (%s)", uf ? uf : "?",
+            snprintf(d + len, sizeof(d) - len, itk__("; unverified %s %s (%s)"), uf ? uf : "?",
                      ur ? ur : "?", uw ? uw : "");
         }
         if ((rc = add_step(&s, subject->commit, "filed", subject, 0, d)) ||

@@ -5,6 +5,7 @@
 #include "itaku/report.h"
 #include "itaku/people.h"
 #include "itaku/errors.h"
+#include "intl.h"
 #include "itaku/evidence.h"
 #include "itaku/flow.h"
 #include "itaku/forms.h"
@@ -925,7 +926,7 @@ static int write_forms(rctx *c)
     for (size_t i = 0; i < c->npaths && !rc; i++) {
         rc = write_form(c, c->paths[i], schemas, nschemas);
         if (c->cb && (i % 8 == 0 || i + 1 == c->npaths))
-            c->cb("writing forms", i + 1, c->npaths, c->payload);
+            c->cb(itk__("writing forms"), i + 1, c->npaths, c->payload);
     }
     for (size_t i = 0; i < nschemas; i++)
         json_decref(schemas[i]);
@@ -969,7 +970,7 @@ int itk_report_write(itk_registry *reg, const char *dir, const itk_report_option
         goto done;
     full = c.log;
     if (c.cb)
-        c.cb("working out the status", 0, 0, c.payload);
+        c.cb(itk__("working out the status"), 0, 0, c.payload);
     if ((rc = itk_status_run(&c.status, reg, &so)) || (rc = itk_who_run(&c.who, reg, &wo)) ||
         (rc = itk_request_list(&c.requests, &c.nrequests, reg)) ||
         (rc = itk_snapshot_open(&c.snap, reg, NULL)))
@@ -988,7 +989,7 @@ int itk_report_write(itk_registry *reg, const char *dir, const itk_report_option
         (rc = write_forms(&c)) || (rc = write_timeline(&c)) || (rc = write_index(&c, full)))
         goto done;
     if (c.cb)
-        c.cb("done", 1, 1, c.payload);
+        c.cb(itk__("done"), 1, 1, c.payload);
     if (pages)
         *pages = c.pages;
 done:

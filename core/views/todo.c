@@ -3,6 +3,7 @@
 #include "itaku/todo.h"
 #include "itaku/errors.h"
 #include "itaku/labels.h"
+#include "intl.h"
 #include "itaku/requests.h"
 #include "itaku/status.h"
 #include "itaku/utf8.h"
@@ -138,8 +139,14 @@ int itk_todo(itk_todo_item **out, size_t *n, itk_registry *reg, const char *part
         snprintf(it->party, sizeof(it->party), "%s", party);
         snprintf(it->state, sizeof(it->state), "pending");
         snprintf(it->subject, sizeof(it->subject), "%s", q->name);
-        snprintf(it->detail, sizeof(it->detail), "%.31s request by %.31s awaits your %s: %.255s",
-                 q->kind, q->requester, city ? "decision" : "endorsement", q->summary);
+        if (city)
+            snprintf(it->detail, sizeof(it->detail),
+                     itk__("%.31s request by %.31s awaits your decision: %.255s"), q->kind,
+                     q->requester, q->summary);
+        else
+            snprintf(it->detail, sizeof(it->detail),
+                     itk__("%.31s request by %.31s awaits your endorsement: %.255s"), q->kind,
+                     q->requester, q->summary);
         whole_chars(it->detail);
         const char *args[] = {q->kind, q->requester, q->name, q->summary};
         itk_buf ja = ITK_BUF_INIT;

@@ -32,6 +32,7 @@
 
 #include <git2/sys/mempack.h>
 #include <openssl/evp.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -594,6 +595,11 @@ int main(int argc, char **argv)
         die("form 6");
 
     party *city = add_party(g, "akiruno-city", -1);
+    /* init makes the registry's folder only, inside one that exists */
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+        fprintf(stderr, "gen: cannot create %s\n", dir);
+        return 2;
+    }
     char path[4096];
     snprintf(path, sizeof(path), "%s/city", dir);
     itk_init_options io = ITK_INIT_OPTIONS_INIT;

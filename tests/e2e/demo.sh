@@ -24,9 +24,18 @@ fi
 # timezone, Asia/Tokyo), since every record is stamped with the real clock:
 # the registry opens and the pre-work filings (forms 1 and 2) are made today,
 # the work starts tomorrow and ends with the month three months on.
+# The demo speaks the language itaku speaks (LANG=ja_JP.UTF-8, or LANGUAGE=ja
+# alone): its own lines too. say ENGLISH JAPANESE prints the one that fits.
+demo_ja=0
+case "${LC_ALL:-${LC_MESSAGES:-${LANG:-}}}" in
+ja*) demo_ja=1 ;;
+"") case "${LANGUAGE:-}" in ja*) demo_ja=1 ;; esac ;;
+esac
+say() { if [ "$demo_ja" = 1 ]; then echo "$2"; else echo "$1"; fi; }
 left=$((86400 - ($(date +%s) + 9 * 3600) % 86400))
 if [ "$left" -lt 180 ]; then # the story must not cross midnight in Tokyo
-    echo "(waiting ${left}s for midnight in Tokyo, so that the story keeps one date)"
+    say "(waiting ${left}s for midnight in Tokyo, so that the story keeps one date)" \
+        "（話の日付が一日に収まるよう、東京の午前0時まで ${left} 秒待ちます）"
     sleep $((left + 1))
 fi
 TODAY=$(TZ=JST-9 date +%F)
@@ -43,7 +52,7 @@ git config --global user.email "demo@example.invalid"
 
 bold="" plain=""
 if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then bold=$(tput bold 2>/dev/null || true) plain=$(tput sgr0 2>/dev/null || true); fi
-step() { printf '\n%s== %s ==%s\n' "$bold" "$*" "$plain"; }
+step() { printf '\n%s== %s ==%s\n' "$bold" "$(say "$1" "$2")" "$plain"; }
 run() {
     local shown="$*"
     printf '%s$ %s%s\n' "$bold" "${shown//$ITAKU/itaku}" "$plain"
@@ -87,29 +96,34 @@ form2() { # SUBMITTER-JSON INSTRUCTOR WORKER
 EOF
 }
 
-step "1. The city, its contractor and a subcontractor each make a signing key"
+step "1. The city, its contractor and a subcontractor each make a signing key" \
+    "1. 市、受注者、再委託先がそれぞれ署名用の鍵を作ります"
 run "$ITAKU" key generate city.key --comment "security-officer@akiruno"
 quiet "$ITAKU" key generate acme.key --comment "manager@acme"
 quiet "$ITAKU" key generate beta.key --comment "manager@beta"
-echo "(acme.key and beta.key made the same way)"
+say "(acme.key and beta.key made the same way)" "（acme.key と beta.key も同じように作ります）"
 
-step "2. The city opens the contract registry and prints the contract sheet"
+step "2. The city opens the contract registry and prints the contract sheet" \
+    "2. 市が契約の台帳を開設し、契約情報票を出力します"
 run "$ITAKU" init city --contract AKR-2026-042 --title "住民情報システム運用保守業務委託" \
     --city akiruno-city --name "あきる野市 総務部情報政策課" --key city.key \
     --start "$START" --end "$END" --handover-method hand-delivery \
     --handover-method encrypted-usb | tee sheet.txt
-GENESIS=$(awk '/genesis:/ {print $2; exit}' sheet.txt)
-CITY_KEY=$(awk '/city key:/ {print $3; exit}' sheet.txt)
+# the sheet's pins, from the registry itself (the sheet is in the user's language)
+GENESIS=$(git -C city config itaku.genesis)
+CITY_KEY=$(git -C city config itaku.cityKey)
 git -C city config itaku.signingKey "$D/city.key"
 
-step "3. The city registers its contractor; the contractor joins with the contract sheet"
+step "3. The city registers its contractor; the contractor joins with the contract sheet" \
+    "3. 市が受注者を登録し、受注者が契約情報票を使って参加します"
 run "$ITAKU" -C city party add acme --role contractor --name "株式会社アクメ情報サービス" \
     --pubkey "$D/acme.key.pub"
 run "$ITAKU" clone city acme --city-key "$CITY_KEY" --genesis "$GENESIS"
 git -C acme config itaku.signingKey "$D/acme.key"
 run "$ITAKU" -C acme acknowledge
 
-step "4. The contractor files form 1 (its manager and workers), form 2 (their training) and its first register entry"
+step "4. The contractor files form 1 (its manager and workers), form 2 (their training) and its first register entry" \
+    "4. 受注者が様式第1号（管理責任者と作業従事者）、様式第2号（その研修）と管理記録簿の最初の記入を提出します"
 form1 "$(submitter "$ACME_NAME" "$ACME_ADDR" "$ACME_REP")" 佐藤花子 情報システム部 \
     sato@acme.example 鈴木一郎 >form1.json
 form2 "$(submitter "$ACME_NAME" "$ACME_ADDR" "$ACME_REP")" 佐藤花子 鈴木一郎 >form2.json
@@ -120,7 +134,8 @@ run "$ITAKU" -C acme register add --action received --item-id item-001 \
     --info "住民記録データ（移行用抽出）" --medium usb --quantity 1 --unit 本 \
     --method hand-delivery --from "あきる野市 総務部情報政策課" --to "佐藤花子" --handler "鈴木一郎"
 
-step "5. The contractor attaches the subcontractor's pledge and asks to subcontract (form 6); the city receives and approves by merging"
+step "5. The contractor attaches the subcontractor's pledge and asks to subcontract (form 6); the city receives and approves by merging" \
+    "5. 受注者が再委託先の誓約書を添付して再委託の承認を申請し（様式第6号）、市が受領してマージにより承認します"
 pdf pledge-beta.pdf "Pledge of BETA Development"
 run "$ITAKU" -C acme attach "$D/pledge-beta.pdf" | tee attach.out
 tail -n 1 attach.out >pledge.json # the {filename, sha256} form 6 cites
@@ -143,7 +158,8 @@ run "$ITAKU" -C city requests
 run "$ITAKU" -C city approve acme/q-000001 --conditions "再々委託は認めない"
 run "$ITAKU" -C acme pull
 
-step "6. The subcontractor joins from its contractor, acknowledges, files its forms 1 and 2, and asks to copy"
+step "6. The subcontractor joins from its contractor, acknowledges, files its forms 1 and 2, and asks to copy" \
+    "6. 再委託先が受注者から参加し、遵守事項を受諾し、様式第1号と第2号を提出して、複製の承認を申請します"
 run "$ITAKU" clone acme beta --city-key "$CITY_KEY" --genesis "$GENESIS"
 git -C beta config itaku.signingKey "$D/beta.key"
 quiet "$ITAKU" -C beta acknowledge
@@ -152,7 +168,7 @@ form2 "$(submitter "$BETA_NAME" "$BETA_ADDR" "$BETA_REP")" 田中次郎 高橋�
 pdf org-chart-beta.pdf "BETA organisation chart"
 run "$ITAKU" -C beta form submit 1 "$D/form1-beta.json" --attach org_chart="$D/org-chart-beta.pdf"
 quiet "$ITAKU" -C beta form submit 2 "$D/form2-beta.json"
-echo "(and form 2, its training, the same way)"
+say "(and form 2, its training, the same way)" "（様式第2号、研修の報告も同じように提出します）"
 run "$ITAKU" -C acme receive beta "$D/beta"    # form 1 reaches the party above before the work
 quiet "$ITAKU" -C beta register add --action received --item-id b-001 --info "移行用抽出データ" \
     --medium usb --quantity 1 --method hand-delivery --from "$ACME_NAME" --to "田中次郎" \
@@ -168,9 +184,10 @@ run "$ITAKU" -C beta register add --action copied --item-id b-002 --derived-from
     --info "移行用抽出データ（複製）" --medium file --quantity 1 --handler "高橋次郎" \
     --approval beta/q-000001
 
-step "7. The city asks for a report; the subcontractor answers; the answer travels up"
+step "7. The city asks for a report; the subcontractor answers; the answer travels up" \
+    "7. 市が報告を求め、再委託先が回答し、回答が上位へ届きます"
 N=$("$ITAKU" -C city instruct report --to beta --due "$DUE" --text "履行状況を報告してください" 2>/dev/null)
-echo "instruction $N"
+say "instruction $N" "指示 $N"
 quiet "$ITAKU" -C acme pull
 quiet "$ITAKU" -C beta pull
 cat >form4.json <<EOF
@@ -182,29 +199,37 @@ run "$ITAKU" -C beta form submit 4 "$D/form4.json"
 run "$ITAKU" -C acme receive beta "$D/beta"
 run "$ITAKU" -C city receive acme "$D/acme"
 
-step "8. Every registry verifies; the city sees the obligations of the whole chain"
+step "8. Every registry verifies; the city sees the obligations of the whole chain" \
+    "8. すべての台帳を検証し、市が委託の連鎖全体の遵守事項を確認します"
 for p in city acme beta; do run "$ITAKU" -C $p verify; done
 set +e
 run "$ITAKU" -C city status
 set -e
 
-step "9. The accountability history, as itaku reads it"
+step "9. The accountability history, as itaku reads it" \
+    "9. itaku が読み取った説明責任の履歴"
 run "$ITAKU" -C city log -n 12
 
-step "10. Form 6 as the paper form, with its signature block"
+step "10. Form 6 as the paper form, with its signature block" \
+    "10. 署名欄のある紙の様式としての様式第6号"
 run "$ITAKU" -C city form render acme/q-000001 --format md
 
-step "10b. The city takes the pledge back out of its registry, byte for byte"
+step "10b. The city takes the pledge back out of its registry, byte for byte" \
+    "10b. 市が台帳から誓約書をバイト単位で同一のまま取り出します"
 PLEDGE=$(sha256sum pledge-beta.pdf | cut -c1-64)
 run "$ITAKU" -C city attachment show "$PLEDGE" -o "$D/pledge-at-city.pdf"
-cmp pledge-beta.pdf pledge-at-city.pdf && echo "pledge-at-city.pdf is the file acme attached (SHA-256 $PLEDGE)"
+cmp pledge-beta.pdf pledge-at-city.pdf &&
+    say "pledge-at-city.pdf is the file acme attached (SHA-256 $PLEDGE)" \
+        "pledge-at-city.pdf は acme が添付したファイルそのものです（SHA-256 $PLEDGE）"
 
-step "11. The same history checked by stock git alone"
+step "11. The same history checked by stock git alone" \
+    "11. 同じ履歴を標準の git だけで検査します"
 run "$ITAKU" -C city export allowed-signers "$D/allowed_signers"
 run git -C city -c gpg.ssh.allowedSignersFile="$D/allowed_signers" log --show-signature \
     --format='%h %s' -n 4
 
-step "12. The contractor quietly edits its filed form 1 with plain git: verify catches it"
+step "12. The contractor quietly edits its filed form 1 with plain git: verify catches it" \
+    "12. 受注者が提出済みの様式第1号を git で密かに書き換えると、verify が見つけます"
 sed -i 's/佐藤花子/田中太郎/' acme/parties/acme/forms/form1/f1-000001.json
 git -C acme add parties/acme/forms/form1/f1-000001.json
 git -C acme -c gpg.format=ssh -c user.signingkey="$D/acme.key" commit -q -S -m "Change the manager"

@@ -19,6 +19,10 @@ git config --global user.name tester
 git config --global user.email tester@example.invalid
 git config --global init.defaultBranch main
 unset SSH_AUTH_SOCK XDG_CACHE_HOME XDG_STATE_HOME
+# itaku speaks the user's language (issue 17): the tests read its English
+# unless one chooses a language itself (LANG=ja_JP.UTF-8 itaku ...)
+unset LANGUAGE LC_ALL LC_MESSAGES
+export LANG=C.UTF-8
 
 SRC=${ITAKU_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 # Valid form bodies, shared with the schema cross-check's corpus.

@@ -22,7 +22,7 @@ enum {
 };
 
 /* The longest message kept, its NUL included; longer ones are cut. */
-#define ITK_ERROR_MAX 1024
+#define ITK_ERROR_MAX 2048
 
 /* The message set by the last failing call on this thread, or "" when none.
  * The pointer stays valid, its text changes with the next itk_error_* call. */
@@ -31,10 +31,14 @@ const char *itk_error_last(void);
 /* Sets the message and returns code, so that callers can write
  * `return itk_error_set(ITK_EINVALID, "...", ...);`. An argument may be
  * itk_error_last() itself (to put context before the reason): the message is
- * formatted apart and then copied, never into the buffer it reads. */
+ * formatted apart and then copied, never into the buffer it reads. fmt is
+ * an English message, translated with dgettext("itaku", fmt) in the locale
+ * the program chose (po/extract.sh extracts it; English without a catalogue).
+ * A message is a whole sentence: never glue translated fragments. */
 int itk_error_set(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Copies libgit2's last error behind a prefix of ours and returns ITK_EGIT. */
+/* Copies libgit2's last error behind a prefix of ours (fmt translated as
+ * itk_error_set's; libgit2's own text stays English) and returns ITK_EGIT. */
 int itk_error_git(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 void itk_error_clear(void);
@@ -62,7 +66,8 @@ void itk_error_restore(const itk_error_state *st);
 /* A note for the user about something a successful call left undone (a
  * request branch a take refused while it took the rest). itk_notice_set
  * keeps the first note until itk_notice_take, which returns it ("" when
- * none) and clears it; the text lives until the next call on this thread. */
+ * none) and clears it; the text lives until the next call on this thread.
+ * fmt is translated as itk_error_set's. */
 void itk_notice_set(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *itk_notice_take(void);
 

@@ -65,7 +65,8 @@ typedef struct {
     char action[32];
     char commit[GIT_OID_HEXSZ + 1];
     char date[32];
-    char detail[256]; /* outcome, reason, which field cites, who received it */
+    char detail[512]; /* outcome, reason, which field cites, who received it (in
+                         the user's language: --json keeps English) */
     int depth;        /* 0: the record itself; 1: a record citing it; 2: citing those */
     int verified, is_void, recovered;
 } itk_story_step;

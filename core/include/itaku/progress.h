@@ -6,7 +6,8 @@
 
 #include <stddef.h>
 
-/* what: a short English phrase ("reading history", "rendering forms");
+/* what: a short phrase ("reading history", "rendering forms") in the
+ * user's language (core translates it);
  * done of total steps (total 0: unknown). Called with done == total when a
  * stage ends. */
 typedef void (*itk_progress_cb)(const char *what, size_t done, size_t total, void *payload);
