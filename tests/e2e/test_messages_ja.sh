@@ -130,7 +130,7 @@ rm -f "$T/holed/.git/objects/${tree:0:2}/${tree:2}"
 both 1 " \[署名者不明\] " " \[unknown signer\] " "$ITAKU" -C "$T/holed" verify
 same_json "$ITAKU" -C "$T/holed" verify --json
 git clone -q "$T/acme" "$T/unpinned"
-both 0 "^itaku: 警告: この複製は起点コミットと市の鍵を固定していない" \
+both 0 "^itaku: 警告: このクローンは起点コミットと市の鍵を固定していない" \
     "^itaku: warning: this copy pins no genesis and city key" "$ITAKU" -C "$T/unpinned" verify
 wrong=(verify --genesis 0000000000000000000000000000000000000000 --city-key "$CITY_FPR")
 expect_exit 1 "${JA[@]}" "$ITAKU" -C "$T/unpinned" "${wrong[@]}"
