@@ -74,7 +74,7 @@ static const char *body_str(const json_t *rec, const char *key)
     return json_string_value(json_object_get(json_object_get(rec, "body"), key));
 }
 
-static int city_of(char city[ITK_PARTY_ID_MAX + 1], git_repository *repo, const git_tree *tree)
+int itk_kessai_city_of(char city[ITK_PARTY_ID_MAX + 1], git_repository *repo, const git_tree *tree)
 {
     json_t *c = NULL;
     int rc = itk_tree_read_json(&c, repo, tree, "itaku.json");
@@ -148,7 +148,7 @@ static int progress_open(in_progress *p, itk_registry *reg, const itk_request_in
     if (git_commit_lookup(&p->tip_commit, repo, &p->tip) < 0 ||
         git_commit_tree(&p->tip_tree, p->tip_commit) < 0)
         return itk_error_git("cannot read %s", p->ref);
-    int rc = city_of(p->city, repo, p->tip_tree);
+    int rc = itk_kessai_city_of(p->city, repo, p->tip_tree);
     if (rc)
         return rc;
     if (!draft_in(path, &p->draft_body, repo, p->tip_tree, p->city, info->requester, info->name))
@@ -374,7 +374,7 @@ int itk_kessai_route_decide(git_oid *out, itk_kessai_route *route, itk_registry 
             route->kind = ITK_KESSAI_NONE;
             goto done;
         }
-        if ((rc = city_of(city, reg->repo, head_tree)) ||
+        if ((rc = itk_kessai_city_of(city, reg->repo, head_tree)) ||
             (rc = itk_registry_identify(&me, reg, head_tree, signer)) ||
             (rc = post_of(&post, reg, head_tree, city, &me)))
             goto done;

@@ -28,6 +28,11 @@ typedef struct {
 
 void itk_kessai_route_dispose(itk_kessai_route *r);
 
+/* The city's party id (city, at most ITK_PARTY_ID_MAX bytes and a NUL) from
+ * itaku.json of tree in repo. ITK_EINVALID when it names none; errors of
+ * reading the file. */
+int itk_kessai_city_of(char city[ITK_PARTY_ID_MAX + 1], git_repository *repo, const git_tree *tree);
+
 /* After V6's checks of itk_request_decide: with no decision branch and no
  * rule, route->kind = NONE; with a rule and no branch, the signer drafts
  * (its post must be one the rule lets draft): the draft commit, a merge of

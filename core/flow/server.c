@@ -15,6 +15,7 @@
 #include "itaku/names.h"
 #include "cache_dir.h"
 #include "reader.h"
+#include "kessai_priv.h"
 #include "registry_priv.h"
 #include "senders_priv.h"
 
@@ -252,22 +253,6 @@ static int parse_updates(update **out, size_t *n, const char *input, size_t len)
     return 0;
 }
 
-/* The city's party id, from itaku.json of a verified tree. */
-static int city_of(char city[ITK_PARTY_ID_MAX + 1], itk_registry *reg, const git_tree *tree)
-{
-    json_t *c = NULL;
-    int rc = itk_registry_contract(&c, reg, tree);
-    if (rc)
-        return rc;
-    const char *v = json_string_value(json_object_get(c, "city"));
-    if (!v || strlen(v) > ITK_PARTY_ID_MAX)
-        rc = itk_error_set(ITK_EINVALID, "itaku.json names no city");
-    else
-        snprintf(city, ITK_PARTY_ID_MAX + 1, "%s", v);
-    json_decref(c);
-    return rc;
-}
-
 /* Splits "<P>/<rest>" off s. */
 static const char *party_prefix(char party[ITK_PARTY_ID_MAX + 1], const char *s)
 {
@@ -348,7 +333,7 @@ static int check_update(itk_buf *log, itk_registry *reg, const char *party, cons
         rc = itk_error_git("%s: cannot read %s", u->ref, hex);
         goto done;
     }
-    if ((rc = city_of(city, reg, tree)))
+    if ((rc = itk_kessai_city_of(city, reg->repo, tree)))
         goto done;
     int allowed = 0;
     if (kind == MAIN || kind == DECISION)

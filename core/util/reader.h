@@ -86,6 +86,23 @@ static inline int rd_cstring(itk_reader *r, char **str, size_t maxlen, const cha
     return rc;
 }
 
+/* An SSH string copied into out, a field of cap bytes, as a C string: -1
+ * (nothing consumed) for a short input, a NUL byte inside, or a string of
+ * cap bytes or more. For the caches' fixed-size fields. */
+static inline int rd_string_into(itk_reader *r, char *out, size_t cap)
+{
+    const unsigned char *p;
+    size_t len;
+    itk_reader save = *r;
+    if (rd_string(r, &p, &len) || len >= cap || memchr(p, '\0', len)) {
+        *r = save;
+        return -1;
+    }
+    memcpy(out, p, len);
+    out[len] = '\0';
+    return 0;
+}
+
 /* A line ending in '\n' (the '\n' is consumed, not returned); -1 when no
  * '\n' is left. */
 static inline int rd_text_line(itk_reader *r, const unsigned char **ptr, size_t *len)

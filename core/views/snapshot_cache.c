@@ -138,18 +138,6 @@ static int get_i64(itk_reader *rd, long long *v)
     return 0;
 }
 
-/* A string of the file as a C string (no NUL inside, shorter than cap). */
-static int get_name(itk_reader *rd, char *out, size_t cap)
-{
-    const unsigned char *p;
-    size_t len;
-    if (rd_string(rd, &p, &len) || len >= cap || memchr(p, '\0', len))
-        return -1;
-    memcpy(out, p, len);
-    out[len] = '\0';
-    return 0;
-}
-
 int itk_scache_parse(itk_snapshot *c, const unsigned char *data, size_t len, const char key[65],
                      const char *digest, itk_scache_prev *prev)
 {
@@ -177,7 +165,8 @@ int itk_scache_parse(itk_snapshot *c, const unsigned char *data, size_t len, con
         goto miss;
     for (uint32_t i = 0; i < count; i++) {
         char party[ITK_PARTY_ID_MAX + 1], parent[ITK_PARTY_ID_MAX + 1];
-        if (get_name(&rd, party, sizeof(party)) || get_name(&rd, parent, sizeof(parent)) ||
+        if (rd_string_into(&rd, party, sizeof(party)) ||
+            rd_string_into(&rd, parent, sizeof(parent)) ||
             json_object_set_new(parents, party, json_string(parent)))
             goto miss;
     }

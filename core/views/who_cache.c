@@ -129,19 +129,6 @@ void itk_wcache_save(const itk_who *w, git_repository *repo, const char key[65])
 
 /* --- reading ----------------------------------------------------------------- */
 
-/* A string of the file into a field of cap bytes (no NUL inside, shorter
- * than cap). */
-static int get_str(itk_reader *rd, char *out, size_t cap)
-{
-    const unsigned char *p;
-    size_t len;
-    if (rd_string(rd, &p, &len) || len >= cap || memchr(p, '\0', len))
-        return -1;
-    memcpy(out, p, len);
-    out[len] = '\0';
-    return 0;
-}
-
 static int get_i64(itk_reader *rd, long long *v)
 {
     uint32_t hi, lo;
@@ -163,7 +150,7 @@ static int get_array(itk_reader *rd, void **arr, size_t *n, size_t size, size_t 
     return 0;
 }
 
-#define S(field) (get_str(rd, (field), sizeof(field)))
+#define S(field) (rd_string_into(rd, (field), sizeof(field)))
 
 static int get_party(itk_reader *rd, itk_who_party *p)
 {
@@ -186,7 +173,7 @@ static int get_party(itk_reader *rd, itk_who_party *p)
                   4))
         return -1;
     for (size_t i = 0; i < p->nsubcontractors; i++)
-        if (get_str(rd, p->subcontractors[i], sizeof(p->subcontractors[i])))
+        if (rd_string_into(rd, p->subcontractors[i], sizeof(p->subcontractors[i])))
             return -1;
     if (get_array(rd, (void **)&p->approvals, &p->napprovals, sizeof(*p->approvals), 40))
         return -1;
@@ -244,7 +231,8 @@ int itk_wcache_parse(itk_who *w, const unsigned char *data, size_t len, const ch
         goto miss;
     for (uint32_t i = 0; i < count; i++) {
         char party[ITK_PARTY_ID_MAX + 1], parent[ITK_PARTY_ID_MAX + 1];
-        if (get_str(rd, party, sizeof(party)) || get_str(rd, parent, sizeof(parent)) ||
+        if (rd_string_into(rd, party, sizeof(party)) ||
+            rd_string_into(rd, parent, sizeof(parent)) ||
             json_object_set_new(parents, party, json_string(parent)))
             goto miss;
     }
