@@ -732,14 +732,7 @@ int itk_request_decide(git_oid *out, itk_registry *reg, itk_signer *signer, cons
         goto done;
     body = json_pack("{s:s, s:s, s:s}", "request", info->name, "request_sha256", r.sha, "outcome",
                      outcome);
-    if (o->reason)
-        json_object_set_new(body, "reason", json_string(o->reason));
-    if (o->conditions)
-        json_object_set_new(body, "conditions", json_string(o->conditions));
-    if (o->valid_until)
-        json_object_set_new(body, "valid_until", json_string(o->valid_until));
-    if (o->max_uses > 0)
-        json_object_set_new(body, "max_uses", json_integer(o->max_uses));
+    itk_decision_terms_set(body, o);
     if (route.kind == ITK_KESSAI_FINALIZE)
         json_object_update(body, route.extra);
     if ((rc = itk_change_new(&c, action, "Decide")) ||

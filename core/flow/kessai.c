@@ -297,6 +297,18 @@ static const char *action_of(const char *outcome)
 
 /* The draft (起案): a merge of HEAD and the request's branch (a commit on
  * HEAD when HEAD holds it) on a new decision branch. */
+void itk_decision_terms_set(json_t *body, const itk_decision_options *o)
+{
+    if (o->reason)
+        json_object_set_new(body, "reason", json_string(o->reason));
+    if (o->conditions)
+        json_object_set_new(body, "conditions", json_string(o->conditions));
+    if (o->valid_until)
+        json_object_set_new(body, "valid_until", json_string(o->valid_until));
+    if (o->max_uses > 0)
+        json_object_set_new(body, "max_uses", json_integer(o->max_uses));
+}
+
 static int write_draft(git_oid *out, itk_registry *reg, itk_signer *signer,
                        const itk_request_info *info, const char *sha, const git_oid *request_tip,
                        const char *outcome, const itk_decision_options *o, const char *post,
@@ -317,14 +329,7 @@ static int write_draft(git_oid *out, itk_registry *reg, itk_signer *signer,
                              sha, "outcome", outcome, "drafter", me->principal, "post", post);
     if (!body)
         return itk_error_nomem();
-    if (o->reason)
-        json_object_set_new(body, "reason", json_string(o->reason));
-    if (o->conditions)
-        json_object_set_new(body, "conditions", json_string(o->conditions));
-    if (o->valid_until)
-        json_object_set_new(body, "valid_until", json_string(o->valid_until));
-    if (o->max_uses > 0)
-        json_object_set_new(body, "max_uses", json_integer(o->max_uses));
+    itk_decision_terms_set(body, o);
     snprintf(ref, sizeof(ref), ITK_REF_DECISIONS "%s/%s", info->requester, info->id);
     if ((rc = itk_registry_now(created, reg)) ||
         (rc = itk_chain_path(chain, &nchain, reg->repo, head_tree, info->requester)) ||

@@ -28,6 +28,10 @@ typedef struct {
 
 void itk_kessai_route_dispose(itk_kessai_route *r);
 
+/* The terms of decision o that a draft or a decision record carries
+ * (reason, conditions, valid_until, max_uses), set on body (not NULL). */
+void itk_decision_terms_set(json_t *body, const itk_decision_options *o);
+
 /* The city's party id (city, at most ITK_PARTY_ID_MAX bytes and a NUL) from
  * itaku.json of tree in repo. ITK_EINVALID when it names none; errors of
  * reading the file. */
