@@ -649,6 +649,20 @@ int itk_policy_mark_void(check *ck)
     return 0;
 }
 
+int itk_policy_void_key_push(itk_policy *p, const char *origin, const char *key)
+{
+    char(*nk)[64] = itk_realloc_array(p->void_keys, p->nvoid_keys + 1, sizeof(*nk));
+    if (nk)
+        p->void_keys = nk;
+    char(*no)[64] = nk ? itk_realloc_array(p->void_origins, p->nvoid_keys + 1, sizeof(*no)) : NULL;
+    if (!no)
+        return ITK_ENOMEM;
+    p->void_origins = no;
+    snprintf(no[p->nvoid_keys], 64, "%s", origin);
+    snprintf(nk[p->nvoid_keys++], 64, "%s", key);
+    return 0;
+}
+
 int itk_policy_void_keys_add(check *ck)
 {
     itk_policy *p = ck->p;
@@ -660,16 +674,9 @@ int itk_policy_void_keys_add(check *ck)
                              : NULL;
         if (!fp)
             continue;
-        char(*nk)[64] = itk_realloc_array(p->void_keys, p->nvoid_keys + 1, sizeof(*nk));
-        if (nk)
-            p->void_keys = nk;
-        char(*no)[64] =
-            nk ? itk_realloc_array(p->void_origins, p->nvoid_keys + 1, sizeof(*no)) : NULL;
-        if (!no)
-            return ITK_ENOMEM;
-        p->void_origins = no;
-        snprintf(no[p->nvoid_keys], 64, "%s", ck->void_origin);
-        snprintf(nk[p->nvoid_keys++], 64, "%s", fp);
+        int rc = itk_policy_void_key_push(p, ck->void_origin, fp);
+        if (rc)
+            return rc;
     }
     return 0;
 }

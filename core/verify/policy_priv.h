@@ -61,6 +61,9 @@ int itk_policy_mark_void(check *ck);
 
 /* Keys added by a void commit are void too (V9). */
 int itk_policy_void_keys_add(check *ck);
+/* Adds key (a fingerprint) to p's void keys, made void by the commit of
+ * origin (both copied, cut at 63 bytes). ITK_ENOMEM. */
+int itk_policy_void_key_push(itk_policy *p, const char *origin, const char *key);
 
 /* V10 on the commit object's bytes (policy_objects.c): headers and message
  * as git writes them (vobject.h). 0, 1 when a problem was recorded (the

@@ -662,19 +662,10 @@ static int note(itk_vrun *v, size_t i, int cached, int v8)
  * (itk_policy_void_keys_add) ... */
 static int push_void_keys(itk_policy *p, const char *origin, char (*keys)[64], size_t nkeys)
 {
-    for (size_t i = 0; i < nkeys; i++) {
-        char(*nk)[64] = itk_realloc_array(p->void_keys, p->nvoid_keys + 1, sizeof(*nk));
-        if (nk)
-            p->void_keys = nk;
-        char(*no)[64] =
-            nk ? itk_realloc_array(p->void_origins, p->nvoid_keys + 1, sizeof(*no)) : NULL;
-        if (!no)
-            return ITK_ENOMEM;
-        p->void_origins = no;
-        snprintf(no[p->nvoid_keys], 64, "%s", origin);
-        snprintf(nk[p->nvoid_keys++], 64, "%s", keys[i]);
-    }
-    return 0;
+    int rc = 0;
+    for (size_t i = 0; !rc && i < nkeys; i++)
+        rc = itk_policy_void_key_push(p, origin, keys[i]);
+    return rc;
 }
 
 /* ... and it is a void commit, whether it may stay known after the walk
