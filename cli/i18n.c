@@ -3,7 +3,6 @@
 
 #include <limits.h>
 #include <locale.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,36 +18,20 @@ static int is_dir(const char *p)
     return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* The largest command line read back from /proc/self/cmdline. */
-#define CMDLINE_MAX (256 * 1024)
-
 /* 1 when this run's output must not change with the language: --json (a
  * program reads it: every text in it, errors included, stays English) and
- * --man (the manual pages generated at build time). The command line is read
- * from /proc/self/cmdline so that main passes nothing; unreadable: 0. */
-static int stays_english(void)
+ * --man (the manual pages generated at build time). */
+static int stays_english(int argc, char **argv)
 {
-    FILE *f = fopen("/proc/self/cmdline", "rb");
-    if (!f)
-        return 0;
-    static char buf[CMDLINE_MAX];
-    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    int english = 0;
-    size_t i = strlen(buf) + 1; /* argv[0] */
-    for (int k = 1; i < n; k++) {
-        const char *a = buf + i;
+    for (int k = 1; k < argc; k++) {
+        const char *a = argv[k];
         if (strcmp(a, "--") == 0)
             break;
         if (strcmp(a, "--json") == 0 || strncmp(a, "--json=", 7) == 0 ||
-            (k == 1 && strcmp(a, "--man") == 0)) {
-            english = 1;
-            break;
-        }
-        i += strlen(a) + 1;
+            (k == 1 && strcmp(a, "--man") == 0))
+            return 1;
     }
-    return english;
+    return 0;
 }
 
 static int is_set(const char *name)
@@ -57,9 +40,9 @@ static int is_set(const char *name)
     return v && *v;
 }
 
-void cli_i18n_init(void)
+void cli_i18n_init(int argc, char **argv)
 {
-    int english = stays_english();
+    int english = stays_english(argc, argv);
     if (!english)
         setlocale(LC_MESSAGES, "");
     setlocale(LC_CTYPE, "");

@@ -18,7 +18,8 @@
  * that is not installed leaves English. LANGUAGE=ja alone (no LC_ALL,
  * LC_MESSAGES or LANG) is Japanese too. A run with --json (and `itaku
  * --man`) keeps English messages whatever the locale: what a program reads
- * never changes with the language. Called once, first thing in main. */
-void cli_i18n_init(void);
+ * never changes with the language. argc, argv: main's. Called once, first
+ * thing in main. */
+void cli_i18n_init(int argc, char **argv);
 
 #endif

@@ -288,7 +288,7 @@ static int complete(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    cli_i18n_init();
+    cli_i18n_init(argc, argv);
     int i = 1;
     if (argc >= 2 && strcmp(argv[1], "__complete") == 0)
         return complete(argc - 1, argv + 1);
