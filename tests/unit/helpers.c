@@ -411,3 +411,27 @@ const char *th_hex(const git_oid *id)
     n = (n + 1) % 4;
     return git_oid_tostr(s[n], sizeof(s[n]), id);
 }
+
+th_acme *th_acme_new(void)
+{
+    th_acme *f = calloc(1, sizeof(*f));
+    assert_non_null(f);
+    f->dir = th_tmpdir();
+    snprintf(f->reg_path, sizeof(f->reg_path), "%s/reg", f->dir);
+    f->city = th_signer();
+    f->acme = th_signer();
+    f->reg = th_contract(f->reg_path, f->city, "2026-12-01", "2027-03-31", NULL);
+    f->repo = itk_registry_repo(f->reg);
+    th_add_acme(f->reg, f->city, f->acme);
+    return f;
+}
+
+void th_acme_free(th_acme *f)
+{
+    itk_registry_free(f->reg);
+    itk_signer_free(f->city);
+    itk_signer_free(f->acme);
+    th_rmtree(f->dir);
+    free(f->dir);
+    free(f);
+}

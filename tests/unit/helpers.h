@@ -30,6 +30,20 @@ itk_registry *th_contract(const char *path, itk_signer *city, const char *start,
 /* The city registers the contractor "acme" (principal manager) with key. */
 void th_add_acme(itk_registry *reg, itk_signer *city, itk_signer *acme);
 
+/* The fixture most unit tests start from: a new temporary folder holding the
+ * registry reg_path ("<dir>/reg"), a contract of city from 2026-12-01 to
+ * 2027-03-31 (th_contract) with acme registered (th_add_acme). repo is reg's
+ * own (not to be freed). Freed, folder and all, with th_acme_free. */
+typedef struct {
+    char *dir;
+    char reg_path[4096];
+    itk_signer *city, *acme;
+    itk_registry *reg;
+    git_repository *repo;
+} th_acme;
+th_acme *th_acme_new(void);
+void th_acme_free(th_acme *f);
+
 /* The valid base body of a form from tests/schema-corpus/<form>/valid/. */
 json_t *th_corpus(const char *form);
 /* A register entry its schema accepts: action on item at a time, by

@@ -31,37 +31,17 @@
 #define EMPTY_SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 #define WHEN "2026-12-03T10:00:00+09:00"
 
-typedef struct {
-    char *dir;
-    char reg_path[4096];
-    itk_signer *city, *acme;
-    itk_registry *reg;
-    git_repository *repo;
-} fixture;
+typedef th_acme fixture;
 
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof(*f));
-    f->dir = th_tmpdir();
-    snprintf(f->reg_path, sizeof(f->reg_path), "%s/reg", f->dir);
-    f->city = th_signer();
-    f->acme = th_signer();
-    f->reg = th_contract(f->reg_path, f->city, "2026-12-01", "2027-03-31", NULL);
-    f->repo = itk_registry_repo(f->reg);
-    th_add_acme(f->reg, f->city, f->acme);
-    *state = f;
+    *state = th_acme_new();
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
-    itk_registry_free(f->reg);
-    itk_signer_free(f->city);
-    itk_signer_free(f->acme);
-    th_rmtree(f->dir);
-    free(f->dir);
-    free(f);
+    th_acme_free(*state);
     return 0;
 }
 
