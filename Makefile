@@ -91,20 +91,22 @@ fuzz: deps-test
 	cmake --build build/fuzz -j $(JOBS)
 	@echo "Run e.g.: build/fuzz/tests/fuzz_sshsig tests/fuzz/corpus/sshsig -max_total_time=60"
 
-# Every libFuzzer target for SECONDS seconds each, one after another. New
+# Every libFuzzer target for SECONDS seconds or RUNS executions each
+# (whichever comes first; RUNS=-1, the default, is no limit), one after another. New
 # inputs go to build/fuzz/work/<target> (the checked-in seed corpus is read,
 # never written); a crash is kept as build/fuzz/crashes/<target>-crash-…
 # (add it to tests/fuzz/corpus/<target>/ once fixed: `make test` replays it);
 # each target's whole output is build/fuzz/work/<target>.log.
 # Ends with the targets that failed, exit 1 if any did.
 SECONDS ?= 60
+RUNS ?= -1
 fuzz-run: fuzz
 	@mkdir -p build/fuzz/work build/fuzz/crashes; failed=""; \
 	for f in build/fuzz/tests/fuzz_*; do \
 	  [ -f "$$f" ] && [ -x "$$f" ] || continue; n=$${f##*/fuzz_}; \
 	  mkdir -p build/fuzz/work/$$n; \
 	  echo "== fuzz_$$n for $(SECONDS) s"; \
-	  $$f build/fuzz/work/$$n tests/fuzz/corpus/$$n -max_total_time=$(SECONDS) \
+	  $$f build/fuzz/work/$$n tests/fuzz/corpus/$$n -max_total_time=$(SECONDS) -runs=$(RUNS) \
 	    -print_final_stats=1 -artifact_prefix=build/fuzz/crashes/$$n- \
 	    >build/fuzz/work/$$n.log 2>&1 || failed="$$failed fuzz_$$n"; \
 	  grep -E "^(stat::|#[0-9]+ +DONE|==[0-9]+==ERROR|SUMMARY)" build/fuzz/work/$$n.log || true; \
