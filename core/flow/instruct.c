@@ -3,6 +3,7 @@
 #include "itaku/instruct.h"
 #include "alloc.h"
 #include "itaku/chain.h"
+#include "itaku/dates.h"
 #include "itaku/errors.h"
 #include "itaku/json.h"
 #include "itaku/obligations.h"
@@ -18,35 +19,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Seconds since the epoch of an RFC 3339 time "YYYY-MM-DDTHH:MM:SS[.f](Z|+hh:mm)"
- * (-1 when it is not one). Only to compare a due time with now; the
- * parsing of dates people type lives in one place (util). */
-static long long rfc3339_seconds(const char *s)
+/* 1 when the RFC 3339 time a is before b (both read), or a cannot be read. */
+static int earlier(const char *a, const char *b)
 {
-    int y, mo, d, h, mi, sec, n = 0;
-    if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 ||
-        n != 19)
-        return -1;
-    const char *z = s + 19;
-    if (*z == '.')
-        for (z++; *z >= '0' && *z <= '9'; z++)
-            ;
-    int off = 0;
-    if (*z == '+' || *z == '-') {
-        int oh, om;
-        if (sscanf(z + 1, "%2d:%2d", &oh, &om) != 2)
-            return -1;
-        off = (*z == '-' ? -1 : 1) * (oh * 60 + om);
-    } else if (*z != 'Z')
-        return -1;
-    /* days from civil (proleptic Gregorian) */
-    y -= mo <= 2;
-    long long era = (y >= 0 ? y : y - 399) / 400;
-    long long yoe = y - era * 400;
-    long long doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    long long days = era * 146097 + doe - 719468;
-    return days * 86400 + h * 3600 + mi * 60 + sec - off * 60LL;
+    long long ta = 0, tb = 0;
+    int bad_a = itk_time_parse(&ta, a, 0, ITK_TIME_NO_DAY) != 0;
+    int bad_b = itk_time_parse(&tb, b, 0, ITK_TIME_NO_DAY) != 0;
+    itk_error_clear();
+    return !bad_b && (bad_a || ta < tb);
 }
 
 /* The due time as recorded: a date alone is 23:59:59 that day in the
@@ -59,13 +39,13 @@ static int due_time(char due[40], const char *given, int offset, const char *now
         snprintf(due, 40, "%sT23:59:59%s", given, tz + 19);
     } else
         snprintf(due, 40, "%s", given);
-    long long d = rfc3339_seconds(due), n = rfc3339_seconds(now);
-    if (d < 0)
+    long long d, n;
+    if (itk_time_parse(&d, due, 0, ITK_TIME_NO_DAY))
         return itk_error_set(ITK_EINVALID,
                              "the due date '%.40s' is not a date like 2027-01-31 or a time like "
                              "2027-01-31T17:00:00+09:00",
                              given);
-    if (!backdated && n >= 0 && d < n)
+    if (!backdated && itk_time_parse(&n, now, 0, ITK_TIME_NO_DAY) == 0 && d < n)
         return itk_error_set(ITK_EINVALID,
                              "the due date %s is already past (now is %s): it would be overdue "
                              "the moment it is written; give a later one, or say it is meant "
@@ -104,7 +84,7 @@ int itk_instruct(itk_buf *name, git_oid *out, itk_registry *reg, itk_signer *sig
         goto done;
     body = json_pack("{s:s, s:s, s:s, s:s}", "kind", o->kind, "to", o->to, "due", due, "text",
                      o->text);
-    if (o->backdated && rfc3339_seconds(due) < rfc3339_seconds(created)) {
+    if (o->backdated && earlier(due, created)) {
         json_object_set_new(body, "backdated", json_true());
         if (o->reason)
             json_object_set_new(body, "reason", json_string(o->reason));
@@ -248,7 +228,7 @@ int itk_instruct_change(itk_buf *name, git_oid *out, itk_registry *reg, itk_sign
         if (o->text)
             json_object_set_new(body, "text", json_string(o->text));
         const char *d = json_string_value(json_object_get(body, "due"));
-        if (d && rfc3339_seconds(d) < rfc3339_seconds(created))
+        if (d && earlier(d, created))
             json_object_set_new(body, "backdated", json_true());
     }
     itk_buf_clear(&path);

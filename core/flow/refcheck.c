@@ -2,6 +2,7 @@
 #include "itaku/refcheck.h"
 #include "alloc.h"
 #include "itaku/buf.h"
+#include "itaku/dates.h"
 #include "itaku/errors.h"
 #include "intl.h"
 #include "itaku/query.h"
@@ -68,30 +69,14 @@ unsigned itk_edit_distance(const char *a, const char *b)
 }
 
 /* Unix seconds of an RFC 3339 date-time with offset (the schemas' form);
- * -1 when it is not one. */
+ * -1 when it is not one (then compared as "at any time"). */
 static long long instant(const char *s)
 {
-    int y, mo, d, h, mi, sec, n = 0;
-    if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6)
-        return -1;
-    const char *z = s + n;
-    if (*z == '.')
-        for (z++; *z >= '0' && *z <= '9'; z++)
-            ;
-    long long off = 0;
-    int oh, om;
-    if ((*z == '+' || *z == '-') && sscanf(z + 1, "%2d:%2d", &oh, &om) == 2)
-        off = (*z == '-' ? -1 : 1) * (oh * 3600LL + om * 60LL);
-    else if (*z != 'Z')
-        return -1;
-    /* days from civil (H. Hinnant) */
-    y -= mo <= 2;
-    long long era = (y >= 0 ? y : y - 399) / 400;
-    long long yoe = y - era * 400;
-    long long doy = (153LL * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    long long days = era * 146097 + doe - 719468;
-    return days * 86400 + h * 3600LL + mi * 60LL + sec - off;
+    long long t;
+    if (itk_time_parse(&t, s, 0, ITK_TIME_NO_DAY) == 0)
+        return t;
+    itk_error_clear();
+    return -1;
 }
 
 /* Candidate ids for one reference, and the problems found so far. */

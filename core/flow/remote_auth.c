@@ -9,7 +9,6 @@
 #include "base64.h"
 
 #include <ctype.h>
-#include <fnmatch.h>
 #include <limits.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -211,6 +210,30 @@ static int hashed_match(const char *pat, size_t len, const char *host)
     return glen == 20 && CRYPTO_memcmp(got, want, 20) == 0;
 }
 
+/* One host pattern (lower case, its own length) against host: '*' any run of
+ * characters, '?' any one, everything else itself, '[' and ']' too (OpenSSH
+ * match_pattern: "[127.0.0.1]:2222" is a host with a port, no set). */
+static int wild_match(const char *pat, size_t plen, const char *host)
+{
+    size_t p = 0, star = (size_t)-1, back = 0;
+    const char *h = host;
+    while (*h) {
+        if (p < plen && (pat[p] == '?' || pat[p] == *h)) {
+            p++, h++;
+        } else if (p < plen && pat[p] == '*') {
+            star = p++;
+            back = (size_t)(h - host);
+        } else if (star != (size_t)-1) {
+            p = star + 1;
+            h = host + ++back;
+        } else
+            return 0;
+    }
+    while (p < plen && pat[p] == '*')
+        p++;
+    return p == plen;
+}
+
 /* OpenSSH's host pattern list: comma separated, * and ? wildcards, !negation.
  * 1 when host matches and no negated pattern does. */
 static int hosts_match(const char *list, size_t len, const char *host)
@@ -234,7 +257,7 @@ static int hosts_match(const char *list, size_t len, const char *host)
             for (size_t k = 0; k < plen; k++)
                 p[k] = (char)tolower((unsigned char)pat[k]);
             p[plen] = '\0';
-            if (fnmatch(p, host, 0) == 0)
+            if (wild_match(p, plen, host))
                 matched = neg ? -1 : (matched < 0 ? -1 : 1);
         }
         i = j + 1;

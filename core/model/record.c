@@ -1,6 +1,7 @@
 /* Record types, id syntax, path classification and the record envelope
  * (DESIGN §3). Schema validation of a record's body is schema.c's job. */
 #include "itaku/record.h"
+#include "itaku/dates.h"
 #include "itaku/errors.h"
 #include "itaku/json.h"
 
@@ -230,52 +231,10 @@ int itk_key_name_from_fingerprint(itk_buf *out, const char *fpr)
     return rc;
 }
 
-static int days_in_month(int y, int m)
-{
-    static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-        return 29;
-    return d[m - 1];
-}
-
-static int digits(const char *s, int n, int *v)
-{
-    *v = 0;
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        *v = *v * 10 + (s[i] - '0');
-    }
-    return 0;
-}
-
 int itk_rfc3339_check(const char *s)
 {
-    int y, mo, d, h, mi, se, oh, om;
-    if (strlen(s) < 20 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) || s[7] != '-' ||
-        digits(s + 8, 2, &d) || s[10] != 'T' || digits(s + 11, 2, &h) || s[13] != ':' ||
-        digits(s + 14, 2, &mi) || s[16] != ':' || digits(s + 17, 2, &se))
-        goto bad;
-    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || se > 60)
-        goto bad;
-    const char *p = s + 19;
-    if (*p == '.') {
-        p++;
-        if (!isdigit((unsigned char)*p))
-            goto bad;
-        while (isdigit((unsigned char)*p))
-            p++;
-    }
-    if ((*p == 'Z' || *p == 'z') && p[1] == '\0')
-        return 0;
-    if ((*p == '+' || *p == '-') && strlen(p) == 6 && !digits(p + 1, 2, &oh) && p[3] == ':' &&
-        !digits(p + 4, 2, &om) && oh <= 23 && om <= 59)
-        return 0;
-bad:
-    return itk_error_set(ITK_EINVALID,
-                         "'%.64s' is not an RFC 3339 date-time with an offset "
-                         "(like 2026-11-25T10:00:00+09:00)",
-                         s);
+    long long t;
+    return itk_time_parse(&t, s, 0, ITK_TIME_NO_DAY);
 }
 
 int itk_record_build(itk_buf *out, const itk_record_fields *f)

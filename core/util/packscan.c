@@ -150,6 +150,14 @@ static uint64_t limit_of(const itk_packscan *s, unsigned type)
     }
 }
 
+/* The most objects n bytes of pack can hold. */
+static uint64_t objects_in(uint64_t n)
+{
+    return n < PACK_HDR_LEN + PACK_ID_LEN
+               ? 0
+               : (n - PACK_HDR_LEN - PACK_ID_LEN) / ITK_PACK_MIN_OBJECT_BYTES;
+}
+
 /* fmt: a whole sentence taking the object's number, its offset, the size and
  * the limit (translated by scan_fail; po/extract.sh knows too_big). */
 #define too_big(s, fmt, size, limit)                                                               \
@@ -337,8 +345,7 @@ static int step(itk_packscan *s, const unsigned char **p, size_t *len)
                 "the pack says it holds %u objects, more than the %u a registry's pack "
                 "may hold",
                 s->count, ITK_PACK_MAX_OBJECTS);
-        if (s->length && (s->length < PACK_HDR_LEN + 20 ||
-                          s->count > (s->length - PACK_HDR_LEN - 20) / ITK_PACK_MIN_OBJECT_BYTES))
+        if (s->length && s->count > objects_in(s->length))
             return scan_fail(s, ITK_EINVALID,
                              "the pack says it holds %u objects, more than its %llu bytes can hold",
                              s->count, (unsigned long long)s->length);
@@ -396,21 +403,31 @@ static int step(itk_packscan *s, const unsigned char **p, size_t *len)
 
 int itk_packscan_feed(itk_packscan *s, const void *bytes, size_t len)
 {
-    if (s->state == ST_FAILED)
+    if (s->state == ST_FAILED) {
+        s->pos += len; /* counted still, for itk_packscan_finish */
         return itk_error_set(s->rc, "%s: %s", s->what, s->why ? s->why : "cannot be read");
+    }
     const unsigned char *p = bytes;
     while (len > 0) {
         size_t before = len;
         int rc = step(s, &p, &len);
         s->pos += before - len;
-        if (rc)
+        if (rc) {
+            s->pos += len; /* the rest, counted for itk_packscan_finish */
             return rc;
+        }
     }
     return 0;
 }
 
 int itk_packscan_finish(itk_packscan *s)
 {
+    /* a count the bytes fed cannot hold is the reason, whatever damage was
+     * found after the real objects (their checksum read as an object) */
+    if (s->count > objects_in(s->pos) && !(s->state == ST_FAILED && s->rc == ITK_ETOOBIG))
+        return scan_fail(s, ITK_EINVALID,
+                         "the pack says it holds %u objects, more than its %llu bytes can hold",
+                         s->count, (unsigned long long)s->pos);
     if (s->state == ST_FAILED)
         return itk_error_set(s->rc, "%s: %s", s->what, s->why ? s->why : "cannot be read");
     if (s->state != ST_DONE)

@@ -53,11 +53,17 @@ void itk_packscan_set_length(itk_packscan *s, uint64_t pack_bytes);
  * its kind, its size and the limit), ITK_EINVALID for bytes that are not a
  * pack (a bad signature or version, a count over ITK_PACK_MAX_OBJECTS or more
  * than the pack's length can hold, a damaged stream, an object longer than
- * it says, bytes after the checksum). Once it fails, it keeps failing. */
+ * it says, bytes after the checksum). Once it fails, it keeps failing (and
+ * still counts the bytes fed, for itk_packscan_finish). */
 int itk_packscan_feed(itk_packscan *s, const void *data, size_t len);
 
-/* 0 when the whole pack, checksum included, was fed; ITK_EINVALID when it
- * stopped short. */
+/* 0 when the whole pack, checksum included, was fed. ITK_EINVALID naming
+ * the count and the length when the header claims more objects than all the
+ * bytes fed can hold (a fetched pack's length is known only at its end;
+ * this is said instead of the damage the scan found after the real objects,
+ * where their checksum was read as one more); else feed's failure again, or
+ * ITK_EINVALID when the pack stopped short. An object over its limit
+ * (ITK_ETOOBIG) stays the reason. */
 int itk_packscan_finish(itk_packscan *s);
 
 /* Tests: the objects whose headers were read, and the bytes inflated so far
@@ -67,9 +73,14 @@ uint64_t itk_packscan_inflated(const itk_packscan *s);
 
 /* Fetches: every pack libgit2 writes into repo's object database until
  * itk_packscan_guard_end is scanned as it arrives, and refused (the fetch
- * fails with the scanner's message) before its deltas are resolved. It
- * puts in front of the repository's object database one that writes packs
- * through the scanner; *saved (the caller's) is the database to put back.
+ * fails with the scanner's message) before its deltas are resolved. The
+ * indexer is given the pack only once the scan has read all of it (libgit2
+ * reserves room for the count in the header as soon as it reads it), so a
+ * count the pack's bytes cannot hold never reaches it: until then the pack
+ * is kept in an unlinked temporary file in objects/pack. An object over its
+ * limit is refused as it arrives; other damage at the pack's end, when the
+ * length tells whether the count was a lie. It puts in front of the repository's object database
+ * one that writes packs through the scanner; *saved (the caller's) is the database to put back.
  * ITK_EGIT. Note: libgit2 serves a path remote with its packbuilder, which
  * reads every object it sends whole on the sending side, before this guard
  * sees a byte: itk_packscan_source_check is for a path remote. An ssh

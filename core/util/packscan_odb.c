@@ -1,12 +1,19 @@
 /* The fetch's guard (packscan.h): an object database in front of the
  * repository's own whose only part is writing packs, through the scanner
  * and then libgit2's indexer, so that a fetched pack is refused by its
- * headers before the indexer resolves its deltas. */
+ * headers before the indexer resolves its deltas. The indexer is given the
+ * pack only once the scan has read all of it: it reserves room for the
+ * count in the pack's header as soon as it reads it, and a fetched pack's
+ * length is known only at its end. Until then the pack is kept in an
+ * unnamed temporary file in the pack folder. */
+#include <errno.h>
+#include <fcntl.h>
 #include <git2/sys/odb_backend.h>
 #include <git2/sys/repository.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "itaku/errors.h"
 #include "oidmap.h"
@@ -24,7 +31,12 @@ typedef struct {
     git_odb_writepack parent;
     git_indexer *idx;
     itk_packscan *scan;
+    int fd;      /* the pack as received, unlinked; -1 when none */
+    int damaged; /* the scan failed: the rest is counted, not kept */
 } guard_pack;
+
+/* The size of the pieces the kept pack is given to the indexer in. */
+#define REPLAY_CHUNK (64 * 1024)
 
 struct itk_packscan_guard {
     git_repository *repo;
@@ -38,14 +50,40 @@ static int refuse(int rc)
     return rc;
 }
 
+/* Keeps len bytes at data in the temporary file. */
+static int keep(guard_pack *p, const void *data, size_t len)
+{
+    const char *d = data;
+    while (len > 0) {
+        ssize_t n = write(p->fd, d, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return itk_error_set(ITK_EIO,
+                                 "cannot keep the fetched pack while it is checked: %s; free "
+                                 "some disk space and fetch again",
+                                 strerror(n < 0 ? errno : ENOSPC));
+        d += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
 static int pack_append(git_odb_writepack *w, const void *data, size_t len,
                        git_indexer_progress *stats)
 {
     guard_pack *p = (guard_pack *)w;
+    (void)stats;
     int rc = itk_packscan_feed(p->scan, data, len);
-    if (rc)
+    if (rc == ITK_ETOOBIG)
         return refuse(rc);
-    return git_indexer_append(p->idx, data, len, stats);
+    /* damage is refused at the end, when the length tells whether the
+     * count in the header was a lie (itk_packscan_finish) */
+    if (rc)
+        p->damaged = 1;
+    if (!p->damaged && (rc = keep(p, data, len)))
+        return refuse(rc);
+    return 0;
 }
 
 static int pack_commit(git_odb_writepack *w, git_indexer_progress *stats)
@@ -54,6 +92,24 @@ static int pack_commit(git_odb_writepack *w, git_indexer_progress *stats)
     int rc = itk_packscan_finish(p->scan);
     if (rc)
         return refuse(rc);
+    /* the whole pack is read and within its limits: now the indexer */
+    char *chunk = malloc(REPLAY_CHUNK);
+    if (!chunk) {
+        git_error_set_oom();
+        return -1;
+    }
+    ssize_t n = 0;
+    int err = lseek(p->fd, 0, SEEK_SET) < 0 ? -1 : 0;
+    while (!err && ((n = read(p->fd, chunk, REPLAY_CHUNK)) > 0 || (n < 0 && errno == EINTR)))
+        if (n > 0)
+            err = git_indexer_append(p->idx, chunk, (size_t)n, stats);
+    if (!err && n < 0)
+        err = -1;
+    free(chunk);
+    if (err && n < 0)
+        refuse(itk_error_set(ITK_EIO, "cannot read back the fetched pack: %s", strerror(errno)));
+    if (err)
+        return -1;
     return git_indexer_commit(p->idx, stats);
 }
 
@@ -62,6 +118,8 @@ static void pack_free(git_odb_writepack *w)
     guard_pack *p = (guard_pack *)w;
     git_indexer_free(p->idx);
     itk_packscan_free(p->scan);
+    if (p->fd >= 0)
+        close(p->fd);
     free(p);
 }
 
@@ -74,14 +132,33 @@ static int guard_writepack(git_odb_writepack **out, git_odb_backend *b, git_odb 
         git_error_set_oom();
         return -1;
     }
+    p->fd = -1;
     git_indexer_options io;
     git_indexer_options_init(&io, GIT_INDEXER_OPTIONS_VERSION);
     io.progress_cb = progress_cb;
     io.progress_cb_payload = payload;
-    if (itk_packscan_new(&p->scan, NULL, "the fetched pack") ||
-        git_indexer_new(&p->idx, g->packdir, 0, odb, &io) < 0) {
-        if (!p->idx)
-            git_error_set_str(GIT_ERROR_NOMEMORY, "out of memory");
+    if (itk_packscan_new(&p->scan, NULL, "the fetched pack")) {
+        git_error_set_oom();
+        pack_free(&p->parent);
+        return -1;
+    }
+    /* unlinked at once: a crash leaves nothing behind */
+    size_t cap = strlen(g->packdir) + sizeof("/tmp_itaku_fetch_XXXXXX");
+    char *tmp = malloc(cap);
+    if (tmp) {
+        snprintf(tmp, cap, "%s/tmp_itaku_fetch_XXXXXX", g->packdir);
+        p->fd = mkstemp(tmp);
+        if (p->fd >= 0) {
+            unlink(tmp);
+            fcntl(p->fd, F_SETFD, FD_CLOEXEC);
+        } else
+            refuse(itk_error_set(ITK_EIO,
+                                 "cannot make a temporary file in %s for the fetched pack: %s",
+                                 g->packdir, strerror(errno)));
+        free(tmp);
+    } else
+        git_error_set_oom();
+    if (p->fd < 0 || git_indexer_new(&p->idx, g->packdir, 0, odb, &io) < 0) {
         pack_free(&p->parent);
         return -1;
     }

@@ -17,45 +17,6 @@ const char *itk_state_name(itk_state s)
     return s <= ITK_STATE_VIOLATED ? names[s] : "?";
 }
 
-static long long days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    long long era = (y >= 0 ? y : y - 399) / 400;
-    long long yoe = y - era * 400;
-    long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-int itk_time_parse(long long *out, const char *s, int offset, int end_of_day)
-{
-    int y, mo, d, h = 0, mi = 0, se = 0;
-    char t[40];
-    if (!s)
-        return itk_error_set(ITK_EINVALID, "no time given");
-    if (strlen(s) == 10) {
-        snprintf(t, sizeof(t), "%sT00:00:00Z", s);
-        if (itk_rfc3339_check(t) || sscanf(s, "%4d-%2d-%2d", &y, &mo, &d) != 3)
-            return itk_error_set(ITK_EINVALID, "'%.40s' is not a date (YYYY-MM-DD)", s);
-        *out =
-            days_from_civil(y, mo, d) * 86400 - (long long)offset * 60 + (end_of_day ? 86399 : 0);
-        return 0;
-    }
-    if (itk_rfc3339_check(s) ||
-        sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &se) != 6)
-        return itk_error_set(ITK_EINVALID, "'%.40s' is not a date or an RFC 3339 time", s);
-    const char *z = s + 19;
-    while (*z == '.' || (*z >= '0' && *z <= '9'))
-        z++;
-    long long off = 0;
-    if (*z == '+' || *z == '-')
-        off = ((z[1] - '0') * 10 + (z[2] - '0')) * 60 + (z[4] - '0') * 10 + (z[5] - '0');
-    if (*z == '-')
-        off = -off;
-    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - off * 60;
-    return 0;
-}
-
 long long itk_srec_arrival(const sctx *c, const srec *r, const char *party, char commit[41])
 {
     if (strcmp(party, r->pi.party) == 0) {

@@ -310,6 +310,59 @@ static void test_an_object_count_the_pack_cannot_hold_is_refused(void **state)
     free(c.p);
 }
 
+/* All of p fed in pieces of step, whatever feed says, then finish: how a
+ * fetch's guard uses the scan (its verdict on a damaged stream waits for
+ * the stream's end, the length then known). */
+static int scan_stream(const bytes *b, const itk_packscan_limits *lim, size_t step)
+{
+    itk_packscan *s = NULL;
+    assert_int_equal(itk_packscan_new(&s, lim, "the fetched pack"), 0);
+    for (size_t i = 0; i < b->len; i += step)
+        itk_packscan_feed(s, b->p + i, b->len - i < step ? b->len - i : step);
+    int rc = itk_packscan_finish(s);
+    itk_packscan_free(s);
+    return rc;
+}
+
+/* A fetched pack's length is known at its end: a count its bytes cannot hold
+ * is named then, whatever the scan found in its checksum read as objects */
+static void test_a_streamed_count_the_bytes_cannot_hold_is_named_at_the_end(void **state)
+{
+    (void)state;
+    char msg[200];
+    bytes c = {0};
+    pack_start(&c, 9999999);
+    obj_header(&c, 1, 4);
+    deflated(&c, "tree", 4);
+    pack_end(&c);
+    snprintf(msg, sizeof(msg), "the pack says it holds 9999999 objects, more than its %zu bytes",
+             c.len);
+    for (size_t step = 1; step <= c.len; step += 7) {
+        assert_int_equal(scan_stream(&c, NULL, step), ITK_EINVALID);
+        assert_non_null(strstr(itk_error_last(), msg));
+    }
+    /* the checksum's bytes as an object of an unknown type: still the count */
+    c.p[c.len - 20] = (5 << 4) | 2;
+    assert_int_equal(scan_stream(&c, NULL, 3), ITK_EINVALID);
+    assert_non_null(strstr(itk_error_last(), msg));
+    /* the stream cut after the header alone */
+    bytes h = {c.p, 12, 12};
+    assert_int_equal(scan_stream(&h, NULL, 5), ITK_EINVALID);
+    assert_non_null(strstr(itk_error_last(), "holds 9999999 objects, more than its 12 bytes"));
+    /* an object over its limit stays the reason */
+    assert_int_equal(scan_stream(&c, &(itk_packscan_limits){1, 1, 1, 1, 1}, 3), ITK_ETOOBIG);
+    assert_non_null(strstr(itk_error_last(), "over the limit of 1 bytes"));
+    /* twins: the true count scans whole; damage under a count the bytes can
+     * hold keeps its own message */
+    c.p[c.len - 20] = 0;
+    c.p[8] = c.p[9] = c.p[10] = 0, c.p[11] = 1;
+    assert_int_equal(scan_stream(&c, NULL, 3), 0);
+    c.p[12] = (5 << 4) | 4;
+    assert_int_equal(scan_stream(&c, NULL, 3), ITK_EINVALID);
+    assert_non_null(strstr(itk_error_last(), "unknown type 5"));
+    free(c.p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -319,6 +372,7 @@ int main(void)
         cmocka_unit_test(test_delta_instructions_over_the_limit_are_refused),
         cmocka_unit_test(test_damaged_packs_are_refused),
         cmocka_unit_test(test_an_object_count_the_pack_cannot_hold_is_refused),
+        cmocka_unit_test(test_a_streamed_count_the_bytes_cannot_hold_is_named_at_the_end),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -81,7 +81,8 @@ int itk_record_build(itk_buf *out, const itk_record_fields *f);
  * On success and when out is not NULL, returns the parsed record. */
 int itk_record_check(json_t **out, const char *path, const char *data, size_t len);
 
-/* "2026-11-25T19:41:46+09:00": RFC 3339 with an explicit offset. */
+/* "2026-11-25T19:41:46+09:00": RFC 3339 with an explicit offset, as
+ * itk_time_parse (itaku/dates.h) reads it with ITK_TIME_NO_DAY; its errors. */
 int itk_rfc3339_check(const char *s);
 
 #endif

@@ -5,6 +5,7 @@
 #ifndef ITAKU_STATUS_H
 #define ITAKU_STATUS_H
 
+#include "itaku/dates.h" /* itk_time_parse, which the views use */
 #include "itaku/registry.h"
 
 typedef enum {
@@ -56,9 +57,5 @@ int itk_status_failed(const itk_status *st);
 /* The parties in chain order (depth-first), with their depth and role. */
 size_t itk_status_party_count(const itk_status *st);
 const char *itk_status_party(const itk_status *st, size_t i, int *depth, const char **role);
-
-/* "YYYY-MM-DD" (that day's start, or its end with end_of_day) in the zone of
- * offset minutes, or an RFC 3339 date-time; unix seconds. */
-int itk_time_parse(long long *out, const char *s, int offset, int end_of_day);
 
 #endif
