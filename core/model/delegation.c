@@ -1,12 +1,15 @@
 /* 決裁 rules as data: see itaku/delegation.h (専決規程). */
 #include "itaku/delegation.h"
+#include "itaku/chain.h"
 #include "itaku/errors.h"
 #include "itaku/json.h"
 #include "itaku/people.h"
 #include "itaku/query.h"
+#include "alloc.h"
 #include "registry_priv.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const outcomes[] = {"approved", "rejected", "returned", NULL};
@@ -312,4 +315,90 @@ int itk_kessai_met(const itk_kessai_rule *r, const itk_kessai_seal_in *seals, si
     for (size_t i = 0; used && i < n; i++)
         used[i] = i < lim ? counted[i] : 0;
     return met;
+}
+
+/* Does tree hold path? */
+static int tree_holds(const git_tree *tree, const char *path)
+{
+    git_tree_entry *e = NULL;
+    int yes = git_tree_entry_bypath(&e, tree, path) == 0;
+    git_tree_entry_free(e);
+    git_error_clear();
+    return yes;
+}
+
+int itk_kessai_seal_commits(git_oid *commits, git_repository *repo, const git_oid *tip,
+                            const git_oid *draft, const char *const *paths, size_t n)
+{
+    git_oid at = *tip;
+    size_t found = 0;
+    int rc = 0, reached = 0;
+    char *done = n ? itk_calloc(n, 1) : NULL;
+    if (n && !done)
+        return itk_error_nomem();
+    for (size_t k = 0; k < ITK_KESSAI_MAX_WALK && !rc; k++) {
+        git_commit *c = NULL, *parent = NULL;
+        git_tree *t = NULL, *pt = NULL;
+        if (git_oid_equal(&at, draft)) {
+            reached = 1;
+            break;
+        }
+        if (git_commit_lookup(&c, repo, &at) < 0 || git_commit_tree(&t, c) < 0) {
+            rc = itk_error_git("cannot read commit %s", git_oid_tostr_s(&at));
+        } else if (git_commit_parentcount(c) == 0) {
+            k = ITK_KESSAI_MAX_WALK;
+        } else if (git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(&pt, parent) < 0) {
+            rc = itk_error_git("cannot read the parent of %s", git_oid_tostr_s(&at));
+        } else {
+            for (size_t i = 0; i < n; i++)
+                if (!done[i] && tree_holds(t, paths[i]) && !tree_holds(pt, paths[i])) {
+                    done[i] = 1;
+                    commits[i] = at;
+                    found++;
+                }
+            at = *git_commit_id(parent);
+        }
+        git_tree_free(pt);
+        git_tree_free(t);
+        git_commit_free(parent);
+        git_commit_free(c);
+    }
+    free(done);
+    if (rc)
+        return rc;
+    if (!reached || found != n) {
+        char draft_hex[GIT_OID_HEXSZ + 1];
+        git_oid_tostr(draft_hex, sizeof(draft_hex), draft);
+        return itk_error_set(ITK_EINVALID,
+                             "%.12s does not lead back to its draft %.12s through seal commits "
+                             "alone (at most %d, each on the one before); a decision branch is "
+                             "its draft and one commit per seal",
+                             git_oid_tostr_s(tip), draft_hex, ITK_KESSAI_MAX_WALK);
+    }
+    return 0;
+}
+
+int itk_kessai_seal_standing(itk_seal_standing *out, itk_buf *now, git_repository *repo,
+                             const git_tree *tree, const char *party, const char *fpr,
+                             const char *principal, const char *post)
+{
+    itk_key_status st;
+    *out = ITK_SEAL_STANDS;
+    itk_buf_clear(now);
+    int rc = itk_principal_attr(now, repo, tree, party, principal, "post");
+    if (rc)
+        return rc;
+    if (itk_key_status_get(&st, repo, tree, fpr) || strcmp(st.party, party) != 0 ||
+        strcmp(st.principal, principal) != 0)
+        *out = ITK_SEAL_KEY_UNKNOWN;
+    else if (st.state == ITK_KEY_RETIRED)
+        *out = ITK_SEAL_KEY_RETIRED;
+    else if (st.state != ITK_KEY_ACTIVE)
+        *out = ITK_SEAL_KEY_COMPROMISED;
+    else if (!now->size)
+        *out = ITK_SEAL_POST_NONE;
+    else if (!post || strcmp(now->ptr, post) != 0)
+        *out = ITK_SEAL_POST_OTHER;
+    itk_error_clear();
+    return 0;
 }

@@ -97,4 +97,36 @@ int itk_kessai_may_seal(const itk_kessai_rule *r, const char *post, const char *
 int itk_kessai_met(const itk_kessai_rule *r, const itk_kessai_seal_in *seals, size_t n,
                    const char *drafter, itk_buf *missing, int *used);
 
+/* The most commits walked back from a decision branch's tip to its draft
+ * (one per seal): far beyond any rule's seals. */
+#define ITK_KESSAI_MAX_WALK 256
+
+/* Where the seals on a decision branch were made: walks from tip back along
+ * first parents to draft (at most ITK_KESSAI_MAX_WALK commits) and sets
+ * commits[i] to the commit that added paths[i] (the first whose first
+ * parent's tree lacks it). ITK_EINVALID (naming tip and draft) when draft
+ * is not reached along first parents or a path is added by none of them;
+ * ITK_EGIT when a commit or tree cannot be read. */
+int itk_kessai_seal_commits(git_oid *commits, git_repository *repo, const git_oid *tip,
+                            const git_oid *draft, const char *const *paths, size_t n);
+
+/* Whether a seal still stands in tree (main as the decision is taken on
+ * it, DESIGN V12): the key that signed it is active there and the sealing
+ * principal holds the post it sealed with. */
+typedef enum {
+    ITK_SEAL_STANDS = 0,
+    ITK_SEAL_KEY_UNKNOWN,     /* no party of tree lists the key */
+    ITK_SEAL_KEY_RETIRED,     /* retired in tree */
+    ITK_SEAL_KEY_COMPROMISED, /* compromised in tree (V9) */
+    ITK_SEAL_POST_NONE,       /* the principal has no post in tree */
+    ITK_SEAL_POST_OTHER,      /* another post (in *now) */
+} itk_seal_standing;
+
+/* Sets *out to the standing of a seal by principal of party with post,
+ * signed by the key fpr (SHA256 fingerprint), in tree; now receives the
+ * principal's post there ("" when none). 0, or ITK_ENOMEM. */
+int itk_kessai_seal_standing(itk_seal_standing *out, itk_buf *now, git_repository *repo,
+                             const git_tree *tree, const char *party, const char *fpr,
+                             const char *principal, const char *post);
+
 #endif

@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# 決裁 (issue 21, DESIGN V12), the state a decision is taken on: the draft's
+# branch forked from main at the draft, so what main learnt since (a post
+# changed, a key retired or compromised, a contract amendment) never reaches
+# it. verify reads each seal's key and post also from the decision's first
+# parent (main as the decision is taken), and the rule from main's history
+# (the draft's first parent); itaku refuses to seal or decide what verify
+# would refuse. Each hostile commit is built with stock git where itaku would
+# not make it; each has its legitimate twin.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/kessai_lib.sh"
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
+
+setup_kessai
+cd "$T/city"
+for who in kacho3 kacho4 kacho5; do
+    "$ITAKU" key generate "$T/$who.key" --comment "$who" >/dev/null
+    expect_exit 0 "$ITAKU" key add "$T/$who.key.pub" --principal "$who" --post 課長
+done
+for q in 1 2 3; do
+    expect_exit 0 "$ITAKU" approve "acme/q-00000$q"
+    expect_output "Drafted"
+done
+expect_exit 0 "$ITAKU" verify
+ok "drafts (起案) of acme/q-000001..3 on decisions/acme/*, and verify passes"
+
+branch() { git rev-parse "refs/heads/decisions/acme/$1"; }
+fpr_of() { ssh-keygen -lf "$1.pub" | awk '{print $2}'; }
+# seal_forged KEY PRINCIPAL POST REQ BRANCH-TIP DRAFT: a seal commit on the
+# branch tip as itaku writes it, built with stock git; prints its id.
+seal_forged() {
+    local id
+    id=$(next_id s)
+    canonical_record "$T/seal.json" seal "$id" \
+        "{\"draft\": \"$6\", \"request\": \"acme/$4\", \"request_sha256\": \"$(sha_of "$4")\", \"verdict\": \"approved\", \"principal\": \"$2\", \"post\": \"$3\"}"
+    forge "$1" "$2" seal "$5" "Itaku-Request: acme/$4
+" "parties/akiruno-city/seals/acme/$id.json=$T/seal.json"
+}
+# decision_forged REQ TIP DRAFT SEAL-IDS-JSON: the final decision merge of
+# main and TIP by the city's 担当, built with stock git; prints its id.
+decision_forged() {
+    local did
+    did=$(next_id d)
+    canonical_record "$T/dec.json" decision "$did" \
+        "{\"request\": \"acme/$1\", \"request_sha256\": \"$(sha_of "$1")\", \"outcome\": \"approved\", \"draft\": \"$3\", \"seals\": $4}" decision.v2
+    forge "$T/city.key" officer approve "main $2" "Itaku-Request: acme/$1
+Itaku-Received: akiruno-city $2
+" "parties/akiruno-city/decisions/acme/$did.json=$T/dec.json"
+}
+seal_id_of() { git diff-tree --no-commit-id --name-only -r "$1" | grep /seals/ | sed -E 's|.*/(s-[0-9]+)\.json|\1|'; }
+
+# --- 1. a demoted officer's seal: kacho is 担当 on main after the draft
+DR1=$(branch q-000001)
+D1=$DR1
+expect_exit 0 "$ITAKU" key attributes --principal kacho --post 担当
+expect_refused "post on main is 担当 now" "$ITAKU" kessai acme/q-000001 --approve --key "$T/kacho.key"
+HS=$(seal_forged "$T/kacho.key" kacho 課長 q-000001 "$DR1" "$D1")
+HD=$(decision_forged q-000001 "$HS" "$D1" "[\"$(seal_id_of "$HS")\"]")
+git update-ref refs/heads/hostile "$HD"
+expect_rejected "$HD" V12
+only_v12 "$HD"
+expect_output "kacho's post on main (.*), the state the decision is taken on, is 担当"
+drop() { git update-ref -d "refs/heads/$1"; }
+drop hostile
+# the seal on the branch (itaku would have refused to write it): approve
+# refuses to decide on it
+git update-ref refs/heads/decisions/acme/q-000001 "$HS" "$DR1"
+expect_refused "no longer counts: kacho's post on main is 担当 now" "$ITAKU" approve acme/q-000001
+git update-ref refs/heads/decisions/acme/q-000001 "$DR1" "$HS"
+# twin: another 課長's seal decides
+expect_exit 0 "$ITAKU" kessai acme/q-000001 --approve --key "$T/kacho2.key"
+expect_output "acme/q-000001 is approved"
+expect_exit 0 "$ITAKU" verify
+ok "a seal by an officer demoted on main after the draft does not count (V12, the decision named); another 課長's seal decides"
+
+# --- 2. a retired key's seal: kacho3's key retired on main after the draft
+DR2=$(branch q-000002)
+expect_exit 0 "$ITAKU" key retire "$(fpr_of "$T/kacho3.key")"
+expect_refused "is retired on main" "$ITAKU" kessai acme/q-000002 --approve --key "$T/kacho3.key"
+HS=$(seal_forged "$T/kacho3.key" kacho3 課長 q-000002 "$DR2" "$DR2")
+HD=$(decision_forged q-000002 "$HS" "$DR2" "[\"$(seal_id_of "$HS")\"]")
+git update-ref refs/heads/hostile "$HD"
+expect_rejected "$HD" V12
+only_v12 "$HD"
+expect_output "is retired on main"
+drop hostile
+git update-ref refs/heads/decisions/acme/q-000002 "$HS" "$DR2"
+expect_refused "no longer counts: its key .* is retired on main now" "$ITAKU" approve acme/q-000002
+git update-ref refs/heads/decisions/acme/q-000002 "$DR2" "$HS"
+expect_exit 0 "$ITAKU" kessai acme/q-000002 --approve --key "$T/kacho4.key"
+expect_output "acme/q-000002 is approved"
+expect_exit 0 "$ITAKU" verify
+ok "a seal by a key retired on main after the draft does not count (V12); a 課長 with an active key decides"
+
+# --- 3. a compromised key's seal (take-out: 2 of 課長): kacho5 seals, then
+# its key is marked compromised on main
+DR3=$(branch q-000003)
+expect_exit 0 "$ITAKU" kessai acme/q-000003 --approve --key "$T/kacho5.key"
+expect_output "Sealed"
+S5=$(branch q-000003)
+expect_exit 0 "$ITAKU" key compromised "$(fpr_of "$T/kacho5.key")" --last-good "$(git rev-parse main)" --reason "端末の紛失"
+expect_exit 0 "$ITAKU" kessai acme/q-000003 --approve --key "$T/kacho2.key"
+expect_output "Sealed"
+if grep -q "is approved" "$T/out"; then fail "a compromised key's seal counted"; fi
+S2=$(branch q-000003)
+expect_refused "no longer counts: its key .* is compromised on main now" "$ITAKU" approve acme/q-000003
+HD=$(decision_forged q-000003 "$S2" "$DR3" "[\"$(seal_id_of "$S5")\", \"$(seal_id_of "$S2")\"]")
+git update-ref refs/heads/hostile "$HD"
+expect_exit 1 "$ITAKU" verify
+grep -qE "^${HD:0:12} V12 .* by kacho5 does not count: the commit is void \(V9" "$T/out" || fail "the decision on a compromised key's seal is not refused: $(cat "$T/out")"
+drop hostile
+expect_exit 0 "$ITAKU" kessai acme/q-000003 --approve --key "$T/kacho4.key"
+expect_output "acme/q-000003 is approved"
+expect_exit 0 "$ITAKU" verify
+ok "a seal by a key compromised on main does not count (V12); two 課長 with active keys decide"
+
+# --- 4. a rule from a hidden amendment: an amendment needing only 1 課長
+# for a third-party provision, on a side line that main never takes; the
+# draft is made there
+python3 - "$T/rules.json" "$T/fewer.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+for rule in r["decision_rules"]:
+    if rule["request_kinds"] == ["third-party-provision"]:
+        rule["approvers"] = [{"post": "課長", "count": 1}]
+json.dump(r, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+git switch -q -c side
+expect_exit 0 "$ITAKU" contract amend --decision-rules "$T/fewer.json" --reason "専決規程の改正"
+AM=$(git rev-parse HEAD)
+expect_exit 0 "$ITAKU" approve acme/q-000004
+expect_output "Drafted"
+git switch -q main
+git branch -q -D side
+DR4=$(branch q-000004)
+expect_refused "does not contain; check out main" "$ITAKU" kessai acme/q-000004 --approve --key "$T/kacho2.key"
+HS=$(seal_forged "$T/kacho2.key" kacho2 課長 q-000004 "$DR4" "$DR4")
+HD=$(decision_forged q-000004 "$HS" "$DR4" "[\"$(seal_id_of "$HS")\"]")
+git update-ref refs/heads/hostile "$HD"
+expect_rejected "$HD" V12
+only_v12 "$HD"
+expect_output "does not descend from ${AM:0:12}, the main its draft"
+drop hostile
+# the same amendment carried by the draft commit itself, on main
+git update-ref -d refs/heads/decisions/acme/q-000004
+AMPATH=$(git diff-tree --no-commit-id --name-only -r "$AM" | grep contract-amendments/)
+git show "$AM:$AMPATH" >"$T/am.json"
+git show "$DR4:$(git diff-tree --no-commit-id --name-only -r "$DR4" | grep /drafts/)" >"$T/draft4.json"
+REQTIP=$(git rev-parse refs/heads/requests/acme/q-000004 2>/dev/null || git rev-parse main)
+python3 - "$T/draft4.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+open(sys.argv[1], "w", encoding="utf-8").write(json.dumps(r, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
+PY
+DPATH=$(git diff-tree --no-commit-id --name-only -r "$DR4" | grep /drafts/)
+HX=$(forge "$T/city.key" officer draft main "Itaku-Request: acme/q-000004
+" "$DPATH=$T/draft4.json" "$AMPATH=$T/am.json")
+git update-ref refs/heads/hostile "$HX"
+expect_rejected "$HX" V12 "$AMPATH"
+expect_output "rides on the draft of acme/q-000004"
+drop hostile
+# twin: an amendment on main, then the draft: its rule decides
+expect_exit 0 "$ITAKU" contract amend --decision-rules "$T/fewer.json" --reason "専決規程の改正"
+expect_exit 0 "$ITAKU" approve acme/q-000004
+expect_output "Drafted"
+expect_exit 0 "$ITAKU" kessai acme/q-000004 --approve --key "$T/kacho2.key"
+expect_output "acme/q-000004 is approved"
+expect_exit 0 "$ITAKU" verify
+ok "a rule amended on a line main never took, or carried by the draft itself, is not the rule (V12); an amendment on main before the draft is"
+finish
