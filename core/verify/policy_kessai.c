@@ -368,8 +368,9 @@ static int branch_seals(seal_set *out, check *ck, const added_file *f, const dra
 
 /* Does the seal on the decision branch (rec, added by commit) still stand
  * on main as the decision is taken on it (tree: the decision's first
- * parent's)? *st is ITK_SEAL_STANDS when its commit is not void (V9), its
- * key is active and its sealer holds the post sealed with; now receives
+ * parent's)? *st is ITK_SEAL_STANDS when its commit is not void (V9) by a
+ * compromise tree records, its key is active and its sealer holds the post
+ * sealed with; now receives
  * the sealer's post there. The branch forked from main at the draft: a key
  * retired or compromised, or a post changed, on main since never reaches
  * it. 0 or ITK_ENOMEM. */
@@ -384,9 +385,21 @@ static int seal_standing(int *st, itk_buf *now, check *ck, const json_t *rec, co
         *st = SEAL_NO_SIGNER;
         return 0;
     }
-    if (info->is_void) {
-        *st = SEAL_VOID;
-        return 0;
+    /* void (V9) by a compromise main knew as the decision was taken: one
+     * learnt since leaves a decision taken in good faith as it was (V9
+     * flags the seal), so that what a run finds does not depend on when */
+    for (size_t i = 0; info->is_void && i < ck->p->nvoids; i++) {
+        itk_key_status ks;
+        if (!git_oid_equal(&ck->p->voids[i].id, commit))
+            continue;
+        int known =
+            itk_vkeys_status(&ks, &ck->p->keys, ck->p->repo, tree, ck->p->voids[i].origin) == 0 &&
+            ks.state == ITK_KEY_COMPROMISED;
+        itk_error_clear();
+        if (known) {
+            *st = SEAL_VOID;
+            return 0;
+        }
     }
     int rc = itk_kessai_seal_standing(&s, now, ck->p->repo, tree, ck->info->party,
                                       info->fingerprint, principal, post);

@@ -801,11 +801,6 @@ static int stale_entry(itk_vrun *v, itk_policy *p, const centry *e, int exact)
         return 1;
     if (!v->stale || !fpr[0])
         return 0;
-    /* a decision merging its own decision branch (V12) counts seals that a
-     * compromise learnt since may have made void */
-    if (e->info.nparents == 2 && e->info.request[0] && e->info.party[0] &&
-        strcmp(e->info.received, e->info.party) == 0)
-        return 1;
     for (size_t i = 0; i < p->ncompromises; i++) {
         git_oid lg;
         if (strcmp(p->compromises[i].key, fpr) != 0)

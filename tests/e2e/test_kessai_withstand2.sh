@@ -36,14 +36,15 @@ seal_forged() {
     forge "$1" "$2" seal "$5" "Itaku-Request: acme/$4
 " "parties/akiruno-city/seals/acme/$id.json=$T/seal.json"
 }
-# decision_forged REQ TIP DRAFT SEAL-IDS-JSON: the final decision merge of
-# main and TIP by the city's 担当, built with stock git; prints its id.
+# decision_forged REQ TIP DRAFT SEAL-IDS-JSON [MAIN]: the final decision
+# merge of MAIN (default main) and TIP by the city's 担当, built with stock
+# git; prints its id.
 decision_forged() {
-    local did
+    local did on=${5:-main}
     did=$(next_id d)
     canonical_record "$T/dec.json" decision "$did" \
         "{\"request\": \"acme/$1\", \"request_sha256\": \"$(sha_of "$1")\", \"outcome\": \"approved\", \"draft\": \"$3\", \"seals\": $4}" decision.v2
-    forge "$T/city.key" officer approve "main $2" "Itaku-Request: acme/$1
+    forge "$T/city.key" officer approve "$on $2" "Itaku-Request: acme/$1
 Itaku-Received: akiruno-city $2
 " "parties/akiruno-city/decisions/acme/$did.json=$T/dec.json"
 }
@@ -167,4 +168,91 @@ expect_exit 0 "$ITAKU" kessai acme/q-000004 --approve --key "$T/kacho2.key"
 expect_output "acme/q-000004 is approved"
 expect_exit 0 "$ITAKU" verify
 ok "a rule amended on a line main never took, or carried by the draft itself, is not the rule (V12); an amendment on main before the draft is"
+
+# acme files three more requests: q-000006 take-out (2 of 課長), q-000007
+# and q-000008 copy
+(
+    cd "$T/acme" && "$ITAKU" request submit take-out --summary "持出しの申請" --details "作業のため" &&
+        "$ITAKU" request submit copy --summary "複製の申請" --details "作業のため" &&
+        "$ITAKU" request submit copy --summary "複製の申請" --details "作業のため"
+) >/dev/null 2>&1
+expect_exit 0 "$ITAKU" receive acme "$T/acme"
+for q in 6 7 8; do
+    expect_exit 0 "$ITAKU" approve "acme/q-00000$q"
+    expect_output "Drafted"
+done
+DR6=$(branch q-000006)
+DR7=$(branch q-000007)
+MAIN7=$(git rev-parse main)
+
+# --- 5. a key added on main after the draft: the branch does not know it
+"$ITAKU" key generate "$T/kacho6.key" --comment kacho6 >/dev/null
+expect_exit 0 "$ITAKU" key add "$T/kacho6.key.pub" --principal kacho6 --post 課長
+expect_refused "was added after the draft of acme/q-000007" "$ITAKU" kessai acme/q-000007 --approve --key "$T/kacho6.key"
+HS=$(seal_forged "$T/kacho6.key" kacho6 課長 q-000007 "$DR7" "$DR7")
+git update-ref refs/heads/hostile "$HS"
+expect_rejected "$HS" V1
+drop hostile
+ok "a seal by a key added on main after the draft is refused (itaku: nothing written; verify: V1, the key is not active in the seal's parent)"
+
+# --- 6. a post changed between two seals (take-out: 2 of 課長): kacho2
+# seals, is made 担当 on main, kacho4 seals
+expect_exit 0 "$ITAKU" kessai acme/q-000006 --approve --key "$T/kacho2.key"
+expect_output "Sealed"
+S1=$(branch q-000006)
+expect_exit 0 "$ITAKU" key attributes --principal kacho2 --post 担当
+expect_exit 0 "$ITAKU" kessai acme/q-000006 --approve --key "$T/kacho4.key"
+expect_output "Sealed"
+if grep -q "is approved" "$T/out"; then fail "the seal of an officer demoted since counted"; fi
+S2=$(branch q-000006)
+expect_refused "seal $(seal_id_of "$S1") on acme/q-000006 by akiruno-city/kacho2 as 課長 no longer counts: kacho2's post on main is 担当 now" \
+    "$ITAKU" approve acme/q-000006
+expect_exit 0 "$ITAKU" requests
+expect_output "課長決裁待ち"
+HD=$(decision_forged q-000006 "$S2" "$DR6" "[\"$(seal_id_of "$S1")\", \"$(seal_id_of "$S2")\"]")
+git update-ref refs/heads/hostile "$HD"
+expect_rejected "$HD" V12
+only_v12 "$HD"
+expect_output "by kacho2 as 課長 does not count: kacho2's post on main"
+drop hostile
+# twin: kacho2 is 課長 again on main; both seals count
+expect_exit 0 "$ITAKU" key attributes --principal kacho2 --post 課長
+expect_exit 0 "$ITAKU" approve acme/q-000006
+expect_output "Approved acme/q-00000[67]"
+expect_exit 0 "$ITAKU" verify
+ok "a seal whose sealer's post changed on main between two seals does not count (V12); once the post holds on main again, it does"
+
+# --- 7. a decision merge whose first parent is older than the main the
+# draft was made on
+HS=$(seal_forged "$T/kacho4.key" kacho4 課長 q-000007 "$DR7" "$DR7")
+HD=$(decision_forged q-000007 "$HS" "$DR7" "[\"$(seal_id_of "$HS")\"]" "$MAIN7~1")
+git update-ref refs/heads/hostile "$HD"
+expect_rejected "$HD" V12
+only_v12 "$HD"
+expect_output "does not descend from ${MAIN7:0:12}, the main its draft"
+drop hostile
+# twin: the same seal, merged with today's main by itaku
+git update-ref refs/heads/decisions/acme/q-000007 "$HS" "$DR7"
+expect_exit 0 "$ITAKU" approve acme/q-000007
+expect_output "Approved acme/q-00000[67]"
+expect_exit 0 "$ITAKU" verify
+ok "a decision taken on a main older than its draft's is refused (V12); the same seals merged with today's main decide"
+
+# --- 8. a compromise learnt after the decision: the decision taken in good
+# faith stays (V9 flags the seal void), and what verify finds does not
+# depend on its cache
+expect_exit 0 "$ITAKU" approve acme/q-000005
+expect_exit 0 "$ITAKU" kessai acme/q-000005 --approve --key "$T/bucho.key"
+expect_output "acme/q-000005 is approved"
+expect_exit 0 "$ITAKU" verify
+SEAL5=$(branch q-000005)
+expect_exit 0 "$ITAKU" key compromised "$(fpr_of "$T/bucho.key")" --last-good "$SEAL5~1" --reason "端末の盗難"
+expect_exit 0 "$ITAKU" verify
+expect_output "^${SEAL5:0:12} void"
+cp "$T/out" "$T/cached.out"
+expect_exit 0 "$ITAKU" verify --full
+[ "$(grep -c void "$T/out")" = "$(grep -c void "$T/cached.out")" ] || fail "verify --full and the cached run differ"
+# the compromised key seals nothing more
+expect_refused "is compromised on main" "$ITAKU" kessai acme/q-000008 --approve --key "$T/bucho.key"
+ok "a compromise learnt after a decision leaves it standing, its seal flagged void (V9); cached and full runs agree; the key seals nothing more"
 finish
