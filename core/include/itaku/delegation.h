@@ -8,7 +8,8 @@
  * `itaku init`), replaced as a whole by the newest contract amendment of the
  * city that names "decision_rules" (`itaku contract amend`). The rule that
  * applies to a decision is the one in force in the tree of its draft's
- * commit. No rule: one city key decides (V6 alone). */
+ * first parent (main as the draft was made on it: nothing riding on the
+ * draft or the merged branch). No rule: one city key decides (V6 alone). */
 #ifndef ITAKU_DELEGATION_H
 #define ITAKU_DELEGATION_H
 
