@@ -14,6 +14,7 @@
 #include "itaku/buf.h"
 #include "itaku/errors.h"
 #include "itaku/delegation.h"
+#include "helpers.h"
 
 static json_t *parse(const char *text)
 {
@@ -126,12 +127,63 @@ static void test_a_deputy_counts_only_with_a_reason_and_when_the_rule_names_it(v
     assert_int_equal(itk_kessai_may_draft(&r, "部長"), 0);
 }
 
+/* Where each seal on a decision branch was made: walked back from the tip
+ * along first parents to the draft; refused when the draft is not reached
+ * that way or a seal was not added on the way. */
+static void test_seal_commits_walk_back_to_the_draft(void **state)
+{
+    (void)state;
+    char *dir = th_tmpdir();
+    git_repository *repo = NULL;
+    git_oid d, s1, s2, other, at[2];
+    git_libgit2_init();
+    assert_int_equal(
+        th_sh("cd '%s' && git init -q -b main r && cd r && G='git -c user.name=t -c "
+              "user.email=t@example.invalid' && echo d >draft.json && git add . && $G commit -qm "
+              "d && echo 1 >s1.json && git add . && $G commit -qm s1 && echo 2 >s2.json && "
+              "git add . && $G commit -qm s2 && git checkout -q --orphan o && $G commit -qm o",
+              dir),
+        0);
+    char path[4200];
+    snprintf(path, sizeof(path), "%s/r", dir);
+    assert_int_equal(git_repository_open(&repo, path), 0);
+    git_object *o = NULL;
+    assert_int_equal(git_revparse_single(&o, repo, "main~2"), 0);
+    d = *git_object_id(o);
+    git_object_free(o);
+    assert_int_equal(git_revparse_single(&o, repo, "main~1"), 0);
+    s1 = *git_object_id(o);
+    git_object_free(o);
+    assert_int_equal(git_revparse_single(&o, repo, "main"), 0);
+    s2 = *git_object_id(o);
+    git_object_free(o);
+    assert_int_equal(git_revparse_single(&o, repo, "o"), 0);
+    other = *git_object_id(o);
+    git_object_free(o);
+    const char *paths[] = {"s2.json", "s1.json"};
+    assert_int_equal(itk_kessai_seal_commits(at, repo, &s2, &d, paths, 2), 0);
+    assert_true(git_oid_equal(&at[0], &s2));
+    assert_true(git_oid_equal(&at[1], &s1));
+    /* no seal: the tip is the draft */
+    assert_int_equal(itk_kessai_seal_commits(at, repo, &d, &d, NULL, 0), 0);
+    /* the draft is not on the tip's first-parent line */
+    assert_int_equal(itk_kessai_seal_commits(at, repo, &s2, &other, paths, 2), ITK_EINVALID);
+    /* a path no commit after the draft adds (the draft's own) */
+    const char *drafted[] = {"draft.json"};
+    assert_int_equal(itk_kessai_seal_commits(at, repo, &s2, &d, drafted, 1), ITK_EINVALID);
+    git_repository_free(repo);
+    git_libgit2_shutdown();
+    th_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_well_formed_rules_and_what_is_refused),
         cmocka_unit_test(test_seals_meet_a_rule_one_person_once_never_the_drafter),
         cmocka_unit_test(test_a_deputy_counts_only_with_a_reason_and_when_the_rule_names_it),
+        cmocka_unit_test(test_seal_commits_walk_back_to_the_draft),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
