@@ -295,6 +295,19 @@ static int seals_meet(const in_progress *p, const itk_kessai_rule *r, const char
     return itk_kessai_met(r, in, p->nseals, drafter, missing, used);
 }
 
+/* Whether the seals of verdict also meet the rule in force on main now
+ * (head_tree; none: met): a decision meets both it and the rule in force at
+ * the draft. missing and used_now as itk_kessai_met. */
+static int meets_now(int *met, in_progress *p, git_repository *repo, const git_tree *head_tree,
+                     const char *kind, const char *verdict, itk_buf *missing, int *used_now)
+{
+    itk_kessai_rule now;
+    int rc = itk_kessai_rule_at(&now, repo, head_tree, kind, verdict);
+    if (!rc)
+        *met = !now.found || seals_meet(p, &now, verdict, missing, used_now);
+    return rc;
+}
+
 /* The error when the seals of verdict fall short of r because seal s no
  * longer stands on main (s->standing): what it lacks and what to do. */
 static int seal_gone(const in_progress *p, const seal_info *s, const itk_request_info *info,
@@ -559,7 +572,8 @@ int itk_kessai_route_decide(git_oid *out, itk_kessai_route *route, itk_registry 
     git_tree *head_tree = NULL;
     itk_identity me;
     itk_buf post = ITK_BUF_INIT, missing = ITK_BUF_INIT;
-    int used[KESSAI_MAX_SEALS];
+    int used[KESSAI_MAX_SEALS], used_now[KESSAI_MAX_SEALS];
+    memset(used_now, 0, sizeof(used_now));
     memset(route, 0, sizeof(*route));
     int rc = progress_open(&p, reg, info);
     if (rc == ITK_ENOTFOUND) {
@@ -616,18 +630,33 @@ int itk_kessai_route_decide(git_oid *out, itk_kessai_route *route, itk_registry 
                            info->name, git_oid_tostr_s(&p.draft), info->kind, outcome);
         goto done;
     }
-    if (!seals_meet(&p, &rule, outcome, &missing, used)) {
+    int met_now = 1;
+    if (!seals_meet(&p, &rule, outcome, &missing, used) ||
+        (rc = meets_now(&met_now, &p, reg->repo, head_tree, info->kind, outcome, &missing,
+                        used_now)) ||
+        !met_now) {
+        if (rc)
+            goto done;
         for (size_t i = 0; i < p.nseals; i++)
             if (p.seals[i].standing != ITK_SEAL_STANDS &&
                 strcmp(p.seals[i].verdict, outcome) == 0) {
                 rc = seal_gone(&p, &p.seals[i], info, missing.ptr, outcome);
                 goto done;
             }
-        rc = itk_error_set(ITK_ECONFLICT,
-                           "%s is drafted (起案 %.12s) and waits for the seals of %s (%s); each "
-                           "seals it with itaku kessai %s --%s",
-                           info->name, git_oid_tostr_s(&p.draft), missing.ptr, outcome, info->name,
-                           action_of(outcome));
+        if (!met_now)
+            rc = itk_error_set(ITK_ECONFLICT,
+                               "%s is drafted (起案 %.12s) and its seals meet the rule in force at "
+                               "the draft, but the rule in force on main now needs the seals of "
+                               "%s (%s) too; each seals it with itaku kessai %s --%s",
+                               info->name, git_oid_tostr_s(&p.draft), missing.ptr, outcome,
+                               info->name, action_of(outcome));
+        else
+            rc =
+                itk_error_set(ITK_ECONFLICT,
+                              "%s is drafted (起案 %.12s) and waits for the seals of %s (%s); each "
+                              "seals it with itaku kessai %s --%s",
+                              info->name, git_oid_tostr_s(&p.draft), missing.ptr, outcome,
+                              info->name, action_of(outcome));
         goto done;
     }
     route->kind = ITK_KESSAI_FINALIZE;
@@ -646,6 +675,10 @@ int itk_kessai_route_decide(git_oid *out, itk_kessai_route *route, itk_registry 
         for (size_t i = 0; i < p.nseals; i++)
             if (used[i] == (int)s)
                 json_array_append_new(ids, json_string(p.seals[i].id));
+    /* then those the rule in force on main now needs besides */
+    for (size_t i = 0; i < p.nseals; i++)
+        if (!used[i] && used_now[i])
+            json_array_append_new(ids, json_string(p.seals[i].id));
     json_object_set_new(route->extra, "seals", ids);
     json_object_set_new(route->extra, "draft", json_string(route->draft));
     const char *drafted = json_string_value(json_object_get(p.draft_body, "outcome"));
@@ -813,6 +846,9 @@ int itk_kessai_seal(git_oid *out, int *met, itk_registry *reg, itk_signer *signe
     if ((rc = progress_open(&p, reg, info)) || (rc = main_now(&head_tree, reg, &p, info)))
         goto done;
     *met = seals_meet(&p, &rule, verdict, &missing, NULL);
+    if (*met &&
+        (rc = meets_now(met, &p, reg->repo, head_tree, info->kind, verdict, &missing, NULL)))
+        goto done;
 done:
     git_tree_free(head_tree);
     json_decref(body);
@@ -854,7 +890,6 @@ int itk_kessai_where(char code[16], itk_buf *waiting, itk_registry *reg, const c
     itk_error_clear();
     git_tree *head_tree = NULL;
     rc = main_now(&head_tree, reg, &p, &info);
-    git_tree_free(head_tree);
     if (rc == ITK_ECONFLICT) {
         itk_error_clear();
         rc = 0;
@@ -862,8 +897,12 @@ int itk_kessai_where(char code[16], itk_buf *waiting, itk_registry *reg, const c
     rc = rc ? rc : itk_kessai_rule_at(&rule, reg->repo, p.main_tree, kind, outcome ? outcome : "");
     if (!rc) {
         int met = rule.found && seals_meet(&p, &rule, outcome ? outcome : "", waiting, NULL);
+        if (met && head_tree)
+            rc = meets_now(&met, &p, reg->repo, head_tree, kind, outcome ? outcome : "", waiting,
+                           NULL);
         snprintf(code, 16, "%s", met ? "sealed" : p.nseals ? "sealing" : "drafted");
     }
+    git_tree_free(head_tree);
     json_decref(req);
     progress_dispose(&p);
     return rc;

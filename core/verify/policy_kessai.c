@@ -4,7 +4,8 @@
  * seal commits, each naming the draft and the request's SHA-256, by keys
  * whose post (read from the seal's parent) the rule names; the seals meet
  * the rule in force at the draft (read from the draft's first parent, main
- * as it was drafted on); the drafter does not seal. The branch forked from
+ * as it was drafted on) and the rule in force as the decision is taken; the
+ * drafter does not seal. The branch forked from
  * main at the draft, so what main learnt since never reaches it: at the
  * decision, each seal counts only when its key is still active and its
  * sealer still holds the post on main (the decision's first parent, which
@@ -560,6 +561,14 @@ static int check_decision(check *ck, const added_file *f)
         in[i].has_reason = reason && *reason;
     }
     int met = itk_kessai_met(&rule, in, seals.n, bstr(d.rec, "drafter"), &missing, NULL);
+    /* … and the rule in force on main as the decision is taken: a draft made
+     * on an older main (before a stricter amendment) gains nothing by it */
+    itk_kessai_rule now_rule;
+    int met_now = 1;
+    if (met && (rc = itk_kessai_rule_at(&now_rule, ck->p->repo, ck->key_trees[0], d.kind, outcome)))
+        goto done;
+    if (met && now_rule.found)
+        met_now = itk_kessai_met(&now_rule, in, seals.n, bstr(d.rec, "drafter"), &missing, NULL);
     /* a seal that does not count says why, when the decision needs it or
      * lists it */
     const json_t *listed = json_object_get(json_object_get(f->rec, "body"), "seals");
@@ -571,7 +580,8 @@ static int check_decision(check *ck, const added_file *f)
         const json_t *x;
         json_array_foreach(listed, k, x) is_listed |=
             json_is_string(x) && sid && strcmp(json_string_value(x), sid) == 0;
-        if (st[i] == ITK_SEAL_STANDS || !v || strcmp(v, outcome) != 0 || (met && !is_listed))
+        if (st[i] == ITK_SEAL_STANDS || !v || strcmp(v, outcome) != 0 ||
+            (met && met_now && !is_listed))
             continue;
         itk_buf now = ITK_BUF_INIT;
         rc = seal_standing(&st[i], &now, ck, seals.recs[i], &at[i], ck->key_trees[0]);
@@ -585,6 +595,14 @@ static int check_decision(check *ck, const added_file *f)
                      "the seals on draft %.12s do not meet the decision rule in force at the "
                      "draft (%s): %s more %s (one person counts once; the drafter not at all)",
                      hex, rule.source, missing.ptr ? missing.ptr : "?", outcome);
+        goto done;
+    }
+    if (!met_now) {
+        rc = PROBLEM(ck, "V12", f->path,
+                     "the seals on draft %.12s meet the rule in force at the draft, but not the "
+                     "decision rule in force on main as the decision is taken (%s): %s more %s; "
+                     "a decision meets both",
+                     hex, now_rule.source, missing.ptr ? missing.ptr : "?", outcome);
         goto done;
     }
     /* the seals it lists are seals on that branch */

@@ -169,12 +169,13 @@ expect_output "acme/q-000004 is approved"
 expect_exit 0 "$ITAKU" verify
 ok "a rule amended on a line main never took, or carried by the draft itself, is not the rule (V12); an amendment on main before the draft is"
 
-# acme files three more requests: q-000006 take-out (2 of 課長), q-000007
-# and q-000008 copy
+# acme files four more requests: q-000006 take-out (2 of 課長), q-000007,
+# q-000008 and q-000009 copy
 (
     cd "$T/acme" && "$ITAKU" request submit take-out --summary "持出しの申請" --details "作業のため" &&
-        "$ITAKU" request submit copy --summary "複製の申請" --details "作業のため" &&
-        "$ITAKU" request submit copy --summary "複製の申請" --details "作業のため"
+        for i in 1 2 3; do
+            "$ITAKU" request submit copy --summary "複製の申請" --details "作業のため"
+        done
 ) >/dev/null 2>&1
 expect_exit 0 "$ITAKU" receive acme "$T/acme"
 for q in 6 7 8; do
@@ -255,4 +256,39 @@ expect_exit 0 "$ITAKU" verify --full
 # the compromised key seals nothing more
 expect_refused "is compromised on main" "$ITAKU" kessai acme/q-000008 --approve --key "$T/bucho.key"
 ok "a compromise learnt after a decision leaves it standing, its seal flagged void (V9); cached and full runs agree; the key seals nothing more"
+
+# --- 9. a draft made on a main older than a stricter amendment: a copy
+# needs 2 of 課長 since, the draft (on the old main) says 1
+OLD=$(git rev-parse main)
+python3 - "$T/fewer.json" "$T/stricter.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+for rule in r["decision_rules"]:
+    if rule["request_kinds"] == ["copy"]:
+        rule["approvers"] = [{"post": "課長", "count": 2}]
+json.dump(r, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+expect_exit 0 "$ITAKU" contract amend --decision-rules "$T/stricter.json" --reason "専決規程の改正"
+git switch -q -c old "$OLD"
+expect_exit 0 "$ITAKU" approve acme/q-000009
+expect_output "Drafted"
+git switch -q main
+git branch -q -D old
+DR9=$(branch q-000009)
+expect_exit 0 "$ITAKU" kessai acme/q-000009 --approve --key "$T/kacho4.key"
+expect_output "Sealed"
+if grep -q "is approved" "$T/out"; then fail "a draft on an older main escaped the rule in force"; fi
+S9=$(branch q-000009)
+expect_refused "the rule in force on main now needs the seals of 課長" "$ITAKU" approve acme/q-000009
+HD=$(decision_forged q-000009 "$S9" "$DR9" "[\"$(seal_id_of "$S9")\"]")
+git update-ref refs/heads/hostile "$HD"
+expect_rejected "$HD" V12
+only_v12 "$HD"
+expect_output "but not the decision rule in force on main as the decision is taken"
+drop hostile
+# twin: a second 課長 seals; the seals meet both rules
+expect_exit 0 "$ITAKU" kessai acme/q-000009 --approve --key "$T/kacho2.key"
+expect_output "acme/q-000009 is approved"
+expect_exit 0 "$ITAKU" verify
+ok "a draft made on a main older than a stricter amendment meets the rule in force at the decision too (V12); two 課長 decide"
 finish

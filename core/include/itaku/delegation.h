@@ -9,7 +9,9 @@
  * city that names "decision_rules" (`itaku contract amend`). The rule that
  * applies to a decision is the one in force in the tree of its draft's
  * first parent (main as the draft was made on it: nothing riding on the
- * draft or the merged branch). No rule: one city key decides (V6 alone). */
+ * draft or the merged branch), and the seals must meet the rule in force on
+ * main as the decision is taken too (when there is one). No rule: one city
+ * key decides (V6 alone). */
 #ifndef ITAKU_DELEGATION_H
 #define ITAKU_DELEGATION_H
 
