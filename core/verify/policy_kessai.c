@@ -631,8 +631,67 @@ done:
     return rc;
 }
 
+/* A decision of the city enters main as the city's own commit on main, or
+ * as the merge of its decision branch (V6, V12): never brought in by a
+ * merge's second parent, where it would have been taken on another main
+ * (one older than a decision rule, or than a key's retirement) and checked
+ * against that. A merge of the city whose second parent brings a decision
+ * record of the city that its first parent lacks is refused. */
+static int check_brought_decisions(check *ck)
+{
+    char prefix[ITK_PARTY_ID_MAX + 32];
+    git_tree_entry *mine = NULL, *before = NULL;
+    git_tree *a = NULL, *b = NULL;
+    git_diff *diff = NULL;
+    int rc = 0;
+    if (!ck->is_city || ck->info->nparents != 2 || ck->nkey_trees < 1)
+        return 0;
+    snprintf(prefix, sizeof(prefix), "parties/%s/decisions", ck->info->party);
+    if (git_tree_entry_bypath(&mine, ck->tree, prefix) < 0) {
+        git_error_clear();
+        return 0;
+    }
+    if (git_tree_entry_bypath(&before, ck->key_trees[0], prefix) == 0 &&
+        git_oid_equal(git_tree_entry_id(before), git_tree_entry_id(mine)))
+        goto done;
+    git_error_clear();
+    if ((before && git_tree_lookup(&a, ck->p->repo, git_tree_entry_id(before)) < 0) ||
+        git_tree_lookup(&b, ck->p->repo, git_tree_entry_id(mine)) < 0 ||
+        git_diff_tree_to_tree(&diff, ck->p->repo, a, b, NULL) < 0) {
+        rc = itk_error_git("cannot compare the decisions of %s", git_oid_tostr_s(ck->id));
+        goto done;
+    }
+    size_t n = git_diff_num_deltas(diff);
+    for (size_t i = 0; !rc && i < n; i++) {
+        const git_diff_delta *dd = git_diff_get_delta(diff, i);
+        char path[512];
+        int own = 0;
+        if (dd->status != GIT_DELTA_ADDED)
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", prefix, dd->new_file.path);
+        for (size_t k = 0; k < ck->nfiles && !own; k++)
+            own = strcmp(ck->files[k].path, path) == 0;
+        if (!own)
+            rc = PROBLEM(ck, "V12", path,
+                         "the merge brings the decision %s in through its second parent (%.12s); a "
+                         "decision is the city's own commit on main or the merge of its decision "
+                         "branch, checked against main as it is taken",
+                         path, git_oid_tostr_s(git_commit_parent_id(ck->commit, 1)));
+    }
+done:
+    git_diff_free(diff);
+    git_tree_free(a);
+    git_tree_free(b);
+    git_tree_entry_free(mine);
+    git_tree_entry_free(before);
+    return rc;
+}
+
 int itk_policy_check_kessai(check *ck)
 {
+    int brc = check_brought_decisions(ck);
+    if (brc < 0)
+        return brc;
     for (size_t i = 0; i < ck->nfiles; i++) {
         const added_file *f = &ck->files[i];
         if (!f->rec || f->refused || f->info.kind != ITK_PATH_RECORD || !f->info.type)

@@ -169,11 +169,11 @@ expect_output "acme/q-000004 is approved"
 expect_exit 0 "$ITAKU" verify
 ok "a rule amended on a line main never took, or carried by the draft itself, is not the rule (V12); an amendment on main before the draft is"
 
-# acme files four more requests: q-000006 take-out (2 of 課長), q-000007,
-# q-000008 and q-000009 copy
+# acme files five more requests: q-000006 take-out (2 of 課長), q-000007,
+# q-000008, q-000009 and q-000010 copy
 (
     cd "$T/acme" && "$ITAKU" request submit take-out --summary "持出しの申請" --details "作業のため" &&
-        for i in 1 2 3; do
+        for i in 1 2 3 4; do
             "$ITAKU" request submit copy --summary "複製の申請" --details "作業のため"
         done
 ) >/dev/null 2>&1
@@ -291,4 +291,38 @@ expect_exit 0 "$ITAKU" kessai acme/q-000009 --approve --key "$T/kacho2.key"
 expect_output "acme/q-000009 is approved"
 expect_exit 0 "$ITAKU" verify
 ok "a draft made on a main older than a stricter amendment meets the rule in force at the decision too (V12); two 課長 decide"
+
+# --- 10. a decision by one key on a main that had no rule for copies,
+# brought into today's main (which has one) by a merge of the city's own line
+python3 - "$T/stricter.json" "$T/norule.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+r["decision_rules"] = [x for x in r["decision_rules"] if x["request_kinds"] != ["copy"]]
+json.dump(r, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+expect_exit 0 "$ITAKU" contract amend --decision-rules "$T/norule.json" --reason "専決規程の改正"
+OLD=$(git rev-parse main)
+expect_exit 0 "$ITAKU" contract amend --decision-rules "$T/stricter.json" --reason "専決規程の改正"
+git switch -q -c old "$OLD"
+expect_exit 0 "$ITAKU" approve acme/q-000010
+expect_output "Approved acme/q-000010"
+D10=$(git rev-parse HEAD)
+git switch -q main
+git branch -q -D old
+HM=$(forge "$T/city.key" officer receive "main $D10" "Itaku-Received: akiruno-city $D10
+")
+DPATH=$(git diff-tree --no-commit-id --name-only -r "$D10" | grep /decisions/)
+git update-ref refs/heads/hostile "$HM"
+expect_rejected "$HM" V12 "$DPATH"
+only_v12 "$HM"
+expect_output "brings the decision $DPATH in through its second parent"
+drop hostile
+# twin: decided on today's main, under its rule
+expect_exit 0 "$ITAKU" approve acme/q-000010
+expect_output "Drafted"
+expect_exit 0 "$ITAKU" kessai acme/q-000010 --approve --key "$T/kacho2.key"
+expect_exit 0 "$ITAKU" kessai acme/q-000010 --approve --key "$T/kacho4.key"
+expect_output "acme/q-000010 is approved"
+expect_exit 0 "$ITAKU" verify
+ok "a decision taken on an older main and merged in through a second parent is refused (V12); decided on today's main, under its rule, it passes"
 finish
