@@ -21,12 +21,16 @@ typedef struct {
      * force; an empty array: one city key decides again (borrowed; NULL:
      * unchanged; itk_kessai_rules_check) */
     json_t *decision_rules;
+    /* the posts whose holders set the city's officers' posts from now on
+     * (itaku/delegation.h; borrowed; NULL: unchanged;
+     * itk_post_setters_check) */
+    json_t *post_setters;
 } itk_contract_amend_options;
 
 #define ITK_CONTRACT_AMEND_OPTIONS_VERSION 1
 #define ITK_CONTRACT_AMEND_OPTIONS_INIT                                                            \
     {                                                                                              \
-        ITK_CONTRACT_AMEND_OPTIONS_VERSION, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL            \
+        ITK_CONTRACT_AMEND_OPTIONS_VERSION, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL      \
     }
 
 /* Writes "parties/<city>/contract-amendments/c-NNNNNN.json" (schema
