@@ -91,4 +91,22 @@ expect_refused "somu may not set their own post to 課長" \
     "$ITAKU" key attributes --principal somu --post 課長 --key "$T/somu.key"
 ok "with post_setters [総務], a 担当 adding a 課長 key is refused by itaku and by verify (V12); the 総務 adds it and the new 課長 decides"
 
+# --- 3. the report and itaku requests show where each decision stands
+expect_exit 0 "$ITAKU" approve acme/q-000003
+expect_exit 0 "$ITAKU" requests
+expect_output "起案済み"
+expect_output "課長×2決裁待ち"
+expect_exit 0 "$ITAKU" report --html "$T/report"
+python3 - "$T/report/index.html" <<'PY' || fail "the report's 申請と決定 lacks the decision's state"
+import re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+sec = html.split("<h2>申請と決定</h2>", 1)[1].split("<h2>", 1)[0]
+assert "<th>決裁</th>" in sec, sec[:400]
+row = [r for r in sec.split("<tr>") if "q-000003" in r]
+assert row and "起案済み 課長×2決裁待ち" in row[0], row
+done = [r for r in sec.split("<tr>") if "q-000002" in r]
+assert done and "決裁待ち" not in done[0], done
+PY
+ok "the report's 申請と決定 shows 起案済み 課長×2決裁待ち as itaku requests does"
+
 finish
