@@ -50,6 +50,10 @@ int itk_contract_amend(itk_buf *name, git_oid *out, itk_registry *reg, itk_signe
                            me.party, me.role);
         goto done;
     }
+    /* who decides is changed by the holders of post_setters (V12) */
+    if ((o->decision_rules || o->post_setters) &&
+        (rc = itk_post_settings_change_check(itk_registry_repo(reg), tree, me.party, me.principal)))
+        goto done;
     body = json_pack("{s:s}", "reason", o->reason);
     if (!body) {
         rc = itk_error_nomem();

@@ -454,3 +454,29 @@ int itk_post_setting_check(git_repository *repo, const git_tree *before, const c
     itk_buf_dispose(&mine);
     return rc;
 }
+
+int itk_post_settings_change_check(git_repository *repo, const git_tree *before, const char *party,
+                                   const char *signer)
+{
+    itk_post_setters s;
+    itk_buf mine = ITK_BUF_INIT;
+    char list[ITK_KESSAI_MAX_POSTS * (ITK_KESSAI_POST_BYTES + 2)];
+    int rc = itk_post_setters_at(&s, repo, before);
+    if (rc || !s.nsetters || !party || strcmp(party, s.city) != 0)
+        return rc;
+    if ((rc = itk_principal_attr(&mine, repo, before, party, signer, "post")))
+        return rc;
+    for (size_t i = 0; i < s.nsetters && mine.size; i++)
+        if (strcmp(s.setters[i], mine.ptr) == 0) {
+            itk_buf_dispose(&mine);
+            return 0;
+        }
+    setters_text(list, sizeof(list), &s);
+    rc = itk_error_set(ITK_EAUTH,
+                       "%s (post %s) may not change decision_rules or post_setters: while "
+                       "post_setters is in force (%s), they are changed by an officer whose post "
+                       "is one of: %s",
+                       signer ? signer : "?", mine.size ? mine.ptr : "-", s.source, list);
+    itk_buf_dispose(&mine);
+    return rc;
+}

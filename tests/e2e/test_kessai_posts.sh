@@ -91,7 +91,39 @@ expect_refused "somu may not set their own post to 課長" \
     "$ITAKU" key attributes --principal somu --post 課長 --key "$T/somu.key"
 ok "with post_setters [総務], a 担当 adding a 課長 key is refused by itaku and by verify (V12); the 総務 adds it and the new 課長 decides"
 
-# --- 3. the report and itaku requests show where each decision stands
+# --- 3. with post_setters in force, only its holders change who decides
+expect_refused "officer \(post 担当\) may not change decision_rules or post_setters" \
+    "$ITAKU" contract amend --decision-rules "$T/rules.json" --reason "規程の見直し"
+expect_output "one of: 総務"
+echo '{"decision_rules": [], "post_setters": []}' >"$T/none.json"
+rm -rf "$T/scratch"
+cp -a "$T/city" "$T/scratch"
+(cd "$T/scratch" && "$ITAKU" contract amend --decision-rules "$T/none.json" --reason "廃止" \
+    --key "$T/somu.key") >/dev/null
+apath=$(cd "$T/scratch" && git diff-tree --no-commit-id --name-only -r HEAD | grep /contract-amendments/)
+(cd "$T/scratch" && git show "HEAD:$apath") >"$T/none-amend.json"
+H=$(forge "$T/city.key" officer contract-amend main "" "$apath=$T/none-amend.json")
+git update-ref refs/heads/hostile "$H"
+expect_rejected "$H" V12 "$apath"
+only_v12 "$H"
+expect_output "while post_setters is in force"
+# the same by an edit of itaku.json
+git show main:itaku.json | python3 -c '
+import json, sys
+c = json.load(sys.stdin)
+c["decision_rules"] = []
+sys.stdout.write(json.dumps(c, sort_keys=True, indent=2, ensure_ascii=False) + "\n")' >"$T/itaku.json"
+H=$(forge "$T/city.key" officer contract-amend main "" "itaku.json=$T/itaku.json")
+git update-ref refs/heads/hostile "$H"
+expect_rejected "$H" V12 itaku.json
+git update-ref -d refs/heads/hostile
+# twin: the 総務 amends the rules
+expect_exit 0 "$ITAKU" contract amend --decision-rules "$T/setters.json" --reason "規程の見直し" \
+    --key "$T/somu.key"
+expect_exit 0 "$ITAKU" verify
+ok "with post_setters in force, a 担当 dropping the rules (an amendment or an edit of itaku.json) is refused by itaku and by verify (V12); the 総務 amends them"
+
+# --- 4. the report and itaku requests show where each decision stands
 expect_exit 0 "$ITAKU" approve acme/q-000003
 expect_exit 0 "$ITAKU" requests
 expect_output "起案済み"

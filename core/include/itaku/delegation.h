@@ -155,4 +155,14 @@ int itk_post_set_allowed(const itk_post_setters *s, const char *signer, const ch
 int itk_post_setting_check(git_repository *repo, const git_tree *before, const char *party,
                            const char *signer, const char *principal, const char *post);
 
+/* While post_setters names posts, the settings that say who decides
+ * ("decision_rules" and "post_setters": a contract amendment naming either,
+ * or an edit of itaku.json changing either) are changed only by an officer
+ * of one of those posts too; else anyone could drop the list and then name
+ * themselves 課長. 0 when signer (a principal of party, its post read from
+ * tree before) may change them, or party is not the city, or no setter post
+ * is named; ITK_EAUTH saying who may otherwise; ITK_ENOMEM. */
+int itk_post_settings_change_check(git_repository *repo, const git_tree *before, const char *party,
+                                   const char *signer);
+
 #endif
