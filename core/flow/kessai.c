@@ -907,3 +907,16 @@ int itk_kessai_where(char code[16], itk_buf *waiting, itk_registry *reg, const c
     progress_dispose(&p);
     return rc;
 }
+
+int itk_kessai_where_words(itk_buf *state, itk_buf *next, const itk_labels *labels,
+                           const char *code, const char *waiting)
+{
+    const char *s = labels && code ? itk_labels_get(labels, "kessai", code) : NULL;
+    const char *suffix = labels ? itk_labels_get(labels, "kessai", "waiting") : NULL;
+    itk_buf_clear(state);
+    itk_buf_clear(next);
+    int rc = itk_buf_puts(state, s ? s : code ? code : "");
+    if (!rc && waiting && *waiting)
+        rc = itk_buf_printf(next, "%s%s", waiting, suffix ? suffix : "");
+    return rc;
+}

@@ -175,6 +175,93 @@ static void test_seal_commits_walk_back_to_the_draft(void **state)
     git_libgit2_shutdown();
     th_rmtree(dir);
     free(dir);
+static void check_setters(const char *text, int want)
+{
+    json_t *j = parse(text);
+    assert_int_equal(itk_post_setters_check(j), want);
+    json_decref(j);
+}
+
+static void test_post_setters_are_a_short_list_of_posts(void **state)
+{
+    (void)state;
+    check_setters("[\"総務\"]", 0);
+    check_setters("[\"総務\", \"人事課長\"]", 0);
+    check_setters("[]", 0);
+    /* not a list; a number; an empty post; a control character; a post
+     * twice; more than ITK_KESSAI_MAX_POSTS */
+    check_setters("{\"post\": \"総務\"}", ITK_EINVALID);
+    check_setters("[1]", ITK_EINVALID);
+    check_setters("[\"\"]", ITK_EINVALID);
+    check_setters("[\"総\\u0007務\"]", ITK_EINVALID);
+    check_setters("[\"総務\", \"総務\"]", ITK_EINVALID);
+    check_setters("[\"a\", \"b\", \"c\", \"d\", \"e\", \"f\", \"g\", \"h\", \"i\"]", ITK_EINVALID);
+    itk_error_clear();
+}
+
+static void test_post_settings_in_force_from_rules_and_setters(void **state)
+{
+    (void)state;
+    itk_post_setters s;
+    json_t *rules = parse("[{\"drafters\": [\"担当\"], \"approvers\": [{\"post\": \"課長\", "
+                          "\"count\": 1}]}]");
+    json_t *none = parse("[]"), *setters = parse("[\"総務\", \"課長\"]");
+    json_t *bad = parse("[\"総務\", 7]");
+    /* no rule, no setters: today's behaviour */
+    assert_int_equal(itk_post_setters_from(&s, NULL, NULL), 0);
+    assert_int_equal(s.in_force, 0);
+    assert_int_equal(itk_post_setters_from(&s, none, none), 0);
+    assert_int_equal(s.in_force, 0);
+    /* a decision rule alone: in force, no setter posts named */
+    assert_int_equal(itk_post_setters_from(&s, rules, NULL), 0);
+    assert_int_equal(s.in_force, 1);
+    assert_int_equal(s.nsetters, 0);
+    /* setters, with or without a rule */
+    assert_int_equal(itk_post_setters_from(&s, rules, setters), 0);
+    assert_int_equal(s.nsetters, 2);
+    assert_string_equal(s.setters[0], "総務");
+    assert_string_equal(s.setters[1], "課長");
+    assert_int_equal(itk_post_setters_from(&s, none, setters), 0);
+    assert_int_equal(s.in_force, 1);
+    /* a malformed list: refused, no setter named */
+    assert_int_equal(itk_post_setters_from(&s, rules, bad), ITK_EINVALID);
+    assert_int_equal(s.nsetters, 0);
+    itk_error_clear();
+    json_decref(rules);
+    json_decref(none);
+    json_decref(setters);
+    json_decref(bad);
+}
+
+static void test_no_self_promotion_and_only_setters_set_posts(void **state)
+{
+    (void)state;
+    itk_post_setters off, rule, somu;
+    memset(&off, 0, sizeof(off));
+    memset(&rule, 0, sizeof(rule));
+    rule.in_force = 1;
+    snprintf(rule.source, sizeof(rule.source), "itaku.json");
+    somu = rule;
+    snprintf(somu.setters[somu.nsetters++], ITK_KESSAI_POST_BYTES, "総務");
+    /* no rule in force: anyone, themselves included (today) */
+    assert_int_equal(itk_post_set_allowed(&off, "tanto", "担当", "tanto", "課長", "担当"), 0);
+    /* a rule in force: never one's own post, unless it does not change */
+    assert_int_equal(itk_post_set_allowed(&rule, "tanto", "担当", "tanto", "課長", "担当"),
+                     ITK_EAUTH);
+    assert_non_null(strstr(itk_error_last(), "tanto"));
+    assert_int_equal(itk_post_set_allowed(&rule, "tanto", "担当", "tanto", "担当", "担当"), 0);
+    assert_int_equal(itk_post_set_allowed(&rule, "tanto", "担当", "kacho", "課長", NULL), 0);
+    /* post_setters: only a holder of one of them, and still not their own */
+    assert_int_equal(itk_post_set_allowed(&somu, "tanto", "担当", "kacho", "課長", NULL),
+                     ITK_EAUTH);
+    assert_non_null(strstr(itk_error_last(), "総務"));
+    assert_int_equal(itk_post_set_allowed(&somu, "tanto", NULL, "kacho", "課長", NULL), ITK_EAUTH);
+    assert_int_equal(itk_post_set_allowed(&somu, "soumu", "総務", "kacho", "課長", NULL), 0);
+    assert_int_equal(itk_post_set_allowed(&somu, "soumu", "総務", "soumu", "課長", "総務"),
+                     ITK_EAUTH);
+    /* a new key with the post one holds already sets nothing */
+    assert_int_equal(itk_post_set_allowed(&somu, "kacho", "課長", "kacho", "課長", "課長"), 0);
+    itk_error_clear();
 }
 
 int main(void)
@@ -184,6 +271,9 @@ int main(void)
         cmocka_unit_test(test_seals_meet_a_rule_one_person_once_never_the_drafter),
         cmocka_unit_test(test_a_deputy_counts_only_with_a_reason_and_when_the_rule_names_it),
         cmocka_unit_test(test_seal_commits_walk_back_to_the_draft),
+        cmocka_unit_test(test_post_setters_are_a_short_list_of_posts),
+        cmocka_unit_test(test_post_settings_in_force_from_rules_and_setters),
+        cmocka_unit_test(test_no_self_promotion_and_only_setters_set_posts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
