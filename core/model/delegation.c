@@ -390,6 +390,10 @@ int itk_kessai_seal_commits(git_oid *commits, git_repository *repo, const git_oi
                              "alone (at most %d, each on the one before); a decision branch is "
                              "its draft and one commit per seal",
                              git_oid_tostr_s(tip), draft_hex, ITK_KESSAI_MAX_WALK);
+    }
+    return 0;
+}
+
 int itk_post_setters_check(const json_t *setters)
 {
     if (!json_is_array(setters) || json_array_size(setters) > ITK_KESSAI_MAX_POSTS)
@@ -438,6 +442,7 @@ int itk_kessai_seal_standing(itk_seal_standing *out, itk_buf *now, git_repositor
     itk_error_clear();
     return 0;
 }
+
 int itk_post_setters_from(itk_post_setters *out, const json_t *rules, const json_t *setters)
 {
     memset(out, 0, sizeof(*out));

@@ -175,6 +175,8 @@ static void test_seal_commits_walk_back_to_the_draft(void **state)
     git_libgit2_shutdown();
     th_rmtree(dir);
     free(dir);
+}
+
 static void check_setters(const char *text, int want)
 {
     json_t *j = parse(text);
