@@ -143,7 +143,8 @@ static int amend(int argc, char **argv)
          0},
         {"decision-rules", 0, CLI_PATH, &rules_file, "FILE",
          N_("the decision rules (決裁) from now on: JSON {\"decision_rules\": [{request_kinds, "
-            "outcomes, drafters, approvers: [{post, count}], deputies: [{for, post}]}]}"),
+            "outcomes, drafters, approvers: [{post, count}], deputies: [{for, post}]}], "
+            "post_setters: [POST]} (post_setters: whose holders set officers' posts)"),
          0},
         {"reason", 0, CLI_STRING, &o.reason, "TEXT", N_("why the settings change"), CLI_REQUIRED},
         CLI_OPT_KEY(&key),
@@ -173,6 +174,7 @@ static int amend(int argc, char **argv)
             goto done;
         }
         o.decision_rules = json_object_get(rules, "decision_rules");
+        o.post_setters = json_object_get(rules, "post_setters");
         if (!json_is_array(o.decision_rules)) {
             fprintf(stderr, _("itaku: %s holds no \"decision_rules\" list; nothing was written\n"),
                     rules_file);

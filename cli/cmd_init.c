@@ -36,7 +36,7 @@ int cmd_init(int argc, char **argv)
         {"decision-rules", 0, CLI_PATH, &rules_file, "FILE",
          N_("who drafts and who seals the city's decisions (決裁): JSON {\"decision_rules\": "
             "[{request_kinds, outcomes, drafters, approvers: [{post, count}], deputies: [{for, "
-            "post}]}]}"),
+            "post}]}], post_setters: [POST]} (post_setters: whose holders set officers' posts)"),
          0},
         {0}};
     const cli_spec spec = {"init",
@@ -57,6 +57,7 @@ int cmd_init(int argc, char **argv)
         if (cli_read_body(&rules, rules_file, 0) != 0)
             return cli_fail(_("cannot read the decision rules"));
         o.decision_rules = json_object_get(rules, "decision_rules");
+        o.post_setters = json_object_get(rules, "post_setters");
         if (!json_is_array(o.decision_rules)) {
             fprintf(stderr, _("itaku: %s holds no \"decision_rules\" list; nothing was written\n"),
                     rules_file);

@@ -77,18 +77,17 @@ int cmd_requests(int argc, char **argv)
                 "waiting_for", cli_jstr(waiting.size ? waiting.ptr : ""));
             cli_jappend(&out, o);
         } else if (code[0]) {
-            const char *state = labels ? itk_labels_get(labels, "kessai", code) : NULL;
-            const char *suffix = labels ? itk_labels_get(labels, "kessai", "waiting") : NULL;
-            char next[300];
-            /* "1 of 課長" → "課長決裁待ち": the post(s) still to seal */
-            snprintf(next, sizeof(next), "%s%s", waiting.size ? waiting.ptr : "-",
-                     waiting.size && suffix ? suffix : "");
+            /* "起案済み", "課長決裁待ち": the post(s) still to seal */
+            itk_buf state = ITK_BUF_INIT, next = ITK_BUF_INIT;
+            itk_kessai_where_words(&state, &next, labels, code, waiting.ptr);
             printf("%-22s %-22s ", cli_safe(r->name), cli_safe(r->kind));
-            cli_pad(state ? state : code, 10);
+            cli_pad(state.size ? state.ptr : code, 10);
             putchar(' ');
-            cli_pad(next, 11);
+            cli_pad(next.size ? next.ptr : "-", 11);
             printf(" %-16s %s\n", r->endorsed[0] ? cli_safe(r->endorsed) : "-",
                    cli_safe(r->summary));
+            itk_buf_dispose(&state);
+            itk_buf_dispose(&next);
         } else if (json)
             cli_jappend(&out,
                         json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:o}", "request",

@@ -31,11 +31,13 @@ int itk_contract_amend(itk_buf *name, git_oid *out, itk_registry *reg, itk_signe
         return itk_error_set(ITK_EINVALID, "a contract amendment needs --reason TEXT (why the "
                                            "settings change)");
     if (!o->handover_count && !o->start && !o->end && !o->work_start && !o->contacts &&
-        !o->decision_rules)
+        !o->decision_rules && !o->post_setters)
         return itk_error_set(ITK_EINVALID,
                              "say what changes: --handover-method (repeat for each), --start, "
                              "--end, --work-start, --contacts FILE or --decision-rules FILE");
     if (o->decision_rules && (rc = itk_kessai_rules_check(o->decision_rules)))
+        return rc;
+    if (o->post_setters && (rc = itk_post_setters_check(o->post_setters)))
         return rc;
     if ((rc = itk_registry_head_tree(&tree, reg)) ||
         (rc = itk_registry_identify(&me, reg, tree, signer)) ||
@@ -48,6 +50,10 @@ int itk_contract_amend(itk_buf *name, git_oid *out, itk_registry *reg, itk_signe
                            me.party, me.role);
         goto done;
     }
+    /* who decides is changed by the holders of post_setters (V12) */
+    if ((o->decision_rules || o->post_setters) &&
+        (rc = itk_post_settings_change_check(itk_registry_repo(reg), tree, me.party, me.principal)))
+        goto done;
     body = json_pack("{s:s}", "reason", o->reason);
     if (!body) {
         rc = itk_error_nomem();
@@ -87,6 +93,8 @@ int itk_contract_amend(itk_buf *name, git_oid *out, itk_registry *reg, itk_signe
         json_object_set(body, "contacts", o->contacts);
     if (o->decision_rules)
         json_object_set(body, "decision_rules", o->decision_rules);
+    if (o->post_setters)
+        json_object_set(body, "post_setters", o->post_setters);
     if ((rc = itk_change_new(&c, "contract-amend", "Amend the contract settings")) ||
         (rc = itk_record_append(&path, &id, c, reg, &me, created, "contract-amendment", NULL, body,
                                 NULL)))

@@ -104,7 +104,8 @@ static int check_options(const itk_init_options *o)
         return itk_error_set(ITK_EINVALID, "a contract id, a title, the city's party id and its "
                                            "name are required");
     int rc = itk_party_id_check(o->city_id);
-    if (rc || (o->decision_rules && (rc = itk_kessai_rules_check(o->decision_rules))))
+    if (rc || (o->decision_rules && (rc = itk_kessai_rules_check(o->decision_rules))) ||
+        (o->post_setters && (rc = itk_post_setters_check(o->post_setters))))
         return rc;
     for (const char *p = o->contract_id; *p; p++)
         if ((unsigned char)*p < 0x20 || *p == '/' || *p == '\\' || p - o->contract_id > 64)
@@ -181,6 +182,8 @@ static int contract_json(itk_buf *out, const itk_init_options *o, const unsigned
     }
     if (o->decision_rules)
         json_object_set_new(c, "decision_rules", json_deep_copy(o->decision_rules));
+    if (o->post_setters)
+        json_object_set_new(c, "post_setters", json_deep_copy(o->post_setters));
     rc = itk_json_canonical(out, c);
     json_decref(c);
     return rc;

@@ -9,6 +9,7 @@
 #include "itaku/names.h"
 #include "itaku/people.h"
 #include "itaku/query.h"
+#include "itaku/sshkey.h"
 #include "itaku/write_lock.h"
 #include "alloc.h"
 #include "commit_priv.h"
@@ -21,9 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The most commits walked back from a decision branch's tip to its draft
- * (one per seal): far beyond any rule's seals. */
-#define KESSAI_MAX_WALK 256
+#define KESSAI_MAX_WALK ITK_KESSAI_MAX_WALK
 
 /* The most seals one draft may gather that are looked at. */
 #define KESSAI_MAX_SEALS 64
@@ -36,6 +35,11 @@ typedef struct {
     char verdict[16];
     char reason_set;
     json_t *reason;
+    char path[200];
+    git_oid commit;                       /* the commit that added it */
+    char fpr[64];                         /* … and the key that signed that */
+    itk_seal_standing standing;           /* on main now (seals_standing) */
+    char now_post[ITK_KESSAI_POST_BYTES]; /* the sealer's post on main now */
 } seal_info;
 
 /* A decision in progress: its branch, draft and seals. */
@@ -46,6 +50,8 @@ typedef struct {
     git_tree *tip_tree;
     git_oid draft;
     git_tree *draft_tree;
+    git_oid draft_main;  /* the draft's first parent: main as it was drafted on */
+    git_tree *main_tree; /* … its tree: the rule in force */
     json_t *draft_body;
     char city[ITK_PARTY_ID_MAX + 1];
     seal_info seals[KESSAI_MAX_SEALS];
@@ -57,6 +63,7 @@ static void progress_dispose(in_progress *p)
     git_commit_free(p->tip_commit);
     git_tree_free(p->tip_tree);
     git_tree_free(p->draft_tree);
+    git_tree_free(p->main_tree);
     json_decref(p->draft_body);
     for (size_t i = 0; i < p->nseals; i++)
         json_decref(p->seals[i].reason);
@@ -132,6 +139,56 @@ static int draft_in(char path[200], json_t **body, git_repository *repo, const g
     return found;
 }
 
+/* The key that signed commit id (verified): its SHA256 fingerprint. */
+static int signed_by(char fpr[64], git_repository *repo, const git_oid *id)
+{
+    git_buf sig = GIT_BUF_INIT, data = GIT_BUF_INIT;
+    itk_pubkey *key = NULL;
+    itk_buf f = ITK_BUF_INIT;
+    git_oid copy = *id;
+    int rc = git_commit_extract_signature(&sig, &data, repo, &copy, NULL) < 0
+                 ? itk_error_git("cannot read the signature of %s", git_oid_tostr_s(id))
+                 : itk_sshsig_verify(&key, sig.ptr, sig.size, "git", data.ptr, data.size);
+    if (!rc && !(rc = itk_pubkey_fingerprint(&f, key)))
+        snprintf(fpr, 64, "%s", f.ptr);
+    itk_pubkey_free(key);
+    itk_buf_dispose(&f);
+    git_buf_dispose(&sig);
+    git_buf_dispose(&data);
+    return rc;
+}
+
+/* Where each seal of p was made, and by which key. */
+static int seals_signed(in_progress *p, git_repository *repo)
+{
+    const char *paths[KESSAI_MAX_SEALS];
+    git_oid at[KESSAI_MAX_SEALS];
+    for (size_t i = 0; i < p->nseals; i++)
+        paths[i] = p->seals[i].path;
+    int rc = itk_kessai_seal_commits(at, repo, &p->tip, &p->draft, paths, p->nseals);
+    for (size_t i = 0; !rc && i < p->nseals; i++) {
+        p->seals[i].commit = at[i];
+        rc = signed_by(p->seals[i].fpr, repo, &at[i]);
+    }
+    return rc;
+}
+
+/* Whether each seal of p stands in tree (main as a decision would be taken
+ * on it now): its key active, its sealer holding the post sealed with. */
+static int seals_standing(in_progress *p, git_repository *repo, const git_tree *tree)
+{
+    itk_buf now = ITK_BUF_INIT;
+    int rc = 0;
+    for (size_t i = 0; !rc && i < p->nseals; i++) {
+        seal_info *s = &p->seals[i];
+        rc = itk_kessai_seal_standing(&s->standing, &now, repo, tree, p->city, s->fpr, s->principal,
+                                      s->post);
+        snprintf(s->now_post, sizeof(s->now_post), "%s", now.ptr ? now.ptr : "");
+    }
+    itk_buf_dispose(&now);
+    return rc;
+}
+
 /* Opens the decision branch of request info: its tip, its draft (the commit
  * that added the draft record: walked back along first parents) and the
  * seals naming that draft. ITK_ENOTFOUND when there is no branch. */
@@ -165,10 +222,15 @@ static int progress_open(in_progress *p, itk_registry *reg, const itk_request_in
         git_error_clear();
         git_tree_free(pt);
         if (lacks) {
-            git_commit_free(parent);
             p->draft = *git_commit_id(c);
             rc =
                 git_commit_tree(&p->draft_tree, c) < 0 ? itk_error_git("cannot read the draft") : 0;
+            if (!rc && (!parent || git_commit_tree(&p->main_tree, parent) < 0))
+                rc = itk_error_git("cannot read the commit that the draft on %s was made on",
+                                   p->ref);
+            if (parent)
+                p->draft_main = *git_commit_id(parent);
+            git_commit_free(parent);
             git_commit_free(c);
             c = NULL;
             break;
@@ -207,12 +269,13 @@ static int progress_open(in_progress *p, itk_registry *reg, const itk_request_in
             snprintf(s->post, sizeof(s->post), "%s", body_str(rec, "post"));
             snprintf(s->acting_for, sizeof(s->acting_for), "%s", af ? af : "");
             snprintf(s->verdict, sizeof(s->verdict), "%s", body_str(rec, "verdict"));
+            snprintf(s->path, sizeof(s->path), "%s", paths[i]);
             s->reason = json_incref(json_object_get(json_object_get(rec, "body"), "reason"));
         }
         json_decref(rec);
     }
     itk_string_list_free(paths, n);
-    return 0;
+    return seals_signed(p, repo);
 }
 
 /* Whether the seals of verdict meet r; missing, used as itk_kessai_met. */
@@ -223,13 +286,156 @@ static int seals_meet(const in_progress *p, const itk_kessai_rule *r, const char
     const char *drafter = json_string_value(json_object_get(p->draft_body, "drafter"));
     for (size_t i = 0; i < p->nseals; i++) {
         const seal_info *s = &p->seals[i];
-        int same = strcmp(s->verdict, verdict) == 0;
+        int same = strcmp(s->verdict, verdict) == 0 && s->standing == ITK_SEAL_STANDS;
         in[i].principal = same ? s->principal : NULL;
         in[i].post = s->post;
         in[i].acting_for = s->acting_for[0] ? s->acting_for : NULL;
         in[i].has_reason = json_is_string(s->reason) && json_string_length(s->reason) > 0;
     }
     return itk_kessai_met(r, in, p->nseals, drafter, missing, used);
+}
+
+/* Whether the seals of verdict also meet the rule in force on main now
+ * (head_tree; none: met): a decision meets both it and the rule in force at
+ * the draft. missing and used_now as itk_kessai_met. */
+static int meets_now(int *met, in_progress *p, git_repository *repo, const git_tree *head_tree,
+                     const char *kind, const char *verdict, itk_buf *missing, int *used_now)
+{
+    itk_kessai_rule now;
+    int rc = itk_kessai_rule_at(&now, repo, head_tree, kind, verdict);
+    if (!rc)
+        *met = !now.found || seals_meet(p, &now, verdict, missing, used_now);
+    return rc;
+}
+
+/* The error when the seals of verdict fall short of r because seal s no
+ * longer stands on main (s->standing): what it lacks and what to do. */
+static int seal_gone(const in_progress *p, const seal_info *s, const itk_request_info *info,
+                     const char *missing, const char *verdict)
+{
+    const char *act = strcmp(verdict, "approved") == 0   ? "approve"
+                      : strcmp(verdict, "rejected") == 0 ? "reject"
+                                                         : "return";
+    switch (s->standing) {
+    case ITK_SEAL_KEY_UNKNOWN:
+        return itk_error_set(ITK_ECONFLICT,
+                             "seal %s on %s by %s/%s no longer counts: its key %s is not %s's on "
+                             "main now. %s waits for the seals of %s (%s); a holder of the post "
+                             "seals it with itaku kessai %s --%s",
+                             s->id, info->name, p->city, s->principal, s->fpr, s->principal,
+                             info->name, missing, verdict, info->name, act);
+    case ITK_SEAL_KEY_RETIRED:
+        return itk_error_set(ITK_ECONFLICT,
+                             "seal %s on %s by %s/%s no longer counts: its key %s is retired on "
+                             "main now. %s waits for the seals of %s (%s); a holder of the post "
+                             "seals it with itaku kessai %s --%s",
+                             s->id, info->name, p->city, s->principal, s->fpr, info->name, missing,
+                             verdict, info->name, act);
+    case ITK_SEAL_KEY_COMPROMISED:
+        return itk_error_set(ITK_ECONFLICT,
+                             "seal %s on %s by %s/%s no longer counts: its key %s is compromised "
+                             "on main now (V9). %s waits for the seals of %s (%s); a holder of the "
+                             "post seals it with itaku kessai %s --%s",
+                             s->id, info->name, p->city, s->principal, s->fpr, info->name, missing,
+                             verdict, info->name, act);
+    case ITK_SEAL_POST_NONE:
+        return itk_error_set(ITK_ECONFLICT,
+                             "seal %s on %s by %s/%s as %s no longer counts: %s holds no post on "
+                             "main now. %s waits for the seals of %s (%s); a holder of the post "
+                             "seals it with itaku kessai %s --%s",
+                             s->id, info->name, p->city, s->principal, s->post, s->principal,
+                             info->name, missing, verdict, info->name, act);
+    default:
+        return itk_error_set(ITK_ECONFLICT,
+                             "seal %s on %s by %s/%s as %s no longer counts: %s's post on main is "
+                             "%s now. %s waits for the seals of %s (%s); a holder of the post "
+                             "seals it with itaku kessai %s --%s",
+                             s->id, info->name, p->city, s->principal, s->post, s->principal,
+                             s->now_post, info->name, missing, verdict, info->name, act);
+    }
+}
+
+/* HEAD must descend from the main the draft was made on (or be it), and
+ * its tree is where the seals must still stand: *tree (caller frees). */
+static int main_now(git_tree **tree, itk_registry *reg, in_progress *p,
+                    const itk_request_info *info)
+{
+    git_oid head;
+    char drafted_on[GIT_OID_HEXSZ + 1];
+    *tree = NULL;
+    if (git_reference_name_to_id(&head, reg->repo, "HEAD") < 0)
+        return itk_error_git("cannot read HEAD");
+    git_oid_tostr(drafted_on, sizeof(drafted_on), &p->draft_main);
+    if (!git_oid_equal(&head, &p->draft_main) &&
+        git_graph_descendant_of(reg->repo, &head, &p->draft_main) != 1) {
+        git_error_clear();
+        return itk_error_set(ITK_ECONFLICT,
+                             "the draft of %s (起案 %.12s) was made on %.12s, which this branch's "
+                             "HEAD %.12s does not contain; check out main (git switch main) and "
+                             "try again",
+                             info->name, git_oid_tostr_s(&p->draft), drafted_on,
+                             git_oid_tostr_s(&head));
+    }
+    int rc = itk_registry_head_tree(tree, reg);
+    return rc ? rc : seals_standing(p, reg->repo, *tree);
+}
+
+/* Refuses a seal by the signer (me, post as the branch records it) that
+ * would not stand on main now (tree): a retired or compromised key, a post
+ * changed since the draft. */
+static int mine_stands(itk_registry *reg, itk_signer *signer, const git_tree *tree,
+                       const in_progress *p, const itk_identity *me, const itk_buf *post,
+                       const itk_request_info *info)
+{
+    itk_buf fpr = ITK_BUF_INIT, now = ITK_BUF_INIT;
+    itk_seal_standing st = ITK_SEAL_STANDS;
+    int rc = itk_pubkey_fingerprint(&fpr, itk_signer_public(signer));
+    if (!rc)
+        rc = itk_kessai_seal_standing(&st, &now, reg->repo, tree, p->city, fpr.ptr, me->principal,
+                                      post->size ? post->ptr : "");
+    if (rc)
+        goto done;
+    switch (st) {
+    case ITK_SEAL_STANDS: break;
+    case ITK_SEAL_KEY_UNKNOWN:
+        rc = itk_error_set(ITK_EAUTH,
+                           "key %s is not %s/%s's on main now; a seal by it would not count. Seal "
+                           "%s with your current key",
+                           fpr.ptr, me->party, me->principal, info->name);
+        break;
+    case ITK_SEAL_KEY_RETIRED:
+        rc = itk_error_set(ITK_EAUTH,
+                           "key %s of %s/%s is retired on main; a seal by it would not count. "
+                           "Seal %s with your current key, or ask another holder of the post",
+                           fpr.ptr, me->party, me->principal, info->name);
+        break;
+    case ITK_SEAL_KEY_COMPROMISED:
+        rc = itk_error_set(ITK_EAUTH,
+                           "key %s of %s/%s is compromised on main (V9); a seal by it would not "
+                           "count. Seal %s with your current key, or ask another holder of the "
+                           "post",
+                           fpr.ptr, me->party, me->principal, info->name);
+        break;
+    case ITK_SEAL_POST_NONE:
+        rc = itk_error_set(ITK_EAUTH,
+                           "%s/%s holds no post on main now (the draft of %s was made when the "
+                           "post was %s); a seal would not count. Ask a holder of the post the "
+                           "rule names",
+                           me->party, me->principal, info->name, post->size ? post->ptr : "-");
+        break;
+    default:
+        rc = itk_error_set(ITK_EAUTH,
+                           "%s/%s's post on main is %s now, but %s when the draft of %s was made; "
+                           "a seal counts only from a post held in both. Ask a holder of the "
+                           "post the rule names",
+                           me->party, me->principal, now.ptr, post->size ? post->ptr : "-",
+                           info->name);
+        break;
+    }
+done:
+    itk_buf_dispose(&fpr);
+    itk_buf_dispose(&now);
+    return rc;
 }
 
 /* The post of the signer's principal in tree. */
@@ -366,7 +572,8 @@ int itk_kessai_route_decide(git_oid *out, itk_kessai_route *route, itk_registry 
     git_tree *head_tree = NULL;
     itk_identity me;
     itk_buf post = ITK_BUF_INIT, missing = ITK_BUF_INIT;
-    int used[KESSAI_MAX_SEALS];
+    int used[KESSAI_MAX_SEALS], used_now[KESSAI_MAX_SEALS];
+    memset(used_now, 0, sizeof(used_now));
     memset(route, 0, sizeof(*route));
     int rc = progress_open(&p, reg, info);
     if (rc == ITK_ENOTFOUND) {
@@ -411,8 +618,10 @@ int itk_kessai_route_decide(git_oid *out, itk_kessai_route *route, itk_registry 
     }
     if (rc)
         goto done;
-    /* a decision branch: the rule in force at the draft decides */
-    if ((rc = itk_kessai_rule_at(&rule, reg->repo, p.draft_tree, info->kind, outcome)))
+    /* a decision branch: the rule in force on main as the draft was made
+     * decides, with the seals that still stand on main now */
+    if ((rc = main_now(&head_tree, reg, &p, info)) ||
+        (rc = itk_kessai_rule_at(&rule, reg->repo, p.main_tree, info->kind, outcome)))
         goto done;
     if (!rule.found) {
         rc = itk_error_set(ITK_ECONFLICT,
@@ -421,12 +630,33 @@ int itk_kessai_route_decide(git_oid *out, itk_kessai_route *route, itk_registry 
                            info->name, git_oid_tostr_s(&p.draft), info->kind, outcome);
         goto done;
     }
-    if (!seals_meet(&p, &rule, outcome, &missing, used)) {
-        rc = itk_error_set(ITK_ECONFLICT,
-                           "%s is drafted (起案 %.12s) and waits for the seals of %s (%s); each "
-                           "seals it with itaku kessai %s --%s",
-                           info->name, git_oid_tostr_s(&p.draft), missing.ptr, outcome, info->name,
-                           action_of(outcome));
+    int met_now = 1;
+    if (!seals_meet(&p, &rule, outcome, &missing, used) ||
+        (rc = meets_now(&met_now, &p, reg->repo, head_tree, info->kind, outcome, &missing,
+                        used_now)) ||
+        !met_now) {
+        if (rc)
+            goto done;
+        for (size_t i = 0; i < p.nseals; i++)
+            if (p.seals[i].standing != ITK_SEAL_STANDS &&
+                strcmp(p.seals[i].verdict, outcome) == 0) {
+                rc = seal_gone(&p, &p.seals[i], info, missing.ptr, outcome);
+                goto done;
+            }
+        if (!met_now)
+            rc = itk_error_set(ITK_ECONFLICT,
+                               "%s is drafted (起案 %.12s) and its seals meet the rule in force at "
+                               "the draft, but the rule in force on main now needs the seals of "
+                               "%s (%s) too; each seals it with itaku kessai %s --%s",
+                               info->name, git_oid_tostr_s(&p.draft), missing.ptr, outcome,
+                               info->name, action_of(outcome));
+        else
+            rc =
+                itk_error_set(ITK_ECONFLICT,
+                              "%s is drafted (起案 %.12s) and waits for the seals of %s (%s); each "
+                              "seals it with itaku kessai %s --%s",
+                              info->name, git_oid_tostr_s(&p.draft), missing.ptr, outcome,
+                              info->name, action_of(outcome));
         goto done;
     }
     route->kind = ITK_KESSAI_FINALIZE;
@@ -445,6 +675,10 @@ int itk_kessai_route_decide(git_oid *out, itk_kessai_route *route, itk_registry 
         for (size_t i = 0; i < p.nseals; i++)
             if (used[i] == (int)s)
                 json_array_append_new(ids, json_string(p.seals[i].id));
+    /* then those the rule in force on main now needs besides */
+    for (size_t i = 0; i < p.nseals; i++)
+        if (!used[i] && used_now[i])
+            json_array_append_new(ids, json_string(p.seals[i].id));
     json_object_set_new(route->extra, "seals", ids);
     json_object_set_new(route->extra, "draft", json_string(route->draft));
     const char *drafted = json_string_value(json_object_get(p.draft_body, "outcome"));
@@ -478,6 +712,7 @@ int itk_kessai_seal(git_oid *out, int *met, itk_registry *reg, itk_signer *signe
     itk_identity me;
     itk_change *c = NULL;
     itk_buf post = ITK_BUF_INIT, path = ITK_BUF_INIT, id = ITK_BUF_INIT, missing = ITK_BUF_INIT;
+    git_tree *head_tree = NULL;
     json_t *body = NULL;
     char created[32], draft_hex[GIT_OID_HEXSZ + 1];
     *met = 0;
@@ -508,9 +743,22 @@ int itk_kessai_seal(git_oid *out, int *met, itk_registry *reg, itk_signer *signe
     if (rc)
         goto done;
     git_oid_tostr(draft_hex, sizeof(draft_hex), &p.draft);
-    if ((rc = itk_registry_identify(&me, reg, p.tip_tree, signer)) ||
-        (rc = post_of(&post, reg, p.tip_tree, p.city, &me)) ||
-        (rc = itk_registry_now(created, reg)))
+    if ((rc = main_now(&head_tree, reg, &p, info)))
+        goto done;
+    if ((rc = itk_registry_identify(&me, reg, p.tip_tree, signer)) == ITK_EAUTH &&
+        itk_registry_identify(&me, reg, head_tree, signer) == 0) {
+        rc = itk_error_set(ITK_EAUTH,
+                           "the key of %s/%s was added after the draft of %s (起案 %.12s); a "
+                           "seal is signed with a key the draft's branch knows. Seal with a key "
+                           "of yours registered before the draft, or ask another holder of the "
+                           "post the rule names",
+                           me.party, me.principal, info->name, draft_hex);
+        goto done;
+    }
+    itk_error_clear();
+    if (rc || (rc = post_of(&post, reg, p.tip_tree, p.city, &me)) ||
+        (rc = itk_registry_now(created, reg)) ||
+        (rc = mine_stands(reg, signer, head_tree, &p, &me, &post, info)))
         goto done;
     if (strcmp(me.party, p.city) != 0) {
         rc = itk_error_set(ITK_EAUTH, "only the city's officers seal its decisions; %s is %s's",
@@ -531,7 +779,7 @@ int itk_kessai_seal(git_oid *out, int *met, itk_registry *reg, itk_signer *signe
                                me.principal, info->name, p.seals[i].id);
             goto done;
         }
-    if ((rc = itk_kessai_rule_at(&rule, reg->repo, p.draft_tree, info->kind, verdict)))
+    if ((rc = itk_kessai_rule_at(&rule, reg->repo, p.main_tree, info->kind, verdict)))
         goto done;
     if (!rule.found) {
         rc = itk_error_set(ITK_ECONFLICT,
@@ -593,10 +841,16 @@ int itk_kessai_seal(git_oid *out, int *met, itk_registry *reg, itk_signer *signe
         goto done;
     /* does this seal meet the rule? the caller then decides at once */
     progress_dispose(&p);
-    if ((rc = progress_open(&p, reg, info)))
+    git_tree_free(head_tree);
+    head_tree = NULL;
+    if ((rc = progress_open(&p, reg, info)) || (rc = main_now(&head_tree, reg, &p, info)))
         goto done;
     *met = seals_meet(&p, &rule, verdict, &missing, NULL);
+    if (*met &&
+        (rc = meets_now(met, &p, reg->repo, head_tree, info->kind, verdict, &missing, NULL)))
+        goto done;
 done:
+    git_tree_free(head_tree);
     json_decref(body);
     itk_change_free(c);
     itk_buf_dispose(&post);
@@ -634,12 +888,35 @@ int itk_kessai_where(char code[16], itk_buf *waiting, itk_registry *reg, const c
     if (itk_tree_read_json(&req, reg->repo, p.draft_tree, path) == 0)
         kind = body_str(req, "kind") ? body_str(req, "kind") : "";
     itk_error_clear();
-    rc = itk_kessai_rule_at(&rule, reg->repo, p.draft_tree, kind, outcome ? outcome : "");
+    git_tree *head_tree = NULL;
+    rc = main_now(&head_tree, reg, &p, &info);
+    if (rc == ITK_ECONFLICT) {
+        itk_error_clear();
+        rc = 0;
+    }
+    rc = rc ? rc : itk_kessai_rule_at(&rule, reg->repo, p.main_tree, kind, outcome ? outcome : "");
     if (!rc) {
         int met = rule.found && seals_meet(&p, &rule, outcome ? outcome : "", waiting, NULL);
+        if (met && head_tree)
+            rc = meets_now(&met, &p, reg->repo, head_tree, kind, outcome ? outcome : "", waiting,
+                           NULL);
         snprintf(code, 16, "%s", met ? "sealed" : p.nseals ? "sealing" : "drafted");
     }
+    git_tree_free(head_tree);
     json_decref(req);
     progress_dispose(&p);
+    return rc;
+}
+
+int itk_kessai_where_words(itk_buf *state, itk_buf *next, const itk_labels *labels,
+                           const char *code, const char *waiting)
+{
+    const char *s = labels && code ? itk_labels_get(labels, "kessai", code) : NULL;
+    const char *suffix = labels ? itk_labels_get(labels, "kessai", "waiting") : NULL;
+    itk_buf_clear(state);
+    itk_buf_clear(next);
+    int rc = itk_buf_puts(state, s ? s : code ? code : "");
+    if (!rc && waiting && *waiting)
+        rc = itk_buf_printf(next, "%s%s", waiting, suffix ? suffix : "");
     return rc;
 }

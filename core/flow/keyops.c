@@ -3,6 +3,7 @@
 #include "itaku/write_lock.h"
 #include "itaku/keyops.h"
 #include "itaku/chain.h"
+#include "itaku/delegation.h"
 #include "itaku/errors.h"
 #include "itaku/forms.h"
 #include "itaku/json.h"
@@ -105,6 +106,9 @@ int itk_key_add_attrs(git_oid *out, itk_registry *reg, itk_signer *signer, const
     itk_change *c = NULL;
     int rc = open_ctx(&k, reg, signer);
     if (!rc && !(rc = itk_principal_check(principal)) &&
+        !(rc = post ? itk_post_setting_check(itk_registry_repo(reg), k.tree, k.me.party,
+                                             k.me.principal, principal, post)
+                    : 0) &&
         !(rc = itk_change_new(&c, "key-add", "Add a key")) &&
         !(rc = itk_change_set_subject(c, "Add a key of %s/%s", k.me.party, principal)))
         rc = add_key_file(c, &k, k.me.party, key, principal, name, post, reg);
@@ -316,6 +320,11 @@ int itk_key_set_attributes(git_oid *out, itk_registry *reg, itk_signer *signer,
                            "upgrade`");
     if (!rc)
         rc = principal_key(fpr, &k, reg, principal);
+    /* who may set a post (DESIGN V12, itaku/delegation.h): refused here
+     * before anything is written, as verify would refuse it */
+    if (!rc && post)
+        rc = itk_post_setting_check(itk_registry_repo(reg), k.tree, k.me.party, k.me.principal,
+                                    principal, post);
     if (!rc) {
         json_t *attrs = json_object();
         if (name)

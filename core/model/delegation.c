@@ -1,12 +1,15 @@
 /* 決裁 rules as data: see itaku/delegation.h (専決規程). */
 #include "itaku/delegation.h"
+#include "itaku/chain.h"
 #include "itaku/errors.h"
 #include "itaku/json.h"
 #include "itaku/people.h"
 #include "itaku/query.h"
+#include "alloc.h"
 #include "registry_priv.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const outcomes[] = {"approved", "rejected", "returned", NULL};
@@ -194,22 +197,30 @@ int itk_kessai_rule_from(itk_kessai_rule *out, const json_t *rules, const char *
     return 0;
 }
 
-int itk_kessai_rule_at(itk_kessai_rule *out, git_repository *repo, const git_tree *tree,
-                       const char *kind, const char *outcome)
+/* The value of setting field in force in tree: itaku.json's, replaced by
+ * that of the newest contract amendment of the city that names it (by
+ * "created", then path). *value is NULL when none names it; source (200
+ * bytes) says where it was read, city (64 bytes) gets the contract's city. */
+static void setting_in_force(json_t **value, char *source, char *city, git_repository *repo,
+                             const git_tree *tree, const char *field)
 {
     json_t *contract = NULL, *best = NULL;
     char **paths = NULL;
     size_t n = 0;
-    char best_created[64] = "", source[200] = "itaku.json";
-    memset(out, 0, sizeof(*out));
+    char best_created[64] = "";
+    *value = NULL;
+    snprintf(source, 200, "itaku.json");
+    if (city)
+        *city = 0;
     if (itk_tree_read_json(&contract, repo, tree, "itaku.json")) {
         itk_error_clear();
-        return 0;
+        return;
     }
-    const char *city = json_string_value(json_object_get(contract, "city"));
-    json_t *rules = json_object_get(contract, "decision_rules");
-    if (city && *city && !strchr(city, '/') &&
-        itk_tree_records(&paths, &n, repo, tree, city, "contract-amendment") == 0) {
+    const char *c = json_string_value(json_object_get(contract, "city"));
+    if (city && c && strlen(c) < 64)
+        snprintf(city, 64, "%s", c);
+    if (c && *c && !strchr(c, '/') &&
+        itk_tree_records(&paths, &n, repo, tree, c, "contract-amendment") == 0) {
         for (size_t i = 0; i < n; i++) {
             json_t *a = NULL;
             if (itk_tree_read_json(&a, repo, tree, paths[i])) {
@@ -217,25 +228,33 @@ int itk_kessai_rule_at(itk_kessai_rule *out, git_repository *repo, const git_tre
                 continue;
             }
             const char *created = json_string_value(json_object_get(a, "created"));
-            json_t *list = json_object_get(json_object_get(a, "body"), "decision_rules");
-            if (list && created && strcmp(created, best_created) >= 0) {
+            json_t *v = json_object_get(json_object_get(a, "body"), field);
+            if (v && created && strcmp(created, best_created) >= 0) {
                 json_decref(best);
-                best = json_incref(list);
+                best = json_incref(v);
                 snprintf(best_created, sizeof(best_created), "%s", created);
-                snprintf(source, sizeof(source), "%s", paths[i]);
+                snprintf(source, 200, "%s", paths[i]);
             }
             json_decref(a);
         }
     }
     itk_error_clear();
     itk_string_list_free(paths, n);
-    if (best)
-        rules = best;
+    *value = best ? best : json_incref(json_object_get(contract, field));
+    json_decref(contract);
+}
+
+int itk_kessai_rule_at(itk_kessai_rule *out, git_repository *repo, const git_tree *tree,
+                       const char *kind, const char *outcome)
+{
+    json_t *rules = NULL;
+    char source[200];
+    memset(out, 0, sizeof(*out));
+    setting_in_force(&rules, source, NULL, repo, tree, "decision_rules");
     if (rules && itk_kessai_rule_from(out, rules, kind, outcome) == 0 && out->found)
         snprintf(out->source, sizeof(out->source), "%s", source);
     itk_error_clear();
-    json_decref(best);
-    json_decref(contract);
+    json_decref(rules);
     return 0;
 }
 
@@ -312,4 +331,241 @@ int itk_kessai_met(const itk_kessai_rule *r, const itk_kessai_seal_in *seals, si
     for (size_t i = 0; used && i < n; i++)
         used[i] = i < lim ? counted[i] : 0;
     return met;
+}
+
+/* Does tree hold path? */
+static int tree_holds(const git_tree *tree, const char *path)
+{
+    git_tree_entry *e = NULL;
+    int yes = git_tree_entry_bypath(&e, tree, path) == 0;
+    git_tree_entry_free(e);
+    git_error_clear();
+    return yes;
+}
+
+int itk_kessai_seal_commits(git_oid *commits, git_repository *repo, const git_oid *tip,
+                            const git_oid *draft, const char *const *paths, size_t n)
+{
+    git_oid at = *tip;
+    size_t found = 0;
+    int rc = 0, reached = 0;
+    char *done = n ? itk_calloc(n, 1) : NULL;
+    if (n && !done)
+        return itk_error_nomem();
+    for (size_t k = 0; k < ITK_KESSAI_MAX_WALK && !rc; k++) {
+        git_commit *c = NULL, *parent = NULL;
+        git_tree *t = NULL, *pt = NULL;
+        if (git_oid_equal(&at, draft)) {
+            reached = 1;
+            break;
+        }
+        if (git_commit_lookup(&c, repo, &at) < 0 || git_commit_tree(&t, c) < 0) {
+            rc = itk_error_git("cannot read commit %s", git_oid_tostr_s(&at));
+        } else if (git_commit_parentcount(c) == 0) {
+            k = ITK_KESSAI_MAX_WALK;
+        } else if (git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(&pt, parent) < 0) {
+            rc = itk_error_git("cannot read the parent of %s", git_oid_tostr_s(&at));
+        } else {
+            for (size_t i = 0; i < n; i++)
+                if (!done[i] && tree_holds(t, paths[i]) && !tree_holds(pt, paths[i])) {
+                    done[i] = 1;
+                    commits[i] = at;
+                    found++;
+                }
+            at = *git_commit_id(parent);
+        }
+        git_tree_free(pt);
+        git_tree_free(t);
+        git_commit_free(parent);
+        git_commit_free(c);
+    }
+    free(done);
+    if (rc)
+        return rc;
+    if (!reached || found != n) {
+        char draft_hex[GIT_OID_HEXSZ + 1];
+        git_oid_tostr(draft_hex, sizeof(draft_hex), draft);
+        return itk_error_set(ITK_EINVALID,
+                             "%.12s does not lead back to its draft %.12s through seal commits "
+                             "alone (at most %d, each on the one before); a decision branch is "
+                             "its draft and one commit per seal",
+                             git_oid_tostr_s(tip), draft_hex, ITK_KESSAI_MAX_WALK);
+    }
+    return 0;
+}
+
+int itk_post_setters_check(const json_t *setters)
+{
+    if (!json_is_array(setters) || json_array_size(setters) > ITK_KESSAI_MAX_POSTS)
+        return itk_error_set(ITK_EINVALID,
+                             "\"post_setters\" is a list of at most %d posts whose holders set "
+                             "the city's officers' posts (e.g. [\"総務\"])",
+                             ITK_KESSAI_MAX_POSTS);
+    size_t k, j;
+    const json_t *v, *w;
+    json_array_foreach(setters, k, v)
+    {
+        if (!json_is_string(v) || itk_post_check(json_string_value(v)))
+            return itk_error_set(ITK_EINVALID, "\"post_setters\" item %zu is no post", k + 1);
+        json_array_foreach(
+            setters, j,
+            w) if (j < k &&
+                   json_equal((json_t *)v,
+                              (json_t *)w)) return itk_error_set(ITK_EINVALID,
+                                                                 "\"post_setters\" names %s twice",
+                                                                 json_string_value(v));
+    }
+    return 0;
+}
+
+int itk_kessai_seal_standing(itk_seal_standing *out, itk_buf *now, git_repository *repo,
+                             const git_tree *tree, const char *party, const char *fpr,
+                             const char *principal, const char *post)
+{
+    itk_key_status st;
+    *out = ITK_SEAL_STANDS;
+    itk_buf_clear(now);
+    int rc = itk_principal_attr(now, repo, tree, party, principal, "post");
+    if (rc)
+        return rc;
+    if (itk_key_status_get(&st, repo, tree, fpr) || strcmp(st.party, party) != 0 ||
+        strcmp(st.principal, principal) != 0)
+        *out = ITK_SEAL_KEY_UNKNOWN;
+    else if (st.state == ITK_KEY_RETIRED)
+        *out = ITK_SEAL_KEY_RETIRED;
+    else if (st.state != ITK_KEY_ACTIVE)
+        *out = ITK_SEAL_KEY_COMPROMISED;
+    else if (!now->size)
+        *out = ITK_SEAL_POST_NONE;
+    else if (!post || strcmp(now->ptr, post) != 0)
+        *out = ITK_SEAL_POST_OTHER;
+    itk_error_clear();
+    return 0;
+}
+
+int itk_post_setters_from(itk_post_setters *out, const json_t *rules, const json_t *setters)
+{
+    memset(out, 0, sizeof(*out));
+    out->in_force = (json_is_array(rules) && json_array_size(rules) > 0) ||
+                    (json_is_array(setters) && json_array_size(setters) > 0);
+    if (!setters)
+        return 0;
+    int rc = itk_post_setters_check(setters);
+    if (rc)
+        return rc;
+    size_t k;
+    const json_t *v;
+    json_array_foreach(setters, k, v)
+        snprintf(out->setters[out->nsetters++], ITK_KESSAI_POST_BYTES, "%s", json_string_value(v));
+    return 0;
+}
+
+int itk_post_setters_at(itk_post_setters *out, git_repository *repo, const git_tree *tree)
+{
+    json_t *rules = NULL, *setters = NULL;
+    char rsource[200], ssource[200], city[64];
+    setting_in_force(&rules, rsource, city, repo, tree, "decision_rules");
+    setting_in_force(&setters, ssource, NULL, repo, tree, "post_setters");
+    /* a malformed list counts as none (refused where it is written) */
+    const json_t *ok = rules && itk_kessai_rules_check(rules) == 0 ? rules : NULL;
+    if (itk_post_setters_from(out, ok, setters))
+        itk_post_setters_from(out, ok, NULL);
+    itk_error_clear();
+    snprintf(out->city, sizeof(out->city), "%s", city);
+    snprintf(out->source, sizeof(out->source), "%s", setters && out->nsetters ? ssource : rsource);
+    json_decref(rules);
+    json_decref(setters);
+    return 0;
+}
+
+/* s's setter posts as "総務, 人事課長". */
+static void setters_text(char *out, size_t size, const itk_post_setters *s)
+{
+    size_t used = 0;
+    out[0] = 0;
+    for (size_t i = 0; i < s->nsetters && used < size; i++) {
+        int w = snprintf(out + used, size - used, "%s%s", i ? ", " : "", s->setters[i]);
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+}
+
+int itk_post_set_allowed(const itk_post_setters *s, const char *signer, const char *signer_post,
+                         const char *principal, const char *post, const char *before)
+{
+    char list[ITK_KESSAI_MAX_POSTS * (ITK_KESSAI_POST_BYTES + 2)];
+    if (!s->in_force || !post || (before && strcmp(before, post) == 0))
+        return 0;
+    setters_text(list, sizeof(list), s);
+    if (signer && principal && strcmp(signer, principal) == 0) {
+        if (s->nsetters)
+            return itk_error_set(ITK_EAUTH,
+                                 "%s may not set their own post to %s: under the decision rules "
+                                 "(決裁) in force (%s), posts are set by another officer whose "
+                                 "post is one of: %s",
+                                 principal, post, s->source, list);
+        return itk_error_set(ITK_EAUTH,
+                             "%s may not set their own post to %s: under the decision rules "
+                             "(決裁) in force (%s), another officer of the city sets it",
+                             principal, post, s->source);
+    }
+    for (size_t i = 0; i < s->nsetters; i++)
+        if (signer_post && strcmp(s->setters[i], signer_post) == 0)
+            return 0;
+    if (!s->nsetters)
+        return 0;
+    if (signer_post)
+        return itk_error_set(ITK_EAUTH,
+                             "%s (post %s) may not set the post of %s to %s: posts are set by an "
+                             "officer whose post is one of: %s (post_setters in force, %s)",
+                             signer ? signer : "?", signer_post, principal ? principal : "?", post,
+                             list, s->source);
+    return itk_error_set(ITK_EAUTH,
+                         "%s (no post recorded) may not set the post of %s to %s: posts are set "
+                         "by an officer whose post is one of: %s (post_setters in force, %s)",
+                         signer ? signer : "?", principal ? principal : "?", post, list, s->source);
+}
+
+int itk_post_setting_check(git_repository *repo, const git_tree *before, const char *party,
+                           const char *signer, const char *principal, const char *post)
+{
+    itk_post_setters s;
+    itk_buf was = ITK_BUF_INIT, mine = ITK_BUF_INIT;
+    int rc = itk_post_setters_at(&s, repo, before);
+    if (rc || !s.in_force || !party || strcmp(party, s.city) != 0 || !post)
+        return rc;
+    if (!(rc = itk_principal_attr(&was, repo, before, party, principal, "post")) &&
+        !(rc = itk_principal_attr(&mine, repo, before, party, signer, "post")))
+        rc = itk_post_set_allowed(&s, signer, mine.size ? mine.ptr : NULL, principal, post,
+                                  was.size ? was.ptr : NULL);
+    itk_buf_dispose(&was);
+    itk_buf_dispose(&mine);
+    return rc;
+}
+
+int itk_post_settings_change_check(git_repository *repo, const git_tree *before, const char *party,
+                                   const char *signer)
+{
+    itk_post_setters s;
+    itk_buf mine = ITK_BUF_INIT;
+    char list[ITK_KESSAI_MAX_POSTS * (ITK_KESSAI_POST_BYTES + 2)];
+    int rc = itk_post_setters_at(&s, repo, before);
+    if (rc || !s.nsetters || !party || strcmp(party, s.city) != 0)
+        return rc;
+    if ((rc = itk_principal_attr(&mine, repo, before, party, signer, "post")))
+        return rc;
+    for (size_t i = 0; i < s.nsetters && mine.size; i++)
+        if (strcmp(s.setters[i], mine.ptr) == 0) {
+            itk_buf_dispose(&mine);
+            return 0;
+        }
+    setters_text(list, sizeof(list), &s);
+    rc = itk_error_set(ITK_EAUTH,
+                       "%s (post %s) may not change decision_rules or post_setters: while "
+                       "post_setters is in force (%s), they are changed by an officer whose post "
+                       "is one of: %s",
+                       signer ? signer : "?", mine.size ? mine.ptr : "-", s.source, list);
+    itk_buf_dispose(&mine);
+    return rc;
 }

@@ -3,18 +3,26 @@
  * commit is the draft (by a post that may draft) followed by single-parent
  * seal commits, each naming the draft and the request's SHA-256, by keys
  * whose post (read from the seal's parent) the rule names; the seals meet
- * the rule in force at the draft; the drafter does not seal. Applied to the
- * drafts, seals and decisions a commit adds, after V6 (policy_chain.c). */
+ * the rule in force at the draft (read from the draft's first parent, main
+ * as it was drafted on) and the rule in force as the decision is taken; the
+ * drafter does not seal. The branch forked from
+ * main at the draft, so what main learnt since never reaches it: at the
+ * decision, each seal counts only when its key is still active and its
+ * sealer still holds the post on main (the decision's first parent, which
+ * descends from the draft's). Applied to the drafts, seals and decisions a
+ * commit adds, after V6 (policy_chain.c). */
 #include "itaku/errors.h"
 #include "itaku/json.h"
 #include "itaku/delegation.h"
 #include "itaku/people.h"
 #include "itaku/query.h"
+#include "alloc.h"
 #include "objsize.h"
 #include "policy_priv.h"
 
 #include <openssl/evp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The most seals one decision counts (beyond any rule's needs). */
@@ -72,6 +80,8 @@ static int is_ancestor_or_same(itk_policy *p, const git_oid *commit, const git_o
 typedef struct {
     git_oid id;
     git_tree *tree;
+    git_oid main_id;     /* its first parent: main as the draft was made on it */
+    git_tree *main_tree; /* … and its tree: the rule in force is read there */
     json_t *rec;
     char kind[64];
     char sha[65];
@@ -80,6 +90,7 @@ typedef struct {
 static void draft_dispose(draft_at *d)
 {
     git_tree_free(d->tree);
+    git_tree_free(d->main_tree);
     json_decref(d->rec);
     memset(d, 0, sizeof(*d));
 }
@@ -116,6 +127,11 @@ static int draft_open(draft_at *d, itk_policy *p, const char *city, const char *
     }
     if (found && !request_at(p, d->tree, name, d->sha, d->kind))
         found = 0;
+    if (found) {
+        d->main_id = *git_commit_id(parent);
+        d->main_tree = pt;
+        pt = NULL;
+    }
 done:
     itk_string_list_free(paths, n);
     itk_error_clear();
@@ -163,6 +179,13 @@ static int check_draft(check *ck, const added_file *f)
     if (strcmp(drafter, ck->info->principal) != 0)
         return PROBLEM(ck, "V12", f->path, "the draft says %s drafted it, but %s signed it",
                        drafter, ck->info->principal);
+    for (size_t i = 0; i < ck->nfiles; i++)
+        if (&ck->files[i] != f)
+            return PROBLEM(ck, "V12", ck->files[i].path,
+                           "a draft commit adds its draft record and nothing else; %s rides on "
+                           "the draft of %s (contract settings, keys and posts change on main "
+                           "only)",
+                           ck->files[i].path, name);
     if ((rc = signer_post(&actual, ck)))
         return rc;
     if (!actual.size)
@@ -175,7 +198,7 @@ static int check_draft(check *ck, const added_file *f)
                      "the draft says its drafter's post is %s, but %s/%s's post before this "
                      "commit is %s",
                      post, ck->info->party, ck->info->principal, actual.ptr);
-    else if (itk_kessai_rule_at(&rule, ck->p->repo, ck->tree, kind, outcome) == 0 &&
+    else if (itk_kessai_rule_at(&rule, ck->p->repo, ck->key_trees[0], kind, outcome) == 0 &&
              (!rule.found || !itk_kessai_may_draft(&rule, post))) {
         if (rule.found)
             rc = PROBLEM(ck, "V12", f->path,
@@ -271,7 +294,7 @@ static int check_seal(check *ck, const added_file *f)
                      "the seal says the post %s, but %s/%s's post before this seal is %s; a post "
                      "is read from the seal's parent, and no later change makes it fit",
                      post, ck->info->party, principal, actual.ptr);
-    else if (!rc && itk_kessai_rule_at(&rule, ck->p->repo, d.tree, d.kind, verdict) == 0 &&
+    else if (!rc && itk_kessai_rule_at(&rule, ck->p->repo, d.main_tree, d.kind, verdict) == 0 &&
              (!rule.found || !itk_kessai_may_seal(&rule, post, acting_for))) {
         if (acting_for)
             rc = PROBLEM(ck, "V12", f->path,
@@ -294,13 +317,16 @@ static int check_seal(check *ck, const added_file *f)
  * decision branch). 1 with a problem recorded when something else does. */
 typedef struct {
     json_t *recs[KESSAI_MAX_SEALS];
+    char *paths[KESSAI_MAX_SEALS];
     size_t n;
 } seal_set;
 
 static void seals_dispose(seal_set *s)
 {
-    for (size_t i = 0; i < s->n; i++)
+    for (size_t i = 0; i < s->n; i++) {
         json_decref(s->recs[i]);
+        free(s->paths[i]);
+    }
     s->n = 0;
 }
 
@@ -332,10 +358,113 @@ static int branch_seals(seal_set *out, check *ck, const added_file *f, const dra
             rc = rc ? rc : 1;
             break;
         }
+        out->paths[out->n] = itk_strdup(dd->new_file.path);
         out->recs[out->n++] = rec;
+        if (!out->paths[out->n - 1])
+            rc = ITK_ENOMEM;
     }
     git_diff_free(diff);
     return rc;
+}
+
+/* Beyond itk_seal_standing: the seal's commit is void (V9), or its signer
+ * is not known. */
+#define SEAL_VOID 100
+#define SEAL_NO_SIGNER 101
+
+/* Does the seal on the decision branch (rec, added by commit) still stand
+ * on main as the decision is taken on it (tree: the decision's first
+ * parent's)? *st is ITK_SEAL_STANDS when its commit is not void (V9) by a
+ * compromise tree records, its key is active and its sealer holds the post
+ * sealed with; now receives
+ * the sealer's post there. The branch forked from main at the draft: a key
+ * retired or compromised, or a post changed, on main since never reaches
+ * it. 0 or ITK_ENOMEM. */
+static int seal_standing(int *st, itk_buf *now, check *ck, const json_t *rec, const git_oid *commit,
+                         const git_tree *tree)
+{
+    const char *principal = bstr(rec, "principal"), *post = bstr(rec, "post");
+    size_t idx = (size_t)(uintptr_t)itk_oidmap_get(&ck->p->commits, commit);
+    const itk_commit_info *info = idx ? &ck->p->result->commits[idx - 1] : NULL;
+    itk_seal_standing s;
+    if (!info || !info->fingerprint[0] || !principal || !post) {
+        *st = SEAL_NO_SIGNER;
+        return 0;
+    }
+    /* void (V9) by a compromise main knew as the decision was taken: one
+     * learnt since leaves a decision taken in good faith as it was (V9
+     * flags the seal), so that what a run finds does not depend on when */
+    for (size_t i = 0; info->is_void && i < ck->p->nvoids; i++) {
+        itk_key_status ks;
+        if (!git_oid_equal(&ck->p->voids[i].id, commit))
+            continue;
+        int known =
+            itk_vkeys_status(&ks, &ck->p->keys, ck->p->repo, tree, ck->p->voids[i].origin) == 0 &&
+            ks.state == ITK_KEY_COMPROMISED;
+        itk_error_clear();
+        if (known) {
+            *st = SEAL_VOID;
+            return 0;
+        }
+    }
+    int rc = itk_kessai_seal_standing(&s, now, ck->p->repo, tree, ck->info->party,
+                                      info->fingerprint, principal, post);
+    *st = (int)s;
+    return rc;
+}
+
+/* Records why a seal does not count (st from seal_standing). */
+static int seal_problem(check *ck, const added_file *f, const json_t *rec, const git_oid *commit,
+                        int st, const itk_buf *now)
+{
+    const char *id = json_string_value(json_object_get(rec, "id"));
+    const char *principal = bstr(rec, "principal"), *post = bstr(rec, "post");
+    size_t idx = (size_t)(uintptr_t)itk_oidmap_get(&ck->p->commits, commit);
+    const char *fpr = idx ? ck->p->result->commits[idx - 1].fingerprint : "?";
+    char seal_commit[13], main_commit[13];
+    snprintf(seal_commit, sizeof(seal_commit), "%.12s", git_oid_tostr_s(commit));
+    snprintf(main_commit, sizeof(main_commit), "%.12s",
+             git_oid_tostr_s(git_commit_parent_id(ck->commit, 0)));
+    id = id ? id : "?";
+    principal = principal ? principal : "?";
+    post = post ? post : "?";
+    switch (st) {
+    case SEAL_NO_SIGNER:
+        return PROBLEM(ck, "V12", f->path,
+                       "seal %s (commit %s) does not count: its signer or post is not known", id,
+                       seal_commit);
+    case SEAL_VOID:
+        return PROBLEM(ck, "V12", f->path,
+                       "seal %s (commit %s) by %s does not count: the commit is void (V9, signed "
+                       "after its key's compromise)",
+                       id, seal_commit, principal);
+    case ITK_SEAL_KEY_UNKNOWN:
+        return PROBLEM(ck, "V12", f->path,
+                       "seal %s (commit %s) by %s does not count: its key %s is not %s's key on "
+                       "main (%s), the state the decision is taken on",
+                       id, seal_commit, principal, fpr, principal, main_commit);
+    case ITK_SEAL_KEY_RETIRED:
+        return PROBLEM(ck, "V12", f->path,
+                       "seal %s (commit %s) by %s does not count: its key %s is retired on main "
+                       "(%s), the state the decision is taken on",
+                       id, seal_commit, principal, fpr, main_commit);
+    case ITK_SEAL_KEY_COMPROMISED:
+        return PROBLEM(ck, "V12", f->path,
+                       "seal %s (commit %s) by %s does not count: its key %s is compromised on "
+                       "main (%s), the state the decision is taken on (V9)",
+                       id, seal_commit, principal, fpr, main_commit);
+    case ITK_SEAL_POST_NONE:
+        return PROBLEM(ck, "V12", f->path,
+                       "seal %s (commit %s) by %s as %s does not count: %s holds no post on main "
+                       "(%s), the state the decision is taken on",
+                       id, seal_commit, principal, post, principal, main_commit);
+    default:
+        return PROBLEM(ck, "V12", f->path,
+                       "seal %s (commit %s) by %s as %s does not count: %s's post on main (%s), "
+                       "the state the decision is taken on, is %s",
+                       id, seal_commit, principal, post, principal, main_commit,
+                       now->ptr ? now->ptr : "?");
+    }
 }
 
 static int check_decision(check *ck, const added_file *f)
@@ -345,7 +474,7 @@ static int check_decision(check *ck, const added_file *f)
     char sha[65], kind[64];
     itk_kessai_rule rule;
     draft_at d;
-    seal_set seals = {{0}, 0};
+    seal_set seals = {{0}, {0}, 0};
     git_commit *tip = NULL;
     git_tree *tip_tree = NULL;
     itk_buf missing = ITK_BUF_INIT;
@@ -353,7 +482,11 @@ static int check_decision(check *ck, const added_file *f)
     if (!name || !outcome || !ck->base || !request_at(ck->p, ck->base, name, sha, kind))
         return 0; /* V6's to say */
     if (!hex) {
-        if (itk_kessai_rule_at(&rule, ck->p->repo, ck->base, kind, outcome) == 0 && rule.found)
+        /* the rule in force on main (the first parent), never one riding in
+         * on the merged branch */
+        if (itk_kessai_rule_at(&rule, ck->p->repo, ck->nkey_trees ? ck->key_trees[0] : ck->base,
+                               kind, outcome) == 0 &&
+            rule.found)
             return PROBLEM(ck, "V12", f->path,
                            "a decision on %s by one key, but the decision rule in force (%s) "
                            "needs a draft and the seals of its posts (決裁)",
@@ -367,6 +500,17 @@ static int check_decision(check *ck, const added_file *f)
         return PROBLEM(ck, "V12", f->path,
                        "the decision names draft %.12s, which is no draft of %s", hex, name);
     const git_oid *tip_id = git_commit_parent_id(ck->commit, 1);
+    const git_oid *main_id = git_commit_parent_id(ck->commit, 0);
+    if (!is_ancestor_or_same(ck->p, main_id, &d.main_id)) {
+        char drafted_on[GIT_OID_HEXSZ + 1];
+        git_oid_tostr(drafted_on, sizeof(drafted_on), &d.main_id);
+        rc = PROBLEM(ck, "V12", f->path,
+                     "the decision is taken on %.12s, which does not descend from %.12s, the main "
+                     "its draft %.12s was made on; a decision is the merge of a later main and "
+                     "its decision branch",
+                     git_oid_tostr_s(main_id), drafted_on, hex);
+        goto done;
+    }
     if (!is_ancestor_or_same(ck->p, tip_id, &d.id)) {
         rc = PROBLEM(ck, "V12", f->path,
                      "the decision merges %.12s, which does not descend from its draft %.12s",
@@ -379,7 +523,7 @@ static int check_decision(check *ck, const added_file *f)
     }
     if ((rc = branch_seals(&seals, ck, f, &d, tip_tree, hex)))
         goto done;
-    if ((rc = itk_kessai_rule_at(&rule, ck->p->repo, d.tree, d.kind, outcome)))
+    if ((rc = itk_kessai_rule_at(&rule, ck->p->repo, d.main_tree, d.kind, outcome)))
         goto done;
     if (!rule.found) {
         rc = PROBLEM(ck, "V12", f->path,
@@ -387,23 +531,81 @@ static int check_decision(check *ck, const added_file *f)
                      outcome);
         goto done;
     }
+    /* each seal where it was made, and whether it stands on main now */
+    git_oid at[KESSAI_MAX_SEALS];
+    int st[KESSAI_MAX_SEALS];
+    rc = itk_kessai_seal_commits(at, ck->p->repo, tip_id, &d.id, (const char *const *)seals.paths,
+                                 seals.n);
+    if (rc == ITK_EINVALID) {
+        rc = PROBLEM(ck, "V12", f->path, "%s", itk_error_last());
+        itk_error_clear();
+        goto done;
+    }
+    if (rc)
+        goto done;
+    for (size_t i = 0; i < seals.n; i++) {
+        itk_buf now = ITK_BUF_INIT;
+        rc = seal_standing(&st[i], &now, ck, seals.recs[i], &at[i], ck->key_trees[0]);
+        itk_buf_dispose(&now);
+        if (rc)
+            goto done;
+    }
     itk_kessai_seal_in in[KESSAI_MAX_SEALS];
     for (size_t i = 0; i < seals.n; i++) {
         const char *v = bstr(seals.recs[i], "verdict"), *reason = bstr(seals.recs[i], "reason");
-        in[i].principal = v && strcmp(v, outcome) == 0 ? bstr(seals.recs[i], "principal") : NULL;
+        in[i].principal = v && strcmp(v, outcome) == 0 && st[i] == ITK_SEAL_STANDS
+                              ? bstr(seals.recs[i], "principal")
+                              : NULL;
         in[i].post = bstr(seals.recs[i], "post");
         in[i].acting_for = bstr(seals.recs[i], "acting_for");
         in[i].has_reason = reason && *reason;
     }
-    if (!itk_kessai_met(&rule, in, seals.n, bstr(d.rec, "drafter"), &missing, NULL)) {
+    int met = itk_kessai_met(&rule, in, seals.n, bstr(d.rec, "drafter"), &missing, NULL);
+    /* … and the rule in force on main as the decision is taken: a draft made
+     * on an older main (before a stricter amendment) gains nothing by it */
+    itk_kessai_rule now_rule;
+    int met_now = 1;
+    if (met && (rc = itk_kessai_rule_at(&now_rule, ck->p->repo, ck->key_trees[0], d.kind, outcome)))
+        goto done;
+    if (met && now_rule.found)
+        met_now = itk_kessai_met(&now_rule, in, seals.n, bstr(d.rec, "drafter"), &missing, NULL);
+    /* a seal that does not count says why, when the decision needs it or
+     * lists it */
+    const json_t *listed = json_object_get(json_object_get(f->rec, "body"), "seals");
+    for (size_t i = 0; i < seals.n; i++) {
+        const char *v = bstr(seals.recs[i], "verdict");
+        const char *sid = json_string_value(json_object_get(seals.recs[i], "id"));
+        int is_listed = 0;
+        size_t k;
+        const json_t *x;
+        json_array_foreach(listed, k, x) is_listed |=
+            json_is_string(x) && sid && strcmp(json_string_value(x), sid) == 0;
+        if (st[i] == ITK_SEAL_STANDS || !v || strcmp(v, outcome) != 0 ||
+            (met && met_now && !is_listed))
+            continue;
+        itk_buf now = ITK_BUF_INIT;
+        rc = seal_standing(&st[i], &now, ck, seals.recs[i], &at[i], ck->key_trees[0]);
+        rc = rc ? rc : seal_problem(ck, f, seals.recs[i], &at[i], st[i], &now);
+        itk_buf_dispose(&now);
+        if (rc)
+            goto done;
+    }
+    if (!met) {
         rc = PROBLEM(ck, "V12", f->path,
                      "the seals on draft %.12s do not meet the decision rule in force at the "
                      "draft (%s): %s more %s (one person counts once; the drafter not at all)",
                      hex, rule.source, missing.ptr ? missing.ptr : "?", outcome);
         goto done;
     }
+    if (!met_now) {
+        rc = PROBLEM(ck, "V12", f->path,
+                     "the seals on draft %.12s meet the rule in force at the draft, but not the "
+                     "decision rule in force on main as the decision is taken (%s): %s more %s; "
+                     "a decision meets both",
+                     hex, now_rule.source, missing.ptr ? missing.ptr : "?", outcome);
+        goto done;
+    }
     /* the seals it lists are seals on that branch */
-    const json_t *listed = json_object_get(json_object_get(f->rec, "body"), "seals");
     size_t k;
     const json_t *v;
     json_array_foreach(listed, k, v)
@@ -429,8 +631,67 @@ done:
     return rc;
 }
 
+/* A decision of the city enters main as the city's own commit on main, or
+ * as the merge of its decision branch (V6, V12): never brought in by a
+ * merge's second parent, where it would have been taken on another main
+ * (one older than a decision rule, or than a key's retirement) and checked
+ * against that. A merge of the city whose second parent brings a decision
+ * record of the city that its first parent lacks is refused. */
+static int check_brought_decisions(check *ck)
+{
+    char prefix[ITK_PARTY_ID_MAX + 32];
+    git_tree_entry *mine = NULL, *before = NULL;
+    git_tree *a = NULL, *b = NULL;
+    git_diff *diff = NULL;
+    int rc = 0;
+    if (!ck->is_city || ck->info->nparents != 2 || ck->nkey_trees < 1)
+        return 0;
+    snprintf(prefix, sizeof(prefix), "parties/%s/decisions", ck->info->party);
+    if (git_tree_entry_bypath(&mine, ck->tree, prefix) < 0) {
+        git_error_clear();
+        return 0;
+    }
+    if (git_tree_entry_bypath(&before, ck->key_trees[0], prefix) == 0 &&
+        git_oid_equal(git_tree_entry_id(before), git_tree_entry_id(mine)))
+        goto done;
+    git_error_clear();
+    if ((before && git_tree_lookup(&a, ck->p->repo, git_tree_entry_id(before)) < 0) ||
+        git_tree_lookup(&b, ck->p->repo, git_tree_entry_id(mine)) < 0 ||
+        git_diff_tree_to_tree(&diff, ck->p->repo, a, b, NULL) < 0) {
+        rc = itk_error_git("cannot compare the decisions of %s", git_oid_tostr_s(ck->id));
+        goto done;
+    }
+    size_t n = git_diff_num_deltas(diff);
+    for (size_t i = 0; !rc && i < n; i++) {
+        const git_diff_delta *dd = git_diff_get_delta(diff, i);
+        char path[512];
+        int own = 0;
+        if (dd->status != GIT_DELTA_ADDED)
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", prefix, dd->new_file.path);
+        for (size_t k = 0; k < ck->nfiles && !own; k++)
+            own = strcmp(ck->files[k].path, path) == 0;
+        if (!own)
+            rc = PROBLEM(ck, "V12", path,
+                         "the merge brings the decision %s in through its second parent (%.12s); a "
+                         "decision is the city's own commit on main or the merge of its decision "
+                         "branch, checked against main as it is taken",
+                         path, git_oid_tostr_s(git_commit_parent_id(ck->commit, 1)));
+    }
+done:
+    git_diff_free(diff);
+    git_tree_free(a);
+    git_tree_free(b);
+    git_tree_entry_free(mine);
+    git_tree_entry_free(before);
+    return rc;
+}
+
 int itk_policy_check_kessai(check *ck)
 {
+    int brc = check_brought_decisions(ck);
+    if (brc < 0)
+        return brc;
     for (size_t i = 0; i < ck->nfiles; i++) {
         const added_file *f = &ck->files[i];
         if (!f->rec || f->refused || f->info.kind != ITK_PATH_RECORD || !f->info.type)

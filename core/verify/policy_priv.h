@@ -86,4 +86,8 @@ int itk_policy_check_published(check *ck, int genesis);
  * operational error. */
 int itk_policy_check_kessai(check *ck);
 
+/* V12, who may set a post (policy_posts.c, itaku/delegation.h): the posts a
+ * commit of the city gives. 0, negative on an operational error. */
+int itk_policy_check_posts(check *ck);
+
 #endif

@@ -11,6 +11,7 @@
 #include "itaku/forms.h"
 #include "itaku/history.h"
 #include "itaku/json.h"
+#include "itaku/kessai.h"
 #include "itaku/party.h"
 #include "itaku/render.h"
 #include "itaku/snapshot.h"
@@ -677,6 +678,29 @@ static void section_who(itk_buf *b, const rctx *c)
     itk_buf_puts(b, "</table>\n");
 }
 
+/* 決裁 (DESIGN V12): where the decision on a pending request stands, in
+ * the words of `itaku requests` (起案済み 課長決裁待ち); empty when no draft
+ * is here. */
+static void kessai_cell(itk_buf *b, const rctx *c, const itk_request_info *r)
+{
+    char code[16] = "";
+    itk_buf waiting = ITK_BUF_INIT, state = ITK_BUF_INIT, next = ITK_BUF_INIT;
+    if (strcmp(r->state, "pending") == 0 &&
+        itk_kessai_where(code, &waiting, c->reg, r->requester, r->id) == 0 && code[0] &&
+        itk_kessai_where_words(&state, &next, c->snap ? itk_snapshot_labels(c->snap) : NULL, code,
+                               waiting.ptr) == 0) {
+        esc(b, state.ptr);
+        if (next.size) {
+            itk_buf_puts(b, " ");
+            esc(b, next.ptr);
+        }
+    }
+    itk_error_clear();
+    itk_buf_dispose(&waiting);
+    itk_buf_dispose(&state);
+    itk_buf_dispose(&next);
+}
+
 static void section_requests(itk_buf *b, const rctx *c)
 {
     itk_buf_puts(b, "<h2>申請と決定</h2>\n");
@@ -685,7 +709,7 @@ static void section_requests(itk_buf *b, const rctx *c)
         return;
     }
     itk_buf_puts(b, "<table><thead><tr><th>申請</th><th>種類</th><th>件名</th><th>状態</th>"
-                    "<th>進達</th><th>決定日</th><th>有効期限</th></tr></thead>\n");
+                    "<th>決裁</th><th>進達</th><th>決定日</th><th>有効期限</th></tr></thead>\n");
     for (size_t i = 0; i < c->nrequests; i++) {
         const itk_request_info *r = &c->requests[i];
         itk_buf_puts(b, "<tr><td>");
@@ -700,6 +724,8 @@ static void section_requests(itk_buf *b, const rctx *c)
             itk_buf_puts(b, " → ");
             esc(b, r->next);
         }
+        itk_buf_puts(b, "</td><td>");
+        kessai_cell(b, c, r);
         itk_buf_puts(b, "</td><td>");
         esc(b, r->endorsed);
         itk_buf_puts(b, "</td><td>");

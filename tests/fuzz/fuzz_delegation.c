@@ -1,7 +1,8 @@
 /* Fuzz target: untrusted bytes read as the decision rules of a contract
  * (core/model/delegation.c; itaku.json "decision_rules" or a contract
  * amendment's), the rule looked up per request kind and outcome, and seals
- * counted against it, as verify (V12) and `itaku kessai` do. */
+ * counted against it, as verify (V12) and `itaku kessai` do; and "post_setters"
+ * beside them, who may set a post. */
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -54,6 +55,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             itk_kessai_may_seal(&r, "次長", "部長");
             itk_buf_dispose(&missing);
         }
+    /* who may set posts: "post_setters" beside the rules */
+    itk_post_setters ps;
+    const json_t *setters = json_is_object(doc) ? json_object_get(doc, "post_setters") : NULL;
+    int prc = itk_post_setters_from(&ps, rules, setters);
+    if (ps.nsetters > ITK_KESSAI_MAX_POSTS || (prc && ps.nsetters))
+        abort(); /* bounded; a refused list names no setter */
+    if (ps.in_force && itk_post_set_allowed(&ps, "a", "総務", "a", "課長", "担当") == 0)
+        abort(); /* nobody sets their own post while a rule is in force */
+    itk_post_set_allowed(&ps, "a", "総務", "b", "課長", NULL);
     itk_error_clear();
     json_decref(doc);
     return 0;

@@ -14,6 +14,7 @@
 #include "itaku/buf.h"
 #include "itaku/errors.h"
 #include "itaku/delegation.h"
+#include "helpers.h"
 
 static json_t *parse(const char *text)
 {
@@ -126,12 +127,155 @@ static void test_a_deputy_counts_only_with_a_reason_and_when_the_rule_names_it(v
     assert_int_equal(itk_kessai_may_draft(&r, "部長"), 0);
 }
 
+/* Where each seal on a decision branch was made: walked back from the tip
+ * along first parents to the draft; refused when the draft is not reached
+ * that way or a seal was not added on the way. */
+static void test_seal_commits_walk_back_to_the_draft(void **state)
+{
+    (void)state;
+    char *dir = th_tmpdir();
+    git_repository *repo = NULL;
+    git_oid d, s1, s2, other, at[2];
+    git_libgit2_init();
+    assert_int_equal(
+        th_sh("cd '%s' && git init -q -b main r && cd r && G='git -c user.name=t -c "
+              "user.email=t@example.invalid' && echo d >draft.json && git add . && $G commit -qm "
+              "d && echo 1 >s1.json && git add . && $G commit -qm s1 && echo 2 >s2.json && "
+              "git add . && $G commit -qm s2 && git checkout -q --orphan o && $G commit -qm o",
+              dir),
+        0);
+    char path[4200];
+    snprintf(path, sizeof(path), "%s/r", dir);
+    assert_int_equal(git_repository_open(&repo, path), 0);
+    git_object *o = NULL;
+    assert_int_equal(git_revparse_single(&o, repo, "main~2"), 0);
+    d = *git_object_id(o);
+    git_object_free(o);
+    assert_int_equal(git_revparse_single(&o, repo, "main~1"), 0);
+    s1 = *git_object_id(o);
+    git_object_free(o);
+    assert_int_equal(git_revparse_single(&o, repo, "main"), 0);
+    s2 = *git_object_id(o);
+    git_object_free(o);
+    assert_int_equal(git_revparse_single(&o, repo, "o"), 0);
+    other = *git_object_id(o);
+    git_object_free(o);
+    const char *paths[] = {"s2.json", "s1.json"};
+    assert_int_equal(itk_kessai_seal_commits(at, repo, &s2, &d, paths, 2), 0);
+    assert_true(git_oid_equal(&at[0], &s2));
+    assert_true(git_oid_equal(&at[1], &s1));
+    /* no seal: the tip is the draft */
+    assert_int_equal(itk_kessai_seal_commits(at, repo, &d, &d, NULL, 0), 0);
+    /* the draft is not on the tip's first-parent line */
+    assert_int_equal(itk_kessai_seal_commits(at, repo, &s2, &other, paths, 2), ITK_EINVALID);
+    /* a path no commit after the draft adds (the draft's own) */
+    const char *drafted[] = {"draft.json"};
+    assert_int_equal(itk_kessai_seal_commits(at, repo, &s2, &d, drafted, 1), ITK_EINVALID);
+    git_repository_free(repo);
+    git_libgit2_shutdown();
+    th_rmtree(dir);
+    free(dir);
+}
+
+static void check_setters(const char *text, int want)
+{
+    json_t *j = parse(text);
+    assert_int_equal(itk_post_setters_check(j), want);
+    json_decref(j);
+}
+
+static void test_post_setters_are_a_short_list_of_posts(void **state)
+{
+    (void)state;
+    check_setters("[\"総務\"]", 0);
+    check_setters("[\"総務\", \"人事課長\"]", 0);
+    check_setters("[]", 0);
+    /* not a list; a number; an empty post; a control character; a post
+     * twice; more than ITK_KESSAI_MAX_POSTS */
+    check_setters("{\"post\": \"総務\"}", ITK_EINVALID);
+    check_setters("[1]", ITK_EINVALID);
+    check_setters("[\"\"]", ITK_EINVALID);
+    check_setters("[\"総\\u0007務\"]", ITK_EINVALID);
+    check_setters("[\"総務\", \"総務\"]", ITK_EINVALID);
+    check_setters("[\"a\", \"b\", \"c\", \"d\", \"e\", \"f\", \"g\", \"h\", \"i\"]", ITK_EINVALID);
+    itk_error_clear();
+}
+
+static void test_post_settings_in_force_from_rules_and_setters(void **state)
+{
+    (void)state;
+    itk_post_setters s;
+    json_t *rules = parse("[{\"drafters\": [\"担当\"], \"approvers\": [{\"post\": \"課長\", "
+                          "\"count\": 1}]}]");
+    json_t *none = parse("[]"), *setters = parse("[\"総務\", \"課長\"]");
+    json_t *bad = parse("[\"総務\", 7]");
+    /* no rule, no setters: today's behaviour */
+    assert_int_equal(itk_post_setters_from(&s, NULL, NULL), 0);
+    assert_int_equal(s.in_force, 0);
+    assert_int_equal(itk_post_setters_from(&s, none, none), 0);
+    assert_int_equal(s.in_force, 0);
+    /* a decision rule alone: in force, no setter posts named */
+    assert_int_equal(itk_post_setters_from(&s, rules, NULL), 0);
+    assert_int_equal(s.in_force, 1);
+    assert_int_equal(s.nsetters, 0);
+    /* setters, with or without a rule */
+    assert_int_equal(itk_post_setters_from(&s, rules, setters), 0);
+    assert_int_equal(s.nsetters, 2);
+    assert_string_equal(s.setters[0], "総務");
+    assert_string_equal(s.setters[1], "課長");
+    assert_int_equal(itk_post_setters_from(&s, none, setters), 0);
+    assert_int_equal(s.in_force, 1);
+    /* a malformed list: refused, no setter named */
+    assert_int_equal(itk_post_setters_from(&s, rules, bad), ITK_EINVALID);
+    assert_int_equal(s.nsetters, 0);
+    itk_error_clear();
+    json_decref(rules);
+    json_decref(none);
+    json_decref(setters);
+    json_decref(bad);
+}
+
+static void test_no_self_promotion_and_only_setters_set_posts(void **state)
+{
+    (void)state;
+    itk_post_setters off, rule, somu;
+    memset(&off, 0, sizeof(off));
+    memset(&rule, 0, sizeof(rule));
+    rule.in_force = 1;
+    snprintf(rule.source, sizeof(rule.source), "itaku.json");
+    somu = rule;
+    snprintf(somu.setters[somu.nsetters++], ITK_KESSAI_POST_BYTES, "総務");
+    /* no rule in force: anyone, themselves included (today) */
+    assert_int_equal(itk_post_set_allowed(&off, "tanto", "担当", "tanto", "課長", "担当"), 0);
+    /* a rule in force: never one's own post, unless it does not change */
+    assert_int_equal(itk_post_set_allowed(&rule, "tanto", "担当", "tanto", "課長", "担当"),
+                     ITK_EAUTH);
+    assert_non_null(strstr(itk_error_last(), "tanto"));
+    assert_int_equal(itk_post_set_allowed(&rule, "tanto", "担当", "tanto", "担当", "担当"), 0);
+    assert_int_equal(itk_post_set_allowed(&rule, "tanto", "担当", "kacho", "課長", NULL), 0);
+    /* post_setters: only a holder of one of them, and still not their own */
+    assert_int_equal(itk_post_set_allowed(&somu, "tanto", "担当", "kacho", "課長", NULL),
+                     ITK_EAUTH);
+    assert_non_null(strstr(itk_error_last(), "総務"));
+    assert_int_equal(itk_post_set_allowed(&somu, "tanto", NULL, "kacho", "課長", NULL), ITK_EAUTH);
+    assert_int_equal(itk_post_set_allowed(&somu, "soumu", "総務", "kacho", "課長", NULL), 0);
+    assert_int_equal(itk_post_set_allowed(&somu, "soumu", "総務", "soumu", "課長", "総務"),
+                     ITK_EAUTH);
+    /* a new key with the post one holds already sets nothing */
+    assert_int_equal(itk_post_set_allowed(&somu, "kacho", "課長", "kacho", "課長", "課長"), 0);
+    itk_error_clear();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_well_formed_rules_and_what_is_refused),
         cmocka_unit_test(test_seals_meet_a_rule_one_person_once_never_the_drafter),
         cmocka_unit_test(test_a_deputy_counts_only_with_a_reason_and_when_the_rule_names_it),
+        cmocka_unit_test(test_seal_commits_walk_back_to_the_draft),
+        cmocka_unit_test(test_post_setters_are_a_short_list_of_posts),
+        cmocka_unit_test(test_post_settings_in_force_from_rules_and_setters),
+        cmocka_unit_test(test_no_self_promotion_and_only_setters_set_posts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,12 +21,16 @@ typedef struct {
      * force; an empty array: one city key decides again (borrowed; NULL:
      * unchanged; itk_kessai_rules_check) */
     json_t *decision_rules;
+    /* the posts whose holders set the city's officers' posts from now on
+     * (itaku/delegation.h; borrowed; NULL: unchanged;
+     * itk_post_setters_check) */
+    json_t *post_setters;
 } itk_contract_amend_options;
 
 #define ITK_CONTRACT_AMEND_OPTIONS_VERSION 1
 #define ITK_CONTRACT_AMEND_OPTIONS_INIT                                                            \
     {                                                                                              \
-        ITK_CONTRACT_AMEND_OPTIONS_VERSION, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL            \
+        ITK_CONTRACT_AMEND_OPTIONS_VERSION, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL      \
     }
 
 /* Writes "parties/<city>/contract-amendments/c-NNNNNN.json" (schema
@@ -34,6 +38,8 @@ typedef struct {
  * contract-amend; name gets "<city>/c-NNNNNN". It is in force for records
  * whose commit descends from it and for due dates after its commit (status).
  * Refused, writing nothing: a signer that is not the city (ITK_EAUTH, V3),
+ * decision_rules or post_setters changed by an officer whose post is not
+ * one of the post_setters in force (ITK_EAUTH, itaku/delegation.h),
  * no reason or no setting (ITK_EINVALID), a body the schema refuses
  * (ITK_EINVALID), a registry whose HEAD lacks the schema (ITK_ENOTFOUND:
  * `itaku contract upgrade` publishes it). */

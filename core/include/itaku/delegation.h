@@ -8,7 +8,10 @@
  * `itaku init`), replaced as a whole by the newest contract amendment of the
  * city that names "decision_rules" (`itaku contract amend`). The rule that
  * applies to a decision is the one in force in the tree of its draft's
- * commit. No rule: one city key decides (V6 alone). */
+ * first parent (main as the draft was made on it: nothing riding on the
+ * draft or the merged branch), and the seals must meet the rule in force on
+ * main as the decision is taken too (when there is one). No rule: one city
+ * key decides (V6 alone). */
 #ifndef ITAKU_DELEGATION_H
 #define ITAKU_DELEGATION_H
 
@@ -96,5 +99,104 @@ int itk_kessai_may_seal(const itk_kessai_rule *r, const char *post, const char *
  * when it did not count. */
 int itk_kessai_met(const itk_kessai_rule *r, const itk_kessai_seal_in *seals, size_t n,
                    const char *drafter, itk_buf *missing, int *used);
+
+/* The most commits walked back from a decision branch's tip to its draft
+ * (one per seal): far beyond any rule's seals. */
+#define ITK_KESSAI_MAX_WALK 256
+
+/* Where the seals on a decision branch were made: walks from tip back along
+ * first parents to draft (at most ITK_KESSAI_MAX_WALK commits) and sets
+ * commits[i] to the commit that added paths[i] (the first whose first
+ * parent's tree lacks it). ITK_EINVALID (naming tip and draft) when draft
+ * is not reached along first parents or a path is added by none of them;
+ * ITK_EGIT when a commit or tree cannot be read. */
+int itk_kessai_seal_commits(git_oid *commits, git_repository *repo, const git_oid *tip,
+                            const git_oid *draft, const char *const *paths, size_t n);
+
+/* Whether a seal still stands in tree (main as the decision is taken on
+ * it, DESIGN V12): the key that signed it is active there and the sealing
+ * principal holds the post it sealed with. */
+typedef enum {
+    ITK_SEAL_STANDS = 0,
+    ITK_SEAL_KEY_UNKNOWN,     /* no party of tree lists the key */
+    ITK_SEAL_KEY_RETIRED,     /* retired in tree */
+    ITK_SEAL_KEY_COMPROMISED, /* compromised in tree (V9) */
+    ITK_SEAL_POST_NONE,       /* the principal has no post in tree */
+    ITK_SEAL_POST_OTHER,      /* another post (in *now) */
+} itk_seal_standing;
+
+/* Sets *out to the standing of a seal by principal of party with post,
+ * signed by the key fpr (SHA256 fingerprint), in tree; now receives the
+ * principal's post there ("" when none). 0, or ITK_ENOMEM. */
+int itk_kessai_seal_standing(itk_seal_standing *out, itk_buf *now, git_repository *repo,
+                             const git_tree *tree, const char *party, const char *fpr,
+                             const char *principal, const char *post);
+/* Who may set a post (DESIGN V12). V12 proves a rule was kept only while no
+ * officer can name themselves 課長, so once the contract settings hold a
+ * decision rule (or "post_setters"), a post of a city principal is set like
+ * this: a key record added with a post, or an "attributes" key event giving
+ * a post, that changes the principal's post in force before the commit
+ *  (1) is never signed by that principal (no self-promotion), and
+ *  (2) when "post_setters" is in force (a list of posts beside
+ *      "decision_rules": itaku.json at `itaku init`, replaced by the newest
+ *      contract amendment of the city that names "post_setters"), is signed
+ *      by a principal whose post, read from the commit's first parent, is
+ *      one of them (a personnel or 総務 post, say).
+ * The posts written at `itaku init` (the genesis) are the bootstrap. A key
+ * record or event that gives the post the principal holds already changes
+ * nothing and is not a setting. Other parties' posts are theirs: no rule.
+ * Sections are not modelled: a 課長 in post_setters sets any city post.
+ * Rule (1) alone does not stop an officer adding a key under a new
+ * principal name with a post; post_setters does. */
+typedef struct {
+    int in_force; /* 0: no decision rule, no post_setters (anyone, as before) */
+    char setters[ITK_KESSAI_MAX_POSTS][ITK_KESSAI_POST_BYTES];
+    size_t nsetters;  /* 0: any city officer but the principal */
+    char city[64];    /* the contract's city, "" when unknown */
+    char source[200]; /* where post_setters (else decision_rules) was read */
+} itk_post_setters;
+
+/* 0 when setters (the JSON "post_setters") is a list of at most
+ * ITK_KESSAI_MAX_POSTS posts, each passing itk_post_check and none twice
+ * (an empty list: no setter posts named, rule (1) alone); ITK_EINVALID
+ * naming what is wrong otherwise. */
+int itk_post_setters_check(const json_t *setters);
+
+/* Fills out from the settings rules ("decision_rules", may be NULL) and
+ * setters ("post_setters", may be NULL): in_force when either is a
+ * non-empty list. A malformed setters gives ITK_EINVALID (out
+ * stays in force with no setters named). city and source are left empty. */
+int itk_post_setters_from(itk_post_setters *out, const json_t *rules, const json_t *setters);
+
+/* The settings on posts in force in tree (the city's itaku.json and its
+ * contract amendments, as itk_kessai_rule_at reads them). A malformed list
+ * in force counts as no list (writers and the schema refuse one where it is
+ * written). Never fails on a tree it cannot read (out->in_force 0). */
+int itk_post_setters_at(itk_post_setters *out, git_repository *repo, const git_tree *tree);
+
+/* 0 when signer (a principal of the city, whose post is signer_post, NULL
+ * when none) may give principal the post post under s, principal's post
+ * before being before (NULL when none); ITK_EAUTH with a message saying who
+ * may set posts otherwise. Allowed always when s is not in force or post
+ * equals before. */
+int itk_post_set_allowed(const itk_post_setters *s, const char *signer, const char *signer_post,
+                         const char *principal, const char *post, const char *before);
+
+/* itk_post_set_allowed for a commit of party, signed by principal signer,
+ * made on tree before (the first parent's tree, or HEAD's for a writer),
+ * giving principal the post post: settings and posts read from before. 0
+ * when party is not the city there. ITK_EAUTH as above, ITK_ENOMEM. */
+int itk_post_setting_check(git_repository *repo, const git_tree *before, const char *party,
+                           const char *signer, const char *principal, const char *post);
+
+/* While post_setters names posts, the settings that say who decides
+ * ("decision_rules" and "post_setters": a contract amendment naming either,
+ * or an edit of itaku.json changing either) are changed only by an officer
+ * of one of those posts too; else anyone could drop the list and then name
+ * themselves 課長. 0 when signer (a principal of party, its post read from
+ * tree before) may change them, or party is not the city, or no setter post
+ * is named; ITK_EAUTH saying who may otherwise; ITK_ENOMEM. */
+int itk_post_settings_change_check(git_repository *repo, const git_tree *before, const char *party,
+                                   const char *signer);
 
 #endif

@@ -26,13 +26,16 @@ typedef struct {
     /* itaku.json "decision_rules" (決裁, itaku/delegation.h; borrowed), or
      * NULL: none, one city key decides */
     const json_t *decision_rules;
+    /* itaku.json "post_setters" (the posts whose holders set the city's
+     * officers' posts, itaku/delegation.h; borrowed), or NULL: none */
+    const json_t *post_setters;
 } itk_init_options;
 
 #define ITK_INIT_OPTIONS_VERSION 1
 #define ITK_INIT_OPTIONS_INIT                                                                      \
     {                                                                                              \
         ITK_INIT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL,   \
-            NULL, NULL                                                                             \
+            NULL, NULL, NULL                                                                       \
     }
 
 /* Creates a registry in dir (which must not exist or be empty) from the

@@ -5,6 +5,7 @@
 #define ITAKU_KESSAI_H
 
 #include "itaku/buf.h"
+#include "itaku/labels.h"
 #include "itaku/registry.h"
 
 /* The branch of a decision in progress on request "<requester>/<rec>". */
@@ -45,5 +46,13 @@ int itk_kessai_seal(git_oid *out, int *met, itk_registry *reg, itk_signer *signe
  * due), with *waiting the posts still needed ("課長", "課長×2"). */
 int itk_kessai_where(char code[16], itk_buf *waiting, itk_registry *reg, const char *requester,
                      const char *id);
+
+/* The words `itaku requests` and the report show for what itk_kessai_where
+ * answered: *state the label of code in labels' domain "kessai" (起案済み,
+ * 決裁中, 決裁済み（決定待ち）; code itself when labels is NULL or lacks
+ * it), *next the posts still to seal followed by the label "kessai.waiting"
+ * (課長決裁待ち; emptied when waiting is empty). ITK_ENOMEM. */
+int itk_kessai_where_words(itk_buf *state, itk_buf *next, const itk_labels *labels,
+                           const char *code, const char *waiting);
 
 #endif

@@ -18,7 +18,9 @@ int itk_key_add_named(git_oid *out, itk_registry *reg, itk_signer *signer, const
                       const char *principal, const char *name);
 
 /* itk_key_add_named also recording the principal's post (NULL: none),
- * e.g. 課長 (DESIGN V12); ITK_EINVALID for a post failing itk_post_check. */
+ * e.g. 課長 (DESIGN V12); ITK_EINVALID for a post failing itk_post_check;
+ * ITK_EAUTH, writing nothing, when the signer may not set that post
+ * (itk_post_setting_check: no self-promotion, post_setters). */
 int itk_key_add_attrs(git_oid *out, itk_registry *reg, itk_signer *signer, const itk_pubkey *key,
                       const char *principal, const char *name, const char *post);
 
@@ -27,7 +29,8 @@ int itk_key_add_attrs(git_oid *out, itk_registry *reg, itk_signer *signer, const
  * both NULL, ITK_EINVALID), in one "attributes" key event as
  * itk_key_set_name. A post in force at a commit is read from that commit's
  * parents (itk_principal_post_before), so a change reaches no earlier
- * seal. */
+ * seal. ITK_EAUTH, writing nothing, when the signer may not set that post
+ * (itk_post_setting_check). */
 int itk_key_set_attributes(git_oid *out, itk_registry *reg, itk_signer *signer,
                            const char *principal, const char *name, const char *post);
 
