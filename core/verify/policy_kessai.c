@@ -5,12 +5,12 @@
  * whose post (read from the seal's parent) the rule names; the seals meet
  * the rule in force at the draft (read from the draft's first parent, main
  * as it was drafted on) and the rule in force as the decision is taken; the
- * drafter does not seal. The branch forked from
- * main at the draft, so what main learnt since never reaches it: at the
- * decision, each seal counts only when its key is still active and its
- * sealer still holds the post on main (the decision's first parent, which
- * descends from the draft's). Applied to the drafts, seals and decisions a
- * commit adds, after V6 (policy_chain.c). */
+ * drafter does not seal. The branch forked from main at the draft, so what
+ * main learnt since never reaches it: at the decision, each seal counts
+ * only when its key is still active and its sealer still holds the post on
+ * main (the decision's first parent, which descends from the draft's); and
+ * no decision enters main through a merge's second parent. Applied to the
+ * drafts, seals and decisions a commit adds, after V6 (policy_chain.c). */
 #include "itaku/errors.h"
 #include "itaku/json.h"
 #include "itaku/delegation.h"
