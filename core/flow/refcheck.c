@@ -2,6 +2,7 @@
 #include "itaku/refcheck.h"
 #include "alloc.h"
 #include "itaku/buf.h"
+#include "itaku/chain.h"
 #include "itaku/errors.h"
 #include "intl.h"
 #include "itaku/query.h"
@@ -231,36 +232,54 @@ static int check_record_refs(check *k, itk_registry *reg, git_tree *tree, const 
     return rc;
 }
 
-/* The register entries of party that count (not superseded, not the one
- * being corrected), as their bodies. */
+/* The register entries that count (not superseded, not the one being
+ * corrected), as their bodies: party's own, and with below also those of
+ * every party below it in the chain (its subcontractors, theirs, ...). */
 static int register_bodies(json_t **out, itk_registry *reg, git_tree *tree, const char *party,
-                           const char *supersedes)
+                           const char *supersedes, int below)
 {
     char **paths = NULL;
     size_t n = 0;
     json_t *recs = json_array(), *gone = json_object();
-    int rc = itk_tree_records(&paths, &n, reg->repo, tree, party, "register");
+    int rc = itk_tree_records(&paths, &n, reg->repo, tree, below ? NULL : party, "register");
     for (size_t i = 0; !rc && i < n; i++) {
         json_t *rec = NULL;
+        itk_path_info pi;
+        char key[160];
+        itk_path_classify(&pi, paths[i]);
+        if (pi.kind != ITK_PATH_RECORD ||
+            (strcmp(pi.party, party) != 0 &&
+             !itk_chain_is_ancestor(reg->repo, tree, party, pi.party)))
+            continue;
         if (itk_tree_read_json(&rec, reg->repo, tree, paths[i])) {
             itk_error_clear();
             continue;
         }
+        /* ids are a party's own: keep "<party>/<id>" */
         const char *sup = json_string_value(json_object_get(rec, "supersedes"));
-        if (sup)
-            json_object_set_new(gone, sup, json_true());
+        if (sup) {
+            snprintf(key, sizeof(key), "%s/%s", pi.party, sup);
+            json_object_set_new(gone, key, json_true());
+        }
+        json_object_set_new(rec, "party", json_string(pi.party));
         json_array_append_new(recs, rec);
     }
     itk_string_list_free(paths, n);
-    if (supersedes)
-        json_object_set_new(gone, supersedes, json_true());
+    if (supersedes) {
+        char key[160];
+        snprintf(key, sizeof(key), "%s/%s", party, supersedes);
+        json_object_set_new(gone, key, json_true());
+    }
     *out = json_array();
     size_t i;
     json_t *rec;
     json_array_foreach(recs, i, rec)
     {
         const char *id = json_string_value(json_object_get(rec, "id"));
-        if (!id || !json_object_get(gone, id))
+        char key[160];
+        snprintf(key, sizeof(key), "%s/%s", json_string_value(json_object_get(rec, "party")),
+                 id ? id : "");
+        if (!id || !json_object_get(gone, key))
             json_array_append(*out, json_object_get(rec, "body"));
     }
     json_decref(recs);
@@ -302,16 +321,23 @@ static int holds(const json_t *bodies, const char *item, long long t, json_t *ca
     return found;
 }
 
+/* below: party's chain counts (register_bodies), the message says so. */
 static void check_item(check *k, const json_t *bodies, const char *type, const char *field,
-                       const char *item, long long t, const char *party)
+                       const char *item, long long t, const char *party, int below)
 {
     json_t *cands = json_array();
     if (!holds(bodies, item, t, cands)) {
         char why[400];
         itk_buf key = ITK_BUF_INIT;
-        snprintf(why, sizeof(why),
-                 itk__("is no item %s holds: no earlier received or copied entry of %s has it"),
-                 party, party);
+        if (below)
+            snprintf(why, sizeof(why),
+                     itk__("is no item %s or a party below it holds: no received or copied "
+                           "register entry of theirs has it; record its receipt first"),
+                     party);
+        else
+            snprintf(why, sizeof(why),
+                     itk__("is no item %s holds: no earlier received or copied entry of %s has it"),
+                     party, party);
         if (itk_label_key(&key, item))
             itk_buf_puts(&key, item);
         itk_error_clear();
@@ -321,10 +347,41 @@ static void check_item(check *k, const json_t *bodies, const char *type, const c
     json_decref(cands);
 }
 
+/* The item_ids array of body a record of type cites by an item's id
+ * alone, and its field's name (NULL: none): a request's and an
+ * instruction's item_ids, an incident's affected.item_ids. */
+static const json_t *cited_item_list(const char *type, const json_t *body, const char **field)
+{
+    if (strcmp(type, "request") == 0 || strcmp(type, "instruction") == 0) {
+        *field = "item_ids[]";
+        return json_object_get(body, "item_ids");
+    }
+    if (strcmp(type, "incident") == 0) {
+        *field = "affected.item_ids[]";
+        return json_object_get(json_object_get(body, "affected"), "item_ids");
+    }
+    return NULL;
+}
+
+/* The party whose chain must hold the items a record of type by party
+ * cites: an instruction's addressee, else party itself. */
+static const char *item_holder(const char *type, const json_t *body, const char *party)
+{
+    const char *to = json_string_value(json_object_get(body, "to"));
+    return strcmp(type, "instruction") == 0 && to ? to : party;
+}
+
 static int check_items(check *k, const json_t *bodies, const char *party, const char *type,
                        const json_t *body)
 {
-    if (strcmp(type, "register") == 0) {
+    const char *field = NULL;
+    const json_t *list = cited_item_list(type, body, &field);
+    if (list) {
+        size_t i;
+        json_t *it;
+        json_array_foreach(list, i, it) if (json_string_value(it)) check_item(
+            k, bodies, type, field, json_string_value(it), -1, item_holder(type, body, party), 1);
+    } else if (strcmp(type, "register") == 0) {
         const char *action = json_string_value(json_object_get(body, "action"));
         const char *item = json_string_value(json_object_get(body, "item_id"));
         const char *from = json_string_value(json_object_get(body, "derived_from"));
@@ -333,9 +390,9 @@ static int check_items(check *k, const json_t *bodies, const char *party, const 
             return 0;
         if (strcmp(action, "copied") == 0) {
             if (from)
-                check_item(k, bodies, type, "derived_from", from, t, party);
+                check_item(k, bodies, type, "derived_from", from, t, party, 0);
         } else if (strcmp(action, "received") != 0)
-            check_item(k, bodies, type, "item_id", item, t, party);
+            check_item(k, bodies, type, "item_id", item, t, party, 0);
     } else if (strcmp(type, "form5") == 0) {
         size_t i;
         json_t *it;
@@ -343,7 +400,7 @@ static int check_items(check *k, const json_t *bodies, const char *party, const 
         {
             const char *item = json_string_value(json_object_get(it, "item_id"));
             if (item)
-                check_item(k, bodies, type, "items[].item_id", item, -1, party);
+                check_item(k, bodies, type, "items[].item_id", item, -1, party, 0);
         }
     }
     return 0;
@@ -454,10 +511,13 @@ int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const c
                                          "reference cannot be found in the registry");
         goto done;
     }
-    int items = strcmp(type, "register") == 0 || strcmp(type, "form5") == 0;
+    const char *field;
+    int below = cited_item_list(type, body, &field) != NULL;
+    int items = below || strcmp(type, "register") == 0 || strcmp(type, "form5") == 0;
     if ((rc = check_record_refs(&k, reg, tree, type, body)) ||
         (rc = check_workers(&k, reg, tree, party, type, body)) ||
-        (items && (rc = register_bodies(&bodies, reg, tree, party, supersedes))) ||
+        (items && (rc = register_bodies(&bodies, reg, tree, item_holder(type, body, party),
+                                        supersedes, below))) ||
         (items && (rc = check_items(&k, bodies, party, type, body))))
         goto done;
     if (strcmp(type, "register") == 0 && !o->again && duplicate(bodies, body)) {
