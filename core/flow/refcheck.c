@@ -468,6 +468,109 @@ static int check_workers(check *k, itk_registry *reg, git_tree *tree, const char
     return rc;
 }
 
+/* The key a person's name is compared by: itk_label_key (NFKC, so a
+ * full-width space is a space; case; the dash look-alikes) without any
+ * space, tab or newline, so "鈴木 一郎", "鈴木　一郎" and "鈴木一郎" are one
+ * name. Empty when name cannot be folded. */
+static void person_key(itk_buf *out, const char *name)
+{
+    itk_buf k = ITK_BUF_INIT;
+    itk_buf_clear(out);
+    if (itk_label_key(&k, name) == 0 && k.ptr)
+        for (const char *p = k.ptr; *p; p++)
+            if (*p != ' ' && *p != '\t' && *p != '\n')
+                itk_buf_printf(out, "%c", *p);
+    itk_error_clear();
+    itk_buf_dispose(&k);
+}
+
+/* Adds [name, key] to people unless a name of that key is there. */
+static void person_add(json_t *people, const char *name)
+{
+    itk_buf key = ITK_BUF_INIT;
+    size_t i;
+    json_t *c;
+    int dup = 0;
+    if (!name)
+        return;
+    person_key(&key, name);
+    if (!key.ptr || !*key.ptr) {
+        itk_buf_dispose(&key);
+        return;
+    }
+    json_array_foreach(people, i, c) dup |=
+        strcmp(json_string_value(json_array_get(c, 1)), key.ptr) == 0;
+    if (!dup)
+        json_array_append_new(people, json_pack("[s, s]", name, key.ptr));
+    itk_buf_dispose(&key);
+}
+
+/* [name, key] of everyone party's form 1s name (管理責任者, 監督者,
+ * 作業従事者; every form 1, as form1_workers), and their worker_ids as
+ * [worker_id, key]; *nforms = how many form 1s party has. */
+static int form1_people(json_t **out, size_t *nforms, itk_registry *reg, git_tree *tree,
+                        const char *party)
+{
+    char **paths = NULL;
+    size_t n = 0;
+    int rc = itk_tree_records(&paths, &n, reg->repo, tree, party, "form1");
+    *out = json_array();
+    *nforms = 0;
+    for (size_t i = 0; !rc && i < n; i++) {
+        json_t *rec = NULL, *w, *b;
+        size_t j;
+        if (itk_tree_read_json(&rec, reg->repo, tree, paths[i])) {
+            itk_error_clear(); /* unreadable records are verify's to report */
+            continue;
+        }
+        (*nforms)++;
+        b = json_object_get(rec, "body");
+        person_add(*out, json_string_value(json_object_get(json_object_get(b, "manager"), "name")));
+        json_array_foreach(json_object_get(b, "supervisors"), j, w)
+            person_add(*out, json_string_value(json_object_get(w, "name")));
+        json_array_foreach(json_object_get(b, "workers"), j, w)
+        {
+            person_add(*out, json_string_value(json_object_get(w, "name")));
+            person_add(*out, json_string_value(json_object_get(w, "worker_id")));
+        }
+        json_decref(rec);
+    }
+    itk_string_list_free(paths, n);
+    return rc;
+}
+
+/* A register entry's handler (取扱者) is someone party's form 1 names: its
+ * manager, a supervisor or a worker, by name or worker_id, compared by
+ * person_key. A party with no form 1 yet has no one to compare with: the
+ * missing form 1 is status's finding (form 1 before any information is
+ * handed over), not a typo. */
+static int check_handler(check *k, itk_registry *reg, git_tree *tree, const char *party,
+                         const char *type, const json_t *body)
+{
+    const char *handler = json_string_value(json_object_get(body, "handler"));
+    if (strcmp(type, "register") != 0 || !handler)
+        return 0;
+    json_t *people = NULL, *c;
+    size_t nforms = 0, i;
+    int rc = form1_people(&people, &nforms, reg, tree, party), found = 0;
+    itk_buf key = ITK_BUF_INIT;
+    person_key(&key, handler);
+    json_array_foreach(people, i, c) found |=
+        key.ptr && strcmp(json_string_value(json_array_get(c, 1)), key.ptr) == 0;
+    if (!rc && nforms && !found) {
+        char why[400];
+        snprintf(why, sizeof(why),
+                 itk__("is no one %s's form 1 names (管理責任者, 監督者 or 作業従事者): give the "
+                       "name as form 1 has it, or add the person to form 1 (filing_type change) "
+                       "first"),
+                 party);
+        missing(k, type, "handler", handler, why, key.ptr ? key.ptr : handler, people);
+    }
+    itk_buf_dispose(&key);
+    json_decref(people);
+    return rc;
+}
+
 /* The same action on the same item at the same instant, already there. */
 static int duplicate(const json_t *bodies, const json_t *body)
 {
@@ -516,6 +619,7 @@ int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const c
     int items = below || strcmp(type, "register") == 0 || strcmp(type, "form5") == 0;
     if ((rc = check_record_refs(&k, reg, tree, type, body)) ||
         (rc = check_workers(&k, reg, tree, party, type, body)) ||
+        (rc = check_handler(&k, reg, tree, party, type, body)) ||
         (items && (rc = register_bodies(&bodies, reg, tree, item_holder(type, body, party),
                                         supersedes, below))) ||
         (items && (rc = check_items(&k, bodies, party, type, body))))

@@ -38,6 +38,11 @@ typedef struct {
  *   above holds is not yet party's: its receipt is recorded first;
  * - form 2's attendees[].worker_id a worker_id of one of party's form 1s
  *   (作業従事者);
+ * - a register entry's handler (取扱者) someone one of party's form 1s
+ *   names: manager, supervisors[] or workers[] by name or worker_id,
+ *   compared after NFKC, case folding and with every space (a full-width
+ *   one too) left out, so "鈴木 一郎" is "鈴木一郎"; not checked while party
+ *   has no form 1 (nothing to compare with; status names the missing form);
  * - a register entry equal to one already there (action, item, instant) needs
  *   o->again. supersedes (NULL: none) is the entry being corrected: it does not
  *   count.
