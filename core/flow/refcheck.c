@@ -3,6 +3,7 @@
 #include "alloc.h"
 #include "itaku/buf.h"
 #include "itaku/dates.h"
+#include "itaku/chain.h"
 #include "itaku/errors.h"
 #include "intl.h"
 #include "itaku/query.h"
@@ -216,36 +217,54 @@ static int check_record_refs(check *k, itk_registry *reg, git_tree *tree, const 
     return rc;
 }
 
-/* The register entries of party that count (not superseded, not the one
- * being corrected), as their bodies. */
+/* The register entries that count (not superseded, not the one being
+ * corrected), as their bodies: party's own, and with below also those of
+ * every party below it in the chain (its subcontractors, theirs, ...). */
 static int register_bodies(json_t **out, itk_registry *reg, git_tree *tree, const char *party,
-                           const char *supersedes)
+                           const char *supersedes, int below)
 {
     char **paths = NULL;
     size_t n = 0;
     json_t *recs = json_array(), *gone = json_object();
-    int rc = itk_tree_records(&paths, &n, reg->repo, tree, party, "register");
+    int rc = itk_tree_records(&paths, &n, reg->repo, tree, below ? NULL : party, "register");
     for (size_t i = 0; !rc && i < n; i++) {
         json_t *rec = NULL;
+        itk_path_info pi;
+        char key[160];
+        itk_path_classify(&pi, paths[i]);
+        if (pi.kind != ITK_PATH_RECORD ||
+            (strcmp(pi.party, party) != 0 &&
+             !itk_chain_is_ancestor(reg->repo, tree, party, pi.party)))
+            continue;
         if (itk_tree_read_json(&rec, reg->repo, tree, paths[i])) {
             itk_error_clear();
             continue;
         }
+        /* ids are a party's own: keep "<party>/<id>" */
         const char *sup = json_string_value(json_object_get(rec, "supersedes"));
-        if (sup)
-            json_object_set_new(gone, sup, json_true());
+        if (sup) {
+            snprintf(key, sizeof(key), "%s/%s", pi.party, sup);
+            json_object_set_new(gone, key, json_true());
+        }
+        json_object_set_new(rec, "party", json_string(pi.party));
         json_array_append_new(recs, rec);
     }
     itk_string_list_free(paths, n);
-    if (supersedes)
-        json_object_set_new(gone, supersedes, json_true());
+    if (supersedes) {
+        char key[160];
+        snprintf(key, sizeof(key), "%s/%s", party, supersedes);
+        json_object_set_new(gone, key, json_true());
+    }
     *out = json_array();
     size_t i;
     json_t *rec;
     json_array_foreach(recs, i, rec)
     {
         const char *id = json_string_value(json_object_get(rec, "id"));
-        if (!id || !json_object_get(gone, id))
+        char key[160];
+        snprintf(key, sizeof(key), "%s/%s", json_string_value(json_object_get(rec, "party")),
+                 id ? id : "");
+        if (!id || !json_object_get(gone, key))
             json_array_append(*out, json_object_get(rec, "body"));
     }
     json_decref(recs);
@@ -287,16 +306,23 @@ static int holds(const json_t *bodies, const char *item, long long t, json_t *ca
     return found;
 }
 
+/* below: party's chain counts (register_bodies), the message says so. */
 static void check_item(check *k, const json_t *bodies, const char *type, const char *field,
-                       const char *item, long long t, const char *party)
+                       const char *item, long long t, const char *party, int below)
 {
     json_t *cands = json_array();
     if (!holds(bodies, item, t, cands)) {
         char why[400];
         itk_buf key = ITK_BUF_INIT;
-        snprintf(why, sizeof(why),
-                 itk__("is no item %s holds: no earlier received or copied entry of %s has it"),
-                 party, party);
+        if (below)
+            snprintf(why, sizeof(why),
+                     itk__("is no item %s or a party below it holds: no received or copied "
+                           "register entry of theirs has it; record its receipt first"),
+                     party);
+        else
+            snprintf(why, sizeof(why),
+                     itk__("is no item %s holds: no earlier received or copied entry of %s has it"),
+                     party, party);
         if (itk_label_key(&key, item))
             itk_buf_puts(&key, item);
         itk_error_clear();
@@ -306,10 +332,41 @@ static void check_item(check *k, const json_t *bodies, const char *type, const c
     json_decref(cands);
 }
 
+/* The item_ids array of body a record of type cites by an item's id
+ * alone, and its field's name (NULL: none): a request's and an
+ * instruction's item_ids, an incident's affected.item_ids. */
+static const json_t *cited_item_list(const char *type, const json_t *body, const char **field)
+{
+    if (strcmp(type, "request") == 0 || strcmp(type, "instruction") == 0) {
+        *field = "item_ids[]";
+        return json_object_get(body, "item_ids");
+    }
+    if (strcmp(type, "incident") == 0) {
+        *field = "affected.item_ids[]";
+        return json_object_get(json_object_get(body, "affected"), "item_ids");
+    }
+    return NULL;
+}
+
+/* The party whose chain must hold the items a record of type by party
+ * cites: an instruction's addressee, else party itself. */
+static const char *item_holder(const char *type, const json_t *body, const char *party)
+{
+    const char *to = json_string_value(json_object_get(body, "to"));
+    return strcmp(type, "instruction") == 0 && to ? to : party;
+}
+
 static int check_items(check *k, const json_t *bodies, const char *party, const char *type,
                        const json_t *body)
 {
-    if (strcmp(type, "register") == 0) {
+    const char *field = NULL;
+    const json_t *list = cited_item_list(type, body, &field);
+    if (list) {
+        size_t i;
+        json_t *it;
+        json_array_foreach(list, i, it) if (json_string_value(it)) check_item(
+            k, bodies, type, field, json_string_value(it), -1, item_holder(type, body, party), 1);
+    } else if (strcmp(type, "register") == 0) {
         const char *action = json_string_value(json_object_get(body, "action"));
         const char *item = json_string_value(json_object_get(body, "item_id"));
         const char *from = json_string_value(json_object_get(body, "derived_from"));
@@ -318,9 +375,9 @@ static int check_items(check *k, const json_t *bodies, const char *party, const 
             return 0;
         if (strcmp(action, "copied") == 0) {
             if (from)
-                check_item(k, bodies, type, "derived_from", from, t, party);
+                check_item(k, bodies, type, "derived_from", from, t, party, 0);
         } else if (strcmp(action, "received") != 0)
-            check_item(k, bodies, type, "item_id", item, t, party);
+            check_item(k, bodies, type, "item_id", item, t, party, 0);
     } else if (strcmp(type, "form5") == 0) {
         size_t i;
         json_t *it;
@@ -328,7 +385,7 @@ static int check_items(check *k, const json_t *bodies, const char *party, const 
         {
             const char *item = json_string_value(json_object_get(it, "item_id"));
             if (item)
-                check_item(k, bodies, type, "items[].item_id", item, -1, party);
+                check_item(k, bodies, type, "items[].item_id", item, -1, party, 0);
         }
     }
     return 0;
@@ -396,6 +453,109 @@ static int check_workers(check *k, itk_registry *reg, git_tree *tree, const char
     return rc;
 }
 
+/* The key a person's name is compared by: itk_label_key (NFKC, so a
+ * full-width space is a space; case; the dash look-alikes) without any
+ * space, tab or newline, so "鈴木 一郎", "鈴木　一郎" and "鈴木一郎" are one
+ * name. Empty when name cannot be folded. */
+static void person_key(itk_buf *out, const char *name)
+{
+    itk_buf k = ITK_BUF_INIT;
+    itk_buf_clear(out);
+    if (itk_label_key(&k, name) == 0 && k.ptr)
+        for (const char *p = k.ptr; *p; p++)
+            if (*p != ' ' && *p != '\t' && *p != '\n')
+                itk_buf_printf(out, "%c", *p);
+    itk_error_clear();
+    itk_buf_dispose(&k);
+}
+
+/* Adds [name, key] to people unless a name of that key is there. */
+static void person_add(json_t *people, const char *name)
+{
+    itk_buf key = ITK_BUF_INIT;
+    size_t i;
+    json_t *c;
+    int dup = 0;
+    if (!name)
+        return;
+    person_key(&key, name);
+    if (!key.ptr || !*key.ptr) {
+        itk_buf_dispose(&key);
+        return;
+    }
+    json_array_foreach(people, i, c) dup |=
+        strcmp(json_string_value(json_array_get(c, 1)), key.ptr) == 0;
+    if (!dup)
+        json_array_append_new(people, json_pack("[s, s]", name, key.ptr));
+    itk_buf_dispose(&key);
+}
+
+/* [name, key] of everyone party's form 1s name (管理責任者, 監督者,
+ * 作業従事者; every form 1, as form1_workers), and their worker_ids as
+ * [worker_id, key]; *nforms = how many form 1s party has. */
+static int form1_people(json_t **out, size_t *nforms, itk_registry *reg, git_tree *tree,
+                        const char *party)
+{
+    char **paths = NULL;
+    size_t n = 0;
+    int rc = itk_tree_records(&paths, &n, reg->repo, tree, party, "form1");
+    *out = json_array();
+    *nforms = 0;
+    for (size_t i = 0; !rc && i < n; i++) {
+        json_t *rec = NULL, *w, *b;
+        size_t j;
+        if (itk_tree_read_json(&rec, reg->repo, tree, paths[i])) {
+            itk_error_clear(); /* unreadable records are verify's to report */
+            continue;
+        }
+        (*nforms)++;
+        b = json_object_get(rec, "body");
+        person_add(*out, json_string_value(json_object_get(json_object_get(b, "manager"), "name")));
+        json_array_foreach(json_object_get(b, "supervisors"), j, w)
+            person_add(*out, json_string_value(json_object_get(w, "name")));
+        json_array_foreach(json_object_get(b, "workers"), j, w)
+        {
+            person_add(*out, json_string_value(json_object_get(w, "name")));
+            person_add(*out, json_string_value(json_object_get(w, "worker_id")));
+        }
+        json_decref(rec);
+    }
+    itk_string_list_free(paths, n);
+    return rc;
+}
+
+/* A register entry's handler (取扱者) is someone party's form 1 names: its
+ * manager, a supervisor or a worker, by name or worker_id, compared by
+ * person_key. A party with no form 1 yet has no one to compare with: the
+ * missing form 1 is status's finding (form 1 before any information is
+ * handed over), not a typo. */
+static int check_handler(check *k, itk_registry *reg, git_tree *tree, const char *party,
+                         const char *type, const json_t *body)
+{
+    const char *handler = json_string_value(json_object_get(body, "handler"));
+    if (strcmp(type, "register") != 0 || !handler)
+        return 0;
+    json_t *people = NULL, *c;
+    size_t nforms = 0, i;
+    int rc = form1_people(&people, &nforms, reg, tree, party), found = 0;
+    itk_buf key = ITK_BUF_INIT;
+    person_key(&key, handler);
+    json_array_foreach(people, i, c) found |=
+        key.ptr && strcmp(json_string_value(json_array_get(c, 1)), key.ptr) == 0;
+    if (!rc && nforms && !found) {
+        char why[400];
+        snprintf(why, sizeof(why),
+                 itk__("is no one %s's form 1 names (管理責任者, 監督者 or 作業従事者): give the "
+                       "name as form 1 has it, or add the person to form 1 (filing_type change) "
+                       "first"),
+                 party);
+        missing(k, type, "handler", handler, why, key.ptr ? key.ptr : handler, people);
+    }
+    itk_buf_dispose(&key);
+    json_decref(people);
+    return rc;
+}
+
 /* The same action on the same item at the same instant, already there. */
 static int duplicate(const json_t *bodies, const json_t *body)
 {
@@ -439,10 +599,14 @@ int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const c
                                          "reference cannot be found in the registry");
         goto done;
     }
-    int items = strcmp(type, "register") == 0 || strcmp(type, "form5") == 0;
+    const char *field;
+    int below = cited_item_list(type, body, &field) != NULL;
+    int items = below || strcmp(type, "register") == 0 || strcmp(type, "form5") == 0;
     if ((rc = check_record_refs(&k, reg, tree, type, body)) ||
         (rc = check_workers(&k, reg, tree, party, type, body)) ||
-        (items && (rc = register_bodies(&bodies, reg, tree, party, supersedes))) ||
+        (rc = check_handler(&k, reg, tree, party, type, body)) ||
+        (items && (rc = register_bodies(&bodies, reg, tree, item_holder(type, body, party),
+                                        supersedes, below))) ||
         (items && (rc = check_items(&k, bodies, party, type, body))))
         goto done;
     if (strcmp(type, "register") == 0 && !o->again && duplicate(bodies, body)) {

@@ -434,6 +434,8 @@ static const char css[] =
     "ol.items{margin:0;padding-left:5mm}ol.items li{margin-bottom:1mm}"
     ".sig{margin-top:8mm;border:2px solid #000;padding:2mm 3mm;break-inside:avoid}"
     ".sig h2{font-size:11pt;margin:0 0 2mm}.ok{color:#060}.bad{color:#a00}"
+    ".contacts{margin-top:6mm;break-inside:avoid}.contacts h2{font-size:11pt;margin:0 0 2mm}"
+    ".contacts th{width:auto}"
     "code{font-size:8.5pt;overflow-wrap:anywhere;word-break:break-all}"
     "table.ledger{font-size:7.5pt;table-layout:fixed}table.ledger "
     "th{width:auto;text-align:center;word-break:keep-all}"
@@ -769,6 +771,111 @@ static void kessai_block(itk_buf *out, const itk_snapshot *s, size_t i, itk_rend
     json_decref(rec);
 }
 
+/* The contacts (連絡先) of the contract settings in force for record i
+ * (contract amend, contract_settings.h): those of the last, by id,
+ * counting contract amendment naming contacts whose commit is i's or an
+ * ancestor of it, so an old page shows the contacts of its day (every
+ * amendment of the snapshot when i has no commit). *keep gets that
+ * amendment (the caller decrefs it); NULL when none is in force. */
+static const json_t *contacts_in_force(const itk_snapshot *s, size_t i, json_t **keep)
+{
+    itk_snapshot_origin o, a;
+    git_oid rec_oid, am_oid;
+    const char *best = NULL;
+    *keep = NULL;
+    itk_snapshot_origin_get(&o, s, i);
+    int have = o.commit[0] && git_oid_fromstr(&rec_oid, o.commit) == 0;
+    for (size_t k = 0; k < itk_snapshot_count(s); k++) {
+        const itk_path_info *pk = itk_snapshot_info(s, k);
+        json_t *rec = NULL;
+        if (!pk || pk->kind != ITK_PATH_RECORD || !pk->type ||
+            strcmp(pk->type->type, "contract-amendment") != 0 || !itk_snapshot_counts(s, k) ||
+            (best && strcmp(pk->id, best) < 0))
+            continue;
+        itk_snapshot_origin_get(&a, s, k);
+        if (have && (!a.commit[0] || git_oid_fromstr(&am_oid, a.commit) != 0 ||
+                     (!git_oid_equal(&am_oid, &rec_oid) &&
+                      (!s->repo || git_graph_descendant_of(s->repo, &rec_oid, &am_oid) != 1))))
+            continue;
+        if (itk_snapshot_json(&rec, s, k) != 0 ||
+            !json_is_array(json_object_get(json_object_get(rec, "body"), "contacts"))) {
+            json_decref(rec);
+            continue;
+        }
+        json_decref(*keep);
+        *keep = rec;
+        best = pk->id;
+    }
+    itk_error_clear();
+    return *keep ? json_object_get(json_object_get(*keep, "body"), "contacts") : NULL;
+}
+
+/* The paper forms that carry contact details (seed form-fields: form 1's
+ * 連絡体制, form 6's 連絡先, the incident report's line to the city, §10)
+ * show the contract's contacts in force too: whose, role, name, telephone
+ * and e-mail, before the signature block. Nothing for other records, or
+ * when no contacts are in force. */
+static void contacts_block(itk_buf *out, const itk_snapshot *s, size_t i, itk_render_format fmt)
+{
+    const itk_path_info *pi = itk_snapshot_info(s, i);
+    const char *kind = itk_snapshot_body_str(s, i, "kind");
+    if (!pi || !pi->type ||
+        !(strcmp(pi->type->type, "form1") == 0 || strcmp(pi->type->type, "incident") == 0 ||
+          (strcmp(pi->type->type, "request") == 0 && kind && strcmp(kind, "subcontract") == 0)))
+        return;
+    json_t *keep = NULL;
+    const json_t *contacts = contacts_in_force(s, i, &keep), *v;
+    if (!json_array_size(contacts)) {
+        json_decref(keep);
+        return;
+    }
+    const itk_labels *l = itk_snapshot_labels(s);
+    ctx c = {out, NULL, fmt, itk_snapshot_offset(s), l, pi->type->type, NULL, s};
+    static const char *const codes[][2] = {{"party", "事業者"},
+                                           {"contact_role", "役割"},
+                                           {"contact_name", "氏名"},
+                                           {"contact_phone", "電話番号"},
+                                           {"contact_email", "電子メール"}};
+    static const char *const fields[] = {"party", "role", "name", "phone", "email"};
+    const size_t ncol = sizeof(fields) / sizeof(*fields);
+    const char *title = itk_labels_get(l, "column", "contact");
+    if (fmt == ITK_RENDER_HTML) {
+        itk_buf_puts(out, "<div class=\"contacts\"><h2>");
+        esc(&c, title ? title : "連絡先");
+        itk_buf_puts(out, "</h2><table><tr>");
+    } else {
+        itk_buf_puts(out, "\n## ");
+        esc(&c, title ? title : "連絡先");
+        itk_buf_puts(out, "\n\n|");
+    }
+    for (size_t k = 0; k < ncol; k++) {
+        const char *h = itk_labels_get(l, "column", codes[k][0]);
+        itk_buf_puts(out, fmt == ITK_RENDER_HTML ? "<th>" : " ");
+        esc(&c, h ? h : codes[k][1]);
+        itk_buf_puts(out, fmt == ITK_RENDER_HTML ? "</th>" : " |");
+    }
+    itk_buf_puts(out, fmt == ITK_RENDER_HTML ? "</tr>" : "\n|---|---|---|---|---|\n");
+    size_t n;
+    json_array_foreach(contacts, n, v)
+    {
+        itk_buf_puts(out, fmt == ITK_RENDER_HTML ? "<tr>" : "|");
+        for (size_t k = 0; k < ncol; k++) {
+            const char *val = jstr(v, fields[k]);
+            char who[300];
+            if (k == 0 && val && party_name(s, val)) {
+                snprintf(who, sizeof(who), "%s（%s）", party_name(s, val), val);
+                val = who;
+            }
+            itk_buf_puts(out, fmt == ITK_RENDER_HTML ? "<td>" : " ");
+            esc(&c, val && *val ? val : "—");
+            itk_buf_puts(out, fmt == ITK_RENDER_HTML ? "</td>" : " |");
+        }
+        itk_buf_puts(out, fmt == ITK_RENDER_HTML ? "</tr>" : "\n");
+    }
+    itk_buf_puts(out, fmt == ITK_RENDER_HTML ? "</table></div>\n" : "\n");
+    json_decref(keep);
+}
+
 int itk_form_page(itk_buf *out, const itk_snapshot *s, size_t i, const json_t *schema,
                   itk_render_format fmt)
 {
@@ -824,6 +931,7 @@ int itk_form_page(itk_buf *out, const itk_snapshot *s, size_t i, const json_t *s
         strstr(page.ptr + at, fmt == ITK_RENDER_HTML ? "<div class=\"sig\">" : "\n## 電子署名");
     if (sigmark) {
         itk_buf_put(out, page.ptr + at, (size_t)(sigmark - (page.ptr + at)));
+        contacts_block(out, s, i, fmt);
         kessai_block(out, s, i, fmt);
         itk_buf_puts(out, sigmark);
     } else

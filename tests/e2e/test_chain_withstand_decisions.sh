@@ -16,7 +16,16 @@ scratch() {
 }
 CITY=akiruno-city
 
+# received_entry ITEM: beta records an item it received (a copy request
+# cites an item it holds, issue 16)
+received_entry() {
+    at beta "$ITAKU" register add --action received --item-id "$1" --info "住民データ" --medium usb \
+        --quantity 1 --handler "佐藤 花子" --method hand-delivery >/dev/null 2>&1 ||
+        fail "beta cannot register $1 as received"
+}
+
 setup_chain
+received_entry item-1
 at beta "$ITAKU" request submit copy --summary "移行検証のため複製" --item item-1 >/dev/null 2>&1
 at acme "$ITAKU" receive beta "$T/beta" >/dev/null
 q2=parties/beta/requests/q-000002.json
@@ -74,6 +83,7 @@ expect_taken_refused "$bad" V6 "$ITAKU" pull "$T/city-x"
 ok "a decision without the intermediate endorsement is refused (approve: exit 2; forged: V6, not pulled)"
 
 # A decision whose request is not its ancestor
+received_entry item-2
 at beta "$ITAKU" request submit copy --summary "未送付の申請" --item item-2 >/dev/null 2>&1
 q3=parties/beta/requests/q-000003.json
 sha3=$(record_sha "$T/beta" HEAD "$q3")

@@ -136,6 +136,11 @@ ok "a commit signed after last_good that arrives new is refused (V9), nothing mo
 
 # register add citing a rejected, returned, expired or pending request
 cd "$T/beta"
+# the requests and the copy cite an item beta holds (issue 16: a copy of an
+# item nobody holds is refused)
+"$ITAKU" register add --action received --item-id item-1 --info "住民データ" --medium usb \
+    --quantity 1 --handler "田中" --occurred-at 2026-11-01T10:00:00+09:00 >/dev/null 2>&1 ||
+    fail "beta cannot register item-1 as received"
 for s in 却下 差戻し 期限切れ 保留; do
     "$ITAKU" request submit copy --summary "複製（$s）" --item item-1 >/dev/null 2>&1
 done
@@ -153,10 +158,6 @@ at city "$ITAKU" return $ret --reason "数量を記載してください" >/dev/
 at city "$ITAKU" approve $exp --valid-until 2020-03-31 >/dev/null
 chain_down beta
 cd "$T/beta"
-# the copy cites an item beta holds (issue 16: a copy of an item nobody holds is refused)
-"$ITAKU" register add --action received --item-id item-1 --info "住民データ" --medium usb \
-    --quantity 1 --handler "田中" --occurred-at 2026-11-01T10:00:00+09:00 >/dev/null 2>&1 ||
-    fail "beta cannot register item-1 as received"
 copy() {
     "$ITAKU" register add --action copied --item-id item-1c --derived-from item-1 \
         --info "住民データ" --medium usb --quantity 1 --handler "田中" "$@"

@@ -32,6 +32,7 @@ setup_chain
 ok "four registries, each with its own key: city, acme, beta, gamma"
 
 # An approving merge that also changes another party's records
+at beta received_entry item-1 "住民記録データ" || fail "beta cannot register item-1 as received"
 at beta "$ITAKU" request submit copy --summary "移行検証のため複製" --item item-1 >/dev/null 2>&1
 q2=parties/beta/requests/q-000002.json
 sha2=$(record_sha "$T/beta" HEAD "$q2")
@@ -68,12 +69,12 @@ at city "$ITAKU" approve beta/q-000002 >/dev/null
 expect_exit 0 "$ITAKU" -C "$T/city" verify
 ok "an approving merge that also adds to or changes another party's records is refused (V2, V4)"
 
-# A merge that resolves a conflict by hand: two versions of beta's first
+# A merge that resolves a conflict by hand: two versions of beta's next
 # register entry on two lines, merged with a hand-made resolution
 scratch beta
 cd "$T/beta-x"
 base=$(git rev-parse HEAD)
-r1=parties/beta/register/r-000001.json
+r1=parties/beta/register/r-000002.json
 received_entry item-1 "住民記録データ"
 git checkout -q -b side "$base"
 write_record "$r1" "$(register_body received 税務データ)"
@@ -150,7 +151,7 @@ ok "the city registering a key that differs from form 6 is refused (V7); the app
 # A line rewritten and received again
 at beta "$ITAKU" pull >/dev/null
 cd "$T/beta"
-received_entry item-1 "住民記録データ"
+received_entry item-2 "住民記録データ"
 at acme "$ITAKU" receive beta "$T/beta" >/dev/null
 scratch beta
 cd "$T/beta-x"

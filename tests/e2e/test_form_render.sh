@@ -20,7 +20,16 @@ fi
 SCHEMAS=$SRC/registry-template/schemas
 LABELS=$SRC/registry-template/labels/ja.v1.json
 setup_city_and_contractor
+# the contract's contacts (連絡先), set by the city before the forms are filed
+cat >"$T/contacts.json" <<'J'
+{"contacts": [{"party": "akiruno-city", "role": "情報セキュリティ責任者", "name": "山田 太郎",
+  "phone": "042-558-1111"}, {"party": "acme", "role": "管理責任者", "name": "佐藤 花子",
+  "email": "sato@example.jp"}]}
+J
+(cd "$T/city" && "$ITAKU" contract amend --contacts "$T/contacts.json" --reason "連絡先の登録" >/dev/null) ||
+    fail "the city cannot record the contacts"
 cd "$T/acme"
+expect_exit 0 "$ITAKU" pull
 expect_exit 0 "$ITAKU" form submit 1 "$FORM1_BODY"
 F1=$(cat "$T/out")
 python3 - "$REGISTER_BODY" "$T/r.json" <<'PY'
@@ -201,6 +210,22 @@ assert len(d) > 20000, f"only {len(d)} bytes: a blank page?"
 PY
 ok "headless Chromium shows every label and value of the three forms; a 1240×1754 screenshot of form 1"
 
+# the forms that carry contact details (form 1's 連絡体制, the incident
+# report's line to the city) show the contract's contacts in force; the
+# register entry does not
+contacts_want() {
+    printf '%s\n' '"連絡先"' '"事業者"' '"役割"' '"電話番号"' '"電子メール"' \
+        '"あきる野市（akiruno-city）"' '"情報セキュリティ責任者"' '"山田 太郎"' '"042-558-1111"' \
+        '"株式会社アクメ（acme）"' '"佐藤 花子"' '"sato@example.jp"'
+}
+contacts_want >"$T/want-contacts"
+for id in "$F1" "$I1"; do
+    contains "$T/$id.text" "$T/want-contacts" || fail "the page chromium shows for $id lacks the contract's contacts"
+    contains "$T/$id.md" "$T/want-contacts" md || fail "$id.md lacks the contract's contacts"
+done
+grep -qF "山田 太郎" "$T/$R1.text" && fail "the register entry's page shows the contacts"
+ok "form 1's and the incident report's pages show the contract's contacts in force (chromium's text, md); the register entry's does not"
+
 # A record whose commit does not verify says so; an unknown id is an error.
 write_record parties/acme/register/r-000100.json "$(register_body)"
 git add parties/acme/register/r-000100.json
@@ -220,4 +245,22 @@ expect_exit 0 "$ITAKU" form render "$I1" --format md
 grep -qF "**発生元**: 株式会社アクメ（acme）" "$T/out" ||
     fail "the incident's 発生元 shows the party id, not the company: $(grep -F 発生元 "$T/out")"
 ok "a field holding a party id (発生元) shows the company's name with the id beside it"
+
+# contacts amended later: a page shows the contacts in force for its record
+cat >"$T/contacts2.json" <<'J'
+{"contacts": [{"party": "akiruno-city", "role": "情報セキュリティ責任者", "name": "高橋 次郎",
+  "phone": "042-558-2222"}]}
+J
+(cd "$T/city" && "$ITAKU" contract amend --contacts "$T/contacts2.json" --reason "担当者の交代" >/dev/null) ||
+    fail "the city cannot amend the contacts"
+expect_exit 0 "$ITAKU" pull
+expect_exit 0 "$ITAKU" incident report "$SRC/tests/schema-corpus/incident/valid/base.json"
+I2=$(cat "$T/out")
+expect_exit 0 "$ITAKU" form render "$I2" --format md
+expect_output "高橋 次郎"
+grep -qF "山田 太郎" "$T/out" && fail "the new report shows the contacts no longer in force"
+expect_exit 0 "$ITAKU" form render "$I1" --format md
+expect_output "山田 太郎"
+grep -qF "高橋 次郎" "$T/out" && fail "the earlier report shows contacts amended after it"
+ok "after a contacts amendment a new report shows the new contacts, the earlier one those of its day"
 finish

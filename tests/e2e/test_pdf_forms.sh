@@ -38,6 +38,9 @@ c, schemas, t, long = sys.argv[1:]
 f1 = json.load(open(f"{c}/form1/valid/base.json", encoding="utf-8"))
 f1["safeguards"] = long
 f1["manager_scope"] = "ISMS (ISO/IEC 27001) に基づく管理全般 — 責任者 Sato"
+# the register's handlers are people form 1 names (issue 16)
+f1["manager"]["name"] = "佐藤花子 Sato"
+f1["workers"][0]["name"] = "鈴木一郎 Suzuki"
 json.dump(f1, open(f"{t}/f1.json", "w"), ensure_ascii=False)
 # every optional field empty: only what the schema requires
 f2 = json.load(open(f"{c}/form2/valid/base.json", encoding="utf-8"))
@@ -68,7 +71,7 @@ for n in $(seq 1 40); do
     d=$(printf '2026-12-%02dT%02d:%02d:00+09:00' $((28 - (n % 27))) $((8 + n % 10)) $((n % 60)))
     at acme "$ITAKU" register add --action received --item-id "item-$n" \
         --info "住民記録データ Part-$n（抽出 extract）" --medium usb --quantity "$n" \
-        --handler "鈴木一郎 Suzuki-$n" --method hand-delivery --occurred-at "$d" >/dev/null ||
+        --handler "鈴木一郎 Suzuki" --method hand-delivery --occurred-at "$d" >/dev/null ||
         fail "register add $n"
 done
 at acme "$ITAKU" register add --action taken_out --item-id item-41 \
@@ -272,7 +275,7 @@ assert all("管理番号" in p for p in pages if p.strip()), "a page of the ledg
 flat = re.sub(r"[\s-]+", "", text)
 for n in range(1, 41):
     assert f"住民記録データPart{n}（抽出extract）" in flat, n
-    assert f"鈴木一郎Suzuki{n}" in flat, n
+assert flat.count("鈴木一郎Suzuki") >= 40, "a row lacks its handler"
 assert "ENDOFTEXT" in flat, "the long reason is cut"
 for code in ("received", "taken_out", "hand-delivery", "usb"):
     assert not re.search(rf"\b{code}\b", text), code

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Typos caught before they are permanent (issue 16, point 4): a record citing
-# an instruction, request or item the registry does not hold is refused with
+# an instruction, request or item the registry does not hold (register
+# entries, form 5, requests, incident reports, instructions) is refused with
 # what was cited and the closest ids, and writes nothing; --unverified-ref
 # --reason TEXT records the truth anyway, and status shows it; the same
 # register entry twice asks for --again.
@@ -74,4 +75,52 @@ expect_output "unverified item_id OLD-001 \\(台帳導入前に受領\\)"
 form4_answering akiruno-city/n-000099 >"$T/f4-typo.json"
 expect_exit 0 "$ITAKU" form submit 4 "$T/f4-typo.json" --unverified-ref --reason "電話での指示"
 ok "--unverified-ref --reason records the reference in the envelope; status and history show it"
+
+# a copy or take-out request for an item nobody holds: refused naming the
+# closest items, nothing written; the item acme received (any width or case)
+# is one it holds; the truth stays recordable with --unverified-ref --reason
+expect_refused "request: item_ids\[\] 'SKR-USB-02' is no item acme or a party below it holds.*closest: SKR-USB-01" \
+    "$ITAKU" request submit copy --summary "検証用に複製" --item SKR-USB-02
+expect_refused "item_ids\[\] 'NONE-1' is no item acme" \
+    "$ITAKU" request submit take-out --summary "持出し" --item "ｓｋｒ－ｕｓｂ－０１" --item NONE-1
+expect_exit 0 "$ITAKU" request submit copy --summary "検証用に複製" --item "ｓｋｒ－ｕｓｂ－０１"
+expect_exit 0 "$ITAKU" request submit take-out --summary "持出し" --item OLD-002 \
+    --unverified-ref --reason "台帳導入前に受領"
+q=$(cat "$T/out")
+git show "HEAD:parties/acme/requests/${q#acme/}.json" >"$T/req.json"
+python3 - "$T/req.json" <<'PY' || fail "the request does not hold the unverified item"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["refs"] == {"unverified": [{"field": "item_ids[]", "ref": "OLD-002", "reason": "台帳導入前に受領"}]}, r
+PY
+"$ITAKU" status --party acme --json --at 2026-12-10 >"$T/out" 2>"$T/err" || true
+python3 - "$T/out" "$q" <<'PY' || fail "status --json lacks the request's unverified item"
+import json, sys
+s = json.load(open(sys.argv[1]))
+mine = [f for f in s["findings"] if f["rule"] == "reference_unverified" and f["record"] == sys.argv[2]]
+assert len(mine) == 1 and "OLD-002" in json.dumps(mine[0], ensure_ascii=False), mine
+PY
+ok "a request for an item nobody holds is refused naming the closest; held (any width) or unverified it is recorded, status shows the unverified one"
+
+# an incident report's affected items are the reporter's chain's too
+python3 - "$SRC/tests/schema-corpus/incident/valid/base.json" "$T/inc.json" SKR-USB-03 <<'PY'
+import json, sys
+f = json.load(open(sys.argv[1]))
+f["affected"] = {"item_ids": [sys.argv[3]]}
+json.dump(f, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+expect_refused "incident: affected.item_ids\[\] 'SKR-USB-03' is no item acme.*closest: SKR-USB-01" \
+    "$ITAKU" incident report "$T/inc.json"
+sed -i 's/SKR-USB-03/skr-usb-01/' "$T/inc.json"
+expect_exit 0 "$ITAKU" incident report "$T/inc.json"
+ok "an incident naming an item acme does not hold is refused; one it holds is recorded"
+
+# the city's instruction to return items: items its addressee's chain holds
+cd "$T/city"
+expect_exit 0 "$ITAKU" receive acme "$T/acme"
+expect_refused "instruction: item_ids\[\] 'SKR-USB-09' is no item acme or a party below it holds.*closest: SKR-USB-01" \
+    "$ITAKU" instruct return --to acme --due 2027-03-31 --text "返却してください" --item SKR-USB-09
+expect_exit 0 "$ITAKU" instruct return --to acme --due 2027-03-31 --text "返却してください" \
+    --item SKR-USB-01
+ok "an instruction to return an item acme does not hold is refused; one it holds is given"
 finish

@@ -10,6 +10,9 @@ at() { (cd "$T/$1" && shift && "$@"); }
 
 setup_city_and_contractor
 cd "$T/acme"
+# the request cites an item acme holds (issue 16: a copy of an item nobody holds is refused)
+expect_exit 0 "$ITAKU" register add --action received --item-id item-1 --info "住民データ" \
+    --medium usb --quantity 1 --handler "鈴木一郎" --method hand-delivery
 expect_exit 0 "$ITAKU" request submit copy --summary "検証用に複製" --item item-1
 [ "$(cat "$T/out")" = acme/q-000001 ] || fail "first request is $(cat "$T/out")"
 # an unknown request to correct: refused, the closest named

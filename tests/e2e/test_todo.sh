@@ -31,6 +31,10 @@ ok "nothing to do: exit 0, said in words"
 n=$(at city "$ITAKU" instruct report --to acme --due 2098-07-31 --text "四半期報告" 2>/dev/null)
 cd "$T/acme"
 expect_exit 0 "$ITAKU" pull "$T/city"
+# the request cites an item acme holds (issue 16: a copy of an item nobody holds is refused)
+expect_exit 0 "$ITAKU" register add --action received --item-id item-1 --info "住民データ" \
+    --medium usb --quantity 1 --handler "鈴木一郎" --method hand-delivery \
+    --occurred-at 2098-06-05T10:00:00+09:00
 expect_exit 0 "$ITAKU" request submit copy --summary "検証用に複製" --item item-1
 q=$(cat "$T/out")
 # acme: form 1 overdue since the work started comes first, then the answer due

@@ -30,8 +30,19 @@ typedef struct {
  *   copy's derived_from, and form 5's items[].item_id, an item party holds: a
  *   received or copied register entry of party, not superseded, not later than
  *   the entry, item ids compared with itk_label_equal;
+ * - a request's item_ids[] and an incident's affected.item_ids[], items the
+ *   party's chain holds: a received or copied register entry (not
+ *   superseded, at any time) of party or of a party below it in the chain
+ *   (its subcontractors answer to it); an instruction's item_ids[] the same
+ *   of its addressee ("to") and the parties below. An item only a party
+ *   above holds is not yet party's: its receipt is recorded first;
  * - form 2's attendees[].worker_id a worker_id of one of party's form 1s
  *   (作業従事者);
+ * - a register entry's handler (取扱者) someone one of party's form 1s
+ *   names: manager, supervisors[] or workers[] by name or worker_id,
+ *   compared after NFKC, case folding and with every space (a full-width
+ *   one too) left out, so "鈴木 一郎" is "鈴木一郎"; not checked while party
+ *   has no form 1 (nothing to compare with; status names the missing form);
  * - a register entry equal to one already there (action, item, instant) needs
  *   o->again. supersedes (NULL: none) is the entry being corrected: it does not
  *   count.

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# A register entry's handler (取扱者) is someone the party's form 1 names
+# (issue 16, point 4): 管理責任者, 監督者 or 作業従事者, by name or worker_id,
+# however the space between family and given name is typed; anyone else is
+# refused naming the closest names and writes nothing, unless
+# --unverified-ref --reason TEXT records the truth (status shows it). A
+# party with no form 1 yet has no one to compare with: not checked.
+. "$(dirname "$0")/lib.sh"
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
+
+setup_city_and_contractor
+cd "$T/acme"
+reg() {
+    "$ITAKU" register add --action received --medium usb --quantity 1 --info "住民データ" \
+        --method hand-delivery "$@"
+}
+# no form 1 yet: nothing to compare with
+expect_exit 0 reg --item-id A-0 --handler "誰か" --occurred-at 2026-12-01T09:00:00+09:00
+ok "without a form 1 the handler is not checked"
+
+# form 1: manager 佐藤花子, worker 鈴木一郎 (w-001)
+expect_exit 0 "$ITAKU" form submit 1 "$FORM1_BODY"
+expect_refused "register: handler '鈴木一朗' is no one acme's form 1 names.*closest: 鈴木一郎" \
+    reg --item-id A-1 --handler "鈴木一朗" --occurred-at 2026-12-02T09:00:00+09:00
+expect_refused "handler 'Suzuki' is no one acme's form 1 names" \
+    reg --item-id A-1 --handler "Suzuki" --occurred-at 2026-12-02T09:00:00+09:00
+# the twins: as form 1 has them, with a space, a full-width space, full-width
+# letters, or the worker_id
+i=1
+for h in "鈴木一郎" "鈴木 一郎" "鈴木　一郎" " 佐藤　花子" "W-001" "ｗ－００１"; do
+    expect_exit 0 reg --item-id "A-1$i" --handler "$h" --occurred-at "2026-12-02T09:0$i:00+09:00"
+    i=$((i + 1))
+done
+ok "a handler form 1 does not name is refused with the closest names; its names in any spacing or width are taken"
+
+# the truth stays recordable: someone not (yet) on form 1
+expect_exit 0 reg --item-id A-2 --handler "田中三郎" --unverified-ref --reason "応援要員、変更届提出予定" \
+    --occurred-at 2026-12-03T09:00:00+09:00
+r=$(cat "$T/out")
+git show "HEAD:parties/acme/register/$r.json" >"$T/rec.json"
+python3 - "$T/rec.json" <<'PY' || fail "the record does not hold the unverified handler"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["refs"] == {"unverified": [{"field": "handler", "ref": "田中三郎", "reason": "応援要員、変更届提出予定"}]}, r
+assert r["body"]["handler"] == "田中三郎", r
+PY
+"$ITAKU" status --party acme --json --at 2026-12-10 >"$T/out" 2>"$T/err" || true
+python3 - "$T/out" "$r" <<'PY' || fail "status --json lacks the unverified handler"
+import json, sys
+s = json.load(open(sys.argv[1]))
+mine = [f for f in s["findings"] if f["rule"] == "reference_unverified" and f["record"] == "acme/" + sys.argv[2]]
+assert len(mine) == 1 and "田中三郎" in json.dumps(mine[0], ensure_ascii=False), mine
+PY
+expect_exit 0 "$ITAKU" verify
+ok "--unverified-ref --reason records an unknown handler; status shows it"
+finish
