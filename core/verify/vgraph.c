@@ -70,25 +70,39 @@ static int index_of(uint32_t *out, const itk_vgraph *g, const itk_oidmap *ids, c
     return 1;
 }
 
-int itk_vgraph_add(itk_vgraph *g, const itk_oidmap *ids, const git_commit *c)
+int itk_vgraph_add_ids(itk_vgraph *g, const itk_oidmap *ids, const git_oid *id,
+                       const git_oid *parents, size_t np)
 {
-    unsigned np = git_commit_parentcount(c);
     int rc = reserve(g, np);
     if (rc)
         return rc;
     uint32_t self = (uint32_t)g->n;
-    g->ids[self] = *git_commit_id(c);
-    if ((size_t)(uintptr_t)itk_oidmap_get(ids, git_commit_id(c)) != g->n + 1 || g->n >= UINT32_MAX)
+    g->ids[self] = *id;
+    if ((size_t)(uintptr_t)itk_oidmap_get(ids, id) != g->n + 1 || g->n >= UINT32_MAX)
         g->incomplete = 1;
-    for (unsigned i = 0; i < np; i++) {
+    for (size_t i = 0; i < np; i++) {
         uint32_t q;
-        if (index_of(&q, g, ids, git_commit_parent_id(c, i)) && q < self)
+        if (index_of(&q, g, ids, &parents[i]) && q < self)
             g->parents[g->nparents++] = q;
         else
             g->incomplete = 1;
     }
     g->first[++g->n] = (uint32_t)g->nparents;
     return 0;
+}
+
+int itk_vgraph_add(itk_vgraph *g, const itk_oidmap *ids, const git_commit *c)
+{
+    unsigned np = git_commit_parentcount(c);
+    git_oid few[4], *parents = np <= 4 ? few : itk_calloc(np, sizeof(*parents));
+    if (!parents)
+        return ITK_ENOMEM;
+    for (unsigned i = 0; i < np; i++)
+        parents[i] = *git_commit_parent_id(c, i);
+    int rc = itk_vgraph_add_ids(g, ids, git_commit_id(c), parents, np);
+    if (parents != few)
+        free(parents);
+    return rc;
 }
 
 /* Every commit reachable from id (itself included), by a revwalk. */

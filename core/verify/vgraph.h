@@ -42,6 +42,11 @@ void itk_vgraph_free(itk_vgraph *g);
  * the parents that ids (commit id → index + 1) holds. 0 or ITK_ENOMEM. */
 int itk_vgraph_add(itk_vgraph *g, const itk_oidmap *ids, const git_commit *c);
 
+/* The same for commit id with its np parents (read from the verification
+ * cache, the commit itself not read again). 0 or ITK_ENOMEM. */
+int itk_vgraph_add_ids(itk_vgraph *g, const itk_oidmap *ids, const git_oid *id,
+                       const git_oid *parents, size_t np);
+
 /* git_graph_descendant_of(repo, commit, ancestor), from the graph when both
  * are in it, from what commit reaches when only ancestor is; negative only
  * as libgit2 answers or ITK_ENOMEM. */
