@@ -763,6 +763,20 @@ static int catch_up_one(itk_vrun *v, itk_policy *p, size_t i)
     itk_commit_info *ci = &p->result->commits[i];
     git_commit *c = NULL;
     int rc = 0;
+    if (i < v->agraph && v->ghave[i] && v->gnp[i] <= 1) {
+        /* a commit of one parent (or none) is not read again: V9's state as
+         * below, and its receipts state is its parent's, as
+         * itk_policy_check_receipt sets it for a commit that merges nothing */
+        if (v->v9 && ci->is_void && v->cached[i] == 1 && v->eidx[i])
+            rc = void_again(p, ci, &v->c->e[v->eidx[i] - 1]);
+        if (!rc && v->v8[i])
+            rc = itk_oidmap_set(&p->receipts, &ci->id,
+                                v->gnp[i] ? itk_oidmap_get(&p->receipts, &v->pool[v->gfirst[i]])
+                                          : NULL);
+        v->cached[i] = 2;
+        return rc;
+    }
+    p->result->nread++;
     if (git_commit_lookup(&c, p->repo, &ci->id) < 0)
         return itk_error_git("cannot read commit %s", git_oid_tostr_s(&ci->id));
     p->replay = 1;

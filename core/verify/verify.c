@@ -193,6 +193,7 @@ static int run(itk_verify_result *r, itk_verify_result *v11, size_t altered, git
     git_oid id, *batch = NULL, *order = NULL;
     size_t nbatch = 0, at = 0, norder = 0, oat = 0;
     itk_vwalk_tips tips = {NULL, 0, 0};
+    order_reader reader = {NULL, repo};
     int fast = 0;
     int rc = 0, was_careful = *careful, ended = 0;
     itk_policy p;
@@ -226,8 +227,8 @@ static int run(itk_verify_result *r, itk_verify_result *v11, size_t altered, git
      * walk's order is found in memory, reading only the commits it does not
      * hold (issue 18); without one, libgit2's revwalk reads them all */
     if (!*careful && itk_vrun_has_graph(vr)) {
-        order_reader o = {vr, repo};
-        if ((rc = itk_vorder(&order, &norder, tips.ids, tips.n, order_read, &o)) == ITK_ENOMEM)
+        reader.vr = vr;
+        if ((rc = itk_vorder(&order, &norder, tips.ids, tips.n, order_read, &reader)) == ITK_ENOMEM)
             goto done;
         if (rc) {
             itk_error_clear();
@@ -236,6 +237,9 @@ static int run(itk_verify_result *r, itk_verify_result *v11, size_t altered, git
             goto done;
         }
         fast = 1;
+        /* what a ref outside the walk reaches (V9's held commits) too */
+        p.graph.read = order_read;
+        p.graph.read_payload = &reader;
     }
     if ((rc = itk_vsigs_new(&p.sigs, itk_vsigs_threads(opts ? opts->threads : 0))) ||
         !(batch = itk_calloc(ITK_VSIGS_BATCH, sizeof(*batch)))) {
@@ -278,6 +282,7 @@ static int run(itk_verify_result *r, itk_verify_result *v11, size_t altered, git
             *careful = 1;
             goto done;
         }
+        r->nread += !known;
         if (!known && (git_commit_lookup(&c, repo, &id) < 0 ||
                        (!*careful && !git_odb_exists(odb, git_commit_tree_id(c))))) {
             git_commit_free(c);
@@ -309,6 +314,7 @@ static int run(itk_verify_result *r, itk_verify_result *v11, size_t altered, git
         }
         /* from the cache without reading it, or read and checked */
         rc = known ? itk_vrun_check_id(vr, &p, &id, ci) : 0;
+        r->nread += rc == 0 && known;
         if (rc == 0 && known && git_commit_lookup(&c, repo, &id) < 0)
             rc = itk_error_git("cannot read commit %s", git_oid_tostr_s(&id));
         else if (rc == 0)

@@ -5,6 +5,7 @@
  * which makes git's paint-down exact without timestamps. */
 #include "vgraph.h"
 #include "alloc.h"
+#include "array.h"
 #include "itaku/errors.h"
 
 #include <stdlib.h>
@@ -125,6 +126,35 @@ static int outside_reach(itk_vgraph_outside **out, itk_vgraph *g, git_repository
         return rc;
     o->from = *id;
     g->noutside++;
+    if (g->read) {
+        /* depth first over what g->read describes (at most 64 parents each) */
+        git_oid *stack = NULL, parents[64];
+        size_t top = 0, cap = 0, np = 0;
+        long long t;
+        if (!(rc = itk_oidmap_set(&o->reached, id, (void *)1)) &&
+            (rc = itk_array_reserve(&stack, &cap, 1, sizeof(*stack))) == 0)
+            stack[top++] = *id;
+        while (!rc && !r && top) {
+            git_oid c = stack[--top];
+            if (g->read(g->read_payload, &c, &t, parents, &np) || np > 64) {
+                r = -1;
+                break;
+            }
+            for (size_t k = 0; !rc && k < np; k++) {
+                if (itk_oidmap_has(&o->reached, &parents[k]))
+                    continue;
+                if (!(rc = itk_oidmap_set(&o->reached, &parents[k], (void *)1)) &&
+                    !(rc = itk_array_reserve(&stack, &cap, top + 1, sizeof(*stack))))
+                    stack[top++] = parents[k];
+            }
+        }
+        free(stack);
+        itk_error_clear();
+        git_error_clear();
+        o->ok = !rc && !r;
+        *out = o->ok ? o : NULL;
+        return rc == ITK_ENOMEM ? rc : 0;
+    }
     if (git_revwalk_new(&walk, repo) < 0 || git_revwalk_push(walk, id) < 0)
         r = -1;
     while (!r && !rc && (r = git_revwalk_next(&next, walk)) == 0)

@@ -34,6 +34,11 @@ typedef struct {
     int incomplete; /* a parent missing or after its child: ask libgit2 */
     itk_vgraph_outside outside[ITK_VGRAPH_OUTSIDE];
     size_t noutside;
+    /* where the commits outside the graph are read (NULL: a revwalk): the
+     * verification cache, which describes them without reading them */
+    int (*read)(void *payload, const git_oid *id, long long *time, git_oid *parents,
+                size_t *nparents);
+    void *read_payload;
 } itk_vgraph;
 
 void itk_vgraph_free(itk_vgraph *g);
