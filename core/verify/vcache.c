@@ -17,6 +17,7 @@
 #include "reader.h"
 #include "rules_digest.h"
 #include "vorder.h"
+#include "vtrees.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -60,6 +61,7 @@ typedef struct {
     long long ctime;
     const git_oid *parents; /* into the file's bytes */
     size_t nparents;
+    unsigned height; /* its tree's nesting when canonical (vtrees.h), 0 when not known */
 } centry;
 
 /* The same, packed small for the walk's order (itk_vrun_graph_of). */
@@ -68,6 +70,7 @@ typedef struct {
     uint32_t nparents;
     long long time;
     const git_oid *parents;
+    unsigned height;
 } cgraph;
 
 typedef struct {
@@ -345,6 +348,9 @@ static int get_entry(itk_reader *rd, centry *e)
     if (rd_bytes(rd, &raw, e->nparents * GIT_OID_RAWSZ))
         return -1;
     e->parents = (const git_oid *)(const void *)raw;
+    if (get_u32(rd, &hi) || hi > ITK_VTREES_MAX_DEPTH)
+        return -1;
+    e->height = hi;
     return 0;
 }
 
@@ -376,6 +382,7 @@ static int parse(cache *c, const unsigned char *data, size_t len, const char *ru
         c->g[i].time = c->e[i].ctime;
         c->g[i].nparents = (uint32_t)c->e[i].nparents;
         c->g[i].parents = c->e[i].parents;
+        c->g[i].height = c->e[i].height;
     }
     size_t ns;
     if (get_count(&rd, &ns, 16) || ns > ITK_VCACHE_MAX_SNAPSHOTS)
@@ -932,6 +939,15 @@ int itk_vrun_check(itk_vrun *v, itk_policy *p, const git_commit *c, itk_commit_i
     int merge = git_commit_parentcount(c) > 1;
     if ((rc = note(v, i, 0, 0)) || (merge && (rc = catch_up(v, p, i))))
         return rc;
+    /* the trees of its parents were found canonical when they were checked
+     * (a full run knows it by then): not walked again */
+    for (unsigned k = 0; v->c && v->usable && k < git_commit_parentcount(c); k++) {
+        size_t pi = (size_t)(uintptr_t)itk_oidmap_get(&v->c->index, git_commit_parent_id(c, k));
+        const cgraph *g = pi ? &v->c->g[pi - 1] : NULL;
+        if (g && g->height && !itk_oidmap_has(&p->trees.heights, &g->tree) &&
+            (rc = itk_oidmap_set(&p->trees.heights, &g->tree, (void *)(uintptr_t)g->height)))
+            return rc;
+    }
     size_t kfrom = p->nvoid_keys, nvoids = p->nvoids;
     rc = itk_policy_check_commit(p, c, info);
     int pending = v->caught_up < i;
@@ -980,7 +996,7 @@ static int put_entry(itk_buf *b, const itk_commit_info *ci, unsigned v8, const i
 }
 
 static int put_graph(itk_buf *b, const git_oid *tree, long long time, const git_oid *parents,
-                     size_t np)
+                     size_t np, unsigned height)
 {
     unsigned long long t = (unsigned long long)time;
     int rc = itk_buf_put(b, tree->id, GIT_OID_RAWSZ);
@@ -989,7 +1005,7 @@ static int put_graph(itk_buf *b, const git_oid *tree, long long time, const git_
     rc = rc ? rc : put_u32(b, (uint32_t)np);
     for (size_t i = 0; !rc && i < np; i++)
         rc = itk_buf_put(b, parents[i].id, GIT_OID_RAWSZ);
-    return rc;
+    return rc ? rc : put_u32(b, height);
 }
 
 static int put_cached_entry(itk_buf *b, const centry *e)
@@ -1000,7 +1016,7 @@ static int put_cached_entry(itk_buf *b, const centry *e)
         rc = put_problem(b, e->problems[i].rule, e->problems[i].path, e->problems[i].signer,
                          e->problems[i].message);
     rc = rc ? rc : put_void(b, e->origin, e->vkeys, e->nvkeys);
-    return rc ? rc : put_graph(b, &e->tree, e->ctime, e->parents, e->nparents);
+    return rc ? rc : put_graph(b, &e->tree, e->ctime, e->parents, e->nparents, e->height);
 }
 
 void itk_vrun_end(itk_vrun *v, itk_policy *p)
@@ -1069,8 +1085,14 @@ void itk_vrun_end(itk_vrun *v, itk_policy *p)
             rc = put_void(&b, "", NULL, 0);
         if (!rc && (i >= v->agraph || !v->ghave[i]))
             rc = ITK_EINVALID; /* every commit walked was noted (itk_vrun_graph_note) */
+        /* its tree's nesting when found canonical, by this run or an earlier */
+        unsigned h = (unsigned)(uintptr_t)itk_oidmap_get(&p->trees.heights, &v->gtree[i]);
+        if (h > ITK_VTREES_MAX_DEPTH)
+            h = 0;
+        if (!h && i < v->acached && v->eidx[i] && v->c)
+            h = v->c->e[v->eidx[i] - 1].height;
         if (!rc)
-            rc = put_graph(&b, &v->gtree[i], v->gtime[i], v->pool + v->gfirst[i], v->gnp[i]);
+            rc = put_graph(&b, &v->gtree[i], v->gtime[i], v->pool + v->gfirst[i], v->gnp[i], h);
     }
     for (size_t i = 0; !rc && old && i < old->n; i++)
         if (!itk_oidmap_has(&p->commits, &old->e[i].id))
