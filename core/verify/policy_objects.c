@@ -105,7 +105,16 @@ static int tree_problem(check *ck, const itk_vtrees_flaw *flaw, const git_oid *p
 int itk_policy_check_trees(check *ck)
 {
     const itk_vtrees_flaw *flaw = NULL;
-    int rc = itk_vtrees_check(&ck->p->trees, ck->p->repo, git_commit_tree_id(ck->commit), &flaw);
+    /* the first parent's tree, when found canonical, spares what is equal */
+    git_commit *first = NULL;
+    const git_oid *base =
+        git_commit_parentcount(ck->commit) && git_commit_parent(&first, ck->commit, 0) == 0
+            ? git_commit_tree_id(first)
+            : NULL;
+    git_error_clear();
+    int rc = itk_vtrees_check_base(&ck->p->trees, ck->p->repo, git_commit_tree_id(ck->commit), base,
+                                   &flaw);
+    git_commit_free(first);
     if (rc)
         return rc < 0 ? rc : tree_problem(ck, flaw, NULL);
     /* a parent's trees were checked with the parent (a verdict kept by id);

@@ -16,6 +16,8 @@
 #include "policy_priv.h"
 #include "reader.h"
 #include "rules_digest.h"
+#include "vorder.h"
+#include "vtrees.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -28,10 +30,16 @@
 #include <unistd.h>
 
 static const char MAGIC[] = "itaku verify cache\n";
-#define FORMAT 3
+/* 4: each commit's tree, committer time and parents, so that a walk over
+ * cached commits reads none of them again (issue 18) */
+#define FORMAT 4
+
+_Static_assert(sizeof(git_oid) == GIT_OID_RAWSZ, "a git_oid is its raw bytes");
 
 enum { CF_OK = 1, CF_VOID = 2, CF_RECOVERED = 4, CF_V8 = 8 };
 
+/* The strings of entries and problems point into the file's bytes (cache
+ * data), each written with a NUL after it (format 4). */
 typedef struct {
     char rule[4];
     char *path, *signer, *message;
@@ -48,7 +56,22 @@ typedef struct {
     char origin[64];
     char (*vkeys)[64];
     size_t nvkeys;
+    /* the commit itself, as the walk's order and graph need it */
+    git_oid tree;
+    long long ctime;
+    const git_oid *parents; /* into the file's bytes */
+    size_t nparents;
+    unsigned height; /* its tree's nesting when canonical (vtrees.h), 0 when not known */
 } centry;
+
+/* The same, packed small for the walk's order (itk_vrun_graph_of). */
+typedef struct {
+    git_oid tree;
+    uint32_t nparents;
+    long long time;
+    const git_oid *parents;
+    unsigned height;
+} cgraph;
 
 typedef struct {
     char key[65], refs[65];
@@ -59,8 +82,10 @@ typedef struct {
 } csnap;
 
 typedef struct {
+    unsigned char *data;  /* the file's bytes, which the strings point into (owned) */
     char compromises[65]; /* digest of the compromises the void flags assume */
     centry *e;
+    cgraph *g; /* per entry */
     size_t n;
     itk_oidmap index; /* id → entry index + 1 */
     csnap snaps[ITK_VCACHE_MAX_SNAPSHOTS];
@@ -95,6 +120,16 @@ struct itk_vrun {
     size_t nnewvoids;
     size_t acached;
     size_t caught_up; /* commits of r whose state is rebuilt */
+    /* per commit of r: its tree, time and parents (pool[gfirst[i] ..
+     * gfirst[i] + gnp[i])), written with it; ghave[i] 0 when unknown */
+    git_oid *gtree;
+    long long *gtime;
+    size_t *gfirst, *gnp;
+    unsigned char *ghave;
+    size_t agraph;
+    size_t from_cache; /* commits of r taken from the cache as they were */
+    git_oid *pool;
+    size_t npool, apool;
 };
 
 /* --- small helpers ---------------------------------------------------------- */
@@ -109,35 +144,23 @@ static void hex_digest(char out[65], const unsigned char md[32])
     out[64] = '\0';
 }
 
-static void problem_dispose(cproblem *p)
-{
-    free(p->path);
-    free(p->signer);
-    free(p->message);
-}
-
 static void cache_free(cache *c)
 {
     if (!c)
         return;
     for (size_t i = 0; i < c->n; i++) {
-        free(c->e[i].info.subject);
-        for (size_t k = 0; k < c->e[i].info.nrecords; k++)
-            free(c->e[i].info.records[k]);
         free(c->e[i].info.records);
-        for (size_t k = 0; k < c->e[i].nproblems; k++)
-            problem_dispose(&c->e[i].problems[k]);
         free(c->e[i].problems);
         free(c->e[i].vkeys);
     }
     free(c->e);
+    free(c->g);
     for (size_t s = 0; s < c->nsnaps; s++) {
         free(c->snaps[s].order);
-        for (size_t k = 0; k < c->snaps[s].nrun; k++)
-            problem_dispose(&c->snaps[s].run[k]);
         free(c->snaps[s].run);
     }
     itk_oidmap_free(&c->index);
+    free(c->data);
     free(c);
 }
 
@@ -181,7 +204,7 @@ static int put_str(itk_buf *b, const char *s)
 {
     size_t n = strlen(s ? s : "");
     int rc = put_u32(b, (uint32_t)n);
-    return rc ? rc : itk_buf_put(b, s ? s : "", n);
+    return rc ? rc : itk_buf_put(b, s ? s : "", n + 1); /* and its NUL */
 }
 
 static int put_problem(itk_buf *b, const char *rule, const char *path, const char *signer,
@@ -218,21 +241,36 @@ static int get_u32(itk_reader *rd, uint32_t *v)
     return rd_u32(rd, v);
 }
 
+/* A string and the NUL written after it: *p points at it in the bytes read. */
+static int get_str(itk_reader *rd, const unsigned char **p, size_t *n)
+{
+    const unsigned char *z;
+    if (rd_string(rd, p, n) || rd_bytes(rd, &z, 1) || *z != '\0' || memchr(*p, '\0', *n))
+        return -1;
+    return 0;
+}
+
 /* A string into a fixed field: longer than the field is corrupt. */
 static int get_fixed(itk_reader *rd, char *dst, size_t cap)
 {
     const unsigned char *p;
     size_t n;
-    if (rd_string(rd, &p, &n) || n >= cap || memchr(p, '\0', n))
+    if (get_str(rd, &p, &n) || n >= cap)
         return -1;
     memcpy(dst, p, n);
     dst[n] = '\0';
     return 0;
 }
 
+/* A string left where it is (the cache keeps the bytes). */
 static int get_dup(itk_reader *rd, char **out)
 {
-    return rd_cstring(rd, out, SIZE_MAX, "a string in the cache") ? -1 : 0;
+    const unsigned char *p;
+    size_t n;
+    if (get_str(rd, &p, &n))
+        return -1;
+    *out = (char *)(uintptr_t)p;
+    return 0;
 }
 
 static int get_problem(itk_reader *rd, cproblem *p)
@@ -272,7 +310,7 @@ static int get_entry(itk_reader *rd, centry *e)
         get_fixed(rd, ci->request, sizeof(ci->request)) || get_dup(rd, &ci->subject) ||
         get_fixed(rd, ci->subject_note, sizeof(ci->subject_note)) || get_u32(rd, &hi) ||
         get_u32(rd, &lo) || get_u32(rd, &np) || get_u32(rd, &flags) ||
-        get_count(rd, &ci->nrecords, 4))
+        get_count(rd, &ci->nrecords, 5))
         return -1;
     ci->time = (long long)((unsigned long long)hi << 32 | lo);
     ci->nparents = np;
@@ -285,20 +323,34 @@ static int get_entry(itk_reader *rd, centry *e)
     for (size_t i = 0; i < ci->nrecords; i++)
         if (get_dup(rd, &ci->records[i]))
             return -1;
-    if (get_count(rd, &e->nproblems, 16))
+    if (get_count(rd, &e->nproblems, 20))
         return -1;
     if (e->nproblems && !(e->problems = calloc(e->nproblems, sizeof(*e->problems))))
         return -1;
     for (size_t i = 0; i < e->nproblems; i++)
         if (get_problem(rd, &e->problems[i]))
             return -1;
-    if (get_fixed(rd, e->origin, sizeof(e->origin)) || get_count(rd, &e->nvkeys, 4))
+    if (get_fixed(rd, e->origin, sizeof(e->origin)) || get_count(rd, &e->nvkeys, 5))
         return -1;
     if (e->nvkeys && !(e->vkeys = calloc(e->nvkeys, sizeof(*e->vkeys))))
         return -1;
     for (size_t i = 0; i < e->nvkeys; i++)
         if (get_fixed(rd, e->vkeys[i], sizeof(*e->vkeys)))
             return -1;
+    if (rd_bytes(rd, &raw, GIT_OID_RAWSZ))
+        return -1;
+    git_oid_fromraw(&e->tree, raw);
+    if (get_u32(rd, &hi) || get_u32(rd, &lo) || get_count(rd, &e->nparents, GIT_OID_RAWSZ) ||
+        e->nparents > ITK_VORDER_MAX_PARENTS)
+        return -1;
+    e->ctime = (long long)((unsigned long long)hi << 32 | lo);
+    /* git_oid is its raw bytes: the parents are read where they are */
+    if (rd_bytes(rd, &raw, e->nparents * GIT_OID_RAWSZ))
+        return -1;
+    e->parents = (const git_oid *)(const void *)raw;
+    if (get_u32(rd, &hi) || hi > ITK_VTREES_MAX_DEPTH)
+        return -1;
+    e->height = hi;
     return 0;
 }
 
@@ -316,7 +368,7 @@ static int parse(cache *c, const unsigned char *data, size_t len, const char *ru
         get_fixed(&rd, k, sizeof(k)) || strcmp(g, genesis) != 0 || strcmp(k, city_key) != 0 ||
         get_fixed(&rd, c->compromises, sizeof(c->compromises)) || get_count(&rd, &c->n, 48))
         return -1;
-    if (c->n && !(c->e = calloc(c->n, sizeof(*c->e))))
+    if (c->n && (!(c->e = calloc(c->n, sizeof(*c->e))) || !(c->g = calloc(c->n, sizeof(*c->g)))))
         return -1;
     if (itk_oidmap_init(&c->index))
         return -1;
@@ -326,6 +378,11 @@ static int parse(cache *c, const unsigned char *data, size_t len, const char *ru
             c->n = i + 1; /* what was allocated, for freeing */
             return -1;
         }
+        c->g[i].tree = c->e[i].tree;
+        c->g[i].time = c->e[i].ctime;
+        c->g[i].nparents = (uint32_t)c->e[i].nparents;
+        c->g[i].parents = c->e[i].parents;
+        c->g[i].height = c->e[i].height;
     }
     size_t ns;
     if (get_count(&rd, &ns, 16) || ns > ITK_VCACHE_MAX_SNAPSHOTS)
@@ -342,7 +399,7 @@ static int parse(cache *c, const unsigned char *data, size_t len, const char *ru
                 return -1;
             sn->order[i] = v;
         }
-        if (get_count(&rd, &sn->nrun, 36) ||
+        if (get_count(&rd, &sn->nrun, 40) ||
             !(sn->run = calloc(sn->nrun ? sn->nrun : 1, sizeof(*sn->run))))
             return -1;
         for (size_t i = 0; i < sn->nrun; i++) {
@@ -372,9 +429,10 @@ static cache *load(const itk_cache_place *pl, const char *genesis, const char *c
         return NULL;
     if (!(c = calloc(1, sizeof(*c))) || parse(c, data, len, ITK_RULES_DIGEST, genesis, city_key)) {
         cache_free(c);
-        c = NULL;
+        free(data);
+        return NULL;
     }
-    free(data);
+    c->data = data; /* the strings point into it */
     return c;
 }
 
@@ -712,6 +770,20 @@ static int catch_up_one(itk_vrun *v, itk_policy *p, size_t i)
     itk_commit_info *ci = &p->result->commits[i];
     git_commit *c = NULL;
     int rc = 0;
+    if (i < v->agraph && v->ghave[i] && v->gnp[i] <= 1) {
+        /* a commit of one parent (or none) is not read again: V9's state as
+         * below, and its receipts state is its parent's, as
+         * itk_policy_check_receipt sets it for a commit that merges nothing */
+        if (v->v9 && ci->is_void && v->cached[i] == 1 && v->eidx[i])
+            rc = void_again(p, ci, &v->c->e[v->eidx[i] - 1]);
+        if (!rc && v->v8[i])
+            rc = itk_oidmap_set(&p->receipts, &ci->id,
+                                v->gnp[i] ? itk_oidmap_get(&p->receipts, &v->pool[v->gfirst[i]])
+                                          : NULL);
+        v->cached[i] = 2;
+        return rc;
+    }
+    p->result->nread++;
     if (git_commit_lookup(&c, p->repo, &ci->id) < 0)
         return itk_error_git("cannot read commit %s", git_oid_tostr_s(&ci->id));
     p->replay = 1;
@@ -827,27 +899,38 @@ int itk_vrun_cached(itk_vrun *v, itk_policy *p, const git_oid *id)
     return idx && !stale_entry(v, p, &v->c->e[idx - 1], 0);
 }
 
-int itk_vrun_check(itk_vrun *v, itk_policy *p, const git_commit *c, itk_commit_info *info)
+int itk_vrun_check_id(itk_vrun *v, itk_policy *p, const git_oid *id, itk_commit_info *info)
 {
     itk_verify_result *r = p->result;
     size_t i = r->ncommits - 1; /* info is r->commits[i] */
     int rc;
     if (!v->decided)
         decide(v, p);
-    size_t idx = v->usable ? (size_t)(uintptr_t)itk_oidmap_get(&v->c->index, git_commit_id(c)) : 0;
-    if (idx && !stale_entry(v, p, &v->c->e[idx - 1], 1)) {
-        const centry *e = &v->c->e[idx - 1];
-        if ((rc = fill(r, info, e)))
-            return rc;
-        if (!v->v9 || v->stale)
-            info->is_void = 0;
-        v->nwalk = r->nproblems;
-        if ((rc = note(v, i, 1, !!(e->flags & CF_V8))))
-            return rc;
-        v->eidx[i] = idx;
-        /* the keys a void commit added are void from here on (V9) */
-        return info->is_void ? push_void_keys(p, e->origin, e->vkeys, e->nvkeys) : 0;
-    }
+    size_t idx = v->usable ? (size_t)(uintptr_t)itk_oidmap_get(&v->c->index, id) : 0;
+    if (!idx || stale_entry(v, p, &v->c->e[idx - 1], 1))
+        return 0;
+    const centry *e = &v->c->e[idx - 1];
+    if ((rc = fill(r, info, e)))
+        return rc;
+    if (!v->v9 || v->stale)
+        info->is_void = 0;
+    v->nwalk = r->nproblems;
+    if ((rc = note(v, i, 1, !!(e->flags & CF_V8))))
+        return rc;
+    v->eidx[i] = idx;
+    v->from_cache++;
+    /* the keys a void commit added are void from here on (V9) */
+    rc = info->is_void ? push_void_keys(p, e->origin, e->vkeys, e->nvkeys) : 0;
+    return rc ? rc : 1;
+}
+
+int itk_vrun_check(itk_vrun *v, itk_policy *p, const git_commit *c, itk_commit_info *info)
+{
+    itk_verify_result *r = p->result;
+    size_t i = r->ncommits - 1; /* info is r->commits[i] */
+    int rc = itk_vrun_check_id(v, p, git_commit_id(c), info);
+    if (rc)
+        return rc > 0 ? 0 : rc;
     /* a commit the cache does not hold: first the state of those before.
      * Only a merge reads it (V8's receipts along both parents, V9's void
      * commits a receipt takes; the void keys are known already): a commit
@@ -856,6 +939,15 @@ int itk_vrun_check(itk_vrun *v, itk_policy *p, const git_commit *c, itk_commit_i
     int merge = git_commit_parentcount(c) > 1;
     if ((rc = note(v, i, 0, 0)) || (merge && (rc = catch_up(v, p, i))))
         return rc;
+    /* the trees of its parents were found canonical when they were checked
+     * (a full run knows it by then): not walked again */
+    for (unsigned k = 0; v->c && v->usable && k < git_commit_parentcount(c); k++) {
+        size_t pi = (size_t)(uintptr_t)itk_oidmap_get(&v->c->index, git_commit_parent_id(c, k));
+        const cgraph *g = pi ? &v->c->g[pi - 1] : NULL;
+        if (g && g->height && !itk_oidmap_has(&p->trees.heights, &g->tree) &&
+            (rc = itk_oidmap_set(&p->trees.heights, &g->tree, (void *)(uintptr_t)g->height)))
+            return rc;
+    }
     size_t kfrom = p->nvoid_keys, nvoids = p->nvoids;
     rc = itk_policy_check_commit(p, c, info);
     int pending = v->caught_up < i;
@@ -903,6 +995,19 @@ static int put_entry(itk_buf *b, const itk_commit_info *ci, unsigned v8, const i
     return rc;
 }
 
+static int put_graph(itk_buf *b, const git_oid *tree, long long time, const git_oid *parents,
+                     size_t np, unsigned height)
+{
+    unsigned long long t = (unsigned long long)time;
+    int rc = itk_buf_put(b, tree->id, GIT_OID_RAWSZ);
+    rc = rc ? rc : put_u32(b, (uint32_t)(t >> 32));
+    rc = rc ? rc : put_u32(b, (uint32_t)t);
+    rc = rc ? rc : put_u32(b, (uint32_t)np);
+    for (size_t i = 0; !rc && i < np; i++)
+        rc = itk_buf_put(b, parents[i].id, GIT_OID_RAWSZ);
+    return rc ? rc : put_u32(b, height);
+}
+
 static int put_cached_entry(itk_buf *b, const centry *e)
 {
     int rc = put_info(b, &e->info, e->flags);
@@ -910,7 +1015,8 @@ static int put_cached_entry(itk_buf *b, const centry *e)
     for (size_t i = 0; !rc && i < e->nproblems; i++)
         rc = put_problem(b, e->problems[i].rule, e->problems[i].path, e->problems[i].signer,
                          e->problems[i].message);
-    return rc ? rc : put_void(b, e->origin, e->vkeys, e->nvkeys);
+    rc = rc ? rc : put_void(b, e->origin, e->vkeys, e->nvkeys);
+    return rc ? rc : put_graph(b, &e->tree, e->ctime, e->parents, e->nparents, e->height);
 }
 
 void itk_vrun_end(itk_vrun *v, itk_policy *p)
@@ -925,6 +1031,11 @@ void itk_vrun_end(itk_vrun *v, itk_policy *p)
         goto done; /* nowhere to keep it: uncached */
     /* keep what this run did not walk when its void flags still hold */
     cache *old = v->c && strcmp(v->c->compromises, v->compromises) == 0 ? v->c : NULL;
+    /* every commit came from the cache as it was: the file would say again
+     * what it says (but for this run's snapshot, which a next run of the same
+     * refs finds as cheaply from the entries) */
+    if (old && v->from_cache == r->ncommits && !v->nnewvoids && v->usable && !v->full)
+        goto done;
     /* where each kept entry lands: after this run's commits, in old order */
     size_t kept = 0;
     newidx = old ? calloc(old->n ? old->n : 1, sizeof(*newidx)) : NULL;
@@ -972,6 +1083,16 @@ void itk_vrun_end(itk_vrun *v, itk_policy *p)
             rc = put_void(&b, nv->origin, p->void_keys + nv->kfrom, nv->kto - nv->kfrom);
         else if (!rc)
             rc = put_void(&b, "", NULL, 0);
+        if (!rc && (i >= v->agraph || !v->ghave[i]))
+            rc = ITK_EINVALID; /* every commit walked was noted (itk_vrun_graph_note) */
+        /* its tree's nesting when found canonical, by this run or an earlier */
+        unsigned h = (unsigned)(uintptr_t)itk_oidmap_get(&p->trees.heights, &v->gtree[i]);
+        if (h > ITK_VTREES_MAX_DEPTH)
+            h = 0;
+        if (!h && i < v->acached && v->eidx[i] && v->c)
+            h = v->c->e[v->eidx[i] - 1].height;
+        if (!rc)
+            rc = put_graph(&b, &v->gtree[i], v->gtime[i], v->pool + v->gfirst[i], v->gnp[i], h);
     }
     for (size_t i = 0; !rc && old && i < old->n; i++)
         if (!itk_oidmap_has(&p->commits, &old->e[i].id))
@@ -1069,5 +1190,80 @@ void itk_vrun_free(itk_vrun *v)
     free(v->v8);
     free(v->eidx);
     free(v->newvoids);
+    free(v->gtree);
+    free(v->gtime);
+    free(v->gfirst);
+    free(v->gnp);
+    free(v->ghave);
+    free(v->pool);
     free(v);
+}
+
+/* --- the walk's graph ---------------------------------------------------------- */
+
+int itk_vrun_has_graph(const itk_vrun *v)
+{
+    return v && v->c && v->c->n > 0;
+}
+
+int itk_vrun_graph_of(itk_vrun *v, const git_oid *id, git_oid *tree, long long *time,
+                      git_oid *parents, size_t *np)
+{
+    size_t idx = v && v->c ? (size_t)(uintptr_t)itk_oidmap_get(&v->c->index, id) : 0;
+    if (!idx)
+        return 0;
+    const cgraph *g = &v->c->g[idx - 1];
+    if (tree)
+        *tree = g->tree;
+    *time = g->time;
+    *np = g->nparents;
+    if (parents && g->nparents)
+        memcpy(parents, g->parents, g->nparents * sizeof(*parents));
+    return 1;
+}
+
+int itk_vrun_graph_note(itk_vrun *v, size_t i, const git_oid *tree, long long time,
+                        const git_oid *parents, size_t np)
+{
+    if (i >= v->agraph) {
+        size_t n = v->agraph ? v->agraph * 2 : 1024;
+        while (n <= i)
+            n *= 2;
+        git_oid *t = itk_realloc_array(v->gtree, n, sizeof(*t));
+        if (t)
+            v->gtree = t;
+        long long *tm = t ? itk_realloc_array(v->gtime, n, sizeof(*tm)) : NULL;
+        if (tm)
+            v->gtime = tm;
+        size_t *f = tm ? itk_realloc_array(v->gfirst, n, sizeof(*f)) : NULL;
+        if (f)
+            v->gfirst = f;
+        size_t *k = f ? itk_realloc_array(v->gnp, n, sizeof(*k)) : NULL;
+        if (k)
+            v->gnp = k;
+        unsigned char *h = k ? itk_realloc_array(v->ghave, n, 1) : NULL;
+        if (h) {
+            memset(h + v->agraph, 0, n - v->agraph);
+            v->ghave = h;
+        }
+        if (!h)
+            return ITK_ENOMEM;
+        v->agraph = n;
+    }
+    if (v->npool + np > v->apool) {
+        size_t n = (v->npool + np) * 2;
+        git_oid *pl = itk_realloc_array(v->pool, n, sizeof(*pl));
+        if (!pl)
+            return ITK_ENOMEM;
+        v->pool = pl;
+        v->apool = n;
+    }
+    v->gtree[i] = *tree;
+    v->gtime[i] = time;
+    v->gfirst[i] = v->npool;
+    v->gnp[i] = np;
+    for (size_t k = 0; k < np; k++)
+        v->pool[v->npool++] = parents[k];
+    v->ghave[i] = 1;
+    return 0;
 }

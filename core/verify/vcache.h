@@ -33,6 +33,26 @@ int itk_vrun_begin(itk_vrun **out, git_repository *repo, itk_verify_result *r, c
  * new commit follows), else with itk_policy_check_commit. */
 int itk_vrun_check(itk_vrun *v, itk_policy *p, const git_commit *c, itk_commit_info *info);
 
+/* itk_vrun_check of commit id without reading it: 1 when the cache answered
+ * (info filled), 0 when the commit must be read and given to itk_vrun_check,
+ * negative on error. The commit is in the walk's graph already. */
+int itk_vrun_check_id(itk_vrun *v, itk_policy *p, const git_oid *id, itk_commit_info *info);
+
+/* What the cache holds of commit id itself (DESIGN §9, format 4): 1 with its
+ * tree (when tree is not NULL), committer time and parents (at most
+ * ITK_VORDER_MAX_PARENTS into parents, when not NULL), 0 when it holds
+ * nothing of it. The cache of a run with full holds nothing. */
+int itk_vrun_graph_of(itk_vrun *v, const git_oid *id, git_oid *tree, long long *time,
+                      git_oid *parents, size_t *np);
+
+/* 1 when the run's cache holds commits (itk_vrun_graph_of can answer). */
+int itk_vrun_has_graph(const itk_vrun *v);
+
+/* Notes commit i of the walk's tree, time and parents, written with its
+ * verdict by itk_vrun_end. 0 or ITK_ENOMEM. */
+int itk_vrun_graph_note(itk_vrun *v, size_t i, const git_oid *tree, long long time,
+                        const git_oid *parents, size_t np);
+
 /* 1 when itk_vrun_check will take commit id from the cache (its signature
  * is not verified again), 0 when it checks it. */
 int itk_vrun_cached(itk_vrun *v, itk_policy *p, const git_oid *id);

@@ -8,6 +8,7 @@
 #include "vobject.h"
 #include "vcache.h"
 #include "verify_priv.h"
+#include "vorder.h"
 #include "vwalk.h"
 
 #include <stdarg.h>
@@ -139,6 +140,46 @@ static int commits_here(git_repository *repo, const itk_verify_result *r)
     return held;
 }
 
+/* The walk's order read from the cache (vorder.h): a commit it describes is
+ * not read, any other is. */
+typedef struct {
+    itk_vrun *vr;
+    git_repository *repo;
+} order_reader;
+
+static int order_read(void *payload, const git_oid *id, long long *time, git_oid *parents,
+                      size_t *np)
+{
+    order_reader *o = payload;
+    git_commit *c = NULL;
+    if (itk_vrun_graph_of(o->vr, id, NULL, time, parents, np))
+        return 0;
+    if (git_commit_lookup(&c, o->repo, id) < 0)
+        return itk_error_git("cannot read commit %s", git_oid_tostr_s(id));
+    *time = (long long)git_commit_time(c);
+    *np = git_commit_parentcount(c);
+    for (size_t i = 0; i < *np && i < ITK_VORDER_MAX_PARENTS; i++)
+        parents[i] = *git_commit_parent_id(c, i);
+    git_commit_free(c);
+    return 0;
+}
+
+/* Notes commit i's tree, time and parents for the cache. */
+static int graph_note(itk_vrun *vr, size_t i, const git_commit *c)
+{
+    size_t np = git_commit_parentcount(c);
+    git_oid few[4], *parents = np <= 4 ? few : itk_calloc(np, sizeof(*parents));
+    if (!parents)
+        return ITK_ENOMEM;
+    for (size_t k = 0; k < np; k++)
+        parents[k] = *git_commit_parent_id(c, k);
+    int rc = itk_vrun_graph_note(vr, i, git_commit_tree_id(c), (long long)git_commit_time(c),
+                                 parents, np);
+    if (parents != few)
+        free(parents);
+    return rc;
+}
+
 /* One walk. Not careful: libgit2's revwalk from the tips, as fast as the
  * cache allows; *careful is set (and the results are to be dropped) when
  * anything cannot be read. Careful: every commit read first (vwalk.h), what
@@ -149,8 +190,11 @@ static int run(itk_verify_result *r, itk_verify_result *v11, size_t altered, git
     git_revwalk *walk = NULL;
     itk_vrun *vr = NULL;
     git_odb *odb = NULL;
-    git_oid id, *batch = NULL;
-    size_t nbatch = 0, at = 0;
+    git_oid id, *batch = NULL, *order = NULL;
+    size_t nbatch = 0, at = 0, norder = 0, oat = 0;
+    itk_vwalk_tips tips = {NULL, 0, 0};
+    order_reader reader = {NULL, repo};
+    int fast = 0;
     int rc = 0, was_careful = *careful, ended = 0;
     itk_policy p;
     if ((rc = policy_init(&p, repo, r)))
@@ -160,7 +204,8 @@ static int run(itk_verify_result *r, itk_verify_result *v11, size_t altered, git
         goto done;
     }
     git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-    if ((rc = itk_vwalk_prepare(walk, repo, revs, nrevs, v11, careful)) || *careful != was_careful)
+    if ((rc = itk_vwalk_prepare(walk, repo, revs, nrevs, v11, careful, &tips)) ||
+        *careful != was_careful)
         goto done;
     /* DESIGN §9: an identical earlier run answers at once (when every
      * commit it checked is still here); otherwise the walk takes each
@@ -178,6 +223,24 @@ static int run(itk_verify_result *r, itk_verify_result *v11, size_t altered, git
         rc = itk_error_git("cannot open the object database");
         goto done;
     }
+    /* a cache describes the commits it holds (their parents and times): the
+     * walk's order is found in memory, reading only the commits it does not
+     * hold (issue 18); without one, libgit2's revwalk reads them all */
+    if (!*careful && itk_vrun_has_graph(vr)) {
+        reader.vr = vr;
+        if ((rc = itk_vorder(&order, &norder, tips.ids, tips.n, order_read, &reader)) == ITK_ENOMEM)
+            goto done;
+        if (rc) {
+            itk_error_clear();
+            *careful = 1; /* what cannot be read is named by a careful walk */
+            rc = 0;
+            goto done;
+        }
+        fast = 1;
+        /* what a ref outside the walk reaches (V9's held commits) too */
+        p.graph.read = order_read;
+        p.graph.read_payload = &reader;
+    }
     if ((rc = itk_vsigs_new(&p.sigs, itk_vsigs_threads(opts ? opts->threads : 0))) ||
         !(batch = itk_calloc(ITK_VSIGS_BATCH, sizeof(*batch)))) {
         rc = rc ? rc : ITK_ENOMEM;
@@ -191,9 +254,14 @@ static int run(itk_verify_result *r, itk_verify_result *v11, size_t altered, git
         if (at == nbatch) {
             itk_vsigs_clear(p.sigs);
             nbatch = at = 0;
-            while (!ended && nbatch < ITK_VSIGS_BATCH &&
-                   !(ended = (next = git_revwalk_next(&batch[nbatch], walk)) != 0))
-                nbatch++;
+            while (!ended && nbatch < ITK_VSIGS_BATCH) {
+                if (fast)
+                    next = oat < norder ? (batch[nbatch] = order[oat++], 0) : GIT_ITEROVER;
+                else
+                    next = git_revwalk_next(&batch[nbatch], walk);
+                if (!(ended = next != 0))
+                    nbatch++;
+            }
             for (size_t k = 0; !rc && k < nbatch; k++)
                 if (!itk_vrun_cached(vr, &p, &batch[k]))
                     rc = itk_vsigs_add(p.sigs, repo, &batch[k]);
@@ -203,10 +271,20 @@ static int run(itk_verify_result *r, itk_verify_result *v11, size_t altered, git
                 break;
         }
         id = batch[at++];
-        /* a commit taken from the cache is not read again: that its tree is
+        /* a commit the cache describes is not read again: that its tree is
          * still here is checked (careful: vwalk did) */
-        if (git_commit_lookup(&c, repo, &id) < 0 ||
-            (!*careful && !git_odb_exists(odb, git_commit_tree_id(c)))) {
+        git_oid gtree, gpar[ITK_VORDER_MAX_PARENTS];
+        long long gtime = 0;
+        size_t gnp = 0;
+        int known = fast && itk_vrun_graph_of(vr, &id, &gtree, &gtime, gpar, &gnp) == 1;
+        if (known && !git_odb_exists(odb, &gtree)) {
+            git_error_clear();
+            *careful = 1;
+            goto done;
+        }
+        r->nread += !known;
+        if (!known && (git_commit_lookup(&c, repo, &id) < 0 ||
+                       (!*careful && !git_odb_exists(odb, git_commit_tree_id(c))))) {
             git_commit_free(c);
             if (!*careful) {
                 *careful = 1;
@@ -227,11 +305,21 @@ static int run(itk_verify_result *r, itk_verify_result *v11, size_t altered, git
         itk_commit_info *ci = &r->commits[r->ncommits++];
         memset(ci, 0, sizeof(*ci));
         if ((rc = itk_oidmap_set(&p.commits, &id, (void *)(uintptr_t)r->ncommits)) ||
-            (rc = itk_vgraph_add(&p.graph, &p.commits, c))) {
+            (rc = known ? itk_vgraph_add_ids(&p.graph, &p.commits, &id, gpar, gnp)
+                        : itk_vgraph_add(&p.graph, &p.commits, c)) ||
+            (rc = known ? itk_vrun_graph_note(vr, r->ncommits - 1, &gtree, gtime, gpar, gnp)
+                        : graph_note(vr, r->ncommits - 1, c))) {
             git_commit_free(c);
             goto done;
         }
-        rc = itk_vrun_check(vr, &p, c, ci);
+        /* from the cache without reading it, or read and checked */
+        rc = known ? itk_vrun_check_id(vr, &p, &id, ci) : 0;
+        r->nread += rc == 0 && known;
+        if (rc == 0 && known && git_commit_lookup(&c, repo, &id) < 0)
+            rc = itk_error_git("cannot read commit %s", git_oid_tostr_s(&id));
+        else if (rc == 0)
+            rc = itk_vrun_check(vr, &p, c, ci);
+        rc = rc > 0 ? 0 : rc;
         git_commit_free(c);
         if (rc && rc != ITK_ENOMEM && !*careful) {
             itk_error_clear();
@@ -272,6 +360,8 @@ static int run(itk_verify_result *r, itk_verify_result *v11, size_t altered, git
         itk_vrun_end(vr, &p); /* a run that could not read everything is not remembered */
 done:
     free(batch);
+    free(order);
+    free(tips.ids);
     git_odb_free(odb);
     itk_vrun_free(vr);
     git_revwalk_free(walk);

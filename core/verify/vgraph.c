@@ -5,6 +5,7 @@
  * which makes git's paint-down exact without timestamps. */
 #include "vgraph.h"
 #include "alloc.h"
+#include "array.h"
 #include "itaku/errors.h"
 
 #include <stdlib.h>
@@ -70,25 +71,39 @@ static int index_of(uint32_t *out, const itk_vgraph *g, const itk_oidmap *ids, c
     return 1;
 }
 
-int itk_vgraph_add(itk_vgraph *g, const itk_oidmap *ids, const git_commit *c)
+int itk_vgraph_add_ids(itk_vgraph *g, const itk_oidmap *ids, const git_oid *id,
+                       const git_oid *parents, size_t np)
 {
-    unsigned np = git_commit_parentcount(c);
     int rc = reserve(g, np);
     if (rc)
         return rc;
     uint32_t self = (uint32_t)g->n;
-    g->ids[self] = *git_commit_id(c);
-    if ((size_t)(uintptr_t)itk_oidmap_get(ids, git_commit_id(c)) != g->n + 1 || g->n >= UINT32_MAX)
+    g->ids[self] = *id;
+    if ((size_t)(uintptr_t)itk_oidmap_get(ids, id) != g->n + 1 || g->n >= UINT32_MAX)
         g->incomplete = 1;
-    for (unsigned i = 0; i < np; i++) {
+    for (size_t i = 0; i < np; i++) {
         uint32_t q;
-        if (index_of(&q, g, ids, git_commit_parent_id(c, i)) && q < self)
+        if (index_of(&q, g, ids, &parents[i]) && q < self)
             g->parents[g->nparents++] = q;
         else
             g->incomplete = 1;
     }
     g->first[++g->n] = (uint32_t)g->nparents;
     return 0;
+}
+
+int itk_vgraph_add(itk_vgraph *g, const itk_oidmap *ids, const git_commit *c)
+{
+    unsigned np = git_commit_parentcount(c);
+    git_oid few[4], *parents = np <= 4 ? few : itk_calloc(np, sizeof(*parents));
+    if (!parents)
+        return ITK_ENOMEM;
+    for (unsigned i = 0; i < np; i++)
+        parents[i] = *git_commit_parent_id(c, i);
+    int rc = itk_vgraph_add_ids(g, ids, git_commit_id(c), parents, np);
+    if (parents != few)
+        free(parents);
+    return rc;
 }
 
 /* Every commit reachable from id (itself included), by a revwalk. */
@@ -111,6 +126,35 @@ static int outside_reach(itk_vgraph_outside **out, itk_vgraph *g, git_repository
         return rc;
     o->from = *id;
     g->noutside++;
+    if (g->read) {
+        /* depth first over what g->read describes (at most 64 parents each) */
+        git_oid *stack = NULL, parents[64];
+        size_t top = 0, cap = 0, np = 0;
+        long long t;
+        if (!(rc = itk_oidmap_set(&o->reached, id, (void *)1)) &&
+            (rc = itk_array_reserve(&stack, &cap, 1, sizeof(*stack))) == 0)
+            stack[top++] = *id;
+        while (!rc && !r && top) {
+            git_oid c = stack[--top];
+            if (g->read(g->read_payload, &c, &t, parents, &np) || np > 64) {
+                r = -1;
+                break;
+            }
+            for (size_t k = 0; !rc && k < np; k++) {
+                if (itk_oidmap_has(&o->reached, &parents[k]))
+                    continue;
+                if (!(rc = itk_oidmap_set(&o->reached, &parents[k], (void *)1)) &&
+                    !(rc = itk_array_reserve(&stack, &cap, top + 1, sizeof(*stack))))
+                    stack[top++] = parents[k];
+            }
+        }
+        free(stack);
+        itk_error_clear();
+        git_error_clear();
+        o->ok = !rc && !r;
+        *out = o->ok ? o : NULL;
+        return rc == ITK_ENOMEM ? rc : 0;
+    }
     if (git_revwalk_new(&walk, repo) < 0 || git_revwalk_push(walk, id) < 0)
         r = -1;
     while (!r && !rc && (r = git_revwalk_next(&next, walk)) == 0)

@@ -34,6 +34,11 @@ typedef struct {
     int incomplete; /* a parent missing or after its child: ask libgit2 */
     itk_vgraph_outside outside[ITK_VGRAPH_OUTSIDE];
     size_t noutside;
+    /* where the commits outside the graph are read (NULL: a revwalk): the
+     * verification cache, which describes them without reading them */
+    int (*read)(void *payload, const git_oid *id, long long *time, git_oid *parents,
+                size_t *nparents);
+    void *read_payload;
 } itk_vgraph;
 
 void itk_vgraph_free(itk_vgraph *g);
@@ -41,6 +46,11 @@ void itk_vgraph_free(itk_vgraph *g);
 /* Adds c, the walk's next commit (its index: the number added before), with
  * the parents that ids (commit id → index + 1) holds. 0 or ITK_ENOMEM. */
 int itk_vgraph_add(itk_vgraph *g, const itk_oidmap *ids, const git_commit *c);
+
+/* The same for commit id with its np parents (read from the verification
+ * cache, the commit itself not read again). 0 or ITK_ENOMEM. */
+int itk_vgraph_add_ids(itk_vgraph *g, const itk_oidmap *ids, const git_oid *id,
+                       const git_oid *parents, size_t np);
 
 /* git_graph_descendant_of(repo, commit, ancestor), from the graph when both
  * are in it, from what commit reaches when only ancestor is; negative only

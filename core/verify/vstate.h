@@ -25,6 +25,7 @@ struct itk_verify_result {
     char city_key[64];
     int pinned;
     size_t nchecked; /* commits checked in full (itk_verify_checked_count) */
+    size_t nread;    /* commits the walk read from the object database (tests) */
 };
 
 /* The last line each receiver took of each party (V8), carried through

@@ -155,14 +155,85 @@ static int check_file(walk *w, const git_oid *id, const itk_vobject_entry *e,
     return itk_oidmap_set(&w->m->blobs, &blob, NULL);
 }
 
+static int check_tree(walk *w, const git_oid *id, int budget, int *height,
+                      const itk_vtrees_flaw **flaw, const unsigned char *base);
+
+/* git's order of two entries of canonical trees (a folder as if its name
+ * ended in '/'): 0 when they are the same name and kind. */
+static int entry_order(const itk_vobject_entry *a, const itk_vobject_entry *b)
+{
+    size_t la = strlen(a->name), lb = strlen(b->name), n = la < lb ? la : lb;
+    int c = memcmp(a->name, b->name, n);
+    if (c)
+        return c;
+    unsigned ca = la > n ? (unsigned char)a->name[n] : a->folder ? '/' : 0;
+    unsigned cb = lb > n ? (unsigned char)b->name[n] : b->folder ? '/' : 0;
+    return (int)ca - (int)cb;
+}
+
+/* Tree id, equal to one at the same place in a canonical tree: canonical,
+ * so only its nesting is found (its folders read, not its files). */
+static int known_height(walk *w, const git_oid *id, int budget, int *height)
+{
+    itk_vtrees *m = w->m;
+    int known = (int)(uintptr_t)itk_oidmap_get(&m->heights, id);
+    if (known && known <= budget) {
+        *height = known;
+        return T_OK;
+    }
+    if (known || budget <= 0) {
+        w->deep[0] = '\0';
+        return T_DEEP;
+    }
+    git_odb_object *obj = NULL;
+    itk_vobject_entry *e = NULL;
+    itk_vobject_flaw vf;
+    size_t n = 0;
+    const itk_vtrees_flaw *flaw = NULL;
+    if (git_odb_read(&obj, w->odb, id) < 0 ||
+        itk_vobject_tree_parse(&e, &n, git_odb_object_data(obj), git_odb_object_size(obj), &vf) !=
+            0) {
+        git_error_clear();
+        free(e);
+        git_odb_object_free(obj);
+        int rc = check_tree(w, id, budget, height, &flaw, NULL); /* says what is wrong */
+        return rc == T_BAD ? ITK_EINVALID : rc;
+    }
+    int rc = T_OK, h = 1;
+    for (size_t i = 0; rc == T_OK && i < n; i++) {
+        git_oid sub;
+        int sh = 0;
+        if (!e[i].folder)
+            continue;
+        git_oid_fromraw(&sub, e[i].id);
+        rc = known_height(w, &sub, budget - 1, &sh);
+        if (rc == T_DEEP)
+            deep_prepend(w, e[i].name);
+        else if (rc == T_OK && sh + 1 > h)
+            h = sh + 1;
+    }
+    free(e);
+    git_odb_object_free(obj);
+    if (rc == T_OK && (rc = itk_oidmap_set(&m->heights, id, (void *)(uintptr_t)h)) == 0)
+        *height = h;
+    return rc;
+}
+
 /* Tree id standing where budget levels are left (1: files only): T_OK with
  * *height, T_BAD with *flaw (remembered), T_DEEP when it does not fit
  * there (w->deep says where; nothing remembered, since it may fit higher
- * up), negative on error. */
+ * up), negative on error. base (20 raw bytes, or NULL) is the tree at the
+ * same place in a canonical tree: what is equal in both is canonical. */
 static int check_tree(walk *w, const git_oid *id, int budget, int *height,
-                      const itk_vtrees_flaw **flaw)
+                      const itk_vtrees_flaw **flaw, const unsigned char *base)
 {
     itk_vtrees *m = w->m;
+    if (base && memcmp(base, id->id, GIT_OID_RAWSZ) == 0) {
+        int rc = known_height(w, id, budget, height);
+        if (rc != ITK_EINVALID)
+            return rc;
+        base = NULL; /* not canonical after all: checked in full below */
+    }
     int known = (int)(uintptr_t)itk_oidmap_get(&m->heights, id);
     if (known == NOT_CANONICAL) {
         *flaw = itk_oidmap_get(&m->flaws, id);
@@ -210,17 +281,40 @@ static int check_tree(walk *w, const git_oid *id, int budget, int *height,
     if (rc == 1) {
         rc = remember_flaw(m, id, vf.name, "", vf.why, 0, flaw);
     }
+    /* the base's entries, to skip what is equal in both */
+    git_odb_object *bobj = NULL;
+    itk_vobject_entry *be = NULL;
+    size_t bn = 0, j = 0;
+    if (rc == 0 && base) {
+        git_oid bid;
+        itk_vobject_flaw bf;
+        git_oid_fromraw(&bid, base);
+        if (git_odb_read(&bobj, w->odb, &bid) < 0 ||
+            itk_vobject_tree_parse(&be, &bn, git_odb_object_data(bobj), git_odb_object_size(bobj),
+                                   &bf) != 0) {
+            git_error_clear();
+            free(be);
+            be = NULL;
+            bn = 0;
+        }
+    }
     int h = 1;
     for (size_t i = 0; rc == 0 && i < n; i++) {
+        const itk_vobject_entry *b = NULL;
+        while (j < bn && entry_order(&be[j], &e[i]) < 0)
+            j++;
+        if (j < bn && entry_order(&be[j], &e[i]) == 0)
+            b = &be[j];
         if (!e[i].folder) {
-            rc = check_file(w, id, &e[i], flaw);
+            if (!b || memcmp(b->id, e[i].id, GIT_OID_RAWSZ) != 0)
+                rc = check_file(w, id, &e[i], flaw);
             continue;
         }
         git_oid sub;
         int sh = 0;
         const itk_vtrees_flaw *sf = NULL;
         git_oid_fromraw(&sub, e[i].id);
-        rc = check_tree(w, &sub, budget - 1, &sh, &sf);
+        rc = check_tree(w, &sub, budget - 1, &sh, &sf, b ? b->id : NULL);
         if (rc == T_BAD)
             rc = remember_flaw(m, id, e[i].name, sf->path, sf->why, sf->unreadable, flaw);
         else if (rc == T_DEEP)
@@ -229,7 +323,9 @@ static int check_tree(walk *w, const git_oid *id, int budget, int *height,
             h = sh + 1;
     }
     free(e);
+    free(be);
     git_odb_object_free(obj);
+    git_odb_object_free(bobj);
     if (rc == T_OK && (rc = itk_oidmap_set(&m->heights, id, (void *)(uintptr_t)h)) == 0)
         *height = h;
     return rc;
@@ -238,13 +334,22 @@ static int check_tree(walk *w, const git_oid *id, int budget, int *height,
 int itk_vtrees_check(itk_vtrees *m, git_repository *repo, const git_oid *id,
                      const itk_vtrees_flaw **flaw)
 {
+    return itk_vtrees_check_base(m, repo, id, NULL, flaw);
+}
+
+int itk_vtrees_check_base(itk_vtrees *m, git_repository *repo, const git_oid *id,
+                          const git_oid *base, const itk_vtrees_flaw **flaw)
+{
     walk w;
     int height = 0;
     w.m = m;
     w.deep[0] = '\0';
     if (git_repository_odb(&w.odb, repo) < 0)
         return itk_error_git("cannot open the object database");
-    int rc = check_tree(&w, id, ITK_VTREES_MAX_DEPTH, &height, flaw);
+    /* a base is used only when it was found canonical (its height known) */
+    int bh = base ? (int)(uintptr_t)itk_oidmap_get(&m->heights, base) : 0;
+    int rc = check_tree(&w, id, ITK_VTREES_MAX_DEPTH, &height, flaw,
+                        bh >= 1 && bh <= ITK_VTREES_MAX_DEPTH ? base->id : NULL);
     if (rc == T_DEEP) {
         char why[300];
         snprintf(why, sizeof(why),

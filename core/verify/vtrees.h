@@ -50,6 +50,12 @@ int itk_vtrees_lookup(git_tree **out, itk_vtrees *m, git_repository *repo, const
 int itk_vtrees_check(itk_vtrees *m, git_repository *repo, const git_oid *id,
                      const itk_vtrees_flaw **flaw);
 
+/* The same, with base a tree found canonical in this run (its first
+ * parent's; NULL or any other: none): what is equal in both, at the same
+ * place, is not read again but for its folders' nesting. The same answer. */
+int itk_vtrees_check_base(itk_vtrees *m, git_repository *repo, const git_oid *id,
+                          const git_oid *base, const itk_vtrees_flaw **flaw);
+
 /* 1 when t is canonical, 0 when not (or unreadable), ITK_ENOMEM. */
 int itk_vtrees_canonical(itk_vtrees *m, git_repository *repo, const git_tree *t);
 

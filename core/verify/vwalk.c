@@ -27,8 +27,9 @@ typedef struct {
     itk_oidmap state;   /* commit id → ON_STACK, WHOLE or BROKEN */
     itk_oidmap shallow; /* .git/shallow's boundary commits */
     int is_shallow;
-    int tips_only; /* push the tips, read nothing below them */
-    int *careful;  /* set when a tip cannot be read: the whole walk is needed */
+    int tips_only;        /* push the tips, read nothing below them */
+    int *careful;         /* set when a tip cannot be read: the whole walk is needed */
+    itk_vwalk_tips *tips; /* what was pushed, in order (NULL: not kept) */
 } vwalk;
 
 static const git_oid zero_oid;
@@ -82,8 +83,20 @@ static int read_commit(git_commit **out, vwalk *w, const git_oid *id, const char
  * walk is needed, or (careful) it is named. */
 static int push(vwalk *w, const git_oid *id, const char *ref)
 {
-    if (git_revwalk_push(w->walk, id) == 0)
+    if (git_revwalk_push(w->walk, id) == 0) {
+        itk_vwalk_tips *t = w->tips;
+        if (t && t->n == t->cap) {
+            size_t cap = t->cap ? t->cap * 2 : 16;
+            git_oid *ids = itk_realloc_array(t->ids, cap, sizeof(*ids));
+            if (!ids)
+                return ITK_ENOMEM;
+            t->ids = ids;
+            t->cap = cap;
+        }
+        if (t)
+            t->ids[t->n++] = *id;
         return 0;
+    }
     int rc = w->tips_only
                  ? 0
                  : itk_verify_result_problem(w->v11, id, "V11", ref, "cannot be walked: %s",
@@ -489,10 +502,11 @@ int itk_vwalk_alterations(git_repository *repo, itk_verify_result *v11)
 }
 
 int itk_vwalk_prepare(git_revwalk *walk, git_repository *repo, const char **revs, size_t nrevs,
-                      itk_verify_result *v11, int *careful)
+                      itk_verify_result *v11, int *careful, itk_vwalk_tips *tips)
 {
     vwalk w;
     memset(&w, 0, sizeof(w));
+    w.tips = tips;
     w.repo = repo;
     w.walk = walk;
     w.v11 = v11;

@@ -19,10 +19,16 @@
  * each ref at a missing object or a non-commit, and with *careful for each
  * commit that cannot be read (missing, over its size limit, not parsable, its
  * tree missing: the ref it was reached from as the path) and a shallow
- * boundary. Returns 0, ITK_ENOTFOUND when a rev names nothing at all, or
- * ITK_ENOMEM. */
+ * boundary. tips (when not NULL) receives what was pushed. Returns 0,
+ * ITK_ENOTFOUND when a rev names nothing at all, or ITK_ENOMEM. */
+/* The commits pushed onto the walk, in the order pushed (ids: free it). */
+typedef struct {
+    git_oid *ids;
+    size_t n, cap;
+} itk_vwalk_tips;
+
 int itk_vwalk_prepare(git_revwalk *walk, git_repository *repo, const char **revs, size_t nrevs,
-                      itk_verify_result *v11, int *careful);
+                      itk_verify_result *v11, int *careful, itk_vwalk_tips *tips);
 
 /* V11 for history that stock git would show otherwise than the objects hold
  * (replace refs, grafts) or that lacks objects (partial clone); a shallow

@@ -13,7 +13,8 @@
 
 #define MAGIC_LEN (sizeof("itaku verify cache\n") - 1)
 
-/* The string at *at (u32 length, big-endian, then its bytes) into out. */
+/* The string at *at (u32 length, big-endian, then its bytes, and from
+ * format 4 on a NUL) into out. */
 static int header_string(char *out, size_t cap, const uint8_t *data, size_t size, size_t *at)
 {
     if (size - *at < 4)
@@ -26,6 +27,8 @@ static int header_string(char *out, size_t cap, const uint8_t *data, size_t size
     memcpy(out, data + *at, n);
     out[n] = '\0';
     *at += n;
+    if (*at < size && data[*at] == 0)
+        (*at)++; /* format 4 writes a NUL after each string */
     return 0;
 }
 

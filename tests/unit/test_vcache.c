@@ -331,6 +331,91 @@ static void test_vcache_one_new_commit_after_a_compromise_checks_what_is_new(voi
     itk_signer_free(k2);
 }
 
+/* A run after new commits reads only them (format 4 keeps each cached
+ * commit's parents, time and tree): its verdicts and the walk's order are
+ * those of a full run. */
+static size_t reads(fixture *f, size_t *nchecked)
+{
+    itk_verify_result *r = NULL;
+    assert_int_equal(itk_verify_run(&r, f->reg, NULL, 0, NULL), 0);
+    size_t n = r->nread;
+    if (nchecked)
+        *nchecked = itk_verify_checked_count(r);
+    itk_verify_result_free(r);
+    return n;
+}
+
+static void assert_cached_is_full(fixture *f)
+{
+    char *cached = describe(f, 0);
+    char *full = describe(f, 1);
+    assert_string_equal(cached, full);
+    free(cached);
+    free(full);
+}
+
+static void set_ref(fixture *f, const char *name, const git_oid *id)
+{
+    git_reference *ref = NULL;
+    assert_int_equal(
+        git_reference_create(&ref, itk_registry_repo(f->reg), name, id, 1, "test: moved"), 0);
+    git_reference_free(ref);
+}
+
+static void test_vcache_reads_only_new_commits(void **state)
+{
+    fixture *f = *state;
+    git_repository *repo = itk_registry_repo(f->reg);
+    size_t nchecked = 0, walked = 0;
+    size_t all = checked(f, 1, &walked); /* the cache written */
+    assert_int_equal(all, walked);
+    assert_int_equal(reads(f, &nchecked), 0); /* nothing new: nothing read */
+    assert_int_equal(nchecked, 0);
+    /* a new commit on top of a cached tip: it alone is read and checked */
+    git_oid tip, old, side, merge;
+    submit(f, f->acme, 4, &tip);
+    assert_int_equal(reads(f, &nchecked), 1);
+    assert_int_equal(nchecked, 1);
+    assert_cached_is_full(f);
+    /* a second line from an older cached commit, then a merge of the two
+     * cached lines: only the merge is new */
+    git_commit *c = NULL;
+    assert_int_equal(git_commit_lookup(&c, repo, &tip), 0);
+    old = *git_commit_parent_id(c, 0);
+    git_commit_free(c);
+    th_commit_file(&side, repo, f->acme, "acme", "manager", "submit", &old,
+                   "parties/acme/register/r-000098.json", "{}", 2);
+    set_ref(f, "refs/heads/side", &side);
+    assert_int_equal(reads(f, &nchecked), 1);
+    assert_int_equal(nchecked, 1);
+    assert_cached_is_full(f);
+    git_tree *tree = NULL;
+    assert_int_equal(git_commit_lookup(&c, repo, &tip), 0);
+    assert_int_equal(git_commit_tree(&tree, c), 0);
+    git_oid parents[2] = {tip, side};
+    th_commit_raw(&merge, repo, f->acme, git_tree_id(tree), parents, 2, "merge\n");
+    git_tree_free(tree);
+    git_commit_free(c);
+    set_ref(f, "refs/heads/main", &merge);
+    size_t n = reads(f, &nchecked);
+    assert_int_equal(nchecked, 1);
+    assert_true(n >= 1 && n < walked / 2);
+    assert_cached_is_full(f);
+    /* history rewritten: the cached tips are no ancestors of the refs any
+     * more; what they held is not listed, the rest still comes from the
+     * cache, and the run is a full run's */
+    assert_int_equal(git_reference_remove(repo, "refs/heads/side"), 0);
+    set_ref(f, "refs/heads/main", &old);
+    submit(f, f->acme, 5, NULL);
+    char *cached = describe(f, 0);
+    assert_null(strstr(cached, git_oid_tostr_s(&merge)));
+    assert_null(strstr(cached, git_oid_tostr_s(&side)));
+    assert_null(strstr(cached, git_oid_tostr_s(&tip)));
+    free(cached);
+    assert_cached_is_full(f);
+    assert_int_equal(reads(f, &nchecked), 0);
+}
+
 /* acme's register entry r-000099 signed by signer on parent, on the
  * incoming ref of a fetch not yet accepted */
 static void incoming_entry(fixture *f, git_oid *out, itk_signer *signer, const char *principal,
@@ -744,6 +829,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_vcache_cached_run_finds_what_a_full_run_finds, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_vcache_reads_only_new_commits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vcache_keeps_problems_of_cached_commits, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_vcache_ignores_a_corrupt_cache, setup, teardown),
