@@ -198,16 +198,18 @@ int itk_kessai_rule_from(itk_kessai_rule *out, const json_t *rules, const char *
 }
 
 /* The value of setting field in force in tree: itaku.json's, replaced by
- * that of the newest contract amendment of the city that names it (by
- * "created", then path). *value is NULL when none names it; source (200
- * bytes) says where it was read, city (64 bytes) gets the contract's city. */
+ * that of the city's contract amendment with the highest id that names it
+ * (ids are "c-NNNNNN", so by path; verify's V4 keeps them rising along the
+ * history, while "created" is whatever the writer put). *value is NULL when
+ * none names it; source (200 bytes) says where it was read, city (64 bytes)
+ * gets the contract's city. */
 static void setting_in_force(json_t **value, char *source, char *city, git_repository *repo,
                              const git_tree *tree, const char *field)
 {
     json_t *contract = NULL, *best = NULL;
     char **paths = NULL;
     size_t n = 0;
-    char best_created[64] = "";
+    const char *best_path = "";
     *value = NULL;
     snprintf(source, 200, "itaku.json");
     if (city)
@@ -227,12 +229,11 @@ static void setting_in_force(json_t **value, char *source, char *city, git_repos
                 itk_error_clear();
                 continue;
             }
-            const char *created = json_string_value(json_object_get(a, "created"));
             json_t *v = json_object_get(json_object_get(a, "body"), field);
-            if (v && created && strcmp(created, best_created) >= 0) {
+            if (v && strcmp(paths[i], best_path) > 0) {
                 json_decref(best);
                 best = json_incref(v);
-                snprintf(best_created, sizeof(best_created), "%s", created);
+                best_path = paths[i];
                 snprintf(source, 200, "%s", paths[i]);
             }
             json_decref(a);

@@ -90,7 +90,8 @@ static const char *str_at(const json_t *o, const char *a, const char *b)
 }
 
 /* Walks dir's records of principal; keeps in out the value of attr of the
- * last one that sets it (events: by file name; keys: by created, then file
+ * last one that sets it (events: by file name, which is by id, and verify's
+ * V4 keeps ids rising along the history; keys: by created, then file
  * name). */
 static int scan(itk_buf *out, char *best_created, size_t best_size, git_repository *repo,
                 const git_tree *tree, const char *party, const char *dir, const char *principal,

@@ -90,4 +90,9 @@ int itk_policy_check_kessai(check *ck);
  * commit of the city gives. 0, negative on an operational error. */
 int itk_policy_check_posts(check *ck);
 
+/* V4, order (policy_order.c): a key event or contract amendment a commit
+ * adds has an id above, and near, the highest one before it. 0, 1 when a
+ * problem was recorded, negative on an operational error. */
+int itk_policy_check_order(check *ck);
+
 #endif
