@@ -161,12 +161,14 @@ int cmd_log(int argc, char **argv)
     }
     int offset = itk_log_offset(log), color = cli_color(1), rc = EXIT_OK;
     itk_error_clear();
-    json_t *all = json ? json_array() : NULL;
+    size_t nitems = 0; /* --json: each entry written as it comes */
     itk_labels *l = json ? NULL : cli_labels(reg);
     itk_buf name = ITK_BUF_INIT;
     itk_name_memo memo;
     memset(&memo, 0, sizeof(memo));
-    if (!json) {
+    if (json)
+        cli_json_array_begin(&nitems);
+    else {
         cli_pad(_("DATE"), 24);
         cli_pad("", 3);
         cli_pad(_("PARTY"), 17);
@@ -175,20 +177,20 @@ int cmd_log(int argc, char **argv)
         cli_pad(_("COMMIT"), 14);
         puts(_("SUBJECT"));
     }
-    for (size_t i = 0; i < itk_log_count(log) && max != 0; i++) {
+    for (size_t i = 0; i < itk_log_count(log) && max != 0 && rc == EXIT_OK; i++) {
         const itk_log_entry *e = itk_log_get(log, i);
         if (itk_principal_name_memo(&name, &memo, itk_registry_repo(reg), &e->info->id,
                                     e->info->party, e->info->principal) < 0)
             itk_error_clear(); /* no name shown: the commit itself is listed */
         if (json)
-            cli_jappend(&all, entry_json(e, name.size ? name.ptr : ""));
+            rc = cli_json_array_item(&nitems, entry_json(e, name.size ? name.ptr : ""));
         else
             print_line(e, name.size ? name.ptr : "", offset, color, l);
         if (max > 0)
             max--;
     }
-    if (json)
-        rc = cli_json_print(all);
+    if (json && rc == EXIT_OK)
+        rc = cli_json_array_end(&nitems);
     itk_labels_free(l);
     itk_buf_dispose(&name);
     itk_name_memo_dispose(&memo);

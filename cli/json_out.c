@@ -59,3 +59,34 @@ int cli_json_print(json_t *v)
         fputs(_("itaku: cannot write the JSON answer to standard output\n"), stderr);
     return rc;
 }
+
+void cli_json_array_begin(size_t *n)
+{
+    *n = 0;
+    fputs("[", stdout);
+}
+
+int cli_json_array_item(size_t *n, json_t *v)
+{
+    char *text = v ? json_dumps(v, CLI_JSON_FLAGS | JSON_ENCODE_ANY) : NULL;
+    json_decref(v);
+    if (!text) {
+        fputs(_("itaku: cannot write the JSON answer: out of memory\n"), stderr);
+        return EXIT_ERROR;
+    }
+    int rc = printf("%s%s", (*n)++ ? "," : "", text) < 0 ? EXIT_ERROR : 0;
+    free(text);
+    if (rc)
+        fputs(_("itaku: cannot write the JSON answer to standard output\n"), stderr);
+    return rc;
+}
+
+int cli_json_array_end(size_t *n)
+{
+    (void)n;
+    if (puts("]") < 0 || fflush(stdout) != 0) {
+        fputs(_("itaku: cannot write the JSON answer to standard output\n"), stderr);
+        return EXIT_ERROR;
+    }
+    return 0;
+}

@@ -29,4 +29,13 @@ void cli_jappend_str(json_t **arr, const char *s);
  * telling what failed on stderr. */
 int cli_json_print(json_t *v);
 
+/* A JSON array written element by element, as produced (a long history
+ * is never held whole): the same bytes cli_json_print gives for the array
+ * of them. begin writes "[", item writes v (released; NULL: out of memory,
+ * which then says so on stderr and returns EXIT_ERROR) after a comma when
+ * it is not the first, end writes "]" and a newline. *n counts the items. */
+void cli_json_array_begin(size_t *n);
+int cli_json_array_item(size_t *n, json_t *v);
+int cli_json_array_end(size_t *n);
+
 #endif

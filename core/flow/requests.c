@@ -83,8 +83,32 @@ static void copy_str(char *dst, size_t cap, const json_t *v)
     snprintf(dst, cap, "%s", json_is_string(v) ? json_string_value(v) : "");
 }
 
+/* The record at path in tree; memo (blob id → record) keeps each blob read
+ * once: the request branches hold mostly the blobs HEAD holds. NULL when it
+ * cannot be read (verify's finding). */
+static json_t *read_memo(git_repository *repo, const git_tree *tree, const char *path, json_t *memo)
+{
+    git_tree_entry *e = NULL;
+    char hex[GIT_OID_HEXSZ + 1] = "";
+    json_t *rec = NULL;
+    if (git_tree_entry_bypath(&e, tree, path) == 0)
+        git_oid_tostr(hex, sizeof(hex), git_tree_entry_id(e));
+    git_tree_entry_free(e);
+    git_error_clear();
+    if (hex[0] && (rec = json_object_get(memo, hex)))
+        return json_incref(rec);
+    if (itk_tree_read_json(&rec, repo, tree, path)) {
+        itk_error_clear();
+        return NULL;
+    }
+    if (hex[0])
+        json_object_set(memo, hex, rec); /* not kept when out of memory: read again */
+    return rec;
+}
+
 /* Reads the requests, endorsements and decisions of one tree into db. */
-static int scan_tree(itk_reqdb *db, git_repository *repo, const git_tree *tree, int is_head)
+static int scan_tree(itk_reqdb *db, git_repository *repo, const git_tree *tree, int is_head,
+                     json_t *memo)
 {
     static const char *types[] = {"request", "endorsement", "decision"};
     int rc = 0;
@@ -94,13 +118,11 @@ static int scan_tree(itk_reqdb *db, git_repository *repo, const git_tree *tree, 
         if ((rc = itk_tree_records(&paths, &n, repo, tree, NULL, types[t])))
             break;
         for (size_t i = 0; !rc && i < n; i++) {
-            json_t *rec = NULL;
             itk_path_info pi;
             itk_path_classify(&pi, paths[i]);
-            if (itk_tree_read_json(&rec, repo, tree, paths[i])) {
-                itk_error_clear();
+            json_t *rec = read_memo(repo, tree, paths[i], memo);
+            if (!rec)
                 continue;
-            }
             json_t *body = json_object_get(rec, "body");
             if (t == 0) {
                 char name[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2];
@@ -214,17 +236,22 @@ int itk_reqdb_load(itk_reqdb *db, itk_registry *reg)
     git_tree *head = NULL;
     git_reference_iterator *it = NULL;
     git_reference *ref = NULL;
+    json_t *memo = json_object();
     memset(db, 0, sizeof(*db));
+    if (!memo)
+        return itk_error_nomem();
     int rc = itk_registry_head_tree(&head, reg);
-    if (rc)
+    if (rc) {
+        json_decref(memo);
         return rc;
-    if ((rc = scan_tree(db, reg->repo, head, 1)))
+    }
+    if ((rc = scan_tree(db, reg->repo, head, 1, memo)))
         goto done;
     if (git_reference_iterator_glob_new(&it, reg->repo, ITK_REF_REQUESTS "*") == 0) {
         while (!rc && git_reference_next(&ref, it) == 0) {
             git_object *tree = NULL;
             if (git_reference_peel(&tree, ref, GIT_OBJECT_TREE) == 0)
-                rc = scan_tree(db, reg->repo, (git_tree *)tree, 0);
+                rc = scan_tree(db, reg->repo, (git_tree *)tree, 0, memo);
             git_object_free(tree);
             git_reference_free(ref);
         }
@@ -232,6 +259,7 @@ int itk_reqdb_load(itk_reqdb *db, itk_registry *reg)
     }
     derive_states(db, reg->repo, head);
 done:
+    json_decref(memo);
     git_tree_free(head);
     if (rc)
         itk_reqdb_free(db);

@@ -27,9 +27,33 @@ static int push(collect *c, const char *path)
     return 0;
 }
 
+/* Whether the folder name under root can hold no record asked for: records
+ * live under parties/<id>/<the type's folder>/ only, so a folder elsewhere,
+ * another party's or another type's is not read (1: git_tree_walk skips it). */
+static int skip_folder(const collect *c, const char *root, const char *name)
+{
+    if (!*root)
+        return strcmp(name, "parties") != 0;
+    if (strncmp(root, "parties/", 8) != 0)
+        return 0;
+    const char *rest = root + 8;
+    if (!*rest)
+        return c->party && strcmp(name, c->party) != 0;
+    const char *slash = strchr(rest, '/');
+    if (!c->type || !slash || slash[1])
+        return 0; /* deeper than parties/<id>/: the walk went in already */
+    const itk_record_type *t = itk_record_type_find(c->type);
+    if (!t)
+        return 0;
+    size_t n = strcspn(t->folder, "/");
+    return n != strlen(name) || strncmp(t->folder, name, n) != 0;
+}
+
 static int walk_cb(const char *root, const git_tree_entry *e, void *payload)
 {
     collect *c = payload;
+    if (git_tree_entry_type(e) == GIT_OBJECT_TREE)
+        return skip_folder(c, root, git_tree_entry_name(e));
     if (git_tree_entry_type(e) != GIT_OBJECT_BLOB)
         return 0;
     char path[1024];

@@ -21,11 +21,18 @@
 
 struct itk_log {
     itk_verify_result *verify;
-    itk_log_entry *all; /* one per commit, oldest first */
+    /* one per commit, oldest first; what each merge received is kept once,
+     * in lc (log_cache.h: each path once), not in the entries (received is
+     * NULL there, nreceived its count) */
+    itk_log_entry *all;
     size_t nall;
+    itk_lcache *lc;
     size_t *shown; /* indexes into all, newest first */
     size_t nshown;
     int offset;
+    itk_log_entry got; /* the entry itk_log_get gave last, with its received paths */
+    char **got_paths;
+    size_t got_cap;
 };
 
 static void report(itk_progress_cb cb, void *payload, const char *what, size_t done, size_t total)
@@ -278,12 +285,19 @@ done:
     return rc;
 }
 
+/* Path k of what entry c received. */
+static const char *received_at(const itk_log *log, size_t c, size_t k)
+{
+    const char *p = itk_lcache_received(log->lc, &log->all[c].info->id, k);
+    return p ? p : "";
+}
+
 void itk_log_free(itk_log *log)
 {
     if (!log)
         return;
-    for (size_t i = 0; i < log->nall; i++)
-        itk_string_list_free(log->all[i].received, log->all[i].nreceived);
+    itk_lcache_free(log->lc);
+    free(log->got_paths);
     free(log->all);
     free(log->shown);
     itk_verify_result_free(log->verify);
@@ -312,9 +326,8 @@ static int log_build(itk_log **out, itk_registry *reg, const char **revs, size_t
     }
     /* what each commit's trees say is read once per commit and build
      * (log_cache.h); only commits new since are read again */
-    itk_lcache *lc = NULL;
     json_t *memo = json_object();
-    if (!memo || (rc = itk_lcache_load(&lc, reg->repo))) {
+    if (!memo || (rc = itk_lcache_load(&log->lc, reg->repo))) {
         json_decref(memo);
         rc = rc ? rc : itk_error_nomem();
         goto done;
@@ -323,20 +336,28 @@ static int log_build(itk_log **out, itk_registry *reg, const char **revs, size_t
         const itk_commit_info *ci = itk_verify_commit(log->verify, i);
         itk_log_entry *e = &log->all[i];
         log->nall = i + 1;
-        rc = itk_lcache_get(lc, &ci->id, e);
-        if (rc == 1) {
+        if (itk_lcache_peek(log->lc, &ci->id, e->sections, &e->nreceived)) {
             e->info = ci;
             itk_format_time(e->date, ci->time, log->offset);
-            rc = 0;
-        } else if (rc == 0 && !(rc = entry_fill(e, reg->repo, ci, log->offset, memo)))
-            rc = itk_lcache_put(lc, &ci->id, e);
+        } else {
+            /* kept in the cache alone, where each path is kept once */
+            if (!(rc = entry_fill(e, reg->repo, ci, log->offset, memo)))
+                rc = itk_lcache_put(log->lc, &ci->id, e);
+            itk_string_list_free(e->received, e->nreceived);
+            e->received = NULL;
+        }
         if (i % 16 == 0 || i + 1 == n)
             report(cb, payload, ITK_N_("reading history"), i + 1, n);
     }
     if (!rc)
-        itk_lcache_save(lc, reg->repo);
-    itk_lcache_free(lc);
+        itk_lcache_save(log->lc, reg->repo);
     json_decref(memo);
+    /* room for the most paths an entry received, for itk_log_get */
+    size_t most = 1;
+    for (size_t i = 0; i < log->nall; i++)
+        most = log->all[i].nreceived > most ? log->all[i].nreceived : most;
+    if (!rc && itk_array_reserve(&log->got_paths, &log->got_cap, most, sizeof(char *)))
+        rc = ITK_ENOMEM;
 done:
     if (rc)
         itk_log_free(log);
@@ -399,7 +420,17 @@ size_t itk_log_count(const itk_log *log)
 
 const itk_log_entry *itk_log_get(const itk_log *log, size_t i)
 {
-    return i < log->nshown ? &log->all[log->shown[i]] : NULL;
+    if (i >= log->nshown)
+        return NULL;
+    itk_log *w = (itk_log *)log; /* the entry given is filled on demand */
+    size_t c = log->shown[i];
+    w->got = log->all[c];
+    w->got.received = NULL;
+    for (size_t k = 0; k < w->got.nreceived; k++)
+        w->got_paths[k] = (char *)received_at(log, c, k);
+    if (w->got.nreceived)
+        w->got.received = w->got_paths;
+    return &w->got;
 }
 
 int itk_log_offset(const itk_log *log)
@@ -533,7 +564,7 @@ static int add_receipts(story_ctx *s, const story_rec *r, int depth)
         if (strcmp(e->info->action, "pull") == 0)
             continue;
         for (size_t k = 0; k < e->nreceived; k++)
-            if (strcmp(e->received[k], r->path) == 0) {
+            if (strcmp(received_at(s->log, c, k), r->path) == 0) {
                 char d[512];
                 snprintf(d, sizeof(d), itk__("%s received by %s"), r->name, e->info->party);
                 int rc = add_step(s, c, "received", r, depth, d);

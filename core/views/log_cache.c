@@ -159,6 +159,25 @@ int itk_lcache_get(const itk_lcache *c, const git_oid *id, itk_log_entry *out)
     return 1;
 }
 
+int itk_lcache_peek(const itk_lcache *c, const git_oid *id, char sections[48], size_t *nreceived)
+{
+    uintptr_t at = (uintptr_t)itk_oidmap_get(&c->map, id);
+    if (!at)
+        return 0;
+    const lentry *e = &c->e[at - 1];
+    snprintf(sections, 48, "%s", e->sections);
+    *nreceived = e->n;
+    return 1;
+}
+
+const char *itk_lcache_received(const itk_lcache *c, const git_oid *id, size_t k)
+{
+    uintptr_t at = (uintptr_t)itk_oidmap_get(&c->map, id);
+    if (!at || k >= c->e[at - 1].n)
+        return NULL;
+    return c->text.ptr + c->path_at[c->refs[c->e[at - 1].first + k]];
+}
+
 int itk_lcache_put(itk_lcache *c, const git_oid *id, const itk_log_entry *in)
 {
     lentry *e;

@@ -23,6 +23,13 @@ int itk_lcache_parse(itk_lcache **out, const unsigned char *data, size_t len, co
 /* 1 when id is known: e's sections and received list are filled (copies
  * that e owns); 0 when not; < 0 when out of memory. */
 int itk_lcache_get(const itk_lcache *c, const git_oid *id, itk_log_entry *e);
+/* The same without copying: 1 when id is known, with its sections copied
+ * into sections and the number of paths it received in *nreceived; 0 when
+ * not. */
+int itk_lcache_peek(const itk_lcache *c, const git_oid *id, char sections[48], size_t *nreceived);
+/* Path k of those id's entry received (the cache's own text, valid until
+ * the cache is freed); NULL when id is not known or k is past the end. */
+const char *itk_lcache_received(const itk_lcache *c, const git_oid *id, size_t k);
 int itk_lcache_put(itk_lcache *c, const git_oid *id, const itk_log_entry *e);
 /* Writes the file when something was put; a cache not written is no
  * error. */

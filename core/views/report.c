@@ -21,12 +21,21 @@
 #include "alloc.h"
 #include "registry_priv.h"
 #include "itaku/requests.h"
+#include "status_priv.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+/* The page being written (index.html, timeline.html): its rows are written
+ * as they come, not held whole (issue 18: bounded memory). */
+typedef struct {
+    FILE *f;
+    char path[4096];
+    int failed;
+} page_file;
 
 typedef struct {
     itk_registry *reg;
@@ -50,6 +59,7 @@ typedef struct {
     void *payload;
     itk_buf attachments;  /* the index's rows of attachments (evidence.h) */
     itk_name_memo *names; /* the last signer's name looked up (people.h) */
+    page_file *out;       /* the long page being written, NULL when none */
 } rctx;
 
 static const char css[] =
@@ -101,6 +111,39 @@ static int write_file(rctx *c, const char *name, const itk_buf *b)
     size_t n = b->size ? fwrite(b->ptr, 1, b->size, f) : 0;
     if (fclose(f) != 0 || n != b->size)
         return itk_error_set(ITK_EIO, "cannot write %s", path);
+    c->pages++;
+    return 0;
+}
+
+/* Starts the long page name; its text goes through spill and page_end. */
+static int page_begin(page_file *pf, const rctx *c, const char *name)
+{
+    memset(pf, 0, sizeof(*pf));
+    snprintf(pf->path, sizeof(pf->path), "%s/%s", c->dir, name);
+    if (!(pf->f = fopen(pf->path, "wb")))
+        return itk_error_set(ITK_EIO, "cannot write %s: %s", pf->path, strerror(errno));
+    return 0;
+}
+
+#define SPILL_BYTES (256 * 1024)
+
+/* What b holds, written to the page being written once it is long enough
+ * (b emptied then). */
+static void spill(itk_buf *b, const rctx *c)
+{
+    if (!c->out || b->size < SPILL_BYTES)
+        return;
+    if (fwrite(b->ptr, 1, b->size, c->out->f) != b->size)
+        c->out->failed = 1;
+    itk_buf_clear(b);
+}
+
+/* The rest of the page (b), and the file closed. */
+static int page_end(page_file *pf, rctx *c, const itk_buf *b)
+{
+    size_t n = b->size ? fwrite(b->ptr, 1, b->size, pf->f) : 0;
+    if (fclose(pf->f) != 0 || n != b->size || pf->failed)
+        return itk_error_set(ITK_EIO, "cannot write %s", pf->path);
     c->pages++;
     return 0;
 }
@@ -618,6 +661,7 @@ static void section_status(itk_buf *b, const rctx *c)
             itk_buf_puts(b, "</td><td>");
             esc(b, detail_of(f));
             itk_buf_puts(b, "</td></tr>\n");
+            spill(b, c);
         }
         if (any)
             itk_buf_puts(b, "</table>\n");
@@ -768,16 +812,20 @@ static void section_forms(itk_buf *b, const rctx *c)
                            origin_text(&o));
         else
             itk_buf_puts(b, "</td><td class=\"mark-bad\">署名なし</td></tr>\n");
+        spill(b, c);
     }
     itk_buf_puts(b, "</table>\n");
 }
 
-static int write_index(rctx *c, const itk_log *full)
+/* problems: the commits of the history verify refuses, of commits. */
+static int write_index(rctx *c, size_t problems, size_t commits)
 {
     itk_buf b = ITK_BUF_INIT;
-    size_t problems = 0, commits = itk_log_count(full);
-    for (size_t i = 0; i < commits; i++)
-        problems += !itk_log_get(full, i)->info->ok;
+    page_file pf;
+    int rc = page_begin(&pf, c, "index.html");
+    if (rc)
+        return rc;
+    c->out = &pf;
     char title[300];
     snprintf(title, sizeof(title), "報告書 %s", contract_str(c, "contract_id", NULL));
     page_head(&b, title, "");
@@ -801,7 +849,8 @@ static int write_index(rctx *c, const itk_log *full)
             c->attachments.ptr);
     itk_buf_puts(&b, "<p class=\"small\">itaku が署名付きの記録から作成しました。各コミットの署名は"
                      " git log --show-signature でも検証できます。</p>\n</body></html>\n");
-    int rc = write_file(c, "index.html", &b);
+    rc = page_end(&pf, c, &b);
+    c->out = NULL;
     itk_buf_dispose(&b);
     return rc;
 }
@@ -811,6 +860,11 @@ static int write_index(rctx *c, const itk_log *full)
 static int write_timeline(rctx *c)
 {
     itk_buf b = ITK_BUF_INIT;
+    page_file pf;
+    int rc = page_begin(&pf, c, "timeline.html");
+    if (rc)
+        return rc;
+    c->out = &pf;
     page_head(&b, "履歴", "");
     itk_buf_puts(&b, "<h1>履歴</h1>\n<p class=\"small\">新しい順。日時は契約の時間帯。"
                      "✓ 検証済み、✗ 検証失敗、∅ 鍵の危殆化後の署名で無効（その記録は数えない）、"
@@ -852,9 +906,11 @@ static int write_timeline(rctx *c)
             itk_buf_puts(&b, "]</span>");
         }
         itk_buf_printf(&b, "</td><td><code>%.12s</code></td></tr>\n", hex);
+        spill(&b, c);
     }
     itk_buf_puts(&b, "</table>\n</body></html>\n");
-    int rc = write_file(c, "timeline.html", &b);
+    rc = page_end(&pf, c, &b);
+    c->out = NULL;
     itk_buf_dispose(&b);
     return rc;
 }
@@ -963,7 +1019,6 @@ static int write_forms(rctx *c)
 int itk_report_write(itk_registry *reg, const char *dir, const itk_report_options *o, size_t *pages)
 {
     rctx c;
-    itk_log *full = NULL;
     itk_name_memo names;
     int rc;
     memset(&c, 0, sizeof(c));
@@ -992,14 +1047,10 @@ int itk_report_write(itk_registry *reg, const char *dir, const itk_report_option
         itk_format_time(c.now, t, c.offset);
     } else if ((rc = itk_registry_now(c.now, reg)))
         goto done;
-    if ((rc = itk_log_run(&c.log, reg, &lo)))
-        goto done;
-    full = c.log;
-    if (c.cb)
-        c.cb(itk__("working out the status"), 0, 0, c.payload);
-    if ((rc = itk_status_run(&c.status, reg, &so)) || (rc = itk_who_run(&c.who, reg, &wo)) ||
-        (rc = itk_request_list(&c.requests, &c.nrequests, reg)) ||
-        (rc = itk_snapshot_open(&c.snap, reg, NULL)))
+    /* one piece at a time, each let go of once its pages are written: the
+     * history (timeline.html), the records (forms/), then status, who and
+     * the requests (index.html) (issue 18: bounded memory) */
+    if ((rc = itk_snapshot_open(&c.snap, reg, NULL)))
         goto done;
     /* pages for records, counting or not (a void one says so); keys and
      * party files are shown in the chain */
@@ -1012,7 +1063,21 @@ int itk_report_write(itk_registry *reg, const char *dir, const itk_report_option
         if (itk_snapshot_info(c.snap, i)->kind == ITK_PATH_RECORD)
             c.paths[c.npaths++] = itk_snapshot_path(c.snap, i);
     if ((rc = index_names(&c)) || (rc = index_incident_refs(&c)) || (rc = make_dir(dir)) ||
-        (rc = write_forms(&c)) || (rc = write_timeline(&c)) || (rc = write_index(&c, full)))
+        (rc = itk_log_run(&c.log, reg, &lo)) || (rc = write_timeline(&c)))
+        goto done;
+    size_t problems = 0, commits = itk_log_count(c.log);
+    for (size_t i = 0; i < commits; i++)
+        problems += !itk_log_get(c.log, i)->info->ok;
+    itk_log_free(c.log);
+    c.log = NULL;
+    if ((rc = write_forms(&c)))
+        goto done;
+    if (c.cb)
+        c.cb(itk__("working out the status"), 0, 0, c.payload);
+    if ((rc = itk_status_run_snap(&c.status, reg, &so, c.snap)) ||
+        (rc = itk_who_run(&c.who, reg, &wo)) ||
+        (rc = itk_request_list(&c.requests, &c.nrequests, reg)) ||
+        (rc = write_index(&c, problems, commits)))
         goto done;
     if (c.cb)
         c.cb(itk__("done"), 1, 1, c.payload);

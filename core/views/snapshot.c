@@ -35,11 +35,20 @@ void itk_copy_utf8(char *dst, size_t cap, const char *src)
 
 /* --- gathering ------------------------------------------------------------ */
 
+/* An arrival: when, the commit, whether backdated (see add_arrival). */
+typedef struct {
+    long long t;
+    git_oid c;
+    int b;
+} arrival;
+
 typedef struct {
     itk_snapshot *s;
     git_repository *repo;
     git_tree *tree;
-    json_t *arrivals;   /* "party|path" → {t: time, c: commit, b: backdated} */
+    json_t *arrivals; /* "party|path" → its index in arr */
+    arrival *arr;
+    size_t narr, aarr;
     json_t *void_paths; /* records of void commits */
     json_t *trusted;    /* when a commit has a problem: path → last accepted commit adding it */
     json_t *added_by;   /* path → index of the last commit (of r) adding it */
@@ -55,10 +64,16 @@ static int add_arrival(gctx *c, const char *party, const char *path, long long t
     snprintf(key, sizeof(key), "%s|%s", party, path);
     if (json_object_get(c->arrivals, key))
         return 0;
-    char hex[GIT_OID_HEXSZ + 1];
-    git_oid_tostr(hex, sizeof(hex), commit);
-    return json_object_set_new(c->arrivals, key,
-                               json_pack("{s:I, s:s, s:b}", "t", t, "c", hex, "b", backdated));
+    if (itk_array_reserve(&c->arr, &c->aarr, c->narr + 1, sizeof(*c->arr)))
+        return ITK_ENOMEM;
+    arrival *a = &c->arr[c->narr];
+    a->t = t;
+    git_oid_cpy(&a->c, commit);
+    a->b = backdated;
+    if (json_object_set_new(c->arrivals, key, json_integer((json_int_t)c->narr)))
+        return itk_error_nomem();
+    c->narr++;
+    return 0;
 }
 
 /* Every party's parent, from the tree's parties/<id>/party.json. */
@@ -199,14 +214,15 @@ static long long arrival_at(const gctx *c, const char *party, const char *path, 
 {
     char key[ITK_PARTY_ID_MAX + 2 + 1024]; /* "<party>|<path>" */
     snprintf(key, sizeof(key), "%s|%s", party, path);
-    json_t *a = json_object_get(c->arrivals, key);
-    if (!a)
+    json_t *v = json_object_get(c->arrivals, key);
+    if (!v)
         return -1;
+    const arrival *a = &c->arr[json_integer_value(v)];
     if (commit)
-        git_oid_fromstr(commit, json_string_value(json_object_get(a, "c")));
+        git_oid_cpy(commit, &a->c);
     if (backdated)
-        *backdated = json_is_true(json_object_get(a, "b"));
-    return json_integer_value(json_object_get(a, "t"));
+        *backdated = a->b;
+    return a->t;
 }
 
 /* Whether the tree's blob at path is what the last accepted commit adding
@@ -585,6 +601,7 @@ int itk_snapshot_open(itk_snapshot **out, itk_registry *reg, const char *at)
         s->recs = NULL;
         s->n = 0;
         json_object_clear(c.arrivals);
+        c.narr = 0;
         json_object_clear(c.void_paths);
         json_object_clear(c.added_by);
         json_decref(c.trusted);
@@ -595,13 +612,29 @@ int itk_snapshot_open(itk_snapshot **out, itk_registry *reg, const char *at)
     }
     if ((rc = resolve_supersedes(s)))
         goto done;
-    itk_scache_save(s, c.repo, key, r);
+    /* what the gathering needed is let go of before the file is written */
+    unsigned char *verdicts = NULL;
+    size_t ncommits = 0;
+    if ((rc = itk_scache_verdicts(&verdicts, &ncommits, r)))
+        goto done;
+    itk_verify_result_free(r);
+    r = NULL;
+    json_decref(c.arrivals);
+    json_decref(c.void_paths);
+    json_decref(c.trusted);
+    json_decref(c.added_by);
+    c.arrivals = c.void_paths = c.trusted = c.added_by = NULL;
+    free(c.arr);
+    c.arr = NULL;
+    itk_scache_save(s, c.repo, key, verdicts, ncommits);
+    free(verdicts);
     goto done;
 nomem:
     rc = itk_error_nomem();
 done:
     free(prev.verdicts);
     json_decref(old_parents);
+    free(c.arr);
     json_decref(c.arrivals);
     json_decref(c.void_paths);
     json_decref(c.trusted);

@@ -65,8 +65,21 @@ unsigned char itk_scache_verdict(const itk_commit_info *ci)
                            (ci->recovered ? ITK_SCACHE_V_RECOVERED : 0));
 }
 
+int itk_scache_verdicts(unsigned char **out, size_t *n, const itk_verify_result *r)
+{
+    *n = r ? itk_verify_commit_count(r) : 0;
+    if (!(*out = malloc(*n ? *n * ITK_SCACHE_VERDICT_BYTES : 1)))
+        return itk_error_nomem();
+    for (size_t i = 0; i < *n; i++) {
+        const itk_commit_info *ci = itk_verify_commit(r, i);
+        memcpy(*out + i * ITK_SCACHE_VERDICT_BYTES, ci->id.id, GIT_OID_RAWSZ);
+        (*out)[i * ITK_SCACHE_VERDICT_BYTES + GIT_OID_RAWSZ] = itk_scache_verdict(ci);
+    }
+    return 0;
+}
+
 void itk_scache_save(const itk_snapshot *c, git_repository *repo, const char key[65],
-                     const itk_verify_result *verdicts)
+                     const unsigned char *verdicts, size_t ncommits)
 {
     itk_cache_place pl;
     itk_buf b = ITK_BUF_INIT;
@@ -112,14 +125,9 @@ void itk_scache_save(const itk_snapshot *c, git_repository *repo, const char key
         rc = rc ? rc : wr_u32(&b, r->fingerprint);
         rc = rc ? rc : itk_buf_put(&b, r->blob.id, GIT_OID_RAWSZ);
     }
-    size_t ncommits = verdicts ? itk_verify_commit_count(verdicts) : 0;
     rc = rc ? rc : wr_u32(&b, (uint32_t)ncommits);
-    for (size_t i = 0; !rc && i < ncommits; i++) {
-        const itk_commit_info *ci = itk_verify_commit(verdicts, i);
-        unsigned char v = itk_scache_verdict(ci);
-        rc = itk_buf_put(&b, ci->id.id, GIT_OID_RAWSZ);
-        rc = rc ? rc : itk_buf_put(&b, &v, 1);
-    }
+    if (!rc && ncommits)
+        rc = itk_buf_put(&b, verdicts, ncommits * ITK_SCACHE_VERDICT_BYTES);
     if (!rc)
         itk_cache_write(&pl, FILE_NAME, b.ptr, b.size); /* a cache not written is no error */
     itk_cache_place_dispose(&pl);

@@ -80,10 +80,13 @@ int itk_scache_load(itk_snapshot *s, git_repository *repo, const char key[65],
                     itk_scache_prev *prev);
 int itk_scache_parse(itk_snapshot *s, const unsigned char *data, size_t len, const char key[65],
                      const char *digest, itk_scache_prev *prev);
-/* verdicts: the verification of s's history (its commits in order), NULL
- * for none. */
+/* verdicts: the verification of s's history, ncommits × (20 bytes id, 1
+ * byte ITK_SCACHE_V_*), its commits in order (itk_scache_verdicts). */
 void itk_scache_save(const itk_snapshot *s, git_repository *repo, const char key[65],
-                     const itk_verify_result *verdicts);
+                     const unsigned char *verdicts, size_t ncommits);
+/* The verdicts of r's commits (NULL: none) as itk_scache_save takes them,
+ * into *out (the caller's) and *n. */
+int itk_scache_verdicts(unsigned char **out, size_t *n, const itk_verify_result *r);
 /* One commit's verdict byte (ITK_SCACHE_V_*). */
 unsigned char itk_scache_verdict(const itk_commit_info *ci);
 

@@ -136,6 +136,8 @@ void itk_status_free(itk_status *st)
 {
     if (!st)
         return;
+    for (size_t i = 0; i < st->nf; i++)
+        itk_finding_texts_free(&st->f[i]);
     free(st->f);
     free(st->parties);
     free(st);
@@ -175,9 +177,10 @@ const char *itk_status_party(const itk_status *st, size_t i, int *depth, const c
     return st->parties[i].id;
 }
 
-static void sctx_dispose(sctx *c)
+static void sctx_dispose(sctx *c, int borrowed)
 {
-    itk_snapshot_free(c->snap);
+    if (!borrowed)
+        itk_snapshot_free(c->snap);
     free(c->recs);
     for (size_t i = 0; i < c->nob; i++)
         json_decref(c->obligations[i]);
@@ -191,6 +194,12 @@ static void sctx_dispose(sctx *c)
 }
 
 int itk_status_run(itk_status **out, itk_registry *reg, const itk_status_options *o)
+{
+    return itk_status_run_snap(out, reg, o, NULL);
+}
+
+int itk_status_run_snap(itk_status **out, itk_registry *reg, const itk_status_options *o,
+                        itk_snapshot *snap)
 {
     sctx c;
     int rc;
@@ -210,7 +219,8 @@ int itk_status_run(itk_status **out, itk_registry *reg, const itk_status_options
         goto done;
     /* DESIGN §9: what HEAD holds is gathered once per HEAD and set of refs
      * (the snapshot's cache); without it, from the verification (itself cached) */
-    if ((rc = itk_snapshot_open(&c.snap, reg, NULL)) || (rc = keep_arrived(&c)))
+    c.snap = snap;
+    if ((!snap && (rc = itk_snapshot_open(&c.snap, reg, NULL))) || (rc = keep_arrived(&c)))
         goto done;
     c.view = &c.snap->view;
     if ((rc = gather_parties(&c)) || (rc = gather_obligations(&c)))
@@ -247,6 +257,8 @@ int itk_status_run(itk_status **out, itk_registry *reg, const itk_status_options
     for (size_t i = 0; i < c.nf; i++)
         if (itk_snapshot_in_scope(c.snap, c.f[i].party, c.only))
             c.f[kept++] = c.f[i];
+        else
+            itk_finding_texts_free(&c.f[i]);
     c.nf = kept;
     itk_status *st = itk_calloc(1, sizeof(*st));
     if (!st) {
@@ -293,6 +305,8 @@ int itk_status_run(itk_status **out, itk_registry *reg, const itk_status_options
             dest[d] = d;
         }
     free(dest);
+    for (size_t i = kept_n; i < c.nf; i++)
+        itk_finding_texts_free(&c.f[i]); /* of no party: dropped */
     st->f = c.f;
     st->nf = kept_n;
     c.f = NULL;
@@ -302,8 +316,10 @@ int itk_status_run(itk_status **out, itk_registry *reg, const itk_status_options
             st->parties[st->nparties++] = c.parties[p];
     *out = st;
 done:
+    for (size_t i = 0; c.f && i < c.nf; i++)
+        itk_finding_texts_free(&c.f[i]);
     free(c.f);
     free(c.parties);
-    sctx_dispose(&c);
+    sctx_dispose(&c, snap != NULL);
     return rc;
 }

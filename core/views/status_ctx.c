@@ -1,6 +1,7 @@
 /* The lower piece of status (status_priv.h): times, the context's
  * look-ups and the findings. status.c (the run) and status_rules.c (the
  * rule kinds) both use it; it calls neither. */
+#include "alloc.h"
 #include "array.h"
 #include "itaku/errors.h"
 #include "itaku/json.h"
@@ -79,11 +80,30 @@ int itk_sctx_finding(sctx *c, const char *party, const char *section, const char
     else
         itk_copy_utf8(f->claimed, sizeof(f->claimed), claimed);
     itk_error_clear();
+    f->detail = f->detail_ja = "";
     if (detail) {
-        itk_copy_utf8(f->detail, sizeof(f->detail), detail->en);
-        itk_copy_utf8(f->detail_ja, sizeof(f->detail_ja), detail->ja);
+        char en[256], ja[512];
+        itk_copy_utf8(en, sizeof(en), detail->en);
+        itk_copy_utf8(ja, sizeof(ja), detail->ja);
+        if ((en[0] && !(f->detail = itk_strdup(en))) ||
+            (ja[0] && !(f->detail_ja = itk_strdup(ja)))) {
+            if (!f->detail)
+                f->detail = "";
+            if (!f->detail_ja)
+                f->detail_ja = "";
+            return ITK_ENOMEM;
+        }
     }
     return 0;
+}
+
+void itk_finding_texts_free(itk_finding *f)
+{
+    if (f->detail && f->detail[0])
+        free((char *)f->detail);
+    if (f->detail_ja && f->detail_ja[0])
+        free((char *)f->detail_ja);
+    f->detail = f->detail_ja = "";
 }
 
 void itk_sdetail_add(sdetail *d, const sctx *c, const char *code, const char *en,

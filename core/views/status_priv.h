@@ -87,7 +87,15 @@ int itk_sctx_finding(sctx *c, const char *party, const char *section, const char
                      itk_state state, const char *record, long long due, long long received,
                      const char *claimed, const sdetail *detail);
 
+/* Frees f's texts (those itk_sctx_finding gave it), leaving "". */
+void itk_finding_texts_free(itk_finding *f);
+
 /* Whether r is superseded by a record there at the evaluation time. */
 int itk_srec_superseded(const sctx *c, const srec *r);
+
+/* itk_status_run with the snapshot of HEAD snap (borrowed; NULL: opened
+ * here), for a caller that holds it already (the report). */
+int itk_status_run_snap(itk_status **out, itk_registry *reg, const itk_status_options *o,
+                        itk_snapshot *snap);
 
 #endif

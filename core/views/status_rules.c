@@ -479,9 +479,11 @@ static int handover_designated_method(sctx *c, const char *section, const char *
         int ok = method_designated(c, &ma, r, m);
         char name[100];
         rec_name(name, r);
-        sdetail detail = say(c, "method_not_designated",
-                             "{1:action} by '{2:method}', not a method the contract designates",
-                             action, m ? m : "(no method)");
+        sdetail detail; /* worded for a violation only (one finding per entry) */
+        if (!ok)
+            detail = say(c, "method_not_designated",
+                         "{1:action} by '{2:method}', not a method the contract designates", action,
+                         m ? m : "(no method)");
         int rc = itk_sctx_finding(
             c, r->pi.party, section, kind, ok ? ITK_STATE_OK : ITK_STATE_VIOLATED, name, 0,
             itk_srec_arrival(c, r, r->pi.party, NULL), claimed(c, r), ok ? NULL : &detail);

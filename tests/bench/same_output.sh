@@ -6,14 +6,17 @@
 # the four-party contract story of tests/e2e/chain_story.sh (supersedes, a
 # void commit, a city-recovered key). On each, both builds run, each with
 # caches of its own, twice (cold, then from their caches): verify --json,
-# status (text and --json, now and at fixed dates), log --json, who --json,
+# status (text and --json, now and at fixed dates), log (text and --json),
+# todo, requests, who --json,
 # history --json and form render of a sample of records, and every page of
-# report --html. Every output (and exit code) must be byte-identical. The
+# report --html; then the new build's, from its caches of a commit BACK (3)
+# commits earlier (what a status after new commits does), against the
+# old build's cold ones. Every output (and exit code) must be byte-identical. The
 # one difference allowed: the form page (form render, report forms/) of a
 # record in a void commit or signed by a city-recovered key, which the new
 # build marks (it carries class "itk-void" or "itk-recovered").
 #
-# Environment: RECORDS (1500), ROUNDS (8), KEEP=1 keeps the outputs.
+# Environment: RECORDS (1500), ROUNDS (8), BACK (3), KEEP=1 keeps the outputs.
 set -euo pipefail
 [ $# -ge 2 ] || {
     echo "usage: $0 OLD_ITAKU NEW_ITAKU [BENCH_GEN]" >&2
@@ -66,6 +69,12 @@ outputs() { # REPO BIN OUT
     run status-at-2099 "$out" "$bin" status --json --at 2099-12-31
     run status-at-2026 "$out" "$bin" status --json --at 2026-12-15
     run log "$out" "$bin" log --json
+    run log-text "$out" "$bin" log
+    run log-party "$out" "$bin" log --party "$PARTY"
+    run todo "$out" "$bin" todo --json --at 2099-12-31 --party "$PARTY"
+    run todo-text "$out" "$bin" todo --at 2026-12-15 --party "$PARTY"
+    run requests "$out" "$bin" requests --all --json
+    run requests-text "$out" "$bin" requests --all
     run who-at-2099 "$out" "$bin" who --json --at 2099-12-31
     run who-party "$out" "$bin" who --json --at 2099-12-31 --party "$PARTY"
     local id
@@ -99,12 +108,25 @@ for repo in story bench; do
                 outputs "$R" "$bin" "$T/out/$repo/$which-$pass"
         done
     done
+    # forward: the new build's caches of an earlier commit (HEAD~BACK), then
+    # the views of HEAD worked out from them; the same as the old build's, cold
+    branch=$(git -C "$R" symbolic-ref HEAD)
+    tip=$(git -C "$R" rev-parse HEAD)
+    git -C "$R" update-ref "$branch" "$tip~${BACK:-3}"
+    echo "== $repo: new build, caches of $tip~${BACK:-3}"
+    XDG_CACHE_HOME=$T/cache-$repo-fwd XDG_STATE_HOME=$T/state-$repo-fwd \
+        outputs "$R" "$NEW" "$T/earlier/$repo"
+    git -C "$R" update-ref "$branch" "$tip"
+    echo "== $repo: new build, forward from them"
+    XDG_CACHE_HOME=$T/cache-$repo-fwd XDG_STATE_HOME=$T/state-$repo-fwd \
+        outputs "$R" "$NEW" "$T/out/$repo/new-forward"
+    cp -r "$T/out/$repo/old-cold" "$T/out/$repo/old-forward"
 done
 
 cd "$T/out"
 bad=0 allowed=0 same=0
 for repo in story bench; do
-    for pass in cold cached; do
+    for pass in cold cached forward; do
         a=$repo/old-$pass b=$repo/new-$pass
         while IFS= read -r f; do
             if [ ! -f "$b/$f" ]; then

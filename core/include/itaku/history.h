@@ -39,6 +39,9 @@ typedef struct itk_log itk_log;
 int itk_log_run(itk_log **out, itk_registry *reg, const itk_log_options *opts);
 void itk_log_free(itk_log *log);
 size_t itk_log_count(const itk_log *log);
+/* Entry i (newest first), NULL past the end: the log's, valid until the
+ * next itk_log_get on this log (its received paths are read out of the
+ * log's store on demand, so that the whole history's are not copied). */
 const itk_log_entry *itk_log_get(const itk_log *log, size_t i);
 /* The contract's timezone offset the dates are in, minutes east of UTC. */
 int itk_log_offset(const itk_log *log);

@@ -23,13 +23,16 @@ typedef struct {
     char section[24]; /* "4(2)", "10(1)ア" … */
     char rule[40];    /* the rule kind */
     itk_state state;
-    char record[200];    /* the record that proves it ("<party>/<id>"), or what is missing */
-    char due[32];        /* RFC 3339 in the contract's zone, "" when none */
-    char received[32];   /* when the next party up received it (its receipt commit) */
-    char claimed[32];    /* the date the record claims (created / submitted_on) */
-    char detail[256];    /* in English, as --json and --csv give it */
-    char detail_ja[512]; /* the same from the labels catalog's "finding" texts; "" when
-                            the registry has no catalog */
+    char record[200];  /* the record that proves it ("<party>/<id>"), or what is missing */
+    char due[32];      /* RFC 3339 in the contract's zone, "" when none */
+    char received[32]; /* when the next party up received it (its receipt commit) */
+    char claimed[32];  /* the date the record claims (created / submitted_on) */
+    /* in English, as --json and --csv give it (at most 255 bytes), and the
+     * same from the labels catalog's "finding" texts (at most 511 bytes; ""
+     * when the registry has no catalog): the status's, never NULL (most
+     * findings have none: "" then, and a finding is small) */
+    const char *detail;
+    const char *detail_ja;
 } itk_finding;
 
 typedef struct itk_status itk_status;
