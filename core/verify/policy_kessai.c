@@ -741,8 +741,9 @@ done:
  * compromises) or contract settings that the decision's line lacks would
  * make current a state the decision's seals and rule were never checked
  * against (a decision taken on an older main, merged in either way round):
- * refused, whoever merges. The city takes the decision again on its current
- * main, where V12 checks it. */
+ * refused, whoever merges. A decision by one key is joined no differently:
+ * the other line may bring the rule it would have needed. The city takes the
+ * decision again on its current main, where V12 checks it. */
 static int check_joined_decisions(check *ck)
 {
     json_t *contract = NULL;
