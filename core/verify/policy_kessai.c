@@ -687,10 +687,117 @@ done:
     return rc;
 }
 
+/* Does path name the same entry (or none) in trees a and b? */
+static int same_entry(const git_tree *a, const git_tree *b, const char *path)
+{
+    git_tree_entry *x = NULL, *y = NULL;
+    int hx = git_tree_entry_bypath(&x, a, path) == 0;
+    int hy = git_tree_entry_bypath(&y, b, path) == 0;
+    git_error_clear();
+    int same = hx == hy && (!hx || git_oid_equal(git_tree_entry_id(x), git_tree_entry_id(y)));
+    git_tree_entry_free(x);
+    git_tree_entry_free(y);
+    return same;
+}
+
+/* The first decision of the city that tree has and other lacks, into
+ * path; 0 when none. */
+static int decision_lacking(char *path, size_t cap, itk_policy *p, const git_tree *tree,
+                            const git_tree *other, const char *prefix)
+{
+    git_tree_entry *mine = NULL, *theirs = NULL;
+    git_tree *a = NULL, *b = NULL;
+    git_diff *diff = NULL;
+    int found = 0;
+    if (git_tree_entry_bypath(&mine, tree, prefix) < 0)
+        goto done;
+    if (git_tree_entry_bypath(&theirs, other, prefix) == 0 &&
+        git_oid_equal(git_tree_entry_id(theirs), git_tree_entry_id(mine)))
+        goto done;
+    if ((theirs && git_tree_lookup(&a, p->repo, git_tree_entry_id(theirs)) < 0) ||
+        git_tree_lookup(&b, p->repo, git_tree_entry_id(mine)) < 0 ||
+        git_diff_tree_to_tree(&diff, p->repo, a, b, NULL) < 0)
+        goto done;
+    for (size_t i = 0; !found && i < git_diff_num_deltas(diff); i++) {
+        const git_diff_delta *dd = git_diff_get_delta(diff, i);
+        if (dd->status == GIT_DELTA_ADDED) {
+            snprintf(path, cap, "%s/%s", prefix, dd->new_file.path);
+            found = 1;
+        }
+    }
+done:
+    git_error_clear();
+    git_diff_free(diff);
+    git_tree_free(a);
+    git_tree_free(b);
+    git_tree_entry_free(mine);
+    git_tree_entry_free(theirs);
+    return found;
+}
+
+/* A decision of the city counts as checked against main as it was taken
+ * (its first parent). A merge that joins a line holding a decision with a
+ * line bringing the city's keys, key events (posts, retirements,
+ * compromises) or contract settings that the decision's line lacks would
+ * make current a state the decision's seals and rule were never checked
+ * against (a decision taken on an older main, merged in either way round):
+ * refused, whoever merges. A decision by one key is joined no differently:
+ * the other line may bring the rule it would have needed. The city takes the
+ * decision again on its current main, where V12 checks it. */
+static int check_joined_decisions(check *ck)
+{
+    json_t *contract = NULL;
+    int rc = 0;
+    if (ck->info->nparents != 2 || ck->nkey_trees != 2 || !ck->base)
+        return 0;
+    if (itk_tree_read_json(&contract, ck->p->repo, ck->base, "itaku.json")) {
+        itk_error_clear();
+        return 0; /* V4/V10's to say */
+    }
+    const char *city = json_string_value(json_object_get(contract, "city"));
+    if (!city || strlen(city) > ITK_PARTY_ID_MAX || strchr(city, '/')) {
+        json_decref(contract);
+        return 0;
+    }
+    char state[4][ITK_PARTY_ID_MAX + 48], prefix[ITK_PARTY_ID_MAX + 32];
+    snprintf(state[0], sizeof(state[0]), "itaku.json");
+    snprintf(state[1], sizeof(state[1]), "parties/%s/keys", city);
+    snprintf(state[2], sizeof(state[2]), "parties/%s/key-events", city);
+    snprintf(state[3], sizeof(state[3]), "parties/%s/contract-amendments", city);
+    snprintf(prefix, sizeof(prefix), "parties/%s/decisions", city);
+    /* a decision of the city's own brought by the second parent is refused
+     * whatever comes with it (check_brought_decisions) */
+    for (int s = 0; !rc && s < (ck->is_city ? 1 : 2); s++) {
+        const git_tree *side = ck->key_trees[s], *other = ck->key_trees[1 - s];
+        const char *changed = NULL;
+        char decision[512];
+        for (size_t i = 0; i < 4 && !changed; i++)
+            if (!same_entry(ck->base, side, state[i]))
+                changed = state[i];
+        if (!changed || !decision_lacking(decision, sizeof(decision), ck->p, side, other, prefix))
+            continue;
+        char held_by[GIT_OID_HEXSZ + 1], brought_by[GIT_OID_HEXSZ + 1];
+        git_oid_tostr(held_by, sizeof(held_by), git_commit_parent_id(ck->commit, (unsigned)s));
+        git_oid_tostr(brought_by, sizeof(brought_by),
+                      git_commit_parent_id(ck->commit, (unsigned)(1 - s)));
+        rc = PROBLEM(ck, "V12", decision,
+                     "the merge joins the decision %s, which its parent %.12s holds, with %s as "
+                     "its parent %.12s has it: the decision was taken on a main without that "
+                     "change, and its seals and rule were never checked against it; take the "
+                     "decision again on the city's current main instead of merging",
+                     decision, held_by, changed, brought_by);
+        rc = rc ? rc : 1;
+    }
+    json_decref(contract);
+    return rc;
+}
+
 int itk_policy_check_kessai(check *ck)
 {
     int brc = check_brought_decisions(ck);
     if (brc < 0)
+        return brc;
+    if ((brc = check_joined_decisions(ck)) < 0)
         return brc;
     for (size_t i = 0; i < ck->nfiles; i++) {
         const added_file *f = &ck->files[i];
