@@ -50,10 +50,15 @@ int itk_contract_amend(itk_buf *name, git_oid *out, itk_registry *reg, itk_signe
                            me.party, me.role);
         goto done;
     }
-    /* who decides is changed by the holders of post_setters (V12) */
+    /* who decides is changed by a setter (V12): the holders of post_setters,
+     * else the genesis officer */
+    git_oid head;
     if ((o->decision_rules || o->post_setters) &&
-        (rc = itk_post_settings_change_check(itk_registry_repo(reg), tree, me.party, me.principal)))
+        git_reference_name_to_id(&head, itk_registry_repo(reg), "HEAD") == 0 &&
+        (rc = itk_post_settings_change_check(itk_registry_repo(reg), tree, &head, me.party,
+                                             me.principal)))
         goto done;
+    git_error_clear();
     body = json_pack("{s:s}", "reason", o->reason);
     if (!body) {
         rc = itk_error_nomem();

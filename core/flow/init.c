@@ -107,6 +107,19 @@ static int check_options(const itk_init_options *o)
     if (rc || (o->decision_rules && (rc = itk_kessai_rules_check(o->decision_rules))) ||
         (o->post_setters && (rc = itk_post_setters_check(o->post_setters))))
         return rc;
+    /* who sets posts must be someone (V12): the genesis officer holds one of
+     * the post_setters, else nobody ever could */
+    int setter = !json_array_size(o->post_setters);
+    for (size_t i = 0; !setter && i < json_array_size(o->post_setters); i++)
+        setter = o->principal_post && strcmp(json_string_value(json_array_get(o->post_setters, i)),
+                                             o->principal_post) == 0;
+    if (!setter)
+        return itk_error_set(ITK_EINVALID,
+                             "post_setters names the posts whose holders set who may seal, but "
+                             "the officer opening the registry holds none of them (post %s), so "
+                             "nobody could: give --principal-post one of them, or leave "
+                             "post_setters out (then that officer alone sets posts)",
+                             o->principal_post ? o->principal_post : "-");
     for (const char *p = o->contract_id; *p; p++)
         if ((unsigned char)*p < 0x20 || *p == '/' || *p == '\\' || p - o->contract_id > 64)
             return itk_error_set(ITK_EINVALID,

@@ -22,7 +22,20 @@ typedef struct {
     char created[32];
     git_tree *tree;
     char fpr[64]; /* the signing key */
+    git_oid head; /* HEAD's commit (zero before the first commit) */
 } key_ctx;
+
+/* Who may set who seals (DESIGN V12, itaku/delegation.h): a key record or
+ * key event about principal of party, giving post, refused here before
+ * anything is written, as verify would refuse it. */
+static int setting_check(key_ctx *k, itk_registry *reg, itk_setting_kind kind, const char *party,
+                         const char *principal, const char *post)
+{
+    static const git_oid zero;
+    return itk_key_setting_check(itk_registry_repo(reg), k->tree,
+                                 git_oid_equal(&k->head, &zero) ? NULL : &k->head, party,
+                                 k->me.principal, kind, principal, post);
+}
 
 static int open_ctx(key_ctx *k, itk_registry *reg, itk_signer *signer)
 {
@@ -32,6 +45,8 @@ static int open_ctx(key_ctx *k, itk_registry *reg, itk_signer *signer)
     int rc = itk_registry_write_begin(reg);
     if (!rc)
         rc = itk_registry_head_tree(&k->tree, reg);
+    if (!rc && git_reference_name_to_id(&k->head, itk_registry_repo(reg), "HEAD") < 0)
+        git_error_clear();
     if (!rc && !(rc = itk_registry_identify(&k->me, reg, k->tree, signer)) &&
         !(rc = itk_registry_now(k->created, reg)) &&
         !(rc = itk_pubkey_fingerprint(&fpr, itk_signer_public(signer))))
@@ -106,9 +121,7 @@ int itk_key_add_attrs(git_oid *out, itk_registry *reg, itk_signer *signer, const
     itk_change *c = NULL;
     int rc = open_ctx(&k, reg, signer);
     if (!rc && !(rc = itk_principal_check(principal)) &&
-        !(rc = post ? itk_post_setting_check(itk_registry_repo(reg), k.tree, k.me.party,
-                                             k.me.principal, principal, post)
-                    : 0) &&
+        !(rc = setting_check(&k, reg, ITK_SETTING_KEY_RECORD, k.me.party, principal, post)) &&
         !(rc = itk_change_new(&c, "key-add", "Add a key")) &&
         !(rc = itk_change_set_subject(c, "Add a key of %s/%s", k.me.party, principal)))
         rc = add_key_file(c, &k, k.me.party, key, principal, name, post, reg);
@@ -139,6 +152,8 @@ int itk_key_rotate(git_oid *out, itk_registry *reg, itk_signer *signer, const it
     json_t *body = json_pack("{s:s, s:s, s:s}", "event", "retire", "key", k.fpr, "reason",
                              "rotated to a new key");
     if (!rc && !(rc = itk_principal_check(principal)) &&
+        !(rc = setting_check(&k, reg, ITK_SETTING_KEY_RECORD, k.me.party, principal, NULL)) &&
+        !(rc = setting_check(&k, reg, ITK_SETTING_KEY_EVENT, k.me.party, st.principal, NULL)) &&
         !(rc = itk_change_new(&c, "key-rotate", "Rotate a key")) &&
         !(rc = itk_change_set_subject(c, "Rotate the key of %s/%s", k.me.party, principal)) &&
         !(rc = add_key_file(c, &k, k.me.party, new_key, principal, NULL, NULL, reg)))
@@ -155,6 +170,8 @@ int itk_key_retire(git_oid *out, itk_registry *reg, itk_signer *signer, const ch
     int rc = open_ctx(&k, reg, signer);
     if (!rc && !(rc = own_key(&k, reg, fpr, &st)) && st.state != ITK_KEY_ACTIVE)
         rc = itk_error_set(ITK_ECONFLICT, "key %s is no longer active", fpr);
+    if (!rc)
+        rc = setting_check(&k, reg, ITK_SETTING_KEY_EVENT, k.me.party, st.principal, NULL);
     json_t *body = json_pack("{s:s, s:s}", "event", "retire", "key", fpr);
     if (!rc && !(rc = itk_change_new(&c, "key-retire", "Retire a key")) &&
         !(rc = itk_change_set_subject(c, "Retire key %s of %s", fpr, st.principal)))
@@ -221,6 +238,7 @@ int itk_key_recover(git_oid *out, itk_registry *reg, itk_signer *signer, const c
     json_t *body = json_pack("{s:s, s:s, s:s}", "event", "recovery", "key", fpr.ptr ? fpr.ptr : "",
                              "document_sha256", document_sha256);
     if (!rc && !(rc = itk_principal_check(principal)) &&
+        !(rc = setting_check(&k, reg, ITK_SETTING_KEY_RECORD, party, principal, NULL)) &&
         !(rc = itk_change_new(&c, "key-recover", "Recover a key")) &&
         !(rc = itk_change_set_subject(c, "Recover a lost key of %s/%s", party, principal)) &&
         !(rc = add_key_file(c, &k, party, key, principal, NULL, NULL, reg)))
@@ -243,6 +261,8 @@ int itk_key_confirm(git_oid *out, itk_registry *reg, itk_signer *signer, const c
                            "key %s was not recovered by the city, or is "
                            "confirmed already",
                            fpr);
+    if (!rc)
+        rc = setting_check(&k, reg, ITK_SETTING_KEY_EVENT, k.me.party, st.principal, NULL);
     json_t *body = json_pack("{s:s, s:s}", "event", "confirm", "key", fpr);
     if (!rc && !(rc = itk_change_new(&c, "key-confirm", "Confirm a key")) &&
         !(rc = itk_change_set_subject(c, "Confirm the recovered key %s", fpr)))
@@ -322,9 +342,8 @@ int itk_key_set_attributes(git_oid *out, itk_registry *reg, itk_signer *signer,
         rc = principal_key(fpr, &k, reg, principal);
     /* who may set a post (DESIGN V12, itaku/delegation.h): refused here
      * before anything is written, as verify would refuse it */
-    if (!rc && post)
-        rc = itk_post_setting_check(itk_registry_repo(reg), k.tree, k.me.party, k.me.principal,
-                                    principal, post);
+    if (!rc)
+        rc = setting_check(&k, reg, ITK_SETTING_KEY_EVENT, k.me.party, principal, post);
     if (!rc) {
         json_t *attrs = json_object();
         if (name)

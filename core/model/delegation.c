@@ -6,6 +6,7 @@
 #include "itaku/people.h"
 #include "itaku/query.h"
 #include "alloc.h"
+#include "intl.h"
 #include "registry_priv.h"
 
 #include <stdio.h>
@@ -461,7 +462,56 @@ int itk_post_setters_from(itk_post_setters *out, const json_t *rules, const json
     return 0;
 }
 
-int itk_post_setters_at(itk_post_setters *out, git_repository *repo, const git_tree *tree)
+int itk_genesis_principal(char *out, size_t size, git_repository *repo, const git_oid *from)
+{
+    git_commit *c = NULL, *parent = NULL;
+    git_tree *tree = NULL, *keys = NULL;
+    git_tree_entry *e = NULL;
+    json_t *contract = NULL, *rec = NULL;
+    char dir[96], path[200];
+    out[0] = 0;
+    if (git_commit_lookup(&c, repo, from) < 0)
+        return itk_error_git("cannot read commit %s to find the genesis", git_oid_tostr_s(from));
+    while (git_commit_parentcount(c) > 0) {
+        if (git_commit_parent(&parent, c, 0) < 0) {
+            git_commit_free(c);
+            return itk_error_git("cannot read a parent on the way to the genesis");
+        }
+        git_commit_free(c);
+        c = parent;
+    }
+    int rc = git_commit_tree(&tree, c) < 0 ? itk_error_git("cannot read the genesis's tree") : 0;
+    const char *city = NULL;
+    if (!rc && itk_tree_read_json(&contract, repo, tree, "itaku.json") == 0)
+        city = json_string_value(json_object_get(contract, "city"));
+    if (city) {
+        snprintf(dir, sizeof(dir), "parties/%s/keys", city);
+        if (git_tree_entry_bypath(&e, tree, dir) == 0 && git_tree_entry_type(e) == GIT_OBJECT_TREE)
+            git_tree_lookup(&keys, repo, git_tree_entry_id(e));
+    }
+    if (keys && git_tree_entrycount(keys) == 1) {
+        snprintf(path, sizeof(path), "%s/%s", dir,
+                 git_tree_entry_name(git_tree_entry_byindex(keys, 0)));
+        const char *who = NULL;
+        if (itk_tree_read_json(&rec, repo, tree, path) == 0)
+            who = json_string_value(json_object_get(json_object_get(rec, "body"), "principal"));
+        if (who)
+            snprintf(out, size, "%s", who);
+    }
+    git_error_clear();
+    if (!rc)
+        itk_error_clear();
+    json_decref(rec);
+    json_decref(contract);
+    git_tree_entry_free(e);
+    git_tree_free(keys);
+    git_tree_free(tree);
+    git_commit_free(c);
+    return rc;
+}
+
+int itk_post_setters_at(itk_post_setters *out, git_repository *repo, const git_tree *tree,
+                        const git_oid *from)
 {
     json_t *rules = NULL, *setters = NULL;
     char rsource[200], ssource[200], city[64];
@@ -476,6 +526,8 @@ int itk_post_setters_at(itk_post_setters *out, git_repository *repo, const git_t
     snprintf(out->source, sizeof(out->source), "%s", setters && out->nsetters ? ssource : rsource);
     json_decref(rules);
     json_decref(setters);
+    if (out->in_force && !out->nsetters && from)
+        return itk_genesis_principal(out->genesis, sizeof(out->genesis), repo, from);
     return 0;
 }
 
@@ -492,81 +544,172 @@ static void setters_text(char *out, size_t size, const itk_post_setters *s)
     }
 }
 
+/* Is signer (post signer_post) a setter under s? */
+static int is_setter(const itk_post_setters *s, const char *signer, const char *signer_post)
+{
+    if (!s->nsetters)
+        return signer && s->genesis[0] && strcmp(signer, s->genesis) == 0;
+    for (size_t i = 0; i < s->nsetters; i++)
+        if (signer_post && strcmp(s->setters[i], signer_post) == 0)
+            return 1;
+    return 0;
+}
+
 int itk_post_set_allowed(const itk_post_setters *s, const char *signer, const char *signer_post,
                          const char *principal, const char *post, const char *before)
 {
     char list[ITK_KESSAI_MAX_POSTS * (ITK_KESSAI_POST_BYTES + 2)];
-    if (!s->in_force || !post || (before && strcmp(before, post) == 0))
+    if (!s->in_force)
         return 0;
+    const char *me = signer ? signer : "?", *who = principal ? principal : "?";
+    const char *mine = signer_post ? signer_post : "-", *was = before ? before : "-";
+    int by_list = s->nsetters > 0;
     setters_text(list, sizeof(list), s);
+    const char *x = by_list ? list : s->genesis[0] ? s->genesis : "?";
     if (signer && principal && strcmp(signer, principal) == 0) {
-        if (s->nsetters)
-            return itk_error_set(ITK_EAUTH,
-                                 "%s may not set their own post to %s: under the decision rules "
-                                 "(決裁) in force (%s), posts are set by another officer whose "
-                                 "post is one of: %s",
-                                 principal, post, s->source, list);
-        return itk_error_set(ITK_EAUTH,
-                             "%s may not set their own post to %s: under the decision rules "
-                             "(決裁) in force (%s), another officer of the city sets it",
-                             principal, post, s->source);
+        if (post)
+            return itk_error_set(
+                ITK_EAUTH,
+                by_list
+                    ? ITK_N_(
+                          "%s may not set their own post to %s: under the decision rules (決裁) in "
+                          "force (%s), who may seal is set by another officer whose post is one "
+                          "of: %s (post_setters); ask one of them")
+                    : ITK_N_(
+                          "%s may not set their own post to %s: under the decision rules (決裁) in "
+                          "force (%s) with no post_setters, who may seal is set by the officer who "
+                          "opened the registry (%s) alone; ask them, or have them name "
+                          "post_setters with `itaku contract amend`"),
+                me, post, s->source, x);
+        return itk_error_set(
+            ITK_EAUTH,
+            by_list
+                ? ITK_N_(
+                      "%s (post %s) may not add or change their own keys: under the decision rules "
+                      "(決裁) in force (%s), who may seal is set by another officer whose post is "
+                      "one of: %s (post_setters); ask one of them")
+                : ITK_N_(
+                      "%s (post %s) may not add or change their own keys: under the decision rules "
+                      "(決裁) in force (%s) with no post_setters, who may seal is set by the "
+                      "officer who opened the registry (%s) alone; ask them, or have them name "
+                      "post_setters with `itaku contract amend`"),
+            me, was, s->source, x);
     }
-    for (size_t i = 0; i < s->nsetters; i++)
-        if (signer_post && strcmp(s->setters[i], signer_post) == 0)
-            return 0;
-    if (!s->nsetters)
+    if (is_setter(s, signer, signer_post))
         return 0;
-    if (signer_post)
-        return itk_error_set(ITK_EAUTH,
-                             "%s (post %s) may not set the post of %s to %s: posts are set by an "
-                             "officer whose post is one of: %s (post_setters in force, %s)",
-                             signer ? signer : "?", signer_post, principal ? principal : "?", post,
-                             list, s->source);
-    return itk_error_set(ITK_EAUTH,
-                         "%s (no post recorded) may not set the post of %s to %s: posts are set "
-                         "by an officer whose post is one of: %s (post_setters in force, %s)",
-                         signer ? signer : "?", principal ? principal : "?", post, list, s->source);
+    if (post)
+        return itk_error_set(
+            ITK_EAUTH,
+            by_list
+                ? ITK_N_(
+                      "%s (post %s) may not set the post of %s to %s: under the decision rules "
+                      "(決裁) in force (%s), who may seal is set by another officer whose post is "
+                      "one of: %s (post_setters); ask one of them")
+                : ITK_N_("%s (post %s) may not set the post of %s to %s: under the decision rules "
+                         "(決裁) in force (%s) with no post_setters, who may seal is set by the "
+                         "officer who opened the registry (%s) alone; ask them, or have them name "
+                         "post_setters with `itaku contract amend`"),
+            me, mine, who, post, s->source, x);
+    return itk_error_set(
+        ITK_EAUTH,
+        by_list
+            ? ITK_N_(
+                  "%s (post %s) may not add or change the keys of %s (post %s): under the decision "
+                  "rules (決裁) in force (%s), who may seal is set by another officer whose post "
+                  "is one of: %s (post_setters); ask one of them")
+            : ITK_N_(
+                  "%s (post %s) may not add or change the keys of %s (post %s): under the decision "
+                  "rules (決裁) in force (%s) with no post_setters, who may seal is set by the "
+                  "officer who opened the registry (%s) alone; ask them, or have them name "
+                  "post_setters with `itaku contract amend`"),
+        me, mine, who, was, s->source, x);
 }
 
-int itk_post_setting_check(git_repository *repo, const git_tree *before, const char *party,
-                           const char *signer, const char *principal, const char *post)
+/* Does party hold a key record of principal in tree? */
+static int has_key_record(git_repository *repo, const git_tree *tree, const char *party,
+                          const char *principal)
+{
+    char dir[96], path[200];
+    git_tree_entry *e = NULL;
+    git_tree *keys = NULL;
+    int found = 0;
+    snprintf(dir, sizeof(dir), "parties/%s/keys", party);
+    if (git_tree_entry_bypath(&e, tree, dir) == 0 && git_tree_entry_type(e) == GIT_OBJECT_TREE)
+        git_tree_lookup(&keys, repo, git_tree_entry_id(e));
+    for (size_t i = 0; keys && !found && i < git_tree_entrycount(keys); i++) {
+        json_t *rec = NULL;
+        snprintf(path, sizeof(path), "%s/%s", dir,
+                 git_tree_entry_name(git_tree_entry_byindex(keys, i)));
+        if (itk_tree_read_json(&rec, repo, tree, path) == 0) {
+            const char *who =
+                json_string_value(json_object_get(json_object_get(rec, "body"), "principal"));
+            found = who && strcmp(who, principal) == 0;
+        }
+        json_decref(rec);
+    }
+    git_error_clear();
+    itk_error_clear();
+    git_tree_entry_free(e);
+    git_tree_free(keys);
+    return found;
+}
+
+int itk_key_setting_check(git_repository *repo, const git_tree *before, const git_oid *from,
+                          const char *party, const char *signer, itk_setting_kind kind,
+                          const char *principal, const char *post)
 {
     itk_post_setters s;
     itk_buf was = ITK_BUF_INIT, mine = ITK_BUF_INIT;
-    int rc = itk_post_setters_at(&s, repo, before);
-    if (rc || !s.in_force || !party || strcmp(party, s.city) != 0 || !post)
+    int rc = itk_post_setters_at(&s, repo, before, NULL);
+    if (rc || !s.in_force || !party || strcmp(party, s.city) != 0 || !principal)
         return rc;
-    if (!(rc = itk_principal_attr(&was, repo, before, party, principal, "post")) &&
-        !(rc = itk_principal_attr(&mine, repo, before, party, signer, "post")))
+    if ((rc = itk_principal_attr(&was, repo, before, party, principal, "post")))
+        goto done;
+    int setting = post || was.size ||
+                  (kind == ITK_SETTING_KEY_RECORD && (!signer || strcmp(signer, principal) != 0) &&
+                   has_key_record(repo, before, party, principal));
+    if (!setting)
+        goto done;
+    if (!s.nsetters && from &&
+        (rc = itk_genesis_principal(s.genesis, sizeof(s.genesis), repo, from)))
+        goto done;
+    if (!(rc = itk_principal_attr(&mine, repo, before, party, signer ? signer : "", "post")))
         rc = itk_post_set_allowed(&s, signer, mine.size ? mine.ptr : NULL, principal, post,
                                   was.size ? was.ptr : NULL);
+done:
     itk_buf_dispose(&was);
     itk_buf_dispose(&mine);
     return rc;
 }
 
-int itk_post_settings_change_check(git_repository *repo, const git_tree *before, const char *party,
-                                   const char *signer)
+int itk_post_settings_change_check(git_repository *repo, const git_tree *before,
+                                   const git_oid *from, const char *party, const char *signer)
 {
     itk_post_setters s;
     itk_buf mine = ITK_BUF_INIT;
-    char list[ITK_KESSAI_MAX_POSTS * (ITK_KESSAI_POST_BYTES + 2)];
-    int rc = itk_post_setters_at(&s, repo, before);
-    if (rc || !s.nsetters || !party || strcmp(party, s.city) != 0)
+    int rc = itk_post_setters_at(&s, repo, before, from);
+    if (rc || !s.in_force || !party || strcmp(party, s.city) != 0)
         return rc;
-    if ((rc = itk_principal_attr(&mine, repo, before, party, signer, "post")))
+    if ((rc = itk_principal_attr(&mine, repo, before, party, signer ? signer : "", "post")))
         return rc;
-    for (size_t i = 0; i < s.nsetters && mine.size; i++)
-        if (strcmp(s.setters[i], mine.ptr) == 0) {
-            itk_buf_dispose(&mine);
-            return 0;
-        }
-    setters_text(list, sizeof(list), &s);
-    rc = itk_error_set(ITK_EAUTH,
-                       "%s (post %s) may not change decision_rules or post_setters: while "
-                       "post_setters is in force (%s), they are changed by an officer whose post "
-                       "is one of: %s",
-                       signer ? signer : "?", mine.size ? mine.ptr : "-", s.source, list);
+    if (!is_setter(&s, signer, mine.size ? mine.ptr : NULL)) {
+        char list[ITK_KESSAI_MAX_POSTS * (ITK_KESSAI_POST_BYTES + 2)];
+        setters_text(list, sizeof(list), &s);
+        rc = itk_error_set(
+            ITK_EAUTH,
+            s.nsetters
+                ? ITK_N_("%s (post %s) may not change decision_rules or post_setters: under the "
+                         "decision rules (決裁) in force (%s), who may seal is set by another "
+                         "officer whose post is one of: %s (post_setters); ask one of them")
+                : ITK_N_("%s (post %s) may not change decision_rules or post_setters: under the "
+                         "decision rules (決裁) in force (%s) with no post_setters, who may seal "
+                         "is set by the officer who opened the registry (%s) alone; ask them, or "
+                         "have them name post_setters with `itaku contract amend`"),
+            signer ? signer : "?", mine.size ? mine.ptr : "-", s.source,
+            s.nsetters     ? list
+            : s.genesis[0] ? s.genesis
+                           : "?");
+    }
     itk_buf_dispose(&mine);
     return rc;
 }

@@ -1,13 +1,15 @@
-/* V12, who may set a post (itaku/delegation.h): once the contract settings
- * hold a decision rule, a key record or "attributes" key event of the city
- * that gives an officer a post other than the one in force before the
- * commit is refused when signed by that officer, or, with "post_setters" in
- * force, by an officer whose post (read from the commit's first parent) is
- * not among them. The genesis's posts are the bootstrap. Without this, V12
- * could not tell a 課長 from anyone who names themselves one. While
- * post_setters names posts, the settings that say who decides
- * (decision_rules, post_setters) are changed only by their holders too. */
+/* V12, who may set who seals (itaku/delegation.h): once the contract
+ * settings hold a decision rule, a key record or key event of the city that
+ * gives a post, or concerns an officer holding one (a key added under a
+ * 課長, an event about them, even one that changes nothing), or a key added
+ * under another officer, and any change of decision_rules or post_setters,
+ * is made only by a setter (a holder of post_setters, else the genesis
+ * officer) and never about the setter's own principal; the post of each is
+ * read from the commit's first parent. The genesis's posts are the
+ * bootstrap. Without this, V12 could not tell a 課長 from anyone who names
+ * themselves one or registers a key under one. */
 #include "itaku/delegation.h"
+#include "itaku/chain.h"
 #include "itaku/errors.h"
 #include "itaku/json.h"
 #include "itaku/query.h"
@@ -24,13 +26,38 @@ static const char *body_string(const json_t *rec, const char *key)
  * gives, or NULL. */
 static const char *post_given(const added_file *f)
 {
-    if (f->info.kind != ITK_PATH_KEY &&
-        !(f->info.kind == ITK_PATH_RECORD && f->info.type &&
-          strcmp(f->info.type->type, "key-event") == 0 && body_string(f->rec, "event") &&
-          strcmp(body_string(f->rec, "event"), "attributes") == 0))
-        return NULL;
     const json_t *attrs = json_object_get(json_object_get(f->rec, "body"), "attributes");
     return json_string_value(json_object_get(attrs, "post"));
+}
+
+/* Whether f is a key record or key event of the city that may be a setting
+ * of who seals (itk_key_setting_check), and about whom: *kind and *principal
+ * (borrowed from f, or copied into buf). 0 when it is neither. */
+static int setting_subject(check *ck, const added_file *f, itk_setting_kind *kind,
+                           const char **principal, char *buf, size_t size)
+{
+    *principal = body_string(f->rec, "principal");
+    if (f->info.kind == ITK_PATH_KEY) {
+        *kind = ITK_SETTING_KEY_RECORD;
+        return *principal != NULL;
+    }
+    const char *event = body_string(f->rec, "event");
+    if (f->info.kind != ITK_PATH_RECORD || !f->info.type ||
+        strcmp(f->info.type->type, "key-event") != 0 || !event || strcmp(event, "compromise") == 0)
+        return 0; /* a compromise only takes power away (V9) */
+    *kind = ITK_SETTING_KEY_EVENT;
+    if (*principal && strcmp(event, "attributes") == 0)
+        return 1;
+    itk_key_status st;
+    const char *key = body_string(f->rec, "key");
+    if (!key || itk_key_status_get(&st, ck->p->repo, ck->key_trees[0], key) ||
+        strcmp(st.party, ck->info->party) != 0) {
+        itk_error_clear();
+        return 0; /* a key new here (recovery: its key record is checked) or not the city's */
+    }
+    snprintf(buf, size, "%s", st.principal);
+    *principal = buf;
+    return 1;
 }
 
 /* Does f change who decides: a contract amendment naming decision_rules or
@@ -64,26 +91,20 @@ int itk_policy_check_posts(check *ck)
 {
     if (!ck->is_city || ck->info->nparents == 0 || !ck->nkey_trees)
         return 0; /* the genesis's posts are the bootstrap */
+    const git_oid *first = git_commit_parent_id(ck->commit, 0);
     for (size_t i = 0; i < ck->nfiles; i++) {
         const added_file *f = &ck->files[i];
-        if (!f->refused && changes_who_decides(ck, f, ck->key_trees[0])) {
-            int rc = itk_post_settings_change_check(ck->p->repo, ck->key_trees[0], ck->info->party,
-                                                    ck->info->principal);
-            if (rc == ITK_EAUTH) {
-                rc = PROBLEM(ck, "V12", f->path, "%s", itk_error_last());
-                itk_error_clear();
-            }
-            if (rc)
-                return rc;
-            continue;
-        }
-        if (!f->rec || f->refused || strcmp(f->info.party, ck->info->party) != 0)
-            continue;
-        const char *post = post_given(f), *principal = body_string(f->rec, "principal");
-        if (!post || !principal)
-            continue;
-        int rc = itk_post_setting_check(ck->p->repo, ck->key_trees[0], ck->info->party,
-                                        ck->info->principal, principal, post);
+        int rc = 0;
+        itk_setting_kind kind;
+        const char *principal;
+        char buf[128];
+        if (!f->refused && changes_who_decides(ck, f, ck->key_trees[0]))
+            rc = itk_post_settings_change_check(ck->p->repo, ck->key_trees[0], first,
+                                                ck->info->party, ck->info->principal);
+        else if (f->rec && !f->refused && strcmp(f->info.party, ck->info->party) == 0 &&
+                 setting_subject(ck, f, &kind, &principal, buf, sizeof(buf)))
+            rc = itk_key_setting_check(ck->p->repo, ck->key_trees[0], first, ck->info->party,
+                                       ck->info->principal, kind, principal, post_given(f));
         if (rc == ITK_EAUTH) {
             rc = PROBLEM(ck, "V12", f->path, "%s", itk_error_last());
             itk_error_clear();

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # 決裁 (issue 21, DESIGN V12): who may set a post. Once the contract has a
-# decision rule, nobody sets their own post, and with post_setters in force
-# only an officer of one of those posts sets another's. Each hostile commit
+# decision rule, nobody sets their own post, and only a setter sets
+# another's: an officer of one of post_setters, else the genesis officer. Each hostile commit
 # is built with stock git where itaku refuses to make it, each with the
 # legitimate twin that passes: self-promotion to 課長 then sealing; a 担当
 # adding a new 課長 key when post_setters names 総務.
@@ -17,7 +17,7 @@ MAIN0=$(git rev-parse main)
 # --- 1. self-promotion to 課長, then sealing
 expect_refused "tanto2 may not set their own post to 課長" \
     "$ITAKU" key attributes --principal tanto2 --post 課長 --key "$T/tanto2.key"
-expect_output "another officer of the city sets it"
+expect_output "set by the officer who opened the registry \(officer\) alone"
 # the same with stock git: tanto2 signs a key event giving itself 課長
 ev=parties/akiruno-city/key-events/$(next_id k).json
 canonical_record "$T/ev.json" key-event "$(basename "$ev" .json)" \
@@ -41,10 +41,11 @@ expect_exit 0 "$ITAKU" approve acme/q-000001
 expect_exit 0 "$ITAKU" kessai acme/q-000001 --approve --key "$T/tanto2.key"
 expect_output "acme/q-000001 is approved"
 expect_exit 0 "$ITAKU" verify
-# a new key of one's own with the post one holds already sets nothing
+# a new key of one's own, even with the post one holds, is the setter's to add
 "$ITAKU" key generate "$T/tanto2b.key" --comment tanto2b >/dev/null
-expect_exit 0 "$ITAKU" key add "$T/tanto2b.key.pub" --principal tanto2 --post 課長 \
-    --key "$T/tanto2.key"
+expect_refused "tanto2 may not set their own post to 課長" \
+    "$ITAKU" key add "$T/tanto2b.key.pub" --principal tanto2 --post 課長 --key "$T/tanto2.key"
+expect_exit 0 "$ITAKU" key add "$T/tanto2b.key.pub" --principal tanto2 --post 課長
 expect_exit 0 "$ITAKU" verify
 ok "self-promotion to 課長 then sealing is refused (V12, the key event named); the same post set by another officer seals and verifies"
 
@@ -77,7 +78,7 @@ H=$(forge "$T/city.key" officer key-add main "" "$kpath=$T/kacho3.json")
 git update-ref refs/heads/hostile "$H"
 expect_rejected "$H" V12 "$kpath"
 only_v12 "$H"
-expect_output "posts are set by an officer whose post is one of: 総務"
+expect_output "set by another officer whose post is one of: 総務 \(post_setters\)"
 git update-ref -d refs/heads/hostile
 # twin: the 総務 adds the same key; the new 課長 seals
 expect_exit 0 "$ITAKU" key add "$T/kacho3.key.pub" --principal kacho3 --post 課長 \
@@ -106,7 +107,7 @@ H=$(forge "$T/city.key" officer contract-amend main "" "$apath=$T/none-amend.jso
 git update-ref refs/heads/hostile "$H"
 expect_rejected "$H" V12 "$apath"
 only_v12 "$H"
-expect_output "while post_setters is in force"
+expect_output "one of: 総務 \(post_setters\)"
 # the same by an edit of itaku.json
 git show main:itaku.json | python3 -c '
 import json, sys

@@ -14,6 +14,8 @@
 #include "itaku/buf.h"
 #include "itaku/errors.h"
 #include "itaku/delegation.h"
+#include "itaku/init.h"
+#include "itaku/registry.h"
 #include "helpers.h"
 
 static json_t *parse(const char *text)
@@ -243,27 +245,96 @@ static void test_no_self_promotion_and_only_setters_set_posts(void **state)
     memset(&rule, 0, sizeof(rule));
     rule.in_force = 1;
     snprintf(rule.source, sizeof(rule.source), "itaku.json");
+    snprintf(rule.genesis, sizeof(rule.genesis), "officer");
     somu = rule;
     snprintf(somu.setters[somu.nsetters++], ITK_KESSAI_POST_BYTES, "総務");
     /* no rule in force: anyone, themselves included (today) */
     assert_int_equal(itk_post_set_allowed(&off, "tanto", "担当", "tanto", "課長", "担当"), 0);
-    /* a rule in force: never one's own post, unless it does not change */
+    /* a rule in force: never one's own post, even one that does not change */
     assert_int_equal(itk_post_set_allowed(&rule, "tanto", "担当", "tanto", "課長", "担当"),
                      ITK_EAUTH);
     assert_non_null(strstr(itk_error_last(), "tanto"));
-    assert_int_equal(itk_post_set_allowed(&rule, "tanto", "担当", "tanto", "担当", "担当"), 0);
-    assert_int_equal(itk_post_set_allowed(&rule, "tanto", "担当", "kacho", "課長", NULL), 0);
+    assert_int_equal(itk_post_set_allowed(&rule, "tanto", "担当", "tanto", "担当", "担当"),
+                     ITK_EAUTH);
+    assert_int_equal(itk_post_set_allowed(&rule, "officer", "担当", "officer", "担当", "担当"),
+                     ITK_EAUTH);
+    /* without post_setters, the genesis officer alone sets another's */
+    assert_int_equal(itk_post_set_allowed(&rule, "tanto", "担当", "kacho", "課長", NULL),
+                     ITK_EAUTH);
+    assert_non_null(strstr(itk_error_last(), "opened the registry (officer)"));
+    assert_int_equal(itk_post_set_allowed(&rule, "tanto", "担当", "kacho", NULL, "課長"),
+                     ITK_EAUTH);
+    assert_int_equal(itk_post_set_allowed(&rule, "officer", "担当", "kacho", "課長", NULL), 0);
+    assert_int_equal(itk_post_set_allowed(&rule, "officer", "担当", "kacho", NULL, "課長"), 0);
+    /* genesis unknown: nobody */
+    rule.genesis[0] = 0;
+    assert_int_equal(itk_post_set_allowed(&rule, "officer", "担当", "kacho", "課長", NULL),
+                     ITK_EAUTH);
     /* post_setters: only a holder of one of them, and still not their own */
     assert_int_equal(itk_post_set_allowed(&somu, "tanto", "担当", "kacho", "課長", NULL),
                      ITK_EAUTH);
     assert_non_null(strstr(itk_error_last(), "総務"));
+    assert_int_equal(itk_post_set_allowed(&somu, "officer", "担当", "kacho", "課長", NULL),
+                     ITK_EAUTH);
     assert_int_equal(itk_post_set_allowed(&somu, "tanto", NULL, "kacho", "課長", NULL), ITK_EAUTH);
     assert_int_equal(itk_post_set_allowed(&somu, "soumu", "総務", "kacho", "課長", NULL), 0);
+    /* a key added under a 課長 (no post given) is a setting too */
+    assert_int_equal(itk_post_set_allowed(&somu, "tanto", "担当", "kacho", NULL, "課長"),
+                     ITK_EAUTH);
+    assert_non_null(strstr(itk_error_last(), "keys of kacho"));
+    assert_int_equal(itk_post_set_allowed(&somu, "soumu", "総務", "kacho", NULL, "課長"), 0);
     assert_int_equal(itk_post_set_allowed(&somu, "soumu", "総務", "soumu", "課長", "総務"),
                      ITK_EAUTH);
-    /* a new key with the post one holds already sets nothing */
-    assert_int_equal(itk_post_set_allowed(&somu, "kacho", "課長", "kacho", "課長", "課長"), 0);
+    /* a new key with the post one holds already: still one's own */
+    assert_int_equal(itk_post_set_allowed(&somu, "kacho", "課長", "kacho", "課長", "課長"),
+                     ITK_EAUTH);
     itk_error_clear();
+}
+
+static void test_the_genesis_officer_sets_without_post_setters(void **state)
+{
+    (void)state;
+    th_acme *f = th_acme_new();
+    git_oid head;
+    git_tree *tree = NULL;
+    char who[65];
+    assert_int_equal(git_reference_name_to_id(&head, f->repo, "HEAD"), 0);
+    /* found from a later commit through its first parents */
+    assert_int_equal(itk_genesis_principal(who, sizeof(who), f->repo, &head), 0);
+    assert_string_equal(who, "officer");
+    /* no decision rule: nothing is a setting, anyone as before */
+    assert_int_equal(itk_registry_head_tree(&tree, f->reg), 0);
+    itk_post_setters s;
+    assert_int_equal(itk_post_setters_at(&s, f->repo, tree, &head), 0);
+    assert_int_equal(s.in_force, 0);
+    assert_int_equal(itk_key_setting_check(f->repo, tree, &head, "akiruno-city", "tanto",
+                                           ITK_SETTING_KEY_RECORD, "officer", "課長"),
+                     0);
+    assert_int_equal(itk_post_settings_change_check(f->repo, tree, &head, "akiruno-city", "tanto"),
+                     0);
+    git_tree_free(tree);
+    /* init: post_setters its own officer does not hold: nobody could set */
+    json_t *setters = parse("[\"総務\"]"),
+           *rules = parse("[{\"request_kinds\": [\"copy\"], \"drafters\": [\"担当\"], "
+                          "\"approvers\": [{\"post\": \"課長\", \"count\": 1}]}]");
+    itk_init_options o = ITK_INIT_OPTIONS_INIT;
+    char path[4200];
+    snprintf(path, sizeof(path), "%s/new", f->dir);
+    o.contract_id = "C-2";
+    o.title = "職の設定";
+    o.city_id = "akiruno-city";
+    o.city_name = "あきる野市";
+    o.principal = "officer";
+    o.principal_post = "担当";
+    o.decision_rules = rules;
+    o.post_setters = setters;
+    git_oid genesis;
+    assert_int_equal(itk_registry_init(&genesis, path, &o, f->city), ITK_EINVALID);
+    assert_non_null(strstr(itk_error_last(), "holds none of them (post 担当)"));
+    itk_error_clear();
+    json_decref(setters);
+    json_decref(rules);
+    th_acme_free(f);
 }
 
 int main(void)
@@ -276,6 +347,7 @@ int main(void)
         cmocka_unit_test(test_post_setters_are_a_short_list_of_posts),
         cmocka_unit_test(test_post_settings_in_force_from_rules_and_setters),
         cmocka_unit_test(test_no_self_promotion_and_only_setters_set_posts),
+        cmocka_unit_test(test_the_genesis_officer_sets_without_post_setters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -38,8 +38,9 @@ typedef struct {
  * contract-amend; name gets "<city>/c-NNNNNN". It is in force for records
  * whose commit descends from it and for due dates after its commit (status).
  * Refused, writing nothing: a signer that is not the city (ITK_EAUTH, V3),
- * decision_rules or post_setters changed by an officer whose post is not
- * one of the post_setters in force (ITK_EAUTH, itaku/delegation.h),
+ * decision_rules or post_setters changed, while a rule is in force, by
+ * an officer who is no setter (a holder of the post_setters in force, else
+ * the genesis officer: ITK_EAUTH, itaku/delegation.h),
  * no reason or no setting (ITK_EINVALID), a body the schema refuses
  * (ITK_EINVALID), a registry whose HEAD lacks the schema (ITK_ENOTFOUND:
  * `itaku contract upgrade` publishes it). */

@@ -131,72 +131,99 @@ typedef enum {
 int itk_kessai_seal_standing(itk_seal_standing *out, itk_buf *now, git_repository *repo,
                              const git_tree *tree, const char *party, const char *fpr,
                              const char *principal, const char *post);
-/* Who may set a post (DESIGN V12). V12 proves a rule was kept only while no
- * officer can name themselves 課長, so once the contract settings hold a
- * decision rule (or "post_setters"), a post of a city principal is set like
- * this: a key record added with a post, or an "attributes" key event giving
- * a post, that changes the principal's post in force before the commit
- *  (1) is never signed by that principal (no self-promotion), and
- *  (2) when "post_setters" is in force (a list of posts beside
- *      "decision_rules": itaku.json at `itaku init`, replaced by the newest
- *      contract amendment of the city that names "post_setters"), is signed
- *      by a principal whose post, read from the commit's first parent, is
- *      one of them (a personnel or 総務 post, say).
- * The posts written at `itaku init` (the genesis) are the bootstrap. A key
- * record or event that gives the post the principal holds already changes
- * nothing and is not a setting. Other parties' posts are theirs: no rule.
- * Sections are not modelled: a 課長 in post_setters sets any city post.
- * Rule (1) alone does not stop an officer adding a key under a new
- * principal name with a post; post_setters does. */
+/* Who may set who seals (DESIGN V12). V12 proves a rule was kept only
+ * while no officer can name themselves 課長 or hold a 課長's key, so once
+ * the contract settings hold a decision rule (or "post_setters"), these are
+ * settings of who may seal, in a commit of the city:
+ *  - a key record that gives a post, or is added under a principal that
+ *    holds a post before the commit, or under another principal of the
+ *    city that has a key already;
+ *  - a key event (but "compromise", which only takes power away, V9) that
+ *    gives a post (an "attributes" event, even one that changes nothing)
+ *    or concerns a principal that holds a post before the commit;
+ *  - a change of "decision_rules" or "post_setters" (a contract amendment
+ *    naming either, or an edit of itaku.json), dropping them included.
+ * A setting is made only by a setter, and never about the setter's own
+ * principal: when "post_setters" is in force (a list of posts beside
+ * "decision_rules": itaku.json at `itaku init`, replaced by the newest
+ * contract amendment of the city that names "post_setters"), an officer
+ * whose post, read from the commit's first parent, is one of them (a
+ * personnel or 総務 post, say); without it, the genesis officer alone (the
+ * principal of the key the genesis registers: the person who opened the
+ * registry, whose key every copy pins). The genesis's posts are the
+ * bootstrap. Other parties' posts are theirs: no rule. Sections are not
+ * modelled: a 課長 in post_setters sets any city post. */
 typedef struct {
     int in_force; /* 0: no decision rule, no post_setters (anyone, as before) */
     char setters[ITK_KESSAI_MAX_POSTS][ITK_KESSAI_POST_BYTES];
-    size_t nsetters;  /* 0: any city officer but the principal */
+    size_t nsetters;  /* 0: the genesis officer alone */
     char city[64];    /* the contract's city, "" when unknown */
     char source[200]; /* where post_setters (else decision_rules) was read */
+    char genesis[65]; /* the genesis officer's principal, "" when unknown */
 } itk_post_setters;
 
 /* 0 when setters (the JSON "post_setters") is a list of at most
  * ITK_KESSAI_MAX_POSTS posts, each passing itk_post_check and none twice
- * (an empty list: no setter posts named, rule (1) alone); ITK_EINVALID
+ * (an empty list: no setter posts named, the genesis officer sets); ITK_EINVALID
  * naming what is wrong otherwise. */
 int itk_post_setters_check(const json_t *setters);
 
 /* Fills out from the settings rules ("decision_rules", may be NULL) and
  * setters ("post_setters", may be NULL): in_force when either is a
  * non-empty list. A malformed setters gives ITK_EINVALID (out
- * stays in force with no setters named). city and source are left empty. */
+ * stays in force with no setters named). city, source and genesis are left
+ * empty. */
 int itk_post_setters_from(itk_post_setters *out, const json_t *rules, const json_t *setters);
 
 /* The settings on posts in force in tree (the city's itaku.json and its
- * contract amendments, as itk_kessai_rule_at reads them). A malformed list
- * in force counts as no list (writers and the schema refuse one where it is
- * written). Never fails on a tree it cannot read (out->in_force 0). */
-int itk_post_setters_at(itk_post_setters *out, git_repository *repo, const git_tree *tree);
+ * contract amendments, as itk_kessai_rule_at reads them), and, when from
+ * (the commit whose tree is tree, NULL: unknown) is given and the settings
+ * are in force, the genesis officer found by following from's first
+ * parents to the root. A malformed list in force counts as no list
+ * (writers and the schema refuse one where it is written). Never fails on
+ * a tree it cannot read (out->in_force 0). */
+int itk_post_setters_at(itk_post_setters *out, git_repository *repo, const git_tree *tree,
+                        const git_oid *from);
 
 /* 0 when signer (a principal of the city, whose post is signer_post, NULL
- * when none) may give principal the post post under s, principal's post
- * before being before (NULL when none); ITK_EAUTH with a message saying who
- * may set posts otherwise. Allowed always when s is not in force or post
- * equals before. */
+ * when none) may make a setting of who may seal (see above) about
+ * principal (giving it post, NULL when the setting gives none; before: its
+ * post before, NULL when none) under s; ITK_EAUTH with a message saying who
+ * may otherwise. Allowed always when s is not in force. The caller decides
+ * that the change is a setting (itk_key_setting_check does). */
 int itk_post_set_allowed(const itk_post_setters *s, const char *signer, const char *signer_post,
                          const char *principal, const char *post, const char *before);
 
-/* itk_post_set_allowed for a commit of party, signed by principal signer,
- * made on tree before (the first parent's tree, or HEAD's for a writer),
- * giving principal the post post: settings and posts read from before. 0
- * when party is not the city there. ITK_EAUTH as above, ITK_ENOMEM. */
-int itk_post_setting_check(git_repository *repo, const git_tree *before, const char *party,
-                           const char *signer, const char *principal, const char *post);
+/* What a key record or key event of the city is, for itk_key_setting_check. */
+typedef enum {
+    ITK_SETTING_KEY_RECORD = 1, /* a key record added under principal */
+    ITK_SETTING_KEY_EVENT,      /* a key event (not "compromise") about principal */
+} itk_setting_kind;
 
-/* While post_setters names posts, the settings that say who decides
- * ("decision_rules" and "post_setters": a contract amendment naming either,
- * or an edit of itaku.json changing either) are changed only by an officer
- * of one of those posts too; else anyone could drop the list and then name
- * themselves 課長. 0 when signer (a principal of party, its post read from
- * tree before) may change them, or party is not the city, or no setter post
- * is named; ITK_EAUTH saying who may otherwise; ITK_ENOMEM. */
-int itk_post_settings_change_check(git_repository *repo, const git_tree *before, const char *party,
-                                   const char *signer);
+/* Checks a key record or key event of a commit of party, signed by
+ * principal signer, made on tree before (the first parent's tree, or HEAD's
+ * for a writer; from: that commit, to find the genesis officer), concerning
+ * principal and giving it post (NULL: none): 0 when it is no setting of
+ * who may seal, or party is not the city there, or signer may make it
+ * (itk_post_set_allowed); ITK_EAUTH saying who may otherwise; ITK_ENOMEM. */
+int itk_key_setting_check(git_repository *repo, const git_tree *before, const git_oid *from,
+                          const char *party, const char *signer, itk_setting_kind kind,
+                          const char *principal, const char *post);
+
+/* While the settings on posts are in force, the settings that say who
+ * decides ("decision_rules" and "post_setters": a contract amendment naming
+ * either, or an edit of itaku.json changing either) are changed only by a
+ * setter too (the holders of post_setters, else the genesis officer); else
+ * anyone could drop the rules, or the list, and then decide alone. 0 when
+ * signer (a principal of party, its post read from tree before; from: the
+ * commit of before, as above) may change them, or party is not the city,
+ * or no rule is in force; ITK_EAUTH saying who may otherwise; ITK_ENOMEM. */
+int itk_post_settings_change_check(git_repository *repo, const git_tree *before,
+                                   const git_oid *from, const char *party, const char *signer);
+
+/* The principal of the city's key that the genesis registers, reached from
+ * commit from by its first parents: into out (size bytes; "" when the root
+ * holds no single key record of the city). 0, or a libgit2 error. */
+int itk_genesis_principal(char *out, size_t size, git_repository *repo, const git_oid *from);
 
 #endif

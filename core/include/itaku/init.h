@@ -27,7 +27,9 @@ typedef struct {
      * NULL: none, one city key decides */
     const json_t *decision_rules;
     /* itaku.json "post_setters" (the posts whose holders set the city's
-     * officers' posts, itaku/delegation.h; borrowed), or NULL: none */
+     * officers' posts, itaku/delegation.h; borrowed), or NULL: none (the
+     * genesis officer sets them). When it names posts, principal_post must
+     * be one of them (else nobody could set a post): ITK_EINVALID. */
     const json_t *post_setters;
 } itk_init_options;
 

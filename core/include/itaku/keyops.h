@@ -19,8 +19,10 @@ int itk_key_add_named(git_oid *out, itk_registry *reg, itk_signer *signer, const
 
 /* itk_key_add_named also recording the principal's post (NULL: none),
  * e.g. 課長 (DESIGN V12); ITK_EINVALID for a post failing itk_post_check;
- * ITK_EAUTH, writing nothing, when the signer may not set that post
- * (itk_post_setting_check: no self-promotion, post_setters). */
+ * ITK_EAUTH, writing nothing, when the key is a setting of who may seal
+ * and the signer no setter for it (itk_key_setting_check: a post given, or
+ * the principal holds one, or is another's; never one's own). Rotation,
+ * retirement, recovery and confirmation are checked the same way. */
 int itk_key_add_attrs(git_oid *out, itk_registry *reg, itk_signer *signer, const itk_pubkey *key,
                       const char *principal, const char *name, const char *post);
 
@@ -30,7 +32,8 @@ int itk_key_add_attrs(git_oid *out, itk_registry *reg, itk_signer *signer, const
  * itk_key_set_name. A post in force at a commit is read from that commit's
  * parents (itk_principal_post_before), so a change reaches no earlier
  * seal. ITK_EAUTH, writing nothing, when the signer may not set that post
- * (itk_post_setting_check). */
+ * or, for any attribute, when the principal holds a post
+ * (itk_key_setting_check). */
 int itk_key_set_attributes(git_oid *out, itk_registry *reg, itk_signer *signer,
                            const char *principal, const char *name, const char *post);
 
