@@ -63,13 +63,15 @@ event() {
 }
 EV=parties/akiruno-city/key-events
 event k-999999 課長
-P=$(forge "$T/kacho.key" kacho key-attributes main "" "$EV/k-999999.json=$T/ev-k-999999.json")
+# written by the officer who opened the registry (who may set posts, V12),
+# so that only the order rule (V4) is at stake
+P=$(forge "$T/city.key" officer key-attributes main "" "$EV/k-999999.json=$T/ev-k-999999.json")
 plant "$P"
 expect_rejected "$P" V4 "$EV/k-999999.json"
 grep -q "skips from" "$T/out" || fail "the skipped ids are not named"
 plant "$M0"
 event k-000003 課長
-Q=$(forge "$T/kacho.key" kacho key-attributes main "" "$EV/k-000003.json=$T/ev-k-000003.json")
+Q=$(forge "$T/city.key" officer key-attributes main "" "$EV/k-000003.json=$T/ev-k-000003.json")
 plant "$Q"
 expect_exit 0 "$ITAKU" verify
 ok "a key event with id k-999999 is refused (V4, commit named); its twin, a few ids above the highest (as a copy that fetched unmerged events writes), verifies"
