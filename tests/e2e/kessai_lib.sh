@@ -123,3 +123,45 @@ only_v12() {
     others=$(grep -E "^${1:0:12} " "$T/out" | grep -vE "^${1:0:12} V12 " || true)
     [ -z "$others" ] || fail "$1 breaks more than V12: $others"
 }
+
+# rules_one_kacho OUT: the test's decision rules ($T/rules.json) with a
+# third-party provision needing only one 課長 (a looser rule), written to OUT.
+rules_one_kacho() {
+    python3 - "$T/rules.json" "$1" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+for rule in r["decision_rules"]:
+    if rule["request_kinds"] == ["third-party-provision"]:
+        rule["approvers"] = [{"post": "課長", "count": 1}]
+json.dump(r, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+}
+
+# somu_sets_posts: a 総務 officer (key $T/somu.key, principal somu) is added
+# and the rules are amended to name 総務 the only post that sets posts
+# (post_setters); the amended rules are $T/setters.json.
+somu_sets_posts() {
+    "$ITAKU" key generate "$T/somu.key" --comment somu >/dev/null
+    expect_exit 0 "$ITAKU" key add "$T/somu.key.pub" --principal somu --post 総務
+    python3 - "$T/rules.json" "$T/setters.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+r["post_setters"] = ["総務"]
+json.dump(r, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+    expect_exit 0 "$ITAKU" contract amend --decision-rules "$T/setters.json" --reason "職の設定は総務"
+}
+
+# kessai_hub: the city's hosted registry $T/hub (server init with the
+# city's key and genesis), with hub_refs (its refs and ids) and
+# push_as PARTY ARGS... (git push to it as PARTY's login).
+kessai_hub() {
+    HUB=$T/hub
+    expect_exit 0 "$ITAKU" server init "$HUB" --city-key "$CITY_FPR" --genesis "$GENESIS"
+}
+hub_refs() { git -C "$HUB" for-each-ref --format='%(refname) %(objectname)'; }
+push_as() {
+    local party=$1
+    shift
+    ITAKU_PARTY=$party git push "$HUB" "$@"
+}

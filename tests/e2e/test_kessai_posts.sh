@@ -50,16 +50,8 @@ expect_exit 0 "$ITAKU" verify
 ok "self-promotion to 課長 then sealing is refused (V12, the key event named); the same post set by another officer seals and verifies"
 
 # --- 2. post_setters names 総務: a 担当 adding a new 課長 key
-"$ITAKU" key generate "$T/somu.key" --comment somu >/dev/null
 "$ITAKU" key generate "$T/kacho3.key" --comment kacho3 >/dev/null
-expect_exit 0 "$ITAKU" key add "$T/somu.key.pub" --principal somu --post 総務
-python3 - "$T/rules.json" "$T/setters.json" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))
-r["post_setters"] = ["総務"]
-json.dump(r, open(sys.argv[2], "w"), ensure_ascii=False)
-PY
-expect_exit 0 "$ITAKU" contract amend --decision-rules "$T/setters.json" --reason "職の設定は総務"
+somu_sets_posts
 git show main:itaku.json >/dev/null
 git log -1 --format=%H main >"$T/amended"
 expect_refused "officer \(post 担当\) may not set the post of kacho3 to 課長" \

@@ -89,15 +89,7 @@ ok "no post_setters: a 担当 dropping the decision rules is refused by itaku an
 
 # --- 4. post_setters [総務] (the attack's own shape): the 担当 who opened
 # the registry is no setter any more
-"$ITAKU" key generate "$T/somu.key" --comment somu >/dev/null
-expect_exit 0 "$ITAKU" key add "$T/somu.key.pub" --principal somu --post 総務
-python3 - "$T/rules.json" "$T/setters.json" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))
-r["post_setters"] = ["総務"]
-json.dump(r, open(sys.argv[2], "w"), ensure_ascii=False)
-PY
-expect_exit 0 "$ITAKU" contract amend --decision-rules "$T/setters.json" --reason "職の設定は総務"
+somu_sets_posts
 "$ITAKU" key generate "$T/evil2.key" --comment evil2 >/dev/null
 expect_refused "officer \(post 担当\) may not add or change the keys of kacho \(post 課長\)" \
     "$ITAKU" key add "$T/evil2.key.pub" --principal kacho

@@ -12,14 +12,7 @@
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 setup_kessai
-HUB=$T/hub
-expect_exit 0 "$ITAKU" server init "$HUB" --city-key "$CITY_FPR" --genesis "$GENESIS"
-hub_refs() { git -C "$HUB" for-each-ref --format='%(refname) %(objectname)'; }
-push_as() {
-    local party=$1
-    shift
-    ITAKU_PARTY=$party git push "$HUB" "$@"
-}
+kessai_hub
 fpr_of() { ssh-keygen -lf "$1.pub" | awk '{print $2}'; }
 
 cd "$T/city"

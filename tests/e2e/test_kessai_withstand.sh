@@ -119,14 +119,7 @@ expect_exit 0 "$ITAKU" verify
 ok "a second seal by the same 課長 is refused and does not count twice (V12); a second 課長 decides"
 
 # --- 5. a rule amended after the draft to need fewer seals
-python3 - "$T/rules.json" "$T/fewer.json" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))
-for rule in r["decision_rules"]:
-    if rule["request_kinds"] == ["third-party-provision"]:
-        rule["approvers"] = [{"post": "課長", "count": 1}]
-json.dump(r, open(sys.argv[2], "w"), ensure_ascii=False)
-PY
+rules_one_kacho "$T/fewer.json"
 expect_exit 0 "$ITAKU" contract amend --decision-rules "$T/fewer.json" --reason "専決規程の改正"
 expect_exit 0 "$ITAKU" kessai acme/q-000004 --approve --key "$T/kacho.key"
 if grep -q "is approved" "$T/out"; then fail "the amended rule decided a draft made before it"; fi

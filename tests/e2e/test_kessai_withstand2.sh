@@ -118,14 +118,7 @@ ok "a seal by a key compromised on main does not count (V12); two 課長 with ac
 # --- 4. a rule from a hidden amendment: an amendment needing only 1 課長
 # for a third-party provision, on a side line that main never takes; the
 # draft is made there
-python3 - "$T/rules.json" "$T/fewer.json" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))
-for rule in r["decision_rules"]:
-    if rule["request_kinds"] == ["third-party-provision"]:
-        rule["approvers"] = [{"post": "課長", "count": 1}]
-json.dump(r, open(sys.argv[2], "w"), ensure_ascii=False)
-PY
+rules_one_kacho "$T/fewer.json"
 git switch -q -c side
 expect_exit 0 "$ITAKU" contract amend --decision-rules "$T/fewer.json" --reason "専決規程の改正"
 AM=$(git rev-parse HEAD)
