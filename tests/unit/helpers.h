@@ -40,6 +40,7 @@ typedef struct {
     itk_signer *city, *acme;
     itk_registry *reg;
     git_repository *repo;
+    git_oid head; /* left for the test's setup to set (zero from th_acme_new) */
 } th_acme;
 th_acme *th_acme_new(void);
 void th_acme_free(th_acme *f);

@@ -30,26 +30,12 @@
 #define OBLIGATIONS "obligations/akiruno-outsourcing.v1.json"
 #define ACME_ENTRY "parties/acme/register/r-000001.json"
 
-typedef struct {
-    char *dir;
-    char reg_path[4096];
-    itk_signer *city, *acme;
-    itk_registry *reg;
-    git_repository *repo;
-    git_oid head; /* acme's first register entry, on top of its registration */
-} fixture;
+typedef th_acme fixture; /* head: acme's first register entry, on top of its registration */
 
 /* the contract, acme registered, acme's register entry r-000001 */
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof(*f));
-    f->dir = th_tmpdir();
-    snprintf(f->reg_path, sizeof(f->reg_path), "%s/reg", f->dir);
-    f->city = th_signer();
-    f->acme = th_signer();
-    f->reg = th_contract(f->reg_path, f->city, "2026-12-01", "2027-03-31", NULL);
-    f->repo = itk_registry_repo(f->reg);
-    th_add_acme(f->reg, f->city, f->acme);
+    fixture *f = th_acme_new();
     th_submit(f->reg, f->acme, "register",
               th_register_entry("received", "item-1", "2026-12-02T10:00:00+09:00"), NULL);
     assert_int_equal(git_reference_name_to_id(&f->head, f->repo, "HEAD"), 0);
@@ -59,13 +45,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
-    itk_registry_free(f->reg);
-    itk_signer_free(f->city);
-    itk_signer_free(f->acme);
-    th_rmtree(f->dir);
-    free(f->dir);
-    free(f);
+    th_acme_free(*state);
     return 0;
 }
 

@@ -30,25 +30,11 @@ const char *__asan_default_options(void)
     return "fast_unwind_on_malloc=0";
 }
 
-typedef struct {
-    char *dir;
-    char reg_path[4096];
-    itk_signer *city, *acme;
-    itk_registry *reg;
-    git_repository *repo;
-    git_oid head;
-} fixture;
+typedef th_acme fixture; /* head: acme's first register entry, on top of its registration */
 
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof(*f));
-    f->dir = th_tmpdir();
-    snprintf(f->reg_path, sizeof(f->reg_path), "%s/reg", f->dir);
-    f->city = th_signer();
-    f->acme = th_signer();
-    f->reg = th_contract(f->reg_path, f->city, "2026-12-01", "2027-03-31", NULL);
-    f->repo = itk_registry_repo(f->reg);
-    th_add_acme(f->reg, f->city, f->acme);
+    fixture *f = th_acme_new();
     th_submit(f->reg, f->acme, "register", th_register_entry("received", "item-1", WHEN), NULL);
     assert_int_equal(git_reference_name_to_id(&f->head, f->repo, "HEAD"), 0);
     *state = f;
@@ -57,13 +43,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
-    itk_registry_free(f->reg);
-    itk_signer_free(f->city);
-    itk_signer_free(f->acme);
-    th_rmtree(f->dir);
-    free(f->dir);
-    free(f);
+    th_acme_free(*state);
     return 0;
 }
 
