@@ -34,6 +34,16 @@ register_item() {
 }
 
 tests_run=0
+# `producer | has [grep options] PATTERN`: like `| has`, but reads all of
+# the producer's output first. grep -q leaves at the first match, and under
+# `set -o pipefail` a producer still writing then dies of SIGPIPE and fails the
+# pipeline, now and then, on a loaded machine.
+has() {
+    local all
+    all=$(cat)
+    grep -q "$@" <<<"$all"
+}
+
 fail() {
     echo "FAIL: $*" >&2
     exit 1

@@ -34,8 +34,8 @@ PY
     fail "attach's commit holds $(git diff --name-only HEAD^ HEAD)"
 git cat-file -p "HEAD:parties/acme/attachments/$sha" | cmp - "$T/管理体制図.pdf" ||
     fail "the kept bytes differ from the file"
-git log -1 --format=%B | grep -qx "Itaku-Action: attach" || fail "attach's commit is not an attach action"
-git cat-file commit HEAD | grep -q '^gpgsig -----BEGIN SSH SIGNATURE-----' || fail "attach's commit is not signed"
+git log -1 --format=%B | has -x "Itaku-Action: attach" || fail "attach's commit is not an attach action"
+git cat-file commit HEAD | has '^gpgsig -----BEGIN SSH SIGNATURE-----' || fail "attach's commit is not signed"
 expect_exit 0 "$ITAKU" verify
 state=$(state_of .)
 expect_exit 0 "$ITAKU" attach "$T/管理体制図.pdf"
@@ -318,7 +318,7 @@ expect_exit 0 "$ITAKU" form render "$g" -o "$T/ghost.html"
 grep -q "欠落: 引用された添付ファイル 1 件が登録簿にありません。この様式は不完全です。" "$T/ghost.html" ||
     fail "the form page does not say the attachment is missing"
 grep -q "誓約書.pdf" "$T/ghost.html" || fail "the missing file's name is not shown"
-status_findings | grep -q "^acme/$g overdue incomplete: attachments cites 誓約書.pdf" ||
+status_findings | has "^acme/$g overdue incomplete: attachments cites 誓約書.pdf" ||
     fail "status does not report the form incomplete: $(status_findings)"
 expect_exit 1 "$ITAKU" status --at 2026-12-02
 expect_output "引用した添付書類の保管"

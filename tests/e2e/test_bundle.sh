@@ -14,7 +14,7 @@ ok "the city approved acme's form 6 naming sub"
 cd "$T/acme"
 expect_exit 0 "$ITAKU" bundle create "$T/b1" --for sub
 expect_output "the whole history"
-head -1 "$T/b1" | grep -qx '# v2 git bundle' || fail "not a v2 bundle"
+head -1 "$T/b1" | has -x '# v2 git bundle' || fail "not a v2 bundle"
 git bundle verify "$T/b1" >"$T/out" 2>&1 || fail "git bundle verify refuses itaku's bundle: $(cat "$T/out")"
 grep -q "complete history" "$T/out" || fail "a first bundle should hold the whole history"
 git clone -q "$T/b1" "$T/plain" || fail "git clone refuses itaku's bundle"
@@ -113,7 +113,7 @@ forged=$(git rev-parse HEAD)
 git bundle create -q "$T/forged.bundle" main ^"$(git -C "$T/acme" rev-parse refs/itaku/lines/sub)" 2>/dev/null
 cd "$T/acme"
 expect_refused "commit ${forged:0:12} breaks V1" "$ITAKU" bundle import "$T/forged.bundle" --from sub
-git for-each-ref refs/itaku/incoming | grep -q . && fail "the quarantine was not emptied"
+git for-each-ref refs/itaku/incoming | has . && fail "the quarantine was not emptied"
 ok "a bundle with a forged commit is refused naming commit and rule; nothing moved"
 
 # the way back: acme's receipt reaches sub as an incremental bundle

@@ -28,7 +28,7 @@ git -C "$T/city" cat-file -e HEAD:parties/beta/party.json || fail "the approval 
 grep -q "$(cut -d' ' -f2 "$T/beta.key.pub")" <(git -C "$T/city" show HEAD:parties/beta/keys/$(git -C "$T/city" ls-tree --name-only HEAD parties/beta/keys/ | xargs -n1 basename)) ||
     fail "beta's registered key is not the one form 6 names"
 at acme "$ITAKU" pull >/dev/null
-at acme "$ITAKU" requests --mine --json | grep -q '"state":"approved"' || fail "acme does not see its approval"
+at acme "$ITAKU" requests --mine --json | has '"state":"approved"' || fail "acme does not see its approval"
 ok "form 6 → receipt → approval registers the subcontractor named in it (V7); the decision reaches the requester by pull"
 
 # 3. the subcontractor joins; its own subcontractor is endorsed by the contractor
@@ -38,7 +38,7 @@ at beta "$ITAKU" acknowledge >/dev/null
 form6_for gamma "$T/gamma.key.pub" >"$T/form6-gamma.json"
 at beta "$ITAKU" request submit subcontract "$T/form6-gamma.json" >/dev/null 2>&1
 at acme "$ITAKU" receive beta "$T/beta" >/dev/null
-at acme "$ITAKU" requests --json | grep -q '"next":"acme"' || fail "acme is not asked to act"
+at acme "$ITAKU" requests --json | has '"next":"acme"' || fail "acme is not asked to act"
 # the city may not decide before the contractor endorses (V6)
 at city "$ITAKU" receive acme "$T/acme" >/dev/null
 git -C "$T/city" fetch -q "$T/acme" refs/heads/requests/beta/q-000001:refs/heads/requests/beta/q-000001
@@ -51,7 +51,7 @@ at acme "$ITAKU" endorse beta/q-000001 >/dev/null
 git -C "$T/city" fetch -q "$T/acme" +refs/heads/requests/beta/q-000001:refs/heads/requests/beta/q-000001
 at city "$ITAKU" approve beta/q-000001 >/dev/null
 [ "$(git -C "$T/city" rev-list --parents -n1 HEAD | wc -w)" = 3 ] || fail "the approval is not a merge"
-git -C "$T/city" log -1 --format=%B | grep -q "^Itaku-Received: acme " || fail "approval merge lacks Itaku-Received"
+git -C "$T/city" log -1 --format=%B | has "^Itaku-Received: acme " || fail "approval merge lacks Itaku-Received"
 at acme "$ITAKU" pull >/dev/null
 at beta "$ITAKU" pull >/dev/null
 expect_exit 0 "$ITAKU" clone "$T/beta" "$T/gamma" --city-key "$CITY_FPR" --genesis "$GENESIS"
@@ -63,11 +63,11 @@ ok "a sub-subcontractor joins: endorsed by the contractor, approved by the city'
 at gamma "$ITAKU" request submit take-out --summary "持出し" >/dev/null 2>&1
 at beta "$ITAKU" receive gamma "$T/gamma" >/dev/null
 at beta "$ITAKU" decline gamma/q-000001 --reason "不要" >/dev/null
-at beta "$ITAKU" requests --all --json | grep -q '"state":"declined"' || fail "decline not shown"
+at beta "$ITAKU" requests --all --json | has '"state":"declined"' || fail "decline not shown"
 at beta "$ITAKU" request submit third-party-provision --summary "提供" >/dev/null 2>&1
 at beta "$ITAKU" withdraw beta/q-000002 >/dev/null
 # (the withdrawal is itself a request record, beta/q-000003)
-at beta "$ITAKU" requests --mine --json | grep -q '"state":"withdrawn"' || fail "withdrawal not shown"
+at beta "$ITAKU" requests --mine --json | has '"state":"withdrawn"' || fail "withdrawal not shown"
 at beta "$ITAKU" request submit other-purpose-use --summary "目的外" >/dev/null 2>&1
 at beta "$ITAKU" request submit take-out --summary "持出し" >/dev/null 2>&1
 at acme "$ITAKU" receive beta "$T/beta" >/dev/null
@@ -114,10 +114,10 @@ ok "prior approval: refused without, with a rejected, returned, withdrawn or pen
 n=$(at city "$ITAKU" instruct report --to beta --due 2099-12-10 --text "履行状況を報告してください" 2>/dev/null)
 at acme "$ITAKU" pull >/dev/null
 at beta "$ITAKU" pull >/dev/null
-at beta "$ITAKU" instructions --json | grep -q "\"instruction\":\"$n\"" || fail "beta does not see $n"
+at beta "$ITAKU" instructions --json | has "\"instruction\":\"$n\"" || fail "beta does not see $n"
 form4_answering "$n" >"$T/form4.json"
 at beta "$ITAKU" form submit 4 "$T/form4.json" >/dev/null 2>&1
-at beta "$ITAKU" instructions --all --json | grep -q '"answer":"beta/f4-000001"' || fail "answer not linked"
+at beta "$ITAKU" instructions --all --json | has '"answer":"beta/f4-000001"' || fail "answer not linked"
 expect_exit 2 "$ITAKU" -C "$T/beta" instruct report --to acme --due 2099-01-01 --text x
 expect_output "not below beta"
 ok "instructions go down to descendants and are answered by records citing them"
@@ -144,7 +144,7 @@ at acme "$ITAKU" pull >/dev/null
 at city "$ITAKU" receive acme "$T/acme" >/dev/null
 doc=$(printf '紛失届' | sha256sum | cut -d' ' -f1)
 at city "$ITAKU" key recover gamma "$T/gamma2.key.pub" --document "$doc" --principal sato >/dev/null
-at city "$ITAKU" log --json | grep -q '"recovered":true' && fail "the recovery commit itself is not signed by the recovered key"
+at city "$ITAKU" log --json | has '"recovered":true' && fail "the recovery commit itself is not signed by the recovered key"
 at acme "$ITAKU" pull >/dev/null
 at beta "$ITAKU" pull >/dev/null
 at gamma "$ITAKU" pull >/dev/null

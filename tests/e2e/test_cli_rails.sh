@@ -94,8 +94,8 @@ for cmd in $("$ITAKU" __complete ""); do
     done <"$T/list"
 done
 if command -v man >/dev/null; then
-    MANWIDTH=80 man -l "$MAN/itaku-status.1" 2>&1 | grep -q -- "--party" || fail "man -l does not render itaku-status.1"
-    MANWIDTH=80 man -l "$MAN/itaku.1" 2>&1 | grep -q "itaku-status" || fail "man -l does not render itaku.1"
+    MANWIDTH=80 man -l "$MAN/itaku-status.1" 2>&1 | has -- "--party" || fail "man -l does not render itaku-status.1"
+    MANWIDTH=80 man -l "$MAN/itaku.1" 2>&1 | has "itaku-status" || fail "man -l does not render itaku.1"
 else
     fail "man is not installed (make deps installs man-db)"
 fi
@@ -112,13 +112,13 @@ complete_words() {
 [ "$(complete_words itaku status --pa)" = "--party" ] || fail "itaku status --pa<TAB>"
 got=$(complete_words itaku status --party "" | sort | tr '\n' ' ')
 [ "$got" = "acme akiruno-city " ] || fail "itaku status --party <TAB>: '$got'"
-complete_words itaku key a | grep -qx add || fail "itaku key a<TAB> does not give add"
+complete_words itaku key a | has -x add || fail "itaku key a<TAB> does not give add"
 # record and request ids: every record `record list` shows, as party/id
 "$ITAKU" record list | awk '$3 != "(key)" {print $1 "/" $3}' | sort >"$T/ids"
 [ -s "$T/ids" ] || fail "the scenario has no records to complete"
 complete_words itaku history "" | sort >"$T/completed"
-comm -23 "$T/ids" "$T/completed" | grep -q . && fail "itaku history <TAB> misses: $(comm -23 "$T/ids" "$T/completed")"
-complete_words itaku record show "$(head -c 3 "$T/ids")" | grep -qxF "$(head -1 "$T/ids")" ||
+comm -23 "$T/ids" "$T/completed" | has . && fail "itaku history <TAB> misses: $(comm -23 "$T/ids" "$T/completed")"
+complete_words itaku record show "$(head -c 3 "$T/ids")" | has -xF "$(head -1 "$T/ids")" ||
     fail "itaku record show <TAB> does not give $(head -1 "$T/ids")"
 ok "bash completion: commands, subcommands, options, party ids, record ids"
 # what a newcomer tried next: each slip with its twin

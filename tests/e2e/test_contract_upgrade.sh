@@ -58,7 +58,7 @@ expect_output "carries $RV files? the registry lacks"
 expect_exit 0 "$ITAKU" contract upgrade
 expect_output "^Published $RV new contract template files? in commit"
 git cat-file -e HEAD:schemas/register.v1.schema.json || fail "the upgrade did not add register.v1"
-git log -1 --format=%B | grep -q "^Itaku-Action: contract-update$" || fail "not a contract-update commit"
+git log -1 --format=%B | has "^Itaku-Action: contract-update$" || fail "not a contract-update commit"
 [ "$(git diff --name-only HEAD~1 HEAD)" = "$(for v in $(seq 1 "$RV"); do echo "schemas/register.v$v.schema.json"; done | LC_ALL=C sort)" ] ||
     fail "the upgrade touched more than the missing file: $(git diff --name-only HEAD~1 HEAD)"
 once=$(git for-each-ref; git rev-parse HEAD)

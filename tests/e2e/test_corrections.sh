@@ -17,7 +17,7 @@ cd "$T/city"
 expect_refused "already past.*--backdated" "$ITAKU" instruct report --to acme --due 2020-01-31 --text "臨時報告"
 expect_exit 0 "$ITAKU" instruct report --to acme --due 2020-01-31 --backdated --reason "口頭で指示済み" --text "臨時報告"
 n2=$(cat "$T/out")
-git show "HEAD:parties/akiruno-city/instructions/${n2#*/}.json" | grep -q '"backdated": *true' ||
+git show "HEAD:parties/akiruno-city/instructions/${n2#*/}.json" | has '"backdated": *true' ||
     fail "the backdated instruction does not say so"
 ok "an instruction due in the past asks for --backdated, and the record says it was"
 

@@ -74,9 +74,9 @@ ok "every date in the demo's records lies within the contract period (the day of
 # Form 6 names the contractor and the subcontractor by their company names,
 # as the parties were registered, never by a party id or a sample name.
 sed -n '/^# 参考様式第6号/,/^## 電子署名/p' "$T/demo.out" >"$T/form6.md"
-grep -A3 '受注者（所在地・名称・代表者）' "$T/form6.md" | grep -q '\*\*名称\*\*: 株式会社アクメ情報サービス$' ||
+grep -A3 '受注者（所在地・名称・代表者）' "$T/form6.md" | has '\*\*名称\*\*: 株式会社アクメ情報サービス$' ||
     fail "form 6 does not name the contractor 株式会社アクメ情報サービス: $(cat "$T/form6.md")"
-grep -A2 '\*\*再委託先\*\*' "$T/form6.md" | grep -q '\*\*名称\*\*: ベータ開発株式会社$' ||
+grep -A2 '\*\*再委託先\*\*' "$T/form6.md" | has '\*\*名称\*\*: ベータ開発株式会社$' ||
     fail "form 6 does not name the subcontractor ベータ開発株式会社: $(cat "$T/form6.md")"
 grep -q '"name": "株式会社アクメ情報サービス"' "$city/parties/acme/party.json" ||
     fail "the contractor is registered under another name"

@@ -124,7 +124,7 @@ for id in "$F1" "$R1" "$I1"; do
     expected "$id" "${PATHS[$id]}" "${TYPES[$id]}" "$id" >"$T/want-$id" || fail "expected $id"
     expect_exit 0 "$ITAKU" form render "$id" --format md
     cp "$T/out" "$T/$id.md"
-    head -1 "$T/$id.md" | grep -qE '^# (参考様式第[13]号|事故報告書)' || fail "$id.md does not start with the title"
+    head -1 "$T/$id.md" | has -E '^# (参考様式第[13]号|事故報告書)' || fail "$id.md does not start with the title"
     contains "$T/$id.md" "$T/want-$id" md || fail "form render $id --format md lacks what the form says"
     # the city's words, never the codes: 受領, not received (labels/ja.v1.json)
     [ -s "$T/codes-$id" ] || [ "$id" = "$F1" ] || fail "$id: the scenario has no coded value to check"

@@ -210,7 +210,7 @@ expect_exit 0 "$ITAKU" who --at 2027-03-25
 grep -qE "ｓｋｒ－ｕｓｂ－０３ +[^ ]" "$T/out" ||
     fail "who runs a full-width 管理番号 into the next column: $(grep -F ｓｋｒ "$T/out")"
 expect_exit 0 "$ITAKU" history skr-usb-01
-grep -c "cites skr-usb-01 in item_id" "$T/out" | grep -qx 2 ||
+grep -c "cites skr-usb-01 in item_id" "$T/out" | has -x 2 ||
     fail "history skr-usb-01 does not tell both entries of the item: $(cat "$T/out")"
 ok "who and history take SKR-USB-01, skr-usb-01 and ＳＫＲ－ＵＳＢ－０１ as one item; who's table keeps a space after a full-width 管理番号"
 finish

@@ -82,7 +82,7 @@ ok "each schema in doc/json is JSON Schema 2020-12 with required and additionalP
 # schema belongs to such a command: "record list" is record-list.schema.json
 with_json=""
 while read -r cmd; do
-    if "$ITAKU" help $cmd | grep -q -- '--json'; then
+    if "$ITAKU" help $cmd | has -- '--json'; then
         name=${cmd// /-}
         [ -f "$schemas/$name.schema.json" ] || fail "itaku $cmd offers --json but doc/json/$name.schema.json is missing"
         with_json="$with_json $name"
@@ -233,7 +233,7 @@ PY
 bad=$(sjis_commit 1)
 git update-ref refs/heads/main "$bad"
 git reset -q --hard
-git cat-file commit "$bad" | grep -q '^encoding' && fail "the commit has an encoding header"
+git cat-file commit "$bad" | has '^encoding' && fail "the commit has an encoding header"
 git cat-file commit "$bad" | LC_ALL=C grep -qa $'\x82\xa0 done' || fail "the message lost its Shift_JIS bytes"
 expect_rejected "$bad" V10
 answer verify.sjis-raw 1 "$ITAKU" verify --json
@@ -250,7 +250,7 @@ validate log "$J/log.sjis-raw.json"
 bad=$(sjis_commit 2 "encoding Shift_JIS")
 git update-ref refs/heads/main "$bad"
 git reset -q --hard
-git cat-file commit "$bad" | grep -q '^encoding Shift_JIS$' || fail "the commit has no encoding header"
+git cat-file commit "$bad" | has '^encoding Shift_JIS$' || fail "the commit has no encoding header"
 expect_rejected "$bad" V10
 answer log.sjis-header 0 "$ITAKU" log --json
 node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "$J/log.sjis-header.json" ||

@@ -9,10 +9,10 @@ export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_supp
 
 setup_kessai
 cd "$T/city"
-git show main:itaku.json | grep -q '"decision_rules"' || fail "itaku.json holds no decision_rules"
+git show main:itaku.json | has '"decision_rules"' || fail "itaku.json holds no decision_rules"
 git grep -q '"post": "課長"' main -- 'parties/akiruno-city/keys/' || fail "no key records the post 課長"
 expect_exit 0 "$ITAKU" key attributes --principal jicho --post 部長代理
-git show HEAD --stat | grep -q key-events || fail "key attributes wrote no key event"
+git show HEAD --stat | has key-events || fail "key attributes wrote no key event"
 expect_exit 0 "$ITAKU" key attributes --principal jicho --post 次長
 expect_refused "needs --name TEXT, --post TEXT or both" "$ITAKU" key attributes --principal jicho
 expect_refused "control or text-direction" "$ITAKU" key attributes --principal jicho --post "$(printf '次\xe2\x80\xae長')"

@@ -63,7 +63,7 @@ PY
     d=$(git rev-parse old-decision)
     git update-ref -d refs/heads/old-decision
     [ "$(git rev-parse "$d^1")" != "$m1" ] || fail "the old decision was taken on current main"
-    git cat-file -p "$d" | grep -q "^Itaku-Action: approve" || fail "$d is not a decision"
+    git cat-file -p "$d" | has "^Itaku-Action: approve" || fail "$d is not a decision"
     # the decision's line first, the change second (the attack), and the
     # other way round
     x=$(forge "$T/city.key" officer receive "$d $m1" "Itaku-Received: akiruno-city $m1

@@ -104,7 +104,7 @@ for t in $TYPES; do
             fail "key add stored $name otherwise than TYPE BASE64"
         n=$((n + 1))
         register_item "f$n" | "$ITAKU" record add register - --key "$K/$name" >/dev/null
-        "$ITAKU" log -n 1 --json | grep -q "\"principal\":\"p-$name\"" ||
+        "$ITAKU" log -n 1 --json | has "\"principal\":\"p-$name\"" ||
             fail "the commit signed with $name is not attributed to p-$name"
         check_head "$K/$name.pub" "$K/$name"
     done
@@ -138,7 +138,7 @@ for t in $TYPES; do
             ssh-add -q "$K/$name" </dev/null 2>/dev/null
         n=$((n + 1))
         register_item "a$n" | "$ITAKU" record add register - --key "$K/$name" >/dev/null
-        "$ITAKU" log -n 1 --json | grep -q "\"principal\":\"p-$name\"" ||
+        "$ITAKU" log -n 1 --json | has "\"principal\":\"p-$name\"" ||
             fail "the agent commit of $name is not attributed to p-$name"
         check_head "$K/$name.pub"
     done

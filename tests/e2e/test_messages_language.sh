@@ -5,7 +5,7 @@
 # exit code never changes with the language.
 . "$(dirname "$0")/lib.sh"
 
-locale -a 2>/dev/null | grep -qiE '^ja_JP\.utf-?8$' ||
+locale -a 2>/dev/null | has -iE '^ja_JP\.utf-?8$' ||
     fail "the locale ja_JP.UTF-8 is not installed: run make deps-test (as root) to generate it"
 
 mkdir -p "$T/plain"

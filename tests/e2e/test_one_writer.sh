@@ -29,7 +29,7 @@ done
 ok "60 writes in 20 rounds of three at once all succeed"
 
 [ "$(git rev-list --count HEAD)" = $((base + 60)) ] || fail "not every write landed as one commit"
-git rev-list HEAD --first-parent | wc -l | grep -qx $((base + 60)) || fail "the line is not linear"
+git rev-list HEAD --first-parent | wc -l | has -x $((base + 60)) || fail "the line is not linear"
 for i in $(seq -w 1 20); do
     for id in pair-$i twin-$i; do
         n=$(git grep -l "\"item_id\": \"$id\"" HEAD -- parties/acme/register | wc -l)

@@ -16,7 +16,7 @@ need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v pdfinfo >/dev/null && command -v pdffonts >/dev/null && command -v pdftotext >/dev/null ||
     need+=(poppler-utils)
-fc-list | grep -q IPAexMincho || need+=(fonts-ipaexfont-mincho fonts-ipaexfont-gothic)
+fc-list | has IPAexMincho || need+=(fonts-ipaexfont-mincho fonts-ipaexfont-gothic)
 if [ ${#need[@]} -gt 0 ]; then
     [ "$(id -u)" = 0 ] || fail "missing ${need[*]} and this is not root: make deps-test installs them"
     { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"; } \

@@ -53,7 +53,7 @@ chrome() {
 chrome --dump-dom "file://$R/index.html" >"$T/index.dom" || fail "chromium cannot load the report"
 chrome --screenshot="$T/report.png" --window-size=1280,2000 "file://$R/index.html" >/dev/null ||
     fail "chromium cannot take a screenshot"
-[ -s "$T/report.png" ] && head -c 8 "$T/report.png" | od -An -c | grep -q "P   N   G" ||
+[ -s "$T/report.png" ] && head -c 8 "$T/report.png" | od -An -c | has "P   N   G" ||
     fail "no PNG screenshot"
 [ -n "${ITAKU_REPORT_SHOT:-}" ] && cp "$T/report.png" "$ITAKU_REPORT_SHOT"
 chrome --dump-dom "file://$R/timeline.html" >"$T/timeline.dom" || fail "chromium cannot load the timeline"

@@ -46,7 +46,7 @@ ok "an encrypted key signs through ssh-agent"
 ssh-add -q "$T/stranger.key" 2>/dev/null
 id=$(register_item 4 | "$ITAKU" record add register -)
 [ "$id" = r-000003 ] || fail "agent-only signing gave $id"
-"$ITAKU" log -n 1 --json | grep -q '"party":"acme"' || fail "agent commit not attributed to acme"
+"$ITAKU" log -n 1 --json | has '"party":"acme"' || fail "agent commit not attributed to acme"
 ok "with only ssh-agent, the registered key is found and the party follows from it"
 
 # Two registered keys in the agent: an error listing both.

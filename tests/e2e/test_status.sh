@@ -107,7 +107,7 @@ expect_output "acme \(受注者\)"
 expect_output "  beta \(再委託先\)"
 expect_output "作業従事者 w-002（高橋次郎）の教育・研修実施報告書（様式第2号）がない"
 "$ITAKU" -C "$T/city" status --csv --at 2099-01-02 >"$T/status.csv" || true
-head -c 3 "$T/status.csv" | od -An -tx1 | grep -q "ef bb bf" || fail "status --csv lacks the BOM"
+head -c 3 "$T/status.csv" | od -An -tx1 | has "ef bb bf" || fail "status --csv lacks the BOM"
 expect_exit 0 "$ITAKU" -C "$T/city" status --party beta --json
 py "import json; f=json.load(open('$T/out'))['findings']; assert {x['party'] for x in f}=={'beta'}, f"
 expect_exit 2 "$ITAKU" -C "$T/city" status --party nobody

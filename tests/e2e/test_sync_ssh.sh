@@ -66,7 +66,7 @@ ok "the city fetches, receives and approves; acme pulls the approval over SSH"
 expect_exit 0 "$ITAKU" bundle create "$T/to-sub-1" --for sub
 expect_exit 0 "$ITAKU" clone "$T/to-sub-1" "$T/sub" --city-key "$CITY_FPR" --genesis "$GENESIS" --key "$T/sub.key"
 cd "$T/sub"
-git remote | grep -q . && fail "the offline subcontractor has a remote"
+git remote | has . && fail "the offline subcontractor has a remote"
 "$ITAKU" acknowledge >/dev/null
 add_entry 1
 add_entry 2
@@ -86,7 +86,7 @@ expect_exit 0 "$ITAKU" bundle create "$T/to-sub-2" --for sub
 cd "$T/sub"
 expect_exit 0 "$ITAKU" bundle import "$T/to-sub-2"
 expect_exit 0 "$ITAKU" pull
-git ls-tree -r --name-only main | grep -q '^parties/akiruno-city/decisions/acme/' || fail "the approval is not in sub's main"
+git ls-tree -r --name-only main | has '^parties/akiruno-city/decisions/acme/' || fail "the approval is not in sub's main"
 for d in city acme sub; do
     (cd "$T/$d" && expect_exit 0 "$ITAKU" verify) || fail "verify fails in $d"
 done
@@ -131,7 +131,7 @@ before=$(state_of .)
 expect_exit 2 "$ITAKU" fetch hub
 expect_output "cannot fetch from|nothing was taken"
 [ "$(state_of .)" = "$before" ] || fail "a fetch cut off mid-pack changed the registry"
-git for-each-ref refs/itaku/incoming | grep -q . && fail "the quarantine was not emptied"
+git for-each-ref refs/itaku/incoming | has . && fail "the quarantine was not emptied"
 cp "$T/auth.good" "$AUTH_KEYS"
 expect_exit 0 "$ITAKU" fetch hub
 expect_output "line of acme +[0-9a-f]{12} -> [0-9a-f]{12}"

@@ -29,7 +29,7 @@ id2=$(register_item 1 | "$ITAKU" record add register -)
 grep -q '"name": "佐藤花子"' "$T/shown" || fail "Japanese text did not round-trip"
 grep -q '"safeguards": "私物端末の使用禁止。\\nウイルス対策ソフトの導入。"' "$T/shown" || fail "multi-line Japanese did not round-trip"
 grep -q '"party": "acme"' "$T/shown" || fail "envelope lacks the party"
-"$ITAKU" record list --party acme --type register | grep -q r-000001 || fail "record list misses r-000001"
+"$ITAKU" record list --party acme --type register | has r-000001 || fail "record list misses r-000001"
 ok "contractor adds records; show and list read them back"
 
 expect_exit 0 "$ITAKU" verify

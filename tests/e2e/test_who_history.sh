@@ -113,7 +113,7 @@ story "$NLATE"
 grep -q "^1 answered acme/f4-000001 acme False" "$T/story" || { cat "$T/story" >&2; fail "the answer is not in the instruction's story"; }
 grep -q "^1 received acme/f4-000001 akiruno-city" "$T/story" || fail "the answer's receipt is missing"
 story akiruno-city/n-999999
-head -1 "$T/story" | grep -q "akiruno-city/n-999999 True" || fail "a missing record cited is not flagged"
+head -1 "$T/story" | has "akiruno-city/n-999999 True" || fail "a missing record cited is not flagged"
 grep -q "^1 answered acme/f4-000002" "$T/story" || fail "the record citing a missing one is not shown"
 story acme/f1-000001
 grep -q "^1 superseded acme/f1-000002" "$T/story" || { cat "$T/story" >&2; fail "supersession not shown"; }

@@ -181,7 +181,7 @@ for ef in 2027-02-30 "$today"; do
     expect_exit 0 "$ITAKU" acknowledge
     named=$(git show HEAD --name-only --format= | grep '/acks/')
     want=obligations/akiruno-outsourcing.v$([ "$ef" = "$today" ] && echo 2 || echo 1).json
-    git show "HEAD:$named" | grep -qF "\"obligations\": \"$want\"" ||
+    git show "HEAD:$named" | has -F "\"obligations\": \"$want\"" ||
         fail "effective_from $ef: acknowledge did not name $want: $(git show "HEAD:$named")"
     row=$(ack_status)
     case "$row" in *適合*) ;; *) fail "effective_from $ef: the fresh acknowledgement does not count: $row" ;; esac

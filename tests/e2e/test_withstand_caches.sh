@@ -41,7 +41,7 @@ user_key() { echo "$1/.local/state/itaku/cache.key"; }
 cp -a "$T/city" "$T/reg"
 cd "$T/reg"
 L=$(git rev-parse HEAD)
-git cat-file commit "$L" | grep -q "^Itaku-Action: approve" || fail "the tip is not the city's decision"
+git cat-file commit "$L" | has "^Itaku-Action: approve" || fail "the tip is not the city's decision"
 F=$(git log -1 --format=%B "$L" | git commit-tree "$L^{tree}" -p "$L^")
 [ "$F" != "$L" ] || fail "the forgery is the decision itself"
 expect_exit 0 "$ITAKU" verify # A (the attacker) verifies the honest registry: cached

@@ -100,7 +100,7 @@ packs_before=$(packs .)
 expect_exit 2 peak_kb "$ITAKU" bundle create "$T/out.bundle" --for city
 expect_output "blob $big is $((RESULT_KIB * 1024)) bytes, over the limit of 20971520"
 [ ! -e "$T/out.bundle" ] || fail "a refused bundle create wrote a bundle"
-ls "$T" | grep -q '^out\.bundle\.tmp' && fail "a refused bundle create left a temporary file"
+ls "$T" | has '^out\.bundle\.tmp' && fail "a refused bundle create left a temporary file"
 [ "$(state_of .)" = "$before" ] || fail "a refused bundle create changed the registry"
 [ "$(packs .)" = "$packs_before" ] || fail "a refused bundle create wrote a pack"
 rss=$(cat "$T/peak")

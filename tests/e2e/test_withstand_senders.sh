@@ -35,13 +35,13 @@ gamma_tip=$(git -C "$T/gamma" rev-parse main)
 git clone -q "$T/gamma" "$T/liar"
 git -C "$T/liar" update-ref "refs/itaku/sender/$CITY" "$gamma_tip"
 git -C "$T/liar" bundle create -q "$T/liar.bundle" main "refs/itaku/sender/$CITY" 2>/dev/null
-git bundle list-heads "$T/liar.bundle" | grep -q " refs/heads/main$" || fail "the forged bundle has no main"
+git bundle list-heads "$T/liar.bundle" | has " refs/heads/main$" || fail "the forged bundle has no main"
 for p in acme beta city; do
     cd "$T/$p"
     expect_refused "says it comes from the city \($CITY\), but its main \(commit ${gamma_tip:0:12}\) is signed by gamma; the city's line moves only to the city's commits.*nothing was taken" \
         "$ITAKU" bundle import "$T/liar.bundle"
     no_accusation "a bundle lying about its sender accused someone else"
-    git for-each-ref refs/itaku/incoming | grep -q . && fail "the quarantine was not emptied"
+    git for-each-ref refs/itaku/incoming | has . && fail "the quarantine was not emptied"
 done
 ok "a subcontractor's bundle claiming to be the city is refused naming gamma as its signer; nothing moved"
 

@@ -237,7 +237,7 @@ git add -A
 git -c i18n.commitEncoding=Shift_JIS -c gpg.format=ssh -c user.signingkey="$T/acme.key" \
     commit -q -S -F "$T/msg"
 sjis=$(git rev-parse HEAD)
-git cat-file commit HEAD | grep -q '^encoding Shift_JIS' || fail "git wrote no encoding header"
+git cat-file commit HEAD | has '^encoding Shift_JIS' || fail "git wrote no encoding header"
 expect_exit 1 "$ITAKU" verify
 expect_output "${sjis:0:12} V10.*encoding"
 expect_exit 0 "$ITAKU" log --json

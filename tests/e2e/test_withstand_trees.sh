@@ -241,7 +241,7 @@ ok "a file entry naming a tree and a folder entry naming a blob are refused (V10
 # Point 6: commits git log would show otherwise.
 tree=$(git rev-parse "$git_twin^{tree}")
 bad=$(commit_tree "$tree" "$msg2" -c i18n.commitEncoding=ISO-8859-1)
-git cat-file commit "$bad" | grep -q '^encoding ISO-8859-1$' || fail "git wrote no encoding header"
+git cat-file commit "$bad" | has '^encoding ISO-8859-1$' || fail "git wrote no encoding header"
 hostile "$bad" "" "'encoding' header"
 # sign_raw HEADERS...: a commit of the twin's tree and message on base with
 # extra header lines before the signature, signed as git signs (ssh-keygen
@@ -275,7 +275,7 @@ ok "a commit with an encoding, gpgsig-sha256, second gpgsig, mergetag or unknown
 tree=$(git rev-parse "$git_twin^{tree}")
 bad=$(commit_tree "$tree" "$(printf '%s' "$msg2" | sed 's/^Itaku-Party:/ITAKU-PARTY:/')")
 hostile "$bad" "" "'ITAKU-PARTY' is a case variant of 'Itaku-Party'"
-git log -1 --format=%B "$bad" | git interpret-trailers --parse | grep -q '^ITAKU-PARTY: acme$' ||
+git log -1 --format=%B "$bad" | git interpret-trailers --parse | has '^ITAKU-PARTY: acme$' ||
     fail "git does not read the variant as a trailer"
 ok "a case variant of an Itaku- trailer key (ITAKU-PARTY:) is refused (V10)"
 

@@ -58,7 +58,7 @@ add_entry 1
 good=$(git rev-parse HEAD)
 bad=$(git cat-file commit HEAD | sed -e 's/^\(committer .*>\) [0-9]* \(.*\)$/\1 yesterday \2/' |
     git hash-object -t commit --literally -w --stdin)
-git cat-file commit "$bad" | grep -q '> yesterday' || fail "the bad date was not written"
+git cat-file commit "$bad" | has '> yesterday' || fail "the bad date was not written"
 git update-ref refs/heads/bad-date "$bad"
 git checkout -q main
 git branch -q zz "$unsigned"
