@@ -265,8 +265,8 @@ int itk_remote_clone(const char *url, const char *dir, const char *city_key, con
         else
             itk_packscan_guard_end(cc.guard);
         if (cloned < 0) {
-            char what[1200];
-            snprintf(what, sizeof(what), "cannot clone %s", url);
+            char what[2400];
+            snprintf(what, sizeof(what), itk__("cannot clone %s into %s"), url, dir);
             rc = itk_remote_auth_fail(auth, what);
             goto done;
         }
