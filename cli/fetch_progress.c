@@ -13,7 +13,8 @@ static struct {
     int stage;    /* the stage drawn last; -1 none */
     int ended;    /* that stage's ", done." was written */
     double drawn; /* when the line was last drawn (monotonic seconds) */
-} shown = {0, -1, 0, 0};
+    uint64_t total;
+} shown = {0, -1, 0, 0, 0};
 
 static double now(void)
 {
@@ -41,16 +42,19 @@ static void fetch_line(const itk_fetch_progress *p, void *payload)
         shown.stage = (int)p->stage;
         shown.ended = 0;
         shown.drawn = 0;
+        shown.total = 0;
     }
     if (shown.ended)
         return;
     int end = p->total && p->done >= p->total;
     unsigned pct = p->total ? (unsigned)(p->done * 100 / p->total) : 0;
     double t = now();
-    /* redrawn at most ten times a second, and at the stage's end */
-    if (!end && shown.drawn > 0 && t - shown.drawn < 0.1)
+    /* redrawn at most ten times a second, and when the count becomes known
+     * and at the stage's end */
+    if (!end && shown.drawn > 0 && t - shown.drawn < 0.1 && p->total == shown.total)
         return;
     shown.drawn = t;
+    shown.total = p->total;
     char size[48];
     amount(size, sizeof(size), p->bytes);
     unsigned long long done = (unsigned long long)p->done, total = (unsigned long long)p->total;
