@@ -42,6 +42,11 @@ int cli_color(int fd);
 /* A progress callback for core's long operations: a line on stderr that
  * rewrites itself, or NULL (no progress) when stderr is not a terminal. */
 itk_progress_cb cli_progress(void);
+/* How a fetched pack arrives (fetch, pull, receive, clone), as git says it,
+ * or NULL when stderr is not a terminal (cli/fetch_progress.c). */
+itk_fetch_progress_cb cli_fetch_progress(void);
+/* Ends a progress line left open (a failure said next starts its own). */
+void cli_progress_end(void);
 
 /* Text that came from a registry, made safe to print (core's itk_text_safe):
  * controls, bidirectional controls and invalid bytes shown as \x1b,

@@ -32,6 +32,7 @@ int cmd_clone(int argc, char **argv)
     if (optind != argc - 2 || !city_key || !genesis)
         return cli_bad(&spec, _("clone needs URL, DIR, --city-key and --genesis (from the "
                                 "contract sheet)"));
+    ro.progress = cli_fetch_progress();
     if (itk_remote_clone(argv[optind], argv[optind + 1], city_key, genesis, &ro) < 0)
         return cli_fail(_("cannot join the contract"));
     printf(_("Cloned and verified %s into %s; the contract is pinned to genesis %.12s and city key "

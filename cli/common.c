@@ -15,6 +15,7 @@
 
 int cli_fail(const char *what)
 {
+    cli_progress_end();
     fprintf(stderr, _("itaku: %s: %s\n"), what, cli_error_text());
     return EXIT_ERROR;
 }
@@ -62,6 +63,8 @@ int cli_setup(itk_registry *opened, const char *key_path)
     }
     if (opened)
         cli_lock_wait(opened);
+    if (opened)
+        itk_registry_set_fetch_progress(opened, cli_fetch_progress(), NULL);
     setup_reg = opened;
     if ((cli_needs & CLI_NEEDS_SIGNER) &&
         itk_signer_open(&setup_signer, setup_reg, key_path, getenv("SSH_AUTH_SOCK")) < 0) {
@@ -89,6 +92,7 @@ int cli_open_registry(itk_registry **reg)
     if (itk_registry_open(reg, ".") < 0)
         return cli_fail(_("cannot open the registry"));
     cli_lock_wait(*reg);
+    itk_registry_set_fetch_progress(*reg, cli_fetch_progress(), NULL);
     return 0;
 }
 

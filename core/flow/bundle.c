@@ -250,6 +250,22 @@ static int read_header(itk_bundle_header **h, size_t *hlen, FILE *f, const char 
     return rc;
 }
 
+/* Whether libgit2's last failure was a full disk (its message then says
+ * so, itk_error_git), not damage in the pack. */
+static int full_disk(void)
+{
+    const git_error *e = git_error_last();
+    return e && e->message && strstr(e->message, strerror(ENOSPC));
+}
+
+static int disk_full(const char *path, const char *packdir)
+{
+    return itk_error_set(ITK_EIO,
+                         "cannot write the pack of %s into %s: %s; nothing was taken; the disk is "
+                         "full: free space on it and run the command again",
+                         path, packdir, git_error_last()->message);
+}
+
 int itk_bundle_unpack(itk_bundle_header **out, git_repository *repo, const char *path)
 {
     itk_bundle_header *h = NULL;
@@ -321,7 +337,8 @@ int itk_bundle_unpack(itk_bundle_header **out, git_repository *repo, const char 
             goto done;
         }
         if (git_indexer_append(idx, chunk, n, &stats) < 0) {
-            rc = itk_error_git("the pack in %s is damaged; nothing was taken", path);
+            rc = full_disk() ? disk_full(path, packdir)
+                             : itk_error_git("the pack in %s is damaged; nothing was taken", path);
             goto done;
         }
     }
@@ -334,7 +351,10 @@ int itk_bundle_unpack(itk_bundle_header **out, git_repository *repo, const char 
         goto done;
     }
     if (git_indexer_commit(idx, &stats) < 0) {
-        rc = itk_error_git("the pack in %s is damaged or incomplete; nothing was taken", path);
+        rc = full_disk() ? disk_full(path, packdir)
+                         : itk_error_git("the pack in %s is damaged or incomplete; nothing was "
+                                         "taken",
+                                         path);
         goto done;
     }
     itk_fault_point("object"); /* the pack and its index are written */

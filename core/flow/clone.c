@@ -13,6 +13,7 @@
 #include "fault.h"
 #include "fsutil.h"
 #include "newdir.h"
+#include "packscan.h"
 #include "registry_priv.h"
 #include "remote_auth.h"
 #include "senders_priv.h"
@@ -35,6 +36,29 @@ static void checkout_fault(const char *path, size_t done, size_t total, void *pa
     (void)total;
     if (path)
         itk_fault_point("checkout");
+}
+
+/* git_clone's repository: a new one whose fetched pack goes through the
+ * scan (packscan.h), as a fetch's does. */
+typedef struct {
+    itk_packscan_guard *guard;
+    const itk_remote_options *opts;
+} clone_ctx;
+
+static int guarded_repository(git_repository **out, const char *path, int bare, void *payload)
+{
+    clone_ctx *c = payload;
+    if (git_repository_init(out, path, (unsigned)bare) < 0)
+        return -1;
+    if (itk_packscan_guard_begin(&c->guard, *out, NULL) < 0) {
+        git_error_set_str(GIT_ERROR_INVALID, itk_error_last());
+        git_repository_free(*out);
+        *out = NULL;
+        return -1;
+    }
+    if (c->opts && c->opts->version >= 2)
+        itk_packscan_guard_progress(c->guard, c->opts->progress, c->opts->progress_payload);
+    return 0;
 }
 
 static int dir_is_new(const char *dir)
@@ -232,9 +256,17 @@ int itk_remote_clone(const char *url, const char *dir, const char *city_key, con
         itk_remote_auth_callbacks(&co.fetch_opts.callbacks, auth);
         co.fetch_opts.callbacks.push_update_reference = NULL;
         co.checkout_opts.progress_cb = checkout_fault;
-        if (git_clone(&repo, url, into, &co) < 0) {
-            char what[1200];
-            snprintf(what, sizeof(what), "cannot clone %s", url);
+        clone_ctx cc = {NULL, opts};
+        co.repository_cb = guarded_repository;
+        co.repository_cb_payload = &cc;
+        int cloned = git_clone(&repo, url, into, &co);
+        if (cloned < 0)
+            itk_packscan_guard_drop(cc.guard); /* git_clone freed the repository */
+        else
+            itk_packscan_guard_end(cc.guard);
+        if (cloned < 0) {
+            char what[2400];
+            snprintf(what, sizeof(what), itk__("cannot clone %s into %s"), url, dir);
             rc = itk_remote_auth_fail(auth, what);
             goto done;
         }

@@ -19,6 +19,7 @@
 #include "senders_priv.h"
 #include "sync_priv.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -641,10 +642,12 @@ int itk_sync_fetch_into(itk_registry *reg, const char *name, const char *url,
     /* the fetched pack's object and delta headers are read before the
      * indexer resolves it (packscan.h) */
     itk_packscan_guard *guard = NULL;
-    if ((rc = check_local_source(reg, url)) || (rc = itk_packscan_guard_begin(&guard, reg->repo))) {
+    if ((rc = check_local_source(reg, url)) ||
+        (rc = itk_packscan_guard_begin(&guard, reg->repo, NULL))) {
         git_remote_free(remote);
         return rc;
     }
+    itk_packscan_guard_progress(guard, reg->fetch_progress, reg->fetch_payload);
     int fetched = git_remote_fetch(remote, &refspecs, &fo, "itaku: fetch into quarantine");
     char why[700] = "";
     if (fetched < 0) {
@@ -654,7 +657,13 @@ int itk_sync_fetch_into(itk_registry *reg, const char *name, const char *url,
     itk_packscan_guard_end(guard);
     if (fetched < 0) {
         itk_sync_drop_incoming(reg, name);
-        rc = itk_error_set(ITK_EGIT, "cannot fetch from %s: %s; nothing was taken", url, why);
+        if (strstr(why, strerror(ENOSPC)))
+            rc = itk_error_set(ITK_EGIT,
+                               "cannot fetch from %s: %s; nothing was taken; the disk holding %s "
+                               "is full: free space on it and run the command again",
+                               url, why, git_repository_path(reg->repo));
+        else
+            rc = itk_error_set(ITK_EGIT, "cannot fetch from %s: %s; nothing was taken", url, why);
     }
     git_remote_free(remote);
     return rc;

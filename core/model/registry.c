@@ -59,6 +59,12 @@ void itk_registry_set_lock_wait(itk_registry *reg, unsigned wait_ms, itk_lock_wa
     reg->lock_payload = payload;
 }
 
+void itk_registry_set_fetch_progress(itk_registry *reg, itk_fetch_progress_cb cb, void *payload)
+{
+    reg->fetch_progress = cb;
+    reg->fetch_payload = payload;
+}
+
 git_repository *itk_registry_repo(itk_registry *reg)
 {
     return reg->repo;

@@ -6,6 +6,7 @@
 
 #include "itaku/chain.h"
 #include "itaku/lock.h"
+#include "itaku/progress.h"
 #include "itaku/registry.h"
 
 struct itk_registry {
@@ -16,6 +17,9 @@ struct itk_registry {
     unsigned lock_wait_ms;
     itk_lock_wait_cb lock_cb;
     void *lock_payload;
+    /* whom to tell how a fetched pack arrives (sync.c) */
+    itk_fetch_progress_cb fetch_progress;
+    void *fetch_payload;
 };
 
 /* itk_tree_read followed by itk_json_parse. */

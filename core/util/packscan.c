@@ -61,6 +61,7 @@ void itk_packscan_default_limits(itk_packscan_limits *lim)
     lim->tree = ITK_MAX_TREE_BYTES;
     lim->blob = ITK_MAX_ATTACHMENT_BYTES;
     lim->tag = lim->delta = max3(lim->commit, lim->tree, lim->blob);
+    lim->pack = ITK_PACK_MAX_BYTES;
 }
 
 int itk_packscan_new(itk_packscan **out, const itk_packscan_limits *lim, const char *what)
@@ -109,6 +110,16 @@ uint64_t itk_packscan_objects(const itk_packscan *s)
 uint64_t itk_packscan_inflated(const itk_packscan *s)
 {
     return s->inflated;
+}
+
+uint64_t itk_packscan_count(const itk_packscan *s)
+{
+    return s->count;
+}
+
+uint64_t itk_packscan_bytes(const itk_packscan *s)
+{
+    return s->pos;
 }
 
 /* Sets the error and remembers it, so every later call says it again. */
@@ -401,8 +412,31 @@ static int step(itk_packscan *s, const unsigned char **p, size_t *len)
     }
 }
 
+/* ITK_ETOOBIG when the pack is, or would be with len more bytes, longer
+ * than the limit of a pack; else 0. */
+static int over_length(itk_packscan *s, size_t len)
+{
+    uint64_t max = s->lim.pack ? s->lim.pack : ITK_PACK_MAX_BYTES;
+    if (s->length > max)
+        return scan_fail(s, ITK_ETOOBIG,
+                         "the pack is %llu bytes, over the limit of %llu bytes for one pack; it "
+                         "was not read",
+                         (unsigned long long)s->length, (unsigned long long)max);
+    if (s->pos <= max && len > max - s->pos)
+        return scan_fail(s, ITK_ETOOBIG,
+                         "the pack goes on past %llu bytes, the limit for one pack; the rest was "
+                         "not read",
+                         (unsigned long long)max);
+    return 0;
+}
+
 int itk_packscan_feed(itk_packscan *s, const void *bytes, size_t len)
 {
+    int over = 0;
+    if (!(s->state == ST_FAILED && s->rc == ITK_ETOOBIG) && (over = over_length(s, len))) {
+        s->pos += len;
+        return over;
+    }
     if (s->state == ST_FAILED) {
         s->pos += len; /* counted still, for itk_packscan_finish */
         return itk_error_set(s->rc, "%s: %s", s->what, s->why ? s->why : "cannot be read");

@@ -14,16 +14,20 @@
 
 #include <git2.h>
 
+#include "itaku/progress.h"
+
 /* The largest object of each kind a pack may hold. A delta's result is
  * bounded by `delta` (its base's kind is not known while scanning), and a
- * delta's own instructions by `delta` as well. */
+ * delta's own instructions by `delta` as well. `pack` bounds the pack's
+ * whole length in bytes; 0 stands for ITK_PACK_MAX_BYTES. */
 typedef struct {
     uint64_t commit, tree, blob, tag, delta;
+    uint64_t pack;
 } itk_packscan_limits;
 
 /* The limits itaku uses: ITK_MAX_COMMIT_BYTES, ITK_MAX_TREE_BYTES,
- * ITK_MAX_ATTACHMENT_BYTES (the largest blob a registry holds), and for a
- * tag and a delta the largest of these. */
+ * ITK_MAX_ATTACHMENT_BYTES (the largest blob a registry holds), for a
+ * tag and a delta the largest of these, and ITK_PACK_MAX_BYTES. */
 void itk_packscan_default_limits(itk_packscan_limits *lim);
 
 typedef struct itk_packscan itk_packscan;
@@ -33,6 +37,12 @@ typedef struct itk_packscan itk_packscan;
  * claiming 1.8 billion objects would make it reserve gigabytes: the count is
  * checked first. A registry of 100,000 commits holds about 500,000. */
 #define ITK_PACK_MAX_OBJECTS 10000000u
+/* The most bytes one pack may hold, checksum included. A fetched pack's
+ * length is known only at its end, and it is kept on disk while it is
+ * scanned: without this a peer could send one without end. A contract's
+ * whole registry, its attachments (ITK_MAX_ATTACHMENT_BYTES each) included,
+ * is expected to stay far below it: 8 GiB holds 400 attachments of 20 MiB. */
+#define ITK_PACK_MAX_BYTES (8ull * 1024 * 1024 * 1024)
 /* The fewest bytes one object takes in a pack: a one-byte header and a zlib
  * stream (2 bytes of header, at least one of data, 4 of checksum). */
 #define ITK_PACK_MIN_OBJECT_BYTES 8u
@@ -50,11 +60,12 @@ void itk_packscan_set_length(itk_packscan *s, uint64_t pack_bytes);
 
 /* Feeds the next len bytes of the pack. 0, or: ITK_ETOOBIG for an object or
  * a delta's result over its limit (the message names the object's offset,
- * its kind, its size and the limit), ITK_EINVALID for bytes that are not a
- * pack (a bad signature or version, a count over ITK_PACK_MAX_OBJECTS or more
- * than the pack's length can hold, a damaged stream, an object longer than
- * it says, bytes after the checksum). Once it fails, it keeps failing (and
- * still counts the bytes fed, for itk_packscan_finish). */
+ * its kind, its size and the limit), for a pack longer than the limit of a
+ * pack (said as soon as the bytes fed pass it, even after other damage was
+ * found, or at the first feed when the length set is over it), ITK_EINVALID for bytes that are not
+ * a pack (a bad signature or version, a count over ITK_PACK_MAX_OBJECTS or more than the pack's
+ * length can hold, a damaged stream, an object longer than it says, bytes after the checksum). Once
+ * it fails, it keeps failing (and still counts the bytes fed, for itk_packscan_finish). */
 int itk_packscan_feed(itk_packscan *s, const void *data, size_t len);
 
 /* 0 when the whole pack, checksum included, was fed. ITK_EINVALID naming
@@ -69,6 +80,9 @@ int itk_packscan_finish(itk_packscan *s);
 /* Tests: the objects whose headers were read, and the bytes inflated so far
  * (a refusal by header inflates none of the refused object). */
 uint64_t itk_packscan_objects(const itk_packscan *s);
+/* The count in the pack's header (0 until it is read), and the bytes fed. */
+uint64_t itk_packscan_count(const itk_packscan *s);
+uint64_t itk_packscan_bytes(const itk_packscan *s);
 uint64_t itk_packscan_inflated(const itk_packscan *s);
 
 /* Fetches: every pack libgit2 writes into repo's object database until
@@ -86,10 +100,19 @@ uint64_t itk_packscan_inflated(const itk_packscan *s);
  * sees a byte: itk_packscan_source_check is for a path remote. An ssh
  * remote streams its pack through the guard. */
 typedef struct itk_packscan_guard itk_packscan_guard;
-int itk_packscan_guard_begin(itk_packscan_guard **out, git_repository *repo);
+/* lim: the scan's limits (NULL: the defaults; tests lower them). */
+int itk_packscan_guard_begin(itk_packscan_guard **out, git_repository *repo,
+                             const itk_packscan_limits *lim);
 /* Puts the repository's own object database back (refreshed, so that it
  * sees the packs written); frees g. */
 void itk_packscan_guard_end(itk_packscan_guard *g);
+/* Frees g without touching its repository, which its owner has freed
+ * already (git_clone frees the repository it made when it fails). */
+void itk_packscan_guard_drop(itk_packscan_guard *g);
+/* cb (may be NULL) is told of each pack the guard writes: its bytes and
+ * objects as they arrive, then its objects as the indexer takes them
+ * (progress.h). */
+void itk_packscan_guard_progress(itk_packscan_guard *g, itk_fetch_progress_cb cb, void *payload);
 
 /* A path remote: libgit2's local transport packs what it sends with
  * git_packbuilder, in this process, reading each object whole. Before such a

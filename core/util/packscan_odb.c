@@ -25,6 +25,9 @@
 typedef struct {
     git_odb_backend parent;
     char *packdir;
+    itk_packscan_limits lim;
+    itk_fetch_progress_cb progress;
+    void *payload;
 } guard_backend;
 
 typedef struct {
@@ -33,6 +36,7 @@ typedef struct {
     itk_packscan *scan;
     int fd;      /* the pack as received, unlinked; -1 when none */
     int damaged; /* the scan failed: the rest is counted, not kept */
+    const guard_backend *g;
 } guard_pack;
 
 /* The size of the pieces the kept pack is given to the indexer in. */
@@ -41,6 +45,7 @@ typedef struct {
 struct itk_packscan_guard {
     git_repository *repo;
     git_odb *saved, *mine;
+    guard_backend *backend; /* owned by mine */
 };
 
 /* The scanner's message, given to libgit2 too, so that the fetch says it. */
@@ -48,6 +53,24 @@ static int refuse(int rc)
 {
     git_error_set_str(GIT_ERROR_INVALID, itk_error_last());
     return rc;
+}
+
+static void report(const guard_pack *p, itk_fetch_stage stage, uint64_t done, uint64_t total)
+{
+    if (!p->g->progress)
+        return;
+    itk_fetch_progress fp = {stage, done, total, itk_packscan_bytes(p->scan)};
+    p->g->progress(&fp, p->g->payload);
+}
+
+/* The indexer's progress, said as the guard's second stage. */
+static int indexer_progress(const git_indexer_progress *stats, void *payload)
+{
+    const guard_pack *p = payload;
+    /* the end is said once, after the commit */
+    if (stats->indexed_objects < stats->total_objects)
+        report(p, ITK_FETCH_INDEXING, stats->indexed_objects, stats->total_objects);
+    return 0;
 }
 
 /* Keeps len bytes at data in the temporary file. */
@@ -58,11 +81,11 @@ static int keep(guard_pack *p, const void *data, size_t len)
         ssize_t n = write(p->fd, d, len);
         if (n < 0 && errno == EINTR)
             continue;
+        int e = n < 0 ? errno : ENOSPC;
         if (n <= 0)
             return itk_error_set(ITK_EIO,
-                                 "cannot keep the fetched pack while it is checked: %s; free "
-                                 "some disk space and fetch again",
-                                 strerror(n < 0 ? errno : ENOSPC));
+                                 "cannot keep the fetched pack in %s while it is checked: %s",
+                                 p->g->packdir, strerror(e));
         d += n;
         len -= (size_t)n;
     }
@@ -83,6 +106,9 @@ static int pack_append(git_odb_writepack *w, const void *data, size_t len,
         p->damaged = 1;
     if (!p->damaged && (rc = keep(p, data, len)))
         return refuse(rc);
+    uint64_t seen = itk_packscan_objects(p->scan), count = itk_packscan_count(p->scan);
+    /* the end is said once, when the whole pack is read (pack_commit) */
+    report(p, ITK_FETCH_RECEIVING, seen < count ? seen : count ? count - 1 : 0, count);
     return 0;
 }
 
@@ -92,6 +118,7 @@ static int pack_commit(git_odb_writepack *w, git_indexer_progress *stats)
     int rc = itk_packscan_finish(p->scan);
     if (rc)
         return refuse(rc);
+    report(p, ITK_FETCH_RECEIVING, itk_packscan_count(p->scan), itk_packscan_count(p->scan));
     /* the whole pack is read and within its limits: now the indexer */
     char *chunk = malloc(REPLAY_CHUNK);
     if (!chunk) {
@@ -110,7 +137,10 @@ static int pack_commit(git_odb_writepack *w, git_indexer_progress *stats)
         refuse(itk_error_set(ITK_EIO, "cannot read back the fetched pack: %s", strerror(errno)));
     if (err)
         return -1;
-    return git_indexer_commit(p->idx, stats);
+    if (git_indexer_commit(p->idx, stats) < 0)
+        return -1;
+    report(p, ITK_FETCH_INDEXING, stats->total_objects, stats->total_objects);
+    return 0;
 }
 
 static void pack_free(git_odb_writepack *w)
@@ -133,11 +163,16 @@ static int guard_writepack(git_odb_writepack **out, git_odb_backend *b, git_odb 
         return -1;
     }
     p->fd = -1;
+    p->g = g;
     git_indexer_options io;
     git_indexer_options_init(&io, GIT_INDEXER_OPTIONS_VERSION);
-    io.progress_cb = progress_cb;
-    io.progress_cb_payload = payload;
-    if (itk_packscan_new(&p->scan, NULL, "the fetched pack")) {
+    /* libgit2's own callback (the caller's transfer_progress) is left
+     * unset: the guard says its progress through g->progress */
+    (void)progress_cb;
+    (void)payload;
+    io.progress_cb = indexer_progress;
+    io.progress_cb_payload = p;
+    if (itk_packscan_new(&p->scan, &g->lim, "the fetched pack")) {
         git_error_set_oom();
         pack_free(&p->parent);
         return -1;
@@ -177,7 +212,8 @@ static void guard_free(git_odb_backend *b)
     free(g);
 }
 
-int itk_packscan_guard_begin(itk_packscan_guard **out, git_repository *repo)
+int itk_packscan_guard_begin(itk_packscan_guard **out, git_repository *repo,
+                             const itk_packscan_limits *lim)
 {
     *out = NULL;
     char objects[4096], packdir[4200];
@@ -193,6 +229,11 @@ int itk_packscan_guard_begin(itk_packscan_guard **out, git_repository *repo)
         return itk_error_set(ITK_ENOMEM, "out of memory");
     }
     gd->repo = repo;
+    gd->backend = b;
+    if (lim)
+        b->lim = *lim;
+    else
+        itk_packscan_default_limits(&b->lim);
     if (git_odb_init_backend(&b->parent, GIT_ODB_BACKEND_VERSION) < 0) {
         guard_free(&b->parent);
         free(gd);
@@ -221,6 +262,21 @@ int itk_packscan_guard_begin(itk_packscan_guard **out, git_repository *repo)
     }
     *out = gd;
     return 0;
+}
+
+void itk_packscan_guard_progress(itk_packscan_guard *g, itk_fetch_progress_cb cb, void *payload)
+{
+    g->backend->progress = cb;
+    g->backend->payload = payload;
+}
+
+void itk_packscan_guard_drop(itk_packscan_guard *g)
+{
+    if (!g)
+        return;
+    git_odb_free(g->mine);
+    git_odb_free(g->saved);
+    free(g);
 }
 
 void itk_packscan_guard_end(itk_packscan_guard *g)

@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int pieces = scan(data, size, step, NULL);
     if (whole != pieces)
         abort();
-    itk_packscan_limits lim = {64, 64, 64, 64, 64};
+    itk_packscan_limits lim = {64, 64, 64, 64, 64, 0};
     int limited = scan(data, size, step, &lim);
     if (whole == ITK_ETOOBIG && limited != ITK_ETOOBIG && limited != ITK_EINVALID)
         abort();

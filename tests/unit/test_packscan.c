@@ -15,6 +15,7 @@
 
 #include "itaku/errors.h"
 #include "packscan.h"
+#include "helpers.h"
 
 typedef struct {
     unsigned char *p;
@@ -111,7 +112,7 @@ static void blob_and_delta(bytes *b, unsigned copies, size_t *at_delta)
 
 static itk_packscan_limits small(uint64_t n)
 {
-    itk_packscan_limits l = {n, n, n, n, n};
+    itk_packscan_limits l = {n, n, n, n, n, 0};
     return l;
 }
 
@@ -350,7 +351,7 @@ static void test_a_streamed_count_the_bytes_cannot_hold_is_named_at_the_end(void
     assert_int_equal(scan_stream(&h, NULL, 5), ITK_EINVALID);
     assert_non_null(strstr(itk_error_last(), "holds 9999999 objects, more than its 12 bytes"));
     /* an object over its limit stays the reason */
-    assert_int_equal(scan_stream(&c, &(itk_packscan_limits){1, 1, 1, 1, 1}, 3), ITK_ETOOBIG);
+    assert_int_equal(scan_stream(&c, &(itk_packscan_limits){1, 1, 1, 1, 1, 0}, 3), ITK_ETOOBIG);
     assert_non_null(strstr(itk_error_last(), "over the limit of 1 bytes"));
     /* twins: the true count scans whole; damage under a count the bytes can
      * hold keeps its own message */
@@ -363,6 +364,188 @@ static void test_a_streamed_count_the_bytes_cannot_hold_is_named_at_the_end(void
     free(c.p);
 }
 
+/* A peer may send a pack without end: a count it never reaches, objects
+ * within their limits one after another. The scan stops it as soon as its
+ * bytes pass the limit of a pack, damaged or not; a pack within the limit
+ * scans whole (its twin), and a bundle's pack whose length is over it is
+ * refused at its first bytes. */
+static void test_an_endless_pack_is_refused_at_the_pack_limit(void **state)
+{
+    (void)state;
+    itk_packscan_limits lim = small(1000);
+    lim.pack = 4096;
+    bytes obj = {0};
+    obj_header(&obj, 3, sizeof(base_text) - 1);
+    deflated(&obj, base_text, sizeof(base_text) - 1);
+    for (int damaged = 0; damaged <= 1; damaged++) {
+        itk_packscan *s = NULL;
+        bytes h = {0};
+        pack_start(&h, 9999999);
+        if (damaged)
+            put_u8(&h, (5 << 4) | 2); /* an unknown type: the rest is counted */
+        assert_int_equal(itk_packscan_new(&s, &lim, "the fetched pack"), 0);
+        int rc = itk_packscan_feed(s, h.p, h.len);
+        uint64_t fed = h.len;
+        if (!damaged)
+            assert_int_equal(rc, 0);
+        /* at most 100 times the limit: a scan that never stops fails here */
+        for (int i = 0; i < 100 * 4096 && (rc == 0 || (damaged && rc != ITK_ETOOBIG)); i++) {
+            rc = itk_packscan_feed(s, obj.p, obj.len);
+            fed += obj.len;
+        }
+        assert_int_equal(rc, ITK_ETOOBIG);
+        assert_true(fed > 4096 && fed - obj.len <= 4096);
+        assert_non_null(strstr(itk_error_last(), "the pack goes on past 4096 bytes, the limit for "
+                                                 "one pack; the rest was not read"));
+        /* and it keeps saying so, at the pack's end too */
+        assert_int_equal(itk_packscan_feed(s, obj.p, obj.len), ITK_ETOOBIG);
+        assert_int_equal(itk_packscan_finish(s), ITK_ETOOBIG);
+        assert_non_null(strstr(itk_error_last(), "goes on past 4096 bytes"));
+        itk_packscan_free(s);
+        free(h.p);
+    }
+    /* twin: a pack of exactly the limit scans whole */
+    bytes w = {0};
+    unsigned n = 0;
+    pack_start(&w, 0);
+    while (w.len + obj.len + 20 <= 4096) {
+        put(&w, obj.p, obj.len);
+        n++;
+    }
+    w.p[8] = (unsigned char)(n >> 24), w.p[9] = (unsigned char)(n >> 16);
+    w.p[10] = (unsigned char)(n >> 8), w.p[11] = (unsigned char)n;
+    pack_end(&w);
+    lim.pack = w.len;
+    assert_int_equal(scan(&w, &lim, 7, NULL), 0);
+    assert_int_equal(scan_stream(&w, &lim, 1), 0);
+    /* one byte less for a pack: refused at its last byte */
+    lim.pack = w.len - 1;
+    assert_int_equal(scan(&w, &lim, 1, NULL), ITK_ETOOBIG);
+    /* a bundle's pack: its length is known, refused before a byte is read */
+    itk_packscan *s = NULL;
+    assert_int_equal(itk_packscan_new(&s, &lim, "the pack in big.bundle"), 0);
+    itk_packscan_set_length(s, w.len);
+    assert_int_equal(itk_packscan_feed(s, w.p, 1), ITK_ETOOBIG);
+    char msg[200];
+    snprintf(msg, sizeof(msg),
+             "the pack in big.bundle: the pack is %zu bytes, over the limit of %zu bytes for one "
+             "pack; it was not read",
+             w.len, w.len - 1);
+    assert_string_equal(itk_error_last(), msg);
+    assert_int_equal(itk_packscan_objects(s), 0);
+    itk_packscan_free(s);
+    /* the default limit is ITK_PACK_MAX_BYTES */
+    itk_packscan_limits def;
+    itk_packscan_default_limits(&def);
+    assert_true(def.pack == ITK_PACK_MAX_BYTES);
+    lim.pack = 0;
+    assert_int_equal(scan(&w, &lim, 5, NULL), 0);
+    free(w.p);
+    free(obj.p);
+}
+
+/* What the guard told about the packs it wrote (progress.h). */
+typedef struct {
+    int calls[2];
+    itk_fetch_progress last[2];
+    int ended[2], after_end;
+} seen_progress;
+
+static void note_progress(const itk_fetch_progress *p, void *payload)
+{
+    seen_progress *s = payload;
+    assert_true(p->stage == ITK_FETCH_RECEIVING || p->stage == ITK_FETCH_INDEXING);
+    if (s->ended[p->stage] || (p->stage == ITK_FETCH_RECEIVING && s->calls[ITK_FETCH_INDEXING]))
+        s->after_end++;
+    s->calls[p->stage]++;
+    assert_true(p->done <= p->total || p->total == 0);
+    if (s->calls[p->stage] > 1)
+        assert_true(p->bytes >= s->last[p->stage].bytes);
+    s->last[p->stage] = *p;
+    if (p->total && p->done == p->total)
+        s->ended[p->stage] = 1;
+}
+
+static int fetch_path(git_repository *repo, const char *src)
+{
+    git_remote *remote = NULL;
+    char *specs[] = {"+refs/heads/main:refs/itaku/incoming/t/main"};
+    git_strarray refspecs = {specs, 1};
+    git_fetch_options fo;
+    git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
+    assert_int_equal(git_remote_create_anonymous(&remote, repo, src), 0);
+    int rc = git_remote_fetch(remote, &refspecs, &fo, NULL);
+    git_remote_free(remote);
+    return rc;
+}
+
+static int pack_files(const char *repo)
+{
+    return th_sh("test -z \"$(find '%s/.git/objects/pack' -type f)\"", repo) == 0 ? 0 : 1;
+}
+
+/* The fetch's guard: a pack past the limit of a pack stops the fetch as it
+ * arrives, naming the limit, and leaves no file in objects/pack and no ref;
+ * with the default limit the same fetch lands, and the guard tells its
+ * progress: received objects and bytes up to the count, then indexed. */
+static void test_the_fetch_guard_stops_a_pack_at_its_limit_and_tells_progress(void **state)
+{
+    (void)state;
+    char *dir = th_tmpdir(), src[4200], dst[4200];
+    snprintf(src, sizeof(src), "%s/src", dir);
+    snprintf(dst, sizeof(dst), "%s/dst", dir);
+    /* random bytes do not compress: the pack is over 160 KiB */
+    assert_int_equal(th_sh("git init -q -b main '%s' && cd '%s' && for i in 1 2 3 4 5; do "
+                           "head -c 40000 /dev/urandom >f$i; done && git add . && "
+                           "git -c user.name=t -c user.email=t@example.org commit -qm files",
+                           src, src),
+                     0);
+    git_libgit2_init();
+    git_repository *repo = NULL;
+    assert_int_equal(git_repository_init(&repo, dst, 0), 0);
+    itk_packscan_limits lim;
+    itk_packscan_default_limits(&lim);
+    lim.pack = 64 * 1024;
+    itk_packscan_guard *g = NULL;
+    seen_progress seen = {0};
+    assert_int_equal(itk_packscan_guard_begin(&g, repo, &lim), 0);
+    itk_packscan_guard_progress(g, note_progress, &seen);
+    assert_true(fetch_path(repo, src) < 0);
+    const git_error *e = git_error_last();
+    assert_non_null(e);
+    assert_non_null(strstr(e->message, "the fetched pack: the pack goes on past 65536 bytes"));
+    itk_packscan_guard_end(g);
+    assert_int_equal(pack_files(dst), 0);
+    git_reference *ref = NULL;
+    assert_true(git_reference_lookup(&ref, repo, "refs/itaku/incoming/t/main") < 0);
+    assert_true(seen.calls[ITK_FETCH_RECEIVING] > 0);
+    assert_int_equal(seen.ended[ITK_FETCH_RECEIVING], 0);
+    assert_int_equal(seen.calls[ITK_FETCH_INDEXING], 0);
+    assert_true(seen.last[ITK_FETCH_RECEIVING].bytes <= 64 * 1024);
+
+    /* twin: the default limit */
+    memset(&seen, 0, sizeof(seen));
+    assert_int_equal(itk_packscan_guard_begin(&g, repo, NULL), 0);
+    itk_packscan_guard_progress(g, note_progress, &seen);
+    assert_int_equal(fetch_path(repo, src), 0);
+    itk_packscan_guard_end(g);
+    assert_int_equal(git_reference_lookup(&ref, repo, "refs/itaku/incoming/t/main"), 0);
+    git_reference_free(ref);
+    assert_int_equal(pack_files(dst), 1);
+    for (int st = ITK_FETCH_RECEIVING; st <= ITK_FETCH_INDEXING; st++) {
+        assert_int_equal(seen.ended[st], 1);
+        assert_true(seen.last[st].total >= 7); /* 5 blobs, a tree, a commit */
+        assert_true(seen.last[st].done == seen.last[st].total);
+        assert_true(seen.last[st].bytes > 5 * 40000);
+    }
+    assert_true(seen.calls[ITK_FETCH_RECEIVING] > 1);
+    assert_int_equal(seen.after_end, 0);
+    git_repository_free(repo);
+    git_libgit2_shutdown();
+    th_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -373,6 +556,8 @@ int main(void)
         cmocka_unit_test(test_damaged_packs_are_refused),
         cmocka_unit_test(test_an_object_count_the_pack_cannot_hold_is_refused),
         cmocka_unit_test(test_a_streamed_count_the_bytes_cannot_hold_is_named_at_the_end),
+        cmocka_unit_test(test_an_endless_pack_is_refused_at_the_pack_limit),
+        cmocka_unit_test(test_the_fetch_guard_stops_a_pack_at_its_limit_and_tells_progress),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

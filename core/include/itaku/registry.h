@@ -9,6 +9,7 @@
 
 #include "itaku/buf.h"
 #include "itaku/lock.h"
+#include "itaku/progress.h"
 #include "itaku/record.h"
 #include "itaku/sshsig.h"
 
@@ -25,6 +26,10 @@ git_repository *itk_registry_repo(itk_registry *reg);
  * writers (write_lock.h). */
 void itk_registry_set_lock_wait(itk_registry *reg, unsigned wait_ms, itk_lock_wait_cb cb,
                                 void *payload);
+
+/* Whom a fetch, pull or receive through reg tells how a fetched pack
+ * arrives and is indexed (progress.h; cb NULL: nobody, the default). */
+void itk_registry_set_fetch_progress(itk_registry *reg, itk_fetch_progress_cb cb, void *payload);
 
 /* The tree of HEAD (ITK_ENOTFOUND in an empty repository). */
 int itk_registry_head_tree(git_tree **out, itk_registry *reg);

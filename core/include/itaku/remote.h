@@ -9,6 +9,7 @@
 #define ITAKU_REMOTE_H
 
 #include "itaku/buf.h"
+#include "itaku/progress.h"
 #include "itaku/registry.h"
 #include "itaku/sync.h"
 
@@ -17,12 +18,16 @@ typedef struct {
     const char *key_path;    /* SSH login key; NULL: git config itaku.signingKey, then the agent */
     const char *known_hosts; /* NULL: $HOME/.ssh/known_hosts */
     const char *host_key;    /* "SHA256:…" pin; NULL: remote.NAME.itakuHostKey */
+    /* version 2: whom a clone tells how its pack arrives (progress.h; NULL:
+     * nobody). A fetch tells whom itk_registry_set_fetch_progress names. */
+    itk_fetch_progress_cb progress;
+    void *progress_payload;
 } itk_remote_options;
 
-#define ITK_REMOTE_OPTIONS_VERSION 1
+#define ITK_REMOTE_OPTIONS_VERSION 2
 #define ITK_REMOTE_OPTIONS_INIT                                                                    \
     {                                                                                              \
-        ITK_REMOTE_OPTIONS_VERSION, NULL, NULL, NULL                                               \
+        ITK_REMOTE_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL                                   \
     }
 
 /* Longest URL we keep. */
