@@ -20,10 +20,17 @@ ok "without a form 1 the handler is not checked"
 
 # form 1: manager 佐藤花子, worker 鈴木一郎 (w-001)
 expect_exit 0 "$ITAKU" form submit 1 "$FORM1_BODY"
-expect_refused "register: handler '鈴木一朗' is no one acme's form 1 names.*closest: 鈴木一郎" \
+expect_refused "The handler '鈴木一朗' is not on acme's form 1 \\(neither its manager, a supervisor nor a worker\\)\\. Write the name as form 1 has it.*Closest names on form 1: 鈴木一郎" \
     reg --item-id A-1 --handler "鈴木一朗" --occurred-at 2026-12-02T09:00:00+09:00
-expect_refused "handler 'Suzuki' is no one acme's form 1 names" \
+expect_refused "The handler 'Suzuki' is not on acme's form 1" \
     reg --item-id A-1 --handler "Suzuki" --occurred-at 2026-12-02T09:00:00+09:00
+# in Japanese: one sentence naming the field as form 3 does (取扱者), no id
+# hint for a name, what to do
+JA=(env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=ja_JP.UTF-8)
+expect_refused "取扱者「鈴木一朗」は acme の様式第1号に記載された者（管理責任者・監督者・作業従事者）ではありません。様式第1号どおりの氏名を記入するか.*様式第1号にある近い氏名: 鈴木一郎" \
+    "${JA[@]}" "$ITAKU" register add --action received --medium usb --quantity 1 --info "住民データ" \
+    --method hand-delivery --item-id A-1 --handler "鈴木一朗" --occurred-at 2026-12-02T09:00:00+09:00
+grep -E 'handler|ID を確かめて' "$T/err" && fail "the Japanese refusal shows a field code or an id hint"
 # the twins: as form 1 has them, with a space, a full-width space, full-width
 # letters, or the worker_id
 i=1
