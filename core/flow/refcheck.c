@@ -5,6 +5,7 @@
 #include "itaku/dates.h"
 #include "itaku/chain.h"
 #include "itaku/errors.h"
+#include "itaku/kanji_variants.h"
 #include "itaku/labels.h"
 #include "intl.h"
 #include "itaku/query.h"
@@ -102,7 +103,8 @@ typedef struct {
     itk_buf problems;
     json_t *unverified; /* the references not found */
     size_t nproblems;
-    itk_labels *labels; /* the registry's catalog, for codes in messages (NULL: none) */
+    itk_labels *labels;   /* the registry's catalog, for codes in messages (NULL: none) */
+    char handler_as[256]; /* the form 1 name a handler was taken as ("": none) */
 } check;
 
 const char *itk_ref_code_shown(const itk_labels *l, const char *msgid, const char *domain,
@@ -618,6 +620,16 @@ static int check_handler(check *k, itk_registry *reg, git_tree *tree, const char
     person_key(&key, handler);
     json_array_foreach(people, i, c) found |=
         key.ptr && strcmp(json_string_value(json_array_get(c, 1)), key.ptr) == 0;
+    /* else a name that differs only by variant forms of a kanji (髙橋 for
+     * 高橋): the same person, said in a note */
+    for (i = 0; !found && key.ptr && i < json_array_size(people); i++) {
+        c = json_array_get(people, i);
+        if (itk_kanji_variant_equal(json_string_value(json_array_get(c, 1)), key.ptr)) {
+            found = 1;
+            snprintf(k->handler_as, sizeof(k->handler_as), "%s",
+                     json_string_value(json_array_get(c, 0)));
+        }
+    }
     if (!rc && nforms && !found) {
         char line[800];
         snprintf(line, sizeof(line),
@@ -658,7 +670,7 @@ int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const c
                  const itk_ref_options *o)
 {
     static const itk_ref_options none = {0, NULL, 0};
-    check k = {ITK_BUF_INIT, json_array(), 0, NULL};
+    check k = {ITK_BUF_INIT, json_array(), 0, NULL, ""};
     json_t *bodies = NULL;
     int rc;
     *unverified = NULL;
@@ -716,6 +728,11 @@ int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const c
         rc = itk_error_set(ITK_EINVALID, msg, itk_ref_code_shown(k.labels, msg, "type", type));
         goto done;
     }
+    if (k.handler_as[0])
+        itk_notice_set("The handler '%s' is taken as '%s' of %s's form 1: the two names differ "
+                       "only in variant forms of the same kanji (異体字). If this is someone "
+                       "else, add that person to form 1 first.",
+                       json_string_value(json_object_get(body, "handler")), k.handler_as, party);
     if (k.nproblems) {
         size_t i;
         json_t *u;

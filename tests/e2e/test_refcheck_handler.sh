@@ -40,6 +40,34 @@ for h in "鈴木一郎" "鈴木 一郎" "鈴木　一郎" " 佐藤　花子" "W-
 done
 ok "a handler form 1 does not name is refused with the closest names; its names in any spacing or width are taken"
 
+# 異体字: a name that differs from form 1's only by a variant form of a kanji
+# (KANJIDIC2, Unihan) is that person, said in a note; 斉 and 斎 are two
+# kanji (the data pairs neither), 一朗 and 一郎 two names
+python3 - "$FORM1_BODY" "$T/form1-change.json" <<'PY'
+import json, sys
+f = json.load(open(sys.argv[1]))
+f["filing_type"] = "change"
+w = f["workers"][0]
+f["workers"] += [dict(w, name="高橋 一郎", worker_id="w-002"), dict(w, name="斎藤次郎", worker_id="w-003")]
+json.dump(f, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+expect_exit 0 "$ITAKU" form submit 1 "$T/form1-change.json"
+expect_exit 0 reg --item-id V-1 --handler "髙橋一郎" --occurred-at 2026-12-04T09:00:00+09:00
+expect_output "note: The handler '髙橋一郎' is taken as '高橋 一郎' of acme's form 1: the two names differ only in variant forms of the same kanji"
+r=$(cat "$T/out")
+git show "HEAD:parties/acme/register/$r.json" | has '"handler": "髙橋一郎"' || fail "the handler is not stored as typed"
+expect_exit 0 "${JA[@]}" "$ITAKU" register add --action received --medium usb --quantity 1 \
+    --info "住民データ" --method hand-delivery --item-id V-2 --handler "齋藤次郎" \
+    --occurred-at 2026-12-04T09:01:00+09:00
+expect_output "取扱者「齋藤次郎」を acme の様式第1号の「斎藤次郎」とみなしました"
+expect_refused "The handler '斉藤次郎' is not on acme's form 1.*Closest names on form 1: 斎藤次郎" \
+    reg --item-id V-3 --handler "斉藤次郎" --occurred-at 2026-12-04T09:02:00+09:00
+expect_refused "The handler '鈴木一朗' is not on acme's form 1" \
+    reg --item-id V-3 --handler "鈴木一朗" --occurred-at 2026-12-04T09:02:00+09:00
+expect_exit 0 reg --item-id V-4 --handler "高橋一郎" --occurred-at 2026-12-04T09:03:00+09:00
+grep -q 'variant' "$T/err" && fail "a name as form 1 has it gets a variant note"
+ok "髙橋一郎 and 齋藤次郎 are form 1's 高橋 一郎 and 斎藤次郎, with a note; 斉藤次郎 and 鈴木一朗 are refused"
+
 # the truth stays recordable: someone not (yet) on form 1
 expect_exit 0 reg --item-id A-2 --handler "田中三郎" --unverified-ref --reason "応援要員、変更届提出予定" \
     --occurred-at 2026-12-03T09:00:00+09:00

@@ -42,8 +42,12 @@ typedef struct {
  * - a register entry's handler (取扱者) someone one of party's form 1s
  *   names: manager, supervisors[] or workers[] by name or worker_id,
  *   compared after NFKC, case folding and with every space (a full-width
- *   one too) left out, so "鈴木 一郎" is "鈴木一郎"; not checked while party
- *   has no form 1 (nothing to compare with; status names the missing form);
+ *   one too) left out, so "鈴木 一郎" is "鈴木一郎"; or, failing that, a
+ *   name differing from one of them only by variant forms of a kanji
+ *   (itk_kanji_variant_equal: 髙橋 for 高橋), then accepted with a note
+ *   (itk_notice_set) naming the form 1 name it was taken as; not checked
+ *   while party has no form 1 (nothing to compare with; status names the
+ *   missing form);
  * - a register entry equal to one already there (action, item, instant) needs
  *   o->again. supersedes (NULL: none) is the entry being corrected: it does not
  *   count.
