@@ -532,16 +532,18 @@ static int check_workers(check *k, itk_registry *reg, git_tree *tree, const char
 }
 
 /* The key a person's name is compared by: itk_label_key (NFKC, so a
- * full-width space is a space; case; the dash look-alikes) without any
- * space, tab or newline, so "鈴木 一郎", "鈴木　一郎" and "鈴木一郎" are one
- * name. Empty when name cannot be folded. */
+ * full-width or no-break space is a space; case; the dash look-alikes)
+ * without its spaces, so "鈴木 一郎", "鈴木　一郎" and "鈴木一郎" are one
+ * name. A line break or tab is not a space: a name holding one is refused
+ * before it gets here (itaku/person_name.h). Empty when name cannot be
+ * folded. */
 static void person_key(itk_buf *out, const char *name)
 {
     itk_buf k = ITK_BUF_INIT;
     itk_buf_clear(out);
     if (itk_label_key(&k, name) == 0 && k.ptr)
         for (const char *p = k.ptr; *p; p++)
-            if (*p != ' ' && *p != '\t' && *p != '\n')
+            if (*p != ' ')
                 itk_buf_printf(out, "%c", *p);
     itk_error_clear();
     itk_buf_dispose(&k);

@@ -34,11 +34,45 @@ grep -E 'handler|ID を確かめて' "$T/err" && fail "the Japanese refusal show
 # the twins: as form 1 has them, with a space, a full-width space, full-width
 # letters, or the worker_id
 i=1
-for h in "鈴木一郎" "鈴木 一郎" "鈴木　一郎" " 佐藤　花子" "W-001" "ｗ－００１"; do
+for h in "鈴木一郎" "鈴木 一郎" "鈴木　一郎" "佐藤　花子" "W-001" "ｗ－００１"; do
     expect_exit 0 reg --item-id "A-1$i" --handler "$h" --occurred-at "2026-12-02T09:0$i:00+09:00"
     i=$((i + 1))
 done
 ok "a handler form 1 does not name is refused with the closest names; its names in any spacing or width are taken"
+
+# a person's name is one line with no spaces around it: a line break, a tab,
+# a C1 control, a line separator or a space at either end is refused at
+# write time, naming the field and the character, and writes nothing
+expect_refused "The name in handler, '鈴木<U\\+000A>一郎', holds a line break or another control character \\(U\\+000A\\)" \
+    reg --item-id A-3 --handler $'鈴木\n一郎' --occurred-at 2026-12-02T10:00:00+09:00
+for h in $'鈴木\t一郎' $'鈴木\u0085一郎' $'鈴木\u2028一郎' $'鈴木\r一郎'; do
+    expect_refused "The name in handler, .*, holds a line break or another control character" \
+        reg --item-id A-3 --handler "$h" --occurred-at 2026-12-02T10:00:00+09:00
+done
+for h in " 佐藤　花子" "佐藤花子 " "　佐藤花子" "佐藤花子　"; do
+    expect_refused "The name in handler, '.*', starts or ends with a space" \
+        reg --item-id A-3 --handler "$h" --occurred-at 2026-12-02T10:00:00+09:00
+done
+expect_refused "The name in verifier, '.*', holds a line break" \
+    reg --item-id A-3 --handler "佐藤花子" --verifier $'鈴木\n一郎' --occurred-at 2026-12-02T10:00:00+09:00
+expect_refused "取扱者の「鈴木<U\\+000A>一郎」に改行などの制御文字（U\\+000A）が含まれています" \
+    "${JA[@]}" "$ITAKU" register add --action received --medium usb --quantity 1 --info "住民データ" \
+    --method hand-delivery --item-id A-3 --handler $'鈴木\n一郎' --occurred-at 2026-12-02T10:00:00+09:00
+# form 1 too: a worker's name on two lines
+python3 - "$FORM1_BODY" "$T/form1-nl.json" <<'PY'
+import json, sys
+f = json.load(open(sys.argv[1]))
+f["filing_type"] = "change"
+f["workers"][0]["name"] = "鈴木\n一郎"
+json.dump(f, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+expect_refused "The name in workers\\[0\\].name, '鈴木<U\\+000A>一郎', holds a line break" \
+    "$ITAKU" form submit 1 "$T/form1-nl.json"
+expect_refused "作業従事者の氏名の「鈴木<U\\+000A>一郎」に改行" "${JA[@]}" "$ITAKU" form submit 1 "$T/form1-nl.json"
+# the twin: one line, a space (any width) between family and given name
+expect_exit 0 reg --item-id A-3 --handler "佐藤　花子" --verifier "鈴木 一郎" \
+    --occurred-at 2026-12-02T10:00:00+09:00
+ok "a name with a line break, tab, C1 control, line separator or spaces around it is refused; on one line it is taken"
 
 # 異体字: a name that differs from form 1's only by a variant form of a kanji
 # (KANJIDIC2, Unihan) is that person, said in a note; 斉 and 斎 are two
