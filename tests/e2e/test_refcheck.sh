@@ -119,6 +119,18 @@ assert len(mine) == 1 and "OLD-002" in json.dumps(mine[0], ensure_ascii=False), 
 PY
 ok "a request for an item nobody holds is refused naming the closest; held (any width) or unverified it is recorded, status shows the unverified one"
 
+# a copy citing the request still pending: the refusal names its state and
+# the action by their labels in Japanese, by their codes in English
+expect_refused "acme/q-000001 is pending, waiting for .*: a copied entry needs a request the city has approved" \
+    reg --action copied --item-id SKR-USB-01-C3 --derived-from SKR-USB-01 --approval acme/q-000001 \
+    --occurred-at 2026-12-07T10:00:00+09:00
+expect_refused "acme/q-000001 は 審査中（.*を待っています）です。複製 の記録には" \
+    "${JA[@]}" "$ITAKU" register add --medium usb --quantity 1 --handler "鈴木一郎" --info "住民データ" \
+    --action copied --item-id SKR-USB-01-C3 --derived-from SKR-USB-01 --approval acme/q-000001 \
+    --occurred-at 2026-12-07T10:00:00+09:00
+grep -qE 'pending|copied' "$T/err" && fail "the Japanese refusal shows a code"
+ok "a copy citing a pending request is refused naming its state and the action in the reader's language"
+
 # an incident report's affected items are the reporter's chain's too
 python3 - "$SRC/tests/schema-corpus/incident/valid/base.json" "$T/inc.json" SKR-USB-03 <<'PY'
 import json, sys
