@@ -3,7 +3,7 @@
 # DEMO_DEBS only; `make test` installs TEST_DEBS too (README: "Building and
 # dependencies" says why each package is there).
 DEMO_DEBS := build-essential cmake pkg-config git libgit2-dev libjansson-dev libssl-dev \
-        zlib1g-dev openssh-client libunistring-dev gettext
+        zlib1g-dev openssh-client libunistring-dev gettext kanjidic-xml unicode-data bzip2
 TEST_DEBS := libcmocka-dev python3 openssh-server chromium fonts-noto-cjk nodejs npm man-db \
         poppler-utils fonts-ipaexfont-mincho fonts-ipaexfont-gothic locales
 JOBS ?= 2

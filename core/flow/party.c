@@ -14,6 +14,7 @@
 #include "itaku/refcheck.h"
 #include "commit_priv.h"
 #include "party_priv.h"
+#include "intl.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -217,11 +218,16 @@ static int check_register_approval(itk_registry *reg, const char *party, json_t 
         return itk_approval_check(reg, party, action, approval, created);
     if (why)
         return 0;
-    return itk_error_set(ITK_EVERIFY,
-                         "a %s entry needs the city's prior approval: cite it with --approval "
-                         "<party>/<request>, or record the truth with --unapproved --reason TEXT "
-                         "(status will show the violation)",
-                         action);
+    static const char msg[] =
+        ITK_N_("A register entry '%s' needs the city's prior approval: cite the approved request "
+               "with --approval <party>/<request>, or record the truth with --unapproved --reason "
+               "TEXT (status will show the violation).");
+    itk_labels *l = NULL;
+    if (itk_labels_open(&l, reg, NULL, "ja"))
+        itk_error_clear(); /* the code is shown as it is */
+    int rc = itk_error_set(ITK_EVERIFY, msg, itk_ref_code_shown(l, msg, "action", action));
+    itk_labels_free(l);
+    return rc;
 }
 
 int itk_record_submit(itk_buf *path, itk_buf *id, git_oid *commit, itk_registry *reg,

@@ -5,6 +5,8 @@
 #include "itaku/dates.h"
 #include "itaku/chain.h"
 #include "itaku/errors.h"
+#include "itaku/kanji_variants.h"
+#include "itaku/labels.h"
 #include "intl.h"
 #include "itaku/query.h"
 #include "itaku/record.h"
@@ -15,13 +17,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The fields citing "<party>/<id>" of another record, and that record's type. */
+/* The fields citing "<party>/<id>" of another record, that record's type,
+ * and the sentence refusing one the registry does not hold (the id). */
 static const struct {
-    const char *field, *type;
+    const char *field, *type, *missing;
 } ref_fields[] = {
-    {"instruction_ref", "instruction"}, {"form1_ref", "form1"},
-    {"first_report_ref", "incident"},   {"approval", "request"},
-    {"withdraws", "request"},           {"incident_ref", "incident"},
+    {"instruction_ref", "instruction",
+     ITK_N_("The instruction %s that this record answers is not in the registry. Check its id "
+            "(itaku instruct list shows the instructions).")},
+    {"form1_ref", "form1",
+     ITK_N_("The form 1 %s that this record cites is not in the registry. Check its id (itaku "
+            "record list shows the records).")},
+    {"first_report_ref", "incident",
+     ITK_N_("The first incident report %s that this follow-up cites is not in the registry. "
+            "Check its id (itaku record list shows the records).")},
+    {"approval", "request",
+     ITK_N_("The request %s that this entry cites as its approval is not in the registry. "
+            "Check its id (itaku request list shows the requests).")},
+    {"withdraws", "request",
+     ITK_N_("The request %s that this withdrawal names is not in the registry. Check its id "
+            "(itaku request list shows the requests).")},
+    {"incident_ref", "incident",
+     ITK_N_("The incident report %s that this record cites is not in the registry. Check its "
+            "id (itaku record list shows the records).")},
 };
 
 /* The instruction kinds a record of type answers (NULL: any). */
@@ -85,20 +103,28 @@ typedef struct {
     itk_buf problems;
     json_t *unverified; /* the references not found */
     size_t nproblems;
+    itk_labels *labels;   /* the registry's catalog, for codes in messages (NULL: none) */
+    char handler_as[256]; /* the form 1 name a handler was taken as ("": none) */
 } check;
 
-void itk_ref_closest(itk_buf *b, const char *want, const json_t *cands)
+const char *itk_ref_code_shown(const itk_labels *l, const char *msgid, const char *domain,
+                               const char *code)
 {
-    size_t n = json_array_size(cands), shown = 0;
-    if (!n) {
-        itk_buf_puts(b, itk__(" (there are none)"));
-        return;
-    }
+    if (!code)
+        return "";
+    /* dgettext gives msgid itself back when there is no translation */
+    return itk__(msgid) == msgid ? code : itk_label_or(l, domain, code);
+}
+
+/* The ITK_REF_CLOSEST names of cands nearest to want, ", " between them
+ * (list left empty when cands is). */
+static void closest_list(itk_buf *list, const char *want, const json_t *cands)
+{
+    size_t n = json_array_size(cands);
     unsigned char *used = itk_calloc(n ? n : 1, 1);
     if (!used)
         return;
-    itk_buf list = ITK_BUF_INIT;
-    for (; shown < ITK_REF_CLOSEST && shown < n; shown++) {
+    for (size_t shown = 0; shown < ITK_REF_CLOSEST && shown < n; shown++) {
         size_t best = n;
         unsigned bd = 256;
         for (size_t i = 0; i < n; i++) {
@@ -110,24 +136,42 @@ void itk_ref_closest(itk_buf *b, const char *want, const json_t *cands)
             }
         }
         used[best] = 1;
-        itk_buf_printf(&list, "%s%s", shown ? ", " : "",
+        itk_buf_printf(list, "%s%s", shown ? ", " : "",
                        json_string_value(json_array_get(json_array_get(cands, best), 0)));
     }
-    /* TRANSLATORS: the ids nearest to the one not found */
-    itk_buf_printf(b, itk__(" (closest: %s)"), list.ptr ? list.ptr : "");
-    itk_buf_dispose(&list);
     free(used);
 }
 
-/* One reference not found: a problem line, and an unverified entry. */
-static void missing(check *k, const char *type, const char *field, const char *ref, const char *why,
-                    const char *key, json_t *cands)
+void itk_ref_closest(itk_buf *b, const char *want, const json_t *cands)
+{
+    if (!json_array_size(cands)) {
+        itk_buf_puts(b, itk__(" (there are none)"));
+        return;
+    }
+    itk_buf list = ITK_BUF_INIT;
+    closest_list(&list, want, cands);
+    /* TRANSLATORS: the ids nearest to the one not found */
+    itk_buf_printf(b, itk__(" (closest: %s)"), list.ptr ? list.ptr : "");
+    itk_buf_dispose(&list);
+}
+
+/* One reference not found: its line, the sentence saying so (already
+ * formatted), then near (a translated format whose one %s is the closest
+ * candidates' names, a sentence of its own) when cands has any; and an
+ * unverified entry of field and ref. */
+static void missing(check *k, const char *field, const char *ref, const char *sentence,
+                    const char *near, const char *key, const json_t *cands)
 {
     if (k->nproblems++)
         itk_buf_puts(&k->problems, "\n");
-    /* TRANSLATORS: record type, field, the reference, what is wrong with it */
-    itk_buf_printf(&k->problems, itk__("%s: %s '%s' %s"), type, field, ref, why);
-    itk_ref_closest(&k->problems, key, cands);
+    itk_buf_puts(&k->problems, sentence);
+    if (json_array_size(cands)) {
+        itk_buf list = ITK_BUF_INIT;
+        closest_list(&list, key, cands);
+        itk_buf_puts(&k->problems, " ");
+        itk_buf_printf(&k->problems, near, list.ptr ? list.ptr : "");
+        itk_buf_dispose(&list);
+    }
     json_array_append_new(k->unverified, json_pack("{s:s, s:s}", "field", field, "ref", ref));
 }
 
@@ -170,9 +214,9 @@ static int check_record_refs(check *k, itk_registry *reg, git_tree *tree, const 
         const char *const *kinds =
             strcmp(ref_fields[f].type, "instruction") == 0 ? answer_kinds(type) : NULL;
         if (!hit) {
-            char why[400];
-            snprintf(why, sizeof(why), itk__("names no %s in the registry"), ref_fields[f].type);
-            missing(k, type, ref_fields[f].field, ref, why, ref, names);
+            char line[600];
+            snprintf(line, sizeof(line), itk__(ref_fields[f].missing), ref);
+            missing(k, ref_fields[f].field, ref, line, itk__("Closest ids: %s."), ref, names);
         } else if (kinds) {
             json_t *rec = NULL;
             if (itk_tree_read_json(&rec, reg->repo, tree,
@@ -190,7 +234,7 @@ static int check_record_refs(check *k, itk_registry *reg, git_tree *tree, const 
             if (!ok) {
                 /* the instructions of the right kind are the candidates */
                 json_t *right = json_array();
-                char why[400];
+                char line[600];
                 json_array_foreach(names, i, c)
                 {
                     json_t *r2 = NULL;
@@ -204,9 +248,14 @@ static int check_record_refs(check *k, itk_registry *reg, git_tree *tree, const 
                     }
                     json_decref(r2);
                 }
-                snprintf(why, sizeof(why), itk__("is a %s instruction; a %s answers a %s one"),
-                         kind, type, kinds[0]);
-                missing(k, type, ref_fields[f].field, ref, why, ref, right);
+                static const char msg[] =
+                    ITK_N_("Instruction %s is of the kind '%s', and this record answers only an "
+                           "instruction of the kind '%s'. Cite an instruction of that kind.");
+                snprintf(line, sizeof(line), itk__(msg), ref,
+                         itk_ref_code_shown(k->labels, msg, "instruction.kind", kind),
+                         itk_ref_code_shown(k->labels, msg, "instruction.kind", kinds[0]));
+                missing(k, ref_fields[f].field, ref, line, itk__("Instructions of that kind: %s."),
+                        ref, right);
                 json_decref(right);
             }
             json_decref(rec);
@@ -306,27 +355,54 @@ static int holds(const json_t *bodies, const char *item, long long t, json_t *ca
     return found;
 }
 
-/* below: party's chain counts (register_bodies), the message says so. */
+/* The sentence refusing an item (管理番号) that party (party's chain for a
+ * request, an incident or an instruction) does not hold, cited by field of
+ * a record of type: its one %s is the item, its second the party. */
+static const char *item_sentence(const char *type, const char *field)
+{
+    if (strcmp(type, "request") == 0)
+        return itk__("This request names item number '%s', which is in the register of neither %s "
+                     "nor any party below it (no receipt or copy of it is recorded there). Record "
+                     "its receipt in the register first, or give the item number as the register "
+                     "has it.");
+    if (strcmp(type, "incident") == 0)
+        return itk__("This incident report names item number '%s' as affected, which is in the "
+                     "register of neither %s nor any party below it (no receipt or copy of it is "
+                     "recorded there). Give the item number as the register has it, or record "
+                     "its receipt first.");
+    if (strcmp(type, "instruction") == 0)
+        return itk__("This instruction names item number '%s', which is in the register of "
+                     "neither %s (the party instructed) nor any party below it (no receipt or "
+                     "copy of it is recorded there). Give the item number as that register has "
+                     "it.");
+    if (strcmp(field, "derived_from") == 0)
+        return itk__("The copy's source, item number '%s', is not in %s's register: no receipt "
+                     "or copy of it is recorded at or before this copy's date. Record the "
+                     "source's receipt first, or give its item number as the register has it.");
+    if (strcmp(type, "form5") == 0)
+        return itk__("Item number '%s' of this certificate of erasure or disposal (form 5) is not "
+                     "in %s's register: no receipt or copy of it is recorded. Give the item "
+                     "number as the register has it.");
+    return itk__("Item number '%s' is not in %s's register: no receipt or copy of it is recorded "
+                 "at or before this entry's date. Record its receipt first (itaku register add "
+                 "--action received), or give the item number as the register has it.");
+}
+
+/* An item party (below: or its chain, register_bodies) does not hold at t
+ * is refused. */
 static void check_item(check *k, const json_t *bodies, const char *type, const char *field,
-                       const char *item, long long t, const char *party, int below)
+                       const char *item, long long t, const char *party)
 {
     json_t *cands = json_array();
     if (!holds(bodies, item, t, cands)) {
-        char why[400];
+        char line[800];
         itk_buf key = ITK_BUF_INIT;
-        if (below)
-            snprintf(why, sizeof(why),
-                     itk__("is no item %s or a party below it holds: no received or copied "
-                           "register entry of theirs has it; record its receipt first"),
-                     party);
-        else
-            snprintf(why, sizeof(why),
-                     itk__("is no item %s holds: no earlier received or copied entry of %s has it"),
-                     party, party);
+        snprintf(line, sizeof(line), item_sentence(type, field), item, party);
         if (itk_label_key(&key, item))
             itk_buf_puts(&key, item);
         itk_error_clear();
-        missing(k, type, field, item, why, key.ptr ? key.ptr : item, cands);
+        missing(k, field, item, line, itk__("Closest item numbers in the register: %s."),
+                key.ptr ? key.ptr : item, cands);
         itk_buf_dispose(&key);
     }
     json_decref(cands);
@@ -365,7 +441,7 @@ static int check_items(check *k, const json_t *bodies, const char *party, const 
         size_t i;
         json_t *it;
         json_array_foreach(list, i, it) if (json_string_value(it)) check_item(
-            k, bodies, type, field, json_string_value(it), -1, item_holder(type, body, party), 1);
+            k, bodies, type, field, json_string_value(it), -1, item_holder(type, body, party));
     } else if (strcmp(type, "register") == 0) {
         const char *action = json_string_value(json_object_get(body, "action"));
         const char *item = json_string_value(json_object_get(body, "item_id"));
@@ -375,9 +451,9 @@ static int check_items(check *k, const json_t *bodies, const char *party, const 
             return 0;
         if (strcmp(action, "copied") == 0) {
             if (from)
-                check_item(k, bodies, type, "derived_from", from, t, party, 0);
+                check_item(k, bodies, type, "derived_from", from, t, party);
         } else if (strcmp(action, "received") != 0)
-            check_item(k, bodies, type, "item_id", item, t, party, 0);
+            check_item(k, bodies, type, "item_id", item, t, party);
     } else if (strcmp(type, "form5") == 0) {
         size_t i;
         json_t *it;
@@ -385,7 +461,7 @@ static int check_items(check *k, const json_t *bodies, const char *party, const 
         {
             const char *item = json_string_value(json_object_get(it, "item_id"));
             if (item)
-                check_item(k, bodies, type, "items[].item_id", item, -1, party, 0);
+                check_item(k, bodies, type, "items[].item_id", item, -1, party);
         }
     }
     return 0;
@@ -441,12 +517,14 @@ static int check_workers(check *k, itk_registry *reg, git_tree *tree, const char
         json_array_foreach(workers, j, w) found |=
             strcmp(json_string_value(json_array_get(w, 0)), id) == 0;
         if (!found) {
-            char why[400];
-            snprintf(why, sizeof(why),
-                     itk__("names no worker (作業従事者) of %s's form 1: add the worker to form "
-                           "1 (filing_type change) first"),
-                     party);
-            missing(k, type, "attendees[].worker_id", id, why, id, workers);
+            char line[600];
+            snprintf(line, sizeof(line),
+                     itk__("The worker number '%s' of an attendee is not on %s's form 1. Give "
+                           "the worker number as form 1 has it, or add the worker to form 1 by "
+                           "a change notification (filing_type change) first."),
+                     id, party);
+            missing(k, "attendees[].worker_id", id, line,
+                    itk__("Closest worker numbers on form 1: %s."), id, workers);
         }
     }
     json_decref(workers);
@@ -454,16 +532,18 @@ static int check_workers(check *k, itk_registry *reg, git_tree *tree, const char
 }
 
 /* The key a person's name is compared by: itk_label_key (NFKC, so a
- * full-width space is a space; case; the dash look-alikes) without any
- * space, tab or newline, so "鈴木 一郎", "鈴木　一郎" and "鈴木一郎" are one
- * name. Empty when name cannot be folded. */
+ * full-width or no-break space is a space; case; the dash look-alikes)
+ * without its spaces, so "鈴木 一郎", "鈴木　一郎" and "鈴木一郎" are one
+ * name. A line break or tab is not a space: a name holding one is refused
+ * before it gets here (itaku/person_name.h). Empty when name cannot be
+ * folded. */
 static void person_key(itk_buf *out, const char *name)
 {
     itk_buf k = ITK_BUF_INIT;
     itk_buf_clear(out);
     if (itk_label_key(&k, name) == 0 && k.ptr)
         for (const char *p = k.ptr; *p; p++)
-            if (*p != ' ' && *p != '\t' && *p != '\n')
+            if (*p != ' ')
                 itk_buf_printf(out, "%c", *p);
     itk_error_clear();
     itk_buf_dispose(&k);
@@ -542,14 +622,25 @@ static int check_handler(check *k, itk_registry *reg, git_tree *tree, const char
     person_key(&key, handler);
     json_array_foreach(people, i, c) found |=
         key.ptr && strcmp(json_string_value(json_array_get(c, 1)), key.ptr) == 0;
+    /* else a name that differs only by variant forms of a kanji (髙橋 for
+     * 高橋): the same person, said in a note */
+    for (i = 0; !found && key.ptr && i < json_array_size(people); i++) {
+        c = json_array_get(people, i);
+        if (itk_kanji_variant_equal(json_string_value(json_array_get(c, 1)), key.ptr)) {
+            found = 1;
+            snprintf(k->handler_as, sizeof(k->handler_as), "%s",
+                     json_string_value(json_array_get(c, 0)));
+        }
+    }
     if (!rc && nforms && !found) {
-        char why[400];
-        snprintf(why, sizeof(why),
-                 itk__("is no one %s's form 1 names (管理責任者, 監督者 or 作業従事者): give the "
-                       "name as form 1 has it, or add the person to form 1 (filing_type change) "
-                       "first"),
-                 party);
-        missing(k, type, "handler", handler, why, key.ptr ? key.ptr : handler, people);
+        char line[800];
+        snprintf(line, sizeof(line),
+                 itk__("The handler '%s' is not on %s's form 1 (neither its manager, a "
+                       "supervisor nor a worker). Write the name as form 1 has it, or add the "
+                       "person to form 1 by a change notification (filing_type change) first."),
+                 handler, party);
+        missing(k, "handler", handler, line, itk__("Closest names on form 1: %s."),
+                key.ptr ? key.ptr : handler, people);
     }
     itk_buf_dispose(&key);
     json_decref(people);
@@ -581,7 +672,7 @@ int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const c
                  const itk_ref_options *o)
 {
     static const itk_ref_options none = {0, NULL, 0};
-    check k = {ITK_BUF_INIT, json_array(), 0};
+    check k = {ITK_BUF_INIT, json_array(), 0, NULL, ""};
     json_t *bodies = NULL;
     int rc;
     *unverified = NULL;
@@ -599,6 +690,8 @@ int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const c
                                          "reference cannot be found in the registry");
         goto done;
     }
+    if (itk_labels_open_tree(&k.labels, reg->repo, tree, "ja"))
+        itk_error_clear(); /* codes are shown as they are */
     const char *field;
     int below = cited_item_list(type, body, &field) != NULL;
     int items = below || strcmp(type, "register") == 0 || strcmp(type, "form5") == 0;
@@ -610,30 +703,38 @@ int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const c
         (items && (rc = check_items(&k, bodies, party, type, body))))
         goto done;
     if (strcmp(type, "register") == 0 && !o->again && duplicate(bodies, body)) {
-        rc = itk_error_set(
-            ITK_EEXISTS,
-            "register: %s already has a %s entry for item '%s' at %s; if this is a second "
-            "one on purpose, give --again (after an interrupted run it is already recorded)",
-            party, json_string_value(json_object_get(body, "action")),
-            json_string_value(json_object_get(body, "item_id")),
-            json_string_value(json_object_get(body, "occurred_at")));
+        static const char msg[] =
+            ITK_N_("%s's register already has an entry '%s' of item number '%s' at %s. If this "
+                   "is a second one on purpose, give --again; after an interrupted run it is "
+                   "already recorded, and nothing more is needed.");
+        rc = itk_error_set(ITK_EEXISTS, msg, party,
+                           itk_ref_code_shown(k.labels, msg, "action",
+                                              json_string_value(json_object_get(body, "action"))),
+                           json_string_value(json_object_get(body, "item_id")),
+                           json_string_value(json_object_get(body, "occurred_at")));
         goto done;
     }
     if (k.nproblems && !o->unverified) {
         rc = itk_error_set(ITK_ENOTFOUND,
-                           "%s\ncheck the id; if the registry cannot hold it (an item received "
-                           "before the registry existed), record the truth with --unverified-ref "
-                           "--reason TEXT (status will show it)",
+                           "%s\nIf what is cited is true but cannot be in the registry (an item "
+                           "received before the registry existed, a person not yet on form 1), "
+                           "record it as it is with --unverified-ref --reason TEXT; status will "
+                           "show it.",
                            k.problems.ptr);
         goto done;
     }
     if (!k.nproblems && o->unverified) {
-        rc = itk_error_set(ITK_EINVALID,
-                           "--unverified-ref: every reference this %s cites is in "
-                           "the registry; leave --unverified-ref out",
-                           type);
+        static const char msg[] =
+            ITK_N_("--unverified-ref: everything this %s cites is in the registry; leave "
+                   "--unverified-ref out.");
+        rc = itk_error_set(ITK_EINVALID, msg, itk_ref_code_shown(k.labels, msg, "type", type));
         goto done;
     }
+    if (k.handler_as[0])
+        itk_notice_set("The handler '%s' is taken as '%s' of %s's form 1: the two names differ "
+                       "only in variant forms of the same kanji (異体字). If this is someone "
+                       "else, add that person to form 1 first.",
+                       json_string_value(json_object_get(body, "handler")), k.handler_as, party);
     if (k.nproblems) {
         size_t i;
         json_t *u;
@@ -643,6 +744,7 @@ int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const c
         k.unverified = NULL;
     }
 done:
+    itk_labels_free(k.labels);
     json_decref(bodies);
     json_decref(k.unverified);
     itk_buf_dispose(&k.problems);

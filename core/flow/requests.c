@@ -341,28 +341,37 @@ int itk_request_resolve(itk_request_info *out, itk_registry *reg, const char *na
     return rc;
 }
 
-int itk_approval_judge(const itk_request_info *r, const char *party, const char *action,
-                       const char *today, long long used)
+/* itk_approval_judge, a translated message showing the codes of a request's
+ * kind and state and of the action by their labels in l (NULL: the codes). */
+static int approval_judge(const itk_request_info *r, const char *party, const char *action,
+                          const char *today, long long used, const itk_labels *l)
 {
+    static const char wrong_kind[] = ITK_N_("%s asks for %s, not for %s (what a %s entry needs)");
+    static const char waiting[] = ITK_N_(
+        "%s is %s, waiting for %s: a %s entry needs a request the city has approved, and that "
+        "approval must be here (itaku pull) before the entry");
+    static const char not_approved[] =
+        ITK_N_("%s is %s: a %s entry needs a request the city has approved, and that approval "
+               "must be here (itaku pull) before the entry");
     const char *kind = itk_action_request_kind(action);
     int rc = ITK_EVERIFY;
     if (strcmp(r->requester, party) != 0)
         itk_error_set(rc, "%s is %s's request; %s needs its own approval", r->name, r->requester,
                       party);
     else if (!kind || strcmp(r->kind, kind) != 0)
-        itk_error_set(rc, "%s asks for %s, not for %s (what a %s entry needs)", r->name, r->kind,
-                      kind ? kind : "?", action);
+        itk_error_set(rc, wrong_kind, r->name,
+                      itk_ref_code_shown(l, wrong_kind, "request.kind", r->kind),
+                      kind ? itk_ref_code_shown(l, wrong_kind, "request.kind", kind) : "?",
+                      itk_ref_code_shown(l, wrong_kind, "action", action));
     else if (strcmp(r->state, "approved") != 0) {
         if (r->next[0])
-            itk_error_set(rc,
-                          "%s is %s, waiting for %s: a %s entry needs a request the city has "
-                          "approved, and that approval must be here (itaku pull) before the entry",
-                          r->name, r->state, r->next, action);
+            itk_error_set(rc, waiting, r->name,
+                          itk_ref_code_shown(l, waiting, "request.state", r->state), r->next,
+                          itk_ref_code_shown(l, waiting, "action", action));
         else
-            itk_error_set(rc,
-                          "%s is %s: a %s entry needs a request the city has approved, and that "
-                          "approval must be here (itaku pull) before the entry",
-                          r->name, r->state, action);
+            itk_error_set(rc, not_approved, r->name,
+                          itk_ref_code_shown(l, not_approved, "request.state", r->state),
+                          itk_ref_code_shown(l, not_approved, "action", action));
     } else if (r->valid_until[0] && strncmp(today, r->valid_until, 10) > 0)
         itk_error_set(rc, "the approval of %s was valid until %s", r->name, r->valid_until);
     else if (r->max_uses > 0 && used >= r->max_uses)
@@ -374,6 +383,12 @@ int itk_approval_judge(const itk_request_info *r, const char *party, const char 
     else
         rc = 0;
     return rc;
+}
+
+int itk_approval_judge(const itk_request_info *r, const char *party, const char *action,
+                       const char *today, long long used)
+{
+    return approval_judge(r, party, action, today, used, NULL);
 }
 
 int itk_approval_check(itk_registry *reg, const char *party, const char *action,
@@ -409,8 +424,13 @@ int itk_approval_check(itk_registry *reg, const char *party, const char *action,
         itk_string_list_free(paths, n);
         git_tree_free(tree);
     }
-    if (!rc)
-        rc = itk_approval_judge(r, party, action, today, used);
+    if (!rc) {
+        itk_labels *l = NULL;
+        if (itk_labels_open(&l, reg, NULL, "ja"))
+            itk_error_clear(); /* the codes are shown as they are */
+        rc = approval_judge(r, party, action, today, used, l);
+        itk_labels_free(l);
+    }
 done:
     itk_reqdb_free(&db);
     return rc;

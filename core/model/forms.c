@@ -2,6 +2,7 @@
 #include "itaku/forms.h"
 #include "itaku/errors.h"
 #include "itaku/json.h"
+#include "itaku/person_name.h"
 #include "itaku/schema.h"
 #include "registry_priv.h"
 #include "template.h"
@@ -136,7 +137,9 @@ int itk_form_validate_carried(char schema_name[64], itk_registry *reg, const cha
     itk_buf errors = ITK_BUF_INIT;
     long held = 0;
     int rc = write_schema(&schema, schema_name, &held, reg, type, carried);
-    if (rc)
+    /* a person's name on two lines, or with spaces around it, said in words
+     * (itaku/person_name.h) before the schema's pattern says it in its own */
+    if (rc || (rc = itk_person_names_check(schema, type, body)))
         goto done;
     rc = itk_schema_validate_version(&errors, schema, held, body, type);
     if (rc == ITK_EINVALID) {

@@ -16,7 +16,7 @@ git pull -q "$T/city" main
 
 # an answer to an instruction that does not exist: refused, the closest named
 form4_answering akiruno-city/n-000099 >"$T/f4-typo.json"
-expect_refused "instruction_ref 'akiruno-city/n-000099' names no instruction.*closest: akiruno-city/n-000001" \
+expect_refused "The instruction akiruno-city/n-000099 that this record answers is not in the registry\\..*Closest ids: akiruno-city/n-000001\\." \
     "$ITAKU" form submit 4 "$T/f4-typo.json"
 form4_answering "$n1" >"$T/f4.json"
 expect_exit 0 "$ITAKU" form submit 4 "$T/f4.json"
@@ -24,30 +24,47 @@ ok "an answer to n-000099 is refused naming n-000001; the answer to n-000001 is 
 
 reg() { "$ITAKU" register add --medium usb --quantity 1 --handler "鈴木一郎" --info "住民データ" "$@"; }
 # a copy of an item nobody holds: refused, nothing written
-expect_refused "derived_from 'SKR-USB-01' is no item acme holds.*there are none" \
+expect_refused "The copy's source, item number 'SKR-USB-01', is not in acme's register: .*Record the source's receipt first" \
     reg --action copied --item-id SKR-USB-01-C1 --derived-from SKR-USB-01 --unapproved --reason "緊急" \
     --occurred-at 2026-12-05T10:00:00+09:00
-expect_refused "item_id 'SKR-USB-01' is no item acme holds" \
+expect_refused "Item number 'SKR-USB-01' is not in acme's register: .*Record its receipt first \\(itaku register add --action received\\)" \
     reg --action returned --item-id SKR-USB-01 --occurred-at 2026-12-05T10:00:00+09:00
 # the twin: received first; the full-width id is the same item
 expect_exit 0 reg --action received --item-id SKR-USB-01 --method 手渡し --occurred-at 2026-12-02T10:00:00+09:00
 expect_exit 0 reg --action copied --item-id SKR-USB-01-C1 --derived-from "ｓｋｒ－ｕｓｂ－０１" \
     --unapproved --reason "緊急" --occurred-at 2026-12-05T10:00:00+09:00
 # held only from when it was received: a return dated before is refused
-expect_refused "item_id 'SKR-USB-01' is no item acme holds.*closest: SKR-USB-01" \
+expect_refused "Item number 'SKR-USB-01' is not in acme's register: .*Closest item numbers in the register: SKR-USB-01[,.]" \
     reg --action returned --item-id SKR-USB-01 --occurred-at 2026-12-01T10:00:00+09:00
 ok "a copy of an item nobody holds is refused; received earlier (any width, any case) it is held"
 
 # the same entry again (a Ctrl-C rerun) asks for --again; with it, recorded
-expect_refused "already has a received entry for item 'skr-usb-01'.*--again" \
+expect_refused "acme's register already has an entry 'received' of item number 'skr-usb-01' at .*--again" \
     reg --action received --item-id skr-usb-01 --method 手渡し --occurred-at 2026-12-02T10:00:00+09:00
+JA=(env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=ja_JP.UTF-8)
+expect_refused "acme の管理記録簿には、管理番号「skr-usb-01」の「受領」の記載が .* にすでにあります" \
+    "${JA[@]}" "$ITAKU" register add --medium usb --quantity 1 --handler "鈴木一郎" --info "住民データ" \
+    --action received --item-id skr-usb-01 --method 手渡し --occurred-at 2026-12-02T10:00:00+09:00
+grep -q received "$T/err" && fail "the Japanese refusal shows the action's code"
 expect_exit 0 reg --action received --item-id skr-usb-01 --method 手渡し --occurred-at 2026-12-02T10:00:00+09:00 --again
 ok "the same register entry twice is refused without --again, recorded with it"
+
+# a copy without approval: the refusal names the action by its label in
+# Japanese (複製), by its code in English
+expect_refused "A register entry 'copied' needs the city's prior approval" \
+    reg --action copied --item-id SKR-USB-01-C2 --derived-from SKR-USB-01 \
+    --occurred-at 2026-12-05T11:00:00+09:00
+expect_refused "管理記録簿の「複製」の記載には、市の事前の承認が必要です" \
+    "${JA[@]}" "$ITAKU" register add --medium usb --quantity 1 --handler "鈴木一郎" --info "住民データ" \
+    --action copied --item-id SKR-USB-01-C2 --derived-from SKR-USB-01 \
+    --occurred-at 2026-12-05T11:00:00+09:00
+grep -q copied "$T/err" && fail "the Japanese refusal shows the action's code"
+ok "refusals show an action's code in English and its label in Japanese"
 
 # the truth stays recordable: an item received before the registry existed
 expect_refused "--reason" reg --action returned --item-id OLD-001 --unverified-ref \
     --occurred-at 2026-12-06T10:00:00+09:00
-expect_refused "every reference .* is in the registry" reg --action returned --item-id SKR-USB-01 \
+expect_refused "everything this register cites is in the registry" reg --action returned --item-id SKR-USB-01 \
     --unverified-ref --reason "x" --occurred-at 2026-12-06T10:00:00+09:00
 expect_exit 0 reg --action returned --item-id OLD-001 --unverified-ref --reason "台帳導入前に受領" \
     --occurred-at 2026-12-06T10:00:00+09:00
@@ -79,9 +96,9 @@ ok "--unverified-ref --reason records the reference in the envelope; status and 
 # a copy or take-out request for an item nobody holds: refused naming the
 # closest items, nothing written; the item acme received (any width or case)
 # is one it holds; the truth stays recordable with --unverified-ref --reason
-expect_refused "request: item_ids\[\] 'SKR-USB-02' is no item acme or a party below it holds.*closest: SKR-USB-01" \
+expect_refused "This request names item number 'SKR-USB-02', which is in the register of neither acme nor any party below it.*Closest item numbers in the register: SKR-USB-01[,.]" \
     "$ITAKU" request submit copy --summary "検証用に複製" --item SKR-USB-02
-expect_refused "item_ids\[\] 'NONE-1' is no item acme" \
+expect_refused "This request names item number 'NONE-1'" \
     "$ITAKU" request submit take-out --summary "持出し" --item "ｓｋｒ－ｕｓｂ－０１" --item NONE-1
 expect_exit 0 "$ITAKU" request submit copy --summary "検証用に複製" --item "ｓｋｒ－ｕｓｂ－０１"
 expect_exit 0 "$ITAKU" request submit take-out --summary "持出し" --item OLD-002 \
@@ -102,6 +119,18 @@ assert len(mine) == 1 and "OLD-002" in json.dumps(mine[0], ensure_ascii=False), 
 PY
 ok "a request for an item nobody holds is refused naming the closest; held (any width) or unverified it is recorded, status shows the unverified one"
 
+# a copy citing the request still pending: the refusal names its state and
+# the action by their labels in Japanese, by their codes in English
+expect_refused "acme/q-000001 is pending, waiting for .*: a copied entry needs a request the city has approved" \
+    reg --action copied --item-id SKR-USB-01-C3 --derived-from SKR-USB-01 --approval acme/q-000001 \
+    --occurred-at 2026-12-07T10:00:00+09:00
+expect_refused "acme/q-000001 は 審査中（.*を待っています）です。複製 の記録には" \
+    "${JA[@]}" "$ITAKU" register add --medium usb --quantity 1 --handler "鈴木一郎" --info "住民データ" \
+    --action copied --item-id SKR-USB-01-C3 --derived-from SKR-USB-01 --approval acme/q-000001 \
+    --occurred-at 2026-12-07T10:00:00+09:00
+grep -qE 'pending|copied' "$T/err" && fail "the Japanese refusal shows a code"
+ok "a copy citing a pending request is refused naming its state and the action in the reader's language"
+
 # an incident report's affected items are the reporter's chain's too
 python3 - "$SRC/tests/schema-corpus/incident/valid/base.json" "$T/inc.json" SKR-USB-03 <<'PY'
 import json, sys
@@ -109,7 +138,7 @@ f = json.load(open(sys.argv[1]))
 f["affected"] = {"item_ids": [sys.argv[3]]}
 json.dump(f, open(sys.argv[2], "w"), ensure_ascii=False)
 PY
-expect_refused "incident: affected.item_ids\[\] 'SKR-USB-03' is no item acme.*closest: SKR-USB-01" \
+expect_refused "This incident report names item number 'SKR-USB-03' as affected, which is in the register of neither acme.*Closest item numbers in the register: SKR-USB-01[,.]" \
     "$ITAKU" incident report "$T/inc.json"
 sed -i 's/SKR-USB-03/skr-usb-01/' "$T/inc.json"
 expect_exit 0 "$ITAKU" incident report "$T/inc.json"
@@ -118,7 +147,7 @@ ok "an incident naming an item acme does not hold is refused; one it holds is re
 # the city's instruction to return items: items its addressee's chain holds
 cd "$T/city"
 expect_exit 0 "$ITAKU" receive acme "$T/acme"
-expect_refused "instruction: item_ids\[\] 'SKR-USB-09' is no item acme or a party below it holds.*closest: SKR-USB-01" \
+expect_refused "This instruction names item number 'SKR-USB-09', which is in the register of neither acme \\(the party instructed\\) nor any party below it.*Closest item numbers in the register: SKR-USB-01[,.]" \
     "$ITAKU" instruct return --to acme --due 2027-03-31 --text "返却してください" --item SKR-USB-09
 expect_exit 0 "$ITAKU" instruct return --to acme --due 2027-03-31 --text "返却してください" \
     --item SKR-USB-01

@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "itaku/buf.h"
+#include "itaku/labels.h"
 #include "itaku/registry.h"
 
 /* The most ids a refusal names as the closest ones. */
@@ -41,14 +42,19 @@ typedef struct {
  * - a register entry's handler (取扱者) someone one of party's form 1s
  *   names: manager, supervisors[] or workers[] by name or worker_id,
  *   compared after NFKC, case folding and with every space (a full-width
- *   one too) left out, so "鈴木 一郎" is "鈴木一郎"; not checked while party
- *   has no form 1 (nothing to compare with; status names the missing form);
+ *   one too) left out, so "鈴木 一郎" is "鈴木一郎"; or, failing that, a
+ *   name differing from one of them only by variant forms of a kanji
+ *   (itk_kanji_variant_equal: 髙橋 for 高橋), then accepted with a note
+ *   (itk_notice_set) naming the form 1 name it was taken as; not checked
+ *   while party has no form 1 (nothing to compare with; status names the
+ *   missing form);
  * - a register entry equal to one already there (action, item, instant) needs
  *   o->again. supersedes (NULL: none) is the entry being corrected: it does not
  *   count.
- * A reference not found is refused (ITK_ENOTFOUND, one line per reference
- * naming what was cited and the ITK_REF_CLOSEST closest ids by edit
- * distance) unless o->unverified: then *unverified is set to a new array of
+ * A reference not found is refused (ITK_ENOTFOUND, one line per reference:
+ * a whole sentence saying what was cited, by the field's name on the paper
+ * form, whose register or form 1 lacks it and what to do, then one naming
+ * the ITK_REF_CLOSEST closest ids, items or names by edit distance) unless o->unverified: then *unverified is set to a new array of
  * {"field", "ref", "reason"} the caller records in the envelope's
  * refs.unverified (NULL when every reference was found; o->unverified with
  * nothing to record is refused, ITK_EINVALID). A duplicate is ITK_EEXISTS.
@@ -62,6 +68,14 @@ int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const c
  * given — or " (there are none)". cands is an array of [name, key, ...]
  * string arrays: name is shown, key compared. */
 void itk_ref_closest(itk_buf *b, const char *want, const json_t *cands);
+
+/* How a message shows code (of labels domain, itaku/labels.h): when msgid,
+ * the message's English format, has a translation in the user's language,
+ * code's label in the catalog l (the papers' Japanese words: "copied" is
+ * 複製), else code itself (also when l is NULL or has no label). "" for a
+ * NULL code. The string lives as long as l. */
+const char *itk_ref_code_shown(const itk_labels *l, const char *msgid, const char *domain,
+                               const char *code);
 
 /* The edit distance (Levenshtein, over bytes) of a and b, capped at 255. */
 unsigned itk_edit_distance(const char *a, const char *b);

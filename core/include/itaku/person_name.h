@@ -1,0 +1,32 @@
+/* A person's name in a record (取扱者, 確認者, form 1's 管理責任者 and 作業従事者,
+ * 代表者 …) is one line of text, as the person's papers have it: the paper
+ * forms and the register print it on one line, and names are compared by
+ * it (a register entry's handler with form 1). */
+#ifndef ITAKU_PERSON_NAME_H
+#define ITAKU_PERSON_NAME_H
+
+#include <jansson.h>
+
+/* 0 when every person's name that a body of type holds is one line of
+ * text: no control character (C0 with tab and line feed, DEL, C1), no line
+ * or paragraph separator (U+2028, U+2029), no bidirectional formatting
+ * character (as itk_display_name_check), and no space (U+0020, U+00A0 or
+ * the full-width U+3000) at its start or end; spaces between family and
+ * given name are the person's own. The fields are, by type: register
+ * handler, verifier, from, to; form 1 manager.name, supervisors[].name,
+ * workers[].name, contact_chain[].name; form 2 attendees[].name,
+ * instructor, reported_by; form 4 reported_by; form 5 certifier,
+ * performed_by.name, witnesses[].name; form 6 (and a request's form6)
+ * subcontractor.representative, sub_structure.manager.name,
+ * sub_structure.workers[].name; incident reporter; inspection
+ * inspectors[].name; contract-amendment contacts[].name; and every form's
+ * submitter.representative. The v2 schemas' pattern for them refuses C0 and
+ * an ASCII space at either end (what a byte-wise POSIX pattern and ajv agree
+ * on); this check says the rest and says it in words.
+ * schema (may be NULL) is the one body is validated with: its titles name a
+ * field in a translated message (取扱者, 作業従事者の氏名), the JSON path in
+ * English (workers[1].name: indexes from 0, as in the schema's messages).
+ * ITK_EINVALID naming the first such name, the field and what to do. */
+int itk_person_names_check(const json_t *schema, const char *type, const json_t *body);
+
+#endif

@@ -1,0 +1,107 @@
+/* Unit tests of person names (core/model/person_name.c): a person's name in
+ * any record type's name fields is one line with no space at either end;
+ * line breaks, tabs, C0/C1 controls, DEL, line and paragraph separators and
+ * text-direction controls are refused naming the field (its JSON path,
+ * indexes from 0 as the schema's messages give them) and the character; a
+ * space (any width) between family and given name is the person's own;
+ * other text fields keep their lines. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "itaku/errors.h"
+#include "itaku/person_name.h"
+#include "itaku/schema.h"
+
+/* itk_person_names_check of a register entry whose field is value, with
+ * the built-in register schema. */
+static int register_with(const char *field, const char *value)
+{
+    json_t *schema = NULL;
+    assert_int_equal(itk_schema_builtin(&schema, "register"), 0);
+    json_t *body = json_pack("{s:s, s:s}", "action", "received", field, value);
+    int rc = itk_person_names_check(schema, "register", body);
+    json_decref(body);
+    json_decref(schema);
+    return rc;
+}
+
+static void test_a_control_character_is_refused_naming_field_and_character(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *value, *shown;
+    } bad[] = {
+        {"鈴木\n一郎", "'鈴木<U+000A>一郎'"}, {"鈴木\t一郎", "(U+0009)"},
+        {"鈴木\r\n一郎", "(U+000D, U+000A)"}, {"鈴木\x7f一郎", "(U+007F)"},
+        {"鈴木\xc2\x85一郎", "(U+0085)"},     {"鈴木\xe2\x80\xa8一郎", "(U+2028)"},
+        {"鈴木\xe2\x80\xa9一郎", "(U+2029)"}, {"\xe2\x80\xae鈴木一郎", "(U+202E)"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+        assert_int_equal(register_with("handler", bad[i].value), ITK_EINVALID);
+        assert_non_null(strstr(itk_error_last(), "The name in handler, "));
+        assert_non_null(strstr(itk_error_last(), "holds a line break or another control"));
+        assert_non_null(strstr(itk_error_last(), bad[i].shown));
+    }
+    assert_int_equal(register_with("verifier", "a\nb"), ITK_EINVALID);
+    assert_non_null(strstr(itk_error_last(), "The name in verifier, 'a<U+000A>b'"));
+    assert_int_equal(register_with("from", "a\nb"), ITK_EINVALID);
+    assert_int_equal(register_with("to", "a\nb"), ITK_EINVALID);
+}
+
+static void test_spaces_around_are_refused_between_are_kept(void **state)
+{
+    (void)state;
+    static const char *const around[] = {" 佐藤花子", "佐藤花子 ", "\xe3\x80\x80佐藤花子",
+                                         "佐藤花子\xe3\x80\x80", "\xc2\xa0佐藤花子"};
+    for (size_t i = 0; i < sizeof(around) / sizeof(*around); i++) {
+        assert_int_equal(register_with("handler", around[i]), ITK_EINVALID);
+        assert_non_null(strstr(itk_error_last(), "starts or ends with a space"));
+    }
+    /* the twins */
+    assert_int_equal(register_with("handler", "佐藤花子"), 0);
+    assert_int_equal(register_with("handler", "佐藤 花子"), 0);
+    assert_int_equal(register_with("handler", "佐藤\xe3\x80\x80花子"), 0);
+    assert_int_equal(register_with("handler", "Hanako Sato"), 0);
+    /* a note is not a name: its lines are its own */
+    assert_int_equal(register_with("note", "一行目\n二行目"), 0);
+}
+
+static void test_nested_and_listed_names_are_found(void **state)
+{
+    (void)state;
+    json_t *body = json_pack("{s:{s:s}, s:[{s:s}, {s:s}]}", "manager", "name", "佐藤花子",
+                             "workers", "name", "鈴木一郎", "name", "高橋\n次郎");
+    assert_int_equal(itk_person_names_check(NULL, "form1", body), ITK_EINVALID);
+    assert_non_null(strstr(itk_error_last(), "The name in workers[1].name, '高橋<U+000A>次郎'"));
+    json_object_set_new(json_array_get(json_object_get(body, "workers"), 1), "name",
+                        json_string("高橋次郎"));
+    assert_int_equal(itk_person_names_check(NULL, "form1", body), 0);
+    json_object_set_new(json_object_get(body, "manager"), "name", json_string("佐藤花子 "));
+    assert_int_equal(itk_person_names_check(NULL, "form1", body), ITK_EINVALID);
+    assert_non_null(strstr(itk_error_last(), "The name in manager.name, '佐藤花子 '"));
+    json_decref(body);
+    /* a request's form 6 */
+    body = json_pack("{s:s, s:{s:{s:[{s:s}]}}}", "kind", "subcontract", "form6", "sub_structure",
+                     "workers", "name", "\t田中");
+    assert_int_equal(itk_person_names_check(NULL, "request", body), ITK_EINVALID);
+    assert_non_null(strstr(itk_error_last(), "form6.sub_structure.workers[0].name"));
+    /* types without person names, and fields that are not there */
+    assert_int_equal(itk_person_names_check(NULL, "ack", body), 0);
+    assert_int_equal(itk_person_names_check(NULL, "register", body), 0);
+    json_decref(body);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_a_control_character_is_refused_naming_field_and_character),
+        cmocka_unit_test(test_spaces_around_are_refused_between_are_kept),
+        cmocka_unit_test(test_nested_and_listed_names_are_found),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
