@@ -14,6 +14,7 @@
 #include "itaku/commit.h"
 #include "commit_priv.h"
 #include "fault.h"
+#include "treemerge.h"
 
 #include <openssl/evp.h>
 #include <stdarg.h>
@@ -264,13 +265,35 @@ int itk_ref_advance(git_repository *repo, const char *refname, const git_oid *ol
      * was the commit point. The next write brings the files up to date
      * (write_lock.c). */
     git_commit *commit = NULL;
+    git_tree *new_tree = NULL;
+    git_diff *change = NULL;
+    char **paths = NULL;
     git_checkout_options co;
     git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
     co.checkout_strategy = GIT_CHECKOUT_SAFE;
     co.baseline = (git_tree *)old_tree;
     co.progress_cb = checkout_fault;
     if (git_commit_lookup(&commit, repo, new_id) == 0) {
-        if (git_checkout_tree(repo, (git_object *)commit, &co) < 0) {
+        /* only the paths that differ from old_tree: a file the same in both
+         * is one a safe checkout leaves as it is, and looking at every file
+         * of a large registry costs more than the write (issue 18) */
+        int limited =
+            old_tree && git_commit_tree(&new_tree, commit) == 0 &&
+            git_diff_tree_to_tree(&change, repo, (git_tree *)old_tree, new_tree, NULL) == 0 &&
+            (paths = itk_calloc(2 * git_diff_num_deltas(change) + 1, sizeof(*paths)));
+        for (size_t i = 0; limited && i < git_diff_num_deltas(change); i++) {
+            const git_diff_delta *d = git_diff_get_delta(change, i);
+            paths[co.paths.count++] = (char *)d->new_file.path;
+            if (strcmp(d->old_file.path, d->new_file.path) != 0)
+                paths[co.paths.count++] = (char *)d->old_file.path;
+        }
+        if (limited) {
+            co.checkout_strategy |= GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH;
+            co.paths.strings = paths;
+        }
+        /* the same files in both: nothing to bring up to date */
+        if ((!limited || co.paths.count) &&
+            git_checkout_tree(repo, (git_object *)commit, &co) < 0) {
             const git_error *e = git_error_last();
             itk_notice_set("%.12s is written, but the files in the work tree could not be "
                            "brought up to date (%s); the next itaku command that writes brings "
@@ -285,6 +308,9 @@ int itk_ref_advance(git_repository *repo, const char *refname, const git_oid *ol
         }
         git_commit_free(commit);
     }
+    free(paths);
+    git_diff_free(change);
+    git_tree_free(new_tree);
     itk_error_clear();
     return 0;
 }
@@ -301,6 +327,12 @@ int itk_merge_tree(git_tree **out, git_repository *repo, const git_commit *ours,
     *out = NULL;
     if (conflict_path)
         conflict_path[0] = '\0';
+    /* a merge where each path changed on one side only reads only the
+     * folders changed on both (treemerge.h); any other is libgit2's */
+    if ((rc = itk_treemerge(&tid, repo, ours, theirs)) != 0)
+        return rc < 0                                 ? rc
+               : git_tree_lookup(out, repo, &tid) < 0 ? itk_error_git("cannot read the merged tree")
+                                                      : 0;
     if (git_merge_commits(&idx, repo, ours, theirs, &mo) < 0)
         return itk_error_git("cannot merge %s", git_oid_tostr_s(git_commit_id(theirs)));
     if (git_index_has_conflicts(idx)) {

@@ -77,11 +77,15 @@ static int looks_like_path(const char *from)
 
 /* A line's tip: a revision of this repository (verified here), a remote's
  * name or the path or URL of the other party's repository (fetched into
- * quarantine, verified, published as refs/itaku/lines/<party>). */
-static int line_tip(git_oid *tip, itk_registry *reg, const char *party, const char *from,
-                    int take_requests)
+ * quarantine, verified, published as refs/itaku/lines/<party>). *who (when
+ * not NULL) is who signed the tip when the verify run that took it says so,
+ * else all zero. */
+static int line_tip(git_oid *tip, itk_identity *who, itk_registry *reg, const char *party,
+                    const char *from, int take_requests)
 {
     char ref[128];
+    if (who)
+        memset(who, 0, sizeof(*who));
     itk_remote_info remote;
     if (from && itk_remote_get(&remote, reg, from) == 0) {
         itk_sync_report *report = itk_malloc(sizeof(*report));
@@ -124,7 +128,7 @@ static int line_tip(git_oid *tip, itk_registry *reg, const char *party, const ch
     itk_error_clear();
     itk_take_options o = ITK_TAKE_OPTIONS_INIT;
     o.take_requests = take_requests;
-    return itk_sync_take(tip, reg, party, from, &o);
+    return itk_sync_take_signed(tip, who, reg, party, from, &o);
 }
 
 /* Who signed a commit whose history line_tip has just verified: V1 on the
@@ -182,13 +186,13 @@ int itk_receive(git_oid *out, itk_merge_kind *kind, itk_registry *reg, itk_signe
                            party, f.me.party);
         goto done;
     }
-    if ((rc = line_tip(&tip, reg, party, from, 1)))
+    if ((rc = line_tip(&tip, &tip_signer, reg, party, from, 1)))
         goto done;
     if (contained(reg, &f.head, &tip)) {
         *out = f.head;
         goto done;
     }
-    if ((rc = signer_of(&tip_signer, reg, &tip)))
+    if (!tip_signer.party[0] && (rc = signer_of(&tip_signer, reg, &tip)))
         goto done;
     if (strcmp(tip_signer.party, party) != 0 &&
         itk_chain_is_ancestor(reg->repo, f.head_tree, tip_signer.party, party)) {
@@ -239,7 +243,7 @@ int itk_pull(git_oid *out, itk_merge_kind *kind, itk_registry *reg, itk_signer *
     if (!from && itk_remote_get(&origin, reg, "origin") == 0)
         from = "origin";
     itk_error_clear();
-    if ((rc = line_tip(&tip, reg, parent, from, 0)))
+    if ((rc = line_tip(&tip, NULL, reg, parent, from, 0)))
         goto done;
     *out = f.head;
     if (contained(reg, &f.head, &tip))

@@ -419,7 +419,7 @@ static void take_decisions(git_repository *repo, incoming_set *s, const itk_oidm
 
 static int publish(itk_sync_report *report, itk_registry *reg, const char *name,
                    const char *main_party, int naming, const char *source,
-                   const itk_take_options *opts)
+                   const itk_take_options *opts, itk_identity *main_who, git_oid *main_id)
 {
     git_repository *repo = reg->repo;
     incoming_set s;
@@ -489,6 +489,15 @@ static int publish(itk_sync_report *report, itk_registry *reg, const char *name,
     }
     if (rc || (rc = attribute_lines(&s, repo, &signers, naming, source)))
         goto done;
+    /* who signed the commit main's line ends on, as the walk found (it is
+     * where the line's ref goes unless it is older than the line held) */
+    const itk_commit_info *main_ci =
+        main_in && main_in->move != MOVE_STALE ? itk_oidmap_get(&signers, &main_in->id) : NULL;
+    if (main_who && main_ci) {
+        *main_id = main_ci->id;
+        snprintf(main_who->party, sizeof(main_who->party), "%s", main_ci->party);
+        snprintf(main_who->principal, sizeof(main_who->principal), "%s", main_ci->principal);
+    }
     itk_error_clear();
     if (take && main_party) {
         /* the requests of main's party (by its signature) and below it */
@@ -557,7 +566,7 @@ int itk_sync_publish(itk_sync_report *report, itk_registry *reg, const char *nam
     int locked = itk_registry_write_begin(reg);
     if (locked)
         return locked;
-    return publish(report, reg, name, main_party, NAME_HINT, source, opts);
+    return publish(report, reg, name, main_party, NAME_HINT, source, opts, NULL, NULL);
 }
 
 int itk_sync_publish_claimed(itk_sync_report *report, itk_registry *reg, const char *name,
@@ -567,7 +576,7 @@ int itk_sync_publish_claimed(itk_sync_report *report, itk_registry *reg, const c
     int locked = itk_registry_write_begin(reg);
     if (locked)
         return locked;
-    return publish(report, reg, name, main_party, NAME_CLAIMED, source, opts);
+    return publish(report, reg, name, main_party, NAME_CLAIMED, source, opts, NULL, NULL);
 }
 
 int itk_sync_check_served(const itk_sync_report *report, const char *party, const char *source)
@@ -672,6 +681,12 @@ int itk_sync_fetch_into(itk_registry *reg, const char *name, const char *url,
 int itk_sync_take(git_oid *tip, itk_registry *reg, const char *party, const char *url,
                   const itk_take_options *opts)
 {
+    return itk_sync_take_signed(tip, NULL, reg, party, url, opts);
+}
+
+int itk_sync_take_signed(git_oid *tip, itk_identity *who, itk_registry *reg, const char *party,
+                         const char *url, const itk_take_options *opts)
+{
     int locked = itk_registry_write_begin(reg);
     if (locked)
         return locked;
@@ -691,11 +706,17 @@ int itk_sync_take(git_oid *tip, itk_registry *reg, const char *party, const char
     itk_remote_auth_free(auth);
     if (rc)
         return rc;
-    if ((rc = publish(NULL, reg, party, party, NAME_WANTED, url, opts)))
+    itk_identity found;
+    git_oid found_id;
+    memset(&found, 0, sizeof(found));
+    memset(&found_id, 0, sizeof(found_id));
+    if ((rc = publish(NULL, reg, party, party, NAME_WANTED, url, opts, &found, &found_id)))
         return rc;
     snprintf(line_ref, sizeof(line_ref), ITK_REF_LINES "%s", party);
     if (git_reference_name_to_id(tip, reg->repo, line_ref) < 0)
         return itk_error_set(ITK_ENOTFOUND, "%s has no main branch of %s; nothing was taken", url,
                              party);
+    if (who && found.party[0] && git_oid_equal(&found_id, tip))
+        *who = found;
     return 0;
 }

@@ -10,6 +10,12 @@
 int itk_sync_fetch_into(itk_registry *reg, const char *name, const char *url,
                         const git_remote_callbacks *callbacks);
 
+/* itk_sync_take, and who signed the tip it returns (party and principal,
+ * as the verify run that took it found them) into *who when the run walked
+ * that tip; *who is all zero when it did not (the line held was newer). */
+int itk_sync_take_signed(git_oid *tip, itk_identity *who, itk_registry *reg, const char *party,
+                         const char *url, const itk_take_options *opts);
+
 /* itk_sync_publish, where main_party is the source's own word for who it
  * is (a bundle's sender): a main its signature contradicts is refused
  * (ITK_EVERIFY, naming who signed it) instead of attributed elsewhere. */

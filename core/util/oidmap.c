@@ -7,6 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int same_id(const git_oid *a, const git_oid *b)
+{
+    return memcmp(a->id, b->id, GIT_OID_RAWSZ) == 0;
+}
+
 static size_t slot_of(const itk_oidmap *m, const git_oid *id)
 {
     size_t h;
@@ -16,8 +21,15 @@ static size_t slot_of(const itk_oidmap *m, const git_oid *id)
 
 int itk_oidmap_init(itk_oidmap *m)
 {
+    return itk_oidmap_init_sized(m, 0);
+}
+
+int itk_oidmap_init_sized(itk_oidmap *m, size_t n)
+{
     memset(m, 0, sizeof(*m));
     m->cap = 1024;
+    while (m->cap / 2 <= n && m->cap < ((size_t)1 << 40))
+        m->cap *= 2;
     if (!(m->keys = itk_calloc(m->cap, sizeof(*m->keys))) ||
         !(m->values = itk_calloc(m->cap, sizeof(*m->values))) ||
         !(m->used = itk_calloc(m->cap, 1))) {
@@ -61,7 +73,7 @@ int itk_oidmap_set(itk_oidmap *m, const git_oid *id, void *value)
             return rc;
     }
     size_t i = slot_of(m, id);
-    while (m->used[i] && !git_oid_equal(&m->keys[i], id))
+    while (m->used[i] && !same_id(&m->keys[i], id))
         i = (i + 1) & (m->cap - 1);
     if (!m->used[i]) {
         m->used[i] = 1;
@@ -78,7 +90,7 @@ void *itk_oidmap_get(const itk_oidmap *m, const git_oid *id)
         return NULL;
     size_t i = slot_of(m, id);
     while (m->used[i]) {
-        if (git_oid_equal(&m->keys[i], id))
+        if (same_id(&m->keys[i], id))
             return m->values[i];
         i = (i + 1) & (m->cap - 1);
     }
@@ -91,7 +103,7 @@ int itk_oidmap_has(const itk_oidmap *m, const git_oid *id)
         return 0;
     size_t i = slot_of(m, id);
     while (m->used[i]) {
-        if (git_oid_equal(&m->keys[i], id))
+        if (same_id(&m->keys[i], id))
             return 1;
         i = (i + 1) & (m->cap - 1);
     }

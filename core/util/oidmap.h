@@ -15,6 +15,8 @@ typedef struct {
 
 /* 0, or ITK_ENOMEM. The map is empty after init and free. */
 int itk_oidmap_init(itk_oidmap *m);
+/* The same, with room for n ids before the map grows. */
+int itk_oidmap_init_sized(itk_oidmap *m, size_t n);
 void itk_oidmap_free(itk_oidmap *m);
 /* Sets or replaces the value of id. */
 int itk_oidmap_set(itk_oidmap *m, const git_oid *id, void *value);

@@ -64,13 +64,19 @@ typedef struct {
     unsigned height; /* its tree's nesting when canonical (vtrees.h), 0 when not known */
 } centry;
 
-/* The same, packed small for the walk's order (itk_vrun_graph_of). */
+/* What the walk needs of an entry without decoding it (the order, the
+ * graph, whether it may be used), and where its bytes are: the rest is
+ * decoded when a commit is taken from the cache (entry_of). */
 typedef struct {
+    git_oid id;
     git_oid tree;
     uint32_t nparents;
     long long time;
     const git_oid *parents;
     unsigned height;
+    unsigned flags;
+    size_t info_nparents; /* as itk_commit_info says */
+    size_t off, end;      /* the entry's bytes in the file */
 } cgraph;
 
 typedef struct {
@@ -82,10 +88,10 @@ typedef struct {
 } csnap;
 
 typedef struct {
-    unsigned char *data;  /* the file's bytes, which the strings point into (owned) */
+    unsigned char *data; /* the file's bytes, which the strings point into (owned) */
+    size_t len;
     char compromises[65]; /* digest of the compromises the void flags assume */
-    centry *e;
-    cgraph *g; /* per entry */
+    cgraph *g;            /* per entry */
     size_t n;
     itk_oidmap index; /* id → entry index + 1 */
     csnap snaps[ITK_VCACHE_MAX_SNAPSHOTS];
@@ -148,12 +154,6 @@ static void cache_free(cache *c)
 {
     if (!c)
         return;
-    for (size_t i = 0; i < c->n; i++) {
-        free(c->e[i].info.records);
-        free(c->e[i].problems);
-        free(c->e[i].vkeys);
-    }
-    free(c->e);
     free(c->g);
     for (size_t s = 0; s < c->nsnaps; s++) {
         free(c->snaps[s].order);
@@ -292,8 +292,15 @@ static int get_count(itk_reader *rd, size_t *n, size_t min)
     return 0;
 }
 
-static int get_entry(itk_reader *rd, centry *e)
+/* One entry; with skim, read and checked as in full but its records,
+ * problems and void keys are not kept (e's pointers to them stay NULL):
+ * parse skims every entry, entry_of decodes one when it is used. */
+static int get_entry(itk_reader *rd, centry *e, int skim)
 {
+    const unsigned char *str;
+    size_t slen;
+    cproblem scratch;
+    char key[64];
     const unsigned char *raw;
     uint32_t hi, lo, np, flags;
     itk_commit_info *ci = &e->info;
@@ -318,24 +325,24 @@ static int get_entry(itk_reader *rd, centry *e)
     ci->ok = !!(flags & CF_OK);
     ci->is_void = !!(flags & CF_VOID);
     ci->recovered = !!(flags & CF_RECOVERED);
-    if (ci->nrecords && !(ci->records = calloc(ci->nrecords, sizeof(char *))))
+    if (!skim && ci->nrecords && !(ci->records = calloc(ci->nrecords, sizeof(char *))))
         return -1;
     for (size_t i = 0; i < ci->nrecords; i++)
-        if (get_dup(rd, &ci->records[i]))
+        if (skim ? get_str(rd, &str, &slen) : get_dup(rd, &ci->records[i]))
             return -1;
     if (get_count(rd, &e->nproblems, 20))
         return -1;
-    if (e->nproblems && !(e->problems = calloc(e->nproblems, sizeof(*e->problems))))
+    if (!skim && e->nproblems && !(e->problems = calloc(e->nproblems, sizeof(*e->problems))))
         return -1;
     for (size_t i = 0; i < e->nproblems; i++)
-        if (get_problem(rd, &e->problems[i]))
+        if (get_problem(rd, skim ? &scratch : &e->problems[i]))
             return -1;
     if (get_fixed(rd, e->origin, sizeof(e->origin)) || get_count(rd, &e->nvkeys, 5))
         return -1;
-    if (e->nvkeys && !(e->vkeys = calloc(e->nvkeys, sizeof(*e->vkeys))))
+    if (!skim && e->nvkeys && !(e->vkeys = calloc(e->nvkeys, sizeof(*e->vkeys))))
         return -1;
     for (size_t i = 0; i < e->nvkeys; i++)
-        if (get_fixed(rd, e->vkeys[i], sizeof(*e->vkeys)))
+        if (get_fixed(rd, skim ? key : e->vkeys[i], sizeof(key)))
             return -1;
     if (rd_bytes(rd, &raw, GIT_OID_RAWSZ))
         return -1;
@@ -368,21 +375,26 @@ static int parse(cache *c, const unsigned char *data, size_t len, const char *ru
         get_fixed(&rd, k, sizeof(k)) || strcmp(g, genesis) != 0 || strcmp(k, city_key) != 0 ||
         get_fixed(&rd, c->compromises, sizeof(c->compromises)) || get_count(&rd, &c->n, 48))
         return -1;
-    if (c->n && (!(c->e = calloc(c->n, sizeof(*c->e))) || !(c->g = calloc(c->n, sizeof(*c->g)))))
+    if (c->n && !(c->g = calloc(c->n, sizeof(*c->g))))
         return -1;
-    if (itk_oidmap_init(&c->index))
+    if (itk_oidmap_init_sized(&c->index, c->n))
         return -1;
     for (size_t i = 0; i < c->n; i++) {
-        if (get_entry(&rd, &c->e[i]) || itk_oidmap_get(&c->index, &c->e[i].id) ||
-            itk_oidmap_set(&c->index, &c->e[i].id, (void *)(uintptr_t)(i + 1))) {
-            c->n = i + 1; /* what was allocated, for freeing */
+        centry e;
+        cgraph *cg = &c->g[i];
+        cg->off = len - rd.left;
+        if (get_entry(&rd, &e, 1) || itk_oidmap_get(&c->index, &e.id) ||
+            itk_oidmap_set(&c->index, &e.id, (void *)(uintptr_t)(i + 1)))
             return -1;
-        }
-        c->g[i].tree = c->e[i].tree;
-        c->g[i].time = c->e[i].ctime;
-        c->g[i].nparents = (uint32_t)c->e[i].nparents;
-        c->g[i].parents = c->e[i].parents;
-        c->g[i].height = c->e[i].height;
+        cg->end = len - rd.left;
+        cg->id = e.id;
+        cg->tree = e.tree;
+        cg->time = e.ctime;
+        cg->nparents = (uint32_t)e.nparents;
+        cg->parents = e.parents;
+        cg->height = e.height;
+        cg->flags = e.flags;
+        cg->info_nparents = e.info.nparents;
     }
     size_t ns;
     if (get_count(&rd, &ns, 16) || ns > ITK_VCACHE_MAX_SNAPSHOTS)
@@ -416,6 +428,28 @@ static int parse(cache *c, const unsigned char *data, size_t len, const char *ru
     return rd_done(&rd);
 }
 
+static void entry_dispose(centry *e)
+{
+    free(e->info.records);
+    free(e->problems);
+    free(e->vkeys);
+}
+
+/* Entry k decoded (its strings point into the file's bytes): 0, or -1 (with
+ * nothing to dispose) when it cannot be, which parse's check rules out. */
+static int entry_of(const cache *c, size_t k, centry *e)
+{
+    itk_reader rd;
+    const cgraph *g = &c->g[k];
+    /* read as parse read it: to the end of the file */
+    rd_init(&rd, c->data + g->off, c->len - g->off);
+    if (get_entry(&rd, e, 0) || c->len - rd.left != g->end) {
+        entry_dispose(e);
+        return -1;
+    }
+    return 0;
+}
+
 /* The cache for these pins, or NULL (a missing, corrupt or foreign one is
  * ignored: it is rebuilt by this run; one this user did not write, from a
  * copied registry or cache folder, is foreign). */
@@ -433,6 +467,7 @@ static cache *load(const itk_cache_place *pl, const char *genesis, const char *c
         return NULL;
     }
     c->data = data; /* the strings point into it */
+    c->len = len;
     return c;
 }
 
@@ -441,6 +476,18 @@ int itk_vcache_parse_bytes(const unsigned char *data, size_t len, const char *ru
 {
     cache *c = calloc(1, sizeof(*c));
     int n = c && parse(c, data, len, rules, genesis, city_key) == 0 ? (int)c->n : -1;
+    /* and each entry decoded in full, as a run decodes those it uses */
+    for (size_t k = 0; n >= 0 && k < c->n; k++) {
+        centry e;
+        c->data = (unsigned char *)(uintptr_t)data;
+        c->len = len;
+        if (entry_of(c, k, &e))
+            n = -1;
+        else
+            entry_dispose(&e);
+    }
+    if (c)
+        c->data = NULL; /* not ours */
     cache_free(c);
     return n;
 }
@@ -594,6 +641,17 @@ static int fill(itk_verify_result *r, itk_commit_info *ci, const centry *e)
     return 0;
 }
 
+/* fill of cache entry k, decoded for it. */
+static int fill_at(itk_verify_result *r, itk_commit_info *ci, const cache *c, size_t k)
+{
+    centry e;
+    if (entry_of(c, k, &e))
+        return itk_error_set(ITK_EINVALID, "the verification cache cannot be read back");
+    int rc = fill(r, ci, &e);
+    entry_dispose(&e);
+    return rc;
+}
+
 static int grow_commits(itk_verify_result *r, size_t n)
 {
     if (n <= r->acommits)
@@ -618,7 +676,7 @@ static int snapshot_fill(itk_vrun *v)
         for (size_t i = 0; !rc && i < sn->n; i++) {
             itk_commit_info *ci = &r->commits[r->ncommits++];
             memset(ci, 0, sizeof(*ci));
-            rc = fill(r, ci, &c->e[sn->order[i]]);
+            rc = fill_at(r, ci, c, sn->order[i]);
         }
         for (size_t i = 0; !rc && i < sn->nrun; i++) {
             rc = add_problem(r, &sn->run[i].commit, &sn->run[i]);
@@ -745,9 +803,14 @@ static int push_void(itk_policy *p, const itk_commit_info *ci, const char *origi
 /* The same for cached entry e of a void commit: one whose check stopped at a
  * problem before V9's (its trailers, say) is no void commit of the walk, and
  * the cache keeps no origin for it. */
-static int void_again(itk_policy *p, const itk_commit_info *ci, const centry *e)
+static int void_again(itk_policy *p, const itk_commit_info *ci, const cache *c, size_t k)
 {
-    return e->origin[0] ? push_void(p, ci, e->origin) : 0;
+    centry e;
+    if (entry_of(c, k, &e))
+        return itk_error_set(ITK_EINVALID, "the verification cache cannot be read back");
+    int rc = e.origin[0] ? push_void(p, ci, e.origin) : 0;
+    entry_dispose(&e);
+    return rc;
 }
 
 /* The last Itaku-Received of a commit's message, as check_trailers reads it. */
@@ -775,7 +838,7 @@ static int catch_up_one(itk_vrun *v, itk_policy *p, size_t i)
          * below, and its receipts state is its parent's, as
          * itk_policy_check_receipt sets it for a commit that merges nothing */
         if (v->v9 && ci->is_void && v->cached[i] == 1 && v->eidx[i])
-            rc = void_again(p, ci, &v->c->e[v->eidx[i] - 1]);
+            rc = void_again(p, ci, v->c, v->eidx[i] - 1);
         if (!rc && v->v8[i])
             rc = itk_oidmap_set(&p->receipts, &ci->id,
                                 v->gnp[i] ? itk_oidmap_get(&p->receipts, &v->pool[v->gfirst[i]])
@@ -794,7 +857,7 @@ static int catch_up_one(itk_vrun *v, itk_policy *p, size_t i)
      * adds no void key and is no void commit. A commit checked here (3) set
      * its V9 state itself: only its receipts are replayed */
     if (v->v9 && ci->is_void && v->cached[i] == 1 && v->eidx[i])
-        rc = void_again(p, ci, &v->c->e[v->eidx[i] - 1]);
+        rc = void_again(p, ci, v->c, v->eidx[i] - 1);
     if (!rc && v->v8[i]) {
         /* the receipts known along each line (V8), and with compromises the
          * void commits a receipt takes (voids_take reads the first
@@ -864,14 +927,23 @@ static void decide(itk_vrun *v, itk_policy *p)
  * adds to the void ones; every other commit is not void. With exact 0
  * (before the commit is in the walk's graph) every commit of a compromised
  * key counts. */
-static int stale_entry(itk_vrun *v, itk_policy *p, const centry *e, int exact)
+static int stale_entry(itk_vrun *v, itk_policy *p, size_t k, int exact)
 {
-    const char *fpr = e->info.fingerprint;
+    const cgraph *g = &v->c->g[k];
+    centry e;
+    char fpr[sizeof(e.info.fingerprint)];
     /* without a pinned genesis, which root is the second one depends on
      * the walk (V1): every root is checked again */
-    if (!p->genesis[0] && e->info.nparents == 0)
+    if (!p->genesis[0] && g->info_nparents == 0)
         return 1;
-    if (!v->stale || !fpr[0])
+    if (!v->stale)
+        return 0;
+    /* its signer, decoded only under compromises the cache did not know */
+    if (entry_of(v->c, k, &e))
+        return 1;
+    memcpy(fpr, e.info.fingerprint, sizeof(fpr));
+    entry_dispose(&e);
+    if (!fpr[0])
         return 0;
     for (size_t i = 0; i < p->ncompromises; i++) {
         git_oid lg;
@@ -879,8 +951,8 @@ static int stale_entry(itk_vrun *v, itk_policy *p, const centry *e, int exact)
             continue;
         if (!exact || git_oid_fromstr(&lg, p->compromises[i].last_good) < 0)
             return 1;
-        if (!git_oid_equal(&lg, &e->id) &&
-            itk_vgraph_descendant_of(&p->graph, &p->commits, p->repo, &lg, &e->id) != 1) {
+        if (!git_oid_equal(&lg, &g->id) &&
+            itk_vgraph_descendant_of(&p->graph, &p->commits, p->repo, &lg, &g->id) != 1) {
             itk_error_clear();
             return 1;
         }
@@ -896,7 +968,7 @@ int itk_vrun_cached(itk_vrun *v, itk_policy *p, const git_oid *id)
     if (!v->decided)
         decide(v, p);
     size_t idx = v->usable ? (size_t)(uintptr_t)itk_oidmap_get(&v->c->index, id) : 0;
-    return idx && !stale_entry(v, p, &v->c->e[idx - 1], 0);
+    return idx && !stale_entry(v, p, idx - 1, 0);
 }
 
 int itk_vrun_check_id(itk_vrun *v, itk_policy *p, const git_oid *id, itk_commit_info *info)
@@ -907,20 +979,24 @@ int itk_vrun_check_id(itk_vrun *v, itk_policy *p, const git_oid *id, itk_commit_
     if (!v->decided)
         decide(v, p);
     size_t idx = v->usable ? (size_t)(uintptr_t)itk_oidmap_get(&v->c->index, id) : 0;
-    if (!idx || stale_entry(v, p, &v->c->e[idx - 1], 1))
+    centry e;
+    if (!idx || stale_entry(v, p, idx - 1, 1))
         return 0;
-    const centry *e = &v->c->e[idx - 1];
-    if ((rc = fill(r, info, e)))
-        return rc;
+    if (entry_of(v->c, idx - 1, &e))
+        return 0; /* checked in full */
+    if ((rc = fill(r, info, &e)))
+        goto done;
     if (!v->v9 || v->stale)
         info->is_void = 0;
     v->nwalk = r->nproblems;
-    if ((rc = note(v, i, 1, !!(e->flags & CF_V8))))
-        return rc;
+    if ((rc = note(v, i, 1, !!(e.flags & CF_V8))))
+        goto done;
     v->eidx[i] = idx;
     v->from_cache++;
     /* the keys a void commit added are void from here on (V9) */
-    rc = info->is_void ? push_void_keys(p, e->origin, e->vkeys, e->nvkeys) : 0;
+    rc = info->is_void ? push_void_keys(p, e.origin, e.vkeys, e.nvkeys) : 0;
+done:
+    entry_dispose(&e);
     return rc ? rc : 1;
 }
 
@@ -1008,17 +1084,6 @@ static int put_graph(itk_buf *b, const git_oid *tree, long long time, const git_
     return rc ? rc : put_u32(b, height);
 }
 
-static int put_cached_entry(itk_buf *b, const centry *e)
-{
-    int rc = put_info(b, &e->info, e->flags);
-    rc = rc ? rc : put_u32(b, (uint32_t)e->nproblems);
-    for (size_t i = 0; !rc && i < e->nproblems; i++)
-        rc = put_problem(b, e->problems[i].rule, e->problems[i].path, e->problems[i].signer,
-                         e->problems[i].message);
-    rc = rc ? rc : put_void(b, e->origin, e->vkeys, e->nvkeys);
-    return rc ? rc : put_graph(b, &e->tree, e->ctime, e->parents, e->nparents, e->height);
-}
-
 void itk_vrun_end(itk_vrun *v, itk_policy *p)
 {
     itk_verify_result *r = p->result;
@@ -1042,7 +1107,7 @@ void itk_vrun_end(itk_vrun *v, itk_policy *p)
     if (old && !newidx)
         goto done;
     for (size_t i = 0; old && i < old->n; i++) {
-        size_t at = (size_t)(uintptr_t)itk_oidmap_get(&p->commits, &old->e[i].id);
+        size_t at = (size_t)(uintptr_t)itk_oidmap_get(&p->commits, &old->g[i].id);
         newidx[i] = at ? at - 1 : r->ncommits + kept++;
     }
     rc = itk_buf_put(&b, MAGIC, sizeof(MAGIC) - 1);
@@ -1071,8 +1136,13 @@ void itk_vrun_end(itk_vrun *v, itk_policy *p)
                        j > from ? r->problems + from : NULL, j - from);
         /* V9's state of a void commit, so that a later run need not check
          * it again: from its cache entry, or from this run's check */
-        const centry *e =
-            ci->is_void && i < v->acached && v->eidx[i] && v->c ? &v->c->e[v->eidx[i] - 1] : NULL;
+        centry held, *e = NULL;
+        if (ci->is_void && i < v->acached && v->eidx[i] && v->c) {
+            if (entry_of(v->c, v->eidx[i] - 1, &held))
+                rc = ITK_EINVALID;
+            else
+                e = &held;
+        }
         const struct newvoid *nv = NULL;
         for (size_t k = 0; ci->is_void && !e && k < v->nnewvoids; k++)
             if (v->newvoids[k].i == i)
@@ -1083,6 +1153,8 @@ void itk_vrun_end(itk_vrun *v, itk_policy *p)
             rc = put_void(&b, nv->origin, p->void_keys + nv->kfrom, nv->kto - nv->kfrom);
         else if (!rc)
             rc = put_void(&b, "", NULL, 0);
+        if (e)
+            entry_dispose(e);
         if (!rc && (i >= v->agraph || !v->ghave[i]))
             rc = ITK_EINVALID; /* every commit walked was noted (itk_vrun_graph_note) */
         /* its tree's nesting when found canonical, by this run or an earlier */
@@ -1090,13 +1162,13 @@ void itk_vrun_end(itk_vrun *v, itk_policy *p)
         if (h > ITK_VTREES_MAX_DEPTH)
             h = 0;
         if (!h && i < v->acached && v->eidx[i] && v->c)
-            h = v->c->e[v->eidx[i] - 1].height;
+            h = v->c->g[v->eidx[i] - 1].height;
         if (!rc)
             rc = put_graph(&b, &v->gtree[i], v->gtime[i], v->pool + v->gfirst[i], v->gnp[i], h);
     }
     for (size_t i = 0; !rc && old && i < old->n; i++)
-        if (!itk_oidmap_has(&p->commits, &old->e[i].id))
-            rc = put_cached_entry(&b, &old->e[i]);
+        if (!itk_oidmap_has(&p->commits, &old->g[i].id)) /* its bytes as they were */
+            rc = itk_buf_put(&b, old->data + old->g[i].off, old->g[i].end - old->g[i].off);
     /* this run's snapshot, then earlier runs' that still apply */
     size_t nsnaps = 1;
     for (size_t s = 0; old && s < old->nsnaps && nsnaps < ITK_VCACHE_MAX_SNAPSHOTS; s++)
@@ -1158,7 +1230,7 @@ int itk_vrun_check_voids(itk_vrun *v, itk_policy *p)
     if (v->v9 && !v->all_held) {
         for (size_t i = v->caught_up; !rc && i < p->result->ncommits; i++)
             if (v->cached[i] == 1 && p->result->commits[i].is_void && v->eidx[i]) {
-                rc = void_again(p, &p->result->commits[i], &v->c->e[v->eidx[i] - 1]);
+                rc = void_again(p, &p->result->commits[i], v->c, v->eidx[i] - 1);
                 v->cached[i] = 4;
             }
         int unheld = 0;

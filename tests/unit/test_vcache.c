@@ -664,6 +664,36 @@ static char *unsigned_commit(fixture *f)
 /* The rule "V1" of the cached problem becomes "V0" (u32 length, bytes). */
 static const char V1[] = "\0\0\0\2V1", V0[] = "\0\0\0\2V0";
 
+/* An entry damaged inside a cache sealed anew by this user (a disk error
+ * before the seal, or a bug): entries are decoded only when a run uses them,
+ * but the file is checked whole when it is opened, so none of it is used and
+ * the run finds what a full run finds; the file is then written anew. */
+static void test_vcache_a_damaged_entry_discards_the_whole_cache(void **state)
+{
+    fixture *f = *state;
+    char *full = unsigned_commit(f);
+    size_t len = 0;
+    char *before = th_read(f->cache, &len);
+    /* the rule's length says 3 where 2 bytes and a NUL follow */
+    static const char longer[] = "\0\0\0\3V1";
+    th_cache_doctor(f->reg, ITK_VCACHE_FILE, V1, longer, 6);
+    size_t dlen = 0;
+    char *doctored = th_read(f->cache, &dlen);
+    assert_int_equal(dlen, len);
+    assert_memory_not_equal(doctored, before, len);
+    char *run = describe(f, 0);
+    assert_string_equal(run, full);
+    size_t alen = 0;
+    char *after = th_read(f->cache, &alen);
+    assert_int_equal(alen, len);
+    assert_memory_equal(after, before, len);
+    free(after);
+    free(run);
+    free(doctored);
+    free(before);
+    free(full);
+}
+
 static void file_into(const char *path, const char *data, size_t len)
 {
     assert_int_equal(th_sh("mkdir -p \"$(dirname '%s')\"", path), 0);
@@ -847,6 +877,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_vcache_threads_find_the_same, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vcache_full_ignores_the_cache, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vcache_believes_only_this_users_seal, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_vcache_a_damaged_entry_discards_the_whole_cache, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_vcache_ignores_the_old_place, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vcache_unwritable_place_runs_uncached, setup,
                                         teardown),
