@@ -625,35 +625,6 @@ int itk_post_set_allowed(const itk_post_setters *s, const char *signer, const ch
         me, mine, who, was, s->source, x);
 }
 
-/* Does party hold a key record of principal in tree? */
-static int has_key_record(git_repository *repo, const git_tree *tree, const char *party,
-                          const char *principal)
-{
-    char dir[96], path[200];
-    git_tree_entry *e = NULL;
-    git_tree *keys = NULL;
-    int found = 0;
-    snprintf(dir, sizeof(dir), "parties/%s/keys", party);
-    if (git_tree_entry_bypath(&e, tree, dir) == 0 && git_tree_entry_type(e) == GIT_OBJECT_TREE)
-        git_tree_lookup(&keys, repo, git_tree_entry_id(e));
-    for (size_t i = 0; keys && !found && i < git_tree_entrycount(keys); i++) {
-        json_t *rec = NULL;
-        snprintf(path, sizeof(path), "%s/%s", dir,
-                 git_tree_entry_name(git_tree_entry_byindex(keys, i)));
-        if (itk_tree_read_json(&rec, repo, tree, path) == 0) {
-            const char *who =
-                json_string_value(json_object_get(json_object_get(rec, "body"), "principal"));
-            found = who && strcmp(who, principal) == 0;
-        }
-        json_decref(rec);
-    }
-    git_error_clear();
-    itk_error_clear();
-    git_tree_entry_free(e);
-    git_tree_free(keys);
-    return found;
-}
-
 int itk_key_setting_check(git_repository *repo, const git_tree *before, const git_oid *from,
                           const char *party, const char *signer, itk_setting_kind kind,
                           const char *principal, const char *post)
@@ -665,17 +636,42 @@ int itk_key_setting_check(git_repository *repo, const git_tree *before, const gi
         return rc;
     if ((rc = itk_principal_attr(&was, repo, before, party, principal, "post")))
         goto done;
-    int setting = post || was.size ||
-                  (kind == ITK_SETTING_KEY_RECORD && (!signer || strcmp(signer, principal) != 0) &&
-                   has_key_record(repo, before, party, principal));
-    if (!setting)
+    /* a key under another officer, even one with no post yet (a new
+     * principal), is a setter's to add: else a 担当 could register a key of
+     * their own under a new name that a setter later gives a post */
+    int other = kind == ITK_SETTING_KEY_RECORD && (!signer || strcmp(signer, principal) != 0);
+    if (!post && !was.size && !other)
         goto done;
     if (!s.nsetters && from &&
         (rc = itk_genesis_principal(s.genesis, sizeof(s.genesis), repo, from)))
         goto done;
-    if (!(rc = itk_principal_attr(&mine, repo, before, party, signer ? signer : "", "post")))
-        rc = itk_post_set_allowed(&s, signer, mine.size ? mine.ptr : NULL, principal, post,
-                                  was.size ? was.ptr : NULL);
+    if ((rc = itk_principal_attr(&mine, repo, before, party, signer ? signer : "", "post")))
+        goto done;
+    if (other && !post && !was.size && !is_setter(&s, signer, mine.size ? mine.ptr : NULL)) {
+        char list[ITK_KESSAI_MAX_POSTS * (ITK_KESSAI_POST_BYTES + 2)];
+        setters_text(list, sizeof(list), &s);
+        rc = itk_error_set(
+            ITK_EAUTH,
+            s.nsetters
+                ? ITK_N_("%s (post %s) may not add a key of %s, another officer: under the "
+                         "decision rules (決裁) in force (%s), only an officer whose post is one "
+                         "of: %s (post_setters) adds a key of another officer, so that a post "
+                         "given later goes to that officer's own keys; ask one of them to add "
+                         "it (itaku key add FILE --principal %s)")
+                : ITK_N_("%s (post %s) may not add a key of %s, another officer: under the "
+                         "decision rules (決裁) in force (%s) with no post_setters, only the "
+                         "officer who opened the registry (%s) adds a key of another officer, "
+                         "so that a post given later goes to that officer's own keys; ask them "
+                         "to add it (itaku key add FILE --principal %s)"),
+            signer ? signer : "?", mine.size ? mine.ptr : "-", principal, s.source,
+            s.nsetters     ? list
+            : s.genesis[0] ? s.genesis
+                           : "?",
+            principal);
+        goto done;
+    }
+    rc = itk_post_set_allowed(&s, signer, mine.size ? mine.ptr : NULL, principal, post,
+                              was.size ? was.ptr : NULL);
 done:
     itk_buf_dispose(&was);
     itk_buf_dispose(&mine);

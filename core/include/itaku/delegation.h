@@ -136,8 +136,10 @@ int itk_kessai_seal_standing(itk_seal_standing *out, itk_buf *now, git_repositor
  * the contract settings hold a decision rule (or "post_setters"), these are
  * settings of who may seal, in a commit of the city:
  *  - a key record that gives a post, or is added under a principal that
- *    holds a post before the commit, or under another principal of the
- *    city that has a key already;
+ *    holds a post before the commit, or under any principal of the city
+ *    other than the signer's (a new one included: so every key of an
+ *    officer who is later given a post was added by a setter, or by the
+ *    officer themselves with a key a setter added);
  *  - a key event (but "compromise", which only takes power away, V9) that
  *    gives a post (an "attributes" event, even one that changes nothing)
  *    or concerns a principal that holds a post before the commit;

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# 決裁 (issue 21, DESIGN V12): every key of an officer who may seal was added
+# by a setter. Once the contract has a decision rule, a key under another
+# officer, even a new one with no post yet, is added only by a setter (a
+# holder of post_setters, else the officer who opened the registry): else a
+# 担当 registers a key of their own under a new name, a setter later gives
+# that name 課長, and the 担当's key seals. The same holds for a rotation
+# into another name and for a recovery. Each hostile commit is built with
+# stock git where itaku refuses to make it, each with the legitimate twin
+# that passes.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/kessai_lib.sh"
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
+
+# scratch_key_record CMD...: runs an itaku command in a copy of the city and
+# prints the path of the key record it wrote, left at $T/scratch.json.
+scratch_key_record() {
+    rm -rf "$T/scratch"
+    cp -a "$T/city" "$T/scratch"
+    (cd "$T/scratch" && "$@") >/dev/null || fail "scratch: $* failed"
+    local p
+    p=$(cd "$T/scratch" && git diff-tree --no-commit-id --name-only -r HEAD | grep -E '/keys/' | head -1)
+    (cd "$T/scratch" && git show "HEAD:$p") >"$T/scratch.json"
+    echo "$p"
+}
+
+setup_kessai
+cd "$T/city"
+for who in evil shinjin2 shinjin2b shinjin3 lost somu2; do
+    "$ITAKU" key generate "$T/$who.key" --comment "$who" >/dev/null
+done
+MAIN0=$(git rev-parse main)
+
+# --- 1. a 担当 adds a key under a new name; the officer who opened the
+# registry (the setter) later makes that name 課長; the 担当's key seals
+expect_refused "tanto2 \(post 担当\) may not add a key of shinjin, another officer" \
+    "$ITAKU" key add "$T/evil.key.pub" --principal shinjin --key "$T/tanto2.key"
+expect_output "only the officer who opened the registry \(officer\) adds a key of another officer"
+expect_output "ask them to add it \(itaku key add FILE --principal shinjin\)"
+kpath=$(scratch_key_record "$ITAKU" key add "$T/evil.key.pub" --principal shinjin)
+H=$(forge "$T/tanto2.key" tanto2 key-add main "" "$kpath=$T/scratch.json")
+git update-ref refs/heads/main "$H"
+git reset -q --hard main
+expect_exit 0 "$ITAKU" key attributes --principal shinjin --post 課長
+expect_exit 0 "$ITAKU" approve acme/q-000001
+expect_exit 0 "$ITAKU" kessai acme/q-000001 --approve --key "$T/evil.key"
+expect_output "acme/q-000001 is approved"
+expect_rejected "$H" V12 "$kpath"
+only_v12 "$H"
+expect_output "tanto2 \(post 担当\) may not add a key of shinjin, another officer"
+git update-ref refs/heads/main "$MAIN0"
+git update-ref -d refs/heads/decisions/acme/q-000001
+git reset -q --hard main
+# twin: the officer who opened the registry adds the key, then the post
+expect_exit 0 "$ITAKU" key add "$T/evil.key.pub" --principal shinjin
+expect_exit 0 "$ITAKU" key attributes --principal shinjin --post 課長
+expect_exit 0 "$ITAKU" approve acme/q-000001
+expect_exit 0 "$ITAKU" kessai acme/q-000001 --approve --key "$T/evil.key"
+expect_output "acme/q-000001 is approved"
+expect_exit 0 "$ITAKU" verify
+ok "a 担当 adding a key under a new name, later made 課長, is refused by itaku and by verify (V12, the key record named, though the post was set by the setter); the setter adds the key and the post, and it seals"
+
+# --- 2. an officer with no post adds and rotates keys of their own; a
+# rotation into another name, or a recovery, is the setter's
+expect_exit 0 "$ITAKU" key add "$T/shinjin2.key.pub" --principal shinjin2
+expect_exit 0 "$ITAKU" key add "$T/shinjin2b.key.pub" --principal shinjin2 --key "$T/shinjin2.key"
+expect_refused "shinjin2 \(post -\) may not add a key of shinjin3, another officer" \
+    "$ITAKU" key rotate "$T/shinjin3.key.pub" --principal shinjin3 --key "$T/shinjin2b.key"
+expect_exit 0 "$ITAKU" key rotate "$T/shinjin3.key.pub" --key "$T/shinjin2b.key"
+doc=$(printf '紛失届' | sha256sum | cut -d' ' -f1)
+expect_refused "tanto2 \(post 担当\) may not add a key of lost, another officer" \
+    "$ITAKU" key recover akiruno-city "$T/lost.key.pub" --document "$doc" --principal lost \
+    --key "$T/tanto2.key"
+expect_exit 0 "$ITAKU" verify
+# the rotation into another name, committed with stock git
+kpath=$(scratch_key_record "$ITAKU" key add "$T/lost.key.pub" --principal shinjin3)
+H=$(forge "$T/shinjin2.key" shinjin2 key-add main "" "$kpath=$T/scratch.json")
+git update-ref refs/heads/hostile "$H"
+expect_rejected "$H" V12 "$kpath"
+only_v12 "$H"
+expect_output "shinjin2 \(post -\) may not add a key of shinjin3, another officer"
+git update-ref -d refs/heads/hostile
+# twin: the officer who opened the registry adds it
+H=$(forge "$T/city.key" officer key-add main "" "$kpath=$T/scratch.json")
+git update-ref refs/heads/hostile "$H"
+expect_exit 0 "$ITAKU" verify
+git update-ref -d refs/heads/hostile
+expect_exit 0 "$ITAKU" key recover akiruno-city "$T/lost.key.pub" --document "$doc" --principal lost
+expect_exit 0 "$ITAKU" verify
+ok "an officer with no post adds and rotates keys of their own; a key under another name by them (itaku key add, rotate --principal, a stock-git commit) or a 担当's recovery is refused (V12); the setter's passes"
+
+# --- 3. post_setters names 総務: the officer who opened the registry is no
+# setter now, and adds no key under a new name either
+somu_sets_posts
+expect_refused "officer \(post 担当\) may not add a key of somu2, another officer" \
+    "$ITAKU" key add "$T/somu2.key.pub" --principal somu2
+expect_output "only an officer whose post is one of: 総務 \(post_setters\) adds a key of another officer"
+kpath=$(scratch_key_record "$ITAKU" key add "$T/somu2.key.pub" --principal somu2 --key "$T/somu.key")
+H=$(forge "$T/city.key" officer key-add main "" "$kpath=$T/scratch.json")
+git update-ref refs/heads/hostile "$H"
+expect_rejected "$H" V12 "$kpath"
+only_v12 "$H"
+git update-ref -d refs/heads/hostile
+# twin: the 総務 adds it
+expect_exit 0 "$ITAKU" key add "$T/somu2.key.pub" --principal somu2 --key "$T/somu.key"
+expect_exit 0 "$ITAKU" verify
+ok "with post_setters [総務], a key under a new name by the officer who opened the registry is refused (V12); the 総務 adds it"
+
+# --- 4. a principal re-used after its keys were retired keeps its post:
+# itaku asks the setter to say so
+expect_exit 0 "$ITAKU" key retire "$(ssh-keygen -lf "$T/kacho2.key.pub" | awk '{print $2}')" \
+    --key "$T/somu.key"
+"$ITAKU" key generate "$T/kacho2b.key" --comment kacho2b >/dev/null
+expect_refused "kacho2 holds the post 課長, and none of its keys is active" \
+    "$ITAKU" key add "$T/kacho2b.key.pub" --principal kacho2 --key "$T/somu.key"
+expect_output "say so with --post 課長"
+expect_exit 0 "$ITAKU" key add "$T/kacho2b.key.pub" --principal kacho2 --post 課長 --key "$T/somu.key"
+expect_exit 0 "$ITAKU" verify
+ok "a key added under a 課長 whose keys are all retired is refused without --post (it would seal as 課長 again unnoticed); with --post 課長 the 総務 adds it"
+
+finish
