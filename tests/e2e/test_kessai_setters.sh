@@ -91,7 +91,19 @@ ok "an officer with no post adds and rotates keys of their own; a key under anot
 
 # --- 3. post_setters names 総務: the officer who opened the registry is no
 # setter now, and adds no key under a new name either
+# (before: no setter post named, and status says so; exit 1: acme's form 1
+# is overdue)
+expect_exit 1 "$ITAKU" status --at 2026-12-10 --json
+has_setters_warning() {
+    python3 -c '
+import json, sys
+f = [x for x in json.load(open(sys.argv[1]))["findings"] if x["rule"] == "post_setters_named"]
+sys.exit(0 if f and f[0]["party"] == "akiruno-city" and f[0]["state"] == "pending" else 1)' "$T/out"
+}
+has_setters_warning || fail "status does not warn that no setter post is named"
 somu_sets_posts
+expect_exit 1 "$ITAKU" status --at 2026-12-10 --json
+! has_setters_warning || fail "status still warns once post_setters names 総務"
 expect_refused "officer \(post 担当\) may not add a key of somu2, another officer" \
     "$ITAKU" key add "$T/somu2.key.pub" --principal somu2
 expect_output "only an officer whose post is one of: 総務 \(post_setters\) adds a key of another officer"
@@ -105,6 +117,41 @@ git update-ref -d refs/heads/hostile
 expect_exit 0 "$ITAKU" key add "$T/somu2.key.pub" --principal somu2 --key "$T/somu.key"
 expect_exit 0 "$ITAKU" verify
 ok "with post_setters [総務], a key under a new name by the officer who opened the registry is refused (V12); the 総務 adds it"
+
+# --- 5. init: decision rules need post_setters; [] chooses the opening
+# officer alone knowingly, and status reminds of it
+cd "$T"
+python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+del r["post_setters"]
+json.dump(r, open(sys.argv[2], "w"), ensure_ascii=False)' "$T/rules.json" "$T/bare.json"
+expect_exit 2 "$ITAKU" init "$T/new" --contract C-2026-023 --title "職の設定" --city akiruno-city \
+    --name "あきる野市" --key "$T/city.key" --principal-post 担当 --decision-rules "$T/bare.json" \
+    --start 2026-12-01 --end 2027-03-31
+expect_output "the decision rules \(決裁\) need \"post_setters\" beside \"decision_rules\""
+expect_output "nothing was written"
+[ ! -e "$T/new" ] || fail "a refused init left $T/new"
+expect_exit 0 "$ITAKU" init --help
+expect_output "post_setters, required with decision_rules"
+expect_exit 0 "$ITAKU" init "$T/new" --contract C-2026-023 --title "職の設定" --city akiruno-city \
+    --name "あきる野市" --key "$T/city.key" --principal-post 担当 --decision-rules "$T/rules.json" \
+    --start 2026-12-01 --end 2027-03-31
+cd "$T/new"
+expect_exit 0 "$ITAKU" status --at 2026-12-10 --problems
+expect_output "職の設定者（post_setters）が定められていない"
+expect_exit 0 "$ITAKU" status --at 2026-12-10 --json
+has_setters_warning || fail "status does not warn that no setter post is named"
+cd "$T"
+rm -rf "$T/new"
+expect_exit 0 "$ITAKU" init "$T/new" --contract C-2026-023 --title "職の設定" --city akiruno-city \
+    --name "あきる野市" --key "$T/city.key" --principal somu --principal-post 総務 \
+    --decision-rules "$T/setters.json" --start 2026-12-01 --end 2027-03-31
+cd "$T/new"
+expect_exit 0 "$ITAKU" status --at 2026-12-10 --json
+! has_setters_warning || fail "status warns though post_setters names 総務"
+cd "$T/city"
+ok "init refuses decision rules without post_setters (nothing written); with post_setters [] it opens and status warns that no setter post is named; with [総務] no warning"
 
 # --- 4. a principal re-used after its keys were retired keeps its post:
 # itaku asks the setter to say so
