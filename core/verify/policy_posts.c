@@ -6,6 +6,10 @@
  * decision_rules or post_setters, is made only by a setter (a holder of
  * post_setters, else the genesis officer) and never about the setter's
  * own principal; the post of each is read from the commit's first parent.
+ * A post goes only to a principal whose every key record was added so (or
+ * in the genesis, or by the genesis officer before the rules): a key
+ * another officer added under a new name before the rules came in by an
+ * amendment would otherwise seal once a setter gave that name a post.
  * The genesis's posts are the bootstrap. Without this, V12 could not tell
  * a 課長 from anyone who names themselves one or registers a key under
  * one. */

@@ -165,4 +165,44 @@ expect_exit 0 "$ITAKU" key add "$T/kacho2b.key.pub" --principal kacho2 --post �
 expect_exit 0 "$ITAKU" verify
 ok "a key added under a 課長 whose keys are all retired is refused without --post (it would seal as 課長 again unnoticed); with --post 課長 the 総務 adds it"
 
+# --- 6. rules that come by an amendment: a key another officer added
+# before them may be theirs, so its principal is given no post
+cd "$T"
+expect_exit 0 "$ITAKU" init "$T/late" --contract C-2026-024 --title "後から決裁" --city akiruno-city \
+    --name "あきる野市" --key "$T/city.key" --principal-post 担当 --start 2026-12-01 --end 2027-03-31
+cd "$T/late"
+git config itaku.signingKey "$T/city.key"
+for who in late1 late2; do
+    "$ITAKU" key generate "$T/$who.key" --comment "$who" >/dev/null
+done
+expect_exit 0 "$ITAKU" key add "$T/tanto2.key.pub" --principal tanto2 --post 担当
+expect_exit 0 "$ITAKU" key add "$T/late1.key.pub" --principal late1 --key "$T/tanto2.key"
+expect_exit 0 "$ITAKU" key add "$T/late2.key.pub" --principal late2
+ADDED=$(git rev-parse main~1)
+expect_exit 0 "$ITAKU" contract amend --decision-rules "$T/rules.json" --reason "専決規程の導入"
+expect_refused "late1 may not be given the post 課長: its key record .* was added by tanto2 in commit ${ADDED:0:12}" \
+    "$ITAKU" key attributes --principal late1 --post 課長
+expect_output "give the officer a principal of their own, added by a setter"
+expect_exit 2 env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=ja_JP.UTF-8 \
+    "$ITAKU" key attributes --principal late1 --post 課長
+expect_output "late1 に役職 課長 を与えることはできません: その鍵の記録 .* は、決裁規程が有効になる前に"
+ev=parties/akiruno-city/key-events/$(next_id k).json
+canonical_record "$T/ev.json" key-event "$(basename "$ev" .json)" \
+    "{\"attributes\": {\"post\": \"課長\"}, \"event\": \"attributes\", \"key\": \"$(ssh-keygen -lf "$T/late1.key.pub" | awk '{print $2}')\", \"principal\": \"late1\"}" \
+    key-event.v2
+H=$(forge "$T/city.key" officer key-attributes main "" "$ev=$T/ev.json")
+git update-ref refs/heads/hostile "$H"
+expect_rejected "$H" V12 "$ev"
+only_v12 "$H"
+expect_output "late1 may not be given the post 課長"
+git update-ref -d refs/heads/hostile
+# twin: the key the officer who opened the registry added before the rules
+expect_exit 0 "$ITAKU" key attributes --principal late2 --post 課長
+# the way out: a setter adds the officer's key under a principal of its own
+"$ITAKU" key generate "$T/late1b.key" --comment late1b >/dev/null
+expect_exit 0 "$ITAKU" key add "$T/late1b.key.pub" --principal late1b --post 課長
+expect_exit 0 "$ITAKU" verify
+cd "$T/city"
+ok "rules brought in by an amendment: a principal whose key another officer added before them is given no post (itaku, also in Japanese, and verify, V12); one whose keys the opening officer added is, and so is a principal of its own added by the setter"
+
 finish
