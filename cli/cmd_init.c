@@ -36,7 +36,9 @@ int cmd_init(int argc, char **argv)
         {"decision-rules", 0, CLI_PATH, &rules_file, "FILE",
          N_("who drafts and who seals the city's decisions (決裁): JSON {\"decision_rules\": "
             "[{request_kinds, outcomes, drafters, approvers: [{post, count}], deputies: [{for, "
-            "post}]}], post_setters: [POST]} (post_setters: whose holders set officers' posts)"),
+            "post}]}], post_setters: [POST]} (post_setters, required with decision_rules: the "
+            "posts whose holders set officers' posts, e.g. [\"総務\"], --principal-post one of "
+            "them; [] leaves it to this officer alone)"),
          0},
         {0}};
     const cli_spec spec = {"init",

@@ -143,8 +143,23 @@ static void print_table(const itk_status *st, const char *at, const itk_labels *
              * are passed over */
             print_contacts(contacts, party, -1, l);
             print_contacts(contacts, NULL, -1, l);
-            while (next < itk_status_count(st) && !strcmp(itk_status_get(st, next)->party, party))
-                next++;
+            size_t end = next;
+            while (end < itk_status_count(st) && !strcmp(itk_status_get(st, end)->party, party))
+                end++;
+            /* but a finding about the city's own settings (決裁: no setter
+             * post named) is shown, one line each */
+            if (end > next)
+                printf("\n%s (%s)\n", cli_safe(party), cli_safe(itk_label_or(l, "role", role)));
+            for (; next < end; next++) {
+                const itk_finding *f = itk_status_get(st, next);
+                if (problems && f->state == ITK_STATE_OK)
+                    continue;
+                printf("  %s", color ? state_color(f->state) : "");
+                cli_pad(itk_label_or(l, "state", itk_state_name(f->state)), 9);
+                fputs(color ? "\033[0m" : "", stdout);
+                cli_pad(f->section, 9);
+                printf("%s\n", cli_safe(detail_of(f, l)));
+            }
             continue;
         }
         int ind = 2 * (depth - 1);

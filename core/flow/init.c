@@ -107,6 +107,17 @@ static int check_options(const itk_init_options *o)
     if (rc || (o->decision_rules && (rc = itk_kessai_rules_check(o->decision_rules))) ||
         (o->post_setters && (rc = itk_post_setters_check(o->post_setters))))
         return rc;
+    /* decision rules name who sets posts too (V12): else the officer who
+     * opens the registry alone would set who may seal, unnoticed; an
+     * explicit empty list chooses that knowingly (status reminds of it) */
+    if (json_array_size(o->decision_rules) > 0 && !o->post_setters)
+        return itk_error_set(ITK_EINVALID,
+                             "the decision rules (決裁) need \"post_setters\" beside "
+                             "\"decision_rules\": the posts whose holders set who may seal, e.g. "
+                             "\"post_setters\": [\"総務\"], with --principal-post one of them; "
+                             "else the officer who opens the registry would set who may seal "
+                             "alone (to choose that knowingly, write \"post_setters\": []; "
+                             "itaku status then reminds of it); nothing was written");
     /* who sets posts must be someone (V12): the genesis officer holds one of
      * the post_setters, else nobody ever could */
     int setter = !json_array_size(o->post_setters);

@@ -114,6 +114,34 @@ int itk_key_add_named(git_oid *out, itk_registry *reg, itk_signer *signer, const
     return itk_key_add_attrs(out, reg, signer, key, principal, name, NULL);
 }
 
+static int principal_key(char fpr[64], key_ctx *k, itk_registry *reg, const char *principal);
+
+/* A principal re-used: principal of k's party holds a post but none of its
+ * keys is active (all retired or compromised), so a key added under it
+ * without --post would hold that post again, unnoticed. ITK_ECONFLICT then
+ * (post given: the writer said so); 0 otherwise, or ITK_ENOMEM. */
+static int reused_principal_check(key_ctx *k, itk_registry *reg, const char *principal,
+                                  const char *post)
+{
+    itk_buf was = ITK_BUF_INIT;
+    char fpr[64];
+    if (post)
+        return 0;
+    int rc =
+        itk_principal_attr(&was, itk_registry_repo(reg), k->tree, k->me.party, principal, "post");
+    if (!rc && was.size && principal_key(fpr, k, reg, principal) == ITK_ENOTFOUND)
+        rc = itk_error_set(ITK_ECONFLICT,
+                           "%s holds the post %s, and none of its keys is active (retired or "
+                           "compromised): a key added under %s would seal as %s again; if it is "
+                           "the same officer, say so with --post %s, else give the new officer a "
+                           "principal of their own",
+                           principal, was.ptr, principal, was.ptr, was.ptr);
+    else if (!rc)
+        itk_error_clear();
+    itk_buf_dispose(&was);
+    return rc;
+}
+
 int itk_key_add_attrs(git_oid *out, itk_registry *reg, itk_signer *signer, const itk_pubkey *key,
                       const char *principal, const char *name, const char *post)
 {
@@ -121,6 +149,7 @@ int itk_key_add_attrs(git_oid *out, itk_registry *reg, itk_signer *signer, const
     itk_change *c = NULL;
     int rc = open_ctx(&k, reg, signer);
     if (!rc && !(rc = itk_principal_check(principal)) &&
+        !(rc = reused_principal_check(&k, reg, principal, post)) &&
         !(rc = setting_check(&k, reg, ITK_SETTING_KEY_RECORD, k.me.party, principal, post)) &&
         !(rc = itk_change_new(&c, "key-add", "Add a key")) &&
         !(rc = itk_change_set_subject(c, "Add a key of %s/%s", k.me.party, principal)))

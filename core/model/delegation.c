@@ -3,6 +3,7 @@
 #include "itaku/chain.h"
 #include "itaku/errors.h"
 #include "itaku/json.h"
+#include "itaku/names.h"
 #include "itaku/people.h"
 #include "itaku/query.h"
 #include "alloc.h"
@@ -625,25 +626,30 @@ int itk_post_set_allowed(const itk_post_setters *s, const char *signer, const ch
         me, mine, who, was, s->source, x);
 }
 
-/* Does party hold a key record of principal in tree? */
-static int has_key_record(git_repository *repo, const git_tree *tree, const char *party,
-                          const char *principal)
+/* The paths of party's key records of principal in tree (every one, retired
+ * and compromised keys included: key records are never removed, V4), into
+ * paths[0..*n) (at most max). */
+static int principal_key_paths(char (*paths)[200], size_t *n, size_t max, git_repository *repo,
+                               const git_tree *tree, const char *party, const char *principal)
 {
-    char dir[96], path[200];
+    int more = 0;
+    char dir[96];
     git_tree_entry *e = NULL;
     git_tree *keys = NULL;
-    int found = 0;
+    *n = 0;
     snprintf(dir, sizeof(dir), "parties/%s/keys", party);
     if (git_tree_entry_bypath(&e, tree, dir) == 0 && git_tree_entry_type(e) == GIT_OBJECT_TREE)
         git_tree_lookup(&keys, repo, git_tree_entry_id(e));
-    for (size_t i = 0; keys && !found && i < git_tree_entrycount(keys); i++) {
+    for (size_t i = 0; keys && !more && i < git_tree_entrycount(keys); i++) {
         json_t *rec = NULL;
+        char path[200];
         snprintf(path, sizeof(path), "%s/%s", dir,
                  git_tree_entry_name(git_tree_entry_byindex(keys, i)));
         if (itk_tree_read_json(&rec, repo, tree, path) == 0) {
             const char *who =
                 json_string_value(json_object_get(json_object_get(rec, "body"), "principal"));
-            found = who && strcmp(who, principal) == 0;
+            if (who && strcmp(who, principal) == 0 && !(more = *n == max))
+                memcpy(paths[(*n)++], path, sizeof(path));
         }
         json_decref(rec);
     }
@@ -651,7 +657,118 @@ static int has_key_record(git_repository *repo, const git_tree *tree, const char
     itk_error_clear();
     git_tree_entry_free(e);
     git_tree_free(keys);
+    return more;
+}
+
+/* The value of trailer key in message, into out ("" when none). */
+static void trailer_of(char *out, size_t size, const char *message, const char *key)
+{
+    git_message_trailer_array arr;
+    out[0] = 0;
+    if (git_message_trailers(&arr, message) < 0) {
+        git_error_clear();
+        return;
+    }
+    for (size_t i = 0; i < arr.count; i++)
+        if (strcmp(arr.trailers[i].key, key) == 0)
+            snprintf(out, size, "%s", arr.trailers[i].value);
+    git_message_trailer_array_free(&arr);
+}
+
+/* Does tree hold path? */
+static int holds(const git_tree *tree, const char *path)
+{
+    git_tree_entry *e = NULL;
+    int found = git_tree_entry_bypath(&e, tree, path) == 0;
+    git_tree_entry_free(e);
+    git_error_clear();
     return found;
+}
+
+/* The most key records of one principal looked at when a post is given. */
+#define ITK_POST_KEYS_MAX 64
+
+/* A post is given to principal of party (DESIGN V12): every key record of
+ * principal in before (the tree of from) must have been added at the
+ * genesis, while a decision rule was in force (then by a setter, or by the
+ * principal itself, itk_key_setting_check), or by the genesis officer; a
+ * key another officer added before the rules were in force may be theirs,
+ * and would seal with the post. Walks the history from from once. 0;
+ * ITK_EAUTH naming the key, the commit and what to do; ITK_EGIT. */
+static int post_keys_check(git_repository *repo, const git_tree *before, const git_oid *from,
+                           const char *party, const char *principal, const char *post)
+{
+    size_t n = 0;
+    char genesis[65] = "", who[130];
+    char(*paths)[200] = itk_calloc(ITK_POST_KEYS_MAX, sizeof(*paths));
+    if (!paths)
+        return ITK_ENOMEM;
+    int rc = 0;
+    if (principal_key_paths(paths, &n, ITK_POST_KEYS_MAX, repo, before, party, principal))
+        rc = itk_error_set(ITK_EAUTH,
+                           "%s has more than %d key records, too many to check who added them; "
+                           "give the officer a principal of their own, added by a setter",
+                           principal, ITK_POST_KEYS_MAX);
+    if (rc || !n || !from) {
+        free(paths);
+        return rc;
+    }
+    rc = itk_genesis_principal(genesis, sizeof(genesis), repo, from);
+    git_revwalk *w = NULL;
+    if (!rc && (git_revwalk_new(&w, repo) < 0 || git_revwalk_push(w, from) < 0))
+        rc = itk_error_git("cannot walk the history to see who added the keys of %s", principal);
+    git_oid id;
+    while (!rc && git_revwalk_next(&id, w) == 0) {
+        git_commit *c = NULL, *p0 = NULL;
+        git_tree *t = NULL, *pt = NULL;
+        if (git_commit_lookup(&c, repo, &id) < 0 || git_commit_tree(&t, c) < 0) {
+            rc = itk_error_git("cannot read commit %s", git_oid_tostr_s(&id));
+            goto next;
+        }
+        unsigned np = git_commit_parentcount(c);
+        for (size_t i = 0; !rc && np > 0 && i < n; i++) {
+            if (!holds(t, paths[i]))
+                continue;
+            int in_parent = 0;
+            for (unsigned k = 0; !in_parent && k < np; k++) {
+                git_commit *pk = NULL;
+                git_tree *tk = NULL;
+                if (git_commit_parent(&pk, c, k) == 0 && git_commit_tree(&tk, pk) == 0)
+                    in_parent = holds(tk, paths[i]);
+                git_tree_free(tk);
+                git_commit_free(pk);
+            }
+            if (in_parent)
+                continue;
+            /* c added the key record: under a rule in force, by a setter */
+            itk_post_setters s0;
+            if (!p0 && (git_commit_parent(&p0, c, 0) < 0 || git_commit_tree(&pt, p0) < 0)) {
+                rc = itk_error_git("cannot read the parent of commit %s", git_oid_tostr_s(&id));
+                break;
+            }
+            itk_post_setters_at(&s0, repo, pt, NULL);
+            trailer_of(who, sizeof(who), git_commit_message(c), ITK_TRAILER_PRINCIPAL);
+            if (s0.in_force || (genesis[0] && strcmp(who, genesis) == 0))
+                continue;
+            rc = itk_error_set(
+                ITK_EAUTH,
+                "%s may not be given the post %s: its key record %s was added by %s in commit "
+                "%.12s, before the decision rules (決裁) were in force and not by the officer "
+                "who opened the registry, so the key may be another officer's; give the officer "
+                "a principal of their own, added by a setter (itaku key add FILE --principal "
+                "NEW --post %s)",
+                principal, post, paths[i], who[0] ? who : "?", git_oid_tostr_s(&id), post);
+        }
+    next:
+        git_tree_free(pt);
+        git_commit_free(p0);
+        git_tree_free(t);
+        git_commit_free(c);
+    }
+    git_revwalk_free(w);
+    git_error_clear();
+    free(paths);
+    return rc;
 }
 
 int itk_key_setting_check(git_repository *repo, const git_tree *before, const git_oid *from,
@@ -665,17 +782,44 @@ int itk_key_setting_check(git_repository *repo, const git_tree *before, const gi
         return rc;
     if ((rc = itk_principal_attr(&was, repo, before, party, principal, "post")))
         goto done;
-    int setting = post || was.size ||
-                  (kind == ITK_SETTING_KEY_RECORD && (!signer || strcmp(signer, principal) != 0) &&
-                   has_key_record(repo, before, party, principal));
-    if (!setting)
+    /* a key under another officer, even one with no post yet (a new
+     * principal), is a setter's to add: else a 担当 could register a key of
+     * their own under a new name that a setter later gives a post */
+    int other = kind == ITK_SETTING_KEY_RECORD && (!signer || strcmp(signer, principal) != 0);
+    if (!post && !was.size && !other)
         goto done;
     if (!s.nsetters && from &&
         (rc = itk_genesis_principal(s.genesis, sizeof(s.genesis), repo, from)))
         goto done;
-    if (!(rc = itk_principal_attr(&mine, repo, before, party, signer ? signer : "", "post")))
-        rc = itk_post_set_allowed(&s, signer, mine.size ? mine.ptr : NULL, principal, post,
-                                  was.size ? was.ptr : NULL);
+    if ((rc = itk_principal_attr(&mine, repo, before, party, signer ? signer : "", "post")))
+        goto done;
+    if (other && !post && !was.size && !is_setter(&s, signer, mine.size ? mine.ptr : NULL)) {
+        char list[ITK_KESSAI_MAX_POSTS * (ITK_KESSAI_POST_BYTES + 2)];
+        setters_text(list, sizeof(list), &s);
+        rc = itk_error_set(
+            ITK_EAUTH,
+            s.nsetters
+                ? ITK_N_("%s (post %s) may not add a key of %s, another officer: under the "
+                         "decision rules (決裁) in force (%s), only an officer whose post is one "
+                         "of: %s (post_setters) adds a key of another officer, so that a post "
+                         "given later goes to that officer's own keys; ask one of them to add "
+                         "it (itaku key add FILE --principal %s)")
+                : ITK_N_("%s (post %s) may not add a key of %s, another officer: under the "
+                         "decision rules (決裁) in force (%s) with no post_setters, only the "
+                         "officer who opened the registry (%s) adds a key of another officer, "
+                         "so that a post given later goes to that officer's own keys; ask them "
+                         "to add it (itaku key add FILE --principal %s)"),
+            signer ? signer : "?", mine.size ? mine.ptr : "-", principal, s.source,
+            s.nsetters     ? list
+            : s.genesis[0] ? s.genesis
+                           : "?",
+            principal);
+        goto done;
+    }
+    rc = itk_post_set_allowed(&s, signer, mine.size ? mine.ptr : NULL, principal, post,
+                              was.size ? was.ptr : NULL);
+    if (!rc && post)
+        rc = post_keys_check(repo, before, from, party, principal, post);
 done:
     itk_buf_dispose(&was);
     itk_buf_dispose(&mine);

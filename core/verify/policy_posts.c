@@ -2,12 +2,17 @@
  * settings hold a decision rule, a key record or key event of the city that
  * gives a post, or concerns an officer holding one (a key added under a
  * 課長, an event about them, even one that changes nothing), or a key added
- * under another officer, and any change of decision_rules or post_setters,
- * is made only by a setter (a holder of post_setters, else the genesis
- * officer) and never about the setter's own principal; the post of each is
- * read from the commit's first parent. The genesis's posts are the
- * bootstrap. Without this, V12 could not tell a 課長 from anyone who names
- * themselves one or registers a key under one. */
+ * under another officer (a new principal included), and any change of
+ * decision_rules or post_setters, is made only by a setter (a holder of
+ * post_setters, else the genesis officer) and never about the setter's
+ * own principal; the post of each is read from the commit's first parent.
+ * A post goes only to a principal whose every key record was added so (or
+ * in the genesis, or by the genesis officer before the rules): a key
+ * another officer added under a new name before the rules came in by an
+ * amendment would otherwise seal once a setter gave that name a post.
+ * The genesis's posts are the bootstrap. Without this, V12 could not tell
+ * a 課長 from anyone who names themselves one or registers a key under
+ * one. */
 #include "itaku/delegation.h"
 #include "itaku/chain.h"
 #include "itaku/errors.h"

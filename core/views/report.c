@@ -745,6 +745,74 @@ static void kessai_cell(itk_buf *b, const rctx *c, const itk_request_info *r)
     itk_buf_dispose(&next);
 }
 
+/* The date (YYYY-MM-DD, the contract's zone) on which the compromise of
+ * key fpr was reported: the commit date of the counting "compromise" key
+ * event naming it; 0 when none is here. */
+static int compromise_reported(char date[11], const itk_snapshot *s, const char *fpr)
+{
+    for (size_t k = 0; k < itk_snapshot_count(s); k++) {
+        const itk_path_info *pk = itk_snapshot_info(s, k);
+        const char *ev = itk_snapshot_body_str(s, k, "event");
+        const char *key = itk_snapshot_body_str(s, k, "key");
+        if (!pk || !pk->type || strcmp(pk->type->type, "key-event") != 0 || !ev ||
+            strcmp(ev, "compromise") != 0 || !key || strcmp(key, fpr) != 0 ||
+            !itk_snapshot_counts(s, k))
+            continue;
+        itk_snapshot_origin o;
+        itk_snapshot_origin_get(&o, s, k);
+        snprintf(date, 11, "%.10s", o.date[0] ? o.date : itk_snapshot_str(s, k, "created"));
+        return 1;
+    }
+    return 0;
+}
+
+/* 決裁 (DESIGN V12, V9): a decision stands when a key that sealed it is
+ * reported compromised later (main stays verifiable), but an auditor must
+ * see it: for each seal the decision on r lists whose key a compromise
+ * report names, "印の鍵の漏えい届出 DATE: POST PRINCIPAL の印" and whether
+ * the seal, signed after the last good commit, no longer counts. */
+static void kessai_compromised(itk_buf *b, const rctx *c, const itk_request_info *r)
+{
+    const itk_snapshot *s = c->snap;
+    for (size_t i = 0; s && i < itk_snapshot_count(s); i++) {
+        const itk_path_info *pi = itk_snapshot_info(s, i);
+        const char *req = itk_snapshot_body_str(s, i, "request");
+        json_t *rec = NULL;
+        if (!pi || !pi->type || strcmp(pi->type->type, "decision") != 0 || !req ||
+            strcmp(req, r->name) != 0 || itk_snapshot_json(&rec, s, i) != 0) {
+            itk_error_clear();
+            continue;
+        }
+        size_t n;
+        const json_t *v;
+        json_array_foreach(json_object_get(json_object_get(rec, "body"), "seals"), n, v)
+        {
+            char path[200], date[11];
+            size_t k;
+            itk_snapshot_origin o;
+            snprintf(path, sizeof(path), "parties/%s/seals/%s/%.20s.json", pi->party, pi->requester,
+                     json_is_string(v) ? json_string_value(v) : "");
+            if (!json_is_string(v) || itk_snapshot_find(&k, s, path) != 0) {
+                itk_error_clear();
+                continue;
+            }
+            itk_snapshot_origin_get(&o, s, k);
+            if (!o.fingerprint[0] || !compromise_reported(date, s, o.fingerprint))
+                continue;
+            const char *post = itk_snapshot_body_str(s, k, "post");
+            itk_buf_puts(b, "<br><span class=\"mark-bad\">印の鍵の漏えい届出 ");
+            esc(b, date);
+            itk_buf_puts(b, ": ");
+            esc(b, post ? post : "—");
+            itk_buf_puts(b, " ");
+            esc(b, o.principal);
+            itk_buf_puts(b, o.is_void ? " の印（漏えい後の押印、無効）</span>"
+                                      : " の印（漏えい前の押印）</span>");
+        }
+        json_decref(rec);
+    }
+}
+
 static void section_requests(itk_buf *b, const rctx *c)
 {
     itk_buf_puts(b, "<h2>申請と決定</h2>\n");
@@ -770,6 +838,7 @@ static void section_requests(itk_buf *b, const rctx *c)
         }
         itk_buf_puts(b, "</td><td>");
         kessai_cell(b, c, r);
+        kessai_compromised(b, c, r);
         itk_buf_puts(b, "</td><td>");
         esc(b, r->endorsed);
         itk_buf_puts(b, "</td><td>");

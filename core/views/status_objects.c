@@ -1,5 +1,6 @@
 /* Forms citing attachments the registry does not hold (status_objects.h). */
 #include "status_objects.h"
+#include "itaku/delegation.h"
 #include "itaku/errors.h"
 #include "itaku/evidence.h"
 
@@ -99,4 +100,26 @@ int itk_status_unverified(sctx *c)
         json_decref(rec);
     }
     return rc;
+}
+
+int itk_status_setters(sctx *c)
+{
+    itk_post_setters s;
+    if (itk_post_setters_at(&s, c->repo, c->tree, NULL)) {
+        itk_error_clear();
+        return 0;
+    }
+    if (!s.in_force || s.nsetters || !s.city[0])
+        return 0;
+    const char *args[] = {s.source};
+    sdetail detail;
+    memset(&detail, 0, sizeof(detail));
+    itk_sdetail_add(&detail, c, "post_setters_unnamed",
+                    "no setter post is named: under the decision rules (決裁) of {1}, the "
+                    "officer who opened the registry alone sets who may seal; name the posts "
+                    "that set officers' posts (post_setters) with itaku contract amend "
+                    "--decision-rules FILE",
+                    args, 1, "", "");
+    return itk_sctx_finding(c, s.city, "決裁", ITK_RULE_SETTERS, ITK_STATE_PENDING, s.source, 0, -1,
+                            NULL, &detail);
 }

@@ -24,4 +24,14 @@ int itk_status_evidence(sctx *c);
  * --unverified-ref --reason, itaku/refcheck.h): what it cites and why. */
 int itk_status_unverified(sctx *c);
 
+/* The rule's name of a decision rule in force without post_setters. */
+#define ITK_RULE_SETTERS "post_setters_named"
+
+/* Adds a pending finding (rule ITK_RULE_SETTERS, section "決裁", for the
+ * city) when the contract settings at HEAD hold a decision rule (決裁) but
+ * name no post_setters: then the officer who opened the registry alone
+ * sets who may seal (itaku/delegation.h). Registries made so keep
+ * verifying; this says what to do. 0, or ITK_ENOMEM. */
+int itk_status_setters(sctx *c);
+
 #endif

@@ -2,10 +2,12 @@
 # officers with posts, acme's requests received and drafted. Source after
 # lib.sh.
 
-# rules.json: who drafts and who seals, per request kind
+# rules.json: who drafts and who seals, per request kind; no setter post
+# named (post_setters [], chosen knowingly: the officer who opens the
+# registry alone sets posts; somu_sets_posts names 総務)
 kessai_rules() {
     cat >"$T/rules.json" <<'JSON'
-{"decision_rules": [
+{"post_setters": [], "decision_rules": [
   {"request_kinds": ["copy"], "drafters": ["担当"], "approvers": [{"post": "課長", "count": 1}]},
   {"request_kinds": ["take-out"], "drafters": ["担当"], "approvers": [{"post": "課長", "count": 2}]},
   {"request_kinds": ["third-party-provision"], "drafters": ["担当"],

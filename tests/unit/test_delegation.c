@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "itaku/buf.h"
+#include "itaku/contract_amend.h"
 #include "itaku/errors.h"
 #include "itaku/delegation.h"
 #include "itaku/init.h"
@@ -337,6 +338,51 @@ static void test_the_genesis_officer_sets_without_post_setters(void **state)
     th_acme_free(f);
 }
 
+/* Once a rule is in force, a key under another officer, a new name
+ * included, is a setter's to add: else a 担当's key under a new name seals
+ * once a setter makes that name 課長. An officer with no post adds their
+ * own; a key event about an officer with no post is no setting. */
+static void test_a_key_under_a_new_name_is_a_setters(void **state)
+{
+    (void)state;
+    th_acme *f = th_acme_new();
+    git_oid head, c;
+    git_tree *tree = NULL;
+    itk_buf name = ITK_BUF_INIT;
+    itk_contract_amend_options o = ITK_CONTRACT_AMEND_OPTIONS_INIT;
+    json_t *rules = parse("[{\"request_kinds\": [\"copy\"], \"drafters\": [\"担当\"], "
+                          "\"approvers\": [{\"post\": \"課長\", \"count\": 1}]}]");
+    o.reason = "専決規程";
+    o.decision_rules = rules;
+    assert_int_equal(itk_contract_amend(&name, &c, f->reg, f->city, &o), 0);
+    assert_int_equal(git_reference_name_to_id(&head, f->repo, "HEAD"), 0);
+    assert_int_equal(itk_registry_head_tree(&tree, f->reg), 0);
+    assert_int_equal(itk_key_setting_check(f->repo, tree, &head, "akiruno-city", "tanto",
+                                           ITK_SETTING_KEY_RECORD, "shinjin", NULL),
+                     ITK_EAUTH);
+    assert_non_null(strstr(itk_error_last(), "may not add a key of shinjin, another officer"));
+    assert_non_null(strstr(itk_error_last(), "opened the registry (officer)"));
+    itk_error_clear();
+    /* the setter (the genesis officer here) adds it; shinjin adds its own */
+    assert_int_equal(itk_key_setting_check(f->repo, tree, &head, "akiruno-city", "officer",
+                                           ITK_SETTING_KEY_RECORD, "shinjin", NULL),
+                     0);
+    assert_int_equal(itk_key_setting_check(f->repo, tree, &head, "akiruno-city", "shinjin",
+                                           ITK_SETTING_KEY_RECORD, "shinjin", NULL),
+                     0);
+    assert_int_equal(itk_key_setting_check(f->repo, tree, &head, "akiruno-city", "tanto",
+                                           ITK_SETTING_KEY_EVENT, "shinjin", NULL),
+                     0);
+    /* another party's keys are theirs */
+    assert_int_equal(itk_key_setting_check(f->repo, tree, &head, "acme", "tanto",
+                                           ITK_SETTING_KEY_RECORD, "shinjin", NULL),
+                     0);
+    git_tree_free(tree);
+    itk_buf_dispose(&name);
+    json_decref(rules);
+    th_acme_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -348,6 +394,7 @@ int main(void)
         cmocka_unit_test(test_post_settings_in_force_from_rules_and_setters),
         cmocka_unit_test(test_no_self_promotion_and_only_setters_set_posts),
         cmocka_unit_test(test_the_genesis_officer_sets_without_post_setters),
+        cmocka_unit_test(test_a_key_under_a_new_name_is_a_setters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

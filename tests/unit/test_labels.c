@@ -221,6 +221,9 @@ static void test_template_catalog_labels_every_code(void **state)
     assert_string_equal(itk_labels_get(l, "action", "received"), "受領");
     assert_string_equal(itk_labels_get(l, "role", "contractor"), "受注者");
     assert_non_null(itk_labels_get(l, "rule", "register_prior_approval"));
+    /* status's findings beside the obligations' rules */
+    assert_non_null(itk_labels_get(l, "rule", "post_setters_named"));
+    assert_non_null(itk_labels_get(l, "finding", "post_setters_unnamed"));
     itk_labels_free(l);
     free(b);
 }

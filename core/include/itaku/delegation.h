@@ -136,8 +136,10 @@ int itk_kessai_seal_standing(itk_seal_standing *out, itk_buf *now, git_repositor
  * the contract settings hold a decision rule (or "post_setters"), these are
  * settings of who may seal, in a commit of the city:
  *  - a key record that gives a post, or is added under a principal that
- *    holds a post before the commit, or under another principal of the
- *    city that has a key already;
+ *    holds a post before the commit, or under any principal of the city
+ *    other than the signer's (a new one included: so every key of an
+ *    officer who is later given a post was added by a setter, or by the
+ *    officer themselves with a key a setter added);
  *  - a key event (but "compromise", which only takes power away, V9) that
  *    gives a post (an "attributes" event, even one that changes nothing)
  *    or concerns a principal that holds a post before the commit;
@@ -205,7 +207,14 @@ typedef enum {
  * for a writer; from: that commit, to find the genesis officer), concerning
  * principal and giving it post (NULL: none): 0 when it is no setting of
  * who may seal, or party is not the city there, or signer may make it
- * (itk_post_set_allowed); ITK_EAUTH saying who may otherwise; ITK_ENOMEM. */
+ * (itk_post_set_allowed) and, when post is given, every key record of
+ * principal in before was added in the genesis, by a commit whose first
+ * parent had a decision rule in force (so by a setter, or by principal
+ * itself from such a key), or by the genesis officer (a key another officer
+ * added before the rules may be that officer's, and would seal with the
+ * post); ITK_EAUTH saying who may otherwise, or naming that key record and
+ * the commit that added it; ITK_EGIT when from's history cannot be read;
+ * ITK_ENOMEM. */
 int itk_key_setting_check(git_repository *repo, const git_tree *before, const git_oid *from,
                           const char *party, const char *signer, itk_setting_kind kind,
                           const char *principal, const char *post);

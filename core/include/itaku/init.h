@@ -29,7 +29,9 @@ typedef struct {
     /* itaku.json "post_setters" (the posts whose holders set the city's
      * officers' posts, itaku/delegation.h; borrowed), or NULL: none (the
      * genesis officer sets them). When it names posts, principal_post must
-     * be one of them (else nobody could set a post): ITK_EINVALID. */
+     * be one of them (else nobody could set a post): ITK_EINVALID. With a
+     * non-empty decision_rules it is required (ITK_EINVALID when NULL); an
+     * empty list chooses the genesis officer knowingly (status warns). */
     const json_t *post_setters;
 } itk_init_options;
 

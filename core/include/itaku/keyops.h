@@ -21,8 +21,12 @@ int itk_key_add_named(git_oid *out, itk_registry *reg, itk_signer *signer, const
  * e.g. 課長 (DESIGN V12); ITK_EINVALID for a post failing itk_post_check;
  * ITK_EAUTH, writing nothing, when the key is a setting of who may seal
  * and the signer no setter for it (itk_key_setting_check: a post given, or
- * the principal holds one, or is another's; never one's own). Rotation,
- * retirement, recovery and confirmation are checked the same way. */
+ * the principal holds one, or is another's, a new principal included;
+ * never one's own). Rotation, retirement, recovery and confirmation are
+ * checked the same way. ITK_ECONFLICT, writing nothing, when post is NULL
+ * and principal holds a post with no active key left (a principal re-used
+ * after its keys were retired or compromised would hold the post again
+ * unnoticed): the caller names the post, or another principal. */
 int itk_key_add_attrs(git_oid *out, itk_registry *reg, itk_signer *signer, const itk_pubkey *key,
                       const char *principal, const char *name, const char *post);
 
