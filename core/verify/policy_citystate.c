@@ -13,13 +13,16 @@
  *  - V12, a commit of the city made on a tree whose itaku.json names
  *    another city (one that changed it) is refused: no verdict of V12 is
  *    ever read from an edited identity.
- *  - V12, no going back: a merge of the city that adds anything (a draft,
- *    a decision, a key) is checked against its first parent, main as it
- *    is taken on; so its second parent may bring no change of the city's
- *    settings that the first parent lacks: the first parent is the newest
- *    main. Else a draft or decision merged on a main older than an
- *    amendment, or a key added on one older than a change of who sets
- *    posts, would be checked against the older rule. */
+ *  - V12, no going back: a merge (anyone's) holds the city's settings of
+ *    one of its parents whole, the newer one, whose line has the other's
+ *    changes: two lines that each changed them are not joined. And a merge
+ *    of the city that adds anything (a draft, a decision, a key) is
+ *    checked against its first parent, main as it is taken on; so its
+ *    second parent may bring no change of the city's settings that the
+ *    first parent lacks: the first parent is the newest main. Else a draft
+ *    or decision merged on a main older than an amendment, or a key added
+ *    on one older than a change of who sets posts, would be checked
+ *    against the older rule. */
 #include "itaku/errors.h"
 #include "itaku/json.h"
 #include "itaku/query.h"
@@ -57,6 +60,15 @@ static int check_identity_kept(check *ck, const added_file *f)
     int rc = 0;
     contract_of(&now, ck, ck->tree);
     contract_of(&was, ck, ck->base);
+    if (!json_is_object(now) && was) {
+        json_decref(now);
+        json_decref(was);
+        return PROBLEM(ck, "V4", f->path,
+                       "itaku.json is no longer a JSON object naming the contract and its city "
+                       "(%s, since the genesis); the fields that name them (city, contract_id) "
+                       "never change",
+                       ck->info->party);
+    }
     for (size_t i = 0; now && was && !rc && i < sizeof(identity_fields) / sizeof(*identity_fields);
          i++) {
         const char *field = identity_fields[i];
@@ -76,7 +88,7 @@ static int check_identity_kept(check *ck, const added_file *f)
 }
 
 /* V12: the parents of a commit of the city hold an itaku.json naming the
- * city (the signer's party); one that names another was edited. */
+ * city (the signer's party); one that names another, or none, was edited. */
 static int check_built_on_city(check *ck)
 {
     int rc = 0;
@@ -84,14 +96,23 @@ static int check_built_on_city(check *ck)
         json_t *c = NULL;
         contract_of(&c, ck, ck->key_trees[i]);
         const char *city = c ? json_field(c, "city") : NULL;
-        if (c && (!city || strcmp(city, ck->info->party) != 0))
+        if (!city)
+            rc = PROBLEM(ck, "V12", "itaku.json",
+                         "the commit builds on %.12s, whose itaku.json names no city (it is "
+                         "missing, or no JSON object with \"city\"), not %s, the city of the "
+                         "genesis; who may draft, seal and set posts is read from the city's "
+                         "folder, so no commit of the city builds on it; build on a commit whose "
+                         "itaku.json names %s",
+                         git_oid_tostr_s(git_commit_parent_id(ck->commit, (unsigned)i)),
+                         ck->info->party, ck->info->party);
+        else if (strcmp(city, ck->info->party) != 0)
             rc = PROBLEM(ck, "V12", "itaku.json",
                          "the commit builds on %.12s, whose itaku.json names the city \"%s\", not "
                          "%s, the city of the genesis; who may draft, seal and set posts is read "
                          "from the city's folder, so no commit of the city builds on a changed "
                          "city; build on a commit whose itaku.json names %s",
-                         git_oid_tostr_s(git_commit_parent_id(ck->commit, (unsigned)i)),
-                         city ? city : "", ck->info->party, ck->info->party);
+                         git_oid_tostr_s(git_commit_parent_id(ck->commit, (unsigned)i)), city,
+                         ck->info->party, ck->info->party);
         json_decref(c);
     }
     return rc;
@@ -161,7 +182,7 @@ static int check_newest_first(check *ck)
                        "%.12s, %s on %.12s): who decides and who sets posts would become a mix "
                        "that no main held and nobody checked; make the change again on the "
                        "city's current main instead of merging",
-                       second_diff, first, first_diff, second);
+                       first_diff, first, second_diff, second);
     if (ck->is_city && ck->nfiles > 0 && !as_first)
         return PROBLEM(ck, "V12", first_diff,
                        "the merge adds %s on its first parent %.12s, but its second parent %.12s "

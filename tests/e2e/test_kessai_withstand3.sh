@@ -67,6 +67,22 @@ $2
 sys.stdout.write(json.dumps(c, sort_keys=True, indent=2, ensure_ascii=False) + '\n')" >"$1"
 }
 hub_main() { git -C "$HUB" rev-parse refs/heads/main; }
+# forge_without KEY PRINCIPAL ACTION PARENT PATH: a commit of the city on
+# PARENT that removes PATH, built with stock git (commit-tree -S); prints
+# its id.
+forge_without() {
+    local idx="$T/forge.idx" tree
+    rm -f "$idx"
+    GIT_INDEX_FILE=$idx git read-tree "$4"
+    GIT_INDEX_FILE=$idx git rm -q --cached "$5"
+    tree=$(GIT_INDEX_FILE=$idx git write-tree)
+    git -c gpg.format=ssh -c user.signingkey="$1" commit-tree -S -p "$4" -m "$3 (forged)
+
+Itaku-Party: akiruno-city
+Itaku-Principal: $2
+Itaku-Action: $3
+Itaku-Content-SHA256: $(printf '' | sha256sum | cut -d' ' -f1)" "$tree"
+}
 
 # --- 1. the city renamed, a post given under the other name, renamed back
 M0=$(git rev-parse main)
@@ -87,6 +103,25 @@ grep -qE "^${C1:0:12} V4 itaku.json .*gives its field \"city\" the value \"akiru
 grep -qE "^${C2:0:12} V12 .*names the city \"akiruno-clty\", not akiruno-city" "$T/out" ||
     fail "the post given under the other name (${C2:0:12}) is not refused: $(cat "$T/out")"
 git update-ref -d refs/heads/hostile
+# the same with itaku.json made unreadable, or removed, in between: a tree
+# naming no city is no state to read V12 from either
+printf 'not json\n' >"$T/garbage.json"
+G1=$(forge "$T/tanto2.key" tanto2 contract-update "$M0" "" "itaku.json=$T/garbage.json")
+R1=$(forge_without "$T/tanto2.key" tanto2 contract-update "$M0" itaku.json)
+for V1 in "$G1" "$R1"; do
+    V2=$(forge "$T/tanto2.key" tanto2 key-attributes "$V1" "" "$EV=$T/ev.json")
+    V3=$(forge "$T/tanto2.key" tanto2 contract-update "$V2" "" "itaku.json=$T/itaku0.json")
+    refused_everywhere "$V3" V12 itaku.json "builds on ${V2:0:12}, whose itaku.json names no city"
+    git update-ref refs/heads/hostile "$V3"
+    expect_exit 1 "$ITAKU" verify
+    grep -qE "^${V1:0:12} V4 itaku.json .*(is no longer a JSON object naming the contract and its city|deletes a file)" "$T/out" ||
+        fail "the unmade itaku.json ${V1:0:12} is not refused: $(cat "$T/out")"
+    grep -qE "^${V2:0:12} V12 itaku.json .*whose itaku.json names no city" "$T/out" ||
+        fail "the post given on a tree naming no city (${V2:0:12}) is not refused: $(cat "$T/out")"
+    expect_exit 1 env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=ja_JP.UTF-8 "$ITAKU" verify
+    expect_output "その itaku.json は市を示していません"
+    git update-ref -d refs/heads/hostile
+done
 [ "$(hub_main)" = "$M0" ] || fail "the hub's main moved"
 # twin: the same key event straight on main is refused as before (V12)
 TW=$(forge "$T/tanto2.key" tanto2 key-attributes "$M0" "" "$EV=$T/ev.json")
@@ -98,7 +133,7 @@ git update-ref -d refs/heads/hostile
 contract_with "$T/titled.json" 'c["title"] = "決裁の試験（改題）"'
 TT=$(forge "$T/tanto2.key" tanto2 contract-update "$M0" "" "itaku.json=$T/titled.json")
 accepted_everywhere "$TT"
-ok "a city key renaming the city, naming itself 課長 there and renaming it back is refused at each step (V4, V12) by verify, verify --full and the hub; the key event alone is refused as before; a new title is accepted"
+ok "a city key renaming the city (or making itaku.json unreadable, or removing it), naming itself 課長 there and renaming it back is refused at each step (V4, V12) by verify, verify --full and the hub; the key event alone is refused as before; a new title is accepted"
 
 # --- 2. the other identity field: contract_id (even by the setter);
 # dropping decision_rules is a setter's change

@@ -79,6 +79,21 @@ static void test_v4_refuses_changing_the_contract_id(void **state)
     th_expect_rule(f->reg, th_hex(&c), "V4", &c);
 }
 
+/* an itaku.json that is no JSON object names no city: every lookup keyed
+ * on the city would find nothing */
+static void test_v4_refuses_an_itaku_json_naming_no_city(void **state)
+{
+    fixture *f = *state;
+    git_oid c1, c2;
+    th_commit_file(&c1, f->repo, f->city, CITY, "officer", "contract-update", &f->head,
+                   "itaku.json", "[]\n", 3);
+    th_expect_rule(f->reg, th_hex(&c1), "V4", &c1);
+    contract_set(f, &c2, &f->head, "title", "改めた契約");
+    th_commit_file(&c1, f->repo, f->city, CITY, "officer", "contract-update", &c2, "itaku.json",
+                   "{\"title\": \"x\"}\n", 15);
+    th_expect_rule(f->reg, th_hex(&c1), "V4", &c1);
+}
+
 /* renamed, then renamed back: the commit that renames it back builds on a
  * tree naming another city */
 static void test_v12_refuses_building_on_a_renamed_city(void **state)
@@ -109,6 +124,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_v4_refuses_renaming_the_city),
         T(test_v4_refuses_changing_the_contract_id),
+        T(test_v4_refuses_an_itaku_json_naming_no_city),
         T(test_v12_refuses_building_on_a_renamed_city),
         T(test_accepts_the_city_changing_the_title),
     };
