@@ -90,6 +90,13 @@ int itk_policy_check_kessai(check *ck);
  * commit of the city gives. 0, negative on an operational error. */
 int itk_policy_check_posts(check *ck);
 
+/* V4/V12, the city's state (policy_citystate.c): itaku.json's identity
+ * fields never change, no commit of the city builds on a tree naming
+ * another city, and a merge of the city that adds something has the
+ * newest main (the city's settings) as its first parent. 0, 1 when a
+ * problem was recorded, negative on an operational error. */
+int itk_policy_check_citystate(check *ck);
+
 /* V4, order (policy_order.c): a key event or contract amendment a commit
  * adds has an id above, and near, the highest one before it. 0, 1 when a
  * problem was recorded, negative on an operational error. */
