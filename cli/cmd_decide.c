@@ -5,6 +5,7 @@
 #include "itaku/flow.h"
 #include "itaku/kessai.h"
 #include "itaku/requests.h"
+#include "itaku/textsafe.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -52,6 +53,12 @@ int cmd_decide(int argc, char **argv)
         return cli_bad(&spec, _("%s needs one REQUEST"), argv[0]);
     if (strcmp(o.outcome, "approved") != 0 && !o.reason)
         return cli_bad(&spec, _("%s needs --reason"), argv[0]);
+    if (o.reason && !itk_text_visible(o.reason))
+        return cli_bad(&spec, _("--reason holds no visible text (only spaces or control "
+                                "characters); say why in words"));
+    if (o.conditions && !itk_text_visible(o.conditions))
+        return cli_bad(&spec, _("--conditions holds no visible text (only spaces or control "
+                                "characters); leave it out, or write the conditions in words"));
     itk_registry *reg = NULL;
     itk_signer *signer = NULL;
     git_oid out;

@@ -5,6 +5,7 @@
 #include "i18n.h"
 #include "itaku/flow.h"
 #include "itaku/kessai.h"
+#include "itaku/textsafe.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +43,9 @@ int cmd_kessai(int argc, char **argv)
         return cli_bad(&spec, _("kessai --reject and --return need --reason"));
     if (o.acting_for && !o.reason)
         return cli_bad(&spec, _("a 代決 (--acting-for) needs --reason"));
+    if (o.reason && !itk_text_visible(o.reason))
+        return cli_bad(&spec, _("--reason holds no visible text (only spaces or control "
+                                "characters); say why in words"));
     itk_registry *reg = NULL;
     itk_signer *signer = NULL;
     git_oid seal, decided;

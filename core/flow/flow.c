@@ -736,9 +736,11 @@ int itk_request_decide(git_oid *out, itk_registry *reg, itk_signer *signer, cons
         goto done;
     body = json_pack("{s:s, s:s, s:s}", "request", info->name, "request_sha256", r.sha, "outcome",
                      outcome);
-    itk_decision_terms_set(body, o);
+    /* under a rule, the terms are the draft's (V12), never the completer's */
     if (route.kind == ITK_KESSAI_FINALIZE)
         json_object_update(body, route.extra);
+    else
+        itk_decision_terms_set(body, o);
     if ((rc = itk_change_new(&c, action, "Decide")) ||
         (rc = itk_change_set_subject(c, "%s %s",
                                      strcmp(action, "approve") == 0  ? "Approve"

@@ -10,6 +10,7 @@
 #include "itaku/people.h"
 #include "itaku/query.h"
 #include "itaku/sshkey.h"
+#include "itaku/textsafe.h"
 #include "itaku/write_lock.h"
 #include "alloc.h"
 #include "commit_priv.h"
@@ -290,7 +291,7 @@ static int seals_meet(const in_progress *p, const itk_kessai_rule *r, const char
         in[i].principal = same ? s->principal : NULL;
         in[i].post = s->post;
         in[i].acting_for = s->acting_for[0] ? s->acting_for : NULL;
-        in[i].has_reason = json_is_string(s->reason) && json_string_length(s->reason) > 0;
+        in[i].has_reason = itk_text_visible(json_string_value(s->reason));
     }
     return itk_kessai_met(r, in, p->nseals, drafter, missing, used);
 }
@@ -562,6 +563,66 @@ done:
     return rc;
 }
 
+/* A seal is given on its draft's terms (DESIGN V12): an approval only on a
+ * draft that proposes one (a draft proposing a rejection or return may be
+ * rejected or returned instead: that grants nothing); a 代決 for a post only
+ * while no holder of it has sealed the draft. ITK_EAUTH saying what to do. */
+static int seal_fits_draft(const in_progress *p, const itk_request_info *info, const char *verdict,
+                           const char *acting_for)
+{
+    const char *drafted = json_string_value(json_object_get(p->draft_body, "outcome"));
+    if (strcmp(verdict, "approved") == 0 && (!drafted || strcmp(drafted, "approved") != 0))
+        return itk_error_set(ITK_EAUTH,
+                             "the draft of %s (起案 %.12s) proposes that it be %s; a seal "
+                             "approves only a draft that proposes an approval, on the terms it "
+                             "drafted. Seal it --reject or --return, or have a drafting post "
+                             "draft the approval",
+                             info->name, git_oid_tostr_s(&p->draft), drafted ? drafted : "?");
+    for (size_t i = 0; acting_for && i < p->nseals; i++)
+        if (!p->seals[i].acting_for[0] && strcmp(p->seals[i].post, acting_for) == 0)
+            return itk_error_set(ITK_EAUTH,
+                                 "%s/%s, a %s, has sealed the draft of %s (%s, %s): the holder "
+                                 "is not absent, and a 代決 for %s would not count",
+                                 p->city, p->seals[i].principal, acting_for, info->name,
+                                 p->seals[i].id, p->seals[i].verdict, acting_for);
+    return 0;
+}
+
+/* The decision is taken on its draft's terms, the ones its seals were given
+ * on (DESIGN V12): ITK_EINVALID when o asks for an approval of a draft that
+ * proposes none, or carries conditions, a last day or a number of uses the
+ * draft does not (verify would refuse the decision). */
+static int decision_fits_draft(const in_progress *p, const itk_request_info *info,
+                               const char *outcome, const itk_decision_options *o)
+{
+    const char *drafted = json_string_value(json_object_get(p->draft_body, "outcome"));
+    const json_t *cond = json_object_get(p->draft_body, "conditions");
+    const json_t *until = json_object_get(p->draft_body, "valid_until");
+    const json_t *uses = json_object_get(p->draft_body, "max_uses");
+    const char *field = NULL;
+    if (strcmp(outcome, "approved") == 0 && (!drafted || strcmp(drafted, outcome) != 0))
+        return itk_error_set(ITK_EINVALID,
+                             "the draft of %s (起案 %.12s) proposes that it be %s; an approval "
+                             "is taken only on a draft that proposes one",
+                             info->name, git_oid_tostr_s(&p->draft), drafted ? drafted : "?");
+    int same = drafted && strcmp(drafted, outcome) == 0;
+    if (o->conditions && !(same && cond && strcmp(json_string_value(cond), o->conditions) == 0))
+        field = "--conditions";
+    else if (o->valid_until &&
+             !(same && until && strcmp(json_string_value(until), o->valid_until) == 0))
+        field = "--valid-until";
+    else if (o->max_uses > 0 &&
+             !(same && uses && json_integer_value(uses) == (json_int_t)o->max_uses))
+        field = "--max-uses";
+    if (field)
+        return itk_error_set(ITK_EINVALID,
+                             "the seals on %s were given on its draft (起案 %.12s), and the "
+                             "decision carries the draft's terms as drafted; %s differs from "
+                             "them. Leave out --conditions, --valid-until and --max-uses",
+                             info->name, git_oid_tostr_s(&p->draft), field);
+    return 0;
+}
+
 int itk_kessai_route_decide(git_oid *out, itk_kessai_route *route, itk_registry *reg,
                             itk_signer *signer, const itk_request_info *info, const char *sha,
                             const git_oid *request_tip, const char *outcome,
@@ -621,6 +682,7 @@ int itk_kessai_route_decide(git_oid *out, itk_kessai_route *route, itk_registry 
     /* a decision branch: the rule in force on main as the draft was made
      * decides, with the seals that still stand on main now */
     if ((rc = main_now(&head_tree, reg, &p, info)) ||
+        (rc = decision_fits_draft(&p, info, outcome, o)) ||
         (rc = itk_kessai_rule_at(&rule, reg->repo, p.main_tree, info->kind, outcome)))
         goto done;
     if (!rule.found) {
@@ -683,11 +745,13 @@ int itk_kessai_route_decide(git_oid *out, itk_kessai_route *route, itk_registry 
     json_object_set_new(route->extra, "draft", json_string(route->draft));
     const char *drafted = json_string_value(json_object_get(p.draft_body, "outcome"));
     if (drafted && strcmp(drafted, outcome) == 0) {
-        static const char *const keep[] = {"reason", "conditions", "valid_until", "max_uses"};
-        for (size_t k = 0; k < sizeof(keep) / sizeof(*keep); k++) {
-            json_t *v = json_object_get(p.draft_body, keep[k]);
-            if (v)
-                json_object_set(route->extra, keep[k], v);
+        /* every term of the draft, as its seals were given on it */
+        const char *key;
+        json_t *v;
+        json_object_foreach(p.draft_body, key, v)
+        {
+            if (strcmp(key, "drafter") && strcmp(key, "post"))
+                json_object_set(route->extra, key, v);
         }
     }
     if (!json_object_get(route->extra, "reason"))
@@ -795,17 +859,20 @@ int itk_kessai_seal(git_oid *out, int *met, itk_registry *reg, itk_signer *signe
                            me.party, me.principal, me.principal);
         goto done;
     }
-    if (o->acting_for && (!o->reason || !*o->reason)) {
+    if (o->acting_for && !itk_text_visible(o->reason)) {
         rc = itk_error_set(ITK_EINVALID,
-                           "a 代決 (sealing for %s) needs --reason: why the holder of the post "
-                           "is absent",
+                           "a 代決 (sealing for %s) needs --reason with visible text: why the "
+                           "holder of the post is absent",
                            o->acting_for);
         goto done;
     }
-    if (strcmp(verdict, "approved") != 0 && (!o->reason || !*o->reason)) {
-        rc = itk_error_set(ITK_EINVALID, "a seal that rejects or returns needs --reason");
+    if (strcmp(verdict, "approved") != 0 && !itk_text_visible(o->reason)) {
+        rc = itk_error_set(ITK_EINVALID,
+                           "a seal that rejects or returns needs --reason with visible text");
         goto done;
     }
+    if ((rc = seal_fits_draft(&p, info, verdict, o->acting_for)))
+        goto done;
     if (!itk_kessai_may_seal(&rule, post.ptr, o->acting_for)) {
         if (o->acting_for)
             rc = itk_error_set(ITK_EAUTH,

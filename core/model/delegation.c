@@ -291,6 +291,17 @@ int itk_kessai_may_seal(const itk_kessai_rule *r, const char *post, const char *
     return 0;
 }
 
+/* Did a holder of post seal (as themselves, whatever their verdict and
+ * whether their seal counts)? Then they were not absent: no 代決 for post
+ * counts beside them. */
+static int holder_sealed(const itk_kessai_seal_in *seals, size_t n, const char *post)
+{
+    for (size_t j = 0; j < n; j++)
+        if (!seals[j].acting_for && seals[j].post && strcmp(seals[j].post, post) == 0)
+            return 1;
+    return 0;
+}
+
 int itk_kessai_met(const itk_kessai_rule *r, const itk_kessai_seal_in *seals, size_t n,
                    const char *drafter, itk_buf *missing, int *used)
 {
@@ -309,7 +320,8 @@ int itk_kessai_met(const itk_kessai_rule *r, const itk_kessai_seal_in *seals, si
                 (drafter && strcmp(x->principal, drafter) == 0))
                 continue;
             int fits = x->acting_for ? strcmp(x->acting_for, st->post) == 0 && x->has_reason &&
-                                           deputy_ok(r, x->post, st->post)
+                                           deputy_ok(r, x->post, st->post) &&
+                                           !holder_sealed(seals, lim, x->acting_for)
                                      : strcmp(x->post, st->post) == 0;
             /* one person counts once, whatever seals or keys they used */
             for (size_t j = 0; fits && j < lim; j++)

@@ -234,3 +234,29 @@ int itk_text_to_utf8(char **out, const char *s, size_t len, const char *encoding
         snprintf(note, ITK_TEXT_NOTE_MAX, "not decoded from %s: read as UTF-8", named);
     return 0;
 }
+
+/* A space or an invisible format character (itk_text_visible). */
+static int is_blank(uint32_t cp)
+{
+    return cp == ' ' || cp == 0xA0 || cp == 0x1680 || cp == 0x180E ||
+           (cp >= 0x2000 && cp <= 0x200D) || cp == 0x202F || cp == 0x205F ||
+           (cp >= 0x2060 && cp <= 0x2064) || cp == 0x3000 || cp == 0xFEFF;
+}
+
+int itk_text_visible(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t len = s ? strlen(s) : 0;
+    for (size_t i = 0; i < len;) {
+        size_t n = itk_utf8_seq_len(p + i, len - i);
+        if (n == 0) {
+            i++;
+            continue;
+        }
+        uint32_t cp = decode(p + i, n);
+        if (!itk_text_is_control(cp) && !is_blank(cp))
+            return 1;
+        i += n;
+    }
+    return 0;
+}

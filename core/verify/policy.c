@@ -968,8 +968,9 @@ int itk_policy_check_commit(itk_policy *p, const git_commit *c, itk_commit_info 
     itk_content_hash(content_hex, entries, ck.nfiles);
     if ((rc = check_trailers(&ck, content_hex, genesis)) ||
         (rc = itk_policy_check_published(&ck, genesis)) || (rc = itk_policy_check_chain(&ck)) ||
-        (rc = itk_policy_check_kessai(&ck)) || (rc = itk_policy_check_posts(&ck)) ||
-        (rc = itk_policy_check_citystate(&ck)) || (rc = itk_policy_check_order(&ck)) ||
+        (rc = itk_policy_check_kessai(&ck)) || (rc = itk_policy_check_terms(&ck)) ||
+        (rc = itk_policy_check_posts(&ck)) || (rc = itk_policy_check_citystate(&ck)) ||
+        (rc = itk_policy_check_order(&ck)) ||
         (rc = itk_policy_check_receipt(&ck)))
         goto done;
 done:

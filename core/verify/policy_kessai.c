@@ -16,6 +16,7 @@
 #include "itaku/delegation.h"
 #include "itaku/people.h"
 #include "itaku/query.h"
+#include "itaku/textsafe.h"
 #include "alloc.h"
 #include "objsize.h"
 #include "policy_priv.h"
@@ -275,7 +276,7 @@ static int check_seal(check *ck, const added_file *f)
         rc = PROBLEM(ck, "V12", f->path,
                      "%s drafted %s and seals it too; the drafter does not seal their own draft",
                      principal, name);
-    else if (acting_for && (!reason || !*reason))
+    else if (acting_for && !itk_text_visible(reason))
         rc = PROBLEM(ck, "V12", f->path,
                      "a 代決 (a seal for %s) without a recorded reason; a deputy seals only with "
                      "the reason the holder is absent",
@@ -558,7 +559,7 @@ static int check_decision(check *ck, const added_file *f)
                               : NULL;
         in[i].post = bstr(seals.recs[i], "post");
         in[i].acting_for = bstr(seals.recs[i], "acting_for");
-        in[i].has_reason = reason && *reason;
+        in[i].has_reason = itk_text_visible(reason);
     }
     int met = itk_kessai_met(&rule, in, seals.n, bstr(d.rec, "drafter"), &missing, NULL);
     /* … and the rule in force on main as the decision is taken: a draft made

@@ -86,6 +86,12 @@ int itk_policy_check_published(check *ck, int genesis);
  * operational error. */
 int itk_policy_check_kessai(check *ck);
 
+/* V12, the terms (policy_terms.c): a decision under a rule carries its
+ * draft's terms; the decision rules and post_setters a commit writes pass
+ * their checks. 0, 1 when a problem was recorded, negative on an
+ * operational error. */
+int itk_policy_check_terms(check *ck);
+
 /* V12, who may set a post (policy_posts.c, itaku/delegation.h): the posts a
  * commit of the city gives. 0, negative on an operational error. */
 int itk_policy_check_posts(check *ck);

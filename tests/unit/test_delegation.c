@@ -128,6 +128,18 @@ static void test_a_deputy_counts_only_with_a_reason_and_when_the_rule_names_it(v
     assert_int_equal(itk_kessai_may_seal(&r, "部長", NULL), 1);
     assert_int_equal(itk_kessai_may_draft(&r, "担当"), 1);
     assert_int_equal(itk_kessai_may_draft(&r, "部長"), 0);
+    /* the holder sealed himself (another verdict: principal NULL, or the
+     * same): he was not absent, and the 代決 does not count; the order of
+     * the seals does not matter */
+    itk_kessai_seal_in present[] = {{NULL, "部長", NULL, 1}, {"jicho", "次長", "部長", 1}};
+    itk_kessai_seal_in after[] = {{"jicho", "次長", "部長", 1}, {NULL, "部長", NULL, 0}};
+    itk_kessai_seal_in both[] = {{"jicho", "次長", "部長", 1}, {"bucho", "部長", NULL, 0}};
+    int used[2];
+    assert_int_equal(itk_kessai_met(&r, present, 2, "tanto", NULL, NULL), 0);
+    assert_int_equal(itk_kessai_met(&r, after, 2, "tanto", NULL, NULL), 0);
+    assert_int_equal(itk_kessai_met(&r, both, 2, "tanto", NULL, used), 1);
+    assert_int_equal(used[0], 0);
+    assert_int_equal(used[1], 1);
 }
 
 /* Where each seal on a decision branch was made: walked back from the tip

@@ -152,10 +152,29 @@ static void test_what_cannot_be_decoded_is_replaced_and_says_so(void **state)
     expect_utf8(S("caf\xE9"), "ISO-8859-1", "café", "decoded from ISO-8859-1");
 }
 
+/* A reason or condition a person gives holds visible text: not only
+ * spaces (ASCII, ideographic, no-break), controls or invisible format
+ * characters. */
+static void test_visible_text(void **state)
+{
+    (void)state;
+    assert_int_equal(itk_text_visible("部長出張のため"), 1);
+    assert_int_equal(itk_text_visible(" a "), 1);
+    assert_int_equal(itk_text_visible("\xe3\x80\x80・"), 1);
+    assert_int_equal(itk_text_visible(NULL), 0);
+    assert_int_equal(itk_text_visible(""), 0);
+    assert_int_equal(itk_text_visible(" \t\n\r"), 0);
+    assert_int_equal(itk_text_visible("\xe3\x80\x80\xe3\x80\x80"), 0); /* U+3000 */
+    assert_int_equal(itk_text_visible("\xc2\xa0\xe2\x80\x8b\xef\xbb\xbf"), 0);
+    assert_int_equal(itk_text_visible("\xe2\x80\xae \x1b"), 0); /* RLO, ESC */
+    assert_int_equal(itk_text_visible("\xff\xfe"), 0);          /* not UTF-8 */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain_text_is_unchanged),
+        cmocka_unit_test(test_visible_text),
         cmocka_unit_test(test_terminal_sequences_are_shown),
         cmocka_unit_test(test_c1_as_code_points_and_as_raw_bytes),
         cmocka_unit_test(test_bidi_controls_and_separators_are_shown),

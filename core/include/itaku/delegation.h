@@ -48,9 +48,11 @@ typedef struct {
     char source[200]; /* "itaku.json" or the amendment's path */
 } itk_kessai_rule;
 
-/* One seal as the meeting test sees it. */
+/* One seal as the meeting test sees it. The list holds every seal on the
+ * draft: one that cannot count (another verdict, no longer standing) with
+ * principal NULL, still showing that a holder of its post sealed. */
 typedef struct {
-    const char *principal;  /* who sealed (one person, whatever keys) */
+    const char *principal;  /* who sealed (one person, whatever keys); NULL: counts not */
     const char *post;       /* their post, read before the seal */
     const char *acting_for; /* 代決: the post sealed for, or NULL */
     int has_reason;         /* a 代決 needs a recorded reason */
@@ -91,9 +93,10 @@ int itk_kessai_may_seal(const itk_kessai_rule *r, const char *post, const char *
 
 /* Whether seals meet r: each step in order takes seals not yet used, each
  * by a person not yet counted, other than drafter, whose post is the
- * step's (or who acts for it as a deputy r names, with a reason), until it
- * has its count. 1 when every step has; 0 otherwise, and then missing (when
- * not NULL) says what is still needed, post by post: "課長", "部長, 情報セキ
+ * step's (or who acts for it as a deputy r names, with a reason, when no
+ * seal of the list is a holder's of that post: a holder who sealed, with
+ * whatever verdict, was not absent), until it has its count. 1 when every step has; 0 otherwise,
+ * and then missing (when not NULL) says what is still needed, post by post: "課長", "部長, 情報セキ
  * ュリティ担当", "課長×2" (two more of 課長). used[i] (when not
  * NULL, n entries) is set to the step number + 1 that counted seal i, 0
  * when it did not count. */

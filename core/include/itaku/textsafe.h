@@ -59,6 +59,15 @@ int itk_text_is_control(uint32_t cp);
 /* 1 when cp is a bidirectional mark, embedding, override or isolate. */
 int itk_text_is_bidi(uint32_t cp);
 
+/* 1 when s (NUL-terminated UTF-8; NULL: none) holds visible text: at least
+ * one character that is neither a control (itk_text_is_control), a space
+ * (ASCII, U+00A0, U+1680, U+2000..U+200A, U+202F, U+205F, U+3000 the
+ * ideographic space) nor an invisible format character (U+180E,
+ * U+200B..U+200D, U+2060..U+2064, U+FEFF). A reason or condition a person
+ * must give is refused without one (" ", "　", "\n"). An invalid byte
+ * counts as nothing. */
+int itk_text_visible(const char *s);
+
 /* The first code point in the len bytes at s (UTF-8; an invalid byte is
  * skipped) that a record of a schema with "x-itaku-text": "no-controls" may
  * not hold: a C0 control other than tab, line feed and carriage return,
