@@ -60,7 +60,7 @@ labels = json.load(open(labels, encoding="utf-8"))["labels"]
 codes = []  # codes shown as their label: they must not appear themselves
 titles = {"form1": "参考様式第1号 重要指定情報管理体制（新規・変更）届出書",
           "register": "参考様式第3号 重要指定情報管理記録簿", "incident": "事故報告書"}
-want = [titles[rec["type"]], "株式会社アクメ", rec["id"], "電子署名", "署名者", "担当者", "manager",
+want = [titles[rec["type"]], "株式会社アクメ", rec["id"], "電子署名", "署名者", "担当者", "管理責任者",
         "鍵指紋", fpr, "コミット", commit, "検証済み"]
 # the header above the title: the addressee, the submitter and the date line,
 # as values (the paper has no labels there)
@@ -212,19 +212,39 @@ ok "headless Chromium shows every label and value of the three forms; a 1240×17
 
 # the forms that carry contact details (form 1's 連絡体制, the incident
 # report's line to the city) show the contract's contacts in force; the
-# register entry does not
+# register entry does not. The first column holds the city and companies
+# alike: 所属, not 事業者.
 contacts_want() {
-    printf '%s\n' '"連絡先"' '"事業者"' '"役割"' '"電話番号"' '"電子メール"' \
-        '"あきる野市（akiruno-city）"' '"情報セキュリティ責任者"' '"山田 太郎"' '"042-558-1111"' \
-        '"株式会社アクメ（acme）"' '"佐藤 花子"' '"sato@example.jp"'
+    printf '%s\n' '"所属"' '"役割"' '"電話番号"' '"電子メール"' \
+        '"あきる野市（akiruno-city）"' '"情報セキュリティ責任者"' '"山田 太郎"' '"042-558-1111"'
 }
 contacts_want >"$T/want-contacts"
-for id in "$F1" "$I1"; do
-    contains "$T/$id.text" "$T/want-contacts" || fail "the page chromium shows for $id lacks the contract's contacts"
-    contains "$T/$id.md" "$T/want-contacts" md || fail "$id.md lacks the contract's contacts"
+{ contacts_want && printf '%s\n' '"連絡先"' '"株式会社アクメ（acme）"' '"佐藤 花子"' '"sato@example.jp"'; } >"$T/want-contacts-all"
+# form 1: its own 連絡体制 (contact_chain: 佐藤花子 090-1234-5678) lists the
+# filer's side; the contract's table adds the others' (the city's line), so
+# that no one is listed twice with two sets of details
+printf '%s\n' '"連絡体制"' '"発注者等の連絡先"' '"090-1234-5678"' >>"$T/want-contacts"
+contains "$T/$I1.text" "$T/want-contacts-all" || fail "the page chromium shows for $I1 lacks the contract's contacts"
+contains "$T/$I1.md" "$T/want-contacts-all" md || fail "$I1.md lacks the contract's contacts"
+contains "$T/$F1.text" "$T/want-contacts" || fail "the page chromium shows for $F1 lacks its 連絡体制 or the city's contacts"
+contains "$T/$F1.md" "$T/want-contacts" md || fail "$F1.md lacks its 連絡体制 or the city's contacts"
+for f in "$T/$F1.text" "$T/$F1.md"; do
+    grep -qF "sato@example.jp" "$f" && fail "$f lists acme's contact twice: in 連絡体制 and in the contract's table"
+    grep -qF "株式会社アクメ（acme）" "$f" && fail "$f has acme's row in the contract's table"
+done
+for f in "$T/$F1.md" "$T/$I1.md" "$T/$F1.text" "$T/$I1.text"; do
+    grep -qF "事業者" "$f" && fail "$f heads the contacts' column 事業者, which holds the city too"
 done
 grep -qF "山田 太郎" "$T/$R1.text" && fail "the register entry's page shows the contacts"
-ok "form 1's and the incident report's pages show the contract's contacts in force (chromium's text, md); the register entry's does not"
+ok "contacts: the incident report lists the contract's in force under 所属; form 1 its own 連絡体制 and the city's line, nobody twice; the register entry none"
+
+# the signer's role on every page: the catalog's word, never the code
+for id in "$F1" "$R1" "$I1"; do
+    grep -qF "| 担当者 | 管理責任者 |" "$T/$id.md" || fail "$id.md: the 担当者 row is not 管理責任者"
+    grep -qF "担当者管理責任者" "$T/$id.text" || fail "$id: chromium does not show 担当者 管理責任者"
+    grep -qw "manager" "$T/$id.md" "$T/$id.text" && fail "$id shows the role code 'manager'"
+done
+ok "the signature block names the role 管理責任者 (labels), not the code manager"
 
 # A record whose commit does not verify says so; an unknown id is an error.
 write_record parties/acme/register/r-000100.json "$(register_body)"
