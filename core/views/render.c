@@ -203,8 +203,15 @@ static void scalar(ctx *c, const json_t *v)
         snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
         itk_buf_puts(c->out, num);
         break;
-    case JSON_TRUE: itk_buf_puts(c->out, "はい"); break;
-    case JSON_FALSE: itk_buf_puts(c->out, "いいえ"); break;
+    case JSON_TRUE:
+    case JSON_FALSE: {
+        /* the paper's words for a yes/no field when the catalog has them
+         * ("<type>.<field>": 誓約します, 有・無), else はい / いいえ */
+        const char *label =
+            itk_labels_field(c->labels, c->type, c->key, json_is_true(v) ? "true" : "false");
+        esc(c, label ? label : json_is_true(v) ? "はい" : "いいえ");
+        break;
+    }
     case JSON_NULL: itk_buf_puts(c->out, "—"); break;
     default: break;
     }
@@ -345,10 +352,16 @@ static void object_rows(ctx *c, const json_t *obj, const json_t *schema, int dep
     size_t i;
     if (c->fmt == ITK_RENDER_HTML)
         itk_buf_puts(c->out, "<table class=\"fields\">\n");
+    /* form 1's paper has every row, filled in or not: a field the filer
+     * left out (取り扱う情報, 再委託の予定) is a row with "—", as the blank
+     * on paper, when the schema knows it (its label, never the key) */
+    int blanks = depth == 0 && c->type && strcmp(c->type, "form1") == 0;
     for (i = 0; order && i < 24 && order[i]; i++) {
         const json_t *field = json_object_get(obj, order[i]);
         if (field)
             row(c, order[i], field, props, depth);
+        else if (blanks && json_object_get(props, order[i]))
+            row(c, order[i], json_null(), props, depth);
     }
     json_array_foreach(required, i, v)
     {
@@ -617,10 +630,10 @@ int itk_render_form(itk_buf *out, const json_t *record, const json_t *schema,
     if (fmt == ITK_RENDER_HTML) {
         itk_buf_puts(out, "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\">"
                           "<title>");
-        esc(&c, title);
+        esc(&c, title); /* a browser prints it atop the page: the company, not its id */
         itk_buf_puts(out, " ");
-        esc(&c, party);
-        itk_buf_puts(out, "/");
+        esc(&c, h.company);
+        itk_buf_puts(out, " ");
         esc(&c, id);
         itk_buf_printf(out, "</title><style>%s</style></head><body>\n", css);
         itk_buf_puts(out, "<div class=\"form\">\n");
@@ -1133,7 +1146,7 @@ int itk_register_ledger(itk_buf *out, const itk_snapshot *s, const char *party)
         itk_buf_puts(out, "<td>");
         esc(&c, !o.commit[0]             ? "—"
                 : name.size && *name.ptr ? name.ptr
-                                         : itk_display_name(s, o.party, o.principal));
+                                         : principal_label(&c, o.principal)); /* 管理責任者 */
         itk_buf_dispose(&name);
         itk_buf_printf(out, "<br><span class=\"%s nw\">%s</span></td></tr>\n",
                        o.commit[0] && o.verified && !o.is_void ? "ok" : "bad",
