@@ -105,7 +105,28 @@ typedef struct {
     size_t nproblems;
     itk_labels *labels;   /* the registry's catalog, for codes in messages (NULL: none) */
     char handler_as[256]; /* the form 1 name a handler was taken as ("": none) */
+    json_t *memo;         /* what a scan of the tree gathered, by what it scanned (NULL: none) */
 } check;
+
+/* memo's value of key (borrowed), NULL when none or memo is NULL. */
+static json_t *memo_get(json_t *memo, const char *kind, const char *what, int below)
+{
+    char key[200];
+    if (!memo)
+        return NULL;
+    snprintf(key, sizeof(key), "%s|%d|%s", kind, below, what ? what : "");
+    return json_object_get(memo, key);
+}
+
+/* Keeps a reference to v in memo under key (nothing when memo is NULL). */
+static void memo_put(json_t *memo, const char *kind, const char *what, int below, json_t *v)
+{
+    char key[200];
+    if (!memo)
+        return;
+    snprintf(key, sizeof(key), "%s|%d|%s", kind, below, what ? what : "");
+    json_object_set(memo, key, v);
+}
 
 const char *itk_ref_code_shown(const itk_labels *l, const char *msgid, const char *domain,
                                const char *code)
@@ -176,10 +197,13 @@ static void missing(check *k, const char *field, const char *ref, const char *se
 }
 
 /* [name, key] pairs of every record of rtype ("<party>/<id>" both). */
-static int record_names(json_t **out, itk_registry *reg, git_tree *tree, const char *rtype)
+static int record_names(json_t **out, itk_registry *reg, git_tree *tree, const char *rtype,
+                        json_t *memo)
 {
     char **paths = NULL;
     size_t n = 0;
+    if ((*out = json_incref(memo_get(memo, "names", rtype, 0))))
+        return 0;
     int rc = itk_tree_records(&paths, &n, reg->repo, tree, NULL, rtype);
     *out = json_array();
     for (size_t i = 0; !rc && i < n; i++) {
@@ -192,6 +216,8 @@ static int record_names(json_t **out, itk_registry *reg, git_tree *tree, const c
         json_array_append_new(*out, json_pack("[s, s, s]", name, name, paths[i]));
     }
     itk_string_list_free(paths, n);
+    if (!rc)
+        memo_put(memo, "names", rtype, 0, *out);
     return rc;
 }
 
@@ -205,7 +231,7 @@ static int check_record_refs(check *k, itk_registry *reg, git_tree *tree, const 
             continue;
         json_t *names = NULL, *hit = NULL, *c;
         size_t i;
-        if ((rc = record_names(&names, reg, tree, ref_fields[f].type))) {
+        if ((rc = record_names(&names, reg, tree, ref_fields[f].type, k->memo))) {
             json_decref(names);
             break;
         }
@@ -270,10 +296,12 @@ static int check_record_refs(check *k, itk_registry *reg, git_tree *tree, const 
  * corrected), as their bodies: party's own, and with below also those of
  * every party below it in the chain (its subcontractors, theirs, ...). */
 static int register_bodies(json_t **out, itk_registry *reg, git_tree *tree, const char *party,
-                           const char *supersedes, int below)
+                           const char *supersedes, int below, json_t *memo)
 {
     char **paths = NULL;
     size_t n = 0;
+    if (!supersedes && (*out = json_incref(memo_get(memo, "register", party, below))))
+        return 0;
     json_t *recs = json_array(), *gone = json_object();
     int rc = itk_tree_records(&paths, &n, reg->repo, tree, below ? NULL : party, "register");
     for (size_t i = 0; !rc && i < n; i++) {
@@ -318,6 +346,8 @@ static int register_bodies(json_t **out, itk_registry *reg, git_tree *tree, cons
     }
     json_decref(recs);
     json_decref(gone);
+    if (!rc && !supersedes)
+        memo_put(memo, "register", party, below, *out);
     return rc;
 }
 
@@ -469,10 +499,13 @@ static int check_items(check *k, const json_t *bodies, const char *party, const 
 
 /* [worker_id, worker_id] of every worker party's form 1s name (all of them:
  * a worker of an earlier form 1 was one), once each. */
-static int form1_workers(json_t **out, itk_registry *reg, git_tree *tree, const char *party)
+static int form1_workers(json_t **out, itk_registry *reg, git_tree *tree, const char *party,
+                         json_t *memo)
 {
     char **paths = NULL;
     size_t n = 0;
+    if ((*out = json_incref(memo_get(memo, "workers", party, 0))))
+        return 0;
     int rc = itk_tree_records(&paths, &n, reg->repo, tree, party, "form1");
     *out = json_array();
     json_t *seen = json_object();
@@ -495,6 +528,8 @@ static int form1_workers(json_t **out, itk_registry *reg, git_tree *tree, const 
     }
     json_decref(seen);
     itk_string_list_free(paths, n);
+    if (!rc)
+        memo_put(memo, "workers", party, 0, *out);
     return rc;
 }
 
@@ -507,7 +542,7 @@ static int check_workers(check *k, itk_registry *reg, git_tree *tree, const char
         return 0;
     json_t *workers = NULL, *a, *w;
     size_t i, j;
-    int rc = form1_workers(&workers, reg, tree, party);
+    int rc = form1_workers(&workers, reg, tree, party, k->memo);
     json_array_foreach(json_object_get(body, "attendees"), i, a)
     {
         const char *id = json_string_value(json_object_get(a, "worker_id"));
@@ -574,10 +609,16 @@ static void person_add(json_t *people, const char *name)
  * 作業従事者; every form 1, as form1_workers), and their worker_ids as
  * [worker_id, key]; *nforms = how many form 1s party has. */
 static int form1_people(json_t **out, size_t *nforms, itk_registry *reg, git_tree *tree,
-                        const char *party)
+                        const char *party, json_t *memo)
 {
     char **paths = NULL;
     size_t n = 0;
+    json_t *m = memo_get(memo, "people", party, 0);
+    if (m) {
+        *out = json_incref(json_array_get(m, 0));
+        *nforms = (size_t)json_integer_value(json_array_get(m, 1));
+        return 0;
+    }
     int rc = itk_tree_records(&paths, &n, reg->repo, tree, party, "form1");
     *out = json_array();
     *nforms = 0;
@@ -601,23 +642,29 @@ static int form1_people(json_t **out, size_t *nforms, itk_registry *reg, git_tre
         json_decref(rec);
     }
     itk_string_list_free(paths, n);
+    if (!rc && memo) {
+        json_t *v = json_pack("[O, I]", *out, (json_int_t)*nforms);
+        memo_put(memo, "people", party, 0, v);
+        json_decref(v);
+    }
     return rc;
 }
 
-/* A register entry's handler (取扱者) is someone party's form 1 names: its
+/* A register entry's handler (取扱者), or its verifier (確認者) when field
+ * says so, is someone party's form 1 names: its
  * manager, a supervisor or a worker, by name or worker_id, compared by
  * person_key. A party with no form 1 yet has no one to compare with: the
  * missing form 1 is status's finding (form 1 before any information is
  * handed over), not a typo. */
 static int check_handler(check *k, itk_registry *reg, git_tree *tree, const char *party,
-                         const char *type, const json_t *body)
+                         const char *type, const json_t *body, const char *field)
 {
-    const char *handler = json_string_value(json_object_get(body, "handler"));
+    const char *handler = json_string_value(json_object_get(body, field));
     if (strcmp(type, "register") != 0 || !handler)
         return 0;
     json_t *people = NULL, *c;
     size_t nforms = 0, i;
-    int rc = form1_people(&people, &nforms, reg, tree, party), found = 0;
+    int rc = form1_people(&people, &nforms, reg, tree, party, k->memo), found = 0;
     itk_buf key = ITK_BUF_INIT;
     person_key(&key, handler);
     json_array_foreach(people, i, c) found |=
@@ -628,18 +675,28 @@ static int check_handler(check *k, itk_registry *reg, git_tree *tree, const char
         c = json_array_get(people, i);
         if (itk_kanji_variant_equal(json_string_value(json_array_get(c, 1)), key.ptr)) {
             found = 1;
-            snprintf(k->handler_as, sizeof(k->handler_as), "%s",
-                     json_string_value(json_array_get(c, 0)));
+            if (strcmp(field, "handler") == 0)
+                snprintf(k->handler_as, sizeof(k->handler_as), "%s",
+                         json_string_value(json_array_get(c, 0)));
         }
     }
     if (!rc && nforms && !found) {
         char line[800];
-        snprintf(line, sizeof(line),
-                 itk__("The handler '%s' is not on %s's form 1 (neither its manager, a "
-                       "supervisor nor a worker). Write the name as form 1 has it, or add the "
-                       "person to form 1 by a change notification (filing_type change) first."),
-                 handler, party);
-        missing(k, "handler", handler, line, itk__("Closest names on form 1: %s."),
+        if (strcmp(field, "verifier") == 0)
+            snprintf(line, sizeof(line),
+                     itk__("The verifier '%s' is not on %s's form 1 (neither its manager, a "
+                           "supervisor nor a worker). Write the name as form 1 has it, or add "
+                           "the person to form 1 by a change notification (filing_type change) "
+                           "first."),
+                     handler, party);
+        else
+            snprintf(line, sizeof(line),
+                     itk__("The handler '%s' is not on %s's form 1 (neither its manager, a "
+                           "supervisor nor a worker). Write the name as form 1 has it, or add "
+                           "the person to form 1 by a change notification (filing_type change) "
+                           "first."),
+                     handler, party);
+        missing(k, field, handler, line, itk__("Closest names on form 1: %s."),
                 key.ptr ? key.ptr : handler, people);
     }
     itk_buf_dispose(&key);
@@ -667,12 +724,52 @@ static int duplicate(const json_t *bodies, const json_t *body)
     return 0;
 }
 
+/* Every check of itk_refcheck but the duplicate's; *bodies the register
+ * entries that count for the items (NULL when the type cites none). */
+static int run_checks(check *k, json_t **bodies, itk_registry *reg, git_tree *tree,
+                      const char *party, const char *type, const json_t *body,
+                      const char *supersedes)
+{
+    const char *field;
+    int below = cited_item_list(type, body, &field) != NULL;
+    int items = below || strcmp(type, "register") == 0 || strcmp(type, "form5") == 0;
+    int rc;
+    if ((rc = check_record_refs(k, reg, tree, type, body)) ||
+        (rc = check_workers(k, reg, tree, party, type, body)) ||
+        (rc = check_handler(k, reg, tree, party, type, body, "handler")) ||
+        (rc = check_handler(k, reg, tree, party, type, body, "verifier")) ||
+        (items && (rc = register_bodies(bodies, reg, tree, item_holder(type, body, party),
+                                        supersedes, below, k->memo))) ||
+        (items && (rc = check_items(k, *bodies, party, type, body))))
+        return rc;
+    return 0;
+}
+
+int itk_refcheck_again(json_t **problems, itk_registry *reg, git_tree *tree, const char *party,
+                       const char *type, const json_t *body, json_t *memo)
+{
+    check k = {ITK_BUF_INIT, json_array(), 0, NULL, "", memo};
+    json_t *bodies = NULL;
+    *problems = NULL;
+    if (!k.unverified)
+        return ITK_ENOMEM;
+    int rc = run_checks(&k, &bodies, reg, tree, party, type, body, NULL);
+    if (!rc) {
+        *problems = k.unverified;
+        k.unverified = NULL;
+    }
+    json_decref(bodies);
+    json_decref(k.unverified);
+    itk_buf_dispose(&k.problems);
+    return rc;
+}
+
 int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const char *party,
                  const char *type, const json_t *body, const char *supersedes,
                  const itk_ref_options *o)
 {
     static const itk_ref_options none = {0, NULL, 0};
-    check k = {ITK_BUF_INIT, json_array(), 0, NULL, ""};
+    check k = {ITK_BUF_INIT, json_array(), 0, NULL, "", NULL};
     json_t *bodies = NULL;
     int rc;
     *unverified = NULL;
@@ -692,15 +789,7 @@ int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const c
     }
     if (itk_labels_open_tree(&k.labels, reg->repo, tree, "ja"))
         itk_error_clear(); /* codes are shown as they are */
-    const char *field;
-    int below = cited_item_list(type, body, &field) != NULL;
-    int items = below || strcmp(type, "register") == 0 || strcmp(type, "form5") == 0;
-    if ((rc = check_record_refs(&k, reg, tree, type, body)) ||
-        (rc = check_workers(&k, reg, tree, party, type, body)) ||
-        (rc = check_handler(&k, reg, tree, party, type, body)) ||
-        (items && (rc = register_bodies(&bodies, reg, tree, item_holder(type, body, party),
-                                        supersedes, below))) ||
-        (items && (rc = check_items(&k, bodies, party, type, body))))
+    if ((rc = run_checks(&k, &bodies, reg, tree, party, type, body, supersedes)))
         goto done;
     if (strcmp(type, "register") == 0 && !o->again && duplicate(bodies, body)) {
         static const char msg[] =

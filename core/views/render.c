@@ -203,8 +203,15 @@ static void scalar(ctx *c, const json_t *v)
         snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
         itk_buf_puts(c->out, num);
         break;
-    case JSON_TRUE: itk_buf_puts(c->out, "はい"); break;
-    case JSON_FALSE: itk_buf_puts(c->out, "いいえ"); break;
+    case JSON_TRUE:
+    case JSON_FALSE: {
+        /* the paper's words for a yes/no field when the catalog has them
+         * ("<type>.<field>": 誓約します, 有・無), else はい / いいえ */
+        const char *label =
+            itk_labels_field(c->labels, c->type, c->key, json_is_true(v) ? "true" : "false");
+        esc(c, label ? label : json_is_true(v) ? "はい" : "いいえ");
+        break;
+    }
     case JSON_NULL: itk_buf_puts(c->out, "—"); break;
     default: break;
     }
@@ -345,10 +352,16 @@ static void object_rows(ctx *c, const json_t *obj, const json_t *schema, int dep
     size_t i;
     if (c->fmt == ITK_RENDER_HTML)
         itk_buf_puts(c->out, "<table class=\"fields\">\n");
+    /* form 1's paper has every row, filled in or not: a field the filer
+     * left out (取り扱う情報, 再委託の予定) is a row with "—", as the blank
+     * on paper, when the schema knows it (its label, never the key) */
+    int blanks = depth == 0 && c->type && strcmp(c->type, "form1") == 0;
     for (i = 0; order && i < 24 && order[i]; i++) {
         const json_t *field = json_object_get(obj, order[i]);
         if (field)
             row(c, order[i], field, props, depth);
+        else if (blanks && json_object_get(props, order[i]))
+            row(c, order[i], json_null(), props, depth);
     }
     json_array_foreach(required, i, v)
     {
@@ -448,6 +461,14 @@ const char *itk_display_name(const itk_snapshot *s, const char *party, const cha
     return principal; /* until keys carry a display name (issue 15 point 3) */
 }
 
+/* A principal (the key's holder, a code such as "manager") as a page shows
+ * it: the catalog's label (domain "principal"), else the code itself. */
+static const char *principal_label(const ctx *c, const char *principal)
+{
+    const char *l = principal ? itk_labels_get(c->labels, "principal", principal) : NULL;
+    return l ? l : principal;
+}
+
 static const char *sig_state(const itk_render_signature *sig)
 {
     return !sig             ? "未署名"
@@ -463,13 +484,16 @@ static void signature_block(ctx *c, const itk_render_signature *sig, const char 
     char era[64] = "", hhmm[6] = "", when[80] = "—", who[300];
     if (sig && sig->date && local_era(c, era, hhmm, sig->date) == 0)
         snprintf(when, sizeof(when), "%s %s", era, hhmm);
-    /* the person by name, the ASCII principal beside it */
+    /* the person by name, the principal beside it, by the catalog's word
+     * for its code (管理責任者, not manager) */
+    const char *plabel = sig ? principal_label(c, sig->principal) : NULL;
     if (sig && sig->principal_name && *sig->principal_name)
-        snprintf(who, sizeof(who), "%s (%s)", sig->principal_name, sig->principal);
+        snprintf(who, sizeof(who), "%s (%s)", sig->principal_name, plabel);
     else if (display && *display)
-        snprintf(who, sizeof(who), "%s", display);
+        snprintf(who, sizeof(who), "%s",
+                 sig && sig->principal && strcmp(display, sig->principal) == 0 ? plabel : display);
     else
-        snprintf(who, sizeof(who), "%s", sig && sig->principal ? sig->principal : "—");
+        snprintf(who, sizeof(who), "%s", plabel ? plabel : "—");
     itk_error_clear();
     const char *state = sig_state(sig);
     const char *rows[][2] = {
@@ -606,10 +630,10 @@ int itk_render_form(itk_buf *out, const json_t *record, const json_t *schema,
     if (fmt == ITK_RENDER_HTML) {
         itk_buf_puts(out, "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\">"
                           "<title>");
-        esc(&c, title);
+        esc(&c, title); /* a browser prints it atop the page: the company, not its id */
         itk_buf_puts(out, " ");
-        esc(&c, party);
-        itk_buf_puts(out, "/");
+        esc(&c, h.company);
+        itk_buf_puts(out, " ");
         esc(&c, id);
         itk_buf_printf(out, "</title><style>%s</style></head><body>\n", css);
         itk_buf_puts(out, "<div class=\"form\">\n");
@@ -686,9 +710,9 @@ static void kessai_row(ctx *c, const itk_snapshot *s, size_t k, const char *post
         snprintf(when, sizeof(when), "%s %s", era, hhmm);
     itk_error_clear();
     if (name.size)
-        snprintf(who, sizeof(who), "%s (%s)", name.ptr, o.principal);
+        snprintf(who, sizeof(who), "%s (%s)", name.ptr, principal_label(c, o.principal));
     else
-        snprintf(who, sizeof(who), "%s", o.principal[0] ? o.principal : "—");
+        snprintf(who, sizeof(who), "%s", o.principal[0] ? principal_label(c, o.principal) : "—");
     snprintf(role, sizeof(role), "%s%s%s%s", post ? post : "—", acting_for ? "（代決: " : "",
              acting_for ? acting_for : "", acting_for ? "）" : "");
     const char *v = verdict ? itk_labels_get(c->labels, "decision.outcome", verdict) : NULL;
@@ -812,9 +836,13 @@ static const json_t *contacts_in_force(const itk_snapshot *s, size_t i, json_t *
 
 /* The paper forms that carry contact details (seed form-fields: form 1's
  * 連絡体制, form 6's 連絡先, the incident report's line to the city, §10)
- * show the contract's contacts in force too: whose, role, name, telephone
- * and e-mail, before the signature block. Nothing for other records, or
- * when no contacts are in force. */
+ * show the contract's contacts in force too: whose (所属: the city's or a
+ * company's name), role, name, telephone and e-mail, before the signature
+ * block. On form 1, the filer's own contacts are its 連絡体制 (contact_chain),
+ * which it files and signs: the table then lists only the others' (the
+ * city's line), under its own heading, so that no person is listed twice
+ * with two sets of details. Nothing for other records, or when no contacts
+ * (left) are in force. */
 static void contacts_block(itk_buf *out, const itk_snapshot *s, size_t i, itk_render_format fmt)
 {
     const itk_path_info *pi = itk_snapshot_info(s, i);
@@ -825,27 +853,36 @@ static void contacts_block(itk_buf *out, const itk_snapshot *s, size_t i, itk_re
         return;
     json_t *keep = NULL;
     const json_t *contacts = contacts_in_force(s, i, &keep), *v;
-    if (!json_array_size(contacts)) {
+    const char *own = strcmp(pi->type->type, "form1") == 0 ? pi->party : NULL;
+    size_t n, shown = 0;
+    json_array_foreach(contacts, n, v)
+    {
+        const char *p = jstr(v, "party");
+        shown += !own || !p || strcmp(p, own) != 0;
+    }
+    if (!shown) {
         json_decref(keep);
         return;
     }
     const itk_labels *l = itk_snapshot_labels(s);
     ctx c = {out, NULL, fmt, itk_snapshot_offset(s), l, pi->type->type, NULL, s};
-    static const char *const codes[][2] = {{"party", "事業者"},
+    static const char *const codes[][2] = {{"contact_party", "所属"},
                                            {"contact_role", "役割"},
                                            {"contact_name", "氏名"},
                                            {"contact_phone", "電話番号"},
                                            {"contact_email", "電子メール"}};
     static const char *const fields[] = {"party", "role", "name", "phone", "email"};
     const size_t ncol = sizeof(fields) / sizeof(*fields);
-    const char *title = itk_labels_get(l, "column", "contact");
+    const char *title = itk_labels_get(l, "column", own ? "contact_others" : "contact");
+    if (!title)
+        title = own ? "発注者等の連絡先" : "連絡先";
     if (fmt == ITK_RENDER_HTML) {
         itk_buf_puts(out, "<div class=\"contacts\"><h2>");
-        esc(&c, title ? title : "連絡先");
+        esc(&c, title);
         itk_buf_puts(out, "</h2><table><tr>");
     } else {
         itk_buf_puts(out, "\n## ");
-        esc(&c, title ? title : "連絡先");
+        esc(&c, title);
         itk_buf_puts(out, "\n\n|");
     }
     for (size_t k = 0; k < ncol; k++) {
@@ -855,9 +892,11 @@ static void contacts_block(itk_buf *out, const itk_snapshot *s, size_t i, itk_re
         itk_buf_puts(out, fmt == ITK_RENDER_HTML ? "</th>" : " |");
     }
     itk_buf_puts(out, fmt == ITK_RENDER_HTML ? "</tr>" : "\n|---|---|---|---|---|\n");
-    size_t n;
     json_array_foreach(contacts, n, v)
     {
+        const char *p = jstr(v, "party");
+        if (own && p && strcmp(p, own) == 0)
+            continue; /* form 1's own 連絡体制 says it */
         itk_buf_puts(out, fmt == ITK_RENDER_HTML ? "<tr>" : "|");
         for (size_t k = 0; k < ncol; k++) {
             const char *val = jstr(v, fields[k]);
@@ -1107,7 +1146,7 @@ int itk_register_ledger(itk_buf *out, const itk_snapshot *s, const char *party)
         itk_buf_puts(out, "<td>");
         esc(&c, !o.commit[0]             ? "—"
                 : name.size && *name.ptr ? name.ptr
-                                         : itk_display_name(s, o.party, o.principal));
+                                         : principal_label(&c, o.principal)); /* 管理責任者 */
         itk_buf_dispose(&name);
         itk_buf_printf(out, "<br><span class=\"%s nw\">%s</span></td></tr>\n",
                        o.commit[0] && o.verified && !o.is_void ? "ok" : "bad",

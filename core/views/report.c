@@ -301,7 +301,7 @@ static void person(itk_buf *b, const rctx *c, const git_oid *commit, const char 
         esc(b, name.ptr);
         itk_buf_puts(b, " (");
     }
-    esc(b, principal);
+    esc(b, lbl(c, "principal", principal)); /* 管理責任者, not manager */
     if (name.size)
         itk_buf_puts(b, ")");
     itk_buf_dispose(&name);
@@ -314,7 +314,7 @@ static void signer_cell(itk_buf *b, const rctx *c, const itk_snapshot_origin *o)
     esc(b, o->party);
     itk_buf_puts(b, "/");
     if (git_oid_fromstr(&id, o->commit) < 0)
-        esc(b, o->principal);
+        esc(b, lbl(c, "principal", o->principal));
     else
         person(b, c, &id, o->party, o->principal);
 }

@@ -809,21 +809,34 @@ int itk_snapshot_find(size_t *i, const itk_snapshot *s, const char *path)
     return 0;
 }
 
+/* The number of a record id "<prefix>-NNNNNN", -1 when it has none. */
+static long id_number(const char *id)
+{
+    const char *dash = id ? strrchr(id, '-') : NULL;
+    char *end = NULL;
+    long n = dash && dash[1] >= '0' && dash[1] <= '9' ? strtol(dash + 1, &end, 10) : -1;
+    return end && *end == 0 ? n : -1;
+}
+
 long itk_snapshot_form1(const itk_snapshot *s, const char *party)
 {
     itk_snapshot *w = (itk_snapshot *)s; /* the index is built on first use */
     if (!w->form1_of) {
         if (!(w->form1_of = json_object()))
             return -1;
+        /* the one written last: ids are given in the order written (the
+         * next free one, ids.h), as readers of key events and amendments
+         * take the highest id; the date a form claims (created) is typed,
+         * and a form 1 may be filed late or back-dated */
         for (size_t i = 0; i < s->n; i++) {
             const itk_path_info *pi = &s->recs[i].pi;
-            const char *created = itk_snapshot_str(s, i, "created");
             if (pi->kind != ITK_PATH_RECORD || !pi->type || strcmp(pi->type->type, "form1") != 0 ||
-                !itk_snapshot_counts(s, i) || !created)
+                !itk_snapshot_counts(s, i))
                 continue;
             json_t *best = json_object_get(w->form1_of, pi->party);
-            if ((!best || strcmp(created, itk_snapshot_str(s, (size_t)json_integer_value(best),
-                                                           "created")) >= 0) &&
+            const itk_path_info *bi = best ? &s->recs[json_integer_value(best)].pi : NULL;
+            long n = id_number(pi->id), bn = bi ? id_number(bi->id) : -1;
+            if ((!best || n > bn || (n == bn && strcmp(pi->id, bi->id) > 0)) &&
                 json_object_set_new_nocheck(w->form1_of, pi->party, json_integer((json_int_t)i))) {
                 json_decref(w->form1_of);
                 w->form1_of = NULL;

@@ -251,7 +251,7 @@ int itk_status_run_snap(itk_status **out, itk_registry *reg, const itk_status_op
     }
     /* beside the obligations: forms citing attachments nobody holds */
     if ((rc = itk_status_evidence(&c)) || (rc = itk_status_unverified(&c)) ||
-        (rc = itk_status_setters(&c)))
+        (rc = itk_status_setters(&c)) || (rc = itk_status_refs(&c)))
         goto done;
     /* keep the scope asked for, then the chain's order */
     size_t kept = 0;

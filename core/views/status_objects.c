@@ -1,8 +1,14 @@
-/* Forms citing attachments the registry does not hold (status_objects.h). */
+/* Forms citing attachments the registry does not hold, and references
+ * recorded unverified or not in the registry (status_objects.h). */
 #include "status_objects.h"
+#include "alloc.h"
 #include "itaku/delegation.h"
 #include "itaku/errors.h"
 #include "itaku/evidence.h"
+#include "itaku/refcheck.h"
+#include "refs_cache.h"
+
+#include <openssl/evp.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,4 +128,266 @@ int itk_status_setters(sctx *c)
                     args, 1, "", "");
     return itk_sctx_finding(c, s.city, "決裁", ITK_RULE_SETTERS, ITK_STATE_PENDING, s.source, 0, -1,
                             NULL, &detail);
+}
+
+/* The finding's code for a field itk_refcheck_again names, and its English
+ * text ({1} the field, {2} what it cites, {3} the party that must hold or
+ * name it). */
+static const char *code_of(const char *field, const char **en)
+{
+    if (strcmp(field, "handler") == 0 || strcmp(field, "verifier") == 0) {
+        *en = "{1} '{2}' is no one {3}'s form 1 names (manager, supervisor or worker): correct "
+              "the entry (--supersedes) with the name form 1 gives, or file a form 1 change "
+              "that adds the person";
+        return "ref_person_unknown";
+    }
+    if (strcmp(field, "attendees[].worker_id") == 0) {
+        *en = "{1} '{2}' is no worker of {3}'s form 1: correct the record (--supersedes), or "
+              "file a form 1 change that adds the worker";
+        return "ref_worker_unknown";
+    }
+    if (strstr(field, "item_id") || strcmp(field, "derived_from") == 0) {
+        *en = "{1} '{2}' is no item the register of {3} shows received or copied: correct the "
+              "id (--supersedes), or record its receipt first";
+        return "ref_item_unknown";
+    }
+    *en = "{1} '{2}' names no record of that kind in the registry: correct the reference "
+          "(--supersedes)";
+    return "ref_record_unknown";
+}
+
+/* Whether rec recorded field/ref as unverified (--unverified-ref): status
+ * shows those already, with the reason given. */
+static int recorded_unverified(const json_t *rec, const char *field, const char *ref)
+{
+    size_t i;
+    json_t *u;
+    json_array_foreach(json_object_get(json_object_get(rec, "refs"), "unverified"), i, u)
+    {
+        const char *f = json_string_value(json_object_get(u, "field"));
+        const char *r = json_string_value(json_object_get(u, "ref"));
+        if (f && r && strcmp(f, field) == 0 && strcmp(r, ref) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The record fields citing another record and that record's type: those of
+ * refcheck.c, whose checks read the type's folders of every party. */
+static const struct {
+    const char *field, *type;
+} ref_fields[] = {
+    {"instruction_ref", "instruction"}, {"form1_ref", "form1"},
+    {"first_report_ref", "incident"},   {"approval", "request"},
+    {"withdraws", "request"},           {"incident_ref", "incident"},
+};
+
+/* The digests of the parts of the tree the checks read, each worked out
+ * once per run (memo: name → 32 bytes). */
+typedef struct {
+    sctx *c;
+    json_t *memo;
+    git_tree *parties; /* HEAD's parties/, NULL when none */
+} rkeys;
+
+/* Adds the id of parties/<party>/<sub> (zeros when it is absent) to ctx. */
+static void add_entry(EVP_MD_CTX *ctx, const rkeys *k, const char *party, const char *sub)
+{
+    char path[ITK_PARTY_ID_MAX + 64];
+    git_tree_entry *e = NULL;
+    unsigned char zero[GIT_OID_RAWSZ] = {0};
+    snprintf(path, sizeof(path), "%s/%s", party, sub);
+    if (k->parties && git_tree_entry_bypath(&e, k->parties, path) == 0) {
+        EVP_DigestUpdate(ctx, git_tree_entry_id(e)->id, GIT_OID_RAWSZ);
+        git_tree_entry_free(e);
+    } else {
+        EVP_DigestUpdate(ctx, zero, sizeof(zero));
+        git_error_clear();
+    }
+}
+
+/* Whether q is party or below it (the tree's party files). */
+static int at_or_below(const sctx *c, const char *q, const char *party)
+{
+    for (int hops = 0; q && hops <= 2 * ITK_MAX_CHAIN + 2; hops++) {
+        if (strcmp(q, party) == 0)
+            return 1;
+        q = itk_snapshot_parent(c->snap, q);
+    }
+    return 0;
+}
+
+/* Adds to ctx the digest of one part: "type:T" (the folder of records of
+ * type T of every party), "below:P" (the register of P and of every party
+ * below it, and every party file), "own:P" (P's register and form 1s). */
+static int add_part(EVP_MD_CTX *ctx, rkeys *k, const char *kind, const char *arg)
+{
+    char name[ITK_PARTY_ID_MAX + 40];
+    snprintf(name, sizeof(name), "%s:%s", kind, arg);
+    json_t *m = json_object_get(k->memo, name);
+    if (!m) {
+        unsigned char md[32];
+        EVP_MD_CTX *p = EVP_MD_CTX_new();
+        if (!p)
+            return itk_error_nomem();
+        EVP_DigestInit_ex(p, EVP_sha256(), NULL);
+        size_t n = k->parties ? git_tree_entrycount(k->parties) : 0;
+        const itk_record_type *t = strcmp(kind, "type") == 0 ? itk_record_type_find(arg) : NULL;
+        if (strcmp(kind, "own") == 0) {
+            add_entry(p, k, arg, "register");
+            add_entry(p, k, arg, "forms/form1");
+        }
+        for (size_t i = 0; i < n && strcmp(kind, "own") != 0; i++) {
+            const char *q = git_tree_entry_name(git_tree_entry_byindex(k->parties, i));
+            EVP_DigestUpdate(p, q, strlen(q) + 1);
+            if (t)
+                add_entry(p, k, q, t->folder);
+            else if (strcmp(kind, "below") == 0) {
+                add_entry(p, k, q, "party.json");
+                if (at_or_below(k->c, q, arg))
+                    add_entry(p, k, q, "register");
+            }
+        }
+        EVP_DigestFinal_ex(p, md, NULL);
+        EVP_MD_CTX_free(p);
+        if (!(m = json_stringn_nocheck((const char *)md, 32)) ||
+            json_object_set_new(k->memo, name, m))
+            return itk_error_nomem();
+    }
+    EVP_DigestUpdate(ctx, json_string_value(m), 32);
+    return 0;
+}
+
+/* The cache key of snapshot record i: its path and blob, and the parts of
+ * the tree its checks read (itaku/refcheck.h): the folders of the records
+ * it cites by field, its party's register and form 1s (for a register
+ * entry, a form 2 and a form 5, which cite people and items), and for the items
+ * of a request, an incident or an instruction, the registers of the
+ * holder's chain. */
+static int record_key(unsigned char key[32], rkeys *k, size_t i)
+{
+    const itk_snapshot *s = k->c->snap;
+    const itk_snap_rec *r = &s->recs[i];
+    const char *type = r->pi.type->type, *path = itk_snapshot_path(s, i);
+    int rc = 0;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    if (!ctx)
+        return itk_error_nomem();
+    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+    EVP_DigestUpdate(ctx, path, strlen(path) + 1);
+    EVP_DigestUpdate(ctx, r->blob.id, GIT_OID_RAWSZ);
+    for (size_t f = 0; !rc && f < sizeof(ref_fields) / sizeof(*ref_fields); f++)
+        if (itk_snapshot_body_str(s, i, ref_fields[f].field))
+            rc = add_part(ctx, k, "type", ref_fields[f].type);
+    const char *to = itk_snapshot_body_str(s, i, "to");
+    if (!rc &&
+        (strcmp(type, "register") == 0 || strcmp(type, "form2") == 0 || strcmp(type, "form5") == 0))
+        rc = add_part(ctx, k, "own", r->pi.party);
+    if (!rc && (strcmp(type, "request") == 0 || strcmp(type, "incident") == 0))
+        rc = add_part(ctx, k, "below", r->pi.party);
+    if (!rc && strcmp(type, "instruction") == 0)
+        rc = add_part(ctx, k, "below", to ? to : r->pi.party);
+    EVP_DigestFinal_ex(ctx, key, NULL);
+    EVP_MD_CTX_free(ctx);
+    return rc;
+}
+
+/* The references record i cites that the tree does not hold: from the
+ * cache when its key is there, else checked (and kept). *problems is new. */
+static int problems_of(json_t **problems, rkeys *k, itk_rcache *cache, json_t *refmemo, size_t i)
+{
+    const itk_snapshot *s = k->c->snap;
+    const itk_snap_rec *r = &s->recs[i];
+    unsigned char key[32];
+    size_t len = 0;
+    int rc = record_key(key, k, i);
+    if (rc)
+        return rc;
+    const char *kept = cache ? itk_rcache_get(cache, key, &len) : NULL;
+    if (kept && (*problems = json_loadb(kept, len, 0, NULL)) && json_is_array(*problems))
+        return itk_rcache_put(cache, key, kept, len);
+    json_decref(*problems);
+    *problems = NULL;
+    json_t *rec = NULL;
+    if (itk_snapshot_json(&rec, s, i)) {
+        itk_error_clear();
+        return (*problems = json_array()) ? 0 : itk_error_nomem();
+    }
+    rc = itk_refcheck_again(problems, k->c->reg, k->c->tree, r->pi.party, r->pi.type->type,
+                            json_object_get(rec, "body"), refmemo);
+    json_decref(rec);
+    if (rc)
+        return rc;
+    char *text = json_dumps(*problems, JSON_COMPACT);
+    if (!text)
+        return itk_error_nomem();
+    rc = cache ? itk_rcache_put(cache, key, text, strlen(text)) : 0;
+    free(text);
+    return rc;
+}
+
+int itk_status_refs(sctx *c)
+{
+    const itk_snapshot *s = c->snap;
+    rkeys k = {c, json_object(), NULL};
+    json_t *refmemo = json_object();
+    itk_rcache *cache = NULL;
+    git_tree_entry *pe = NULL;
+    int rc = k.memo && refmemo ? itk_rcache_load(&cache, c->repo) : itk_error_nomem();
+    if (!rc && git_tree_entry_bypath(&pe, c->tree, "parties") == 0)
+        rc = git_tree_lookup(&k.parties, c->repo, git_tree_entry_id(pe))
+                 ? itk_error_git("cannot read the tree %s", "parties/")
+                 : 0;
+    git_tree_entry_free(pe);
+    git_error_clear();
+    /* every record that counts is checked (or found in the cache), so that
+     * the cache serves any evaluation time; findings for those there at it */
+    for (size_t i = 0; !rc && i < s->n; i++) {
+        const itk_snap_rec *r = &s->recs[i];
+        if (r->pi.kind != ITK_PATH_RECORD || !r->pi.type || !itk_snapshot_counts(s, i))
+            continue;
+        json_t *problems = NULL, *rec = NULL, *p;
+        if ((rc = problems_of(&problems, &k, cache, refmemo, i)))
+            break;
+        if (!json_array_size(problems) || (r->t_own >= 0 && r->t_own > c->at) ||
+            itk_srec_superseded(c, r) || itk_snapshot_json(&rec, s, i)) {
+            itk_error_clear();
+            json_decref(problems);
+            continue;
+        }
+        const char *type = r->pi.type->type;
+        const char *to = json_string_value(json_object_get(json_object_get(rec, "body"), "to"));
+        /* the party that must hold the items an instruction cites: its addressee */
+        const char *holder = strcmp(type, "instruction") == 0 && to ? to : r->pi.party;
+        size_t j;
+        json_array_foreach(problems, j, p)
+        {
+            const char *field = json_string_value(json_object_get(p, "field"));
+            const char *ref = json_string_value(json_object_get(p, "ref"));
+            if (!field || !ref || recorded_unverified(rec, field, ref))
+                continue;
+            const char *en = NULL, *code = code_of(field, &en);
+            const char *args[] = {field, ref,
+                                  strcmp(code, "ref_item_unknown") == 0 ? holder : r->pi.party};
+            char name[100];
+            sdetail detail;
+            memset(&detail, 0, sizeof(detail));
+            snprintf(name, sizeof(name), "%s/%s", r->pi.party, r->pi.id);
+            itk_sdetail_add(&detail, c, code, en, args, 3, "", "");
+            if ((rc = itk_sctx_finding(
+                     c, r->pi.party, "参照", ITK_RULE_REFS, ITK_STATE_PENDING, name, 0, -1,
+                     json_string_value(json_object_get(rec, "created")), &detail)))
+                break;
+        }
+        json_decref(problems);
+        json_decref(rec);
+    }
+    if (!rc)
+        itk_rcache_close(cache, c->repo);
+    else
+        itk_rcache_close(cache, NULL); /* nothing written after an error */
+    git_tree_free(k.parties);
+    json_decref(refmemo);
+    json_decref(k.memo);
+    return rc;
 }

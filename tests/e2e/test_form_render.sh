@@ -60,7 +60,7 @@ labels = json.load(open(labels, encoding="utf-8"))["labels"]
 codes = []  # codes shown as their label: they must not appear themselves
 titles = {"form1": "参考様式第1号 重要指定情報管理体制（新規・変更）届出書",
           "register": "参考様式第3号 重要指定情報管理記録簿", "incident": "事故報告書"}
-want = [titles[rec["type"]], "株式会社アクメ", rec["id"], "電子署名", "署名者", "担当者", "manager",
+want = [titles[rec["type"]], "株式会社アクメ", rec["id"], "電子署名", "署名者", "担当者", "管理責任者",
         "鍵指紋", fpr, "コミット", commit, "検証済み"]
 # the header above the title: the addressee, the submitter and the date line,
 # as values (the paper has no labels there)
@@ -90,8 +90,9 @@ for key, v in walk(rec["body"]):
         want.append(f"{era(v)}{' ' + v[11:16] if len(v) > 10 else ''} ({v})")
     elif isinstance(v, str):
         want.extend(v.split("\n"))
-    elif isinstance(v, bool):
-        want.append("はい" if v else "いいえ")
+    elif isinstance(v, bool):  # the paper's words when the catalog has them (誓約します)
+        want.append(labels.get(f'{rec["type"]}.{key}', {}).get("true" if v else "false")
+                    or ("はい" if v else "いいえ"))
     elif isinstance(v, int):
         want.append(str(v))
 if "submitted_on" in header:
@@ -212,19 +213,95 @@ ok "headless Chromium shows every label and value of the three forms; a 1240×17
 
 # the forms that carry contact details (form 1's 連絡体制, the incident
 # report's line to the city) show the contract's contacts in force; the
-# register entry does not
+# register entry does not. The first column holds the city and companies
+# alike: 所属, not 事業者.
 contacts_want() {
-    printf '%s\n' '"連絡先"' '"事業者"' '"役割"' '"電話番号"' '"電子メール"' \
-        '"あきる野市（akiruno-city）"' '"情報セキュリティ責任者"' '"山田 太郎"' '"042-558-1111"' \
-        '"株式会社アクメ（acme）"' '"佐藤 花子"' '"sato@example.jp"'
+    printf '%s\n' '"所属"' '"役割"' '"電話番号"' '"電子メール"' \
+        '"あきる野市（akiruno-city）"' '"情報セキュリティ責任者"' '"山田 太郎"' '"042-558-1111"'
 }
 contacts_want >"$T/want-contacts"
-for id in "$F1" "$I1"; do
-    contains "$T/$id.text" "$T/want-contacts" || fail "the page chromium shows for $id lacks the contract's contacts"
-    contains "$T/$id.md" "$T/want-contacts" md || fail "$id.md lacks the contract's contacts"
+{ contacts_want && printf '%s\n' '"連絡先"' '"株式会社アクメ（acme）"' '"佐藤 花子"' '"sato@example.jp"'; } >"$T/want-contacts-all"
+# form 1: its own 連絡体制 (contact_chain: 佐藤花子 090-1234-5678) lists the
+# filer's side; the contract's table adds the others' (the city's line), so
+# that no one is listed twice with two sets of details
+printf '%s\n' '"連絡体制"' '"発注者等の連絡先"' '"090-1234-5678"' >>"$T/want-contacts"
+contains "$T/$I1.text" "$T/want-contacts-all" || fail "the page chromium shows for $I1 lacks the contract's contacts"
+contains "$T/$I1.md" "$T/want-contacts-all" md || fail "$I1.md lacks the contract's contacts"
+contains "$T/$F1.text" "$T/want-contacts" || fail "the page chromium shows for $F1 lacks its 連絡体制 or the city's contacts"
+contains "$T/$F1.md" "$T/want-contacts" md || fail "$F1.md lacks its 連絡体制 or the city's contacts"
+for f in "$T/$F1.text" "$T/$F1.md"; do
+    grep -qF "sato@example.jp" "$f" && fail "$f lists acme's contact twice: in 連絡体制 and in the contract's table"
+    grep -qF "株式会社アクメ（acme）" "$f" && fail "$f has acme's row in the contract's table"
+done
+for f in "$T/$F1.md" "$T/$I1.md" "$T/$F1.text" "$T/$I1.text"; do
+    grep -qF "事業者" "$f" && fail "$f heads the contacts' column 事業者, which holds the city too"
 done
 grep -qF "山田 太郎" "$T/$R1.text" && fail "the register entry's page shows the contacts"
-ok "form 1's and the incident report's pages show the contract's contacts in force (chromium's text, md); the register entry's does not"
+ok "contacts: the incident report lists the contract's in force under 所属; form 1 its own 連絡体制 and the city's line, nobody twice; the register entry none"
+
+# the signer's role on every page: the catalog's word, never the code
+for id in "$F1" "$R1" "$I1"; do
+    grep -qF "| 担当者 | 管理責任者 |" "$T/$id.md" || fail "$id.md: the 担当者 row is not 管理責任者"
+    grep -qF "担当者管理責任者" "$T/$id.text" || fail "$id: chromium does not show 担当者 管理責任者"
+    grep -qw "manager" "$T/$id.md" "$T/$id.text" && fail "$id shows the role code 'manager'"
+done
+ok "the signature block names the role 管理責任者 (labels), not the code manager"
+
+# Form 1 as the city's paper (form-fields.md, form 1): every row of the
+# paper, in its order, a row the filer left blank shown blank; the pledge
+# as the sentence the filer signs; each section once; nothing in English
+# or an internal code but what the filer wrote and the signature's hashes.
+python3 - "$T/$F1.md" "$T/$F1.text" "$FORM1_BODY" "$FPR" "$F1" <<'PY' || fail "form 1 is not the city's paper form"
+import json, re, sys
+md, text, body, fpr, rid = sys.argv[1:]
+md, text = open(md, encoding="utf-8").read(), open(text, encoding="utf-8").read()
+body = json.load(open(body, encoding="utf-8"))
+# the paper's rows, in its order
+rows = ["届出区分（新規・変更）", "変更内容", "管理責任者", "管理責任者の職務範囲", "監督者",
+        "作業従事者", "緊急時連絡体制", "作業場所", "保管場所", "取り扱う情報", "安全管理措置",
+        "再委託の予定", "誓約", "管理体制図"]
+top = re.findall(r"^- \*\*(.+?)\*\*", md, re.M)
+assert top == rows, f"form 1's rows are {top}, the paper's {rows}"
+for blank in ("変更内容", "取り扱う情報", "再委託の予定"):  # not in the filing
+    assert f"- **{blank}**: —\n" in md, f"the blank row {blank} is not shown as —"
+    assert re.search(rf"^{blank}—$", text, re.M), f"chromium does not show {blank} blank"
+assert "- **誓約**: 遵守事項を遵守することを誓約します\n" in md, "the pledge is not its sentence"
+assert re.search(r"^誓約遵守事項を遵守することを誓約します$", text, re.M), "chromium: the pledge"
+assert "誓約**: はい" not in md and "誓約はい" not in text, "the pledge reads はい"
+# each section once: no heading twice, the contact line once
+heads = re.findall(r"^#+ (.+)$", md, re.M)
+assert len(heads) == len(set(heads)), f"a section is shown twice: {heads}"
+for h in ("緊急時連絡体制", "発注者等の連絡先", "電子署名"):
+    assert text.count(h) == 1, f"chromium shows {h} {text.count(h)} times"
+# English and codes: take away what the filer wrote (its values), the key's
+# fingerprint, commit hashes, the record number and a company's party id
+# beside its name (（acme）); no Latin word may remain
+def values(v):
+    if isinstance(v, dict):
+        for x in v.values(): yield from values(x)
+    elif isinstance(v, list):
+        for x in v: yield from values(x)
+    elif isinstance(v, str):
+        yield from v.split("\n")
+for page, name in ((md, "md"), (text, "chromium")):
+    rest = page.replace("<br>", "\n")  # Markdown's line break
+    for v in sorted(values(body), key=len, reverse=True):
+        rest = rest.replace(v, " ")
+    rest = rest.replace(fpr, " ").replace(rid, " ").replace("SHA-256", " ")
+    rest = re.sub(r"(?<![0-9a-f])[0-9a-f]{40}(?![0-9a-f])", " ", rest)
+    rest = re.sub(r"（[a-z][a-z0-9-]{1,30}）", " ", rest)
+    latin = sorted(set(re.findall(r"[A-Za-z][A-Za-z0-9_.-]*", rest)))
+    assert not latin, f"form 1's page ({name}) shows English or codes: {latin}"
+PY
+grep -qF "<title>参考様式第1号 重要指定情報管理体制（新規・変更）届出書 株式会社サンプル情報 $F1</title>" "$T/$F1.html" ||
+    fail "form 1's HTML title (printed atop the page) does not name the submitter (名称) as the header does: $(grep -o '<title>.*</title>' "$T/$F1.html")"
+ok "form 1 reads as the paper: every row in its order (blank ones —), the pledge's sentence, each section once, no English or code"
+
+# the register ledger (form 3): its signer column names the role, not the code
+expect_exit 0 "$ITAKU" form render register --party acme -o "$T/ledger.html"
+has -F '管理責任者<br>' <"$T/ledger.html" || fail "the ledger's 署名 column does not name 管理責任者"
+grep -qw manager "$T/ledger.html" && fail "the ledger shows the role code manager"
+ok "the register ledger's 署名 column names 管理責任者, not manager"
 
 # A record whose commit does not verify says so; an unknown id is an error.
 write_record parties/acme/register/r-000100.json "$(register_body)"

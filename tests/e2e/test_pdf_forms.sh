@@ -207,8 +207,9 @@ for key, v in walk(rec["body"], schema):
         want.append(era(v))
     elif isinstance(v, str):
         want.extend(x for x in v.split("\n") if x)
-    elif isinstance(v, bool):
-        want.append("はい" if v else "いいえ")
+    elif isinstance(v, bool):  # the paper's words when the catalog has them (誓約します)
+        want.append(labels.get(f'{rec["type"]}.{key}', {}).get("true" if v else "false")
+                    or ("はい" if v else "いいえ"))
     elif isinstance(v, int):
         want.append(str(v))
 sub = rec["body"].get("submitter", {})

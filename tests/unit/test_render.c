@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "itaku/errors.h"
+#include "itaku/labels.h"
 #include "itaku/render.h"
 
 static void assert_era(const char *iso, const char *want)
@@ -320,6 +321,50 @@ static void test_render_unsigned_says_so(void **state)
     json_decref(rec);
 }
 
+/* Form 1 as its paper: a yes/no field in the catalog's words for it (the
+ * pledge's sentence, 有/無), はい/いいえ where the catalog has none, and a
+ * row the paper has but the filer left out shown blank (—) under its label,
+ * in the paper's order; a field the schema does not know is no row. */
+static void test_render_form1_as_the_paper(void **state)
+{
+    (void)state;
+    json_error_t e;
+    json_t *schema = json_loads(
+        "{\"type\": \"object\", \"properties\": {"
+        " \"manager_scope\": {\"type\": \"string\", \"title\": \"管理責任者の職務範囲\"},"
+        " \"info_items\": {\"type\": \"array\", \"title\": \"取り扱う情報\"},"
+        " \"subcontract_planned\": {\"type\": \"boolean\", \"title\": \"再委託の予定\"},"
+        " \"pledge\": {\"const\": true, \"title\": \"誓約\"},"
+        " \"urgent\": {\"type\": \"boolean\", \"title\": \"至急\"}}}",
+        0, &e);
+    assert_non_null(schema);
+    json_t *rec =
+        json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:b, s:b, s:b}}", "type", "form1", "id",
+                  "f1-000001", "party", "acme", "created", "2026-11-25T10:00:00+09:00", "body",
+                  "manager_scope", "全般", "subcontract_planned", 0, "pledge", 1, "urgent", 1);
+    itk_labels *l = NULL;
+    assert_int_equal(itk_labels_builtin(&l, "ja"), 0);
+    assert_non_null(l);
+    itk_buf out = ITK_BUF_INIT;
+    assert_int_equal(
+        itk_render_record_labeled(&out, rec, schema, l, &signed_ok, ITK_RENDER_MARKDOWN, 540), 0);
+    const char *md = out.ptr;
+    assert_non_null(strstr(md, "- **誓約**: 遵守事項を遵守することを誓約します\n"));
+    assert_non_null(strstr(md, "- **再委託の予定**: 無\n"));
+    assert_non_null(strstr(md, "- **至急**: はい\n"));
+    assert_non_null(strstr(md, "- **取り扱う情報**: —\n"));
+    assert_true(strstr(md, "職務範囲") < strstr(md, "取り扱う情報"));
+    assert_true(strstr(md, "取り扱う情報") < strstr(md, "再委託の予定"));
+    assert_null(strstr(md, "変更内容")); /* not in this schema: no row */
+    assert_null(strstr(md, "change"));
+    /* the signer's role in the catalog's word */
+    assert_non_null(strstr(md, "| 担当者 | 管理責任者 |"));
+    itk_buf_dispose(&out);
+    itk_labels_free(l);
+    json_decref(rec);
+    json_decref(schema);
+}
+
 static void test_render_refuses_what_is_not_a_record(void **state)
 {
     (void)state;
@@ -341,6 +386,7 @@ int main(void)
         cmocka_unit_test(test_render_marks_controls_and_bidi_overrides),
         cmocka_unit_test(test_render_html_is_a_self_contained_a4_page),
         cmocka_unit_test(test_render_uses_labels_from_the_schema),
+        cmocka_unit_test(test_render_form1_as_the_paper),
         cmocka_unit_test(test_render_without_schema_shows_field_names),
         cmocka_unit_test(test_render_shows_date_times_in_the_contracts_zone),
         cmocka_unit_test(test_render_markdown_escapes_values),

@@ -39,8 +39,8 @@ typedef struct {
  *   above holds is not yet party's: its receipt is recorded first;
  * - form 2's attendees[].worker_id a worker_id of one of party's form 1s
  *   (作業従事者);
- * - a register entry's handler (取扱者) someone one of party's form 1s
- *   names: manager, supervisors[] or workers[] by name or worker_id,
+ * - a register entry's handler (取扱者) and verifier (確認者) someone one
+ *   of party's form 1s names: manager, supervisors[] or workers[] by name or worker_id,
  *   compared after NFKC, case folding and with every space (a full-width
  *   one too) left out, so "鈴木 一郎" is "鈴木一郎"; or, failing that, a
  *   name differing from one of them only by variant forms of a kanji
@@ -62,6 +62,23 @@ typedef struct {
 int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const char *party,
                  const char *type, const json_t *body, const char *supersedes,
                  const itk_ref_options *o);
+
+/* The same checks as itk_refcheck (all but the duplicate's, which
+ * --again may have allowed) over a record of type by party that tree
+ * already holds (status: a record written by another tool, which no write
+ * of itaku checked). The record itself counts as written: its supersedes
+ * is in tree. *problems is set to a new array of {"field", "ref"}, one per
+ * reference tree does not hold (empty when all are there), the caller's to
+ * free; field is the record field as itk_refcheck names it ("handler",
+ * "verifier", "item_id", "derived_from", "item_ids[]",
+ * "affected.item_ids[]", "items[].item_id", "attendees[].worker_id" or a
+ * record reference such as "instruction_ref"). memo (NULL: none) is an
+ * object the caller keeps across calls over the same tree: what a scan of
+ * the tree gathered (a party's register entries and form 1 people, the
+ * records of a type) is kept there and read once. Writes nothing; errors
+ * are those of reading tree. */
+int itk_refcheck_again(json_t **problems, itk_registry *reg, git_tree *tree, const char *party,
+                       const char *type, const json_t *body, json_t *memo);
 
 /* Appends to b " (closest: A, B, C)" — the ITK_REF_CLOSEST candidates
  * nearest to want by the edit distance of their keys, ties in the order
