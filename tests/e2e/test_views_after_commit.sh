@@ -99,6 +99,17 @@ same_as_cold city "an approval"
 quiet at acme "$ITAKU" pull
 same_as_cold acme "a pull of several commits"
 
+# beta's form 1 received by acme, then pulled back by beta: the receipt
+# merge (the one new commit) is when beta's form reached acme's line (the
+# status shows it), a record beta's cached snapshot already held
+chain_down beta
+views beta "$T/warm-beta" "$T/views/0/beta"
+quiet at beta "$ITAKU" form submit 1 "$FORM1_BODY"
+same_as_cold beta "a form 1 of a subcontractor"
+quiet at acme "$ITAKU" receive beta "$T/beta"
+quiet at beta "$ITAKU" pull
+same_as_cold beta "a pull of the receipt of its form 1"
+
 # a compromise declared since: acme's first key, last good before its last
 # entry, which becomes void (the earlier history's verdicts change: the
 # snapshot is worked out again from nothing)
