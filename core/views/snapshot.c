@@ -19,6 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 void itk_copy_utf8(char *dst, size_t cap, const char *src)
 {
@@ -42,6 +45,17 @@ typedef struct {
     int b;
 } arrival;
 
+/* What the provenance of a record takes from the commit adding it: kept
+ * instead of the verification, which is let go of before the records are
+ * read (peak memory). signer, principal and fingerprint are texts in the
+ * snapshot's view. */
+typedef struct {
+    git_oid id;
+    long long time;
+    uint32_t signer, principal, fingerprint;
+    unsigned ok : 1, recovered : 1;
+} origin;
+
 typedef struct {
     itk_snapshot *s;
     git_repository *repo;
@@ -51,8 +65,12 @@ typedef struct {
     size_t narr, aarr;
     json_t *void_paths; /* records of void commits */
     json_t *trusted;    /* when a commit has a problem: path → last accepted commit adding it */
-    json_t *added_by;   /* path → index of the last commit (of r) adding it */
-    const itk_verify_result *r;
+    json_t *added_by;   /* path → index in orig of the last commit adding it */
+    origin *orig;       /* the commits (since from) adding records */
+    size_t norig, aorig;
+    itk_verify_result *r;    /* the verification, NULL once gathered (let_go) */
+    unsigned char *verdicts; /* r's verdicts (itk_scache_verdicts), kept by let_go */
+    size_t nverdicts;
 } gctx;
 
 /* backdated: t is not the receipt's own date but the later date of the
@@ -157,8 +175,28 @@ static int gather_commits(gctx *c, size_t from)
             return itk_error_nomem();
     for (size_t i = from; i < n; i++) {
         const itk_commit_info *ci = itk_verify_commit(c->r, i);
+        if (ci->nrecords) {
+            itk_jview *view = &c->s->view;
+            if (itk_array_reserve(&c->orig, &c->aorig, c->norig + 1, sizeof(*c->orig)))
+                return ITK_ENOMEM;
+            origin *o = &c->orig[c->norig];
+            int rc = itk_jview_add_text(&o->signer, view, ci->party, strlen(ci->party));
+            rc = rc ? rc
+                    : itk_jview_add_text(&o->principal, view, ci->principal, strlen(ci->principal));
+            rc = rc ? rc
+                    : itk_jview_add_text(&o->fingerprint, view, ci->fingerprint,
+                                         strlen(ci->fingerprint));
+            if (rc)
+                return rc;
+            git_oid_cpy(&o->id, &ci->id);
+            o->time = ci->time;
+            o->ok = ci->ok != 0;
+            o->recovered = ci->recovered != 0;
+            c->norig++;
+        }
         for (size_t k = 0; k < ci->nrecords; k++)
-            if (json_object_set_new(c->added_by, ci->records[k], json_integer((json_int_t)i)) ||
+            if (json_object_set_new(c->added_by, ci->records[k],
+                                    json_integer((json_int_t)(c->norig - 1))) ||
                 (ci->is_void && json_object_set_new(c->void_paths, ci->records[k], json_true())))
                 return itk_error_nomem();
         if (c->trusted && ci->ok && !ci->is_void) {
@@ -281,15 +319,23 @@ static int set_origin(gctx *c, itk_snap_rec *r, const char *path)
     r->added_time = -1;
     if (!v)
         return 0;
-    const itk_commit_info *ci = itk_verify_commit(c->r, (size_t)json_integer_value(v));
-    itk_jview *view = &c->s->view;
-    int rc = itk_jview_add_text(&r->signer, view, ci->party, strlen(ci->party));
-    rc = rc ? rc : itk_jview_add_text(&r->principal, view, ci->principal, strlen(ci->principal));
-    rc = rc ? rc
-            : itk_jview_add_text(&r->fingerprint, view, ci->fingerprint, strlen(ci->fingerprint));
-    git_oid_cpy(&r->added, &ci->id);
-    r->added_time = ci->time;
-    r->flags |= (ci->ok ? ITK_SNAP_VERIFIED : 0) | (ci->recovered ? ITK_SNAP_RECOVERED : 0);
+    const origin *o = &c->orig[json_integer_value(v)];
+    r->signer = o->signer;
+    r->principal = o->principal;
+    r->fingerprint = o->fingerprint;
+    git_oid_cpy(&r->added, &o->id);
+    r->added_time = o->time;
+    r->flags |= (o->ok ? ITK_SNAP_VERIFIED : 0) | (o->recovered ? ITK_SNAP_RECOVERED : 0);
+    return 0;
+}
+
+/* The verification gathered (gather_commits): its verdicts kept for the
+ * cache, the rest let go of before the records are read. */
+static int let_go(gctx *c)
+{
+    int rc = itk_scache_verdicts(&c->verdicts, &c->nverdicts, c->r);
+    itk_verify_result_free(c->r);
+    c->r = NULL;
     return rc;
 }
 
@@ -370,14 +416,189 @@ static int gather_records(gctx *c)
     return rc;
 }
 
+/* The index of the record at path among s's n first records (in tree
+ * order, which is the byte order of whole paths), or -1. */
+static long find_sorted(const itk_snapshot *s, const itk_snap_rec *recs, size_t n, const char *path)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int d = strcmp(itk_jv_text(&s->view, recs[mid].path), path);
+        if (d == 0)
+            return (long)mid;
+        if (d < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+/* A path the snapshot holds a record of (list_cb). */
+static int snap_path(const char *path)
+{
+    itk_path_info pi;
+    if (strncmp(path, "parties/", 8) != 0)
+        return 0;
+    itk_path_classify(&pi, path);
+    return pi.kind == ITK_PATH_RECORD || pi.kind == ITK_PATH_KEY || pi.kind == ITK_PATH_PARTY;
+}
+
+/* Adds path and blob to l; ITK_ENOMEM. */
+static int list_add(record_list *l, const char *path, const git_oid *blob)
+{
+    if (itk_array_reserve(&l->paths, &l->apaths, l->n + 1, sizeof(*l->paths)) ||
+        itk_array_reserve(&l->blobs, &l->ablobs, l->n + 1, sizeof(*l->blobs)) ||
+        !(l->paths[l->n] = itk_strdup(path)))
+        return ITK_ENOMEM;
+    git_oid_cpy(&l->blobs[l->n++], blob);
+    return 0;
+}
+
+/* Whether t's entries are in git's order (each before the next), as the
+ * trees git writes are; 1 for NULL. */
+static int in_order(const git_tree *t)
+{
+    size_t n = t ? git_tree_entrycount(t) : 0;
+    for (size_t i = 1; i < n; i++)
+        if (git_tree_entry_cmp(git_tree_entry_byindex(t, i - 1), git_tree_entry_byindex(t, i)) >= 0)
+            return 0;
+    return 1;
+}
+
+/* The records added between the earlier snapshot's tree (before, NULL when
+ * the folder is new) and the new one (after), below prefix, into l; only
+ * the folders whose ids differ are read. *same becomes 0 when a record of
+ * the earlier snapshot changed or left (or a folder did). */
+static int tree_added(gctx *c, const itk_snapshot *s, record_list *l, int *same,
+                      const git_tree *before, const git_tree *after, const char *prefix, int depth)
+{
+    char path[1024];
+    int rc = 0;
+    if (depth > 8) {
+        *same = 0; /* deeper than any record: the whole walk decides */
+        return 0;
+    }
+    /* a folder not in git's order (a hostile tree) is walked in its own
+     * order by a whole gathering, and looked up by name wrongly here */
+    if (!in_order(before) || !in_order(after)) {
+        *same = 0;
+        return 0;
+    }
+    for (size_t i = 0; before && *same && i < git_tree_entrycount(before); i++) {
+        const git_tree_entry *o = git_tree_entry_byindex(before, i);
+        if (!git_tree_entry_byname(after, git_tree_entry_name(o)))
+            *same = 0; /* something left: all of it again */
+    }
+    for (size_t i = 0; !rc && *same && i < git_tree_entrycount(after); i++) {
+        const git_tree_entry *e = git_tree_entry_byindex(after, i);
+        const git_tree_entry *o =
+            before ? git_tree_entry_byname(before, git_tree_entry_name(e)) : NULL;
+        if (o && git_oid_equal(git_tree_entry_id(o), git_tree_entry_id(e)) &&
+            git_tree_entry_filemode(o) == git_tree_entry_filemode(e))
+            continue;
+        if ((size_t)snprintf(path, sizeof(path), "%s%s", prefix, git_tree_entry_name(e)) >=
+            sizeof(path)) {
+            *same = 0;
+            break;
+        }
+        git_object_t te = git_tree_entry_type(e), to = o ? git_tree_entry_type(o) : te;
+        if (te != to) {
+            *same = 0; /* a file became a folder or the reverse */
+        } else if (te == GIT_OBJECT_TREE) {
+            git_tree *tb = NULL, *ta = NULL;
+            if ((o && git_tree_lookup(&tb, c->repo, git_tree_entry_id(o)) < 0) ||
+                git_tree_lookup(&ta, c->repo, git_tree_entry_id(e)) < 0) {
+                git_error_clear();
+                *same = 0;
+            } else {
+                size_t len = strlen(path);
+                if (len + 1 < sizeof(path)) {
+                    path[len] = '/';
+                    path[len + 1] = '\0';
+                    rc = tree_added(c, s, l, same, tb, ta, path, depth + 1);
+                } else {
+                    *same = 0;
+                }
+            }
+            git_tree_free(tb);
+            git_tree_free(ta);
+        } else if (te == GIT_OBJECT_BLOB && snap_path(path)) {
+            if (o || find_sorted(s, s->recs, s->n, path) >= 0)
+                *same = 0; /* a record that changed (V4 lets the city replace party.json) */
+            else
+                rc = list_add(l, path, git_tree_entry_id(e)); /* new */
+        }
+    }
+    return rc;
+}
+
+/* The records added since the earlier snapshot's commit, into l (*same as
+ * tree_added). */
+static int records_added(gctx *c, const itk_snapshot *s, const git_oid *earlier, record_list *l,
+                         int *same)
+{
+    git_commit *pc = NULL;
+    git_tree *pt = NULL, *before = NULL, *after = NULL;
+    const git_tree_entry *eb = NULL, *ea = NULL;
+    int rc = 0;
+    if (git_commit_lookup(&pc, c->repo, earlier) < 0 || git_commit_tree(&pt, pc) < 0) {
+        *same = 0; /* the earlier commit cannot be read: all of it again */
+    } else {
+        eb = git_tree_entry_byname(pt, "parties");
+        ea = git_tree_entry_byname(c->tree, "parties");
+        if (eb && git_tree_entry_type(eb) != GIT_OBJECT_TREE)
+            eb = NULL;
+        if (ea && git_tree_entry_type(ea) != GIT_OBJECT_TREE)
+            ea = NULL;
+        if (!ea)
+            *same = s->n == 0;
+        else if (!(eb && git_oid_equal(git_tree_entry_id(eb), git_tree_entry_id(ea)))) {
+            if ((eb && git_tree_lookup(&before, c->repo, git_tree_entry_id(eb)) < 0) ||
+                git_tree_lookup(&after, c->repo, git_tree_entry_id(ea)) < 0)
+                *same = 0;
+            else
+                rc = tree_added(c, s, l, same, before, after, "parties/", 0);
+        }
+    }
+    git_error_clear();
+    git_tree_free(before);
+    git_tree_free(after);
+    git_tree_free(pt);
+    git_commit_free(pc);
+    return rc;
+}
+
+/* What the new commits bring to a record the earlier snapshot had: a later
+ * commit naming it, a void one, an arrival it lacked. */
+static int touch_record(gctx *c, itk_snap_rec *recs, size_t n, const unsigned char *fresh,
+                        const char *path)
+{
+    long i = find_sorted(c->s, recs, n, path);
+    if (i < 0 || fresh[i])
+        return 0; /* not a record, or one read whole */
+    itk_snap_rec *r = &recs[i];
+    if (json_object_get(c->added_by, path)) {
+        r->flags &= ~(ITK_SNAP_VERIFIED | ITK_SNAP_RECOVERED);
+        int rc = set_origin(c, r, path);
+        if (rc)
+            return rc;
+    }
+    if (json_object_get(c->void_paths, path))
+        r->flags |= ITK_SNAP_VOID;
+    set_arrivals(c, r, path);
+    return 0;
+}
+
 /* The snapshot of c's commit from the snapshot of an earlier one (s as the
  * cache held it, prev its history's verdicts): when that history is the
  * start of this one with the same verdicts, every commit is accepted and
  * the parties' parents are the same, only the commits since are gathered
- * and only the records they bring are read; every other record keeps what
- * it had, but for what the new commits add to it (an arrival it lacked, a
- * later commit naming it, a void one). *done is 0 when that does not hold
- * (nothing of s changed then but its parents, which the caller reloads). */
+ * and only the records they add (the trees' difference) are read; every
+ * other record keeps what it had, but for what the new commits bring to it
+ * (touch_record). *done is 0 when that does not hold or a record changed
+ * or left (nothing of s changed then but its parents, which the caller
+ * reloads). */
 static int update_from(gctx *c, const itk_scache_prev *prev, const json_t *old_parents, int *done)
 {
     itk_snapshot *s = c->s;
@@ -394,54 +615,70 @@ static int update_from(gctx *c, const itk_scache_prev *prev, const json_t *old_p
                                    v[GIT_OID_RAWSZ] != itk_scache_verdict(ci)))
             return 0; /* another history, or a verdict changed (a compromise declared) */
     }
-    int rc = gather_commits(c, prev->ncommits);
-    record_list l;
-    json_t *old_ix = json_object(); /* path → index in the earlier snapshot */
+    /* the records in tree order, which a merge of the new ones keeps */
+    for (size_t i = 1; i < s->n; i++)
+        if (strcmp(itk_jv_text(&s->view, s->recs[i - 1].path),
+                   itk_jv_text(&s->view, s->recs[i].path)) >= 0)
+            return 0;
+    record_list l; /* the paths added */
     itk_snap_rec *recs = NULL;
-    size_t nrecs = 0;
-    memset(&l, 0, sizeof(l));
-    if (!rc && !old_ix)
-        rc = itk_error_nomem();
-    for (size_t i = 0; !rc && i < s->n; i++)
-        if (json_object_set_new_nocheck(old_ix, itk_jv_text(&s->view, s->recs[i].path),
-                                        json_integer((json_int_t)i)))
-            rc = itk_error_nomem();
-    if (!rc && git_tree_walk(c->tree, GIT_TREEWALK_PRE, list_cb, &l) < 0)
-        rc = l.rc ? l.rc : itk_error_git("cannot read the tree of %s", s->hex);
-    if (!rc && !(recs = itk_calloc(l.n ? l.n : 1, sizeof(*recs))))
-        rc = ITK_ENOMEM;
+    unsigned char *fresh = NULL; /* 1: read whole (new) */
     int same = 1;
-    for (size_t i = 0; !rc && same && i < l.n; i++) {
-        json_t *o = json_object_get(old_ix, l.paths[i]);
-        itk_snap_rec *r = &recs[nrecs];
-        if (!o) {
-            rc = fill_record(c, r, l.paths[i], &l.blobs[i]);
+    memset(&l, 0, sizeof(l));
+    int rc = records_added(c, s, &prev->commit, &l, &same);
+    for (size_t i = 1; same && i < l.n; i++)
+        if (strcmp(l.paths[i - 1], l.paths[i]) >= 0)
+            same = 0; /* not in tree order: all of it again */
+    /* the verification is let go of once gathered, before the records are read */
+    if (!rc && same && !(rc = gather_commits(c, prev->ncommits)))
+        rc = let_go(c);
+    size_t total = s->n + l.n, nrecs = 0;
+    if (!rc && same &&
+        (!(recs = itk_calloc(total ? total : 1, sizeof(*recs))) ||
+         !(fresh = itk_calloc(total ? total : 1, 1))))
+        rc = ITK_ENOMEM;
+    /* the earlier records and the new ones merged in tree order */
+    for (size_t i = 0, k = 0; !rc && same && (i < s->n || k < l.n);) {
+        if (k < l.n &&
+            (i == s->n || strcmp(l.paths[k], itk_jv_text(&s->view, s->recs[i].path)) < 0)) {
+            rc = fill_record(c, &recs[nrecs], l.paths[k], &l.blobs[k]);
+            k++;
             if (rc == 1)
-                rc = 0;
+                rc = 0; /* unreadable: left out */
             else if (!rc)
-                nrecs++;
+                fresh[nrecs++] = 1;
             continue;
         }
-        *r = s->recs[json_integer_value(o)];
-        if (!git_oid_equal(&r->blob, &l.blobs[i])) {
-            same = 0; /* a record that changed: all of it again */
-            break;
-        }
-        if (json_object_get(c->added_by, l.paths[i])) {
-            r->flags &= ~(ITK_SNAP_VERIFIED | ITK_SNAP_RECOVERED);
-            if ((rc = set_origin(c, r, l.paths[i])))
-                break;
-        }
-        if (json_object_get(c->void_paths, l.paths[i]))
-            r->flags |= ITK_SNAP_VOID;
-        set_arrivals(c, r, l.paths[i]);
+        itk_snap_rec *r = &recs[nrecs++];
+        *r = s->recs[i++];
         r->flags &= ~ITK_SNAP_SUPERSEDED;
         r->sup_by = ITK_SNAP_NONE;
-        nrecs++;
     }
+    /* what the new commits bring to the records there were */
+    const char *key;
+    json_t *v;
+    if (!rc && same)
+        json_object_foreach(c->added_by, key, v)
+        {
+            if ((rc = touch_record(c, recs, nrecs, fresh, key)))
+                break;
+        }
+    if (!rc && same)
+        json_object_foreach(c->void_paths, key, v)
+        {
+            if ((rc = touch_record(c, recs, nrecs, fresh, key)))
+                break;
+        }
+    if (!rc && same)
+        json_object_foreach(c->arrivals, key, v)
+        {
+            const char *bar = strchr(key, '|');
+            if (bar && (rc = touch_record(c, recs, nrecs, fresh, bar + 1)))
+                break;
+        }
     itk_string_list_free(l.paths, l.n);
     free(l.blobs);
-    json_decref(old_ix);
+    free(fresh);
     if (rc || !same) {
         free(recs);
         return rc;
@@ -454,21 +691,53 @@ static int update_from(gctx *c, const itk_scache_prev *prev, const json_t *old_p
     return 0;
 }
 
+/* The key of record r in resolve_supersedes, "<type>\x1f<party>\x1f<id>"
+ * (id: its own or the one it names), into key (cap bytes); 0 when it does
+ * not fit. */
+static size_t sup_key(char *key, size_t cap, const itk_snap_rec *r, const char *id)
+{
+    size_t lt = strlen(r->pi.type->type), lp = strlen(r->pi.party), li = strlen(id);
+    if (lt + lp + li + 3 > cap)
+        return 0;
+    memcpy(key, r->pi.type->type, lt);
+    key[lt] = '\x1f';
+    memcpy(key + lt + 1, r->pi.party, lp);
+    key[lt + 1 + lp] = '\x1f';
+    memcpy(key + lt + lp + 2, id, li + 1);
+    return lt + lp + li + 2;
+}
+
 /* Supersedes resolved among the records that count: a record naming
- * another of its type and party in "supersedes" flags that one. */
+ * another of its type and party in "supersedes" flags that one. Only the
+ * ids some record names are looked for (most records name none). */
 static int resolve_supersedes(itk_snapshot *s)
 {
-    json_t *ids = json_object(); /* "<type>\x1f<party>\x1f<id>" → index */
+    json_t *ids = json_object(); /* "<type>\x1f<party>\x1f<id>" named → index, or null */
     char key[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 80];
     if (!ids)
         return itk_error_nomem();
     for (size_t i = 0; i < s->n; i++) {
         const itk_snap_rec *r = &s->recs[i];
-        if (r->pi.kind != ITK_PATH_RECORD || !r->pi.type || !itk_snapshot_counts(s, i))
+        const char *sup = itk_jv_strget(&s->view, r->rec, "supersedes");
+        if (!sup || r->pi.kind != ITK_PATH_RECORD || !r->pi.type || !itk_snapshot_counts(s, i) ||
+            !sup_key(key, sizeof(key), r, sup))
             continue;
-        snprintf(key, sizeof(key), "%s\x1f%s\x1f%s", r->pi.type->type, r->pi.party, r->pi.id);
-        if (!json_object_get(ids, key) &&
-            json_object_set_new(ids, key, json_integer((json_int_t)i))) {
+        if (json_object_set_new(ids, key, json_null())) {
+            json_decref(ids);
+            return itk_error_nomem();
+        }
+    }
+    if (json_object_size(ids) == 0) {
+        json_decref(ids);
+        return 0;
+    }
+    for (size_t i = 0; i < s->n; i++) {
+        const itk_snap_rec *r = &s->recs[i];
+        if (r->pi.kind != ITK_PATH_RECORD || !r->pi.type || !itk_snapshot_counts(s, i) ||
+            !sup_key(key, sizeof(key), r, r->pi.id))
+            continue;
+        json_t *v = json_object_get(ids, key);
+        if (v && json_is_null(v) && json_object_set_new(ids, key, json_integer((json_int_t)i))) {
             json_decref(ids);
             return itk_error_nomem();
         }
@@ -476,11 +745,11 @@ static int resolve_supersedes(itk_snapshot *s)
     for (size_t i = 0; i < s->n; i++) {
         const itk_snap_rec *r = &s->recs[i];
         const char *sup = itk_jv_strget(&s->view, r->rec, "supersedes");
-        if (!sup || r->pi.kind != ITK_PATH_RECORD || !r->pi.type || !itk_snapshot_counts(s, i))
+        if (!sup || r->pi.kind != ITK_PATH_RECORD || !r->pi.type || !itk_snapshot_counts(s, i) ||
+            !sup_key(key, sizeof(key), r, sup))
             continue;
-        snprintf(key, sizeof(key), "%s\x1f%s\x1f%s", r->pi.type->type, r->pi.party, sup);
         json_t *v = json_object_get(ids, key);
-        if (!v)
+        if (!v || !json_is_integer(v))
             continue;
         itk_snap_rec *old = &s->recs[json_integer_value(v)];
         if (old == r)
@@ -530,14 +799,34 @@ static void open_labels(itk_snapshot *s, git_repository *repo, const git_tree *t
     itk_error_clear();
 }
 
+/* A handle of its own on the registry's repository for the gathering, so
+ * that what libgit2 keeps of the objects read (its object caches) goes
+ * with it once the snapshot is made (peak memory, issue 18); c keeps the
+ * registry's handle when another cannot be opened. *own is NULL then. */
+static void gather_repo(gctx *c, git_repository **own)
+{
+    git_tree *t = NULL;
+    *own = NULL;
+    if (git_repository_open(own, git_repository_path(c->repo)) < 0 ||
+        git_tree_lookup(&t, *own, git_tree_id(c->tree)) < 0) {
+        git_repository_free(*own);
+        *own = NULL;
+        git_error_clear();
+        return;
+    }
+    git_tree_free(c->tree);
+    c->tree = t;
+    c->repo = *own;
+}
+
 int itk_snapshot_open(itk_snapshot **out, itk_registry *reg, const char *at)
 {
+    git_repository *own = NULL;
     itk_snapshot *s = itk_calloc(1, sizeof(*s));
     gctx c;
     git_object *obj = NULL;
     git_commit *commit = NULL;
     json_t *contract = NULL;
-    itk_verify_result *r = NULL;
     char key[65];
     itk_scache_prev prev;
     json_t *old_parents = NULL;
@@ -582,15 +871,15 @@ int itk_snapshot_open(itk_snapshot **out, itk_registry *reg, const char *at)
         if (!(s->parent_of = json_object()))
             goto nomem;
     }
+    gather_repo(&c, &own);
     c.arrivals = json_object();
     c.void_paths = json_object();
     c.added_by = json_object();
     if (!c.arrivals || !c.void_paths || !c.added_by)
         goto nomem;
     const char *revs[] = {s->hex};
-    if ((rc = load_parents(&c)) || (rc = itk_verify_run(&r, reg, revs, 1, NULL)))
+    if ((rc = load_parents(&c)) || (rc = itk_verify_run(&c.r, reg, revs, 1, NULL)))
         goto done;
-    c.r = r;
     int updated = 0;
     if (hit == 2 && (rc = update_from(&c, &prev, old_parents, &updated)))
         goto done;
@@ -606,19 +895,14 @@ int itk_snapshot_open(itk_snapshot **out, itk_registry *reg, const char *at)
         json_object_clear(c.added_by);
         json_decref(c.trusted);
         c.trusted = NULL;
-        if ((rc = itk_jview_init(&s->view)) || (rc = gather_commits(&c, 0)) ||
+        c.norig = 0;
+        if ((rc = itk_jview_init(&s->view)) || (rc = gather_commits(&c, 0)) || (rc = let_go(&c)) ||
             (rc = gather_records(&c)))
             goto done;
     }
     if ((rc = resolve_supersedes(s)))
         goto done;
     /* what the gathering needed is let go of before the file is written */
-    unsigned char *verdicts = NULL;
-    size_t ncommits = 0;
-    if ((rc = itk_scache_verdicts(&verdicts, &ncommits, r)))
-        goto done;
-    itk_verify_result_free(r);
-    r = NULL;
     json_decref(c.arrivals);
     json_decref(c.void_paths);
     json_decref(c.trusted);
@@ -626,8 +910,21 @@ int itk_snapshot_open(itk_snapshot **out, itk_registry *reg, const char *at)
     c.arrivals = c.void_paths = c.trusted = c.added_by = NULL;
     free(c.arr);
     c.arr = NULL;
-    itk_scache_save(s, c.repo, key, verdicts, ncommits);
-    free(verdicts);
+    free(c.orig);
+    c.orig = NULL;
+    git_tree_free(c.tree);
+    c.tree = NULL;
+    git_repository_free(own);
+    own = NULL;
+    c.repo = reg->repo;
+#ifdef __GLIBC__
+    /* what gathering every record freed goes back to the system before the
+     * file is written and the views allocate their own (peak memory, issue
+     * 18); an update from the earlier snapshot frees little */
+    if (!updated)
+        malloc_trim(0);
+#endif
+    itk_scache_save(s, c.repo, key, c.verdicts, c.nverdicts);
     goto done;
 nomem:
     rc = itk_error_nomem();
@@ -640,8 +937,11 @@ done:
     json_decref(c.trusted);
     json_decref(c.added_by);
     json_decref(contract);
-    itk_verify_result_free(r);
+    itk_verify_result_free(c.r);
+    free(c.orig);
+    free(c.verdicts);
     git_tree_free(c.tree);
+    git_repository_free(own);
     git_commit_free(commit);
     git_object_free(obj);
     if (rc)

@@ -22,7 +22,6 @@
 #include "rules_digest.h"
 #include "snapshot_priv.h"
 #include "vcache.h"
-#include "writer.h"
 
 #include <openssl/evp.h>
 #include <stdint.h>
@@ -78,64 +77,108 @@ int itk_scache_verdicts(unsigned char **out, size_t *n, const itk_verify_result 
     return 0;
 }
 
+/* Big-endian stores into a buffer sized beforehand: a call of itk_buf_put
+ * per field cost more than hashing and writing the file. */
+static unsigned char *put_u32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 24);
+    p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8);
+    p[3] = (unsigned char)v;
+    return p + 4;
+}
+
+static unsigned char *put_i64(unsigned char *p, long long v)
+{
+    unsigned long long u = (unsigned long long)v;
+    return put_u32(put_u32(p, (uint32_t)(u >> 32)), (uint32_t)u);
+}
+
+static unsigned char *put_bytes(unsigned char *p, const void *data, size_t n)
+{
+    if (n)
+        memcpy(p, data, n);
+    return p + n;
+}
+
+static unsigned char *put_string(unsigned char *p, const void *data, size_t n)
+{
+    return put_bytes(put_u32(p, (uint32_t)n), data, n);
+}
+
+/* The bytes of one record in the file (see the top of this file). */
+#define REC_BYTES                                                                                  \
+    (4 + 8 + GIT_OID_RAWSZ + 8 + 4 + 4 + 4 + GIT_OID_RAWSZ + 8 + 4 + 4 + 4 + GIT_OID_RAWSZ)
+
 void itk_scache_save(const itk_snapshot *c, git_repository *repo, const char key[65],
                      const unsigned char *verdicts, size_t ncommits)
 {
     itk_cache_place pl;
-    itk_buf b = ITK_BUF_INIT;
     const char *party;
     json_t *parent;
     itk_cache_place_init(&pl, repo, NULL);
     if (!pl.dir[0])
         return; /* nowhere to keep it: uncached */
-    int rc = itk_buf_put(&b, MAGIC, sizeof(MAGIC) - 1);
-    rc = rc ? rc : wr_u32(&b, FORMAT);
-    rc = rc ? rc : wr_string(&b, key, 64);
-    rc = rc ? rc : wr_cstring(&b, ITK_SOURCES_DIGEST);
-    rc = rc ? rc : itk_buf_put(&b, c->commit.id, GIT_OID_RAWSZ);
-    rc = rc ? rc : wr_u32(&b, (uint32_t)json_object_size(c->parent_of));
+    size_t total =
+        sizeof(MAGIC) - 1 + 4 + 4 + 64 + 4 + strlen(ITK_SOURCES_DIGEST) + GIT_OID_RAWSZ + 4;
+    json_object_foreach(c->parent_of, party, parent) total +=
+        8 + strlen(party) + json_string_length(parent);
+    total += 4 + c->view.nnodes * 16 + 4 + c->view.ntext + 4 + c->n * REC_BYTES + 4 +
+             ncommits * ITK_SCACHE_VERDICT_BYTES;
+    unsigned char *buf = total <= MAX_BYTES ? malloc(total) : NULL, *p = buf;
+    if (!buf) {
+        itk_cache_place_dispose(&pl);
+        return; /* a cache not written is no error */
+    }
+    p = put_bytes(p, MAGIC, sizeof(MAGIC) - 1);
+    p = put_u32(p, FORMAT);
+    p = put_string(p, key, 64);
+    p = put_string(p, ITK_SOURCES_DIGEST, strlen(ITK_SOURCES_DIGEST));
+    p = put_bytes(p, c->commit.id, GIT_OID_RAWSZ);
+    p = put_u32(p, (uint32_t)json_object_size(c->parent_of));
     json_object_foreach(c->parent_of, party, parent)
     {
-        rc = rc ? rc : wr_string(&b, party, strlen(party));
-        rc = rc ? rc : wr_string(&b, json_string_value(parent), json_string_length(parent));
+        p = put_string(p, party, strlen(party));
+        p = put_string(p, json_string_value(parent), json_string_length(parent));
     }
-    rc = rc ? rc : wr_u32(&b, (uint32_t)c->view.nnodes);
-    for (size_t i = 0; !rc && i < c->view.nnodes; i++) {
+    p = put_u32(p, (uint32_t)c->view.nnodes);
+    for (size_t i = 0; i < c->view.nnodes; i++) {
         const itk_jnode *n = &c->view.nodes[i];
-        rc = wr_u32(&b, n->type);
-        rc = rc ? rc : wr_u32(&b, n->key);
-        rc = rc ? rc : wr_u32(&b, n->a);
-        rc = rc ? rc : wr_u32(&b, n->b);
+        p = put_u32(put_u32(put_u32(put_u32(p, n->type), n->key), n->a), n->b);
     }
-    rc = rc ? rc : wr_string(&b, c->view.text, c->view.ntext);
-    rc = rc ? rc : wr_u32(&b, (uint32_t)c->n);
-    for (size_t i = 0; !rc && i < c->n; i++) {
+    p = put_string(p, c->view.text, c->view.ntext);
+    p = put_u32(p, (uint32_t)c->n);
+    for (size_t i = 0; i < c->n; i++) {
         const itk_snap_rec *r = &c->recs[i];
-        rc = wr_u32(&b, r->path);
-        rc = rc ? rc : wr_i64(&b, r->t_own);
-        rc = rc ? rc : itk_buf_put(&b, r->c_own.id, GIT_OID_RAWSZ);
-        rc = rc ? rc : wr_i64(&b, r->t_up);
-        rc = rc ? rc : wr_u32(&b, r->flags);
-        rc = rc ? rc : wr_u32(&b, r->rec);
-        rc = rc ? rc : wr_u32(&b, r->sup_by);
-        rc = rc ? rc : itk_buf_put(&b, r->added.id, GIT_OID_RAWSZ);
-        rc = rc ? rc : wr_i64(&b, r->added_time);
-        rc = rc ? rc : wr_u32(&b, r->signer);
-        rc = rc ? rc : wr_u32(&b, r->principal);
-        rc = rc ? rc : wr_u32(&b, r->fingerprint);
-        rc = rc ? rc : itk_buf_put(&b, r->blob.id, GIT_OID_RAWSZ);
+        p = put_u32(p, r->path);
+        p = put_i64(p, r->t_own);
+        p = put_bytes(p, r->c_own.id, GIT_OID_RAWSZ);
+        p = put_i64(p, r->t_up);
+        p = put_u32(p, r->flags);
+        p = put_u32(p, r->rec);
+        p = put_u32(p, r->sup_by);
+        p = put_bytes(p, r->added.id, GIT_OID_RAWSZ);
+        p = put_i64(p, r->added_time);
+        p = put_u32(p, r->signer);
+        p = put_u32(p, r->principal);
+        p = put_u32(p, r->fingerprint);
+        p = put_bytes(p, r->blob.id, GIT_OID_RAWSZ);
     }
-    rc = rc ? rc : wr_u32(&b, (uint32_t)ncommits);
-    if (!rc && ncommits)
-        rc = itk_buf_put(&b, verdicts, ncommits * ITK_SCACHE_VERDICT_BYTES);
-    if (!rc)
-        itk_cache_write(&pl, FILE_NAME, b.ptr, b.size); /* a cache not written is no error */
+    p = put_u32(p, (uint32_t)ncommits);
+    p = put_bytes(p, verdicts, ncommits * ITK_SCACHE_VERDICT_BYTES);
+    if ((size_t)(p - buf) == total)
+        itk_cache_write(&pl, FILE_NAME, buf, total); /* a cache not written is no error */
     itk_cache_place_dispose(&pl);
-    itk_buf_dispose(&b);
+    free(buf);
     itk_error_clear();
 }
 
 /* --- reading --------------------------------------------------------------------- */
+
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
 
 static int get_i64(itk_reader *rd, long long *v)
 {
@@ -182,10 +225,14 @@ int itk_scache_parse(itk_snapshot *c, const unsigned char *data, size_t len, con
         !(nodes = malloc(count * sizeof(*nodes))))
         goto miss;
     size_t nnodes = count;
-    for (size_t i = 0; i < nnodes; i++)
-        if (rd_u32(&rd, &nodes[i].type) || rd_u32(&rd, &nodes[i].key) || rd_u32(&rd, &nodes[i].a) ||
-            rd_u32(&rd, &nodes[i].b))
-            goto miss;
+    if (rd_bytes(&rd, &p, nnodes * 16))
+        goto miss;
+    for (size_t i = 0; i < nnodes; i++, p += 16) {
+        nodes[i].type = be32(p);
+        nodes[i].key = be32(p + 4);
+        nodes[i].a = be32(p + 8);
+        nodes[i].b = be32(p + 12);
+    }
     if (rd_string(&rd, &p, &plen) || plen == 0 || !(text = malloc(plen)))
         goto miss;
     memcpy(text, p, plen);
@@ -193,7 +240,7 @@ int itk_scache_parse(itk_snapshot *c, const unsigned char *data, size_t len, con
         goto miss;
     nodes = NULL; /* the view's now */
     text = NULL;
-    if (rd_u32(&rd, &count) || count > rd.left / 112 ||
+    if (rd_u32(&rd, &count) || count > rd.left / REC_BYTES ||
         !(recs = calloc(count ? count : 1, sizeof(*recs))))
         goto miss;
     for (size_t n = 0; n < count; n++) {
