@@ -920,3 +920,119 @@ int itk_kessai_where_words(itk_buf *state, itk_buf *next, const itk_labels *labe
         rc = itk_buf_printf(next, "%s%s", waiting, suffix ? suffix : "");
     return rc;
 }
+
+/* The draft or seal record commit c adds to its first parent, if any, into
+ * o (its request and kept tip already set). 1 when one was found. */
+static int overtaken_record(itk_overtaken *o, git_repository *repo, git_commit *c)
+{
+    git_commit *parent = NULL;
+    git_tree *tree = NULL, *ptree = NULL;
+    git_diff *diff = NULL;
+    int found = 0;
+    if (git_commit_tree(&tree, c) < 0 ||
+        (git_commit_parentcount(c) > 0 &&
+         (git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(&ptree, parent) < 0)) ||
+        git_diff_tree_to_tree(&diff, repo, ptree, tree, NULL) < 0)
+        goto done;
+    for (size_t i = 0; !found && i < git_diff_num_deltas(diff); i++) {
+        const git_diff_delta *dd = git_diff_get_delta(diff, i);
+        itk_path_info pi;
+        json_t *rec = NULL;
+        itk_path_classify(&pi, dd->new_file.path);
+        if (dd->status != GIT_DELTA_ADDED || pi.kind != ITK_PATH_RECORD || !pi.type ||
+            (strcmp(pi.type->type, "seal") != 0 && strcmp(pi.type->type, "draft") != 0) ||
+            itk_tree_read_json(&rec, repo, tree, dd->new_file.path) != 0)
+            continue;
+        const char *req = body_str(rec, "request");
+        if (req && strcmp(req, o->request) == 0) {
+            const char *v =
+                body_str(rec, strcmp(pi.type->type, "seal") == 0 ? "verdict" : "outcome");
+            const char *who =
+                body_str(rec, strcmp(pi.type->type, "seal") == 0 ? "principal" : "drafter");
+            const char *reason = body_str(rec, "reason"), *af = body_str(rec, "acting_for");
+            snprintf(o->type, sizeof(o->type), "%s", pi.type->type);
+            snprintf(o->id, sizeof(o->id), "%s", pi.id);
+            snprintf(o->principal, sizeof(o->principal), "%s", who ? who : "");
+            snprintf(o->verdict, sizeof(o->verdict), "%s", v ? v : "");
+            snprintf(o->reason, sizeof(o->reason), "%s", reason ? reason : "");
+            snprintf(o->acting_for, sizeof(o->acting_for), "%s", af ? af : "");
+            found = 1;
+        }
+        json_decref(rec);
+    }
+done:
+    itk_error_clear();
+    git_error_clear();
+    git_diff_free(diff);
+    git_tree_free(ptree);
+    git_tree_free(tree);
+    git_commit_free(parent);
+    return found;
+}
+
+int itk_kessai_overtake(itk_overtaken *out, size_t cap, size_t *n, int *moved, git_repository *repo,
+                        const char *ref, const git_oid *held, const git_oid *published)
+{
+    git_oid head, base;
+    itk_overtaken found[ITK_SYNC_MAX_OVERTAKEN];
+    size_t nfound = 0;
+    char kept_ref[300];
+    git_commit *c = NULL;
+    git_reference *r = NULL;
+    *moved = 0;
+    if (strncmp(ref, ITK_REF_DECISIONS, ITK_PREFIX_LEN(ITK_REF_DECISIONS)) != 0)
+        return itk_error_set(ITK_EINVALID, "%s is no decision branch", ref);
+    const char *branch = ref + ITK_PREFIX_LEN("refs/heads/");
+    const char *name = ref + ITK_PREFIX_LEN(ITK_REF_DECISIONS);
+    /* decided here: the branch stays as main holds it */
+    if (git_reference_name_to_id(&head, repo, "HEAD") == 0 &&
+        (git_oid_equal(&head, held) || git_graph_descendant_of(repo, &head, held) == 1)) {
+        git_error_clear();
+        return 0;
+    }
+    git_error_clear();
+    int have_base = git_merge_base(&base, repo, held, published) == 0;
+    git_error_clear();
+    if (git_commit_lookup(&c, repo, held) < 0)
+        return itk_error_git("cannot read %s", ref);
+    for (size_t k = 0; c && k < KESSAI_MAX_WALK; k++) {
+        const git_oid *id = git_commit_id(c);
+        git_commit *parent = NULL;
+        if ((have_base && git_oid_equal(id, &base)) ||
+            git_graph_descendant_of(repo, published, id) == 1)
+            break;
+        git_error_clear();
+        itk_overtaken *o = &found[nfound < ITK_SYNC_MAX_OVERTAKEN ? nfound : 0];
+        memset(o, 0, sizeof(*o));
+        snprintf(o->request, sizeof(o->request), "%s", name);
+        o->kept = *held;
+        if (nfound < ITK_SYNC_MAX_OVERTAKEN && overtaken_record(o, repo, c))
+            nfound++;
+        if (git_commit_parentcount(c) == 0 || git_commit_parent(&parent, c, 0) < 0)
+            parent = NULL;
+        git_error_clear();
+        git_commit_free(c);
+        c = parent;
+    }
+    git_commit_free(c);
+    snprintf(kept_ref, sizeof(kept_ref), ITK_REF_OVERTAKEN "%s", branch);
+    itk_fault_point("ref-before");
+    if (git_reference_create(&r, repo, kept_ref, held, 1, "itaku: overtaken on take") < 0)
+        return itk_error_git("cannot keep %s at %s", ref, kept_ref);
+    git_reference_free(r);
+    r = NULL;
+    if (git_reference_create_matching(&r, repo, ref, published, 1, held,
+                                      "itaku: take decision branch (overtaken)") < 0) {
+        int rc = itk_error_git("cannot move %s", ref);
+        git_reference_remove(repo, kept_ref);
+        git_error_clear();
+        return rc;
+    }
+    git_reference_free(r);
+    itk_fault_point("ref-after");
+    *moved = 1;
+    /* oldest first */
+    for (size_t i = nfound; i-- > 0 && *n < cap;)
+        out[(*n)++] = found[i];
+    return 0;
+}
