@@ -284,18 +284,17 @@ int itk_remote_push(itk_buf *pushed, itk_registry *reg, itk_signer *signer, cons
             else if (id && theirs && !git_oid_equal(id, &theirs->oid) &&
                      (!known(repo, &theirs->oid) ||
                       git_graph_descendant_of(repo, &theirs->oid, id) != 1)) {
-                /* the remote's branch moved on while ours did too (another
-                 * officer's seal first): pushing would lose nothing of
-                 * theirs, but ours would stay here unseen */
+                /* the remote's branch holds what we lack: behind it, or
+                 * overtaken there (another officer's seal first); left as
+                 * it is, said */
                 git_error_clear();
-                rc = itk_error_set(ITK_ECONFLICT,
-                                   "%s on remote '%s' holds commits this clone lacks (%.12s): "
-                                   "another officer's draft or seal (決裁) reached it first; "
-                                   "nothing was pushed. Run itaku fetch %s: it takes that "
-                                   "branch and sets a draft or seal of this clone it overtook "
-                                   "aside, saying how to make it again (itaku kessai)",
-                                   rn + ITK_PREFIX_LEN("refs/heads/"), name,
-                                   git_oid_tostr_s(&theirs->oid), name);
+                itk_notice_set("%s on remote '%s' holds commits this clone lacks (%.12s), so it "
+                               "was not pushed. Run itaku fetch %s: it takes that "
+                               "branch, and when a draft or seal of this clone was overtaken "
+                               "there (another officer's reached it first) sets it aside and "
+                               "says how to make it again (itaku kessai)",
+                               rn + ITK_PREFIX_LEN("refs/heads/"), name,
+                               git_oid_tostr_s(&theirs->oid), name);
             }
             git_error_clear();
             git_reference_free(ref);
