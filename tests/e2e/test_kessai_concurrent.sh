@@ -97,4 +97,25 @@ if git rev-parse -q --verify refs/itaku/overtaken/decisions/acme/q-000003 >/dev/
     fail "a clone whose seal was published had it set aside"
 fi
 ok "the first officer's clone takes the branch forward, nothing set aside"
+# two 担当 draft the same request at once: the first push wins, the second
+# drafter's clone takes the hub's draft and keeps its own aside
+officer_clone tanto2-clone "$T/tanto2.key"
+Q1=refs/heads/decisions/acme/q-000001
+cd "$T/city"
+expect_exit 0 "$ITAKU" approve acme/q-000001
+expect_exit 0 push_as akiruno-city "$Q1:$Q1"
+cd "$T/tanto2-clone"
+expect_exit 0 "$ITAKU" approve acme/q-000001
+expect_output "Drafted"
+MINE=$(git rev-parse "$Q1")
+expect_exit 0 "$ITAKU" fetch hub
+expect_output "acme/q-000001: draft dr-[0-9]+ by tanto2 \(approved\) was not published"
+[ "$(git rev-parse "$Q1")" = "$(git -C "$HUB" rev-parse "$Q1")" ] ||
+    fail "the second drafter's clone did not take the hub's draft"
+[ "$(git rev-parse refs/itaku/overtaken/decisions/acme/q-000001)" = "$MINE" ] ||
+    fail "the second draft was not kept"
+expect_exit 0 "$ITAKU" kessai acme/q-000001 --approve --key "$T/kacho.key"
+expect_output "acme/q-000001 is approved"
+expect_exit 0 "$ITAKU" verify
+ok "two drafts of one request at once: the second drafter's clone follows the hub's draft, keeps its own aside, and the draft is sealed"
 finish

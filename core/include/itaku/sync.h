@@ -85,8 +85,12 @@ int itk_sync_take(git_oid *tip, itk_registry *reg, const char *party, const char
  * tip off it is refused (V8). Only when every commit passes and every line
  * tip may move are the lines and, with opts->take_requests, the request branches of
  * main's party and its descendants (fast-forward only) published. source
- * names where it came from in messages. The quarantine is emptied in every
- * case. report may be NULL. */
+ * names where it came from in messages. Decision branches decisions/<R>/<rec>
+ * (決裁, V12) move only to the city's commits, forward; one that diverged from
+ * this clone's (another officer's draft or seal reached the source first)
+ * is taken as the source holds it unless main here contains it, this
+ * clone's tip kept at refs/itaku/overtaken/… and told in report->overtaken.
+ * The quarantine is emptied in every case. report may be NULL. */
 int itk_sync_publish(itk_sync_report *report, itk_registry *reg, const char *name,
                      const char *main_party, const char *source, const itk_take_options *opts);
 
