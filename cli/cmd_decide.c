@@ -28,11 +28,19 @@ int cmd_decide(int argc, char **argv)
          CLI_DAY},
         {"max-uses", 0, CLI_NUMBER, &max_uses, "N", N_("how many times it may be used"), 0},
         {"reason", 0, CLI_STRING, &o.reason, "TEXT", N_("why"), 0},
+        {"redraft", 0, CLI_SWITCH, &o.redraft, NULL,
+         N_("決裁: draft the decision again on the current main (seals on the earlier draft stop "
+            "counting)"),
+         0},
         CLI_OPT_KEY(&key),
         {0}};
     const cli_opt other_opts[] = {
         {NULL, 0, CLI_ID, NULL, "REQUEST", N_("the request to decide"), 0},
         {"reason", 0, CLI_STRING, &o.reason, "TEXT", N_("why"), CLI_REQUIRED},
+        {"redraft", 0, CLI_SWITCH, &o.redraft, NULL,
+         N_("決裁: draft the decision again on the current main (seals on the earlier draft stop "
+            "counting)"),
+         0},
         CLI_OPT_KEY(&key),
         {0}};
     const cli_spec spec = {
@@ -74,12 +82,20 @@ int cmd_decide(int argc, char **argv)
     itk_buf waiting = ITK_BUF_INIT;
     if (itk_request_resolve(&info, reg, argv[optind]) == 0 && strcmp(info.state, "pending") == 0 &&
         itk_kessai_where(code, &waiting, reg, info.requester, info.id) == 0 && code[0]) {
-        printf(_("Drafted (起案) the decision on %s (%s) in commit %.12s, on branch "
-                 "decisions/%s/%s; it waits for the seals of %s: each runs itaku kessai %s "
-                 "--%s.\n"),
-               cli_safe(info.name), o.outcome, git_oid_tostr_s(&out), cli_safe(info.requester),
-               cli_safe(info.id), waiting.size ? cli_safe(waiting.ptr) : "?", cli_safe(info.name),
-               argv[0]);
+        if (o.redraft)
+            printf(_("Drafted (起案) the decision on %s (%s) again in commit %.12s, on the current "
+                     "main, on branch decisions/%s/%s; seals on the earlier draft no longer "
+                     "count. It waits for the seals of %s: each runs itaku kessai %s --%s.\n"),
+                   cli_safe(info.name), o.outcome, git_oid_tostr_s(&out), cli_safe(info.requester),
+                   cli_safe(info.id), waiting.size ? cli_safe(waiting.ptr) : "?",
+                   cli_safe(info.name), argv[0]);
+        else
+            printf(_("Drafted (起案) the decision on %s (%s) in commit %.12s, on branch "
+                     "decisions/%s/%s; it waits for the seals of %s: each runs itaku kessai %s "
+                     "--%s.\n"),
+                   cli_safe(info.name), o.outcome, git_oid_tostr_s(&out), cli_safe(info.requester),
+                   cli_safe(info.id), waiting.size ? cli_safe(waiting.ptr) : "?",
+                   cli_safe(info.name), argv[0]);
         itk_buf_dispose(&waiting);
         rc = EXIT_OK;
         goto done;

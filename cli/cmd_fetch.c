@@ -32,6 +32,35 @@ void cli_print_take(const itk_sync_report *r)
     if (r->nrequests)
         printf(P_("  %zu request branch taken\n", "  %zu request branches taken\n", r->nrequests),
                r->nrequests);
+    for (size_t i = 0; i < r->novertaken; i++) {
+        const itk_overtaken *o = &r->overtaken[i];
+        const char *act = strcmp(o->verdict, "approved") == 0   ? "approve"
+                          : strcmp(o->verdict, "rejected") == 0 ? "reject"
+                                                                : "return";
+        char kept[16];
+        git_oid_tostr(kept, sizeof(kept), &o->kept);
+        if (strcmp(o->type, "seal") == 0) {
+            printf(_("  %s: seal %s by %s (%s) was not published: the source's decision branch "
+                     "had moved on meanwhile (another officer sealed first). The branch now "
+                     "follows the source's; this clone's (%.12s) is kept at "
+                     "refs/itaku/overtaken/decisions/%s. %s seals again with: itaku kessai %s "
+                     "--%s"),
+                   cli_safe(o->request), cli_safe(o->id), cli_safe(o->principal),
+                   cli_safe(o->verdict), kept, cli_safe(o->request), cli_safe(o->principal),
+                   cli_safe(o->request), act);
+            if (o->acting_for[0])
+                printf(" --acting-for %s", cli_safe(o->acting_for));
+            if (o->reason[0])
+                printf(" --reason \"%s\"", cli_safe(o->reason));
+            printf("\n");
+        } else
+            printf(_("  %s: draft %s by %s (%s) was not published: the source holds another "
+                     "draft of it, which this clone now follows; this clone's (%.12s) is kept "
+                     "at refs/itaku/overtaken/decisions/%s. Seal that draft with itaku kessai "
+                     "%s --approve, --reject or --return\n"),
+                   cli_safe(o->request), cli_safe(o->id), cli_safe(o->principal),
+                   cli_safe(o->verdict), kept, cli_safe(o->request), cli_safe(o->request));
+    }
     printf(P_("Verified %zu commit; refs/itaku/lines/ now hold what passed.\n",
               "Verified %zu commits; refs/itaku/lines/ now hold what passed.\n", r->ncommits),
            r->ncommits);

@@ -140,6 +140,56 @@ static int draft_in(char path[200], json_t **body, git_repository *repo, const g
     return found;
 }
 
+/* The draft of request name that commit (a draft commit) adds: the one
+ * among its tree's drafts that no parent holds (a draft made again merges
+ * the earlier draft's branch). *body is replaced when one is found. */
+static int draft_added(json_t **body, git_repository *repo, const git_commit *commit,
+                       const char *city, const char *requester, const char *name)
+{
+    git_tree *tree = NULL;
+    char **paths = NULL;
+    size_t n = 0;
+    int rc = 0, found = 0;
+    if (git_commit_tree(&tree, commit) < 0)
+        return itk_error_git("cannot read the draft");
+    if (itk_tree_records(&paths, &n, repo, tree, city, "draft")) {
+        itk_error_clear();
+        n = 0;
+    }
+    for (size_t i = 0; i < n && !found; i++) {
+        itk_path_info pi;
+        json_t *rec = NULL;
+        itk_path_classify(&pi, paths[i]);
+        if (strcmp(pi.requester, requester) != 0 ||
+            itk_tree_read_json(&rec, repo, tree, paths[i])) {
+            itk_error_clear();
+            continue;
+        }
+        const char *req = body_str(rec, "request");
+        int in_parent = 0;
+        for (unsigned k = 0;
+             req && strcmp(req, name) == 0 && !in_parent && k < git_commit_parentcount(commit);
+             k++) {
+            git_commit *parent = NULL;
+            git_tree *pt = NULL;
+            in_parent = git_commit_parent(&parent, commit, k) < 0 ||
+                        git_commit_tree(&pt, parent) < 0 || holds(pt, paths[i]);
+            git_error_clear();
+            git_tree_free(pt);
+            git_commit_free(parent);
+        }
+        if (req && strcmp(req, name) == 0 && !in_parent) {
+            found = 1;
+            json_decref(*body);
+            *body = json_incref(json_object_get(rec, "body"));
+        }
+        json_decref(rec);
+    }
+    itk_string_list_free(paths, n);
+    git_tree_free(tree);
+    return rc;
+}
+
 /* The key that signed commit id (verified): its SHA256 fingerprint. */
 static int signed_by(char fpr[64], git_repository *repo, const git_oid *id)
 {
@@ -224,8 +274,9 @@ static int progress_open(in_progress *p, itk_registry *reg, const itk_request_in
         git_tree_free(pt);
         if (lacks) {
             p->draft = *git_commit_id(c);
-            rc =
-                git_commit_tree(&p->draft_tree, c) < 0 ? itk_error_git("cannot read the draft") : 0;
+            rc = draft_added(&p->draft_body, reg->repo, c, p->city, info->requester, info->name);
+            if (!rc && git_commit_tree(&p->draft_tree, c) < 0)
+                rc = itk_error_git("cannot read the draft");
             if (!rc && (!parent || git_commit_tree(&p->main_tree, parent) < 0))
                 rc = itk_error_git("cannot read the commit that the draft on %s was made on",
                                    p->ref);
@@ -307,6 +358,25 @@ static int meets_now(int *met, in_progress *p, git_repository *repo, const git_t
     if (!rc)
         *met = !now.found || seals_meet(p, &now, verdict, missing, used_now);
     return rc;
+}
+
+/* rc, with the way out added to the message set: when no holder of a post
+ * can seal this draft (a key added after it cannot, a key renewed), the
+ * draft is made again on main now. */
+static const char *action_of(const char *outcome);
+
+static int redraft_hint(int rc, const in_progress *p, const itk_request_info *info)
+{
+    char first[ITK_ERROR_MAX];
+    const char *outcome = json_string_value(json_object_get(p->draft_body, "outcome"));
+    snprintf(first, sizeof(first), "%s", itk_error_last());
+    return itk_error_set(rc,
+                         "%s. If no holder of the post can seal this draft (起案 %.12s; a key "
+                         "added or renewed after it cannot), an officer whose post may draft "
+                         "drafts it again on the current main with itaku %s %s --redraft, and "
+                         "each post seals the new draft",
+                         first, git_oid_tostr_s(&p->draft), action_of(outcome ? outcome : ""),
+                         info->name);
 }
 
 /* The error when the seals of verdict fall short of r because seal s no
@@ -519,7 +589,7 @@ void itk_decision_terms_set(json_t *body, const itk_decision_options *o)
 static int write_draft(git_oid *out, itk_registry *reg, itk_signer *signer,
                        const itk_request_info *info, const char *sha, const git_oid *request_tip,
                        const char *outcome, const itk_decision_options *o, const char *post,
-                       const itk_identity *me, const git_tree *head_tree)
+                       const itk_identity *me, const git_tree *head_tree, const git_oid *prev)
 {
     git_oid head;
     itk_change *c = NULL;
@@ -529,7 +599,7 @@ static int write_draft(git_oid *out, itk_registry *reg, itk_signer *signer,
     int rc;
     if (git_reference_name_to_id(&head, reg->repo, "HEAD") < 0)
         return itk_error_git("cannot read HEAD");
-    int merge = !git_oid_equal(&head, request_tip) &&
+    int merge = !prev && !git_oid_equal(&head, request_tip) &&
                 git_graph_descendant_of(reg->repo, &head, request_tip) != 1;
     git_error_clear();
     json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:s}", "request", info->name, "request_sha256",
@@ -541,20 +611,32 @@ static int write_draft(git_oid *out, itk_registry *reg, itk_signer *signer,
     if ((rc = itk_registry_now(created, reg)) ||
         (rc = itk_chain_path(chain, &nchain, reg->repo, head_tree, info->requester)) ||
         (rc = itk_change_new(&c, "draft", "Draft")) ||
-        (rc = itk_change_set_subject(c, "Draft the decision (起案) on %s: %s", info->name,
-                                     outcome)) ||
+        (rc = prev ? itk_change_set_subject(c, "Draft the decision (起案) on %s again: %s",
+                                            info->name, outcome)
+                   : itk_change_set_subject(c, "Draft the decision (起案) on %s: %s", info->name,
+                                            outcome)) ||
         (rc = itk_record_append(&path, &id, c, reg, me, created, "draft", info->requester, body,
                                 NULL)) ||
         (rc = itk_change_trailer(c, ITK_TRAILER_REQUEST, info->name)))
         goto done;
-    if (merge && nchain >= 2) {
+    if (prev) {
+        /* the earlier draft's branch, the city's own line, as the final
+         * decision merges it */
+        char received[128];
+        snprintf(received, sizeof(received), "%s %s", me->party, git_oid_tostr_s(prev));
+        if ((rc = itk_change_trailer(c, ITK_TRAILER_RECEIVED, received)))
+            goto done;
+    } else if (merge && nchain >= 2) {
         char received[128];
         snprintf(received, sizeof(received), "%s %s", chain[nchain - 2],
                  git_oid_tostr_s(request_tip));
         if ((rc = itk_change_trailer(c, ITK_TRAILER_RECEIVED, received)))
             goto done;
     }
-    rc = commit_to_ref(out, reg, signer, c, &head, merge ? request_tip : NULL, ref, NULL);
+    /* again: the merge of main now and the earlier draft's branch, which
+     * moves forward */
+    rc = prev ? commit_to_ref(out, reg, signer, c, &head, prev, ref, prev)
+              : commit_to_ref(out, reg, signer, c, &head, merge ? request_tip : NULL, ref, NULL);
 done:
     json_decref(body);
     itk_change_free(c);
@@ -623,6 +705,35 @@ static int decision_fits_draft(const in_progress *p, const itk_request_info *inf
     return 0;
 }
 
+/* Refuses (ITK_EAUTH) a drafter whose post (post, read before the draft)
+ * the rule r does not let draft. */
+static int may_draft(const itk_kessai_rule *r, const itk_request_info *info, const char *city,
+                     const itk_identity *me, const itk_buf *post)
+{
+    if (itk_kessai_may_draft(r, post->size ? post->ptr : NULL))
+        return 0;
+    itk_buf allowed = ITK_BUF_INIT;
+    int rc = 0;
+    for (size_t i = 0; i < r->ndrafters; i++)
+        itk_buf_printf(&allowed, "%s%s", i ? ", " : "", r->drafters[i]);
+    if (post->size)
+        rc = itk_error_set(ITK_EAUTH,
+                           "the decision rule in force (%s) lets %s draft (起案) a "
+                           "decision on a %s request; %s/%s's post is %s. Ask one of "
+                           "them, or record the post with itaku key attributes --post",
+                           r->source, allowed.ptr ? allowed.ptr : "?", info->kind, city,
+                           me->principal, post->ptr);
+    else
+        rc = itk_error_set(ITK_EAUTH,
+                           "the decision rule in force (%s) lets %s draft (起案) a "
+                           "decision on a %s request; %s/%s has no post recorded. Ask one "
+                           "of them, or record the post with itaku key attributes --post",
+                           r->source, allowed.ptr ? allowed.ptr : "?", info->kind, city,
+                           me->principal);
+    itk_buf_dispose(&allowed);
+    return rc;
+}
+
 int itk_kessai_route_decide(git_oid *out, itk_kessai_route *route, itk_registry *reg,
                             itk_signer *signer, const itk_request_info *info, const char *sha,
                             const git_oid *request_tip, const char *outcome,
@@ -651,34 +762,45 @@ int itk_kessai_route_decide(git_oid *out, itk_kessai_route *route, itk_registry 
             (rc = itk_registry_identify(&me, reg, head_tree, signer)) ||
             (rc = post_of(&post, reg, head_tree, city, &me)))
             goto done;
-        if (!itk_kessai_may_draft(&rule, post.size ? post.ptr : NULL)) {
-            itk_buf allowed = ITK_BUF_INIT;
-            for (size_t i = 0; i < rule.ndrafters; i++)
-                itk_buf_printf(&allowed, "%s%s", i ? ", " : "", rule.drafters[i]);
-            if (post.size)
-                rc = itk_error_set(ITK_EAUTH,
-                                   "the decision rule in force (%s) lets %s draft (起案) a "
-                                   "decision on a %s request; %s/%s's post is %s. Ask one of "
-                                   "them, or record the post with itaku key attributes --post",
-                                   rule.source, allowed.ptr ? allowed.ptr : "?", info->kind, city,
-                                   me.principal, post.ptr);
-            else
-                rc = itk_error_set(ITK_EAUTH,
-                                   "the decision rule in force (%s) lets %s draft (起案) a "
-                                   "decision on a %s request; %s/%s has no post recorded. Ask one "
-                                   "of them, or record the post with itaku key attributes --post",
-                                   rule.source, allowed.ptr ? allowed.ptr : "?", info->kind, city,
-                                   me.principal);
-            itk_buf_dispose(&allowed);
+        if ((rc = may_draft(&rule, info, city, &me, &post)))
+            goto done;
+        if (o->redraft) {
+            rc = itk_error_set(ITK_ENOTFOUND,
+                               "%s has no draft to draft again (no branch decisions/%s/%s); "
+                               "draft it with itaku %s %s",
+                               info->name, info->requester, info->id, action_of(outcome),
+                               info->name);
             goto done;
         }
         if (!(rc = write_draft(out, reg, signer, info, sha, request_tip, outcome, o, post.ptr, &me,
-                               head_tree)))
+                               head_tree, NULL)))
             route->kind = ITK_KESSAI_DRAFTED;
         goto done;
     }
     if (rc)
         goto done;
+    if (o->redraft) {
+        /* a draft again, on main now, under the rule in force on it, by a
+         * post that may draft there */
+        if ((rc = main_now(&head_tree, reg, &p, info)) ||
+            (rc = itk_kessai_rule_at(&rule, reg->repo, head_tree, info->kind, outcome)))
+            goto done;
+        if (!rule.found) {
+            rc = itk_error_set(ITK_ECONFLICT,
+                               "no decision rule in force on main covers a %s request %s; "
+                               "there is nothing to draft again",
+                               info->kind, outcome);
+            goto done;
+        }
+        if ((rc = itk_registry_identify(&me, reg, head_tree, signer)) ||
+            (rc = post_of(&post, reg, head_tree, p.city, &me)) ||
+            (rc = may_draft(&rule, info, p.city, &me, &post)))
+            goto done;
+        if (!(rc = write_draft(out, reg, signer, info, sha, request_tip, outcome, o, post.ptr, &me,
+                               head_tree, &p.tip)))
+            route->kind = ITK_KESSAI_DRAFTED;
+        goto done;
+    }
     /* a decision branch: the rule in force on main as the draft was made
      * decides, with the seals that still stand on main now */
     if ((rc = main_now(&head_tree, reg, &p, info)) ||
@@ -702,7 +824,7 @@ int itk_kessai_route_decide(git_oid *out, itk_kessai_route *route, itk_registry 
         for (size_t i = 0; i < p.nseals; i++)
             if (p.seals[i].standing != ITK_SEAL_STANDS &&
                 strcmp(p.seals[i].verdict, outcome) == 0) {
-                rc = seal_gone(&p, &p.seals[i], info, missing.ptr, outcome);
+                rc = redraft_hint(seal_gone(&p, &p.seals[i], info, missing.ptr, outcome), &p, info);
                 goto done;
             }
         if (!met_now)
@@ -817,13 +939,17 @@ int itk_kessai_seal(git_oid *out, int *met, itk_registry *reg, itk_signer *signe
                            "of yours registered before the draft, or ask another holder of the "
                            "post the rule names",
                            me.party, me.principal, info->name, draft_hex);
+        rc = redraft_hint(rc, &p, info);
         goto done;
     }
     itk_error_clear();
     if (rc || (rc = post_of(&post, reg, p.tip_tree, p.city, &me)) ||
         (rc = itk_registry_now(created, reg)) ||
-        (rc = mine_stands(reg, signer, head_tree, &p, &me, &post, info)))
+        (rc = mine_stands(reg, signer, head_tree, &p, &me, &post, info))) {
+        if (rc == ITK_EAUTH)
+            rc = redraft_hint(rc, &p, info);
         goto done;
+    }
     if (strcmp(me.party, p.city) != 0) {
         rc = itk_error_set(ITK_EAUTH, "only the city's officers seal its decisions; %s is %s's",
                            me.principal, me.party);
@@ -986,4 +1112,120 @@ int itk_kessai_where_words(itk_buf *state, itk_buf *next, const itk_labels *labe
     if (!rc && waiting && *waiting)
         rc = itk_buf_printf(next, "%s%s", waiting, suffix ? suffix : "");
     return rc;
+}
+
+/* The draft or seal record commit c adds to its first parent, if any, into
+ * o (its request and kept tip already set). 1 when one was found. */
+static int overtaken_record(itk_overtaken *o, git_repository *repo, git_commit *c)
+{
+    git_commit *parent = NULL;
+    git_tree *tree = NULL, *ptree = NULL;
+    git_diff *diff = NULL;
+    int found = 0;
+    if (git_commit_tree(&tree, c) < 0 ||
+        (git_commit_parentcount(c) > 0 &&
+         (git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(&ptree, parent) < 0)) ||
+        git_diff_tree_to_tree(&diff, repo, ptree, tree, NULL) < 0)
+        goto done;
+    for (size_t i = 0; !found && i < git_diff_num_deltas(diff); i++) {
+        const git_diff_delta *dd = git_diff_get_delta(diff, i);
+        itk_path_info pi;
+        json_t *rec = NULL;
+        itk_path_classify(&pi, dd->new_file.path);
+        if (dd->status != GIT_DELTA_ADDED || pi.kind != ITK_PATH_RECORD || !pi.type ||
+            (strcmp(pi.type->type, "seal") != 0 && strcmp(pi.type->type, "draft") != 0) ||
+            itk_tree_read_json(&rec, repo, tree, dd->new_file.path) != 0)
+            continue;
+        const char *req = body_str(rec, "request");
+        if (req && strcmp(req, o->request) == 0) {
+            const char *v =
+                body_str(rec, strcmp(pi.type->type, "seal") == 0 ? "verdict" : "outcome");
+            const char *who =
+                body_str(rec, strcmp(pi.type->type, "seal") == 0 ? "principal" : "drafter");
+            const char *reason = body_str(rec, "reason"), *af = body_str(rec, "acting_for");
+            snprintf(o->type, sizeof(o->type), "%s", pi.type->type);
+            snprintf(o->id, sizeof(o->id), "%s", pi.id);
+            snprintf(o->principal, sizeof(o->principal), "%s", who ? who : "");
+            snprintf(o->verdict, sizeof(o->verdict), "%s", v ? v : "");
+            snprintf(o->reason, sizeof(o->reason), "%s", reason ? reason : "");
+            snprintf(o->acting_for, sizeof(o->acting_for), "%s", af ? af : "");
+            found = 1;
+        }
+        json_decref(rec);
+    }
+done:
+    itk_error_clear();
+    git_error_clear();
+    git_diff_free(diff);
+    git_tree_free(ptree);
+    git_tree_free(tree);
+    git_commit_free(parent);
+    return found;
+}
+
+int itk_kessai_overtake(itk_overtaken *out, size_t cap, size_t *n, int *moved, git_repository *repo,
+                        const char *ref, const git_oid *held, const git_oid *published)
+{
+    git_oid head, base;
+    itk_overtaken found[ITK_SYNC_MAX_OVERTAKEN];
+    size_t nfound = 0;
+    char kept_ref[300];
+    git_commit *c = NULL;
+    git_reference *r = NULL;
+    *moved = 0;
+    if (strncmp(ref, ITK_REF_DECISIONS, ITK_PREFIX_LEN(ITK_REF_DECISIONS)) != 0)
+        return itk_error_set(ITK_EINVALID, "%s is no decision branch", ref);
+    const char *branch = ref + ITK_PREFIX_LEN("refs/heads/");
+    const char *name = ref + ITK_PREFIX_LEN(ITK_REF_DECISIONS);
+    /* decided here: the branch stays as main holds it */
+    if (git_reference_name_to_id(&head, repo, "HEAD") == 0 &&
+        (git_oid_equal(&head, held) || git_graph_descendant_of(repo, &head, held) == 1)) {
+        git_error_clear();
+        return 0;
+    }
+    git_error_clear();
+    int have_base = git_merge_base(&base, repo, held, published) == 0;
+    git_error_clear();
+    if (git_commit_lookup(&c, repo, held) < 0)
+        return itk_error_git("cannot read %s", ref);
+    for (size_t k = 0; c && k < KESSAI_MAX_WALK; k++) {
+        const git_oid *id = git_commit_id(c);
+        git_commit *parent = NULL;
+        if ((have_base && git_oid_equal(id, &base)) ||
+            git_graph_descendant_of(repo, published, id) == 1)
+            break;
+        git_error_clear();
+        itk_overtaken *o = &found[nfound < ITK_SYNC_MAX_OVERTAKEN ? nfound : 0];
+        memset(o, 0, sizeof(*o));
+        snprintf(o->request, sizeof(o->request), "%s", name);
+        o->kept = *held;
+        if (nfound < ITK_SYNC_MAX_OVERTAKEN && overtaken_record(o, repo, c))
+            nfound++;
+        if (git_commit_parentcount(c) == 0 || git_commit_parent(&parent, c, 0) < 0)
+            parent = NULL;
+        git_error_clear();
+        git_commit_free(c);
+        c = parent;
+    }
+    git_commit_free(c);
+    snprintf(kept_ref, sizeof(kept_ref), ITK_REF_OVERTAKEN "%s", branch);
+    itk_fault_point("ref-before");
+    if (git_reference_create(&r, repo, kept_ref, held, 1, "itaku: overtaken on take") < 0)
+        return itk_error_git("cannot keep %s at %s", ref, kept_ref);
+    git_reference_free(r);
+    r = NULL;
+    if (git_reference_create_matching(&r, repo, ref, published, 1, held,
+                                      "itaku: take decision branch (overtaken)") < 0) {
+        int rc = itk_error_git("cannot move %s", ref);
+        git_reference_remove(repo, kept_ref);
+        git_error_clear();
+        return rc;
+    }
+    git_reference_free(r);
+    itk_fault_point("ref-after");
+    *moved = 1;
+    /* oldest first */
+    for (size_t i = nfound; i-- > 0 && *n < cap;)
+        out[(*n)++] = found[i];
+    return 0;
 }

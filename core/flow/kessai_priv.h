@@ -7,6 +7,7 @@
 
 #include "itaku/flow.h"
 #include "itaku/requests.h"
+#include "itaku/sync.h"
 #include "registry_priv.h"
 
 typedef enum {
@@ -49,5 +50,20 @@ int itk_kessai_route_decide(git_oid *out, itk_kessai_route *route, itk_registry 
                             itk_signer *signer, const itk_request_info *info, const char *sha,
                             const git_oid *request_tip, const char *outcome,
                             const itk_decision_options *o);
+
+/* Where take sets aside a decision branch's local tip: the branch name
+ * under refs/heads/ moved under this prefix. */
+#define ITK_REF_OVERTAKEN "refs/itaku/overtaken/"
+
+/* A decision branch ref (refs/heads/decisions/<R>/<rec>) held at `held`
+ * here, offered at `published` by a source (verified, the city's), neither
+ * containing the other: another officer's seal reached the source first.
+ * Unless HEAD contains held (the decision was taken here), the drafts and
+ * seals held adds to what it shares with published are described in out
+ * (at most cap, oldest first; *n counts them, not beyond cap), held is kept
+ * at ITK_REF_OVERTAKEN<branch> and ref moves to published; *moved is 1 then.
+ * Nothing moves on an error. */
+int itk_kessai_overtake(itk_overtaken *out, size_t cap, size_t *n, int *moved, git_repository *repo,
+                        const char *ref, const git_oid *held, const git_oid *published);
 
 #endif

@@ -180,6 +180,16 @@ static int spec_add(spec_list *l, itk_buf *pushed, const char *local, const char
     return itk_buf_printf(pushed, "%s -> %s\n", local, dst);
 }
 
+/* Whether repo holds object id. */
+static int known(git_repository *repo, const git_oid *id)
+{
+    git_odb *odb = NULL;
+    int yes = git_repository_odb(&odb, repo) == 0 && git_odb_exists(odb, id);
+    git_odb_free(odb);
+    git_error_clear();
+    return yes;
+}
+
 /* Whether our id should replace what the server holds (theirs NULL: new). */
 static int worth_pushing(git_repository *repo, const git_oid *ours, const git_remote_head *theirs)
 {
@@ -268,8 +278,25 @@ int itk_remote_push(itk_buf *pushed, itk_registry *reg, itk_signer *signer, cons
         while (!rc && git_reference_next(&ref, it) == 0) {
             const char *rn = git_reference_name(ref);
             const git_oid *id = git_reference_target(ref);
-            if (id && worth_pushing(repo, id, remote_head(heads, nheads, rn)))
+            const git_remote_head *theirs = remote_head(heads, nheads, rn);
+            if (id && worth_pushing(repo, id, theirs))
                 rc = spec_add(&specs, pushed, rn, rn);
+            else if (id && theirs && !git_oid_equal(id, &theirs->oid) &&
+                     (!known(repo, &theirs->oid) ||
+                      git_graph_descendant_of(repo, &theirs->oid, id) != 1)) {
+                /* the remote's branch holds what we lack: behind it, or
+                 * overtaken there (another officer's seal first); left as
+                 * it is, said */
+                git_error_clear();
+                itk_notice_set("%s on remote '%s' holds commits this clone lacks (%.12s), so it "
+                               "was not pushed. Run itaku fetch %s: it takes that "
+                               "branch, and when a draft or seal of this clone was overtaken "
+                               "there (another officer's reached it first) sets it aside and "
+                               "says how to make it again (itaku kessai)",
+                               rn + ITK_PREFIX_LEN("refs/heads/"), name,
+                               git_oid_tostr_s(&theirs->oid), name);
+            }
+            git_error_clear();
             git_reference_free(ref);
         }
     }

@@ -17,6 +17,7 @@
 #include "packscan.h"
 #include "remote_auth.h"
 #include "senders_priv.h"
+#include "kessai_priv.h"
 #include "sync_priv.h"
 
 #include <errno.h>
@@ -375,9 +376,12 @@ static size_t take_requests(git_repository *repo, const incoming_set *s)
 
 /* Decision branches (決裁, V12): each only to a commit signed by the city
  * (its officers share drafts and seals), forward only; one signed by
- * anyone else is refused alone, with a notice. */
+ * anyone else is refused alone, with a notice. One that moved on at the
+ * source while this clone added a draft or seal of its own (another
+ * officer's seal pushed first) is taken as the source holds it, this
+ * clone's tip kept aside and what it held told in report. */
 static void take_decisions(git_repository *repo, incoming_set *s, const itk_oidmap *signers,
-                           const char *source)
+                           const char *source, itk_sync_report *report)
 {
     for (size_t i = 0; i < s->n; i++) {
         incoming_ref *in = &s->refs[i];
@@ -408,6 +412,17 @@ static void take_decisions(git_repository *repo, incoming_set *s, const itk_oidm
                                          "itaku: take decision branch") == 0)
                     itk_fault_point("ref-after");
                 git_reference_free(nr);
+            } else if (move < 0) {
+                itk_overtaken spare[ITK_SYNC_MAX_OVERTAKEN];
+                size_t nspare = 0;
+                int moved = 0;
+                if (report)
+                    itk_kessai_overtake(report->overtaken, ITK_SYNC_MAX_OVERTAKEN,
+                                        &report->novertaken, &moved, repo, local, &in->held,
+                                        &in->id);
+                else
+                    itk_kessai_overtake(spare, ITK_SYNC_MAX_OVERTAKEN, &nspare, &moved, repo, local,
+                                        &in->held, &in->id);
             }
         }
         json_decref(contract);
@@ -518,7 +533,7 @@ static int publish(itk_sync_report *report, itk_registry *reg, const char *name,
         itk_error_clear();
     }
     if (take)
-        take_decisions(repo, &s, &signers, source);
+        take_decisions(repo, &s, &signers, source, report);
     for (size_t i = 0; i < s.n && !rc; i++) {
         const incoming_ref *in = &s.refs[i];
         char line[160];

@@ -96,6 +96,25 @@ static void draft_dispose(draft_at *d)
     memset(d, 0, sizeof(*d));
 }
 
+/* Does a parent of c after the first hold path? A draft made again merges
+ * the earlier draft's branch: its draft is the one no parent holds. */
+static int in_other_parent(const git_commit *c, const char *path)
+{
+    int held = 0;
+    for (unsigned k = 1; !held && k < git_commit_parentcount(c); k++) {
+        git_commit *parent = NULL;
+        git_tree *t = NULL;
+        git_tree_entry *e = NULL;
+        held = git_commit_parent(&parent, c, k) < 0 || git_commit_tree(&t, parent) < 0 ||
+               git_tree_entry_bypath(&e, t, path) == 0;
+        git_error_clear();
+        git_tree_entry_free(e);
+        git_tree_free(t);
+        git_commit_free(parent);
+    }
+    return held;
+}
+
 /* 1 when hex names a commit that added a draft of request name by the city
  * (a record under parties/<city>/drafts/<requester>/), filling d. */
 static int draft_open(draft_at *d, itk_policy *p, const char *city, const char *hex,
@@ -119,7 +138,7 @@ static int draft_open(draft_at *d, itk_policy *p, const char *city, const char *
         git_tree_entry *e = NULL;
         if (itk_tree_read_json(&rec, p->repo, d->tree, paths[i]) == 0 && bstr(rec, "request") &&
             strcmp(bstr(rec, "request"), name) == 0 &&
-            git_tree_entry_bypath(&e, pt, paths[i]) < 0) {
+            git_tree_entry_bypath(&e, pt, paths[i]) < 0 && !in_other_parent(c, paths[i])) {
             found = 1;
             d->rec = json_incref(rec);
         }

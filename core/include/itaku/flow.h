@@ -62,12 +62,17 @@ typedef struct {
     const char *conditions;
     const char *valid_until; /* YYYY-MM-DD or NULL */
     long long max_uses;      /* 0: unlimited */
+    /* 決裁 (V12): draft the decision again on the current main, on the
+     * request's decision branch (forward only); seals on the earlier draft
+     * stop counting. For when a post's holders cannot seal the earlier
+     * draft (keys added after it, renewed). ITK_ENOTFOUND without a draft. */
+    int redraft;
 } itk_decision_options;
 
 #define ITK_DECISION_OPTIONS_VERSION 1
 #define ITK_DECISION_OPTIONS_INIT                                                                  \
     {                                                                                              \
-        ITK_DECISION_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0                                    \
+        ITK_DECISION_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, 0                                 \
     }
 
 /* The city decides a request by merging its branch with the decision; an

@@ -6,6 +6,7 @@
 #ifndef ITAKU_SYNC_H
 #define ITAKU_SYNC_H
 
+#include "itaku/record.h"
 #include "itaku/registry.h"
 
 typedef struct {
@@ -32,6 +33,26 @@ typedef struct {
     int nothing_new;                  /* new_tip is older than old_tip, which the line keeps */
 } itk_line_update;
 
+/* The most unpublished drafts and seals one take reports as set aside. */
+#define ITK_SYNC_MAX_OVERTAKEN 16
+
+/* A draft or seal of this clone that a take found overtaken (決裁, DESIGN
+ * V12): the source's decision branch had moved on meanwhile (another
+ * officer's seal, pushed first), so the take moved the branch to the
+ * source's and kept this clone's old tip at refs/itaku/overtaken/<branch>
+ * (nothing is lost). The seal is made again on the branch taken with
+ * `itaku kessai` (a new id, signed anew). */
+typedef struct {
+    char request[ITK_PARTY_ID_MAX + 24]; /* "<requester>/<rec>" */
+    char type[8];                        /* "seal" or "draft" */
+    char id[ITK_RECORD_ID_MAX + 1];      /* the record's id (s-000001) */
+    char principal[65];                  /* who made it */
+    char verdict[16];                    /* a seal's verdict, a draft's outcome */
+    char reason[256];                    /* its reason ("" none; cut at 255 bytes) */
+    char acting_for[64];                 /* a 代決's post ("" none) */
+    git_oid kept;                        /* the old tip, kept */
+} itk_overtaken;
+
 /* What a take published. */
 typedef struct {
     itk_line_update lines[ITK_SYNC_MAX_LINES];
@@ -40,6 +61,8 @@ typedef struct {
     size_t ncommits;   /* commits verified */
     size_t nrefused;   /* request branches that may move nowhere, left as they were */
     char refused[512]; /* why the first of them was refused; "" when none */
+    itk_overtaken overtaken[ITK_SYNC_MAX_OVERTAKEN]; /* set aside, oldest first */
+    size_t novertaken;
 } itk_sync_report;
 
 /* Fetches party's main (and request branches) from url, a path or a URL
@@ -62,8 +85,12 @@ int itk_sync_take(git_oid *tip, itk_registry *reg, const char *party, const char
  * tip off it is refused (V8). Only when every commit passes and every line
  * tip may move are the lines and, with opts->take_requests, the request branches of
  * main's party and its descendants (fast-forward only) published. source
- * names where it came from in messages. The quarantine is emptied in every
- * case. report may be NULL. */
+ * names where it came from in messages. Decision branches decisions/<R>/<rec>
+ * (決裁, V12) move only to the city's commits, forward; one that diverged from
+ * this clone's (another officer's draft or seal reached the source first)
+ * is taken as the source holds it unless main here contains it, this
+ * clone's tip kept at refs/itaku/overtaken/… and told in report->overtaken.
+ * The quarantine is emptied in every case. report may be NULL. */
 int itk_sync_publish(itk_sync_report *report, itk_registry *reg, const char *name,
                      const char *main_party, const char *source, const itk_take_options *opts);
 
