@@ -13,7 +13,7 @@ export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_supp
 # purpose use needs 部長 and 課長, a 次長 seals for an absent 部長
 kessai_rules() {
     cat >"$T/rules.json" <<'JSON'
-{"decision_rules": [
+{"post_setters": [], "decision_rules": [
   {"request_kinds": ["copy"], "outcomes": ["approved"], "drafters": ["係長"], "approvers": [{"post": "課長", "count": 1}]},
   {"request_kinds": ["copy"], "outcomes": ["rejected", "returned"], "drafters": ["担当"], "approvers": [{"post": "課長", "count": 1}]},
   {"request_kinds": ["take-out"], "drafters": ["担当"], "approvers": [{"post": "課長", "count": 2}]},

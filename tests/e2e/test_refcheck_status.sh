@@ -21,7 +21,7 @@ reg() {
 expect_exit 0 "$ITAKU" form submit 1 "$FORM1_BODY"
 
 # the verifier (確認者) is checked as the handler is, at write time
-expect_refused "register: verifier '山田' is no one acme's form 1 names.*closest:" \
+expect_refused "The verifier '山田' is not on acme's form 1.*Closest names on form 1:" \
     reg --item-id A-1 --handler "鈴木一郎" --verifier "山田" --occurred-at 2026-12-02T09:00:00+09:00
 expect_exit 0 reg --item-id A-1 --handler "鈴木一郎" --verifier "佐藤 花子" \
     --occurred-at 2026-12-02T09:00:00+09:00
