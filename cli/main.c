@@ -27,7 +27,9 @@ static const struct {
      NEEDS_RS},
     {"key", cmd_key, N_("generate, show, add, rotate, retire, recover keys; mark one compromised"),
      0},
-    {"contract", cmd_contract, N_("show and publish schema and obligations versions (the city)"),
+    {"contract", cmd_contract,
+     N_("show the contract settings, amend them (amend), show and publish schema and "
+        "obligations versions (the city)"),
      0},
     {"party", cmd_party, N_("register a contractor and its first key (the city)"), 0},
     {"record", cmd_record, N_("add, show and list records"), 0},
