@@ -28,9 +28,7 @@ static const struct {
     {"key", cmd_key, N_("generate, show, add, rotate, retire, recover keys; mark one compromised"),
      0},
     {"contract", cmd_contract,
-     N_("show the contract settings, amend them (amend), show and publish schema and "
-        "obligations versions (the city)"),
-     0},
+     N_("show the contract settings, amend them (the city); schema and obligations versions"), 0},
     {"party", cmd_party, N_("register a contractor and its first key (the city)"), 0},
     {"record", cmd_record, N_("add, show and list records"), 0},
     {"form", cmd_form, N_("fill in, submit and print the city's forms 1-6 and incident reports"),

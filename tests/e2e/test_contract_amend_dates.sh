@@ -10,6 +10,12 @@
 . "$(dirname "$0")/lib.sh"
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
+# the top-level help names contract amend
+"$ITAKU" --help | has -E "^  contract +show the contract settings, amend them" ||
+    fail "itaku --help does not name contract amend"
+LANG=ja_JP.UTF-8 "$ITAKU" --help | has -E "^  contract +契約の設定の表示と変更（amend" ||
+    fail "itaku --help (Japanese) does not name contract amend"
+
 # dates around today (the amendments are made now, at the commit's time)
 day() { TZ=Asia/Tokyo date -d "$1 days" +%F; }
 START=$(day -60) END=$(day 120) OCCURRED=$(day -30) WRONG=$(day -10) RIGHT=$(day 150)
