@@ -5,6 +5,7 @@
 #include "itaku/write_lock.h"
 #include "alloc.h"
 #include "itaku/commit.h"
+#include "itaku/contract_settings.h"
 #include "itaku/errors.h"
 #include "itaku/delegation.h"
 #include "itaku/party.h"
@@ -14,6 +15,32 @@
 #include "registry_priv.h"
 
 #include <string.h>
+
+/* The dates in force after the amendment o (those it names, else the
+ * settings in force at tree) agree, by the rule init applies
+ * (itk_contract_dates_check). */
+static int dates_after(itk_registry *reg, const git_tree *tree, const itk_contract_amend_options *o)
+{
+    json_t *now = NULL;
+    int rc = itk_contract_settings(&now, reg, tree);
+    if (rc)
+        return rc;
+    const json_t *period = json_object_get(now, "period");
+    const char *start = o->start ? o->start : json_string_value(json_object_get(period, "start"));
+    const char *end = o->end ? o->end : json_string_value(json_object_get(period, "end"));
+    const char *work =
+        o->work_start ? o->work_start : json_string_value(json_object_get(now, "work_start"));
+    if ((rc = itk_contract_dates_check(start, end, work)))
+        rc = itk_error_set(rc,
+                           "contract amendment refused: %s (after it the contract would run "
+                           "from %s to %s, the work starting %s; what it does not name stays "
+                           "as in force: itaku contract show). Give dates that agree, together "
+                           "in one amendment if need be (--start, --end, --work-start)",
+                           itk_error_last(), start ? start : "-", end ? end : "-",
+                           work ? work : "-");
+    json_decref(now);
+    return rc;
+}
 
 int itk_contract_amend(itk_buf *name, git_oid *out, itk_registry *reg, itk_signer *signer,
                        const itk_contract_amend_options *o)
@@ -50,6 +77,8 @@ int itk_contract_amend(itk_buf *name, git_oid *out, itk_registry *reg, itk_signe
                            me.party, me.role);
         goto done;
     }
+    if ((o->start || o->end || o->work_start) && (rc = dates_after(reg, tree, o)))
+        goto done;
     /* who decides is changed by a setter (V12): the holders of post_setters,
      * else the genesis officer */
     git_oid head;

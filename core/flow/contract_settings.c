@@ -84,6 +84,39 @@ done:
     return rc;
 }
 
+static int is_day(const char *d)
+{
+    char t[40];
+    snprintf(t, sizeof(t), "%.10sT00:00:00Z", d);
+    return strlen(d) == 10 && itk_rfc3339_check(t) == 0;
+}
+
+int itk_contract_dates_check(const char *start, const char *end, const char *work_start)
+{
+    if ((start && !is_day(start)) || (end && !is_day(end)))
+        return itk_error_set(ITK_EINVALID, "--start and --end take a date as YYYY-MM-DD");
+    if (start && end && strcmp(start, end) > 0)
+        return itk_error_set(ITK_EINVALID, "the contract ends (%s) before it starts (%s)", end,
+                             start);
+    if (!work_start)
+        return 0;
+    if (!is_day(work_start) && itk_rfc3339_check(work_start) != 0)
+        return itk_error_set(ITK_EINVALID,
+                             "the work start '%.40s' is neither a date YYYY-MM-DD nor a time "
+                             "YYYY-MM-DDThh:mm:ss+09:00",
+                             work_start);
+    /* the day of a time written with the contract's offset (cli: CLI_DATE) */
+    char day[11];
+    snprintf(day, sizeof(day), "%.10s", work_start);
+    if (start && strcmp(day, start) < 0)
+        return itk_error_set(ITK_EINVALID, "the work starts (%s) before the contract starts (%s)",
+                             day, start);
+    if (end && strcmp(day, end) > 0)
+        return itk_error_set(ITK_EINVALID, "the work starts (%s) after the contract ends (%s)", day,
+                             end);
+    return 0;
+}
+
 /* params.actions of the first rule of kind in the obligations ob (NULL when
  * it checks none). */
 static const json_t *rule_actions(const json_t *ob, const char *kind)

@@ -15,6 +15,7 @@
 #include "template.h"
 #include "itaku/commit.h"
 #include "itaku/init.h"
+#include "itaku/contract_settings.h"
 #include "commit_priv.h"
 
 #include <dirent.h>
@@ -90,13 +91,6 @@ done:
     return rc;
 }
 
-static int date_ok(const char *d)
-{
-    char t[40];
-    snprintf(t, sizeof(t), "%.10sT00:00:00Z", d);
-    return strlen(d) == 10 && itk_rfc3339_check(t) == 0;
-}
-
 static int check_options(const itk_init_options *o)
 {
     if (!o->contract_id || !*o->contract_id || !o->title || !*o->title || !o->city_id ||
@@ -137,11 +131,10 @@ static int check_options(const itk_init_options *o)
                                  "contract id '%.64s' must be at most 64 characters without "
                                  "'/', '\\' or control characters",
                                  o->contract_id);
-    if ((o->start && !date_ok(o->start)) || (o->end && !date_ok(o->end)))
-        return itk_error_set(ITK_EINVALID, "--start and --end take a date as YYYY-MM-DD");
-    if (o->start && o->end && strcmp(o->start, o->end) > 0)
-        return itk_error_set(ITK_EINVALID, "the contract ends (%s) before it starts (%s)", o->end,
-                             o->start);
+    /* the work starts on the first day (contract_json); the rule contract
+     * amend applies to the settings in force after an amendment */
+    if ((rc = itk_contract_dates_check(o->start, o->end, o->start)))
+        return rc;
     /* the rule register add's schema applies (register.v2's method): a
      * method designated here is always one an entry may name */
     for (size_t i = 0; i < o->handover_count; i++) {

@@ -234,14 +234,16 @@ static int is_amendment(const sctx *c, const srec *r)
  * date it sets: itaku.json's, then each contract amendment naming it in the
  * order they were made, if it was made before the due date it replaces (an
  * amendment is in force for due dates after its commit, never for one
- * already past). 0 when none. */
+ * already past). A due date an amendment set already past when it was made
+ * was never in force before it passed: the next amendment naming the field
+ * replaces it (a wrong date corrected, issue 16 point 3). 0 when none. */
 static long long contract_time(const sctx *c, const char *field, int end_of_day)
 {
     const json_t *v = json_object_get(c->contract, field);
     int end = strcmp(field, "period.end") == 0;
     if (end)
         v = json_object_get(json_object_get(c->contract, "period"), "end");
-    long long t;
+    long long t, set_at = 0; /* when t was set: 0 for itaku.json's */
     if (!json_is_string(v) || itk_time_parse(&t, json_string_value(v), c->offset, end_of_day))
         t = 0;
     for (size_t i = 0; i < c->nrecs; i++) {
@@ -251,9 +253,10 @@ static long long contract_time(const sctx *c, const char *field, int end_of_day)
         const char *s = end ? itk_jv_strget(c->view, itk_body_get(c, a, "period"), "end")
                             : itk_body_str(c, a, field);
         long long made = a->added_time >= 0 ? a->added_time : a->t_own, nt;
-        if (!s || (t && made > t) || itk_time_parse(&nt, s, c->offset, end_of_day))
+        if (!s || (t && made > t && set_at <= t) || itk_time_parse(&nt, s, c->offset, end_of_day))
             continue;
         t = nt;
+        set_at = made;
     }
     return t;
 }

@@ -22,6 +22,14 @@
  * reports it). Errors: ITK_ENOTFOUND when tree holds no itaku.json. */
 int itk_contract_settings(json_t **out, itk_registry *reg, const git_tree *tree);
 
+/* Checks that a contract's dates agree, the rule itk_init and
+ * itk_contract_amend (on the settings in force after the amendment) share:
+ * start and end (NULL: not set) are days "YYYY-MM-DD", the end is not
+ * before the start, and work_start (NULL: not set; a day or RFC 3339 with
+ * an offset) is a time whose day lies within the period. Returns 0, or
+ * ITK_EINVALID with a message naming the dates that disagree. */
+int itk_contract_dates_check(const char *start, const char *end, const char *work_start);
+
 /* Sets *warning (emptied first) to a sentence saying that body, a register
  * entry whose action the obligations in force check for a designated
  * handover method (rule handover_designated_method, seed §4(1): received,
