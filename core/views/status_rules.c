@@ -171,6 +171,19 @@ static long long received_one(const sctx *c, const srec *r)
     return t <= c->at ? t : -1;
 }
 
+/* The record r corrects (--supersedes: its party's, of its type), NULL
+ * when none; *rc set on an error building the look-up. */
+static const srec *corrected(sctx *c, const srec *r, int *rc)
+{
+    const char *sup = r->pi.kind == ITK_PATH_RECORD ? itk_rec_str(c, r, "supersedes") : NULL;
+    if (!sup || (*rc = index_build(c, "id", by_id)))
+        return NULL;
+    const srec *o = index_rec(c, index_get(c, "id", r->pi.party, sup));
+    if (o && (!is_type(o, r->pi.type->type) || o->sup_by == ITK_SNAP_NONE))
+        return NULL; /* not the one it supersedes (snapshot.c resolve_supersedes) */
+    return o;
+}
+
 /* When the next party up received r, -1 when not yet: a correction
  * (--supersedes) counts from the earliest receipt of the records it
  * corrects (the thing was reported then; correcting it does not make it
@@ -178,20 +191,14 @@ static long long received_one(const sctx *c, const srec *r)
 static long long received_up(sctx *c, const srec *r)
 {
     long long t = received_one(c, r);
-    if (index_build(c, "id", by_id)) {
-        itk_error_clear();
-        return t;
-    }
-    for (int hop = 0; r && hop < 64; hop++) {
-        const char *sup = itk_rec_str(c, r, "supersedes");
-        const srec *o = sup ? index_rec(c, index_get(c, "id", r->pi.party, sup)) : NULL;
-        if (o && (!is_type(o, r->pi.type->type) || o->sup_by == ITK_SNAP_NONE))
-            o = NULL; /* not the one it supersedes (snapshot.c resolve_supersedes) */
-        long long to = o ? received_one(c, o) : -1;
+    int rc = 0;
+    for (int hop = 0; hop < 64 && (r = corrected(c, r, &rc)) != NULL; hop++) {
+        long long to = received_one(c, r);
         if (to >= 0 && (t < 0 || to < t))
             t = to;
-        r = o;
     }
+    if (rc)
+        itk_error_clear(); /* no memory for the look-up: its own receipt */
     return t;
 }
 
@@ -1090,7 +1097,16 @@ static int incident_followed_up(sctx *c, const char *section, const char *kind,
         int brc = index_build(c, "final", by_final);
         if (brc)
             return brc;
-        const srec *final = index_rec(c, index_get(c, "final", name, NULL));
+        /* a final report citing a version this one corrects follows it up */
+        const srec *final = NULL;
+        const srec *v = r;
+        for (int hop = 0; !brc && v && !final && hop < 64; hop++, v = corrected(c, v, &brc)) {
+            char vn[100];
+            rec_name(vn, v);
+            final = index_rec(c, index_get(c, "final", vn, NULL));
+        }
+        if (brc)
+            return brc;
         char fn[100] = "";
         if (final)
             rec_name(fn, final);

@@ -95,4 +95,23 @@ cd "$T/acme"
 "$ITAKU" status --json --at $AT >"$T/own.json" 2>"$T/err" || true
 check "$T/own.json" "acme's own"
 ok "acme's own status judges its corrections only"
+
+# a final report citing the version corrected follows up the correction
+python3 - "$SRC/tests/schema-corpus/incident/valid/final.json" "$T/f.json" <<'PY'
+import json, sys
+b = json.load(open(sys.argv[1]))
+b["discovered_at"] = "2026-12-06T09:30:00+09:00"
+b["submitted_on"] = "2026-12-20"
+json.dump(b, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+expect_exit 0 "$ITAKU" incident report "$T/f.json"
+cd "$T/city"
+expect_exit 0 "$ITAKU" receive acme "$T/acme"
+XDG_CACHE_HOME=$T/warm "$ITAKU" status --party acme --json --at $AT >"$T/out" 2>"$T/err" || true
+python3 - "$T/out" <<'PY' || fail "the final report does not follow up the correction: $(cat "$T/out")"
+import json, sys
+f = [x for x in json.load(open(sys.argv[1]))["findings"] if x["rule"] == "incident_followed_up"]
+assert [(x["record"], x["state"]) for x in f] == [("acme/i-000003", "ok")], f
+PY
+ok "a final report citing the corrected first report follows up its correction"
 finish
