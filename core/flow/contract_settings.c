@@ -1,6 +1,7 @@
 /* The contract settings in force at a commit (contract_settings.h). */
 #include "itaku/contract_settings.h"
 #include "itaku/errors.h"
+#include "itaku/labels.h"
 #include "itaku/query.h"
 #include "itaku/obligations.h"
 #include "itaku/textnorm.h"
@@ -150,9 +151,17 @@ int itk_handover_method_warning(itk_buf *warning, itk_registry *reg, const git_t
         json_is_string(v) && strcmp(json_string_value(v), action) == 0;
     if (!listed || (rc = itk_contract_settings(&settings, reg, tree)))
         goto done;
+    /* a code and its catalog label are one method (status compares alike) */
+    itk_labels *labels = NULL;
+    if (itk_labels_open_tree(&labels, reg->repo, tree, "ja") || !labels) {
+        itk_error_clear();
+        if (itk_labels_builtin(&labels, "ja"))
+            itk_error_clear();
+    }
     json_t *methods = json_object_get(settings, "handover_methods");
     json_array_foreach(methods, i, v) designated |=
-        method && json_is_string(v) && itk_label_equal(json_string_value(v), method);
+        method && json_is_string(v) && itk_method_equal(labels, json_string_value(v), method);
+    itk_labels_free(labels);
     if (designated)
         goto done;
     itk_buf list = ITK_BUF_INIT;

@@ -4,6 +4,7 @@
 #include "itaku/errors.h"
 #include "intl.h"
 #include "itaku/json.h"
+#include "itaku/textnorm.h"
 #include "itaku/textsafe.h"
 #include "itaku/utf8.h"
 #include "alloc.h"
@@ -211,6 +212,31 @@ const char *itk_label_or(const itk_labels *l, const char *domain, const char *co
 {
     const char *s = itk_labels_get(l, domain, code);
     return s ? s : code;
+}
+
+/* The label of method code m (compared by its itk_label_key: case and
+ * width aside), NULL when m is none. */
+static const char *method_label(const itk_labels *l, const char *m)
+{
+    itk_buf k = ITK_BUF_INIT;
+    const char *label = NULL;
+    if (l && itk_label_key(&k, m) == 0 && k.ptr && k.size <= ITK_LABELS_MAX_NAME)
+        label = itk_labels_get(l, "method", k.ptr);
+    itk_buf_dispose(&k);
+    return label;
+}
+
+int itk_method_equal(const itk_labels *l, const char *a, const char *b)
+{
+    if (!a || !b)
+        return 0;
+    if (itk_label_equal(a, b))
+        return 1;
+    const char *la = method_label(l, a), *lb = method_label(l, b);
+    int same = (la && itk_label_equal(la, b)) || (lb && itk_label_equal(a, lb)) ||
+               (la && lb && itk_label_equal(la, lb));
+    itk_error_clear();
+    return same;
 }
 
 const char *itk_labels_field(const itk_labels *l, const char *type, const char *field,

@@ -28,12 +28,20 @@ static int is_type(const srec *r, const char *type)
     return r->pi.kind == ITK_PATH_RECORD && strcmp(r->pi.type->type, type) == 0;
 }
 
+/* A record of type in force: not superseded by its party's correction
+ * there at the evaluation time (issue 16, point 3: status follows the
+ * latest). Every rule judges, and counts as evidence, these only. */
+static int is_current(const sctx *c, const srec *r, const char *type)
+{
+    return is_type(r, type) && !itk_srec_superseded(c, r);
+}
+
 /* A record of type whose body.field is value ("a decision approving", "a
  * first incident report"); the type is tested first, it costs no look-up. */
 static int body_is(const sctx *c, const srec *r, const char *type, const char *field,
                    const char *value)
 {
-    const char *v = is_type(r, type) ? itk_body_str(c, r, field) : NULL;
+    const char *v = is_current(c, r, type) ? itk_body_str(c, r, field) : NULL;
     return v && strcmp(v, value) == 0;
 }
 
@@ -103,7 +111,7 @@ static int by_party(sctx *c, size_t i, const srec *r)
 /* the first form 2 of a party naming each worker */
 static int by_trained(sctx *c, size_t i, const srec *r)
 {
-    if (!is_type(r, "form2"))
+    if (!is_current(c, r, "form2"))
         return 0;
     itk_jref att = itk_body_get(c, r, "attendees");
     for (size_t k = 0; k < itk_jv_count(c->view, att); k++) {
@@ -147,14 +155,51 @@ static const char *claimed(const sctx *c, const srec *r)
     return s ? s : itk_rec_str(c, r, "created");
 }
 
-/* When the next party up received r (its receipt), -1 when not yet. */
-static long long received_up(const sctx *c, const srec *r)
+/* records by party and id */
+static int by_id(sctx *c, size_t i, const srec *r)
+{
+    return r->pi.kind == ITK_PATH_RECORD ? index_put(c, "id", r->pi.party, r->pi.id, i, 0) : 0;
+}
+
+/* When the next party up received r itself (its receipt), -1 when not yet. */
+static long long received_one(const sctx *c, const srec *r)
 {
     const sparty *p = itk_sctx_party(c, r->pi.party);
     if (!p || !p->parent[0])
         return itk_srec_arrival(c, r, r->pi.party, NULL);
     long long t = itk_srec_arrival(c, r, p->parent, NULL);
     return t <= c->at ? t : -1;
+}
+
+/* The record r corrects (--supersedes: its party's, of its type), NULL
+ * when none; *rc set on an error building the look-up. */
+static const srec *corrected(sctx *c, const srec *r, int *rc)
+{
+    const char *sup = r->pi.kind == ITK_PATH_RECORD ? itk_rec_str(c, r, "supersedes") : NULL;
+    if (!sup || (*rc = index_build(c, "id", by_id)))
+        return NULL;
+    const srec *o = index_rec(c, index_get(c, "id", r->pi.party, sup));
+    if (o && (!is_type(o, r->pi.type->type) || o->sup_by == ITK_SNAP_NONE))
+        return NULL; /* not the one it supersedes (snapshot.c resolve_supersedes) */
+    return o;
+}
+
+/* When the next party up received r, -1 when not yet: a correction
+ * (--supersedes) counts from the earliest receipt of the records it
+ * corrects (the thing was reported then; correcting it does not make it
+ * late). */
+static long long received_up(sctx *c, const srec *r)
+{
+    long long t = received_one(c, r);
+    int rc = 0;
+    for (int hop = 0; hop < 64 && (r = corrected(c, r, &rc)) != NULL; hop++) {
+        long long to = received_one(c, r);
+        if (to >= 0 && (t < 0 || to < t))
+            t = to;
+    }
+    if (rc)
+        itk_error_clear(); /* no memory for the look-up: its own receipt */
+    return t;
 }
 
 /* A finding text of code (labels.h "finding"), English template en. */
@@ -216,11 +261,11 @@ static int judge(sctx *c, const char *party, const char *section, const char *ki
                             r ? claimed(c, r) : NULL, &detail);
 }
 
-/* Two handover methods are the same. One place to switch to the identifier
- * normaliser shared with register add (issue 16, point 2). */
-static int same_method(const char *a, const char *b)
+/* Two handover methods are the same: the normaliser register add warns
+ * with (itk_method_equal: a code and its catalog label are one method). */
+static int same_method(const itk_labels *l, const char *a, const char *b)
 {
-    return itk_label_equal(a, b);
+    return itk_method_equal(l, a, b);
 }
 
 /* Whether r is one of the city's contract amendments (issue 16). */
@@ -283,11 +328,19 @@ typedef struct {
     size_t n;
     git_oid last_commit;    /* the commit of the entry judged last */
     const srec *last_force; /* the amendment in force for it */
+    const itk_labels *l;    /* the catalog methods are compared through */
+    itk_labels *builtin;    /* this itaku's, for a registry without one */
 } method_amends;
 
 static int method_amends_find(method_amends *ma, const sctx *c)
 {
     memset(ma, 0, sizeof(*ma));
+    ma->l = c->snap ? itk_snapshot_labels(c->snap) : NULL;
+    if (!ma->l) {
+        if (itk_labels_builtin(&ma->builtin, "ja"))
+            itk_error_clear();
+        ma->l = ma->builtin;
+    }
     size_t n = 0;
     for (size_t i = 0; i < c->nrecs; i++)
         n += is_amendment(c, &c->recs[i]) && itk_body_get(c, &c->recs[i], "handover_methods");
@@ -324,15 +377,15 @@ static int method_designated(const sctx *c, method_amends *ma, const srec *r, co
         itk_jref list = itk_body_get(c, in_force, "handover_methods");
         for (size_t k = 0; k < itk_jv_count(c->view, list); k++) {
             const char *v = itk_jv_str(c->view, itk_jv_at(c->view, list, k));
-            if (v && same_method(v, m))
+            if (v && same_method(ma->l, v, m))
                 return 1;
         }
         return 0;
     }
     json_t *methods = json_object_get(c->contract, "handover_methods"), *v;
     size_t k;
-    json_array_foreach(methods, k,
-                       v) if (json_is_string(v) && same_method(json_string_value(v), m)) return 1;
+    json_array_foreach(methods, k, v) if (json_is_string(v) &&
+                                          same_method(ma->l, json_string_value(v), m)) return 1;
     return 0;
 }
 
@@ -472,7 +525,7 @@ static int handover_designated_method(sctx *c, const char *section, const char *
     int frc = method_amends_find(&ma, c);
     for (size_t i = 0; !frc && i < c->nrecs; i++) {
         const srec *r = &c->recs[i];
-        if (!is_type(r, "register"))
+        if (!is_current(c, r, "register"))
             continue;
         const char *action = itk_body_str(c, r, "action");
         if (!action || !action_listed(params, action))
@@ -483,10 +536,21 @@ static int handover_designated_method(sctx *c, const char *section, const char *
         char name[100];
         rec_name(name, r);
         sdetail detail; /* worded for a violation only (one finding per entry) */
-        if (!ok)
-            detail = say(c, "method_not_designated",
-                         "{1:action} by '{2:method}', not a method the contract designates", action,
-                         m ? m : "(no method)");
+        if (!ok) {
+            /* the method as recorded; a code with its label beside it (a
+             * catalog's "{2:method}" would show the label alone, which reads
+             * as the designated method it is not) */
+            const char *label = m ? itk_labels_get(ma.l, "method", m) : NULL;
+            char shown[400];
+            if (label)
+                snprintf(shown, sizeof(shown), "%s（%s）", m, label);
+            else
+                snprintf(shown, sizeof(shown), "%s", m ? m : "(no method)");
+            const char *en = "{1:action} by '{2}', not a method the contract designates";
+            detail = say(c, "method_not_designated", en, action, m ? m : "(no method)");
+            sdetail ja = say(c, "method_not_designated", en, action, m ? shown : "(no method)");
+            memcpy(detail.ja, ja.ja, sizeof(detail.ja));
+        }
         int rc = itk_sctx_finding(
             c, r->pi.party, section, kind, ok ? ITK_STATE_OK : ITK_STATE_VIOLATED, name, 0,
             itk_srec_arrival(c, r, r->pi.party, NULL), claimed(c, r), ok ? NULL : &detail);
@@ -500,7 +564,7 @@ static int handover_designated_method(sctx *c, const char *section, const char *
 /* register entries citing an approval, by party and approval */
 static int by_citing(sctx *c, size_t i, const srec *r)
 {
-    const char *a = is_type(r, "register") ? itk_body_str(c, r, "approval") : NULL;
+    const char *a = is_current(c, r, "register") ? itk_body_str(c, r, "approval") : NULL;
     return a ? index_put(c, "citing", r->pi.party, a, i, 1) : 0;
 }
 
@@ -580,7 +644,7 @@ static int register_prior_approval(sctx *c, const char *section, const char *kin
 {
     for (size_t i = 0; i < c->nrecs; i++) {
         const srec *r = &c->recs[i];
-        if (!is_type(r, "register"))
+        if (!is_current(c, r, "register"))
             continue;
         const char *action = itk_body_str(c, r, "action");
         if (!action || !action_listed(params, action))
@@ -656,7 +720,7 @@ static int answers(const sctx *c, const srec *r, const char *name, const json_t 
     const char *type = json_string_value(json_object_get(how, "record_type"));
     const char *field = json_string_value(json_object_get(how, "field"));
     const char *action = json_string_value(json_object_get(how, "action"));
-    if (!type || !is_type(r, type))
+    if (!type || !is_current(c, r, type))
         return 0;
     const char *ref = field ? itk_body_str(c, r, field) : NULL;
     const char *act = itk_body_str(c, r, "action");
@@ -718,7 +782,7 @@ static int instruction_answered_on_time(sctx *c, const char *section, const char
                 return itk_error_nomem();
             if (!json_object_get(c->index, done)) {
                 for (size_t a = 0; a < c->nrecs; a++) {
-                    if (!is_type(&c->recs[a], type))
+                    if (!is_current(c, &c->recs[a], type))
                         continue;
                     const char *ref = itk_body_str(c, &c->recs[a], field);
                     int brc = ref ? index_put(c, cites, ref, NULL, a, 1) : 0;
@@ -807,7 +871,7 @@ static int items_returned_or_disposed_at_end(sctx *c, const char *section, const
     for (size_t k = 0; k < c->nrecs; k++) {
         const srec *o = &c->recs[k];
         char key[ITK_PARTY_ID_MAX + 2 + 1024];
-        if (is_type(o, "register")) {
+        if (is_current(c, o, "register")) {
             const char *oa = itk_body_str(c, o, "action");
             const char *oi = itk_body_str(c, o, "item_id");
             json_t *v;
@@ -819,7 +883,7 @@ static int items_returned_or_disposed_at_end(sctx *c, const char *section, const
             item_key(key, sizeof(key), o->pi.party, oi);
             if (closes && !json_object_get(first, key))
                 json_object_set_new_nocheck(first, key, json_integer((json_int_t)k));
-        } else if (is_type(o, "form5")) {
+        } else if (is_current(c, o, "form5")) {
             itk_jref items = itk_body_get(c, o, "items");
             for (size_t j = 0; j < itk_jv_count(c->view, items); j++) {
                 const char *id = itk_jv_strget(c->view, itk_jv_at(c->view, items, j), "item_id");
@@ -831,7 +895,7 @@ static int items_returned_or_disposed_at_end(sctx *c, const char *section, const
     }
     for (size_t i = 0; i < c->nrecs; i++) {
         const srec *r = &c->recs[i];
-        if (!is_type(r, "register"))
+        if (!is_current(c, r, "register"))
             continue;
         const char *action = itk_body_str(c, r, "action");
         const char *item = itk_body_str(c, r, "item_id");
@@ -947,7 +1011,7 @@ static int subcontract_acknowledged(sctx *c, const char *section, const char *ki
         json_array_foreach(mine, k, v)
         {
             const srec *r = index_rec(c, v);
-            if (!is_type(r, "ack") || strcmp(r->pi.party, party->id) != 0)
+            if (!is_current(c, r, "ack") || strcmp(r->pi.party, party->id) != 0)
                 continue;
             /* it counts when it names the version in force and pins that
              * file's hash: one naming another file (a version that does not
@@ -1036,7 +1100,16 @@ static int incident_followed_up(sctx *c, const char *section, const char *kind,
         int brc = index_build(c, "final", by_final);
         if (brc)
             return brc;
-        const srec *final = index_rec(c, index_get(c, "final", name, NULL));
+        /* a final report citing a version this one corrects follows it up */
+        const srec *final = NULL;
+        const srec *v = r;
+        for (int hop = 0; !brc && v && !final && hop < 64; hop++, v = corrected(c, v, &brc)) {
+            char vn[100];
+            rec_name(vn, v);
+            final = index_rec(c, index_get(c, "final", vn, NULL));
+        }
+        if (brc)
+            return brc;
         char fn[100] = "";
         if (final)
             rec_name(fn, final);

@@ -122,6 +122,29 @@ static void test_reader_looks_up_labels_and_falls_back_to_codes(void **state)
     itk_labels_free(NULL);
 }
 
+/* One normaliser of handover methods: a code and its label are one method
+ * (issue 16, point 2), in any case and width; other methods are not. */
+static void test_method_equal_takes_a_code_and_its_label_as_one(void **state)
+{
+    (void)state;
+    itk_labels *l = NULL;
+    assert_int_equal(itk_labels_builtin(&l, "ja"), 0);
+    assert_non_null(l);
+    assert_true(itk_method_equal(l, "手渡し", "hand-delivery"));
+    assert_true(itk_method_equal(l, "hand-delivery", "手渡し"));
+    assert_true(itk_method_equal(l, "Hand-Delivery", "手渡し"));
+    assert_true(itk_method_equal(l, "ＨＡＮＤ－ＤＥＬＩＶＥＲＹ", "手渡し"));
+    assert_true(itk_method_equal(l, "USB-Hand", "usb-hand"));
+    assert_false(itk_method_equal(l, "手渡", "手渡し"));
+    assert_false(itk_method_equal(l, "courier", "手渡し"));
+    assert_false(itk_method_equal(l, "courier", "hand-delivery"));
+    assert_false(itk_method_equal(l, NULL, "手渡し"));
+    /* without a catalog: compared as typed */
+    assert_false(itk_method_equal(NULL, "hand-delivery", "手渡し"));
+    assert_true(itk_method_equal(NULL, "HAND-DELIVERY", "hand-delivery"));
+    itk_labels_free(l);
+}
+
 static void expect_refused(const char *text, const char *words)
 {
     itk_labels *l = (itk_labels *)1;
@@ -377,6 +400,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reader_looks_up_labels_and_falls_back_to_codes),
         cmocka_unit_test(test_reader_refuses_hostile_catalogs),
+        cmocka_unit_test(test_method_equal_takes_a_code_and_its_label_as_one),
         cmocka_unit_test(test_template_catalog_labels_every_code),
         T(test_init_writes_the_catalog_and_the_reader_opens_it),
         T(test_a_registry_without_a_catalog_has_none),

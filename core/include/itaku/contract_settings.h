@@ -35,7 +35,7 @@ int itk_contract_dates_check(const char *start, const char *end, const char *wor
  * handover method (rule handover_designated_method, seed §4(1): received,
  * returned), names a method the settings in force at tree
  * (itk_contract_settings) do not designate (compared with
- * itk_label_equal), or none, naming the designated methods and the
+ * itk_method_equal through tree's labels catalog), or none, naming the designated methods and the
  * amendment that set them. Empty when the method is designated or the
  * action is not checked. The entry is still recordable (the truth): the
  * caller warns. Errors as itk_obligations_load and itk_contract_settings. */

@@ -75,6 +75,14 @@ const char *itk_label_or(const itk_labels *l, const char *domain, const char *co
 const char *itk_labels_field(const itk_labels *l, const char *type, const char *field,
                              const char *code);
 
+/* The one normaliser of handover methods (issue 16, point 2): 1 when a and
+ * b name one method: the same itk_label_key, or one is a code of domain
+ * "method" of l (case and width aside) whose label has the other's key
+ * ("hand-delivery", "Hand-Delivery" and 手渡し are one), or both are codes
+ * with one label. l may be NULL (labels only compared as
+ * typed). 0 when either is NULL. No error is left set. */
+int itk_method_equal(const itk_labels *l, const char *a, const char *b);
+
 /* Writes the "finding" template `code` of the catalog with its arguments
  * into out (appended): "{1}" is args[0] as it is, "{1:action}" is args[0]'s
  * label in domain "action" (args[0] itself when it has none). An argument
