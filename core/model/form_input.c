@@ -184,7 +184,7 @@ static void field(nctx *c, json_t *parent, const char *key, json_t *v, const jso
         return;
     }
     char ref[128];
-    if (c->issuer && strcmp(key, "instruction_ref") == 0 &&
+    if (c->issuer && *c->issuer && strcmp(key, "instruction_ref") == 0 &&
         itk_instruction_ref_input(ref, sizeof(ref), json_string_value(v), c->issuer)) {
         if (c->notes)
             itk_buf_printf(c->notes, itk__("%s: '%s' taken as the instruction %s\n"), path,
