@@ -1,6 +1,9 @@
 /* itaku validate: checks filled-in forms as `form submit` would take them,
  * and lists every problem: inside a registry against the newest schema it
- * holds for the type, elsewhere against the newest this itaku carries. */
+ * holds for the type and, as the signing key's party, what they cite
+ * (itk_refcheck, as a write checks it); elsewhere against the newest schema
+ * this itaku carries. TYPE is a record type or a form as `form submit`
+ * names it (1-6, incident: itk_form_type). */
 #include "cli.h"
 #include "i18n.h"
 #include "itaku/form_input.h"

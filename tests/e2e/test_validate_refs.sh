@@ -64,6 +64,17 @@ has "schemas/6" <"$T/err" && fail "validate 6 looked for schemas/6"
 expect_exit 2 "$ITAKU" validate 7 "$T/f6.json"
 ok "validate 6 is form 6, as form submit 6 (English and Japanese)"
 
+# a clone with no signing key: whose references is not known; said so
+git clone -q "$T/acme" "$T/nokey"
+cd "$T/nokey"
+expect_exit 0 "$ITAKU" validate 4 "$T/f4.json"
+has "f4.json valid" <"$T/out" || fail "no key: $(cat "$T/out")"
+has "references the forms cite .* are not checked; form submit checks them" <"$T/err" ||
+    fail "no note that references were not checked: $(cat "$T/err")"
+expect_exit 0 "${JA[@]}" "$ITAKU" validate 4 "$T/f4.json"
+has "確かめていません" <"$T/err" || fail "no Japanese note: $(cat "$T/err")"
+ok "without a signing key validate says the references were not checked"
+
 # outside a registry: schemas only, as before
 cd "$T"
 expect_exit 0 "$ITAKU" validate 4 "$T/f4.json"
