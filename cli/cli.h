@@ -130,6 +130,11 @@ int cli_read_form(json_t **body, itk_buf *notes, const char *file, const char *t
 /* Rewrites the dates of a body built from options as cli_read_form does
  * (itk_form_body_normalise) and prints its notes. */
 int cli_normalise_body(json_t *body, const char *type);
+/* The party of the signing key (--key's when the command takes one, else
+ * the default) in reg, and the one above it in the chain (whose
+ * instructions it answers): "" when not known, or for the city. */
+void cli_whoami(itk_registry *reg, char party[ITK_PARTY_ID_MAX + 1],
+                char above[ITK_PARTY_ID_MAX + 1]);
 /* Prints each line of notes to standard error as "itaku: note: ...". */
 void cli_print_notes(const itk_buf *notes);
 /* Submits body as a record of type and prints its id; returns an exit code. */

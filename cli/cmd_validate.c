@@ -1,6 +1,9 @@
 /* itaku validate: checks filled-in forms as `form submit` would take them,
  * and lists every problem: inside a registry against the newest schema it
- * holds for the type, elsewhere against the newest this itaku carries. */
+ * holds for the type and, as the signing key's party, what they cite
+ * (itk_refcheck, as a write checks it); elsewhere against the newest schema
+ * this itaku carries. TYPE is a record type or a form as `form submit`
+ * names it (1-6, incident: itk_form_type). */
 #include "cli.h"
 #include "i18n.h"
 #include "itaku/form_input.h"
@@ -33,13 +36,31 @@ static void print_indented(const char *text)
     }
 }
 
+/* The references body cites, checked as a write by party checks them
+ * (itk_refcheck over HEAD, no options); writes nothing. Form 6 becomes a
+ * request only when submitted: its schema is all that is checked. */
+static int refcheck(itk_registry *reg, const char *party, const char *type, const json_t *body)
+{
+    git_tree *tree = NULL;
+    json_t *unverified = NULL;
+    if (strcmp(type, "form6") == 0)
+        return 0;
+    int rc = itk_registry_head_tree(&tree, reg);
+    if (!rc)
+        rc = itk_refcheck(&unverified, reg, tree, party, type, body, NULL, NULL);
+    json_decref(unverified);
+    git_tree_free(tree);
+    return rc;
+}
+
 /* EXIT_OK when valid, EXIT_NO when invalid, EXIT_ERROR when unreadable. The
  * file is read as `form submit` reads it (cli_read_form: byte-order mark,
  * CR LF, template notes, dates as people write them, "" as not given) and
  * checked as a write checks it: inside a registry against its newest
  * schema (itk_form_validate), else against the newest this itaku carries. */
 static int validate_file(itk_registry *reg, const json_t *schema, const char *schema_name,
-                         const char *type, const char *file, int exact)
+                         const char *type, const char *file, int exact, const char *party,
+                         const char *above)
 {
     itk_buf data = ITK_BUF_INIT, errors = ITK_BUF_INIT, notes = ITK_BUF_INIT;
     json_t *body = NULL;
@@ -53,8 +74,8 @@ static int validate_file(itk_registry *reg, const json_t *schema, const char *sc
         fprintf(stderr, _("itaku: cannot read %s: %s\n"), file, cli_error_text());
         status = EXIT_ERROR;
     } else if (rc || (rc = exact ? itk_json_parse(&body, data.ptr, data.size, name)
-                                 : itk_form_input_read(&body, &notes, data.ptr, data.size, name,
-                                                       schema, offset_of(reg)))) {
+                                 : itk_form_input_read_as(&body, &notes, data.ptr, data.size, name,
+                                                          schema, offset_of(reg), above))) {
         /* too big, not JSON or a date that cannot be read: a verdict on the
          * content, not an I/O failure */
         printf(_("%s invalid\n"), file);
@@ -66,6 +87,15 @@ static int validate_file(itk_registry *reg, const json_t *schema, const char *sc
                                                        type)) == ITK_EINVALID) {
         printf(_("%s invalid\n"), file);
         print_indented(cli_safe_block(reg ? itk_error_last() : errors.ptr ? errors.ptr : "", ""));
+        status = EXIT_NO;
+    } else if (rc) {
+        fprintf(stderr, _("itaku: cannot validate %s: %s\n"), file, cli_error_text());
+        status = EXIT_ERROR;
+    } else if (reg && party[0] && (rc = refcheck(reg, party, type, body)) &&
+               (rc == ITK_ENOTFOUND || rc == ITK_EEXISTS || rc == ITK_EINVALID)) {
+        /* what it cites, as `form submit` would refuse it */
+        printf(_("%s invalid\n"), file);
+        print_indented(cli_safe_block(itk_error_last(), ""));
         status = EXIT_NO;
     } else if (rc) {
         fprintf(stderr, _("itaku: cannot validate %s: %s\n"), file, cli_error_text());
@@ -91,8 +121,9 @@ int cmd_validate(int argc, char **argv)
             "as typed"),
          0},
         {NULL, 0, CLI_STRING, NULL, "TYPE",
-         N_("the record type (form1, form2, register, form4, form5, form6, incident, request, "
-            "endorsement, decision, instruction, inspection, ack, party, key, key-event)"),
+         N_("the form as form submit takes it (1-6, incident) or the record type (form1, form2, "
+            "register, form4, form5, form6, incident, request, endorsement, decision, "
+            "instruction, inspection, ack, party, key, key-event)"),
          0},
         {NULL, 0, CLI_PATH, NULL, "FILE", N_("a record body in JSON (- for standard input)"),
          CLI_MANY},
@@ -108,7 +139,8 @@ int cmd_validate(int argc, char **argv)
         return parsed;
     if (argc - optind < 2)
         return cli_bad(&spec, _("validate: name a record type and at least one file"));
-    const char *type = argv[optind];
+    /* the form's number as `form submit` takes it (6), or a record type */
+    const char *type = itk_form_type(argv[optind]) ? itk_form_type(argv[optind]) : argv[optind];
     json_t *schema = NULL;
     itk_registry *reg = NULL;
     char name[64];
@@ -123,9 +155,18 @@ int cmd_validate(int argc, char **argv)
         itk_registry_free(reg);
         return cli_fail(_("validate"));
     }
+    /* inside a registry, what it cites is checked as the signing key's
+     * party would write it (cli_whoami) */
+    char party[ITK_PARTY_ID_MAX + 1], above[ITK_PARTY_ID_MAX + 1];
+    cli_whoami(reg, party, above);
+    if (reg && !party[0])
+        fputs(_("itaku: note: no signing key of this registry's parties is set up, so the "
+                "references the forms cite (instructions, items, workers) are not checked; "
+                "form submit checks them\n"),
+              stderr);
     int worst = EXIT_OK;
     for (int i = optind + 1; i < argc; i++) {
-        int status = validate_file(reg, schema, name, type, argv[i], exact);
+        int status = validate_file(reg, schema, name, type, argv[i], exact, party, above);
         if (status > worst)
             worst = status;
     }

@@ -3,6 +3,7 @@
 #include "i18n.h"
 #include "itaku/form_input.h"
 #include "itaku/forms.h"
+#include "itaku/chain.h"
 #include "itaku/contract_settings.h"
 #include "itaku/json.h"
 #include "itaku/party.h"
@@ -168,13 +169,40 @@ int cli_read_body(json_t **body, const char *file, int comments)
     return r;
 }
 
+void cli_whoami(itk_registry *reg, char party[ITK_PARTY_ID_MAX + 1],
+                char above[ITK_PARTY_ID_MAX + 1])
+{
+    itk_signer *signer = NULL;
+    itk_identity who;
+    git_tree *tree = NULL;
+    char path[ITK_MAX_CHAIN][ITK_PARTY_ID_MAX + 1];
+    size_t n = 0;
+    party[0] = above[0] = '\0';
+    if (!reg)
+        return;
+    if (setup_signer ? itk_signer_identity(&who, reg, setup_signer) == 0
+                     : itk_signer_open(&signer, reg, NULL, getenv("SSH_AUTH_SOCK")) == 0 &&
+                           itk_signer_identity(&who, reg, signer) == 0) {
+        snprintf(party, ITK_PARTY_ID_MAX + 1, "%s", who.party);
+        if (itk_registry_head_tree(&tree, reg) == 0 &&
+            itk_chain_path(path, &n, itk_registry_repo(reg), tree, who.party) == 0 && n > 1)
+            snprintf(above, ITK_PARTY_ID_MAX + 1, "%s", path[1]);
+    }
+    itk_error_clear();
+    git_tree_free(tree);
+    itk_signer_free(signer);
+}
+
 /* The schema and zone a form of type is read with: the registry's newest
- * schema and the contract's timezone inside one, else what itaku carries. */
-static int form_context(json_t **schema, int *offset, const char *type)
+ * schema and the contract's timezone inside one, else what itaku carries;
+ * above, whose instructions a short instruction_ref names (cli_whoami). */
+static int form_context(json_t **schema, int *offset, char above[ITK_PARTY_ID_MAX + 1],
+                        const char *type)
 {
     itk_registry *reg = NULL;
-    char name[64];
+    char name[64], party[ITK_PARTY_ID_MAX + 1];
     *offset = 9 * 60;
+    above[0] = '\0';
     if (itk_registry_open(&reg, ".") < 0 || itk_registry_offset(offset, reg) < 0) {
         /* not inside a registry (or a git folder that is not one) */
         *offset = 9 * 60;
@@ -183,6 +211,8 @@ static int form_context(json_t **schema, int *offset, const char *type)
         reg = NULL;
     }
     int rc = itk_form_input_schema(schema, name, reg, type);
+    if (!rc)
+        cli_whoami(reg, party, above);
     itk_registry_free(reg);
     return rc;
 }
@@ -203,14 +233,15 @@ int cli_read_form(json_t **body, itk_buf *notes, const char *file, const char *t
     itk_buf in = ITK_BUF_INIT;
     json_t *schema = NULL;
     int offset;
+    char above[ITK_PARTY_ID_MAX + 1];
     const char *name = strcmp(file, "-") == 0 ? _("standard input") : file;
     *body = NULL;
-    int r = form_context(&schema, &offset, type);
+    int r = form_context(&schema, &offset, above, type);
     if (r == 0)
         r = strcmp(file, "-") == 0 ? itk_buf_read_stream(&in, stdin, name, ITK_MAX_RECORD_BYTES)
                                    : itk_buf_read_file(&in, file, ITK_MAX_RECORD_BYTES);
     if (r == 0)
-        r = itk_form_input_read(body, notes, in.ptr, in.size, name, schema, offset);
+        r = itk_form_input_read_as(body, notes, in.ptr, in.size, name, schema, offset, above);
     json_decref(schema);
     itk_buf_dispose(&in);
     return r;
@@ -221,9 +252,10 @@ int cli_normalise_body(json_t *body, const char *type)
     json_t *schema = NULL;
     itk_buf notes = ITK_BUF_INIT;
     int offset;
-    int r = form_context(&schema, &offset, type);
+    char above[ITK_PARTY_ID_MAX + 1];
+    int r = form_context(&schema, &offset, above, type);
     if (r == 0)
-        r = itk_form_body_normalise(body, &notes, schema, offset);
+        r = itk_form_body_normalise_as(body, &notes, schema, offset, above);
     if (r == 0)
         cli_print_notes(&notes);
     json_decref(schema);

@@ -5,6 +5,7 @@
 #include "itaku/chain.h"
 #include "itaku/dates.h"
 #include "itaku/errors.h"
+#include "itaku/form_input.h"
 #include "itaku/json.h"
 #include "itaku/obligations.h"
 #include "itaku/party.h"
@@ -147,18 +148,21 @@ int itk_instruct_change(itk_buf *name, git_oid *out, itk_registry *reg, itk_sign
         (rc = itk_registry_identify(&me, reg, tree, signer)) ||
         (rc = itk_registry_now(created, reg)) || (rc = itk_registry_offset(&offset, reg)))
         goto done;
-    const char *slash = strchr(o->instruction, '/');
-    const char *nid = slash ? slash + 1 : o->instruction;
-    snprintf(party, sizeof(party), "%.*s", slash ? (int)(slash - o->instruction) : 31,
-             slash ? o->instruction : me.party);
+    /* as typed: <party>/n-000005, n-000005, N-5 or 5 (ours) */
+    char typed[128];
+    itk_instruction_ref_input(typed, sizeof(typed), o->instruction, me.party);
+    const char *slash = strchr(typed, '/');
+    const char *nid = slash ? slash + 1 : typed;
+    snprintf(party, sizeof(party), "%.*s", slash ? (int)(slash - typed) : 31,
+             slash ? typed : me.party);
     if (strcmp(party, me.party) != 0) {
         rc = itk_error_set(ITK_EAUTH,
                            "%s is %s's instruction: only its issuer amends or withdraws it "
                            "(V2); ask %s to do it",
-                           o->instruction, party, party);
+                           typed, party, party);
         goto done;
     }
-    snprintf(target, sizeof(target), "%s/%s", party, nid);
+    snprintf(target, sizeof(target), "%s/%.40s", party, nid);
     const itk_record_type *t = itk_record_type_find("instruction");
     if ((rc = itk_record_id_check(t, nid)) || (rc = itk_record_path(&path, t, party, NULL, nid)) ||
         (rc = itk_tree_read_json(&old, reg->repo, tree, path.ptr))) {

@@ -24,7 +24,7 @@ static const struct {
 } ref_fields[] = {
     {"instruction_ref", "instruction",
      ITK_N_("The instruction %s that this record answers is not in the registry. Check its id "
-            "(itaku instruct list shows the instructions).")},
+            "(itaku instructions --all shows the instructions).")},
     {"form1_ref", "form1",
      ITK_N_("The form 1 %s that this record cites is not in the registry. Check its id (itaku "
             "record list shows the records).")},
@@ -33,10 +33,10 @@ static const struct {
             "Check its id (itaku record list shows the records).")},
     {"approval", "request",
      ITK_N_("The request %s that this entry cites as its approval is not in the registry. "
-            "Check its id (itaku request list shows the requests).")},
+            "Check its id (itaku requests --all shows the requests).")},
     {"withdraws", "request",
      ITK_N_("The request %s that this withdrawal names is not in the registry. Check its id "
-            "(itaku request list shows the requests).")},
+            "(itaku requests --all shows the requests).")},
     {"incident_ref", "incident",
      ITK_N_("The incident report %s that this record cites is not in the registry. Check its "
             "id (itaku record list shows the records).")},

@@ -52,7 +52,51 @@ typedef struct {
     char type[48];      /* the record type, from the schema's $id ("" unknown) */
     itk_labels *labels; /* the built-in catalog, opened at the first need */
     int labels_tried;
+    const char *issuer; /* whose instructions a short instruction_ref names */
 } nctx;
+
+int itk_instruction_ref_input(char *out, size_t outsz, const char *typed, const char *issuer)
+{
+    itk_buf n = ITK_BUF_INIT;
+    int done = 0;
+    snprintf(out, outsz, "%s", typed ? typed : "");
+    if (!typed || itk_nfkc(&n, typed, strlen(typed)) || !n.ptr) {
+        itk_error_clear();
+        itk_buf_dispose(&n);
+        return 0;
+    }
+    const char *s = n.ptr, *slash = strchr(s, '/');
+    char party[64] = "";
+    while (*s == ' ')
+        s++;
+    if (slash) {
+        if ((size_t)(slash - s) >= sizeof(party))
+            goto out;
+        snprintf(party, sizeof(party), "%.*s", (int)(slash - s), s);
+        s = slash + 1;
+    } else if (issuer && *issuer)
+        snprintf(party, sizeof(party), "%.63s", issuer);
+    if ((s[0] == 'n' || s[0] == 'N') && (s[1] == '-' || (s[1] >= '0' && s[1] <= '9')))
+        s += s[1] == '-' ? 2 : 1;
+    size_t digits = strspn(s, "0123456789");
+    const char *end = s + digits;
+    while (*end == ' ')
+        end++;
+    if (digits == 0 || digits > 6 || *end)
+        goto out;
+    long v = strtol(s, NULL, 10);
+    if (v <= 0)
+        goto out;
+    char canon[96];
+    snprintf(canon, sizeof(canon), "%s%sn-%06ld", party, party[0] ? "/" : "", v);
+    if (strcmp(canon, typed) != 0) {
+        snprintf(out, outsz, "%s", canon);
+        done = 1;
+    }
+out:
+    itk_buf_dispose(&n);
+    return done;
+}
 
 /* A choice typed as the city's word for it (受領, USBメモリ) or as its code
  * in another case or width: the code of enum it names, found through the
@@ -137,6 +181,15 @@ static void field(nctx *c, json_t *parent, const char *key, json_t *v, const jso
     json_t *code = choice(c, ps, key, v, path);
     if (code) {
         json_object_set_new(parent, key, code);
+        return;
+    }
+    char ref[128];
+    if (c->issuer && *c->issuer && strcmp(key, "instruction_ref") == 0 &&
+        itk_instruction_ref_input(ref, sizeof(ref), json_string_value(v), c->issuer)) {
+        if (c->notes)
+            itk_buf_printf(c->notes, itk__("%s: '%s' taken as the instruction %s\n"), path,
+                           json_string_value(v), ref);
+        json_object_set_new(parent, key, json_string(ref));
         return;
     }
     const char *format = json_string_value(json_object_get(ps, "format"));
@@ -231,7 +284,13 @@ static void walk(nctx *c, json_t *inst, const json_t *schema, const char *path, 
 
 int itk_form_body_normalise(json_t *body, itk_buf *notes, const json_t *schema, int offset_minutes)
 {
-    nctx c = {schema, notes, ITK_BUF_INIT, offset_minutes, "", NULL, 0};
+    return itk_form_body_normalise_as(body, notes, schema, offset_minutes, NULL);
+}
+
+int itk_form_body_normalise_as(json_t *body, itk_buf *notes, const json_t *schema,
+                               int offset_minutes, const char *issuer)
+{
+    nctx c = {schema, notes, ITK_BUF_INIT, offset_minutes, "", NULL, 0, issuer};
     /* "urn:itaku:schema:<type>:v<N>": the type names the labels' domains */
     const char *id = json_string_value(json_object_get(schema, "$id"));
     const char *t = id && strncmp(id, "urn:itaku:schema:", 17) == 0 ? id + 17 : NULL;
@@ -252,6 +311,13 @@ int itk_form_body_normalise(json_t *body, itk_buf *notes, const json_t *schema, 
 int itk_form_input_read(json_t **body, itk_buf *notes, const char *data, size_t len,
                         const char *name, const json_t *schema, int offset_minutes)
 {
+    return itk_form_input_read_as(body, notes, data, len, name, schema, offset_minutes, NULL);
+}
+
+int itk_form_input_read_as(json_t **body, itk_buf *notes, const char *data, size_t len,
+                           const char *name, const json_t *schema, int offset_minutes,
+                           const char *issuer)
+{
     itk_buf clean = ITK_BUF_INIT;
     *body = NULL;
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
@@ -264,7 +330,8 @@ int itk_form_input_read(json_t **body, itk_buf *notes, const char *data, size_t 
     itk_buf_dispose(&clean);
     if (!rc && !json_is_object(*body))
         rc = itk_error_set(ITK_EINVALID, "%s: the record body must be a JSON object", name);
-    if (!rc && schema && (rc = itk_form_body_normalise(*body, notes, schema, offset_minutes))) {
+    if (!rc && schema &&
+        (rc = itk_form_body_normalise_as(*body, notes, schema, offset_minutes, issuer))) {
         char why[900];
         snprintf(why, sizeof(why), "%s", itk_error_last());
         rc = itk_error_set(rc, "%s:\n%s", name, why);
@@ -283,7 +350,7 @@ int itk_form_choice(char *out, size_t outsz, const char *type, const char *field
     int rc = itk_form_input_schema(&schema, name, NULL, type);
     if (rc)
         return rc;
-    nctx c = {schema, NULL, ITK_BUF_INIT, 0, "", NULL, 0};
+    nctx c = {schema, NULL, ITK_BUF_INIT, 0, "", NULL, 0, NULL};
     snprintf(c.type, sizeof(c.type), "%.47s", type);
     const json_t *ps = resolve(&c, json_object_get(json_object_get(schema, "properties"), field));
     const json_t *en = json_object_get(ps, "enum");

@@ -143,6 +143,47 @@ static void test_bom_crlf_notes_and_impossible_dates(void **state)
     json_decref(s);
 }
 
+/* An instruction reference typed short is completed with the issuer; what
+ * is not one is left as typed for the schema to refuse. */
+static void test_instruction_ref_short_forms(void **state)
+{
+    (void)state;
+    char out[128];
+    static const char *const shorts[] = {"n-000005", "N-5", "n5", "5", "０００００５", " n-5 "};
+    for (size_t i = 0; i < sizeof(shorts) / sizeof(*shorts); i++) {
+        assert_int_equal(itk_instruction_ref_input(out, sizeof(out), shorts[i], "acme"), 1);
+        assert_string_equal(out, "acme/n-000005");
+    }
+    assert_int_equal(itk_instruction_ref_input(out, sizeof(out), "city/N-5", "acme"), 1);
+    assert_string_equal(out, "city/n-000005");
+    /* already canonical: unchanged */
+    assert_int_equal(itk_instruction_ref_input(out, sizeof(out), "acme/n-000005", "acme"), 0);
+    assert_string_equal(out, "acme/n-000005");
+    /* the twins: not a reference, left as typed */
+    static const char *const bad[] = {"", "n-", "0", "1234567", "q-000005", "n-5x", "acme/"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+        assert_int_equal(itk_instruction_ref_input(out, sizeof(out), bad[i], "acme"), 0);
+        assert_string_equal(out, bad[i]);
+    }
+    /* in a body: completed and noted; without an issuer left as typed */
+    json_t *s = NULL, *b = NULL;
+    const char schema[] = "{\"type\":\"object\",\"properties\":{\"instruction_ref\":"
+                          "{\"type\":\"string\"}}}";
+    assert_int_equal(itk_json_parse(&s, schema, sizeof(schema) - 1, "s"), 0);
+    const char body[] = "{\"instruction_ref\":\"2\"}";
+    assert_int_equal(itk_json_parse(&b, body, sizeof(body) - 1, "b"), 0);
+    itk_buf notes = ITK_BUF_INIT;
+    assert_int_equal(itk_form_body_normalise(b, &notes, s, 540), 0);
+    assert_string_equal(json_string_value(json_object_get(b, "instruction_ref")), "2");
+    assert_int_equal(itk_form_body_normalise_as(b, &notes, s, 540, "city"), 0);
+    assert_string_equal(json_string_value(json_object_get(b, "instruction_ref")), "city/n-000002");
+    assert_non_null(
+        strstr(notes.ptr, "instruction_ref: '2' taken as the instruction city/n-000002"));
+    itk_buf_dispose(&notes);
+    json_decref(b);
+    json_decref(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -150,6 +191,7 @@ int main(void)
         cmocka_unit_test(test_nested_dates_and_what_a_date_alone_means),
         cmocka_unit_test(test_optional_empty_fields_are_dropped_required_kept),
         cmocka_unit_test(test_bom_crlf_notes_and_impossible_dates),
+        cmocka_unit_test(test_instruction_ref_short_forms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

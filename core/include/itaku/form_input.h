@@ -42,6 +42,27 @@ int itk_form_body_normalise(json_t *body, itk_buf *notes, const json_t *schema, 
 int itk_form_input_read(json_t **body, itk_buf *notes, const char *data, size_t len,
                         const char *name, const json_t *schema, int offset_minutes);
 
+/* itk_form_body_normalise and itk_form_input_read, and also: a field
+ * instruction_ref typed in a short form (n-000005, N-5, 5, full-width
+ * digits too: itk_instruction_ref_input) becomes "<issuer>/n-000005",
+ * noted. issuer (NULL: short forms left as typed, for the schema to
+ * refuse) is the party whose instructions the writer answers: the one above
+ * it in the chain. */
+int itk_form_body_normalise_as(json_t *body, itk_buf *notes, const json_t *schema,
+                               int offset_minutes, const char *issuer);
+int itk_form_input_read_as(json_t **body, itk_buf *notes, const char *data, size_t len,
+                           const char *name, const json_t *schema, int offset_minutes,
+                           const char *issuer);
+
+/* An instruction reference as a person types it: "<party>/n-000005", or a
+ * short form of the id alone, "n-000005", "N-5", "n5" or the number "5"
+ * (after NFKC: full-width digits too), completed with issuer (NULL or "":
+ * not completed). out gets "<party>/n-NNNNNN" (or "n-NNNNNN" without an
+ * issuer) and 1 is returned when typed was read so and differs from it;
+ * else out gets typed unchanged and 0 is returned (the caller's own check
+ * then refuses it). Never fails. */
+int itk_instruction_ref_input(char *out, size_t outsz, const char *typed, const char *issuer);
+
 /* A choice typed by a person for field (a top-level field of type with an
  * enum, e.g. request.kind, instruction.kind): out gets the enum's code it
  * names, as itk_form_body_normalise maps one (the code itself, or its label
