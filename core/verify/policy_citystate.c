@@ -118,26 +118,13 @@ static int check_built_on_city(check *ck)
     return rc;
 }
 
-/* Does path name the same entry (or none) in trees a and b? */
-static int same_entry(const git_tree *a, const git_tree *b, const char *path)
-{
-    git_tree_entry *x = NULL, *y = NULL;
-    int hx = git_tree_entry_bypath(&x, a, path) == 0;
-    int hy = git_tree_entry_bypath(&y, b, path) == 0;
-    git_error_clear();
-    int same = hx == hy && (!hx || git_oid_equal(git_tree_entry_id(x), git_tree_entry_id(y)));
-    git_tree_entry_free(x);
-    git_tree_entry_free(y);
-    return same;
-}
-
 /* Whether trees a and b hold the city's settings (state, n paths) alike;
  * into *which, the first path that differs. */
 static int same_state(const git_tree *a, const git_tree *b, char state[][ITK_PARTY_ID_MAX + 48],
                       size_t n, const char **which)
 {
     for (size_t i = 0; i < n; i++)
-        if (!same_entry(a, b, state[i])) {
+        if (!itk_policy_same_entry(a, b, state[i])) {
             *which = state[i];
             return 0;
         }

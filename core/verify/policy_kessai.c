@@ -707,8 +707,7 @@ done:
     return rc;
 }
 
-/* Does path name the same entry (or none) in trees a and b? */
-static int same_entry(const git_tree *a, const git_tree *b, const char *path)
+int itk_policy_same_entry(const git_tree *a, const git_tree *b, const char *path)
 {
     git_tree_entry *x = NULL, *y = NULL;
     int hx = git_tree_entry_bypath(&x, a, path) == 0;
@@ -792,7 +791,7 @@ static int check_joined_decisions(check *ck)
         const char *changed = NULL;
         char decision[512];
         for (size_t i = 0; i < 4 && !changed; i++)
-            if (!same_entry(ck->base, side, state[i]))
+            if (!itk_policy_same_entry(ck->base, side, state[i]))
                 changed = state[i];
         if (!changed || !decision_lacking(decision, sizeof(decision), ck->p, side, other, prefix))
             continue;

@@ -103,6 +103,10 @@ int itk_policy_check_posts(check *ck);
  * problem was recorded, negative on an operational error. */
 int itk_policy_check_citystate(check *ck);
 
+/* Whether path names the same entry (the same id), or none, in trees a and
+ * b (policy_kessai.c). Clears any libgit2 error of the look-up. */
+int itk_policy_same_entry(const git_tree *a, const git_tree *b, const char *path);
+
 /* V4, order (policy_order.c): a key event or contract amendment a commit
  * adds has an id above, and near, the highest one before it. 0, 1 when a
  * problem was recorded, negative on an operational error. */
