@@ -970,8 +970,7 @@ int itk_policy_check_commit(itk_policy *p, const git_commit *c, itk_commit_info 
         (rc = itk_policy_check_published(&ck, genesis)) || (rc = itk_policy_check_chain(&ck)) ||
         (rc = itk_policy_check_kessai(&ck)) || (rc = itk_policy_check_terms(&ck)) ||
         (rc = itk_policy_check_posts(&ck)) || (rc = itk_policy_check_citystate(&ck)) ||
-        (rc = itk_policy_check_order(&ck)) ||
-        (rc = itk_policy_check_receipt(&ck)))
+        (rc = itk_policy_check_order(&ck)) || (rc = itk_policy_check_receipt(&ck)))
         goto done;
 done:
     /* rc > 0 means a problem was recorded and the remaining checks skipped */

@@ -50,8 +50,8 @@ struct itk_snapshot {
 /* The form 1 of party in force: of its counting form 1s, the one written
  * last, which has the highest id number ("f1-000002" after "f1-000001":
  * ids are given in the order written, as for key events and amendments),
- * whatever date its "created" claims; -1 when none (or out of memory). The index is built on first use, for every party
- * at once. */
+ * whatever date its "created" claims; -1 when none (or out of memory). The index is built on first
+ * use, for every party at once. */
 long itk_snapshot_form1(const itk_snapshot *s, const char *party);
 
 /* The snapshot cache (status.cache in this user's cache folder,

@@ -54,7 +54,8 @@ typedef struct {
  * A reference not found is refused (ITK_ENOTFOUND, one line per reference:
  * a whole sentence saying what was cited, by the field's name on the paper
  * form, whose register or form 1 lacks it and what to do, then one naming
- * the ITK_REF_CLOSEST closest ids, items or names by edit distance) unless o->unverified: then *unverified is set to a new array of
+ * the ITK_REF_CLOSEST closest ids, items or names by edit distance) unless o->unverified: then
+ * *unverified is set to a new array of
  * {"field", "ref", "reason"} the caller records in the envelope's
  * refs.unverified (NULL when every reference was found; o->unverified with
  * nothing to record is refused, ITK_EINVALID). A duplicate is ITK_EEXISTS.
