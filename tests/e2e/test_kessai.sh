@@ -55,7 +55,7 @@ expect_output "decided"
 D=$(git show HEAD --format= --name-only -m | grep -m1 /decisions/ | sed -E 's|parties/([^/]+)/decisions/[^/]+/(d-[0-9]+)\.json|\1/\2|')
 expect_exit 0 "$ITAKU" form render "$D" --format md
 expect_output "## 決裁欄"
-expect_output "\| 担当 \| officer \|"
+expect_output "\| 担当 \| 担当職員 \|"
 expect_output "\| 課長 \| 山田 課長 \(kacho\) \|.*\| 承認 \| ✓ 検証済み \|"
 expect_output "\| 課長 \| kacho2 \|"
 ok "two 課長 seal a take-out; history tells draft → seals → decision; the decision notice shows the 決裁欄"
