@@ -80,7 +80,9 @@ int cmd_requests(int argc, char **argv)
             /* "起案済み", "課長決裁待ち": the post(s) still to seal */
             itk_buf state = ITK_BUF_INIT, next = ITK_BUF_INIT;
             itk_kessai_where_words(&state, &next, labels, code, waiting.ptr);
-            printf("%-22s %-22s ", cli_safe(r->name), cli_safe(r->kind));
+            printf("%-22s ", cli_safe(r->name));
+            cli_pad(itk_label_or(labels, "request.kind", r->kind), 22);
+            putchar(' ');
             cli_pad(state.size ? state.ptr : code, 10);
             putchar(' ');
             cli_pad(next.size ? next.ptr : "-", 11);
@@ -96,10 +98,15 @@ int cmd_requests(int argc, char **argv)
                                   cli_jstr(r->endorsed), "decided", cli_jstr(r->decided_on),
                                   "valid_until", cli_jstr(r->valid_until), "max_uses",
                                   (json_int_t)r->max_uses, "summary", cli_jstr(r->summary)));
-        else
-            printf("%-22s %-22s %-10s %-11s %-16s %s\n", cli_safe(r->name), cli_safe(r->kind),
-                   cli_safe(r->state), r->next[0] ? cli_safe(r->next) : "-",
+        else {
+            /* the kind and the state in the catalog's words (複製, 審査中) */
+            printf("%-22s ", cli_safe(r->name));
+            cli_pad(itk_label_or(labels, "request.kind", r->kind), 22);
+            putchar(' ');
+            cli_pad(itk_label_or(labels, "request.state", r->state), 10);
+            printf(" %-11s %-16s %s\n", r->next[0] ? cli_safe(r->next) : "-",
                    r->endorsed[0] ? cli_safe(r->endorsed) : "-", cli_safe(r->summary));
+        }
         itk_buf_dispose(&waiting);
         first = 0;
     }

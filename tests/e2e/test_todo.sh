@@ -123,6 +123,23 @@ assert len(starts) == 1, starts
 PY
 ok "todo on a Japanese screen: Japanese states and kinds, dates as read, columns aligned"
 
+# requests and history on a Japanese screen: kinds, states and steps in
+# Japanese (the catalog's words for a request, as status)
+expect_exit 0 env LANG=ja_JP.UTF-8 "$ITAKU" requests
+expect_output "^$q +複製 +審査中 +akiruno-city "
+has -E " (copy|pending) " <"$T/out" && fail "requests printed English kinds or states: $(cat "$T/out")"
+expect_exit 0 env LANG=ja_JP.UTF-8 "$ITAKU" history "$q"
+expect_output "提出 +acme/"
+expect_output "受領 +akiruno-city/"
+has -E "(filed|received) " <"$T/out" && fail "history printed English steps: $(cat "$T/out")"
+expect_exit 0 "$ITAKU" requests --json
+python3 - "$T/out" "$q" <<'PY' || fail "requests --json does not keep the codes"
+import json, sys
+r = [x for x in json.load(open(sys.argv[1])) if x["request"] == sys.argv[2]]
+assert r and r[0]["kind"] == "copy" and r[0]["state"] == "pending", r
+PY
+ok "requests and history speak Japanese on a Japanese screen; --json keeps the codes"
+
 # before the work starts nothing is due yet for acme: listed, but exit 0
 cd "$T/acme"
 expect_exit 0 "$ITAKU" todo --at 2098-05-01
