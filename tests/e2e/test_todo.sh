@@ -128,6 +128,16 @@ ok "todo on a Japanese screen: Japanese states and kinds, dates as read, columns
 expect_exit 0 env LANG=ja_JP.UTF-8 "$ITAKU" requests
 expect_output "^$q +複製 +審査中 +akiruno-city "
 has -E " (copy|pending) " <"$T/out" && fail "requests printed English kinds or states: $(cat "$T/out")"
+python3 - "$T/out" "$q" <<'PY' || fail "requests' columns are not aligned: $(cat "$T/out")"
+import sys, unicodedata
+def cols(s):
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+head, row = lines[0], [l for l in lines if l.startswith(sys.argv[2])][0]
+# the city's id, wider than the heading, starts NEXT; the summary starts where its heading does
+assert cols(head[:head.index("次の対応")]) == cols(row[:row.index("akiruno-city")]), (head, row)
+assert cols(head[:head.index("概要")]) == cols(row[:row.index("検証用に複製")]), (head, row)
+PY
 expect_exit 0 env LANG=ja_JP.UTF-8 "$ITAKU" history "$q"
 expect_output "提出 +acme/"
 expect_output "受領 +akiruno-city/"
