@@ -15,6 +15,23 @@ static const char *mark_of(const itk_story_step *s)
     return !s->verified ? "✗" : s->is_void ? "∅" : s->recovered ? "⚑" : "✓";
 }
 
+/* What a step is, in the reader's language (--json keeps the code). */
+static const char *what_words(const char *what)
+{
+    static const struct {
+        const char *code, *words;
+    } w[] = {{"filed", N_("filed")},           {"received", N_("received")},
+             {"endorsed", N_("endorsed")},     {"declined", N_("declined")},
+             {"drafted", N_("drafted")},       {"sealed", N_("sealed")},
+             {"decided", N_("decided")},       {"withdrawn", N_("withdrawn")},
+             {"superseded", N_("superseded")}, {"supersedes", N_("supersedes")},
+             {"answered", N_("answered")},     {"cited", N_("cited")}};
+    for (size_t i = 0; i < sizeof(w) / sizeof(*w); i++)
+        if (strcmp(what, w[i].code) == 0)
+            return _(w[i].words);
+    return what;
+}
+
 /* The display name of a step's signer at its commit (itaku/people.h), "" for
  * none. */
 static const char *step_name(itk_buf *name, itk_registry *reg, const itk_story_step *s)
@@ -86,7 +103,7 @@ int cmd_history(int argc, char **argv)
             printf("%s  %s%s%s %*s", cli_safe(when),
                    color ? (s->verified && !s->is_void ? "\033[32m" : "\033[31m") : "", mark_of(s),
                    color ? "\033[0m" : "", 2 * s->depth, "");
-            cli_pad(s->what, 11);
+            cli_pad(what_words(s->what), 11);
             int w = cli_display_width(who);
             cli_pad(who, w < 22 ? 22 : w + 1);
             if (s->is_void)

@@ -49,8 +49,18 @@ int cmd_requests(int argc, char **argv)
     if (itk_labels_open(&labels, reg, NULL, "ja") < 0)
         itk_error_clear();
     json_t *out = json ? json_array() : NULL;
+    /* NEXT and ENDORSED BY as wide as the widest party id there (a city's
+     * "akiruno-city" is wider than the heading) or where a 決裁 stands */
+    int wnext = cli_display_width(_("NEXT")), wend = cli_display_width(_("ENDORSED BY"));
+    wnext = wnext < 14 ? 14 : wnext;
+    for (size_t i = 0; i < n; i++) {
+        int a = cli_display_width(cli_safe(list[i].next)),
+            b = cli_display_width(cli_safe(list[i].endorsed));
+        wnext = a > wnext ? a : wnext;
+        wend = b > wend ? b : wend;
+    }
     if (!json)
-        cli_heading(6, 22, _("REQUEST"), 22, _("KIND"), 10, _("STATE"), 11, _("NEXT"), 16,
+        cli_heading(6, 22, _("REQUEST"), 22, _("KIND"), 10, _("STATE"), wnext, _("NEXT"), wend,
                     _("ENDORSED BY"), 0, _("SUMMARY"));
     int first = 1;
     for (size_t i = 0; i < n; i++) {
@@ -80,12 +90,15 @@ int cmd_requests(int argc, char **argv)
             /* "起案済み", "課長決裁待ち": the post(s) still to seal */
             itk_buf state = ITK_BUF_INIT, next = ITK_BUF_INIT;
             itk_kessai_where_words(&state, &next, labels, code, waiting.ptr);
-            printf("%-22s %-22s ", cli_safe(r->name), cli_safe(r->kind));
+            printf("%-22s ", cli_safe(r->name));
+            cli_pad(itk_label_or(labels, "request.kind", r->kind), 22);
+            putchar(' ');
             cli_pad(state.size ? state.ptr : code, 10);
             putchar(' ');
-            cli_pad(next.size ? next.ptr : "-", 11);
-            printf(" %-16s %s\n", r->endorsed[0] ? cli_safe(r->endorsed) : "-",
-                   cli_safe(r->summary));
+            cli_pad(next.size ? next.ptr : "-", wnext);
+            putchar(' ');
+            cli_pad(r->endorsed[0] ? r->endorsed : "-", wend);
+            printf(" %s\n", cli_safe(r->summary));
             itk_buf_dispose(&state);
             itk_buf_dispose(&next);
         } else if (json)
@@ -96,10 +109,18 @@ int cmd_requests(int argc, char **argv)
                                   cli_jstr(r->endorsed), "decided", cli_jstr(r->decided_on),
                                   "valid_until", cli_jstr(r->valid_until), "max_uses",
                                   (json_int_t)r->max_uses, "summary", cli_jstr(r->summary)));
-        else
-            printf("%-22s %-22s %-10s %-11s %-16s %s\n", cli_safe(r->name), cli_safe(r->kind),
-                   cli_safe(r->state), r->next[0] ? cli_safe(r->next) : "-",
-                   r->endorsed[0] ? cli_safe(r->endorsed) : "-", cli_safe(r->summary));
+        else {
+            /* the kind and the state in the catalog's words (複製, 審査中) */
+            printf("%-22s ", cli_safe(r->name));
+            cli_pad(itk_label_or(labels, "request.kind", r->kind), 22);
+            putchar(' ');
+            cli_pad(itk_label_or(labels, "request.state", r->state), 10);
+            putchar(' ');
+            cli_pad(r->next[0] ? r->next : "-", wnext);
+            putchar(' ');
+            cli_pad(r->endorsed[0] ? r->endorsed : "-", wend);
+            printf(" %s\n", cli_safe(r->summary));
+        }
         itk_buf_dispose(&waiting);
         first = 0;
     }

@@ -6,6 +6,7 @@
 #include "i18n.h"
 #include "json_out.h"
 #include "itaku/commit.h"
+#include "itaku/labels.h"
 #include "itaku/signer_select.h"
 #include "itaku/todo.h"
 
@@ -34,6 +35,43 @@ static int whose(char out[ITK_PARTY_ID_MAX + 1], itk_registry *reg)
         itk_error_clear();
     }
     return out[0] ? 0 : -1;
+}
+
+/* What is to be done, in the reader's language (--json keeps the code). */
+static const char *kind_words(const char *kind)
+{
+    static const struct {
+        const char *code, *words;
+    } k[] = {{"decide", N_("decide")},     {"endorse", N_("endorse")},
+             {"answer", N_("answer")},     {"return", N_("return or dispose")},
+             {"incident", N_("incident")}, {"finding", N_("finding")},
+             {"owed", N_("owed to you")}};
+    for (size_t i = 0; i < sizeof(k) / sizeof(*k); i++)
+        if (strcmp(kind, k[i].code) == 0)
+            return _(k[i].words);
+    return kind;
+}
+
+/* A due time as an officer reads it (the times are in the contract's zone
+ * already): "2098-07-31T23:59:59+09:00" (the end of that day) →
+ * "2098-07-31"; another time → "2098-06-01 00:00"; none → "(no due date)". */
+static const char *due_words(char out[20], const char *iso)
+{
+    if (!iso[0])
+        return _("(no due date)");
+    if (strlen(iso) < 19 || iso[10] != 'T')
+        return iso;
+    if (strncmp(iso + 11, "23:59:59", 8) == 0)
+        snprintf(out, 20, "%.10s", iso);
+    else
+        snprintf(out, 20, "%.10s %.5s", iso, iso + 11);
+    return out;
+}
+
+static int widest(int w, const char *s)
+{
+    int x = cli_display_width(cli_safe(s));
+    return x > w ? x : w;
 }
 
 int cmd_todo(int argc, char **argv)
@@ -77,6 +115,9 @@ int cmd_todo(int argc, char **argv)
         rc = cli_fail(_("cannot make the to-do list"));
         goto done;
     }
+    char now[32] = "";
+    if (!at && itk_registry_now(now, reg) < 0)
+        itk_error_clear();
     if (json) {
         json_t *items = json_array();
         for (size_t i = 0; i < n; i++)
@@ -88,24 +129,40 @@ int cmd_todo(int argc, char **argv)
                                   "detail", cli_jstr(l[i].detail), "detail_ja",
                                   cli_jstr(l[i].detail_ja)));
         json_t *doc = json_pack("{s:o, s:o, s:o}", "party", cli_jstr(me), "at",
-                                cli_jstr(at ? at : ""), "items", items);
+                                cli_jstr(at ? at : now), "items", items);
         if (cli_json_print(doc) != EXIT_OK)
             goto done;
     } else if (!n)
         printf(at ? _("Nothing to do for %s as of %s.\n") : _("Nothing to do for %s.\n"), me, at);
     else {
+        /* the states in the city's words, as status shows them */
+        itk_labels *lab = cli_labels(reg);
         printf(at ? _("To do for %s as of %s, most urgent first:\n")
                   : _("To do for %s, most urgent first:\n"),
                me, at);
+        /* columns as wide as their widest cell, in terminal columns
+         * (Japanese takes two each) */
+        int wn = snprintf(NULL, 0, "%zu", n), ws = 0, wk = 0, wp = 0, wd = 0, wj = 0;
+        char t[20];
+        for (size_t i = 0; i < n; i++) {
+            ws = widest(ws, itk_label_or(lab, "state", l[i].state));
+            wk = widest(wk, kind_words(l[i].kind));
+            wp = widest(wp, l[i].party);
+            wd = widest(wd, due_words(t, l[i].due));
+            wj = widest(wj, l[i].subject[0] ? l[i].subject : "-");
+        }
         for (size_t i = 0; i < n; i++) {
             /* subject and detail quote other parties' text (a request's
              * summary): shown, never obeyed, one row each */
-            printf("%2zu. %-8s %-8s %-14s %-26s %s%s%s\n", i + 1, cli_safe(l[i].state),
-                   cli_safe(l[i].kind), cli_safe(l[i].party),
-                   l[i].due[0] ? cli_safe(l[i].due) : _("(no due date)"), cli_safe(l[i].subject),
-                   l[i].subject[0] ? "  " : "",
-                   cli_safe(l[i].detail_ja[0] ? l[i].detail_ja : l[i].detail));
+            printf("%*zu. ", wn, i + 1);
+            cli_pad(itk_label_or(lab, "state", l[i].state), ws + 1);
+            cli_pad(kind_words(l[i].kind), wk + 1);
+            cli_pad(l[i].party, wp + 1);
+            cli_pad(due_words(t, l[i].due), wd + 1);
+            cli_pad(l[i].subject[0] ? l[i].subject : "-", wj + 1);
+            printf("%s\n", cli_safe(l[i].detail_ja[0] ? l[i].detail_ja : l[i].detail));
         }
+        itk_labels_free(lab);
     }
     rc = EXIT_OK;
     for (size_t i = 0; i < n; i++)

@@ -605,8 +605,12 @@ static int add_citations(story_ctx *s, const char *name, const story_rec *subjec
             snprintf(detail, sizeof(detail), itk__("%s withdraws %s"), r->name, name);
         } else if (sup && subject && depth == 1 && pi.type == spi.type &&
                    strcmp(pi.party, spi.party) == 0 && strcmp(sup, spi.id) == 0) {
-            snprintf(what, sizeof(what), "superseded");
-            snprintf(detail, sizeof(detail), itk__("superseded by %s"), r->name);
+            /* an instruction withdrawn (instruct withdraw) is superseded
+             * by a version that says so: a withdrawal, not a correction */
+            int withdrawn = json_is_true(json_object_get(body, "withdrawn"));
+            snprintf(what, sizeof(what), withdrawn ? "withdrawn" : "superseded");
+            snprintf(detail, sizeof(detail),
+                     withdrawn ? itk__("withdrawn by %s") : itk__("superseded by %s"), r->name);
         } else if (!strcmp(type, "endorsement") && body_str(r->rec, "request") &&
                    !strcmp(body_str(r->rec, "request"), name)) {
             const char *v = body_str(r->rec, "verdict");
@@ -815,7 +819,14 @@ int itk_story_run(itk_story **out, itk_registry *reg, const char *name, const it
             summary = json_string_value(json_object_get(subject->rec, "type"));
         if (!subject->rec)
             snprintf(d, sizeof(d), "%s", itk__("unreadable record"));
-        else if (summary && sup)
+        else if (sup && json_is_true(
+                            json_object_get(json_object_get(subject->rec, "body"), "withdrawn"))) {
+            /* the version that withdraws an instruction (instruct withdraw) */
+            if (summary)
+                snprintf(d, sizeof(d), itk__("%s; withdraws %s"), summary, sup);
+            else
+                snprintf(d, sizeof(d), itk__("withdraws %s"), sup);
+        } else if (summary && sup)
             snprintf(d, sizeof(d), itk__("%s; supersedes %s"), summary, sup);
         else if (sup)
             snprintf(d, sizeof(d), itk__("supersedes %s"), sup);

@@ -28,7 +28,6 @@ static itk_todo_item *push(todo_list *l)
     return it;
 }
 
-/* What a finding of the party itself asks of it. */
 /* Cuts s back to its last whole UTF-8 character: a summary cut at a byte
  * count would end in half a character (invalid UTF-8 in JSON and text). */
 static void whole_chars(char *s)
@@ -43,6 +42,7 @@ static void whole_chars(char *s)
     s[i] = '\0';
 }
 
+/* What a finding of the party itself asks of it. */
 static const char *own_kind(const char *rule)
 {
     if (strcmp(rule, "instruction_answered_on_time") == 0)
@@ -54,14 +54,15 @@ static const char *own_kind(const char *rule)
     return "finding";
 }
 
-/* Sort key: overdue/violated, waiting now (requests), pending with a due
- * date, the rest; then own before owed; then by due time (RFC 3339 texts in
- * one zone compare as times). */
+/* Sort key: what waits for this party now (requests to endorse or decide:
+ * others are blocked until it acts), then overdue or violated, then pending
+ * with a due date, then the rest; then own before owed; then by due time
+ * (RFC 3339 texts in one zone compare as times). */
 static int rank(const itk_todo_item *t)
 {
-    if (strcmp(t->state, "overdue") == 0 || strcmp(t->state, "violated") == 0)
-        return 0;
     if (strcmp(t->kind, "decide") == 0 || strcmp(t->kind, "endorse") == 0)
+        return 0;
+    if (strcmp(t->state, "overdue") == 0 || strcmp(t->state, "violated") == 0)
         return 1;
     return t->due[0] ? 2 : 3;
 }

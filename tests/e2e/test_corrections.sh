@@ -64,7 +64,14 @@ expect_exit 0 "$ITAKU" instructions --all
 expect_output "\\(withdrawn\\)"
 expect_exit 1 "$ITAKU" status --party acme --json --at 2027-05-15T12:00:00+09:00
 grep -q "$n3" "$T/out" && fail "status still judges the withdrawn instruction"
-ok "a withdrawn instruction asks nothing; the list says withdrawn"
+# history tells a withdrawal as one (取下げ), not as a correction
+expect_exit 0 "$ITAKU" history "$n3"
+expect_output "withdrawn +akiruno-city/.*withdrawn by akiruno-city/n-[0-9]+"
+has "superseded" <"$T/out" && fail "history tells the withdrawn instruction as superseded"
+expect_exit 0 env LANG=ja_JP.UTF-8 "$ITAKU" history "$n3"
+expect_output "取下げ +akiruno-city/.*akiruno-city/n-[0-9]+ により取下げ"
+has -E "withdrawn|superseded|filed|差替え" <"$T/out" && fail "history on a Japanese screen: $(cat "$T/out")"
+ok "a withdrawn instruction asks nothing; the list says withdrawn; history says 取下げ"
 
 # contract amendments: the contractor is refused (V3), nothing written
 cd "$T/acme"

@@ -38,7 +38,7 @@ ok "a drafting post drafts on decisions/acme/q-000001 (main does not move); requ
 expect_exit 0 "$ITAKU" kessai acme/q-000001 --return --reason "期間を明記してください" --key "$T/kacho.key"
 expect_output "acme/q-000001 is returned"
 expect_exit 0 "$ITAKU" requests --all
-expect_output "acme/q-000001 +copy +returned"
+expect_output "acme/q-000001 +複製 +差戻し"
 ok "the 課長 returns the draft (差戻し): the seal makes the decision"
 
 expect_exit 0 "$ITAKU" approve acme/q-000003
@@ -83,6 +83,6 @@ expect_exit 0 "$ITAKU" verify
 ok "an amendment with no rules: one city key decides again"
 
 (cd "$T/acme" && expect_exit 0 "$ITAKU" pull && expect_exit 0 "$ITAKU" verify &&
-    expect_exit 0 "$ITAKU" requests --mine && expect_output "acme/q-000003 +take-out +approved")
+    expect_exit 0 "$ITAKU" requests --mine && expect_output "acme/q-000003 +持出し +承認")
 ok "acme pulls the decisions and verifies them"
 finish

@@ -53,10 +53,13 @@ assert all(i["party"] == "acme" for i in items), items
 PY
 expect_exit 1 "$ITAKU" todo --at 2098-06-10
 expect_output "To do for acme"
-expect_output "answer +acme +2098-07-31T23:59:59\\+09:00"
-# in the city's words from the labels catalog, as status says it
-expect_output "answer +acme +2098-07-31T23:59:59\\+09:00 +指示への期限内の対応：$n"
-grep -q "instruction_answered_on_time" "$T/out" && fail "todo printed the English finding text"
+# the due date as an officer reads it: the end of a day is the day alone,
+# another time the day and the time; RFC 3339 stays for --json
+expect_output "answer +acme +2098-07-31 +- +指示への期限内の対応：$n"
+# the states in the catalog's words, as status shows them
+expect_output "期限超過 +finding +acme +2098-06-01 00:00 +- "
+has -F "T23:59:59" <"$T/out" && fail "todo printed an RFC 3339 due time on the screen"
+has "instruction_answered_on_time" <"$T/out" && fail "todo printed the English finding text"
 ok "acme's list: the overdue form 1 first, then the instruction to answer with its due date (exit 1)"
 
 # the city: the request awaits its decision, and what acme owes it
@@ -71,13 +74,81 @@ dec = [i for i in items if i["kind"] == "decide"]
 assert len(dec) == 1 and dec[0]["subject"] == q and dec[0]["party"] == "akiruno-city", items
 owed = [i for i in items if i["kind"] == "owed"]
 assert owed and all(i["party"] == "acme" for i in owed), items
-# overdue first, then the decision waiting now, then the pending ones
-ranks = [0 if i["state"] in ("overdue", "violated") else 1 if i["kind"] == "decide" else 2 for i in items]
-assert ranks == sorted(ranks), [(i["kind"], i["state"]) for i in items]
+# the decision waiting now first (acme is blocked until the city decides),
+# then what is overdue, then the pending ones, each by due date
+ranks = [0 if i["kind"] == "decide" else 1 if i["state"] in ("overdue", "violated") else 2 for i in items]
+assert ranks == sorted(ranks) and ranks[0] == 0 and 1 in ranks and 2 in ranks, [(i["kind"], i["state"]) for i in items]
+for r in (1, 2):
+    dues = [i["due"] for i, k in zip(items, ranks) if k == r and i["due"]]
+    assert dues == sorted(dues), dues
+# --at given: as given
+assert d["at"] == "2098-06-10", d["at"]
 assert dec[0]["detail_ja"].startswith("acmeの複製の申請（" + q + "）が決定"), dec
 assert all(i["detail_ja"] for i in items), items
 PY
 ok "the city's list: the request awaiting its decision, and what acme owes it, most urgent first"
+
+# without --at, the time the list was made (never "")
+expect_exit 1 "$ITAKU" todo --json
+python3 - "$T/out" <<'PY' || fail "todo --json without --at does not say as of when"
+import json, re, sys
+d = json.load(open(sys.argv[1]))
+assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", d["at"]), d["at"]
+PY
+ok "todo --json says as of when: --at as given, else the time the list was made"
+
+# on a Japanese screen: the states in the catalog's words (as status), the
+# kinds in Japanese, the decision first, the columns aligned in terminal
+# columns (Japanese takes two)
+expect_exit 1 env LANG=ja_JP.UTF-8 "$ITAKU" todo --at 2098-06-10
+expect_output "^ ?1\\. 未了 +決定 +akiruno-city +（期限なし） +$q +acmeの複製の申請"
+expect_output "期限超過 +下位の義務 +acme +2098-06-01 00:00 +- +作業開始前の管理体制届出"
+expect_output "未了 +下位の義務 +acme +2098-07-31 +- +指示への期限内の対応：$n"
+expect_output "未了 +下位の義務 +acme +2099-03-31 +acme/r-[0-9]+ +契約終了時の返却"
+has -E "(overdue|violated|pending|owed|finding|decide|endorse|answer|return|incident) " <"$T/out" &&
+    fail "todo printed English states or kinds on a Japanese screen"
+has -F "T23:59:59" <"$T/out" && fail "todo printed an RFC 3339 due time on a Japanese screen"
+python3 - "$T/out" <<'PY' || fail "todo's columns are not aligned on a Japanese screen"
+import re, sys, unicodedata
+def cols(s):
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+due = re.compile(r"(\d{4}-\d\d-\d\d(?: \d\d:\d\d)?|（期限なし）) +")
+starts = set()
+rows = [l for l in open(sys.argv[1], encoding="utf-8").read().splitlines() if re.match(r" *\d+\. ", l)]
+assert len(rows) >= 4, rows
+for l in rows:
+    m = due.search(l)
+    starts.add((cols(l[:m.start()]), cols(l[:m.end()])))
+assert len(starts) == 1, starts
+PY
+ok "todo on a Japanese screen: Japanese states and kinds, dates as read, columns aligned"
+
+# requests and history on a Japanese screen: kinds, states and steps in
+# Japanese (the catalog's words for a request, as status)
+expect_exit 0 env LANG=ja_JP.UTF-8 "$ITAKU" requests
+expect_output "^$q +複製 +審査中 +akiruno-city "
+has -E " (copy|pending) " <"$T/out" && fail "requests printed English kinds or states: $(cat "$T/out")"
+python3 - "$T/out" "$q" <<'PY' || fail "requests' columns are not aligned: $(cat "$T/out")"
+import sys, unicodedata
+def cols(s):
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+head, row = lines[0], [l for l in lines if l.startswith(sys.argv[2])][0]
+# the city's id, wider than the heading, starts NEXT; the summary starts where its heading does
+assert cols(head[:head.index("次の対応")]) == cols(row[:row.index("akiruno-city")]), (head, row)
+assert cols(head[:head.index("概要")]) == cols(row[:row.index("検証用に複製")]), (head, row)
+PY
+expect_exit 0 env LANG=ja_JP.UTF-8 "$ITAKU" history "$q"
+expect_output "提出 +acme/"
+expect_output "受領 +akiruno-city/"
+has -E "(filed|received) " <"$T/out" && fail "history printed English steps: $(cat "$T/out")"
+expect_exit 0 "$ITAKU" requests --json
+python3 - "$T/out" "$q" <<'PY' || fail "requests --json does not keep the codes"
+import json, sys
+r = [x for x in json.load(open(sys.argv[1])) if x["request"] == sys.argv[2]]
+assert r and r[0]["kind"] == "copy" and r[0]["state"] == "pending", r
+PY
+ok "requests and history speak Japanese on a Japanese screen; --json keeps the codes"
 
 # before the work starts nothing is due yet for acme: listed, but exit 0
 cd "$T/acme"

@@ -58,7 +58,8 @@ int itk_record_sections(char out[48], git_repository *repo, const git_tree *tree
 /* One step of a record's story. */
 typedef struct {
     char what[16];    /* filed | received | endorsed | declined | drafted | sealed | decided |
-                         withdrawn |
+                         withdrawn (a request withdrawn, or an instruction superseded by a
+                         version that withdraws it) |
                          superseded | supersedes | answered | cited */
     char record[100]; /* "<party>/<id>" of the record the step is about */
     char type[24];
