@@ -52,7 +52,7 @@ expect_output "acme/q-000003 is approved"
 expect_exit 0 "$ITAKU" verify
 expect_exit 0 push_as akiruno-city main:main "$B:$B"
 expect_exit 0 "$ITAKU" requests --all
-expect_output "acme/q-000003 +take-out +approved"
+expect_output "acme/q-000003 +持出し +承認"
 ok "the 課長 seals the new draft with the renewed key, the other 課長 too, and the decision is taken; verify and the hosted registry take it"
 
 expect_exit 0 "$ITAKU" approve acme/q-000001

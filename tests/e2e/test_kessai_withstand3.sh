@@ -18,7 +18,7 @@ export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_supp
 # copies are not covered at first: a rule for them comes by amendment
 kessai_rules() {
     cat >"$T/rules.json" <<'JSON'
-{"decision_rules": [
+{"post_setters": [], "decision_rules": [
   {"request_kinds": ["take-out"], "drafters": ["担当"], "approvers": [{"post": "課長", "count": 2}]},
   {"request_kinds": ["third-party-provision"], "drafters": ["担当"],
    "approvers": [{"post": "部長", "count": 1}, {"post": "課長", "count": 1}]},
