@@ -103,4 +103,30 @@ LANG=ja_JP.UTF-8 expect_exit 1 "$ITAKU" validate form4 "$T/f4req.jsonc"
 expect_output "submitter.address を空にはできません"
 ok "a period half filled in, or a required field left \"\", is refused by validate and form submit alike"
 
+# --- a handover method and its catalog label are one method ----------------
+"$ITAKU" key generate "$T/c2.key" --comment city2 >/dev/null
+for pair in "hand-delivery|手渡し" "手渡し|Hand-Delivery" "hand-delivery|ＨＡＮＤ－ＤＥＬＩＶＥＲＹ"; do
+    expect_exit 2 "$ITAKU" init "$T/twice" --contract C-2026-099 --title t --city akiruno-city \
+        --name "あきる野市" --key "$T/c2.key" --start 2026-12-01 --end 2027-03-31 \
+        --handover-method "${pair%%|*}" --handover-method "${pair##*|}"
+    expect_output "handover methods '${pair%%|*}' and '${pair##*|}' are the same method"
+    [ ! -e "$T/twice" ] || fail "a refused init ($pair) made $T/twice"
+done
+LANG=ja_JP.UTF-8 expect_exit 2 "$ITAKU" init "$T/twice" --contract C-2026-099 --title t \
+    --city akiruno-city --name "あきる野市" --key "$T/c2.key" --start 2026-12-01 --end 2027-03-31 \
+    --handover-method hand-delivery --handover-method 手渡し
+expect_output "受渡方法「hand-delivery」と「手渡し」は同じ方法です"
+cd "$T/city"
+before=$(state_of .)
+expect_exit 2 "$ITAKU" contract amend --handover-method hand-delivery --handover-method 手渡し \
+    --reason "受渡方法の追加"
+expect_output "handover methods 'hand-delivery' and '手渡し' are the same method"
+LANG=ja_JP.UTF-8 expect_exit 2 "$ITAKU" contract amend --handover-method 手渡し \
+    --handover-method hand-delivery --reason "受渡方法の追加"
+expect_output "受渡方法「手渡し」と「hand-delivery」は同じ方法です"
+[ "$before" = "$(state_of .)" ] || fail "a refused contract amend changed the registry"
+expect_exit 0 "$ITAKU" contract amend --handover-method hand-delivery --handover-method 郵送 \
+    --reason "受渡方法の追加"
+ok "init and contract amend refuse hand-delivery beside 手渡し (its label) as one method given twice, writing nothing; two methods are taken"
+
 finish
