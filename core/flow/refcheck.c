@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* The fields citing "<party>/<id>" of another record, that record's type,
  * and the sentence refusing one the registry does not hold (the id). */
@@ -796,6 +797,32 @@ int itk_refcheck_again(json_t **problems, itk_registry *reg, git_tree *tree, con
     return rc;
 }
 
+/* How far past now (seconds) a time it happened may be before it is noted:
+ * a clock a little fast, an entry typed as it happens. */
+#define REFCHECK_FUTURE_SLACK 300
+
+/* A line in note (after a line break when it has one) when body's
+ * occurred_at (a register entry's, an incident's) is later than now: what
+ * happened is recorded, not what is planned; still recorded (a note, not a
+ * refusal). */
+static void future_note(itk_buf *note, itk_registry *reg, const json_t *body)
+{
+    const char *at = json_string_value(json_object_get(body, "occurred_at"));
+    long long t = at ? instant(at) : -1;
+    char now[32];
+    if (t < 0 || t <= (long long)time(NULL) + REFCHECK_FUTURE_SLACK || itk_registry_now(now, reg)) {
+        itk_error_clear();
+        return;
+    }
+    if (note->size)
+        itk_buf_putc(note, '\n');
+    itk_buf_printf(note,
+                   itk__("The time it happened (occurred_at), %s, is later than now (%s). If the "
+                         "time is mistyped, record the entry again with the right time and "
+                         "--supersedes naming this one."),
+                   at, now);
+}
+
 int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const char *party,
                  const char *type, const json_t *body, const char *supersedes,
                  const itk_ref_options *o)
@@ -863,11 +890,18 @@ int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const c
         rc = itk_error_set(ITK_EINVALID, msg, itk_ref_code_shown(k.labels, msg, "type", type));
         goto done;
     }
+    /* the notes of a write that goes ahead, one per line */
+    itk_buf note = ITK_BUF_INIT;
     if (k.handler_as[0])
-        itk_notice_set("The handler '%s' is taken as '%s' of %s's form 1: the two names differ "
-                       "only in variant forms of the same kanji (異体字). If this is someone "
-                       "else, add that person to form 1 first.",
+        itk_buf_printf(&note,
+                       itk__("The handler '%s' is taken as '%s' of %s's form 1: the two names "
+                             "differ only in variant forms of the same kanji (異体字). If this "
+                             "is someone else, add that person to form 1 first."),
                        json_string_value(json_object_get(body, "handler")), k.handler_as, party);
+    future_note(&note, reg, body);
+    if (note.size)
+        itk_notice_set("%s", note.ptr);
+    itk_buf_dispose(&note);
     if (k.nproblems) {
         size_t i;
         json_t *u;

@@ -129,4 +129,19 @@ expect_exit 0 "$ITAKU" contract amend --handover-method hand-delivery --handover
     --reason "受渡方法の追加"
 ok "init and contract amend refuse hand-delivery beside 手渡し (its label) as one method given twice, writing nothing; two methods are taken"
 
+# --- a time it happened later than now: recorded, with a note --------------
+cd "$T/acme"
+"$ITAKU" pull >/dev/null
+later=$(date -d '+4 hours' +%Y-%m-%dT%H:%M:00%:z)
+earlier=$(date -d '-1 hour' +%Y-%m-%dT%H:%M:00%:z)
+reg() { "$ITAKU" register add --medium usb --quantity 1 --handler "鈴木一郎" --info "住民データ" "$@"; }
+expect_exit 0 reg --action received --item-id SKR-USB-31 --method 手渡し --occurred-at "$later"
+expect_output "note: The time it happened \(occurred_at\), .*, is later than now \(.*\)\. If the time is mistyped"
+LANG=ja_JP.UTF-8 expect_exit 0 reg --action received --item-id SKR-USB-32 --method 手渡し \
+    --occurred-at "$later"
+expect_output "注意: 日時 .* は現在（.*）より後の時刻です"
+expect_exit 0 reg --action received --item-id SKR-USB-33 --method 手渡し --occurred-at "$earlier"
+grep -F "later than now" "$T/err" && fail "an entry an hour ago is noted as later than now"
+ok "a register entry later than now is recorded with a note saying so (English and Japanese); one an hour ago is not noted"
+
 finish
