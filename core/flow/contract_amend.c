@@ -95,17 +95,19 @@ int itk_contract_amend(itk_buf *name, git_oid *out, itk_registry *reg, itk_signe
     }
     /* the rule init and register add apply: a designated method is always
      * one an entry may name, each once */
-    for (size_t i = 0; i < o->handover_count; i++) {
-        if ((rc = itk_label_check(o->handover_methods[i], ITK_METHOD_MAX_CHARS, "handover method")))
+    {
+        /* a code and its catalog label are one method (register add and
+         * status compare so) */
+        itk_labels *labels = NULL;
+        if (itk_labels_open_tree(&labels, itk_registry_repo(reg), tree, "ja") || !labels) {
+            itk_error_clear();
+            if (itk_labels_builtin(&labels, "ja"))
+                itk_error_clear();
+        }
+        rc = itk_handover_methods_check(labels, o->handover_methods, o->handover_count);
+        itk_labels_free(labels);
+        if (rc)
             goto done;
-        for (size_t k = 0; k < i; k++)
-            if (itk_label_equal(o->handover_methods[k], o->handover_methods[i])) {
-                rc = itk_error_set(ITK_EINVALID,
-                                   "handover methods '%s' and '%s' are the same method "
-                                   "(compared ignoring case and full-width forms); give it once",
-                                   o->handover_methods[k], o->handover_methods[i]);
-                goto done;
-            }
     }
     if (o->handover_count) {
         json_t *m = json_array();

@@ -194,3 +194,20 @@ done:
     json_decref(settings);
     return rc;
 }
+
+int itk_handover_methods_check(const itk_labels *labels, const char *const *methods, size_t n)
+{
+    int rc;
+    for (size_t i = 0; i < n; i++) {
+        if ((rc = itk_label_check(methods[i], ITK_METHOD_MAX_CHARS, itk__("handover method"))))
+            return rc;
+        for (size_t k = 0; k < i; k++)
+            if (itk_method_equal(labels, methods[k], methods[i]))
+                return itk_error_set(ITK_EINVALID,
+                                     "handover methods '%s' and '%s' are the same method "
+                                     "(compared ignoring case and full-width forms, a code "
+                                     "and its label as one); give it once",
+                                     methods[k], methods[i]);
+    }
+    return 0;
+}

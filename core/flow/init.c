@@ -16,6 +16,7 @@
 #include "itaku/commit.h"
 #include "itaku/init.h"
 #include "itaku/contract_settings.h"
+#include "itaku/labels.h"
 #include "commit_priv.h"
 
 #include <dirent.h>
@@ -136,19 +137,16 @@ static int check_options(const itk_init_options *o)
     if ((rc = itk_contract_dates_check(o->start, o->end, o->start)))
         return rc;
     /* the rule register add's schema applies (register.v2's method): a
-     * method designated here is always one an entry may name */
-    for (size_t i = 0; i < o->handover_count; i++) {
-        if ((rc = itk_label_check(o->handover_methods[i], ITK_METHOD_MAX_CHARS,
-                                  itk__("handover method"))))
-            return rc;
-        for (size_t k = 0; k < i; k++)
-            if (itk_label_equal(o->handover_methods[k], o->handover_methods[i]))
-                return itk_error_set(ITK_EINVALID,
-                                     "handover methods '%s' and '%s' are the same method "
-                                     "(compared ignoring case and full-width forms); give it "
-                                     "once",
-                                     o->handover_methods[k], o->handover_methods[i]);
-    }
+     * method designated here is always one an entry may name; a code and
+     * its label are one method, as register add and status compare them
+     * (the catalog this init writes is the built-in one) */
+    itk_labels *labels = NULL;
+    if (itk_labels_builtin(&labels, "ja"))
+        itk_error_clear();
+    rc = itk_handover_methods_check(labels, o->handover_methods, o->handover_count);
+    itk_labels_free(labels);
+    if (rc)
+        return rc;
     int off;
     return itk_timezone_offset(&off, o->timezone);
 }

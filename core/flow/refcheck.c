@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* The fields citing "<party>/<id>" of another record, that record's type,
  * and the sentence refusing one the registry does not hold (the id). */
@@ -704,8 +705,9 @@ static int check_handler(check *k, itk_registry *reg, git_tree *tree, const char
     return rc;
 }
 
-/* The same action on the same item at the same instant, already there. */
-static int duplicate(const json_t *bodies, const json_t *body)
+/* The same action on the same item at the same instant, already there:
+ * that entry's body (one of bodies), or NULL. */
+static const json_t *duplicate(const json_t *bodies, const json_t *body)
 {
     const char *action = json_string_value(json_object_get(body, "action"));
     const char *item = json_string_value(json_object_get(body, "item_id"));
@@ -717,11 +719,42 @@ static int duplicate(const json_t *bodies, const json_t *body)
         const char *a = json_string_value(json_object_get(b, "action"));
         if (a && action && strcmp(a, action) == 0 &&
             itk_label_equal(json_string_value(json_object_get(b, "item_id")), item) &&
-            instant(json_string_value(json_object_get(b, "occurred_at"))) == t && t >= 0)
-            return 1;
+            instant(json_string_value(json_object_get(b, "occurred_at"))) == t && t >= 0) {
+            itk_error_clear();
+            return b;
+        }
     }
     itk_error_clear();
-    return 0;
+    return NULL;
+}
+
+/* "<party>/<id>" of party's register entry whose body is body (the newest
+ * when several are), into out; "" when none is found. */
+static void entry_id(char *out, size_t outsz, itk_registry *reg, git_tree *tree, const char *party,
+                     const json_t *body)
+{
+    char **paths = NULL;
+    size_t n = 0;
+    out[0] = '\0';
+    if (itk_tree_records(&paths, &n, reg->repo, tree, party, "register")) {
+        itk_error_clear();
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        json_t *rec = NULL;
+        itk_path_info pi;
+        itk_path_classify(&pi, paths[i]);
+        if (pi.kind != ITK_PATH_RECORD || strcmp(pi.party, party) != 0 ||
+            itk_tree_read_json(&rec, reg->repo, tree, paths[i])) {
+            itk_error_clear();
+            continue;
+        }
+        const char *id = json_string_value(json_object_get(rec, "id"));
+        if (id && json_equal(json_object_get(rec, "body"), body))
+            snprintf(out, outsz, "%s/%s", party, id);
+        json_decref(rec);
+    }
+    itk_string_list_free(paths, n);
 }
 
 /* Every check of itk_refcheck but the duplicate's; *bodies the register
@@ -764,6 +797,32 @@ int itk_refcheck_again(json_t **problems, itk_registry *reg, git_tree *tree, con
     return rc;
 }
 
+/* How far past now (seconds) a time it happened may be before it is noted:
+ * a clock a little fast, an entry typed as it happens. */
+#define REFCHECK_FUTURE_SLACK 300
+
+/* A line in note (after a line break when it has one) when body's
+ * occurred_at (a register entry's, an incident's) is later than now: what
+ * happened is recorded, not what is planned; still recorded (a note, not a
+ * refusal). */
+static void future_note(itk_buf *note, itk_registry *reg, const json_t *body)
+{
+    const char *at = json_string_value(json_object_get(body, "occurred_at"));
+    long long t = at ? instant(at) : -1;
+    char now[32];
+    if (t < 0 || t <= (long long)time(NULL) + REFCHECK_FUTURE_SLACK || itk_registry_now(now, reg)) {
+        itk_error_clear();
+        return;
+    }
+    if (note->size)
+        itk_buf_putc(note, '\n');
+    itk_buf_printf(note,
+                   itk__("The time it happened (occurred_at), %s, is later than now (%s). If the "
+                         "time is mistyped, record the entry again with the right time and "
+                         "--supersedes naming this one."),
+                   at, now);
+}
+
 int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const char *party,
                  const char *type, const json_t *body, const char *supersedes,
                  const itk_ref_options *o)
@@ -791,16 +850,28 @@ int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const c
         itk_error_clear(); /* codes are shown as they are */
     if ((rc = run_checks(&k, &bodies, reg, tree, party, type, body, supersedes)))
         goto done;
-    if (strcmp(type, "register") == 0 && !o->again && duplicate(bodies, body)) {
+    const json_t *twin =
+        strcmp(type, "register") == 0 && !o->again ? duplicate(bodies, body) : NULL;
+    if (twin) {
         static const char msg[] =
             ITK_N_("%s's register already has an entry '%s' of item number '%s' at %s. If this "
                    "is a second one on purpose, give --again; after an interrupted run it is "
                    "already recorded, and nothing more is needed.");
-        rc = itk_error_set(ITK_EEXISTS, msg, party,
-                           itk_ref_code_shown(k.labels, msg, "action",
-                                              json_string_value(json_object_get(body, "action"))),
-                           json_string_value(json_object_get(body, "item_id")),
-                           json_string_value(json_object_get(body, "occurred_at")));
+        static const char named[] =
+            ITK_N_("%s's register already has entry %s: '%s' of item number '%s' at %s. If this "
+                   "is a second one on purpose, give --again; after an interrupted run it is "
+                   "already recorded, and nothing more is needed.");
+        const char *action = json_string_value(json_object_get(body, "action"));
+        const char *item = json_string_value(json_object_get(body, "item_id"));
+        const char *at = json_string_value(json_object_get(body, "occurred_at"));
+        char id[128];
+        entry_id(id, sizeof(id), reg, tree, party, twin);
+        if (id[0])
+            rc = itk_error_set(ITK_EEXISTS, named, party, id,
+                               itk_ref_code_shown(k.labels, named, "action", action), item, at);
+        else
+            rc = itk_error_set(ITK_EEXISTS, msg, party,
+                               itk_ref_code_shown(k.labels, msg, "action", action), item, at);
         goto done;
     }
     if (k.nproblems && !o->unverified) {
@@ -819,11 +890,18 @@ int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const c
         rc = itk_error_set(ITK_EINVALID, msg, itk_ref_code_shown(k.labels, msg, "type", type));
         goto done;
     }
+    /* the notes of a write that goes ahead, one per line */
+    itk_buf note = ITK_BUF_INIT;
     if (k.handler_as[0])
-        itk_notice_set("The handler '%s' is taken as '%s' of %s's form 1: the two names differ "
-                       "only in variant forms of the same kanji (異体字). If this is someone "
-                       "else, add that person to form 1 first.",
+        itk_buf_printf(&note,
+                       itk__("The handler '%s' is taken as '%s' of %s's form 1: the two names "
+                             "differ only in variant forms of the same kanji (異体字). If this "
+                             "is someone else, add that person to form 1 first."),
                        json_string_value(json_object_get(body, "handler")), k.handler_as, party);
+    future_note(&note, reg, body);
+    if (note.size)
+        itk_notice_set("%s", note.ptr);
+    itk_buf_dispose(&note);
     if (k.nproblems) {
         size_t i;
         json_t *u;

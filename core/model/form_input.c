@@ -219,6 +219,116 @@ static void field(nctx *c, json_t *parent, const char *key, json_t *v, const jso
         json_object_set_new(parent, key, json_string(out));
 }
 
+/* 1 when inst is a value as `itaku form template` writes it and nobody
+ * touched: every string "" (at least one), every other leaf the template's
+ * 0, false, null or the schema's const, at any depth. */
+static int untouched(const nctx *c, const json_t *inst, const json_t *schema, int *blank, int depth)
+{
+    if (depth > FORM_INPUT_MAX_DEPTH)
+        return 0;
+    const json_t *parts[FORM_INPUT_MAX_PARTS];
+    size_t n = 0;
+    gather(c, schema, parts, &n, 0);
+    for (size_t p = 0; p < n; p++) {
+        const json_t *k = json_object_get(parts[p], "const");
+        if (k && json_equal(k, inst))
+            return 1;
+    }
+    if (json_is_string(inst)) {
+        if (json_string_length(inst) != 0)
+            return 0;
+        (*blank)++;
+        return 1;
+    }
+    if (json_is_null(inst) || json_is_false(inst) ||
+        (json_is_integer(inst) && json_integer_value(inst) == 0) ||
+        (json_is_real(inst) && json_real_value(inst) == 0))
+        return 1;
+    if (json_is_array(inst)) {
+        const json_t *items = NULL, *v;
+        size_t i;
+        for (size_t p = 0; p < n && !items; p++)
+            items = json_object_get(parts[p], "items");
+        json_array_foreach(inst, i, v) if (!untouched(c, v, items, blank, depth + 1)) return 0;
+        return 1;
+    }
+    if (!json_is_object(inst))
+        return 0;
+    const char *key;
+    const json_t *v;
+    json_object_foreach((json_t *)inst, key, v)
+    {
+        const json_t *ps = NULL;
+        for (size_t p = 0; p < n && !ps; p++)
+            ps = json_object_get(json_object_get(parts[p], "properties"), key);
+        if (!untouched(c, v, ps, blank, depth + 1))
+            return 0;
+    }
+    return 1;
+}
+
+static int is_untouched(const nctx *c, const json_t *inst, const json_t *schema)
+{
+    int blank = 0;
+    return untouched(c, inst, schema, &blank, 0) && blank > 0;
+}
+
+/* "対象期間 (period)": the field as the paper form names it (the schema's
+ * title), with where it is in the file; the path alone without a title. */
+static void field_name(char *out, size_t outsz, const json_t *ps, const char *path)
+{
+    const char *title = json_string_value(json_object_get(ps, "title"));
+    if (title && *title)
+        snprintf(out, outsz, itk__("%s (%s)"), title, path);
+    else
+        snprintf(out, outsz, "%s", path);
+}
+
+/* An optional field left as the template wrote it (issue 16, point 1): an
+ * object or array whose every leaf is "" is taken as not given, and so are
+ * the rows of an optional array left so; each noted. 1 when the field was
+ * removed from parent. */
+static int drop_untouched(nctx *c, json_t *parent, const char *key, json_t *v, const json_t *ps,
+                          const char *path)
+{
+    char name[768];
+    if (!json_is_object(v) && !json_is_array(v))
+        return 0;
+    if (is_untouched(c, v, ps)) {
+        if (c->notes) {
+            field_name(name, sizeof(name), ps, path);
+            itk_buf_printf(c->notes,
+                           itk__("%s: left empty as in the template: taken as not given\n"), name);
+        }
+        json_object_del(parent, key);
+        return 1;
+    }
+    if (!json_is_array(v))
+        return 0;
+    const json_t *parts[FORM_INPUT_MAX_PARTS], *items = NULL;
+    size_t n = 0;
+    gather(c, ps, parts, &n, 0);
+    for (size_t p = 0; p < n && !items; p++)
+        items = json_object_get(parts[p], "items");
+    size_t at = 0;
+    for (size_t i = 0; at < json_array_size(v); i++) {
+        if (!is_untouched(c, json_array_get(v, at), items)) {
+            at++;
+            continue;
+        }
+        if (c->notes) {
+            char row[600];
+            snprintf(row, sizeof(row), "%s[%zu]", path, i);
+            field_name(name, sizeof(name), ps, row);
+            itk_buf_printf(c->notes,
+                           itk__("%s: a row left empty as in the template: taken as not given\n"),
+                           name);
+        }
+        json_array_remove(v, at);
+    }
+    return 0;
+}
+
 static void walk(nctx *c, json_t *inst, const json_t *schema, const char *path, int depth)
 {
     if (depth > FORM_INPUT_MAX_DEPTH)
@@ -275,6 +385,8 @@ static void walk(nctx *c, json_t *inst, const json_t *schema, const char *path, 
             json_object_del(inst, key);
             continue;
         }
+        if (!required && drop_untouched(c, inst, key, v, ps, sub))
+            continue;
         if (json_is_string(v))
             field(c, inst, key, v, ps, sub);
         else

@@ -31,6 +31,7 @@ expect_refused "Item number 'SKR-USB-01' is not in acme's register: .*Record its
     reg --action returned --item-id SKR-USB-01 --occurred-at 2026-12-05T10:00:00+09:00
 # the twin: received first; the full-width id is the same item
 expect_exit 0 reg --action received --item-id SKR-USB-01 --method 手渡し --occurred-at 2026-12-02T10:00:00+09:00
+R1=$(cat "$T/out")
 expect_exit 0 reg --action copied --item-id SKR-USB-01-C1 --derived-from "ｓｋｒ－ｕｓｂ－０１" \
     --unapproved --reason "緊急" --occurred-at 2026-12-05T10:00:00+09:00
 # held only from when it was received: a return dated before is refused
@@ -38,16 +39,18 @@ expect_refused "Item number 'SKR-USB-01' is not in acme's register: .*Closest it
     reg --action returned --item-id SKR-USB-01 --occurred-at 2026-12-01T10:00:00+09:00
 ok "a copy of an item nobody holds is refused; received earlier (any width, any case) it is held"
 
-# the same entry again (a Ctrl-C rerun) asks for --again; with it, recorded
-expect_refused "acme's register already has an entry 'received' of item number 'skr-usb-01' at .*--again" \
+# the same entry again (a Ctrl-C rerun) asks for --again, naming the entry
+# already there; with --again, recorded
+[ "$R1" = r-000001 ] || fail "the first entry is not r-000001: $R1"
+expect_refused "acme's register already has entry acme/r-000001: 'received' of item number 'skr-usb-01' at .*--again" \
     reg --action received --item-id skr-usb-01 --method 手渡し --occurred-at 2026-12-02T10:00:00+09:00
 JA=(env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=ja_JP.UTF-8)
-expect_refused "acme の管理記録簿には、管理番号「skr-usb-01」の「受領」の記載が .* にすでにあります" \
+expect_refused "acme の管理記録簿には、管理番号「skr-usb-01」の「受領」の記載 acme/r-000001 が .* にすでにあります" \
     "${JA[@]}" "$ITAKU" register add --medium usb --quantity 1 --handler "鈴木一郎" --info "住民データ" \
     --action received --item-id skr-usb-01 --method 手渡し --occurred-at 2026-12-02T10:00:00+09:00
 grep -q received "$T/err" && fail "the Japanese refusal shows the action's code"
 expect_exit 0 reg --action received --item-id skr-usb-01 --method 手渡し --occurred-at 2026-12-02T10:00:00+09:00 --again
-ok "the same register entry twice is refused without --again, recorded with it"
+ok "the same register entry twice is refused without --again, naming the entry already there (acme/r-000001); recorded with it"
 
 # a copy without approval: the refusal names the action by its label in
 # Japanese (複製), by its code in English

@@ -117,6 +117,41 @@ static void test_optional_empty_fields_are_dropped_required_kept(void **state)
     itk_buf_dispose(&notes);
 }
 
+/* an optional object or array left as the template writes it, and each
+ * placeholder row of an optional array, is dropped with a note; a row with
+ * anything filled in stays, as does a required field left so */
+static void test_template_placeholders_dropped(void **state)
+{
+    (void)state;
+    json_t *s = schema_of("form4");
+    json_error_t e;
+    json_t *b = json_loads(
+        "{\"period\":{\"from\":\"\",\"to\":\"\"},\"incidents\":[\"\"],"
+        "\"activity_summary\":[{\"action\":\"\",\"count\":0},{\"action\":\"\",\"count\":5}],"
+        "\"checklist\":[{\"item\":\"x\",\"status\":\"done\"},{\"item\":\"\",\"status\":\"\","
+        "\"section\":0}],\"submitter\":{\"address\":\"\",\"name\":\"\",\"representative\":\"\"},"
+        "\"subcontractor_status\":[{\"name\":\"\",\"status\":\"\"}]}",
+        0, &e);
+    assert_non_null(b);
+    itk_buf notes = ITK_BUF_INIT;
+    assert_int_equal(itk_form_body_normalise(b, &notes, s, 540), 0);
+    assert_null(json_object_get(b, "period"));
+    assert_null(json_object_get(b, "incidents"));
+    /* count 5 is typed: the row stays for validation to name its action */
+    assert_int_equal(json_array_size(json_object_get(b, "activity_summary")), 1);
+    assert_int_equal(json_array_size(json_object_get(b, "checklist")), 1);
+    assert_string_equal(str(json_array_get(json_object_get(b, "checklist"), 0), "item"), "x");
+    /* required: kept as typed */
+    assert_non_null(json_object_get(b, "submitter"));
+    assert_int_equal(json_array_size(json_object_get(b, "subcontractor_status")), 1);
+    assert_non_null(strstr(notes.ptr, "対象期間 (period): left empty as in the template"));
+    assert_non_null(strstr(notes.ptr, "取扱状況 (activity_summary[0]): a row left empty"));
+    assert_non_null(strstr(notes.ptr, "点検項目 (checklist[1]): a row left empty"));
+    json_decref(b);
+    json_decref(s);
+    itk_buf_dispose(&notes);
+}
+
 static void test_bom_crlf_notes_and_impossible_dates(void **state)
 {
     (void)state;
@@ -190,6 +225,7 @@ int main(void)
         cmocka_unit_test(test_choices_typed_as_their_labels),
         cmocka_unit_test(test_nested_dates_and_what_a_date_alone_means),
         cmocka_unit_test(test_optional_empty_fields_are_dropped_required_kept),
+        cmocka_unit_test(test_template_placeholders_dropped),
         cmocka_unit_test(test_bom_crlf_notes_and_impossible_dates),
         cmocka_unit_test(test_instruction_ref_short_forms),
     };

@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "itaku/buf.h"
+#include "itaku/labels.h"
 #include "itaku/registry.h"
 
 /* *out gets a new object: tree's itaku.json with every contract amendment of
@@ -41,5 +42,12 @@ int itk_contract_dates_check(const char *start, const char *end, const char *wor
  * caller warns. Errors as itk_obligations_load and itk_contract_settings. */
 int itk_handover_method_warning(itk_buf *warning, itk_registry *reg, const git_tree *tree,
                                 const json_t *body);
+
+/* The rule init and contract amend share for the designated handover
+ * methods (n of them): each a label itk_label_check takes, and no two one
+ * method by itk_method_equal through labels (NULL: compared as typed), so
+ * "hand-delivery" and its label 手渡し, HAND and hand, are one. Returns 0, or
+ * ITK_EINVALID naming the method that is wrong or the two that are one. */
+int itk_handover_methods_check(const itk_labels *labels, const char *const *methods, size_t n);
 
 #endif

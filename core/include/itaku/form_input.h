@@ -27,9 +27,14 @@ int itk_form_input_schema(json_t **out, char name[64], itk_registry *reg, const 
  * becomes its canonical text (a time without an offset is in the contract's
  * zone, offset_minutes east of UTC; a date alone in a date-time field is the
  * end of that day for a due date, field "due" or "*_due", else the start of
- * that day), and an optional field left "" as in the template is removed.
+ * that day), and an optional field left "" as in the template is removed,
+ * as is an optional object or array left as `itaku form new` writes it
+ * (every string "", every other leaf the template's 0, false, null or a
+ * const: period {"from":"","to":""}, [""]) and each such placeholder row of
+ * an optional array; required fields are left for validation to refuse.
  * notes (may be NULL) gets one line per date alone taken as a time and per
- * field removed. Fields the schema does not know are left to validation.
+ * field or row removed (an object, array or row named by its schema title
+ * and its path: "対象期間 (period)"). Fields the schema does not know are left to validation.
  * ITK_EINVALID lists every date that cannot be read, one per line, naming
  * the field and the text as typed; body may then be partly rewritten. */
 int itk_form_body_normalise(json_t *body, itk_buf *notes, const json_t *schema, int offset_minutes);

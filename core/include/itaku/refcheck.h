@@ -49,8 +49,11 @@ typedef struct {
  *   while party has no form 1 (nothing to compare with; status names the
  *   missing form);
  * - a register entry equal to one already there (action, item, instant) needs
- *   o->again. supersedes (NULL: none) is the entry being corrected: it does not
- *   count.
+ *   o->again (ITK_EEXISTS naming that entry, "<party>/r-NNNNNN"). supersedes
+ *   (NULL: none) is the entry being corrected: it does not count;
+ * - an occurred_at later than now (by more than a few minutes) is accepted
+ *   with a note (itk_notice_set; the handler's note and this one, one per
+ *   line, when both apply).
  * A reference not found is refused (ITK_ENOTFOUND, one line per reference:
  * a whole sentence saying what was cited, by the field's name on the paper
  * form, whose register or form 1 lacks it and what to do, then one naming
