@@ -27,9 +27,11 @@ register_body 受領 >"$T/r1.json"
 sed 's/"item-1"/"item-2"/' "$T/r1.json" >"$T/r1en.json"
 expect_exit 0 "${JA[@]}" "$ITAKU" register add --file "$T/r1.json"
 cat "$T/out" "$T/err" | has -F '区分（action）: 「受領」を選択肢 受領（received）として扱いました'
+cp "$T/err" "$T/ja1.out"
 cat "$T/out" "$T/err" | has -F 'taken as the choice' && fail "the note is in English on a Japanese screen"
 expect_exit 0 "${EN[@]}" "$ITAKU" register add --file "$T/r1en.json"
 cat "$T/out" "$T/err" | has -F "action: '受領' taken as the choice received"
+cp "$T/err" "$T/en1.out"
 before=$(state_of .)
 ok "the choice note names 区分 and 受領 in Japanese, action and received in English"
 
@@ -78,5 +80,30 @@ expect_exit 2 "${EN[@]}" "$ITAKU" record add register "$T/empty.json"
 cat "$T/out" "$T/err" | has -F 'register: handler is required'
 [ "$(state_of .)" = "$before" ] || fail "a refused entry changed the registry"
 ok "a missing field is named 取扱者（handler） in Japanese, handler in English"
+
+# the warning of an entry without a handover method: the action and the
+# designated methods by the catalog's words
+cat "$T/ja1.out" | has -F '受領の記入に受渡方法がありません（指定: 手渡し, 暗号化USBメモリ）'
+sed -n '/警告/p' "$T/ja1.out" | has -E 'received|hand-delivery|encrypted-usb' && fail "codes in the Japanese warning: $(cat "$T/ja1.out")"
+cat "$T/en1.out" | has -F 'a received entry names no handover method (designated: hand-delivery, encrypted-usb)'
+ok "the handover warning says 受領 and 手渡し, 暗号化USBメモリ in Japanese"
+
+# a request: its kind by the catalog's word
+expect_exit 0 "${JA[@]}" "$ITAKU" request submit copy --summary "検証用に複製" --item item-1
+cat "$T/out" "$T/err" | has -F '複製の承認をコミット'
+has -F 'copy の承認' <"$T/err" && fail "the request kind is a code in Japanese"
+expect_exit 0 "${EN[@]}" "$ITAKU" request submit copy --summary "検証用に複製" --item item-2
+cat "$T/out" "$T/err" | has -F 'Requested copy approval in commit'
+ok "a request is confirmed as 複製の承認 in Japanese"
+
+# the contractor may not amend the contract: its role by the catalog's word
+before=$(state_of .)
+expect_exit 2 "${JA[@]}" "$ITAKU" contract amend --end 2027-03-30 --reason "誤り"
+cat "$T/out" "$T/err" | has -F 'acme は受注者です'
+has -F 'contractor' <"$T/err" && fail "the role is a code in Japanese: $(cat "$T/err")"
+expect_exit 2 "${EN[@]}" "$ITAKU" contract amend --end 2027-03-30 --reason "誤り"
+cat "$T/out" "$T/err" | has -F 'acme is a contractor'
+[ "$(state_of .)" = "$before" ] || fail "a refused amendment changed the registry"
+ok "a refused amendment names the role 受注者 in Japanese"
 
 finish
