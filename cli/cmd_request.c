@@ -6,6 +6,7 @@
 #include "itaku/form_input.h"
 #include "itaku/forms.h"
 #include "itaku/json.h"
+#include "itaku/labels.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -25,10 +26,14 @@ static int submit(const char *kind, json_t *body, const char *supersedes, const 
         goto done;
     }
     printf("%s\n", name.ptr);
-    fprintf(stderr,
-            _("Requested %s approval in commit %.12s; branch requests/%s is ready for the party "
-              "above to receive.\n"),
-            kind, git_oid_tostr_s(&out), name.ptr);
+    static const char msg[] =
+        N_("Requested %s approval in commit %.12s; branch requests/%s is ready for the party "
+           "above to receive.\n");
+    itk_labels *labels = cli_labels(reg);
+    /* gettext gives msg itself back untranslated: then the kind as its code */
+    const char *shown = _(msg) == msg ? kind : itk_label_or(labels, "request.kind", kind);
+    fprintf(stderr, _(msg), shown, git_oid_tostr_s(&out), name.ptr);
+    itk_labels_free(labels);
     rc = EXIT_OK;
 done:
     itk_buf_dispose(&name);

@@ -3,6 +3,9 @@
  * carried ones the registry lacks. */
 #include "itaku/write_lock.h"
 #include "itaku/contract.h"
+#include "itaku/labels.h"
+#include "itaku/refcheck.h"
+#include "intl.h"
 #include "itaku/commit.h"
 #include "itaku/errors.h"
 #include "itaku/json.h"
@@ -271,11 +274,15 @@ int itk_contract_upgrade(git_oid *out, size_t *added, itk_registry *reg, itk_sig
         goto done;
     city_of(city, reg->repo, tree);
     if (strcmp(who.role, "city") != 0) {
-        rc =
-            itk_error_set(ITK_EAUTH,
-                          "V3: only the city (%s) publishes new contract versions; %s/%s is %s; "
-                          "ask the city to run itaku contract upgrade",
-                          *city ? city : "the registry's city", who.party, who.principal, who.role);
+        static const char msg[] =
+            ITK_N_("V3: only the city (%s) publishes new contract versions; %s/%s is %s; "
+                   "ask the city to run itaku contract upgrade");
+        itk_labels *l = NULL;
+        if (itk_labels_open(&l, reg, NULL, "ja"))
+            itk_error_clear(); /* the role is shown as its code */
+        rc = itk_error_set(ITK_EAUTH, msg, *city ? city : "the registry's city", who.party,
+                           who.principal, itk_ref_code_shown(l, msg, "role", who.role));
+        itk_labels_free(l);
         goto done;
     }
     char today[32];

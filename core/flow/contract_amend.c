@@ -2,6 +2,9 @@
  * (issue 16, point 3). itaku.json is never edited; status reads the
  * amendments in force (status_rules.c). */
 #include "itaku/contract_amend.h"
+#include "itaku/labels.h"
+#include "itaku/refcheck.h"
+#include "intl.h"
 #include "itaku/write_lock.h"
 #include "alloc.h"
 #include "itaku/commit.h"
@@ -71,10 +74,14 @@ int itk_contract_amend(itk_buf *name, git_oid *out, itk_registry *reg, itk_signe
         (rc = itk_registry_now(created, reg)))
         goto done;
     if (strcmp(me.role, "city") != 0) {
-        rc = itk_error_set(ITK_EAUTH,
-                           "only the city amends the contract settings (V3); %s is a %s. Ask the "
-                           "city's officer to run itaku contract amend",
-                           me.party, me.role);
+        static const char msg[] =
+            ITK_N_("only the city amends the contract settings (V3); %s is a %s. Ask the "
+                   "city's officer to run itaku contract amend");
+        itk_labels *l = NULL;
+        if (itk_labels_open(&l, reg, NULL, "ja"))
+            itk_error_clear(); /* the role is shown as its code */
+        rc = itk_error_set(ITK_EAUTH, msg, me.party, itk_ref_code_shown(l, msg, "role", me.role));
+        itk_labels_free(l);
         goto done;
     }
     if ((o->start || o->end || o->work_start) && (rc = dates_after(reg, tree, o)))

@@ -2,6 +2,7 @@
 #include "itaku/contract_settings.h"
 #include "itaku/errors.h"
 #include "itaku/labels.h"
+#include "itaku/refcheck.h"
 #include "itaku/query.h"
 #include "itaku/obligations.h"
 #include "itaku/textnorm.h"
@@ -161,28 +162,33 @@ int itk_handover_method_warning(itk_buf *warning, itk_registry *reg, const git_t
     json_t *methods = json_object_get(settings, "handover_methods");
     json_array_foreach(methods, i, v) designated |=
         method && json_is_string(v) && itk_method_equal(labels, json_string_value(v), method);
-    itk_labels_free(labels);
-    if (designated)
+    if (designated) {
+        itk_labels_free(labels);
         goto done;
+    }
+    /* on a translated screen the action and the designated methods are
+     * shown by the catalog's words (受領, 手渡し); the method as typed */
+    const char *msg =
+        method ? ITK_N_("a %s entry handed over by '%s', which the contract does not "
+                        "designate (designated: %s); status will show it as violated "
+                        "(4(1)); if the method was named wrongly, correct the entry with "
+                        "--supersedes")
+               : ITK_N_("a %s entry names no handover method (designated: %s); status "
+                        "will show it as violated (4(1)); correct the entry with "
+                        "--supersedes");
     itk_buf list = ITK_BUF_INIT;
-    json_array_foreach(methods, i, v) itk_buf_printf(
-        &list, "%s%s", i ? ", " : "", json_string_value(v) ? json_string_value(v) : "");
+    json_array_foreach(methods, i, v)
+        itk_buf_printf(&list, "%s%s", i ? ", " : "",
+                       itk_ref_code_shown(labels, msg, "method", json_string_value(v)));
     const char *by = json_string_value(
         json_object_get(json_object_get(settings, "amended_by"), "handover_methods"));
     const char *names = list.ptr ? list.ptr : "-";
+    const char *act = itk_ref_code_shown(labels, msg, "action", action);
     if (method)
-        itk_buf_printf(warning,
-                       itk__("a %s entry handed over by '%s', which the contract does not "
-                             "designate (designated: %s); status will show it as violated "
-                             "(4(1)); if the method was named wrongly, correct the entry with "
-                             "--supersedes"),
-                       action, method, names);
+        itk_buf_printf(warning, itk__(msg), act, method, names);
     else
-        itk_buf_printf(warning,
-                       itk__("a %s entry names no handover method (designated: %s); status "
-                             "will show it as violated (4(1)); correct the entry with "
-                             "--supersedes"),
-                       action, names);
+        itk_buf_printf(warning, itk__(msg), act, names);
+    itk_labels_free(labels);
     if (by) {
         itk_buf_puts(warning, "\n");
         itk_buf_printf(warning, itk__("The designated methods are those of contract amendment %s."),

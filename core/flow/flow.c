@@ -4,6 +4,9 @@
 #include "itaku/write_lock.h"
 #include "fault.h"
 #include "itaku/flow.h"
+#include "itaku/labels.h"
+#include "itaku/refcheck.h"
+#include "intl.h"
 #include "alloc.h"
 #include "itaku/chain.h"
 #include "itaku/errors.h"
@@ -798,10 +801,15 @@ int itk_request_withdraw(git_oid *out, itk_registry *reg, itk_signer *signer, co
         goto done;
     }
     if (strcmp(info->state, "pending") != 0 || !info->in_main) {
-        if (info->in_main)
-            rc = itk_error_set(ITK_ECONFLICT, "%s is %s; only a pending request can be withdrawn",
-                               info->name, info->state);
-        else
+        if (info->in_main) {
+            static const char msg[] = ITK_N_("%s is %s; only a pending request can be withdrawn");
+            itk_labels *l = NULL;
+            if (itk_labels_open(&l, reg, NULL, "ja"))
+                itk_error_clear(); /* the state is shown as its code */
+            rc = itk_error_set(ITK_ECONFLICT, msg, info->name,
+                               itk_ref_code_shown(l, msg, "request.state", info->state));
+            itk_labels_free(l);
+        } else
             rc = itk_error_set(ITK_ECONFLICT,
                                "%s is not on your main; only a pending request on it can be "
                                "withdrawn",

@@ -126,6 +126,30 @@ static const char *enum_code(nctx *c, const json_t *en, const char *key, const c
     return NULL;
 }
 
+/* 1 when msgid has a translation (a Japanese screen): notes then name a
+ * field by the paper form's term and a choice by its label. */
+static int translated(const char *msgid)
+{
+    /* dgettext gives msgid itself back when there is no translation */
+    return itk__(msgid) != msgid;
+}
+
+/* The field at path as a note about msgid names it: on a translated screen
+ * the schema's title (the paper form's term) with the path in parentheses,
+ * "区分（action）"; else (or without a title) the path. */
+static const char *field_shown(char *out, size_t cap, const json_t *ps, const char *path,
+                               const char *msgid)
+{
+    const char *title = json_string_value(json_object_get(ps, "title"));
+    if (title && *title && translated(msgid))
+        snprintf(out, cap, "%s（%s）", title, path);
+    else
+        snprintf(out, cap, "%s", path);
+    return out;
+}
+
+#define CHOICE_NOTE ITK_N_("%s: '%s' taken as the choice %s\n")
+
 /* Rewrites *v (a string under key) to the enum code it names, noting it. */
 static json_t *choice(nctx *c, const json_t *ps, const char *key, json_t *v, const char *path)
 {
@@ -134,8 +158,18 @@ static json_t *choice(nctx *c, const json_t *ps, const char *key, json_t *v, con
     const char *code = en && typed ? enum_code(c, en, key, typed) : NULL;
     if (!code)
         return NULL;
-    if (c->notes)
-        itk_buf_printf(c->notes, "%s: '%s' taken as the choice %s\n", path, typed, code);
+    if (c->notes) {
+        char fname[320], shown[320];
+        const char *label = translated(CHOICE_NOTE) && c->labels
+                                ? itk_labels_field(c->labels, c->type, key, code)
+                                : NULL;
+        if (label)
+            snprintf(shown, sizeof(shown), "%s（%s）", label, code);
+        else
+            snprintf(shown, sizeof(shown), "%s", code);
+        itk_buf_printf(c->notes, itk__(CHOICE_NOTE),
+                       field_shown(fname, sizeof(fname), ps, path, CHOICE_NOTE), typed, shown);
+    }
     return json_string(code);
 }
 
@@ -186,9 +220,12 @@ static void field(nctx *c, json_t *parent, const char *key, json_t *v, const jso
     char ref[128];
     if (c->issuer && *c->issuer && strcmp(key, "instruction_ref") == 0 &&
         itk_instruction_ref_input(ref, sizeof(ref), json_string_value(v), c->issuer)) {
-        if (c->notes)
-            itk_buf_printf(c->notes, itk__("%s: '%s' taken as the instruction %s\n"), path,
+        if (c->notes) {
+            const char *msg = ITK_N_("%s: '%s' taken as the instruction %s\n");
+            char fname[320];
+            itk_buf_printf(c->notes, itk__(msg), field_shown(fname, sizeof(fname), ps, path, msg),
                            json_string_value(v), ref);
+        }
         json_object_set_new(parent, key, json_string(ref));
         return;
     }
@@ -208,13 +245,15 @@ static void field(nctx *c, json_t *parent, const char *key, json_t *v, const jso
         itk_buf_printf(&c->errors, "%s: %s\n", path, itk_error_last());
         return;
     }
-    if (alone && mode != ITK_DATE_DAY && c->notes)
-        itk_buf_printf(
-            c->notes,
+    if (alone && mode != ITK_DATE_DAY && c->notes) {
+        const char *msg =
             mode == ITK_DATE_END
-                ? itk__("%s: '%s' is a date alone: taken as the end of that day, %s\n")
-                : itk__("%s: '%s' is a date alone: taken as the start of that day, %s\n"),
-            path, typed, out);
+                ? ITK_N_("%s: '%s' is a date alone: taken as the end of that day, %s\n")
+                : ITK_N_("%s: '%s' is a date alone: taken as the start of that day, %s\n");
+        char fname[320];
+        itk_buf_printf(c->notes, itk__(msg), field_shown(fname, sizeof(fname), ps, path, msg),
+                       typed, out);
+    }
     if (strcmp(out, typed) != 0)
         json_object_set_new(parent, key, json_string(out));
 }

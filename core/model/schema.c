@@ -534,6 +534,8 @@ typedef struct {
     int problems;
     int rc;            /* ITK_ENOMEM or a broken-schema error: stop everything */
     itk_schema *cache; /* where compiled patterns are kept */
+    const char *title; /* the schema's title of the field checked (NULL: none) */
+    char shown[512];   /* field_of's text */
 } vctx;
 
 static void validate_node(vctx *v, const json_t *s, const json_t *inst, int depth);
@@ -544,10 +546,37 @@ static void fail_op(vctx *v, int rc)
         v->rc = rc;
 }
 
-/* The field a problem is about: its path in the body, or the body itself. */
-static const char *field_of(const vctx *v)
+/* 1 on a screen whose messages are translated (dgettext gives msgid itself
+ * back when there is no translation): fields are then named by the paper
+ * form's terms, the schemas' titles. */
+static int translated_screen(void)
 {
-    return v->path.size ? v->path.ptr : itk__("the body");
+    static const char probe[] = "%s is required";
+    return itk__(probe) != probe;
+}
+
+/* The field a problem is about: its path in the body, or the body itself;
+ * on a translated screen its title with the path in parentheses for the
+ * expert, "提出日（submitted_on）". */
+static const char *field_of(vctx *v)
+{
+    if (!v->path.size)
+        return itk__("the body");
+    if (!v->title || !*v->title || !translated_screen())
+        return v->path.ptr;
+    snprintf(v->shown, sizeof(v->shown), "%.200s（%.280s）", v->title, v->path.ptr);
+    return v->shown;
+}
+
+/* The title of a field's schema s (its own, else its $ref's); NULL: none. */
+static const char *title_of(const vctx *v, const json_t *s)
+{
+    const char *t = json_string_value(json_object_get(s, "title"));
+    const json_t *ref = json_object_get(s, "$ref");
+    if (!t && json_is_string(ref))
+        t = json_string_value(
+            json_object_get(json_object_get(v->defs, ref_name(json_string_value(ref))), "title"));
+    return t;
 }
 
 /* Appends "<label>: <text>\n"; fmt (translated) is a whole sentence whose
@@ -735,6 +764,57 @@ static regex_t *get_regex(vctx *v, const char *pattern, regex_t *scratch, int *o
     return re;
 }
 
+/* The project's own patterns in words, for a value that does not match:
+ * what to write and an example (NULL: the typed value set right is the only
+ * example worth giving). A pattern not here (a schema of a later version)
+ * is shown as it is. */
+static const struct {
+    const char *pattern;
+    const char *words;
+    const char *example;
+} pattern_words[] = {
+    {"^[a-z][a-z0-9-]{1,30}$",
+     ITK_N_("a party id: a lower-case letter, then 1 to 30 lower-case letters, digits or hyphens"),
+     "acme"},
+    {"^[a-z][a-z0-9-]{1,30}/n-[0-9]{6}$",
+     ITK_N_("an instruction id: the party id, '/', then n- and six digits"), "city/n-000001"},
+    {"^[a-z][a-z0-9-]{1,30}/f1-[0-9]{6}$",
+     ITK_N_("a form 1 record id: the party id, '/', then f1- and six digits"), "acme/f1-000001"},
+    {"^[a-z][a-z0-9-]{1,30}/i-[0-9]{6}$",
+     ITK_N_("an incident report id: the party id, '/', then i- and six digits"), "acme/i-000001"},
+    {"^[a-z][a-z0-9-]{1,30}/q-[0-9]{6}$",
+     ITK_N_("a request id: the party id, '/', then q- and six digits"), "acme/q-000001"},
+    {"^[a-z0-9][a-z0-9._-]{0,63}$",
+     ITK_N_("lower-case letters, digits, '.', '_' and '-' (at most 64, starting with a letter or "
+            "digit)"),
+     "w-009"},
+    {"^[a-z][a-z0-9-]{0,39}$",
+     ITK_N_("a code of lower-case letters, digits and hyphens (at most 40, starting with a "
+            "letter)"),
+     "encrypted-usb"},
+    {"^[0-9a-f]{64}$", ITK_N_("64 lower-case hexadecimal digits (a SHA-256)"), NULL},
+    {"^[0-9a-f]{40}([0-9a-f]{24})?$", ITK_N_("a commit id: 40 or 64 lower-case hexadecimal digits"),
+     NULL},
+    {"^s-[0-9]{6}$", ITK_N_("a seal id: s- and six digits"), "s-000001"},
+    {"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+$", ITK_N_("an e-mail address"), "tanaka@example.jp"},
+    {"^[+]?[0-9][0-9 ()-]{1,28}[0-9]$",
+     ITK_N_("a telephone number: digits, with spaces, hyphens or brackets between them"),
+     "042-558-1111"},
+    {"^[A-Za-z0-9._-]{1,64}$", ITK_N_("letters, digits, '.', '_' and '-' (at most 64)"), NULL},
+    {"^[^\x01- ]([^\x01-\x1f]*[^\x01- ])?$", ITK_N_("text without spaces at the start or the end"),
+     NULL},
+    {"^([^\x01-\x1f]|\t|\n)*[^\x01- \xe3\x80\x80]([^\x01-\x1f]|\t|\n)*$",
+     ITK_N_("text that holds more than spaces"), NULL},
+    {"^SHA256:[A-Za-z0-9+/]{43}$",
+     ITK_N_("a key fingerprint as ssh-keygen -l shows it: SHA256: and 43 characters"), NULL},
+    {"^(ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) "
+     "AAAA[A-Za-z0-9+/]+={0,2}$",
+     ITK_N_("one line of an OpenSSH public key (.pub file), such as ssh-ed25519 AAAA..."), NULL},
+    {"^obligations/[a-z0-9-]+[.]v[1-9][0-9]*[.]json$",
+     ITK_N_("the obligations file's path, obligations/<name>.v<N>.json"),
+     "obligations/base.v1.json"},
+};
+
 static void check_pattern(vctx *v, const char *pattern, const char *s, size_t len)
 {
     regex_t scratch;
@@ -743,6 +823,21 @@ static void check_pattern(vctx *v, const char *pattern, const char *s, size_t le
     if (!re)
         return;
     int match = regexec(re, s, 0, NULL, 0) == 0;
+    /* the typed value in lower case and without spaces around, when that
+     * matches: the example the user most likely meant */
+    char fixed[128] = "";
+    if (!match && len < sizeof(fixed)) {
+        size_t a = 0, b = len;
+        while (a < b && s[a] == ' ')
+            a++;
+        while (b > a && s[b - 1] == ' ')
+            b--;
+        for (size_t i = a; i < b; i++)
+            fixed[i - a] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] - 'A' + 'a' : s[i]);
+        fixed[b - a] = '\0';
+        if (!fixed[0] || strlen(fixed) != b - a || regexec(re, fixed, 0, NULL, 0) != 0)
+            fixed[0] = '\0';
+    }
     if (owned)
         regfree(re);
     if (match)
@@ -761,8 +856,22 @@ static void check_pattern(vctx *v, const char *pattern, const char *s, size_t le
         return;
     }
     char shown_pattern[300], shown[128];
-    show_string_max(shown_pattern, sizeof(shown_pattern), pattern, strlen(pattern), 200);
     show_string(shown, sizeof(shown), s, len);
+    for (size_t i = 0; i < sizeof(pattern_words) / sizeof(pattern_words[0]); i++) {
+        if (strcmp(pattern_words[i].pattern, pattern) != 0)
+            continue;
+        const char *example = fixed[0] ? fixed : pattern_words[i].example;
+        if (example)
+            /* TRANSLATORS: the field, the value typed, what to write (see
+             * the list of patterns in words), an example */
+            schema_problem(v, "%s: '%s' is not in the expected form; write %s (for example %s)",
+                           field_of(v), shown, itk__(pattern_words[i].words), example);
+        else
+            schema_problem(v, "%s: '%s' is not in the expected form; write %s", field_of(v), shown,
+                           itk__(pattern_words[i].words));
+        return;
+    }
+    show_string_max(shown_pattern, sizeof(shown_pattern), pattern, strlen(pattern), 200);
     schema_problem(v, "%s is not in the expected form: '%s' does not match the pattern %s",
                    field_of(v), shown, shown_pattern);
 }
@@ -820,12 +929,16 @@ static void check_array(vctx *v, const json_t *s, const json_t *inst, int depth)
     if ((kw = json_object_get(s, "items"))) {
         size_t i;
         json_t *item;
+        const char *outer = v->title, *t = title_of(v, kw);
+        if (t)
+            v->title = t;
         json_array_foreach(inst, i, item)
         {
             size_t keep = path_push_index(v, i);
             validate_node(v, kw, item, depth + 1);
             path_pop(v, keep);
         }
+        v->title = outer;
     }
 }
 
@@ -839,9 +952,12 @@ static void check_object(vctx *v, const json_t *s, const json_t *inst, int depth
     json_array_foreach(req, i, name)
     {
         if (!json_object_get(inst, json_string_value(name))) {
+            const char *outer = v->title;
+            v->title = props ? title_of(v, json_object_get(props, json_string_value(name))) : NULL;
             size_t keep = path_push_key(v, json_string_value(name));
             schema_problem(v, "%s is required", field_of(v));
             path_pop(v, keep);
+            v->title = outer;
         }
     }
     const char *key;
@@ -863,9 +979,12 @@ static void check_object(vctx *v, const json_t *s, const json_t *inst, int depth
             sub = extra; /* NULL or true: anything goes */
         if (!sub)
             continue;
+        const char *outer = v->title;
+        v->title = title_of(v, sub);
         size_t keep = path_push_key(v, key);
         validate_node(v, sub, val, depth + 1);
         path_pop(v, keep);
+        v->title = outer;
     }
 }
 
@@ -883,6 +1002,9 @@ static void check_no_controls(vctx *v, const json_t *inst, int depth)
     }
     uint32_t cp;
     size_t at;
+    const char *outer = v->title;
+    if (!json_is_string(inst))
+        v->title = NULL; /* below, no schema says what a field is called */
     if (json_is_string(inst)) {
         if (itk_text_find_refused(json_string_value(inst), json_string_length(inst), &cp, &at))
             schema_problem(v,
@@ -917,6 +1039,7 @@ static void check_no_controls(vctx *v, const json_t *inst, int depth)
             path_pop(v, keep);
         }
     }
+    v->title = outer;
 }
 
 static void validate_node(vctx *v, const json_t *s, const json_t *inst, int depth)

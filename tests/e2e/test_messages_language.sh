@@ -59,7 +59,7 @@ cd "$T/acme"
 echo '{}' >"$T/empty-form1.json"
 before=$(state_of .)
 expect_exit 2 env LANG=ja_JP.UTF-8 "$ITAKU" record add form1 "$T/empty-form1.json"
-expect_output 'form1: submitted_on は必須です'
+expect_output 'form1: 提出日（submitted_on）は必須です'
 expect_exit 2 env LANG=C.UTF-8 "$ITAKU" record add form1 "$T/empty-form1.json"
 expect_output 'form1: submitted_on is required'
 [ "$(state_of .)" = "$before" ] || fail "a refused record changed the registry"

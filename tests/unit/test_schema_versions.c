@@ -161,8 +161,9 @@ static const edge register_edges[] = {
      "register: action must be one of received, returned, copied, taken_out, brought_back, "
      "other_purpose_use, third_party_provision, erased, disposed (not 'lost')\n"},
     {"an item id in capitals", "item_id", "\"ITEM-1\"",
-     "register: item_id is not in the expected form: 'ITEM-1' does not match the pattern "
-     "^[a-z0-9][a-z0-9._-]{0,63}$\n"},
+     "register: item_id: 'ITEM-1' is not in the expected form; write lower-case letters, "
+     "digits, '.', '_' and '-' (at most 64, starting with a letter or digit) (for example "
+     "item-1)\n"},
     {"a date in the wrong form", "due_on", "\"2026/12/02\"",
      "register: due_on is not a valid date (2026/12/02); write YYYY-MM-DD, a day that exists\n"},
 };
@@ -238,13 +239,15 @@ static void test_the_verdicts_of_ack_v1_are_pinned(void **state)
          "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", ""},
         {"obligations/akiruno-outsourcing.v0.json",
          "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-         "ack: obligations is not in the expected form: 'obligations/akiruno-outsourcing.v0.json' "
-         "does not match the pattern ^obligations/[a-z0-9-]+[.]v[1-9][0-9]*[.]json$\n"},
+         "ack: obligations: 'obligations/akiruno-outsourcing.v0.json' is not in the expected "
+         "form; write the obligations file's path, obligations/<name>.v<N>.json (for example "
+         "obligations/base.v1.json)\n"},
         {"obligations/akiruno-outsourcing.v2.json",
          "0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef",
-         "ack: obligations_sha256 is not in the expected form: "
-         "'0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789ab...' does not match the "
-         "pattern ^[0-9a-f]{64}$\n"},
+         "ack: obligations_sha256: "
+         "'0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789ab...' is not in the "
+         "expected form; write 64 lower-case hexadecimal digits (a SHA-256) (for example "
+         "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef)\n"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
         json_t *body = json_pack("{s:s, s:s}", "obligations", cases[i].obligations,
