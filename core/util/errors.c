@@ -70,12 +70,20 @@ static _Thread_local char notice[ITK_ERROR_MAX], taken[ITK_ERROR_MAX];
 
 void itk_notice_set(const char *fmt, ...)
 {
-    if (notice[0])
-        return;
+    char line[ITK_ERROR_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(notice, sizeof(notice), itk__(fmt), ap);
+    vsnprintf(line, sizeof(line), itk__(fmt), ap);
     va_end(ap);
+    size_t have = strlen(notice), more = strlen(line);
+    if (!more || strstr(notice, line))
+        return; /* said already */
+    if (!have)
+        memcpy(notice, line, more + 1);
+    else if (have + 1 + more < sizeof(notice)) {
+        notice[have] = '\n';
+        memcpy(notice + have + 1, line, more + 1);
+    }
 }
 
 const char *itk_notice_take(void)

@@ -221,7 +221,7 @@ for blank in " " "　"; do
     S=$(seal_forged "$T/jicho.key" jicho q-000007 "\"verdict\": \"approved\", \"post\": \"次長\", \"acting_for\": \"部長\", \"reason\": \"$blank\"" seal.v2)
     git update-ref refs/heads/hostile "$S"
     expect_rejected "$S" V10
-    expect_output "reason is not in the expected form"
+    expect_output "reason.* is not in the expected form"
     drop hostile
     # a rejection whose reason is only spaces says nothing either
     S=$(seal_forged "$T/kacho.key" kacho q-000007 "\"verdict\": \"rejected\", \"post\": \"課長\", \"reason\": \"$blank\"")

@@ -75,6 +75,21 @@ static void test_save_restore_keeps_the_reason_across_cleanup(void **state)
     assert_string_equal(itk_error_last(), "");
 }
 
+/* A later note (the work tree left behind by a full disk) is not lost
+ * behind an earlier one (a handler taken by its 異体字): each on its own
+ * line, none twice. */
+static void test_notices_add_up(void **state)
+{
+    (void)state;
+    itk_notice_take();
+    itk_notice_set("the handler is taken as %s", "高橋");
+    itk_notice_set("the work tree could not be brought up to date");
+    itk_notice_set("the handler is taken as %s", "高橋");
+    assert_string_equal(itk_notice_take(), "the handler is taken as 高橋\n"
+                                           "the work tree could not be brought up to date");
+    assert_string_equal(itk_notice_take(), "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -82,6 +97,7 @@ int main(void)
         cmocka_unit_test(test_set_cuts_a_long_message),
         cmocka_unit_test(test_git_error_may_quote_its_own_message),
         cmocka_unit_test(test_save_restore_keeps_the_reason_across_cleanup),
+        cmocka_unit_test(test_notices_add_up),
     };
     return cmocka_run_group_tests_name("errors", tests, NULL, NULL);
 }

@@ -65,9 +65,11 @@ void itk_error_restore(const itk_error_state *st);
 
 /* A note for the user about something a successful call left undone (a
  * request branch a take refused while it took the rest). itk_notice_set
- * keeps the first note until itk_notice_take, which returns it ("" when
- * none) and clears it; the text lives until the next call on this thread.
- * fmt is translated as itk_error_set's. */
+ * adds its note, on a line of its own, to those set before (a note given
+ * already is not repeated; one that no longer fits in ITK_ERROR_MAX bytes
+ * is dropped, the earlier ones kept), until itk_notice_take, which returns
+ * them ("" when none) and clears them; the text lives until the next call
+ * on this thread. fmt is translated as itk_error_set's. */
 void itk_notice_set(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *itk_notice_take(void);
 
