@@ -209,6 +209,45 @@ static int signed_by(char fpr[64], git_repository *repo, const git_oid *id)
     return rc;
 }
 
+/* What void commits wrote, as HEAD's history holds them (V9): a post or a
+ * rule set with a stolen key after its last good commit does not count. */
+static int head_voids(itk_void_writes *vw, git_repository *repo)
+{
+    git_oid head;
+    if (git_reference_name_to_id(&head, repo, "HEAD") < 0) {
+        git_error_clear();
+        return 0;
+    }
+    return itk_void_writes_at(vw, repo, &head);
+}
+
+/* itk_kessai_rule_at, not counting what void commits wrote. */
+static int rule_counted(itk_kessai_rule *out, git_repository *repo, const git_tree *tree,
+                        const char *kind, const char *outcome)
+{
+    itk_void_writes vw = {NULL, 0};
+    int rc = head_voids(&vw, repo);
+    if (!rc)
+        rc = itk_kessai_rule_counted(out, repo, tree, &vw, kind, outcome);
+    else
+        memset(out, 0, sizeof(*out));
+    itk_void_writes_dispose(&vw);
+    return rc;
+}
+
+/* itk_kessai_seal_standing, not counting what void commits wrote. */
+static int seal_counted(itk_seal_standing *out, itk_buf *now, git_repository *repo,
+                        const git_tree *tree, const char *party, const char *fpr,
+                        const char *principal, const char *post)
+{
+    itk_void_writes vw = {NULL, 0};
+    int rc = head_voids(&vw, repo);
+    if (!rc)
+        rc = itk_kessai_seal_counted(out, now, repo, tree, &vw, party, fpr, principal, post);
+    itk_void_writes_dispose(&vw);
+    return rc;
+}
+
 /* Where each seal of p was made, and by which key. */
 static int seals_signed(in_progress *p, git_repository *repo)
 {
@@ -232,8 +271,7 @@ static int seals_standing(in_progress *p, git_repository *repo, const git_tree *
     int rc = 0;
     for (size_t i = 0; !rc && i < p->nseals; i++) {
         seal_info *s = &p->seals[i];
-        rc = itk_kessai_seal_standing(&s->standing, &now, repo, tree, p->city, s->fpr, s->principal,
-                                      s->post);
+        rc = seal_counted(&s->standing, &now, repo, tree, p->city, s->fpr, s->principal, s->post);
         snprintf(s->now_post, sizeof(s->now_post), "%s", now.ptr ? now.ptr : "");
     }
     itk_buf_dispose(&now);
@@ -354,7 +392,7 @@ static int meets_now(int *met, in_progress *p, git_repository *repo, const git_t
                      const char *kind, const char *verdict, itk_buf *missing, int *used_now)
 {
     itk_kessai_rule now;
-    int rc = itk_kessai_rule_at(&now, repo, head_tree, kind, verdict);
+    int rc = rule_counted(&now, repo, head_tree, kind, verdict);
     if (!rc)
         *met = !now.found || seals_meet(p, &now, verdict, missing, used_now);
     return rc;
@@ -462,8 +500,8 @@ static int mine_stands(itk_registry *reg, itk_signer *signer, const git_tree *tr
     itk_seal_standing st = ITK_SEAL_STANDS;
     int rc = itk_pubkey_fingerprint(&fpr, itk_signer_public(signer));
     if (!rc)
-        rc = itk_kessai_seal_standing(&st, &now, reg->repo, tree, p->city, fpr.ptr, me->principal,
-                                      post->size ? post->ptr : "");
+        rc = seal_counted(&st, &now, reg->repo, tree, p->city, fpr.ptr, me->principal,
+                          post->size ? post->ptr : "");
     if (rc)
         goto done;
     switch (st) {
@@ -513,7 +551,32 @@ done:
 static int post_of(itk_buf *post, itk_registry *reg, const git_tree *tree, const char *city,
                    const itk_identity *me)
 {
-    return itk_principal_attr(post, reg->repo, tree, city, me->principal, "post");
+    itk_void_writes vw = {NULL, 0};
+    int rc = head_voids(&vw, reg->repo);
+    if (!rc)
+        rc = itk_principal_attr_counted(post, reg->repo, tree, &vw, city, me->principal, "post");
+    itk_void_writes_dispose(&vw);
+    return rc;
+}
+
+/* ITK_EAUTH when the post tree records for me, counted, is not what it
+ * holds: a post given by a void commit (V9, a stolen setter key), which
+ * does not count. */
+static int void_post(itk_registry *reg, const git_tree *tree, const char *city,
+                     const itk_identity *me, const itk_buf *counted)
+{
+    itk_buf written = ITK_BUF_INIT;
+    int rc = itk_principal_attr(&written, reg->repo, tree, city, me->principal, "post");
+    if (!rc && written.size && (!counted->size || strcmp(written.ptr, counted->ptr) != 0))
+        rc = itk_error_set(ITK_EAUTH,
+                           "%s/%s's post %s was recorded by a void commit (signed with a key "
+                           "after its reported compromise, V9), so it does not count: their "
+                           "post is %s. A setter records the post again, or a holder of the "
+                           "post the rule names seals",
+                           me->party, me->principal, written.ptr,
+                           counted->size ? counted->ptr : "-");
+    itk_buf_dispose(&written);
+    return rc;
 }
 
 /* Writes change c as a commit on parents (second: NULL for one parent),
@@ -752,7 +815,7 @@ int itk_kessai_route_decide(git_oid *out, itk_kessai_route *route, itk_registry 
         /* no decision branch: draft when a rule applies */
         char city[ITK_PARTY_ID_MAX + 1];
         if ((rc = itk_registry_head_tree(&head_tree, reg)) ||
-            (rc = itk_kessai_rule_at(&rule, reg->repo, head_tree, info->kind, outcome)))
+            (rc = rule_counted(&rule, reg->repo, head_tree, info->kind, outcome)))
             goto done;
         if (!rule.found) {
             route->kind = ITK_KESSAI_NONE;
@@ -783,7 +846,7 @@ int itk_kessai_route_decide(git_oid *out, itk_kessai_route *route, itk_registry 
         /* a draft again, on main now, under the rule in force on it, by a
          * post that may draft there */
         if ((rc = main_now(&head_tree, reg, &p, info)) ||
-            (rc = itk_kessai_rule_at(&rule, reg->repo, head_tree, info->kind, outcome)))
+            (rc = rule_counted(&rule, reg->repo, head_tree, info->kind, outcome)))
             goto done;
         if (!rule.found) {
             rc = itk_error_set(ITK_ECONFLICT,
@@ -805,7 +868,7 @@ int itk_kessai_route_decide(git_oid *out, itk_kessai_route *route, itk_registry 
      * decides, with the seals that still stand on main now */
     if ((rc = main_now(&head_tree, reg, &p, info)) ||
         (rc = decision_fits_draft(&p, info, outcome, o)) ||
-        (rc = itk_kessai_rule_at(&rule, reg->repo, p.main_tree, info->kind, outcome)))
+        (rc = rule_counted(&rule, reg->repo, p.main_tree, info->kind, outcome)))
         goto done;
     if (!rule.found) {
         rc = itk_error_set(ITK_ECONFLICT,
@@ -944,6 +1007,7 @@ int itk_kessai_seal(git_oid *out, int *met, itk_registry *reg, itk_signer *signe
     }
     itk_error_clear();
     if (rc || (rc = post_of(&post, reg, p.tip_tree, p.city, &me)) ||
+        (rc = void_post(reg, p.tip_tree, p.city, &me, &post)) ||
         (rc = itk_registry_now(created, reg)) ||
         (rc = mine_stands(reg, signer, head_tree, &p, &me, &post, info))) {
         if (rc == ITK_EAUTH)
@@ -969,7 +1033,7 @@ int itk_kessai_seal(git_oid *out, int *met, itk_registry *reg, itk_signer *signe
                                me.principal, info->name, p.seals[i].id);
             goto done;
         }
-    if ((rc = itk_kessai_rule_at(&rule, reg->repo, p.main_tree, info->kind, verdict)))
+    if ((rc = rule_counted(&rule, reg->repo, p.main_tree, info->kind, verdict)))
         goto done;
     if (!rule.found) {
         rc = itk_error_set(ITK_ECONFLICT,
@@ -1087,7 +1151,7 @@ int itk_kessai_where(char code[16], itk_buf *waiting, itk_registry *reg, const c
         itk_error_clear();
         rc = 0;
     }
-    rc = rc ? rc : itk_kessai_rule_at(&rule, reg->repo, p.main_tree, kind, outcome ? outcome : "");
+    rc = rc ? rc : rule_counted(&rule, reg->repo, p.main_tree, kind, outcome ? outcome : "");
     if (!rc) {
         int met = rule.found && seals_meet(&p, &rule, outcome ? outcome : "", waiting, NULL);
         if (met && head_tree)

@@ -206,7 +206,7 @@ int itk_kessai_rule_from(itk_kessai_rule *out, const json_t *rules, const char *
  * none names it; source (200 bytes) says where it was read, city (64 bytes)
  * gets the contract's city. */
 static void setting_in_force(json_t **value, char *source, char *city, git_repository *repo,
-                             const git_tree *tree, const char *field)
+                             const git_tree *tree, const itk_void_writes *vw, const char *field)
 {
     json_t *contract = NULL, *best = NULL;
     char **paths = NULL;
@@ -216,7 +216,8 @@ static void setting_in_force(json_t **value, char *source, char *city, git_repos
     snprintf(source, 200, "itaku.json");
     if (city)
         *city = 0;
-    if (itk_tree_read_json(&contract, repo, tree, "itaku.json")) {
+    const git_tree *csrc = itk_void_writes_source(vw, tree, "itaku.json");
+    if (!csrc || itk_tree_read_json(&contract, repo, csrc, "itaku.json")) {
         itk_error_clear();
         return;
     }
@@ -227,7 +228,8 @@ static void setting_in_force(json_t **value, char *source, char *city, git_repos
         itk_tree_records(&paths, &n, repo, tree, c, "contract-amendment") == 0) {
         for (size_t i = 0; i < n; i++) {
             json_t *a = NULL;
-            if (itk_tree_read_json(&a, repo, tree, paths[i])) {
+            const git_tree *asrc = itk_void_writes_source(vw, tree, paths[i]);
+            if (!asrc || itk_tree_read_json(&a, repo, asrc, paths[i])) {
                 itk_error_clear();
                 continue;
             }
@@ -250,10 +252,16 @@ static void setting_in_force(json_t **value, char *source, char *city, git_repos
 int itk_kessai_rule_at(itk_kessai_rule *out, git_repository *repo, const git_tree *tree,
                        const char *kind, const char *outcome)
 {
+    return itk_kessai_rule_counted(out, repo, tree, NULL, kind, outcome);
+}
+
+int itk_kessai_rule_counted(itk_kessai_rule *out, git_repository *repo, const git_tree *tree,
+                            const itk_void_writes *vw, const char *kind, const char *outcome)
+{
     json_t *rules = NULL;
     char source[200];
     memset(out, 0, sizeof(*out));
-    setting_in_force(&rules, source, NULL, repo, tree, "decision_rules");
+    setting_in_force(&rules, source, NULL, repo, tree, vw, "decision_rules");
     if (rules && itk_kessai_rule_from(out, rules, kind, outcome) == 0 && out->found)
         snprintf(out->source, sizeof(out->source), "%s", source);
     itk_error_clear();
@@ -437,10 +445,17 @@ int itk_kessai_seal_standing(itk_seal_standing *out, itk_buf *now, git_repositor
                              const git_tree *tree, const char *party, const char *fpr,
                              const char *principal, const char *post)
 {
+    return itk_kessai_seal_counted(out, now, repo, tree, NULL, party, fpr, principal, post);
+}
+
+int itk_kessai_seal_counted(itk_seal_standing *out, itk_buf *now, git_repository *repo,
+                            const git_tree *tree, const itk_void_writes *vw, const char *party,
+                            const char *fpr, const char *principal, const char *post)
+{
     itk_key_status st;
     *out = ITK_SEAL_STANDS;
     itk_buf_clear(now);
-    int rc = itk_principal_attr(now, repo, tree, party, principal, "post");
+    int rc = itk_principal_attr_counted(now, repo, tree, vw, party, principal, "post");
     if (rc)
         return rc;
     if (itk_key_status_get(&st, repo, tree, fpr) || strcmp(st.party, party) != 0 ||
@@ -526,10 +541,16 @@ int itk_genesis_principal(char *out, size_t size, git_repository *repo, const gi
 int itk_post_setters_at(itk_post_setters *out, git_repository *repo, const git_tree *tree,
                         const git_oid *from)
 {
+    return itk_post_setters_counted(out, repo, tree, NULL, from);
+}
+
+int itk_post_setters_counted(itk_post_setters *out, git_repository *repo, const git_tree *tree,
+                             const itk_void_writes *vw, const git_oid *from)
+{
     json_t *rules = NULL, *setters = NULL;
     char rsource[200], ssource[200], city[64];
-    setting_in_force(&rules, rsource, city, repo, tree, "decision_rules");
-    setting_in_force(&setters, ssource, NULL, repo, tree, "post_setters");
+    setting_in_force(&rules, rsource, city, repo, tree, vw, "decision_rules");
+    setting_in_force(&setters, ssource, NULL, repo, tree, vw, "post_setters");
     /* a malformed list counts as none (refused where it is written) */
     const json_t *ok = rules && itk_kessai_rules_check(rules) == 0 ? rules : NULL;
     if (itk_post_setters_from(out, ok, setters))
@@ -787,12 +808,19 @@ int itk_key_setting_check(git_repository *repo, const git_tree *before, const gi
                           const char *party, const char *signer, itk_setting_kind kind,
                           const char *principal, const char *post)
 {
+    return itk_key_setting_counted(repo, before, NULL, from, party, signer, kind, principal, post);
+}
+
+int itk_key_setting_counted(git_repository *repo, const git_tree *before, const itk_void_writes *vw,
+                            const git_oid *from, const char *party, const char *signer,
+                            itk_setting_kind kind, const char *principal, const char *post)
+{
     itk_post_setters s;
     itk_buf was = ITK_BUF_INIT, mine = ITK_BUF_INIT;
-    int rc = itk_post_setters_at(&s, repo, before, NULL);
+    int rc = itk_post_setters_counted(&s, repo, before, vw, NULL);
     if (rc || !s.in_force || !party || strcmp(party, s.city) != 0 || !principal)
         return rc;
-    if ((rc = itk_principal_attr(&was, repo, before, party, principal, "post")))
+    if ((rc = itk_principal_attr_counted(&was, repo, before, vw, party, principal, "post")))
         goto done;
     /* a key under another officer, even one with no post yet (a new
      * principal), is a setter's to add: else a 担当 could register a key of
@@ -803,7 +831,8 @@ int itk_key_setting_check(git_repository *repo, const git_tree *before, const gi
     if (!s.nsetters && from &&
         (rc = itk_genesis_principal(s.genesis, sizeof(s.genesis), repo, from)))
         goto done;
-    if ((rc = itk_principal_attr(&mine, repo, before, party, signer ? signer : "", "post")))
+    if ((rc = itk_principal_attr_counted(&mine, repo, before, vw, party, signer ? signer : "",
+                                         "post")))
         goto done;
     if (other && !post && !was.size && !is_setter(&s, signer, mine.size ? mine.ptr : NULL)) {
         char list[ITK_KESSAI_MAX_POSTS * (ITK_KESSAI_POST_BYTES + 2)];
@@ -841,12 +870,20 @@ done:
 int itk_post_settings_change_check(git_repository *repo, const git_tree *before,
                                    const git_oid *from, const char *party, const char *signer)
 {
+    return itk_post_settings_change_counted(repo, before, NULL, from, party, signer);
+}
+
+int itk_post_settings_change_counted(git_repository *repo, const git_tree *before,
+                                     const itk_void_writes *vw, const git_oid *from,
+                                     const char *party, const char *signer)
+{
     itk_post_setters s;
     itk_buf mine = ITK_BUF_INIT;
-    int rc = itk_post_setters_at(&s, repo, before, from);
+    int rc = itk_post_setters_counted(&s, repo, before, vw, from);
     if (rc || !s.in_force || !party || strcmp(party, s.city) != 0)
         return rc;
-    if ((rc = itk_principal_attr(&mine, repo, before, party, signer ? signer : "", "post")))
+    if ((rc = itk_principal_attr_counted(&mine, repo, before, vw, party, signer ? signer : "",
+                                         "post")))
         return rc;
     if (!is_setter(&s, signer, mine.size ? mine.ptr : NULL)) {
         char list[ITK_KESSAI_MAX_POSTS * (ITK_KESSAI_POST_BYTES + 2)];

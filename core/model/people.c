@@ -2,11 +2,16 @@
 #include "itaku/people.h"
 #include "itaku/errors.h"
 #include "itaku/json.h"
+#include "itaku/query.h"
+#include "itaku/sshkey.h"
+#include "itaku/sshsig.h"
 #include "itaku/utf8.h"
+#include "alloc.h"
 #include "objsize.h"
 #include "registry_priv.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Code points a display name never holds (the schemas refuse C0 only). */
@@ -94,8 +99,8 @@ static const char *str_at(const json_t *o, const char *a, const char *b)
  * V4 keeps ids rising along the history; keys: by created, then file
  * name). */
 static int scan(itk_buf *out, char *best_created, size_t best_size, git_repository *repo,
-                const git_tree *tree, const char *party, const char *dir, const char *principal,
-                const char *attr, int events)
+                const git_tree *tree, const itk_void_writes *vw, const char *party, const char *dir,
+                const char *principal, const char *attr, int events)
 {
     char path[200];
     snprintf(path, sizeof(path), "parties/%s/%s", party, dir);
@@ -105,7 +110,8 @@ static int scan(itk_buf *out, char *best_created, size_t best_size, git_reposito
         json_t *rec = NULL;
         snprintf(path, sizeof(path), "parties/%s/%s/%s", party, dir,
                  git_tree_entry_name(git_tree_entry_byindex(t, i)));
-        if (itk_tree_read_json(&rec, repo, tree, path) != 0) {
+        const git_tree *src = itk_void_writes_source(vw, tree, path);
+        if (!src || itk_tree_read_json(&rec, repo, src, path) != 0) {
             itk_error_clear();
             continue;
         }
@@ -132,18 +138,226 @@ static int scan(itk_buf *out, char *best_created, size_t best_size, git_reposito
     return rc;
 }
 
+int itk_void_writes_add(itk_void_writes *vw, git_repository *repo, const git_oid *commit)
+{
+    git_commit *c = NULL, *parent = NULL;
+    itk_void_write w = {NULL, NULL};
+    int bad = git_commit_lookup(&c, repo, commit) < 0 || git_commit_tree(&w.tree, c) < 0 ||
+              (git_commit_parentcount(c) > 0 &&
+               (git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(&w.parent, parent) < 0));
+    git_commit_free(parent);
+    git_commit_free(c);
+    itk_void_write *nw = bad ? NULL : itk_realloc_array(vw->w, vw->n + 1, sizeof(*nw));
+    if (!nw) {
+        git_tree_free(w.tree);
+        git_tree_free(w.parent);
+        return bad ? itk_error_git("cannot read commit %s", git_oid_tostr_s(commit)) : ITK_ENOMEM;
+    }
+    vw->w = nw;
+    vw->w[vw->n++] = w;
+    return 0;
+}
+
+void itk_void_writes_dispose(itk_void_writes *vw)
+{
+    for (size_t i = 0; vw && i < vw->n; i++) {
+        git_tree_free(vw->w[i].tree);
+        git_tree_free(vw->w[i].parent);
+    }
+    if (vw) {
+        free(vw->w);
+        vw->w = NULL;
+        vw->n = 0;
+    }
+}
+
+/* The id of the entry at path in tree (NULL tree: none); 0 when absent. */
+static int id_at(git_oid *out, const git_tree *tree, const char *path)
+{
+    git_tree_entry *e = NULL;
+    if (!tree || git_tree_entry_bypath(&e, tree, path) < 0) {
+        git_error_clear();
+        return 0;
+    }
+    git_oid_cpy(out, git_tree_entry_id(e));
+    git_tree_entry_free(e);
+    return 1;
+}
+
+const git_tree *itk_void_writes_source(const itk_void_writes *vw, const git_tree *tree,
+                                       const char *path)
+{
+    /* each step moves to a void commit's parent: at most vw->n steps */
+    for (size_t step = 0; vw && tree && step <= vw->n; step++) {
+        git_oid here, wrote, before;
+        if (!id_at(&here, tree, path))
+            return NULL;
+        const git_tree *next = tree;
+        for (size_t i = 0; next == tree && i < vw->n; i++)
+            if (id_at(&wrote, vw->w[i].tree, path) && git_oid_equal(&wrote, &here) &&
+                !(id_at(&before, vw->w[i].parent, path) && git_oid_equal(&before, &here)))
+                next = vw->w[i].parent;
+        if (next == tree)
+            return tree;
+        tree = next;
+    }
+    return vw ? NULL : tree;
+}
+
+/* The fingerprint of the key that signed commit id into fpr; "" when it
+ * carries no signature that verifies. */
+static void signer_of(char fpr[64], git_repository *repo, const git_oid *id)
+{
+    git_buf sig = GIT_BUF_INIT, data = GIT_BUF_INIT;
+    itk_pubkey *key = NULL;
+    itk_buf f = ITK_BUF_INIT;
+    git_oid copy = *id;
+    fpr[0] = 0;
+    if (git_commit_extract_signature(&sig, &data, repo, &copy, NULL) == 0 &&
+        itk_sshsig_verify(&key, sig.ptr, sig.size, "git", data.ptr, data.size) == 0 &&
+        itk_pubkey_fingerprint(&f, key) == 0 && f.size < 64)
+        snprintf(fpr, 64, "%s", f.ptr);
+    git_error_clear();
+    itk_error_clear();
+    itk_pubkey_free(key);
+    itk_buf_dispose(&f);
+    git_buf_dispose(&sig);
+    git_buf_dispose(&data);
+}
+
+/* The most keys one compromise makes void (it, and keys its void commits
+ * added, transitively). */
+#define VOID_KEYS_MAX 64
+
+static int key_in(char (*keys)[64], size_t n, const char *fpr)
+{
+    for (size_t i = 0; *fpr && i < n; i++)
+        if (strcmp(keys[i], fpr) == 0)
+            return 1;
+    return 0;
+}
+
+/* Adds to keys the fingerprints of the key records commit c adds. */
+static void keys_added(char (*keys)[64], size_t *n, git_repository *repo, git_commit *c)
+{
+    git_commit *parent = NULL;
+    git_tree *t = NULL, *pt = NULL;
+    git_diff *diff = NULL;
+    if (git_commit_tree(&t, c) < 0 ||
+        (git_commit_parentcount(c) > 0 &&
+         (git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(&pt, parent) < 0)) ||
+        git_diff_tree_to_tree(&diff, repo, pt, t, NULL) < 0)
+        goto done;
+    for (size_t i = 0; i < git_diff_num_deltas(diff) && *n < VOID_KEYS_MAX; i++) {
+        const git_diff_delta *d = git_diff_get_delta(diff, i);
+        const char *path = d->new_file.path;
+        json_t *rec = NULL;
+        if (d->status != GIT_DELTA_ADDED || strncmp(path, "parties/", 8) != 0 ||
+            !strstr(path, "/keys/") || itk_tree_read_json(&rec, repo, t, path) != 0) {
+            itk_error_clear();
+            continue;
+        }
+        const char *fpr = str_at(json_object_get(rec, "body"), "fingerprint", NULL);
+        if (fpr && strlen(fpr) < 64 && !key_in(keys, *n, fpr))
+            snprintf(keys[(*n)++], 64, "%s", fpr);
+        json_decref(rec);
+    }
+done:
+    git_error_clear();
+    git_diff_free(diff);
+    git_tree_free(pt);
+    git_tree_free(t);
+    git_commit_free(parent);
+}
+
+/* Adds to vw the commits reachable from commit, not ancestors of last_good,
+ * signed by key or by a key such a commit added (V9). */
+static int voids_of(itk_void_writes *vw, git_repository *repo, const git_oid *commit,
+                    const char *key, const char *last_good)
+{
+    git_revwalk *w = NULL;
+    git_oid lg, id;
+    char keys[VOID_KEYS_MAX][64];
+    size_t nkeys = 1;
+    int rc = 0;
+    snprintf(keys[0], sizeof(keys[0]), "%s", key);
+    if (git_revwalk_new(&w, repo) < 0 ||
+        git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
+        git_revwalk_push(w, commit) < 0) {
+        git_revwalk_free(w);
+        return itk_error_git("cannot walk the history of %s", git_oid_tostr_s(commit));
+    }
+    /* a last good commit not here: every commit of the key is after it */
+    if (git_oid_fromstr(&lg, last_good) == 0 && git_revwalk_hide(w, &lg) < 0)
+        git_error_clear();
+    while (!rc && git_revwalk_next(&id, w) == 0) {
+        char fpr[64];
+        git_commit *c = NULL;
+        signer_of(fpr, repo, &id);
+        if (!key_in(keys, nkeys, fpr))
+            continue;
+        if (git_commit_lookup(&c, repo, &id) == 0)
+            keys_added(keys, &nkeys, repo, c);
+        git_commit_free(c);
+        rc = itk_void_writes_add(vw, repo, &id);
+    }
+    git_error_clear();
+    git_revwalk_free(w);
+    return rc;
+}
+
+int itk_void_writes_at(itk_void_writes *vw, git_repository *repo, const git_oid *commit)
+{
+    git_commit *c = NULL;
+    git_tree *t = NULL;
+    char **paths = NULL;
+    size_t n = 0;
+    int rc = 0;
+    if (git_commit_lookup(&c, repo, commit) < 0 || git_commit_tree(&t, c) < 0) {
+        git_commit_free(c);
+        return itk_error_git("cannot read commit %s", git_oid_tostr_s(commit));
+    }
+    if ((rc = itk_tree_records(&paths, &n, repo, t, NULL, "key-event")))
+        goto done;
+    for (size_t i = 0; !rc && i < n; i++) {
+        json_t *rec = NULL;
+        if (itk_tree_read_json(&rec, repo, t, paths[i]) != 0) {
+            itk_error_clear();
+            continue;
+        }
+        const json_t *body = json_object_get(rec, "body");
+        const char *event = str_at(body, "event", NULL), *key = str_at(body, "key", NULL);
+        const char *lg = str_at(body, "last_good", NULL);
+        if (event && key && lg && strcmp(event, "compromise") == 0 && strlen(key) < 64)
+            rc = voids_of(vw, repo, commit, key, lg);
+        json_decref(rec);
+    }
+done:
+    itk_string_list_free(paths, n);
+    git_tree_free(t);
+    git_commit_free(c);
+    return rc;
+}
+
 int itk_principal_attr(itk_buf *out, git_repository *repo, const git_tree *tree, const char *party,
                        const char *principal, const char *attr)
+{
+    return itk_principal_attr_counted(out, repo, tree, NULL, party, principal, attr);
+}
+
+int itk_principal_attr_counted(itk_buf *out, git_repository *repo, const git_tree *tree,
+                               const itk_void_writes *vw, const char *party, const char *principal,
+                               const char *attr)
 {
     char created[64] = "";
     itk_buf ev = ITK_BUF_INIT;
     itk_buf_clear(out);
     if (!party || !principal || !*party || !*principal || strchr(party, '/'))
         return 0;
-    int rc = scan(out, created, sizeof(created), repo, tree, party, "keys", principal, attr, 0);
+    int rc = scan(out, created, sizeof(created), repo, tree, vw, party, "keys", principal, attr, 0);
     if (!rc)
-        rc = scan(&ev, created, sizeof(created), repo, tree, party, "key-events", principal, attr,
-                  1);
+        rc = scan(&ev, created, sizeof(created), repo, tree, vw, party, "key-events", principal,
+                  attr, 1);
     if (!rc && ev.size) {
         itk_buf_clear(out);
         rc = itk_buf_puts(out, ev.ptr);

@@ -164,14 +164,36 @@ done:
     return found;
 }
 
+/* The commit's first parent (NULL: none). */
+#define FIRST(ck) ((ck)->info->nparents ? git_commit_parent_id((ck)->commit, 0) : NULL)
+
+/* The rule in force in tree, not counting what void commits wrote there
+ * (V9: rules set with a stolen key, once tree records the theft). */
+static int rule_counted(itk_kessai_rule *out, check *ck, const git_tree *tree,
+                        const git_oid *commit, const char *kind, const char *outcome)
+{
+    itk_void_writes vw = {NULL, 0};
+    int rc = itk_policy_void_writes(&vw, ck->p, tree, commit);
+    if (!rc)
+        rc = itk_kessai_rule_counted(out, ck->p->repo, tree, &vw, kind, outcome);
+    else
+        memset(out, 0, sizeof(*out));
+    itk_void_writes_dispose(&vw);
+    return rc;
+}
+
 /* The post recorded for the signer in the state the commit was made on
  * (its first parent's tree): no later change reaches back. */
 static int signer_post(itk_buf *post, check *ck)
 {
     if (!ck->nkey_trees)
         return 0;
-    int rc = itk_principal_attr(post, ck->p->repo, ck->key_trees[0], ck->info->party,
-                                ck->info->principal, "post");
+    itk_void_writes vw = {NULL, 0};
+    int rc = itk_policy_void_writes(&vw, ck->p, ck->key_trees[0], FIRST(ck));
+    if (!rc)
+        rc = itk_principal_attr_counted(post, ck->p->repo, ck->key_trees[0], &vw, ck->info->party,
+                                        ck->info->principal, "post");
+    itk_void_writes_dispose(&vw);
     itk_error_clear();
     return rc == ITK_ENOMEM ? rc : 0;
 }
@@ -218,7 +240,7 @@ static int check_draft(check *ck, const added_file *f)
                      "the draft says its drafter's post is %s, but %s/%s's post before this "
                      "commit is %s",
                      post, ck->info->party, ck->info->principal, actual.ptr);
-    else if (itk_kessai_rule_at(&rule, ck->p->repo, ck->key_trees[0], kind, outcome) == 0 &&
+    else if (rule_counted(&rule, ck, ck->key_trees[0], FIRST(ck), kind, outcome) == 0 &&
              (!rule.found || !itk_kessai_may_draft(&rule, post))) {
         if (rule.found)
             rc = PROBLEM(ck, "V12", f->path,
@@ -314,7 +336,7 @@ static int check_seal(check *ck, const added_file *f)
                      "the seal says the post %s, but %s/%s's post before this seal is %s; a post "
                      "is read from the seal's parent, and no later change makes it fit",
                      post, ck->info->party, principal, actual.ptr);
-    else if (!rc && itk_kessai_rule_at(&rule, ck->p->repo, d.main_tree, d.kind, verdict) == 0 &&
+    else if (!rc && rule_counted(&rule, ck, d.main_tree, &d.main_id, d.kind, verdict) == 0 &&
              (!rule.found || !itk_kessai_may_seal(&rule, post, acting_for))) {
         if (acting_for)
             rc = PROBLEM(ck, "V12", f->path,
@@ -427,9 +449,13 @@ static int seal_standing(int *st, itk_buf *now, check *ck, const json_t *rec, co
             return 0;
         }
     }
-    int rc = itk_kessai_seal_standing(&s, now, ck->p->repo, tree, ck->info->party,
-                                      info->fingerprint, principal, post);
-    *st = (int)s;
+    itk_void_writes vw = {NULL, 0};
+    int rc = itk_policy_void_writes(&vw, ck->p, tree, FIRST(ck));
+    if (!rc)
+        rc = itk_kessai_seal_counted(&s, now, ck->p->repo, tree, &vw, ck->info->party,
+                                     info->fingerprint, principal, post);
+    itk_void_writes_dispose(&vw);
+    *st = rc ? SEAL_NO_SIGNER : (int)s;
     return rc;
 }
 
@@ -504,8 +530,8 @@ static int check_decision(check *ck, const added_file *f)
     if (!hex) {
         /* the rule in force on main (the first parent), never one riding in
          * on the merged branch */
-        if (itk_kessai_rule_at(&rule, ck->p->repo, ck->nkey_trees ? ck->key_trees[0] : ck->base,
-                               kind, outcome) == 0 &&
+        if (rule_counted(&rule, ck, ck->nkey_trees ? ck->key_trees[0] : ck->base, FIRST(ck), kind,
+                         outcome) == 0 &&
             rule.found)
             return PROBLEM(ck, "V12", f->path,
                            "a decision on %s by one key, but the decision rule in force (%s) "
@@ -543,7 +569,7 @@ static int check_decision(check *ck, const added_file *f)
     }
     if ((rc = branch_seals(&seals, ck, f, &d, tip_tree, hex)))
         goto done;
-    if ((rc = itk_kessai_rule_at(&rule, ck->p->repo, d.main_tree, d.kind, outcome)))
+    if ((rc = rule_counted(&rule, ck, d.main_tree, &d.main_id, d.kind, outcome)))
         goto done;
     if (!rule.found) {
         rc = PROBLEM(ck, "V12", f->path,
@@ -585,7 +611,7 @@ static int check_decision(check *ck, const added_file *f)
      * on an older main (before a stricter amendment) gains nothing by it */
     itk_kessai_rule now_rule;
     int met_now = 1;
-    if (met && (rc = itk_kessai_rule_at(&now_rule, ck->p->repo, ck->key_trees[0], d.kind, outcome)))
+    if (met && (rc = rule_counted(&now_rule, ck, ck->key_trees[0], FIRST(ck), d.kind, outcome)))
         goto done;
     if (met && now_rule.found)
         met_now = itk_kessai_met(&now_rule, in, seals.n, bstr(d.rec, "drafter"), &missing, NULL);

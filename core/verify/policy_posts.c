@@ -92,10 +92,27 @@ static int changes_who_decides(check *ck, const added_file *f, const git_tree *b
     return changed;
 }
 
+/* The checks of posts_check, on what counts in the first parent's tree
+ * (vw: what void commits wrote there left out, V9). */
+static int posts_check(check *ck, const itk_void_writes *vw);
+
 int itk_policy_check_posts(check *ck)
 {
     if (!ck->is_city || ck->info->nparents == 0 || !ck->nkey_trees)
         return 0; /* the genesis's posts are the bootstrap */
+    /* a post or a setting written with a stolen key does not make its
+     * holder a setter once the first parent records the theft */
+    itk_void_writes vw = {NULL, 0};
+    int rc =
+        itk_policy_void_writes(&vw, ck->p, ck->key_trees[0], git_commit_parent_id(ck->commit, 0));
+    if (!rc)
+        rc = posts_check(ck, &vw);
+    itk_void_writes_dispose(&vw);
+    return rc;
+}
+
+static int posts_check(check *ck, const itk_void_writes *vw)
+{
     const git_oid *first = git_commit_parent_id(ck->commit, 0);
     for (size_t i = 0; i < ck->nfiles; i++) {
         const added_file *f = &ck->files[i];
@@ -104,12 +121,12 @@ int itk_policy_check_posts(check *ck)
         const char *principal;
         char buf[128];
         if (!f->refused && changes_who_decides(ck, f, ck->key_trees[0]))
-            rc = itk_post_settings_change_check(ck->p->repo, ck->key_trees[0], first,
-                                                ck->info->party, ck->info->principal);
+            rc = itk_post_settings_change_counted(ck->p->repo, ck->key_trees[0], vw, first,
+                                                  ck->info->party, ck->info->principal);
         else if (f->rec && !f->refused && strcmp(f->info.party, ck->info->party) == 0 &&
                  setting_subject(ck, f, &kind, &principal, buf, sizeof(buf)))
-            rc = itk_key_setting_check(ck->p->repo, ck->key_trees[0], first, ck->info->party,
-                                       ck->info->principal, kind, principal, post_given(f));
+            rc = itk_key_setting_counted(ck->p->repo, ck->key_trees[0], vw, first, ck->info->party,
+                                         ck->info->principal, kind, principal, post_given(f));
         if (rc == ITK_EAUTH) {
             rc = PROBLEM(ck, "V12", f->path, "%s", itk_error_last());
             itk_error_clear();

@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 
+#include "itaku/people.h"
 #include "itaku/record.h"
 #include "registry_priv.h"
 #include "vstate.h"
@@ -64,6 +65,15 @@ int itk_policy_void_keys_add(check *ck);
 /* Adds key (a fingerprint) to p's void keys, made void by the commit of
  * origin (both copied, cut at 63 bytes). ITK_ENOMEM. */
 int itk_policy_void_key_push(itk_policy *p, const char *origin, const char *key);
+
+/* V9 in what V12 reads: into out (zero-initialised; the caller disposes)
+ * the void commits of commit's history, as its tree (tree) records the
+ * compromises (itk_void_writes_at; a compromise learnt later leaves what
+ * was decided in good faith as it was), so that a post or a rule they
+ * wrote does not count in tree. commit NULL: none. 0, ITK_EGIT or
+ * ITK_ENOMEM. */
+int itk_policy_void_writes(itk_void_writes *out, itk_policy *p, const git_tree *tree,
+                           const git_oid *commit);
 
 /* V10 on the commit object's bytes (policy_objects.c): headers and message
  * as git writes them (vobject.h). 0, 1 when a problem was recorded (the

@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "itaku/buf.h"
+#include "itaku/people.h"
 
 /* Bounds of one rule (checked by itk_kessai_rules_check; the schemas say
  * the same with maxItems). */
@@ -82,6 +83,10 @@ int itk_kessai_rule_from(itk_kessai_rule *out, const json_t *rules, const char *
  * written). ITK_EGIT when the tree cannot be read. */
 int itk_kessai_rule_at(itk_kessai_rule *out, git_repository *repo, const git_tree *tree,
                        const char *kind, const char *outcome);
+/* itk_kessai_rule_at not counting what the commits of vw (NULL: none) wrote
+ * (V9: a rule written with a stolen key; itaku/people.h). */
+int itk_kessai_rule_counted(itk_kessai_rule *out, git_repository *repo, const git_tree *tree,
+                            const itk_void_writes *vw, const char *kind, const char *outcome);
 
 /* Whether post may draft under r (1) or not (0). */
 int itk_kessai_may_draft(const itk_kessai_rule *r, const char *post);
@@ -134,6 +139,11 @@ typedef enum {
 int itk_kessai_seal_standing(itk_seal_standing *out, itk_buf *now, git_repository *repo,
                              const git_tree *tree, const char *party, const char *fpr,
                              const char *principal, const char *post);
+/* itk_kessai_seal_standing not counting what the commits of vw (NULL: none)
+ * wrote (a post given with a stolen key). */
+int itk_kessai_seal_counted(itk_seal_standing *out, itk_buf *now, git_repository *repo,
+                            const git_tree *tree, const itk_void_writes *vw, const char *party,
+                            const char *fpr, const char *principal, const char *post);
 /* Who may set who seals (DESIGN V12). V12 proves a rule was kept only
  * while no officer can name themselves 課長 or hold a 課長's key, so once
  * the contract settings hold a decision rule (or "post_setters"), these are
@@ -189,6 +199,10 @@ int itk_post_setters_from(itk_post_setters *out, const json_t *rules, const json
  * a tree it cannot read (out->in_force 0). */
 int itk_post_setters_at(itk_post_setters *out, git_repository *repo, const git_tree *tree,
                         const git_oid *from);
+/* itk_post_setters_at not counting what the commits of vw (NULL: none)
+ * wrote. */
+int itk_post_setters_counted(itk_post_setters *out, git_repository *repo, const git_tree *tree,
+                             const itk_void_writes *vw, const git_oid *from);
 
 /* 0 when signer (a principal of the city, whose post is signer_post, NULL
  * when none) may make a setting of who may seal (see above) about
@@ -221,6 +235,11 @@ typedef enum {
 int itk_key_setting_check(git_repository *repo, const git_tree *before, const git_oid *from,
                           const char *party, const char *signer, itk_setting_kind kind,
                           const char *principal, const char *post);
+/* itk_key_setting_check not counting what the commits of vw (NULL: none)
+ * wrote in before (posts and settings written with a stolen key). */
+int itk_key_setting_counted(git_repository *repo, const git_tree *before, const itk_void_writes *vw,
+                            const git_oid *from, const char *party, const char *signer,
+                            itk_setting_kind kind, const char *principal, const char *post);
 
 /* While the settings on posts are in force, the settings that say who
  * decides ("decision_rules" and "post_setters": a contract amendment naming
@@ -232,6 +251,11 @@ int itk_key_setting_check(git_repository *repo, const git_tree *before, const gi
  * or no rule is in force; ITK_EAUTH saying who may otherwise; ITK_ENOMEM. */
 int itk_post_settings_change_check(git_repository *repo, const git_tree *before,
                                    const git_oid *from, const char *party, const char *signer);
+/* itk_post_settings_change_check not counting what the commits of vw (NULL:
+ * none) wrote in before. */
+int itk_post_settings_change_counted(git_repository *repo, const git_tree *before,
+                                     const itk_void_writes *vw, const git_oid *from,
+                                     const char *party, const char *signer);
 
 /* The principal of the city's key that the genesis registers, reached from
  * commit from by its first parents: into out (size bytes; "" when the root

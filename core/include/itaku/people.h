@@ -47,6 +47,46 @@ int itk_principal_post_before(itk_buf *out, git_repository *repo, const git_oid 
 int itk_principal_attr(itk_buf *out, git_repository *repo, const git_tree *tree, const char *party,
                        const char *principal, const char *attr);
 
+/* What void commits wrote (V9: signed after their key's compromise, or by a
+ * key such a commit added): each commit's tree and its first parent's. A
+ * file a tree holds as one of them wrote it does not count: it is read as
+ * it was before that commit (or is absent), so a post or a rule written with
+ * a stolen key stops counting once the theft is reported. Owns its trees;
+ * zero-initialise, then itk_void_writes_dispose. */
+typedef struct {
+    git_tree *tree;
+    git_tree *parent; /* NULL: the commit has no parent */
+} itk_void_write;
+typedef struct {
+    itk_void_write *w;
+    size_t n;
+} itk_void_writes;
+
+/* Adds commit to vw. Errors: ITK_EGIT (cannot read it), ITK_ENOMEM. */
+int itk_void_writes_add(itk_void_writes *vw, git_repository *repo, const git_oid *commit);
+void itk_void_writes_dispose(itk_void_writes *vw);
+
+/* Adds to vw the void commits that commit's history holds, as commit's tree
+ * records the compromises (V9): for each compromise event, the commits
+ * reachable from commit and not from its last_good signed by its key, or
+ * by a key such a commit added. Walks that history and checks signatures:
+ * for a writer's check of one commit (verify's walk knows them already).
+ * Errors: ITK_EGIT, ITK_ENOMEM. */
+int itk_void_writes_at(itk_void_writes *vw, git_repository *repo, const git_oid *commit);
+
+/* The tree to read path from so that what void commits wrote does not
+ * count: tree itself, or the first parent of the void commit that wrote the
+ * file tree holds at path (again while that one is void too); NULL when the
+ * file then is absent. vw NULL or empty: tree. Borrowed. */
+const git_tree *itk_void_writes_source(const itk_void_writes *vw, const git_tree *tree,
+                                       const char *path);
+
+/* itk_principal_attr not counting what the commits of vw (NULL: none)
+ * wrote. */
+int itk_principal_attr_counted(itk_buf *out, git_repository *repo, const git_tree *tree,
+                               const itk_void_writes *vw, const char *party, const char *principal,
+                               const char *attr);
+
 /* itk_principal_attr(..., "name") in the tree of commit. Errors: as above,
  * and a libgit2 error when commit cannot be read. */
 int itk_principal_name_at(itk_buf *out, git_repository *repo, const git_oid *commit,
