@@ -27,8 +27,8 @@ typedef struct {
  * sorted most urgent first: what waits for this party now (requests to
  * endorse or decide: others are blocked until it acts), then overdue or
  * violated (earliest due first), then what is pending with a due date
- * (earliest first), then the rest; the party's own before its descendants'. Errors: ITK_ENOTFOUND (party not registered,
- * no HEAD), ITK_EINVALID (at), ITK_EGIT, ITK_ENOMEM. */
+ * (earliest first), then the rest; the party's own before its descendants'. Errors: ITK_ENOTFOUND
+ * (party not registered, no HEAD), ITK_EINVALID (at), ITK_EGIT, ITK_ENOMEM. */
 int itk_todo(itk_todo_item **out, size_t *n, itk_registry *reg, const char *party, const char *at);
 
 #endif
