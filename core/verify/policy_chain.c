@@ -681,16 +681,6 @@ int itk_policy_void_keys_add(check *ck)
     return 0;
 }
 
-int itk_policy_void_writes(itk_void_writes *out, itk_policy *p, const git_tree *tree,
-                           const git_oid *commit)
-{
-    (void)tree;
-    /* read from commit's own history, not the walk's void commits: a
-     * commit taken from the cache, or checked alone, carries no V9 state
-     * of the commits before it */
-    return commit && p->ncompromises ? itk_void_writes_at(out, p->repo, commit) : 0;
-}
-
 /* A key marking itself compromised is the one thing it may still sign. */
 static int reports_itself(const check *ck)
 {

@@ -733,18 +733,6 @@ done:
     return rc;
 }
 
-int itk_policy_same_entry(const git_tree *a, const git_tree *b, const char *path)
-{
-    git_tree_entry *x = NULL, *y = NULL;
-    int hx = git_tree_entry_bypath(&x, a, path) == 0;
-    int hy = git_tree_entry_bypath(&y, b, path) == 0;
-    git_error_clear();
-    int same = hx == hy && (!hx || git_oid_equal(git_tree_entry_id(x), git_tree_entry_id(y)));
-    git_tree_entry_free(x);
-    git_tree_entry_free(y);
-    return same;
-}
-
 /* The first decision of the city that tree has and other lacks, into
  * path; 0 when none. */
 static int decision_lacking(char *path, size_t cap, itk_policy *p, const git_tree *tree,

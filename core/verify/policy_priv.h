@@ -66,7 +66,7 @@ int itk_policy_void_keys_add(check *ck);
  * origin (both copied, cut at 63 bytes). ITK_ENOMEM. */
 int itk_policy_void_key_push(itk_policy *p, const char *origin, const char *key);
 
-/* V9 in what V12 reads: into out (zero-initialised; the caller disposes)
+/* V9 in what V12 reads (policy_reads.c): into out (zero-initialised; the caller disposes)
  * the void commits of commit's history, as its tree (tree) records the
  * compromises (itk_void_writes_at; a compromise learnt later leaves what
  * was decided in good faith as it was), so that a post or a rule they
@@ -114,7 +114,7 @@ int itk_policy_check_posts(check *ck);
 int itk_policy_check_citystate(check *ck);
 
 /* Whether path names the same entry (the same id), or none, in trees a and
- * b (policy_kessai.c). Clears any libgit2 error of the look-up. */
+ * b (policy_reads.c). Clears any libgit2 error of the look-up. */
 int itk_policy_same_entry(const git_tree *a, const git_tree *b, const char *path);
 
 /* V4, order (policy_order.c): a key event or contract amendment a commit
