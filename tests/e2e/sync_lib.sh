@@ -72,6 +72,27 @@ stop_sshd() {
     rm -f "$T/sshd/pid"
 }
 
+# start_hub [PARTY...]: sshd (start_sshd) and the city's hosted registry in
+# $T/hub, where the city and each PARTY (a key in $T/PARTY.key.pub) may log
+# in. Needs setup_city_and_contractor's CITY_FPR and GENESIS. Sets URL.
+start_hub() {
+    start_sshd
+    "$ITAKU" server init "$T/hub" --city-key "$CITY_FPR" --genesis "$GENESIS" >/dev/null
+    "$ITAKU" server add-party "$T/hub" akiruno-city "$T/city.key.pub" --authorized-keys "$AUTH_KEYS" >/dev/null
+    local p
+    for p in "$@"; do
+        "$ITAKU" server add-party "$T/hub" "$p" "$T/$p.key.pub" --authorized-keys "$AUTH_KEYS" >/dev/null
+    done
+    URL="ssh://root@127.0.0.1:$PORT$T/hub"
+}
+
+# trust_hub_host: the test server's host key in ~/.ssh/known_hosts, as a
+# user who has checked its fingerprint writes it
+trust_hub_host() {
+    mkdir -p "$HOME/.ssh"
+    printf '[127.0.0.1]:%s %s\n' "$PORT" "$(cut -d' ' -f1-2 "$T/sshd/host_key.pub")" >"$HOME/.ssh/known_hosts"
+}
+
 # plain_git_ssh KEY: GIT_SSH_COMMAND for stock git logging in with KEY and
 # checking the test server's host key.
 plain_git_ssh() {

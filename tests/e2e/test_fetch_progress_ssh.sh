@@ -13,13 +13,8 @@ export ASAN_OPTIONS="$ASAN_OPTIONS:fast_unwind_on_malloc=0"
 
 setup_city_and_contractor
 rm -rf "$T/acme"
-start_sshd
-"$ITAKU" server init "$T/hub" --city-key "$CITY_FPR" --genesis "$GENESIS" >/dev/null
-"$ITAKU" server add-party "$T/hub" akiruno-city "$T/city.key.pub" --authorized-keys "$AUTH_KEYS" >/dev/null
-"$ITAKU" server add-party "$T/hub" acme "$T/acme.key.pub" --authorized-keys "$AUTH_KEYS" >/dev/null
-URL="ssh://root@127.0.0.1:$PORT$T/hub"
-mkdir -p "$HOME/.ssh"
-printf '[127.0.0.1]:%s %s\n' "$PORT" "$(cut -d' ' -f1-2 "$T/sshd/host_key.pub")" >"$HOME/.ssh/known_hosts"
+start_hub acme
+trust_hub_host
 
 # attach_scans DIR N...: attaches a MiB of random bytes (they do not
 # compress) for each N in the registry at DIR

@@ -13,11 +13,7 @@ export ASAN_OPTIONS="$ASAN_OPTIONS:fast_unwind_on_malloc=0"
 
 setup_city_and_contractor
 rm -rf "$T/acme"
-start_sshd
-"$ITAKU" server init "$T/hub" --city-key "$CITY_FPR" --genesis "$GENESIS" >/dev/null
-"$ITAKU" server add-party "$T/hub" akiruno-city "$T/city.key.pub" --authorized-keys "$AUTH_KEYS" >/dev/null
-"$ITAKU" server add-party "$T/hub" acme "$T/acme.key.pub" --authorized-keys "$AUTH_KEYS" >/dev/null
-URL="ssh://root@127.0.0.1:$PORT$T/hub"
+start_hub acme
 re() { printf '%s' "$1" | sed 's/[][+.*^$|?(){}\\]/\\&/g'; }
 ok "sshd runs on 127.0.0.1:$PORT; the city's hosted registry lets the city and acme log in"
 
@@ -28,8 +24,7 @@ expect_refused "host key of \[127.0.0.1\]:$PORT is unknown.*$(re "$HOST_FP").*--
 ok "an unknown host key is refused, showing its fingerprint and how to pin it"
 
 # known_hosts, hashed as ssh-keygen -H writes it
-mkdir -p "$HOME/.ssh"
-printf '[127.0.0.1]:%s %s\n' "$PORT" "$(cut -d' ' -f1-2 "$T/sshd/host_key.pub")" >"$HOME/.ssh/known_hosts"
+trust_hub_host
 ssh-keygen -q -H -f "$HOME/.ssh/known_hosts" 2>/dev/null
 rm -f "$HOME/.ssh/known_hosts.old"
 grep -q '^|1|' "$HOME/.ssh/known_hosts" || fail "known_hosts was not hashed"

@@ -14,10 +14,7 @@ export ASAN_OPTIONS="$ASAN_OPTIONS:fast_unwind_on_malloc=0"
 
 RESULT_KIB=$((256 * 1024))
 setup_city_and_contractor
-start_sshd
-"$ITAKU" server init "$T/hub" --city-key "$CITY_FPR" --genesis "$GENESIS" >/dev/null
-"$ITAKU" server add-party "$T/hub" akiruno-city "$T/city.key.pub" --authorized-keys "$AUTH_KEYS" >/dev/null
-URL="ssh://root@127.0.0.1:$PORT$T/hub"
+start_hub
 
 peak_kb() {
     python3 -c 'import resource, subprocess, sys
@@ -29,8 +26,7 @@ packs() { find "$1/.git/objects/pack" -name '*.pack' | sort; }
 
 cd "$T/city"
 expect_exit 0 "$ITAKU" remote add hub "$URL" --party akiruno-city
-mkdir -p "$HOME/.ssh"
-printf '[127.0.0.1]:%s %s\n' "$PORT" "$(cut -d' ' -f1-2 "$T/sshd/host_key.pub")" >"$HOME/.ssh/known_hosts"
+trust_hub_host
 ssh-keygen -q -H -f "$HOME/.ssh/known_hosts" 2>/dev/null
 rm -f "$HOME/.ssh/known_hosts.old"
 git -C "$T/hub" fetch -q "$T/city" main:refs/heads/main
