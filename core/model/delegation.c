@@ -458,7 +458,7 @@ int itk_kessai_seal_counted(itk_seal_standing *out, itk_buf *now, git_repository
     int rc = itk_principal_attr_counted(now, repo, tree, vw, party, principal, "post");
     if (rc)
         return rc;
-    if (itk_key_status_get(&st, repo, tree, fpr) || strcmp(st.party, party) != 0 ||
+    if (itk_key_status_counted(&st, repo, tree, vw, fpr) || strcmp(st.party, party) != 0 ||
         strcmp(st.principal, principal) != 0)
         *out = ITK_SEAL_KEY_UNKNOWN;
     else if (st.state == ITK_KEY_RETIRED)
