@@ -352,6 +352,27 @@ int itk_merge_tree(git_tree **out, git_repository *repo, const git_commit *ours,
     return rc;
 }
 
+/* The state of key fpr in tree (HEAD's, or a decision branch's beside it)
+ * not counting what void commits wrote, as HEAD records the compromises
+ * (V9: a retirement or a compromise report signed with a stolen key after
+ * its last good commit, once that theft is reported). 0, or an error of
+ * itk_void_writes_at. */
+static int status_counted(itk_key_status *st, itk_registry *reg, const git_tree *tree,
+                          const char *fpr)
+{
+    git_oid head;
+    itk_void_writes vw = {NULL, 0};
+    int rc = 0;
+    if (git_reference_name_to_id(&head, reg->repo, "HEAD") < 0) {
+        git_error_clear();
+        return 0;
+    }
+    if (!(rc = itk_void_writes_at(&vw, reg->repo, &head)) && vw.n)
+        rc = itk_key_status_counted(st, reg->repo, tree, &vw, fpr);
+    itk_void_writes_dispose(&vw);
+    return rc;
+}
+
 int itk_registry_identify(itk_identity *who, itk_registry *reg, const git_tree *tree,
                           itk_signer *signer)
 {
@@ -366,6 +387,8 @@ int itk_registry_identify(itk_identity *who, itk_registry *reg, const git_tree *
                            fpr.ptr);
     if (!rc && !(rc = itk_key_status_get(&st, reg->repo, tree, fpr.ptr)) &&
         st.state != ITK_KEY_ACTIVE)
+        rc = status_counted(&st, reg, tree, fpr.ptr);
+    if (!rc && st.state != ITK_KEY_ACTIVE)
         rc = st.state == ITK_KEY_RETIRED
                  ? itk_error_set(ITK_EAUTH, "key %s of %s/%s is retired and may no longer sign",
                                  fpr.ptr, st.party, st.principal)

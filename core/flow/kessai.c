@@ -1005,7 +1005,8 @@ int itk_kessai_seal(git_oid *out, int *met, itk_registry *reg, itk_signer *signe
         rc = redraft_hint(rc, &p, info);
         goto done;
     }
-    itk_error_clear();
+    if (!rc)
+        itk_error_clear(); /* else the refusal of the key, said below */
     if (rc || (rc = post_of(&post, reg, p.tip_tree, p.city, &me)) ||
         (rc = void_post(reg, p.tip_tree, p.city, &me, &post)) ||
         (rc = itk_registry_now(created, reg)) ||

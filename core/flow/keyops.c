@@ -209,6 +209,24 @@ int itk_key_retire(git_oid *out, itk_registry *reg, itk_signer *signer, const ch
     return finish(out, reg, signer, c, rc, &k);
 }
 
+/* Another key of the signer's own party reported compromised: under the
+ * city's decision rules, by a setter only (DESIGN V9, V12), refused here as
+ * verify would refuse it; posts read as they count at HEAD (not what void
+ * commits wrote). */
+static int report_check(key_ctx *k, itk_registry *reg, const char *fpr, const char *owner)
+{
+    static const git_oid zero;
+    itk_void_writes vw = {NULL, 0};
+    if (git_oid_equal(&k->head, &zero))
+        return 0;
+    int rc = itk_void_writes_at(&vw, itk_registry_repo(reg), &k->head);
+    if (!rc)
+        rc = itk_compromise_report_counted(itk_registry_repo(reg), k->tree, &vw, &k->head,
+                                           k->me.party, k->me.principal, fpr, owner);
+    itk_void_writes_dispose(&vw);
+    return rc;
+}
+
 int itk_key_compromise(git_oid *out, itk_registry *reg, itk_signer *signer, const char *fpr,
                        const char *last_good, const char *reason)
 {
@@ -226,6 +244,8 @@ int itk_key_compromise(git_oid *out, itk_registry *reg, itk_signer *signer, cons
                            "only the key itself, %s, or a party above it may mark "
                            "key %s compromised",
                            st.party, fpr);
+    if (!rc && strcmp(k.fpr, fpr) != 0 && strcmp(st.party, k.me.party) == 0)
+        rc = report_check(&k, reg, fpr, st.principal);
     if (!rc && st.state == ITK_KEY_COMPROMISED)
         rc = itk_error_set(ITK_ECONFLICT, "key %s is marked compromised already", fpr);
     if (!rc && (git_revparse_single(&lg, itk_registry_repo(reg), last_good) < 0 ||

@@ -1,5 +1,6 @@
 /* Reading the chain of parties and the state of keys from a tree. */
 #include "itaku/chain.h"
+#include "itaku/people.h"
 #include "alloc.h"
 #include "itaku/errors.h"
 #include "itaku/json.h"
@@ -67,7 +68,8 @@ int itk_chain_is_ancestor(git_repository *repo, const git_tree *tree, const char
     return 0;
 }
 
-/* Calls fn for every key event of tree (any party's key-events/). */
+/* Calls fn for every key event of tree (any party's key-events/) but those
+ * that the commits of vw (NULL: none) wrote (V9: a stolen key's acts). */
 typedef int (*event_fn)(const json_t *body, const char *author, void *payload);
 
 /* The subtree name of tree, looked up only when its header says it is a
@@ -84,7 +86,8 @@ static git_tree *small_subtree(git_repository *repo, const git_tree *tree, const
     return out;
 }
 
-static int each_event(git_repository *repo, const git_tree *tree, event_fn fn, void *payload)
+static int each_event(git_repository *repo, const git_tree *tree, const itk_void_writes *vw,
+                      event_fn fn, void *payload)
 {
     git_tree *parties = small_subtree(repo, tree, "parties");
     int rc = 0;
@@ -99,6 +102,8 @@ static int each_event(git_repository *repo, const git_tree *tree, event_fn fn, v
             json_t *ev = NULL;
             snprintf(path, sizeof(path), "%s/%s", dir,
                      git_tree_entry_name(git_tree_entry_byindex(events, j)));
+            if (vw && vw->n && itk_void_writes_source(vw, tree, path) != tree)
+                continue;
             if (itk_tree_read_json(&ev, repo, tree, path) == 0)
                 rc = fn(json_object_get(ev, "body"), party, payload);
             json_decref(ev);
@@ -149,6 +154,12 @@ static int apply_event(const json_t *body, const char *author, void *payload)
 int itk_key_status_get(itk_key_status *out, git_repository *repo, const git_tree *tree,
                        const char *fingerprint)
 {
+    return itk_key_status_counted(out, repo, tree, NULL, fingerprint);
+}
+
+int itk_key_status_counted(itk_key_status *out, git_repository *repo, const git_tree *tree,
+                           const itk_void_writes *vw, const char *fingerprint)
+{
     itk_identity who;
     memset(out, 0, sizeof(*out));
     int rc = itk_identity_find(&who, repo, tree, fingerprint);
@@ -158,7 +169,7 @@ int itk_key_status_get(itk_key_status *out, git_repository *repo, const git_tree
     snprintf(out->principal, sizeof(out->principal), "%s", who.principal);
     out->state = ITK_KEY_ACTIVE;
     status_ctx c = {fingerprint, out, 0};
-    rc = each_event(repo, tree, apply_event, &c);
+    rc = each_event(repo, tree, vw, apply_event, &c);
     if (c.confirmed_after_recovery)
         out->recovered = 0;
     return rc;
@@ -194,6 +205,12 @@ static int collect_event(const json_t *body, const char *author, void *payload)
 int itk_compromises_collect(itk_compromise **list, size_t *n, git_repository *repo,
                             const git_tree *tree)
 {
+    return itk_compromises_collect_counted(list, n, repo, tree, NULL);
+}
+
+int itk_compromises_collect_counted(itk_compromise **list, size_t *n, git_repository *repo,
+                                    const git_tree *tree, const itk_void_writes *vw)
+{
     collect_ctx c = {list, n};
-    return each_event(repo, tree, collect_event, &c);
+    return each_event(repo, tree, vw, collect_event, &c);
 }

@@ -458,7 +458,7 @@ int itk_kessai_seal_counted(itk_seal_standing *out, itk_buf *now, git_repository
     int rc = itk_principal_attr_counted(now, repo, tree, vw, party, principal, "post");
     if (rc)
         return rc;
-    if (itk_key_status_get(&st, repo, tree, fpr) || strcmp(st.party, party) != 0 ||
+    if (itk_key_status_counted(&st, repo, tree, vw, fpr) || strcmp(st.party, party) != 0 ||
         strcmp(st.principal, principal) != 0)
         *out = ITK_SEAL_KEY_UNKNOWN;
     else if (st.state == ITK_KEY_RETIRED)
@@ -902,6 +902,45 @@ int itk_post_settings_change_counted(git_repository *repo, const git_tree *befor
             s.nsetters     ? list
             : s.genesis[0] ? s.genesis
                            : "?");
+    }
+    itk_buf_dispose(&mine);
+    return rc;
+}
+
+int itk_compromise_report_counted(git_repository *repo, const git_tree *before,
+                                  const itk_void_writes *vw, const git_oid *from, const char *party,
+                                  const char *signer, const char *key, const char *owner)
+{
+    itk_post_setters s;
+    itk_buf mine = ITK_BUF_INIT;
+    int rc = itk_post_setters_counted(&s, repo, before, vw, from);
+    if (rc || !s.in_force || !party || strcmp(party, s.city) != 0)
+        return rc;
+    if ((rc = itk_principal_attr_counted(&mine, repo, before, vw, party, signer ? signer : "",
+                                         "post")))
+        return rc;
+    if (!is_setter(&s, signer, mine.size ? mine.ptr : NULL)) {
+        char list[ITK_KESSAI_MAX_POSTS * (ITK_KESSAI_POST_BYTES + 2)];
+        setters_text(list, sizeof(list), &s);
+        rc = itk_error_set(
+            ITK_EAUTH,
+            s.nsetters
+                ? ITK_N_("%s (post %s) may not report key %s of %s compromised: under the "
+                         "decision rules (決裁) in force (%s), a city key is reported compromised "
+                         "only by the key itself or by an officer whose post is one of: %s "
+                         "(post_setters); ask one of them to report it (itaku key compromised "
+                         "%s --last-good COMMIT)")
+                : ITK_N_("%s (post %s) may not report key %s of %s compromised: under the "
+                         "decision rules (決裁) in force (%s) with no post_setters, a city key is "
+                         "reported compromised only by the key itself or by the officer who "
+                         "opened the registry (%s); ask them to report it (itaku key compromised "
+                         "%s --last-good COMMIT)"),
+            signer ? signer : "?", mine.size ? mine.ptr : "-", key ? key : "?", owner ? owner : "?",
+            s.source,
+            s.nsetters     ? list
+            : s.genesis[0] ? s.genesis
+                           : "?",
+            key ? key : "?");
     }
     itk_buf_dispose(&mine);
     return rc;

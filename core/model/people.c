@@ -1,5 +1,6 @@
 /* People by name: see itaku/people.h. */
 #include "itaku/people.h"
+#include "itaku/chain.h"
 #include "itaku/errors.h"
 #include "itaku/json.h"
 #include "itaku/query.h"
@@ -237,31 +238,47 @@ static int key_in(char (*keys)[64], size_t n, const char *fpr)
     return 0;
 }
 
-/* Adds to keys the fingerprints of the key records commit c adds. */
-static void keys_added(char (*keys)[64], size_t *n, git_repository *repo, git_commit *c)
+/* Adds to keys the fingerprints of the key records commit c adds; *itself
+ * is set when c adds nothing but key events marking its own signing key fpr
+ * compromised (the one thing a compromised key may still sign, V9). */
+static void keys_added(char (*keys)[64], size_t *n, int *itself, git_repository *repo,
+                       git_commit *c, const char *fpr)
 {
     git_commit *parent = NULL;
     git_tree *t = NULL, *pt = NULL;
     git_diff *diff = NULL;
+    size_t reports = 0, added = 0;
+    *itself = 0;
     if (git_commit_tree(&t, c) < 0 ||
         (git_commit_parentcount(c) > 0 &&
          (git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(&pt, parent) < 0)) ||
         git_diff_tree_to_tree(&diff, repo, pt, t, NULL) < 0)
         goto done;
-    for (size_t i = 0; i < git_diff_num_deltas(diff) && *n < VOID_KEYS_MAX; i++) {
+    for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
         const git_diff_delta *d = git_diff_get_delta(diff, i);
         const char *path = d->new_file.path;
         json_t *rec = NULL;
+        added++;
         if (d->status != GIT_DELTA_ADDED || strncmp(path, "parties/", 8) != 0 ||
-            !strstr(path, "/keys/") || itk_tree_read_json(&rec, repo, t, path) != 0) {
+            (!strstr(path, "/keys/") && !strstr(path, "/key-events/")) ||
+            itk_tree_read_json(&rec, repo, t, path) != 0) {
             itk_error_clear();
             continue;
         }
-        const char *fpr = str_at(json_object_get(rec, "body"), "fingerprint", NULL);
-        if (fpr && strlen(fpr) < 64 && !key_in(keys, *n, fpr))
-            snprintf(keys[(*n)++], 64, "%s", fpr);
+        const json_t *body = json_object_get(rec, "body");
+        const char *key = str_at(body, "key", NULL), *event = str_at(body, "event", NULL);
+        if (strstr(path, "/key-events/")) {
+            reports += event && key && strcmp(event, "compromise") == 0 && strcmp(key, fpr) == 0;
+            json_decref(rec);
+            continue;
+        }
+        const char *added_fpr = str_at(body, "fingerprint", NULL);
+        if (*n < VOID_KEYS_MAX && added_fpr && strlen(added_fpr) < 64 &&
+            !key_in(keys, *n, added_fpr))
+            snprintf(keys[(*n)++], 64, "%s", added_fpr);
         json_decref(rec);
     }
+    *itself = added > 0 && reports == added;
 done:
     git_error_clear();
     git_diff_free(diff);
@@ -270,22 +287,29 @@ done:
     git_commit_free(parent);
 }
 
-/* Adds to vw the commits reachable from commit, not ancestors of last_good,
- * signed by key or by a key such a commit added (V9). */
-static int voids_of(itk_void_writes *vw, git_repository *repo, const git_oid *commit,
-                    const char *key, const char *last_good)
+/* Adds to vw the commits reachable from starts, not ancestors of last_good,
+ * signed by key or by a key such a commit added (V9), but a key's report of
+ * itself. */
+static int voids_of(itk_void_writes *vw, git_repository *repo, const git_oid *starts,
+                    size_t nstarts, const char *key, const char *last_good)
 {
     git_revwalk *w = NULL;
     git_oid lg, id;
     char keys[VOID_KEYS_MAX][64];
     size_t nkeys = 1;
-    int rc = 0;
+    int rc = 0, pushed = 0;
     snprintf(keys[0], sizeof(keys[0]), "%s", key);
     if (git_revwalk_new(&w, repo) < 0 ||
-        git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
-        git_revwalk_push(w, commit) < 0) {
+        git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0) {
         git_revwalk_free(w);
-        return itk_error_git("cannot walk the history of %s", git_oid_tostr_s(commit));
+        return itk_error_git("cannot walk the history");
+    }
+    for (size_t i = 0; i < nstarts; i++)
+        if (git_revwalk_push(w, &starts[i]) == 0)
+            pushed++;
+    if (!pushed && nstarts) {
+        git_revwalk_free(w);
+        return itk_error_git("cannot walk the history of %s", git_oid_tostr_s(&starts[0]));
     }
     /* a last good commit not here: every commit of the key is after it */
     if (git_oid_fromstr(&lg, last_good) == 0 && git_revwalk_hide(w, &lg) < 0)
@@ -293,16 +317,27 @@ static int voids_of(itk_void_writes *vw, git_repository *repo, const git_oid *co
     while (!rc && git_revwalk_next(&id, w) == 0) {
         char fpr[64];
         git_commit *c = NULL;
+        int itself = 0;
         signer_of(fpr, repo, &id);
         if (!key_in(keys, nkeys, fpr))
             continue;
         if (git_commit_lookup(&c, repo, &id) == 0)
-            keys_added(keys, &nkeys, repo, c);
+            keys_added(keys, &nkeys, &itself, repo, c, fpr);
         git_commit_free(c);
-        rc = itk_void_writes_add(vw, repo, &id);
+        if (!itself)
+            rc = itk_void_writes_add(vw, repo, &id);
     }
     git_error_clear();
     git_revwalk_free(w);
+    return rc;
+}
+
+int itk_void_writes_from(itk_void_writes *vw, git_repository *repo, const git_oid *starts,
+                         size_t nstarts, const itk_compromise *list, size_t n)
+{
+    int rc = 0;
+    for (size_t i = 0; !rc && i < n; i++)
+        rc = voids_of(vw, repo, starts, nstarts, list[i].key, list[i].last_good);
     return rc;
 }
 
@@ -329,7 +364,7 @@ int itk_void_writes_at(itk_void_writes *vw, git_repository *repo, const git_oid 
         const char *event = str_at(body, "event", NULL), *key = str_at(body, "key", NULL);
         const char *lg = str_at(body, "last_good", NULL);
         if (event && key && lg && strcmp(event, "compromise") == 0 && strlen(key) < 64)
-            rc = voids_of(vw, repo, commit, key, lg);
+            rc = voids_of(vw, repo, commit, 1, key, lg);
         json_decref(rec);
     }
 done:

@@ -3,6 +3,7 @@
  * compromised, recover or confirm a key), V8 receipts that only move forward,
  * and V9 void commits. policy.c has applied V1–V5 and V10 before. */
 #include "itaku/chain.h"
+#include "itaku/delegation.h"
 #include "itaku/errors.h"
 #include "alloc.h"
 #include "itaku/json.h"
@@ -349,6 +350,29 @@ static int check_display_name(check *ck, const added_file *f)
     return r < 0 ? r : 1;
 }
 
+/* V9 within the city under decision rules (V12): a key of the city other
+ * than the signing key is reported compromised only by a setter
+ * (itk_compromise_report_counted), its post read from the first parent as
+ * it counts (a post written with a stolen key does not). Other parties:
+ * as before. */
+static int report_within_city(check *ck, const added_file *f, const char *key, const char *owner)
+{
+    if (!ck->is_city || !ck->nkey_trees || ck->info->nparents == 0)
+        return 0;
+    const git_oid *first = git_commit_parent_id(ck->commit, 0);
+    itk_void_writes vw = {NULL, 0};
+    int rc = itk_policy_void_writes(&vw, ck->p, ck->key_trees[0], first);
+    if (!rc)
+        rc = itk_compromise_report_counted(ck->p->repo, ck->key_trees[0], &vw, first,
+                                           ck->info->party, ck->info->principal, key, owner);
+    itk_void_writes_dispose(&vw);
+    if (rc == ITK_EAUTH) {
+        rc = PROBLEM(ck, "V9", f->path, "%s", itk_error_last());
+        itk_error_clear();
+    }
+    return rc;
+}
+
 /* Who may write which key event, and states that only move forward. */
 static int check_key_event(check *ck, const added_file *f)
 {
@@ -414,6 +438,8 @@ static int check_key_event(check *ck, const added_file *f)
             (!git_oid_equal(&lgid, ck->id) && descendant_of(ck->p, ck->id, &lgid) != 1))
             return PROBLEM(ck, "V9", f->path,
                            "last_good must name a commit of this history before the event");
+        if (!by_itself && by_party)
+            return report_within_city(ck, f, key, st.principal);
         return 0;
     }
     return PROBLEM(ck, "V10", f->path, "unknown key event '%s'", event);

@@ -276,18 +276,34 @@ done:
  * (no draft) keep the verdicts they had. */
 static int check_visible(check *ck, const added_file *f, const char *type)
 {
-    static const char *const fields[] = {"reason", "conditions"};
     const json_t *body = json_object_get(f->rec, "body");
     if (strcmp(type, "decision") == 0 && !json_object_get(body, "draft"))
         return 0;
-    for (size_t i = 0; i < 2; i++) {
-        const json_t *v = json_object_get(body, fields[i]);
-        if (v && !itk_text_visible(json_string_value(v)))
-            return PROBLEM(ck, "V12", f->path,
-                           "the %s's %s holds no visible text (only spaces or control "
-                           "characters); it is written in words",
-                           type, fields[i]);
-    }
+    /* one sentence each, so that a Japanese screen names the field by the
+     * form's word (理由, 条件) rather than the record's English key */
+    int draft = strcmp(type, "draft") == 0, seal = strcmp(type, "seal") == 0;
+    const json_t *v = json_object_get(body, "reason");
+    if (v && !itk_text_visible(json_string_value(v)))
+        return draft  ? PROBLEM(ck, "V12", f->path,
+                                "the draft's reason holds no visible text (only spaces or "
+                                 "control characters); it is written in words")
+               : seal ? PROBLEM(ck, "V12", f->path,
+                                "the seal's reason holds no visible text (only spaces or "
+                                "control characters); it is written in words")
+                      : PROBLEM(ck, "V12", f->path,
+                                "the decision's reason holds no visible text (only spaces or "
+                                "control characters); it is written in words");
+    v = json_object_get(body, "conditions");
+    if (v && !itk_text_visible(json_string_value(v)))
+        return draft  ? PROBLEM(ck, "V12", f->path,
+                                "the draft's conditions hold no visible text (only spaces or "
+                                 "control characters); they are written in words")
+               : seal ? PROBLEM(ck, "V12", f->path,
+                                "the seal's conditions hold no visible text (only spaces or "
+                                "control characters); they are written in words")
+                      : PROBLEM(ck, "V12", f->path,
+                                "the decision's conditions hold no visible text (only spaces "
+                                "or control characters); they are written in words");
     return 0;
 }
 

@@ -69,14 +69,30 @@ static void policy_dispose(itk_policy *p)
     itk_oidmap_free(&p->receipts);
     free(p->pairs);
     free(p->compromises);
+    itk_void_writes_dispose(&p->void_writes);
     free(p->void_keys);
     free(p->void_origins);
     free(p->voids);
 }
 
+/* Adds id to the tips (*starts, *n). 0 or ITK_ENOMEM. */
+static int start_add(git_oid **starts, size_t *n, const git_oid *id)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (git_oid_equal(&(*starts)[i], id))
+            return 0;
+    git_oid *ns = itk_realloc_array(*starts, *n + 1, sizeof(*ns));
+    if (!ns)
+        return ITK_ENOMEM;
+    ns[(*n)++] = *id;
+    *starts = ns;
+    return 0;
+}
+
 /* V9 needs every compromise known anywhere before the walk: a commit is void
  * when any tip we hold says its key was compromised before it. */
-static int collect_compromises(itk_policy *p, const char **revs, size_t nrevs)
+static int tips_collect(itk_policy *p, git_oid **starts, size_t *nstarts, const char **revs,
+                        size_t nrevs)
 {
     git_reference_iterator *it = NULL;
     git_reference *ref = NULL;
@@ -100,9 +116,11 @@ static int collect_compromises(itk_policy *p, const char **revs, size_t nrevs)
                 0 &&
             git_object_lookup(&tree, p->repo, &id, GIT_OBJECT_ANY) == 0) {
             git_object *t = NULL;
-            if (git_object_peel(&t, tree, GIT_OBJECT_TREE) == 0)
-                rc = itk_compromises_collect(&p->compromises, &p->ncompromises, p->repo,
-                                             (git_tree *)t);
+            if (git_object_peel(&t, tree, GIT_OBJECT_TREE) == 0 &&
+                !(rc = itk_compromises_collect(&p->compromises, &p->ncompromises, p->repo,
+                                               (git_tree *)t)) &&
+                git_object_type(tree) == GIT_OBJECT_COMMIT)
+                rc = start_add(starts, nstarts, &id);
             git_object_free(t);
         }
         git_object_free(tree);
@@ -114,17 +132,84 @@ static int collect_compromises(itk_policy *p, const char **revs, size_t nrevs)
         git_reference *res = NULL;
         /* what a ref points at is read only when its header says it is small (V11
          * names it otherwise) */
+        git_object *c = NULL;
         int small = git_reference_resolve(&res, ref) == 0 &&
                     itk_object_size(NULL, p->repo, git_reference_target(res), GIT_OBJECT_ANY,
                                     ITK_VOBJECT_MAX_COMMIT_BYTES) == 0;
         git_reference_free(res);
         if (small && git_reference_peel(&t, ref, GIT_OBJECT_TREE) == 0)
             rc = itk_compromises_collect(&p->compromises, &p->ncompromises, p->repo, (git_tree *)t);
+        if (!rc && small && git_reference_peel(&c, ref, GIT_OBJECT_COMMIT) == 0)
+            rc = start_add(starts, nstarts, git_object_id(c));
+        git_object_free(c);
         git_object_free(t);
         git_reference_free(ref);
     }
     git_reference_iterator_free(it);
     itk_error_clear();
+    return rc;
+}
+
+/* V9 before the walk: the void commits of the compromises every tip names
+ * (p->void_writes), and the key events they wrote, which do not count
+ * (p->keys.void_events): a stolen key's retirement of another key, its
+ * recovery or confirmation, and its report of another key compromised.
+ * Such a report is dropped from p->compromises (one pass: the void commits
+ * are found again under what remains; a key's report of itself is never
+ * void). */
+static int void_events_collect(itk_policy *p, const git_oid *starts, size_t n)
+{
+    int rc =
+        itk_void_writes_from(&p->void_writes, p->repo, starts, n, p->compromises, p->ncompromises);
+    itk_compromise *kept = NULL;
+    size_t nkept = 0;
+    for (size_t i = 0; !rc && i < n; i++) {
+        git_commit *c = NULL;
+        git_tree *t = NULL;
+        if (git_commit_lookup(&c, p->repo, &starts[i]) == 0 && git_commit_tree(&t, c) == 0)
+            rc = itk_compromises_collect_counted(&kept, &nkept, p->repo, t, &p->void_writes);
+        git_tree_free(t);
+        git_commit_free(c);
+    }
+    git_error_clear();
+    if (!rc && nkept != p->ncompromises) {
+        free(p->compromises);
+        p->compromises = kept;
+        p->ncompromises = nkept;
+        kept = NULL;
+        itk_void_writes_dispose(&p->void_writes);
+        rc = itk_void_writes_from(&p->void_writes, p->repo, starts, n, p->compromises,
+                                  p->ncompromises);
+    }
+    free(kept);
+    for (size_t i = 0; !rc && i < p->void_writes.n; i++) {
+        const itk_void_write *w = &p->void_writes.w[i];
+        git_diff *diff = NULL;
+        if (git_diff_tree_to_tree(&diff, p->repo, w->parent, w->tree, NULL) < 0) {
+            git_error_clear();
+            continue;
+        }
+        for (size_t j = 0; !rc && j < git_diff_num_deltas(diff); j++) {
+            const git_diff_delta *d = git_diff_get_delta(diff, j);
+            if (d->status == GIT_DELTA_ADDED && strncmp(d->new_file.path, "parties/", 8) == 0 &&
+                strstr(d->new_file.path, "/key-events/"))
+                rc = itk_oidmap_set(&p->keys.void_events, &d->new_file.id, (void *)1);
+        }
+        git_diff_free(diff);
+    }
+    p->keys.vw = &p->void_writes;
+    return rc;
+}
+
+/* The compromises every tip names, and what their void commits wrote. */
+static int collect_compromises(itk_policy *p, const char **revs, size_t nrevs)
+{
+    git_oid *starts = NULL;
+    size_t n = 0;
+    int rc = tips_collect(p, &starts, &n, revs, nrevs);
+    if (!rc && p->ncompromises)
+        rc = void_events_collect(p, starts, n);
+    free(starts);
     return rc;
 }
 

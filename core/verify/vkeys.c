@@ -19,7 +19,9 @@ enum { FOUND = 1, ASK_ORIGINAL = 2 };
 
 int itk_vkeys_init(itk_vkeys *k)
 {
-    return itk_oidmap_init(&k->json);
+    k->vw = NULL;
+    int rc = itk_oidmap_init(&k->json);
+    return rc ? rc : itk_oidmap_init(&k->void_events);
 }
 
 void itk_vkeys_free(itk_vkeys *k)
@@ -28,6 +30,7 @@ void itk_vkeys_free(itk_vkeys *k)
         if (k->json.used && k->json.used[i])
             json_decref(k->json.values[i]);
     itk_oidmap_free(&k->json);
+    itk_oidmap_free(&k->void_events);
 }
 
 /* The parsed JSON of blob id, as itk_tree_read_json reads it; NULL when it
@@ -185,6 +188,8 @@ static int events_fast(itk_key_status *st, int *confirmed, itk_vkeys *k, git_rep
                 break;
             }
             const git_tree_entry *e = git_tree_entry_byname(events, file);
+            if (e && itk_oidmap_has(&k->void_events, git_tree_entry_id(e)))
+                continue; /* written by a void commit (V9) */
             const json_t *ev = e && git_tree_entry_type(e) == GIT_OBJECT_BLOB
                                    ? parsed(k, repo, git_tree_entry_id(e), &rc)
                                    : NULL;
@@ -214,7 +219,7 @@ int itk_vkeys_status(itk_key_status *out, itk_vkeys *k, git_repository *repo, co
     out->state = ITK_KEY_ACTIVE;
     rc = events_fast(out, &confirmed, k, repo, tree, fingerprint);
     if (rc == ASK_ORIGINAL)
-        return itk_key_status_get(out, repo, tree, fingerprint);
+        return itk_key_status_counted(out, repo, tree, k->vw, fingerprint);
     if (rc)
         return rc;
     if (confirmed)

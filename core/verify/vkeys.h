@@ -11,6 +11,11 @@
 
 typedef struct {
     itk_oidmap json; /* blob id → its parsed JSON (json_t *) */
+    /* V9: blob ids of the key events void commits wrote (a stolen key's
+     * retirement, recovery, confirmation or compromise of another key),
+     * which do not count; and those commits, for the original lookups */
+    itk_oidmap void_events;
+    const struct itk_void_writes *vw;
 } itk_vkeys;
 
 int itk_vkeys_init(itk_vkeys *k);
@@ -20,7 +25,8 @@ void itk_vkeys_free(itk_vkeys *k);
 int itk_vkeys_identity(itk_identity *out, itk_vkeys *k, git_repository *repo, const git_tree *tree,
                        const char *fingerprint);
 
-/* itk_key_status_get(out, repo, tree, fingerprint). */
+/* itk_key_status_counted(out, repo, tree, k->vw, fingerprint): the key
+ * events of k->void_events do not count. */
 int itk_vkeys_status(itk_key_status *out, itk_vkeys *k, git_repository *repo, const git_tree *tree,
                      const char *fingerprint);
 

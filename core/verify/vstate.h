@@ -6,6 +6,7 @@
 #define ITAKU_VSTATE_H
 
 #include "itaku/chain.h"
+#include "itaku/people.h"
 #include "itaku/verify.h"
 #include "oidmap.h"
 #include "vgraph.h"
@@ -78,8 +79,9 @@ typedef struct {
     size_t npairs;
     itk_compromise *compromises; /* V9, from every tip walked */
     size_t ncompromises;
-    char (*void_keys)[64];    /* keys added by void commits */
-    char (*void_origins)[64]; /* for each, the compromised key behind it */
+    itk_void_writes void_writes; /* V9: the void commits of those, before the walk */
+    char (*void_keys)[64];       /* keys added by void commits */
+    char (*void_origins)[64];    /* for each, the compromised key behind it */
     size_t nvoid_keys;
     itk_void_commit *voids;
     size_t nvoids;

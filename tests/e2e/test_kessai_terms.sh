@@ -229,6 +229,10 @@ for blank in " " "　"; do
     expect_rejected "$S" V12
     only_v12 "$S"
     expect_output "the seal's reason holds no visible text"
+    # a Japanese screen names the field by the form's word, 理由
+    LANG=ja_JP.UTF-8 expect_exit 1 "$ITAKU" verify
+    expect_output "決裁の理由に見える文字がありません"
+    ! grep -qE "の reason|reason の|seal の" "$T/out" "$T/err" || fail "English field names in the Japanese refusal"
     drop hostile
 done
 expect_exit 0 "$ITAKU" kessai acme/q-000007 --approve --acting-for 部長 --reason "部長出張のため" --key "$T/jicho.key"

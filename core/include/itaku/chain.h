@@ -38,6 +38,15 @@ typedef struct {
 int itk_key_status_get(itk_key_status *out, git_repository *repo, const git_tree *tree,
                        const char *fingerprint);
 
+/* What void commits wrote (itaku/people.h). */
+struct itk_void_writes;
+
+/* itk_key_status_get not counting the key events that the commits of vw
+ * (NULL: none) wrote (V9: a retirement, recovery, confirmation or
+ * compromise signed with a stolen key after its last good commit). */
+int itk_key_status_counted(itk_key_status *out, git_repository *repo, const git_tree *tree,
+                           const struct itk_void_writes *vw, const char *fingerprint);
+
 /* A compromise found in a tree: key and last good commit. */
 typedef struct {
     char key[64];
@@ -48,5 +57,10 @@ typedef struct {
  * skipping keys already listed. */
 int itk_compromises_collect(itk_compromise **list, size_t *n, git_repository *repo,
                             const git_tree *tree);
+
+/* itk_compromises_collect not counting the compromise events that the
+ * commits of vw (NULL: none) wrote. */
+int itk_compromises_collect_counted(itk_compromise **list, size_t *n, git_repository *repo,
+                                    const git_tree *tree, const struct itk_void_writes *vw);
 
 #endif

@@ -257,6 +257,21 @@ int itk_post_settings_change_counted(git_repository *repo, const git_tree *befor
                                      const itk_void_writes *vw, const git_oid *from,
                                      const char *party, const char *signer);
 
+/* V9 within the city (DESIGN V9, V12): while the settings on posts are in
+ * force in before (the tree of from, the commit the report is made on),
+ * signer (a principal of party) may report a key of the city other than
+ * the signing key itself (key, held by principal owner) compromised only
+ * when signer is a setter (a holder of post_setters, else the genesis
+ * officer): else any officer could end the 課長's key, and with it the
+ * city's decisions. Posts are read not counting what the commits of vw
+ * (NULL: none) wrote. The caller checks that the key is the city's and not
+ * the signing key. 0 when allowed, or party is not the city, or no rule is
+ * in force; ITK_EAUTH with a sentence saying who may; ITK_EGIT;
+ * ITK_ENOMEM. */
+int itk_compromise_report_counted(git_repository *repo, const git_tree *before,
+                                  const itk_void_writes *vw, const git_oid *from, const char *party,
+                                  const char *signer, const char *key, const char *owner);
+
 /* The principal of the city's key that the genesis registers, reached from
  * commit from by its first parents: into out (size bytes; "" when the root
  * holds no single key record of the city). 0, or a libgit2 error. */

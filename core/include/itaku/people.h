@@ -9,6 +9,7 @@
 #include <git2.h>
 
 #include "itaku/buf.h"
+#include "itaku/chain.h"
 
 /* Longest display name, in characters (key.v2, key-event.v2 maxLength). */
 #define ITK_DISPLAY_NAME_MAX 64
@@ -57,7 +58,7 @@ typedef struct {
     git_tree *tree;
     git_tree *parent; /* NULL: the commit has no parent */
 } itk_void_write;
-typedef struct {
+typedef struct itk_void_writes {
     itk_void_write *w;
     size_t n;
 } itk_void_writes;
@@ -73,6 +74,16 @@ void itk_void_writes_dispose(itk_void_writes *vw);
  * for a writer's check of one commit (verify's walk knows them already).
  * Errors: ITK_EGIT, ITK_ENOMEM. */
 int itk_void_writes_at(itk_void_writes *vw, git_repository *repo, const git_oid *commit);
+
+/* Adds to vw the void commits reachable from starts (nstarts commits)
+ * under the compromises list (n of them): for each, the commits not
+ * ancestors of its last_good signed by its key, or by a key such a commit
+ * added. A commit that only reports its own signing key compromised is not
+ * one (it is the one thing that key may still sign), here and in
+ * itk_void_writes_at. Walks that history and checks signatures. Errors:
+ * ITK_EGIT, ITK_ENOMEM. */
+int itk_void_writes_from(itk_void_writes *vw, git_repository *repo, const git_oid *starts,
+                         size_t nstarts, const itk_compromise *list, size_t n);
 
 /* The tree to read path from so that what void commits wrote does not
  * count: tree itself, or the first parent of the void commit that wrote the
