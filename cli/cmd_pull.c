@@ -43,7 +43,11 @@ int cmd_pull(int argc, char **argv)
         rc = cli_fail(_("nothing was pulled"));
         goto done;
     }
-    if (kind == ITK_MERGED_NOTHING)
+    if (kind == ITK_MERGED_NOTHING && res->own_line)
+        printf(_("Already up to date with the city's main.\n"));
+    else if (kind == ITK_MERGED_FAST_FORWARD && res->own_line)
+        printf(_("Fast-forwarded main to the city's main at %.12s.\n"), git_oid_tostr_s(&out));
+    else if (kind == ITK_MERGED_NOTHING)
         printf(_("Already up to date with the parent's main.\n"));
     else if (kind == ITK_MERGED_FAST_FORWARD)
         printf(_("Fast-forwarded main to the parent's %.12s.\n"), git_oid_tostr_s(&out));
@@ -52,7 +56,19 @@ int cmd_pull(int argc, char **argv)
             const itk_remade *m = &res->remade[i];
             char was[16];
             git_oid_tostr(was, sizeof(was), &m->was);
-            if (m->amendment)
+            if (m->receipt && git_oid_is_zero(&m->now))
+                printf(_("  the receipt of %s's line not pushed (%.12s) was left out: the city's "
+                         "main holds that line already.\n"),
+                       cli_safe(m->request), was);
+            else if (m->receipt)
+                printf(_("  the receipt of %s's line not pushed (%.12s) was made again on the "
+                         "city's main in commit %.12s.\n"),
+                       cli_safe(m->request), was, git_oid_tostr_s(&m->now));
+            else if (m->attributes)
+                printf(_("  the change of %s's post or name not pushed (%.12s) was made again "
+                         "after the city's main's in commit %.12s.\n"),
+                       cli_safe(m->request), was, git_oid_tostr_s(&m->now));
+            else if (m->amendment)
                 printf(_("  the contract amendment not pushed (%.12s) was made again after the "
                          "city's main's as %s in commit %.12s, with the same settings.\n"),
                        was, cli_safe(m->request), git_oid_tostr_s(&m->now));

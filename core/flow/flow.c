@@ -21,6 +21,7 @@
 #include "requests_priv.h"
 #include "itaku/kessai.h"
 #include "itaku/contract_amend.h"
+#include "itaku/keyops.h"
 #include "kessai_priv.h"
 #include "sync_priv.h"
 #include "itaku/commit.h"
@@ -246,6 +247,9 @@ typedef struct {
     git_oid sealed; /* v12: the decision branch's tip it merged */
     json_t *body;   /* the decision record's body (its terms) */
     int amendment;  /* a contract amendment (itaku contract amend), not a decision */
+    int attributes; /* a key event naming a person's post or name (itaku key set) */
+    int receipt;    /* a receipt of a party's line (itaku receive): request holds the
+                     * party, sealed the tip received */
 } own_decision;
 
 /* Reads commit c as a decision or a contract amendment of city: 1 with *d
@@ -275,12 +279,28 @@ static int as_decision(own_decision *d, git_repository *repo, git_commit *c, con
                           : strcmp(action, "reject") == 0 ? "rejected"
                           : strcmp(action, "return") == 0 ? "returned"
                                                           : NULL;
+    /* a receipt: the party's line again, on the new main */
+    size_t plen = strcspn(received, " ");
+    if (strcmp(action, "receive") == 0 && strcmp(party, city) == 0 &&
+        git_commit_parentcount(c) == 2 && plen > 0 && plen <= ITK_PARTY_ID_MAX &&
+        git_oid_fromstrn(&d->sealed, received + plen + 1, GIT_OID_HEXSZ) == 0 &&
+        strlen(received + plen + 1) == GIT_OID_HEXSZ &&
+        git_oid_equal(&d->sealed, git_commit_parent_id(c, 1))) {
+        snprintf(d->request, sizeof(d->request), "%.*s", (int)plen, received);
+        d->receipt = 1;
+        return 1;
+    }
+    git_error_clear();
     d->amendment = strcmp(action, "contract-amend") == 0 && git_commit_parentcount(c) == 1;
-    if ((!outcome && !d->amendment) || strcmp(party, city) != 0 ||
-        (!d->amendment && !d->request[0]) || !path[0] || git_commit_parentcount(c) > 2)
+    d->attributes = strcmp(action, "key-attributes") == 0 && git_commit_parentcount(c) == 1;
+    int setting = d->amendment || d->attributes;
+    if ((!outcome && !setting) || strcmp(party, city) != 0 || (!setting && !d->request[0]) ||
+        !path[0] || git_commit_parentcount(c) > 2)
         return 0;
     snprintf(d->outcome, sizeof(d->outcome), "%s", outcome ? outcome : "");
-    const char *type = d->amendment ? "contract-amendment" : "decision";
+    const char *type = d->amendment    ? "contract-amendment"
+                       : d->attributes ? "key-event"
+                                       : "decision";
     if (git_commit_tree(&tree, c) == 0 && itk_tree_read_json(&rec, repo, tree, path) == 0 &&
         json_is_object(json_object_get(rec, "body")) &&
         strcmp(json_string_value(json_object_get(rec, "type"))
@@ -350,6 +370,17 @@ static int pull_city(git_oid *out, itk_merge_kind *kind, itk_pull_result *report
     if (!from && itk_remote_get(&origin, reg, "origin") == 0)
         from = "origin";
     itk_error_clear();
+    char line[160];
+    snprintf(line, sizeof(line), ITK_REF_LINES "%s", f->me.party);
+    if (!from && git_reference_name_to_id(&tip, repo, line) < 0) {
+        git_error_clear();
+        return itk_error_set(ITK_EINVALID,
+                             "%s is the city: it has no parent to pull from, and this registry "
+                             "names no hosted registry of the city (no remote origin, no line of "
+                             "%s fetched); in a clone of the city's hosted registry, name it: "
+                             "itaku pull NAME",
+                             f->me.party, f->me.party);
+    }
     if ((rc = line_tip(&tip, NULL, reg, f->me.party, from, 1)))
         return rc;
     /* a fetch moves main forward itself when it can (itk_sync_main_forward) */
@@ -392,18 +423,18 @@ static int pull_city(git_oid *out, itk_merge_kind *kind, itk_pull_result *report
             goto done;
         }
         if (!as_decision(&own[nown], repo, c, f->me.party)) {
-            char id[GIT_OID_HEXSZ + 1];
+            char id[GIT_OID_HEXSZ + 1], tip_hex[GIT_OID_HEXSZ + 1];
             git_oid_tostr(id, sizeof(id), &at);
+            git_oid_tostr(tip_hex, sizeof(tip_hex), &tip);
             rc = itk_error_set(ITK_ECONFLICT,
                                "main holds commit %.12s (%s) of this clone's own, which the "
-                               "city's line at %.12s lacks and which is not a decision or a "
-                               "contract amendment: itaku "
-                               "pull makes only decisions and contract amendments again, so "
-                               "nothing was changed. Bring "
+                               "city's line at %.12s lacks and which is not a decision, a "
+                               "receipt, a contract amendment or a post or name change: itaku "
+                               "pull makes only those again, so nothing was changed. Bring "
                                "main to the city's line with stock git (git reset --keep "
                                "%.12s; main as it was stays in main's reflog), then make that "
                                "change again with itaku",
-                               id, own[nown].subject, git_oid_tostr_s(&tip), git_oid_tostr_s(&tip));
+                               id, own[nown].subject, tip_hex, tip_hex);
             json_decref(own[nown].body);
             goto done;
         }
@@ -422,13 +453,14 @@ static int pull_city(git_oid *out, itk_merge_kind *kind, itk_pull_result *report
         snprintf(ref, sizeof(ref), ITK_REF_DECISIONS "%s", own[i].request);
         if (git_reference_name_to_id(&branch, repo, ref) < 0 ||
             !contained(reg, &branch, &own[i].sealed)) {
+            char sealed[GIT_OID_HEXSZ + 1];
+            git_oid_tostr(sealed, sizeof(sealed), &own[i].sealed);
             rc = itk_error_set(ITK_ECONFLICT,
                                "the decision on %s in commit %.12s merged seals (%.12s) that its "
                                "decision branch no longer holds, so it cannot be made again with "
                                "the same seals; nothing was changed. See where it stands with "
                                "itaku requests and itaku history %s",
-                               own[i].request, git_oid_tostr_s(&own[i].id),
-                               git_oid_tostr_s(&own[i].sealed), own[i].request);
+                               own[i].request, git_oid_tostr_s(&own[i].id), sealed, own[i].request);
             goto done;
         }
     }
@@ -453,9 +485,38 @@ static int pull_city(git_oid *out, itk_merge_kind *kind, itk_pull_result *report
             m->amendment = d->amendment;
         }
         git_oid made;
-        if (d->amendment) {
+        if (d->receipt) {
+            /* the same line of the same party, received on the new main
+             * (nothing when main holds it now) */
+            char hex[GIT_OID_HEXSZ + 1];
+            itk_merge_kind rk = ITK_MERGED_NOTHING;
+            git_oid_tostr(hex, sizeof(hex), &d->sealed);
+            if (m)
+                m->receipt = 1;
+            rc = itk_receive(&made, &rk, reg, signer, d->request, hex);
+            if (!rc && rk == ITK_MERGED_NOTHING)
+                continue; /* m->now stays zero: the line holds it already */
+        } else if (d->amendment) {
             /* the same settings, after the line's: a new id */
             rc = remake_amendment(&made, m, reg, signer, d->body);
+        } else if (d->attributes) {
+            /* the same post or name of the same person, after the line's */
+            const char *principal = json_string_value(json_object_get(d->body, "principal"));
+            const json_t *attrs = json_object_get(d->body, "attributes");
+            if (m) {
+                m->attributes = 1;
+                snprintf(m->request, sizeof(m->request), "%s/%s", f->me.party,
+                         principal ? principal : "?");
+                snprintf(m->outcome, sizeof(m->outcome), "%s",
+                         json_string_value(json_object_get(attrs, "post"))
+                             ? json_string_value(json_object_get(attrs, "post"))
+                             : "");
+            }
+            rc = !principal
+                     ? itk_error_set(ITK_EINVALID, "the key event names no person")
+                     : itk_key_set_attributes(&made, reg, signer, principal,
+                                              json_string_value(json_object_get(attrs, "name")),
+                                              json_string_value(json_object_get(attrs, "post")));
         } else {
             /* the line decided it already (another officer): left out */
             itk_reqdb db;
@@ -493,9 +554,9 @@ static int pull_city(git_oid *out, itk_merge_kind *kind, itk_pull_result *report
             git_tree_free(cur_tree);
             git_commit_free(cc);
             git_oid_tostr(was, sizeof(was), &head);
-            rc = d->amendment
+            rc = d->amendment || d->attributes || d->receipt
                      ? itk_error_set(rc,
-                                     "the contract amendment of commit %.12s (%s) could not be "
+                                     "the change of commit %.12s (%s) could not be "
                                      "made again on the city's line: %s; main was put back at "
                                      "%.12s as it was",
                                      git_oid_tostr_s(&d->id), d->subject, why, was)
@@ -554,6 +615,8 @@ int itk_pull_report(git_oid *out, itk_merge_kind *kind, itk_pull_result *report,
     if (n < 2) {
         /* the city has no parent: its pull takes its own line (another
          * officer's clone pushed to the city's hosted registry) */
+        if (report)
+            report->own_line = 1;
         rc = pull_city(out, kind, report, reg, signer, &f, from);
         goto done;
     }

@@ -259,10 +259,12 @@ int itk_remote_push(itk_buf *pushed, itk_registry *reg, itk_signer *signer, cons
         if (known(repo, &h->oid) && git_graph_descendant_of(repo, &h->oid, &main_id) == 1) {
             /* behind the remote, nothing of our own: nothing to push there */
             git_error_clear();
+            char ahead[GIT_OID_HEXSZ + 1];
+            git_oid_tostr(ahead, sizeof(ahead), &h->oid);
             itk_notice_set("%s on remote '%s' (%.12s) is ahead of this clone's main (%.12s), "
                            "which holds nothing it lacks, so main was not pushed; itaku fetch "
                            "%s moves main forward to it",
-                           dst + ITK_PREFIX_LEN("refs/heads/"), name, git_oid_tostr_s(&h->oid),
+                           dst + ITK_PREFIX_LEN("refs/heads/"), name, ahead,
                            git_oid_tostr_s(&main_id), name);
         } else {
             /* the remote moved on while this clone made commits of its own
@@ -276,8 +278,9 @@ int itk_remote_push(itk_buf *pushed, itk_registry *reg, itk_signer *signer, cons
                                       "last fetched, while this clone's main (%.12s) got "
                                       "commits of its own, so nothing was pushed. Run itaku "
                                       "pull %s: it takes the remote's main and makes this "
-                                      "clone's decisions not yet pushed again on top of it, "
-                                      "with the same seals; then run itaku push %s again",
+                                      "clone's decisions (with the same seals) and settings "
+                                      "changes not yet pushed again on top of it; then run "
+                                      "itaku push %s again",
                                       name, theirs, git_oid_tostr_s(&main_id), name, name)
                       : itk_error_set(ITK_ECONFLICT,
                                       "%s on remote '%s' holds commits this clone lacks "

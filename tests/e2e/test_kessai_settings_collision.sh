@@ -68,4 +68,36 @@ expect_exit 0 env ITAKU_PARTY=akiruno-city "$ITAKU" push hub
 expect_exit 0 "$ITAKU" receive acme "$T/acme"
 expect_exit 0 "$ITAKU" verify
 ok "itaku pull makes the clone's amendment again after the hub's (c-000002), both in force; push, verify and the receipt go through"
+
+# posts on two lines: A names jicho 部長 and pushes; acme takes it and files;
+# the genesis officer, in B's clone (behind), names tanto2 係長
+cd "$T/city"
+expect_exit 0 "$ITAKU" pull "$HUB"
+expect_output "Fast-forwarded main to the city's main"
+[ "$(git rev-parse main)" = "$(git -C "$HUB" rev-parse main)" ] || fail "A's registry did not take the hub's main"
+expect_exit 0 "$ITAKU" key attributes --principal jicho --post 部長
+A_POST=$(git rev-parse main)
+expect_exit 0 push_as akiruno-city main:main
+(cd "$T/acme" && "$ITAKU" pull "$T/city" >/dev/null &&
+    "$ITAKU" request submit copy --summary "職の変更後の申請" --details "作業のため") >/dev/null 2>&1 ||
+    fail "acme cannot take the post change and file"
+cd "$T/b"
+expect_exit 0 "$ITAKU" key attributes --principal tanto2 --post 係長 --key "$T/city.key"
+B_POST=$(git rev-parse main)
+expect_exit 2 "$ITAKU" receive acme "$T/acme" --key "$T/city.key"
+expect_output "conflict at parties/akiruno-city/key-events/.*: both changed the city's settings"
+expect_output "this one in commit ${B_POST:0:12} \\(Record the post of akiruno-city/tanto2\\)"
+expect_output "the line merged in commit ${A_POST:0:12} \\(Record the post of akiruno-city/jicho\\)"
+[ "$(git rev-parse main)" = "$B_POST" ] || fail "the refused receipt moved main"
+expect_exit 0 "$ITAKU" pull hub --key "$T/city.key"
+expect_output "the receipt of acme's line not pushed \\(.*\\) was made again on the city's main"
+expect_output "the change of akiruno-city/tanto2's post or name not pushed \\(${B_POST:0:12}\\) was made again"
+[ "$(git rev-parse main~2)" = "$A_POST" ] || fail "B's receipt and post change were not made again after A's post change"
+expect_exit 0 "$ITAKU" verify
+expect_exit 0 env ITAKU_PARTY=akiruno-city "$ITAKU" push hub --key "$T/city.key"
+(cd "$HUB" && expect_exit 0 "$ITAKU" verify)
+git grep -h -A1 '"post"' main -- parties/akiruno-city/key-events/ >"$T/posts"
+has '"post": "係長"' <"$T/posts" || fail "tanto2's post change is not on main"
+has '"post": "部長"' <"$T/posts" || fail "jicho's post change is not on main"
+ok "two lines both changing posts: the receipt is refused naming both key events; itaku pull makes the clone's receipt and post change again after the hub's, both in force"
 finish

@@ -18,14 +18,18 @@ typedef enum {
     ITK_MERGED_REMADE = 3, /* the city's unpushed decisions made again on its line */
 } itk_merge_kind;
 
-/* A decision or contract amendment of the city made in this clone but not
- * pushed, which a pull
+/* A decision, contract amendment or post change of the city made in this
+ * clone but not pushed, which a pull
  * of the city's own line made again on top of it (itk_pull_report, in itk_pull_result). */
 typedef struct {
     /* the request decided; for a contract amendment, its new name */
     char request[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2];
     char outcome[16]; /* approved | rejected | returned; "" for an amendment */
     int amendment;    /* a contract amendment made again (itk_contract_amend) */
+    int receipt;      /* a receipt made again (itk_receive): request holds the party;
+                       * now zero when the line holds that line already */
+    int attributes;   /* a post or name change made again (itk_key_set_attributes):
+                       * request holds "<party>/<principal>", outcome the post */
     git_oid was;      /* the decision commit that was not pushed */
     git_oid now;      /* made again; zero when the line holds a decision of it already */
 } itk_remade;
@@ -35,6 +39,7 @@ typedef struct {
 typedef struct {
     itk_remade remade[ITK_PULL_MAX_REMADE]; /* oldest first */
     size_t nremade;
+    int own_line;  /* the city's pull of its own line (it has no parent) */
     git_oid was;   /* main as it was */
     int in_reflog; /* main's reflog holds it (git reflog main) */
 } itk_pull_result;
@@ -57,13 +62,15 @@ int itk_pull(git_oid *out, itk_merge_kind *kind, itk_registry *reg, itk_signer *
  * it: nothing when main holds it, a fast-forward when main is behind, and
  * when main holds commits of this clone's own that the line lacks (another
  * officer pushed first), each of them a decision (itaku approve, or the
- * final 決裁 merge of a decision branch whose seals are all still on it) or
- * a contract amendment, main moves to the line and each is made again on
- * top of it, oldest first (itk_request_decide: the same outcome, seals and
- * terms; itk_contract_amend: the same settings and reason; a new record
- * id) or, for a request the line decided already, left out (the seals stay
- * on the decision branch: nothing is lost; main as it was stays in main's
- * reflog), kind is ITK_MERGED_REMADE and report (may be NULL) lists them.
+ * final 決裁 merge of a decision branch whose seals are all still on it), a
+ * receipt, a contract amendment or a post or name change (a key event
+ * "attributes"),
+ * main moves to the line and each is made again on top of it, oldest first
+ * (itk_request_decide: the same outcome, seals and terms; itk_contract_amend:
+ * the same settings and reason; itk_key_set_attributes: the same person and
+ * attributes; a new record id; itk_receive: the same tip, unless main holds it) or, for a request
+ * the line decided already, left out (the seals stay on the decision branch: nothing is lost; main
+ * as it was stays in main's reflog), kind is ITK_MERGED_REMADE and report (may be NULL) lists them.
  * ITK_ECONFLICT, changing nothing, when one of main's own commits is
  * neither, or a decision's seals are no longer on its branch; when making
  * one again fails, main is put back as it was and the error says why. */
