@@ -163,4 +163,9 @@ int cli_request_submit(const char *kind, const char *file, const char *supersede
 /* Prints what a fetch or a bundle took (cmd_fetch.c). */
 void cli_print_take(const itk_sync_report *r);
 
+/* What a take did to main (r->main), for `itaku fetch NAME` and `itaku
+ * bundle import`: pull names how main is brought to the own line when it
+ * holds commits of its own (itaku pull NAME; NULL: the line's ref). */
+void cli_print_main(const itk_sync_report *r, const char *pull);
+
 #endif

@@ -53,6 +53,7 @@ static int import(const char *file, const char *party)
     }
     printf(_("Imported %s:\n"), file);
     cli_print_take(report);
+    cli_print_main(report, NULL);
     rc = EXIT_OK;
 done:
     free(report);

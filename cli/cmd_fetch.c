@@ -66,6 +66,37 @@ void cli_print_take(const itk_sync_report *r)
            r->ncommits);
 }
 
+void cli_print_main(const itk_sync_report *r, const char *pull)
+{
+    const itk_main_update *m = &r->main;
+    char from[16], line[200] = "";
+    if (!pull) {
+        /* a bundle: the line it brought, by its ref */
+        for (size_t i = 0; i < r->nlines && !line[0]; i++)
+            if (git_oid_equal(&r->lines[i].new_tip, &m->to))
+                snprintf(line, sizeof(line), "refs/itaku/lines/%s", cli_safe(r->lines[i].party));
+        pull = line[0] ? line : "refs/itaku/lines/<party>";
+    }
+    git_oid_tostr(from, sizeof(from), &m->from);
+    if (m->state == ITK_MAIN_FORWARD && m->not_checked)
+        printf(_("main moved forward from %.12s to %.12s (it held no commits of its own); HEAD "
+                 "is not on main, so the files of the work tree were left as they were.\n"),
+               from, git_oid_tostr_s(&m->to));
+    else if (m->state == ITK_MAIN_FORWARD)
+        printf(_("main moved forward from %.12s to %.12s (it held no commits of its own).\n"), from,
+               git_oid_tostr_s(&m->to));
+    else if (m->state == ITK_MAIN_DIVERGED)
+        printf(P_("main (%.12s) holds %zu commit of this clone's own that the line taken "
+                  "(%.12s) lacks, so it was left as it is; when it is a decision not yet pushed, "
+                  "itaku pull %s makes it again on top of that line, with the same seals.\n",
+                  "main (%.12s) holds %zu commits of this clone's own that the line taken "
+                  "(%.12s) lacks, so it was left as it is; when they are decisions not yet "
+                  "pushed, itaku pull %s makes them again on top of that line, with the same "
+                  "seals.\n",
+                  m->own),
+               from, m->own, git_oid_tostr_s(&m->to), pull);
+}
+
 int cmd_fetch(int argc, char **argv)
 {
     const char *party = NULL, *key = NULL;
@@ -98,6 +129,7 @@ int cmd_fetch(int argc, char **argv)
     }
     printf(_("Fetched from %s:\n"), name);
     cli_print_take(report);
+    cli_print_main(report, cli_safe(name));
     rc = EXIT_OK;
 done:
     free(report);

@@ -471,6 +471,9 @@ int itk_bundle_import(itk_sync_report *report, itk_registry *reg, const char *pa
         rc = itk_sync_publish(report, reg, INCOMING_NAME, party, source, opts);
     else
         rc = itk_sync_publish_claimed(report, reg, INCOMING_NAME, sender, source, opts);
+    itk_main_update spare;
+    if (!rc)
+        rc = itk_sync_main_forward(report ? &report->main : &spare, reg);
 done:
     itk_bundle_header_free(h);
     return rc;

@@ -315,6 +315,107 @@ int itk_ref_advance(git_repository *repo, const char *refname, const git_oid *ol
     return 0;
 }
 
+/* The newest commit from tip (not reaching base) that wrote path: its
+ * entry there differs from each parent's. 0 with *out, else -1. */
+static int writer_of(git_oid *out, git_repository *repo, const git_oid *tip, const git_oid *base,
+                     const char *path)
+{
+    git_revwalk *w = NULL;
+    git_oid id;
+    int found = -1;
+    size_t walked = 0;
+    if (git_revwalk_new(&w, repo) < 0 || git_revwalk_push(w, tip) < 0 ||
+        (base && git_revwalk_hide(w, base) < 0)) {
+        git_revwalk_free(w);
+        git_error_clear();
+        return -1;
+    }
+    git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
+    while (found < 0 && walked++ < 100000 && git_revwalk_next(&id, w) == 0) {
+        git_commit *c = NULL;
+        git_tree_entry *e = NULL;
+        if (git_commit_lookup(&c, repo, &id) == 0) {
+            git_tree *t = NULL;
+            if (git_commit_tree(&t, c) == 0)
+                git_tree_entry_bypath(&e, t, path);
+            git_tree_free(t);
+        }
+        int introduced = e != NULL;
+        for (unsigned i = 0; introduced && c && i < git_commit_parentcount(c); i++) {
+            git_commit *p = NULL;
+            git_tree *pt = NULL;
+            git_tree_entry *pe = NULL;
+            if (git_commit_parent(&p, c, i) == 0 && git_commit_tree(&pt, p) == 0 &&
+                git_tree_entry_bypath(&pe, pt, path) == 0 &&
+                git_oid_equal(git_tree_entry_id(pe), git_tree_entry_id(e)))
+                introduced = 0;
+            git_tree_entry_free(pe);
+            git_tree_free(pt);
+            git_commit_free(p);
+        }
+        if (introduced) {
+            *out = id;
+            found = 0;
+        }
+        git_tree_entry_free(e);
+        git_commit_free(c);
+    }
+    git_revwalk_free(w);
+    git_error_clear();
+    return found;
+}
+
+/* A settings path: itaku.json, a contract amendment or a key event (a
+ * post) of any party. */
+static int settings_path(const char *path)
+{
+    return strcmp(path, "itaku.json") == 0 || strstr(path, "/contract-amendments/") ||
+           strstr(path, "/key-events/");
+}
+
+/* ITK_ECONFLICT saying which commit of each line wrote path and what to
+ * do. */
+static int collision(git_repository *repo, const git_commit *ours, const git_commit *theirs,
+                     const char *path)
+{
+    git_oid base, a, b;
+    int have_base = git_merge_base(&base, repo, git_commit_id(ours), git_commit_id(theirs)) == 0;
+    git_error_clear();
+    if (writer_of(&a, repo, git_commit_id(ours), have_base ? &base : NULL, path) < 0 ||
+        writer_of(&b, repo, git_commit_id(theirs), have_base ? &base : NULL, path) < 0)
+        return itk_error_set(ITK_ECONFLICT, "the two lines conflict at %s", path);
+    git_commit *ca = NULL, *cb = NULL;
+    char sa[200] = "", sb[200] = "", ia[GIT_OID_HEXSZ + 1];
+    if (git_commit_lookup(&ca, repo, &a) == 0 && git_commit_summary(ca))
+        snprintf(sa, sizeof(sa), "%s", git_commit_summary(ca));
+    if (git_commit_lookup(&cb, repo, &b) == 0 && git_commit_summary(cb))
+        snprintf(sb, sizeof(sb), "%s", git_commit_summary(cb));
+    git_commit_free(ca);
+    git_commit_free(cb);
+    git_error_clear();
+    git_oid_tostr(ia, sizeof(ia), &a);
+    if (settings_path(path))
+        return itk_error_set(
+            ITK_ECONFLICT,
+            "the two lines conflict at %s: both changed the city's settings, this one in commit "
+            "%.12s (%s) and the line merged in commit %.12s (%s). Settings records are numbered "
+            "on their line and applied in that order, and a record once written is never "
+            "changed (V3, V4), so two of one number cannot both stand, even when they change "
+            "different fields; nothing was merged. Keep the one the city's hosted registry "
+            "holds and make the other again after it: in the clone whose commit was not pushed, "
+            "run itaku pull (it takes the city's main and makes that clone's amendments and "
+            "decisions not yet pushed again on top of it), then itaku push, then merge again",
+            path, ia, sa, git_oid_tostr_s(&b), sb);
+    return itk_error_set(ITK_ECONFLICT,
+                         "the two lines conflict at %s: this one wrote it in commit %.12s (%s) "
+                         "and the line merged in commit %.12s (%s); a record once written is "
+                         "never changed (V4), so nothing was merged. Keep the one the city's "
+                         "hosted registry holds and make the other again after it (in a clone "
+                         "of the city's hosted registry: itaku pull, then itaku push), then "
+                         "merge again",
+                         path, ia, sa, git_oid_tostr_s(&b), sb);
+}
+
 int itk_merge_tree(git_tree **out, git_repository *repo, const git_commit *ours,
                    const git_commit *theirs, char conflict_path[256])
 {
@@ -344,7 +445,7 @@ int itk_merge_tree(git_tree **out, git_repository *repo, const git_commit *ours,
             path = o ? o->path : t ? t->path : anc ? anc->path : "";
         if (conflict_path)
             snprintf(conflict_path, 256, "%s", path);
-        rc = itk_error_set(ITK_ECONFLICT, "the two lines conflict at %s", path);
+        rc = collision(repo, ours, theirs, path);
         git_index_conflict_iterator_free(it);
     } else if (git_index_write_tree_to(&tid, idx, repo) < 0 || git_tree_lookup(out, repo, &tid) < 0)
         rc = itk_error_git("cannot write the merged tree");

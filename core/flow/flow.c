@@ -19,6 +19,9 @@
 #include "itaku/names.h"
 #include "registry_priv.h"
 #include "requests_priv.h"
+#include "itaku/kessai.h"
+#include "itaku/contract_amend.h"
+#include "itaku/keyops.h"
 #include "kessai_priv.h"
 #include "sync_priv.h"
 #include "itaku/commit.h"
@@ -32,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 /* The signer, HEAD and HEAD's tree: what every flow starts from. */
@@ -219,12 +223,385 @@ done:
     return rc;
 }
 
+/* ---- the city's own line (its officers' clones, DESIGN §7, V12) ---- */
+
+/* The value of trailer key in msg ("" when absent), cut to cap. */
+static void trailer_of(char *out, size_t cap, const git_message_trailer_array *t, const char *key)
+{
+    out[0] = '\0';
+    for (size_t i = 0; i < t->count; i++)
+        if (strcasecmp(t->trailers[i].key, key) == 0) {
+            snprintf(out, cap, "%s", t->trailers[i].value);
+            return;
+        }
+}
+
+/* One of main's own commits: the decision or contract amendment it is, to
+ * be made again. */
+typedef struct {
+    git_oid id;
+    char subject[120];
+    char request[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2];
+    char outcome[16];
+    int v12;        /* the final merge of a decision branch (second parent: its tip) */
+    git_oid sealed; /* v12: the decision branch's tip it merged */
+    json_t *body;   /* the decision record's body (its terms) */
+    int amendment;  /* a contract amendment (itaku contract amend), not a decision */
+    int attributes; /* a key event naming a person's post or name (itaku key set) */
+    int receipt;    /* a receipt of a party's line (itaku receive): request holds the
+                     * party, sealed the tip received */
+} own_decision;
+
+/* Reads commit c as a decision or a contract amendment of city: 1 with *d
+ * filled, 0 when it is something else. */
+static int as_decision(own_decision *d, git_repository *repo, git_commit *c, const char *city)
+{
+    git_message_trailer_array t;
+    git_tree *tree = NULL;
+    json_t *rec = NULL;
+    char party[ITK_PARTY_ID_MAX + 1], action[16], path[200], received[160];
+    int yes = 0;
+    memset(d, 0, sizeof(*d));
+    d->id = *git_commit_id(c);
+    snprintf(d->subject, sizeof(d->subject), "%s",
+             git_commit_summary(c) ? git_commit_summary(c) : "");
+    if (git_message_trailers(&t, git_commit_message(c)) < 0) {
+        git_error_clear();
+        return 0;
+    }
+    trailer_of(party, sizeof(party), &t, ITK_TRAILER_PARTY);
+    trailer_of(action, sizeof(action), &t, ITK_TRAILER_ACTION);
+    trailer_of(d->request, sizeof(d->request), &t, ITK_TRAILER_REQUEST);
+    trailer_of(path, sizeof(path), &t, ITK_TRAILER_RECORD);
+    trailer_of(received, sizeof(received), &t, ITK_TRAILER_RECEIVED);
+    git_message_trailer_array_free(&t);
+    const char *outcome = strcmp(action, "approve") == 0  ? "approved"
+                          : strcmp(action, "reject") == 0 ? "rejected"
+                          : strcmp(action, "return") == 0 ? "returned"
+                                                          : NULL;
+    /* a receipt: the party's line again, on the new main */
+    size_t plen = strcspn(received, " ");
+    if (strcmp(action, "receive") == 0 && strcmp(party, city) == 0 &&
+        git_commit_parentcount(c) == 2 && plen > 0 && plen <= ITK_PARTY_ID_MAX &&
+        git_oid_fromstrn(&d->sealed, received + plen + 1, GIT_OID_HEXSZ) == 0 &&
+        strlen(received + plen + 1) == GIT_OID_HEXSZ &&
+        git_oid_equal(&d->sealed, git_commit_parent_id(c, 1))) {
+        snprintf(d->request, sizeof(d->request), "%.*s", (int)plen, received);
+        d->receipt = 1;
+        return 1;
+    }
+    git_error_clear();
+    d->amendment = strcmp(action, "contract-amend") == 0 && git_commit_parentcount(c) == 1;
+    d->attributes = strcmp(action, "key-attributes") == 0 && git_commit_parentcount(c) == 1;
+    int setting = d->amendment || d->attributes;
+    if ((!outcome && !setting) || strcmp(party, city) != 0 || (!setting && !d->request[0]) ||
+        !path[0] || git_commit_parentcount(c) > 2)
+        return 0;
+    snprintf(d->outcome, sizeof(d->outcome), "%s", outcome ? outcome : "");
+    const char *type = d->amendment    ? "contract-amendment"
+                       : d->attributes ? "key-event"
+                                       : "decision";
+    if (git_commit_tree(&tree, c) == 0 && itk_tree_read_json(&rec, repo, tree, path) == 0 &&
+        json_is_object(json_object_get(rec, "body")) &&
+        strcmp(json_string_value(json_object_get(rec, "type"))
+                   ? json_string_value(json_object_get(rec, "type"))
+                   : "",
+               type) == 0) {
+        d->body = json_incref(json_object_get(rec, "body"));
+        yes = 1;
+    }
+    /* the final merge of a decision branch names the city in Itaku-Received */
+    size_t clen = strlen(city);
+    if (yes && git_commit_parentcount(c) == 2 && strncmp(received, city, clen) == 0 &&
+        received[clen] == ' ') {
+        d->v12 = 1;
+        d->sealed = *git_commit_parent_id(c, 1);
+    }
+    json_decref(rec);
+    git_tree_free(tree);
+    itk_error_clear();
+    return yes;
+}
+
+/* A contract amendment made again from body (its record's body), after
+ * the amendments main holds now; m (may be NULL) gets its new name. */
+static int remake_amendment(git_oid *out, itk_remade *m, itk_registry *reg, itk_signer *signer,
+                            const json_t *body)
+{
+    itk_contract_amend_options o = ITK_CONTRACT_AMEND_OPTIONS_INIT;
+    itk_buf name = ITK_BUF_INIT;
+    const char *methods[64];
+    const json_t *hm = json_object_get(body, "handover_methods"), *period;
+    if (json_array_size(hm) > 64)
+        return itk_error_set(ITK_EINVALID, "the amendment names more than 64 handover methods");
+    for (size_t i = 0; i < json_array_size(hm); i++)
+        methods[o.handover_count++] = json_string_value(json_array_get(hm, i));
+    if (json_is_array(hm))
+        o.handover_methods = methods;
+    period = json_object_get(body, "period");
+    o.start = json_string_value(json_object_get(period, "start"));
+    o.end = json_string_value(json_object_get(period, "end"));
+    o.work_start = json_string_value(json_object_get(body, "work_start"));
+    o.contacts = json_object_get(body, "contacts");
+    o.decision_rules = json_object_get(body, "decision_rules");
+    o.post_setters = json_object_get(body, "post_setters");
+    o.reason = json_string_value(json_object_get(body, "reason"));
+    int rc = itk_contract_amend(&name, out, reg, signer, &o);
+    if (!rc && m) {
+        snprintf(m->request, sizeof(m->request), "%s", name.ptr ? name.ptr : "");
+        m->now = *out;
+    }
+    itk_buf_dispose(&name);
+    return rc;
+}
+
+/* The city's pull of its own line; see itk_pull_report. f is open. */
+static int pull_city(git_oid *out, itk_merge_kind *kind, itk_pull_result *report, itk_registry *reg,
+                     itk_signer *signer, flow_ctx *f, const char *from)
+{
+    git_repository *repo = reg->repo;
+    own_decision own[ITK_PULL_MAX_REMADE];
+    size_t nown = 0;
+    git_oid tip, head;
+    git_commit *c = NULL;
+    git_tree *head_tree = NULL;
+    int rc;
+    itk_remote_info origin;
+    if (!from && itk_remote_get(&origin, reg, "origin") == 0)
+        from = "origin";
+    itk_error_clear();
+    char line[160];
+    snprintf(line, sizeof(line), ITK_REF_LINES "%s", f->me.party);
+    if (!from && git_reference_name_to_id(&tip, repo, line) < 0) {
+        git_error_clear();
+        return itk_error_set(ITK_EINVALID,
+                             "%s is the city: it has no parent to pull from, and this registry "
+                             "names no hosted registry of the city (no remote origin, no line of "
+                             "%s fetched); in a clone of the city's hosted registry, name it: "
+                             "itaku pull NAME",
+                             f->me.party, f->me.party);
+    }
+    if ((rc = line_tip(&tip, NULL, reg, f->me.party, from, 1)))
+        return rc;
+    /* a fetch moves main forward itself when it can (itk_sync_main_forward) */
+    if (git_reference_name_to_id(&head, repo, ITK_REF_MAIN) < 0)
+        return itk_error_set(ITK_ENOTFOUND, "this registry has no main branch");
+    *out = head;
+    if (contained(reg, &head, &tip)) {
+        *kind = git_oid_equal(&head, &f->head) ? ITK_MERGED_NOTHING : ITK_MERGED_FAST_FORWARD;
+        return 0;
+    }
+    if (git_commit_lookup(&c, repo, &head) < 0 || git_commit_tree(&head_tree, c) < 0) {
+        rc = itk_error_git("cannot read main");
+        goto done;
+    }
+    git_commit_free(c);
+    c = NULL;
+    if (git_graph_descendant_of(repo, &tip, &head) == 1) {
+        if (!(rc = itk_ref_advance(repo, ITK_REF_MAIN, &head, &tip, head_tree,
+                                   "itaku pull: fast-forward"))) {
+            *out = tip;
+            *kind = ITK_MERGED_FAST_FORWARD;
+        }
+        goto done;
+    }
+    git_error_clear();
+    /* main's own commits, newest first along its first parents: each must
+     * be a decision the city can make again on the line */
+    git_oid at = head;
+    while (!contained(reg, &tip, &at)) {
+        if (git_commit_lookup(&c, repo, &at) < 0) {
+            rc = itk_error_git("cannot read commit %s", git_oid_tostr_s(&at));
+            goto done;
+        }
+        if (nown == ITK_PULL_MAX_REMADE || git_commit_parentcount(c) == 0) {
+            rc = itk_error_set(ITK_ECONFLICT,
+                               "main holds more than %d commits of this clone's own that the "
+                               "city's line at %.12s lacks; itaku pull makes at most that many "
+                               "decisions again; nothing was changed",
+                               ITK_PULL_MAX_REMADE, git_oid_tostr_s(&tip));
+            goto done;
+        }
+        if (!as_decision(&own[nown], repo, c, f->me.party)) {
+            char id[GIT_OID_HEXSZ + 1], tip_hex[GIT_OID_HEXSZ + 1];
+            git_oid_tostr(id, sizeof(id), &at);
+            git_oid_tostr(tip_hex, sizeof(tip_hex), &tip);
+            rc = itk_error_set(ITK_ECONFLICT,
+                               "main holds commit %.12s (%s) of this clone's own, which the "
+                               "city's line at %.12s lacks and which is not a decision, a "
+                               "receipt, a contract amendment or a post or name change: itaku "
+                               "pull makes only those again, so nothing was changed. Bring "
+                               "main to the city's line with stock git (git reset --keep "
+                               "%.12s; main as it was stays in main's reflog), then make that "
+                               "change again with itaku",
+                               id, own[nown].subject, tip_hex, tip_hex);
+            json_decref(own[nown].body);
+            goto done;
+        }
+        nown++;
+        at = *git_commit_parent_id(c, 0);
+        git_commit_free(c);
+        c = NULL;
+    }
+    /* a final 決裁 merge is made again with the same seals: they must all be
+     * on the decision branch still */
+    for (size_t i = 0; i < nown; i++) {
+        char ref[300];
+        git_oid branch;
+        if (!own[i].v12)
+            continue;
+        snprintf(ref, sizeof(ref), ITK_REF_DECISIONS "%s", own[i].request);
+        if (git_reference_name_to_id(&branch, repo, ref) < 0 ||
+            !contained(reg, &branch, &own[i].sealed)) {
+            char sealed[GIT_OID_HEXSZ + 1];
+            git_oid_tostr(sealed, sizeof(sealed), &own[i].sealed);
+            rc = itk_error_set(ITK_ECONFLICT,
+                               "the decision on %s in commit %.12s merged seals (%.12s) that its "
+                               "decision branch no longer holds, so it cannot be made again with "
+                               "the same seals; nothing was changed. See where it stands with "
+                               "itaku requests and itaku history %s",
+                               own[i].request, git_oid_tostr_s(&own[i].id), sealed, own[i].request);
+            goto done;
+        }
+    }
+    git_error_clear();
+    /* main goes to the line (main as it was stays in its reflog: a ref
+     * holding it would show its decision a second time in history); each
+     * decision again */
+    if ((rc = itk_ref_advance(repo, ITK_REF_MAIN, &head, &tip, head_tree,
+                              "itaku pull: main to the city's line")))
+        goto done;
+    git_oid now = tip;
+    for (size_t k = nown; k-- > 0 && !rc;) {
+        own_decision *d = &own[k];
+        itk_remade *m = report && report->nremade < ITK_PULL_MAX_REMADE
+                            ? &report->remade[report->nremade++]
+                            : NULL;
+        if (m) {
+            memset(m, 0, sizeof(*m));
+            snprintf(m->request, sizeof(m->request), "%s", d->request);
+            snprintf(m->outcome, sizeof(m->outcome), "%s", d->outcome);
+            m->was = d->id;
+            m->amendment = d->amendment;
+        }
+        git_oid made;
+        if (d->receipt) {
+            /* the same line of the same party, received on the new main
+             * (nothing when main holds it now) */
+            char hex[GIT_OID_HEXSZ + 1];
+            itk_merge_kind rk = ITK_MERGED_NOTHING;
+            git_oid_tostr(hex, sizeof(hex), &d->sealed);
+            if (m)
+                m->receipt = 1;
+            rc = itk_receive(&made, &rk, reg, signer, d->request, hex);
+            if (!rc && rk == ITK_MERGED_NOTHING)
+                continue; /* m->now stays zero: the line holds it already */
+        } else if (d->amendment) {
+            /* the same settings, after the line's: a new id */
+            rc = remake_amendment(&made, m, reg, signer, d->body);
+        } else if (d->attributes) {
+            /* the same post or name of the same person, after the line's */
+            const char *principal = json_string_value(json_object_get(d->body, "principal"));
+            const json_t *attrs = json_object_get(d->body, "attributes");
+            if (m) {
+                m->attributes = 1;
+                snprintf(m->request, sizeof(m->request), "%s/%s", f->me.party,
+                         principal ? principal : "?");
+                snprintf(m->outcome, sizeof(m->outcome), "%s",
+                         json_string_value(json_object_get(attrs, "post"))
+                             ? json_string_value(json_object_get(attrs, "post"))
+                             : "");
+            }
+            rc = !principal
+                     ? itk_error_set(ITK_EINVALID, "the key event names no person")
+                     : itk_key_set_attributes(&made, reg, signer, principal,
+                                              json_string_value(json_object_get(attrs, "name")),
+                                              json_string_value(json_object_get(attrs, "post")));
+        } else {
+            /* the line decided it already (another officer): left out */
+            itk_reqdb db;
+            itk_reqdb_item *it = NULL;
+            memset(&db, 0, sizeof(db));
+            int pending = itk_reqdb_load(&db, reg) == 0 &&
+                          itk_reqdb_resolve(&it, &db, d->request) == 0 &&
+                          strcmp(it->info.state, "pending") == 0;
+            int known_request = it != NULL;
+            itk_reqdb_free(&db);
+            itk_error_clear();
+            if (known_request && !pending)
+                continue;
+            itk_decision_options o = ITK_DECISION_OPTIONS_INIT;
+            o.outcome = d->outcome;
+            if (!d->v12) {
+                /* one city key decides (V6): the same terms */
+                o.reason = json_string_value(json_object_get(d->body, "reason"));
+                o.conditions = json_string_value(json_object_get(d->body, "conditions"));
+                o.valid_until = json_string_value(json_object_get(d->body, "valid_until"));
+                o.max_uses = json_integer_value(json_object_get(d->body, "max_uses"));
+            }
+            rc = itk_request_decide(&made, reg, signer, d->request, &o);
+        }
+        if (rc) {
+            char why[1200], was[GIT_OID_HEXSZ + 1];
+            git_oid cur;
+            git_tree *cur_tree = NULL;
+            git_commit *cc = NULL;
+            snprintf(why, sizeof(why), "%s", itk_error_last());
+            if (git_reference_name_to_id(&cur, repo, ITK_REF_MAIN) == 0 &&
+                git_commit_lookup(&cc, repo, &cur) == 0 && git_commit_tree(&cur_tree, cc) == 0)
+                itk_ref_advance(repo, ITK_REF_MAIN, &cur, &head, cur_tree,
+                                "itaku pull: main put back");
+            git_tree_free(cur_tree);
+            git_commit_free(cc);
+            git_oid_tostr(was, sizeof(was), &head);
+            rc = d->amendment || d->attributes || d->receipt
+                     ? itk_error_set(rc,
+                                     "the change of commit %.12s (%s) could not be "
+                                     "made again on the city's line: %s; main was put back at "
+                                     "%.12s as it was",
+                                     git_oid_tostr_s(&d->id), d->subject, why, was)
+                     : itk_error_set(rc,
+                                     "the decision on %s (commit %.12s) could not be made again "
+                                     "on the city's line: %s; main was put back at %.12s as it "
+                                     "was",
+                                     d->request, git_oid_tostr_s(&d->id), why, was);
+            break;
+        }
+        now = made;
+        if (m)
+            m->now = made;
+    }
+    if (!rc) {
+        *out = now;
+        *kind = ITK_MERGED_REMADE;
+        if (report) {
+            report->was = head;
+            report->in_reflog = git_reference_has_log(repo, ITK_REF_MAIN) == 1;
+            git_error_clear();
+        }
+    }
+done:
+    for (size_t i = 0; i < nown; i++)
+        json_decref(own[i].body);
+    git_commit_free(c);
+    git_tree_free(head_tree);
+    return rc;
+}
+
 int itk_pull(git_oid *out, itk_merge_kind *kind, itk_registry *reg, itk_signer *signer,
              const char *from)
+{
+    return itk_pull_report(out, kind, NULL, reg, signer, from);
+}
+
+int itk_pull_report(git_oid *out, itk_merge_kind *kind, itk_pull_result *report, itk_registry *reg,
+                    itk_signer *signer, const char *from)
 {
     int locked = itk_registry_write_begin(reg);
     if (locked)
         return locked;
+    if (report)
+        memset(report, 0, sizeof(*report));
     flow_ctx f;
     char path[ITK_MAX_CHAIN][ITK_PARTY_ID_MAX + 1];
     size_t n;
@@ -236,8 +613,11 @@ int itk_pull(git_oid *out, itk_merge_kind *kind, itk_registry *reg, itk_signer *
     if ((rc = itk_chain_path(path, &n, reg->repo, f.head_tree, f.me.party)))
         goto done;
     if (n < 2) {
-        rc = itk_error_set(ITK_EINVALID, "%s is the city: it has no parent to pull from",
-                           f.me.party);
+        /* the city has no parent: its pull takes its own line (another
+         * officer's clone pushed to the city's hosted registry) */
+        if (report)
+            report->own_line = 1;
+        rc = pull_city(out, kind, report, reg, signer, &f, from);
         goto done;
     }
     const char *parent = path[1];
@@ -706,6 +1086,18 @@ int itk_request_decide(git_oid *out, itk_registry *reg, itk_signer *signer, cons
                                                             : NULL;
     if (!action)
         return itk_error_set(ITK_EINVALID, "a decision is approved, rejected or returned");
+    /* on the freshest main known: a clone behind the city's line it last
+     * fetched (and with nothing of its own) moves forward first (DESIGN §7) */
+    itk_main_update mu;
+    if ((rc = itk_sync_main_forward(&mu, reg)))
+        return rc;
+    if (mu.state == ITK_MAIN_FORWARD) {
+        char from[GIT_OID_HEXSZ + 1];
+        git_oid_tostr(from, sizeof(from), &mu.from);
+        itk_notice_set("main (%.12s) was behind the city's main last fetched (%.12s) and held "
+                       "nothing of its own; it was moved forward to it before deciding",
+                       from, git_oid_tostr_s(&mu.to));
+    }
     if ((rc = ctx_open(&f, reg, signer)))
         return rc;
     if (strcmp(f.me.role, "city") != 0) {

@@ -150,7 +150,11 @@ int itk_remote_fetch(itk_sync_report *report, itk_registry *reg, const char *nam
         goto done;
     }
     itk_take_options to = ITK_TAKE_OPTIONS_INIT;
-    rc = itk_sync_publish(report, reg, name, party, source, &to);
+    /* the registry's own line taken strictly ahead of main (another clone
+     * of this party pushed there): main follows (DESIGN §7) */
+    itk_main_update spare;
+    if (!(rc = itk_sync_publish(report, reg, name, party, source, &to)))
+        rc = itk_sync_main_forward(report ? &report->main : &spare, reg);
 done:
     itk_remote_auth_free(auth);
     return rc;
@@ -249,8 +253,49 @@ int itk_remote_push(itk_buf *pushed, itk_registry *reg, itk_signer *signer, cons
         goto done;
     }
     const git_remote_head *h = remote_head(heads, nheads, dst);
-    if ((!h || !git_oid_equal(&h->oid, &main_id)) &&
-        (rc = spec_add(&specs, pushed, ITK_REF_MAIN, dst)))
+    if (h && !git_oid_equal(&h->oid, &main_id) &&
+        (!known(repo, &h->oid) || git_graph_descendant_of(repo, &main_id, &h->oid) != 1)) {
+        git_error_clear();
+        if (known(repo, &h->oid) && git_graph_descendant_of(repo, &h->oid, &main_id) == 1) {
+            /* behind the remote, nothing of our own: nothing to push there */
+            git_error_clear();
+            char ahead[GIT_OID_HEXSZ + 1];
+            git_oid_tostr(ahead, sizeof(ahead), &h->oid);
+            itk_notice_set("%s on remote '%s' (%.12s) is ahead of this clone's main (%.12s), "
+                           "which holds nothing it lacks, so main was not pushed; itaku fetch "
+                           "%s moves main forward to it",
+                           dst + ITK_PREFIX_LEN("refs/heads/"), name, ahead,
+                           git_oid_tostr_s(&main_id), name);
+        } else {
+            /* the remote moved on while this clone made commits of its own
+             * (another officer pushed first): say so, and what to do */
+            git_error_clear();
+            char theirs[GIT_OID_HEXSZ + 1];
+            git_oid_tostr(theirs, sizeof(theirs), &h->oid);
+            rc = city ? itk_error_set(ITK_ECONFLICT,
+                                      "main on remote '%s' holds commits this clone lacks "
+                                      "(%.12s): another officer pushed to it after this clone "
+                                      "last fetched, while this clone's main (%.12s) got "
+                                      "commits of its own, so nothing was pushed. Run itaku "
+                                      "pull %s: it takes the remote's main and makes this "
+                                      "clone's decisions (with the same seals) and settings "
+                                      "changes not yet pushed again on top of it; then run "
+                                      "itaku push %s again",
+                                      name, theirs, git_oid_tostr_s(&main_id), name, name)
+                      : itk_error_set(ITK_ECONFLICT,
+                                      "%s on remote '%s' holds commits this clone lacks "
+                                      "(%.12s): another clone of %s pushed to it after this "
+                                      "one last fetched, while this clone's main (%.12s) got "
+                                      "commits of its own, so nothing was pushed. Take them "
+                                      "with itaku fetch %s, and make this clone's own commits "
+                                      "again in the clone that holds them (a party's line is "
+                                      "written in one clone at a time)",
+                                      dst + ITK_PREFIX_LEN("refs/heads/"), name, theirs, me.party,
+                                      git_oid_tostr_s(&main_id), name);
+            goto done;
+        }
+    } else if ((!h || !git_oid_equal(&h->oid, &main_id)) &&
+               (rc = spec_add(&specs, pushed, ITK_REF_MAIN, dst)))
         goto done;
     /* request branches: ours and our descendants' (the city decides by
      * merging, it never moves a request branch) */

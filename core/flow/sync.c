@@ -18,6 +18,7 @@
 #include "remote_auth.h"
 #include "senders_priv.h"
 #include "kessai_priv.h"
+#include "commit_priv.h"
 #include "sync_priv.h"
 
 #include <errno.h>
@@ -592,6 +593,81 @@ int itk_sync_publish_claimed(itk_sync_report *report, itk_registry *reg, const c
     if (locked)
         return locked;
     return publish(report, reg, name, main_party, NAME_CLAIMED, source, opts, NULL, NULL);
+}
+
+/* Commits reachable from main that line lacks, counted up to a bound. */
+static size_t own_commits(git_repository *repo, const git_oid *main, const git_oid *line)
+{
+    git_revwalk *w = NULL;
+    git_oid id;
+    size_t n = 0;
+    if (git_revwalk_new(&w, repo) == 0 && git_revwalk_push(w, main) == 0 &&
+        git_revwalk_hide(w, line) == 0)
+        while (n < 100000 && git_revwalk_next(&id, w) == 0)
+            n++;
+    git_revwalk_free(w);
+    git_error_clear();
+    return n;
+}
+
+int itk_sync_main_forward(itk_main_update *out, itk_registry *reg)
+{
+    int locked = itk_registry_write_begin(reg);
+    if (locked)
+        return locked;
+    git_repository *repo = reg->repo;
+    git_config *cfg = NULL;
+    git_reference *head = NULL;
+    git_commit *old = NULL;
+    git_tree *old_tree = NULL;
+    const char *party = NULL;
+    char line[160] = "";
+    int rc = 0;
+    memset(out, 0, sizeof(*out));
+    if (git_repository_config_snapshot(&cfg, repo) == 0 &&
+        git_config_get_string(&party, cfg, ITK_CONFIG_PARTY) == 0 && party[0] &&
+        strlen(party) <= ITK_PARTY_ID_MAX)
+        snprintf(line, sizeof(line), ITK_REF_LINES "%s", party);
+    git_config_free(cfg);
+    git_error_clear();
+    if (!line[0] || git_reference_name_to_id(&out->to, repo, line) < 0 ||
+        git_reference_name_to_id(&out->from, repo, ITK_REF_MAIN) < 0) {
+        git_error_clear();
+        return 0; /* no own line here, or no main: nothing to say */
+    }
+    if (git_oid_equal(&out->from, &out->to) ||
+        git_graph_descendant_of(repo, &out->from, &out->to) == 1) {
+        out->state = ITK_MAIN_SAME;
+        return 0;
+    }
+    if (git_graph_descendant_of(repo, &out->to, &out->from) != 1) {
+        git_error_clear();
+        out->state = ITK_MAIN_DIVERGED;
+        out->own = own_commits(repo, &out->from, &out->to);
+        return 0;
+    }
+    /* strictly behind: main moves forward; the work tree too when HEAD is main */
+    int on_main = git_repository_head(&head, repo) == 0 &&
+                  strcmp(git_reference_name(head), ITK_REF_MAIN) == 0;
+    git_error_clear();
+    if (!on_main && !git_repository_is_bare(repo)) {
+        git_reference *nr = NULL;
+        if (git_reference_create_matching(&nr, repo, ITK_REF_MAIN, &out->to, 1, &out->from,
+                                          "itaku fetch: main forward") < 0)
+            rc = itk_error_git("cannot move main forward to %s", git_oid_tostr_s(&out->to));
+        git_reference_free(nr);
+        out->not_checked = 1;
+    } else if (git_commit_lookup(&old, repo, &out->from) < 0 || git_commit_tree(&old_tree, old) < 0)
+        rc = itk_error_git("cannot read main (%s)", git_oid_tostr_s(&out->from));
+    else
+        rc = itk_ref_advance(repo, ITK_REF_MAIN, &out->from, &out->to, old_tree,
+                             "itaku fetch: main forward");
+    if (!rc)
+        out->state = ITK_MAIN_FORWARD;
+    git_tree_free(old_tree);
+    git_commit_free(old);
+    git_reference_free(head);
+    return rc;
 }
 
 int itk_sync_check_served(const itk_sync_report *report, const char *party, const char *source)

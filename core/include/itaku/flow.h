@@ -15,7 +15,34 @@ typedef enum {
     ITK_MERGED_NOTHING = 0, /* already contained */
     ITK_MERGED_FAST_FORWARD = 1,
     ITK_MERGED_COMMIT = 2,
+    ITK_MERGED_REMADE = 3, /* the city's unpushed decisions made again on its line */
 } itk_merge_kind;
+
+/* A decision, contract amendment or post change of the city made in this
+ * clone but not pushed, which a pull
+ * of the city's own line made again on top of it (itk_pull_report, in itk_pull_result). */
+typedef struct {
+    /* the request decided; for a contract amendment, its new name */
+    char request[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2];
+    char outcome[16]; /* approved | rejected | returned; "" for an amendment */
+    int amendment;    /* a contract amendment made again (itk_contract_amend) */
+    int receipt;      /* a receipt made again (itk_receive): request holds the party;
+                       * now zero when the line holds that line already */
+    int attributes;   /* a post or name change made again (itk_key_set_attributes):
+                       * request holds "<party>/<principal>", outcome the post */
+    git_oid was;      /* the decision commit that was not pushed */
+    git_oid now;      /* made again; zero when the line holds a decision of it already */
+} itk_remade;
+
+#define ITK_PULL_MAX_REMADE 32
+
+typedef struct {
+    itk_remade remade[ITK_PULL_MAX_REMADE]; /* oldest first */
+    size_t nremade;
+    int own_line;  /* the city's pull of its own line (it has no parent) */
+    git_oid was;   /* main as it was */
+    int in_reflog; /* main's reflog holds it (git reflog main) */
+} itk_pull_result;
 
 /* Receives party's line: `from` is a revision of this repository (a fetched
  * ref) or the path of party's repository, whose main and request branches
@@ -28,6 +55,27 @@ int itk_receive(git_oid *out, itk_merge_kind *kind, itk_registry *reg, itk_signe
  * repository): fast-forward when it can, else a signed merge. */
 int itk_pull(git_oid *out, itk_merge_kind *kind, itk_registry *reg, itk_signer *signer,
              const char *from);
+
+/* itk_pull, and for the city (which has no parent) the city's own line: from
+ * (a remote, by default origin, or a revision; NULL and no origin: the
+ * line last fetched, refs/itaku/lines/<city>) is taken and main brought to
+ * it: nothing when main holds it, a fast-forward when main is behind, and
+ * when main holds commits of this clone's own that the line lacks (another
+ * officer pushed first), each of them a decision (itaku approve, or the
+ * final 決裁 merge of a decision branch whose seals are all still on it), a
+ * receipt, a contract amendment or a post or name change (a key event
+ * "attributes"),
+ * main moves to the line and each is made again on top of it, oldest first
+ * (itk_request_decide: the same outcome, seals and terms; itk_contract_amend:
+ * the same settings and reason; itk_key_set_attributes: the same person and
+ * attributes; a new record id; itk_receive: the same tip, unless main holds it) or, for a request
+ * the line decided already, left out (the seals stay on the decision branch: nothing is lost; main
+ * as it was stays in main's reflog), kind is ITK_MERGED_REMADE and report (may be NULL) lists them.
+ * ITK_ECONFLICT, changing nothing, when one of main's own commits is
+ * neither, or a decision's seals are no longer on its branch; when making
+ * one again fails, main is put back as it was and the error says why. */
+int itk_pull_report(git_oid *out, itk_merge_kind *kind, itk_pull_result *report, itk_registry *reg,
+                    itk_signer *signer, const char *from);
 
 /* A request for the city's prior approval: kind is subcontract, copy,
  * take-out, other-purpose-use or third-party-provision; body holds its fields

@@ -53,6 +53,24 @@ typedef struct {
     git_oid kept;                        /* the old tip, kept */
 } itk_overtaken;
 
+/* main beside the registry's own line as a source holds it
+ * (refs/itaku/lines/<own party>, e.g. the city's main at its hosted
+ * registry, pushed there by another officer's clone). */
+typedef enum {
+    ITK_MAIN_UNKNOWN = 0, /* no own line taken, or itaku.party unset: main left */
+    ITK_MAIN_SAME,        /* main holds the own line (equal, or ahead of it) */
+    ITK_MAIN_FORWARD,     /* main was strictly behind: moved forward to the line */
+    ITK_MAIN_DIVERGED,    /* each holds commits the other lacks: main left */
+} itk_main_state;
+
+typedef struct {
+    itk_main_state state;
+    git_oid from;    /* main before */
+    git_oid to;      /* the own line's tip */
+    size_t own;      /* DIVERGED: commits on main the line lacks */
+    int not_checked; /* FORWARD with HEAD not on main: the work tree left as it was */
+} itk_main_update;
+
 /* What a take published. */
 typedef struct {
     itk_line_update lines[ITK_SYNC_MAX_LINES];
@@ -63,6 +81,7 @@ typedef struct {
     char refused[512]; /* why the first of them was refused; "" when none */
     itk_overtaken overtaken[ITK_SYNC_MAX_OVERTAKEN]; /* set aside, oldest first */
     size_t novertaken;
+    itk_main_update main; /* what the take did to main (itk_sync_main_forward) */
 } itk_sync_report;
 
 /* Fetches party's main (and request branches) from url, a path or a URL
@@ -93,6 +112,16 @@ int itk_sync_take(git_oid *tip, itk_registry *reg, const char *party, const char
  * The quarantine is emptied in every case. report may be NULL. */
 int itk_sync_publish(itk_sync_report *report, itk_registry *reg, const char *name,
                      const char *main_party, const char *source, const itk_take_options *opts);
+
+/* After a take (fetch, bundle import): when the registry's own party
+ * (git config itaku.party) has a verified line here
+ * (refs/itaku/lines/<party>) and main is strictly behind it (main has no
+ * commits of its own), main moves forward to it and the work tree follows
+ * when HEAD is main (DESIGN §7: the city's officers share main through its
+ * hosted registry). out says what was found and done; nothing moves in any
+ * other case. Errors of reading refs and commits; ITK_ECONFLICT when main
+ * moved meanwhile. */
+int itk_sync_main_forward(itk_main_update *out, itk_registry *reg);
 
 /* Verifies what rev holds: 0 when every commit passes; ITK_EVERIFY naming
  * the first problem (commit, rule) otherwise. */
