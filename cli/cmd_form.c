@@ -96,7 +96,9 @@ static int submit(int argc, char **argv)
         {0}};
     const cli_spec spec = {"form submit",
                            N_("Submit a filled-in form (form 6 is a request for the "
-                              "city's approval)."),
+                              "city's approval). A field instruction_ref takes <party>/n-000005, "
+                              "or n-000005, n-5 or 5 (full-width digits too) for an instruction "
+                              "of the party directly above."),
                            opts};
     int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)

@@ -85,7 +85,8 @@ static int change(int argc, char **argv)
     const char *key = NULL;
     int withdraw = strcmp(argv[0], "withdraw") == 0;
     const cli_opt amend_opts[] = {
-        {NULL, 0, CLI_ID, NULL, "INSTRUCTION", N_("ours, as <party>/n-NNNNNN or n-NNNNNN"), 0},
+        {NULL, 0, CLI_ID, NULL, "INSTRUCTION",
+         N_("ours: <party>/n-000005, or n-000005, n-5 or 5 (full-width digits too)"), 0},
         {"due", 0, CLI_DATE, &o.due, "YYYY-MM-DD", N_("the new due date"), 0},
         {"text", 0, CLI_STRING, &o.text, "TEXT", N_("the new text"), 0},
         {"reason", 0, CLI_STRING, &o.reason, "TEXT", N_("why it is amended"), CLI_REQUIRED},
@@ -94,7 +95,8 @@ static int change(int argc, char **argv)
         CLI_OPT_KEY(&key),
         {0}};
     const cli_opt withdraw_opts[] = {
-        {NULL, 0, CLI_ID, NULL, "INSTRUCTION", N_("ours, as <party>/n-NNNNNN or n-NNNNNN"), 0},
+        {NULL, 0, CLI_ID, NULL, "INSTRUCTION",
+         N_("ours: <party>/n-000005, or n-000005, n-5 or 5 (full-width digits too)"), 0},
         {"reason", 0, CLI_STRING, &o.reason, "TEXT", N_("why it is withdrawn"), CLI_REQUIRED},
         CLI_OPT_KEY(&key),
         {0}};

@@ -37,7 +37,9 @@ static const struct {
     {"due-on", "due_on", "DATE", N_("when it is due back")},
     {"returned-on", "returned_on", "DATE", N_("when it came back")},
     {"note", "note", "TEXT", N_("a note")},
-    {"instruction", "instruction_ref", "REF", N_("the instruction it answers")},
+    {"instruction", "instruction_ref", "REF",
+     N_("the instruction it answers: <party>/n-000005, or n-000005, n-5 or 5 (full-width digits "
+        "too) for one of the party directly above")},
     {"reason", "unapproved_reason", "TEXT",
      N_("with --unapproved: why there was no prior approval; with --unverified-ref: why the "
         "registry cannot hold what it cites")},

@@ -164,6 +164,13 @@ int itk_instruct_change(itk_buf *name, git_oid *out, itk_registry *reg, itk_sign
     }
     snprintf(target, sizeof(target), "%s/%.40s", party, nid);
     const itk_record_type *t = itk_record_type_find("instruction");
+    if (itk_record_id_check(t, nid)) {
+        /* TRANSLATORS: what was typed, then the forms accepted */
+        rc = itk_error_set(ITK_EINVALID,
+                           "'%.64s' is not an instruction reference; name one of ours as %s",
+                           o->instruction, itk_instruction_ref_forms());
+        goto done;
+    }
     if ((rc = itk_record_id_check(t, nid)) || (rc = itk_record_path(&path, t, party, NULL, nid)) ||
         (rc = itk_tree_read_json(&old, reg->repo, tree, path.ptr))) {
         /* the issuer's instructions, the closest to what was typed named */

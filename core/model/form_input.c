@@ -98,6 +98,23 @@ out:
     return done;
 }
 
+/* 1 when s is an instruction id as a record stores it: <party>/n-NNNNNN. */
+static int instruction_id(const char *s)
+{
+    const char *slash = strchr(s, '/');
+    size_t pl = slash ? (size_t)(slash - s) : 0;
+    if (pl < 2 || pl > 31 || s[0] < 'a' || s[0] > 'z' ||
+        strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") != pl)
+        return 0;
+    return strncmp(slash + 1, "n-", 2) == 0 && strspn(slash + 3, "0123456789") == 6 &&
+           slash[9] == '\0';
+}
+
+const char *itk_instruction_ref_forms(void)
+{
+    return itk__("<party>/n-000005, or n-000005, n-5 or 5 (full-width digits too)");
+}
+
 /* A choice typed as the city's word for it (受領, USBメモリ) or as its code
  * in another case or width: the code of enum it names, found through the
  * labels catalog (domain "<type>.<key>", then "<key>") and compared with
@@ -218,8 +235,21 @@ static void field(nctx *c, json_t *parent, const char *key, json_t *v, const jso
         return;
     }
     char ref[128];
-    if (c->issuer && *c->issuer && strcmp(key, "instruction_ref") == 0 &&
-        itk_instruction_ref_input(ref, sizeof(ref), json_string_value(v), c->issuer)) {
+    const char *typed_ref = strcmp(key, "instruction_ref") == 0 ? json_string_value(v) : NULL;
+    if (typed_ref && !itk_instruction_ref_input(ref, sizeof(ref), typed_ref, c->issuer) &&
+        !instruction_id(typed_ref)) {
+        /* none of the forms a person may type: say them (the schema would
+         * say only the stored one) */
+        const char *msg = ITK_N_("%s: '%s' is not an instruction reference; write %s\n");
+        char fname[320];
+        itk_buf_printf(&c->errors, itk__(msg), field_shown(fname, sizeof(fname), ps, path, msg),
+                       typed_ref, itk_instruction_ref_forms());
+        return;
+    }
+    /* a short form is completed with the party above; with none (the city,
+     * or outside a registry) the schema refuses it; city/n-5 needs none */
+    if (typed_ref && ((c->issuer && *c->issuer) || strchr(typed_ref, '/')) &&
+        itk_instruction_ref_input(ref, sizeof(ref), typed_ref, c->issuer)) {
         if (c->notes) {
             const char *msg = ITK_N_("%s: '%s' taken as the instruction %s\n");
             char fname[320];

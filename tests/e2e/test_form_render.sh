@@ -18,7 +18,7 @@ if ! [ -x /usr/bin/chromium ]; then
 fi
 
 SCHEMAS=$SRC/registry-template/schemas
-LABELS=$SRC/registry-template/labels/ja.v1.json
+LABELS=$SRC/registry-template/labels/ja.v2.json
 setup_city_and_contractor
 # the contract's contacts (連絡先), set by the city before the forms are filed
 cat >"$T/contacts.json" <<'J'
@@ -127,7 +127,7 @@ for id in "$F1" "$R1" "$I1"; do
     cp "$T/out" "$T/$id.md"
     head -1 "$T/$id.md" | has -E '^# (参考様式第[13]号|事故報告書)' || fail "$id.md does not start with the title"
     contains "$T/$id.md" "$T/want-$id" md || fail "form render $id --format md lacks what the form says"
-    # the city's words, never the codes: 受領, not received (labels/ja.v1.json)
+    # the city's words, never the codes: 受領, not received (labels/ja.v2.json)
     [ -s "$T/codes-$id" ] || [ "$id" = "$F1" ] || fail "$id: the scenario has no coded value to check"
     while read -r code; do
         grep -qwF -- "$code" "$T/$id.md" && fail "$id.md shows the code '$code' where a label exists"

@@ -57,6 +57,32 @@ git show "HEAD:$(git ls-tree -r --name-only HEAD | grep "^parties/acme/.*/$r.jso
     fail "register add stored a short reference"
 ok "register add --instruction N-2 is stored as akiruno-city/n-000002 (Japanese note)"
 
+# every command taking an instruction reads the same forms (one function,
+# itk_instruction_ref_input), says so in --help, and a reference that is
+# none of them is refused naming the forms, in English and in Japanese
+FORMS='<party>/n-000005, or n-000005, n-5 or 5 (full-width digits too)'
+FORMS_JA='<当事者>/n-000005、または n-000005、n-5、5（全角数字も可）'
+FORMS_RE=$(sed 's/[()]/\\&/g' <<<"$FORMS")
+for cmd in "instruct amend" "instruct withdraw" "register add" "form submit"; do
+    # shellcheck disable=SC2086
+    expect_exit 0 "$ITAKU" $cmd --help
+    has -F "$FORMS" <"$T/out" || fail "$cmd --help does not name the forms of an instruction: $(cat "$T/out")"
+done
+expect_refused "instruction_ref: 'n-x' is not an instruction reference; write $FORMS_RE" \
+    reg --action returned --item-id SKR-1 --instruction n-x --occurred-at 2026-12-04T10:00:00+09:00
+form4_answering "第4" >"$T/f4-bad.json"
+expect_refused "instruction_ref: '第4' is not an instruction reference; write $FORMS_RE" \
+    "$ITAKU" form submit 4 "$T/f4-bad.json"
+expect_refused "instruction_ref）: 「第4」は指示の参照として読めません。$FORMS_JA" "${JA[@]}" "$ITAKU" form submit 4 "$T/f4-bad.json"
+cd "$T/city"
+expect_refused "'n-x' is not an instruction reference; name one of ours as $FORMS_RE" \
+    "$ITAKU" instruct withdraw n-x --reason typo
+expect_refused "「n-x」は指示の参照として読めません。自らの指示を $FORMS_JA" "${JA[@]}" "$ITAKU" instruct amend n-x --due 2027-03-01 --reason typo
+# full-width digits: ４ is our n-000004 (the current version of n-000001)
+expect_exit 0 "$ITAKU" instruct withdraw ４ --reason "不要になった"
+has "akiruno-city/n-000005" <"$T/out" || fail "instruct withdraw ４ did not withdraw n-000004: $(cat "$T/out" "$T/err")"
+ok "instruct amend|withdraw, register add and form submit say the same forms in --help, refuse others naming them, and take full-width ４"
+
 # no command hint names a command that does not exist
 for hint in "instruct list" "request list"; do
     strings "$ITAKU" | has "itaku $hint" && fail "a message still names itaku $hint"

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Issue 15 point 1: every code has its Japanese label, from the registry's
-# labels catalog (labels/ja.v1.json, written by init). The city's papers —
+# labels catalog (labels/ja.v<N>.json, the newest version, written by init). The city's papers —
 # form pages, the report, the register CSV — and the text tables of status
 # and who show the labels (受領, not received); --json keeps the codes; log
 # shows the label beside the signed subject without rewriting it. A registry
 # made before catalogs existed still renders, with codes and one note, and
-# shows labels once the city runs `itaku contract upgrade`.
+# shows labels once the city runs `itaku contract upgrade`. A registry made
+# when only ja.v1.json was released keeps it as it was: the words added in
+# ja.v2.json show as codes until contract upgrade publishes v2.
 . "$(dirname "$0")/lib.sh"
 
 setup_city_and_contractor
@@ -15,7 +17,9 @@ expect_exit 0 "$ITAKU" register add --file "$REGISTER_BODY"
 R1=$(cat "$T/out")
 cd "$T/city"
 expect_exit 0 "$ITAKU" receive acme "$T/acme"
-git cat-file -e HEAD:labels/ja.v1.json || fail "init wrote no labels catalog"
+git cat-file -e HEAD:labels/ja.v1.json || fail "init wrote no labels/ja.v1.json"
+git cat-file -e HEAD:labels/ja.v2.json || fail "init wrote no labels/ja.v2.json"
+! git show HEAD:labels/ja.v1.json | has principal || fail "ja.v1.json is not as released: it has the principal words of v2"
 ok "set up: acme acknowledged and filed register entry $R1 (received, usb, hand-delivery); the city received it"
 
 # no_code FILE CODE...: none of the codes appears in FILE as a word
@@ -138,14 +142,68 @@ grep -qwF received "$T/out" || fail "a registry without a catalog does not show 
 expect_exit 0 "$ITAKU" register export --csv
 grep -qF '"received"' "$T/out" || fail "the CSV of a registry without a catalog lacks the code"
 expect_exit 0 "$ITAKU" contract versions
-expect_output "^labels +ja +- +v1  adds$"
+expect_output "^labels +ja +- +v2  adds$"
 expect_exit 0 "$ITAKU" contract upgrade
 git cat-file -e HEAD:labels/ja.v1.json || fail "contract upgrade did not add the catalog"
+git cat-file -e HEAD:labels/ja.v2.json || fail "contract upgrade did not add ja.v2.json"
 expect_exit 0 "$ITAKU" form render "$R1" --format md
 grep -qF 受領 "$T/out" || fail "after the upgrade the page does not show 受領"
 no_code "$T/out" received usb hand-delivery
 grep -q "labels catalog" "$T/err" && fail "the note stays after the upgrade"
 ok "a registry without labels/ renders codes with one note; contract upgrade adds the catalog and the labels show"
+
+# --- a registry made when only ja.v1.json was released ------------------------
+# (ja.v2.json taken out of a scratch copy's history, as if made then): v1's
+# words, the code where v2 added one (officer); contract upgrade publishes
+# v2 as a signed city change, verify accepts both, and 担当職員 shows
+# (a new registry whose genesis is made again, signed by the city with its
+# message, without ja.v2.json: as `itaku init` made it when v1 was released)
+"$ITAKU" init "$T/v1only" --contract C-2026-002 --title "v1" --city akiruno-city \
+    --name "あきる野市" --key "$T/city.key" --start 2026-12-01 --end 2027-03-31 >/dev/null
+cd "$T/v1only"
+labels=$(git ls-tree HEAD:labels | grep -F "	ja.v1.json" | git mktree)
+tree=$(git ls-tree HEAD | grep -v "	labels$" | { cat; printf '040000 tree %s\tlabels\n' "$labels"; } | git mktree)
+content=$(git ls-tree -r --name-only "$tree" | while read -r p; do
+    printf '%s %s\n' "$p" "$(git cat-file blob "$tree:$p" | sha256sum | cut -d' ' -f1)"
+done | LC_ALL=C sort | sha256sum | cut -d' ' -f1)
+root=$(git log -1 --format=%B | sed "s/^Itaku-Content-SHA256: .*/Itaku-Content-SHA256: $content/" |
+    git -c gpg.format=ssh -c user.signingkey="$T/city.key" commit-tree -S "$tree")
+git reset -q --hard "$root"
+git config itaku.genesis "$root"
+git config itaku.signingKey "$T/city.key"
+expect_exit 0 "$ITAKU" verify
+expect_exit 0 "$ITAKU" party add acme --role contractor --name "株式会社アクメ" --pubkey "$T/acme.key.pub"
+[ "$(git ls-tree -r --name-only HEAD labels)" = labels/ja.v1.json ] || fail "the scratch copy holds more than ja.v1.json"
+expect_exit 0 "$ITAKU" instruct report --to acme --due 2027-01-31 --text "月次報告"
+N1=$(cat "$T/out")
+expect_exit 0 "$ITAKU" form render "$N1" --format md
+has -F "| 担当者 | officer |" <"$T/out" || fail "a v1-only registry does not show the code officer: $(grep 担当者 "$T/out")"
+has -F 報告の求め <"$T/out" || fail "a v1-only registry lost v1's 報告の求め"
+grep -q "labels catalog" "$T/err" && fail "a v1-only registry got the no-catalog note"
+# a hosted copy with the pre-receive hook (hooks/pre-receive) takes it too
+expect_exit 0 "$ITAKU" server init "$T/v1hub" --city-key "$CITY_FPR" --genesis "$root"
+ITAKU_PARTY=akiruno-city git push -q "$T/v1hub" main:main 2>"$T/err" || fail "the hub refused the v1-only registry: $(cat "$T/err")"
+expect_exit 0 "$ITAKU" contract versions
+expect_output "^labels +ja +v1 +v2  adds$"
+expect_exit 0 "$ITAKU" contract upgrade
+expect_output "1 new"
+ITAKU_PARTY=akiruno-city git push -q "$T/v1hub" main:main 2>"$T/err" ||
+    fail "the hub's hook refused the upgrade bringing ja.v2.json: $(cat "$T/err")"
+[ "$(git -C "$T/v1hub" rev-parse main)" = "$(git rev-parse HEAD)" ] || fail "the hub did not take the upgrade"
+git diff --name-status HEAD~1 HEAD >"$T/diff"
+[ "$(cat "$T/diff")" = "$(printf 'A\tlabels/ja.v2.json')" ] || fail "contract upgrade changed more than adding ja.v2.json: $(cat "$T/diff")"
+git log -1 --format=%B | has "^Itaku-Action: contract-update" || fail "the upgrade is not a contract-update commit"
+expect_exit 0 "$ITAKU" verify
+expect_exit 0 "$ITAKU" form render "$N1" --format md
+has -F "| 担当者 | 担当職員 |" <"$T/out" || fail "after the upgrade the page does not show 担当職員"
+expect_exit 0 "$ITAKU" contract upgrade
+expect_exit 0 "$ITAKU" contract versions
+expect_output "^labels +ja +v2 +v2  -$"
+ok "a registry with ja.v1.json only shows officer where v2 says 担当職員; contract upgrade adds ja.v2.json alone (verify and the hub's hook accept it) and 担当職員 shows"
+cd "$T/city"
+expect_exit 0 "$ITAKU" form render "$R1" --format md
+has -F "| 担当者 | 管理責任者 |" <"$T/out" || fail "a new registry does not show 管理責任者 from the start"
+ok "a new registry shows 管理責任者 from the start"
 
 # --- status: when a form reached the city and the date it bears, in Japanese --
 cd "$T/acme"

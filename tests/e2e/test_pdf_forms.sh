@@ -24,7 +24,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 SCHEMAS=$SRC/registry-template/schemas
-LABELS=$SRC/registry-template/labels/ja.v1.json
+LABELS=$SRC/registry-template/labels/ja.v2.json
 C=$SRC/tests/schema-corpus
 setup_city_and_contractor
 at() { (cd "$T/$1" && shift && "$@"); }

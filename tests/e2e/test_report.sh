@@ -78,7 +78,7 @@ for s in "委託業務 情報セキュリティ遵守状況報告書" C-2026-001
     "作業開始前の管理体制届出（様式第1号）" "遵守事項の受諾" "再委託の事前承認"; do
     has index "$s"
 done
-# rule names, states and finding texts in the city's words (labels/ja.v1.json), never the codes
+# rule names, states and finding texts in the city's words (labels/ja.v2.json), never the codes
 for code in form1_before_work subcontract_acknowledged "(ok)" "(pending)" "(violated)" \
     "not yet received" "has not acknowledged" "approved"; do
     grep -qF -- "$code" "$T/index.txt" && fail "the report shows '$code' where a label exists"

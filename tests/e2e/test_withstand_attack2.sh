@@ -28,16 +28,16 @@ for f in sys.argv[1:]:
 PY
 }
 
-# publish_label LABEL: the city publishes labels/ja.v2.json, a copy of v1
+# publish_label LABEL: the city publishes labels/ja.v3.json, a copy of v2
 # whose label for the action party-add is LABEL (stock git; V3 allows it).
 publish_label() {
     python3 - "$1" <<'PY'
 import json, sys
-d = json.load(open("labels/ja.v1.json", encoding="utf-8"))
+d = json.load(open("labels/ja.v2.json", encoding="utf-8"))
 d["labels"]["commit"]["party-add"] = sys.argv[1]
-open("labels/ja.v2.json", "w", encoding="utf-8").write(json.dumps(d, ensure_ascii=False, indent=2) + "\n")
+open("labels/ja.v3.json", "w", encoding="utf-8").write(json.dumps(d, ensure_ascii=False, indent=2) + "\n")
 PY
-    forge . "Publish labels" "$T/city.key" akiruno-city officer contract-update labels/ja.v2.json
+    forge . "Publish labels" "$T/city.key" akiruno-city officer contract-update labels/ja.v3.json
 }
 
 setup_city_and_contractor
@@ -51,7 +51,7 @@ for hostile in $'登録\u009b2J\u009b32m✓' $'登録\u202eデルイ' $'登録\u
     expect_exit 0 "$ITAKU" verify
     expect_exit 0 "$ITAKU" log
     inert "$T/out" "$T/err"
-    grep -qF 'labels/ja.v2.json is not a usable labels catalog: a label too long or with control characters (commit/party-add)' "$T/err" ||
+    grep -qF 'labels/ja.v3.json is not a usable labels catalog: a label too long or with control characters (commit/party-add)' "$T/err" ||
         fail "log does not say which label is refused: $(cat "$T/err")"
     grep -qE 'party-add +[0-9a-f]{12}  Register contractor acme$' "$T/out" ||
         fail "log does not fall back to the code: $(cat "$T/out")"

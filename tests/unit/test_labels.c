@@ -25,7 +25,8 @@
 
 #define CITY "akiruno-city"
 #define V1 "labels/ja.v1.json"
-#define V2 "labels/ja.v2.json"
+#define V2 "labels/ja.v2.json" /* the newest this itaku carries */
+#define V3 "labels/ja.v3.json" /* a version after it */
 
 typedef struct {
     char *dir;
@@ -62,13 +63,13 @@ static int teardown(void **state)
     return 0;
 }
 
-/* HEAD's labels/ja.v1.json with from replaced by to. */
-static char *edited_v1(fixture *f, const char *from, const char *to)
+/* HEAD's file (V1 or V2) with from replaced by to. */
+static char *edited(fixture *f, const char *file, const char *from, const char *to)
 {
     git_tree *t = NULL;
     itk_buf data = ITK_BUF_INIT;
     assert_int_equal(itk_registry_head_tree(&t, f->reg), 0);
-    assert_int_equal(itk_tree_read(&data, f->repo, t, V1, 1 << 20), 0);
+    assert_int_equal(itk_tree_read(&data, f->repo, t, file, 1 << 20), 0);
     git_tree_free(t);
     assert_int_equal(itk_buf_put(&data, "", 1), 0);
     const char *at = strstr(data.ptr, from);
@@ -217,14 +218,21 @@ static void test_template_catalog_labels_every_code(void **state)
 {
     (void)state;
     itk_contract_file *b = NULL;
-    itk_labels *l = NULL;
+    itk_labels *l = NULL, *l1 = NULL;
     assert_int_equal(itk_contract_builtin(&b), 0);
-    for (const itk_contract_file *x = b; x->path; x++)
+    for (const itk_contract_file *x = b; x->path; x++) {
+        if (strcmp(x->path, V2) == 0) {
+            assert_int_equal(itk_json_check_canonical(x->data, x->size, V2), 0);
+            assert_int_equal(itk_labels_parse(&l, x->data, x->size, V2), 0);
+        }
         if (strcmp(x->path, V1) == 0) {
             assert_int_equal(itk_json_check_canonical(x->data, x->size, V1), 0);
-            assert_int_equal(itk_labels_parse(&l, x->data, x->size, V1), 0);
+            assert_int_equal(itk_labels_parse(&l1, x->data, x->size, V1), 0);
         }
+        assert_string_not_equal(x->path, V3);
+    }
     assert_non_null(l);
+    assert_non_null(l1);
     for (const itk_contract_file *x = b; x->path; x++) {
         if (strncmp(x->path, "schemas/", 8) != 0)
             continue;
@@ -247,6 +255,15 @@ static void test_template_catalog_labels_every_code(void **state)
     /* status's findings beside the obligations' rules */
     assert_non_null(itk_labels_get(l, "rule", "post_setters_named"));
     assert_non_null(itk_labels_get(l, "finding", "post_setters_unnamed"));
+    /* v1 is as released (registries made then hold it byte for byte): the
+     * words added since are in v2 only */
+    assert_string_equal(itk_labels_get(l, "principal", "manager"), "管理責任者");
+    assert_string_equal(itk_labels_get(l, "ref_field", "instruction_ref"), "指示");
+    assert_null(itk_labels_get(l1, "principal", "manager"));
+    assert_null(itk_labels_get(l1, "ref_field", "instruction_ref"));
+    assert_null(itk_labels_get(l1, "form1.subcontract_planned", "true"));
+    assert_string_equal(itk_labels_get(l1, "action", "received"), "受領");
+    itk_labels_free(l1);
     itk_labels_free(l);
     free(b);
 }
@@ -259,8 +276,9 @@ static void test_init_writes_the_catalog_and_the_reader_opens_it(void **state)
     itk_labels *l = NULL;
     assert_int_equal(itk_labels_open(&l, f->reg, NULL, "ja"), 0);
     assert_non_null(l);
-    assert_string_equal(itk_labels_file(l), V1);
+    assert_string_equal(itk_labels_file(l), V2);
     assert_string_equal(itk_labels_get(l, "medium", "usb"), "USBメモリ");
+    assert_string_equal(itk_labels_get(l, "principal", "manager"), "管理責任者");
     itk_labels_free(l);
     /* a language the registry has no catalog of: none, not an error */
     assert_int_equal(itk_labels_open(&l, f->reg, NULL, "en"), 0);
@@ -277,11 +295,33 @@ static void test_a_registry_without_a_catalog_has_none(void **state)
     git_oid tree, none;
     git_tree *t = NULL;
     th_tree_of(&tree, f->repo, "HEAD");
-    th_tree_put(&none, f->repo, &tree, V1, NULL, 0, 0);
+    th_tree_put(&none, f->repo, &tree, "labels", NULL, 0, 0);
     assert_int_equal(git_tree_lookup(&t, f->repo, &none), 0);
     itk_labels *l = (itk_labels *)1;
     assert_int_equal(itk_labels_open_tree(&l, f->repo, t, "ja"), 0);
     assert_null(l);
+    git_tree_free(t);
+}
+
+/* A registry made when only v1 was released (its tree without ja.v2.json):
+ * its words are v1's, a word v2 added is shown as its code. (How contract
+ * upgrade brings v2 to it and verify accepts both: e2e test_labels.sh.) */
+static void test_a_registry_with_v1_only_reads_v1(void **state)
+{
+    fixture *f = *state;
+    git_oid tree, old;
+    git_tree *t = NULL;
+    th_tree_of(&tree, f->repo, "HEAD");
+    th_tree_put(&old, f->repo, &tree, V2, NULL, 0, 0);
+    assert_int_equal(git_tree_lookup(&t, f->repo, &old), 0);
+    itk_labels *l = NULL;
+    assert_int_equal(itk_labels_open_tree(&l, f->repo, t, "ja"), 0);
+    assert_non_null(l);
+    assert_string_equal(itk_labels_file(l), V1);
+    assert_string_equal(itk_labels_get(l, "action", "received"), "受領");
+    assert_null(itk_labels_get(l, "principal", "manager"));
+    assert_string_equal(itk_label_or(l, "principal", "manager"), "manager");
+    itk_labels_free(l);
     git_tree_free(t);
 }
 
@@ -292,7 +332,7 @@ static void test_upgrade_publishes_a_new_label_version_and_acknowledgements_hold
     fixture *f = *state;
     git_oid id;
     assert_int_equal(itk_acknowledge(&id, f->reg, f->acme), 0);
-    char *v2 = edited_v1(f, "\"received\": \"受領\"", "\"received\": \"受け取り\"");
+    char *v3 = edited(f, V2, "\"received\": \"受領\"", "\"received\": \"受け取り\"");
     itk_contract_file *b = NULL;
     assert_int_equal(itk_contract_builtin(&b), 0);
     size_t n = 0;
@@ -300,14 +340,14 @@ static void test_upgrade_publishes_a_new_label_version_and_acknowledgements_hold
         n++;
     itk_contract_file *newer = calloc(n + 2, sizeof(*newer));
     memcpy(newer, b, n * sizeof(*b));
-    newer[n] = (itk_contract_file){V2, v2, strlen(v2)};
+    newer[n] = (itk_contract_file){V3, v3, strlen(v3)};
     itk_contract_version *v = NULL;
     size_t nv = 0, added = 0, found = 0;
     assert_int_equal(itk_contract_versions(&v, &nv, f->reg, newer), 0);
     for (size_t i = 0; i < nv; i++)
         if (strcmp(v[i].kind, "labels") == 0 && strcmp(v[i].name, "ja") == 0) {
-            assert_int_equal(v[i].held, 1);
-            assert_int_equal(v[i].carried, 2);
+            assert_int_equal(v[i].held, 2);
+            assert_int_equal(v[i].carried, 3);
             assert_int_equal(v[i].missing, 1);
             found = 1;
         }
@@ -325,12 +365,12 @@ static void test_upgrade_publishes_a_new_label_version_and_acknowledgements_hold
     th_expect_clean(f->reg, NULL);
     itk_labels *l = NULL;
     assert_int_equal(itk_labels_open(&l, f->reg, NULL, "ja"), 0);
-    assert_string_equal(itk_labels_file(l), V2);
+    assert_string_equal(itk_labels_file(l), V3);
     assert_string_equal(itk_labels_get(l, "action", "received"), "受け取り");
     itk_labels_free(l);
-    /* the version before the upgrade still reads v1 */
+    /* the version before the upgrade still reads v2 */
     assert_int_equal(itk_labels_open(&l, f->reg, "HEAD~1", "ja"), 0);
-    assert_string_equal(itk_labels_file(l), V1);
+    assert_string_equal(itk_labels_file(l), V2);
     itk_labels_free(l);
     /* acme's acknowledgement (made before) still counts */
     itk_status *st = NULL;
@@ -349,7 +389,7 @@ static void test_upgrade_publishes_a_new_label_version_and_acknowledgements_hold
     itk_status_free(st);
     free(newer);
     free(b);
-    free(v2);
+    free(v3);
 }
 
 /* verify: labels/ is the city's (V3) and append-only (V4), like schemas/ */
@@ -358,15 +398,15 @@ static void test_v3_refuses_a_contractor_writing_labels(void **state)
     fixture *f = *state;
     git_oid head, c;
     assert_int_equal(git_reference_name_to_id(&head, f->repo, "HEAD"), 0);
-    char *v2 = edited_v1(f, "受領", "受け取り");
-    th_commit_file(&c, f->repo, f->acme, "acme", "manager", "contract-update", &head, V2, v2,
-                   strlen(v2));
+    char *v3 = edited(f, V2, "受領", "受け取り");
+    th_commit_file(&c, f->repo, f->acme, "acme", "manager", "contract-update", &head, V3, v3,
+                   strlen(v3));
     th_expect_rule(f->reg, th_hex(&c), "V3", &c);
     /* the twin: the city writing the same file */
-    th_commit_file(&c, f->repo, f->city, CITY, "officer", "contract-update", &head, V2, v2,
-                   strlen(v2));
+    th_commit_file(&c, f->repo, f->city, CITY, "officer", "contract-update", &head, V3, v3,
+                   strlen(v3));
     th_expect_clean(f->reg, th_hex(&c));
-    free(v2);
+    free(v3);
 }
 
 static void test_v4_refuses_the_city_editing_labels_in_place(void **state)
@@ -374,11 +414,14 @@ static void test_v4_refuses_the_city_editing_labels_in_place(void **state)
     fixture *f = *state;
     git_oid head, c;
     assert_int_equal(git_reference_name_to_id(&head, f->repo, "HEAD"), 0);
-    char *v1 = edited_v1(f, "受領", "受け取り");
-    th_commit_file(&c, f->repo, f->city, CITY, "officer", "contract-update", &head, V1, v1,
-                   strlen(v1));
-    th_expect_rule(f->reg, th_hex(&c), "V4", &c);
-    free(v1);
+    const char *files[] = {V1, V2};
+    for (size_t i = 0; i < 2; i++) {
+        char *in_place = edited(f, files[i], "受領", "受け取り");
+        th_commit_file(&c, f->repo, f->city, CITY, "officer", "contract-update", &head, files[i],
+                       in_place, strlen(in_place));
+        th_expect_rule(f->reg, th_hex(&c), "V4", &c);
+        free(in_place);
+    }
 }
 
 /* labels are published by contract-update, not slipped into a submission */
@@ -387,10 +430,10 @@ static void test_v10_refuses_labels_in_a_submission(void **state)
     fixture *f = *state;
     git_oid head, c;
     assert_int_equal(git_reference_name_to_id(&head, f->repo, "HEAD"), 0);
-    char *v2 = edited_v1(f, "受領", "受け取り");
-    th_commit_file(&c, f->repo, f->city, CITY, "officer", "party-add", &head, V2, v2, strlen(v2));
+    char *v3 = edited(f, V2, "受領", "受け取り");
+    th_commit_file(&c, f->repo, f->city, CITY, "officer", "party-add", &head, V3, v3, strlen(v3));
     th_expect_rule(f->reg, th_hex(&c), "V10", &c);
-    free(v2);
+    free(v3);
 }
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -404,6 +447,7 @@ int main(void)
         cmocka_unit_test(test_template_catalog_labels_every_code),
         T(test_init_writes_the_catalog_and_the_reader_opens_it),
         T(test_a_registry_without_a_catalog_has_none),
+        T(test_a_registry_with_v1_only_reads_v1),
         T(test_upgrade_publishes_a_new_label_version_and_acknowledgements_hold),
         T(test_v3_refuses_a_contractor_writing_labels),
         T(test_v4_refuses_the_city_editing_labels_in_place),

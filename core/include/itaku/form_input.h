@@ -68,6 +68,11 @@ int itk_form_input_read_as(json_t **body, itk_buf *notes, const char *data, size
  * then refuses it). Never fails. */
 int itk_instruction_ref_input(char *out, size_t outsz, const char *typed, const char *issuer);
 
+/* The forms itk_instruction_ref_input reads, in words for a refusal
+ * (translated, static): "<party>/n-000005, or n-000005, n-5 or 5 …". The
+ * help texts of the commands taking an instruction say the same. */
+const char *itk_instruction_ref_forms(void);
+
 /* A choice typed by a person for field (a top-level field of type with an
  * enum, e.g. request.kind, instruction.kind): out gets the enum's code it
  * names, as itk_form_body_normalise maps one (the code itself, or its label
