@@ -141,16 +141,20 @@ const char *itk_time_shown(char out[ITK_TIME_SHOWN], const char *iso, int offset
         out[n] = '\0';
         return out;
     }
-    if (f.offset != offset_minutes) {
-        /* the same instant on the contract's clock */
-        long long t = days_from_civil(f.y, f.mo, f.d) * 86400 + f.h * 3600LL + f.mi * 60LL +
-                      (f.s > 59 ? 59 : f.s) - f.offset * 60LL + offset_minutes * 60LL;
-        long long day = (t >= 0 ? t : t - 86399) / 86400, sec = t - day * 86400;
-        civil_from_days(day, &f.y, &f.mo, &f.d);
-        f.h = (int)(sec / 3600);
-        f.mi = (int)(sec / 60 % 60);
-        f.s = (int)(sec % 60);
+    /* the instant on the contract's clock (a leap second, :60, is the next
+     * minute's 00, as itk_time_parse reads it) */
+    long long t = days_from_civil(f.y, f.mo, f.d) * 86400 + f.h * 3600LL + f.mi * 60LL + f.s -
+                  f.offset * 60LL + offset_minutes * 60LL;
+    long long day = (t >= 0 ? t : t - 86399) / 86400, sec = t - day * 86400;
+    civil_from_days(day, &f.y, &f.mo, &f.d);
+    if (f.y < 0 || f.y > 9999) {
+        /* beyond the four-digit years: as it is stored */
+        snprintf(out, ITK_TIME_SHOWN, "%.*s", ITK_TIME_SHOWN - 1, iso);
+        return out;
     }
+    f.h = (int)(sec / 3600);
+    f.mi = (int)(sec / 60 % 60);
+    f.s = (int)(sec % 60);
     if (f.h == 23 && f.mi == 59 && f.s == 59)
         snprintf(out, ITK_TIME_SHOWN, "%04d-%02d-%02d", f.y, f.mo, f.d);
     else
