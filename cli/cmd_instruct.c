@@ -1,6 +1,7 @@
 /* itaku instruct: an instruction to a descendant, with a due date;
  * itaku instructions: what is open for us and for our descendants. */
 #include "cli.h"
+#include "itaku/dates.h"
 #include "i18n.h"
 #include "json_out.h"
 #include "itaku/form_input.h"
@@ -175,8 +176,11 @@ static int list(int argc, char **argv)
     json_t *out = json ? json_array() : NULL;
     itk_labels *labels = json ? NULL : cli_labels(reg);
     if (!json)
-        cli_heading(6, 22, _("INSTRUCTION"), 14, _("FROM"), 18, _("TO"), 18, _("KIND"), 26,
+        cli_heading(6, 22, _("INSTRUCTION"), 14, _("FROM"), 18, _("TO"), 18, _("KIND"), 18,
                     _("DUE"), 0, _("ANSWER"));
+    int offset = 540;
+    if (itk_registry_offset(&offset, reg) < 0)
+        itk_error_clear();
     int first = 1;
     for (size_t i = 0; i < n; i++) {
         if (!all && (l[i].answer[0] || l[i].withdrawn))
@@ -192,7 +196,8 @@ static int list(int argc, char **argv)
             printf("%-22s %-14s %-18s ", cli_safe(l[i].name), cli_safe(l[i].from),
                    cli_safe(l[i].to));
             cli_pad(itk_label_or(labels, "instruction.kind", l[i].kind), 18);
-            printf(" %-26s %s\n", cli_safe(l[i].due),
+            char due[ITK_TIME_SHOWN];
+            printf(" %-18s %s\n", cli_safe(itk_time_shown(due, l[i].due, offset)),
                    l[i].answer[0]   ? cli_safe(l[i].answer)
                    : l[i].withdrawn ? _("(withdrawn)")
                                     : _("(open)"));

@@ -2,6 +2,7 @@
  * and the record that proves it. Exit 0: nothing overdue or violated; 1:
  * something is; 2: error. */
 #include "cli.h"
+#include "itaku/dates.h"
 #include "itaku/contract_settings.h"
 #include "i18n.h"
 #include "json_out.h"
@@ -86,14 +87,10 @@ static int print_json(const itk_status *st, const char *at, int problems)
                                     itk_status_failed(st), "findings", findings));
 }
 
-/* "2098-06-01T00:00:00+09:00" → "2098-06-01 00:00" (times are in the
- * contract's zone already). */
-static const char *short_time(char out[20], const char *iso)
+/* A time as the other views show it (itk_time_shown); none: "-". */
+static const char *short_time(char out[ITK_TIME_SHOWN], const char *iso, int offset)
 {
-    if (strlen(iso) < 16)
-        return iso[0] ? iso : "-";
-    snprintf(out, 20, "%.10s %.5s", iso, iso + 11);
-    return out;
+    return iso[0] ? itk_time_shown(out, iso, offset) : "-";
 }
 
 /* The contacts of the contract settings in force (contract amend) that
@@ -124,15 +121,16 @@ static void print_contacts(const json_t *contacts, const char *party, int ind, c
 }
 
 static void print_table(const itk_status *st, const char *at, const itk_labels *l, int problems,
-                        const json_t *contacts)
+                        const json_t *contacts, int offset)
 {
+    char shown[ITK_TIME_SHOWN];
     int color = cli_color(1);
     size_t counts[4] = {0};
     for (size_t i = 0; i < itk_status_count(st); i++)
         counts[itk_status_get(st, i)->state]++;
-    printf(_("Obligations as of %s: %zu overdue, %zu violated, %zu pending, %zu ok\n"), at,
-           counts[ITK_STATE_OVERDUE], counts[ITK_STATE_VIOLATED], counts[ITK_STATE_PENDING],
-           counts[ITK_STATE_OK]);
+    printf(_("Obligations as of %s: %zu overdue, %zu violated, %zu pending, %zu ok\n"),
+           itk_time_shown(shown, at, offset), counts[ITK_STATE_OVERDUE], counts[ITK_STATE_VIOLATED],
+           counts[ITK_STATE_PENDING], counts[ITK_STATE_OK]);
     size_t next = 0;
     for (size_t p = 0; p < itk_status_party_count(st); p++) {
         int depth;
@@ -187,19 +185,19 @@ static void print_table(const itk_status *st, const char *at, const itk_labels *
             cli_pad(f->section, 9);
             cli_pad(itk_label_or(l, "rule", f->rule), l ? 42 : 35);
             cli_pad(f->record[0] ? f->record : "-", 22);
-            char t1[20], t2[20];
-            cli_pad(short_time(t1, f->due), 18);
+            char t1[ITK_TIME_SHOWN], t2[ITK_TIME_SHOWN];
+            cli_pad(short_time(t1, f->due, offset), 18);
             const char *detail = detail_of(f, l);
             printf("%s", cli_safe(detail));
             if (f->received[0] && l)
                 printf("（%s %s、%s %s）", itk_label_or(l, "column", "received"),
-                       short_time(t1, f->received), itk_label_or(l, "column", "claimed"),
-                       short_time(t2, f->claimed));
+                       short_time(t1, f->received, offset), itk_label_or(l, "column", "claimed"),
+                       short_time(t2, f->claimed, offset));
             else if (f->received[0]) {
                 if (detail[0])
                     putchar(' ');
-                printf(_("(received %s, dated %s)"), short_time(t1, f->received),
-                       short_time(t2, f->claimed));
+                printf(_("(received %s, dated %s)"), short_time(t1, f->received, offset),
+                       short_time(t2, f->claimed, offset));
             }
             putchar('\n');
         }
@@ -259,7 +257,10 @@ int cmd_status(int argc, char **argv)
         if (itk_registry_head_tree(&tree, reg) < 0 ||
             itk_contract_settings(&settings, reg, tree) < 0)
             itk_error_clear();
-        print_table(st, at, l, problems, json_object_get(settings, "contacts"));
+        int offset = 540;
+        if (itk_registry_offset(&offset, reg) < 0)
+            itk_error_clear();
+        print_table(st, at, l, problems, json_object_get(settings, "contacts"), offset);
         json_decref(settings);
         git_tree_free(tree);
     }

@@ -3,6 +3,7 @@
  * with a later due date); 1: something is overdue or violated, or a request
  * waits for this party; 2: cannot run. */
 #include "cli.h"
+#include "itaku/dates.h"
 #include "i18n.h"
 #include "json_out.h"
 #include "itaku/commit.h"
@@ -52,20 +53,14 @@ static const char *kind_words(const char *kind)
     return kind;
 }
 
-/* A due time as an officer reads it (the times are in the contract's zone
- * already): "2098-07-31T23:59:59+09:00" (the end of that day) →
- * "2098-07-31"; another time → "2098-06-01 00:00"; none → "(no due date)". */
-static const char *due_words(char out[20], const char *iso)
+/* A due time as an officer reads it, as the other views show times
+ * (itk_time_shown: the end of a day as the date alone); none: "(no due
+ * date)". */
+static const char *due_words(char out[ITK_TIME_SHOWN], const char *iso, int offset)
 {
     if (!iso[0])
         return _("(no due date)");
-    if (strlen(iso) < 19 || iso[10] != 'T')
-        return iso;
-    if (strncmp(iso + 11, "23:59:59", 8) == 0)
-        snprintf(out, 20, "%.10s", iso);
-    else
-        snprintf(out, 20, "%.10s %.5s", iso, iso + 11);
-    return out;
+    return itk_time_shown(out, iso, offset);
 }
 
 static int widest(int w, const char *s)
@@ -118,6 +113,10 @@ int cmd_todo(int argc, char **argv)
     char now[32] = "";
     if (!at && itk_registry_now(now, reg) < 0)
         itk_error_clear();
+    char at_shown[ITK_TIME_SHOWN];
+    int at_offset = 540;
+    if (!json && at && itk_registry_offset(&at_offset, reg) < 0)
+        itk_error_clear();
     if (json) {
         json_t *items = json_array();
         for (size_t i = 0; i < n; i++)
@@ -133,22 +132,26 @@ int cmd_todo(int argc, char **argv)
         if (cli_json_print(doc) != EXIT_OK)
             goto done;
     } else if (!n)
-        printf(at ? _("Nothing to do for %s as of %s.\n") : _("Nothing to do for %s.\n"), me, at);
+        printf(at ? _("Nothing to do for %s as of %s.\n") : _("Nothing to do for %s.\n"), me,
+               at ? itk_time_shown(at_shown, at, at_offset) : "");
     else {
         /* the states in the city's words, as status shows them */
         itk_labels *lab = cli_labels(reg);
         printf(at ? _("To do for %s as of %s, most urgent first:\n")
                   : _("To do for %s, most urgent first:\n"),
-               me, at);
+               me, at ? itk_time_shown(at_shown, at, at_offset) : "");
         /* columns as wide as their widest cell, in terminal columns
          * (Japanese takes two each) */
         int wn = snprintf(NULL, 0, "%zu", n), ws = 0, wk = 0, wp = 0, wd = 0, wj = 0;
-        char t[20];
+        char t[ITK_TIME_SHOWN];
+        int offset = 540;
+        if (itk_registry_offset(&offset, reg) < 0)
+            itk_error_clear();
         for (size_t i = 0; i < n; i++) {
             ws = widest(ws, itk_label_or(lab, "state", l[i].state));
             wk = widest(wk, kind_words(l[i].kind));
             wp = widest(wp, l[i].party);
-            wd = widest(wd, due_words(t, l[i].due));
+            wd = widest(wd, due_words(t, l[i].due, offset));
             wj = widest(wj, l[i].subject[0] ? l[i].subject : "-");
         }
         for (size_t i = 0; i < n; i++) {
@@ -158,7 +161,7 @@ int cmd_todo(int argc, char **argv)
             cli_pad(itk_label_or(lab, "state", l[i].state), ws + 1);
             cli_pad(kind_words(l[i].kind), wk + 1);
             cli_pad(l[i].party, wp + 1);
-            cli_pad(due_words(t, l[i].due), wd + 1);
+            cli_pad(due_words(t, l[i].due, offset), wd + 1);
             cli_pad(l[i].subject[0] ? l[i].subject : "-", wj + 1);
             printf("%s\n", cli_safe(l[i].detail_ja[0] ? l[i].detail_ja : l[i].detail));
         }

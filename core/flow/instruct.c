@@ -46,12 +46,15 @@ static int due_time(char due[40], const char *given, int offset, const char *now
                              "the due date '%.40s' is not a date like 2027-01-31 or a time like "
                              "2027-01-31T17:00:00+09:00",
                              given);
-    if (!backdated && itk_time_parse(&n, now, 0, ITK_TIME_NO_DAY) == 0 && d < n)
+    if (!backdated && itk_time_parse(&n, now, 0, ITK_TIME_NO_DAY) == 0 && d < n) {
+        char due_shown[ITK_TIME_SHOWN], now_shown[ITK_TIME_SHOWN];
         return itk_error_set(ITK_EINVALID,
                              "the due date %s is already past (now is %s): it would be overdue "
                              "the moment it is written; give a later one, or say it is meant "
                              "with --backdated (and --reason TEXT)",
-                             due, now);
+                             itk_time_shown(due_shown, due, offset),
+                             itk_time_shown(now_shown, now, offset));
+    }
     return 0;
 }
 

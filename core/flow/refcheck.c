@@ -816,11 +816,15 @@ static void future_note(itk_buf *note, itk_registry *reg, const json_t *body)
     }
     if (note->size)
         itk_buf_putc(note, '\n');
+    int offset = 540;
+    char at_shown[ITK_TIME_SHOWN], now_shown[ITK_TIME_SHOWN];
+    if (itk_registry_offset(&offset, reg))
+        itk_error_clear();
     itk_buf_printf(note,
                    itk__("The time it happened (occurred_at), %s, is later than now (%s). If the "
                          "time is mistyped, record the entry again with the right time and "
                          "--supersedes naming this one."),
-                   at, now);
+                   itk_time_shown(at_shown, at, offset), itk_time_shown(now_shown, now, offset));
 }
 
 int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const char *party,
@@ -863,8 +867,11 @@ int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const c
                    "already recorded, and nothing more is needed.");
         const char *action = json_string_value(json_object_get(body, "action"));
         const char *item = json_string_value(json_object_get(body, "item_id"));
-        const char *at = json_string_value(json_object_get(body, "occurred_at"));
-        char id[128];
+        char at[ITK_TIME_SHOWN], id[128];
+        int offset = 540;
+        if (itk_registry_offset(&offset, reg))
+            itk_error_clear();
+        itk_time_shown(at, json_string_value(json_object_get(body, "occurred_at")), offset);
         entry_id(id, sizeof(id), reg, tree, party, twin);
         if (id[0])
             rc = itk_error_set(ITK_EEXISTS, named, party, id,

@@ -152,16 +152,27 @@ static int translated(const char *msgid)
 }
 
 /* The field at path as a note about msgid names it: on a translated screen
- * the schema's title (the paper form's term) with the path in parentheses,
- * "区分（action）"; else (or without a title) the path. */
+ * the schema's title (the paper form's term), with the row's number when
+ * path ends in one, "区分", "状況（2 行目）"; else (or without a title) the
+ * path. The key is what a program reads; a person reads the form's words. */
 static const char *field_shown(char *out, size_t cap, const json_t *ps, const char *path,
                                const char *msgid)
 {
     const char *title = json_string_value(json_object_get(ps, "title"));
-    if (title && *title && translated(msgid))
-        snprintf(out, cap, "%s（%s）", title, path);
-    else
+    size_t n = strlen(path);
+    if (!title || !*title || !translated(msgid)) {
         snprintf(out, cap, "%s", path);
+        return out;
+    }
+    const char *open = n && path[n - 1] == ']' ? strrchr(path, '[') : NULL;
+    const char *dot = strrchr(path, '.');
+    if (open && (!dot || dot < open)) {
+        /* "attendees[1]": the row of the list whose title is given */
+        char row[64];
+        snprintf(row, sizeof(row), itk__(" (row %zu)"), (size_t)strtoul(open + 1, NULL, 10) + 1);
+        snprintf(out, cap, "%s%s", title, row);
+    } else
+        snprintf(out, cap, "%s", title);
     return out;
 }
 
@@ -176,16 +187,16 @@ static json_t *choice(nctx *c, const json_t *ps, const char *key, json_t *v, con
     if (!code)
         return NULL;
     if (c->notes) {
-        char fname[320], shown[320];
+        char fname[320];
         const char *label = translated(CHOICE_NOTE) && c->labels
                                 ? itk_labels_field(c->labels, c->type, key, code)
                                 : NULL;
-        if (label)
-            snprintf(shown, sizeof(shown), "%s（%s）", label, code);
-        else
-            snprintf(shown, sizeof(shown), "%s", code);
-        itk_buf_printf(c->notes, itk__(CHOICE_NOTE),
-                       field_shown(fname, sizeof(fname), ps, path, CHOICE_NOTE), typed, shown);
+        /* the choice by the form's word on a translated screen; typed as
+         * that word exactly, nothing needs saying */
+        if (!label || strcmp(label, typed) != 0)
+            itk_buf_printf(c->notes, itk__(CHOICE_NOTE),
+                           field_shown(fname, sizeof(fname), ps, path, CHOICE_NOTE), typed,
+                           label ? label : code);
     }
     return json_string(code);
 }
@@ -272,7 +283,9 @@ static void field(nctx *c, json_t *parent, const char *key, json_t *v, const jso
     int alone = 0;
     const char *typed = json_string_value(v);
     if (itk_datetime_input(out, &alone, typed, c->offset, mode) < 0) {
-        itk_buf_printf(&c->errors, "%s: %s\n", path, itk_error_last());
+        char fname[320];
+        itk_buf_printf(&c->errors, "%s: %s\n",
+                       field_shown(fname, sizeof(fname), ps, path, " (row %zu)"), itk_error_last());
         return;
     }
     if (alone && mode != ITK_DATE_DAY && c->notes) {
@@ -342,15 +355,18 @@ static int is_untouched(const nctx *c, const json_t *inst, const json_t *schema)
     return untouched(c, inst, schema, &blank, 0) && blank > 0;
 }
 
-/* "対象期間 (period)": the field as the paper form names it (the schema's
- * title), with where it is in the file; the path alone without a title. */
-static void field_name(char *out, size_t outsz, const json_t *ps, const char *path)
+/* A field a note about a form left as the template wrote it names: on a
+ * translated screen as field_shown does (the form's words alone); in
+ * English the schema's title with the path, "対象期間 (period)", the words
+ * of the Japanese paper form beside the key. */
+static const char *field_name(char *out, size_t outsz, const json_t *ps, const char *path,
+                              const char *msgid)
 {
     const char *title = json_string_value(json_object_get(ps, "title"));
-    if (title && *title)
-        snprintf(out, outsz, itk__("%s (%s)"), title, path);
-    else
-        snprintf(out, outsz, "%s", path);
+    if (translated(msgid) || !title || !*title)
+        return field_shown(out, outsz, ps, path, msgid);
+    snprintf(out, outsz, itk__("%s (%s)"), title, path);
+    return out;
 }
 
 /* An optional field left as the template wrote it (issue 16, point 1): an
@@ -365,9 +381,8 @@ static int drop_untouched(nctx *c, json_t *parent, const char *key, json_t *v, c
         return 0;
     if (is_untouched(c, v, ps)) {
         if (c->notes) {
-            field_name(name, sizeof(name), ps, path);
-            itk_buf_printf(c->notes,
-                           itk__("%s: left empty as in the template: taken as not given\n"), name);
+            const char *msg = ITK_N_("%s: left empty as in the template: taken as not given\n");
+            itk_buf_printf(c->notes, itk__(msg), field_name(name, sizeof(name), ps, path, msg));
         }
         json_object_del(parent, key);
         return 1;
@@ -387,11 +402,10 @@ static int drop_untouched(nctx *c, json_t *parent, const char *key, json_t *v, c
         }
         if (c->notes) {
             char row[600];
+            const char *msg =
+                ITK_N_("%s: a row left empty as in the template: taken as not given\n");
             snprintf(row, sizeof(row), "%s[%zu]", path, i);
-            field_name(name, sizeof(name), ps, row);
-            itk_buf_printf(c->notes,
-                           itk__("%s: a row left empty as in the template: taken as not given\n"),
-                           name);
+            itk_buf_printf(c->notes, itk__(msg), field_name(name, sizeof(name), ps, row, msg));
         }
         json_array_remove(v, at);
     }
@@ -448,9 +462,11 @@ static void walk(nctx *c, json_t *inst, const json_t *schema, const char *path, 
             continue;
         snprintf(sub, sizeof(sub), "%s%s%s", path, *path ? "." : "", key);
         if (json_is_string(v) && json_string_length(v) == 0 && !required) {
+            const char *msg = ITK_N_("%s: left \"\" as in the template: taken as not given\n");
+            char fname[320];
             if (c->notes)
-                itk_buf_printf(
-                    c->notes, itk__("%s: left \"\" as in the template: taken as not given\n"), sub);
+                itk_buf_printf(c->notes, itk__(msg),
+                               field_shown(fname, sizeof(fname), ps, sub, msg));
             json_object_del(inst, key);
             continue;
         }
@@ -540,4 +556,47 @@ int itk_form_choice(char *out, size_t outsz, const char *type, const char *field
     itk_labels_free(c.labels);
     json_decref(schema);
     return 0;
+}
+
+void itk_form_field_words(char *out, size_t outsz, const char *type, const char *path)
+{
+    json_t *schema = NULL;
+    char name[64];
+    snprintf(out, outsz, "%s", path ? path : "");
+    if (!type || !path || itk_form_input_schema(&schema, name, NULL, type)) {
+        itk_error_clear();
+        return;
+    }
+    nctx c = {schema, NULL, ITK_BUF_INIT, 0, "", NULL, 0, NULL};
+    itk_buf words = ITK_BUF_INIT;
+    const json_t *s = schema;
+    const char *p = path;
+    int ok = 1;
+    while (ok && *p) {
+        size_t n = strcspn(p, ".[");
+        char key[128];
+        snprintf(key, sizeof(key), "%.*s", (int)(n < 127 ? n : 127), p);
+        const json_t *ps = resolve(&c, json_object_get(json_object_get(s, "properties"), key));
+        const char *title = json_string_value(json_object_get(ps, "title"));
+        ok = ps != NULL;
+        if (ok && ((words.size && itk_buf_puts(&words, "の")) ||
+                   itk_buf_puts(&words, title && *title ? title : key)))
+            ok = 0;
+        p += n;
+        while (ok && *p == '[') { /* a row, or every row: the items' schema */
+            p += strcspn(p, "]");
+            if (*p)
+                p++;
+            ps = resolve(&c, json_object_get(ps, "items"));
+            ok = ps != NULL;
+        }
+        if (*p == '.')
+            p++;
+        s = ps;
+    }
+    if (ok && words.ptr)
+        snprintf(out, outsz, "%s", words.ptr);
+    itk_buf_dispose(&words);
+    json_decref(schema);
+    itk_error_clear();
 }

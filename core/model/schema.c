@@ -5,6 +5,7 @@
 #include "itaku/errors.h"
 #include "alloc.h"
 #include "itaku/json.h"
+#include "itaku/labels.h"
 #include "itaku/textsafe.h"
 #include "template.h"
 #include "intl.h"
@@ -530,12 +531,16 @@ typedef struct {
     itk_buf *errors;
     const char *label;
     const json_t *defs;
-    itk_buf path; /* field path of the value being checked, "workers[0].name" */
+    itk_buf path;  /* field path of the value being checked, "workers[0].name" */
+    itk_buf names; /* the same by the form's words, "作業従事者（1 行目）の氏名" */
     int problems;
-    int rc;            /* ITK_ENOMEM or a broken-schema error: stop everything */
-    itk_schema *cache; /* where compiled patterns are kept */
-    const char *title; /* the schema's title of the field checked (NULL: none) */
-    char shown[512];   /* field_of's text */
+    int rc;             /* ITK_ENOMEM or a broken-schema error: stop everything */
+    itk_schema *cache;  /* where compiled patterns are kept */
+    const char *title;  /* the schema's title of the field checked (NULL: none) */
+    const char *type;   /* the record type, naming the labels' domains */
+    itk_labels *labels; /* the built-in catalog, opened at the first choice refused */
+    int labels_tried;
+    char shown[512]; /* field_of's text */
 } vctx;
 
 static void validate_node(vctx *v, const json_t *s, const json_t *inst, int depth);
@@ -556,15 +561,17 @@ static int translated_screen(void)
 }
 
 /* The field a problem is about: its path in the body, or the body itself;
- * on a translated screen its title with the path in parentheses for the
- * expert, "提出日（submitted_on）". */
+ * on a translated screen the paper form's words for it, each field by its
+ * schema's title (its key where it has none) and a row by its number,
+ * "提出日", "作業従事者（1 行目）の氏名": the key is what a program reads, the
+ * title is what the form and its template say (issue 16). */
 static const char *field_of(vctx *v)
 {
     if (!v->path.size)
         return itk__("the body");
-    if (!v->title || !*v->title || !translated_screen())
+    if (!translated_screen() || !v->names.size)
         return v->path.ptr;
-    snprintf(v->shown, sizeof(v->shown), "%.200s（%.280s）", v->title, v->path.ptr);
+    snprintf(v->shown, sizeof(v->shown), "%s", v->names.ptr);
     return v->shown;
 }
 
@@ -630,30 +637,55 @@ static void show_value(char *out, size_t cap, const json_t *val)
     free(d);
 }
 
-/* Path helpers: push appends ".key" or "[i]", pop restores the length. */
-static size_t path_push_key(vctx *v, const char *key)
+/* Path helpers: push appends ".key" or "[i]" (and to names the field's
+ * title, its key without one, or the row's number), pop restores both. The
+ * two lengths are kept in one number: the path's in the low 32 bits. */
+typedef unsigned long long pathmark;
+
+static size_t names_push(vctx *v, const char *seg, int row)
 {
-    size_t keep = v->path.size;
+    size_t keep = v->names.size;
+    if (keep >= 400) /* deep enough to say which: the rest stays unsaid */
+        return keep;
+    /* TRANSLATORS: between a group of fields and a field inside it, both as
+     * the paper form calls them: "受注者" + "の" + "名称" */
+    if ((keep && !row && itk_buf_puts(&v->names, itk__(" › "))) || itk_buf_puts(&v->names, seg))
+        fail_op(v, ITK_ENOMEM);
+    return keep;
+}
+
+static pathmark path_push_key(vctx *v, const char *key, const char *title)
+{
+    size_t keep = v->path.size, nkeep;
     char shown[128];
     show_string(shown, sizeof(shown), key, strlen(key));
     if (itk_buf_printf(&v->path, "%s%s", keep ? "." : "", shown))
         fail_op(v, ITK_ENOMEM);
-    return keep;
+    nkeep = names_push(v, title && *title ? title : shown, 0);
+    return keep | ((pathmark)nkeep << 32);
 }
 
-static size_t path_push_index(vctx *v, size_t i)
+static pathmark path_push_index(vctx *v, size_t i)
 {
-    size_t keep = v->path.size;
+    size_t keep = v->path.size, nkeep;
+    char row[64];
     if (itk_buf_printf(&v->path, "[%zu]", i))
         fail_op(v, ITK_ENOMEM);
-    return keep;
+    /* TRANSLATORS: the row of a list of fields, counted from 1 */
+    snprintf(row, sizeof(row), itk__(" (row %zu)"), i + 1);
+    nkeep = names_push(v, row, 1);
+    return keep | ((pathmark)nkeep << 32);
 }
 
-static void path_pop(vctx *v, size_t keep)
+static void path_pop(vctx *v, pathmark mark)
 {
+    size_t nkeep = (size_t)(mark >> 32), keep = (size_t)(mark & 0xFFFFFFFFu);
     v->path.size = keep;
     if (v->path.ptr)
         v->path.ptr[keep] = '\0';
+    v->names.size = nkeep;
+    if (v->names.ptr)
+        v->names.ptr[nkeep] = '\0';
 }
 
 static const char *type_words(const char *type)
@@ -719,6 +751,28 @@ static int check_type(vctx *v, const json_t *type, const json_t *inst)
     return -1;
 }
 
+/* The label of a choice of the field checked (domain "<type>.<key>", then
+ * "<key>"), on a translated screen; NULL: none (the code is shown). */
+static const char *choice_label(vctx *v, const char *code)
+{
+    if (!code || !translated_screen())
+        return NULL;
+    if (!v->labels_tried) {
+        v->labels_tried = 1;
+        if (itk_labels_builtin(&v->labels, "ja"))
+            itk_error_clear();
+    }
+    /* the field's key: the path's last name, its row numbers aside */
+    char key[128];
+    const char *p = v->path.ptr ? v->path.ptr : "", *dot = strrchr(p, '.');
+    snprintf(key, sizeof(key), "%s", dot ? dot + 1 : p);
+    key[strcspn(key, "[")] = '\0';
+    return itk_labels_field(v->labels, v->type, key, code);
+}
+
+/* A value not among the choices: the choices listed as the paper form
+ * words them (their labels) on a translated screen, as codes otherwise;
+ * either is accepted where a person types it (itaku/form_input.h). */
 static void check_enum(vctx *v, const json_t *en, const json_t *inst)
 {
     size_t i;
@@ -731,14 +785,18 @@ static void check_enum(vctx *v, const json_t *en, const json_t *inst)
     char list[700] = "";
     json_array_foreach(en, i, opt)
     {
-        char one[80];
+        char one[200];
         size_t n = strlen(list);
-        show_value(one, sizeof(one), opt);
+        const char *label = choice_label(v, json_string_value(opt));
+        if (label)
+            show_string(one, sizeof(one), label, strlen(label));
+        else
+            show_value(one, sizeof(one), opt);
         if (n + strlen(one) + 8 >= sizeof(list)) {
             snprintf(list + n, sizeof(list) - n, ", ...");
             break;
         }
-        snprintf(list + n, sizeof(list) - n, "%s%s", i ? ", " : "", one);
+        snprintf(list + n, sizeof(list) - n, "%s%s", i ? itk__(", ") : "", one);
     }
     char shown[128];
     show_value(shown, sizeof(shown), inst);
@@ -934,7 +992,7 @@ static void check_array(vctx *v, const json_t *s, const json_t *inst, int depth)
             v->title = t;
         json_array_foreach(inst, i, item)
         {
-            size_t keep = path_push_index(v, i);
+            pathmark keep = path_push_index(v, i);
             validate_node(v, kw, item, depth + 1);
             path_pop(v, keep);
         }
@@ -954,7 +1012,7 @@ static void check_object(vctx *v, const json_t *s, const json_t *inst, int depth
         if (!json_object_get(inst, json_string_value(name))) {
             const char *outer = v->title;
             v->title = props ? title_of(v, json_object_get(props, json_string_value(name))) : NULL;
-            size_t keep = path_push_key(v, json_string_value(name));
+            pathmark keep = path_push_key(v, json_string_value(name), v->title);
             schema_problem(v, "%s is required", field_of(v));
             path_pop(v, keep);
             v->title = outer;
@@ -981,7 +1039,7 @@ static void check_object(vctx *v, const json_t *s, const json_t *inst, int depth
             continue;
         const char *outer = v->title;
         v->title = title_of(v, sub);
-        size_t keep = path_push_key(v, key);
+        pathmark keep = path_push_key(v, key, v->title);
         validate_node(v, sub, val, depth + 1);
         path_pop(v, keep);
         v->title = outer;
@@ -1021,7 +1079,7 @@ static void check_no_controls(vctx *v, const json_t *inst, int depth)
         json_t *item;
         json_array_foreach(inst, i, item)
         {
-            size_t keep = path_push_index(v, i);
+            pathmark keep = path_push_index(v, i);
             check_no_controls(v, item, depth + 1);
             path_pop(v, keep);
         }
@@ -1030,7 +1088,7 @@ static void check_no_controls(vctx *v, const json_t *inst, int depth)
         json_t *val;
         json_object_foreach((json_t *)inst, key, val)
         {
-            size_t keep = path_push_key(v, key);
+            pathmark keep = path_push_key(v, key, NULL);
             if (itk_text_find_refused(key, strlen(key), &cp, &at))
                 schema_problem(v,
                                "%s: the field name holds the control character U+%04X; remove it",
@@ -1090,11 +1148,19 @@ static int run(itk_buf *errors, itk_schema *s, const json_t *instance, const cha
     memset(&v, 0, sizeof(v));
     v.errors = errors;
     v.label = label ? label : "record";
+    v.type = v.label;
+    /* on a translated screen the record by the paper form's name
+     * ("再委託承認申請書", not "form6") */
+    const char *form_title = json_string_value(json_object_get(s->schema, "title"));
+    if (form_title && *form_title && translated_screen())
+        v.label = form_title;
     v.defs = json_is_object(s->schema) ? json_object_get(s->schema, "$defs") : NULL;
     v.cache = s;
     size_t before = errors->size;
     validate_node(&v, s->schema, instance, 0);
     itk_buf_dispose(&v.path);
+    itk_buf_dispose(&v.names);
+    itk_labels_free(v.labels);
     locale_leave(&g);
     if (v.rc) {
         /* all or nothing: no half list of problems next to an operational error */

@@ -1,6 +1,7 @@
 /* RFC 3339 dates and times into UTC seconds: see itaku/dates.h. */
 #include "itaku/dates.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "itaku/errors.h"
@@ -104,4 +105,59 @@ int itk_time_parse(long long *out, const char *s, int offset_minutes, itk_time_d
     *out = days_from_civil(f.y, f.mo, f.d) * 86400 + f.h * 3600LL + f.mi * 60LL + f.s -
            f.offset * 60LL;
     return 0;
+}
+
+/* y-m-d of a day counted from 1970-01-01 (H. Hinnant, civil_from_days). */
+static void civil_from_days(long long z, int *y, int *m, int *d)
+{
+    z += 719468;
+    long long era = (z >= 0 ? z : z - 146096) / 146097;
+    long long doe = z - era * 146097;
+    long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long long mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+const char *itk_time_shown(char out[ITK_TIME_SHOWN], const char *iso, int offset_minutes)
+{
+    fields f = {0};
+    if (!iso) {
+        out[0] = '\0';
+        return out;
+    }
+    if (strlen(iso) == 10 && full_date(&f, iso) == 0) {
+        memcpy(out, iso, 11);
+        return out;
+    }
+    if (date_time(&f, iso)) {
+        /* not a stored time: shown as it is, cut to fit */
+        size_t n = strlen(iso);
+        if (n >= ITK_TIME_SHOWN)
+            n = ITK_TIME_SHOWN - 1;
+        memcpy(out, iso, n);
+        out[n] = '\0';
+        return out;
+    }
+    /* the instant on the contract's clock (a leap second, :60, is the next
+     * minute's 00, as itk_time_parse reads it) */
+    long long t = days_from_civil(f.y, f.mo, f.d) * 86400 + f.h * 3600LL + f.mi * 60LL + f.s -
+                  f.offset * 60LL + offset_minutes * 60LL;
+    long long day = (t >= 0 ? t : t - 86399) / 86400, sec = t - day * 86400;
+    civil_from_days(day, &f.y, &f.mo, &f.d);
+    if (f.y < 0 || f.y > 9999) {
+        /* beyond the four-digit years: as it is stored */
+        snprintf(out, ITK_TIME_SHOWN, "%.*s", ITK_TIME_SHOWN - 1, iso);
+        return out;
+    }
+    f.h = (int)(sec / 3600);
+    f.mi = (int)(sec / 60 % 60);
+    f.s = (int)(sec % 60);
+    if (f.h == 23 && f.mi == 59 && f.s == 59)
+        snprintf(out, ITK_TIME_SHOWN, "%04d-%02d-%02d", f.y, f.mo, f.d);
+    else
+        snprintf(out, ITK_TIME_SHOWN, "%04d-%02d-%02d %02d:%02d", f.y, f.mo, f.d, f.h, f.mi);
+    return out;
 }

@@ -17,20 +17,36 @@ static const char accepted_text[] =
 /* The Japanese eras a record may fall in: first and last day, and the
  * Gregorian year before its year 1. */
 static const struct {
-    const char *kanji, *latin;
-    int base;            /* Gregorian year = base + era year */
-    int first, last;     /* yyyymmdd */
-    const char *first_s; /* as people write the first day */
+    const char *kanji, *latin, *short_kanji; /* 令和, R, 令 */
+    int base;                                /* Gregorian year = base + era year */
+    int first, last;                         /* yyyymmdd */
+    const char *first_s;                     /* as people write the first day */
 } eras[] = {
-    {"令和", "R", 2018, 20190501, 99991231, "令和元年5月1日 (2019-05-01)"},
-    {"平成", "H", 1988, 19890108, 20190430, "平成元年1月8日 (1989-01-08)"},
-    {"昭和", "S", 1925, 19261225, 19890107, "昭和元年12月25日 (1926-12-25)"},
+    {"令和", "R", "令", 2018, 20190501, 99991231, "令和元年5月1日 (2019-05-01)"},
+    {"平成", "H", "平", 1988, 19890108, 20190430, "平成元年1月8日 (1989-01-08)"},
+    {"昭和", "S", "昭", 1925, 19261225, 19890107, "昭和元年12月25日 (1926-12-25)"},
 };
 
 static int leap(int y)
 {
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
+
+/* The day of the week of y-m-d, 0 Sunday to 6 Saturday (Sakamoto). */
+static int weekday(int y, int m, int d)
+{
+    static const int t[] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
+    if (m < 3)
+        y--;
+    return (y + y / 4 - y / 100 + y / 400 + t[m - 1] + d) % 7;
+}
+
+/* The days of the week as a Japanese date writes them, （火） or （火曜日）,
+ * and in words for a message. */
+static const char *const weekday_kanji[] = {"日", "月", "火", "水", "木", "金", "土"};
+static const char *const weekday_words[] = {
+    ITK_N_("Sunday"),   ITK_N_("Monday"), ITK_N_("Tuesday"), ITK_N_("Wednesday"),
+    ITK_N_("Thursday"), ITK_N_("Friday"), ITK_N_("Saturday")};
 
 static int month_days(int y, int m)
 {
@@ -122,6 +138,15 @@ static int parse(parsed *t, const char *s, const char **why, char *detail, size_
     for (int i = 0; i < 3 && era < 0; i++)
         if (lit(&p, eras[i].kanji))
             era = i;
+    /* 令8.12.1: the era by its first kanji, before its year */
+    for (int i = 0; i < 3 && era < 0; i++) {
+        size_t k = strlen(eras[i].short_kanji);
+        if (strncmp(p, eras[i].short_kanji, k) == 0 &&
+            ((p[k] >= '0' && p[k] <= '9') || strncmp(p + k, "元", strlen("元")) == 0)) {
+            p += k;
+            era = i;
+        }
+    }
     for (int i = 0; i < 3 && era < 0; i++)
         if (*p == eras[i].latin[0] || *p == eras[i].latin[0] + 32) {
             if (p[1] >= '0' && p[1] <= '9') {
@@ -187,19 +212,74 @@ static int parse(parsed *t, const char *s, const char **why, char *detail, size_
             return *why = detail, -1;
         }
     }
+    /* the day of the week as Japanese dates add it: (火), (火曜), (火曜日) */
+    const char *q = p;
+    while (*q == ' ')
+        q++;
+    int after_kanji = kanji;
+    if (*q == '(') {
+        int wd = -1;
+        q++;
+        while (*q == ' ')
+            q++;
+        for (int i = 0; i < 7 && wd < 0; i++)
+            if (lit(&q, weekday_kanji[i]))
+                wd = i;
+        if (wd >= 0 && lit(&q, "曜"))
+            lit(&q, "日");
+        while (*q == ' ')
+            q++;
+        if (wd < 0 || *q++ != ')')
+            return *why = ITK_N_("not a day of the week itaku reads (like (火) or (火曜日))"), -1;
+        int right = weekday(t->y, t->m, t->d);
+        if (wd != right) {
+            snprintf(detail, cap, itk__("%04d-%02d-%02d is a %s (%s), not a %s (%s)"), t->y, t->m,
+                     t->d, itk__(weekday_words[right]), weekday_kanji[right],
+                     itk__(weekday_words[wd]), weekday_kanji[wd]);
+            return *why = detail, -1;
+        }
+        p = q;
+        after_kanji = 1;
+    }
     if (!*p)
         return 0;
-    if (*p != 'T' && *p != 't' && *p != ' ')
+    /* a time: after a space or T, or right after 日 or the day of the week
+     * (令和8年12月1日10時, 2026/12/1(火)午後3時) */
+    if (*p != 'T' && *p != 't' && *p != ' ' &&
+        !(after_kanji && ((*p >= '0' && *p <= '9') || strncmp(p, "午", strlen("午")) == 0)))
         return *why = ITK_N_("not a date in a form itaku reads"), -1;
     while (*p == ' ')
         p++;
     if (*p == 'T' || *p == 't')
         p++;
     t->has_time = 1;
-    if (!(n = digits(&p, 3, &t->h)) || n > 2 || *p++ != ':' || digits(&p, 3, &t->mi) != 2)
+    int half = lit(&p, "午前") ? 1 : lit(&p, "午後") ? 2 : 0;
+    if (!(n = digits(&p, 3, &t->h)) || n > 2)
         return *why = ITK_N_("not a time in a form itaku reads (hh:mm or hh:mm:ss)"), -1;
-    if (*p == ':' && (p++, digits(&p, 3, &t->s) != 2))
+    if (lit(&p, "時")) {
+        /* 10時, 10時30分, 10時30分15秒, 10時半 */
+        if (lit(&p, "半"))
+            t->mi = 30;
+        else if ((n = digits(&p, 3, &t->mi))) {
+            if (n > 2 || !lit(&p, "分"))
+                return *why = ITK_N_("not a time in a form itaku reads (like 10時30分)"), -1;
+            if ((n = digits(&p, 3, &t->s)) && (n > 2 || !lit(&p, "秒")))
+                return *why = ITK_N_("not a time in a form itaku reads (like 10時30分)"), -1;
+        }
+    } else if (*p++ != ':' || digits(&p, 3, &t->mi) != 2)
         return *why = ITK_N_("not a time in a form itaku reads (hh:mm or hh:mm:ss)"), -1;
+    else if (*p == ':' && (p++, digits(&p, 3, &t->s) != 2))
+        return *why = ITK_N_("not a time in a form itaku reads (hh:mm or hh:mm:ss)"), -1;
+    if (half) {
+        /* 午前0時 to 午前11時, 午後0時 (noon) to 午後11時: 12 with either
+         * is read both ways, so it is refused */
+        if (t->h > 11)
+            return *why = ITK_N_("with 午前 or 午後 the hour is 0 to 11 (午後0時 is noon; or "
+                                 "write 12:00)"),
+                   -1;
+        if (half == 2)
+            t->h += 12;
+    }
     if (*p == '.' || *p == ',') {
         p++;
         size_t k = 0;

@@ -3,6 +3,7 @@
  * obligations sections it touches and the records a merge brings in; and the
  * story of one record. Verification itself is verify.c's; this only reads. */
 #include "itaku/history.h"
+#include "itaku/form_input.h"
 #include "itaku/errors.h"
 #include "intl.h"
 #include "itaku/json.h"
@@ -841,8 +842,15 @@ int itk_story_run(itk_story **out, itk_registry *reg, const char *name, const it
                        *ur = json_string_value(json_object_get(u, "ref")),
                        *uw = json_string_value(json_object_get(u, "reason"));
             size_t len = strlen(d);
-            snprintf(d + len, sizeof(d) - len, itk__("; unverified %s %s (%s)"), uf ? uf : "?",
-                     ur ? ur : "?", uw ? uw : "");
+            static const char unverified[] = ITK_N_("; unverified %s %s (%s)");
+            char words[256];
+            /* on a translated screen the field by the paper form's words */
+            snprintf(words, sizeof(words), "%s", uf ? uf : "?");
+            if (uf && itk__(unverified) != unverified)
+                itk_form_field_words(words, sizeof(words),
+                                     json_string_value(json_object_get(subject->rec, "type")), uf);
+            snprintf(d + len, sizeof(d) - len, itk__(unverified), words, ur ? ur : "?",
+                     uw ? uw : "");
         }
         if ((rc = add_step(&s, subject->commit, "filed", subject, 0, d)) ||
             (rc = add_receipts(&s, subject, 0)))

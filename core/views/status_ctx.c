@@ -109,6 +109,13 @@ void itk_finding_texts_free(itk_finding *f)
 void itk_sdetail_add(sdetail *d, const sctx *c, const char *code, const char *en,
                      const char *const *args, size_t nargs, const char *sep_en, const char *sep_ja)
 {
+    itk_sdetail_add_ja(d, c, code, en, args, args, nargs, sep_en, sep_ja);
+}
+
+void itk_sdetail_add_ja(sdetail *d, const sctx *c, const char *code, const char *en,
+                        const char *const *args, const char *const *args_ja, size_t nargs,
+                        const char *sep_en, const char *sep_ja)
+{
     const itk_labels *l = c->snap ? itk_snapshot_labels(c->snap) : NULL;
     itk_buf b = ITK_BUF_INIT;
     if (d->en[0])
@@ -120,7 +127,7 @@ void itk_sdetail_add(sdetail *d, const sctx *c, const char *code, const char *en
         itk_buf_clear(&b);
         if (d->ja[0])
             itk_buf_puts(&b, sep_ja);
-        if (itk_labels_format(&b, l, code, args, nargs) != 0) {
+        if (itk_labels_format(&b, l, code, args_ja, nargs) != 0) {
             /* a catalog without this text: the English one */
             itk_buf_clear(&b);
             if (d->ja[0])

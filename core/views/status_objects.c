@@ -1,6 +1,7 @@
 /* Forms citing attachments the registry does not hold, and references
  * recorded unverified or not in the registry (status_objects.h). */
 #include "status_objects.h"
+#include "itaku/form_input.h"
 #include "alloc.h"
 #include "itaku/delegation.h"
 #include "itaku/errors.h"
@@ -93,11 +94,14 @@ int itk_status_unverified(sctx *c)
             const char *ref = json_string_value(json_object_get(u, "ref"));
             const char *why = json_string_value(json_object_get(u, "reason"));
             const char *args[] = {field ? field : "?", ref ? ref : "?", why ? why : ""};
+            char words[256];
+            itk_form_field_words(words, sizeof(words), r->pi.type->type, args[0]);
+            const char *args_ja[] = {words, args[1], args[2]};
             sdetail detail;
             memset(&detail, 0, sizeof(detail));
-            itk_sdetail_add(&detail, c, "reference_unverified",
-                            "unverified reference: {1} {2} is not in the registry ({3})", args, 3,
-                            "", "");
+            itk_sdetail_add_ja(&detail, c, "reference_unverified",
+                               "unverified reference: {1} {2} is not in the registry ({3})", args,
+                               args_ja, 3, "", "");
             if ((rc = itk_sctx_finding(
                      c, r->pi.party, "参照", ITK_RULE_UNVERIFIED, ITK_STATE_OK, name, 0, -1,
                      json_string_value(json_object_get(rec, "created")), &detail)))
@@ -369,11 +373,13 @@ int itk_status_refs(sctx *c)
             const char *en = NULL, *code = code_of(field, &en);
             const char *args[] = {field, ref,
                                   strcmp(code, "ref_item_unknown") == 0 ? holder : r->pi.party};
-            char name[100];
+            char name[100], words[256];
+            itk_form_field_words(words, sizeof(words), type, field);
+            const char *args_ja[] = {words, args[1], args[2]};
             sdetail detail;
             memset(&detail, 0, sizeof(detail));
             snprintf(name, sizeof(name), "%s/%s", r->pi.party, r->pi.id);
-            itk_sdetail_add(&detail, c, code, en, args, 3, "", "");
+            itk_sdetail_add_ja(&detail, c, code, en, args, args_ja, 3, "", "");
             if ((rc = itk_sctx_finding(
                      c, r->pi.party, "参照", ITK_RULE_REFS, ITK_STATE_PENDING, name, 0, -1,
                      json_string_value(json_object_get(rec, "created")), &detail)))

@@ -83,6 +83,12 @@ typedef struct {
 void itk_sdetail_add(sdetail *d, const sctx *c, const char *code, const char *en,
                      const char *const *args, size_t nargs, const char *sep_en, const char *sep_ja);
 
+/* The same, the catalog's text filled with args_ja (a field by the paper
+ * form's words where args has its key). */
+void itk_sdetail_add_ja(sdetail *d, const sctx *c, const char *code, const char *en,
+                        const char *const *args, const char *const *args_ja, size_t nargs,
+                        const char *sep_en, const char *sep_ja);
+
 int itk_sctx_finding(sctx *c, const char *party, const char *section, const char *rule,
                      itk_state state, const char *record, long long due, long long received,
                      const char *claimed, const sdetail *detail);

@@ -98,7 +98,9 @@ PY
 before=$(state_of .)
 both 2 "^itaku: 何も書き込まれませんでした:$" "^itaku: nothing was written:$" \
     "$ITAKU" form submit 1 "$T/invalid.json"
-grep -q "manager" "$T/ja.err" || fail "the schema problem does not name the field"
+grep -q "管理責任者" "$T/ja.err" || fail "the schema problem does not name the field by the form's word"
+grep -q "manager" "$T/ja.err" && fail "the Japanese schema problem shows the key"
+grep -q "manager" "$T/en.err" || fail "the English schema problem does not name the field"
 both 2 "^itaku: 何も書き込まれませんでした: --attach には FIELD=FILE" \
     "^itaku: nothing was written: --attach takes FIELD=FILE" \
     "$ITAKU" form submit 1 "$FORM1_BODY" --attach org_chart

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Issue 16, points 8 and 9: on a Japanese screen a form's problems and notes
-# name a field by the paper form's term (the schema's title, the JSON path in
-# parentheses for the expert), a choice by its label, and a value that does
+# name a field by the paper form's term (the schema's title; a row by its
+# number; never the JSON key), a choice by its label, and a value that does
 # not have the expected form by what to write and an example, never by the
 # schema's regular expression; the English screen says the same in English.
 . "$(dirname "$0")/lib.sh"
@@ -21,19 +21,23 @@ no_regex() {
 setup_city_and_contractor
 cd "$T/acme"
 
-# a choice typed as the paper's word: the note names the field 区分 and the
-# choice 受領, the code only in parentheses
+# a choice typed as the paper's word: nothing to say in Japanese; typed as
+# its code in another width, the note names the field 区分 and the choice 受領,
+# no code
 register_body 受領 >"$T/r1.json"
 sed 's/"item-1"/"item-2"/' "$T/r1.json" >"$T/r1en.json"
+sed 's/"受領"/"ＲＥＣＥＩＶＥＤ"/; s/"item-1"/"item-3"/' "$T/r1.json" >"$T/r1w.json"
 expect_exit 0 "${JA[@]}" "$ITAKU" register add --file "$T/r1.json"
-cat "$T/out" "$T/err" | has -F '区分（action）: 「受領」を選択肢 受領（received）として扱いました'
+cat "$T/out" "$T/err" | has -F '選択肢' && fail "a note on a choice typed as its label: $(cat "$T/err")"
 cp "$T/err" "$T/ja1.out"
-cat "$T/out" "$T/err" | has -F 'taken as the choice' && fail "the note is in English on a Japanese screen"
+expect_exit 0 "${JA[@]}" "$ITAKU" register add --file "$T/r1w.json"
+cat "$T/out" "$T/err" | has -F '区分: 「ＲＥＣＥＩＶＥＤ」を選択肢「受領」として扱いました'
+cat "$T/out" "$T/err" | has -E 'action|received|taken as the choice' && fail "a code or English in the Japanese note: $(cat "$T/err")"
 expect_exit 0 "${EN[@]}" "$ITAKU" register add --file "$T/r1en.json"
 cat "$T/out" "$T/err" | has -F "action: '受領' taken as the choice received"
 cp "$T/err" "$T/en1.out"
 before=$(state_of .)
-ok "the choice note names 区分 and 受領 in Japanese, action and received in English"
+ok "the choice note names 区分 and 受領 in Japanese (none when typed as 受領), action and received in English"
 
 # a worker id in upper case: described, with the value set right as example
 before=$(state_of .)
@@ -44,7 +48,7 @@ b["workers"][0]["worker_id"] = "W-009"
 json.dump(b, open(sys.argv[2], "w"), ensure_ascii=False)
 PY
 expect_exit 2 "${JA[@]}" "$ITAKU" record add form1 "$T/f1.json"
-cat "$T/out" "$T/err" | has -F '従事者番号（workers[0].worker_id）「W-009」は英小文字・数字・「.」「_」「-」（英小文字か数字で始まる64文字以内）で書いてください（例: w-009）'
+cat "$T/out" "$T/err" | has -F '作業従事者（1 行目）の従事者番号「W-009」は英小文字・数字・「.」「_」「-」（英小文字か数字で始まる64文字以内）で書いてください（例: w-009）'
 no_regex "$T/out" "$T/err"
 expect_exit 2 "${EN[@]}" "$ITAKU" record add form1 "$T/f1.json"
 cat "$T/out" "$T/err" | has -F "workers[0].worker_id: 'W-009' is not in the expected form; write lower-case letters, digits, '.', '_' and '-' (at most 64, starting with a letter or digit) (for example w-009)"
@@ -63,23 +67,24 @@ b["approval"] = "acme/Q-1"
 json.dump(b, open(sys.argv[2], "w"), ensure_ascii=False)
 PY
 expect_exit 2 "${JA[@]}" "$ITAKU" record add register "$T/r3.json"
-cat "$T/out" "$T/err" | has -F '指示（instruction_ref）「city/n-5」は指示の番号（当事者ID、「/」、n- と6桁の数字）で書いてください（例: city/n-000001）'
-cat "$T/out" "$T/err" | has -F '承認申請（approval）「acme/Q-1」は申請の番号'
+cat "$T/out" "$T/err" | has -F '指示「city/n-5」は指示の番号（当事者ID、「/」、n- と6桁の数字）で書いてください（例: city/n-000001）'
+cat "$T/out" "$T/err" | has -F '承認申請「acme/Q-1」は申請の番号'
 no_regex "$T/out" "$T/err"
 expect_exit 2 "${EN[@]}" "$ITAKU" record add register "$T/r3.json"
 cat "$T/out" "$T/err" | has -F "instruction_ref: 'city/n-5' is not in the expected form; write an instruction id: the party id, '/', then n- and six digits (for example city/n-000001)"
 no_regex "$T/out" "$T/err"
 ok "record ids are described with an example, no pattern"
 
-# a missing field: its term, the path in parentheses; English: the path
+# a missing field: its term, the record by the form's name; English: the path
 echo '{}' >"$T/empty.json"
 expect_exit 2 "${JA[@]}" "$ITAKU" record add register "$T/empty.json"
-cat "$T/out" "$T/err" | has -F '取扱者（handler）は必須です'
-cat "$T/out" "$T/err" | has -F '管理番号（item_id）は必須です'
+cat "$T/out" "$T/err" | has -F '重要指定情報管理記録簿: 取扱者は必須です'
+cat "$T/out" "$T/err" | has -F '管理番号は必須です'
+cat "$T/out" "$T/err" | has -E 'handler|item_id|register:' && fail "a key in the Japanese refusal: $(cat "$T/err")"
 expect_exit 2 "${EN[@]}" "$ITAKU" record add register "$T/empty.json"
 cat "$T/out" "$T/err" | has -F 'register: handler is required'
 [ "$(state_of .)" = "$before" ] || fail "a refused entry changed the registry"
-ok "a missing field is named 取扱者（handler） in Japanese, handler in English"
+ok "a missing field is named 取扱者 in Japanese, handler in English"
 
 # the warning of an entry without a handover method: the action and the
 # designated methods by the catalog's words

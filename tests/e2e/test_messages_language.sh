@@ -59,7 +59,8 @@ cd "$T/acme"
 echo '{}' >"$T/empty-form1.json"
 before=$(state_of .)
 expect_exit 2 env LANG=ja_JP.UTF-8 "$ITAKU" record add form1 "$T/empty-form1.json"
-expect_output 'form1: 提出日（submitted_on）は必須です'
+expect_output '重要指定情報管理体制（新規・変更）届出書: 提出日は必須です'
+grep -q submitted_on "$T/err" && fail "the key in the Japanese refusal"
 expect_exit 2 env LANG=C.UTF-8 "$ITAKU" record add form1 "$T/empty-form1.json"
 expect_output 'form1: submitted_on is required'
 [ "$(state_of .)" = "$before" ] || fail "a refused record changed the registry"

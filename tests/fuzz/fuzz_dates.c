@@ -85,6 +85,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (checked && start != exact)
             abort();
     }
+    /* a stored time as the screens show it: bounded, and on the
+     * contract's clock the instant read */
+    char shown[ITK_TIME_SHOWN];
+    for (size_t i = 0; i < sizeof(offsets) / sizeof(*offsets); i++) {
+        if (strlen(itk_time_shown(shown, s, offsets[i])) >= ITK_TIME_SHOWN)
+            abort();
+        char want[64];
+        if (checked)
+            civil(want, exact, offsets[i]);
+        if (checked && want[0] != '-' && want[4] == '-') { /* a four-digit year on that clock */
+            if (strncmp(shown, want, 10) != 0 ||
+                (shown[10] && (shown[10] != ' ' || strncmp(shown + 11, want + 11, 5) != 0)) ||
+                (!shown[10] && strcmp(want + 11, "23:59:59") != 0))
+                abort();
+        }
+    }
     char era[64];
     if (itk_era_date(era, s) == 0 && (!era[0] || !itk_utf8_is_valid(era, strlen(era))))
         abort();

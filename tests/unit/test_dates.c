@@ -155,6 +155,29 @@ static void test_garbage_is_refused(void **state)
     assert_string_equal(itk_error_last(), "'2026-12-01T99' is not a date or an RFC 3339 time");
 }
 
+/* itk_time_shown: one way to show a stored time on every screen. */
+static void test_times_as_people_read_them(void **state)
+{
+    (void)state;
+    char out[ITK_TIME_SHOWN];
+    assert_string_equal(itk_time_shown(out, "2026-11-30T23:59:59+09:00", 540), "2026-11-30");
+    assert_string_equal(itk_time_shown(out, "2026-12-01T13:01:23+09:00", 540), "2026-12-01 13:01");
+    assert_string_equal(itk_time_shown(out, "2026-12-01T00:00:00+09:00", 540), "2026-12-01 00:00");
+    /* another offset: the same instant on the contract's clock */
+    assert_string_equal(itk_time_shown(out, "2026-12-01T04:01:00Z", 540), "2026-12-01 13:01");
+    assert_string_equal(itk_time_shown(out, "2026-12-31T20:00:00-05:00", 540), "2027-01-01 10:00");
+    assert_string_equal(itk_time_shown(out, "2026-11-30T14:59:59Z", 540), "2026-11-30");
+    assert_string_equal(itk_time_shown(out, "2026-12-01T10:00:00.5+09:00", 540),
+                        "2026-12-01 10:00");
+    assert_string_equal(itk_time_shown(out, "2026-12-01", 540), "2026-12-01");
+    assert_string_equal(itk_time_shown(out, "", 540), "");
+    assert_string_equal(itk_time_shown(out, NULL, 540), "");
+    assert_string_equal(itk_time_shown(out, "not a time", 540), "not a time");
+    assert_int_equal(
+        strlen(itk_time_shown(out, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", 540)),
+        ITK_TIME_SHOWN - 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -165,6 +188,7 @@ int main(void)
         cmocka_unit_test(test_a_date_alone_is_a_day_in_the_zone_given),
         cmocka_unit_test(test_out_of_range_fields_are_refused),
         cmocka_unit_test(test_garbage_is_refused),
+        cmocka_unit_test(test_times_as_people_read_them),
     };
     return cmocka_run_group_tests_name("dates", tests, NULL, NULL);
 }

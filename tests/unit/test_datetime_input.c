@@ -130,6 +130,68 @@ static void test_february_29(void **state)
     refuse("２０２６年２月３０日", ITK_DATE_DAY, "28 days");
 }
 
+/* 令和8年12月1日（火）, 2026/12/1(火): the day of the week is checked; 令8.12.1 */
+static void test_days_of_the_week_and_short_eras(void **state)
+{
+    (void)state;
+    accept("令和8年12月1日（火）", ITK_DATE_DAY, "2026-12-01", 1);
+    accept("令和8年12月1日(火)", ITK_DATE_DAY, "2026-12-01", 1);
+    accept("2026/12/1(火)", ITK_DATE_DAY, "2026-12-01", 1);
+    accept("2026/12/1（火曜日）", ITK_DATE_DAY, "2026-12-01", 1);
+    accept("2026/12/1 (火曜)", ITK_DATE_DAY, "2026-12-01", 1);
+    accept("令8.12.1", ITK_DATE_DAY, "2026-12-01", 1);
+    accept("令８．１２．１", ITK_DATE_DAY, "2026-12-01", 1);
+    accept("令8年12月1日", ITK_DATE_DAY, "2026-12-01", 1);
+    accept("令元.5.1", ITK_DATE_DAY, "2019-05-01", 1);
+    accept("2026/12/1(火)", ITK_DATE_END, "2026-12-01T23:59:59+09:00", 1);
+    /* the era boundaries by their short names and weekdays */
+    accept("平31.4.30(火)", ITK_DATE_DAY, "2019-04-30", 1);
+    accept("令元.5.1(水)", ITK_DATE_DAY, "2019-05-01", 1);
+    accept("昭64.1.7(土)", ITK_DATE_DAY, "1989-01-07", 1);
+    accept("平元.1.8(日)", ITK_DATE_DAY, "1989-01-08", 1);
+    accept("令和10年2月29日（火）", ITK_DATE_DAY, "2028-02-29", 1);
+    refuse("令元.4.30", ITK_DATE_DAY, "2019-05-01");
+    refuse("平1.1.7", ITK_DATE_DAY, "1989-01-08");
+    refuse("令0.5.1", ITK_DATE_DAY, "元年");
+    /* a wrong day of the week: what was typed, and the right day */
+    refuse("令和8年12月1日（水）", ITK_DATE_DAY,
+           "2026-12-01 is a Tuesday (火), not a Wednesday (水)");
+    refuse("2026/12/1(月)", ITK_DATE_DAY, "is a Tuesday (火), not a Monday (月)");
+    refuse("2026/12/1(火", ITK_DATE_DAY, "day of the week");
+    refuse("2026/12/1(x)", ITK_DATE_DAY, "day of the week");
+    refuse("2026/12/1()", ITK_DATE_DAY, "day of the week");
+    refuse("令", ITK_DATE_DAY, NULL);
+    refuse("令和", ITK_DATE_DAY, NULL);
+}
+
+/* 10時, 10時30分, 午前10時, 午後3時, after a date with or without a space */
+static void test_times_as_japanese_writes_them(void **state)
+{
+    (void)state;
+    accept("令和8年12月1日10時", ITK_DATE_END, "2026-12-01T10:00:00+09:00", 0);
+    accept("令和8年12月1日 10時30分", ITK_DATE_END, "2026-12-01T10:30:00+09:00", 0);
+    accept("2026/12/1 10時30分15秒", ITK_DATE_END, "2026-12-01T10:30:15+09:00", 0);
+    accept("2026/12/1 10時半", ITK_DATE_END, "2026-12-01T10:30:00+09:00", 0);
+    accept("令和8年12月1日（火）午前10時", ITK_DATE_START, "2026-12-01T10:00:00+09:00", 0);
+    accept("2026/12/1(火) 午後3時", ITK_DATE_START, "2026-12-01T15:00:00+09:00", 0);
+    accept("2026/12/1 午後3時5分", ITK_DATE_START, "2026-12-01T15:05:00+09:00", 0);
+    accept("2026/12/1 午前0時", ITK_DATE_START, "2026-12-01T00:00:00+09:00", 0);
+    accept("2026/12/1 午後0時", ITK_DATE_START, "2026-12-01T12:00:00+09:00", 0);
+    accept("2026/12/1 午後11時59分", ITK_DATE_START, "2026-12-01T23:59:00+09:00", 0);
+    accept("２０２６／１２／１　午後３時", ITK_DATE_START, "2026-12-01T15:00:00+09:00", 0);
+    accept("2026-12-01(火)10:00", ITK_DATE_START, "2026-12-01T10:00:00+09:00", 0);
+    accept("2026/12/1 午後3:30", ITK_DATE_START, "2026-12-01T15:30:00+09:00", 0);
+    refuse("2026/12/1 午後12時", ITK_DATE_START, "0 to 11");
+    refuse("2026/12/1 午前13時", ITK_DATE_START, "0 to 11");
+    refuse("2026/12/1 24時", ITK_DATE_START, "time of day");
+    refuse("2026/12/1 10時60分", ITK_DATE_START, "time of day");
+    refuse("2026/12/1 10時30", ITK_DATE_START, "10時30分");
+    refuse("2026/12/1 時", ITK_DATE_START, NULL);
+    refuse("2026/12/110:00", ITK_DATE_START, NULL);
+    refuse("2026-12-0110時", ITK_DATE_START, NULL);
+    refuse("令和8年12月1日（火）午前10時", ITK_DATE_DAY, "a date alone");
+}
+
 static void test_impossible_and_unreadable_dates_name_what_was_typed(void **state)
 {
     (void)state;
@@ -205,6 +267,8 @@ int main(void)
         cmocka_unit_test(test_times_take_the_contract_zone_unless_given),
         cmocka_unit_test(test_era_boundaries_to_the_day),
         cmocka_unit_test(test_february_29),
+        cmocka_unit_test(test_days_of_the_week_and_short_eras),
+        cmocka_unit_test(test_times_as_japanese_writes_them),
         cmocka_unit_test(test_impossible_and_unreadable_dates_name_what_was_typed),
         cmocka_unit_test(test_labels_fold_to_one_key),
         cmocka_unit_test(test_one_rule_for_labels),

@@ -36,4 +36,16 @@ typedef enum {
  * "not a date or an RFC 3339 time" for others. */
 int itk_time_parse(long long *out, const char *s, int offset_minutes, itk_time_day day);
 
+/* A time a record holds as people read it on a screen or in a message (one
+ * way for every view and message, issue 16): on the clock offset_minutes
+ * east of UTC (the contract's zone: Asia/Tokyo, 540), without seconds and
+ * offset: "2026-12-01T13:01:23+09:00" → "2026-12-01 13:01"; the end of a
+ * day (23:59:59, a due date given as a date) as the date alone,
+ * "2026-11-30T23:59:59+09:00" → "2026-11-30"; a time in another offset is
+ * moved to that clock first ("2026-12-01T04:01:00Z" → "2026-12-01 13:01");
+ * a date alone stays as it is; anything else (not RFC 3339) is shown as it
+ * is, cut to fit; NULL gives "". Returns out. */
+#define ITK_TIME_SHOWN 32
+const char *itk_time_shown(char out[ITK_TIME_SHOWN], const char *iso, int offset_minutes);
+
 #endif

@@ -82,4 +82,12 @@ const char *itk_instruction_ref_forms(void);
 int itk_form_choice(char *out, size_t outsz, const char *type, const char *field,
                     const char *typed);
 
+/* A field of a record of type as the paper form words it, for a Japanese
+ * text: path is a field's path in the body ("item_id", "item_ids[]",
+ * "affected.item_ids[]", "workers[0].name"); out gets the titles of its
+ * fields in this itaku's newest schema of type, joined by の ("影響を受けた
+ * 情報の管理番号"), a field without a title by its key; path itself when the
+ * type or a field is unknown. Never fails (no error is left set). */
+void itk_form_field_words(char *out, size_t outsz, const char *type, const char *path);
+
 #endif

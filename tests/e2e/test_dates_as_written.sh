@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Issue 16, point 1 (a city officer's review): dates and times as Japanese
+# papers write them — 令和8年12月15日（火）, 2026/12/2(水), 令8.12.3, 10時,
+# 10時30分, 午前10時, 午後3時 — in options and form fields alike; a day of the
+# week that is not the date's is refused naming what was typed and the right
+# day, writing nothing.
+. "$(dirname "$0")/lib.sh"
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
+
+JA=(env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=ja_JP.UTF-8)
+setup_city_and_contractor
+field_of() { "$ITAKU" record show "$1" | python3 -c "import json,sys; print(json.load(sys.stdin)['body']['$2'])"; }
+
+cd "$T/city"
+expect_exit 0 "$ITAKU" instruct report --to acme --due "令和8年12月15日（火）" --text "報告"
+[ "$(field_of "$(cat "$T/out")" due)" = 2026-12-15T23:59:59+09:00 ] || fail "令和8年12月15日（火） is not the end of 2026-12-15"
+expect_exit 0 "$ITAKU" instruct report --to acme --due "2026/12/16(水) 午後3時" --text "報告"
+[ "$(field_of "$(cat "$T/out")" due)" = 2026-12-16T15:00:00+09:00 ] || fail "2026/12/16(水) 午後3時 is not 15:00"
+expect_exit 0 "$ITAKU" instruct report --to acme --due "令8.12.17 10時30分" --text "報告"
+[ "$(field_of "$(cat "$T/out")" due)" = 2026-12-17T10:30:00+09:00 ] || fail "令8.12.17 10時30分 is not 10:30"
+ok "--due takes 令和8年12月15日（火）, 2026/12/16(水) 午後3時 and 令8.12.17 10時30分"
+
+expect_refused "「令和8年12月15日（水）」.*2026-12-15 は火曜日（火）で、水曜日（水）ではありません" \
+    "${JA[@]}" "$ITAKU" instruct report --to acme --due "令和8年12月15日（水）" --text "報告"
+expect_refused "2026-12-15 is a Tuesday \(火\), not a Monday \(月\)" \
+    "$ITAKU" instruct report --to acme --due "2026/12/15(月)" --text "報告"
+expect_output "'2026/12/15\(月\)'"
+expect_refused "午前・午後を付けるときの時は 0 から 11 です" \
+    "${JA[@]}" "$ITAKU" instruct report --to acme --due "2026/12/16 午後12時" --text "報告"
+ok "a wrong day of the week is refused naming what was typed and the right day; 午後12時 is refused"
+
+cd "$T/acme"
+git pull -q "$T/city" main
+"$ITAKU" acknowledge >/dev/null
+expect_exit 0 "$ITAKU" register add --action received --item-id A-1 --info "住民データ" --medium usb \
+    --quantity 1 --handler "鈴木一郎" --method 手渡し --occurred-at "令和8年12月2日（水）午前10時"
+[ "$(field_of "$(cat "$T/out")" occurred_at)" = 2026-12-02T10:00:00+09:00 ] || fail "午前10時 is not 10:00"
+# a form field: the same reader
+printf '{"action": "received", "handler": "鈴木一郎", "info_name": "住民データ", "item_id": "A-2", "medium": "usb", "method": "手渡し", "occurred_at": "令8.12.3(木) 14時", "quantity": {"unit": "件", "value": 1}}' >"$T/r.json"
+expect_exit 0 "$ITAKU" register add --file "$T/r.json"
+[ "$(field_of "$(cat "$T/out")" occurred_at)" = 2026-12-03T14:00:00+09:00 ] || fail "令8.12.3(木) 14時 is not 14:00"
+ok "register add --occurred-at and a form field take 令和8年12月2日（水）午前10時 and 令8.12.3(木) 14時"
+
+finish
