@@ -722,6 +722,20 @@ static void section_who(itk_buf *b, const rctx *c)
     itk_buf_puts(b, "</table>\n");
 }
 
+/* A decision from a void commit (V9: signed with a stolen key after its
+ * last good commit) is shown flagged, as the timeline flags the commit:
+ * it does not count. */
+static void void_decision(itk_buf *b, const rctx *c, const itk_request_info *r)
+{
+    size_t i;
+    if (!r->decision_path[0] || !c->snap || itk_snapshot_find(&i, c->snap, r->decision_path)) {
+        itk_error_clear();
+        return;
+    }
+    if (itk_snapshot_flags(c->snap, i) & ITK_SNAP_VOID)
+        itk_buf_puts(b, " <span class=\"mark-void\">∅ 無効（漏えい後の決定、数えない）</span>");
+}
+
 /* 決裁 (DESIGN V12): where the decision on a pending request stands, in
  * the words of `itaku requests` (起案済み 課長決裁待ち); empty when no draft
  * is here. */
@@ -832,6 +846,7 @@ static void section_requests(itk_buf *b, const rctx *c)
         esc(b, r->summary);
         itk_buf_puts(b, "</td><td>");
         esc(b, lbl(c, "request.state", r->state));
+        void_decision(b, c, r);
         if (r->next[0]) {
             itk_buf_puts(b, " → ");
             esc(b, r->next);

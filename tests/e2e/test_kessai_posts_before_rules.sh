@@ -5,7 +5,8 @@
 # that brings the rules in adopts the posts in force at its parent, as the
 # genesis's posts are the bootstrap. From then on nobody sets their own
 # post, and a post set before seals: the officer who amends the rules in
-# checks `itaku who --json`'s posts first.
+# checks `itaku who --json`'s posts first. Beside: a decision from a void
+# commit is flagged in the report.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/kessai_lib.sh"
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
@@ -31,11 +32,33 @@ SELF=$(git rev-parse main)
 (
     cd "$T/acme" && git config itaku.signingKey "$T/acme.key" && "$ITAKU" acknowledge &&
         "$ITAKU" request submit copy --summary "複写の申請" --details "作業のため" &&
-        "$ITAKU" request submit copy --summary "二度目の複写" --details "作業のため"
+        "$ITAKU" request submit copy --summary "二度目の複写" --details "作業のため" &&
+        "$ITAKU" request submit copy --summary "三度目の複写" --details "作業のため"
 ) >/dev/null 2>&1
 expect_exit 0 "$ITAKU" receive acme "$T/acme"
 expect_exit 0 "$ITAKU" verify --full
 ok "before the decision rules, a 担当 gives themselves 課長 and verify takes it (no rule, no setting)"
+
+# a decision from a void commit is shown flagged in the report: with no
+# rule one city key decides; the key that decided q-000003 is then reported
+# stolen since before it
+"$ITAKU" key generate "$T/kakari.key" --comment kakari >/dev/null
+expect_exit 0 "$ITAKU" key add "$T/kakari.key.pub" --principal kakari --post 係長
+LG=$(git rev-parse main)
+expect_exit 0 "$ITAKU" approve acme/q-000003 --key "$T/kakari.key"
+DECIDED=$(git rev-parse main)
+expect_exit 0 "$ITAKU" key compromised "$(ssh-keygen -lf "$T/kakari.key.pub" | awk '{print $2}')" \
+    --last-good "$LG" --reason "端末の盗難"
+expect_exit 0 "$ITAKU" verify --full
+expect_output "${DECIDED:0:12} void"
+expect_exit 0 "$ITAKU" report --html "$T/site"
+python3 - "$T/site/index.html" <<'PY' || fail "the report shows a void decision as valid"
+import re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+rows = [r for r in re.findall(r"<tr>.*?</tr>", page, re.S) if "三度目の複写" in r]
+assert rows and all("∅ 無効（漏えい後の決定" in r for r in rows), rows
+PY
+ok "a decision whose key was reported stolen since before it is void (V9), and the report flags it"
 
 # the genesis officer brings the rules in; the posts in force are adopted
 expect_exit 0 "$ITAKU" contract amend --decision-rules "$T/rules.json" --reason "専決規程の設定"
