@@ -165,7 +165,15 @@ int cmd_log(int argc, char **argv)
     itk_labels *l = json ? NULL : cli_labels(reg);
     itk_buf name = ITK_BUF_INIT;
     itk_name_memo memo;
+    itk_void_writes vw = {NULL, 0};
+    git_oid head;
     memset(&memo, 0, sizeof(memo));
+    /* a name written with a stolen key (a void commit, V9) is not shown */
+    if (git_reference_name_to_id(&head, itk_registry_repo(reg), "HEAD") == 0 &&
+        itk_void_writes_at(&vw, itk_registry_repo(reg), &head) == 0)
+        memo.vw = &vw;
+    git_error_clear();
+    itk_error_clear();
     if (json)
         cli_json_array_begin(&nitems);
     else {
@@ -194,6 +202,7 @@ int cmd_log(int argc, char **argv)
     itk_labels_free(l);
     itk_buf_dispose(&name);
     itk_name_memo_dispose(&memo);
+    itk_void_writes_dispose(&vw);
     itk_log_free(log);
     itk_registry_free(reg);
     return rc;

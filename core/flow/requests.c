@@ -194,6 +194,7 @@ static void derive_states(itk_reqdb *db, git_repository *repo, const git_tree *h
                 continue;
             if (mk->is_decision) {
                 snprintf(info->state, sizeof(info->state), "%s", mk->verdict);
+                snprintf(info->decision_path, sizeof(info->decision_path), "%s", mk->path);
                 snprintf(info->decided_on, sizeof(info->decided_on), "%s", mk->created);
                 snprintf(info->valid_until, sizeof(info->valid_until), "%s", mk->valid_until);
                 info->max_uses = mk->max_uses;

@@ -472,7 +472,8 @@ int itk_principal_name_memo(itk_buf *out, itk_name_memo *m, git_repository *repo
     if (!(m->have && strcmp(m->party, party) == 0 && strcmp(m->principal, principal) == 0 &&
           git_oid_equal(&m->keys, &keys) && git_oid_equal(&m->events, &events))) {
         m->have = 0;
-        if (!(rc = itk_principal_attr(&m->name, repo, t, party, principal, "name"))) {
+        if (!(rc =
+                  itk_principal_attr_counted(&m->name, repo, t, m->vw, party, principal, "name"))) {
             snprintf(m->party, sizeof(m->party), "%s", party);
             snprintf(m->principal, sizeof(m->principal), "%s", principal);
             m->keys = keys;
@@ -489,6 +490,8 @@ int itk_principal_name_memo(itk_buf *out, itk_name_memo *m, git_repository *repo
 
 void itk_name_memo_dispose(itk_name_memo *m)
 {
+    const itk_void_writes *vw = m->vw;
     itk_buf_dispose(&m->name);
     memset(m, 0, sizeof(*m));
+    m->vw = vw;
 }

@@ -722,6 +722,20 @@ static void section_who(itk_buf *b, const rctx *c)
     itk_buf_puts(b, "</table>\n");
 }
 
+/* A decision from a void commit (V9: signed with a stolen key after its
+ * last good commit) is shown flagged, as the timeline flags the commit:
+ * it does not count. */
+static void void_decision(itk_buf *b, const rctx *c, const itk_request_info *r)
+{
+    size_t i;
+    if (!r->decision_path[0] || !c->snap || itk_snapshot_find(&i, c->snap, r->decision_path)) {
+        itk_error_clear();
+        return;
+    }
+    if (itk_snapshot_flags(c->snap, i) & ITK_SNAP_VOID)
+        itk_buf_puts(b, " <span class=\"mark-void\">∅ 無効（漏えい後の決定、数えない）</span>");
+}
+
 /* 決裁 (DESIGN V12): where the decision on a pending request stands, in
  * the words of `itaku requests` (起案済み 課長決裁待ち); empty when no draft
  * is here. */
@@ -832,6 +846,7 @@ static void section_requests(itk_buf *b, const rctx *c)
         esc(b, r->summary);
         itk_buf_puts(b, "</td><td>");
         esc(b, lbl(c, "request.state", r->state));
+        void_decision(b, c, r);
         if (r->next[0]) {
             itk_buf_puts(b, " → ");
             esc(b, r->next);
@@ -1089,10 +1104,13 @@ int itk_report_write(itk_registry *reg, const char *dir, const itk_report_option
 {
     rctx c;
     itk_name_memo names;
+    itk_void_writes vw = {NULL, 0};
+    git_oid head;
     int rc;
     memset(&c, 0, sizeof(c));
     memset(&names, 0, sizeof(names));
     c.names = &names;
+    names.vw = &vw; /* a name written with a stolen key is not shown (V9) */
     c.reg = reg;
     c.dir = dir;
     c.cb = o ? o->progress : NULL;
@@ -1105,6 +1123,10 @@ int itk_report_write(itk_registry *reg, const char *dir, const itk_report_option
     so.at = wo.at = o ? o->at : NULL;
     if (!dir || !*dir)
         return itk_error_set(ITK_EINVALID, "the report needs a folder to write into");
+    if (git_reference_name_to_id(&head, itk_registry_repo(reg), "HEAD") < 0)
+        git_error_clear();
+    else if ((rc = itk_void_writes_at(&vw, itk_registry_repo(reg), &head)))
+        goto done;
     if ((rc = itk_registry_head_tree(&c.tree, reg)) ||
         (rc = itk_registry_contract(&c.contract, reg, c.tree)) ||
         (rc = itk_registry_offset(&c.offset, reg)))
@@ -1163,6 +1185,7 @@ done:
     itk_snapshot_free(c.snap);
     itk_buf_dispose(&c.attachments);
     itk_name_memo_dispose(&names);
+    itk_void_writes_dispose(&vw);
     json_decref(c.contract);
     git_tree_free(c.tree);
     return rc;

@@ -772,6 +772,7 @@ void itk_snapshot_free(itk_snapshot *s)
     json_decref(s->by_path);
     json_decref(s->form1_of);
     itk_labels_free(s->labels);
+    itk_void_writes_dispose(&s->names_vw);
     free(s);
 }
 
@@ -1174,5 +1175,22 @@ int itk_snapshot_signer_name(itk_buf *out, const itk_snapshot *s, size_t i)
     itk_snapshot_origin_get(&o, s, i);
     if (!s->repo || !o.commit[0] || git_oid_fromstr(&id, o.commit) < 0)
         return 0;
-    return itk_principal_name_at(out, s->repo, &id, o.party, o.principal);
+    itk_snapshot *w = (itk_snapshot *)s; /* found once, on first use */
+    if (!w->names_vw_done) {
+        int rc = itk_void_writes_at(&w->names_vw, s->repo, &s->commit);
+        if (rc)
+            return rc;
+        w->names_vw_done = 1;
+    }
+    git_commit *c = NULL;
+    git_tree *t = NULL;
+    if (git_commit_lookup(&c, s->repo, &id) < 0 || git_commit_tree(&t, c) < 0) {
+        git_commit_free(c);
+        return itk_error_git("cannot read commit %s", o.commit);
+    }
+    int rc =
+        itk_principal_attr_counted(out, s->repo, t, &w->names_vw, o.party, o.principal, "name");
+    git_tree_free(t);
+    git_commit_free(c);
+    return rc;
 }

@@ -5,6 +5,7 @@
 #define ITAKU_SNAPSHOT_PRIV_H
 
 #include "itaku/snapshot.h"
+#include "itaku/people.h"
 #include "itaku/verify.h"
 #include "jview.h"
 #include "registry_priv.h"
@@ -45,6 +46,11 @@ struct itk_snapshot {
     char labels_note[320];
     /* the registry's, borrowed: a signer's name at a commit (people.h) */
     git_repository *repo;
+    /* what void commits wrote as this commit records the compromises (V9),
+     * found on the first name looked up: a name a stolen key wrote is not
+     * a signer's name */
+    itk_void_writes names_vw;
+    int names_vw_done;
 };
 
 /* The form 1 of party in force: of its counting form 1s, the one written

@@ -60,6 +60,40 @@ assert not bad, bad
 PY
 ok "the 課長 the thief retired and the 課長 the thief reported both seal after the theft is reported; their seals count (V12) and nothing of theirs is void"
 
+# the views: who lists both 課長 as signers, and no view gives kacho2 the
+# name the thief wrote but on the thief's own (void) commit
+"$ITAKU" who >"$T/who"
+grep -qE "signers: .*kacho[,]? " "$T/who" && grep -qE "signers: .*kacho2" "$T/who" ||
+    fail "who leaves out a 課長 whose key the thief retired or reported: $(cat "$T/who")"
+! grep -q "偽の名前" "$T/who" || fail "who shows the name the thief wrote: $(cat "$T/who")"
+python3 - "$T/log.json" "${RENAME}" <<'PY' || fail "log shows the name the thief wrote beside a commit that counts"
+import json, sys
+entries = json.load(open(sys.argv[1]))
+entries = entries if isinstance(entries, list) else entries["commits"]
+named = [e for e in entries if e.get("principal_name") == "偽の名前"]
+assert not named, named
+PY
+expect_exit 0 "$ITAKU" report --html "$T/site"
+python3 - "$T/site" <<'PY' || fail "the report shows the name the thief wrote as valid"
+import os, re, sys
+hits = []
+for root, _, files in os.walk(sys.argv[1]):
+    for f in files:
+        if not f.endswith(".html"):
+            continue
+        page = open(os.path.join(root, f), encoding="utf-8").read()
+        if "∅ 無効" in page and f.startswith("akiruno-city_k-"):
+            continue  # the thief's own key event's page, marked void
+        for line in page.splitlines():
+            for row in re.findall(r"<tr[^>]*>.*?</tr>|<p[^>]*>.*?</p>|<li[^>]*>.*?</li>", line):
+                if "偽の名前" in row and 'class="void"' not in row and "無効" not in row:
+                    hits.append((f, row[:300]))
+            if "偽の名前" in line and "<tr" not in line and "<p" not in line and "<li" not in line:
+                hits.append((f, line[:300]))
+assert not hits, hits
+PY
+ok "who lists both 課長 by the names that count; log and the report show the thief's renaming only on its void commit"
+
 # the same twin by verify alone: a seal made with stock git by the key the
 # thief retired counts (V1 reads the key as active)
 expect_exit 0 "$ITAKU" approve acme/q-000001

@@ -112,11 +112,16 @@ typedef struct {
     git_oid keys, events; /* parties/<party>/keys and key-events at that commit */
     int have;
     itk_buf name;
+    /* set by the caller (NULL: every name counts): a name a void commit
+     * wrote (V9, a stolen key's renaming) does not count, as
+     * itk_principal_attr_counted; borrowed */
+    const itk_void_writes *vw;
 } itk_name_memo;
 
-/* itk_principal_name_at, answered again without reading the records when
- * the party's keys/ and key-events/ folders are those of the last call for
- * the same party and principal (the name follows from them alone). */
+/* itk_principal_name_at (not counting what m->vw's commits wrote),
+ * answered again without reading the records when the party's keys/ and
+ * key-events/ folders are those of the last call for the same party and
+ * principal (the name follows from them alone). */
 int itk_principal_name_memo(itk_buf *out, itk_name_memo *m, git_repository *repo,
                             const git_oid *commit, const char *party, const char *principal);
 void itk_name_memo_dispose(itk_name_memo *m);

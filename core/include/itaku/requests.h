@@ -20,7 +20,8 @@ typedef struct {
     char valid_until[16];
     long long max_uses;
     char path[200];
-    int in_main; /* the request is in HEAD's tree (else only on a request branch) */
+    int in_main;             /* the request is in HEAD's tree (else only on a request branch) */
+    char decision_path[200]; /* the decision record state comes from ("" when none) */
 } itk_request_info;
 
 /* Every request this registry knows (HEAD and request branches). */

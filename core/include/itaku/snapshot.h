@@ -98,7 +98,9 @@ void itk_snapshot_origin_get(itk_snapshot_origin *out, const itk_snapshot *s, si
 
 /* The display name of record i's signer (itk_snapshot_origin party and
  * principal) in force at the commit that added it (itaku/people.h): a
- * re-rendered old form shows the name of its day. *out is emptied, and stays
+ * re-rendered old form shows the name of its day. A name written by a void
+ * commit (V9: with a stolen key, as the snapshot's commit records the
+ * compromises) does not count. *out is emptied, and stays
  * empty when none is recorded or no commit names the record. Errors:
  * ITK_ENOMEM, a libgit2 error when that commit cannot be read. */
 int itk_snapshot_signer_name(itk_buf *out, const itk_snapshot *s, size_t i);
