@@ -74,10 +74,21 @@ void cli_heading(int n, ...);
 /* The same as cli_pad, aligned right: the spaces first (a number column's heading). */
 void cli_pad_right(const char *s, int width);
 
-/* The labels catalog of reg's HEAD (itaku/labels.h) for the text tables,
- * or NULL: a registry without one gets one note on stderr (codes are shown;
- * `itaku contract upgrade` adds it), one whose catalog cannot be read a
- * warning naming it. The caller frees it (itk_labels_free). */
+/* The labels catalog of reg's HEAD (itaku/labels.h): the city's Japanese
+ * wording, for its papers (status --csv, like the printed forms), or NULL:
+ * a registry without one gets one note on stderr (codes are shown; `itaku
+ * contract upgrade` adds it), one whose catalog cannot be read a warning
+ * naming it. The caller frees it (itk_labels_free). */
+itk_labels *cli_paper_labels(itk_registry *reg);
+
+/* The language of the words the screens show: "ja" when the messages are
+ * Japanese (po/ja.po says so), else "en". */
+const char *cli_screen_lang(void);
+
+/* The catalog of the text screens (status, todo, requests, who,
+ * instructions, log): cli_paper_labels when the messages are Japanese, else
+ * the one this itaku carries for the screens' language (labels/en.v1.json;
+ * NULL, codes shown, when it carries none). The caller frees it. */
 itk_labels *cli_labels(itk_registry *reg);
 
 /* The subcommands, one file each. */

@@ -62,8 +62,8 @@ static void print_label(const itk_commit_info *ci, const itk_labels *l)
     const char *action = itk_labels_get(l, "commit", ci->action);
     const char *seen[8];
     size_t nseen = 0;
-    if (!action)
-        return;
+    if (!action || strcmp(itk_labels_lang(l), "ja") != 0)
+        return; /* an English screen: the subject says it */
     printf("  〔%s", action);
     for (size_t i = 0; i < ci->nrecords && nseen < 8; i++) {
         itk_path_info pi;

@@ -45,9 +45,7 @@ int cmd_requests(int argc, char **argv)
         itk_registry_free(reg);
         return cli_fail(_("cannot list requests"));
     }
-    itk_labels *labels = NULL;
-    if (itk_labels_open(&labels, reg, NULL, "ja") < 0)
-        itk_error_clear();
+    itk_labels *labels = json ? NULL : cli_labels(reg);
     json_t *out = json ? json_array() : NULL;
     /* NEXT and ENDORSED BY as wide as the widest party id there (a city's
      * "akiruno-city" is wider than the heading) or where a 決裁 stands */

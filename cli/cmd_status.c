@@ -34,10 +34,13 @@ static void csv_cell(const char *s, int last)
     fputs(last ? "\"\r\n" : "\",", stdout);
 }
 
-/* A finding's text: Japanese from the catalog when the registry has one. */
+/* A finding's text: Japanese from the catalog beside a Japanese one (the
+ * registry's), else the English. */
 static const char *detail_of(const itk_finding *f, const itk_labels *l)
 {
-    return l && (f->detail_ja[0] || !f->detail[0]) ? f->detail_ja : f->detail;
+    return strcmp(itk_labels_lang(l), "ja") == 0 && (f->detail_ja[0] || !f->detail[0])
+               ? f->detail_ja
+               : f->detail;
 }
 
 /* A spreadsheet is one of the city's papers: headers, rules, states and
@@ -189,7 +192,7 @@ static void print_table(const itk_status *st, const char *at, const itk_labels *
             cli_pad(short_time(t1, f->due, offset), 18);
             const char *detail = detail_of(f, l);
             printf("%s", cli_safe(detail));
-            if (f->received[0] && l)
+            if (f->received[0] && strcmp(itk_labels_lang(l), "ja") == 0)
                 printf("（%s %s、%s %s）", itk_label_or(l, "column", "received"),
                        short_time(t1, f->received, offset), itk_label_or(l, "column", "claimed"),
                        short_time(t2, f->claimed, offset));
@@ -245,7 +248,9 @@ int cmd_status(int argc, char **argv)
     else
         itk_registry_now(at, reg);
     int out = 0;
-    itk_labels *l = json ? NULL : cli_labels(reg);
+    /* a spreadsheet is one of the city's papers, in its words; the table a
+     * screen, in the messages' language */
+    itk_labels *l = json ? NULL : csv ? cli_paper_labels(reg) : cli_labels(reg);
     if (json)
         out = print_json(st, at, problems);
     else if (csv)

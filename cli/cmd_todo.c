@@ -69,6 +69,27 @@ static int widest(int w, const char *s)
     return x > w ? x : w;
 }
 
+/* An item's text in the screen's words: the registry's Japanese beside its
+ * catalog; else the English, a finding's "<rule>: …" with the rule's words
+ * (lab's, the code when it has none). */
+static void print_detail(const itk_todo_item *it, const itk_labels *lab)
+{
+    if (strcmp(itk_labels_lang(lab), "ja") == 0 && it->detail_ja[0]) {
+        printf("%s\n", cli_safe(it->detail_ja));
+        return;
+    }
+    const char *colon = strstr(it->detail, ": ");
+    char rule[64] = "";
+    if (colon && (size_t)(colon - it->detail) < sizeof(rule))
+        snprintf(rule, sizeof(rule), "%.*s", (int)(colon - it->detail), it->detail);
+    const char *words = rule[0] ? itk_labels_get(lab, "rule", rule) : NULL;
+    if (words) {
+        fputs(cli_safe(words), stdout);
+        printf(": %s\n", cli_safe(colon + 2));
+    } else
+        printf("%s\n", cli_safe(it->detail));
+}
+
 int cmd_todo(int argc, char **argv)
 {
     int json = 0;
@@ -163,7 +184,7 @@ int cmd_todo(int argc, char **argv)
             cli_pad(l[i].party, wp + 1);
             cli_pad(due_words(t, l[i].due, offset), wd + 1);
             cli_pad(l[i].subject[0] ? l[i].subject : "-", wj + 1);
-            printf("%s\n", cli_safe(l[i].detail_ja[0] ? l[i].detail_ja : l[i].detail));
+            print_detail(&l[i], lab);
         }
         itk_labels_free(lab);
     }

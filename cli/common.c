@@ -97,7 +97,28 @@ int cli_open_registry(itk_registry **reg)
     return 0;
 }
 
+const char *cli_screen_lang(void)
+{
+    /* TRANSLATORS: the language code of the labels catalog the screens use
+     * with this translation: "ja" in po/ja.po (the registry's catalog) */
+    return _("en");
+}
+
 itk_labels *cli_labels(itk_registry *reg)
+{
+    const char *lang = cli_screen_lang();
+    itk_labels *l = NULL;
+    if (strcmp(lang, "ja") == 0)
+        return cli_paper_labels(reg);
+    /* the registry's catalog is the paper forms' Japanese: an English
+     * screen takes the words this itaku carries, a code where it has none */
+    if (itk_labels_builtin(&l, lang) < 0)
+        l = NULL;
+    itk_error_clear();
+    return l;
+}
+
+itk_labels *cli_paper_labels(itk_registry *reg)
 {
     itk_labels *l = NULL;
     if (itk_labels_open(&l, reg, NULL, "ja") < 0)

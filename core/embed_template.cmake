@@ -1,8 +1,16 @@
 # Turns every file under SRC into a C array in OUT: the registry template
-# that `itaku init` writes into a genesis commit.
+# that `itaku init` writes into a genesis commit (the table
+# itk_template_files), or with -DNAME=<table> -DPREFIX=<dir/> other files
+# the program carries (labels/: the catalogs of screens in other languages).
+if(NOT DEFINED NAME)
+  set(NAME itk_template_files)
+endif()
+if(NOT DEFINED PREFIX)
+  set(PREFIX "")
+endif()
 file(GLOB_RECURSE files RELATIVE ${SRC} ${SRC}/*)
 list(SORT files)
-set(body "/* Generated from registry-template/ by embed_template.cmake. */\n#include <stddef.h>\n#include \"template.h\"\n\n")
+set(body "/* Generated from ${SRC} by embed_template.cmake. */\n#include <stddef.h>\n#include \"template.h\"\n\n")
 set(table "")
 set(i 0)
 foreach(f ${files})
@@ -11,9 +19,9 @@ foreach(f ${files})
   math(EXPR len "${hexlen} / 2")
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," arr "${hex}")
   string(APPEND body "static const unsigned char file_${i}[] = {${arr} 0};\n")
-  string(APPEND table "    {\"${f}\", file_${i}, ${len}},\n")
+  string(APPEND table "    {\"${PREFIX}${f}\", file_${i}, ${len}},\n")
   math(EXPR i "${i} + 1")
 endforeach()
-string(APPEND body "\nconst itk_template_file itk_template_files[] = {\n${table}    {NULL, NULL, 0}};\n")
+string(APPEND body "\nconst itk_template_file ${NAME}[] = {\n${table}    {NULL, NULL, 0}};\n")
 file(WRITE ${OUT}.tmp "${body}")
 file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)

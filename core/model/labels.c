@@ -18,6 +18,7 @@
 struct itk_labels {
     json_t *labels; /* domain → {code → label}, checked */
     char file[96];
+    char lang[17]; /* its "lang" ("" when it says none) */
 };
 
 void itk_labels_free(itk_labels *l)
@@ -123,6 +124,9 @@ int itk_labels_parse(itk_labels **out, const char *data, size_t len, const char 
     }
     l->labels = json_incref(json_object_get(doc, "labels"));
     snprintf(l->file, sizeof(l->file), "%s", name);
+    const char *lang = json_string_value(json_object_get(doc, "lang"));
+    if (lang && strlen(lang) < sizeof(l->lang) && control_free(lang))
+        snprintf(l->lang, sizeof(l->lang), "%s", lang);
     json_decref(doc);
     *out = l;
     return 0;
@@ -173,6 +177,8 @@ int itk_labels_open_tree(itk_labels **out, git_repository *repo, const git_tree 
         rc = itk_tree_read(&data, repo, tree, path, ITK_MAX_RECORD_BYTES);
     if (!rc && best)
         rc = itk_labels_parse(out, data.ptr, data.size, path);
+    if (!rc && *out && !(*out)->lang[0]) /* its name says it */
+        snprintf((*out)->lang, sizeof((*out)->lang), "%s", lang);
     itk_buf_dispose(&data);
     git_tree_free(dir);
     git_tree_entry_free(e);
@@ -199,6 +205,11 @@ int itk_labels_open(itk_labels **out, itk_registry *reg, const char *at, const c
 const char *itk_labels_file(const itk_labels *l)
 {
     return l ? l->file : "";
+}
+
+const char *itk_labels_lang(const itk_labels *l)
+{
+    return l ? l->lang : "";
 }
 
 const char *itk_labels_get(const itk_labels *l, const char *domain, const char *code)
@@ -291,13 +302,16 @@ int itk_labels_builtin(itk_labels **out, const char *lang)
     long best = 0;
     const itk_template_file *found = NULL;
     *out = NULL;
-    for (const itk_template_file *f = itk_template_files; f->path; f++) {
-        long v = strncmp(f->path, "labels/", 7) == 0 ? version_of(f->path + 7, lang) : 0;
-        if (v > best) {
-            best = v;
-            found = f;
+    /* the registry template's (ja), then those only the program carries (en) */
+    const itk_template_file *tables[] = {itk_template_files, itk_shipped_labels};
+    for (size_t t = 0; t < 2; t++)
+        for (const itk_template_file *f = tables[t]; f->path; f++) {
+            long v = strncmp(f->path, "labels/", 7) == 0 ? version_of(f->path + 7, lang) : 0;
+            if (v > best) {
+                best = v;
+                found = f;
+            }
         }
-    }
     if (!found)
         return 0;
     snprintf(path, sizeof(path), "%s", found->path);

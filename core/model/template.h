@@ -13,4 +13,9 @@ typedef struct {
 /* Ends with an entry whose path is NULL. */
 extern const itk_template_file itk_template_files[];
 
+/* The labels catalogs the program carries for screens in a language other
+ * than the registry's ("labels/en.v1.json", from labels/ of the source
+ * tree); never written into a registry. Ends with a NULL path. */
+extern const itk_template_file itk_shipped_labels[];
+
 #endif

@@ -55,7 +55,7 @@ for p in acme beta gamma; do
     grep -qxF "$p pending  has not acknowledged the obligations in force ($OB.v2.json, since $TODAY); $p/a-000001 acknowledged $OB.v1.json" "$T/acks" ||
         fail "$p is not pending on v2: $(cat "$T/acks")"
 done
-(cd "$T/city" && set +e && "$ITAKU" status --party beta >"$T/out" 2>&1; [ $? -le 1 ]) ||
+(cd "$T/city" && set +e && env LANG=ja_JP.UTF-8 "$ITAKU" status --party beta >"$T/out" 2>&1; [ $? -le 1 ]) ||
     fail "status --party beta did not answer: $(cat "$T/out")"
 expect_output "未了 +8\(2\) +遵守事項の受諾 .*${TODAY}から適用の現行の遵守事項（$OB.v2.json）を受諾していない。beta/a-000001は$OB.v1.jsonを受諾済み"
 [ "$(grep -c "再委託の事前承認" "$T/out")" = 2 ] || fail "a finding is shown once per obligations version (beta, gamma)"

@@ -31,7 +31,7 @@ expect_output "Handover methods: +手渡し, courier  \\(contract amendment $a\\
 expect_output "akiruno-city 情報セキュリティ責任者 山田 太郎 042-558-1111"
 expect_output "acme 管理責任者 鈴木 一郎 suzuki@example.jp"
 # status names them too: the city's above the tables, each party's under its name
-"$ITAKU" status --at 2026-12-10 >"$T/out" 2>"$T/err" || true
+env LANG=ja_JP.UTF-8 "$ITAKU" status --at 2026-12-10 >"$T/out" 2>"$T/err" || true
 expect_output "^  連絡先 \\(akiruno-city\\): 情報セキュリティ責任者 山田 太郎 042-558-1111$"
 grep -A1 "^ *acme (" "$T/out" | has "^ *連絡先: 管理責任者 鈴木 一郎 suzuki@example.jp$" ||
     fail "status does not name acme's contact under acme: $(cat "$T/out")"

@@ -23,7 +23,7 @@ main_before=$(git rev-parse main)
 expect_exit 0 "$ITAKU" approve acme/q-000001
 expect_output "Drafted .* waits for the seals of 課長"
 [ "$(git rev-parse main)" = "$main_before" ] || fail "drafting moved main"
-expect_exit 0 "$ITAKU" requests
+expect_exit 0 env LANG=ja_JP.UTF-8 "$ITAKU" requests
 expect_output "起案済み +課長決裁待ち"
 expect_exit 0 "$ITAKU" requests --json
 python3 - "$T/out" <<'PY' || fail "requests --json does not say where the draft stands"
@@ -37,13 +37,13 @@ ok "a drafting post drafts on decisions/acme/q-000001 (main does not move); requ
 
 expect_exit 0 "$ITAKU" kessai acme/q-000001 --return --reason "期間を明記してください" --key "$T/kacho.key"
 expect_output "acme/q-000001 is returned"
-expect_exit 0 "$ITAKU" requests --all
+expect_exit 0 env LANG=ja_JP.UTF-8 "$ITAKU" requests --all
 expect_output "acme/q-000001 +複製 +差戻し"
 ok "the 課長 returns the draft (差戻し): the seal makes the decision"
 
 expect_exit 0 "$ITAKU" approve acme/q-000003
 expect_exit 0 "$ITAKU" kessai acme/q-000003 --approve --key "$T/kacho.key"
-expect_exit 0 "$ITAKU" requests
+expect_exit 0 env LANG=ja_JP.UTF-8 "$ITAKU" requests
 expect_output "決裁中 +課長決裁待ち"
 expect_exit 0 "$ITAKU" kessai acme/q-000003 --approve --reason "暗号化して持ち出すこと" --key "$T/kacho2.key"
 expect_output "acme/q-000003 is approved"
@@ -83,6 +83,6 @@ expect_exit 0 "$ITAKU" verify
 ok "an amendment with no rules: one city key decides again"
 
 (cd "$T/acme" && expect_exit 0 "$ITAKU" pull && expect_exit 0 "$ITAKU" verify &&
-    expect_exit 0 "$ITAKU" requests --mine && expect_output "acme/q-000003 +持出し +承認")
+    expect_exit 0 env LANG=ja_JP.UTF-8 "$ITAKU" requests --mine && expect_output "acme/q-000003 +持出し +承認")
 ok "acme pulls the decisions and verifies them"
 finish

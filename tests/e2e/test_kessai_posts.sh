@@ -118,7 +118,7 @@ ok "with post_setters in force, a 担当 dropping the rules (an amendment or an 
 
 # --- 4. the report and itaku requests show where each decision stands
 expect_exit 0 "$ITAKU" approve acme/q-000003
-expect_exit 0 "$ITAKU" requests
+expect_exit 0 env LANG=ja_JP.UTF-8 "$ITAKU" requests
 expect_output "起案済み"
 expect_output "課長×2決裁待ち"
 expect_exit 0 "$ITAKU" report --html "$T/report"

@@ -41,7 +41,7 @@ expect_output "Drafted .* again"
 git merge-base --is-ancestor "$old" "$B" || fail "the new draft does not move the branch forward"
 expect_exit 0 "$ITAKU" verify
 expect_exit 0 push_as akiruno-city main:main "$B:$B"
-expect_exit 0 "$ITAKU" requests
+expect_exit 0 env LANG=ja_JP.UTF-8 "$ITAKU" requests
 expect_output "起案済み +課長×2決裁待ち"
 ok "the drafter drafts again on the current main (the branch moves forward, the hosted registry takes it); the earlier seals no longer count"
 
@@ -51,7 +51,7 @@ expect_exit 0 "$ITAKU" kessai acme/q-000003 --approve --key "$T/kacho2.key"
 expect_output "acme/q-000003 is approved"
 expect_exit 0 "$ITAKU" verify
 expect_exit 0 push_as akiruno-city main:main "$B:$B"
-expect_exit 0 "$ITAKU" requests --all
+expect_exit 0 env LANG=ja_JP.UTF-8 "$ITAKU" requests --all
 expect_output "acme/q-000003 +持出し +承認"
 ok "the 課長 seals the new draft with the renewed key, the other 課長 too, and the decision is taken; verify and the hosted registry take it"
 

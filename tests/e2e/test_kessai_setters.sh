@@ -138,7 +138,7 @@ expect_exit 0 "$ITAKU" init "$T/new" --contract C-2026-023 --title "職の設定
     --name "あきる野市" --key "$T/city.key" --principal-post 担当 --decision-rules "$T/rules.json" \
     --start 2026-12-01 --end 2027-03-31
 cd "$T/new"
-expect_exit 0 "$ITAKU" status --at 2026-12-10 --problems
+expect_exit 0 env LANG=ja_JP.UTF-8 "$ITAKU" status --at 2026-12-10 --problems
 expect_output "職の設定者（post_setters）が定められていない"
 expect_exit 0 "$ITAKU" status --at 2026-12-10 --json
 has_setters_warning || fail "status does not warn that no setter post is named"

@@ -124,7 +124,7 @@ expect_exit 0 "$ITAKU" contract amend --decision-rules "$T/fewer.json" --reason 
 expect_exit 0 "$ITAKU" kessai acme/q-000004 --approve --key "$T/kacho.key"
 if grep -q "is approved" "$T/out"; then fail "the amended rule decided a draft made before it"; fi
 expect_refused "waits for the seals of 部長" "$ITAKU" approve acme/q-000004
-expect_exit 0 "$ITAKU" requests
+expect_exit 0 env LANG=ja_JP.UTF-8 "$ITAKU" requests
 expect_output "部長決裁待ち"
 DR4=$(branch q-000004)
 D4=$(git log --format=%H "$DR4" | sed -n 2p)

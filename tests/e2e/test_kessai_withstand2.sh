@@ -201,7 +201,7 @@ if grep -q "is approved" "$T/out"; then fail "the seal of an officer demoted sin
 S2=$(branch q-000006)
 expect_refused "seal $(seal_id_of "$S1") on acme/q-000006 by akiruno-city/kacho2 as 課長 no longer counts: kacho2's post on main is 担当 now" \
     "$ITAKU" approve acme/q-000006
-expect_exit 0 "$ITAKU" requests
+expect_exit 0 env LANG=ja_JP.UTF-8 "$ITAKU" requests
 expect_output "課長決裁待ち"
 HD=$(decision_forged q-000006 "$S2" "$DR6" "[\"$(seal_id_of "$S1")\", \"$(seal_id_of "$S2")\"]")
 git update-ref refs/heads/hostile "$HD"

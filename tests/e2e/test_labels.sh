@@ -9,6 +9,9 @@
 # when only ja.v1.json was released keeps it as it was: the words added in
 # ja.v2.json show as codes until contract upgrade publishes v2.
 . "$(dirname "$0")/lib.sh"
+# the text screens show the registry's catalog when they speak Japanese (in
+# English, the words itaku carries: test_screen_language.sh)
+JA=(env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=ja_JP.UTF-8)
 
 setup_city_and_contractor
 cd "$T/acme"
@@ -80,7 +83,7 @@ grep -qF '"?"' "$T/status.csv" "$T/out" && fail "an empty CSV cell reads \"?\": 
 ok "register export --csv and status --csv: the city's words; an empty cell is empty, never \"?\""
 
 # --- status and who: text tables labelled, --json in codes -----------------------
-"$ITAKU" status --at 2026-12-05 >"$T/status.txt" 2>"$T/err" || true
+"${JA[@]}" "$ITAKU" status --at 2026-12-05 >"$T/status.txt" 2>"$T/err" || true
 for s in "acme (受注者)" 遵守事項の受諾 作業開始前の管理体制届出 適合; do
     grep -qF -- "$s" "$T/status.txt" || fail "the status table lacks $s"
 done
@@ -95,7 +98,7 @@ rules = {(x["rule"], x["state"]) for x in f}
 assert ("subcontract_acknowledged", "ok") in rules, rules
 assert any(x["detail"] == "no form 1 (management system) filed yet" for x in f), f
 PY
-expect_exit 0 "$ITAKU" who
+expect_exit 0 "${JA[@]}" "$ITAKU" who
 for s in "(受注者)" 受領; do
     grep -qF -- "$s" "$T/out" || fail "the who table lacks $s"
 done
@@ -110,7 +113,7 @@ ok "status and who: labels in the tables, codes in --json"
 
 # --- log: the label beside the signed subject --------------------------------
 subject=$(git log --format=%s --diff-filter=A -1 -- "parties/acme/register/$R1.json")
-expect_exit 0 "$ITAKU" log
+expect_exit 0 "${JA[@]}" "$ITAKU" log
 grep -qF -- "$subject  〔提出: 重要指定情報管理記録簿〕" "$T/out" ||
     fail "log does not show the label beside '$subject'"
 grep -qF -- "〔台帳の開設" "$T/out" || fail "log does not label the genesis"
@@ -210,14 +213,14 @@ cd "$T/acme"
 expect_exit 0 "$ITAKU" form submit 1 "$FORM1_BODY"
 cd "$T/city"
 expect_exit 0 "$ITAKU" receive acme "$T/acme"
-"$ITAKU" status --at 2026-12-05 >"$T/status.txt" 2>"$T/err" || true
+"${JA[@]}" "$ITAKU" status --at 2026-12-05 >"$T/status.txt" 2>"$T/err" || true
 grep -qE "（受領日時 [0-9-]+ [0-9:]+、記載日 [0-9-]+）" "$T/status.txt" ||
     fail "the status table does not say 受領日時 and 記載日: $(cat "$T/status.txt")"
 grep -qF "(received " "$T/status.txt" && fail "the status table says (received …, dated …) in English"
 ok "status: a received form shows （受領日時 …、記載日 …） in the table, not (received …, dated …)"
 cd "$T/city"
 expect_exit 0 "$ITAKU" instruct report --to acme --due 2027-01-31 --text "月次報告"
-expect_exit 0 "$ITAKU" instructions
+expect_exit 0 "${JA[@]}" "$ITAKU" instructions
 grep -qE "acme +報告の求め +2027-01-31" "$T/out" || fail "instructions does not show 報告の求め: $(cat "$T/out")"
 no_code "$T/out" report
 ok "instructions: the kind in the city's words (報告の求め), aligned"

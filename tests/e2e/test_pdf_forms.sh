@@ -320,8 +320,8 @@ a, p = (json.load(open(f))["findings"] for f in sys.argv[1:])
 assert any(x["state"] == "ok" for x in a) and any(x["state"] != "ok" for x in a), "scenario"
 assert p == [x for x in a if x["state"] != "ok"], "not the findings that are not ok"
 PY
-"$ITAKU" status --problems --at 2026-12-31 >"$T/prob.txt" || true
-"$ITAKU" status --at 2026-12-31 >"$T/all.txt" || true
+env LANG=ja_JP.UTF-8 "$ITAKU" status --problems --at 2026-12-31 >"$T/prob.txt" || true
+env LANG=ja_JP.UTF-8 "$ITAKU" status --at 2026-12-31 >"$T/all.txt" || true
 ok_label=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["labels"]["state"]["ok"])' "$LABELS")
 grep -q "^ *$ok_label " "$T/all.txt" || fail "status shows no ok row to leave out"
 grep -q "^ *$ok_label " "$T/prob.txt" && fail "status --problems shows an ok row"

@@ -81,7 +81,8 @@ grep -qE ' acme +manager +submit +[0-9a-f]{12} +Submit form 3 \(register entry\)
 grep -qE 'akiruno-city +officer +receive .*Receive the line of acme' "$T/log" ||
     fail "the city's itaku log does not show its receipt: $(cat "$T/log")"
 sed -n '/^\$ itaku status --party acme$/,/^\$ /p' "$T/after" >"$T/status"
-grep -qE '指定された方法による受渡し +acme/r-000001 ' "$T/status" ||
+# (the walkthrough runs in LANG=C.UTF-8: the table's words in English)
+grep -qE 'handover by a designated method +acme/r-000001 ' "$T/status" ||
     fail "the city's itaku status does not show the contractor's entry: $(cat "$T/status")"
 ok "after itaku receive, the city's log and status show the contractor's entry"
 

@@ -55,9 +55,12 @@ expect_exit 1 "$ITAKU" todo --at 2098-06-10
 expect_output "To do for acme"
 # the due date as an officer reads it: the end of a day is the day alone,
 # another time the day and the time; RFC 3339 stays for --json
-expect_output "answer +acme +2098-07-31 +- +指示への期限内の対応：$n"
-# the states in the catalog's words, as status shows them
-expect_output "期限超過 +finding +acme +2098-06-01 00:00 +- "
+# (an English screen: the rule in itaku's English words, the finding's
+# English text; Japanese below)
+expect_output "answer +acme +2098-07-31 +- +instruction answered on time: $n"
+# the states in the screen's words, as status shows them
+expect_output "overdue +finding +acme +2098-06-01 00:00 +- +form 1 filed before work: no form 1"
+has "[^ -~]" <"$T/out" && fail "todo in English printed Japanese: $(cat "$T/out")"
 has -F "T23:59:59" <"$T/out" && fail "todo printed an RFC 3339 due time on the screen"
 has "instruction_answered_on_time" <"$T/out" && fail "todo printed the English finding text"
 ok "acme's list: the overdue form 1 first, then the instruction to answer with its due date (exit 1)"
@@ -153,6 +156,8 @@ ok "requests and history speak Japanese on a Japanese screen; --json keeps the c
 # before the work starts nothing is due yet for acme: listed, but exit 0
 cd "$T/acme"
 expect_exit 0 "$ITAKU" todo --at 2098-05-01
+expect_output "no form 1 \\(management system\\) filed yet"
+expect_exit 0 env LANG=ja_JP.UTF-8 "$ITAKU" todo --at 2098-05-01
 expect_output "管理体制届出書（様式第1号）が未提出"
 expect_exit 2 "$ITAKU" todo --party nobody
 ok "pending items with later due dates are listed with exit 0; an unknown party is a usage error"

@@ -55,7 +55,7 @@ expect_exit 2 "$ITAKU" who --party nobody
 expect_output "not registered"
 # the table: columns after Japanese names line up by display width
 expect_exit 0 "$ITAKU" who
-expect_output "delta デルタ株式会社 \(受注者\)"
+expect_output "delta デルタ株式会社 \(contractor\)"
 expect_output "holds: nothing"
 python3 - "$T/out" <<'PY' || fail "who's worker columns do not line up"
 import sys, unicodedata
@@ -79,7 +79,7 @@ assert d[("2", "form1_before_work")] in ("pending", "overdue"), d
 assert d[("8(2)", "subcontract_acknowledged")] == "pending", d
 PY
 expect_exit 1 "$ITAKU" status
-expect_output "^delta \\(受注者\\)"
+expect_output "^delta \\(contractor\\)"
 ok "status: void records left out; a party with no records has its obligations pending"
 
 # --- history ----------------------------------------------------------------

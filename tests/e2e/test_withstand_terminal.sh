@@ -130,7 +130,7 @@ print(json.dumps(b, ensure_ascii=False))' "$FORM1_BODY" "$WORKER")"
 f1=$(forge . "Submit form1 f1-000001" "$T/acme.key" acme manager submit "$entry")
 expect_exit 0 "$ITAKU" verify
 set +e
-"$ITAKU" status --at 2027-03-30 >"$T/out" 2>"$T/err"
+env LANG=ja_JP.UTF-8 "$ITAKU" status --at 2027-03-30 >"$T/out" 2>"$T/err"
 [ $? -le 1 ] || fail "status failed: $(cat "$T/err")"
 set -e
 inert "$T/out"
@@ -149,7 +149,7 @@ write_record "$entry" "$(cat "$FORM1_BODY")"
 forge . "Submit form1 f1-000001" "$T/acme.key" acme manager submit "$entry" >/dev/null
 expect_exit 0 "$ITAKU" verify
 set +e
-"$ITAKU" status --at 2027-03-30 >"$T/out" 2>"$T/err"
+env LANG=ja_JP.UTF-8 "$ITAKU" status --at 2027-03-30 >"$T/out" 2>"$T/err"
 set -e
 inert "$T/out"
 grep -qF 'w-001（鈴木一郎）' "$T/out" || fail "status changed a plain name: $(cat "$T/out")"
@@ -206,8 +206,8 @@ gc=$(forge . "Register contractor gamma" "$T/city.key" akiruno-city officer part
 expect_exit 0 "$ITAKU" verify
 expect_exit 0 "$ITAKU" who
 inert "$T/out"
-grep -qF 'gamma ガンマ<U+202E>ammag (受注者)' "$T/out" || fail "who does not mark U+202E: $(cat "$T/out")"
-grep -qF 'beta 株式会社ベータ (受注者)' "$T/out" || fail "who changed a plain name"
+grep -qF 'gamma ガンマ<U+202E>ammag (contractor)' "$T/out" || fail "who does not mark U+202E: $(cat "$T/out")"
+grep -qF 'beta 株式会社ベータ (contractor)' "$T/out" || fail "who changed a plain name"
 set +e
 "$ITAKU" status --at 2027-03-30 >"$T/out" 2>"$T/err"
 set -e

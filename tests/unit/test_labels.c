@@ -268,6 +268,59 @@ static void test_template_catalog_labels_every_code(void **state)
     free(b);
 }
 
+/* 1 when s is ASCII but for "…" (U+2026). */
+static int english(const char *s)
+{
+    while (*s) {
+        if (strncmp(s, "\xe2\x80\xa6", 3) == 0)
+            s += 3;
+        else if ((unsigned char)*s++ >= 0x80)
+            return 0;
+    }
+    return 1;
+}
+
+/* The English words itaku carries for its screens (labels/en.v1.json):
+ * never in the registry template, and a word in English for every state,
+ * role, rule and instruction or request kind the city's catalog has. */
+static void test_builtin_english_catalog_covers_the_screens(void **state)
+{
+    (void)state;
+    itk_labels *en = NULL, *ja = NULL;
+    assert_int_equal(itk_labels_builtin(&en, "en"), 0);
+    assert_non_null(en);
+    assert_string_equal(itk_labels_file(en), "labels/en.v1.json");
+    assert_string_equal(itk_labels_lang(en), "en");
+    assert_string_equal(itk_labels_lang(NULL), "");
+    assert_int_equal(itk_labels_builtin(&ja, "ja"), 0);
+    assert_string_equal(itk_labels_lang(ja), "ja");
+    const char *domains[] = {"state",        "role",         "rule", "instruction.kind",
+                             "request.kind", "request.state"};
+    json_t *doc = NULL;
+    itk_contract_file *c = NULL;
+    assert_int_equal(itk_contract_builtin(&c), 0);
+    for (const itk_contract_file *x = c; x->path; x++) {
+        assert_null(strstr(x->path, "en.v")); /* never written into a registry */
+        if (strcmp(x->path, V2) == 0)
+            doc = json_loadb((const char *)x->data, x->size, 0, NULL);
+    }
+    assert_non_null(doc);
+    for (size_t d = 0; d < sizeof(domains) / sizeof(*domains); d++) {
+        const char *code;
+        json_t *v;
+        json_object_foreach(json_object_get(json_object_get(doc, "labels"), domains[d]), code, v)
+        {
+            const char *w = itk_labels_get(en, domains[d], code);
+            if (!w || !english(w))
+                fail_msg("en.v1.json has no English word for %s/%s", domains[d], code);
+        }
+    }
+    json_decref(doc);
+    free(c);
+    itk_labels_free(ja);
+    itk_labels_free(en);
+}
+
 /* ---- in a registry ---- */
 
 static void test_init_writes_the_catalog_and_the_reader_opens_it(void **state)
@@ -445,6 +498,7 @@ int main(void)
         cmocka_unit_test(test_reader_refuses_hostile_catalogs),
         cmocka_unit_test(test_method_equal_takes_a_code_and_its_label_as_one),
         cmocka_unit_test(test_template_catalog_labels_every_code),
+        cmocka_unit_test(test_builtin_english_catalog_covers_the_screens),
         T(test_init_writes_the_catalog_and_the_reader_opens_it),
         T(test_a_registry_without_a_catalog_has_none),
         T(test_a_registry_with_v1_only_reads_v1),

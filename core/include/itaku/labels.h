@@ -52,8 +52,11 @@ int itk_labels_open_tree(itk_labels **out, git_repository *repo, const git_tree 
  * names no commit. */
 int itk_labels_open(itk_labels **out, itk_registry *reg, const char *at, const char *lang);
 
-/* The newest catalog of lang this itaku carries (its built-in template),
- * for what is shown outside a registry; *out NULL when it carries none. */
+/* The newest catalog of lang this itaku carries, for what is shown outside
+ * a registry: its registry template's (ja), or one it carries for screens
+ * only and never writes into a registry (en: labels/en.v1.json of the
+ * source tree, the words of status, todo, requests … when the messages are
+ * not in Japanese). *out NULL when it carries none. */
 int itk_labels_builtin(itk_labels **out, const char *lang);
 
 void itk_labels_free(itk_labels *l);
@@ -61,6 +64,12 @@ void itk_labels_free(itk_labels *l);
 /* The file the catalog was read from ("labels/ja.v1.json"; "" when parsed
  * from bytes without a name). */
 const char *itk_labels_file(const itk_labels *l);
+
+/* The catalog's "lang" ("ja", "en"; one opened from a tree without it: the
+ * language its file is named for; "" when l is NULL or it says none):
+ * a screen shows its own Japanese-only text (a finding's 詳細, 受領日時)
+ * only beside a "ja" catalog. */
+const char *itk_labels_lang(const itk_labels *l);
 
 /* The label of code in domain; NULL when l is NULL, or the catalog has no
  * such domain or code (the caller shows the code). The string lives until
