@@ -218,6 +218,17 @@ static int is_due(const char *key)
     return strcmp(key, "due") == 0 || (n > 4 && strcmp(key + n - 4, "_due") == 0);
 }
 
+int itk_form_date_mode(const char *key, const char *format)
+{
+    if (!format)
+        return -1;
+    if (strcmp(format, "date") == 0)
+        return ITK_DATE_DAY;
+    if (strcmp(format, "date-time") != 0)
+        return -1;
+    return key && is_due(key) ? ITK_DATE_END : ITK_DATE_START;
+}
+
 static void walk(nctx *c, json_t *inst, const json_t *schema, const char *path, int depth);
 
 static void field(nctx *c, json_t *parent, const char *key, json_t *v, const json_t *ps,
@@ -240,15 +251,10 @@ static void field(nctx *c, json_t *parent, const char *key, json_t *v, const jso
         json_object_set_new(parent, key, json_string(ref));
         return;
     }
-    const char *format = json_string_value(json_object_get(ps, "format"));
-    if (!format)
+    int m = itk_form_date_mode(key, json_string_value(json_object_get(ps, "format")));
+    if (m < 0)
         return;
-    itk_date_alone mode = strcmp(format, "date") == 0        ? ITK_DATE_DAY
-                          : strcmp(format, "date-time") != 0 ? (itk_date_alone)-1
-                          : is_due(key)                      ? ITK_DATE_END
-                                                             : ITK_DATE_START;
-    if ((int)mode < 0)
-        return;
+    itk_date_alone mode = (itk_date_alone)m;
     char out[ITK_DATETIME_OUT];
     int alone = 0;
     const char *typed = json_string_value(v);
