@@ -88,7 +88,8 @@ static int change(int argc, char **argv)
     const cli_opt amend_opts[] = {
         {NULL, 0, CLI_ID, NULL, "INSTRUCTION",
          N_("ours: <party>/n-000005, or n-000005, n-5 or 5 (full-width digits too)"), 0},
-        {"due", 0, CLI_DATE, &o.due, "YYYY-MM-DD", N_("the new due date"), 0},
+        {"due", 0, CLI_DATE, &o.due, "DATE", N_("when it is due (a date alone: 23:59:59 that day)"),
+         0},
         {"text", 0, CLI_STRING, &o.text, "TEXT", N_("the new text"), 0},
         {"reason", 0, CLI_STRING, &o.reason, "TEXT", N_("why it is amended"), CLI_REQUIRED},
         {"backdated", 0, CLI_SWITCH, &o.backdated, NULL, N_("the new due date is past, and meant"),

@@ -6,6 +6,7 @@
 #include "itaku/flow.h"
 #include "itaku/forms.h"
 #include "itaku/json.h"
+#include "itaku/labels.h"
 #include "registry_priv.h"
 #include "itaku/commit.h"
 #include "itaku/ids.h"
@@ -160,9 +161,36 @@ static int record_append_refs(itk_buf *path, itk_buf *id, itk_change *c, itk_reg
         int found = git_tree_entry_bypath(&e, tree, data.ptr) == 0;
         git_tree_entry_free(e);
         if (!found) {
-            rc = itk_error_set(ITK_ENOTFOUND,
-                               "%s does not exist: --supersedes names a %s record of %s", data.ptr,
-                               type, who->party);
+            /* the party's records of that type, the closest to what was
+             * typed named (as a reference not found is) */
+            static const char msg[] =
+                /* TRANSLATORS: the id typed, the party, the record type (its
+                 * form's name), then " (closest: …)" or " (there are none)" */
+                ITK_N_("--supersedes %s: %s has no %s record of that id%s; check the id (see "
+                       "`itaku record list`)");
+            char **paths = NULL;
+            size_t n = 0;
+            itk_buf near = ITK_BUF_INIT;
+            itk_labels *l = NULL;
+            json_t *cands = json_array();
+            if (itk_tree_records(&paths, &n, reg->repo, tree, who->party, type) == 0)
+                for (size_t i = 0; i < n; i++) {
+                    itk_path_info pi;
+                    itk_path_classify(&pi, paths[i]);
+                    if (pi.kind == ITK_PATH_RECORD &&
+                        (!requester || !pi.requester[0] || strcmp(pi.requester, requester) == 0))
+                        json_array_append_new(cands, json_pack("[s, s]", pi.id, pi.id));
+                }
+            itk_string_list_free(paths, n);
+            if (itk_labels_open_tree(&l, reg->repo, tree, "ja"))
+                l = NULL;
+            itk_error_clear();
+            itk_ref_closest(&near, supersedes, cands);
+            rc = itk_error_set(ITK_ENOTFOUND, msg, supersedes, who->party,
+                               itk_ref_code_shown(l, msg, "type", type), near.ptr ? near.ptr : "");
+            itk_labels_free(l);
+            json_decref(cands);
+            itk_buf_dispose(&near);
             goto done;
         }
     }

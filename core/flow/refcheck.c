@@ -801,30 +801,48 @@ int itk_refcheck_again(json_t **problems, itk_registry *reg, git_tree *tree, con
  * a clock a little fast, an entry typed as it happens. */
 #define REFCHECK_FUTURE_SLACK 300
 
-/* A line in note (after a line break when it has one) when body's
- * occurred_at (a register entry's, an incident's) is later than now: what
- * happened is recorded, not what is planned; still recorded (a note, not a
- * refusal). */
+/* A line in note (after a line break when it has one) for each time a
+ * record says something happened — a register entry's or an incident's
+ * occurred_at, an incident's discovered_at, a form 5's performed_at — that
+ * is later than now: what happened is recorded, not what is planned; still
+ * recorded (a note, not a refusal: a clock may be wrong, and the truth must
+ * stay recordable). */
 static void future_note(itk_buf *note, itk_registry *reg, const json_t *body)
 {
-    const char *at = json_string_value(json_object_get(body, "occurred_at"));
-    long long t = at ? instant(at) : -1;
-    char now[32];
-    if (t < 0 || t <= (long long)time(NULL) + REFCHECK_FUTURE_SLACK || itk_registry_now(now, reg)) {
-        itk_error_clear();
-        return;
+    static const struct {
+        const char *field, *msg;
+    } happened[] = {
+        {"occurred_at",
+         ITK_N_("The time it happened (occurred_at), %s, is later than now (%s). If the time is "
+                "mistyped, record the entry again with the right time and --supersedes naming "
+                "this one.")},
+        {"discovered_at",
+         ITK_N_("The time it was discovered (discovered_at), %s, is later than now (%s). If the "
+                "time is mistyped, record the report again with the right time and --supersedes "
+                "naming this one.")},
+        {"performed_at",
+         ITK_N_("The time it was erased or disposed of (performed_at), %s, is later than now "
+                "(%s). If the time is mistyped, submit the certificate again with the right time "
+                "and --supersedes naming this one.")},
+    };
+    int offset = 540, offset_read = 0;
+    char now[32] = "";
+    for (size_t i = 0; i < sizeof(happened) / sizeof(*happened); i++) {
+        const char *at = json_string_value(json_object_get(body, happened[i].field));
+        long long t = at ? instant(at) : -1;
+        if (t < 0 || t <= (long long)time(NULL) + REFCHECK_FUTURE_SLACK ||
+            (!now[0] && itk_registry_now(now, reg))) {
+            itk_error_clear();
+            continue;
+        }
+        if (!offset_read++ && itk_registry_offset(&offset, reg))
+            itk_error_clear();
+        char at_shown[ITK_TIME_SHOWN], now_shown[ITK_TIME_SHOWN];
+        if (note->size)
+            itk_buf_putc(note, '\n');
+        itk_buf_printf(note, itk__(happened[i].msg), itk_time_shown(at_shown, at, offset),
+                       itk_time_shown(now_shown, now, offset));
     }
-    if (note->size)
-        itk_buf_putc(note, '\n');
-    int offset = 540;
-    char at_shown[ITK_TIME_SHOWN], now_shown[ITK_TIME_SHOWN];
-    if (itk_registry_offset(&offset, reg))
-        itk_error_clear();
-    itk_buf_printf(note,
-                   itk__("The time it happened (occurred_at), %s, is later than now (%s). If the "
-                         "time is mistyped, record the entry again with the right time and "
-                         "--supersedes naming this one."),
-                   itk_time_shown(at_shown, at, offset), itk_time_shown(now_shown, now, offset));
 }
 
 int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const char *party,

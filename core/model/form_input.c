@@ -235,6 +235,17 @@ static int is_due(const char *key)
     return strcmp(key, "due") == 0 || (n > 4 && strcmp(key + n - 4, "_due") == 0);
 }
 
+int itk_form_date_mode(const char *key, const char *format)
+{
+    if (!format)
+        return -1;
+    if (strcmp(format, "date") == 0)
+        return ITK_DATE_DAY;
+    if (strcmp(format, "date-time") != 0)
+        return -1;
+    return key && is_due(key) ? ITK_DATE_END : ITK_DATE_START;
+}
+
 static void walk(nctx *c, json_t *inst, const json_t *schema, const char *path, int depth);
 
 static void field(nctx *c, json_t *parent, const char *key, json_t *v, const json_t *ps,
@@ -270,18 +281,22 @@ static void field(nctx *c, json_t *parent, const char *key, json_t *v, const jso
         json_object_set_new(parent, key, json_string(ref));
         return;
     }
-    const char *format = json_string_value(json_object_get(ps, "format"));
-    if (!format)
+    int m = itk_form_date_mode(key, json_string_value(json_object_get(ps, "format")));
+    if (m < 0)
         return;
-    itk_date_alone mode = strcmp(format, "date") == 0        ? ITK_DATE_DAY
-                          : strcmp(format, "date-time") != 0 ? (itk_date_alone)-1
-                          : is_due(key)                      ? ITK_DATE_END
-                                                             : ITK_DATE_START;
-    if ((int)mode < 0)
-        return;
+    itk_date_alone mode = (itk_date_alone)m;
     char out[ITK_DATETIME_OUT];
     int alone = 0;
     const char *typed = json_string_value(v);
+    if (typed && !typed[0]) {
+        /* a required date left "" as the template has it (an optional one
+         * is taken out before) */
+        const char *msg = ITK_N_("%s: left \"\" as in the template; it is required: write the "
+                                 "date, like 2026-12-01 or 令和8年12月1日\n");
+        char fname[320];
+        itk_buf_printf(&c->errors, itk__(msg), field_shown(fname, sizeof(fname), ps, path, msg));
+        return;
+    }
     if (itk_datetime_input(out, &alone, typed, c->offset, mode) < 0) {
         char fname[320];
         itk_buf_printf(&c->errors, "%s: %s\n",
@@ -355,6 +370,10 @@ static int is_untouched(const nctx *c, const json_t *inst, const json_t *schema)
     return untouched(c, inst, schema, &blank, 0) && blank > 0;
 }
 
+/* The rows of the list v (at path, schema ps) left as the template wrote
+ * them are taken out, each noted; how many were. */
+static size_t drop_rows(nctx *c, json_t *v, const json_t *ps, const char *path);
+
 /* A field a note about a form left as the template wrote it names: on a
  * translated screen as field_shown does (the form's words alone); in
  * English the schema's title with the path, "対象期間 (period)", the words
@@ -387,10 +406,70 @@ static int drop_untouched(nctx *c, json_t *parent, const char *key, json_t *v, c
         json_object_del(parent, key);
         return 1;
     }
-    if (!json_is_array(v))
-        return 0;
+    if (json_is_array(v))
+        drop_rows(c, v, ps, path);
+    return 0;
+}
+
+/* The rows of a required list (v, at path) left as the template wrote them
+ * are taken out, each noted, as those of an optional list are; when none
+ * is left and the list needs one, a refusal says the row is still the
+ * template's example and which fields to fill in. */
+static void required_rows(nctx *c, json_t *v, const json_t *ps, const char *path)
+{
+    if (!json_is_array(v) || !json_array_size(v) || !drop_rows(c, v, ps, path) ||
+        json_array_size(v))
+        return;
     const json_t *parts[FORM_INPUT_MAX_PARTS], *items = NULL;
+    json_int_t min = 0;
     size_t n = 0;
+    gather(c, ps, parts, &n, 0);
+    for (size_t p = 0; p < n; p++) {
+        if (!items)
+            items = json_object_get(parts[p], "items");
+        json_int_t m = json_integer_value(json_object_get(parts[p], "minItems"));
+        min = m > min ? m : min;
+    }
+    if (min < 1)
+        return;
+    /* what a row needs: its required fields, by the form's words */
+    const json_t *iparts[FORM_INPUT_MAX_PARTS];
+    size_t in = 0;
+    itk_buf need = ITK_BUF_INIT;
+    gather(c, items, iparts, &in, 0);
+    for (size_t p = 0; p < in; p++) {
+        const json_t *r = json_object_get(iparts[p], "required"), *x;
+        size_t i;
+        json_array_foreach(r, i, x)
+        {
+            const char *k = json_string_value(x);
+            const json_t *f =
+                k ? resolve(c, json_object_get(json_object_get(iparts[p], "properties"), k)) : NULL;
+            const char *title = json_string_value(json_object_get(f, "title"));
+            static const char sep[] = ITK_N_(", ");
+            if (!k)
+                continue;
+            if (need.size)
+                itk_buf_puts(&need, itk__(sep));
+            itk_buf_puts(&need, title && *title && translated(sep) ? title : k);
+        }
+    }
+    const char *msg =
+        need.size ? ITK_N_("%s: the row is still the template's example (every field left as it "
+                           "was); fill in %s for at least one row\n")
+                  : ITK_N_("%s: the row is still the template's example (every field left as it "
+                           "was); fill it in\n");
+    char name[768];
+    itk_buf_printf(&c->errors, itk__(msg), field_shown(name, sizeof(name), ps, path, msg),
+                   need.size ? need.ptr : "");
+    itk_buf_dispose(&need);
+}
+
+static size_t drop_rows(nctx *c, json_t *v, const json_t *ps, const char *path)
+{
+    const json_t *parts[FORM_INPUT_MAX_PARTS], *items = NULL;
+    size_t n = 0, dropped = 0;
+    char name[768];
     gather(c, ps, parts, &n, 0);
     for (size_t p = 0; p < n && !items; p++)
         items = json_object_get(parts[p], "items");
@@ -408,8 +487,9 @@ static int drop_untouched(nctx *c, json_t *parent, const char *key, json_t *v, c
             itk_buf_printf(c->notes, itk__(msg), field_name(name, sizeof(name), ps, row, msg));
         }
         json_array_remove(v, at);
+        dropped++;
     }
-    return 0;
+    return dropped;
 }
 
 static void walk(nctx *c, json_t *inst, const json_t *schema, const char *path, int depth)
@@ -472,6 +552,8 @@ static void walk(nctx *c, json_t *inst, const json_t *schema, const char *path, 
         }
         if (!required && drop_untouched(c, inst, key, v, ps, sub))
             continue;
+        if (required)
+            required_rows(c, v, ps, sub);
         if (json_is_string(v))
             field(c, inst, key, v, ps, sub);
         else
@@ -529,9 +611,7 @@ int itk_form_input_read_as(json_t **body, itk_buf *notes, const char *data, size
         rc = itk_error_set(ITK_EINVALID, "%s: the record body must be a JSON object", name);
     if (!rc && schema &&
         (rc = itk_form_body_normalise_as(*body, notes, schema, offset_minutes, issuer))) {
-        char why[900];
-        snprintf(why, sizeof(why), "%s", itk_error_last());
-        rc = itk_error_set(rc, "%s:\n%s", name, why);
+        rc = itk_error_set(rc, "%s:\n%s", name, itk_error_last());
     }
     if (rc) {
         json_decref(*body);

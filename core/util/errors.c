@@ -32,6 +32,23 @@ void itk_error_restore(const itk_error_state *st)
     last_message[sizeof(last_message) - 1] = '\0';
 }
 
+/* A message cut at the end of its buffer ends at a whole character: the
+ * bytes of a UTF-8 sequence the cut split are dropped. */
+static void cut_whole(char *s, size_t cap)
+{
+    size_t n = strlen(s), lead = n;
+    if (n + 1 < cap)
+        return;
+    while (lead > 0 && ((unsigned char)s[lead - 1] & 0xC0) == 0x80)
+        lead--;
+    if (lead == 0)
+        return;
+    unsigned char c = (unsigned char)s[lead - 1];
+    size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    if (lead - 1 + len > n)
+        s[lead - 1] = '\0';
+}
+
 int itk_error_set(int code, const char *fmt, ...)
 {
     /* formatted apart first: an argument may be itk_error_last() itself */
@@ -40,6 +57,7 @@ int itk_error_set(int code, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(tmp, sizeof(tmp), itk__(fmt), ap);
     va_end(ap);
+    cut_whole(tmp, sizeof(tmp));
     memcpy(last_message, tmp, sizeof(last_message));
     return code;
 }

@@ -2,6 +2,8 @@
  * Japanese title, whether it is required, its choices and its meaning in a
  * // comment above it. */
 #include "itaku/errors.h"
+#include "itaku/datetime_input.h"
+#include "itaku/form_input.h"
 #include "itaku/forms.h"
 #include "itaku/labels.h"
 #include "itaku/textsafe.h"
@@ -72,12 +74,19 @@ static void comment(tpl *t, const char *key, const json_t *prop, const json_t *r
             }
         }
     }
-    const char *fmt = json_string_value(json_object_get(prop, "format"));
-    if (fmt && strcmp(fmt, "date") == 0)
+    /* a date: the forms people write; a date-time: also what a date alone
+     * means there, as reading the form takes it (itk_form_date_mode) */
+    int mode = itk_form_date_mode(key, json_string_value(json_object_get(prop, "format")));
+    if (mode == ITK_DATE_DAY)
         itk_buf_puts(t->out, " — YYYY-MM-DD (or 2026/12/1, 令和8年12月1日)");
-    else if (fmt && strcmp(fmt, "date-time") == 0)
-        itk_buf_puts(t->out, " — YYYY-MM-DD hh:mm (or 令和8年12月1日 10:00; the contract's "
-                             "timezone unless an offset like +09:00 is given)");
+    else if (mode >= 0)
+        itk_buf_printf(t->out,
+                       " — YYYY-MM-DD hh:mm (or 令和8年12月1日 10:00; the contract's timezone "
+                       "unless an offset like +09:00 is given) — %s",
+                       mode == ITK_DATE_END
+                           ? "日付だけなら、その日の 23:59:59 (a date alone: 23:59:59 that day)"
+                           : "日付だけなら、その日の始め 0:00 (a date alone: the start of the "
+                             "day)");
     if (desc) {
         itk_buf_puts(t->out, " — ");
         cell(t, desc);

@@ -51,12 +51,16 @@ int itk_status_evidence(sctx *c)
             snprintf(name, sizeof(name), "%s/%s", r->pi.party, r->pi.id);
             snprintf(sha, sizeof(sha), "%.16s", ev[i].sha256);
             const char *args[] = {ev[i].field, ev[i].filename, sha};
+            /* the field citing it by the form's words in the Japanese text */
+            char words[256];
+            itk_form_field_words(words, sizeof(words), r->pi.type->type, ev[i].field);
+            const char *args_ja[] = {words, ev[i].filename, sha};
             sdetail detail;
             memset(&detail, 0, sizeof(detail));
-            itk_sdetail_add(&detail, c, "attachment_missing",
-                            "incomplete: {1} cites {2} (SHA-256 {3}…), which no party's "
-                            "attachments hold; attach that file (itaku attach FILE)",
-                            args, 3, "", "");
+            itk_sdetail_add_ja(&detail, c, "attachment_missing",
+                               "incomplete: {1} cites {2} (SHA-256 {3}…), which no party's "
+                               "attachments hold; attach that file (itaku attach FILE)",
+                               args, args_ja, 3, "", "");
             rc = itk_sctx_finding(c, r->pi.party, "添付", ITK_RULE_ATTACHMENTS, ITK_STATE_OVERDUE,
                                   name, 0, -1, json_string_value(json_object_get(rec, "created")),
                                   &detail);

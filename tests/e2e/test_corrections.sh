@@ -115,7 +115,12 @@ cd "$T/acme"
 reg --item-id item-2 --method hand-delivery --occurred-at 2026-12-20T10:00:00+09:00 --supersedes r-000002
 expect_exit 0 "$ITAKU" history acme/r-000002
 expect_output "superseded by acme/r-000003"
-expect_refused "does not exist" "$ITAKU" register add --medium usb --quantity 1 --handler "鈴木一郎" \
+expect_refused "--supersedes r-000042: acme has no register record of that id \(closest: r-000002, r-000001, r-000003\)" \
+    "$ITAKU" register add --medium usb --quantity 1 --handler "鈴木一郎" \
     --info "住民データ" --action received --item-id item-9 --method hand-delivery --supersedes r-000042
-ok "register add --supersedes corrects our own entry; history says superseded"
+JA=(env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=ja_JP.UTF-8)
+expect_refused "--supersedes r-000042: acme の重要指定情報管理記録簿にその番号の記録はありません（近いもの: r-000002, r-000001, r-000003）" \
+    "${JA[@]}" "$ITAKU" register add --medium usb --quantity 1 --handler "鈴木一郎" \
+    --info "住民データ" --action received --item-id item-9 --method hand-delivery --supersedes r-000042
+ok "register add --supersedes corrects our own entry; history says superseded; an id not there is refused naming the closest"
 finish

@@ -41,4 +41,32 @@ expect_exit 0 "$ITAKU" register add --file "$T/r.json"
 [ "$(field_of "$(cat "$T/out")" occurred_at)" = 2026-12-03T14:00:00+09:00 ] || fail "令8.12.3(木) 14時 is not 14:00"
 ok "register add --occurred-at and a form field take 令和8年12月2日（水）午前10時 and 令8.12.3(木) 14時"
 
+# a time something happened that is later than now: recorded, with a note
+# naming the field and both times as the screens show them
+python3 - "$SRC/tests/schema-corpus/incident/valid/base.json" "$T/inc.json" <<'PY'
+import json, sys
+b = json.load(open(sys.argv[1], encoding="utf-8"))
+b["discovered_at"] = "2099-01-05T09:00:00+09:00"
+b["occurred_at"] = "2099-01-04T09:00:00+09:00"
+json.dump(b, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+expect_exit 0 "${JA[@]}" "$ITAKU" incident report "$T/inc.json"
+expect_output "注意: 日時 2099-01-04 09:00 は現在（[0-9-]{10} [0-9:]{5}）より後の時刻です"
+expect_output "発見日時 2099-01-05 09:00 は現在（[0-9-]{10} [0-9:]{5}）より後の時刻です"
+expect_exit 0 "$ITAKU" incident report "$T/inc.json" --supersedes "$(cat "$T/out")"
+expect_output "The time it was discovered \(discovered_at\), 2099-01-05 09:00, is later than now"
+ok "an incident discovered or happening later than now is noted, each time named"
+
+# each date-time field of a template says what a date alone means there
+"$ITAKU" form new 3 >"$T/t3.jsonc"
+grep -B1 '"occurred_at"' "$T/t3.jsonc" | has -F "日付だけなら、その日の始め 0:00 (a date alone: the start of the day)" ||
+    fail "the template's occurred_at does not say what a date alone means: $(grep -B1 occurred_at "$T/t3.jsonc")"
+"$ITAKU" form new incident >"$T/ti.jsonc"
+[ "$(grep -c "日付だけなら、その日の始め 0:00" "$T/ti.jsonc")" = "$(grep -c 'hh:mm' "$T/ti.jsonc")" ] ||
+    fail "a date-time field of the incident template does not say what a date alone means"
+grep -B1 '"due_on"' "$T/t3.jsonc" | has -F "日付だけなら" && fail "a date field says what a date alone means"
+"$ITAKU" instruct amend --help >"$T/help"
+has -F "a date alone: 23:59:59 that day" <"$T/help" || fail "instruct amend --due does not say what a date alone means"
+ok "templates say what a date alone means for each date-time field (the start of the day); instruct amend --due says 23:59:59"
+
 finish

@@ -74,4 +74,13 @@ has -F '管理番号 OLD-001' <"$T/hist" || fail "history does not name 管理�
 has -F 'item_id' <"$T/hist" && fail "history shows the key item_id"
 ok "an unverified reference is 管理番号 OLD-001 in status and history, not item_id"
 
+# an attachment a request cites and nobody holds: the citing field by its name
+form6_for beta "$T/beta.key.pub" >"$T/f6ok.json"
+expect_exit 0 "$ITAKU" request submit subcontract "$T/f6ok.json"
+"${JA[@]}" "$ITAKU" status >"$T/status" || true
+has -F '再委託承認申請書が引用する' <"$T/status" ||
+    fail "status does not name the citing form: $(grep SHA "$T/status")"
+grep -F 'SHA-256' "$T/status" | has -E 'form6が' && fail "status shows the key form6"
+ok "an attachment cited and not held is cited by 再委託承認申請書, not form6"
+
 finish

@@ -137,7 +137,7 @@ assert rb["supersedes"] == "f1-000001", rb.get("supersedes")
 assert rc["supersedes"] == b, rc.get("supersedes")
 assert rb["body"]["filing_type"] == "change"
 PY
-expect_refused "f1-000042.json does not exist: --supersedes names a form1 record of acme" \
+expect_refused "--supersedes f1-000042: acme has no form1 record of that id \(closest: f1-000002, f1-000001, f1-000003\)" \
     "$ITAKU" form submit 1 "$C/form1/valid/change-filing.json" --supersedes f1-000042
 ok "a form 1 change supersedes the form in force ($F1B → f1-000001, $F1C → $F1B)"
 

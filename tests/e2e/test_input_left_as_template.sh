@@ -90,7 +90,7 @@ for how in validate "form submit"; do
     before=$(state_of .)
     # shellcheck disable=SC2086
     expect_exit "$([ "$how" = validate ] && echo 1 || echo 2)" "$ITAKU" $how form4 "$T/f4half.jsonc"
-    expect_output "period.to: '' is not a date that itaku can read"
+    expect_output "period.to: left \"\" as in the template; it is required: write the date"
     [ "$before" = "$(state_of .)" ] || fail "a refused form changed the registry"
 done
 fill_required "$T/f4req.jsonc" empty-submitter

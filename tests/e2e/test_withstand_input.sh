@@ -39,7 +39,7 @@ for type in ../x forms/../../x a/b form9 party key decision; do
 done
 expect_refused "'../../x' is not a valid register id \(expected r-NNNNNN\)" \
     "$ITAKU" record add register "$T/ok.json" --supersedes ../../x
-expect_refused "r-000042.json does not exist: --supersedes names a register record of acme" \
+expect_refused "--supersedes r-000042: acme has no register record of that id" \
     "$ITAKU" record add register "$T/ok.json" --supersedes r-000042
 ok "record types that would leave their folder or are unknown, and --supersedes ../../x, are refused"
 

@@ -82,6 +82,13 @@ const char *itk_instruction_ref_forms(void);
 int itk_form_choice(char *out, size_t outsz, const char *type, const char *field,
                     const char *typed);
 
+/* How a form field named key whose schema has format reads a date typed
+ * alone (the one rule, for reading a form and for its template): format
+ * "date": ITK_DATE_DAY; "date-time": ITK_DATE_END for a due time (key "due"
+ * or ending in "_due": 23:59:59 that day), else ITK_DATE_START (the start of
+ * the day, noted); -1 for another format or none. */
+int itk_form_date_mode(const char *key, const char *format);
+
 /* A field of a record of type as the paper form words it, for a Japanese
  * text: path is a field's path in the body ("item_id", "item_ids[]",
  * "affected.item_ids[]", "workers[0].name"); out gets the titles of its
