@@ -426,15 +426,76 @@ out:
     return rc;
 }
 
+/* The fields of an SSHSIG blob (PROTOCOL.sshsig §2), pointing into bin. */
+typedef struct {
+    unsigned char *bin; /* the decoded blob; the caller frees it */
+    const unsigned char *pub, *ns, *reserved, *hash, *sig;
+    size_t pub_len, ns_len, reserved_len, hash_len, sig_len;
+} sig_fields;
+
+/* Decodes the armor and reads every field of the blob (magic, version 1,
+ * five strings, nothing after them), checking nothing else. 0, or
+ * ITK_ETOOBIG / ITK_EINVALID / ITK_EUNSUPPORTED with a message; f->bin is
+ * the caller's to free either way. */
+static int sig_parse(sig_fields *f, const void *armor, size_t armor_len)
+{
+    size_t bin_len = 0;
+    itk_reader r;
+    const unsigned char *magic;
+    uint32_t version;
+    int rc;
+
+    memset(f, 0, sizeof(*f));
+    if (armor_len > ITK_MAX_SIGNATURE_BYTES)
+        return itk_error_set(ITK_ETOOBIG, "signature of %zu bytes is over the limit of %d bytes",
+                             armor_len, ITK_MAX_SIGNATURE_BYTES);
+    if ((rc = itk_armor_decode(&f->bin, &bin_len, armor, armor_len, SIG_BEGIN, SIG_END,
+                               "signature armor")) != 0)
+        return rc;
+    rd_init(&r, f->bin, bin_len);
+    if (rd_bytes(&r, &magic, SIG_MAGIC_LEN) || memcmp(magic, SIG_MAGIC, SIG_MAGIC_LEN) != 0)
+        return itk_error_set(ITK_EINVALID, "signature does not start with SSHSIG");
+    if (rd_u32(&r, &version))
+        return itk_error_set(ITK_EINVALID, "signature is truncated (no version)");
+    if (version != SIG_VERSION)
+        return itk_error_set(ITK_EUNSUPPORTED, "signature version %u is not supported (expected 1)",
+                             version);
+    if (rd_string(&r, &f->pub, &f->pub_len) || rd_string(&r, &f->ns, &f->ns_len) ||
+        rd_string(&r, &f->reserved, &f->reserved_len) || rd_string(&r, &f->hash, &f->hash_len) ||
+        rd_string(&r, &f->sig, &f->sig_len))
+        return itk_error_set(ITK_EINVALID, "signature is truncated");
+    if (rd_done(&r))
+        return itk_error_set(ITK_EINVALID, "signature has %zu trailing bytes", r.left);
+    return 0;
+}
+
+/* The public key of f, with sshkey.c's message naming the signature. */
+static int sig_key(itk_pubkey **key, const sig_fields *f)
+{
+    int rc = itk_pubkey_from_blob(key, f->pub, f->pub_len);
+    if (rc) {
+        char msg[512];
+        snprintf(msg, sizeof(msg), "%s", itk_error_last());
+        rc = itk_error_set(rc, "%s in signature", msg);
+    }
+    return rc;
+}
+
+int itk_sshsig_claimed_key(itk_pubkey **key, const void *armor, size_t armor_len)
+{
+    sig_fields f;
+    *key = NULL;
+    int rc = sig_parse(&f, armor, armor_len);
+    if (!rc)
+        rc = sig_key(key, &f);
+    free(f.bin);
+    return rc;
+}
+
 int itk_sshsig_verify(itk_pubkey **signer_key, const void *armor, size_t armor_len, const char *ns,
                       const void *data, size_t len)
 {
-    unsigned char *bin = NULL;
-    size_t bin_len = 0;
-    itk_reader r;
-    const unsigned char *magic, *pub, *sig_ns, *reserved, *hash, *sig;
-    size_t pub_len, sig_ns_len, reserved_len, hash_len, sig_len;
-    uint32_t version;
+    sig_fields f;
     itk_pubkey *key = NULL;
     itk_buf tbs = ITK_BUF_INIT;
     const char *hash_alg;
@@ -444,67 +505,31 @@ int itk_sshsig_verify(itk_pubkey **signer_key, const void *armor, size_t armor_l
 
     if (signer_key)
         *signer_key = NULL;
-    if (armor_len > ITK_MAX_SIGNATURE_BYTES)
-        return itk_error_set(ITK_ETOOBIG, "signature of %zu bytes is over the limit of %d bytes",
-                             armor_len, ITK_MAX_SIGNATURE_BYTES);
-    if ((rc = itk_armor_decode(&bin, &bin_len, armor, armor_len, SIG_BEGIN, SIG_END,
-                               "signature armor")) != 0)
-        return rc;
-
-    /* parse everything, then check */
-    rd_init(&r, bin, bin_len);
-    if (rd_bytes(&r, &magic, SIG_MAGIC_LEN) || memcmp(magic, SIG_MAGIC, SIG_MAGIC_LEN) != 0) {
-        rc = itk_error_set(ITK_EINVALID, "signature does not start with SSHSIG");
+    if ((rc = sig_parse(&f, armor, armor_len)) != 0 || (rc = sig_key(&key, &f)) != 0)
         goto out;
-    }
-    if (rd_u32(&r, &version)) {
-        rc = itk_error_set(ITK_EINVALID, "signature is truncated (no version)");
-        goto out;
-    }
-    if (version != SIG_VERSION) {
-        rc = itk_error_set(ITK_EUNSUPPORTED, "signature version %u is not supported (expected 1)",
-                           version);
-        goto out;
-    }
-    if (rd_string(&r, &pub, &pub_len) || rd_string(&r, &sig_ns, &sig_ns_len) ||
-        rd_string(&r, &reserved, &reserved_len) || rd_string(&r, &hash, &hash_len) ||
-        rd_string(&r, &sig, &sig_len)) {
-        rc = itk_error_set(ITK_EINVALID, "signature is truncated");
-        goto out;
-    }
-    if (rd_done(&r)) {
-        rc = itk_error_set(ITK_EINVALID, "signature has %zu trailing bytes", r.left);
-        goto out;
-    }
-    if ((rc = itk_pubkey_from_blob(&key, pub, pub_len)) != 0) {
-        char msg[512];
-        snprintf(msg, sizeof(msg), "%s", itk_error_last());
-        rc = itk_error_set(rc, "%s in signature", msg);
-        goto out;
-    }
-    if (reserved_len != 0) {
+    if (f.reserved_len != 0) {
         rc = itk_error_set(ITK_EINVALID, "signature has a non-empty reserved field");
         goto out;
     }
-    if (hash_len == 6 && memcmp(hash, "sha512", 6) == 0) {
+    if (f.hash_len == 6 && memcmp(f.hash, "sha512", 6) == 0) {
         hash_alg = "sha512";
         md = EVP_sha512();
-    } else if (hash_len == 6 && memcmp(hash, "sha256", 6) == 0) {
+    } else if (f.hash_len == 6 && memcmp(f.hash, "sha256", 6) == 0) {
         hash_alg = "sha256";
         md = EVP_sha256();
     } else {
-        itk_printable(shown, sizeof(shown), hash, hash_len);
+        itk_printable(shown, sizeof(shown), f.hash, f.hash_len);
         rc = itk_error_set(ITK_EUNSUPPORTED, "unsupported hash algorithm '%s' in signature", shown);
         goto out;
     }
-    if (!ns || sig_ns_len != strlen(ns) || memcmp(sig_ns, ns, sig_ns_len) != 0) {
-        itk_printable(shown, sizeof(shown), sig_ns, sig_ns_len);
+    if (!ns || f.ns_len != strlen(ns) || memcmp(f.ns, ns, f.ns_len) != 0) {
+        itk_printable(shown, sizeof(shown), f.ns, f.ns_len);
         rc = itk_error_set(ITK_EVERIFY, "signature is for namespace '%s', expected '%s'", shown,
                            ns ? ns : "");
         goto out;
     }
     if ((rc = signed_data(&tbs, ns, hash_alg, md, data, len)) != 0 ||
-        (rc = verify_sigblob(key, sig, sig_len, &tbs)) != 0)
+        (rc = verify_sigblob(key, f.sig, f.sig_len, &tbs)) != 0)
         goto out;
     if (signer_key) {
         *signer_key = key;
@@ -513,6 +538,6 @@ int itk_sshsig_verify(itk_pubkey **signer_key, const void *armor, size_t armor_l
 out:
     itk_pubkey_free(key);
     itk_buf_dispose(&tbs);
-    free(bin);
+    free(f.bin);
     return rc;
 }

@@ -1,4 +1,5 @@
-/* libFuzzer entry point for the SSHSIG parser through itk_sshsig_verify: the
+/* libFuzzer entry point for the SSHSIG parser through itk_sshsig_verify and
+ * itk_sshsig_claimed_key (which must name a key whenever verify succeeds): the
  * input as armor, and the input as a raw blob wrapped in a valid armor, so
  * that mutations of binary corpus files reach the blob and key fields. The
  * corpus is signed over FUZZ_MESSAGE in namespace git (crypto paths too). */
@@ -13,9 +14,16 @@
 
 static void verify(const void *armor, size_t len)
 {
-    itk_pubkey *key = NULL;
-    if (itk_sshsig_verify(&key, armor, len, "git", FUZZ_MESSAGE, sizeof(FUZZ_MESSAGE) - 1) == 0)
+    itk_pubkey *key = NULL, *claimed = NULL;
+    if (itk_sshsig_verify(&key, armor, len, "git", FUZZ_MESSAGE, sizeof(FUZZ_MESSAGE) - 1) == 0) {
+        /* a signature that verifies names the key that made it */
+        if (itk_sshsig_claimed_key(&claimed, armor, len) != 0)
+            __builtin_trap();
+        itk_pubkey_free(claimed);
         itk_pubkey_free(key);
+    } else if (itk_sshsig_claimed_key(&claimed, armor, len) == 0) {
+        itk_pubkey_free(claimed);
+    }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

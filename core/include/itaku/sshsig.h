@@ -45,4 +45,12 @@ int itk_sshsig_sign(itk_buf *armor, itk_signer *signer, const char *ns, const vo
 int itk_sshsig_verify(itk_pubkey **signer_key, const void *armor, size_t armor_len, const char *ns,
                       const void *data, size_t len);
 
+/* The key an armored signature names as its signer (PROTOCOL.sshsig §2,
+ * publickey), read without checking the signature: for a walk that only
+ * sorts commits by the key they claim (V9's void commits of a stolen key),
+ * where a claim that does not verify is refused by the verifier anyway. On
+ * success (0) *key is the caller's to free; errors as itk_sshsig_verify's
+ * for a malformed armor, blob or key (*key NULL). */
+int itk_sshsig_claimed_key(itk_pubkey **key, const void *armor, size_t armor_len);
+
 #endif
