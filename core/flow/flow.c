@@ -406,8 +406,22 @@ static int pull_city(git_oid *out, itk_merge_kind *kind, itk_pull_result *report
         goto done;
     }
     git_error_clear();
+    /* what is made again is made on HEAD: it must be main */
+    git_reference *hr = NULL;
+    int on_main =
+        git_repository_head(&hr, repo) == 0 && strcmp(git_reference_name(hr), ITK_REF_MAIN) == 0;
+    git_reference_free(hr);
+    git_error_clear();
+    if (!on_main) {
+        rc = itk_error_set(ITK_EINVALID,
+                           "main holds commits the city's line at %.12s lacks, and HEAD is not on "
+                           "main, so nothing was changed; check out main (git checkout main) and "
+                           "run itaku pull again",
+                           git_oid_tostr_s(&tip));
+        goto done;
+    }
     /* main's own commits, newest first along its first parents: each must
-     * be a decision the city can make again on the line */
+     * be one the city can make again on the line */
     git_oid at = head;
     while (!contained(reg, &tip, &at)) {
         if (git_commit_lookup(&c, repo, &at) < 0) {

@@ -110,4 +110,38 @@ expect_exit 0 env LANG=C "$ITAKU" history acme/q-000001
 n=$(grep -c "decided" "$T/out" || true)
 [ "$n" = 1 ] || fail "the decision is shown $n times in history: $(cat "$T/out")"
 ok "the push goes through, the hub verifies, and the decision shows once"
+
+# two 課長 complete the same draft in two clones; the second one's pull finds
+# the request decided on the hub's main and leaves its own decision out
+Q2=refs/heads/decisions/acme/q-000002
+cd "$T/city"
+expect_exit 0 "$ITAKU" pull "$HUB"
+expect_exit 0 "$ITAKU" approve acme/q-000002
+expect_exit 0 push_as akiruno-city "$Q2:$Q2"
+for clone in kacho-clone kacho2-clone; do
+    (cd "$T/$clone" && "$ITAKU" fetch hub) >/dev/null 2>&1 || fail "$clone cannot fetch"
+done
+cd "$T/kacho2-clone"
+expect_exit 0 "$ITAKU" kessai acme/q-000002 --approve
+expect_output "acme/q-000002 is approved"
+expect_exit 0 env ITAKU_PARTY=akiruno-city "$ITAKU" push hub
+cd "$T/kacho-clone"
+expect_exit 0 "$ITAKU" kessai acme/q-000002 --approve
+expect_output "acme/q-000002 is approved"
+MINE=$(git rev-parse "$Q2")
+expect_exit 2 env ITAKU_PARTY=akiruno-city "$ITAKU" push hub
+expect_output "itaku pull hub"
+expect_exit 0 "$ITAKU" pull hub
+expect_output "acme/q-000002: the city's main decides it already; this clone's decision .* was left out"
+[ "$(git rev-parse main)" = "$(git -C "$HUB" rev-parse main)" ] || fail "main is not the hub's"
+[ "$(git rev-parse "$Q2")" = "$MINE" ] || fail "this clone's seal was lost"
+expect_exit 0 "$ITAKU" verify
+before=$(hub_refs)
+expect_exit 0 env ITAKU_PARTY=akiruno-city "$ITAKU" push hub
+expect_output "decisions/acme/q-000002 on remote 'hub' holds commits this clone lacks"
+[ "$(hub_refs)" = "$before" ] || fail "the push moved the hub's decided branch"
+expect_exit 0 env LANG=C "$ITAKU" history acme/q-000002
+n=$(grep -c "decided" "$T/out" || true)
+[ "$n" = 1 ] || fail "the decision is shown $n times in history: $(cat "$T/out")"
+ok "a request the hub's main decided already is left out by itaku pull; the clone's seal stays on its branch"
 finish
