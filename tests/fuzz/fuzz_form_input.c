@@ -11,10 +11,14 @@
 #include "itaku/form_input.h"
 #include "itaku/record.h"
 
-static void check_time(const json_t *v)
+/* A date-time field of the schema reads back as RFC 3339; a key the schema
+ * does not have (the register's discovered_at) is left to the schema's
+ * check, which refuses it later. */
+static void check_time(const json_t *schema, const json_t *body, const char *key)
 {
-    const char *s = json_string_value(v);
-    if (s && itk_rfc3339_check(s) != 0)
+    const char *s = json_string_value(json_object_get(body, key));
+    if (s && json_object_get(json_object_get(schema, "properties"), key) &&
+        itk_rfc3339_check(s) != 0)
         __builtin_trap();
 }
 
@@ -39,8 +43,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (ref && strncmp(ref, "acme/n-", 7) == 0 && strlen(ref) == 13 &&
                 itk_instruction_ref_input(again, sizeof(again), ref, "acme") != 0)
                 __builtin_trap();
-            check_time(json_object_get(body, "occurred_at"));
-            check_time(json_object_get(body, "discovered_at"));
+            check_time(schemas[i], body, "occurred_at");
+            check_time(schemas[i], body, "discovered_at");
             json_decref(body);
         } else if (body)
             __builtin_trap();
