@@ -345,6 +345,37 @@ static void test_verify_rejects_wrong_namespace(void **state)
     free(armor);
 }
 
+/* itk_sshsig_claimed_key names the key a signature claims, whether or not
+ * the signature holds over the data, and refuses what does not parse */
+static void test_claimed_key_is_the_signer_without_checking_the_data(void **state)
+{
+    fixture *f = *state;
+    const char *keys[] = {"ed25519", "ecdsa384", "rsa"};
+    char data[] = DATA;
+    data[7] ^= 1;
+    for (size_t i = 0; i < 3; i++) {
+        size_t len;
+        char *armor = keygen_sign(f, keys[i], "", &len);
+        itk_pubkey *signer = NULL, *claimed = NULL;
+        itk_buf a = ITK_BUF_INIT, b = ITK_BUF_INIT;
+        assert_int_equal(itk_sshsig_verify(&signer, armor, len, "git", DATA, strlen(DATA)), 0);
+        assert_int_equal(itk_sshsig_verify(NULL, armor, len, "git", data, strlen(data)),
+                         ITK_EVERIFY);
+        assert_int_equal(itk_sshsig_claimed_key(&claimed, armor, len), 0);
+        assert_int_equal(itk_pubkey_fingerprint(&a, signer), 0);
+        assert_int_equal(itk_pubkey_fingerprint(&b, claimed), 0);
+        assert_string_equal(a.ptr, b.ptr);
+        itk_pubkey_free(claimed);
+        claimed = NULL;
+        assert_int_equal(itk_sshsig_claimed_key(&claimed, armor, len / 2), ITK_EINVALID);
+        assert_null(claimed);
+        itk_pubkey_free(signer);
+        itk_buf_dispose(&a);
+        itk_buf_dispose(&b);
+        free(armor);
+    }
+}
+
 static void test_verify_rejects_data_changed_by_one_byte(void **state)
 {
     fixture *f = *state;
@@ -693,6 +724,7 @@ int main(void)
         cmocka_unit_test(test_ssh_keygen_verifies_our_signature),
         cmocka_unit_test(test_verify_rejects_wrong_namespace),
         cmocka_unit_test(test_verify_rejects_data_changed_by_one_byte),
+        cmocka_unit_test(test_claimed_key_is_the_signer_without_checking_the_data),
         cmocka_unit_test(test_verify_rejects_every_truncation_of_the_armor),
         cmocka_unit_test(test_verify_rejects_corrupt_base64_and_trailing_garbage),
         cmocka_unit_test(test_verify_rejects_trailing_bytes_in_blob_and_signature),
