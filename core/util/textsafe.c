@@ -235,12 +235,21 @@ int itk_text_to_utf8(char **out, const char *s, size_t len, const char *encoding
     return 0;
 }
 
-/* A space or an invisible format character (itk_text_visible). */
+/* A space, an invisible format character, or a letter drawn blank
+ * (itk_text_visible): the Hangul fillers (U+115F, U+1160, U+3164, U+FFA0),
+ * the braille blank U+2800, the Khmer inherent vowels U+17B4/U+17B5, the
+ * combining grapheme joiner U+034F, U+061C, direction marks and isolates,
+ * variation selectors and the tag characters (Unicode's
+ * Default_Ignorable_Code_Point, less what is_control already names). */
 static int is_blank(uint32_t cp)
 {
-    return cp == ' ' || cp == 0xA0 || cp == 0x1680 || cp == 0x180E ||
-           (cp >= 0x2000 && cp <= 0x200D) || cp == 0x202F || cp == 0x205F ||
-           (cp >= 0x2060 && cp <= 0x2064) || cp == 0x3000 || cp == 0xFEFF;
+    return cp == ' ' || cp == 0xA0 || cp == 0x034F || cp == 0x061C || cp == 0x115F ||
+           cp == 0x1160 || cp == 0x1680 || (cp >= 0x17B4 && cp <= 0x17B5) ||
+           (cp >= 0x180B && cp <= 0x180F) || (cp >= 0x2000 && cp <= 0x200F) ||
+           (cp >= 0x2028 && cp <= 0x202F) || cp == 0x205F || (cp >= 0x2060 && cp <= 0x206F) ||
+           cp == 0x2800 || cp == 0x3000 || cp == 0x3164 || (cp >= 0xFE00 && cp <= 0xFE0F) ||
+           cp == 0xFEFF || cp == 0xFFA0 || (cp >= 0x1BCA0 && cp <= 0x1BCA3) ||
+           (cp >= 0x1D173 && cp <= 0x1D17A) || (cp >= 0xE0000 && cp <= 0xE0FFF);
 }
 
 int itk_text_visible(const char *s)

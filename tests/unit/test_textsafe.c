@@ -168,6 +168,14 @@ static void test_visible_text(void **state)
     assert_int_equal(itk_text_visible("\xc2\xa0\xe2\x80\x8b\xef\xbb\xbf"), 0);
     assert_int_equal(itk_text_visible("\xe2\x80\xae \x1b"), 0); /* RLO, ESC */
     assert_int_equal(itk_text_visible("\xff\xfe"), 0);          /* not UTF-8 */
+    /* letters and marks drawn blank: Hangul fillers, braille blank, CGJ,
+     * Khmer inherent vowel, a tag space, a variation selector */
+    const char *blank[] = {"\xe3\x85\xa4",     "\xe2\xa0\x80", "\xe1\x85\x9f",
+                           "\xcd\x8f",         "\xe1\x9e\xb4", "\xef\xbe\xa0",
+                           "\xf3\xa0\x80\xa0", "\xef\xb8\x8f", "\xe1\x85\xa0"};
+    for (size_t i = 0; i < sizeof(blank) / sizeof(blank[0]); i++)
+        assert_int_equal(itk_text_visible(blank[i]), 0);
+    assert_int_equal(itk_text_visible("\xe3\x85\xa4不可"), 1);
 }
 
 int main(void)
