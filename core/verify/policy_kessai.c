@@ -610,6 +610,7 @@ static int check_decision(check *ck, const added_file *f)
     /* … and the rule in force on main as the decision is taken: a draft made
      * on an older main (before a stricter amendment) gains nothing by it */
     itk_kessai_rule now_rule;
+    memset(&now_rule, 0, sizeof(now_rule));
     int met_now = 1;
     if (met && (rc = rule_counted(&now_rule, ck, ck->key_trees[0], FIRST(ck), d.kind, outcome)))
         goto done;
@@ -651,9 +652,9 @@ static int check_decision(check *ck, const added_file *f)
                      hex, now_rule.source, missing.ptr ? missing.ptr : "?", outcome);
         goto done;
     }
-    /* the seals it lists are seals on that branch */
-    size_t k;
-    const json_t *v;
+    /* the seals it lists are seals on that branch, each once … */
+    size_t k, k2;
+    const json_t *v, *v2;
     json_array_foreach(listed, k, v)
     {
         int found = 0;
@@ -665,9 +666,36 @@ static int check_decision(check *ck, const added_file *f)
             rc = PROBLEM(ck, "V12", f->path,
                          "lists seal %s, which is not a seal on the draft's branch",
                          json_is_string(v) ? json_string_value(v) : "?");
-            break;
+            goto done;
+        }
+        json_array_foreach(listed, k2, v2) if (k2 < k && json_equal((json_t *)v, (json_t *)v2))
+        {
+            rc = PROBLEM(ck, "V12", f->path,
+                         "lists seal %s twice: the decision notice's 決裁欄 would show one seal "
+                         "as two",
+                         json_string_value(v));
+            goto done;
         }
     }
+    /* … and they alone meet the rules, as its 決裁欄 shows them: a decision
+     * listing fewer seals than decided it would show on paper a decision
+     * nobody sealed */
+    for (size_t i = 0; i < seals.n; i++) {
+        const char *sid = json_string_value(json_object_get(seals.recs[i], "id"));
+        int is_listed = 0;
+        json_array_foreach(listed, k, v) is_listed |=
+            json_is_string(v) && sid && strcmp(json_string_value(v), sid) == 0;
+        if (!is_listed)
+            in[i].principal = NULL;
+    }
+    if (!itk_kessai_met(&rule, in, seals.n, bstr(d.rec, "drafter"), &missing, NULL) ||
+        (now_rule.found &&
+         !itk_kessai_met(&now_rule, in, seals.n, bstr(d.rec, "drafter"), &missing, NULL)))
+        rc = PROBLEM(ck, "V12", f->path,
+                     "the seals it lists do not meet the decision rule (%s) by themselves: %s "
+                     "more %s; a decision lists the seals that meet the rule, as its 決裁欄 "
+                     "shows them",
+                     rule.source, missing.ptr ? missing.ptr : "?", outcome);
 done:
     itk_buf_dispose(&missing);
     seals_dispose(&seals);

@@ -73,7 +73,7 @@ expect_refused "instruction_ref: 'n-x' is not an instruction reference; write $F
 form4_answering "第4" >"$T/f4-bad.json"
 expect_refused "instruction_ref: '第4' is not an instruction reference; write $FORMS_RE" \
     "$ITAKU" form submit 4 "$T/f4-bad.json"
-expect_refused "instruction_ref）: 「第4」は指示の参照として読めません。$FORMS_JA" "${JA[@]}" "$ITAKU" form submit 4 "$T/f4-bad.json"
+expect_refused "報告依頼: 「第4」は指示の参照として読めません。$FORMS_JA" "${JA[@]}" "$ITAKU" form submit 4 "$T/f4-bad.json"
 cd "$T/city"
 expect_refused "'n-x' is not an instruction reference; name one of ours as $FORMS_RE" \
     "$ITAKU" instruct withdraw n-x --reason typo

@@ -105,7 +105,7 @@ cd "$T/kacho-clone"
 expect_exit 0 "$ITAKU" requests --all
 n=$(grep -c "acme/q-000001" "$T/out" || true)
 [ "$n" = 1 ] || fail "acme/q-000001 is listed $n times: $(cat "$T/out")"
-expect_output "acme/q-000001 .*承認"
+expect_output "acme/q-000001 .*approved"
 expect_exit 0 env LANG=C "$ITAKU" history acme/q-000001
 n=$(grep -c "decided" "$T/out" || true)
 [ "$n" = 1 ] || fail "the decision is shown $n times in history: $(cat "$T/out")"

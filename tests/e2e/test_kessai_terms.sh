@@ -113,6 +113,25 @@ expect_exit 0 "$ITAKU" verify
 drop twin
 ok "a decision whose max_uses, conditions or last day is not its draft's is refused (V12, verify --full, the hub); itaku carries the draft's terms and refuses other ones"
 
+# the seals a decision lists are what its 決裁欄 shows: each once, and they
+# alone meet the rule (the two 課長 seals of q-000003)
+S1=$(printf '%s' "$SEALS" | python3 -c 'import json, sys; print(json.load(sys.stdin)[0])')
+same='"max_uses": 1, "conditions": "施錠保管・当日返却", "valid_until": "2026-12-10"'
+for case in "[\"$S1\", \"$S1\"]:lists seal $S1 twice" \
+    "[]:the seals it lists do not meet the decision rule" \
+    "[\"$S1\"]:the seals it lists do not meet the decision rule"; do
+    decision "$T/d.json" "$id" q-000003 "\"outcome\": \"approved\", \"draft\": \"$D3\", \"seals\": ${case%%:*}, $same"
+    H=$(decide_forged "$T/d.json" q-000003 "$id")
+    git update-ref refs/heads/hostile "$H"
+    expect_rejected "$H" V12 "parties/akiruno-city/decisions/acme/$id.json"
+    only_v12 "$H"
+    expect_output "$(printf '%s' "${case#*:}" | sed 's/[][]/\\&/g')"
+    expect_exit 1 push_as akiruno-city "$H:refs/heads/main"
+    [ "$(hub_refs)" = "$hub_before" ] || fail "the hub took a decision listing ${case%%:*}"
+    drop hostile
+done
+ok "a decision listing a seal twice, or fewer seals than meet the rule, is refused (V12, the hub): its 決裁欄 would show seals that did not decide it"
+
 # --- 2. the outcome: an approval only on a draft that proposes one
 expect_refused "lets 係長 draft" "$ITAKU" approve acme/q-000001 --key "$T/tanto2.key"
 expect_exit 0 "$ITAKU" reject acme/q-000001 --reason "不要" --key "$T/tanto2.key"
