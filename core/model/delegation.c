@@ -873,19 +873,31 @@ int itk_post_settings_change_check(git_repository *repo, const git_tree *before,
     return itk_post_settings_change_counted(repo, before, NULL, from, party, signer);
 }
 
+/* Whether signer must be a setter and is not (*refused), under the decision
+ * rules in force at before for party (the city): fills s and signer's post
+ * (mine, the caller's to dispose). 0 or an error of the readers. */
+static int setter_gate(int *refused, itk_post_setters *s, itk_buf *mine, git_repository *repo,
+                       const git_tree *before, const itk_void_writes *vw, const git_oid *from,
+                       const char *party, const char *signer)
+{
+    int rc = itk_post_setters_counted(s, repo, before, vw, from);
+    if (rc || !s->in_force || !party || strcmp(party, s->city) != 0)
+        return rc;
+    if ((rc = itk_principal_attr_counted(mine, repo, before, vw, party, signer ? signer : "",
+                                         "post")))
+        return rc;
+    *refused = !is_setter(s, signer, mine->size ? mine->ptr : NULL);
+    return 0;
+}
+
 int itk_post_settings_change_counted(git_repository *repo, const git_tree *before,
                                      const itk_void_writes *vw, const git_oid *from,
                                      const char *party, const char *signer)
 {
     itk_post_setters s;
     itk_buf mine = ITK_BUF_INIT;
-    int rc = itk_post_setters_counted(&s, repo, before, vw, from);
-    if (rc || !s.in_force || !party || strcmp(party, s.city) != 0)
-        return rc;
-    if ((rc = itk_principal_attr_counted(&mine, repo, before, vw, party, signer ? signer : "",
-                                         "post")))
-        return rc;
-    if (!is_setter(&s, signer, mine.size ? mine.ptr : NULL)) {
+    int refused = 0, rc = setter_gate(&refused, &s, &mine, repo, before, vw, from, party, signer);
+    if (!rc && refused) {
         char list[ITK_KESSAI_MAX_POSTS * (ITK_KESSAI_POST_BYTES + 2)];
         setters_text(list, sizeof(list), &s);
         rc = itk_error_set(
@@ -913,13 +925,8 @@ int itk_compromise_report_counted(git_repository *repo, const git_tree *before,
 {
     itk_post_setters s;
     itk_buf mine = ITK_BUF_INIT;
-    int rc = itk_post_setters_counted(&s, repo, before, vw, from);
-    if (rc || !s.in_force || !party || strcmp(party, s.city) != 0)
-        return rc;
-    if ((rc = itk_principal_attr_counted(&mine, repo, before, vw, party, signer ? signer : "",
-                                         "post")))
-        return rc;
-    if (!is_setter(&s, signer, mine.size ? mine.ptr : NULL)) {
+    int refused = 0, rc = setter_gate(&refused, &s, &mine, repo, before, vw, from, party, signer);
+    if (!rc && refused) {
         char list[ITK_KESSAI_MAX_POSTS * (ITK_KESSAI_POST_BYTES + 2)];
         setters_text(list, sizeof(list), &s);
         rc = itk_error_set(
