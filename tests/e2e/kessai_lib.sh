@@ -167,3 +167,18 @@ push_as() {
     shift
     ITAKU_PARTY=$party git push "$HUB" "$@"
 }
+
+# officer_clone NAME KEY: a clone of the hub ($T/NAME) for a city officer
+# signing with KEY, its remote "hub" tagged with the city and fetched
+officer_clone() {
+    git clone -q "$HUB" "$T/$1"
+    (
+        cd "$T/$1" &&
+            git config itaku.signingKey "$2" &&
+            git config itaku.genesis "$GENESIS" &&
+            git config itaku.cityKey "$CITY_FPR" &&
+            git config itaku.party akiruno-city &&
+            "$ITAKU" remote add hub "$HUB" --party akiruno-city &&
+            "$ITAKU" fetch hub
+    ) >/dev/null 2>&1 || fail "cannot set up the clone of $1"
+}

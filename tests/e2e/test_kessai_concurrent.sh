@@ -21,23 +21,14 @@ expect_exit 0 "$ITAKU" approve acme/q-000003
 expect_output "Drafted"
 expect_exit 0 push_as akiruno-city "$B:$B"
 
-# officer_clone NAME KEY: a clone of the hub for an officer signing with KEY
-officer_clone() {
-    git clone -q "$HUB" "$T/$1"
-    (
-        cd "$T/$1" &&
-            git config itaku.signingKey "$2" &&
-            git config itaku.genesis "$GENESIS" &&
-            git config itaku.cityKey "$CITY_FPR" &&
-            git config itaku.party akiruno-city &&
-            "$ITAKU" remote add hub "$HUB" --party akiruno-city &&
-            "$ITAKU" fetch hub
-    ) >/dev/null 2>&1 || fail "cannot set up the clone of $1"
+# draft_clone NAME KEY: officer_clone, holding the hub's draft
+draft_clone() {
+    officer_clone "$1" "$2"
     [ "$(git -C "$T/$1" rev-parse "$B")" = "$(git -C "$HUB" rev-parse "$B")" ] ||
         fail "$1's clone did not take the draft"
 }
-officer_clone kacho-clone "$T/kacho.key"
-officer_clone kacho2-clone "$T/kacho2.key"
+draft_clone kacho-clone "$T/kacho.key"
+draft_clone kacho2-clone "$T/kacho2.key"
 
 # both seal the take-out (two 課長) at once; neither seal decides alone
 cd "$T/kacho-clone"
@@ -99,7 +90,7 @@ fi
 ok "the first officer's clone takes the branch forward, nothing set aside"
 # two 担当 draft the same request at once: the first push wins, the second
 # drafter's clone takes the hub's draft and keeps its own aside
-officer_clone tanto2-clone "$T/tanto2.key"
+draft_clone tanto2-clone "$T/tanto2.key"
 Q1=refs/heads/decisions/acme/q-000001
 cd "$T/city"
 expect_exit 0 "$ITAKU" approve acme/q-000001

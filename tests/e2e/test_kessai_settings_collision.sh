@@ -13,16 +13,7 @@ setup_kessai
 kessai_hub
 cd "$T/city"
 expect_exit 0 push_as akiruno-city main:main
-git clone -q "$HUB" "$T/b"
-(
-    cd "$T/b" &&
-        git config itaku.signingKey "$T/tanto2.key" &&
-        git config itaku.genesis "$GENESIS" &&
-        git config itaku.cityKey "$CITY_FPR" &&
-        git config itaku.party akiruno-city &&
-        "$ITAKU" remote add hub "$HUB" --party akiruno-city &&
-        "$ITAKU" fetch hub
-) >/dev/null 2>&1 || fail "cannot set up officer B's clone"
+officer_clone b "$T/tanto2.key"
 
 # officer A amends the period's end and pushes; acme takes the city's main
 # (with A's amendment) and files a request on top of it

@@ -22,19 +22,6 @@ expect_exit 0 "$ITAKU" approve acme/q-000001
 expect_output "Drafted"
 expect_exit 0 push_as akiruno-city "$B:$B"
 
-# officer_clone NAME KEY: a clone of the hub for an officer signing with KEY
-officer_clone() {
-    git clone -q "$HUB" "$T/$1"
-    (
-        cd "$T/$1" &&
-            git config itaku.signingKey "$2" &&
-            git config itaku.genesis "$GENESIS" &&
-            git config itaku.cityKey "$CITY_FPR" &&
-            git config itaku.party akiruno-city &&
-            "$ITAKU" remote add hub "$HUB" --party akiruno-city &&
-            "$ITAKU" fetch hub
-    ) >/dev/null 2>&1 || fail "cannot set up the clone of $1"
-}
 officer_clone kacho-clone "$T/kacho.key"
 officer_clone kacho2-clone "$T/kacho2.key"
 
