@@ -225,7 +225,7 @@ static int head_voids(itk_void_writes *vw, git_repository *repo)
 static int rule_counted(itk_kessai_rule *out, git_repository *repo, const git_tree *tree,
                         const char *kind, const char *outcome)
 {
-    itk_void_writes vw = {NULL, 0};
+    itk_void_writes vw = {NULL, 0, NULL};
     int rc = head_voids(&vw, repo);
     if (!rc)
         rc = itk_kessai_rule_counted(out, repo, tree, &vw, kind, outcome);
@@ -240,7 +240,7 @@ static int seal_counted(itk_seal_standing *out, itk_buf *now, git_repository *re
                         const git_tree *tree, const char *party, const char *fpr,
                         const char *principal, const char *post)
 {
-    itk_void_writes vw = {NULL, 0};
+    itk_void_writes vw = {NULL, 0, NULL};
     int rc = head_voids(&vw, repo);
     if (!rc)
         rc = itk_kessai_seal_counted(out, now, repo, tree, &vw, party, fpr, principal, post);
@@ -551,7 +551,7 @@ done:
 static int post_of(itk_buf *post, itk_registry *reg, const git_tree *tree, const char *city,
                    const itk_identity *me)
 {
-    itk_void_writes vw = {NULL, 0};
+    itk_void_writes vw = {NULL, 0, NULL};
     int rc = head_voids(&vw, reg->repo);
     if (!rc)
         rc = itk_principal_attr_counted(post, reg->repo, tree, &vw, city, me->principal, "post");

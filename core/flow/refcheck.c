@@ -352,11 +352,71 @@ static int register_bodies(json_t **out, itk_registry *reg, git_tree *tree, cons
     return rc;
 }
 
+/* The key an item label is compared by: itk_label_key's, or the label
+ * itself marked as such when it has none (itk_label_equal then compares
+ * the bytes). */
+static void item_key(itk_buf *out, const char *label)
+{
+    if (itk_label_key(out, label)) {
+        itk_error_clear();
+        itk_buf_clear(out);
+        itk_buf_puts(out, "\x01");
+        itk_buf_puts(out, label);
+    }
+}
+
+/* bodies' received and copied entries as {item key: the earliest time one
+ * is recorded (-1: a time that does not read, held at any time)}, built
+ * once per bodies array and kept in memo (borrowed; NULL without memo or
+ * memory). memo holds bodies too, so its address names it while kept. */
+static const json_t *held_index(json_t *memo, const json_t *bodies)
+{
+    char name[64];
+    if (!memo)
+        return NULL;
+    snprintf(name, sizeof(name), "held|%p", (const void *)bodies);
+    json_t *e = json_object_get(memo, name);
+    if (e && json_array_get(e, 0) == bodies)
+        return json_array_get(e, 1);
+    json_t *idx = json_object(), *b;
+    itk_buf key = ITK_BUF_INIT;
+    size_t i;
+    json_array_foreach(bodies, i, b)
+    {
+        const char *a = json_string_value(json_object_get(b, "action"));
+        const char *id = json_string_value(json_object_get(b, "item_id"));
+        if (!idx || !a || !id || (strcmp(a, "received") != 0 && strcmp(a, "copied") != 0))
+            continue;
+        long long at = instant(json_string_value(json_object_get(b, "occurred_at")));
+        item_key(&key, id);
+        json_t *was = key.ptr ? json_object_get(idx, key.ptr) : NULL;
+        if (key.ptr && (!was || at < json_integer_value(was)))
+            json_object_set_new(idx, key.ptr, json_integer(at));
+    }
+    itk_buf_dispose(&key);
+    if (!idx || json_object_set_new(memo, name, json_pack("[OO]", bodies, idx)) != 0) {
+        json_decref(idx);
+        return NULL;
+    }
+    json_decref(idx);
+    return json_array_get(json_object_get(memo, name), 1);
+}
+
 /* Whether party holds item at t (-1: at any time): a received or copied
  * entry of it not later than t. cands collects [item, key] of the items
- * held, once each. */
-static int holds(const json_t *bodies, const char *item, long long t, json_t *cands)
+ * held, once each, when it is not held (the closest ids to show). With
+ * memo, the entries are looked up in held_index. */
+static int holds(json_t *memo, const json_t *bodies, const char *item, long long t, json_t *cands)
 {
+    const json_t *idx = held_index(memo, bodies);
+    if (idx) {
+        itk_buf key = ITK_BUF_INIT;
+        item_key(&key, item);
+        const json_t *at = key.ptr ? json_object_get(idx, key.ptr) : NULL;
+        itk_buf_dispose(&key);
+        if (at && (t < 0 || json_integer_value(at) <= t))
+            return 1;
+    }
     int found = 0;
     size_t i;
     json_t *b;
@@ -425,7 +485,7 @@ static void check_item(check *k, const json_t *bodies, const char *type, const c
                        const char *item, long long t, const char *party)
 {
     json_t *cands = json_array();
-    if (!holds(bodies, item, t, cands)) {
+    if (!holds(k->memo, bodies, item, t, cands)) {
         char line[800];
         itk_buf key = ITK_BUF_INIT;
         snprintf(line, sizeof(line), item_sentence(type, field), item, party);

@@ -9,8 +9,10 @@
 #include "itaku/utf8.h"
 #include "alloc.h"
 #include "objsize.h"
+#include "oidmap.h"
 #include "registry_priv.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,6 +141,8 @@ static int scan(itk_buf *out, char *best_created, size_t best_size, git_reposito
     return rc;
 }
 
+static void index_free(itk_void_writes *vw);
+
 int itk_void_writes_add(itk_void_writes *vw, git_repository *repo, const git_oid *commit)
 {
     git_commit *c = NULL, *parent = NULL;
@@ -156,6 +160,7 @@ int itk_void_writes_add(itk_void_writes *vw, git_repository *repo, const git_oid
     }
     vw->w = nw;
     vw->w[vw->n++] = w;
+    index_free(vw);
     return 0;
 }
 
@@ -166,10 +171,93 @@ void itk_void_writes_dispose(itk_void_writes *vw)
         git_tree_free(vw->w[i].parent);
     }
     if (vw) {
+        index_free(vw);
         free(vw->w);
         vw->w = NULL;
         vw->n = 0;
     }
+}
+
+/* Void write i wrote blob id at path (as a commit diff says: the entry at
+ * path in its tree, not its parent's). */
+typedef struct vw_hit {
+    struct vw_hit *next;
+    size_t i;
+    char path[];
+} vw_hit;
+
+struct itk_vw_index {
+    itk_oidmap by_blob; /* blob id → vw_hit list */
+};
+
+static void index_free(itk_void_writes *vw)
+{
+    struct itk_vw_index *x = vw->index;
+    if (!x)
+        return;
+    for (size_t i = 0; i < x->by_blob.cap; i++)
+        for (vw_hit *h = x->by_blob.used && x->by_blob.used[i] ? x->by_blob.values[i] : NULL, *n; h;
+             h = n) {
+            n = h->next;
+            free(h);
+        }
+    itk_oidmap_free(&x->by_blob);
+    free(x);
+    vw->index = NULL;
+}
+
+static int index_add(struct itk_vw_index *x, const git_oid *blob, const char *path, size_t i)
+{
+    size_t len = strlen(path);
+    vw_hit *h = malloc(sizeof(*h) + len + 1);
+    if (!h)
+        return ITK_ENOMEM;
+    h->i = i;
+    memcpy(h->path, path, len + 1);
+    h->next = itk_oidmap_get(&x->by_blob, blob);
+    int rc = itk_oidmap_set(&x->by_blob, blob, h);
+    if (rc)
+        free(h);
+    return rc;
+}
+
+/* vw->index from a diff of each void commit with its parent; 0, or an error
+ * (then no index: the caller compares trees path by path). */
+static int index_build(itk_void_writes *vw)
+{
+    struct itk_vw_index *x = calloc(1, sizeof(*x));
+    int rc = x ? itk_oidmap_init(&x->by_blob) : ITK_ENOMEM;
+    vw->index = x;
+    for (size_t i = 0; !rc && i < vw->n; i++) {
+        git_diff *diff = NULL;
+        git_repository *repo = git_tree_owner(vw->w[i].tree);
+        if (git_diff_tree_to_tree(&diff, repo, vw->w[i].parent, vw->w[i].tree, NULL) < 0) {
+            git_error_clear();
+            rc = ITK_EGIT;
+            break;
+        }
+        for (size_t j = 0; !rc && j < git_diff_num_deltas(diff); j++) {
+            const git_diff_delta *d = git_diff_get_delta(diff, j);
+            if (d->status == GIT_DELTA_ADDED || d->status == GIT_DELTA_MODIFIED ||
+                d->status == GIT_DELTA_TYPECHANGE)
+                rc = index_add(x, &d->new_file.id, d->new_file.path, i);
+        }
+        git_diff_free(diff);
+    }
+    if (rc)
+        index_free(vw);
+    return rc;
+}
+
+/* The first void write (lowest i) that wrote blob at path, by the index;
+ * SIZE_MAX when none. */
+static size_t index_writer(const struct itk_vw_index *x, const git_oid *blob, const char *path)
+{
+    size_t best = SIZE_MAX;
+    for (const vw_hit *h = itk_oidmap_get(&x->by_blob, blob); h; h = h->next)
+        if (h->i < best && strcmp(h->path, path) == 0)
+            best = h->i;
+    return best;
 }
 
 /* The id of the entry at path in tree (NULL tree: none); 0 when absent. */
@@ -185,15 +273,42 @@ static int id_at(git_oid *out, const git_tree *tree, const char *path)
     return 1;
 }
 
+/* The id and type of the entry at path in tree; 0 when absent. */
+static int entry_at(git_oid *out, git_object_t *type, const git_tree *tree, const char *path)
+{
+    git_tree_entry *e = NULL;
+    if (!tree || git_tree_entry_bypath(&e, tree, path) < 0) {
+        git_error_clear();
+        return 0;
+    }
+    git_oid_cpy(out, git_tree_entry_id(e));
+    *type = git_tree_entry_type(e);
+    git_tree_entry_free(e);
+    return 1;
+}
+
 const git_tree *itk_void_writes_source(const itk_void_writes *vw, const git_tree *tree,
                                        const char *path)
 {
+    /* the index of what each void commit wrote is built on first use; the
+     * set itself does not change (found once, as a snapshot's names are) */
+    if (vw && vw->n && !vw->index && index_build((itk_void_writes *)vw))
+        itk_error_clear();
     /* each step moves to a void commit's parent: at most vw->n steps */
     for (size_t step = 0; vw && tree && step <= vw->n; step++) {
         git_oid here, wrote, before;
-        if (!id_at(&here, tree, path))
+        git_object_t type = GIT_OBJECT_INVALID;
+        if (!entry_at(&here, &type, tree, path))
             return NULL;
         const git_tree *next = tree;
+        if (vw->index && type == GIT_OBJECT_BLOB) {
+            /* a file: the diffs name every void commit that wrote it */
+            size_t i = index_writer(vw->index, &here, path);
+            if (i == SIZE_MAX)
+                return tree;
+            tree = vw->w[i].parent;
+            continue;
+        }
         for (size_t i = 0; next == tree && i < vw->n; i++)
             if (id_at(&wrote, vw->w[i].tree, path) && git_oid_equal(&wrote, &here) &&
                 !(id_at(&before, vw->w[i].parent, path) && git_oid_equal(&before, &here)))

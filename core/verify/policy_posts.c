@@ -92,9 +92,23 @@ static int changes_who_decides(check *ck, const added_file *f, const git_tree *b
     return changed;
 }
 
-/* The checks of posts_check, on what counts in the first parent's tree
- * (vw: what void commits wrote there left out, V9). */
-static int posts_check(check *ck, const itk_void_writes *vw);
+/* The void commits (V9) seen from the first parent, read once and only
+ * when a file needs them: reading them walks the history since the
+ * compromise, which every city commit must not pay (issue 18). */
+typedef struct {
+    itk_void_writes vw;
+    int read;
+} lazy_voids;
+
+static int voids_now(const itk_void_writes **out, lazy_voids *l, check *ck)
+{
+    int rc = 0;
+    if (!l->read && !(rc = itk_policy_void_writes(&l->vw, ck->p, ck->key_trees[0],
+                                                  git_commit_parent_id(ck->commit, 0))))
+        l->read = 1;
+    *out = &l->vw;
+    return rc;
+}
 
 int itk_policy_check_posts(check *ck)
 {
@@ -102,37 +116,31 @@ int itk_policy_check_posts(check *ck)
         return 0; /* the genesis's posts are the bootstrap */
     /* a post or a setting written with a stolen key does not make its
      * holder a setter once the first parent records the theft */
-    itk_void_writes vw = {NULL, 0};
-    int rc =
-        itk_policy_void_writes(&vw, ck->p, ck->key_trees[0], git_commit_parent_id(ck->commit, 0));
-    if (!rc)
-        rc = posts_check(ck, &vw);
-    itk_void_writes_dispose(&vw);
-    return rc;
-}
-
-static int posts_check(check *ck, const itk_void_writes *vw)
-{
+    lazy_voids l = {{NULL, 0, NULL}, 0};
+    const itk_void_writes *vw = NULL;
     const git_oid *first = git_commit_parent_id(ck->commit, 0);
-    for (size_t i = 0; i < ck->nfiles; i++) {
+    int rc = 0;
+    for (size_t i = 0; !rc && i < ck->nfiles; i++) {
         const added_file *f = &ck->files[i];
-        int rc = 0;
         itk_setting_kind kind;
         const char *principal;
         char buf[128];
-        if (!f->refused && changes_who_decides(ck, f, ck->key_trees[0]))
-            rc = itk_post_settings_change_counted(ck->p->repo, ck->key_trees[0], vw, first,
-                                                  ck->info->party, ck->info->principal);
-        else if (f->rec && !f->refused && strcmp(f->info.party, ck->info->party) == 0 &&
-                 setting_subject(ck, f, &kind, &principal, buf, sizeof(buf)))
-            rc = itk_key_setting_counted(ck->p->repo, ck->key_trees[0], vw, first, ck->info->party,
-                                         ck->info->principal, kind, principal, post_given(f));
+        if (!f->refused && changes_who_decides(ck, f, ck->key_trees[0])) {
+            if (!(rc = voids_now(&vw, &l, ck)))
+                rc = itk_post_settings_change_counted(ck->p->repo, ck->key_trees[0], vw, first,
+                                                      ck->info->party, ck->info->principal);
+        } else if (f->rec && !f->refused && strcmp(f->info.party, ck->info->party) == 0 &&
+                   setting_subject(ck, f, &kind, &principal, buf, sizeof(buf))) {
+            if (!(rc = voids_now(&vw, &l, ck)))
+                rc = itk_key_setting_counted(ck->p->repo, ck->key_trees[0], vw, first,
+                                             ck->info->party, ck->info->principal, kind, principal,
+                                             post_given(f));
+        }
         if (rc == ITK_EAUTH) {
             rc = PROBLEM(ck, "V12", f->path, "%s", itk_error_last());
             itk_error_clear();
         }
-        if (rc)
-            return rc;
     }
-    return 0;
+    itk_void_writes_dispose(&l.vw);
+    return rc;
 }

@@ -17,11 +17,27 @@
 
 enum { FOUND = 1, ASK_ORIGINAL = 2 };
 
+/* What a party folder holds for the key look-ups: the ids and kinds of
+ * its keys/, key-events/ and party.json entries. */
+enum { ABSENT = 0, TREE, BLOB, OTHER };
+struct party_dir {
+    git_oid keys, events, pj;
+    unsigned char keys_kind, events_kind, pj_kind;
+};
+
 int itk_vkeys_init(itk_vkeys *k)
 {
-    k->vw = NULL;
+    memset(k, 0, sizeof(*k));
     int rc = itk_oidmap_init(&k->json);
-    return rc ? rc : itk_oidmap_init(&k->void_events);
+    if (!rc)
+        rc = itk_oidmap_init(&k->void_events);
+    if (!rc)
+        rc = itk_oidmap_init(&k->party_dirs);
+    if (!rc)
+        rc = itk_oidmap_init(&k->key_trees);
+    if (rc)
+        itk_vkeys_free(k);
+    return rc;
 }
 
 void itk_vkeys_free(itk_vkeys *k)
@@ -29,8 +45,16 @@ void itk_vkeys_free(itk_vkeys *k)
     for (size_t i = 0; i < k->json.cap; i++)
         if (k->json.used && k->json.used[i])
             json_decref(k->json.values[i]);
+    for (size_t i = 0; i < k->party_dirs.cap; i++)
+        if (k->party_dirs.used && k->party_dirs.used[i])
+            free(k->party_dirs.values[i]);
+    for (size_t i = 0; i < k->key_trees.cap; i++)
+        if (k->key_trees.used && k->key_trees.used[i])
+            git_tree_free(k->key_trees.values[i]);
     itk_oidmap_free(&k->json);
     itk_oidmap_free(&k->void_events);
+    itk_oidmap_free(&k->party_dirs);
+    itk_oidmap_free(&k->key_trees);
 }
 
 /* The parsed JSON of blob id, as itk_tree_read_json reads it; NULL when it
@@ -59,19 +83,73 @@ static const json_t *parsed(itk_vkeys *k, git_repository *repo, const git_oid *i
     return v;
 }
 
-/* The folder named name in t, as a path component: NULL when absent or not
- * a folder (*rc < 0 when it cannot be read: ask the original). */
-static git_tree *folder(git_repository *repo, const git_tree *t, const char *name, int *rc)
+static unsigned char kind_of(const git_tree_entry *e)
 {
-    const git_tree_entry *e = t ? git_tree_entry_byname(t, name) : NULL;
-    git_tree *sub = NULL;
-    if (!e || git_tree_entry_type(e) != GIT_OBJECT_TREE)
+    if (!e)
+        return ABSENT;
+    git_object_t t = git_tree_entry_type(e);
+    return t == GIT_OBJECT_TREE ? TREE : t == GIT_OBJECT_BLOB ? BLOB : OTHER;
+}
+
+static void entry_into(git_oid *id, unsigned char *kind, const git_tree *t, const char *name)
+{
+    const git_tree_entry *e = git_tree_entry_byname(t, name);
+    *kind = kind_of(e);
+    if (e)
+        git_oid_cpy(id, git_tree_entry_id(e));
+}
+
+/* The party folder entry pe of parties/ as the key look-ups need it: NULL
+ * when pe is not a folder (*rc < 0 when it cannot be read: ask the
+ * original; ITK_ENOMEM). Read once per folder id and run. */
+static const struct party_dir *party_dir_of(itk_vkeys *k, git_repository *repo,
+                                            const git_tree_entry *pe, int *rc)
+{
+    if (git_tree_entry_type(pe) != GIT_OBJECT_TREE)
         return NULL;
-    if (git_tree_lookup(&sub, repo, git_tree_entry_id(e)) < 0) {
+    const git_oid *id = git_tree_entry_id(pe);
+    struct party_dir *d = itk_oidmap_get(&k->party_dirs, id);
+    git_tree *p = NULL;
+    if (d)
+        return d;
+    if (git_tree_lookup(&p, repo, id) < 0) {
         git_error_clear();
         *rc = -1;
+        return NULL;
     }
-    return sub;
+    if (!(d = calloc(1, sizeof(*d)))) {
+        git_tree_free(p);
+        *rc = ITK_ENOMEM;
+        return NULL;
+    }
+    entry_into(&d->keys, &d->keys_kind, p, "keys");
+    entry_into(&d->events, &d->events_kind, p, "key-events");
+    entry_into(&d->pj, &d->pj_kind, p, "party.json");
+    git_tree_free(p);
+    if ((*rc = itk_oidmap_set(&k->party_dirs, id, d)) != 0) {
+        free(d);
+        return NULL;
+    }
+    return d;
+}
+
+/* The keys/ or key-events/ folder id, held by k for the run: NULL when it
+ * cannot be read (*rc = -1, or ITK_ENOMEM). */
+static const git_tree *key_tree(itk_vkeys *k, git_repository *repo, const git_oid *id, int *rc)
+{
+    git_tree *t = itk_oidmap_get(&k->key_trees, id);
+    if (t)
+        return t;
+    if (git_tree_lookup(&t, repo, id) < 0) {
+        git_error_clear();
+        *rc = -1;
+        return NULL;
+    }
+    if ((*rc = itk_oidmap_set(&k->key_trees, id, t)) != 0) {
+        git_tree_free(t);
+        return NULL;
+    }
+    return t;
 }
 
 static const char *body_str(const json_t *rec, const char *key)
@@ -89,7 +167,7 @@ static int identity_fast(itk_identity *out, itk_vkeys *k, git_repository *repo,
                          const git_tree *tree, const char *name)
 {
     const git_tree_entry *pe = git_tree_entry_byname(tree, "parties");
-    git_tree *parties = NULL, *p = NULL, *keys = NULL;
+    git_tree *parties = NULL;
     const char *missing = NULL; /* the last party whose keys/ lacks the file */
     char file[128];
     int rc = 0, result = 0;
@@ -99,13 +177,15 @@ static int identity_fast(itk_identity *out, itk_vkeys *k, git_repository *repo,
     }
     snprintf(file, sizeof(file), "%s.json", name);
     for (size_t i = 0; !result && i < git_tree_entrycount(parties); i++) {
-        const char *party = git_tree_entry_name(git_tree_entry_byindex(parties, i));
+        const git_tree_entry *de = git_tree_entry_byindex(parties, i);
+        const char *party = git_tree_entry_name(de);
         if (!plain(party) || strlen(file) + strlen(party) > 100) {
             result = ASK_ORIGINAL;
             break;
         }
-        p = folder(repo, parties, party, &rc);
-        keys = rc ? NULL : folder(repo, p, "keys", &rc);
+        const struct party_dir *d = party_dir_of(k, repo, de, &rc);
+        const git_tree *keys =
+            !rc && d && d->keys_kind == TREE ? key_tree(k, repo, &d->keys, &rc) : NULL;
         const git_tree_entry *e = keys ? git_tree_entry_byname(keys, file) : NULL;
         const json_t *key = NULL, *pj = NULL;
         if (rc || (e && (git_tree_entry_type(e) != GIT_OBJECT_BLOB ||
@@ -113,28 +193,21 @@ static int identity_fast(itk_identity *out, itk_vkeys *k, git_repository *repo,
             result = ASK_ORIGINAL;
         else if (!e)
             missing = party;
+        else if (d->pj_kind != ABSENT &&
+                 (d->pj_kind != BLOB || !(pj = parsed(k, repo, &d->pj, &rc))))
+            result = ASK_ORIGINAL;
         else {
-            const git_tree_entry *pje = git_tree_entry_byname(p, "party.json");
-            if (pje && (git_tree_entry_type(pje) != GIT_OBJECT_BLOB ||
-                        !(pj = parsed(k, repo, git_tree_entry_id(pje), &rc))))
-                result = ASK_ORIGINAL;
-            else {
-                const char *principal = body_str(key, "principal");
-                const char *role = pj ? body_str(pj, "role") : NULL;
-                snprintf(out->party, sizeof(out->party), "%s", party);
-                snprintf(out->principal, sizeof(out->principal), "%s", principal ? principal : "");
-                snprintf(out->role, sizeof(out->role), "%s", role ? role : "");
-                if (!pje)
-                    itk_error_set(ITK_ENOTFOUND, "parties/%s/party.json does not exist", party);
-                else if (missing)
-                    itk_error_set(ITK_ENOTFOUND, "parties/%s/keys/%s does not exist", missing,
-                                  file);
-                result = FOUND;
-            }
+            const char *principal = body_str(key, "principal");
+            const char *role = pj ? body_str(pj, "role") : NULL;
+            snprintf(out->party, sizeof(out->party), "%s", party);
+            snprintf(out->principal, sizeof(out->principal), "%s", principal ? principal : "");
+            snprintf(out->role, sizeof(out->role), "%s", role ? role : "");
+            if (d->pj_kind == ABSENT)
+                itk_error_set(ITK_ENOTFOUND, "parties/%s/party.json does not exist", party);
+            else if (missing)
+                itk_error_set(ITK_ENOTFOUND, "parties/%s/keys/%s does not exist", missing, file);
+            result = FOUND;
         }
-        git_tree_free(keys);
-        git_tree_free(p);
-        keys = p = NULL;
     }
     git_tree_free(parties);
     return rc == ITK_ENOMEM ? rc : result;
@@ -177,10 +250,12 @@ static int events_fast(itk_key_status *st, int *confirmed, itk_vkeys *k, git_rep
             rc = ASK_ORIGINAL;
             break;
         }
-        git_tree *p = folder(repo, parties, party, &rc), *events = NULL;
-        const git_tree_entry *ee = p && !rc ? git_tree_entry_byname(p, "key-events") : NULL;
-        if (ee && git_tree_lookup(&events, repo, git_tree_entry_id(ee)) < 0)
-            git_error_clear(); /* not a folder: no events */
+        const struct party_dir *d = party_dir_of(k, repo, git_tree_entry_byindex(parties, i), &rc);
+        int unread = 0; /* key-events/ that is not a folder: no events */
+        const git_tree *events =
+            d && !rc && d->events_kind == TREE ? key_tree(k, repo, &d->events, &unread) : NULL;
+        if (unread == ITK_ENOMEM)
+            rc = unread;
         for (size_t j = 0; !rc && events && j < git_tree_entrycount(events); j++) {
             const char *file = git_tree_entry_name(git_tree_entry_byindex(events, j));
             if (!plain(file) || strlen(file) + strlen(party) > 120) {
@@ -196,8 +271,6 @@ static int events_fast(itk_key_status *st, int *confirmed, itk_vkeys *k, git_rep
             if (ev)
                 itk_key_event_apply(st, confirmed, fpr, json_object_get(ev, "body"));
         }
-        git_tree_free(events);
-        git_tree_free(p);
         if (rc < 0 && rc != ITK_ENOMEM)
             rc = ASK_ORIGINAL;
     }

@@ -11,6 +11,13 @@
 
 typedef struct {
     itk_oidmap json; /* blob id → its parsed JSON (json_t *) */
+    /* a party folder's tree id → the ids of its keys/, key-events/ and
+     * party.json (struct party_dir *, vkeys.c): a commit changes one or two
+     * party folders, so the others are not read again (issue 18) */
+    itk_oidmap party_dirs;
+    /* a keys/ or key-events/ folder's tree id → that tree (git_tree *),
+     * held for the run: they change only with key events */
+    itk_oidmap key_trees;
     /* V9: blob ids of the key events void commits wrote (a stolen key's
      * retirement, recovery, confirmation or compromise of another key),
      * which do not count; and those commits, for the original lookups */

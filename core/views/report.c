@@ -1104,7 +1104,7 @@ int itk_report_write(itk_registry *reg, const char *dir, const itk_report_option
 {
     rctx c;
     itk_name_memo names;
-    itk_void_writes vw = {NULL, 0};
+    itk_void_writes vw = {NULL, 0, NULL};
     git_oid head;
     int rc;
     memset(&c, 0, sizeof(c));

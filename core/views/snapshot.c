@@ -1167,6 +1167,18 @@ int itk_snapshot_in_scope(const itk_snapshot *s, const char *party, const char *
     return 0;
 }
 
+int itk_snapshot_void_writes(const itk_void_writes **out, const itk_snapshot *s)
+{
+    itk_snapshot *w = (itk_snapshot *)s; /* found once, on first use */
+    *out = &w->names_vw;
+    if (w->names_vw_done || !s->repo)
+        return 0;
+    int rc = itk_void_writes_at(&w->names_vw, s->repo, &s->commit);
+    if (!rc)
+        w->names_vw_done = 1;
+    return rc;
+}
+
 int itk_snapshot_signer_name(itk_buf *out, const itk_snapshot *s, size_t i)
 {
     itk_snapshot_origin o;
@@ -1175,21 +1187,17 @@ int itk_snapshot_signer_name(itk_buf *out, const itk_snapshot *s, size_t i)
     itk_snapshot_origin_get(&o, s, i);
     if (!s->repo || !o.commit[0] || git_oid_fromstr(&id, o.commit) < 0)
         return 0;
-    itk_snapshot *w = (itk_snapshot *)s; /* found once, on first use */
-    if (!w->names_vw_done) {
-        int rc = itk_void_writes_at(&w->names_vw, s->repo, &s->commit);
-        if (rc)
-            return rc;
-        w->names_vw_done = 1;
-    }
+    const itk_void_writes *vw = NULL;
+    int rc = itk_snapshot_void_writes(&vw, s);
+    if (rc)
+        return rc;
     git_commit *c = NULL;
     git_tree *t = NULL;
     if (git_commit_lookup(&c, s->repo, &id) < 0 || git_commit_tree(&t, c) < 0) {
         git_commit_free(c);
         return itk_error_git("cannot read commit %s", o.commit);
     }
-    int rc =
-        itk_principal_attr_counted(out, s->repo, t, &w->names_vw, o.party, o.principal, "name");
+    rc = itk_principal_attr_counted(out, s->repo, t, vw, o.party, o.principal, "name");
     git_tree_free(t);
     git_commit_free(c);
     return rc;

@@ -514,8 +514,8 @@ static int fill_signers(itk_who_party *p, const wctx *c, git_repository *repo)
         return itk_error_git("cannot read commit %s", itk_snapshot_commit(c->snap));
     }
     /* a key retired or renamed with a stolen key counts as before (V9) */
-    itk_void_writes vw = {NULL, 0};
-    if ((rc = itk_void_writes_at(&vw, repo, &id))) {
+    const itk_void_writes *vw = NULL;
+    if ((rc = itk_snapshot_void_writes(&vw, c->snap))) {
         git_tree_free(tree);
         git_commit_free(commit);
         return rc;
@@ -531,12 +531,12 @@ static int fill_signers(itk_who_party *p, const wctx *c, git_repository *repo)
             continue;
         for (size_t k = 0; k < p->nsigners && !dup; k++)
             dup = strcmp(p->signers[k].principal, who) == 0;
-        if (dup || itk_key_status_counted(&st, repo, tree, &vw, fpr) != 0 ||
+        if (dup || itk_key_status_counted(&st, repo, tree, vw, fpr) != 0 ||
             st.state != ITK_KEY_ACTIVE) {
             itk_error_clear();
             continue;
         }
-        if ((rc = itk_principal_attr_counted(&name, repo, tree, &vw, p->party, who, "name")))
+        if ((rc = itk_principal_attr_counted(&name, repo, tree, vw, p->party, who, "name")))
             break;
         itk_who_signer *grown = itk_realloc_array(p->signers, p->nsigners + 1, sizeof(*grown));
         if (!grown) {
@@ -551,7 +551,6 @@ static int fill_signers(itk_who_party *p, const wctx *c, git_repository *repo)
         itk_copy_utf8(x->fingerprint, sizeof(x->fingerprint), fpr);
     }
     itk_buf_dispose(&name);
-    itk_void_writes_dispose(&vw);
     git_tree_free(tree);
     git_commit_free(commit);
     return rc;

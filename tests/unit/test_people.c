@@ -268,11 +268,69 @@ static void test_a_post_recorded_with_the_key_and_changed_by_an_event(void **sta
     th_expect_clean(f->reg, NULL);
 }
 
+/* The tree a file's content comes from, with void commits left out
+ * (itk_void_writes_source): a file a void commit wrote is read from before
+ * it, again through a second void commit that wrote it too; a file a void
+ * commit rewrote to what it was, a file no void commit touched, a folder,
+ * and a file a void commit deleted read as they are. The answer is the
+ * same before and after the index of what the void commits wrote is
+ * built, and after an add drops it. */
+static void test_void_writes_source_steps_back_over_void_commits(void **state)
+{
+    fixture *f = *state;
+    git_repository *r = f->repo;
+    git_oid t0, t1, t2, t3, c0, c1, c2, c3;
+    git_tree *tree0, *tree1, *tree2, *tree3;
+    th_tree_of(&t0, r, "HEAD");
+    th_tree_put(&t0, r, &t0, "x/a.json", "a0", 2, 0);
+    th_tree_put(&t0, r, &t0, "x/b.json", "b0", 2, 0);
+    th_tree_put(&t0, r, &t0, "x/gone.json", "g0", 2, 0);
+    th_commit_raw(&c0, r, NULL, &t0, NULL, 0, "zero");
+    th_tree_put(&t1, r, &t0, "x/a.json", "a1", 2, 0); /* void: writes a */
+    th_tree_put(&t1, r, &t1, "x/gone.json", NULL, 0, 0);
+    th_commit_raw(&c1, r, NULL, &t1, &c0, 1, "one");
+    th_tree_put(&t2, r, &t1, "x/a.json", "a2", 2, 0); /* void: writes a again */
+    th_tree_put(&t2, r, &t2, "x/b.json", "b0", 2, 0); /* the same content */
+    th_commit_raw(&c2, r, NULL, &t2, &c1, 1, "two");
+    th_tree_put(&t3, r, &t2, "x/c.json", "c3", 2, 0); /* counts */
+    th_commit_raw(&c3, r, NULL, &t3, &c2, 1, "three");
+    assert_int_equal(git_tree_lookup(&tree0, r, &t0), 0);
+    assert_int_equal(git_tree_lookup(&tree1, r, &t1), 0);
+    assert_int_equal(git_tree_lookup(&tree2, r, &t2), 0);
+    assert_int_equal(git_tree_lookup(&tree3, r, &t3), 0);
+    itk_void_writes vw = {NULL, 0, NULL};
+    assert_int_equal(itk_void_writes_add(&vw, r, &c2), 0);
+    assert_int_equal(itk_void_writes_add(&vw, r, &c1), 0);
+    for (int round = 0; round < 3; round++) {
+        const git_tree *a = itk_void_writes_source(&vw, tree3, "x/a.json");
+        assert_non_null(a);
+        assert_true(git_oid_equal(git_tree_id(a), &t0));
+        assert_ptr_equal(itk_void_writes_source(&vw, tree3, "x/b.json"), tree3);
+        assert_ptr_equal(itk_void_writes_source(&vw, tree3, "x/c.json"), tree3);
+        assert_ptr_equal(itk_void_writes_source(&vw, tree3, "x"), tree3);
+        assert_null(itk_void_writes_source(&vw, tree3, "x/gone.json"));
+        assert_null(itk_void_writes_source(&vw, tree3, "x/none.json"));
+        if (round == 0)
+            assert_non_null(vw.index);
+        if (round == 1) { /* an add drops the index: the next look-up builds it again */
+            assert_int_equal(itk_void_writes_add(&vw, r, &c2), 0);
+            assert_null(vw.index);
+        }
+    }
+    itk_void_writes_dispose(&vw);
+    assert_null(vw.index);
+    git_tree_free(tree0);
+    git_tree_free(tree1);
+    git_tree_free(tree2);
+    git_tree_free(tree3);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        T(test_void_writes_source_steps_back_over_void_commits),
         T(test_the_name_in_force_at_a_commit_before_and_after_a_rename),
         T(test_a_rename_of_a_person_the_party_does_not_have_is_refused),
         cmocka_unit_test(test_display_names_refuse_control_and_direction_characters),

@@ -61,6 +61,9 @@ typedef struct {
 typedef struct itk_void_writes {
     itk_void_write *w;
     size_t n;
+    /* what each void commit wrote, by blob id: built on the first
+     * itk_void_writes_source, dropped by an add (people.c) */
+    struct itk_vw_index *index;
 } itk_void_writes;
 
 /* Adds commit to vw. Errors: ITK_EGIT (cannot read it), ITK_ENOMEM. */

@@ -27,6 +27,7 @@
 #include <jansson.h>
 
 #include "itaku/labels.h"
+#include "itaku/people.h"
 #include "itaku/record.h"
 #include "itaku/registry.h"
 
@@ -104,6 +105,13 @@ void itk_snapshot_origin_get(itk_snapshot_origin *out, const itk_snapshot *s, si
  * empty when none is recorded or no commit names the record. Errors:
  * ITK_ENOMEM, a libgit2 error when that commit cannot be read. */
 int itk_snapshot_signer_name(itk_buf *out, const itk_snapshot *s, size_t i);
+
+/* The void commits (V9) as the snapshot's commit records the compromises
+ * (itk_void_writes_at of that commit), found once per snapshot, on first
+ * use: *out is owned by s and valid until itk_snapshot_free. A snapshot with
+ * no repository (a cached one) gives an empty set. Errors: ITK_ENOMEM, a
+ * libgit2 error when the history cannot be walked. */
+int itk_snapshot_void_writes(const itk_void_writes **out, const itk_snapshot *s);
 
 /* Record i's top-level string field, or its body's; NULL when absent or
  * not a string. */
