@@ -709,17 +709,18 @@ static int redraft_allowed(const in_progress *p, const itk_request_info *info,
     const seal_info *s = &p->seals[blocking];
     char draft_hex[GIT_OID_HEXSZ + 1];
     git_oid_tostr(draft_hex, sizeof(draft_hex), &p->draft);
-    return itk_error_set(ITK_EAUTH,
-                         "%s/%s drafted %s (起案 %.12s), and seal %s by %s/%s (%s) on it still "
-                         "stands: a draft is made again by its drafter, or by another officer "
-                         "whose post may draft only once a seal on it sends it back (rejects or "
-                         "returns it) or no seal agreeing with it stands, so %s/%s's redraft "
-                         "would void that seal without them. Ask %s to draft it again (itaku %s "
-                         "%s --redraft), or a post the rule names to seal it --reject or "
-                         "--return with a reason",
-                         p->city, drafter ? drafter : "?", info->name, draft_hex, s->id, p->city,
-                         s->principal, s->verdict, me->party, me->principal,
-                         drafter ? drafter : "?", action_of(outcome ? outcome : ""), info->name);
+    return itk_error_set(
+        ITK_EAUTH,
+        "%s/%s drafted %s (起案 %.12s), and seal %s by %s/%s agreeing with it "
+        "still stands: a draft is made again by its drafter, or by another officer "
+        "whose post may draft only once a seal on it sends it back (rejects or "
+        "returns it) or no seal agreeing with it stands, so %s/%s's redraft "
+        "would void that seal without them. Ask %s to draft it again (itaku %s "
+        "%s --redraft), or a post the rule names to seal it --reject or "
+        "--return with a reason",
+        p->city, drafter ? drafter : "?", info->name, draft_hex, s->id, p->city, s->principal,
+        me->party, me->principal, drafter ? drafter : "?", action_of(outcome ? outcome : ""),
+        info->name);
 }
 
 int itk_kessai_route_decide(git_oid *out, itk_kessai_route *route, itk_registry *reg,

@@ -539,13 +539,14 @@ static int check_redraft(check *ck, const added_file *f)
     if (!rc && !itk_kessai_may_redraft(&b, drafter, outcome, ck->info->principal, in, seals.n)) {
         const char *sid = json_string_value(json_object_get(seals.recs[b], "id"));
         const char *sealer = bstr(seals.recs[b], "principal");
-        rc = PROBLEM(ck, "V12", f->path,
-                     "%s drafts %s again, but %s drafted the draft it replaces (%.12s) and seal "
-                     "%s by %s (%s) on it still stands: a draft is made again by its drafter, or "
-                     "by another officer whose post may draft only once a seal on it sends it "
-                     "back (rejects or returns it) or no seal agreeing with it stands",
-                     ck->info->principal, name, drafter ? drafter : "?", hex, sid ? sid : "?",
-                     sealer ? sealer : "?", in[b].verdict ? in[b].verdict : "?");
+        rc = PROBLEM(
+            ck, "V12", f->path,
+            "%s drafts %s again, but %s drafted the draft it replaces (%.12s) and seal "
+            "%s by %s agreeing with it still stands: a draft is made again by its drafter, or "
+            "by another officer whose post may draft only once a seal on it sends it "
+            "back (rejects or returns it) or no seal agreeing with it stands",
+            ck->info->principal, name, drafter ? drafter : "?", hex, sid ? sid : "?",
+            sealer ? sealer : "?");
     }
 done:
     seals_dispose(&seals);

@@ -32,7 +32,7 @@ expect_exit 0 "$ITAKU" approve acme/q-000003
 expect_exit 0 "$ITAKU" kessai acme/q-000003 --approve --key "$T/kacho.key"
 expect_output "Sealed"
 B3=$(branch q-000003)
-expect_refused "officer drafted acme/q-000003 .*seal s-[0-9]+ by akiruno-city/kacho \(approved\) on it still stands.*Ask officer to draft it again \(itaku approve acme/q-000003 --redraft\)" \
+expect_refused "officer drafted acme/q-000003 .*seal s-[0-9]+ by akiruno-city/kacho agreeing with it still stands.*Ask officer to draft it again \(itaku approve acme/q-000003 --redraft\)" \
     "$ITAKU" reject acme/q-000003 --redraft --reason 再検討 --key "$T/tanto2.key"
 expect_output "nothing was decided"
 expect_refused "起案者.*officer.*itaku approve acme/q-000003 --redraft" \
