@@ -8,13 +8,16 @@
 # officer whose post may draft once no seal agreeing with that draft still
 # stands or a seal on it gave another verdict than it proposes (a sealing
 # post sent it back): itaku refuses any other redraft before writing
-# anything, and verify refuses one made with stock git.
+# anything, and verify (and so the hosted registry) refuses one made with
+# stock git.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/kessai_lib.sh"
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 setup_kessai
+kessai_hub
 cd "$T/city"
+R3=refs/heads/decisions/acme/q-000003
 branch() { git rev-parse "refs/heads/decisions/acme/$1"; }
 # decision_of REQ: the path of the decision on REQ that main's tip adds
 decision_of() {
@@ -32,6 +35,7 @@ expect_exit 0 "$ITAKU" approve acme/q-000003
 expect_exit 0 "$ITAKU" kessai acme/q-000003 --approve --key "$T/kacho.key"
 expect_output "Sealed"
 B3=$(branch q-000003)
+expect_exit 0 push_as akiruno-city main:main "$R3:$R3"
 expect_refused "officer drafted acme/q-000003 .*seal s-[0-9]+ by akiruno-city/kacho agreeing with it still stands.*Ask officer to draft it again \(itaku approve acme/q-000003 --redraft\)" \
     "$ITAKU" reject acme/q-000003 --redraft --reason 再検討 --key "$T/tanto2.key"
 expect_output "nothing was decided"
@@ -59,28 +63,34 @@ expect_rejected "$HF" V12
 only_v12 "$HF"
 expect_output "tanto2 drafts acme/q-000003 again, but officer drafted the draft it replaces"
 git update-ref -d refs/heads/hostile
+hub_before=$(hub_refs)
+expect_exit 1 push_as akiruno-city "$HF:$R3"
+expect_output "breaks V12 .*tanto2 drafts acme/q-000003 again"
+[ "$(hub_refs)" = "$hub_before" ] || fail "the hub took another 担当's forged redraft"
 HT=$(forged_redraft "$T/city.key" officer)
 git update-ref refs/heads/twin "$HT"
 expect_exit 0 "$ITAKU" verify
 git update-ref -d refs/heads/twin
-ok "the same redraft by another 担当 built with stock git is refused by verify (V12); its twin by the drafter passes"
+ok "the same redraft by another 担当 built with stock git is refused by verify and the hosted registry (V12); its twin by the drafter passes"
 
 # --- 2. the drafter redrafts the sealed approval as a rejection: decided
 expect_exit 0 "$ITAKU" reject acme/q-000003 --redraft --reason 再検討
 expect_output "Drafted .* again"
 git merge-base --is-ancestor "$B3" "$(branch q-000003)" || fail "the redraft does not move the branch forward"
 expect_exit 0 "$ITAKU" verify
+expect_exit 0 push_as akiruno-city "$R3:$R3"
 expect_exit 0 "$ITAKU" kessai acme/q-000003 --reject --reason "持出しは認めない" --key "$T/kacho.key"
 expect_output "Sealed"
 expect_exit 0 "$ITAKU" kessai acme/q-000003 --reject --reason "同意見" --key "$T/kacho2.key"
 expect_output "acme/q-000003 is rejected"
 expect_exit 0 "$ITAKU" verify
+expect_exit 0 push_as akiruno-city main:main "$R3:$R3"
 [ "$(decision_field reason)" = 再検討 ] || fail "the decision does not carry the redraft's reason"
 expect_exit 0 "$ITAKU" history acme/q-000003
 expect_output "decided .*rejected: 再検討"
 expect_exit 0 "$ITAKU" form render "$(decision_of)" --format md
 expect_output "再検討"
-ok "the drafter's redraft of the sealed approval as a rejection is sealed and decided; verify passes; history and the notice carry the redraft's reason"
+ok "the drafter's redraft of the sealed approval as a rejection is sealed and decided; verify and the hosted registry take it; history and the notice carry the redraft's reason"
 
 # --- 3. the honest sequence: reject, reject --redraft with another reason, a seal
 expect_exit 0 "$ITAKU" reject acme/q-000002 --reason "理由A"
