@@ -2,6 +2,7 @@
  * it, and the final decision (flow.c) once the seals meet the rule in force
  * at the draft. See itaku/kessai.h and kessai_priv.h. */
 #include "itaku/kessai.h"
+#include "itaku/kessai_draft.h"
 #include "itaku/chain.h"
 #include "itaku/errors.h"
 #include "itaku/json.h"
@@ -97,99 +98,6 @@ int itk_kessai_city_of(char city[ITK_PARTY_ID_MAX + 1], git_repository *repo, co
     return rc;
 }
 
-/* Does tree hold path? */
-static int holds(const git_tree *tree, const char *path)
-{
-    git_tree_entry *e = NULL;
-    int yes = git_tree_entry_bypath(&e, tree, path) == 0;
-    git_tree_entry_free(e);
-    git_error_clear();
-    return yes;
-}
-
-/* The draft record of request name among tree's drafts: path and body. */
-static int draft_in(char path[200], json_t **body, git_repository *repo, const git_tree *tree,
-                    const char *city, const char *requester, const char *name)
-{
-    char **paths = NULL;
-    size_t n = 0;
-    int found = 0;
-    *body = NULL;
-    if (itk_tree_records(&paths, &n, repo, tree, city, "draft")) {
-        itk_error_clear();
-        return 0;
-    }
-    for (size_t i = 0; i < n && !found; i++) {
-        itk_path_info pi;
-        json_t *rec = NULL;
-        itk_path_classify(&pi, paths[i]);
-        if (strcmp(pi.requester, requester) != 0 ||
-            itk_tree_read_json(&rec, repo, tree, paths[i])) {
-            itk_error_clear();
-            continue;
-        }
-        const char *req = body_str(rec, "request");
-        if (req && strcmp(req, name) == 0) {
-            found = 1;
-            snprintf(path, 200, "%s", paths[i]);
-            *body = json_incref(json_object_get(rec, "body"));
-        }
-        json_decref(rec);
-    }
-    itk_string_list_free(paths, n);
-    return found;
-}
-
-/* The draft of request name that commit (a draft commit) adds: the one
- * among its tree's drafts that no parent holds (a draft made again merges
- * the earlier draft's branch). *body is replaced when one is found. */
-static int draft_added(json_t **body, git_repository *repo, const git_commit *commit,
-                       const char *city, const char *requester, const char *name)
-{
-    git_tree *tree = NULL;
-    char **paths = NULL;
-    size_t n = 0;
-    int rc = 0, found = 0;
-    if (git_commit_tree(&tree, commit) < 0)
-        return itk_error_git("cannot read the draft");
-    if (itk_tree_records(&paths, &n, repo, tree, city, "draft")) {
-        itk_error_clear();
-        n = 0;
-    }
-    for (size_t i = 0; i < n && !found; i++) {
-        itk_path_info pi;
-        json_t *rec = NULL;
-        itk_path_classify(&pi, paths[i]);
-        if (strcmp(pi.requester, requester) != 0 ||
-            itk_tree_read_json(&rec, repo, tree, paths[i])) {
-            itk_error_clear();
-            continue;
-        }
-        const char *req = body_str(rec, "request");
-        int in_parent = 0;
-        for (unsigned k = 0;
-             req && strcmp(req, name) == 0 && !in_parent && k < git_commit_parentcount(commit);
-             k++) {
-            git_commit *parent = NULL;
-            git_tree *pt = NULL;
-            in_parent = git_commit_parent(&parent, commit, k) < 0 ||
-                        git_commit_tree(&pt, parent) < 0 || holds(pt, paths[i]);
-            git_error_clear();
-            git_tree_free(pt);
-            git_commit_free(parent);
-        }
-        if (req && strcmp(req, name) == 0 && !in_parent) {
-            found = 1;
-            json_decref(*body);
-            *body = json_incref(json_object_get(rec, "body"));
-        }
-        json_decref(rec);
-    }
-    itk_string_list_free(paths, n);
-    git_tree_free(tree);
-    return rc;
-}
-
 /* The key that signed commit id (verified): its SHA256 fingerprint. */
 static int signed_by(char fpr[64], git_repository *repo, const git_oid *id)
 {
@@ -278,13 +186,12 @@ static int seals_standing(in_progress *p, git_repository *repo, const git_tree *
     return rc;
 }
 
-/* Opens the decision branch of request info: its tip, its draft (the commit
- * that added the draft record: walked back along first parents) and the
- * seals naming that draft. ITK_ENOTFOUND when there is no branch. */
+/* Opens the decision branch of request info: its tip, its draft (the latest
+ * draft commit along first parents, itk_kessai_draft_find: after a redraft,
+ * the redraft) and the seals naming that draft. ITK_ENOTFOUND when there is no branch. */
 static int progress_open(in_progress *p, itk_registry *reg, const itk_request_info *info)
 {
     git_repository *repo = reg->repo;
-    char path[200];
     memset(p, 0, sizeof(*p));
     snprintf(p->ref, sizeof(p->ref), ITK_REF_DECISIONS "%s/%s", info->requester, info->id);
     if (git_reference_name_to_id(&p->tip, repo, p->ref) < 0) {
@@ -297,42 +204,25 @@ static int progress_open(in_progress *p, itk_registry *reg, const itk_request_in
     int rc = itk_kessai_city_of(p->city, repo, p->tip_tree);
     if (rc)
         return rc;
-    if (!draft_in(path, &p->draft_body, repo, p->tip_tree, p->city, info->requester, info->name))
+    /* the draft commit: the latest one, which a redraft's merge of the
+     * earlier draft's branch does not hide (itaku/kessai_draft.h) */
+    json_t *drec = NULL;
+    git_commit *c = NULL, *parent = NULL;
+    rc = itk_kessai_draft_find(&p->draft, &drec, repo, &p->tip, p->city, info->name);
+    if (rc == ITK_ENOTFOUND)
         return itk_error_set(ITK_EINVALID, "%s holds no draft of %s; it is not a decision branch",
                              p->ref, info->name);
-    /* the draft commit: the first along first parents whose parent lacks it */
-    git_commit *c = NULL;
-    git_commit_dup(&c, p->tip_commit);
-    for (size_t k = 0; k < KESSAI_MAX_WALK; k++) {
-        git_commit *parent = NULL;
-        git_tree *pt = NULL;
-        int lacks = git_commit_parentcount(c) == 0 || git_commit_parent(&parent, c, 0) < 0 ||
-                    git_commit_tree(&pt, parent) < 0 || !holds(pt, path);
-        git_error_clear();
-        git_tree_free(pt);
-        if (lacks) {
-            p->draft = *git_commit_id(c);
-            rc = draft_added(&p->draft_body, reg->repo, c, p->city, info->requester, info->name);
-            if (!rc && git_commit_tree(&p->draft_tree, c) < 0)
-                rc = itk_error_git("cannot read the draft");
-            if (!rc && (!parent || git_commit_tree(&p->main_tree, parent) < 0))
-                rc = itk_error_git("cannot read the commit that the draft on %s was made on",
-                                   p->ref);
-            if (parent)
-                p->draft_main = *git_commit_id(parent);
-            git_commit_free(parent);
-            git_commit_free(c);
-            c = NULL;
-            break;
-        }
-        git_commit_free(c);
-        c = parent;
-    }
-    if (c) {
-        git_commit_free(c);
-        return itk_error_set(ITK_EINVALID, "%s: the draft lies more than %d commits back", p->ref,
-                             KESSAI_MAX_WALK);
-    }
+    if (rc)
+        return rc;
+    p->draft_body = json_incref(json_object_get(drec, "body"));
+    json_decref(drec);
+    if (git_commit_lookup(&c, repo, &p->draft) < 0 || git_commit_tree(&p->draft_tree, c) < 0 ||
+        git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(&p->main_tree, parent) < 0)
+        rc = itk_error_git("cannot read the commit that the draft on %s was made on", p->ref);
+    else
+        p->draft_main = *git_commit_id(parent);
+    git_commit_free(parent);
+    git_commit_free(c);
     if (rc)
         return rc;
     /* the seals naming that draft */
@@ -797,6 +687,42 @@ static int may_draft(const itk_kessai_rule *r, const itk_request_info *info, con
     return rc;
 }
 
+/* Refuses (ITK_EAUTH) a redraft of p's draft by me that would void a seal
+ * given on it without its drafter (DESIGN V12, itk_kessai_may_redraft): a
+ * draft is made again only by the officer who drafted it, or by another
+ * officer whose post may draft once no seal agreeing with it still stands
+ * or a seal on it gave another verdict than it proposes (a sealing post
+ * sent it back). The seals' standing is main_now's. */
+static int redraft_allowed(const in_progress *p, const itk_request_info *info,
+                           const itk_identity *me)
+{
+    itk_redraft_seal in[KESSAI_MAX_SEALS];
+    size_t blocking = 0;
+    const char *drafter = json_string_value(json_object_get(p->draft_body, "drafter"));
+    const char *outcome = json_string_value(json_object_get(p->draft_body, "outcome"));
+    for (size_t i = 0; i < p->nseals; i++) {
+        in[i].verdict = p->seals[i].verdict;
+        in[i].stands = p->seals[i].standing == ITK_SEAL_STANDS;
+    }
+    if (itk_kessai_may_redraft(&blocking, drafter, outcome, me->principal, in, p->nseals))
+        return 0;
+    const seal_info *s = &p->seals[blocking];
+    char draft_hex[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(draft_hex, sizeof(draft_hex), &p->draft);
+    return itk_error_set(
+        ITK_EAUTH,
+        "%s/%s drafted %s (起案 %.12s), and seal %s by %s/%s agreeing with it "
+        "still stands: a draft is made again by its drafter, or by another officer "
+        "whose post may draft only once a seal on it sends it back (rejects or "
+        "returns it) or no seal agreeing with it stands, so %s/%s's redraft "
+        "would void that seal without them. Ask %s to draft it again (itaku %s "
+        "%s --redraft), or a post the rule names to seal it --reject or "
+        "--return with a reason",
+        p->city, drafter ? drafter : "?", info->name, draft_hex, s->id, p->city, s->principal,
+        me->party, me->principal, drafter ? drafter : "?", action_of(outcome ? outcome : ""),
+        info->name);
+}
+
 int itk_kessai_route_decide(git_oid *out, itk_kessai_route *route, itk_registry *reg,
                             itk_signer *signer, const itk_request_info *info, const char *sha,
                             const git_oid *request_tip, const char *outcome,
@@ -844,7 +770,8 @@ int itk_kessai_route_decide(git_oid *out, itk_kessai_route *route, itk_registry 
         goto done;
     if (o->redraft) {
         /* a draft again, on main now, under the rule in force on it, by a
-         * post that may draft there */
+         * post that may draft there: the drafter, or another once the draft
+         * was sent back or holds no standing seal agreeing with it */
         if ((rc = main_now(&head_tree, reg, &p, info)) ||
             (rc = rule_counted(&rule, reg->repo, head_tree, info->kind, outcome)))
             goto done;
@@ -857,7 +784,8 @@ int itk_kessai_route_decide(git_oid *out, itk_kessai_route *route, itk_registry 
         }
         if ((rc = itk_registry_identify(&me, reg, head_tree, signer)) ||
             (rc = post_of(&post, reg, head_tree, p.city, &me)) ||
-            (rc = may_draft(&rule, info, p.city, &me, &post)))
+            (rc = may_draft(&rule, info, p.city, &me, &post)) ||
+            (rc = redraft_allowed(&p, info, &me)))
             goto done;
         if (!(rc = write_draft(out, reg, signer, info, sha, request_tip, outcome, o, post.ptr, &me,
                                head_tree, &p.tip)))

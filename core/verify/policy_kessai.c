@@ -13,6 +13,7 @@
  * drafts, seals and decisions a commit adds, after V6 (policy_chain.c). */
 #include "itaku/errors.h"
 #include "itaku/json.h"
+#include "itaku/kessai_draft.h"
 #include "itaku/delegation.h"
 #include "itaku/people.h"
 #include "itaku/query.h"
@@ -96,34 +97,14 @@ static void draft_dispose(draft_at *d)
     memset(d, 0, sizeof(*d));
 }
 
-/* Does a parent of c after the first hold path? A draft made again merges
- * the earlier draft's branch: its draft is the one no parent holds. */
-static int in_other_parent(const git_commit *c, const char *path)
-{
-    int held = 0;
-    for (unsigned k = 1; !held && k < git_commit_parentcount(c); k++) {
-        git_commit *parent = NULL;
-        git_tree *t = NULL;
-        git_tree_entry *e = NULL;
-        held = git_commit_parent(&parent, c, k) < 0 || git_commit_tree(&t, parent) < 0 ||
-               git_tree_entry_bypath(&e, t, path) == 0;
-        git_error_clear();
-        git_tree_entry_free(e);
-        git_tree_free(t);
-        git_commit_free(parent);
-    }
-    return held;
-}
-
 /* 1 when hex names a commit that added a draft of request name by the city
- * (a record under parties/<city>/drafts/<requester>/), filling d. */
+ * (itk_kessai_draft_added: a redraft's, not the earlier one it merges),
+ * filling d. */
 static int draft_open(draft_at *d, itk_policy *p, const char *city, const char *hex,
                       const char *name)
 {
     git_commit *c = NULL, *parent = NULL;
     git_tree *pt = NULL;
-    char **paths = NULL;
-    size_t n = 0;
     int found = 0;
     memset(d, 0, sizeof(*d));
     if (!hex || strlen(hex) != GIT_OID_HEXSZ || git_oid_fromstr(&d->id, hex) < 0 ||
@@ -131,29 +112,14 @@ static int draft_open(draft_at *d, itk_policy *p, const char *city, const char *
         git_commit_parentcount(c) == 0 || git_commit_parent(&parent, c, 0) < 0 ||
         git_commit_tree(&pt, parent) < 0)
         goto done;
-    if (itk_tree_records(&paths, &n, p->repo, d->tree, city, "draft"))
-        goto done;
-    for (size_t i = 0; i < n && !found; i++) {
-        json_t *rec = NULL;
-        git_tree_entry *e = NULL;
-        if (itk_tree_read_json(&rec, p->repo, d->tree, paths[i]) == 0 && bstr(rec, "request") &&
-            strcmp(bstr(rec, "request"), name) == 0 &&
-            git_tree_entry_bypath(&e, pt, paths[i]) < 0 && !in_other_parent(c, paths[i])) {
-            found = 1;
-            d->rec = json_incref(rec);
-        }
-        git_tree_entry_free(e);
-        json_decref(rec);
-    }
-    if (found && !request_at(p, d->tree, name, d->sha, d->kind))
-        found = 0;
+    found = itk_kessai_draft_added(&d->rec, p->repo, c, city, name) == 0 && d->rec &&
+            request_at(p, d->tree, name, d->sha, d->kind);
     if (found) {
         d->main_id = *git_commit_id(parent);
         d->main_tree = pt;
         pt = NULL;
     }
 done:
-    itk_string_list_free(paths, n);
     itk_error_clear();
     git_error_clear();
     git_tree_free(pt);
@@ -513,6 +479,83 @@ static int seal_problem(check *ck, const added_file *f, const json_t *rec, const
     }
 }
 
+/* A draft made again (a merge whose second parent is an earlier decision
+ * branch of the same request) voids the seals on the draft it replaces, so
+ * it is made only by the officer who drafted that draft, or by another
+ * officer whose post may draft once no seal agreeing with that draft still
+ * stands on main (the redraft's first parent) or a seal on it gave another
+ * verdict than it proposes (itk_kessai_may_redraft). check_draft has
+ * checked the redrafter's post. */
+static int check_redraft(check *ck, const added_file *f)
+{
+    const char *name = bstr(f->rec, "request");
+    git_oid was;
+    json_t *wrec = NULL;
+    draft_at d;
+    seal_set seals = {{0}, {0}, 0};
+    git_commit *tip = NULL;
+    git_tree *tip_tree = NULL;
+    char hex[GIT_OID_HEXSZ + 1];
+    if (!ck->is_city || ck->info->nparents != 2 || !name || ck->nkey_trees < 1)
+        return 0;
+    const git_oid *tip_id = git_commit_parent_id(ck->commit, 1);
+    int rc = itk_kessai_draft_find(&was, &wrec, ck->p->repo, tip_id, ck->info->party, name);
+    json_decref(wrec);
+    if (rc) {
+        itk_error_clear(); /* no earlier draft: a first draft merging the request */
+        return rc == ITK_ENOMEM ? rc : 0;
+    }
+    git_oid_tostr(hex, sizeof(hex), &was);
+    if (!draft_open(&d, ck->p, ck->info->party, hex, name))
+        return 0;
+    const char *drafter = bstr(d.rec, "drafter"), *outcome = bstr(d.rec, "outcome");
+    if (drafter && strcmp(drafter, ck->info->principal) == 0)
+        goto done;
+    if (git_commit_lookup(&tip, ck->p->repo, tip_id) < 0 || git_commit_tree(&tip_tree, tip) < 0) {
+        rc = itk_error_git("cannot read %s, the branch the draft %s is made again on",
+                           git_oid_tostr_s(tip_id), f->path);
+        goto done;
+    }
+    if ((rc = branch_seals(&seals, ck, f, &d, tip_tree, hex)))
+        goto done;
+    git_oid at[KESSAI_MAX_SEALS];
+    itk_redraft_seal in[KESSAI_MAX_SEALS];
+    rc = itk_kessai_seal_commits(at, ck->p->repo, tip_id, &d.id, (const char *const *)seals.paths,
+                                 seals.n);
+    if (rc == ITK_EINVALID) {
+        rc = PROBLEM(ck, "V12", f->path, "%s", itk_error_last());
+        itk_error_clear();
+        goto done;
+    }
+    for (size_t i = 0; !rc && i < seals.n; i++) {
+        itk_buf now = ITK_BUF_INIT;
+        int st = 0;
+        rc = seal_standing(&st, &now, ck, seals.recs[i], &at[i], ck->key_trees[0]);
+        in[i].verdict = bstr(seals.recs[i], "verdict");
+        in[i].stands = st == ITK_SEAL_STANDS;
+        itk_buf_dispose(&now);
+    }
+    size_t b = 0;
+    if (!rc && !itk_kessai_may_redraft(&b, drafter, outcome, ck->info->principal, in, seals.n)) {
+        const char *sid = json_string_value(json_object_get(seals.recs[b], "id"));
+        const char *sealer = bstr(seals.recs[b], "principal");
+        rc = PROBLEM(
+            ck, "V12", f->path,
+            "%s drafts %s again, but %s drafted the draft it replaces (%.12s) and seal "
+            "%s by %s agreeing with it still stands: a draft is made again by its drafter, or "
+            "by another officer whose post may draft only once a seal on it sends it "
+            "back (rejects or returns it) or no seal agreeing with it stands",
+            ck->info->principal, name, drafter ? drafter : "?", hex, sid ? sid : "?",
+            sealer ? sealer : "?");
+    }
+done:
+    seals_dispose(&seals);
+    git_tree_free(tip_tree);
+    git_commit_free(tip);
+    draft_dispose(&d);
+    return rc;
+}
+
 static int check_decision(check *ck, const added_file *f)
 {
     const char *name = bstr(f->rec, "request"), *outcome = bstr(f->rec, "outcome");
@@ -869,6 +912,8 @@ int itk_policy_check_kessai(check *ck)
                  : strcmp(type, "seal") == 0     ? check_seal(ck, f)
                  : strcmp(type, "decision") == 0 ? check_decision(ck, f)
                                                  : 0;
+        if (!rc && strcmp(type, "draft") == 0)
+            rc = check_redraft(ck, f);
         if (rc < 0)
             return rc;
     }

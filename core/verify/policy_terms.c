@@ -20,6 +20,7 @@
 #include "itaku/delegation.h"
 #include "itaku/errors.h"
 #include "itaku/json.h"
+#include "itaku/kessai_draft.h"
 #include "itaku/query.h"
 #include "itaku/textsafe.h"
 #include "policy_priv.h"
@@ -63,41 +64,22 @@ static void shown(char *out, size_t cap, const json_t *v)
         snprintf(out, cap, "a %s", json_is_array(v) ? "list" : "value");
 }
 
-/* The body of the draft record of request name that commit hex added
- * (its first parent lacks it), of city; NULL when there is none (V12 says
- * so in policy_kessai.c). */
+/* The body of the draft record of request name that commit hex added for
+ * city (itk_kessai_draft_added: after a redraft, the redraft's own record,
+ * never the earlier draft its merge carries); NULL when there is none (V12
+ * says so in policy_kessai.c). */
 static json_t *draft_body(itk_policy *p, const char *city, const char *hex, const char *name)
 {
     git_oid id;
-    git_commit *c = NULL, *parent = NULL;
-    git_tree *tree = NULL, *pt = NULL;
-    char **paths = NULL;
-    size_t n = 0;
-    json_t *found = NULL;
-    if (!hex || strlen(hex) != GIT_OID_HEXSZ || git_oid_fromstr(&id, hex) < 0 ||
-        git_commit_lookup(&c, p->repo, &id) < 0 || git_commit_tree(&tree, c) < 0 ||
-        git_commit_parentcount(c) == 0 || git_commit_parent(&parent, c, 0) < 0 ||
-        git_commit_tree(&pt, parent) < 0 ||
-        itk_tree_records(&paths, &n, p->repo, tree, city, "draft"))
-        goto done;
-    for (size_t i = 0; i < n && !found; i++) {
-        json_t *rec = NULL;
-        git_tree_entry *e = NULL;
-        if (itk_tree_read_json(&rec, p->repo, tree, paths[i]) == 0 &&
-            body_str(json_object_get(rec, "body"), "request") &&
-            strcmp(body_str(json_object_get(rec, "body"), "request"), name) == 0 &&
-            git_tree_entry_bypath(&e, pt, paths[i]) < 0)
-            found = json_incref(json_object_get(rec, "body"));
-        git_tree_entry_free(e);
-        json_decref(rec);
-    }
-done:
-    itk_string_list_free(paths, n);
+    git_commit *c = NULL;
+    json_t *rec = NULL, *found = NULL;
+    if (hex && strlen(hex) == GIT_OID_HEXSZ && git_oid_fromstr(&id, hex) == 0 &&
+        git_commit_lookup(&c, p->repo, &id) == 0 &&
+        itk_kessai_draft_added(&rec, p->repo, c, city, name) == 0 && rec)
+        found = json_incref(json_object_get(rec, "body"));
+    json_decref(rec);
     itk_error_clear();
     git_error_clear();
-    git_tree_free(tree);
-    git_tree_free(pt);
-    git_commit_free(parent);
     git_commit_free(c);
     return found;
 }

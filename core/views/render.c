@@ -12,6 +12,7 @@
 #include "alloc.h"
 #include "snapshot_priv.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -765,15 +766,27 @@ static void kessai_block(itk_buf *out, const itk_snapshot *s, size_t i, itk_rend
     else
         itk_buf_puts(out,
                      "\n## 決裁欄\n\n| 職 | 氏名 | 日時 | 決定 | 検証 |\n|---|---|---|---|---|\n");
-    /* the draft of the same request by the same party */
-    for (size_t k = 0; k < itk_snapshot_count(s); k++) {
+    /* the draft of the same request by the same party that the decision
+     * names (its commit): after a redraft, the redraft, not the earlier
+     * draft its branch carries; the first one when none is named so */
+    const char *draft = jstr(body, "draft");
+    size_t first = SIZE_MAX, named = SIZE_MAX;
+    for (size_t k = 0; k < itk_snapshot_count(s) && named == SIZE_MAX; k++) {
         const itk_path_info *dk = itk_snapshot_info(s, k);
         const char *r = itk_snapshot_body_str(s, k, "request");
-        if (dk && dk->type && strcmp(dk->type->type, "draft") == 0 &&
-            strcmp(dk->party, pi->party) == 0 && r && strcmp(r, request) == 0) {
-            kessai_row(&c, s, k, itk_snapshot_body_str(s, k, "post"), NULL, NULL);
-            break;
-        }
+        itk_snapshot_origin o;
+        if (!dk || !dk->type || strcmp(dk->type->type, "draft") != 0 ||
+            strcmp(dk->party, pi->party) != 0 || !r || strcmp(r, request) != 0)
+            continue;
+        itk_snapshot_origin_get(&o, s, k);
+        if (draft && strcmp(o.commit, draft) == 0)
+            named = k;
+        else if (first == SIZE_MAX)
+            first = k;
+    }
+    if (named != SIZE_MAX || first != SIZE_MAX) {
+        size_t k = named != SIZE_MAX ? named : first;
+        kessai_row(&c, s, k, itk_snapshot_body_str(s, k, "post"), NULL, NULL);
     }
     size_t n;
     const json_t *v;

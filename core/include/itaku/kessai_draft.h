@@ -1,0 +1,54 @@
+/* 決裁 (DESIGN V12): which draft (起案) a decision branch stands on, and who
+ * may draft it again. A decision branch is a draft commit followed by seal
+ * commits; a draft made again (`--redraft`) is a merge of main and the
+ * earlier draft's branch, so its tree holds every earlier draft too: the
+ * draft that counts is always the one its commit adds, never one it merely
+ * carries. Read by the flow (sealing, deciding) and by verify alike, so that
+ * both take a decision's terms from the same record. */
+#ifndef ITAKU_KESSAI_DRAFT_H
+#define ITAKU_KESSAI_DRAFT_H
+
+#include <git2.h>
+#include <jansson.h>
+#include <stddef.h>
+
+/* The draft record of request name ("<requester>/<rec>") that commit c adds
+ * for city: a record under parties/<city>/drafts/<requester>/ whose body
+ * names the request, held by c's tree and by no parent's tree (an earlier
+ * draft merged in by a redraft is carried, not added). A commit without a
+ * parent adds no draft (a draft is made on main). *rec gets the whole record
+ * (the caller decrefs it), NULL when c adds none. 0, or ITK_EGIT when c or a
+ * tree cannot be read, ITK_ENOMEM. */
+int itk_kessai_draft_added(json_t **rec, git_repository *repo, const git_commit *c,
+                           const char *city, const char *name);
+
+/* The draft commit of the decision branch whose tip is tip: the first commit
+ * along first parents from tip (tip itself included; at most
+ * ITK_KESSAI_MAX_WALK of them) that adds a draft of request name for city
+ * (itk_kessai_draft_added). *draft gets its id and *rec its draft record
+ * (the caller decrefs it). ITK_ENOTFOUND (naming tip) when no such commit is
+ * found; ITK_EGIT, ITK_ENOMEM. */
+int itk_kessai_draft_find(git_oid *draft, json_t **rec, git_repository *repo, const git_oid *tip,
+                          const char *city, const char *name);
+
+/* One seal on the draft that a redraft replaces: its verdict and whether it
+ * still stands on main as the redraft is made (key active, post still held:
+ * itk_kessai_seal_standing). */
+typedef struct {
+    const char *verdict;
+    int stands;
+} itk_redraft_seal;
+
+/* Who may draft a decision again (DESIGN V12): a draft is made again only by
+ * the officer who drafted the draft it replaces, or by another officer whose
+ * post may draft once no seal agreeing with that draft still stands or a seal
+ * on it gave another verdict than it proposes (a sealing post sent it back).
+ * drafter and outcome are the replaced draft's, redrafter the principal
+ * drafting again; seals (n of them) the seals on the replaced draft. 1 when
+ * redrafter may; 0 when not, and then *blocking (when not NULL) is the index
+ * of a standing seal that agrees with the draft. Whether the redrafter's post
+ * may draft at all is the rule's (itk_kessai_may_draft). */
+int itk_kessai_may_redraft(size_t *blocking, const char *drafter, const char *outcome,
+                           const char *redrafter, const itk_redraft_seal *seals, size_t n);
+
+#endif
