@@ -550,8 +550,9 @@ static int check_workers(check *k, itk_registry *reg, git_tree *tree, const char
         int found = 0;
         if (rc || !id)
             continue;
+        /* compared as item numbers are: W-01 is w-01 */
         json_array_foreach(workers, j, w) found |=
-            strcmp(json_string_value(json_array_get(w, 0)), id) == 0;
+            itk_label_equal(json_string_value(json_array_get(w, 0)), id);
         if (!found) {
             char line[600];
             snprintf(line, sizeof(line),

@@ -248,6 +248,35 @@ int itk_form_date_mode(const char *key, const char *format)
 
 static void walk(nctx *c, json_t *inst, const json_t *schema, const char *path, int depth);
 
+/* A number or code (a field whose pattern admits ASCII alone: a telephone
+ * number, a worker number, an e-mail address) typed in full-width forms,
+ * with dash look-alikes or, where the pattern has no upper case, in upper
+ * case: rewritten as itk_number_typed (and itk_label_key's case fold) makes
+ * it, noting it; the schema then judges the result. 1 when rewritten. */
+static int number(nctx *c, json_t *parent, const char *key, json_t *v, const json_t *ps,
+                  const char *path)
+{
+    const char *pattern = json_string_value(json_object_get(ps, "pattern"));
+    const char *typed = json_string_value(v);
+    if (!pattern || !typed || strstr(pattern, "[^") || json_object_get(ps, "format"))
+        return 0;
+    itk_buf n = ITK_BUF_INIT;
+    int rc = strstr(pattern, "A-Z") ? itk_number_typed(&n, typed) : itk_label_key(&n, typed);
+    int done = !rc && n.ptr && strcmp(n.ptr, typed) != 0;
+    itk_error_clear();
+    if (done) {
+        if (c->notes) {
+            const char *msg = ITK_N_("%s: '%s' taken as %s\n");
+            char fname[320];
+            itk_buf_printf(c->notes, itk__(msg), field_shown(fname, sizeof(fname), ps, path, msg),
+                           typed, n.ptr);
+        }
+        json_object_set_new(parent, key, json_string(n.ptr));
+    }
+    itk_buf_dispose(&n);
+    return done;
+}
+
 static void field(nctx *c, json_t *parent, const char *key, json_t *v, const json_t *ps,
                   const char *path)
 {
@@ -281,6 +310,8 @@ static void field(nctx *c, json_t *parent, const char *key, json_t *v, const jso
         json_object_set_new(parent, key, json_string(ref));
         return;
     }
+    if (number(c, parent, key, v, ps, path))
+        return;
     int m = itk_form_date_mode(key, json_string_value(json_object_get(ps, "format")));
     if (m < 0)
         return;
