@@ -53,7 +53,16 @@ typedef struct {
     itk_labels *labels; /* the built-in catalog, opened at the first need */
     int labels_tried;
     const char *issuer; /* whose instructions a short instruction_ref names */
+    json_t *unread;     /* the paths of the fields refused in errors, as keys */
 } nctx;
+
+/* The field at path was refused in c->errors: the schema says nothing
+ * more of it (itk_schema_validate_skip). */
+static void unread(nctx *c, const char *path)
+{
+    if (c->unread)
+        json_object_set_new(c->unread, path, json_true());
+}
 
 int itk_instruction_ref_input(char *out, size_t outsz, const char *typed, const char *issuer)
 {
@@ -295,6 +304,7 @@ static void field(nctx *c, json_t *parent, const char *key, json_t *v, const jso
         char fname[320];
         itk_buf_printf(&c->errors, itk__(msg), field_shown(fname, sizeof(fname), ps, path, msg),
                        typed_ref, itk_instruction_ref_forms());
+        unread(c, path);
         return;
     }
     /* a short form is completed with the party above; with none (the city,
@@ -326,12 +336,14 @@ static void field(nctx *c, json_t *parent, const char *key, json_t *v, const jso
                                  "date, like 2026-12-01 or 令和8年12月1日\n");
         char fname[320];
         itk_buf_printf(&c->errors, itk__(msg), field_shown(fname, sizeof(fname), ps, path, msg));
+        unread(c, path);
         return;
     }
     if (itk_datetime_input(out, &alone, typed, c->offset, mode) < 0) {
         char fname[320];
         itk_buf_printf(&c->errors, "%s: %s\n",
                        field_shown(fname, sizeof(fname), ps, path, " (row %zu)"), itk_error_last());
+        unread(c, path);
         return;
     }
     if (alone && mode != ITK_DATE_DAY && c->notes) {
@@ -493,6 +505,7 @@ static void required_rows(nctx *c, json_t *v, const json_t *ps, const char *path
     char name[768];
     itk_buf_printf(&c->errors, itk__(msg), field_shown(name, sizeof(name), ps, path, msg),
                    need.size ? need.ptr : "");
+    unread(c, path);
     itk_buf_dispose(&need);
 }
 
@@ -592,6 +605,40 @@ static void walk(nctx *c, json_t *inst, const json_t *schema, const char *path, 
     }
 }
 
+/* The schema's problems with body, after those the reader found (c's
+ * errors), so that a form's problems are said at once: the fields already
+ * refused left out; at most ITK_FORM_PROBLEMS_MAX lines in all, then how
+ * many more there are. A schema that cannot be used adds nothing (the
+ * write's own validation says so). */
+static void schema_problems(nctx *c, const json_t *body, const json_t *schema)
+{
+    const char *id = json_string_value(json_object_get(schema, "$id"));
+    const char *v = id ? strrchr(id, ':') : NULL;
+    long version = v && v[1] == 'v' ? strtol(v + 2, NULL, 10) : 0;
+    itk_buf more = ITK_BUF_INIT;
+    if (version > 0 &&
+        itk_schema_validate_skip(&more, schema, version, body, c->type, c->unread) == ITK_EINVALID)
+        itk_buf_put(&c->errors, more.ptr, more.size);
+    itk_error_clear();
+    itk_buf_dispose(&more);
+    size_t lines = 0, kept = 0, at = 0;
+    for (size_t i = 0; i < c->errors.size; i++)
+        if (c->errors.ptr[i] == '\n') {
+            lines++;
+            if (kept == lines - 1 && kept < ITK_FORM_PROBLEMS_MAX &&
+                i + 1 <= ITK_FORM_PROBLEMS_BYTES) {
+                kept++;
+                at = i + 1;
+            }
+        }
+    if (lines > kept) {
+        c->errors.size = at;
+        c->errors.ptr[at] = '\0';
+        itk_buf_printf(&c->errors, itk__("... and %zu more problems; correct these first\n"),
+                       lines - kept);
+    }
+}
+
 int itk_form_body_normalise(json_t *body, itk_buf *notes, const json_t *schema, int offset_minutes)
 {
     return itk_form_body_normalise_as(body, notes, schema, offset_minutes, NULL);
@@ -600,7 +647,7 @@ int itk_form_body_normalise(json_t *body, itk_buf *notes, const json_t *schema, 
 int itk_form_body_normalise_as(json_t *body, itk_buf *notes, const json_t *schema,
                                int offset_minutes, const char *issuer)
 {
-    nctx c = {schema, notes, ITK_BUF_INIT, offset_minutes, "", NULL, 0, issuer};
+    nctx c = {schema, notes, ITK_BUF_INIT, offset_minutes, "", NULL, 0, issuer, json_object()};
     /* "urn:itaku:schema:<type>:v<N>": the type names the labels' domains */
     const char *id = json_string_value(json_object_get(schema, "$id"));
     const char *t = id && strncmp(id, "urn:itaku:schema:", 17) == 0 ? id + 17 : NULL;
@@ -610,6 +657,9 @@ int itk_form_body_normalise_as(json_t *body, itk_buf *notes, const json_t *schem
     walk(&c, body, schema, "", 0);
     itk_labels_free(c.labels);
     int rc = 0;
+    if (c.errors.size)
+        schema_problems(&c, body, schema);
+    json_decref(c.unread);
     if (c.errors.size) {
         c.errors.ptr[--c.errors.size] = '\0';
         rc = itk_error_set(ITK_EINVALID, "%s", c.errors.ptr);
@@ -658,7 +708,7 @@ int itk_form_choice(char *out, size_t outsz, const char *type, const char *field
     int rc = itk_form_input_schema(&schema, name, NULL, type);
     if (rc)
         return rc;
-    nctx c = {schema, NULL, ITK_BUF_INIT, 0, "", NULL, 0, NULL};
+    nctx c = {schema, NULL, ITK_BUF_INIT, 0, "", NULL, 0, NULL, NULL};
     snprintf(c.type, sizeof(c.type), "%.47s", type);
     const json_t *ps = resolve(&c, json_object_get(json_object_get(schema, "properties"), field));
     const json_t *en = json_object_get(ps, "enum");
@@ -678,7 +728,7 @@ void itk_form_field_words(char *out, size_t outsz, const char *type, const char 
         itk_error_clear();
         return;
     }
-    nctx c = {schema, NULL, ITK_BUF_INIT, 0, "", NULL, 0, NULL};
+    nctx c = {schema, NULL, ITK_BUF_INIT, 0, "", NULL, 0, NULL, NULL};
     itk_buf words = ITK_BUF_INIT;
     const json_t *s = schema;
     const char *p = path;
