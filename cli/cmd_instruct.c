@@ -131,12 +131,18 @@ static int change(int argc, char **argv)
         goto done;
     }
     printf("%s\n", name.ptr);
+    /* the record amended, as the core resolved what was typed (N-1 is
+     * <issuer>/n-000001; the issuer is the new version's party) */
+    char issuer[ITK_PARTY_ID_MAX + 1], amended[128];
+    snprintf(issuer, sizeof(issuer), "%.*s", (int)strcspn(name.ptr, "/"), name.ptr);
+    if (!itk_instruction_ref_input(amended, sizeof(amended), o.instruction, issuer))
+        snprintf(amended, sizeof(amended), "%s", o.instruction);
     fprintf(stderr,
             withdraw ? _("Withdrew %s in commit %.12s (the new version is %s); it reaches the "
                          "party instructed when it pulls.\n")
                      : _("Amended %s in commit %.12s (the new version is %s); it reaches the "
                          "party instructed when it pulls.\n"),
-            o.instruction, git_oid_tostr_s(&out), name.ptr);
+            amended, git_oid_tostr_s(&out), name.ptr);
     rc = EXIT_OK;
 done:
     itk_buf_dispose(&name);
