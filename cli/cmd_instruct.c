@@ -200,8 +200,12 @@ static int list(int argc, char **argv)
                                         cli_jstr(l[i].text)));
         else {
             /* the kind in the city's words (報告の求め), padded by display width */
-            printf("%-22s %-14s %-18s ", cli_safe(l[i].name), cli_safe(l[i].from),
-                   cli_safe(l[i].to));
+            /* the parties by their names (あきる野市), their ids when unnamed */
+            printf("%-22s ", cli_safe(l[i].name));
+            cli_pad(l[i].from_name[0] ? l[i].from_name : l[i].from, 14);
+            printf(" ");
+            cli_pad(l[i].to_name[0] ? l[i].to_name : l[i].to, 18);
+            printf(" ");
             cli_pad(itk_label_or(labels, "instruction.kind", l[i].kind), 18);
             char due[ITK_TIME_SHOWN];
             printf(" %-18s %s\n", cli_safe(itk_time_shown(due, l[i].due, offset)),
