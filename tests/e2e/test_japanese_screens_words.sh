@@ -4,8 +4,9 @@
 # descriptions, a choice by the form's word: 新規 | 変更, which reading the
 # form takes); `history` names the record type and the field by the paper's
 # words (履行状況報告書, 指示), not form4 and instruction_ref; `instructions`
-# names the parties (あきる野市, 株式会社アクメ), not their ids. English
-# screens keep the codes.
+# names the parties (あきる野市, 株式会社アクメ), not their ids; a Japanese
+# refusal gives no rule number (V2), which the English one keeps for an
+# auditor. English screens keep the codes.
 . "$(dirname "$0")/lib.sh"
 JA=(env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=ja_JP.UTF-8)
 
@@ -51,4 +52,11 @@ grep -qE "form4|instruction_ref" "$T/out" && fail "history shows form4 or instru
 expect_exit 0 "$ITAKU" history akiruno-city/n-000001
 expect_output "acme/f4-000001 \(form4\) answers akiruno-city/n-000001 in instruction_ref"
 ok "history names the answer's type and field by the paper's words (履行状況報告書, 指示) in Japanese"
+
+expect_exit 2 "${JA[@]}" "$ITAKU" instruct withdraw akiruno-city/n-000001 --reason "誤り"
+expect_output "訂正・撤回できるのは発出した当事者だけです。akiruno-city に依頼してください"
+grep -qE "V[0-9]" "$T/err" && fail "a Japanese refusal gives a rule number: $(cat "$T/err")"
+expect_exit 2 "$ITAKU" instruct withdraw akiruno-city/n-000001 --reason "誤り"
+expect_output "\(V2\)"
+ok "a Japanese refusal says the rule in words, without its number (V2)"
 finish
