@@ -310,20 +310,6 @@ static size_t latest_version(const itk_instruction_info *list,
     return k;
 }
 
-/* party's name as its party file in tree says it ("" when none). */
-static void party_name_of(char *out, size_t cap, itk_registry *reg, git_tree *tree,
-                          const char *party)
-{
-    char path[ITK_PARTY_ID_MAX + 32];
-    json_t *rec = NULL;
-    out[0] = '\0';
-    snprintf(path, sizeof(path), "parties/%s/party.json", party);
-    if (itk_tree_read_json(&rec, reg->repo, tree, path) == 0)
-        snprintf(out, cap, "%s", str_or_empty(json_object_get(rec, "body"), "name"));
-    itk_error_clear();
-    json_decref(rec);
-}
-
 int itk_instruction_list(itk_instruction_info **out, size_t *count, itk_registry *reg,
                          const char *party)
 {
@@ -363,8 +349,8 @@ int itk_instruction_list(itk_instruction_info **out, size_t *count, itk_registry
             snprintf(it->due, sizeof(it->due), "%s", str_or_empty(b, "due"));
             snprintf(it->text, sizeof(it->text), "%s", str_or_empty(b, "text"));
             it->withdrawn = json_is_true(json_object_get(b, "withdrawn"));
-            party_name_of(it->from_name, sizeof(it->from_name), reg, tree, pi.party);
-            party_name_of(it->to_name, sizeof(it->to_name), reg, tree, to);
+            itk_party_name_in(it->from_name, sizeof(it->from_name), reg, tree, pi.party);
+            itk_party_name_in(it->to_name, sizeof(it->to_name), reg, tree, to);
             snprintf(amends[got - 1], sizeof(amends[0]), "%s", str_or_empty(b, "amends"));
         }
         json_decref(rec);

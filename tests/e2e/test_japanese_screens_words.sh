@@ -3,7 +3,8 @@
 # its notes in Japanese (no "Lines starting with //", no English field
 # descriptions, a choice by the form's word: 新規 | 変更, which reading the
 # form takes); `history` names the record type and the field by the paper's
-# words (履行状況報告書, 指示), not form4 and instruction_ref; `instructions`
+# words (履行状況報告書, 指示), not form4 and instruction_ref, and its signer
+# by company and role (株式会社アクメ 管理責任者), not acme/manager; `instructions`
 # names the parties (あきる野市, 株式会社アクメ), not their ids; a Japanese
 # refusal gives no rule number (V2), which the English one keeps for an
 # auditor. English screens keep the codes.
@@ -49,9 +50,11 @@ expect_exit 0 "$ITAKU" form submit 4 "$T/f4.json"
 expect_exit 0 "${JA[@]}" "$ITAKU" history akiruno-city/n-000001
 expect_output "acme/f4-000001（履行状況報告書）が 指示 で akiruno-city/n-000001 に回答"
 grep -qE "form4|instruction_ref" "$T/out" && fail "history shows form4 or instruction_ref on a Japanese screen"
+expect_output "株式会社アクメ 管理責任者 +[0-9a-f]{12}  acme/f4-000001"
+grep -q "acme/manager" "$T/out" && fail "history shows the principal acme/manager on a Japanese screen"
 expect_exit 0 "$ITAKU" history akiruno-city/n-000001
 expect_output "acme/f4-000001 \(form4\) answers akiruno-city/n-000001 in instruction_ref"
-ok "history names the answer's type and field by the paper's words (履行状況報告書, 指示) in Japanese"
+ok "history names the answer's type and field by the paper's words (履行状況報告書, 指示), and the signer by company and role (株式会社アクメ 管理責任者), in Japanese"
 
 expect_exit 2 "${JA[@]}" "$ITAKU" instruct withdraw akiruno-city/n-000001 --reason "誤り"
 expect_output "訂正・撤回できるのは発出した当事者だけです。akiruno-city に依頼してください"
