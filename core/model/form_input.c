@@ -11,6 +11,7 @@
 #include "itaku/forms.h"
 #include "itaku/json.h"
 #include "itaku/labels.h"
+#include "itaku/person_name.h"
 #include "itaku/textnorm.h"
 #include "itaku/schema.h"
 #include "template.h"
@@ -260,17 +261,22 @@ static void walk(nctx *c, json_t *inst, const json_t *schema, const char *path, 
 /* A number or code (a field whose pattern admits ASCII alone: a telephone
  * number, a worker number, an e-mail address) typed in full-width forms,
  * with dash look-alikes or, where the pattern has no upper case, in upper
- * case: rewritten as itk_number_typed (and itk_label_key's case fold) makes
- * it, noting it; the schema then judges the result. 1 when rewritten. */
+ * case, and a field "phone" whatever its pattern: rewritten as itk_number_typed (and
+ * itk_label_key's case fold) makes it, noting it; the schema then judges the result. 1 when
+ * rewritten. */
 static int number(nctx *c, json_t *parent, const char *key, json_t *v, const json_t *ps,
                   const char *path)
 {
     const char *pattern = json_string_value(json_object_get(ps, "pattern"));
     const char *typed = json_string_value(v);
-    if (!pattern || !typed || strstr(pattern, "[^") || json_object_get(ps, "format"))
+    /* a telephone number is one wherever a schema lets it be free text
+     * (the contract's contacts) */
+    int phone = strcmp(key, "phone") == 0;
+    if (!typed || json_object_get(ps, "format") || (!phone && (!pattern || strstr(pattern, "[^"))))
         return 0;
     itk_buf n = ITK_BUF_INIT;
-    int rc = strstr(pattern, "A-Z") ? itk_number_typed(&n, typed) : itk_label_key(&n, typed);
+    int rc =
+        phone || strstr(pattern, "A-Z") ? itk_number_typed(&n, typed) : itk_label_key(&n, typed);
     int done = !rc && n.ptr && strcmp(n.ptr, typed) != 0;
     itk_error_clear();
     if (done) {
@@ -616,6 +622,11 @@ static void schema_problems(nctx *c, const json_t *body, const json_t *schema)
     const char *v = id ? strrchr(id, ':') : NULL;
     long version = v && v[1] == 'v' ? strtol(v + 2, NULL, 10) : 0;
     itk_buf more = ITK_BUF_INIT;
+    /* a person's name said in words first, as a write says it (forms.h) */
+    if (version > 0 && itk_person_names_list(&more, c->unread, schema, c->type, body) == 0 &&
+        more.size)
+        itk_buf_put(&c->errors, more.ptr, more.size);
+    itk_buf_clear(&more);
     if (version > 0 &&
         itk_schema_validate_skip(&more, schema, version, body, c->type, c->unread) == ITK_EINVALID)
         itk_buf_put(&c->errors, more.ptr, more.size);

@@ -3,7 +3,8 @@
 # be read no longer hides the schema's findings (a missing field, a choice
 # not on the form, a telephone number, a row's worker number, a field the
 # form does not have): `itaku validate` and `itaku form submit` list them
-# all in one run, each by the paper form's words and row on a Japanese
+# all in one run, a person's name said in words among them, each by the
+# paper form's words and row on a Japanese
 # screen, writing nothing; a very long list is cut, saying how many more.
 . "$(dirname "$0")/lib.sh"
 JA=(env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=ja_JP.UTF-8)
@@ -44,6 +45,26 @@ expect_exit 2 "${JA[@]}" "$ITAKU" form submit 1 "$T/bad.json"
 all_six "${JP[@]}"
 [ "$before" = "$(state_of "$T/acme")" ] || fail "a refused form changed the registry"
 ok "form submit refuses with the same six problems at once, writing nothing"
+
+# a person's name on two lines is said in words, with the form's other
+# problems, not in a round of its own
+python3 - "$FORM1_BODY" "$T/names.json" <<'PY'
+import json, sys
+f = json.load(open(sys.argv[1], encoding="utf-8"))
+f["workers"][0]["name"] = "鈴木\n一郎"
+f["manager"]["name"] = " 佐藤花子"
+del f["manager"]["dept"]
+f["manager"]["phone"] = "abc"
+json.dump(f, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+expect_exit 2 "$ITAKU" form submit 1 "$T/names.json"
+all_six "The name in workers[0].name, '鈴木<U+000A>一郎', holds a line break" \
+    "The name in manager.name, ' 佐藤花子', starts or ends with a space" \
+    "manager.dept is required" "manager.phone: 'abc'"
+[ "$(grep -c "workers\[0\].name" "$T/err")" = 1 ] || fail "the name on two lines is said twice: $(cat "$T/err")"
+expect_exit 2 "${JA[@]}" "$ITAKU" form submit 1 "$T/names.json"
+all_six "作業従事者の氏名の「鈴木<U+000A>一郎」に改行" "管理責任者の所属は必須です" "管理責任者の電話番号「abc」"
+ok "names on two lines or with spaces around them are said in words, with the other problems, once each"
 
 python3 - "$SRC/tests/schema-corpus/form2/valid/base.json" "$T/many.json" <<'PY'
 import json, sys

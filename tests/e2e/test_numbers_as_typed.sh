@@ -41,7 +41,17 @@ sed 's/"w-001"/"W-001"/' "$FORM2_BODY" >"$T/form2b.json"
 expect_exit 0 "$ITAKU" validate 2 "$T/form2b.json"
 ok "form 2 takes the worker number W-001 and Ｗ－００１ for form 1's w-001, stored as w-001"
 
+# the contract's contacts, which the city records: the same fold
 cd "$T/city"
+cat >"$T/contacts.json" <<'JSON'
+{"contacts": [{"party": "akiruno-city", "role": "情報政策課", "name": "山田太郎",
+  "phone": "０４２－５５８－１１１１", "email": "joho@city.example.jp"}]}
+JSON
+expect_exit 0 "$ITAKU" contract amend --contacts "$T/contacts.json" --reason "連絡先の登録"
+expect_exit 0 "$ITAKU" contract show
+expect_output "山田太郎 042-558-1111"
+ok "contract amend --contacts takes ０４２－５５８－１１１１ as 042-558-1111"
+
 before=$(state_of "$T/city")
 for typed in "12/1" "１２／１" "12-01" "12月1日"; do
     expect_exit 2 "$ITAKU" instruct report --to acme --due "$typed" --text "報告してください"
