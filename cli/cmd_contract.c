@@ -194,6 +194,12 @@ static int amend(int argc, char **argv)
             rc = EXIT_ERROR;
             goto done;
         }
+        /* telephone numbers as offices type them (０４２－５５８－１１１１):
+         * read through the fold every form's numbers go through */
+        if (cli_normalise_body(list, "contract-amendment") < 0) {
+            rc = cli_fail(_("cannot read the contacts"));
+            goto done;
+        }
     }
     if (cli_open_registry(&reg) || cli_open_signer(&signer, reg, key))
         goto done;

@@ -5,6 +5,9 @@
 #include "i18n.h"
 #include "json_out.h"
 #include "itaku/history.h"
+#include "itaku/labels.h"
+#include "itaku/party.h"
+#include "itaku/refcheck.h"
 #include "itaku/people.h"
 
 #include <stdio.h>
@@ -90,16 +93,32 @@ int cmd_history(int argc, char **argv)
                                       "missing", itk_story_missing(st), "steps", steps));
     } else {
         int color = cli_color(1);
+        static const char heading[] = N_("History of %s\n");
+        int ja = _(heading) != heading;
+        itk_labels *labels = ja ? cli_labels(reg) : NULL;
+        git_tree *tree = NULL;
+        if (ja && itk_registry_head_tree(&tree, reg) < 0)
+            itk_error_clear();
         printf(itk_story_missing(st) ? _("History of %s (no such record here; records cite it)\n")
-                                     : _("History of %s\n"),
+                                     : _(heading),
                cli_safe(itk_story_subject(st)));
         for (size_t i = 0; i < itk_story_count(st); i++) {
             const itk_story_step *s = itk_story_get(st, i);
             char when[24], who[300];
             snprintf(when, sizeof(when), "%.10s %.5s", s->date, s->date + 11);
             const char *person = step_name(&name, reg, s);
-            snprintf(who, sizeof(who), "%s/%s%s%s%s", s->party, s->principal, *person ? " (" : "",
-                     person, *person ? ")" : "");
+            /* on a Japanese screen the party's name and the role's word
+             * (株式会社アクメ 管理責任者), else the ids (acme/manager) */
+            char pname[256] = "";
+            if (ja && tree)
+                itk_party_name_in(pname, sizeof(pname), reg, tree, s->party);
+            if (ja)
+                snprintf(who, sizeof(who), "%s %s%s%s%s", pname[0] ? pname : s->party,
+                         itk_ref_code_shown(labels, heading, "principal", s->principal),
+                         *person ? "（" : "", person, *person ? "）" : "");
+            else
+                snprintf(who, sizeof(who), "%s/%s%s%s%s", s->party, s->principal,
+                         *person ? " (" : "", person, *person ? ")" : "");
             printf("%s  %s%s%s %*s", cli_safe(when),
                    color ? (s->verified && !s->is_void ? "\033[32m" : "\033[31m") : "", mark_of(s),
                    color ? "\033[0m" : "", 2 * s->depth, "");
@@ -112,6 +131,8 @@ int cmd_history(int argc, char **argv)
             else
                 printf("%.12s  %s\n", cli_safe(s->commit), cli_safe(s->detail));
         }
+        git_tree_free(tree);
+        itk_labels_free(labels);
     }
     itk_buf_dispose(&name);
     itk_story_free(st);

@@ -131,12 +131,18 @@ static int change(int argc, char **argv)
         goto done;
     }
     printf("%s\n", name.ptr);
+    /* the record amended, as the core resolved what was typed (N-1 is
+     * <issuer>/n-000001; the issuer is the new version's party) */
+    char issuer[ITK_PARTY_ID_MAX + 1], amended[128];
+    snprintf(issuer, sizeof(issuer), "%.*s", (int)strcspn(name.ptr, "/"), name.ptr);
+    if (!itk_instruction_ref_input(amended, sizeof(amended), o.instruction, issuer))
+        snprintf(amended, sizeof(amended), "%s", o.instruction);
     fprintf(stderr,
             withdraw ? _("Withdrew %s in commit %.12s (the new version is %s); it reaches the "
                          "party instructed when it pulls.\n")
                      : _("Amended %s in commit %.12s (the new version is %s); it reaches the "
                          "party instructed when it pulls.\n"),
-            o.instruction, git_oid_tostr_s(&out), name.ptr);
+            amended, git_oid_tostr_s(&out), name.ptr);
     rc = EXIT_OK;
 done:
     itk_buf_dispose(&name);
@@ -194,8 +200,12 @@ static int list(int argc, char **argv)
                                         cli_jstr(l[i].text)));
         else {
             /* the kind in the city's words (報告の求め), padded by display width */
-            printf("%-22s %-14s %-18s ", cli_safe(l[i].name), cli_safe(l[i].from),
-                   cli_safe(l[i].to));
+            /* the parties by their names (あきる野市), their ids when unnamed */
+            printf("%-22s ", cli_safe(l[i].name));
+            cli_pad(l[i].from_name[0] ? l[i].from_name : l[i].from, 14);
+            printf(" ");
+            cli_pad(l[i].to_name[0] ? l[i].to_name : l[i].to, 18);
+            printf(" ");
             cli_pad(itk_label_or(labels, "instruction.kind", l[i].kind), 18);
             char due[ITK_TIME_SHOWN];
             printf(" %-18s %s\n", cli_safe(itk_time_shown(due, l[i].due, offset)),

@@ -178,16 +178,10 @@ int itk_instruct_change(itk_buf *name, git_oid *out, itk_registry *reg, itk_sign
         (rc = itk_tree_read_json(&old, reg->repo, tree, path.ptr))) {
         /* the issuer's instructions, the closest to what was typed named */
         itk_buf near = ITK_BUF_INIT;
-        json_t *cands = json_array();
+        json_t *cands = NULL;
         itk_error_clear();
-        if (itk_tree_records(&paths, &n, reg->repo, tree, party, "instruction") == 0)
-            for (size_t i = 0; i < n; i++) {
-                itk_path_info pi;
-                char cand[96];
-                itk_path_classify(&pi, paths[i]);
-                snprintf(cand, sizeof(cand), "%.40s/%.40s", pi.party, pi.id);
-                json_array_append_new(cands, json_pack("[s, s]", cand, cand));
-            }
+        if (itk_ref_names(&cands, reg, tree, party, "instruction"))
+            itk_error_clear();
         itk_ref_closest(&near, target, cands);
         json_decref(cands);
         /* TRANSLATORS: the id typed, the party, then " (closest: …)" or
@@ -199,33 +193,57 @@ int itk_instruct_change(itk_buf *name, git_oid *out, itk_registry *reg, itk_sign
         itk_buf_dispose(&near);
         goto done;
     }
-    /* only the current version is corrected */
+    /* only the current version is corrected: the newest of its chain (each
+     * step another record, so at most n steps) */
     if ((rc = itk_tree_records(&paths, &n, reg->repo, tree, me.party, "instruction")))
         goto done;
-    for (size_t i = 0; i < n; i++) {
-        json_t *r = NULL;
-        if (itk_tree_read_json(&r, reg->repo, tree, paths[i]))
-            continue;
-        const char *sup = json_string_value(json_object_get(r, "supersedes"));
-        if (sup && strcmp(sup, nid) == 0) {
-            rc = itk_error_set(ITK_EINVALID,
-                               "%s was already amended by %s/%s; amend or withdraw that, its "
-                               "current version",
-                               target, me.party, json_string_value(json_object_get(r, "id")));
-            json_decref(r);
-            goto done;
+    json_t *latest = json_incref(old);
+    for (size_t step = 0, moved = 1; moved && step <= n; step++) {
+        moved = 0;
+        const char *cur = json_string_value(json_object_get(latest, "id"));
+        for (size_t i = 0; cur && i < n && !moved; i++) {
+            json_t *r = NULL;
+            if (itk_tree_read_json(&r, reg->repo, tree, paths[i]))
+                continue;
+            const char *sup = json_string_value(json_object_get(r, "supersedes"));
+            if (sup && strcmp(sup, cur) == 0) {
+                json_decref(latest);
+                latest = r;
+                moved = 1;
+            } else
+                json_decref(r);
         }
-        json_decref(r);
     }
     itk_error_clear();
+    if (json_is_true(json_object_get(json_object_get(latest, "body"), "withdrawn"))) {
+        /* nothing is owed any more: say since when, not how to undo it */
+        char when[ITK_TIME_SHOWN], by[96];
+        itk_time_shown(when, json_string_value(json_object_get(latest, "created")), offset);
+        snprintf(by, sizeof(by), "%s/%.40s", me.party,
+                 json_string_value(json_object_get(latest, "id")));
+        rc = o->withdraw ? itk_error_set(ITK_EINVALID,
+                                         "%s is already withdrawn (%s, on %s); nothing more is "
+                                         "needed",
+                                         target, by, when)
+                         : itk_error_set(ITK_EINVALID,
+                                         "%s was withdrawn (%s, on %s); to ask again, issue a "
+                                         "new instruction",
+                                         target, by, when);
+        json_decref(latest);
+        goto done;
+    }
+    if (latest != old) {
+        rc = itk_error_set(ITK_EINVALID,
+                           "%s was already amended by %s/%s; amend or withdraw that, its "
+                           "current version",
+                           target, me.party, json_string_value(json_object_get(latest, "id")));
+        json_decref(latest);
+        goto done;
+    }
+    json_decref(latest);
     body = json_deep_copy(json_object_get(old, "body"));
     if (!body) {
         rc = itk_error_nomem();
-        goto done;
-    }
-    if (json_is_true(json_object_get(body, "withdrawn"))) {
-        rc =
-            itk_error_set(ITK_EINVALID, "%s is withdrawn; issue a new instruction instead", target);
         goto done;
     }
     json_object_del(body, "backdated");
@@ -331,6 +349,8 @@ int itk_instruction_list(itk_instruction_info **out, size_t *count, itk_registry
             snprintf(it->due, sizeof(it->due), "%s", str_or_empty(b, "due"));
             snprintf(it->text, sizeof(it->text), "%s", str_or_empty(b, "text"));
             it->withdrawn = json_is_true(json_object_get(b, "withdrawn"));
+            itk_party_name_in(it->from_name, sizeof(it->from_name), reg, tree, pi.party);
+            itk_party_name_in(it->to_name, sizeof(it->to_name), reg, tree, to);
             snprintf(amends[got - 1], sizeof(amends[0]), "%s", str_or_empty(b, "amends"));
         }
         json_decref(rec);

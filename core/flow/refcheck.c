@@ -197,26 +197,97 @@ static void missing(check *k, const char *field, const char *ref, const char *se
     json_array_append_new(k->unverified, json_pack("{s:s, s:s}", "field", field, "ref", ref));
 }
 
-/* [name, key] pairs of every record of rtype ("<party>/<id>" both). */
-static int record_names(json_t **out, itk_registry *reg, git_tree *tree, const char *rtype,
-                        json_t *memo)
+int itk_ref_names(json_t **out, itk_registry *reg, git_tree *tree, const char *party,
+                  const char *rtype)
 {
     char **paths = NULL;
     size_t n = 0;
-    if ((*out = json_incref(memo_get(memo, "names", rtype, 0))))
-        return 0;
-    int rc = itk_tree_records(&paths, &n, reg->repo, tree, NULL, rtype);
-    *out = json_array();
+    *out = NULL;
+    int rc = itk_tree_records(&paths, &n, reg->repo, tree, party, rtype);
+    /* "<party>/<id>" → [the id superseding it, or null; withdrawn] */
+    json_t *chain = json_object(), *all = json_array();
+    if (!rc && (!chain || !all))
+        rc = itk_error_nomem();
     for (size_t i = 0; !rc && i < n; i++) {
         itk_path_info pi;
-        char name[160];
+        json_t *rec = NULL;
+        char name[160], sup[160];
         itk_path_classify(&pi, paths[i]);
         if (pi.kind != ITK_PATH_RECORD)
             continue;
         snprintf(name, sizeof(name), "%s/%s", pi.party, pi.id);
-        json_array_append_new(*out, json_pack("[s, s, s]", name, name, paths[i]));
+        json_array_append_new(all, json_pack("[s, s]", name, paths[i]));
+        if (itk_tree_read_json(&rec, reg->repo, tree, paths[i])) {
+            itk_error_clear(); /* unreadable records are verify's to report */
+            continue;
+        }
+        const char *by = json_string_value(json_object_get(rec, "supersedes"));
+        int withdrawn = json_is_true(json_object_get(json_object_get(rec, "body"), "withdrawn"));
+        json_t *mine = json_object_get(chain, name);
+        if (!mine)
+            json_object_set_new(chain, name, json_pack("[n, b]", withdrawn));
+        else
+            json_array_set_new(mine, 1, json_boolean(withdrawn));
+        if (by) {
+            snprintf(sup, sizeof(sup), "%s/%s", pi.party, by);
+            json_t *old = json_object_get(chain, sup);
+            if (!old)
+                json_object_set_new(chain, sup, json_pack("[s, b]", name, 0));
+            else
+                json_array_set_new(old, 0, json_string(name));
+        }
+        json_decref(rec);
     }
+    *out = json_array();
+    size_t i;
+    json_t *r;
+    /* those in force first, then the amended, then the withdrawn: a tie
+     * in distance offers the one in force (itk_ref_closest keeps the order) */
+    for (int pass = 0; pass < 3; pass++)
+        json_array_foreach(all, i, r)
+        {
+            const char *name = json_string_value(json_array_get(r, 0));
+            const char *now = name;
+            int moved = 0;
+            /* to the newest of its chain (bounded: each step is another record) */
+            for (size_t step = 0; step <= n; step++) {
+                const char *next =
+                    json_string_value(json_array_get(json_object_get(chain, now), 0));
+                if (!next)
+                    break;
+                now = next;
+                moved = 1;
+            }
+            int withdrawn = json_is_true(json_array_get(json_object_get(chain, now), 1));
+            if (pass != (withdrawn ? 2 : moved ? 1 : 0))
+                continue;
+            char shown[400];
+            if (withdrawn)
+                snprintf(shown, sizeof(shown), itk__("%s (withdrawn)"), name);
+            else if (moved)
+                snprintf(shown, sizeof(shown), itk__("%s (amended: now %s)"), name, now);
+            else
+                snprintf(shown, sizeof(shown), "%s", name);
+            json_array_append_new(
+                *out, json_pack("[s, s, s]", shown, name, json_string_value(json_array_get(r, 1))));
+        }
+    json_decref(chain);
+    json_decref(all);
     itk_string_list_free(paths, n);
+    if (rc) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+/* itk_ref_names of every party's records of rtype, once per memo. */
+static int record_names(json_t **out, itk_registry *reg, git_tree *tree, const char *rtype,
+                        json_t *memo)
+{
+    if ((*out = json_incref(memo_get(memo, "names", rtype, 0))))
+        return 0;
+    int rc = itk_ref_names(out, reg, tree, NULL, rtype);
     if (!rc)
         memo_put(memo, "names", rtype, 0, *out);
     return rc;
@@ -236,7 +307,7 @@ static int check_record_refs(check *k, itk_registry *reg, git_tree *tree, const 
             json_decref(names);
             break;
         }
-        json_array_foreach(names, i, c) if (strcmp(json_string_value(json_array_get(c, 0)), ref) ==
+        json_array_foreach(names, i, c) if (strcmp(json_string_value(json_array_get(c, 1)), ref) ==
                                             0) hit = c;
         const char *const *kinds =
             strcmp(ref_fields[f].type, "instruction") == 0 ? answer_kinds(type) : NULL;
@@ -610,8 +681,9 @@ static int check_workers(check *k, itk_registry *reg, git_tree *tree, const char
         int found = 0;
         if (rc || !id)
             continue;
+        /* compared as item numbers are: W-01 is w-01 */
         json_array_foreach(workers, j, w) found |=
-            strcmp(json_string_value(json_array_get(w, 0)), id) == 0;
+            itk_label_equal(json_string_value(json_array_get(w, 0)), id);
         if (!found) {
             char line[600];
             snprintf(line, sizeof(line),

@@ -11,6 +11,7 @@
 #include "itaku/forms.h"
 #include "itaku/json.h"
 #include "itaku/labels.h"
+#include "itaku/person_name.h"
 #include "itaku/textnorm.h"
 #include "itaku/schema.h"
 #include "template.h"
@@ -53,7 +54,16 @@ typedef struct {
     itk_labels *labels; /* the built-in catalog, opened at the first need */
     int labels_tried;
     const char *issuer; /* whose instructions a short instruction_ref names */
+    json_t *unread;     /* the paths of the fields refused in errors, as keys */
 } nctx;
+
+/* The field at path was refused in c->errors: the schema says nothing
+ * more of it (itk_schema_validate_skip). */
+static void unread(nctx *c, const char *path)
+{
+    if (c->unread)
+        json_object_set_new(c->unread, path, json_true());
+}
 
 int itk_instruction_ref_input(char *out, size_t outsz, const char *typed, const char *issuer)
 {
@@ -248,6 +258,40 @@ int itk_form_date_mode(const char *key, const char *format)
 
 static void walk(nctx *c, json_t *inst, const json_t *schema, const char *path, int depth);
 
+/* A number or code (a field whose pattern admits ASCII alone: a telephone
+ * number, a worker number, an e-mail address) typed in full-width forms,
+ * with dash look-alikes or, where the pattern has no upper case, in upper
+ * case, and a field "phone" whatever its pattern: rewritten as itk_number_typed (and
+ * itk_label_key's case fold) makes it, noting it; the schema then judges the result. 1 when
+ * rewritten. */
+static int number(nctx *c, json_t *parent, const char *key, json_t *v, const json_t *ps,
+                  const char *path)
+{
+    const char *pattern = json_string_value(json_object_get(ps, "pattern"));
+    const char *typed = json_string_value(v);
+    /* a telephone number is one wherever a schema lets it be free text
+     * (the contract's contacts) */
+    int phone = strcmp(key, "phone") == 0;
+    if (!typed || json_object_get(ps, "format") || (!phone && (!pattern || strstr(pattern, "[^"))))
+        return 0;
+    itk_buf n = ITK_BUF_INIT;
+    int rc =
+        phone || strstr(pattern, "A-Z") ? itk_number_typed(&n, typed) : itk_label_key(&n, typed);
+    int done = !rc && n.ptr && strcmp(n.ptr, typed) != 0;
+    itk_error_clear();
+    if (done) {
+        if (c->notes) {
+            const char *msg = ITK_N_("%s: '%s' taken as %s\n");
+            char fname[320];
+            itk_buf_printf(c->notes, itk__(msg), field_shown(fname, sizeof(fname), ps, path, msg),
+                           typed, n.ptr);
+        }
+        json_object_set_new(parent, key, json_string(n.ptr));
+    }
+    itk_buf_dispose(&n);
+    return done;
+}
+
 static void field(nctx *c, json_t *parent, const char *key, json_t *v, const json_t *ps,
                   const char *path)
 {
@@ -266,6 +310,7 @@ static void field(nctx *c, json_t *parent, const char *key, json_t *v, const jso
         char fname[320];
         itk_buf_printf(&c->errors, itk__(msg), field_shown(fname, sizeof(fname), ps, path, msg),
                        typed_ref, itk_instruction_ref_forms());
+        unread(c, path);
         return;
     }
     /* a short form is completed with the party above; with none (the city,
@@ -281,6 +326,8 @@ static void field(nctx *c, json_t *parent, const char *key, json_t *v, const jso
         json_object_set_new(parent, key, json_string(ref));
         return;
     }
+    if (number(c, parent, key, v, ps, path))
+        return;
     int m = itk_form_date_mode(key, json_string_value(json_object_get(ps, "format")));
     if (m < 0)
         return;
@@ -295,12 +342,14 @@ static void field(nctx *c, json_t *parent, const char *key, json_t *v, const jso
                                  "date, like 2026-12-01 or 令和8年12月1日\n");
         char fname[320];
         itk_buf_printf(&c->errors, itk__(msg), field_shown(fname, sizeof(fname), ps, path, msg));
+        unread(c, path);
         return;
     }
     if (itk_datetime_input(out, &alone, typed, c->offset, mode) < 0) {
         char fname[320];
         itk_buf_printf(&c->errors, "%s: %s\n",
                        field_shown(fname, sizeof(fname), ps, path, " (row %zu)"), itk_error_last());
+        unread(c, path);
         return;
     }
     if (alone && mode != ITK_DATE_DAY && c->notes) {
@@ -462,6 +511,7 @@ static void required_rows(nctx *c, json_t *v, const json_t *ps, const char *path
     char name[768];
     itk_buf_printf(&c->errors, itk__(msg), field_shown(name, sizeof(name), ps, path, msg),
                    need.size ? need.ptr : "");
+    unread(c, path);
     itk_buf_dispose(&need);
 }
 
@@ -561,6 +611,45 @@ static void walk(nctx *c, json_t *inst, const json_t *schema, const char *path, 
     }
 }
 
+/* The schema's problems with body, after those the reader found (c's
+ * errors), so that a form's problems are said at once: the fields already
+ * refused left out; at most ITK_FORM_PROBLEMS_MAX lines in all, then how
+ * many more there are. A schema that cannot be used adds nothing (the
+ * write's own validation says so). */
+static void schema_problems(nctx *c, const json_t *body, const json_t *schema)
+{
+    const char *id = json_string_value(json_object_get(schema, "$id"));
+    const char *v = id ? strrchr(id, ':') : NULL;
+    long version = v && v[1] == 'v' ? strtol(v + 2, NULL, 10) : 0;
+    itk_buf more = ITK_BUF_INIT;
+    /* a person's name said in words first, as a write says it (forms.h) */
+    if (version > 0 && itk_person_names_list(&more, c->unread, schema, c->type, body) == 0 &&
+        more.size)
+        itk_buf_put(&c->errors, more.ptr, more.size);
+    itk_buf_clear(&more);
+    if (version > 0 &&
+        itk_schema_validate_skip(&more, schema, version, body, c->type, c->unread) == ITK_EINVALID)
+        itk_buf_put(&c->errors, more.ptr, more.size);
+    itk_error_clear();
+    itk_buf_dispose(&more);
+    size_t lines = 0, kept = 0, at = 0;
+    for (size_t i = 0; i < c->errors.size; i++)
+        if (c->errors.ptr[i] == '\n') {
+            lines++;
+            if (kept == lines - 1 && kept < ITK_FORM_PROBLEMS_MAX &&
+                i + 1 <= ITK_FORM_PROBLEMS_BYTES) {
+                kept++;
+                at = i + 1;
+            }
+        }
+    if (lines > kept) {
+        c->errors.size = at;
+        c->errors.ptr[at] = '\0';
+        itk_buf_printf(&c->errors, itk__("... and %zu more problems; correct these first\n"),
+                       lines - kept);
+    }
+}
+
 int itk_form_body_normalise(json_t *body, itk_buf *notes, const json_t *schema, int offset_minutes)
 {
     return itk_form_body_normalise_as(body, notes, schema, offset_minutes, NULL);
@@ -569,7 +658,7 @@ int itk_form_body_normalise(json_t *body, itk_buf *notes, const json_t *schema, 
 int itk_form_body_normalise_as(json_t *body, itk_buf *notes, const json_t *schema,
                                int offset_minutes, const char *issuer)
 {
-    nctx c = {schema, notes, ITK_BUF_INIT, offset_minutes, "", NULL, 0, issuer};
+    nctx c = {schema, notes, ITK_BUF_INIT, offset_minutes, "", NULL, 0, issuer, json_object()};
     /* "urn:itaku:schema:<type>:v<N>": the type names the labels' domains */
     const char *id = json_string_value(json_object_get(schema, "$id"));
     const char *t = id && strncmp(id, "urn:itaku:schema:", 17) == 0 ? id + 17 : NULL;
@@ -579,6 +668,9 @@ int itk_form_body_normalise_as(json_t *body, itk_buf *notes, const json_t *schem
     walk(&c, body, schema, "", 0);
     itk_labels_free(c.labels);
     int rc = 0;
+    if (c.errors.size)
+        schema_problems(&c, body, schema);
+    json_decref(c.unread);
     if (c.errors.size) {
         c.errors.ptr[--c.errors.size] = '\0';
         rc = itk_error_set(ITK_EINVALID, "%s", c.errors.ptr);
@@ -627,7 +719,7 @@ int itk_form_choice(char *out, size_t outsz, const char *type, const char *field
     int rc = itk_form_input_schema(&schema, name, NULL, type);
     if (rc)
         return rc;
-    nctx c = {schema, NULL, ITK_BUF_INIT, 0, "", NULL, 0, NULL};
+    nctx c = {schema, NULL, ITK_BUF_INIT, 0, "", NULL, 0, NULL, NULL};
     snprintf(c.type, sizeof(c.type), "%.47s", type);
     const json_t *ps = resolve(&c, json_object_get(json_object_get(schema, "properties"), field));
     const json_t *en = json_object_get(ps, "enum");
@@ -647,7 +739,7 @@ void itk_form_field_words(char *out, size_t outsz, const char *type, const char 
         itk_error_clear();
         return;
     }
-    nctx c = {schema, NULL, ITK_BUF_INIT, 0, "", NULL, 0, NULL};
+    nctx c = {schema, NULL, ITK_BUF_INIT, 0, "", NULL, 0, NULL, NULL};
     itk_buf words = ITK_BUF_INIT;
     const json_t *s = schema;
     const char *p = path;

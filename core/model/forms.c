@@ -1,5 +1,6 @@
 /* Which schema applies to a record, and validation before writing. */
 #include "itaku/forms.h"
+#include "alloc.h"
 #include "itaku/errors.h"
 #include "itaku/json.h"
 #include "itaku/person_name.h"
@@ -136,18 +137,25 @@ int itk_form_validate_carried(char schema_name[64], itk_registry *reg, const cha
     json_t *schema = NULL;
     itk_buf errors = ITK_BUF_INIT;
     long held = 0;
+    json_t *named = NULL;
     int rc = write_schema(&schema, schema_name, &held, reg, type, carried);
     /* a person's name on two lines, or with spaces around it, said in words
-     * (itaku/person_name.h) before the schema's pattern says it in its own */
-    if (rc || (rc = itk_person_names_check(schema, type, body)))
+     * (itaku/person_name.h) instead of the schema's pattern in its own; the
+     * form's other problems in the same list */
+    if (!rc && !(named = json_object()))
+        rc = itk_error_nomem();
+    if (rc || (rc = itk_person_names_list(&errors, named, schema, type, body)))
         goto done;
-    rc = itk_schema_validate_version(&errors, schema, held, body, type);
+    rc = itk_schema_validate_skip(&errors, schema, held, body, type, named);
+    if (!rc && errors.size)
+        rc = ITK_EINVALID;
     if (rc == ITK_EINVALID) {
         while (errors.size && errors.ptr[errors.size - 1] == '\n')
             errors.ptr[--errors.size] = '\0';
         itk_error_set(rc, "%s", errors.ptr);
     }
 done:
+    json_decref(named);
     itk_buf_dispose(&errors);
     json_decref(schema);
     return rc;

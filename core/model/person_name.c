@@ -87,6 +87,8 @@ static const json_t *resolve(const json_t *schema, const json_t *node)
  * the fields on the way (ja, "作業従事者の氏名"). */
 typedef struct {
     itk_buf en, ja;
+    itk_buf *errors; /* NULL: the first name refused ends the walk; else each is a line */
+    json_t *paths;   /* the en paths of the names refused, as keys (with errors) */
 } place;
 
 /* Checks the name at place p; ITK_EINVALID with the message. */
@@ -129,6 +131,14 @@ static int check_name(const place *p, const char *name)
     }
     itk_buf_dispose(&shown);
     itk_buf_dispose(&bad);
+    if (rc == ITK_EINVALID && p->errors) {
+        /* every name is said: the line, and the field for the schema to skip */
+        itk_buf_printf(p->errors, "%s\n", itk_error_last());
+        if (p->paths && p->en.ptr)
+            json_object_set_new(p->paths, p->en.ptr, json_true());
+        itk_error_clear();
+        rc = 0;
+    }
     return rc;
 }
 
@@ -151,7 +161,7 @@ static int step(const json_t *schema, const json_t *node, const json_t *v, const
     if (!sub)
         return 0;
     int rc = 0;
-    place p = {ITK_BUF_INIT, ITK_BUF_INIT};
+    place p = {ITK_BUF_INIT, ITK_BUF_INIT, at->errors, at->paths};
     if (each) {
         size_t i;
         json_t *e;
@@ -188,9 +198,20 @@ static int walk(const json_t *schema, const json_t *node, const json_t *v, const
     return json_is_object(v) ? step(schema, node, v, path, at) : 0;
 }
 
+int itk_person_names_list(itk_buf *errors, json_t *paths, const json_t *schema, const char *type,
+                          const json_t *body)
+{
+    place top = {ITK_BUF_INIT, ITK_BUF_INIT, errors, paths};
+    int rc = 0;
+    for (size_t i = 0; !rc && i < sizeof(person_fields) / sizeof(*person_fields); i++)
+        if (strcmp(person_fields[i].type, type) == 0)
+            rc = walk(schema, schema, body, person_fields[i].path, &top);
+    return rc;
+}
+
 int itk_person_names_check(const json_t *schema, const char *type, const json_t *body)
 {
-    place top = {ITK_BUF_INIT, ITK_BUF_INIT};
+    place top = {ITK_BUF_INIT, ITK_BUF_INIT, NULL, NULL};
     int rc = 0;
     for (size_t i = 0; !rc && i < sizeof(person_fields) / sizeof(*person_fields); i++)
         if (strcmp(person_fields[i].type, type) == 0)

@@ -540,7 +540,8 @@ typedef struct {
     const char *type;   /* the record type, naming the labels' domains */
     itk_labels *labels; /* the built-in catalog, opened at the first choice refused */
     int labels_tried;
-    char shown[512]; /* field_of's text */
+    char shown[512];    /* field_of's text */
+    const json_t *skip; /* field paths whose problems were already said (NULL: none) */
 } vctx;
 
 static void validate_node(vctx *v, const json_t *s, const json_t *inst, int depth);
@@ -593,6 +594,16 @@ static void schema_problem(vctx *v, const char *fmt, ...)
 {
     char text[1024];
     va_list ap;
+    /* a field (or a field inside it) the reader already refused */
+    const char *key;
+    const json_t *x;
+    json_object_foreach((json_t *)v->skip, key, x)
+    {
+        size_t n = strlen(key);
+        if (v->path.ptr && strncmp(v->path.ptr, key, n) == 0 &&
+            (v->path.ptr[n] == '\0' || v->path.ptr[n] == '.' || v->path.ptr[n] == '['))
+            return;
+    }
     va_start(ap, fmt);
     vsnprintf(text, sizeof(text), itk__(fmt), ap);
     va_end(ap);
@@ -1138,7 +1149,16 @@ static void validate_node(vctx *v, const json_t *s, const json_t *inst, int dept
 
 /* Validates with a schema already checked; patterns compiled on the way
  * stay in s for the next record. */
+static int run_skip(itk_buf *errors, itk_schema *s, const json_t *instance, const char *label,
+                    const json_t *skip);
+
 static int run(itk_buf *errors, itk_schema *s, const json_t *instance, const char *label)
+{
+    return run_skip(errors, s, instance, label, NULL);
+}
+
+static int run_skip(itk_buf *errors, itk_schema *s, const json_t *instance, const char *label,
+                    const json_t *skip)
 {
     locale_guard g = {(locale_t)0, (locale_t)0};
     int rc = locale_enter(&g);
@@ -1147,6 +1167,7 @@ static int run(itk_buf *errors, itk_schema *s, const json_t *instance, const cha
     vctx v;
     memset(&v, 0, sizeof(v));
     v.errors = errors;
+    v.skip = skip;
     v.label = label ? label : "record";
     v.type = v.label;
     /* on a translated screen the record by the paper form's name
@@ -1194,6 +1215,12 @@ int itk_schema_validate(itk_buf *errors, const json_t *schema, const json_t *ins
 int itk_schema_validate_version(itk_buf *errors, const json_t *schema, long version,
                                 const json_t *instance, const char *label)
 {
+    return itk_schema_validate_skip(errors, schema, version, instance, label, NULL);
+}
+
+int itk_schema_validate_skip(itk_buf *errors, const json_t *schema, long version,
+                             const json_t *instance, const char *label, const json_t *skip)
+{
     int rc = itk_schema_check_version(schema, label, version);
     if (rc) {
         char why[768];
@@ -1203,7 +1230,7 @@ int itk_schema_validate_version(itk_buf *errors, const json_t *schema, long vers
     itk_schema s;
     s.schema = (json_t *)schema;
     s.nregex = 0;
-    rc = run(errors, &s, instance, label);
+    rc = run_skip(errors, &s, instance, label, skip);
     release(&s);
     return rc;
 }

@@ -96,31 +96,38 @@ static void shown(char *dst, size_t cap, const char *s)
     dst[o] = '\0';
 }
 
-/* NFKC, the dash look-alikes as '-', spaces around trimmed. */
+/* NFKC, the dash look-alikes as '-' (itk_number_typed), spaces around
+ * trimmed. */
 static int prepare(itk_buf *out, const char *typed)
 {
     itk_buf n = ITK_BUF_INIT;
-    int rc = itk_nfkc(&n, typed, strlen(typed));
-    static const char *const dashes[] = {
-        "\xE2\x88\x92", "\xE2\x80\x90", "\xE2\x80\x91", "\xE2\x80\x92",
-        "\xE2\x80\x93", "\xE2\x80\x94", "\xE2\x80\x95", NULL};
+    int rc = itk_number_typed(&n, typed);
     const char *p = rc ? "" : n.ptr, *end = p + (rc ? 0 : n.size);
     while (*p == ' ' || *p == '\t')
         p++;
     while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
         end--;
     itk_buf_clear(out);
-    while (!rc && p < end) {
-        int dash = 0;
-        for (const char *const *d = dashes; *d && !dash; d++)
-            dash = end - p >= 3 && memcmp(p, *d, 3) == 0;
-        rc = dash ? itk_buf_putc(out, '-') : itk_buf_putc(out, *p);
-        p += dash ? 3 : 1;
-    }
+    if (!rc)
+        rc = itk_buf_put(out, p, (size_t)(end - p));
     if (!rc)
         rc = itk_buf_puts(out, "");
     itk_buf_dispose(&n);
     return rc;
+}
+
+/* 1 when p (just after a number of one or two digits) ends a month and
+ * day without a year: "12/1", "12-01", "12.1", "12月1日" and what may follow
+ * the day (a day of the week, a time). */
+static int month_day_alone(const char *p)
+{
+    int v;
+    if (*p == '-' || *p == '/' || *p == '.') {
+        char sep = *p++;
+        int n = digits(&p, 3, &v);
+        return n >= 1 && n <= 2 && *p != sep;
+    }
+    return lit(&p, "月") && digits(&p, 3, &v) >= 1 && lit(&p, "日");
 }
 
 typedef struct {
@@ -171,6 +178,8 @@ static int parse(parsed *t, const char *s, const char **why, char *detail, size_
         n = digits(&p, 5, &t->y);
         if (n == 0)
             return *why = ITK_N_("not a date in a form itaku reads"), -1;
+        if (n >= 1 && n <= 2 && month_day_alone(p))
+            return *why = ITK_N_("the year is missing (a date is written with its year)"), -1;
         if (n != 4)
             return *why =
                        n <= 2

@@ -40,21 +40,11 @@ static const char *const dashes[] = {"\xE3\x83\xBC", /* U+30FC ー */
                                      "\xE2\x80\x95", /* U+2015 ― */
                                      NULL};
 
-int itk_label_key(itk_buf *out, const char *label)
+/* out = the n bytes at r with each dash look-alike made '-'. */
+static int put_dashes_folded(itk_buf *out, const uint8_t *r, size_t n)
 {
-    size_t len = strlen(label);
-    if (len > ITK_TEXTNORM_MAX)
-        return itk_error_set(ITK_ETOOBIG, "a label of %zu bytes is longer than %d", len,
-                             ITK_TEXTNORM_MAX);
-    if (!itk_utf8_is_valid(label, len))
-        return itk_error_set(ITK_EINVALID, "the label is not valid UTF-8");
-    size_t n = 0;
-    /* NFKC after folding: u8_casefold normalises its result as asked */
-    uint8_t *r = u8_casefold((const uint8_t *)label, len, NULL, UNINORM_NFKC, NULL, &n);
-    if (!r && len)
-        return itk_error_nomem();
-    itk_buf_clear(out);
     int rc = 0;
+    itk_buf_clear(out);
     for (size_t i = 0; i < n && !rc;) {
         size_t k = 0;
         for (const char *const *d = dashes; *d && !k; d++)
@@ -68,8 +58,40 @@ int itk_label_key(itk_buf *out, const char *label)
     }
     if (!rc && !n)
         rc = itk_buf_puts(out, "");
+    return rc;
+}
+
+/* The folds of itk_label_key (fold_case: with case folding) of s. */
+static int fold(itk_buf *out, const char *s, int fold_case)
+{
+    size_t len = strlen(s);
+    if (len > ITK_TEXTNORM_MAX)
+        return fold_case ? itk_error_set(ITK_ETOOBIG, "a label of %zu bytes is longer than %d", len,
+                                         ITK_TEXTNORM_MAX)
+                         : itk_error_set(ITK_ETOOBIG, "a number of %zu bytes is longer than %d",
+                                         len, ITK_TEXTNORM_MAX);
+    if (!itk_utf8_is_valid(s, len))
+        return fold_case ? itk_error_set(ITK_EINVALID, "the label is not valid UTF-8")
+                         : itk_error_set(ITK_EINVALID, "the number is not valid UTF-8");
+    size_t n = 0;
+    /* NFKC after folding: u8_casefold normalises its result as asked */
+    uint8_t *r = fold_case ? u8_casefold((const uint8_t *)s, len, NULL, UNINORM_NFKC, NULL, &n)
+                           : u8_normalize(UNINORM_NFKC, (const uint8_t *)s, len, NULL, &n);
+    if (!r && len)
+        return itk_error_nomem();
+    int rc = put_dashes_folded(out, r, n);
     free(r);
     return rc;
+}
+
+int itk_label_key(itk_buf *out, const char *label)
+{
+    return fold(out, label, 1);
+}
+
+int itk_number_typed(itk_buf *out, const char *typed)
+{
+    return fold(out, typed, 0);
 }
 
 int itk_label_equal(const char *a, const char *b)

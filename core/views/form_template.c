@@ -5,6 +5,7 @@
 #include "itaku/datetime_input.h"
 #include "itaku/form_input.h"
 #include "itaku/forms.h"
+#include "intl.h"
 #include "itaku/labels.h"
 #include "itaku/textsafe.h"
 
@@ -52,10 +53,15 @@ static void comment(tpl *t, const char *key, const json_t *prop, const json_t *r
         title = json_string_value(json_object_get(prop, "title"));
     if (!desc)
         desc = json_string_value(json_object_get(prop, "description"));
+    /* on a Japanese screen (the catalog translates these words) the notes
+     * are Japanese alone: a choice by the form's word, which reading the
+     * form takes (itaku/form_input.h), and no English description */
+    static const char req[] = ITK_N_("【必須 required】");
+    int ja = itk__(req) != req;
     indent(t, depth);
     itk_buf_puts(t->out, "// ");
     cell(t, title ? title : "");
-    itk_buf_printf(t->out, " %s", required ? "【必須 required】" : "(任意 optional)");
+    itk_buf_printf(t->out, " %s", required ? itk__(req) : itk__("(任意 optional)"));
     const json_t *e = json_object_get(prop, "enum");
     if (json_is_array(e)) {
         size_t i;
@@ -66,6 +72,10 @@ static void comment(tpl *t, const char *key, const json_t *prop, const json_t *r
             const char *code = json_is_string(v) ? json_string_value(v) : "?";
             const char *label = itk_labels_field(t->labels, t->type, key, code);
             itk_buf_puts(t->out, i ? " | " : "");
+            if (ja && label) {
+                cell(t, label);
+                continue;
+            }
             cell(t, code);
             if (label) {
                 itk_buf_puts(t->out, "（");
@@ -78,16 +88,17 @@ static void comment(tpl *t, const char *key, const json_t *prop, const json_t *r
      * means there, as reading the form takes it (itk_form_date_mode) */
     int mode = itk_form_date_mode(key, json_string_value(json_object_get(prop, "format")));
     if (mode == ITK_DATE_DAY)
-        itk_buf_puts(t->out, " — YYYY-MM-DD (or 2026/12/1, 令和8年12月1日)");
+        itk_buf_puts(t->out, itk__(" — YYYY-MM-DD (or 2026/12/1, 令和8年12月1日)"));
     else if (mode >= 0)
         itk_buf_printf(t->out,
-                       " — YYYY-MM-DD hh:mm (or 令和8年12月1日 10:00; the contract's timezone "
-                       "unless an offset like +09:00 is given) — %s",
+                       itk__(" — YYYY-MM-DD hh:mm (or 令和8年12月1日 10:00; the contract's "
+                             "timezone unless an offset like +09:00 is given) — %s"),
                        mode == ITK_DATE_END
-                           ? "日付だけなら、その日の 23:59:59 (a date alone: 23:59:59 that day)"
-                           : "日付だけなら、その日の始め 0:00 (a date alone: the start of the "
-                             "day)");
-    if (desc) {
+                           ? itk__("日付だけなら、その日の 23:59:59 (a date alone: 23:59:59 "
+                                   "that day)")
+                           : itk__("日付だけなら、その日の始め 0:00 (a date alone: the start of "
+                                   "the day)"));
+    if (desc && !ja) {
         itk_buf_puts(t->out, " — ");
         cell(t, desc);
     }
@@ -194,8 +205,8 @@ int itk_form_template_labeled(itk_buf *out, const json_t *schema, const char *ti
     itk_buf_putc(out, '\n');
     if (how_to_submit)
         itk_buf_printf(out, "// %s\n", how_to_submit);
-    itk_buf_puts(out, "// Lines starting with // are notes and are ignored. Fill in every 【必須】 "
-                      "field; delete the optional ones you do not use.\n");
+    itk_buf_puts(out, itk__("// Lines starting with // are notes and are ignored. Fill in every "
+                            "【必須】 field; delete the optional ones you do not use.\n"));
     value(&t, schema, 0, 0);
     return itk_buf_putc(out, '\n');
 }

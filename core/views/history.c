@@ -7,7 +7,9 @@
 #include "itaku/errors.h"
 #include "intl.h"
 #include "itaku/json.h"
+#include "itaku/labels.h"
 #include "itaku/party.h"
+#include "itaku/refcheck.h"
 #include "itaku/snapshot.h"
 #include "itaku/status.h"
 #include "itaku/textnorm.h"
@@ -491,6 +493,9 @@ typedef struct {
     itk_story *st;
     size_t *order; /* per step: commit index, to sort by history */
     size_t norder, aorder;
+    itk_labels *labels; /* the built-in catalog: record types and fields in the
+                           paper's words on a translated screen; opened at first need */
+    int labels_tried;
 } story_ctx;
 
 static int add_step(story_ctx *s, size_t commit, const char *what, const story_rec *r, int depth,
@@ -688,10 +693,20 @@ static int add_citations(story_ctx *s, const char *name, const story_rec *subjec
                 snprintf(detail, sizeof(detail), itk__("決裁 by %s (%s): %s"), who, post, verdict);
         } else if (mentions(body, name, &field, "body")) {
             int answer = !strcmp(field, "instruction_ref") || !strcmp(field, "first_report_ref");
+            static const char answers[] = ITK_N_("%s (%s) answers %s in %s"),
+                              cites[] = ITK_N_("%s (%s) cites %s in %s");
+            const char *msg = answer ? answers : cites;
+            if (!s->labels_tried) {
+                s->labels_tried = 1;
+                if (itk_labels_builtin(&s->labels, "ja"))
+                    itk_error_clear(); /* codes are shown as they are */
+            }
             snprintf(what, sizeof(what), answer ? "answered" : "cited");
-            snprintf(detail, sizeof(detail),
-                     answer ? itk__("%s (%s) answers %s in %s") : itk__("%s (%s) cites %s in %s"),
-                     r->name, type, name, field);
+            /* 履行状況報告書 and 指示 on a Japanese screen, form4 and
+             * instruction_ref in English */
+            snprintf(detail, sizeof(detail), itk__(msg), r->name,
+                     itk_ref_code_shown(s->labels, msg, "type", type), name,
+                     itk_ref_code_shown(s->labels, msg, "ref_field", field));
         } else {
             continue;
         }
@@ -878,6 +893,7 @@ done:
         json_decref(s.recs[i].rec);
     free(s.recs);
     free(s.order);
+    itk_labels_free(s.labels);
     itk_log_free(s.log);
     if (rc)
         itk_story_free(s.st);

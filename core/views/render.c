@@ -170,6 +170,68 @@ static int looks_like_date(const char *s)
     return strlen(s) >= 20 && itk_rfc3339_check(s) == 0;
 }
 
+/* The record "<party>/<id>" (a reference as a record holds it) in s,
+ * followed to the record in force when later ones supersede it; -1 when s
+ * holds none. *superseded = 1 when the cited one was superseded. */
+static long ref_current(const itk_snapshot *s, const char *ref, int *superseded)
+{
+    const char *slash = ref ? strchr(ref, '/') : NULL;
+    *superseded = 0;
+    if (!s || !slash)
+        return -1;
+    long at = -1;
+    for (size_t k = 0; k < itk_snapshot_count(s) && at < 0; k++) {
+        const itk_path_info *pk = itk_snapshot_info(s, k);
+        if (pk && pk->kind == ITK_PATH_RECORD && strcmp(pk->id, slash + 1) == 0 &&
+            strlen(pk->party) == (size_t)(slash - ref) &&
+            strncmp(pk->party, ref, (size_t)(slash - ref)) == 0 && itk_snapshot_counts(s, k))
+            at = (long)k;
+    }
+    /* a chain of amendments ends at the one in force (bounded: each step
+     * is a later record) */
+    for (size_t n = 0; at >= 0 && n < itk_snapshot_count(s); n++) {
+        long next = itk_snapshot_superseded_by(s, (size_t)at);
+        if (next < 0)
+            break;
+        at = next;
+        *superseded = 1;
+    }
+    return at;
+}
+
+/* An instruction a form answers, as the paper cites it: who issued it, its
+ * date, its kind and its number, the one in force when it was amended
+ * (「あきる野市 令和8年12月1日付け 報告依頼（akiruno-city/n-000002）」); 0
+ * when the snapshot does not hold it (the reference is then shown as it
+ * is). */
+static int instruction_cited(ctx *c, const char *ref)
+{
+    int superseded = 0;
+    long at = ref_current(c->parties, ref, &superseded);
+    if (at < 0)
+        return 0;
+    const itk_path_info *pi = itk_snapshot_info(c->parties, (size_t)at);
+    const char *kind = itk_snapshot_body_str(c->parties, (size_t)at, "kind");
+    const char *created = itk_snapshot_str(c->parties, (size_t)at, "created");
+    const char *label = kind ? itk_labels_field(c->labels, "instruction", "kind", kind) : NULL;
+    const char *issuer = party_name(c->parties, pi->party);
+    char era[64], hhmm[6], num[160];
+    if (issuer) {
+        esc(c, issuer);
+        itk_buf_puts(c->out, " ");
+    }
+    if (created && local_era(c, era, hhmm, created) == 0) {
+        itk_buf_puts(c->out, era);
+        itk_buf_puts(c->out, "付け ");
+    }
+    itk_error_clear();
+    esc(c, label ? label : kind ? kind : "指示");
+    snprintf(num, sizeof(num), "（%s/%s%s）", pi->party, pi->id,
+             superseded ? "、変更後の指示" : "");
+    esc(c, num);
+    return 1;
+}
+
 static void scalar(ctx *c, const json_t *v)
 {
     char num[32];
@@ -181,6 +243,8 @@ static void scalar(ctx *c, const json_t *v)
         const char *company = c->parties && party_field(c->key) ? party_name(c->parties, s) : NULL;
         if (label)
             esc(c, label); /* the city's word for a code: 受領, not received */
+        else if (c->key && strcmp(c->key, "instruction_ref") == 0 && instruction_cited(c, s))
+            ; /* the instruction as the paper cites it */
         else if (company && *company) {
             esc(c, company); /* the company, not its party id */
             itk_buf_puts(c->out, "（");
@@ -314,7 +378,8 @@ static const struct {
       "data_subject_actions", "publication", "prevention", "severity_flags", "reporter"}},
 };
 
-static const char *const header_keys[] = {"addressee", "submitter", "submitted_on", NULL};
+static const char *const header_keys[] = {"addressee",   "submitter",      "submitted_on",
+                                          "contract_id", "contract_title", NULL};
 
 static int is_header_key(const char *k)
 {
@@ -532,8 +597,32 @@ static const char *jstr(const json_t *o, const char *k)
     return json_string_value(json_object_get(o, k));
 }
 
-/* The block above the title: date line in the era, addressee, and the
- * submitter's address, company name and representative. */
+/* The honorific after an addressee: none when one is typed already (殿,
+ * 様, 御中, with spaces after it or not), else "　様". */
+static const char *honorific(const char *addressee)
+{
+    static const char *const ends[] = {"殿", "様", "御中", NULL};
+    size_t n = addressee ? strlen(addressee) : 0;
+    for (;;) {
+        if (n && addressee[n - 1] == ' ')
+            n--;
+        else if (n >= 3 && memcmp(addressee + n - 3, "\xE3\x80\x80", 3) == 0) /* U+3000 */
+            n -= 3;
+        else
+            break;
+    }
+    for (size_t i = 0; ends[i]; i++) {
+        size_t k = strlen(ends[i]);
+        if (n >= k && memcmp(addressee + n - k, ends[i], k) == 0)
+            return "";
+    }
+    return "　様";
+}
+
+/* The block above the title: date line in the era, addressee, the
+ * submitter's address, company name and representative, and the contract
+ * the form is filed under (契約番号, 契約件名), as the paper form's header
+ * has them. */
 static void header_block(ctx *c, const char *date, const itk_render_header *h)
 {
     char era[64] = "", hhmm[6];
@@ -541,17 +630,19 @@ static void header_block(ctx *c, const char *date, const itk_render_header *h)
         era[0] = '\0';
     itk_error_clear();
     const char *rows[][2] = {
-        {"所在地", h->address},
-        {"名称", h->company},
-        {"代表者", h->representative},
+        {"所在地", h->address},          {"名称", h->company},
+        {"代表者", h->representative},   {"契約番号", h->contract_id},
+        {"契約件名", h->contract_title},
     };
+    const size_t nrows = sizeof(rows) / sizeof(*rows);
     if (c->fmt == ITK_RENDER_HTML) {
         itk_buf_puts(c->out, "<p class=\"dateline\">");
         esc(c, era[0] ? era : "　　年　　月　　日");
         itk_buf_puts(c->out, "</p>\n<p class=\"to\">");
         esc(c, h->addressee && *h->addressee ? h->addressee : "　　　　");
-        itk_buf_puts(c->out, "　様</p>\n<div class=\"from\"><table>");
-        for (size_t i = 0; i < 3; i++) {
+        itk_buf_puts(c->out, honorific(h->addressee));
+        itk_buf_puts(c->out, "</p>\n<div class=\"from\"><table>");
+        for (size_t i = 0; i < nrows; i++) {
             if (!rows[i][1] || !*rows[i][1])
                 continue;
             itk_buf_printf(c->out, "<tr><th>%s</th><td>", rows[i][0]);
@@ -564,8 +655,9 @@ static void header_block(ctx *c, const char *date, const itk_render_header *h)
     itk_buf_puts(c->out, era[0] ? era : "　　年　　月　　日");
     itk_buf_puts(c->out, "  \n宛先: ");
     esc(c, h->addressee && *h->addressee ? h->addressee : "—");
-    itk_buf_puts(c->out, "　様  \n");
-    for (size_t i = 0; i < 3; i++) {
+    itk_buf_puts(c->out, h->addressee && *h->addressee ? honorific(h->addressee) : "");
+    itk_buf_puts(c->out, "  \n");
+    for (size_t i = 0; i < nrows; i++) {
         if (!rows[i][1] || !*rows[i][1])
             continue;
         itk_buf_printf(c->out, "%s: ", rows[i][0]);
@@ -624,9 +716,16 @@ int itk_render_form(itk_buf *out, const json_t *record, const json_t *schema,
         h.representative = jstr(sub, "representative");
     if (jstr(sub, "address"))
         h.address = jstr(sub, "address");
+    if (jstr(body, "contract_id"))
+        h.contract_id = jstr(body, "contract_id");
+    if (jstr(body, "contract_title"))
+        h.contract_title = jstr(body, "contract_title");
     if (!h.company || !*h.company)
         h.company = party;
     const char *date = jstr(body, "submitted_on") ? jstr(body, "submitted_on") : created;
+    /* the record as every other screen names it: <party>/<id> */
+    char recno[160];
+    snprintf(recno, sizeof(recno), "%s/%s", party, id);
     itk_buf_clear(out);
     if (fmt == ITK_RENDER_HTML) {
         itk_buf_puts(out, "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\">"
@@ -642,7 +741,7 @@ int itk_render_form(itk_buf *out, const json_t *record, const json_t *schema,
         itk_buf_puts(out, "<h1>");
         esc(&c, title);
         itk_buf_puts(out, "</h1>\n<p class=\"recno\">記録番号 ");
-        esc(&c, id);
+        esc(&c, recno);
         itk_buf_puts(out, "</p>\n");
         object_rows(&c, body, schema, 0);
         signature_block(&c, sig, h.signer_name, h.signer_display);
@@ -652,7 +751,9 @@ int itk_render_form(itk_buf *out, const json_t *record, const json_t *schema,
         esc(&c, title);
         itk_buf_puts(out, "\n\n");
         header_block(&c, date, &h);
-        itk_buf_printf(out, "記録番号 %s\n\n", id);
+        itk_buf_puts(out, "記録番号 ");
+        esc(&c, recno);
+        itk_buf_puts(out, "\n\n");
         object_rows(&c, body, schema, 0);
         signature_block(&c, sig, h.signer_name, h.signer_display);
     }
@@ -958,6 +1059,8 @@ int itk_form_page(itk_buf *out, const itk_snapshot *s, size_t i, const json_t *s
     h.signer_name = party_name(s, o.party);
     h.signer_display = itk_display_name(s, o.party, o.principal);
     h.parties = s;
+    h.contract_id = itk_snapshot_contract(s, "contract_id");
+    h.contract_title = itk_snapshot_contract(s, "title");
     int rc = itk_snapshot_json(&rec, s, i);
     rc = rc ? rc
             : itk_render_form(&page, rec, schema, itk_snapshot_labels(s), o.commit[0] ? &sig : NULL,

@@ -860,6 +860,10 @@ int itk_snapshot_open(itk_snapshot **out, itk_registry *reg, const char *at)
         (rc = itk_timezone_offset(&s->offset,
                                   json_string_value(json_object_get(contract, "timezone")))))
         goto done;
+    itk_copy_utf8(s->contract_id, sizeof(s->contract_id),
+                  json_string_value(json_object_get(contract, "contract_id")));
+    itk_copy_utf8(s->contract_title, sizeof(s->contract_title),
+                  json_string_value(json_object_get(contract, "title")));
     open_labels(s, c.repo, c.tree);
     if ((rc = itk_scache_key(key, c.repo, &s->commit)))
         goto done;
@@ -962,6 +966,14 @@ const char *itk_snapshot_commit(const itk_snapshot *s)
 int itk_snapshot_offset(const itk_snapshot *s)
 {
     return s->offset;
+}
+
+const char *itk_snapshot_contract(const itk_snapshot *s, const char *key)
+{
+    const char *v = strcmp(key, "contract_id") == 0 ? s->contract_id
+                    : strcmp(key, "title") == 0     ? s->contract_title
+                                                    : "";
+    return *v ? v : NULL;
 }
 
 size_t itk_snapshot_count(const itk_snapshot *s)

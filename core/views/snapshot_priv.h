@@ -44,6 +44,8 @@ struct itk_snapshot {
     json_t *form1_of;   /* party → its form 1 in force, built on first itk_snapshot_form1 */
     itk_labels *labels; /* the tree's catalog, NULL when none (labels_note says why) */
     char labels_note[320];
+    /* itaku.json's contract_id and title at the commit ("" when none) */
+    char contract_id[128], contract_title[512];
     /* the registry's, borrowed: a signer's name at a commit (people.h) */
     git_repository *repo;
     /* what void commits wrote as this commit records the compromises (V9),

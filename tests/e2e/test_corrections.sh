@@ -69,7 +69,7 @@ expect_exit 0 "$ITAKU" history "$n3"
 expect_output "withdrawn +akiruno-city/.*withdrawn by akiruno-city/n-[0-9]+"
 has "superseded" <"$T/out" && fail "history tells the withdrawn instruction as superseded"
 expect_exit 0 env LANG=ja_JP.UTF-8 "$ITAKU" history "$n3"
-expect_output "取下げ +akiruno-city/.*akiruno-city/n-[0-9]+ により取下げ"
+expect_output "取下げ +あきる野市 担当職員 .*akiruno-city/n-[0-9]+ により取下げ"
 has -E "withdrawn|superseded|filed|差替え" <"$T/out" && fail "history on a Japanese screen: $(cat "$T/out")"
 ok "a withdrawn instruction asks nothing; the list says withdrawn; history says 取下げ"
 

@@ -274,8 +274,9 @@ assert len(heads) == len(set(heads)), f"a section is shown twice: {heads}"
 for h in ("緊急時連絡体制", "発注者等の連絡先", "電子署名"):
     assert text.count(h) == 1, f"chromium shows {h} {text.count(h)} times"
 # English and codes: take away what the filer wrote (its values), the key's
-# fingerprint, commit hashes, the record number and a company's party id
-# beside its name (（acme）); no Latin word may remain
+# fingerprint, commit hashes, the record number (acme/f1-…, as every screen
+# names a record), the contract's number and a company's party id beside
+# its name (（acme）); no Latin word may remain
 def values(v):
     if isinstance(v, dict):
         for x in v.values(): yield from values(x)
@@ -287,7 +288,8 @@ for page, name in ((md, "md"), (text, "chromium")):
     rest = page.replace("<br>", "\n")  # Markdown's line break
     for v in sorted(values(body), key=len, reverse=True):
         rest = rest.replace(v, " ")
-    rest = rest.replace(fpr, " ").replace(rid, " ").replace("SHA-256", " ")
+    rest = rest.replace(fpr, " ").replace("acme/" + rid, " ").replace(rid, " ")
+    rest = rest.replace("SHA-256", " ").replace("C-2026-001", " ")
     rest = re.sub(r"(?<![0-9a-f])[0-9a-f]{40}(?![0-9a-f])", " ", rest)
     rest = re.sub(r"（[a-z][a-z0-9-]{1,30}）", " ", rest)
     latin = sorted(set(re.findall(r"[A-Za-z][A-Za-z0-9_.-]*", rest)))

@@ -146,23 +146,27 @@ expect_output "note: note: left \"\" as in the template: taken as not given"
 ok "a form with a BOM, CR LF, notes and \"\" is valid for validate and taken by form submit alike; 2月30日 refused by both"
 
 # validate checks against the registry's newest schema, as writes do: in a
-# registry that holds register.v1 only (opened before v2), SKR-USB-01 is not
-# an item id v1 allows; outside any registry, the newest this itaku carries
-# (whose item ids are the labels offices use) takes it
+# registry that holds register.v1 only (opened before v2), 管理-01 is not an
+# item id v1 allows (SKR-USB-01 is, read as skr-usb-01); outside any
+# registry, the newest this itaku carries (whose item ids are the labels
+# offices use) takes it
 git clone -q "$T/city" "$T/old"
 (cd "$T/old" &&
     schemas=$(git ls-tree HEAD:schemas | grep -v "	register\.v[2-9][0-9]*\.schema\.json$" | git mktree) &&
     tree=$( (git ls-tree HEAD | grep -v "	schemas$"; printf '040000 tree %s\tschemas\n' "$schemas") | git mktree) &&
     git reset -q --hard "$(git -c gpg.format=ssh -c user.signingkey="$T/city.key" commit-tree -S "$tree" -m old)")
 register_item 0001 | sed 's/"item-0001"/"SKR-USB-01"/' >"$T/upper.json"
+register_item 0001 | sed 's/"item-0001"/"管理-01"/' >"$T/kanji.json"
 cd "$T/old"
-expect_exit 1 "$ITAKU" validate register "$T/upper.json"
+expect_exit 1 "$ITAKU" validate register "$T/kanji.json"
 expect_output "item_id"
+expect_exit 0 "$ITAKU" validate register "$T/upper.json"
+expect_output "'SKR-USB-01' taken as skr-usb-01"
 cd "$T"
 expect_exit 0 "$ITAKU" validate register "$T/upper.json"
 cd "$T/acme"
 expect_exit 0 "$ITAKU" validate register "$T/upper.json"
-ok "validate uses the registry's newest schema (v1 only: SKR-USB-01 refused), else the newest carried"
+ok "validate uses the registry's newest schema (v1 only: 管理-01 refused, SKR-USB-01 read as skr-usb-01), else the newest carried"
 
 # --- point 2: one item however typed; a Japanese method is designated ------
 status_json() { "$ITAKU" status --json --at "$1" >"$T/status.json" || true; }

@@ -221,7 +221,7 @@ ok "status: a received form shows （受領日時 …、記載日 …） in the 
 cd "$T/city"
 expect_exit 0 "$ITAKU" instruct report --to acme --due 2027-01-31 --text "月次報告"
 expect_exit 0 "${JA[@]}" "$ITAKU" instructions
-grep -qE "acme +報告の求め +2027-01-31" "$T/out" || fail "instructions does not show 報告の求め: $(cat "$T/out")"
+grep -qE "株式会社アクメ +報告の求め +2027-01-31" "$T/out" || fail "instructions does not show 株式会社アクメ and 報告の求め: $(cat "$T/out")"
 no_code "$T/out" report
 ok "instructions: the kind in the city's words (報告の求め), aligned"
 finish

@@ -142,8 +142,8 @@ assert cols(head[:head.index("次の対応")]) == cols(row[:row.index("akiruno-c
 assert cols(head[:head.index("概要")]) == cols(row[:row.index("検証用に複製")]), (head, row)
 PY
 expect_exit 0 env LANG=ja_JP.UTF-8 "$ITAKU" history "$q"
-expect_output "提出 +acme/"
-expect_output "受領 +akiruno-city/"
+expect_output "提出 +アクメ 管理責任者"
+expect_output "受領 +あきる野市 担当職員"
 has -E "(filed|received) " <"$T/out" && fail "history printed English steps: $(cat "$T/out")"
 expect_exit 0 "$ITAKU" requests --json
 python3 - "$T/out" "$q" <<'PY' || fail "requests --json does not keep the codes"

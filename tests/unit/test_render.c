@@ -287,12 +287,17 @@ static void test_render_header_from_the_party_records(void **state)
                            "東京都あきる野市二宮350",
                            "株式会社アクメ",
                            "佐藤 花子",
-                           NULL};
+                           NULL,
+                           "C-2026-001",
+                           "住民情報システム運用保守"};
     itk_buf out = ITK_BUF_INIT;
     assert_int_equal(itk_render_form(&out, rec, NULL, NULL, &signed_ok, &h, ITK_RENDER_HTML, 540),
                      0);
     const char *html = out.ptr;
     assert_non_null(strstr(html, "<p class=\"to\">あきる野市　様</p>"));
+    /* the contract, as the paper form's header has it */
+    assert_non_null(strstr(html, "<tr><th>契約番号</th><td>C-2026-001</td></tr>"));
+    assert_non_null(strstr(html, "<tr><th>契約件名</th><td>住民情報システム運用保守</td></tr>"));
     assert_non_null(strstr(html, "<th>名称</th><td>株式会社アクメ</td>"));
     assert_non_null(strstr(html, "<th>代表者</th><td>代表取締役 山田太郎</td>"));
     assert_non_null(strstr(html, "<th>所在地</th><td>東京都あきる野市二宮350</td>"));

@@ -21,8 +21,9 @@ enum {
     ITK_EAUTH = -14, /* the signing key belongs to no party, or may not act */
 };
 
-/* The longest message kept, its NUL included; longer ones are cut. */
-#define ITK_ERROR_MAX 2048
+/* The longest message kept, its NUL included; longer ones are cut. A
+ * form's problems said at once fit (itaku/form_input.h). */
+#define ITK_ERROR_MAX 8192
 
 /* The message set by the last failing call on this thread, or "" when none.
  * The pointer stays valid, its text changes with the next itk_error_* call. */

@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "itaku/buf.h"
+#include "itaku/errors.h"
 #include "itaku/registry.h"
 
 /* The schema a body of type is checked against: with reg, the one a write
@@ -36,7 +37,14 @@ int itk_form_input_schema(json_t **out, char name[64], itk_registry *reg, const 
  * field or row removed (an object, array or row named by its schema title
  * and its path: "対象期間 (period)"). Fields the schema does not know are left to validation.
  * ITK_EINVALID lists every date that cannot be read, one per line, naming
- * the field and the text as typed; body may then be partly rewritten. */
+ * the field and the text as typed, then every problem the schema finds
+ * with the other fields (itk_schema_validate_skip), so that a form's
+ * problems are said at once, at most ITK_FORM_PROBLEMS_MAX lines (and no
+ * more bytes than ITK_FORM_PROBLEMS_BYTES, whole lines, so that the list
+ * fits in one message) and a last one saying how many more; body may then
+ * be partly rewritten. */
+#define ITK_FORM_PROBLEMS_MAX 30
+#define ITK_FORM_PROBLEMS_BYTES (ITK_ERROR_MAX - 1024)
 int itk_form_body_normalise(json_t *body, itk_buf *notes, const json_t *schema, int offset_minutes);
 
 /* Reads a filled-in form: the len bytes at data (a file's content, name

@@ -73,6 +73,10 @@ typedef struct {
     char text[256];
     char answer[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2]; /* "" while open */
     int withdrawn; /* its latest version withdraws it (nothing is owed) */
+    /* the issuer's and the addressee's names, their party files' "name"
+     * (あきる野市, 株式会社アクメ); "" when a party file has none */
+    char from_name[256];
+    char to_name[256];
 } itk_instruction_info;
 
 /* Instructions in HEAD addressed to `party` or to its descendants, or issued

@@ -27,6 +27,12 @@ typedef struct {
         ITK_PARTY_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL                              \
     }
 
+/* out (cap bytes) = party's name as its party file in tree says it
+ * (parties/<party>/party.json, body.name: あきる野市, 株式会社アクメ); ""
+ * when the tree has no such file or it names none. The name is the
+ * party's own text: show it safely. Never fails. */
+void itk_party_name_in(char *out, size_t cap, itk_registry *reg, git_tree *tree, const char *party);
+
 /* The city registers a party and its first key in one signed commit. */
 int itk_party_add(git_oid *commit, itk_registry *reg, itk_signer *signer,
                   const itk_party_options *opts);

@@ -7,6 +7,8 @@
 
 #include <jansson.h>
 
+#include "itaku/buf.h"
+
 /* 0 when every person's name that a body of type holds is one line of
  * text: no control character (C0 with tab and line feed, DEL, C1), no line
  * or paragraph separator (U+2028, U+2029), no bidirectional formatting
@@ -28,5 +30,13 @@
  * English (workers[1].name: indexes from 0, as in the schema's messages).
  * ITK_EINVALID naming the first such name, the field and what to do. */
 int itk_person_names_check(const json_t *schema, const char *type, const json_t *body);
+
+/* itk_person_names_check saying every such name: one line each appended
+ * to errors (the same sentences), and each one's field path
+ * ("workers[0].name") added to paths as a key (itk_schema_validate_skip
+ * then says nothing more of it). 0 also when names are refused (errors
+ * grew); ITK_ENOMEM. */
+int itk_person_names_list(itk_buf *errors, json_t *paths, const json_t *schema, const char *type,
+                          const json_t *body);
 
 #endif

@@ -84,6 +84,17 @@ int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const c
 int itk_refcheck_again(json_t **problems, itk_registry *reg, git_tree *tree, const char *party,
                        const char *type, const json_t *body, json_t *memo);
 
+/* *out = a new array of [shown, key, path] for every record of rtype in
+ * tree (party NULL: every party's), key "<party>/<id>", for
+ * itk_ref_closest: shown is key, marked when a later record supersedes it,
+ * "n-000001 (withdrawn)" (translated: 取下げ済み) when the newest record of
+ * its chain withdraws it (body.withdrawn), "n-000001 (amended: now
+ * n-000002)" (変更済み→) else, so that a list of the closest ids never
+ * offers a superseded record unmarked. Unreadable records are unmarked.
+ * Errors: ITK_ENOMEM, a libgit2 error reading the tree. */
+int itk_ref_names(json_t **out, itk_registry *reg, git_tree *tree, const char *party,
+                  const char *rtype);
+
 /* Appends to b " (closest: A, B, C)" — the ITK_REF_CLOSEST candidates
  * nearest to want by the edit distance of their keys, ties in the order
  * given — or " (there are none)". cands is an array of [name, key, ...]

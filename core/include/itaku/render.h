@@ -51,7 +51,8 @@ int itk_render_record_labeled(itk_buf *out, const json_t *record, const json_t *
 
 /* What a form page shows above its title and in its signature block,
  * from the party records (all may be NULL; the record's own addressee and
- * submitter fields win): the addressee (宛先), the submitter's company
+ * submitter fields win): the addressee (宛先, followed by 様 unless it
+ * ends in an honorific already: 殿, 様, 御中), the submitter's company
  * name, representative and address, the signing party's company name and
  * the signer's display name. Strings are borrowed for the call. */
 typedef struct {
@@ -64,6 +65,10 @@ typedef struct {
     /* the snapshot whose party records name a party id a field holds
      * (発生元 acme is shown as 株式会社アクメ（acme）); NULL: ids as they are */
     const itk_snapshot *parties;
+    /* the contract the form is filed under (契約番号, 契約件名); the
+     * record's own contract_id and contract_title win */
+    const char *contract_id;
+    const char *contract_title;
 } itk_render_header;
 
 /* itk_render_record_labeled with the header hdr (NULL: only what the record

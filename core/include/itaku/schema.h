@@ -53,6 +53,14 @@ int itk_schema_validate(itk_buf *errors, const json_t *schema, const json_t *ins
 int itk_schema_validate_version(itk_buf *errors, const json_t *schema, long version,
                                 const json_t *instance, const char *label);
 
+/* itk_schema_validate_version saying nothing about the fields skip names
+ * (an object whose keys are field paths as the messages give them,
+ * "submitted_on", "workers[0].name"), nor about what is inside them: a
+ * reader that already refused them has said why (itaku/form_input.h).
+ * skip NULL: every field. */
+int itk_schema_validate_skip(itk_buf *errors, const json_t *schema, long version,
+                             const json_t *instance, const char *label, const json_t *skip);
+
 /* A schema checked once and kept for validating many records: the
  * patterns it compiles are kept with it. Compile checks schema as
  * itk_schema_check does (same errors) and takes a reference to it; the caller

@@ -71,6 +71,9 @@ void itk_snapshot_free(itk_snapshot *s);
  * east of UTC) from that commit's itaku.json. */
 const char *itk_snapshot_commit(const itk_snapshot *s);
 int itk_snapshot_offset(const itk_snapshot *s);
+/* itaku.json's "contract_id" or "title" (key) at the snapshot's commit,
+ * borrowed; NULL when it is empty or key is neither. */
+const char *itk_snapshot_contract(const itk_snapshot *s, const char *key);
 
 /* The labels catalog of the snapshot's tree (labels.h), NULL when it holds
  * none (a registry made before catalogs) or its catalog cannot be read:

@@ -24,6 +24,12 @@ int itk_nfkc(itk_buf *out, const char *s, size_t len);
  * itk_nfkc. */
 int itk_label_key(itk_buf *out, const char *label);
 
+/* A number or code as people type it (a telephone number ０４２－５５８－１１１１,
+ * an e-mail address): NFKC and the dash look-alikes of itk_label_key made
+ * '-', without case folding, so "042-558-1111" from the example; for the
+ * value to store, not only to compare. Errors as itk_nfkc. */
+int itk_number_typed(itk_buf *out, const char *typed);
+
 /* The longest labels, in characters (the schemas' maxLength). */
 #define ITK_ITEM_ID_MAX_CHARS 64
 #define ITK_METHOD_MAX_CHARS 40

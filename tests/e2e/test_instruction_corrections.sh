@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Issue 16, point 4: correcting an instruction as an office does. `instruct
+# amend N-1` names the record it amended (akiruno-city/n-000001), not what
+# was typed; withdrawing an instruction already withdrawn says so and since
+# when (never "withdraw that", the withdrawal); the lists of the closest
+# ids mark a superseded instruction: withdrawn (取下げ済み) or amended, with
+# the one in force (変更済み→).
+. "$(dirname "$0")/lib.sh"
+JA=(env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=ja_JP.UTF-8)
+
+setup_city_and_contractor
+cd "$T/city"
+expect_exit 0 "$ITAKU" instruct report --to acme --due 2026-12-20 --text "履行状況を報告してください"
+expect_exit 0 "$ITAKU" instruct amend N-1 --due 2026-12-25 --reason "期限延長"
+expect_output "Amended akiruno-city/n-000001 in commit"
+grep -q "Amended N-1" "$T/err" && fail "amend echoes what was typed"
+ok "instruct amend N-1 names the record it amended, akiruno-city/n-000001"
+
+expect_exit 0 "$ITAKU" instruct withdraw n-2 --reason "不要となったため"
+expect_output "Withdrew akiruno-city/n-000002"
+before=$(state_of "$T/city")
+for n in n-1 n-2 n-3; do
+    expect_exit 2 "$ITAKU" instruct withdraw "$n" --reason "再度"
+    expect_output "is already withdrawn \(akiruno-city/n-000003, on [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}"
+    expect_output "nothing more is needed"
+    grep -q "withdraw that" "$T/err" && fail "withdrawing $n again advises withdrawing the withdrawal"
+done
+expect_exit 2 "${JA[@]}" "$ITAKU" instruct withdraw n-1 --reason "再度"
+expect_output "akiruno-city/n-000001 は既に取り下げられています（akiruno-city/n-000003、"
+expect_exit 2 "$ITAKU" instruct amend n-2 --due 2026-12-28 --reason "再度"
+expect_output "was withdrawn \(akiruno-city/n-000003, on .*issue a new instruction"
+[ "$before" = "$(state_of "$T/city")" ] || fail "a refused withdrawal changed the registry"
+ok "withdrawing an instruction already withdrawn (or its withdrawal) says so and when, writing nothing"
+
+expect_exit 0 "$ITAKU" instruct report --to acme --due 2026-12-20 --text "報告"
+expect_exit 0 "$ITAKU" instruct amend n-4 --due 2026-12-26 --reason "期限延長"
+expect_exit 2 "$ITAKU" instruct amend n-000007 --due 2026-12-28 --reason "再度"
+expect_output "akiruno-city/n-000004 \(amended: now akiruno-city/n-000005\)"
+expect_output "akiruno-city/n-000005[,)]"
+expect_exit 2 "${JA[@]}" "$ITAKU" instruct amend n-000002 --due 2026-12-28 --reason "再度"
+expect_exit 2 "${JA[@]}" "$ITAKU" instruct amend n-000009 --due 2026-12-28 --reason "再度"
+expect_output "akiruno-city/n-000004（変更済み→akiruno-city/n-000005）|akiruno-city/n-00000[0-9]（取下げ済み）"
+ok "the closest ids mark a withdrawn instruction (取下げ済み) and an amended one with the one in force (変更済み→)"
+
+# a form citing an instruction that is not there: the same marks
+cd "$T/acme"
+"$ITAKU" pull >/dev/null
+python3 - "$SRC/tests/schema-corpus/form4/valid/base.json" "$T/f4.json" <<'PY'
+import json, sys
+f = json.load(open(sys.argv[1], encoding="utf-8"))
+f["instruction_ref"] = "akiruno-city/n-000006"
+json.dump(f, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+expect_exit 2 "$ITAKU" form submit 4 "$T/f4.json"
+expect_output "Closest ids: .*akiruno-city/n-00000[0-9] \((withdrawn|amended: now akiruno-city/n-000005)\)"
+ok "a form's refusal lists the closest instructions with the same marks"
+finish
