@@ -260,20 +260,8 @@ static size_t index_writer(const struct itk_vw_index *x, const git_oid *blob, co
     return best;
 }
 
-/* The id of the entry at path in tree (NULL tree: none); 0 when absent. */
-static int id_at(git_oid *out, const git_tree *tree, const char *path)
-{
-    git_tree_entry *e = NULL;
-    if (!tree || git_tree_entry_bypath(&e, tree, path) < 0) {
-        git_error_clear();
-        return 0;
-    }
-    git_oid_cpy(out, git_tree_entry_id(e));
-    git_tree_entry_free(e);
-    return 1;
-}
-
-/* The id and type of the entry at path in tree; 0 when absent. */
+/* The id and type of the entry at path in tree (NULL tree: none); 0 when
+ * absent. */
 static int entry_at(git_oid *out, git_object_t *type, const git_tree *tree, const char *path)
 {
     git_tree_entry *e = NULL;
@@ -285,6 +273,13 @@ static int entry_at(git_oid *out, git_object_t *type, const git_tree *tree, cons
     *type = git_tree_entry_type(e);
     git_tree_entry_free(e);
     return 1;
+}
+
+/* The id of the entry at path in tree (entry_at without its type). */
+static int id_at(git_oid *out, const git_tree *tree, const char *path)
+{
+    git_object_t type;
+    return entry_at(out, &type, tree, path);
 }
 
 const git_tree *itk_void_writes_source(const itk_void_writes *vw, const git_tree *tree,
