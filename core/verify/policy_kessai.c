@@ -375,6 +375,21 @@ static int branch_seals(seal_set *out, check *ck, const added_file *f, const dra
     return rc;
 }
 
+/* Where each seal of seals was made on the branch tip_id (into at, one per
+ * seal), itk_kessai_seal_commits; a seal not found there is a V12 problem
+ * of f. */
+static int seal_commits(git_oid *at, check *ck, const added_file *f, const git_oid *tip_id,
+                        const draft_at *d, const seal_set *seals)
+{
+    int rc = itk_kessai_seal_commits(at, ck->p->repo, tip_id, &d->id,
+                                     (const char *const *)seals->paths, seals->n);
+    if (rc == ITK_EINVALID) {
+        rc = PROBLEM(ck, "V12", f->path, "%s", itk_error_last());
+        itk_error_clear();
+    }
+    return rc;
+}
+
 /* Beyond itk_seal_standing: the seal's commit is void (V9), or its signer
  * is not known. */
 #define SEAL_VOID 100
@@ -520,13 +535,8 @@ static int check_redraft(check *ck, const added_file *f)
         goto done;
     git_oid at[KESSAI_MAX_SEALS];
     itk_redraft_seal in[KESSAI_MAX_SEALS];
-    rc = itk_kessai_seal_commits(at, ck->p->repo, tip_id, &d.id, (const char *const *)seals.paths,
-                                 seals.n);
-    if (rc == ITK_EINVALID) {
-        rc = PROBLEM(ck, "V12", f->path, "%s", itk_error_last());
-        itk_error_clear();
+    if ((rc = seal_commits(at, ck, f, tip_id, &d, &seals)))
         goto done;
-    }
     for (size_t i = 0; !rc && i < seals.n; i++) {
         itk_buf now = ITK_BUF_INIT;
         int st = 0;
@@ -623,14 +633,7 @@ static int check_decision(check *ck, const added_file *f)
     /* each seal where it was made, and whether it stands on main now */
     git_oid at[KESSAI_MAX_SEALS];
     int st[KESSAI_MAX_SEALS];
-    rc = itk_kessai_seal_commits(at, ck->p->repo, tip_id, &d.id, (const char *const *)seals.paths,
-                                 seals.n);
-    if (rc == ITK_EINVALID) {
-        rc = PROBLEM(ck, "V12", f->path, "%s", itk_error_last());
-        itk_error_clear();
-        goto done;
-    }
-    if (rc)
+    if ((rc = seal_commits(at, ck, f, tip_id, &d, &seals)))
         goto done;
     for (size_t i = 0; i < seals.n; i++) {
         itk_buf now = ITK_BUF_INIT;
