@@ -23,6 +23,8 @@ unset SSH_AUTH_SOCK XDG_CACHE_HOME XDG_STATE_HOME
 # unless one chooses a language itself (LANG=ja_JP.UTF-8 itaku ...)
 unset LANGUAGE LC_ALL LC_MESSAGES
 export LANG=C.UTF-8
+# JA: run a command on a Japanese screen ("${JA[@]}" "$ITAKU" ...)
+JA=(env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=ja_JP.UTF-8)
 
 SRC=${ITAKU_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 # Valid form bodies, shared with the schema cross-check's corpus.

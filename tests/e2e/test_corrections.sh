@@ -118,7 +118,6 @@ expect_output "superseded by acme/r-000003"
 expect_refused "--supersedes r-000042: acme has no register record of that id \(closest: r-000002, r-000001, r-000003\)" \
     "$ITAKU" register add --medium usb --quantity 1 --handler "鈴木一郎" \
     --info "住民データ" --action received --item-id item-9 --method hand-delivery --supersedes r-000042
-JA=(env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=ja_JP.UTF-8)
 expect_refused "--supersedes r-000042: acme の重要指定情報管理記録簿にその番号の記録はありません（近いもの: r-000002, r-000001, r-000003）" \
     "${JA[@]}" "$ITAKU" register add --medium usb --quantity 1 --handler "鈴木一郎" \
     --info "住民データ" --action received --item-id item-9 --method hand-delivery --supersedes r-000042

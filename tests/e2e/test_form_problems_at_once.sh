@@ -7,7 +7,6 @@
 # paper form's words and row on a Japanese
 # screen, writing nothing; a very long list is cut, saying how many more.
 . "$(dirname "$0")/lib.sh"
-JA=(env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=ja_JP.UTF-8)
 
 setup_city_and_contractor
 cd "$T/acme"

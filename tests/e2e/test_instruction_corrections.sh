@@ -6,7 +6,6 @@
 # ids mark a superseded instruction: withdrawn (取下げ済み) or amended, with
 # the one in force (変更済み→).
 . "$(dirname "$0")/lib.sh"
-JA=(env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=ja_JP.UTF-8)
 
 setup_city_and_contractor
 cd "$T/city"

@@ -9,7 +9,6 @@
 # refusal gives no rule number (V2), which the English one keeps for an
 # auditor. English screens keep the codes.
 . "$(dirname "$0")/lib.sh"
-JA=(env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=ja_JP.UTF-8)
 
 setup_city_and_contractor
 cd "$T/acme"

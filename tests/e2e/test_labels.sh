@@ -11,7 +11,6 @@
 . "$(dirname "$0")/lib.sh"
 # the text screens show the registry's catalog when they speak Japanese (in
 # English, the words itaku carries: test_screen_language.sh)
-JA=(env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=ja_JP.UTF-8)
 
 setup_city_and_contractor
 cd "$T/acme"

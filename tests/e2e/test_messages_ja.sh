@@ -16,7 +16,6 @@
 locale -a 2>/dev/null | has -ixE 'ja_JP\.utf-?8' ||
     fail "the ja_JP.UTF-8 locale is not installed: generate it (as root: sed -i 's/^# *ja_JP.UTF-8/ja_JP.UTF-8/' /etc/locale.gen && locale-gen), or run make test, which does"
 
-JA=(env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=ja_JP.UTF-8)
 EN=(env -u LANGUAGE LC_ALL=C)
 
 # both CODE JA-PATTERN EN-PATTERN CMD...: CMD run in Japanese and then in

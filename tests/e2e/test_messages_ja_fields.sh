@@ -8,7 +8,6 @@
 
 locale -a 2>/dev/null | has -ixE 'ja_JP\.utf-?8' ||
     fail "the ja_JP.UTF-8 locale is not installed: run make deps-test (as root) to generate it"
-JA=(env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=ja_JP.UTF-8)
 EN=(env -u LANGUAGE -u LC_MESSAGES -u LANG LC_ALL=C.UTF-8)
 
 # no_regex FILE...: nothing in FILE looks like a schema's pattern

@@ -7,7 +7,6 @@
 # without its year (12/1, 12月1日) is refused saying the year is missing, not
 # called a two-digit year, with a form that is accepted, writing nothing.
 . "$(dirname "$0")/lib.sh"
-JA=(env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=ja_JP.UTF-8)
 
 setup_city_and_contractor
 cd "$T/acme"

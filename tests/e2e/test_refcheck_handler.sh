@@ -26,7 +26,6 @@ expect_refused "The handler 'Suzuki' is not on acme's form 1" \
     reg --item-id A-1 --handler "Suzuki" --occurred-at 2026-12-02T09:00:00+09:00
 # in Japanese: one sentence naming the field as form 3 does (取扱者), no id
 # hint for a name, what to do
-JA=(env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=ja_JP.UTF-8)
 expect_refused "取扱者「鈴木一朗」は acme の様式第1号に記載された者（管理責任者・監督者・作業従事者）ではありません。様式第1号どおりの氏名を記入するか.*様式第1号にある近い氏名: 鈴木一郎" \
     "${JA[@]}" "$ITAKU" register add --action received --medium usb --quantity 1 --info "住民データ" \
     --method hand-delivery --item-id A-1 --handler "鈴木一朗" --occurred-at 2026-12-02T09:00:00+09:00

@@ -8,7 +8,6 @@
 . "$(dirname "$0")/lib.sh"
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
-JA=(env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=ja_JP.UTF-8)
 setup_city_and_contractor
 n1=$(cd "$T/city" && "$ITAKU" instruct report --to acme --due 2027-01-31 --text "四半期報告" 2>/dev/null)
 cd "$T/acme"

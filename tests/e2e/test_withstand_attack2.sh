@@ -11,7 +11,6 @@
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 # the registry's catalog is what a Japanese screen shows (an English one
 # shows the words itaku carries)
-JA=(env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=ja_JP.UTF-8)
 
 # inert FILE...: valid UTF-8 with nothing a terminal would obey or that
 # reorders text (as in test_withstand_terminal.sh).
