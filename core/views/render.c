@@ -199,21 +199,37 @@ static long ref_current(const itk_snapshot *s, const char *ref, int *superseded)
     return at;
 }
 
-/* An instruction a form answers, as the paper cites it: who issued it, its
- * date, its kind and its number, the one in force when it was amended
- * (「あきる野市 令和8年12月1日付け 報告依頼（akiruno-city/n-000002）」); 0
- * when the snapshot does not hold it (the reference is then shown as it
+/* The fields citing another record as "<party>/<id>": instruction_ref,
+ * form1_ref, incident_ref, first_report_ref, approval, withdraws. */
+static int is_ref_field(const char *key)
+{
+    size_t n = key ? strlen(key) : 0;
+    return key && ((n > 4 && strcmp(key + n - 4, "_ref") == 0) || strcmp(key, "approval") == 0 ||
+                   strcmp(key, "withdraws") == 0);
+}
+
+/* A record a form cites, as the paper cites it: who made it, its date, its
+ * kind and its number, the one in force when it was superseded. An
+ * instruction: 「あきる野市 令和8年12月1日付け 報告の求め（akiruno-city/n-000002）」;
+ * another record by its kind and form title: 「株式会社アクメ 令和8年12月1日付け
+ * 複製の承認申請書（acme/q-000001）」, 「… 事故報告書（第一報）（acme/i-000001）」.
+ * 0 when the snapshot does not hold it (the reference is then shown as it
  * is). */
-static int instruction_cited(ctx *c, const char *ref)
+static int record_cited(ctx *c, const char *ref)
 {
     int superseded = 0;
     long at = ref_current(c->parties, ref, &superseded);
     if (at < 0)
         return 0;
     const itk_path_info *pi = itk_snapshot_info(c->parties, (size_t)at);
+    const char *type = pi->type ? pi->type->type : "";
+    int instruction = strcmp(type, "instruction") == 0;
     const char *kind = itk_snapshot_body_str(c->parties, (size_t)at, "kind");
+    const char *stage = itk_snapshot_body_str(c->parties, (size_t)at, "stage");
     const char *created = itk_snapshot_str(c->parties, (size_t)at, "created");
-    const char *label = kind ? itk_labels_field(c->labels, "instruction", "kind", kind) : NULL;
+    const char *label = kind ? itk_labels_field(c->labels, type, "kind", kind) : NULL;
+    const char *title = itk_labels_get(c->labels, "form", type);
+    const char *stage_label = stage ? itk_labels_field(c->labels, type, "stage", stage) : NULL;
     const char *issuer = party_name(c->parties, pi->party);
     char era[64], hhmm[6], num[160];
     if (issuer) {
@@ -225,9 +241,24 @@ static int instruction_cited(ctx *c, const char *ref)
         itk_buf_puts(c->out, "付け ");
     }
     itk_error_clear();
-    esc(c, label ? label : kind ? kind : "指示");
+    if (instruction)
+        esc(c, label ? label : kind ? kind : "指示");
+    else {
+        if (label) {
+            esc(c, label);
+            itk_buf_puts(c->out, "の");
+        }
+        esc(c, title ? title : type);
+        if (stage_label) {
+            itk_buf_puts(c->out, "（");
+            esc(c, stage_label);
+            itk_buf_puts(c->out, "）");
+        }
+    }
     snprintf(num, sizeof(num), "（%s/%s%s）", pi->party, pi->id,
-             superseded ? "、変更後の指示" : "");
+             !superseded   ? ""
+             : instruction ? "、変更後の指示"
+                           : "、訂正後のもの");
     esc(c, num);
     return 1;
 }
@@ -243,8 +274,8 @@ static void scalar(ctx *c, const json_t *v)
         const char *company = c->parties && party_field(c->key) ? party_name(c->parties, s) : NULL;
         if (label)
             esc(c, label); /* the city's word for a code: 受領, not received */
-        else if (c->key && strcmp(c->key, "instruction_ref") == 0 && instruction_cited(c, s))
-            ; /* the instruction as the paper cites it */
+        else if (is_ref_field(c->key) && record_cited(c, s))
+            ; /* the record cited as the paper cites it */
         else if (company && *company) {
             esc(c, company); /* the company, not its party id */
             itk_buf_puts(c->out, "（");

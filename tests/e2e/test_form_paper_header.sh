@@ -4,7 +4,9 @@
 # 「殿　様」); the header carries 契約番号 and 契約件名 the registry knows; form
 # 4 cites the instruction it answers by its issuer, date, kind and number,
 # the one in force when the cited one was amended (never the superseded
-# id); the record number is the one every screen names (acme/f4-000001).
+# id), and the form 1 it refers to by company, date and form title (never
+# the id alone); the record number is the one every screen names
+# (acme/f4-000001).
 . "$(dirname "$0")/lib.sh"
 
 setup_city_and_contractor
@@ -52,4 +54,20 @@ grep -qE '^<th>報告依頼</th><td>あきる野市 (令和|平成)[0-9元]+年[
     fail "form 4 does not cite the instruction in force by issuer, date and number: $row"
 grep -q 'n-000001' "$T/page" && fail "the page cites the superseded instruction n-000001"
 ok "form 4 cites あきる野市's instruction by its date as amended (n-000002), and the record as acme/$id"
+
+expect_exit 0 "$ITAKU" form submit 1 "$FORM1_BODY"
+f1=$(grep -oE 'f1-[0-9]{6}' "$T/out" | tail -1)
+python3 - "$T/f4.json" "acme/$f1" <<'PY'
+import json, sys
+f = json.load(open(sys.argv[1], encoding="utf-8"))
+f["form1_ref"] = sys.argv[2]
+json.dump(f, open(sys.argv[1], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+expect_exit 0 "$ITAKU" form submit 4 "$T/f4.json"
+id=$(grep -oE 'f4-[0-9]{6}' "$T/out" | tail -1)
+expect_exit 0 "$ITAKU" form render "acme/$id" -f html
+row=$(grep -o '<th>[^<]*</th><td>株式会社アクメ [^<]*' "$T/out" || true)
+grep -qE '^<th>[^<]+</th><td>株式会社アクメ (令和|平成)[0-9元]+年[0-9]+月[0-9]+日付け 参考様式第1号 重要指定情報管理体制（新規・変更）届出書（acme/'"$f1"'）$' <<<"$row" ||
+    fail "form 4 does not cite its form 1 by company, date and title: ${row:-$(grep -o "acme/$f1[^<]*" "$T/out")}"
+ok "form 4 cites the form 1 it refers to by company, date and the paper form's title (acme/$f1)"
 finish
