@@ -173,7 +173,8 @@ static int check_bundle_sender(git_repository *repo, const itk_verify_result *r,
 
 /* The key that logged in signs too; the registry is its party's
  * (itaku.party, when the key is registered); origin (when there is one)
- * leads to the parent of the key's party. */
+ * leads to the parent of the key's party, or, for a city officer, to the
+ * city's own hosted registry (where its officers share decisions/ branches). */
 static int adopt_key(git_repository *repo, const char *key_path)
 {
     char abs[PATH_MAX];
@@ -200,8 +201,8 @@ static int adopt_key(git_repository *repo, const char *key_path)
     if (git_config_set_string(cfg, ITK_CONFIG_PARTY, who.party) < 0)
         rc = itk_error_git("cannot record that the registry is %s's", who.party);
     else if (git_remote_lookup(&origin, repo, "origin") == 0 &&
-             itk_chain_path(path, &n, repo, (git_tree *)tree, who.party) == 0 && n >= 2 &&
-             git_config_set_string(cfg, "remote.origin.itakuParty", path[1]) < 0)
+             itk_chain_path(path, &n, repo, (git_tree *)tree, who.party) == 0 && n >= 1 &&
+             git_config_set_string(cfg, "remote.origin.itakuParty", path[n >= 2 ? 1 : 0]) < 0)
         rc = itk_error_git("cannot tag remote origin");
 done:
     if (!rc)
