@@ -85,6 +85,13 @@ itk_labels *cli_paper_labels(itk_registry *reg);
  * Japanese (po/ja.po says so), else "en". */
 const char *cli_screen_lang(void);
 
+/* A party as the text screens name it: on a Japanese screen its name in
+ * reg's HEAD (parties/<party>/party.json: 株式会社アクメ), on an English
+ * screen, or when it has none, its id. Writes at most cap bytes to out and
+ * returns out; the name is the party's own text (cli_pad and cli_safe show
+ * it safely). Never fails. */
+const char *cli_party_shown(char *out, size_t cap, itk_registry *reg, const char *party);
+
 /* The catalog of the text screens (status, todo, requests, who,
  * instructions, log): cli_paper_labels when the messages are Japanese, else
  * the one this itaku carries for the screens' language (labels/en.v1.json;

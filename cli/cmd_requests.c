@@ -12,6 +12,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A list of party ids ("acme, beta", as itk_request_info.endorsed holds
+ * it) as the screen names them (cli_party_shown): 株式会社アクメ、ベータ株式会社
+ * on a Japanese screen. out: cap bytes; returns out. */
+static const char *parties_shown(char *out, size_t cap, itk_registry *reg, const char *list)
+{
+    int ja = strcmp(cli_screen_lang(), "ja") == 0;
+    size_t len = 0;
+    out[0] = '\0';
+    for (const char *p = list; p && *p && len < cap;) {
+        size_t n = strcspn(p, ",");
+        char id[ITK_PARTY_ID_MAX + 1], name[256];
+        snprintf(id, sizeof(id), "%.*s", (int)n, p);
+        int w = snprintf(out + len, cap - len, "%s%s", len ? (ja ? "、" : ", ") : "",
+                         cli_party_shown(name, sizeof(name), reg, id));
+        len = w < 0 || (size_t)w >= cap - len ? cap : len + (size_t)w;
+        p += n;
+        p += strspn(p, ", ");
+    }
+    return out;
+}
+
 int cmd_requests(int argc, char **argv)
 {
     int mine = 0, all = 0, json = 0;
@@ -51,9 +72,12 @@ int cmd_requests(int argc, char **argv)
      * "akiruno-city" is wider than the heading) or where a 決裁 stands */
     int wnext = cli_display_width(_("NEXT")), wend = cli_display_width(_("ENDORSED BY"));
     wnext = wnext < 14 ? 14 : wnext;
+    char next_w[256], endorsed_w[1024];
     for (size_t i = 0; i < n; i++) {
-        int a = cli_display_width(cli_safe(list[i].next)),
-            b = cli_display_width(cli_safe(list[i].endorsed));
+        int a = cli_display_width(
+                cli_safe(cli_party_shown(next_w, sizeof(next_w), reg, list[i].next))),
+            b = cli_display_width(
+                cli_safe(parties_shown(endorsed_w, sizeof(endorsed_w), reg, list[i].endorsed)));
         wnext = a > wnext ? a : wnext;
         wend = b > wend ? b : wend;
     }
@@ -95,7 +119,9 @@ int cmd_requests(int argc, char **argv)
             putchar(' ');
             cli_pad(next.size ? next.ptr : "-", wnext);
             putchar(' ');
-            cli_pad(r->endorsed[0] ? r->endorsed : "-", wend);
+            cli_pad(r->endorsed[0] ? parties_shown(endorsed_w, sizeof(endorsed_w), reg, r->endorsed)
+                                   : "-",
+                    wend);
             printf(" %s\n", cli_safe(r->summary));
             itk_buf_dispose(&state);
             itk_buf_dispose(&next);
@@ -114,9 +140,12 @@ int cmd_requests(int argc, char **argv)
             putchar(' ');
             cli_pad(itk_label_or(labels, "request.state", r->state), 10);
             putchar(' ');
-            cli_pad(r->next[0] ? r->next : "-", wnext);
+            cli_pad(r->next[0] ? cli_party_shown(next_w, sizeof(next_w), reg, r->next) : "-",
+                    wnext);
             putchar(' ');
-            cli_pad(r->endorsed[0] ? r->endorsed : "-", wend);
+            cli_pad(r->endorsed[0] ? parties_shown(endorsed_w, sizeof(endorsed_w), reg, r->endorsed)
+                                   : "-",
+                    wend);
             printf(" %s\n", cli_safe(r->summary));
         }
         itk_buf_dispose(&waiting);

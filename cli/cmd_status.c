@@ -123,8 +123,22 @@ static void print_contacts(const json_t *contacts, const char *party, int ind, c
     }
 }
 
-static void print_table(const itk_status *st, const char *at, const itk_labels *l, int problems,
-                        const json_t *contacts, int offset)
+/* A party's heading, indented by ind: "acme (contractor)"; on a Japanese
+ * screen by its name too, 株式会社アクメ（acme、受託者）, the id kept for
+ * --party. */
+static void print_party_heading(itk_registry *reg, const char *party, int ind, const char *role)
+{
+    char name[256];
+    cli_party_shown(name, sizeof(name), reg, party);
+    if (strcmp(name, party) != 0) {
+        printf("\n%*s%s", ind, "", cli_safe(name));
+        printf("（%s、%s）\n", cli_safe(party), cli_safe(role));
+    } else
+        printf("\n%*s%s (%s)\n", ind, "", cli_safe(party), cli_safe(role));
+}
+
+static void print_table(itk_registry *reg, const itk_status *st, const char *at,
+                        const itk_labels *l, int problems, const json_t *contacts, int offset)
 {
     char shown[ITK_TIME_SHOWN];
     int color = cli_color(1);
@@ -150,7 +164,7 @@ static void print_table(const itk_status *st, const char *at, const itk_labels *
             /* but a finding about the city's own settings (決裁: no setter
              * post named) is shown, one line each */
             if (end > next)
-                printf("\n%s (%s)\n", cli_safe(party), cli_safe(itk_label_or(l, "role", role)));
+                print_party_heading(reg, party, 0, itk_label_or(l, "role", role));
             for (; next < end; next++) {
                 const itk_finding *f = itk_status_get(st, next);
                 if (problems && f->state == ITK_STATE_OK)
@@ -164,7 +178,7 @@ static void print_table(const itk_status *st, const char *at, const itk_labels *
             continue;
         }
         int ind = 2 * (depth - 1);
-        printf("\n%*s%s (%s)\n", ind, "", cli_safe(party), cli_safe(itk_label_or(l, "role", role)));
+        print_party_heading(reg, party, ind, itk_label_or(l, "role", role));
         print_contacts(contacts, party, ind, l);
         printf("%*s  ", ind, "");
         cli_pad(_("STATE"), 9);
@@ -265,7 +279,7 @@ int cmd_status(int argc, char **argv)
         int offset = 540;
         if (itk_registry_offset(&offset, reg) < 0)
             itk_error_clear();
-        print_table(st, at, l, problems, json_object_get(settings, "contacts"), offset);
+        print_table(reg, st, at, l, problems, json_object_get(settings, "contacts"), offset);
         json_decref(settings);
         git_tree_free(tree);
     }

@@ -134,7 +134,7 @@ int cmd_todo(int argc, char **argv)
     char now[32] = "";
     if (!at && itk_registry_now(now, reg) < 0)
         itk_error_clear();
-    char at_shown[ITK_TIME_SHOWN];
+    char at_shown[ITK_TIME_SHOWN], pname[256];
     int at_offset = 540;
     if (!json && at && itk_registry_offset(&at_offset, reg) < 0)
         itk_error_clear();
@@ -153,14 +153,16 @@ int cmd_todo(int argc, char **argv)
         if (cli_json_print(doc) != EXIT_OK)
             goto done;
     } else if (!n)
-        printf(at ? _("Nothing to do for %s as of %s.\n") : _("Nothing to do for %s.\n"), me,
+        printf(at ? _("Nothing to do for %s as of %s.\n") : _("Nothing to do for %s.\n"),
+               cli_safe(cli_party_shown(pname, sizeof(pname), reg, me)),
                at ? itk_time_shown(at_shown, at, at_offset) : "");
     else {
         /* the states in the city's words, as status shows them */
         itk_labels *lab = cli_labels(reg);
         printf(at ? _("To do for %s as of %s, most urgent first:\n")
                   : _("To do for %s, most urgent first:\n"),
-               me, at ? itk_time_shown(at_shown, at, at_offset) : "");
+               cli_safe(cli_party_shown(pname, sizeof(pname), reg, me)),
+               at ? itk_time_shown(at_shown, at, at_offset) : "");
         /* columns as wide as their widest cell, in terminal columns
          * (Japanese takes two each) */
         int wn = snprintf(NULL, 0, "%zu", n), ws = 0, wk = 0, wp = 0, wd = 0, wj = 0;
@@ -171,7 +173,7 @@ int cmd_todo(int argc, char **argv)
         for (size_t i = 0; i < n; i++) {
             ws = widest(ws, itk_label_or(lab, "state", l[i].state));
             wk = widest(wk, kind_words(l[i].kind));
-            wp = widest(wp, l[i].party);
+            wp = widest(wp, cli_party_shown(pname, sizeof(pname), reg, l[i].party));
             wd = widest(wd, due_words(t, l[i].due, offset));
             wj = widest(wj, l[i].subject[0] ? l[i].subject : "-");
         }
@@ -181,7 +183,7 @@ int cmd_todo(int argc, char **argv)
             printf("%*zu. ", wn, i + 1);
             cli_pad(itk_label_or(lab, "state", l[i].state), ws + 1);
             cli_pad(kind_words(l[i].kind), wk + 1);
-            cli_pad(l[i].party, wp + 1);
+            cli_pad(cli_party_shown(pname, sizeof(pname), reg, l[i].party), wp + 1);
             cli_pad(due_words(t, l[i].due, offset), wd + 1);
             cli_pad(l[i].subject[0] ? l[i].subject : "-", wj + 1);
             print_detail(&l[i], lab);

@@ -104,6 +104,23 @@ const char *cli_screen_lang(void)
     return _("en");
 }
 
+const char *cli_party_shown(char *out, size_t cap, itk_registry *reg, const char *party)
+{
+    git_tree *tree = NULL;
+    snprintf(out, cap, "%s", party ? party : "");
+    if (!party || !*party || strcmp(cli_screen_lang(), "ja") != 0)
+        return out;
+    if (itk_registry_head_tree(&tree, reg) == 0) {
+        char name[256] = "";
+        itk_party_name_in(name, sizeof(name), reg, tree, party);
+        if (name[0])
+            snprintf(out, cap, "%s", name);
+    }
+    itk_error_clear();
+    git_tree_free(tree);
+    return out;
+}
+
 itk_labels *cli_labels(itk_registry *reg)
 {
     const char *lang = cli_screen_lang();

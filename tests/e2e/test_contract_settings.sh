@@ -33,7 +33,7 @@ expect_output "acme 管理責任者 鈴木 一郎 suzuki@example.jp"
 # status names them too: the city's above the tables, each party's under its name
 env LANG=ja_JP.UTF-8 "$ITAKU" status --at 2026-12-10 >"$T/out" 2>"$T/err" || true
 expect_output "^  連絡先 \\(akiruno-city\\): 情報セキュリティ責任者 山田 太郎 042-558-1111$"
-grep -A1 "^ *acme (" "$T/out" | has "^ *連絡先: 管理責任者 鈴木 一郎 suzuki@example.jp$" ||
+grep -A1 "^ *株式会社アクメ（acme、" "$T/out" | has "^ *連絡先: 管理責任者 鈴木 一郎 suzuki@example.jp$" ||
     fail "status does not name acme's contact under acme: $(cat "$T/out")"
 ok "contract show and status: the amended period, methods and contacts, naming the amendment"
 

@@ -50,7 +50,7 @@ expect_exit 1 "${JA[@]}" "$ITAKU" todo
 expect_output " 2027-01-15 "
 rfc3339 "$T/out"
 expect_exit 1 "${JA[@]}" "$ITAKU" todo --at 2026-12-03
-expect_output "^2026-12-03 時点で acme がすべきこと"
+expect_output "^2026-12-03 時点で 株式会社アクメ がすべきこと"
 rfc3339 "$T/out"
 ok "todo shows due dates and --at as the other screens do"
 

@@ -7,7 +7,9 @@
 # by company and role (株式会社アクメ 管理責任者), not acme/manager; `instructions`
 # names the parties (あきる野市, 株式会社アクメ), not their ids; a Japanese
 # refusal gives no rule number (V2), which the English one keeps for an
-# auditor. English screens keep the codes.
+# auditor; `status`, `todo` and `requests` name the parties by their names
+# (株式会社アクメ), status keeping the id that --party takes. English screens
+# keep the codes.
 . "$(dirname "$0")/lib.sh"
 
 setup_city_and_contractor
@@ -61,4 +63,25 @@ grep -qE "V[0-9]" "$T/err" && fail "a Japanese refusal gives a rule number: $(ca
 expect_exit 2 "$ITAKU" instruct withdraw akiruno-city/n-000001 --reason "誤り"
 expect_output "\(V2\)"
 ok "a Japanese refusal says the rule in words, without its number (V2)"
+
+expect_exit 1 "${JA[@]}" "$ITAKU" todo --at 2026-12-10
+expect_output "時点で 株式会社アクメ がすべきこと"
+grep -qE "(^| )acme( |$)" "$T/out" && fail "todo shows the party id acme on a Japanese screen: $(cat "$T/out")"
+expect_exit 1 "$ITAKU" todo --at 2026-12-10
+expect_output "To do for acme"
+expect_exit 0 "$ITAKU" register add --action received --item-id SKR-USB-01 --medium usb --quantity 1 \
+    --handler "鈴木一郎" --info "住民データ" --method 手渡し --occurred-at 2026-12-02T10:00:00+09:00
+expect_exit 0 "$ITAKU" request submit copy --summary "検証用に複製" --item SKR-USB-01
+expect_exit 0 "${JA[@]}" "$ITAKU" requests --mine
+expect_output "acme/q-000001 +複製 +審査中 +あきる野市 "
+grep -q "akiruno-city" "$T/out" && fail "requests shows the party id akiruno-city on a Japanese screen"
+expect_exit 0 "$ITAKU" requests --mine
+expect_output "acme/q-000001 +copy +pending +akiruno-city "
+ok "requests names who acts next by name on a Japanese screen (あきる野市), by id in English"
+cd "$T/city"
+"${JA[@]}" "$ITAKU" status --at 2026-12-10 >"$T/out" 2>"$T/err" || true
+expect_output "^株式会社アクメ（acme、受注者）$"
+"$ITAKU" status --at 2026-12-10 >"$T/out" 2>"$T/err" || true
+expect_output "^acme \(contractor\)$"
+ok "status heads each party by its name on a Japanese screen, 株式会社アクメ（acme、受注者）, by its id in English"
 finish

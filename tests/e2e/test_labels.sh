@@ -83,7 +83,7 @@ ok "register export --csv and status --csv: the city's words; an empty cell is e
 
 # --- status and who: text tables labelled, --json in codes -----------------------
 "${JA[@]}" "$ITAKU" status --at 2026-12-05 >"$T/status.txt" 2>"$T/err" || true
-for s in "acme (受注者)" 遵守事項の受諾 作業開始前の管理体制届出 適合; do
+for s in "株式会社アクメ（acme、受注者）" 遵守事項の受諾 作業開始前の管理体制届出 適合; do
     grep -qF -- "$s" "$T/status.txt" || fail "the status table lacks $s"
 done
 no_code "$T/status.txt" subcontract_acknowledged form1_before_work

@@ -104,10 +104,10 @@ ok "todo --json says as of when: --at as given, else the time the list was made"
 # kinds in Japanese, the decision first, the columns aligned in terminal
 # columns (Japanese takes two)
 expect_exit 1 env LANG=ja_JP.UTF-8 "$ITAKU" todo --at 2098-06-10
-expect_output "^ ?1\\. 未了 +決定 +akiruno-city +（期限なし） +$q +acmeの複製の申請"
-expect_output "期限超過 +下位の義務 +acme +2098-06-01 00:00 +- +作業開始前の管理体制届出"
-expect_output "未了 +下位の義務 +acme +2098-07-31 +- +指示への期限内の対応：$n"
-expect_output "未了 +下位の義務 +acme +2099-03-31 +acme/r-[0-9]+ +契約終了時の返却"
+expect_output "^ ?1\\. 未了 +決定 +あきる野市 +（期限なし） +$q +acmeの複製の申請"
+expect_output "期限超過 +下位の義務 +アクメ +2098-06-01 00:00 +- +作業開始前の管理体制届出"
+expect_output "未了 +下位の義務 +アクメ +2098-07-31 +- +指示への期限内の対応：$n"
+expect_output "未了 +下位の義務 +アクメ +2099-03-31 +acme/r-[0-9]+ +契約終了時の返却"
 has -E "(overdue|violated|pending|owed|finding|decide|endorse|answer|return|incident) " <"$T/out" &&
     fail "todo printed English states or kinds on a Japanese screen"
 has -F "T23:59:59" <"$T/out" && fail "todo printed an RFC 3339 due time on a Japanese screen"
@@ -129,7 +129,7 @@ ok "todo on a Japanese screen: Japanese states and kinds, dates as read, columns
 # requests and history on a Japanese screen: kinds, states and steps in
 # Japanese (the catalog's words for a request, as status)
 expect_exit 0 env LANG=ja_JP.UTF-8 "$ITAKU" requests
-expect_output "^$q +複製 +審査中 +akiruno-city "
+expect_output "^$q +複製 +審査中 +あきる野市 "
 has -E " (copy|pending) " <"$T/out" && fail "requests printed English kinds or states: $(cat "$T/out")"
 python3 - "$T/out" "$q" <<'PY' || fail "requests' columns are not aligned: $(cat "$T/out")"
 import sys, unicodedata
@@ -137,8 +137,8 @@ def cols(s):
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
 lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
 head, row = lines[0], [l for l in lines if l.startswith(sys.argv[2])][0]
-# the city's id, wider than the heading, starts NEXT; the summary starts where its heading does
-assert cols(head[:head.index("次の対応")]) == cols(row[:row.index("akiruno-city")]), (head, row)
+# the city, by its name, starts NEXT; the summary starts where its heading does
+assert cols(head[:head.index("次の対応")]) == cols(row[:row.index("あきる野市")]), (head, row)
 assert cols(head[:head.index("概要")]) == cols(row[:row.index("検証用に複製")]), (head, row)
 PY
 expect_exit 0 env LANG=ja_JP.UTF-8 "$ITAKU" history "$q"
