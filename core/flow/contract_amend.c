@@ -43,9 +43,11 @@ static int dates_after(const json_t *now, const itk_contract_amend_options *o)
     return rc;
 }
 
-/* A date the amendment names (option opt, "--end") already past at now
- * is refused unless o says it is meant (the rule of instruct --due,
- * itk_due_time): what is due by it would be due at once. */
+/* Refuses given, a date the amendment names (option opt, "--end"; NULL:
+ * none), when already past at now on the clock offset minutes east of UTC
+ * (the rule of instruct --due, itk_due_time: a day once it has ended): what
+ * is due by it would be due at once. The caller skips this for
+ * --backdated. */
 static int date_not_past(const char *given, const char *opt, int offset, const char *now)
 {
     char due[40], due_shown[ITK_TIME_SHOWN], now_shown[ITK_TIME_SHOWN];
