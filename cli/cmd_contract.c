@@ -126,14 +126,32 @@ done:
     return rc;
 }
 
+/* The methods of list to f, ", " between ("-": none). */
+static void print_methods(FILE *f, const json_t *list)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(list, i, v)
+        fprintf(f, "%s%s", i ? ", " : "", cli_safe(json_string_value(v)));
+    if (!json_array_size(list))
+        fputc('-', f);
+}
+
 static int amend(int argc, char **argv)
 {
     itk_contract_amend_options o = ITK_CONTRACT_AMEND_OPTIONS_INIT;
-    const char *methods[32], *key = NULL, *contacts = NULL, *rules_file = NULL;
-    cli_strings method_list = {methods, 0, 32};
+    const char *methods[32], *adds[32], *drops[32], *key = NULL, *contacts = NULL,
+                                                    *rules_file = NULL;
+    cli_strings method_list = {methods, 0, 32}, add_list = {adds, 0, 32},
+                drop_list = {drops, 0, 32};
     const cli_opt opts[] = {
+        {"add-handover-method", 0, CLI_STRING, &add_list, "METHOD",
+         N_("designate a handover method besides those designated (may repeat)"), CLI_MANY},
+        {"drop-handover-method", 0, CLI_STRING, &drop_list, "METHOD",
+         N_("a designated handover method no longer designated (may repeat)"), CLI_MANY},
         {"handover-method", 0, CLI_STRING, &method_list, "METHOD",
-         N_("a designated handover method from now on (repeat for each; replaces the list)"),
+         N_("the designated handover methods from now on (repeat for each; replaces the list: a "
+            "method designated now and not named must be dropped with --drop-handover-method)"),
          CLI_MANY},
         {"start", 0, CLI_DATE, &o.start, "YYYY-MM-DD", N_("the contract's first day"), CLI_DAY},
         {"end", 0, CLI_DATE, &o.end, "YYYY-MM-DD", N_("the contract's last day"), CLI_DAY},
@@ -146,6 +164,8 @@ static int amend(int argc, char **argv)
             "outcomes, drafters, approvers: [{post, count}], deputies: [{for, post}]}], "
             "post_setters: [POST]} (post_setters: whose holders set officers' posts)"),
          0},
+        {"backdated", 0, CLI_SWITCH, &o.backdated, NULL,
+         N_("a date given (--start, --end, --work-start) is already past, and that is meant"), 0},
         {"reason", 0, CLI_STRING, &o.reason, "TEXT", N_("why the settings change"), CLI_REQUIRED},
         CLI_OPT_KEY(&key),
         {0}};
@@ -153,7 +173,9 @@ static int amend(int argc, char **argv)
                            N_("Amend the contract settings (the city): a signed record, never an "
                               "edit of itaku.json. It is in force for records made after it and "
                               "for due dates after it; status applies the settings in force at "
-                              "each due date."),
+                              "each due date. A date already past asks for --backdated; what was "
+                              "filed before the amendment is judged by the settings then in "
+                              "force."),
                            opts};
     int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
@@ -162,10 +184,15 @@ static int amend(int argc, char **argv)
         return cli_bad(&spec, _("contract amend takes options only, --reason among them"));
     o.handover_methods = methods;
     o.handover_count = method_list.n;
+    o.add_methods = adds;
+    o.add_count = add_list.n;
+    o.drop_methods = drops;
+    o.drop_count = drop_list.n;
     itk_registry *reg = NULL;
     itk_signer *signer = NULL;
     itk_buf name = ITK_BUF_INIT;
-    json_t *list = NULL, *rules = NULL;
+    json_t *list = NULL, *rules = NULL, *before = NULL, *after = NULL;
+    git_tree *tree = NULL;
     int rc = EXIT_ERROR;
     git_oid commit;
     if (rules_file) {
@@ -203,6 +230,13 @@ static int amend(int argc, char **argv)
     }
     if (cli_open_registry(&reg) || cli_open_signer(&signer, reg, key))
         goto done;
+    /* the methods before, to say what the amendment changed */
+    if (itk_registry_head_tree(&tree, reg) < 0 || itk_contract_settings(&before, reg, tree) < 0) {
+        rc = cli_fail(_("cannot read the contract settings"));
+        goto done;
+    }
+    git_tree_free(tree);
+    tree = NULL;
     if (itk_contract_amend(&name, &commit, reg, signer, &o) < 0) {
         fprintf(stderr, _("itaku: nothing was written:\n%s\n"),
                 cli_safe_block(itk_error_last(), ""));
@@ -213,8 +247,23 @@ static int amend(int argc, char **argv)
             _("Amended the contract settings in commit %.12s; in force for what is recorded after "
               "it (each party takes it when it pulls).\n"),
             git_oid_tostr_s(&commit));
+    if (o.handover_count || o.add_count || o.drop_count) {
+        if (itk_registry_head_tree(&tree, reg) < 0 ||
+            itk_contract_settings(&after, reg, tree) < 0) {
+            rc = cli_fail(_("cannot read the contract settings"));
+            goto done;
+        }
+        fprintf(stderr, "%s", _("Handover methods: "));
+        print_methods(stderr, json_object_get(before, "handover_methods"));
+        fprintf(stderr, " → ");
+        print_methods(stderr, json_object_get(after, "handover_methods"));
+        fputc('\n', stderr);
+    }
     rc = EXIT_OK;
 done:
+    git_tree_free(tree);
+    json_decref(before);
+    json_decref(after);
     json_decref(list);
     json_decref(rules);
     itk_buf_dispose(&name);
@@ -223,13 +272,21 @@ done:
     return rc;
 }
 
-/* " (contract amendment X)" when field was amended, else "". */
-static void amended(const json_t *by, const char *field)
+/* "  (contract amendment X)" when a is an amendment's name, else "  (itaku
+ * init)"; then the line's end. */
+static void credit(const char *a)
 {
-    const char *a = json_string_value(json_object_get(by, field));
     if (a)
         printf(_("  (contract amendment %s)"), cli_safe(a));
+    else
+        printf("%s", _("  (itaku init)"));
     putchar('\n');
+}
+
+/* credit for field of the settings c. */
+static void amended(const json_t *c, const char *field)
+{
+    credit(json_string_value(json_object_get(json_object_get(c, "amended_by"), field)));
 }
 
 static int show(int argc, char **argv)
@@ -256,7 +313,7 @@ static int show(int argc, char **argv)
         rc = cli_fail(_("cannot read the contract settings"));
         goto done;
     }
-    const json_t *by = json_object_get(c, "amended_by"), *period = json_object_get(c, "period");
+    const json_t *period = json_object_get(c, "period");
     const char *start = json_string_value(json_object_get(period, "start"));
     const char *end = json_string_value(json_object_get(period, "end"));
     const char *work = json_string_value(json_object_get(c, "work_start"));
@@ -266,19 +323,31 @@ static int show(int argc, char **argv)
            cli_safe(json_string_value(json_object_get(c, "city"))));
     printf(_("Period:            %s to %s"), cli_safe(start ? start : "-"),
            cli_safe(end ? end : "-"));
-    amended(by, json_object_get(by, "period.end") ? "period.end" : "period.start");
+    putchar('\n');
+    /* each setting with the amendment (or init) that set it */
+    printf(_("  Start:           %s"), cli_safe(start ? start : "-"));
+    amended(c, "period.start");
+    printf(_("  End:             %s"), cli_safe(end ? end : "-"));
+    amended(c, "period.end");
     printf(_("Work start:        %s"), cli_safe(work ? work : "-"));
-    amended(by, "work_start");
+    amended(c, "work_start");
     printf("%s", _("Handover methods: "));
-    json_array_foreach(json_object_get(c, "handover_methods"), i, v)
+    json_t *methods = json_object_get(c, "handover_methods");
+    json_array_foreach(methods, i, v)
         printf("%s%s", i ? ", " : " ", cli_safe(json_string_value(v)));
-    amended(by, "handover_methods");
+    putchar('\n');
+    json_array_foreach(methods, i, v)
+    {
+        printf("  - %s", cli_safe(json_string_value(v)));
+        credit(json_string_value(json_array_get(json_object_get(c, "methods_by"), i)));
+    }
     printf("%s", _("Contacts:"));
     json_t *contacts = json_object_get(c, "contacts");
     if (!json_array_size(contacts))
-        printf("%s", _("          none recorded (the city records them with itaku contract amend "
-                       "--contacts FILE)"));
-    amended(by, "contacts");
+        printf("%s\n", _("          none recorded (the city records them with itaku contract "
+                         "amend --contacts FILE)"));
+    else
+        amended(c, "contacts");
     json_array_foreach(contacts, i, v)
     {
         static const char *const f[] = {"party", "role", "name", "phone", "email"};

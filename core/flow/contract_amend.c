@@ -11,6 +11,8 @@
 #include "itaku/contract_settings.h"
 #include "itaku/errors.h"
 #include "itaku/delegation.h"
+#include "itaku/dates.h"
+#include "itaku/due_time.h"
 #include "itaku/party.h"
 #include "itaku/textnorm.h"
 #include "commit_priv.h"
@@ -20,20 +22,17 @@
 #include <string.h>
 
 /* The dates in force after the amendment o (those it names, else the
- * settings in force at tree) agree, by the rule init applies
+ * settings now in force) agree, by the rule init applies
  * (itk_contract_dates_check). */
-static int dates_after(itk_registry *reg, const git_tree *tree, const itk_contract_amend_options *o)
+static int dates_after(const json_t *now, const itk_contract_amend_options *o)
 {
-    json_t *now = NULL;
-    int rc = itk_contract_settings(&now, reg, tree);
-    if (rc)
-        return rc;
     const json_t *period = json_object_get(now, "period");
     const char *start = o->start ? o->start : json_string_value(json_object_get(period, "start"));
     const char *end = o->end ? o->end : json_string_value(json_object_get(period, "end"));
     const char *work =
         o->work_start ? o->work_start : json_string_value(json_object_get(now, "work_start"));
-    if ((rc = itk_contract_dates_check(start, end, work)))
+    int rc = itk_contract_dates_check(start, end, work);
+    if (rc)
         rc = itk_error_set(rc,
                            "contract amendment refused: %s (after it the contract would run "
                            "from %s to %s, the work starting %s; what it does not name stays "
@@ -41,7 +40,63 @@ static int dates_after(itk_registry *reg, const git_tree *tree, const itk_contra
                            "in one amendment if need be (--start, --end, --work-start)",
                            itk_error_last(), start ? start : "-", end ? end : "-",
                            work ? work : "-");
-    json_decref(now);
+    return rc;
+}
+
+/* Refuses given, a date the amendment names (option opt, "--end"; NULL:
+ * none), when already past at now on the clock offset minutes east of UTC
+ * (the rule of instruct --due, itk_due_time: a day once it has ended): what
+ * is due by it would be due at once. The caller skips this for
+ * --backdated. */
+static int date_not_past(const char *given, const char *opt, int offset, const char *now)
+{
+    char due[40], due_shown[ITK_TIME_SHOWN], now_shown[ITK_TIME_SHOWN];
+    int past, rc;
+    if (!given || (rc = itk_due_time(due, &past, given, offset, now)) || !past)
+        return given ? rc : 0;
+    return itk_error_set(ITK_EINVALID,
+                         "contract amendment refused: %s %s is already past (now is %s): what is "
+                         "due by it would be due at once for what is filed after this amendment "
+                         "(what was filed before it is judged by the settings then in force); "
+                         "give a later date, or say it is meant with --backdated",
+                         opt, itk_time_shown(due_shown, strlen(given) == 10 ? given : due, offset),
+                         itk_time_shown(now_shown, now, offset));
+}
+
+/* The designated handover methods after o (a new array in *after), from
+ * those in force in now: o's list as signed when remade, else
+ * itk_handover_methods_amend's; *after NULL when o changes none. */
+static int methods_after(json_t **after, itk_registry *reg, const git_tree *tree, const json_t *now,
+                         const itk_contract_amend_options *o)
+{
+    *after = NULL;
+    if (!o->handover_count && !o->add_count && !o->drop_count)
+        return 0;
+    /* a code and its catalog label are one method (register add and
+     * status compare so) */
+    itk_labels *labels = NULL;
+    if (itk_labels_open_tree(&labels, itk_registry_repo(reg), tree, "ja") || !labels) {
+        itk_error_clear();
+        if (itk_labels_builtin(&labels, "ja"))
+            itk_error_clear();
+    }
+    int rc;
+    if (o->remade) {
+        /* the rule init and register add apply: each once, each a label */
+        if (!(rc = itk_handover_methods_check(labels, o->handover_methods, o->handover_count))) {
+            *after = json_array();
+            for (size_t i = 0; *after && i < o->handover_count; i++)
+                json_array_append_new(*after, json_string(o->handover_methods[i]));
+            if (!*after)
+                rc = itk_error_nomem();
+        }
+    } else {
+        itk_methods_change ch = {o->handover_methods, o->handover_count, o->add_methods,
+                                 o->add_count,        o->drop_methods,   o->drop_count};
+        rc = itk_handover_methods_amend(after, labels, json_object_get(now, "handover_methods"),
+                                        &ch);
+    }
+    itk_labels_free(labels);
     return rc;
 }
 
@@ -52,26 +107,28 @@ int itk_contract_amend(itk_buf *name, git_oid *out, itk_registry *reg, itk_signe
     itk_identity me;
     itk_change *c = NULL;
     itk_buf path = ITK_BUF_INIT, id = ITK_BUF_INIT;
-    json_t *body = NULL;
+    json_t *body = NULL, *now = NULL, *methods = NULL;
     char created[32];
+    int offset;
     int rc = itk_registry_write_begin(reg);
     if (rc)
         return rc;
     if (!o->reason || !o->reason[0])
         return itk_error_set(ITK_EINVALID, "a contract amendment needs --reason TEXT (why the "
                                            "settings change)");
-    if (!o->handover_count && !o->start && !o->end && !o->work_start && !o->contacts &&
-        !o->decision_rules && !o->post_setters)
+    if (!o->handover_count && !o->add_count && !o->drop_count && !o->start && !o->end &&
+        !o->work_start && !o->contacts && !o->decision_rules && !o->post_setters)
         return itk_error_set(ITK_EINVALID,
-                             "say what changes: --handover-method (repeat for each), --start, "
-                             "--end, --work-start, --contacts FILE or --decision-rules FILE");
+                             "say what changes: --add-handover-method, --drop-handover-method, "
+                             "--handover-method (each may repeat), --start, --end, --work-start, "
+                             "--contacts FILE or --decision-rules FILE");
     if (o->decision_rules && (rc = itk_kessai_rules_check(o->decision_rules)))
         return rc;
     if (o->post_setters && (rc = itk_post_setters_check(o->post_setters)))
         return rc;
     if ((rc = itk_registry_head_tree(&tree, reg)) ||
         (rc = itk_registry_identify(&me, reg, tree, signer)) ||
-        (rc = itk_registry_now(created, reg)))
+        (rc = itk_registry_now(created, reg)) || (rc = itk_registry_offset(&offset, reg)))
         goto done;
     if (strcmp(me.role, "city") != 0) {
         static const char msg[] =
@@ -84,7 +141,16 @@ int itk_contract_amend(itk_buf *name, git_oid *out, itk_registry *reg, itk_signe
         itk_labels_free(l);
         goto done;
     }
-    if ((o->start || o->end || o->work_start) && (rc = dates_after(reg, tree, o)))
+    if ((rc = itk_contract_settings(&now, reg, tree)))
+        goto done;
+    if ((o->start || o->end || o->work_start) && (rc = dates_after(now, o)))
+        goto done;
+    if (!o->backdated && !o->remade &&
+        ((rc = date_not_past(o->start, "--start", offset, created)) ||
+         (rc = date_not_past(o->end, "--end", offset, created)) ||
+         (rc = date_not_past(o->work_start, "--work-start", offset, created))))
+        goto done;
+    if ((rc = methods_after(&methods, reg, tree, now, o)))
         goto done;
     /* who decides is changed by a setter (V12): the holders of post_setters,
      * else the genesis officer */
@@ -100,28 +166,8 @@ int itk_contract_amend(itk_buf *name, git_oid *out, itk_registry *reg, itk_signe
         rc = itk_error_nomem();
         goto done;
     }
-    /* the rule init and register add apply: a designated method is always
-     * one an entry may name, each once */
-    {
-        /* a code and its catalog label are one method (register add and
-         * status compare so) */
-        itk_labels *labels = NULL;
-        if (itk_labels_open_tree(&labels, itk_registry_repo(reg), tree, "ja") || !labels) {
-            itk_error_clear();
-            if (itk_labels_builtin(&labels, "ja"))
-                itk_error_clear();
-        }
-        rc = itk_handover_methods_check(labels, o->handover_methods, o->handover_count);
-        itk_labels_free(labels);
-        if (rc)
-            goto done;
-    }
-    if (o->handover_count) {
-        json_t *m = json_array();
-        for (size_t i = 0; m && i < o->handover_count; i++)
-            json_array_append_new(m, json_string(o->handover_methods[i]));
-        json_object_set_new(body, "handover_methods", m);
-    }
+    if (methods)
+        json_object_set(body, "handover_methods", methods);
     if (o->start || o->end) {
         json_t *p = json_object();
         if (o->start)
@@ -149,6 +195,8 @@ int itk_contract_amend(itk_buf *name, git_oid *out, itk_registry *reg, itk_signe
         rc = itk_registry_commit(out, reg, signer, c);
 done:
     json_decref(body);
+    json_decref(now);
+    json_decref(methods);
     itk_change_free(c);
     itk_buf_dispose(&path);
     itk_buf_dispose(&id);

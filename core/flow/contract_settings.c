@@ -1,5 +1,7 @@
 /* The contract settings in force at a commit (contract_settings.h). */
 #include "itaku/contract_settings.h"
+#include "alloc.h"
+#include "itaku/dates.h"
 #include "itaku/errors.h"
 #include "itaku/labels.h"
 #include "itaku/refcheck.h"
@@ -43,14 +45,55 @@ static void apply(json_t *out, json_t *by, const json_t *body, const char *field
     json_object_set_new(by, field, json_string(name));
 }
 
-int itk_contract_settings(json_t **out, itk_registry *reg, const git_tree *tree)
+/* The credits of the methods of body's list (the amendment name's) in
+ * out, each method kept from the list before (a method in both, by
+ * itk_method_equal) keeping its credit. */
+static int credit_methods(json_t *out, const json_t *body, const char *name, itk_registry *reg,
+                          const git_tree *tree, itk_labels **labels, int *opened)
 {
-    static const char *const fields[] = {"handover_methods", "contacts", "work_start",
-                                         "period.start", "period.end"};
-    json_t *contract = NULL, *by = NULL;
+    const json_t *list = json_object_get(body, "handover_methods"), *v;
+    const json_t *old = json_object_get(out, "handover_methods");
+    const json_t *old_by = json_object_get(out, "methods_by");
+    size_t i, k;
+    if (!json_is_array(list))
+        return 0;
+    if (!*opened) {
+        *opened = 1;
+        if (itk_labels_open_tree(labels, reg->repo, tree, "ja") || !*labels) {
+            itk_error_clear();
+            if (itk_labels_builtin(labels, "ja"))
+                itk_error_clear();
+        }
+    }
+    json_t *by = json_array();
+    if (!by)
+        return itk_error_nomem();
+    json_array_foreach(list, i, v)
+    {
+        json_t *credit = NULL, *o;
+        json_array_foreach(
+            old, k, o) if (!credit && json_is_string(o) &&
+                           itk_method_equal(*labels, json_string_value(o), json_string_value(v)))
+            credit = json_array_get(old_by, k);
+        json_array_append_new(by, credit ? json_incref(credit) : json_string(name));
+    }
+    json_object_set_new(out, "methods_by", by);
+    return 0;
+}
+
+int itk_contract_settings_at(json_t **out, itk_registry *reg, const git_tree *tree, const char *at)
+{
+    static const char *const fields[] = {"contacts", "work_start", "period.start", "period.end",
+                                         "handover_methods"};
+    json_t *contract = NULL, *by = NULL, *methods_by = NULL, *v;
     char **paths = NULL;
-    size_t n = 0;
+    itk_labels *labels = NULL;
+    int opened = 0;
+    long long until = 0;
+    size_t n = 0, i;
     *out = NULL;
+    if (at && (itk_time_parse(&until, at, 0, ITK_TIME_NO_DAY)))
+        return itk_error_set(ITK_EINVALID, "the time '%.40s' is not RFC 3339 with an offset", at);
     int rc = itk_registry_contract(&contract, reg, tree);
     if (rc)
         return rc;
@@ -61,29 +104,57 @@ int itk_contract_settings(json_t **out, itk_registry *reg, const git_tree *tree)
     if (n)
         qsort(paths, n, sizeof(*paths), by_path);
     by = json_object();
-    for (size_t i = 0; i < n; i++) {
+    methods_by = json_array();
+    if (!by || !methods_by) {
+        rc = itk_error_nomem();
+        goto done;
+    }
+    /* itaku.json's methods: set by init */
+    json_array_foreach(json_object_get(contract, "handover_methods"), i, v)
+        json_array_append_new(methods_by, json_null());
+    json_object_set_new(contract, "methods_by", methods_by);
+    for (i = 0; i < n; i++) {
         json_t *rec = NULL;
         itk_path_info pi;
         char name[96];
+        long long made;
         itk_path_classify(&pi, paths[i]);
         if (pi.kind != ITK_PATH_RECORD || itk_tree_read_json(&rec, reg->repo, tree, paths[i])) {
             itk_error_clear();
             continue;
         }
+        /* one made after the time asked for is not yet in force */
+        const char *created = json_string_value(json_object_get(rec, "created"));
+        if (at && created && itk_time_parse(&made, created, 0, ITK_TIME_NO_DAY) == 0 &&
+            made > until) {
+            json_decref(rec);
+            continue;
+        }
+        itk_error_clear();
         snprintf(name, sizeof(name), "%.40s/%.40s", pi.party, pi.id);
-        for (size_t f = 0; f < sizeof(fields) / sizeof(*fields); f++)
-            apply(contract, by, json_object_get(rec, "body"), fields[f], name);
+        const json_t *body = json_object_get(rec, "body");
+        rc = credit_methods(contract, body, name, reg, tree, &labels, &opened);
+        for (size_t f = 0; !rc && f < sizeof(fields) / sizeof(*fields); f++)
+            apply(contract, by, body, fields[f], name);
         json_decref(rec);
+        if (rc)
+            goto done;
     }
     json_object_set_new(contract, "amended_by", by);
     by = NULL;
     *out = contract;
     contract = NULL;
 done:
+    itk_labels_free(labels);
     itk_string_list_free(paths, n);
     json_decref(contract);
     json_decref(by);
     return rc;
+}
+
+int itk_contract_settings(json_t **out, itk_registry *reg, const git_tree *tree)
+{
+    return itk_contract_settings_at(out, reg, tree, NULL);
 }
 
 static int is_day(const char *d)
@@ -215,5 +286,119 @@ int itk_handover_methods_check(const itk_labels *labels, const char *const *meth
                                      "and its label as one); give it once",
                                      methods[k], methods[i]);
     }
+    return 0;
+}
+
+/* Whether m is one of list by itk_method_equal. */
+static int method_in(const itk_labels *l, const json_t *list, const char *m)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(list, i, v) if (json_is_string(v) &&
+                                       itk_method_equal(l, json_string_value(v), m)) return 1;
+    return 0;
+}
+
+static int method_named(const itk_labels *l, const char *const *v, size_t n, const char *m)
+{
+    for (size_t i = 0; i < n; i++)
+        if (itk_method_equal(l, v[i], m))
+            return 1;
+    return 0;
+}
+
+/* list's methods as a message msgid shows them, ", " between ("-": none). */
+static void methods_shown(itk_buf *b, const itk_labels *l, const char *msgid, const json_t *list)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(list, i, v) itk_buf_printf(
+        b, "%s%s", i ? ", " : "", itk_ref_code_shown(l, msgid, "method", json_string_value(v)));
+    if (!json_array_size(list))
+        itk_buf_puts(b, "-");
+}
+
+/* Sets ITK_EINVALID with msgid, its first argument m (as typed), its
+ * second the designated methods now as the message's language shows them
+ * (a code as its catalog label in Japanese); m NULL: msgid takes those
+ * only. */
+static int methods_refused(const itk_labels *l, const char *msgid, const char *m,
+                           const json_t *current)
+{
+    itk_buf now = ITK_BUF_INIT;
+    methods_shown(&now, l, msgid, current);
+    const char *list = now.ptr ? now.ptr : "-";
+    int rc =
+        m ? itk_error_set(ITK_EINVALID, msgid, m, list) : itk_error_set(ITK_EINVALID, msgid, list);
+    itk_buf_dispose(&now);
+    return rc;
+}
+
+int itk_handover_methods_amend(json_t **out, const itk_labels *l, const json_t *current,
+                               const itk_methods_change *ch)
+{
+    static const char not_designated[] = ITK_N_(
+        "handover method '%s' is not designated, so it cannot be dropped (designated now: %s)");
+    static const char already[] = ITK_N_("handover method '%s' is already designated (designated "
+                                         "now: %s); nothing to add");
+    static const char would_drop[] = ITK_N_(
+        "--handover-method replaces the designated handover methods and would drop '%s' "
+        "(designated now: %s); to add a method to those designated use --add-handover-method, "
+        "to drop one name it with --drop-handover-method as well");
+    static const char dropped_named[] =
+        ITK_N_("handover method '%s' is both named with --handover-method and dropped with "
+               "--drop-handover-method (designated now: %s); give it once");
+    static const char none_left[] =
+        ITK_N_("the amendment would leave no designated handover method (designated now: %s); "
+               "add one with --add-handover-method");
+    size_t i;
+    json_t *v;
+    int rc;
+    *out = NULL;
+    if ((rc = itk_handover_methods_check(l, ch->add, ch->nadd)) ||
+        (rc = itk_handover_methods_check(l, ch->replace, ch->nreplace)))
+        return rc;
+    for (i = 0; i < ch->ndrop; i++) {
+        if ((rc = itk_label_check(ch->drop[i], ITK_METHOD_MAX_CHARS, itk__("handover method"))))
+            return rc;
+        if (!method_in(l, current, ch->drop[i]))
+            return methods_refused(l, not_designated, ch->drop[i], current);
+        if (method_named(l, ch->replace, ch->nreplace, ch->drop[i]))
+            return methods_refused(l, dropped_named, ch->drop[i], current);
+    }
+    for (i = 0; i < ch->nadd; i++)
+        if (method_in(l, current, ch->add[i]))
+            return methods_refused(l, already, ch->add[i], current);
+    json_array_foreach(current, i, v)
+    {
+        const char *m = json_string_value(v);
+        if (m && ch->nreplace && !method_named(l, ch->replace, ch->nreplace, m) &&
+            !method_named(l, ch->drop, ch->ndrop, m))
+            return methods_refused(l, would_drop, itk_ref_code_shown(l, would_drop, "method", m),
+                                   current);
+    }
+    json_t *after = json_array();
+    if (!after)
+        return itk_error_nomem();
+    if (ch->nreplace)
+        for (i = 0; i < ch->nreplace; i++)
+            json_array_append_new(after, json_string(ch->replace[i]));
+    else
+        json_array_foreach(current, i,
+                           v) if (json_is_string(v) &&
+                                  !method_named(l, ch->drop, ch->ndrop, json_string_value(v)))
+            json_array_append(after, v);
+    for (i = 0; i < ch->nadd; i++) {
+        if (method_in(l, after, ch->add[i])) {
+            json_decref(after);
+            return methods_refused(l, already, ch->add[i], current);
+        }
+        json_array_append_new(after, json_string(ch->add[i]));
+    }
+    if (!json_array_size(after)) {
+        json_decref(after);
+        return methods_refused(l, none_left, NULL, current);
+    }
+    *out = after;
     return 0;
 }

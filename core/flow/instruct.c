@@ -4,6 +4,7 @@
 #include "alloc.h"
 #include "itaku/chain.h"
 #include "itaku/dates.h"
+#include "itaku/due_time.h"
 #include "itaku/errors.h"
 #include "itaku/form_input.h"
 #include "itaku/json.h"
@@ -30,32 +31,20 @@ static int earlier(const char *a, const char *b)
     return !bad_b && (bad_a || ta < tb);
 }
 
-/* The due time as recorded: a date alone is 23:59:59 that day in the
- * contract's zone; refused when already past unless backdated. */
+/* The due time as recorded (itk_due_time); refused when already past
+ * unless backdated. */
 static int due_time(char due[40], const char *given, int offset, const char *now, int backdated)
 {
-    if (strlen(given) == 10) {
-        char tz[32];
-        itk_format_time(tz, 0, offset);
-        snprintf(due, 40, "%sT23:59:59%s", given, tz + 19);
-    } else
-        snprintf(due, 40, "%s", given);
-    long long d, n;
-    if (itk_time_parse(&d, due, 0, ITK_TIME_NO_DAY))
-        return itk_error_set(ITK_EINVALID,
-                             "the due date '%.40s' is not a date like 2027-01-31 or a time like "
-                             "2027-01-31T17:00:00+09:00",
-                             given);
-    if (!backdated && itk_time_parse(&n, now, 0, ITK_TIME_NO_DAY) == 0 && d < n) {
-        char due_shown[ITK_TIME_SHOWN], now_shown[ITK_TIME_SHOWN];
-        return itk_error_set(ITK_EINVALID,
-                             "the due date %s is already past (now is %s): it would be overdue "
-                             "the moment it is written; give a later one, or say it is meant "
-                             "with --backdated (and --reason TEXT)",
-                             itk_time_shown(due_shown, due, offset),
-                             itk_time_shown(now_shown, now, offset));
-    }
-    return 0;
+    int past, rc = itk_due_time(due, &past, given, offset, now);
+    if (rc || backdated || !past)
+        return rc;
+    char due_shown[ITK_TIME_SHOWN], now_shown[ITK_TIME_SHOWN];
+    return itk_error_set(ITK_EINVALID,
+                         "the due date %s is already past (now is %s): it would be overdue "
+                         "the moment it is written; give a later one, or say it is meant "
+                         "with --backdated (and --reason TEXT)",
+                         itk_time_shown(due_shown, due, offset),
+                         itk_time_shown(now_shown, now, offset));
 }
 
 int itk_instruct(itk_buf *name, git_oid *out, itk_registry *reg, itk_signer *signer,

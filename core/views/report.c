@@ -4,6 +4,7 @@
  * file only lays it out as HTML with inline CSS and an SVG of the chain. */
 #include "itaku/report.h"
 #include "itaku/people.h"
+#include "itaku/contract_settings.h"
 #include "itaku/errors.h"
 #include "intl.h"
 #include "itaku/evidence.h"
@@ -449,6 +450,18 @@ static void era_of(itk_buf *b, const char *date)
     itk_error_clear();
 }
 
+/* "（契約設定の変更 X）" after a setting field an amendment set. */
+static void amended_note(itk_buf *b, const rctx *c, const char *field)
+{
+    const char *by =
+        json_string_value(json_object_get(json_object_get(c->contract, "amended_by"), field));
+    if (!by)
+        return;
+    itk_buf_puts(b, "（契約設定の変更 ");
+    esc(b, by);
+    itk_buf_puts(b, "）");
+}
+
 static void section_contract(itk_buf *b, const rctx *c, size_t problems, size_t commits)
 {
     itk_buf_puts(b, "<h1>委託業務 情報セキュリティ遵守状況報告書</h1>\n");
@@ -464,8 +477,10 @@ static void section_contract(itk_buf *b, const rctx *c, size_t problems, size_t 
     esc(b, contract_str(c, "title", NULL));
     itk_buf_puts(b, "</td></tr><tr><td>契約期間</td><td>");
     era_of(b, contract_str(c, "period", "start"));
+    amended_note(b, c, "period.start");
     itk_buf_puts(b, " 〜 ");
     era_of(b, contract_str(c, "period", "end"));
+    amended_note(b, c, "period.end");
     itk_buf_puts(b, "</td></tr><tr><td>時刻の表示</td><td>");
     esc(b, contract_str(c, "timezone", NULL));
     itk_buf_puts(b, "</td></tr><tr><td>状況の基準日時</td><td>");
@@ -1127,9 +1142,7 @@ int itk_report_write(itk_registry *reg, const char *dir, const itk_report_option
         git_error_clear();
     else if ((rc = itk_void_writes_at(&vw, itk_registry_repo(reg), &head)))
         goto done;
-    if ((rc = itk_registry_head_tree(&c.tree, reg)) ||
-        (rc = itk_registry_contract(&c.contract, reg, c.tree)) ||
-        (rc = itk_registry_offset(&c.offset, reg)))
+    if ((rc = itk_registry_head_tree(&c.tree, reg)) || (rc = itk_registry_offset(&c.offset, reg)))
         goto done;
     if (o && o->at) {
         long long t;
@@ -1137,6 +1150,10 @@ int itk_report_write(itk_registry *reg, const char *dir, const itk_report_option
             goto done;
         itk_format_time(c.now, t, c.offset);
     } else if ((rc = itk_registry_now(c.now, reg)))
+        goto done;
+    /* the contract settings in force as of the report: itaku.json with the
+     * city's amendments made by then (the period shown) */
+    if ((rc = itk_contract_settings_at(&c.contract, reg, c.tree, c.now)))
         goto done;
     /* one piece at a time, each let go of once its pages are written: the
      * history (timeline.html), the records (forms/), then status, who and

@@ -275,37 +275,6 @@ static int is_amendment(const sctx *c, const srec *r)
     return is_type(r, "contract-amendment") && p && strcmp(p->role, "city") == 0;
 }
 
-/* The time setting field ("work_start", "period.end") in force for the due
- * date it sets: itaku.json's, then each contract amendment naming it in the
- * order they were made, if it was made before the due date it replaces (an
- * amendment is in force for due dates after its commit, never for one
- * already past). A due date an amendment set already past when it was made
- * was never in force before it passed: the next amendment naming the field
- * replaces it (a wrong date corrected, issue 16 point 3). 0 when none. */
-static long long contract_time(const sctx *c, const char *field, int end_of_day)
-{
-    const json_t *v = json_object_get(c->contract, field);
-    int end = strcmp(field, "period.end") == 0;
-    if (end)
-        v = json_object_get(json_object_get(c->contract, "period"), "end");
-    long long t, set_at = 0; /* when t was set: 0 for itaku.json's */
-    if (!json_is_string(v) || itk_time_parse(&t, json_string_value(v), c->offset, end_of_day))
-        t = 0;
-    for (size_t i = 0; i < c->nrecs; i++) {
-        const srec *a = &c->recs[i];
-        if (!is_amendment(c, a))
-            continue;
-        const char *s = end ? itk_jv_strget(c->view, itk_body_get(c, a, "period"), "end")
-                            : itk_body_str(c, a, field);
-        long long made = a->added_time >= 0 ? a->added_time : a->t_own, nt;
-        if (!s || (t && made > t && set_at <= t) || itk_time_parse(&nt, s, c->offset, end_of_day))
-            continue;
-        t = nt;
-        set_at = made;
-    }
-    return t;
-}
-
 /* Whether the commit bringing r to its line descends from (or is) the one
  * adding amendment a. */
 static int descends_from(const sctx *c, const srec *r, const srec *a)
@@ -318,6 +287,105 @@ static int descends_from(const sctx *c, const srec *r, const srec *a)
     if (d < 0)
         git_error_clear();
     return d == 1;
+}
+
+/* A time setting of the contract ("work_start", "period.end") through its
+ * history: itaku.json's, then each contract amendment naming it, in the
+ * order they were made (found once per rule: a scan of every record per
+ * finding was quadratic). */
+typedef struct {
+    long long base;  /* itaku.json's (0: none) */
+    const srec **by; /* each amendment naming it */
+    long long *made; /* when it was made (its commit's time) */
+    long long *set;  /* what it set */
+    size_t n;
+} time_setting;
+
+static void time_setting_free(time_setting *ts)
+{
+    free(ts->by);
+    free(ts->made);
+    free(ts->set);
+    memset(ts, 0, sizeof(*ts));
+}
+
+static int time_setting_find(time_setting *ts, const sctx *c, const char *field, int end_of_day)
+{
+    const json_t *v = json_object_get(c->contract, field);
+    int end = strcmp(field, "period.end") == 0;
+    size_t n = 0;
+    memset(ts, 0, sizeof(*ts));
+    if (end)
+        v = json_object_get(json_object_get(c->contract, "period"), "end");
+    if (!json_is_string(v) ||
+        itk_time_parse(&ts->base, json_string_value(v), c->offset, end_of_day))
+        ts->base = 0;
+    itk_error_clear();
+    for (size_t i = 0; i < c->nrecs; i++)
+        n += is_amendment(c, &c->recs[i]);
+    if (!n)
+        return 0;
+    if (!(ts->by = itk_calloc(n, sizeof(*ts->by))) ||
+        !(ts->made = itk_calloc(n, sizeof(*ts->made))) ||
+        !(ts->set = itk_calloc(n, sizeof(*ts->set)))) {
+        time_setting_free(ts);
+        return itk_error_nomem();
+    }
+    for (size_t i = 0; i < c->nrecs; i++) {
+        const srec *a = &c->recs[i];
+        if (!is_amendment(c, a))
+            continue;
+        const char *s = end ? itk_jv_strget(c->view, itk_body_get(c, a, "period"), "end")
+                            : itk_body_str(c, a, field);
+        long long t;
+        if (!s || itk_time_parse(&t, s, c->offset, end_of_day)) {
+            itk_error_clear();
+            continue;
+        }
+        ts->by[ts->n] = a;
+        ts->made[ts->n] = a->added_time >= 0 ? a->added_time : a->t_own;
+        ts->set[ts->n++] = t;
+    }
+    return 0;
+}
+
+/* The due date the setting ts sets for record r (NULL: for what is not
+ * yet filed): by the settings in force for it (issue 16, point 3), the
+ * amendments r's commit descends from (for none, those made by the
+ * evaluation time), so what was filed before an amendment never becomes
+ * overdue by it, and every copy of the registry judges it alike (the
+ * commits, not when a copy learnt of them). Each such amendment replaces
+ * the due date if it was made before the due date it replaces (an
+ * amendment is in force for due dates after its commit, never for one
+ * already past). A due date an amendment set already past when it was
+ * made (--backdated) was never in force before it passed: the next
+ * amendment naming the field replaces it (a wrong date corrected). 0 when
+ * none. Status and todo (itk_todo, from status) judge by this one
+ * function. */
+static long long time_setting_at(const sctx *c, const time_setting *ts, const srec *r)
+{
+    long long t = ts->base, set_at = 0; /* when t was set: 0 for itaku.json's */
+    for (size_t i = 0; i < ts->n; i++) {
+        if ((r ? !descends_from(c, r, ts->by[i]) : ts->made[i] > c->at) ||
+            (t && ts->made[i] > t && set_at <= t))
+            continue;
+        t = ts->set[i];
+        set_at = ts->made[i];
+    }
+    return t;
+}
+
+/* time_setting_at for one due date; 0 (none) when memory runs out. */
+static long long contract_time(const sctx *c, const char *field, int end_of_day, const srec *r)
+{
+    time_setting ts;
+    if (time_setting_find(&ts, c, field, end_of_day)) {
+        itk_error_clear();
+        return 0;
+    }
+    long long t = time_setting_at(c, &ts, r);
+    time_setting_free(&ts);
+    return t;
 }
 
 /* The city's contract amendments naming handover methods, found once for
@@ -417,7 +485,7 @@ static int form1_before_work(sctx *c, const char *section, const char *kind, con
             }
         }
         if (strcmp(party->role, "contractor") == 0)
-            due = contract_time(c, "work_start", 0);
+            due = contract_time(c, "work_start", 0, form);
         sdetail missing = say(c, "no_form1", "no form 1 (management system) filed yet", NULL, NULL);
         sdetail late = say(c, "form1_late", "form 1 reached the party above after the work started",
                            NULL, NULL);
@@ -465,15 +533,18 @@ static int trained(sctx *c, const char *party, const char *worker, const srec **
 static int training_covers_workers(sctx *c, const char *section, const char *kind, const json_t *p)
 {
     (void)p;
-    long long work_start = contract_time(c, "work_start", 0); /* one scan, not one per form */
+    time_setting work_start; /* one scan, not one per form */
+    int rc = time_setting_find(&work_start, c, "work_start", 0);
+    if (rc)
+        return rc;
     for (size_t i = 0; i < c->nrecs; i++) {
         const srec *r = &c->recs[i];
         if (!is_type(r, "form1") || itk_srec_superseded(c, r))
             continue;
-        long long due = work_start;
+        long long due_set = 0;
         const char *eff = itk_jv_strget(c->view, itk_body_get(c, r, "change"), "effective_on");
-        if (eff)
-            itk_time_parse(&due, eff, c->offset, 0);
+        int by_change = eff && itk_time_parse(&due_set, eff, c->offset, 0) == 0;
+        itk_error_clear();
         itk_jref workers = itk_body_get(c, r, "workers");
         for (size_t k = 0; k < itk_jv_count(c->view, workers); k++) {
             itk_jref w = itk_jv_at(c->view, workers, k);
@@ -489,8 +560,10 @@ static int training_covers_workers(sctx *c, const char *section, const char *kin
                                "the training report reached the party above after the worker "
                                "started",
                                NULL, NULL);
-            int rc;
-            if (trained(c, r->pi.party, id, &by))
+            int have = trained(c, r->pi.party, id, &by);
+            /* the work start in force for the report (none yet: now) */
+            long long due = by_change ? due_set : time_setting_at(c, &work_start, have ? by : NULL);
+            if (have)
                 rc = judge(c, r->pi.party, section, kind, by, due, NULL, &late, NULL);
             else {
                 /* the record that shows the gap: the form 1 naming the worker */
@@ -501,10 +574,12 @@ static int training_covers_workers(sctx *c, const char *section, const char *kin
                                       name, due, -1, NULL, &detail);
             }
             if (rc)
-                return rc;
+                goto done;
         }
     }
-    return 0;
+done:
+    time_setting_free(&work_start);
+    return rc;
 }
 
 static int action_listed(const json_t *params, const char *action)
@@ -861,7 +936,7 @@ static void item_key(char *key, size_t cap, const char *party, const char *item)
 static int items_returned_or_disposed_at_end(sctx *c, const char *section, const char *kind,
                                              const json_t *params)
 {
-    long long due = contract_time(c, "period.end", 1);
+    long long due = contract_time(c, "period.end", 1, NULL);
     json_t *closing = json_object_get(params, "closing_actions");
     /* the first record of each party closing each item: a register entry
      * with a closing action, or a form 5 listing it */

@@ -273,7 +273,8 @@ PY
 
 # setup_chain: the whole chain, each party in its own folder with its own key
 # ($T/city, $T/acme contractor, $T/beta its subcontractor, $T/gamma beta's
-# subcontractor), every clone pinned and acknowledged; acme/q-000001 and
+# subcontractor), every clone pinned and acknowledged (the contract from
+# $CHAIN_START to $CHAIN_END, default 2026-12-01 to 2027-03-31); acme/q-000001 and
 # beta/q-000001 (their form 6) approved; each line received up to the city.
 setup_chain() {
     local p
@@ -282,7 +283,7 @@ setup_chain() {
     done
     "$ITAKU" init "$T/city" --contract C-2026-001 --title "住民情報システム運用保守" \
         --city akiruno-city --name "あきる野市" --key "$T/city.key" \
-        --start 2026-12-01 --end 2027-03-31 >"$T/sheet"
+        --start "${CHAIN_START:-2026-12-01}" --end "${CHAIN_END:-2027-03-31}" >"$T/sheet"
     GENESIS=$(awk '/genesis:/ {print $2; exit}' "$T/sheet")
     CITY_FPR=$(awk '/city key:/ {print $3; exit}' "$T/sheet")
     (cd "$T/city" && git config itaku.signingKey "$T/city.key" &&

@@ -61,7 +61,7 @@ expect_exit 0 "$ITAKU" register add --medium usb --quantity 1 --handler "鈴木�
     --action received --method hand-delivery --item-id item-1 --occurred-at "${OCCURRED}T10:00:00+09:00"
 cd "$T/city"
 expect_exit 0 "$ITAKU" receive acme "$T/acme"
-expect_exit 0 "$ITAKU" contract amend --end "$WRONG" --reason "終了日の入力"
+expect_exit 0 "$ITAKU" contract amend --end "$WRONG" --backdated --reason "終了日の入力"
 
 # returns PARTY-DIR: "state due" of each end-of-contract return finding
 returns() {

@@ -23,11 +23,15 @@ cat >"$T/contacts.json" <<'J'
   "email": "suzuki@example.jp"}]}
 J
 expect_exit 0 "$ITAKU" contract amend --contacts "$T/contacts.json" --handover-method 手渡し \
-    --handover-method courier --end 2027-06-30 --reason "連絡先の登録、宅配便の追加、期間延長"
+    --handover-method courier --drop-handover-method encrypted-usb --end 2027-06-30 \
+    --reason "連絡先の登録、宅配便の追加、期間延長"
 a=$(cat "$T/out")
 expect_exit 0 "$ITAKU" contract show
-expect_output "Period: +2026-12-01 to 2027-06-30  \\(contract amendment $a\\)"
-expect_output "Handover methods: +手渡し, courier  \\(contract amendment $a\\)"
+expect_output "Period: +2026-12-01 to 2027-06-30$"
+expect_output "^  End: +2027-06-30  \\(contract amendment $a\\)"
+expect_output "^Handover methods: +手渡し, courier$"
+expect_output "^  - 手渡し  \\(itaku init\\)$"
+expect_output "^  - courier  \\(contract amendment $a\\)"
 expect_output "akiruno-city 情報セキュリティ責任者 山田 太郎 042-558-1111"
 expect_output "acme 管理責任者 鈴木 一郎 suzuki@example.jp"
 # status names them too: the city's above the tables, each party's under its name

@@ -87,7 +87,7 @@ reg --item-id item-1 --method courier --occurred-at 2026-12-05T10:00:00+09:00
 cd "$T/city"
 expect_refused "reason" "$ITAKU" contract amend --handover-method hand-delivery --handover-method courier
 expect_exit 0 "$ITAKU" contract amend --handover-method hand-delivery --handover-method courier \
-    --end 2027-06-30 --reason "宅配便の追加と期間の延長"
+    --drop-handover-method encrypted-usb --end 2027-06-30 --reason "宅配便の追加と期間の延長"
 [ "$(cat "$T/out")" = akiruno-city/c-000001 ] || fail "the amendment is $(cat "$T/out")"
 git diff --quiet HEAD~1 HEAD -- itaku.json || fail "contract amend edited itaku.json"
 expect_exit 0 "$ITAKU" verify

@@ -127,7 +127,7 @@ LANG=ja_JP.UTF-8 expect_exit 2 "$ITAKU" contract amend --handover-method 手渡�
 expect_output "受渡方法「手渡し」と「hand-delivery」は同じ方法です"
 [ "$before" = "$(state_of .)" ] || fail "a refused contract amend changed the registry"
 expect_exit 0 "$ITAKU" contract amend --handover-method hand-delivery --handover-method 郵送 \
-    --reason "受渡方法の追加"
+    --drop-handover-method encrypted-usb --reason "受渡方法の追加"
 ok "init and contract amend refuse hand-delivery beside 手渡し (its label) as one method given twice, writing nothing; two methods are taken"
 
 # --- a time it happened later than now: recorded, with a note --------------

@@ -27,7 +27,7 @@ expect_exit 0 push_as akiruno-city main:main
 
 # officer B, behind, amends the work start (another field)
 cd "$T/b"
-expect_exit 0 "$ITAKU" contract amend --work-start 2026-12-02 --reason "作業開始日の訂正"
+expect_exit 0 "$ITAKU" contract amend --work-start 2026-12-02 --backdated --reason "作業開始日の訂正"
 B_AMEND=$(git rev-parse main)
 expect_exit 2 "$ITAKU" receive acme "$T/acme"
 expect_output "conflict at parties/akiruno-city/contract-amendments/c-000001.json: both changed the city's settings"

@@ -249,7 +249,7 @@ static void test_flow_contract_amend_by_the_city_only(void **state)
 {
     fixture *f = *state;
     itk_contract_amend_options o = ITK_CONTRACT_AMEND_OPTIONS_INIT;
-    const char *methods[] = {"hand-delivery", "courier"};
+    const char *methods[] = {"hand-delivery", "courier"}, *added[] = {"courier"};
     itk_buf name = ITK_BUF_INIT;
     git_oid c;
     char *before = th_refs(f->reg_path);
@@ -260,10 +260,17 @@ static void test_flow_contract_amend_by_the_city_only(void **state)
     o.end = "2027-06-30";
     assert_int_equal(itk_contract_amend(&name, &c, f->reg, f->acme, &o), ITK_EAUTH);
     assert_non_null(strstr(itk_error_last(), "V3"));
+    /* a replacing list never drops a designated method silently */
+    assert_int_equal(itk_contract_amend(&name, &c, f->reg, f->city, &o), ITK_EINVALID);
+    assert_non_null(strstr(itk_error_last(), "would drop 'encrypted-usb'"));
     char *after = th_refs(f->reg_path);
     assert_string_equal(before, after);
     free(before);
     free(after);
+    o.handover_methods = NULL;
+    o.handover_count = 0;
+    o.add_methods = added;
+    o.add_count = 1;
     check(itk_contract_amend(&name, &c, f->reg, f->city, &o));
     assert_string_equal(name.ptr, CITY "/c-000001");
     th_expect_clean(f->reg, NULL);

@@ -11,7 +11,9 @@
 
 typedef struct {
     unsigned version;
-    const char **handover_methods; /* the designated methods from now on (replacing the list) */
+    /* the designated methods from now on (replacing the list; a method
+     * designated now and not named must be in drop_methods) */
+    const char **handover_methods;
     size_t handover_count;
     const char *start, *end; /* the period's ends, YYYY-MM-DD (NULL: unchanged) */
     const char *work_start;  /* YYYY-MM-DD or RFC 3339 (NULL: unchanged) */
@@ -25,19 +27,35 @@ typedef struct {
      * (itaku/delegation.h; borrowed; NULL: unchanged;
      * itk_post_setters_check) */
     json_t *post_setters;
+    const char **add_methods; /* methods designated besides those in force */
+    size_t add_count;
+    const char **drop_methods; /* designated methods no longer designated */
+    size_t drop_count;
+    int backdated; /* start, end or work start already past, and meant */
+    /* made again, as signed, from a record of the city's own (pull):
+     * handover_methods replaces the list and the dates are not held to
+     * now (they were checked when it was first made) */
+    int remade;
 } itk_contract_amend_options;
 
 #define ITK_CONTRACT_AMEND_OPTIONS_VERSION 1
 #define ITK_CONTRACT_AMEND_OPTIONS_INIT                                                            \
     {                                                                                              \
-        ITK_CONTRACT_AMEND_OPTIONS_VERSION, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL      \
+        ITK_CONTRACT_AMEND_OPTIONS_VERSION, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,     \
+            NULL, 0, NULL, 0, 0, 0                                                                 \
     }
 
 /* Writes "parties/<city>/contract-amendments/c-NNNNNN.json" (schema
  * contract-amendment.vN) in one commit signed by signer, Itaku-Action
  * contract-amend; name gets "<city>/c-NNNNNN". It is in force for records
  * whose commit descends from it and for due dates after its commit (status).
+ * The designated methods after it are itk_handover_methods_amend's (from
+ * handover_methods, add_methods, drop_methods; none: unchanged).
  * Refused, writing nothing: a signer that is not the city (ITK_EAUTH, V3),
+ * a method change itk_handover_methods_amend refuses, dates that disagree
+ * after it (itk_contract_dates_check), a start, end or work start already
+ * past on the registry's clock (itk_due_time: a day once it has ended)
+ * without backdated (ITK_EINVALID),
  * decision_rules or post_setters changed, while a rule is in force, by
  * an officer who is no setter (a holder of the post_setters in force, else
  * the genesis officer: ITK_EAUTH, itaku/delegation.h),

@@ -17,11 +17,21 @@
  * until an amendment names them), work_start and each end of period replace
  * what was in force; "amended_by" maps each field replaced
  * ("handover_methods", "contacts", "work_start", "period.start",
- * "period.end") to the amendment "<city>/c-NNNNNN" in force for it. A
+ * "period.end") to the amendment "<city>/c-NNNNNN" in force for it;
+ * "methods_by" is an array beside handover_methods naming, for each
+ * method, the amendment that designated it (null: itaku.json's, set by
+ * init): a method an amendment's list keeps (by itk_method_equal) keeps
+ * the credit it had. A
  * record written on top of tree is held to these (its commit descends from
  * every amendment in tree). An unreadable amendment is skipped (verify
  * reports it). Errors: ITK_ENOTFOUND when tree holds no itaku.json. */
 int itk_contract_settings(json_t **out, itk_registry *reg, const git_tree *tree);
+
+/* As itk_contract_settings, as of at (RFC 3339 with an offset; NULL: all
+ * of tree): an amendment whose record was created after at is not applied
+ * (the report as of a time, issue 16 point 3). Errors as
+ * itk_contract_settings, and ITK_EINVALID for an unreadable at. */
+int itk_contract_settings_at(json_t **out, itk_registry *reg, const git_tree *tree, const char *at);
 
 /* Checks that a contract's dates agree, the rule itk_init and
  * itk_contract_amend (on the settings in force after the amendment) share:
@@ -49,5 +59,31 @@ int itk_handover_method_warning(itk_buf *warning, itk_registry *reg, const git_t
  * "hand-delivery" and its label 手渡し, HAND and hand, are one. Returns 0, or
  * ITK_EINVALID naming the method that is wrong or the two that are one. */
 int itk_handover_methods_check(const itk_labels *labels, const char *const *methods, size_t n);
+
+/* A change of the designated handover methods a contract amendment asks
+ * for (borrowed strings, as typed): replace, when nreplace, the whole list
+ * from now on; add, methods designated besides; drop, designated methods
+ * no longer designated. */
+typedef struct {
+    const char *const *replace;
+    size_t nreplace;
+    const char *const *add;
+    size_t nadd;
+    const char *const *drop;
+    size_t ndrop;
+} itk_methods_change;
+
+/* *out gets a new array: the designated handover methods after ch, from
+ * current (the array of the settings in force, itk_contract_settings),
+ * every comparison by itk_method_equal through labels (may be NULL): the
+ * list ch->replace names plus ch->add, or current without ch->drop plus
+ * ch->add, in that order. Never drops a method silently (issue 16, point
+ * 3): refused (ITK_EINVALID, *out NULL, the message naming the method and
+ * listing those designated now) when replace leaves out a current method
+ * drop does not name, when drop names a method not designated or one
+ * replace names, when add names one already designated, when no method
+ * would be left, or when a method is no label (itk_handover_methods_check). */
+int itk_handover_methods_amend(json_t **out, const itk_labels *labels, const json_t *current,
+                               const itk_methods_change *ch);
 
 #endif
