@@ -11,6 +11,7 @@
 #include "objsize.h"
 #include "oidmap.h"
 #include "registry_priv.h"
+#include "void_cache.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -401,18 +402,41 @@ done:
     git_commit_free(parent);
 }
 
+/* The void commits one walk found, in its order, for the cache. */
+typedef struct {
+    git_oid *ids;
+    size_t n;
+} found_list;
+
+static int found_add(found_list *f, const git_oid *id)
+{
+    git_oid *n = itk_realloc_array(f->ids, f->n + 1, sizeof(*n));
+    if (!n)
+        return ITK_ENOMEM;
+    f->ids = n;
+    f->ids[f->n++] = *id;
+    return 0;
+}
+
 /* Adds to vw the commits reachable from starts, not ancestors of last_good,
  * signed by key or by a key such a commit added (V9), but a key's report of
- * itself. */
-static int voids_of(itk_void_writes *vw, git_repository *repo, const git_oid *starts,
-                    size_t nstarts, const char *key, const char *last_good)
+ * itself. What an earlier walk from tips behind starts found is taken from
+ * the cache (void_cache.h) and only the commits since are walked: the
+ * answer is the same, void commits in the order they were found. */
+static int voids_of(itk_void_writes *vw, itk_void_cache *cache, git_repository *repo,
+                    const git_oid *starts, size_t nstarts, const char *key, const char *last_good)
 {
     git_revwalk *w = NULL;
     git_oid lg, id;
     char keys[VOID_KEYS_MAX][64];
     size_t nkeys = 1;
     int rc = 0, pushed = 0;
+    found_list found = {NULL, 0};
     snprintf(keys[0], sizeof(keys[0]), "%s", key);
+    itk_void_cache_load(cache, repo);
+    const itk_void_memo *m = itk_void_cache_find(cache, repo, key, last_good, starts, nstarts);
+    if (m && (m->nkeys > VOID_KEYS_MAX || strcmp(m->keys[0], key) != 0))
+        m = NULL;
     if (git_revwalk_new(&w, repo) < 0 ||
         git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0) {
         git_revwalk_free(w);
@@ -428,6 +452,16 @@ static int voids_of(itk_void_writes *vw, git_repository *repo, const git_oid *st
     /* a last good commit not here: every commit of the key is after it */
     if (git_oid_fromstr(&lg, last_good) == 0 && git_revwalk_hide(w, &lg) < 0)
         git_error_clear();
+    if (m) {
+        nkeys = m->nkeys;
+        memcpy(keys, m->keys, nkeys * sizeof(keys[0]));
+        for (size_t i = 0; !rc && i < m->nvoids; i++)
+            if (!(rc = itk_void_writes_add(vw, repo, &m->voids[i])))
+                rc = found_add(&found, &m->voids[i]);
+        for (size_t i = 0; !rc && i < m->ntips; i++)
+            if (git_revwalk_hide(w, &m->tips[i]) < 0)
+                rc = itk_error_git("cannot walk the history");
+    }
     while (!rc && git_revwalk_next(&id, w) == 0) {
         char fpr[64];
         git_commit *c = NULL;
@@ -438,20 +472,31 @@ static int voids_of(itk_void_writes *vw, git_repository *repo, const git_oid *st
         if (git_commit_lookup(&c, repo, &id) == 0)
             keys_added(keys, &nkeys, &itself, repo, c, fpr);
         git_commit_free(c);
-        if (!itself)
-            rc = itk_void_writes_add(vw, repo, &id);
+        if (!itself && !(rc = itk_void_writes_add(vw, repo, &id)))
+            rc = found_add(&found, &id);
     }
     git_error_clear();
     git_revwalk_free(w);
+    /* remembered when the walk started from all of starts */
+    if (!rc && (size_t)pushed == nstarts) {
+        itk_void_memo now = {"",   "",   (git_oid *)(uintptr_t)starts, nstarts, found.ids, found.n,
+                             keys, nkeys};
+        snprintf(now.key, sizeof(now.key), "%s", key);
+        snprintf(now.last_good, sizeof(now.last_good), "%s", last_good);
+        rc = itk_void_cache_remember(cache, repo, &now);
+    }
+    free(found.ids);
     return rc;
 }
 
 int itk_void_writes_from(itk_void_writes *vw, git_repository *repo, const git_oid *starts,
                          size_t nstarts, const itk_compromise *list, size_t n)
 {
+    itk_void_cache cache = {NULL, 0, 0};
     int rc = 0;
     for (size_t i = 0; !rc && i < n; i++)
-        rc = voids_of(vw, repo, starts, nstarts, list[i].key, list[i].last_good);
+        rc = voids_of(vw, &cache, repo, starts, nstarts, list[i].key, list[i].last_good);
+    itk_void_cache_dispose(&cache);
     return rc;
 }
 
@@ -461,6 +506,7 @@ int itk_void_writes_at(itk_void_writes *vw, git_repository *repo, const git_oid 
     git_tree *t = NULL;
     char **paths = NULL;
     size_t n = 0;
+    itk_void_cache cache = {NULL, 0, 0};
     int rc = 0;
     if (git_commit_lookup(&c, repo, commit) < 0 || git_commit_tree(&t, c) < 0) {
         git_commit_free(c);
@@ -478,10 +524,11 @@ int itk_void_writes_at(itk_void_writes *vw, git_repository *repo, const git_oid 
         const char *event = str_at(body, "event", NULL), *key = str_at(body, "key", NULL);
         const char *lg = str_at(body, "last_good", NULL);
         if (event && key && lg && strcmp(event, "compromise") == 0 && strlen(key) < 64)
-            rc = voids_of(vw, repo, commit, 1, key, lg);
+            rc = voids_of(vw, &cache, repo, commit, 1, key, lg);
         json_decref(rec);
     }
 done:
+    itk_void_cache_dispose(&cache);
     itk_string_list_free(paths, n);
     git_tree_free(t);
     git_commit_free(c);
