@@ -65,7 +65,7 @@ static int get_memo(itk_reader *rd, itk_void_memo *m)
     return m->nkeys && m->ntips ? 0 : -1;
 }
 
-static int parse(itk_void_cache *c, const unsigned char *data, size_t len)
+int itk_void_cache_parse(itk_void_cache *c, const unsigned char *data, size_t len)
 {
     itk_reader rd;
     const unsigned char *magic;
@@ -92,7 +92,7 @@ void itk_void_cache_load(itk_void_cache *c, git_repository *repo)
         return;
     itk_cache_place_init(&pl, repo, NULL);
     if (itk_cache_read(&data, &len, &pl, ITK_VOID_CACHE_FILE, ITK_VOID_CACHE_MAX_BYTES) == 0 &&
-        parse(c, data, len) != 0)
+        itk_void_cache_parse(c, data, len) != 0)
         itk_void_cache_dispose(c);
     free(data);
     itk_cache_place_dispose(&pl);

@@ -49,6 +49,14 @@ typedef struct {
     int read; /* the file was looked at */
 } itk_void_cache;
 
+/* Parses the len bytes of a cache file (data, borrowed) into an empty c:
+ * the magic line, the format, then at most ITK_VOID_CACHE_MAX_ENTRIES walks
+ * (each: key and last_good as SSH strings, u32-counted raw tip and void
+ * ids, u32-counted keys), every count bounded by the bytes left, and
+ * nothing after. 0, or -1 when the bytes are not such a file (c may hold
+ * part of it: itk_void_cache_dispose). The fuzz target's entry. */
+int itk_void_cache_parse(itk_void_cache *c, const unsigned char *data, size_t len);
+
 /* Reads repo's cache file into c (once; later calls do nothing). A missing,
  * foreign or damaged file leaves c empty: never an error. */
 void itk_void_cache_load(itk_void_cache *c, git_repository *repo);
