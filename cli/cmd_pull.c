@@ -76,6 +76,16 @@ int cmd_pull(int argc, char **argv)
                 printf(_("  %s: the city's main decides it already; this clone's decision "
                          "(%.12s, %s) was left out.\n"),
                        cli_safe(m->request), was, cli_safe(m->outcome));
+            else if (m->resealed)
+                printf(P_("  %s is %s: the decision not pushed (%.12s) was made again on the "
+                          "city's main in commit %.12s; %zu of its seals had an id the city's "
+                          "main gives another seal, and was sealed again with a free id.\n",
+                          "  %s is %s: the decision not pushed (%.12s) was made again on the "
+                          "city's main in commit %.12s; %zu of its seals had ids the city's "
+                          "main gives other seals, and were sealed again with free ids.\n",
+                          m->resealed),
+                       cli_safe(m->request), cli_safe(m->outcome), was, git_oid_tostr_s(&m->now),
+                       m->resealed);
             else
                 printf(_("  %s is %s: the decision not pushed (%.12s) was made again on the "
                          "city's main in commit %.12s, with the same seals.\n"),

@@ -33,6 +33,24 @@ static const char *parties_shown(char *out, size_t cap, itk_registry *reg, const
     return out;
 }
 
+/* V9: a decision signed with a key after its reported compromise decides
+ * nothing; the request is open again, and the row says why. */
+static void void_note(const itk_request_info *r)
+{
+    if (r->void_decision[0])
+        printf(_("%22s ∅ void decision %s: signed after its key was reported compromised; it "
+                 "does not count, and the request is open to be decided again\n"),
+               "", cli_safe(r->void_decision));
+}
+
+/* The JSON row o with the void decision, if any, added. */
+static json_t *with_void(json_t *o, const itk_request_info *r)
+{
+    if (o && r->void_decision[0])
+        json_object_set_new(o, "void_decision", cli_jstr(r->void_decision));
+    return o;
+}
+
 int cmd_requests(int argc, char **argv)
 {
     int mine = 0, all = 0, json = 0;
@@ -107,7 +125,7 @@ int cmd_requests(int argc, char **argv)
                 cli_jstr(r->decided_on), "valid_until", cli_jstr(r->valid_until), "max_uses",
                 (json_int_t)r->max_uses, "summary", cli_jstr(r->summary), "kessai", code,
                 "waiting_for", cli_jstr(waiting.size ? waiting.ptr : ""));
-            cli_jappend(&out, o);
+            cli_jappend(&out, with_void(o, r));
         } else if (code[0]) {
             /* "起案済み", "課長決裁待ち": the post(s) still to seal */
             itk_buf state = ITK_BUF_INIT, next = ITK_BUF_INIT;
@@ -123,16 +141,19 @@ int cmd_requests(int argc, char **argv)
                                    : "-",
                     wend);
             printf(" %s\n", cli_safe(r->summary));
+            void_note(r);
             itk_buf_dispose(&state);
             itk_buf_dispose(&next);
         } else if (json)
-            cli_jappend(&out,
-                        json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:o}", "request",
-                                  cli_jstr(r->name), "kind", cli_jstr(r->kind), "state",
-                                  cli_jstr(r->state), "next", cli_jstr(r->next), "endorsed_by",
-                                  cli_jstr(r->endorsed), "decided", cli_jstr(r->decided_on),
-                                  "valid_until", cli_jstr(r->valid_until), "max_uses",
-                                  (json_int_t)r->max_uses, "summary", cli_jstr(r->summary)));
+            cli_jappend(
+                &out,
+                with_void(json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:o}", "request",
+                                    cli_jstr(r->name), "kind", cli_jstr(r->kind), "state",
+                                    cli_jstr(r->state), "next", cli_jstr(r->next), "endorsed_by",
+                                    cli_jstr(r->endorsed), "decided", cli_jstr(r->decided_on),
+                                    "valid_until", cli_jstr(r->valid_until), "max_uses",
+                                    (json_int_t)r->max_uses, "summary", cli_jstr(r->summary)),
+                          r));
         else {
             /* the kind and the state in the catalog's words (複製, 審査中) */
             printf("%-22s ", cli_safe(r->name));
@@ -147,6 +168,7 @@ int cmd_requests(int argc, char **argv)
                                    : "-",
                     wend);
             printf(" %s\n", cli_safe(r->summary));
+            void_note(r);
         }
         itk_buf_dispose(&waiting);
         first = 0;

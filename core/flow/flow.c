@@ -554,7 +554,13 @@ static int pull_city(git_oid *out, itk_merge_kind *kind, itk_pull_result *report
                 o.valid_until = json_string_value(json_object_get(d->body, "valid_until"));
                 o.max_uses = json_integer_value(json_object_get(d->body, "max_uses"));
             }
-            rc = itk_request_decide(&made, reg, signer, d->request, &o);
+            /* V12: a seal whose id the line gave another seal is made
+             * again with a free id first (the decision lists the new one) */
+            size_t resealed = 0;
+            if (d->v12 && !(rc = itk_kessai_reseal(&resealed, reg, signer, d->request)) && m)
+                m->resealed = resealed;
+            if (!rc)
+                rc = itk_request_decide(&made, reg, signer, d->request, &o);
         }
         if (rc) {
             char why[1200], was[GIT_OID_HEXSZ + 1];

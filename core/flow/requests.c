@@ -8,6 +8,7 @@
 #include "itaku/flow.h"
 #include "itaku/json.h"
 #include "itaku/party.h"
+#include "itaku/people.h"
 #include "itaku/names.h"
 #include "registry_priv.h"
 #include "requests_priv.h"
@@ -106,9 +107,10 @@ static json_t *read_memo(git_repository *repo, const git_tree *tree, const char 
     return rec;
 }
 
-/* Reads the requests, endorsements and decisions of one tree into db. */
+/* Reads the requests, endorsements and decisions of one tree into db; a
+ * decision that a commit of vw wrote is marked void. */
 static int scan_tree(itk_reqdb *db, git_repository *repo, const git_tree *tree, int is_head,
-                     json_t *memo)
+                     json_t *memo, const itk_void_writes *vw)
 {
     static const char *types[] = {"request", "endorsement", "decision"};
     int rc = 0;
@@ -149,6 +151,7 @@ static int scan_tree(itk_reqdb *db, git_repository *repo, const git_tree *tree, 
                 itk_reqdb_mark m;
                 memset(&m, 0, sizeof(m));
                 m.is_decision = t == 2;
+                m.is_void = m.is_decision && itk_void_writes_source(vw, tree, paths[i]) != tree;
                 m.in_head = is_head;
                 snprintf(m.path, sizeof(m.path), "%s", paths[i]);
                 snprintf(m.author, sizeof(m.author), "%s", pi.party);
@@ -192,7 +195,10 @@ static void derive_states(itk_reqdb *db, git_repository *repo, const git_tree *h
             const itk_reqdb_mark *mk = &db->marks[m];
             if (strcmp(mk->request, info->name) != 0)
                 continue;
-            if (mk->is_decision) {
+            if (mk->is_decision && mk->is_void) {
+                /* V9: a decision signed with a stolen key decides nothing */
+                snprintf(info->void_decision, sizeof(info->void_decision), "%s", mk->path);
+            } else if (mk->is_decision) {
                 snprintf(info->state, sizeof(info->state), "%s", mk->verdict);
                 snprintf(info->decision_path, sizeof(info->decision_path), "%s", mk->path);
                 snprintf(info->decided_on, sizeof(info->decided_on), "%s", mk->created);
@@ -241,18 +247,25 @@ int itk_reqdb_load(itk_reqdb *db, itk_registry *reg)
     memset(db, 0, sizeof(*db));
     if (!memo)
         return itk_error_nomem();
+    itk_void_writes vw = {NULL, 0, NULL};
+    git_oid head_id;
     int rc = itk_registry_head_tree(&head, reg);
     if (rc) {
         json_decref(memo);
         return rc;
     }
-    if ((rc = scan_tree(db, reg->repo, head, 1, memo)))
+    /* the void commits (V9) as HEAD records the compromises */
+    if (git_reference_name_to_id(&head_id, reg->repo, "HEAD") == 0 &&
+        (rc = itk_void_writes_at(&vw, reg->repo, &head_id)))
+        goto done;
+    git_error_clear();
+    if ((rc = scan_tree(db, reg->repo, head, 1, memo, &vw)))
         goto done;
     if (git_reference_iterator_glob_new(&it, reg->repo, ITK_REF_REQUESTS "*") == 0) {
         while (!rc && git_reference_next(&ref, it) == 0) {
             git_object *tree = NULL;
             if (git_reference_peel(&tree, ref, GIT_OBJECT_TREE) == 0)
-                rc = scan_tree(db, reg->repo, (git_tree *)tree, 0, memo);
+                rc = scan_tree(db, reg->repo, (git_tree *)tree, 0, memo, &vw);
             git_object_free(tree);
             git_reference_free(ref);
         }
@@ -260,6 +273,7 @@ int itk_reqdb_load(itk_reqdb *db, itk_registry *reg)
     }
     derive_states(db, reg->repo, head);
 done:
+    itk_void_writes_dispose(&vw);
     json_decref(memo);
     git_tree_free(head);
     if (rc)

@@ -16,6 +16,7 @@ typedef struct {
 /* An endorsement, a refusal to forward, or a decision naming a request. */
 typedef struct {
     int is_decision;
+    int is_void; /* written by a void commit (V9): it does not count */
     int in_head;
     char path[200];
     char author[ITK_PARTY_ID_MAX + 1];

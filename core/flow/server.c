@@ -6,6 +6,7 @@
 #include "itaku/chain.h"
 #include "itaku/errors.h"
 #include "itaku/kessai.h"
+#include "itaku/kessai_draft.h"
 #include "intl.h"
 #include "alloc.h"
 #include "array.h"
@@ -266,8 +267,24 @@ static const char *party_prefix(char party[ITK_PARTY_ID_MAX + 1], const char *s)
     return slash + 1;
 }
 
+/* The mains a decision branch's draft may be made on: the registry's main
+ * and the main this push brings (DESIGN §7, V12); *n of them. */
+static void push_mains(git_oid mains[2], size_t *n, git_repository *repo, const update *u,
+                       size_t nu)
+{
+    *n = 0;
+    if (git_reference_name_to_id(&mains[0], repo, ITK_REF_MAIN) == 0)
+        (*n)++;
+    git_error_clear();
+    for (size_t i = 0; i < nu; i++)
+        if (strcmp(u[i].ref, ITK_REF_MAIN) == 0 && !git_oid_is_zero(&u[i].new_id)) {
+            mains[(*n)++] = u[i].new_id;
+            break;
+        }
+}
+
 static int check_update(itk_buf *log, itk_registry *reg, const char *party, const update *u,
-                        const char *cache_dir)
+                        const char *cache_dir, const git_oid *mains, size_t nmains)
 {
     git_repository *repo = reg->repo;
     git_commit *commit = NULL;
@@ -379,6 +396,14 @@ static int check_update(itk_buf *log, itk_registry *reg, const char *party, cons
                                     kind == MAIN || kind == DECISION ? city : owner, signer, 1,
                                     &u->new_id, u->ref, source)))
         goto done;
+    /* a decision branch is the draft of that request and the seals on it
+     * (V12), never another commit parked on the name */
+    if (kind == DECISION) {
+        char name[ITK_PARTY_ID_MAX + 2 + sizeof(u->ref)];
+        snprintf(name, sizeof(name), "%s/%s", owner, rest);
+        if ((rc = itk_kessai_branch_check(repo, u->ref, &u->new_id, city, name, mains, nmains)))
+            goto done;
+    }
     if (!git_oid_is_zero(&u->old_id) && !git_oid_equal(&u->old_id, &u->new_id) &&
         git_graph_descendant_of(repo, &u->new_id, &u->old_id) != 1) {
         rc = itk_error_set(ITK_ECONFLICT,
@@ -431,8 +456,11 @@ int itk_server_check_push(itk_buf *log, const char *party, const char *input, si
         snprintf(cache_dir, sizeof(cache_dir), "%s", v);
     git_config_free(cfg);
     itk_error_clear();
+    git_oid mains[2];
+    size_t nmains = 0;
+    push_mains(mains, &nmains, reg->repo, u, n);
     for (size_t i = 0; i < n && !rc; i++)
-        rc = check_update(log, reg, party, &u[i], cache_dir[0] ? cache_dir : NULL);
+        rc = check_update(log, reg, party, &u[i], cache_dir[0] ? cache_dir : NULL, mains, nmains);
     itk_registry_free(reg); /* also shuts libgit2 down once */
     free(u);
     return rc;

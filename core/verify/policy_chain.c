@@ -128,6 +128,42 @@ static int supersedes_it(const json_t *rec, const char *author, void *payload)
     return 1;
 }
 
+/* Sets *before when ck's base holds a decision on request name that
+ * counts: one that no void commit wrote (V9, as the commit's first parent
+ * records the compromises: a decision signed with a stolen key decides
+ * nothing, and the request may be decided again). 0, or ITK_EGIT,
+ * ITK_ENOMEM. */
+static int decided_before(int *before, check *ck, const char *name)
+{
+    char **paths = NULL;
+    size_t n = 0;
+    itk_void_writes vw = {NULL, 0, NULL};
+    int rc = 0, have_vw = 0;
+    *before = 0;
+    if (!ck->base || itk_tree_records(&paths, &n, ck->p->repo, ck->base, NULL, "decision")) {
+        itk_error_clear();
+        return 0;
+    }
+    for (size_t i = 0; i < n && !*before && !rc; i++) {
+        json_t *rec = NULL;
+        const char *req = NULL;
+        if (itk_tree_read_json(&rec, ck->p->repo, ck->base, paths[i]) == 0)
+            req = body_str(rec, "request");
+        itk_error_clear();
+        if (req && strcmp(req, name) == 0) {
+            if (!have_vw++)
+                rc = itk_policy_void_writes(&vw, ck->p, ck->base,
+                                            ck->info->nparents ? git_commit_parent_id(ck->commit, 0)
+                                                               : NULL);
+            *before = !rc && itk_void_writes_source(&vw, ck->base, paths[i]) == ck->base;
+        }
+        json_decref(rec);
+    }
+    itk_void_writes_dispose(&vw);
+    itk_string_list_free(paths, n);
+    return rc;
+}
+
 /* V6 for a decision or an endorsement on request `name` added by ck. */
 static int check_request_mark(check *ck, const added_file *f, int decision)
 {
@@ -189,8 +225,10 @@ static int check_request_mark(check *ck, const added_file *f, int decision)
                            name, chain[k]);
     }
     if (decision) {
-        match any = {name, NULL, NULL, NULL, NULL};
-        if (each_mark(ck, ck->base, "decision", matches, &any))
+        int before = 0, rc = decided_before(&before, ck, name);
+        if (rc)
+            return rc;
+        if (before)
             return PROBLEM(ck, "V6", f->path,
                            "%s was decided before; a decided request stays decided (a new "
                            "request is needed)",

@@ -873,8 +873,10 @@ static void kessai_row(ctx *c, const itk_snapshot *s, size_t k, const char *post
 }
 
 /* The 決裁欄 of a decision made under a decision rule (DESIGN V12): the
- * drafter (起案), then each seal its body lists, in the rule's order, with
- * post, name, date and verification mark. Nothing for other records. */
+ * drafter (起案), then each seal its body lists, in the rule's order, then
+ * the other seals on its draft (a 不可 the others' seals outweighed), each
+ * with post, name, date, verdict and verification mark. Nothing for other
+ * records. */
 static void kessai_block(itk_buf *out, const itk_snapshot *s, size_t i, itk_render_format fmt)
 {
     const itk_path_info *pi = itk_snapshot_info(s, i);
@@ -932,6 +934,21 @@ static void kessai_block(itk_buf *out, const itk_snapshot *s, size_t i, itk_rend
             itk_error_clear();
             continue;
         }
+        kessai_row(&c, s, k, itk_snapshot_body_str(s, k, "post"),
+                   itk_snapshot_body_str(s, k, "acting_for"),
+                   itk_snapshot_body_str(s, k, "verdict"));
+    }
+    /* then the other seals on the same draft, as the paper 決裁欄 keeps
+     * them: a post that sealed 不可 (rejected, returned) on a request
+     * decided anyway by the others' seals */
+    for (size_t k = 0; draft && k < itk_snapshot_count(s); k++) {
+        const itk_path_info *sk = itk_snapshot_info(s, k);
+        const char *r = itk_snapshot_body_str(s, k, "request");
+        const char *d = itk_snapshot_body_str(s, k, "draft");
+        if (!sk || !sk->type || strcmp(sk->type->type, "seal") != 0 ||
+            strcmp(sk->party, pi->party) != 0 || !r || strcmp(r, request) != 0 || !d ||
+            strcmp(d, draft) != 0 || listed(seals, sk->id))
+            continue;
         kessai_row(&c, s, k, itk_snapshot_body_str(s, k, "post"),
                    itk_snapshot_body_str(s, k, "acting_for"),
                    itk_snapshot_body_str(s, k, "verdict"));

@@ -739,15 +739,10 @@ static void section_who(itk_buf *b, const rctx *c)
 
 /* A decision from a void commit (V9: signed with a stolen key after its
  * last good commit) is shown flagged, as the timeline flags the commit:
- * it does not count. */
-static void void_decision(itk_buf *b, const rctx *c, const itk_request_info *r)
+ * it does not count, and the request is open again (itk_request_list). */
+static void void_decision(itk_buf *b, const itk_request_info *r)
 {
-    size_t i;
-    if (!r->decision_path[0] || !c->snap || itk_snapshot_find(&i, c->snap, r->decision_path)) {
-        itk_error_clear();
-        return;
-    }
-    if (itk_snapshot_flags(c->snap, i) & ITK_SNAP_VOID)
+    if (r->void_decision[0])
         itk_buf_puts(b, " <span class=\"mark-void\">∅ 無効（漏えい後の決定、数えない）</span>");
 }
 
@@ -861,7 +856,7 @@ static void section_requests(itk_buf *b, const rctx *c)
         esc(b, r->summary);
         itk_buf_puts(b, "</td><td>");
         esc(b, lbl(c, "request.state", r->state));
-        void_decision(b, c, r);
+        void_decision(b, r);
         if (r->next[0]) {
             itk_buf_puts(b, " → ");
             esc(b, r->next);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # 決裁 (issue 21, DESIGN V12, V9): a key that sealed a decision is reported
-# compromised after the decision. The decision stands (main stays
-# verifiable) and the seal signed after the key's last good commit is void;
+# compromised after the decision. Main stays verifiable; the seal signed
+# after the key's last good commit is void, and so is the decision that key
+# merged (its seal completed the rule): the request is open again (V9);
 # the report's 申請と決定, as headless Chromium renders it, says which
 # seal's key was reported compromised and when, so an auditor sees it. Its
 # twin, a decision sealed by a key never reported, shows nothing of the kind.
@@ -26,7 +27,7 @@ expect_output "acme/q-000002 is approved"
 # learnt later: kacho's key leaked before it sealed
 expect_exit 0 "$ITAKU" key compromised "$KACHO_FPR" --last-good "$BEFORE_SEAL" --reason "鍵の紛失"
 DAY=$(git log -1 --format=%cd --date=format-local:%Y-%m-%d main)
-# the decision stands: main verifies, the seal is void (V9)
+# main verifies; the seal and the decision kacho's key merged are void (V9)
 expect_exit 0 "$ITAKU" verify
 expect_exit 0 "$ITAKU" report --html "$T/site" --at 2099-12-31
 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
@@ -45,7 +46,9 @@ for r in sec.split("<tr>")[1:]:
         rows[m.group(0)] = " ".join(text.split())
 want = "印の鍵の漏えい届出 %s: 課長 kacho の印（漏えい後の押印、無効）" % day
 assert want in rows["q-000001"], rows["q-000001"]
-assert "承認" in rows["q-000001"], rows["q-000001"]
+assert "審査中" in rows["q-000001"], rows["q-000001"]
+assert "∅ 無効（漏えい後の決定、数えない）" in rows["q-000001"], rows["q-000001"]
+assert "承認" in rows["q-000002"], rows["q-000002"]
 assert "漏えい" not in rows["q-000002"], rows["q-000002"]
 PY
 ok "a seal whose key is reported compromised after the decision: the report's 申請と決定 names the post, the officer and the day of the report, and that the seal is void; the twin sealed by another 課長 shows nothing"

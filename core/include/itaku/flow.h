@@ -32,6 +32,8 @@ typedef struct {
                        * request holds "<party>/<principal>", outcome the post */
     git_oid was;      /* the decision commit that was not pushed */
     git_oid now;      /* made again; zero when the line holds a decision of it already */
+    size_t resealed;  /* seals of it made again with free ids: the line had given
+                       * theirs to other seals (itk_kessai_reseal) */
 } itk_remade;
 
 #define ITK_PULL_MAX_REMADE 32

@@ -40,6 +40,19 @@ typedef struct {
 int itk_kessai_seal(git_oid *out, int *met, itk_registry *reg, itk_signer *signer,
                     const char *request, const itk_seal_options *o);
 
+/* Before `itaku pull` makes the decision on request ("<requester>/<rec>")
+ * again on main now (DESIGN §7, V12): when main now holds the path of a
+ * seal on the request's decision branch as another record (two officers'
+ * clones gave the same seal id to seals on different requests), that seal
+ * and every seal after it on the branch are made again by signer, with the
+ * same verdict, reason and 代決, taking the next free ids (the decision made
+ * then lists those). *n (may be NULL) gets how many were made again; 0 and
+ * nothing changed when none collides or there is no branch.
+ * Errors: ITK_ECONFLICT (nothing changed) when a seal to make again is
+ * another officer's; itk_kessai_seal's errors, after which the branch is
+ * put back where it was. */
+int itk_kessai_reseal(size_t *n, itk_registry *reg, itk_signer *signer, const char *request);
+
 /* Where the decision on request stands, for `itaku requests`: "" when no
  * draft is here; else a code and what it waits for: "drafted" (no seal yet),
  * "sealing" (some seals), "sealed" (the rule is met, the final merge is

@@ -51,4 +51,19 @@ typedef struct {
 int itk_kessai_may_redraft(size_t *blocking, const char *drafter, const char *outcome,
                            const char *redrafter, const itk_redraft_seal *seals, size_t n);
 
+/* Whether tip is a decision branch of request name ("<requester>/<rec>")
+ * for city as a hosted registry takes one (DESIGN V12, §7): along first
+ * parents from tip, seal commits down to the draft (itk_kessai_draft_find),
+ * each with one parent and adding one record, a seal of city naming that
+ * draft and name; the draft made on a main commit (its first parent is one
+ * of mains[0..nmains) or an ancestor of one: the registry's main and the
+ * main the same push brings) and, when it has a second parent, merging a
+ * commit whose tree holds the request (the request's branch, or an earlier
+ * draft's branch when drafted again). ref names the branch in messages.
+ * 0 when so; ITK_EINVALID saying which commit of ref is not what and what
+ * to do; ITK_EGIT when a commit cannot be read, ITK_ENOMEM. */
+int itk_kessai_branch_check(git_repository *repo, const char *ref, const git_oid *tip,
+                            const char *city, const char *name, const git_oid *mains,
+                            size_t nmains);
+
 #endif

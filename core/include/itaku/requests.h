@@ -22,9 +22,15 @@ typedef struct {
     char path[200];
     int in_main;             /* the request is in HEAD's tree (else only on a request branch) */
     char decision_path[200]; /* the decision record state comes from ("" when none) */
+    /* a decision record on it that a void commit wrote (V9: signed with a
+     * key after its reported compromise), which does not count: the request
+     * is open again ("" when none) */
+    char void_decision[200];
 } itk_request_info;
 
-/* Every request this registry knows (HEAD and request branches). */
+/* Every request this registry knows (HEAD and request branches). A decision
+ * written by a void commit (V9, as HEAD records the compromises) does not
+ * decide: it is named in void_decision and the request stays open. */
 int itk_request_list(itk_request_info **out, size_t *count, itk_registry *reg);
 
 /* Resolves "party/q-000001", "q-000001" or a unique suffix to a request. */
