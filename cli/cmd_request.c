@@ -84,6 +84,8 @@ static int submit_cmd(int argc, char **argv)
         CLI_OPT_UNVERIFIED(&cli_refs),
         {"reason", 0, CLI_STRING, &cli_refs.reason, "TEXT",
          N_("with --unverified-ref: why the registry cannot hold it"), 0},
+        {"again", 0, CLI_SWITCH, &cli_refs.again, NULL,
+         N_("the same request (kind, items, words) as an open one, a second time, on purpose"), 0},
         CLI_OPT_KEY(&key),
         {0}};
     const cli_spec spec = {"request submit",

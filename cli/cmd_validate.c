@@ -12,6 +12,7 @@
 #include "itaku/schema.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The contract's offset inside a registry, else Asia/Tokyo's. */
@@ -60,8 +61,9 @@ static int refcheck(itk_registry *reg, const char *party, const char *type, cons
  * schema (itk_form_validate), else against the newest this itaku carries. */
 static int validate_file(itk_registry *reg, const json_t *schema, const char *schema_name,
                          const char *type, const char *file, int exact, const char *party,
-                         const char *above)
+                         const char *above, const cli_strings *attach)
 {
+    itk_attachment *att = attach->n ? calloc(attach->n, sizeof(*att)) : NULL;
     itk_buf data = ITK_BUF_INIT, errors = ITK_BUF_INIT, notes = ITK_BUF_INIT;
     json_t *body = NULL;
     const char *name = strcmp(file, "-") == 0 ? _("standard input") : file;
@@ -81,6 +83,9 @@ static int validate_file(itk_registry *reg, const json_t *schema, const char *sc
         printf(_("%s invalid\n"), file);
         print_indented(cli_safe_block(itk_error_last(), ""));
         status = EXIT_NO;
+    } else if (attach->n && (!att || cli_attach_fill(body, schema, attach, att, file))) {
+        /* the files --attach names, read and cited as form submit does */
+        status = EXIT_ERROR;
     } else if ((rc = reg ? itk_form_validate(used, reg, type, body)
                          : itk_schema_validate_version(&errors, schema,
                                                        itk_schema_version_of(schema_name), body,
@@ -105,6 +110,9 @@ static int validate_file(itk_registry *reg, const json_t *schema, const char *sc
         status = EXIT_OK;
     }
     cli_print_notes(&notes);
+    for (size_t i = 0; att && i < attach->n; i++)
+        itk_attachment_dispose(&att[i]);
+    free(att);
     json_decref(body);
     itk_buf_dispose(&data);
     itk_buf_dispose(&errors);
@@ -115,6 +123,8 @@ static int validate_file(itk_registry *reg, const json_t *schema, const char *sc
 int cmd_validate(int argc, char **argv)
 {
     int exact = 0;
+    const char *attach_v[32];
+    cli_strings attach_list = {attach_v, 0, 32};
     const cli_opt opts[] = {
         {"exact", 0, CLI_SWITCH, &exact, NULL,
          N_("check each body exactly as a record stores it: no template notes, dates or \"\" read "
@@ -126,6 +136,10 @@ int cmd_validate(int argc, char **argv)
             "instruction, inspection, ack, party, key, key-event)"),
          0},
         {NULL, 0, CLI_PATH, NULL, "FILE", N_("a record body in JSON (- for standard input)"),
+         CLI_MANY},
+        {"attach", 0, CLI_STRING, &attach_list, "FIELD=FILE",
+         N_("the file form submit --attach would attach, cited in the form's FIELD as it cites "
+            "it (may repeat; nothing is written)"),
          CLI_MANY},
         {0}};
     const cli_spec spec = {
@@ -141,6 +155,8 @@ int cmd_validate(int argc, char **argv)
         return cli_bad(&spec, _("validate: name a record type and at least one file"));
     /* the form's number as `form submit` takes it (6), or a record type */
     const char *type = itk_form_type(argv[optind]) ? itk_form_type(argv[optind]) : argv[optind];
+    if (attach_list.n && (strcmp(type, "form6") == 0 || strcmp(type, "request") == 0))
+        return cli_bad(&spec, "%s", _(CLI_FORM6_ATTACH));
     json_t *schema = NULL;
     itk_registry *reg = NULL;
     char name[64];
@@ -166,7 +182,8 @@ int cmd_validate(int argc, char **argv)
               stderr);
     int worst = EXIT_OK;
     for (int i = optind + 1; i < argc; i++) {
-        int status = validate_file(reg, schema, name, type, argv[i], exact, party, above);
+        int status =
+            validate_file(reg, schema, name, type, argv[i], exact, party, above, &attach_list);
         if (status > worst)
             worst = status;
     }

@@ -1,6 +1,7 @@
 /* Receive, pull and the request flow (DESIGN §6): what is merged, by whom,
  * with which record, and where the request branches point. The rules that
  * make these valid are policy.c's; this file writes what they accept. */
+#include "itaku/form_input.h"
 #include "itaku/write_lock.h"
 #include "fault.h"
 #include "itaku/flow.h"
@@ -819,6 +820,12 @@ int itk_request_submit_refs(itk_buf *name, git_oid *out, itk_registry *reg, itk_
         ((rc = canonical_form6_key(json_object_get(body, "form6"))) ||
          (rc = check_form6(reg, f.head_tree, json_object_get(body, "form6")))))
         goto done;
+    /* q-2, <party>/q-000002, full-width digits: a request's id as written */
+    char sup_in[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2];
+    if (supersedes) {
+        itk_record_id_input(sup_in, sizeof(sup_in), supersedes, NULL, "q");
+        supersedes = sup_in;
+    }
     const char *sup_id =
         supersedes && strchr(supersedes, '/') ? strchr(supersedes, '/') + 1 : supersedes;
     /* what it cites (the request it withdraws) and what it corrects are

@@ -6,6 +6,7 @@
 #include "intl.h"
 #include "alloc.h"
 #include "itaku/flow.h"
+#include "itaku/form_input.h"
 #include "itaku/json.h"
 #include "itaku/party.h"
 #include "itaku/names.h"
@@ -290,8 +291,11 @@ int itk_request_list(itk_request_info **out, size_t *count, itk_registry *reg)
     return 0;
 }
 
-int itk_reqdb_resolve(itk_reqdb_item **out, itk_reqdb *db, const char *name)
+int itk_reqdb_resolve(itk_reqdb_item **out, itk_reqdb *db, const char *typed)
 {
+    /* q-1, 1, full-width digits: the id as a request's id is written */
+    char name[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2];
+    itk_record_id_input(name, sizeof(name), typed, NULL, "q");
     size_t hits = 0, nl = strlen(name);
     *out = NULL;
     for (size_t i = 0; i < db->n; i++) {

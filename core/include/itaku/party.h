@@ -33,6 +33,14 @@ typedef struct {
  * party's own text: show it safely. Never fails. */
 void itk_party_name_in(char *out, size_t cap, itk_registry *reg, git_tree *tree, const char *party);
 
+/* The parties of tree a person who typed typed (not a party id) may mean,
+ * for a refusal's "did you mean …?": out (emptied first) gets "acme
+ * (株式会社アクメ)", ", " between up to ITK_REF_CLOSEST of them: those whose
+ * name (party.json's body.name) or id holds typed, compared by
+ * itk_label_key (アクメ, ＡＣＭＥ, acme), else those whose id is an edit
+ * distance of 2 or less from it. Empty when none is. Never fails. */
+void itk_party_suggest(itk_buf *out, itk_registry *reg, git_tree *tree, const char *typed);
+
 /* The city registers a party and its first key in one signed commit. */
 int itk_party_add(git_oid *commit, itk_registry *reg, itk_signer *signer,
                   const itk_party_options *opts);
