@@ -86,7 +86,10 @@ static int submit(int argc, char **argv)
     const cli_opt opts[] = {
         {NULL, 0, CLI_STRING, NULL, "N", N_("the form: 1-6 or incident"), 0},
         {NULL, 0, CLI_PATH, NULL, "FILE|-", N_("the filled-in template (- for standard input)"), 0},
-        {"supersedes", 0, CLI_ID, &supersedes, "ID", N_("the record this one replaces"), 0},
+        {"supersedes", 0, CLI_ID, &supersedes, "ID",
+         N_("the record this one replaces: f1-000002, f1-2 or acme/f1-000002 (full-width "
+            "digits too)"),
+         0},
         {"attach", 0, CLI_STRING, &attach_list, "FIELD=FILE",
          N_("attach FILE and cite it in the form's FIELD (may repeat; every party sees it, for "
             "ever)"),

@@ -94,13 +94,15 @@ static int add(int argc, char **argv)
                                   N_("an entry that had no prior approval (with --reason)"),
                                   0};
     opts[NSTRING + 4] = (cli_opt)CLI_OPT_KEY(&key);
-    opts[NSTRING + 5] = (cli_opt){"supersedes",
-                                  0,
-                                  CLI_ID,
-                                  &supersedes,
-                                  "ID",
-                                  N_("our entry this one corrects (r-NNNNNN)"),
-                                  0};
+    opts[NSTRING + 5] =
+        (cli_opt){"supersedes",
+                  0,
+                  CLI_ID,
+                  &supersedes,
+                  "ID",
+                  N_("our entry this one corrects: r-000002, r-2 or 2 (full-width digits "
+                     "too)"),
+                  0};
     opts[NSTRING + 6] = (cli_opt)CLI_OPT_UNVERIFIED(&cli_refs);
     opts[NSTRING + 7] = (cli_opt)CLI_OPT_AGAIN(&cli_refs);
     opts[NSTRING + 8] = (cli_opt)CLI_OPT_UNDESIGNATED(&cli_refs);

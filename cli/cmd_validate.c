@@ -6,6 +6,7 @@
  * names it (1-6, incident: itk_form_type). */
 #include "cli.h"
 #include "i18n.h"
+#include "itaku/contract_settings.h"
 #include "itaku/form_input.h"
 #include "itaku/forms.h"
 #include "itaku/json.h"
@@ -38,8 +39,10 @@ static void print_indented(const char *text)
 }
 
 /* The references body cites, checked as a write by party checks them
- * (itk_refcheck over HEAD, no options); writes nothing. Form 6 becomes a
- * request only when submitted: its schema is all that is checked. */
+ * (itk_refcheck over HEAD, no options), and a register entry's handover
+ * method (itk_handover_method_check, as form submit 3 refuses it); writes
+ * nothing. Form 6 becomes a request only when submitted: its schema is all
+ * that is checked. */
 static int refcheck(itk_registry *reg, const char *party, const char *type, const json_t *body)
 {
     git_tree *tree = NULL;
@@ -49,6 +52,10 @@ static int refcheck(itk_registry *reg, const char *party, const char *type, cons
     int rc = itk_registry_head_tree(&tree, reg);
     if (!rc)
         rc = itk_refcheck(&unverified, reg, tree, party, type, body, NULL, NULL);
+    json_decref(unverified);
+    unverified = NULL;
+    if (!rc && strcmp(type, "register") == 0)
+        rc = itk_handover_method_check(&unverified, reg, tree, body, 0, NULL);
     json_decref(unverified);
     git_tree_free(tree);
     return rc;
@@ -97,7 +104,8 @@ static int validate_file(itk_registry *reg, const json_t *schema, const char *sc
         fprintf(stderr, _("itaku: cannot validate %s: %s\n"), file, cli_error_text());
         status = EXIT_ERROR;
     } else if (reg && party[0] && (rc = refcheck(reg, party, type, body)) &&
-               (rc == ITK_ENOTFOUND || rc == ITK_EEXISTS || rc == ITK_EINVALID)) {
+               (rc == ITK_ENOTFOUND || rc == ITK_EEXISTS || rc == ITK_EINVALID ||
+                rc == ITK_EVERIFY)) {
         /* what it cites, as `form submit` would refuse it */
         printf(_("%s invalid\n"), file);
         print_indented(cli_safe_block(itk_error_last(), ""));

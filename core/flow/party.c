@@ -284,6 +284,24 @@ static int supersedes_input(char *out, size_t outsz, const char *typed, const ch
     return 0;
 }
 
+/* The fields of a body citing one of the writer's own records, and the id
+ * prefix of what they cite: typed short (q-1, ｑ－１, 1) they are read as
+ * itk_record_id_input reads them, completed with the writer's party. */
+static const struct {
+    const char *field, *prefix;
+} own_refs[] = {
+    {"approval", "q"}, {"withdraws", "q"}, {"form1_ref", "f1"}, {"first_report_ref", "i"}};
+
+static void own_refs_input(json_t *body, const char *party)
+{
+    for (size_t i = 0; i < sizeof(own_refs) / sizeof(*own_refs); i++) {
+        const char *typed = json_string_value(json_object_get(body, own_refs[i].field));
+        char full[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2];
+        if (typed && itk_record_id_input(full, sizeof(full), typed, party, own_refs[i].prefix))
+            json_object_set_new(body, own_refs[i].field, json_string(full));
+    }
+}
+
 int itk_record_submit(itk_buf *path, itk_buf *id, git_oid *commit, itk_registry *reg,
                       itk_signer *signer, const char *type, json_t *body, const char *supersedes)
 {
@@ -337,6 +355,7 @@ int itk_record_submit_refs(itk_buf *path, itk_buf *id, git_oid *commit, itk_regi
             goto done;
         supersedes = sup_in;
     }
+    own_refs_input(body, who.party);
     const char *filing = json_string_value(json_object_get(body, "filing_type"));
     if (!supersedes && strcmp(type, "form1") == 0 && filing && strcmp(filing, "change") == 0) {
         /* a change notification replaces the form 1 in force (seed §2) */
@@ -367,7 +386,13 @@ int itk_record_submit_refs(itk_buf *path, itk_buf *id, git_oid *commit, itk_regi
         goto done;
     /* a handover method the contract does not designate: refused, or
      * recorded with the reason (seed §4(1), issue 16) */
-    if (strcmp(type, "register") == 0 || (ro && ro->undesignated_method)) {
+    if (strcmp(type, "register") != 0 && ro && ro->undesignated_method) {
+        rc = itk_error_set(ITK_EINVALID, "--undesignated-method goes with a register entry (form "
+                                         "3), whose handover method the contract designates; "
+                                         "leave it out");
+        goto done;
+    }
+    if (strcmp(type, "register") == 0) {
         json_t *method = NULL;
         if ((rc = itk_handover_method_check(&method, reg, refs_tree, body,
                                             ro && ro->undesignated_method, ro ? ro->reason : NULL)))

@@ -3,9 +3,10 @@
 # 4; seed §4(1)): `register add --method 手渡` (a typo of the designated
 # 手渡し) is refused before anything is written, naming what was typed, the
 # designated methods and the closest one; the same entry as a form (`form
-# submit 3`) is refused alike. The truth stays recordable with
-# --undesignated-method --reason TEXT: status shows the violation and says
-# the reason. A designated method in another width or as its label is taken.
+# submit 3`) is refused alike, and `validate 3` says so. The truth stays
+# recordable with --undesignated-method --reason TEXT: status shows the
+# violation and says the reason. A designated method in another width or as
+# its label is taken.
 . "$(dirname "$0")/lib.sh"
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 JA=(env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=ja_JP.UTF-8)
@@ -34,7 +35,10 @@ json.dump(b, open(sys.argv[2], "w"), ensure_ascii=False)
 PY
 expect_refused "The handover method '手渡' of this received entry is not one the contract designates" \
     "$ITAKU" form submit 3 "$T/f3.json"
-ok "form submit 3 with method 手渡: refused alike"
+expect_exit 1 "$ITAKU" validate 3 "$T/f3.json"
+expect_output "f3.json invalid"
+expect_output "The handover method '手渡' of this received entry is not one the contract designates"
+ok "form submit 3 with method 手渡: refused alike, and validate says so"
 
 # a designated method: its label and another width are the same method
 expect_exit 0 reg --item-id item-2 --method 手渡し --occurred-at 2026-12-01T11:00:00+09:00

@@ -2,9 +2,10 @@
 # Record ids as people type them (issue 16, point 2): one reader
 # (itk_record_id_input, the one instructions use) takes r-2, R-2,
 # r-000002, acme/r-000002 and full-width digits wherever a record id is
-# given: --supersedes, approve, history, record show, withdraw. A correction
-# that would repeat another entry is refused without advising --again, and
-# a refusal that wrote nothing has no note advising --supersedes.
+# given: --supersedes, --approval, approve, history, record show, withdraw.
+# A correction that would repeat another entry is refused without advising
+# --again, and a refusal that wrote nothing has no note advising
+# --supersedes.
 . "$(dirname "$0")/lib.sh"
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
@@ -69,4 +70,14 @@ expect_output "acme/q-000001"
 expect_exit 2 "$ITAKU" approve q-1
 expect_output "acme/q-000001 is approved already"
 ok "withdraw ｑ－２, approve q-1, history r-3 and acme/q-1, record show R-3"
+
+# register add --approval q-1: our own approved request acme/q-000001
+cd "$T/acme"
+expect_exit 0 "$ITAKU" pull "$T/city"
+expect_exit 0 "$ITAKU" register add --action copied --item-id item-1c --derived-from item-1 \
+    --info "住民データ(写)" --medium file --quantity 1 --handler "鈴木一郎" --approval q-1
+r=$(cat "$T/out")
+git show "HEAD:parties/acme/register/$r.json" | has '"approval": "acme/q-000001"' ||
+    fail "--approval q-1 was not stored as acme/q-000001"
+ok "register add --approval q-1 cites acme/q-000001"
 finish
