@@ -835,6 +835,25 @@ int itk_request_submit_refs(itk_buf *name, git_oid *out, itk_registry *reg, itk_
         (supersedes && (rc = check_request_supersedes(reg, f.me.party, supersedes))) ||
         (rc = itk_refcheck(&unverified, reg, f.head_tree, f.me.party, "request", body, sup_id, ro)))
         goto done;
+    char asked[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2];
+    if ((!ro || !ro->again) &&
+        itk_reqdb_twin(asked, sizeof(asked), reg, f.head_tree, f.me.party, body, sup_id)) {
+        /* the register's rule for a request asked twice (issue 16) */
+        static const char msg[] =
+            ITK_N_("%s has already asked the same (%s: '%s', the same items and words) in request "
+                   "%s, still open. If this is a second request on purpose, give --again; after "
+                   "an interrupted run it is already recorded, and nothing more is needed; to "
+                   "change that request, give --supersedes %s.");
+        itk_labels *labels = NULL;
+        if (itk_labels_open_tree(&labels, reg->repo, f.head_tree, "ja"))
+            itk_error_clear(); /* the kind is shown as it is */
+        const char *summary = json_string_value(json_object_get(body, "summary"));
+        rc = itk_error_set(
+            ITK_EEXISTS, msg, f.me.party, itk_ref_code_shown(labels, msg, "request.kind", kind),
+            summary ? summary : "", asked, strchr(asked, '/') ? strchr(asked, '/') + 1 : asked);
+        itk_labels_free(labels);
+        goto done;
+    }
     if (unverified && !(refs = json_pack("{s:O}", "unverified", unverified))) {
         rc = itk_error_nomem();
         goto done;

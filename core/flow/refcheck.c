@@ -1,6 +1,5 @@
 /* References a record cites, checked before it is written (refcheck.h). */
 #include "itaku/refcheck.h"
-#include "requests_priv.h"
 #include "alloc.h"
 #include "itaku/buf.h"
 #include "itaku/dates.h"
@@ -890,39 +889,6 @@ static void entry_id(char *out, size_t outsz, itk_registry *reg, git_tree *tree,
     itk_string_list_free(paths, n);
 }
 
-/* An open request of party (pending: not decided, withdrawn or corrected;
- * not supersedes, the one being corrected) whose body is body (the same
- * kind, items and words): its name "<party>/q-NNNNNN" into out (1), else 0.
- * A withdrawal is no such twin (withdrawing twice is refused anyway). */
-static int request_twin(char *out, size_t outsz, itk_registry *reg, git_tree *tree,
-                        const char *party, const json_t *body, const char *supersedes)
-{
-    itk_reqdb db;
-    int found = 0;
-    if (json_object_get(body, "withdraws") || itk_reqdb_load(&db, reg)) {
-        itk_error_clear();
-        return 0;
-    }
-    for (size_t i = 0; !found && i < db.n; i++) {
-        const itk_reqdb_item *it = &db.items[i];
-        json_t *rec = NULL;
-        if (it->withdraws[0] || it->superseded_by[0] || !it->info.in_main ||
-            strcmp(it->info.requester, party) != 0 || strcmp(it->info.state, "pending") != 0 ||
-            (supersedes && strcmp(it->info.id, supersedes) == 0) ||
-            itk_tree_read_json(&rec, reg->repo, tree, it->info.path)) {
-            itk_error_clear();
-            continue;
-        }
-        if (json_equal(json_object_get(rec, "body"), (json_t *)body)) {
-            snprintf(out, outsz, "%s", it->info.name);
-            found = 1;
-        }
-        json_decref(rec);
-    }
-    itk_reqdb_free(&db);
-    return found;
-}
-
 /* Every check of itk_refcheck but the duplicate's; *bodies the register
  * entries that count for the items (NULL when the type cites none). */
 static int run_checks(check *k, json_t **bodies, itk_registry *reg, git_tree *tree,
@@ -1073,22 +1039,6 @@ int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const c
         else
             rc = itk_error_set(ITK_EEXISTS, msg, party,
                                itk_ref_code_shown(k.labels, msg, "action", action), item, at);
-        goto done;
-    }
-    char asked[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2];
-    if (strcmp(type, "request") == 0 && !o->again &&
-        request_twin(asked, sizeof(asked), reg, tree, party, body, supersedes)) {
-        /* the register's rule for a request asked twice (issue 16) */
-        static const char msg[] =
-            ITK_N_("%s has already asked the same (%s: '%s', the same items and words) in request "
-                   "%s, still open. If this is a second request on purpose, give --again; after "
-                   "an interrupted run it is already recorded, and nothing more is needed; to "
-                   "change that request, give --supersedes %s.");
-        const char *kind = json_string_value(json_object_get(body, "kind"));
-        const char *summary = json_string_value(json_object_get(body, "summary"));
-        rc = itk_error_set(
-            ITK_EEXISTS, msg, party, itk_ref_code_shown(k.labels, msg, "request.kind", kind),
-            summary ? summary : "", asked, strchr(asked, '/') ? strchr(asked, '/') + 1 : asked);
         goto done;
     }
     if (k.nproblems && !o->unverified) {

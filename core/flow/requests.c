@@ -333,6 +333,35 @@ int itk_reqdb_resolve(itk_reqdb_item **out, itk_reqdb *db, const char *typed)
     return 0;
 }
 
+int itk_reqdb_twin(char *out, size_t outsz, itk_registry *reg, git_tree *tree, const char *party,
+                   const json_t *body, const char *supersedes)
+{
+    itk_reqdb db;
+    int found = 0;
+    if (json_object_get(body, "withdraws") || itk_reqdb_load(&db, reg)) {
+        itk_error_clear();
+        return 0;
+    }
+    for (size_t i = 0; !found && i < db.n; i++) {
+        const itk_reqdb_item *it = &db.items[i];
+        json_t *rec = NULL;
+        if (it->withdraws[0] || it->superseded_by[0] || !it->info.in_main ||
+            strcmp(it->info.requester, party) != 0 || strcmp(it->info.state, "pending") != 0 ||
+            (supersedes && strcmp(it->info.id, supersedes) == 0) ||
+            itk_tree_read_json(&rec, reg->repo, tree, it->info.path)) {
+            itk_error_clear();
+            continue;
+        }
+        if (json_equal(json_object_get(rec, "body"), (json_t *)body)) {
+            snprintf(out, outsz, "%s", it->info.name);
+            found = 1;
+        }
+        json_decref(rec);
+    }
+    itk_reqdb_free(&db);
+    return found;
+}
+
 int itk_request_resolve(itk_request_info *out, itk_registry *reg, const char *name)
 {
     itk_reqdb db;

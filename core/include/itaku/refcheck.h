@@ -55,10 +55,9 @@ typedef struct {
  * - a register entry equal to one already there (action, item, instant) needs
  *   o->again (ITK_EEXISTS naming that entry, "<party>/r-NNNNNN"; with
  *   supersedes, naming it as the one to correct instead, for a second entry
- *   is no correction), and so does a request equal (its body: kind, items,
- *   words) to an open one of party (pending: not decided, withdrawn or
- *   corrected; ITK_EEXISTS naming it). supersedes (NULL: none) is the
- *   entry or request being corrected: it does not count;
+ *   is no correction; a request asked twice is refused alike by
+ *   itk_request_submit_refs). supersedes (NULL: none) is the entry being
+ *   corrected: it does not count;
  * - an occurred_at later than now (by more than a few minutes) is accepted
  *   with a note (itk_notice_set; the handler's note and this one, one per
  *   line, when both apply).
