@@ -86,8 +86,7 @@ typedef struct {
          CLI_STRING,                                                                               \
          &(r)->reason,                                                                             \
          "TEXT",                                                                                   \
-         N_("with --unverified-ref: why the registry cannot hold it; with "                        \
-            "--undesignated-method: why that method was used"),                                    \
+         N_("with --unverified-ref: why the registry cannot hold it"),                             \
          0},                                                                                       \
         CLI_OPT_AGAIN(r)
 
