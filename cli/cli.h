@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 
+#include "itaku/attach.h"
 #include "itaku/buf.h"
 #include "itaku/errors.h"
 #include "itaku/labels.h"
@@ -176,6 +177,18 @@ int cli_form_evidence(itk_buf *page, itk_registry *reg, const git_tree *tree,
                       const itk_snapshot *snap, size_t at, itk_render_format fmt);
 int cli_submit_attached(const char *type, const char *file, const char *supersedes, const char *key,
                         const cli_strings *attach);
+/* The --attach FIELD=FILE values form submit and validate share (one
+ * reading, so that validate accepts what form submit accepts): each FILE
+ * read into att[i] (attach->n of them, the caller's to dispose) and cited
+ * in body's FIELD as schema describes it (itk_attachment_fill). 0, or
+ * EXIT_ERROR after "itaku: <what>: <the problem>" on stderr. */
+int cli_attach_fill(json_t *body, const json_t *schema, const cli_strings *attach,
+                    itk_attachment *att, const char *what);
+/* Why form 6 takes no --attach, as form submit and validate refuse it and
+ * as `itaku attach` advises (translated where printed). */
+#define CLI_FORM6_ATTACH                                                                           \
+    N_("form 6 is a request and takes no --attach: keep each file first with itaku attach FILE, "  \
+       "then cite the {filename, sha256} it prints in the form's field")
 /* Submits a request of kind (form 6 for "subcontract") read from file. */
 int cli_request_submit(const char *kind, const char *file, const char *supersedes, const char *key);
 /* Prints what a fetch or a bundle took (cmd_fetch.c). */

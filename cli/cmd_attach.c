@@ -52,6 +52,29 @@ static int read_file(itk_attachment *a, const char *file)
     return 0;
 }
 
+int cli_attach_fill(json_t *body, const json_t *schema, const cli_strings *attach,
+                    itk_attachment *att, const char *what)
+{
+    for (size_t i = 0; i < attach->n; i++) {
+        const char *eq = strchr(attach->v[i], '=');
+        if (!eq || eq == attach->v[i] || !eq[1]) {
+            fprintf(stderr,
+                    _("itaku: %s: --attach takes FIELD=FILE (e.g. --attach org_chart=chart.pdf), "
+                      "not '%s'\n"),
+                    what, attach->v[i]);
+            return EXIT_ERROR;
+        }
+        char field[128];
+        snprintf(field, sizeof(field), "%.*s", (int)(eq - attach->v[i]), attach->v[i]);
+        if (itk_attachment_read(&att[i], eq + 1) < 0 ||
+            itk_attachment_fill(body, schema, field, &att[i]) < 0) {
+            fprintf(stderr, _("itaku: %s: %s\n"), what, cli_error_text());
+            return EXIT_ERROR;
+        }
+    }
+    return 0;
+}
+
 int cli_submit_attached(const char *type, const char *file, const char *supersedes, const char *key,
                         const cli_strings *attach)
 {
@@ -84,24 +107,8 @@ int cli_submit_attached(const char *type, const char *file, const char *supersed
         rc = cli_fail(_("nothing was written"));
         goto done;
     }
-    for (size_t i = 0; i < attach->n; i++) {
-        const char *eq = strchr(attach->v[i], '=');
-        if (!eq || eq == attach->v[i] || !eq[1]) {
-            fprintf(stderr,
-                    _("itaku: nothing was written: --attach takes FIELD=FILE (e.g. "
-                      "--attach org_chart=chart.pdf), not '%s'\n"),
-                    attach->v[i]);
-            goto done;
-        }
-        char field[128];
-        snprintf(field, sizeof(field), "%.*s", (int)(eq - attach->v[i]), attach->v[i]);
-        if (read_file(&att[i], eq + 1))
-            goto done;
-        if (itk_attachment_fill(body, schema, field, &att[i]) < 0) {
-            fprintf(stderr, _("itaku: nothing was written: %s\n"), cli_error_text());
-            goto done;
-        }
-    }
+    if (cli_attach_fill(body, schema, attach, att, _("nothing was written")))
+        goto done;
     for (size_t i = 0; i < attach->n; i++)
         warn_for_ever(&att[i]);
     if (itk_record_submit_refs(&path, &id, &commit, reg, signer, type, body, supersedes, att,
@@ -175,8 +182,9 @@ int cmd_attach(int argc, char **argv)
                 party, a.sha256);
     else
         fprintf(stderr,
-                _("Kept parties/%s/attachments/%s in commit %.12s; cite it in a form as above "
-                  "(or use --attach FIELD=FILE on form submit)\n"),
+                _("Kept parties/%s/attachments/%s in commit %.12s; cite it in a form's field as "
+                  "above (form 6 cites it so; forms 1-5 and incident reports may instead take "
+                  "the file with --attach FIELD=FILE on form submit)\n"),
                 party, a.sha256, git_oid_tostr_s(&commit));
     rc = EXIT_OK;
 done:

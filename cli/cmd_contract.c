@@ -153,9 +153,9 @@ static int amend(int argc, char **argv)
          N_("the designated handover methods from now on (repeat for each; replaces the list: a "
             "method designated now and not named must be dropped with --drop-handover-method)"),
          CLI_MANY},
-        {"start", 0, CLI_DATE, &o.start, "YYYY-MM-DD", N_("the contract's first day"), CLI_DAY},
-        {"end", 0, CLI_DATE, &o.end, "YYYY-MM-DD", N_("the contract's last day"), CLI_DAY},
-        {"work-start", 0, CLI_DATE, &o.work_start, "YYYY-MM-DD", N_("when the work starts"), 0},
+        {"start", 0, CLI_DATE, &o.start, "DATE", N_("the contract's first day"), CLI_DAY},
+        {"end", 0, CLI_DATE, &o.end, "DATE", N_("the contract's last day"), CLI_DAY},
+        {"work-start", 0, CLI_DATE, &o.work_start, "DATE", N_("when the work starts"), 0},
         {"contacts", 0, CLI_PATH, &contacts, "FILE",
          N_("the contacts from now on: JSON {\"contacts\": [{party, role, name, phone, email}]}"),
          0},

@@ -24,7 +24,7 @@ int cmd_decide(int argc, char **argv)
     const cli_opt approve_opts[] = {
         {NULL, 0, CLI_ID, NULL, "REQUEST", N_("the request to decide"), 0},
         {"conditions", 0, CLI_STRING, &o.conditions, "TEXT", N_("conditions of the approval"), 0},
-        {"valid-until", 0, CLI_DATE, &o.valid_until, "YYYY-MM-DD", N_("the approval's last day"),
+        {"valid-until", 0, CLI_DATE, &o.valid_until, "DATE", N_("the approval's last day"),
          CLI_DAY},
         {"max-uses", 0, CLI_NUMBER, &max_uses, "N", N_("how many times it may be used"), 0},
         {"reason", 0, CLI_STRING, &o.reason, "TEXT", N_("why"), 0},

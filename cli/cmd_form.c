@@ -86,12 +86,16 @@ static int submit(int argc, char **argv)
     const cli_opt opts[] = {
         {NULL, 0, CLI_STRING, NULL, "N", N_("the form: 1-6 or incident"), 0},
         {NULL, 0, CLI_PATH, NULL, "FILE|-", N_("the filled-in template (- for standard input)"), 0},
-        {"supersedes", 0, CLI_ID, &supersedes, "ID", N_("the record this one replaces"), 0},
+        {"supersedes", 0, CLI_ID, &supersedes, "ID",
+         N_("the record this one replaces: f1-000002, f1-2 or acme/f1-000002 (full-width "
+            "digits too)"),
+         0},
         {"attach", 0, CLI_STRING, &attach_list, "FIELD=FILE",
          N_("attach FILE and cite it in the form's FIELD (may repeat; every party sees it, for "
             "ever)"),
          CLI_MANY},
         CLI_OPT_REFS(&cli_refs),
+        CLI_OPT_UNDESIGNATED(&cli_refs),
         CLI_OPT_KEY(&key),
         {0}};
     const cli_spec spec = {"form submit",
@@ -110,8 +114,7 @@ static int submit(int argc, char **argv)
         return cli_bad(&spec, _("'%s' is not a form: use 1, 2, 3, 4, 5, 6 or incident"),
                        argv[optind]);
     if (strcmp(type, "form6") == 0 && attach_list.n)
-        return cli_bad(&spec, _("form 6 is a request: keep its files first with itaku attach FILE "
-                                "and cite the {filename, sha256} it prints"));
+        return cli_bad(&spec, "%s", _(CLI_FORM6_ATTACH));
     if (strcmp(type, "form6") == 0)
         return cli_request_submit("subcontract", argv[optind + 1], supersedes, key);
     return cli_submit_attached(type, argv[optind + 1], supersedes, key, &attach_list);

@@ -20,7 +20,8 @@ int cmd_incident(int argc, char **argv)
     const cli_opt opts[] = {
         {NULL, 0, CLI_PATH, NULL, "FILE|-", N_("the report (a template: itaku form new incident)"),
          0},
-        {"supersedes", 0, CLI_ID, &supersedes, "ID", N_("the report this one replaces"), 0},
+        {"supersedes", 0, CLI_ID, &supersedes, "ID",
+         N_("the report this one replaces: i-000002, i-2 or 2 (full-width digits too)"), 0},
         {"attach", 0, CLI_STRING, &attach_list, "FIELD=FILE",
          N_("attach FILE and cite it in the form's FIELD (may repeat; every party sees it, for "
             "ever)"),

@@ -14,7 +14,10 @@ static int add(int argc, char **argv)
     const cli_opt opts[] = {
         {NULL, 0, CLI_STRING, NULL, "TYPE", N_("the record type (form1, register, ...)"), 0},
         {NULL, 0, CLI_PATH, NULL, "FILE|-", N_("the record body, JSON (- for standard input)"), 0},
-        {"supersedes", 0, CLI_ID, &supersedes, "ID", N_("the record this one replaces"), 0},
+        {"supersedes", 0, CLI_ID, &supersedes, "ID",
+         N_("the record this one replaces: f1-000002, f1-2 or acme/f1-000002 (full-width "
+            "digits too)"),
+         0},
         CLI_OPT_REFS(&cli_refs),
         CLI_OPT_KEY(&key),
         {0}};

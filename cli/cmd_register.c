@@ -42,7 +42,8 @@ static const struct {
         "too) for one of the party directly above")},
     {"reason", "unapproved_reason", "TEXT",
      N_("with --unapproved: why there was no prior approval; with --unverified-ref: why the "
-        "registry cannot hold what it cites")},
+        "registry cannot hold what it cites; with --undesignated-method: why that method was "
+        "used")},
 };
 #define NSTRING (sizeof(string_fields) / sizeof(*string_fields))
 
@@ -72,7 +73,7 @@ static void print_problems(const char *msg)
 static int add(int argc, char **argv)
 {
     const char *values[NSTRING] = {0};
-    cli_opt opts[NSTRING + 9];
+    cli_opt opts[NSTRING + 10];
     for (size_t i = 0; i < NSTRING; i++)
         opts[i] =
             (cli_opt){string_fields[i].option, 0, CLI_STRING, &values[i], string_fields[i].arg,
@@ -93,16 +94,19 @@ static int add(int argc, char **argv)
                                   N_("an entry that had no prior approval (with --reason)"),
                                   0};
     opts[NSTRING + 4] = (cli_opt)CLI_OPT_KEY(&key);
-    opts[NSTRING + 5] = (cli_opt){"supersedes",
-                                  0,
-                                  CLI_ID,
-                                  &supersedes,
-                                  "ID",
-                                  N_("our entry this one corrects (r-NNNNNN)"),
-                                  0};
+    opts[NSTRING + 5] =
+        (cli_opt){"supersedes",
+                  0,
+                  CLI_ID,
+                  &supersedes,
+                  "ID",
+                  N_("our entry this one corrects: r-000002, r-2 or 2 (full-width digits "
+                     "too)"),
+                  0};
     opts[NSTRING + 6] = (cli_opt)CLI_OPT_UNVERIFIED(&cli_refs);
     opts[NSTRING + 7] = (cli_opt)CLI_OPT_AGAIN(&cli_refs);
-    opts[NSTRING + 8] = (cli_opt){0};
+    opts[NSTRING + 8] = (cli_opt)CLI_OPT_UNDESIGNATED(&cli_refs);
+    opts[NSTRING + 9] = (cli_opt){0};
     const cli_spec spec = {"register add",
                            N_("Add an entry to the management register (form 3): "
                               "--action, --item-id, --info, --medium, --quantity and --handler, or "
@@ -119,16 +123,17 @@ static int add(int argc, char **argv)
     /* --reason records why there was no prior approval (with --unapproved)
      * and why a reference cannot be found (with --unverified-ref) */
     json_t *why = json_incref(json_object_get(body, "unapproved_reason"));
-    if (cli_refs.unverified)
+    if (cli_refs.unverified || cli_refs.undesignated_method)
         cli_refs.reason = json_string_value(why);
     if (!unapproved)
         json_object_del(body, "unapproved_reason");
-    if ((unapproved || cli_refs.unverified) != (why != NULL)) {
+    if ((unapproved || cli_refs.unverified || cli_refs.undesignated_method) != (why != NULL)) {
         json_decref(why);
         json_decref(body);
         return cli_bad(&spec, _("--reason TEXT goes with --unapproved (an entry that had no prior "
-                                "approval) or --unverified-ref (a reference the registry cannot "
-                                "hold), and each of them needs it"));
+                                "approval), --unverified-ref (a reference the registry cannot "
+                                "hold) or --undesignated-method (a handover method the contract "
+                                "does not designate), and each of them needs it"));
     }
     if (optind != argc) {
         json_decref(body);

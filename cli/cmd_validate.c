@@ -6,12 +6,14 @@
  * names it (1-6, incident: itk_form_type). */
 #include "cli.h"
 #include "i18n.h"
+#include "itaku/contract_settings.h"
 #include "itaku/form_input.h"
 #include "itaku/forms.h"
 #include "itaku/json.h"
 #include "itaku/schema.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The contract's offset inside a registry, else Asia/Tokyo's. */
@@ -37,8 +39,10 @@ static void print_indented(const char *text)
 }
 
 /* The references body cites, checked as a write by party checks them
- * (itk_refcheck over HEAD, no options); writes nothing. Form 6 becomes a
- * request only when submitted: its schema is all that is checked. */
+ * (itk_refcheck over HEAD, no options), and a register entry's handover
+ * method (itk_handover_method_check, as form submit 3 refuses it); writes
+ * nothing. Form 6 becomes a request only when submitted: its schema is all
+ * that is checked. */
 static int refcheck(itk_registry *reg, const char *party, const char *type, const json_t *body)
 {
     git_tree *tree = NULL;
@@ -48,6 +52,10 @@ static int refcheck(itk_registry *reg, const char *party, const char *type, cons
     int rc = itk_registry_head_tree(&tree, reg);
     if (!rc)
         rc = itk_refcheck(&unverified, reg, tree, party, type, body, NULL, NULL);
+    json_decref(unverified);
+    unverified = NULL;
+    if (!rc && strcmp(type, "register") == 0)
+        rc = itk_handover_method_check(&unverified, reg, tree, body, 0, NULL);
     json_decref(unverified);
     git_tree_free(tree);
     return rc;
@@ -60,8 +68,9 @@ static int refcheck(itk_registry *reg, const char *party, const char *type, cons
  * schema (itk_form_validate), else against the newest this itaku carries. */
 static int validate_file(itk_registry *reg, const json_t *schema, const char *schema_name,
                          const char *type, const char *file, int exact, const char *party,
-                         const char *above)
+                         const char *above, const cli_strings *attach)
 {
+    itk_attachment *att = attach->n ? calloc(attach->n, sizeof(*att)) : NULL;
     itk_buf data = ITK_BUF_INIT, errors = ITK_BUF_INIT, notes = ITK_BUF_INIT;
     json_t *body = NULL;
     const char *name = strcmp(file, "-") == 0 ? _("standard input") : file;
@@ -81,6 +90,9 @@ static int validate_file(itk_registry *reg, const json_t *schema, const char *sc
         printf(_("%s invalid\n"), file);
         print_indented(cli_safe_block(itk_error_last(), ""));
         status = EXIT_NO;
+    } else if (attach->n && (!att || cli_attach_fill(body, schema, attach, att, file))) {
+        /* the files --attach names, read and cited as form submit does */
+        status = EXIT_ERROR;
     } else if ((rc = reg ? itk_form_validate(used, reg, type, body)
                          : itk_schema_validate_version(&errors, schema,
                                                        itk_schema_version_of(schema_name), body,
@@ -92,7 +104,8 @@ static int validate_file(itk_registry *reg, const json_t *schema, const char *sc
         fprintf(stderr, _("itaku: cannot validate %s: %s\n"), file, cli_error_text());
         status = EXIT_ERROR;
     } else if (reg && party[0] && (rc = refcheck(reg, party, type, body)) &&
-               (rc == ITK_ENOTFOUND || rc == ITK_EEXISTS || rc == ITK_EINVALID)) {
+               (rc == ITK_ENOTFOUND || rc == ITK_EEXISTS || rc == ITK_EINVALID ||
+                rc == ITK_EVERIFY)) {
         /* what it cites, as `form submit` would refuse it */
         printf(_("%s invalid\n"), file);
         print_indented(cli_safe_block(itk_error_last(), ""));
@@ -105,6 +118,9 @@ static int validate_file(itk_registry *reg, const json_t *schema, const char *sc
         status = EXIT_OK;
     }
     cli_print_notes(&notes);
+    for (size_t i = 0; att && i < attach->n; i++)
+        itk_attachment_dispose(&att[i]);
+    free(att);
     json_decref(body);
     itk_buf_dispose(&data);
     itk_buf_dispose(&errors);
@@ -115,6 +131,8 @@ static int validate_file(itk_registry *reg, const json_t *schema, const char *sc
 int cmd_validate(int argc, char **argv)
 {
     int exact = 0;
+    const char *attach_v[32];
+    cli_strings attach_list = {attach_v, 0, 32};
     const cli_opt opts[] = {
         {"exact", 0, CLI_SWITCH, &exact, NULL,
          N_("check each body exactly as a record stores it: no template notes, dates or \"\" read "
@@ -126,6 +144,10 @@ int cmd_validate(int argc, char **argv)
             "instruction, inspection, ack, party, key, key-event)"),
          0},
         {NULL, 0, CLI_PATH, NULL, "FILE", N_("a record body in JSON (- for standard input)"),
+         CLI_MANY},
+        {"attach", 0, CLI_STRING, &attach_list, "FIELD=FILE",
+         N_("the file form submit --attach would attach, cited in the form's FIELD as it cites "
+            "it (may repeat; nothing is written)"),
          CLI_MANY},
         {0}};
     const cli_spec spec = {
@@ -141,6 +163,8 @@ int cmd_validate(int argc, char **argv)
         return cli_bad(&spec, _("validate: name a record type and at least one file"));
     /* the form's number as `form submit` takes it (6), or a record type */
     const char *type = itk_form_type(argv[optind]) ? itk_form_type(argv[optind]) : argv[optind];
+    if (attach_list.n && (strcmp(type, "form6") == 0 || strcmp(type, "request") == 0))
+        return cli_bad(&spec, "%s", _(CLI_FORM6_ATTACH));
     json_t *schema = NULL;
     itk_registry *reg = NULL;
     char name[64];
@@ -166,7 +190,8 @@ int cmd_validate(int argc, char **argv)
               stderr);
     int worst = EXIT_OK;
     for (int i = optind + 1; i < argc; i++) {
-        int status = validate_file(reg, schema, name, type, argv[i], exact, party, above);
+        int status =
+            validate_file(reg, schema, name, type, argv[i], exact, party, above, &attach_list);
         if (status > worst)
             worst = status;
     }

@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "i18n.h"
 #include "itaku/datetime_input.h"
+#include "itaku/party.h"
 #include "itaku/query.h"
 #include "itaku/requests.h"
 
@@ -243,11 +244,26 @@ static int check_value(const cli_spec *spec, const cli_opt *o, const char *text,
     }
     /* ids are left to the command: core names an unknown one, and why */
     itk_registry *reg = o->type == CLI_PARTY ? check_reg(tried) : NULL;
-    if (reg && o->type == CLI_PARTY && !party_known(reg, text))
-        return cli_bad(spec,
-                       _("%1$s %2$s: party '%2$s' is not registered here; `itaku status` lists the "
-                         "parties"),
-                       what, text);
+    if (reg && o->type == CLI_PARTY && !party_known(reg, text)) {
+        /* a party named by (part of) its name: the id it has */
+        itk_buf near = ITK_BUF_INIT;
+        git_tree *tree = NULL;
+        if (itk_registry_head_tree(&tree, reg) == 0)
+            itk_party_suggest(&near, reg, tree, text);
+        itk_error_clear();
+        git_tree_free(tree);
+        int bad = near.size
+                      ? cli_bad(spec,
+                                _("%1$s %2$s: no party has the id '%2$s' (did you mean %3$s?); "
+                                  "give the party's id; `itaku status` lists the parties"),
+                                what, text, cli_safe(near.ptr))
+                      : cli_bad(spec,
+                                _("%1$s %2$s: party '%2$s' is not registered here; `itaku status` "
+                                  "lists the parties"),
+                                what, text);
+        itk_buf_dispose(&near);
+        return bad;
+    }
     if (o->value && (o->flags & CLI_MANY)) {
         cli_strings *list = o->value;
         if (list->n == list->max)

@@ -66,13 +66,27 @@ typedef struct {
 #define CLI_OPT_AGAIN(r)                                                                           \
     {                                                                                              \
         "again", 0, CLI_SWITCH, &(r)->again, NULL,                                                 \
-            N_("the same register entry (action, item, time) a second time, on purpose"), 0        \
+            N_("the same register entry (action, item, time) or request (kind, items, words) a "   \
+               "second time, on purpose"),                                                         \
+            0                                                                                      \
+    }
+/* --undesignated-method (with --reason), which register add and form
+ * submit take (itk_handover_method_check); r is an itk_ref_options. */
+#define CLI_OPT_UNDESIGNATED(r)                                                                    \
+    {                                                                                              \
+        "undesignated-method", 0, CLI_SWITCH, &(r)->undesignated_method, NULL,                     \
+            N_("record a handover by a method the contract does not designate as it was, with "    \
+               "--reason (status shows the violation and the reason)"),                            \
+            0                                                                                      \
     }
 #define CLI_OPT_REFS(r)                                                                            \
     CLI_OPT_UNVERIFIED(r),                                                                         \
-        {"reason",   0,                                                                            \
-         CLI_STRING, &(r)->reason,                                                                 \
-         "TEXT",     N_("with --unverified-ref: why the registry cannot hold it"),                 \
+        {"reason",                                                                                 \
+         0,                                                                                        \
+         CLI_STRING,                                                                               \
+         &(r)->reason,                                                                             \
+         "TEXT",                                                                                   \
+         N_("with --unverified-ref: why the registry cannot hold it"),                             \
          0},                                                                                       \
         CLI_OPT_AGAIN(r)
 

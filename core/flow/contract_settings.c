@@ -9,6 +9,7 @@
 #include "itaku/obligations.h"
 #include "itaku/textnorm.h"
 #include "intl.h"
+#include "alloc.h"
 #include "itaku/record.h"
 #include "registry_priv.h"
 
@@ -206,69 +207,172 @@ static const json_t *rule_actions(const json_t *ob, const char *kind)
     return NULL;
 }
 
+/* What the settings in force say of a register entry's handover method. */
+typedef struct {
+    const char *action, *method; /* the entry's (borrowed) */
+    int listed;                  /* the action is one whose method is checked */
+    int designated;              /* the method is one the contract designates */
+    json_t *ob, *settings;       /* the obligations and settings in force (owned) */
+    const json_t *methods;       /* the designated ones (settings' handover_methods) */
+    itk_labels *labels;          /* the catalog methods are compared through (owned) */
+} method_judged;
+
+static void judged_dispose(method_judged *j)
+{
+    json_decref(j->ob);
+    json_decref(j->settings);
+    itk_labels_free(j->labels);
+}
+
+/* Judges body's method against the settings in force at tree
+ * (itk_contract_settings), compared with itk_method_equal through tree's
+ * labels catalog (this itaku's when tree has none). */
+static int method_judge(method_judged *j, itk_registry *reg, const git_tree *tree,
+                        const json_t *body)
+{
+    json_t *v;
+    size_t i;
+    int rc;
+    memset(j, 0, sizeof(*j));
+    j->action = json_string_value(json_object_get(body, "action"));
+    j->method = json_string_value(json_object_get(body, "method"));
+    if (!j->action)
+        return 0;
+    if ((rc = itk_obligations_load(&j->ob, reg)))
+        return rc;
+    json_array_foreach(rule_actions(j->ob, "handover_designated_method"), i, v) j->listed |=
+        json_is_string(v) && strcmp(json_string_value(v), j->action) == 0;
+    if (!j->listed || (rc = itk_contract_settings(&j->settings, reg, tree)))
+        return rc;
+    /* a code and its catalog label are one method (status compares alike) */
+    if (itk_labels_open_tree(&j->labels, reg->repo, tree, "ja") || !j->labels) {
+        itk_error_clear();
+        if (itk_labels_builtin(&j->labels, "ja"))
+            itk_error_clear();
+    }
+    j->methods = json_object_get(j->settings, "handover_methods");
+    json_array_foreach(j->methods, i, v) j->designated |=
+        j->method && json_is_string(v) &&
+        itk_method_equal(j->labels, json_string_value(v), j->method);
+    return 0;
+}
+
+/* The designated methods as msg shows them (on a translated screen the
+ * catalog's words: 手渡し), ", " between them, into list; the one nearest
+ * to the method typed (by edit distance to its code or its label) into
+ * closest. */
+static void methods_shown(itk_buf *list, itk_buf *closest, const method_judged *j, const char *msg)
+{
+    json_t *v;
+    size_t i;
+    unsigned best = 256;
+    json_array_foreach(j->methods, i, v)
+    {
+        const char *code = json_string_value(v);
+        if (!code)
+            continue;
+        const char *shown = itk_ref_code_shown(j->labels, msg, "method", code);
+        itk_buf_printf(list, "%s%s", list->size ? ", " : "", shown);
+        const char *label = itk_labels_get(j->labels, "method", code);
+        unsigned d = j->method ? itk_edit_distance(j->method, code) : 256;
+        if (label && j->method && itk_edit_distance(j->method, label) < d)
+            d = itk_edit_distance(j->method, label);
+        if (closest && d < best) {
+            best = d;
+            itk_buf_clear(closest);
+            itk_buf_puts(closest, shown);
+        }
+    }
+}
+
+/* "\nThe designated methods are those of contract amendment X." when an
+ * amendment set them. */
+static void amended_by(itk_buf *b, const method_judged *j)
+{
+    const char *by = json_string_value(
+        json_object_get(json_object_get(j->settings, "amended_by"), "handover_methods"));
+    if (!by)
+        return;
+    itk_buf_puts(b, "\n");
+    itk_buf_printf(b, itk__("The designated methods are those of contract amendment %s."), by);
+}
+
 int itk_handover_method_warning(itk_buf *warning, itk_registry *reg, const git_tree *tree,
                                 const json_t *body)
 {
-    const char *action = json_string_value(json_object_get(body, "action"));
-    const char *method = json_string_value(json_object_get(body, "method"));
-    json_t *ob = NULL, *settings = NULL, *v;
-    size_t i;
-    int listed = 0, designated = 0, rc;
+    method_judged j;
     itk_buf_clear(warning);
-    if (!action)
-        return 0;
-    if ((rc = itk_obligations_load(&ob, reg)))
+    int rc = method_judge(&j, reg, tree, body);
+    /* a method typed and not designated is refused, or recorded so on
+     * purpose (itk_handover_method_check): only one left out is warned of */
+    if (rc || !j.listed || j.method) {
+        judged_dispose(&j);
         return rc;
-    json_array_foreach(rule_actions(ob, "handover_designated_method"), i, v) listed |=
-        json_is_string(v) && strcmp(json_string_value(v), action) == 0;
-    if (!listed || (rc = itk_contract_settings(&settings, reg, tree)))
-        goto done;
-    /* a code and its catalog label are one method (status compares alike) */
-    itk_labels *labels = NULL;
-    if (itk_labels_open_tree(&labels, reg->repo, tree, "ja") || !labels) {
-        itk_error_clear();
-        if (itk_labels_builtin(&labels, "ja"))
-            itk_error_clear();
     }
-    json_t *methods = json_object_get(settings, "handover_methods");
-    json_array_foreach(methods, i, v) designated |=
-        method && json_is_string(v) && itk_method_equal(labels, json_string_value(v), method);
-    if (designated) {
-        itk_labels_free(labels);
-        goto done;
-    }
-    /* on a translated screen the action and the designated methods are
-     * shown by the catalog's words (受領, 手渡し); the method as typed */
-    const char *msg =
-        method ? ITK_N_("a %s entry handed over by '%s', which the contract does not "
-                        "designate (designated: %s); status will show it as violated "
-                        "(4(1)); if the method was named wrongly, correct the entry with "
-                        "--supersedes")
-               : ITK_N_("a %s entry names no handover method (designated: %s); status "
-                        "will show it as violated (4(1)); correct the entry with "
-                        "--supersedes");
+    const char *msg = ITK_N_("a %s entry names no handover method (designated: %s); status "
+                             "will show it as violated (4(1)); correct the entry with "
+                             "--supersedes");
     itk_buf list = ITK_BUF_INIT;
-    json_array_foreach(methods, i, v)
-        itk_buf_printf(&list, "%s%s", i ? ", " : "",
-                       itk_ref_code_shown(labels, msg, "method", json_string_value(v)));
-    const char *by = json_string_value(
-        json_object_get(json_object_get(settings, "amended_by"), "handover_methods"));
-    const char *names = list.ptr ? list.ptr : "-";
-    const char *act = itk_ref_code_shown(labels, msg, "action", action);
-    if (method)
-        itk_buf_printf(warning, itk__(msg), act, method, names);
-    else
-        itk_buf_printf(warning, itk__(msg), act, names);
-    itk_labels_free(labels);
-    if (by) {
-        itk_buf_puts(warning, "\n");
-        itk_buf_printf(warning, itk__("The designated methods are those of contract amendment %s."),
-                       by);
-    }
+    methods_shown(&list, NULL, &j, msg);
+    itk_buf_printf(warning, itk__(msg), itk_ref_code_shown(j.labels, msg, "action", j.action),
+                   list.ptr ? list.ptr : "-");
+    amended_by(warning, &j);
     itk_buf_dispose(&list);
+    judged_dispose(&j);
+    return 0;
+}
+
+int itk_handover_method_check(json_t **recorded, itk_registry *reg, const git_tree *tree,
+                              const json_t *body, int undesignated, const char *reason)
+{
+    method_judged j;
+    *recorded = NULL;
+    int rc = method_judge(&j, reg, tree, body);
+    if (rc)
+        goto done;
+    if (!j.listed || !j.method || j.designated) {
+        if (undesignated) {
+            const char *msg = ITK_N_("--undesignated-method: %s; leave --undesignated-method "
+                                     "and its --reason out");
+            const char *what =
+                !j.method ? itk__("the entry names no handover method (--method)")
+                : j.designated
+                    ? itk__("the handover method is one the contract designates")
+                    : itk__("the handover method of this action is not one the contract rules");
+            rc = itk_error_set(ITK_EINVALID, msg, what);
+        }
+        goto done;
+    }
+    if (undesignated && reason && *reason) {
+        if (!(*recorded = json_pack("{s:s, s:s}", "method", j.method, "reason", reason)))
+            rc = itk_error_nomem();
+        goto done;
+    }
+    if (undesignated) {
+        rc = itk_error_set(ITK_EINVALID, "--undesignated-method needs --reason TEXT: why the "
+                                         "handover was by a method the contract does not "
+                                         "designate");
+        goto done;
+    }
+    /* seed §4(1): refused, naming what was typed, the designated methods
+     * and the nearest of them; the truth stays recordable */
+    static const char msg[] = ITK_N_(
+        "The handover method '%s' of this %s entry is not one the contract designates "
+        "(designated: %s; the closest: %s). Give one of them as the contract names it; if the "
+        "handover truly was '%s', record it as it was with --undesignated-method --reason TEXT "
+        "(status will show the violation of 4(1), with the reason).");
+    itk_buf list = ITK_BUF_INIT, near = ITK_BUF_INIT, text = ITK_BUF_INIT;
+    methods_shown(&list, &near, &j, msg);
+    itk_buf_printf(&text, itk__(msg), j.method,
+                   itk_ref_code_shown(j.labels, msg, "action", j.action), list.ptr ? list.ptr : "-",
+                   near.ptr ? near.ptr : "-", j.method);
+    amended_by(&text, &j);
+    rc = itk_error_set(ITK_EVERIFY, "%s", text.ptr ? text.ptr : "");
+    itk_buf_dispose(&list);
+    itk_buf_dispose(&near);
+    itk_buf_dispose(&text);
 done:
-    json_decref(ob);
-    json_decref(settings);
+    judged_dispose(&j);
     return rc;
 }
 

@@ -1,6 +1,7 @@
 /* Receive, pull and the request flow (DESIGN §6): what is merged, by whom,
  * with which record, and where the request branches point. The rules that
  * make these valid are policy.c's; this file writes what they accept. */
+#include "itaku/form_input.h"
 #include "itaku/write_lock.h"
 #include "fault.h"
 #include "itaku/flow.h"
@@ -826,6 +827,12 @@ int itk_request_submit_refs(itk_buf *name, git_oid *out, itk_registry *reg, itk_
         ((rc = canonical_form6_key(json_object_get(body, "form6"))) ||
          (rc = check_form6(reg, f.head_tree, json_object_get(body, "form6")))))
         goto done;
+    /* q-2, <party>/q-000002, full-width digits: a request's id as written */
+    char sup_in[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2];
+    if (supersedes) {
+        itk_record_id_input(sup_in, sizeof(sup_in), supersedes, NULL, "q");
+        supersedes = sup_in;
+    }
     const char *sup_id =
         supersedes && strchr(supersedes, '/') ? strchr(supersedes, '/') + 1 : supersedes;
     /* what it cites (the request it withdraws) and what it corrects are
@@ -835,6 +842,25 @@ int itk_request_submit_refs(itk_buf *name, git_oid *out, itk_registry *reg, itk_
         (supersedes && (rc = check_request_supersedes(reg, f.me.party, supersedes))) ||
         (rc = itk_refcheck(&unverified, reg, f.head_tree, f.me.party, "request", body, sup_id, ro)))
         goto done;
+    char asked[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2];
+    if ((!ro || !ro->again) &&
+        itk_reqdb_twin(asked, sizeof(asked), reg, f.head_tree, f.me.party, body, sup_id)) {
+        /* the register's rule for a request asked twice (issue 16) */
+        static const char msg[] =
+            ITK_N_("%s has already asked the same (%s: '%s', the same items and words) in request "
+                   "%s, still open. If this is a second request on purpose, give --again; after "
+                   "an interrupted run it is already recorded, and nothing more is needed; to "
+                   "change that request, give --supersedes %s.");
+        itk_labels *labels = NULL;
+        if (itk_labels_open_tree(&labels, reg->repo, f.head_tree, "ja"))
+            itk_error_clear(); /* the kind is shown as it is */
+        const char *summary = json_string_value(json_object_get(body, "summary"));
+        rc = itk_error_set(
+            ITK_EEXISTS, msg, f.me.party, itk_ref_code_shown(labels, msg, "request.kind", kind),
+            summary ? summary : "", asked, strchr(asked, '/') ? strchr(asked, '/') + 1 : asked);
+        itk_labels_free(labels);
+        goto done;
+    }
     if (unverified && !(refs = json_pack("{s:O}", "unverified", unverified))) {
         rc = itk_error_nomem();
         goto done;

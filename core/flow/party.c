@@ -1,4 +1,6 @@
 /* Writing a party's own records and the city's registration of a party. */
+#include "itaku/contract_settings.h"
+#include "itaku/form_input.h"
 #include "itaku/write_lock.h"
 #include "itaku/party.h"
 #include "itaku/attach.h"
@@ -13,9 +15,11 @@
 #include "itaku/init.h"
 #include "itaku/requests.h"
 #include "itaku/refcheck.h"
+#include "itaku/textnorm.h"
 #include "commit_priv.h"
 #include "party_priv.h"
 #include "intl.h"
+#include "alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -258,6 +262,46 @@ static int check_register_approval(itk_registry *reg, const char *party, json_t 
     return rc;
 }
 
+/* --supersedes as typed (r-2, acme/r-000002, full-width digits:
+ * itk_record_id_input) into out, the id alone of one of party's records of
+ * type t: another party's record is refused (a party corrects its own). */
+static int supersedes_input(char *out, size_t outsz, const char *typed, const char *party,
+                            const itk_record_type *t)
+{
+    char full[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2];
+    itk_record_id_input(full, sizeof(full), typed, NULL, t->prefix);
+    const char *slash = strchr(full, '/');
+    if (slash && ((size_t)(slash - full) != strlen(party) ||
+                  strncmp(full, party, (size_t)(slash - full)) != 0)) {
+        char other[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2];
+        snprintf(other, sizeof(other), "%.*s", (int)(slash - full), full);
+        return itk_error_set(ITK_EINVALID,
+                             "--supersedes %s: that is %s's record; %s corrects only its own "
+                             "(give one of %s's ids, e.g. %s-000001)",
+                             typed, other, party, party, t->prefix);
+    }
+    snprintf(out, outsz, "%s", slash ? slash + 1 : full);
+    return 0;
+}
+
+/* The fields of a body citing one of the writer's own records, and the id
+ * prefix of what they cite: typed short (q-1, ｑ－１, 1) they are read as
+ * itk_record_id_input reads them, completed with the writer's party. */
+static const struct {
+    const char *field, *prefix;
+} own_refs[] = {
+    {"approval", "q"}, {"withdraws", "q"}, {"form1_ref", "f1"}, {"first_report_ref", "i"}};
+
+static void own_refs_input(json_t *body, const char *party)
+{
+    for (size_t i = 0; i < sizeof(own_refs) / sizeof(*own_refs); i++) {
+        const char *typed = json_string_value(json_object_get(body, own_refs[i].field));
+        char full[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2];
+        if (typed && itk_record_id_input(full, sizeof(full), typed, party, own_refs[i].prefix))
+            json_object_set_new(body, own_refs[i].field, json_string(full));
+    }
+}
+
 int itk_record_submit(itk_buf *path, itk_buf *id, git_oid *commit, itk_registry *reg,
                       itk_signer *signer, const char *type, json_t *body, const char *supersedes)
 {
@@ -283,6 +327,8 @@ int itk_record_submit_refs(itk_buf *path, itk_buf *id, git_oid *commit, itk_regi
         return locked;
     itk_identity who;
     char created[32];
+    size_t noted = itk_notice_mark();
+    git_tree *refs_tree = NULL;
     itk_buf sup = ITK_BUF_INIT;
     itk_change *c = NULL;
     json_t *unverified = NULL, *refs = NULL;
@@ -303,6 +349,13 @@ int itk_record_submit_refs(itk_buf *path, itk_buf *id, git_oid *commit, itk_regi
         return itk_error_set(ITK_EINVALID, "the record's body must be a JSON object");
     if ((rc = whoami(&who, created, reg, signer)))
         goto done;
+    char sup_in[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2];
+    if (supersedes) {
+        if ((rc = supersedes_input(sup_in, sizeof(sup_in), supersedes, who.party, t)))
+            goto done;
+        supersedes = sup_in;
+    }
+    own_refs_input(body, who.party);
     const char *filing = json_string_value(json_object_get(body, "filing_type"));
     if (!supersedes && strcmp(type, "form1") == 0 && filing && strcmp(filing, "change") == 0) {
         /* a change notification replaces the form 1 in force (seed §2) */
@@ -318,16 +371,12 @@ int itk_record_submit_refs(itk_buf *path, itk_buf *id, git_oid *commit, itk_regi
     }
     /* every reference is checked before anything is written (issue 16),
      * once the body is valid (its problems come first) */
-    git_tree *refs_tree = NULL;
     char valid_schema[64];
     if ((rc = itk_form_validate(valid_schema, reg, type, body)))
         goto done;
     if ((rc = itk_registry_head_tree(&refs_tree, reg)) ||
-        (rc = itk_refcheck(&unverified, reg, refs_tree, who.party, type, body, supersedes, ro))) {
-        git_tree_free(refs_tree);
+        (rc = itk_refcheck(&unverified, reg, refs_tree, who.party, type, body, supersedes, ro)))
         goto done;
-    }
-    git_tree_free(refs_tree);
     if (unverified && !(refs = json_pack("{s:O}", "unverified", unverified))) {
         rc = ITK_ENOMEM;
         goto done;
@@ -335,6 +384,28 @@ int itk_record_submit_refs(itk_buf *path, itk_buf *id, git_oid *commit, itk_regi
     if (strcmp(type, "register") == 0 && !cites_unverified(unverified, "approval") &&
         (rc = check_register_approval(reg, who.party, body, created)))
         goto done;
+    /* a handover method the contract does not designate: refused, or
+     * recorded with the reason (seed §4(1), issue 16) */
+    if (strcmp(type, "register") != 0 && ro && ro->undesignated_method) {
+        rc = itk_error_set(ITK_EINVALID, "--undesignated-method goes with a register entry (form "
+                                         "3), whose handover method the contract designates; "
+                                         "leave it out");
+        goto done;
+    }
+    if (strcmp(type, "register") == 0) {
+        json_t *method = NULL;
+        if ((rc = itk_handover_method_check(&method, reg, refs_tree, body,
+                                            ro && ro->undesignated_method, ro ? ro->reason : NULL)))
+            goto done;
+        if (method && !refs && !(refs = json_object()))
+            rc = itk_error_nomem();
+        if (method && !rc)
+            rc = json_object_set_new(refs, "undesignated_method", method) ? itk_error_nomem() : 0;
+        else
+            json_decref(method);
+        if (rc)
+            goto done;
+    }
     char subject[160];
     snprintf(subject, sizeof(subject), "Submit %s", t->label);
     if ((rc = itk_change_new(&c, "submit", subject)) ||
@@ -354,11 +425,55 @@ int itk_record_submit_refs(itk_buf *path, itk_buf *id, git_oid *commit, itk_regi
     itk_change_set_subject(c, "Submit %s %s", t->label, id->ptr);
     rc = itk_registry_commit(commit, reg, signer, c);
 done:
+    if (rc)
+        itk_notice_drop(noted); /* nothing was written: no note about it */
+    git_tree_free(refs_tree);
     json_decref(unverified);
     json_decref(refs);
     itk_change_free(c);
     itk_buf_dispose(&sup);
     return rc;
+}
+
+/* 1 when the key (itk_label_key) of hay holds that of needle. */
+static int key_holds(const char *hay, const char *needle)
+{
+    itk_buf h = ITK_BUF_INIT, n = ITK_BUF_INIT;
+    int in = hay && needle && itk_label_key(&h, hay) == 0 && itk_label_key(&n, needle) == 0 &&
+             h.ptr && n.ptr && n.size && strstr(h.ptr, n.ptr) != NULL;
+    itk_error_clear();
+    itk_buf_dispose(&h);
+    itk_buf_dispose(&n);
+    return in;
+}
+
+void itk_party_suggest(itk_buf *out, itk_registry *reg, git_tree *tree, const char *typed)
+{
+    char **paths = NULL;
+    size_t n = 0, said = 0;
+    itk_buf_clear(out);
+    if (!typed || !*typed || itk_tree_records(&paths, &n, reg->repo, tree, NULL, "party")) {
+        itk_error_clear();
+        return;
+    }
+    /* by (part of) the name or the id first; else an id a typo away */
+    for (int pass = 0; pass < 2 && !said; pass++)
+        for (size_t i = 0; i < n && said < ITK_REF_CLOSEST; i++) {
+            itk_path_info pi;
+            char name[256];
+            itk_path_classify(&pi, paths[i]);
+            if (!pi.party[0])
+                continue;
+            itk_party_name_in(name, sizeof(name), reg, tree, pi.party);
+            int near = pass == 0 ? key_holds(name, typed) || key_holds(pi.party, typed)
+                                 : itk_edit_distance(pi.party, typed) <= 2;
+            if (!near)
+                continue;
+            itk_buf_printf(out, "%s%s", said++ ? ", " : "", pi.party);
+            if (name[0])
+                itk_buf_printf(out, " (%s)", name);
+        }
+    itk_string_list_free(paths, n);
 }
 
 void itk_party_name_in(char *out, size_t cap, itk_registry *reg, git_tree *tree, const char *party)

@@ -981,7 +981,7 @@ int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const c
                  const char *type, const json_t *body, const char *supersedes,
                  const itk_ref_options *o)
 {
-    static const itk_ref_options none = {0, NULL, 0};
+    static const itk_ref_options none = {0, NULL, 0, 0};
     check k = {ITK_BUF_INIT, json_array(), 0, NULL, "", NULL};
     json_t *bodies = NULL;
     int rc;
@@ -995,7 +995,7 @@ int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const c
                                          "reference cannot be found in the registry");
         goto done;
     }
-    if (!o->unverified && o->reason) {
+    if (!o->unverified && !o->undesignated_method && o->reason) {
         rc = itk_error_set(ITK_EINVALID, "--reason goes with --unverified-ref: it says why a "
                                          "reference cannot be found in the registry");
         goto done;
@@ -1023,7 +1023,17 @@ int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const c
             itk_error_clear();
         itk_time_shown(at, json_string_value(json_object_get(body, "occurred_at")), offset);
         entry_id(id, sizeof(id), reg, tree, party, twin);
-        if (id[0])
+        /* a correction the same as another entry would make a second one
+         * of it: --again is no advice there */
+        static const char corrected[] =
+            ITK_N_("%s's register already has entry %s: '%s' of item number '%s' at %s, the "
+                   "same as this correction of %s would be. If %s is the entry to correct, give "
+                   "--supersedes %s; else correct the action, item number or time.");
+        if (supersedes)
+            rc = itk_error_set(ITK_EEXISTS, corrected, party, id,
+                               itk_ref_code_shown(k.labels, corrected, "action", action), item, at,
+                               supersedes, id, strchr(id, '/') ? strchr(id, '/') + 1 : id);
+        else if (id[0])
             rc = itk_error_set(ITK_EEXISTS, named, party, id,
                                itk_ref_code_shown(k.labels, named, "action", action), item, at);
         else

@@ -6,6 +6,7 @@
 #include "intl.h"
 #include "alloc.h"
 #include "itaku/flow.h"
+#include "itaku/form_input.h"
 #include "itaku/json.h"
 #include "itaku/party.h"
 #include "itaku/people.h"
@@ -304,8 +305,11 @@ int itk_request_list(itk_request_info **out, size_t *count, itk_registry *reg)
     return 0;
 }
 
-int itk_reqdb_resolve(itk_reqdb_item **out, itk_reqdb *db, const char *name)
+int itk_reqdb_resolve(itk_reqdb_item **out, itk_reqdb *db, const char *typed)
 {
+    /* q-1, 1, full-width digits: the id as a request's id is written */
+    char name[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2];
+    itk_record_id_input(name, sizeof(name), typed, NULL, "q");
     size_t hits = 0, nl = strlen(name);
     *out = NULL;
     for (size_t i = 0; i < db->n; i++) {
@@ -341,6 +345,35 @@ int itk_reqdb_resolve(itk_reqdb_item **out, itk_reqdb *db, const char *name)
         return itk_error_set(ITK_ECONFLICT, "'%.64s' names %zu requests; write <party>/<id>", name,
                              hits);
     return 0;
+}
+
+int itk_reqdb_twin(char *out, size_t outsz, itk_registry *reg, git_tree *tree, const char *party,
+                   const json_t *body, const char *supersedes)
+{
+    itk_reqdb db;
+    int found = 0;
+    if (json_object_get(body, "withdraws") || itk_reqdb_load(&db, reg)) {
+        itk_error_clear();
+        return 0;
+    }
+    for (size_t i = 0; !found && i < db.n; i++) {
+        const itk_reqdb_item *it = &db.items[i];
+        json_t *rec = NULL;
+        if (it->withdraws[0] || it->superseded_by[0] || !it->info.in_main ||
+            strcmp(it->info.requester, party) != 0 || strcmp(it->info.state, "pending") != 0 ||
+            (supersedes && strcmp(it->info.id, supersedes) == 0) ||
+            itk_tree_read_json(&rec, reg->repo, tree, it->info.path)) {
+            itk_error_clear();
+            continue;
+        }
+        if (json_equal(json_object_get(rec, "body"), (json_t *)body)) {
+            snprintf(out, outsz, "%s", it->info.name);
+            found = 1;
+        }
+        json_decref(rec);
+    }
+    itk_reqdb_free(&db);
+    return found;
 }
 
 int itk_request_resolve(itk_request_info *out, itk_registry *reg, const char *name)

@@ -65,7 +65,8 @@ static void unread(nctx *c, const char *path)
         json_object_set_new(c->unread, path, json_true());
 }
 
-int itk_instruction_ref_input(char *out, size_t outsz, const char *typed, const char *issuer)
+int itk_record_id_input(char *out, size_t outsz, const char *typed, const char *party,
+                        const char *prefix)
 {
     itk_buf n = ITK_BUF_INIT;
     int done = 0;
@@ -75,19 +76,40 @@ int itk_instruction_ref_input(char *out, size_t outsz, const char *typed, const 
         itk_buf_dispose(&n);
         return 0;
     }
-    const char *s = n.ptr, *slash = strchr(s, '/');
-    char party[64] = "";
+    const char *s = n.ptr;
     while (*s == ' ')
         s++;
+    const char *slash = strchr(s, '/');
+    char who[64] = "", pre[16] = "";
     if (slash) {
-        if ((size_t)(slash - s) >= sizeof(party))
+        if ((size_t)(slash - s) >= sizeof(who) || slash == s)
             goto out;
-        snprintf(party, sizeof(party), "%.*s", (int)(slash - s), s);
+        snprintf(who, sizeof(who), "%.*s", (int)(slash - s), s);
         s = slash + 1;
-    } else if (issuer && *issuer)
-        snprintf(party, sizeof(party), "%.63s", issuer);
-    if ((s[0] == 'n' || s[0] == 'N') && (s[1] == '-' || (s[1] >= '0' && s[1] <= '9')))
-        s += s[1] == '-' ? 2 : 1;
+    } else if (party && *party)
+        snprintf(who, sizeof(who), "%.63s", party);
+    /* the prefix as typed, in either case: letters, then letters or
+     * digits, ended by '-' ("f1-5", "R-2"); a known prefix of letters alone
+     * may run on into the number ("n5") */
+    size_t pl = 0;
+    if ((s[0] | 0x20) >= 'a' && (s[0] | 0x20) <= 'z') {
+        pl = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+        if (s[pl] != '-') {
+            pl = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+            if (!prefix || pl != strlen(prefix))
+                goto out;
+        }
+        if (pl >= sizeof(pre))
+            goto out;
+        for (size_t i = 0; i < pl; i++)
+            pre[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] | 0x20 : s[i]);
+        if (prefix && strcmp(pre, prefix) != 0)
+            goto out;
+        s += pl + (s[pl] == '-');
+    } else if (prefix)
+        snprintf(pre, sizeof(pre), "%.15s", prefix);
+    else
+        goto out; /* a number alone, and no type to say what it numbers */
     size_t digits = strspn(s, "0123456789");
     const char *end = s + digits;
     while (*end == ' ')
@@ -97,8 +119,8 @@ int itk_instruction_ref_input(char *out, size_t outsz, const char *typed, const 
     long v = strtol(s, NULL, 10);
     if (v <= 0)
         goto out;
-    char canon[96];
-    snprintf(canon, sizeof(canon), "%s%sn-%06ld", party, party[0] ? "/" : "", v);
+    char canon[128];
+    snprintf(canon, sizeof(canon), "%s%s%s-%06ld", who, who[0] ? "/" : "", pre, v);
     if (strcmp(canon, typed) != 0) {
         snprintf(out, outsz, "%s", canon);
         done = 1;
@@ -106,6 +128,11 @@ int itk_instruction_ref_input(char *out, size_t outsz, const char *typed, const 
 out:
     itk_buf_dispose(&n);
     return done;
+}
+
+int itk_instruction_ref_input(char *out, size_t outsz, const char *typed, const char *issuer)
+{
+    return itk_record_id_input(out, outsz, typed, issuer, "n");
 }
 
 /* 1 when s is an instruction id as a record stores it: <party>/n-NNNNNN. */

@@ -3,6 +3,7 @@
 #include "alloc.h"
 #include "array.h"
 #include "itaku/json.h"
+#include "itaku/form_input.h"
 #include "itaku/query.h"
 #include "registry_priv.h"
 
@@ -111,8 +112,11 @@ int itk_record_list(char ***paths, size_t *count, itk_registry *reg, const char 
     return rc;
 }
 
-int itk_record_find(itk_buf *path, itk_registry *reg, const char *name)
+int itk_record_find(itk_buf *path, itk_registry *reg, const char *typed)
 {
+    /* r-2, full-width digits: the id as a record's id is written */
+    char name[128];
+    itk_record_id_input(name, sizeof(name), typed, NULL, NULL);
     char **paths;
     size_t n, hits = 0;
     int rc = itk_record_list(&paths, &n, reg, NULL, NULL);

@@ -104,6 +104,17 @@ void itk_notice_set(const char *fmt, ...)
     }
 }
 
+size_t itk_notice_mark(void)
+{
+    return strlen(notice);
+}
+
+void itk_notice_drop(size_t mark)
+{
+    if (mark < sizeof(notice) && mark <= strlen(notice))
+        notice[mark] = '\0';
+}
+
 const char *itk_notice_take(void)
 {
     memcpy(taken, notice, sizeof(taken));

@@ -722,8 +722,11 @@ static int add_citations(story_ctx *s, const char *name, const story_rec *subjec
     return 0;
 }
 
-static int resolve(story_ctx *s, const char *name, const story_rec **subject, char out[100])
+static int resolve(story_ctx *s, const char *typed, const story_rec **subject, char out[100])
 {
+    /* r-2, q-1, full-width digits: the id as a record's id is written */
+    char name[100];
+    itk_record_id_input(name, sizeof(name), typed, NULL, NULL);
     size_t hits = 0, nl = strlen(name);
     *subject = NULL;
     for (size_t i = 0; i < s->n; i++) {

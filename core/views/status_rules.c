@@ -625,6 +625,14 @@ static int handover_designated_method(sctx *c, const char *section, const char *
             detail = say(c, "method_not_designated", en, action, m ? m : "(no method)");
             sdetail ja = say(c, "method_not_designated", en, action, m ? shown : "(no method)");
             memcpy(detail.ja, ja.ja, sizeof(detail.ja));
+            /* recorded so on purpose (--undesignated-method): with why */
+            const char *why = itk_jv_strget(
+                c->view,
+                itk_jv_get(c->view, itk_jv_get(c->view, r->rec, "refs"), "undesignated_method"),
+                "reason");
+            if (why)
+                itk_sdetail_add(&detail, c, "method_reason", "recorded so on purpose: {1}", &why, 1,
+                                "; ", "");
         }
         int rc = itk_sctx_finding(
             c, r->pi.party, section, kind, ok ? ITK_STATE_OK : ITK_STATE_VIOLATED, name, 0,

@@ -2,10 +2,10 @@
 # The contract settings in force, read where an officer looks (issue 16,
 # point 3): `itaku contract show` gives the period, the work start, the
 # designated handover methods and the contacts, each with the contract
-# amendment that set it. A handover recorded with a method the settings in
-# force do not designate is recorded (the truth) with a warning naming the
-# designated methods, as status judges it (4(1)); a designated one, in any
-# width or case, is not warned about.
+# amendment that set it. A handover with a method the settings in force do
+# not designate is refused naming the designated methods, and recorded (the
+# truth) with --undesignated-method --reason, as status judges it (4(1)); a
+# designated one, in any width or case, is taken.
 . "$(dirname "$0")/lib.sh"
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
@@ -44,23 +44,28 @@ ok "contract show and status: the amended period, methods and contacts, naming t
 reg() { "$ITAKU" register add --medium usb --quantity 1 --handler "鈴木一郎" --info "住民データ" \
     --action received "$@"; }
 cd "$T/acme"
-# before acme takes the amendment, courier is not designated: warned, recorded
-expect_exit 0 reg --item-id item-1 --method courier --occurred-at 2026-12-05T10:00:00+09:00
-expect_output "warning: a received entry handed over by 'courier', which the contract does not designate \\(designated: hand-delivery, encrypted-usb\\)"
+# before acme takes the amendment, courier is not designated: refused, then
+# recorded as it was with the reason
+expect_refused "The handover method 'courier' of this received entry is not one the contract designates \\(designated: hand-delivery, encrypted-usb; the closest: " \
+    reg --item-id item-1 --method courier --occurred-at 2026-12-05T10:00:00+09:00
+expect_exit 0 reg --item-id item-1 --method courier --occurred-at 2026-12-05T10:00:00+09:00 \
+    --undesignated-method --reason "契約変更前に宅配便で受領"
 grep -q "^r-000001$" "$T/out" || fail "the entry was not recorded"
 # a designated method in another case and width: no warning
 expect_exit 0 reg --item-id item-2 --method "ＨＡＮＤ－ＤＥＬＩＶＥＲＹ" --occurred-at 2026-12-05T11:00:00+09:00
 grep -q "warning" "$T/err" && fail "a designated method was warned about: $(cat "$T/err")"
-ok "a handover by a method not designated is recorded with a warning naming the designated ones"
+ok "a handover by a method not designated is refused naming the designated ones, and recorded with its reason"
 
 expect_exit 0 "$ITAKU" pull "$T/city"
 expect_exit 0 "$ITAKU" contract show
 expect_output "acme 管理責任者 鈴木 一郎"
 expect_exit 0 reg --item-id item-3 --method courier --occurred-at 2026-12-20T10:00:00+09:00
 grep -q "warning" "$T/err" && fail "courier is designated after the amendment: $(cat "$T/err")"
-expect_exit 0 reg --item-id item-4 --method encrypted-usb --occurred-at 2026-12-20T11:00:00+09:00
-expect_output "not designate \\(designated: 手渡し, courier\\)"
+expect_refused "not one the contract designates \\(designated: 手渡し, courier; the closest: " \
+    reg --item-id item-4 --method encrypted-usb --occurred-at 2026-12-20T11:00:00+09:00
 expect_output "The designated methods are those of contract amendment $a"
+expect_exit 0 reg --item-id item-4 --method encrypted-usb --occurred-at 2026-12-20T11:00:00+09:00 \
+    --undesignated-method --reason "暗号化USBのまま受領"
 # status judges the same entries the same way
 cd "$T/city"
 expect_exit 0 "$ITAKU" receive acme "$T/acme"
@@ -72,5 +77,5 @@ h = {f["record"]: f["state"] for f in s["findings"] if f["rule"] == "handover_de
 assert h == {"acme/r-000001": "violated", "acme/r-000002": "ok", "acme/r-000003": "ok",
              "acme/r-000004": "violated"}, h
 PY
-ok "after the amendment: courier is designated, encrypted-usb is warned about; status agrees"
+ok "after the amendment: courier is designated, encrypted-usb is refused; status agrees"
 finish

@@ -83,7 +83,8 @@ ok "a contract amendment by the contractor is refused (V3), nothing written"
 # same method in an entry made after acme took the amendment is not
 reg() { "$ITAKU" -C "$T/acme" register add --medium usb --quantity 1 --handler "鈴木一郎" \
     --info "住民データ" --action received "$@" >"$T/reg.out" 2>&1 || { cat "$T/reg.out" >&2; fail "register add $*"; }; }
-reg --item-id item-1 --method courier --occurred-at 2026-12-05T10:00:00+09:00
+reg --item-id item-1 --method courier --occurred-at 2026-12-05T10:00:00+09:00 \
+    --undesignated-method --reason "宅配便で受領（指定前）"
 cd "$T/city"
 expect_refused "reason" "$ITAKU" contract amend --handover-method hand-delivery --handover-method courier
 expect_exit 0 "$ITAKU" contract amend --handover-method hand-delivery --handover-method courier \

@@ -182,7 +182,8 @@ status_json 2026-12-10
 [ "$(finding handover_designated_method "$R1")" = ok ] || fail "手渡し designated at init is not ok: $(finding handover_designated_method "$R1")"
 [ "$(finding handover_designated_method "$R2")" = ok ] || fail "usb－暗号化 (= ＵＳＢ－暗号化) is not ok"
 expect_exit 0 "$ITAKU" register add --action received --item-id SKR-USB-09 --info x --medium usb \
-    --quantity 1 --handler h --method 郵送 --occurred-at 2026-12-04
+    --quantity 1 --handler h --method 郵送 --occurred-at 2026-12-04 --undesignated-method \
+    --reason "郵送で受領"
 R9=$(cat "$T/out")
 status_json 2026-12-10
 [ "$(finding handover_designated_method "$R9")" = violated ] || fail "郵送, not designated, is not violated"

@@ -41,7 +41,7 @@ at acme "$ITAKU" form submit 1 "$T/f1c.json" --attach org_chart="$T/chart.pdf" >
 reg() { "$ITAKU" -C "$T/acme" register add --medium usb --quantity 1 --handler "鈴木一郎" \
     --info "住民データ" "$@" >/dev/null 2>&1; }
 reg --action received --item-id item-1 --method hand-delivery
-reg --action received --item-id item-2 --method e-mail
+reg --action received --item-id item-2 --method e-mail --undesignated-method --reason "電子メールで受領"
 reg --action copied --item-id item-3 --derived-from item-1 --unapproved --reason "障害対応"
 reg --action returned --item-id item-1 --method hand-delivery
 reg --action returned --item-id item-2 --method hand-delivery

@@ -20,12 +20,11 @@ cd "$T/acme"
 expect_exit 0 "$ITAKU" pull "$T/city"
 reg() { "$ITAKU" register add --medium usb --quantity 1 --handler "鈴木一郎" --info "住民データ" \
     --action received --occurred-at 2026-12-05T10:00:00+09:00 "$@"; }
-expect_exit 0 reg --item-id M-7881 --method 手渡
-expect_output "not designate"
+expect_refused "not one the contract designates" reg --item-id M-7881 --method 手渡
+expect_exit 0 reg --item-id M-7881 --method 手渡 --undesignated-method --reason "記録のとおり"
 expect_exit 0 reg --item-id M-2 --method hand-delivery
 grep -q "warning" "$T/err" && fail "hand-delivery (手渡し) was warned about: $(cat "$T/err")"
-expect_exit 0 reg --item-id M-3 --method courier
-expect_output "handed over by 'courier'"
+expect_exit 0 reg --item-id M-3 --method courier --undesignated-method --reason "宅配便で受領"
 python3 - "$SRC/tests/schema-corpus/incident/valid/base.json" "$T/i1.json" <<'PY'
 import json, sys
 b = json.load(open(sys.argv[1]))

@@ -15,6 +15,7 @@
 #include "helpers.h"
 #include "itaku/buf.h"
 #include "itaku/errors.h"
+#include "itaku/party.h"
 #include "itaku/registry.h"
 #include "itaku/status.h"
 
@@ -42,7 +43,16 @@ static int setup(void **state)
               th_register_entry("received", "item-1", "2026-12-02T10:00:00+09:00"), NULL);
     json_t *post = th_register_entry("received", "item-2", "2026-12-02T10:00:00-05:00");
     json_object_set_new(post, "method", json_string("post"));
-    th_submit(f->reg, f->acme, "register", post, NULL);
+    /* not designated: recorded as it was, with the reason (issue 16) */
+    itk_ref_options undesignated = {0, "郵送で受領（記録のとおり）", 0, 1};
+    itk_buf path = ITK_BUF_INIT, id = ITK_BUF_INIT;
+    git_oid c;
+    assert_int_equal(itk_record_submit_refs(&path, &id, &c, f->reg, f->acme, "register", post, NULL,
+                                            NULL, 0, &undesignated),
+                     0);
+    json_decref(post);
+    itk_buf_dispose(&path);
+    itk_buf_dispose(&id);
     th_submit(f->reg, f->acme, "register",
               th_register_entry("returned", "item-2", "2026-12-03T10:00:00+09:00"), NULL);
     th_cache_file(f->cache, sizeof(f->cache), f->reg, "status.cache");

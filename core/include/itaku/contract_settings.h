@@ -41,17 +41,33 @@ int itk_contract_settings_at(json_t **out, itk_registry *reg, const git_tree *tr
  * ITK_EINVALID with a message naming the dates that disagree. */
 int itk_contract_dates_check(const char *start, const char *end, const char *work_start);
 
-/* Sets *warning (emptied first) to a sentence saying that body, a register
- * entry whose action the obligations in force check for a designated
- * handover method (rule handover_designated_method, seed §4(1): received,
- * returned), names a method the settings in force at tree
- * (itk_contract_settings) do not designate (compared with
- * itk_method_equal through tree's labels catalog), or none, naming the designated methods and the
- * amendment that set them. Empty when the method is designated or the
- * action is not checked. The entry is still recordable (the truth): the
- * caller warns. Errors as itk_obligations_load and itk_contract_settings. */
+/* Seed §4(1), rule handover_designated_method: a register entry whose
+ * action the obligations in force check (received, returned) is handed
+ * over by a method the settings in force at tree (itk_contract_settings)
+ * designate, compared with itk_method_equal through tree's labels catalog
+ * (手渡し and its code are one; 手渡 is not). */
+
+/* Sets *warning (emptied first) to a sentence saying that body, such an
+ * entry, names no method at all, naming the designated methods and the
+ * amendment that set them. Empty otherwise (a method typed and not
+ * designated is itk_handover_method_check's). The entry is still
+ * recordable: the caller warns. Errors as itk_obligations_load and
+ * itk_contract_settings. */
 int itk_handover_method_warning(itk_buf *warning, itk_registry *reg, const git_tree *tree,
                                 const json_t *body);
+
+/* Before body, such an entry, is written: a method typed that the contract
+ * does not designate is refused (ITK_EVERIFY naming the method as typed,
+ * the designated methods, the closest of them and the amendment that set
+ * them) unless undesignated (--undesignated-method) with reason (--reason,
+ * not empty): then *recorded is set to a new {"method", "reason"} the
+ * caller records in the envelope's refs.undesignated_method (status shows
+ * the violation with the reason). undesignated without a reason, or where
+ * there is nothing to record (no method, a designated one, an action not
+ * checked), is ITK_EINVALID. *recorded is NULL otherwise. Writes nothing.
+ * Errors also as itk_obligations_load and itk_contract_settings. */
+int itk_handover_method_check(json_t **recorded, itk_registry *reg, const git_tree *tree,
+                              const json_t *body, int undesignated, const char *reason);
 
 /* The rule init and contract amend share for the designated handover
  * methods (n of them): each a label itk_label_check takes, and no two one

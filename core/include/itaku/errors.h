@@ -4,6 +4,8 @@
 #ifndef ITAKU_ERRORS_H
 #define ITAKU_ERRORS_H
 
+#include <stddef.h>
+
 enum {
     ITK_OK = 0,
     ITK_ERROR = -1,         /* generic failure */
@@ -73,5 +75,12 @@ void itk_error_restore(const itk_error_state *st);
  * on this thread. fmt is translated as itk_error_set's. */
 void itk_notice_set(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *itk_notice_take(void);
+
+/* Where the notes stand (itk_notice_mark), and the notes set since then
+ * dropped (itk_notice_drop): a call that refuses after a check set a note
+ * about the write that was to go ahead ("correct it with --supersedes")
+ * drops it, for no note speaks of a record that was not written. */
+size_t itk_notice_mark(void);
+void itk_notice_drop(size_t mark);
 
 #endif

@@ -89,12 +89,15 @@ int itk_request_submit(itk_buf *name, git_oid *out, itk_registry *reg, itk_signe
 /* itk_request_submit, checking first what body cites (withdraws: a request
  * of the registry, itk_refcheck with ro, NULL: no options; those recorded as
  * unverified go into the envelope's refs), and correcting supersedes
- * ("q-NNNNNN" or "<party>/q-NNNNNN", NULL: none): a pending request of the
+ * (as typed, itk_record_id_input: q-2, "<party>/q-000002", full-width
+ * digits; NULL: none): a pending request of the
  * signer's own not corrected yet, named in the new record's envelope; the
  * old version is superseded (its endorsements no longer count, V6).
  * Refused, writing nothing: a reference not found (ITK_ENOTFOUND, naming
  * the closest ids), another party's request (ITK_EAUTH), one decided,
- * withdrawn or corrected already (ITK_ECONFLICT). */
+ * withdrawn or corrected already (ITK_ECONFLICT), the same request (body:
+ * kind, items, words) as an open one of the signer's party unless
+ * ro->again (ITK_EEXISTS naming it, itk_reqdb_twin). */
 int itk_request_submit_refs(itk_buf *name, git_oid *out, itk_registry *reg, itk_signer *signer,
                             const char *kind, json_t *body, const char *supersedes,
                             const itk_ref_options *ro);

@@ -73,8 +73,23 @@ int itk_form_input_read_as(json_t **body, itk_buf *notes, const char *data, size
  * not completed). out gets "<party>/n-NNNNNN" (or "n-NNNNNN" without an
  * issuer) and 1 is returned when typed was read so and differs from it;
  * else out gets typed unchanged and 0 is returned (the caller's own check
- * then refuses it). Never fails. */
+ * then refuses it). Never fails. itk_record_id_input with prefix "n". */
 int itk_instruction_ref_input(char *out, size_t outsz, const char *typed, const char *issuer);
+
+/* A record id as a person types it (the one reader of ids: instructions,
+ * --supersedes, requests to approve, decide, seal, endorse or withdraw, a
+ * record whose history is asked): "<party>/r-000002", "r-000002", "R-2",
+ * "r-2", after NFKC (full-width digits and letters too), and with prefix
+ * given ("r", "q", "n": the id prefix of the type expected; NULL: read
+ * from typed, which then needs one) also the number alone, "2", and for a
+ * prefix of letters "r2". party (NULL or "": not completed) completes an id
+ * typed without one. out gets "<party>/<prefix>-NNNNNN" (or
+ * "<prefix>-NNNNNN" without a party) and 1 is returned when typed was read
+ * so and differs from it; else (another prefix than the one expected, more
+ * than 6 digits, anything else) out gets typed unchanged and 0 is returned,
+ * for the caller's own check to refuse or match it. Never fails. */
+int itk_record_id_input(char *out, size_t outsz, const char *typed, const char *party,
+                        const char *prefix);
 
 /* The forms itk_instruction_ref_input reads, in words for a refusal
  * (translated, static): "<party>/n-000005, or n-000005, n-5 or 5 …". The

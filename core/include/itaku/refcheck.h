@@ -15,9 +15,13 @@
 #define ITK_REF_CLOSEST 3
 
 typedef struct {
-    int unverified;     /* --unverified-ref: record what cannot be found instead of refusing */
-    const char *reason; /* --reason: why (required with unverified) */
-    int again;          /* --again: the same register entry a second time, on purpose */
+    int unverified;          /* --unverified-ref: record what cannot be found instead of refusing */
+    const char *reason;      /* --reason: why (required with unverified) */
+    int again;               /* --again: the same register entry (or request) a second time, on
+                                purpose */
+    int undesignated_method; /* --undesignated-method: a register entry handed over by a
+                                method the contract does not designate, recorded as it was
+                                with reason (itk_handover_method_check) */
 } itk_ref_options;
 
 /* Checks what body (a record of type by party, its own id not yet given)
@@ -49,8 +53,11 @@ typedef struct {
  *   while party has no form 1 (nothing to compare with; status names the
  *   missing form);
  * - a register entry equal to one already there (action, item, instant) needs
- *   o->again (ITK_EEXISTS naming that entry, "<party>/r-NNNNNN"). supersedes
- *   (NULL: none) is the entry being corrected: it does not count;
+ *   o->again (ITK_EEXISTS naming that entry, "<party>/r-NNNNNN"; with
+ *   supersedes, naming it as the one to correct instead, for a second entry
+ *   is no correction; a request asked twice is refused alike by
+ *   itk_request_submit_refs). supersedes (NULL: none) is the entry being
+ *   corrected: it does not count;
  * - an occurred_at later than now (by more than a few minutes) is accepted
  *   with a note (itk_notice_set; the handler's note and this one, one per
  *   line, when both apply).
