@@ -257,30 +257,41 @@ static int method_judge(method_judged *j, itk_registry *reg, const git_tree *tre
     return 0;
 }
 
-/* The designated methods as msg shows them (on a translated screen the
- * catalog's words: 手渡し), ", " between them, into list; the one nearest
- * to the method typed (by edit distance to its code or its label) into
- * closest. */
+/* list's methods as a message msgid shows them, ", " between ("-": none). */
+static void methods_listed(itk_buf *b, const itk_labels *l, const char *msgid, const json_t *list)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(list, i, v) itk_buf_printf(
+        b, "%s%s", i ? ", " : "", itk_ref_code_shown(l, msgid, "method", json_string_value(v)));
+    if (!json_array_size(list))
+        itk_buf_puts(b, "-");
+}
+
+/* The designated methods as msg shows them (methods_listed) into list;
+ * the one nearest to the method typed (by edit distance to its code or its
+ * label) into closest. */
 static void methods_shown(itk_buf *list, itk_buf *closest, const method_judged *j, const char *msg)
 {
     json_t *v;
     size_t i;
     unsigned best = 256;
+    methods_listed(list, j->labels, msg, j->methods);
+    if (!closest || !j->method)
+        return;
     json_array_foreach(j->methods, i, v)
     {
         const char *code = json_string_value(v);
         if (!code)
             continue;
-        const char *shown = itk_ref_code_shown(j->labels, msg, "method", code);
-        itk_buf_printf(list, "%s%s", list->size ? ", " : "", shown);
         const char *label = itk_labels_get(j->labels, "method", code);
-        unsigned d = j->method ? itk_edit_distance(j->method, code) : 256;
-        if (label && j->method && itk_edit_distance(j->method, label) < d)
+        unsigned d = itk_edit_distance(j->method, code);
+        if (label && itk_edit_distance(j->method, label) < d)
             d = itk_edit_distance(j->method, label);
-        if (closest && d < best) {
+        if (d < best) {
             best = d;
             itk_buf_clear(closest);
-            itk_buf_puts(closest, shown);
+            itk_buf_puts(closest, itk_ref_code_shown(j->labels, msg, "method", code));
         }
     }
 }
@@ -411,17 +422,6 @@ static int method_named(const itk_labels *l, const char *const *v, size_t n, con
     return 0;
 }
 
-/* list's methods as a message msgid shows them, ", " between ("-": none). */
-static void methods_shown(itk_buf *b, const itk_labels *l, const char *msgid, const json_t *list)
-{
-    size_t i;
-    json_t *v;
-    json_array_foreach(list, i, v) itk_buf_printf(
-        b, "%s%s", i ? ", " : "", itk_ref_code_shown(l, msgid, "method", json_string_value(v)));
-    if (!json_array_size(list))
-        itk_buf_puts(b, "-");
-}
-
 /* Sets ITK_EINVALID with msgid, its first argument m (as typed), its
  * second the designated methods now as the message's language shows them
  * (a code as its catalog label in Japanese); m NULL: msgid takes those
@@ -430,7 +430,7 @@ static int methods_refused(const itk_labels *l, const char *msgid, const char *m
                            const json_t *current)
 {
     itk_buf now = ITK_BUF_INIT;
-    methods_shown(&now, l, msgid, current);
+    methods_listed(&now, l, msgid, current);
     const char *list = now.ptr ? now.ptr : "-";
     int rc =
         m ? itk_error_set(ITK_EINVALID, msgid, m, list) : itk_error_set(ITK_EINVALID, msgid, list);
