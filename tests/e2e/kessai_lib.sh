@@ -47,8 +47,10 @@ setup_kessai() {
     "$ITAKU" clone "$T/city" "$T/acme" --city-key "$CITY_FPR" --genesis "$GENESIS" >/dev/null
     (
         cd "$T/acme" && git config itaku.signingKey "$T/acme.key" && "$ITAKU" acknowledge &&
+            n=0
             for kind in copy copy take-out third-party-provision other-purpose-use; do
-                "$ITAKU" request submit "$kind" --summary "$kind の申請" --details "作業のため"
+                n=$((n + 1))
+                "$ITAKU" request submit "$kind" --summary "$kind の申請（$n）" --details "作業のため"
             done
     ) >/dev/null 2>&1
     (cd "$T/city" && "$ITAKU" receive acme "$T/acme") >/dev/null

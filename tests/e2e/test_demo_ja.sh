@@ -23,7 +23,7 @@ grep -q '^契約情報票（紙の契約書に添付してください）$' "$ou
     fail "demo: city, contractor and subcontractor do not all verify in Japanese"
 grep -qE '^acme/q-000001 をコミット [0-9a-f]{12} で承認しました。$' "$out" || fail "demo: no subcontract approval in Japanese"
 grep -qE '^beta/q-000001 をコミット [0-9a-f]{12} で進達しました。' "$out" || fail "demo: no endorsement in Japanese"
-grep -q '^  beta (再委託先)$' "$out" || fail "demo: status does not show the chain"
+grep -qE '^  (beta \(再委託先\)|.+（beta、再委託先）)$' "$out" || fail "demo: status does not show the chain"
 grep -q '参考様式第6号 再委託承認申請書' "$out" || fail "demo: form 6 not rendered"
 grep -q 'Good "git" signature for akiruno-city/officer' "$out" || fail "demo: stock git did not verify"
 grep -qE '^verified [0-9]+ commits|^== [0-9]+b?\. The |^Approved |^Endorsed ' "$out" &&
