@@ -167,7 +167,7 @@ ok "a rule amended on a line main never took, or carried by the draft itself, is
 (
     cd "$T/acme" && "$ITAKU" request submit take-out --summary "持出しの申請" --details "作業のため" &&
         for i in 1 2 3 4; do
-            "$ITAKU" request submit copy --summary "複製の申請" --details "作業のため"
+            "$ITAKU" request submit copy --summary "複製の申請（$i）" --details "作業のため"
         done
 ) >/dev/null 2>&1
 expect_exit 0 "$ITAKU" receive acme "$T/acme"

@@ -62,12 +62,12 @@ b = json.load(open(sys.argv[1]))
 b["action"] = "received"
 b["from"] = "あきる野市"
 b["instruction_ref"] = "city/n-5"
-b["approval"] = "acme/Q-1"
+b["approval"] = "acme/x-1"
 json.dump(b, open(sys.argv[2], "w"), ensure_ascii=False)
 PY
 expect_exit 2 "${JA[@]}" "$ITAKU" record add register "$T/r3.json"
 cat "$T/out" "$T/err" | has -F '指示「city/n-5」は指示の番号（当事者ID、「/」、n- と6桁の数字）で書いてください（例: city/n-000001）'
-cat "$T/out" "$T/err" | has -F '承認申請「acme/Q-1」は申請の番号'
+cat "$T/out" "$T/err" | has -F '承認申請「acme/x-1」は申請の番号'
 no_regex "$T/out" "$T/err"
 expect_exit 2 "${EN[@]}" "$ITAKU" record add register "$T/r3.json"
 cat "$T/out" "$T/err" | has -F "instruction_ref: 'city/n-5' is not in the expected form; write an instruction id: the party id, '/', then n- and six digits (for example city/n-000001)"
