@@ -271,10 +271,17 @@ static int supersedes_input(char *out, size_t outsz, const char *typed, const ch
     char full[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2];
     itk_record_id_input(full, sizeof(full), typed, NULL, t->prefix);
     const char *slash = strchr(full, '/');
-    if (slash && ((size_t)(slash - full) != strlen(party) ||
-                  strncmp(full, party, (size_t)(slash - full)) != 0)) {
-        char other[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2];
+    char other[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2] = "";
+    if (slash)
         snprintf(other, sizeof(other), "%.*s", (int)(slash - full), full);
+    /* what is before a '/' and no party id ("../../x") is no id at all:
+     * kept whole, for the id check to refuse */
+    if (slash && itk_party_id_check(other) != 0) {
+        itk_error_clear();
+        snprintf(out, outsz, "%s", full);
+        return 0;
+    }
+    if (slash && strcmp(other, party) != 0) {
         return itk_error_set(ITK_EINVALID,
                              "--supersedes %s: that is %s's record; %s corrects only its own "
                              "(give one of %s's ids, e.g. %s-000001)",

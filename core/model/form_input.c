@@ -85,6 +85,10 @@ int itk_record_id_input(char *out, size_t outsz, const char *typed, const char *
         if ((size_t)(slash - s) >= sizeof(who) || slash == s)
             goto out;
         snprintf(who, sizeof(who), "%.*s", (int)(slash - s), s);
+        if (itk_party_id_check(who) != 0) {
+            itk_error_clear();
+            goto out; /* "../../x": no party's id */
+        }
         s = slash + 1;
     } else if (party && *party)
         snprintf(who, sizeof(who), "%.63s", party);
