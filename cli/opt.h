@@ -81,12 +81,9 @@ typedef struct {
     }
 #define CLI_OPT_REFS(r)                                                                            \
     CLI_OPT_UNVERIFIED(r),                                                                         \
-        {"reason",                                                                                 \
-         0,                                                                                        \
-         CLI_STRING,                                                                               \
-         &(r)->reason,                                                                             \
-         "TEXT",                                                                                   \
-         N_("with --unverified-ref: why the registry cannot hold it"),                             \
+        {"reason",   0,                                                                            \
+         CLI_STRING, &(r)->reason,                                                                 \
+         "TEXT",     N_("with --unverified-ref: why the registry cannot hold it"),                 \
          0},                                                                                       \
         CLI_OPT_AGAIN(r)
 
