@@ -169,6 +169,15 @@ push_as() {
     shift
     ITAKU_PARTY=$party git push "$HUB" "$@"
 }
+# refused_push PATTERN PARTY ARGS...: the hook (or git) refuses, refs unchanged
+refused_push() {
+    local pattern=$1 before
+    shift
+    before=$(hub_refs)
+    expect_exit 1 push_as "$@"
+    expect_output "$pattern"
+    [ "$(hub_refs)" = "$before" ] || fail "a refused push changed the hub: $*"
+}
 
 # officer_clone NAME KEY: a clone of the hub ($T/NAME) for a city officer
 # signing with KEY, its remote "hub" tagged with the city and fetched

@@ -12,14 +12,6 @@ export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_supp
 
 setup_kessai
 kessai_hub
-refused_push() {
-    local pattern=$1 before
-    shift
-    before=$(hub_refs)
-    expect_exit 1 push_as "$@"
-    expect_output "$pattern"
-    [ "$(hub_refs)" = "$before" ] || fail "a refused push changed the hub: $*"
-}
 B=refs/heads/decisions/acme/q-000001
 Q2=refs/heads/decisions/acme/q-000002
 
