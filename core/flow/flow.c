@@ -767,7 +767,8 @@ static int check_request_supersedes(itk_registry *reg, const char *me, const cha
 {
     itk_reqdb db;
     itk_reqdb_item *it = NULL;
-    char name[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2];
+    /* me '/' supersedes, where supersedes may itself be party/id */
+    char name[2 * ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 3];
     int rc;
     if (strchr(supersedes, '/'))
         snprintf(name, sizeof(name), "%s", supersedes);

@@ -291,7 +291,7 @@ static int check_update(itk_buf *log, itk_registry *reg, const char *party, cons
     git_tree *tree = NULL;
     itk_verify_result *r = NULL;
     char city[ITK_PARTY_ID_MAX + 1], owner[ITK_PARTY_ID_MAX + 1], hex[GIT_OID_HEXSZ + 1];
-    const char *rest;
+    const char *rest = "";
     int rc = 0;
     if (git_oid_is_zero(&u->new_id))
         return itk_error_set(ITK_EINVALID,
