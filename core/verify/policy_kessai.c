@@ -138,7 +138,7 @@ done:
 static int rule_counted(itk_kessai_rule *out, check *ck, const git_tree *tree,
                         const git_oid *commit, const char *kind, const char *outcome)
 {
-    itk_void_writes vw = {NULL, 0, NULL};
+    itk_void_writes vw = {NULL, 0, NULL, NULL, 0};
     int rc = itk_policy_void_writes(&vw, ck->p, tree, commit);
     if (!rc)
         rc = itk_kessai_rule_counted(out, ck->p->repo, tree, &vw, kind, outcome);
@@ -154,7 +154,7 @@ static int signer_post(itk_buf *post, check *ck)
 {
     if (!ck->nkey_trees)
         return 0;
-    itk_void_writes vw = {NULL, 0, NULL};
+    itk_void_writes vw = {NULL, 0, NULL, NULL, 0};
     int rc = itk_policy_void_writes(&vw, ck->p, ck->key_trees[0], FIRST(ck));
     if (!rc)
         rc = itk_principal_attr_counted(post, ck->p->repo, ck->key_trees[0], &vw, ck->info->party,
@@ -430,7 +430,7 @@ static int seal_standing(int *st, itk_buf *now, check *ck, const json_t *rec, co
             return 0;
         }
     }
-    itk_void_writes vw = {NULL, 0, NULL};
+    itk_void_writes vw = {NULL, 0, NULL, NULL, 0};
     int rc = itk_policy_void_writes(&vw, ck->p, tree, FIRST(ck));
     if (!rc)
         rc = itk_kessai_seal_counted(&s, now, ck->p->repo, tree, &vw, ck->info->party,

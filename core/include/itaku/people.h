@@ -64,6 +64,11 @@ typedef struct itk_void_writes {
     /* what each void commit wrote, by blob id: built on the first
      * itk_void_writes_source, dropped by an add (people.c) */
     struct itk_vw_index *index;
+    /* compromise reports that count though a void commit wrote them
+     * (itk_void_writes_resolved: two keys that reported each other on
+     * lines apart), by blob id; read as written */
+    git_oid *kept;
+    size_t nkept;
 } itk_void_writes;
 
 /* Adds commit to vw. Errors: ITK_EGIT (cannot read it), ITK_ENOMEM. */
@@ -94,6 +99,27 @@ int itk_void_writes_from(itk_void_writes *vw, git_repository *repo, const git_oi
  * file then is absent. vw NULL or empty: tree. Borrowed. */
 const git_tree *itk_void_writes_source(const itk_void_writes *vw, const git_tree *tree,
                                        const char *path);
+
+/* The void write of vw that wrote the file tree holds at path (its trees
+ * borrowed from vw); NULL when none did, or the file is one vw keeps. */
+const itk_void_write *itk_void_writes_writer(const itk_void_writes *vw, const git_tree *tree,
+                                             const char *path);
+
+/* V9 when keys report each other (DESIGN V9, V12): the compromises that
+ * count among the compromise events the trees of starts (nstarts commits)
+ * hold, into *counted (of *ncounted, malloc'ed; free it), and what they
+ * make void, into vw (zero-initialised by the caller). A key's report of
+ * itself always counts. A report that another counting report makes void
+ * (its signer compromised before it) does not, and then voids nothing. Two
+ * reports that would void each other are taken in history order: the
+ * one made while its signer was still sound (the other report not in its
+ * history) counts, the one made after it does not; two made apart, each
+ * outside the other's history, both count (a counter-report never undoes
+ * the report of a theft; both keys are then out of service), and their
+ * event files stay counted though void commits wrote them (vw->kept).
+ * Walks the history as itk_void_writes_from. Errors: ITK_EGIT, ITK_ENOMEM. */
+int itk_void_writes_resolved(itk_void_writes *vw, itk_compromise **counted, size_t *ncounted,
+                             git_repository *repo, const git_oid *starts, size_t nstarts);
 
 /* itk_principal_attr not counting what the commits of vw (NULL: none)
  * wrote. */
