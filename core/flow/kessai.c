@@ -133,7 +133,7 @@ static int head_voids(itk_void_writes *vw, git_repository *repo)
 static int rule_counted(itk_kessai_rule *out, git_repository *repo, const git_tree *tree,
                         const char *kind, const char *outcome)
 {
-    itk_void_writes vw = {NULL, 0, NULL};
+    itk_void_writes vw = {NULL, 0, NULL, NULL, 0};
     int rc = head_voids(&vw, repo);
     if (!rc)
         rc = itk_kessai_rule_counted(out, repo, tree, &vw, kind, outcome);
@@ -148,7 +148,7 @@ static int seal_counted(itk_seal_standing *out, itk_buf *now, git_repository *re
                         const git_tree *tree, const char *party, const char *fpr,
                         const char *principal, const char *post)
 {
-    itk_void_writes vw = {NULL, 0, NULL};
+    itk_void_writes vw = {NULL, 0, NULL, NULL, 0};
     int rc = head_voids(&vw, repo);
     if (!rc)
         rc = itk_kessai_seal_counted(out, now, repo, tree, &vw, party, fpr, principal, post);
@@ -186,10 +186,8 @@ static int seals_standing(in_progress *p, git_repository *repo, const git_tree *
     return rc;
 }
 
-/* Opens the decision branch of request info: its tip, its draft (the latest
- * draft commit along first parents, itk_kessai_draft_find: after a redraft,
- * the redraft) and the seals naming that draft. ITK_ENOTFOUND when there is no branch. */
-static int progress_open(in_progress *p, itk_registry *reg, const itk_request_info *info)
+/* progress_open's reading, which may leave p half filled on an error. */
+static int progress_read(in_progress *p, itk_registry *reg, const itk_request_info *info)
 {
     git_repository *repo = reg->repo;
     memset(p, 0, sizeof(*p));
@@ -256,6 +254,19 @@ static int progress_open(in_progress *p, itk_registry *reg, const itk_request_in
     }
     itk_string_list_free(paths, n);
     return seals_signed(p, repo);
+}
+
+/* Opens the decision branch of request info: its tip, its draft (the latest
+ * draft commit along first parents, itk_kessai_draft_find: after a redraft,
+ * the redraft) and the seals naming that draft. ITK_ENOTFOUND when there is
+ * no branch; on any error p holds nothing (a branch that holds no draft,
+ * parked there by plain git, leaves nothing open). */
+static int progress_open(in_progress *p, itk_registry *reg, const itk_request_info *info)
+{
+    int rc = progress_read(p, reg, info);
+    if (rc)
+        progress_dispose(p);
+    return rc;
 }
 
 /* Whether the seals of verdict meet r; missing, used as itk_kessai_met. */
@@ -441,7 +452,7 @@ done:
 static int post_of(itk_buf *post, itk_registry *reg, const git_tree *tree, const char *city,
                    const itk_identity *me)
 {
-    itk_void_writes vw = {NULL, 0, NULL};
+    itk_void_writes vw = {NULL, 0, NULL, NULL, 0};
     int rc = head_voids(&vw, reg->repo);
     if (!rc)
         rc = itk_principal_attr_counted(post, reg->repo, tree, &vw, city, me->principal, "post");
