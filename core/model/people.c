@@ -529,15 +529,6 @@ int itk_void_writes_from(itk_void_writes *vw, git_repository *repo, const git_oi
     return rc;
 }
 
-int itk_void_writes_at(itk_void_writes *vw, git_repository *repo, const git_oid *commit)
-{
-    itk_compromise *counted = NULL;
-    size_t n = 0;
-    int rc = itk_void_writes_resolved(vw, &counted, &n, repo, commit, 1);
-    free(counted);
-    return rc;
-}
-
 int itk_principal_attr(itk_buf *out, git_repository *repo, const git_tree *tree, const char *party,
                        const char *principal, const char *attr)
 {

@@ -186,3 +186,12 @@ int itk_void_writes_resolved(itk_void_writes *vw, itk_compromise **counted, size
     free(all);
     return rc;
 }
+
+int itk_void_writes_at(itk_void_writes *vw, git_repository *repo, const git_oid *commit)
+{
+    itk_compromise *counted = NULL;
+    size_t n = 0;
+    int rc = itk_void_writes_resolved(vw, &counted, &n, repo, commit, 1);
+    free(counted);
+    return rc;
+}

@@ -76,11 +76,12 @@ int itk_void_writes_add(itk_void_writes *vw, git_repository *repo, const git_oid
 void itk_void_writes_dispose(itk_void_writes *vw);
 
 /* Adds to vw the void commits that commit's history holds, as commit's tree
- * records the compromises (V9): for each compromise event, the commits
- * reachable from commit and not from its last_good signed by its key, or
- * by a key such a commit added. Walks that history and checks signatures:
- * for a writer's check of one commit (verify's walk knows them already).
- * Errors: ITK_EGIT, ITK_ENOMEM. */
+ * records the compromises (V9): for each compromise event that counts
+ * (itk_void_writes_resolved, as verify decides it), the commits reachable
+ * from commit and not from its last_good signed by its key, or by a key
+ * such a commit added. Walks that history and checks signatures: for a
+ * writer's check of one commit and the views (verify's walk knows them
+ * already). Errors: ITK_EGIT, ITK_ENOMEM. (void_reports.c) */
 int itk_void_writes_at(itk_void_writes *vw, git_repository *repo, const git_oid *commit);
 
 /* Adds to vw the void commits reachable from starts (nstarts commits)
