@@ -286,11 +286,12 @@ static int id_at(git_oid *out, const git_tree *tree, const char *path)
     return entry_at(out, &type, tree, path);
 }
 
-/* Is blob one of the files vw keeps (counted though a void commit wrote it)? */
-static int kept_blob(const itk_void_writes *vw, const git_oid *blob)
+/* Is blob, at path, one of the files vw keeps (counted though a void commit
+ * wrote it)? */
+static int kept_blob(const itk_void_writes *vw, const git_oid *blob, const char *path)
 {
     for (size_t i = 0; i < vw->nkept; i++)
-        if (git_oid_equal(&vw->kept[i], blob))
+        if (git_oid_equal(&vw->kept[i].blob, blob) && strcmp(vw->kept[i].path, path) == 0)
             return 1;
     return 0;
 }
@@ -305,7 +306,7 @@ static size_t writer_of(const itk_void_writes *vw, const git_oid *here, git_obje
      * set itself does not change (found once, as a snapshot's names are) */
     if (vw->n && !vw->index && index_build((itk_void_writes *)vw))
         itk_error_clear();
-    if (type == GIT_OBJECT_BLOB && kept_blob(vw, here))
+    if (type == GIT_OBJECT_BLOB && kept_blob(vw, here, path))
         return SIZE_MAX;
     /* a file: the diffs name every void commit that wrote it */
     if (vw->index && type == GIT_OBJECT_BLOB)

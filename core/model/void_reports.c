@@ -118,11 +118,11 @@ static int keep_counted(itk_void_writes *vw, const report *r, size_t n)
     for (size_t j = 0; j < n; j++) {
         if (r[j].state != 1 || !itk_void_writes_writer(vw, r[j].tree, r[j].c->path))
             continue;
-        git_oid *k = itk_realloc_array(vw->kept, vw->nkept + 1, sizeof(*k));
+        itk_compromise *k = itk_realloc_array(vw->kept, vw->nkept + 1, sizeof(*k));
         if (!k)
             return ITK_ENOMEM;
         vw->kept = k;
-        vw->kept[vw->nkept++] = r[j].c->blob;
+        vw->kept[vw->nkept++] = *r[j].c;
     }
     return 0;
 }

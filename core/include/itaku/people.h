@@ -66,8 +66,8 @@ typedef struct itk_void_writes {
     struct itk_vw_index *index;
     /* compromise reports that count though a void commit wrote them
      * (itk_void_writes_resolved: two keys that reported each other on
-     * lines apart), by blob id; read as written */
-    git_oid *kept;
+     * lines apart), by path and blob; read as written */
+    itk_compromise *kept;
     size_t nkept;
 } itk_void_writes;
 
