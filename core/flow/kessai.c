@@ -634,6 +634,34 @@ static int seal_fits_draft(const in_progress *p, const itk_request_info *info, c
     return 0;
 }
 
+/* A draft made with a key that main (HEAD) records as compromised since
+ * counts for nothing (V9 in V12): no approval is given on it, as verify
+ * would refuse the decision. ITK_EAUTH saying what to do. */
+static int draft_sound(git_repository *repo, const in_progress *p, const itk_request_info *info)
+{
+    itk_void_writes vw = {NULL, 0, NULL, NULL, 0};
+    itk_compromise *counted = NULL;
+    size_t n = 0;
+    git_oid starts[2];
+    starts[1] = p->tip;
+    if (git_reference_name_to_id(&starts[0], repo, "HEAD") < 0)
+        return itk_error_git("cannot read HEAD");
+    int rc = itk_void_writes_resolved(&vw, &counted, &n, repo, starts, 2);
+    int is_void = !rc && itk_void_writes_holds(&vw, &p->draft);
+    const char *drafter = json_string_value(json_object_get(p->draft_body, "drafter"));
+    free(counted);
+    itk_void_writes_dispose(&vw);
+    if (rc || !is_void)
+        return rc;
+    return itk_error_set(ITK_EAUTH,
+                         "the draft of %s (起案 %.12s) was signed by %s/%s after that key's "
+                         "compromise (V9): it counts for nothing, and no approval is given on "
+                         "it. Seal it --return with a reason, and have an officer whose post may "
+                         "draft draft it again (itaku approve %s --redraft)",
+                         info->name, git_oid_tostr_s(&p->draft), p->city, drafter ? drafter : "?",
+                         info->name);
+}
+
 /* The decision is taken on its draft's terms, the ones its seals were given
  * on (DESIGN V12): ITK_EINVALID when o asks for an approval of a draft that
  * proposes none, or carries conditions, a last day or a number of uses the
@@ -1001,7 +1029,8 @@ int itk_kessai_seal(git_oid *out, int *met, itk_registry *reg, itk_signer *signe
                            "a seal that rejects or returns needs --reason with visible text");
         goto done;
     }
-    if ((rc = seal_fits_draft(&p, info, verdict, o->acting_for)))
+    if ((rc = seal_fits_draft(&p, info, verdict, o->acting_for)) ||
+        (strcmp(verdict, "approved") == 0 && (rc = draft_sound(reg->repo, &p, info))))
         goto done;
     if (!itk_kessai_may_seal(&rule, post.ptr, o->acting_for)) {
         if (o->acting_for)

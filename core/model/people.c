@@ -147,7 +147,7 @@ static void index_free(itk_void_writes *vw);
 int itk_void_writes_add(itk_void_writes *vw, git_repository *repo, const git_oid *commit)
 {
     git_commit *c = NULL, *parent = NULL;
-    itk_void_write w = {NULL, NULL};
+    itk_void_write w = {NULL, NULL, *commit};
     int bad = git_commit_lookup(&c, repo, commit) < 0 || git_commit_tree(&w.tree, c) < 0 ||
               (git_commit_parentcount(c) > 0 &&
                (git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(&w.parent, parent) < 0));
@@ -162,6 +162,14 @@ int itk_void_writes_add(itk_void_writes *vw, git_repository *repo, const git_oid
     vw->w = nw;
     vw->w[vw->n++] = w;
     index_free(vw);
+    return 0;
+}
+
+int itk_void_writes_holds(const itk_void_writes *vw, const git_oid *commit)
+{
+    for (size_t i = 0; vw && i < vw->n; i++)
+        if (git_oid_equal(&vw->w[i].id, commit))
+            return 1;
     return 0;
 }
 

@@ -57,6 +57,7 @@ int itk_principal_attr(itk_buf *out, git_repository *repo, const git_tree *tree,
 typedef struct {
     git_tree *tree;
     git_tree *parent; /* NULL: the commit has no parent */
+    git_oid id;       /* the commit */
 } itk_void_write;
 typedef struct itk_void_writes {
     itk_void_write *w;
@@ -100,6 +101,9 @@ int itk_void_writes_from(itk_void_writes *vw, git_repository *repo, const git_oi
  * file then is absent. vw NULL or empty: tree. Borrowed. */
 const git_tree *itk_void_writes_source(const itk_void_writes *vw, const git_tree *tree,
                                        const char *path);
+
+/* 1 when commit is one of vw's void commits. */
+int itk_void_writes_holds(const itk_void_writes *vw, const git_oid *commit);
 
 /* The void write of vw that wrote the file tree holds at path (its trees
  * borrowed from vw); NULL when none did, or the file is one vw keeps. */
