@@ -165,7 +165,7 @@ int cmd_log(int argc, char **argv)
     itk_labels *l = json ? NULL : cli_labels(reg);
     itk_buf name = ITK_BUF_INIT;
     itk_name_memo memo;
-    itk_void_writes vw = {NULL, 0, NULL};
+    itk_void_writes vw = {NULL, 0, NULL, NULL, 0};
     git_oid head;
     memset(&memo, 0, sizeof(memo));
     /* a name written with a stolen key (a void commit, V9) is not shown */

@@ -462,7 +462,7 @@ static int status_counted(itk_key_status *st, itk_registry *reg, const git_tree 
                           const char *fpr)
 {
     git_oid head;
-    itk_void_writes vw = {NULL, 0, NULL};
+    itk_void_writes vw = {NULL, 0, NULL, NULL, 0};
     int rc = 0;
     if (git_reference_name_to_id(&head, reg->repo, "HEAD") < 0) {
         git_error_clear();

@@ -133,7 +133,7 @@ static int head_voids(itk_void_writes *vw, git_repository *repo)
 static int rule_counted(itk_kessai_rule *out, git_repository *repo, const git_tree *tree,
                         const char *kind, const char *outcome)
 {
-    itk_void_writes vw = {NULL, 0, NULL};
+    itk_void_writes vw = {NULL, 0, NULL, NULL, 0};
     int rc = head_voids(&vw, repo);
     if (!rc)
         rc = itk_kessai_rule_counted(out, repo, tree, &vw, kind, outcome);
@@ -148,7 +148,7 @@ static int seal_counted(itk_seal_standing *out, itk_buf *now, git_repository *re
                         const git_tree *tree, const char *party, const char *fpr,
                         const char *principal, const char *post)
 {
-    itk_void_writes vw = {NULL, 0, NULL};
+    itk_void_writes vw = {NULL, 0, NULL, NULL, 0};
     int rc = head_voids(&vw, repo);
     if (!rc)
         rc = itk_kessai_seal_counted(out, now, repo, tree, &vw, party, fpr, principal, post);
@@ -186,10 +186,8 @@ static int seals_standing(in_progress *p, git_repository *repo, const git_tree *
     return rc;
 }
 
-/* Opens the decision branch of request info: its tip, its draft (the latest
- * draft commit along first parents, itk_kessai_draft_find: after a redraft,
- * the redraft) and the seals naming that draft. ITK_ENOTFOUND when there is no branch. */
-static int progress_open(in_progress *p, itk_registry *reg, const itk_request_info *info)
+/* progress_open's reading, which may leave p half filled on an error. */
+static int progress_read(in_progress *p, itk_registry *reg, const itk_request_info *info)
 {
     git_repository *repo = reg->repo;
     memset(p, 0, sizeof(*p));
@@ -256,6 +254,19 @@ static int progress_open(in_progress *p, itk_registry *reg, const itk_request_in
     }
     itk_string_list_free(paths, n);
     return seals_signed(p, repo);
+}
+
+/* Opens the decision branch of request info: its tip, its draft (the latest
+ * draft commit along first parents, itk_kessai_draft_find: after a redraft,
+ * the redraft) and the seals naming that draft. ITK_ENOTFOUND when there is
+ * no branch; on any error p holds nothing (a branch that holds no draft,
+ * parked there by plain git, leaves nothing open). */
+static int progress_open(in_progress *p, itk_registry *reg, const itk_request_info *info)
+{
+    int rc = progress_read(p, reg, info);
+    if (rc)
+        progress_dispose(p);
+    return rc;
 }
 
 /* Whether the seals of verdict meet r; missing, used as itk_kessai_met. */
@@ -441,7 +452,7 @@ done:
 static int post_of(itk_buf *post, itk_registry *reg, const git_tree *tree, const char *city,
                    const itk_identity *me)
 {
-    itk_void_writes vw = {NULL, 0, NULL};
+    itk_void_writes vw = {NULL, 0, NULL, NULL, 0};
     int rc = head_voids(&vw, reg->repo);
     if (!rc)
         rc = itk_principal_attr_counted(post, reg->repo, tree, &vw, city, me->principal, "post");
@@ -621,6 +632,34 @@ static int seal_fits_draft(const in_progress *p, const itk_request_info *info, c
                                  p->city, p->seals[i].principal, acting_for, info->name,
                                  p->seals[i].id, p->seals[i].verdict, acting_for);
     return 0;
+}
+
+/* A draft made with a key that main (HEAD) records as compromised since
+ * counts for nothing (V9 in V12): no approval is given on it, as verify
+ * would refuse the decision. ITK_EAUTH saying what to do. */
+static int draft_sound(git_repository *repo, const in_progress *p, const itk_request_info *info)
+{
+    itk_void_writes vw = {NULL, 0, NULL, NULL, 0};
+    itk_compromise *counted = NULL;
+    size_t n = 0;
+    git_oid starts[2];
+    starts[1] = p->tip;
+    if (git_reference_name_to_id(&starts[0], repo, "HEAD") < 0)
+        return itk_error_git("cannot read HEAD");
+    int rc = itk_void_writes_resolved(&vw, &counted, &n, repo, starts, 2);
+    int is_void = !rc && itk_void_writes_holds(&vw, &p->draft);
+    const char *drafter = json_string_value(json_object_get(p->draft_body, "drafter"));
+    free(counted);
+    itk_void_writes_dispose(&vw);
+    if (rc || !is_void)
+        return rc;
+    return itk_error_set(ITK_EAUTH,
+                         "the draft of %s (起案 %.12s) was signed by %s/%s after that key's "
+                         "compromise (V9): it counts for nothing, and no approval is given on "
+                         "it. Seal it --return with a reason, and have an officer whose post may "
+                         "draft draft it again (itaku approve %s --redraft)",
+                         info->name, git_oid_tostr_s(&p->draft), p->city, drafter ? drafter : "?",
+                         info->name);
 }
 
 /* The decision is taken on its draft's terms, the ones its seals were given
@@ -990,7 +1029,8 @@ int itk_kessai_seal(git_oid *out, int *met, itk_registry *reg, itk_signer *signe
                            "a seal that rejects or returns needs --reason with visible text");
         goto done;
     }
-    if ((rc = seal_fits_draft(&p, info, verdict, o->acting_for)))
+    if ((rc = seal_fits_draft(&p, info, verdict, o->acting_for)) ||
+        (strcmp(verdict, "approved") == 0 && (rc = draft_sound(reg->repo, &p, info))))
         goto done;
     if (!itk_kessai_may_seal(&rule, post.ptr, o->acting_for)) {
         if (o->acting_for)

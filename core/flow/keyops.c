@@ -216,7 +216,7 @@ int itk_key_retire(git_oid *out, itk_registry *reg, itk_signer *signer, const ch
 static int report_check(key_ctx *k, itk_registry *reg, const char *fpr, const char *owner)
 {
     static const git_oid zero;
-    itk_void_writes vw = {NULL, 0, NULL};
+    itk_void_writes vw = {NULL, 0, NULL, NULL, 0};
     if (git_oid_equal(&k->head, &zero))
         return 0;
     int rc = itk_void_writes_at(&vw, itk_registry_repo(reg), &k->head);

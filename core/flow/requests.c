@@ -248,7 +248,7 @@ int itk_reqdb_load(itk_reqdb *db, itk_registry *reg)
     memset(db, 0, sizeof(*db));
     if (!memo)
         return itk_error_nomem();
-    itk_void_writes vw = {NULL, 0, NULL};
+    itk_void_writes vw = {NULL, 0, NULL, NULL, 0};
     git_oid head_id;
     int rc = itk_registry_head_tree(&head, reg);
     if (rc) {

@@ -11,6 +11,7 @@
 #include "array.h"
 #include "itaku/record.h"
 #include "itaku/verify.h"
+#include "itaku/kessai_draft.h"
 #include "itaku/names.h"
 #include "registry_priv.h"
 #include "oidmap.h"
@@ -376,13 +377,17 @@ static size_t take_requests(git_repository *repo, const incoming_set *s)
 }
 
 /* Decision branches (決裁, V12): each only to a commit signed by the city
- * (its officers share drafts and seals), forward only; one signed by
- * anyone else is refused alone, with a notice. One that moved on at the
+ * (its officers share drafts and seals), forward only, and only when it is
+ * the draft of its request and the seals on it, made on main (mains:
+ * nmains commits, this clone's main and the main that came with it), as
+ * the hook checks it (itk_kessai_branch_check); any other is refused
+ * alone, with a notice. One that moved on at the
  * source while this clone added a draft or seal of its own (another
  * officer's seal pushed first) is taken as the source holds it, this
  * clone's tip kept aside and what it held told in report. */
 static void take_decisions(git_repository *repo, incoming_set *s, const itk_oidmap *signers,
-                           const char *source, itk_sync_report *report)
+                           const char *source, const git_oid *mains, size_t nmains,
+                           itk_sync_report *report)
 {
     for (size_t i = 0; i < s->n; i++) {
         incoming_ref *in = &s->refs[i];
@@ -402,7 +407,12 @@ static void take_decisions(git_repository *repo, incoming_set *s, const itk_oidm
                            "branch moves only to the city's commits; that branch was not taken",
                            source, in->rel, git_oid_tostr_s(&in->id),
                            signer && *signer ? signer : "no registered party");
-        else {
+        else if (itk_kessai_branch_check(repo, in->rel, &in->id, city, in->rel + 10, mains,
+                                         nmains) != 0) {
+            itk_notice_set("%s was refused: %s; that branch was not taken", source,
+                           itk_error_last());
+            itk_error_clear();
+        } else {
             snprintf(local, sizeof(local), "refs/heads/%s", in->local);
             int had = git_reference_name_to_id(&in->held, repo, local) == 0;
             int move = compare_tips(repo, &in->held, had, &in->id);
@@ -533,8 +543,17 @@ static int publish(itk_sync_report *report, itk_registry *reg, const char *name,
             take_requests(repo, &s);
         itk_error_clear();
     }
-    if (take)
-        take_decisions(repo, &s, &signers, source, report);
+    if (take) {
+        /* the mains a draft may be made on: this clone's, and the one that came */
+        git_oid mains[2];
+        size_t nmains = 0;
+        if (git_reference_name_to_id(&mains[0], repo, ITK_REF_MAIN) == 0)
+            nmains++;
+        git_error_clear();
+        if (main_in)
+            mains[nmains++] = main_in->id;
+        take_decisions(repo, &s, &signers, source, mains, nmains, report);
+    }
     for (size_t i = 0; i < s.n && !rc; i++) {
         const incoming_ref *in = &s.refs[i];
         char line[160];

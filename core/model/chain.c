@@ -70,7 +70,8 @@ int itk_chain_is_ancestor(git_repository *repo, const git_tree *tree, const char
 
 /* Calls fn for every key event of tree (any party's key-events/) but those
  * that the commits of vw (NULL: none) wrote (V9: a stolen key's acts). */
-typedef int (*event_fn)(const json_t *body, const char *author, void *payload);
+/* fn's path and blob: the key event's path in the tree, and its blob id */
+typedef int (*event_fn)(const json_t *body, const char *path, const git_oid *blob, void *payload);
 
 /* The subtree name of tree, looked up only when its header says it is a
  * folder within ITK_MAX_TREE_BYTES (a hostile one is verify's to name, not
@@ -105,7 +106,8 @@ static int each_event(git_repository *repo, const git_tree *tree, const itk_void
             if (vw && vw->n && itk_void_writes_source(vw, tree, path) != tree)
                 continue;
             if (itk_tree_read_json(&ev, repo, tree, path) == 0)
-                rc = fn(json_object_get(ev, "body"), party, payload);
+                rc = fn(json_object_get(ev, "body"), path,
+                        git_tree_entry_id(git_tree_entry_byindex(events, j)), payload);
             json_decref(ev);
         }
         git_tree_free(events);
@@ -143,10 +145,11 @@ void itk_key_event_apply(itk_key_status *st, int *confirmed, const char *fpr, co
         *confirmed = 1;
 }
 
-static int apply_event(const json_t *body, const char *author, void *payload)
+static int apply_event(const json_t *body, const char *path, const git_oid *blob, void *payload)
 {
     status_ctx *c = payload;
-    (void)author;
+    (void)path;
+    (void)blob;
     itk_key_event_apply(c->st, &c->confirmed_after_recovery, c->fpr, body);
     return 0;
 }
@@ -178,26 +181,30 @@ int itk_key_status_counted(itk_key_status *out, git_repository *repo, const git_
 typedef struct {
     itk_compromise **list;
     size_t *n;
+    int every; /* list each event, not only the first of each key */
 } collect_ctx;
 
-static int collect_event(const json_t *body, const char *author, void *payload)
+static int collect_event(const json_t *body, const char *path, const git_oid *blob, void *payload)
 {
     collect_ctx *c = payload;
-    (void)author;
     const char *key = json_string_value(json_object_get(body, "key"));
     const char *event = json_string_value(json_object_get(body, "event"));
     const char *lg = json_string_value(json_object_get(body, "last_good"));
     if (!key || !event || strcmp(event, "compromise") != 0)
         return 0;
-    for (size_t i = 0; i < *c->n; i++)
-        if (strcmp((*c->list)[i].key, key) == 0)
+    for (size_t i = 0; i < *c->n; i++) {
+        const itk_compromise *o = &(*c->list)[i];
+        if (c->every ? git_oid_equal(&o->blob, blob) : strcmp(o->key, key) == 0)
             return 0;
+    }
     itk_compromise *nl = itk_realloc_array(*c->list, *c->n + 1, sizeof(*nl));
     if (!nl)
         return ITK_ENOMEM;
     *c->list = nl;
     snprintf(nl[*c->n].key, sizeof(nl[*c->n].key), "%s", key);
     snprintf(nl[*c->n].last_good, sizeof(nl[*c->n].last_good), "%s", lg ? lg : "");
+    snprintf(nl[*c->n].path, sizeof(nl[*c->n].path), "%s", path);
+    git_oid_cpy(&nl[*c->n].blob, blob);
     (*c->n)++;
     return 0;
 }
@@ -211,6 +218,13 @@ int itk_compromises_collect(itk_compromise **list, size_t *n, git_repository *re
 int itk_compromises_collect_counted(itk_compromise **list, size_t *n, git_repository *repo,
                                     const git_tree *tree, const itk_void_writes *vw)
 {
-    collect_ctx c = {list, n};
+    collect_ctx c = {list, n, 0};
     return each_event(repo, tree, vw, collect_event, &c);
+}
+
+int itk_compromise_events_collect(itk_compromise **list, size_t *n, git_repository *repo,
+                                  const git_tree *tree)
+{
+    collect_ctx c = {list, n, 1};
+    return each_event(repo, tree, NULL, collect_event, &c);
 }

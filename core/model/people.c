@@ -147,7 +147,7 @@ static void index_free(itk_void_writes *vw);
 int itk_void_writes_add(itk_void_writes *vw, git_repository *repo, const git_oid *commit)
 {
     git_commit *c = NULL, *parent = NULL;
-    itk_void_write w = {NULL, NULL};
+    itk_void_write w = {NULL, NULL, *commit};
     int bad = git_commit_lookup(&c, repo, commit) < 0 || git_commit_tree(&w.tree, c) < 0 ||
               (git_commit_parentcount(c) > 0 &&
                (git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(&w.parent, parent) < 0));
@@ -165,6 +165,14 @@ int itk_void_writes_add(itk_void_writes *vw, git_repository *repo, const git_oid
     return 0;
 }
 
+int itk_void_writes_holds(const itk_void_writes *vw, const git_oid *commit)
+{
+    for (size_t i = 0; vw && i < vw->n; i++)
+        if (git_oid_equal(&vw->w[i].id, commit))
+            return 1;
+    return 0;
+}
+
 void itk_void_writes_dispose(itk_void_writes *vw)
 {
     for (size_t i = 0; vw && i < vw->n; i++) {
@@ -174,8 +182,11 @@ void itk_void_writes_dispose(itk_void_writes *vw)
     if (vw) {
         index_free(vw);
         free(vw->w);
+        free(vw->kept);
         vw->w = NULL;
         vw->n = 0;
+        vw->kept = NULL;
+        vw->nkept = 0;
     }
 }
 
@@ -283,35 +294,62 @@ static int id_at(git_oid *out, const git_tree *tree, const char *path)
     return entry_at(out, &type, tree, path);
 }
 
+/* Is blob, at path, one of the files vw keeps (counted though a void commit
+ * wrote it)? */
+static int kept_blob(const itk_void_writes *vw, const git_oid *blob, const char *path)
+{
+    for (size_t i = 0; i < vw->nkept; i++)
+        if (git_oid_equal(&vw->kept[i].blob, blob) && strcmp(vw->kept[i].path, path) == 0)
+            return 1;
+    return 0;
+}
+
+/* The index of the void write that wrote the entry here (of type type) at
+ * path in tree, or SIZE_MAX when none did. */
+static size_t writer_of(const itk_void_writes *vw, const git_oid *here, git_object_t type,
+                        const char *path)
+{
+    git_oid wrote, before;
+    /* the index of what each void commit wrote is built on first use; the
+     * set itself does not change (found once, as a snapshot's names are) */
+    if (vw->n && !vw->index && index_build((itk_void_writes *)vw))
+        itk_error_clear();
+    if (type == GIT_OBJECT_BLOB && kept_blob(vw, here, path))
+        return SIZE_MAX;
+    /* a file: the diffs name every void commit that wrote it */
+    if (vw->index && type == GIT_OBJECT_BLOB)
+        return index_writer(vw->index, here, path);
+    for (size_t i = 0; i < vw->n; i++)
+        if (id_at(&wrote, vw->w[i].tree, path) && git_oid_equal(&wrote, here) &&
+            !(id_at(&before, vw->w[i].parent, path) && git_oid_equal(&before, here)))
+            return i;
+    return SIZE_MAX;
+}
+
+const itk_void_write *itk_void_writes_writer(const itk_void_writes *vw, const git_tree *tree,
+                                             const char *path)
+{
+    git_oid here;
+    git_object_t type = GIT_OBJECT_INVALID;
+    if (!vw || !vw->n || !tree || !entry_at(&here, &type, tree, path))
+        return NULL;
+    size_t i = writer_of(vw, &here, type, path);
+    return i == SIZE_MAX ? NULL : &vw->w[i];
+}
+
 const git_tree *itk_void_writes_source(const itk_void_writes *vw, const git_tree *tree,
                                        const char *path)
 {
-    /* the index of what each void commit wrote is built on first use; the
-     * set itself does not change (found once, as a snapshot's names are) */
-    if (vw && vw->n && !vw->index && index_build((itk_void_writes *)vw))
-        itk_error_clear();
     /* each step moves to a void commit's parent: at most vw->n steps */
     for (size_t step = 0; vw && tree && step <= vw->n; step++) {
-        git_oid here, wrote, before;
+        git_oid here;
         git_object_t type = GIT_OBJECT_INVALID;
         if (!entry_at(&here, &type, tree, path))
             return NULL;
-        const git_tree *next = tree;
-        if (vw->index && type == GIT_OBJECT_BLOB) {
-            /* a file: the diffs name every void commit that wrote it */
-            size_t i = index_writer(vw->index, &here, path);
-            if (i == SIZE_MAX)
-                return tree;
-            tree = vw->w[i].parent;
-            continue;
-        }
-        for (size_t i = 0; next == tree && i < vw->n; i++)
-            if (id_at(&wrote, vw->w[i].tree, path) && git_oid_equal(&wrote, &here) &&
-                !(id_at(&before, vw->w[i].parent, path) && git_oid_equal(&before, &here)))
-                next = vw->w[i].parent;
-        if (next == tree)
+        size_t i = writer_of(vw, &here, type, path);
+        if (i == SIZE_MAX)
             return tree;
-        tree = next;
+        tree = vw->w[i].parent;
     }
     return vw ? NULL : tree;
 }
@@ -497,41 +535,6 @@ int itk_void_writes_from(itk_void_writes *vw, git_repository *repo, const git_oi
     for (size_t i = 0; !rc && i < n; i++)
         rc = voids_of(vw, &cache, repo, starts, nstarts, list[i].key, list[i].last_good);
     itk_void_cache_dispose(&cache);
-    return rc;
-}
-
-int itk_void_writes_at(itk_void_writes *vw, git_repository *repo, const git_oid *commit)
-{
-    git_commit *c = NULL;
-    git_tree *t = NULL;
-    char **paths = NULL;
-    size_t n = 0;
-    itk_void_cache cache = {NULL, 0, 0};
-    int rc = 0;
-    if (git_commit_lookup(&c, repo, commit) < 0 || git_commit_tree(&t, c) < 0) {
-        git_commit_free(c);
-        return itk_error_git("cannot read commit %s", git_oid_tostr_s(commit));
-    }
-    if ((rc = itk_tree_records(&paths, &n, repo, t, NULL, "key-event")))
-        goto done;
-    for (size_t i = 0; !rc && i < n; i++) {
-        json_t *rec = NULL;
-        if (itk_tree_read_json(&rec, repo, t, paths[i]) != 0) {
-            itk_error_clear();
-            continue;
-        }
-        const json_t *body = json_object_get(rec, "body");
-        const char *event = str_at(body, "event", NULL), *key = str_at(body, "key", NULL);
-        const char *lg = str_at(body, "last_good", NULL);
-        if (event && key && lg && strcmp(event, "compromise") == 0 && strlen(key) < 64)
-            rc = voids_of(vw, &cache, repo, commit, 1, key, lg);
-        json_decref(rec);
-    }
-done:
-    itk_void_cache_dispose(&cache);
-    itk_string_list_free(paths, n);
-    git_tree_free(t);
-    git_commit_free(c);
     return rc;
 }
 

@@ -137,7 +137,7 @@ static int decided_before(int *before, check *ck, const char *name)
 {
     char **paths = NULL;
     size_t n = 0;
-    itk_void_writes vw = {NULL, 0, NULL};
+    itk_void_writes vw = {NULL, 0, NULL, NULL, 0};
     int rc = 0, have_vw = 0;
     *before = 0;
     if (!ck->base || itk_tree_records(&paths, &n, ck->p->repo, ck->base, NULL, "decision")) {
@@ -398,7 +398,7 @@ static int report_within_city(check *ck, const added_file *f, const char *key, c
     if (!ck->is_city || !ck->nkey_trees || ck->info->nparents == 0)
         return 0;
     const git_oid *first = git_commit_parent_id(ck->commit, 0);
-    itk_void_writes vw = {NULL, 0, NULL};
+    itk_void_writes vw = {NULL, 0, NULL, NULL, 0};
     int rc = itk_policy_void_writes(&vw, ck->p, ck->key_trees[0], first);
     if (!rc)
         rc = itk_compromise_report_counted(ck->p->repo, ck->key_trees[0], &vw, first,

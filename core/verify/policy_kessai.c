@@ -138,7 +138,7 @@ done:
 static int rule_counted(itk_kessai_rule *out, check *ck, const git_tree *tree,
                         const git_oid *commit, const char *kind, const char *outcome)
 {
-    itk_void_writes vw = {NULL, 0, NULL};
+    itk_void_writes vw = {NULL, 0, NULL, NULL, 0};
     int rc = itk_policy_void_writes(&vw, ck->p, tree, commit);
     if (!rc)
         rc = itk_kessai_rule_counted(out, ck->p->repo, tree, &vw, kind, outcome);
@@ -154,7 +154,7 @@ static int signer_post(itk_buf *post, check *ck)
 {
     if (!ck->nkey_trees)
         return 0;
-    itk_void_writes vw = {NULL, 0, NULL};
+    itk_void_writes vw = {NULL, 0, NULL, NULL, 0};
     int rc = itk_policy_void_writes(&vw, ck->p, ck->key_trees[0], FIRST(ck));
     if (!rc)
         rc = itk_principal_attr_counted(post, ck->p->repo, ck->key_trees[0], &vw, ck->info->party,
@@ -430,7 +430,7 @@ static int seal_standing(int *st, itk_buf *now, check *ck, const json_t *rec, co
             return 0;
         }
     }
-    itk_void_writes vw = {NULL, 0, NULL};
+    itk_void_writes vw = {NULL, 0, NULL, NULL, 0};
     int rc = itk_policy_void_writes(&vw, ck->p, tree, FIRST(ck));
     if (!rc)
         rc = itk_kessai_seal_counted(&s, now, ck->p->repo, tree, &vw, ck->info->party,
@@ -566,6 +566,28 @@ done:
     return rc;
 }
 
+/* A draft made with a stolen key counts for nothing (V9 in V12): the
+ * decision's own history holds the draft, its tree the compromises main
+ * knows as the decision is taken (a decision taken before the theft was
+ * reported stands, as a seal's does). 1 with a problem recorded when the
+ * draft is void. */
+static int draft_void(check *ck, const added_file *f, const draft_at *d, const char *name)
+{
+    itk_void_writes vw = {NULL, 0, NULL, NULL, 0};
+    int rc = ck->p->ncompromises ? itk_void_writes_at(&vw, ck->p->repo, ck->id) : 0;
+    int is_void = !rc && itk_void_writes_holds(&vw, &d->id);
+    itk_void_writes_dispose(&vw);
+    if (rc || !is_void)
+        return rc;
+    rc = PROBLEM(ck, "V12", f->path,
+                 "the decision rests on draft %.12s by %s, which does not count: the commit is "
+                 "void (V9, signed after its key's compromise); a seal returns it and an officer "
+                 "whose post may draft drafts %s again",
+                 git_oid_tostr_s(&d->id), bstr(d->rec, "drafter") ? bstr(d->rec, "drafter") : "?",
+                 name);
+    return rc ? rc : 1;
+}
+
 static int check_decision(check *ck, const added_file *f)
 {
     const char *name = bstr(f->rec, "request"), *outcome = bstr(f->rec, "outcome");
@@ -616,6 +638,8 @@ static int check_decision(check *ck, const added_file *f)
                      git_oid_tostr_s(tip_id), hex);
         goto done;
     }
+    if ((rc = draft_void(ck, f, &d, name)))
+        goto done;
     if (git_commit_lookup(&tip, ck->p->repo, tip_id) < 0 || git_commit_tree(&tip_tree, tip) < 0) {
         rc = itk_error_git("cannot read %s", git_oid_tostr_s(tip_id));
         goto done;

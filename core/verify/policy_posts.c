@@ -116,7 +116,7 @@ int itk_policy_check_posts(check *ck)
         return 0; /* the genesis's posts are the bootstrap */
     /* a post or a setting written with a stolen key does not make its
      * holder a setter once the first parent records the theft */
-    lazy_voids l = {{NULL, 0, NULL}, 0};
+    lazy_voids l = {{NULL, 0, NULL, NULL, 0}, 0};
     const itk_void_writes *vw = NULL;
     const git_oid *first = git_commit_parent_id(ck->commit, 0);
     int rc = 0;

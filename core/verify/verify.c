@@ -154,34 +154,19 @@ static int tips_collect(itk_policy *p, git_oid **starts, size_t *nstarts, const 
  * (p->void_writes), and the key events they wrote, which do not count
  * (p->keys.void_events): a stolen key's retirement of another key, its
  * recovery or confirmation, and its report of another key compromised.
- * Such a report is dropped from p->compromises (one pass: the void commits
- * are found again under what remains; a key's report of itself is never
- * void). */
+ * Which reports count, when keys report each other, is
+ * itk_void_writes_resolved's to say (the views ask it too): p->compromises
+ * keeps those alone. */
 static int void_events_collect(itk_policy *p, const git_oid *starts, size_t n)
 {
-    int rc =
-        itk_void_writes_from(&p->void_writes, p->repo, starts, n, p->compromises, p->ncompromises);
-    itk_compromise *kept = NULL;
-    size_t nkept = 0;
-    for (size_t i = 0; !rc && i < n; i++) {
-        git_commit *c = NULL;
-        git_tree *t = NULL;
-        if (git_commit_lookup(&c, p->repo, &starts[i]) == 0 && git_commit_tree(&t, c) == 0)
-            rc = itk_compromises_collect_counted(&kept, &nkept, p->repo, t, &p->void_writes);
-        git_tree_free(t);
-        git_commit_free(c);
-    }
-    git_error_clear();
-    if (!rc && nkept != p->ncompromises) {
+    itk_compromise *counted = NULL;
+    size_t ncounted = 0;
+    int rc = itk_void_writes_resolved(&p->void_writes, &counted, &ncounted, p->repo, starts, n);
+    if (!rc) {
         free(p->compromises);
-        p->compromises = kept;
-        p->ncompromises = nkept;
-        kept = NULL;
-        itk_void_writes_dispose(&p->void_writes);
-        rc = itk_void_writes_from(&p->void_writes, p->repo, starts, n, p->compromises,
-                                  p->ncompromises);
+        p->compromises = counted;
+        p->ncompromises = ncounted;
     }
-    free(kept);
     for (size_t i = 0; !rc && i < p->void_writes.n; i++) {
         const itk_void_write *w = &p->void_writes.w[i];
         git_diff *diff = NULL;
@@ -192,7 +177,8 @@ static int void_events_collect(itk_policy *p, const git_oid *starts, size_t n)
         for (size_t j = 0; !rc && j < git_diff_num_deltas(diff); j++) {
             const git_diff_delta *d = git_diff_get_delta(diff, j);
             if (d->status == GIT_DELTA_ADDED && strncmp(d->new_file.path, "parties/", 8) == 0 &&
-                strstr(d->new_file.path, "/key-events/"))
+                strstr(d->new_file.path, "/key-events/") &&
+                itk_void_writes_writer(&p->void_writes, w->tree, d->new_file.path))
                 rc = itk_oidmap_set(&p->keys.void_events, &d->new_file.id, (void *)1);
         }
         git_diff_free(diff);

@@ -1114,7 +1114,7 @@ int itk_report_write(itk_registry *reg, const char *dir, const itk_report_option
 {
     rctx c;
     itk_name_memo names;
-    itk_void_writes vw = {NULL, 0, NULL};
+    itk_void_writes vw = {NULL, 0, NULL, NULL, 0};
     git_oid head;
     int rc;
     memset(&c, 0, sizeof(c));

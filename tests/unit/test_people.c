@@ -298,7 +298,7 @@ static void test_void_writes_source_steps_back_over_void_commits(void **state)
     assert_int_equal(git_tree_lookup(&tree1, r, &t1), 0);
     assert_int_equal(git_tree_lookup(&tree2, r, &t2), 0);
     assert_int_equal(git_tree_lookup(&tree3, r, &t3), 0);
-    itk_void_writes vw = {NULL, 0, NULL};
+    itk_void_writes vw = {NULL, 0, NULL, NULL, 0};
     assert_int_equal(itk_void_writes_add(&vw, r, &c2), 0);
     assert_int_equal(itk_void_writes_add(&vw, r, &c1), 0);
     for (int round = 0; round < 3; round++) {

@@ -47,10 +47,13 @@ struct itk_void_writes;
 int itk_key_status_counted(itk_key_status *out, git_repository *repo, const git_tree *tree,
                            const struct itk_void_writes *vw, const char *fingerprint);
 
-/* A compromise found in a tree: key and last good commit. */
+/* A compromise found in a tree: key and last good commit, and the path and
+ * blob of the key event that reports it. */
 typedef struct {
     char key[64];
     char last_good[GIT_OID_HEXSZ + 1];
+    char path[160];
+    git_oid blob;
 } itk_compromise;
 
 /* Appends the compromise events of tree to *list (of *n, realloc'ed),
@@ -62,5 +65,12 @@ int itk_compromises_collect(itk_compromise **list, size_t *n, git_repository *re
  * commits of vw (NULL: none) wrote. */
 int itk_compromises_collect_counted(itk_compromise **list, size_t *n, git_repository *repo,
                                     const git_tree *tree, const struct itk_void_writes *vw);
+
+/* Appends every compromise event of tree to *list (of *n, realloc'ed),
+ * each with its path and blob, one already listed (the same blob, as
+ * another tip holds it) not again: for itk_void_writes_resolved,
+ * which decides which of them count. Errors: ITK_ENOMEM. */
+int itk_compromise_events_collect(itk_compromise **list, size_t *n, git_repository *repo,
+                                  const git_tree *tree);
 
 #endif

@@ -57,6 +57,7 @@ int itk_principal_attr(itk_buf *out, git_repository *repo, const git_tree *tree,
 typedef struct {
     git_tree *tree;
     git_tree *parent; /* NULL: the commit has no parent */
+    git_oid id;       /* the commit */
 } itk_void_write;
 typedef struct itk_void_writes {
     itk_void_write *w;
@@ -64,6 +65,11 @@ typedef struct itk_void_writes {
     /* what each void commit wrote, by blob id: built on the first
      * itk_void_writes_source, dropped by an add (people.c) */
     struct itk_vw_index *index;
+    /* compromise reports that count though a void commit wrote them
+     * (itk_void_writes_resolved: two keys that reported each other on
+     * lines apart), by path and blob; read as written */
+    itk_compromise *kept;
+    size_t nkept;
 } itk_void_writes;
 
 /* Adds commit to vw. Errors: ITK_EGIT (cannot read it), ITK_ENOMEM. */
@@ -71,11 +77,12 @@ int itk_void_writes_add(itk_void_writes *vw, git_repository *repo, const git_oid
 void itk_void_writes_dispose(itk_void_writes *vw);
 
 /* Adds to vw the void commits that commit's history holds, as commit's tree
- * records the compromises (V9): for each compromise event, the commits
- * reachable from commit and not from its last_good signed by its key, or
- * by a key such a commit added. Walks that history and checks signatures:
- * for a writer's check of one commit (verify's walk knows them already).
- * Errors: ITK_EGIT, ITK_ENOMEM. */
+ * records the compromises (V9): for each compromise event that counts
+ * (itk_void_writes_resolved, as verify decides it), the commits reachable
+ * from commit and not from its last_good signed by its key, or by a key
+ * such a commit added. Walks that history and checks signatures: for a
+ * writer's check of one commit and the views (verify's walk knows them
+ * already). Errors: ITK_EGIT, ITK_ENOMEM. (void_reports.c) */
 int itk_void_writes_at(itk_void_writes *vw, git_repository *repo, const git_oid *commit);
 
 /* Adds to vw the void commits reachable from starts (nstarts commits)
@@ -94,6 +101,30 @@ int itk_void_writes_from(itk_void_writes *vw, git_repository *repo, const git_oi
  * file then is absent. vw NULL or empty: tree. Borrowed. */
 const git_tree *itk_void_writes_source(const itk_void_writes *vw, const git_tree *tree,
                                        const char *path);
+
+/* 1 when commit is one of vw's void commits. */
+int itk_void_writes_holds(const itk_void_writes *vw, const git_oid *commit);
+
+/* The void write of vw that wrote the file tree holds at path (its trees
+ * borrowed from vw); NULL when none did, or the file is one vw keeps. */
+const itk_void_write *itk_void_writes_writer(const itk_void_writes *vw, const git_tree *tree,
+                                             const char *path);
+
+/* V9 when keys report each other (DESIGN V9, V12): the compromises that
+ * count among the compromise events the trees of starts (nstarts commits)
+ * hold, into *counted (of *ncounted, malloc'ed; free it), and what they
+ * make void, into vw (zero-initialised by the caller). A key's report of
+ * itself always counts. A report that another counting report makes void
+ * (its signer compromised before it) does not, and then voids nothing. Two
+ * reports that would void each other are taken in history order: the
+ * one made while its signer was still sound (the other report not in its
+ * history) counts, the one made after it does not; two made apart, each
+ * outside the other's history, both count (a counter-report never undoes
+ * the report of a theft; both keys are then out of service), and their
+ * event files stay counted though void commits wrote them (vw->kept).
+ * Walks the history as itk_void_writes_from. Errors: ITK_EGIT, ITK_ENOMEM. */
+int itk_void_writes_resolved(itk_void_writes *vw, itk_compromise **counted, size_t *ncounted,
+                             git_repository *repo, const git_oid *starts, size_t nstarts);
 
 /* itk_principal_attr not counting what the commits of vw (NULL: none)
  * wrote. */
