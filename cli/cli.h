@@ -154,6 +154,17 @@ int cli_normalise_body(json_t *body, const char *type);
  * instructions it answers): "" when not known, or for the city. */
 void cli_whoami(itk_registry *reg, char party[ITK_PARTY_ID_MAX + 1],
                 char above[ITK_PARTY_ID_MAX + 1]);
+/* What a form cites, checked as party would write it, for the list of the
+ * form's problems (itk_form_more_fn, arg a cli_cited: itk_record_ref_problems
+ * over reg's HEAD); nothing outside a registry, without a party or for form
+ * 6 (a request only when submitted). */
+typedef struct {
+    itk_registry *reg;
+    const char *party;
+    const char *type;
+    const itk_ref_options *refs; /* NULL: none */
+} cli_cited;
+void cli_cited_problems(itk_buf *problems, const json_t *body, void *arg);
 /* Prints each line of notes to standard error as "itaku: note: ...". */
 void cli_print_notes(const itk_buf *notes);
 /* Submits body as a record of type and prints its id; returns an exit code. */
