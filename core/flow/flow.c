@@ -348,6 +348,7 @@ static int remake_amendment(git_oid *out, itk_remade *m, itk_registry *reg, itk_
     o.decision_rules = json_object_get(body, "decision_rules");
     o.post_setters = json_object_get(body, "post_setters");
     o.reason = json_string_value(json_object_get(body, "reason"));
+    o.backdated = json_is_true(json_object_get(body, "backdated"));
     o.remade = 1; /* as signed: its list whole, its dates checked when first made */
     int rc = itk_contract_amend(&name, out, reg, signer, &o);
     if (!rc && m) {
