@@ -93,6 +93,16 @@ const char *cli_screen_lang(void);
  * it safely). Never fails. */
 const char *cli_party_shown(char *out, size_t cap, itk_registry *reg, const char *party);
 
+/* A party's heading on a text screen, indented by ind after a blank line:
+ * "acme (contractor)"; on a Japanese screen by its name too,
+ * 株式会社アクメ（acme、受注者）, the id kept for --party. role is the role as
+ * the screen words it. */
+void cli_party_heading(itk_registry *reg, const char *party, int ind, const char *role);
+/* A party named in a list on a text screen: on a Japanese screen its name
+ * with its id beside it, 株式会社アクメ（acme）, else (or without a name) its
+ * id (cli_party_shown). Returns out. Never fails. */
+const char *cli_party_named(char *out, size_t cap, itk_registry *reg, const char *party);
+
 /* The catalog of the text screens (status, todo, requests, who,
  * instructions, log): cli_paper_labels when the messages are Japanese, else
  * the one this itaku carries for the screens' language (labels/en.v1.json;

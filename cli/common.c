@@ -122,6 +122,28 @@ const char *cli_party_shown(char *out, size_t cap, itk_registry *reg, const char
     return out;
 }
 
+void cli_party_heading(itk_registry *reg, const char *party, int ind, const char *role)
+{
+    char name[256];
+    cli_party_shown(name, sizeof(name), reg, party);
+    if (strcmp(name, party) != 0) {
+        printf("\n%*s%s", ind, "", cli_safe(name));
+        printf("（%s、%s）\n", cli_safe(party), cli_safe(role));
+    } else
+        printf("\n%*s%s (%s)\n", ind, "", cli_safe(party), cli_safe(role));
+}
+
+const char *cli_party_named(char *out, size_t cap, itk_registry *reg, const char *party)
+{
+    char name[256];
+    cli_party_shown(name, sizeof(name), reg, party);
+    if (strcmp(name, party ? party : "") != 0)
+        snprintf(out, cap, "%s（%s）", name, party);
+    else
+        snprintf(out, cap, "%s", party ? party : "");
+    return out;
+}
+
 itk_labels *cli_labels(itk_registry *reg)
 {
     const char *lang = cli_screen_lang();
