@@ -734,6 +734,7 @@ static int resolve(story_ctx *s, const char *typed, const story_rec **subject, c
     char name[100];
     itk_record_id_input(name, sizeof(name), typed, NULL, NULL);
     size_t hits = 0, nl = strlen(name);
+    char which[400] = "";
     *subject = NULL;
     for (size_t i = 0; i < s->n; i++) {
         const char *full = s->recs[i].name;
@@ -743,12 +744,16 @@ static int resolve(story_ctx *s, const char *typed, const story_rec **subject, c
             continue;
         if (*subject && strcmp((*subject)->name, full) == 0)
             continue; /* the same record, read again */
+        /* the records it may mean, named for the person to pick one */
+        if (!strstr(which, full) && strlen(which) + strlen(full) + 3 < sizeof(which))
+            snprintf(which + strlen(which), sizeof(which) - strlen(which), "%s%s",
+                     which[0] ? ", " : "", full);
         if (!hits++)
             *subject = &s->recs[i];
     }
     if (hits > 1)
-        return itk_error_set(ITK_ECONFLICT, "'%.64s' names %zu records; write <party>/<id>", name,
-                             hits);
+        return itk_error_set(ITK_ECONFLICT, "'%.64s' names %zu records (%s); write one of them",
+                             name, hits, which);
     if (*subject)
         snprintf(out, 100, "%s", (*subject)->name);
     else
