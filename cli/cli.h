@@ -93,6 +93,16 @@ const char *cli_screen_lang(void);
  * it safely). Never fails. */
 const char *cli_party_shown(char *out, size_t cap, itk_registry *reg, const char *party);
 
+/* A party's heading on a text screen, indented by ind after a blank line:
+ * "acme (contractor)"; on a Japanese screen by its name too,
+ * 株式会社アクメ（acme、受注者）, the id kept for --party. role is the role as
+ * the screen words it. */
+void cli_party_heading(itk_registry *reg, const char *party, int ind, const char *role);
+/* A party named in a list on a text screen: on a Japanese screen its name
+ * with its id beside it, 株式会社アクメ（acme）, else (or without a name) its
+ * id (cli_party_shown). Returns out. Never fails. */
+const char *cli_party_named(char *out, size_t cap, itk_registry *reg, const char *party);
+
 /* The catalog of the text screens (status, todo, requests, who,
  * instructions, log): cli_paper_labels when the messages are Japanese, else
  * the one this itaku carries for the screens' language (labels/en.v1.json;
@@ -154,6 +164,17 @@ int cli_normalise_body(json_t *body, const char *type);
  * instructions it answers): "" when not known, or for the city. */
 void cli_whoami(itk_registry *reg, char party[ITK_PARTY_ID_MAX + 1],
                 char above[ITK_PARTY_ID_MAX + 1]);
+/* What a form cites, checked as party would write it, for the list of the
+ * form's problems (itk_form_more_fn, arg a cli_cited: itk_record_ref_problems
+ * over reg's HEAD); nothing outside a registry, without a party or for form
+ * 6 (a request only when submitted). */
+typedef struct {
+    itk_registry *reg;
+    const char *party;
+    const char *type;
+    const itk_ref_options *refs; /* NULL: none */
+} cli_cited;
+void cli_cited_problems(itk_buf *problems, const json_t *body, void *arg);
 /* Prints each line of notes to standard error as "itaku: note: ...". */
 void cli_print_notes(const itk_buf *notes);
 /* Submits body as a record of type and prints its id; returns an exit code. */

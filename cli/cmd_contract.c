@@ -127,12 +127,35 @@ done:
 }
 
 /* The methods of list to f, ", " between ("-": none). */
-static void print_methods(FILE *f, const json_t *list)
+/* A handover method as a screen shows it: its label in l, the screen's
+ * catalog (cli_labels: 手渡し on a Japanese screen), with the code beside it
+ * when they differ (手渡し（hand-delivery）: either is what --drop-handover-method
+ * takes); the code alone when l has no label for it. */
+static const char *method_shown(char *out, size_t cap, const itk_labels *l, const char *code)
+{
+    const char *label = itk_label_or(l, "method", code);
+    if (code && label && strcmp(label, code) != 0)
+        snprintf(out, cap, "%s（%s）", label, code);
+    else
+        snprintf(out, cap, "%s", code ? code : "");
+    return out;
+}
+
+/* The catalog a Japanese screen words the methods by (cli_labels); NULL,
+ * the codes as designated, on another screen. */
+static itk_labels *screen_labels(itk_registry *reg)
+{
+    return strcmp(cli_screen_lang(), "ja") == 0 ? cli_labels(reg) : NULL;
+}
+
+static void print_methods(FILE *f, const json_t *list, const itk_labels *l)
 {
     size_t i;
     json_t *v;
+    char shown[256];
     json_array_foreach(list, i, v)
-        fprintf(f, "%s%s", i ? ", " : "", cli_safe(json_string_value(v)));
+        fprintf(f, "%s%s", i ? ", " : "",
+                cli_safe(method_shown(shown, sizeof(shown), l, json_string_value(v))));
     if (!json_array_size(list))
         fputc('-', f);
 }
@@ -253,11 +276,13 @@ static int amend(int argc, char **argv)
             rc = cli_fail(_("cannot read the contract settings"));
             goto done;
         }
+        itk_labels *l = screen_labels(reg);
         fprintf(stderr, "%s", _("Handover methods: "));
-        print_methods(stderr, json_object_get(before, "handover_methods"));
+        print_methods(stderr, json_object_get(before, "handover_methods"), l);
         fprintf(stderr, " → ");
-        print_methods(stderr, json_object_get(after, "handover_methods"));
+        print_methods(stderr, json_object_get(after, "handover_methods"), l);
         fputc('\n', stderr);
+        itk_labels_free(l);
     }
     rc = EXIT_OK;
 done:
@@ -333,14 +358,17 @@ static int show(int argc, char **argv)
     amended(c, "work_start");
     printf("%s", _("Handover methods: "));
     json_t *methods = json_object_get(c, "handover_methods");
+    itk_labels *l = screen_labels(reg);
+    char shown[256];
     json_array_foreach(methods, i, v)
-        printf("%s%s", i ? ", " : " ", cli_safe(json_string_value(v)));
+        printf("%s%s", i ? ", " : " ", cli_safe(itk_label_or(l, "method", json_string_value(v))));
     putchar('\n');
     json_array_foreach(methods, i, v)
     {
-        printf("  - %s", cli_safe(json_string_value(v)));
+        printf("  - %s", cli_safe(method_shown(shown, sizeof(shown), l, json_string_value(v))));
         credit(json_string_value(json_array_get(json_object_get(c, "methods_by"), i)));
     }
+    itk_labels_free(l);
     printf("%s", _("Contacts:"));
     json_t *contacts = json_object_get(c, "contacts");
     if (!json_array_size(contacts))

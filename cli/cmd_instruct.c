@@ -182,8 +182,18 @@ static int list(int argc, char **argv)
     }
     json_t *out = json ? json_array() : NULL;
     itk_labels *labels = json ? NULL : cli_labels(reg);
+    /* the parties' columns as wide as their widest name (あきる野市 総務部情報政策課) */
+    int wf = 14, wt = 18;
+    for (size_t i = 0; !json && i < n; i++) {
+        if (!all && (l[i].answer[0] || l[i].withdrawn))
+            continue;
+        int f = cli_display_width(cli_safe(l[i].from_name[0] ? l[i].from_name : l[i].from));
+        int t = cli_display_width(cli_safe(l[i].to_name[0] ? l[i].to_name : l[i].to));
+        wf = f > wf ? f : wf;
+        wt = t > wt ? t : wt;
+    }
     if (!json)
-        cli_heading(6, 22, _("INSTRUCTION"), 14, _("FROM"), 18, _("TO"), 18, _("KIND"), 18,
+        cli_heading(6, 22, _("INSTRUCTION"), wf, _("FROM"), wt, _("TO"), 18, _("KIND"), 18,
                     _("DUE"), 0, _("ANSWER"));
     int offset = 540;
     if (itk_registry_offset(&offset, reg) < 0)
@@ -202,9 +212,9 @@ static int list(int argc, char **argv)
             /* the kind in the city's words (報告の求め), padded by display width */
             /* the parties by their names (あきる野市), their ids when unnamed */
             printf("%-22s ", cli_safe(l[i].name));
-            cli_pad(l[i].from_name[0] ? l[i].from_name : l[i].from, 14);
+            cli_pad(l[i].from_name[0] ? l[i].from_name : l[i].from, wf);
             printf(" ");
-            cli_pad(l[i].to_name[0] ? l[i].to_name : l[i].to, 18);
+            cli_pad(l[i].to_name[0] ? l[i].to_name : l[i].to, wt);
             printf(" ");
             cli_pad(itk_label_or(labels, "instruction.kind", l[i].kind), 18);
             char due[ITK_TIME_SHOWN];

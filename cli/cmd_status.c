@@ -123,20 +123,6 @@ static void print_contacts(const json_t *contacts, const char *party, int ind, c
     }
 }
 
-/* A party's heading, indented by ind: "acme (contractor)"; on a Japanese
- * screen by its name too, 株式会社アクメ（acme、受託者）, the id kept for
- * --party. */
-static void print_party_heading(itk_registry *reg, const char *party, int ind, const char *role)
-{
-    char name[256];
-    cli_party_shown(name, sizeof(name), reg, party);
-    if (strcmp(name, party) != 0) {
-        printf("\n%*s%s", ind, "", cli_safe(name));
-        printf("（%s、%s）\n", cli_safe(party), cli_safe(role));
-    } else
-        printf("\n%*s%s (%s)\n", ind, "", cli_safe(party), cli_safe(role));
-}
-
 static void print_table(itk_registry *reg, const itk_status *st, const char *at,
                         const itk_labels *l, int problems, const json_t *contacts, int offset)
 {
@@ -164,7 +150,7 @@ static void print_table(itk_registry *reg, const itk_status *st, const char *at,
             /* but a finding about the city's own settings (決裁: no setter
              * post named) is shown, one line each */
             if (end > next)
-                print_party_heading(reg, party, 0, itk_label_or(l, "role", role));
+                cli_party_heading(reg, party, 0, itk_label_or(l, "role", role));
             for (; next < end; next++) {
                 const itk_finding *f = itk_status_get(st, next);
                 if (problems && f->state == ITK_STATE_OK)
@@ -178,7 +164,7 @@ static void print_table(itk_registry *reg, const itk_status *st, const char *at,
             continue;
         }
         int ind = 2 * (depth - 1);
-        print_party_heading(reg, party, ind, itk_label_or(l, "role", role));
+        cli_party_heading(reg, party, ind, itk_label_or(l, "role", role));
         print_contacts(contacts, party, ind, l);
         printf("%*s  ", ind, "");
         cli_pad(_("STATE"), 9);

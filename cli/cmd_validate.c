@@ -10,6 +10,7 @@
 #include "itaku/form_input.h"
 #include "itaku/forms.h"
 #include "itaku/json.h"
+#include "itaku/precheck.h"
 #include "itaku/schema.h"
 
 #include <stdio.h>
@@ -38,26 +39,51 @@ static void print_indented(const char *text)
     }
 }
 
-/* The references body cites, checked as a write by party checks them
- * (itk_refcheck over HEAD, no options), and a register entry's handover
- * method (itk_handover_method_check, as form submit 3 refuses it); writes
- * nothing. Form 6 becomes a request only when submitted: its schema is all
- * that is checked. */
-static int refcheck(itk_registry *reg, const char *party, const char *type, const json_t *body)
+/* body checked as a write by party checks it (itk_record_precheck over
+ * HEAD, no options: its schema, then what it cites, in one list; the
+ * references typed short completed as a write completes them), and a
+ * register entry's prior approval (itk_register_approval_precheck, as at
+ * now) and handover method (itk_handover_method_check), as form submit 3
+ * refuses them; writes nothing. */
+static int check_as_written(itk_registry *reg, const char *party, const char *type, json_t *body)
 {
     git_tree *tree = NULL;
     json_t *unverified = NULL;
-    if (strcmp(type, "form6") == 0)
-        return 0;
+    char used[64];
     int rc = itk_registry_head_tree(&tree, reg);
     if (!rc)
-        rc = itk_refcheck(&unverified, reg, tree, party, type, body, NULL, NULL);
+        rc = itk_record_precheck(&unverified, used, reg, tree, party, type, body, NULL, NULL);
     json_decref(unverified);
     unverified = NULL;
+    char now[32];
+    if (!rc && strcmp(type, "register") == 0 && !(rc = itk_registry_now(now, reg)))
+        rc = itk_register_approval_precheck(reg, party, body, now);
     if (!rc && strcmp(type, "register") == 0)
         rc = itk_handover_method_check(&unverified, reg, tree, body, 0, NULL);
     json_decref(unverified);
     git_tree_free(tree);
+    return rc;
+}
+
+/* body checked: inside a registry as the signing key's party (party, ""
+ * when none is set up) would write it (check_as_written: the schema's
+ * problems and what it cites in one list; ITK_EINVALID for any of them),
+ * form 6, which becomes a request only when submitted, and without a party
+ * against the schema a write uses; outside a registry against schema
+ * (schema_name's version), its problems into errors. */
+static int check_body(itk_buf *errors, itk_registry *reg, const json_t *schema,
+                      const char *schema_name, const char *type, const char *party, json_t *body)
+{
+    char used[64];
+    if (!reg)
+        return itk_schema_validate_version(errors, schema, itk_schema_version_of(schema_name), body,
+                                           type);
+    if (!party[0] || strcmp(type, "form6") == 0)
+        return itk_form_validate(used, reg, type, body);
+    int rc = check_as_written(reg, party, type, body);
+    /* what it cites, as `form submit` would refuse it */
+    if (rc == ITK_ENOTFOUND || rc == ITK_EEXISTS || rc == ITK_EVERIFY)
+        rc = itk_error_set(ITK_EINVALID, "%s", itk_error_last());
     return rc;
 }
 
@@ -74,17 +100,19 @@ static int validate_file(itk_registry *reg, const json_t *schema, const char *sc
     itk_buf data = ITK_BUF_INIT, errors = ITK_BUF_INIT, notes = ITK_BUF_INIT;
     json_t *body = NULL;
     const char *name = strcmp(file, "-") == 0 ? _("standard input") : file;
+    /* what the form cites is listed with a date that cannot be read */
+    cli_cited cited = {reg, party, type, NULL};
     int rc = strcmp(file, "-") == 0
                  ? itk_buf_read_stream(&data, stdin, "stdin", ITK_MAX_RECORD_BYTES)
                  : itk_buf_read_file(&data, file, ITK_MAX_RECORD_BYTES);
     int status;
-    char used[64];
     if (rc && rc != ITK_ETOOBIG) {
         fprintf(stderr, _("itaku: cannot read %s: %s\n"), file, cli_error_text());
         status = EXIT_ERROR;
     } else if (rc || (rc = exact ? itk_json_parse(&body, data.ptr, data.size, name)
-                                 : itk_form_input_read_as(&body, &notes, data.ptr, data.size, name,
-                                                          schema, offset_of(reg), above))) {
+                                 : itk_form_input_read_more(&body, &notes, data.ptr, data.size,
+                                                            name, schema, offset_of(reg), above,
+                                                            cli_cited_problems, &cited))) {
         /* too big, not JSON or a date that cannot be read: a verdict on the
          * content, not an I/O failure */
         printf(_("%s invalid\n"), file);
@@ -93,22 +121,10 @@ static int validate_file(itk_registry *reg, const json_t *schema, const char *sc
     } else if (attach->n && (!att || cli_attach_fill(body, schema, attach, att, file))) {
         /* the files --attach names, read and cited as form submit does */
         status = EXIT_ERROR;
-    } else if ((rc = reg ? itk_form_validate(used, reg, type, body)
-                         : itk_schema_validate_version(&errors, schema,
-                                                       itk_schema_version_of(schema_name), body,
-                                                       type)) == ITK_EINVALID) {
+    } else if ((rc = check_body(&errors, reg, schema, schema_name, type, party, body)) ==
+               ITK_EINVALID) {
         printf(_("%s invalid\n"), file);
         print_indented(cli_safe_block(reg ? itk_error_last() : errors.ptr ? errors.ptr : "", ""));
-        status = EXIT_NO;
-    } else if (rc) {
-        fprintf(stderr, _("itaku: cannot validate %s: %s\n"), file, cli_error_text());
-        status = EXIT_ERROR;
-    } else if (reg && party[0] && (rc = refcheck(reg, party, type, body)) &&
-               (rc == ITK_ENOTFOUND || rc == ITK_EEXISTS || rc == ITK_EINVALID ||
-                rc == ITK_EVERIFY)) {
-        /* what it cites, as `form submit` would refuse it */
-        printf(_("%s invalid\n"), file);
-        print_indented(cli_safe_block(itk_error_last(), ""));
         status = EXIT_NO;
     } else if (rc) {
         fprintf(stderr, _("itaku: cannot validate %s: %s\n"), file, cli_error_text());

@@ -86,7 +86,7 @@ static void label(const char *s, int width)
     cli_pad(s, w < width ? width : w + 1);
 }
 
-static void print_table(const itk_who *w, const itk_labels *l)
+static void print_table(itk_registry *reg, const itk_who *w, const itk_labels *l)
 {
     int color = cli_color(1);
     const char *green = color ? "\033[32m" : "", *red = color ? "\033[31m" : "";
@@ -95,8 +95,14 @@ static void print_table(const itk_who *w, const itk_labels *l)
     for (size_t i = 0; i < itk_who_count(w); i++) {
         const itk_who_party *p = itk_who_get(w, i);
         int ind = 2 * p->depth;
-        printf("\n%*s%s %s (%s)\n", ind, "", cli_safe(p->party), cli_safe(p->name),
-               cli_safe(itk_label_or(l, "role", p->role)));
+        char named[320];
+        /* a Japanese screen heads a party by its name, the id beside it, as
+         * status does; an English one by its id, then its name */
+        if (strcmp(cli_screen_lang(), "ja") == 0)
+            cli_party_heading(reg, p->party, ind, itk_label_or(l, "role", p->role));
+        else
+            printf("\n%*s%s %s (%s)\n", ind, "", cli_safe(p->party), cli_safe(p->name),
+                   cli_safe(itk_label_or(l, "role", p->role)));
         /* who signs for it: each principal by the name in force */
         printf("%*s  %s", ind, "", _("signers:"));
         for (size_t k = 0; k < p->nsigners; k++)
@@ -110,7 +116,8 @@ static void print_table(const itk_who *w, const itk_labels *l)
         if (!strcmp(p->role, "city") && !p->form1[0] && !p->nitems && !p->napprovals) {
             printf("%*s  %s", ind, "", _("contractors:"));
             for (size_t k = 0; k < p->nsubcontractors; k++)
-                printf(" %s", cli_safe(p->subcontractors[k]));
+                printf(" %s",
+                       cli_safe(cli_party_named(named, sizeof(named), reg, p->subcontractors[k])));
             putchar('\n');
             continue;
         }
@@ -133,7 +140,8 @@ static void print_table(const itk_who *w, const itk_labels *l)
         }
         printf("%*s  %s", ind, "", _("subcontractors:"));
         for (size_t k = 0; k < p->nsubcontractors; k++)
-            printf(" %s", cli_safe(p->subcontractors[k]));
+            printf(" %s",
+                   cli_safe(cli_party_named(named, sizeof(named), reg, p->subcontractors[k])));
         if (p->nsubcontractors)
             putchar('\n');
         else
@@ -206,7 +214,7 @@ int cmd_who(int argc, char **argv)
         rc = print_json(w);
     else {
         itk_labels *l = cli_labels(reg);
-        print_table(w, l);
+        print_table(reg, w, l);
         itk_labels_free(l);
     }
     itk_who_free(w);

@@ -1,6 +1,7 @@
 /* Helpers shared by the subcommands. */
 #include "cli.h"
 #include "i18n.h"
+#include "itaku/precheck.h"
 #include "itaku/form_input.h"
 #include "itaku/forms.h"
 #include "itaku/chain.h"
@@ -121,6 +122,28 @@ const char *cli_party_shown(char *out, size_t cap, itk_registry *reg, const char
     return out;
 }
 
+void cli_party_heading(itk_registry *reg, const char *party, int ind, const char *role)
+{
+    char name[256];
+    cli_party_shown(name, sizeof(name), reg, party);
+    if (strcmp(name, party) != 0) {
+        printf("\n%*s%s", ind, "", cli_safe(name));
+        printf("（%s、%s）\n", cli_safe(party), cli_safe(role));
+    } else
+        printf("\n%*s%s (%s)\n", ind, "", cli_safe(party), cli_safe(role));
+}
+
+const char *cli_party_named(char *out, size_t cap, itk_registry *reg, const char *party)
+{
+    char name[256];
+    cli_party_shown(name, sizeof(name), reg, party);
+    if (strcmp(name, party ? party : "") != 0)
+        snprintf(out, cap, "%s（%s）", name, party);
+    else
+        snprintf(out, cap, "%s", party ? party : "");
+    return out;
+}
+
 itk_labels *cli_labels(itk_registry *reg)
 {
     const char *lang = cli_screen_lang();
@@ -233,14 +256,16 @@ void cli_whoami(itk_registry *reg, char party[ITK_PARTY_ID_MAX + 1],
 
 /* The schema and zone a form of type is read with: the registry's newest
  * schema and the contract's timezone inside one, else what itaku carries;
- * above, whose instructions a short instruction_ref names (cli_whoami). */
-static int form_context(json_t **schema, int *offset, char above[ITK_PARTY_ID_MAX + 1],
-                        const char *type)
+ * above, whose instructions a short instruction_ref names, and party, the
+ * signing key's (cli_whoami). *keep (NULL: closed) gets the registry, NULL
+ * outside one, the caller's to free. */
+static int form_context(json_t **schema, int *offset, char party[ITK_PARTY_ID_MAX + 1],
+                        char above[ITK_PARTY_ID_MAX + 1], itk_registry **keep, const char *type)
 {
     itk_registry *reg = NULL;
-    char name[64], party[ITK_PARTY_ID_MAX + 1];
+    char name[64];
     *offset = 9 * 60;
-    above[0] = '\0';
+    party[0] = above[0] = '\0';
     if (itk_registry_open(&reg, ".") < 0 || itk_registry_offset(offset, reg) < 0) {
         /* not inside a registry (or a git folder that is not one) */
         *offset = 9 * 60;
@@ -251,8 +276,23 @@ static int form_context(json_t **schema, int *offset, char above[ITK_PARTY_ID_MA
     int rc = itk_form_input_schema(schema, name, reg, type);
     if (!rc)
         cli_whoami(reg, party, above);
-    itk_registry_free(reg);
+    if (keep && !rc)
+        *keep = reg;
+    else
+        itk_registry_free(reg);
     return rc;
+}
+
+void cli_cited_problems(itk_buf *problems, const json_t *body, void *arg)
+{
+    const cli_cited *c = arg;
+    git_tree *tree = NULL;
+    /* form 6 becomes a request only when submitted: it cites nothing */
+    if (c->reg && c->party && c->party[0] && strcmp(c->type, "form6") != 0 &&
+        itk_registry_head_tree(&tree, c->reg) == 0)
+        itk_record_ref_problems(problems, c->reg, tree, c->party, c->type, body, NULL, c->refs);
+    itk_error_clear();
+    git_tree_free(tree);
 }
 
 void cli_print_notes(const itk_buf *notes)
@@ -271,15 +311,20 @@ int cli_read_form(json_t **body, itk_buf *notes, const char *file, const char *t
     itk_buf in = ITK_BUF_INIT;
     json_t *schema = NULL;
     int offset;
-    char above[ITK_PARTY_ID_MAX + 1];
+    char party[ITK_PARTY_ID_MAX + 1], above[ITK_PARTY_ID_MAX + 1];
+    itk_registry *reg = NULL;
     const char *name = strcmp(file, "-") == 0 ? _("standard input") : file;
     *body = NULL;
-    int r = form_context(&schema, &offset, above, type);
+    int r = form_context(&schema, &offset, party, above, &reg, type);
     if (r == 0)
         r = strcmp(file, "-") == 0 ? itk_buf_read_stream(&in, stdin, name, ITK_MAX_RECORD_BYTES)
                                    : itk_buf_read_file(&in, file, ITK_MAX_RECORD_BYTES);
+    /* what the form cites is listed with its other problems */
+    cli_cited cited = {reg, party, type, &cli_refs};
     if (r == 0)
-        r = itk_form_input_read_as(body, notes, in.ptr, in.size, name, schema, offset, above);
+        r = itk_form_input_read_more(body, notes, in.ptr, in.size, name, schema, offset, above,
+                                     cli_cited_problems, &cited);
+    itk_registry_free(reg);
     json_decref(schema);
     itk_buf_dispose(&in);
     return r;
@@ -290,8 +335,8 @@ int cli_normalise_body(json_t *body, const char *type)
     json_t *schema = NULL;
     itk_buf notes = ITK_BUF_INIT;
     int offset;
-    char above[ITK_PARTY_ID_MAX + 1];
-    int r = form_context(&schema, &offset, above, type);
+    char party[ITK_PARTY_ID_MAX + 1], above[ITK_PARTY_ID_MAX + 1];
+    int r = form_context(&schema, &offset, party, above, NULL, type);
     if (r == 0)
         r = itk_form_body_normalise_as(body, &notes, schema, offset, above);
     if (r == 0)

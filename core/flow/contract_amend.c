@@ -63,6 +63,18 @@ static int date_not_past(const char *given, const char *opt, int offset, const c
                          itk_time_shown(now_shown, now, offset));
 }
 
+/* 1 when given (NULL: none), a date the amendment names, is already past at
+ * now (date_not_past's rule); 0 also when it cannot be read. */
+static int date_past(const char *given, int offset, const char *now)
+{
+    char due[40];
+    int past = 0;
+    if (given && itk_due_time(due, &past, given, offset, now))
+        past = 0;
+    itk_error_clear();
+    return past;
+}
+
 /* The designated handover methods after o (a new array in *after), from
  * those in force in now: o's list as signed when remade, else
  * itk_handover_methods_amend's; *after NULL when o changes none. */
@@ -178,6 +190,12 @@ int itk_contract_amend(itk_buf *name, git_oid *out, itk_registry *reg, itk_signe
     }
     if (o->work_start)
         json_object_set_new(body, "work_start", json_string(o->work_start));
+    /* a date already past, meant: the record says so (as an instruction's
+     * does); made again, as it was signed */
+    if (o->backdated &&
+        (o->remade || date_past(o->start, offset, created) || date_past(o->end, offset, created) ||
+         date_past(o->work_start, offset, created)))
+        json_object_set_new(body, "backdated", json_true());
     if (o->contacts)
         json_object_set(body, "contacts", o->contacts);
     if (o->decision_rules)

@@ -7,6 +7,7 @@
 #include "itaku/flow.h"
 #include "itaku/labels.h"
 #include "itaku/refcheck.h"
+#include "itaku/precheck.h"
 #include "intl.h"
 #include "alloc.h"
 #include "itaku/chain.h"
@@ -347,6 +348,7 @@ static int remake_amendment(git_oid *out, itk_remade *m, itk_registry *reg, itk_
     o.decision_rules = json_object_get(body, "decision_rules");
     o.post_setters = json_object_get(body, "post_setters");
     o.reason = json_string_value(json_object_get(body, "reason"));
+    o.backdated = json_is_true(json_object_get(body, "backdated"));
     o.remade = 1; /* as signed: its list whole, its dates checked when first made */
     int rc = itk_contract_amend(&name, out, reg, signer, &o);
     if (!rc && m) {
@@ -839,9 +841,9 @@ int itk_request_submit_refs(itk_buf *name, git_oid *out, itk_registry *reg, itk_
     /* what it cites (the request it withdraws) and what it corrects are
      * checked before anything is written */
     char schema_name[64];
-    if ((rc = itk_form_validate(schema_name, reg, "request", body)) ||
-        (supersedes && (rc = check_request_supersedes(reg, f.me.party, supersedes))) ||
-        (rc = itk_refcheck(&unverified, reg, f.head_tree, f.me.party, "request", body, sup_id, ro)))
+    if ((rc = itk_record_precheck(&unverified, schema_name, reg, f.head_tree, f.me.party, "request",
+                                  body, sup_id, ro)) ||
+        (supersedes && (rc = check_request_supersedes(reg, f.me.party, supersedes))))
         goto done;
     char asked[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2];
     if ((!ro || !ro->again) &&

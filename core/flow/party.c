@@ -15,6 +15,7 @@
 #include "itaku/init.h"
 #include "itaku/requests.h"
 #include "itaku/refcheck.h"
+#include "itaku/precheck.h"
 #include "itaku/textnorm.h"
 #include "commit_priv.h"
 #include "party_priv.h"
@@ -236,32 +237,6 @@ static int cites_unverified(const json_t *unverified, const char *field)
 static const char *const submit_types[] = {"form1", "form2",    "register",   "form4",
                                            "form5", "incident", "inspection", NULL};
 
-/* Seed §4(2)–(4): copies, take-outs, other use and provision need a prior
- * approval, or an honest record that there was none. */
-static int check_register_approval(itk_registry *reg, const char *party, json_t *body,
-                                   const char *created)
-{
-    const char *action = json_string_value(json_object_get(body, "action"));
-    const char *approval = json_string_value(json_object_get(body, "approval"));
-    const char *why = json_string_value(json_object_get(body, "unapproved_reason"));
-    if (!action || !itk_action_request_kind(action))
-        return 0;
-    if (approval)
-        return itk_approval_check(reg, party, action, approval, created);
-    if (why)
-        return 0;
-    static const char msg[] =
-        ITK_N_("A register entry '%s' needs the city's prior approval: cite the approved request "
-               "with --approval <party>/<request>, or record the truth with --unapproved --reason "
-               "TEXT (status will show the violation).");
-    itk_labels *l = NULL;
-    if (itk_labels_open(&l, reg, NULL, "ja"))
-        itk_error_clear(); /* the code is shown as it is */
-    int rc = itk_error_set(ITK_EVERIFY, msg, itk_ref_code_shown(l, msg, "action", action));
-    itk_labels_free(l);
-    return rc;
-}
-
 /* --supersedes as typed (r-2, acme/r-000002, full-width digits:
  * itk_record_id_input) into out, the id alone of one of party's records of
  * type t: another party's record is refused (a party corrects its own). */
@@ -289,24 +264,6 @@ static int supersedes_input(char *out, size_t outsz, const char *typed, const ch
     }
     snprintf(out, outsz, "%s", slash ? slash + 1 : full);
     return 0;
-}
-
-/* The fields of a body citing one of the writer's own records, and the id
- * prefix of what they cite: typed short (q-1, ｑ－１, 1) they are read as
- * itk_record_id_input reads them, completed with the writer's party. */
-static const struct {
-    const char *field, *prefix;
-} own_refs[] = {
-    {"approval", "q"}, {"withdraws", "q"}, {"form1_ref", "f1"}, {"first_report_ref", "i"}};
-
-static void own_refs_input(json_t *body, const char *party)
-{
-    for (size_t i = 0; i < sizeof(own_refs) / sizeof(*own_refs); i++) {
-        const char *typed = json_string_value(json_object_get(body, own_refs[i].field));
-        char full[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2];
-        if (typed && itk_record_id_input(full, sizeof(full), typed, party, own_refs[i].prefix))
-            json_object_set_new(body, own_refs[i].field, json_string(full));
-    }
 }
 
 int itk_record_submit(itk_buf *path, itk_buf *id, git_oid *commit, itk_registry *reg,
@@ -362,7 +319,7 @@ int itk_record_submit_refs(itk_buf *path, itk_buf *id, git_oid *commit, itk_regi
             goto done;
         supersedes = sup_in;
     }
-    own_refs_input(body, who.party);
+    itk_record_own_refs_input(body, who.party);
     const char *filing = json_string_value(json_object_get(body, "filing_type"));
     if (!supersedes && strcmp(type, "form1") == 0 && filing && strcmp(filing, "change") == 0) {
         /* a change notification replaces the form 1 in force (seed §2) */
@@ -376,20 +333,19 @@ int itk_record_submit_refs(itk_buf *path, itk_buf *id, git_oid *commit, itk_regi
             goto done;
         supersedes = sup.ptr;
     }
-    /* every reference is checked before anything is written (issue 16),
-     * once the body is valid (its problems come first) */
+    /* the body and every reference it holds are checked before anything
+     * is written, their problems in one list (issue 16) */
     char valid_schema[64];
-    if ((rc = itk_form_validate(valid_schema, reg, type, body)))
-        goto done;
     if ((rc = itk_registry_head_tree(&refs_tree, reg)) ||
-        (rc = itk_refcheck(&unverified, reg, refs_tree, who.party, type, body, supersedes, ro)))
+        (rc = itk_record_precheck(&unverified, valid_schema, reg, refs_tree, who.party, type, body,
+                                  supersedes, ro)))
         goto done;
     if (unverified && !(refs = json_pack("{s:O}", "unverified", unverified))) {
         rc = ITK_ENOMEM;
         goto done;
     }
     if (strcmp(type, "register") == 0 && !cites_unverified(unverified, "approval") &&
-        (rc = check_register_approval(reg, who.party, body, created)))
+        (rc = itk_register_approval_precheck(reg, who.party, body, created)))
         goto done;
     /* a handover method the contract does not designate: refused, or
      * recorded with the reason (seed §4(1), issue 16) */

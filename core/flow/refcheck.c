@@ -594,6 +594,26 @@ static const char *item_holder(const char *type, const json_t *body, const char 
     return strcmp(type, "instruction") == 0 && to ? to : party;
 }
 
+/* Whether a register entry of action acts on an item the party already
+ * holds: every action of form 3 but received and copied (whose item is
+ * new). An action that is none of form 3's (the schema refuses it) cites
+ * nothing: what it would need is not known. */
+static int cites_held_item(const char *action)
+{
+    static const char *const held[] = {"returned",
+                                       "taken_out",
+                                       "brought_back",
+                                       "other_purpose_use",
+                                       "third_party_provision",
+                                       "erased",
+                                       "disposed",
+                                       NULL};
+    for (size_t i = 0; held[i]; i++)
+        if (strcmp(held[i], action) == 0)
+            return 1;
+    return 0;
+}
+
 static int check_items(check *k, const json_t *bodies, const char *party, const char *type,
                        const json_t *body)
 {
@@ -614,7 +634,7 @@ static int check_items(check *k, const json_t *bodies, const char *party, const 
         if (strcmp(action, "copied") == 0) {
             if (from)
                 check_item(k, bodies, type, "derived_from", from, t, party);
-        } else if (strcmp(action, "received") != 0)
+        } else if (cites_held_item(action))
             check_item(k, bodies, type, "item_id", item, t, party);
     } else if (strcmp(type, "form5") == 0) {
         size_t i;

@@ -15,6 +15,7 @@
 #include "requests_priv.h"
 #include "itaku/refcheck.h"
 #include "itaku/requests.h"
+#include "itaku/textnorm.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -347,6 +348,89 @@ int itk_reqdb_resolve(itk_reqdb_item **out, itk_reqdb *db, const char *typed)
     return 0;
 }
 
+/* The key free text is compared by when two requests are set side by
+ * side: NFKC (full-width letters and digits, the ideographic space) with
+ * every white space left out, so that words typed again with other spacing
+ * or line breaks read the same; the text itself when it cannot be folded
+ * (too long for NFKC, not UTF-8). */
+static int text_key(itk_buf *out, const char *s)
+{
+    itk_buf n = ITK_BUF_INIT;
+    const char *from = s;
+    if (itk_nfkc(&n, s, strlen(s)) == 0 && n.ptr)
+        from = n.ptr;
+    itk_error_clear();
+    itk_buf_clear(out);
+    int rc = itk_buf_put(out, "", 0);
+    for (const char *p = from; !rc && *p; p++)
+        if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+            rc = itk_buf_putc(out, *p);
+    itk_buf_dispose(&n);
+    return rc;
+}
+
+/* 1 when every item id of a is one of b's (itk_label_equal). */
+static int items_within(const json_t *a, const json_t *b)
+{
+    size_t i, j;
+    json_t *x, *y;
+    json_array_foreach(a, i, x)
+    {
+        int found = 0;
+        json_array_foreach(b, j, y) found |=
+            itk_label_equal(json_string_value(x), json_string_value(y)) ||
+            (json_is_string(x) && json_equal(x, y));
+        if (!found)
+            return 0;
+    }
+    return 1;
+}
+
+/* 1 when a and b (values of field key in two request bodies, as stored:
+ * dates already canonical) say the same to an officer: item ids through the
+ * one normaliser (itk_label_equal), a list of them in any order; other
+ * words by text_key; numbers, choices and structure exactly. */
+static int same_asked(const json_t *a, const json_t *b, const char *key)
+{
+    int item = strcmp(key, "item_ids") == 0 || strcmp(key, "item_id") == 0 ||
+               strcmp(key, "derived_from") == 0;
+    if (json_is_string(a) && json_is_string(b)) {
+        if (item)
+            return itk_label_equal(json_string_value(a), json_string_value(b)) || json_equal(a, b);
+        itk_buf ka = ITK_BUF_INIT, kb = ITK_BUF_INIT;
+        int same = text_key(&ka, json_string_value(a)) == 0 &&
+                   text_key(&kb, json_string_value(b)) == 0 && strcmp(ka.ptr, kb.ptr) == 0;
+        itk_error_clear();
+        itk_buf_dispose(&ka);
+        itk_buf_dispose(&kb);
+        return same;
+    }
+    if (json_is_array(a) && json_is_array(b)) {
+        if (item)
+            return items_within(a, b) && items_within(b, a);
+        if (json_array_size(a) != json_array_size(b))
+            return 0;
+        for (size_t i = 0; i < json_array_size(a); i++)
+            if (!same_asked(json_array_get(a, i), json_array_get(b, i), key))
+                return 0;
+        return 1;
+    }
+    if (json_is_object(a) && json_is_object(b)) {
+        const char *k;
+        json_t *v;
+        if (json_object_size(a) != json_object_size(b))
+            return 0;
+        json_object_foreach((json_t *)a, k, v)
+        {
+            const json_t *w = json_object_get(b, k);
+            if (!w || !same_asked(v, w, k))
+                return 0;
+        }
+        return 1;
+    }
+    return json_equal((json_t *)a, (json_t *)b);
+}
+
 int itk_reqdb_twin(char *out, size_t outsz, itk_registry *reg, git_tree *tree, const char *party,
                    const json_t *body, const char *supersedes)
 {
@@ -366,7 +450,7 @@ int itk_reqdb_twin(char *out, size_t outsz, itk_registry *reg, git_tree *tree, c
             itk_error_clear();
             continue;
         }
-        if (json_equal(json_object_get(rec, "body"), (json_t *)body)) {
+        if (same_asked(json_object_get(rec, "body"), body, "")) {
             snprintf(out, outsz, "%s", it->info.name);
             found = 1;
         }

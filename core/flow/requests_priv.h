@@ -41,7 +41,10 @@ int itk_reqdb_resolve(itk_reqdb_item **out, itk_reqdb *db, const char *name);
 
 /* An open request of party (pending: not decided, withdrawn or corrected;
  * not supersedes, the id of the one being corrected) in tree (HEAD) whose
- * body is body (the same kind, items and words): its name
+ * body asks what body asks (the same kind, items and words, compared as
+ * stored: item ids through the one normaliser, itk_label_equal, in any
+ * order; words NFKC with white space left out; dates as stored, canonical;
+ * numbers and choices exactly): its name
  * "<party>/q-NNNNNN" into out and 1, else 0. A withdrawal has no such twin
  * (withdrawing twice is refused anyway). Never fails. */
 int itk_reqdb_twin(char *out, size_t outsz, itk_registry *reg, git_tree *tree, const char *party,

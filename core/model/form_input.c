@@ -53,8 +53,10 @@ typedef struct {
     char type[48];      /* the record type, from the schema's $id ("" unknown) */
     itk_labels *labels; /* the built-in catalog, opened at the first need */
     int labels_tried;
-    const char *issuer; /* whose instructions a short instruction_ref names */
-    json_t *unread;     /* the paths of the fields refused in errors, as keys */
+    const char *issuer;    /* whose instructions a short instruction_ref names */
+    json_t *unread;        /* the paths of the fields refused in errors, as keys */
+    itk_form_more_fn more; /* more problems of the body, listed with these (NULL: none) */
+    void *more_arg;
 } nctx;
 
 /* The field at path was refused in c->errors: the schema says nothing
@@ -663,9 +665,17 @@ static void schema_problems(nctx *c, const json_t *body, const json_t *schema)
         itk_buf_put(&c->errors, more.ptr, more.size);
     itk_error_clear();
     itk_buf_dispose(&more);
+    /* the caller's (what the form cites), in the same list */
+    if (c->more)
+        c->more(&c->errors, body, c->more_arg);
+    itk_form_problems_cap(&c->errors);
+}
+
+void itk_form_problems_cap(itk_buf *list)
+{
     size_t lines = 0, kept = 0, at = 0;
-    for (size_t i = 0; i < c->errors.size; i++)
-        if (c->errors.ptr[i] == '\n') {
+    for (size_t i = 0; i < list->size; i++)
+        if (list->ptr[i] == '\n') {
             lines++;
             if (kept == lines - 1 && kept < ITK_FORM_PROBLEMS_MAX &&
                 i + 1 <= ITK_FORM_PROBLEMS_BYTES) {
@@ -674,9 +684,9 @@ static void schema_problems(nctx *c, const json_t *body, const json_t *schema)
             }
         }
     if (lines > kept) {
-        c->errors.size = at;
-        c->errors.ptr[at] = '\0';
-        itk_buf_printf(&c->errors, itk__("... and %zu more problems; correct these first\n"),
+        list->size = at;
+        list->ptr[at] = '\0';
+        itk_buf_printf(list, itk__("... and %zu more problems; correct these first\n"),
                        lines - kept);
     }
 }
@@ -686,10 +696,13 @@ int itk_form_body_normalise(json_t *body, itk_buf *notes, const json_t *schema, 
     return itk_form_body_normalise_as(body, notes, schema, offset_minutes, NULL);
 }
 
-int itk_form_body_normalise_as(json_t *body, itk_buf *notes, const json_t *schema,
-                               int offset_minutes, const char *issuer)
+/* itk_form_body_normalise_as, more (NULL: none) adding its problems to the
+ * list when there are problems. */
+static int normalise_more(json_t *body, itk_buf *notes, const json_t *schema, int offset_minutes,
+                          const char *issuer, itk_form_more_fn more, void *more_arg)
 {
-    nctx c = {schema, notes, ITK_BUF_INIT, offset_minutes, "", NULL, 0, issuer, json_object()};
+    nctx c = {schema, notes,  ITK_BUF_INIT,  offset_minutes, "",      NULL,
+              0,      issuer, json_object(), more,           more_arg};
     /* "urn:itaku:schema:<type>:v<N>": the type names the labels' domains */
     const char *id = json_string_value(json_object_get(schema, "$id"));
     const char *t = id && strncmp(id, "urn:itaku:schema:", 17) == 0 ? id + 17 : NULL;
@@ -710,6 +723,12 @@ int itk_form_body_normalise_as(json_t *body, itk_buf *notes, const json_t *schem
     return rc;
 }
 
+int itk_form_body_normalise_as(json_t *body, itk_buf *notes, const json_t *schema,
+                               int offset_minutes, const char *issuer)
+{
+    return normalise_more(body, notes, schema, offset_minutes, issuer, NULL, NULL);
+}
+
 int itk_form_input_read(json_t **body, itk_buf *notes, const char *data, size_t len,
                         const char *name, const json_t *schema, int offset_minutes)
 {
@@ -719,6 +738,14 @@ int itk_form_input_read(json_t **body, itk_buf *notes, const char *data, size_t 
 int itk_form_input_read_as(json_t **body, itk_buf *notes, const char *data, size_t len,
                            const char *name, const json_t *schema, int offset_minutes,
                            const char *issuer)
+{
+    return itk_form_input_read_more(body, notes, data, len, name, schema, offset_minutes, issuer,
+                                    NULL, NULL);
+}
+
+int itk_form_input_read_more(json_t **body, itk_buf *notes, const char *data, size_t len,
+                             const char *name, const json_t *schema, int offset_minutes,
+                             const char *issuer, itk_form_more_fn more, void *more_arg)
 {
     itk_buf clean = ITK_BUF_INIT;
     *body = NULL;
@@ -733,7 +760,7 @@ int itk_form_input_read_as(json_t **body, itk_buf *notes, const char *data, size
     if (!rc && !json_is_object(*body))
         rc = itk_error_set(ITK_EINVALID, "%s: the record body must be a JSON object", name);
     if (!rc && schema &&
-        (rc = itk_form_body_normalise_as(*body, notes, schema, offset_minutes, issuer))) {
+        (rc = normalise_more(*body, notes, schema, offset_minutes, issuer, more, more_arg))) {
         rc = itk_error_set(rc, "%s:\n%s", name, itk_error_last());
     }
     if (rc) {
@@ -750,7 +777,7 @@ int itk_form_choice(char *out, size_t outsz, const char *type, const char *field
     int rc = itk_form_input_schema(&schema, name, NULL, type);
     if (rc)
         return rc;
-    nctx c = {schema, NULL, ITK_BUF_INIT, 0, "", NULL, 0, NULL, NULL};
+    nctx c = {schema, NULL, ITK_BUF_INIT, 0, "", NULL, 0, NULL, NULL, NULL, NULL};
     snprintf(c.type, sizeof(c.type), "%.47s", type);
     const json_t *ps = resolve(&c, json_object_get(json_object_get(schema, "properties"), field));
     const json_t *en = json_object_get(ps, "enum");
@@ -770,7 +797,7 @@ void itk_form_field_words(char *out, size_t outsz, const char *type, const char 
         itk_error_clear();
         return;
     }
-    nctx c = {schema, NULL, ITK_BUF_INIT, 0, "", NULL, 0, NULL, NULL};
+    nctx c = {schema, NULL, ITK_BUF_INIT, 0, "", NULL, 0, NULL, NULL, NULL, NULL};
     itk_buf words = ITK_BUF_INIT;
     const json_t *s = schema;
     const char *p = path;

@@ -131,11 +131,13 @@ int itk_form_schema(json_t **out, char name[64], itk_registry *reg, const char *
     return write_schema(out, name, &held, reg, type, itk_schema_carried(type));
 }
 
-int itk_form_validate_carried(char schema_name[64], itk_registry *reg, const char *type,
-                              const json_t *body, long carried)
+/* The problems of body against the schema a write of type uses in reg
+ * (for an itaku carrying versions up to carried), appended to errors one
+ * per line; 0 when they could be listed (errors may be left empty). */
+static int problems_carried(itk_buf *errors, char schema_name[64], itk_registry *reg,
+                            const char *type, const json_t *body, long carried)
 {
     json_t *schema = NULL;
-    itk_buf errors = ITK_BUF_INIT;
     long held = 0;
     json_t *named = NULL;
     int rc = write_schema(&schema, schema_name, &held, reg, type, carried);
@@ -144,20 +146,40 @@ int itk_form_validate_carried(char schema_name[64], itk_registry *reg, const cha
      * form's other problems in the same list */
     if (!rc && !(named = json_object()))
         rc = itk_error_nomem();
-    if (rc || (rc = itk_person_names_list(&errors, named, schema, type, body)))
+    if (rc || (rc = itk_person_names_list(errors, named, schema, type, body)))
         goto done;
-    rc = itk_schema_validate_skip(&errors, schema, held, body, type, named);
-    if (!rc && errors.size)
-        rc = ITK_EINVALID;
+    rc = itk_schema_validate_skip(errors, schema, held, body, type, named);
     if (rc == ITK_EINVALID) {
-        while (errors.size && errors.ptr[errors.size - 1] == '\n')
-            errors.ptr[--errors.size] = '\0';
-        itk_error_set(rc, "%s", errors.ptr);
+        itk_error_clear();
+        rc = 0;
     }
 done:
     json_decref(named);
-    itk_buf_dispose(&errors);
     json_decref(schema);
+    return rc;
+}
+
+int itk_form_problems(itk_buf *errors, char schema_name[64], itk_registry *reg, const char *type,
+                      const json_t *body)
+{
+    int rc = problems_carried(errors, schema_name, reg, type, body, itk_schema_carried(type));
+    /* one problem a line, the last one's line break included */
+    if (!rc && errors->size && errors->ptr[errors->size - 1] != '\n')
+        rc = itk_buf_putc(errors, '\n');
+    return rc;
+}
+
+int itk_form_validate_carried(char schema_name[64], itk_registry *reg, const char *type,
+                              const json_t *body, long carried)
+{
+    itk_buf errors = ITK_BUF_INIT;
+    int rc = problems_carried(&errors, schema_name, reg, type, body, carried);
+    if (!rc && errors.size) {
+        while (errors.size && errors.ptr[errors.size - 1] == '\n')
+            errors.ptr[--errors.size] = '\0';
+        rc = itk_error_set(ITK_EINVALID, "%s", errors.ptr);
+    }
+    itk_buf_dispose(&errors);
     return rc;
 }
 

@@ -98,6 +98,15 @@ static void comment(tpl *t, const char *key, const json_t *prop, const json_t *r
                                    "that day)")
                            : itk__("日付だけなら、その日の始め 0:00 (a date alone: the start of "
                                    "the day)"));
+    /* a reference to another record: how it is written, and where the
+     * numbers are listed */
+    if (strcmp(key, "instruction_ref") == 0)
+        itk_buf_puts(t->out, itk__(" — the instruction as itaku instructions lists it "
+                                   "(<party>/n-000005; n-5 for one of the party directly "
+                                   "above)"));
+    else if (strcmp(key, "approval") == 0)
+        itk_buf_puts(t->out, itk__(" — your approved request's number, like q-1 (itaku requests "
+                                   "lists them)"));
     if (desc && !ja) {
         itk_buf_puts(t->out, " — ");
         cell(t, desc);

@@ -617,6 +617,12 @@ static int add_citations(story_ctx *s, const char *name, const story_rec *subjec
             snprintf(what, sizeof(what), withdrawn ? "withdrawn" : "superseded");
             snprintf(detail, sizeof(detail),
                      withdrawn ? itk__("withdrawn by %s") : itk__("superseded by %s"), r->name);
+            if (!withdrawn && json_is_true(json_object_get(body, "backdated"))) {
+                size_t len = strlen(detail);
+                snprintf(detail + len, sizeof(detail) - len, "%s",
+                         itk__("; backdated: a date it sets was already past when it was "
+                               "recorded"));
+            }
         } else if (!strcmp(type, "endorsement") && body_str(r->rec, "request") &&
                    !strcmp(body_str(r->rec, "request"), name)) {
             const char *v = body_str(r->rec, "verdict");
@@ -728,6 +734,7 @@ static int resolve(story_ctx *s, const char *typed, const story_rec **subject, c
     char name[100];
     itk_record_id_input(name, sizeof(name), typed, NULL, NULL);
     size_t hits = 0, nl = strlen(name);
+    char which[400] = "";
     *subject = NULL;
     for (size_t i = 0; i < s->n; i++) {
         const char *full = s->recs[i].name;
@@ -737,12 +744,16 @@ static int resolve(story_ctx *s, const char *typed, const story_rec **subject, c
             continue;
         if (*subject && strcmp((*subject)->name, full) == 0)
             continue; /* the same record, read again */
+        /* the records it may mean, named for the person to pick one */
+        if (!strstr(which, full) && strlen(which) + strlen(full) + 3 < sizeof(which))
+            snprintf(which + strlen(which), sizeof(which) - strlen(which), "%s%s",
+                     which[0] ? ", " : "", full);
         if (!hits++)
             *subject = &s->recs[i];
     }
     if (hits > 1)
-        return itk_error_set(ITK_ECONFLICT, "'%.64s' names %zu records; write <party>/<id>", name,
-                             hits);
+        return itk_error_set(ITK_ECONFLICT, "'%.64s' names %zu records (%s); write one of them",
+                             name, hits, which);
     if (*subject)
         snprintf(out, 100, "%s", (*subject)->name);
     else
@@ -834,6 +845,8 @@ int itk_story_run(itk_story **out, itk_registry *reg, const char *name, const it
             summary = body_str(subject->rec, "text");
         if (!summary)
             summary = body_str(subject->rec, "info_name");
+        if (!summary) /* a contract amendment: why */
+            summary = body_str(subject->rec, "reason");
         if (!summary)
             summary = json_string_value(json_object_get(subject->rec, "type"));
         if (!subject->rec)
@@ -851,6 +864,13 @@ int itk_story_run(itk_story **out, itk_registry *reg, const char *name, const it
             snprintf(d, sizeof(d), itk__("supersedes %s"), sup);
         else
             snprintf(d, sizeof(d), "%s", summary ? summary : "");
+        /* a due date or contract date already past when it was recorded
+         * (--backdated) */
+        if (json_is_true(json_object_get(json_object_get(subject->rec, "body"), "backdated"))) {
+            size_t len = strlen(d);
+            snprintf(d + len, sizeof(d) - len, "%s",
+                     itk__("; backdated: a date it sets was already past when it was recorded"));
+        }
         /* references recorded with --unverified-ref (refcheck.h) */
         json_t *unv = json_object_get(json_object_get(subject->rec, "refs"), "unverified"), *u;
         size_t ui;

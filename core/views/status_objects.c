@@ -1,6 +1,7 @@
 /* Forms citing attachments the registry does not hold, and references
  * recorded unverified or not in the registry (status_objects.h). */
 #include "status_objects.h"
+#include "itaku/party.h"
 #include "itaku/form_input.h"
 #include "alloc.h"
 #include "itaku/delegation.h"
@@ -100,7 +101,11 @@ int itk_status_unverified(sctx *c)
             const char *args[] = {field ? field : "?", ref ? ref : "?", why ? why : ""};
             char words[256];
             itk_form_field_words(words, sizeof(words), r->pi.type->type, args[0]);
-            const char *args_ja[] = {words, args[1], args[2]};
+            /* a Japanese text names the party by its name (株式会社アクメの様式1) */
+            char pname[256] = "";
+            itk_party_name_in(pname, sizeof(pname), c->reg, c->tree, args[2]);
+            itk_error_clear();
+            const char *args_ja[] = {words, args[1], pname[0] ? pname : args[2]};
             sdetail detail;
             memset(&detail, 0, sizeof(detail));
             itk_sdetail_add_ja(&detail, c, "reference_unverified",
@@ -379,7 +384,11 @@ int itk_status_refs(sctx *c)
                                   strcmp(code, "ref_item_unknown") == 0 ? holder : r->pi.party};
             char name[100], words[256];
             itk_form_field_words(words, sizeof(words), type, field);
-            const char *args_ja[] = {words, args[1], args[2]};
+            /* a Japanese text names the party by its name (株式会社アクメの様式1) */
+            char pname[256] = "";
+            itk_party_name_in(pname, sizeof(pname), c->reg, c->tree, args[2]);
+            itk_error_clear();
+            const char *args_ja[] = {words, args[1], pname[0] ? pname : args[2]};
             sdetail detail;
             memset(&detail, 0, sizeof(detail));
             snprintf(name, sizeof(name), "%s/%s", r->pi.party, r->pi.id);

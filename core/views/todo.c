@@ -5,6 +5,7 @@
 #include "itaku/labels.h"
 #include "intl.h"
 #include "itaku/requests.h"
+#include "itaku/party.h"
 #include "itaku/status.h"
 #include "itaku/utf8.h"
 #include "alloc.h"
@@ -149,7 +150,16 @@ int itk_todo(itk_todo_item **out, size_t *n, itk_registry *reg, const char *part
                      itk__("%.31s request by %.31s awaits your endorsement: %.255s"), q->kind,
                      q->requester, q->summary);
         whole_chars(it->detail);
-        const char *args[] = {q->kind, q->requester, q->name, q->summary};
+        /* the Japanese sentence names the requester by its name, as the
+         * paper does (株式会社アクメの複製の申請); its id is in the subject */
+        char requester[256] = "";
+        git_tree *head = NULL;
+        if (lab && itk_registry_head_tree(&head, reg) == 0)
+            itk_party_name_in(requester, sizeof(requester), reg, head, q->requester);
+        itk_error_clear();
+        git_tree_free(head);
+        const char *args[] = {q->kind, requester[0] ? requester : q->requester, q->name,
+                              q->summary};
         itk_buf ja = ITK_BUF_INIT;
         if (lab && itk_labels_format(&ja, lab, city ? "todo_decide" : "todo_endorse", args, 4) == 0)
             snprintf(it->detail_ja, sizeof(it->detail_ja), "%s", ja.ptr ? ja.ptr : "");

@@ -97,7 +97,7 @@ expect_exit 0 "$ITAKU" contract amend --handover-method 手渡し --handover-met
     --drop-handover-method 書留郵便 --reason "書留郵便から宅配便へ"
 expect_output "^Handover methods: hand-delivery, 書留郵便 → 手渡し, courier$"
 LANG=ja_JP.UTF-8 expect_exit 0 "$ITAKU" contract amend --add-handover-method 書留郵便 --reason "書留郵便の再開"
-expect_output "^受渡方法: +手渡し, courier → 手渡し, courier, 書留郵便$"
+expect_output "^受渡方法: +手渡し, 運送事業者による搬送（courier） → 手渡し, 運送事業者による搬送（courier）, 書留郵便$"
 expect_exit 0 "$ITAKU" contract show
 expect_output "^Handover methods: +手渡し, courier, 書留郵便$"
 expect_exit 0 "$ITAKU" verify

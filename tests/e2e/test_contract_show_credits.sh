@@ -47,7 +47,7 @@ expect_output "^  - courier  \\(contract amendment $a_method\\)$"
 expect_output "^Contacts: +\\(contract amendment $a_contacts\\)$"
 LANG=ja_JP.UTF-8 expect_exit 0 "$ITAKU" contract show
 expect_output "^  終了日: +$END2  （契約設定の変更 $a_end）$"
-expect_output "^  - hand-delivery  （契約の作成時 itaku init）$"
+expect_output "^  - 手渡し（hand-delivery）  （契約の作成時 itaku init）$"
 ok "contract show credits the start, the end, the work start, each method and the contacts to the amendment or init that set each"
 
 # a method a replacing list keeps (as its label) keeps its credit

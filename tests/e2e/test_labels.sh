@@ -98,7 +98,7 @@ assert ("subcontract_acknowledged", "ok") in rules, rules
 assert any(x["detail"] == "no form 1 (management system) filed yet" for x in f), f
 PY
 expect_exit 0 "${JA[@]}" "$ITAKU" who
-for s in "(受注者)" 受領; do
+for s in "（acme、受注者）" 受領; do
     grep -qF -- "$s" "$T/out" || fail "the who table lacks $s"
 done
 no_code "$T/out" contractor received

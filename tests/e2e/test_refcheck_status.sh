@@ -60,9 +60,9 @@ ok "status shows the forged handler, verifier and item as pending findings; veri
 
 # in Japanese: the field as the paper form calls it, and what to do
 LANG=ja_JP.UTF-8 "$ITAKU" status --at 2026-12-20 >"$T/ja" 2>&1 || true
-has -F "取扱者「田中三郎」はacmeの様式1（管理責任者・監督者・作業従事者）にない者" <"$T/ja"
-has -F "確認者「高橋四郎」はacmeの様式1" <"$T/ja"
-has -F "管理番号「NOPE-9」はacmeの管理台帳に受領・複製の記録がない" <"$T/ja"
+has -F "取扱者「田中三郎」は株式会社アクメの様式1（管理責任者・監督者・作業従事者）にない者" <"$T/ja"
+has -F "確認者「高橋四郎」は株式会社アクメの様式1" <"$T/ja"
+has -F "管理番号「NOPE-9」は株式会社アクメの管理台帳に受領・複製の記録がない" <"$T/ja"
 has -F "様式1の変更届でその者を加えること" <"$T/ja"
 ok "status names the field as the form does (取扱者, 確認者, 管理番号) and what to do"
 

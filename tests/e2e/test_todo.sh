@@ -86,7 +86,7 @@ for r in (1, 2):
     assert dues == sorted(dues), dues
 # --at given: as given
 assert d["at"] == "2098-06-10", d["at"]
-assert dec[0]["detail_ja"].startswith("acmeの複製の申請（" + q + "）が決定"), dec
+assert dec[0]["detail_ja"].startswith("アクメの複製の申請（" + q + "）が決定"), dec
 assert all(i["detail_ja"] for i in items), items
 PY
 ok "the city's list: the request awaiting its decision, and what acme owes it, most urgent first"
@@ -104,7 +104,7 @@ ok "todo --json says as of when: --at as given, else the time the list was made"
 # kinds in Japanese, the decision first, the columns aligned in terminal
 # columns (Japanese takes two)
 expect_exit 1 env LANG=ja_JP.UTF-8 "$ITAKU" todo --at 2098-06-10
-expect_output "^ ?1\\. 未了 +決定 +あきる野市 +（期限なし） +$q +acmeの複製の申請"
+expect_output "^ ?1\\. 未了 +決定 +あきる野市 +（期限なし） +$q +アクメの複製の申請"
 expect_output "期限超過 +下位の義務 +アクメ +2098-06-01 00:00 +- +作業開始前の管理体制届出"
 expect_output "未了 +下位の義務 +アクメ +2098-07-31 +- +指示への期限内の対応：$n"
 expect_output "未了 +下位の義務 +アクメ +2099-03-31 +acme/r-[0-9]+ +契約終了時の返却"

@@ -31,7 +31,8 @@ typedef struct {
     size_t add_count;
     const char **drop_methods; /* designated methods no longer designated */
     size_t drop_count;
-    int backdated; /* start, end or work start already past, and meant */
+    int backdated; /* start, end or work start already past, and meant: the
+                      record then says so (body.backdated) */
     /* made again, as signed, from a record of the city's own (pull):
      * handover_methods replaces the list and the dates are not held to
      * now (they were checked when it was first made) */

@@ -47,6 +47,12 @@ int itk_form_input_schema(json_t **out, char name[64], itk_registry *reg, const 
 #define ITK_FORM_PROBLEMS_BYTES (ITK_ERROR_MAX - 1024)
 int itk_form_body_normalise(json_t *body, itk_buf *notes, const json_t *schema, int offset_minutes);
 
+/* Cuts list, a form's problems one per line (each ending in a line break),
+ * to ITK_FORM_PROBLEMS_MAX whole lines and ITK_FORM_PROBLEMS_BYTES, then a
+ * last line saying how many more there are (translated); a shorter list is
+ * left as it is. */
+void itk_form_problems_cap(itk_buf *list);
+
 /* Reads a filled-in form: the len bytes at data (a file's content, name
  * naming it in messages) may start with a UTF-8 byte-order mark, have CR LF
  * line ends and // notes; they must hold one JSON object, which is then
@@ -66,6 +72,20 @@ int itk_form_body_normalise_as(json_t *body, itk_buf *notes, const json_t *schem
 int itk_form_input_read_as(json_t **body, itk_buf *notes, const char *data, size_t len,
                            const char *name, const json_t *schema, int offset_minutes,
                            const char *issuer);
+
+/* Appends more problems of a form's body (partly rewritten: what could not
+ * be read left as typed) to problems, one a line, each ending in a line
+ * break: a writer's check of what the form cites (itaku/precheck.h), so
+ * that a form with a date that cannot be read still gets every problem in
+ * one list. Must not fail (a problem it cannot judge is left out). */
+typedef void (*itk_form_more_fn)(itk_buf *problems, const json_t *body, void *arg);
+
+/* itk_form_input_read_as, and when the form has problems (ITK_EINVALID),
+ * more (NULL: none) called with the body and arg after the schema's
+ * problems are listed and before the list is cut. */
+int itk_form_input_read_more(json_t **body, itk_buf *notes, const char *data, size_t len,
+                             const char *name, const json_t *schema, int offset_minutes,
+                             const char *issuer, itk_form_more_fn more, void *more_arg);
 
 /* An instruction reference as a person types it: "<party>/n-000005", or a
  * short form of the id alone, "n-000005", "N-5", "n5" or the number "5"

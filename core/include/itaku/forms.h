@@ -33,6 +33,14 @@ long itk_schema_carried(const char *type);
 int itk_form_validate(char schema_name[64], itk_registry *reg, const char *type,
                       const json_t *body);
 
+/* The problems itk_form_validate finds with body, appended to errors one
+ * per line (each line ending in a line break; none when body is valid),
+ * without setting an error: for a caller listing them with others (a
+ * form's references, itaku/precheck.h). 0 when they could be listed;
+ * ITK_EUNSUPPORTED, ITK_ENOTFOUND, ITK_ENOMEM as itk_form_validate. */
+int itk_form_problems(itk_buf *errors, char schema_name[64], itk_registry *reg, const char *type,
+                      const json_t *body);
+
 /* The schema a write of type would use in reg, without validating anything:
  * the newest version HEAD's tree holds, parsed and checked for its version
  * (*out, the caller's, json_decref; out may be NULL), name "<type>.v<N>".
