@@ -67,6 +67,18 @@ static void receipts_free(itk_policy *p)
     itk_oidmap_free(&p->receipts);
 }
 
+/* r's commits without room for more: the walk made room by doubling. */
+static void commits_fit(itk_verify_result *r)
+{
+    itk_commit_info *fit = r->ncommits && r->ncommits < r->acommits
+                               ? realloc(r->commits, r->ncommits * sizeof(*fit))
+                               : NULL;
+    if (fit) {
+        r->commits = fit;
+        r->acommits = r->ncommits;
+    }
+}
+
 static void policy_dispose(itk_policy *p)
 {
     receipts_free(p);
@@ -453,6 +465,7 @@ static int run(itk_verify_result *r, itk_verify_result *v11, size_t altered, git
         rc = itk_error_set(ITK_ENOTFOUND, "the registry has no commits to verify");
     else if (!(rc = itk_vrun_check_voids(vr, &p)) && v11->nproblems == altered) {
         receipts_free(&p); /* the cache is written without it */
+        commits_fit(r);
 #ifdef __GLIBC__
         malloc_trim(0); /* … in what it held, rather than in more (peak memory) */
 #endif

@@ -494,6 +494,11 @@ static int fill_items(itk_who_party *p, wctx *c, int offset)
         if (out)
             rec_name(x->taken_out, &c->recs[json_integer_value(out)]);
     }
+    /* room was made for every record of the party: only what is held is
+     * kept (peak memory, issue 18) */
+    itk_who_item *fit = p->items ? realloc(p->items, (p->nitems + 1) * sizeof(*p->items)) : NULL;
+    if (fit)
+        p->items = fit;
     json_decref(held);
     json_decref(f.closed);
     json_decref(f.taken);
