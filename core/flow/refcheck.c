@@ -364,9 +364,30 @@ static int check_record_refs(check *k, itk_registry *reg, git_tree *tree, const 
     return rc;
 }
 
+/* Appends to bodies what holds() reads of the register entry body (its
+ * action, item_id and occurred_at) when it is a receipt or a copy: with a
+ * memo, the bodies are kept for a whole status and read by holds() alone
+ * (peak memory, issue 18). Nothing for another entry; 0 or ITK_ENOMEM. */
+static int held_entry(json_t *bodies, const json_t *body)
+{
+    static const char *const keep[] = {"action", "item_id", "occurred_at"};
+    const char *a = json_string_value(json_object_get(body, "action"));
+    if (!a || (strcmp(a, "received") != 0 && strcmp(a, "copied") != 0))
+        return 0;
+    json_t *slim = json_object();
+    int rc = !slim || json_array_append_new(bodies, slim);
+    for (size_t k = 0; !rc && k < sizeof(keep) / sizeof(*keep); k++) {
+        json_t *v = json_object_get(body, keep[k]);
+        rc = v && json_object_set(slim, keep[k], v);
+    }
+    return rc ? ITK_ENOMEM : 0;
+}
+
 /* The register entries that count (not superseded, not the one being
  * corrected), as their bodies: party's own, and with below also those of
- * every party below it in the chain (its subcontractors, theirs, ...). */
+ * every party below it in the chain (its subcontractors, theirs, ...).
+ * With memo, only what holds() reads of the receipts and copies
+ * (held_entry), kept in memo. */
 static int register_bodies(json_t **out, itk_registry *reg, git_tree *tree, const char *party,
                            const char *supersedes, int below, json_t *memo)
 {
@@ -413,8 +434,12 @@ static int register_bodies(json_t **out, itk_registry *reg, git_tree *tree, cons
         char key[160];
         snprintf(key, sizeof(key), "%s/%s", json_string_value(json_object_get(rec, "party")),
                  id ? id : "");
-        if (!id || !json_object_get(gone, key))
+        if (id && json_object_get(gone, key))
+            continue;
+        if (!memo)
             json_array_append(*out, json_object_get(rec, "body"));
+        else if (held_entry(*out, json_object_get(rec, "body")))
+            rc = ITK_ENOMEM;
     }
     json_decref(recs);
     json_decref(gone);

@@ -16,6 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 static void read_pins(itk_verify_result *r, git_repository *repo, const itk_verify_options *o)
 {
@@ -52,13 +55,33 @@ static int policy_init(itk_policy *p, git_repository *repo, itk_verify_result *r
     return 0;
 }
 
-static void policy_dispose(itk_policy *p)
+/* V8's receipts state along each line, which the cache does not keep: let
+ * go of once the walk and V9 after it are done (peak memory, issue 18). */
+static void receipts_free(itk_policy *p)
 {
     while (p->allocated) {
         itk_receipts *next = p->allocated->next_allocated;
         free(p->allocated);
         p->allocated = next;
     }
+    itk_oidmap_free(&p->receipts);
+}
+
+/* r's commits without room for more: the walk made room by doubling. */
+static void commits_fit(itk_verify_result *r)
+{
+    itk_commit_info *fit = r->ncommits && r->ncommits < r->acommits
+                               ? realloc(r->commits, r->ncommits * sizeof(*fit))
+                               : NULL;
+    if (fit) {
+        r->commits = fit;
+        r->acommits = r->ncommits;
+    }
+}
+
+static void policy_dispose(itk_policy *p)
+{
+    receipts_free(p);
     itk_oidmap_free(&p->commits);
     itk_vmerge_memo_free(&p->merges);
     itk_vgraph_free(&p->graph);
@@ -66,7 +89,6 @@ static void policy_dispose(itk_policy *p)
     itk_vkeys_free(&p->keys);
     itk_vschemas_free(&p->schemas);
     itk_vsigs_free(p->sigs);
-    itk_oidmap_free(&p->receipts);
     free(p->pairs);
     free(p->compromises);
     itk_void_writes_dispose(&p->void_writes);
@@ -427,8 +449,14 @@ static int run(itk_verify_result *r, itk_verify_result *v11, size_t altered, git
     }
     if (r->ncommits == 0 && v11->nproblems == 0)
         rc = itk_error_set(ITK_ENOTFOUND, "the registry has no commits to verify");
-    else if (!(rc = itk_vrun_check_voids(vr, &p)) && v11->nproblems == altered)
+    else if (!(rc = itk_vrun_check_voids(vr, &p)) && v11->nproblems == altered) {
+        receipts_free(&p); /* the cache is written without it */
+        commits_fit(r);
+#ifdef __GLIBC__
+        malloc_trim(0); /* … in what it held, rather than in more (peak memory) */
+#endif
         itk_vrun_end(vr, &p); /* a run that could not read everything is not remembered */
+    }
 done:
     free(batch);
     free(order);

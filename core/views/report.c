@@ -22,7 +22,9 @@
 #include "alloc.h"
 #include "registry_priv.h"
 #include "itaku/requests.h"
+#include "snapshot_priv.h"
 #include "status_priv.h"
+#include "who_priv.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -295,8 +297,7 @@ static void person(itk_buf *b, const rctx *c, const git_oid *commit, const char 
                    const char *principal)
 {
     itk_buf name = ITK_BUF_INIT;
-    if (itk_principal_name_memo(&name, c->names, itk_registry_repo(c->reg), commit, party,
-                                principal) < 0)
+    if (itk_snapshot_name_memo(&name, c->snap, c->names, commit, party, principal) < 0)
         itk_error_clear();
     if (name.size) {
         esc(b, name.ptr);
@@ -1178,7 +1179,7 @@ int itk_report_write(itk_registry *reg, const char *dir, const itk_report_option
     if (c.cb)
         c.cb(itk__("working out the status"), 0, 0, c.payload);
     if ((rc = itk_status_run_snap(&c.status, reg, &so, c.snap)) ||
-        (rc = itk_who_run(&c.who, reg, &wo)) ||
+        (rc = itk_who_run_snap(&c.who, reg, &wo, c.snap)) ||
         (rc = itk_request_list(&c.requests, &c.nrequests, reg)) ||
         (rc = write_index(&c, problems, commits)))
         goto done;

@@ -773,6 +773,10 @@ void itk_snapshot_free(itk_snapshot *s)
     json_decref(s->form1_of);
     itk_labels_free(s->labels);
     itk_void_writes_dispose(&s->names_vw);
+    for (size_t i = 0; i < s->names.cap; i++)
+        if (s->names.used && s->names.used[i])
+            free(s->names.values[i]);
+    itk_oidmap_free(&s->names);
     free(s);
 }
 
@@ -883,7 +887,11 @@ int itk_snapshot_open(itk_snapshot **out, itk_registry *reg, const char *at)
     if (!c.arrivals || !c.void_paths || !c.added_by)
         goto nomem;
     const char *revs[] = {s->hex};
-    if ((rc = load_parents(&c)) || (rc = itk_verify_run(&c.r, reg, revs, 1, NULL)))
+    /* verified on the gathering's handle too: what libgit2 keeps of the
+     * commits it reads goes with it (peak memory, issue 18) */
+    itk_registry on = *reg;
+    on.repo = c.repo;
+    if ((rc = load_parents(&c)) || (rc = itk_verify_run(&c.r, &on, revs, 1, NULL)))
         goto done;
     int updated = 0;
     if (hit == 2 && (rc = update_from(&c, &prev, old_parents, &updated)))
@@ -1191,6 +1199,52 @@ int itk_snapshot_void_writes(const itk_void_writes **out, const itk_snapshot *s)
     return rc;
 }
 
+/* The name s->names holds of party's principal at commit, NULL when none. */
+static const char *name_known(const itk_snapshot *s, const git_oid *commit, const char *party,
+                              const char *principal)
+{
+    const char *k = s->names.cap ? itk_oidmap_get(&s->names, commit) : NULL;
+    if (!k || strcmp(k, party) != 0)
+        return NULL;
+    k += strlen(k) + 1;
+    return strcmp(k, principal) == 0 ? k + strlen(k) + 1 : NULL;
+}
+
+/* Keeps name as party's principal's at commit in s->names; ITK_ENOMEM. */
+static int name_keep(const itk_snapshot *s, const git_oid *commit, const char *party,
+                     const char *principal, const itk_buf *name)
+{
+    itk_snapshot *w = (itk_snapshot *)s; /* kept for the snapshot's life */
+    size_t lp = strlen(party), lq = strlen(principal);
+    char *k = malloc(lp + lq + name->size + 3);
+    if (!k || (!w->names.cap && itk_oidmap_init(&w->names))) {
+        free(k);
+        return ITK_ENOMEM;
+    }
+    memcpy(k, party, lp + 1);
+    memcpy(k + lp + 1, principal, lq + 1);
+    if (name->size)
+        memcpy(k + lp + lq + 2, name->ptr, name->size);
+    k[lp + lq + 2 + name->size] = '\0';
+    free(itk_oidmap_get(&w->names, commit));
+    if (itk_oidmap_set(&w->names, commit, k)) {
+        free(k);
+        return ITK_ENOMEM;
+    }
+    return 0;
+}
+
+int itk_snapshot_name_memo(itk_buf *out, const itk_snapshot *s, itk_name_memo *m,
+                           const git_oid *commit, const char *party, const char *principal)
+{
+    const char *known = party && principal ? name_known(s, commit, party, principal) : NULL;
+    itk_buf_clear(out);
+    if (known)
+        return itk_buf_puts(out, known);
+    int rc = itk_principal_name_memo(out, m, s->repo, commit, party, principal);
+    return rc || !party || !principal ? rc : name_keep(s, commit, party, principal, out);
+}
+
 int itk_snapshot_signer_name(itk_buf *out, const itk_snapshot *s, size_t i)
 {
     itk_snapshot_origin o;
@@ -1199,6 +1253,9 @@ int itk_snapshot_signer_name(itk_buf *out, const itk_snapshot *s, size_t i)
     itk_snapshot_origin_get(&o, s, i);
     if (!s->repo || !o.commit[0] || git_oid_fromstr(&id, o.commit) < 0)
         return 0;
+    const char *known = name_known(s, &id, o.party, o.principal);
+    if (known)
+        return itk_buf_puts(out, known);
     const itk_void_writes *vw = NULL;
     int rc = itk_snapshot_void_writes(&vw, s);
     if (rc)
@@ -1212,5 +1269,5 @@ int itk_snapshot_signer_name(itk_buf *out, const itk_snapshot *s, size_t i)
     rc = itk_principal_attr_counted(out, s->repo, t, vw, o.party, o.principal, "name");
     git_tree_free(t);
     git_commit_free(c);
-    return rc;
+    return rc ? rc : name_keep(s, &id, o.party, o.principal, out);
 }

@@ -8,6 +8,7 @@
 #include "itaku/people.h"
 #include "itaku/verify.h"
 #include "jview.h"
+#include "oidmap.h"
 #include "registry_priv.h"
 
 #include <stdint.h>
@@ -53,7 +54,18 @@ struct itk_snapshot {
      * a signer's name */
     itk_void_writes names_vw;
     int names_vw_done;
+    /* the names looked up, by commit: "<party>\0<principal>\0<name>" each
+     * (itk_snapshot_name_memo) */
+    itk_oidmap names;
 };
+
+/* A signer's name at commit as itk_principal_name_memo gives it (m->vw
+ * the snapshot's void writes, itk_snapshot_void_writes), looked up once
+ * per commit for the snapshot's life: the report shows it in the history,
+ * on the index and on each form's page (itk_snapshot_signer_name shares
+ * the names). Errors: as itk_principal_name_memo; ITK_ENOMEM. */
+int itk_snapshot_name_memo(itk_buf *out, const itk_snapshot *s, itk_name_memo *m,
+                           const git_oid *commit, const char *party, const char *principal);
 
 /* The form 1 of party in force: of its counting form 1s, the one written
  * last, which has the highest id number ("f1-000002" after "f1-000001":

@@ -494,6 +494,11 @@ static int fill_items(itk_who_party *p, wctx *c, int offset)
         if (out)
             rec_name(x->taken_out, &c->recs[json_integer_value(out)]);
     }
+    /* room was made for every record of the party: only what is held is
+     * kept (peak memory, issue 18) */
+    itk_who_item *fit = p->items ? realloc(p->items, (p->nitems + 1) * sizeof(*p->items)) : NULL;
+    if (fit)
+        p->items = fit;
     json_decref(held);
     json_decref(f.closed);
     json_decref(f.taken);
@@ -569,15 +574,16 @@ static int in_scope(const itk_who *w, const char *party, const char *only)
 }
 
 /* Everything but what depends on the evaluation time, from the snapshot of
- * HEAD and the requests. */
-static int who_build(itk_who *w, itk_registry *reg, int offset)
+ * HEAD (snap, borrowed, or NULL: opened here) and the requests. */
+static int who_build(itk_who *w, itk_registry *reg, int offset, itk_snapshot *snap)
 {
     wctx c;
     itk_reqdb db;
     int rc;
     memset(&c, 0, sizeof(c));
     memset(&db, 0, sizeof(db));
-    if ((rc = itk_snapshot_open(&c.snap, reg, NULL)) || (rc = gather(&c)) ||
+    c.snap = snap;
+    if ((!snap && (rc = itk_snapshot_open(&c.snap, reg, NULL))) || (rc = gather(&c)) ||
         (rc = order_parties(w, &c)) || (rc = itk_reqdb_load(&db, reg)) ||
         (rc = index_decisions(&c, &db)))
         goto done;
@@ -602,12 +608,18 @@ done:
     json_decref(c.party_ix);
     json_decref(c.decision);
     itk_buf_dispose(&c.key);
-    itk_snapshot_free(c.snap);
+    if (!snap)
+        itk_snapshot_free(c.snap);
     itk_reqdb_free(&db);
     return rc;
 }
 
 int itk_who_run(itk_who **out, itk_registry *reg, const itk_who_options *o)
+{
+    return itk_who_run_snap(out, reg, o, NULL);
+}
+
+int itk_who_run_snap(itk_who **out, itk_registry *reg, const itk_who_options *o, itk_snapshot *snap)
 {
     int offset, rc;
     long long at = (long long)time(NULL);
@@ -630,7 +642,7 @@ int itk_who_run(itk_who **out, itk_registry *reg, const itk_who_options *o)
         key[0] = '\0';
     }
     if (!key[0] || !itk_wcache_load(w, itk_registry_repo(reg), key)) {
-        if ((rc = who_build(w, reg, offset)))
+        if ((rc = who_build(w, reg, offset, snap)))
             goto done;
         if (key[0])
             itk_wcache_save(w, itk_registry_repo(reg), key);

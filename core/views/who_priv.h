@@ -6,6 +6,7 @@
 #include <git2.h>
 #include <jansson.h>
 
+#include "itaku/snapshot.h"
 #include "itaku/who.h"
 
 struct itk_who {
@@ -14,6 +15,11 @@ struct itk_who {
     char at[32];
     json_t *parent_of; /* every party file's parent (itk_snapshot_parent) */
 };
+
+/* itk_who_run from snap, the snapshot of HEAD (borrowed; NULL: opened
+ * here), for the report, which holds one already (peak memory, issue 18). */
+int itk_who_run_snap(itk_who **out, itk_registry *reg, const itk_who_options *o,
+                     itk_snapshot *snap);
 
 /* The who cache (who.cache in this user's cache folder for the registry,
  * cache_dir.h): every party's facts (all but whether an approval is open,
