@@ -647,8 +647,13 @@ static int pack_tree(pack_walk *w, walk_node *node, const git_oid *tree, size_t 
         const git_tree_entry *e = git_tree_entry_byindex(t, i);
         const git_oid *id = git_tree_entry_id(e);
         git_object_t type = git_tree_entry_type(e);
+        /* the same entry in the version read before: marked already (the
+         * same object at the same place: marked, whatever its name) */
+        if (j < nprev && git_oid_equal(git_tree_entry_id(git_tree_entry_byindex(prev, j)), id)) {
+            j++;
+            continue;
+        }
         const char *name = git_tree_entry_name(e);
-        /* the same entry in the version read before: marked already */
         int c = -1;
         for (; j < nprev; j++) {
             const git_tree_entry *pe = git_tree_entry_byindex(prev, j);

@@ -37,6 +37,7 @@ typedef struct {
     size_t n64;
     uint64_t *sorted;     /* n offsets, ascending; built when first needed */
     uint32_t *sorted_pos; /* the index position of each */
+    unsigned char *types; /* each one's object type, 0 until a check finds it */
 } pack_file;
 
 enum { OUT_BUILD, OUT_VERBATIM, OUT_OFS, OUT_REF };
@@ -88,6 +89,7 @@ static void unmap_pack(pack_file *f)
         munmap((void *)f->pack, f->pack_len);
     free(f->sorted);
     free(f->sorted_pos);
+    free(f->types);
 }
 
 static const unsigned char *map_file(const char *path, size_t *len)
@@ -201,7 +203,8 @@ static int sort_offsets(pack_file *f)
     qsort(pairs, f->n, sizeof(*pairs), cmp_u64_pos);
     f->sorted = itk_calloc(f->n ? f->n : 1, sizeof(*f->sorted));
     f->sorted_pos = itk_calloc(f->n ? f->n : 1, sizeof(*f->sorted_pos));
-    if (!f->sorted || !f->sorted_pos) {
+    f->types = itk_calloc(f->n ? f->n : 1, 1);
+    if (!f->sorted || !f->sorted_pos || !f->types) {
         free(pairs);
         return ITK_ENOMEM;
     }
@@ -393,25 +396,37 @@ static uint64_t entry_end(const pack_file *f, long s)
 /* Whether the entry h at off in f is an object of o's type within o's
  * limit, found from the headers alone (a delta's type is its chain's
  * first base's). 0 when unsure: the caller asks libgit2. */
-static int entry_fits(itk_packreuse *p, const pack_file *f, const obj *o, const entry *h)
+static int entry_fits(itk_packreuse *p, const pack_file *f, const obj *o, const entry *h, long at_s)
 {
     uint64_t size = h->size;
     entry b = *h;
+    int type = h->type;
     if (h->type > 4 && delta_result_size(p, &size, f->pack + o->off + h->data_at,
                                          (size_t)(o->end - o->off) - h->data_at))
         return 0;
-    for (unsigned depth = 0; b.type > 4; depth++) {
+    /* the chain's entries, each given the type found at its end */
+    long chain[64];
+    size_t nchain = 0;
+    long s = at_s;
+    for (unsigned depth = 0; type > 4; depth++) {
+        if (f->types[s]) {
+            type = f->types[s];
+            break;
+        }
+        if (nchain < sizeof(chain) / sizeof(chain[0]))
+            chain[nchain++] = s;
         uint64_t at = b.base_off;
         uint32_t pos;
-        if (b.type == OBJ_REF_DELTA) {
-            if (!find_in(f, &b.base_id, &pos) || !(at = offset_at(f, pos)))
-                return 0;
-        }
-        long s = sorted_index(f, at);
+        if (b.type == OBJ_REF_DELTA && (!find_in(f, &b.base_id, &pos) || !(at = offset_at(f, pos))))
+            return 0;
+        s = sorted_index(f, at);
         if (depth > 10000 || s < 0 || read_entry(&b, f, at, entry_end(f, s)))
             return 0;
+        type = b.type;
     }
-    return b.type == (int)o->want && size <= o->max;
+    for (size_t i = 0; i < nchain; i++)
+        f->types[chain[i]] = (unsigned char)type;
+    return type == (int)o->want && size <= o->max;
 }
 
 /* Checks o with libgit2 (itk_object_size): for what the headers alone do
@@ -433,7 +448,7 @@ static int check(itk_packreuse *p, obj *o)
     if (s < 0)
         return check_slow(p, o);
     o->end = entry_end(f, s);
-    if (read_entry(&h, f, o->off, o->end) || !entry_fits(p, f, o, &h))
+    if (read_entry(&h, f, o->off, o->end) || !entry_fits(p, f, o, &h, s))
         return check_slow(p, o);
     return 0;
 }
