@@ -14,6 +14,7 @@
 #include "bundle_priv.h"
 #include "objsize.h"
 #include "oidmap.h"
+#include "packreuse.h"
 #include "packscan.h"
 #include "reader.h"
 #include "registry_priv.h"
@@ -550,21 +551,79 @@ typedef struct {
 } out_ref;
 
 /* What goes into the pack, object by object, the way `git pack-objects`
- * sees it: each tree and blob inserted under its path, so that the delta
- * search (which sorts by a hash of the name, then by size) puts the versions
- * of one folder or file side by side; libgit2's own insert_walk names no
- * tree, and a registry's history is mostly new versions of a few large
- * folders. Every object is checked within the limit a reader of the bundle
- * holds it to, read from its header before anything is inflated: a bundle
- * never carries what every importer would refuse. */
+ * sees it. What our packs hold goes out as they hold it, deltas included
+ * (packreuse.h); the rest is given to libgit2's delta search, each tree and
+ * blob under its path, so that it (which sorts by a hash of the name, then
+ * by size) puts the versions of one folder or file side by side; libgit2's
+ * own insert_walk names no tree, and a registry's history is mostly new
+ * versions of a few large folders. Every object is checked within the limit
+ * a reader of the bundle holds it to, read from its header before anything
+ * is inflated (itk_packreuse_plan): a bundle never carries what every
+ * importer would refuse. What the other side holds (the prerequisite's
+ * tree) is marked: a delta on it goes out as it is (a thin pack, as git's
+ * bundles are). */
 typedef struct {
     git_repository *repo;
-    git_packbuilder *pb; /* NULL: only mark what the other side holds */
+    itk_packreuse *pr;
+    int holding; /* marking what the other side holds, sending nothing */
+    struct walk_node *root;
     itk_oidmap seen;
     char path[PACK_PATH_MAX];
 } pack_walk;
 
-static int pack_tree(pack_walk *w, const git_oid *tree, size_t plen, unsigned depth)
+/* One folder's place in the walk: the version of it read last (every
+ * object it names is marked already), so that the next version read at the
+ * same path is compared with it entry by entry, in order, and only what
+ * changed is looked up; the versions of a folder differ by a few entries. */
+typedef struct walk_node {
+    git_tree *last;
+    struct walk_node **kids;
+    size_t nkids, akids;
+    char *name;
+} walk_node;
+
+static void node_free(walk_node *n)
+{
+    if (!n)
+        return;
+    for (size_t i = 0; i < n->nkids; i++)
+        node_free(n->kids[i]);
+    free(n->kids);
+    free(n->name);
+    git_tree_free(n->last);
+    free(n);
+}
+
+/* n's folder named name, made when it is new; NULL: ITK_ENOMEM. */
+static walk_node *node_kid(walk_node *n, const char *name)
+{
+    for (size_t i = 0; i < n->nkids; i++)
+        if (strcmp(n->kids[i]->name, name) == 0)
+            return n->kids[i];
+    walk_node *k = itk_calloc(1, sizeof(*k));
+    if (!k || !(k->name = itk_strdup(name)) ||
+        itk_array_reserve(&n->kids, &n->akids, n->nkids + 1, sizeof(*n->kids))) {
+        node_free(k);
+        return NULL;
+    }
+    return n->kids[n->nkids++] = k;
+}
+
+/* git's order of a folder's entries: names bytewise, a folder's as if it
+ * ended in '/'. */
+static int entry_order(const git_tree_entry *a, const git_tree_entry *b)
+{
+    const char *x = git_tree_entry_name(a), *y = git_tree_entry_name(b);
+    size_t i = 0;
+    while (x[i] && x[i] == y[i])
+        i++;
+    unsigned cx = x[i] ? (unsigned char)x[i] : git_tree_entry_type(a) == GIT_OBJECT_TREE ? '/' : 0;
+    unsigned cy = y[i] ? (unsigned char)y[i] : git_tree_entry_type(b) == GIT_OBJECT_TREE ? '/' : 0;
+    return cx < cy ? -1 : cx > cy;
+}
+
+static int pack_tree(pack_walk *w, walk_node *node, const git_oid *tree, size_t plen,
+                     unsigned depth)
 {
     git_tree *t = NULL;
     int rc;
@@ -575,19 +634,39 @@ static int pack_tree(pack_walk *w, const git_oid *tree, size_t plen, unsigned de
     if (depth > 16)
         return itk_error_set(ITK_ETOOBIG, "folder %s lies deeper than any a registry holds",
                              git_oid_tostr_s(tree));
-    if (w->pb && (rc = itk_object_size(NULL, w->repo, tree, GIT_OBJECT_TREE, ITK_MAX_TREE_BYTES)))
+    rc = w->holding ? itk_packreuse_hold(w->pr, tree)
+                    : itk_packreuse_insert(w->pr, tree, plen ? w->path : NULL, GIT_OBJECT_TREE,
+                                           ITK_MAX_TREE_BYTES);
+    if (rc)
         return rc;
-    if (w->pb && git_packbuilder_insert(w->pb, tree, plen ? w->path : NULL) < 0)
-        return itk_error_git("cannot pack folder %s", git_oid_tostr_s(tree));
     if (git_tree_lookup(&t, w->repo, tree) < 0)
         return itk_error_git("cannot read folder %s", git_oid_tostr_s(tree));
+    const git_tree *prev = node->last;
+    size_t j = 0, nprev = prev ? git_tree_entrycount(prev) : 0;
     for (size_t i = 0; !rc && i < git_tree_entrycount(t); i++) {
         const git_tree_entry *e = git_tree_entry_byindex(t, i);
         const git_oid *id = git_tree_entry_id(e);
+        git_object_t type = git_tree_entry_type(e);
+        /* the same entry in the version read before: marked already (the
+         * same object at the same place: marked, whatever its name) */
+        if (j < nprev && git_oid_equal(git_tree_entry_id(git_tree_entry_byindex(prev, j)), id)) {
+            j++;
+            continue;
+        }
         const char *name = git_tree_entry_name(e);
+        int c = -1;
+        for (; j < nprev; j++) {
+            const git_tree_entry *pe = git_tree_entry_byindex(prev, j);
+            c = strcmp(git_tree_entry_name(pe), name) == 0 && git_tree_entry_type(pe) == type
+                    ? 0
+                    : entry_order(pe, e);
+            if (c >= 0)
+                break;
+        }
+        if (c == 0 && git_oid_equal(git_tree_entry_id(git_tree_entry_byindex(prev, j)), id))
+            continue;
         size_t nlen = strlen(name), at = plen ? plen + 1 : 0;
-        if (git_tree_entry_type(e) != GIT_OBJECT_TREE &&
-            (git_tree_entry_type(e) != GIT_OBJECT_BLOB || itk_oidmap_has(&w->seen, id)))
+        if (type != GIT_OBJECT_TREE && (type != GIT_OBJECT_BLOB || itk_oidmap_has(&w->seen, id)))
             continue;
         if (at + nlen >= sizeof(w->path)) {
             rc = itk_error_set(ITK_ETOOBIG,
@@ -599,32 +678,33 @@ static int pack_tree(pack_walk *w, const git_oid *tree, size_t plen, unsigned de
         if (plen)
             w->path[plen] = '/';
         memcpy(w->path + at, name, nlen + 1);
-        if (git_tree_entry_type(e) == GIT_OBJECT_TREE)
-            rc = pack_tree(w, id, at + nlen, depth + 1);
-        else if (!(rc = itk_oidmap_set(&w->seen, id, (void *)1)) && w->pb &&
-                 !(rc = itk_object_size(NULL, w->repo, id, GIT_OBJECT_BLOB,
-                                        ITK_MAX_ATTACHMENT_BYTES)) &&
-                 git_packbuilder_insert(w->pb, id, w->path) < 0)
-            rc = itk_error_git("cannot pack file %s", w->path);
+        if (type == GIT_OBJECT_TREE) {
+            walk_node *kid = node_kid(node, name);
+            rc = kid ? pack_tree(w, kid, id, at + nlen, depth + 1) : ITK_ENOMEM;
+        } else if (!(rc = itk_oidmap_set(&w->seen, id, (void *)1))) {
+            rc = w->holding ? itk_packreuse_hold(w->pr, id)
+                            : itk_packreuse_insert(w->pr, id, w->path, GIT_OBJECT_BLOB,
+                                                   ITK_MAX_ATTACHMENT_BYTES);
+        }
         w->path[plen] = '\0';
     }
-    git_tree_free(t);
+    git_tree_free(node->last);
+    node->last = t;
     return rc;
 }
 
 static int pack_commit(pack_walk *w, const git_oid *id)
 {
     git_commit *c = NULL;
-    int rc =
-        w->pb ? itk_object_size(NULL, w->repo, id, GIT_OBJECT_COMMIT, ITK_MAX_COMMIT_BYTES) : 0;
+    int rc = w->holding
+                 ? itk_packreuse_hold(w->pr, id)
+                 : itk_packreuse_insert(w->pr, id, NULL, GIT_OBJECT_COMMIT, ITK_MAX_COMMIT_BYTES);
     if (rc)
         return rc;
-    if (w->pb && git_packbuilder_insert(w->pb, id, NULL) < 0)
-        return itk_error_git("cannot pack commit %s", git_oid_tostr_s(id));
     if (git_commit_lookup(&c, w->repo, id) < 0)
         return itk_error_git("cannot read commit %s", git_oid_tostr_s(id));
     w->path[0] = '\0';
-    rc = pack_tree(w, git_commit_tree_id(c), 0, 0);
+    rc = pack_tree(w, w->root, git_commit_tree_id(c), 0, 0);
     git_commit_free(c);
     return rc;
 }
@@ -641,7 +721,7 @@ int itk_bundle_create(itk_bundle_stats *stats, itk_registry *reg, itk_signer *si
 {
     git_repository *repo = reg->repo;
     git_revwalk *walk = NULL;
-    git_packbuilder *pb = NULL;
+    itk_packreuse *pr = NULL;
     pack_walk *pw = NULL;
     git_reference_iterator *it = NULL;
     git_tree *tree = NULL;
@@ -717,27 +797,35 @@ int itk_bundle_create(itk_bundle_stats *stats, itk_registry *reg, itk_signer *si
         rc = itk_error_git("cannot walk history");
         goto done;
     }
-    if (!(pw = itk_calloc(1, sizeof(*pw))) || itk_oidmap_init(&pw->seen)) {
+    if (!(pw = itk_calloc(1, sizeof(*pw))) || itk_oidmap_init(&pw->seen) ||
+        !(pw->root = itk_calloc(1, sizeof(*pw->root)))) {
         rc = ITK_ENOMEM;
         goto done;
     }
     pw->repo = repo;
+    if ((rc = itk_packreuse_new(&pr, repo)))
+        goto done;
+    pw->pr = pr;
     /* what the other side holds: the prerequisite's folders and files (as
      * git does, the tree of the edge commit, not of all its ancestors) */
+    pw->holding = 1;
     if (have_base && (rc = pack_commit(pw, &base)))
         goto done;
-    if (git_packbuilder_new(&pb, repo) < 0) {
-        rc = itk_error_git("cannot pack what %s lacks", party);
-        goto done;
-    }
-    git_packbuilder_set_threads(pb, pack_threads());
-    pw->pb = pb;
+    pw->holding = 0;
     git_oid id;
+    /* the walk reads every commit and folder that goes out once, only to
+     * find what they name: libgit2 would hash each one again as it reads it
+     * (git does not; the receiver's indexer hashes every object it takes)
+     * and keep it in its cache, where none is looked up again */
+    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+    git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
     while (!rc && git_revwalk_next(&id, walk) == 0) {
         stats->ncommits++;
         rc = pack_commit(pw, &id);
     }
-    if (rc)
+    git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 1);
+    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
+    if (rc || (rc = itk_packreuse_plan(pr)))
         goto done;
     if (stats->ncommits == 0) {
         rc = itk_error_set(ITK_ENOTFOUND,
@@ -746,7 +834,7 @@ int itk_bundle_create(itk_bundle_stats *stats, itk_registry *reg, itk_signer *si
                            party, git_oid_tostr_s(&stats->main));
         goto done;
     }
-    stats->nobjects = git_packbuilder_object_count(pb);
+    stats->nobjects = itk_packreuse_count(pr);
     stats->nprerequisites = have_base ? 1 : 0;
     stats->nrefs = nrefs;
     itk_buf_puts(&header, V2_SIGNATURE "\n");
@@ -778,7 +866,7 @@ int itk_bundle_create(itk_bundle_stats *stats, itk_registry *reg, itk_signer *si
     }
     errno = 0;
     int packed = write_all(fd, header.ptr, header.size) < 0 ? (po.failed = 1, -1) : 0;
-    if (packed == 0 && (packed = git_packbuilder_foreach(pb, pack_chunk, &po)) == 0)
+    if (packed == 0 && (packed = itk_packreuse_write(pr, pack_threads(), pack_chunk, &po)) == 0)
         pack_flush(&po);
     free(po.buf);
     if (packed < 0 || po.failed || fsync(fd) != 0) {
@@ -802,10 +890,12 @@ done:
     for (size_t i = 0; i < nrefs; i++)
         free(refs[i].name);
     free(refs);
-    git_packbuilder_free(pb);
+    itk_packreuse_free(pr);
     git_revwalk_free(walk);
-    if (pw)
+    if (pw) {
         itk_oidmap_free(&pw->seen);
+        node_free(pw->root);
+    }
     free(pw);
     git_reference_iterator_free(it);
     git_tree_free(tree);

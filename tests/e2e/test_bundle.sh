@@ -142,4 +142,43 @@ ours=$(wc -c <"$T/s2.pack")
 [ "$ours" -le $((theirs * 3 / 2)) ] || fail "the bundle's pack is $ours bytes, git pack-objects writes $theirs"
 ok "the bundle's pack holds deltas and weighs at most 1.5 times git pack-objects' ($ours / $theirs bytes)"
 
+# --- a packed registry: what its packs hold goes out as they hold it ---
+# (git gc stores most versions as deltas; bundle create copies them, each
+# entry's CRC checked against the pack's index, rewriting only where the
+# base lies, and sends what it cannot copy through libgit2's delta search)
+add_entry 40
+git gc -q
+add_entry 41
+[ -n "$(find .git/objects -path '*/objects/[0-9a-f][0-9a-f]/*' -type f | head -1)" ] ||
+    fail "no loose object after gc: the mix of packed and loose objects is not tested"
+expect_exit 0 "$ITAKU" bundle create "$T/whole" --for nobody-yet
+expect_output "the whole history"
+git bundle verify "$T/whole" >/dev/null 2>&1 || fail "git bundle verify refuses a bundle copied from packs"
+git clone -q --bare "$T/whole" "$T/wclone" || fail "git clone refuses a bundle copied from packs"
+git -C "$T/wclone" fsck --strict >/dev/null 2>&1 || fail "git fsck finds the clone of a bundle copied from packs damaged"
+[ "$(git -C "$T/wclone" rev-list --objects --all | wc -l)" = "$(git rev-list --objects main $(git for-each-ref --format='%(refname)' refs/heads/requests) | wc -l)" ] ||
+    fail "the bundle copied from packs does not hold every object of main"
+pack_at=$(grep -a -b -m1 -x '' "$T/whole" | cut -d: -f1)
+tail -c +$((pack_at + 2)) "$T/whole" >"$T/whole.pack"
+git index-pack --strict -o "$T/whole.idx" "$T/whole.pack" >/dev/null || fail "the pack copied from packs does not index"
+deltas=$(git verify-pack -v "$T/whole.idx" | awk '$2 ~ /^(tree|blob|commit)$/ && NF >= 7' | wc -l)
+packed=$(git verify-pack -v .git/objects/pack/pack-*.idx | awk '$2 ~ /^(tree|blob|commit)$/ && NF >= 7' | wc -l)
+[ "$deltas" -ge "$packed" ] || fail "git gc stored $packed deltas, the bundle only $deltas"
+git bundle create -q "$T/git-whole" main $(git for-each-ref --format='%(refname)' refs/heads/requests) 2>/dev/null
+ours=$(wc -c <"$T/whole") theirs=$(wc -c <"$T/git-whole")
+[ "$ours" -le $((theirs * 3 / 2)) ] || fail "the bundle copied from packs is $ours bytes, git bundle create writes $theirs"
+expect_exit 0 "$ITAKU" clone "$T/whole" "$T/sub2" --city-key "$CITY_FPR" --genesis "$GENESIS" --key "$T/sub.key"
+(cd "$T/sub2" && expect_exit 0 "$ITAKU" verify)
+ok "a bundle of a packed registry reuses its deltas ($deltas), weighs at most 1.5 times git's ($ours / $theirs bytes) and clones"
+
+expect_exit 0 "$ITAKU" bundle create "$T/s3" --for acme
+expect_output "needs what it already holds"
+(cd "$T/acme" && git bundle verify "$T/s3" >/dev/null 2>&1) || fail "git bundle verify refuses the incremental bundle of a packed registry"
+cd "$T/acme"
+expect_exit 0 "$ITAKU" bundle import "$T/s3"
+[ "$(git rev-parse refs/itaku/lines/sub)" = "$(git -C "$T/sub" rev-parse main)" ] || fail "the incremental bundle of a packed registry did not move sub's line"
+expect_exit 0 "$ITAKU" receive sub
+expect_exit 0 "$ITAKU" verify
+ok "an incremental bundle of a packed registry (packed and loose objects) imports"
+
 finish
