@@ -147,7 +147,7 @@ static void index_free(itk_void_writes *vw);
 int itk_void_writes_add(itk_void_writes *vw, git_repository *repo, const git_oid *commit)
 {
     git_commit *c = NULL, *parent = NULL;
-    itk_void_write w = {NULL, NULL, *commit};
+    itk_void_write w = {NULL, NULL, *commit, NULL, 0, 0};
     int bad = git_commit_lookup(&c, repo, commit) < 0 || git_commit_tree(&w.tree, c) < 0 ||
               (git_commit_parentcount(c) > 0 &&
                (git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(&w.parent, parent) < 0));
@@ -178,6 +178,7 @@ void itk_void_writes_dispose(itk_void_writes *vw)
     for (size_t i = 0; vw && i < vw->n; i++) {
         git_tree_free(vw->w[i].tree);
         git_tree_free(vw->w[i].parent);
+        itk_void_changes_free(vw->w[i].changes, vw->w[i].nchanges);
     }
     if (vw) {
         index_free(vw);
@@ -233,28 +234,66 @@ static int index_add(struct itk_vw_index *x, const git_oid *blob, const char *pa
     return rc;
 }
 
-/* vw->index from a diff of each void commit with its parent; 0, or an error
- * (then no index: the caller compares trees path by path). */
+/* w->changes from the diff of its tree with its parent's: what it added,
+ * modified or changed in type. 0, ITK_EGIT or ITK_ENOMEM. */
+static int changes_diff(itk_void_write *w)
+{
+    git_diff *diff = NULL;
+    int rc = 0;
+    if (git_diff_tree_to_tree(&diff, git_tree_owner(w->tree), w->parent, w->tree, NULL) < 0) {
+        git_error_clear();
+        return ITK_EGIT;
+    }
+    size_t nd = git_diff_num_deltas(diff), n = 0;
+    itk_void_change *ch = nd ? itk_calloc(nd, sizeof(*ch)) : NULL;
+    if (nd && !ch)
+        rc = ITK_ENOMEM;
+    for (size_t j = 0; !rc && j < nd; j++) {
+        const git_diff_delta *d = git_diff_get_delta(diff, j);
+        if (d->status != GIT_DELTA_ADDED && d->status != GIT_DELTA_MODIFIED &&
+            d->status != GIT_DELTA_TYPECHANGE)
+            continue;
+        ch[n].status = (unsigned)d->status;
+        ch[n].id = d->new_file.id;
+        if (!(ch[n].path = itk_strdup(d->new_file.path)))
+            rc = ITK_ENOMEM;
+        else
+            n++;
+    }
+    git_diff_free(diff);
+    if (rc) {
+        itk_void_changes_free(ch, n);
+        return rc;
+    }
+    w->changes = ch;
+    w->nchanges = n;
+    w->known = 1;
+    return 0;
+}
+
+int itk_void_writes_changes(itk_void_writes *vw, size_t i, const itk_void_change **out, size_t *n)
+{
+    itk_void_write *w = &vw->w[i];
+    int rc = w->known ? 0 : changes_diff(w);
+    *out = w->changes;
+    *n = rc ? 0 : w->nchanges;
+    return rc;
+}
+
+/* vw->index from what each void commit wrote (itk_void_writes_changes); 0,
+ * or an error (then no index: the caller compares trees path by path). */
 static int index_build(itk_void_writes *vw)
 {
     struct itk_vw_index *x = calloc(1, sizeof(*x));
     int rc = x ? itk_oidmap_init(&x->by_blob) : ITK_ENOMEM;
     vw->index = x;
     for (size_t i = 0; !rc && i < vw->n; i++) {
-        git_diff *diff = NULL;
-        git_repository *repo = git_tree_owner(vw->w[i].tree);
-        if (git_diff_tree_to_tree(&diff, repo, vw->w[i].parent, vw->w[i].tree, NULL) < 0) {
-            git_error_clear();
-            rc = ITK_EGIT;
+        const itk_void_change *ch;
+        size_t n;
+        if ((rc = itk_void_writes_changes(vw, i, &ch, &n)))
             break;
-        }
-        for (size_t j = 0; !rc && j < git_diff_num_deltas(diff); j++) {
-            const git_diff_delta *d = git_diff_get_delta(diff, j);
-            if (d->status == GIT_DELTA_ADDED || d->status == GIT_DELTA_MODIFIED ||
-                d->status == GIT_DELTA_TYPECHANGE)
-                rc = index_add(x, &d->new_file.id, d->new_file.path, i);
-        }
-        git_diff_free(diff);
+        for (size_t j = 0; !rc && j < n; j++)
+            rc = index_add(x, &ch[j].id, ch[j].path, i);
     }
     if (rc)
         index_free(vw);
@@ -456,6 +495,36 @@ static int found_add(found_list *f, const git_oid *id)
     return 0;
 }
 
+/* Adds void commit id to vw with what it wrote: as cache remembers it, or
+ * from its diff (then remembered in cache). */
+static int void_add(itk_void_writes *vw, itk_void_cache *cache, git_repository *repo,
+                    const git_oid *id)
+{
+    int rc = itk_void_writes_add(vw, repo, id);
+    if (rc)
+        return rc;
+    itk_void_write *w = &vw->w[vw->n - 1];
+    const itk_void_changes *held = itk_void_cache_changes(cache, id);
+    if (held) {
+        if (held->n && !(w->changes = itk_calloc(held->n, sizeof(*w->changes))))
+            return ITK_ENOMEM;
+        for (; w->nchanges < held->n; w->nchanges++) {
+            w->changes[w->nchanges] = held->c[w->nchanges];
+            if (!(w->changes[w->nchanges].path = itk_strdup(held->c[w->nchanges].path)))
+                return ITK_ENOMEM;
+        }
+        w->known = 1;
+        return 0;
+    }
+    /* a diff that cannot be made is met again by itk_void_writes_changes */
+    if (changes_diff(w) == ITK_ENOMEM)
+        return ITK_ENOMEM;
+    int fits = w->known;
+    for (size_t k = 0; fits && k < w->nchanges; k++)
+        fits = strlen(w->changes[k].path) < ITK_VOID_CACHE_MAX_PATH;
+    return fits ? itk_void_cache_note_changes(cache, id, w->changes, w->nchanges) : 0;
+}
+
 /* Adds to vw the commits reachable from starts, not ancestors of last_good,
  * signed by key or by a key such a commit added (V9), but a key's report of
  * itself. What an earlier walk from tips behind starts found is taken from
@@ -494,7 +563,7 @@ static int voids_of(itk_void_writes *vw, itk_void_cache *cache, git_repository *
         nkeys = m->nkeys;
         memcpy(keys, m->keys, nkeys * sizeof(keys[0]));
         for (size_t i = 0; !rc && i < m->nvoids; i++)
-            if (!(rc = itk_void_writes_add(vw, repo, &m->voids[i])))
+            if (!(rc = void_add(vw, cache, repo, &m->voids[i])))
                 rc = found_add(&found, &m->voids[i]);
         for (size_t i = 0; !rc && i < m->ntips; i++)
             if (git_revwalk_hide(w, &m->tips[i]) < 0)
@@ -510,7 +579,7 @@ static int voids_of(itk_void_writes *vw, itk_void_cache *cache, git_repository *
         if (git_commit_lookup(&c, repo, &id) == 0)
             keys_added(keys, &nkeys, &itself, repo, c, fpr);
         git_commit_free(c);
-        if (!itself && !(rc = itk_void_writes_add(vw, repo, &id)))
+        if (!itself && !(rc = void_add(vw, cache, repo, &id)))
             rc = found_add(&found, &id);
     }
     git_error_clear();
@@ -521,7 +590,7 @@ static int voids_of(itk_void_writes *vw, itk_void_cache *cache, git_repository *
                              keys, nkeys};
         snprintf(now.key, sizeof(now.key), "%s", key);
         snprintf(now.last_good, sizeof(now.last_good), "%s", last_good);
-        rc = itk_void_cache_remember(cache, repo, &now);
+        rc = itk_void_cache_remember(cache, &now);
     }
     free(found.ids);
     return rc;
@@ -530,10 +599,12 @@ static int voids_of(itk_void_writes *vw, itk_void_cache *cache, git_repository *
 int itk_void_writes_from(itk_void_writes *vw, git_repository *repo, const git_oid *starts,
                          size_t nstarts, const itk_compromise *list, size_t n)
 {
-    itk_void_cache cache = {NULL, 0, 0};
+    itk_void_cache cache = {NULL, 0, NULL, 0, 0, 0};
     int rc = 0;
     for (size_t i = 0; !rc && i < n; i++)
         rc = voids_of(vw, &cache, repo, starts, nstarts, list[i].key, list[i].last_good);
+    if (!rc)
+        itk_void_cache_flush(&cache, repo);
     itk_void_cache_dispose(&cache);
     return rc;
 }

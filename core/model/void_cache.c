@@ -1,7 +1,9 @@
-/* The void walk's cache: see void_cache.h. File format 1, after the place's
+/* The void walk's cache: see void_cache.h. File format 2, after the place's
  * tag (cache_dir.c): MAGIC, u32 format, u32 entries, then per entry the key
  * and last good commit (strings), the tips, the void commits (each a u32
- * count and that many raw ids) and the keys (a u32 count and strings). */
+ * count and that many raw ids) and the keys (a u32 count and strings); then
+ * a u32 count of void commits, each its raw id and a u32 count of changes
+ * (u32 status, raw id, path string). */
 #include "void_cache.h"
 #include "alloc.h"
 #include "cache_dir.h"
@@ -10,12 +12,14 @@
 #include "reader.h"
 #include "writer.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char MAGIC[] = "itaku voids cache\n";
-#define FORMAT 1
+/* 2: what each void commit wrote, so that it is not diffed again (issue 18) */
+#define FORMAT 2
 
 static void memo_free(itk_void_memo *m)
 {
@@ -25,11 +29,21 @@ static void memo_free(itk_void_memo *m)
     memset(m, 0, sizeof(*m));
 }
 
+void itk_void_changes_free(itk_void_change *ch, size_t n)
+{
+    for (size_t i = 0; ch && i < n; i++)
+        free(ch[i].path);
+    free(ch);
+}
+
 void itk_void_cache_dispose(itk_void_cache *c)
 {
     for (size_t i = 0; i < c->n; i++)
         memo_free(&c->e[i]);
+    for (size_t i = 0; i < c->nw; i++)
+        itk_void_changes_free(c->w[i].c, c->w[i].n);
     free(c->e);
+    free(c->w);
     memset(c, 0, sizeof(*c));
 }
 
@@ -65,6 +79,38 @@ static int get_memo(itk_reader *rd, itk_void_memo *m)
     return m->nkeys && m->ntips ? 0 : -1;
 }
 
+/* The status of a change kept: what itk_void_writes_changes keeps. */
+static int kept_status(uint32_t st)
+{
+    return st == GIT_DELTA_ADDED || st == GIT_DELTA_MODIFIED || st == GIT_DELTA_TYPECHANGE;
+}
+
+/* One void commit's changes (w zeroed): -1 when short or out of bounds (w
+ * may hold part of them: its changes are freed by the caller). */
+static int get_changes(itk_reader *rd, itk_void_changes *w)
+{
+    const unsigned char *raw, *p;
+    size_t len;
+    uint32_t v;
+    if (rd_bytes(rd, &raw, GIT_OID_RAWSZ) || rd_u32(rd, &v) ||
+        v > rd->left / (4 + GIT_OID_RAWSZ + 4 + 1) || (v && !(w->c = itk_calloc(v, sizeof(*w->c)))))
+        return -1;
+    git_oid_fromraw(&w->commit, raw);
+    for (; w->n < v; w->n++) {
+        itk_void_change *ch = &w->c[w->n];
+        uint32_t st;
+        if (rd_u32(rd, &st) || !kept_status(st) || rd_bytes(rd, &raw, GIT_OID_RAWSZ) ||
+            rd_string(rd, &p, &len) || !len || len >= ITK_VOID_CACHE_MAX_PATH ||
+            memchr(p, '\0', len) || !(ch->path = itk_malloc(len + 1)))
+            return -1;
+        ch->status = st;
+        git_oid_fromraw(&ch->id, raw);
+        memcpy(ch->path, p, len);
+        ch->path[len] = '\0';
+    }
+    return 0;
+}
+
 int itk_void_cache_parse(itk_void_cache *c, const unsigned char *data, size_t len)
 {
     itk_reader rd;
@@ -78,6 +124,14 @@ int itk_void_cache_parse(itk_void_cache *c, const unsigned char *data, size_t le
     for (; c->n < n; c->n++)
         if (get_memo(&rd, &c->e[c->n])) {
             memo_free(&c->e[c->n]);
+            return -1;
+        }
+    if (rd_u32(&rd, &n) || n > ITK_VOID_CACHE_MAX_COMMITS || n > rd.left / (GIT_OID_RAWSZ + 4) ||
+        !(c->w = itk_calloc(n ? n : 1, sizeof(*c->w))))
+        return -1;
+    for (; c->nw < n; c->nw++)
+        if (get_changes(&rd, &c->w[c->nw])) {
+            c->nw++; /* its part is freed with the rest */
             return -1;
         }
     return rd_done(&rd);
@@ -121,8 +175,10 @@ static size_t moved_tips(const itk_void_memo *m, const git_oid *starts, size_t n
 }
 
 /* Are all of m's tips among starts (sorted) or ancestors of one of them?
- * Looked for among the ancestors of the starts that are not m's tips, not
- * below a commit made more than a day before the oldest of them, and in at
+ * Looked for among the ancestors of the starts that are not m's tips (and
+ * below those of m's tips that are starts still: a branch whose new tip a
+ * walk from it saw, its old tip an ancestor of that one), not below a
+ * commit made more than a day before the oldest of them, and in at
  * most ITK_VOID_CACHE_MAX_SEARCH commits (libgit2's descendant check, and a
  * sorted revwalk, read the whole history when the answer is no). A tip not
  * found (a commit dated wrongly, a branch moved back) only means the walk
@@ -158,12 +214,13 @@ static int tips_behind(const itk_void_memo *m, git_repository *repo, const git_o
         if (!among(m->tips, m->ntips, &starts[j]) && !itk_oidmap_has(&seen, &starts[j]) &&
             itk_oidmap_set(&seen, &starts[j], (void *)1) == 0)
             queue[nq++] = starts[j];
-    /* breadth first; a tip found is not gone below (its ancestors are m's) */
+    /* breadth first; a moved tip found is not gone below (its ancestors are
+     * m's); one that is a start still is (a moved tip may be behind it) */
     while (found < moved && head < nq && head < ITK_VOID_CACHE_MAX_SEARCH) {
         git_commit *c = NULL;
         const git_oid *id = &queue[head++];
-        if (among(m->tips, m->ntips, id)) {
-            found += !among(starts, n, id);
+        if (among(m->tips, m->ntips, id) && !among(starts, n, id)) {
+            found++;
             continue;
         }
         if (git_commit_lookup(&c, repo, id) < 0)
@@ -214,12 +271,33 @@ const itk_void_memo *itk_void_cache_find(const itk_void_cache *c, git_repository
         itk_error_clear();
         return NULL;
     }
-    /* the walks that moved least first: the cheapest to prove */
-    for (size_t most = 0; !found && most <= ITK_VOID_CACHE_MAX_MOVED; most++)
-        for (size_t i = 0; !found && i < c->n; i++)
-            if (strcmp(c->e[i].key, key) == 0 && strcmp(c->e[i].last_good, last_good) == 0 &&
-                moved_tips(&c->e[i], s, n) == most && tips_behind(&c->e[i], repo, s, n))
-                found = &c->e[i];
+    /* the cheapest first: the fewest tips moved (to prove behind a start)
+     * and starts that are no tip of the walk (each a line the walk from the
+     * tips goes down until it meets what they hide: a walk from one branch
+     * does not hide the others, and git's walk reads their history) */
+    size_t cost[ITK_VOID_CACHE_MAX_ENTRIES];
+    for (size_t i = 0; i < c->n && i < ITK_VOID_CACHE_MAX_ENTRIES; i++) {
+        size_t moved = moved_tips(&c->e[i], s, n), fresh = 0;
+        for (size_t j = 0; j < n; j++)
+            fresh += !among(c->e[i].tips, c->e[i].ntips, &s[j]);
+        cost[i] = strcmp(c->e[i].key, key) != 0 || strcmp(c->e[i].last_good, last_good) != 0 ||
+                          moved > ITK_VOID_CACHE_MAX_MOVED
+                      ? SIZE_MAX
+                      : moved + fresh;
+    }
+    for (;;) {
+        size_t best = SIZE_MAX;
+        for (size_t i = 0; i < c->n && i < ITK_VOID_CACHE_MAX_ENTRIES; i++)
+            if (cost[i] != SIZE_MAX && (best == SIZE_MAX || cost[i] < cost[best]))
+                best = i;
+        if (best == SIZE_MAX)
+            break;
+        if (tips_behind(&c->e[best], repo, s, n)) {
+            found = &c->e[best];
+            break;
+        }
+        cost[best] = SIZE_MAX;
+    }
     free(s);
     return found;
 }
@@ -269,6 +347,16 @@ static int put_ids(itk_buf *b, const git_oid *ids, size_t n)
     return rc;
 }
 
+/* Does a walk c keeps name commit void? */
+static int named(const itk_void_cache *c, const git_oid *commit)
+{
+    for (size_t i = 0; i < c->n; i++)
+        for (size_t k = 0; k < c->e[i].nvoids; k++)
+            if (git_oid_equal(&c->e[i].voids[k], commit))
+                return 1;
+    return 0;
+}
+
 static void write_back(const itk_void_cache *c, git_repository *repo)
 {
     itk_buf b = ITK_BUF_INIT;
@@ -286,6 +374,24 @@ static void write_back(const itk_void_cache *c, git_repository *repo)
         for (size_t k = 0; !rc && k < m->nkeys; k++)
             rc = wr_cstring(&b, m->keys[k]);
     }
+    /* the writes of the void commits the walks kept name, no more */
+    size_t nw = 0;
+    for (size_t i = 0; i < c->nw; i++)
+        nw += named(c, &c->w[i].commit) && nw < ITK_VOID_CACHE_MAX_COMMITS;
+    rc = rc ? rc : wr_u32(&b, (uint32_t)nw);
+    for (size_t i = 0, put = 0; !rc && i < c->nw && put < nw; i++) {
+        const itk_void_changes *w = &c->w[i];
+        if (!named(c, &w->commit))
+            continue;
+        put++;
+        rc = itk_buf_put(&b, w->commit.id, GIT_OID_RAWSZ);
+        rc = rc ? rc : wr_u32(&b, (uint32_t)w->n);
+        for (size_t k = 0; !rc && k < w->n; k++) {
+            rc = wr_u32(&b, w->c[k].status);
+            rc = rc ? rc : itk_buf_put(&b, w->c[k].id.id, GIT_OID_RAWSZ);
+            rc = rc ? rc : wr_cstring(&b, w->c[k].path);
+        }
+    }
     if (!rc && b.size <= ITK_VOID_CACHE_MAX_BYTES) {
         itk_cache_place_init(&pl, repo, NULL);
         itk_cache_write(&pl, ITK_VOID_CACHE_FILE, b.ptr, b.size);
@@ -295,7 +401,7 @@ static void write_back(const itk_void_cache *c, git_repository *repo)
     itk_error_clear();
 }
 
-int itk_void_cache_remember(itk_void_cache *c, git_repository *repo, const itk_void_memo *m)
+int itk_void_cache_remember(itk_void_cache *c, const itk_void_memo *m)
 {
     itk_void_memo copy;
     if (!m->ntips || !m->nkeys)
@@ -323,6 +429,47 @@ int itk_void_cache_remember(itk_void_cache *c, git_repository *repo, const itk_v
     memmove(c->e + 1, c->e, k * sizeof(*c->e));
     c->e[0] = copy;
     c->n = k + 1;
-    write_back(c, repo);
+    c->dirty = 1;
     return 0;
+}
+
+const itk_void_changes *itk_void_cache_changes(const itk_void_cache *c, const git_oid *commit)
+{
+    for (size_t i = 0; i < c->nw; i++)
+        if (git_oid_equal(&c->w[i].commit, commit))
+            return &c->w[i];
+    return NULL;
+}
+
+int itk_void_cache_note_changes(itk_void_cache *c, const git_oid *commit, const itk_void_change *ch,
+                                size_t n)
+{
+    itk_void_changes w = {*commit, NULL, 0};
+    if (itk_void_cache_changes(c, commit))
+        return 0;
+    if (n && !(w.c = itk_calloc(n, sizeof(*w.c))))
+        return ITK_ENOMEM;
+    for (; w.n < n; w.n++) {
+        w.c[w.n] = ch[w.n];
+        if (!(w.c[w.n].path = itk_strdup(ch[w.n].path))) {
+            itk_void_changes_free(w.c, w.n);
+            return ITK_ENOMEM;
+        }
+    }
+    itk_void_changes *nw = itk_realloc_array(c->w, c->nw + 1, sizeof(*nw));
+    if (!nw) {
+        itk_void_changes_free(w.c, w.n);
+        return ITK_ENOMEM;
+    }
+    c->w = nw;
+    c->w[c->nw++] = w;
+    c->dirty = 1;
+    return 0;
+}
+
+void itk_void_cache_flush(itk_void_cache *c, git_repository *repo)
+{
+    if (c->dirty)
+        write_back(c, repo);
+    c->dirty = 0;
 }

@@ -189,21 +189,21 @@ static int void_events_collect(itk_policy *p, const git_oid *starts, size_t n)
         p->compromises = counted;
         p->ncompromises = ncounted;
     }
+    /* what each void commit wrote, remembered by the void walk's cache (or
+     * its diff with its parent) */
     for (size_t i = 0; !rc && i < p->void_writes.n; i++) {
-        const itk_void_write *w = &p->void_writes.w[i];
-        git_diff *diff = NULL;
-        if (git_diff_tree_to_tree(&diff, p->repo, w->parent, w->tree, NULL) < 0) {
-            git_error_clear();
+        const itk_void_change *ch;
+        size_t nch;
+        if ((rc = itk_void_writes_changes(&p->void_writes, i, &ch, &nch)) == ITK_EGIT) {
+            itk_error_clear();
+            rc = 0;
             continue;
         }
-        for (size_t j = 0; !rc && j < git_diff_num_deltas(diff); j++) {
-            const git_diff_delta *d = git_diff_get_delta(diff, j);
-            if (d->status == GIT_DELTA_ADDED && strncmp(d->new_file.path, "parties/", 8) == 0 &&
-                strstr(d->new_file.path, "/key-events/") &&
-                itk_void_writes_writer(&p->void_writes, w->tree, d->new_file.path))
-                rc = itk_oidmap_set(&p->keys.void_events, &d->new_file.id, (void *)1);
-        }
-        git_diff_free(diff);
+        for (size_t j = 0; !rc && j < nch; j++)
+            if (ch[j].status == GIT_DELTA_ADDED && strncmp(ch[j].path, "parties/", 8) == 0 &&
+                strstr(ch[j].path, "/key-events/") &&
+                itk_void_writes_writer(&p->void_writes, p->void_writes.w[i].tree, ch[j].path))
+                rc = itk_oidmap_set(&p->keys.void_events, &ch[j].id, (void *)1);
     }
     p->keys.vw = &p->void_writes;
     return rc;

@@ -190,6 +190,7 @@ static void sctx_dispose(sctx *c, int borrowed)
     json_decref(c->party_idx);
     json_decref(c->index);
     json_decref(c->contract);
+    json_decref(c->words);
     git_tree_free(c->tree);
 }
 

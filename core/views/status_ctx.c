@@ -4,6 +4,7 @@
 #include "alloc.h"
 #include "array.h"
 #include "itaku/errors.h"
+#include "itaku/form_input.h"
 #include "itaku/json.h"
 #include "itaku/status.h"
 #include "status_priv.h"
@@ -41,6 +42,29 @@ int itk_srec_superseded(const sctx *c, const srec *r)
 }
 
 /* --- findings ------------------------------------------------------------- */
+
+void itk_sctx_field_words(sctx *c, char *out, size_t outsz, const char *type, const char *field)
+{
+    itk_buf key = ITK_BUF_INIT;
+    const char *held = NULL;
+    /* the memo's key: the type (a record type's name, never a newline),
+     * a newline, the field; words that are no UTF-8 (cut short) are not
+     * kept, and found again next time */
+    int keyed = type && field && !itk_buf_puts(&key, type) && !itk_buf_puts(&key, "\n") &&
+                !itk_buf_puts(&key, field) && !itk_buf_put(&key, "", 1);
+    if (keyed && c->words)
+        held = json_string_value(json_object_get(c->words, key.ptr));
+    if (held) {
+        snprintf(out, outsz, "%s", held);
+        itk_buf_dispose(&key);
+        return;
+    }
+    itk_form_field_words(out, outsz, type, field);
+    /* not remembered when memory runs out: asked again next time */
+    if (keyed && (c->words || (c->words = json_object())))
+        json_object_set_new(c->words, key.ptr, json_string(out));
+    itk_buf_dispose(&key);
+}
 
 int itk_sctx_finding(sctx *c, const char *party, const char *section, const char *rule,
                      itk_state state, const char *record, long long due, long long received,

@@ -54,7 +54,7 @@ int itk_status_evidence(sctx *c)
             const char *args[] = {ev[i].field, ev[i].filename, sha};
             /* the field citing it by the form's words in the Japanese text */
             char words[256];
-            itk_form_field_words(words, sizeof(words), r->pi.type->type, ev[i].field);
+            itk_sctx_field_words(c, words, sizeof(words), r->pi.type->type, ev[i].field);
             const char *args_ja[] = {words, ev[i].filename, sha};
             sdetail detail;
             memset(&detail, 0, sizeof(detail));
@@ -100,7 +100,7 @@ int itk_status_unverified(sctx *c)
             const char *why = json_string_value(json_object_get(u, "reason"));
             const char *args[] = {field ? field : "?", ref ? ref : "?", why ? why : ""};
             char words[256];
-            itk_form_field_words(words, sizeof(words), r->pi.type->type, args[0]);
+            itk_sctx_field_words(c, words, sizeof(words), r->pi.type->type, args[0]);
             /* a Japanese text names the party by its name (株式会社アクメの様式1) */
             char pname[256] = "";
             itk_party_name_in(pname, sizeof(pname), c->reg, c->tree, args[2]);
@@ -383,7 +383,7 @@ int itk_status_refs(sctx *c)
             const char *args[] = {field, ref,
                                   strcmp(code, "ref_item_unknown") == 0 ? holder : r->pi.party};
             char name[100], words[256];
-            itk_form_field_words(words, sizeof(words), type, field);
+            itk_sctx_field_words(c, words, sizeof(words), type, field);
             /* a Japanese text names the party by its name (株式会社アクメの様式1) */
             char pname[256] = "";
             itk_party_name_in(pname, sizeof(pname), c->reg, c->tree, args[2]);

@@ -51,6 +51,7 @@ typedef struct {
     long long current_version; /* -1: one version governs everything */
     itk_finding *f;
     size_t nf, af;
+    json_t *words; /* "type\nfield" → the form's words for it (itk_sctx_field_words) */
 } sctx;
 
 struct itk_status {
@@ -88,6 +89,11 @@ void itk_sdetail_add(sdetail *d, const sctx *c, const char *code, const char *en
 void itk_sdetail_add_ja(sdetail *d, const sctx *c, const char *code, const char *en,
                         const char *const *args, const char *const *args_ja, size_t nargs,
                         const char *sep_en, const char *sep_ja);
+
+/* itk_form_field_words of type and field into out (outsz bytes), found
+ * once per run: a finding of each record citing a field asked it again,
+ * reading and checking the form's schema each time (issue 18). */
+void itk_sctx_field_words(sctx *c, char *out, size_t outsz, const char *type, const char *field);
 
 int itk_sctx_finding(sctx *c, const char *party, const char *section, const char *rule,
                      itk_state state, const char *record, long long due, long long received,

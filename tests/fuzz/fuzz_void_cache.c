@@ -35,6 +35,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             for (size_t k = 0; k < m->nkeys; k++)
                 check(m->keys[k], sizeof(m->keys[k]));
         }
+        /* and the void commits' writes: bounded, each path inside its
+         * bound, a status the cache keeps */
+        if (c.nw > ITK_VOID_CACHE_MAX_COMMITS)
+            __builtin_trap();
+        for (size_t i = 0; i < c.nw; i++)
+            for (size_t k = 0; k < c.w[i].n; k++) {
+                const itk_void_change *ch = &c.w[i].c[k];
+                if (!ch->path || !ch->path[0] ||
+                    (ch->status != GIT_DELTA_ADDED && ch->status != GIT_DELTA_MODIFIED &&
+                     ch->status != GIT_DELTA_TYPECHANGE))
+                    __builtin_trap();
+                check(ch->path, ITK_VOID_CACHE_MAX_PATH);
+            }
     }
     itk_void_cache_dispose(&c);
     return 0;

@@ -19,6 +19,9 @@
 #include "itaku/record.h"
 #include "itaku/registry.h"
 #include "itaku/sshkey.h"
+#include "alloc.h"
+#include "void_cache.h"
+#include "writer.h"
 
 #define CITY "akiruno-city"
 #define WHEN "2026-12-03T10:00:00+09:00"
@@ -325,12 +328,133 @@ static void test_void_writes_source_steps_back_over_void_commits(void **state)
     git_tree_free(tree3);
 }
 
+/* What a void commit wrote (itk_void_writes_changes) is what its diff with
+ * its parent says, and a void walk's cache that remembers it (format 2)
+ * reads back to the same changes; the index built from changes noted in
+ * the cache answers as the one built from the diff. A remembered write with
+ * a status the cache does not keep, an empty path, or a count beyond the
+ * bytes left is refused. */
+static void put_changes_file(itk_buf *b, const git_oid *commit, const itk_void_change *ch, size_t n,
+                             int nul_path)
+{
+    static const char magic[] = "itaku voids cache\n";
+    git_oid tip;
+    memset(&tip, 7, sizeof(tip));
+    itk_buf_put(b, magic, sizeof(magic) - 1);
+    wr_u32(b, 2);
+    wr_u32(b, 1); /* one walk: key, last good, one tip, the void commit, one key */
+    wr_cstring(b, "SHA256:k");
+    wr_cstring(b, "0000000000000000000000000000000000000000");
+    wr_u32(b, 1);
+    itk_buf_put(b, tip.id, GIT_OID_RAWSZ);
+    wr_u32(b, 1);
+    itk_buf_put(b, commit->id, GIT_OID_RAWSZ);
+    wr_u32(b, 1);
+    wr_cstring(b, "SHA256:k");
+    wr_u32(b, 1); /* its writes */
+    itk_buf_put(b, commit->id, GIT_OID_RAWSZ);
+    wr_u32(b, (uint32_t)n);
+    for (size_t i = 0; i < n; i++) {
+        wr_u32(b, ch[i].status);
+        itk_buf_put(b, ch[i].id.id, GIT_OID_RAWSZ);
+        if (nul_path)
+            wr_string(b, "a\0b", 3);
+        else
+            wr_cstring(b, ch[i].path);
+    }
+}
+
+static void test_void_changes_read_back_from_the_cache_as_the_diff_says(void **state)
+{
+    fixture *f = *state;
+    git_repository *r = f->repo;
+    git_oid t0, t1, c0, c1;
+    git_tree *tree1;
+    th_tree_of(&t0, r, "HEAD");
+    th_tree_put(&t0, r, &t0, "x/a.json", "a0", 2, 0);
+    th_tree_put(&t0, r, &t0, "x/gone.json", "g0", 2, 0);
+    th_commit_raw(&c0, r, NULL, &t0, NULL, 0, "zero");
+    th_tree_put(&t1, r, &t0, "x/a.json", "a1", 2, 0);    /* modified */
+    th_tree_put(&t1, r, &t1, "y/new.json", "n1", 2, 0);  /* added */
+    th_tree_put(&t1, r, &t1, "x/gone.json", NULL, 0, 0); /* deleted: not kept */
+    th_commit_raw(&c1, r, NULL, &t1, &c0, 1, "one");
+    assert_int_equal(git_tree_lookup(&tree1, r, &t1), 0);
+    itk_void_writes vw = {NULL, 0, NULL};
+    const itk_void_change *ch;
+    size_t n;
+    assert_int_equal(itk_void_writes_add(&vw, r, &c1), 0);
+    assert_int_equal(itk_void_writes_changes(&vw, 0, &ch, &n), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(ch[0].path, "x/a.json");
+    assert_int_equal(ch[0].status, GIT_DELTA_MODIFIED);
+    assert_string_equal(ch[1].path, "y/new.json");
+    assert_int_equal(ch[1].status, GIT_DELTA_ADDED);
+    /* noted in a cache, written as a file, read back */
+    itk_buf b = ITK_BUF_INIT;
+    put_changes_file(&b, &c1, ch, n, 0);
+    itk_void_cache c;
+    memset(&c, 0, sizeof(c));
+    assert_int_equal(itk_void_cache_parse(&c, (const unsigned char *)b.ptr, b.size), 0);
+    const itk_void_changes *held = itk_void_cache_changes(&c, &c1);
+    assert_non_null(held);
+    assert_null(itk_void_cache_changes(&c, &c0));
+    assert_int_equal(held->n, n);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(held->c[i].status, ch[i].status);
+        assert_true(git_oid_equal(&held->c[i].id, &ch[i].id));
+        assert_string_equal(held->c[i].path, ch[i].path);
+    }
+    /* a void write whose changes are the cache's: the same answers */
+    itk_void_writes from_cache = {NULL, 0, NULL};
+    assert_int_equal(itk_void_writes_add(&from_cache, r, &c1), 0);
+    assert_int_equal(itk_void_cache_note_changes(&c, &c0, held->c, held->n), 0);
+    const itk_void_changes *noted = itk_void_cache_changes(&c, &c0);
+    assert_non_null(noted);
+    from_cache.w[0].changes = itk_calloc(noted->n, sizeof(itk_void_change));
+    assert_non_null(from_cache.w[0].changes);
+    for (size_t i = 0; i < noted->n; i++) {
+        from_cache.w[0].changes[i] = noted->c[i];
+        from_cache.w[0].changes[i].path = itk_strdup(noted->c[i].path);
+        from_cache.w[0].nchanges++;
+    }
+    from_cache.w[0].known = 1;
+    const char *paths[] = {"x/a.json", "y/new.json", "x/gone.json", "x", "none"};
+    for (size_t i = 0; i < sizeof(paths) / sizeof(*paths); i++) {
+        const git_tree *a = itk_void_writes_source(&vw, tree1, paths[i]);
+        const git_tree *z = itk_void_writes_source(&from_cache, tree1, paths[i]);
+        assert_true((a == NULL) == (z == NULL));
+        if (a)
+            assert_true(git_oid_equal(git_tree_id(a), git_tree_id(z)));
+    }
+    itk_void_writes_dispose(&from_cache);
+    itk_void_cache_dispose(&c);
+    /* refused: a status not kept, an empty path, a NUL in a path, a count
+     * beyond the bytes, the file cut short */
+    itk_void_change bad = ch[0];
+    for (int k = 0; k < 5; k++) {
+        itk_buf_dispose(&b);
+        bad.status = k == 0 ? GIT_DELTA_DELETED : ch[0].status;
+        bad.path = k == 1 ? "" : ch[0].path;
+        put_changes_file(&b, &c1, &bad, 1, k == 2);
+        if (k == 3)
+            b.ptr[b.size - (4 + 20 + 4 + strlen(bad.path)) - 1] = 9; /* the count's low byte */
+        size_t len = k == 4 ? b.size - 3 : b.size;
+        memset(&c, 0, sizeof(c));
+        assert_int_equal(itk_void_cache_parse(&c, (const unsigned char *)b.ptr, len), -1);
+        itk_void_cache_dispose(&c);
+    }
+    itk_buf_dispose(&b);
+    itk_void_writes_dispose(&vw);
+    git_tree_free(tree1);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(test_void_writes_source_steps_back_over_void_commits),
+        T(test_void_changes_read_back_from_the_cache_as_the_diff_says),
         T(test_the_name_in_force_at_a_commit_before_and_after_a_rename),
         T(test_a_rename_of_a_person_the_party_does_not_have_is_refused),
         cmocka_unit_test(test_display_names_refuse_control_and_direction_characters),

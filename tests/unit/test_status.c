@@ -17,7 +17,9 @@
 #include "itaku/errors.h"
 #include "itaku/party.h"
 #include "itaku/registry.h"
+#include "itaku/form_input.h"
 #include "itaku/status.h"
+#include "status_priv.h"
 
 typedef struct {
     char *dir;
@@ -173,9 +175,38 @@ static void test_a_cache_of_another_head_is_not_used(void **state)
     free(before);
 }
 
+/* A finding's field in the form's words (itk_sctx_field_words) is
+ * itk_form_field_words' answer, the first time and from the run's memo;
+ * type and field are told apart; no type or field: the field as it is. */
+static void test_field_words_from_the_memo_are_the_forms(void **state)
+{
+    (void)state;
+    sctx c;
+    memset(&c, 0, sizeof(c));
+    const char *asks[][2] = {{"register", "item_id"},  {"register", "quantity.unit"},
+                             {"register", "no_such"},  {"register", "item_id"},
+                             {"instruction", "to"},    {"register", "quantity.unit"},
+                             {"no-such-type", "field"}};
+    for (int round = 0; round < 2; round++)
+        for (size_t i = 0; i < sizeof(asks) / sizeof(*asks); i++) {
+            char want[256], got[256];
+            itk_form_field_words(want, sizeof(want), asks[i][0], asks[i][1]);
+            itk_sctx_field_words(&c, got, sizeof(got), asks[i][0], asks[i][1]);
+            assert_string_equal(got, want);
+        }
+    assert_non_null(c.words);
+    char got[256];
+    itk_sctx_field_words(&c, got, sizeof(got), NULL, "item_id");
+    assert_string_equal(got, "item_id");
+    itk_sctx_field_words(&c, got, sizeof(got), "register", NULL);
+    assert_string_equal(got, "");
+    json_decref(c.words);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_field_words_from_the_memo_are_the_forms),
         cmocka_unit_test_setup_teardown(test_a_second_status_reads_the_cache, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_damaged_cache_is_not_believed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_cache_of_another_head_is_not_used, setup, teardown),

@@ -54,10 +54,22 @@ int itk_principal_attr(itk_buf *out, git_repository *repo, const git_tree *tree,
  * it was before that commit (or is absent), so a post or a rule written with
  * a stolen key stops counting once the theft is reported. Owns its trees;
  * zero-initialise, then itk_void_writes_dispose. */
+/* One file a void commit wrote, as its diff with its first parent names it
+ * (added, modified or changed in type): the new entry's id and its path. */
+typedef struct {
+    unsigned status; /* git_delta_t: GIT_DELTA_ADDED, _MODIFIED or _TYPECHANGE */
+    git_oid id;
+    char *path; /* owned */
+} itk_void_change;
 typedef struct {
     git_tree *tree;
     git_tree *parent; /* NULL: the commit has no parent */
     git_oid id;       /* the commit */
+    /* what it wrote, when known (from the void walk's cache, or its diff):
+     * itk_void_writes_changes */
+    itk_void_change *changes;
+    size_t nchanges;
+    int known;
 } itk_void_write;
 typedef struct itk_void_writes {
     itk_void_write *w;
@@ -75,6 +87,12 @@ typedef struct itk_void_writes {
 /* Adds commit to vw. Errors: ITK_EGIT (cannot read it), ITK_ENOMEM. */
 int itk_void_writes_add(itk_void_writes *vw, git_repository *repo, const git_oid *commit);
 void itk_void_writes_dispose(itk_void_writes *vw);
+
+/* What void write i of vw wrote: *out (borrowed from vw, *n of them), as
+ * the void walk's cache remembers it or else as the diff of its tree with
+ * its parent's says (then kept in vw). Errors: ITK_EGIT (the diff cannot be
+ * made), ITK_ENOMEM. */
+int itk_void_writes_changes(itk_void_writes *vw, size_t i, const itk_void_change **out, size_t *n);
 
 /* Adds to vw the void commits that commit's history holds, as commit's tree
  * records the compromises (V9): for each compromise event that counts
