@@ -379,7 +379,7 @@ static void test_void_changes_read_back_from_the_cache_as_the_diff_says(void **s
     th_tree_put(&t1, r, &t1, "x/gone.json", NULL, 0, 0); /* deleted: not kept */
     th_commit_raw(&c1, r, NULL, &t1, &c0, 1, "one");
     assert_int_equal(git_tree_lookup(&tree1, r, &t1), 0);
-    itk_void_writes vw = {NULL, 0, NULL};
+    itk_void_writes vw = {NULL, 0, NULL, NULL, 0};
     const itk_void_change *ch;
     size_t n;
     assert_int_equal(itk_void_writes_add(&vw, r, &c1), 0);
@@ -405,7 +405,7 @@ static void test_void_changes_read_back_from_the_cache_as_the_diff_says(void **s
         assert_string_equal(held->c[i].path, ch[i].path);
     }
     /* a void write whose changes are the cache's: the same answers */
-    itk_void_writes from_cache = {NULL, 0, NULL};
+    itk_void_writes from_cache = {NULL, 0, NULL, NULL, 0};
     assert_int_equal(itk_void_writes_add(&from_cache, r, &c1), 0);
     assert_int_equal(itk_void_cache_note_changes(&c, &c0, held->c, held->n), 0);
     const itk_void_changes *noted = itk_void_cache_changes(&c, &c0);
