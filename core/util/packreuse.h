@@ -26,8 +26,10 @@ void itk_packreuse_free(itk_packreuse *p);
 /* Adds id (once: the caller does not add an id twice) under path (the
  * file or folder it is at, NULL for a commit; copied), which orders the
  * packbuilder's delta search as in git_packbuilder_insert. It must be an
- * object of type want of at most max bytes, which itk_packreuse_plan
- * checks. 0 or ITK_ENOMEM. */
+ * object of type want of at most max bytes: a commit or folder is checked
+ * now (its entry's header, as itk_packreuse_plan does), anything else by
+ * itk_packreuse_plan. 0; ITK_ENOMEM; for a commit or folder, plan's errors
+ * (ITK_ETOOBIG, ITK_EINVALID, ITK_ENOTFOUND, ITK_EGIT). */
 int itk_packreuse_insert(itk_packreuse *p, const git_oid *id, const char *path, git_object_t want,
                          size_t max);
 
