@@ -27,6 +27,10 @@ export LANG=C.UTF-8
 JA=(env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=ja_JP.UTF-8)
 
 SRC=${ITAKU_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+# the sanitizers' leak check knows the suppressions when a test runs alone too
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
+# fpr_of KEY.pub: that public key's SHA256 fingerprint, as ssh-keygen -l says it
+fpr_of() { ssh-keygen -lf "$1" | awk '{print $2}'; }
 # Valid form bodies, shared with the schema cross-check's corpus.
 FORM1_BODY=$SRC/tests/schema-corpus/form1/valid/base.json
 REGISTER_BODY=$SRC/tests/schema-corpus/register/valid/base.json

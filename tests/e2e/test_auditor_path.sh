@@ -12,7 +12,6 @@
 : "${T:?}" # every path below is under the test's own folder
 export TZ=Asia/Tokyo # git hands ssh-keygen local times; the file holds UTC (Z)
 at() { (cd "$T/$1" && shift && "$@"); }
-fpr_of() { ssh-keygen -lf "$1" | awk '{print $2}'; }
 entry() {
     "$ITAKU" register add --action received --item-id "$1" --info "住民データ" --medium usb \
         --quantity 1 --handler "佐藤 花子" --method hand-delivery "${@:2}" >/dev/null

@@ -5,7 +5,6 @@
 # `itaku history` says it, in English and Japanese; an amendment whose
 # dates are all still ahead does not say it, --backdated or not.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 setup_city_and_contractor
 cd "$T/city"

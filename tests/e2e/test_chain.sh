@@ -4,7 +4,6 @@
 # own key: receive and pull, requests with endorsements and decisions by
 # merge, subcontractor onboarding, prior approval, instructions, keys.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 at() { (cd "$T/$1" && shift && "$@"); }
 
 setup_city_and_contractor

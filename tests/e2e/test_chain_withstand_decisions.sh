@@ -7,7 +7,6 @@
 # command (exit 2, nothing moved) and, forged with stock git, by itaku verify
 # (exit 1, commit and rule) and by the party that would take it.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 at() { (cd "$T/$1" && shift && "$@"); }
 # scratch PARTY: a throw-away copy of PARTY's registry to forge in.
 scratch() {

@@ -7,13 +7,11 @@
 # pending request. Commands refuse (exit 2, nothing moved); forgeries made
 # with stock git are refused by itaku verify and by the party above.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 at() { (cd "$T/$1" && shift && "$@"); }
 scratch() {
     rm -rf "$T/$1-x"
     cp -a "$T/$1" "$T/$1-x"
 }
-fpr_of() { ssh-keygen -lf "$1" | awk '{print $2}'; }
 received_entry() {
     "$ITAKU" register add --action received --item-id "$1" --info "$2" --medium usb \
         --quantity 1 --handler "佐藤 花子" --method hand-delivery "${@:3}" >/dev/null 2>&1

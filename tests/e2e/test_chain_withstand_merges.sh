@@ -7,7 +7,6 @@
 # (exit 1, commit and rule) and by the party that would take it (exit 2,
 # nothing moved).
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 at() { (cd "$T/$1" && shift && "$@"); }
 scratch() {
     rm -rf "$T/$1-x"

@@ -7,7 +7,6 @@
 # writing nothing. And `instruct amend` / `instruct withdraw` are in the
 # manual, `help --list` and the completion like every other subcommand.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 body_of() { git show "HEAD:$1" | python3 -c 'import json,sys; b=json.load(sys.stdin)["body"]; print(" ".join(str(b.get(k)) for k in sys.argv[1:]))' "${@:2}"; }
 

@@ -8,7 +8,6 @@
 # yet filed, or filed after it, is judged by the new date. A subcontractor's
 # `itaku todo` and the city's `itaku status --party` say the same.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 # the contract starts (and the work with it) in ten days
 day() { TZ=Asia/Tokyo date -d "$1 days" +%F; }

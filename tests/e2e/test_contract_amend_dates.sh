@@ -8,7 +8,6 @@
 # return by the corrected end, with no violation left from the wrong date,
 # whether status starts cold or from the snapshot cached at the commit before.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 # the top-level help names contract amend
 "$ITAKU" --help | has -E "^  contract +show the contract settings, amend them" ||

@@ -11,7 +11,6 @@
 # a contractor cannot amend (V3), and a method kept stays designated for
 # the handovers after the amendment (status).
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 setup_city_and_contractor
 cd "$T/city"

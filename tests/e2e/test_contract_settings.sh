@@ -7,7 +7,6 @@
 # truth) with --undesignated-method --reason, as status judges it (4(1)); a
 # designated one, in any width or case, is taken.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 setup_city_and_contractor
 cd "$T/city"

@@ -6,7 +6,6 @@
 # report's index (`itaku report --html`) shows the period in force as of the
 # report, not the one of itaku.json.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 day() { TZ=Asia/Tokyo date -d "$1 days" +%F; }
 START=$(day 1) END=$(day 120) END2=$(day 150) WORK=$(day 5) START2=$(day 2) YESTERDAY=$(day -1)

@@ -5,7 +5,6 @@
 # amendment or withdrawal of another party's instruction is refused (V2) and
 # writes nothing; an instruction due in the past asks for --backdated.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 at() { (cd "$T/$1" && shift && "$@"); }
 
 setup_city_and_contractor

@@ -15,7 +15,6 @@ setup_city_and_contractor
 (cd "$T/acme" && "$ITAKU" acknowledge >/dev/null)
 (cd "$T/city" && "$ITAKU" receive acme "$T/acme" >/dev/null &&
     git remote add acme-hub "$T/acme" && git config remote.acme-hub.itakuParty acme)
-fpr_of() { ssh-keygen -lf "$1" | awk '{print $2}'; }
 
 POINTS="object ref-before ref-after checkout cache"
 next_acme() { reg_add "next-$n" >/dev/null; }

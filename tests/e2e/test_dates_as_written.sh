@@ -5,7 +5,6 @@
 # week that is not the date's is refused naming what was typed and the right
 # day, writing nothing.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 setup_city_and_contractor
 field_of() { "$ITAKU" record show "$1" | python3 -c "import json,sys; print(json.load(sys.stdin)['body']['$2'])"; }

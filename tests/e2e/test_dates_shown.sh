@@ -5,7 +5,6 @@
 # 10:00 on the contract's clock — never the stored RFC 3339 text; --json keeps
 # what is stored.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 setup_city_and_contractor
 # rfc3339 FILE...: fails when FILE shows a stored time as it is stored

@@ -4,7 +4,6 @@
 # key events and amendments take it, not the latest date its "created"
 # claims (a date typed, or a form filed late).
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 setup_city_and_contractor
 cd "$T/acme"

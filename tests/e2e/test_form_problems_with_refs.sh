@@ -8,7 +8,6 @@
 # short (Q-1, ｑ－１) is read as acme/q-000001 by both, and a copy citing a
 # request not yet approved is refused by both.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 setup_city_and_contractor
 cd "$T/acme"

@@ -5,7 +5,6 @@
 # not among the form's lists the form's words for them, each of which is
 # accepted. The English screen keeps the keys and codes (its words).
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 EN=(env -u LANGUAGE -u LC_MESSAGES -u LANG LC_ALL=C.UTF-8)
 setup_city_and_contractor

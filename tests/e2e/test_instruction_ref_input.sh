@@ -5,7 +5,6 @@
 # an answer) or our own party (for a correction), with a note; the refusal
 # of an unknown instruction names the listing command that exists.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 setup_city_and_contractor
 cd "$T/city"

@@ -7,7 +7,6 @@
 # template of form 4 and of the register says how its reference to an
 # instruction or an approval is written.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 setup_city_and_contractor
 cd "$T/city"

@@ -9,7 +9,6 @@
 # `verify --json` valid JSON, each invalid byte shown as U+FFFD; verify
 # refuses the commit (V10), its UTF-8 twin passes.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
     fail "node and npm are needed to check the JSON with ajv (install nodejs and npm)"

@@ -7,8 +7,6 @@
 # the 総務 officer reports the 課長's key, and a 課長 reports their own.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/kessai_lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
-fpr_of() { ssh-keygen -lf "$1" | awk '{print $2}'; }
 
 setup_kessai
 cd "$T/city"

@@ -6,7 +6,6 @@
 # showed it). The twin: a decision without dissent shows its two seals only.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/kessai_lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 setup_kessai
 cd "$T/city"

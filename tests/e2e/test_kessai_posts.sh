@@ -7,7 +7,6 @@
 # adding a new 課長 key when post_setters names 総務.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/kessai_lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 setup_kessai
 cd "$T/city"

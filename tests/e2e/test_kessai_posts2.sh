@@ -9,7 +9,6 @@
 # legitimate twin that passes.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/kessai_lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 fpr_of() { ssh-keygen -lf "$1.pub" | awk '{print $2}'; }
 # scratch_record CMD...: runs an itaku command in a copy of the city and

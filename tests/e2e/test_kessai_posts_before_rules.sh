@@ -9,7 +9,6 @@
 # commit is flagged in the report.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/kessai_lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 kessai_rules
 for who in city acme kacho tanto2; do

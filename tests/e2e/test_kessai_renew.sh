@@ -8,7 +8,6 @@
 # the way names that command, and the posts seal the new draft.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/kessai_lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 fpr_of() { ssh-keygen -lf "$1.pub" | awk '{print $2}'; }
 
 setup_kessai

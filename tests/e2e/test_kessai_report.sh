@@ -8,7 +8,6 @@
 # twin, a decision sealed by a key never reported, shows nothing of the kind.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/kessai_lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 CHROMIUM=/usr/bin/chromium
 [ -x "$CHROMIUM" ] || fail "chromium is missing (test_report.sh installs it)"

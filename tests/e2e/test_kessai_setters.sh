@@ -10,7 +10,6 @@
 # that passes.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/kessai_lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 # scratch_key_record CMD...: runs an itaku command in a copy of the city and
 # prints the path of the key record it wrote, left at $T/scratch.json.

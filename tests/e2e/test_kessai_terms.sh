@@ -7,7 +7,6 @@
 # commit is built with stock git, each with its legitimate twin.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/kessai_lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 # copy: a 係長 drafts approvals, a 担当 rejections and returns; the other
 # purpose use needs 部長 and 課長, a 次長 seals for an absent 部長

@@ -8,8 +8,6 @@
 # seals count, and itaku makes them; nothing of the second 課長's is void.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/kessai_lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
-fpr_of() { ssh-keygen -lf "$1" | awk '{print $2}'; }
 
 setup_kessai
 cd "$T/city"

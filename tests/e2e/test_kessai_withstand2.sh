@@ -9,7 +9,6 @@
 # not make it; each has its legitimate twin.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/kessai_lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 setup_kessai
 cd "$T/city"

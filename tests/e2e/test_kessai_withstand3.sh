@@ -13,7 +13,6 @@
 # --full and the hosted registry's hook; each has its legitimate twin.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/kessai_lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 # copies are not covered at first: a rule for them comes by amendment
 kessai_rules() {

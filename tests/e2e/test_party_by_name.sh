@@ -4,7 +4,6 @@
 # for every option that takes a party; the usage lines of the commands
 # taking a date say DATE (every form people write is read), not YYYY-MM-DD.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 setup_city_and_contractor
 cd "$T/city"

@@ -10,7 +10,6 @@
 # column of the ledger. Chromium and poppler-utils are part of the test
 # set-up (Makefile TEST_DEBS): installed when missing, never skipped.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)

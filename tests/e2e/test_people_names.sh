@@ -6,7 +6,6 @@
 # the key's own party may rename (V2), and a name holds no control or
 # text-direction character (V10); allowed-signers keeps the ASCII principal.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 scratch() {
     rm -rf "$T/$1-x"
     cp -a "$T/$1" "$T/$1-x"

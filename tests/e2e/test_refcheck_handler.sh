@@ -6,7 +6,6 @@
 # --unverified-ref --reason TEXT records the truth (status shows it). A
 # party with no form 1 yet has no one to compare with: not checked.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 setup_city_and_contractor
 cd "$T/acme"

@@ -9,7 +9,6 @@
 # labels catalog; their legitimate twins are none. The verifier is checked
 # at write time as the handler is.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 setup_city_and_contractor
 cd "$T/acme"

@@ -8,7 +8,6 @@
 # violation and says the reason. A designated method in another width or as
 # its label is taken.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 JA=(env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=ja_JP.UTF-8)
 
 setup_city_and_contractor

@@ -5,7 +5,6 @@
 # dates in the contract's time zone and the verification marks — and takes a
 # screenshot. Chromium is installed when missing; this test never skips.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 . "$SRC/tests/e2e/chain_story.sh"
 
 CHROMIUM=/usr/bin/chromium

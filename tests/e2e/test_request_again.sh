@@ -6,7 +6,6 @@
 # (--supersedes) and a request asked again after the first was decided
 # are taken.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 JA=(env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=ja_JP.UTF-8)
 
 setup_city_and_contractor

@@ -7,7 +7,6 @@
 # nothing. Requests that ask something else (another item, other words,
 # another period) are taken.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 setup_city_and_contractor
 cd "$T/acme"

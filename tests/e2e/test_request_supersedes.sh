@@ -5,7 +5,6 @@
 # no more; another party's, a decided, an already corrected or an unknown
 # request is refused, writing nothing, the unknown one naming the closest.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 at() { (cd "$T/$1" && shift && "$@"); }
 
 setup_city_and_contractor

@@ -7,7 +7,6 @@
 # --again, and a refusal that wrote nothing has no note advising
 # --supersedes.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 setup_city_and_contractor
 cd "$T/acme"

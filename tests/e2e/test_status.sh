@@ -4,7 +4,6 @@
 # three evaluation times. Dates in the scenario lie in the far past or far
 # future so that the outcome does not depend on the day the test runs.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 at() { (cd "$T/$1" && shift && "$@"); }
 py() { python3 -c "$@"; }
 

@@ -9,7 +9,6 @@
 # hand-delivery is handed over by a designated method when the contract
 # designates its label 手渡し; an undesignated one is named as recorded.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 AT=2027-01-15T12:00:00+09:00
 
 setup_city_and_contractor

@@ -6,7 +6,6 @@
 # fields by the form's words), writing nothing; a required date left "" says
 # it is required, not that "" is no date.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 setup_city_and_contractor
 n1=$(cd "$T/city" && "$ITAKU" instruct report --to acme --due 2027-01-31 --text "四半期報告" 2>/dev/null)

@@ -4,7 +4,6 @@
 # is due now, 1 when something is overdue or violated or a request waits for
 # this party.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 at() { (cd "$T/$1" && shift && "$@"); }
 
 # the contract runs 2098-06-01 .. 2099-03-31 (far from the day the test runs)

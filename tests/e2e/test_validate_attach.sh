@@ -6,7 +6,6 @@
 # submit, validate and `itaku attach` all say the same (keep the file with
 # itaku attach, cite the {filename, sha256} it prints).
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 setup_city_and_contractor
 cd "$T/acme"

@@ -4,7 +4,6 @@
 # items, workers) as form submit would, writing nothing, and it takes the
 # form numbers form submit takes (validate 6 f.json).
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 setup_city_and_contractor
 (cd "$T/city" && "$ITAKU" instruct report --to acme --due 2027-01-31 --text "四半期報告" >/dev/null 2>&1)

@@ -8,7 +8,6 @@
 # verify checks that commit alone in full, not the whole history nor the
 # void commits the compromise made (--stats).
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 . "$SRC/tests/e2e/chain_story.sh"
 
 story_setup

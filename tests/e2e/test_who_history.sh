@@ -5,7 +5,6 @@
 # alone (trailers and --show-signature with the exported allowed signers),
 # field by field equal to `itaku log --json`.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 . "$SRC/tests/e2e/chain_story.sh"
 story_setup
 cd "$T/city"

@@ -5,7 +5,6 @@
 # request waits by the requester's name. English screens keep the ids (who:
 # the id, then the name), and --json keeps the ids.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 setup_city_and_contractor
 cd "$T/acme"

@@ -5,7 +5,6 @@
 # x.lock, a space) is a V11 problem naming it. Twins: the same refs at a
 # signed commit of the registry pass.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 setup_city_and_contractor
 cd "$T/acme"

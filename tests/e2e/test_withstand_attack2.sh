@@ -8,7 +8,6 @@
 # todo`, and a long Japanese summary cut to fit stays valid UTF-8. An empty
 # field is shown as nothing, never as "?". Each case has a plain twin.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 # the registry's catalog is what a Japanese screen shows (an English one
 # shows the words itaku carries)
 

@@ -6,7 +6,6 @@
 # receiving the requester's line through the hub. The twin: acme's request
 # branch at acme's own commit is taken, and the city receives from the hub.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 setup_city_and_contractor
 cd "$T/acme"

@@ -5,7 +5,6 @@
 # party below it (gamma). The hook decides it from the tip's signature, as
 # every fetch does, whoever pushes.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 setup_chain
 HUB=$T/hub

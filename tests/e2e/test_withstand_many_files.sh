@@ -6,7 +6,6 @@
 # unnamed by a trailer) lists at most 100 problems and one "and N more" line;
 # the genesis (itaku's largest own commit) is far below the limit.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 peak_kb() {
     python3 -c 'import resource, subprocess, sys

@@ -6,7 +6,6 @@
 # 2. A bundle naming two senders is refused saying nothing was taken. Twin:
 #    the same bundle naming one sender is imported.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 setup_city_and_contractor
 cd "$T/acme"

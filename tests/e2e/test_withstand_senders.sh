@@ -7,7 +7,6 @@
 # an offline subcontractor, a request branch moved by an intermediate party's
 # endorsement, a remote tagged with the party whose line it serves.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 at() { (cd "$T/$1" && shift && "$@"); }
 add_entry() {
     "$ITAKU" register add --action received --item-id "item-$1" --info "住民記録データ" \

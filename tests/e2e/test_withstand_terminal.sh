@@ -10,7 +10,6 @@
 # the CSV invalid: it is decoded, and log says so. Each hostile case has a
 # legitimate twin whose text is shown unchanged.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 # inert FILE...: each file is valid UTF-8 and holds nothing a terminal would
 # obey or that reorders text: no C0 control but the line feed, no DEL, no C1

@@ -7,7 +7,6 @@
 # city's approval: verify and the city's receive must refuse it (V10). Its
 # twin, the same commit without the paragraph after "---", passes.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 setup_city_and_contractor
 cd "$T/acme"

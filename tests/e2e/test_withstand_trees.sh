@@ -7,7 +7,6 @@
 # registry's hook whether or not receive.fsckObjects is on; each has a twin
 # that git itself writes and that passes.
 . "$(dirname "$0")/lib.sh"
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 
 setup_city_and_contractor
 cd "$T/acme"
