@@ -10,7 +10,7 @@ JOBS ?= 2
 BUILD_TEST := build/test
 BUILD_RELEASE := build/release
 
-.PHONY: all deps deps-demo deps-test build build-test demo test bench bench-hostile fuzz fuzz-run format clean
+.PHONY: all deps deps-demo deps-test build build-test demo test bench bench-hostile fuzz fuzz-run fuzz-owed format clean
 
 all: build
 
@@ -112,6 +112,11 @@ fuzz-run: fuzz
 	  grep -E "^(stat::|#[0-9]+ +DONE|==[0-9]+==ERROR|SUMMARY)" build/fuzz/work/$$n.log || true; \
 	done; \
 	if [ -n "$$failed" ]; then echo "failed:$$failed (inputs in build/fuzz/crashes/)"; exit 1; fi
+
+# Which targets owe a real run (tests/fuzz/owed.sh): never run in full, or a
+# file their run reaches changed since the commit tests/fuzz/runs.tsv names.
+fuzz-owed: fuzz
+	bash tests/fuzz/owed.sh
 
 format:
 	clang-format -i core/*/*.c core/*/*.h core/include/itaku/*.h cli/*.c cli/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c
