@@ -17,7 +17,7 @@ entry=parties/acme/register/r-000002.json
 # findings_for_item1: status at the contract's end, as JSON, in the cwd
 status_end() {
     set +e
-    "$ITAKU" status --json --at 2027-04-01 >"$T/status.json" 2>"$T/err"
+    "$ITAKU" status --json --at "$(day 120)" >"$T/status.json" 2>"$T/err"
     set -e
     python3 - "$T/status.json" <<'PY'
 import json, sys

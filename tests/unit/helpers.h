@@ -21,6 +21,12 @@ int th_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *th_read(const char *path, size_t *len);
 void th_write(const char *path, const void *data, size_t len);
 
+/* out: the date days from today (days < 0: before it) on the test
+ * contracts' clock (+09:00, Asia/Tokyo), YYYY-MM-DD; a date a test gives
+ * that the clock judges (a due date that must not be past) follows the day
+ * the test runs. */
+void th_day(char out[11], int days);
+
 /* A fresh Ed25519 signer (the test frees it). */
 itk_signer *th_signer(void);
 /* The test contract C-1 ("テスト契約") opened by city's key in path, opened;
