@@ -273,10 +273,10 @@ PY
 }
 
 # register_body [ACTION [INFO-NAME]]: the body of a register entry (form 3)
-# that its schema accepts, as one line of JSON.
+# that its schema accepts, as one line of JSON (it happened yesterday).
 register_body() {
-    printf '{"action": "%s", "handler": "佐藤 花子", "info_name": "%s", "item_id": "item-1", "medium": "usb", "occurred_at": "2026-12-02T10:00:00+09:00", "quantity": {"unit": "件", "value": 1}}' \
-        "${1:-received}" "${2:-住民記録データ}"
+    printf '{"action": "%s", "handler": "佐藤 花子", "info_name": "%s", "item_id": "item-1", "medium": "usb", "occurred_at": "%sT10:00:00+09:00", "quantity": {"unit": "件", "value": 1}}' \
+        "${1:-received}" "${2:-住民記録データ}" "$(day -1)"
 }
 
 # expect_refused PATTERN CMD...: CMD, run in a registry (the cwd), exits 2

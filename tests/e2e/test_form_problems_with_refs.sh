@@ -63,7 +63,7 @@ expect_exit 0 "$ITAKU" register add --action received --medium usb --quantity 1 
     --handler "鈴木一郎" --info "住民データ" --method 手渡し --item-id item-1 \
     --occurred-at "$(day -1)T10:00:00+09:00"
 expect_exit 0 "$ITAKU" request submit copy --summary "検証用に複製" --item item-1
-edit "$REGISTER_BODY" "$T/copy.json" 'f.update(action="copied", item_id="item-1c", derived_from="item-1", medium="file", approval="Q-1", occurred_at="2026-12-02T10:00:00+09:00"); f.pop("method", None)'
+edit "$REGISTER_BODY" "$T/copy.json" 'f.update(action="copied", item_id="item-1c", derived_from="item-1", medium="file", approval="Q-1", occurred_at="'"$(day 0)"'T10:00:00+09:00"); f.pop("method", None)'
 before=$(state_of .)
 expect_exit 1 "$ITAKU" validate 3 "$T/copy.json"
 listed "copy.json invalid" "acme/q-000001"

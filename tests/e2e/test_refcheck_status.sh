@@ -41,12 +41,12 @@ PY
 
 # forged with stock git and acme's own key: handler and verifier on no form 1
 write_record parties/acme/register/r-000002.json \
-    '{"action": "received", "handler": "田中三郎", "info_name": "住民データ", "item_id": "A-2", "medium": "usb", "method": "hand-delivery", "occurred_at": "2026-12-03T09:00:00+09:00", "quantity": {"unit": "件", "value": 1}, "verifier": "高橋四郎"}' \
+    '{"action": "received", "handler": "田中三郎", "info_name": "住民データ", "item_id": "A-2", "medium": "usb", "method": "hand-delivery", "occurred_at": "'"$(day 1)"'T09:00:00+09:00", "quantity": {"unit": "件", "value": 1}, "verifier": "高橋四郎"}' \
     '{"schema": "register.v2"}'
 forge . "Entry" "$T/acme.key" acme manager submit parties/acme/register/r-000002.json >/dev/null
 # a request for an item nobody holds, without --unverified-ref's reason
 write_record parties/acme/requests/q-000001.json \
-    '{"item_ids": ["NOPE-9"], "kind": "take-out", "period": {"from": "2026-12-05", "to": "2026-12-06"}, "summary": "持出し"}' \
+    '{"item_ids": ["NOPE-9"], "kind": "take-out", "period": {"from": "'"$(day 3)"'", "to": "'"$(day 4)"'"}, "summary": "持出し"}' \
     '{"schema": "request.v2"}'
 forge . "Request" "$T/acme.key" acme manager request parties/acme/requests/q-000001.json >/dev/null
 expect_exit 0 "$ITAKU" verify
@@ -81,11 +81,11 @@ ok "a reference problem is a warning: status's verdict stays; todo lists it"
 # the legitimate twins, forged the same way: names form 1 gives (any
 # spacing), an item acme holds; no finding
 write_record parties/acme/register/r-000003.json \
-    '{"action": "received", "handler": "鈴木 一郎", "info_name": "住民データ", "item_id": "A-3", "medium": "usb", "method": "hand-delivery", "occurred_at": "2026-12-03T10:00:00+09:00", "quantity": {"unit": "件", "value": 1}, "verifier": "W-001"}' \
+    '{"action": "received", "handler": "鈴木 一郎", "info_name": "住民データ", "item_id": "A-3", "medium": "usb", "method": "hand-delivery", "occurred_at": "'"$(day 1)"'T10:00:00+09:00", "quantity": {"unit": "件", "value": 1}, "verifier": "W-001"}' \
     '{"schema": "register.v2"}'
 forge . "Twin entry" "$T/acme.key" acme manager submit parties/acme/register/r-000003.json >/dev/null
 write_record parties/acme/requests/q-000002.json \
-    '{"item_ids": ["a-1"], "kind": "take-out", "period": {"from": "2026-12-05", "to": "2026-12-06"}, "summary": "持出し"}' \
+    '{"item_ids": ["a-1"], "kind": "take-out", "period": {"from": "'"$(day 3)"'", "to": "'"$(day 4)"'"}, "summary": "持出し"}' \
     '{"schema": "request.v2"}'
 forge . "Twin request" "$T/acme.key" acme manager request parties/acme/requests/q-000002.json >/dev/null
 expect_exit 0 "$ITAKU" verify

@@ -26,10 +26,10 @@ expect_refused "受渡方法「手渡」は契約で指定された方法では�
 ok "register add --method 手渡: refused, naming it, the designated methods and the closest"
 
 # the same entry as a filled-in form 3
-python3 - "$REGISTER_BODY" "$T/f3.json" <<'PY'
+python3 - "$REGISTER_BODY" "$T/f3.json" "$(day -1)" <<'PY'
 import json, sys
 b = json.load(open(sys.argv[1]))
-b.update(method="手渡", item_id="item-1", occurred_at="2026-12-01T10:00:00+09:00")
+b.update(method="手渡", item_id="item-1", occurred_at=sys.argv[3] + "T10:00:00+09:00")
 json.dump(b, open(sys.argv[2], "w"), ensure_ascii=False)
 PY
 expect_refused "The handover method '手渡' of this received entry is not one the contract designates" \
