@@ -146,6 +146,16 @@ void th_day(char out[11], int days)
     assert_int_equal(strftime(out, 11, "%Y-%m-%d", &tm), 10);
 }
 
+const char *th_when(int days, const char *rest)
+{
+    static char buf[4][40];
+    static unsigned next;
+    char *b = buf[next++ % 4];
+    th_day(b, days);
+    snprintf(b + 10, sizeof(buf[0]) - 10, "%s", rest);
+    return b;
+}
+
 json_t *th_register_entry(const char *action, const char *item, const char *when)
 {
     return json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:i, s:s}, s:s, s:s}", "action", action,

@@ -26,6 +26,10 @@ void th_write(const char *path, const void *data, size_t len);
  * that the clock judges (a due date that must not be past) follows the day
  * the test runs. */
 void th_day(char out[11], int days);
+/* th_day's date followed by rest (a time of day and its offset,
+ * "T10:00:00+09:00", or ""); the text lives until the fourth call after
+ * this one, so up to four can be given to one call. */
+const char *th_when(int days, const char *rest);
 
 /* A fresh Ed25519 signer (the test frees it). */
 itk_signer *th_signer(void);
