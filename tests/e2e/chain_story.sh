@@ -16,15 +16,15 @@ story_setup() {
 
     # acme: form 1 (manager 佐藤花子, workers w-001 trained and w-002 not), form 2,
     # then a change of manager (山本一子) superseding that form 1
-    python3 - "$FORM1_BODY" "$SRC/tests/schema-corpus/form2/valid/base.json" "$T" <<'PY'
+    python3 - "$FORM1_BODY" "$SRC/tests/schema-corpus/form2/valid/base.json" "$T" "$CONTRACT_START" <<'PY'
 import json, sys
-f1, f2, t = sys.argv[1:]
+f1, f2, t, start = sys.argv[1:]
 f = json.load(open(f1))
 f["workers"].append({"worker_id": "w-002", "name": "高橋次郎", "dept": "開発課",
                      "work_scope": "データ移行", "access_scope": "移行用抽出データ"})
 json.dump(f, open(t + "/f1.json", "w"), ensure_ascii=False)
 f["filing_type"] = "change"
-f["change"] = {"effective_on": "2026-12-01", "items": ["管理責任者の変更"], "reason": "異動"}
+f["change"] = {"effective_on": start, "items": ["管理責任者の変更"], "reason": "異動"}
 f["manager"]["name"] = "山本一子"
 json.dump(f, open(t + "/f1c.json", "w"), ensure_ascii=False)
 json.dump(json.load(open(f2)), open(t + "/f2.json", "w"), ensure_ascii=False)
@@ -34,9 +34,9 @@ PY
     quiet at acme "$ITAKU" form submit 1 "$T/f1c.json" --supersedes f1-000001
     reg() { quiet "$ITAKU" -C "$T/$1" register add --medium usb --quantity 1 \
         --handler "鈴木一郎" --method hand-delivery "${@:2}"; }
-    # written in New York time: shown in the contract's zone (2026-12-03 00:00 JST)
+    # written in New York time: shown in the contract's zone (the next day, 00:00 JST)
     reg acme --action received --item-id item-1 --info "住民記録データ" \
-        --occurred-at 2026-12-02T10:00:00-05:00
+        --occurred-at "$(day 0)T10:00:00-05:00"
     reg acme --action received --item-id item-2 --info "税務データ"
     reg acme --action returned --item-id item-2 --info "税務データ"
 

@@ -6,7 +6,7 @@
 reg_add() {
     "$ITAKU" register add --action received --item-id "$1" --info "住民記録データ" \
         --medium usb --quantity 1 --handler "鈴木一郎" --method hand-delivery \
-        --occurred-at 2026-12-02T10:00:00+09:00
+        --occurred-at "$(day 0)T10:00:00+09:00"
 }
 # landed_item ID: how many register entries of the cwd's HEAD carry ID
 landed_item() {

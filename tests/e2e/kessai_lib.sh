@@ -31,7 +31,7 @@ setup_kessai() {
     done
     "$ITAKU" init "$T/city" --contract C-2026-021 --title "決裁の試験" --city akiruno-city \
         --name "あきる野市" --key "$T/city.key" --principal-post 担当 \
-        --decision-rules "$T/rules.json" --start 2026-12-01 --end 2027-03-31 >"$T/sheet"
+        --decision-rules "$T/rules.json" --start "$CONTRACT_START" --end "$CONTRACT_END" >"$T/sheet"
     GENESIS=$(awk '/genesis:/ {print $2; exit}' "$T/sheet")
     CITY_FPR=$(awk '/city key:/ {print $3; exit}' "$T/sheet")
     (

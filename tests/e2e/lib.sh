@@ -31,6 +31,47 @@ SRC=${ITAKU_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$SRC/tests/lsan.supp:print_suppressions=0}
 # fpr_of KEY.pub: that public key's SHA256 fingerprint, as ssh-keygen -l says it
 fpr_of() { ssh-keygen -lf "$1" | awk '{print $2}'; }
+
+# Dates relative to the day the test runs, on the test contracts' clock
+# (Asia/Tokyo): a test must not depend on today being before some fixed day.
+# A test's story keeps its spacing (the contract from yesterday, day -1, to
+# CONTRACT_END, day 119; a due date in 18 days) on whatever day it runs.
+# TODAY is the day the test began, so that its dates agree among themselves
+# should it run past midnight. day N [FORMAT]: the date N days from TODAY
+# (N < 0: N days before), as date(1) formats it with +FORMAT (default %F,
+# 2026-12-20).
+TODAY=$(TZ=Asia/Tokyo date +%F)
+day() { TZ=Asia/Tokyo date -d "$TODAY $1 days" "+${2:-%F}"; }
+# day_era N [FORMAT]: that date as an office writes it in the era, 令和8年12月20日;
+# FORMAT, a printf format of the era's year, the month and the day, writes
+# it otherwise ('R%d.%d.%d': R8.12.20). For dates from 2019-05-01 (令和) on.
+day_era() {
+    local y m d
+    read -r y m d <<<"$(day "$1" '%Y %-m %-d')"
+    # shellcheck disable=SC2059 # the format is the caller's
+    printf "${2:-令和%d年%d月%d日}" $((y - 2018)) "$m" "$d"
+}
+# fullwidth: its input with the digits 0-9 made full-width (０-９)
+fullwidth() { sed 'y/0123456789/０１２３４５６７８９/'; }
+# day_wd N [EN]: that date's weekday in one kanji (日 月 … 土), or in English
+# (Sunday …) when EN is given.
+day_wd() {
+    local w
+    w=$(day "$1" %w)
+    if [ -n "${2:-}" ]; then day "$1" %A; else
+        local kanji=(日 月 火 水 木 金 土)
+        printf '%s' "${kanji[$w]}"
+    fi
+}
+CONTRACT_START=$(day -1) CONTRACT_END=$(day 119)
+# due_taken TYPED WANT: in the cwd (the city's registry) `instruct report
+# --due TYPED` writes an instruction to acme whose due is WANT (RFC 3339).
+due_taken() {
+    expect_exit 0 "$ITAKU" instruct report --to acme --due "$1" --text "報告してください"
+    local due
+    due=$("$ITAKU" record show "$(cat "$T/out")" | python3 -c 'import json, sys; print(json.load(sys.stdin)["body"]["due"])')
+    [ "$due" = "$2" ] || fail "--due $1 is $due, not $2"
+}
 # Valid form bodies, shared with the schema cross-check's corpus.
 FORM1_BODY=$SRC/tests/schema-corpus/form1/valid/base.json
 REGISTER_BODY=$SRC/tests/schema-corpus/register/valid/base.json
@@ -114,7 +155,7 @@ setup_city_and_contractor() {
     "$ITAKU" key generate "$T/acme.key" --comment acme >/dev/null
     "$ITAKU" init "$T/city" --contract C-2026-001 --title "住民情報システム運用保守" \
         --city akiruno-city --name "あきる野市" --key "$T/city.key" \
-        --start 2026-12-01 --end 2027-03-31 >"$T/sheet"
+        --start "$CONTRACT_START" --end "$CONTRACT_END" >"$T/sheet"
     GENESIS=$(awk '/genesis:/ {print $2; exit}' "$T/sheet")
     CITY_FPR=$(awk '/city key:/ {print $3; exit}' "$T/sheet")
     (cd "$T/city" && git config itaku.signingKey "$T/city.key" &&
@@ -232,10 +273,10 @@ PY
 }
 
 # register_body [ACTION [INFO-NAME]]: the body of a register entry (form 3)
-# that its schema accepts, as one line of JSON.
+# that its schema accepts, as one line of JSON (it happened yesterday).
 register_body() {
-    printf '{"action": "%s", "handler": "佐藤 花子", "info_name": "%s", "item_id": "item-1", "medium": "usb", "occurred_at": "2026-12-02T10:00:00+09:00", "quantity": {"unit": "件", "value": 1}}' \
-        "${1:-received}" "${2:-住民記録データ}"
+    printf '{"action": "%s", "handler": "佐藤 花子", "info_name": "%s", "item_id": "item-1", "medium": "usb", "occurred_at": "%sT10:00:00+09:00", "quantity": {"unit": "件", "value": 1}}' \
+        "${1:-received}" "${2:-住民記録データ}" "$(day -1)"
 }
 
 # expect_refused PATTERN CMD...: CMD, run in a registry (the cwd), exits 2
@@ -278,7 +319,7 @@ PY
 # setup_chain: the whole chain, each party in its own folder with its own key
 # ($T/city, $T/acme contractor, $T/beta its subcontractor, $T/gamma beta's
 # subcontractor), every clone pinned and acknowledged (the contract from
-# $CHAIN_START to $CHAIN_END, default 2026-12-01 to 2027-03-31); acme/q-000001 and
+# $CHAIN_START to $CHAIN_END, default $CONTRACT_START to $CONTRACT_END); acme/q-000001 and
 # beta/q-000001 (their form 6) approved; each line received up to the city.
 setup_chain() {
     local p
@@ -287,7 +328,7 @@ setup_chain() {
     done
     "$ITAKU" init "$T/city" --contract C-2026-001 --title "住民情報システム運用保守" \
         --city akiruno-city --name "あきる野市" --key "$T/city.key" \
-        --start "${CHAIN_START:-2026-12-01}" --end "${CHAIN_END:-2027-03-31}" >"$T/sheet"
+        --start "${CHAIN_START:-$CONTRACT_START}" --end "${CHAIN_END:-$CONTRACT_END}" >"$T/sheet"
     GENESIS=$(awk '/genesis:/ {print $2; exit}' "$T/sheet")
     CITY_FPR=$(awk '/city key:/ {print $3; exit}' "$T/sheet")
     (cd "$T/city" && git config itaku.signingKey "$T/city.key" &&

@@ -276,7 +276,7 @@ assert page.index("添付ファイル") < page.index('<div class="sig">'), "not 
 PY
 expect_exit 0 "$ITAKU" form render "$f1" --format md
 expect_output "\| scan.png \| 2.9 KiB \(3000 バイト\) \| \`$psha\` \|"
-expect_exit 0 "$ITAKU" report --html "$T/report" --at 2026-12-02
+expect_exit 0 "$ITAKU" report --html "$T/report" --at "$(day 0)"
 python3 - "$T/report" "$f1" "$psha" "$sha" "$bsha" <<'PY' || fail "the report does not list and copy the attachments"
 import os, sys
 rep, f1, psha, sha, bsha = sys.argv[1:]
@@ -294,14 +294,14 @@ ok "form render and the report list each attachment with name, size and hash; th
 
 # --- a form citing an attachment nobody holds: missing, status incomplete --
 status_findings() { # the attachments_present findings of status --json in the contract's first days
-    "$ITAKU" status --json --at 2026-12-02 >"$T/status.json" || true
+    "$ITAKU" status --json --at "$(day 0)" >"$T/status.json" || true
     python3 -c 'import json, sys
 for f in json.load(open(sys.argv[1]))["findings"]:
     if f["rule"] == "attachments_present":
         print(f["record"], f["state"], f["detail"])' "$T/status.json"
 }
 [ -z "$(status_findings)" ] || fail "status finds a missing attachment where every one is kept: $(status_findings)"
-env LANG=ja_JP.UTF-8 "$ITAKU" status --at 2026-12-02 >"$T/st.txt" || true
+env LANG=ja_JP.UTF-8 "$ITAKU" status --at "$(day 0)" >"$T/st.txt" || true
 grep -q 引用した添付書類の保管 "$T/st.txt" && fail "status lists a missing attachment where every one is kept"
 ghost=$(printf 'never attached' | sha256sum | cut -d' ' -f1)
 python3 - "$FORM1_BODY" "$ghost" "$psha" >"$T/ghost.json" <<'PY'
@@ -320,12 +320,12 @@ grep -q "欠落: 引用された添付ファイル 1 件が登録簿にありま
 grep -q "誓約書.pdf" "$T/ghost.html" || fail "the missing file's name is not shown"
 status_findings | has "^acme/$g overdue incomplete: attachments cites 誓約書.pdf" ||
     fail "status does not report the form incomplete: $(status_findings)"
-expect_exit 1 env LANG=ja_JP.UTF-8 "$ITAKU" status --at 2026-12-02
+expect_exit 1 env LANG=ja_JP.UTF-8 "$ITAKU" status --at "$(day 0)"
 expect_output "引用した添付書類の保管"
 printf 'never attached' >"$T/誓約書.pdf"
 expect_exit 0 "$ITAKU" attach "$T/誓約書.pdf"
 [ -z "$(status_findings)" ] || fail "status still finds the attachment missing once kept: $(status_findings)"
-env LANG=ja_JP.UTF-8 "$ITAKU" status --at 2026-12-02 >"$T/st.txt" || true
+env LANG=ja_JP.UTF-8 "$ITAKU" status --at "$(day 0)" >"$T/st.txt" || true
 grep -q 引用した添付書類の保管 "$T/st.txt" && fail "status lists a missing attachment where every one is kept"
 expect_exit 0 "$ITAKU" form render "$g" -o "$T/ghost.html"
 grep -q "欠落" "$T/ghost.html" && fail "the form page still says missing once the file is kept"

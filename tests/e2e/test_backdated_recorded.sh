@@ -8,7 +8,6 @@
 
 setup_city_and_contractor
 cd "$T/city"
-day() { TZ=Asia/Tokyo date -d "$1 days" +%F; }
 body() { git show "HEAD:parties/akiruno-city/$1.json" | python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin)["body"], ensure_ascii=False))'; }
 EN="backdated: a date it sets was already past when it was recorded"
 JA_WORDS="遡及: 定める日付は記録した時点で既に過ぎていました"

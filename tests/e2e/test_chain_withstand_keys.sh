@@ -137,7 +137,7 @@ cd "$T/beta"
 # the requests and the copy cite an item beta holds (issue 16: a copy of an
 # item nobody holds is refused)
 "$ITAKU" register add --action received --item-id item-1 --info "住民データ" --medium usb \
-    --quantity 1 --handler "田中" --occurred-at 2026-11-01T10:00:00+09:00 >/dev/null 2>&1 ||
+    --quantity 1 --handler "田中" --occurred-at "$(day -31)T10:00:00+09:00" >/dev/null 2>&1 ||
     fail "beta cannot register item-1 as received"
 for s in 却下 差戻し 期限切れ 保留; do
     "$ITAKU" request submit copy --summary "複製（$s）" --item item-1 >/dev/null 2>&1

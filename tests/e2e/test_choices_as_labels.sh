@@ -12,7 +12,7 @@ body_of() { git show "HEAD:$1" | python3 -c 'import json,sys; b=json.load(sys.st
 
 setup_city_and_contractor
 cd "$T/city"
-expect_exit 0 "$ITAKU" instruct 報告の求め --to acme --due 2027-01-31 --text "四半期報告"
+expect_exit 0 "$ITAKU" instruct 報告の求め --to acme --due "$(day 60)" --text "四半期報告"
 [ "$(body_of parties/akiruno-city/instructions/n-000001.json kind)" = report ] ||
     fail "instruct 報告の求め did not record kind report"
 ok "instruct 報告の求め records an instruction of kind report"
@@ -21,10 +21,10 @@ cd "$T/acme"
 git pull -q "$T/city" main
 expect_refused "medium" "$ITAKU" register add --action 受領 --medium フロッピー --quantity 1 \
     --handler "鈴木一郎" --info "住民データ" --item-id SKR-1 --method hand-delivery \
-    --occurred-at 2026-12-02T10:00:00+09:00
+    --occurred-at "$(day 0)T10:00:00+09:00"
 expect_exit 0 "$ITAKU" register add --action 受領 --medium ＵＳＢメモリ --quantity 1 \
     --handler "鈴木一郎" --info "住民データ" --item-id SKR-1 --method hand-delivery \
-    --occurred-at 2026-12-02T10:00:00+09:00
+    --occurred-at "$(day 0)T10:00:00+09:00"
 expect_output "note: action: '受領' taken as the choice received"
 [ "$(body_of parties/acme/register/r-000001.json action medium)" = "received usb" ] ||
     fail "register add did not record the codes: $(body_of parties/acme/register/r-000001.json action medium)"

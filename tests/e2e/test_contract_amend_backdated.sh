@@ -10,7 +10,6 @@
 . "$(dirname "$0")/lib.sh"
 
 # the contract starts (and the work with it) in ten days
-day() { TZ=Asia/Tokyo date -d "$1 days" +%F; }
 WORK=$(day 10) PAST=$(day -1) PAST_START=$(day -5)
 CHAIN_START=$WORK CHAIN_END=$(day 200) setup_chain
 

@@ -16,7 +16,6 @@ LANG=ja_JP.UTF-8 "$ITAKU" --help | has -E "^  contract +契約の設定の表示
     fail "itaku --help (Japanese) does not name contract amend"
 
 # dates around today (the amendments are made now, at the commit's time)
-day() { TZ=Asia/Tokyo date -d "$1 days" +%F; }
 START=$(day -60) END=$(day 120) OCCURRED=$(day -30) WRONG=$(day -10) RIGHT=$(day 150)
 BEFORE_START=$(day -70) AT="$(day 1)T12:00:00+09:00"
 "$ITAKU" key generate "$T/city.key" --comment city >/dev/null
@@ -80,8 +79,7 @@ ok "the wrong end date, as amended, makes the item overdue"
 
 # the correction, in the era form; status built forward from the snapshot
 # cached at the commit before (warm), and from nothing (cold)
-y=${RIGHT%%-*} md=${RIGHT#*-}
-expect_exit 0 "$ITAKU" contract amend --end "令和$((y - 2018))年$((10#${md%-*}))月$((10#${md#*-}))日" \
+expect_exit 0 "$ITAKU" contract amend --end "$(day_era 150)" \
     --reason "終了日の訂正"
 expect_exit 0 "$ITAKU" contract show
 expect_output "Period: +$START to $RIGHT"

@@ -73,13 +73,13 @@ cd "$T/acme"
 expect_exit 0 "$ITAKU" pull "$T/city"
 reg() { "$ITAKU" register add --medium usb --quantity 1 --handler "鈴木一郎" --info "住民データ" \
     --action received "$@"; }
-expect_exit 0 reg --item-id item-1 --method 手渡し --occurred-at 2026-12-05T10:00:00+09:00
+expect_exit 0 reg --item-id item-1 --method 手渡し --occurred-at "$(day 3)T10:00:00+09:00"
 grep -q warning "$T/err" && fail "手渡し was warned about after adding 書留郵便: $(cat "$T/err")"
-expect_exit 0 reg --item-id item-2 --method 書留郵便 --occurred-at 2026-12-05T11:00:00+09:00
+expect_exit 0 reg --item-id item-2 --method 書留郵便 --occurred-at "$(day 3)T11:00:00+09:00"
 grep -q warning "$T/err" && fail "書留郵便 was warned about after it was added: $(cat "$T/err")"
 cd "$T/city"
 expect_exit 0 "$ITAKU" receive acme "$T/acme"
-"$ITAKU" status --party acme --json --at 2026-12-10T12:00:00+09:00 >"$T/out" 2>"$T/err" || true
+"$ITAKU" status --party acme --json --at "$(day 8)T12:00:00+09:00" >"$T/out" 2>"$T/err" || true
 python3 - "$T/out" <<'PY' || fail "status does not judge the handovers by the methods in force"
 import json, sys
 s = json.load(open(sys.argv[1]))

@@ -7,7 +7,6 @@
 # report, not the one of itaku.json.
 . "$(dirname "$0")/lib.sh"
 
-day() { TZ=Asia/Tokyo date -d "$1 days" +%F; }
 START=$(day 1) END=$(day 120) END2=$(day 150) WORK=$(day 5) START2=$(day 2) YESTERDAY=$(day -1)
 "$ITAKU" key generate "$T/city.key" --comment city >/dev/null
 "$ITAKU" init "$T/city" --contract C-2026-003 --title "住民情報システム運用保守" \

@@ -23,7 +23,7 @@ fi
 init_into() {
     "$ITAKU" init "$1" --contract C-2026-009 --title "住民情報システム運用保守" \
         --city akiruno-city --name "あきる野市" --key "$T/city.key" \
-        --start 2026-12-01 --end 2027-03-31
+        --start "$(day -1)" --end "$(day 119)"
 }
 clone_path_into() {
     "$ITAKU" clone "$T/city" "$1" --city-key "$CITY_FPR" --genesis "$GENESIS" --key "$T/acme.key"

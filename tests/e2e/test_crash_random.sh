@@ -35,7 +35,7 @@ for i in $(seq 1 "$RUNS"); do
     delay=$((RANDOM % (span + 1)))
     (cd "$T/acme" && exec "$ITAKU" register add --action received --item-id "$id" \
         --info "住民記録データ" --medium usb --quantity 1 --handler "鈴木一郎" \
-        --method hand-delivery --occurred-at 2026-12-02T10:00:00+09:00) >/dev/null 2>"$T/kerr" &
+        --method hand-delivery --occurred-at "$(day 0)T10:00:00+09:00") >/dev/null 2>"$T/kerr" &
     pid=$!
     sleep "$(printf '0.%03d' "$delay")"
     kill -9 "$pid" 2>/dev/null || true

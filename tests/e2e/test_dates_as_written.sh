@@ -9,35 +9,40 @@
 setup_city_and_contractor
 field_of() { "$ITAKU" record show "$1" | python3 -c "import json,sys; print(json.load(sys.stdin)['body']['$2'])"; }
 
+# the days of the story, from today: D13 (its weekday in kanji W13), D14,
+# D15; as papers write them
+D0=$(day 0) D1=$(day 1) D13=$(day 13) D14=$(day 14) D15=$(day 15)
+W0=$(day_wd 0) W1=$(day_wd 1) W13=$(day_wd 13) W14=$(day_wd 14)
+ERA13="$(day_era 13)（$W13）" SLASH14="$(day 14 %Y/%-m/%-d)($W14) 午後3時" ERA15="$(day_era 15 '令%d.%d.%d') 10時30分"
 cd "$T/city"
-expect_exit 0 "$ITAKU" instruct report --to acme --due "令和8年12月15日（火）" --text "報告"
-[ "$(field_of "$(cat "$T/out")" due)" = 2026-12-15T23:59:59+09:00 ] || fail "令和8年12月15日（火） is not the end of 2026-12-15"
-expect_exit 0 "$ITAKU" instruct report --to acme --due "2026/12/16(水) 午後3時" --text "報告"
-[ "$(field_of "$(cat "$T/out")" due)" = 2026-12-16T15:00:00+09:00 ] || fail "2026/12/16(水) 午後3時 is not 15:00"
-expect_exit 0 "$ITAKU" instruct report --to acme --due "令8.12.17 10時30分" --text "報告"
-[ "$(field_of "$(cat "$T/out")" due)" = 2026-12-17T10:30:00+09:00 ] || fail "令8.12.17 10時30分 is not 10:30"
-ok "--due takes 令和8年12月15日（火）, 2026/12/16(水) 午後3時 and 令8.12.17 10時30分"
+due_taken "$ERA13" "${D13}T23:59:59+09:00"
+due_taken "$SLASH14" "${D14}T15:00:00+09:00"
+due_taken "$ERA15" "${D15}T10:30:00+09:00"
+ok "--due takes $ERA13, $SLASH14 and $ERA15"
 
-expect_refused "「令和8年12月15日（水）」.*2026-12-15 は火曜日（火）で、水曜日（水）ではありません" \
-    "${JA[@]}" "$ITAKU" instruct report --to acme --due "令和8年12月15日（水）" --text "報告"
-expect_refused "2026-12-15 is a Tuesday \(火\), not a Monday \(月\)" \
-    "$ITAKU" instruct report --to acme --due "2026/12/15(月)" --text "報告"
-expect_output "'2026/12/15\(月\)'"
+# a wrong day of the week: the day after D13's (Japanese), the day before it (English)
+next=$(day_wd 14) prev=$(day_wd 12)
+expect_refused "「$(day_era 13)（$next）」.*$D13 は$(day_wd 13)曜日（$W13）で、${next}曜日（$next）ではありません" \
+    "${JA[@]}" "$ITAKU" instruct report --to acme --due "$(day_era 13)（$next）" --text "報告"
+expect_refused "$D13 is a $(day_wd 13 en) \\($W13\\), not a $(day_wd 12 en) \\($prev\\)" \
+    "$ITAKU" instruct report --to acme --due "$(day 13 %Y/%-m/%-d)($prev)" --text "報告"
+expect_output "'$(day 13 %Y/%-m/%-d)\\($prev\\)'"
 expect_refused "午前・午後を付けるときの時は 0 から 11 です" \
-    "${JA[@]}" "$ITAKU" instruct report --to acme --due "2026/12/16 午後12時" --text "報告"
+    "${JA[@]}" "$ITAKU" instruct report --to acme --due "$(day 14 %Y/%-m/%-d) 午後12時" --text "報告"
 ok "a wrong day of the week is refused naming what was typed and the right day; 午後12時 is refused"
 
 cd "$T/acme"
 git pull -q "$T/city" main
 "$ITAKU" acknowledge >/dev/null
 expect_exit 0 "$ITAKU" register add --action received --item-id A-1 --info "住民データ" --medium usb \
-    --quantity 1 --handler "鈴木一郎" --method 手渡し --occurred-at "令和8年12月2日（水）午前10時"
-[ "$(field_of "$(cat "$T/out")" occurred_at)" = 2026-12-02T10:00:00+09:00 ] || fail "午前10時 is not 10:00"
+    --quantity 1 --handler "鈴木一郎" --method 手渡し --occurred-at "$(day_era 0)（$W0）午前10時"
+[ "$(field_of "$(cat "$T/out")" occurred_at)" = "${D0}T10:00:00+09:00" ] || fail "午前10時 is not 10:00"
 # a form field: the same reader
-printf '{"action": "received", "handler": "鈴木一郎", "info_name": "住民データ", "item_id": "A-2", "medium": "usb", "method": "手渡し", "occurred_at": "令8.12.3(木) 14時", "quantity": {"unit": "件", "value": 1}}' >"$T/r.json"
+printf '{"action": "received", "handler": "鈴木一郎", "info_name": "住民データ", "item_id": "A-2", "medium": "usb", "method": "手渡し", "occurred_at": "%s(%s) 14時", "quantity": {"unit": "件", "value": 1}}' \
+    "$(day_era 1 '令%d.%d.%d')" "$W1" >"$T/r.json"
 expect_exit 0 "$ITAKU" register add --file "$T/r.json"
-[ "$(field_of "$(cat "$T/out")" occurred_at)" = 2026-12-03T14:00:00+09:00 ] || fail "令8.12.3(木) 14時 is not 14:00"
-ok "register add --occurred-at and a form field take 令和8年12月2日（水）午前10時 and 令8.12.3(木) 14時"
+[ "$(field_of "$(cat "$T/out")" occurred_at)" = "${D1}T14:00:00+09:00" ] || fail "$(day_era 1 '令%d.%d.%d')($W1) 14時 is not 14:00"
+ok "register add --occurred-at and a form field take $(day_era 0)（$W0）午前10時 and $(day_era 1 '令%d.%d.%d')($W1) 14時"
 
 # a time something happened that is later than now: recorded, with a note
 # naming the field and both times as the screens show them

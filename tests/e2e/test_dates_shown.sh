@@ -15,16 +15,16 @@ rfc3339() {
 }
 
 cd "$T/city"
-expect_exit 0 "$ITAKU" instruct report --to acme --due 2027-01-15 --text "報告"
+expect_exit 0 "$ITAKU" instruct report --to acme --due "$(day 44)" --text "報告"
 N1=$(cat "$T/out")
-expect_exit 0 "$ITAKU" instruct report --to acme --due "2027-01-20 17:00" --text "報告"
+expect_exit 0 "$ITAKU" instruct report --to acme --due "$(day 49) 17:00" --text "報告"
 expect_exit 0 "${JA[@]}" "$ITAKU" instructions
-expect_output "$N1 .* 2027-01-15 "
-expect_output " 2027-01-20 17:00 "
+expect_output "$N1 .* $(day 44) "
+expect_output " $(day 49) 17:00 "
 rfc3339 "$T/out"
 expect_exit 0 "$ITAKU" instructions --json
-expect_output '"due": ?"2027-01-15T23:59:59\+09:00"'
-ok "instructions shows 2027-01-15 and 2027-01-20 17:00; --json keeps the stored times"
+expect_output "\"due\": ?\"$(day 44)T23:59:59\\+09:00\""
+ok "instructions shows $(day 44) and $(day 49) 17:00; --json keeps the stored times"
 
 expect_refused "期限 2020-01-31 はすでに過ぎています（現在は [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}）" \
     "${JA[@]}" "$ITAKU" instruct report --to acme --due 2020-01-31 --text "報告"
@@ -38,18 +38,18 @@ git pull -q "$T/city" main
 "$ITAKU" acknowledge >/dev/null
 reg() { "$ITAKU" register add --medium usb --quantity 1 --handler "鈴木一郎" --info "住民データ" \
     --method 手渡し --action received "$@"; }
-expect_exit 0 reg --item-id A-1 --occurred-at 2026-12-02T10:00:00+09:00
-expect_refused "管理番号「A-1」の「受領」の記載 acme/r-000001 が 2026-12-02 10:00 にすでにあります" \
+expect_exit 0 reg --item-id A-1 --occurred-at "$(day 0)T10:00:00+09:00"
+expect_refused "管理番号「A-1」の「受領」の記載 acme/r-000001 が $(day 0) 10:00 にすでにあります" \
     "${JA[@]}" "$ITAKU" register add --medium usb --quantity 1 --handler "鈴木一郎" --info "住民データ" \
-    --method 手渡し --action received --item-id A-1 --occurred-at 2026-12-02T01:00:00Z
+    --method 手渡し --action received --item-id A-1 --occurred-at "$(day 0)T01:00:00Z"
 rfc3339 "$T/err"
-ok "the same entry again names it at 2026-12-02 10:00 (01:00Z on the contract's clock)"
+ok "the same entry again names it at $(day 0) 10:00 (01:00Z on the contract's clock)"
 
 expect_exit 1 "${JA[@]}" "$ITAKU" todo
-expect_output " 2027-01-15 "
+expect_output " $(day 44) "
 rfc3339 "$T/out"
-expect_exit 1 "${JA[@]}" "$ITAKU" todo --at 2026-12-03
-expect_output "^2026-12-03 時点で 株式会社アクメ がすべきこと"
+expect_exit 1 "${JA[@]}" "$ITAKU" todo --at "$(day 1)"
+expect_output "^$(day 1) 時点で 株式会社アクメ がすべきこと"
 rfc3339 "$T/out"
 ok "todo shows due dates and --at as the other screens do"
 

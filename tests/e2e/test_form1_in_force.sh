@@ -23,7 +23,7 @@ write_record parties/acme/forms/form1/f1-000002.json "$(cat "$T/f1b.json")" \
 forge . "Form 1 change" "$T/acme.key" acme manager submit parties/acme/forms/form1/f1-000002.json >/dev/null
 expect_exit 0 "$ITAKU" verify
 expect_exit 0 "$ITAKU" register add --action received --medium usb --quantity 1 --info "住民データ" \
-    --method hand-delivery --item-id A-1 --handler "鈴木一郎" --occurred-at 2026-12-02T09:00:00+09:00
+    --method hand-delivery --item-id A-1 --handler "鈴木一郎" --occurred-at "$(day 0)T09:00:00+09:00"
 R=$(cat "$T/out")
 expect_exit 0 "$ITAKU" form render "$R" --format md
 has -F "代表取締役 鈴木次郎" <"$T/out"

@@ -11,8 +11,8 @@
 
 setup_city_and_contractor
 cd "$T/city"
-expect_exit 0 "$ITAKU" instruct report --to acme --due 2026-12-20 --text "履行状況を報告してください"
-expect_exit 0 "$ITAKU" instruct amend n-1 --due 2026-12-25 --text "履行状況を報告してください" \
+expect_exit 0 "$ITAKU" instruct report --to acme --due "$(day 18)" --text "履行状況を報告してください"
+expect_exit 0 "$ITAKU" instruct amend n-1 --due "$(day 23)" --text "履行状況を報告してください" \
     --reason "期限延長"
 cd "$T/acme"
 "$ITAKU" pull >/dev/null

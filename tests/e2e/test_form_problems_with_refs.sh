@@ -49,7 +49,7 @@ ok "a date that cannot be read and an unknown instruction: one list, nothing wri
 
 # a schema problem alone does not bring a reference's line with it
 form4_answering akiruno-city/n-000001 >"$T/good-ref.json"
-(cd "$T/city" && "$ITAKU" instruct report --to acme --due 2027-01-31 --text "報告" >/dev/null 2>&1)
+(cd "$T/city" && "$ITAKU" instruct report --to acme --due "$(day 60)" --text "報告" >/dev/null 2>&1)
 git pull -q "$T/city" main
 edit "$T/good-ref.json" "$T/only-schema.json" 'del f["addressee"]'
 expect_exit 1 "$ITAKU" validate 4 "$T/only-schema.json"
@@ -61,9 +61,9 @@ ok "a reference that is there is not listed"
 # validate accepts exactly what form submit accepts: approval typed short
 expect_exit 0 "$ITAKU" register add --action received --medium usb --quantity 1 \
     --handler "鈴木一郎" --info "住民データ" --method 手渡し --item-id item-1 \
-    --occurred-at 2026-12-01T10:00:00+09:00
+    --occurred-at "$(day -1)T10:00:00+09:00"
 expect_exit 0 "$ITAKU" request submit copy --summary "検証用に複製" --item item-1
-edit "$REGISTER_BODY" "$T/copy.json" 'f.update(action="copied", item_id="item-1c", derived_from="item-1", medium="file", approval="Q-1", occurred_at="2026-12-02T10:00:00+09:00"); f.pop("method", None)'
+edit "$REGISTER_BODY" "$T/copy.json" 'f.update(action="copied", item_id="item-1c", derived_from="item-1", medium="file", approval="Q-1", occurred_at="'"$(day 0)"'T10:00:00+09:00"); f.pop("method", None)'
 before=$(state_of .)
 expect_exit 1 "$ITAKU" validate 3 "$T/copy.json"
 listed "copy.json invalid" "acme/q-000001"

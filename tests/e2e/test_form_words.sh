@@ -31,19 +31,19 @@ ok "a field left out is 再委託承認申請書: 提出日は必須です in Ja
 
 # a choice not among the form's: its words listed, each accepted
 reg() { "$ITAKU" register add --medium usb --quantity 1 --handler "鈴木一郎" --info "住民データ" \
-    --method 手渡し --occurred-at 2026-12-02T10:00:00+09:00 "$@"; }
+    --method 手渡し --occurred-at "$(day 0)T10:00:00+09:00" "$@"; }
 expect_refused "区分は 受領、返却、複製、持出し、持帰り、目的外使用、第三者提供、消去、廃棄 のいずれかでなければなりません（「受取」は使えません）" \
     "${JA[@]}" "$ITAKU" register add --medium usb --quantity 1 --handler "鈴木一郎" --info "住民データ" \
-    --method 手渡し --occurred-at 2026-12-02T10:00:00+09:00 --action 受取 --item-id A-1
+    --method 手渡し --occurred-at "$(day 0)T10:00:00+09:00" --action 受取 --item-id A-1
 has -E 'received|returned|action' <"$T/err" && fail "codes in the Japanese list of choices: $(cat "$T/err")"
 expect_refused "action must be one of received, returned, copied" \
     "${EN[@]}" "$ITAKU" register add --medium usb --quantity 1 --handler "鈴木一郎" --info "住民データ" \
-    --method 手渡し --occurred-at 2026-12-02T10:00:00+09:00 --action 受取 --item-id A-1
+    --method 手渡し --occurred-at "$(day 0)T10:00:00+09:00" --action 受取 --item-id A-1
 expect_exit 0 "${JA[@]}" "$ITAKU" register add --medium usb --quantity 1 --handler "鈴木一郎" \
-    --info "住民データ" --method 手渡し --occurred-at 2026-12-02T10:00:00+09:00 --action 受領 --item-id A-1
+    --info "住民データ" --method 手渡し --occurred-at "$(day 0)T10:00:00+09:00" --action 受領 --item-id A-1
 has -F '選択肢' <"$T/err" && fail "a note on a choice typed as the form's word: $(cat "$T/err")"
 expect_exit 0 "${JA[@]}" "$ITAKU" register add --medium usb --quantity 1 --handler "鈴木一郎" \
-    --info "住民データ" --method 手渡し --occurred-at 2026-12-02T11:00:00+09:00 --action ＲＥＣＥＩＶＥＤ --item-id A-2
+    --info "住民データ" --method 手渡し --occurred-at "$(day 0)T11:00:00+09:00" --action ＲＥＣＥＩＶＥＤ --item-id A-2
 expect_output "区分: 「ＲＥＣＥＩＶＥＤ」を選択肢「受領」として扱いました"
 has -E 'action|（received）' <"$T/err" && fail "a code in the Japanese note: $(cat "$T/err")"
 

@@ -29,7 +29,7 @@ cd "$SMALL/acme"
 reg_add() {
     "$ITAKU" register add --action received --item-id "$1" --info "住民記録データ" \
         --medium usb --quantity 1 --handler "鈴木一郎" --method hand-delivery \
-        --occurred-at 2026-12-02T10:00:00+09:00 --note "$(head -c "$2" /dev/zero | tr '\0' x)"
+        --occurred-at "$(day 0)T10:00:00+09:00" --note "$(head -c "$2" /dev/zero | tr '\0' x)"
 }
 landed() { git grep -l "\"item_id\": \"$1\"" HEAD -- parties/acme/register | wc -l; }
 

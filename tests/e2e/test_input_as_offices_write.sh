@@ -10,22 +10,26 @@
 # ＳＫＲ－ＵＳＢ－０１ are one item; a Japanese method designated at init is
 # one `register add` takes and status counts as designated.
 . "$(dirname "$0")/lib.sh"
+# the story's days, relative to today: the contract from yesterday (as the
+# city's papers write it, 令和Y年M月D日 and RY.M.D) to 119 days on
+START=$(day -1) END=$(day 119)
+START_ERA=$(day_era -1) END_R=$(day_era 119 'R%d.%d.%d') END_ERA=$(day_era 119)
 
 "$ITAKU" key generate "$T/city.key" --comment city >/dev/null
 "$ITAKU" key generate "$T/acme.key" --comment acme >/dev/null
 # the contract's dates as the city's papers write them
 expect_exit 0 "$ITAKU" init "$T/city" --contract C-2026-016 --title "住民情報システム運用保守" \
     --city akiruno-city --name "あきる野市" --key "$T/city.key" \
-    --start "令和8年12月1日" --end "R9.3.31" \
+    --start "$START_ERA" --end "$END_R" \
     --handover-method 手渡し --handover-method "ＵＳＢ－暗号化"
 cp "$T/out" "$T/sheet"
-python3 - "$T/city/itaku.json" <<'PY' || fail "init: the contract's dates or methods are not as given"
+python3 - "$T/city/itaku.json" "$START" "$END" <<'PY' || fail "init: the contract's dates or methods are not as given"
 import json, sys
 c = json.load(open(sys.argv[1], encoding="utf-8"))
-assert c["period"] == {"start": "2026-12-01", "end": "2027-03-31"}, c["period"]
+assert c["period"] == {"start": sys.argv[2], "end": sys.argv[3]}, c["period"]
 assert c["handover_methods"] == ["手渡し", "ＵＳＢ－暗号化"], c["handover_methods"]
 PY
-ok "init takes 令和8年12月1日 and R9.3.31 and stores 2026-12-01 and 2027-03-31; Japanese methods stored as typed"
+ok "init takes $START_ERA and $END_R and stores $START and $END; Japanese methods stored as typed"
 
 # the one rule for a method: the same method twice (by the fold), a control
 # character, a leading space are refused at init and nothing is made
@@ -49,14 +53,11 @@ git clone -q "$T/city" "$T/acme"
 
 # --- point 1: dates in options --------------------------------------------
 cd "$T/city"
-due_of() { "$ITAKU" record show "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["body"]["due"])'; }
-expect_exit 0 "$ITAKU" instruct report --to acme --due "令和8年12月15日" --text "報告してください"
-[ "$(due_of "$(cat "$T/out")")" = 2026-12-15T23:59:59+09:00 ] || fail "a due date alone is not 23:59:59 that day"
-expect_exit 0 "$ITAKU" instruct report --to acme --due "２０２６／１２／１６　１０：００" --text "報告"
-[ "$(due_of "$(cat "$T/out")")" = 2026-12-16T10:00:00+09:00 ] || fail "a full-width time is not read in +09:00"
-expect_exit 0 "$ITAKU" instruct report --to acme --due "R8.12.17" --text "報告"
-[ "$(due_of "$(cat "$T/out")")" = 2026-12-17T23:59:59+09:00 ] || fail "R8.12.17 is not 2026-12-17"
-ok "instruct --due: 令和8年12月15日 is 23:59:59 that day, a full-width time is +09:00, R8.12.17 is read"
+# a due date alone is 23:59:59 that day; a full-width time is in +09:00
+due_taken "$(day_era 13)" "$(day 13)T23:59:59+09:00"
+due_taken "$(day 14 '%Y／%m／%d　１０：００' | fullwidth)" "$(day 14)T10:00:00+09:00"
+due_taken "$(day_era 15 'R%d.%d.%d')" "$(day 15)T23:59:59+09:00"
+ok "instruct --due: $(day_era 13) is 23:59:59 that day, a full-width time is +09:00, $(day_era 15 'R%d.%d.%d') is read"
 
 before=$(state_of "$T/city")
 for typed in "２０２６年２月３０日" "2026/13/01" "令和0年5月1日" "26/12/01" "令和元年4月30日"; do
@@ -69,12 +70,12 @@ expect_exit 2 "$ITAKU" instruct report --to acme --due "26/12/01" --text "報告
 expect_output "two-digit year"
 ok "impossible dates (２月３０日, 13月, 令和0年, a two-digit year, 令和元年4月30日) are refused as typed, writing nothing"
 
-expect_exit 1 "$ITAKU" status --json --at 2027-03-31
+expect_exit 1 "$ITAKU" status --json --at "$END"
 sed 's/"at":"[^"]*"//' "$T/out" >"$T/status-iso"
-expect_exit 1 "$ITAKU" status --json --at "令和9年3月31日"
+expect_exit 1 "$ITAKU" status --json --at "$END_ERA"
 sed 's/"at":"[^"]*"//' "$T/out" >"$T/status-era"
-cmp -s "$T/status-iso" "$T/status-era" || fail "status --at 令和9年3月31日 differs from --at 2027-03-31"
-ok "status --at 令和9年3月31日 is status --at 2027-03-31"
+cmp -s "$T/status-iso" "$T/status-era" || fail "status --at $END_ERA differs from --at $END"
+ok "status --at $END_ERA is status --at $END"
 
 # --- point 1: dates in register add and in form files ----------------------
 cd "$T/acme"
@@ -83,13 +84,13 @@ cd "$T/acme"
 body_of() { "$ITAKU" record show "$1" | python3 -c "import json,sys; print(json.load(sys.stdin)['body'].get('$2', '(absent)'))"; }
 expect_exit 0 "$ITAKU" register add --action received --item-id SKR-USB-01 --info "住民記録データ" \
     --medium usb --quantity 1 --unit 本 --handler "鈴木一郎" --method 手渡し \
-    --occurred-at "令和8年12月2日"
+    --occurred-at "$(day_era 0)"
 R1=$(cat "$T/out")
-expect_output "note: occurred_at: '令和8年12月2日' is a date alone: taken as the start of that day, 2026-12-02T00:00:00\+09:00"
-[ "$(body_of "$R1" occurred_at)" = 2026-12-02T00:00:00+09:00 ] || fail "occurred_at of $R1"
+expect_output "note: occurred_at: '$(day_era 0)' is a date alone: taken as the start of that day, $(day 0)T00:00:00\+09:00"
+[ "$(body_of "$R1" occurred_at)" = "$(day 0)T00:00:00+09:00" ] || fail "occurred_at of $R1"
 expect_exit 0 "$ITAKU" register add --action received --item-id SKR-USB-02 --info "住民記録データ" \
     --medium usb --quantity １２ --unit 本 --handler "鈴木一郎" --method "usb－暗号化" \
-    --occurred-at "2026/12/2 9:30"
+    --occurred-at "$(day 0 %Y/%-m/%-d) 9:30"
 R2=$(cat "$T/out")
 [ "$(body_of "$R2" quantity)" = "{'unit': '本', 'value': 12}" ] || fail "--quantity １２ is not 12: $(body_of "$R2" quantity)"
 state=$(state_of .)
@@ -97,19 +98,19 @@ expect_exit 2 "$ITAKU" register add --action received --item-id SKR-USB-09 --inf
     --medium usb --quantity "１２個" --handler h --method 手渡し
 expect_output "not '１２個'"
 [ "$(state_of .)" = "$state" ] || fail "a refused --quantity changed the registry"
-[ "$(body_of "$R2" occurred_at)" = 2026-12-02T09:30:00+09:00 ] || fail "occurred_at of $R2"
+[ "$(body_of "$R2" occurred_at)" = "$(day 0)T09:30:00+09:00" ] || fail "occurred_at of $R2"
 [ "$(body_of "$R2" method)" = "usb－暗号化" ] || fail "the method is not stored as typed"
-ok "register add --occurred-at: 令和8年12月2日 is the start of that day (noted), 2026/12/2 9:30 is +09:00; --quantity １２ is 12, １２個 refused as typed"
+ok "register add --occurred-at: $(day_era 0) is the start of that day (noted), $(day 0 %Y/%-m/%-d) 9:30 is +09:00; --quantity １２ is 12, １２個 refused as typed"
 
 # a form saved by Notepad: byte-order mark, CR LF, the template's notes, ""
 # left in an optional field, dates as people write them
 "$ITAKU" form new 3 >"$T/tpl.jsonc"
-python3 - "$T/tpl.jsonc" "$T/form3.json" "$T/form3-bad.json" <<'PY'
+python3 - "$T/tpl.jsonc" "$T/form3.json" "$T/form3-bad.json" "$(day_era 1) 14:05" "$(day_era 89 'R%d.%d.%d')" <<'PY'
 import json, re, sys
 tpl = open(sys.argv[1], encoding="utf-8").read()
 fill = {"action": '"received"', "item_id": '"ｓｋｒ－ｕｓｂ－０３"', "info_name": '"住民記録データ"',
         "medium": '"usb"', "handler": '"鈴木一郎"', "method": '"手渡し"',
-        "occurred_at": '"令和8年12月3日 14:05"', "due_on": '"R9.3.1"', "entry_no": "3"}
+        "occurred_at": '"%s"' % sys.argv[4], "due_on": '"%s"' % sys.argv[5], "entry_no": "3"}
 out = []
 for line in tpl.split("\n"):
     m = re.match(r'^  "([a-z_]+)": ', line)
@@ -121,7 +122,7 @@ for line in tpl.split("\n"):
     out.append(line)
 text = "\r\n".join(out).replace('    "unit": ""', '    "unit": "本"').replace('    "value": 0', '    "value": 1')
 open(sys.argv[2], "wb").write(b"\xef\xbb\xbf" + text.encode("utf-8"))
-open(sys.argv[3], "wb").write(b"\xef\xbb\xbf" + text.replace("R9.3.1", "２０２６年２月３０日").encode("utf-8"))
+open(sys.argv[3], "wb").write(b"\xef\xbb\xbf" + text.replace(sys.argv[5], "２０２６年２月３０日").encode("utf-8"))
 PY
 grep -q '"note": ""' "$T/form3.json" || fail "the template has no optional \"\" field to leave"
 expect_exit 0 "$ITAKU" validate register "$T/form3.json"
@@ -139,8 +140,8 @@ grep -qF "due_on: '２０２６年２月３０日' is not a date that itaku can 
 expect_exit 0 "$ITAKU" form submit 3 "$T/form3.json"
 R3=$(cat "$T/out")
 expect_output "note: note: left \"\" as in the template: taken as not given"
-[ "$(body_of "$R3" occurred_at)" = 2026-12-03T14:05:00+09:00 ] || fail "occurred_at of $R3"
-[ "$(body_of "$R3" due_on)" = 2027-03-01 ] || fail "due_on of $R3"
+[ "$(body_of "$R3" occurred_at)" = "$(day 1)T14:05:00+09:00" ] || fail "occurred_at of $R3"
+[ "$(body_of "$R3" due_on)" = "$(day 89)" ] || fail "due_on of $R3"
 [ "$(body_of "$R3" note)" = "(absent)" ] || fail "the note left \"\" was recorded"
 [ "$(body_of "$R3" item_id)" = "ｓｋｒ－ｕｓｂ－０３" ] || fail "the item id is not stored as typed"
 ok "a form with a BOM, CR LF, notes and \"\" is valid for validate and taken by form submit alike; 2月30日 refused by both"
@@ -178,22 +179,22 @@ for f in json.load(open(sys.argv[1]))["findings"]:
         print(f["state"])
 PY
 }
-status_json 2026-12-10
+status_json "$(day 8)"
 [ "$(finding handover_designated_method "$R1")" = ok ] || fail "手渡し designated at init is not ok: $(finding handover_designated_method "$R1")"
 [ "$(finding handover_designated_method "$R2")" = ok ] || fail "usb－暗号化 (= ＵＳＢ－暗号化) is not ok"
 expect_exit 0 "$ITAKU" register add --action received --item-id SKR-USB-09 --info x --medium usb \
-    --quantity 1 --handler h --method 郵送 --occurred-at 2026-12-04 --undesignated-method \
+    --quantity 1 --handler h --method 郵送 --occurred-at "$(day 2)" --undesignated-method \
     --reason "郵送で受領"
 R9=$(cat "$T/out")
-status_json 2026-12-10
+status_json "$(day 8)"
 [ "$(finding handover_designated_method "$R9")" = violated ] || fail "郵送, not designated, is not violated"
 ok "a Japanese method designated at init is taken by register add and is designated in status; 郵送 is violated"
 
 expect_exit 0 "$ITAKU" register add --action returned --item-id "ＳＫＲ－ＵＳＢ－０１" --info x \
-    --medium usb --quantity 1 --handler h --method 手渡し --occurred-at 2027-03-20
+    --medium usb --quantity 1 --handler h --method 手渡し --occurred-at "$(day 108)"
 expect_exit 0 "$ITAKU" register add --action returned --item-id "skr‐usb−02" --info x \
-    --medium usb --quantity 1 --handler h --method 手渡し --occurred-at 2027-03-20
-status_json 2027-04-01
+    --medium usb --quantity 1 --handler h --method 手渡し --occurred-at "$(day 108)"
+status_json "$(day 120)"
 [ "$(finding items_returned_or_disposed_at_end "$R1")" = "" ] || fail "SKR-USB-01 is open though ＳＫＲ－ＵＳＢ－０１ was returned"
 python3 - "$T/status.json" <<'PY' || fail "items at the end are not judged as one item however typed"
 import json, sys
@@ -204,14 +205,14 @@ assert sum(1 for x in f if x["state"] == "ok") == 2, f
 PY
 ok "status: SKR-USB-01 returned as ＳＫＲ－ＵＳＢ－０１ and SKR-USB-02 as skr‐usb−02 are closed; the twins stay open"
 
-expect_exit 0 "$ITAKU" who --json --at 2027-03-25
+expect_exit 0 "$ITAKU" who --json --at "$(day 113)"
 python3 - "$T/out" <<'PY' || fail "who lists an item returned under another spelling"
 import json, sys
 d = json.load(open(sys.argv[1]))
 held = sorted(i["item_id"] for p in d["parties"] for i in p.get("items", []))
 assert held == ["SKR-USB-09", "ｓｋｒ－ｕｓｂ－０３"], held
 PY
-expect_exit 0 "$ITAKU" who --at 2027-03-25
+expect_exit 0 "$ITAKU" who --at "$(day 113)"
 grep -qE "ｓｋｒ－ｕｓｂ－０３ +[^ ]" "$T/out" ||
     fail "who runs a full-width 管理番号 into the next column: $(grep -F ｓｋｒ "$T/out")"
 expect_exit 0 "$ITAKU" history skr-usb-01

@@ -11,7 +11,7 @@
 
 setup_city_and_contractor
 cd "$T/city"
-expect_exit 0 "$ITAKU" instruct report --to acme --due 2027-01-15 --text "履行状況を報告してください"
+expect_exit 0 "$ITAKU" instruct report --to acme --due "$(day 44)" --text "履行状況を報告してください"
 N1=$(cat "$T/out")
 cd "$T/acme"
 "$ITAKU" pull >/dev/null
@@ -108,13 +108,13 @@ ok "a period half filled in, or a required field left \"\", is refused by valida
 "$ITAKU" key generate "$T/c2.key" --comment city2 >/dev/null
 for pair in "hand-delivery|手渡し" "手渡し|Hand-Delivery" "hand-delivery|ＨＡＮＤ－ＤＥＬＩＶＥＲＹ"; do
     expect_exit 2 "$ITAKU" init "$T/twice" --contract C-2026-099 --title t --city akiruno-city \
-        --name "あきる野市" --key "$T/c2.key" --start 2026-12-01 --end 2027-03-31 \
+        --name "あきる野市" --key "$T/c2.key" --start "$(day -1)" --end "$(day 119)" \
         --handover-method "${pair%%|*}" --handover-method "${pair##*|}"
     expect_output "handover methods '${pair%%|*}' and '${pair##*|}' are the same method"
     [ ! -e "$T/twice" ] || fail "a refused init ($pair) made $T/twice"
 done
 LANG=ja_JP.UTF-8 expect_exit 2 "$ITAKU" init "$T/twice" --contract C-2026-099 --title t \
-    --city akiruno-city --name "あきる野市" --key "$T/c2.key" --start 2026-12-01 --end 2027-03-31 \
+    --city akiruno-city --name "あきる野市" --key "$T/c2.key" --start "$(day -1)" --end "$(day 119)" \
     --handover-method hand-delivery --handover-method 手渡し
 expect_output "受渡方法「hand-delivery」と「手渡し」は同じ方法です"
 cd "$T/city"

@@ -9,8 +9,8 @@
 
 setup_city_and_contractor
 cd "$T/city"
-expect_exit 0 "$ITAKU" instruct report --to acme --due 2026-12-20 --text "履行状況を報告してください"
-expect_exit 0 "$ITAKU" instruct amend N-1 --due 2026-12-25 --reason "期限延長"
+expect_exit 0 "$ITAKU" instruct report --to acme --due "$(day 18)" --text "履行状況を報告してください"
+expect_exit 0 "$ITAKU" instruct amend N-1 --due "$(day 23)" --reason "期限延長"
 expect_output "Amended akiruno-city/n-000001 in commit"
 grep -q "Amended N-1" "$T/err" && fail "amend echoes what was typed"
 ok "instruct amend N-1 names the record it amended, akiruno-city/n-000001"
@@ -26,18 +26,18 @@ for n in n-1 n-2 n-3; do
 done
 expect_exit 2 "${JA[@]}" "$ITAKU" instruct withdraw n-1 --reason "再度"
 expect_output "akiruno-city/n-000001 は既に取り下げられています（akiruno-city/n-000003、"
-expect_exit 2 "$ITAKU" instruct amend n-2 --due 2026-12-28 --reason "再度"
+expect_exit 2 "$ITAKU" instruct amend n-2 --due "$(day 26)" --reason "再度"
 expect_output "was withdrawn \(akiruno-city/n-000003, on .*issue a new instruction"
 [ "$before" = "$(state_of "$T/city")" ] || fail "a refused withdrawal changed the registry"
 ok "withdrawing an instruction already withdrawn (or its withdrawal) says so and when, writing nothing"
 
-expect_exit 0 "$ITAKU" instruct report --to acme --due 2026-12-20 --text "報告"
-expect_exit 0 "$ITAKU" instruct amend n-4 --due 2026-12-26 --reason "期限延長"
-expect_exit 2 "$ITAKU" instruct amend n-000007 --due 2026-12-28 --reason "再度"
+expect_exit 0 "$ITAKU" instruct report --to acme --due "$(day 18)" --text "報告"
+expect_exit 0 "$ITAKU" instruct amend n-4 --due "$(day 24)" --reason "期限延長"
+expect_exit 2 "$ITAKU" instruct amend n-000007 --due "$(day 26)" --reason "再度"
 expect_output "akiruno-city/n-000004 \(amended: now akiruno-city/n-000005\)"
 expect_output "akiruno-city/n-000005[,)]"
-expect_exit 2 "${JA[@]}" "$ITAKU" instruct amend n-000002 --due 2026-12-28 --reason "再度"
-expect_exit 2 "${JA[@]}" "$ITAKU" instruct amend n-000009 --due 2026-12-28 --reason "再度"
+expect_exit 2 "${JA[@]}" "$ITAKU" instruct amend n-000002 --due "$(day 26)" --reason "再度"
+expect_exit 2 "${JA[@]}" "$ITAKU" instruct amend n-000009 --due "$(day 26)" --reason "再度"
 expect_output "akiruno-city/n-000004（変更済み→akiruno-city/n-000005）|akiruno-city/n-00000[0-9]（取下げ済み）"
 ok "the closest ids mark a withdrawn instruction (取下げ済み) and an amended one with the one in force (変更済み→)"
 

@@ -8,14 +8,14 @@
 
 setup_city_and_contractor
 cd "$T/city"
-n1=$("$ITAKU" instruct report --to acme --due 2027-01-31 --text "四半期報告" 2>/dev/null)
+n1=$("$ITAKU" instruct report --to acme --due "$(day 60)" --text "四半期報告" 2>/dev/null)
 [ "$n1" = akiruno-city/n-000001 ] || fail "first instruction is $n1"
-expect_exit 0 "$ITAKU" instruct return --to acme --due 2027-02-28 --text "返却"
+expect_exit 0 "$ITAKU" instruct return --to acme --due "$(day 88)" --text "返却"
 # the issue's `instruct amend N`: the bare number, and N-1, are ours
-expect_exit 0 "$ITAKU" instruct amend 1 --due 2027-02-15 --reason "期限延長"
+expect_exit 0 "$ITAKU" instruct amend 1 --due "$(day 75)" --reason "期限延長"
 has "akiruno-city/n-000003" <"$T/out" || fail "instruct amend 1 did not amend n-000001"
 expect_exit 0 "$ITAKU" instruct amend N-3 --text "四半期報告（様式第4号）" --reason "文言"
-expect_exit 2 "$ITAKU" instruct amend 9 --due 2027-02-15 --reason x
+expect_exit 2 "$ITAKU" instruct amend 9 --due "$(day 75)" --reason x
 has "akiruno-city/n-000009 is not an instruction of akiruno-city" <"$T/err" || fail "9 not read as n-000009"
 ok "instruct amend takes 1 and N-3 as our n-000001 and n-000003"
 
@@ -44,10 +44,10 @@ ok "an unknown instruction 9 is refused as akiruno-city/n-000009, naming itaku i
 
 # register add --instruction N-2 (a return instruction)
 reg() { "$ITAKU" register add --medium usb --quantity 1 --handler "鈴木一郎" --info "住民データ" "$@"; }
-expect_exit 0 reg --action received --item-id SKR-1 --method 手渡し --occurred-at 2026-12-02T10:00:00+09:00
+expect_exit 0 reg --action received --item-id SKR-1 --method 手渡し --occurred-at "$(day 0)T10:00:00+09:00"
 expect_exit 0 "${JA[@]}" "$ITAKU" register add --medium usb --quantity 1 --handler "鈴木一郎" \
     --info "住民データ" --action returned --item-id SKR-1 --instruction N-2 \
-    --occurred-at 2026-12-03T10:00:00+09:00
+    --occurred-at "$(day 1)T10:00:00+09:00"
 has "akiruno-city/n-000002" <"$T/err" || fail "no Japanese note naming the completed reference: $(cat "$T/err")"
 has "パターン" <"$T/err" && fail "the short reference met the schema's pattern"
 r=$(cat "$T/out")
@@ -67,7 +67,7 @@ for cmd in "instruct amend" "instruct withdraw" "register add" "form submit"; do
     has -F "$FORMS" <"$T/out" || fail "$cmd --help does not name the forms of an instruction: $(cat "$T/out")"
 done
 expect_refused "instruction_ref: 'n-x' is not an instruction reference; write $FORMS_RE" \
-    reg --action returned --item-id SKR-1 --instruction n-x --occurred-at 2026-12-04T10:00:00+09:00
+    reg --action returned --item-id SKR-1 --instruction n-x --occurred-at "$(day 2)T10:00:00+09:00"
 form4_answering "第4" >"$T/f4-bad.json"
 expect_refused "instruction_ref: '第4' is not an instruction reference; write $FORMS_RE" \
     "$ITAKU" form submit 4 "$T/f4-bad.json"
@@ -75,7 +75,7 @@ expect_refused "報告依頼: 「第4」は指示の参照として読めませ�
 cd "$T/city"
 expect_refused "'n-x' is not an instruction reference; name one of ours as $FORMS_RE" \
     "$ITAKU" instruct withdraw n-x --reason typo
-expect_refused "「n-x」は指示の参照として読めません。自らの指示を $FORMS_JA" "${JA[@]}" "$ITAKU" instruct amend n-x --due 2027-03-01 --reason typo
+expect_refused "「n-x」は指示の参照として読めません。自らの指示を $FORMS_JA" "${JA[@]}" "$ITAKU" instruct amend n-x --due "$(day 89)" --reason typo
 # full-width digits: ４ is our n-000004 (the current version of n-000001)
 expect_exit 0 "$ITAKU" instruct withdraw ４ --reason "不要になった"
 has "akiruno-city/n-000005" <"$T/out" || fail "instruct withdraw ４ did not withdraw n-000004: $(cat "$T/out" "$T/err")"

@@ -22,12 +22,12 @@ expect_output "受渡方法: +手渡し（hand-delivery）, 暗号化USBメモ�
 ok "contract show and contract amend word the methods as the paper does on a Japanese screen, codes on an English one"
 
 # a number several records end with: history names them all
-(cd "$T/city" && "$ITAKU" instruct report --to acme --due 2027-01-31 --text "報告" >/dev/null 2>&1)
+(cd "$T/city" && "$ITAKU" instruct report --to acme --due "$(day 60)" --text "報告" >/dev/null 2>&1)
 cd "$T/acme"
 git pull -q "$T/city" main
 expect_exit 0 "$ITAKU" register add --action received --medium usb --quantity 1 \
     --handler "鈴木一郎" --info "住民データ" --method 手渡し --item-id item-1 \
-    --occurred-at 2026-12-01T10:00:00+09:00
+    --occurred-at "$(day -1)T10:00:00+09:00"
 expect_exit 2 "$ITAKU" history 000001
 expect_output "'000001' names [0-9]+ records \\(.*akiruno-city/n-000001.*\\); write one of them"
 expect_output "acme/r-000001"

@@ -34,7 +34,7 @@ expect_exit 0 "${JA[@]}" "$ITAKU" validate 1 "$T/f1.json"
 ok "form new on a Japanese screen: notes in Japanese, choices by the form's words (taken as written)"
 
 cd "$T/city"
-expect_exit 0 "$ITAKU" instruct report --to acme --due 2026-12-20 --text "履行状況を報告してください"
+expect_exit 0 "$ITAKU" instruct report --to acme --due "$(day 18)" --text "履行状況を報告してください"
 expect_exit 0 "${JA[@]}" "$ITAKU" instructions
 expect_output "akiruno-city/n-000001 +あきる野市 +株式会社アクメ +報告の求め"
 ok "instructions names the issuer and the addressee (あきる野市, 株式会社アクメ)"
@@ -64,13 +64,13 @@ expect_exit 2 "$ITAKU" instruct withdraw akiruno-city/n-000001 --reason "誤り"
 expect_output "\(V2\)"
 ok "a Japanese refusal says the rule in words, without its number (V2)"
 
-expect_exit 1 "${JA[@]}" "$ITAKU" todo --at 2026-12-10
+expect_exit 1 "${JA[@]}" "$ITAKU" todo --at "$(day 8)"
 expect_output "時点で 株式会社アクメ がすべきこと"
 grep -qE "(^| )acme( |$)" "$T/out" && fail "todo shows the party id acme on a Japanese screen: $(cat "$T/out")"
-expect_exit 1 "$ITAKU" todo --at 2026-12-10
+expect_exit 1 "$ITAKU" todo --at "$(day 8)"
 expect_output "To do for acme"
 expect_exit 0 "$ITAKU" register add --action received --item-id SKR-USB-01 --medium usb --quantity 1 \
-    --handler "鈴木一郎" --info "住民データ" --method 手渡し --occurred-at 2026-12-02T10:00:00+09:00
+    --handler "鈴木一郎" --info "住民データ" --method 手渡し --occurred-at "$(day 0)T10:00:00+09:00"
 expect_exit 0 "$ITAKU" request submit copy --summary "検証用に複製" --item SKR-USB-01
 expect_exit 0 "${JA[@]}" "$ITAKU" requests --mine
 expect_output "acme/q-000001 +複製 +審査中 +あきる野市 "
@@ -79,9 +79,9 @@ expect_exit 0 "$ITAKU" requests --mine
 expect_output "acme/q-000001 +copy +pending +akiruno-city "
 ok "requests names who acts next by name on a Japanese screen (あきる野市), by id in English"
 cd "$T/city"
-"${JA[@]}" "$ITAKU" status --at 2026-12-10 >"$T/out" 2>"$T/err" || true
+"${JA[@]}" "$ITAKU" status --at "$(day 8)" >"$T/out" 2>"$T/err" || true
 expect_output "^株式会社アクメ（acme、受注者）$"
-"$ITAKU" status --at 2026-12-10 >"$T/out" 2>"$T/err" || true
+"$ITAKU" status --at "$(day 8)" >"$T/out" 2>"$T/err" || true
 expect_output "^acme \(contractor\)$"
 ok "status heads each party by its name on a Japanese screen, 株式会社アクメ（acme、受注者）, by its id in English"
 finish

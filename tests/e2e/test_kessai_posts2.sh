@@ -114,12 +114,12 @@ cd "$T"
 rm -rf "$T/new"
 expect_exit 2 "$ITAKU" init "$T/new" --contract C-2026-022 --title "職の設定" --city akiruno-city \
     --name "あきる野市" --key "$T/city.key" --principal-post 担当 --decision-rules "$T/setters.json" \
-    --start 2026-12-01 --end 2027-03-31
+    --start "$(day -1)" --end "$(day 119)"
 expect_output "holds none of them \(post 担当\)"
 [ ! -e "$T/new" ] || fail "a refused init left $T/new"
 expect_exit 0 "$ITAKU" init "$T/new" --contract C-2026-022 --title "職の設定" --city akiruno-city \
     --name "あきる野市" --key "$T/city.key" --principal somu --principal-post 総務 \
-    --decision-rules "$T/setters.json" --start 2026-12-01 --end 2027-03-31
+    --decision-rules "$T/setters.json" --start "$(day -1)" --end "$(day 119)"
 ok "init refuses post_setters that the officer opening the registry does not hold (nobody could set posts); with --principal-post 総務 it opens"
 
 finish

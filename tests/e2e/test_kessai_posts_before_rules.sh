@@ -16,7 +16,7 @@ for who in city acme kacho tanto2; do
 done
 "$ITAKU" init "$T/city" --contract C-2026-022 --title "規程前の役職" --city akiruno-city \
     --name "あきる野市" --key "$T/city.key" --principal-post 担当 \
-    --start 2026-12-01 --end 2027-03-31 >"$T/sheet"
+    --start "$(day -1)" --end "$(day 119)" >"$T/sheet"
 GENESIS=$(awk '/genesis:/ {print $2; exit}' "$T/sheet")
 CITY_FPR=$(awk '/city key:/ {print $3; exit}' "$T/sheet")
 cd "$T/city"

@@ -92,7 +92,7 @@ ok "an officer with no post adds and rotates keys of their own; a key under anot
 # setter now, and adds no key under a new name either
 # (before: no setter post named, and status says so; exit 1: acme's form 1
 # is overdue)
-expect_exit 1 "$ITAKU" status --at 2026-12-10 --json
+expect_exit 1 "$ITAKU" status --at "$(day 8)" --json
 has_setters_warning() {
     python3 -c '
 import json, sys
@@ -101,7 +101,7 @@ sys.exit(0 if f and f[0]["party"] == "akiruno-city" and f[0]["state"] == "pendin
 }
 has_setters_warning || fail "status does not warn that no setter post is named"
 somu_sets_posts
-expect_exit 1 "$ITAKU" status --at 2026-12-10 --json
+expect_exit 1 "$ITAKU" status --at "$(day 8)" --json
 ! has_setters_warning || fail "status still warns once post_setters names 総務"
 expect_refused "officer \(post 担当\) may not add a key of somu2, another officer" \
     "$ITAKU" key add "$T/somu2.key.pub" --principal somu2
@@ -127,7 +127,7 @@ del r["post_setters"]
 json.dump(r, open(sys.argv[2], "w"), ensure_ascii=False)' "$T/rules.json" "$T/bare.json"
 expect_exit 2 "$ITAKU" init "$T/new" --contract C-2026-023 --title "職の設定" --city akiruno-city \
     --name "あきる野市" --key "$T/city.key" --principal-post 担当 --decision-rules "$T/bare.json" \
-    --start 2026-12-01 --end 2027-03-31
+    --start "$(day -1)" --end "$(day 119)"
 expect_output "the decision rules \(決裁\) need \"post_setters\" beside \"decision_rules\""
 expect_output "nothing was written"
 [ ! -e "$T/new" ] || fail "a refused init left $T/new"
@@ -135,19 +135,19 @@ expect_exit 0 "$ITAKU" init --help
 expect_output "post_setters, required with decision_rules"
 expect_exit 0 "$ITAKU" init "$T/new" --contract C-2026-023 --title "職の設定" --city akiruno-city \
     --name "あきる野市" --key "$T/city.key" --principal-post 担当 --decision-rules "$T/rules.json" \
-    --start 2026-12-01 --end 2027-03-31
+    --start "$(day -1)" --end "$(day 119)"
 cd "$T/new"
-expect_exit 0 env LANG=ja_JP.UTF-8 "$ITAKU" status --at 2026-12-10 --problems
+expect_exit 0 env LANG=ja_JP.UTF-8 "$ITAKU" status --at "$(day 8)" --problems
 expect_output "職の設定者（post_setters）が定められていない"
-expect_exit 0 "$ITAKU" status --at 2026-12-10 --json
+expect_exit 0 "$ITAKU" status --at "$(day 8)" --json
 has_setters_warning || fail "status does not warn that no setter post is named"
 cd "$T"
 rm -rf "$T/new"
 expect_exit 0 "$ITAKU" init "$T/new" --contract C-2026-023 --title "職の設定" --city akiruno-city \
     --name "あきる野市" --key "$T/city.key" --principal somu --principal-post 総務 \
-    --decision-rules "$T/setters.json" --start 2026-12-01 --end 2027-03-31
+    --decision-rules "$T/setters.json" --start "$(day -1)" --end "$(day 119)"
 cd "$T/new"
-expect_exit 0 "$ITAKU" status --at 2026-12-10 --json
+expect_exit 0 "$ITAKU" status --at "$(day 8)" --json
 ! has_setters_warning || fail "status warns though post_setters names 総務"
 cd "$T/city"
 ok "init refuses decision rules without post_setters (nothing written); with post_setters [] it opens and status warns that no setter post is named; with [総務] no warning"
@@ -168,7 +168,7 @@ ok "a key added under a 課長 whose keys are all retired is refused without --p
 # before them may be theirs, so its principal is given no post
 cd "$T"
 expect_exit 0 "$ITAKU" init "$T/late" --contract C-2026-024 --title "後から決裁" --city akiruno-city \
-    --name "あきる野市" --key "$T/city.key" --principal-post 担当 --start 2026-12-01 --end 2027-03-31
+    --name "あきる野市" --key "$T/city.key" --principal-post 担当 --start "$(day -1)" --end "$(day 119)"
 cd "$T/late"
 git config itaku.signingKey "$T/city.key"
 for who in late1 late2; do

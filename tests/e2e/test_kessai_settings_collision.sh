@@ -17,7 +17,7 @@ officer_clone b "$T/tanto2.key"
 # officer A amends the period's end and pushes; acme takes the city's main
 # (with A's amendment) and files a request on top of it
 cd "$T/city"
-expect_exit 0 "$ITAKU" contract amend --end 2027-06-30 --reason "期間の延長"
+expect_exit 0 "$ITAKU" contract amend --end "$(day 210)" --reason "期間の延長"
 A_AMEND=$(git rev-parse main)
 expect_exit 0 push_as akiruno-city main:main
 (cd "$T/acme" && "$ITAKU" pull "$T/city" >/dev/null &&
@@ -26,7 +26,7 @@ expect_exit 0 push_as akiruno-city main:main
 
 # officer B, behind, amends the work start (another field)
 cd "$T/b"
-expect_exit 0 "$ITAKU" contract amend --work-start 2026-12-02 --backdated --reason "作業開始日の訂正"
+expect_exit 0 "$ITAKU" contract amend --work-start "$(day 0)" --backdated --reason "作業開始日の訂正"
 B_AMEND=$(git rev-parse main)
 expect_exit 2 "$ITAKU" receive acme "$T/acme"
 expect_output "conflict at parties/akiruno-city/contract-amendments/c-000001.json: both changed the city's settings"
@@ -49,8 +49,8 @@ expect_output "contract amendment not pushed \\(${B_AMEND:0:12}\\) was made agai
 git show main --format= --name-only | has "contract-amendments/c-000002.json" ||
     fail "the amendment made again has no new id"
 expect_exit 0 "$ITAKU" contract show
-expect_output "2027-06-30"
-expect_output "2026-12-02"
+expect_output "$(day 210)"
+expect_output "$(day 0)"
 expect_exit 0 "$ITAKU" verify
 expect_exit 0 env ITAKU_PARTY=akiruno-city "$ITAKU" push hub
 [ "$(git -C "$HUB" rev-parse main)" = "$(git rev-parse main)" ] || fail "the hub did not take main"

@@ -64,11 +64,11 @@ seal_forged() {
 }
 
 # --- 1. the terms: a decision carries its draft's, as its seals were given on
-expect_exit 0 "$ITAKU" approve acme/q-000003 --conditions "施錠保管・当日返却" --valid-until 2026-12-10 \
+expect_exit 0 "$ITAKU" approve acme/q-000003 --conditions "施錠保管・当日返却" --valid-until "$(day 8)" \
     --max-uses 1
 D3=$(draft_of q-000003)
 expect_exit 0 "$ITAKU" kessai acme/q-000003 --approve --key "$T/kacho.key"
-for extra in "--max-uses 99" "--valid-until 2027-03-31" "--conditions 施錠保管"; do
+for extra in "--max-uses 99" "--valid-until $(day 119)" "--conditions 施錠保管"; do
     # shellcheck disable=SC2086
     expect_refused "${extra%% *} differs from them" "$ITAKU" approve acme/q-000003 $extra --key "$T/tanto2.key"
 done
@@ -81,16 +81,16 @@ DPATH=$(git diff-tree -r --no-commit-id --name-only "$LEGIT^1" "$LEGIT" | grep /
 git show "$LEGIT:$DPATH" | python3 -c '
 import json, sys
 b = json.load(sys.stdin)["body"]
-assert (b["conditions"], b["valid_until"], b["max_uses"]) == ("施錠保管・当日返却", "2026-12-10", 1), b' ||
+assert (b["conditions"], b["valid_until"], b["max_uses"]) == ("施錠保管・当日返却", sys.argv[1], 1), b' "$(day 8)" ||
     fail "the decision itaku takes does not carry its draft's terms"
 expect_exit 0 "$ITAKU" verify
 SEALS=$(git show "$LEGIT:$DPATH" | python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin)["body"]["seals"]))')
 terms='"outcome": "approved", "draft": "'$D3'", "seals": '$SEALS
 id=$(next_id d)
 hub_before=$(hub_refs)
-for case in "max_uses:\"max_uses\": 99, \"conditions\": \"施錠保管・当日返却\", \"valid_until\": \"2026-12-10\"" \
-    "conditions:\"max_uses\": 1, \"valid_until\": \"2026-12-10\"" \
-    "valid_until:\"max_uses\": 1, \"conditions\": \"施錠保管・当日返却\", \"valid_until\": \"2027-03-31\""; do
+for case in "max_uses:\"max_uses\": 99, \"conditions\": \"施錠保管・当日返却\", \"valid_until\": \"$(day 8)\"" \
+    "conditions:\"max_uses\": 1, \"valid_until\": \"$(day 8)\"" \
+    "valid_until:\"max_uses\": 1, \"conditions\": \"施錠保管・当日返却\", \"valid_until\": \"$(day 119)\""; do
     field=${case%%:*}
     decision "$T/d.json" "$id" q-000003 "$terms, ${case#*:}"
     H=$(decide_forged "$T/d.json" q-000003 "$id")
@@ -105,7 +105,7 @@ for case in "max_uses:\"max_uses\": 99, \"conditions\": \"施錠保管・当日�
     drop hostile
 done
 # twin: the same forged merge carrying the draft's very terms passes
-decision "$T/d.json" "$id" q-000003 "$terms, \"max_uses\": 1, \"conditions\": \"施錠保管・当日返却\", \"valid_until\": \"2026-12-10\""
+decision "$T/d.json" "$id" q-000003 "$terms, \"max_uses\": 1, \"conditions\": \"施錠保管・当日返却\", \"valid_until\": \"$(day 8)\""
 H=$(decide_forged "$T/d.json" q-000003 "$id")
 git update-ref refs/heads/twin "$H"
 expect_exit 0 "$ITAKU" verify
@@ -115,7 +115,7 @@ ok "a decision whose max_uses, conditions or last day is not its draft's is refu
 # the seals a decision lists are what its 決裁欄 shows: each once, and they
 # alone meet the rule (the two 課長 seals of q-000003)
 S1=$(printf '%s' "$SEALS" | python3 -c 'import json, sys; print(json.load(sys.stdin)[0])')
-same='"max_uses": 1, "conditions": "施錠保管・当日返却", "valid_until": "2026-12-10"'
+same='"max_uses": 1, "conditions": "施錠保管・当日返却", "valid_until": "'"$(day 8)"'"'
 for case in "[\"$S1\", \"$S1\"]:lists seal $S1 twice" \
     "[]:the seals it lists do not meet the decision rule" \
     "[\"$S1\"]:the seals it lists do not meet the decision rule"; do

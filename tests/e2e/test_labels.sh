@@ -54,7 +54,7 @@ grep -qF "usb（USBメモリ）" "$T/out" || fail "form new 3 gives no label bes
 ok "form new: each choice's code with its label beside it"
 
 # --- the report --------------------------------------------------------------
-expect_exit 0 "$ITAKU" report --html "$T/report" --at 2026-12-05
+expect_exit 0 "$ITAKU" report --html "$T/report" --at "$(day 3)"
 page=$(ls "$T"/report/forms/acme_r-*.html | head -1)
 [ -f "$page" ] || fail "the report has no page of the register entry"
 sed 's/<[^>]*>/ /g' "$page" >"$T/page.txt"
@@ -73,7 +73,7 @@ for s in '"受領"' '"USBメモリ"' '"手渡し"'; do
     grep -qF -- "$s" "$T/out" || fail "register export --csv lacks $s"
 done
 no_code "$T/out" received usb hand-delivery
-"$ITAKU" status --csv --at 2026-12-05 >"$T/status.csv" || true
+"$ITAKU" status --csv --at "$(day 3)" >"$T/status.csv" || true
 for s in 事業者 遵守事項の受諾 適合; do
     grep -qF -- "$s" "$T/status.csv" || fail "status --csv lacks $s"
 done
@@ -82,14 +82,14 @@ grep -qF '"?"' "$T/status.csv" "$T/out" && fail "an empty CSV cell reads \"?\": 
 ok "register export --csv and status --csv: the city's words; an empty cell is empty, never \"?\""
 
 # --- status and who: text tables labelled, --json in codes -----------------------
-"${JA[@]}" "$ITAKU" status --at 2026-12-05 >"$T/status.txt" 2>"$T/err" || true
+"${JA[@]}" "$ITAKU" status --at "$(day 3)" >"$T/status.txt" 2>"$T/err" || true
 for s in "株式会社アクメ（acme、受注者）" 遵守事項の受諾 作業開始前の管理体制届出 適合; do
     grep -qF -- "$s" "$T/status.txt" || fail "the status table lacks $s"
 done
 no_code "$T/status.txt" subcontract_acknowledged form1_before_work
 grep -qF "管理体制届出書（様式第1号）が未提出" "$T/status.txt" ||
     fail "the status table does not give the finding in Japanese"
-"$ITAKU" status --json --at 2026-12-05 >"$T/status.json" || true
+"$ITAKU" status --json --at "$(day 3)" >"$T/status.json" || true
 python3 - "$T/status.json" <<'PY' || fail "status --json lost its codes"
 import json, sys
 f = json.load(open(sys.argv[1]))["findings"]
@@ -161,7 +161,7 @@ ok "a registry without labels/ renders codes with one note; contract upgrade add
 # (a new registry whose genesis is made again, signed by the city with its
 # message, without ja.v2.json: as `itaku init` made it when v1 was released)
 "$ITAKU" init "$T/v1only" --contract C-2026-002 --title "v1" --city akiruno-city \
-    --name "あきる野市" --key "$T/city.key" --start 2026-12-01 --end 2027-03-31 >/dev/null
+    --name "あきる野市" --key "$T/city.key" --start "$(day -1)" --end "$(day 119)" >/dev/null
 cd "$T/v1only"
 labels=$(git ls-tree HEAD:labels | grep -F "	ja.v1.json" | git mktree)
 tree=$(git ls-tree HEAD | grep -v "	labels$" | { cat; printf '040000 tree %s\tlabels\n' "$labels"; } | git mktree)
@@ -176,7 +176,7 @@ git config itaku.signingKey "$T/city.key"
 expect_exit 0 "$ITAKU" verify
 expect_exit 0 "$ITAKU" party add acme --role contractor --name "株式会社アクメ" --pubkey "$T/acme.key.pub"
 [ "$(git ls-tree -r --name-only HEAD labels)" = labels/ja.v1.json ] || fail "the scratch copy holds more than ja.v1.json"
-expect_exit 0 "$ITAKU" instruct report --to acme --due 2027-01-31 --text "月次報告"
+expect_exit 0 "$ITAKU" instruct report --to acme --due "$(day 60)" --text "月次報告"
 N1=$(cat "$T/out")
 expect_exit 0 "$ITAKU" form render "$N1" --format md
 has -F "| 担当者 | officer |" <"$T/out" || fail "a v1-only registry does not show the code officer: $(grep 担当者 "$T/out")"
@@ -212,15 +212,15 @@ cd "$T/acme"
 expect_exit 0 "$ITAKU" form submit 1 "$FORM1_BODY"
 cd "$T/city"
 expect_exit 0 "$ITAKU" receive acme "$T/acme"
-"${JA[@]}" "$ITAKU" status --at 2026-12-05 >"$T/status.txt" 2>"$T/err" || true
+"${JA[@]}" "$ITAKU" status --at "$(day 3)" >"$T/status.txt" 2>"$T/err" || true
 grep -qE "（受領日時 [0-9-]+ [0-9:]+、記載日 [0-9-]+）" "$T/status.txt" ||
     fail "the status table does not say 受領日時 and 記載日: $(cat "$T/status.txt")"
 grep -qF "(received " "$T/status.txt" && fail "the status table says (received …, dated …) in English"
 ok "status: a received form shows （受領日時 …、記載日 …） in the table, not (received …, dated …)"
 cd "$T/city"
-expect_exit 0 "$ITAKU" instruct report --to acme --due 2027-01-31 --text "月次報告"
+expect_exit 0 "$ITAKU" instruct report --to acme --due "$(day 60)" --text "月次報告"
 expect_exit 0 "${JA[@]}" "$ITAKU" instructions
-grep -qE "株式会社アクメ +報告の求め +2027-01-31" "$T/out" || fail "instructions does not show 株式会社アクメ and 報告の求め: $(cat "$T/out")"
+grep -qE "株式会社アクメ +報告の求め +$(day 60)" "$T/out" || fail "instructions does not show 株式会社アクメ and 報告の求め: $(cat "$T/out")"
 no_code "$T/out" report
 ok "instructions: the kind in the city's words (報告の求め), aligned"
 finish

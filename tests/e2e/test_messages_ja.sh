@@ -209,11 +209,11 @@ expect_output "^コミット [0-9]+ 件を検証しました。refs/itaku/lines/
 ok "bundle import: usage, a missing file, not a bundle, no branch itaku takes and a forged line refused in both languages, nothing moved; the good bundle taken in Japanese"
 
 # --- tables and --json of the views ------------------------------------------
-both 1 "^[[:space:]]+状態 +条項 +規則" "^[[:space:]]+STATE +SECTION +RULE" "$ITAKU" status --at 2026-12-15
-same_json "$ITAKU" status --json --at 2026-12-15
-both 0 "保有:" "holds:" "$ITAKU" who --at 2026-12-15
-same_json "$ITAKU" who --json --at 2026-12-15
-same_json "$ITAKU" todo --json --at 2026-12-15
+both 1 "^[[:space:]]+状態 +条項 +規則" "^[[:space:]]+STATE +SECTION +RULE" "$ITAKU" status --at "$(day 13)"
+same_json "$ITAKU" status --json --at "$(day 13)"
+both 0 "保有:" "holds:" "$ITAKU" who --at "$(day 13)"
+same_json "$ITAKU" who --json --at "$(day 13)"
+same_json "$ITAKU" todo --json --at "$(day 13)"
 same_json "$ITAKU" requests --json
 both 0 "^日時 " "^DATE " "$ITAKU" log -n 3
 same_json "$ITAKU" log --json -n 3

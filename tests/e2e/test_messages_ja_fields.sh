@@ -102,10 +102,10 @@ ok "a request is confirmed as 複製の承認 in Japanese"
 
 # the contractor may not amend the contract: its role by the catalog's word
 before=$(state_of .)
-expect_exit 2 "${JA[@]}" "$ITAKU" contract amend --end 2027-03-30 --reason "誤り"
+expect_exit 2 "${JA[@]}" "$ITAKU" contract amend --end "$(day 118)" --reason "誤り"
 cat "$T/out" "$T/err" | has -F 'acme は受注者です'
 has -F 'contractor' <"$T/err" && fail "the role is a code in Japanese: $(cat "$T/err")"
-expect_exit 2 "${EN[@]}" "$ITAKU" contract amend --end 2027-03-30 --reason "誤り"
+expect_exit 2 "${EN[@]}" "$ITAKU" contract amend --end "$(day 118)" --reason "誤り"
 cat "$T/out" "$T/err" | has -F 'acme is a contractor'
 [ "$(state_of .)" = "$before" ] || fail "a refused amendment changed the registry"
 ok "a refused amendment names the role 受注者 in Japanese"

@@ -10,7 +10,7 @@ cd "$T/acme"
 reg_add() {
     "$ITAKU" register add --action received --item-id "$1" --info "住民記録データ" \
         --medium usb --quantity 1 --handler "鈴木一郎" --method hand-delivery \
-        --occurred-at 2026-12-02T10:00:00+09:00
+        --occurred-at "$(day 0)T10:00:00+09:00"
 }
 "$ITAKU" form submit 1 "$FORM1_BODY" >/dev/null
 base=$(git rev-list --count HEAD)

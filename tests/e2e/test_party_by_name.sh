@@ -8,7 +8,7 @@
 setup_city_and_contractor
 cd "$T/city"
 expect_refused "--to アクメ: no party has the id 'アクメ' \\(did you mean acme \\(株式会社アクメ\\)\\?\\)" \
-    "$ITAKU" instruct report --to アクメ --due 2027-01-31 --text "四半期報告"
+    "$ITAKU" instruct report --to アクメ --due "$(day 60)" --text "四半期報告"
 expect_exit 2 "$ITAKU" status --party "株式会社アクメ"
 expect_output "did you mean acme \\(株式会社アクメ\\)\\?"
 expect_exit 2 "$ITAKU" status --party ＡＣＭＥ

@@ -75,7 +75,7 @@ for n in $(seq 1 40); do
 done
 at acme "$ITAKU" register add --action taken_out --item-id item-41 \
     --info "端末ログ Log-41" --medium paper --quantity 2 --handler "佐藤花子 Sato" \
-    --occurred-at 2026-12-29T10:00:00+09:00 --unapproved --unverified-ref --reason "$LONG" >/dev/null ||
+    --occurred-at "$(day 27)T10:00:00+09:00" --unapproved --unverified-ref --reason "$LONG" >/dev/null ||
     fail "register add 41"
 at city "$ITAKU" receive acme "$T/acme" >/dev/null || fail "receive"
 at city "$ITAKU" approve acme/q-000001 >/dev/null || fail "approve"
@@ -109,7 +109,7 @@ for id in f1-000001 f2-000001 f4-000001 f5-000001 q-000001 i-000001 r-000001; do
 done
 at city "$ITAKU" form render "$DEC_ID" -o "$T/p/decision.html" || fail "form render $DEC_ID"
 at city "$ITAKU" form render register --party acme -o "$T/p/ledger.html" || fail "form render register"
-at city "$ITAKU" report --html "$T/site" --at 2026-12-31 2>/dev/null || fail "report"
+at city "$ITAKU" report --html "$T/site" --at "$(day 29)" 2>/dev/null || fail "report"
 cp "$T/site/index.html" "$T/p/report.html"
 
 for doc in "${!PAGES[@]}"; do
@@ -310,8 +310,8 @@ ok "the report's first page is the officer's summary (contract, chain, counts, w
 
 # status --problems: the same findings less those that are ok, in every output
 cd "$T/city"
-"$ITAKU" status --json --at 2026-12-31 >"$T/all.json" && rc_all=0 || rc_all=$?
-"$ITAKU" status --json --problems --at 2026-12-31 >"$T/prob.json" && rc_prob=0 || rc_prob=$?
+"$ITAKU" status --json --at "$(day 29)" >"$T/all.json" && rc_all=0 || rc_all=$?
+"$ITAKU" status --json --problems --at "$(day 29)" >"$T/prob.json" && rc_prob=0 || rc_prob=$?
 [ "$rc_all" = "$rc_prob" ] || fail "status --problems exits $rc_prob, status $rc_all"
 python3 - "$T/all.json" "$T/prob.json" <<'PY' || fail "status --problems"
 import json, sys
@@ -319,12 +319,12 @@ a, p = (json.load(open(f))["findings"] for f in sys.argv[1:])
 assert any(x["state"] == "ok" for x in a) and any(x["state"] != "ok" for x in a), "scenario"
 assert p == [x for x in a if x["state"] != "ok"], "not the findings that are not ok"
 PY
-env LANG=ja_JP.UTF-8 "$ITAKU" status --problems --at 2026-12-31 >"$T/prob.txt" || true
-env LANG=ja_JP.UTF-8 "$ITAKU" status --at 2026-12-31 >"$T/all.txt" || true
+env LANG=ja_JP.UTF-8 "$ITAKU" status --problems --at "$(day 29)" >"$T/prob.txt" || true
+env LANG=ja_JP.UTF-8 "$ITAKU" status --at "$(day 29)" >"$T/all.txt" || true
 ok_label=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["labels"]["state"]["ok"])' "$LABELS")
 grep -q "^ *$ok_label " "$T/all.txt" || fail "status shows no ok row to leave out"
 grep -q "^ *$ok_label " "$T/prob.txt" && fail "status --problems shows an ok row"
-"$ITAKU" status --csv --problems --at 2026-12-31 >"$T/prob.csv" || true
+"$ITAKU" status --csv --problems --at "$(day 29)" >"$T/prob.csv" || true
 grep -q "\"$ok_label\"" "$T/prob.csv" && fail "status --csv --problems has an ok row"
 ok "status --problems lists what is not ok (text, CSV, JSON), the same exit code"
 

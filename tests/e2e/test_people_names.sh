@@ -126,7 +126,7 @@ ok "export allowed-signers keeps the ASCII principal acme/tanaka, no names"
 "$ITAKU" key generate "$T/beta.key" >/dev/null
 expect_exit 0 "$ITAKU" init "$T/city2" --contract C-2 --title "名前の確認" --city akiruno-city \
     --name "あきる野市" --key "$T/city2.key" --principal-name "山田 太郎" \
-    --start 2026-12-01 --end 2027-03-31
+    --start "$(day -1)" --end "$(day 119)"
 cd "$T/city2"
 git config itaku.signingKey "$T/city2.key"
 expect_exit 0 "$ITAKU" party add beta --role contractor --name "株式会社ベータ" \

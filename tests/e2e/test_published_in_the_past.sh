@@ -43,12 +43,13 @@ git reset -q --hard "$base"
 ok "obligations v2 in force since 1900 is refused (V4); its twin in force from today verifies"
 
 # the day is the contract's (+09:00), not UTC's: a commit made at
-# 2026-11-30T20:00Z is 2026-12-01 in Tokyo, so 2026-11-30 is in the past
-bad=$(publish 2026-11-30 2026-11-30T20:00:00+00:00)
+# 20:00Z the day before yesterday is yesterday in Tokyo, so the day before
+# yesterday is in the past
+bad=$(publish "$(day -2)" "$(day -2)T20:00:00+00:00")
 expect_rejected "$bad" V4 "$OB.v2.json"
-expect_output "takes effect on 2026-11-30, before 2026-12-01"
+expect_output "takes effect on $(day -2), before $(day -1)"
 git reset -q --hard "$base"
-publish 2026-12-01 2026-11-30T20:00:00+00:00 >/dev/null
+publish "$(day -1)" "$(day -2)T20:00:00+00:00" >/dev/null
 expect_exit 0 "$ITAKU" verify
 git reset -q --hard "$base"
 ok "the same calendar day in the contract's timezone is allowed, the day before is V4"

@@ -21,14 +21,14 @@ expect_exit 0 "$ITAKU" form submit 1 "$FORM1_BODY"
 
 # the verifier (確認者) is checked as the handler is, at write time
 expect_refused "The verifier '山田' is not on acme's form 1.*Closest names on form 1:" \
-    reg --item-id A-1 --handler "鈴木一郎" --verifier "山田" --occurred-at 2026-12-02T09:00:00+09:00
+    reg --item-id A-1 --handler "鈴木一郎" --verifier "山田" --occurred-at "$(day 0)T09:00:00+09:00"
 expect_exit 0 reg --item-id A-1 --handler "鈴木一郎" --verifier "佐藤 花子" \
-    --occurred-at 2026-12-02T09:00:00+09:00
+    --occurred-at "$(day 0)T09:00:00+09:00"
 ok "a verifier form 1 does not name is refused; one it names is taken"
 
 # records status looks at: "<id> <what>" lines
 status_refs() {
-    "$ITAKU" status --json --at 2026-12-20 "$@" >"$T/st.json" 2>"$T/err" || [ $? = 1 ] || { cat "$T/err" >&2; fail "status failed"; }
+    "$ITAKU" status --json --at "$(day 18)" "$@" >"$T/st.json" 2>"$T/err" || [ $? = 1 ] || { cat "$T/err" >&2; fail "status failed"; }
     python3 - "$T/st.json" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))
@@ -41,12 +41,12 @@ PY
 
 # forged with stock git and acme's own key: handler and verifier on no form 1
 write_record parties/acme/register/r-000002.json \
-    '{"action": "received", "handler": "田中三郎", "info_name": "住民データ", "item_id": "A-2", "medium": "usb", "method": "hand-delivery", "occurred_at": "2026-12-03T09:00:00+09:00", "quantity": {"unit": "件", "value": 1}, "verifier": "高橋四郎"}' \
+    '{"action": "received", "handler": "田中三郎", "info_name": "住民データ", "item_id": "A-2", "medium": "usb", "method": "hand-delivery", "occurred_at": "'"$(day 1)"'T09:00:00+09:00", "quantity": {"unit": "件", "value": 1}, "verifier": "高橋四郎"}' \
     '{"schema": "register.v2"}'
 forge . "Entry" "$T/acme.key" acme manager submit parties/acme/register/r-000002.json >/dev/null
 # a request for an item nobody holds, without --unverified-ref's reason
 write_record parties/acme/requests/q-000001.json \
-    '{"item_ids": ["NOPE-9"], "kind": "take-out", "period": {"from": "2026-12-05", "to": "2026-12-06"}, "summary": "持出し"}' \
+    '{"item_ids": ["NOPE-9"], "kind": "take-out", "period": {"from": "'"$(day 3)"'", "to": "'"$(day 4)"'"}, "summary": "持出し"}' \
     '{"schema": "request.v2"}'
 forge . "Request" "$T/acme.key" acme manager request parties/acme/requests/q-000001.json >/dev/null
 expect_exit 0 "$ITAKU" verify
@@ -58,7 +58,7 @@ has -F "acme/q-000001 pending item_ids[] 'NOPE-9' is no item the register of acm
 ok "status shows the forged handler, verifier and item as pending findings; verify passes"
 
 # in Japanese: the field as the paper form calls it, and what to do
-LANG=ja_JP.UTF-8 "$ITAKU" status --at 2026-12-20 >"$T/ja" 2>&1 || true
+LANG=ja_JP.UTF-8 "$ITAKU" status --at "$(day 18)" >"$T/ja" 2>&1 || true
 has -F "取扱者「田中三郎」は株式会社アクメの様式1（管理責任者・監督者・作業従事者）にない者" <"$T/ja"
 has -F "確認者「高橋四郎」は株式会社アクメの様式1" <"$T/ja"
 has -F "管理番号「NOPE-9」は株式会社アクメの管理台帳に受領・複製の記録がない" <"$T/ja"
@@ -66,7 +66,7 @@ has -F "様式1の変更届でその者を加えること" <"$T/ja"
 ok "status names the field as the form does (取扱者, 確認者, 管理番号) and what to do"
 
 # a warning: status's verdict ("failed", its exit) is what it was without it
-"$ITAKU" status --json --at 2026-12-20 >"$T/st2.json" 2>/dev/null || true
+"$ITAKU" status --json --at "$(day 18)" >"$T/st2.json" 2>/dev/null || true
 python3 - "$T/st2.json" <<'PY' || fail "a reference finding changes status's verdict"
 import json, sys
 s = json.load(open(sys.argv[1]))
@@ -74,18 +74,18 @@ rest = [f for f in s["findings"] if f["rule"] != "references_in_registry"]
 assert s["failed"] == any(f["state"] in ("overdue", "violated") for f in rest), s["failed"]
 PY
 # in the to-do list of the party too
-"$ITAKU" todo --json --at 2026-12-20 >"$T/todo.json" 2>/dev/null || true
+"$ITAKU" todo --json --at "$(day 18)" >"$T/todo.json" 2>/dev/null || true
 has -F "acme/r-000002" <"$T/todo.json"
 ok "a reference problem is a warning: status's verdict stays; todo lists it"
 
 # the legitimate twins, forged the same way: names form 1 gives (any
 # spacing), an item acme holds; no finding
 write_record parties/acme/register/r-000003.json \
-    '{"action": "received", "handler": "鈴木 一郎", "info_name": "住民データ", "item_id": "A-3", "medium": "usb", "method": "hand-delivery", "occurred_at": "2026-12-03T10:00:00+09:00", "quantity": {"unit": "件", "value": 1}, "verifier": "W-001"}' \
+    '{"action": "received", "handler": "鈴木 一郎", "info_name": "住民データ", "item_id": "A-3", "medium": "usb", "method": "hand-delivery", "occurred_at": "'"$(day 1)"'T10:00:00+09:00", "quantity": {"unit": "件", "value": 1}, "verifier": "W-001"}' \
     '{"schema": "register.v2"}'
 forge . "Twin entry" "$T/acme.key" acme manager submit parties/acme/register/r-000003.json >/dev/null
 write_record parties/acme/requests/q-000002.json \
-    '{"item_ids": ["a-1"], "kind": "take-out", "period": {"from": "2026-12-05", "to": "2026-12-06"}, "summary": "持出し"}' \
+    '{"item_ids": ["a-1"], "kind": "take-out", "period": {"from": "'"$(day 3)"'", "to": "'"$(day 4)"'"}, "summary": "持出し"}' \
     '{"schema": "request.v2"}'
 forge . "Twin request" "$T/acme.key" acme manager request parties/acme/requests/q-000002.json >/dev/null
 expect_exit 0 "$ITAKU" verify
@@ -96,7 +96,7 @@ ok "the legitimate twins are no finding"
 
 # correcting the forged entry (a new record superseding it) ends its findings
 expect_exit 0 reg --item-id A-2 --handler "鈴木一郎" --supersedes r-000002 \
-    --occurred-at 2026-12-03T09:00:00+09:00
+    --occurred-at "$(day 1)T09:00:00+09:00"
 status_refs >"$T/refs3"
 if has -F "r-000002" <"$T/refs3"; then fail "a superseded entry is still a finding"; fi
 has -F "acme/q-000001" <"$T/refs3"
@@ -107,14 +107,14 @@ status_refs >"$T/refs3b"
 cmp -s "$T/refs3" "$T/refs3b" || fail "a second status differs: $(diff "$T/refs3" "$T/refs3b")"
 # a new commit that gives what the request cites ends its finding, though
 # the request itself did not change
-expect_exit 0 reg --item-id NOPE-9 --handler "鈴木一郎" --occurred-at 2026-12-04T08:00:00+09:00
+expect_exit 0 reg --item-id NOPE-9 --handler "鈴木一郎" --occurred-at "$(day 2)T08:00:00+09:00"
 status_refs >"$T/refs3c"
 if has -F "acme/q-000001" <"$T/refs3c"; then fail "the request's item is held now, still a finding"; fi
 ok "a second status reads the same; a receipt of the cited item ends the request's finding"
 
 # recorded with --unverified-ref: status shows it once, with its reason, not twice
 expect_exit 0 reg --item-id A-4 --handler "伊藤五郎" --unverified-ref --reason "応援要員" \
-    --occurred-at 2026-12-04T09:00:00+09:00
+    --occurred-at "$(day 2)T09:00:00+09:00"
 status_refs >"$T/refs4"
 if has -F "伊藤五郎" <"$T/refs4"; then fail "an unverified reference is also a reference finding"; fi
 ok "a reference recorded as unverified is not found again"

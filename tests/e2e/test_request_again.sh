@@ -13,7 +13,7 @@ cd "$T/acme"
 for i in 1 2; do
     expect_exit 0 "$ITAKU" register add --action received --medium usb --quantity 1 \
         --handler "鈴木一郎" --info "住民データ" --method 手渡し --item-id "item-$i" \
-        --occurred-at 2026-12-01T10:00:00+09:00
+        --occurred-at "$(day -1)T10:00:00+09:00"
 done
 expect_exit 0 "$ITAKU" request submit copy --summary "検証用に複製" --item item-1
 [ "$(cat "$T/out")" = acme/q-000001 ] || fail "the first request is $(cat "$T/out")"

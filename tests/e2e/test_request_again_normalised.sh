@@ -13,7 +13,7 @@ cd "$T/acme"
 for item in SKR-USB-01 item-2 item-3; do
     expect_exit 0 "$ITAKU" register add --action received --medium usb --quantity 1 \
         --handler "鈴木一郎" --info "住民データ" --method 手渡し --item-id "$item" \
-        --occurred-at 2026-12-01T10:00:00+09:00
+        --occurred-at "$(day -1)T10:00:00+09:00"
 done
 TWIN="acme has already asked the same"
 expect_exit 0 "$ITAKU" request submit copy --summary "検証用に複製 USB 1本" --item SKR-USB-01 \
@@ -48,5 +48,5 @@ expect_exit 0 "$ITAKU" request submit take-out "$T/r1.json"
 expect_refused "$TWIN" "$ITAKU" request submit take-out "$T/r2.json"
 expect_exit 0 "$ITAKU" request submit take-out "$T/r3.json"
 expect_exit 0 "$ITAKU" request submit take-out "$T/r2.json" --again
-ok "令和8年12月1日 and 2026-12-01 are one date; another period is another request; --again takes it"
+ok "令和8年12月1日 and $(day -1) are one date; another period is another request; --again takes it"
 finish

@@ -19,7 +19,7 @@ expect_exit 0 "$ITAKU" request submit copy --summary "検証用に複製" --item
 cd "$T/city"
 expect_exit 0 "$ITAKU" receive acme "$T/acme"
 
-expect_exit 0 "$ITAKU" instruct report --to acme --due 2026-12-03 --text "月次報告" --backdated --reason "記入漏れ"
+expect_exit 0 "$ITAKU" instruct report --to acme --due "$(day 1)" --text "月次報告" --backdated --reason "記入漏れ"
 ok "set up: an acknowledgement, a register entry, a copy request, an overdue report instruction"
 
 # The screens of the city, each in the locale given: $T/screens.<name>
@@ -27,7 +27,7 @@ screens() {
     local name=$1
     shift
     : >"$T/screens.$name"
-    for c in "status --at 2026-12-05" "todo --at 2026-12-05" "requests --all" "who" "instructions" "log"; do
+    for c in "status --at $(day 3)" "todo --at $(day 3)" "requests --all" "who" "instructions" "log"; do
         # shellcheck disable=SC2086
         env -u LC_ALL -u LANGUAGE -u LC_MESSAGES "$@" "$ITAKU" $c >>"$T/screens.$name" 2>&1 || true
     done
@@ -72,7 +72,7 @@ done
 ok "ja_JP.UTF-8: the same screens in the registry's Japanese (受注者, 期限超過, 報告の求め, 審査中 …)"
 
 # the city's papers stay Japanese in English
-LANG=C "$ITAKU" status --csv --at 2026-12-05 >"$T/status.csv" || true
+LANG=C "$ITAKU" status --csv --at "$(day 3)" >"$T/status.csv" || true
 for s in 事業者 遵守事項の受諾 適合; do
     has -F -- "$s" <"$T/status.csv" || fail "status --csv in LANG=C lacks $s"
 done
@@ -80,7 +80,7 @@ expect_exit 0 env LANG=C "$ITAKU" form render "$R1" --format md
 for s in 受領 "参考様式第3号 重要指定情報管理記録簿"; do
     has -F -- "$s" <"$T/out" || fail "the form page in LANG=C lacks $s"
 done
-expect_exit 1 env LANG=C "$ITAKU" status --json --at 2026-12-05
+expect_exit 1 env LANG=C "$ITAKU" status --json --at "$(day 3)"
 python3 - "$T/out" <<'PY' || fail "status --json changed"
 import json, sys
 f = json.load(open(sys.argv[1]))["findings"]

@@ -12,35 +12,35 @@ setup_city_and_contractor
 cd "$T/acme"
 reg() { "$ITAKU" register add --action received --medium usb --quantity 1 --handler "鈴木一郎" \
     --info "住民データ" --method 手渡し "$@"; }
-expect_exit 0 reg --item-id item-1 --occurred-at 2026-12-01T10:00:00+09:00
-expect_exit 0 reg --item-id item-2 --occurred-at 2026-12-01T10:00:00+09:00
+expect_exit 0 reg --item-id item-1 --occurred-at "$(day -1)T10:00:00+09:00"
+expect_exit 0 reg --item-id item-2 --occurred-at "$(day -1)T10:00:00+09:00"
 
 # r-2: the entry r-000002 is corrected (not a second entry of item-2 at 10:00)
-expect_exit 0 reg --item-id item-2 --occurred-at 2026-12-01T10:30:00+09:00 --supersedes r-2
+expect_exit 0 reg --item-id item-2 --occurred-at "$(day -1)T10:30:00+09:00" --supersedes r-2
 [ "$(cat "$T/out")" = r-000003 ] || fail "the correction is $(cat "$T/out")"
 git show HEAD:parties/acme/register/r-000003.json | has '"supersedes": "r-000002"' ||
     fail "--supersedes r-2 was not stored as r-000002"
 # full-width digits and the party's own prefix
-expect_exit 0 reg --item-id item-1 --occurred-at 2026-12-01T10:15:00+09:00 --supersedes "ｒ－１"
+expect_exit 0 reg --item-id item-1 --occurred-at "$(day -1)T10:15:00+09:00" --supersedes "ｒ－１"
 git show HEAD:parties/acme/register/r-000004.json | has '"supersedes": "r-000001"' ||
     fail "--supersedes ｒ－１ was not stored as r-000001"
-expect_exit 0 reg --item-id item-1 --occurred-at 2026-12-01T10:20:00+09:00 --supersedes acme/R-4
+expect_exit 0 reg --item-id item-1 --occurred-at "$(day -1)T10:20:00+09:00" --supersedes acme/R-4
 git show HEAD:parties/acme/register/r-000005.json | has '"supersedes": "r-000004"' ||
     fail "--supersedes acme/R-4 was not stored as r-000004"
 ok "--supersedes takes r-2, ｒ－１ and acme/R-4 as our r-000002, r-000001 and r-000004"
 
 # acme/r-000099 is read (the party's prefix), and not found: the closest named
 expect_refused "--supersedes r-000099: acme has no register record of that id \\(closest: " \
-    reg --item-id item-3 --occurred-at 2026-12-01T11:00:00+09:00 --supersedes acme/r-000099
+    reg --item-id item-3 --occurred-at "$(day -1)T11:00:00+09:00" --supersedes acme/r-000099
 expect_refused "that is akiruno-city's record; acme corrects only its own" \
-    reg --item-id item-3 --occurred-at 2026-12-01T11:00:00+09:00 --supersedes akiruno-city/r-1
+    reg --item-id item-3 --occurred-at "$(day -1)T11:00:00+09:00" --supersedes akiruno-city/r-1
 ok "--supersedes acme/r-000099 is read as acme's own id; another party's is refused"
 
 # a correction the same as another entry: --again is no advice there, and
 # no note speaks of a write that did not happen (a time after now)
 expect_exit 0 reg --item-id item-9 --occurred-at 2030-01-01T10:00:00+09:00 2>/dev/null
-expect_refused "already has entry acme/r-000003: 'received' of item number 'item-2' at 2026-12-01 10:30, the same as this correction of r-000006 would be. If acme/r-000003 is the entry to correct, give --supersedes r-000003" \
-    reg --item-id item-2 --occurred-at 2026-12-01T10:30:00+09:00 --supersedes r-6
+expect_refused "already has entry acme/r-000003: 'received' of item number 'item-2' at $(day -1) 10:30, the same as this correction of r-000006 would be. If acme/r-000003 is the entry to correct, give --supersedes r-000003" \
+    reg --item-id item-2 --occurred-at "$(day -1)T10:30:00+09:00" --supersedes r-6
 grep -q -- "--again" "$T/err" && fail "a correction was advised --again: $(cat "$T/err")"
 expect_refused "already has entry acme/r-000006" \
     reg --item-id item-9 --occurred-at 2030-01-01T10:00:00+09:00

@@ -9,7 +9,7 @@
 # hand-delivery is handed over by a designated method when the contract
 # designates its label 手渡し; an undesignated one is named as recorded.
 . "$(dirname "$0")/lib.sh"
-AT=2027-01-15T12:00:00+09:00
+AT="$(day 44)T12:00:00+09:00"
 
 setup_city_and_contractor
 cd "$T/city"
@@ -18,17 +18,17 @@ expect_exit 0 "$ITAKU" contract amend --handover-method 手渡し --handover-met
 cd "$T/acme"
 expect_exit 0 "$ITAKU" pull "$T/city"
 reg() { "$ITAKU" register add --medium usb --quantity 1 --handler "鈴木一郎" --info "住民データ" \
-    --action received --occurred-at 2026-12-05T10:00:00+09:00 "$@"; }
+    --action received --occurred-at "$(day 3)T10:00:00+09:00" "$@"; }
 expect_refused "not one the contract designates" reg --item-id M-7881 --method 手渡
 expect_exit 0 reg --item-id M-7881 --method 手渡 --undesignated-method --reason "記録のとおり"
 expect_exit 0 reg --item-id M-2 --method hand-delivery
 grep -q "warning" "$T/err" && fail "hand-delivery (手渡し) was warned about: $(cat "$T/err")"
 expect_exit 0 reg --item-id M-3 --method courier --undesignated-method --reason "宅配便で受領"
-python3 - "$SRC/tests/schema-corpus/incident/valid/base.json" "$T/i1.json" <<'PY'
+python3 - "$SRC/tests/schema-corpus/incident/valid/base.json" "$T/i1.json" "$(day 4)" <<'PY'
 import json, sys
 b = json.load(open(sys.argv[1]))
-b["discovered_at"] = "2026-12-06T09:30:00+09:00"
-b["submitted_on"] = "2026-12-06"
+b["discovered_at"] = sys.argv[3] + "T09:30:00+09:00"
+b["submitted_on"] = sys.argv[3]
 json.dump(b, open(sys.argv[2], "w"), ensure_ascii=False)
 b["summary"] = "USBメモリの所在不明（訂正）"
 json.dump(b, open(sys.argv[2].replace("i1", "i2"), "w"), ensure_ascii=False)
@@ -37,7 +37,7 @@ expect_exit 0 "$ITAKU" incident report "$T/i1.json"
 cd "$T/city"
 expect_exit 0 "$ITAKU" receive acme "$T/acme"
 # the city's status before the corrections: this fills the cache
-XDG_CACHE_HOME=$T/warm "$ITAKU" status --party acme --json --at $AT >"$T/before.json" 2>"$T/err" || true
+XDG_CACHE_HOME=$T/warm "$ITAKU" status --party acme --json --at "$AT" >"$T/before.json" 2>"$T/err" || true
 has '"acme/r-000001"' <"$T/before.json" || fail "the entry to correct is not judged: $(cat "$T/before.json")"
 has '"acme/i-000001"' <"$T/before.json" || fail "the report to correct is not judged"
 
@@ -72,9 +72,9 @@ assert [x["record"] for x in first] == ["acme/i-000002"], first
 PY
 }
 # from the cache of the commit before, then from nothing: the same
-XDG_CACHE_HOME=$T/warm "$ITAKU" status --party acme --json --at $AT >"$T/warm.json" 2>"$T/err" || true
+XDG_CACHE_HOME=$T/warm "$ITAKU" status --party acme --json --at "$AT" >"$T/warm.json" 2>"$T/err" || true
 check "$T/warm.json" "the city, cached"
-XDG_CACHE_HOME=$T/cold "$ITAKU" status --party acme --json --at $AT >"$T/cold.json" 2>"$T/err" || true
+XDG_CACHE_HOME=$T/cold "$ITAKU" status --party acme --json --at "$AT" >"$T/cold.json" 2>"$T/err" || true
 check "$T/cold.json" "the city, cold"
 cmp -s "$T/warm.json" "$T/cold.json" || fail "cached and cold status differ: $(diff "$T/warm.json" "$T/cold.json")"
 ok "the city's status judges the corrections only (--json), cached and cold alike"
@@ -90,22 +90,22 @@ ok "status in Japanese and English: the method as recorded, M-7881 once, nothing
 
 # acme's own status says the same
 cd "$T/acme"
-"$ITAKU" status --json --at $AT >"$T/own.json" 2>"$T/err" || true
+"$ITAKU" status --json --at "$AT" >"$T/own.json" 2>"$T/err" || true
 check "$T/own.json" "acme's own"
 ok "acme's own status judges its corrections only"
 
 # a final report citing the version corrected follows up the correction
-python3 - "$SRC/tests/schema-corpus/incident/valid/final.json" "$T/f.json" <<'PY'
+python3 - "$SRC/tests/schema-corpus/incident/valid/final.json" "$T/f.json" "$(day 4)" "$(day 18)" <<'PY'
 import json, sys
 b = json.load(open(sys.argv[1]))
-b["discovered_at"] = "2026-12-06T09:30:00+09:00"
-b["submitted_on"] = "2026-12-20"
+b["discovered_at"] = sys.argv[3] + "T09:30:00+09:00"
+b["submitted_on"] = sys.argv[4]
 json.dump(b, open(sys.argv[2], "w"), ensure_ascii=False)
 PY
 expect_exit 0 "$ITAKU" incident report "$T/f.json"
 cd "$T/city"
 expect_exit 0 "$ITAKU" receive acme "$T/acme"
-XDG_CACHE_HOME=$T/warm "$ITAKU" status --party acme --json --at $AT >"$T/out" 2>"$T/err" || true
+XDG_CACHE_HOME=$T/warm "$ITAKU" status --party acme --json --at "$AT" >"$T/out" 2>"$T/err" || true
 python3 - "$T/out" <<'PY' || fail "the final report does not follow up the correction: $(cat "$T/out")"
 import json, sys
 f = [x for x in json.load(open(sys.argv[1]))["findings"] if x["rule"] == "incident_followed_up"]

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 
 setup_city_and_contractor
-n1=$(cd "$T/city" && "$ITAKU" instruct report --to acme --due 2027-01-31 --text "四半期報告" 2>/dev/null)
+n1=$(cd "$T/city" && "$ITAKU" instruct report --to acme --due "$(day 60)" --text "四半期報告" 2>/dev/null)
 cd "$T/acme"
 git pull -q "$T/city" main
 "$ITAKU" acknowledge >/dev/null

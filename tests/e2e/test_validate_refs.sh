@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 setup_city_and_contractor
-(cd "$T/city" && "$ITAKU" instruct report --to acme --due 2027-01-31 --text "四半期報告" >/dev/null 2>&1)
+(cd "$T/city" && "$ITAKU" instruct report --to acme --due "$(day 60)" --text "四半期報告" >/dev/null 2>&1)
 cd "$T/acme"
 git pull -q "$T/city" main
 

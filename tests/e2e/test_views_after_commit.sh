@@ -38,15 +38,15 @@ views() {
         cd "$T/$1"
         export XDG_CACHE_HOME=$2/cache XDG_STATE_HOME=$2/state
         run status "$out" "$ITAKU" status --at 2099-12-31
-        run status-2026 "$out" "$ITAKU" status --json --at 2026-12-15
-        run status-beta "$out" "$ITAKU" status --at 2026-12-15 --party beta
+        run status-2026 "$out" "$ITAKU" status --json --at "$(day 13)"
+        run status-beta "$out" "$ITAKU" status --at "$(day 13)" --party beta
         run todo-acme "$out" "$ITAKU" todo --json --at 2099-12-31 --party acme
-        run todo-beta "$out" "$ITAKU" todo --at 2026-12-15 --party beta
+        run todo-beta "$out" "$ITAKU" todo --at "$(day 13)" --party beta
         run requests "$out" "$ITAKU" requests --all --json
         run who "$out" "$ITAKU" who --json --at 2099-12-31
         run who-beta "$out" "$ITAKU" who --at 2099-12-31 --party beta
-        LANG=ja_JP.UTF-8 run status-ja "$out" "$ITAKU" status --at 2026-12-15
-        LANG=ja_JP.UTF-8 run todo-ja "$out" "$ITAKU" todo --at 2026-12-15 --party acme
+        LANG=ja_JP.UTF-8 run status-ja "$out" "$ITAKU" status --at "$(day 13)"
+        LANG=ja_JP.UTF-8 run todo-ja "$out" "$ITAKU" todo --at "$(day 13)" --party acme
     )
 }
 

@@ -13,7 +13,7 @@ ok "a four-party contract with receipts, decisions, a void commit and a recovere
 # --- who -------------------------------------------------------------------
 expect_exit 0 "$ITAKU" who --json
 cp "$T/out" "$T/who.json"
-python3 - "$T/who.json" <<'PY' || fail "itaku who --json is wrong"
+python3 - "$T/who.json" "$(day 1)" <<'PY' || fail "itaku who --json is wrong"
 import json, sys
 w = json.load(open(sys.argv[1]))
 p = {x["party"]: x for x in w["parties"]}
@@ -28,7 +28,7 @@ assert a["workers"][0]["training"] == "acme/f2-000001"
 assert a["subcontractors"] == ["beta"]
 # item-2 was returned; item-1 was written in New York time, shown in Tokyo time
 assert [x["item_id"] for x in a["items"]] == ["item-1"], a["items"]
-assert a["items"][0]["since"] == "2026-12-03T00:00:00+09:00", a["items"][0]
+assert a["items"][0]["since"] == sys.argv[2] + "T00:00:00+09:00", a["items"][0]
 b = p["beta"]
 assert b["manager"] is None and b["workers"] == []
 assert len(b["approvals"]) == 1, b["approvals"]

@@ -10,7 +10,7 @@ setup_city_and_contractor
 cd "$T/acme"
 expect_exit 0 "$ITAKU" register add --action received --medium usb --quantity 1 \
     --handler "鈴木一郎" --info "住民データ" --method 手渡し --item-id item-1 \
-    --occurred-at 2026-12-01T10:00:00+09:00
+    --occurred-at "$(day -1)T10:00:00+09:00"
 expect_exit 0 "$ITAKU" request submit copy --summary "検証用に複製" --item item-1
 cd "$T/city"
 expect_exit 0 "$ITAKU" receive acme "$T/acme"

@@ -60,7 +60,7 @@ for hostile in $'登録\u009b2J\u009b32m✓' $'登録\u202eデルイ' $'登録\u
     expect_exit 0 "${JA[@]}" "$ITAKU" who
     inert "$T/out" "$T/err"
     set +e
-    "${JA[@]}" "$ITAKU" status --at 2027-03-30 >"$T/out" 2>"$T/err"
+    "${JA[@]}" "$ITAKU" status --at "$(day 118)" >"$T/out" 2>"$T/err"
     set -e
     inert "$T/out" "$T/err"
 done
@@ -86,7 +86,7 @@ ok "log shows no '?' for the empty fields (subject note, mark header)"
 # of what is in force; the one itaku writes is
 ack_status() {
     set +e
-    "${JA[@]}" "$ITAKU" status --at 2026-12-05 >"$T/out" 2>"$T/err"
+    "${JA[@]}" "$ITAKU" status --at "$(day 3)" >"$T/out" 2>"$T/err"
     set -e
     grep -E '8\(2\)' "$T/out" || fail "status shows no §8(2) row: $(cat "$T/out")"
 }
@@ -129,7 +129,7 @@ expect_exit 0 "$ITAKU" request submit copy --summary "月次の複製$LONG"
 cd "$T/city"
 expect_exit 0 "$ITAKU" receive acme "$T/acme"
 set +e
-"$ITAKU" todo --at 2026-12-02 >"$T/out" 2>"$T/err"
+"$ITAKU" todo --at "$(day 0)" >"$T/out" 2>"$T/err"
 set -e
 inert "$T/out" "$T/err"
 ! grep -q '^ 9\. pending' "$T/out" || fail "a summary started a row of todo: $(cat "$T/out")"
@@ -138,7 +138,7 @@ grep -qF '全件承認済み\tああ' "$T/out" || fail "todo does not show the t
 grep -qF 'awaits your decision: 月次の複製ああ' "$T/out" || fail "todo changed a plain summary: $(cat "$T/out")"
 grep -qF '\x' "$T/out" && fail "todo cut a character in half: $(cat "$T/out")"
 set +e
-"$ITAKU" todo --at 2026-12-02 --json >"$T/out" 2>"$T/err"
+"$ITAKU" todo --at "$(day 0)" --json >"$T/out" 2>"$T/err"
 set -e
 python3 - "$T/out" <<'PY' || fail "todo --json is not valid or cut a character"
 import json, sys

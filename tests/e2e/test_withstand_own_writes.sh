@@ -35,7 +35,7 @@ city_writes=(
     "form submit 1 $T/form1.json"
     "incident report $T/incident.json"
     "key add $T/later.key.pub --principal deputy"
-    "instruct report --to acme --due 2027-01-31 --text 報告してください"
+    "instruct report --to acme --due $(day 60) --text 報告してください"
     "acknowledge"
     "request submit copy --summary 複製 --details 検証用"
 )

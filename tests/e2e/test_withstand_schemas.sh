@@ -17,7 +17,7 @@ entry=parties/acme/register/r-000002.json
 # findings_for_item1: status at the contract's end, as JSON, in the cwd
 status_end() {
     set +e
-    "$ITAKU" status --json --at 2027-04-01 >"$T/status.json" 2>"$T/err"
+    "$ITAKU" status --json --at "$(day 120)" >"$T/status.json" 2>"$T/err"
     set -e
     python3 - "$T/status.json" <<'PY'
 import json, sys
@@ -29,13 +29,13 @@ PY
 }
 [ "$(status_end)" = "violated acme/r-000001" ] || fail "item-1 is not open at the end: $(status_end)"
 
-# disposal BODY-EXTRA: the register entry disposing of item-1 (all fields
+# disposal BODY-EXTRA: the register entry disposing of item-1 on day 108 (all fields
 # its schema requires, then the changes python applies to it)
 disposal() {
-    python3 - "$1" <<'PY'
+    python3 - "$1" "$(day 108)" <<'PY'
 import json, sys
 body = {"action": "disposed", "handler": "鈴木一郎", "info_name": "住民記録データ",
-        "item_id": "item-1", "medium": "usb", "occurred_at": "2027-03-20T10:00:00+09:00",
+        "item_id": "item-1", "medium": "usb", "occurred_at": sys.argv[2] + "T10:00:00+09:00",
         "quantity": {"unit": "本", "value": 1}, "method": "shredding"}
 exec(sys.argv[1])
 print(json.dumps(body, ensure_ascii=False))

@@ -129,7 +129,7 @@ print(json.dumps(b, ensure_ascii=False))' "$FORM1_BODY" "$WORKER")"
 f1=$(forge . "Submit form1 f1-000001" "$T/acme.key" acme manager submit "$entry")
 expect_exit 0 "$ITAKU" verify
 set +e
-env LANG=ja_JP.UTF-8 "$ITAKU" status --at 2027-03-30 >"$T/out" 2>"$T/err"
+env LANG=ja_JP.UTF-8 "$ITAKU" status --at "$(day 118)" >"$T/out" 2>"$T/err"
 [ $? -le 1 ] || fail "status failed: $(cat "$T/err")"
 set -e
 inert "$T/out"
@@ -148,7 +148,7 @@ write_record "$entry" "$(cat "$FORM1_BODY")"
 forge . "Submit form1 f1-000001" "$T/acme.key" acme manager submit "$entry" >/dev/null
 expect_exit 0 "$ITAKU" verify
 set +e
-env LANG=ja_JP.UTF-8 "$ITAKU" status --at 2027-03-30 >"$T/out" 2>"$T/err"
+env LANG=ja_JP.UTF-8 "$ITAKU" status --at "$(day 118)" >"$T/out" 2>"$T/err"
 set -e
 inert "$T/out"
 grep -qF 'w-001（鈴木一郎）' "$T/out" || fail "status changed a plain name: $(cat "$T/out")"
@@ -208,10 +208,10 @@ inert "$T/out"
 grep -qF 'gamma ガンマ<U+202E>ammag (contractor)' "$T/out" || fail "who does not mark U+202E: $(cat "$T/out")"
 grep -qF 'beta 株式会社ベータ (contractor)' "$T/out" || fail "who changed a plain name"
 set +e
-"$ITAKU" status --at 2027-03-30 >"$T/out" 2>"$T/err"
+"$ITAKU" status --at "$(day 118)" >"$T/out" 2>"$T/err"
 set -e
 inert "$T/out"
-expect_exit 0 "$ITAKU" report --html "$T/site" --at 2027-03-30
+expect_exit 0 "$ITAKU" report --html "$T/site" --at "$(day 118)"
 python3 - "$T/site" <<'PY' || fail "the report shows U+202E unmarked or is not UTF-8"
 import os, sys
 found = False
@@ -249,7 +249,7 @@ grep -qF "${sjis:0:12}  月次報告を提出 [decoded from Shift_JIS]" "$T/out"
 expect_exit 0 "$ITAKU" history acme/r-000002 --json
 json_field "$T/out" "j['subject']" >/dev/null
 set +e
-"$ITAKU" status --csv --at 2027-03-30 >"$T/out" 2>"$T/err"
+"$ITAKU" status --csv --at "$(day 118)" >"$T/out" 2>"$T/err"
 set -e
 python3 -c 'import sys; open(sys.argv[1], "rb").read().decode("utf-8")' "$T/out" ||
     fail "status --csv is not UTF-8"
@@ -257,7 +257,7 @@ expect_exit 0 "$ITAKU" register export --csv
 python3 -c 'import sys; open(sys.argv[1], "rb").read().decode("utf-8")' "$T/out" ||
     fail "register export is not UTF-8"
 rm -rf "$T/site"
-expect_exit 0 "$ITAKU" report --html "$T/site" --at 2027-03-30
+expect_exit 0 "$ITAKU" report --html "$T/site" --at "$(day 118)"
 grep -rqF '月次報告を提出 <span class="small">[decoded from Shift_JIS]</span>' "$T/site" ||
     fail "the report does not show the decoded subject"
 python3 - "$T/site" <<'PY' || fail "a report page is not UTF-8"

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include <openssl/evp.h>
@@ -135,6 +136,24 @@ json_t *th_corpus(const char *form)
     assert_int_equal(itk_json_parse(&v, data, len, path), 0);
     free(data);
     return v;
+}
+
+void th_day(char out[11], int days)
+{
+    time_t t = time(NULL) + 9 * 3600 + (time_t)days * 86400;
+    struct tm tm;
+    assert_non_null(gmtime_r(&t, &tm));
+    assert_int_equal(strftime(out, 11, "%Y-%m-%d", &tm), 10);
+}
+
+const char *th_when(int days, const char *rest)
+{
+    static char buf[4][40];
+    static unsigned next;
+    char *b = buf[next++ % 4];
+    th_day(b, days);
+    snprintf(b + 10, sizeof(buf[0]) - 10, "%s", rest);
+    return b;
 }
 
 json_t *th_register_entry(const char *action, const char *item, const char *when)

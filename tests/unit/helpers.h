@@ -21,6 +21,16 @@ int th_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *th_read(const char *path, size_t *len);
 void th_write(const char *path, const void *data, size_t len);
 
+/* out: the date days from today (days < 0: before it) on the test
+ * contracts' clock (+09:00, Asia/Tokyo), YYYY-MM-DD; a date a test gives
+ * that the clock judges (a due date that must not be past) follows the day
+ * the test runs. */
+void th_day(char out[11], int days);
+/* th_day's date followed by rest (a time of day and its offset,
+ * "T10:00:00+09:00", or ""); the text lives until the fourth call after
+ * this one, so up to four can be given to one call. */
+const char *th_when(int days, const char *rest);
+
 /* A fresh Ed25519 signer (the test frees it). */
 itk_signer *th_signer(void);
 /* The test contract C-1 ("テスト契約") opened by city's key in path, opened;

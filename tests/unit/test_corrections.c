@@ -257,7 +257,9 @@ static void test_flow_contract_amend_by_the_city_only(void **state)
     assert_int_equal(itk_contract_amend(&name, &c, f->reg, f->city, &o), ITK_EINVALID);
     o.handover_methods = methods;
     o.handover_count = 2;
-    o.end = "2027-06-30";
+    char end[11];
+    th_day(end, 210);
+    o.end = end;
     assert_int_equal(itk_contract_amend(&name, &c, f->reg, f->acme, &o), ITK_EAUTH);
     assert_non_null(strstr(itk_error_last(), "V3"));
     /* a replacing list never drops a designated method silently */

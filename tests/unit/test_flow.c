@@ -112,7 +112,9 @@ static void test_pull_fast_forwards_to_the_parents_main(void **state)
     itk_merge_kind kind;
     o.kind = "report";
     o.to = "acme";
-    o.due = "2027-01-31";
+    char due[11];
+    th_day(due, 60);
+    o.due = due;
     o.text = "報告";
     check(itk_instruct(&name, &c, f->creg, f->city, &o));
     check(itk_pull(&out, &kind, f->areg, f->acme, f->city_path));
@@ -139,7 +141,9 @@ static void test_pull_merges_when_both_lines_moved(void **state)
     itk_merge_kind kind;
     o.kind = "report";
     o.to = "acme";
-    o.due = "2027-01-31";
+    char due[11];
+    th_day(due, 60);
+    o.due = due;
     o.text = "報告";
     check(itk_instruct(&name, &c, f->creg, f->city, &o));
     acme_entry(f, "item-1");

@@ -74,7 +74,9 @@ static void test_answer_to_missing_instruction(void **state)
     git_oid c;
     o.kind = "report";
     o.to = "acme";
-    o.due = "2027-01-31";
+    char due[11];
+    th_day(due, 60);
+    o.due = due;
     o.text = "報告してください";
     assert_int_equal(itk_instruct(&name, &c, f->reg, f->city, &o), 0);
     assert_string_equal(name.ptr, "akiruno-city/n-000001");
@@ -267,7 +269,9 @@ static void test_instruction_citing_nothing(void **state)
     git_oid c;
     o.kind = "incident-follow-up";
     o.to = "acme";
-    o.due = "2027-01-31";
+    char due[11];
+    th_day(due, 60);
+    o.due = due;
     o.text = "再発防止策を報告してください";
     o.incident_ref = "acme/i-000001";
     assert_int_equal(itk_instruct(&name, &c, f->reg, f->city, &o), ITK_ENOTFOUND);
@@ -285,7 +289,9 @@ static void test_instruction_citing_nothing(void **state)
     assert_string_equal(name.ptr, "akiruno-city/n-000002");
     a.instruction = "n-000012";
     a.reason = "期限の訂正";
-    a.due = "2027-02-28";
+    char later[11];
+    th_day(later, 88);
+    a.due = later;
     assert_int_equal(itk_instruct_change(&name, &c, f->reg, f->city, &a), ITK_ENOTFOUND);
     assert_non_null(strstr(itk_error_last(), "closest: akiruno-city/n-000002"));
     a.instruction = "n-000002";

@@ -36,14 +36,14 @@ static int setup(void **state)
     th_cache_home(f->dir, "");
     f->city = th_signer();
     f->acme = th_signer();
-    f->reg = th_contract(f->reg_path, f->city, "2026-12-01", "2027-03-31", NULL);
+    f->reg = th_contract(f->reg_path, f->city, th_when(-1, ""), th_when(119, ""), NULL);
     th_add_acme(f->reg, f->city, f->acme);
     /* acme: a form 1, item-1 received by a designated method and never
      * returned, item-2 received by post and returned */
     th_submit(f->reg, f->acme, "form1", th_corpus("form1"), NULL);
     th_submit(f->reg, f->acme, "register",
-              th_register_entry("received", "item-1", "2026-12-02T10:00:00+09:00"), NULL);
-    json_t *post = th_register_entry("received", "item-2", "2026-12-02T10:00:00-05:00");
+              th_register_entry("received", "item-1", th_when(0, "T10:00:00+09:00")), NULL);
+    json_t *post = th_register_entry("received", "item-2", th_when(0, "T10:00:00-05:00"));
     json_object_set_new(post, "method", json_string("post"));
     /* not designated: recorded as it was, with the reason (issue 16) */
     itk_ref_options undesignated = {0, "郵送で受領（記録のとおり）", 0, 1};
@@ -56,7 +56,7 @@ static int setup(void **state)
     itk_buf_dispose(&path);
     itk_buf_dispose(&id);
     th_submit(f->reg, f->acme, "register",
-              th_register_entry("returned", "item-2", "2026-12-03T10:00:00+09:00"), NULL);
+              th_register_entry("returned", "item-2", th_when(1, "T10:00:00+09:00")), NULL);
     th_cache_file(f->cache, sizeof(f->cache), f->reg, "status.cache");
     *state = f;
     return 0;
@@ -111,22 +111,22 @@ static void doctor_cache(fixture *f, const char *from, const char *to)
 static void test_a_second_status_reads_the_cache(void **state)
 {
     fixture *f = *state;
-    char *cold = findings(f, "2027-01-15");
+    char *cold = findings(f, th_when(44, ""));
     assert_non_null(strstr(cold, "acme|4(1)|handover_designated_method|ok|acme/r-000001|"));
     assert_non_null(strstr(cold, "acme|4(1)|handover_designated_method|violated|acme/r-000002|"));
     assert_non_null(
         strstr(cold, "acme|7|items_returned_or_disposed_at_end|pending|acme/r-000001|"));
     size_t len;
     free(th_read(f->cache, &len));
-    char *warm = findings(f, "2027-01-15");
+    char *warm = findings(f, th_when(44, ""));
     assert_string_equal(warm, cold);
     /* what the cache says is what status reports */
     doctor_cache(f, "hand-delivery", "hand-deliverx");
-    char *doctored = findings(f, "2027-01-15");
+    char *doctored = findings(f, th_when(44, ""));
     assert_null(strstr(doctored, "handover_designated_method|ok|"));
     free(doctored);
     /* the evaluation time is applied after the cache: the contract's end */
-    char *after_end = findings(f, "2027-04-01");
+    char *after_end = findings(f, th_when(120, ""));
     assert_non_null(
         strstr(after_end, "acme|7|items_returned_or_disposed_at_end|violated|acme/r-000001|"));
     free(after_end);
@@ -137,14 +137,14 @@ static void test_a_second_status_reads_the_cache(void **state)
 static void test_a_damaged_cache_is_not_believed(void **state)
 {
     fixture *f = *state;
-    char *cold = findings(f, "2027-01-15");
+    char *cold = findings(f, th_when(44, ""));
     size_t len;
     unsigned char *data = (unsigned char *)th_read(f->cache, &len);
     unsigned char *hit = memmem(data, len, "hand-delivery", 13);
     assert_non_null(hit);
     hit[12] = 'x'; /* the seal no longer matches */
     th_write(f->cache, data, len);
-    char *again = findings(f, "2027-01-15");
+    char *again = findings(f, th_when(44, ""));
     assert_string_equal(again, cold);
     /* and the cache was written afresh */
     size_t len2;
@@ -153,7 +153,7 @@ static void test_a_damaged_cache_is_not_believed(void **state)
     assert_memory_not_equal(rewritten, data, len);
     /* a cache cut short is not believed either */
     th_write(f->cache, data, len / 2);
-    char *cut = findings(f, "2027-01-15");
+    char *cut = findings(f, th_when(44, ""));
     assert_string_equal(cut, cold);
     free(cut);
     free(rewritten);
@@ -165,11 +165,11 @@ static void test_a_damaged_cache_is_not_believed(void **state)
 static void test_a_cache_of_another_head_is_not_used(void **state)
 {
     fixture *f = *state;
-    char *before = findings(f, "2027-01-15");
+    char *before = findings(f, th_when(44, ""));
     assert_null(strstr(before, "acme/r-000004"));
     th_submit(f->reg, f->acme, "register",
-              th_register_entry("returned", "item-1", "2027-01-10T10:00:00+09:00"), NULL);
-    char *after = findings(f, "2027-01-15");
+              th_register_entry("returned", "item-1", th_when(39, "T10:00:00+09:00")), NULL);
+    char *after = findings(f, th_when(44, ""));
     assert_non_null(strstr(after, "acme|7|items_returned_or_disposed_at_end|ok|acme/r-000004|"));
     free(after);
     free(before);
