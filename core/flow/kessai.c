@@ -98,8 +98,7 @@ int itk_kessai_city_of(char city[ITK_PARTY_ID_MAX + 1], git_repository *repo, co
     return rc;
 }
 
-/* The key that signed commit id (verified): its SHA256 fingerprint. */
-static int signed_by(char fpr[64], git_repository *repo, const git_oid *id)
+int itk_kessai_signed_by(char fpr[64], git_repository *repo, const git_oid *id)
 {
     git_buf sig = GIT_BUF_INIT, data = GIT_BUF_INIT;
     itk_pubkey *key = NULL;
@@ -166,7 +165,7 @@ static int seals_signed(in_progress *p, git_repository *repo)
     int rc = itk_kessai_seal_commits(at, repo, &p->tip, &p->draft, paths, p->nseals);
     for (size_t i = 0; !rc && i < p->nseals; i++) {
         p->seals[i].commit = at[i];
-        rc = signed_by(p->seals[i].fpr, repo, &at[i]);
+        rc = itk_kessai_signed_by(p->seals[i].fpr, repo, &at[i]);
     }
     return rc;
 }
