@@ -5,10 +5,14 @@
  * worth is verify's (V12). */
 #include "itaku/kessai.h"
 #include "itaku/kessai_draft.h"
+#include "itaku/delegation.h"
 #include "itaku/errors.h"
 #include "itaku/names.h"
+#include "itaku/sshkey.h"
+#include "itaku/sshsig.h"
 #include "alloc.h"
-#include "kessai_priv.h"
+#include "kessai_branches_priv.h"
+#include "registry_priv.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +21,24 @@
 /* The most branches one check looks at (a clone holds one per request in
  * decision). */
 #define BRANCHES_MAX 100000
+
+int itk_kessai_signed_by(char fpr[64], git_repository *repo, const git_oid *id)
+{
+    git_buf sig = GIT_BUF_INIT, data = GIT_BUF_INIT;
+    itk_pubkey *key = NULL;
+    itk_buf f = ITK_BUF_INIT;
+    git_oid copy = *id;
+    int rc = git_commit_extract_signature(&sig, &data, repo, &copy, NULL) < 0
+                 ? itk_error_git("cannot read the signature of %s", git_oid_tostr_s(id))
+                 : itk_sshsig_verify(&key, sig.ptr, sig.size, "git", data.ptr, data.size);
+    if (!rc && !(rc = itk_pubkey_fingerprint(&f, key)))
+        snprintf(fpr, 64, "%s", f.ptr);
+    itk_pubkey_free(key);
+    itk_buf_dispose(&f);
+    git_buf_dispose(&sig);
+    git_buf_dispose(&data);
+    return rc;
+}
 
 void itk_kessai_strays_free(itk_kessai_stray *s, size_t n)
 {
@@ -46,8 +68,8 @@ static void local_mains(git_oid mains[3], size_t *n, git_repository *repo, const
     git_error_clear();
 }
 
-/* Whether tip is signed by a key of city (the key's file in the tip's
- * tree): 0, or ITK_EINVALID naming ref, the commit and its signer. */
+/* Whether commit tip of ref is signed by a key of city (the key's file in
+ * its tree): 0, or ITK_EINVALID naming ref, the commit and its signer. */
 static int tip_by_city(git_repository *repo, const char *ref, const git_oid *tip, const char *city)
 {
     char fpr[64] = "";
@@ -78,16 +100,28 @@ static int tip_by_city(git_repository *repo, const char *ref, const git_oid *tip
                          ref, git_oid_tostr_s(tip), who.party, who.principal);
 }
 
-/* One branch: 0 when it is a decision in progress; ITK_EINVALID (the
- * message set) when not; other errors when it cannot be read. */
-static int branch_ok(git_repository *repo, const char *ref, const git_oid *tip, const char *city,
-                     const git_oid *mains, size_t nmains)
+int itk_kessai_branch_local(git_repository *repo, const char *branch, const git_oid *tip,
+                            const char *city, const char *name, const git_oid *mains, size_t nmains)
 {
-    const char *name = ref + ITK_PREFIX_LEN(ITK_REF_DECISIONS);
-    int rc = tip_by_city(repo, ref + ITK_PREFIX_LEN("refs/heads/"), tip, city);
+    git_oid draft;
+    json_t *rec = NULL;
+    int rc = itk_kessai_branch_check(repo, branch, tip, city, name, mains, nmains);
     if (!rc)
-        rc = itk_kessai_branch_check(repo, ref + ITK_PREFIX_LEN("refs/heads/"), tip, city, name,
-                                     mains, nmains);
+        rc = itk_kessai_draft_find(&draft, &rec, repo, tip, city, name);
+    json_decref(rec);
+    /* whose the commits are: the tip down to the draft, along first parents
+     * (itk_kessai_branch_check found each a seal of the draft's) */
+    git_oid at = *tip;
+    for (size_t k = 0; !rc && k < ITK_KESSAI_MAX_WALK; k++) {
+        git_commit *c = NULL;
+        if ((rc = tip_by_city(repo, branch, &at, city)) || git_oid_equal(&at, &draft))
+            break;
+        if (git_commit_lookup(&c, repo, &at) < 0 || git_commit_parentcount(c) == 0)
+            rc = itk_error_git("%s: cannot read the parent of %s", branch, git_oid_tostr_s(&at));
+        else
+            at = *git_commit_parent_id(c, 0);
+        git_commit_free(c);
+    }
     return rc;
 }
 
@@ -108,25 +142,36 @@ int itk_kessai_branches_check(itk_kessai_stray **out, size_t *n, itk_registry *r
     int rc = 0;
     *out = NULL;
     *n = 0;
-    if (itk_registry_head_tree(&head_tree, reg) || itk_kessai_city_of(city, repo, head_tree)) {
+    json_t *contract = NULL;
+    const char *c = NULL;
+    if (itk_registry_head_tree(&head_tree, reg) == 0 &&
+        itk_registry_contract(&contract, reg, head_tree) == 0)
+        c = json_string_value(json_object_get(contract, "city"));
+    int named = c && strlen(c) <= ITK_PARTY_ID_MAX;
+    if (named)
+        snprintf(city, sizeof(city), "%s", c);
+    json_decref(contract);
+    git_tree_free(head_tree);
+    if (!named) {
         /* no contract to read the city from: nothing to say of its branches */
-        git_tree_free(head_tree);
         itk_error_clear();
         return 0;
     }
-    git_tree_free(head_tree);
     local_mains(mains, &nmains, repo, city);
     if (git_reference_iterator_glob_new(&it, repo, ITK_REF_DECISIONS "*") < 0)
         return itk_error_git("cannot list the decision branches");
     while (!rc && seen++ < BRANCHES_MAX && git_reference_next(&r, it) == 0) {
         const char *ref = git_reference_name(r);
         git_reference *resolved = NULL;
-        int brc = strlen(ref) >= sizeof((*out)->ref)
-                      ? itk_error_set(ITK_EINVALID,
-                                      "%.120s… names no request (decisions/<requester>/<rec>)", ref)
-                  : git_reference_resolve(&resolved, r) < 0
-                      ? itk_error_git("cannot read %s", ref)
-                      : branch_ok(repo, ref, git_reference_target(resolved), city, mains, nmains);
+        int brc =
+            strlen(ref) >= sizeof((*out)->ref)
+                ? itk_error_set(ITK_EINVALID,
+                                "%.120s… names no request (decisions/<requester>/<rec>)", ref)
+            : git_reference_resolve(&resolved, r) < 0
+                ? itk_error_git("cannot read %s", ref)
+                : itk_kessai_branch_local(repo, ref + ITK_PREFIX_LEN("refs/heads/"),
+                                          git_reference_target(resolved), city,
+                                          ref + ITK_PREFIX_LEN(ITK_REF_DECISIONS), mains, nmains);
         git_reference_free(resolved);
         if (brc == ITK_ENOMEM)
             rc = brc;

@@ -38,12 +38,6 @@ void itk_decision_terms_set(json_t *body, const itk_decision_options *o);
  * reading the file. */
 int itk_kessai_city_of(char city[ITK_PARTY_ID_MAX + 1], git_repository *repo, const git_tree *tree);
 
-/* The key that signed commit id, its signature verified over the commit
- * (SSHSIG, namespace git): its SHA256 fingerprint into fpr. ITK_EGIT when
- * the commit or its signature cannot be read; itk_sshsig_verify's errors
- * when the signature does not verify. */
-int itk_kessai_signed_by(char fpr[64], git_repository *repo, const git_oid *id);
-
 /* After V6's checks of itk_request_decide: with no decision branch and no
  * rule, route->kind = NONE; with a rule and no branch, the signer drafts
  * (its post must be one the rule lets draft): the draft commit, a merge of

@@ -67,9 +67,13 @@ assert got == ["decisions/acme/q-00000%d" % q for q in (1, 3, 4, 9)], got
 PY
 ok "itaku verify names them too, as notes: the history verifies, exit 0 (JSON: stray_decision_branches)"
 
-# what the note says to do clears it; itaku kessai still names the branch
+# itaku kessai names such a branch and seals nothing on it; what the note
+# says to do clears the notes
 expect_refused "decisions/acme/q-000001 holds no draft of acme/q-000001" \
     "$ITAKU" kessai acme/q-000001 --approve --key "$T/kacho.key"
+# a commit that is no seal riding on the draft: nothing is sealed on top of it
+expect_refused "decisions/acme/q-000003: commit [0-9a-f]+ between the tip and the draft .* is not a seal of it" \
+    "$ITAKU" kessai acme/q-000003 --approve --key "$T/kacho.key"
 for q in 1 3 4 9; do git branch -q -D "decisions/acme/q-00000$q"; done
 expect_exit 0 "$ITAKU" requests
 [ ! -s "$T/err" ] || fail "requests still gives a note: $(cat "$T/err")"
