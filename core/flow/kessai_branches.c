@@ -105,7 +105,11 @@ int itk_kessai_branch_local(git_repository *repo, const char *branch, const git_
 {
     git_oid draft;
     json_t *rec = NULL;
-    int rc = itk_kessai_branch_check(repo, branch, tip, city, name, mains, nmains);
+    /* whose the tip is first, as a fetch asks it: another party's commit
+     * parked on the name is named as such */
+    int rc = tip_by_city(repo, branch, tip, city);
+    if (!rc)
+        rc = itk_kessai_branch_check(repo, branch, tip, city, name, mains, nmains);
     if (!rc)
         rc = itk_kessai_draft_find(&draft, &rec, repo, tip, city, name);
     json_decref(rec);
