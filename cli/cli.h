@@ -8,6 +8,7 @@
 #include "itaku/attach.h"
 #include "itaku/buf.h"
 #include "itaku/errors.h"
+#include "itaku/kessai.h"
 #include "itaku/labels.h"
 #include "itaku/progress.h"
 #include "itaku/refcheck.h"
@@ -108,6 +109,12 @@ const char *cli_party_named(char *out, size_t cap, itk_registry *reg, const char
  * the one this itaku carries for the screens' language (labels/en.v1.json;
  * NULL, codes shown, when it carries none). The caller frees it. */
 itk_labels *cli_labels(itk_registry *reg);
+
+/* The local decision branches that are no decision in progress
+ * (itk_kessai_branches_check: made or moved with plain git), each told on
+ * stderr with what to do; *out and *n as there (out NULL: told only). A
+ * check that cannot run is told, and finds none. */
+void cli_kessai_strays(itk_kessai_stray **out, size_t *n, itk_registry *reg);
 
 /* The subcommands, one file each. */
 int cmd_init(int argc, char **argv);

@@ -43,6 +43,17 @@ static void void_note(const itk_request_info *r)
                "", cli_safe(r->void_decision));
 }
 
+/* Whether strays (n of them) hold the decision branch of request r. */
+static int stray_of(const itk_kessai_stray *strays, size_t n, const itk_request_info *r)
+{
+    char ref[sizeof(strays->ref)];
+    snprintf(ref, sizeof(ref), ITK_REF_DECISIONS "%s/%s", r->requester, r->id);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(strays[i].ref, ref) == 0)
+            return 1;
+    return 0;
+}
+
 /* The JSON row o with the void decision, if any, added. */
 static json_t *with_void(json_t *o, const itk_request_info *r)
 {
@@ -84,6 +95,11 @@ int cmd_requests(int argc, char **argv)
         itk_registry_free(reg);
         return cli_fail(_("cannot list requests"));
     }
+    /* a decision branch made or moved with plain git is named, and shows
+     * no 決裁 state: nothing is decided on it */
+    itk_kessai_stray *strays = NULL;
+    size_t nstrays = 0;
+    cli_kessai_strays(&strays, &nstrays, reg);
     itk_labels *labels = json ? NULL : cli_labels(reg);
     json_t *out = json ? json_array() : NULL;
     /* NEXT and ENDORSED BY as wide as the widest party id there (a city's
@@ -112,7 +128,7 @@ int cmd_requests(int argc, char **argv)
         /* 決裁 (V12): where a drafted decision stands */
         char code[16] = "";
         itk_buf waiting = ITK_BUF_INIT;
-        if (strcmp(r->state, "pending") == 0 &&
+        if (strcmp(r->state, "pending") == 0 && !stray_of(strays, nstrays, r) &&
             itk_kessai_where(code, &waiting, reg, r->requester, r->id) < 0) {
             itk_error_clear();
             code[0] = '\0';
@@ -179,6 +195,7 @@ int cmd_requests(int argc, char **argv)
     else if (first)
         printf(_("(none)\n"));
     free(list);
+    itk_kessai_strays_free(strays, nstrays);
     itk_labels_free(labels);
     itk_signer_free(signer);
     itk_registry_free(reg);

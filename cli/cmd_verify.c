@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static int print_json(const itk_verify_result *r)
+static int print_json(const itk_verify_result *r, const itk_kessai_stray *strays, size_t nstrays)
 {
     size_t np = itk_verify_problem_count(r), nc = itk_verify_commit_count(r);
     json_t *problems = json_array(), *voids = json_array();
@@ -24,10 +24,17 @@ static int print_json(const itk_verify_result *r)
         if (ci->is_void)
             cli_jappend_str(&voids, git_oid_tostr_s(&ci->id));
     }
-    return cli_json_print(json_pack(
-        "{s:b, s:I, s:b, s:o, s:o, s:o, s:o}", "ok", np == 0, "commits", (json_int_t)nc, "pinned",
-        itk_verify_pinned(r), "genesis", cli_jstr(itk_verify_genesis(r)), "city_key",
-        cli_jstr(itk_verify_city_key(r)), "problems", problems, "void", voids));
+    /* decision branches no hook or fetch would take (notes, not problems) */
+    json_t *branches = json_array();
+    for (size_t i = 0; i < nstrays; i++)
+        cli_jappend(&branches, json_pack("{s:o, s:o}", "branch",
+                                         cli_jstr(strays[i].ref + strlen("refs/heads/")), "message",
+                                         cli_jstr(strays[i].message)));
+    return cli_json_print(json_pack("{s:b, s:I, s:b, s:o, s:o, s:o, s:o, s:o}", "ok", np == 0,
+                                    "commits", (json_int_t)nc, "pinned", itk_verify_pinned(r),
+                                    "genesis", cli_jstr(itk_verify_genesis(r)), "city_key",
+                                    cli_jstr(itk_verify_city_key(r)), "problems", problems, "void",
+                                    voids, "stray_decision_branches", branches));
 }
 
 static void print_text(const itk_verify_result *r)
@@ -116,12 +123,22 @@ int cmd_verify(int argc, char **argv)
                    "itaku: verify: %zu commits, %zu checked in full, the rest from the cache\n",
                    itk_verify_commit_count(r)),
                 itk_verify_commit_count(r), itk_verify_checked_count(r));
+    /* 決裁 (V12): a decision branch made or moved with plain git in this
+     * clone is named, as the hub's hook and a fetch would refuse it. A note,
+     * not a problem: its commits were checked like any other, and a decision
+     * branch is no accepted history until a decision merges it, which V12
+     * checks; the exit status stays the history's. */
+    itk_kessai_stray *strays = NULL;
+    size_t nstrays = 0;
+    if (optind == argc)
+        cli_kessai_strays(&strays, &nstrays, reg);
     int out = 0;
     if (json)
-        out = print_json(r);
+        out = print_json(r, strays, nstrays);
     else
         print_text(r);
     int rc = out ? out : itk_verify_problem_count(r) ? EXIT_NO : EXIT_OK;
+    itk_kessai_strays_free(strays, nstrays);
     itk_verify_result_free(r);
     itk_registry_free(reg);
     return rc;

@@ -16,6 +16,7 @@
 #include "alloc.h"
 #include "commit_priv.h"
 #include "fault.h"
+#include "kessai_branches_priv.h"
 #include "kessai_priv.h"
 #include "party_priv.h"
 #include "requests_priv.h"
@@ -98,25 +99,6 @@ int itk_kessai_city_of(char city[ITK_PARTY_ID_MAX + 1], git_repository *repo, co
     return rc;
 }
 
-/* The key that signed commit id (verified): its SHA256 fingerprint. */
-static int signed_by(char fpr[64], git_repository *repo, const git_oid *id)
-{
-    git_buf sig = GIT_BUF_INIT, data = GIT_BUF_INIT;
-    itk_pubkey *key = NULL;
-    itk_buf f = ITK_BUF_INIT;
-    git_oid copy = *id;
-    int rc = git_commit_extract_signature(&sig, &data, repo, &copy, NULL) < 0
-                 ? itk_error_git("cannot read the signature of %s", git_oid_tostr_s(id))
-                 : itk_sshsig_verify(&key, sig.ptr, sig.size, "git", data.ptr, data.size);
-    if (!rc && !(rc = itk_pubkey_fingerprint(&f, key)))
-        snprintf(fpr, 64, "%s", f.ptr);
-    itk_pubkey_free(key);
-    itk_buf_dispose(&f);
-    git_buf_dispose(&sig);
-    git_buf_dispose(&data);
-    return rc;
-}
-
 /* What void commits wrote, as HEAD's history holds them (V9): a post or a
  * rule set with a stolen key after its last good commit does not count. */
 static int head_voids(itk_void_writes *vw, git_repository *repo)
@@ -166,7 +148,7 @@ static int seals_signed(in_progress *p, git_repository *repo)
     int rc = itk_kessai_seal_commits(at, repo, &p->tip, &p->draft, paths, p->nseals);
     for (size_t i = 0; !rc && i < p->nseals; i++) {
         p->seals[i].commit = at[i];
-        rc = signed_by(p->seals[i].fpr, repo, &at[i]);
+        rc = itk_kessai_signed_by(p->seals[i].fpr, repo, &at[i]);
     }
     return rc;
 }
@@ -221,6 +203,13 @@ static int progress_read(in_progress *p, itk_registry *reg, const itk_request_in
         p->draft_main = *git_commit_id(parent);
     git_commit_free(parent);
     git_commit_free(c);
+    /* the branch holds the draft and the city's seals on it, nothing else,
+     * as the hosted registry's hook and a fetch take it (made or moved with
+     * plain git, it is no decision in progress); main_now says whether the
+     * draft was made on this main */
+    if (!rc)
+        rc = itk_kessai_branch_local(repo, p->ref + ITK_PREFIX_LEN("refs/heads/"), &p->tip, p->city,
+                                     info->name, &p->draft_main, 1);
     if (rc)
         return rc;
     /* the seals naming that draft */

@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # 決裁 (issue 21, DESIGN V12, V9): a key that sealed a decision is reported
-# compromised after the decision. Main stays verifiable; the seal signed
-# after the key's last good commit is void, and so is the decision that key
-# merged (its seal completed the rule): the request is open again (V9);
+# compromised after the decision, as of a last good commit before its seal.
+# Main stays verifiable (V9: what is already in the history is void, not
+# refused); the seal signed after the key's last good commit is void, and
+# so is the decision that key merged (its seal completed the rule, and
+# itaku kessai merges with the sealer's key): its record stops counting and
+# the request is open again. (A decision another officer's key merged on
+# such a seal before the report was checked, against the compromises main
+# knew, as it was taken, and stands, its seal flagged void: q-000003, a
+# take-out sealed by kacho and then by kacho2, whose key merges it.)
 # the report's 申請と決定, as headless Chromium renders it, says which
 # seal's key was reported compromised and when, so an auditor sees it. Its
 # twin, a decision sealed by a key never reported, shows nothing of the kind.
@@ -23,11 +29,24 @@ expect_output "acme/q-000001 is approved"
 expect_exit 0 "$ITAKU" approve acme/q-000002
 expect_exit 0 "$ITAKU" kessai acme/q-000002 --approve --key "$T/kacho2.key"
 expect_output "acme/q-000002 is approved"
+expect_exit 0 "$ITAKU" approve acme/q-000003
+expect_exit 0 "$ITAKU" kessai acme/q-000003 --approve --key "$T/kacho.key"
+expect_exit 0 "$ITAKU" kessai acme/q-000003 --approve --key "$T/kacho2.key"
+expect_output "acme/q-000003 is approved"
 # learnt later: kacho's key leaked before it sealed
 expect_exit 0 "$ITAKU" key compromised "$KACHO_FPR" --last-good "$BEFORE_SEAL" --reason "鍵の紛失"
-DAY=$(git log -1 --format=%cd --date=format-local:%Y-%m-%d main)
+# the day of the report in the contract's timezone (Asia/Tokyo), as the report shows it
+DAY=$(TZ=JST-9 git log -1 --format=%cd --date=format-local:%Y-%m-%d main)
 # main verifies; the seal and the decision kacho's key merged are void (V9)
 expect_exit 0 "$ITAKU" verify
+expect_exit 0 "$ITAKU" requests --all --json
+python3 - "$T/out" <<'PY' || fail "requests does not show q-000001 open again and q-000002, q-000003 approved"
+import json, sys
+rows = {r["request"]: r for r in json.load(open(sys.argv[1]))}
+assert rows["acme/q-000001"]["state"] == "pending" and rows["acme/q-000001"].get("void_decision"), rows
+assert rows["acme/q-000002"]["state"] == "approved", rows
+assert rows["acme/q-000003"]["state"] == "approved" and not rows["acme/q-000003"].get("void_decision"), rows
+PY
 expect_exit 0 "$ITAKU" report --html "$T/site" --at 2099-12-31
 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync \
@@ -49,7 +68,10 @@ assert "審査中" in rows["q-000001"], rows["q-000001"]
 assert "∅ 無効（漏えい後の決定、数えない）" in rows["q-000001"], rows["q-000001"]
 assert "承認" in rows["q-000002"], rows["q-000002"]
 assert "漏えい" not in rows["q-000002"], rows["q-000002"]
+assert want in rows["q-000003"], rows["q-000003"]
+assert "承認" in rows["q-000003"] and "審査中" not in rows["q-000003"], rows["q-000003"]
+assert "∅" not in rows["q-000003"], rows["q-000003"]
 PY
-ok "a seal whose key is reported compromised after the decision: the report's 申請と決定 names the post, the officer and the day of the report, and that the seal is void; the twin sealed by another 課長 shows nothing"
+ok "a decision merged by a 課長's key reported compromised as of before its seal is void (V9): the report's 申請と決定 shows the request 審査中 with the void decision flagged, and names the post, the officer and the day of the report and that the seal is void; the twin sealed and merged by another 課長 stays 承認 and shows nothing; a decision kacho2's key merged on kacho's void seal stands (承認), the seal named void"
 
 finish

@@ -68,4 +68,26 @@ int itk_kessai_where(char code[16], itk_buf *waiting, itk_registry *reg, const c
 int itk_kessai_where_words(itk_buf *state, itk_buf *next, const itk_labels *labels,
                            const char *code, const char *waiting);
 
+/* A local decision branch that is no decision in progress
+ * (itk_kessai_branches_check). */
+typedef struct {
+    char ref[200]; /* refs/heads/decisions/<requester>/<rec> */
+    char *message; /* what it is not, as itk_error_last said it (translated) */
+} itk_kessai_stray;
+
+/* Checks each local decision branch (refs/heads/decisions/<R>/<rec>) as a hosted
+ * registry's hook and a fetch take one (DESIGN §7, V12): its tip signed by
+ * a key of the city (the contract's city as HEAD's tree names it, the key
+ * found in the tip's tree), and the branch the draft of the request it is
+ * named after and the seals on it, made on this clone's main
+ * (itk_kessai_branch_check, with refs/heads/main, HEAD and the city's
+ * verified line refs/itaku/lines/<city> as the mains). Such a branch is
+ * made or moved with plain git in one's own clone: the hook and fetch
+ * never take it, and itaku decides nothing on it. *out (the caller frees
+ * with itk_kessai_strays_free) gets the branches that fail, in ref order,
+ * *n of them (none: *out NULL). 0, or ITK_EGIT when the refs cannot be
+ * listed, ITK_ENOMEM. */
+int itk_kessai_branches_check(itk_kessai_stray **out, size_t *n, itk_registry *reg);
+void itk_kessai_strays_free(itk_kessai_stray *s, size_t n);
+
 #endif
