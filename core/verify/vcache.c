@@ -30,9 +30,18 @@
 #include <unistd.h>
 
 static const char MAGIC[] = "itaku verify cache\n";
+/* The file of additions beside it (ADD_NAME): the entries of the commits
+ * runs found since the file was written whole, and the snapshots, so that a
+ * run that adds a few commits writes those, not the whole history again. */
+static const char MAGIC_ADD[] = "itaku verify cache additions\n";
 /* 4: each commit's tree, committer time and parents, so that a walk over
- * cached commits reads none of them again (issue 18) */
-#define FORMAT 4
+ * cached commits reads none of them again (issue 18); 5: the file's
+ * generation (random), which a file of additions names (issue 18 point 1) */
+#define FORMAT 5
+/* The additions a run rewrites instead of the whole file: at most this
+ * many entries, or an eighth of the file's, whichever is more. */
+#define ADD_MIN_ENTRIES 256
+#define GEN_BYTES 16
 
 _Static_assert(sizeof(git_oid) == GIT_OID_RAWSZ, "a git_oid is its raw bytes");
 
@@ -77,6 +86,7 @@ typedef struct {
     unsigned flags;
     size_t info_nparents; /* as itk_commit_info says */
     size_t off, end;      /* the entry's bytes in the file */
+    unsigned char src;    /* which file: 0 the cache, 1 its additions */
 } cgraph;
 
 typedef struct {
@@ -88,11 +98,15 @@ typedef struct {
 } csnap;
 
 typedef struct {
-    unsigned char *data; /* the file's bytes, which the strings point into (owned) */
-    size_t len;
-    char compromises[65]; /* digest of the compromises the void flags assume */
-    cgraph *g;            /* per entry */
-    size_t n;
+    /* the files' bytes (the cache, its additions), which the strings point
+     * into (owned) */
+    unsigned char *data[2];
+    size_t len[2];
+    char compromises[65];        /* digest of the compromises the void flags assume */
+    char gen[2 * GEN_BYTES + 1]; /* the cache file's generation */
+    cgraph *g;                   /* per entry: the cache's, then its additions' */
+    size_t n, nbase;
+    int has_add;      /* the additions were read (their snapshots replace the file's) */
     itk_oidmap index; /* id → entry index + 1 */
     csnap snaps[ITK_VCACHE_MAX_SNAPSHOTS];
     size_t nsnaps;
@@ -150,34 +164,43 @@ static void hex_digest(char out[65], const unsigned char md[32])
     out[64] = '\0';
 }
 
+static void snaps_free(cache *c)
+{
+    for (size_t s = 0; s < c->nsnaps; s++) {
+        free(c->snaps[s].order);
+        free(c->snaps[s].run);
+    }
+    memset(c->snaps, 0, sizeof(c->snaps));
+    c->nsnaps = 0;
+}
+
 static void cache_free(cache *c)
 {
     if (!c)
         return;
     free(c->g);
-    for (size_t s = 0; s < c->nsnaps; s++) {
-        free(c->snaps[s].order);
-        free(c->snaps[s].run);
-    }
+    snaps_free(c);
     itk_oidmap_free(&c->index);
-    free(c->data);
+    free(c->data[0]);
+    free(c->data[1]);
     free(c);
 }
 
-/* The cache file of this run's language: problems are kept in the words the
- * user reads (vresult.c translates them), so each language has its file;
- * English (no catalogue in use) keeps ITK_VCACHE_FILE. The catalogue is
- * named by a digest of its header, which changes with each translation. */
-static const char *file_name(char out[64])
+/* The cache file of this run's language (add 0), or its additions' (add
+ * 1): problems are kept in the words the user reads (vresult.c translates
+ * them), so each language has its files; English (no catalogue in use)
+ * keeps ITK_VCACHE_FILE and ITK_VCACHE_ADD_FILE. The catalogue is named by a
+ * digest of its header, which changes with each translation. */
+static const char *file_name(char out[64], int add)
 {
     const char *head = dgettext(ITK_TEXT_DOMAIN, "");
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned mdlen = 0;
     if (!head || !*head || !EVP_Digest(head, strlen(head), md, &mdlen, EVP_sha256(), NULL) ||
         mdlen < 6)
-        return ITK_VCACHE_FILE;
-    snprintf(out, 64, "verify.%02x%02x%02x%02x%02x%02x.cache", md[0], md[1], md[2], md[3], md[4],
-             md[5]);
+        return add ? ITK_VCACHE_ADD_FILE : ITK_VCACHE_FILE;
+    snprintf(out, 64, "verify.%02x%02x%02x%02x%02x%02x.%s", md[0], md[1], md[2], md[3], md[4],
+             md[5], add ? "add" : "cache");
     return out;
 }
 
@@ -186,7 +209,7 @@ int itk_vcache_path(char *out, size_t cap, git_repository *repo)
     itk_cache_place pl;
     char name[64];
     itk_cache_place_init(&pl, repo, NULL);
-    int rc = itk_cache_path(out, cap, &pl, file_name(name));
+    int rc = itk_cache_path(out, cap, &pl, file_name(name, 0));
     itk_cache_place_dispose(&pl);
     return rc ? itk_error_set(ITK_ENOTFOUND, "this user has no cache folder (no HOME)") : 0;
 }
@@ -361,32 +384,38 @@ static int get_entry(itk_reader *rd, centry *e, int skim)
     return 0;
 }
 
-static int parse(cache *c, const unsigned char *data, size_t len, const char *rules,
-                 const char *genesis, const char *city_key)
+/* The header both files start with (magic, format, the build's rules, the
+ * pins) and the digest of the compromises their void flags assume. */
+static int parse_head(itk_reader *rd, const char *magic, size_t mlen, char compromises[65],
+                      const char *rules, const char *genesis, const char *city_key)
 {
-    itk_reader rd;
     const unsigned char *m;
     uint32_t format;
     char digest[65], g[GIT_OID_HEXSZ + 1], k[64];
-    rd_init(&rd, data, len);
-    if (rd_bytes(&rd, &m, sizeof(MAGIC) - 1) || memcmp(m, MAGIC, sizeof(MAGIC) - 1) ||
-        get_u32(&rd, &format) || format != FORMAT || get_fixed(&rd, digest, sizeof(digest)) ||
-        strcmp(digest, rules) != 0 || get_fixed(&rd, g, sizeof(g)) ||
-        get_fixed(&rd, k, sizeof(k)) || strcmp(g, genesis) != 0 || strcmp(k, city_key) != 0 ||
-        get_fixed(&rd, c->compromises, sizeof(c->compromises)) || get_count(&rd, &c->n, 48))
+    return rd_bytes(rd, &m, mlen) || memcmp(m, magic, mlen) || get_u32(rd, &format) ||
+                   format != FORMAT || get_fixed(rd, digest, sizeof(digest)) ||
+                   strcmp(digest, rules) != 0 || get_fixed(rd, g, sizeof(g)) ||
+                   get_fixed(rd, k, sizeof(k)) || strcmp(g, genesis) != 0 ||
+                   strcmp(k, city_key) != 0 || get_fixed(rd, compromises, 65)
+               ? -1
+               : 0;
+}
+
+/* n entries of file src (len bytes) after c's: each skimmed, its id new. */
+static int parse_entries(cache *c, itk_reader *rd, size_t len, unsigned char src, size_t n)
+{
+    if (n && !(c->g = itk_realloc_array(c->g, c->n + n, sizeof(*c->g))))
         return -1;
-    if (c->n && !(c->g = calloc(c->n, sizeof(*c->g))))
-        return -1;
-    if (itk_oidmap_init_sized(&c->index, c->n))
-        return -1;
-    for (size_t i = 0; i < c->n; i++) {
+    for (size_t k = 0; k < n; k++) {
         centry e;
+        size_t i = c->n;
         cgraph *cg = &c->g[i];
-        cg->off = len - rd.left;
-        if (get_entry(&rd, &e, 1) || itk_oidmap_get(&c->index, &e.id) ||
+        cg->off = len - rd->left;
+        if (get_entry(rd, &e, 1) || itk_oidmap_get(&c->index, &e.id) ||
             itk_oidmap_set(&c->index, &e.id, (void *)(uintptr_t)(i + 1)))
             return -1;
-        cg->end = len - rd.left;
+        cg->end = len - rd->left;
+        cg->src = src;
         cg->id = e.id;
         cg->tree = e.tree;
         cg->time = e.ctime;
@@ -395,37 +424,81 @@ static int parse(cache *c, const unsigned char *data, size_t len, const char *ru
         cg->height = e.height;
         cg->flags = e.flags;
         cg->info_nparents = e.info.nparents;
+        c->n++;
     }
+    return 0;
+}
+
+/* The snapshots, naming c's entries, to the end of the file. */
+static int parse_snaps(cache *c, itk_reader *rd)
+{
     size_t ns;
-    if (get_count(&rd, &ns, 16) || ns > ITK_VCACHE_MAX_SNAPSHOTS)
+    if (get_count(rd, &ns, 16) || ns > ITK_VCACHE_MAX_SNAPSHOTS)
         return -1;
     for (size_t s = 0; s < ns; s++) {
         csnap *sn = &c->snaps[c->nsnaps++];
-        if (get_fixed(&rd, sn->key, sizeof(sn->key)) ||
-            get_fixed(&rd, sn->refs, sizeof(sn->refs)) || get_count(&rd, &sn->n, 4) ||
+        if (get_fixed(rd, sn->key, sizeof(sn->key)) || get_fixed(rd, sn->refs, sizeof(sn->refs)) ||
+            get_count(rd, &sn->n, 4) ||
             !(sn->order = calloc(sn->n ? sn->n : 1, sizeof(*sn->order))))
             return -1;
         for (size_t i = 0; i < sn->n; i++) {
             uint32_t v;
-            if (get_u32(&rd, &v) || v >= c->n)
+            if (get_u32(rd, &v) || v >= c->n)
                 return -1;
             sn->order[i] = v;
         }
-        if (get_count(&rd, &sn->nrun, 40) ||
+        if (get_count(rd, &sn->nrun, 40) ||
             !(sn->run = calloc(sn->nrun ? sn->nrun : 1, sizeof(*sn->run))))
             return -1;
         for (size_t i = 0; i < sn->nrun; i++) {
             const unsigned char *raw;
-            if (rd_bytes(&rd, &raw, GIT_OID_RAWSZ))
+            if (rd_bytes(rd, &raw, GIT_OID_RAWSZ))
                 return -1;
             git_oid_fromraw(&sn->run[i].commit, raw);
-            if (get_problem(&rd, &sn->run[i])) {
+            if (get_problem(rd, &sn->run[i])) {
                 sn->nrun = i + 1;
                 return -1;
             }
         }
     }
-    return rd_done(&rd);
+    return rd_done(rd);
+}
+
+/* The cache file's bytes into c (which holds nothing yet). */
+static int parse(cache *c, const unsigned char *data, size_t len, const char *rules,
+                 const char *genesis, const char *city_key)
+{
+    itk_reader rd;
+    size_t n;
+    rd_init(&rd, data, len);
+    if (parse_head(&rd, MAGIC, sizeof(MAGIC) - 1, c->compromises, rules, genesis, city_key) ||
+        get_fixed(&rd, c->gen, sizeof(c->gen)) || strlen(c->gen) != 2 * GEN_BYTES ||
+        get_count(&rd, &n, 48) || itk_oidmap_init_sized(&c->index, n) ||
+        parse_entries(c, &rd, len, 0, n))
+        return -1;
+    c->nbase = c->n;
+    return parse_snaps(c, &rd);
+}
+
+/* The additions' bytes on top of c (parse's): their entries after c's,
+ * their snapshots instead of c's. -1 (c unchanged) when they are not the
+ * additions of this very file (another generation, other compromises), -2
+ * when they are damaged: c is then to be parsed again without them. */
+static int parse_add(cache *c, const unsigned char *data, size_t len, const char *rules,
+                     const char *genesis, const char *city_key)
+{
+    itk_reader rd;
+    char compromises[65], gen[sizeof(c->gen)];
+    size_t n;
+    rd_init(&rd, data, len);
+    if (parse_head(&rd, MAGIC_ADD, sizeof(MAGIC_ADD) - 1, compromises, rules, genesis, city_key) ||
+        strcmp(compromises, c->compromises) != 0 || get_fixed(&rd, gen, sizeof(gen)) ||
+        strcmp(gen, c->gen) != 0 || get_count(&rd, &n, 48))
+        return -1;
+    if (parse_entries(c, &rd, len, 1, n))
+        return -2;
+    snaps_free(c);
+    return parse_snaps(c, &rd) ? -2 : 0;
 }
 
 static void entry_dispose(centry *e)
@@ -441,13 +514,36 @@ static int entry_of(const cache *c, size_t k, centry *e)
 {
     itk_reader rd;
     const cgraph *g = &c->g[k];
-    /* read as parse read it: to the end of the file */
-    rd_init(&rd, c->data + g->off, c->len - g->off);
-    if (get_entry(&rd, e, 0) || c->len - rd.left != g->end) {
+    /* read as parse read it: to the end of its file */
+    rd_init(&rd, c->data[g->src] + g->off, c->len[g->src] - g->off);
+    if (get_entry(&rd, e, 0) || c->len[g->src] - rd.left != g->end) {
         entry_dispose(e);
         return -1;
     }
     return 0;
+}
+
+/* The cache file's bytes into c, and its additions' (add NULL: none) when
+ * they are this file's: 0, or -1 when the cache file itself is refused.
+ * Additions that are refused are left out (c is parsed again without them):
+ * the file is as the last run that wrote it whole left it. */
+static int parse_pair(cache *c, const unsigned char *data, size_t len, const unsigned char *add,
+                      size_t alen, const char *rules, const char *genesis, const char *city_key)
+{
+    if (parse(c, data, len, rules, genesis, city_key))
+        return -1;
+    if (!add)
+        return 0;
+    int rc = parse_add(c, add, alen, rules, genesis, city_key);
+    if (rc == 0)
+        c->has_add = 1;
+    if (rc != -2)
+        return 0;
+    free(c->g);
+    snaps_free(c);
+    itk_oidmap_free(&c->index);
+    memset(c, 0, sizeof(*c));
+    return parse(c, data, len, rules, genesis, city_key);
 }
 
 /* The cache for these pins, or NULL (a missing, corrupt or foreign one is
@@ -456,40 +552,63 @@ static int entry_of(const cache *c, size_t k, centry *e)
 static cache *load(const itk_cache_place *pl, const char *genesis, const char *city_key)
 {
     cache *c = NULL;
-    unsigned char *data = NULL;
-    size_t len;
+    unsigned char *data = NULL, *add = NULL;
+    size_t len, alen = 0;
     char name[64];
-    if (itk_cache_read(&data, &len, pl, file_name(name), ITK_VCACHE_MAX_BYTES))
+    if (itk_cache_read(&data, &len, pl, file_name(name, 0), ITK_VCACHE_MAX_BYTES))
         return NULL;
-    if (!(c = calloc(1, sizeof(*c))) || parse(c, data, len, ITK_RULES_DIGEST, genesis, city_key)) {
+    if (itk_cache_read(&add, &alen, pl, file_name(name, 1), ITK_VCACHE_MAX_BYTES))
+        add = NULL;
+    if (!(c = calloc(1, sizeof(*c))) ||
+        parse_pair(c, data, len, add, alen, ITK_RULES_DIGEST, genesis, city_key)) {
         cache_free(c);
         free(data);
+        free(add);
         return NULL;
     }
-    c->data = data; /* the strings point into it */
-    c->len = len;
+    /* the strings point into them */
+    c->data[0] = data;
+    c->len[0] = len;
+    if (c->has_add) {
+        c->data[1] = add;
+        c->len[1] = alen;
+    } else
+        free(add);
     return c;
 }
 
-int itk_vcache_parse_bytes(const unsigned char *data, size_t len, const char *rules,
-                           const char *genesis, const char *city_key)
+int itk_vcache_parse_pair(const unsigned char *data, size_t len, const unsigned char *add,
+                          size_t alen, const char *rules, const char *genesis, const char *city_key)
 {
     cache *c = calloc(1, sizeof(*c));
-    int n = c && parse(c, data, len, rules, genesis, city_key) == 0 ? (int)c->n : -1;
+    int n =
+        c && parse_pair(c, data, len, add, alen, rules, genesis, city_key) == 0 && c->n <= INT32_MAX
+            ? (int)c->n
+            : -1;
     /* and each entry decoded in full, as a run decodes those it uses */
+    if (c) {
+        c->data[0] = (unsigned char *)(uintptr_t)data;
+        c->len[0] = len;
+        c->data[1] = (unsigned char *)(uintptr_t)add;
+        c->len[1] = alen;
+    }
     for (size_t k = 0; n >= 0 && k < c->n; k++) {
         centry e;
-        c->data = (unsigned char *)(uintptr_t)data;
-        c->len = len;
         if (entry_of(c, k, &e))
             n = -1;
         else
             entry_dispose(&e);
     }
     if (c)
-        c->data = NULL; /* not ours */
+        c->data[0] = c->data[1] = NULL; /* not ours */
     cache_free(c);
     return n;
+}
+
+int itk_vcache_parse_bytes(const unsigned char *data, size_t len, const char *rules,
+                           const char *genesis, const char *city_key)
+{
+    return itk_vcache_parse_pair(data, len, NULL, 0, rules, genesis, city_key);
 }
 
 /* --- the run's identity ------------------------------------------------------ */
@@ -1084,6 +1203,182 @@ static int put_graph(itk_buf *b, const git_oid *tree, long long time, const git_
     return rc ? rc : put_u32(b, height);
 }
 
+/* Commit i of the walk as an entry, with its problems (r->problems[from,
+ * to)). */
+static int put_walk_commit(itk_buf *b, itk_vrun *v, itk_policy *p, size_t i, size_t from, size_t to)
+{
+    itk_verify_result *r = p->result;
+    const itk_commit_info *ci = &r->commits[i];
+    /* ok as the commit's own checks left it; the run's checks (V9 after the
+     * walk) are kept with the snapshot */
+    itk_commit_info copy = *ci;
+    copy.ok = to == from;
+    /* no problems at all: r->problems is NULL, and NULL + 0 is undefined */
+    int rc = put_entry(b, &copy, i < v->acached ? v->v8[i] : 0,
+                       to > from ? r->problems + from : NULL, to - from);
+    /* V9's state of a void commit, so that a later run need not check it
+     * again: from its cache entry, or from this run's check */
+    centry held, *e = NULL;
+    if (ci->is_void && i < v->acached && v->eidx[i] && v->c) {
+        if (entry_of(v->c, v->eidx[i] - 1, &held))
+            rc = ITK_EINVALID;
+        else
+            e = &held;
+    }
+    const struct newvoid *nv = NULL;
+    for (size_t k = 0; ci->is_void && !e && k < v->nnewvoids; k++)
+        if (v->newvoids[k].i == i)
+            nv = &v->newvoids[k];
+    if (!rc && e)
+        rc = put_void(b, e->origin, e->vkeys, e->nvkeys);
+    else if (!rc && nv)
+        rc = put_void(b, nv->origin, p->void_keys + nv->kfrom, nv->kto - nv->kfrom);
+    else if (!rc)
+        rc = put_void(b, "", NULL, 0);
+    if (e)
+        entry_dispose(e);
+    if (!rc && (i >= v->agraph || !v->ghave[i]))
+        rc = ITK_EINVALID; /* every commit walked was noted (itk_vrun_graph_note) */
+    /* its tree's nesting when found canonical, by this run or an earlier */
+    unsigned h = rc ? 0 : (unsigned)(uintptr_t)itk_oidmap_get(&p->trees.heights, &v->gtree[i]);
+    if (h > ITK_VTREES_MAX_DEPTH)
+        h = 0;
+    if (!h && i < v->acached && v->eidx[i] && v->c)
+        h = v->c->g[v->eidx[i] - 1].height;
+    return rc ? rc : put_graph(b, &v->gtree[i], v->gtime[i], v->pool + v->gfirst[i], v->gnp[i], h);
+}
+
+/* The end of r's problems that commit i of the walk has, from *j on (its
+ * problems are grouped in walk order). */
+static size_t problems_to(const itk_vrun *v, const itk_verify_result *r, size_t i, size_t j)
+{
+    char hex[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(hex, sizeof(hex), &r->commits[i].id);
+    while (j < v->nwalk && strcmp(r->problems[j].commit, hex) == 0)
+        j++;
+    return j;
+}
+
+/* This run's snapshot (commit i of the walk is entry at[i]), then old's that
+ * still apply (an old entry k is entry map[k], map NULL: k). */
+static int put_snaps(itk_buf *b, itk_vrun *v, const itk_verify_result *r, const size_t *at,
+                     const cache *old, const size_t *map)
+{
+    size_t nsnaps = 1;
+    for (size_t s = 0; old && s < old->nsnaps && nsnaps < ITK_VCACHE_MAX_SNAPSHOTS; s++)
+        nsnaps += strcmp(old->snaps[s].key, v->key) != 0;
+    int rc = put_u32(b, (uint32_t)nsnaps);
+    rc = rc ? rc : put_str(b, v->key);
+    rc = rc ? rc : put_str(b, v->refs);
+    rc = rc ? rc : put_u32(b, (uint32_t)r->ncommits);
+    for (size_t i = 0; !rc && i < r->ncommits; i++)
+        rc = put_u32(b, (uint32_t)(at ? at[i] : i));
+    rc = rc ? rc : put_u32(b, (uint32_t)(r->nproblems - v->nwalk));
+    for (size_t k = v->nwalk; !rc && k < r->nproblems; k++) {
+        git_oid id;
+        const itk_problem *pr = &r->problems[k];
+        if (git_oid_fromstr(&id, pr->commit) < 0)
+            rc = ITK_EINVALID;
+        rc = rc ? rc : itk_buf_put(b, id.id, GIT_OID_RAWSZ);
+        rc = rc ? rc : put_problem(b, pr->rule, pr->path, pr->signer, pr->message);
+    }
+    size_t written = 1;
+    for (size_t s = 0; !rc && old && s < old->nsnaps && written < nsnaps; s++) {
+        const csnap *sn = &old->snaps[s];
+        if (strcmp(sn->key, v->key) == 0)
+            continue;
+        written++;
+        rc = put_str(b, sn->key);
+        rc = rc ? rc : put_str(b, sn->refs);
+        rc = rc ? rc : put_u32(b, (uint32_t)sn->n);
+        for (size_t i = 0; !rc && i < sn->n; i++)
+            rc = put_u32(b, (uint32_t)(map ? map[sn->order[i]] : sn->order[i]));
+        rc = rc ? rc : put_u32(b, (uint32_t)sn->nrun);
+        for (size_t k = 0; !rc && k < sn->nrun; k++) {
+            rc = itk_buf_put(b, sn->run[k].commit.id, GIT_OID_RAWSZ);
+            rc = rc ? rc
+                    : put_problem(b, sn->run[k].rule, sn->run[k].path, sn->run[k].signer,
+                                  sn->run[k].message);
+        }
+    }
+    return rc;
+}
+
+static int put_head(itk_buf *b, const char *magic, size_t mlen, const itk_verify_result *r,
+                    const char *compromises, const char *gen, size_t n)
+{
+    int rc = itk_buf_put(b, magic, mlen);
+    rc = rc ? rc : put_u32(b, FORMAT);
+    rc = rc ? rc : put_str(b, ITK_RULES_DIGEST);
+    rc = rc ? rc : put_str(b, r->genesis);
+    rc = rc ? rc : put_str(b, r->city_key);
+    rc = rc ? rc : put_str(b, compromises);
+    rc = rc ? rc : put_str(b, gen);
+    return rc ? rc : put_u32(b, (uint32_t)n);
+}
+
+/* The additions to old that this run makes (issue 18 point 1: a run that
+ * finds a few new commits writes those, not the whole history): 1 when they
+ * were written (or could not be: uncached), 0 when the file is to be written
+ * whole instead, because a commit old holds was checked again (a compromise
+ * learnt since, a root of an unpinned registry: its entry changes) or the
+ * additions would grow past an eighth of the file. */
+static int write_additions(itk_vrun *v, itk_policy *p, cache *old)
+{
+    itk_verify_result *r = p->result;
+    size_t knew = 0, nadd = old->n - old->nbase;
+    size_t limit = old->nbase / 8 > ADD_MIN_ENTRIES ? old->nbase / 8 : ADD_MIN_ENTRIES;
+    for (size_t i = 0; i < r->ncommits; i++) {
+        size_t at = (size_t)(uintptr_t)itk_oidmap_get(&old->index, &r->commits[i].id);
+        if (!at)
+            knew++;
+        else if (i >= v->acached || v->eidx[i] != at)
+            return 0;
+    }
+    if (nadd + knew > limit)
+        return 0;
+    size_t *at = calloc(r->ncommits ? r->ncommits : 1, sizeof(*at));
+    itk_buf b = ITK_BUF_INIT;
+    int rc = at ? put_head(&b, MAGIC_ADD, sizeof(MAGIC_ADD) - 1, r, v->compromises, old->gen,
+                           nadd + knew)
+                : ITK_ENOMEM;
+    /* the additions as they were, then this run's new commits in walk order */
+    for (size_t k = old->nbase; !rc && k < old->n; k++)
+        rc = itk_buf_put(&b, old->data[1] + old->g[k].off, old->g[k].end - old->g[k].off);
+    size_t j = 0, next = old->n;
+    for (size_t i = 0; !rc && i < r->ncommits; i++) {
+        size_t from = j;
+        j = problems_to(v, r, i, j);
+        size_t held = (size_t)(uintptr_t)itk_oidmap_get(&old->index, &r->commits[i].id);
+        at[i] = held ? held - 1 : next++;
+        if (!held)
+            rc = put_walk_commit(&b, v, p, i, from, j);
+    }
+    rc = rc ? rc : put_snaps(&b, v, r, at, old, NULL);
+    char name[64];
+    if (!rc)
+        itk_cache_write(&v->place, file_name(name, 1), b.ptr, b.size); /* unwritten: no error */
+    free(at);
+    itk_buf_dispose(&b);
+    return 1;
+}
+
+/* The generation of a cache file written whole (b, whose head put_head
+ * wrote up to at): a digest of what follows the head, put into the head, so
+ * that additions made to another file are not believed of this one, and a
+ * file written again with the same content is the same bytes. */
+static void put_gen(itk_buf *b, size_t at)
+{
+    unsigned char md[32];
+    char hex[65];
+    /* the head ends with the generation, its NUL and the count of entries */
+    size_t gen = at - 4 - 1 - 2 * GEN_BYTES;
+    if (!EVP_Digest(b->ptr + at, b->size - at, md, NULL, EVP_sha256(), NULL))
+        return; /* it stays all zeros: a generation the additions of none name */
+    hex_digest(hex, md);
+    memcpy(b->ptr + gen, hex, 2 * GEN_BYTES);
+}
+
 void itk_vrun_end(itk_vrun *v, itk_policy *p)
 {
     itk_verify_result *r = p->result;
@@ -1101,6 +1396,8 @@ void itk_vrun_end(itk_vrun *v, itk_policy *p)
      * refs finds as cheaply from the entries) */
     if (old && v->from_cache == r->ncommits && !v->nnewvoids && v->usable && !v->full)
         goto done;
+    if (old && v->usable && !v->full && write_additions(v, p, old))
+        goto done;
     /* where each kept entry lands: after this run's commits, in old order */
     size_t kept = 0;
     newidx = old ? calloc(old->n ? old->n : 1, sizeof(*newidx)) : NULL;
@@ -1110,107 +1407,31 @@ void itk_vrun_end(itk_vrun *v, itk_policy *p)
         size_t at = (size_t)(uintptr_t)itk_oidmap_get(&p->commits, &old->g[i].id);
         newidx[i] = at ? at - 1 : r->ncommits + kept++;
     }
-    rc = itk_buf_put(&b, MAGIC, sizeof(MAGIC) - 1);
-    rc = rc ? rc : put_u32(&b, FORMAT);
-    rc = rc ? rc : put_str(&b, ITK_RULES_DIGEST);
-    rc = rc ? rc : put_str(&b, r->genesis);
-    rc = rc ? rc : put_str(&b, r->city_key);
-    rc = rc ? rc : put_str(&b, v->compromises);
-    rc = rc ? rc : put_u32(&b, (uint32_t)(r->ncommits + kept));
+    char zeros[2 * GEN_BYTES + 1];
+    memset(zeros, '0', 2 * GEN_BYTES);
+    zeros[2 * GEN_BYTES] = '\0';
+    rc = put_head(&b, MAGIC, sizeof(MAGIC) - 1, r, v->compromises, zeros, r->ncommits + kept);
+    size_t head = b.size;
     /* the walk's commits first (index = position in r), problems grouped by
      * commit in walk order */
     size_t j = 0;
     for (size_t i = 0; !rc && i < r->ncommits; i++) {
-        const itk_commit_info *ci = &r->commits[i];
-        char hex[GIT_OID_HEXSZ + 1];
-        git_oid_tostr(hex, sizeof(hex), &ci->id);
         size_t from = j;
-        while (j < v->nwalk && strcmp(r->problems[j].commit, hex) == 0)
-            j++;
-        /* ok as the commit's own checks left it; the run's checks (V9
-         * after the walk) are kept with the snapshot */
-        itk_commit_info copy = *ci;
-        copy.ok = j == from;
-        /* no problems at all: r->problems is NULL, and NULL + 0 is undefined */
-        rc = put_entry(&b, &copy, i < v->acached ? v->v8[i] : 0,
-                       j > from ? r->problems + from : NULL, j - from);
-        /* V9's state of a void commit, so that a later run need not check
-         * it again: from its cache entry, or from this run's check */
-        centry held, *e = NULL;
-        if (ci->is_void && i < v->acached && v->eidx[i] && v->c) {
-            if (entry_of(v->c, v->eidx[i] - 1, &held))
-                rc = ITK_EINVALID;
-            else
-                e = &held;
-        }
-        const struct newvoid *nv = NULL;
-        for (size_t k = 0; ci->is_void && !e && k < v->nnewvoids; k++)
-            if (v->newvoids[k].i == i)
-                nv = &v->newvoids[k];
-        if (!rc && e)
-            rc = put_void(&b, e->origin, e->vkeys, e->nvkeys);
-        else if (!rc && nv)
-            rc = put_void(&b, nv->origin, p->void_keys + nv->kfrom, nv->kto - nv->kfrom);
-        else if (!rc)
-            rc = put_void(&b, "", NULL, 0);
-        if (e)
-            entry_dispose(e);
-        if (!rc && (i >= v->agraph || !v->ghave[i]))
-            rc = ITK_EINVALID; /* every commit walked was noted (itk_vrun_graph_note) */
-        /* its tree's nesting when found canonical, by this run or an earlier */
-        unsigned h = (unsigned)(uintptr_t)itk_oidmap_get(&p->trees.heights, &v->gtree[i]);
-        if (h > ITK_VTREES_MAX_DEPTH)
-            h = 0;
-        if (!h && i < v->acached && v->eidx[i] && v->c)
-            h = v->c->g[v->eidx[i] - 1].height;
-        if (!rc)
-            rc = put_graph(&b, &v->gtree[i], v->gtime[i], v->pool + v->gfirst[i], v->gnp[i], h);
+        j = problems_to(v, r, i, j);
+        rc = put_walk_commit(&b, v, p, i, from, j);
     }
     for (size_t i = 0; !rc && old && i < old->n; i++)
         if (!itk_oidmap_has(&p->commits, &old->g[i].id)) /* its bytes as they were */
-            rc = itk_buf_put(&b, old->data + old->g[i].off, old->g[i].end - old->g[i].off);
-    /* this run's snapshot, then earlier runs' that still apply */
-    size_t nsnaps = 1;
-    for (size_t s = 0; old && s < old->nsnaps && nsnaps < ITK_VCACHE_MAX_SNAPSHOTS; s++)
-        nsnaps += strcmp(old->snaps[s].key, v->key) != 0;
-    rc = rc ? rc : put_u32(&b, (uint32_t)nsnaps);
-    rc = rc ? rc : put_str(&b, v->key);
-    rc = rc ? rc : put_str(&b, v->refs);
-    rc = rc ? rc : put_u32(&b, (uint32_t)r->ncommits);
-    for (size_t i = 0; !rc && i < r->ncommits; i++)
-        rc = put_u32(&b, (uint32_t)i);
-    rc = rc ? rc : put_u32(&b, (uint32_t)(r->nproblems - v->nwalk));
-    for (size_t k = v->nwalk; !rc && k < r->nproblems; k++) {
-        git_oid id;
-        const itk_problem *pr = &r->problems[k];
-        if (git_oid_fromstr(&id, pr->commit) < 0)
-            rc = ITK_EINVALID;
-        rc = rc ? rc : itk_buf_put(&b, id.id, GIT_OID_RAWSZ);
-        rc = rc ? rc : put_problem(&b, pr->rule, pr->path, pr->signer, pr->message);
-    }
-    /* an earlier snapshot refers to entries by their old index: map them */
-    size_t written = 1;
-    for (size_t s = 0; !rc && old && s < old->nsnaps && written < nsnaps; s++) {
-        const csnap *sn = &old->snaps[s];
-        if (strcmp(sn->key, v->key) == 0)
-            continue;
-        written++;
-        rc = put_str(&b, sn->key);
-        rc = rc ? rc : put_str(&b, sn->refs);
-        rc = rc ? rc : put_u32(&b, (uint32_t)sn->n);
-        for (size_t i = 0; !rc && i < sn->n; i++)
-            rc = put_u32(&b, (uint32_t)newidx[sn->order[i]]);
-        rc = rc ? rc : put_u32(&b, (uint32_t)sn->nrun);
-        for (size_t k = 0; !rc && k < sn->nrun; k++) {
-            rc = itk_buf_put(&b, sn->run[k].commit.id, GIT_OID_RAWSZ);
-            rc = rc ? rc
-                    : put_problem(&b, sn->run[k].rule, sn->run[k].path, sn->run[k].signer,
-                                  sn->run[k].message);
-        }
-    }
+            rc = itk_buf_put(&b, old->data[old->g[i].src] + old->g[i].off,
+                             old->g[i].end - old->g[i].off);
+    /* this run's snapshot, then earlier runs' that still apply (an earlier
+     * snapshot refers to entries by their old index: mapped) */
+    rc = rc ? rc : put_snaps(&b, v, r, NULL, old, newidx);
+    if (!rc)
+        put_gen(&b, head);
     char name[64];
     if (!rc)
-        itk_cache_write(&v->place, file_name(name), b.ptr, b.size); /* unwritten: no error */
+        itk_cache_write(&v->place, file_name(name, 0), b.ptr, b.size); /* unwritten: no error */
 done:
     free(newidx);
     itk_buf_dispose(&b);

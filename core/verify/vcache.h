@@ -15,6 +15,11 @@
 /* Its name in the registry's cache folder (English; another language's
  * problems are kept in verify.<catalogue digest>.cache beside it). */
 #define ITK_VCACHE_FILE "verify.cache"
+/* The file of additions beside it: the commits runs found since the cache
+ * file was written whole, so that a run that finds a few new commits writes
+ * those rather than the whole history again (issue 18 point 1). It names the
+ * cache file's generation: additions to another file are ignored. */
+#define ITK_VCACHE_ADD_FILE "verify.add"
 
 /* One verification run's use of the cache. */
 typedef struct itk_vrun itk_vrun;
@@ -78,6 +83,14 @@ int itk_vcache_path(char *out, size_t cap, git_repository *repo);
  * of another build) or memory runs out. */
 int itk_vcache_parse_bytes(const unsigned char *data, size_t len, const char *rules,
                            const char *genesis, const char *city_key);
+
+/* The same for a cache file (data, len) and the bytes of a file of its
+ * additions (add, alen; untrusted too): the commits both hold, those of the
+ * cache file alone when the additions are refused (not this file's, of
+ * other compromises, damaged), -1 when the cache file is refused. */
+int itk_vcache_parse_pair(const unsigned char *data, size_t len, const unsigned char *add,
+                          size_t alen, const char *rules, const char *genesis,
+                          const char *city_key);
 
 /* Helpers shared with the status cache (snapshot_cache.c). */
 /* SHA-256 over HEAD and every ref with its target: equal while nothing moved. */

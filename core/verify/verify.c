@@ -330,6 +330,16 @@ static int run(itk_verify_result *r, itk_verify_result *v11, size_t altered, git
             goto done;
         }
         fast = 1;
+        /* room for every commit of the walk at once: grown by doubling, the
+         * commits' array (hundreds of bytes a commit) is copied again and
+         * again, and so is the map of their ids (issue 18 point 1) */
+        if ((rc = itk_array_reserve(&r->commits, &r->acommits, norder, sizeof(*r->commits))))
+            goto done;
+        if (!p.commits.count) {
+            itk_oidmap_free(&p.commits);
+            if ((rc = itk_oidmap_init_sized(&p.commits, norder)))
+                goto done;
+        }
         /* what a ref outside the walk reaches (V9's held commits) too */
         p.graph.read = order_read;
         p.graph.read_payload = &reader;

@@ -1,9 +1,11 @@
-/* Fuzz target: the verification cache file (core/verify/vcache.c). The file
- * lies in this user's cache folder, but it is read with the same bounds as
- * anything from another party: a damaged one must be refused (and rebuilt),
- * never followed. The build's rules digest, the genesis and the city key the
- * file names are taken as the ones asked for, so that what follows them is
- * what gets fuzzed. */
+/* Fuzz target: the verification cache file (core/verify/vcache.c) and the
+ * file of its additions. The files lie in this user's cache folder, but
+ * they are read with the same bounds as anything from another party: a
+ * damaged one must be refused (and rebuilt), never followed. The build's
+ * rules digest, the genesis and the city key the file names are taken as
+ * the ones asked for, so that what follows them is what gets fuzzed. An
+ * input holding the additions' magic after its start is the two files: the
+ * cache file before it, the additions from it on. */
 #include "vcache.h"
 
 #include <stddef.h>
@@ -12,6 +14,7 @@
 #include <string.h>
 
 #define MAGIC_LEN (sizeof("itaku verify cache\n") - 1)
+static const char ADD_MAGIC[] = "itaku verify cache additions\n";
 
 /* The string at *at (u32 length, big-endian, then its bytes, and from
  * format 4 on a NUL) into out. */
@@ -41,13 +44,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             header_string(genesis, sizeof(genesis), data, size, &at) == 0)
             (void)header_string(city, sizeof(city), data, size, &at);
     }
-    int n = itk_vcache_parse_bytes(data, size, rules, genesis, city);
-    /* each commit takes at least 48 bytes of the file */
+    /* the cache file and its additions, when the input holds both */
+    size_t blen = size;
+    for (size_t k = 1; k + sizeof(ADD_MAGIC) - 1 <= size; k++)
+        if (memcmp(data + k, ADD_MAGIC, sizeof(ADD_MAGIC) - 1) == 0) {
+            blen = k;
+            break;
+        }
+    const uint8_t *add = blen < size ? data + blen : NULL;
+    size_t alen = size - blen;
+    int n = itk_vcache_parse_pair(data, blen, add, alen, rules, genesis, city);
+    /* each commit takes at least 48 bytes of the files */
     if (n < -1 || (n > 0 && (size_t)n > size / 48))
         abort();
-    /* a file for another build or registry is refused */
-    if (n >= 0 && (itk_vcache_parse_bytes(data, size, "x", genesis, city) != -1 ||
-                   itk_vcache_parse_bytes(data, size, rules, "x", city) != -1))
+    /* the additions only add to what the cache file holds */
+    int base = itk_vcache_parse_bytes(data, blen, rules, genesis, city);
+    if ((base < 0) != (n < 0) || (n >= 0 && n < base))
+        abort();
+    /* files for another build or registry are refused */
+    if (n >= 0 && (itk_vcache_parse_pair(data, blen, add, alen, "x", genesis, city) != -1 ||
+                   itk_vcache_parse_pair(data, blen, add, alen, rules, "x", city) != -1))
         abort();
     return 0;
 }

@@ -416,6 +416,65 @@ static void test_vcache_reads_only_new_commits(void **state)
     assert_int_equal(reads(f, &nchecked), 0);
 }
 
+/* One new commit is written to the file of additions beside the cache, not
+ * into the whole file again (issue 18 point 1); a later run reads both and
+ * finds what a full run finds, reading no commit; damaged additions, or
+ * additions made to an earlier cache file, are not believed. */
+static void test_vcache_one_new_commit_is_added_not_written_whole(void **state)
+{
+    fixture *f = *state;
+    char add_path[4200];
+    th_cache_file(add_path, sizeof(add_path), f->reg, ITK_VCACHE_ADD_FILE);
+    free(describe(f, 1)); /* the file written whole */
+    size_t len = 0, len2 = 0, alen = 0;
+    char *before = th_read(f->cache, &len);
+    git_oid tip;
+    submit(f, f->acme, 4, &tip);
+    size_t nchecked = 0;
+    assert_int_equal(reads(f, &nchecked), 1);
+    assert_int_equal(nchecked, 1);
+    /* the cache file is as it was; the new commit is in its additions */
+    char *after = th_read(f->cache, &len2);
+    assert_int_equal(len2, len);
+    assert_memory_equal(after, before, len);
+    free(after);
+    char *added = th_read(add_path, &alen);
+    assert_true(alen > 0 && alen < len);
+    /* … which a run reads: nothing is read from git again, nothing checked */
+    assert_int_equal(reads(f, &nchecked), 0);
+    assert_int_equal(nchecked, 0);
+    submit(f, f->city, 5, NULL);
+    assert_int_equal(reads(f, &nchecked), 1);
+    assert_int_equal(nchecked, 1);
+    char *cached = describe(f, 0);
+    /* what this user's additions say is what verify reports */
+    th_cache_doctor(f->reg, ITK_VCACHE_ADD_FILE, "r-000004", "r-000094", 8);
+    char *doctored = describe(f, 0);
+    assert_non_null(strstr(doctored, "r-000094"));
+    /* damaged additions: the cache file alone, the rest checked again */
+    size_t dlen = 0;
+    char *d = th_read(add_path, &dlen);
+    th_write(add_path, d, dlen / 2);
+    free(d);
+    char *run = describe(f, 0);
+    assert_string_equal(run, cached);
+    free(run);
+    /* written whole again: additions made to the file before are not
+     * believed of it (the doctored ones, sealed with this user's key) */
+    char *full = describe(f, 1);
+    assert_string_equal(full, cached);
+    th_write(add_path, added, alen);
+    th_cache_doctor(f->reg, ITK_VCACHE_ADD_FILE, "r-000004", "r-000094", 8);
+    run = describe(f, 0);
+    assert_string_equal(run, full);
+    free(run);
+    free(full);
+    free(doctored);
+    free(cached);
+    free(added);
+    free(before);
+}
+
 /* acme's register entry r-000099 signed by signer on parent, on the
  * incoming ref of a fetch not yet accepted */
 static void incoming_entry(fixture *f, git_oid *out, itk_signer *signer, const char *principal,
@@ -860,6 +919,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_vcache_cached_run_finds_what_a_full_run_finds, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_vcache_reads_only_new_commits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_vcache_one_new_commit_is_added_not_written_whole,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_vcache_keeps_problems_of_cached_commits, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_vcache_ignores_a_corrupt_cache, setup, teardown),
