@@ -1132,9 +1132,8 @@ int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const c
                                itk_ref_code_shown(k.labels, msg, "action", action), item, at);
         goto done;
     }
-    const json_t *held = strcmp(type, "register") == 0 && !o->again && !supersedes
-                             ? still_held(bodies, body)
-                             : NULL;
+    const json_t *held =
+        strcmp(type, "register") == 0 && !o->again && !supersedes ? still_held(bodies, body) : NULL;
     if (held) {
         static const char msg[] =
             ITK_N_("%s already holds item number '%s': entry %s (%s, %s) and no return, erasure "

@@ -1145,7 +1145,7 @@ static int subcontract_acknowledged(sctx *c, const char *section, const char *ki
                 int pinned = sha && !strcmp(sha, current),
                     named = was && !strcmp(was, in_force->path);
                 char was_en[2 * ITK_OBLIGATIONS_TITLE_MAX] = "-",
-                     was_ja[2 * ITK_OBLIGATIONS_TITLE_MAX] = "-";
+                                was_ja[2 * ITK_OBLIGATIONS_TITLE_MAX] = "-";
                 for (size_t o2 = 0; was && o2 < c->nob; o2++)
                     if (!strcmp(was, c->ob_ver[o2].path)) {
                         itk_obligations_named(was_en, sizeof(was_en), &c->ob_ver[o2], 0);

@@ -174,10 +174,24 @@ static void test_duplicate_entry(void **state)
                               th_register_entry("received", "skr-usb-01", "2026-12-02T01:00:00Z"),
                               &again),
                      0);
-    /* another time is another entry */
+    /* another time while the item is still held: a second item to return,
+     * refused naming the entry that holds it, unless again */
     assert_int_equal(
         refcheck(f, NULL, "register",
                  th_register_entry("received", "skr-usb-01", "2026-12-02T11:00:00+09:00"), NULL),
+        ITK_EEXISTS);
+    assert_non_null(strstr(itk_error_last(), "already holds item number 'skr-usb-01'"));
+    assert_non_null(strstr(itk_error_last(), "--again"));
+    assert_int_equal(
+        refcheck(f, NULL, "register",
+                 th_register_entry("received", "skr-usb-01", "2026-12-02T11:00:00+09:00"), &again),
+        0);
+    /* once returned, receiving it again is a new holding */
+    th_submit(f->reg, f->acme, "register",
+              th_register_entry("returned", "SKR-USB-01", "2026-12-03T10:00:00+09:00"), NULL);
+    assert_int_equal(
+        refcheck(f, NULL, "register",
+                 th_register_entry("received", "skr-usb-01", "2026-12-04T10:00:00+09:00"), NULL),
         0);
 }
 

@@ -17,10 +17,10 @@ int itk_obligations_load(json_t **out, itk_registry *reg);
 #define ITK_OBLIGATIONS_TITLE_MAX 200
 
 typedef struct {
-    long version;                        /* N of obligations/<set>.v<N>.json */
-    char path[ITK_OBLIGATIONS_PATH_MAX]; /* that file in the tree */
-    char effective_from[11];             /* its "effective_from" (YYYY-MM-DD); "" when it
-                                            has none or it is not a date */
+    long version;                             /* N of obligations/<set>.v<N>.json */
+    char path[ITK_OBLIGATIONS_PATH_MAX];      /* that file in the tree */
+    char effective_from[11];                  /* its "effective_from" (YYYY-MM-DD); "" when it
+                                                 has none or it is not a date */
     char title[ITK_OBLIGATIONS_TITLE_MAX];    /* the document's own "title" (Japanese; UTF-8,
                                                  cut at a character), "" when it has none */
     char title_en[ITK_OBLIGATIONS_TITLE_MAX]; /* its "title_en", "" when it has none */
