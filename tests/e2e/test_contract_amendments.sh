@@ -85,7 +85,7 @@ chain_down gamma
 for p in acme beta gamma; do
     cd "$T/$p"
     expect_exit 0 "$ITAKU" acknowledge
-    expect_output "^Acknowledged every obligation in force \($OB.v2.json\), in commit"
+    expect_output "^Acknowledged every obligation in force \(\"Amended requirements\" \(version 2\)\), in commit"
 done
 [ "$(git -C "$T/beta" show HEAD:parties/beta/acks/a-000003.json | python3 -c 'import json,sys; print(json.load(sys.stdin)["body"]["obligations"])')" = "$OB.v2.json" ] ||
     fail "beta's new acknowledgement does not name v2"
@@ -107,7 +107,7 @@ acks_of "$T/city" 2099-01-02 | grep -xF "acme pending  has not acknowledged the 
 chain_down acme
 cd "$T/acme"
 expect_exit 0 "$ITAKU" acknowledge
-expect_output "^Acknowledged every obligation in force \($OB.v2.json\)"
+expect_output "^Acknowledged every obligation in force \(\"Amended requirements\" \(version 2\)\)"
 expect_exit 0 "$ITAKU" obligations --json
 ok "before its effective_from a published version is not in force: v2 is still what acknowledge accepts"
 
