@@ -6,6 +6,7 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 int cmd_acknowledge(int argc, char **argv)
 {
@@ -30,8 +31,12 @@ int cmd_acknowledge(int argc, char **argv)
     }
     itk_obligations_version now;
     char today[32];
+    char named[2 * ITK_OBLIGATIONS_TITLE_MAX];
+    /* the document by its own title, as the paper names it, not its file */
     if (itk_registry_now(today, reg) == 0 && itk_obligations_in_force(&now, reg, NULL, today) == 0)
-        printf(_("Acknowledged every obligation in force (%s), in commit %.12s.\n"), now.path,
+        printf(_("Acknowledged every obligation in force (%s), in commit %.12s.\n"),
+               cli_safe(itk_obligations_named(named, sizeof(named), &now,
+                                              strcmp(cli_screen_lang(), "ja") == 0)),
                git_oid_tostr_s(&out));
     else
         printf(_("Acknowledged every obligation in force, in commit %.12s.\n"),

@@ -55,16 +55,35 @@ static json_t *entry_json(const itk_log_entry *e, const char *name)
     return out;
 }
 
-/* Beside the subject (what was signed, never rewritten): the catalog's
- * words for the action and the kinds of record, "〔提出: 重要指定情報管理記録簿〕". */
-static void print_label(const itk_commit_info *ci, const itk_labels *l)
+/* A Japanese screen names each party by its name (株式会社アクメ), looked up
+ * once per party (names: party id → name shown). */
+static const char *party_shown(json_t *names, itk_registry *reg, const char *party)
+{
+    const char *got = json_string_value(json_object_get(names, party));
+    if (got)
+        return got;
+    char name[256];
+    cli_party_shown(name, sizeof(name), reg, party);
+    json_object_set_new(names, party, json_string(name));
+    got = json_string_value(json_object_get(names, party));
+    return got ? got : party;
+}
+
+/* What a Japanese screen says a commit did, in the catalog's words instead
+ * of the signed English subject (--json and an English screen keep it):
+ * the action and the kinds of record it wrote, "提出: 重要指定情報管理記録簿";
+ * a receipt names whose line it brought in, a request step the request.
+ * NULL when the catalog has no word for the action (the subject is shown). */
+static const char *words_of(itk_buf *out, const itk_commit_info *ci, const itk_labels *l,
+                            json_t *names, itk_registry *reg)
 {
     const char *action = itk_labels_get(l, "commit", ci->action);
     const char *seen[8];
     size_t nseen = 0;
-    if (!action || strcmp(itk_labels_lang(l), "ja") != 0)
-        return; /* an English screen: the subject says it */
-    printf("  〔%s", action);
+    if (!action)
+        return NULL;
+    itk_buf_clear(out);
+    itk_buf_puts(out, action);
     for (size_t i = 0; i < ci->nrecords && nseen < 8; i++) {
         itk_path_info pi;
         itk_path_classify(&pi, ci->records[i]);
@@ -74,19 +93,50 @@ static void print_label(const itk_commit_info *ci, const itk_labels *l)
             k++;
         if (!t || k < nseen || strcmp(t, action) == 0)
             continue;
-        printf("%s%s", nseen ? "・" : ": ", t);
+        itk_buf_printf(out, "%s%s", nseen ? "・" : ": ", t);
         seen[nseen++] = t;
     }
-    printf("〕");
+    if (*ci->received)
+        itk_buf_printf(out, "（%sから）", party_shown(names, reg, ci->received));
+    if (*ci->request)
+        itk_buf_printf(out, "（%s）", ci->request);
+    return out->ptr;
 }
 
-static void print_line(const itk_log_entry *e, const char *name, int offset, int color,
-                       const itk_labels *l)
+/* A path a commit added, as a Japanese screen names it: a record by its
+ * kind and number (重要指定情報管理記録簿 acme/r-000001), a party file or a
+ * key by its kind and the party's name; any other file by its path, where
+ * a person looks for it. */
+static void print_path_ja(const char *path, const itk_labels *l, json_t *names, itk_registry *reg)
+{
+    itk_path_info pi;
+    itk_path_classify(&pi, path);
+    const char *t = pi.type ? itk_labels_get(l, "type", pi.type->type) : NULL;
+    if (t && pi.kind == ITK_PATH_RECORD)
+        printf("%*s%s %s/%s\n", 27, "", cli_safe(t), cli_safe(pi.party), cli_safe(pi.id));
+    else if (t && (pi.kind == ITK_PATH_KEY || pi.kind == ITK_PATH_PARTY))
+        printf("%*s%s（%s）\n", 27, "", cli_safe(t), cli_safe(party_shown(names, reg, pi.party)));
+    else
+        printf("%*s%s\n", 27, "", cli_safe(path));
+}
+
+/* How the text screens show the log: the catalog, and on a Japanese screen
+ * the parties' names and the width of the widest. */
+typedef struct {
+    const itk_labels *l;
+    int ja, party_width, offset, color;
+    json_t *names;
+    itk_registry *reg;
+    itk_buf words;
+} log_screen;
+
+static void print_line(const itk_log_entry *e, const char *name, log_screen *sc)
 {
     const itk_commit_info *ci = e->info;
     char date[40], hex[GIT_OID_HEXSZ + 1];
+    int color = sc->color;
     git_oid_tostr(hex, sizeof(hex), &ci->id);
-    date_label(date, ci->time, offset);
+    date_label(date, ci->time, sc->offset);
     /* ✓ verified, ✗ breaks a rule, ∅ void (signed after its key's compromise),
      * ⚑ signed by a key the city recovered and its party has not confirmed */
     const char *mark = !ci->ok ? "✗" : ci->is_void ? "∅" : ci->recovered ? "⚑" : "✓";
@@ -97,20 +147,30 @@ static void print_line(const itk_log_entry *e, const char *name, int offset, int
                                      : "\033[32m";
     cli_pad(date, 24);
     printf("%s%s%s  ", on, mark, color ? "\033[0m" : "");
-    cli_pad(*ci->party ? ci->party : _("(unknown)"), 17);
-    /* the principal's name in force at the commit beside it (itaku/people.h) */
+    const char *party = *ci->party ? ci->party : _("(unknown)");
+    cli_pad(sc->ja && *ci->party ? party_shown(sc->names, sc->reg, party) : party, sc->party_width);
+    /* the principal's name in force at the commit beside it (itaku/people.h);
+     * a Japanese screen names the person first, the id beside it */
     char who[200];
-    snprintf(who, sizeof(who), "%s%s%s%s", *ci->principal ? ci->principal : "-", *name ? " (" : "",
-             name, *name ? ")" : "");
+    if (sc->ja && *name)
+        snprintf(who, sizeof(who), "%s（%s）", name, *ci->principal ? ci->principal : "-");
+    else
+        snprintf(who, sizeof(who), "%s%s%s%s", *ci->principal ? ci->principal : "-",
+                 *name ? " (" : "", name, *name ? ")" : "");
     int w = cli_display_width(who);
     cli_pad(who, w < 13 ? 13 : w + 1);
-    cli_pad(*ci->action ? ci->action : "-", 15);
-    printf("%.12s  %s%s%s%s", hex, cli_safe(ci->subject), *ci->subject_note ? " [" : "",
-           cli_safe(ci->subject_note), *ci->subject_note ? "]" : "");
-    print_label(ci, l);
-    putchar('\n');
+    const char *words = sc->ja ? words_of(&sc->words, ci, sc->l, sc->names, sc->reg) : NULL;
+    const char *act = sc->ja ? itk_labels_get(sc->l, "commit", ci->action) : NULL;
+    act = act ? act : *ci->action ? ci->action : "-";
+    int aw = cli_display_width(act); /* a longer word still leaves a space */
+    cli_pad(act, aw < 15 ? 15 : aw + 1);
+    printf("%.12s  %s%s%s%s\n", hex, cli_safe(words ? words : ci->subject),
+           *ci->subject_note ? " [" : "", cli_safe(ci->subject_note), *ci->subject_note ? "]" : "");
     for (size_t i = 0; i < ci->nrecords; i++)
-        printf("%*s%s\n", 27, "", cli_safe(ci->records[i]));
+        if (sc->ja)
+            print_path_ja(ci->records[i], sc->l, sc->names, sc->reg);
+        else
+            printf("%*s%s\n", 27, "", cli_safe(ci->records[i]));
     if (e->nreceived) {
         printf("%*s", 27, "");
         printf(P_("(brings in %zu record)\n", "(brings in %zu records)\n", e->nreceived),
@@ -159,10 +219,19 @@ int cmd_log(int argc, char **argv)
         itk_registry_free(reg);
         return cli_fail(_("cannot read the history"));
     }
-    int offset = itk_log_offset(log), color = cli_color(1), rc = EXIT_OK;
+    int rc = EXIT_OK;
     itk_error_clear();
     size_t nitems = 0; /* --json: each entry written as it comes */
     itk_labels *l = json ? NULL : cli_labels(reg);
+    log_screen sc = {l, 0, 17, itk_log_offset(log), cli_color(1), json_object(), reg, ITK_BUF_INIT};
+    /* a Japanese screen in the catalog's words and the parties' names
+     * (status, who); an English one and --json keep the codes and ids */
+    sc.ja = l && strcmp(itk_labels_lang(l), "ja") == 0 && strcmp(cli_screen_lang(), "ja") == 0;
+    for (size_t i = 0; sc.ja && i < itk_log_count(log); i++) {
+        const itk_commit_info *ci = itk_log_get(log, i)->info;
+        int w = *ci->party ? cli_display_width(party_shown(sc.names, reg, ci->party)) + 1 : 0;
+        sc.party_width = w > sc.party_width ? w : sc.party_width;
+    }
     itk_buf name = ITK_BUF_INIT;
     itk_name_memo memo;
     itk_void_writes vw = {NULL, 0, NULL, NULL, 0};
@@ -179,7 +248,7 @@ int cmd_log(int argc, char **argv)
     else {
         cli_pad(_("DATE"), 24);
         cli_pad("", 3);
-        cli_pad(_("PARTY"), 17);
+        cli_pad(_("PARTY"), sc.party_width);
         cli_pad(_("PRINCIPAL"), 13);
         cli_pad(_("ACTION"), 15);
         cli_pad(_("COMMIT"), 14);
@@ -193,13 +262,15 @@ int cmd_log(int argc, char **argv)
         if (json)
             rc = cli_json_array_item(&nitems, entry_json(e, name.size ? name.ptr : ""));
         else
-            print_line(e, name.size ? name.ptr : "", offset, color, l);
+            print_line(e, name.size ? name.ptr : "", &sc);
         if (max > 0)
             max--;
     }
     if (json && rc == EXIT_OK)
         rc = cli_json_array_end(&nitems);
     itk_labels_free(l);
+    json_decref(sc.names);
+    itk_buf_dispose(&sc.words);
     itk_buf_dispose(&name);
     itk_name_memo_dispose(&memo);
     itk_void_writes_dispose(&vw);

@@ -2,6 +2,7 @@
  * per handover, copy, take-out, return or disposal. */
 #include "cli.h"
 #include "i18n.h"
+#include "itaku/form_input.h"
 #include "itaku/forms.h"
 #include "itaku/json.h"
 #include "itaku/party.h"
@@ -47,25 +48,55 @@ static const struct {
 };
 #define NSTRING (sizeof(string_fields) / sizeof(*string_fields))
 
+/* The option that gives the field a problem's line speaks of, or NULL:
+ * the line's words after its first ": " start with the field's key and a
+ * space ("info_name is required") or, on a Japanese screen, with the
+ * field's title as the form words it ("情報の名称は必須です"); the longest
+ * title wins (情報の名称 before 情報). */
+static const char *option_of(const char *line, int n)
+{
+    const char *rest = line;
+    for (int i = 0; i + 1 < n; i++)
+        if (line[i] == ':' && line[i + 1] == ' ') {
+            rest = line + i + 2;
+            break;
+        }
+    size_t left = (size_t)(line + n - rest), best = 0;
+    const char *flag = NULL;
+    for (size_t i = 0; i <= NSTRING; i++) {
+        const char *field = i < NSTRING ? string_fields[i].field : "quantity";
+        const char *option = i < NSTRING ? string_fields[i].option : "quantity";
+        char words[200];
+        size_t len = strlen(field);
+        if (len < left && strncmp(rest, field, len) == 0 && rest[len] == ' ' && len > best) {
+            best = len;
+            flag = option;
+        }
+        itk_form_field_words(words, sizeof(words), "register", field);
+        len = strlen(words);
+        if (len <= left && strcmp(words, field) != 0 && strncmp(rest, words, len) == 0 &&
+            len > best) {
+            best = len;
+            flag = option;
+        }
+    }
+    return flag;
+}
+
 /* Prints the validation problems of an entry given by flags, naming the
  * flag beside each problem of a field given by one ("register: info_name is
- * required (--info)"), so that one run lists every flag still to give. The
- * field is matched at the start of the line, whatever the language of the
- * rest ("register: info_name は…"). */
+ * required (--info)", "重要指定情報管理記録簿: 情報の名称は必須です（--info）"),
+ * so that one run lists every flag still to give. */
 static void print_problems(const char *msg)
 {
     while (*msg) {
         const char *nl = strchr(msg, '\n');
         int n = nl ? (int)(nl - msg) : (int)strlen(msg);
-        const char *flag = NULL;
-        char line[96];
-        for (size_t i = 0; i <= NSTRING && !flag; i++) {
-            const char *field = i < NSTRING ? string_fields[i].field : "quantity";
-            int len = snprintf(line, sizeof(line), "register: %s ", field);
-            if (len < n && strncmp(msg, line, (size_t)len) == 0)
-                flag = i < NSTRING ? string_fields[i].option : "quantity";
-        }
-        fprintf(stderr, flag ? "%.*s (--%s)\n" : "%.*s\n", n, msg, flag);
+        const char *flag = option_of(msg, n);
+        if (flag)
+            fprintf(stderr, _("%.*s (--%s)\n"), n, msg, flag);
+        else
+            fprintf(stderr, "%.*s\n", n, msg);
         msg += n + (nl ? 1 : 0);
     }
 }
@@ -171,6 +202,7 @@ static int add(int argc, char **argv)
     itk_registry *reg = NULL;
     itk_signer *signer = NULL;
     itk_buf path = ITK_BUF_INIT, id = ITK_BUF_INIT;
+    cli_refs.by_options = 1; /* a refusal names --approval, not the field */
     if (cli_open_registry(&reg))
         goto done;
     if (!json_object_get(body, "occurred_at")) {
@@ -179,8 +211,8 @@ static int add(int argc, char **argv)
         json_object_set_new(body, "occurred_at", json_string(now));
     }
     if (cli_normalise_body(body, "register") < 0) {
-        fprintf(stderr, _("itaku: nothing was written:\n%s\n"),
-                cli_safe_block(itk_error_last(), ""));
+        fprintf(stderr, _("itaku: nothing was written:\n"));
+        print_problems(cli_safe_block(itk_error_last(), ""));
         goto done;
     }
     if (cli_open_signer(&signer, reg, key))

@@ -57,7 +57,7 @@ static int check_as_written(itk_registry *reg, const char *party, const char *ty
     unverified = NULL;
     char now[32];
     if (!rc && strcmp(type, "register") == 0 && !(rc = itk_registry_now(now, reg)))
-        rc = itk_register_approval_precheck(reg, party, body, now);
+        rc = itk_register_approval_precheck(reg, party, body, now, 0);
     if (!rc && strcmp(type, "register") == 0)
         rc = itk_handover_method_check(&unverified, reg, tree, body, 0, NULL);
     json_decref(unverified);

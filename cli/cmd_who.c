@@ -91,6 +91,7 @@ static void print_table(itk_registry *reg, const itk_who *w, const itk_labels *l
     int color = cli_color(1);
     const char *green = color ? "\033[32m" : "", *red = color ? "\033[31m" : "";
     const char *off = color ? "\033[0m" : "";
+    int ja = strcmp(cli_screen_lang(), "ja") == 0;
     printf(_("Who may touch the information, as of %s\n"), cli_safe(itk_who_at(w)));
     for (size_t i = 0; i < itk_who_count(w); i++) {
         const itk_who_party *p = itk_who_get(w, i);
@@ -98,17 +99,24 @@ static void print_table(itk_registry *reg, const itk_who *w, const itk_labels *l
         char named[320];
         /* a Japanese screen heads a party by its name, the id beside it, as
          * status does; an English one by its id, then its name */
-        if (strcmp(cli_screen_lang(), "ja") == 0)
+        if (ja)
             cli_party_heading(reg, p->party, ind, itk_label_or(l, "role", p->role));
         else
             printf("\n%*s%s %s (%s)\n", ind, "", cli_safe(p->party), cli_safe(p->name),
                    cli_safe(itk_label_or(l, "role", p->role)));
-        /* who signs for it: each principal by the name in force */
+        /* who signs for it: each principal by the name in force; a
+         * Japanese screen names the person, the id (what key rename
+         * --principal takes) beside it, an English one the id first */
         printf("%*s  %s", ind, "", _("signers:"));
-        for (size_t k = 0; k < p->nsigners; k++)
-            printf("%s %s%s%s%s", k ? "," : "", cli_safe(p->signers[k].principal),
-                   p->signers[k].name[0] ? " (" : "", cli_safe(p->signers[k].name),
-                   p->signers[k].name[0] ? ")" : "");
+        for (size_t k = 0; k < p->nsigners; k++) {
+            const itk_who_signer *x = &p->signers[k];
+            if (!x->name[0])
+                printf("%s %s", k ? "," : "", cli_safe(x->principal));
+            else if (ja)
+                printf("%s %s（%s）", k ? "," : "", cli_safe(x->name), cli_safe(x->principal));
+            else
+                printf("%s %s (%s)", k ? "," : "", cli_safe(x->principal), cli_safe(x->name));
+        }
         if (p->nsigners)
             putchar('\n');
         else

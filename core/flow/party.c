@@ -345,7 +345,7 @@ int itk_record_submit_refs(itk_buf *path, itk_buf *id, git_oid *commit, itk_regi
         goto done;
     }
     if (strcmp(type, "register") == 0 && !cites_unverified(unverified, "approval") &&
-        (rc = itk_register_approval_precheck(reg, who.party, body, created)))
+        (rc = itk_register_approval_precheck(reg, who.party, body, created, ro && ro->by_options)))
         goto done;
     /* a handover method the contract does not designate: refused, or
      * recorded with the reason (seed §4(1), issue 16) */

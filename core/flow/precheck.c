@@ -81,8 +81,19 @@ int itk_record_precheck(json_t **unverified, char schema_name[64], itk_registry 
     return rc;
 }
 
+/* A field of a form as a message names it: by its key in an English
+ * message (msgid untranslated), by the form's words in a translated one. */
+static void field_shown(char *out, size_t cap, const char *msgid, const char *type,
+                        const char *field)
+{
+    if (itk__(msgid) == msgid)
+        snprintf(out, cap, "%s", field);
+    else
+        itk_form_field_words(out, cap, type, field);
+}
+
 int itk_register_approval_precheck(itk_registry *reg, const char *party, const json_t *body,
-                                   const char *created)
+                                   const char *created, int by_options)
 {
     const char *action = json_string_value(json_object_get(body, "action"));
     const char *approval = json_string_value(json_object_get(body, "approval"));
@@ -93,14 +104,24 @@ int itk_register_approval_precheck(itk_registry *reg, const char *party, const j
         return itk_approval_check(reg, party, action, approval, created);
     if (why)
         return 0;
-    static const char msg[] =
+    static const char by_option[] =
         ITK_N_("A register entry '%s' needs the city's prior approval: cite the approved request "
                "with --approval <party>/<request>, or record the truth with --unapproved --reason "
                "TEXT (status will show the violation).");
+    /* a form read from a file has fields, not options (validate, form
+     * submit): the form's words for them */
+    static const char by_field[] =
+        ITK_N_("A register entry '%s' needs the city's prior approval: write the approved request "
+               "in the field %s (q-1, or <party>/q-000001), or record the truth by writing why "
+               "there was none in the field %s (status will show the violation).");
+    const char *msg = by_options ? by_option : by_field;
     itk_labels *l = NULL;
     if (itk_labels_open(&l, reg, NULL, "ja"))
         itk_error_clear(); /* the code is shown as it is */
-    int rc = itk_error_set(ITK_EVERIFY, msg, itk_ref_code_shown(l, msg, "action", action));
+    char f1[128], f2[128];
+    field_shown(f1, sizeof(f1), msg, "register", "approval");
+    field_shown(f2, sizeof(f2), msg, "register", "unapproved_reason");
+    int rc = itk_error_set(ITK_EVERIFY, msg, itk_ref_code_shown(l, msg, "action", action), f1, f2);
     itk_labels_free(l);
     return rc;
 }

@@ -710,6 +710,18 @@ static int form1_workers(json_t **out, itk_registry *reg, git_tree *tree, const 
     return rc;
 }
 
+/* Whether id is written as a worker number is (form 1's and form 2's
+ * worker_id: ^[a-z0-9][a-z0-9._-]{0,63}$). One that is not is the form's
+ * own problem, which its schema says: it is not also looked up on form 1,
+ * so that the attendee is listed once, for its format. */
+static int worker_number_format(const char *id)
+{
+    size_t n = strlen(id);
+    if (n < 1 || n > 64 || !strchr("abcdefghijklmnopqrstuvwxyz0123456789", id[0]))
+        return 0;
+    return strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789._-") == n;
+}
+
 /* Form 2's attendees cite the workers (作業従事者) of party's form 1 by
  * worker_id. */
 static int check_workers(check *k, itk_registry *reg, git_tree *tree, const char *party,
@@ -724,7 +736,7 @@ static int check_workers(check *k, itk_registry *reg, git_tree *tree, const char
     {
         const char *id = json_string_value(json_object_get(a, "worker_id"));
         int found = 0;
-        if (rc || !id)
+        if (rc || !id || !worker_number_format(id))
             continue;
         /* compared as item numbers are: W-01 is w-01 */
         json_array_foreach(workers, j, w) found |=
@@ -905,6 +917,40 @@ static const json_t *duplicate(const json_t *bodies, const json_t *body)
     return NULL;
 }
 
+/* For a register entry (body) that receives or copies an item: the entry
+ * among bodies by which the party still holds an item of that number at
+ * the entry's time (received or copied not later, and no return, erasure
+ * or disposal of it since), else NULL. A second receipt of an item held
+ * would make two items to return of one (seed §7: each item returned or
+ * disposed once). */
+static const json_t *still_held(const json_t *bodies, const json_t *body)
+{
+    const char *action = json_string_value(json_object_get(body, "action"));
+    const char *item = json_string_value(json_object_get(body, "item_id"));
+    long long t = instant(json_string_value(json_object_get(body, "occurred_at")));
+    const json_t *in = NULL;
+    long long in_at = -1, out_at = -1;
+    size_t i;
+    json_t *b;
+    if (!action || !item || t < 0 || (strcmp(action, "received") && strcmp(action, "copied")))
+        return NULL;
+    json_array_foreach(bodies, i, b)
+    {
+        const char *a = json_string_value(json_object_get(b, "action"));
+        long long at = instant(json_string_value(json_object_get(b, "occurred_at")));
+        if (!a || at < 0 || at > t ||
+            !itk_label_equal(json_string_value(json_object_get(b, "item_id")), item))
+            continue;
+        if ((!strcmp(a, "received") || !strcmp(a, "copied")) && at >= in_at) {
+            in = b;
+            in_at = at;
+        } else if (!strcmp(a, "returned") || !strcmp(a, "erased") || !strcmp(a, "disposed"))
+            out_at = at > out_at ? at : out_at;
+    }
+    itk_error_clear();
+    return in && out_at < in_at ? in : NULL;
+}
+
 /* "<party>/<id>" of party's register entry whose body is body (the newest
  * when several are), into out; "" when none is found. */
 static void entry_id(char *out, size_t outsz, itk_registry *reg, git_tree *tree, const char *party,
@@ -1026,7 +1072,7 @@ int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const c
                  const char *type, const json_t *body, const char *supersedes,
                  const itk_ref_options *o)
 {
-    static const itk_ref_options none = {0, NULL, 0, 0};
+    static const itk_ref_options none = {0, NULL, 0, 0, 0};
     check k = {ITK_BUF_INIT, json_array(), 0, NULL, "", NULL};
     json_t *bodies = NULL;
     int rc;
@@ -1084,6 +1130,29 @@ int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const c
         else
             rc = itk_error_set(ITK_EEXISTS, msg, party,
                                itk_ref_code_shown(k.labels, msg, "action", action), item, at);
+        goto done;
+    }
+    const json_t *held =
+        strcmp(type, "register") == 0 && !o->again && !supersedes ? still_held(bodies, body) : NULL;
+    if (held) {
+        static const char msg[] =
+            ITK_N_("%s already holds item number '%s': entry %s (%s, %s) and no return, erasure "
+                   "or disposal of it since. A second '%s' of it would be a second item to "
+                   "return. If the number is mistyped, correct it; if a second item of that "
+                   "number was really received, give --again (the truth is recorded, and the "
+                   "item is returned once).");
+        const char *action = json_string_value(json_object_get(body, "action"));
+        const char *was = json_string_value(json_object_get(held, "action"));
+        const char *item = json_string_value(json_object_get(body, "item_id"));
+        char at[ITK_TIME_SHOWN], id[128];
+        int offset = 540;
+        if (itk_registry_offset(&offset, reg))
+            itk_error_clear();
+        itk_time_shown(at, json_string_value(json_object_get(held, "occurred_at")), offset);
+        entry_id(id, sizeof(id), reg, tree, party, held);
+        rc = itk_error_set(ITK_EEXISTS, msg, party, item, id[0] ? id : "-",
+                           itk_ref_code_shown(k.labels, msg, "action", was), at,
+                           itk_ref_code_shown(k.labels, msg, "action", action));
         goto done;
     }
     if (k.nproblems && !o->unverified) {

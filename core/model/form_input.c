@@ -696,8 +696,27 @@ int itk_form_body_normalise(json_t *body, itk_buf *notes, const json_t *schema, 
     return itk_form_body_normalise_as(body, notes, schema, offset_minutes, NULL);
 }
 
+/* Whether v holds a string anyone wrote: the template gives every field
+ * as "" (a yes/no field as true), and the reader has taken out the optional
+ * fields and the rows left so. */
+static int any_written(const json_t *v)
+{
+    if (json_is_string(v))
+        return json_string_length(v) > 0;
+    const char *key;
+    json_t *x;
+    size_t i;
+    if (json_is_object(v))
+        json_object_foreach((json_t *)v, key, x) if (any_written(x)) return 1;
+    if (json_is_array(v))
+        json_array_foreach(v, i, x) if (any_written(x)) return 1;
+    return 0;
+}
+
 /* itk_form_body_normalise_as, more (NULL: none) adding its problems to the
- * list when there are problems. */
+ * list when there are problems; a form of which nothing was written (as
+ * `itaku form new` gave it) is said so first, before the list of its
+ * fields. */
 static int normalise_more(json_t *body, itk_buf *notes, const json_t *schema, int offset_minutes,
                           const char *issuer, itk_form_more_fn more, void *more_arg)
 {
@@ -714,6 +733,16 @@ static int normalise_more(json_t *body, itk_buf *notes, const json_t *schema, in
     int rc = 0;
     if (c.errors.size)
         schema_problems(&c, body, schema);
+    if (c.errors.size && !any_written(body)) {
+        itk_buf lead = ITK_BUF_INIT;
+        itk_buf_printf(&lead,
+                       itk__("The form is not filled in: every field is still as the template "
+                             "(itaku form new) gives it. Fill in the fields listed below, then "
+                             "submit it again.\n"));
+        itk_buf_put(&lead, c.errors.ptr, c.errors.size);
+        itk_buf_dispose(&c.errors);
+        c.errors = lead;
+    }
     json_decref(c.unread);
     if (c.errors.size) {
         c.errors.ptr[--c.errors.size] = '\0';

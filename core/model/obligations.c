@@ -57,7 +57,21 @@ static int by_version(const void *a, const void *b)
     return (x->version > y->version) - (x->version < y->version);
 }
 
-/* Fills one entry: its path and effective_from as the file says. */
+/* src (NULL: "") into dst of cap bytes, cut at a UTF-8 character. */
+static void copy_cut(char *dst, size_t cap, const char *src)
+{
+    size_t n = strlen(src ? src : "");
+    if (n >= cap) {
+        n = cap - 1;
+        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+            n--;
+    }
+    if (n)
+        memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+/* Fills one entry: its path, effective_from and titles as the file says. */
 static int describe(itk_obligations_version *e, git_repository *repo, const git_tree *tree,
                     const char *set, long version)
 {
@@ -69,6 +83,10 @@ static int describe(itk_obligations_version *e, git_repository *repo, const git_
         return rc;
     const char *ef = rc ? NULL : json_string_value(json_object_get(ob, "effective_from"));
     snprintf(e->effective_from, sizeof(e->effective_from), "%s", is_date(ef) ? ef : "");
+    const char *t = json_string_value(json_object_get(ob, "title"));
+    const char *te = json_string_value(json_object_get(ob, "title_en"));
+    copy_cut(e->title, sizeof(e->title), t);
+    copy_cut(e->title_en, sizeof(e->title_en), te);
     json_decref(ob);
     itk_error_clear();
     return 0;
@@ -137,6 +155,20 @@ done:
     git_tree_entry_free(e);
     json_decref(contract);
     return rc;
+}
+
+const char *itk_obligations_named(char *out, size_t cap, const itk_obligations_version *v, int ja)
+{
+    const char *t = ja && v->title[0] ? v->title : v->title_en[0] ? v->title_en : v->title;
+    char text[2 * ITK_OBLIGATIONS_TITLE_MAX + 64];
+    if (!t[0])
+        snprintf(text, sizeof(text), "%s", v->path);
+    else if (ja)
+        snprintf(text, sizeof(text), "「%s」第%ld版", t, v->version);
+    else
+        snprintf(text, sizeof(text), "\"%s\" (version %ld)", t, v->version);
+    copy_cut(out, cap, text);
+    return out;
 }
 
 size_t itk_obligations_in_force_at(const itk_obligations_version *v, size_t n, const char *day)

@@ -948,9 +948,12 @@ static int items_returned_or_disposed_at_end(sctx *c, const char *section, const
     json_t *closing = json_object_get(params, "closing_actions");
     /* the first record of each party closing each item: a register entry
      * with a closing action, or a form 5 listing it */
-    json_t *first = json_object();
-    if (!first)
+    json_t *first = json_object(), *seen = json_object();
+    if (!first || !seen) {
+        json_decref(first);
+        json_decref(seen);
         return itk_error_nomem();
+    }
     for (size_t k = 0; k < c->nrecs; k++) {
         const srec *o = &c->recs[k];
         char key[ITK_PARTY_ID_MAX + 2 + 1024];
@@ -986,6 +989,11 @@ static int items_returned_or_disposed_at_end(sctx *c, const char *section, const
             continue;
         char key[ITK_PARTY_ID_MAX + 2 + 1024];
         item_key(key, sizeof(key), r->pi.party, item);
+        /* an item received twice (register add --again) is one item to
+         * return: judged once, by its first entry */
+        if (json_object_get(seen, key))
+            continue;
+        json_object_set_new_nocheck(seen, key, json_true());
         const srec *closed = index_rec(c, json_object_get(first, key));
         char name[100];
         sdetail detail;
@@ -1004,10 +1012,12 @@ static int items_returned_or_disposed_at_end(sctx *c, const char *section, const
                                   closed ? claimed(c, closed) : NULL, &detail);
         if (rc) {
             json_decref(first);
+            json_decref(seen);
             return rc;
         }
     }
     json_decref(first);
+    json_decref(seen);
     return 0;
 }
 
@@ -1112,12 +1122,21 @@ static int subcontract_acknowledged(sctx *c, const char *section, const char *ki
         sdetail none;
         memset(&none, 0, sizeof(none));
         if (!ack) {
-            none = now > 0 ? say(c, "not_acknowledged_since",
-                                 "has not acknowledged the obligations in force ({1}, since {2})",
-                                 in_force->path, in_force->effective_from)
-                           : say(c, "not_acknowledged_version",
-                                 "has not acknowledged the obligations in force ({1})",
-                                 in_force->path, NULL);
+            /* the document by its title and version, as the paper names
+             * it; its file only where it is not one of the versions */
+            char en[2 * ITK_OBLIGATIONS_TITLE_MAX], ja[2 * ITK_OBLIGATIONS_TITLE_MAX];
+            const char *a_en[] = {itk_obligations_named(en, sizeof(en), in_force, 0),
+                                  in_force->effective_from};
+            const char *a_ja[] = {itk_obligations_named(ja, sizeof(ja), in_force, 1),
+                                  in_force->effective_from};
+            if (now > 0)
+                itk_sdetail_add_ja(&none, c, "not_acknowledged_since",
+                                   "has not acknowledged the obligations in force ({1}, since {2})",
+                                   a_en, a_ja, 2, "", "");
+            else
+                itk_sdetail_add_ja(&none, c, "not_acknowledged_version",
+                                   "has not acknowledged the obligations in force ({1})", a_en,
+                                   a_ja, 1, "", "");
             if (older) {
                 char old[100];
                 rec_name(old, older);
@@ -1125,12 +1144,27 @@ static int subcontract_acknowledged(sctx *c, const char *section, const char *ki
                 const char *sha = itk_body_str(c, older, "obligations_sha256");
                 int pinned = sha && !strcmp(sha, current),
                     named = was && !strcmp(was, in_force->path);
-                sdetail o = pinned || named
-                                ? say(c, "acknowledgement_mismatch",
-                                      "{1} names {2} but pins the SHA-256 of another file", old,
-                                      was ? was : "-")
-                                : say(c, "older_acknowledgement", "{1} acknowledged {2}", old,
-                                      was ? was : "-");
+                char was_en[2 * ITK_OBLIGATIONS_TITLE_MAX] = "-",
+                                was_ja[2 * ITK_OBLIGATIONS_TITLE_MAX] = "-";
+                for (size_t o2 = 0; was && o2 < c->nob; o2++)
+                    if (!strcmp(was, c->ob_ver[o2].path)) {
+                        itk_obligations_named(was_en, sizeof(was_en), &c->ob_ver[o2], 0);
+                        itk_obligations_named(was_ja, sizeof(was_ja), &c->ob_ver[o2], 1);
+                    }
+                if (was && !strcmp(was_en, "-")) {
+                    snprintf(was_en, sizeof(was_en), "%s", was);
+                    snprintf(was_ja, sizeof(was_ja), "%s", was);
+                }
+                const char *o_en[] = {old, was_en}, *o_ja[] = {old, was_ja};
+                sdetail o;
+                memset(&o, 0, sizeof(o));
+                if (pinned || named)
+                    itk_sdetail_add_ja(&o, c, "acknowledgement_mismatch",
+                                       "{1} names {2} but pins the SHA-256 of another file", o_en,
+                                       o_ja, 2, "", "");
+                else
+                    itk_sdetail_add_ja(&o, c, "older_acknowledgement", "{1} acknowledged {2}", o_en,
+                                       o_ja, 2, "", "");
                 append(&none, &o, "; ", "。");
             }
         }

@@ -25,6 +25,10 @@ for f in json.load(open(sys.argv[1]))["findings"]:
 PY
 }
 
+# status names a version by the document's title and version, not its file
+V1EN='"Information-security requirements for outsourced work" (version 1)'
+VEN() { echo "\"Amended requirements\" (version $1)"; }
+
 # publish_obligations N EFFECTIVE-FROM: the city publishes obligations vN,
 # v1 with that version and date, in a contract-update commit (stock git, as
 # a newer release's `contract upgrade` writes it)
@@ -52,12 +56,13 @@ TODAY=$(TZ=Asia/Tokyo date +%F)
 publish_obligations 2 "$TODAY"
 acks_of "$T/city" >"$T/acks"
 for p in acme beta gamma; do
-    grep -qxF "$p pending  has not acknowledged the obligations in force ($OB.v2.json, since $TODAY); $p/a-000001 acknowledged $OB.v1.json" "$T/acks" ||
+    grep -qxF "$p pending  has not acknowledged the obligations in force ($(VEN 2), since $TODAY); $p/a-000001 acknowledged $V1EN" "$T/acks" ||
         fail "$p is not pending on v2: $(cat "$T/acks")"
 done
 (cd "$T/city" && set +e && env LANG=ja_JP.UTF-8 "$ITAKU" status --party beta >"$T/out" 2>&1; [ $? -le 1 ]) ||
     fail "status --party beta did not answer: $(cat "$T/out")"
-expect_output "未了 +8\(2\) +遵守事項の受諾 .*${TODAY}から適用の現行の遵守事項（$OB.v2.json）を受諾していない。beta/a-000001は$OB.v1.jsonを受諾済み"
+expect_output "未了 +8\(2\) +遵守事項の受諾 .*${TODAY}から適用の現行の遵守事項（「外部委託における情報セキュリティ遵守事項」第2版）を受諾していない。beta/a-000001は「外部委託における情報セキュリティ遵守事項」第1版を受諾済み"
+grep -q "$OB" "$T/out" && fail "status names the obligations by their file: $(cat "$T/out")"
 [ "$(grep -c "再委託の事前承認" "$T/out")" = 2 ] || fail "a finding is shown once per obligations version (beta, gamma)"
 ok "a new version in force opens a new acknowledgement for the contractor and each subcontractor (status text and --json)"
 
@@ -71,7 +76,7 @@ write_record parties/beta/acks/a-000002.json \
     "{\"obligations\": \"$OB.v1.json\", \"obligations_sha256\": \"$v1sha\", \"statement\": \"old\"}"
 forge . "Acknowledge v1 again" "$T/beta.key" beta manager acknowledge parties/beta/acks/a-000002.json >/dev/null
 expect_exit 0 "$ITAKU" verify
-acks_of "$T/beta" | grep -xF "beta pending  has not acknowledged the obligations in force ($OB.v2.json, since $TODAY); beta/a-000002 acknowledged $OB.v1.json" >/dev/null ||
+acks_of "$T/beta" | grep -xF "beta pending  has not acknowledged the obligations in force ($(VEN 2), since $TODAY); beta/a-000002 acknowledged $V1EN" >/dev/null ||
     fail "an acknowledgement of v1 counts while v2 is in force: $(acks_of "$T/beta")"
 ok "an acknowledgement of v1 made after v2 came into force does not count"
 
@@ -80,7 +85,7 @@ chain_down gamma
 for p in acme beta gamma; do
     cd "$T/$p"
     expect_exit 0 "$ITAKU" acknowledge
-    expect_output "^Acknowledged every obligation in force \($OB.v2.json\), in commit"
+    expect_output "^Acknowledged every obligation in force \(\"Amended requirements\" \(version 2\)\), in commit"
 done
 [ "$(git -C "$T/beta" show HEAD:parties/beta/acks/a-000003.json | python3 -c 'import json,sys; print(json.load(sys.stdin)["body"]["obligations"])')" = "$OB.v2.json" ] ||
     fail "beta's new acknowledgement does not name v2"
@@ -97,12 +102,12 @@ ok "each party acknowledges the version in force (v2) and status is ok again"
 publish_obligations 3 2099-01-01
 [ "$(acks_of "$T/city" | cut -d' ' -f2 | sort -u)" = ok ] ||
     fail "a version not yet in force changed the acknowledgements: $(acks_of "$T/city")"
-acks_of "$T/city" 2099-01-02 | grep -xF "acme pending  has not acknowledged the obligations in force ($OB.v3.json, since 2099-01-01); acme/a-000002 acknowledged $OB.v2.json" >/dev/null ||
+acks_of "$T/city" 2099-01-02 | grep -xF "acme pending  has not acknowledged the obligations in force ($(VEN 3), since 2099-01-01); acme/a-000002 acknowledged $(VEN 2)" >/dev/null ||
     fail "v3 is not in force from its effective_from: $(acks_of "$T/city" 2099-01-02)"
 chain_down acme
 cd "$T/acme"
 expect_exit 0 "$ITAKU" acknowledge
-expect_output "^Acknowledged every obligation in force \($OB.v2.json\)"
+expect_output "^Acknowledged every obligation in force \(\"Amended requirements\" \(version 2\)\)"
 expect_exit 0 "$ITAKU" obligations --json
 ok "before its effective_from a published version is not in force: v2 is still what acknowledge accepts"
 

@@ -30,6 +30,10 @@
 #define V1 "obligations/akiruno-outsourcing.v1.json"
 #define V2 "obligations/akiruno-outsourcing.v2.json"
 #define V3 "obligations/akiruno-outsourcing.v3.json"
+/* the versions as status names them: by the document's title and version */
+#define N1 "\"Information-security requirements for outsourced work\" (version 1)"
+#define N2 "\"Amended requirements\" (version 2)"
+#define N3 "\"Amended requirements\" (version 3)"
 #define ACKED "subcontract_acknowledged"
 
 typedef struct {
@@ -220,13 +224,13 @@ static void test_a_new_version_in_force_opens_a_new_acknowledgement(void **state
     check(itk_registry_now(today, f->reg));
     today[10] = '\0';
     snprintf(line, sizeof(line),
-             "pending acme  has not acknowledged the obligations in force (" V2
-             ", since %s); acme/a-000001 acknowledged " V1 "\n",
+             "pending acme  has not acknowledged the obligations in force (" N2
+             ", since %s); acme/a-000001 acknowledged " N1 "\n",
              today);
     expect(f, NULL, line);
     snprintf(line, sizeof(line),
-             "pending beta  has not acknowledged the obligations in force (" V2
-             ", since %s); beta/a-000001 acknowledged " V1 "\n",
+             "pending beta  has not acknowledged the obligations in force (" N2
+             ", since %s); beta/a-000001 acknowledged " N1 "\n",
              today);
     expect(f, NULL, line);
 
@@ -257,8 +261,8 @@ static void test_before_effective_from_the_older_version_is_in_force(void **stat
     check(itk_acknowledge(&c, f->reg, f->acme)); /* after v2 was published */
     expect_acked(f, "acme", "a-000002", V1);
     expect(f, "2098-12-01",
-           "pending acme  has not acknowledged the obligations in force (" V2
-           ", since 2098-12-01); acme/a-000002 acknowledged " V1 "\n");
+           "pending acme  has not acknowledged the obligations in force (" N2
+           ", since 2098-12-01); acme/a-000002 acknowledged " N1 "\n");
     itk_obligations_version v;
     check(itk_obligations_in_force(&v, f->reg, NULL, "2098-11-30"));
     assert_string_equal(v.path, V1);
@@ -304,7 +308,7 @@ static void test_which_version_is_in_force(void **state)
     assert_string_equal(now.path, V3);
     /* status agrees: at 2099-01-05, v3 is what an acknowledgement must name */
     snprintf(line, sizeof(line),
-             "pending acme  has not acknowledged the obligations in force (" V3 ", since %s)\n",
+             "pending acme  has not acknowledged the obligations in force (" N3 ", since %s)\n",
              today);
     expect(f, "2099-01-05", line);
     /* `itaku obligations` shows the version in force today */

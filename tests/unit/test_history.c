@@ -74,7 +74,7 @@ static void story_records(fixture *f)
     json_t *f4 = th_corpus("form4");
     json_object_set_new(f4, "instruction_ref", json_string("akiruno-city/n-999999"));
     /* an instruction the registry does not hold: recorded as unverified */
-    itk_ref_options unverified = {1, "口頭での指示", 0, 0};
+    itk_ref_options unverified = {1, "口頭での指示", 0, 0, 0};
     itk_buf p4 = ITK_BUF_INIT, id4 = ITK_BUF_INIT;
     git_oid c4;
     int rc4 = itk_record_submit_refs(&p4, &id4, &c4, f->reg, f->acme, "form4", f4, NULL, NULL, 0,

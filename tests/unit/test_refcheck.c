@@ -136,7 +136,7 @@ static void test_copy_of_item_nobody_holds(void **state)
 static void test_unverified(void **state)
 {
     fixture *f = *state;
-    itk_ref_options o = {1, "台帳導入前に受領", 0, 0};
+    itk_ref_options o = {1, "台帳導入前に受領", 0, 0, 0};
     json_t *u = NULL;
     assert_int_equal(refcheck(f, &u, "register",
                               th_register_entry("returned", "OLD-001", "2026-12-06T10:00:00+09:00"),
@@ -166,7 +166,7 @@ static void test_duplicate_entry(void **state)
     fixture *f = *state;
     th_submit(f->reg, f->acme, "register",
               th_register_entry("received", "SKR-USB-01", "2026-12-02T10:00:00+09:00"), NULL);
-    itk_ref_options again = {0, NULL, 1, 0};
+    itk_ref_options again = {0, NULL, 1, 0, 0};
     assert_int_equal(refcheck(f, NULL, "register",
                               th_register_entry("received", "skr-usb-01", "2026-12-02T01:00:00Z"),
                               NULL),
@@ -176,10 +176,24 @@ static void test_duplicate_entry(void **state)
                               th_register_entry("received", "skr-usb-01", "2026-12-02T01:00:00Z"),
                               &again),
                      0);
-    /* another time is another entry */
+    /* another time while the item is still held: a second item to return,
+     * refused naming the entry that holds it, unless again */
     assert_int_equal(
         refcheck(f, NULL, "register",
                  th_register_entry("received", "skr-usb-01", "2026-12-02T11:00:00+09:00"), NULL),
+        ITK_EEXISTS);
+    assert_non_null(strstr(itk_error_last(), "already holds item number 'skr-usb-01'"));
+    assert_non_null(strstr(itk_error_last(), "--again"));
+    assert_int_equal(
+        refcheck(f, NULL, "register",
+                 th_register_entry("received", "skr-usb-01", "2026-12-02T11:00:00+09:00"), &again),
+        0);
+    /* once returned, receiving it again is a new holding */
+    th_submit(f->reg, f->acme, "register",
+              th_register_entry("returned", "SKR-USB-01", "2026-12-03T10:00:00+09:00"), NULL);
+    assert_int_equal(
+        refcheck(f, NULL, "register",
+                 th_register_entry("received", "skr-usb-01", "2026-12-04T10:00:00+09:00"), NULL),
         0);
 }
 
@@ -199,7 +213,7 @@ static void test_training_of_unknown_worker(void **state)
     th_submit(f->reg, f->acme, "form1", th_corpus("form1"), NULL);
     assert_int_equal(refcheck(f, NULL, "form2", json_incref(f2), NULL), ITK_ENOTFOUND);
     assert_non_null(strstr(itk_error_last(), "Closest worker numbers on form 1: w-001."));
-    itk_ref_options o = {1, "研修後に従事者届を提出予定", 0, 0};
+    itk_ref_options o = {1, "研修後に従事者届を提出予定", 0, 0, 0};
     json_t *u = NULL;
     assert_int_equal(refcheck(f, &u, "form2", json_incref(f2), &o), 0);
     assert_string_equal(json_string_value(json_object_get(json_array_get(u, 0), "field")),
@@ -279,7 +293,7 @@ static void test_instruction_citing_nothing(void **state)
         strstr(itk_error_last(),
                "The incident report acme/i-000001 that this record cites is not in the registry."));
     /* recorded as unverified with a reason */
-    itk_ref_options u = {1, "事故の第一報は電話", 0, 0};
+    itk_ref_options u = {1, "事故の第一報は電話", 0, 0, 0};
     o.refs = &u;
     assert_int_equal(itk_instruct(&name, &c, f->reg, f->city, &o), 0);
     /* the twin: the incident acme reported */

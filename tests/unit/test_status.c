@@ -46,7 +46,7 @@ static int setup(void **state)
     json_t *post = th_register_entry("received", "item-2", th_when(0, "T10:00:00-05:00"));
     json_object_set_new(post, "method", json_string("post"));
     /* not designated: recorded as it was, with the reason (issue 16) */
-    itk_ref_options undesignated = {0, "郵送で受領（記録のとおり）", 0, 1};
+    itk_ref_options undesignated = {0, "郵送で受領（記録のとおり）", 0, 1, 0};
     itk_buf path = ITK_BUF_INIT, id = ITK_BUF_INIT;
     git_oid c;
     assert_int_equal(itk_record_submit_refs(&path, &id, &c, f->reg, f->acme, "register", post, NULL,

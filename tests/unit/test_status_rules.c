@@ -231,7 +231,7 @@ static void test_a_worker_without_training_is_pending_then_overdue(void **state)
     json_t *att = json_array_get(json_object_get(other, "attendees"), 0);
     json_object_set_new(att, "worker_id", json_string("w-002"));
     /* a worker form 1 does not name is recorded only as unverified */
-    itk_ref_options ro = {1, "従事者届の変更前の研修", 0, 0};
+    itk_ref_options ro = {1, "従事者届の変更前の研修", 0, 0, 0};
     itk_buf path = ITK_BUF_INIT, id = ITK_BUF_INIT;
     git_oid c;
     assert_int_equal(

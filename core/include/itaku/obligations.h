@@ -14,13 +14,25 @@
 int itk_obligations_load(json_t **out, itk_registry *reg);
 
 #define ITK_OBLIGATIONS_PATH_MAX 160
+#define ITK_OBLIGATIONS_TITLE_MAX 200
 
 typedef struct {
-    long version;                        /* N of obligations/<set>.v<N>.json */
-    char path[ITK_OBLIGATIONS_PATH_MAX]; /* that file in the tree */
-    char effective_from[11];             /* its "effective_from" (YYYY-MM-DD); "" when it
-                                            has none or it is not a date */
+    long version;                             /* N of obligations/<set>.v<N>.json */
+    char path[ITK_OBLIGATIONS_PATH_MAX];      /* that file in the tree */
+    char effective_from[11];                  /* its "effective_from" (YYYY-MM-DD); "" when it
+                                                 has none or it is not a date */
+    char title[ITK_OBLIGATIONS_TITLE_MAX];    /* the document's own "title" (Japanese; UTF-8,
+                                                 cut at a character), "" when it has none */
+    char title_en[ITK_OBLIGATIONS_TITLE_MAX]; /* its "title_en", "" when it has none */
 } itk_obligations_version;
+
+/* How a screen names a version of the obligations: by the document's own
+ * title and its version, never by its file (the file only where a user
+ * must find it): ja nonzero 「外部委託における情報セキュリティ遵守事項」第1版,
+ * else "Information-security requirements for outsourced work" (version 1);
+ * a version without the title wanted: the other title, else its path. Writes
+ * at most cap bytes (cut at a character) to out and returns out. Never fails. */
+const char *itk_obligations_named(char *out, size_t cap, const itk_obligations_version *v, int ja);
 
 /* Which obligations are in force. itaku.json's "obligations" names a set
  * and its first version (obligations/<set>.v<N>.json); the versions of that

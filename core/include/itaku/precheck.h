@@ -49,9 +49,13 @@ int itk_record_precheck(json_t **unverified, char schema_name[64], itk_registry 
  * request of party (approval, checked by itk_approval_check as at created,
  * RFC 3339), or says why there was none (unapproved_reason). 0 when it
  * does or needs none; ITK_EVERIFY (no approval cited, translated, the
- * action by the paper's word) or itk_approval_check's refusal. Writes
- * nothing. */
+ * action by the paper's word) or itk_approval_check's refusal. The
+ * refusal names what to give as the writer gives it: by_options nonzero
+ * (register add, the body built from options) the options --approval and
+ * --unapproved --reason, else (a form read from a file: form submit,
+ * validate) the form's fields, by their titles on a Japanese screen
+ * (承認申請, 未承認の理由). Writes nothing. */
 int itk_register_approval_precheck(itk_registry *reg, const char *party, const json_t *body,
-                                   const char *created);
+                                   const char *created, int by_options);
 
 #endif

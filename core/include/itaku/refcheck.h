@@ -22,6 +22,8 @@ typedef struct {
     int undesignated_method; /* --undesignated-method: a register entry handed over by a
                                 method the contract does not designate, recorded as it was
                                 with reason (itk_handover_method_check) */
+    int by_options;          /* the body was built from a command's options (register add):
+                                a refusal names the option to give, not the form's field */
 } itk_ref_options;
 
 /* Checks what body (a record of type by party, its own id not yet given)
