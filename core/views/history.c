@@ -15,9 +15,7 @@
 #include "itaku/textnorm.h"
 #include "alloc.h"
 #include "array.h"
-#include "history_priv.h"
 #include "log_cache.h"
-#include "snapshot_priv.h"
 #include "registry_priv.h"
 
 #include <stdio.h>
@@ -149,30 +147,11 @@ int itk_record_sections(char out[48], git_repository *repo, const git_tree *tree
     return 0;
 }
 
-/* The record at path in tree from snap's records, when snap holds it with
- * the same blob (the same bytes, parsed once already): 1 and *rec set;
- * else 0, and the caller reads the tree. */
-static int snap_record(json_t **rec, const git_tree *tree, const char *path,
-                       const itk_snapshot *snap)
-{
-    size_t i;
-    git_tree_entry *e = NULL;
-    int same = 0;
-    if (!snap)
-        return 0;
-    if (itk_snapshot_find(&i, snap, path) == 0 && git_tree_entry_bypath(&e, tree, path) == 0)
-        same = git_oid_equal(git_tree_entry_id(e), &snap->recs[i].blob);
-    git_tree_entry_free(e);
-    git_error_clear();
-    itk_error_clear();
-    return same && itk_snapshot_json(rec, snap, i) == 0;
-}
-
 /* A record's sections never change (records are append-only), and a record
  * climbs the chain in several receipts: each path is read once, memo keeps
  * its sections. */
 static int path_sections(char out[48], git_repository *repo, const git_tree *tree, const char *path,
-                         json_t *memo, const itk_snapshot *snap)
+                         json_t *memo)
 {
     const char *known = json_string_value(json_object_get(memo, path));
     if (known) {
@@ -180,7 +159,7 @@ static int path_sections(char out[48], git_repository *repo, const git_tree *tre
         return 0;
     }
     json_t *rec = NULL;
-    if (!snap_record(&rec, tree, path, snap) && itk_tree_read_json(&rec, repo, tree, path)) {
+    if (itk_tree_read_json(&rec, repo, tree, path)) {
         itk_error_clear(); /* a broken record is verify's finding, not ours */
         return 0;
     }
@@ -287,7 +266,7 @@ done:
 }
 
 static int entry_fill(itk_log_entry *e, git_repository *repo, const itk_commit_info *ci, int offset,
-                      json_t *memo, const itk_snapshot *snap)
+                      json_t *memo)
 {
     git_commit *c = NULL;
     git_tree *tree = NULL;
@@ -299,10 +278,10 @@ static int entry_fill(itk_log_entry *e, git_repository *repo, const itk_commit_i
         goto done;
     }
     for (size_t k = 0; k < ci->nrecords; k++)
-        path_sections(e->sections, repo, tree, ci->records[k], memo, snap);
+        path_sections(e->sections, repo, tree, ci->records[k], memo);
     if (ci->nparents == 2 && (rc = merge_received(e, repo, c, tree)) == 0)
         for (size_t k = 0; k < e->nreceived; k++)
-            path_sections(e->sections, repo, tree, e->received[k], memo, snap);
+            path_sections(e->sections, repo, tree, e->received[k], memo);
 done:
     git_tree_free(tree);
     git_commit_free(c);
@@ -330,7 +309,7 @@ void itk_log_free(itk_log *log)
 
 /* Every commit reachable from revs (NULL: every local ref), oldest first. */
 static int log_build(itk_log **out, itk_registry *reg, const char **revs, size_t nrevs,
-                     itk_progress_cb cb, void *payload, const itk_snapshot *snap)
+                     itk_progress_cb cb, void *payload)
 {
     itk_log *log = itk_calloc(1, sizeof(*log));
     int rc;
@@ -365,7 +344,7 @@ static int log_build(itk_log **out, itk_registry *reg, const char **revs, size_t
             itk_format_time(e->date, ci->time, log->offset);
         } else {
             /* kept in the cache alone, where each path is kept once */
-            if (!(rc = entry_fill(e, reg->repo, ci, log->offset, memo, snap)))
+            if (!(rc = entry_fill(e, reg->repo, ci, log->offset, memo)))
                 rc = itk_lcache_put(log->lc, &ci->id, e);
             itk_string_list_free(e->received, e->nreceived);
             e->received = NULL;
@@ -403,12 +382,6 @@ static int section_matches(const char *sections, const char *want)
 
 int itk_log_run(itk_log **out, itk_registry *reg, const itk_log_options *o)
 {
-    return itk_log_run_snap(out, reg, o, NULL);
-}
-
-int itk_log_run_snap(itk_log **out, itk_registry *reg, const itk_log_options *o,
-                     const itk_snapshot *snap)
-{
     const char *head[] = {"HEAD"};
     long long since = 0, until = 0;
     int rc, offset;
@@ -422,8 +395,8 @@ int itk_log_run_snap(itk_log **out, itk_registry *reg, const itk_log_options *o,
     if (o && o->section && !*o->section)
         return itk_error_set(ITK_EINVALID, "--section needs a section number (2 … 12)");
     itk_log *log = NULL;
-    if ((rc = log_build(&log, reg, head, 1, o ? o->progress : NULL, o ? o->progress_payload : NULL,
-                        snap)))
+    if ((rc =
+             log_build(&log, reg, head, 1, o ? o->progress : NULL, o ? o->progress_payload : NULL)))
         return rc;
     for (size_t i = log->nall; i-- > 0;) {
         const itk_log_entry *e = &log->all[i];
@@ -859,7 +832,7 @@ int itk_story_run(itk_story **out, itk_registry *reg, const char *name, const it
     itk_progress_cb cb = o ? o->progress : NULL;
     void *payload = o ? o->progress_payload : NULL;
     const story_rec *subject = NULL;
-    if ((rc = log_build(&s.log, reg, NULL, 0, cb, payload, NULL)) ||
+    if ((rc = log_build(&s.log, reg, NULL, 0, cb, payload)) ||
         (rc = gather_story_recs(&s, reg->repo, cb, payload)) ||
         (rc = resolve(&s, name, &subject, s.st->subject)))
         goto done;

@@ -20,7 +20,6 @@
 #include "itaku/textsafe.h"
 #include "itaku/who.h"
 #include "alloc.h"
-#include "history_priv.h"
 #include "registry_priv.h"
 #include "itaku/requests.h"
 #include "snapshot_priv.h"
@@ -1168,7 +1167,7 @@ int itk_report_write(itk_registry *reg, const char *dir, const itk_report_option
         if (itk_snapshot_info(c.snap, i)->kind == ITK_PATH_RECORD)
             c.paths[c.npaths++] = itk_snapshot_path(c.snap, i);
     if ((rc = index_names(&c)) || (rc = index_incident_refs(&c)) || (rc = make_dir(dir)) ||
-        (rc = itk_log_run_snap(&c.log, reg, &lo, c.snap)) || (rc = write_timeline(&c)))
+        (rc = itk_log_run(&c.log, reg, &lo)) || (rc = write_timeline(&c)))
         goto done;
     size_t problems = 0, commits = itk_log_count(c.log);
     for (size_t i = 0; i < commits; i++)
