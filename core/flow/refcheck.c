@@ -107,6 +107,7 @@ typedef struct {
     itk_labels *labels;   /* the registry's catalog, for codes in messages (NULL: none) */
     char handler_as[256]; /* the form 1 name a handler was taken as ("": none) */
     json_t *memo;         /* what a scan of the tree gathered, by what it scanned (NULL: none) */
+    const itk_refcheck_source *src; /* where register entries are read from (NULL: the tree) */
 } check;
 
 /* memo's value of key (borrowed), NULL when none or memo is NULL. */
@@ -383,24 +384,20 @@ static int held_entry(json_t *bodies, const json_t *body)
     return rc ? ITK_ENOMEM : 0;
 }
 
-/* The register entries that count (not superseded, not the one being
- * corrected), as their bodies: party's own, and with below also those of
- * every party below it in the chain (its subcontractors, theirs, ...).
- * With memo, only what holds() reads of the receipts and copies
- * (held_entry), kept in memo. */
-static int register_bodies(json_t **out, itk_registry *reg, git_tree *tree, const char *party,
-                           const char *supersedes, int below, json_t *memo)
+/* The register records of party (below: and of every party below it in
+ * the chain) in tree order, each with "party" set to its path's party,
+ * into *recs; those that cannot be read are left out. */
+static int register_records(json_t **recs, itk_registry *reg, git_tree *tree, const char *party,
+                            int below)
 {
     char **paths = NULL;
     size_t n = 0;
-    if (!supersedes && (*out = json_incref(memo_get(memo, "register", party, below))))
-        return 0;
-    json_t *recs = json_array(), *gone = json_object();
+    if (!(*recs = json_array()))
+        return itk_error_nomem();
     int rc = itk_tree_records(&paths, &n, reg->repo, tree, below ? NULL : party, "register");
     for (size_t i = 0; !rc && i < n; i++) {
         json_t *rec = NULL;
         itk_path_info pi;
-        char key[160];
         itk_path_classify(&pi, paths[i]);
         if (pi.kind != ITK_PATH_RECORD ||
             (strcmp(pi.party, party) != 0 &&
@@ -410,24 +407,49 @@ static int register_bodies(json_t **out, itk_registry *reg, git_tree *tree, cons
             itk_error_clear();
             continue;
         }
-        /* ids are a party's own: keep "<party>/<id>" */
-        const char *sup = json_string_value(json_object_get(rec, "supersedes"));
-        if (sup) {
-            snprintf(key, sizeof(key), "%s/%s", pi.party, sup);
-            json_object_set_new(gone, key, json_true());
-        }
-        json_object_set_new(rec, "party", json_string(pi.party));
-        json_array_append_new(recs, rec);
+        if (json_object_set_new(rec, "party", json_string(pi.party)) ||
+            json_array_append_new(*recs, rec))
+            rc = itk_error_nomem();
     }
     itk_string_list_free(paths, n);
+    return rc;
+}
+
+/* The register entries that count (not superseded, not the one being
+ * corrected), as their bodies: party's own, and with below also those of
+ * every party below it in the chain (its subcontractors, theirs, ...).
+ * With memo, only what holds() reads of the receipts and copies
+ * (held_entry), kept in memo. The records are k->src's when it has one, else the
+ * tree's. */
+static int register_bodies(json_t **out, const check *k, itk_registry *reg, git_tree *tree,
+                           const char *party, const char *supersedes, int below)
+{
+    json_t *memo = k->memo, *recs = NULL;
+    if (!supersedes && (*out = json_incref(memo_get(memo, "register", party, below))))
+        return 0;
+    int rc = k->src ? k->src->register_records(&recs, k->src->payload, party, below)
+                    : register_records(&recs, reg, tree, party, below);
+    json_t *gone = json_object();
+    if (!rc && !gone)
+        rc = itk_error_nomem();
+    size_t i;
+    json_t *rec;
+    json_array_foreach(recs, i, rec)
+    {
+        /* ids are a party's own: keep "<party>/<id>" */
+        const char *sup = json_string_value(json_object_get(rec, "supersedes"));
+        char key[160];
+        if (rc || !sup)
+            continue;
+        snprintf(key, sizeof(key), "%s/%s", json_string_value(json_object_get(rec, "party")), sup);
+        json_object_set_new(gone, key, json_true());
+    }
     if (supersedes) {
         char key[160];
         snprintf(key, sizeof(key), "%s/%s", party, supersedes);
         json_object_set_new(gone, key, json_true());
     }
     *out = json_array();
-    size_t i;
-    json_t *rec;
     json_array_foreach(recs, i, rec)
     {
         const char *id = json_string_value(json_object_get(rec, "id"));
@@ -994,8 +1016,8 @@ static int run_checks(check *k, json_t **bodies, itk_registry *reg, git_tree *tr
         (rc = check_workers(k, reg, tree, party, type, body)) ||
         (rc = check_handler(k, reg, tree, party, type, body, "handler")) ||
         (rc = check_handler(k, reg, tree, party, type, body, "verifier")) ||
-        (items && (rc = register_bodies(bodies, reg, tree, item_holder(type, body, party),
-                                        supersedes, below, k->memo))) ||
+        (items && (rc = register_bodies(bodies, k, reg, tree, item_holder(type, body, party),
+                                        supersedes, below))) ||
         (items && (rc = check_items(k, *bodies, party, type, body))))
         return rc;
     return 0;
@@ -1004,7 +1026,14 @@ static int run_checks(check *k, json_t **bodies, itk_registry *reg, git_tree *tr
 int itk_refcheck_again(json_t **problems, itk_registry *reg, git_tree *tree, const char *party,
                        const char *type, const json_t *body, json_t *memo)
 {
-    check k = {ITK_BUF_INIT, json_array(), 0, NULL, "", memo};
+    return itk_refcheck_again_from(problems, reg, tree, party, type, body, memo, NULL);
+}
+
+int itk_refcheck_again_from(json_t **problems, itk_registry *reg, git_tree *tree, const char *party,
+                            const char *type, const json_t *body, json_t *memo,
+                            const itk_refcheck_source *src)
+{
+    check k = {ITK_BUF_INIT, json_array(), 0, NULL, "", memo, src};
     json_t *bodies = NULL;
     *problems = NULL;
     if (!k.unverified)
@@ -1073,7 +1102,7 @@ int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const c
                  const itk_ref_options *o)
 {
     static const itk_ref_options none = {0, NULL, 0, 0, 0};
-    check k = {ITK_BUF_INIT, json_array(), 0, NULL, "", NULL};
+    check k = {ITK_BUF_INIT, json_array(), 0, NULL, "", NULL, NULL};
     json_t *bodies = NULL;
     int rc;
     *unverified = NULL;

@@ -224,6 +224,11 @@ int itk_status_run_snap(itk_status **out, itk_registry *reg, const itk_status_op
     if ((!snap && (rc = itk_snapshot_open(&c.snap, reg, NULL))) || (rc = keep_arrived(&c)))
         goto done;
     c.view = &c.snap->view;
+    /* room for the findings, about one per record: grown as they come, the
+     * list was copied again at each doubling, page by page (issue 18); the
+     * pages never written are never resident */
+    if (itk_array_reserve(&c.f, &c.af, 2 * c.nrecs + 64, sizeof(*c.f)))
+        itk_error_clear(); /* grown as they come, then */
     if ((rc = gather_parties(&c)) || (rc = gather_obligations(&c)))
         goto done;
     if (c.only && !itk_sctx_party(&c, c.only)) {

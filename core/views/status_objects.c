@@ -2,6 +2,7 @@
  * recorded unverified or not in the registry (status_objects.h). */
 #include "status_objects.h"
 #include "itaku/party.h"
+#include "itaku/chain.h"
 #include "itaku/form_input.h"
 #include "alloc.h"
 #include "itaku/delegation.h"
@@ -305,6 +306,49 @@ static int record_key(unsigned char key[32], rkeys *k, size_t i)
     return rc;
 }
 
+/* The register records refcheck looks items up in, from the snapshot of
+ * HEAD (itk_refcheck_source): each record of it read once already, where
+ * the tree's would be read and parsed again (issue 18). The snapshot holds
+ * every record of HEAD's tree that can be read, in tree order. */
+static int snap_register(json_t **recs, void *payload, const char *party, int below)
+{
+    const rkeys *k = payload;
+    const itk_snapshot *s = k->c->snap;
+    json_t *scope = json_object(); /* party → whether it is in party's chain */
+    int rc = 0;
+    if (!scope || !(*recs = json_array())) {
+        json_decref(scope);
+        return itk_error_nomem();
+    }
+    for (size_t i = 0; !rc && i < s->n; i++) {
+        const itk_path_info *pi = &s->recs[i].pi;
+        if (pi->kind != ITK_PATH_RECORD || !pi->type || strcmp(pi->type->type, "register") != 0)
+            continue;
+        if (strcmp(pi->party, party) != 0) {
+            if (!below)
+                continue;
+            json_t *in = json_object_get(scope, pi->party);
+            if (!in) {
+                in = json_boolean(itk_chain_is_ancestor(k->c->repo, k->c->tree, party, pi->party));
+                if (json_object_set_new(scope, pi->party, in)) {
+                    rc = itk_error_nomem();
+                    break;
+                }
+            }
+            if (!json_is_true(in))
+                continue;
+        }
+        json_t *rec = NULL;
+        if ((rc = itk_snapshot_json(&rec, s, i)))
+            break;
+        if (json_object_set_new(rec, "party", json_string(pi->party)) ||
+            json_array_append_new(*recs, rec))
+            rc = itk_error_nomem();
+    }
+    json_decref(scope);
+    return rc;
+}
+
 /* The references record i cites that the tree does not hold: from the
  * cache when its key is there, else checked (and kept). *problems is new. */
 static int problems_of(json_t **problems, rkeys *k, itk_rcache *cache, json_t *refmemo, size_t i)
@@ -326,8 +370,9 @@ static int problems_of(json_t **problems, rkeys *k, itk_rcache *cache, json_t *r
         itk_error_clear();
         return (*problems = json_array()) ? 0 : itk_error_nomem();
     }
-    rc = itk_refcheck_again(problems, k->c->reg, k->c->tree, r->pi.party, r->pi.type->type,
-                            json_object_get(rec, "body"), refmemo);
+    itk_refcheck_source src = {snap_register, k};
+    rc = itk_refcheck_again_from(problems, k->c->reg, k->c->tree, r->pi.party, r->pi.type->type,
+                                 json_object_get(rec, "body"), refmemo, &src);
     json_decref(rec);
     if (rc)
         return rc;

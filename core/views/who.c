@@ -448,7 +448,17 @@ static int fill_items(itk_who_party *p, wctx *c, int offset)
     item_facts f = {NULL, NULL, NULL};
     json_t *held = json_object(); /* label keys of the items listed */
     int rc = 0;
-    p->items = itk_calloc(bk->n + 1, sizeof(*p->items));
+    /* room for the receipts and copies, which alone are listed: an item is
+     * large, and room zeroed for every record of the party was written
+     * page by page (issue 18) */
+    size_t room = 0;
+    for (size_t j = 0; j < bk->n; j++) {
+        const wrec *r = &c->recs[bk->idx[j]];
+        const char *action = body_str(r, "action");
+        room += is_type(r, "register") && action &&
+                (strcmp(action, "received") == 0 || strcmp(action, "copied") == 0);
+    }
+    p->items = itk_calloc(room + 1, sizeof(*p->items));
     if (!p->items || !held)
         rc = itk_error_nomem();
     rc = rc ? rc : item_facts_of(&f, c, bk);
@@ -494,8 +504,8 @@ static int fill_items(itk_who_party *p, wctx *c, int offset)
         if (out)
             rec_name(x->taken_out, &c->recs[json_integer_value(out)]);
     }
-    /* room was made for every record of the party: only what is held is
-     * kept (peak memory, issue 18) */
+    /* room was made for every receipt and copy: only what is held is kept
+     * (peak memory, issue 18) */
     itk_who_item *fit = p->items ? realloc(p->items, (p->nitems + 1) * sizeof(*p->items)) : NULL;
     if (fit)
         p->items = fit;

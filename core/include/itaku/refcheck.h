@@ -93,6 +93,25 @@ int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const c
 int itk_refcheck_again(json_t **problems, itk_registry *reg, git_tree *tree, const char *party,
                        const char *type, const json_t *body, json_t *memo);
 
+/* Where itk_refcheck_again_from reads the register entries a record's
+ * items are looked for in, instead of reading each from the tree (a view
+ * that holds every record of the tree already: the snapshot).
+ * register_records sets *recs to a new array (the caller's to free) of the
+ * register records of party — with below, of party and of every party
+ * below it in the chain (itk_chain_is_ancestor) — whole, in tree order,
+ * each with "party" set to the party of its path, those that cannot be
+ * read left out; returns 0 or an error code (message set). */
+typedef struct {
+    int (*register_records)(json_t **recs, void *payload, const char *party, int below);
+    void *payload;
+} itk_refcheck_source;
+
+/* itk_refcheck_again with the register entries from src (NULL: from tree,
+ * as itk_refcheck_again). */
+int itk_refcheck_again_from(json_t **problems, itk_registry *reg, git_tree *tree, const char *party,
+                            const char *type, const json_t *body, json_t *memo,
+                            const itk_refcheck_source *src);
+
 /* *out = a new array of [shown, key, path] for every record of rtype in
  * tree (party NULL: every party's), key "<party>/<id>", for
  * itk_ref_closest: shown is key, marked when a later record supersedes it,
