@@ -23,7 +23,7 @@ ok "acknowledge names the obligations by their title and version"
 
 expect_exit 0 "$ITAKU" register add --action received --medium usb --quantity 1 \
     --handler "鈴木一郎" --info "住民データ" --method 手渡し --item-id item-1 \
-    --occurred-at 2026-12-01T10:00:00+09:00 --key "$T/tanaka.key"
+    --occurred-at "$(day -1)T09:00:00+09:00" --key "$T/tanaka.key"
 cd "$T/city"
 expect_exit 0 "$ITAKU" receive acme "$T/acme"
 
@@ -89,11 +89,11 @@ ok "a form 1 submitted as the template gives it: a lead line says it is not fill
 expect_refused "acme は管理番号「item-1」の情報をすでに保有しています（記録 acme/r-000001：受領、" \
     "${JA[@]}" "$ITAKU" register add --action received --medium usb --quantity 1 \
     --handler "鈴木一郎" --info "住民データ" --method 手渡し --item-id item-1 \
-    --occurred-at 2026-12-02T10:00:00+09:00
+    --occurred-at "$(day -1)T10:00:00+09:00"
 expect_output "\-\-again"
 expect_exit 0 "$ITAKU" register add --action received --medium usb --quantity 1 \
     --handler "鈴木一郎" --info "住民データ" --method 手渡し --item-id item-1 \
-    --occurred-at 2026-12-02T10:00:00+09:00 --again
+    --occurred-at "$(day -1)T10:00:00+09:00" --again
 set +e
 "${JA[@]}" "$ITAKU" todo >"$T/out" 2>"$T/err"
 set -e
@@ -108,7 +108,7 @@ f = json.load(open(sys.argv[1], encoding='utf-8'))
 $3
 json.dump(f, open(sys.argv[2], 'w', encoding='utf-8'), ensure_ascii=False)" "$1" "$2"
 }
-edit "$REGISTER_BODY" "$T/copy.json" 'f.update(action="copied", item_id="item-1c", derived_from="item-1", medium="file", occurred_at="2026-12-03T10:00:00+09:00"); f.pop("method", None)'
+edit "$REGISTER_BODY" "$T/copy.json" 'f.update(action="copied", item_id="item-1c", derived_from="item-1", medium="file", occurred_at="'"$(day -1)"'T11:00:00+09:00"); f.pop("method", None)'
 expect_exit 1 "${JA[@]}" "$ITAKU" validate 3 "$T/copy.json"
 expect_output "承認された申請の番号を「承認申請」欄に記入するか"
 expect_output "承認がなかった理由を「未承認の理由」欄に記入してください"
