@@ -74,7 +74,7 @@ scratch beta
 cd "$T/beta-x"
 base=$(git rev-parse HEAD)
 r1=parties/beta/register/r-000002.json
-received_entry item-1 "住民記録データ"
+received_entry item-1b "住民記録データ"
 git checkout -q -b side "$base"
 write_record "$r1" "$(register_body received 税務データ)"
 other=$(forge . "Record what was received" "$T/beta.key" beta manager submit "$r1")
@@ -101,7 +101,7 @@ base=$(git rev-parse HEAD)
 heads=()
 for i in 1 2 3; do
     git checkout -q -B "line$i" "$base"
-    received_entry "item-$i" "住民記録データ$i"
+    received_entry "item-l$i" "住民記録データ$i"
     heads+=("$(git rev-parse HEAD)")
 done
 git checkout -q main

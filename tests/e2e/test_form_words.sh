@@ -35,7 +35,7 @@ reg() { "$ITAKU" register add --medium usb --quantity 1 --handler "鈴木一郎"
 expect_refused "区分は 受領、返却、複製、持出し、持帰り、目的外使用、第三者提供、消去、廃棄 のいずれかでなければなりません（「受取」は使えません）" \
     "${JA[@]}" "$ITAKU" register add --medium usb --quantity 1 --handler "鈴木一郎" --info "住民データ" \
     --method 手渡し --occurred-at "$(day 0)T10:00:00+09:00" --action 受取 --item-id A-1
-has -E 'received|returned|action' <"$T/err" && fail "codes in the Japanese list of choices: $(cat "$T/err")"
+has -E 'received|returned|(^|[^-])action' <"$T/err" && fail "codes in the Japanese list of choices: $(cat "$T/err")"
 expect_refused "action must be one of received, returned, copied" \
     "${EN[@]}" "$ITAKU" register add --medium usb --quantity 1 --handler "鈴木一郎" --info "住民データ" \
     --method 手渡し --occurred-at "$(day 0)T10:00:00+09:00" --action 受取 --item-id A-1
