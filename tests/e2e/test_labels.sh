@@ -110,12 +110,16 @@ assert p["acme"]["role"] == "contractor" and p["acme"]["items"][0]["action"] == 
 PY
 ok "status and who: labels in the tables, codes in --json"
 
-# --- log: the label beside the signed subject --------------------------------
+# --- log: the label instead of the signed English subject on a Japanese screen,
+# the subject as signed on an English one
 subject=$(git log --format=%s --diff-filter=A -1 -- "parties/acme/register/$R1.json")
 expect_exit 0 "${JA[@]}" "$ITAKU" log
-grep -qF -- "$subject  〔提出: 重要指定情報管理記録簿〕" "$T/out" ||
-    fail "log does not show the label beside '$subject'"
-grep -qF -- "〔台帳の開設" "$T/out" || fail "log does not label the genesis"
+grep -qE -- "  提出: 重要指定情報管理記録簿$" "$T/out" ||
+    fail "log does not show the label of '$subject': $(cat "$T/out")"
+grep -qF -- "$subject" "$T/out" && fail "log on a Japanese screen shows the English subject '$subject'"
+grep -qF -- "  台帳の開設" "$T/out" || fail "log does not name the genesis in the catalog's words"
+expect_exit 0 "$ITAKU" log
+grep -qF -- "$subject" "$T/out" || fail "log on an English screen does not show the signed subject '$subject'"
 expect_exit 0 "$ITAKU" log --json
 python3 - "$T/out" "$subject" <<'PY' || fail "log --json changed the subject"
 import json, sys
