@@ -66,7 +66,7 @@ done
 has -F "(received " <"$T/screens.c" || fail "status in English does not say (received …, dated …)"
 ok "LANG=C and C.UTF-8: status, todo, requests, who, instructions and log in English words, no catalog word"
 
-for s in "株式会社アクメ（acme、受注者）" 指示への期限内の対応 期限超過 報告の求め 複製 審査中 遵守事項の受諾 受領日時 "〔提出"; do
+for s in "株式会社アクメ（acme、受注者）" 指示への期限内の対応 期限超過 報告の求め 複製 審査中 遵守事項の受諾 受領日時 "  提出: "; do
     has -F -- "$s" <"$T/screens.ja" || fail "the Japanese screens lack $s: $(cat "$T/screens.ja")"
 done
 ok "ja_JP.UTF-8: the same screens in the registry's Japanese (受注者, 期限超過, 報告の求め, 審査中 …)"
