@@ -4,6 +4,7 @@
 #include "itaku/obligations.h"
 #include "itaku/errors.h"
 #include "itaku/json.h"
+#include "itaku/utf8.h"
 #include "array.h"
 #include "registry_priv.h"
 #include "template.h"
@@ -57,20 +58,6 @@ static int by_version(const void *a, const void *b)
     return (x->version > y->version) - (x->version < y->version);
 }
 
-/* src (NULL: "") into dst of cap bytes, cut at a UTF-8 character. */
-static void copy_cut(char *dst, size_t cap, const char *src)
-{
-    size_t n = strlen(src ? src : "");
-    if (n >= cap) {
-        n = cap - 1;
-        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
-            n--;
-    }
-    if (n)
-        memcpy(dst, src, n);
-    dst[n] = '\0';
-}
-
 /* Fills one entry: its path, effective_from and titles as the file says. */
 static int describe(itk_obligations_version *e, git_repository *repo, const git_tree *tree,
                     const char *set, long version)
@@ -85,8 +72,8 @@ static int describe(itk_obligations_version *e, git_repository *repo, const git_
     snprintf(e->effective_from, sizeof(e->effective_from), "%s", is_date(ef) ? ef : "");
     const char *t = json_string_value(json_object_get(ob, "title"));
     const char *te = json_string_value(json_object_get(ob, "title_en"));
-    copy_cut(e->title, sizeof(e->title), t);
-    copy_cut(e->title_en, sizeof(e->title_en), te);
+    itk_copy_utf8(e->title, sizeof(e->title), t);
+    itk_copy_utf8(e->title_en, sizeof(e->title_en), te);
     json_decref(ob);
     itk_error_clear();
     return 0;
@@ -167,7 +154,7 @@ const char *itk_obligations_named(char *out, size_t cap, const itk_obligations_v
         snprintf(text, sizeof(text), "「%s」第%ld版", t, v->version);
     else
         snprintf(text, sizeof(text), "\"%s\" (version %ld)", t, v->version);
-    copy_cut(out, cap, text);
+    itk_copy_utf8(out, cap, text);
     return out;
 }
 

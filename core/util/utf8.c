@@ -89,3 +89,16 @@ int itk_utf8_valid_copy(char **out, const char *s, size_t len, size_t *nreplaced
         *nreplaced = bad;
     return 0;
 }
+
+void itk_copy_utf8(char *dst, size_t cap, const char *src)
+{
+    size_t n = strlen(src ? src : "");
+    if (n >= cap) {
+        n = cap - 1;
+        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+            n--;
+    }
+    if (n)
+        memcpy(dst, src, n);
+    dst[n] = '\0';
+}

@@ -5,6 +5,7 @@
 #include "itaku/errors.h"
 #include "itaku/json.h"
 #include "itaku/snapshot.h"
+#include "itaku/utf8.h"
 #include "alloc.h"
 #include "array.h"
 #include "objsize.h"

@@ -11,6 +11,7 @@
 #include "itaku/party.h"
 #include "itaku/refcheck.h"
 #include "itaku/snapshot.h"
+#include "itaku/utf8.h"
 #include "itaku/status.h"
 #include "itaku/textnorm.h"
 #include "alloc.h"

@@ -13,6 +13,7 @@
 #include "objsize.h"
 #include "itaku/json.h"
 #include "itaku/party.h"
+#include "itaku/utf8.h"
 #include "itaku/verify.h"
 #include "snapshot_priv.h"
 
@@ -22,19 +23,6 @@
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
-
-void itk_copy_utf8(char *dst, size_t cap, const char *src)
-{
-    size_t n = strlen(src ? src : "");
-    if (n >= cap) {
-        n = cap - 1;
-        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
-            n--;
-    }
-    if (n)
-        memcpy(dst, src, n);
-    dst[n] = '\0';
-}
 
 /* --- gathering ------------------------------------------------------------ */
 

@@ -7,6 +7,7 @@
 #include "itaku/form_input.h"
 #include "itaku/json.h"
 #include "itaku/status.h"
+#include "itaku/utf8.h"
 #include "status_priv.h"
 
 #include <stdio.h>

@@ -9,6 +9,7 @@
 #include "itaku/json.h"
 #include "itaku/requests.h"
 #include "itaku/textnorm.h"
+#include "itaku/utf8.h"
 #include "status_rules.h"
 
 #include <openssl/evp.h>

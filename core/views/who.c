@@ -9,6 +9,7 @@
 #include "itaku/errors.h"
 #include "itaku/party.h"
 #include "itaku/snapshot.h"
+#include "itaku/utf8.h"
 #include "itaku/status.h"
 #include "itaku/textnorm.h"
 #include "alloc.h"

@@ -132,8 +132,4 @@ const char *itk_snapshot_parent(const itk_snapshot *s, const char *party);
  * 1 when only is NULL: the scope of `--party P` in every view. */
 int itk_snapshot_in_scope(const itk_snapshot *s, const char *party, const char *only);
 
-/* Copies src (NULL: "") into dst of cap bytes, cutting on a UTF-8 character
- * boundary: the fixed-size fields of the views' results. */
-void itk_copy_utf8(char *dst, size_t cap, const char *src);
-
 #endif

@@ -27,4 +27,9 @@ int itk_utf8_is_valid(const char *s, size_t len);
  * (then *out is NULL). */
 int itk_utf8_valid_copy(char **out, const char *s, size_t len, size_t *nreplaced);
 
+/* Copies src (NULL: "") into dst of cap bytes (cap > 0), NUL-terminated and
+ * cut on a UTF-8 character boundary when it does not fit: the fixed-size
+ * fields of the views' results and of the obligations' titles. */
+void itk_copy_utf8(char *dst, size_t cap, const char *src);
+
 #endif
