@@ -46,8 +46,9 @@ for bin in "$FUZZ_BUILD"/tests/fuzz_*; do
     mapfile -t paths < <(source_paths "${names[@]}" "fuzz_$name.c")
     changed=$(git log --format=%h -1 "$commit..HEAD" -- "${paths[@]}")
     if [ -n "$changed" ]; then
-        file=$(git diff --name-only "$commit" HEAD -- "${paths[@]}" | head -1)
-        printf '%-22s %-12s %-12s %s\n' "$name" "${commit:0:10}" "$execs" "owed: $file changed ($changed)"
+        files=$(git diff --name-only "$commit" HEAD -- "${paths[@]}")
+        printf '%-22s %-12s %-12s %s\n' "$name" "${commit:0:10}" "$execs" \
+            "owed: $(wc -l <<<"$files") changed, e.g. $(head -1 <<<"$files"); the last change in $changed"
     else
         printf '%-22s %-12s %-12s %s\n' "$name" "${commit:0:10}" "$execs" ok
     fi
