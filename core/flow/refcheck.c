@@ -1097,6 +1097,19 @@ static void future_note(itk_buf *note, itk_registry *reg, const json_t *body)
     }
 }
 
+/* What a refusal says of a register entry: at, timed's occurred_at in the
+ * contract's offset (+09:00 when it cannot be read), and id, entry's record
+ * id in cap bytes ("" when not found). */
+static void entry_shown(char at[ITK_TIME_SHOWN], char *id, size_t cap, itk_registry *reg,
+                        git_tree *tree, const char *party, const json_t *timed, const json_t *entry)
+{
+    int offset = 540;
+    if (itk_registry_offset(&offset, reg))
+        itk_error_clear();
+    itk_time_shown(at, json_string_value(json_object_get(timed, "occurred_at")), offset);
+    entry_id(id, cap, reg, tree, party, entry);
+}
+
 int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const char *party,
                  const char *type, const json_t *body, const char *supersedes,
                  const itk_ref_options *o)
@@ -1138,11 +1151,7 @@ int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const c
         const char *action = json_string_value(json_object_get(body, "action"));
         const char *item = json_string_value(json_object_get(body, "item_id"));
         char at[ITK_TIME_SHOWN], id[128];
-        int offset = 540;
-        if (itk_registry_offset(&offset, reg))
-            itk_error_clear();
-        itk_time_shown(at, json_string_value(json_object_get(body, "occurred_at")), offset);
-        entry_id(id, sizeof(id), reg, tree, party, twin);
+        entry_shown(at, id, sizeof(id), reg, tree, party, body, twin);
         /* a correction the same as another entry would make a second one
          * of it: --again is no advice there */
         static const char corrected[] =
@@ -1174,11 +1183,7 @@ int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const c
         const char *was = json_string_value(json_object_get(held, "action"));
         const char *item = json_string_value(json_object_get(body, "item_id"));
         char at[ITK_TIME_SHOWN], id[128];
-        int offset = 540;
-        if (itk_registry_offset(&offset, reg))
-            itk_error_clear();
-        itk_time_shown(at, json_string_value(json_object_get(held, "occurred_at")), offset);
-        entry_id(id, sizeof(id), reg, tree, party, held);
+        entry_shown(at, id, sizeof(id), reg, tree, party, held, held);
         rc = itk_error_set(ITK_EEXISTS, msg, party, item, id[0] ? id : "-",
                            itk_ref_code_shown(k.labels, msg, "action", was), at,
                            itk_ref_code_shown(k.labels, msg, "action", action));
