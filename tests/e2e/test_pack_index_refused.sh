@@ -86,4 +86,38 @@ cp "$T/acme-good.idx" "$ACME_IDX"
 expect_exit 0 "$ITAKU" receive acme "$T/acme"
 ok "receive refuses a folder whose pack index is damaged, naming it; nothing is taken"
 
+# a hosted registry holding a damaged pack index: the pre-receive hook
+# refuses every push, naming the file, and the hub's refs stay as they were
+HUB=$T/hub
+expect_exit 0 "$ITAKU" server init "$HUB" --city-key "$CITY_FPR" --genesis "$GENESIS"
+ITAKU_PARTY=akiruno-city git push -q "$HUB" main:main 2>/dev/null
+# a pack of one stray file, its index's offset past the pack's end (stock
+# git reads an offset only when it looks that object up)
+stray=$(echo stray | git -C "$HUB" hash-object -w --stdin)
+stray_pack=$(echo "$stray" | git -C "$HUB" pack-objects -q "$HUB/objects/pack/pack")
+rm -f "$HUB/objects/${stray:0:2}/${stray:2}"
+HUB_IDX=$HUB/objects/pack/pack-$stray_pack.idx
+chmod u+w "$HUB_IDX"
+python3 - "$HUB_IDX" <<'PY'
+import sys
+p = sys.argv[1]
+b = bytearray(open(p, "rb").read())
+b[8 + 1024 + 24:8 + 1024 + 28] = (0x7fffffff).to_bytes(4, "big")
+open(p, "wb").write(b)
+PY
+hub_refs() { git -C "$HUB" for-each-ref --format='%(refname) %(objectname)'; }
+before=$(hub_refs)
+"$ITAKU" key generate "$T/beta.key" --comment beta >/dev/null
+expect_exit 0 "$ITAKU" party add beta --role contractor --name "ベータ株式会社" --pubkey "$T/beta.key.pub"
+expect_exit 1 env ITAKU_PARTY=akiruno-city git push "$HUB" main:main
+expect_output "pack index $HUB_IDX: object 0's offset 2147483647 is outside its pack"
+expect_output "git index-pack"
+[ "$(hub_refs)" = "$before" ] || fail "the refused push moved a ref of the hub"
+# twin: its index made again, the same push is taken
+rm -f "$HUB_IDX"
+git index-pack "$HUB/objects/pack/pack-$stray_pack.pack" >/dev/null
+expect_exit 0 env ITAKU_PARTY=akiruno-city git push "$HUB" main:main
+[ "$(hub_refs)" != "$before" ] || fail "the push after the repair did not move main"
+ok "the pre-receive hook refuses a push into a hub whose pack index is damaged, naming it"
+
 finish
