@@ -21,35 +21,33 @@ int cmd_decide(int argc, char **argv)
                 : strcmp(argv[0], "reject") == 0 ? "rejected"
                                                  : "returned";
     int approve = strcmp(o.outcome, "approved") == 0;
-    const cli_opt approve_opts[] = {
+    /* one table: --conditions, --valid-until and --max-uses are approve's
+     * alone (left out of reject's and return's), which require --reason */
+    cli_opt opts[] = {
         {NULL, 0, CLI_ID, NULL, "REQUEST", N_("the request to decide"), 0},
         {"conditions", 0, CLI_STRING, &o.conditions, "TEXT", N_("conditions of the approval"), 0},
         {"valid-until", 0, CLI_DATE, &o.valid_until, "DATE", N_("the approval's last day"),
          CLI_DAY},
         {"max-uses", 0, CLI_NUMBER, &max_uses, "N", N_("how many times it may be used"), 0},
-        {"reason", 0, CLI_STRING, &o.reason, "TEXT", N_("why"), 0},
+        {"reason", 0, CLI_STRING, &o.reason, "TEXT", N_("why"), approve ? 0 : CLI_REQUIRED},
         {"redraft", 0, CLI_SWITCH, &o.redraft, NULL,
          N_("決裁: draft the decision again on the current main (seals on the earlier draft stop "
             "counting)"),
          0},
         CLI_OPT_KEY(&key),
         {0}};
-    const cli_opt other_opts[] = {
-        {NULL, 0, CLI_ID, NULL, "REQUEST", N_("the request to decide"), 0},
-        {"reason", 0, CLI_STRING, &o.reason, "TEXT", N_("why"), CLI_REQUIRED},
-        {"redraft", 0, CLI_SWITCH, &o.redraft, NULL,
-         N_("決裁: draft the decision again on the current main (seals on the earlier draft stop "
-            "counting)"),
-         0},
-        CLI_OPT_KEY(&key),
-        {0}};
+    size_t kept = 0;
+    for (size_t i = 0; i < sizeof(opts) / sizeof(*opts); i++)
+        if (approve || (opts[i].value != &o.conditions && opts[i].value != &o.valid_until &&
+                        opts[i].value != &max_uses))
+            opts[kept++] = opts[i];
     const cli_spec spec = {
         argv[0],
         approve ? N_("Approve a request by merging it (the city).")
         : strcmp(o.outcome, "rejected") == 0
             ? N_("Reject a request by merging it, with a reason (the city).")
             : N_("Return a request for correction (差戻し), with a reason (the city)."),
-        approve ? approve_opts : other_opts};
+        opts};
     int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
         return parsed;

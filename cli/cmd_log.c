@@ -71,17 +71,14 @@ static const char *party_shown(json_t *names, itk_registry *reg, const char *par
 
 /* What a Japanese screen says a commit did, in the catalog's words instead
  * of the signed English subject (--json and an English screen keep it):
- * the action and the kinds of record it wrote, "提出: 重要指定情報管理記録簿";
- * a receipt names whose line it brought in, a request step the request.
- * NULL when the catalog has no word for the action (the subject is shown). */
-static const char *words_of(itk_buf *out, const itk_commit_info *ci, const itk_labels *l,
-                            json_t *names, itk_registry *reg)
+ * action, the catalog's word for the commit's action, and the kinds of
+ * record it wrote, "提出: 重要指定情報管理記録簿"; a receipt names whose line
+ * it brought in, a request step the request. */
+static const char *words_of(itk_buf *out, const char *action, const itk_commit_info *ci,
+                            const itk_labels *l, json_t *names, itk_registry *reg)
 {
-    const char *action = itk_labels_get(l, "commit", ci->action);
     const char *seen[8];
     size_t nseen = 0;
-    if (!action)
-        return NULL;
     itk_buf_clear(out);
     itk_buf_puts(out, action);
     for (size_t i = 0; i < ci->nrecords && nseen < 8; i++) {
@@ -159,8 +156,9 @@ static void print_line(const itk_log_entry *e, const char *name, log_screen *sc)
                  *name ? " (" : "", name, *name ? ")" : "");
     int w = cli_display_width(who);
     cli_pad(who, w < 13 ? 13 : w + 1);
-    const char *words = sc->ja ? words_of(&sc->words, ci, sc->l, sc->names, sc->reg) : NULL;
+    /* the catalog's word for the action (NULL: none; the subject is shown) */
     const char *act = sc->ja ? itk_labels_get(sc->l, "commit", ci->action) : NULL;
+    const char *words = act ? words_of(&sc->words, act, ci, sc->l, sc->names, sc->reg) : NULL;
     act = act ? act : *ci->action ? ci->action : "-";
     int aw = cli_display_width(act); /* a longer word still leaves a space */
     cli_pad(act, aw < 15 ? 15 : aw + 1);

@@ -288,11 +288,18 @@ static int meets_now(int *met, in_progress *p, git_repository *repo, const git_t
     return rc;
 }
 
+/* The command that decides outcome ("approved": approve, "rejected":
+ * reject, else return). */
+static const char *action_of(const char *outcome)
+{
+    return strcmp(outcome, "approved") == 0   ? "approve"
+           : strcmp(outcome, "rejected") == 0 ? "reject"
+                                              : "return";
+}
+
 /* rc, with the way out added to the message set: when no holder of a post
  * can seal this draft (a key added after it cannot, a key renewed), the
  * draft is made again on main now. */
-static const char *action_of(const char *outcome);
-
 static int redraft_hint(int rc, const in_progress *p, const itk_request_info *info)
 {
     char first[ITK_ERROR_MAX];
@@ -312,9 +319,7 @@ static int redraft_hint(int rc, const in_progress *p, const itk_request_info *in
 static int seal_gone(const in_progress *p, const seal_info *s, const itk_request_info *info,
                      const char *missing, const char *verdict)
 {
-    const char *act = strcmp(verdict, "approved") == 0   ? "approve"
-                      : strcmp(verdict, "rejected") == 0 ? "reject"
-                                                         : "return";
+    const char *act = action_of(verdict);
     switch (s->standing) {
     case ITK_SEAL_KEY_UNKNOWN:
         return itk_error_set(ITK_ECONFLICT,
@@ -516,13 +521,6 @@ done:
     git_commit_free(a);
     git_commit_free(b);
     return rc;
-}
-
-static const char *action_of(const char *outcome)
-{
-    return strcmp(outcome, "approved") == 0   ? "approve"
-           : strcmp(outcome, "rejected") == 0 ? "reject"
-                                              : "return";
 }
 
 /* The draft (起案): a merge of HEAD and the request's branch (a commit on

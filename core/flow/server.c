@@ -456,6 +456,15 @@ int itk_server_check_push(itk_buf *log, const char *party, const char *input, si
         snprintf(cache_dir, sizeof(cache_dir), "%s", v);
     git_config_free(cfg);
     itk_error_clear();
+    /* the registry's pack indexes, and those of the push's quarantine, are
+     * checked before verify reads an object through them */
+    const char *quarantine = getenv("GIT_QUARANTINE_PATH");
+    if ((rc = itk_registry_packs_check(reg->repo, NULL)) ||
+        (quarantine && *quarantine && (rc = itk_registry_packs_check(reg->repo, quarantine)))) {
+        itk_registry_free(reg);
+        free(u);
+        return rc;
+    }
     git_oid mains[2];
     size_t nmains = 0;
     push_mains(mains, &nmains, reg->repo, u, n);

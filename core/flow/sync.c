@@ -718,10 +718,14 @@ static int check_local_source(itk_registry *reg, const char *url)
         git_error_clear();
         return 0; /* the fetch says what is wrong with it */
     }
-    int rc = itk_packscan_source_check(reg->repo, src, path);
+    /* its pack indexes first: the size check and the fetch read its packs
+     * through them */
+    int rc = itk_registry_packs_check(src, NULL);
+    if (!rc)
+        rc = itk_packscan_source_check(reg->repo, src, path);
     git_repository_free(src);
     if (rc) {
-        char why[700];
+        char why[ITK_ERROR_MAX];
         snprintf(why, sizeof(why), "%s", itk_error_last());
         rc = itk_error_set(rc, "cannot fetch from %s: %s; nothing was taken", url, why);
     }

@@ -22,6 +22,16 @@ struct itk_registry {
     void *fetch_payload;
 };
 
+/* Every pack index (*.idx) in objects_dir/pack checked whole
+ * (itk_packidx_check_file, each with its pack's length), before libgit2
+ * reads any: a registry copied from elsewhere, or a folder a sync takes
+ * from, may hold any bytes there. objects_dir NULL: repo's own objects
+ * folder. 0 when each is good or there is no pack folder; else the first
+ * bad one's error, its message naming the file, what is wrong with it and
+ * what to do (remove it and make it again from its pack with `git
+ * index-pack`, or take the registry again). Reads only. */
+int itk_registry_packs_check(git_repository *repo, const char *objects_dir);
+
 /* itk_tree_read followed by itk_json_parse. */
 int itk_tree_read_json(json_t **out, git_repository *repo, const git_tree *tree, const char *path);
 

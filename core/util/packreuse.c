@@ -10,8 +10,8 @@
 #include "itaku/errors.h"
 #include "objsize.h"
 #include "oidmap.h"
+#include "packidx.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <stdint.h>
@@ -25,7 +25,6 @@
 
 #define OBJ_OFS_DELTA 6
 #define OBJ_REF_DELTA 7
-#define IDX_HEADER (8 + 256 * 4)
 #define PACK_HEADER 12
 #define SHA_LEN 20
 
@@ -107,41 +106,33 @@ static const unsigned char *map_file(const char *path, size_t *len)
     return m == MAP_FAILED ? NULL : m;
 }
 
-/* Maps one pack and its index, checking the index's layout (version 2, its
- * fan-out ascending, its length that of its count) and that it is this
- * pack's (the pack's trailer is the checksum the index records). 0 when the
- * pack is usable. */
+/* Maps one pack and its index, checking the index whole (packidx.h) and
+ * that it is this pack's (the pack's trailer is the checksum the index
+ * records). 0 when the pack is usable; one that is not leaves the message
+ * as it was (its objects go through the packbuilder). */
 static int open_pack(pack_file *f, const char *idx_path, const char *pack_path)
 {
     memset(f, 0, sizeof(*f));
     if (!(f->idx = map_file(idx_path, &f->idx_len)) ||
         !(f->pack = map_file(pack_path, &f->pack_len)))
         return -1;
-    const unsigned char *x = f->idx;
-    if (f->idx_len < IDX_HEADER + 2 * SHA_LEN || memcmp(x, "\377tOc", 4) != 0 || be32(x + 4) != 2)
+    itk_packidx x;
+    itk_error_state saved;
+    itk_error_save(&saved);
+    int bad = itk_packidx_parse(&x, f->idx, f->idx_len, f->pack_len, idx_path);
+    itk_error_restore(&saved);
+    if (bad)
         return -1;
-    f->fanout = x + 8;
-    uint32_t prev = 0;
-    for (int b = 0; b < 256; b++) {
-        uint32_t v = be32(f->fanout + 4 * b);
-        if (v < prev)
-            return -1;
-        prev = v;
-    }
-    f->n = prev;
-    uint64_t need = (uint64_t)IDX_HEADER + (uint64_t)f->n * (SHA_LEN + 8) + 2 * SHA_LEN;
-    if (need > f->idx_len)
-        return -1;
-    f->ids = x + IDX_HEADER;
-    f->crcs = f->ids + (size_t)f->n * SHA_LEN;
-    f->off32 = f->crcs + (size_t)f->n * 4;
-    f->off64 = f->off32 + (size_t)f->n * 4;
-    f->n64 = (f->idx_len - need) / 8;
-    if (need + f->n64 * 8 != f->idx_len)
-        return -1;
+    f->n = x.n;
+    f->fanout = x.fanout;
+    f->ids = x.ids;
+    f->crcs = x.crcs;
+    f->off32 = x.off32;
+    f->off64 = x.off64;
+    f->n64 = x.n64;
     if (f->pack_len < PACK_HEADER + SHA_LEN || memcmp(f->pack, "PACK", 4) != 0 ||
         (be32(f->pack + 4) != 2 && be32(f->pack + 4) != 3) ||
-        memcmp(f->pack + f->pack_len - SHA_LEN, f->idx + f->idx_len - 2 * SHA_LEN, SHA_LEN) != 0)
+        memcmp(f->pack + f->pack_len - SHA_LEN, x.pack_id, SHA_LEN) != 0)
         return -1;
     return 0;
 }
@@ -232,6 +223,19 @@ static long sorted_index(const pack_file *f, uint64_t off)
     return -1;
 }
 
+/* itk_packidx_each's: the pack of idx added to p's when it is usable. */
+static int pack_opened(const char *idx, const char *pack, void *payload)
+{
+    itk_packreuse *p = payload;
+    if (itk_array_reserve(&p->packs, &p->apacks, p->npacks + 1, sizeof(*p->packs)))
+        return ITK_ENOMEM;
+    if (open_pack(&p->packs[p->npacks], idx, pack) == 0)
+        p->npacks++;
+    else
+        unmap_pack(&p->packs[p->npacks]);
+    return 0;
+}
+
 int itk_packreuse_new(itk_packreuse **out, git_repository *repo)
 {
     *out = NULL;
@@ -243,30 +247,12 @@ int itk_packreuse_new(itk_packreuse **out, git_repository *repo)
         itk_packreuse_free(p);
         return ITK_ENOMEM;
     }
-    char dir[4096], idx[4096], pack[4096];
+    char dir[4096];
     snprintf(dir, sizeof(dir), "%sobjects/pack", git_repository_path(repo));
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    while (d && (e = readdir(d))) {
-        size_t len = strlen(e->d_name);
-        if (len < 5 || strcmp(e->d_name + len - 4, ".idx") != 0)
-            continue;
-        int ni = snprintf(idx, sizeof(idx), "%s/%s", dir, e->d_name);
-        int np = snprintf(pack, sizeof(pack), "%s/%.*s.pack", dir, (int)(len - 4), e->d_name);
-        if (ni < 0 || np < 0 || (size_t)ni >= sizeof(idx) || (size_t)np >= sizeof(pack))
-            continue;
-        if (itk_array_reserve(&p->packs, &p->apacks, p->npacks + 1, sizeof(*p->packs))) {
-            closedir(d);
-            itk_packreuse_free(p);
-            return ITK_ENOMEM;
-        }
-        if (open_pack(&p->packs[p->npacks], idx, pack) == 0)
-            p->npacks++;
-        else
-            unmap_pack(&p->packs[p->npacks]);
+    if (itk_packidx_each(dir, pack_opened, p)) {
+        itk_packreuse_free(p);
+        return ITK_ENOMEM;
     }
-    if (d)
-        closedir(d);
     for (size_t k = 0; k < p->npacks; k++)
         if (sort_offsets(&p->packs[k])) {
             itk_packreuse_free(p);

@@ -6,6 +6,7 @@
  * it left in the object database is removed before the next one. A bundle
  * that is taken names only refs whose objects are now present. */
 #include "bundle_priv.h"
+#include "fuzzrepo.h"
 
 #include <dirent.h>
 #include <git2.h>
@@ -16,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static char root[256], repo_dir[300], bundle_path[300], pack_dir[320];
+static char repo_dir[300], bundle_path[300], pack_dir[320];
 
 static void cleanup(void)
 {
@@ -30,33 +31,23 @@ static void cleanup(void)
         closedir(d);
 }
 
-static int setup(void)
+static void setup(void)
 {
-    const char *tmp = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : getenv("TMPDIR");
-    git_repository *r = NULL;
-    snprintf(root, sizeof(root), "%s/itaku-fuzz-XXXXXX", tmp ? tmp : "/tmp");
-    if (git_libgit2_init() < 0 || !mkdtemp(root))
-        return -1;
-    snprintf(repo_dir, sizeof(repo_dir), "%s/repo.git", root);
+    const char *repo;
+    const char *root = fuzzrepo_root(&repo);
+    snprintf(repo_dir, sizeof(repo_dir), "%s", repo);
     snprintf(bundle_path, sizeof(bundle_path), "%s/in.bundle", root);
     snprintf(pack_dir, sizeof(pack_dir), "%s/objects/pack", repo_dir);
-    if (git_repository_init(&r, repo_dir, 1) < 0)
-        return -1;
-    git_repository_free(r);
-    return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static int ready;
     if (!ready) {
-        if (setup() != 0)
-            abort();
+        setup();
         ready = 1;
     }
-    FILE *f = fopen(bundle_path, "wb");
-    if (!f || fwrite(data, 1, size, f) != size || fclose(f) != 0)
-        abort();
+    fuzzrepo_put(bundle_path, data, size);
     git_repository *repo = NULL;
     if (git_repository_open(&repo, repo_dir) < 0)
         abort();

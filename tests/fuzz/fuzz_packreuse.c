@@ -8,6 +8,7 @@
  * that is not one ends the input, as it ends a bundle), then planned and
  * written to a sink. Any verdict is allowed; what must hold: no crash, no
  * leak, no read outside the files, and a written pack starts with "PACK". */
+#include "fuzzrepo.h"
 #include "packreuse.h"
 
 #include <git2.h>
@@ -21,28 +22,7 @@
 
 #define MAX_IDS 64
 
-static char root[256], repo_dir[300], idx_path[400], pack_path[400];
-
-static int setup(void)
-{
-    const char *tmp = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : getenv("TMPDIR");
-    git_repository *r = NULL;
-    snprintf(root, sizeof(root), "%s/itaku-fuzz-XXXXXX", tmp ? tmp : "/tmp");
-    if (git_libgit2_init() < 0 || !mkdtemp(root))
-        return -1;
-    snprintf(repo_dir, sizeof(repo_dir), "%s/repo.git", root);
-    if (git_repository_init(&r, repo_dir, 1) < 0)
-        return -1;
-    git_repository_free(r);
-    return 0;
-}
-
-static void put(const char *path, const uint8_t *data, size_t size)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f || (size && fwrite(data, 1, size, f) != size) || fclose(f) != 0)
-        abort();
-}
+static char idx_path[400], pack_path[400];
 
 typedef struct {
     size_t written;
@@ -85,12 +65,8 @@ static size_t ids_of(git_oid *ids, const uint8_t *idx, size_t len)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static int ready;
-    if (!ready) {
-        if (setup() != 0)
-            abort();
-        ready = 1;
-    }
+    const char *repo_dir;
+    fuzzrepo_root(&repo_dir);
     if (size < 4)
         return 0;
     size_t ilen = (size_t)data[0] << 24 | (size_t)data[1] << 16 | (size_t)data[2] << 8 | data[3];
@@ -103,8 +79,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     round++;
     snprintf(idx_path, sizeof(idx_path), "%s/objects/pack/pack-%040lu.idx", repo_dir, round);
     snprintf(pack_path, sizeof(pack_path), "%s/objects/pack/pack-%040lu.pack", repo_dir, round);
-    put(idx_path, idx, ilen);
-    put(pack_path, pack, plen);
+    fuzzrepo_put(idx_path, idx, ilen);
+    fuzzrepo_put(pack_path, pack, plen);
 
     git_repository *repo = NULL;
     itk_packreuse *p = NULL;

@@ -41,6 +41,21 @@ void th_rmtree(const char *path)
         th_sh("rm -rf '%s'", path);
 }
 
+git_repository *th_repo_new(char **dir)
+{
+    git_repository *repo = NULL;
+    *dir = th_tmpdir();
+    assert_int_equal(git_repository_init(&repo, *dir, 1), 0);
+    return repo;
+}
+
+void th_repo_free(git_repository *repo, char *dir)
+{
+    git_repository_free(repo);
+    th_rmtree(dir);
+    free(dir);
+}
+
 int th_sh(const char *fmt, ...)
 {
     char cmd[8192];

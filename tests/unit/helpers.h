@@ -85,6 +85,12 @@ void th_cache_doctor(itk_registry *reg, const char *name, const void *from, cons
 
 #include "itaku/sshsig.h"
 
+/* A new, empty bare git repository in a fresh temporary folder (th_tmpdir);
+ * *dir is that folder's path (the caller's). Free both with th_repo_free. */
+git_repository *th_repo_new(char **dir);
+/* Frees repo, removes dir and all it holds, and frees the string. */
+void th_repo_free(git_repository *repo, char *dir);
+
 /* The tree id of rev (a commit) in repo. */
 void th_tree_of(git_oid *out, git_repository *repo, const char *rev);
 /* The tree base with path set to len bytes of data in mode (0: 100644),

@@ -49,11 +49,10 @@ static git_oid zeros(git_repository *repo, size_t n)
 static void test_over_limit_blob_is_refused_from_its_header(void **state)
 {
     (void)state;
-    char *dir = th_tmpdir();
-    git_repository *repo = NULL;
+    char *dir = NULL;
+    git_repository *repo = th_repo_new(&dir);
     git_blob *b = NULL;
     size_t size = 0;
-    assert_int_equal(git_repository_init(&repo, dir, 1), 0);
     git_oid big = zeros(repo, BIG);
 
     long before = peak_kb();
@@ -86,9 +85,7 @@ static void test_over_limit_blob_is_refused_from_its_header(void **state)
     assert_int_equal(itk_blob_lookup_bounded(&b, repo, &tree, BIG), ITK_EINVALID);
     assert_non_null(strstr(itk_error_last(), "is a tree, not a blob"));
 
-    git_repository_free(repo);
-    th_rmtree(dir);
-    free(dir);
+    th_repo_free(repo, dir);
 }
 
 int main(void)

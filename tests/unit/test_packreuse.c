@@ -35,8 +35,7 @@ typedef struct {
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof(*f));
-    f->dir = th_tmpdir();
-    assert_int_equal(git_repository_init(&f->repo, f->dir, 1), 0);
+    f->repo = th_repo_new(&f->dir);
     itk_buf text = ITK_BUF_INIT;
     for (int i = 0; i < 200; i++)
         itk_buf_printf(&text, "line %d of a register that changes a little each time\n", i);
@@ -57,9 +56,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    git_repository_free(f->repo);
-    th_rmtree(f->dir);
-    free(f->dir);
+    th_repo_free(f->repo, f->dir);
     free(f);
     return 0;
 }
@@ -77,8 +74,7 @@ static int index_into(git_repository **out, char **dir, const itk_buf *pack, git
     git_indexer *idx = NULL;
     git_indexer_progress st = {0};
     char packdir[4200];
-    *dir = th_tmpdir();
-    assert_int_equal(git_repository_init(out, *dir, 1), 0);
+    *out = th_repo_new(dir);
     assert_int_equal(git_repository_odb(&odb, holder ? holder : *out), 0);
     snprintf(packdir, sizeof(packdir), "%s/objects/pack", *dir);
     int rc = git_indexer_new(&idx, packdir, 0, odb, NULL);
@@ -124,9 +120,7 @@ static void test_deltas_are_copied_and_the_pack_indexes(void **state)
     assert_int_equal(index_into(&r, &dir, &out, NULL), 0);
     for (int v = 0; v < NVER; v++)
         same_blob(f->repo, r, &f->ver[v]);
-    git_repository_free(r);
-    th_rmtree(dir);
-    free(dir);
+    th_repo_free(r, dir);
     itk_buf_dispose(&out);
 }
 
@@ -154,14 +148,10 @@ static void test_a_delta_on_what_the_receiver_holds_stays_a_delta(void **state)
         if (deltas) {
             thin_seen = 1;
             assert_int_not_equal(index_into(&r, &dir, &out, NULL), 0);
-            git_repository_free(r);
-            th_rmtree(dir);
-            free(dir);
+            th_repo_free(r, dir);
             /* the receiver holds the base: it indexes */
             assert_int_equal(index_into(&r, &dir, &out, f->repo), 0);
-            git_repository_free(r);
-            th_rmtree(dir);
-            free(dir);
+            th_repo_free(r, dir);
 
             /* nobody holds the base: the packbuilder writes it whole */
             itk_buf_clear(&out);
@@ -175,9 +165,7 @@ static void test_a_delta_on_what_the_receiver_holds_stays_a_delta(void **state)
             assert_int_equal(built, 1);
             assert_int_equal(index_into(&r, &dir, &out, NULL), 0);
             same_blob(f->repo, r, &f->ver[v]);
-            git_repository_free(r);
-            th_rmtree(dir);
-            free(dir);
+            th_repo_free(r, dir);
         }
         itk_buf_dispose(&out);
     }

@@ -25,8 +25,7 @@ typedef struct {
 static int setup(void **state)
 {
     fx *f = calloc(1, sizeof(*f));
-    f->dir = th_tmpdir();
-    assert_int_equal(git_repository_init(&f->repo, f->dir, 1), 0);
+    f->repo = th_repo_new(&f->dir);
     *state = f;
     return 0;
 }
@@ -34,9 +33,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fx *f = *state;
-    git_repository_free(f->repo);
-    th_rmtree(f->dir);
-    free(f->dir);
+    th_repo_free(f->repo, f->dir);
     free(f);
     return 0;
 }

@@ -122,8 +122,7 @@ static git_oid libgit2_merge(fixture *f, const git_oid *a, const git_oid *b)
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof(*f));
-    f->dir = th_tmpdir();
-    assert_int_equal(git_repository_init(&f->repo, f->dir, 1), 0);
+    f->repo = th_repo_new(&f->dir);
     *state = f;
     return 0;
 }
@@ -131,9 +130,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    git_repository_free(f->repo);
-    th_rmtree(f->dir);
-    free(f->dir);
+    th_repo_free(f->repo, f->dir);
     free(f);
     return 0;
 }

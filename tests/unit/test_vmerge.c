@@ -119,9 +119,8 @@ static void commit(fixture *f, const git_oid *p1, const git_oid *p2)
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof(*f));
-    f->dir = th_tmpdir();
+    f->repo = th_repo_new(&f->dir);
     f->seed = 7;
-    assert_int_equal(git_repository_init(&f->repo, f->dir, 1), 0);
     commit(f, NULL, NULL);
     while (f->n < NCOMMITS) {
         const git_oid *p1 = &f->commits[f->n - 1 - rnd(f) % (f->n < 4 ? f->n : 4)];
@@ -137,9 +136,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    git_repository_free(f->repo);
-    th_rmtree(f->dir);
-    free(f->dir);
+    th_repo_free(f->repo, f->dir);
     free(f);
     return 0;
 }

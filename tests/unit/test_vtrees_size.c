@@ -21,10 +21,9 @@
 static void test_a_tree_is_looked_up_after_its_header(void **state)
 {
     (void)state;
-    char *dir = th_tmpdir();
-    git_repository *repo = NULL;
+    char *dir = NULL;
+    git_repository *repo = th_repo_new(&dir);
     git_oid blob, tree;
-    assert_int_equal(git_repository_init(&repo, dir, 1), 0);
     assert_int_equal(git_blob_create_from_buffer(&blob, repo, "x\n", 2), 0);
     git_treebuilder *tb = NULL;
     assert_int_equal(git_treebuilder_new(&tb, repo, NULL), 0);
@@ -50,9 +49,7 @@ static void test_a_tree_is_looked_up_after_its_header(void **state)
     assert_non_null(strstr(itk_error_last(), "is a blob, not a tree"));
     itk_vtrees_free(&m);
 
-    git_repository_free(repo);
-    th_rmtree(dir);
-    free(dir);
+    th_repo_free(repo, dir);
 }
 
 int main(void)

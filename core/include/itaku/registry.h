@@ -15,7 +15,13 @@
 
 typedef struct itk_registry itk_registry;
 
-/* Opens the registry containing path (searching upwards, like git). */
+/* Opens the registry containing path (searching upwards, like git); *out is
+ * the caller's, freed with itk_registry_free. ITK_ENOTFOUND when no git
+ * repository holds path. Every pack index in its objects/pack is checked
+ * whole first (core/util/packidx.h): one that is damaged, of version 1, a
+ * folder, a link or over the limit makes it fail (ITK_EINVALID,
+ * ITK_EUNSUPPORTED, ITK_ETOOBIG, ITK_EIO) with a message naming the file and
+ * how to make it again (`git index-pack`); nothing is written. */
 int itk_registry_open(itk_registry **out, const char *path);
 void itk_registry_free(itk_registry *reg);
 git_repository *itk_registry_repo(itk_registry *reg);
