@@ -88,9 +88,8 @@ static int backdated_schema(itk_registry *reg)
     if (!rc && !json_object_get(json_object_get(schema, "properties"), "backdated"))
         rc = itk_error_set(ITK_EUNSUPPORTED,
                            "this registry's contract amendments (%s) cannot say that a date they "
-                           "set was already past (--backdated). The city "
-                           "brings the registry's schemas up to date with `itaku contract "
-                           "upgrade`, then amends again",
+                           "set was already past (--backdated). The city brings the registry's "
+                           "schemas up to date with `itaku contract upgrade`, then amends again",
                            name);
     json_decref(schema);
     return rc;
