@@ -6,7 +6,7 @@
 #include "json_out.h"
 #include "itaku/history.h"
 #include "itaku/labels.h"
-#include "itaku/party.h"
+#include "itaku/registry.h"
 #include "itaku/refcheck.h"
 #include "itaku/people.h"
 

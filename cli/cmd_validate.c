@@ -44,22 +44,33 @@ static void print_indented(const char *text)
  * references typed short completed as a write completes them), and a
  * register entry's prior approval (itk_register_approval_precheck, as at
  * now) and handover method (itk_handover_method_check), as form submit 3
- * refuses them; writes nothing. */
-static int check_as_written(itk_registry *reg, const char *party, const char *type, json_t *body)
+ * refuses them; writes nothing. *anyway is set to the options of form
+ * submit that record it as it is when the refusal is one they allow (a
+ * reference not found: --unverified-ref; the same entry twice or an item
+ * still held: --again; a method not designated: --undesignated-method),
+ * else NULL. */
+static int check_as_written(const char **anyway, itk_registry *reg, const char *party,
+                            const char *type, json_t *body)
 {
+    *anyway = NULL;
     git_tree *tree = NULL;
     json_t *unverified = NULL;
     char used[64];
     int rc = itk_registry_head_tree(&tree, reg);
     if (!rc)
         rc = itk_record_precheck(&unverified, used, reg, tree, party, type, body, NULL, NULL);
+    if (rc == ITK_ENOTFOUND)
+        *anyway = "--unverified-ref --reason TEXT";
+    else if (rc == ITK_EEXISTS)
+        *anyway = "--again";
     json_decref(unverified);
     unverified = NULL;
     char now[32];
     if (!rc && strcmp(type, "register") == 0 && !(rc = itk_registry_now(now, reg)))
         rc = itk_register_approval_precheck(reg, party, body, now, 0);
-    if (!rc && strcmp(type, "register") == 0)
-        rc = itk_handover_method_check(&unverified, reg, tree, body, 0, NULL);
+    if (!rc && strcmp(type, "register") == 0 &&
+        (rc = itk_handover_method_check(&unverified, reg, tree, body, 0, NULL)) == ITK_EVERIFY)
+        *anyway = "--undesignated-method --reason TEXT";
     json_decref(unverified);
     git_tree_free(tree);
     return rc;
@@ -71,20 +82,50 @@ static int check_as_written(itk_registry *reg, const char *party, const char *ty
  * form 6, which becomes a request only when submitted, and without a party
  * against the schema a write uses; outside a registry against schema
  * (schema_name's version), its problems into errors. */
-static int check_body(itk_buf *errors, itk_registry *reg, const json_t *schema,
+static int check_body(itk_buf *errors, const char **anyway, itk_registry *reg, const json_t *schema,
                       const char *schema_name, const char *type, const char *party, json_t *body)
 {
     char used[64];
+    *anyway = NULL;
     if (!reg)
         return itk_schema_validate_version(errors, schema, itk_schema_version_of(schema_name), body,
                                            type);
     if (!party[0] || strcmp(type, "form6") == 0)
         return itk_form_validate(used, reg, type, body);
-    int rc = check_as_written(reg, party, type, body);
+    int rc = check_as_written(anyway, reg, party, type, body);
     /* what it cites, as `form submit` would refuse it */
     if (rc == ITK_ENOTFOUND || rc == ITK_EEXISTS || rc == ITK_EVERIFY)
         rc = itk_error_set(ITK_EINVALID, "%s", itk_error_last());
     return rc;
+}
+
+/* The line after a refusal that form submit records as it is with options
+ * (anyway, check_as_written's): the whole command, file as typed (quoted
+ * for a shell when it needs it), so that what validate refuses says the way
+ * through. Nothing for a type no form submit takes. */
+static void print_anyway(const char *type, const char *file, const char *anyway)
+{
+    const char *number = itk_form_number(type);
+    if (!anyway || !number)
+        return;
+    itk_buf cmd = ITK_BUF_INIT;
+    itk_buf_printf(&cmd, "itaku form submit %s ", number);
+    if (file[0] && strspn(file, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                                "._/+,:=@-") == strlen(file))
+        itk_buf_puts(&cmd, file);
+    else {
+        itk_buf_putc(&cmd, '\'');
+        for (const char *p = file; *p; p++)
+            if (*p == '\'')
+                itk_buf_puts(&cmd, "'\\''");
+            else
+                itk_buf_putc(&cmd, *p);
+        itk_buf_putc(&cmd, '\'');
+    }
+    itk_buf_printf(&cmd, " %s", anyway);
+    /* TRANSLATORS: the whole command that records the form as it is */
+    printf(_("  To record it as it is anyway: %s\n"), cli_safe(cmd.ptr ? cmd.ptr : ""));
+    itk_buf_dispose(&cmd);
 }
 
 /* EXIT_OK when valid, EXIT_NO when invalid, EXIT_ERROR when unreadable. The
@@ -102,6 +143,7 @@ static int validate_file(itk_registry *reg, const json_t *schema, const char *sc
     const char *name = strcmp(file, "-") == 0 ? _("standard input") : file;
     /* what the form cites is listed with a date that cannot be read */
     cli_cited cited = {reg, party, type, NULL};
+    const char *anyway = NULL;
     int rc = strcmp(file, "-") == 0
                  ? itk_buf_read_stream(&data, stdin, "stdin", ITK_MAX_RECORD_BYTES)
                  : itk_buf_read_file(&data, file, ITK_MAX_RECORD_BYTES);
@@ -121,10 +163,11 @@ static int validate_file(itk_registry *reg, const json_t *schema, const char *sc
     } else if (attach->n && (!att || cli_attach_fill(body, schema, attach, att, file))) {
         /* the files --attach names, read and cited as form submit does */
         status = EXIT_ERROR;
-    } else if ((rc = check_body(&errors, reg, schema, schema_name, type, party, body)) ==
+    } else if ((rc = check_body(&errors, &anyway, reg, schema, schema_name, type, party, body)) ==
                ITK_EINVALID) {
         printf(_("%s invalid\n"), file);
         print_indented(cli_safe_block(reg ? itk_error_last() : errors.ptr ? errors.ptr : "", ""));
+        print_anyway(type, file, anyway);
         status = EXIT_NO;
     } else if (rc) {
         fprintf(stderr, _("itaku: cannot validate %s: %s\n"), file, cli_error_text());

@@ -10,6 +10,7 @@
 #include "itaku/commit.h"
 #include "itaku/contract_settings.h"
 #include "itaku/errors.h"
+#include "itaku/forms.h"
 #include "itaku/delegation.h"
 #include "itaku/dates.h"
 #include "itaku/due_time.h"
@@ -73,6 +74,25 @@ static int date_past(const char *given, int offset, const char *now)
         past = 0;
     itk_error_clear();
     return past;
+}
+
+/* A backdated amendment needs a schema that can say so (contract-amendment.v3
+ * on): a registry holding only an earlier one is refused, naming it and how
+ * the city publishes the newer (a published version never changes). 0 when
+ * the schema a write uses has the field backdated. */
+static int backdated_schema(itk_registry *reg)
+{
+    json_t *schema = NULL;
+    char name[64];
+    int rc = itk_form_schema(&schema, name, reg, "contract-amendment");
+    if (!rc && !json_object_get(json_object_get(schema, "properties"), "backdated"))
+        rc = itk_error_set(ITK_EUNSUPPORTED,
+                           "this registry's contract amendments (%s) cannot say that a date they "
+                           "set was already past (--backdated). The city brings the registry's "
+                           "schemas up to date with `itaku contract upgrade`, then amends again",
+                           name);
+    json_decref(schema);
+    return rc;
 }
 
 /* The designated handover methods after o (a new array in *after), from
@@ -196,6 +216,8 @@ int itk_contract_amend(itk_buf *name, git_oid *out, itk_registry *reg, itk_signe
         (o->remade || date_past(o->start, offset, created) || date_past(o->end, offset, created) ||
          date_past(o->work_start, offset, created)))
         json_object_set_new(body, "backdated", json_true());
+    if (json_object_get(body, "backdated") && (rc = backdated_schema(reg)))
+        goto done;
     if (o->contacts)
         json_object_set(body, "contacts", o->contacts);
     if (o->decision_rules)

@@ -858,9 +858,12 @@ int itk_request_submit_refs(itk_buf *name, git_oid *out, itk_registry *reg, itk_
         if (itk_labels_open_tree(&labels, reg->repo, f.head_tree, "ja"))
             itk_error_clear(); /* the kind is shown as it is */
         const char *summary = json_string_value(json_object_get(body, "summary"));
+        char shown[256];
         rc = itk_error_set(
-            ITK_EEXISTS, msg, f.me.party, itk_ref_code_shown(labels, msg, "request.kind", kind),
-            summary ? summary : "", asked, strchr(asked, '/') ? strchr(asked, '/') + 1 : asked);
+            ITK_EEXISTS, msg,
+            itk_ref_party_shown(shown, sizeof(shown), reg, f.head_tree, msg, f.me.party),
+            itk_ref_code_shown(labels, msg, "request.kind", kind), summary ? summary : "", asked,
+            strchr(asked, '/') ? strchr(asked, '/') + 1 : asked);
         itk_labels_free(labels);
         goto done;
     }

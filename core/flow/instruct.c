@@ -10,6 +10,8 @@
 #include "itaku/json.h"
 #include "itaku/obligations.h"
 #include "itaku/party.h"
+#include "itaku/refcheck.h"
+#include "intl.h"
 #include "itaku/verify.h"
 #include "registry_priv.h"
 #include "itaku/commit.h"
@@ -67,10 +69,12 @@ int itk_instruct(itk_buf *name, git_oid *out, itk_registry *reg, itk_signer *sig
         (rc = itk_registry_now(created, reg)) || (rc = itk_registry_offset(&offset, reg)))
         goto done;
     if (!itk_chain_is_ancestor(reg->repo, tree, me.party, o->to)) {
-        rc = itk_error_set(ITK_EAUTH,
-                           "%s is not below %s in the chain; instructions go to "
-                           "descendants",
-                           o->to, me.party);
+        static const char msg[] =
+            ITK_N_("%s is not below %s in the chain; instructions go to descendants");
+        char to[256], by[256];
+        rc = itk_error_set(ITK_EAUTH, msg,
+                           itk_ref_party_shown(to, sizeof(to), reg, tree, msg, o->to),
+                           itk_ref_party_shown(by, sizeof(by), reg, tree, msg, me.party));
         goto done;
     }
     if ((rc = due_time(due, o->due, offset, created, o->backdated)))
@@ -148,10 +152,11 @@ int itk_instruct_change(itk_buf *name, git_oid *out, itk_registry *reg, itk_sign
     snprintf(party, sizeof(party), "%.*s", slash ? (int)(slash - typed) : 31,
              slash ? typed : me.party);
     if (strcmp(party, me.party) != 0) {
-        rc = itk_error_set(ITK_EAUTH,
-                           "%s is %s's instruction: only its issuer amends or withdraws it "
-                           "(V2); ask %s to do it",
-                           typed, party, party);
+        static const char msg[] = ITK_N_("%s is %s's instruction: only its issuer amends or "
+                                         "withdraws it (V2); ask %s to do it");
+        char issuer[256];
+        itk_ref_party_shown(issuer, sizeof(issuer), reg, tree, msg, party);
+        rc = itk_error_set(ITK_EAUTH, msg, typed, issuer, issuer);
         goto done;
     }
     snprintf(target, sizeof(target), "%s/%.40s", party, nid);
@@ -175,10 +180,12 @@ int itk_instruct_change(itk_buf *name, git_oid *out, itk_registry *reg, itk_sign
         json_decref(cands);
         /* TRANSLATORS: the id typed, the party, then " (closest: …)" or
          * " (there are none)" */
-        rc = itk_error_set(ITK_ENOTFOUND,
-                           "%s is not an instruction of %s here%s; check the id (see itaku "
-                           "instructions --all)",
-                           target, party, near.ptr ? near.ptr : "");
+        static const char msg[] = ITK_N_("%s is not an instruction of %s here%s; check the id "
+                                         "(see itaku instructions --all)");
+        char issuer[256];
+        rc = itk_error_set(ITK_ENOTFOUND, msg, target,
+                           itk_ref_party_shown(issuer, sizeof(issuer), reg, tree, msg, party),
+                           near.ptr ? near.ptr : "");
         itk_buf_dispose(&near);
         goto done;
     }

@@ -191,8 +191,11 @@ static int record_append_refs(itk_buf *path, itk_buf *id, itk_change *c, itk_reg
                 l = NULL;
             itk_error_clear();
             itk_ref_closest(&near, supersedes, cands);
-            rc = itk_error_set(ITK_ENOTFOUND, msg, supersedes, who->party,
-                               itk_ref_code_shown(l, msg, "type", type), near.ptr ? near.ptr : "");
+            char shown[256];
+            rc =
+                itk_error_set(ITK_ENOTFOUND, msg, supersedes,
+                              itk_ref_party_shown(shown, sizeof(shown), reg, tree, msg, who->party),
+                              itk_ref_code_shown(l, msg, "type", type), near.ptr ? near.ptr : "");
             itk_labels_free(l);
             json_decref(cands);
             itk_buf_dispose(&near);
@@ -437,19 +440,4 @@ void itk_party_suggest(itk_buf *out, itk_registry *reg, git_tree *tree, const ch
                 itk_buf_printf(out, " (%s)", name);
         }
     itk_string_list_free(paths, n);
-}
-
-void itk_party_name_in(char *out, size_t cap, itk_registry *reg, git_tree *tree, const char *party)
-{
-    char path[ITK_PARTY_ID_MAX + 32];
-    json_t *rec = NULL;
-    out[0] = '\0';
-    snprintf(path, sizeof(path), "parties/%.40s/party.json", party ? party : "");
-    if (party && itk_tree_read_json(&rec, reg->repo, tree, path) == 0)
-        snprintf(out, cap, "%s",
-                 json_string_value(json_object_get(json_object_get(rec, "body"), "name"))
-                     ? json_string_value(json_object_get(json_object_get(rec, "body"), "name"))
-                     : "");
-    itk_error_clear();
-    json_decref(rec);
 }

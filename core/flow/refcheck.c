@@ -108,6 +108,8 @@ typedef struct {
     char handler_as[256]; /* the form 1 name a handler was taken as ("": none) */
     json_t *memo;         /* what a scan of the tree gathered, by what it scanned (NULL: none) */
     const itk_refcheck_source *src; /* where register entries are read from (NULL: the tree) */
+    itk_registry *reg;              /* the registry and tree checked against (parties' names) */
+    git_tree *tree;
 } check;
 
 /* memo's value of key (borrowed), NULL when none or memo is NULL. */
@@ -137,6 +139,19 @@ const char *itk_ref_code_shown(const itk_labels *l, const char *msgid, const cha
         return "";
     /* dgettext gives msgid itself back when there is no translation */
     return itk__(msgid) == msgid ? code : itk_label_or(l, domain, code);
+}
+
+const char *itk_ref_party_shown(char *out, size_t cap, itk_registry *reg, git_tree *tree,
+                                const char *msgid, const char *party)
+{
+    snprintf(out, cap, "%s", party ? party : "");
+    if (!party || itk__(msgid) == msgid)
+        return out;
+    char name[256];
+    itk_party_name_in(name, sizeof(name), reg, tree, party);
+    if (name[0])
+        snprintf(out, cap, "%s", name);
+    return out;
 }
 
 /* The ITK_REF_CLOSEST names of cands nearest to want, ", " between them
@@ -566,35 +581,36 @@ static int holds(json_t *memo, const json_t *bodies, const char *item, long long
 
 /* The sentence refusing an item (管理番号) that party (party's chain for a
  * request, an incident or an instruction) does not hold, cited by field of
- * a record of type: its one %s is the item, its second the party. */
+ * a record of type, untranslated: its one %s is the item, its second the
+ * party. */
 static const char *item_sentence(const char *type, const char *field)
 {
     if (strcmp(type, "request") == 0)
-        return itk__("This request names item number '%s', which is in the register of neither %s "
-                     "nor any party below it (no receipt or copy of it is recorded there). Record "
-                     "its receipt in the register first, or give the item number as the register "
-                     "has it.");
+        return ITK_N_("This request names item number '%s', which is in the register of neither %s "
+                      "nor any party below it (no receipt or copy of it is recorded there). Record "
+                      "its receipt in the register first, or give the item number as the register "
+                      "has it.");
     if (strcmp(type, "incident") == 0)
-        return itk__("This incident report names item number '%s' as affected, which is in the "
-                     "register of neither %s nor any party below it (no receipt or copy of it is "
-                     "recorded there). Give the item number as the register has it, or record "
-                     "its receipt first.");
+        return ITK_N_("This incident report names item number '%s' as affected, which is in the "
+                      "register of neither %s nor any party below it (no receipt or copy of it is "
+                      "recorded there). Give the item number as the register has it, or record "
+                      "its receipt first.");
     if (strcmp(type, "instruction") == 0)
-        return itk__("This instruction names item number '%s', which is in the register of "
-                     "neither %s (the party instructed) nor any party below it (no receipt or "
-                     "copy of it is recorded there). Give the item number as that register has "
-                     "it.");
+        return ITK_N_("This instruction names item number '%s', which is in the register of "
+                      "neither %s (the party instructed) nor any party below it (no receipt or "
+                      "copy of it is recorded there). Give the item number as that register has "
+                      "it.");
     if (strcmp(field, "derived_from") == 0)
-        return itk__("The copy's source, item number '%s', is not in %s's register: no receipt "
-                     "or copy of it is recorded at or before this copy's date. Record the "
-                     "source's receipt first, or give its item number as the register has it.");
+        return ITK_N_("The copy's source, item number '%s', is not in %s's register: no receipt "
+                      "or copy of it is recorded at or before this copy's date. Record the "
+                      "source's receipt first, or give its item number as the register has it.");
     if (strcmp(type, "form5") == 0)
-        return itk__("Item number '%s' of this certificate of erasure or disposal (form 5) is not "
-                     "in %s's register: no receipt or copy of it is recorded. Give the item "
-                     "number as the register has it.");
-    return itk__("Item number '%s' is not in %s's register: no receipt or copy of it is recorded "
-                 "at or before this entry's date. Record its receipt first (itaku register add "
-                 "--action received), or give the item number as the register has it.");
+        return ITK_N_("Item number '%s' of this certificate of erasure or disposal (form 5) is not "
+                      "in %s's register: no receipt or copy of it is recorded. Give the item "
+                      "number as the register has it.");
+    return ITK_N_("Item number '%s' is not in %s's register: no receipt or copy of it is recorded "
+                  "at or before this entry's date. Record its receipt first (itaku register add "
+                  "--action received), or give the item number as the register has it.");
 }
 
 /* An item party (below: or its chain, register_bodies) does not hold at t
@@ -604,9 +620,11 @@ static void check_item(check *k, const json_t *bodies, const char *type, const c
 {
     json_t *cands = json_array();
     if (!holds(k->memo, bodies, item, t, cands)) {
-        char line[800];
+        char line[1200], shown[256];
         itk_buf key = ITK_BUF_INIT;
-        snprintf(line, sizeof(line), item_sentence(type, field), item, party);
+        const char *msg = item_sentence(type, field);
+        snprintf(line, sizeof(line), itk__(msg), item,
+                 itk_ref_party_shown(shown, sizeof(shown), k->reg, k->tree, msg, party));
         if (itk_label_key(&key, item))
             itk_buf_puts(&key, item);
         itk_error_clear();
@@ -764,12 +782,13 @@ static int check_workers(check *k, itk_registry *reg, git_tree *tree, const char
         json_array_foreach(workers, j, w) found |=
             itk_label_equal(json_string_value(json_array_get(w, 0)), id);
         if (!found) {
-            char line[600];
-            snprintf(line, sizeof(line),
-                     itk__("The worker number '%s' of an attendee is not on %s's form 1. Give "
-                           "the worker number as form 1 has it, or add the worker to form 1 by "
-                           "a change notification (filing_type change) first."),
-                     id, party);
+            static const char msg[] =
+                ITK_N_("The worker number '%s' of an attendee is not on %s's form 1. Give the "
+                       "worker number as form 1 has it, or add the worker to form 1 by a change "
+                       "notification (filing_type change) first.");
+            char line[1000], shown[256];
+            snprintf(line, sizeof(line), itk__(msg), id,
+                     itk_ref_party_shown(shown, sizeof(shown), reg, tree, msg, party));
             missing(k, "attendees[].worker_id", id, line,
                     itk__("Closest worker numbers on form 1: %s."), id, workers);
         }
@@ -893,21 +912,18 @@ static int check_handler(check *k, itk_registry *reg, git_tree *tree, const char
         }
     }
     if (!rc && nforms && !found) {
-        char line[800];
-        if (strcmp(field, "verifier") == 0)
-            snprintf(line, sizeof(line),
-                     itk__("The verifier '%s' is not on %s's form 1 (neither its manager, a "
-                           "supervisor nor a worker). Write the name as form 1 has it, or add "
-                           "the person to form 1 by a change notification (filing_type change) "
-                           "first."),
-                     handler, party);
-        else
-            snprintf(line, sizeof(line),
-                     itk__("The handler '%s' is not on %s's form 1 (neither its manager, a "
-                           "supervisor nor a worker). Write the name as form 1 has it, or add "
-                           "the person to form 1 by a change notification (filing_type change) "
-                           "first."),
-                     handler, party);
+        static const char verifier[] =
+            ITK_N_("The verifier '%s' is not on %s's form 1 (neither its manager, a supervisor "
+                   "nor a worker). Write the name as form 1 has it, or add the person to form 1 "
+                   "by a change notification (filing_type change) first.");
+        static const char by_handler[] =
+            ITK_N_("The handler '%s' is not on %s's form 1 (neither its manager, a supervisor "
+                   "nor a worker). Write the name as form 1 has it, or add the person to form 1 "
+                   "by a change notification (filing_type change) first.");
+        const char *msg = strcmp(field, "verifier") == 0 ? verifier : by_handler;
+        char line[1200], shown[256];
+        snprintf(line, sizeof(line), itk__(msg), handler,
+                 itk_ref_party_shown(shown, sizeof(shown), reg, tree, msg, party));
         missing(k, field, handler, line, itk__("Closest names on form 1: %s."),
                 key.ptr ? key.ptr : handler, people);
     }
@@ -1033,7 +1049,7 @@ int itk_refcheck_again_from(json_t **problems, itk_registry *reg, git_tree *tree
                             const char *type, const json_t *body, json_t *memo,
                             const itk_refcheck_source *src)
 {
-    check k = {ITK_BUF_INIT, json_array(), 0, NULL, "", memo, src};
+    check k = {ITK_BUF_INIT, json_array(), 0, NULL, "", memo, src, reg, tree};
     json_t *bodies = NULL;
     *problems = NULL;
     if (!k.unverified)
@@ -1115,7 +1131,7 @@ int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const c
                  const itk_ref_options *o)
 {
     static const itk_ref_options none = {0, NULL, 0, 0, 0};
-    check k = {ITK_BUF_INIT, json_array(), 0, NULL, "", NULL, NULL};
+    check k = {ITK_BUF_INIT, json_array(), 0, NULL, "", NULL, NULL, reg, tree};
     json_t *bodies = NULL;
     int rc;
     *unverified = NULL;
@@ -1150,7 +1166,7 @@ int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const c
                    "already recorded, and nothing more is needed.");
         const char *action = json_string_value(json_object_get(body, "action"));
         const char *item = json_string_value(json_object_get(body, "item_id"));
-        char at[ITK_TIME_SHOWN], id[128];
+        char at[ITK_TIME_SHOWN], id[128], shown[256];
         entry_shown(at, id, sizeof(id), reg, tree, party, body, twin);
         /* a correction the same as another entry would make a second one
          * of it: --again is no advice there */
@@ -1159,14 +1175,18 @@ int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const c
                    "same as this correction of %s would be. If %s is the entry to correct, give "
                    "--supersedes %s; else correct the action, item number or time.");
         if (supersedes)
-            rc = itk_error_set(ITK_EEXISTS, corrected, party, id,
-                               itk_ref_code_shown(k.labels, corrected, "action", action), item, at,
-                               supersedes, id, strchr(id, '/') ? strchr(id, '/') + 1 : id);
+            rc = itk_error_set(
+                ITK_EEXISTS, corrected,
+                itk_ref_party_shown(shown, sizeof(shown), reg, tree, corrected, party), id,
+                itk_ref_code_shown(k.labels, corrected, "action", action), item, at, supersedes, id,
+                strchr(id, '/') ? strchr(id, '/') + 1 : id);
         else if (id[0])
-            rc = itk_error_set(ITK_EEXISTS, named, party, id,
-                               itk_ref_code_shown(k.labels, named, "action", action), item, at);
+            rc = itk_error_set(ITK_EEXISTS, named,
+                               itk_ref_party_shown(shown, sizeof(shown), reg, tree, named, party),
+                               id, itk_ref_code_shown(k.labels, named, "action", action), item, at);
         else
-            rc = itk_error_set(ITK_EEXISTS, msg, party,
+            rc = itk_error_set(ITK_EEXISTS, msg,
+                               itk_ref_party_shown(shown, sizeof(shown), reg, tree, msg, party),
                                itk_ref_code_shown(k.labels, msg, "action", action), item, at);
         goto done;
     }
@@ -1182,10 +1202,11 @@ int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const c
         const char *action = json_string_value(json_object_get(body, "action"));
         const char *was = json_string_value(json_object_get(held, "action"));
         const char *item = json_string_value(json_object_get(body, "item_id"));
-        char at[ITK_TIME_SHOWN], id[128];
+        char at[ITK_TIME_SHOWN], id[128], shown[256];
         entry_shown(at, id, sizeof(id), reg, tree, party, held, held);
-        rc = itk_error_set(ITK_EEXISTS, msg, party, item, id[0] ? id : "-",
-                           itk_ref_code_shown(k.labels, msg, "action", was), at,
+        rc = itk_error_set(ITK_EEXISTS, msg,
+                           itk_ref_party_shown(shown, sizeof(shown), reg, tree, msg, party), item,
+                           id[0] ? id : "-", itk_ref_code_shown(k.labels, msg, "action", was), at,
                            itk_ref_code_shown(k.labels, msg, "action", action));
         goto done;
     }
@@ -1207,12 +1228,16 @@ int itk_refcheck(json_t **unverified, itk_registry *reg, git_tree *tree, const c
     }
     /* the notes of a write that goes ahead, one per line */
     itk_buf note = ITK_BUF_INIT;
-    if (k.handler_as[0])
-        itk_buf_printf(&note,
-                       itk__("The handler '%s' is taken as '%s' of %s's form 1: the two names "
-                             "differ only in variant forms of the same kanji (異体字). If this "
-                             "is someone else, add that person to form 1 first."),
-                       json_string_value(json_object_get(body, "handler")), k.handler_as, party);
+    if (k.handler_as[0]) {
+        static const char msg[] =
+            ITK_N_("The handler '%s' is taken as '%s' of %s's form 1: the two names differ only "
+                   "in variant forms of the same kanji (異体字). If this is someone else, add "
+                   "that person to form 1 first.");
+        char shown[256];
+        itk_buf_printf(&note, itk__(msg), json_string_value(json_object_get(body, "handler")),
+                       k.handler_as,
+                       itk_ref_party_shown(shown, sizeof(shown), reg, tree, msg, party));
+    }
     future_note(&note, reg, body);
     if (note.size)
         itk_notice_set("%s", note.ptr);

@@ -28,6 +28,14 @@ const char *itk_form_type(const char *number)
     return NULL;
 }
 
+const char *itk_form_number(const char *type)
+{
+    for (size_t i = 0; type && i < sizeof(form_numbers) / sizeof(*form_numbers); i++)
+        if (strcmp(form_numbers[i].number, type) == 0 || strcmp(form_numbers[i].type, type) == 0)
+            return form_numbers[i].number;
+    return NULL;
+}
+
 int itk_registry_schema(json_t **out, char name[64], itk_registry *reg, const git_tree *tree,
                         const char *type)
 {

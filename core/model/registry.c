@@ -326,3 +326,17 @@ int itk_signer_identity(itk_identity *who, itk_registry *reg, const itk_signer *
     git_tree_free(tree);
     return rc;
 }
+
+void itk_party_name_in(char *out, size_t cap, itk_registry *reg, git_tree *tree, const char *party)
+{
+    char path[ITK_PARTY_ID_MAX + 32];
+    json_t *rec = NULL;
+    out[0] = '\0';
+    snprintf(path, sizeof(path), "parties/%.40s/party.json", party ? party : "");
+    if (party && itk_tree_read_json(&rec, reg->repo, tree, path) == 0) {
+        const char *name = json_string_value(json_object_get(json_object_get(rec, "body"), "name"));
+        snprintf(out, cap, "%s", name ? name : "");
+    }
+    itk_error_clear();
+    json_decref(rec);
+}

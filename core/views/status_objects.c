@@ -1,7 +1,7 @@
 /* Forms citing attachments the registry does not hold, and references
  * recorded unverified or not in the registry (status_objects.h). */
 #include "status_objects.h"
-#include "itaku/party.h"
+#include "itaku/registry.h"
 #include "itaku/chain.h"
 #include "itaku/form_input.h"
 #include "alloc.h"

@@ -5,7 +5,7 @@
 #include "itaku/labels.h"
 #include "intl.h"
 #include "itaku/requests.h"
-#include "itaku/party.h"
+#include "itaku/registry.h"
 #include "itaku/status.h"
 #include "itaku/utf8.h"
 #include "alloc.h"

@@ -119,7 +119,7 @@ expect_output "superseded by acme/r-000003"
 expect_refused "--supersedes r-000042: acme has no register record of that id \(closest: r-000002, r-000001, r-000003\)" \
     "$ITAKU" register add --medium usb --quantity 1 --handler "鈴木一郎" \
     --info "住民データ" --action received --item-id item-9 --method hand-delivery --supersedes r-000042
-expect_refused "--supersedes r-000042: acme の重要指定情報管理記録簿にその番号の記録はありません（近いもの: r-000002, r-000001, r-000003）" \
+expect_refused "--supersedes r-000042: 株式会社アクメの重要指定情報管理記録簿にその番号の記録はありません（近いもの: r-000002, r-000001, r-000003）" \
     "${JA[@]}" "$ITAKU" register add --medium usb --quantity 1 --handler "鈴木一郎" \
     --info "住民データ" --action received --item-id item-9 --method hand-delivery --supersedes r-000042
 ok "register add --supersedes corrects our own entry; history says superseded; an id not there is refused naming the closest"

@@ -86,7 +86,7 @@ ok "a form 1 submitted as the template gives it: a lead line says it is not fill
 
 # 5. a second receipt of an item still held: refused unless --again; todo
 # asks for its return once
-expect_refused "acme は管理番号「item-1」の情報をすでに保有しています（記録 acme/r-000001：受領、" \
+expect_refused "株式会社アクメは管理番号「item-1」の情報をすでに保有しています（記録 acme/r-000001：受領、" \
     "${JA[@]}" "$ITAKU" register add --action received --medium usb --quantity 1 \
     --handler "鈴木一郎" --info "住民データ" --method 手渡し --item-id item-1 \
     --occurred-at "$(day -1)T10:00:00+09:00"

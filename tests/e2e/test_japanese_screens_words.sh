@@ -58,7 +58,7 @@ expect_output "acme/f4-000001 \(form4\) answers akiruno-city/n-000001 in instruc
 ok "history names the answer's type and field by the paper's words (履行状況報告書, 指示), and the signer by company and role (株式会社アクメ 管理責任者), in Japanese"
 
 expect_exit 2 "${JA[@]}" "$ITAKU" instruct withdraw akiruno-city/n-000001 --reason "誤り"
-expect_output "訂正・撤回できるのは発出した当事者だけです。akiruno-city に依頼してください"
+expect_output "akiruno-city/n-000001 はあきる野市の指示です。訂正・撤回できるのは発出した当事者だけです。あきる野市に依頼してください"
 grep -qE "V[0-9]" "$T/err" && fail "a Japanese refusal gives a rule number: $(cat "$T/err")"
 expect_exit 2 "$ITAKU" instruct withdraw akiruno-city/n-000001 --reason "誤り"
 expect_output "\(V2\)"

@@ -43,7 +43,7 @@ ok "a copy of an item nobody holds is refused; received earlier (any width, any 
 [ "$R1" = r-000001 ] || fail "the first entry is not r-000001: $R1"
 expect_refused "acme's register already has entry acme/r-000001: 'received' of item number 'skr-usb-01' at .*--again" \
     reg --action received --item-id skr-usb-01 --method 手渡し --occurred-at "$(day 0)T10:00:00+09:00"
-expect_refused "acme の管理記録簿には、管理番号「skr-usb-01」の「受領」の記載 acme/r-000001 が .* にすでにあります" \
+expect_refused "株式会社アクメの管理記録簿には、管理番号「skr-usb-01」の「受領」の記載 acme/r-000001 が .* にすでにあります" \
     "${JA[@]}" "$ITAKU" register add --medium usb --quantity 1 --handler "鈴木一郎" --info "住民データ" \
     --action received --item-id skr-usb-01 --method 手渡し --occurred-at "$(day 0)T10:00:00+09:00"
 grep -q received "$T/err" && fail "the Japanese refusal shows the action's code"

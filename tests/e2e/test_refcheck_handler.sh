@@ -25,7 +25,7 @@ expect_refused "The handler 'Suzuki' is not on acme's form 1" \
     reg --item-id A-1 --handler "Suzuki" --occurred-at "$(day 0)T09:00:00+09:00"
 # in Japanese: one sentence naming the field as form 3 does (取扱者), no id
 # hint for a name, what to do
-expect_refused "取扱者「鈴木一朗」は acme の様式第1号に記載された者（管理責任者・監督者・作業従事者）ではありません。様式第1号どおりの氏名を記入するか.*様式第1号にある近い氏名: 鈴木一郎" \
+expect_refused "取扱者「鈴木一朗」は株式会社アクメの様式第1号に記載された者（管理責任者・監督者・作業従事者）ではありません。様式第1号どおりの氏名を記入するか.*様式第1号にある近い氏名: 鈴木一郎" \
     "${JA[@]}" "$ITAKU" register add --action received --medium usb --quantity 1 --info "住民データ" \
     --method hand-delivery --item-id A-1 --handler "鈴木一朗" --occurred-at "$(day 0)T09:00:00+09:00"
 grep -E 'handler|ID を確かめて' "$T/err" && fail "the Japanese refusal shows a field code or an id hint"
@@ -91,7 +91,7 @@ git show "HEAD:parties/acme/register/$r.json" | has '"handler": "髙橋一郎"' 
 expect_exit 0 "${JA[@]}" "$ITAKU" register add --action received --medium usb --quantity 1 \
     --info "住民データ" --method hand-delivery --item-id V-2 --handler "齋藤次郎" \
     --occurred-at "$(day 2)T09:01:00+09:00"
-expect_output "取扱者「齋藤次郎」を acme の様式第1号の「斎藤次郎」とみなしました"
+expect_output "取扱者「齋藤次郎」を株式会社アクメの様式第1号の「斎藤次郎」とみなしました"
 expect_refused "The handler '斉藤次郎' is not on acme's form 1.*Closest names on form 1: 斎藤次郎" \
     reg --item-id V-3 --handler "斉藤次郎" --occurred-at "$(day 2)T09:02:00+09:00"
 expect_refused "The handler '鈴木一朗' is not on acme's form 1" \

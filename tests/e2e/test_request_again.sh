@@ -22,7 +22,7 @@ expect_refused "acme has already asked the same \\(copy: '検証用に複製', t
 # the kind as the city's word for it is the same kind
 expect_refused "in request acme/q-000001, still open" \
     "$ITAKU" request submit 複製 --summary "検証用に複製" --item item-1
-expect_refused "同じ申請（複製: 「検証用に複製」" \
+expect_refused "株式会社アクメは処理中の申請 acme/q-000001 で同じ申請（複製: 「検証用に複製」" \
     "${JA[@]}" "$ITAKU" request submit copy --summary "検証用に複製" --item item-1
 ok "the same copy request again: refused, naming the open request and --again"
 

@@ -27,6 +27,33 @@ expect_exit 0 "$ITAKU" validate 4 "$T/f4-ok.json"
 has "f4-ok.json valid" <"$T/out" || fail "a good form 4 was not valid"
 ok "validate 4 refuses an unknown instruction as form submit does (English and Japanese), writing nothing"
 
+# what validate refuses but form submit records with an option, validate
+# names the whole command: an unknown instruction with --unverified-ref
+# --reason, a register entry already there with --again; the command it
+# names is taken by form submit
+expect_exit 1 "$ITAKU" validate form4 "$T/f4.json"
+has -F "  To record it as it is anyway: itaku form submit 4 $T/f4.json --unverified-ref --reason TEXT" <"$T/out" ||
+    fail "validate does not name the command that records it anyway: $(cat "$T/out")"
+expect_exit 1 "${JA[@]}" "$ITAKU" validate 4 "$T/f4.json"
+has -F "  それでもこのまま記録するには: itaku form submit 4 $T/f4.json --unverified-ref --reason TEXT" <"$T/out" ||
+    fail "the Japanese validate does not name the command: $(cat "$T/out")"
+cp "$T/f4.json" "$T/f4 copy.json"
+expect_exit 1 "$ITAKU" validate 4 "$T/f4 copy.json"
+has -F "itaku form submit 4 '$T/f4 copy.json' --unverified-ref" <"$T/out" ||
+    fail "a file name with a space is not quoted for the shell: $(cat "$T/out")"
+expect_exit 0 "$ITAKU" form submit 4 "$T/f4.json" --unverified-ref --reason "紙で受けた指示"
+register_item 0042 >"$T/r.json"
+expect_exit 0 "$ITAKU" validate 3 "$T/r.json"
+expect_exit 0 "$ITAKU" form submit 3 "$T/r.json"
+before=$(state_of .)
+expect_exit 1 "$ITAKU" validate register "$T/r.json"
+has "already has entry acme/r-" <"$T/out" || fail "validate did not name the entry already there: $(cat "$T/out")"
+has -F "  To record it as it is anyway: itaku form submit 3 $T/r.json --again" <"$T/out" ||
+    fail "validate does not name form submit --again: $(cat "$T/out")"
+[ "$(state_of .)" = "$before" ] || fail "validate changed the registry"
+expect_exit 0 "$ITAKU" form submit 3 "$T/r.json" --again
+ok "validate names the form submit command that records a form anyway: --unverified-ref --reason, --again (English, Japanese, a name quoted)"
+
 # an incident naming an item nobody holds
 python3 - "$SRC/tests/schema-corpus/incident/valid/base.json" >"$T/inc.json" <<'PY'
 import json, sys

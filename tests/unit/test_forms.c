@@ -49,6 +49,13 @@ static void test_form_type_maps_numbers_and_type_names(void **state)
     assert_string_equal(itk_form_type("incident"), "incident");
     assert_string_equal(itk_form_type("form1"), "form1");
     assert_string_equal(itk_form_type("register"), "register");
+    /* and back: the number form submit takes */
+    assert_string_equal(itk_form_number("register"), "3");
+    assert_string_equal(itk_form_number("3"), "3");
+    assert_string_equal(itk_form_number("form1"), "1");
+    assert_string_equal(itk_form_number("incident"), "incident");
+    assert_null(itk_form_number("instruction"));
+    assert_null(itk_form_number(NULL));
 }
 
 static void test_form_type_refuses_unknown_forms(void **state)

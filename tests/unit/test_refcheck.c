@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <libintl.h>
+#include <locale.h>
 
 #include "helpers.h"
 #include "itaku/buf.h"
@@ -197,6 +199,40 @@ static void test_duplicate_entry(void **state)
         0);
 }
 
+/* a refusal names a party by its name where the message is translated
+ * (株式会社アクメ's register, not acme's), by its id in English, and by the
+ * id when the tree names it none */
+static void test_party_shown(void **state)
+{
+    fixture *f = *state;
+    static const char msg[] = "Item number '%s' is not in %s's register: no receipt or copy of it "
+                              "is recorded at or before this entry's date. Record its receipt "
+                              "first (itaku register add --action received), or give the item "
+                              "number as the register has it.";
+    git_tree *tree = NULL;
+    char out[64];
+    assert_int_equal(itk_registry_head_tree(&tree, f->reg), 0);
+    assert_string_equal(itk_ref_party_shown(out, sizeof(out), f->reg, tree, msg, "acme"), "acme");
+    const char *dir = getenv("ITAKU_LOCALEDIR");
+    if (!dir || !*dir)
+        fail_msg("ITAKU_LOCALEDIR is not set (tests/CMakeLists.txt gives the build's locale)");
+    if (!setlocale(LC_MESSAGES, "ja_JP.UTF-8") || !setlocale(LC_CTYPE, "ja_JP.UTF-8"))
+        fail_msg("the locale ja_JP.UTF-8 is not installed: run make deps-test as root");
+    unsetenv("LANGUAGE");
+    bindtextdomain("itaku", dir);
+    bind_textdomain_codeset("itaku", "UTF-8");
+    assert_string_equal(itk_ref_party_shown(out, sizeof(out), f->reg, tree, msg, "acme"), "アクメ");
+    assert_string_equal(itk_ref_party_shown(out, sizeof(out), f->reg, tree, msg, "nobody"),
+                        "nobody");
+    /* a message with no translation keeps the id */
+    assert_string_equal(
+        itk_ref_party_shown(out, sizeof(out), f->reg, tree, "no such message %s", "acme"), "acme");
+    setlocale(LC_MESSAGES, "C");
+    setlocale(LC_CTYPE, "C");
+    assert_string_equal(itk_ref_party_shown(out, sizeof(out), f->reg, tree, msg, "acme"), "acme");
+    git_tree_free(tree);
+}
+
 /* a training report (form 2) naming a worker no form 1 of acme holds is
  * refused naming the closest worker ids; once form 1 names the worker, or
  * with --unverified-ref, it is accepted */
@@ -321,6 +357,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_copy_of_item_nobody_holds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unverified, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicate_entry, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_party_shown, setup, teardown),
         cmocka_unit_test_setup_teardown(test_training_of_unknown_worker, setup, teardown),
         cmocka_unit_test_setup_teardown(test_request_not_found_names_the_closest, setup, teardown),
         cmocka_unit_test_setup_teardown(test_instruction_citing_nothing, setup, teardown),

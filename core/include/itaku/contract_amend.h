@@ -32,7 +32,8 @@ typedef struct {
     const char **drop_methods; /* designated methods no longer designated */
     size_t drop_count;
     int backdated; /* start, end or work start already past, and meant: the
-                      record then says so (body.backdated) */
+                      record then says so (body.backdated, from
+                      contract-amendment.v3 on) */
     /* made again, as signed, from a record of the city's own (pull):
      * handover_methods replaces the list and the dates are not held to
      * now (they were checked when it was first made) */
@@ -62,7 +63,10 @@ typedef struct {
  * the genesis officer: ITK_EAUTH, itaku/delegation.h),
  * no reason or no setting (ITK_EINVALID), a body the schema refuses
  * (ITK_EINVALID), a registry whose HEAD lacks the schema (ITK_ENOTFOUND:
- * `itaku contract upgrade` publishes it). */
+ * `itaku contract upgrade` publishes it), a backdated amendment where the
+ * newest contract-amendment schema HEAD holds cannot say so (v1, v2: a
+ * published version never changes; ITK_EUNSUPPORTED naming it and `itaku
+ * contract upgrade`, which publishes v3). */
 int itk_contract_amend(itk_buf *name, git_oid *out, itk_registry *reg, itk_signer *signer,
                        const itk_contract_amend_options *opts);
 

@@ -60,6 +60,11 @@ int itk_form_validate_carried(char schema_name[64], itk_registry *reg, const cha
  * "incident") to record or schema types; NULL when unknown. */
 const char *itk_form_type(const char *number);
 
+/* The other way: the form number `form submit` takes for a record type
+ * (or a number) type ("register" → "3", "form1" → "1", "incident"); NULL
+ * when no form is of that type. */
+const char *itk_form_number(const char *type);
+
 /* A fill-in template for a schema: JSON with a // comment before each field
  * giving its Japanese title, whether it is required, its choices and its
  * English description. `itaku form submit` reads it back (comments allowed). */

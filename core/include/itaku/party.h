@@ -27,12 +27,6 @@ typedef struct {
         ITK_PARTY_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL                              \
     }
 
-/* out (cap bytes) = party's name as its party file in tree says it
- * (parties/<party>/party.json, body.name: あきる野市, 株式会社アクメ); ""
- * when the tree has no such file or it names none. The name is the
- * party's own text: show it safely. Never fails. */
-void itk_party_name_in(char *out, size_t cap, itk_registry *reg, git_tree *tree, const char *party);
-
 /* The parties of tree a person who typed typed (not a party id) may mean,
  * for a refusal's "did you mean …?": out (emptied first) gets "acme
  * (株式会社アクメ)", ", " between up to ITK_REF_CLOSEST of them: those whose

@@ -137,6 +137,15 @@ void itk_ref_closest(itk_buf *b, const char *want, const json_t *cands);
 const char *itk_ref_code_shown(const itk_labels *l, const char *msgid, const char *domain,
                                const char *code);
 
+/* How a message shows party (an id, "acme"), as itk_ref_code_shown shows a
+ * code: when msgid, the message's English format, has a translation in the
+ * user's language, the party's name as its party file in tree says it
+ * (itk_party_name_in: 株式会社アクメ; the party's own text, to be shown
+ * safely), else, and when tree names none, party itself. out holds cap
+ * bytes; returns out ("" for a NULL party). Never fails. */
+const char *itk_ref_party_shown(char *out, size_t cap, itk_registry *reg, git_tree *tree,
+                                const char *msgid, const char *party);
+
 /* The edit distance (Levenshtein, over bytes) of a and b, capped at 255. */
 unsigned itk_edit_distance(const char *a, const char *b);
 

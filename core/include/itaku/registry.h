@@ -65,6 +65,12 @@ int itk_registry_offset(int *minutes, itk_registry *reg);
 /* Now, in the contract's timezone, as RFC 3339. */
 int itk_registry_now(char out[32], itk_registry *reg);
 
+/* out (cap bytes) = party's name as its party file in tree says it
+ * (parties/<party>/party.json, body.name: あきる野市, 株式会社アクメ); ""
+ * when the tree has no such file or it names none. The name is the
+ * party's own text: show it safely. Never fails. */
+void itk_party_name_in(char *out, size_t cap, itk_registry *reg, git_tree *tree, const char *party);
+
 /* Who a key is: the party whose keys/ list its fingerprint in tree. */
 typedef struct {
     char party[ITK_PARTY_ID_MAX + 1];
