@@ -940,62 +940,103 @@ static void item_key(char *key, size_t cap, const char *party, const char *item)
     itk_buf_dispose(&k);
 }
 
+/* When a register entry or a form 5 says its act took place (field: its
+ * occurred_at or performed_at; a date alone is the start of that day for a
+ * receipt and its end for a closing, day), else when it reached its
+ * party's line (a text that is not a time: the record still orders). */
+static long long act_time(const sctx *c, const srec *o, const char *field, itk_time_day day)
+{
+    long long t;
+    const char *s = itk_body_str(c, o, field);
+    if (s && itk_time_parse(&t, s, c->offset, day) == 0)
+        return t;
+    itk_error_clear();
+    return o->t_own;
+}
+
+/* Whether a register entry's action is one of params' closing_actions. */
+static int closes_item(const json_t *closing, const char *action)
+{
+    size_t j;
+    json_t *v;
+    json_array_foreach(closing, j, v) if (action && json_is_string(v) &&
+                                          !strcmp(json_string_value(v), action)) return 1;
+    return 0;
+}
+
 /* §7: at the contract's end every item received or copied is returned, or
- * certified erased or disposed. */
+ * certified erased or disposed. An item is judged by its last receipt or
+ * copy: returned at 9:30 and received again at 9:40, it is held again. */
 static int items_returned_or_disposed_at_end(sctx *c, const char *section, const char *kind,
                                              const json_t *params)
 {
     long long due = contract_time(c, "period.end", 1, NULL);
     json_t *closing = json_object_get(params, "closing_actions");
-    /* the first record of each party closing each item: a register entry
-     * with a closing action, or a form 5 listing it */
-    json_t *first = json_object(), *seen = json_object();
-    if (!first || !seen) {
-        json_decref(first);
-        json_decref(seen);
-        return itk_error_nomem();
-    }
-    for (size_t k = 0; k < c->nrecs; k++) {
-        const srec *o = &c->recs[k];
-        char key[ITK_PARTY_ID_MAX + 2 + 1024];
-        if (is_current(c, o, "register")) {
-            const char *oa = itk_body_str(c, o, "action");
-            const char *oi = itk_body_str(c, o, "item_id");
-            json_t *v;
-            size_t j;
-            int closes = 0;
-            if (oa && oi)
-                json_array_foreach(closing, j, v) closes |=
-                    json_is_string(v) && !strcmp(json_string_value(v), oa);
-            item_key(key, sizeof(key), o->pi.party, oi);
-            if (closes && !json_object_get(first, key))
-                json_object_set_new_nocheck(first, key, json_integer((json_int_t)k));
-        } else if (is_current(c, o, "form5")) {
-            itk_jref items = itk_body_get(c, o, "items");
-            for (size_t j = 0; j < itk_jv_count(c->view, items); j++) {
-                const char *id = itk_jv_strget(c->view, itk_jv_at(c->view, items, j), "item_id");
-                item_key(key, sizeof(key), o->pi.party, id);
-                if (id && !json_object_get(first, key))
-                    json_object_set_new_nocheck(first, key, json_integer((json_int_t)k));
-            }
-        }
-    }
-    for (size_t i = 0; i < c->nrecs; i++) {
-        const srec *r = &c->recs[i];
-        if (!is_current(c, r, "register"))
-            continue;
+    /* each party's last receipt or copy of each item, then the first record
+     * closing it at or after that receipt: a register entry with a closing
+     * action, or a form 5 listing it */
+    json_t *last = json_object(), *closer = json_object(), *seen = json_object();
+    int rc = last && closer && seen ? 0 : itk_error_nomem();
+    char key[ITK_PARTY_ID_MAX + 2 + 1024];
+    for (size_t k = 0; !rc && k < c->nrecs; k++) {
+        const srec *r = &c->recs[k];
         const char *action = itk_body_str(c, r, "action");
         const char *item = itk_body_str(c, r, "item_id");
-        if (!action || !item || (strcmp(action, "received") != 0 && strcmp(action, "copied") != 0))
+        if (!is_current(c, r, "register") || !action || !item ||
+            (strcmp(action, "received") != 0 && strcmp(action, "copied") != 0))
             continue;
-        char key[ITK_PARTY_ID_MAX + 2 + 1024];
         item_key(key, sizeof(key), r->pi.party, item);
+        const srec *was = index_rec(c, json_object_get(last, key));
+        if (!was || act_time(c, r, "occurred_at", ITK_TIME_DAY_START) >=
+                        act_time(c, was, "occurred_at", ITK_TIME_DAY_START))
+            json_object_set_new_nocheck(last, key, json_integer((json_int_t)k));
+    }
+    for (size_t k = 0; !rc && k < c->nrecs; k++) {
+        const srec *o = &c->recs[k];
+        const char *ids[1] = {NULL};
+        itk_jref items = {0};
+        size_t n = 0;
+        long long t = 0;
+        if (is_current(c, o, "register") && closes_item(closing, itk_body_str(c, o, "action"))) {
+            ids[0] = itk_body_str(c, o, "item_id");
+            n = ids[0] != NULL;
+            t = act_time(c, o, "occurred_at", ITK_TIME_DAY_END);
+        } else if (is_current(c, o, "form5")) {
+            items = itk_body_get(c, o, "items");
+            n = itk_jv_count(c->view, items);
+            t = act_time(c, o, "performed_at", ITK_TIME_DAY_END);
+        }
+        for (size_t j = 0; j < n; j++) {
+            const char *item = is_type(o, "form5")
+                                   ? itk_jv_strget(c->view, itk_jv_at(c->view, items, j), "item_id")
+                                   : ids[0];
+            if (!item)
+                continue;
+            item_key(key, sizeof(key), o->pi.party, item);
+            const srec *r = index_rec(c, json_object_get(last, key));
+            const srec *had = index_rec(c, json_object_get(closer, key));
+            if (r && t >= act_time(c, r, "occurred_at", ITK_TIME_DAY_START) &&
+                (!had ||
+                 t < act_time(c, had, is_type(had, "form5") ? "performed_at" : "occurred_at",
+                              ITK_TIME_DAY_END)))
+                json_object_set_new_nocheck(closer, key, json_integer((json_int_t)k));
+        }
+    }
+    for (size_t i = 0; !rc && i < c->nrecs; i++) {
+        const srec *first = &c->recs[i];
+        const char *action = itk_body_str(c, first, "action");
+        const char *item = itk_body_str(c, first, "item_id");
+        if (!is_current(c, first, "register") || !action || !item ||
+            (strcmp(action, "received") != 0 && strcmp(action, "copied") != 0))
+            continue;
+        item_key(key, sizeof(key), first->pi.party, item);
         /* an item received twice (register add --again) is one item to
-         * return: judged once, by its first entry */
+         * return: one finding, where it was first received */
         if (json_object_get(seen, key))
             continue;
         json_object_set_new_nocheck(seen, key, json_true());
-        const srec *closed = index_rec(c, json_object_get(first, key));
+        const srec *r = index_rec(c, json_object_get(last, key));
+        const srec *closed = index_rec(c, json_object_get(closer, key));
         char name[100];
         sdetail detail;
         memset(&detail, 0, sizeof(detail));
@@ -1007,19 +1048,15 @@ static int items_returned_or_disposed_at_end(sctx *c, const char *section, const
             st = !due || c->at <= due ? ITK_STATE_PENDING : ITK_STATE_VIOLATED;
             detail =
                 say(c, "item_open", "item {1} ({2:action}) not yet returned, erased or disposed",
-                    item, action);
+                    itk_body_str(c, r, "item_id"), itk_body_str(c, r, "action"));
         }
-        int rc = itk_sctx_finding(c, r->pi.party, section, kind, st, name, due, -1,
-                                  closed ? claimed(c, closed) : NULL, &detail);
-        if (rc) {
-            json_decref(first);
-            json_decref(seen);
-            return rc;
-        }
+        rc = itk_sctx_finding(c, r->pi.party, section, kind, st, name, due, -1,
+                              closed ? claimed(c, closed) : NULL, &detail);
     }
-    json_decref(first);
+    json_decref(last);
+    json_decref(closer);
     json_decref(seen);
-    return 0;
+    return rc;
 }
 
 /* §8(1): every subcontractor registered by a city decision approving its

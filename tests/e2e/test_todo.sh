@@ -160,4 +160,37 @@ expect_exit 0 env LANG=ja_JP.UTF-8 "$ITAKU" todo --at 2098-05-01
 expect_output "管理体制届出書（様式第1号）が未提出"
 expect_exit 2 "$ITAKU" todo --party nobody
 ok "pending items with later due dates are listed with exit 0; an unknown party is a usage error"
+# an item is judged by its last receipt: returned, it is off the list;
+# received again after the return (the same label typed another way), it
+# is back, named by that receipt; the same day's return before it does not
+# close it (issue 16, point 5). todo exits 1 throughout: form 1 is overdue
+return_items() {
+    python3 - "$T/out" <<'PY'
+import json, sys
+print(" ".join(i["subject"] for i in json.load(open(sys.argv[1]))["items"] if i["kind"] == "return"))
+PY
+}
+cd "$T/acme"
+expect_exit 1 "$ITAKU" todo --at 2098-06-10 --json
+[ -n "$(return_items)" ] || fail "todo does not list item-1, received and held, among the items to return"
+expect_exit 0 "$ITAKU" register add --action returned --item-id item-1 --info "住民データ" \
+    --medium usb --quantity 1 --handler "鈴木一郎" --method hand-delivery \
+    --occurred-at 2098-06-20T09:30:00+09:00
+expect_exit 1 "$ITAKU" todo --at 2098-06-21 --json
+[ -z "$(return_items)" ] || fail "todo still lists a returned item: $(return_items)"
+expect_exit 0 "$ITAKU" register add --action received --item-id ITEM-1 --info "住民データ" \
+    --medium usb --quantity 1 --handler "鈴木一郎" --method hand-delivery \
+    --occurred-at 2098-06-20T09:40:00+09:00
+expect_exit 1 "$ITAKU" todo --at 2098-06-21 --json
+got=$(return_items)
+[ -n "$got" ] || fail "todo lost item-1, received again at 09:40 after its return at 09:30"
+[ "$got" = acme/r-000003 ] || fail "todo names item-1 by '$got', not by its last receipt acme/r-000003"
+expect_exit 1 "$ITAKU" status --at 2098-06-21 --json
+python3 - "$T/out" <<'PY' || fail "status does not judge item-1 by its last receipt"
+import json, sys
+d = json.load(open(sys.argv[1]))
+f = [x for x in d["findings"] if x["rule"] == "items_returned_or_disposed_at_end" and x["party"] == "acme"]
+assert len(f) == 1 and f[0]["state"] == "pending", f
+PY
+ok "an item returned and received again is to be returned again; returned, it is off the list"
 finish
