@@ -257,10 +257,10 @@ int itk_kessai_branch_check(git_repository *repo, const char *ref, const git_oid
     return rc;
 }
 
-/* The commit that added the blob tree holds at path, reached from from
- * (whose tree is tree): along the parents that hold the same blob there,
- * the first whose parents all lack it. 0 when found; 1 when from's tree
- * does not hold it (the record came another way). ITK_EGIT. */
+/* The commit that added the blob tree holds at path, reached from from:
+ * along the parents that hold the same blob there, the first whose parents
+ * all lack it. 0 when found; 1 when from's tree does not hold that blob
+ * there (the record came another way: a merge's other parent). ITK_EGIT. */
 static int adding_commit(git_oid *out, git_repository *repo, const git_oid *from,
                          const git_tree *tree, const char *path)
 {
@@ -274,8 +274,20 @@ static int adding_commit(git_oid *out, git_repository *repo, const git_oid *from
     }
     blob = *git_tree_entry_id(e);
     git_tree_entry_free(e);
-    if (git_commit_lookup(&c, repo, from) < 0)
+    git_tree *ft = NULL;
+    if (git_commit_lookup(&c, repo, from) < 0 || git_commit_tree(&ft, c) < 0) {
+        git_commit_free(c);
         return itk_error_git("cannot read commit %s", git_oid_tostr_s(from));
+    }
+    int held =
+        git_tree_entry_bypath(&e, ft, path) == 0 && git_oid_equal(git_tree_entry_id(e), &blob);
+    git_error_clear();
+    git_tree_entry_free(e);
+    git_tree_free(ft);
+    if (!held) {
+        git_commit_free(c);
+        return 1;
+    }
     while (c && rc == 1) {
         git_commit *next = NULL;
         for (unsigned k = 0; !next && k < git_commit_parentcount(c); k++) {
