@@ -37,6 +37,16 @@ expect_exit 0 "$ITAKU" approve acme/q-000003
 expect_exit 0 "$ITAKU" kessai acme/q-000003 --approve --key "$T/kacho.key"
 expect_exit 0 "$ITAKU" kessai acme/q-000003 --approve --key "$T/kacho2.key"
 expect_output "acme/q-000003 is approved"
+# acme takes an item out on q-000003's approval; the city receives it
+(
+    cd "$T/acme" && "$ITAKU" pull &&
+        "$ITAKU" register add --action received --item-id item-001 --info "住民記録データ" \
+            --medium usb --quantity 1 --handler "鈴木一郎" &&
+        "$ITAKU" register add --action taken_out --item-id item-001 --info "住民記録データ" \
+            --medium usb --quantity 1 --handler "鈴木一郎" --destination "本社" \
+            --approval acme/q-000003
+) >"$T/acme.log" 2>&1 || { cat "$T/acme.log" >&2; fail "acme cannot take the item out on q-000003"; }
+expect_exit 0 "$ITAKU" receive acme "$T/acme"
 expect_exit 0 "$ITAKU" approve acme/q-000004
 expect_exit 0 "$ITAKU" kessai acme/q-000004 --approve --key "$T/kacho2.key"
 expect_exit 0 "$ITAKU" kessai acme/q-000004 --approve --key "$T/kacho.key"
@@ -49,6 +59,19 @@ b = json.load(sys.stdin)["body"]
 sys.exit(b["request"] != "acme/q-000003" or b["principal"] != "kacho")' && basename "$f" .json
 done || true)
 [ -n "$SEAL3" ] || fail "no seal of kacho on q-000003 on main"
+# take_out_finding: the state and detail of status's prior-approval finding
+# on acme's take-out (acme/r-000002) in $T/out, "none" when there is none
+take_out_finding() {
+    python3 - "$T/out" <<'PY'
+import json, sys
+f = [x for x in json.load(open(sys.argv[1]))["findings"]
+     if x["rule"] == "register_prior_approval" and x["record"] == "acme/r-000002"]
+print(" ".join((x["state"] + " " + x["detail"]) for x in f) or "none")
+PY
+}
+expect_exit 1 "$ITAKU" status --json
+take_out_finding >"$T/before"
+grep -q "violated" "$T/before" && fail "the take-out on q-000003 is a finding before the compromise: $(cat "$T/before")"
 # learnt later: kacho's key leaked before it sealed
 expect_exit 0 "$ITAKU" key compromised "$KACHO_FPR" --last-good "$BEFORE_SEAL" --reason "鍵の紛失"
 # the day of the report in the contract's timezone (Asia/Tokyo), as the report shows it
@@ -71,6 +94,11 @@ PY
 expect_exit 0 "$ITAKU" requests
 expect_output "void decision parties/akiruno-city/decisions/acme/"
 expect_output "without seal $SEAL3"
+# status: the take-out cites an approval that no longer stands
+expect_exit 1 "$ITAKU" status --json
+take_out_finding >"$T/after"
+grep -q "violated .*acme/q-000003" "$T/after" ||
+    fail "status does not find the take-out on q-000003 without a prior approval: $(cat "$T/after")"
 expect_exit 0 "$ITAKU" report --html "$T/site" --at 2099-12-31
 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync \
@@ -116,6 +144,6 @@ import json, sys
 rows = {r["request"]: r for r in json.load(open(sys.argv[1]))}
 assert rows["acme/q-000003"]["state"] == "approved", rows["acme/q-000003"]
 PY
-ok "a decision merged by a 課長's key reported compromised as of before its seal is void (V9): the report's 申請と決定 shows the request 審査中 with the void decision flagged, and names the post, the officer and the day of the report and that the seal is void; the twin sealed and merged by another 課長 stays 承認 and shows nothing; a decision kacho2's key merged on kacho's void seal is void too, its listed seals falling short of two 課長 (requests --json names the seal, the report says why), and the request is drafted again and decided again; one whose listed seals still meet the rule stands (承認)"
+ok "a decision merged by a 課長's key reported compromised as of before its seal is void (V9): the report's 申請と決定 shows the request 審査中 with the void decision flagged, and names the post, the officer and the day of the report and that the seal is void; the twin sealed and merged by another 課長 stays 承認 and shows nothing; a decision kacho2's key merged on kacho's void seal is void too, its listed seals falling short of two 課長 (requests --json names the seal, the report says why), status finds the take-out it approved without a prior approval, and the request is drafted again and decided again; one whose listed seals still meet the rule stands (承認)"
 
 finish
