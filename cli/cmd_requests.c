@@ -68,16 +68,7 @@ static json_t *with_void(json_t *o, const itk_request_info *r)
         json_object_set_new(o, "void_decision", cli_jstr(r->void_decision));
     if (o && r->void_seals[0]) {
         /* the seals it lists that were made with a stolen key */
-        json_t *ids = json_array();
-        for (const char *p = r->void_seals; ids && *p;) {
-            size_t n = strcspn(p, ",");
-            char id[ITK_RECORD_ID_MAX + 1];
-            snprintf(id, sizeof(id), "%.*s", (int)n, p);
-            json_array_append_new(ids, cli_jstr(id));
-            p += n;
-            p += strspn(p, ", ");
-        }
-        json_object_set_new(o, "void_seals", ids);
+        json_object_set_new(o, "void_seals", cli_jlist(r->void_seals));
         json_object_set_new(o, "void_missing", cli_jstr(r->void_missing));
     }
     return o;

@@ -94,6 +94,24 @@ PY
 expect_exit 0 "$ITAKU" requests
 expect_output "void decision parties/akiruno-city/decisions/acme/"
 expect_output "without seal $SEAL3"
+# history tells the decision is void and why; q-000004's stands
+expect_exit 0 "$ITAKU" history acme/q-000003 --json
+python3 - "$T/out" "$SEAL3" <<'PY' || fail "history --json does not say q-000003's decision is void"
+import json, sys
+steps = [s for s in json.load(open(sys.argv[1]))["steps"] if s["what"] == "decided"]
+assert len(steps) == 1, steps
+dv = steps[0].get("decision_void")
+assert dv == {"void_seals": [sys.argv[2]], "missing": "課長", "rule": "itaku.json"}, steps[0]
+assert steps[0]["void"] is False, steps[0]
+PY
+expect_exit 0 "$ITAKU" history acme/q-000003
+expect_output "∅ void decision: without seal $SEAL3, made after its key's last good commit"
+expect_exit 0 "$ITAKU" history acme/q-000004 --json
+python3 - "$T/out" <<'PY' || fail "history --json says q-000004's decision is void"
+import json, sys
+steps = [s for s in json.load(open(sys.argv[1]))["steps"] if s["what"] == "decided"]
+assert len(steps) == 1 and "decision_void" not in steps[0], steps
+PY
 # status: the take-out cites an approval that no longer stands
 expect_exit 1 "$ITAKU" status --json
 take_out_finding >"$T/after"
@@ -144,6 +162,6 @@ import json, sys
 rows = {r["request"]: r for r in json.load(open(sys.argv[1]))}
 assert rows["acme/q-000003"]["state"] == "approved", rows["acme/q-000003"]
 PY
-ok "a decision merged by a 課長's key reported compromised as of before its seal is void (V9): the report's 申請と決定 shows the request 審査中 with the void decision flagged, and names the post, the officer and the day of the report and that the seal is void; the twin sealed and merged by another 課長 stays 承認 and shows nothing; a decision kacho2's key merged on kacho's void seal is void too, its listed seals falling short of two 課長 (requests --json names the seal, the report says why), status finds the take-out it approved without a prior approval, and the request is drafted again and decided again; one whose listed seals still meet the rule stands (承認)"
+ok "a decision merged by a 課長's key reported compromised as of before its seal is void (V9): the report's 申請と決定 shows the request 審査中 with the void decision flagged, and names the post, the officer and the day of the report and that the seal is void; the twin sealed and merged by another 課長 stays 承認 and shows nothing; a decision kacho2's key merged on kacho's void seal is void too, its listed seals falling short of two 課長 (requests --json names the seal, history and the report say why), status finds the take-out it approved without a prior approval, and the request is drafted again and decided again; one whose listed seals still meet the rule stands (承認)"
 
 finish
