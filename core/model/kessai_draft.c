@@ -369,7 +369,10 @@ int itk_kessai_decision_standing(itk_kessai_standing *out, git_repository *repo,
     out->stands = 1;
     itk_path_classify(&pi, path);
     if (pi.kind != ITK_PATH_RECORD || !pi.type || strcmp(pi.type->type, "decision") != 0)
-        return itk_error_set(ITK_EINVALID, "%s is no decision record", path);
+        return itk_error_set(ITK_EINVALID,
+                             "%s is no decision record; give the path of a decision "
+                             "(parties/<city>/decisions/<requester>/d-NNNNNN.json)",
+                             path);
     if ((rc = itk_tree_read_json(&rec, repo, tree, path)))
         return rc;
     const json_t *body = json_object_get(rec, "body");
@@ -382,7 +385,9 @@ int itk_kessai_decision_standing(itk_kessai_standing *out, git_repository *repo,
         !json_is_array(listed))
         goto done; /* one city key decides (V6 alone) */
     if (json_array_size(listed) > ITK_KESSAI_MAX_LISTED) {
-        rc = itk_error_set(ITK_EINVALID, "%s lists %zu seals, more than the %d a decision may",
+        rc = itk_error_set(ITK_EINVALID,
+                           "%s lists %zu seals, more than the %d itaku reads; itaku "
+                           "verify names what is wrong with it",
                            path, json_array_size(listed), ITK_KESSAI_MAX_LISTED);
         goto done;
     }
@@ -427,7 +432,9 @@ int itk_kessai_decision_standing(itk_kessai_standing *out, git_repository *repo,
     const char *kind = json_string_value(json_object_get(json_object_get(req, "body"), "kind"));
     if (strlen(hex) != GIT_OID_HEXSZ || git_oid_fromstr(&did, hex) < 0 ||
         git_commit_lookup(&draft, repo, &did) < 0) {
-        rc = itk_error_git("%s names draft %.40s, which cannot be read here", path, hex);
+        rc = itk_error_git("%s names draft %.40s, which cannot be read here; fetch the "
+                           "city's history (itaku pull) so that it is here",
+                           path, hex);
         goto done;
     }
     if ((rc = itk_kessai_draft_added(&drec, repo, draft, pi.party, name)) ||
