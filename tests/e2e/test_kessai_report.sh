@@ -94,6 +94,21 @@ PY
 expect_exit 0 "$ITAKU" requests
 expect_output "void decision parties/akiruno-city/decisions/acme/"
 expect_output "without seal $SEAL3"
+# todo: the city decides q-000003 again; who: acme holds no approval by it
+expect_exit 1 "$ITAKU" todo --json
+python3 - "$T/out" <<'PY' || fail "todo does not ask the city to decide q-000003 again"
+import json, sys
+items = json.load(open(sys.argv[1]))["items"]
+assert [i for i in items if i["kind"] == "decide" and i["subject"] == "acme/q-000003"], items
+assert not [i for i in items if i["subject"] == "acme/q-000004"], items
+PY
+expect_exit 0 "$ITAKU" who --party acme --json
+python3 - "$T/out" <<'PY' || fail "who lists an approval by q-000003's void decision"
+import json, sys
+acme = [p for p in json.load(open(sys.argv[1]))["parties"] if p["party"] == "acme"][0]
+held = [a["request"] for a in acme["approvals"]]
+assert "acme/q-000003" not in held and "acme/q-000004" in held, held
+PY
 # history tells the decision is void and why; q-000004's stands
 expect_exit 0 "$ITAKU" history acme/q-000003 --json
 python3 - "$T/out" "$SEAL3" <<'PY' || fail "history --json does not say q-000003's decision is void"
@@ -162,6 +177,6 @@ import json, sys
 rows = {r["request"]: r for r in json.load(open(sys.argv[1]))}
 assert rows["acme/q-000003"]["state"] == "approved", rows["acme/q-000003"]
 PY
-ok "a decision merged by a 課長's key reported compromised as of before its seal is void (V9): the report's 申請と決定 shows the request 審査中 with the void decision flagged, and names the post, the officer and the day of the report and that the seal is void; the twin sealed and merged by another 課長 stays 承認 and shows nothing; a decision kacho2's key merged on kacho's void seal is void too, its listed seals falling short of two 課長 (requests --json names the seal, history and the report say why), status finds the take-out it approved without a prior approval, and the request is drafted again and decided again; one whose listed seals still meet the rule stands (承認)"
+ok "a decision merged by a 課長's key reported compromised as of before its seal is void (V9): the report's 申請と決定 shows the request 審査中 with the void decision flagged, and names the post, the officer and the day of the report and that the seal is void; the twin sealed and merged by another 課長 stays 承認 and shows nothing; a decision kacho2's key merged on kacho's void seal is void too, its listed seals falling short of two 課長 (requests --json names the seal, history and the report say why, todo asks for the decision again, who lists no approval by it), status finds the take-out it approved without a prior approval, and the request is drafted again and decided again; one whose listed seals still meet the rule stands (承認)"
 
 finish
