@@ -274,6 +274,7 @@ static int adding_commit(git_oid *out, git_repository *repo, const git_oid *from
     }
     blob = *git_tree_entry_id(e);
     git_tree_entry_free(e);
+    e = NULL;
     git_tree *ft = NULL;
     if (git_commit_lookup(&c, repo, from) < 0 || git_commit_tree(&ft, c) < 0) {
         git_commit_free(c);
