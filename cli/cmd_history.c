@@ -15,7 +15,16 @@
 
 static const char *mark_of(const itk_story_step *s)
 {
-    return !s->verified ? "✗" : s->is_void ? "∅" : s->recovered ? "⚑" : "✓";
+    return !s->verified ? "✗" : s->is_void || s->decision_void ? "∅" : s->recovered ? "⚑" : "✓";
+}
+
+/* A void decision's step in JSON (DESIGN V12, V9): the seals it lists that
+ * were made with a stolen key, what the rest fall short of and where that
+ * rule is set. */
+static json_t *decision_void_json(const itk_story_step *s)
+{
+    return json_pack("{s:o*, s:o*, s:o*}", "void_seals", cli_jlist(s->void_seals), "missing",
+                     cli_jstr(s->void_missing), "rule", cli_jstr(s->void_rule));
 }
 
 /* What a step is, in the reader's language (--json keeps the code). */
@@ -87,6 +96,8 @@ int cmd_history(int argc, char **argv)
             cli_jset(&step, "verified", json_boolean(s->verified));
             cli_jset(&step, "void", json_boolean(s->is_void));
             cli_jset(&step, "recovered", json_boolean(s->recovered));
+            if (s->decision_void)
+                cli_jset(&step, "decision_void", decision_void_json(s));
             cli_jappend(&steps, step);
         }
         rc = cli_json_print(json_pack("{s:o, s:b, s:o}", "subject", cli_jstr(itk_story_subject(st)),
@@ -130,6 +141,15 @@ int cmd_history(int argc, char **argv)
                        cli_safe(s->commit), cli_safe(s->detail));
             else
                 printf("%.12s  %s\n", cli_safe(s->commit), cli_safe(s->detail));
+            if (s->decision_void)
+                /* TRANSLATORS: the seals' ids, the posts still needed, where
+                 * the decision rule is set */
+                printf(_("%*s∅ void decision: without seal %s, made after its key's last good "
+                         "commit before it was reported compromised, the seals it lists fall "
+                         "short of the decision rule (%s more, %s); it does not count, and the "
+                         "request waits for a decision again\n"),
+                       19 + 2 * s->depth, "", cli_safe(s->void_seals), cli_safe(s->void_missing),
+                       cli_safe(s->void_rule));
         }
         git_tree_free(tree);
         itk_labels_free(labels);

@@ -34,10 +34,17 @@ static const char *parties_shown(char *out, size_t cap, itk_registry *reg, const
 }
 
 /* V9: a decision signed with a key after its reported compromise decides
- * nothing; the request is open again, and the row says why. */
+ * nothing, nor one whose seals fall short of the rule without those made
+ * with such a key (V12); the request is open again, and the row says why. */
 static void void_note(const itk_request_info *r)
 {
-    if (r->void_decision[0])
+    if (r->void_decision[0] && r->void_seals[0])
+        printf(_("%22s ∅ void decision %s: without seal %s, made after its key's last good "
+                 "commit before it was reported compromised, the seals it lists fall short of "
+                 "the decision rule (%s more); it does not count, and the request waits for a "
+                 "decision again\n"),
+               "", cli_safe(r->void_decision), cli_safe(r->void_seals), cli_safe(r->void_missing));
+    else if (r->void_decision[0])
         printf(_("%22s ∅ void decision %s: signed after its key was reported compromised; it "
                  "does not count, and the request is open to be decided again\n"),
                "", cli_safe(r->void_decision));
@@ -59,6 +66,11 @@ static json_t *with_void(json_t *o, const itk_request_info *r)
 {
     if (o && r->void_decision[0])
         json_object_set_new(o, "void_decision", cli_jstr(r->void_decision));
+    if (o && r->void_seals[0]) {
+        /* the seals it lists that were made with a stolen key */
+        json_object_set_new(o, "void_seals", cli_jlist(r->void_seals));
+        json_object_set_new(o, "void_missing", cli_jstr(r->void_missing));
+    }
     return o;
 }
 

@@ -24,6 +24,20 @@ json_t *cli_jstr(const char *s)
     return v;
 }
 
+json_t *cli_jlist(const char *list)
+{
+    json_t *arr = json_array();
+    for (const char *p = list ? list : ""; arr && *p;) {
+        size_t n = strcspn(p, ",");
+        char item[256];
+        snprintf(item, sizeof(item), "%.*s", (int)(n < sizeof(item) ? n : sizeof(item) - 1), p);
+        cli_jappend_str(&arr, item);
+        p += n;
+        p += strspn(p, ", ");
+    }
+    return arr;
+}
+
 void cli_jappend(json_t **arr, json_t *v)
 {
     if (json_array_append_new(*arr, v) < 0) {

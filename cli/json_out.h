@@ -23,6 +23,10 @@ void cli_jappend(json_t **arr, json_t *v);
 void cli_jset(json_t **obj, const char *key, json_t *v);
 /* cli_jappend(arr, cli_jstr(s)). */
 void cli_jappend_str(json_t **arr, const char *s);
+/* A new JSON array of the items of list, a list with ", " between items
+ * ("s-000003, s-000004"; "" gives []; an item is cut at 255 bytes), each
+ * through cli_jstr. NULL only when out of memory. */
+json_t *cli_jlist(const char *list);
 
 /* Writes v to stdout followed by a newline and releases v (v may be NULL,
  * which means building it ran out of memory). Returns 0, or EXIT_ERROR after

@@ -8,6 +8,7 @@
 #include "itaku/flow.h"
 #include "itaku/form_input.h"
 #include "itaku/json.h"
+#include "itaku/kessai_draft.h"
 #include "itaku/party.h"
 #include "itaku/people.h"
 #include "itaku/names.h"
@@ -109,10 +110,35 @@ static json_t *read_memo(git_repository *repo, const git_tree *tree, const char 
     return rec;
 }
 
+/* Whether the decision m (in tree, the tree of commit from) still stands
+ * once the seals void commits wrote are dropped (DESIGN V12, V9): when not,
+ * m is marked short, with those seals and what the rest fall short of. */
+static int decision_standing(itk_reqdb_mark *m, git_repository *repo, const git_tree *tree,
+                             const git_oid *from, const itk_void_writes *vw)
+{
+    itk_kessai_standing st;
+    int rc = itk_kessai_decision_standing(&st, repo, tree, from, m->path, vw);
+    if (rc == ITK_ENOMEM)
+        return rc;
+    itk_error_clear(); /* what cannot be read is verify's finding */
+    if (rc || st.stands)
+        return 0;
+    m->is_short = 1;
+    snprintf(m->missing, sizeof(m->missing), "%s", st.missing);
+    for (size_t k = 0; k < st.nvoid; k++) {
+        size_t l = strlen(m->void_seals);
+        snprintf(m->void_seals + l, sizeof(m->void_seals) - l, "%s%s", l ? ", " : "",
+                 st.void_seals[k]);
+    }
+    return 0;
+}
+
 /* Reads the requests, endorsements and decisions of one tree into db; a
- * decision that a commit of vw wrote is marked void. */
+ * decision that a commit of vw wrote is marked void, and one of HEAD's
+ * (from: HEAD's commit, NULL for a request branch) whose listed seals fall short once those void
+ * commits wrote are dropped is marked short. */
 static int scan_tree(itk_reqdb *db, git_repository *repo, const git_tree *tree, int is_head,
-                     json_t *memo, const itk_void_writes *vw)
+                     const git_oid *from, json_t *memo, const itk_void_writes *vw)
 {
     static const char *types[] = {"request", "endorsement", "decision"};
     int rc = 0;
@@ -166,7 +192,9 @@ static int scan_tree(itk_reqdb *db, git_repository *repo, const git_tree *tree, 
                 copy_str(m.created, sizeof(m.created), json_object_get(rec, "created"));
                 json_t *mu = json_object_get(body, "max_uses");
                 m.max_uses = json_is_integer(mu) ? json_integer_value(mu) : 0;
-                rc = add_mark(db, &m);
+                if (m.is_decision && !m.is_void && from && vw && vw->n)
+                    rc = decision_standing(&m, repo, tree, from, vw);
+                rc = rc ? rc : add_mark(db, &m);
             }
             json_decref(rec);
         }
@@ -197,9 +225,13 @@ static void derive_states(itk_reqdb *db, git_repository *repo, const git_tree *h
             const itk_reqdb_mark *mk = &db->marks[m];
             if (strcmp(mk->request, info->name) != 0)
                 continue;
-            if (mk->is_decision && mk->is_void) {
-                /* V9: a decision signed with a stolen key decides nothing */
+            if (mk->is_decision && (mk->is_void || mk->is_short)) {
+                /* V9: a decision signed with a stolen key decides nothing;
+                 * V12: nor one whose seals fall short without those made
+                 * with a stolen key */
                 snprintf(info->void_decision, sizeof(info->void_decision), "%s", mk->path);
+                snprintf(info->void_seals, sizeof(info->void_seals), "%s", mk->void_seals);
+                snprintf(info->void_missing, sizeof(info->void_missing), "%s", mk->missing);
             } else if (mk->is_decision) {
                 snprintf(info->state, sizeof(info->state), "%s", mk->verdict);
                 snprintf(info->decision_path, sizeof(info->decision_path), "%s", mk->path);
@@ -251,23 +283,26 @@ int itk_reqdb_load(itk_reqdb *db, itk_registry *reg)
         return itk_error_nomem();
     itk_void_writes vw = {NULL, 0, NULL, NULL, 0};
     git_oid head_id;
+    const git_oid *from = NULL;
     int rc = itk_registry_head_tree(&head, reg);
     if (rc) {
         json_decref(memo);
         return rc;
     }
     /* the void commits (V9) as HEAD records the compromises */
-    if (git_reference_name_to_id(&head_id, reg->repo, "HEAD") == 0 &&
-        (rc = itk_void_writes_at(&vw, reg->repo, &head_id)))
-        goto done;
+    if (git_reference_name_to_id(&head_id, reg->repo, "HEAD") == 0) {
+        from = &head_id;
+        if ((rc = itk_void_writes_at(&vw, reg->repo, from)))
+            goto done;
+    }
     git_error_clear();
-    if ((rc = scan_tree(db, reg->repo, head, 1, memo, &vw)))
+    if ((rc = scan_tree(db, reg->repo, head, 1, from, memo, &vw)))
         goto done;
     if (git_reference_iterator_glob_new(&it, reg->repo, ITK_REF_REQUESTS "*") == 0) {
         while (!rc && git_reference_next(&ref, it) == 0) {
             git_object *tree = NULL;
             if (git_reference_peel(&tree, ref, GIT_OBJECT_TREE) == 0)
-                rc = scan_tree(db, reg->repo, (git_tree *)tree, 0, memo, &vw);
+                rc = scan_tree(db, reg->repo, (git_tree *)tree, 0, NULL, memo, &vw);
             git_object_free(tree);
             git_reference_free(ref);
         }

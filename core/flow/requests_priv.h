@@ -17,6 +17,11 @@ typedef struct {
 typedef struct {
     int is_decision;
     int is_void; /* written by a void commit (V9): it does not count */
+    /* a decision whose listed seals fall short once those a void commit
+     * wrote are dropped (itk_kessai_decision_standing): it does not count */
+    int is_short;
+    char void_seals[256]; /* those seals' ids, ", " between */
+    char missing[256];    /* what they fall short of */
     int in_head;
     char path[200];
     char author[ITK_PARTY_ID_MAX + 1];

@@ -4,7 +4,9 @@
 #include "itaku/delegation.h"
 #include "itaku/errors.h"
 #include "itaku/json.h"
+#include "itaku/people.h"
 #include "itaku/record.h"
+#include "itaku/textsafe.h"
 #include "registry_priv.h"
 
 #include <stdio.h>
@@ -252,5 +254,216 @@ int itk_kessai_branch_check(git_repository *repo, const char *ref, const git_oid
                            "request; a draft merges main and the request's branch",
                            ref, hex, name);
     git_commit_free(d);
+    return rc;
+}
+
+/* The commit that added the blob tree holds at path, reached from from:
+ * along the parents that hold the same blob there, the first whose parents
+ * all lack it. 0 when found; 1 when from's tree does not hold that blob
+ * there (the record came another way: a merge's other parent). ITK_EGIT. */
+static int adding_commit(git_oid *out, git_repository *repo, const git_oid *from,
+                         const git_tree *tree, const char *path)
+{
+    git_tree_entry *e = NULL;
+    git_commit *c = NULL;
+    git_oid blob;
+    int rc = 1;
+    if (git_tree_entry_bypath(&e, tree, path) < 0) {
+        git_error_clear();
+        return 1;
+    }
+    blob = *git_tree_entry_id(e);
+    git_tree_entry_free(e);
+    e = NULL;
+    git_tree *ft = NULL;
+    if (git_commit_lookup(&c, repo, from) < 0 || git_commit_tree(&ft, c) < 0) {
+        git_commit_free(c);
+        return itk_error_git("cannot read commit %s", git_oid_tostr_s(from));
+    }
+    int held =
+        git_tree_entry_bypath(&e, ft, path) == 0 && git_oid_equal(git_tree_entry_id(e), &blob);
+    git_error_clear();
+    git_tree_entry_free(e);
+    git_tree_free(ft);
+    if (!held) {
+        git_commit_free(c);
+        return 1;
+    }
+    while (c && rc == 1) {
+        git_commit *next = NULL;
+        for (unsigned k = 0; !next && k < git_commit_parentcount(c); k++) {
+            git_commit *parent = NULL;
+            git_tree *t = NULL;
+            git_tree_entry *pe = NULL;
+            if (git_commit_parent(&parent, c, k) < 0 || git_commit_tree(&t, parent) < 0) {
+                rc = itk_error_git("cannot read a parent of %s", git_oid_tostr_s(git_commit_id(c)));
+                git_commit_free(parent);
+                break;
+            }
+            if (git_tree_entry_bypath(&pe, t, path) == 0 &&
+                git_oid_equal(git_tree_entry_id(pe), &blob))
+                next = parent;
+            else
+                git_commit_free(parent);
+            git_error_clear();
+            git_tree_entry_free(pe);
+            git_tree_free(t);
+        }
+        if (rc == 1 && !next) {
+            *out = *git_commit_id(c);
+            rc = 0;
+        }
+        git_commit_free(c);
+        c = next;
+    }
+    git_commit_free(c);
+    return rc;
+}
+
+/* The tree of the first parent of commit id, into *out (the caller frees). */
+static int first_parent_tree(git_tree **out, git_repository *repo, const git_oid *id)
+{
+    git_commit *c = NULL, *parent = NULL;
+    int rc = 0;
+    *out = NULL;
+    if (git_commit_lookup(&c, repo, id) < 0 || git_commit_parentcount(c) == 0 ||
+        git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(out, parent) < 0)
+        rc = itk_error_git("cannot read the first parent of %s", git_oid_tostr_s(id));
+    git_commit_free(parent);
+    git_commit_free(c);
+    return rc;
+}
+
+/* Whether in (n seals, drafter) meets the rule in force in tree for kind
+ * and outcome (none in force: met); when not, out says what and where. */
+static int meets_rule_at(int *met, itk_kessai_standing *out, git_repository *repo,
+                         const git_tree *tree, const itk_void_writes *vw, const char *kind,
+                         const char *outcome, const itk_kessai_seal_in *in, size_t n,
+                         const char *drafter)
+{
+    itk_kessai_rule rule;
+    itk_buf missing = ITK_BUF_INIT;
+    int rc = itk_kessai_rule_counted(&rule, repo, tree, vw, kind, outcome);
+    *met = 1;
+    if (!rc && rule.found && !itk_kessai_met(&rule, in, n, drafter, &missing, NULL)) {
+        *met = 0;
+        snprintf(out->missing, sizeof(out->missing), "%s", missing.ptr ? missing.ptr : "?");
+        snprintf(out->source, sizeof(out->source), "%s", rule.source);
+    }
+    itk_buf_dispose(&missing);
+    return rc;
+}
+
+int itk_kessai_decision_standing(itk_kessai_standing *out, git_repository *repo,
+                                 const git_tree *tree, const git_oid *from, const char *path,
+                                 const itk_void_writes *vw)
+{
+    json_t *rec = NULL, *req = NULL, *drec = NULL;
+    json_t *seals[ITK_KESSAI_MAX_LISTED] = {NULL};
+    itk_kessai_seal_in in[ITK_KESSAI_MAX_LISTED];
+    git_commit *draft = NULL;
+    git_tree *at_draft = NULL, *at_decision = NULL;
+    itk_path_info pi;
+    size_t n = 0;
+    int rc;
+    memset(out, 0, sizeof(*out));
+    out->stands = 1;
+    itk_path_classify(&pi, path);
+    if (pi.kind != ITK_PATH_RECORD || !pi.type || strcmp(pi.type->type, "decision") != 0)
+        return itk_error_set(ITK_EINVALID,
+                             "%s is no decision record; give the path of a decision "
+                             "(parties/<city>/decisions/<requester>/d-NNNNNN.json)",
+                             path);
+    if ((rc = itk_tree_read_json(&rec, repo, tree, path)))
+        return rc;
+    const json_t *body = json_object_get(rec, "body");
+    const json_t *listed = json_object_get(body, "seals");
+    const char *hex = json_string_value(json_object_get(body, "draft"));
+    const char *name = json_string_value(json_object_get(body, "request"));
+    const char *outcome = json_string_value(json_object_get(body, "outcome"));
+    const char *slash = name ? strchr(name, '/') : NULL;
+    if (!hex || !name || !outcome || !slash || slash - name > ITK_PARTY_ID_MAX ||
+        !json_is_array(listed))
+        goto done; /* one city key decides (V6 alone) */
+    if (json_array_size(listed) > ITK_KESSAI_MAX_LISTED) {
+        rc = itk_error_set(ITK_EINVALID,
+                           "%s lists %zu seals, more than the %d itaku reads; itaku "
+                           "verify names what is wrong with it",
+                           path, json_array_size(listed), ITK_KESSAI_MAX_LISTED);
+        goto done;
+    }
+    /* the seals it lists, and which of them a void commit wrote */
+    for (size_t i = 0; i < json_array_size(listed); i++, n++) {
+        const char *id = json_string_value(json_array_get(listed, i));
+        char sp[ITK_PARTY_ID_MAX * 2 + ITK_RECORD_ID_MAX + 32];
+        memset(&in[n], 0, sizeof(in[n]));
+        if (!id || strlen(id) > ITK_RECORD_ID_MAX)
+            continue;
+        snprintf(sp, sizeof(sp), "parties/%s/seals/%s/%s.json", pi.party, pi.requester, id);
+        int read = itk_tree_read_json(&seals[n], repo, tree, sp);
+        if (read == ITK_ENOMEM) {
+            rc = read;
+            goto done;
+        }
+        itk_error_clear(); /* a seal not here counts for nothing */
+        if (read)
+            continue;
+        if (vw && itk_void_writes_source(vw, tree, sp) != tree) {
+            snprintf(out->void_seals[out->nvoid++], sizeof(out->void_seals[0]), "%s", id);
+            continue;
+        }
+        const json_t *sb = json_object_get(seals[n], "body");
+        const char *verdict = json_string_value(json_object_get(sb, "verdict"));
+        in[n].principal = verdict && strcmp(verdict, outcome) == 0
+                              ? json_string_value(json_object_get(sb, "principal"))
+                              : NULL;
+        in[n].post = json_string_value(json_object_get(sb, "post"));
+        in[n].acting_for = json_string_value(json_object_get(sb, "acting_for"));
+        in[n].has_reason = itk_text_visible(json_string_value(json_object_get(sb, "reason")));
+    }
+    if (!out->nvoid)
+        goto done;
+    /* the rules: in force at the draft, and on main as the decision was taken */
+    char rp[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 32];
+    git_oid did, decision;
+    snprintf(rp, sizeof(rp), "parties/%.*s/requests/%.*s.json", (int)(slash - name), name,
+             ITK_RECORD_ID_MAX, slash + 1);
+    if ((rc = itk_tree_read_json(&req, repo, tree, rp)))
+        goto done;
+    const char *kind = json_string_value(json_object_get(json_object_get(req, "body"), "kind"));
+    if (strlen(hex) != GIT_OID_HEXSZ || git_oid_fromstr(&did, hex) < 0 ||
+        git_commit_lookup(&draft, repo, &did) < 0) {
+        rc = itk_error_git("%s names draft %.40s, which cannot be read here; fetch the "
+                           "city's history (itaku pull) so that it is here",
+                           path, hex);
+        goto done;
+    }
+    if ((rc = itk_kessai_draft_added(&drec, repo, draft, pi.party, name)) ||
+        (rc = first_parent_tree(&at_draft, repo, &did)))
+        goto done;
+    const char *drafter =
+        json_string_value(json_object_get(json_object_get(drec, "body"), "drafter"));
+    int met = 1;
+    rc = meets_rule_at(&met, out, repo, at_draft, vw, kind ? kind : "", outcome, in, n, drafter);
+    int found = !rc && met && from ? adding_commit(&decision, repo, from, tree, path) : 1;
+    if (found < 0)
+        rc = found;
+    else if (found == 0 && !(rc = first_parent_tree(&at_decision, repo, &decision)))
+        rc = meets_rule_at(&met, out, repo, at_decision, vw, kind ? kind : "", outcome, in, n,
+                           drafter);
+    /* found 1: the decision came another way; its draft's rule alone */
+    if (!rc)
+        out->stands = met;
+done:
+    if (rc)
+        out->stands = 1;
+    for (size_t i = 0; i < n; i++)
+        json_decref(seals[i]);
+    git_tree_free(at_decision);
+    git_tree_free(at_draft);
+    git_commit_free(draft);
+    json_decref(drec);
+    json_decref(req);
+    json_decref(rec);
     return rc;
 }

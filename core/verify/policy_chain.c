@@ -7,6 +7,7 @@
 #include "itaku/errors.h"
 #include "alloc.h"
 #include "itaku/json.h"
+#include "itaku/kessai_draft.h"
 #include "objsize.h"
 #include "itaku/query.h"
 #include "itaku/names.h"
@@ -131,8 +132,9 @@ static int supersedes_it(const json_t *rec, const char *author, void *payload)
 /* Sets *before when ck's base holds a decision on request name that
  * counts: one that no void commit wrote (V9, as the commit's first parent
  * records the compromises: a decision signed with a stolen key decides
- * nothing, and the request may be decided again). 0, or ITK_EGIT,
- * ITK_ENOMEM. */
+ * nothing, and the request may be decided again), and whose listed seals
+ * meet its rules without those void commits wrote (V12,
+ * itk_kessai_decision_standing). 0, or ITK_EGIT, ITK_ENOMEM. */
 static int decided_before(int *before, check *ck, const char *name)
 {
     char **paths = NULL;
@@ -151,11 +153,19 @@ static int decided_before(int *before, check *ck, const char *name)
             req = body_str(rec, "request");
         itk_error_clear();
         if (req && strcmp(req, name) == 0) {
+            const git_oid *first = ck->info->nparents ? git_commit_parent_id(ck->commit, 0) : NULL;
             if (!have_vw++)
-                rc = itk_policy_void_writes(&vw, ck->p, ck->base,
-                                            ck->info->nparents ? git_commit_parent_id(ck->commit, 0)
-                                                               : NULL);
+                rc = itk_policy_void_writes(&vw, ck->p, ck->base, first);
             *before = !rc && itk_void_writes_source(&vw, ck->base, paths[i]) == ck->base;
+            if (*before && vw.n) {
+                itk_kessai_standing st;
+                int src =
+                    itk_kessai_decision_standing(&st, ck->p->repo, ck->base, first, paths[i], &vw);
+                if (src == ITK_ENOMEM)
+                    rc = src;
+                itk_error_clear(); /* what cannot be read is V12's to say */
+                *before = src || st.stands;
+            }
         }
         json_decref(rec);
     }

@@ -7,8 +7,10 @@
 #include "itaku/errors.h"
 #include "intl.h"
 #include "itaku/json.h"
+#include "itaku/kessai_draft.h"
 #include "itaku/labels.h"
 #include "itaku/party.h"
+#include "itaku/people.h"
 #include "itaku/refcheck.h"
 #include "itaku/snapshot.h"
 #include "itaku/utf8.h"
@@ -497,6 +499,14 @@ typedef struct {
     itk_labels *labels; /* the built-in catalog: record types and fields in the
                            paper's words on a translated screen; opened at first need */
     int labels_tried;
+    /* HEAD, its tree and the void commits it records (V9), for whether a
+     * decision still stands; found at first need (vw_state 1, or -1 when
+     * there is no HEAD) */
+    git_repository *repo;
+    git_oid head;
+    git_tree *head_tree;
+    itk_void_writes vw;
+    int vw_state;
 } story_ctx;
 
 static int add_step(story_ctx *s, size_t commit, const char *what, const story_rec *r, int depth,
@@ -579,6 +589,46 @@ static int add_receipts(story_ctx *s, const story_rec *r, int depth)
                     return rc;
             }
     }
+    return 0;
+}
+
+/* Whether the decision r still stands as HEAD records the compromises
+ * (itk_kessai_decision_standing); when not, the last step (r's decided
+ * step) says why. A decision HEAD does not hold is left as it is. */
+static int mark_decision_standing(story_ctx *s, const story_rec *r)
+{
+    itk_kessai_standing st;
+    if (!s->vw_state) {
+        git_object *o = NULL;
+        s->vw_state = -1;
+        if (git_revparse_single(&o, s->repo, "HEAD^{commit}") == 0) {
+            s->head = *git_object_id(o);
+            if (git_commit_tree(&s->head_tree, (git_commit *)o) == 0)
+                s->vw_state = 1;
+        }
+        git_object_free(o);
+        git_error_clear();
+        int rc = s->vw_state == 1 ? itk_void_writes_at(&s->vw, s->repo, &s->head) : 0;
+        if (rc)
+            return rc;
+    }
+    if (s->vw_state != 1 || !s->vw.n)
+        return 0;
+    int rc = itk_kessai_decision_standing(&st, s->repo, s->head_tree, &s->head, r->path, &s->vw);
+    if (rc == ITK_ENOMEM)
+        return rc;
+    itk_error_clear(); /* not in HEAD, or unreadable: verify's finding */
+    if (rc || st.stands)
+        return 0;
+    itk_story_step *p = &s->st->steps[s->st->n - 1];
+    p->decision_void = 1;
+    for (size_t k = 0; k < st.nvoid; k++) {
+        size_t l = strlen(p->void_seals);
+        snprintf(p->void_seals + l, sizeof(p->void_seals) - l, "%s%s", l ? ", " : "",
+                 st.void_seals[k]);
+    }
+    snprintf(p->void_missing, sizeof(p->void_missing), "%s", st.missing);
+    snprintf(p->void_rule, sizeof(p->void_rule), "%s", st.source);
     return 0;
 }
 
@@ -718,6 +768,8 @@ static int add_citations(story_ctx *s, const char *name, const story_rec *subjec
             continue;
         }
         int rc = add_step(s, r->commit, what, r, depth, detail);
+        if (!rc && !strcmp(what, "decided"))
+            rc = mark_decision_standing(s, r);
         if (!rc && *nfound < cap)
             found[(*nfound)++] = i;
         /* a draft and its seals reach main in the decision's own merge */
@@ -833,6 +885,7 @@ int itk_story_run(itk_story **out, itk_registry *reg, const char *name, const it
     itk_progress_cb cb = o ? o->progress : NULL;
     void *payload = o ? o->progress_payload : NULL;
     const story_rec *subject = NULL;
+    s.repo = reg->repo;
     if ((rc = log_build(&s.log, reg, NULL, 0, cb, payload)) ||
         (rc = gather_story_recs(&s, reg->repo, cb, payload)) ||
         (rc = resolve(&s, name, &subject, s.st->subject)))
@@ -919,6 +972,8 @@ done:
     free(s.order);
     itk_labels_free(s.labels);
     itk_log_free(s.log);
+    itk_void_writes_dispose(&s.vw);
+    git_tree_free(s.head_tree);
     if (rc)
         itk_story_free(s.st);
     else

@@ -739,11 +739,19 @@ static void section_who(itk_buf *b, const rctx *c)
 }
 
 /* A decision from a void commit (V9: signed with a stolen key after its
- * last good commit) is shown flagged, as the timeline flags the commit:
+ * last good commit), or one whose seals fall short of the rule without
+ * those (V12, itk_kessai_decision_standing), is shown flagged, as the timeline flags the commit:
  * it does not count, and the request is open again (itk_request_list). */
 static void void_decision(itk_buf *b, const itk_request_info *r)
 {
-    if (r->void_decision[0])
+    if (r->void_decision[0] && r->void_seals[0]) {
+        /* V12: its seals fall short without those made with a stolen key */
+        itk_buf_puts(b, " <span class=\"mark-void\">∅ 無効（漏えい後の押印 ");
+        esc(b, r->void_seals);
+        itk_buf_puts(b, " を除くと決裁規程に足りない：");
+        esc(b, r->void_missing);
+        itk_buf_puts(b, " の決裁が要る。決定を数えない）</span>");
+    } else if (r->void_decision[0])
         itk_buf_puts(b, " <span class=\"mark-void\">∅ 無効（漏えい後の決定、数えない）</span>");
 }
 

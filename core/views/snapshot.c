@@ -12,6 +12,7 @@
 #include "itaku/errors.h"
 #include "objsize.h"
 #include "itaku/json.h"
+#include "itaku/kessai_draft.h"
 #include "itaku/party.h"
 #include "itaku/utf8.h"
 #include "itaku/verify.h"
@@ -780,6 +781,48 @@ const char *itk_snapshot_labels_note(const itk_snapshot *s)
 
 /* The catalog of tree into s; a registry without one (or with one that
  * cannot be read) shows codes, and the note says so once. */
+/* 決裁 (DESIGN V12, V9): a decision whose listed seals fall short of its
+ * rules once the seals made with a key after its compromise's last_good
+ * are dropped does not count (ITK_SNAP_SHORT), whoever merged it; judged
+ * as the snapshot's commit records the compromises, so a report made later
+ * judges an old decision anew. The void commits are found only when a
+ * compromise is recorded and a decision under a rule is here. */
+static int mark_short(gctx *c)
+{
+    itk_snapshot *s = c->s;
+    int compromised = 0, ruled = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        const itk_path_info *pi = &s->recs[i].pi;
+        const char *ev = itk_snapshot_body_str(s, i, "event");
+        s->recs[i].flags &= ~ITK_SNAP_SHORT;
+        if (!pi->type || !itk_snapshot_counts(s, i))
+            continue;
+        compromised |=
+            strcmp(pi->type->type, "key-event") == 0 && ev && strcmp(ev, "compromise") == 0;
+        ruled |= strcmp(pi->type->type, "decision") == 0 && itk_snapshot_body_str(s, i, "draft");
+    }
+    if (!compromised || !ruled)
+        return 0;
+    itk_void_writes vw = {NULL, 0, NULL, NULL, 0};
+    int rc = itk_void_writes_at(&vw, c->repo, &s->commit);
+    for (size_t i = 0; !rc && vw.n && i < s->n; i++) {
+        const itk_path_info *pi = &s->recs[i].pi;
+        itk_kessai_standing st;
+        if (!pi->type || strcmp(pi->type->type, "decision") != 0 || !itk_snapshot_counts(s, i) ||
+            !itk_snapshot_body_str(s, i, "draft"))
+            continue;
+        int src = itk_kessai_decision_standing(&st, c->repo, c->tree, &s->commit,
+                                               itk_snapshot_path(s, i), &vw);
+        if (src == ITK_ENOMEM)
+            rc = src;
+        itk_error_clear(); /* what cannot be read is verify's finding */
+        if (!src && !st.stands)
+            s->recs[i].flags |= ITK_SNAP_SHORT;
+    }
+    itk_void_writes_dispose(&vw);
+    return rc;
+}
+
 static void open_labels(itk_snapshot *s, git_repository *repo, const git_tree *tree)
 {
     if (itk_labels_open_tree(&s->labels, repo, tree, "ja") != 0)
@@ -901,7 +944,7 @@ int itk_snapshot_open(itk_snapshot **out, itk_registry *reg, const char *at)
             (rc = gather_records(&c)))
             goto done;
     }
-    if ((rc = resolve_supersedes(s)))
+    if ((rc = resolve_supersedes(s)) || (rc = mark_short(&c)))
         goto done;
     /* what the gathering needed is let go of before the file is written */
     json_decref(c.arrivals);
@@ -994,7 +1037,7 @@ unsigned itk_snapshot_flags(const itk_snapshot *s, size_t i)
 
 int itk_snapshot_counts(const itk_snapshot *s, size_t i)
 {
-    return i < s->n && !(s->recs[i].flags & (ITK_SNAP_VOID | ITK_SNAP_REFUSED));
+    return i < s->n && !(s->recs[i].flags & (ITK_SNAP_VOID | ITK_SNAP_REFUSED | ITK_SNAP_SHORT));
 }
 
 long itk_snapshot_superseded_by(const itk_snapshot *s, size_t i)

@@ -314,14 +314,16 @@ static int fill_subcontractors(itk_who_party *p, const itk_who *w)
     return 0;
 }
 
-/* Each request's decision that counts: in HEAD, not from a void commit,
- * the last such mark. */
+/* Each request's decision that counts: in HEAD, not from a void commit nor
+ * short of its rules without the seals void commits wrote (V12), the last
+ * such mark. */
 static int index_decisions(wctx *c, const itk_reqdb *db)
 {
     if (!(c->decision = json_object()))
         return itk_error_nomem();
     for (size_t m = 0; m < db->nmarks; m++)
-        if (db->marks[m].is_decision && db->marks[m].in_head && !is_void(c, db->marks[m].path) &&
+        if (db->marks[m].is_decision && db->marks[m].in_head && !db->marks[m].is_short &&
+            !is_void(c, db->marks[m].path) &&
             json_object_set_new_nocheck(c->decision, db->marks[m].request,
                                         json_integer((json_int_t)m)))
             return itk_error_nomem();

@@ -231,23 +231,35 @@ expect_output "Approved acme/q-00000[67]"
 expect_exit 0 "$ITAKU" verify
 ok "a decision taken on a main older than its draft's is refused (V12); the same seals merged with today's main decide"
 
-# --- 8. a compromise learnt after the decision: the decision taken in good
-# faith stays (V9 flags the seal void), and what verify finds does not
-# depend on its cache
+# --- 8. a compromise learnt after the decision: main stays verifiable (V9
+# flags the seal void), what verify finds does not depend on its cache, and
+# the decision is void, whoever merged it: the one seal it lists, made after
+# the key's last good commit, dropped, it falls short of the rule (1 of 部長)
 expect_exit 0 "$ITAKU" approve acme/q-000005
-expect_exit 0 "$ITAKU" kessai acme/q-000005 --approve --key "$T/bucho.key"
-expect_output "acme/q-000005 is approved"
+expect_output "Drafted"
+DR5=$(branch q-000005)
+# bucho's seal as itaku writes it, the decision merged by the 担当's key
+SEAL5=$(seal_forged "$T/bucho.key" bucho 部長 q-000005 "$DR5" "$DR5")
+git update-ref refs/heads/decisions/acme/q-000005 "$SEAL5" "$DR5"
+expect_exit 0 "$ITAKU" approve acme/q-000005
+expect_output "Approved acme/q-000005"
 expect_exit 0 "$ITAKU" verify
-SEAL5=$(branch q-000005)
 expect_exit 0 "$ITAKU" key compromised "$(fpr_of "$T/bucho.key")" --last-good "$SEAL5~1" --reason "端末の盗難"
 expect_exit 0 "$ITAKU" verify
 expect_output "^${SEAL5:0:12} void"
 cp "$T/out" "$T/cached.out"
 expect_exit 0 "$ITAKU" verify --full
 [ "$(grep -c void "$T/out")" = "$(grep -c void "$T/cached.out")" ] || fail "verify --full and the cached run differ"
+expect_exit 0 "$ITAKU" requests --all --json
+python3 - "$T/out" "$(seal_id_of "$SEAL5")" <<'PY' || fail "requests does not show q-000005 waiting for a decision again"
+import json, sys
+r = {x["request"]: x for x in json.load(open(sys.argv[1]))}["acme/q-000005"]
+assert r["state"] == "pending" and r.get("void_decision"), r
+assert r.get("void_seals") == [sys.argv[2]] and r.get("void_missing") == "部長", r
+PY
 # the compromised key seals nothing more
 expect_refused "is compromised on main" "$ITAKU" kessai acme/q-000008 --approve --key "$T/bucho.key"
-ok "a compromise learnt after a decision leaves it standing, its seal flagged void (V9); cached and full runs agree; the key seals nothing more"
+ok "a compromise learnt after a decision leaves main verifiable, its seal flagged void (V9); cached and full runs agree; the decision the 担当's key merged on that seal alone is void (V12), the request waits for a decision again; the key seals nothing more"
 
 # --- 9. a draft made on a main older than a stricter amendment: a copy
 # needs 2 of 課長 since, the draft (on the old main) says 1

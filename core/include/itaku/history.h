@@ -73,6 +73,16 @@ typedef struct {
                          the user's language: --json keeps English) */
     int depth;        /* 0: the record itself; 1: a record citing it; 2: citing those */
     int verified, is_void, recovered;
+    /* a decided step whose decision is void though its commit is not (DESIGN
+     * V12, V9; itk_kessai_decision_standing, as HEAD records the
+     * compromises): the seals it lists fall short of the rule once those
+     * made with a key after its compromise's last_good are dropped. Those
+     * seals' ids (", " between), what the rest fall short of ("課長") and
+     * where that rule is set; decision_void 0 and the rest "" otherwise */
+    int decision_void;
+    char void_seals[256];
+    char void_missing[256];
+    char void_rule[200];
 } itk_story_step;
 
 typedef struct itk_story itk_story;

@@ -12,6 +12,10 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "itaku/record.h"
+
+struct itk_void_writes;
+
 /* The draft record of request name ("<requester>/<rec>") that commit c adds
  * for city: a record under parties/<city>/drafts/<requester>/ whose body
  * names the request, held by c's tree and by no parent's tree (an earlier
@@ -65,5 +69,44 @@ int itk_kessai_may_redraft(size_t *blocking, const char *drafter, const char *ou
 int itk_kessai_branch_check(git_repository *repo, const char *ref, const git_oid *tip,
                             const char *city, const char *name, const git_oid *mains,
                             size_t nmains);
+
+/* The most seals a decision lists that itk_kessai_decision_standing reads. */
+#define ITK_KESSAI_MAX_LISTED 64
+
+/* Whether a decision taken under a decision rule still stands (DESIGN V12,
+ * V9). */
+typedef struct {
+    int stands; /* 1: it decides; 0: void, the request waits for a decision */
+    /* the seals it lists that a void commit wrote (V9: signed with a key
+     * after its compromise's last_good), by record id, in the order listed */
+    char void_seals[ITK_KESSAI_MAX_LISTED][ITK_RECORD_ID_MAX + 1];
+    size_t nvoid;
+    /* when void: what the seals left fall short of ("課長", "課長×2"), and
+     * where that rule is set ("itaku.json" or an amendment's path) */
+    char missing[256];
+    char source[200];
+} itk_kessai_standing;
+
+/* Whether the decision record at path of tree (the tree of commit from, may
+ * be NULL when unknown) still decides, as vw (NULL: none) records the void
+ * commits (V9; itk_void_writes_at of the commit the caller reads): a
+ * decision is void when the seals it lists ("seals" of its body) fall
+ * short of the rule in force at its draft, or of the rule in force on main
+ * as it was taken (its first parent; read only when from is given and its
+ * history holds the commit adding the record), once the seals a void
+ * commit wrote (made with a key after its compromise's last_good) are
+ * dropped, whoever merged the decision. Each rule is read as
+ * itk_kessai_rule_counted reads it, not counting what vw's commits wrote; a
+ * seal counts as itk_kessai_met counts it (its verdict the decision's
+ * outcome, one person once, not the drafter). A decision with no draft (one
+ * city key decides), or listing no seal a void commit wrote, stands without
+ * its rules being read. A seal listed but not held by tree counts for
+ * nothing. Fills *out (stands 1 on an error). 0; ITK_EINVALID (naming path)
+ * when path holds no decision record or it lists more than
+ * ITK_KESSAI_MAX_LISTED seals; ITK_EGIT when the draft, the request or a
+ * commit cannot be read; ITK_ENOMEM. */
+int itk_kessai_decision_standing(itk_kessai_standing *out, git_repository *repo,
+                                 const git_tree *tree, const git_oid *from, const char *path,
+                                 const struct itk_void_writes *vw);
 
 #endif

@@ -26,11 +26,20 @@ typedef struct {
      * key after its reported compromise), which does not count: the request
      * is open again ("" when none) */
     char void_decision[200];
+    /* when void_decision is so because the seals it lists fall short of the
+     * rule once those made with a key after its compromise's last_good are
+     * dropped (itk_kessai_decision_standing, DESIGN V12, V9): those seals'
+     * ids (", " between) and what the rest fall short of ("課長"); both ""
+     * when it was signed with a stolen key itself */
+    char void_seals[256];
+    char void_missing[256];
 } itk_request_info;
 
 /* Every request this registry knows (HEAD and request branches). A decision
- * written by a void commit (V9, as HEAD records the compromises) does not
- * decide: it is named in void_decision and the request stays open. */
+ * written by a void commit (V9, as HEAD records the compromises), or one
+ * whose listed seals fall short of its rules once the seals void commits
+ * wrote are dropped (V12, itk_kessai_decision_standing), does not decide:
+ * it is named in void_decision and the request stays open. */
 int itk_request_list(itk_request_info **out, size_t *count, itk_registry *reg);
 
 /* Resolves "party/q-000001", "q-000001" or a unique suffix to a request. */

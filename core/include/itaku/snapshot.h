@@ -42,7 +42,11 @@ typedef struct itk_snapshot itk_snapshot;
     0x10u                       /* the parent's receipt is dated before what it takes:             \
                                    the later date is its arrival there */
 #define ITK_SNAP_VERIFIED 0x20u /* the commit adding it passes verify */
-#define ITK_SNAP_ALL_FLAGS 0x3fu
+/* a decision whose listed seals fall short of its rules once those made
+ * with a stolen key are dropped (itk_kessai_decision_standing): does not
+ * count */
+#define ITK_SNAP_SHORT 0x40u
+#define ITK_SNAP_ALL_FLAGS 0x7fu
 
 /* Where a record came from: the last commit of the history whose
  * Itaku-Record trailer names its path. */
@@ -87,7 +91,8 @@ size_t itk_snapshot_count(const itk_snapshot *s);
 const char *itk_snapshot_path(const itk_snapshot *s, size_t i);
 const itk_path_info *itk_snapshot_info(const itk_snapshot *s, size_t i);
 unsigned itk_snapshot_flags(const itk_snapshot *s, size_t i);
-/* 1 when record i counts: neither void nor refused. */
+/* 1 when record i counts: neither void nor refused, nor a decision whose
+ * seals fall short without those made with a stolen key (ITK_SNAP_SHORT). */
 int itk_snapshot_counts(const itk_snapshot *s, size_t i);
 /* The index of a counting record that supersedes i (it names i's id in
  * "supersedes", same type and party), or -1. */
