@@ -73,7 +73,8 @@ static int get_ids(itk_reader *rd, itk_vtip *t)
     if (get_count(rd, &n, GIT_OID_RAWSZ) || rd_bytes(rd, &raw, (size_t)n * GIT_OID_RAWSZ) ||
         (n && !(t->ids = itk_calloc(n, sizeof(git_oid)))))
         return -1;
-    memcpy(t->ids, raw, (size_t)n * GIT_OID_RAWSZ);
+    if (n)
+        memcpy(t->ids, raw, (size_t)n * GIT_OID_RAWSZ);
     t->nids = n;
     for (size_t i = 1; i < n; i++)
         if (git_oid_cmp(&t->ids[i - 1], &t->ids[i]) >= 0)
