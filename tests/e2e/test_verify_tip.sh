@@ -76,14 +76,14 @@ full() {
 }
 # back: the city's main to the last good commit (the summary's refs)
 back() { git -C "$C" reset -q --hard "$GOOD"; }
-# city_commit SUBJECT KEY PATH...: the city's working tree committed with
-# stock git, signed by KEY, with the city's truthful trailers for PATHs
+# city_commit SUBJECT KEY ACTION PATH...: the city's working tree committed
+# with stock git, signed by KEY, with the city's truthful trailers for PATHs
 city_commit() {
-    local subject=$1 key=$2
-    shift 2
+    local subject=$1 key=$2 action=$3
+    shift 3
     (cd "$C" && git add -A && stock_commit . "$key" "$subject
 
-$(trailers akiruno-city manager submit "$@")")
+$(trailers akiruno-city officer "$action" "$@")")
 }
 entry() { (cd "$C" && write_record "$1" "$(register_body)") >/dev/null; }
 
@@ -127,18 +127,24 @@ fast "a record after main came back"
 GOOD=$(git -C "$C" rev-parse HEAD)
 ok "a ref moved back is the full walk's, and the summary it writes is the next run's start"
 
-# a record beside a change of another file (the city may replace README.md)
+# the city's README.md replaced (a change of the contract's files: the
+# verdict holds, and it is the full walk's), then a record beside such a
+# change (V10: a submission may not change it)
+echo "# changed" >>"$C/README.md"
+city_commit "Update README" "$T/city.key" contract-update README.md
+full "a commit that changes README.md" 0
+back
 entry parties/akiruno-city/register/r-000090.json
 echo "# changed" >>"$C/README.md"
-city_commit "Submit a record and change README" "$T/city.key" \
+city_commit "Submit a record and change README" "$T/city.key" submit \
     parties/akiruno-city/register/r-000090.json README.md
-full "a commit that adds a record and changes README.md"
+full "a commit that adds a record and changes README.md" 1
 back
 
 # a record outside the signer's own folder
 entry parties/acme/register/r-000091.json
-city_commit "Submit a record for acme" "$T/city.key" parties/acme/register/r-000091.json
-full "a record outside the city's folder"
+city_commit "Submit a record for acme" "$T/city.key" submit parties/acme/register/r-000091.json
+full "a record outside the city's folder" 1
 back
 ok "a commit that does more than add the party's own records is the full walk's"
 
@@ -167,7 +173,7 @@ back
 
 # a forged commit: the city's record signed by acme's key
 entry parties/akiruno-city/register/r-000092.json
-city_commit "Submit a forged record" "$T/acme.key" parties/akiruno-city/register/r-000092.json
+city_commit "Submit a forged record" "$T/acme.key" submit parties/akiruno-city/register/r-000092.json
 forged=$(git -C "$C" rev-parse HEAD)
 full "a forged commit" 1
 has "^${forged:0:12} V1" <"$T/last.out" || fail "verify does not refuse the forged commit ${forged:0:12}"
