@@ -227,6 +227,20 @@ static int collect_compromises(itk_policy *p, const char **revs, size_t nrevs)
 
 /* --- the verdict at the tip (vtip.h) ------------------------------------------ */
 
+/* Ref's commit's tree, and the tree's height when this run found it
+ * canonical (0 when not known or the commit cannot be read). */
+static void tip_tree(itk_vtip_ref *ref, git_repository *repo, const itk_vtrees *trees)
+{
+    git_commit *c = NULL;
+    if (git_commit_lookup(&c, repo, &ref->id) == 0) {
+        uintptr_t h = (uintptr_t)itk_oidmap_get(&trees->heights, git_commit_tree_id(c));
+        ref->tree = *git_commit_tree_id(c);
+        ref->height = h >= 1 && h <= ITK_VTREES_MAX_DEPTH ? (unsigned)h : 0;
+    }
+    git_commit_free(c);
+    git_error_clear();
+}
+
 /* After a clean walk of every ref: the summary the next verify starts from.
  * Not written when a ref names what the walk did not see (it moved since,
  * or names a tag): the summary's refs are commits it holds. */
@@ -247,9 +261,11 @@ static void tip_record(itk_policy *p, const itk_verify_result *r, git_repository
         (p->nvoid_keys && (!(t.vkeys = itk_calloc(p->nvoid_keys, sizeof(*t.vkeys))) ||
                            !(t.vorigins = itk_calloc(p->nvoid_keys, sizeof(*t.vorigins))))))
         goto done;
-    for (size_t i = 0; i < t.nrefs; i++)
+    for (size_t i = 0; i < t.nrefs; i++) {
         if (!itk_oidmap_has(&p->commits, &t.refs[i].id))
             goto done;
+        tip_tree(&t.refs[i], repo, &p->trees);
+    }
     for (size_t i = 0; i < r->ncommits; i++) {
         const itk_commit_info *ci = &r->commits[i];
         ids[i] = ci->id;
@@ -387,14 +403,20 @@ static void tip_order(git_oid *fresh, git_oid *parents, size_t n)
 
 /* The new commits checked, oldest first, on top of the state the summary's
  * walk ended in (the compromises every tip names, the keys void commits
- * added): r gets the summary's void commits, then each new commit. 1 when
- * each holds and only adds plain records, 0 when not, negative on error. */
+ * added, the trees of the refs found canonical): r gets the summary's void
+ * commits, then each new commit, and each of refs (the refs now, in the
+ * summary's order) its tree and height. 1 when each holds and only adds
+ * plain records, 0 when not, negative on error. */
 static int tip_check(itk_verify_result *r, git_repository *repo, const itk_vtip *t,
-                     const git_oid *fresh, size_t nfresh)
+                     itk_vtip_ref *refs, const git_oid *fresh, size_t nfresh)
 {
     itk_policy p;
     int rc = policy_init(&p, repo, r), held = 1;
-    rc = rc ? rc : collect_compromises(&p, NULL, 0);
+    for (size_t i = 0; !rc && i < t->nrefs; i++)
+        if (t->refs[i].height >= 1 && t->refs[i].height <= ITK_VTREES_MAX_DEPTH)
+            rc = itk_oidmap_set(&p.trees.heights, &t->refs[i].tree,
+                                (void *)(uintptr_t)t->refs[i].height);
+    rc = rc || !nfresh ? rc : collect_compromises(&p, NULL, 0);
     for (size_t k = 0; !rc && k < t->nvkeys; k++)
         rc = itk_policy_void_key_push(&p, t->vorigins[k], t->vkeys[k]);
     if (!rc)
@@ -421,6 +443,12 @@ static int tip_check(itk_verify_result *r, git_repository *repo, const itk_vtip 
             rc = itk_policy_check_commit(&p, c, ci);
         held = !rc && !r->nproblems && tip_only_plain(&p, c, ci);
         git_commit_free(c);
+    }
+    for (size_t i = 0; !rc && held && i < t->nrefs; i++) {
+        refs[i].tree = t->refs[i].tree;
+        refs[i].height = t->refs[i].height;
+        if (!git_oid_equal(&refs[i].id, &t->refs[i].id))
+            tip_tree(&refs[i], repo, &p.trees);
     }
     policy_dispose(&p);
     if (rc && rc != ITK_ENOMEM)
@@ -468,7 +496,7 @@ static int tip_answer(itk_verify_result *r, git_repository *repo, const itk_veri
     ok = ok && tip_here(repo, &t);
     if (ok) {
         tip_order(fresh, parents, nfresh);
-        rc = tip_check(r, repo, &t, fresh, nfresh);
+        rc = tip_check(r, repo, &t, refs, fresh, nfresh);
         ok = rc == 1;
         rc = rc < 0 ? rc : 0;
     }

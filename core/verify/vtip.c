@@ -1,6 +1,7 @@
 /* The verdict at the tip: see vtip.h. File format 1, after the place's tag
  * (cache_dir.c): MAGIC, u32 format, the rules' digest, genesis and city key
- * (strings), u32 refs (each name string and raw id), u32 commits (raw ids),
+ * (strings), u32 refs (each name string, raw commit and tree ids, u32 tree
+ * height), u32 commits (raw ids),
  * u32 void commits (raw id, party and principal strings), u32 void keys
  * (key and origin strings). */
 #include "vtip.h"
@@ -15,7 +16,8 @@
 #include <string.h>
 
 static const char MAGIC[] = "itaku verify tip\n";
-#define FORMAT 1
+/* 2: each ref's tree and its height */
+#define FORMAT 2
 
 _Static_assert(sizeof(git_oid) == GIT_OID_RAWSZ, "a git_oid is its raw bytes");
 
@@ -45,19 +47,23 @@ static int get_count(itk_reader *rd, uint32_t *n, size_t each)
 static int get_refs(itk_reader *rd, itk_vtip *t)
 {
     uint32_t n;
-    if (get_count(rd, &n, 4 + 1 + GIT_OID_RAWSZ) ||
+    if (get_count(rd, &n, 4 + 1 + 2 * GIT_OID_RAWSZ + 4) ||
         (n && !(t->refs = itk_calloc(n, sizeof(*t->refs)))))
         return -1;
     for (; t->nrefs < n; t->nrefs++) {
         itk_vtip_ref *r = &t->refs[t->nrefs];
-        const unsigned char *p, *raw;
+        const unsigned char *p, *raw, *tree;
         size_t len;
+        uint32_t height;
         if (rd_string(rd, &p, &len) || !len || len >= ITK_VTIP_MAX_REF || memchr(p, '\0', len) ||
-            rd_bytes(rd, &raw, GIT_OID_RAWSZ) || !(r->name = itk_malloc(len + 1)))
+            rd_bytes(rd, &raw, GIT_OID_RAWSZ) || rd_bytes(rd, &tree, GIT_OID_RAWSZ) ||
+            rd_u32(rd, &height) || height > ITK_VTIP_MAX_HEIGHT || !(r->name = itk_malloc(len + 1)))
             return -1;
         memcpy(r->name, p, len);
         r->name[len] = '\0';
         git_oid_fromraw(&r->id, raw);
+        git_oid_fromraw(&r->tree, tree);
+        r->height = height;
         if (t->nrefs && strcmp(t->refs[t->nrefs - 1].name, r->name) >= 0) {
             t->nrefs++; /* freed with the rest */
             return -1;
@@ -162,6 +168,8 @@ void itk_vtip_save(const itk_vtip *t, git_repository *repo, const char *cache_ro
     for (size_t i = 0; !rc && i < t->nrefs; i++) {
         rc = wr_cstring(&b, t->refs[i].name);
         rc = rc ? rc : itk_buf_put(&b, t->refs[i].id.id, GIT_OID_RAWSZ);
+        rc = rc ? rc : itk_buf_put(&b, t->refs[i].tree.id, GIT_OID_RAWSZ);
+        rc = rc ? rc : wr_u32(&b, t->refs[i].height);
     }
     rc = rc ? rc : wr_u32(&b, (uint32_t)t->nids);
     rc = rc || !t->nids ? rc : itk_buf_put(&b, t->ids, t->nids * GIT_OID_RAWSZ);
@@ -211,6 +219,7 @@ static int ref_add(itk_vtip_ref **refs, size_t *n, size_t *cap, const char *name
         *refs = nr;
         *cap = nc;
     }
+    memset(&(*refs)[*n], 0, sizeof(**refs));
     if (!((*refs)[*n].name = itk_strdup(name)))
         return ITK_ENOMEM;
     (*refs)[(*n)++].id = id;

@@ -26,13 +26,20 @@
 #define ITK_VTIP_MAX_BYTES (256u * 1024u * 1024u)
 /* The longest ref name kept. */
 #define ITK_VTIP_MAX_REF 4096
+/* The largest tree height kept (vtrees.h's deepest nesting is less). */
+#define ITK_VTIP_MAX_HEIGHT 64
 /* New commits at most checked on top of the summary; more: the full walk. */
 #define ITK_VTIP_MAX_NEW 32
 
-/* A ref and the commit it named ("HEAD" for HEAD, resolved). */
+/* A ref and the commit it named ("HEAD" for HEAD, resolved), with that
+ * commit's tree and the tree's height when the walk found it canonical
+ * (vtrees.h; 0 when not known): a new commit's tree is then checked against
+ * its parent's reading only what differs, as in the walk. */
 typedef struct {
     char *name;
     git_oid id;
+    git_oid tree;
+    unsigned height;
 } itk_vtip_ref;
 
 /* A void commit as verify prints it (V9: its records do not count). */
@@ -60,7 +67,8 @@ typedef struct {
 /* Parses the len bytes of a summary file (data, borrowed) into a zeroed t:
  * the magic line, the format, the rules' digest, genesis and city key as
  * SSH strings, a u32 count of refs (each its name, 1 to ITK_VTIP_MAX_REF - 1
- * bytes without NUL, sorted and unique, and a raw id), a u32 count of raw
+ * bytes without NUL, sorted and unique, a raw commit id, a raw tree id and a
+ * u32 height of at most ITK_VTIP_MAX_HEIGHT), a u32 count of raw
  * commit ids (sorted and unique), a u32 count of void commits (raw id,
  * party, principal) and a u32 count of void keys (key, origin); every count
  * bounded by the bytes left, and nothing after. 0, or -1 when the bytes are
@@ -82,8 +90,8 @@ void itk_vtip_save(const itk_vtip *t, git_repository *repo, const char *cache_ro
 
 /* Reads every ref of repo and HEAD, each with the commit (or object) it
  * names, zero when it names none, sorted by name, into *refs (free with
- * itk_vtip_refs_free). 0, ITK_EGIT when the refs cannot be listed, or
- * ITK_ENOMEM. */
+ * itk_vtip_refs_free); tree and height are left zero. 0, ITK_EGIT when the refs cannot be listed,
+ * or ITK_ENOMEM. */
 int itk_vtip_refs_read(itk_vtip_ref **refs, size_t *n, git_repository *repo);
 void itk_vtip_refs_free(itk_vtip_ref *refs, size_t n);
 
