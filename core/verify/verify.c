@@ -401,14 +401,37 @@ static void tip_order(git_oid *fresh, git_oid *parents, size_t n)
         }
 }
 
+/* The folders found canonical in this run (what it was given and what it
+ * read), t's folders for the next (none when there are too many). 0 or
+ * ITK_ENOMEM. */
+static int tip_folders(itk_vtip *t, const itk_vtrees *trees)
+{
+    const itk_oidmap *m = &trees->heights;
+    itk_vtip_tree *kept = NULL;
+    size_t n = 0;
+    if (m->count <= ITK_VTIP_MAX_TREES && m->count && !(kept = itk_calloc(m->count, sizeof(*kept))))
+        return ITK_ENOMEM;
+    for (size_t i = 0; kept && i < m->cap; i++) {
+        uintptr_t h = m->used[i] ? (uintptr_t)m->values[i] : 0;
+        if (h >= 1 && h <= ITK_VTREES_MAX_DEPTH && n < m->count) {
+            kept[n].id = m->keys[i];
+            kept[n++].height = (unsigned)h;
+        }
+    }
+    free(t->trees);
+    t->trees = kept;
+    t->ntrees = n;
+    return 0;
+}
+
 /* The new commits checked, oldest first, on top of the state the summary's
  * walk ended in (the compromises every tip names, the keys void commits
  * added, the trees of the refs found canonical): r gets the summary's void
  * commits, then each new commit, and each of refs (the refs now, in the
  * summary's order) its tree and height. 1 when each holds and only adds
  * plain records, 0 when not, negative on error. */
-static int tip_check(itk_verify_result *r, git_repository *repo, const itk_vtip *t,
-                     itk_vtip_ref *refs, const git_oid *fresh, size_t nfresh)
+static int tip_check(itk_verify_result *r, git_repository *repo, itk_vtip *t, itk_vtip_ref *refs,
+                     const git_oid *fresh, size_t nfresh)
 {
     itk_policy p;
     int rc = policy_init(&p, repo, r), held = 1;
@@ -416,6 +439,10 @@ static int tip_check(itk_verify_result *r, git_repository *repo, const itk_vtip 
         if (t->refs[i].height >= 1 && t->refs[i].height <= ITK_VTREES_MAX_DEPTH)
             rc = itk_oidmap_set(&p.trees.heights, &t->refs[i].tree,
                                 (void *)(uintptr_t)t->refs[i].height);
+    for (size_t i = 0; !rc && i < t->ntrees; i++)
+        if (t->trees[i].height <= ITK_VTREES_MAX_DEPTH)
+            rc = itk_oidmap_set(&p.trees.heights, &t->trees[i].id,
+                                (void *)(uintptr_t)t->trees[i].height);
     rc = rc || !nfresh ? rc : collect_compromises(&p, NULL, 0);
     for (size_t k = 0; !rc && k < t->nvkeys; k++)
         rc = itk_policy_void_key_push(&p, t->vorigins[k], t->vkeys[k]);
@@ -450,6 +477,8 @@ static int tip_check(itk_verify_result *r, git_repository *repo, const itk_vtip 
         if (!git_oid_equal(&refs[i].id, &t->refs[i].id))
             tip_tree(&refs[i], repo, &p.trees);
     }
+    if (!rc && held && nfresh)
+        rc = tip_folders(t, &p.trees);
     policy_dispose(&p);
     if (rc && rc != ITK_ENOMEM)
         rc = 0; /* what cannot be checked here, the walk names */

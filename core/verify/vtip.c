@@ -3,7 +3,7 @@
  * (strings), u32 refs (each name string, raw commit and tree ids, u32 tree
  * height), u32 commits (raw ids),
  * u32 void commits (raw id, party and principal strings), u32 void keys
- * (key and origin strings). */
+ * (key and origin strings), u32 folders (raw id, u32 height). */
 #include "vtip.h"
 #include "alloc.h"
 #include "cache_dir.h"
@@ -16,8 +16,8 @@
 #include <string.h>
 
 static const char MAGIC[] = "itaku verify tip\n";
-/* 2: each ref's tree and its height */
-#define FORMAT 2
+/* 2: each ref's tree and its height; 3: the folders read */
+#define FORMAT 3
 
 _Static_assert(sizeof(git_oid) == GIT_OID_RAWSZ, "a git_oid is its raw bytes");
 
@@ -35,6 +35,7 @@ void itk_vtip_dispose(itk_vtip *t)
     free(t->voids);
     free(t->vkeys);
     free(t->vorigins);
+    free(t->trees);
     memset(t, 0, sizeof(*t));
 }
 
@@ -118,6 +119,23 @@ static int get_vkeys(itk_reader *rd, itk_vtip *t)
     return 0;
 }
 
+static int get_trees(itk_reader *rd, itk_vtip *t)
+{
+    uint32_t n;
+    if (get_count(rd, &n, GIT_OID_RAWSZ + 4) || n > ITK_VTIP_MAX_TREES ||
+        (n && !(t->trees = itk_calloc(n, sizeof(*t->trees)))))
+        return -1;
+    for (; t->ntrees < n; t->ntrees++) {
+        const unsigned char *raw;
+        uint32_t h;
+        if (rd_bytes(rd, &raw, GIT_OID_RAWSZ) || rd_u32(rd, &h) || !h || h > ITK_VTIP_MAX_HEIGHT)
+            return -1;
+        git_oid_fromraw(&t->trees[t->ntrees].id, raw);
+        t->trees[t->ntrees].height = h;
+    }
+    return 0;
+}
+
 int itk_vtip_parse(itk_vtip *t, const unsigned char *data, size_t len)
 {
     itk_reader rd;
@@ -129,7 +147,7 @@ int itk_vtip_parse(itk_vtip *t, const unsigned char *data, size_t len)
         rd_string_into(&rd, t->rules, sizeof(t->rules)) ||
         rd_string_into(&rd, t->genesis, sizeof(t->genesis)) ||
         rd_string_into(&rd, t->city_key, sizeof(t->city_key)) || get_refs(&rd, t) ||
-        get_ids(&rd, t) || get_voids(&rd, t) || get_vkeys(&rd, t))
+        get_ids(&rd, t) || get_voids(&rd, t) || get_vkeys(&rd, t) || get_trees(&rd, t))
         return -1;
     return rd_done(&rd);
 }
@@ -183,6 +201,11 @@ void itk_vtip_save(const itk_vtip *t, git_repository *repo, const char *cache_ro
     for (size_t i = 0; !rc && i < t->nvkeys; i++) {
         rc = wr_cstring(&b, t->vkeys[i]);
         rc = rc ? rc : wr_cstring(&b, t->vorigins[i]);
+    }
+    rc = rc ? rc : wr_u32(&b, (uint32_t)t->ntrees);
+    for (size_t i = 0; !rc && i < t->ntrees; i++) {
+        rc = itk_buf_put(&b, t->trees[i].id.id, GIT_OID_RAWSZ);
+        rc = rc ? rc : wr_u32(&b, t->trees[i].height);
     }
     if (!rc && b.size <= ITK_VTIP_MAX_BYTES) {
         itk_cache_place_init(&pl, repo, cache_root);

@@ -49,6 +49,17 @@ typedef struct {
     char principal[65];
 } itk_vtip_void;
 
+/* A folder found canonical, and its height (vtrees.h): the folders of the
+ * refs' trees the last run read, so that the next one reads none of those
+ * a new commit leaves as they were. */
+typedef struct {
+    git_oid id;
+    unsigned height;
+} itk_vtip_tree;
+
+/* Folders kept at most; more: none (the next run reads them again). */
+#define ITK_VTIP_MAX_TREES 65536
+
 typedef struct {
     char rules[65];
     char genesis[GIT_OID_HEXSZ + 1];
@@ -62,6 +73,8 @@ typedef struct {
     char (*vkeys)[64];    /* keys void commits added … */
     char (*vorigins)[64]; /* … and the compromised key behind each */
     size_t nvkeys;
+    itk_vtip_tree *trees;
+    size_t ntrees;
 } itk_vtip;
 
 /* Parses the len bytes of a summary file (data, borrowed) into a zeroed t:
@@ -70,7 +83,9 @@ typedef struct {
  * bytes without NUL, sorted and unique, a raw commit id, a raw tree id and a
  * u32 height of at most ITK_VTIP_MAX_HEIGHT), a u32 count of raw
  * commit ids (sorted and unique), a u32 count of void commits (raw id,
- * party, principal) and a u32 count of void keys (key, origin); every count
+ * party, principal), a u32 count of void keys (key, origin) and a u32 count
+ * of at most ITK_VTIP_MAX_TREES folders (raw id, u32 height of 1 to
+ * ITK_VTIP_MAX_HEIGHT); every count
  * bounded by the bytes left, and nothing after. 0, or -1 when the bytes are
  * not such a file or memory runs out (t may hold part of it:
  * itk_vtip_dispose). The fuzz target's entry. */

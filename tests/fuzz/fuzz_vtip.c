@@ -1,5 +1,5 @@
 /* Fuzz target: the verdict at the tip (core/verify/vtip.c), verify.tip read
- * back into the refs, commits, void commits and keys it remembers. The file
+ * back into the refs, commits, void commits, keys and folders it remembers. The file
  * is this user's own, but it is read with the same bounds as anything from
  * another party: a damaged one must be refused, never followed. */
 #include <stddef.h>
@@ -45,6 +45,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             check(t.vkeys[i], sizeof(t.vkeys[i]));
             check(t.vorigins[i], sizeof(t.vorigins[i]));
         }
+        if (t.ntrees > ITK_VTIP_MAX_TREES)
+            __builtin_trap();
+        for (size_t i = 0; i < t.ntrees; i++)
+            if (!t.trees[i].height || t.trees[i].height > ITK_VTIP_MAX_HEIGHT)
+                __builtin_trap();
         /* and a commit added stays found, the others too */
         git_oid one;
         memset(&one, 0xab, sizeof(one));
