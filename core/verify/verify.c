@@ -5,10 +5,14 @@
 #include "itaku/errors.h"
 #include "registry_priv.h"
 #include "objsize.h"
+#include "policy_priv.h"
+#include "rules_digest.h"
 #include "vobject.h"
 #include "vcache.h"
+#include "vdiff.h"
 #include "verify_priv.h"
 #include "vorder.h"
+#include "vtip.h"
 #include "vwalk.h"
 
 #include <stdarg.h>
@@ -219,6 +223,331 @@ static int collect_compromises(itk_policy *p, const char **revs, size_t nrevs)
         rc = void_events_collect(p, starts, n);
     free(starts);
     return rc;
+}
+
+/* --- the verdict at the tip (vtip.h) ------------------------------------------ */
+
+/* Ref's commit's tree, and the tree's height when this run found it
+ * canonical (0 when not known or the commit cannot be read). */
+static void tip_tree(itk_vtip_ref *ref, git_repository *repo, const itk_vtrees *trees)
+{
+    git_commit *c = NULL;
+    if (git_commit_lookup(&c, repo, &ref->id) == 0) {
+        uintptr_t h = (uintptr_t)itk_oidmap_get(&trees->heights, git_commit_tree_id(c));
+        ref->tree = *git_commit_tree_id(c);
+        ref->height = h >= 1 && h <= ITK_VTREES_MAX_DEPTH ? (unsigned)h : 0;
+    }
+    git_commit_free(c);
+    git_error_clear();
+}
+
+/* After a clean walk of every ref: the summary the next verify starts from.
+ * Not written when a ref names what the walk did not see (it moved since,
+ * or names a tag): the summary's refs are commits it holds. */
+static void tip_record(itk_policy *p, const itk_verify_result *r, git_repository *repo,
+                       const char *root)
+{
+    itk_vtip t;
+    git_oid *ids = r->ncommits ? itk_calloc(r->ncommits, sizeof(*ids)) : NULL;
+    size_t nvoids = 0;
+    memset(&t, 0, sizeof(t));
+    snprintf(t.rules, sizeof(t.rules), "%s", ITK_RULES_DIGEST);
+    snprintf(t.genesis, sizeof(t.genesis), "%s", r->genesis);
+    snprintf(t.city_key, sizeof(t.city_key), "%s", r->city_key);
+    for (size_t i = 0; i < r->ncommits; i++)
+        nvoids += r->commits[i].is_void && r->commits[i].ok;
+    if (!ids || itk_vtip_refs_read(&t.refs, &t.nrefs, repo) ||
+        (nvoids && !(t.voids = itk_calloc(nvoids, sizeof(*t.voids)))) ||
+        (p->nvoid_keys && (!(t.vkeys = itk_calloc(p->nvoid_keys, sizeof(*t.vkeys))) ||
+                           !(t.vorigins = itk_calloc(p->nvoid_keys, sizeof(*t.vorigins))))))
+        goto done;
+    for (size_t i = 0; i < t.nrefs; i++) {
+        if (!itk_oidmap_has(&p->commits, &t.refs[i].id))
+            goto done;
+        tip_tree(&t.refs[i], repo, &p->trees);
+    }
+    for (size_t i = 0; i < r->ncommits; i++) {
+        const itk_commit_info *ci = &r->commits[i];
+        ids[i] = ci->id;
+        if (ci->is_void && ci->ok) {
+            itk_vtip_void *v = &t.voids[t.nvoids++];
+            v->id = ci->id;
+            snprintf(v->party, sizeof(v->party), "%s", ci->party);
+            snprintf(v->principal, sizeof(v->principal), "%s", ci->principal);
+        }
+    }
+    for (; t.nvkeys < p->nvoid_keys; t.nvkeys++) {
+        snprintf(t.vkeys[t.nvkeys], sizeof(t.vkeys[0]), "%s", p->void_keys[t.nvkeys]);
+        snprintf(t.vorigins[t.nvkeys], sizeof(t.vorigins[0]), "%s", p->void_origins[t.nvkeys]);
+    }
+    if (itk_vtip_add_ids(&t, ids, r->ncommits) == 0)
+        itk_vtip_save(&t, repo, root);
+done:
+    free(ids);
+    itk_vtip_dispose(&t);
+    itk_error_clear();
+}
+
+/* The record types a new commit may add for the verdict at the tip to take
+ * it on: none that names keys, compromises, settings or another party's
+ * work (a key event, a key, party.json, an endorsement, a decision, a draft,
+ * a seal, an amendment), so that the state the walk ended in is the state
+ * after it. */
+static const char *const tip_plain_types[] = {"form1",      "form2",    "register", "form4",
+                                              "form5",      "incident", "request",  "instruction",
+                                              "inspection", "ack",      NULL};
+
+/* Is d a plain record (or attachment) that party's commit adds under its
+ * own folder? */
+static int tip_plain_add(const itk_vdelta *d, const char *party)
+{
+    itk_path_info pi;
+    if (d->status != GIT_DELTA_ADDED || d->new_mode != GIT_FILEMODE_BLOB || !d->new_path ||
+        !party[0])
+        return 0;
+    itk_path_classify(&pi, d->new_path);
+    if (strcmp(pi.party, party) != 0)
+        return 0;
+    if (pi.kind == ITK_PATH_ATTACHMENT)
+        return 1;
+    for (size_t k = 0; pi.kind == ITK_PATH_RECORD && pi.type && tip_plain_types[k]; k++)
+        if (strcmp(pi.type->type, tip_plain_types[k]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Did new commit c, checked as ci without a problem, only add plain records
+ * of its signer's party (tip_plain_add), at least one? 1 or 0. */
+static int tip_only_plain(itk_policy *p, const git_commit *c, const itk_commit_info *ci)
+{
+    git_commit *parent = NULL;
+    git_tree *base = NULL, *tree = NULL;
+    itk_vdelta *d = NULL;
+    size_t n = 0;
+    git_diff_options o;
+    git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
+    o.flags |= GIT_DIFF_INCLUDE_TYPECHANGE;
+    int plain = ci->ok && !ci->is_void && !ci->recovered && !ci->received[0] &&
+                git_commit_parentcount(c) == 1 && git_commit_parent(&parent, c, 0) == 0 &&
+                git_commit_tree(&base, parent) == 0 && git_commit_tree(&tree, c) == 0 &&
+                itk_vdiff_trees(&d, &n, &p->trees, p->repo, base, tree, &o,
+                                ITK_MAX_FILES_PER_COMMIT) == 0 &&
+                n > 0;
+    for (size_t i = 0; plain && i < n; i++)
+        plain = tip_plain_add(&d[i], ci->party);
+    itk_vdiff_free(d, n);
+    git_tree_free(tree);
+    git_tree_free(base);
+    git_commit_free(parent);
+    git_error_clear();
+    itk_error_clear();
+    return plain;
+}
+
+/* The new commits between the summary's ref was and the commit now names:
+ * each with one parent, at most ITK_VTIP_MAX_NEW in all (fresh, nfresh,
+ * with their parents), the last one's parent was's commit. 1 when it is so,
+ * 0 when not (the ref moved back or sideways, or onto a merge). */
+static int tip_chain(git_repository *repo, const itk_vtip *t, const git_oid *was,
+                     const git_oid *now, git_oid *fresh, git_oid *parents, size_t *nfresh)
+{
+    git_oid at = *now;
+    if (!itk_vtip_has(t, was))
+        return 0;
+    for (size_t steps = 0; steps <= ITK_VTIP_MAX_NEW; steps++) {
+        git_commit *c = NULL;
+        size_t k = 0;
+        if (git_oid_equal(&at, was))
+            return 1;
+        if (itk_vtip_has(t, &at) ||
+            itk_object_size(NULL, repo, &at, GIT_OBJECT_COMMIT, ITK_VOBJECT_MAX_COMMIT_BYTES) ||
+            git_commit_lookup(&c, repo, &at) < 0 || git_commit_parentcount(c) != 1) {
+            git_commit_free(c);
+            git_error_clear();
+            itk_error_clear();
+            return 0;
+        }
+        git_oid parent = *git_commit_parent_id(c, 0);
+        git_commit_free(c);
+        while (k < *nfresh && !git_oid_equal(&fresh[k], &at))
+            k++;
+        if (k == *nfresh) {
+            if (*nfresh == ITK_VTIP_MAX_NEW)
+                return 0;
+            fresh[*nfresh] = at;
+            parents[(*nfresh)++] = parent;
+        }
+        at = parent;
+    }
+    return 0;
+}
+
+/* The new commits in the order they are checked: each after its parent. */
+static void tip_order(git_oid *fresh, git_oid *parents, size_t n)
+{
+    for (size_t done = 0; done < n; done++)
+        for (size_t i = done; i < n; i++) {
+            size_t k = done;
+            while (k < n && (k == i || !git_oid_equal(&fresh[k], &parents[i])))
+                k++;
+            if (k == n) { /* its parent is no new commit still to come */
+                git_oid f = fresh[i], q = parents[i];
+                fresh[i] = fresh[done];
+                parents[i] = parents[done];
+                fresh[done] = f;
+                parents[done] = q;
+                break;
+            }
+        }
+}
+
+/* The folders found canonical in this run (what it was given and what it
+ * read), t's folders for the next (none when there are too many). 0 or
+ * ITK_ENOMEM. */
+static int tip_folders(itk_vtip *t, const itk_vtrees *trees)
+{
+    const itk_oidmap *m = &trees->heights;
+    itk_vtip_tree *kept = NULL;
+    size_t n = 0;
+    if (m->count <= ITK_VTIP_MAX_TREES && m->count && !(kept = itk_calloc(m->count, sizeof(*kept))))
+        return ITK_ENOMEM;
+    for (size_t i = 0; kept && i < m->cap; i++) {
+        uintptr_t h = m->used[i] ? (uintptr_t)m->values[i] : 0;
+        if (h >= 1 && h <= ITK_VTREES_MAX_DEPTH && n < m->count) {
+            kept[n].id = m->keys[i];
+            kept[n++].height = (unsigned)h;
+        }
+    }
+    free(t->trees);
+    t->trees = kept;
+    t->ntrees = n;
+    return 0;
+}
+
+/* The new commits checked, oldest first, on top of the state the summary's
+ * walk ended in (the compromises every tip names, the keys void commits
+ * added, the trees of the refs found canonical): r gets the summary's void
+ * commits, then each new commit, and each of refs (the refs now, in the
+ * summary's order) its tree and height. 1 when each holds and only adds
+ * plain records, 0 when not, negative on error. */
+static int tip_check(itk_verify_result *r, git_repository *repo, itk_vtip *t, itk_vtip_ref *refs,
+                     const git_oid *fresh, size_t nfresh)
+{
+    itk_policy p;
+    int rc = policy_init(&p, repo, r), held = 1;
+    for (size_t i = 0; !rc && i < t->nrefs; i++)
+        if (t->refs[i].height >= 1 && t->refs[i].height <= ITK_VTREES_MAX_DEPTH)
+            rc = itk_oidmap_set(&p.trees.heights, &t->refs[i].tree,
+                                (void *)(uintptr_t)t->refs[i].height);
+    for (size_t i = 0; !rc && i < t->ntrees; i++)
+        if (t->trees[i].height <= ITK_VTREES_MAX_DEPTH)
+            rc = itk_oidmap_set(&p.trees.heights, &t->trees[i].id,
+                                (void *)(uintptr_t)t->trees[i].height);
+    rc = rc || !nfresh ? rc : collect_compromises(&p, NULL, 0);
+    for (size_t k = 0; !rc && k < t->nvkeys; k++)
+        rc = itk_policy_void_key_push(&p, t->vorigins[k], t->vkeys[k]);
+    if (!rc)
+        rc = itk_array_reserve(&r->commits, &r->acommits, t->nvoids + nfresh + 1,
+                               sizeof(*r->commits));
+    for (size_t i = 0; !rc && i < t->nvoids; i++) {
+        itk_commit_info *ci = &r->commits[r->ncommits++];
+        memset(ci, 0, sizeof(*ci));
+        ci->id = t->voids[i].id;
+        snprintf(ci->party, sizeof(ci->party), "%s", t->voids[i].party);
+        snprintf(ci->principal, sizeof(ci->principal), "%s", t->voids[i].principal);
+        ci->ok = ci->is_void = 1;
+    }
+    for (size_t i = 0; !rc && held && i < nfresh; i++) {
+        git_commit *c = NULL;
+        itk_commit_info *ci = &r->commits[r->ncommits++];
+        memset(ci, 0, sizeof(*ci));
+        if (git_commit_lookup(&c, repo, &fresh[i]) < 0) {
+            held = 0;
+            break;
+        }
+        if (!(rc = itk_oidmap_set(&p.commits, &fresh[i], (void *)(uintptr_t)r->ncommits)) &&
+            !(rc = itk_vgraph_add(&p.graph, &p.commits, c)))
+            rc = itk_policy_check_commit(&p, c, ci);
+        held = !rc && !r->nproblems && tip_only_plain(&p, c, ci);
+        git_commit_free(c);
+    }
+    for (size_t i = 0; !rc && held && i < t->nrefs; i++) {
+        refs[i].tree = t->refs[i].tree;
+        refs[i].height = t->refs[i].height;
+        if (!git_oid_equal(&refs[i].id, &t->refs[i].id))
+            tip_tree(&refs[i], repo, &p.trees);
+    }
+    if (!rc && held && nfresh)
+        rc = tip_folders(t, &p.trees);
+    policy_dispose(&p);
+    if (rc && rc != ITK_ENOMEM)
+        rc = 0; /* what cannot be checked here, the walk names */
+    git_error_clear();
+    itk_error_clear();
+    return rc ? rc : held;
+}
+
+/* Does the object database still hold each commit of the summary? */
+static int tip_here(git_repository *repo, const itk_vtip *t)
+{
+    git_odb *odb = NULL;
+    int held = git_repository_odb(&odb, repo) == 0;
+    for (size_t i = 0; held && i < t->nids; i++)
+        held = git_odb_exists(odb, &t->ids[i]);
+    git_odb_free(odb);
+    git_error_clear();
+    return held;
+}
+
+/* The verdict at the tip (DESIGN §9): when every ref names what the summary
+ * of the last clean walk saw, or a few new commits on top of it that each
+ * have one parent and only add plain records of their signer's party, those
+ * commits alone are checked, with the state that walk ended in, and r gets
+ * what verify prints: the void commits, then the new commits
+ * (itk_verify_total_count counts every commit). Anything else is the full
+ * walk's to decide: a summary not this user's, of other pins or damaged, a
+ * ref added, removed, moved back or sideways, a merge, a key event, a
+ * problem in a new commit. 1 when it answered (the summary moves on), 0 when
+ * the walk must run (r as it was), negative on error. */
+static int tip_answer(itk_verify_result *r, git_repository *repo, const itk_verify_options *o)
+{
+    itk_vtip t;
+    itk_vtip_ref *refs = NULL;
+    size_t nrefs = 0, nfresh = 0;
+    git_oid fresh[ITK_VTIP_MAX_NEW], parents[ITK_VTIP_MAX_NEW];
+    if (itk_vtip_load(&t, repo, o->cache_dir, ITK_RULES_DIGEST, r->genesis, r->city_key))
+        return 0;
+    int rc = itk_vtip_refs_read(&refs, &nrefs, repo);
+    int ok = !rc && nrefs == t.nrefs && git_repository_is_shallow(repo) == 0;
+    rc = rc == ITK_ENOMEM ? rc : 0; /* refs that cannot be read: the walk names them */
+    for (size_t i = 0; ok && i < nrefs; i++)
+        ok = strcmp(refs[i].name, t.refs[i].name) == 0 &&
+             tip_chain(repo, &t, &t.refs[i].id, &refs[i].id, fresh, parents, &nfresh);
+    ok = ok && tip_here(repo, &t);
+    if (ok) {
+        tip_order(fresh, parents, nfresh);
+        rc = tip_check(r, repo, &t, refs, fresh, nfresh);
+        ok = rc == 1;
+        rc = rc < 0 ? rc : 0;
+    }
+    if (ok && !(rc = itk_vtip_add_ids(&t, fresh, nfresh))) {
+        r->ntotal = t.nids;
+        r->from_tip = 1;
+        itk_vtip_refs_free(t.refs, t.nrefs);
+        t.refs = refs;
+        t.nrefs = nrefs;
+        refs = NULL;
+        if (nfresh)
+            itk_vtip_save(&t, repo, o->cache_dir);
+    }
+    if (!ok || rc) {
+        itk_verify_result_truncate(r, 0, 1);
+        r->nchecked = r->nread = 0;
+    }
+    itk_vtip_refs_free(refs, nrefs);
+    itk_vtip_dispose(&t);
+    itk_error_clear();
+    return rc ? rc : ok;
 }
 
 /* Does the object database still hold every commit an earlier run checked? */
@@ -466,6 +795,8 @@ static int run(itk_verify_result *r, itk_verify_result *v11, size_t altered, git
         malloc_trim(0); /* … in what it held, rather than in more (peak memory) */
 #endif
         itk_vrun_end(vr, &p); /* a run that could not read everything is not remembered */
+        if (!nrevs && !*careful && !r->nproblems && !v11->nproblems)
+            tip_record(&p, r, repo, opts ? opts->cache_dir : NULL);
     }
 done:
     free(batch);
@@ -497,7 +828,12 @@ int itk_verify_run(itk_verify_result **out, itk_registry *reg, const char **revs
      * cannot be read, so that it is named and the rest still checked */
     if (!(rc = itk_vwalk_alterations(repo, v11))) {
         size_t altered = v11->nproblems;
-        if (!(rc = run(r, v11, altered, repo, revs, nrevs, opts, &careful)) && careful) {
+        /* a new commit or two on top of the last clean walk: those alone */
+        int tip = !altered && !nrevs && opts && opts->verdict && !opts->full
+                      ? tip_answer(r, repo, opts)
+                      : 0;
+        rc = tip < 0 ? tip : 0;
+        if (!tip && !(rc = run(r, v11, altered, repo, revs, nrevs, opts, &careful)) && careful) {
             itk_verify_result_truncate(r, 0, 1);
             itk_verify_result_truncate(v11, altered, 0);
             rc = run(r, v11, altered, repo, revs, nrevs, opts, &careful);

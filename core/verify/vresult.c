@@ -136,6 +136,16 @@ size_t itk_verify_commit_count(const itk_verify_result *r)
     return r->ncommits;
 }
 
+size_t itk_verify_total_count(const itk_verify_result *r)
+{
+    return r->ntotal ? r->ntotal : r->ncommits;
+}
+
+int itk_verify_from_tip(const itk_verify_result *r)
+{
+    return r->from_tip;
+}
+
 const itk_commit_info *itk_verify_commit(const itk_verify_result *r, size_t i)
 {
     return i < r->ncommits ? &r->commits[i] : NULL;

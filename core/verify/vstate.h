@@ -27,6 +27,8 @@ struct itk_verify_result {
     int pinned;
     size_t nchecked; /* commits checked in full (itk_verify_checked_count) */
     size_t nread;    /* commits the walk read from the object database (tests) */
+    size_t ntotal;   /* commits in all when commits holds only some (0: ncommits) */
+    int from_tip;    /* the verdict at the tip answered (itk_verify_from_tip) */
 };
 
 /* The last line each receiver took of each party (V8), carried through

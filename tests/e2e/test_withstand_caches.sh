@@ -127,7 +127,11 @@ rm -rf "$HOME_B/.cache"
     HOME=$HOME_B "$ITAKU" verify >"$T/out" 2>"$T/err"
 ) || fail "verify failed on a full disk: $(cat "$T/err")"
 grep -q "every signature and rule holds" "$T/out" || fail "no answer on a full disk"
-[ "$(find "$HOME_B/.cache" -type f | wc -l)" = 0 ] || fail "a partial cache was left: $(find "$HOME_B/.cache" -type f)"
+# (the verdict at the tip, verify.tip, a few hundred bytes here, fits under
+# the limit and is written whole: through a temporary file and a rename, as
+# every cache file)
+left=$(find "$HOME_B/.cache" -type f ! -name verify.tip)
+[ -z "$left" ] || fail "a partial cache was left: $left"
 # a read-only home (/proc: no one, not even root, makes folders there)
 expect_exit 0 env HOME=/proc "$ITAKU" verify
 expect_output "every signature and rule holds"

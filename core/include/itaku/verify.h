@@ -49,12 +49,17 @@ typedef struct {
     /* threads that verify signatures: 0 for the environment's ITAKU_THREADS,
      * else the online CPUs (the output is the same for any number) */
     unsigned threads;
+    /* the caller prints the verdict alone (its problems, the void commits
+     * and itk_verify_total_count), as `itaku verify` does: after a few new
+     * commits on top of the last clean run, the result may then hold only
+     * the void commits and the new ones (DESIGN §9, the verdict at the tip) */
+    int verdict;
 } itk_verify_options;
 
 #define ITK_VERIFY_OPTIONS_VERSION 1
 #define ITK_VERIFY_OPTIONS_INIT                                                                    \
     {                                                                                              \
-        ITK_VERIFY_OPTIONS_VERSION, NULL, NULL, 0, NULL, 0                                         \
+        ITK_VERIFY_OPTIONS_VERSION, NULL, NULL, 0, NULL, 0, 0                                      \
     }
 
 typedef struct itk_verify_result itk_verify_result;
@@ -72,9 +77,17 @@ void itk_verify_result_free(itk_verify_result *r);
 
 size_t itk_verify_problem_count(const itk_verify_result *r);
 const itk_problem *itk_verify_problem(const itk_verify_result *r, size_t i);
-/* Commits in topological order, oldest first. */
+/* Commits in topological order, oldest first. A run with the option
+ * verdict may hold only some of them: the void commits, in that order, then
+ * the new ones. */
 size_t itk_verify_commit_count(const itk_verify_result *r);
 const itk_commit_info *itk_verify_commit(const itk_verify_result *r, size_t i);
+/* How many commits the run found in all: itk_verify_commit_count, or more
+ * when a run with the option verdict holds only some of them. */
+size_t itk_verify_total_count(const itk_verify_result *r);
+/* 1 when a run with the option verdict checked only the commits made since
+ * the last clean run and took the rest from its verdict, 0 when it walked. */
+int itk_verify_from_tip(const itk_verify_result *r);
 /* The genesis and city key the check used; "" when nothing was pinned. */
 const char *itk_verify_genesis(const itk_verify_result *r);
 const char *itk_verify_city_key(const itk_verify_result *r);
