@@ -421,9 +421,12 @@ int itk_kessai_decision_standing(itk_kessai_standing *out, git_repository *repo,
         in[n].acting_for = json_string_value(json_object_get(sb, "acting_for"));
         in[n].has_reason = itk_text_visible(json_string_value(json_object_get(sb, "reason")));
     }
-    if (!out->nvoid)
+    /* no seal void, and nothing void that could have loosened its rule */
+    if (!out->nvoid && !(vw && vw->n))
         goto done;
-    /* the rules: in force at the draft, and on main as the decision was taken */
+    /* the rules: in force at the draft, and on main as the decision was
+     * taken, without what void commits wrote (a rule loosened with a stolen
+     * key is not the rule) */
     char rp[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 32];
     git_oid did, decision;
     snprintf(rp, sizeof(rp), "parties/%.*s/requests/%.*s.json", (int)(slash - name), name,

@@ -63,8 +63,9 @@ static void test_another_officer_may_once_sent_back_or_no_seal_stands(void **sta
  * records and the graph, never keys): M (the contract, a copy needs two
  * 課長; acme's request q-000001), D (the 担当's draft), S1..S3 (seals of
  * kacho, kacho2, kacho3), E (two decisions: d-000001 lists s-000001..3,
- * d-000002 s-000001 and s-000002; d-000003 has no draft: one key), X (a
- * later commit). */
+ * d-000002 s-000001 and s-000002; d-000003 has no draft: one key;
+ * d-000004 lists s-000001 alone), X (a later commit). With loosen, a commit
+ * L between M and D sets the rule to one 課長. */
 static const char fixture[] =
     "set -e\n"
     "git init -q -b main r && cd r\n"
@@ -77,6 +78,8 @@ static const char fixture[] =
     "printf '%s\\n' '{\"type\": \"request\", \"id\": \"q-000001\", \"party\": \"acme\", "
     "\"body\": {\"kind\": \"copy\"}}' >parties/acme/requests/q-000001.json\n"
     "git add . && $G commit -qm M\n"
+    "if [ \"${LOOSEN:-}\" ]; then sed -i 's/\"count\": 2/\"count\": 1/' itaku.json\n"
+    "  git add . && $G commit -qm L; fi\n"
     "printf '%s\\n' '{\"type\": \"draft\", \"id\": \"dr-000001\", \"party\": \"city\", "
     "\"body\": {\"request\": \"acme/q-000001\", \"drafter\": \"tanto\", \"post\": \"担当\", "
     "\"outcome\": \"approved\"}}' >parties/city/drafts/acme/dr-000001.json\n"
@@ -97,6 +100,7 @@ static const char fixture[] =
     "dec d-000002 \", \\\"draft\\\": \\\"$D\\\", \\\"seals\\\": [\\\"s-000001\\\", "
     "\\\"s-000002\\\"]\"\n"
     "dec d-000003 ''\n"
+    "dec d-000004 \", \\\"draft\\\": \\\"$D\\\", \\\"seals\\\": [\\\"s-000001\\\"]\"\n"
     "git add . && $G commit -qm E\n"
     "echo x >x.txt && git add . && $G commit -qm X\n";
 
@@ -104,10 +108,11 @@ typedef struct {
     char *dir;
     git_repository *repo;
     git_oid s[4], x; /* s[1..3]: the seal commits */
+    git_oid l;       /* with loosen: L */
     git_tree *tree;  /* X's */
 } standing_fx;
 
-static void fx_open(standing_fx *f)
+static void fx_open_as(standing_fx *f, int loosen)
 {
     char path[4200];
     git_object *o = NULL;
@@ -116,7 +121,7 @@ static void fx_open(standing_fx *f)
     f->dir = th_tmpdir();
     snprintf(path, sizeof(path), "%s/fixture.sh", f->dir);
     th_write(path, fixture, strlen(fixture));
-    assert_int_equal(th_sh("cd '%s' && sh fixture.sh", f->dir), 0);
+    assert_int_equal(th_sh("cd '%s' && LOOSEN=%s sh fixture.sh", f->dir, loosen ? "1" : ""), 0);
     snprintf(path, sizeof(path), "%s/r", f->dir);
     assert_int_equal(git_repository_open(&f->repo, path), 0);
     for (int i = 1; i <= 3; i++) {
@@ -130,6 +135,16 @@ static void fx_open(standing_fx *f)
     f->x = *git_object_id(o);
     assert_int_equal(git_commit_tree(&f->tree, (git_commit *)o), 0);
     git_object_free(o);
+    if (loosen) {
+        assert_int_equal(git_revparse_single(&o, f->repo, "main~6"), 0); /* L */
+        f->l = *git_object_id(o);
+        git_object_free(o);
+    }
+}
+
+static void fx_open(standing_fx *f)
+{
+    fx_open_as(f, 0);
 }
 
 static void fx_close(standing_fx *f)
@@ -241,6 +256,31 @@ static void test_a_seal_before_last_good_counts(void **state)
     fx_close(&f);
 }
 
+/* A rule loosened by a void commit (L: one 課長 where the contract says
+ * two) is not the rule: d-000004, one good seal, met it and stood; once L
+ * is void, the contract's two 課長 are read and it is void, though none of
+ * its seals is. */
+static void test_a_decision_meeting_only_a_rule_a_void_commit_loosened_is_void(void **state)
+{
+    (void)state;
+    standing_fx f;
+    itk_kessai_standing st;
+    itk_void_writes vw = {NULL, 0, NULL, NULL, 0};
+    fx_open_as(&f, 1);
+    assert_int_equal(itk_kessai_decision_standing(&st, f.repo, f.tree, &f.x, DEC(4), NULL), 0);
+    assert_int_equal(st.stands, 1);
+    assert_int_equal(itk_void_writes_add(&vw, f.repo, &f.l), 0);
+    assert_int_equal(itk_kessai_decision_standing(&st, f.repo, f.tree, &f.x, DEC(4), &vw), 0);
+    assert_int_equal(st.stands, 0);
+    assert_int_equal(st.nvoid, 0);
+    assert_string_equal(st.missing, "課長");
+    /* two good seals meet the contract's rule: it stands */
+    assert_int_equal(itk_kessai_decision_standing(&st, f.repo, f.tree, &f.x, DEC(2), &vw), 0);
+    assert_int_equal(st.stands, 1);
+    itk_void_writes_dispose(&vw);
+    fx_close(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -251,6 +291,7 @@ int main(void)
         cmocka_unit_test(test_a_void_seal_beyond_the_rule_leaves_the_decision_standing),
         cmocka_unit_test(test_a_decision_short_without_its_void_seals_is_void),
         cmocka_unit_test(test_a_seal_before_last_good_counts),
+        cmocka_unit_test(test_a_decision_meeting_only_a_rule_a_void_commit_loosened_is_void),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

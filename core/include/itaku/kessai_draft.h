@@ -98,9 +98,10 @@ typedef struct {
  * dropped, whoever merged the decision. Each rule is read as
  * itk_kessai_rule_counted reads it, not counting what vw's commits wrote; a
  * seal counts as itk_kessai_met counts it (its verdict the decision's
- * outcome, one person once, not the drafter). A decision with no draft (one
- * city key decides), or listing no seal a void commit wrote, stands without
- * its rules being read. A seal listed but not held by tree counts for
+ * outcome, one person once, not the drafter). So a decision that met only a
+ * rule a void commit loosened is void too, though none of its seals is. A
+ * decision with no draft (one city key decides), or with vw NULL or empty,
+ * stands without its rules being read. A seal listed but not held by tree counts for
  * nothing. Fills *out (stands 1 on an error). 0; ITK_EINVALID (naming path)
  * when path holds no decision record or it lists more than
  * ITK_KESSAI_MAX_LISTED seals; ITK_EGIT when the draft, the request or a
