@@ -13,8 +13,10 @@
 #include "verify_priv.h"
 #include "itaku/commit.h"
 #include "commit_priv.h"
+#include "canon_cache.h"
 #include "fault.h"
 #include "treemerge.h"
+#include "treeupdate.h"
 
 #include <openssl/evp.h>
 #include <stdarg.h>
@@ -147,7 +149,10 @@ static int build_message(itk_buf *msg, const itk_identity *who, itk_change *c)
     return rc;
 }
 
-static int build_tree(git_oid *out, git_repository *repo, const git_tree *base, itk_change *c)
+/* The tree of base and c's files by the index: every file of base read
+ * into it, the new ones added, every folder written. */
+static int tree_by_index(git_oid *out, git_repository *repo, const git_tree *base, itk_change *c,
+                         const git_oid *blobs)
 {
     git_index *idx = NULL;
     int rc = 0;
@@ -160,12 +165,7 @@ static int build_tree(git_oid *out, git_repository *repo, const git_tree *base, 
     for (size_t i = 0; i < c->nfiles; i++) {
         git_index_entry e;
         memset(&e, 0, sizeof(e));
-        if (git_blob_create_from_buffer(&e.id, repo, c->files[i].data, c->files[i].len) < 0) {
-            rc = itk_error_git("cannot store %s in %sobjects", c->files[i].path,
-                               git_repository_path(repo));
-            goto done;
-        }
-        itk_fault_point("object");
+        e.id = blobs[i];
         e.mode = GIT_FILEMODE_BLOB;
         e.path = c->files[i].path;
         if (git_index_add(idx, &e) < 0) {
@@ -175,10 +175,38 @@ static int build_tree(git_oid *out, git_repository *repo, const git_tree *base, 
     }
     if (git_index_write_tree_to(out, idx, repo) < 0)
         rc = itk_error_git("cannot write the tree into %sobjects", git_repository_path(repo));
-    else
-        itk_fault_point("object");
 done:
     git_index_free(idx);
+    return rc;
+}
+
+static int build_tree(git_oid *out, git_repository *repo, const git_tree *base, itk_change *c)
+{
+    git_oid *blobs = itk_calloc(c->nfiles ? c->nfiles : 1, sizeof(*blobs));
+    const char **paths = itk_calloc(c->nfiles ? c->nfiles : 1, sizeof(*paths));
+    int rc = blobs && paths ? 0 : ITK_ENOMEM;
+    for (size_t i = 0; !rc && i < c->nfiles; i++) {
+        if (git_blob_create_from_buffer(&blobs[i], repo, c->files[i].data, c->files[i].len) < 0) {
+            rc = itk_error_git("cannot store %s in %sobjects", c->files[i].path,
+                               git_repository_path(repo));
+            break;
+        }
+        itk_fault_point("object");
+        paths[i] = c->files[i].path;
+    }
+    /* on a tree a check found canonical (canon.cache), only the folders on
+     * the new files' paths are written (issue 18); any other, and any
+     * folder out of the ordinary on those paths, the index builds as before */
+    if (!rc)
+        rc = base && itk_canon_cache_holds(repo, git_tree_id(base))
+                 ? itk_tree_put_files(out, repo, base, paths, blobs, c->nfiles)
+                 : 1;
+    if (rc == 1)
+        rc = tree_by_index(out, repo, base, c, blobs);
+    if (!rc)
+        itk_fault_point("object");
+    free(blobs);
+    free(paths);
     return rc;
 }
 
