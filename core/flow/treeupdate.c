@@ -1,6 +1,5 @@
 /* A tree rebuilt along the paths of the files put in; see treeupdate.h. */
 #include "treeupdate.h"
-#include "itaku/errors.h"
 #include "vtrees.h"
 
 #include <stdlib.h>
@@ -48,8 +47,8 @@ static int in_git_order(const git_tree *t)
 }
 
 /* Writes folder t (NULL: a new one) with the files f[0..n) put in, their
- * paths from byte off on relative to it: 0 with *out, 1 for the index,
- * negative on error. */
+ * paths from byte off on relative to it: 0 with *out, 1 for the index
+ * (which also says what libgit2 could not do here, as it did). */
 static int put_level(git_oid *out, git_repository *repo, const git_tree *t, const file *f, size_t n,
                      size_t off, int depth)
 {
@@ -57,8 +56,10 @@ static int put_level(git_oid *out, git_repository *repo, const git_tree *t, cons
     int rc = 0;
     if (depth > TREEUPDATE_MAX_DEPTH || (t && !in_git_order(t)))
         return 1;
-    if (git_treebuilder_new(&bld, repo, t) < 0)
-        return itk_error_git("cannot read folder %s", git_oid_tostr_s(git_tree_id(t)));
+    if (git_treebuilder_new(&bld, repo, t) < 0) {
+        git_error_clear();
+        return 1;
+    }
     for (size_t i = 0; rc == 0 && i < n;) {
         const char *rest = f[i].path + off, *slash = strchr(rest, '/');
         size_t len = slash ? (size_t)(slash - rest) : strlen(rest), j = i + 1;
@@ -77,7 +78,7 @@ static int put_level(git_oid *out, git_repository *repo, const git_tree *t, cons
                 break;
             }
             if (git_treebuilder_insert(NULL, bld, name, f[i].blob, GIT_FILEMODE_BLOB) < 0)
-                rc = itk_error_git("cannot put %s in its folder", f[i].path);
+                rc = 1;
             i = j;
             continue;
         }
@@ -91,17 +92,18 @@ static int put_level(git_oid *out, git_repository *repo, const git_tree *t, cons
             break;
         }
         if (had && git_tree_lookup(&sub, repo, git_tree_entry_id(had)) < 0)
-            rc = itk_error_git("cannot read folder %.*s", (int)(off + len), f[i].path);
+            rc = 1;
         if (!rc)
             rc = put_level(&id, repo, sub, f + i, j - i, off + len + 1, depth + 1);
         git_tree_free(sub);
         if (!rc && git_treebuilder_insert(NULL, bld, name, &id, GIT_FILEMODE_TREE) < 0)
-            rc = itk_error_git("cannot put folder %.*s in its folder", (int)(off + len), f[i].path);
+            rc = 1;
         i = j;
     }
     if (rc == 0 && git_treebuilder_write(out, bld) < 0)
-        rc = itk_error_git("cannot write the tree into %sobjects", git_repository_path(repo));
+        rc = 1;
     git_treebuilder_free(bld);
+    git_error_clear();
     return rc;
 }
 

@@ -14,9 +14,9 @@
  * accepted): then *out is the tree git_index_write_tree writes for base and
  * the same files. 0 done; 1 when the index must build it after all (a
  * folder on a path out of git's order, a name a registry does not use, a
- * file where a folder is or the reverse, more than 64 files; what it wrote
- * before finding so is referenced by nothing); negative on error (git's,
- * message set). */
+ * file where a folder is or the reverse, more than 64 files, or anything
+ * libgit2 could not do, which the index then says as before; what was
+ * written before is referenced by nothing). No other error. */
 int itk_tree_put_files(git_oid *out, git_repository *repo, const git_tree *base,
                        const char *const *paths, const git_oid *blobs, size_t n);
 
