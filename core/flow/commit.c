@@ -17,6 +17,7 @@
 #include "fault.h"
 #include "treemerge.h"
 #include "treeupdate.h"
+#include "vdiff.h"
 
 #include <openssl/evp.h>
 #include <stdarg.h>
@@ -269,6 +270,26 @@ static void checkout_fault(const char *path, size_t done, size_t total, void *pa
         itk_fault_point("checkout");
 }
 
+/* What differs between old_tree and new_tree, read by folders (vdiff.h)
+ * when canon.cache holds both as canonical (the write's check has just
+ * found the new one so): 0 with *d (itk_vdiff_free), else -1 and
+ * git_diff_tree_to_tree is asked. */
+static int changed_by_folders(itk_vdelta **d, size_t *n, git_repository *repo,
+                              const git_tree *old_tree, const git_tree *new_tree)
+{
+    itk_vtrees trees;
+    itk_canon_cache canon = {NULL, 0};
+    int rc = itk_vtrees_init(&trees);
+    if (!rc && !(rc = itk_canon_cache_load(&canon, &trees, repo)))
+        rc = itk_oidmap_has(&trees.heights, git_tree_id(old_tree)) &&
+                     itk_oidmap_has(&trees.heights, git_tree_id(new_tree))
+                 ? itk_vdiff_trees(d, n, &trees, repo, old_tree, new_tree, NULL, 0)
+                 : -1;
+    itk_canon_cache_dispose(&canon);
+    itk_vtrees_free(&trees);
+    return rc ? -1 : 0;
+}
+
 int itk_ref_advance(git_repository *repo, const char *refname, const git_oid *old,
                     const git_oid *new_id, const git_tree *old_tree, const char *why)
 {
@@ -295,6 +316,8 @@ int itk_ref_advance(git_repository *repo, const char *refname, const git_oid *ol
     git_commit *commit = NULL;
     git_tree *new_tree = NULL;
     git_diff *change = NULL;
+    itk_vdelta *d = NULL;
+    size_t nd = 0;
     char **paths = NULL;
     git_checkout_options co;
     git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
@@ -305,15 +328,26 @@ int itk_ref_advance(git_repository *repo, const char *refname, const git_oid *ol
         /* only the paths that differ from old_tree: a file the same in both
          * is one a safe checkout leaves as it is, and looking at every file
          * of a large registry costs more than the write (issue 18) */
+        int by_folders = old_tree && git_commit_tree(&new_tree, commit) == 0 &&
+                         changed_by_folders(&d, &nd, repo, old_tree, new_tree) == 0;
         int limited =
-            old_tree && git_commit_tree(&new_tree, commit) == 0 &&
-            git_diff_tree_to_tree(&change, repo, (git_tree *)old_tree, new_tree, NULL) == 0 &&
-            (paths = itk_calloc(2 * git_diff_num_deltas(change) + 1, sizeof(*paths)));
-        for (size_t i = 0; limited && i < git_diff_num_deltas(change); i++) {
-            const git_diff_delta *d = git_diff_get_delta(change, i);
-            paths[co.paths.count++] = (char *)d->new_file.path;
-            if (strcmp(d->old_file.path, d->new_file.path) != 0)
-                paths[co.paths.count++] = (char *)d->old_file.path;
+            by_folders
+                ? (paths = itk_calloc(2 * nd + 1, sizeof(*paths))) != NULL
+                : new_tree &&
+                      git_diff_tree_to_tree(&change, repo, (git_tree *)old_tree, new_tree, NULL) ==
+                          0 &&
+                      (paths = itk_calloc(2 * git_diff_num_deltas(change) + 1, sizeof(*paths)));
+        for (size_t i = 0; limited && by_folders && i < nd; i++) {
+            if (d[i].new_path)
+                paths[co.paths.count++] = d[i].new_path;
+            if (d[i].old_path && (!d[i].new_path || strcmp(d[i].old_path, d[i].new_path) != 0))
+                paths[co.paths.count++] = d[i].old_path;
+        }
+        for (size_t i = 0; limited && !by_folders && i < git_diff_num_deltas(change); i++) {
+            const git_diff_delta *dd = git_diff_get_delta(change, i);
+            paths[co.paths.count++] = (char *)dd->new_file.path;
+            if (strcmp(dd->old_file.path, dd->new_file.path) != 0)
+                paths[co.paths.count++] = (char *)dd->old_file.path;
         }
         if (limited) {
             co.checkout_strategy |= GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH;
@@ -337,6 +371,7 @@ int itk_ref_advance(git_repository *repo, const char *refname, const git_oid *ol
         git_commit_free(commit);
     }
     free(paths);
+    itk_vdiff_free(d, nd);
     git_diff_free(change);
     git_tree_free(new_tree);
     itk_error_clear();
