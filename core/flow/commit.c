@@ -13,8 +13,11 @@
 #include "verify_priv.h"
 #include "itaku/commit.h"
 #include "commit_priv.h"
+#include "canon_cache.h"
 #include "fault.h"
 #include "treemerge.h"
+#include "treeupdate.h"
+#include "vdiff.h"
 
 #include <openssl/evp.h>
 #include <stdarg.h>
@@ -147,7 +150,10 @@ static int build_message(itk_buf *msg, const itk_identity *who, itk_change *c)
     return rc;
 }
 
-static int build_tree(git_oid *out, git_repository *repo, const git_tree *base, itk_change *c)
+/* The tree of base and c's files by the index: every file of base read
+ * into it, the new ones added, every folder written. */
+static int tree_by_index(git_oid *out, git_repository *repo, const git_tree *base, itk_change *c,
+                         const git_oid *blobs)
 {
     git_index *idx = NULL;
     int rc = 0;
@@ -160,12 +166,7 @@ static int build_tree(git_oid *out, git_repository *repo, const git_tree *base, 
     for (size_t i = 0; i < c->nfiles; i++) {
         git_index_entry e;
         memset(&e, 0, sizeof(e));
-        if (git_blob_create_from_buffer(&e.id, repo, c->files[i].data, c->files[i].len) < 0) {
-            rc = itk_error_git("cannot store %s in %sobjects", c->files[i].path,
-                               git_repository_path(repo));
-            goto done;
-        }
-        itk_fault_point("object");
+        e.id = blobs[i];
         e.mode = GIT_FILEMODE_BLOB;
         e.path = c->files[i].path;
         if (git_index_add(idx, &e) < 0) {
@@ -175,10 +176,38 @@ static int build_tree(git_oid *out, git_repository *repo, const git_tree *base, 
     }
     if (git_index_write_tree_to(out, idx, repo) < 0)
         rc = itk_error_git("cannot write the tree into %sobjects", git_repository_path(repo));
-    else
-        itk_fault_point("object");
 done:
     git_index_free(idx);
+    return rc;
+}
+
+static int build_tree(git_oid *out, git_repository *repo, const git_tree *base, itk_change *c)
+{
+    git_oid *blobs = itk_calloc(c->nfiles ? c->nfiles : 1, sizeof(*blobs));
+    const char **paths = itk_calloc(c->nfiles ? c->nfiles : 1, sizeof(*paths));
+    int rc = blobs && paths ? 0 : ITK_ENOMEM;
+    for (size_t i = 0; !rc && i < c->nfiles; i++) {
+        if (git_blob_create_from_buffer(&blobs[i], repo, c->files[i].data, c->files[i].len) < 0) {
+            rc = itk_error_git("cannot store %s in %sobjects", c->files[i].path,
+                               git_repository_path(repo));
+            break;
+        }
+        itk_fault_point("object");
+        paths[i] = c->files[i].path;
+    }
+    /* on a tree a check found canonical (canon.cache), only the folders on
+     * the new files' paths are written (issue 18); any other, and any
+     * folder out of the ordinary on those paths, the index builds as before */
+    if (!rc)
+        rc = base && itk_canon_cache_holds(repo, git_tree_id(base))
+                 ? itk_tree_put_files(out, repo, base, paths, blobs, c->nfiles)
+                 : 1;
+    if (rc == 1)
+        rc = tree_by_index(out, repo, base, c, blobs);
+    if (!rc)
+        itk_fault_point("object");
+    free(blobs);
+    free(paths);
     return rc;
 }
 
@@ -241,6 +270,26 @@ static void checkout_fault(const char *path, size_t done, size_t total, void *pa
         itk_fault_point("checkout");
 }
 
+/* What differs between old_tree and new_tree, read by folders (vdiff.h)
+ * when canon.cache holds both as canonical (the write's check has just
+ * found the new one so): 0 with *d (itk_vdiff_free), else -1 and
+ * git_diff_tree_to_tree is asked. */
+static int changed_by_folders(itk_vdelta **d, size_t *n, git_repository *repo,
+                              const git_tree *old_tree, const git_tree *new_tree)
+{
+    itk_vtrees trees;
+    itk_canon_cache canon = {NULL, 0};
+    int rc = itk_vtrees_init(&trees);
+    if (!rc && !(rc = itk_canon_cache_load(&canon, &trees, repo)))
+        rc = itk_oidmap_has(&trees.heights, git_tree_id(old_tree)) &&
+                     itk_oidmap_has(&trees.heights, git_tree_id(new_tree))
+                 ? itk_vdiff_trees(d, n, &trees, repo, old_tree, new_tree, NULL, 0)
+                 : -1;
+    itk_canon_cache_dispose(&canon);
+    itk_vtrees_free(&trees);
+    return rc ? -1 : 0;
+}
+
 int itk_ref_advance(git_repository *repo, const char *refname, const git_oid *old,
                     const git_oid *new_id, const git_tree *old_tree, const char *why)
 {
@@ -267,6 +316,8 @@ int itk_ref_advance(git_repository *repo, const char *refname, const git_oid *ol
     git_commit *commit = NULL;
     git_tree *new_tree = NULL;
     git_diff *change = NULL;
+    itk_vdelta *d = NULL;
+    size_t nd = 0;
     char **paths = NULL;
     git_checkout_options co;
     git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
@@ -277,15 +328,26 @@ int itk_ref_advance(git_repository *repo, const char *refname, const git_oid *ol
         /* only the paths that differ from old_tree: a file the same in both
          * is one a safe checkout leaves as it is, and looking at every file
          * of a large registry costs more than the write (issue 18) */
+        int by_folders = old_tree && git_commit_tree(&new_tree, commit) == 0 &&
+                         changed_by_folders(&d, &nd, repo, old_tree, new_tree) == 0;
         int limited =
-            old_tree && git_commit_tree(&new_tree, commit) == 0 &&
-            git_diff_tree_to_tree(&change, repo, (git_tree *)old_tree, new_tree, NULL) == 0 &&
-            (paths = itk_calloc(2 * git_diff_num_deltas(change) + 1, sizeof(*paths)));
-        for (size_t i = 0; limited && i < git_diff_num_deltas(change); i++) {
-            const git_diff_delta *d = git_diff_get_delta(change, i);
-            paths[co.paths.count++] = (char *)d->new_file.path;
-            if (strcmp(d->old_file.path, d->new_file.path) != 0)
-                paths[co.paths.count++] = (char *)d->old_file.path;
+            by_folders
+                ? (paths = itk_calloc(2 * nd + 1, sizeof(*paths))) != NULL
+                : new_tree &&
+                      git_diff_tree_to_tree(&change, repo, (git_tree *)old_tree, new_tree, NULL) ==
+                          0 &&
+                      (paths = itk_calloc(2 * git_diff_num_deltas(change) + 1, sizeof(*paths)));
+        for (size_t i = 0; limited && by_folders && i < nd; i++) {
+            if (d[i].new_path)
+                paths[co.paths.count++] = d[i].new_path;
+            if (d[i].old_path && (!d[i].new_path || strcmp(d[i].old_path, d[i].new_path) != 0))
+                paths[co.paths.count++] = d[i].old_path;
+        }
+        for (size_t i = 0; limited && !by_folders && i < git_diff_num_deltas(change); i++) {
+            const git_diff_delta *dd = git_diff_get_delta(change, i);
+            paths[co.paths.count++] = (char *)dd->new_file.path;
+            if (strcmp(dd->old_file.path, dd->new_file.path) != 0)
+                paths[co.paths.count++] = (char *)dd->old_file.path;
         }
         if (limited) {
             co.checkout_strategy |= GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH;
@@ -309,6 +371,7 @@ int itk_ref_advance(git_repository *repo, const char *refname, const git_oid *ol
         git_commit_free(commit);
     }
     free(paths);
+    itk_vdiff_free(d, nd);
     git_diff_free(change);
     git_tree_free(new_tree);
     itk_error_clear();

@@ -216,10 +216,10 @@ static void missing(check *k, const char *field, const char *ref, const char *se
 int itk_ref_names(json_t **out, itk_registry *reg, git_tree *tree, const char *party,
                   const char *rtype)
 {
-    char **paths = NULL;
+    itk_record_blob *recs = NULL;
     size_t n = 0;
     *out = NULL;
-    int rc = itk_tree_records(&paths, &n, reg->repo, tree, party, rtype);
+    int rc = itk_tree_record_blobs(&recs, &n, reg->repo, tree, party, rtype);
     /* "<party>/<id>" → [the id superseding it, or null; withdrawn] */
     json_t *chain = json_object(), *all = json_array();
     if (!rc && (!chain || !all))
@@ -228,12 +228,13 @@ int itk_ref_names(json_t **out, itk_registry *reg, git_tree *tree, const char *p
         itk_path_info pi;
         json_t *rec = NULL;
         char name[160], sup[160];
-        itk_path_classify(&pi, paths[i]);
+        itk_path_classify(&pi, recs[i].path);
         if (pi.kind != ITK_PATH_RECORD)
             continue;
         snprintf(name, sizeof(name), "%s/%s", pi.party, pi.id);
-        json_array_append_new(all, json_pack("[s, s]", name, paths[i]));
-        if (itk_tree_read_json(&rec, reg->repo, tree, paths[i])) {
+        json_array_append_new(
+            all, json_pack("[s, s, s]", name, recs[i].path, git_oid_tostr_s(&recs[i].blob)));
+        if (itk_blob_read_json(&rec, reg->repo, &recs[i].blob, recs[i].path)) {
             itk_error_clear(); /* unreadable records are verify's to report */
             continue;
         }
@@ -284,12 +285,13 @@ int itk_ref_names(json_t **out, itk_registry *reg, git_tree *tree, const char *p
                 snprintf(shown, sizeof(shown), itk__("%s (amended: now %s)"), name, now);
             else
                 snprintf(shown, sizeof(shown), "%s", name);
-            json_array_append_new(
-                *out, json_pack("[s, s, s]", shown, name, json_string_value(json_array_get(r, 1))));
+            json_array_append_new(*out, json_pack("[s, s, s, s]", shown, name,
+                                                  json_string_value(json_array_get(r, 1)),
+                                                  json_string_value(json_array_get(r, 2))));
         }
     json_decref(chain);
     json_decref(all);
-    itk_string_list_free(paths, n);
+    itk_record_blobs_free(recs, n);
     if (rc) {
         json_decref(*out);
         *out = NULL;
@@ -307,6 +309,18 @@ static int record_names(json_t **out, itk_registry *reg, git_tree *tree, const c
     if (!rc)
         memo_put(memo, "names", rtype, 0, *out);
     return rc;
+}
+
+/* The record of an itk_ref_names entry [shown, key, path, blob], read by
+ * its blob id. */
+static int cand_read(json_t **rec, itk_registry *reg, const json_t *cand)
+{
+    git_oid id;
+    const char *hex = json_string_value(json_array_get(cand, 3));
+    if (!hex || git_oid_fromstr(&id, hex) < 0)
+        return itk_error_set(ITK_ENOTFOUND, "%s does not exist",
+                             json_string_value(json_array_get(cand, 2)));
+    return itk_blob_read_json(rec, reg->repo, &id, json_string_value(json_array_get(cand, 2)));
 }
 
 static int check_record_refs(check *k, itk_registry *reg, git_tree *tree, const char *type,
@@ -333,8 +347,7 @@ static int check_record_refs(check *k, itk_registry *reg, git_tree *tree, const 
             missing(k, ref_fields[f].field, ref, line, itk__("Closest ids: %s."), ref, names);
         } else if (kinds) {
             json_t *rec = NULL;
-            if (itk_tree_read_json(&rec, reg->repo, tree,
-                                   json_string_value(json_array_get(hit, 2)))) {
+            if (cand_read(&rec, reg, hit)) {
                 /* unreadable records are verify's to report */
                 itk_error_clear();
                 json_decref(names);
@@ -352,8 +365,7 @@ static int check_record_refs(check *k, itk_registry *reg, git_tree *tree, const 
                 json_array_foreach(names, i, c)
                 {
                     json_t *r2 = NULL;
-                    if (itk_tree_read_json(&r2, reg->repo, tree,
-                                           json_string_value(json_array_get(c, 2))) == 0) {
+                    if (cand_read(&r2, reg, c) == 0) {
                         const char *k2 =
                             json_string_value(json_object_get(json_object_get(r2, "body"), "kind"));
                         for (size_t j = 0; k2 && kinds[j]; j++)
@@ -405,20 +417,20 @@ static int held_entry(json_t *bodies, const json_t *body)
 static int register_records(json_t **recs, itk_registry *reg, git_tree *tree, const char *party,
                             int below)
 {
-    char **paths = NULL;
+    itk_record_blob *found = NULL;
     size_t n = 0;
     if (!(*recs = json_array()))
         return itk_error_nomem();
-    int rc = itk_tree_records(&paths, &n, reg->repo, tree, below ? NULL : party, "register");
+    int rc = itk_tree_record_blobs(&found, &n, reg->repo, tree, below ? NULL : party, "register");
     for (size_t i = 0; !rc && i < n; i++) {
         json_t *rec = NULL;
         itk_path_info pi;
-        itk_path_classify(&pi, paths[i]);
+        itk_path_classify(&pi, found[i].path);
         if (pi.kind != ITK_PATH_RECORD ||
             (strcmp(pi.party, party) != 0 &&
              !itk_chain_is_ancestor(reg->repo, tree, party, pi.party)))
             continue;
-        if (itk_tree_read_json(&rec, reg->repo, tree, paths[i])) {
+        if (itk_blob_read_json(&rec, reg->repo, &found[i].blob, found[i].path)) {
             itk_error_clear();
             continue;
         }
@@ -426,7 +438,7 @@ static int register_records(json_t **recs, itk_registry *reg, git_tree *tree, co
             json_array_append_new(*recs, rec))
             rc = itk_error_nomem();
     }
-    itk_string_list_free(paths, n);
+    itk_record_blobs_free(found, n);
     return rc;
 }
 
@@ -719,17 +731,17 @@ static int check_items(check *k, const json_t *bodies, const char *party, const 
 static int form1_workers(json_t **out, itk_registry *reg, git_tree *tree, const char *party,
                          json_t *memo)
 {
-    char **paths = NULL;
+    itk_record_blob *found = NULL;
     size_t n = 0;
     if ((*out = json_incref(memo_get(memo, "workers", party, 0))))
         return 0;
-    int rc = itk_tree_records(&paths, &n, reg->repo, tree, party, "form1");
+    int rc = itk_tree_record_blobs(&found, &n, reg->repo, tree, party, "form1");
     *out = json_array();
     json_t *seen = json_object();
     for (size_t i = 0; !rc && i < n; i++) {
         json_t *rec = NULL, *w;
         size_t j;
-        if (itk_tree_read_json(&rec, reg->repo, tree, paths[i])) {
+        if (itk_blob_read_json(&rec, reg->repo, &found[i].blob, found[i].path)) {
             itk_error_clear(); /* unreadable records are verify's to report */
             continue;
         }
@@ -744,7 +756,7 @@ static int form1_workers(json_t **out, itk_registry *reg, git_tree *tree, const 
         json_decref(rec);
     }
     json_decref(seen);
-    itk_string_list_free(paths, n);
+    itk_record_blobs_free(found, n);
     if (!rc)
         memo_put(memo, "workers", party, 0, *out);
     return rc;
@@ -842,7 +854,7 @@ static void person_add(json_t *people, const char *name)
 static int form1_people(json_t **out, size_t *nforms, itk_registry *reg, git_tree *tree,
                         const char *party, json_t *memo)
 {
-    char **paths = NULL;
+    itk_record_blob *found = NULL;
     size_t n = 0;
     json_t *m = memo_get(memo, "people", party, 0);
     if (m) {
@@ -850,13 +862,13 @@ static int form1_people(json_t **out, size_t *nforms, itk_registry *reg, git_tre
         *nforms = (size_t)json_integer_value(json_array_get(m, 1));
         return 0;
     }
-    int rc = itk_tree_records(&paths, &n, reg->repo, tree, party, "form1");
+    int rc = itk_tree_record_blobs(&found, &n, reg->repo, tree, party, "form1");
     *out = json_array();
     *nforms = 0;
     for (size_t i = 0; !rc && i < n; i++) {
         json_t *rec = NULL, *w, *b;
         size_t j;
-        if (itk_tree_read_json(&rec, reg->repo, tree, paths[i])) {
+        if (itk_blob_read_json(&rec, reg->repo, &found[i].blob, found[i].path)) {
             itk_error_clear(); /* unreadable records are verify's to report */
             continue;
         }
@@ -872,7 +884,7 @@ static int form1_people(json_t **out, size_t *nforms, itk_registry *reg, git_tre
         }
         json_decref(rec);
     }
-    itk_string_list_free(paths, n);
+    itk_record_blobs_free(found, n);
     if (!rc && memo) {
         json_t *v = json_pack("[O, I]", *out, (json_int_t)*nforms);
         memo_put(memo, "people", party, 0, v);
@@ -994,19 +1006,19 @@ static const json_t *still_held(const json_t *bodies, const json_t *body)
 static void entry_id(char *out, size_t outsz, itk_registry *reg, git_tree *tree, const char *party,
                      const json_t *body)
 {
-    char **paths = NULL;
+    itk_record_blob *found = NULL;
     size_t n = 0;
     out[0] = '\0';
-    if (itk_tree_records(&paths, &n, reg->repo, tree, party, "register")) {
+    if (itk_tree_record_blobs(&found, &n, reg->repo, tree, party, "register")) {
         itk_error_clear();
         return;
     }
     for (size_t i = 0; i < n; i++) {
         json_t *rec = NULL;
         itk_path_info pi;
-        itk_path_classify(&pi, paths[i]);
+        itk_path_classify(&pi, found[i].path);
         if (pi.kind != ITK_PATH_RECORD || strcmp(pi.party, party) != 0 ||
-            itk_tree_read_json(&rec, reg->repo, tree, paths[i])) {
+            itk_blob_read_json(&rec, reg->repo, &found[i].blob, found[i].path)) {
             itk_error_clear();
             continue;
         }
@@ -1015,7 +1027,7 @@ static void entry_id(char *out, size_t outsz, itk_registry *reg, git_tree *tree,
             snprintf(out, outsz, "%s/%s", party, id);
         json_decref(rec);
     }
-    itk_string_list_free(paths, n);
+    itk_record_blobs_free(found, n);
 }
 
 /* Every check of itk_refcheck but the duplicate's; *bodies the register

@@ -12,18 +12,19 @@
 #include <string.h>
 
 typedef struct {
-    char **paths;
+    itk_record_blob *found;
     size_t n, cap;
     const char *party, *type;
     int rc;
 } collect;
 
-static int push(collect *c, const char *path)
+static int push(collect *c, const char *path, const git_oid *blob)
 {
-    if (itk_array_reserve(&c->paths, &c->cap, c->n + 1, sizeof(*c->paths)))
+    if (itk_array_reserve(&c->found, &c->cap, c->n + 1, sizeof(*c->found)))
         return ITK_ENOMEM;
-    if (!(c->paths[c->n] = itk_strdup(path)))
+    if (!(c->found[c->n].path = itk_strdup(path)))
         return ITK_ENOMEM;
+    c->found[c->n].blob = *blob;
     c->n++;
     return 0;
 }
@@ -66,7 +67,7 @@ static int walk_cb(const char *root, const git_tree_entry *e, void *payload)
     if ((c->party && strcmp(c->party, pi.party) != 0) ||
         (c->type && strcmp(c->type, pi.type->type) != 0))
         return 0;
-    if ((c->rc = push(c, path)) != 0) {
+    if ((c->rc = push(c, path, git_tree_entry_id(e))) != 0) {
         return -1;
     }
     return 0;
@@ -79,21 +80,49 @@ void itk_string_list_free(char **list, size_t n)
     free(list);
 }
 
-int itk_tree_records(char ***paths, size_t *count, git_repository *repo, const git_tree *tree,
-                     const char *party, const char *type)
+void itk_record_blobs_free(itk_record_blob *list, size_t n)
+{
+    for (size_t i = 0; list && i < n; i++)
+        free(list[i].path);
+    free(list);
+}
+
+int itk_tree_record_blobs(itk_record_blob **out, size_t *count, git_repository *repo,
+                          const git_tree *tree, const char *party, const char *type)
 {
     collect c = {NULL, 0, 0, party, type, 0};
     (void)repo;
-    *paths = NULL;
+    *out = NULL;
     *count = 0;
     if (git_tree_walk(tree, GIT_TREEWALK_PRE, walk_cb, &c) < 0 && !c.rc)
         c.rc = itk_error_git("cannot read the registry's tree");
     if (c.rc) {
-        itk_string_list_free(c.paths, c.n);
+        itk_record_blobs_free(c.found, c.n);
         return c.rc;
     }
-    *paths = c.paths;
+    *out = c.found;
     *count = c.n;
+    return 0;
+}
+
+int itk_tree_records(char ***paths, size_t *count, git_repository *repo, const git_tree *tree,
+                     const char *party, const char *type)
+{
+    itk_record_blob *found = NULL;
+    size_t n = 0;
+    *paths = NULL;
+    *count = 0;
+    int rc = itk_tree_record_blobs(&found, &n, repo, tree, party, type);
+    if (!rc && n && !(*paths = itk_calloc(n, sizeof(**paths))))
+        rc = ITK_ENOMEM;
+    if (rc) {
+        itk_record_blobs_free(found, n);
+        return rc;
+    }
+    for (size_t i = 0; i < n; i++)
+        (*paths)[i] = found[i].path; /* the paths move */
+    free(found);
+    *count = n;
     return 0;
 }
 

@@ -112,11 +112,31 @@ int itk_registry_head_tree(git_tree **out, itk_registry *reg)
     return 0;
 }
 
+/* The blob id (what path names, for messages) into out: its size read from
+ * the object's header first, so that an over-limit blob is never inflated. */
+static int blob_read(itk_buf *out, git_repository *repo, const git_oid *id, const char *path,
+                     size_t max_bytes)
+{
+    git_blob *blob = NULL;
+    size_t n = 0;
+    int rc = itk_object_size(&n, repo, id, GIT_OBJECT_BLOB, SIZE_MAX);
+    if (!rc && n > max_bytes)
+        rc = itk_error_set(ITK_ETOOBIG, "%s is %zu bytes, over the limit of %zu", path, n,
+                           max_bytes);
+    else if (!rc && git_blob_lookup(&blob, repo, id) < 0)
+        rc = itk_error_git("cannot read %s", path);
+    if (!rc) {
+        itk_buf_clear(out);
+        rc = itk_buf_put(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+    }
+    git_blob_free(blob);
+    return rc;
+}
+
 int itk_tree_read(itk_buf *out, git_repository *repo, const git_tree *tree, const char *path,
                   size_t max_bytes)
 {
     git_tree_entry *e = NULL;
-    git_blob *blob = NULL;
     int rc = git_tree_entry_bypath(&e, tree, path);
     if (rc == GIT_ENOTFOUND)
         return itk_error_set(ITK_ENOTFOUND, "%s does not exist", path);
@@ -126,20 +146,8 @@ int itk_tree_read(itk_buf *out, git_repository *repo, const git_tree *tree, cons
         git_tree_entry_free(e);
         return itk_error_set(ITK_EINVALID, "%s is not a file", path);
     }
-    size_t n = 0;
-    /* the size from the object's header: an over-limit blob is never inflated */
-    rc = itk_object_size(&n, repo, git_tree_entry_id(e), GIT_OBJECT_BLOB, SIZE_MAX);
-    if (!rc && n > max_bytes)
-        rc = itk_error_set(ITK_ETOOBIG, "%s is %zu bytes, over the limit of %zu", path, n,
-                           max_bytes);
-    else if (!rc && git_blob_lookup(&blob, repo, git_tree_entry_id(e)) < 0)
-        rc = itk_error_git("cannot read %s", path);
+    rc = blob_read(out, repo, git_tree_entry_id(e), path, max_bytes);
     git_tree_entry_free(e);
-    if (!rc) {
-        itk_buf_clear(out);
-        rc = itk_buf_put(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
-    }
-    git_blob_free(blob);
     return rc;
 }
 
@@ -147,6 +155,16 @@ int itk_tree_read_json(json_t **out, git_repository *repo, const git_tree *tree,
 {
     itk_buf b = ITK_BUF_INIT;
     int rc = itk_tree_read(&b, repo, tree, path, ITK_MAX_RECORD_BYTES);
+    if (!rc)
+        rc = itk_json_parse(out, b.ptr, b.size, path);
+    itk_buf_dispose(&b);
+    return rc;
+}
+
+int itk_blob_read_json(json_t **out, git_repository *repo, const git_oid *id, const char *path)
+{
+    itk_buf b = ITK_BUF_INIT;
+    int rc = blob_read(&b, repo, id, path, ITK_MAX_RECORD_BYTES);
     if (!rc)
         rc = itk_json_parse(out, b.ptr, b.size, path);
     itk_buf_dispose(&b);

@@ -35,6 +35,12 @@ int itk_registry_packs_check(git_repository *repo, const char *objects_dir);
 /* itk_tree_read followed by itk_json_parse. */
 int itk_tree_read_json(json_t **out, git_repository *repo, const git_tree *tree, const char *path);
 
+/* The same for the blob id, a record found at path (named in messages) by
+ * itk_tree_record_blobs: no folder is read again. Its size is read from its
+ * header first (ITK_ETOOBIG over ITK_MAX_RECORD_BYTES, unread); ITK_EINVALID
+ * when it is not JSON; a libgit2 error when it cannot be read. */
+int itk_blob_read_json(json_t **out, git_repository *repo, const git_oid *id, const char *path);
+
 /* One file a commit adds or replaces, for Itaku-Content-SHA256. */
 typedef struct {
     const char *path;
@@ -53,5 +59,19 @@ void itk_key_event_apply(itk_key_status *st, int *confirmed, const char *fpr, co
 /* Every record path of tree, optionally of one party and type. */
 int itk_tree_records(char ***paths, size_t *count, git_repository *repo, const git_tree *tree,
                      const char *party, const char *type);
+
+/* One record of a tree: its path and the id of its blob. */
+typedef struct {
+    char *path;
+    git_oid blob;
+} itk_record_blob;
+
+/* itk_tree_records with each record's blob id, read from its folder as the
+ * walk passes (itk_blob_read_json reads it without looking the path up
+ * again): *out (free with itk_record_blobs_free) and *count, in tree order. */
+int itk_tree_record_blobs(itk_record_blob **out, size_t *count, git_repository *repo,
+                          const git_tree *tree, const char *party, const char *type);
+
+void itk_record_blobs_free(itk_record_blob *list, size_t n);
 
 #endif

@@ -2,6 +2,7 @@
  * oldest first, and applies the rules of policy.c to each. */
 #include "alloc.h"
 #include "array.h"
+#include "canon_cache.h"
 #include "itaku/errors.h"
 #include "registry_priv.h"
 #include "objsize.h"
@@ -856,6 +857,7 @@ int itk_verify_one(itk_verify_result **out, itk_registry *reg, const git_oid *id
     git_commit *c = NULL;
     char hex[GIT_OID_HEXSZ + 1];
     const char *revs[] = {hex};
+    itk_canon_cache canon = {NULL, 0};
     int rc;
     *out = NULL;
     if (!r || !(r->commits = itk_calloc(1, sizeof(*r->commits)))) {
@@ -866,7 +868,10 @@ int itk_verify_one(itk_verify_result **out, itk_registry *reg, const git_oid *id
     git_oid_tostr(hex, sizeof(hex), id);
     read_pins(r, repo, NULL);
     itk_policy p;
-    if ((rc = policy_init(&p, repo, r)) || (rc = collect_compromises(&p, revs, 1)))
+    /* the trees found canonical before (canon_cache.h): only the folders
+     * that differ from them are read */
+    if ((rc = policy_init(&p, repo, r)) || (rc = itk_canon_cache_load(&canon, &p.trees, repo)) ||
+        (rc = collect_compromises(&p, revs, 1)))
         goto done;
     if (git_commit_lookup(&c, repo, id) < 0) {
         rc = itk_error_git("cannot read commit %s", hex);
@@ -880,8 +885,10 @@ int itk_verify_one(itk_verify_result **out, itk_registry *reg, const git_oid *id
     if ((rc = itk_oidmap_set(&p.commits, id, (void *)(uintptr_t)1)) ||
         (rc = itk_vgraph_add(&p.graph, &p.commits, c)))
         goto done;
-    rc = itk_policy_check_commit(&p, c, &r->commits[0]);
+    if (!(rc = itk_policy_check_commit(&p, c, &r->commits[0])))
+        itk_canon_cache_save(&canon, &p.trees, repo, git_commit_tree_id(c));
 done:
+    itk_canon_cache_dispose(&canon);
     git_commit_free(c);
     policy_dispose(&p);
     if (rc)

@@ -39,9 +39,34 @@ void itk_vtrees_free(itk_vtrees *m)
     itk_oidmap_free(&m->flaws);
     itk_oidmap_free(&m->heights);
     itk_oidmap_free(&m->blobs);
+    if (m->used)
+        itk_oidmap_free(m->used);
+    free(m->used);
+    m->used = NULL;
     for (size_t i = 0; i < ITK_VTREES_KEPT; i++)
         git_tree_free(m->kept[i]);
     memset(m->kept, 0, sizeof(m->kept));
+}
+
+/* The height known for id (0: none, NOT_CANONICAL: not canonical), noted
+ * as used when it is a canonical one and m->used is kept. */
+static int height_get(itk_vtrees *m, const git_oid *id)
+{
+    int h = (int)(uintptr_t)itk_oidmap_get(&m->heights, id);
+    /* a note not kept (no memory) only changes which trees canon.cache
+     * drops first */
+    if (m->used && h >= 1 && h <= ITK_VTREES_MAX_DEPTH && !itk_oidmap_has(m->used, id))
+        (void)itk_oidmap_set(m->used, id, NULL);
+    return h;
+}
+
+/* Remembers that id is canonical, of height h (noted as found). */
+static int height_set(itk_vtrees *m, const git_oid *id, int h)
+{
+    int rc = itk_oidmap_set(&m->heights, id, (void *)(uintptr_t)h);
+    if (!rc && m->used)
+        rc = itk_oidmap_set(m->used, id, (void *)1);
+    return rc;
 }
 
 int itk_vtrees_lookup(git_tree **out, itk_vtrees *m, git_repository *repo, const git_oid *id)
@@ -176,7 +201,7 @@ static int entry_order(const itk_vobject_entry *a, const itk_vobject_entry *b)
 static int known_height(walk *w, const git_oid *id, int budget, int *height)
 {
     itk_vtrees *m = w->m;
-    int known = (int)(uintptr_t)itk_oidmap_get(&m->heights, id);
+    int known = height_get(m, id);
     if (known && known <= budget) {
         *height = known;
         return T_OK;
@@ -214,7 +239,7 @@ static int known_height(walk *w, const git_oid *id, int budget, int *height)
     }
     free(e);
     git_odb_object_free(obj);
-    if (rc == T_OK && (rc = itk_oidmap_set(&m->heights, id, (void *)(uintptr_t)h)) == 0)
+    if (rc == T_OK && (rc = height_set(m, id, h)) == 0)
         *height = h;
     return rc;
 }
@@ -234,7 +259,7 @@ static int check_tree(walk *w, const git_oid *id, int budget, int *height,
             return rc;
         base = NULL; /* not canonical after all: checked in full below */
     }
-    int known = (int)(uintptr_t)itk_oidmap_get(&m->heights, id);
+    int known = height_get(m, id);
     if (known == NOT_CANONICAL) {
         *flaw = itk_oidmap_get(&m->flaws, id);
         return T_BAD;
@@ -326,7 +351,7 @@ static int check_tree(walk *w, const git_oid *id, int budget, int *height,
     free(be);
     git_odb_object_free(obj);
     git_odb_object_free(bobj);
-    if (rc == T_OK && (rc = itk_oidmap_set(&m->heights, id, (void *)(uintptr_t)h)) == 0)
+    if (rc == T_OK && (rc = height_set(m, id, h)) == 0)
         *height = h;
     return rc;
 }
@@ -347,7 +372,7 @@ int itk_vtrees_check_base(itk_vtrees *m, git_repository *repo, const git_oid *id
     if (git_repository_odb(&w.odb, repo) < 0)
         return itk_error_git("cannot open the object database");
     /* a base is used only when it was found canonical (its height known) */
-    int bh = base ? (int)(uintptr_t)itk_oidmap_get(&m->heights, base) : 0;
+    int bh = base ? height_get(m, base) : 0;
     int rc = check_tree(&w, id, ITK_VTREES_MAX_DEPTH, &height, flaw,
                         bh >= 1 && bh <= ITK_VTREES_MAX_DEPTH ? base->id : NULL);
     if (rc == T_DEEP) {

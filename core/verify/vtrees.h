@@ -34,6 +34,10 @@ typedef struct {
     itk_oidmap blobs;   /* ids of files found to be blobs */
     git_tree *kept[ITK_VTREES_KEPT];
     size_t next_kept;
+    /* NULL, or (canon.cache loaded, canon_cache.h; owned, freed by
+     * itk_vtrees_free) the canonical trees whose height this run used
+     * (value NULL) or found (value non-NULL) */
+    itk_oidmap *used;
 } itk_vtrees;
 
 int itk_vtrees_init(itk_vtrees *m);

@@ -112,8 +112,9 @@ int itk_refcheck_again_from(json_t **problems, itk_registry *reg, git_tree *tree
                             const char *type, const json_t *body, json_t *memo,
                             const itk_refcheck_source *src);
 
-/* *out = a new array of [shown, key, path] for every record of rtype in
- * tree (party NULL: every party's), key "<party>/<id>", for
+/* *out = a new array of [shown, key, path, blob] for every record of rtype
+ * in tree (party NULL: every party's), key "<party>/<id>", blob the hex id
+ * of the record's blob (to read it without looking its path up again), for
  * itk_ref_closest: shown is key, marked when a later record supersedes it,
  * "n-000001 (withdrawn)" (translated: 取下げ済み) when the newest record of
  * its chain withdraws it (body.withdrawn), "n-000001 (amended: now
