@@ -64,18 +64,7 @@ PY
 
     # beta's second key signs two entries; acme marks it compromised with the
     # first as last good: the second becomes void
-    "$ITAKU" key generate "$T/beta2.key" >/dev/null
-    quiet at beta "$ITAKU" key add "$T/beta2.key.pub" --principal tanaka
-    reg beta --action received --item-id b-3 --info "台帳データ" --key "$T/beta2.key"
-    LASTGOOD=$(git -C "$T/beta" rev-parse HEAD)
-    sleep 1 # dated after last good, to the second (stock git's valid-before is inclusive)
-    reg beta --action received --item-id b-4 --info "不正な記録" --key "$T/beta2.key"
-    VOIDED=$(git -C "$T/beta" rev-parse HEAD)
-    chain_up gamma
-    local fpr2
-    fpr2=$("$ITAKU" key show "$T/beta2.key" | awk '{print $2}')
-    quiet at acme "$ITAKU" key compromised "$fpr2" --last-good "$LASTGOOD" --reason "端末紛失"
-    chain_up acme
+    beta_key_stolen gamma
 
     # the city recovers a lost key of gamma; gamma signs with it before confirming
     "$ITAKU" key generate "$T/gamma2.key" >/dev/null

@@ -350,6 +350,31 @@ setup_chain() {
     chain_up gamma
 }
 
+# beta_key_stolen [UP]: after setup_chain, beta's second key (principal
+# tanaka, $T/beta2.key) signs two entries: b-3, whose commit is $LASTGOOD,
+# and a second later b-4, $VOIDED (stock git's valid-before is inclusive).
+# The line of UP (default beta) goes up to the city, acme marks the key
+# compromised with b-3 as last good, and acme's line goes up: b-4 is void.
+beta_key_stolen() {
+    local fpr2 entry=(register add --medium usb --quantity 1 --handler "鈴木一郎"
+        --method hand-delivery --action received --key "$T/beta2.key")
+    "$ITAKU" key generate "$T/beta2.key" >/dev/null
+    "$ITAKU" -C "$T/beta" key add "$T/beta2.key.pub" --principal tanaka >/dev/null ||
+        fail "beta could not add its second key"
+    "$ITAKU" -C "$T/beta" "${entry[@]}" --item-id b-3 --info "台帳データ" >/dev/null ||
+        fail "beta could not record b-3 with its second key"
+    LASTGOOD=$(git -C "$T/beta" rev-parse HEAD)
+    sleep 1
+    "$ITAKU" -C "$T/beta" "${entry[@]}" --item-id b-4 --info "不正な記録" >/dev/null ||
+        fail "beta could not record b-4 with its second key"
+    VOIDED=$(git -C "$T/beta" rev-parse HEAD)
+    chain_up "${1:-beta}"
+    fpr2=$("$ITAKU" key show "$T/beta2.key" | awk '{print $2}')
+    "$ITAKU" -C "$T/acme" key compromised "$fpr2" --last-good "$LASTGOOD" \
+        --reason "端末紛失" >/dev/null || fail "acme could not mark beta's second key compromised"
+    chain_up acme
+}
+
 # chain_join PARENT PARTY: PARTY clones PARENT's registry (pinned to the
 # contract sheet), signs with $T/PARTY.key and acknowledges the obligations.
 chain_join() {

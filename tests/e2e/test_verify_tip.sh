@@ -19,19 +19,8 @@ quiet() { "$@" >/dev/null 2>&1 || { "$@"; fail "failed: $*"; }; }
 reg() { quiet "$ITAKU" -C "$T/$1" register add --medium usb --quantity 1 \
     --handler "鈴木一郎" --method hand-delivery "${@:2}"; }
 
-# a compromise on record: beta's second key, its last entry void (as
-# tests/e2e/test_void_cache.sh)
-"$ITAKU" key generate "$T/beta2.key" >/dev/null
-quiet at beta "$ITAKU" key add "$T/beta2.key.pub" --principal tanaka
-reg beta --action received --item-id b-3 --info "台帳データ" --key "$T/beta2.key"
-LASTGOOD=$(git -C "$T/beta" rev-parse HEAD)
-sleep 1 # dated after last good, to the second
-reg beta --action received --item-id b-4 --info "不正な記録" --key "$T/beta2.key"
-VOIDED=$(git -C "$T/beta" rev-parse HEAD)
-chain_up beta
-fpr2=$("$ITAKU" key show "$T/beta2.key" | awk '{print $2}')
-quiet at acme "$ITAKU" key compromised "$fpr2" --last-good "$LASTGOOD" --reason "端末紛失"
-chain_up acme
+# a compromise on record: beta's second key, its last entry void
+beta_key_stolen
 
 C=$T/city
 export XDG_CACHE_HOME=$T/warm/cache XDG_STATE_HOME=$T/warm/state
