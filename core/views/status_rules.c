@@ -954,6 +954,16 @@ static long long act_time(const sctx *c, const srec *o, const char *field, itk_t
     return o->t_own;
 }
 
+/* The item a current register entry received or copied, else NULL. */
+static const char *receipt_item(const sctx *c, const srec *r)
+{
+    const char *action = itk_body_str(c, r, "action");
+    if (!is_current(c, r, "register") || !action ||
+        (strcmp(action, "received") != 0 && strcmp(action, "copied") != 0))
+        return NULL;
+    return itk_body_str(c, r, "item_id");
+}
+
 /* Whether a register entry's action is one of params' closing_actions. */
 static int closes_item(const json_t *closing, const char *action)
 {
@@ -980,10 +990,8 @@ static int items_returned_or_disposed_at_end(sctx *c, const char *section, const
     char key[ITK_PARTY_ID_MAX + 2 + 1024];
     for (size_t k = 0; !rc && k < c->nrecs; k++) {
         const srec *r = &c->recs[k];
-        const char *action = itk_body_str(c, r, "action");
-        const char *item = itk_body_str(c, r, "item_id");
-        if (!is_current(c, r, "register") || !action || !item ||
-            (strcmp(action, "received") != 0 && strcmp(action, "copied") != 0))
+        const char *item = receipt_item(c, r);
+        if (!item)
             continue;
         item_key(key, sizeof(key), r->pi.party, item);
         const srec *was = index_rec(c, json_object_get(last, key));
@@ -1024,10 +1032,8 @@ static int items_returned_or_disposed_at_end(sctx *c, const char *section, const
     }
     for (size_t i = 0; !rc && i < c->nrecs; i++) {
         const srec *first = &c->recs[i];
-        const char *action = itk_body_str(c, first, "action");
-        const char *item = itk_body_str(c, first, "item_id");
-        if (!is_current(c, first, "register") || !action || !item ||
-            (strcmp(action, "received") != 0 && strcmp(action, "copied") != 0))
+        const char *item = receipt_item(c, first);
+        if (!item)
             continue;
         item_key(key, sizeof(key), first->pi.party, item);
         /* an item received twice (register add --again) is one item to
