@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# V11 under the speed paths of issue 18: an object that cannot be read is a
+# problem, never a silent skip. A record's blob lost from the object store
+# after a clean verify (a deleted loose object, a damaged store) must not
+# vanish behind the caches: the next write is refused as it is with no
+# canon.cache (the index cannot build its tree), and after a new commit
+# `itaku verify` (the verdict at the tip, verify.tip, whose folders it
+# trusts unread) prints what `verify --full` prints, V11, and exits 1, as
+# the walk from the cache did before verify.tip.
+. "$(dirname "$0")/lib.sh"
+
+setup_chain
+C=$T/city
+export XDG_CACHE_HOME=$T/warm/cache XDG_STATE_HOME=$T/warm/state
+reg() { "$ITAKU" -C "$C" register add --medium usb --quantity 1 --handler "鈴木一郎" \
+    --method hand-delivery --action received --info "住民記録データ" "$@"; }
+
+(cd "$C" && "$ITAKU" verify >/dev/null) || fail "the chain does not verify"
+reg --item-id c-1 >/dev/null || fail "the city could not record c-1"
+(cd "$C" && "$ITAKU" verify >/dev/null) || fail "c-1 does not verify"
+[ -s "$(cache_folder "$C")/verify.tip" ] || fail "verify kept no verify.tip"
+[ -s "$(cache_folder "$C")/canon.cache" ] || fail "the write kept no canon.cache"
+
+# c-2 recorded (not verified yet), then c-1's record, a loose object, lost
+reg --item-id c-2 >/dev/null || fail "the city could not record c-2"
+blob=$(git -C "$C" rev-parse HEAD:parties/akiruno-city/register/r-000001.json)
+obj=$C/.git/objects/${blob:0:2}/${blob:2}
+[ -f "$obj" ] || fail "c-1's record is not a loose object"
+rm -f "$obj"
+
+# verify (from verify.tip: c-2 alone is new) says what verify --full says
+rc=0 frc=0
+(cd "$C" && "$ITAKU" verify >"$T/out" 2>"$T/err") || rc=$?
+(cd "$C" && XDG_CACHE_HOME=$T/cold/cache XDG_STATE_HOME=$T/cold/state \
+    "$ITAKU" verify --full >"$T/full" 2>"$T/full.err") || frc=$?
+[ "$frc" = 1 ] || fail "verify --full exits $frc on a lost object: $(cat "$T/full" "$T/full.err")"
+has " V11 parties/akiruno-city/register/r-000001.json" <"$T/full" ||
+    fail "verify --full does not name the lost record: $(cat "$T/full")"
+diff "$T/full" "$T/out" >&2 ||
+    fail "verify (verdict at the tip) prints otherwise than verify --full on a lost object"
+[ "$rc" = 1 ] || fail "verify exits $rc on a lost object, verify --full 1"
+ok "after a new commit, a lost object is V11 for verify as for verify --full"
+
+# the next write: refused (the store cannot give the tree it builds on)
+before=$(git -C "$C" rev-parse HEAD)
+rc=0
+reg --item-id c-3 >"$T/w.out" 2>"$T/w.err" || rc=$?
+after=$(git -C "$C" rev-parse HEAD)
+if [ "$after" != "$before" ]; then
+    (cd "$C" && XDG_CACHE_HOME=$T/cold2/cache XDG_STATE_HOME=$T/cold2/state \
+        "$ITAKU" verify --full >"$T/full2" 2>&1) || true
+    has "^${after:0:12} V11" <"$T/full2" ||
+        fail "verify --full does not name ${after:0:12}: $(cat "$T/full2")"
+    fail "c-3 was written on a lost object (canon.cache): verify --full refuses ${after:0:12} (V11)"
+fi
+[ "$rc" = 2 ] || fail "the write on a lost object exits $rc"
+ok "a write on a lost object is refused, canon.cache or not"
+
+finish
