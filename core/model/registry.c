@@ -151,6 +151,32 @@ int itk_tree_read(itk_buf *out, git_repository *repo, const git_tree *tree, cons
     return rc;
 }
 
+static int objects_present(git_repository *repo, git_odb *odb, const git_oid *id, int depth)
+{
+    git_tree *t = NULL;
+    if (depth > 64 || git_tree_lookup(&t, repo, id) < 0)
+        return 0;
+    int held = 1;
+    for (size_t i = 0, n = git_tree_entrycount(t); held > 0 && i < n; i++) {
+        const git_tree_entry *e = git_tree_entry_byindex(t, i);
+        if (git_tree_entry_type(e) == GIT_OBJECT_TREE)
+            held = objects_present(repo, odb, git_tree_entry_id(e), depth + 1);
+        else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB)
+            held = git_odb_exists(odb, git_tree_entry_id(e));
+    }
+    git_tree_free(t);
+    return held;
+}
+
+int itk_tree_objects_present(git_repository *repo, const git_oid *tree)
+{
+    git_odb *odb = NULL;
+    int held = git_repository_odb(&odb, repo) == 0 && objects_present(repo, odb, tree, 0);
+    git_odb_free(odb);
+    git_error_clear();
+    return held;
+}
+
 int itk_tree_read_json(json_t **out, git_repository *repo, const git_tree *tree, const char *path)
 {
     itk_buf b = ITK_BUF_INIT;

@@ -32,6 +32,16 @@ struct itk_registry {
  * index-pack`, or take the registry again). Reads only. */
 int itk_registry_packs_check(git_repository *repo, const char *objects_dir);
 
+/* Whether the object database holds every object tree (a tree id) reaches:
+ * its folders, read (so their hash is checked), and each file's blob
+ * (looked up, not read: git_odb_exists). For the paths that skip reading a
+ * tree already checked (issue 18), so that an object lost since (a deleted
+ * loose object, a damaged store) is still found (DESIGN V11). 1 when all
+ * are there; 0 when one is not, or a folder cannot be read, or the folders
+ * nest deeper than 64 (the caller's full check then names what is wrong).
+ * Reads only; sets no error message. */
+int itk_tree_objects_present(git_repository *repo, const git_oid *tree);
+
 /* itk_tree_read followed by itk_json_parse. */
 int itk_tree_read_json(json_t **out, git_repository *repo, const git_tree *tree, const char *path);
 

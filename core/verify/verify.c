@@ -475,8 +475,11 @@ static int tip_check(itk_verify_result *r, git_repository *repo, itk_vtip *t, it
     for (size_t i = 0; !rc && held && i < t->nrefs; i++) {
         refs[i].tree = t->refs[i].tree;
         refs[i].height = t->refs[i].height;
-        if (!git_oid_equal(&refs[i].id, &t->refs[i].id))
+        if (!git_oid_equal(&refs[i].id, &t->refs[i].id)) {
             tip_tree(&refs[i], repo, &p.trees);
+            /* the folders it did not read are there still (V11) */
+            held = itk_tree_objects_present(repo, &refs[i].tree);
+        }
     }
     if (!rc && held && nfresh)
         rc = tip_folders(t, &p.trees);
