@@ -44,7 +44,7 @@ static int due_time(char due[40], const char *given, int offset, const char *now
     return itk_error_set(ITK_EINVALID,
                          "the due date %s is already past (now is %s): it would be overdue "
                          "the moment it is written; give a later one, or say it is meant "
-                         "with --backdated (and --reason TEXT)",
+                         "with --backdated (--reason TEXT may say why)",
                          itk_time_shown(due_shown, due, offset),
                          itk_time_shown(now_shown, now, offset));
 }
