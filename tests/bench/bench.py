@@ -296,6 +296,7 @@ def section_1():
         for cmd in ("status", "who", "todo", "requests"):
             daily[cmd].append(timed([itaku, cmd], city, E, ok=(0, 1)))
         daily["pull"].append(timed([itaku, "pull"], acme, E))
+        run([itaku, "verify"], acme, E, ok=(0, 1))  # the pull's merges: the next is its record's
         write_one(acme)
         daily["fetch"].append(timed([itaku, "fetch", "acme"], city, E))
     p = run([itaku, "verify", "--stats"], city, E, ok=(0, 1))
