@@ -203,11 +203,13 @@ static int list(int argc, char **argv)
         if (!all && (l[i].answer[0] || l[i].withdrawn))
             continue;
         if (json)
-            cli_jappend(&out, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "instruction",
-                                        cli_jstr(l[i].name), "from", cli_jstr(l[i].from), "to",
-                                        cli_jstr(l[i].to), "kind", cli_jstr(l[i].kind), "due",
-                                        cli_jstr(l[i].due), "answer", cli_jstr(l[i].answer), "text",
-                                        cli_jstr(l[i].text)));
+            cli_jappend(&out,
+                        json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:o, s:o}",
+                                  "instruction", cli_jstr(l[i].name), "from", cli_jstr(l[i].from),
+                                  "to", cli_jstr(l[i].to), "kind", cli_jstr(l[i].kind), "due",
+                                  cli_jstr(l[i].due), "answer", cli_jstr(l[i].answer), "text",
+                                  cli_jstr(l[i].text), "withdrawn", l[i].withdrawn, "corrected_by",
+                                  cli_jstr(l[i].corrected_by), "reason", cli_jstr(l[i].reason)));
         else {
             /* the kind in the city's words (報告の求め), padded by display width */
             /* the parties by their names (あきる野市), their ids when unnamed */
@@ -218,10 +220,20 @@ static int list(int argc, char **argv)
             printf(" ");
             cli_pad(itk_label_or(labels, "instruction.kind", l[i].kind), 18);
             char due[ITK_TIME_SHOWN];
-            printf(" %-18s %s\n", cli_safe(itk_time_shown(due, l[i].due, offset)),
-                   l[i].answer[0]   ? cli_safe(l[i].answer)
-                   : l[i].withdrawn ? _("(withdrawn)")
-                                    : _("(open)"));
+            printf(" %-18s ", cli_safe(itk_time_shown(due, l[i].due, offset)));
+            if (l[i].withdrawn && l[i].corrected_by[0])
+                /* TRANSLATORS: the withdrawing record, then the reason it gives */
+                printf(_("(withdrawn by %s: %s)"), cli_safe(l[i].corrected_by),
+                       cli_safe(l[i].reason));
+            else
+                printf("%s", l[i].answer[0]   ? cli_safe(l[i].answer)
+                             : l[i].withdrawn ? _("(withdrawn)")
+                                              : _("(open)"));
+            if (!l[i].withdrawn && l[i].corrected_by[0])
+                /* TRANSLATORS: the amending record, then the reason it gives */
+                printf(_(" (amended by %s: %s)"), cli_safe(l[i].corrected_by),
+                       cli_safe(l[i].reason));
+            printf("\n");
         }
         first = 0;
     }

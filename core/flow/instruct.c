@@ -312,7 +312,7 @@ int itk_instruction_list(itk_instruction_info **out, size_t *count, itk_registry
     git_tree *tree = NULL;
     char **paths = NULL;
     size_t n = 0, got = 0;
-    itk_instruction_info *list = NULL;
+    itk_instruction_info *list = NULL, *shown = NULL;
     char(*amends)[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2] = NULL;
     *out = NULL;
     *count = 0;
@@ -345,6 +345,7 @@ int itk_instruction_list(itk_instruction_info **out, size_t *count, itk_registry
             snprintf(it->due, sizeof(it->due), "%s", str_or_empty(b, "due"));
             snprintf(it->text, sizeof(it->text), "%s", str_or_empty(b, "text"));
             it->withdrawn = json_is_true(json_object_get(b, "withdrawn"));
+            snprintf(it->reason, sizeof(it->reason), "%s", str_or_empty(b, "reason"));
             itk_party_name_in(it->from_name, sizeof(it->from_name), reg, tree, pi.party);
             itk_party_name_in(it->to_name, sizeof(it->to_name), reg, tree, to);
             snprintf(amends[got - 1], sizeof(amends[0]), "%s", str_or_empty(b, "amends"));
@@ -371,17 +372,38 @@ int itk_instruction_list(itk_instruction_info **out, size_t *count, itk_registry
             }
         json_decref(rec);
     }
-    /* the versions a later one amends are not listed */
+    /* each instruction once: its first record's name with its latest
+     * version's due time, text, mark and answer; the versions amending it
+     * are not listed apart */
+    shown = itk_calloc(got ? got : 1, sizeof(*shown));
+    if (!shown) {
+        rc = ITK_ENOMEM;
+        goto done;
+    }
     size_t kept = 0;
-    for (size_t k = 0; k < got; k++)
-        if (latest_version(list, amends, got, k) == k)
-            list[kept++] = list[k];
+    for (size_t k = 0; k < got; k++) {
+        int amending = 0;
+        for (size_t j = 0; j < got && !amending; j++)
+            amending = j != k && strcmp(amends[k], list[j].name) == 0;
+        if (amending)
+            continue;
+        size_t latest = latest_version(list, amends, got, k);
+        itk_instruction_info *it = &shown[kept++];
+        *it = list[latest];
+        it->reason[0] = '\0';
+        if (latest != k) {
+            snprintf(it->corrected_by, sizeof(it->corrected_by), "%s", list[latest].name);
+            snprintf(it->name, sizeof(it->name), "%s", list[k].name);
+            snprintf(it->reason, sizeof(it->reason), "%s", list[latest].reason);
+        }
+    }
     got = kept;
     itk_error_clear();
-    *out = list;
+    *out = shown;
     *count = got;
-    list = NULL;
+    shown = NULL;
 done:
+    free(shown);
     free(list);
     free(amends);
     itk_string_list_free(paths, n);

@@ -3,6 +3,7 @@
  * obligations sections it touches and the records a merge brings in; and the
  * story of one record. Verification itself is verify.c's; this only reads. */
 #include "itaku/history.h"
+#include "itaku/dates.h"
 #include "itaku/form_input.h"
 #include "itaku/errors.h"
 #include "intl.h"
@@ -674,6 +675,19 @@ static int add_citations(story_ctx *s, const char *name, const story_rec *subjec
                          itk__("; backdated: a date it sets was already past when it was "
                                "recorded"));
             }
+            /* an instruction's correction: the new due time, and why */
+            const char *due = body_str(r->rec, "due"), *why = body_str(r->rec, "reason");
+            size_t len = strlen(detail);
+            if (!withdrawn && body_str(r->rec, "amends") && due) {
+                char shown[ITK_TIME_SHOWN];
+                /* TRANSLATORS: the new due date and time */
+                snprintf(detail + len, sizeof(detail) - len, itk__("; amended: due %s"),
+                         itk_time_shown(shown, due, itk_log_offset(s->log)));
+                len = strlen(detail);
+            }
+            if (body_str(r->rec, "amends") && why)
+                /* TRANSLATORS: the reason given for amending or withdrawing */
+                snprintf(detail + len, sizeof(detail) - len, itk__("; reason: %s"), why);
         } else if (!strcmp(type, "endorsement") && body_str(r->rec, "request") &&
                    !strcmp(body_str(r->rec, "request"), name)) {
             const char *v = body_str(r->rec, "verdict");
@@ -912,6 +926,12 @@ int itk_story_run(itk_story **out, itk_registry *reg, const char *name, const it
                 snprintf(d, sizeof(d), itk__("%s; withdraws %s"), summary, sup);
             else
                 snprintf(d, sizeof(d), itk__("withdraws %s"), sup);
+        } else if (summary && sup && body_str(subject->rec, "amends") &&
+                   body_str(subject->rec, "due")) {
+            /* the version that amends an instruction (instruct amend) */
+            char shown[ITK_TIME_SHOWN];
+            snprintf(d, sizeof(d), itk__("%s; supersedes %s; amended: due %s"), summary, sup,
+                     itk_time_shown(shown, body_str(subject->rec, "due"), itk_log_offset(s.log)));
         } else if (summary && sup)
             snprintf(d, sizeof(d), itk__("%s; supersedes %s"), summary, sup);
         else if (sup)
@@ -924,6 +944,12 @@ int itk_story_run(itk_story **out, itk_registry *reg, const char *name, const it
             size_t len = strlen(d);
             snprintf(d + len, sizeof(d) - len, "%s",
                      itk__("; backdated: a date it sets was already past when it was recorded"));
+        }
+        /* an instruction's amendment or withdrawal: why */
+        if (sup && body_str(subject->rec, "amends") && body_str(subject->rec, "reason")) {
+            size_t len = strlen(d);
+            snprintf(d + len, sizeof(d) - len, itk__("; reason: %s"),
+                     body_str(subject->rec, "reason"));
         }
         /* references recorded with --unverified-ref (refcheck.h) */
         json_t *unv = json_object_get(json_object_get(subject->rec, "refs"), "unverified"), *u;

@@ -28,15 +28,16 @@ expect_output "akiruno-city's instruction"
 expect_refused "V2" "$ITAKU" instruct withdraw "$n1" --reason "不要"
 ok "acme amending or withdrawing the city's instruction is refused (V2), nothing written"
 
-# the twin: the city amends its own instruction; the latest is listed
+# the twin: the city amends its own instruction; it is listed once, under
+# its first record, as its latest version
 cd "$T/city"
 expect_refused "reason" "$ITAKU" instruct amend "$n1" --due "$(day 119)"
 expect_exit 0 "$ITAKU" instruct amend "$n1" --due "$(day 119)" --reason "期限の延長"
 n3=$(cat "$T/out")
 expect_exit 0 "$ITAKU" verify
 expect_exit 0 "$ITAKU" instructions
-expect_output "$n3 .* $(day 119) "
-grep -q "$n1 " "$T/out" && fail "the amended version is still listed"
+expect_output "^$n1 .* $(day 119) .*\\(amended by $n3: 期限の延長\\)"
+grep -q "^$n3 " "$T/out" && fail "the amending record is listed as an instruction of its own"
 # the superseded version is corrected no more; its current version is named
 expect_refused "already amended by $n3" "$ITAKU" instruct amend "$n1" --due "$(day 88)" --reason x
 expect_exit 0 "$ITAKU" history "$n1"
@@ -60,7 +61,7 @@ PY
 expect_exit 0 "$ITAKU" instruct withdraw "$n3" --reason "不要になった"
 expect_exit 0 "$ITAKU" verify
 expect_exit 0 "$ITAKU" instructions --all
-expect_output "\\(withdrawn\\)"
+expect_output "^$n1 .*\\(withdrawn by akiruno-city/n-[0-9]+: 不要になった\\)"
 expect_exit 1 "$ITAKU" status --party acme --json --at "$(day 164)T12:00:00+09:00"
 grep -q "$n3" "$T/out" && fail "status still judges the withdrawn instruction"
 # history tells a withdrawal as one (取下げ), not as a correction

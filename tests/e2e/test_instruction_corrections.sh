@@ -53,4 +53,45 @@ PY
 expect_exit 2 "$ITAKU" form submit 4 "$T/f4.json"
 expect_output "Closest ids: .*akiruno-city/n-00000[0-9] \((withdrawn|amended: now akiruno-city/n-000005)\)"
 ok "a form's refusal lists the closest instructions with the same marks"
+# the list: each instruction once, under its first record, as its latest
+# version; the amending and withdrawing records are not listed apart
+cd "$T/city"
+"$ITAKU" instructions --all >"$T/out" 2>"$T/err" || fail "instructions --all failed"
+for n in 2 3 5; do
+    grep -q "^akiruno-city/n-00000$n " "$T/out" && fail "the correction n-00000$n is listed as an instruction"
+done
+grep -q "^akiruno-city/n-000001 .*(withdrawn by akiruno-city/n-000003: 不要となったため)" "$T/out" ||
+    fail "the withdrawn n-1 is not marked withdrawn with its reason: $(cat "$T/out")"
+grep -q "^akiruno-city/n-000004 .*$(day 24) .*(amended by akiruno-city/n-000005: 期限延長)" "$T/out" ||
+    fail "the amended n-4 does not show its new due date and amendment: $(cat "$T/out")"
+[ "$(grep -c '^akiruno-city/n-' "$T/out")" = 2 ] || fail "not each instruction once: $(cat "$T/out")"
+"$ITAKU" instructions >"$T/out" 2>"$T/err" || fail "instructions failed"
+grep -q "n-000001" "$T/out" && fail "a withdrawn instruction is listed without --all"
+grep -q "^akiruno-city/n-000004 .*$(day 24)" "$T/out" || fail "the open amended n-4 is not listed"
+"${JA[@]}" "$ITAKU" instructions --all >"$T/out" 2>"$T/err" || fail "instructions --all (ja) failed"
+grep -q "（撤回: akiruno-city/n-000003、理由: 不要となったため）" "$T/out" || fail "no 撤回 in Japanese"
+grep -q "（訂正済み: akiruno-city/n-000005、理由: 期限延長）" "$T/out" || fail "no 訂正済み in Japanese"
+"$ITAKU" instructions --all --json >"$T/out" 2>"$T/err" || fail "instructions --json failed"
+python3 - "$T/out" <<'PY' || fail "instructions --json does not list each instruction once as its latest version"
+import json, sys
+l = {x["instruction"]: x for x in json.load(open(sys.argv[1], encoding="utf-8"))}
+assert set(l) == {"akiruno-city/n-000001", "akiruno-city/n-000004"}, l
+assert l["akiruno-city/n-000001"]["withdrawn"] is True
+assert l["akiruno-city/n-000001"]["corrected_by"] == "akiruno-city/n-000003"
+assert l["akiruno-city/n-000001"]["reason"] == "不要となったため"
+assert l["akiruno-city/n-000004"]["withdrawn"] is False
+assert l["akiruno-city/n-000004"]["corrected_by"] == "akiruno-city/n-000005"
+assert l["akiruno-city/n-000004"]["reason"] == "期限延長"
+PY
+ok "instructions lists each once as its latest version: amended (new due, by whom, why), withdrawn only with --all (by whom, why)"
+
+expect_exit 0 "$ITAKU" history n-4
+expect_output "superseded by akiruno-city/n-000005; amended: due $(day 24)[^;]*; reason: 期限延長"
+expect_exit 0 "$ITAKU" history n-2
+expect_output "withdrawn by akiruno-city/n-000003; reason: 不要となったため"
+expect_exit 0 "$ITAKU" history n-5
+expect_output "supersedes n-000004; amended: due $(day 24)[^;]*; reason: 期限延長"
+expect_exit 0 "${JA[@]}" "$ITAKU" history n-4
+expect_output "akiruno-city/n-000005 により置き換え。訂正後の期限 $(day 24)[^。]*。理由: 期限延長"
+ok "history shows an instruction's amendment (new due date, reason) and withdrawal (reason)"
 finish

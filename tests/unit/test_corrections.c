@@ -158,8 +158,12 @@ static void test_flow_amend_and_withdraw_by_the_issuer_only(void **state)
     size_t n = 0;
     check(itk_instruction_list(&l, &n, f->reg, "acme"));
     assert_int_equal(n, 1);
-    assert_string_equal(l[0].name, CITY "/n-000002");
+    /* listed once, under its first record, with the amended due time and
+     * the record amending it */
+    assert_string_equal(l[0].name, CITY "/n-000001");
+    assert_string_equal(l[0].corrected_by, CITY "/n-000002");
     assert_string_equal(l[0].due, "2099-03-31T23:59:59+09:00");
+    assert_false(l[0].withdrawn);
     free(l);
     /* the old version is no longer the one to correct */
     assert_int_equal(itk_instruct_change(&v3, &c, f->reg, f->city, &o), ITK_EINVALID);
@@ -171,6 +175,8 @@ static void test_flow_amend_and_withdraw_by_the_issuer_only(void **state)
     check(itk_instruction_list(&l, &n, f->reg, "acme"));
     assert_int_equal(n, 1);
     assert_true(l[0].withdrawn);
+    assert_string_equal(l[0].name, CITY "/n-000001");
+    assert_string_equal(l[0].corrected_by, CITY "/n-000003");
     free(l);
     itk_buf_dispose(&name);
     itk_buf_dispose(&v2);

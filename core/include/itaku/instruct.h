@@ -77,12 +77,19 @@ typedef struct {
      * (あきる野市, 株式会社アクメ); "" when a party file has none */
     char from_name[256];
     char to_name[256];
+    /* the record now in force when a later one amended or withdrew it
+     * ("<party>/n-NNNNNN"; "" when never corrected), and the reason that
+     * record gives */
+    char corrected_by[ITK_PARTY_ID_MAX + ITK_RECORD_ID_MAX + 2];
+    char reason[256];
 } itk_instruction_info;
 
 /* Instructions in HEAD addressed to `party` or to its descendants, or issued
- * by it (party NULL: all): the latest version of each (an amended one is
- * listed as its amendment, with the amended due time; an answer citing any
- * version answers it). */
+ * by it (party NULL: all): each once, under its first record's name, as its
+ * latest version (an amended one with the amended due time and text, a
+ * withdrawn one marked withdrawn; corrected_by and reason name the latest
+ * version and why); an answer citing any version answers it. The amending
+ * and withdrawing records are not listed apart. */
 int itk_instruction_list(itk_instruction_info **out, size_t *count, itk_registry *reg,
                          const char *party);
 
