@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <libintl.h>
+#include <locale.h>
 #include <cmocka.h>
 
 #include <openssl/evp.h>
@@ -468,4 +470,22 @@ void th_acme_free(th_acme *f)
     th_rmtree(f->dir);
     free(f->dir);
     free(f);
+}
+
+void th_in_japanese(void)
+{
+    const char *dir = getenv("ITAKU_LOCALEDIR");
+    if (!dir || !*dir)
+        fail_msg("ITAKU_LOCALEDIR is not set (tests/CMakeLists.txt gives the build's locale)");
+    if (!setlocale(LC_MESSAGES, "ja_JP.UTF-8") || !setlocale(LC_CTYPE, "ja_JP.UTF-8"))
+        fail_msg("the locale ja_JP.UTF-8 is not installed: run make deps-test as root");
+    unsetenv("LANGUAGE");
+    bindtextdomain("itaku", dir);
+    bind_textdomain_codeset("itaku", "UTF-8");
+}
+
+void th_in_c(void)
+{
+    setlocale(LC_MESSAGES, "C");
+    setlocale(LC_CTYPE, "C");
 }

@@ -21,6 +21,14 @@ int th_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *th_read(const char *path, size_t *len);
 void th_write(const char *path, const void *data, size_t len);
 
+/* Messages in Japanese, as the program gives them (cli_i18n_init): the
+ * locale ja_JP.UTF-8 for messages and characters, LANGUAGE unset (it would
+ * override it), the catalog of the build (ITAKU_LOCALEDIR). Fails the test
+ * when the locale or the catalog is missing, never skips. th_in_c: back to
+ * the C locale. */
+void th_in_japanese(void);
+void th_in_c(void);
+
 /* out: the date days from today (days < 0: before it) on the test
  * contracts' clock (+09:00, Asia/Tokyo), YYYY-MM-DD; a date a test gives
  * that the clock judges (a due date that must not be past) follows the day

@@ -9,39 +9,18 @@
 #include <string.h>
 #include <cmocka.h>
 #include <git2.h>
-#include <libintl.h>
-#include <locale.h>
 
+#include "helpers.h"
 #include "itaku/errors.h"
 #include "intl.h"
-
-static int in_japanese(void)
-{
-    const char *dir = getenv("ITAKU_LOCALEDIR");
-    if (!dir || !*dir)
-        fail_msg("ITAKU_LOCALEDIR is not set (tests/CMakeLists.txt gives the build's locale)");
-    if (!setlocale(LC_MESSAGES, "ja_JP.UTF-8") || !setlocale(LC_CTYPE, "ja_JP.UTF-8"))
-        fail_msg("the locale ja_JP.UTF-8 is not installed: run make deps-test as root");
-    /* the program's own choice (cli_i18n_init): LANGUAGE would override it */
-    unsetenv("LANGUAGE");
-    bindtextdomain("itaku", dir);
-    bind_textdomain_codeset("itaku", "UTF-8");
-    return 0;
-}
-
-static void in_c(void)
-{
-    setlocale(LC_MESSAGES, "C");
-    setlocale(LC_CTYPE, "C");
-}
 
 static void test_error_set_is_translated(void **state)
 {
     (void)state;
-    in_japanese();
+    th_in_japanese();
     itk_error_set(ITK_ENOTFOUND, "%s does not exist", "parties/acme/party.json");
     assert_string_equal(itk_error_last(), "parties/acme/party.json がありません");
-    in_c();
+    th_in_c();
     itk_error_set(ITK_ENOTFOUND, "%s does not exist", "parties/acme/party.json");
     assert_string_equal(itk_error_last(), "parties/acme/party.json does not exist");
 }
@@ -50,12 +29,12 @@ static void test_error_git_is_translated(void **state)
 {
     (void)state;
     git_libgit2_init();
-    in_japanese();
+    th_in_japanese();
     git_error_set_str(GIT_ERROR_INVALID, "object not found");
     assert_int_equal(itk_error_git("cannot read %s", "HEAD~1"), ITK_EGIT);
     /* libgit2's own reason stays as libgit2 gives it */
     assert_string_equal(itk_error_last(), "HEAD~1 を読み取れません: object not found");
-    in_c();
+    th_in_c();
     git_error_set_str(GIT_ERROR_INVALID, "object not found");
     itk_error_git("cannot read %s", "HEAD~1");
     assert_string_equal(itk_error_last(), "cannot read HEAD~1: object not found");
@@ -65,7 +44,7 @@ static void test_error_git_is_translated(void **state)
 static void test_plural_and_notice_are_translated(void **state)
 {
     (void)state;
-    in_japanese();
+    th_in_japanese();
     /* the form itk_n_ chooses is translated once, not looked up again */
     itk_error_set(ITK_EINVALID,
                   itk_n_("%s: %d problem found", "%s: %d problems found", (unsigned long)2),
@@ -76,7 +55,7 @@ static void test_plural_and_notice_are_translated(void **state)
                    "nothing was taken",
                    "origin");
     assert_non_null(strstr(itk_notice_take(), "origin に取り込む系列がありません"));
-    in_c();
+    th_in_c();
     itk_error_set(ITK_EINVALID,
                   itk_n_("%s: %d problem found", "%s: %d problems found", (unsigned long)2),
                   "form1", 2);
@@ -86,10 +65,10 @@ static void test_plural_and_notice_are_translated(void **state)
 static void test_message_without_translation_stays_english(void **state)
 {
     (void)state;
-    in_japanese();
+    th_in_japanese();
     itk_error_set(ITK_EINVALID, "a message no catalogue holds: %d", 7);
     assert_string_equal(itk_error_last(), "a message no catalogue holds: 7");
-    in_c();
+    th_in_c();
 }
 
 int main(void)

@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include <libintl.h>
-#include <locale.h>
 
 #include "helpers.h"
 #include "itaku/buf.h"
@@ -213,22 +211,14 @@ static void test_party_shown(void **state)
     char out[64];
     assert_int_equal(itk_registry_head_tree(&tree, f->reg), 0);
     assert_string_equal(itk_ref_party_shown(out, sizeof(out), f->reg, tree, msg, "acme"), "acme");
-    const char *dir = getenv("ITAKU_LOCALEDIR");
-    if (!dir || !*dir)
-        fail_msg("ITAKU_LOCALEDIR is not set (tests/CMakeLists.txt gives the build's locale)");
-    if (!setlocale(LC_MESSAGES, "ja_JP.UTF-8") || !setlocale(LC_CTYPE, "ja_JP.UTF-8"))
-        fail_msg("the locale ja_JP.UTF-8 is not installed: run make deps-test as root");
-    unsetenv("LANGUAGE");
-    bindtextdomain("itaku", dir);
-    bind_textdomain_codeset("itaku", "UTF-8");
+    th_in_japanese();
     assert_string_equal(itk_ref_party_shown(out, sizeof(out), f->reg, tree, msg, "acme"), "アクメ");
     assert_string_equal(itk_ref_party_shown(out, sizeof(out), f->reg, tree, msg, "nobody"),
                         "nobody");
     /* a message with no translation keeps the id */
     assert_string_equal(
         itk_ref_party_shown(out, sizeof(out), f->reg, tree, "no such message %s", "acme"), "acme");
-    setlocale(LC_MESSAGES, "C");
-    setlocale(LC_CTYPE, "C");
+    th_in_c();
     assert_string_equal(itk_ref_party_shown(out, sizeof(out), f->reg, tree, msg, "acme"), "acme");
     git_tree_free(tree);
 }
