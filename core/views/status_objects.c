@@ -407,7 +407,7 @@ int itk_status_refs(sctx *c)
         json_t *problems = NULL, *rec = NULL, *p;
         if ((rc = problems_of(&problems, &k, cache, refmemo, i)))
             break;
-        if (!json_array_size(problems) || (r->t_own >= 0 && r->t_own > c->at) ||
+        if (!json_array_size(problems) || (r->t_own >= 0 && !itk_sctx_reached(c, r->t_own)) ||
             itk_srec_superseded(c, r) || itk_snapshot_json(&rec, s, i)) {
             itk_error_clear();
             json_decref(problems);
