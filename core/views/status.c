@@ -252,6 +252,22 @@ static int from_cache(itk_status **out, int *rc, char key[65], sctx *c)
     return 1;
 }
 
+/* Whether what c judged is what key names: the snapshot's commit, its
+ * tree the one judged, and the refs as they were when key was made (a
+ * write while status ran moves HEAD: its findings are not kept then). */
+static int judged_key(const sctx *c, const char key[65])
+{
+    char now[65];
+    git_commit *commit = NULL;
+    int same = key[0] && git_commit_lookup(&commit, c->repo, &c->snap->commit) == 0 &&
+               git_oid_equal(git_commit_tree_id(commit), git_tree_id(c->tree)) &&
+               itk_scache_key(now, c->repo, &c->snap->commit) == 0 && memcmp(now, key, 64) == 0;
+    git_commit_free(commit);
+    git_error_clear();
+    itk_error_clear();
+    return same;
+}
+
 int itk_status_run_snap(itk_status **out, itk_registry *reg, const itk_status_options *o,
                         itk_snapshot *snap)
 {
@@ -358,7 +374,7 @@ int itk_status_run_snap(itk_status **out, itk_registry *reg, const itk_status_op
     free(start);
     /* every party's, kept for the next run at this HEAD; then the scope asked for */
     itk_fcache fc = {c.snap->parent_of, c.parties, c.nparties, c.f, c.nf, win};
-    if (key[0])
+    if (judged_key(&c, key))
         itk_fcache_save(c.repo, key, &fc);
     rc = scoped(out, &fc, c.only);
     c.f = fc.f;
