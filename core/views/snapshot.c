@@ -1205,7 +1205,7 @@ const char *itk_snapshot_parent(const itk_snapshot *s, const char *party)
     return json_string_value(json_object_get(s->parent_of, party ? party : ""));
 }
 
-int itk_snapshot_in_scope(const itk_snapshot *s, const char *party, const char *only)
+int itk_parents_in_scope(const json_t *parent_of, const char *party, const char *only)
 {
     if (!only)
         return 1;
@@ -1213,9 +1213,14 @@ int itk_snapshot_in_scope(const itk_snapshot *s, const char *party, const char *
     for (int hops = 0; party && hops <= 2 * ITK_MAX_CHAIN + 2; hops++) {
         if (strcmp(party, only) == 0)
             return 1;
-        party = itk_snapshot_parent(s, party);
+        party = json_string_value(json_object_get(parent_of, party));
     }
     return 0;
+}
+
+int itk_snapshot_in_scope(const itk_snapshot *s, const char *party, const char *only)
+{
+    return itk_parents_in_scope(s->parent_of, party, only);
 }
 
 int itk_snapshot_void_writes(const itk_void_writes **out, const itk_snapshot *s)

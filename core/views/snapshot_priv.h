@@ -74,6 +74,10 @@ int itk_snapshot_name_memo(itk_buf *out, const itk_snapshot *s, itk_name_memo *m
  * use, for every party at once. */
 long itk_snapshot_form1(const itk_snapshot *s, const char *party);
 
+/* itk_snapshot_in_scope with the parents of parent_of (party id → its
+ * parent's id): whether party is only or below it (1 when only is NULL). */
+int itk_parents_in_scope(const json_t *parent_of, const char *party, const char *only);
+
 /* The snapshot cache (status.cache in this user's cache folder,
  * snapshot_cache.c): a snapshot's records, view and parents, for one commit,
  * one set of refs and one build, with the verdicts of the commits of its

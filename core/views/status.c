@@ -18,6 +18,7 @@
 #include "status_rules.h"
 #include "status_objects.h"
 
+#include <limits.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +34,7 @@ static int keep_arrived(sctx *c)
         return ITK_ENOMEM;
     for (size_t i = 0; i < s->n; i++) {
         const srec *r = &s->recs[i];
-        if (!itk_snapshot_counts(s, i) || (r->t_own >= 0 && r->t_own > c->at))
+        if (!itk_snapshot_counts(s, i) || (r->t_own >= 0 && !itk_sctx_reached(c, r->t_own)))
             continue;
         c->recs[c->nrecs++] = *r;
     }
@@ -199,17 +200,88 @@ int itk_status_run(itk_status **out, itk_registry *reg, const itk_status_options
     return itk_status_run_snap(out, reg, o, NULL);
 }
 
+/* The status of fc's findings and parties in the scope of only (NULL: all),
+ * in their order; fc's findings are moved into it (fc->f is NULL after). */
+static int scoped(itk_status **out, itk_fcache *fc, const char *only)
+{
+    itk_status *st = itk_calloc(1, sizeof(*st));
+    if (!st || !(st->parties = itk_calloc(fc->nparties + 1, sizeof(*st->parties)))) {
+        free(st);
+        return ITK_ENOMEM;
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < fc->nf; i++)
+        if (itk_parents_in_scope(fc->parent_of, fc->f[i].party, only))
+            fc->f[kept++] = fc->f[i];
+        else
+            itk_finding_texts_free(&fc->f[i]);
+    st->f = fc->f;
+    st->nf = kept;
+    fc->f = NULL;
+    fc->nf = 0;
+    for (size_t p = 0; p < fc->nparties; p++)
+        if (itk_parents_in_scope(fc->parent_of, fc->parties[p].id, only))
+            st->parties[st->nparties++] = fc->parties[p];
+    *out = st;
+    return 0;
+}
+
+/* The findings cache's answer for HEAD at c's evaluation time: 1 and *out
+ * set when it has one (or rc set: the party asked for is not registered);
+ * key gets the cache's key of HEAD, "" when there is none. */
+static int from_cache(itk_status **out, int *rc, char key[65], sctx *c)
+{
+    git_oid head;
+    itk_fcache fc;
+    key[0] = '\0';
+    if (git_reference_name_to_id(&head, c->repo, "HEAD") < 0 ||
+        itk_scache_key(key, c->repo, &head)) {
+        git_error_clear();
+        itk_error_clear();
+        key[0] = '\0';
+        return 0;
+    }
+    if (!itk_fcache_load(&fc, c->repo, key, c->at))
+        return 0;
+    int known = !c->only;
+    for (size_t i = 0; !known && i < fc.nparties; i++)
+        known = strcmp(fc.parties[i].id, c->only) == 0;
+    *rc = known ? scoped(out, &fc, c->only)
+                : itk_error_set(ITK_ENOTFOUND, "party %s is not registered", c->only);
+    itk_fcache_dispose(&fc);
+    return 1;
+}
+
+/* Whether what c judged is what key names: the snapshot's commit, its
+ * tree the one judged, and the refs as they were when key was made (a
+ * write while status ran moves HEAD: its findings are not kept then). */
+static int judged_key(const sctx *c, const char key[65])
+{
+    char now[65];
+    git_commit *commit = NULL;
+    int same = key[0] && git_commit_lookup(&commit, c->repo, &c->snap->commit) == 0 &&
+               git_oid_equal(git_commit_tree_id(commit), git_tree_id(c->tree)) &&
+               itk_scache_key(now, c->repo, &c->snap->commit) == 0 && memcmp(now, key, 64) == 0;
+    git_commit_free(commit);
+    git_error_clear();
+    itk_error_clear();
+    return same;
+}
+
 int itk_status_run_snap(itk_status **out, itk_registry *reg, const itk_status_options *o,
                         itk_snapshot *snap)
 {
     sctx c;
     int rc;
+    char key[65] = "";
+    itk_at_window win = {LLONG_MIN, LLONG_MAX};
     *out = NULL;
     memset(&c, 0, sizeof(c));
     c.reg = reg;
     c.repo = reg->repo;
     c.only = o ? o->party : NULL;
     c.current_version = -1;
+    c.win = &win;
     if ((rc = itk_registry_head_tree(&c.tree, reg)) ||
         (rc = itk_registry_contract(&c.contract, reg, c.tree)) ||
         (rc = itk_timezone_offset(&c.offset,
@@ -217,6 +289,10 @@ int itk_status_run_snap(itk_status **out, itk_registry *reg, const itk_status_op
         goto done;
     c.at = (long long)time(NULL);
     if (o && o->at && (rc = itk_time_parse(&c.at, o->at, c.offset, 1)))
+        goto done;
+    /* what an earlier run found at this HEAD, when the evaluation time
+     * changes none of it (issue 18: todo after status, status again) */
+    if (!snap && from_cache(out, &rc, key, &c))
         goto done;
     /* DESIGN §9: what HEAD holds is gathered once per HEAD and set of refs
      * (the snapshot's cache); without it, from the verification (itself cached) */
@@ -259,25 +335,6 @@ int itk_status_run_snap(itk_status **out, itk_registry *reg, const itk_status_op
     if ((rc = itk_status_evidence(&c)) || (rc = itk_status_unverified(&c)) ||
         (rc = itk_status_setters(&c)) || (rc = itk_status_refs(&c)))
         goto done;
-    /* keep the scope asked for, then the chain's order */
-    size_t kept = 0;
-    for (size_t i = 0; i < c.nf; i++)
-        if (itk_snapshot_in_scope(c.snap, c.f[i].party, c.only))
-            c.f[kept++] = c.f[i];
-        else
-            itk_finding_texts_free(&c.f[i]);
-    c.nf = kept;
-    itk_status *st = itk_calloc(1, sizeof(*st));
-    if (!st) {
-        rc = ITK_ENOMEM;
-        goto done;
-    }
-    st->parties = itk_calloc(c.nparties, sizeof(*st->parties));
-    if (!st->parties) {
-        itk_status_free(st);
-        rc = ITK_ENOMEM;
-        goto done;
-    }
     /* findings grouped by party in the chain's order, each group in the
      * order found: moved in place (a finding is large and there is one per
      * record), those of no party last and dropped */
@@ -286,7 +343,6 @@ int itk_status_run_snap(itk_status **out, itk_registry *reg, const itk_status_op
     if (!start || !dest) {
         free(start);
         free(dest);
-        itk_status_free(st);
         rc = ITK_ENOMEM;
         goto done;
     }
@@ -314,14 +370,15 @@ int itk_status_run_snap(itk_status **out, itk_registry *reg, const itk_status_op
     free(dest);
     for (size_t i = kept_n; i < c.nf; i++)
         itk_finding_texts_free(&c.f[i]); /* of no party: dropped */
-    st->f = c.f;
-    st->nf = kept_n;
-    c.f = NULL;
+    c.nf = kept_n;
     free(start);
-    for (size_t p = 0; p < c.nparties; p++)
-        if (itk_snapshot_in_scope(c.snap, c.parties[p].id, c.only))
-            st->parties[st->nparties++] = c.parties[p];
-    *out = st;
+    /* every party's, kept for the next run at this HEAD; then the scope asked for */
+    itk_fcache fc = {c.snap->parent_of, c.parties, c.nparties, c.f, c.nf, win};
+    if (judged_key(&c, key))
+        itk_fcache_save(c.repo, key, &fc);
+    rc = scoped(out, &fc, c.only);
+    c.f = fc.f;
+    c.nf = fc.nf;
 done:
     for (size_t i = 0; c.f && i < c.nf; i++)
         itk_finding_texts_free(&c.f[i]);

@@ -10,6 +10,7 @@
 #include "itaku/utf8.h"
 #include "status_priv.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,10 +32,27 @@ long long itk_srec_arrival(const sctx *c, const srec *r, const char *party, char
     return parent && strcmp(parent, party) == 0 ? r->t_up : -1;
 }
 
+int itk_sctx_reached(const sctx *c, long long t)
+{
+    if (t <= c->at) {
+        if (t > c->win->lo)
+            c->win->lo = t;
+        return 1;
+    }
+    if (t < c->win->hi)
+        c->win->hi = t;
+    return 0;
+}
+
+int itk_sctx_passed(const sctx *c, long long t)
+{
+    return t < LLONG_MAX && itk_sctx_reached(c, t + 1);
+}
+
 /* Not there at the evaluation time: not yet on its own party's line. */
 static int after(const sctx *c, const srec *r)
 {
-    return r->t_own >= 0 && r->t_own > c->at;
+    return r->t_own >= 0 && !itk_sctx_reached(c, r->t_own);
 }
 
 int itk_srec_superseded(const sctx *c, const srec *r)
@@ -75,10 +93,9 @@ int itk_sctx_finding(sctx *c, const char *party, const char *section, const char
      * applies; without a due date, the one in force at the evaluation time
      * (so that each finding comes once, not once per version) */
     if (c->current_version >= 0) {
-        long long when = due > 0 ? due : c->at;
         size_t v = 0;
         for (size_t i = 0; i < c->nob; i++)
-            if (c->ob_from[i] <= when)
+            if (due > 0 ? c->ob_from[i] <= due : itk_sctx_reached(c, c->ob_from[i]))
                 v = i;
         if ((long long)v != c->current_version)
             return 0;

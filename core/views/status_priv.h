@@ -28,13 +28,22 @@ typedef struct {
     int depth;
 } sparty;
 
+/* The evaluation times that give the same findings as this run's: from lo
+ * (included) to hi (excluded). Every comparison of a time with the
+ * evaluation time goes through itk_sctx_reached, which narrows it; the
+ * findings cache (status_cache.c) serves a later run whose time is inside. */
+typedef struct {
+    long long lo, hi;
+} itk_at_window;
+
 typedef struct {
     itk_registry *reg;
     git_repository *repo;
     git_tree *tree;
     json_t *contract;
     int offset;
-    long long at; /* the evaluation time */
+    long long at;       /* the evaluation time */
+    itk_at_window *win; /* what `at` may be for the same answer (never NULL) */
     const char *only;
     itk_snapshot *snap;    /* what counts at HEAD */
     const itk_jview *view; /* the snapshot's: every record's JSON, read once */
@@ -60,6 +69,12 @@ struct itk_status {
     sparty *parties;
     size_t nparties;
 };
+
+/* Whether time t has come at the evaluation time (t <= at), the window
+ * narrowed to the times that answer the same; itk_sctx_passed: whether it
+ * is past (t < at). */
+int itk_sctx_reached(const sctx *c, long long t);
+int itk_sctx_passed(const sctx *c, long long t);
 
 /* When r reached party's line, -1 when it has not. Arrivals are kept for a
  * record's own party and that party's parent: what the rules judge. */
@@ -104,6 +119,30 @@ void itk_finding_texts_free(itk_finding *f);
 
 /* Whether r is superseded by a record there at the evaluation time. */
 int itk_srec_superseded(const sctx *c, const srec *r);
+
+/* The findings cache (status_cache.c): what a run found at HEAD for every
+ * party (grouped by party in the chain's order), the chain, every party's
+ * parent (the scope asked for is applied to them), and the evaluation
+ * times that find the same. */
+typedef struct {
+    json_t *parent_of; /* party id → its parent's id */
+    sparty *parties;
+    size_t nparties;
+    itk_finding *f;
+    size_t nf;
+    itk_at_window win;
+} itk_fcache;
+
+/* Keeps fc for key (itk_scache_key of HEAD) in this user's cache folder;
+ * a file that cannot be written is no error (nothing said). */
+void itk_fcache_save(git_repository *repo, const char key[65], const itk_fcache *fc);
+/* 1 and fc filled (the caller disposes of it) when the file is of key and
+ * its window holds at (seconds since the epoch); 0 (fc empty) otherwise,
+ * and for a file damaged or of another build. parse: the same from the
+ * file's bytes (without its seal), whatever the window. */
+int itk_fcache_load(itk_fcache *fc, git_repository *repo, const char key[65], long long at);
+int itk_fcache_parse(itk_fcache *fc, const unsigned char *data, size_t len, const char key[65]);
+void itk_fcache_dispose(itk_fcache *fc);
 
 /* itk_status_run with the snapshot of HEAD snap (borrowed; NULL: opened
  * here), for a caller that holds it already (the report). */

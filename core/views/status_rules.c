@@ -169,7 +169,7 @@ static long long received_one(const sctx *c, const srec *r)
     if (!p || !p->parent[0])
         return itk_srec_arrival(c, r, r->pi.party, NULL);
     long long t = itk_srec_arrival(c, r, p->parent, NULL);
-    return t <= c->at ? t : -1;
+    return itk_sctx_reached(c, t) ? t : -1;
 }
 
 /* The record r corrects (--supersedes: its party's, of its type), NULL
@@ -252,7 +252,7 @@ static int judge(sctx *c, const char *party, const char *section, const char *ki
             append(&detail, &b, "; ", "。");
         }
     } else {
-        st = due <= 0 || c->at <= due ? ITK_STATE_PENDING : ITK_STATE_OVERDUE;
+        st = due <= 0 || !itk_sctx_passed(c, due) ? ITK_STATE_PENDING : ITK_STATE_OVERDUE;
         sdetail nr =
             say(c, "not_received", "filed, not yet received by the party above", NULL, NULL);
         append(&detail, r ? &nr : missing, "", "");
@@ -367,7 +367,7 @@ static long long time_setting_at(const sctx *c, const time_setting *ts, const sr
 {
     long long t = ts->base, set_at = 0; /* when t was set: 0 for itaku.json's */
     for (size_t i = 0; i < ts->n; i++) {
-        if ((r ? !descends_from(c, r, ts->by[i]) : ts->made[i] > c->at) ||
+        if ((r ? !descends_from(c, r, ts->by[i]) : !itk_sctx_reached(c, ts->made[i])) ||
             (t && ts->made[i] > t && set_at <= t))
             continue;
         t = ts->set[i];
@@ -571,7 +571,8 @@ static int training_covers_workers(sctx *c, const char *section, const char *kin
                 char name[100];
                 rec_name(name, r);
                 rc = itk_sctx_finding(c, r->pi.party, section, kind,
-                                      !due || c->at <= due ? ITK_STATE_PENDING : ITK_STATE_OVERDUE,
+                                      !due || !itk_sctx_passed(c, due) ? ITK_STATE_PENDING
+                                                                       : ITK_STATE_OVERDUE,
                                       name, due, -1, NULL, &detail);
             }
             if (rc)
@@ -1051,7 +1052,7 @@ static int items_returned_or_disposed_at_end(sctx *c, const char *section, const
             rec_name(name, closed);
         else {
             rec_name(name, r);
-            st = !due || c->at <= due ? ITK_STATE_PENDING : ITK_STATE_VIOLATED;
+            st = !due || !itk_sctx_passed(c, due) ? ITK_STATE_PENDING : ITK_STATE_VIOLATED;
             detail =
                 say(c, "item_open", "item {1} ({2:action}) not yet returned, erased or disposed",
                     itk_body_str(c, r, "item_id"), itk_body_str(c, r, "action"));
@@ -1120,7 +1121,7 @@ static int subcontract_acknowledged(sctx *c, const char *section, const char *ki
     (void)p;
     size_t now = 0;
     for (size_t i = 0; i < c->nob; i++)
-        if (c->ob_from[i] <= c->at)
+        if (itk_sctx_reached(c, c->ob_from[i]))
             now = i;
     if (c->current_version >= 0 && (long long)now != c->current_version)
         return 0;

@@ -83,19 +83,45 @@ static int cmp_items(const itk_todo_item *a, const itk_todo_item *b, const char 
     return strcmp(a->subject, b->subject);
 }
 
-/* A stable sort: insertion (lists are short), so equal items keep the
- * order status gave them. */
-static void sort_items(itk_todo_item *v, size_t n, const char *me)
+/* A stable sort, so equal items keep the order status gave them: a merge
+ * of item indexes (a list holds an item per finding, a thousand and more on
+ * a large registry, which an insertion sort compared a million times),
+ * then the items moved once. ITK_ENOMEM. */
+static int sort_items(itk_todo_item *v, size_t n, const char *me)
 {
-    for (size_t i = 1; i < n; i++) {
-        itk_todo_item x = v[i];
-        size_t j = i;
-        while (j > 0 && cmp_items(&v[j - 1], &x, me) > 0) {
-            v[j] = v[j - 1];
-            j--;
-        }
-        v[j] = x;
+    size_t *a = itk_calloc(n ? n : 1, sizeof(*a)), *b = itk_calloc(n ? n : 1, sizeof(*b));
+    itk_todo_item *out = itk_calloc(n ? n : 1, sizeof(*out));
+    if (!a || !b || !out) {
+        free(a);
+        free(b);
+        free(out);
+        return ITK_ENOMEM;
     }
+    for (size_t i = 0; i < n; i++)
+        a[i] = i;
+    for (size_t w = 1; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                b[k++] = cmp_items(&v[a[j]], &v[a[i]], me) < 0 ? a[j++] : a[i++];
+            while (i < mid)
+                b[k++] = a[i++];
+            while (j < hi)
+                b[k++] = a[j++];
+        }
+        size_t *t = a;
+        a = b;
+        b = t;
+    }
+    for (size_t i = 0; i < n; i++)
+        out[i] = v[a[i]];
+    if (n)
+        memcpy(v, out, n * sizeof(*v));
+    free(a);
+    free(b);
+    free(out);
+    return 0;
 }
 
 int itk_todo(itk_todo_item **out, size_t *n, itk_registry *reg, const char *party, const char *at)
@@ -191,7 +217,8 @@ int itk_todo(itk_todo_item **out, size_t *n, itk_registry *reg, const char *part
                      itk_label_or(lab, "rule", f->rule), f->detail_ja);
         whole_chars(it->detail_ja);
     }
-    sort_items(l.v, l.n, party);
+    if ((rc = sort_items(l.v, l.n, party)))
+        goto done;
     *out = l.v;
     *n = l.n;
     l.v = NULL;

@@ -79,6 +79,17 @@ check "$T/cold.json" "the city, cold"
 cmp -s "$T/warm.json" "$T/cold.json" || fail "cached and cold status differ: $(diff "$T/warm.json" "$T/cold.json")"
 ok "the city's status judges the corrections only (--json), cached and cold alike"
 
+# again at the same HEAD: what the first run found, read back (findings.cache),
+# for the party asked and for everybody, is what a cold run finds
+ls "$T"/warm/itaku/*/findings.cache >/dev/null 2>&1 || fail "status kept no findings.cache"
+XDG_CACHE_HOME=$T/warm "$ITAKU" status --party acme --json --at "$AT" >"$T/again.json" 2>"$T/err" || true
+cmp -s "$T/again.json" "$T/cold.json" || fail "status from its findings differs from cold: $(diff "$T/again.json" "$T/cold.json")"
+XDG_CACHE_HOME=$T/warm "$ITAKU" status --at "$AT" >"$T/all-warm.txt" 2>"$T/err" || true
+XDG_CACHE_HOME=$T/cold-all "$ITAKU" status --at "$AT" >"$T/all-cold.txt" 2>"$T/err" || true
+[ -s "$T/all-cold.txt" ] || fail "status printed nothing: $(cat "$T/err")"
+cmp -s "$T/all-warm.txt" "$T/all-cold.txt" || fail "status of everybody from the findings differs from cold: $(diff "$T/all-warm.txt" "$T/all-cold.txt")"
+ok "status again at the same HEAD reads what the first found: the same as cold, any party"
+
 # the text the officer reads, in Japanese
 LANG=ja_JP.UTF-8 LC_ALL=ja_JP.UTF-8 python3 - "$T/cold.json" <<'PY' || fail "--json does not name the method as recorded: $(cat "$T/cold.json")"
 import json, sys

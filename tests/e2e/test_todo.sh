@@ -193,4 +193,14 @@ f = [x for x in d["findings"] if x["rule"] == "items_returned_or_disposed_at_end
 assert len(f) == 1 and f[0]["state"] == "pending", f
 PY
 ok "an item returned and received again is to be returned again; returned, it is off the list"
+
+# todo after status at the same HEAD reads status's findings (findings.cache):
+# the same list as from nothing
+XDG_CACHE_HOME=$T/tw "$ITAKU" status --at 2098-06-21 >/dev/null 2>&1 || true
+ls "$T"/tw/itaku/*/findings.cache >/dev/null 2>&1 || fail "status kept no findings.cache"
+XDG_CACHE_HOME=$T/tw "$ITAKU" todo --at 2098-06-21 >"$T/todo-warm" 2>&1 || true
+XDG_CACHE_HOME=$T/tc "$ITAKU" todo --at 2098-06-21 >"$T/todo-cold" 2>&1 || true
+grep -q "r-000003" "$T/todo-cold" || fail "todo does not list item-1: $(cat "$T/todo-cold")"
+cmp -s "$T/todo-warm" "$T/todo-cold" || fail "todo after status differs from cold: $(diff "$T/todo-warm" "$T/todo-cold")"
+ok "todo after status at the same HEAD: the same list as from nothing"
 finish

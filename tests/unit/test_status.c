@@ -23,7 +23,7 @@
 
 typedef struct {
     char *dir;
-    char reg_path[4096], cache[4200];
+    char reg_path[4096], cache[4200], findings[4200];
     itk_signer *city, *acme;
     itk_registry *reg;
 } fixture;
@@ -58,6 +58,7 @@ static int setup(void **state)
     th_submit(f->reg, f->acme, "register",
               th_register_entry("returned", "item-2", th_when(1, "T10:00:00+09:00")), NULL);
     th_cache_file(f->cache, sizeof(f->cache), f->reg, "status.cache");
+    th_cache_file(f->findings, sizeof(f->findings), f->reg, "findings.cache");
     *state = f;
     return 0;
 }
@@ -120,7 +121,9 @@ static void test_a_second_status_reads_the_cache(void **state)
     free(th_read(f->cache, &len));
     char *warm = findings(f, th_when(44, ""));
     assert_string_equal(warm, cold);
-    /* what the cache says is what status reports */
+    /* what the cache says is what status reports (the findings kept for
+     * this HEAD aside: they are found again from the snapshot) */
+    remove(f->findings);
     doctor_cache(f, "hand-delivery", "hand-deliverx");
     char *doctored = findings(f, th_when(44, ""));
     assert_null(strstr(doctored, "handover_designated_method|ok|"));
@@ -144,6 +147,7 @@ static void test_a_damaged_cache_is_not_believed(void **state)
     assert_non_null(hit);
     hit[12] = 'x'; /* the seal no longer matches */
     th_write(f->cache, data, len);
+    remove(f->findings); /* the snapshot is what is read, not the findings of this HEAD */
     char *again = findings(f, th_when(44, ""));
     assert_string_equal(again, cold);
     /* and the cache was written afresh */
@@ -153,12 +157,63 @@ static void test_a_damaged_cache_is_not_believed(void **state)
     assert_memory_not_equal(rewritten, data, len);
     /* a cache cut short is not believed either */
     th_write(f->cache, data, len / 2);
+    remove(f->findings);
     char *cut = findings(f, th_when(44, ""));
     assert_string_equal(cut, cold);
     free(cut);
     free(rewritten);
     free(again);
     free(data);
+    free(cold);
+}
+
+/* The findings of a run are kept for its HEAD and the evaluation times
+ * that find the same (status_cache.c): a second run the same day reads
+ * them (scoped as asked), a run after a due time judges again, and a
+ * damaged file is not believed. */
+static void test_findings_are_kept_for_the_same_answer(void **state)
+{
+    fixture *f = *state;
+    char *cold = findings(f, th_when(44, ""));
+    size_t len;
+    free(th_read(f->findings, &len));
+    assert_true(len > 0);
+    th_cache_doctor(f->reg, "findings.cache", "acme/r-000002", "acme/r-000009", 13);
+    char *warm = findings(f, th_when(44, ""));
+    assert_non_null(strstr(warm, "handover_designated_method|violated|acme/r-000009|"));
+    assert_null(strstr(warm, "acme/r-000002"));
+    /* the party asked for, from the same file */
+    itk_status_options o = ITK_STATUS_OPTIONS_INIT;
+    itk_status *st = NULL;
+    o.at = th_when(44, "");
+    o.party = "acme";
+    assert_int_equal(itk_status_run(&st, f->reg, &o), 0);
+    assert_int_equal(itk_status_party_count(st), 1);
+    assert_string_equal(itk_status_party(st, 0, NULL, NULL), "acme");
+    size_t acme = 0;
+    for (size_t i = 0; i < itk_status_count(st); i++)
+        acme += strcmp(itk_status_get(st, i)->party, "acme") == 0;
+    assert_int_equal(acme, itk_status_count(st));
+    assert_true(acme > 0);
+    itk_status_free(st);
+    o.party = "nobody";
+    assert_int_equal(itk_status_run(&st, f->reg, &o), ITK_ENOTFOUND);
+    assert_null(st);
+    /* after the contract's end the items are judged again: not the file's */
+    char *after_end = findings(f, th_when(120, ""));
+    assert_non_null(strstr(after_end, "acme/r-000002"));
+    assert_non_null(
+        strstr(after_end, "acme|7|items_returned_or_disposed_at_end|violated|acme/r-000001|"));
+    /* and a damaged file is judged again too */
+    unsigned char *data = (unsigned char *)th_read(f->findings, &len);
+    data[len / 2] ^= 1;
+    th_write(f->findings, data, len);
+    char *again = findings(f, th_when(120, ""));
+    assert_string_equal(again, after_end);
+    free(data);
+    free(again);
+    free(after_end);
+    free(warm);
     free(cold);
 }
 
@@ -210,6 +265,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_a_second_status_reads_the_cache, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_damaged_cache_is_not_believed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_cache_of_another_head_is_not_used, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_findings_are_kept_for_the_same_answer, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests_name("status", tests, NULL, NULL);
 }
