@@ -606,6 +606,40 @@ static int graph_note(itk_vrun *vr, size_t i, const git_commit *c)
     return rc;
 }
 
+/* The walk's next commits: from the order found in memory (walk NULL) or
+ * libgit2's revwalk; next is the revwalk's last answer (GIT_ITEROVER at its
+ * end), ended set once it gave no commit. */
+typedef struct {
+    git_revwalk *walk;
+    const git_oid *order;
+    size_t norder, at;
+    int next, ended;
+} walk_next;
+
+/* Fills ids (up to ITK_VSIGS_BATCH, *n of them) with the walk's next
+ * commits and starts verifying the signatures of those the cache does not
+ * answer on s's threads (vsigs.h): 0 or ITK_ENOMEM. */
+static int batch_ahead(itk_vsigs *s, git_oid *ids, size_t *n, walk_next *wn, itk_vrun *vr,
+                       itk_policy *p)
+{
+    int rc = 0;
+    *n = 0;
+    while (!wn->ended && *n < ITK_VSIGS_BATCH) {
+        if (!wn->walk)
+            wn->next = wn->at < wn->norder ? (ids[*n] = wn->order[wn->at++], 0) : GIT_ITEROVER;
+        else
+            wn->next = git_revwalk_next(&ids[*n], wn->walk);
+        if (!(wn->ended = wn->next != 0))
+            (*n)++;
+    }
+    for (size_t k = 0; !rc && k < *n; k++)
+        if (!itk_vrun_cached(vr, p, &ids[k]))
+            rc = itk_vsigs_add(s, p->repo, &ids[k]);
+    if (!rc)
+        itk_vsigs_start(s);
+    return rc;
+}
+
 /* One walk. Not careful: libgit2's revwalk from the tips, as fast as the
  * cache allows; *careful is set (and the results are to be dropped) when
  * anything cannot be read. Careful: every commit read first (vwalk.h), what
@@ -616,12 +650,13 @@ static int run(itk_verify_result *r, itk_verify_result *v11, size_t altered, git
     git_revwalk *walk = NULL;
     itk_vrun *vr = NULL;
     git_odb *odb = NULL;
-    git_oid id, *batch = NULL, *order = NULL;
-    size_t nbatch = 0, at = 0, norder = 0, oat = 0;
+    git_oid id, *batch = NULL, *abatch = NULL, *order = NULL;
+    size_t nbatch = 0, nahead = 0, at = 0, norder = 0;
+    itk_vsigs *ahead = NULL;
     itk_vwalk_tips tips = {NULL, 0, 0};
     order_reader reader = {NULL, repo};
     int fast = 0;
-    int rc = 0, was_careful = *careful, ended = 0;
+    int rc = 0, was_careful = *careful;
     itk_policy p;
     if ((rc = policy_init(&p, repo, r)))
         goto done;
@@ -677,31 +712,34 @@ static int run(itk_verify_result *r, itk_verify_result *v11, size_t altered, git
         p.graph.read = order_read;
         p.graph.read_payload = &reader;
     }
-    if ((rc = itk_vsigs_new(&p.sigs, itk_vsigs_threads(opts ? opts->threads : 0))) ||
-        !(batch = itk_calloc(ITK_VSIGS_BATCH, sizeof(*batch)))) {
+    unsigned threads = itk_vsigs_threads(opts ? opts->threads : 0);
+    if ((rc = itk_vsigs_new(&p.sigs, threads)) || (rc = itk_vsigs_new(&ahead, threads)) ||
+        !(batch = itk_calloc(ITK_VSIGS_BATCH, sizeof(*batch))) ||
+        !(abatch = itk_calloc(ITK_VSIGS_BATCH, sizeof(*abatch)))) {
         rc = rc ? rc : ITK_ENOMEM;
         goto done;
     }
-    int next = GIT_ITEROVER;
+    walk_next wn = {fast ? NULL : walk, order, norder, 0, GIT_ITEROVER, 0};
+    if ((rc = batch_ahead(ahead, abatch, &nahead, &wn, vr, &p)))
+        goto done;
     for (;;) {
         git_commit *c = NULL;
-        /* the next batch of the walk: the signatures of the commits the cache
-         * does not answer are verified on every core first (vsigs.h) */
+        /* the next batch of the walk: its signatures (of the commits the
+         * cache does not answer) were verified on the other cores while the
+         * batch before it was checked here, and the batch after it is now
+         * (vsigs.h) */
         if (at == nbatch) {
-            itk_vsigs_clear(p.sigs);
-            nbatch = at = 0;
-            while (!ended && nbatch < ITK_VSIGS_BATCH) {
-                if (fast)
-                    next = oat < norder ? (batch[nbatch] = order[oat++], 0) : GIT_ITEROVER;
-                else
-                    next = git_revwalk_next(&batch[nbatch], walk);
-                if (!(ended = next != 0))
-                    nbatch++;
-            }
-            for (size_t k = 0; !rc && k < nbatch; k++)
-                if (!itk_vrun_cached(vr, &p, &batch[k]))
-                    rc = itk_vsigs_add(p.sigs, repo, &batch[k]);
-            if (rc || (rc = itk_vsigs_run(p.sigs)))
+            itk_vsigs *t = p.sigs;
+            git_oid *b = batch;
+            itk_vsigs_wait(ahead);
+            p.sigs = ahead;
+            ahead = t;
+            batch = abatch;
+            abatch = b;
+            nbatch = nahead;
+            at = 0;
+            itk_vsigs_clear(ahead);
+            if ((rc = batch_ahead(ahead, abatch, &nahead, &wn, vr, &p)))
                 goto done;
             if (!nbatch)
                 break;
@@ -776,6 +814,7 @@ static int run(itk_verify_result *r, itk_verify_result *v11, size_t altered, git
         if (rc)
             goto done;
     }
+    int next = wn.next;
     if (next != GIT_ITEROVER && !*careful) {
         git_error_clear();
         *careful = 1;
@@ -803,6 +842,8 @@ static int run(itk_verify_result *r, itk_verify_result *v11, size_t altered, git
             tip_record(&p, r, repo, opts ? opts->cache_dir : NULL);
     }
 done:
+    itk_vsigs_free(ahead); /* its threads joined first */
+    free(abatch);
     free(batch);
     free(order);
     free(tips.ids);

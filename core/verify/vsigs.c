@@ -28,6 +28,8 @@ struct itk_vsigs {
     atomic_size_t next;
     size_t verified;
     size_t cursor; /* where the last answer was */
+    pthread_t th[ITK_VSIGS_MAX_THREADS];
+    size_t started; /* threads of itk_vsigs_start still to join */
 };
 
 unsigned itk_vsigs_threads(unsigned threads)
@@ -114,26 +116,61 @@ static void *worker(void *arg)
     return NULL;
 }
 
+/* Starts up to want threads on the signatures added since the last run
+ * (from s->done on); how many started. */
+static size_t workers_start(itk_vsigs *s, size_t want)
+{
+    size_t started = 0;
+    atomic_store(&s->next, s->done);
+    while (started < want && pthread_create(&s->th[started], NULL, worker, s) == 0)
+        started++;
+    return started;
+}
+
+/* Joins the started threads and counts what they verified. */
+static void workers_join(itk_vsigs *s)
+{
+    for (size_t i = 0; i < s->started; i++)
+        pthread_join(s->th[i], NULL);
+    s->started = 0;
+    for (size_t i = s->done; i < s->n; i++)
+        s->verified += s->items[i].fpr != NULL;
+    s->done = s->n;
+}
+
 int itk_vsigs_run(itk_vsigs *s)
 {
-    pthread_t th[ITK_VSIGS_MAX_THREADS];
-    size_t started = 0, want = s->threads - 1, todo = s->n - s->done;
-    int rc = 0;
+    size_t want = s->threads - 1, todo = s->n - s->done;
     if (!todo)
         return 0;
     if (want > todo - 1)
         want = todo - 1;
-    atomic_store(&s->next, s->done);
     /* a thread that cannot be started leaves its share to this one */
-    while (started < want && pthread_create(&th[started], NULL, worker, s) == 0)
-        started++;
+    s->started = workers_start(s, want);
     worker(s);
-    for (size_t i = 0; i < started; i++)
-        pthread_join(th[i], NULL);
-    for (size_t i = s->done; i < s->n; i++)
-        s->verified += s->items[i].fpr != NULL;
-    s->done = s->n;
-    return rc;
+    workers_join(s);
+    return 0;
+}
+
+void itk_vsigs_start(itk_vsigs *s)
+{
+    size_t want = s->threads - 1, todo = s->n - s->done;
+    if (!todo)
+        return;
+    if (want > todo)
+        want = todo;
+    /* one thread in all: the caller verifies them now */
+    s->started = want ? workers_start(s, want) : 0;
+    if (!s->started)
+        worker(s);
+}
+
+void itk_vsigs_wait(itk_vsigs *s)
+{
+    /* a worker that could not be started left its share: taken here */
+    if (s->started)
+        worker(s);
+    workers_join(s);
 }
 
 const char *itk_vsigs_fingerprint(itk_vsigs *s, const git_oid *id)
@@ -151,6 +188,7 @@ const char *itk_vsigs_fingerprint(itk_vsigs *s, const git_oid *id)
 
 void itk_vsigs_clear(itk_vsigs *s)
 {
+    workers_join(s);
     for (size_t i = 0; i < s->n; i++) {
         git_buf_dispose(&s->items[i].sig);
         git_buf_dispose(&s->items[i].data);

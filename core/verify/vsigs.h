@@ -40,6 +40,15 @@ int itk_vsigs_add(itk_vsigs *s, git_repository *repo, const git_oid *id);
  * thread. */
 int itk_vsigs_run(itk_vsigs *s);
 
+/* Starts verifying every signature added since the last call on threads - 1
+ * threads of their own, while the caller goes on (with one thread, the caller
+ * verifies them before it returns). No other call on s but itk_vsigs_wait
+ * until itk_vsigs_wait. */
+void itk_vsigs_start(itk_vsigs *s);
+
+/* Waits for what itk_vsigs_start started (helping with what is left). */
+void itk_vsigs_wait(itk_vsigs *s);
+
 /* The fingerprint of the key that signed id, when its signature was added
  * and verified; NULL otherwise. Valid until itk_vsigs_clear. */
 const char *itk_vsigs_fingerprint(itk_vsigs *s, const git_oid *id);

@@ -43,9 +43,12 @@ void itk_vtrees_free(itk_vtrees *m)
         itk_oidmap_free(m->used);
     free(m->used);
     m->used = NULL;
-    for (size_t i = 0; i < ITK_VTREES_KEPT; i++)
+    for (size_t i = 0; i < ITK_VTREES_KEPT; i++) {
         git_tree_free(m->kept[i]);
+        git_odb_object_free(m->raw[i]);
+    }
     memset(m->kept, 0, sizeof(m->kept));
+    memset(m->raw, 0, sizeof(m->raw));
 }
 
 /* The height known for id (0: none, NOT_CANONICAL: not canonical), noted
@@ -108,6 +111,35 @@ typedef struct {
 } walk;
 
 enum { T_OK = 0, T_BAD = 1, T_DEEP = 2 };
+
+/* Raw tree id read lately by this run's check, or NULL (not a new reference). */
+static git_odb_object *raw_kept(itk_vtrees *m, const git_oid *id)
+{
+    for (size_t i = 0; i < ITK_VTREES_KEPT && m->raw[i]; i++)
+        if (git_oid_equal(git_odb_object_id(m->raw[i]), id))
+            return m->raw[i];
+    return NULL;
+}
+
+/* git_odb_read of tree id, answered from the raw trees kept when it can be
+ * (as read before: its header's type and size are the object's). *out is the
+ * caller's to free. */
+static int raw_read(git_odb_object **out, walk *w, const git_oid *id)
+{
+    itk_vtrees *m = w->m;
+    git_odb_object *k = raw_kept(m, id);
+    if (k)
+        return git_odb_object_dup(out, k);
+    if (git_odb_read(out, w->odb, id) < 0)
+        return -1;
+    if (git_odb_object_type(*out) == GIT_OBJECT_TREE) {
+        git_odb_object_free(m->raw[m->next_raw]);
+        if (git_odb_object_dup(&m->raw[m->next_raw], *out) < 0)
+            m->raw[m->next_raw] = NULL;
+        m->next_raw = (m->next_raw + 1) % ITK_VTREES_KEPT;
+    }
+    return 0;
+}
 
 /* Remembers that id is not canonical: why, at path (prefix "/" rest). */
 static int remember_flaw(itk_vtrees *m, const git_oid *id, const char *prefix, const char *rest,
@@ -215,9 +247,8 @@ static int known_height(walk *w, const git_oid *id, int budget, int *height)
     itk_vobject_flaw vf;
     size_t n = 0;
     const itk_vtrees_flaw *flaw = NULL;
-    if (git_odb_read(&obj, w->odb, id) < 0 ||
-        itk_vobject_tree_parse(&e, &n, git_odb_object_data(obj), git_odb_object_size(obj), &vf) !=
-            0) {
+    if (raw_read(&obj, w, id) < 0 || itk_vobject_tree_parse(&e, &n, git_odb_object_data(obj),
+                                                            git_odb_object_size(obj), &vf) != 0) {
         git_error_clear();
         free(e);
         git_odb_object_free(obj);
@@ -276,7 +307,11 @@ static int check_tree(walk *w, const git_oid *id, int budget, int *height,
     git_object_t type = GIT_OBJECT_INVALID;
     git_odb_object *obj = NULL;
     char why[300];
-    if (git_odb_read_header(&size, &type, w->odb, id) < 0) {
+    git_odb_object *held = raw_kept(m, id);
+    if (held) { /* read before: its header is the object's */
+        size = git_odb_object_size(held);
+        type = git_odb_object_type(held);
+    } else if (git_odb_read_header(&size, &type, w->odb, id) < 0) {
         snprintf(why, sizeof(why), itk__("cannot be read (tree %s: %s); fetch the history again"),
                  git_oid_tostr_s(id), git_error_last() ? git_error_last()->message : "missing");
         git_error_clear();
@@ -292,7 +327,7 @@ static int check_tree(walk *w, const git_oid *id, int budget, int *height,
                  size, ITK_MAX_TREE_BYTES);
         return remember_flaw(m, id, "", "", why, 0, flaw);
     }
-    if (git_odb_read(&obj, w->odb, id) < 0) {
+    if (raw_read(&obj, w, id) < 0) {
         snprintf(why, sizeof(why), itk__("cannot be read (tree %s: %s); fetch the history again"),
                  git_oid_tostr_s(id), git_error_last() ? git_error_last()->message : "missing");
         git_error_clear();
@@ -314,7 +349,7 @@ static int check_tree(walk *w, const git_oid *id, int budget, int *height,
         git_oid bid;
         itk_vobject_flaw bf;
         git_oid_fromraw(&bid, base);
-        if (git_odb_read(&bobj, w->odb, &bid) < 0 ||
+        if (raw_read(&bobj, w, &bid) < 0 ||
             itk_vobject_tree_parse(&be, &bn, git_odb_object_data(bobj), git_odb_object_size(bobj),
                                    &bf) != 0) {
             git_error_clear();

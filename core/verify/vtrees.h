@@ -34,6 +34,11 @@ typedef struct {
     itk_oidmap blobs;   /* ids of files found to be blobs */
     git_tree *kept[ITK_VTREES_KEPT];
     size_t next_kept;
+    /* the raw trees the canonical check read lately (a folder changed by a
+     * commit is the base the next one's check compares with): read, and
+     * hashed by libgit2, once while kept */
+    git_odb_object *raw[ITK_VTREES_KEPT];
+    size_t next_raw;
     /* NULL, or (canon.cache loaded, canon_cache.h; owned, freed by
      * itk_vtrees_free) the canonical trees whose height this run used
      * (value NULL) or found (value non-NULL) */
