@@ -718,9 +718,9 @@ static int check_local_source(itk_registry *reg, const char *url)
         git_error_clear();
         return 0; /* the fetch says what is wrong with it */
     }
-    /* its pack indexes first: the size check and the fetch read its packs
-     * through them */
-    int rc = itk_registry_packs_check(src, NULL);
+    /* its object folder first (alternates, pack indexes): the size check
+     * and the fetch read its packs through them */
+    int rc = itk_registry_objects_check(src, NULL);
     if (!rc)
         rc = itk_packscan_source_check(reg->repo, src, path);
     git_repository_free(src);

@@ -29,9 +29,6 @@ open(p, "wb").write(b)
 PY
 cp "$CITY_IDX" "$T/bad.idx"
 
-# every file of a registry with its digest (stock git cannot read one whose
-# index is damaged): what a refusal must leave as it was
-files_of() { (cd "$1" && find . -type f -exec sha256sum {} + | LC_ALL=C sort); }
 cd "$T/city"
 before=$(files_of .)
 for cmd in verify status; do
