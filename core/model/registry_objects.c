@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* Whether something (a file, a folder, a link) is at dir/name; its path
  * into path (of size n). */
@@ -91,5 +92,28 @@ int itk_registry_objects_check(git_repository *repo, const char *objects_dir)
         rc = itk_packidx_each(dir, pack_checked, NULL);
     if (!rc)
         rc = itk_repository_commit_graph_off(repo);
+    return rc;
+}
+
+int itk_registry_source_open(git_repository **out, const char **path, const char *url)
+{
+    *out = NULL;
+    const char *p = url;
+    if (strncmp(url, "file://", 7) == 0)
+        p = url + 7;
+    else if (strstr(url, "://") || access(url, F_OK) != 0)
+        return 0; /* not a path: what arrives goes through the fetch's guard */
+    if (path)
+        *path = p;
+    if (git_repository_open_ext(out, p, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
+        git_error_clear();
+        *out = NULL;
+        return 0; /* the fetch says what is wrong with it */
+    }
+    int rc = itk_registry_objects_check(*out, NULL);
+    if (rc) {
+        git_repository_free(*out);
+        *out = NULL;
+    }
     return rc;
 }

@@ -38,6 +38,16 @@ struct itk_registry {
  * only. */
 int itk_registry_objects_check(git_repository *repo, const char *objects_dir);
 
+/* A source given as a path (or a file:// URL): its repository opened into
+ * *out (free with git_repository_free) and its object folder checked
+ * (itk_registry_objects_check), before a fetch or a clone reads its packs
+ * (a local clone copies its object folder as it is). *path: where url
+ * points on disk (inside url; may be NULL). *out is NULL, and 0 returned,
+ * when url is not a path or holds no repository (the fetch then says what
+ * is wrong). The check's error otherwise, its message naming the source's
+ * file; *out is NULL then. Reads only. */
+int itk_registry_source_open(git_repository **out, const char **path, const char *url);
+
 /* Whether the object database holds every object tree (a tree id) reaches:
  * its folders, read (so their hash is checked), and each file's blob
  * (looked up, not read: git_odb_exists). For the paths that skip reading a

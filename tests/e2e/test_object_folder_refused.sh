@@ -65,6 +65,19 @@ expect_output "nothing was taken"
 expect_exit 0 "$ITAKU" receive acme "$T/acme-shared"
 ok "receive refuses a folder with git's alternates, naming the file; repacked, it is taken"
 
+# clone from a folder with alternates: refused naming the folder's own file
+# (not the copy's), and no registry is left behind
+git clone -q --shared "$T/city" "$T/shared2"
+cd "$T"
+expect_exit 2 "$ITAKU" clone "$T/shared2" "$T/joined" --city-key "$CITY_FPR" --genesis "$GENESIS"
+expect_output "$T/shared2/.git/objects/info/alternates makes this registry take objects from other folders"
+[ ! -e "$T/joined" ] || fail "the refused clone left $T/joined"
+ls -A "$T" | has -v "itaku-new" || fail "the refused clone left its hidden folder"
+(cd "$T/shared2" && git repack -a -dq && rm .git/objects/info/alternates)
+expect_exit 0 "$ITAKU" clone "$T/shared2" "$T/joined" --city-key "$CITY_FPR" --genesis "$GENESIS"
+cd "$T/city"
+ok "clone refuses a folder with git's alternates, naming its file; repacked, it is cloned"
+
 # --- a multi-pack index, as stock git writes it when asked
 git multi-pack-index write
 MIDX=$T/city/.git/objects/pack/multi-pack-index
