@@ -249,6 +249,13 @@ int itk_remote_clone(const char *url, const char *dir, const char *city_key, con
         if ((rc = clone_bundle(&repo, url, into)))
             goto done;
     } else {
+        /* a folder's objects are copied as they are (libgit2's local
+         * clone): its object folder is checked first, so that what is
+         * wrong is said of it, not of the copy */
+        git_repository *src = NULL;
+        if ((rc = itk_registry_source_open(&src, NULL, url)))
+            goto done;
+        git_repository_free(src);
         git_clone_options co;
         git_clone_options_init(&co, GIT_CLONE_OPTIONS_VERSION);
         co.checkout_branch = "main";

@@ -456,11 +456,12 @@ int itk_server_check_push(itk_buf *log, const char *party, const char *input, si
         snprintf(cache_dir, sizeof(cache_dir), "%s", v);
     git_config_free(cfg);
     itk_error_clear();
-    /* the registry's pack indexes, and those of the push's quarantine, are
-     * checked before verify reads an object through them */
+    /* the registry's object folder, and the push's quarantine, are checked
+     * before verify reads an object through them (git opened the odb
+     * already, from the environment: its own folders, written by git) */
     const char *quarantine = getenv("GIT_QUARANTINE_PATH");
-    if ((rc = itk_registry_packs_check(reg->repo, NULL)) ||
-        (quarantine && *quarantine && (rc = itk_registry_packs_check(reg->repo, quarantine)))) {
+    if ((rc = itk_registry_objects_check(reg->repo, NULL)) ||
+        (quarantine && *quarantine && (rc = itk_registry_objects_check(reg->repo, quarantine)))) {
         itk_registry_free(reg);
         free(u);
         return rc;

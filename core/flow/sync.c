@@ -710,18 +710,10 @@ static int check_local_source(itk_registry *reg, const char *url)
 {
     const char *path = url;
     git_repository *src = NULL;
-    if (strncmp(url, "file://", 7) == 0)
-        path = url + 7;
-    else if (strstr(url, "://") || access(url, F_OK) != 0)
-        return 0; /* not a path: the pack arrives through the guard */
-    if (git_repository_open_ext(&src, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
-        git_error_clear();
-        return 0; /* the fetch says what is wrong with it */
-    }
-    /* its pack indexes first: the size check and the fetch read its packs
-     * through them */
-    int rc = itk_registry_packs_check(src, NULL);
-    if (!rc)
+    /* its object folder first (alternates, pack indexes): the size check
+     * and the fetch read its packs through them */
+    int rc = itk_registry_source_open(&src, &path, url);
+    if (!rc && src)
         rc = itk_packscan_source_check(reg->repo, src, path);
     git_repository_free(src);
     if (rc) {

@@ -6,7 +6,6 @@
 #include "itaku/json.h"
 #include "registry_priv.h"
 #include "objsize.h"
-#include "packidx.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -38,37 +37,13 @@ int itk_registry_open(itk_registry **out, const char *path)
                              path);
     }
     reg->lock_wait_ms = ITK_LOCK_WAIT_MS;
-    int rc = itk_registry_packs_check(reg->repo, NULL);
+    int rc = itk_registry_objects_check(reg->repo, NULL);
     if (rc) {
         itk_registry_free(reg);
         return rc;
     }
     *out = reg;
     return 0;
-}
-
-static int pack_checked(const char *idx, const char *pack, void *payload)
-{
-    (void)payload;
-    int rc = itk_packidx_check_file(idx, pack);
-    if (rc)
-        rc = itk_error_set(rc,
-                           "%s. Nothing was read from it: remove it and make it again from its "
-                           "pack with `git index-pack %s` (or take the registry again from where "
-                           "it came)",
-                           itk_error_last(), pack);
-    return rc;
-}
-
-int itk_registry_packs_check(git_repository *repo, const char *objects_dir)
-{
-    char dir[4096];
-    int n = objects_dir
-                ? snprintf(dir, sizeof(dir), "%s/pack", objects_dir)
-                : snprintf(dir, sizeof(dir), "%sobjects/pack", git_repository_commondir(repo));
-    if (n < 0 || (size_t)n >= sizeof(dir))
-        return 0; /* nothing could open a pack there */
-    return itk_packidx_each(dir, pack_checked, NULL);
 }
 
 void itk_registry_free(itk_registry *reg)

@@ -22,15 +22,31 @@ struct itk_registry {
     void *fetch_payload;
 };
 
-/* Every pack index (*.idx) in objects_dir/pack checked whole
- * (itk_packidx_check_file, each with its pack's length), before libgit2
- * reads any: a registry copied from elsewhere, or a folder a sync takes
- * from, may hold any bytes there. objects_dir NULL: repo's own objects
- * folder. 0 when each is good or there is no pack folder; else the first
- * bad one's error, its message naming the file, what is wrong with it and
- * what to do (remove it and make it again from its pack with `git
- * index-pack`, or take the registry again). Reads only. */
-int itk_registry_packs_check(git_repository *repo, const char *objects_dir);
+/* The object folder objects_dir (NULL: repo's own) checked before libgit2
+ * reads an object from it (issue 20): a registry copied from elsewhere, or
+ * a folder a sync takes from, may hold any bytes there. Refused: git's
+ * alternates (objects/info/alternates: objects from other folders; the
+ * message says to copy them in with `git repack -a -d` and remove the
+ * file) and a multi-pack index (objects/pack/multi-pack-index, which
+ * libgit2 would trust unchecked; the message says to remove it). Checked
+ * whole: every pack index (*.idx, itk_packidx_check_file with its pack's
+ * length; the message says to make it again with `git index-pack`, or to
+ * take the registry again). Then repo's object database is opened and made
+ * to read no commit-graph (itk_repository_commit_graph_off). 0 when all
+ * is well or there is no object folder; else the first problem's error, its
+ * message naming the file, what is wrong with it and what to do. Reads
+ * only. */
+int itk_registry_objects_check(git_repository *repo, const char *objects_dir);
+
+/* A source given as a path (or a file:// URL): its repository opened into
+ * *out (free with git_repository_free) and its object folder checked
+ * (itk_registry_objects_check), before a fetch or a clone reads its packs
+ * (a local clone copies its object folder as it is). *path: where url
+ * points on disk (inside url; may be NULL). *out is NULL, and 0 returned,
+ * when url is not a path or holds no repository (the fetch then says what
+ * is wrong). The check's error otherwise, its message naming the source's
+ * file; *out is NULL then. Reads only. */
+int itk_registry_source_open(git_repository **out, const char **path, const char *url);
 
 /* Whether the object database holds every object tree (a tree id) reaches:
  * its folders, read (so their hash is checked), and each file's blob

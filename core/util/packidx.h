@@ -44,8 +44,11 @@ typedef struct {
  * Checked: the magic "\377tOc", version 2, the fan-out non-decreasing, the
  * count at most ITK_PACK_MAX_OBJECTS, the length exactly that of the count
  * and of the large offsets, each name in its fan-out bucket and the names
- * strictly ascending, each large-offset index inside the table. Not checked:
- * the CRCs and the checksums (libgit2 reads the pack's entries itself).
+ * strictly ascending, each large-offset index inside the table. Not checked
+ * here: the index's own checksum (itk_packidx_check_file's), the pack's
+ * (packreuse.c compares it with its pack's trailer) and the CRCs (libgit2
+ * hashes every object it reads, so an entry changed in the pack is found
+ * when it is read).
  * 0; ITK_EUNSUPPORTED for a version-1 index (no magic, its fan-out and
  * length those of version 1) and for other versions; ITK_ETOOBIG for a count
  * over the limit; ITK_EINVALID for the rest (a bad magic among them); each
@@ -56,8 +59,11 @@ int itk_packidx_parse(itk_packidx *out, const unsigned char *data, size_t len, u
 /* Checks the index file idx_path (named so in messages): a regular file
  * (a folder or a symbolic link is refused), at most ITK_PACKIDX_MAX_BYTES,
  * mapped and checked with itk_packidx_parse, with the length of pack_path
- * (its pack; NULL or missing: not known). 0 also when idx_path no longer
- * exists (a repack removed it since it was listed). Errors as
+ * (its pack; NULL or missing: not known), then its own checksum (the
+ * SHA-1 of all its bytes before their last 20; ITK_EINVALID when it does
+ * not match: a name, CRC or offset changed since git wrote it). 0 also when
+ * idx_path no longer exists (a repack removed it since it was listed).
+ * Errors as
  * itk_packidx_parse's, and ITK_ETOOBIG for a file over the limit, ITK_EIO
  * when it cannot be read. */
 int itk_packidx_check_file(const char *idx_path, const char *pack_path);

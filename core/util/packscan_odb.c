@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "itaku/errors.h"
+#include "commitgraph.h"
 #include "oidmap.h"
 #include "packscan.h"
 
@@ -247,7 +248,9 @@ int itk_packscan_guard_begin(itk_packscan_guard **out, git_repository *repo,
         free(gd);
         return itk_error_git("cannot open the object database of this registry");
     }
-    if (git_odb_add_backend(gd->mine, &b->parent, GUARD_PRIORITY) < 0) {
+    /* the database opened here reads no commit-graph, as the registry's */
+    if (itk_odb_commit_graph_off(gd->mine) ||
+        git_odb_add_backend(gd->mine, &b->parent, GUARD_PRIORITY) < 0) {
         guard_free(&b->parent);
         git_odb_free(gd->mine);
         git_odb_free(gd->saved);

@@ -8,6 +8,7 @@
 #include "itaku/people.h"
 #include "alloc.h"
 #include "array.h"
+#include "commitgraph.h"
 #include "itaku/chain.h"
 #include "itaku/errors.h"
 #include "objsize.h"
@@ -838,16 +839,19 @@ static void open_labels(itk_snapshot *s, git_repository *repo, const git_tree *t
 /* A handle of its own on the registry's repository for the gathering, so
  * that what libgit2 keeps of the objects read (its object caches) goes
  * with it once the snapshot is made (peak memory, issue 18); c keeps the
- * registry's handle when another cannot be opened. *own is NULL then. */
+ * registry's handle when another cannot be opened. *own is NULL then. Its
+ * object database reads no commit-graph, as the registry's (commitgraph.h). */
 static void gather_repo(gctx *c, git_repository **own)
 {
     git_tree *t = NULL;
     *own = NULL;
     if (git_repository_open(own, git_repository_path(c->repo)) < 0 ||
+        itk_repository_commit_graph_off(*own) ||
         git_tree_lookup(&t, *own, git_tree_id(c->tree)) < 0) {
         git_repository_free(*own);
         *own = NULL;
         git_error_clear();
+        itk_error_clear();
         return;
     }
     git_tree_free(c->tree);

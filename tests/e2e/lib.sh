@@ -142,6 +142,11 @@ print(os.path.join(base, "itaku", name.hexdigest()[:32]))
 PY
 }
 
+# files_of DIR: every file under DIR with its digest, .git included (stock
+# git cannot read a registry whose object folder is damaged): what a refusal
+# must leave as it was.
+files_of() { (cd "$1" && find . -type f -exec sha256sum {} + | LC_ALL=C sort); }
+
 # Snapshot of every ref and of the working tree's status, to prove that a
 # refused operation changed nothing.
 state_of() {

@@ -29,9 +29,6 @@ open(p, "wb").write(b)
 PY
 cp "$CITY_IDX" "$T/bad.idx"
 
-# every file of a registry with its digest (stock git cannot read one whose
-# index is damaged): what a refusal must leave as it was
-files_of() { (cd "$1" && find . -type f -exec sha256sum {} + | LC_ALL=C sort); }
 cd "$T/city"
 before=$(files_of .)
 for cmd in verify status; do
@@ -59,6 +56,22 @@ git index-pack --index-version=1 "$CITY_PACK" >/dev/null
 expect_exit 2 "$ITAKU" verify
 expect_output "pack index $CITY_IDX is of version 1; itaku reads version 2 only"
 ok "a folder named as a pack index and an index of version 1 are refused"
+
+# one CRC changed, the layout still good: the index's own checksum tells
+rm -f "$CITY_IDX"
+cp "$T/good.idx" "$CITY_IDX"
+python3 - "$CITY_IDX" <<'PY'
+import sys
+p = sys.argv[1]
+b = bytearray(open(p, "rb").read())
+n = int.from_bytes(b[8 + 1020:8 + 1024], "big")
+b[8 + 1024 + 20 * n] ^= 1
+open(p, "wb").write(b)
+PY
+expect_exit 2 "$ITAKU" verify
+expect_output "pack index $CITY_IDX does not match its own checksum: bytes of it changed since git wrote it"
+expect_output "git index-pack $CITY_PACK"
+ok "an index whose bytes changed since git wrote it is refused by its checksum"
 
 # the way out the message gives: remove it and make it again from its pack
 rm -f "$CITY_IDX"

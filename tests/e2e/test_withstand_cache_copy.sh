@@ -6,8 +6,9 @@
 #    used, and the unsigned forgery is named (V1). Twin: the same registry
 #    moved back itself (same git dir, same object store) uses the cache.
 # 2. objects/info/alternates (objects read from another store, as after
-#    git clone --shared) is a V11 problem naming the file and the fix. Twin:
-#    after `git repack -a -d` and removing the file, verify passes.
+#    git clone --shared): the registry is refused before anything is read
+#    (issue 20, test_object_folder_refused.sh), naming the file and the fix.
+#    Twin: after `git repack -a -d` and removing the file, verify passes.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/sync_lib.sh"
 
@@ -63,10 +64,10 @@ git config itaku.genesis "$GENESIS"
 git config itaku.cityKey "$CITY_FPR"
 [ -s .git/objects/info/alternates ] || fail "git clone --shared wrote no alternates"
 before=$(state_of .)
-expect_exit 1 "$ITAKU" verify
-expect_output "V11 objects/info/alternates .*git repack -a -d.*remove the file"
+expect_exit 2 "$ITAKU" verify
+expect_output "$T/shared/.git/objects/info/alternates makes this registry take objects from other folders.*git repack -a -d.*then remove"
 [ "$(state_of .)" = "$before" ] || fail "verify changed the registry"
-ok "objects read from another store (objects/info/alternates) are a V11 problem naming the file and the fix"
+ok "objects read from another store (objects/info/alternates) are refused, naming the file and the fix"
 git repack -q -a -d
 rm .git/objects/info/alternates
 expect_exit 0 "$ITAKU" verify

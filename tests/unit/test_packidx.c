@@ -263,6 +263,28 @@ static void test_registry_with_damaged_index_does_not_open(void **state)
     itk_registry_free(reg);
 }
 
+/* A CRC changed (the layout still good, so only the index's own checksum
+ * can tell): the file is refused, naming it; its bytes put back, it passes.
+ * The big index (every offset large) passes its checksum too. */
+static void test_changed_byte_fails_the_checksum(void **state)
+{
+    fixture *f = *state;
+    unsigned char *c = malloc(f->good_len);
+    memcpy(c, f->good, f->good_len);
+    c[ITK_PACKIDX_HEADER_BYTES + 20 * (NBLOBS + 2) + 3] ^= 1;
+    assert_int_equal(parse(f, c, f->good_len, f->pack_len), 0);
+    th_write(f->idx, c, f->good_len);
+    expect(itk_packidx_check_file(f->idx, f->pack), ITK_EINVALID,
+           "does not match its own checksum");
+    assert_non_null(strstr(itk_error_last(), f->idx));
+    th_write(f->idx, f->good, f->good_len);
+    assert_int_equal(itk_packidx_check_file(f->idx, f->pack), 0);
+    char big[4300];
+    snprintf(big, sizeof(big), "%s/big.idx", f->dir);
+    assert_int_equal(itk_packidx_check_file(big, f->pack), 0);
+    free(c);
+}
+
 int main(void)
 {
     git_libgit2_init();
@@ -281,6 +303,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_registry_with_damaged_index_does_not_open, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_changed_byte_fails_the_checksum, setup, teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     git_libgit2_shutdown();
