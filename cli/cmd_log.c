@@ -7,6 +7,7 @@
 #include "json_out.h"
 #include "itaku/history.h"
 #include "itaku/record.h"
+#include "itaku/name_memos.h"
 #include "itaku/people.h"
 
 #include <stdio.h>
@@ -231,14 +232,15 @@ int cmd_log(int argc, char **argv)
         sc.party_width = w > sc.party_width ? w : sc.party_width;
     }
     itk_buf name = ITK_BUF_INIT;
-    itk_name_memo memo;
+    itk_name_memos memo;
     itk_void_writes vw = {NULL, 0, NULL, NULL, 0};
     git_oid head;
-    memset(&memo, 0, sizeof(memo));
     /* a name written with a stolen key (a void commit, V9) is not shown */
     if (git_reference_name_to_id(&head, itk_registry_repo(reg), "HEAD") == 0 &&
         itk_void_writes_at(&vw, itk_registry_repo(reg), &head) == 0)
-        memo.vw = &vw;
+        itk_name_memos_init(&memo, &vw);
+    else
+        itk_name_memos_init(&memo, NULL);
     git_error_clear();
     itk_error_clear();
     if (json)
@@ -254,8 +256,9 @@ int cmd_log(int argc, char **argv)
     }
     for (size_t i = 0; i < itk_log_count(log) && max != 0 && rc == EXIT_OK; i++) {
         const itk_log_entry *e = itk_log_get(log, i);
-        if (itk_principal_name_memo(&name, &memo, itk_registry_repo(reg), &e->info->id,
-                                    e->info->party, e->info->principal) < 0)
+        itk_name_memo *m = itk_name_memos_slot(&memo, e->info->party, e->info->principal);
+        if (itk_principal_name_memo(&name, m, itk_registry_repo(reg), &e->info->id, e->info->party,
+                                    e->info->principal) < 0)
             itk_error_clear(); /* no name shown: the commit itself is listed */
         if (json)
             rc = cli_json_array_item(&nitems, entry_json(e, name.size ? name.ptr : ""));
@@ -270,7 +273,7 @@ int cmd_log(int argc, char **argv)
     json_decref(sc.names);
     itk_buf_dispose(&sc.words);
     itk_buf_dispose(&name);
-    itk_name_memo_dispose(&memo);
+    itk_name_memos_dispose(&memo);
     itk_void_writes_dispose(&vw);
     itk_log_free(log);
     itk_registry_free(reg);

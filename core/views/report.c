@@ -4,6 +4,7 @@
  * file only lays it out as HTML with inline CSS and an SVG of the chain. */
 #include "itaku/report.h"
 #include "itaku/people.h"
+#include "itaku/name_memos.h"
 #include "itaku/contract_settings.h"
 #include "itaku/errors.h"
 #include "intl.h"
@@ -27,6 +28,9 @@
 #include "who_priv.h"
 
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,9 +64,9 @@ typedef struct {
     size_t pages;
     itk_progress_cb cb;
     void *payload;
-    itk_buf attachments;  /* the index's rows of attachments (evidence.h) */
-    itk_name_memo *names; /* the last signer's name looked up (people.h) */
-    page_file *out;       /* the long page being written, NULL when none */
+    itk_buf attachments;   /* the index's rows of attachments (evidence.h) */
+    itk_name_memos *names; /* each signer's name looked up last (name_memos.h) */
+    page_file *out;        /* the long page being written, NULL when none */
 } rctx;
 
 static const char css[] =
@@ -297,7 +301,8 @@ static void person(itk_buf *b, const rctx *c, const git_oid *commit, const char 
                    const char *principal)
 {
     itk_buf name = ITK_BUF_INIT;
-    if (itk_snapshot_name_memo(&name, c->snap, c->names, commit, party, principal) < 0)
+    if (itk_snapshot_name_memo(&name, c->snap, itk_name_memos_slot(c->names, party, principal),
+                               commit, party, principal) < 0)
         itk_error_clear();
     if (name.size) {
         esc(b, name.ptr);
@@ -1119,17 +1124,27 @@ static int write_forms(rctx *c)
     return rc;
 }
 
+/* The pages freed by what was let go of (the history: a third of what the
+ * report holds at its peak) given back to the system: among pages still in
+ * use they would stay resident while the rest is worked out (issue 18:
+ * peak memory). */
+static void give_back(void)
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
 int itk_report_write(itk_registry *reg, const char *dir, const itk_report_options *o, size_t *pages)
 {
     rctx c;
-    itk_name_memo names;
+    itk_name_memos names;
     itk_void_writes vw = {NULL, 0, NULL, NULL, 0};
     git_oid head;
     int rc;
     memset(&c, 0, sizeof(c));
-    memset(&names, 0, sizeof(names));
+    itk_name_memos_init(&names, &vw); /* a name written with a stolen key is not shown (V9) */
     c.names = &names;
-    names.vw = &vw; /* a name written with a stolen key is not shown (V9) */
     c.reg = reg;
     c.dir = dir;
     c.cb = o ? o->progress : NULL;
@@ -1182,6 +1197,7 @@ int itk_report_write(itk_registry *reg, const char *dir, const itk_report_option
         problems += !itk_log_get(c.log, i)->info->ok;
     itk_log_free(c.log);
     c.log = NULL;
+    give_back();
     if ((rc = write_forms(&c)))
         goto done;
     if (c.cb)
@@ -1205,7 +1221,7 @@ done:
     json_decref(c.incident_refs);
     itk_snapshot_free(c.snap);
     itk_buf_dispose(&c.attachments);
-    itk_name_memo_dispose(&names);
+    itk_name_memos_dispose(&names);
     itk_void_writes_dispose(&vw);
     json_decref(c.contract);
     git_tree_free(c.tree);
