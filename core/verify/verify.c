@@ -532,6 +532,45 @@ static int tip_merge_ok(const itk_policy *p, const git_commit *c, const itk_comm
            (pull || tip_find(fresh, nfresh, git_commit_parent_id(c, 1)) < nfresh);
 }
 
+/* Is commit a below new commit b through new commits alone (each among
+ * fresh, the first nfresh)? 1 or 0. */
+static int tip_below(const tip_new *fresh, size_t nfresh, const git_oid *a, const git_oid *b)
+{
+    git_oid stack[2 * ITK_VTIP_MAX_NEW + 1];
+    size_t top = 0, steps = 0;
+    stack[top++] = *b;
+    while (top && steps++ <= ITK_VTIP_MAX_NEW) {
+        size_t k = tip_find(fresh, nfresh, &stack[--top]);
+        for (size_t j = 0; k < nfresh && j < fresh[k].np; j++) {
+            if (git_oid_equal(&fresh[k].parent[j], a))
+                return 1;
+            if (top < sizeof(stack) / sizeof(stack[0]))
+                stack[top++] = fresh[k].parent[j];
+        }
+    }
+    return 0;
+}
+
+/* V5's clean merge of new merge i, when one parent is below the other
+ * through new commits (a receipt of a line that took the receiver's main, a
+ * pull): the other's tree (canonical: the walk or this run checked it), noted
+ * for the merge check, which then reads neither history nor trees. 0 or
+ * ITK_ENOMEM. */
+static int tip_merge_note(itk_policy *p, const tip_new *fresh, size_t i, const git_commit *c)
+{
+    const git_oid *a = &fresh[i].parent[0], *b = &fresh[i].parent[1];
+    int a_below = tip_below(fresh, i, a, b);
+    if (!a_below && !tip_below(fresh, i, b, a))
+        return 0;
+    git_commit *top = NULL;
+    int rc = 0;
+    if (git_commit_parent(&top, c, a_below ? 1 : 0) == 0)
+        rc = itk_vmerge_memo_put(&p->merges, a, b, git_commit_tree_id(top));
+    git_commit_free(top);
+    git_error_clear();
+    return rc;
+}
+
 /* Is V8's state at new commit i not known: a parent's is not (an old one
  * without a state the summary kept, or a new one without)? */
 static int tip_unknown(const itk_policy *p, const tip_new *fresh, size_t i)
@@ -591,7 +630,8 @@ static int tip_check(itk_verify_result *r, git_repository *repo, itk_vtip *t, it
             break;
         }
         if (!(rc = itk_oidmap_set(&p.commits, &fresh[i].id, (void *)(uintptr_t)r->ncommits)) &&
-            !(rc = itk_vgraph_add(&p.graph, &p.commits, c)))
+            !(rc = itk_vgraph_add(&p.graph, &p.commits, c)) &&
+            !(rc = fresh[i].np == 2 ? tip_merge_note(&p, fresh, i, c) : 0))
             rc = itk_policy_check_commit(&p, c, ci);
         held = !rc && !r->nproblems &&
                (fresh[i].np == 1 ? tip_only_plain(&p, c, ci)
