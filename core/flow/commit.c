@@ -643,8 +643,17 @@ int itk_commit_check(itk_registry *reg, const git_oid *id)
      * history: a receipt is checked by a verify run from it (each commit
      * before it from the cache); any other commit on its own */
     const char *revs[] = {hex};
-    int rc = is_receipt(reg->repo, id) ? itk_verify_run(&r, reg, revs, 1, NULL)
-                                       : itk_verify_one(&r, reg, id);
+    int receipt = is_receipt(reg->repo, id);
+    /* a receipt on top of the last clean walk's verdict (what was just
+     * received was checked as it came): that verdict's state answers, the
+     * walk only when it cannot (issue 18: receive verifies once) */
+    int rc = receipt ? itk_verify_tip_commit(reg, id) : 0;
+    if (rc == 1)
+        return 0;
+    if (rc < 0)
+        return itk_error_set(rc, "cannot check the commit itaku prepared (%.12s): %s", hex,
+                             itk_error_last());
+    rc = receipt ? itk_verify_run(&r, reg, revs, 1, NULL) : itk_verify_one(&r, reg, id);
     if (rc)
         return itk_error_set(rc, "cannot check the commit itaku prepared (%.12s): %s", hex,
                              itk_error_last());

@@ -214,15 +214,14 @@ static int tips_behind(const itk_void_memo *m, git_repository *repo, const git_o
         if (!among(m->tips, m->ntips, &starts[j]) && !itk_oidmap_has(&seen, &starts[j]) &&
             itk_oidmap_set(&seen, &starts[j], (void *)1) == 0)
             queue[nq++] = starts[j];
-    /* breadth first; a moved tip found is not gone below (its ancestors are
-     * m's); one that is a start still is (a moved tip may be behind it) */
+    /* breadth first, below a moved tip found too: another may be behind it
+     * (a line fast-forwarded to its parent's main, whose receipt merged the
+     * line's old tip) */
     while (found < moved && head < nq && head < ITK_VOID_CACHE_MAX_SEARCH) {
         git_commit *c = NULL;
         const git_oid *id = &queue[head++];
-        if (among(m->tips, m->ntips, id) && !among(starts, n, id)) {
-            found++;
-            continue;
-        }
+        if (among(m->tips, m->ntips, id) && !among(starts, n, id) && ++found == moved)
+            break;
         if (git_commit_lookup(&c, repo, id) < 0)
             break;
         if ((long long)git_commit_time(c) >= oldest - ITK_VOID_CACHE_SLACK_SECONDS)

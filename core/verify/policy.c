@@ -904,6 +904,7 @@ int itk_policy_check_commit(itk_policy *p, const git_commit *c, itk_commit_info 
     int genesis = info->nparents == 0;
     int rc = 0;
 
+    p->changed = SIZE_MAX;
     if (!info->subject)
         return ITK_ENOMEM;
     p->result->nchecked++;
@@ -953,6 +954,7 @@ int itk_policy_check_commit(itk_policy *p, const git_commit *c, itk_commit_info 
         goto done;
     if ((rc = collect_changes(&ck)))
         goto done;
+    p->changed = ck.nfiles;
     entries = itk_calloc(ck.nfiles, sizeof(*entries));
     if (!entries) {
         rc = ITK_ENOMEM;

@@ -579,14 +579,23 @@ static size_t receipts_find(const itk_receipts *s, uint32_t pair)
  * receipt really descends from the one before is V8's question at each
  * receipt (itk_policy_check_receipt), asked once there rather than at every
  * merge of two states. */
-static int receipt_newer(const itk_policy *p, const itk_receipts *a, const itk_receipts *b,
-                         size_t j)
+static int receipt_newer(itk_policy *p, const itk_receipts *a, const itk_receipts *b, size_t j)
 {
     size_t i = receipts_find(a, b->pair[j]);
     if (i == SIZE_MAX)
         return 1;
     if (git_oid_equal(&a->tip[i], &b->tip[j]))
         return 0;
+    if (p->by_descent) {
+        /* the verdict at the tip: the walk's order of these two is not
+         * known, their ancestry is (the same answer when both are valid) */
+        if (descendant_of(p, &b->tip[j], &a->tip[i]) == 1)
+            return 1;
+        if (descendant_of(p, &a->tip[i], &b->tip[j]) != 1)
+            p->undecided = 1;
+        itk_error_clear();
+        return 0;
+    }
     size_t ia = (size_t)(uintptr_t)itk_oidmap_get(&p->commits, &a->tip[i]);
     size_t ib = (size_t)(uintptr_t)itk_oidmap_get(&p->commits, &b->tip[j]);
     return ib > ia;
@@ -697,6 +706,38 @@ int itk_policy_check_receipt(check *ck)
     ns->pair[ns->n] = pair;
     ns->tip[ns->n++] = tip;
     return itk_oidmap_set(&p->receipts, ck->id, ns);
+}
+
+int itk_policy_receipts_put(itk_policy *p, const git_oid *commit, size_t n,
+                            const char (*receivers)[ITK_PARTY_ID_MAX + 1],
+                            const char (*parties)[ITK_PARTY_ID_MAX + 1], const git_oid *tips)
+{
+    itk_receipts *ns = n ? receipts_new(p, n) : NULL;
+    if (n && !ns)
+        return ITK_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t pair;
+        int rc = receipt_pair(&pair, p, receivers[i], parties[i]);
+        if (rc)
+            return rc;
+        if (receipts_find(ns, pair) != SIZE_MAX)
+            return ITK_EINVALID;
+        ns->pair[ns->n] = pair;
+        ns->tip[ns->n++] = tips[i];
+    }
+    return itk_oidmap_set(&p->receipts, commit, ns);
+}
+
+int itk_policy_receipts_at(const itk_policy *p, const git_oid *commit, size_t i,
+                           const char **receiver, const char **party, git_oid *tip)
+{
+    const itk_receipts *s = itk_oidmap_get(&p->receipts, commit);
+    if (!s || i >= s->n)
+        return 0;
+    *receiver = p->pairs[s->pair[i]].receiver;
+    *party = p->pairs[s->pair[i]].party;
+    *tip = s->tip[i];
+    return 1;
 }
 
 /* V9: commits signed after the key's compromise (not an ancestor of its

@@ -56,6 +56,20 @@ int itk_policy_check_chain(check *ck);
  * the last line received from each party along the first-parent chain. */
 int itk_policy_check_receipt(check *ck);
 
+/* V8's state at commit (the verdict at the tip, verify.c): set to the n
+ * receipts, receivers[i] having taken parties[i]'s line up to tips[i]
+ * (copied). 0, ITK_EINVALID when a receiver and party come twice, or
+ * ITK_ENOMEM. */
+int itk_policy_receipts_put(itk_policy *p, const git_oid *commit, size_t n,
+                            const char (*receivers)[ITK_PARTY_ID_MAX + 1],
+                            const char (*parties)[ITK_PARTY_ID_MAX + 1], const git_oid *tips);
+
+/* The i-th receipt of V8's state at commit: 1 and *receiver, *party
+ * (borrowed from p) and *tip, or 0 when there is no such receipt. Whether
+ * commit has a state at all: itk_oidmap_has(&p->receipts, commit). */
+int itk_policy_receipts_at(const itk_policy *p, const git_oid *commit, size_t i,
+                           const char **receiver, const char **party, git_oid *tip);
+
 /* V9: is the commit void (signed by a compromised key after its last good
  * commit, or by a key that a void commit added)? Marks info->is_void. */
 int itk_policy_mark_void(check *ck);

@@ -1438,6 +1438,13 @@ done:
     itk_error_clear();
 }
 
+int itk_vrun_catch_up(itk_vrun *v, itk_policy *p)
+{
+    if (!v || v->acached < p->result->ncommits)
+        return 1; /* a walk that noted not every commit */
+    return catch_up(v, p, p->result->ncommits);
+}
+
 int itk_vrun_check_voids(itk_vrun *v, itk_policy *p)
 {
     if (!v->decided)

@@ -66,6 +66,12 @@ int itk_vrun_cached(itk_vrun *v, itk_policy *p, const git_oid *id);
  * rebuilt first when they need it. */
 int itk_vrun_check_voids(itk_vrun *v, itk_policy *p);
 
+/* After the walk: V8's receipts state of every commit the cache answered
+ * rebuilt (the walk rebuilds it only as far as a merge or V9 needs it), for
+ * the verdict at the tip (verify.c). 0, 1 when the walk did not note
+ * every commit, or negative. */
+int itk_vrun_catch_up(itk_vrun *v, itk_policy *p);
+
 /* After the walk (and the run's own checks): writes what this run found
  * back, atomically. A cache that cannot be written is not an error. */
 void itk_vrun_end(itk_vrun *v, itk_policy *p);

@@ -242,11 +242,65 @@ static void tip_tree(itk_vtip_ref *ref, git_repository *repo, const itk_vtrees *
     git_error_clear();
 }
 
-/* After a clean walk of every ref: the summary the next verify starts from.
- * Not written when a ref names what the walk did not see (it moved since,
- * or names a tag): the summary's refs are commits it holds. */
+/* ref's V8 state from p (v8 0 when p has none for its commit, or too many
+ * receipts). 0 or ITK_ENOMEM. */
+static int ref_state(itk_vtip_ref *ref, const itk_policy *p)
+{
+    const char *rv, *pt;
+    git_oid tip;
+    size_t n = 0;
+    free(ref->receipts);
+    ref->receipts = NULL;
+    ref->nreceipts = 0;
+    ref->v8 = 0;
+    if (!itk_oidmap_has(&p->receipts, &ref->id))
+        return 0;
+    while (n <= ITK_VTIP_MAX_RECEIPTS && itk_policy_receipts_at(p, &ref->id, n, &rv, &pt, &tip))
+        n++;
+    if (n > ITK_VTIP_MAX_RECEIPTS)
+        return 0;
+    if (n && !(ref->receipts = itk_calloc(n, sizeof(*ref->receipts))))
+        return ITK_ENOMEM;
+    for (size_t i = 0; i < n && itk_policy_receipts_at(p, &ref->id, i, &rv, &pt, &tip); i++) {
+        snprintf(ref->receipts[i].receiver, sizeof(ref->receipts[i].receiver), "%s", rv);
+        snprintf(ref->receipts[i].party, sizeof(ref->receipts[i].party), "%s", pt);
+        ref->receipts[i].tip = tip;
+    }
+    ref->nreceipts = n;
+    ref->v8 = 1;
+    return 0;
+}
+
+/* ref's V8 state (when the summary knows it) as p's state at its commit.
+ * 0 or ITK_ENOMEM (a state naming a receiver and party twice is left
+ * unknown). */
+static int ref_state_load(itk_policy *p, const itk_vtip_ref *ref)
+{
+    size_t n = ref->nreceipts;
+    if (!ref->v8 || itk_oidmap_has(&p->receipts, &ref->id))
+        return 0;
+    char(*rv)[ITK_PARTY_ID_MAX + 1] = itk_calloc(n ? n : 1, sizeof(*rv));
+    char(*pt)[ITK_PARTY_ID_MAX + 1] = itk_calloc(n ? n : 1, sizeof(*pt));
+    git_oid *tips = itk_calloc(n ? n : 1, sizeof(*tips));
+    int rc = rv && pt && tips ? 0 : ITK_ENOMEM;
+    for (size_t i = 0; !rc && i < n; i++) {
+        memcpy(rv[i], ref->receipts[i].receiver, sizeof(rv[i]));
+        memcpy(pt[i], ref->receipts[i].party, sizeof(pt[i]));
+        tips[i] = ref->receipts[i].tip;
+    }
+    rc = rc ? rc : itk_policy_receipts_put(p, &ref->id, n, rv, pt, tips);
+    free(rv);
+    free(pt);
+    free(tips);
+    return rc == ITK_EINVALID ? 0 : rc;
+}
+
+/* After a clean walk of every ref: the summary the next verify starts from,
+ * with V8's state at each ref when the walk's receipts are complete (receipts
+ * nonzero). Not written when a ref names what the walk did not see (it moved
+ * since, or names a tag): the summary's refs are commits it holds. */
 static void tip_record(itk_policy *p, const itk_verify_result *r, git_repository *repo,
-                       const char *root)
+                       const char *root, int receipts)
 {
     itk_vtip t;
     git_oid *ids = r->ncommits ? itk_calloc(r->ncommits, sizeof(*ids)) : NULL;
@@ -263,7 +317,7 @@ static void tip_record(itk_policy *p, const itk_verify_result *r, git_repository
                            !(t.vorigins = itk_calloc(p->nvoid_keys, sizeof(*t.vorigins))))))
         goto done;
     for (size_t i = 0; i < t.nrefs; i++) {
-        if (!itk_oidmap_has(&p->commits, &t.refs[i].id))
+        if (!itk_oidmap_has(&p->commits, &t.refs[i].id) || (receipts && ref_state(&t.refs[i], p)))
             goto done;
         tip_tree(&t.refs[i], repo, &p->trees);
     }
@@ -345,58 +399,96 @@ static int tip_only_plain(itk_policy *p, const git_commit *c, const itk_commit_i
     return plain;
 }
 
-/* The new commits between the summary's ref was and the commit now names:
- * each with one parent, at most ITK_VTIP_MAX_NEW in all (fresh, nfresh,
- * with their parents), the last one's parent was's commit. 1 when it is so,
- * 0 when not (the ref moved back or sideways, or onto a merge). */
-static int tip_chain(git_repository *repo, const itk_vtip *t, const git_oid *was,
-                     const git_oid *now, git_oid *fresh, git_oid *parents, size_t *nfresh)
+/* A new commit of the verdict at the tip: its parents, and whether V8's
+ * state at it is not known (a parent's is not). */
+typedef struct {
+    git_oid id, parent[2];
+    size_t np;
+    int unknown;
+} tip_new;
+
+/* The index of id in fresh, nfresh when it is not there. */
+static size_t tip_find(const tip_new *fresh, size_t nfresh, const git_oid *id)
 {
-    git_oid at = *now;
-    if (!itk_vtip_has(t, was))
-        return 0;
-    for (size_t steps = 0; steps <= ITK_VTIP_MAX_NEW; steps++) {
-        git_commit *c = NULL;
-        size_t k = 0;
-        if (git_oid_equal(&at, was))
-            return 1;
-        if (itk_vtip_has(t, &at) ||
-            itk_object_size(NULL, repo, &at, GIT_OBJECT_COMMIT, ITK_VOBJECT_MAX_COMMIT_BYTES) ||
-            git_commit_lookup(&c, repo, &at) < 0 || git_commit_parentcount(c) != 1) {
-            git_commit_free(c);
-            git_error_clear();
-            itk_error_clear();
-            return 0;
-        }
-        git_oid parent = *git_commit_parent_id(c, 0);
-        git_commit_free(c);
-        while (k < *nfresh && !git_oid_equal(&fresh[k], &at))
-            k++;
-        if (k == *nfresh) {
-            if (*nfresh == ITK_VTIP_MAX_NEW)
-                return 0;
-            fresh[*nfresh] = at;
-            parents[(*nfresh)++] = parent;
-        }
-        at = parent;
-    }
-    return 0;
+    size_t k = 0;
+    while (k < nfresh && !git_oid_equal(&fresh[k].id, id))
+        k++;
+    return k;
 }
 
-/* The new commits in the order they are checked: each after its parent. */
-static void tip_order(git_oid *fresh, git_oid *parents, size_t n)
+/* Adds to fresh (nfresh) the new commits from reaches (those t does not
+ * hold), each with its parents: at most ITK_VTIP_MAX_NEW in all, each of
+ * one or two parents. With was (a commit of t), from must be was or descend
+ * from it (the ref moved forward): was is met below the new commits, or is
+ * an ancestor of an old commit met there. 1 when it is so, 0 when not (the
+ * ref moved back or sideways, a commit cannot be read, too many). */
+static int tip_reach(git_repository *repo, const itk_vtip *t, const git_oid *from,
+                     const git_oid *was, tip_new *fresh, size_t *nfresh)
+{
+    git_oid stack[2 * ITK_VTIP_MAX_NEW + 1], old[2 * ITK_VTIP_MAX_NEW + 1];
+    unsigned char seen[ITK_VTIP_MAX_NEW];
+    size_t top = 0, nold = 0;
+    int hit = !was;
+    if (was && git_oid_equal(from, was))
+        return itk_vtip_has(t, was);
+    memset(seen, 0, sizeof(seen));
+    stack[top++] = *from;
+    while (top) {
+        git_oid at = stack[--top];
+        if (itk_vtip_has(t, &at)) {
+            hit = hit || git_oid_equal(&at, was);
+            old[nold++] = at;
+            continue;
+        }
+        size_t k = tip_find(fresh, *nfresh, &at);
+        if (k == *nfresh) {
+            git_commit *c = NULL;
+            size_t np = 0;
+            if (k == ITK_VTIP_MAX_NEW ||
+                itk_object_size(NULL, repo, &at, GIT_OBJECT_COMMIT, ITK_VOBJECT_MAX_COMMIT_BYTES) ||
+                git_commit_lookup(&c, repo, &at) < 0 || (np = git_commit_parentcount(c)) < 1 ||
+                np > 2) {
+                git_commit_free(c);
+                git_error_clear();
+                itk_error_clear();
+                return 0;
+            }
+            memset(&fresh[k], 0, sizeof(fresh[k]));
+            fresh[k].id = at;
+            fresh[k].np = np;
+            for (size_t j = 0; j < np; j++)
+                fresh[k].parent[j] = *git_commit_parent_id(c, (unsigned)j);
+            git_commit_free(c);
+            (*nfresh)++;
+        }
+        if (seen[k])
+            continue;
+        seen[k] = 1;
+        for (size_t j = 0; j < fresh[k].np; j++)
+            stack[top++] = fresh[k].parent[j];
+    }
+    /* a line that took its parent's main moves forward past it (a
+     * fast-forward pull): was below an old commit met */
+    for (size_t i = 0; !hit && i < nold; i++)
+        hit = git_graph_descendant_of(repo, &old[i], was) == 1;
+    git_error_clear();
+    return hit;
+}
+
+/* The new commits in the order they are checked: each after its parents. */
+static void tip_order(tip_new *fresh, size_t n)
 {
     for (size_t done = 0; done < n; done++)
         for (size_t i = done; i < n; i++) {
-            size_t k = done;
-            while (k < n && (k == i || !git_oid_equal(&fresh[k], &parents[i])))
-                k++;
-            if (k == n) { /* its parent is no new commit still to come */
-                git_oid f = fresh[i], q = parents[i];
+            int ready = 1;
+            for (size_t j = 0; ready && j < fresh[i].np; j++) {
+                size_t k = tip_find(fresh, n, &fresh[i].parent[j]);
+                ready = k == n || k < done;
+            }
+            if (ready) {
+                tip_new f = fresh[i];
                 fresh[i] = fresh[done];
-                parents[i] = parents[done];
                 fresh[done] = f;
-                parents[done] = q;
                 break;
             }
         }
@@ -425,17 +517,85 @@ static int tip_folders(itk_vtip *t, const itk_vtrees *trees)
     return 0;
 }
 
+/* Did merge c, checked as ci without a problem, take a line as the walk
+ * would check it from here: a receipt or pull (V8) that adds nothing beyond
+ * the clean merge of its parents (V5), on V8 states known on both sides
+ * that descend one from the other, and a receipt's line (not a pull's)
+ * among the new commits, where V8 learns who wrote its tip? 1 or 0. */
+static int tip_merge_ok(const itk_policy *p, const git_commit *c, const itk_commit_info *ci,
+                        const tip_new *fresh, size_t nfresh, size_t i)
+{
+    int pull = strcmp(ci->action, "pull") == 0;
+    return ci->ok && !ci->is_void && !ci->recovered && ci->received[0] &&
+           (pull || strcmp(ci->action, "receive") == 0) && p->changed == 0 && !p->undecided &&
+           !fresh[i].unknown &&
+           (pull || tip_find(fresh, nfresh, git_commit_parent_id(c, 1)) < nfresh);
+}
+
+/* Is commit a below new commit b through new commits alone (each among
+ * fresh, the first nfresh)? 1 or 0. */
+static int tip_below(const tip_new *fresh, size_t nfresh, const git_oid *a, const git_oid *b)
+{
+    git_oid stack[2 * ITK_VTIP_MAX_NEW + 1];
+    size_t top = 0, steps = 0;
+    stack[top++] = *b;
+    while (top && steps++ <= ITK_VTIP_MAX_NEW) {
+        size_t k = tip_find(fresh, nfresh, &stack[--top]);
+        for (size_t j = 0; k < nfresh && j < fresh[k].np; j++) {
+            if (git_oid_equal(&fresh[k].parent[j], a))
+                return 1;
+            if (top < sizeof(stack) / sizeof(stack[0]))
+                stack[top++] = fresh[k].parent[j];
+        }
+    }
+    return 0;
+}
+
+/* V5's clean merge of new merge i, when one parent is below the other
+ * through new commits (a receipt of a line that took the receiver's main, a
+ * pull): the other's tree (canonical: the walk or this run checked it), noted
+ * for the merge check, which then reads neither history nor trees. 0 or
+ * ITK_ENOMEM. */
+static int tip_merge_note(itk_policy *p, const tip_new *fresh, size_t i, const git_commit *c)
+{
+    const git_oid *a = &fresh[i].parent[0], *b = &fresh[i].parent[1];
+    int a_below = tip_below(fresh, i, a, b);
+    if (!a_below && !tip_below(fresh, i, b, a))
+        return 0;
+    git_commit *top = NULL;
+    int rc = 0;
+    if (git_commit_parent(&top, c, a_below ? 1 : 0) == 0)
+        rc = itk_vmerge_memo_put(&p->merges, a, b, git_commit_tree_id(top));
+    git_commit_free(top);
+    git_error_clear();
+    return rc;
+}
+
+/* Is V8's state at new commit i not known: a parent's is not (an old one
+ * without a state the summary kept, or a new one without)? */
+static int tip_unknown(const itk_policy *p, const tip_new *fresh, size_t i)
+{
+    for (size_t j = 0; j < fresh[i].np; j++) {
+        size_t k = tip_find(fresh, i, &fresh[i].parent[j]);
+        if (k < i ? fresh[k].unknown : !itk_oidmap_has(&p->receipts, &fresh[i].parent[j]))
+            return 1;
+    }
+    return 0;
+}
+
 /* The new commits checked, oldest first, on top of the state the summary's
- * walk ended in (the compromises every tip names, the keys void commits
- * added, the trees of the refs found canonical): r gets the summary's void
- * commits, then each new commit, and each of refs (the refs now, in the
- * summary's order) its tree and height. 1 when each holds and only adds
- * plain records, 0 when not, negative on error. */
+ * walk ended in (the compromises every tip and revs name, the keys void
+ * commits added, V8's state at each ref, the trees of the refs found
+ * canonical): r gets the summary's void commits, then each new commit, and
+ * each of refs (the refs now, in the summary's order) its tree, height and
+ * V8 state. 1 when each holds and only adds plain records or merges a line
+ * (tip_merge_ok), 0 when not, negative on error. */
 static int tip_check(itk_verify_result *r, git_repository *repo, itk_vtip *t, itk_vtip_ref *refs,
-                     const git_oid *fresh, size_t nfresh)
+                     tip_new *fresh, size_t nfresh, const char **revs, size_t nrevs)
 {
     itk_policy p;
     int rc = policy_init(&p, repo, r), held = 1;
+    p.by_descent = 1;
     for (size_t i = 0; !rc && i < t->nrefs; i++)
         if (t->refs[i].height >= 1 && t->refs[i].height <= ITK_VTREES_MAX_DEPTH)
             rc = itk_oidmap_set(&p.trees.heights, &t->refs[i].tree,
@@ -444,9 +604,11 @@ static int tip_check(itk_verify_result *r, git_repository *repo, itk_vtip *t, it
         if (t->trees[i].height <= ITK_VTREES_MAX_DEPTH)
             rc = itk_oidmap_set(&p.trees.heights, &t->trees[i].id,
                                 (void *)(uintptr_t)t->trees[i].height);
-    rc = rc || !nfresh ? rc : collect_compromises(&p, NULL, 0);
+    rc = rc || !nfresh ? rc : collect_compromises(&p, revs, nrevs);
     for (size_t k = 0; !rc && k < t->nvkeys; k++)
         rc = itk_policy_void_key_push(&p, t->vorigins[k], t->vkeys[k]);
+    for (size_t i = 0; !rc && nfresh && i < t->nrefs; i++)
+        rc = ref_state_load(&p, &t->refs[i]);
     if (!rc)
         rc = itk_array_reserve(&r->commits, &r->acommits, t->nvoids + nfresh + 1,
                                sizeof(*r->commits));
@@ -462,24 +624,38 @@ static int tip_check(itk_verify_result *r, git_repository *repo, itk_vtip *t, it
         git_commit *c = NULL;
         itk_commit_info *ci = &r->commits[r->ncommits++];
         memset(ci, 0, sizeof(*ci));
-        if (git_commit_lookup(&c, repo, &fresh[i]) < 0) {
+        fresh[i].unknown = tip_unknown(&p, fresh, i);
+        if (git_commit_lookup(&c, repo, &fresh[i].id) < 0) {
             held = 0;
             break;
         }
-        if (!(rc = itk_oidmap_set(&p.commits, &fresh[i], (void *)(uintptr_t)r->ncommits)) &&
-            !(rc = itk_vgraph_add(&p.graph, &p.commits, c)))
+        if (!(rc = itk_oidmap_set(&p.commits, &fresh[i].id, (void *)(uintptr_t)r->ncommits)) &&
+            !(rc = itk_vgraph_add(&p.graph, &p.commits, c)) &&
+            !(rc = fresh[i].np == 2 ? tip_merge_note(&p, fresh, i, c) : 0))
             rc = itk_policy_check_commit(&p, c, ci);
-        held = !rc && !r->nproblems && tip_only_plain(&p, c, ci);
+        held = !rc && !r->nproblems &&
+               (fresh[i].np == 1 ? tip_only_plain(&p, c, ci)
+                                 : tip_merge_ok(&p, c, ci, fresh, nfresh, i));
         git_commit_free(c);
     }
     for (size_t i = 0; !rc && held && i < t->nrefs; i++) {
         refs[i].tree = t->refs[i].tree;
         refs[i].height = t->refs[i].height;
-        if (!git_oid_equal(&refs[i].id, &t->refs[i].id)) {
-            tip_tree(&refs[i], repo, &p.trees);
-            /* the folders it did not read are there still (V11) */
-            held = itk_tree_objects_present(repo, &refs[i].tree);
+        if (git_oid_equal(&refs[i].id, &t->refs[i].id)) {
+            /* V8's state as it was: the summary's, handed on */
+            refs[i].v8 = t->refs[i].v8;
+            refs[i].receipts = t->refs[i].receipts;
+            refs[i].nreceipts = t->refs[i].nreceipts;
+            t->refs[i].receipts = NULL;
+            t->refs[i].nreceipts = 0;
+            continue;
         }
+        tip_tree(&refs[i], repo, &p.trees);
+        size_t k = tip_find(fresh, nfresh, &refs[i].id);
+        if (k < nfresh && !fresh[k].unknown)
+            rc = ref_state(&refs[i], &p);
+        /* the folders it did not read are there still (V11) */
+        held = !rc && itk_tree_objects_present(repo, &refs[i].tree);
     }
     if (!rc && held && nfresh)
         rc = tip_folders(t, &p.trees);
@@ -505,36 +681,48 @@ static int tip_here(git_repository *repo, const itk_vtip *t)
 
 /* The verdict at the tip (DESIGN §9): when every ref names what the summary
  * of the last clean walk saw, or a few new commits on top of it that each
- * have one parent and only add plain records of their signer's party, those
- * commits alone are checked, with the state that walk ended in, and r gets
- * what verify prints: the void commits, then the new commits
- * (itk_verify_total_count counts every commit). Anything else is the full
- * walk's to decide: a summary not this user's, of other pins or damaged, a
- * ref added, removed, moved back or sideways, a merge, a key event, a
- * problem in a new commit. 1 when it answered (the summary moves on), 0 when
- * the walk must run (r as it was), negative on error. */
-static int tip_answer(itk_verify_result *r, git_repository *repo, const itk_verify_options *o)
+ * only add plain records of their signer's party or merge a line as a
+ * receipt or pull (tip_merge_ok), those commits alone are checked, with the
+ * state that walk ended in, and r gets what verify prints: the void
+ * commits, then the new commits (itk_verify_total_count counts every
+ * commit). With extra, that commit (on no ref yet) and the new ones below
+ * it are checked too, and the summary is left as it is. Anything else is
+ * the full walk's to decide: a summary not this user's, of other pins or
+ * damaged, a ref added, removed, moved back or sideways, any other merge, a
+ * key event, a problem in a new commit. 1 when it answered (the summary
+ * moves on), 0 when the walk must run (r as it was), negative on error. */
+static int tip_try(itk_verify_result *r, git_repository *repo, const char *cache_dir,
+                   const git_oid *extra)
 {
     itk_vtip t;
     itk_vtip_ref *refs = NULL;
     size_t nrefs = 0, nfresh = 0;
-    git_oid fresh[ITK_VTIP_MAX_NEW], parents[ITK_VTIP_MAX_NEW];
-    if (itk_vtip_load(&t, repo, o->cache_dir, ITK_RULES_DIGEST, r->genesis, r->city_key))
+    tip_new fresh[ITK_VTIP_MAX_NEW];
+    char hex[GIT_OID_HEXSZ + 1] = "";
+    const char *revs[] = {hex};
+    if (itk_vtip_load(&t, repo, cache_dir, ITK_RULES_DIGEST, r->genesis, r->city_key))
         return 0;
     int rc = itk_vtip_refs_read(&refs, &nrefs, repo);
     int ok = !rc && nrefs == t.nrefs && git_repository_is_shallow(repo) == 0;
     rc = rc == ITK_ENOMEM ? rc : 0; /* refs that cannot be read: the walk names them */
     for (size_t i = 0; ok && i < nrefs; i++)
         ok = strcmp(refs[i].name, t.refs[i].name) == 0 &&
-             tip_chain(repo, &t, &t.refs[i].id, &refs[i].id, fresh, parents, &nfresh);
+             tip_reach(repo, &t, &refs[i].id, &t.refs[i].id, fresh, &nfresh);
+    if (ok && extra) {
+        git_oid_tostr(hex, sizeof(hex), extra);
+        ok = tip_reach(repo, &t, extra, NULL, fresh, &nfresh);
+    }
     ok = ok && tip_here(repo, &t);
     if (ok) {
-        tip_order(fresh, parents, nfresh);
-        rc = tip_check(r, repo, &t, refs, fresh, nfresh);
+        tip_order(fresh, nfresh);
+        rc = tip_check(r, repo, &t, refs, fresh, nfresh, extra ? revs : NULL, extra ? 1 : 0);
         ok = rc == 1;
         rc = rc < 0 ? rc : 0;
     }
-    if (ok && !(rc = itk_vtip_add_ids(&t, fresh, nfresh))) {
+    git_oid ids[ITK_VTIP_MAX_NEW];
+    for (size_t i = 0; i < nfresh; i++)
+        ids[i] = fresh[i].id;
+    if (ok && !extra && !(rc = itk_vtip_add_ids(&t, ids, nfresh))) {
         r->ntotal = t.nids;
         r->from_tip = 1;
         itk_vtip_refs_free(t.refs, t.nrefs);
@@ -542,7 +730,7 @@ static int tip_answer(itk_verify_result *r, git_repository *repo, const itk_veri
         t.nrefs = nrefs;
         refs = NULL;
         if (nfresh)
-            itk_vtip_save(&t, repo, o->cache_dir);
+            itk_vtip_save(&t, repo, cache_dir);
     }
     if (!ok || rc) {
         itk_verify_result_truncate(r, 0, 1);
@@ -552,6 +740,11 @@ static int tip_answer(itk_verify_result *r, git_repository *repo, const itk_veri
     itk_vtip_dispose(&t);
     itk_error_clear();
     return rc ? rc : ok;
+}
+
+static int tip_answer(itk_verify_result *r, git_repository *repo, const itk_verify_options *o)
+{
+    return tip_try(r, repo, o->cache_dir, NULL);
 }
 
 /* Does the object database still hold every commit an earlier run checked? */
@@ -832,14 +1025,23 @@ static int run(itk_verify_result *r, itk_verify_result *v11, size_t altered, git
     if (r->ncommits == 0 && v11->nproblems == 0)
         rc = itk_error_set(ITK_ENOTFOUND, "the registry has no commits to verify");
     else if (!(rc = itk_vrun_check_voids(vr, &p)) && v11->nproblems == altered) {
+        /* the verdict at the tip, with V8's state at each ref when every
+         * receipt is rebuilt (a run that cannot keeps none) */
+        if (!nrevs && !*careful && !r->nproblems && !v11->nproblems) {
+            int caught = itk_vrun_catch_up(vr, &p);
+            if (caught == ITK_ENOMEM) {
+                rc = caught;
+                goto done;
+            }
+            itk_error_clear();
+            tip_record(&p, r, repo, opts ? opts->cache_dir : NULL, caught == 0);
+        }
         receipts_free(&p); /* the cache is written without it */
         commits_fit(r);
 #ifdef __GLIBC__
         malloc_trim(0); /* … in what it held, rather than in more (peak memory) */
 #endif
         itk_vrun_end(vr, &p); /* a run that could not read everything is not remembered */
-        if (!nrevs && !*careful && !r->nproblems && !v11->nproblems)
-            tip_record(&p, r, repo, opts ? opts->cache_dir : NULL);
     }
 done:
     itk_vsigs_free(ahead); /* its threads joined first */
@@ -891,6 +1093,23 @@ int itk_verify_run(itk_verify_result **out, itk_registry *reg, const char **revs
         itk_verify_result_free(r);
     else
         *out = r;
+    return rc;
+}
+
+int itk_verify_tip_commit(itk_registry *reg, const git_oid *id)
+{
+    git_repository *repo = itk_registry_repo(reg);
+    itk_verify_result *r = itk_calloc(1, sizeof(*r));
+    itk_verify_result *v11 = itk_calloc(1, sizeof(*v11));
+    int rc = r && v11 ? 0 : ITK_ENOMEM;
+    if (!rc) {
+        read_pins(r, repo, NULL);
+        /* V11's alterations are the walk's to name */
+        rc = itk_vwalk_alterations(repo, v11);
+        rc = rc ? rc : !v11->nproblems && tip_try(r, repo, NULL, id);
+    }
+    itk_verify_result_free(v11);
+    itk_verify_result_free(r);
     return rc;
 }
 

@@ -14,4 +14,13 @@
  * the check could not run. */
 int itk_verify_one(itk_verify_result **out, itk_registry *reg, const git_oid *id);
 
+/* Does the verdict at the tip (verify.c) hold with commit id on top, not on
+ * any ref yet: id and the new commits below it checked on the state of the
+ * last clean walk, each without a problem and each what that verdict takes
+ * (a plain record of its signer's, a receipt or pull that adds nothing)?
+ * 1 when it does (the walk from id would find no problem), 0 when the walk
+ * must decide (no summary, a ref moved otherwise, anything it does not
+ * take; the summary is left as it is), negative on error. */
+int itk_verify_tip_commit(itk_registry *reg, const git_oid *id);
+
 #endif

@@ -270,3 +270,19 @@ int itk_vmerge_commits(git_tree **out, itk_vmerge_ctx *x, const git_oid *a, cons
     }
     return rc;
 }
+
+int itk_vmerge_memo_put(itk_oidmap *memo, const git_oid *a, const git_oid *b, const git_oid *tree)
+{
+    git_oid key, *keep = itk_malloc(sizeof(*keep));
+    if (!keep)
+        return ITK_ENOMEM;
+    *keep = *tree;
+    pair_key(&key, a, b);
+    const git_oid *had = itk_oidmap_get(memo, &key);
+    int rc = itk_oidmap_set(memo, &key, keep);
+    if (rc)
+        free(keep);
+    else if (had && had != &cannot)
+        free((git_oid *)had);
+    return rc;
+}

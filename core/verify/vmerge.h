@@ -36,6 +36,11 @@ typedef struct {
  * it, a graph that cannot tell), or ITK_ENOMEM. */
 int itk_vmerge_commits(git_tree **out, itk_vmerge_ctx *x, const git_oid *a, const git_oid *b);
 
+/* Notes in memo that the clean merge of commits a and b is tree (the
+ * verdict at the tip: a the ancestor of b, whose tree the walk found
+ * canonical, merges to b's tree). 0 or ITK_ENOMEM. */
+int itk_vmerge_memo_put(itk_oidmap *memo, const git_oid *a, const git_oid *b, const git_oid *tree);
+
 /* Frees a memo of itk_vmerge_commits and what it holds. */
 void itk_vmerge_memo_free(itk_oidmap *memo);
 

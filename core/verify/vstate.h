@@ -96,6 +96,14 @@ typedef struct {
     itk_vschemas schemas;
     /* signatures of the walk's batch, verified on every core (NULL: none) */
     itk_vsigs *sigs;
+    /* the verdict at the tip (verify.c): V8's newer receipt is the one that
+     * descends from the other, not the later in the walk (which holds only
+     * the new commits); two that do not descend either way set undecided */
+    int by_descent, undecided;
+    /* files the last commit checked adds or changes beyond its base (a
+     * merge: beyond the clean merge of its parents); SIZE_MAX when its
+     * checks stopped before they were listed */
+    size_t changed;
 } itk_policy;
 
 /* Records a problem of commit id under rule; message is printf-formatted. */

@@ -1,7 +1,8 @@
-/* The verdict at the tip: see vtip.h. File format 1, after the place's tag
+/* The verdict at the tip: see vtip.h. File format 4, after the place's tag
  * (cache_dir.c): MAGIC, u32 format, the rules' digest, genesis and city key
  * (strings), u32 refs (each name string, raw commit and tree ids, u32 tree
- * height), u32 commits (raw ids),
+ * height, u32 V8 known, u32 receipts: receiver and party strings, raw
+ * tip), u32 commits (raw ids),
  * u32 void commits (raw id, party and principal strings), u32 void keys
  * (key and origin strings), u32 folders (raw id, u32 height). */
 #include "vtip.h"
@@ -16,15 +17,18 @@
 #include <string.h>
 
 static const char MAGIC[] = "itaku verify tip\n";
-/* 2: each ref's tree and its height; 3: the folders read */
-#define FORMAT 3
+/* 2: each ref's tree and its height; 3: the folders read; 4: each ref's
+ * V8 receipts state */
+#define FORMAT 4
 
 _Static_assert(sizeof(git_oid) == GIT_OID_RAWSZ, "a git_oid is its raw bytes");
 
 void itk_vtip_refs_free(itk_vtip_ref *refs, size_t n)
 {
-    for (size_t i = 0; refs && i < n; i++)
+    for (size_t i = 0; refs && i < n; i++) {
         free(refs[i].name);
+        free(refs[i].receipts);
+    }
     free(refs);
 }
 
@@ -45,10 +49,31 @@ static int get_count(itk_reader *rd, uint32_t *n, size_t each)
     return rd_u32(rd, n) || *n > rd->left / each ? -1 : 0;
 }
 
+/* A ref's V8 state: its flag and receipts. */
+static int get_receipts(itk_reader *rd, itk_vtip_ref *r)
+{
+    uint32_t v8, n;
+    if (rd_u32(rd, &v8) || v8 > 1 || get_count(rd, &n, 4 + 1 + 4 + 1 + GIT_OID_RAWSZ) ||
+        n > ITK_VTIP_MAX_RECEIPTS || (!v8 && n) ||
+        (n && !(r->receipts = itk_calloc(n, sizeof(*r->receipts)))))
+        return -1;
+    r->v8 = (int)v8;
+    for (; r->nreceipts < n; r->nreceipts++) {
+        itk_vtip_receipt *e = &r->receipts[r->nreceipts];
+        const unsigned char *raw;
+        if (rd_string_into(rd, e->receiver, sizeof(e->receiver)) || !e->receiver[0] ||
+            rd_string_into(rd, e->party, sizeof(e->party)) || !e->party[0] ||
+            rd_bytes(rd, &raw, GIT_OID_RAWSZ))
+            return -1;
+        git_oid_fromraw(&e->tip, raw);
+    }
+    return 0;
+}
+
 static int get_refs(itk_reader *rd, itk_vtip *t)
 {
     uint32_t n;
-    if (get_count(rd, &n, 4 + 1 + 2 * GIT_OID_RAWSZ + 4) ||
+    if (get_count(rd, &n, 4 + 1 + 2 * GIT_OID_RAWSZ + 4 + 4 + 4) ||
         (n && !(t->refs = itk_calloc(n, sizeof(*t->refs)))))
         return -1;
     for (; t->nrefs < n; t->nrefs++) {
@@ -65,7 +90,7 @@ static int get_refs(itk_reader *rd, itk_vtip *t)
         git_oid_fromraw(&r->id, raw);
         git_oid_fromraw(&r->tree, tree);
         r->height = height;
-        if (t->nrefs && strcmp(t->refs[t->nrefs - 1].name, r->name) >= 0) {
+        if (get_receipts(rd, r) || (t->nrefs && strcmp(t->refs[t->nrefs - 1].name, r->name) >= 0)) {
             t->nrefs++; /* freed with the rest */
             return -1;
         }
@@ -188,6 +213,16 @@ void itk_vtip_save(const itk_vtip *t, git_repository *repo, const char *cache_ro
         rc = rc ? rc : itk_buf_put(&b, t->refs[i].id.id, GIT_OID_RAWSZ);
         rc = rc ? rc : itk_buf_put(&b, t->refs[i].tree.id, GIT_OID_RAWSZ);
         rc = rc ? rc : wr_u32(&b, t->refs[i].height);
+        size_t nr = t->refs[i].v8 && t->refs[i].nreceipts <= ITK_VTIP_MAX_RECEIPTS
+                        ? t->refs[i].nreceipts
+                        : 0;
+        rc = rc ? rc : wr_u32(&b, t->refs[i].v8 && nr == t->refs[i].nreceipts);
+        rc = rc ? rc : wr_u32(&b, (uint32_t)nr);
+        for (size_t k = 0; !rc && k < nr; k++) {
+            rc = wr_cstring(&b, t->refs[i].receipts[k].receiver);
+            rc = rc ? rc : wr_cstring(&b, t->refs[i].receipts[k].party);
+            rc = rc ? rc : itk_buf_put(&b, t->refs[i].receipts[k].tip.id, GIT_OID_RAWSZ);
+        }
     }
     rc = rc ? rc : wr_u32(&b, (uint32_t)t->nids);
     rc = rc || !t->nids ? rc : itk_buf_put(&b, t->ids, t->nids * GIT_OID_RAWSZ);

@@ -6,7 +6,9 @@
  * key), every ref with the commit it named, the ids of the commits walked
  * (sorted: their count, and which commits a new one does not repeat), the
  * void commits in the order verify prints them and the keys void commits
- * added (V9's state after the walk). Private to verify.c.
+ * added (V9's state after the walk), and at each ref V8's receipts state
+ * (who took whose line up to which commit), so that a receipt or pull
+ * merged on top is checked as the walk would check it. Private to verify.c.
  *
  * The file is untrusted input: read with bounded readers and used only when
  * this user's seal holds (cache_dir.c); a file that does not parse is
@@ -31,15 +33,31 @@
 /* New commits at most checked on top of the summary; more: the full walk. */
 #define ITK_VTIP_MAX_NEW 32
 
+/* The most receipts kept in one ref's V8 state; more: the state is not
+ * kept (a merge on top of it is the full walk's). */
+#define ITK_VTIP_MAX_RECEIPTS 4096
+
+/* One receipt of V8's state: receiver took party's line up to tip. */
+typedef struct {
+    char receiver[ITK_PARTY_ID_MAX + 1];
+    char party[ITK_PARTY_ID_MAX + 1];
+    git_oid tip;
+} itk_vtip_receipt;
+
 /* A ref and the commit it named ("HEAD" for HEAD, resolved), with that
  * commit's tree and the tree's height when the walk found it canonical
  * (vtrees.h; 0 when not known): a new commit's tree is then checked against
- * its parent's reading only what differs, as in the walk. */
+ * its parent's reading only what differs, as in the walk. v8: V8's receipts
+ * state at the commit is known, and is receipts (nreceipts, at most
+ * ITK_VTIP_MAX_RECEIPTS, no receiver and party twice). */
 typedef struct {
     char *name;
     git_oid id;
     git_oid tree;
     unsigned height;
+    int v8;
+    itk_vtip_receipt *receipts;
+    size_t nreceipts;
 } itk_vtip_ref;
 
 /* A void commit as verify prints it (V9: its records do not count). */
@@ -80,8 +98,11 @@ typedef struct {
 /* Parses the len bytes of a summary file (data, borrowed) into a zeroed t:
  * the magic line, the format, the rules' digest, genesis and city key as
  * SSH strings, a u32 count of refs (each its name, 1 to ITK_VTIP_MAX_REF - 1
- * bytes without NUL, sorted and unique, a raw commit id, a raw tree id and a
- * u32 height of at most ITK_VTIP_MAX_HEIGHT), a u32 count of raw
+ * bytes without NUL, sorted and unique, a raw commit id, a raw tree id, a
+ * u32 height of at most ITK_VTIP_MAX_HEIGHT, a u32 flag (V8's state known:
+ * 0 or 1) and a u32 count of at most ITK_VTIP_MAX_RECEIPTS receipts, none
+ * when the flag is 0, each receiver and party as strings and a raw commit
+ * id), a u32 count of raw
  * commit ids (sorted and unique), a u32 count of void commits (raw id,
  * party, principal), a u32 count of void keys (key, origin) and a u32 count
  * of at most ITK_VTIP_MAX_TREES folders (raw id, u32 height of 1 to

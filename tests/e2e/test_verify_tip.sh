@@ -5,8 +5,10 @@
 # plain records of its signer's party is checked alone on top of it
 # (verify --stats: "N checked in full, the rest from the last clean run's
 # verdict"; the walk from the cache, with a compromise on record, checks
-# every void commit again). Whatever else moved (a summary not sealed
-# by this user, a ref moved back, a merge, a key, a commit that adds a
+# every void commit again); so are a receipt or pull that merges a line
+# (V8's receipts state at each ref is kept in the summary). Whatever else
+# moved (a summary not sealed by this user, a ref moved back, a merge that
+# adds anything or brings a refused commit, a key, a commit that adds a
 # record and changes another file, a file outside the party's folder, a
 # hostile tree, a forged commit) is the full walk's to decide; each time
 # verify prints what `verify --full` prints, byte for byte, with its exit
@@ -27,15 +29,16 @@ export XDG_CACHE_HOME=$T/warm/cache XDG_STATE_HOME=$T/warm/state
 TIP=$(cache_folder "$C")/verify.tip
 n=0
 # verify_both: `verify --stats` with this user's caches and `verify --full`
-# from nothing (another cache folder) in the city; the same stdout and exit
+# from nothing (another cache folder) in the city (or $VDIR); the same stdout and exit
 # code, or the test fails. $CHECKED: how many commits the first checked in
 # full.
 verify_both() {
     n=$((n + 1))
     local o=$T/v$n rc=0 frc=0
     mkdir -p "$o"
-    (cd "$C" && "$ITAKU" verify --stats >"$o/out" 2>"$o/err") || rc=$?
-    (cd "$C" && XDG_CACHE_HOME=$T/cold$n/cache XDG_STATE_HOME=$T/cold$n/state \
+    local d=${VDIR:-$C}
+    (cd "$d" && "$ITAKU" verify --stats >"$o/out" 2>"$o/err") || rc=$?
+    (cd "$d" && XDG_CACHE_HOME=$T/cold$n/cache XDG_STATE_HOME=$T/cold$n/state \
         "$ITAKU" verify --full >"$o/full" 2>"$o/full.err") || frc=$?
     [ "$rc" != 2 ] || fail "verify failed: $(cat "$o/err")"
     diff "$o/full" "$o/out" >&2 || fail "verify ($1) prints otherwise than verify --full"
@@ -143,12 +146,12 @@ quiet at city "$ITAKU" key add "$T/city2.key.pub" --principal suzuki
 full "a key added"
 reg acme --action received --item-id a-9 --info "住民記録データ"
 chain_up acme
-full "a receipt (a merge)"
+fast "a receipt (a merge): the record received and the merge" 2
 GOOD=$(git -C "$C" rev-parse HEAD)
 reg city --action received --item-id c-7 --info "住民記録データ"
 fast "a record after a key and a receipt"
 GOOD=$(git -C "$C" rev-parse HEAD)
-ok "a key event or a merge is the full walk's"
+ok "a key event is the full walk's; a receipt is checked on the state the summary keeps (V8 at each ref)"
 
 # a hostile tree: an executable file beside the city's record (V10)
 blob=$(printf 'x\n' | git -C "$C" hash-object -w --stdin)
@@ -169,5 +172,85 @@ has "^${forged:0:12} V1" <"$T/last.out" || fail "verify does not refuse the forg
 back
 fast "main back to the last good commit" 0
 ok "a hostile tree and a forged commit after the tip are refused as verify --full refuses them"
+
+# a pull (acme takes the city's main with a new record of the city's): in
+# acme's registry, the city's record and acme's merge are checked alone
+quiet at acme "$ITAKU" pull
+(cd "$T/acme" && "$ITAKU" verify >/dev/null 2>&1) || true
+VDIR=$T/acme fast "acme's verify after a pull" 0
+reg acme --action received --item-id a-11 --info "住民記録データ"
+VDIR=$T/acme fast "acme's own record"
+reg city --action received --item-id c-8 --info "住民記録データ"
+quiet at acme "$ITAKU" pull
+VDIR=$T/acme fast "a pull of the city's main" 2
+GOOD=$(git -C "$C" rev-parse HEAD)
+fast "the city's own record, before the hostile merges" 1
+GOOD=$(git -C "$C" rev-parse HEAD)
+ok "a pull is checked on the state the summary keeps, as verify --full checks it"
+
+# hostile merges, made with stock git in the city: each is the full walk's,
+# and verify prints what verify --full prints. The city holds acme's line;
+# acme writes one more record, which the city fetches with stock git (no
+# ref moves; FETCH_HEAD names it)
+quiet at city "$ITAKU" receive acme "$T/acme"
+verify_both "the city's receipt of acme's pull" || fail "verify found a problem: $(cat "$T/last.out")"
+GOOD=$(git -C "$C" rev-parse HEAD)
+reg acme --action received --item-id a-10 --info "住民記録データ"
+git -C "$C" fetch -q "$T/acme" main
+LINE=$(git -C "$C" rev-parse FETCH_HEAD)
+# merge_line SUBJECT KEY [PATH...]: the city's main merges commit $TAKE as a
+# receipt of acme's line, with PATHs (in the working tree) added beyond the
+# clean merge
+merge_line() {
+    local subject=$1 key=$2
+    shift 2
+    (cd "$C" && git merge -q --no-ff --no-commit "$TAKE" >/dev/null 2>&1 && git add -A &&
+        stock_commit . "$key" "$subject
+
+$(trailers akiruno-city officer receive "$@")
+Itaku-Received: acme $TAKE")
+}
+TAKE=$LINE merge_line "Receive acme's line" "$T/city.key"
+fast "a receipt made with stock git" 2
+back
+entry parties/acme/register/r-000093.json
+TAKE=$LINE merge_line "Receive acme's line and add to its folder" "$T/city.key" \
+    parties/acme/register/r-000093.json
+full "a receipt that adds a record to acme's folder" 1
+back
+entry parties/akiruno-city/register/r-000094.json
+TAKE=$LINE merge_line "Receive acme's line and add a record" "$T/city.key" \
+    parties/akiruno-city/register/r-000094.json
+full "a receipt that adds what neither side has"
+back
+# a forged commit on acme's line: acme's record signed by beta's key
+git -C "$C" checkout -q -b forged "$LINE"
+entry parties/acme/register/r-000095.json
+(cd "$C" && git add -A && stock_commit . "$T/beta.key" "Submit a forged record
+
+$(trailers acme tanaka submit parties/acme/register/r-000095.json)")
+TAKE=$(git -C "$C" rev-parse HEAD)
+git -C "$C" checkout -q main
+TAKE=$TAKE merge_line "Receive a forged line" "$T/city.key"
+full "a receipt whose line carries a forged commit" 1
+has "^${TAKE:0:12} V1" <"$T/last.out" || fail "verify does not refuse the forged ${TAKE:0:12}"
+back
+git -C "$C" branch -q -D forged
+# a void commit on acme's line: beta's stolen key after its compromise
+git -C "$C" checkout -q -b stolen "$LINE"
+entry parties/beta/register/r-000096.json
+(cd "$C" && git add -A && stock_commit . "$T/beta2.key" "Submit with a stolen key
+
+$(trailers beta tanaka submit parties/beta/register/r-000096.json)")
+TAKE=$(git -C "$C" rev-parse HEAD)
+git -C "$C" checkout -q main
+TAKE=$TAKE merge_line "Receive a line with a void commit" "$T/city.key"
+full "a receipt whose line carries a void commit" 1
+back
+git -C "$C" branch -q -D stolen
+full "main back to the last good commit" 0
+TAKE=$LINE merge_line "Receive acme's line" "$T/city.key"
+fast "a receipt after the hostile ones" 2
+ok "a merge that adds to a folder, adds what neither side has, or brings a forged or void commit is the full walk's, with its verdict"
 
 finish

@@ -1,5 +1,6 @@
 /* Fuzz target: the verdict at the tip (core/verify/vtip.c), verify.tip read
- * back into the refs, commits, void commits, keys and folders it remembers. The file
+ * back into the refs (with V8's receipts state at each), commits, void
+ * commits, keys and folders it remembers. The file
  * is this user's own, but it is read with the same bounds as anything from
  * another party: a damaged one must be refused, never followed. */
 #include <stddef.h>
@@ -33,6 +34,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             check(t.refs[i].name, ITK_VTIP_MAX_REF);
             if (i && strcmp(t.refs[i - 1].name, t.refs[i].name) >= 0)
                 __builtin_trap();
+            if (t.refs[i].nreceipts > ITK_VTIP_MAX_RECEIPTS ||
+                (!t.refs[i].v8 && t.refs[i].nreceipts))
+                __builtin_trap();
+            for (size_t k = 0; k < t.refs[i].nreceipts; k++) {
+                check(t.refs[i].receipts[k].receiver, sizeof(t.refs[i].receipts[k].receiver));
+                check(t.refs[i].receipts[k].party, sizeof(t.refs[i].receipts[k].party));
+                if (!t.refs[i].receipts[k].receiver[0] || !t.refs[i].receipts[k].party[0])
+                    __builtin_trap();
+            }
         }
         for (size_t i = 0; i < t.nids; i++)
             if (!itk_vtip_has(&t, &t.ids[i]))
