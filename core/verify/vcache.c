@@ -454,11 +454,11 @@ static int parse_snaps(cache *c, itk_reader *rd)
             const unsigned char *raw;
             if (rd_bytes(rd, &raw, GIT_OID_RAWSZ))
                 return -1;
-            git_oid_fromraw(&sn->run[i].commit, raw);
-            if (get_problem(rd, &sn->run[i])) {
+            if (get_problem(rd, &sn->run[i])) { /* which zeroes it first */
                 sn->nrun = i + 1;
                 return -1;
             }
+            git_oid_fromraw(&sn->run[i].commit, raw);
         }
     }
     return rd_done(rd);
