@@ -6,6 +6,7 @@
 #include "itaku/write_lock.h"
 #include "itaku/errors.h"
 #include "alloc.h"
+#include "intl.h"
 #include "registry_priv.h"
 
 #include <dirent.h>
@@ -201,7 +202,7 @@ static int take(itk_lock **out, int *cut_short, git_repository *repo, unsigned w
     char path[4096], what[4200];
     itk_lock_holder dead;
     snprintf(path, sizeof(path), "%s%s", gitdir, ITK_WRITE_LOCK_FILE);
-    snprintf(what, sizeof(what), "the registry %s", wd ? wd : gitdir);
+    snprintf(what, sizeof(what), itk__("the registry %s"), wd ? wd : gitdir);
     int rc = itk_lock_take(out, &dead, path, what, wait_ms, cb, payload);
     if (!rc && dead.pid)
         remove_dead_locks(gitdir, dead.start);
