@@ -325,6 +325,12 @@ int itk_vobject_commit_parse(itk_vobject_commit *out, const unsigned char *data,
                 flaw_set(flaw, NULL, 0, "more than %d parents", ITK_VOBJECT_MAX_PARENTS);
                 return 1;
             }
+            for (size_t i = 0; i < out->nparents; i++)
+                if (memcmp(out->parents[i], v, 40) == 0) {
+                    flaw_set(flaw, NULL, 0,
+                             "the same parent twice (git commit-tree drops a repeated parent)");
+                    return 1;
+                }
             memcpy(out->parents[out->nparents++], v, 40);
             continue;
         }

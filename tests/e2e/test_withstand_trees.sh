@@ -244,13 +244,15 @@ git cat-file commit "$bad" | has '^encoding ISO-8859-1$' || fail "git wrote no e
 hostile "$bad" "" "'encoding' header"
 # sign_raw HEADERS...: a commit of the twin's tree and message on base with
 # extra header lines before the signature, signed as git signs (ssh-keygen
-# -Y sign over the commit without its gpgsig); prints its id.
+# -Y sign over the commit without its gpgsig); prints its id. PARENTS, when
+# set, lists the parents instead of base.
 sign_raw() {
-    python3 - "$T/acme.key" "$tree" "$base" "$msg2" "$@" <<'PY'
+    python3 - "$T/acme.key" "$tree" "${PARENTS:-$base}" "$msg2" "$@" <<'PY'
 import subprocess, sys, time
 key, tree, parent, msg, *extra = sys.argv[1:]
 ident = "acme/manager <manager@acme.itaku> %d +0900" % int(time.time())
-head = "tree %s\nparent %s\nauthor %s\ncommitter %s\n" % (tree, parent, ident, ident)
+head = "tree %s\n" % tree + "".join("parent %s\n" % p for p in parent.split())
+head += "author %s\ncommitter %s\n" % (ident, ident)
 head += "".join(h.replace("\\n", "\n") + "\n" for h in extra)
 payload = (head + "\n" + msg + "\n").encode()
 sig = subprocess.run(["ssh-keygen", "-q", "-Y", "sign", "-n", "git", "-f", key], input=payload,
@@ -268,7 +270,9 @@ hostile "$(sign_raw "gpgsig-sha256 -----BEGIN SSH SIGNATURE-----\n U1NIU0lH\n --
 hostile "$(SIGS=2 sign_raw)" "" "second 'gpgsig'"
 hostile "$(sign_raw "mergetag object $base\n type commit\n tag v1\n tagger acme <a@b> 1 +0900\n \n v1")" "" "mergetag"
 hostile "$(sign_raw "x-itaku-note hello")" "" "header 'x-itaku-note'"
-ok "a commit with an encoding, gpgsig-sha256, second gpgsig, mergetag or unknown header is refused (V10); the same commit signed the same way without it passes"
+# git commit-tree drops a repeated parent: only a hand-made merge has one
+hostile "$(PARENTS="$base $base" sign_raw)" "" "same parent twice"
+ok "a commit with an encoding, gpgsig-sha256, second gpgsig, mergetag or unknown header, or the same parent twice, is refused (V10); the same commit signed the same way without it passes"
 
 # An Itaku- trailer key in another case: read as that key, refused for it.
 tree=$(git rev-parse "$git_twin^{tree}")

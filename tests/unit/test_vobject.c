@@ -207,6 +207,7 @@ static void test_vobject_tree_rejects_what_is_not_a_tree(void **state)
 
 #define TREE "tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n"
 #define PARENT "parent 1111111111111111111111111111111111111111\n"
+#define PARENT2 "parent 2222222222222222222222222222222222222222\n"
 #define AUTHOR "author acme/manager <manager@acme.itaku> 1764547200 +0900\n"
 #define COMMITTER "committer acme/manager <manager@acme.itaku> 1764547200 +0900\n"
 #define SIG                                                                                        \
@@ -241,7 +242,7 @@ static void test_vobject_commit_as_git_writes_it_passes(void **state)
     /* a root, a merge, an unsigned commit (V1 refuses it, not this), UTF-8 */
     assert_int_equal(commit_parse(TREE AUTHOR COMMITTER SIG MSG, &c, &flaw), 0);
     assert_int_equal(c.nparents, 0);
-    assert_int_equal(commit_parse(TREE PARENT PARENT AUTHOR COMMITTER SIG MSG, &c, &flaw), 0);
+    assert_int_equal(commit_parse(TREE PARENT PARENT2 AUTHOR COMMITTER SIG MSG, &c, &flaw), 0);
     assert_int_equal(c.nparents, 2);
     assert_int_equal(commit_parse(TREE PARENT AUTHOR COMMITTER MSG, &c, &flaw), 0);
     assert_false(c.signed_);
@@ -258,6 +259,9 @@ static void test_vobject_commit_rejects_headers_git_shows_otherwise(void **state
                        "gpgsig-sha256");
     expect_commit_flaw(TREE PARENT AUTHOR COMMITTER "gpgsig-sha256 x\n" MSG, "gpgsig-sha256");
     expect_commit_flaw(TREE PARENT AUTHOR COMMITTER SIG SIG MSG, "second 'gpgsig'");
+    /* git commit-tree drops a repeated parent; only a hand-made object has one */
+    expect_commit_flaw(TREE PARENT PARENT AUTHOR COMMITTER SIG MSG, "same parent twice");
+    expect_commit_flaw(TREE PARENT PARENT2 PARENT AUTHOR COMMITTER SIG MSG, "same parent twice");
     expect_commit_flaw(TREE PARENT AUTHOR COMMITTER "mergetag object 1\n type commit\n" SIG MSG,
                        "mergetag");
     expect_commit_flaw(TREE PARENT AUTHOR COMMITTER "x-note hi\n" SIG MSG, "'x-note'");
