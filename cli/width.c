@@ -63,11 +63,22 @@ void cli_heading(int n, ...)
     putchar('\n');
 }
 
+/* n spaces (none when n <= 0), a block at a time: a table of thousands of
+ * rows pads every cell (issue 18) */
+static void spaces(int n)
+{
+    static const char blank[] = "                                                                ";
+    while (n > 0) {
+        size_t k = (size_t)n < sizeof(blank) - 1 ? (size_t)n : sizeof(blank) - 1;
+        fwrite(blank, 1, k, stdout);
+        n -= (int)k;
+    }
+}
+
 void cli_pad_right(const char *s, int width)
 {
     s = cli_safe(s);
-    for (int w = cli_display_width(s); w < width; w++)
-        putchar(' ');
+    spaces(width - cli_display_width(s));
     fputs(s, stdout);
 }
 
@@ -75,6 +86,5 @@ void cli_pad(const char *s, int width)
 {
     s = cli_safe(s);
     fputs(s, stdout);
-    for (int w = cli_display_width(s); w < width; w++)
-        putchar(' ');
+    spaces(width - cli_display_width(s));
 }

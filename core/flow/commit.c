@@ -201,7 +201,7 @@ static int build_tree(git_oid *out, git_repository *repo, const git_tree *base, 
      * so does a tree with an object lost since (V11: the index refuses it) */
     if (!rc)
         rc = base && itk_canon_cache_holds(repo, git_tree_id(base)) &&
-                     itk_tree_objects_present(repo, git_tree_id(base))
+                     itk_tree_objects_present(repo, git_tree_id(base), NULL)
                  ? itk_tree_put_files(out, repo, base, paths, blobs, c->nfiles)
                  : 1;
     if (rc == 1)

@@ -126,27 +126,37 @@ int itk_tree_read(itk_buf *out, git_repository *repo, const git_tree *tree, cons
     return rc;
 }
 
-static int objects_present(git_repository *repo, git_odb *odb, const git_oid *id, int depth)
+static int objects_present(git_repository *repo, git_odb *odb, const git_oid *id, int depth,
+                           itk_oidmap *seen)
 {
     git_tree *t = NULL;
+    /* found whole earlier in the same run, at this depth or deeper (so its
+     * folders nest within the limit here too) */
+    uintptr_t was = seen ? (uintptr_t)itk_oidmap_get(seen, id) : 0;
+    if (was && (uintptr_t)depth + 1 <= was)
+        return 1;
     if (depth > 64 || git_tree_lookup(&t, repo, id) < 0)
         return 0;
     int held = 1;
     for (size_t i = 0, n = git_tree_entrycount(t); held > 0 && i < n; i++) {
         const git_tree_entry *e = git_tree_entry_byindex(t, i);
         if (git_tree_entry_type(e) == GIT_OBJECT_TREE)
-            held = objects_present(repo, odb, git_tree_entry_id(e), depth + 1);
+            held = objects_present(repo, odb, git_tree_entry_id(e), depth + 1, seen);
         else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB)
             held = git_odb_exists(odb, git_tree_entry_id(e));
     }
     git_tree_free(t);
+    /* remembered when it can be (no memory: found again, not wrongly) */
+    if (held > 0 && seen && (uintptr_t)depth + 1 > was &&
+        itk_oidmap_set(seen, id, (void *)((uintptr_t)depth + 1)))
+        itk_error_clear();
     return held;
 }
 
-int itk_tree_objects_present(git_repository *repo, const git_oid *tree)
+int itk_tree_objects_present(git_repository *repo, const git_oid *tree, itk_oidmap *seen)
 {
     git_odb *odb = NULL;
-    int held = git_repository_odb(&odb, repo) == 0 && objects_present(repo, odb, tree, 0);
+    int held = git_repository_odb(&odb, repo) == 0 && objects_present(repo, odb, tree, 0, seen);
     git_odb_free(odb);
     git_error_clear();
     return held;

@@ -8,6 +8,7 @@
 #include "itaku/lock.h"
 #include "itaku/progress.h"
 #include "itaku/registry.h"
+#include "oidmap.h"
 
 struct itk_registry {
     git_repository *repo;
@@ -55,8 +56,11 @@ int itk_registry_source_open(git_repository **out, const char **path, const char
  * loose object, a damaged store) is still found (DESIGN V11). 1 when all
  * are there; 0 when one is not, or a folder cannot be read, or the folders
  * nest deeper than 64 (the caller's full check then names what is wrong).
- * Reads only; sets no error message. */
-int itk_tree_objects_present(git_repository *repo, const git_oid *tree);
+ * seen (NULL: none) is the folders found whole by earlier calls of the same
+ * run (initialised by the caller, itk_oidmap_free): they are not read
+ * again, and each folder found whole is added (several refs' trees share
+ * most folders). Reads only; sets no error message. */
+int itk_tree_objects_present(git_repository *repo, const git_oid *tree, itk_oidmap *seen);
 
 /* itk_tree_read followed by itk_json_parse. */
 int itk_tree_read_json(json_t **out, git_repository *repo, const git_tree *tree, const char *path);

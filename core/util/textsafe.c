@@ -46,6 +46,15 @@ int itk_text_safe(itk_buf *out, const char *s, size_t len, itk_text_mode mode, c
     if (!indent)
         indent = "  ";
     for (size_t i = 0; i < len && !rc;) {
+        /* a run of printable ASCII at once (most of what a table shows) */
+        size_t run = i;
+        while (run < len && p[run] >= 0x20 && p[run] < 0x7F)
+            run++;
+        if (run > i) {
+            rc = itk_buf_put(out, p + i, run - i);
+            i = run;
+            continue;
+        }
         size_t n = itk_utf8_seq_len(p + i, len - i);
         if (n == 0) {
             rc = itk_buf_printf(out, "\\x%02x", p[i]);

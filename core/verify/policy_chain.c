@@ -28,6 +28,20 @@ static const char *body_str(const json_t *rec, const char *key)
 static int void_commit_add(check *ck);
 static void voids_take(check *ck, const git_oid *line);
 
+/* A replayed merge's tree and its first parent's (check.lazy_tree), read
+ * when V9 first needs them. 0 or an error code. */
+static int replay_trees(check *ck)
+{
+    git_commit *parent = NULL;
+    int rc = 0;
+    if (git_commit_lookup(&parent, ck->p->repo, &ck->parent_ids[0]) < 0 ||
+        git_commit_tree(&ck->key_trees[0], parent) < 0 ||
+        git_tree_lookup(&ck->tree, ck->p->repo, ck->lazy_tree) < 0)
+        rc = itk_error_git("cannot read the trees of %s", git_oid_tostr_s(ck->id));
+    git_commit_free(parent);
+    return rc;
+}
+
 /* git_graph_descendant_of, answered from the walk's graph when it can be. */
 static int descendant_of(itk_policy *p, const git_oid *commit, const git_oid *ancestor)
 {
@@ -635,6 +649,13 @@ static int receipts_merge(itk_receipts **out, itk_policy *p, itk_receipts *a, it
     return 0;
 }
 
+/* Parent k of the commit checked: the commit's, or a replay's
+ * (check.parent_ids). */
+static const git_oid *parent_of(const check *ck, unsigned k)
+{
+    return ck->commit ? git_commit_parent_id(ck->commit, k) : &ck->parent_ids[k];
+}
+
 /* V8: each party's receipts of one party's line (and pulls of its parent's
  * main) only move forward. The state is shared with the parents until it
  * changes. */
@@ -643,10 +664,9 @@ int itk_policy_check_receipt(check *ck)
     itk_policy *p = ck->p;
     itk_receipts *state = NULL;
     if (ck->info->nparents > 0)
-        state = itk_oidmap_get(&p->receipts, git_commit_parent_id(ck->commit, 0));
+        state = itk_oidmap_get(&p->receipts, parent_of(ck, 0));
     if (ck->info->nparents == 2) {
-        int rc = receipts_merge(&state, p, state,
-                                itk_oidmap_get(&p->receipts, git_commit_parent_id(ck->commit, 1)));
+        int rc = receipts_merge(&state, p, state, itk_oidmap_get(&p->receipts, parent_of(ck, 1)));
         if (rc)
             return rc;
     }
@@ -656,7 +676,7 @@ int itk_policy_check_receipt(check *ck)
     const char *me = ck->info->party;
     git_oid tip;
     const char *sp = strchr(ck->received, ' ');
-    const git_oid *parent2 = git_commit_parent_id(ck->commit, 1);
+    const git_oid *parent2 = parent_of(ck, 1);
     if (!sp || sp - ck->received > ITK_PARTY_ID_MAX || git_oid_fromstr(&tip, sp + 1) < 0) {
         PROBLEM(ck, "V8", "", "Itaku-Received must read '<party> <commit>'");
         return itk_oidmap_set(&p->receipts, ck->id, state);
@@ -844,6 +864,8 @@ static void voids_take(check *ck, const git_oid *line)
         itk_key_status st;
         if (v->taken || (!git_oid_equal(line, &v->id) && descendant_of(p, line, &v->id) != 1))
             continue;
+        if (!ck->tree && ck->lazy_tree && (ck->lazy_rc = replay_trees(ck)) != 0)
+            return;
         int known = itk_vkeys_status(&st, &p->keys, p->repo, ck->key_trees[0], v->origin) == 0 &&
                     st.state == ITK_KEY_COMPROMISED;
         itk_error_clear();

@@ -38,6 +38,13 @@ typedef struct {
     char received[160];   /* Itaku-Received, "" when none */
     char request[80];     /* Itaku-Request, "" when none */
     char void_origin[64]; /* V9: the compromised key that makes it void */
+    /* a merge whose receipt is replayed from the cache (vcache.c's catch
+     * up) with commit NULL: its two parents, and its tree's id; tree and
+     * key_trees[0] (its first parent's) are read when V9 first needs them,
+     * lazy_rc holding that read's error */
+    const git_oid *parent_ids;
+    const git_oid *lazy_tree;
+    int lazy_rc;
 } check;
 
 /* The most files one commit may add or change. itaku's largest commit is

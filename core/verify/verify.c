@@ -638,6 +638,12 @@ static int tip_check(itk_verify_result *r, git_repository *repo, itk_vtip *t, it
                                  : tip_merge_ok(&p, c, ci, fresh, nfresh, i));
         git_commit_free(c);
     }
+    /* the refs' trees share most folders (HEAD and its branch the same
+     * tree): each is found whole once */
+    itk_oidmap whole;
+    memset(&whole, 0, sizeof(whole));
+    if (!rc)
+        rc = itk_oidmap_init(&whole);
     for (size_t i = 0; !rc && held && i < t->nrefs; i++) {
         refs[i].tree = t->refs[i].tree;
         refs[i].height = t->refs[i].height;
@@ -655,8 +661,9 @@ static int tip_check(itk_verify_result *r, git_repository *repo, itk_vtip *t, it
         if (k < nfresh && !fresh[k].unknown)
             rc = ref_state(&refs[i], &p);
         /* the folders it did not read are there still (V11) */
-        held = !rc && itk_tree_objects_present(repo, &refs[i].tree);
+        held = !rc && itk_tree_objects_present(repo, &refs[i].tree, &whole);
     }
+    itk_oidmap_free(&whole);
     if (!rc && held && nfresh)
         rc = tip_folders(t, &p.trees);
     policy_dispose(&p);

@@ -18,6 +18,8 @@
 #include "itaku/verify.h"
 #include "itaku/init.h"
 #include "itaku/signer_select.h"
+#include "oidmap.h"
+#include "registry_priv.h"
 
 typedef struct {
     char *dir;
@@ -243,6 +245,59 @@ static void test_timezones(void **state)
     assert_string_equal(out, "1969-12-31T18:30:00-05:30");
 }
 
+/* Whether a tree's objects are all there: a folder found whole once is not
+ * read again in the same run (the refs' trees share most), an object lost
+ * is found whatever the run found before it, and a folder found whole where
+ * it nested within the limit is not taken as whole where it nests deeper. */
+static void test_objects_present_across_trees(void **state)
+{
+    (void)state;
+    char *dir = NULL;
+    git_libgit2_init();
+    git_repository *repo = th_repo_new(&dir);
+    git_oid empty, one, two, blob, deep, deeper;
+    git_treebuilder *tb = NULL;
+    assert_int_equal(git_treebuilder_new(&tb, repo, NULL), 0);
+    assert_int_equal(git_treebuilder_write(&empty, tb), 0);
+    git_treebuilder_free(tb);
+    th_tree_put(&one, repo, &empty, "parties/acme/register/r-1.json", "{}", 2, 0);
+    th_tree_put(&two, repo, &one, "parties/beta/register/r-1.json", "[]", 2, 0);
+    itk_oidmap seen;
+    assert_int_equal(itk_oidmap_init(&seen), 0);
+    assert_int_equal(itk_tree_objects_present(repo, &one, &seen), 1);
+    assert_true(seen.count >= 3); /* parties/, acme/, register/ at least */
+    assert_int_equal(itk_tree_objects_present(repo, &two, &seen), 1);
+    itk_oidmap_free(&seen);
+    /* beta's record lost: found lost, by a run that found acme's whole first */
+    assert_int_equal(git_odb_hash(&blob, "[]", 2, GIT_OBJECT_BLOB), 0);
+    char hex[GIT_OID_HEXSZ + 1], path[8192];
+    git_oid_tostr(hex, sizeof(hex), &blob);
+    snprintf(path, sizeof(path), "%sobjects/%.2s/%s", git_repository_path(repo), hex, hex + 2);
+    assert_int_equal(remove(path), 0);
+    assert_int_equal(itk_oidmap_init(&seen), 0);
+    assert_int_equal(itk_tree_objects_present(repo, &one, &seen), 1);
+    assert_int_equal(itk_tree_objects_present(repo, &two, &seen), 0);
+    assert_int_equal(itk_tree_objects_present(repo, &two, NULL), 0);
+    itk_oidmap_free(&seen);
+    /* 64 folders deep is within the limit, 65 is not: the same folders one
+     * level lower are not whole because they were at the top */
+    char chain[512] = "";
+    for (int i = 0; i < 64; i++)
+        strcat(chain, "d/");
+    strcat(chain, "f");
+    th_tree_put(&deep, repo, &empty, chain, "x", 1, 0);
+    char lower[520];
+    snprintf(lower, sizeof(lower), "w/%s", chain);
+    th_tree_put(&deeper, repo, &empty, lower, "x", 1, 0);
+    assert_int_equal(itk_tree_objects_present(repo, &deeper, NULL), 0);
+    assert_int_equal(itk_oidmap_init(&seen), 0);
+    assert_int_equal(itk_tree_objects_present(repo, &deep, &seen), 1);
+    assert_int_equal(itk_tree_objects_present(repo, &deeper, &seen), 0);
+    itk_oidmap_free(&seen);
+    th_repo_free(repo, dir);
+    git_libgit2_shutdown();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -260,6 +315,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unregistered_key_cannot_commit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_signer_open_explains_what_is_missing, setup, teardown),
         cmocka_unit_test(test_timezones),
+        cmocka_unit_test(test_objects_present_across_trees),
     };
     return cmocka_run_group_tests_name("registry", tests, NULL, NULL);
 }

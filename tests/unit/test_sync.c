@@ -22,6 +22,8 @@
 #include "itaku/registry.h"
 #include "itaku/sshkey.h"
 #include "itaku/sync.h"
+#include "itaku/verify.h"
+#include "vstate.h"
 
 #define WHEN "2026-12-03T10:00:00+09:00"
 #define LINE "refs/itaku/lines/acme"
@@ -205,6 +207,68 @@ static void test_check_rev_names_the_first_problem(void **state)
     assert_non_null(strstr(itk_error_last(), want));
 }
 
+/* HEAD's walk (status's) after a new receipt: the merge is checked on V8's
+ * state, which the cache rebuilds from the earlier receipts without reading
+ * them again; and what it finds is what a full walk finds. */
+static size_t head_walk(fixture *f, int full, size_t *ncommits, size_t *nok)
+{
+    itk_verify_result *r = NULL;
+    itk_verify_options o = ITK_VERIFY_OPTIONS_INIT;
+    const char *revs[] = {"HEAD"};
+    o.full = full;
+    check(itk_verify_run(&r, f->creg, revs, 1, &o));
+    assert_int_equal(itk_verify_problem_count(r), 0);
+    *ncommits = itk_verify_commit_count(r);
+    *nok = 0;
+    for (size_t i = 0; i < *ncommits; i++)
+        *nok += itk_verify_commit(r, i)->ok != 0;
+    size_t n = r->nread;
+    itk_verify_result_free(r);
+    return n;
+}
+
+static void tip_verify(fixture *f)
+{
+    itk_verify_result *r = NULL;
+    itk_verify_options o = ITK_VERIFY_OPTIONS_INIT;
+    o.verdict = 1;
+    check(itk_verify_run(&r, f->creg, NULL, 0, &o));
+    assert_int_equal(itk_verify_problem_count(r), 0);
+    itk_verify_result_free(r);
+}
+
+static void test_a_new_receipt_reads_no_earlier_receipt(void **state)
+{
+    fixture *f = *state;
+    git_oid tip, c;
+    itk_merge_kind kind;
+    char item[32];
+    th_cache_home(f->dir, "");
+    for (int k = 1; k <= 6; k++) {
+        snprintf(item, sizeof(item), "item-%d", k);
+        acme_entry(f, item);
+        check(itk_sync_take(&tip, f->creg, "acme", f->acme_path, NULL));
+        check(itk_receive(&c, &kind, f->creg, f->city, "acme", LINE));
+        assert_int_equal(kind, ITK_MERGED_COMMIT);
+    }
+    size_t n = 0, ok = 0, nfull = 0, okfull = 0;
+    /* verify's verdict at the tip, then HEAD's walk: both remembered */
+    tip_verify(f);
+    head_walk(f, 0, &n, &ok);
+    /* the receipt is checked on the verdict at the tip, and so is verify
+     * after it: neither walks, so HEAD's cache knows neither new commit */
+    acme_entry(f, "item-7");
+    check(itk_sync_take(&tip, f->creg, "acme", f->acme_path, NULL));
+    check(itk_receive(&c, &kind, f->creg, f->city, "acme", LINE));
+    tip_verify(f);
+    /* acme's new commit and the receipt: none of the six receipts before */
+    assert_true(head_walk(f, 0, &n, &ok) <= 2);
+    head_walk(f, 1, &nfull, &okfull);
+    assert_int_equal(n, nfull);
+    assert_int_equal(ok, okfull);
+    assert_int_equal(ok, n);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -216,6 +280,7 @@ int main(void)
         T(test_an_older_tip_is_nothing_new),
         T(test_a_take_publishes_request_branches),
         T(test_check_rev_names_the_first_problem),
+        T(test_a_new_receipt_reads_no_earlier_receipt),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
