@@ -30,8 +30,8 @@ static int any_file(const char *const *names, size_t n)
 /* 1 when no attributes file and no core.autocrlf could make git write a
  * file other than its blob (a filter, a line-ending change): none in the
  * tree's or the work tree's folders on path, none of the repository, the
- * user or the system. A conservative answer: any such file at all, and a
- * checkout writes. */
+ * user or the system; no sparse checkout. A conservative answer: any such
+ * file at all, and a checkout writes. */
 static int no_filters(git_repository *repo, const git_tree *tree, const char *path)
 {
     git_config *cfg = NULL;
@@ -40,6 +40,10 @@ static int no_filters(git_repository *repo, const git_tree *tree, const char *pa
     if (plain && git_config_get_string(&v, cfg, "core.autocrlf") == 0)
         plain = strcmp(v, "false") == 0;
     if (plain && git_config_get_string(&v, cfg, "core.attributesFile") == 0)
+        plain = 0;
+    /* a sparse checkout decides which files the work tree has */
+    int sparse = 0;
+    if (plain && git_config_get_bool(&sparse, cfg, "core.sparseCheckout") == 0 && sparse)
         plain = 0;
     git_config_free(cfg);
     const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
