@@ -26,6 +26,13 @@ int cli_fail(const char *what);
  * (CLI_NEEDS_REGISTRY, handed over once: the caller frees it), else opened
  * now. 0, or EXIT_ERROR after the message. */
 int cli_open_registry(itk_registry **reg);
+
+/* A view's --at (at: the option's value as the parser left it, a date or an
+ * RFC 3339 time; NULL: now, always fine) before reg began (its genesis
+ * commit; a date alone counts to its end): says so, naming the registry's
+ * first day, and returns EXIT_ERROR; else 0. A view as of such a time would
+ * show nothing and read as all being well. */
+int cli_at_after_start(itk_registry *reg, const char *at);
 /* How long the registry waits for another writer: ITAKU_LOCK_WAIT=SECONDS, else
  * ITK_LOCK_WAIT_MS; the waiting message goes to stderr. */
 void cli_lock_wait(itk_registry *reg);

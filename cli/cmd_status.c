@@ -238,6 +238,10 @@ int cmd_status(int argc, char **argv)
     itk_status *st = NULL;
     if (cli_open_registry(&reg))
         return EXIT_ERROR;
+    if (cli_at_after_start(reg, o.at)) {
+        itk_registry_free(reg);
+        return EXIT_ERROR;
+    }
     if (itk_status_run(&st, reg, &o) < 0) {
         itk_registry_free(reg);
         return cli_fail(_("cannot work out the status"));

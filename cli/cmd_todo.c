@@ -120,6 +120,10 @@ int cmd_todo(int argc, char **argv)
     int rc = EXIT_ERROR;
     if (cli_open_registry(&reg))
         return EXIT_ERROR;
+    if (cli_at_after_start(reg, at)) {
+        itk_registry_free(reg);
+        return EXIT_ERROR;
+    }
     if (party)
         snprintf(me, sizeof(me), "%s", party);
     else if (whose(me, reg)) {

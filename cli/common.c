@@ -6,6 +6,7 @@
 #include "itaku/forms.h"
 #include "itaku/chain.h"
 #include "itaku/contract_settings.h"
+#include "itaku/dates.h"
 #include "itaku/json.h"
 #include "itaku/party.h"
 #include "itaku/signer_select.h"
@@ -96,6 +97,25 @@ int cli_open_registry(itk_registry **reg)
     cli_lock_wait(*reg);
     itk_registry_set_fetch_progress(*reg, cli_fetch_progress(), NULL);
     return 0;
+}
+
+int cli_at_after_start(itk_registry *reg, const char *at)
+{
+    long long began, t;
+    int offset = 540;
+    if (!at || itk_registry_began(&began, reg) < 0 || itk_registry_offset(&offset, reg) < 0 ||
+        itk_time_parse(&t, at, offset, ITK_TIME_DAY_END) < 0 || t >= began) {
+        itk_error_clear();
+        return 0;
+    }
+    char iso[32], day[ITK_TIME_SHOWN], shown[ITK_TIME_SHOWN];
+    itk_format_time(iso, began, offset);
+    snprintf(day, sizeof(day), "%.10s", iso);
+    fprintf(stderr,
+            _("itaku: --at %1$s is before this registry began: its first record was made on "
+              "%2$s, so there is nothing to show as of that time; give a time from %2$s on\n"),
+            cli_safe(itk_time_shown(shown, at, offset)), day);
+    return EXIT_ERROR;
 }
 
 const char *cli_screen_lang(void)

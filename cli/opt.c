@@ -398,8 +398,19 @@ int cli_dispatch(const char *cmd, const char *summary, const cli_sub *subs, int 
     }
     int help = argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0);
     FILE *out = help ? stdout : stderr;
-    if (argc >= 2 && !help)
-        fprintf(out, _("itaku %s: unknown subcommand '%s'\n"), cmd, cli_safe(argv[1]));
+    if (argc >= 2 && !help) {
+        /* what was typed, and the words that would have worked: one line
+         * a person sees, not the whole help under it */
+        itk_buf names = ITK_BUF_INIT;
+        for (const cli_sub *s = subs; s->name; s++)
+            itk_buf_printf(&names, "%s%s", s == subs ? "" : ", ", s->name);
+        fprintf(out,
+                _("itaku %1$s: there is no subcommand '%2$s' of %1$s; its subcommands are %3$s "
+                  "(`itaku %1$s --help` says what each does)\n"),
+                cmd, cli_safe(argv[1]), names.ptr ? names.ptr : "");
+        itk_buf_dispose(&names);
+        return EXIT_ERROR;
+    }
     fprintf(out, _("usage: itaku %s COMMAND [ARGS]\n"), cmd);
     fprintf(out, "\n%s\n\n", _(summary));
     fputs(_("Commands:\n"), out);

@@ -18,6 +18,7 @@
 #include "treemerge.h"
 #include "treeupdate.h"
 #include "vdiff.h"
+#include "worktree_add_priv.h"
 
 #include <openssl/evp.h>
 #include <stdarg.h>
@@ -292,6 +293,38 @@ static int changed_by_folders(itk_vdelta **d, size_t *n, git_repository *repo,
     return rc ? -1 : 0;
 }
 
+/* The files of new_id could not be brought up to date (why): said, and
+ * the work tree marked for the next write's repair (write_lock.h). */
+static void behind(git_repository *repo, const git_oid *new_id, const char *why)
+{
+    itk_notice_set("%.12s is written, but the files in the work tree could not be brought up to "
+                   "date (%s); the next itaku command that writes brings them up to date",
+                   git_oid_tostr_s(new_id), why);
+    char marker[4096];
+    snprintf(marker, sizeof(marker), "%s%s", git_repository_commondir(repo), ITK_REPAIR_FILE);
+    FILE *f = fopen(marker, "w");
+    if (f)
+        fclose(f);
+}
+
+/* When the n deltas only add plain files (mode 100644): itk_worktree_add's
+ * answer for them; 1 (a checkout's to do) otherwise. */
+static int only_added(git_repository *repo, const git_tree *tree, const itk_vdelta *d, size_t n)
+{
+    itk_worktree_file *f = itk_calloc(n ? n : 1, sizeof(*f));
+    int rc = f && n ? 0 : 1;
+    for (size_t i = 0; !rc && i < n; i++) {
+        if (d[i].status != GIT_DELTA_ADDED || d[i].new_mode != GIT_FILEMODE_BLOB || !d[i].new_path)
+            rc = 1;
+        f[i].path = d[i].new_path;
+        f[i].id = d[i].new_id;
+    }
+    if (!rc)
+        rc = itk_worktree_add(repo, tree, f, n);
+    free(f);
+    return rc;
+}
+
 int itk_ref_advance(git_repository *repo, const char *refname, const git_oid *old,
                     const git_oid *new_id, const git_tree *old_tree, const char *why)
 {
@@ -355,20 +388,16 @@ int itk_ref_advance(git_repository *repo, const char *refname, const git_oid *ol
             co.checkout_strategy |= GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH;
             co.paths.strings = paths;
         }
+        /* a commit that only adds files (a record, its attachments): those
+         * written and added to the index by themselves (worktree_add_priv.h) */
+        int added = by_folders && limited ? only_added(repo, new_tree, d, nd) : 1;
+        if (added < 0)
+            behind(repo, new_id, itk_error_last());
         /* the same files in both: nothing to bring up to date */
-        if ((!limited || co.paths.count) &&
-            git_checkout_tree(repo, (git_object *)commit, &co) < 0) {
+        else if (added == 1 && (!limited || co.paths.count) &&
+                 git_checkout_tree(repo, (git_object *)commit, &co) < 0) {
             const git_error *e = git_error_last();
-            itk_notice_set("%.12s is written, but the files in the work tree could not be "
-                           "brought up to date (%s); the next itaku command that writes brings "
-                           "them up to date",
-                           git_oid_tostr_s(new_id), e && e->message ? e->message : "?");
-            char marker[4096];
-            snprintf(marker, sizeof(marker), "%s%s", git_repository_commondir(repo),
-                     ITK_REPAIR_FILE);
-            FILE *f = fopen(marker, "w");
-            if (f)
-                fclose(f);
+            behind(repo, new_id, e && e->message ? e->message : "?");
         }
         git_commit_free(commit);
     }

@@ -3,6 +3,7 @@
 #include "itaku/form_input.h"
 #include "itaku/write_lock.h"
 #include "itaku/party.h"
+#include "itaku/person_name.h"
 #include "itaku/attach.h"
 #include "itaku/errors.h"
 #include "itaku/flow.h"
@@ -323,6 +324,8 @@ int itk_record_submit_refs(itk_buf *path, itk_buf *id, git_oid *commit, itk_regi
         supersedes = sup_in;
     }
     itk_record_own_refs_input(body, who.party);
+    if ((rc = itk_person_names_input(type, body)))
+        goto done;
     const char *filing = json_string_value(json_object_get(body, "filing_type"));
     if (!supersedes && strcmp(type, "form1") == 0 && filing && strcmp(filing, "change") == 0) {
         /* a change notification replaces the form 1 in force (seed §2) */

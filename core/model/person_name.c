@@ -2,7 +2,9 @@
 #include "itaku/person_name.h"
 #include "itaku/buf.h"
 #include "itaku/errors.h"
+#include "itaku/textnorm.h"
 #include "itaku/utf8.h"
+#include "alloc.h"
 #include "intl.h"
 
 #include <stdio.h>
@@ -216,5 +218,45 @@ int itk_person_names_check(const json_t *schema, const char *type, const json_t 
     for (size_t i = 0; !rc && i < sizeof(person_fields) / sizeof(*person_fields); i++)
         if (strcmp(person_fields[i].type, type) == 0)
             rc = walk(schema, schema, body, person_fields[i].path, &top);
+    return rc;
+}
+
+/* The names at path (as person_fields spell it) under v made full-width
+ * katakana (itk_kana_fullwidth) in place. */
+static int kana_at(json_t *v, const char *path)
+{
+    if (!*path) {
+        const char *name = json_string_value(v);
+        itk_buf k = ITK_BUF_INIT;
+        int rc = 0;
+        if (name && itk_kana_fullwidth(&k, name) == 0 && strcmp(k.ptr, name) != 0)
+            rc = json_string_set(v, k.ptr) ? itk_error_nomem() : 0;
+        itk_error_clear();
+        itk_buf_dispose(&k);
+        return rc;
+    }
+    const char *dot = strchr(path, '.');
+    size_t n = dot ? (size_t)(dot - path) : strlen(path);
+    int each = n > 2 && memcmp(path + n - 2, "[]", 2) == 0;
+    char name[64];
+    snprintf(name, sizeof(name), "%.*s", (int)(each ? n - 2 : n), path);
+    json_t *sub = json_is_object(v) ? json_object_get(v, name) : NULL;
+    const char *rest = dot ? dot + 1 : "";
+    int rc = 0;
+    if (sub && each) {
+        size_t i;
+        json_t *e;
+        json_array_foreach(sub, i, e) if (!rc) rc = kana_at(e, rest);
+    } else if (sub)
+        rc = kana_at(sub, rest);
+    return rc;
+}
+
+int itk_person_names_input(const char *type, json_t *body)
+{
+    int rc = 0;
+    for (size_t i = 0; !rc && i < sizeof(person_fields) / sizeof(*person_fields); i++)
+        if (strcmp(person_fields[i].type, type) == 0)
+            rc = kana_at(body, person_fields[i].path);
     return rc;
 }

@@ -344,6 +344,36 @@ int itk_registry_now(char out[32], itk_registry *reg)
     return rc;
 }
 
+int itk_registry_began(long long *out, itk_registry *reg)
+{
+    git_config *cfg = NULL;
+    git_commit *c = NULL;
+    git_oid id;
+    const char *v;
+    int pinned = git_repository_config_snapshot(&cfg, reg->repo) == 0 &&
+                 git_config_get_string(&v, cfg, "itaku.genesis") == 0 &&
+                 git_oid_fromstr(&id, v) == 0 && git_commit_lookup(&c, reg->repo, &id) == 0;
+    git_config_free(cfg);
+    if (!pinned) {
+        git_error_clear();
+        if (git_reference_name_to_id(&id, reg->repo, "HEAD") < 0) {
+            git_error_clear();
+            return itk_error_set(ITK_ENOTFOUND, "the registry has no commits yet");
+        }
+        /* the first-parent line down to its root */
+        while (git_commit_lookup(&c, reg->repo, &id) == 0 && git_commit_parentcount(c) > 0) {
+            id = *git_commit_parent_id(c, 0);
+            git_commit_free(c);
+            c = NULL;
+        }
+        if (!c)
+            return itk_error_git("cannot read commit %s", git_oid_tostr_s(&id));
+    }
+    *out = (long long)git_commit_time(c);
+    git_commit_free(c);
+    return 0;
+}
+
 int itk_signer_identity(itk_identity *who, itk_registry *reg, const itk_signer *signer)
 {
     git_tree *tree = NULL;

@@ -5,4 +5,9 @@
 /* Removes dir and everything under it, without following links. */
 void itk_remove_tree(const char *dir);
 
+/* Makes the folder path and the folders above it that are missing (mode
+ * 0777 less the umask), as git init, clone and checkout do. 0, or -1 with
+ * errno (a path longer than PATH_MAX: ENAMETOOLONG). */
+int itk_mkdir_parents(const char *path);
+
 #endif

@@ -33,27 +33,6 @@ static int split(char parent[PATH_MAX], char name[PATH_MAX], const char *dir)
     return 0;
 }
 
-/* Makes the folder path and the folders above it that are missing, as
- * git init and git clone do. */
-static int mkdir_parents(const char *path)
-{
-    char p[PATH_MAX];
-    struct stat st;
-    if (snprintf(p, sizeof(p), "%s", path) >= (int)sizeof(p))
-        return -1;
-    for (char *s = p + 1; *s; s++) {
-        if (*s != '/')
-            continue;
-        *s = '\0';
-        if (mkdir(p, 0777) != 0 && errno != EEXIST)
-            return -1;
-        *s = '/';
-    }
-    return mkdir(p, 0777) == 0 || (errno == EEXIST && stat(p, &st) == 0 && S_ISDIR(st.st_mode))
-               ? 0
-               : -1;
-}
-
 /* Removes parent/.name.itaku-new-PID folders whose PID is no process. */
 static void remove_stale(const char *parent, const char *name)
 {
@@ -97,7 +76,7 @@ int itk_newdir_begin(itk_newdir *nd, const char *dir)
         nd->existed = 1;
         nd->mode = st.st_mode & 07777;
     }
-    if (mkdir_parents(parent) != 0)
+    if (itk_mkdir_parents(parent) != 0)
         return itk_error_set(ITK_EIO, "cannot make the folder %s for %s: %s", parent, dir,
                              strerror(errno));
     remove_stale(parent, name);

@@ -29,6 +29,38 @@ int itk_nfkc(itk_buf *out, const char *s, size_t len)
     return rc;
 }
 
+int itk_kana_fullwidth(itk_buf *out, const char *s)
+{
+    size_t len = strlen(s);
+    if (!itk_utf8_is_valid(s, len))
+        return itk_error_set(ITK_EINVALID, "the text is not valid UTF-8");
+    itk_buf run = ITK_BUF_INIT;
+    int rc = 0;
+    itk_buf_clear(out);
+    for (size_t i = 0; !rc && i < len;) {
+        /* U+FF61..U+FF9F: EF BD A1..BF, EF BE 80..9F */
+        size_t j = i;
+        while (j + 2 < len && (unsigned char)s[j] == 0xEF &&
+               (((unsigned char)s[j + 1] == 0xBD && (unsigned char)s[j + 2] >= 0xA1) ||
+                ((unsigned char)s[j + 1] == 0xBE && (unsigned char)s[j + 2] <= 0x9F)))
+            j += 3;
+        if (j > i) {
+            /* a run of them, with its sound marks, as NFKC composes it */
+            if (!(rc = itk_nfkc(&run, s + i, j - i)))
+                rc = itk_buf_put(out, run.ptr, run.size);
+            i = j;
+        } else {
+            size_t k = itk_utf8_seq_len((const unsigned char *)s + i, len - i);
+            rc = itk_buf_put(out, s + i, k ? k : 1);
+            i += k ? k : 1;
+        }
+    }
+    if (!rc && !out->ptr)
+        rc = itk_buf_puts(out, "");
+    itk_buf_dispose(&run);
+    return rc;
+}
+
 /* The dash look-alikes NFKC leaves as they are (UTF-8). */
 static const char *const dashes[] = {"\xE3\x83\xBC", /* U+30FC ー */
                                      "\xE2\x88\x92", /* U+2212 − */

@@ -15,6 +15,7 @@
 
 #include "itaku/errors.h"
 #include "itaku/person_name.h"
+#include "itaku/textnorm.h"
 #include "itaku/schema.h"
 
 /* itk_person_names_check of a register entry whose field is value, with
@@ -96,12 +97,53 @@ static void test_nested_and_listed_names_are_found(void **state)
     json_decref(body);
 }
 
+static void test_half_width_katakana_is_made_full_width_and_nothing_else(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *typed, *stored;
+    } cases[] = {
+        {"ｽｽﾞｷ ｲﾁﾛｳ", "スズキ イチロウ"}, /* a voiced mark joins its kana */
+        {"ﾊﾟｰｸ･ｶﾞｲ", "パーク・ガイ"},     /* semi-voiced, long mark, middle dot */
+        {"｢ﾃｽﾄ｣｡", "「テスト」。"},
+        {"佐藤ﾊﾅｺ", "佐藤ハナコ"},
+        {"髙橋　ＡＢＣ ①", "髙橋　ＡＢＣ ①"}, /* kanji, full-width letters, ① as typed */
+        {"神﨑", "神﨑"},                     /* a compatibility ideograph stays */
+        {"", ""},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        itk_buf out = ITK_BUF_INIT;
+        assert_int_equal(itk_kana_fullwidth(&out, cases[i].typed), 0);
+        assert_string_equal(out.ptr, cases[i].stored);
+        itk_buf_dispose(&out);
+    }
+    itk_buf out = ITK_BUF_INIT;
+    assert_int_equal(itk_kana_fullwidth(&out, "\xff\xfe"), ITK_EINVALID);
+    itk_error_clear();
+    itk_buf_dispose(&out);
+    /* every name of a record, nested and listed; other fields untouched */
+    json_t *body =
+        json_pack("{s:s, s:s, s:s}", "handler", "ｽｽﾞｷ", "verifier", "ｻﾄｳ", "info_name", "ﾃﾞｰﾀ");
+    assert_int_equal(itk_person_names_input("register", body), 0);
+    assert_string_equal(json_string_value(json_object_get(body, "handler")), "スズキ");
+    assert_string_equal(json_string_value(json_object_get(body, "verifier")), "サトウ");
+    assert_string_equal(json_string_value(json_object_get(body, "info_name")), "ﾃﾞｰﾀ");
+    json_decref(body);
+    body = json_pack("{s:[{s:s}, {s:i}]}", "workers", "name", "ﾀﾅｶ", "name", 3);
+    assert_int_equal(itk_person_names_input("form1", body), 0);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(body, "workers"), 0), "name")),
+                        "タナカ");
+    json_decref(body);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_a_control_character_is_refused_naming_field_and_character),
         cmocka_unit_test(test_spaces_around_are_refused_between_are_kept),
         cmocka_unit_test(test_nested_and_listed_names_are_found),
+        cmocka_unit_test(test_half_width_katakana_is_made_full_width_and_nothing_else),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

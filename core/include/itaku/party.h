@@ -44,8 +44,9 @@ int itk_party_add(git_oid *commit, itk_registry *reg, itk_signer *signer,
  * signer's own records of type, as typed (itk_record_id_input: r-2,
  * acme/r-000002, full-width digits; another party's is ITK_EINVALID); so are
  * body's approval, withdraws, form1_ref and first_report_ref, completed
- * with the signer's party and stored canonical. Returns the path and id
- * written. */
+ * with the signer's party and stored canonical; the persons' names in body
+ * have their half-width katakana made full-width (itk_person_names_input).
+ * Returns the path and id written. */
 int itk_record_submit(itk_buf *path, itk_buf *id, git_oid *commit, itk_registry *reg,
                       itk_signer *signer, const char *type, json_t *body, const char *supersedes);
 

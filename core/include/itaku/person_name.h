@@ -39,4 +39,14 @@ int itk_person_names_check(const json_t *schema, const char *type, const json_t 
 int itk_person_names_list(itk_buf *errors, json_t *paths, const json_t *schema, const char *type,
                           const json_t *body);
 
+/* A person's name as the paper register has it, at input, before the
+ * record is signed: each name of body (the fields of
+ * itk_person_names_check for type) with its half-width katakana made
+ * full-width (itk_kana_fullwidth: ｽｽﾞｷ ｲﾁﾛｳ is スズキ イチロウ), so that one
+ * person is one name in the register, its CSV and every comparison; nothing
+ * else of the name changes (its kanji, spaces, full-width letters). A name
+ * that is not valid UTF-8 is left for the checks to refuse. 0, or
+ * ITK_ENOMEM. */
+int itk_person_names_input(const char *type, json_t *body);
+
 #endif

@@ -64,6 +64,11 @@ void itk_format_time(char out[32], long long unix_time, int offset_minutes);
 int itk_registry_offset(int *minutes, itk_registry *reg);
 /* Now, in the contract's timezone, as RFC 3339. */
 int itk_registry_now(char out[32], itk_registry *reg);
+/* When reg began: the time (unix seconds) its genesis commit was made (the
+ * genesis pinned by git config itaku.genesis, else the first commit of
+ * HEAD's first-parent line). ITK_ENOTFOUND when it has no commits yet;
+ * ITK_EGIT when the commit cannot be read. */
+int itk_registry_began(long long *out, itk_registry *reg);
 
 /* out (cap bytes) = party's name as its party file in tree says it
  * (parties/<party>/party.json, body.name: あきる野市, 株式会社アクメ); ""

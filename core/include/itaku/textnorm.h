@@ -16,6 +16,14 @@
  * bytes), NUL-terminated. ITK_EINVALID for bytes that are not UTF-8. */
 int itk_nfkc(itk_buf *out, const char *s, size_t len);
 
+/* out = s (valid UTF-8) with its half-width katakana and their marks
+ * (U+FF61..U+FF9F, ｽｽﾞｷ ｡｢｣ｰ, as JIS X 0201 keyboards and old systems type
+ * them) made full-width as NFKC makes them (スズキ 。「」ー: a voiced mark
+ * joined to its kana), and nothing else changed: not the full-width letters
+ * or digits, not a kanji's form. Errors as itk_nfkc (a run of them over
+ * ITK_TEXTNORM_MAX bytes: ITK_ETOOBIG). */
+int itk_kana_fullwidth(itk_buf *out, const char *s);
+
 /* The key two labels are compared by: NFKC, Unicode case folding, and the
  * dash look-alikes NFKC keeps apart (U+30FC ー, U+2212 −, U+2010 ‐, U+2011
  * ‑, U+2012 ‒, U+2013 –, U+2014 —, U+2015 ―, U+FF70 ｰ) made '-'. So

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# A subcommand that does not exist (`itaku register list`, found by a city
+# officer's trial) is named as typed, shown safely, with the subcommands that
+# exist, on one line and exit 2, for every command that has subcommands, on
+# an English and a Japanese screen; no help text buries it.
+source "$(dirname "$0")/lib.sh"
+
+cd "$T"
+for cmd in attachment bundle contract export form incident key party record register remote \
+    request server; do
+    expect_exit 2 "$ITAKU" "$cmd" list-all
+    expect_output "^itaku $cmd: there is no subcommand 'list-all' of $cmd; its subcommands are [a-z]"
+    [ "$(wc -l <"$T/err")" = 1 ] || { cat "$T/err" >&2; fail "$cmd list-all printed more than one line"; }
+    # every subcommand named works as a word of the command (its --help)
+    subs=$(sed -n "s/.*its subcommands are \(.*\) (\`itaku.*/\1/p" "$T/err" | tr -d ',')
+    [ -n "$subs" ] || fail "$cmd: no subcommands listed"
+    for s in $subs; do
+        "$ITAKU" "$cmd" "$s" --help >/dev/null 2>&1 || fail "$cmd lists '$s', which is not a subcommand"
+    done
+done
+ok "each command with subcommands names the one typed and lists the ones it has"
+
+expect_exit 2 "$ITAKU" register list
+expect_output "there is no subcommand 'list' of register; its subcommands are add, export"
+expect_exit 2 "${JA[@]}" "$ITAKU" register list
+expect_output "register にサブコマンド 'list' はありません。register のサブコマンドは add, export です"
+ok "itaku register list says there is no such subcommand, in English and in Japanese"
+
+expect_exit 2 "$ITAKU" register $'li\e[31mst'
+grep -q $'\e' "$T/err" && fail "the typed word reached the screen with its escape byte"
+expect_output "'li.x1b\[31mst'"
+ok "what was typed is shown safely (an escape byte as \\x1b)"
+
+expect_exit 0 "$ITAKU" register --help
+expect_output "^Commands:"
+ok "register --help still prints the help"
+finish
