@@ -1,16 +1,19 @@
-/* A folder whose entries differ only in folders is walked here; one that
- * holds a changed file (or a file and a folder that differ in any way) goes
- * to libgit2 whole, and its deltas get the folder's path in front. On
- * canonical trees the deltas and their order equal the whole diff's: entries
- * are unique and in git's order, which is the order of full paths, and a
- * folder equal on both sides holds nothing libgit2 would report. Anything
- * else, or any failure, runs the whole diff instead. */
+/* Canonical trees are walked here, folder by folder, and a folder equal on
+ * both sides is not read. On canonical trees the deltas and their order
+ * equal the whole diff's: entries are unique and in git's order, which is
+ * the order of full paths; a folder equal on both sides holds nothing
+ * libgit2 would report; every file is a regular one (100644), so a file on
+ * both sides whose blob differs is modified, one on one side only is added
+ * or deleted (a folder on one side only: each file under it), as libgit2
+ * lists them with the options verify uses (none but
+ * GIT_DIFF_INCLUDE_TYPECHANGE, which only changes a file whose kind
+ * changed). Other options, trees not canonical, or any failure: the whole
+ * diff runs instead. */
 #include "vdiff.h"
 #include "itaku/buf.h"
 #include "alloc.h"
 #include "array.h"
 #include "itaku/errors.h"
-#include "objsize.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +26,7 @@ typedef struct {
     size_t n, cap;
     itk_buf prefix;
     size_t max, over; /* at most max deltas (0: any); over: how many were met */
+    int own;          /* 1: folders with changed files listed here, not by libgit2 */
 } walk;
 
 void itk_vdiff_free(itk_vdelta *d, size_t n)
@@ -80,11 +84,12 @@ static int diff_whole(walk *w, const git_tree *a, const git_tree *b)
 
 static const git_tree_entry *at(const git_tree *t, size_t i)
 {
-    return i < git_tree_entrycount(t) ? git_tree_entry_byindex(t, i) : NULL;
+    return t && i < git_tree_entrycount(t) ? git_tree_entry_byindex(t, i) : NULL;
 }
 
-/* a and b canonical: each pair of entries of one name in turn, the key
- * (name and kind) in git's order; *ea or *eb NULL when one side lacks it. */
+/* a and b canonical (either NULL: an empty folder): each pair of entries
+ * of one name in turn, the key (name and kind) in git's order; *ea or *eb
+ * NULL when one side lacks it. */
 static int next_pair(const git_tree *a, const git_tree *b, size_t *i, size_t *j,
                      const git_tree_entry **ea, const git_tree_entry **eb)
 {
@@ -120,6 +125,79 @@ static size_t count_files(walk *w, const git_tree_entry *e, size_t limit, unsign
     return n;
 }
 
+/* The options under which list_level answers as libgit2 does. */
+static int own_options(const git_diff_options *opts)
+{
+    return !opts || ((opts->flags & ~(uint32_t)GIT_DIFF_INCLUDE_TYPECHANGE) == 0 &&
+                     opts->pathspec.count == 0 && !opts->notify_cb && !opts->progress_cb &&
+                     !opts->old_prefix && !opts->new_prefix);
+}
+
+/* Adds the delta of file name (under w->prefix): old and neu its entries
+ * on each side (NULL: none), as libgit2 fills one (both paths the same; a
+ * deleted file's new mode and id zero). -1 past w->max (the whole diff
+ * answers), ITK_ENOMEM. */
+static int add_file_delta(walk *w, const char *name, const git_tree_entry *old,
+                          const git_tree_entry *neu)
+{
+    if ((w->max && w->n >= w->max) || itk_array_reserve(&w->d, &w->cap, w->n + 1, sizeof(*w->d)))
+        return w->max && w->n >= w->max ? -1 : ITK_ENOMEM;
+    const char *prefix = w->prefix.ptr ? w->prefix.ptr : "";
+    itk_vdelta *v = &w->d[w->n];
+    memset(v, 0, sizeof(*v));
+    v->status = !old ? GIT_DELTA_ADDED : !neu ? GIT_DELTA_DELETED : GIT_DELTA_MODIFIED;
+    if (neu) {
+        v->new_mode = (uint16_t)git_tree_entry_filemode_raw(neu);
+        git_oid_cpy(&v->new_id, git_tree_entry_id(neu));
+    }
+    v->old_path = joined(prefix, name);
+    v->new_path = joined(prefix, name);
+    w->n++; /* freed with the others either way */
+    return v->old_path && v->new_path ? 0 : ITK_ENOMEM;
+}
+
+static int list_level(walk *w, const git_tree *a, const git_tree *b);
+
+/* Each pair of entries of one name: a changed file's delta; folders:
+ * their own walk, w->prefix grown by the name meanwhile; a folder on one
+ * side only is walked against none (a or b NULL). */
+static int list_pair(walk *w, const git_tree_entry *ea, const git_tree_entry *eb)
+{
+    const git_tree_entry *e = ea ? ea : eb;
+    if (ea && eb && git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)))
+        return 0;
+    if (!itk_vtrees_is_folder(e))
+        return add_file_delta(w, git_tree_entry_name(e), ea, eb);
+    git_tree *sa = NULL, *sb = NULL;
+    size_t len = w->prefix.size;
+    int rc = 0;
+    if ((ea && itk_vtrees_lookup(&sa, w->trees, w->repo, git_tree_entry_id(ea)) < 0) ||
+        (eb && itk_vtrees_lookup(&sb, w->trees, w->repo, git_tree_entry_id(eb)) < 0) ||
+        itk_buf_printf(&w->prefix, "%s/", git_tree_entry_name(e)) < 0) {
+        rc = -1; /* the whole diff answers */
+        itk_error_clear();
+    } else
+        rc = list_level(w, sa, sb);
+    git_tree_free(sa);
+    git_tree_free(sb);
+    w->prefix.size = len;
+    if (w->prefix.ptr)
+        w->prefix.ptr[len] = '\0';
+    return rc;
+}
+
+/* The deltas of canonical folders a and b (either NULL: an empty one)
+ * under w->prefix, in git's order. */
+static int list_level(walk *w, const git_tree *a, const git_tree *b)
+{
+    const git_tree_entry *ea, *eb;
+    size_t i = 0, j = 0;
+    int rc = 0;
+    while (!rc && next_pair(a, b, &i, &j, &ea, &eb))
+        rc = list_pair(w, ea, eb);
+    return rc;
+}
+
 static int diff_level(walk *w, const git_tree *a, const git_tree *b)
 {
     const git_tree_entry *ea, *eb;
@@ -143,7 +221,7 @@ static int diff_level(walk *w, const git_tree *a, const git_tree *b)
         return ITK_ETOOBIG;
     }
     if (whole)
-        return diff_whole(w, a, b);
+        return w->own ? list_level(w, a, b) : diff_whole(w, a, b);
     i = j = 0;
     size_t len = w->prefix.size;
     int rc = 0;
@@ -151,12 +229,9 @@ static int diff_level(walk *w, const git_tree *a, const git_tree *b)
         git_tree *sa = NULL, *sb = NULL;
         if (git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)))
             continue;
-        /* each tree's size from its header before it is inflated */
-        if (itk_object_size(NULL, w->repo, git_tree_entry_id(ea), GIT_OBJECT_TREE,
-                            ITK_MAX_TREE_BYTES) ||
-            itk_object_size(NULL, w->repo, git_tree_entry_id(eb), GIT_OBJECT_TREE,
-                            ITK_MAX_TREE_BYTES) ||
-            itk_vtrees_lookup(&sa, w->trees, w->repo, git_tree_entry_id(ea)) < 0 ||
+        /* each tree's size from its header before it is inflated (in
+         * itk_vtrees_lookup, when not kept) */
+        if (itk_vtrees_lookup(&sa, w->trees, w->repo, git_tree_entry_id(ea)) < 0 ||
             itk_vtrees_lookup(&sb, w->trees, w->repo, git_tree_entry_id(eb)) < 0 ||
             itk_buf_printf(&w->prefix, "%s/", git_tree_entry_name(ea)) < 0) {
             rc = -1; /* the whole diff answers */
@@ -176,7 +251,7 @@ int itk_vdiff_trees(itk_vdelta **out, size_t *n, itk_vtrees *trees, git_reposito
                     const git_tree *base, const git_tree *tree, const git_diff_options *opts,
                     size_t max)
 {
-    walk w = {trees, repo, opts, NULL, 0, 0, ITK_BUF_INIT, max, 0};
+    walk w = {trees, repo, opts, NULL, 0, 0, ITK_BUF_INIT, max, 0, own_options(opts)};
     int rc = -1;
     if (base && itk_vtrees_canonical(trees, repo, base) == 1 &&
         itk_vtrees_canonical(trees, repo, tree) == 1)

@@ -1,7 +1,9 @@
 /* What a commit changed against its base, as git_diff_tree_to_tree reports
  * it, without reading the folders both trees share: libgit2's tree diff
- * visits every file of both trees, so on canonical trees (vtrees.h) it is
- * asked only about the folders that hold a change. Private to verify. */
+ * visits every file of both trees (and reads the repository's config each
+ * time), so on canonical trees (vtrees.h) the folders that hold a change are
+ * compared here, entry by entry, and libgit2 is asked only about trees that
+ * are not canonical. Private to verify. */
 #ifndef ITAKU_VDIFF_H
 #define ITAKU_VDIFF_H
 

@@ -55,6 +55,27 @@ void itk_vkeys_free(itk_vkeys *k)
     itk_oidmap_free(&k->void_events);
     itk_oidmap_free(&k->party_dirs);
     itk_oidmap_free(&k->key_trees);
+    git_tree_free(k->parties);
+    k->parties = NULL;
+}
+
+/* git_tree_lookup of tree's parties/ folder into *out (the caller frees
+ * it), answered from the one read last when it is the same: 0, or -1 when
+ * there is none or it cannot be read (libgit2's error left). */
+static int parties_of(git_tree **out, itk_vkeys *k, git_repository *repo, const git_tree *tree)
+{
+    const git_tree_entry *pe = git_tree_entry_byname(tree, "parties");
+    *out = NULL;
+    if (!pe)
+        return -1;
+    if (k->parties && git_oid_equal(git_tree_id(k->parties), git_tree_entry_id(pe)))
+        return git_tree_dup(out, k->parties);
+    if (git_tree_lookup(out, repo, git_tree_entry_id(pe)) < 0)
+        return -1;
+    git_tree_free(k->parties);
+    if (git_tree_dup(&k->parties, *out) < 0)
+        k->parties = NULL;
+    return 0;
 }
 
 /* The parsed JSON of blob id, as itk_tree_read_json reads it; NULL when it
@@ -166,12 +187,11 @@ static int plain(const char *name)
 static int identity_fast(itk_identity *out, itk_vkeys *k, git_repository *repo,
                          const git_tree *tree, const char *name)
 {
-    const git_tree_entry *pe = git_tree_entry_byname(tree, "parties");
     git_tree *parties = NULL;
     const char *missing = NULL; /* the last party whose keys/ lacks the file */
     char file[128];
     int rc = 0, result = 0;
-    if (!pe || git_tree_lookup(&parties, repo, git_tree_entry_id(pe)) < 0) {
+    if (parties_of(&parties, k, repo, tree) < 0) {
         git_error_clear();
         return ASK_ORIGINAL;
     }
@@ -237,10 +257,9 @@ int itk_vkeys_identity(itk_identity *out, itk_vkeys *k, git_repository *repo, co
 static int events_fast(itk_key_status *st, int *confirmed, itk_vkeys *k, git_repository *repo,
                        const git_tree *tree, const char *fpr)
 {
-    const git_tree_entry *pe = git_tree_entry_byname(tree, "parties");
     git_tree *parties = NULL;
     int rc = 0;
-    if (!pe || git_tree_lookup(&parties, repo, git_tree_entry_id(pe)) < 0) {
+    if (parties_of(&parties, k, repo, tree) < 0) {
         git_error_clear();
         return 0; /* no events */
     }

@@ -23,6 +23,9 @@ typedef struct {
      * which do not count; and those commits, for the original lookups */
     itk_oidmap void_events;
     const struct itk_void_writes *vw;
+    /* the parties/ tree read last (NULL: none), held: it changes only with
+     * a party's folder, and every commit's signer is looked up in it */
+    git_tree *parties;
 } itk_vkeys;
 
 int itk_vkeys_init(itk_vkeys *k);
