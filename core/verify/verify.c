@@ -694,8 +694,11 @@ static int tip_check(itk_verify_result *r, git_repository *repo, itk_vtip *t, it
         if (k < nfresh && !fresh[k].unknown)
             rc = ref_state(&refs[i], &p);
         /* the folders it did not read are there still (V11), looked at
-         * once for refs that name the same tree (a line and main) */
-        int seen = 0;
+         * once for refs that name the same tree (a line and main); a
+         * take's check (arrivals) moves no ref and keeps no summary, as a
+         * walk from verify.cache would not look either: the verify that
+         * next moves the summary does */
+        int seen = arrivals != NULL;
         for (size_t j = 0; j < i && !seen; j++)
             seen = !git_oid_equal(&refs[j].id, &t->refs[j].id) &&
                    git_oid_equal(&refs[j].tree, &refs[i].tree);
