@@ -727,6 +727,18 @@ int itk_sync_check_served(const itk_sync_report *report, const char *party, cons
 #define LOCAL_COPY_MAX_OBJECTS 4096
 #define LOCAL_COPY_MAX_BYTES (32u * 1024 * 1024)
 
+/* A fetch from url that failed for why: rc, saying so (and that the disk
+ * is full when it is). */
+static int fetch_failed(itk_registry *reg, int rc, const char *url, const char *why)
+{
+    if (strstr(why, strerror(ENOSPC)))
+        return itk_error_set(ITK_EGIT,
+                             "cannot fetch from %s: %s; nothing was taken; the disk holding %s "
+                             "is full: free space on it and run the command again",
+                             url, why, git_repository_path(reg->repo));
+    return itk_error_set(rc, "cannot fetch from %s: %s; nothing was taken", url, why);
+}
+
 /* The quarantine refs a fetch with sync's refspecs would make from src's
  * branches main, parties/…, requests/… and decisions/… (their objects
  * copied in already). 0 or an error naming url. */
@@ -737,7 +749,7 @@ static int local_refs(itk_registry *reg, git_repository *src, const char *name, 
     git_reference *ref = NULL;
     int rc = 0;
     if (git_reference_iterator_glob_new(&it, src, "refs/heads/*") < 0)
-        return itk_error_git("cannot fetch from %s", url);
+        return itk_error_git("cannot list %s", url);
     while (!rc && git_reference_next(&ref, it) == 0) {
         const char *rel = git_reference_name(ref) + strlen("refs/heads/");
         git_reference *direct = NULL, *nr = NULL;
@@ -749,7 +761,7 @@ static int local_refs(itk_registry *reg, git_repository *src, const char *name, 
             snprintf(local, sizeof(local), INCOMING "%s/%s", name, rel);
             if (git_reference_create(&nr, reg->repo, local, git_reference_target(direct), 1,
                                      "itaku: fetch into quarantine") < 0)
-                rc = itk_error_git("cannot fetch from %s", url);
+                rc = itk_error_git("cannot record %s", local);
         }
         git_error_clear();
         git_reference_free(nr);
@@ -778,7 +790,7 @@ static int check_local_source(int *copied, itk_registry *reg, const char *name, 
     if (rc) {
         char why[ITK_ERROR_MAX];
         snprintf(why, sizeof(why), "%s", itk_error_last());
-        rc = itk_error_set(rc, "cannot fetch from %s: %s; nothing was taken", url, why);
+        rc = fetch_failed(reg, rc, url, why);
     } else if (*copied && (rc = local_refs(reg, src, name, url))) {
         itk_sync_drop_incoming(reg, name);
     }
@@ -835,13 +847,7 @@ int itk_sync_fetch_into(itk_registry *reg, const char *name, const char *url,
     itk_packscan_guard_end(guard);
     if (fetched < 0) {
         itk_sync_drop_incoming(reg, name);
-        if (strstr(why, strerror(ENOSPC)))
-            rc = itk_error_set(ITK_EGIT,
-                               "cannot fetch from %s: %s; nothing was taken; the disk holding %s "
-                               "is full: free space on it and run the command again",
-                               url, why, git_repository_path(reg->repo));
-        else
-            rc = itk_error_set(ITK_EGIT, "cannot fetch from %s: %s; nothing was taken", url, why);
+        rc = fetch_failed(reg, ITK_EGIT, url, why);
     }
     git_remote_free(remote);
     return rc;

@@ -131,9 +131,10 @@ int itk_packscan_source_check(git_repository *ours, git_repository *src, const c
  * src, its id checked against its bytes, and only once all are, each written
  * into ours (loose). *copied is 1 when ours holds them all now; 0 when they
  * were too many or too big, or one could not be read or is not what its id
- * says (nothing was written then), or a write failed: the caller fetches
- * as before, which says what is wrong. The check's errors as above (nothing
- * copied). Moves no ref. */
+ * says (nothing was written then): the caller fetches as before, which says
+ * what is wrong. The check's errors as above (nothing copied); ITK_EGIT with
+ * libgit2's word when a write fails (a full disk), the objects written
+ * removed again. Moves no ref. */
 int itk_packscan_source_copy(int *copied, git_repository *ours, git_repository *src,
                              const char *path, size_t max_objects, size_t max_bytes);
 

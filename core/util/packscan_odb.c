@@ -419,6 +419,15 @@ int itk_packscan_source_check(git_repository *ours, git_repository *src, const c
     return rc;
 }
 
+/* Removes the loose object id of repo (one the copy wrote). */
+static void unlink_loose(git_repository *repo, const git_oid *id)
+{
+    char hex[GIT_OID_HEXSZ + 1], path[4096];
+    git_oid_tostr(hex, sizeof(hex), id);
+    snprintf(path, sizeof(path), "%sobjects/%.2s/%s", git_repository_path(repo), hex, hex + 2);
+    unlink(path);
+}
+
 int itk_packscan_source_copy(int *copied, git_repository *ours, git_repository *src,
                              const char *path, size_t max_objects, size_t max_bytes)
 {
@@ -447,10 +456,20 @@ int itk_packscan_source_copy(int *copied, git_repository *ours, git_repository *
                              git_odb_object_type(objs[i])) == 0 &&
                 git_oid_equal(&id, &found.ids[i]);
     }
-    for (size_t i = 0; whole && i < nobjs; i++) {
+    size_t written = 0;
+    for (; whole && written < nobjs; written++) {
         git_oid id;
-        whole = git_odb_write(&id, mine, git_odb_object_data(objs[i]), git_odb_object_size(objs[i]),
-                              git_odb_object_type(objs[i])) == 0;
+        if (git_odb_write(&id, mine, git_odb_object_data(objs[written]),
+                          git_odb_object_size(objs[written]),
+                          git_odb_object_type(objs[written])) < 0) {
+            const git_error *e = git_error_last();
+            rc = itk_error_set(ITK_EGIT, "%s", e && e->message ? e->message : "unknown error");
+            /* what was written goes: the registry as it was */
+            for (size_t k = 0; k <= written && k < nobjs; k++)
+                unlink_loose(ours, &found.ids[k]);
+            whole = 0;
+            break;
+        }
     }
     *copied = whole;
 done:
