@@ -722,10 +722,10 @@ int itk_sync_check_served(const itk_sync_report *report, const char *party, cons
 }
 
 /* A path remote copied in whole: at most this many objects, of at most
- * this many bytes in all (one new record is a handful); more are fetched
- * as a pack. */
-#define LOCAL_COPY_MAX_OBJECTS 4096
-#define LOCAL_COPY_MAX_BYTES (32u * 1024 * 1024)
+ * this many bytes in all (one new record is a handful); more (a scan
+ * attached) are fetched as a pack. */
+#define LOCAL_COPY_MAX_OBJECTS 1024
+#define LOCAL_COPY_MAX_BYTES (1024u * 1024)
 
 /* A fetch from url that failed for why: rc, saying so (and that the disk
  * is full when it is). */
