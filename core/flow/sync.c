@@ -21,6 +21,7 @@
 #include "kessai_priv.h"
 #include "commit_priv.h"
 #include "sync_priv.h"
+#include "verify_priv.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -453,6 +454,8 @@ static int publish(itk_sync_report *report, itk_registry *reg, const char *name,
     git_commit *commit = NULL;
     git_tree *tree = NULL;
     itk_verify_result *r = NULL;
+    itk_commit_info *tips = NULL;
+    size_t ntips = 0;
     itk_oidmap signers;
     char prefix[200];
     size_t nrevs = 0, nlines = 0, ncommits = 0;
@@ -501,17 +504,30 @@ static int publish(itk_sync_report *report, itk_registry *reg, const char *name,
     }
     char what[400];
     snprintf(what, sizeof(what), "what came from %s", source);
-    /* V1–V10 on every new commit, before anything moves */
-    if ((rc = itk_verify_run(&r, reg, revs, nrevs, NULL)))
-        goto done;
-    ncommits = itk_verify_commit_count(r);
-    if (itk_verify_problem_count(r)) {
-        rc = first_problem(r, what);
+    /* V1–V10 on every new commit, before anything moves: on the verdict at
+     * the tip when it takes them (issue 18: what arrived, not the history),
+     * else the walk, which names any problem */
+    int fast = itk_verify_arrivals(&r, &tips, &ntips, reg, prefix);
+    if (fast < 0) {
+        rc = fast;
         goto done;
     }
-    for (size_t i = 0; i < ncommits && !rc; i++) {
-        const itk_commit_info *ci = itk_verify_commit(r, i);
-        rc = itk_oidmap_set(&signers, &ci->id, (void *)ci);
+    if (fast) {
+        ncommits = itk_verify_total_count(r);
+        for (size_t i = 0; i < ntips && !rc; i++)
+            rc = itk_oidmap_set(&signers, &tips[i].id, &tips[i]);
+    } else {
+        if ((rc = itk_verify_run(&r, reg, revs, nrevs, NULL)))
+            goto done;
+        ncommits = itk_verify_commit_count(r);
+        if (itk_verify_problem_count(r)) {
+            rc = first_problem(r, what);
+            goto done;
+        }
+        for (size_t i = 0; i < ncommits && !rc; i++) {
+            const itk_commit_info *ci = itk_verify_commit(r, i);
+            rc = itk_oidmap_set(&signers, &ci->id, (void *)ci);
+        }
     }
     if (rc || (rc = attribute_lines(&s, repo, &signers, naming, source)))
         goto done;
@@ -588,6 +604,7 @@ done:
     drop_refs(repo, prefix);
     itk_oidmap_free(&signers);
     itk_verify_result_free(r);
+    free(tips);
     git_tree_free(tree);
     git_commit_free(commit);
     free(revs);
@@ -704,23 +721,80 @@ int itk_sync_check_served(const itk_sync_report *report, const char *party, cons
     return 0;
 }
 
+/* A path remote copied in whole: at most this many objects, of at most
+ * this many bytes in all (one new record is a handful); more (a scan
+ * attached) are fetched as a pack. */
+#define LOCAL_COPY_MAX_OBJECTS 1024
+#define LOCAL_COPY_MAX_BYTES (1024u * 1024)
+
+/* A fetch from url that failed for why: rc, saying so (and that the disk
+ * is full when it is). */
+static int fetch_failed(itk_registry *reg, int rc, const char *url, const char *why)
+{
+    if (strstr(why, strerror(ENOSPC)))
+        return itk_error_set(ITK_EGIT,
+                             "cannot fetch from %s: %s; nothing was taken; the disk holding %s "
+                             "is full: free space on it and run the command again",
+                             url, why, git_repository_path(reg->repo));
+    return itk_error_set(rc, "cannot fetch from %s: %s; nothing was taken", url, why);
+}
+
+/* The quarantine refs a fetch with sync's refspecs would make from src's
+ * branches main, parties/…, requests/… and decisions/… (their objects
+ * copied in already). 0 or an error naming url. */
+static int local_refs(itk_registry *reg, git_repository *src, const char *name, const char *url)
+{
+    static const char *const taken[] = {"main", "parties/", "requests/", "decisions/"};
+    git_reference_iterator *it = NULL;
+    git_reference *ref = NULL;
+    int rc = 0;
+    if (git_reference_iterator_glob_new(&it, src, "refs/heads/*") < 0)
+        return itk_error_git("cannot list %s", url);
+    while (!rc && git_reference_next(&ref, it) == 0) {
+        const char *rel = git_reference_name(ref) + strlen("refs/heads/");
+        git_reference *direct = NULL, *nr = NULL;
+        int want = strcmp(rel, taken[0]) == 0;
+        for (size_t i = 1; i < sizeof(taken) / sizeof(taken[0]); i++)
+            want = want || strncmp(rel, taken[i], strlen(taken[i])) == 0;
+        if (want && git_reference_resolve(&direct, ref) == 0 && git_reference_target(direct)) {
+            char local[400];
+            snprintf(local, sizeof(local), INCOMING "%s/%s", name, rel);
+            if (git_reference_create(&nr, reg->repo, local, git_reference_target(direct), 1,
+                                     "itaku: fetch into quarantine") < 0)
+                rc = itk_error_git("cannot record %s", local);
+        }
+        git_error_clear();
+        git_reference_free(nr);
+        git_reference_free(direct);
+        git_reference_free(ref);
+    }
+    git_reference_iterator_free(it);
+    return rc;
+}
+
 /* A path remote is packed in this process, each object read whole: its
- * objects' sizes are read from their headers first (packscan.h). */
-static int check_local_source(itk_registry *reg, const char *url)
+ * objects' sizes are read from their headers first (packscan.h), and a
+ * few are copied in without the pack (*copied 1, the quarantine refs
+ * made). */
+static int check_local_source(int *copied, itk_registry *reg, const char *name, const char *url)
 {
     const char *path = url;
     git_repository *src = NULL;
+    *copied = 0;
     /* its object folder first (alternates, pack indexes): the size check
      * and the fetch read its packs through them */
     int rc = itk_registry_source_open(&src, &path, url);
     if (!rc && src)
-        rc = itk_packscan_source_check(reg->repo, src, path);
-    git_repository_free(src);
+        rc = itk_packscan_source_copy(copied, reg->repo, src, path, LOCAL_COPY_MAX_OBJECTS,
+                                      LOCAL_COPY_MAX_BYTES);
     if (rc) {
         char why[ITK_ERROR_MAX];
         snprintf(why, sizeof(why), "%s", itk_error_last());
-        rc = itk_error_set(rc, "cannot fetch from %s: %s; nothing was taken", url, why);
+        rc = fetch_failed(reg, rc, url, why);
+    } else if (*copied && (rc = local_refs(reg, src, name, url))) {
+        itk_sync_drop_incoming(reg, name);
     }
+    git_repository_free(src);
     return rc;
 }
 
@@ -757,7 +831,8 @@ int itk_sync_fetch_into(itk_registry *reg, const char *name, const char *url,
     /* the fetched pack's object and delta headers are read before the
      * indexer resolves it (packscan.h) */
     itk_packscan_guard *guard = NULL;
-    if ((rc = check_local_source(reg, url)) ||
+    int copied = 0;
+    if ((rc = check_local_source(&copied, reg, name, url)) || copied ||
         (rc = itk_packscan_guard_begin(&guard, reg->repo, NULL))) {
         git_remote_free(remote);
         return rc;
@@ -772,13 +847,7 @@ int itk_sync_fetch_into(itk_registry *reg, const char *name, const char *url,
     itk_packscan_guard_end(guard);
     if (fetched < 0) {
         itk_sync_drop_incoming(reg, name);
-        if (strstr(why, strerror(ENOSPC)))
-            rc = itk_error_set(ITK_EGIT,
-                               "cannot fetch from %s: %s; nothing was taken; the disk holding %s "
-                               "is full: free space on it and run the command again",
-                               url, why, git_repository_path(reg->repo));
-        else
-            rc = itk_error_set(ITK_EGIT, "cannot fetch from %s: %s; nothing was taken", url, why);
+        rc = fetch_failed(reg, ITK_EGIT, url, why);
     }
     git_remote_free(remote);
     return rc;

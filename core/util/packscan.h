@@ -117,12 +117,25 @@ void itk_packscan_guard_progress(itk_packscan_guard *g, itk_fetch_progress_cb cb
 /* A path remote: libgit2's local transport packs what it sends with
  * git_packbuilder, in this process, reading each object whole. Before such a
  * fetch, every object that ours lacks and that src's branches main,
- * parties/<P>/... and requests/... reach has its size read from its header
+ * parties/<P>/..., requests/... and decisions/... reach has its size read from its header
  * in src (commits and trees within their limits are then read to find what
  * they name; blobs never are), so that one over its limit is refused before
  * anything inflates it. path names src in messages. 0; ITK_ETOOBIG naming
  * the object, its size and the limit; ITK_EGIT for an object src cannot
  * read (the fetch would fail too). */
 int itk_packscan_source_check(git_repository *ours, git_repository *src, const char *path);
+
+/* The same check, then for a few objects (at most max_objects, of at most
+ * max_bytes in all) the copy libgit2's local transport would make, without
+ * its walk of src's whole history (issue 18): each object read whole from
+ * src, its id checked against its bytes, and only once all are, each written
+ * into ours (loose). *copied is 1 when ours holds them all now; 0 when they
+ * were too many or too big, or one could not be read or is not what its id
+ * says (nothing was written then): the caller fetches as before, which says
+ * what is wrong. The check's errors as above (nothing copied); ITK_EGIT with
+ * libgit2's word when a write fails (a full disk), the objects written
+ * removed again. Moves no ref. */
+int itk_packscan_source_copy(int *copied, git_repository *ours, git_repository *src,
+                             const char *path, size_t max_objects, size_t max_bytes);
 
 #endif

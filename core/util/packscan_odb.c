@@ -337,7 +337,10 @@ static int source_header(git_object_t *type, git_odb *src, const git_oid *id, co
     return 0;
 }
 
-int itk_packscan_source_check(git_repository *ours, git_repository *src, const char *path)
+/* The objects src's taken branches reach that ours lacks, each checked by
+ * its header (itk_packscan_source_check): their ids into *found (the
+ * caller's, free(found->ids)) in the order met. */
+static int source_walk(git_repository *ours, git_repository *src, const char *path, id_stack *found)
 {
     git_odb *mine = NULL, *theirs = NULL;
     git_reference_iterator *it = NULL;
@@ -358,7 +361,8 @@ int itk_packscan_source_check(git_repository *ours, git_repository *src, const c
         /* the branches a fetch takes (sync.c's refspecs) */
         int taken = strcmp(name, "refs/heads/main") == 0 ||
                     strncmp(name, "refs/heads/parties/", 19) == 0 ||
-                    strncmp(name, "refs/heads/requests/", 20) == 0;
+                    strncmp(name, "refs/heads/requests/", 20) == 0 ||
+                    strncmp(name, "refs/heads/decisions/", 21) == 0;
         if (taken && git_reference_resolve(&direct, ref) == 0 && git_reference_target(direct))
             rc = push_id(&todo, git_reference_target(direct));
         git_reference_free(direct);
@@ -371,7 +375,7 @@ int itk_packscan_source_check(git_repository *ours, git_repository *src, const c
         if (itk_oidmap_has(&seen, &id) || git_odb_exists(mine, &id))
             continue;
         if ((rc = itk_oidmap_set(&seen, &id, NULL)) ||
-            (rc = source_header(&type, theirs, &id, path)))
+            (rc = source_header(&type, theirs, &id, path)) || (rc = push_id(found, &id)))
             break;
         if (type == GIT_OBJECT_COMMIT) {
             git_commit *c = NULL;
@@ -404,5 +408,77 @@ done:
     git_reference_iterator_free(it);
     git_odb_free(theirs);
     git_odb_free(mine);
+    return rc;
+}
+
+int itk_packscan_source_check(git_repository *ours, git_repository *src, const char *path)
+{
+    id_stack found = {0};
+    int rc = source_walk(ours, src, path, &found);
+    free(found.ids);
+    return rc;
+}
+
+/* Removes the loose object id of repo (one the copy wrote). */
+static void unlink_loose(git_repository *repo, const git_oid *id)
+{
+    char hex[GIT_OID_HEXSZ + 1], path[4096];
+    git_oid_tostr(hex, sizeof(hex), id);
+    snprintf(path, sizeof(path), "%sobjects/%.2s/%s", git_repository_path(repo), hex, hex + 2);
+    unlink(path);
+}
+
+int itk_packscan_source_copy(int *copied, git_repository *ours, git_repository *src,
+                             const char *path, size_t max_objects, size_t max_bytes)
+{
+    id_stack found = {0};
+    git_odb *mine = NULL, *theirs = NULL;
+    git_odb_object **objs = NULL;
+    size_t nobjs = 0, bytes = 0;
+    int rc = source_walk(ours, src, path, &found), whole = 1;
+    *copied = 0;
+    if (rc || found.len > max_objects)
+        goto done;
+    if (git_repository_odb(&mine, ours) < 0 || git_repository_odb(&theirs, src) < 0 ||
+        (found.len && !(objs = calloc(found.len, sizeof(*objs))))) {
+        whole = 0;
+        goto done;
+    }
+    /* every object read and its id checked against its bytes before one is
+     * written: anything amiss is the fetch's to say, nothing written */
+    for (size_t i = 0; whole && i < found.len; i++) {
+        git_oid id;
+        whole = git_odb_read(&objs[nobjs], theirs, &found.ids[i]) == 0;
+        if (whole)
+            nobjs++;
+        whole = whole && (bytes += git_odb_object_size(objs[i])) <= max_bytes &&
+                git_odb_hash(&id, git_odb_object_data(objs[i]), git_odb_object_size(objs[i]),
+                             git_odb_object_type(objs[i])) == 0 &&
+                git_oid_equal(&id, &found.ids[i]);
+    }
+    size_t written = 0;
+    for (; whole && written < nobjs; written++) {
+        git_oid id;
+        if (git_odb_write(&id, mine, git_odb_object_data(objs[written]),
+                          git_odb_object_size(objs[written]),
+                          git_odb_object_type(objs[written])) < 0) {
+            const git_error *e = git_error_last();
+            rc = itk_error_set(ITK_EGIT, "%s", e && e->message ? e->message : "unknown error");
+            /* what was written goes: the registry as it was */
+            for (size_t k = 0; k <= written && k < nobjs; k++)
+                unlink_loose(ours, &found.ids[k]);
+            whole = 0;
+            break;
+        }
+    }
+    *copied = whole;
+done:
+    for (size_t i = 0; i < nobjs; i++)
+        git_odb_object_free(objs[i]);
+    free(objs);
+    free(found.ids);
+    git_odb_free(theirs);
+    git_odb_free(mine);
+    git_error_clear();
     return rc;
 }

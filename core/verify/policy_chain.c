@@ -691,10 +691,11 @@ int itk_policy_check_receipt(check *ck)
     /* a line taken upwards ends in its party's own commit; a parent's main may
      * end in anyone's above it (it fast-forwards to its own parent's) */
     size_t idx = (size_t)(uintptr_t)itk_oidmap_get(&p->commits, parent2);
-    if (idx && strcmp(ck->info->action, "pull") != 0 &&
-        strcmp(p->result->commits[idx - 1].party, party) != 0)
+    const char *writer =
+        idx ? p->result->commits[idx - 1].party : itk_oidmap_get(&p->signed_by, parent2);
+    if (writer && strcmp(ck->info->action, "pull") != 0 && strcmp(writer, party) != 0)
         PROBLEM(ck, "V8", "", "Itaku-Received says the line of %s, but %.12s was written by %s",
-                party, git_oid_tostr_s(parent2), p->result->commits[idx - 1].party);
+                party, git_oid_tostr_s(parent2), writer);
     /* a party's merge of its own branch (a decision branch, V12) takes no
      * neighbour's line: nothing to keep in order */
     if (strcmp(party, me) == 0 && strcmp(ck->info->action, "pull") != 0)

@@ -54,8 +54,8 @@ static int policy_init(itk_policy *p, git_repository *repo, itk_verify_result *r
     p->genesis = r->genesis;
     p->city_key = r->city_key;
     if ((rc = itk_oidmap_init(&p->commits)) || (rc = itk_oidmap_init(&p->receipts)) ||
-        (rc = itk_oidmap_init(&p->merges)) || (rc = itk_vtrees_init(&p->trees)) ||
-        (rc = itk_vkeys_init(&p->keys)))
+        (rc = itk_oidmap_init(&p->merges)) || (rc = itk_oidmap_init(&p->signed_by)) ||
+        (rc = itk_vtrees_init(&p->trees)) || (rc = itk_vkeys_init(&p->keys)))
         return rc;
     return 0;
 }
@@ -88,6 +88,7 @@ static void policy_dispose(itk_policy *p)
 {
     receipts_free(p);
     itk_oidmap_free(&p->commits);
+    itk_oidmap_free(&p->signed_by);
     itk_vmerge_memo_free(&p->merges);
     itk_vgraph_free(&p->graph);
     itk_vtrees_free(&p->trees);
@@ -242,6 +243,26 @@ static void tip_tree(itk_vtip_ref *ref, git_repository *repo, const itk_vtrees *
     git_error_clear();
 }
 
+/* Who signed ref's commit: one this run checked (p's result), or one the
+ * summary t (may be NULL) kept the signer of; "" when neither. */
+static void tip_signer(itk_vtip_ref *ref, const itk_policy *p, const itk_vtip *t)
+{
+    size_t idx = (size_t)(uintptr_t)itk_oidmap_get(&p->commits, &ref->id);
+    const char *party = "", *principal = "";
+    if (idx && idx <= p->result->ncommits) {
+        party = p->result->commits[idx - 1].party;
+        principal = p->result->commits[idx - 1].principal;
+    }
+    for (size_t i = 0; !idx && t && i < t->nrefs; i++)
+        if (t->refs[i].party[0] && git_oid_equal(&t->refs[i].id, &ref->id)) {
+            party = t->refs[i].party;
+            principal = t->refs[i].principal;
+            break;
+        }
+    snprintf(ref->party, sizeof(ref->party), "%s", party);
+    snprintf(ref->principal, sizeof(ref->principal), "%s", principal);
+}
+
 /* ref's V8 state from p (v8 0 when p has none for its commit, or too many
  * receipts). 0 or ITK_ENOMEM. */
 static int ref_state(itk_vtip_ref *ref, const itk_policy *p)
@@ -320,6 +341,7 @@ static void tip_record(itk_policy *p, const itk_verify_result *r, git_repository
         if (!itk_oidmap_has(&p->commits, &t.refs[i].id) || (receipts && ref_state(&t.refs[i], p)))
             goto done;
         tip_tree(&t.refs[i], repo, &p->trees);
+        tip_signer(&t.refs[i], p, NULL);
     }
     for (size_t i = 0; i < r->ncommits; i++) {
         const itk_commit_info *ci = &r->commits[i];
@@ -521,7 +543,8 @@ static int tip_folders(itk_vtip *t, const itk_vtrees *trees)
  * would check it from here: a receipt or pull (V8) that adds nothing beyond
  * the clean merge of its parents (V5), on V8 states known on both sides
  * that descend one from the other, and a receipt's line (not a pull's)
- * among the new commits, where V8 learns who wrote its tip? 1 or 0. */
+ * among the new commits or an old commit the summary knows the signer of,
+ * where V8 learns who wrote its tip? 1 or 0. */
 static int tip_merge_ok(const itk_policy *p, const git_commit *c, const itk_commit_info *ci,
                         const tip_new *fresh, size_t nfresh, size_t i)
 {
@@ -529,7 +552,8 @@ static int tip_merge_ok(const itk_policy *p, const git_commit *c, const itk_comm
     return ci->ok && !ci->is_void && !ci->recovered && ci->received[0] &&
            (pull || strcmp(ci->action, "receive") == 0) && p->changed == 0 && !p->undecided &&
            !fresh[i].unknown &&
-           (pull || tip_find(fresh, nfresh, git_commit_parent_id(c, 1)) < nfresh);
+           (pull || tip_find(fresh, nfresh, git_commit_parent_id(c, 1)) < nfresh ||
+            itk_oidmap_has(&p->signed_by, git_commit_parent_id(c, 1)));
 }
 
 /* Is commit a below new commit b through new commits alone (each among
@@ -553,15 +577,23 @@ static int tip_below(const tip_new *fresh, size_t nfresh, const git_oid *a, cons
 
 /* V5's clean merge of new merge i, when one parent is below the other
  * through new commits (a receipt of a line that took the receiver's main, a
- * pull): the other's tree (canonical: the walk or this run checked it), noted
- * for the merge check, which then reads neither history nor trees. 0 or
+ * pull), or both are old and one is below the other: the other's tree (canonical: the walk or this
+ * run checked it), noted for the merge check, which then reads neither history nor trees. 0 or
  * ITK_ENOMEM. */
 static int tip_merge_note(itk_policy *p, const tip_new *fresh, size_t i, const git_commit *c)
 {
     const git_oid *a = &fresh[i].parent[0], *b = &fresh[i].parent[1];
     int a_below = tip_below(fresh, i, a, b);
-    if (!a_below && !tip_below(fresh, i, b, a))
-        return 0;
+    if (!a_below && !tip_below(fresh, i, b, a)) {
+        /* two old parents (a pull of a main that received this line):
+         * their ancestry is git's to say */
+        int old = tip_find(fresh, i, a) == i && tip_find(fresh, i, b) == i;
+        a_below = old && git_graph_descendant_of(p->repo, b, a) == 1;
+        if (!a_below && !(old && git_graph_descendant_of(p->repo, a, b) == 1)) {
+            git_error_clear();
+            return 0;
+        }
+    }
     git_commit *top = NULL;
     int rc = 0;
     if (git_commit_parent(&top, c, a_below ? 1 : 0) == 0)
@@ -591,7 +623,8 @@ static int tip_unknown(const itk_policy *p, const tip_new *fresh, size_t i)
  * V8 state. 1 when each holds and only adds plain records or merges a line
  * (tip_merge_ok), 0 when not, negative on error. */
 static int tip_check(itk_verify_result *r, git_repository *repo, itk_vtip *t, itk_vtip_ref *refs,
-                     tip_new *fresh, size_t nfresh, const char **revs, size_t nrevs)
+                     tip_new *fresh, size_t nfresh, const char **revs, size_t nrevs,
+                     itk_vtip_ref *arrivals, size_t narrivals)
 {
     itk_policy p;
     int rc = policy_init(&p, repo, r), held = 1;
@@ -609,6 +642,9 @@ static int tip_check(itk_verify_result *r, git_repository *repo, itk_vtip *t, it
         rc = itk_policy_void_key_push(&p, t->vorigins[k], t->vkeys[k]);
     for (size_t i = 0; !rc && nfresh && i < t->nrefs; i++)
         rc = ref_state_load(&p, &t->refs[i]);
+    for (size_t i = 0; !rc && i < t->nrefs; i++)
+        if (t->refs[i].party[0])
+            rc = itk_oidmap_set(&p.signed_by, &t->refs[i].id, t->refs[i].party);
     if (!rc)
         rc = itk_array_reserve(&r->commits, &r->acommits, t->nvoids + nfresh + 1,
                                sizeof(*r->commits));
@@ -654,16 +690,25 @@ static int tip_check(itk_verify_result *r, git_repository *repo, itk_vtip *t, it
             refs[i].nreceipts = t->refs[i].nreceipts;
             t->refs[i].receipts = NULL;
             t->refs[i].nreceipts = 0;
+            memcpy(refs[i].party, t->refs[i].party, sizeof(refs[i].party));
+            memcpy(refs[i].principal, t->refs[i].principal, sizeof(refs[i].principal));
             continue;
         }
         tip_tree(&refs[i], repo, &p.trees);
+        tip_signer(&refs[i], &p, t);
         size_t k = tip_find(fresh, nfresh, &refs[i].id);
         if (k < nfresh && !fresh[k].unknown)
             rc = ref_state(&refs[i], &p);
-        /* the folders it did not read are there still (V11) */
-        held = !rc && itk_tree_objects_present(repo, &refs[i].tree, &whole);
+        /* the folders it did not read are there still (V11), each folder
+         * looked at once for all refs (HEAD and its branch, a line and
+         * main share most); a take's check (arrivals) moves no ref and
+         * keeps no summary, as a walk from verify.cache would not look
+         * either: the verify that next moves the summary does */
+        held = !rc && (arrivals != NULL || itk_tree_objects_present(repo, &refs[i].tree, &whole));
     }
     itk_oidmap_free(&whole);
+    for (size_t i = 0; !rc && held && i < narrivals; i++)
+        tip_signer(&arrivals[i], &p, t);
     if (!rc && held && nfresh)
         rc = tip_folders(t, &p.trees);
     policy_dispose(&p);
@@ -686,6 +731,30 @@ static int tip_here(git_repository *repo, const itk_vtip *t)
     return held;
 }
 
+/* Moves the refs under prefix out of refs (*n of them, sorted; the rest
+ * keep their order) into *out (*nout). 0 or ITK_ENOMEM. */
+static int tip_arrivals(itk_vtip_ref **out, size_t *nout, itk_vtip_ref *refs, size_t *n,
+                        const char *prefix)
+{
+    size_t len = strlen(prefix), k = 0, m = 0;
+    for (size_t i = 0; i < *n; i++)
+        m += strncmp(refs[i].name, prefix, len) == 0;
+    *out = NULL;
+    *nout = 0;
+    if (!m)
+        return 0;
+    if (!(*out = itk_calloc(m, sizeof(**out))))
+        return ITK_ENOMEM;
+    for (size_t i = 0; i < *n; i++) {
+        if (strncmp(refs[i].name, prefix, len) == 0)
+            (*out)[(*nout)++] = refs[i];
+        else
+            refs[k++] = refs[i];
+    }
+    *n = k;
+    return 0;
+}
+
 /* The verdict at the tip (DESIGN §9): when every ref names what the summary
  * of the last clean walk saw, or a few new commits on top of it that each
  * only add plain records of their signer's party or merge a line as a
@@ -697,19 +766,29 @@ static int tip_here(git_repository *repo, const itk_vtip *t)
  * the full walk's to decide: a summary not this user's, of other pins or
  * damaged, a ref added, removed, moved back or sideways, any other merge, a
  * key event, a problem in a new commit. 1 when it answered (the summary
- * moves on), 0 when the walk must run (r as it was), negative on error. */
+ * moves on), 0 when the walk must run (r as it was), negative on error.
+ * With prefix, the refs under it are arrivals (a take's quarantine, not in
+ * the summary): each is checked as extra is, and gets who signed its commit
+ * (*arrivals, *narrivals; the caller frees them when it answered: each
+ * signer is then known), and the summary is left as it is. */
 static int tip_try(itk_verify_result *r, git_repository *repo, const char *cache_dir,
-                   const git_oid *extra)
+                   const git_oid *extra, const char *prefix, itk_vtip_ref **arrivals,
+                   size_t *narrivals)
 {
     itk_vtip t;
-    itk_vtip_ref *refs = NULL;
-    size_t nrefs = 0, nfresh = 0;
+    itk_vtip_ref *refs = NULL, *arr = NULL;
+    size_t nrefs = 0, nfresh = 0, narr = 0;
     tip_new fresh[ITK_VTIP_MAX_NEW];
     char hex[GIT_OID_HEXSZ + 1] = "";
-    const char *revs[] = {hex};
+    const char **revs = NULL;
+    size_t nrevs = 0;
     if (itk_vtip_load(&t, repo, cache_dir, ITK_RULES_DIGEST, r->genesis, r->city_key))
         return 0;
     int rc = itk_vtip_refs_read(&refs, &nrefs, repo);
+    if (!rc && prefix)
+        rc = tip_arrivals(&arr, &narr, refs, &nrefs, prefix);
+    if (!rc && !(revs = itk_calloc(narr + 1, sizeof(*revs))))
+        rc = ITK_ENOMEM;
     int ok = !rc && nrefs == t.nrefs && git_repository_is_shallow(repo) == 0;
     rc = rc == ITK_ENOMEM ? rc : 0; /* refs that cannot be read: the walk names them */
     for (size_t i = 0; ok && i < nrefs; i++)
@@ -717,19 +796,26 @@ static int tip_try(itk_verify_result *r, git_repository *repo, const char *cache
              tip_reach(repo, &t, &refs[i].id, &t.refs[i].id, fresh, &nfresh);
     if (ok && extra) {
         git_oid_tostr(hex, sizeof(hex), extra);
+        revs[nrevs++] = hex;
         ok = tip_reach(repo, &t, extra, NULL, fresh, &nfresh);
+    }
+    for (size_t i = 0; ok && i < narr; i++) {
+        revs[nrevs++] = arr[i].name;
+        ok = tip_reach(repo, &t, &arr[i].id, NULL, fresh, &nfresh);
     }
     ok = ok && tip_here(repo, &t);
     if (ok) {
         tip_order(fresh, nfresh);
-        rc = tip_check(r, repo, &t, refs, fresh, nfresh, extra ? revs : NULL, extra ? 1 : 0);
+        rc = tip_check(r, repo, &t, refs, fresh, nfresh, nrevs ? revs : NULL, nrevs, arr, narr);
         ok = rc == 1;
         rc = rc < 0 ? rc : 0;
     }
+    for (size_t i = 0; ok && i < narr; i++)
+        ok = arr[i].party[0] != '\0';
     git_oid ids[ITK_VTIP_MAX_NEW];
     for (size_t i = 0; i < nfresh; i++)
         ids[i] = fresh[i].id;
-    if (ok && !extra && !(rc = itk_vtip_add_ids(&t, ids, nfresh))) {
+    if (ok && !extra && !prefix && !(rc = itk_vtip_add_ids(&t, ids, nfresh))) {
         r->ntotal = t.nids;
         r->from_tip = 1;
         itk_vtip_refs_free(t.refs, t.nrefs);
@@ -739,10 +825,20 @@ static int tip_try(itk_verify_result *r, git_repository *repo, const char *cache
         if (nfresh)
             itk_vtip_save(&t, repo, cache_dir);
     }
+    if (ok && prefix)
+        r->ntotal = t.nids + nfresh;
     if (!ok || rc) {
         itk_verify_result_truncate(r, 0, 1);
         r->nchecked = r->nread = 0;
     }
+    if (ok && !rc && prefix) {
+        *arrivals = arr;
+        *narrivals = narr;
+        arr = NULL;
+        narr = 0;
+    }
+    free(revs);
+    itk_vtip_refs_free(arr, narr);
     itk_vtip_refs_free(refs, nrefs);
     itk_vtip_dispose(&t);
     itk_error_clear();
@@ -751,7 +847,7 @@ static int tip_try(itk_verify_result *r, git_repository *repo, const char *cache
 
 static int tip_answer(itk_verify_result *r, git_repository *repo, const itk_verify_options *o)
 {
-    return tip_try(r, repo, o->cache_dir, NULL);
+    return tip_try(r, repo, o->cache_dir, NULL, NULL, NULL, NULL);
 }
 
 /* Does the object database still hold every commit an earlier run checked? */
@@ -1113,8 +1209,45 @@ int itk_verify_tip_commit(itk_registry *reg, const git_oid *id)
         read_pins(r, repo, NULL);
         /* V11's alterations are the walk's to name */
         rc = itk_vwalk_alterations(repo, v11);
-        rc = rc ? rc : !v11->nproblems && tip_try(r, repo, NULL, id);
+        rc = rc ? rc : !v11->nproblems && tip_try(r, repo, NULL, id, NULL, NULL, NULL);
     }
+    itk_verify_result_free(v11);
+    itk_verify_result_free(r);
+    return rc;
+}
+
+int itk_verify_arrivals(itk_verify_result **out, itk_commit_info **tips, size_t *ntips,
+                        itk_registry *reg, const char *prefix)
+{
+    git_repository *repo = itk_registry_repo(reg);
+    itk_verify_result *r = itk_calloc(1, sizeof(*r));
+    itk_verify_result *v11 = itk_calloc(1, sizeof(*v11));
+    itk_vtip_ref *arr = NULL;
+    size_t narr = 0;
+    int rc = r && v11 ? 0 : ITK_ENOMEM;
+    *out = NULL;
+    *tips = NULL;
+    *ntips = 0;
+    if (!rc) {
+        read_pins(r, repo, NULL);
+        /* V11's alterations are the walk's to name */
+        rc = itk_vwalk_alterations(repo, v11);
+        rc = rc ? rc : !v11->nproblems && tip_try(r, repo, NULL, NULL, prefix, &arr, &narr);
+    }
+    if (rc == 1 && narr && !(*tips = itk_calloc(narr, sizeof(**tips))))
+        rc = ITK_ENOMEM;
+    for (size_t i = 0; rc == 1 && i < narr; i++) {
+        itk_commit_info *ci = &(*tips)[i];
+        ci->id = arr[i].id;
+        memcpy(ci->party, arr[i].party, sizeof(ci->party));
+        memcpy(ci->principal, arr[i].principal, sizeof(ci->principal));
+    }
+    if (rc == 1) {
+        *ntips = narr;
+        *out = r;
+        r = NULL;
+    }
+    itk_vtip_refs_free(arr, narr);
     itk_verify_result_free(v11);
     itk_verify_result_free(r);
     return rc;

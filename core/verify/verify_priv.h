@@ -23,4 +23,19 @@ int itk_verify_one(itk_verify_result **out, itk_registry *reg, const git_oid *id
  * take; the summary is left as it is), negative on error. */
 int itk_verify_tip_commit(itk_registry *reg, const git_oid *id);
 
+/* The verdict at the tip for what a take brought (sync.c): the refs under
+ * prefix (its quarantine) arrived; every other ref names what the last
+ * clean walk's summary saw or new commits on top of it. When each new
+ * commit, the arrivals' included, checks without a problem on that walk's
+ * state and is what the verdict at the tip takes, and who signed each
+ * arrival's commit is known (a new commit checked, or an old one the
+ * summary kept as a ref's), 1: *out (free with itk_verify_result_free)
+ * holds the void commits and the new commits checked
+ * (itk_verify_total_count: every commit), *tips (free(), *ntips) each
+ * arrival's commit with its signer's party and principal only. 0 when the
+ * walk must decide (*out and *tips NULL; a problem is the walk's to name),
+ * negative on error. The summary is left as it is. */
+int itk_verify_arrivals(itk_verify_result **out, itk_commit_info **tips, size_t *ntips,
+                        itk_registry *reg, const char *prefix);
+
 #endif

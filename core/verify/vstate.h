@@ -100,6 +100,9 @@ typedef struct {
      * descends from the other, not the later in the walk (which holds only
      * the new commits); two that do not descend either way set undecided */
     int by_descent, undecided;
+    /* … and who signed old commits it knows of (commit id → party id,
+     * const char *): V8's writer of a line tip taken that is not new */
+    itk_oidmap signed_by;
     /* files the last commit checked adds or changes beyond its base (a
      * merge: beyond the clean merge of its parents); SIZE_MAX when its
      * checks stopped before they were listed */

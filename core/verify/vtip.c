@@ -2,7 +2,8 @@
  * (cache_dir.c): MAGIC, u32 format, the rules' digest, genesis and city key
  * (strings), u32 refs (each name string, raw commit and tree ids, u32 tree
  * height, u32 V8 known, u32 receipts: receiver and party strings, raw
- * tip), u32 commits (raw ids),
+ * tip; the commit's signer: party and principal strings), u32 commits (raw
+ * ids),
  * u32 void commits (raw id, party and principal strings), u32 void keys
  * (key and origin strings), u32 folders (raw id, u32 height). */
 #include "vtip.h"
@@ -18,8 +19,8 @@
 
 static const char MAGIC[] = "itaku verify tip\n";
 /* 2: each ref's tree and its height; 3: the folders read; 4: each ref's
- * V8 receipts state */
-#define FORMAT 4
+ * V8 receipts state; 5: who signed each ref's commit */
+#define FORMAT 5
 
 _Static_assert(sizeof(git_oid) == GIT_OID_RAWSZ, "a git_oid is its raw bytes");
 
@@ -73,7 +74,7 @@ static int get_receipts(itk_reader *rd, itk_vtip_ref *r)
 static int get_refs(itk_reader *rd, itk_vtip *t)
 {
     uint32_t n;
-    if (get_count(rd, &n, 4 + 1 + 2 * GIT_OID_RAWSZ + 4 + 4 + 4) ||
+    if (get_count(rd, &n, 4 + 1 + 2 * GIT_OID_RAWSZ + 4 + 4 + 4 + 4 + 4) ||
         (n && !(t->refs = itk_calloc(n, sizeof(*t->refs)))))
         return -1;
     for (; t->nrefs < n; t->nrefs++) {
@@ -90,7 +91,9 @@ static int get_refs(itk_reader *rd, itk_vtip *t)
         git_oid_fromraw(&r->id, raw);
         git_oid_fromraw(&r->tree, tree);
         r->height = height;
-        if (get_receipts(rd, r) || (t->nrefs && strcmp(t->refs[t->nrefs - 1].name, r->name) >= 0)) {
+        if (get_receipts(rd, r) || rd_string_into(rd, r->party, sizeof(r->party)) ||
+            rd_string_into(rd, r->principal, sizeof(r->principal)) ||
+            (t->nrefs && strcmp(t->refs[t->nrefs - 1].name, r->name) >= 0)) {
             t->nrefs++; /* freed with the rest */
             return -1;
         }
@@ -223,6 +226,8 @@ void itk_vtip_save(const itk_vtip *t, git_repository *repo, const char *cache_ro
             rc = rc ? rc : wr_cstring(&b, t->refs[i].receipts[k].party);
             rc = rc ? rc : itk_buf_put(&b, t->refs[i].receipts[k].tip.id, GIT_OID_RAWSZ);
         }
+        rc = rc ? rc : wr_cstring(&b, t->refs[i].party);
+        rc = rc ? rc : wr_cstring(&b, t->refs[i].principal);
     }
     rc = rc ? rc : wr_u32(&b, (uint32_t)t->nids);
     rc = rc || !t->nids ? rc : itk_buf_put(&b, t->ids, t->nids * GIT_OID_RAWSZ);

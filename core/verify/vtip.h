@@ -49,7 +49,10 @@ typedef struct {
  * (vtrees.h; 0 when not known): a new commit's tree is then checked against
  * its parent's reading only what differs, as in the walk. v8: V8's receipts
  * state at the commit is known, and is receipts (nreceipts, at most
- * ITK_VTIP_MAX_RECEIPTS, no receiver and party twice). */
+ * ITK_VTIP_MAX_RECEIPTS, no receiver and party twice). party and
+ * principal: who signed the commit, as the walk found it ("" when not
+ * known), so that a receipt of it or a take of it as a tip is checked
+ * without the walk (issue 18). */
 typedef struct {
     char *name;
     git_oid id;
@@ -58,6 +61,8 @@ typedef struct {
     int v8;
     itk_vtip_receipt *receipts;
     size_t nreceipts;
+    char party[ITK_PARTY_ID_MAX + 1];
+    char principal[65];
 } itk_vtip_ref;
 
 /* A void commit as verify prints it (V9: its records do not count). */
@@ -102,7 +107,8 @@ typedef struct {
  * u32 height of at most ITK_VTIP_MAX_HEIGHT, a u32 flag (V8's state known:
  * 0 or 1) and a u32 count of at most ITK_VTIP_MAX_RECEIPTS receipts, none
  * when the flag is 0, each receiver and party as strings and a raw commit
- * id), a u32 count of raw
+ * id, then the commit's signer: party and principal as strings, each
+ * possibly empty), a u32 count of raw
  * commit ids (sorted and unique), a u32 count of void commits (raw id,
  * party, principal), a u32 count of void keys (key, origin) and a u32 count
  * of at most ITK_VTIP_MAX_TREES folders (raw id, u32 height of 1 to

@@ -253,4 +253,16 @@ TAKE=$LINE merge_line "Receive acme's line" "$T/city.key"
 fast "a receipt after the hostile ones" 2
 ok "a merge that adds to a folder, adds what neither side has, or brings a forged or void commit is the full walk's, with its verdict"
 
+# acme pulls the city's receipt of its own record: the receipt takes acme's
+# main before the pull, an old commit in acme's registry whose signer the
+# summary keeps (V8's writer of the line), so the receipt alone is checked
+quiet at acme "$ITAKU" pull
+(cd "$T/acme" && "$ITAKU" verify >/dev/null 2>&1) || true
+reg acme --action received --item-id a-14 --info "住民記録データ"
+VDIR=$T/acme fast "acme's own record before the city receives it"
+quiet at city "$ITAKU" receive acme "$T/acme"
+quiet at acme "$ITAKU" pull
+VDIR=$T/acme fast "acme's pull of the city's receipt of its own record"
+ok "a pull of the city's receipt of a party's own record is checked on the summary, as verify --full checks it"
+
 finish
