@@ -158,6 +158,32 @@ static int add_file_delta(walk *w, const char *name, const git_tree_entry *old,
 
 static int list_level(walk *w, const git_tree *a, const git_tree *b);
 
+/* level (list_level or diff_level) over the folders of entries ea and eb
+ * (either NULL: none), w->prefix grown by their name meanwhile. -1 when a
+ * folder cannot be read (the whole diff answers), else level's answer. */
+static int descend(walk *w, const git_tree_entry *ea, const git_tree_entry *eb,
+                   int (*level)(walk *, const git_tree *, const git_tree *))
+{
+    git_tree *sa = NULL, *sb = NULL;
+    size_t len = w->prefix.size;
+    int rc = 0;
+    /* each tree's size from its header before it is inflated (in
+     * itk_vtrees_lookup, when not kept) */
+    if ((ea && itk_vtrees_lookup(&sa, w->trees, w->repo, git_tree_entry_id(ea)) < 0) ||
+        (eb && itk_vtrees_lookup(&sb, w->trees, w->repo, git_tree_entry_id(eb)) < 0) ||
+        itk_buf_printf(&w->prefix, "%s/", git_tree_entry_name(ea ? ea : eb)) < 0) {
+        rc = -1; /* the whole diff answers */
+        itk_error_clear();
+    } else
+        rc = level(w, sa, sb);
+    git_tree_free(sa);
+    git_tree_free(sb);
+    w->prefix.size = len;
+    if (w->prefix.ptr)
+        w->prefix.ptr[len] = '\0';
+    return rc;
+}
+
 /* Each pair of entries of one name: a changed file's delta; folders:
  * their own walk, w->prefix grown by the name meanwhile; a folder on one
  * side only is walked against none (a or b NULL). */
@@ -168,22 +194,7 @@ static int list_pair(walk *w, const git_tree_entry *ea, const git_tree_entry *eb
         return 0;
     if (!itk_vtrees_is_folder(e))
         return add_file_delta(w, git_tree_entry_name(e), ea, eb);
-    git_tree *sa = NULL, *sb = NULL;
-    size_t len = w->prefix.size;
-    int rc = 0;
-    if ((ea && itk_vtrees_lookup(&sa, w->trees, w->repo, git_tree_entry_id(ea)) < 0) ||
-        (eb && itk_vtrees_lookup(&sb, w->trees, w->repo, git_tree_entry_id(eb)) < 0) ||
-        itk_buf_printf(&w->prefix, "%s/", git_tree_entry_name(e)) < 0) {
-        rc = -1; /* the whole diff answers */
-        itk_error_clear();
-    } else
-        rc = list_level(w, sa, sb);
-    git_tree_free(sa);
-    git_tree_free(sb);
-    w->prefix.size = len;
-    if (w->prefix.ptr)
-        w->prefix.ptr[len] = '\0';
-    return rc;
+    return descend(w, ea, eb, list_level);
 }
 
 /* The deltas of canonical folders a and b (either NULL: an empty one)
@@ -223,27 +234,10 @@ static int diff_level(walk *w, const git_tree *a, const git_tree *b)
     if (whole)
         return w->own ? list_level(w, a, b) : diff_whole(w, a, b);
     i = j = 0;
-    size_t len = w->prefix.size;
     int rc = 0;
-    while (!rc && next_pair(a, b, &i, &j, &ea, &eb)) {
-        git_tree *sa = NULL, *sb = NULL;
-        if (git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)))
-            continue;
-        /* each tree's size from its header before it is inflated (in
-         * itk_vtrees_lookup, when not kept) */
-        if (itk_vtrees_lookup(&sa, w->trees, w->repo, git_tree_entry_id(ea)) < 0 ||
-            itk_vtrees_lookup(&sb, w->trees, w->repo, git_tree_entry_id(eb)) < 0 ||
-            itk_buf_printf(&w->prefix, "%s/", git_tree_entry_name(ea)) < 0) {
-            rc = -1; /* the whole diff answers */
-            itk_error_clear();
-        } else
-            rc = diff_level(w, sa, sb);
-        git_tree_free(sa);
-        git_tree_free(sb);
-        w->prefix.size = len;
-        if (w->prefix.ptr)
-            w->prefix.ptr[len] = '\0';
-    }
+    while (!rc && next_pair(a, b, &i, &j, &ea, &eb))
+        if (!git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)))
+            rc = descend(w, ea, eb, diff_level);
     return rc;
 }
 
