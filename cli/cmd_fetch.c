@@ -61,8 +61,8 @@ void cli_print_take(const itk_sync_report *r)
                    cli_safe(o->request), cli_safe(o->id), cli_safe(o->principal),
                    cli_safe(o->verdict), kept, cli_safe(o->request), cli_safe(o->request));
     }
-    printf(P_("Verified %zu commit; refs/itaku/lines/ now hold what passed.\n",
-              "Verified %zu commits; refs/itaku/lines/ now hold what passed.\n", r->ncommits),
+    printf(P_("Verified %zu new commit; refs/itaku/lines/ now hold what passed.\n",
+              "Verified %zu new commits; refs/itaku/lines/ now hold what passed.\n", r->ncommits),
            r->ncommits);
 }
 

@@ -444,6 +444,37 @@ static void take_decisions(git_repository *repo, incoming_set *s, const itk_oidm
     itk_error_clear();
 }
 
+/* Hides from walk every ref outside the takes' (what the registry held
+ * before); a ref naming no commit hides nothing. */
+static int hide_held(const char *name, void *payload)
+{
+    if (strncmp(name, INCOMING, strlen(INCOMING)) != 0 && git_revwalk_hide_ref(payload, name) < 0)
+        git_error_clear();
+    return 0;
+}
+
+/* *out: the commits that came, those the taken refs revs (n) reach and no
+ * ref held before does. Counted alike whether the take was checked on the
+ * verdict at the tip or by the walk, so that the number says what arrived,
+ * not what a cache held. 0 or an error code (libgit2's message). */
+static int count_arrived(size_t *out, git_repository *repo, const char **revs, size_t n)
+{
+    git_revwalk *walk = NULL;
+    git_oid id;
+    int rc = git_revwalk_new(&walk, repo) < 0 ? -1 : 0;
+    for (size_t i = 0; !rc && i < n; i++)
+        rc = git_revwalk_push_ref(walk, revs[i]) < 0 ? -1 : 0;
+    if (!rc)
+        rc = git_reference_foreach_name(repo, hide_held, walk) < 0 ? -1 : 0;
+    *out = 0;
+    while (!rc && (rc = git_revwalk_next(&id, walk)) == 0)
+        (*out)++;
+    git_revwalk_free(walk);
+    if (rc == GIT_ITEROVER)
+        return 0;
+    return itk_error_git("cannot count the commits that came");
+}
+
 static int publish(itk_sync_report *report, itk_registry *reg, const char *name,
                    const char *main_party, int naming, const char *source,
                    const itk_take_options *opts, itk_identity *main_who, git_oid *main_id)
@@ -513,23 +544,22 @@ static int publish(itk_sync_report *report, itk_registry *reg, const char *name,
         goto done;
     }
     if (fast) {
-        ncommits = itk_verify_total_count(r);
         for (size_t i = 0; i < ntips && !rc; i++)
             rc = itk_oidmap_set(&signers, &tips[i].id, &tips[i]);
     } else {
         if ((rc = itk_verify_run(&r, reg, revs, nrevs, NULL)))
             goto done;
-        ncommits = itk_verify_commit_count(r);
         if (itk_verify_problem_count(r)) {
             rc = first_problem(r, what);
             goto done;
         }
-        for (size_t i = 0; i < ncommits && !rc; i++) {
+        for (size_t i = 0; i < itk_verify_commit_count(r) && !rc; i++) {
             const itk_commit_info *ci = itk_verify_commit(r, i);
             rc = itk_oidmap_set(&signers, &ci->id, (void *)ci);
         }
     }
-    if (rc || (rc = attribute_lines(&s, repo, &signers, naming, source)))
+    if (rc || (rc = count_arrived(&ncommits, repo, revs, nrevs)) ||
+        (rc = attribute_lines(&s, repo, &signers, naming, source)))
         goto done;
     /* who signed the commit main's line ends on, as the walk found (it is
      * where the line's ref goes unless it is older than the line held) */

@@ -205,7 +205,7 @@ both 2 "^itaku: 何も取り込まれませんでした: " "^itaku: nothing was 
 [ -z "$(git for-each-ref refs/itaku/incoming)" ] || fail "the quarantine was not emptied"
 expect_exit 0 "${JA[@]}" "$ITAKU" bundle import "$T/good.bundle" --from acme
 expect_output "を取り込みました:$"
-expect_output "^コミット [0-9]+ 件を検証しました。refs/itaku/lines/ には検証を通ったものが入っています。$"
+expect_output "^新しいコミット [0-9]+ 件を検証しました。refs/itaku/lines/ には検証を通ったものが入っています。$"
 ok "bundle import: usage, a missing file, not a bundle, no branch itaku takes and a forged line refused in both languages, nothing moved; the good bundle taken in Japanese"
 
 # --- tables and --json of the views ------------------------------------------

@@ -76,7 +76,7 @@ typedef struct {
     itk_line_update lines[ITK_SYNC_MAX_LINES];
     size_t nlines;
     size_t nrequests;  /* request branches created or moved */
-    size_t ncommits;   /* commits verified */
+    size_t ncommits;   /* commits that came: the taken refs reach them, no ref held before did */
     size_t nrefused;   /* request branches that may move nowhere, left as they were */
     char refused[512]; /* why the first of them was refused; "" when none */
     itk_overtaken overtaken[ITK_SYNC_MAX_OVERTAKEN]; /* set aside, oldest first */
