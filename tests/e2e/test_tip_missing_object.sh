@@ -6,7 +6,8 @@
 # canon.cache (the index cannot build its tree), and after a new commit
 # `itaku verify` (the verdict at the tip, verify.tip, whose folders it
 # trusts unread) prints what `verify --full` prints, V11, and exits 1, as
-# the walk from the cache did before verify.tip.
+# the walk from the cache did before verify.tip; so does `itaku verify`
+# with no commit since the clean run (no ref moved).
 . "$(dirname "$0")/lib.sh"
 
 setup_chain
@@ -20,6 +21,24 @@ reg --item-id c-1 >/dev/null || fail "the city could not record c-1"
 (cd "$C" && "$ITAKU" verify >/dev/null) || fail "c-1 does not verify"
 [ -s "$(cache_folder "$C")/verify.tip" ] || fail "verify kept no verify.tip"
 [ -s "$(cache_folder "$C")/canon.cache" ] || fail "the write kept no canon.cache"
+
+# c-1's record lost with no commit since the clean run: verify (no ref
+# moved) finds it as verify --full does, and passes again once it is back
+blob=$(git -C "$C" rev-parse HEAD:parties/akiruno-city/register/r-000001.json)
+obj=$C/.git/objects/${blob:0:2}/${blob:2}
+[ -f "$obj" ] || fail "c-1's record is not a loose object"
+mv "$obj" "$T/kept-object"
+rc=0 frc=0
+(cd "$C" && "$ITAKU" verify >"$T/out0" 2>"$T/err0") || rc=$?
+(cd "$C" && XDG_CACHE_HOME=$T/cold0/cache XDG_STATE_HOME=$T/cold0/state \
+    "$ITAKU" verify --full >"$T/full0" 2>&1) || frc=$?
+[ "$frc" = 1 ] || fail "verify --full exits $frc on a lost object: $(cat "$T/full0")"
+[ "$rc" = 1 ] || fail "verify with no new commit exits $rc on a lost object: $(cat "$T/out0" "$T/err0")"
+diff "$T/full0" "$T/out0" >&2 ||
+    fail "verify with no new commit prints otherwise than verify --full on a lost object"
+mv "$T/kept-object" "$obj"
+(cd "$C" && "$ITAKU" verify >/dev/null) || fail "verify fails once the object is back"
+ok "with no commit since the clean run, a lost object is V11 for verify as for verify --full"
 
 # c-2 recorded (not verified yet), then c-1's record, a loose object, lost
 reg --item-id c-2 >/dev/null || fail "the city could not record c-2"
