@@ -29,8 +29,10 @@ int cli_open_registry(itk_registry **reg);
 
 /* A view's --at (at: the option's value as the parser left it, a date or an
  * RFC 3339 time; NULL: now, always fine) before reg began (its genesis
- * commit; a date alone counts to its end): says so, naming the registry's
- * first day, and returns EXIT_ERROR; else 0. A view as of such a time would
+ * commit; a date alone counts to its end): says so, quoting --at as typed
+ * with its reading and naming the first record's day (its minute on the
+ * contract's clock when --at is a time of that day), and returns
+ * EXIT_ERROR; else 0. A view as of such a time would
  * show nothing and read as all being well. */
 int cli_at_after_start(itk_registry *reg, const char *at);
 /* How long the registry waits for another writer: ITAKU_LOCK_WAIT=SECONDS, else

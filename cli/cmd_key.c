@@ -3,6 +3,7 @@
 #include "i18n.h"
 #include "itaku/sshkey.h"
 #include "itaku/keyops.h"
+#include "itaku/person_name.h"
 #include "itaku/sshsig.h"
 
 #include <stdio.h>
@@ -219,6 +220,16 @@ static int key_event(int argc, char **argv)
                                                                                   : NULL;
     if (pubfile && itk_pubkey_read_public(&pub, pubfile) < 0)
         return cli_fail(_("cannot read the public key; nothing was written"));
+    /* the name as the register has a person's (half-width katakana made
+     * full-width), said when that changed it */
+    itk_buf named = ITK_BUF_INIT, notes = ITK_BUF_INIT;
+    if (person && itk_person_name_input(&named, &notes, "--name", person) < 0) {
+        rc = cli_fail(_("nothing was written"));
+        goto done;
+    }
+    cli_print_notes(&notes);
+    if (person)
+        person = named.ptr;
     if (cli_open_registry(&reg) || cli_open_signer(&signer, reg, key))
         goto done;
     if (strcmp(sub, "add") == 0)
@@ -248,6 +259,8 @@ static int key_event(int argc, char **argv)
                  "ssh-agent); the old one is retired.\n"));
     rc = EXIT_OK;
 done:
+    itk_buf_dispose(&named);
+    itk_buf_dispose(&notes);
     itk_pubkey_free(pub);
     itk_signer_free(signer);
     itk_registry_free(reg);

@@ -26,6 +26,10 @@ int cmd_report(int argc, char **argv)
     size_t pages = 0;
     if (cli_open_registry(&reg))
         return EXIT_ERROR;
+    if (cli_at_after_start(reg, o.at)) {
+        itk_registry_free(reg);
+        return EXIT_ERROR;
+    }
     o.progress = cli_progress();
     if (itk_report_write(reg, dir, &o, &pages) < 0) {
         itk_registry_free(reg);

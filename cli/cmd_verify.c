@@ -112,7 +112,13 @@ int cmd_verify(int argc, char **argv)
         itk_registry_free(reg);
         return cli_fail(_("cannot verify"));
     }
-    if (itk_verify_run(&r, reg, (const char **)argv + optind, (size_t)(argc - optind), &o) < 0) {
+    /* the problems it finds go into the JSON, which stays English */
+    if (json)
+        cli_english_begin();
+    int ran = itk_verify_run(&r, reg, (const char **)argv + optind, (size_t)(argc - optind), &o);
+    if (json)
+        cli_english_end();
+    if (ran < 0) {
         itk_registry_free(reg);
         return cli_fail(_("cannot verify"));
     }

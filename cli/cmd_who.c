@@ -213,6 +213,10 @@ int cmd_who(int argc, char **argv)
     itk_who *w = NULL;
     if (cli_open_registry(&reg))
         return EXIT_ERROR;
+    if (cli_at_after_start(reg, o.at)) {
+        itk_registry_free(reg);
+        return EXIT_ERROR;
+    }
     if (itk_who_run(&w, reg, &o) < 0) {
         itk_registry_free(reg);
         return cli_fail(_("cannot work out who holds what"));

@@ -108,13 +108,24 @@ int cli_at_after_start(itk_registry *reg, const char *at)
         itk_error_clear();
         return 0;
     }
-    char iso[32], day[ITK_TIME_SHOWN], shown[ITK_TIME_SHOWN];
+    /* the first record's day, or its minute on the contract's clock when
+     * --at is a time of that same day; --at as typed, with its reading */
+    char iso[32], first[ITK_TIME_SHOWN], shown[ITK_TIME_SHOWN], typed[160];
     itk_format_time(iso, began, offset);
-    snprintf(day, sizeof(day), "%.10s", iso);
+    itk_time_shown(shown, at, offset);
+    if (strncmp(shown, iso, 10) == 0)
+        itk_time_shown(first, iso, offset);
+    else
+        snprintf(first, sizeof(first), "%.10s", iso);
+    const char *as_typed = cli_date_typed(at);
+    if (strcmp(as_typed, shown) != 0)
+        snprintf(typed, sizeof(typed), _("%s (%s)"), cli_safe(as_typed), shown);
+    else
+        snprintf(typed, sizeof(typed), "%s", shown);
     fprintf(stderr,
-            _("itaku: --at %1$s is before this registry began: its first record was made on "
+            _("itaku: --at %1$s is before this registry began: its first record was made at "
               "%2$s, so there is nothing to show as of that time; give a time from %2$s on\n"),
-            cli_safe(itk_time_shown(shown, at, offset)), day);
+            typed, first);
     return EXIT_ERROR;
 }
 
@@ -122,7 +133,7 @@ const char *cli_screen_lang(void)
 {
     /* TRANSLATORS: the language code of the labels catalog the screens use
      * with this translation: "ja" in po/ja.po (the registry's catalog) */
-    return _("en");
+    return cli_json_run ? "en" : _("en");
 }
 
 const char *cli_party_shown(char *out, size_t cap, itk_registry *reg, const char *party)

@@ -18,20 +18,43 @@ static int is_dir(const char *p)
     return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* 1 when this run's output must not change with the language: --json (a
- * program reads it: every text in it, errors included, stays English) and
- * --man (the manual pages generated at build time). */
+int cli_json_run;
+static locale_t english_text;
+
+/* 1 for --man (the manual pages generated at build time), which never
+ * change with the language; 2 for a --json run, whose standard output (a
+ * program reads it) stays English while its messages on standard error
+ * speak the user's language; else 0. */
 static int stays_english(int argc, char **argv)
 {
     for (int k = 1; k < argc; k++) {
         const char *a = argv[k];
         if (strcmp(a, "--") == 0)
             break;
-        if (strcmp(a, "--json") == 0 || strncmp(a, "--json=", 7) == 0 ||
-            (k == 1 && strcmp(a, "--man") == 0))
+        if (k == 1 && strcmp(a, "--man") == 0)
             return 1;
+        if (strcmp(a, "--json") == 0 || strncmp(a, "--json=", 7) == 0)
+            return 2;
     }
     return 0;
+}
+
+void cli_english_begin(void)
+{
+    locale_t base = duplocale(LC_GLOBAL_LOCALE);
+    english_text = base ? newlocale(LC_MESSAGES_MASK, "C", base) : (locale_t)0;
+    if (!english_text && base)
+        freelocale(base);
+    if (english_text)
+        uselocale(english_text);
+}
+
+void cli_english_end(void)
+{
+    uselocale(LC_GLOBAL_LOCALE);
+    if (english_text)
+        freelocale(english_text);
+    english_text = (locale_t)0;
 }
 
 static int is_set(const char *name)
@@ -42,7 +65,8 @@ static int is_set(const char *name)
 
 void cli_i18n_init(int argc, char **argv)
 {
-    int english = stays_english(argc, argv);
+    int english = stays_english(argc, argv) == 1;
+    cli_json_run = stays_english(argc, argv) == 2;
     if (!english)
         setlocale(LC_MESSAGES, "");
     setlocale(LC_CTYPE, "");

@@ -20,6 +20,18 @@ const cli_sub *cli_complete_subs;
 
 enum { CLI_MAX_OPTS = 32 };
 
+/* The CLI_DATE values read (each option's slot) and the text typed for each. */
+static char dates[CLI_MAX_OPTS][ITK_DATETIME_OUT];
+static const char *dates_typed[CLI_MAX_OPTS];
+
+const char *cli_date_typed(const char *value)
+{
+    for (size_t k = 0; value && k < CLI_MAX_OPTS; k++)
+        if (value == dates[k] && dates_typed[k])
+            return dates_typed[k];
+    return value;
+}
+
 static const char *type_arg(const cli_opt *o)
 {
     if (o->arg)
@@ -229,8 +241,8 @@ static int check_value(const cli_spec *spec, const cli_opt *o, const char *text,
         /* any form people write (2026/12/1, 令和8年12月1日, full-width), read as
          * "YYYY-MM-DD" or RFC 3339 with the contract's offset; the command
          * says what a date alone means */
-        static char dates[CLI_MAX_OPTS][ITK_DATETIME_OUT];
         size_t slot = (size_t)(o - spec->opts) % CLI_MAX_OPTS;
+        dates_typed[slot] = text;
         int offset = 9 * 60;
         itk_registry *here = check_reg(tried);
         if (here && itk_registry_offset(&offset, here) < 0) {

@@ -28,6 +28,11 @@ enum {
     CLI_DAY = 8,      /* a CLI_DATE that is a day: a time is refused */
 };
 
+/* The text the user typed for a CLI_DATE option whose value (as read,
+ * "YYYY-MM-DD" or RFC 3339) is value: argv's, valid while argv is; value
+ * itself for any other string (NULL for NULL). */
+const char *cli_date_typed(const char *value);
+
 /* One option (name set) or positional argument (name NULL, arg its name). */
 typedef struct {
     const char *name; /* long name without "--"; NULL for a positional */

@@ -730,7 +730,10 @@ static int normalise_more(json_t *body, itk_buf *notes, const json_t *schema, in
         snprintf(c.type, sizeof(c.type), "%.*s", (int)(colon - t), t);
     walk(&c, body, schema, "", 0);
     itk_labels_free(c.labels);
-    int rc = 0;
+    /* persons' names as the register has them (itk_record_submit makes
+     * them so too), said here when changed */
+    int rc =
+        json_is_object(body) && c.type[0] ? itk_person_names_input_noted(c.type, body, notes) : 0;
     if (c.errors.size)
         schema_problems(&c, body, schema);
     if (c.errors.size && !any_written(body)) {
@@ -744,7 +747,7 @@ static int normalise_more(json_t *body, itk_buf *notes, const json_t *schema, in
         c.errors = lead;
     }
     json_decref(c.unread);
-    if (c.errors.size) {
+    if (!rc && c.errors.size) {
         c.errors.ptr[--c.errors.size] = '\0';
         rc = itk_error_set(ITK_EINVALID, "%s", c.errors.ptr);
     }

@@ -221,17 +221,32 @@ int itk_person_names_check(const json_t *schema, const char *type, const json_t 
     return rc;
 }
 
+int itk_person_name_input(itk_buf *out, itk_buf *notes, const char *what, const char *typed)
+{
+    itk_buf_clear(out);
+    if (!typed)
+        typed = "";
+    if (itk_kana_fullwidth(out, typed) < 0 || !out->ptr || strcmp(out->ptr, typed) == 0) {
+        itk_error_clear();
+        itk_buf_clear(out);
+        return itk_buf_puts(out, typed) < 0 ? itk_error_nomem() : 0;
+    }
+    if (notes && itk_buf_printf(notes, itk__("%s: '%s' taken as %s\n"), what, typed, out->ptr) < 0)
+        return itk_error_nomem();
+    return 1;
+}
+
 /* The names at path (as person_fields spell it) under v made full-width
- * katakana (itk_kana_fullwidth) in place. */
-static int kana_at(json_t *v, const char *path)
+ * katakana (itk_person_name_input) in place, each change noted in notes (may
+ * be NULL) under its field's path, at (so far, "" at the top). */
+static int kana_at(json_t *v, const char *path, itk_buf *notes, const char *at)
 {
     if (!*path) {
         const char *name = json_string_value(v);
         itk_buf k = ITK_BUF_INIT;
-        int rc = 0;
-        if (name && itk_kana_fullwidth(&k, name) == 0 && strcmp(k.ptr, name) != 0)
+        int rc = name ? itk_person_name_input(&k, notes, at, name) : 0;
+        if (rc == 1)
             rc = json_string_set(v, k.ptr) ? itk_error_nomem() : 0;
-        itk_error_clear();
         itk_buf_dispose(&k);
         return rc;
     }
@@ -243,20 +258,32 @@ static int kana_at(json_t *v, const char *path)
     json_t *sub = json_is_object(v) ? json_object_get(v, name) : NULL;
     const char *rest = dot ? dot + 1 : "";
     int rc = 0;
+    char here[160];
     if (sub && each) {
         size_t i;
         json_t *e;
-        json_array_foreach(sub, i, e) if (!rc) rc = kana_at(e, rest);
-    } else if (sub)
-        rc = kana_at(sub, rest);
+        json_array_foreach(sub, i, e) if (!rc)
+        {
+            snprintf(here, sizeof(here), "%s%s%s[%zu]", at, *at ? "." : "", name, i);
+            rc = kana_at(e, rest, notes, here);
+        }
+    } else if (sub) {
+        snprintf(here, sizeof(here), "%s%s%s", at, *at ? "." : "", name);
+        rc = kana_at(sub, rest, notes, here);
+    }
+    return rc;
+}
+
+int itk_person_names_input_noted(const char *type, json_t *body, itk_buf *notes)
+{
+    int rc = 0;
+    for (size_t i = 0; !rc && i < sizeof(person_fields) / sizeof(*person_fields); i++)
+        if (strcmp(person_fields[i].type, type) == 0)
+            rc = kana_at(body, person_fields[i].path, notes, "");
     return rc;
 }
 
 int itk_person_names_input(const char *type, json_t *body)
 {
-    int rc = 0;
-    for (size_t i = 0; !rc && i < sizeof(person_fields) / sizeof(*person_fields); i++)
-        if (strcmp(person_fields[i].type, type) == 0)
-            rc = kana_at(body, person_fields[i].path);
-    return rc;
+    return itk_person_names_input_noted(type, body, NULL);
 }

@@ -47,8 +47,9 @@ PY
 expect_exit 0 "$ITAKU" who --json --party beta
 python3 -c 'import json,sys; w=json.load(open(sys.argv[1])); assert [p["party"] for p in w["parties"]] == ["beta", "gamma"], w' "$T/out" ||
     fail "who --party beta is not beta and its descendants"
-expect_exit 0 "$ITAKU" who --json --party beta --at 2026-01-01
-python3 -c 'import json,sys; w=json.load(open(sys.argv[1])); a=w["parties"][0]["approvals"][0]; assert a["open"] is False and w["at"].startswith("2026-01-01T23:59:59"), w' "$T/out" ||
+# as of a day (from the registry's first day on: an earlier one is refused)
+expect_exit 0 "$ITAKU" who --json --party beta --at "$(day 0)"
+python3 -c 'import json,sys; w=json.load(open(sys.argv[1])); a=w["parties"][0]["approvals"][0]; assert a["open"] is False and w["at"].startswith(sys.argv[2] + "T23:59:59"), w' "$T/out" "$(day 0)" ||
     fail "who --at"
 expect_exit 2 "$ITAKU" who --party nobody
 expect_output "not registered"

@@ -137,6 +137,31 @@ static void test_half_width_katakana_is_made_full_width_and_nothing_else(void **
     json_decref(body);
 }
 
+static void test_one_name_typed_is_read_full_width_and_noted(void **state)
+{
+    (void)state;
+    itk_buf out = ITK_BUF_INIT, notes = ITK_BUF_INIT;
+    assert_int_equal(itk_person_name_input(&out, &notes, "--name", "ｽｽﾞｷ ｲﾁﾛｳ"), 1);
+    assert_string_equal(out.ptr, "スズキ イチロウ");
+    assert_string_equal(notes.ptr, "--name: 'ｽｽﾞｷ ｲﾁﾛｳ' taken as スズキ イチロウ\n");
+    /* as typed, unnoted: a name without half-width kana, bytes not UTF-8 */
+    assert_int_equal(itk_person_name_input(&out, &notes, "--name", "田中 花子"), 0);
+    assert_string_equal(out.ptr, "田中 花子");
+    assert_int_equal(itk_person_name_input(&out, &notes, "--name", "\xff\xfe"), 0);
+    assert_string_equal(out.ptr, "\xff\xfe");
+    assert_int_equal(itk_person_name_input(&out, NULL, "--name", "ﾀﾅｶ"), 1);
+    assert_string_equal(out.ptr, "タナカ");
+    assert_string_equal(notes.ptr, "--name: 'ｽｽﾞｷ ｲﾁﾛｳ' taken as スズキ イチロウ\n");
+    /* a record's names: each change noted under its field's path */
+    itk_buf_clear(&notes);
+    json_t *body = json_pack("{s:[{s:s}, {s:s}]}", "workers", "name", "田中", "name", "ﾀﾅｶ");
+    assert_int_equal(itk_person_names_input_noted("form1", body, &notes), 0);
+    assert_string_equal(notes.ptr, "workers[1].name: 'ﾀﾅｶ' taken as タナカ\n");
+    json_decref(body);
+    itk_buf_dispose(&out);
+    itk_buf_dispose(&notes);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -144,6 +169,7 @@ int main(void)
         cmocka_unit_test(test_spaces_around_are_refused_between_are_kept),
         cmocka_unit_test(test_nested_and_listed_names_are_found),
         cmocka_unit_test(test_half_width_katakana_is_made_full_width_and_nothing_else),
+        cmocka_unit_test(test_one_name_typed_is_read_full_width_and_noted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -49,4 +49,19 @@ int itk_person_names_list(itk_buf *errors, json_t *paths, const json_t *schema, 
  * ITK_ENOMEM. */
 int itk_person_names_input(const char *type, json_t *body);
 
+/* itk_person_names_input, and one line appended to notes (may be NULL) for
+ * each name it changed, as itk_person_name_input says it, naming the
+ * field's path (workers[1].name). 0, or ITK_ENOMEM. */
+int itk_person_names_input_noted(const char *type, json_t *body, itk_buf *notes);
+
+/* One person's name as typed at input (a form's field, key add's or key
+ * rename's --name): the rule of itk_person_names_input for every name, in
+ * one place. out (cleared first) gets typed (NULL: "") with its half-width
+ * katakana made full-width (itk_kana_fullwidth: ｽｽﾞｷ ｲﾁﾛｳ is スズキ
+ * イチロウ); a name that is not valid UTF-8 is left as typed, for the checks
+ * to refuse. When that changed it, notes (may be NULL) gets the line
+ * "<what>: '<typed>' taken as <name>\n" (translated, as form input notes a
+ * number it rewrites) and 1 is returned; else 0; ITK_ENOMEM. */
+int itk_person_name_input(itk_buf *out, itk_buf *notes, const char *what, const char *typed);
+
 #endif
