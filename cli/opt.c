@@ -416,10 +416,16 @@ int cli_dispatch(const char *cmd, const char *summary, const cli_sub *subs, int 
         itk_buf names = ITK_BUF_INIT;
         for (const cli_sub *s = subs; s->name; s++)
             itk_buf_printf(&names, "%s%s", s == subs ? "" : ", ", s->name);
-        fprintf(out,
-                _("itaku %1$s: there is no subcommand '%2$s' of %1$s; its subcommands are %3$s "
-                  "(`itaku %1$s --help` says what each does)\n"),
-                cmd, cli_safe(argv[1]), names.ptr ? names.ptr : "");
+        if (argv[1][0] == '-')
+            fprintf(out,
+                    _("itaku %1$s: give one of its subcommands (%3$s) before an option such as "
+                      "'%2$s' (`itaku %1$s --help` says what each does)\n"),
+                    cmd, cli_safe(argv[1]), names.ptr ? names.ptr : "");
+        else
+            fprintf(out,
+                    _("itaku %1$s: there is no subcommand '%2$s' of %1$s; its subcommands are "
+                      "%3$s (`itaku %1$s --help` says what each does)\n"),
+                    cmd, cli_safe(argv[1]), names.ptr ? names.ptr : "");
         itk_buf_dispose(&names);
         return EXIT_ERROR;
     }

@@ -2,7 +2,9 @@
 # A subcommand that does not exist (`itaku register list`, found by a city
 # officer's trial) is named as typed, shown safely, with the subcommands that
 # exist, on one line and exit 2, for every command that has subcommands, on
-# an English and a Japanese screen; no help text buries it.
+# an English and a Japanese screen; no help text buries it. An option typed
+# where the subcommand goes (`itaku register --party acme`) asks for the
+# subcommand first.
 source "$(dirname "$0")/lib.sh"
 
 cd "$T"
@@ -30,6 +32,14 @@ expect_exit 2 "$ITAKU" register $'li\e[31mst'
 grep -q $'\e' "$T/err" && fail "the typed word reached the screen with its escape byte"
 expect_output "'li.x1b\[31mst'"
 ok "what was typed is shown safely (an escape byte as \\x1b)"
+
+# an option where the subcommand goes: asked for the subcommand first
+expect_exit 2 "${JA[@]}" "$ITAKU" register --party acme
+expect_output "'--party' のようなオプションの前に、register のサブコマンド（add, export）のどれかを指定してください"
+[ "$(wc -l <"$T/err")" = 1 ] || { cat "$T/err" >&2; fail "register --party printed more than one line"; }
+expect_exit 2 "$ITAKU" key --name x
+expect_output "^itaku key: give one of its subcommands \(generate, .*\) before an option such as '--name'"
+ok "an option typed where the subcommand goes asks for the subcommand first, in English and in Japanese"
 
 expect_exit 0 "$ITAKU" register --help
 expect_output "^Commands:"
