@@ -284,7 +284,8 @@ def section_1():
         return timed([itaku, "register", "add", "--file", body], repo, E)
 
 
-    state.update(city=city, acme=acme, write_one=write_one, genesis=genesis, city_fpr=city_fpr)
+    state.update(city=city, acme=acme, write_one=write_one, genesis=genesis, city_fpr=city_fpr,
+                 daily_env=E)
     daily = {k: [] for k in ("write", "verify_own", "receive", "verify", "status", "who", "todo",
                              "requests", "pull", "fetch")}
     run([itaku, "verify"], acme, E, ok=(0, 1))
@@ -378,7 +379,9 @@ def section_6():
     # import of what a party lacks: acme writes three records and bundles them
     # for the city, which imports them; stock git fetches the same bundle and
     # checks the signatures of the same new range (the city's line of acme, before
-    # the import, to the bundle's main)
+    # the import, to the bundle's main). The city imports with its own cache, the
+    # one its daily work of section 1 keeps (the cache above is the clones')
+    E = state["daily_env"]
     t_imp_all, t_git_all = [], []
     for i in range(RUNS):
         for k in range(3):
