@@ -20,6 +20,7 @@
 #include "registry_priv.h"
 #include "sync_priv.h"
 #include "commit_priv.h"
+#include "fsutil.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -493,24 +494,9 @@ typedef struct {
     char *buf; /* PACK_OUT_BUF bytes */
 } pack_out;
 
-static int write_all(int fd, const void *data, size_t len)
-{
-    const char *p = data;
-    while (len) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 static int pack_flush(pack_out *o)
 {
-    if (o->used && write_all(o->fd, o->buf, o->used) < 0)
+    if (o->used && itk_write_all(o->fd, o->buf, o->used) < 0)
         o->failed = 1;
     o->used = 0;
     return o->failed ? -1 : 0;
@@ -522,7 +508,7 @@ static int pack_chunk(void *buf, size_t size, void *payload)
     if (o->used + size > PACK_OUT_BUF && pack_flush(o) < 0)
         return -1;
     if (size >= PACK_OUT_BUF) {
-        if (write_all(o->fd, buf, size) < 0) {
+        if (itk_write_all(o->fd, buf, size) < 0) {
             o->failed = 1;
             return -1;
         }
@@ -865,7 +851,7 @@ int itk_bundle_create(itk_bundle_stats *stats, itk_registry *reg, itk_signer *si
         goto done;
     }
     errno = 0;
-    int packed = write_all(fd, header.ptr, header.size) < 0 ? (po.failed = 1, -1) : 0;
+    int packed = itk_write_all(fd, header.ptr, header.size) < 0 ? (po.failed = 1, -1) : 0;
     if (packed == 0 && (packed = itk_packreuse_write(pr, pack_threads(), pack_chunk, &po)) == 0)
         pack_flush(&po);
     free(po.buf);

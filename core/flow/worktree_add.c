@@ -123,20 +123,6 @@ static int write_file(itk_gitindex_file *f, const char *full, git_blob *blob)
     return 0;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 int itk_worktree_add(git_repository *repo, const git_tree *tree, const itk_worktree_file *files,
                      size_t n)
 {
@@ -174,7 +160,7 @@ int itk_worktree_add(git_repository *repo, const git_tree *tree, const itk_workt
         if (!(rc = write_file(&add[i], full[i], blobs[i])))
             written++;
     if (!rc && !(rc = itk_gitindex_insert(&out, &ix, add, n))) {
-        int bad = write_all(fd, out.ptr, out.size) != 0;
+        int bad = itk_write_all(fd, out.ptr, out.size) != 0;
         bad |= close(fd) != 0;
         fd = -1;
         if (bad || rename(lock, index) != 0) {

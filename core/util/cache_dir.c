@@ -8,6 +8,7 @@
 #include "itaku/errors.h"
 #include "fault.h"
 #include "rules_digest.h"
+#include "fsutil.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -74,21 +75,6 @@ static int make_dirs(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
 }
 
-static int write_all(int fd, const void *data, size_t len)
-{
-    const unsigned char *p = data;
-    while (len) {
-        ssize_t w = write(fd, p, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        len -= (size_t)w;
-    }
-    return 0;
-}
-
 static int read_all(int fd, void *data, size_t len)
 {
     unsigned char *p = data;
@@ -138,7 +124,7 @@ static void key_make(const char *path)
     if (fd < 0)
         return;
     int ok = fchmod(fd, 0600) == 0 && RAND_bytes(key, sizeof(key)) == 1 &&
-             write_all(fd, key, sizeof(key)) == 0;
+             itk_write_all(fd, key, sizeof(key)) == 0;
     OPENSSL_cleanse(key, sizeof(key));
     ok = close(fd) == 0 && ok;
     if (ok && link(tmp, path) < 0 && errno != EEXIST)
@@ -361,8 +347,8 @@ int itk_cache_write(const itk_cache_place *pl, const char *name, const void *dat
     int fd = mkstemp(tmp); /* mode 0600 */
     if (fd < 0)
         return ITK_EIO;
-    int ok = write_all(fd, tag, sizeof(tag)) == 0 && write_all(fd, data, len) == 0 &&
-             write_all(fd, mac, sizeof(mac)) == 0;
+    int ok = itk_write_all(fd, tag, sizeof(tag)) == 0 && itk_write_all(fd, data, len) == 0 &&
+             itk_write_all(fd, mac, sizeof(mac)) == 0;
     ok = close(fd) == 0 && ok;
     itk_fault_point("cache");
     if (!ok || rename(tmp, path) < 0) {
