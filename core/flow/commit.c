@@ -293,13 +293,15 @@ static int changed_by_folders(itk_vdelta **d, size_t *n, git_repository *repo,
     return rc ? -1 : 0;
 }
 
-/* The files of new_id could not be brought up to date (why): said, and
- * the work tree marked for the next write's repair (write_lock.h). */
+/* The files of new_id could not be brought up to date (why, or NULL when
+ * the caller said so itself): said, and the work tree marked for the next
+ * write's repair (write_lock.h). */
 static void behind(git_repository *repo, const git_oid *new_id, const char *why)
 {
-    itk_notice_set("%.12s is written, but the files in the work tree could not be brought up to "
-                   "date (%s); the next itaku command that writes brings them up to date",
-                   git_oid_tostr_s(new_id), why);
+    if (why)
+        itk_notice_set("%.12s is written, but the files in the work tree could not be brought up "
+                       "to date (%s); the next itaku command that writes brings them up to date",
+                       git_oid_tostr_s(new_id), why);
     char marker[4096];
     snprintf(marker, sizeof(marker), "%s%s", git_repository_commondir(repo), ITK_REPAIR_FILE);
     FILE *f = fopen(marker, "w");
@@ -388,10 +390,24 @@ int itk_ref_advance(git_repository *repo, const char *refname, const git_oid *ol
             co.checkout_strategy |= GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH;
             co.paths.strings = paths;
         }
+        /* a folder on the way replaced by a symbolic link (by hand): the
+         * checkout would write through it, out of the registry */
+        char link[1024];
+        int linked = 0;
+        for (size_t i = 0; limited && !linked && i < co.paths.count; i++)
+            linked =
+                itk_worktree_link_above(link, sizeof(link), git_repository_workdir(repo), paths[i]);
+        if (linked)
+            itk_notice_set("%.12s is written, but its files are not in the work tree: %s there is "
+                           "not a folder but a symbolic link or a file, and itaku does not write "
+                           "through it. Remove it and run `git checkout -- %s`",
+                           git_oid_tostr_s(new_id), link, link);
         /* a commit that only adds files (a record, its attachments): those
          * written and added to the index by themselves (worktree_add_priv.h) */
-        int added = by_folders && limited ? only_added(repo, new_tree, d, nd) : 1;
-        if (added < 0)
+        int added = linked ? 2 : by_folders && limited ? only_added(repo, new_tree, d, nd) : 1;
+        if (added == 2)
+            behind(repo, new_id, NULL); /* said above */
+        else if (added < 0)
             behind(repo, new_id, itk_error_last());
         /* the same files in both: nothing to bring up to date */
         else if (added == 1 && (!limited || co.paths.count) &&

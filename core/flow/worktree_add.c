@@ -76,11 +76,35 @@ static int no_filters(git_repository *repo, const git_tree *tree, const char *pa
     return plain;
 }
 
-/* 1 when path is free in the work tree, 0 otherwise. */
-static int free_here(const char *full)
+int itk_worktree_link_above(char *which, size_t n, const char *wd, const char *path)
 {
     struct stat st;
-    return lstat(full, &st) != 0 && errno == ENOENT;
+    char full[PATH_MAX];
+    size_t top = strlen(wd);
+    if (snprintf(full, sizeof(full), "%s%s", wd, path) >= (int)sizeof(full))
+        return 0;
+    for (char *s = full + top; (s = strchr(s, '/')) != NULL; s++) {
+        *s = '\0';
+        int r = lstat(full, &st);
+        if (r == 0 && !S_ISDIR(st.st_mode)) {
+            snprintf(which, n, "%s", full + top);
+            return 1;
+        }
+        *s = '/';
+        if (r != 0)
+            break; /* not there: made as a folder by the write */
+    }
+    return 0;
+}
+
+/* 1 when path is free in the work tree and no folder above it is anything
+ * but a folder (itk_worktree_link_above); 0 otherwise. */
+static int free_here(const char *wd, const char *path, const char *full)
+{
+    struct stat st;
+    char which[PATH_MAX];
+    return !itk_worktree_link_above(which, sizeof(which), wd, path) && lstat(full, &st) != 0 &&
+           errno == ENOENT;
 }
 
 static int write_file(itk_gitindex_file *f, const char *full, git_blob *blob)
@@ -147,7 +171,7 @@ int itk_worktree_add(git_repository *repo, const git_tree *tree, const itk_workt
             rc = 1;
         else {
             snprintf(full[i], len, "%s%s", wd, files[i].path);
-            rc = !free_here(full[i]) || !no_filters(repo, tree, files[i].path);
+            rc = !free_here(wd, files[i].path, full[i]) || !no_filters(repo, tree, files[i].path);
         }
     }
     /* the index as git takes it: index.lock made new, renamed over it */

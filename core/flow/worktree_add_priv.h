@@ -23,6 +23,14 @@ typedef struct {
  * index of a kind not rewritten here, a filter, the index locked); negative
  * (error set) when it stopped after writing a file: the caller marks the
  * work tree for repair (write_lock.h). */
+/* 1 when a folder above path (a path in the tree, '/'-separated) in the
+ * work tree wd (ending in '/') is there but not a folder: a symbolic link
+ * put in by hand (no verified tree holds one), or a file; which (n bytes)
+ * then holds that folder's path in the tree. 0 otherwise (a folder not
+ * there yet is made by the write). git does not write through a symbolic
+ * link above a path either; libgit2's checkout does, out of the registry. */
+int itk_worktree_link_above(char *which, size_t n, const char *wd, const char *path);
+
 int itk_worktree_add(git_repository *repo, const git_tree *tree, const itk_worktree_file *files,
                      size_t n);
 

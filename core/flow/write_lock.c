@@ -8,6 +8,7 @@
 #include "alloc.h"
 #include "intl.h"
 #include "registry_priv.h"
+#include "worktree_add_priv.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -166,6 +167,19 @@ static int repair_work_tree(itk_registry *reg)
         if (strcmp(d->old_file.path, d->new_file.path) != 0)
             paths[npaths++] = (char *)d->old_file.path;
     }
+    /* libgit2's checkout writes through a folder replaced by a symbolic
+     * link, out of the registry: the person puts the folder back first */
+    char link[1024];
+    for (size_t i = 0; i < npaths; i++)
+        if (itk_worktree_link_above(link, sizeof(link), git_repository_workdir(repo), paths[i])) {
+            rc = itk_error_set(ITK_ECONFLICT,
+                               "%s in the work tree of the registry is not a folder but a symbolic "
+                               "link or a file, so the files of commit %.12s are not written "
+                               "there; remove it, run `git checkout -- %s` and run the command "
+                               "again (nothing was changed)",
+                               link, git_oid_tostr_s(git_commit_id(commit)), link);
+            goto done;
+        }
     git_checkout_options co;
     git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
     co.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH;

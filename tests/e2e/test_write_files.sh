@@ -62,6 +62,48 @@ grep -q $'\r$' "$new" || fail "$new was written without the CRLF line ends .git/
 ok "a .git/info/attributes asking for CRLF line ends is honoured, git status clean"
 rm .git/info/attributes
 
+# the register folder replaced by hand with a symbolic link to a folder
+# outside the registry: a write puts nothing there (git does not write
+# through a symbolic link either); the record is committed, the person is
+# told, and the next write waits until the folder is put back
+outside=$T/outside
+mkdir -p "$outside"
+cp -a parties/acme/register/. "$outside/"
+before=$(ls "$outside" | sort)
+rm -rf parties/acme/register
+ln -s "$outside" parties/acme/register
+"$ITAKU" register add --action received --item-id five --info "住民記録データ" \
+    --medium usb --quantity 1 --handler "鈴木一郎" --method hand-delivery \
+    --occurred-at "$(day 0)T10:00:00+09:00" >"$T/id" 2>"$T/err" ||
+    fail "register add failed with a symbolic link as the register folder: $(cat "$T/err")"
+five=parties/acme/register/$(cat "$T/id").json
+[ "$(ls "$outside" | sort)" = "$before" ] ||
+    fail "a write put a file into $outside through the symbolic link parties/acme/register"
+git cat-file -e "HEAD:$five" || fail "the record $five is not in HEAD's tree"
+has "parties/acme/register there is not a folder but a symbolic link" <"$T/err" ||
+    fail "the write did not say why the files were not written: $(cat "$T/err")"
+ok "a write does not follow a register folder replaced by a symbolic link out of the registry"
+
+head_before=$(git rev-parse HEAD)
+if "$ITAKU" register add --action received --item-id six --info "住民記録データ" \
+    --medium usb --quantity 1 --handler "鈴木一郎" --method hand-delivery \
+    --occurred-at "$(day 0)T10:00:00+09:00" >/dev/null 2>"$T/err"; then
+    fail "a second write went ahead with the register folder still a symbolic link"
+fi
+has 'git checkout -- parties/acme/register' <"$T/err" ||
+    fail "the refusal does not say how to put the folder back: $(cat "$T/err")"
+[ "$(git rev-parse HEAD)" = "$head_before" ] || fail "the refused write moved HEAD"
+[ "$(ls "$outside" | sort)" = "$before" ] || fail "the refused write put a file into $outside"
+ok "the next write is refused, changing nothing, and says how to put the folder back"
+
+rm -f parties/acme/register
+git checkout -q -- parties/acme/register
+reg_add seven
+files_match "$five"
+files_match "$new"
+[ -z "$(git status --porcelain)" ] || { git status >&2; fail "git status is not clean after the fix"; }
+ok "with the folder put back as the refusal says, writes go on and git status is clean"
+
 "$ITAKU" verify >/dev/null || fail "verify refuses the registry after these writes"
 ok "verify accepts the registry"
 finish
