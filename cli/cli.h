@@ -74,6 +74,11 @@ const char *cli_error_text(void);
 /* Frees what cli_safe* hold (main, at exit). */
 void cli_safe_release(void);
 
+/* The one word of names[0..n) that typed most likely misspells (at most
+ * two edits, fewer for short words, or the start of the word), or NULL
+ * when none is close or two are equally close. Returns one of names. */
+const char *cli_closest(const char *typed, const char *const *names, size_t n);
+
 /* Columns a UTF-8 string takes in a terminal (Japanese: two each). */
 int cli_display_width(const char *s);
 /* Prints s, made safe as by cli_safe, padded with spaces to width columns. */

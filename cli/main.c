@@ -113,7 +113,18 @@ static int find(const char *name)
 
 static int unknown(const char *name)
 {
-    fprintf(stderr, _("itaku: '%s' is not an itaku command; see `itaku help`\n"), cli_safe(name));
+    const char *names[NCOMMANDS];
+    for (size_t c = 0; c < NCOMMANDS; c++)
+        names[c] = commands[c].name;
+    const char *meant = cli_closest(name, names, NCOMMANDS);
+    if (meant)
+        fprintf(stderr,
+                _("itaku: '%s' is not an itaku command; did you mean `itaku %s`? (`itaku help` "
+                  "lists them)\n"),
+                cli_safe(name), meant);
+    else
+        fprintf(stderr, _("itaku: '%s' is not an itaku command; see `itaku help`\n"),
+                cli_safe(name));
     return EXIT_ERROR;
 }
 

@@ -414,13 +414,25 @@ int cli_dispatch(const char *cmd, const char *summary, const cli_sub *subs, int 
         /* what was typed, and the words that would have worked: one line
          * a person sees, not the whole help under it */
         itk_buf names = ITK_BUF_INIT;
-        for (const cli_sub *s = subs; s->name; s++)
+        const char *words[64];
+        size_t nwords = 0;
+        for (const cli_sub *s = subs; s->name; s++) {
             itk_buf_printf(&names, "%s%s", s == subs ? "" : ", ", s->name);
+            if (nwords < sizeof(words) / sizeof(words[0]))
+                words[nwords++] = s->name;
+        }
+        const char *meant = cli_closest(argv[1], words, nwords);
         if (argv[1][0] == '-')
             fprintf(out,
                     _("itaku %1$s: give one of its subcommands (%3$s) before an option such as "
                       "'%2$s' (`itaku %1$s --help` says what each does)\n"),
                     cmd, cli_safe(argv[1]), names.ptr ? names.ptr : "");
+        else if (meant)
+            fprintf(out,
+                    _("itaku %1$s: there is no subcommand '%2$s' of %1$s; did you mean `itaku %1$s "
+                      "%4$s`? Its subcommands are %3$s (`itaku %1$s --help` says what each "
+                      "does)\n"),
+                    cmd, cli_safe(argv[1]), names.ptr ? names.ptr : "", meant);
         else
             fprintf(out,
                     _("itaku %1$s: there is no subcommand '%2$s' of %1$s; its subcommands are "

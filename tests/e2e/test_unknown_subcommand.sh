@@ -41,6 +41,22 @@ expect_exit 2 "$ITAKU" key --name x
 expect_output "^itaku key: give one of its subcommands \(generate, .*\) before an option such as '--name'"
 ok "an option typed where the subcommand goes asks for the subcommand first, in English and in Japanese"
 
+# a word one or two letters off names the one meant, as git does; a word
+# near none of them, or near two alike, names none
+expect_exit 2 "$ITAKU" reigster add
+expect_output "^itaku: 'reigster' is not an itaku command; did you mean \`itaku register\`\?"
+expect_exit 2 "${JA[@]}" "$ITAKU" verfy
+expect_output "'verfy' は itaku のコマンドではありません。\`itaku verify\` のことですか？"
+expect_exit 2 "$ITAKU" register exprot
+expect_output "there is no subcommand 'exprot' of register; did you mean \`itaku register export\`\? Its subcommands are add, export"
+expect_exit 2 "${JA[@]}" "$ITAKU" key genrate
+expect_output "\`itaku key generate\` のことですか？"
+for far in xyz re reciept; do
+    expect_exit 2 "$ITAKU" "$far"
+    expect_output "^itaku: '$far' is not an itaku command; see \`itaku help\`$"
+done
+ok "a mistyped command or subcommand names the one meant; a word near none names none"
+
 expect_exit 0 "$ITAKU" register --help
 expect_output "^Commands:"
 ok "register --help still prints the help"
