@@ -2,7 +2,9 @@
 #include "objsize.h"
 #include "itaku/errors.h"
 
-static unsigned long header_reads;
+/* this thread's count (tests), as errors.c keeps each thread's message:
+ * verify's threads read headers at once */
+static _Thread_local unsigned long header_reads;
 
 unsigned long itk_object_size_reads(void)
 {

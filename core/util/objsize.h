@@ -27,7 +27,7 @@ int itk_object_size(size_t *size, git_repository *repo, const git_oid *id, git_o
  * is inflated only when it is within max. *out is the caller's to free. */
 int itk_blob_lookup_bounded(git_blob **out, git_repository *repo, const git_oid *id, size_t max);
 
-/* How many headers itk_object_size has read in this process (tests). */
+/* How many headers itk_object_size has read in this thread (tests). */
 unsigned long itk_object_size_reads(void);
 
 #endif
