@@ -50,4 +50,32 @@ assert len(set(ids.values())) == 1, ids
 PY
 done
 ok "who: workers' names (ＪＯＨＮ ＳＭＩＴＨ, kana, kanji) and the items held (ｼﾞｭｳﾐﾝ ﾃﾞｰﾀ, kanji, ＡＢＣ) line up"
+
+# log and history: a principal named ＪＯＨＮ ＳＭＩＴＨ does not push its
+# rows' commits right of the others'
+expect_exit 0 "$ITAKU" key rename --principal manager --name "ＪＯＨＮ ＳＭＩＴＨ"
+expect_exit 0 "$ITAKU" register add --action received --item-id "ｱｲﾃﾑ-5" --info 'ｶﾅ' \
+    --medium usb --quantity 1 --handler '鈴木一郎' --method hand-delivery
+R5=$(cat "$T/out")
+aligned() { # FILE WHAT: every commit id (12 hex digits) of FILE starts at one column
+    python3 - "$1" <<'PY' || fail "$2's commits are not aligned: $(cat "$1")"
+import re, sys, unicodedata
+def cols(s):
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+at = set()
+for l in open(sys.argv[1], encoding="utf-8").read().splitlines():
+    m = re.search(r"(?<![0-9a-f])[0-9a-f]{12}  ", l)
+    if m:
+        at.add(cols(l[:m.start()]))
+assert len(at) == 1, at
+PY
+}
+for lang in C.UTF-8 ja_JP.UTF-8; do
+    expect_exit 0 env LANG=$lang "$ITAKU" log
+    grep -q "ＪＯＨＮ ＳＭＩＴＨ" "$T/out" || fail "log ($lang) does not name ＪＯＨＮ ＳＭＩＴＨ: $(cat "$T/out")"
+    aligned "$T/out" "log ($lang)"
+    expect_exit 0 env LANG=$lang "$ITAKU" history "$R5"
+    aligned "$T/out" "history ($lang)"
+done
+ok "log and history: a principal named ＪＯＨＮ ＳＭＩＴＨ keeps the commit column in place"
 finish
