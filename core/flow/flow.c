@@ -653,8 +653,15 @@ int itk_pull_report(git_oid *out, itk_merge_kind *kind, itk_pull_result *report,
     if ((rc = line_tip(&tip, NULL, reg, parent, from, 0)))
         goto done;
     *out = f.head;
-    if (contained(reg, &f.head, &tip))
+    if (contained(reg, &f.head, &tip)) {
+        /* main may be ahead: its own commits not pushed yet (said, not "up to date") */
+        size_t ahead = 0, behind = 0;
+        if (report && !git_oid_equal(&f.head, &tip) &&
+            git_graph_ahead_behind(&ahead, &behind, reg->repo, &f.head, &tip) == 0)
+            report->ahead = ahead;
+        git_error_clear();
         goto done;
+    }
     if (git_graph_descendant_of(reg->repo, &tip, &f.head) == 1) {
         git_reference *head = NULL;
         if (git_repository_head(&head, reg->repo) < 0) {

@@ -44,6 +44,8 @@ typedef struct {
     int own_line;  /* the city's pull of its own line (it has no parent) */
     git_oid was;   /* main as it was */
     int in_reflog; /* main's reflog holds it (git reflog main) */
+    size_t ahead;  /* ITK_MERGED_NOTHING: commits main holds that the main pulled
+                    * lacks (this party's own, not pushed yet); 0 when equal */
 } itk_pull_result;
 
 /* Receives party's line: `from` is a revision of this repository (a fetched
