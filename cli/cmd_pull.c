@@ -43,16 +43,7 @@ int cmd_pull(int argc, char **argv)
         rc = cli_fail(_("nothing was pulled"));
         goto done;
     }
-    if (kind == ITK_MERGED_NOTHING && res->ahead && res->own_line)
-        printf(P_("Nothing new to pull: main holds the city's main already, and %zu commit of "
-                  "its own that the city's main lacks, not pushed yet; send it with itaku "
-                  "push.\n",
-                  "Nothing new to pull: main holds the city's main already, and %zu commits of "
-                  "its own that the city's main lacks, not pushed yet; send them with itaku "
-                  "push.\n",
-                  res->ahead),
-               res->ahead);
-    else if (kind == ITK_MERGED_NOTHING && res->ahead)
+    if (kind == ITK_MERGED_NOTHING && res->ahead)
         printf(P_("Nothing new to pull: main holds the parent's main already, and %zu commit "
                   "of its own that the parent's main lacks, not pushed yet; send it with itaku "
                   "push.\n",
