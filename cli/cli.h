@@ -241,4 +241,8 @@ void cli_print_take(const itk_sync_report *r);
  * holds commits of its own (itaku pull NAME; NULL: the line's ref). */
 void cli_print_main(const itk_sync_report *r, const char *pull);
 
+/* This registry's party into out: git config itaku.party, else the
+ * signing key's party. 0, or -1 when neither says. */
+int cli_whose(char out[ITK_PARTY_ID_MAX + 1], itk_registry *reg);
+
 #endif

@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "i18n.h"
 #include "itaku/bundle.h"
+#include "itaku/chain.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,22 @@ static int import(const char *file, const char *party)
     printf(_("Imported %s:\n"), file);
     cli_print_take(report);
     cli_print_main(report, NULL);
+    /* a descendant's line with news is taken into main by receive */
+    char me[ITK_PARTY_ID_MAX + 1];
+    git_tree *tree = NULL;
+    if (cli_whose(me, reg) != 0 || itk_registry_head_tree(&tree, reg) != 0)
+        me[0] = '\0';
+    itk_error_clear();
+    for (size_t i = 0; me[0] && i < report->nlines; i++) {
+        const itk_line_update *u = &report->lines[i];
+        if (!u->nothing_new && !git_oid_equal(&u->old_tip, &u->new_tip) &&
+            itk_chain_is_ancestor(itk_registry_repo(reg), tree, me, u->party) == 1)
+            printf(_("Next: itaku receive %1$s checks %1$s's new records and takes them into "
+                     "the registry with a signed receipt.\n"),
+                   cli_safe(u->party));
+    }
+    git_tree_free(tree);
+    itk_error_clear();
     rc = EXIT_OK;
 done:
     free(report);

@@ -11,6 +11,7 @@
 #include "itaku/people.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *mark_of(const itk_story_step *s)
@@ -113,10 +114,15 @@ int cmd_history(int argc, char **argv)
         printf(itk_story_missing(st) ? _("History of %s (no such record here; records cite it)\n")
                                      : _(heading),
                cli_safe(itk_story_subject(st)));
-        for (size_t i = 0; i < itk_story_count(st); i++) {
+        /* the steps' who, found first: the columns are as wide as their
+         * widest value (ＪＯＨＮ ＳＭＩＴＨ is 19 columns), so that every
+         * commit starts at one place whatever the depth */
+        size_t n = itk_story_count(st);
+        char(*whos)[300] = n ? calloc(n, sizeof(*whos)) : NULL;
+        int wwhat = 11, wwho = 22;
+        for (size_t i = 0; i < n && whos; i++) {
             const itk_story_step *s = itk_story_get(st, i);
-            char when[24], who[300];
-            snprintf(when, sizeof(when), "%.10s %.5s", s->date, s->date + 11);
+            char *who = whos[i];
             const char *person = step_name(&name, reg, s);
             /* on a Japanese screen the party's name and the role's word
              * (株式会社アクメ 管理責任者), else the ids (acme/manager) */
@@ -124,18 +130,26 @@ int cmd_history(int argc, char **argv)
             if (ja && tree)
                 itk_party_name_in(pname, sizeof(pname), reg, tree, s->party);
             if (ja)
-                snprintf(who, sizeof(who), "%s %s%s%s%s", pname[0] ? pname : s->party,
+                snprintf(who, sizeof(whos[i]), "%s %s%s%s%s", pname[0] ? pname : s->party,
                          itk_ref_code_shown(labels, heading, "principal", s->principal),
                          *person ? "（" : "", person, *person ? "）" : "");
             else
-                snprintf(who, sizeof(who), "%s/%s%s%s%s", s->party, s->principal,
+                snprintf(who, sizeof(whos[i]), "%s/%s%s%s%s", s->party, s->principal,
                          *person ? " (" : "", person, *person ? ")" : "");
+            int a = cli_display_width(cli_safe(what_words(s->what))) + 1;
+            int b = 2 * s->depth + cli_display_width(cli_safe(who)) + 1;
+            wwhat = a > wwhat ? a : wwhat;
+            wwho = b > wwho ? b : wwho;
+        }
+        for (size_t i = 0; i < n && whos; i++) {
+            const itk_story_step *s = itk_story_get(st, i);
+            char when[24];
+            snprintf(when, sizeof(when), "%.10s %.5s", s->date, s->date + 11);
             printf("%s  %s%s%s %*s", cli_safe(when),
                    color ? (s->verified && !s->is_void ? "\033[32m" : "\033[31m") : "", mark_of(s),
                    color ? "\033[0m" : "", 2 * s->depth, "");
-            cli_pad(what_words(s->what), 11);
-            int w = cli_display_width(who);
-            cli_pad(who, w < 22 ? 22 : w + 1);
+            cli_pad(what_words(s->what), wwhat);
+            cli_pad(whos[i], wwho - 2 * s->depth);
             if (s->is_void)
                 printf(_("%.12s  %s [void: signed after its key's compromise; does not count]\n"),
                        cli_safe(s->commit), cli_safe(s->detail));
@@ -151,6 +165,9 @@ int cmd_history(int argc, char **argv)
                        19 + 2 * s->depth, "", cli_safe(s->void_seals), cli_safe(s->void_missing),
                        cli_safe(s->void_rule));
         }
+        if (n && !whos)
+            rc = cli_fail(_("out of memory"));
+        free(whos);
         git_tree_free(tree);
         itk_labels_free(labels);
     }

@@ -126,7 +126,27 @@ typedef struct {
     json_t *names;
     itk_registry *reg;
     itk_buf words;
+    int who_width, action_width; /* the widest principal and action, and a space */
 } log_screen;
+
+/* The principal as a line shows it: on a Japanese screen the person, the
+ * id beside it, else the id, the name beside it. */
+static void who_of(char *who, size_t cap, const itk_commit_info *ci, const char *name,
+                   const log_screen *sc)
+{
+    if (sc->ja && *name)
+        snprintf(who, cap, "%s（%s）", name, *ci->principal ? ci->principal : "-");
+    else
+        snprintf(who, cap, "%s%s%s%s", *ci->principal ? ci->principal : "-", *name ? " (" : "",
+                 name, *name ? ")" : "");
+}
+
+/* The action as a line shows it: the catalog's word on a Japanese screen. */
+static const char *action_of(const itk_commit_info *ci, const log_screen *sc)
+{
+    const char *act = sc->ja ? itk_labels_get(sc->l, "commit", ci->action) : NULL;
+    return act ? act : *ci->action ? ci->action : "-";
+}
 
 static void print_line(const itk_log_entry *e, const char *name, log_screen *sc)
 {
@@ -150,19 +170,12 @@ static void print_line(const itk_log_entry *e, const char *name, log_screen *sc)
     /* the principal's name in force at the commit beside it (itaku/people.h);
      * a Japanese screen names the person first, the id beside it */
     char who[200];
-    if (sc->ja && *name)
-        snprintf(who, sizeof(who), "%s（%s）", name, *ci->principal ? ci->principal : "-");
-    else
-        snprintf(who, sizeof(who), "%s%s%s%s", *ci->principal ? ci->principal : "-",
-                 *name ? " (" : "", name, *name ? ")" : "");
-    int w = cli_display_width(who);
-    cli_pad(who, w < 13 ? 13 : w + 1);
+    who_of(who, sizeof(who), ci, name, sc);
+    cli_pad(who, sc->who_width);
     /* the catalog's word for the action (NULL: none; the subject is shown) */
     const char *act = sc->ja ? itk_labels_get(sc->l, "commit", ci->action) : NULL;
     const char *words = act ? words_of(&sc->words, act, ci, sc->l, sc->names, sc->reg) : NULL;
-    act = act ? act : *ci->action ? ci->action : "-";
-    int aw = cli_display_width(act); /* a longer word still leaves a space */
-    cli_pad(act, aw < 15 ? 15 : aw + 1);
+    cli_pad(action_of(ci, sc), sc->action_width);
     printf("%.12s  %s%s%s%s\n", hex, cli_safe(words ? words : ci->subject),
            *ci->subject_note ? " [" : "", cli_safe(ci->subject_note), *ci->subject_note ? "]" : "");
     for (size_t i = 0; i < ci->nrecords; i++)
@@ -222,7 +235,8 @@ int cmd_log(int argc, char **argv)
     itk_error_clear();
     size_t nitems = 0; /* --json: each entry written as it comes */
     itk_labels *l = json ? NULL : cli_labels(reg);
-    log_screen sc = {l, 0, 17, itk_log_offset(log), cli_color(1), json_object(), reg, ITK_BUF_INIT};
+    log_screen sc = {l,  0, 17, itk_log_offset(log), cli_color(1), json_object(), reg, ITK_BUF_INIT,
+                     13, 15};
     /* a Japanese screen in the catalog's words and the parties' names
      * (status, who); an English one and --json keep the codes and ids */
     sc.ja = l && strcmp(itk_labels_lang(l), "ja") == 0 && strcmp(cli_screen_lang(), "ja") == 0;
@@ -243,14 +257,35 @@ int cmd_log(int argc, char **argv)
         itk_name_memos_init(&memo, NULL);
     git_error_clear();
     itk_error_clear();
+    /* the principal and action columns as wide as the widest shown (and a
+     * space), so that ＪＯＨＮ ＳＭＩＴＨ does not push a row's commit right */
+    sc.who_width = cli_display_width(_("PRINCIPAL")) + 1;
+    sc.who_width = sc.who_width < 13 ? 13 : sc.who_width;
+    sc.action_width = cli_display_width(_("ACTION")) + 1;
+    sc.action_width = sc.action_width < 15 ? 15 : sc.action_width;
+    for (size_t i = 0, left = (size_t)max; !json && i < itk_log_count(log) && left != 0; i++) {
+        const itk_commit_info *ci = itk_log_get(log, i)->info;
+        itk_name_memo *m = itk_name_memos_slot(&memo, ci->party, ci->principal);
+        char who[200];
+        if (itk_principal_name_memo(&name, m, itk_registry_repo(reg), &ci->id, ci->party,
+                                    ci->principal) < 0)
+            itk_error_clear();
+        who_of(who, sizeof(who), ci, name.size ? name.ptr : "", &sc);
+        int w = cli_display_width(cli_safe(who)) + 1;
+        int a = cli_display_width(cli_safe(action_of(ci, &sc))) + 1;
+        sc.who_width = w > sc.who_width ? w : sc.who_width;
+        sc.action_width = a > sc.action_width ? a : sc.action_width;
+        if (max > 0)
+            left--;
+    }
     if (json)
         cli_json_array_begin(&nitems);
     else {
         cli_pad(_("DATE"), 24);
         cli_pad("", 3);
         cli_pad(_("PARTY"), sc.party_width);
-        cli_pad(_("PRINCIPAL"), 13);
-        cli_pad(_("ACTION"), 15);
+        cli_pad(_("PRINCIPAL"), sc.who_width);
+        cli_pad(_("ACTION"), sc.action_width);
         cli_pad(_("COMMIT"), 14);
         puts(_("SUBJECT"));
     }

@@ -43,7 +43,16 @@ int cmd_pull(int argc, char **argv)
         rc = cli_fail(_("nothing was pulled"));
         goto done;
     }
-    if (kind == ITK_MERGED_NOTHING && res->own_line)
+    if (kind == ITK_MERGED_NOTHING && res->ahead)
+        printf(P_("Nothing new to pull: main holds the parent's main already, and %zu commit "
+                  "of its own that the parent's main lacks, not pushed yet; send it with itaku "
+                  "push.\n",
+                  "Nothing new to pull: main holds the parent's main already, and %zu commits "
+                  "of its own that the parent's main lacks, not pushed yet; send them with "
+                  "itaku push.\n",
+                  res->ahead),
+               res->ahead);
+    else if (kind == ITK_MERGED_NOTHING && res->own_line)
         printf(_("Already up to date with the city's main.\n"));
     else if (kind == ITK_MERGED_FAST_FORWARD && res->own_line)
         printf(_("Fast-forwarded main to the city's main at %.12s.\n"), git_oid_tostr_s(&out));

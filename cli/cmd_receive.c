@@ -35,7 +35,14 @@ int cmd_receive(int argc, char **argv)
         rc = cli_fail(_("nothing was received"));
         goto done;
     }
-    if (kind == ITK_MERGED_NOTHING)
+    if (kind == ITK_MERGED_NOTHING && !from)
+        /* only what an earlier fetch or bundle import brought was looked at */
+        printf(_("Nothing new from %1$s among what was already fetched: its line as last "
+                 "fetched or imported is already in main. To look for newer, run itaku fetch "
+                 "(or itaku bundle import FILE), or give where from: itaku receive %1$s "
+                 "PATH|URL.\n"),
+               party);
+    else if (kind == ITK_MERGED_NOTHING)
         printf(_("Nothing new from %s: its line is already in main.\n"), party);
     else
         printf(_("Received the line of %s in commit %.12s.\n"), party, git_oid_tostr_s(&out));

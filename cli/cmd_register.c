@@ -243,7 +243,7 @@ static int export_csv(int argc, char **argv)
     const char *party = NULL, *output = NULL;
     int csv = 0;
     const cli_opt opts[] = {
-        {"csv", 0, CLI_SWITCH, &csv, NULL, N_("CSV (the only format)"), 0},
+        {"csv", 0, CLI_SWITCH, &csv, NULL, N_("CSV (the only format, the default)"), 0},
         {"party", 0, CLI_PARTY, &party, "P", N_("only this party's entries"), 0},
         {"output", 'o', CLI_PATH, &output, "FILE", N_("where to write (default: standard output)"),
          0},
@@ -252,8 +252,9 @@ static int export_csv(int argc, char **argv)
     int parsed = cli_parse(&spec, argc, argv);
     if (parsed >= 0)
         return parsed;
-    if (!csv || optind != argc)
-        return cli_bad(&spec, _("register export needs --csv"));
+    (void)csv; /* CSV is the only format: --csv is accepted, not needed */
+    if (optind != argc)
+        return cli_bad(&spec, _("register export takes options only (-o FILE to write a file)"));
     itk_registry *reg = NULL;
     itk_buf out = ITK_BUF_INIT;
     int rc = EXIT_OK;

@@ -15,29 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* This registry's party: git config itaku.party, else the signing key's. */
-static int whose(char out[ITK_PARTY_ID_MAX + 1], itk_registry *reg)
-{
-    git_config *cfg = NULL;
-    const char *v = NULL;
-    out[0] = '\0';
-    if (git_repository_config_snapshot(&cfg, itk_registry_repo(reg)) == 0 &&
-        git_config_get_string(&v, cfg, ITK_CONFIG_PARTY) == 0 && v)
-        snprintf(out, ITK_PARTY_ID_MAX + 1, "%s", v);
-    git_config_free(cfg);
-    git_error_clear();
-    if (!out[0]) {
-        itk_signer *signer = NULL;
-        itk_identity who;
-        if (itk_signer_open(&signer, reg, NULL, getenv("SSH_AUTH_SOCK")) == 0 &&
-            itk_signer_identity(&who, reg, signer) == 0)
-            snprintf(out, ITK_PARTY_ID_MAX + 1, "%s", who.party);
-        itk_signer_free(signer);
-        itk_error_clear();
-    }
-    return out[0] ? 0 : -1;
-}
-
 /* What is to be done, in the reader's language (--json keeps the code). */
 static const char *kind_words(const char *kind)
 {
@@ -126,7 +103,7 @@ int cmd_todo(int argc, char **argv)
     }
     if (party)
         snprintf(me, sizeof(me), "%s", party);
-    else if (whose(me, reg)) {
+    else if (cli_whose(me, reg)) {
         fprintf(stderr, _("itaku: whose to-do list? This registry names no party (git config "
                           "itaku.party) and no signing key is set; give --party P\n"));
         goto done;

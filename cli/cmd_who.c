@@ -19,6 +19,15 @@ static void column(const char *s, int width)
         putchar(' ');
 }
 
+/* The width of a column: at least min, and one more than its widest value
+ * (ＪＯＨＮ ＳＭＩＴＨ takes 19 columns), so that every row of a party's
+ * list starts its next column at one place. */
+static int fit(int width, const char *s)
+{
+    int w = cli_display_width(cli_safe(s)) + 1;
+    return w > width ? w : width;
+}
+
 static json_t *party_json(const itk_who_party *p)
 {
     json_t *manager = json_null(), *workers = json_array(), *subs = json_array();
@@ -135,12 +144,17 @@ static void print_table(itk_registry *reg, const itk_who *w, const itk_labels *l
                    cli_safe(p->manager_title), cli_safe(p->form1));
         else
             printf("%s%s%s\n", red, _("(no form 1 in force)"), off);
+        int wid = 10, wname = 16;
+        for (size_t k = 0; k < p->nworkers; k++) {
+            wid = fit(wid, p->workers[k].worker_id);
+            wname = fit(wname, p->workers[k].name);
+        }
         for (size_t k = 0; k < p->nworkers; k++) {
             const itk_who_worker *x = &p->workers[k];
             printf("%*s  ", ind, "");
             label(k ? "" : _("workers:"), 10);
-            column(x->worker_id, 10);
-            column(x->name, 16);
+            column(x->worker_id, wid);
+            column(x->name, wname);
             if (x->trained)
                 printf("%s%s%s (%s)\n", green, _("trained"), off, cli_safe(x->training));
             else
@@ -154,6 +168,11 @@ static void print_table(itk_registry *reg, const itk_who *w, const itk_labels *l
             putchar('\n');
         else
             printf(" %s\n", _("none"));
+        int wreq = 18, wkind = 22;
+        for (size_t k = 0; k < p->napprovals; k++) {
+            wreq = fit(wreq, p->approvals[k].request);
+            wkind = fit(wkind, itk_label_or(l, "request.kind", p->approvals[k].kind));
+        }
         for (size_t k = 0; k < p->napprovals; k++) {
             const itk_who_approval *a = &p->approvals[k];
             char until[160] = "";
@@ -165,20 +184,25 @@ static void print_table(itk_registry *reg, const itk_who *w, const itk_labels *l
                 snprintf(until, sizeof(until), _("until %s"), day);
             printf("%*s  ", ind, "");
             label(k ? "" : _("approvals:"), 12);
-            column(a->request, 18);
-            column(itk_label_or(l, "request.kind", a->kind), 22);
+            column(a->request, wreq);
+            column(itk_label_or(l, "request.kind", a->kind), wkind);
             printf("%s%s%s %s  ", a->open ? green : red, a->open ? _("open") : _("closed"), off,
                    until);
             puts(cli_safe(a->summary));
         }
         if (!p->napprovals)
             printf("%*s  %s\n", ind, "", _("approvals: none"));
+        int witem = 12, winfo = 24;
+        for (size_t k = 0; k < p->nitems; k++) {
+            witem = fit(witem, p->items[k].item_id);
+            winfo = fit(winfo, p->items[k].info_name);
+        }
         for (size_t k = 0; k < p->nitems; k++) {
             const itk_who_item *x = &p->items[k];
             printf("%*s  ", ind, "");
             label(k ? "" : _("holds:"), 8);
-            column(x->item_id, 12);
-            column(x->info_name, 24);
+            column(x->item_id, witem);
+            column(x->info_name, winfo);
             char day[11];
             snprintf(day, sizeof(day), "%.10s", x->since);
             printf(_("%s %s since %s"), cli_safe(itk_label_or(l, "action", x->action)),

@@ -10,6 +10,7 @@
 #include "itaku/json.h"
 #include "itaku/party.h"
 #include "itaku/signer_select.h"
+#include "itaku/commit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -417,4 +418,27 @@ done:
     itk_buf_dispose(&path);
     itk_buf_dispose(&id);
     return rc;
+}
+
+/* This registry's party: git config itaku.party, else the signing key's. */
+int cli_whose(char out[ITK_PARTY_ID_MAX + 1], itk_registry *reg)
+{
+    git_config *cfg = NULL;
+    const char *v = NULL;
+    out[0] = '\0';
+    if (git_repository_config_snapshot(&cfg, itk_registry_repo(reg)) == 0 &&
+        git_config_get_string(&v, cfg, ITK_CONFIG_PARTY) == 0 && v)
+        snprintf(out, ITK_PARTY_ID_MAX + 1, "%s", v);
+    git_config_free(cfg);
+    git_error_clear();
+    if (!out[0]) {
+        itk_signer *signer = NULL;
+        itk_identity who;
+        if (itk_signer_open(&signer, reg, NULL, getenv("SSH_AUTH_SOCK")) == 0 &&
+            itk_signer_identity(&who, reg, signer) == 0)
+            snprintf(out, ITK_PARTY_ID_MAX + 1, "%s", who.party);
+        itk_signer_free(signer);
+        itk_error_clear();
+    }
+    return out[0] ? 0 : -1;
 }

@@ -506,3 +506,76 @@ int itk_handover_methods_amend(json_t **out, const itk_labels *l, const json_t *
     *out = after;
     return 0;
 }
+
+struct itk_method_judge {
+    itk_registry *reg;    /* borrowed */
+    const git_tree *tree; /* borrowed */
+    json_t *ob, *settings;
+    itk_labels *labels;
+    int amended; /* an amendment changed the methods: judged as of each entry */
+};
+
+int itk_method_judge_open(itk_method_judge **out, itk_registry *reg, const git_tree *tree)
+{
+    int rc;
+    itk_method_judge *j = itk_calloc(1, sizeof(*j));
+    *out = NULL;
+    if (!j)
+        return ITK_ENOMEM;
+    j->reg = reg;
+    j->tree = tree;
+    if ((rc = itk_obligations_load(&j->ob, reg)) ||
+        (rc = itk_contract_settings(&j->settings, reg, tree))) {
+        itk_method_judge_free(j);
+        return rc;
+    }
+    if (itk_labels_open_tree(&j->labels, reg->repo, tree, "ja") || !j->labels) {
+        itk_error_clear();
+        if (itk_labels_builtin(&j->labels, "ja"))
+            itk_error_clear();
+    }
+    j->amended =
+        json_object_get(json_object_get(j->settings, "amended_by"), "handover_methods") != NULL;
+    *out = j;
+    return 0;
+}
+
+int itk_method_judge_entry(itk_method_judge *j, const json_t *rec)
+{
+    const json_t *body = json_object_get(rec, "body"), *v;
+    const json_t *given = json_object_get(body, "designated_method_used");
+    if (json_is_boolean(given))
+        return json_is_true(given);
+    const char *action = json_string_value(json_object_get(body, "action"));
+    const char *method = json_string_value(json_object_get(body, "method"));
+    int listed = 0;
+    size_t i;
+    json_array_foreach(rule_actions(j->ob, "handover_designated_method"), i, v) listed |=
+        action && json_is_string(v) && strcmp(json_string_value(v), action) == 0;
+    if (!listed || !method)
+        return -1;
+    if (json_object_get(json_object_get(rec, "refs"), "undesignated_method"))
+        return 0;
+    json_t *then = NULL;
+    const char *created = json_string_value(json_object_get(rec, "created"));
+    if (j->amended && created && itk_contract_settings_at(&then, j->reg, j->tree, created) != 0) {
+        itk_error_clear();
+        then = NULL;
+    }
+    int designated = 0;
+    json_array_foreach(json_object_get(then ? then : j->settings, "handover_methods"), i, v)
+        designated |=
+        json_is_string(v) && itk_method_equal(j->labels, json_string_value(v), method);
+    json_decref(then);
+    return designated;
+}
+
+void itk_method_judge_free(itk_method_judge *j)
+{
+    if (!j)
+        return;
+    json_decref(j->ob);
+    json_decref(j->settings);
+    itk_labels_free(j->labels);
+    free(j);
+}

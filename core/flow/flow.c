@@ -653,8 +653,23 @@ int itk_pull_report(git_oid *out, itk_merge_kind *kind, itk_pull_result *report,
     if ((rc = line_tip(&tip, NULL, reg, parent, from, 0)))
         goto done;
     *out = f.head;
-    if (contained(reg, &f.head, &tip))
+    if (contained(reg, &f.head, &tip)) {
+        /* main may be ahead: its own commits not pushed yet (said, not "up
+         * to date"), counted from the parent's line as held when that is
+         * newer than the tip offered (an older copy of the parent's) */
+        size_t ahead = 0, behind = 0;
+        char name[ITK_PARTY_ID_MAX + 32];
+        git_oid base = tip, held;
+        snprintf(name, sizeof(name), "refs/itaku/lines/%s", parent);
+        if (git_reference_name_to_id(&held, reg->repo, name) == 0 &&
+            contained(reg, &f.head, &held) && contained(reg, &held, &tip))
+            base = held;
+        if (report && !git_oid_equal(&f.head, &base) &&
+            git_graph_ahead_behind(&ahead, &behind, reg->repo, &f.head, &base) == 0)
+            report->ahead = ahead;
+        git_error_clear();
         goto done;
+    }
     if (git_graph_descendant_of(reg->repo, &tip, &f.head) == 1) {
         git_reference *head = NULL;
         if (git_repository_head(&head, reg->repo) < 0) {

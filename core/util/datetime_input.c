@@ -3,15 +3,20 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "itaku/buf.h"
 #include "itaku/errors.h"
 #include "itaku/textnorm.h"
 #include "intl.h"
 
+/* The reason for text that is no date at all: said by the sentence alone. */
+static const char generic_why[] = "not a date in a form itaku reads";
+
 /* What a person may type, said after each refusal (translated where used). */
-static const char accepted_text[] =
-    ITK_N_("write it like 2026-12-01 (or 2026/12/1, 令和8年12月1日, R8.12.1, 2026-12-01 10:00)");
+static const char accepted_text[] = ITK_N_(
+    "write it like 2026-12-01 (or 2026/12/1, 令和8年12月1日, R8.12.1, 2026-12-01 10:00, 今日, "
+    "昨日 15:00)");
 #define ACCEPTED itk__(accepted_text)
 
 /* The Japanese eras a record may fall in: first and last day, and the
@@ -130,6 +135,40 @@ static int month_day_alone(const char *p)
     return lit(&p, "月") && digits(&p, 3, &v) >= 1 && lit(&p, "日");
 }
 
+/* The days people name instead of a date, and how far from today. */
+static const struct {
+    const char *word;
+    int days;
+} relative_days[] = {{"今日", 0}, {"本日", 0}, {"昨日", -1}, {"明日", 1}};
+
+/* When prep (prepared) starts with 今日, 本日, 昨日 or 明日: prep with that
+ * word made the date it names on the clock offset_minutes east of UTC at
+ * now, written as 2026年12月1日 so that a time may follow as after any
+ * such date (今日 10:00, 昨日15時). 0, or ITK_ENOMEM. */
+static int relative_day(itk_buf *prep, int offset_minutes, long long now)
+{
+    for (size_t i = 0; i < sizeof(relative_days) / sizeof(*relative_days); i++) {
+        size_t n = strlen(relative_days[i].word);
+        if (strncmp(prep->ptr, relative_days[i].word, n) != 0)
+            continue;
+        time_t local =
+            (time_t)(now + (long long)offset_minutes * 60 + relative_days[i].days * 86400LL);
+        struct tm tm;
+        if (!gmtime_r(&local, &tm))
+            return 0; /* left as typed: refused as not a date */
+        itk_buf day = ITK_BUF_INIT;
+        int rc = itk_buf_printf(&day, "%04d年%d月%d日%s", tm.tm_year + 1900, tm.tm_mon + 1,
+                                tm.tm_mday, prep->ptr + n);
+        if (!rc) {
+            itk_buf_clear(prep);
+            rc = itk_buf_puts(prep, day.ptr);
+        }
+        itk_buf_dispose(&day);
+        return rc;
+    }
+    return 0;
+}
+
 typedef struct {
     int y, m, d, h, mi, s, has_time;
     char frac[12], zone[8];
@@ -168,7 +207,7 @@ static int parse(parsed *t, const char *s, const char **why, char *detail, size_
         if (lit(&p, "元"))
             t->y = 1;
         else if (!(n = digits(&p, 3, &t->y)) || n > 2)
-            return *why = ITK_N_("not a date in a form itaku reads"), -1;
+            return *why = generic_why, -1;
         else if (t->y == 0) {
             snprintf(detail, cap, itk__("%s has no year 0; its first year is 元年, from %s"),
                      eras[era].kanji, eras[era].first_s);
@@ -177,7 +216,7 @@ static int parse(parsed *t, const char *s, const char **why, char *detail, size_
     } else {
         n = digits(&p, 5, &t->y);
         if (n == 0)
-            return *why = ITK_N_("not a date in a form itaku reads"), -1;
+            return *why = generic_why, -1;
         if (n >= 1 && n <= 2 && month_day_alone(p))
             return *why = ITK_N_("the year is missing (a date is written with its year)"), -1;
         if (n != 4)
@@ -193,12 +232,12 @@ static int parse(parsed *t, const char *s, const char **why, char *detail, size_
     else if (!kanji && (*p == '-' || *p == '/' || *p == '.'))
         sep = *p++;
     else
-        return *why = ITK_N_("not a date in a form itaku reads"), -1;
+        return *why = generic_why, -1;
     if (!digits(&p, 3, &t->m) || (kanji ? !lit(&p, "月") : *p++ != sep))
-        return *why = ITK_N_("not a date in a form itaku reads"), -1;
+        return *why = generic_why, -1;
     n = digits(&p, 3, &t->d);
     if (!n || (kanji && !lit(&p, "日")))
-        return *why = ITK_N_("not a date in a form itaku reads"), -1;
+        return *why = generic_why, -1;
     if (era >= 0)
         t->y += eras[era].base;
     if (t->m < 1 || t->m > 12)
@@ -256,7 +295,7 @@ static int parse(parsed *t, const char *s, const char **why, char *detail, size_
      * (令和8年12月1日10時, 2026/12/1(火)午後3時) */
     if (*p != 'T' && *p != 't' && *p != ' ' &&
         !(after_kanji && ((*p >= '0' && *p <= '9') || strncmp(p, "午", strlen("午")) == 0)))
-        return *why = ITK_N_("not a date in a form itaku reads"), -1;
+        return *why = generic_why, -1;
     while (*p == ' ')
         p++;
     if (*p == 'T' || *p == 't')
@@ -320,12 +359,19 @@ static int parse(parsed *t, const char *s, const char **why, char *detail, size_
         snprintf(t->zone, sizeof(t->zone), "%c%02d:%02d", sign, oh, om);
     }
     if (*p)
-        return *why = ITK_N_("not a date in a form itaku reads"), -1;
+        return *why = generic_why, -1;
     return 0;
 }
 
 int itk_datetime_input(char out[ITK_DATETIME_OUT], int *date_alone, const char *typed,
                        int offset_minutes, itk_date_alone mode)
+{
+    return itk_datetime_input_at(out, date_alone, typed, offset_minutes, mode,
+                                 (long long)time(NULL));
+}
+
+int itk_datetime_input_at(char out[ITK_DATETIME_OUT], int *date_alone, const char *typed,
+                          int offset_minutes, itk_date_alone mode, long long now)
 {
     char show[300], detail[160];
     const char *why = NULL;
@@ -341,6 +387,8 @@ int itk_datetime_input(char out[ITK_DATETIME_OUT], int *date_alone, const char *
                              show, ITK_DATETIME_TYPED_MAX, ACCEPTED);
     itk_buf prep = ITK_BUF_INIT;
     int rc = prepare(&prep, typed);
+    if (!rc)
+        rc = relative_day(&prep, offset_minutes, now);
     if (rc) {
         itk_buf_dispose(&prep);
         return itk_error_set(ITK_EINVALID, "'%s' is not a date: not UTF-8 text; %s", show,
@@ -348,6 +396,10 @@ int itk_datetime_input(char out[ITK_DATETIME_OUT], int *date_alone, const char *
     }
     rc = parse(&t, prep.ptr, &why, detail, sizeof(detail));
     itk_buf_dispose(&prep);
+    /* the reason only when it says more than the sentence itself */
+    if (rc && why == generic_why)
+        return itk_error_set(ITK_EINVALID, "'%s' is not a date that itaku can read; %s", show,
+                             ACCEPTED);
     if (rc)
         return itk_error_set(ITK_EINVALID, "'%s' is not a date that itaku can read: %s; %s", show,
                              why == detail ? detail : itk__(why), ACCEPTED);

@@ -7,6 +7,7 @@
 #include <unicase.h>
 #include <uninorm.h>
 #include <unistr.h>
+#include <uniwidth.h>
 
 #include "alloc.h"
 #include "itaku/errors.h"
@@ -172,4 +173,20 @@ int itk_label_check(const char *label, size_t max_chars, const char *what)
                              "the %s '%.64s' starts or ends with a space; leave the spaces out",
                              what, label);
     return 0;
+}
+
+int itk_text_width(const char *s)
+{
+    int w = 0;
+    if (!s)
+        return 0;
+    const uint8_t *p = (const uint8_t *)s, *end = p + strlen(s);
+    while (p < end) {
+        ucs4_t cp;
+        int n = u8_mbtouc(&cp, p, (size_t)(end - p));
+        int cw = uc_width(cp, "UTF-8");
+        w += cw < 0 ? 1 : cw;
+        p += n > 0 ? n : 1;
+    }
+    return w;
 }

@@ -1,5 +1,7 @@
 /* The register (form 3) as CSV for spreadsheets: one row per entry, UTF-8
  * with a byte-order mark so that Excel reads Japanese correctly. */
+#include "itaku/contract_settings.h"
+#include "itaku/dates.h"
 #include "itaku/errors.h"
 #include "itaku/forms.h"
 #include "itaku/json.h"
@@ -52,15 +54,43 @@ static void cell(itk_buf *out, const char *raw)
     itk_buf_dispose(&safe);
 }
 
+/* What a row shows besides the record itself. */
+typedef struct {
+    const itk_labels *l;     /* the catalog (NULL: codes as recorded) */
+    itk_method_judge *judge; /* 指定方法による受渡し */
+    long long ordinal;       /* the entry's place in its party's register, from 1 */
+    int offset;              /* the contract's zone, minutes east of UTC */
+} row_ctx;
+
 /* Codes are written as the catalog's labels (受領, not received): the
- * spreadsheet is the city's paper; without a catalog, the codes. */
-static void field(itk_buf *out, const json_t *rec, const char *key, const itk_labels *l)
+ * spreadsheet is the city's paper; without a catalog, the codes. Times are
+ * on the contract's clock as an officer reads them ("2026-12-03 10:00",
+ * itk_time_shown), which Excel also reads as a date and time. */
+static void field(itk_buf *out, const json_t *rec, const char *key, const row_ctx *x)
 {
+    const itk_labels *l = x->l;
     const json_t *body = json_object_get(rec, "body");
     const json_t *v = json_object_get(body, key);
     char tmp[256]; /* a quantity: 20 digits and a unit of up to 40 code points */
+    /* the paper register's number: the one written on it, else the entry's
+     * place in its party's register (the order of the record ids) */
+    if (strcmp(key, "entry_no") == 0 && !json_is_integer(v)) {
+        snprintf(tmp, sizeof(tmp), "%lld", x->ordinal);
+        cell(out, tmp);
+        return;
+    }
+    if (strcmp(key, "designated_method_used") == 0) {
+        int d = itk_method_judge_entry(x->judge, rec);
+        cell(out, d < 0 ? "" : l ? (d ? "はい" : "いいえ") : d ? "true" : "false");
+        return;
+    }
     if (strcmp(key, "party") == 0 || strcmp(key, "id") == 0 || strcmp(key, "created") == 0)
         v = json_object_get(rec, key);
+    if ((strcmp(key, "occurred_at") == 0 || strcmp(key, "created") == 0) && json_is_string(v)) {
+        char shown[ITK_TIME_SHOWN];
+        cell(out, itk_time_shown(shown, json_string_value(v), x->offset));
+        return;
+    }
     if (strcmp(key, "quantity") == 0 && json_is_object(v)) {
         const json_t *val = json_object_get(v, "value");
         const char *unit = json_string_value(json_object_get(v, "unit"));
@@ -97,12 +127,17 @@ int itk_register_export_csv(itk_buf *out, itk_registry *reg, const char *party)
     size_t n = 0;
     git_tree *tree = NULL;
     itk_labels *labels = NULL;
+    row_ctx x = {NULL, NULL, 0, 540};
+    char last_party[64] = "";
     int rc;
     itk_buf_clear(out);
     if ((rc = itk_record_list(&paths, &n, reg, party, "register")) ||
         (rc = itk_registry_head_tree(&tree, reg)) ||
-        (rc = itk_labels_open_tree(&labels, reg->repo, tree, "ja")))
+        (rc = itk_labels_open_tree(&labels, reg->repo, tree, "ja")) ||
+        (rc = itk_registry_offset(&x.offset, reg)) ||
+        (n && (rc = itk_method_judge_open(&x.judge, reg, tree))))
         goto done;
+    x.l = labels;
     itk_buf_puts(out, "\xEF\xBB\xBF");
     for (size_t c = 0; c < sizeof(columns) / sizeof(*columns); c++) {
         if (c)
@@ -114,10 +149,17 @@ int itk_register_export_csv(itk_buf *out, itk_registry *reg, const char *party)
         json_t *rec = NULL;
         if ((rc = itk_tree_read_json(&rec, reg->repo, tree, paths[i])))
             goto done;
+        /* the list is in tree order: a party's entries together, by id */
+        itk_path_info pi;
+        itk_path_classify(&pi, paths[i]);
+        if (strcmp(pi.party, last_party) != 0)
+            x.ordinal = 0;
+        snprintf(last_party, sizeof(last_party), "%s", pi.party);
+        x.ordinal++;
         for (size_t c = 0; c < sizeof(columns) / sizeof(*columns); c++) {
             if (c)
                 itk_buf_putc(out, ',');
-            field(out, rec, columns[c][0], labels);
+            field(out, rec, columns[c][0], &x);
         }
         rc = itk_buf_puts(out, "\r\n");
         json_decref(rec);
@@ -125,6 +167,7 @@ int itk_register_export_csv(itk_buf *out, itk_registry *reg, const char *party)
             goto done;
     }
 done:
+    itk_method_judge_free(x.judge);
     itk_labels_free(labels);
     git_tree_free(tree);
     itk_string_list_free(paths, n);

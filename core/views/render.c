@@ -650,6 +650,10 @@ static const char *honorific(const char *addressee)
     return "　様";
 }
 
+/* The date line a form leaves to be written by hand, the era printed as
+ * the paper forms print it. */
+#define BLANK_DATELINE "令和　　年　　月　　日"
+
 /* The block above the title: date line in the era, addressee, the
  * submitter's address, company name and representative, and the contract
  * the form is filed under (契約番号, 契約件名), as the paper form's header
@@ -668,7 +672,7 @@ static void header_block(ctx *c, const char *date, const itk_render_header *h)
     const size_t nrows = sizeof(rows) / sizeof(*rows);
     if (c->fmt == ITK_RENDER_HTML) {
         itk_buf_puts(c->out, "<p class=\"dateline\">");
-        esc(c, era[0] ? era : "　　年　　月　　日");
+        esc(c, era[0] ? era : BLANK_DATELINE);
         itk_buf_puts(c->out, "</p>\n<p class=\"to\">");
         esc(c, h->addressee && *h->addressee ? h->addressee : "　　　　");
         itk_buf_puts(c->out, honorific(h->addressee));
@@ -683,7 +687,7 @@ static void header_block(ctx *c, const char *date, const itk_render_header *h)
         itk_buf_puts(c->out, "</table></div>\n");
         return;
     }
-    itk_buf_puts(c->out, era[0] ? era : "　　年　　月　　日");
+    itk_buf_puts(c->out, era[0] ? era : BLANK_DATELINE);
     itk_buf_puts(c->out, "  \n宛先: ");
     esc(c, h->addressee && *h->addressee ? h->addressee : "—");
     itk_buf_puts(c->out, h->addressee && *h->addressee ? honorific(h->addressee) : "");
@@ -1270,9 +1274,9 @@ int itk_register_ledger(itk_buf *out, const itk_snapshot *s, const char *party)
     party_submitter(s, party, &h.representative, &h.address, &f1);
     itk_buf_clear(out);
     itk_buf_puts(out, "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\"><title>");
-    esc(&c, title);
+    esc(&c, title); /* a browser prints it atop the page: the company, not its id */
     itk_buf_puts(out, " ");
-    esc(&c, party);
+    esc(&c, h.company);
     itk_buf_printf(out, "</title><style>%s</style></head><body>\n<div class=\"form\">\n", css);
     header_block(&c, NULL, &h); /* the date line is filled in when filed */
     itk_buf_puts(out, "<h1>");

@@ -88,7 +88,16 @@ ok "a bundle whose prerequisite we lack is refused, naming it"
 
 expect_exit 0 "$ITAKU" bundle import "$T/s1"
 expect_output "line of sub +new at"
+# the next step named: receive takes the line in
+expect_output "^Next: itaku receive sub checks sub's new records"
 expect_exit 0 "$ITAKU" receive sub
+# again, with no path: nothing new, and it says it looked only at what was
+# already fetched or imported, and how to look further
+expect_exit 0 "$ITAKU" receive sub
+expect_output "^Nothing new from sub among what was already fetched: .*run itaku fetch \(or itaku bundle import FILE\), or give where from: itaku receive sub PATH\|URL"
+expect_exit 0 env LANG=ja_JP.UTF-8 "$ITAKU" receive sub
+expect_output "^sub から新しいものはありません（すでに取得済みのものだけを見ました）"
+ok "bundle import names the next step (itaku receive sub); receive with no path says it looked only at what was fetched"
 cd "$T/sub"
 git bundle create -q "$T/thin.bundle" main ^refs/itaku/lines/acme ^"$(git -C "$T/acme" rev-parse refs/itaku/lines/sub)" 2>/dev/null
 git init -q "$T/empty"

@@ -304,6 +304,15 @@ expect_exit 0 "$ITAKU" form render register --party acme -o "$T/ledger.html"
 has -F '管理責任者<br>' <"$T/ledger.html" || fail "the ledger's 署名 column does not name 管理責任者"
 grep -qw manager "$T/ledger.html" && fail "the ledger shows the role code manager"
 ok "the register ledger's 署名 column names 管理責任者, not manager"
+# its heading reads as the paper ledger's: the party's name, not its id,
+# atop the printed page, and the date line left to be written by hand
+title=$(grep -o '<title>[^<]*</title>' "$T/ledger.html")
+name=$("$ITAKU" who --json | python3 -c 'import json,sys; print(next(p["name"] for p in json.load(sys.stdin)["parties"] if p["party"] == "acme"))')
+[ "$title" = "<title>参考様式第3号 重要指定情報管理記録簿 $name</title>" ] ||
+    fail "the ledger's title (printed atop the page) is not the form and the party's name $name: $title"
+grep -qF '<p class="dateline">令和　　年　　月　　日</p>' "$T/ledger.html" ||
+    fail "the ledger's date line is not the paper's 令和　　年　　月　　日: $(grep -o '<p class="dateline">[^<]*' "$T/ledger.html")"
+ok "the register ledger's heading names the party ($name) and leaves 令和　　年　　月　　日 to be written"
 
 # A record whose commit does not verify says so; an unknown id is an error.
 write_record parties/acme/register/r-000100.json "$(register_body)"

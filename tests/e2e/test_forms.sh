@@ -231,11 +231,26 @@ r1 = by[sys.argv[2]]
 assert r1["事業者"] == "acme" and r1["区分"] == "受領" and r1["管理番号"] == "item-0100", r1
 assert r1["情報の名称"] == "住民記録データ \"抽出\", 第2版", r1
 assert r1["数量"] == "3 本" and r1["備考"] == "受領時に封印を確認 <済> & 記録", r1
-assert r1["日時"] == "2026-11-02T10:00:00+09:00" and r1["確認者"] == "佐藤 花子", r1
-assert r1["指定方法による受渡し"] == "" and r1["受渡方法"] == "手渡し", r1
-assert len(by) == 5 and sum(r["区分"] == "返却" for r in by.values()) == 1, rows
+# the time as an officer reads it on the contract's clock (and Excel reads
+# as a date and time), not the ISO text the record holds
+assert r1["日時"] == "2026-11-02 10:00" and r1["確認者"] == "佐藤 花子", r1
+assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", r1["記録日時"]), r1
+# a handover by a method the contract designates says so; one without a
+# method says nothing
+assert r1["指定方法による受渡し"] == "はい" and r1["受渡方法"] == "手渡し", r1
+returned = [r for r in by.values() if r["区分"] == "返却"]
+assert len(by) == 5 and len(returned) == 1, rows
+assert returned[0]["指定方法による受渡し"] == "", returned
+# 番号: each entry's place in its party's register, in the order written
+ids = sorted(by)
+assert [by[i]["番号"] for i in ids] == [str(k + 1) for k in range(len(ids))], [(i, by[i]["番号"]) for i in ids]
 PY
 ok "register export --csv: UTF-8 BOM, CRLF, quoted cells, Japanese unescaped, 5 rows in python's csv"
+
+# without --csv (the only format) the same bytes
+expect_exit 0 "$ITAKU" register export -o "$T/register4.csv"
+cmp -s "$T/register.csv" "$T/register4.csv" || fail "register export without --csv writes other bytes"
+ok "register export writes CSV without --csv"
 
 # a value that a spreadsheet would run as a formula is exported as text
 "$ITAKU" register add --action received --item-id item-f --info '=HYPERLINK("http://x","y")' \
@@ -246,6 +261,20 @@ ok "register export --csv: UTF-8 BOM, CRLF, quoted cells, Japanese unescaped, 5 
 grep -q "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"" "$T/register3.csv" || fail "a formula reached the CSV as a formula"
 grep -q "\"'@鈴木\"" "$T/register3.csv" || fail "an @-cell reached the CSV unguarded"
 ok "register export --csv: cells starting with = + - @ are exported as text, not formulas"
+
+# a handover recorded on purpose by a method the contract does not designate
+expect_exit 0 "$ITAKU" register add --action received --item-id item-u --info '住民記録データ' \
+    --medium paper --quantity 1 --handler '鈴木 一郎' --method 'ファクス' \
+    --undesignated-method --reason '回線障害のため'
+U=$(cat "$T/out")
+"$ITAKU" register export >"$T/register5.csv"
+python3 - "$T/register5.csv" "$U" <<'PY' || fail "the CSV of an undesignated handover"
+import csv, io, sys
+rows = list(csv.DictReader(io.StringIO(open(sys.argv[1], "rb").read().decode("utf-8-sig"), newline="")))
+u = [r for r in rows if r["記録番号"] == sys.argv[2]]
+assert len(u) == 1 and u[0]["指定方法による受渡し"] == "いいえ", u
+PY
+ok "register export: 指定方法による受渡し is いいえ for a handover by a method not designated"
 
 # --- what it must withstand: exit 2, the field and the rule, nothing written
 python3 - "$FORM1_BODY" "$T" <<'PY'

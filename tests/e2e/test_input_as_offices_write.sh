@@ -70,6 +70,24 @@ expect_exit 2 "$ITAKU" instruct report --to acme --due "26/12/01" --text "報告
 expect_output "two-digit year"
 ok "impossible dates (２月３０日, 13月, 令和0年, a two-digit year, 令和元年4月30日) are refused as typed, writing nothing"
 
+# 今日, 本日, 昨日 and 明日 are days on the contract's clock (Japan time)
+due_taken "明日" "$(day 1)T23:59:59+09:00"
+due_taken "本日" "$(day 0)T23:59:59+09:00"
+due_taken "今日 17:00" "$(day 0)T17:00:00+09:00"
+expect_exit 1 "$ITAKU" status --json --at "今日"
+python3 -c 'import json,sys; a = json.load(open(sys.argv[1]))["at"]; assert a.startswith(sys.argv[2]), a' \
+    "$T/out" "$(day 0)" || fail "status --at 今日 is not today: $(head -c 300 "$T/out")"
+ok "instruct --due 明日, 本日, 今日 17:00 and status --at 今日 are read as days in Japan time"
+
+# text that is no date is said once, then what to write (in Japanese too)
+expect_exit 2 env LANG=ja_JP.UTF-8 "$ITAKU" instruct report --to acme --due "あさって" --text "報告"
+expect_output "「あさって」は itaku が読める日付ではありません。2026-12-01 のように書いてください"
+grep -q "形式の日付ではありません" "$T/err" && fail "the refusal repeats itself: $(cat "$T/err")"
+expect_exit 2 "$ITAKU" instruct report --to acme --due "someday" --text "報告"
+expect_output "'someday' is not a date that itaku can read; write it like 2026-12-01"
+grep -q "not a date in a form" "$T/err" && fail "the refusal repeats itself: $(cat "$T/err")"
+ok "a date itaku cannot read is refused once, in English and Japanese, with what to write"
+
 expect_exit 1 "$ITAKU" status --json --at "$END"
 sed 's/"at":"[^"]*"//' "$T/out" >"$T/status-iso"
 expect_exit 1 "$ITAKU" status --json --at "$END_ERA"
@@ -219,4 +237,15 @@ expect_exit 0 "$ITAKU" history skr-usb-01
 grep -c "cites skr-usb-01 in item_id" "$T/out" | has -x 2 ||
     fail "history skr-usb-01 does not tell both entries of the item: $(cat "$T/out")"
 ok "who and history take SKR-USB-01, skr-usb-01 and ＳＫＲ－ＵＳＢ－０１ as one item; who's table keeps a space after a full-width 管理番号"
+
+# --occurred-at 昨日 15:00 and 今日: days on the contract's clock
+expect_exit 0 "$ITAKU" register add --action received --item-id REL-01 --info "住民記録データ" \
+    --medium usb --quantity 1 --handler "鈴木一郎" --method 手渡し --occurred-at "昨日 15:00"
+[ "$(body_of "$(cat "$T/out")" occurred_at)" = "$(day -1)T15:00:00+09:00" ] ||
+    fail "--occurred-at 昨日 15:00 is not $(day -1) 15:00"
+expect_exit 0 "$ITAKU" register add --action received --item-id REL-02 --info "住民記録データ" \
+    --medium usb --quantity 1 --handler "鈴木一郎" --method 手渡し --occurred-at "今日"
+[ "$(body_of "$(cat "$T/out")" occurred_at)" = "$(day 0)T00:00:00+09:00" ] ||
+    fail "--occurred-at 今日 is not the start of $(day 0)"
+ok "register add --occurred-at 昨日 15:00 and 今日 are read in Japan time"
 finish

@@ -169,7 +169,8 @@ expect_output "line of $CITY +nothing new: ${older:0:12} is older than the line 
 no_accusation "an older tip of the city's line was taken for a rewrite"
 [ "$(state_of .)" = "$before" ] || fail "an older tip moved a ref"
 expect_exit 0 "$ITAKU" pull city-old
-expect_output "Already up to date"
+# nothing new; acme's receipts of beta and gamma, not pushed, are said as such
+expect_output "^Nothing new to pull: main holds the parent's main already, and 2 commits of its own"
 ok "a line offered at an older tip is nothing new: exit 0, no V8, nothing moved"
 
 # --- a request branch at a commit of a party that may not move it ---

@@ -209,7 +209,9 @@ static void test_impossible_and_unreadable_dates_name_what_was_typed(void **stat
     refuse("2026-12-01T10:00:00+09:00", ITK_DATE_DAY, "a date alone");
     refuse("2026-12-01x", ITK_DATE_KEEP, NULL);
     refuse("2026/12-01", ITK_DATE_KEEP, NULL);
-    refuse("明日", ITK_DATE_KEEP, NULL);
+    refuse("あした", ITK_DATE_KEEP, NULL);
+    refuse("yesterday", ITK_DATE_KEEP, NULL);
+    refuse("今日の朝", ITK_DATE_KEEP, NULL);
     refuse("", ITK_DATE_KEEP, NULL);
     refuse("12/01/2026", ITK_DATE_KEEP, NULL);
     char out[ITK_DATETIME_OUT];
@@ -260,6 +262,60 @@ static void test_one_rule_for_labels(void **state)
     assert_int_equal(itk_label_check(s, 40, "handover method"), ITK_EINVALID);
 }
 
+/* The message for text that is no date says so once, then what to write. */
+static void test_an_unreadable_date_is_said_once(void **state)
+{
+    (void)state;
+    char out[ITK_DATETIME_OUT];
+    assert_int_equal(itk_datetime_input(out, NULL, "yesterday", JST, ITK_DATE_START), ITK_EINVALID);
+    const char *msg = itk_error_last();
+    assert_non_null(strstr(msg, "'yesterday' is not a date that itaku can read; write it like"));
+    assert_null(strstr(msg, "not a date in a form"));
+    /* a reason that says more is kept */
+    assert_int_equal(itk_datetime_input(out, NULL, "2026-04-31", JST, ITK_DATE_KEEP), ITK_EINVALID);
+    assert_non_null(strstr(itk_error_last(), "can read: 2026-04 has 30 days;"));
+}
+
+/* 今日, 本日, 昨日 and 明日 are the days on the contract's clock at now,
+ * with a time after them as after any date. */
+static void test_today_and_yesterday_on_the_contract_clock(void **state)
+{
+    (void)state;
+    /* 2026-12-03T16:30:00Z is 2026-12-04 01:30 in Japan: today there is the 4th */
+    const long long now = 1796315400LL;
+    static const struct {
+        const char *typed;
+        itk_date_alone mode;
+        const char *want;
+    } cases[] = {
+        {"今日", ITK_DATE_KEEP, "2026-12-04"},
+        {"本日", ITK_DATE_DAY, "2026-12-04"},
+        {"昨日", ITK_DATE_KEEP, "2026-12-03"},
+        {"明日", ITK_DATE_END, "2026-12-05T23:59:59+09:00"},
+        {"昨日", ITK_DATE_START, "2026-12-03T00:00:00+09:00"},
+        {"今日 10:00", ITK_DATE_START, "2026-12-04T10:00:00+09:00"},
+        {"昨日15時", ITK_DATE_START, "2026-12-03T15:00:00+09:00"},
+        {"　今日　午後3時", ITK_DATE_START, "2026-12-04T15:00:00+09:00"},
+        {"本日(金)", ITK_DATE_KEEP, "2026-12-04"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        char out[ITK_DATETIME_OUT];
+        if (itk_datetime_input_at(out, NULL, cases[i].typed, JST, cases[i].mode, now) != 0)
+            fail_msg("'%s' refused: %s", cases[i].typed, itk_error_last());
+        assert_string_equal(out, cases[i].want);
+    }
+    /* the year's last day: 明日 is the next year's first */
+    char out[ITK_DATETIME_OUT];
+    assert_int_equal(itk_datetime_input_at(out, NULL, "明日", JST, ITK_DATE_KEEP,
+                                           1798642800LL /* 2026-12-31T00:00+09:00 */),
+                     0);
+    assert_string_equal(out, "2027-01-01");
+    /* a wrong day of the week after 本日 is refused as after any date */
+    assert_int_equal(itk_datetime_input_at(out, NULL, "本日(月)", JST, ITK_DATE_KEEP, now),
+                     ITK_EINVALID);
+    assert_non_null(strstr(itk_error_last(), "'本日(月)'"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -270,6 +326,8 @@ int main(void)
         cmocka_unit_test(test_days_of_the_week_and_short_eras),
         cmocka_unit_test(test_times_as_japanese_writes_them),
         cmocka_unit_test(test_impossible_and_unreadable_dates_name_what_was_typed),
+        cmocka_unit_test(test_an_unreadable_date_is_said_once),
+        cmocka_unit_test(test_today_and_yesterday_on_the_contract_clock),
         cmocka_unit_test(test_labels_fold_to_one_key),
         cmocka_unit_test(test_one_rule_for_labels),
     };

@@ -162,6 +162,31 @@ static void test_one_name_typed_is_read_full_width_and_noted(void **state)
     itk_buf_dispose(&notes);
 }
 
+/* A name's width on a terminal, as the tables pad it (who, todo, log…). */
+static void test_text_width_counts_wide_and_narrow_columns(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        int cols;
+    } cases[] = {
+        {"JOHN SMITH", 10},
+        {"ＪＯＨＮ ＳＭＩＴＨ", 19}, /* full-width letters: two each */
+        {"ＡＢＣ１２３", 12},
+        {"スズキ イチロウ", 15}, /* kana */
+        {"髙橋　一郎", 10},      /* kanji and the ideographic space */
+        {"ｽｽﾞｷ ｲﾁﾛｳ", 9},        /* half-width katakana: one each */
+        {"e\xCC\x81", 1},        /* a combining mark takes none */
+        {"", 0},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++)
+        assert_int_equal(itk_text_width(cases[i].text), cases[i].cols);
+    assert_int_equal(itk_text_width(NULL), 0);
+    assert_int_equal(itk_text_width("a\xff"
+                                    "b"),
+                     3); /* a byte that is not UTF-8: one */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -170,6 +195,7 @@ int main(void)
         cmocka_unit_test(test_nested_and_listed_names_are_found),
         cmocka_unit_test(test_half_width_katakana_is_made_full_width_and_nothing_else),
         cmocka_unit_test(test_one_name_typed_is_read_full_width_and_noted),
+        cmocka_unit_test(test_text_width_counts_wide_and_narrow_columns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -69,6 +69,25 @@ int itk_handover_method_warning(itk_buf *warning, itk_registry *reg, const git_t
 int itk_handover_method_check(json_t **recorded, itk_registry *reg, const git_tree *tree,
                               const json_t *body, int undesignated, const char *reason);
 
+/* A judge of recorded register entries' handover methods, for views that
+ * show each entry's 指定方法による受渡し (the register CSV): opened once
+ * on tree (the obligations, the settings in force, the labels catalog:
+ * all read once), asked per entry. Errors of open as
+ * itk_obligations_load and itk_contract_settings; free with
+ * itk_method_judge_free (NULL is fine). */
+typedef struct itk_method_judge itk_method_judge;
+int itk_method_judge_open(itk_method_judge **out, itk_registry *reg, const git_tree *tree);
+/* rec, a whole register record as tree holds it (envelope with "body",
+ * "created" and "refs"): 1 when its method is one the contract designated
+ * when the record was made (the settings as of its "created",
+ * itk_contract_settings_at; HEAD's when no amendment changed the methods),
+ * 0 when it is not, or was recorded so on purpose (refs'
+ * undesignated_method), -1 when nothing is judged: the action is not one
+ * whose method the obligations check, or the entry names no method. The
+ * body's own designated_method_used, when given, is the answer. */
+int itk_method_judge_entry(itk_method_judge *j, const json_t *rec);
+void itk_method_judge_free(itk_method_judge *j);
+
 /* The rule init and contract amend share for the designated handover
  * methods (n of them): each a label itk_label_check takes, and no two one
  * method by itk_method_equal through labels (NULL: compared as typed), so

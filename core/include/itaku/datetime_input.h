@@ -21,6 +21,7 @@ typedef enum {
  * full-width digits and separators count as ASCII; spaces around ignored):
  *   2026-12-01  2026/12/01  2026/12/1  2026.12.1  2026年12月1日
  *   令和8年12月1日  令和元年5月1日  R8.12.1  R8/12/1  (平成 H, 昭和 S too)
+ *   今日 (or 本日), 昨日, 明日: that day on the contract's clock (below)
  * optionally followed by a time, after 'T' or a space: hh:mm or hh:mm:ss,
  * with a fraction of seconds, and an offset (Z, +09:00) or none.
  * A time without an offset is in the contract's zone, offset_minutes east of
@@ -34,5 +35,11 @@ typedef enum {
  * and one accepted form; ITK_ETOOBIG over ITK_DATETIME_TYPED_MAX. */
 int itk_datetime_input(char out[ITK_DATETIME_OUT], int *date_alone, const char *typed,
                        int offset_minutes, itk_date_alone mode);
+
+/* The same with now (unix seconds) as the time 今日, 昨日 and 明日 are
+ * counted from, on the clock offset_minutes east of UTC (itk_datetime_input
+ * takes the system clock's now). */
+int itk_datetime_input_at(char out[ITK_DATETIME_OUT], int *date_alone, const char *typed,
+                          int offset_minutes, itk_date_alone mode, long long now);
 
 #endif

@@ -44,6 +44,9 @@ typedef struct {
     int own_line;  /* the city's pull of its own line (it has no parent) */
     git_oid was;   /* main as it was */
     int in_reflog; /* main's reflog holds it (git reflog main) */
+    size_t ahead;  /* ITK_MERGED_NOTHING from a parent: commits main holds that the
+                    * parent's main lacks (as offered, or as held when newer): this
+                    * party's own, not pushed yet; 0 when none (and for the city) */
 } itk_pull_result;
 
 /* Receives party's line: `from` is a revision of this repository (a fetched

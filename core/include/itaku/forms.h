@@ -83,8 +83,12 @@ int itk_json_strip_comments(itk_buf *out, const char *in, size_t len);
 /* Every register entry (form 3) of party (NULL: all parties) in HEAD, as CSV
  * for spreadsheets: UTF-8 with a byte-order mark, CRLF line ends; codes
  * (action, medium, method) as the labels of HEAD's catalog (labels.h), the
- * codes themselves when the registry has none. A catalog that cannot be
- * read is an error naming it. */
+ * codes themselves when the registry has none; 番号 the entry_no written,
+ * else the entry's place in its party's register (by record id, from 1);
+ * 指定方法による受渡し はい/いいえ for a handover the obligations check
+ * (itk_method_judge_entry), empty otherwise; 日時 and 記録日時 on the
+ * contract's clock, "2026-12-03 10:00" (itk_time_shown). A catalog that
+ * cannot be read is an error naming it. */
 int itk_register_export_csv(itk_buf *out, itk_registry *reg, const char *party);
 
 #endif

@@ -53,4 +53,12 @@ int itk_label_equal(const char *a, const char *b);
  * ("handover method"). The register schema's v2 pattern says the same. */
 int itk_label_check(const char *label, size_t max_chars, const char *what);
 
+/* The columns the NUL-terminated UTF-8 text s takes on a terminal, by
+ * libunistring's uc_width under UTF-8 (Unicode's East Asian Width: kanji,
+ * kana, full-width letters ＪＯＨＮ and the ideographic space take two;
+ * half-width katakana ｽｽﾞｷ, ASCII and characters of ambiguous width one;
+ * combining marks none). A control character, or a byte that is not UTF-8,
+ * counts as one column (what is shown in its place). NULL is 0. */
+int itk_text_width(const char *s);
+
 #endif
