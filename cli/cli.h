@@ -79,6 +79,11 @@ void cli_safe_release(void);
  * when none is close or two are equally close. Returns one of names. */
 const char *cli_closest(const char *typed, const char *const *names, size_t n);
 
+/* Writes size bytes of data to file (NULL or "-": standard output) whole,
+ * by a file beside it renamed over it, or says why not on stderr with what
+ * to do, leaving any earlier file as it was. EXIT_OK or EXIT_ERROR. */
+int cli_write_output(const char *file, const void *data, size_t size);
+
 /* Columns a UTF-8 string takes in a terminal (Japanese: two each). */
 int cli_display_width(const char *s);
 /* Prints s, made safe as by cli_safe, padded with spaces to width columns. */

@@ -226,17 +226,8 @@ static int show(int argc, char **argv)
         rc = cli_fail(_("cannot show the attachment"));
         goto done;
     }
-    FILE *f = output ? fopen(output, "wb") : stdout;
-    if (!f || fwrite(data.ptr ? data.ptr : "", 1, data.size, f) != data.size) {
-        fprintf(stderr, _("itaku: cannot write %s\n"), output ? output : _("standard output"));
-        if (f && f != stdout)
-            fclose(f);
+    if (cli_write_output(output, data.ptr ? data.ptr : "", data.size) != EXIT_OK)
         goto done;
-    }
-    if (f != stdout ? fclose(f) != 0 : fflush(f) != 0) {
-        fprintf(stderr, _("itaku: cannot write %s\n"), output ? output : _("standard output"));
-        goto done;
-    }
     if (output)
         fprintf(stderr, _("Wrote %s (%zu bytes) to %s\n"), path.ptr, data.size, output);
     rc = EXIT_OK;

@@ -8,25 +8,6 @@
 #include <string.h>
 #include <time.h>
 
-/* Writes out to file ("-": standard output); 0 or EXIT_ERROR with a message. */
-static int write_out(const itk_buf *out, const char *file)
-{
-    if (strcmp(file, "-") == 0) {
-        fwrite(out->ptr, 1, out->size, stdout);
-        return fflush(stdout) == 0 ? EXIT_OK : EXIT_ERROR;
-    }
-    FILE *f = fopen(file, "wb");
-    int rc = EXIT_OK;
-    if (!f || fwrite(out->ptr, 1, out->size, f) != out->size)
-        rc = EXIT_ERROR;
-    if (f && fclose(f) != 0)
-        rc = EXIT_ERROR;
-    if (rc)
-        fprintf(stderr, _("itaku: cannot write %s; check the folder exists and is writable\n"),
-                file);
-    return rc;
-}
-
 static void say_left_out(const itk_audit_counts *c)
 {
     if (c->left_out)
@@ -69,7 +50,7 @@ static int export_file(int argc, char **argv)
             : itk_audit_allowed_signers(&out, &c, reg, NULL) < 0)
         rc = cli_fail(krl ? _("cannot export the revocations")
                           : _("cannot export the allowed signers"));
-    else if ((rc = write_out(&out, file)) == EXIT_OK) {
+    else if ((rc = cli_write_output(file, out.ptr ? out.ptr : "", out.size)) == EXIT_OK) {
         say_left_out(&c);
         if (strcmp(file, "-") == 0)
             ;

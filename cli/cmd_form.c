@@ -186,14 +186,7 @@ static int render(int argc, char **argv)
         goto done;
     }
 write:;
-    FILE *f = output ? fopen(output, "w") : stdout;
-    if (!f || fwrite(out.ptr, 1, out.size, f) != out.size) {
-        fprintf(stderr, _("itaku: cannot write %s\n"), output ? output : _("standard output"));
-        if (f && f != stdout)
-            fclose(f);
-        goto done;
-    }
-    if (f != stdout && fclose(f) != 0)
+    if (cli_write_output(output, out.ptr ? out.ptr : "", out.size) != EXIT_OK)
         goto done;
     rc = EXIT_OK;
 done:

@@ -262,13 +262,8 @@ static int export_csv(int argc, char **argv)
         return EXIT_ERROR;
     if (itk_register_export_csv(&out, reg, party) < 0)
         rc = cli_fail(_("cannot export the register"));
-    else {
-        FILE *f = output ? fopen(output, "wb") : stdout;
-        if (!f || fwrite(out.ptr, 1, out.size, f) != out.size || (f != stdout && fclose(f) != 0)) {
-            fprintf(stderr, _("itaku: cannot write %s\n"), output ? output : _("standard output"));
-            rc = EXIT_ERROR;
-        }
-    }
+    else
+        rc = cli_write_output(output, out.ptr ? out.ptr : "", out.size);
     itk_buf_dispose(&out);
     itk_registry_free(reg);
     return rc;

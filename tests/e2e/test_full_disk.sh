@@ -106,4 +106,17 @@ expect_exit 0 git fsck --strict
 expect_exit 0 "$ITAKU" verify --full
 [ -z "$(ls "$XDG_CACHE_HOME"/itaku/*/*.?????? 2>/dev/null)" ] || fail "a cache write left a temporary file"
 ok "git fsck and verify --full pass; no cache temporary left"
+
+# an export onto the full disk: refused with the file, the reason and what
+# to do; an earlier export there stays whole, and no partial file is left
+rm -f "$SMALL/fill"
+expect_exit 0 "$ITAKU" register export --party acme -o "$SMALL/register.csv"
+cp "$SMALL/register.csv" "$T/register.before"
+fill_leaving 0
+expect_exit 2 "${JA[@]}" "$ITAKU" register export --party acme -o "$SMALL/register.csv"
+expect_output "$SMALL/register.csv に書き込めません: .*何も書き込んでいません"
+cmp -s "$SMALL/register.csv" "$T/register.before" || fail "the earlier register.csv was changed by the refused export"
+[ -z "$(ls "$SMALL"/register.csv.* 2>/dev/null)" ] || fail "the refused export left a partial file"
+rm -f "$SMALL/fill"
+ok "an export to a full disk says so in Japanese and leaves the earlier file whole"
 finish
