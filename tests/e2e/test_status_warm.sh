@@ -74,7 +74,7 @@ ok "set up: the city's status with its caches warm is a cold one"
 
 # gamma acknowledged; it records two entries, received up to the city
 reg() { "$ITAKU" register add --medium usb --quantity 1 --handler "鈴木一郎" --info "住民データ" \
-    --method hand-delivery --occurred-at "$(day 0)T00:00:00+09:00" "$@" >/dev/null 2>&1; }
+    --method hand-delivery --occurred-at "$(day 0)T00:00:00+09:00" "$@" >"$T/reg.out" 2>&1 || { cat "$T/reg.out" >&2; return 1; }; }
 (cd "$T/gamma" && reg --action received --item-id g-1 && reg --action received --item-id g-2 &&
     reg --action returned --item-id g-1) || fail "gamma could not record its entries"
 chain_up gamma
