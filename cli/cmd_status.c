@@ -135,6 +135,9 @@ static void print_table(itk_registry *reg, const itk_status *st, const char *at,
            itk_time_shown(shown, at, offset), counts[ITK_STATE_OVERDUE], counts[ITK_STATE_VIOLATED],
            counts[ITK_STATE_PENDING], counts[ITK_STATE_OK]);
     size_t next = 0;
+    /* looked up once, not on each of thousands of rows (issue 18) */
+    const char *received_dated = _("(received %s, dated %s)");
+    int ja = strcmp(itk_labels_lang(l), "ja") == 0;
     for (size_t p = 0; p < itk_status_party_count(st); p++) {
         int depth;
         const char *role;
@@ -192,14 +195,14 @@ static void print_table(itk_registry *reg, const itk_status *st, const char *at,
             cli_pad(short_time(t1, f->due, offset), 18);
             const char *detail = detail_of(f, l);
             printf("%s", cli_safe(detail));
-            if (f->received[0] && strcmp(itk_labels_lang(l), "ja") == 0)
+            if (f->received[0] && ja)
                 printf("（%s %s、%s %s）", itk_label_or(l, "column", "received"),
                        short_time(t1, f->received, offset), itk_label_or(l, "column", "claimed"),
                        short_time(t2, f->claimed, offset));
             else if (f->received[0]) {
                 if (detail[0])
                     putchar(' ');
-                printf(_("(received %s, dated %s)"), short_time(t1, f->received, offset),
+                printf(received_dated, short_time(t1, f->received, offset),
                        short_time(t2, f->claimed, offset));
             }
             putchar('\n');

@@ -155,9 +155,17 @@ const char *itk_time_shown(char out[ITK_TIME_SHOWN], const char *iso, int offset
     f.h = (int)(sec / 3600);
     f.mi = (int)(sec / 60 % 60);
     f.s = (int)(sec % 60);
-    if (f.h == 23 && f.mi == 59 && f.s == 59)
-        snprintf(out, ITK_TIME_SHOWN, "%04d-%02d-%02d", f.y, f.mo, f.d);
-    else
-        snprintf(out, ITK_TIME_SHOWN, "%04d-%02d-%02d %02d:%02d", f.y, f.mo, f.d, f.h, f.mi);
+    /* "%04d-%02d-%02d %02d:%02d" written digit by digit: status shows
+     * three times a finding, tens of thousands of them (issue 18) */
+    int part[] = {f.y / 100, f.y % 100, f.mo, f.d, f.h, f.mi};
+    static const char sep[] = {0, 0, '-', '-', ' ', ':'};
+    size_t n = f.h == 23 && f.mi == 59 && f.s == 59 ? 4 : 6, k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (sep[i])
+            out[k++] = sep[i];
+        out[k++] = (char)('0' + part[i] / 10);
+        out[k++] = (char)('0' + part[i] % 10);
+    }
+    out[k] = '\0';
     return out;
 }

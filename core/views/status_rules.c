@@ -978,6 +978,38 @@ static int closes_item(const json_t *closing, const char *action)
 /* §7: at the contract's end every item received or copied is returned, or
  * certified erased or disposed. An item is judged by its last receipt or
  * copy: returned at 9:30 and received again at 9:40, it is held again. */
+/* One item of a party (item_key) as items_returned_or_disposed_at_end
+ * follows it: its last receipt or copy, the record closing it (indices in
+ * c->recs, ITEM_NONE when none), whether its finding is made. */
+#define ITEM_NONE ((size_t)-1)
+typedef struct {
+    size_t last, closer;
+    int seen;
+} held_item;
+
+/* The item of key in held (one look-up of the map items: key → its index in
+ * *held, where three maps were looked up and filled per record, issue 18);
+ * add: made when it is not there. NULL when not there, or out of memory
+ * (*rc set). */
+static held_item *held_get(json_t *items, held_item **held, size_t *n, size_t *cap, const char *key,
+                           int add, int *rc)
+{
+    json_t *v = json_object_get(items, key);
+    if (v)
+        return &(*held)[json_integer_value(v)];
+    if (!add)
+        return NULL;
+    if (itk_array_reserve(held, cap, *n + 1, sizeof(**held)) ||
+        json_object_set_new_nocheck(items, key, json_integer((json_int_t)*n))) {
+        *rc = itk_error_nomem();
+        return NULL;
+    }
+    held_item *h = &(*held)[(*n)++];
+    h->last = h->closer = ITEM_NONE;
+    h->seen = 0;
+    return h;
+}
+
 static int items_returned_or_disposed_at_end(sctx *c, const char *section, const char *kind,
                                              const json_t *params)
 {
@@ -986,8 +1018,10 @@ static int items_returned_or_disposed_at_end(sctx *c, const char *section, const
     /* each party's last receipt or copy of each item, then the first record
      * closing it at or after that receipt: a register entry with a closing
      * action, or a form 5 listing it */
-    json_t *last = json_object(), *closer = json_object(), *seen = json_object();
-    int rc = last && closer && seen ? 0 : itk_error_nomem();
+    json_t *items = json_object();
+    held_item *held = NULL, *h;
+    size_t nheld = 0, aheld = 0;
+    int rc = items ? 0 : itk_error_nomem();
     char key[ITK_PARTY_ID_MAX + 2 + 1024];
     for (size_t k = 0; !rc && k < c->nrecs; k++) {
         const srec *r = &c->recs[k];
@@ -995,15 +1029,17 @@ static int items_returned_or_disposed_at_end(sctx *c, const char *section, const
         if (!item)
             continue;
         item_key(key, sizeof(key), r->pi.party, item);
-        const srec *was = index_rec(c, json_object_get(last, key));
+        if (!(h = held_get(items, &held, &nheld, &aheld, key, 1, &rc)))
+            break;
+        const srec *was = h->last == ITEM_NONE ? NULL : &c->recs[h->last];
         if (!was || act_time(c, r, "occurred_at", ITK_TIME_DAY_START) >=
                         act_time(c, was, "occurred_at", ITK_TIME_DAY_START))
-            json_object_set_new_nocheck(last, key, json_integer((json_int_t)k));
+            h->last = k;
     }
     for (size_t k = 0; !rc && k < c->nrecs; k++) {
         const srec *o = &c->recs[k];
         const char *ids[1] = {NULL};
-        itk_jref items = {0};
+        itk_jref list = {0};
         size_t n = 0;
         long long t = 0;
         if (is_current(c, o, "register") && closes_item(closing, itk_body_str(c, o, "action"))) {
@@ -1011,24 +1047,26 @@ static int items_returned_or_disposed_at_end(sctx *c, const char *section, const
             n = ids[0] != NULL;
             t = act_time(c, o, "occurred_at", ITK_TIME_DAY_END);
         } else if (is_current(c, o, "form5")) {
-            items = itk_body_get(c, o, "items");
-            n = itk_jv_count(c->view, items);
+            list = itk_body_get(c, o, "items");
+            n = itk_jv_count(c->view, list);
             t = act_time(c, o, "performed_at", ITK_TIME_DAY_END);
         }
         for (size_t j = 0; j < n; j++) {
             const char *item = is_type(o, "form5")
-                                   ? itk_jv_strget(c->view, itk_jv_at(c->view, items, j), "item_id")
+                                   ? itk_jv_strget(c->view, itk_jv_at(c->view, list, j), "item_id")
                                    : ids[0];
             if (!item)
                 continue;
             item_key(key, sizeof(key), o->pi.party, item);
-            const srec *r = index_rec(c, json_object_get(last, key));
-            const srec *had = index_rec(c, json_object_get(closer, key));
+            if (!(h = held_get(items, &held, &nheld, &aheld, key, 0, &rc)))
+                continue; /* never received: nothing to close */
+            const srec *r = h->last == ITEM_NONE ? NULL : &c->recs[h->last];
+            const srec *had = h->closer == ITEM_NONE ? NULL : &c->recs[h->closer];
             if (r && t >= act_time(c, r, "occurred_at", ITK_TIME_DAY_START) &&
                 (!had ||
                  t < act_time(c, had, is_type(had, "form5") ? "performed_at" : "occurred_at",
                               ITK_TIME_DAY_END)))
-                json_object_set_new_nocheck(closer, key, json_integer((json_int_t)k));
+                h->closer = k;
         }
     }
     for (size_t i = 0; !rc && i < c->nrecs; i++) {
@@ -1039,11 +1077,11 @@ static int items_returned_or_disposed_at_end(sctx *c, const char *section, const
         item_key(key, sizeof(key), first->pi.party, item);
         /* an item received twice (register add --again) is one item to
          * return: one finding, where it was first received */
-        if (json_object_get(seen, key))
+        if (!(h = held_get(items, &held, &nheld, &aheld, key, 0, &rc)) || h->seen)
             continue;
-        json_object_set_new_nocheck(seen, key, json_true());
-        const srec *r = index_rec(c, json_object_get(last, key));
-        const srec *closed = index_rec(c, json_object_get(closer, key));
+        h->seen = 1;
+        const srec *r = &c->recs[h->last];
+        const srec *closed = h->closer == ITEM_NONE ? NULL : &c->recs[h->closer];
         char name[100];
         sdetail detail;
         memset(&detail, 0, sizeof(detail));
@@ -1060,9 +1098,8 @@ static int items_returned_or_disposed_at_end(sctx *c, const char *section, const
         rc = itk_sctx_finding(c, r->pi.party, section, kind, st, name, due, -1,
                               closed ? claimed(c, closed) : NULL, &detail);
     }
-    json_decref(last);
-    json_decref(closer);
-    json_decref(seen);
+    json_decref(items);
+    free(held);
     return rc;
 }
 
