@@ -8,6 +8,7 @@
 #include "itaku/buf.h"
 #include "itaku/errors.h"
 #include "reader.h"
+#include "registry_priv.h"
 #include "writer.h"
 
 #include <dirent.h>
@@ -354,4 +355,21 @@ void itk_vpresent_end(itk_vpresent_run *run, git_repository *repo, const char *c
     itk_vpresent_dispose(&after);
     itk_vpresent_run_dispose(run);
     itk_error_clear();
+}
+
+int itk_vpresent_tree(git_repository *repo, const char *cache_root, const git_oid *tree)
+{
+    itk_vpresent_run run;
+    itk_oidmap seen;
+    if (itk_oidmap_init(&seen))
+        return itk_tree_objects_present(repo, tree, NULL);
+    int held = itk_vpresent_begin(&run, repo, cache_root, &seen) == 0
+                   ? itk_tree_objects_present_noting(repo, tree, &seen, &run.loose)
+                   : itk_tree_objects_present(repo, tree, NULL);
+    if (held)
+        itk_vpresent_end(&run, repo, cache_root, &seen);
+    itk_vpresent_run_dispose(&run);
+    itk_oidmap_free(&seen);
+    itk_error_clear();
+    return held;
 }

@@ -97,4 +97,11 @@ void itk_vpresent_end(itk_vpresent_run *run, git_repository *repo, const char *c
                       const itk_oidmap *seen);
 void itk_vpresent_run_dispose(itk_vpresent_run *run);
 
+/* Does repo's object store hold every object under tree (a tree id), as
+ * itk_tree_objects_present says, each folder the cache file of cache_root
+ * (NULL: this user's) vouches for not looked at again, and the file written
+ * back as itk_vpresent_end writes it (for a write, which builds on tree)?
+ * 1 or 0; sets no error message. */
+int itk_vpresent_tree(git_repository *repo, const char *cache_root, const git_oid *tree);
+
 #endif
