@@ -14,6 +14,7 @@
 #include "itaku/commit.h"
 #include "commit_priv.h"
 #include "canon_cache.h"
+#include "vpresent.h"
 #include "fault.h"
 #include "treemerge.h"
 #include "treeupdate.h"
@@ -199,10 +200,11 @@ static int build_tree(git_oid *out, git_repository *repo, const git_tree *base, 
     /* on a tree a check found canonical (canon.cache), only the folders on
      * the new files' paths are written (issue 18); any other, and any
      * folder out of the ordinary on those paths, the index builds as before;
-     * so does a tree with an object lost since (V11: the index refuses it) */
+     * so does a tree with an object lost since (V11: the index refuses it;
+     * the folders verify.present vouches for are not looked at again) */
     if (!rc)
         rc = base && itk_canon_cache_holds(repo, git_tree_id(base)) &&
-                     itk_tree_objects_present(repo, git_tree_id(base), NULL)
+                     itk_vpresent_tree(repo, NULL, git_tree_id(base))
                  ? itk_tree_put_files(out, repo, base, paths, blobs, c->nfiles)
                  : 1;
     if (rc == 1)

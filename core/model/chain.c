@@ -87,14 +87,33 @@ static git_tree *small_subtree(git_repository *repo, const git_tree *tree, const
     return out;
 }
 
-static int each_event(git_repository *repo, const git_tree *tree, const itk_void_writes *vw,
-                      event_fn fn, void *payload)
+/* Has seen (NULL: none) the folder e names? Else it is added (no memory:
+ * not added, read again). */
+static int folder_seen(itk_oidmap *seen, const git_tree_entry *e)
 {
-    git_tree *parties = small_subtree(repo, tree, "parties");
+    if (!seen || !e)
+        return 0;
+    if (itk_oidmap_has(seen, git_tree_entry_id(e)))
+        return 1;
+    if (itk_oidmap_set(seen, git_tree_entry_id(e), NULL))
+        itk_error_clear();
+    return 0;
+}
+
+/* seen (NULL: none): the parties/ folders and parties' folders whose
+ * events fn was given already (skipped, and those read added). */
+static int each_event(git_repository *repo, const git_tree *tree, const itk_void_writes *vw,
+                      itk_oidmap *seen, event_fn fn, void *payload)
+{
+    git_tree *parties = folder_seen(seen, git_tree_entry_byname(tree, "parties"))
+                            ? NULL
+                            : small_subtree(repo, tree, "parties");
     int rc = 0;
     for (size_t i = 0; parties && !rc && i < git_tree_entrycount(parties); i++) {
         const char *party = git_tree_entry_name(git_tree_entry_byindex(parties, i));
         char dir[96];
+        if (folder_seen(seen, git_tree_entry_byindex(parties, i)))
+            continue;
         git_tree *mine = small_subtree(repo, parties, party);
         git_tree *events = mine ? small_subtree(repo, mine, "key-events") : NULL;
         snprintf(dir, sizeof(dir), "parties/%s/key-events", party);
@@ -172,7 +191,7 @@ int itk_key_status_counted(itk_key_status *out, git_repository *repo, const git_
     snprintf(out->principal, sizeof(out->principal), "%s", who.principal);
     out->state = ITK_KEY_ACTIVE;
     status_ctx c = {fingerprint, out, 0};
-    rc = each_event(repo, tree, vw, apply_event, &c);
+    rc = each_event(repo, tree, vw, NULL, apply_event, &c);
     if (c.confirmed_after_recovery)
         out->recovered = 0;
     return rc;
@@ -219,12 +238,25 @@ int itk_compromises_collect_counted(itk_compromise **list, size_t *n, git_reposi
                                     const git_tree *tree, const itk_void_writes *vw)
 {
     collect_ctx c = {list, n, 0};
-    return each_event(repo, tree, vw, collect_event, &c);
+    return each_event(repo, tree, vw, NULL, collect_event, &c);
+}
+
+int itk_compromises_collect_seen(itk_compromise **list, size_t *n, git_repository *repo,
+                                 const git_tree *tree, itk_oidmap *seen)
+{
+    collect_ctx c = {list, n, 0};
+    return each_event(repo, tree, NULL, seen, collect_event, &c);
 }
 
 int itk_compromise_events_collect(itk_compromise **list, size_t *n, git_repository *repo,
                                   const git_tree *tree)
 {
+    return itk_compromise_events_collect_seen(list, n, repo, tree, NULL);
+}
+
+int itk_compromise_events_collect_seen(itk_compromise **list, size_t *n, git_repository *repo,
+                                       const git_tree *tree, itk_oidmap *seen)
+{
     collect_ctx c = {list, n, 1};
-    return each_event(repo, tree, NULL, collect_event, &c);
+    return each_event(repo, tree, NULL, seen, collect_event, &c);
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #define ITK_GIT_CACHE_BYTES (4 * 1024 * 1024)
@@ -131,39 +132,77 @@ int itk_tree_read(itk_buf *out, git_repository *repo, const git_tree *tree, cons
     return rc;
 }
 
-static int objects_present(git_repository *repo, git_odb *odb, const git_oid *id, int depth,
-                           itk_oidmap *seen)
+/* Notes id in loose when its loose file is in the object folder (dir,
+ * its length len, room for the object's path after it). */
+static int note_loose(itk_oidmap *loose, char *dir, size_t len, const git_oid *id)
+{
+    struct stat st;
+    char hex[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(hex, sizeof(hex), id);
+    snprintf(dir + len, GIT_OID_HEXSZ + 2, "%.2s/%s", hex, hex + 2);
+    return lstat(dir, &st) == 0 ? itk_oidmap_set(loose, id, (void *)1) : 0;
+}
+
+typedef struct {
+    git_repository *repo;
+    git_odb *odb;
+    itk_oidmap *seen, *loose;
+    char *dir; /* the object folder and room for an object's path (loose) */
+    size_t len;
+} present_walk;
+
+static int objects_present(present_walk *w, const git_oid *id, int depth)
 {
     git_tree *t = NULL;
     /* found whole earlier in the same run, at this depth or deeper (so its
      * folders nest within the limit here too) */
-    uintptr_t was = seen ? (uintptr_t)itk_oidmap_get(seen, id) : 0;
+    uintptr_t was = w->seen ? (uintptr_t)itk_oidmap_get(w->seen, id) : 0;
     if (was && (uintptr_t)depth + 1 <= was)
         return 1;
-    if (depth > 64 || git_tree_lookup(&t, repo, id) < 0)
+    if (depth > 64 || git_tree_lookup(&t, w->repo, id) < 0)
         return 0;
-    int held = 1;
+    int held = !w->loose || note_loose(w->loose, w->dir, w->len, id) == 0;
     for (size_t i = 0, n = git_tree_entrycount(t); held > 0 && i < n; i++) {
         const git_tree_entry *e = git_tree_entry_byindex(t, i);
         if (git_tree_entry_type(e) == GIT_OBJECT_TREE)
-            held = objects_present(repo, odb, git_tree_entry_id(e), depth + 1, seen);
+            held = objects_present(w, git_tree_entry_id(e), depth + 1);
         else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB)
-            held = git_odb_exists(odb, git_tree_entry_id(e));
+            held = git_odb_exists(w->odb, git_tree_entry_id(e)) &&
+                   (!w->loose || note_loose(w->loose, w->dir, w->len, git_tree_entry_id(e)) == 0);
     }
     git_tree_free(t);
     /* remembered when it can be (no memory: found again, not wrongly) */
-    if (held > 0 && seen && (uintptr_t)depth + 1 > was &&
-        itk_oidmap_set(seen, id, (void *)((uintptr_t)depth + 1)))
+    if (held > 0 && w->seen && (uintptr_t)depth + 1 > was &&
+        itk_oidmap_set(w->seen, id, (void *)((uintptr_t)depth + 1)))
         itk_error_clear();
     return held;
 }
 
 int itk_tree_objects_present(git_repository *repo, const git_oid *tree, itk_oidmap *seen)
 {
-    git_odb *odb = NULL;
-    int held = git_repository_odb(&odb, repo) == 0 && objects_present(repo, odb, tree, 0, seen);
-    git_odb_free(odb);
+    return itk_tree_objects_present_noting(repo, tree, seen, NULL);
+}
+
+int itk_tree_objects_present_noting(git_repository *repo, const git_oid *tree, itk_oidmap *seen,
+                                    itk_oidmap *loose)
+{
+    git_buf objects = GIT_BUF_INIT;
+    present_walk w = {repo, NULL, seen, loose, NULL, 0};
+    int held = git_repository_odb(&w.odb, repo) == 0;
+    if (held && loose) {
+        held = git_repository_item_path(&objects, repo, GIT_REPOSITORY_ITEM_OBJECTS) == 0 &&
+               (w.dir = itk_malloc(objects.size + GIT_OID_HEXSZ + 2)) != NULL;
+        if (held) {
+            memcpy(w.dir, objects.ptr, objects.size);
+            w.len = objects.size;
+        }
+    }
+    held = held && objects_present(&w, tree, 0);
+    free(w.dir);
+    git_buf_dispose(&objects);
+    git_odb_free(w.odb);
     git_error_clear();
+    itk_error_clear();
     return held;
 }
 

@@ -62,6 +62,29 @@ int itk_registry_source_open(git_repository **out, const char **path, const char
  * most folders). Reads only; sets no error message. */
 int itk_tree_objects_present(git_repository *repo, const git_oid *tree, itk_oidmap *seen);
 
+/* itk_tree_objects_present, also noting in loose (when not NULL;
+ * initialised by the caller) each object it checks whose loose file is in
+ * the object folder (objects/xx/...): the objects not noted were found in a
+ * pack (for the presence cache, vpresent.h). An object noted but packed
+ * too is noted all the same (checked again next time: never wrongly
+ * trusted). */
+int itk_tree_objects_present_noting(git_repository *repo, const git_oid *tree, itk_oidmap *seen,
+                                    itk_oidmap *loose);
+
+/* itk_compromises_collect (itaku/chain.h) of several trees into one list:
+ * seen (initialised by the caller, itk_oidmap_free) holds the folders
+ * (parties/, a party's folder) read by earlier calls for the same list,
+ * which are skipped, and gets those read. A folder's id fixes every event
+ * under it, and the list keeps each key's first event, so a folder read
+ * again would add nothing: the list is the one itk_compromises_collect
+ * makes tree by tree (several refs share most folders, issue 18). */
+int itk_compromises_collect_seen(itk_compromise **list, size_t *n, git_repository *repo,
+                                 const git_tree *tree, itk_oidmap *seen);
+/* The same for itk_compromise_events_collect (each event, one blob once):
+ * a folder read before holds no event not listed. */
+int itk_compromise_events_collect_seen(itk_compromise **list, size_t *n, git_repository *repo,
+                                       const git_tree *tree, itk_oidmap *seen);
+
 /* itk_tree_read followed by itk_json_parse. */
 int itk_tree_read_json(json_t **out, git_repository *repo, const git_tree *tree, const char *path);
 

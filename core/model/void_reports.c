@@ -8,6 +8,7 @@
 #include "itaku/errors.h"
 #include "itaku/people.h"
 #include "alloc.h"
+#include "registry_priv.h"
 
 /* One compromise event, what it would make void, and the verdict. */
 typedef struct {
@@ -21,17 +22,20 @@ typedef struct {
 static int trees_collect(git_tree **trees, itk_compromise **list, size_t *n, git_repository *repo,
                          const git_oid *starts, size_t nstarts)
 {
-    for (size_t i = 0; i < nstarts; i++) {
+    /* the trees share most folders: each is read once (registry_priv.h) */
+    itk_oidmap seen;
+    int rc = itk_oidmap_init(&seen);
+    for (size_t i = 0; !rc && i < nstarts; i++) {
         git_commit *c = NULL;
         int bad = git_commit_lookup(&c, repo, &starts[i]) < 0 || git_commit_tree(&trees[i], c) < 0;
         git_commit_free(c);
         if (bad)
-            return itk_error_git("cannot read commit %s", git_oid_tostr_s(&starts[i]));
-        int rc = itk_compromise_events_collect(list, n, repo, trees[i]);
-        if (rc)
-            return rc;
+            rc = itk_error_git("cannot read commit %s", git_oid_tostr_s(&starts[i]));
+        else
+            rc = itk_compromise_events_collect_seen(list, n, repo, trees[i], &seen);
     }
-    return 0;
+    itk_oidmap_free(&seen);
+    return rc;
 }
 
 /* The tree of trees (n) that holds c's event at its path (two lines may

@@ -13,6 +13,7 @@
 #include "vdiff.h"
 #include "verify_priv.h"
 #include "vorder.h"
+#include "vpresent.h"
 #include "vtip.h"
 #include "vwalk.h"
 
@@ -124,7 +125,9 @@ static int tips_collect(itk_policy *p, git_oid **starts, size_t *nstarts, const 
 {
     git_reference_iterator *it = NULL;
     git_reference *ref = NULL;
-    int rc = 0;
+    /* the refs share most folders: each is read once (registry_priv.h) */
+    itk_oidmap seen;
+    int rc = itk_oidmap_init(&seen);
     for (size_t i = 0; !rc && revs && i < nrevs; i++) {
         git_object *tree = NULL;
         git_reference *named = NULL;
@@ -145,16 +148,18 @@ static int tips_collect(itk_policy *p, git_oid **starts, size_t *nstarts, const 
             git_object_lookup(&tree, p->repo, &id, GIT_OBJECT_ANY) == 0) {
             git_object *t = NULL;
             if (git_object_peel(&t, tree, GIT_OBJECT_TREE) == 0 &&
-                !(rc = itk_compromises_collect(&p->compromises, &p->ncompromises, p->repo,
-                                               (git_tree *)t)) &&
+                !(rc = itk_compromises_collect_seen(&p->compromises, &p->ncompromises, p->repo,
+                                                    (git_tree *)t, &seen)) &&
                 git_object_type(tree) == GIT_OBJECT_COMMIT)
                 rc = start_add(starts, nstarts, &id);
             git_object_free(t);
         }
         git_object_free(tree);
     }
-    if (git_reference_iterator_new(&it, p->repo) < 0)
+    if (git_reference_iterator_new(&it, p->repo) < 0) {
+        itk_oidmap_free(&seen);
         return rc;
+    }
     while (!rc && git_reference_next(&ref, it) == 0) {
         git_object *t = NULL;
         git_reference *res = NULL;
@@ -166,7 +171,8 @@ static int tips_collect(itk_policy *p, git_oid **starts, size_t *nstarts, const 
                                     ITK_VOBJECT_MAX_COMMIT_BYTES) == 0;
         git_reference_free(res);
         if (small && git_reference_peel(&t, ref, GIT_OBJECT_TREE) == 0)
-            rc = itk_compromises_collect(&p->compromises, &p->ncompromises, p->repo, (git_tree *)t);
+            rc = itk_compromises_collect_seen(&p->compromises, &p->ncompromises, p->repo,
+                                              (git_tree *)t, &seen);
         if (!rc && small && git_reference_peel(&c, ref, GIT_OBJECT_COMMIT) == 0)
             rc = start_add(starts, nstarts, git_object_id(c));
         git_object_free(c);
@@ -174,6 +180,7 @@ static int tips_collect(itk_policy *p, git_oid **starts, size_t *nstarts, const 
         git_reference_free(ref);
     }
     git_reference_iterator_free(it);
+    itk_oidmap_free(&seen);
     itk_error_clear();
     return rc;
 }
@@ -622,9 +629,9 @@ static int tip_unknown(const itk_policy *p, const tip_new *fresh, size_t i)
  * each of refs (the refs now, in the summary's order) its tree, height and
  * V8 state. 1 when each holds and only adds plain records or merges a line
  * (tip_merge_ok), 0 when not, negative on error. */
-static int tip_check(itk_verify_result *r, git_repository *repo, itk_vtip *t, itk_vtip_ref *refs,
-                     tip_new *fresh, size_t nfresh, const char **revs, size_t nrevs,
-                     itk_vtip_ref *arrivals, size_t narrivals)
+static int tip_check(itk_verify_result *r, git_repository *repo, const char *cache_dir, itk_vtip *t,
+                     itk_vtip_ref *refs, tip_new *fresh, size_t nfresh, const char **revs,
+                     size_t nrevs, itk_vtip_ref *arrivals, size_t narrivals)
 {
     itk_policy p;
     int rc = policy_init(&p, repo, r), held = 1;
@@ -675,11 +682,16 @@ static int tip_check(itk_verify_result *r, git_repository *repo, itk_vtip *t, it
         git_commit_free(c);
     }
     /* the refs' trees share most folders (HEAD and its branch the same
-     * tree): each is found whole once */
+     * tree): each is found whole once, and those the presence cache
+     * vouches are still whole (vpresent.h) not again */
     itk_oidmap whole;
+    itk_vpresent_run pres;
     memset(&whole, 0, sizeof(whole));
+    memset(&pres, 0, sizeof(pres));
     if (!rc)
         rc = itk_oidmap_init(&whole);
+    if (!rc && held && !arrivals)
+        rc = itk_vpresent_begin(&pres, repo, cache_dir, &whole);
     for (size_t i = 0; !rc && held && i < t->nrefs; i++) {
         refs[i].tree = t->refs[i].tree;
         refs[i].height = t->refs[i].height;
@@ -694,7 +706,8 @@ static int tip_check(itk_verify_result *r, git_repository *repo, itk_vtip *t, it
             memcpy(refs[i].principal, t->refs[i].principal, sizeof(refs[i].principal));
             /* its folders are there still (V11), as below: an object lost
              * since the last run is found though no ref moved */
-            held = arrivals != NULL || itk_tree_objects_present(repo, &refs[i].tree, &whole);
+            held = arrivals != NULL ||
+                   itk_tree_objects_present_noting(repo, &refs[i].tree, &whole, &pres.loose);
             continue;
         }
         tip_tree(&refs[i], repo, &p.trees);
@@ -707,8 +720,12 @@ static int tip_check(itk_verify_result *r, git_repository *repo, itk_vtip *t, it
          * main share most); a take's check (arrivals) moves no ref and
          * keeps no summary, as a walk from verify.cache would not look
          * either: the verify that next moves the summary does */
-        held = !rc && (arrivals != NULL || itk_tree_objects_present(repo, &refs[i].tree, &whole));
+        held = !rc && (arrivals != NULL ||
+                       itk_tree_objects_present_noting(repo, &refs[i].tree, &whole, &pres.loose));
     }
+    if (!rc && held && !arrivals)
+        itk_vpresent_end(&pres, repo, cache_dir, &whole);
+    itk_vpresent_run_dispose(&pres);
     itk_oidmap_free(&whole);
     for (size_t i = 0; !rc && held && i < narrivals; i++)
         tip_signer(&arrivals[i], &p, t);
@@ -809,7 +826,8 @@ static int tip_try(itk_verify_result *r, git_repository *repo, const char *cache
     ok = ok && tip_here(repo, &t);
     if (ok) {
         tip_order(fresh, nfresh);
-        rc = tip_check(r, repo, &t, refs, fresh, nfresh, nrevs ? revs : NULL, nrevs, arr, narr);
+        rc = tip_check(r, repo, cache_dir, &t, refs, fresh, nfresh, nrevs ? revs : NULL, nrevs, arr,
+                       narr);
         ok = rc == 1;
         rc = rc < 0 ? rc : 0;
     }

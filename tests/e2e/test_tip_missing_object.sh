@@ -45,6 +45,7 @@ reg --item-id c-2 >/dev/null || fail "the city could not record c-2"
 blob=$(git -C "$C" rev-parse HEAD:parties/akiruno-city/register/r-000001.json)
 obj=$C/.git/objects/${blob:0:2}/${blob:2}
 [ -f "$obj" ] || fail "c-1's record is not a loose object"
+cp "$obj" "$T/kept-object"
 rm -f "$obj"
 
 # verify (from verify.tip: c-2 alone is new) says what verify --full says
@@ -74,5 +75,38 @@ if [ "$after" != "$before" ]; then
 fi
 [ "$rc" = 2 ] || fail "the write on a lost object exits $rc"
 ok "a write on a lost object is refused, canon.cache or not"
+
+# c-1's record back; the same in a pack: the store packed whole (a repack: the presence cache
+# keeps the packs it found objects in, verify.present), verified twice (the
+# second run trusts the packs, unchanged), then the pack replaced by one
+# without c-1's record: verify (no ref moved) finds it as verify --full
+# does, and passes again once the old pack is back
+cp "$T/kept-object" "$obj"
+git -C "$C" repack -a -d -q || fail "git repack failed"
+# (the file kept before, of loose objects alone, holds still: dropped, so
+# that the next run finds every object in the pack)
+rm -f "$(cache_folder "$C")/verify.present"
+(cd "$C" && "$ITAKU" verify >/dev/null) || fail "verify fails after a repack"
+[ -s "$(cache_folder "$C")/verify.present" ] || fail "verify kept no verify.present"
+(cd "$C" && "$ITAKU" verify >/dev/null) || fail "verify fails on the presence cache"
+[ ! -f "$obj" ] || fail "c-1's record is still a loose object after the repack"
+P=$C/.git/objects/pack
+mkdir "$T/oldpack"
+git -C "$C" rev-list --objects --all | grep -v "^$blob" | cut -d' ' -f1 |
+    git -C "$C" pack-objects -q "$T/pack" >/dev/null || fail "git pack-objects failed"
+mv "$P"/pack-* "$T/oldpack/"
+mv "$T"/pack-* "$P/"
+rc=0 frc=0
+(cd "$C" && "$ITAKU" verify >"$T/outp" 2>"$T/errp") || rc=$?
+(cd "$C" && XDG_CACHE_HOME=$T/coldp/cache XDG_STATE_HOME=$T/coldp/state \
+    "$ITAKU" verify --full >"$T/fullp" 2>&1) || frc=$?
+[ "$frc" = 1 ] || fail "verify --full exits $frc on an object lost from a pack: $(cat "$T/fullp")"
+[ "$rc" = 1 ] || fail "verify exits $rc on an object lost from a pack: $(cat "$T/outp" "$T/errp")"
+diff "$T/fullp" "$T/outp" >&2 ||
+    fail "verify prints otherwise than verify --full on an object lost from a pack"
+rm -f "$P"/pack-*
+mv "$T/oldpack"/pack-* "$P/"
+(cd "$C" && "$ITAKU" verify >/dev/null) || fail "verify fails once the old pack is back"
+ok "a pack replaced by one without an object: V11 for verify as for verify --full"
 
 finish
