@@ -159,10 +159,13 @@ void itk_vsigs_start(itk_vsigs *s)
         return;
     if (want > todo)
         want = todo;
-    /* one thread in all: the caller verifies them now */
+    /* one thread in all: the caller verifies them now (from the first
+     * one added since the last run) */
     s->started = want ? workers_start(s, want) : 0;
-    if (!s->started)
+    if (!s->started) {
+        atomic_store(&s->next, s->done);
         worker(s);
+    }
 }
 
 void itk_vsigs_wait(itk_vsigs *s)

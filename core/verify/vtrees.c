@@ -72,13 +72,27 @@ static int height_set(itk_vtrees *m, const git_oid *id, int h)
     return rc;
 }
 
+/* Raw tree id read lately by this run's check, or NULL (not a new reference). */
+static git_odb_object *raw_kept(itk_vtrees *m, const git_oid *id)
+{
+    for (size_t i = 0; i < ITK_VTREES_KEPT && m->raw[i]; i++)
+        if (git_oid_equal(git_odb_object_id(m->raw[i]), id))
+            return m->raw[i];
+    return NULL;
+}
+
 int itk_vtrees_lookup(git_tree **out, itk_vtrees *m, git_repository *repo, const git_oid *id)
 {
     for (size_t i = 0; i < ITK_VTREES_KEPT && m->kept[i]; i++)
         if (git_oid_equal(git_tree_id(m->kept[i]), id))
             return git_tree_dup(out, m->kept[i]);
-    /* its size from its header before libgit2 inflates it */
-    int rc = itk_object_size(NULL, repo, id, GIT_OBJECT_TREE, ITK_MAX_TREE_BYTES);
+    /* its size from its header before libgit2 inflates it, unless the
+     * canonical check read it lately (a tree within ITK_MAX_TREE_BYTES,
+     * hashed by libgit2 when read) */
+    git_odb_object *raw = raw_kept(m, id);
+    int rc = raw && git_odb_object_size(raw) <= ITK_MAX_TREE_BYTES
+                 ? 0
+                 : itk_object_size(NULL, repo, id, GIT_OBJECT_TREE, ITK_MAX_TREE_BYTES);
     if (rc)
         return rc;
     if ((rc = git_tree_lookup(out, repo, id)) < 0)
@@ -111,15 +125,6 @@ typedef struct {
 } walk;
 
 enum { T_OK = 0, T_BAD = 1, T_DEEP = 2 };
-
-/* Raw tree id read lately by this run's check, or NULL (not a new reference). */
-static git_odb_object *raw_kept(itk_vtrees *m, const git_oid *id)
-{
-    for (size_t i = 0; i < ITK_VTREES_KEPT && m->raw[i]; i++)
-        if (git_oid_equal(git_odb_object_id(m->raw[i]), id))
-            return m->raw[i];
-    return NULL;
-}
 
 /* git_odb_read of tree id, answered from the raw trees kept when it can be
  * (as read before: its header's type and size are the object's). *out is the
