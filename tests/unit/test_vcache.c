@@ -880,6 +880,9 @@ static void test_vcache_unwritable_place_runs_uncached(void **state)
     /* and the trees known canonical (canon.cache, smaller still) */
     snprintf(tip, sizeof(tip), "%s/canon.cache", folder);
     assert_true(unlink(tip) == 0 || errno == ENOENT);
+    /* and the folders found whole (verify.present) */
+    snprintf(tip, sizeof(tip), "%s/verify.present", folder);
+    assert_true(unlink(tip) == 0 || errno == ENOENT);
     signal(SIGXFSZ, SIG_IGN);
     struct rlimit was, small = {16, 16};
     assert_int_equal(getrlimit(RLIMIT_FSIZE, &was), 0);
