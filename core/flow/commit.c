@@ -40,6 +40,10 @@ struct itk_change {
     change_file *files;
     size_t nfiles;
     itk_buf extra; /* extra trailer lines */
+    /* every object of the base tree was found in the store
+     * (itk_tree_objects_present): with no file added, base is the tree,
+     * unread (a receipt, issue 18) */
+    int base_present;
 };
 
 int itk_change_new(itk_change **out, const char *action, const char *subject)
@@ -197,6 +201,15 @@ static int build_tree(git_oid *out, git_repository *repo, const git_tree *base, 
         itk_fault_point("object");
         paths[i] = c->files[i].path;
     }
+    /* no file: base itself, when its objects were all found (a receipt's
+     * merged tree, which the index would only read and write again) */
+    if (!rc && !c->nfiles && base && c->base_present) {
+        *out = *git_tree_id(base);
+        itk_fault_point("object");
+        free(blobs);
+        free(paths);
+        return 0;
+    }
     /* on a tree a check found canonical (canon.cache), only the folders on
      * the new files' paths are written (issue 18); any other, and any
      * folder out of the ordinary on those paths, the index builds as before;
@@ -311,17 +324,25 @@ static void behind(git_repository *repo, const git_oid *new_id, const char *why)
         fclose(f);
 }
 
-/* When the n deltas only add plain files (mode 100644): itk_worktree_add's
- * answer for them; 1 (a checkout's to do) otherwise. */
-static int only_added(git_repository *repo, const git_tree *tree, const itk_vdelta *d, size_t n)
+/* When the changes only add plain files (mode 100644): itk_worktree_add's
+ * answer for them; 1 (a checkout's to do) otherwise. The changes: the n
+ * deltas d read by folders, or (d NULL) git's diff change (a receipt's
+ * merge, whose tree canon.cache may not hold yet). */
+static int only_added(git_repository *repo, const git_tree *tree, const itk_vdelta *d, size_t n,
+                      git_diff *change)
 {
+    if (!d)
+        n = change ? git_diff_num_deltas(change) : 0;
     itk_worktree_file *f = itk_calloc(n ? n : 1, sizeof(*f));
     int rc = f && n ? 0 : 1;
     for (size_t i = 0; !rc && i < n; i++) {
-        if (d[i].status != GIT_DELTA_ADDED || d[i].new_mode != GIT_FILEMODE_BLOB || !d[i].new_path)
+        const git_diff_delta *dd = d ? NULL : git_diff_get_delta(change, i);
+        git_delta_t status = d ? d[i].status : dd->status;
+        uint32_t mode = d ? d[i].new_mode : dd->new_file.mode;
+        f[i].path = d ? d[i].new_path : dd->new_file.path;
+        f[i].id = d ? d[i].new_id : dd->new_file.id;
+        if (status != GIT_DELTA_ADDED || mode != GIT_FILEMODE_BLOB || !f[i].path)
             rc = 1;
-        f[i].path = d[i].new_path;
-        f[i].id = d[i].new_id;
     }
     if (!rc)
         rc = itk_worktree_add(repo, tree, f, n);
@@ -406,7 +427,9 @@ int itk_ref_advance(git_repository *repo, const char *refname, const git_oid *ol
                            git_oid_tostr_s(new_id), link, link);
         /* a commit that only adds files (a record, its attachments): those
          * written and added to the index by themselves (worktree_add_priv.h) */
-        int added = linked ? 2 : by_folders && limited ? only_added(repo, new_tree, d, nd) : 1;
+        int added = linked    ? 2
+                    : limited ? only_added(repo, new_tree, by_folders ? d : NULL, nd, change)
+                              : 1;
         if (added == 2)
             behind(repo, new_id, NULL); /* said above */
         else if (added < 0)
@@ -681,7 +704,10 @@ static int is_receipt(git_repository *repo, const git_oid *id)
     return yes;
 }
 
-int itk_commit_check(itk_registry *reg, const git_oid *id)
+/* itk_commit_check; present: the commit's tree was found whole in the
+ * store (itk_tree_objects_present), so a receipt's check looks at no ref's
+ * tree again (itk_verify_tip_commit). */
+static int check_commit(itk_registry *reg, const git_oid *id, int present)
 {
     itk_verify_result *r = NULL;
     char hex[GIT_OID_HEXSZ + 1];
@@ -694,7 +720,7 @@ int itk_commit_check(itk_registry *reg, const git_oid *id)
     /* a receipt on top of the last clean walk's verdict (what was just
      * received was checked as it came): that verdict's state answers, the
      * walk only when it cannot (issue 18: receive verifies once) */
-    int rc = receipt ? itk_verify_tip_commit(reg, id) : 0;
+    int rc = receipt ? itk_verify_tip_commit(reg, id, present) : 0;
     if (rc == 1)
         return 0;
     if (rc < 0)
@@ -740,6 +766,11 @@ int itk_commit_check(itk_registry *reg, const git_oid *id)
     return rc;
 }
 
+int itk_commit_check(itk_registry *reg, const git_oid *id)
+{
+    return check_commit(reg, id, 0);
+}
+
 int itk_registry_merge(git_oid *out, itk_registry *reg, itk_signer *signer, itk_change *c,
                        const git_oid *theirs_id)
 {
@@ -772,6 +803,10 @@ int itk_registry_merge(git_oid *out, itk_registry *reg, itk_signer *signer, itk_
         }
         if ((rc = itk_merge_tree(&base, reg->repo, parent, theirs, NULL)))
             goto done;
+        /* its objects looked up once: the tree of the commit, and what its
+         * check would otherwise look up in every ref's tree (V11) */
+        c->base_present =
+            !c->nfiles && itk_tree_objects_present(reg->repo, git_tree_id(base), NULL);
     } else
         git_tree_dup(&base, head_tree);
     const git_commit *parents[2] = {parent, theirs};
@@ -780,7 +815,7 @@ int itk_registry_merge(git_oid *out, itk_registry *reg, itk_signer *signer, itk_
         goto done;
     /* the signed commit is only an object until a ref moves: check it with
      * verify's own rules first (DESIGN §5) */
-    if ((rc = itk_commit_check(reg, out)))
+    if ((rc = check_commit(reg, out, c->base_present)))
         goto done;
     rc = itk_ref_advance(reg->repo, branch, git_commit_id(parent), out, head_tree, c->subject);
 done:

@@ -628,10 +628,11 @@ static int tip_unknown(const itk_policy *p, const tip_new *fresh, size_t i)
  * canonical): r gets the summary's void commits, then each new commit, and
  * each of refs (the refs now, in the summary's order) its tree, height and
  * V8 state. 1 when each holds and only adds plain records or merges a line
- * (tip_merge_ok), 0 when not, negative on error. */
+ * (tip_merge_ok), 0 when not, negative on error. unlooked: the refs' trees
+ * are not looked at for a lost object (V11), else each is. */
 static int tip_check(itk_verify_result *r, git_repository *repo, const char *cache_dir, itk_vtip *t,
                      itk_vtip_ref *refs, tip_new *fresh, size_t nfresh, const char **revs,
-                     size_t nrevs, itk_vtip_ref *arrivals, size_t narrivals)
+                     size_t nrevs, itk_vtip_ref *arrivals, size_t narrivals, int unlooked)
 {
     itk_policy p;
     int rc = policy_init(&p, repo, r), held = 1;
@@ -706,7 +707,7 @@ static int tip_check(itk_verify_result *r, git_repository *repo, const char *cac
             memcpy(refs[i].principal, t->refs[i].principal, sizeof(refs[i].principal));
             /* its folders are there still (V11), as below: an object lost
              * since the last run is found though no ref moved */
-            held = arrivals != NULL ||
+            held = arrivals != NULL || unlooked ||
                    itk_tree_objects_present_noting(repo, &refs[i].tree, &whole, &pres.loose);
             continue;
         }
@@ -717,13 +718,14 @@ static int tip_check(itk_verify_result *r, git_repository *repo, const char *cac
             rc = ref_state(&refs[i], &p);
         /* the folders it did not read are there still (V11), each folder
          * looked at once for all refs (HEAD and its branch, a line and
-         * main share most); a take's check (arrivals) moves no ref and
-         * keeps no summary, as a walk from verify.cache would not look
-         * either: the verify that next moves the summary does */
-        held = !rc && (arrivals != NULL ||
+         * main share most); a take's check (arrivals) and that of a commit
+         * whose tree the caller found whole (unlooked) move no ref and keep
+         * no summary, as a walk from verify.cache would not look either:
+         * the verify that next moves the summary does */
+        held = !rc && (arrivals != NULL || unlooked ||
                        itk_tree_objects_present_noting(repo, &refs[i].tree, &whole, &pres.loose));
     }
-    if (!rc && held && !arrivals)
+    if (!rc && held && !arrivals && !unlooked)
         itk_vpresent_end(&pres, repo, cache_dir, &whole);
     itk_vpresent_run_dispose(&pres);
     itk_oidmap_free(&whole);
@@ -792,7 +794,7 @@ static int tip_arrivals(itk_vtip_ref **out, size_t *nout, itk_vtip_ref *refs, si
  * (*arrivals, *narrivals; the caller frees them when it answered: each
  * signer is then known), and the summary is left as it is. */
 static int tip_try(itk_verify_result *r, git_repository *repo, const char *cache_dir,
-                   const git_oid *extra, const char *prefix, itk_vtip_ref **arrivals,
+                   const git_oid *extra, int present, const char *prefix, itk_vtip_ref **arrivals,
                    size_t *narrivals)
 {
     itk_vtip t;
@@ -827,7 +829,7 @@ static int tip_try(itk_verify_result *r, git_repository *repo, const char *cache
     if (ok) {
         tip_order(fresh, nfresh);
         rc = tip_check(r, repo, cache_dir, &t, refs, fresh, nfresh, nrevs ? revs : NULL, nrevs, arr,
-                       narr);
+                       narr, prefix || present);
         ok = rc == 1;
         rc = rc < 0 ? rc : 0;
     }
@@ -868,7 +870,7 @@ static int tip_try(itk_verify_result *r, git_repository *repo, const char *cache
 
 static int tip_answer(itk_verify_result *r, git_repository *repo, const itk_verify_options *o)
 {
-    return tip_try(r, repo, o->cache_dir, NULL, NULL, NULL, NULL);
+    return tip_try(r, repo, o->cache_dir, NULL, 0, NULL, NULL, NULL);
 }
 
 /* Does the object database still hold every commit an earlier run checked? */
@@ -1220,7 +1222,7 @@ int itk_verify_run(itk_verify_result **out, itk_registry *reg, const char **revs
     return rc;
 }
 
-int itk_verify_tip_commit(itk_registry *reg, const git_oid *id)
+int itk_verify_tip_commit(itk_registry *reg, const git_oid *id, int present)
 {
     git_repository *repo = itk_registry_repo(reg);
     itk_verify_result *r = itk_calloc(1, sizeof(*r));
@@ -1230,7 +1232,7 @@ int itk_verify_tip_commit(itk_registry *reg, const git_oid *id)
         read_pins(r, repo, NULL);
         /* V11's alterations are the walk's to name */
         rc = itk_vwalk_alterations(repo, v11);
-        rc = rc ? rc : !v11->nproblems && tip_try(r, repo, NULL, id, NULL, NULL, NULL);
+        rc = rc ? rc : !v11->nproblems && tip_try(r, repo, NULL, id, present, NULL, NULL, NULL);
     }
     itk_verify_result_free(v11);
     itk_verify_result_free(r);
@@ -1253,7 +1255,7 @@ int itk_verify_arrivals(itk_verify_result **out, itk_commit_info **tips, size_t 
         read_pins(r, repo, NULL);
         /* V11's alterations are the walk's to name */
         rc = itk_vwalk_alterations(repo, v11);
-        rc = rc ? rc : !v11->nproblems && tip_try(r, repo, NULL, NULL, prefix, &arr, &narr);
+        rc = rc ? rc : !v11->nproblems && tip_try(r, repo, NULL, NULL, 0, prefix, &arr, &narr);
     }
     if (rc == 1 && narr && !(*tips = itk_calloc(narr, sizeof(**tips))))
         rc = ITK_ENOMEM;

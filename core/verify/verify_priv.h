@@ -20,8 +20,12 @@ int itk_verify_one(itk_verify_result **out, itk_registry *reg, const git_oid *id
  * (a plain record of its signer's, a receipt or pull that adds nothing)?
  * 1 when it does (the walk from id would find no problem), 0 when the walk
  * must decide (no summary, a ref moved otherwise, anything it does not
- * take; the summary is left as it is), negative on error. */
-int itk_verify_tip_commit(itk_registry *reg, const git_oid *id);
+ * take; the summary is left as it is), negative on error. present: the
+ * caller found every object of id's tree in the store
+ * (itk_tree_objects_present); the trees of the refs are then not looked at
+ * (a receipt's tree holds its parents' files; the verify that next moves
+ * the summary looks at every ref's), else each ref's tree is (V11). */
+int itk_verify_tip_commit(itk_registry *reg, const git_oid *id, int present);
 
 /* The verdict at the tip for what a take brought (sync.c): the refs under
  * prefix (its quarantine) arrived; every other ref names what the last
