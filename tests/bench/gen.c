@@ -271,13 +271,13 @@ done:
  * hundreds of thousands of loose files would cost more than the rest. */
 static void pack_flush(gen *g)
 {
-    git_odb *odb = NULL;
-    if (git_repository_odb(&odb, g->repo) < 0 || memstore_pack(g->store, odb) < 0) {
+    char dir[4200];
+    snprintf(dir, sizeof(dir), "%sobjects/pack", git_repository_path(g->repo));
+    if (memstore_pack(g->store, dir) < 0) {
         const git_error *e = git_error_last();
         fprintf(stderr, "gen: pack: %s\n", e ? e->message : "out of memory");
         exit(2);
     }
-    git_odb_free(odb);
 }
 
 static void flush_refs(gen *g);

@@ -5,6 +5,7 @@
 #include <git2/sys/odb_backend.h>
 #include <openssl/evp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -177,48 +178,124 @@ static size_t entry_header(unsigned char out[16], git_object_t type, size_t len)
     return n;
 }
 
-int memstore_pack(git_odb_backend *b, git_odb *odb)
+static void put32(unsigned char *p, uint32_t v)
+{
+    for (int k = 0; k < 4; k++)
+        p[k] = (unsigned char)(v >> (24 - 8 * k));
+}
+
+static const store *sorting;
+
+static int by_id(const void *a, const void *b)
+{
+    return git_oid_cmp(&sorting->objs[*(const uint32_t *)a].id,
+                       &sorting->objs[*(const uint32_t *)b].id);
+}
+
+/* The version-2 index of a pack whose entries start at off[i] and have the
+ * CRC-32 crc[i] (every offset below 2 GiB), ending in its own SHA-1. */
+static unsigned char *index_of(store *s, const uint32_t *off, const uint32_t *crc,
+                               const unsigned char pack_sum[20], size_t *size)
+{
+    size_t n = s->n;
+    uint32_t *order = malloc(n * sizeof(*order));
+    unsigned char *idx = malloc(8 + 1024 + n * 28 + 40), *p = idx;
+    if (!order || !idx) {
+        free(order);
+        free(idx);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        order[i] = (uint32_t)i;
+    sorting = s;
+    qsort(order, n, sizeof(*order), by_id);
+    memcpy(p, "\377tOc\0\0\0\2", 8);
+    p += 8;
+    for (unsigned b = 0, i = 0; b < 256; b++, p += 4) {
+        while (i < n && s->objs[order[i]].id.id[0] <= b)
+            i++;
+        put32(p, i);
+    }
+    for (size_t i = 0; i < n; i++, p += 20)
+        memcpy(p, s->objs[order[i]].id.id, 20);
+    for (size_t i = 0; i < n; i++, p += 4)
+        put32(p, crc[order[i]]);
+    for (size_t i = 0; i < n; i++, p += 4)
+        put32(p, off[order[i]]);
+    memcpy(p, pack_sum, 20);
+    p += 20;
+    EVP_Digest(idx, (size_t)(p - idx), p, NULL, EVP_sha1(), NULL);
+    *size = (size_t)(p - idx) + 20;
+    free(order);
+    return idx;
+}
+
+/* path (a temporary name beside it first, so that no reader sees half) */
+static int write_file(const char *path, const unsigned char *data, size_t size)
+{
+    char tmp[4200];
+    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+    FILE *f = fopen(tmp, "wb");
+    int ok = f && fwrite(data, 1, size, f) == size;
+    if (f && fclose(f) != 0)
+        ok = 0;
+    if (!ok || rename(tmp, path) != 0) {
+        git_error_set_str(GIT_ERROR_OS, "cannot write a pack");
+        return -1;
+    }
+    return 0;
+}
+
+int memstore_pack(git_odb_backend *b, const char *pack_dir)
 {
     store *s = (store *)b;
-    git_odb_writepack *wp = NULL;
-    git_indexer_progress st;
-    unsigned char *pack = NULL, hdr[16];
-    size_t size = 12, cap = 12;
+    unsigned char *pack = NULL, *idx = NULL, hdr[16];
+    uint32_t *off = NULL, *crc = NULL;
+    size_t size = 12, cap = 12, idx_size = 0;
+    char path[4200], hex[GIT_OID_HEXSZ + 1];
+    git_oid sum;
     int rc = -1;
     if (!s->n)
         return 0;
     for (size_t i = 0; i < s->n; i++)
         cap += 16 + compressBound(s->objs[i].len);
-    if (!(pack = malloc(cap + 20)))
-        return -1;
+    pack = malloc(cap + 20);
+    off = malloc(s->n * sizeof(*off));
+    crc = malloc(s->n * sizeof(*crc));
+    if (!pack || !off || !crc)
+        goto done;
     memcpy(pack, "PACK\0\0\0\2", 8);
-    for (int k = 0; k < 4; k++)
-        pack[8 + k] = (unsigned char)(s->n >> (24 - 8 * k));
+    put32(pack + 8, (uint32_t)s->n);
     for (size_t i = 0; i < s->n; i++) {
         object *o = &s->objs[i];
         size_t h = entry_header(hdr, o->type, o->len);
         uLongf z = (uLongf)(cap - size - h);
         memcpy(pack + size, hdr, h);
-        if (compress2(pack + size + h, &z, o->data, o->len, 1) != Z_OK)
+        if (size >= 1u << 31 || compress2(pack + size + h, &z, o->data, o->len, 1) != Z_OK)
             goto done;
+        off[i] = (uint32_t)size;
+        crc[i] = (uint32_t)crc32(0, pack + size, (uInt)(h + z));
         size += h + z;
     }
     EVP_Digest(pack, size, pack + size, NULL, EVP_sha1(), NULL);
+    git_oid_fromraw(&sum, pack + size);
     size += 20;
-    memset(&st, 0, sizeof(st));
-    /* in pieces, as from a network: libgit2's indexer handed a whole pack at
-     * once sometimes finds "unexpected data at the end of the pack" */
-    if ((rc = git_odb_write_pack(&wp, odb, NULL, NULL)) < 0)
+    if (!(idx = index_of(s, off, crc, pack + size - 20, &idx_size)))
         goto done;
-    for (size_t off = 0; off < size; off += 65536)
-        if ((rc = wp->append(wp, pack + off, size - off < 65536 ? size - off : 65536, &st)) < 0)
-            goto done;
-    if ((rc = wp->commit(wp, &st)) < 0)
+    git_oid_tostr(hex, sizeof(hex), &sum);
+    /* the pack, then its index: the object store looks for indexes */
+    snprintf(path, sizeof(path), "%s/pack-%s.pack", pack_dir, hex);
+    if (write_file(path, pack, size) < 0)
+        goto done;
+    snprintf(path, sizeof(path), "%s/pack-%s.idx", pack_dir, hex);
+    if (write_file(path, idx, idx_size) < 0)
         goto done;
     clear(s);
+    rc = 0;
 done:
-    if (wp)
-        wp->free(wp);
     free(pack);
+    free(idx);
+    free(off);
+    free(crc);
     return rc;
 }

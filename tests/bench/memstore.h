@@ -18,8 +18,9 @@ int memstore_new(git_odb_backend **out);
 size_t memstore_bytes(git_odb_backend *store);
 
 /* Writes every object of the store as one pack (undeltified, zlib level 1)
- * through odb's pack writer, then empties the store. Returns 0, or a libgit2
- * error code (the store is then left as it was). */
-int memstore_pack(git_odb_backend *store, git_odb *odb);
+ * and its index into pack_dir (the repository's objects/pack), then empties
+ * the store; the odb finds the pack when it next misses an object. Returns
+ * 0, or -1 with a libgit2 error set (the store is then left as it was). */
+int memstore_pack(git_odb_backend *store, const char *pack_dir);
 
 #endif
