@@ -282,7 +282,9 @@ static void pack_flush(gen *g)
 
 static void flush_refs(gen *g);
 
-/* The registry for the library's calls, every party's branch at its tip. */
+/* The registry for the library's calls, with every party's branch at its tip:
+ * they read what the generator wrote from the same memory store (which hands
+ * objects out NUL-terminated, as the disk's stores do, for their checks). */
 static itk_registry *lib(gen *g)
 {
     flush_refs(g);
