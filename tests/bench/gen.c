@@ -29,8 +29,8 @@
 #include "itaku/commit.h"
 #include "itaku/init.h"
 #include "commit_priv.h"
+#include "memstore.h"
 
-#include <git2/sys/mempack.h>
 #include <openssl/evp.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -53,6 +53,7 @@ typedef struct {
     itk_privkey *key;   /* the private key of signer, written out at the end */
     itk_privkey *deputy_key;
     git_oid tip;
+    int tip_moved;  /* the tip is not in the party's branch yet */
     int own_tip;    /* the tip is this party's own commit (a receipt takes it) */
     git_oid sent;   /* the tip its parent last received */
     git_oid pulled; /* the parent's tip it last took */
@@ -64,16 +65,14 @@ typedef struct {
 
 typedef struct {
     itk_registry *reg;
-    itk_registry *lib_reg; /* the same registry without the memory store */
     git_repository *repo;
     int offset;
     party p[MAX_PARTIES];
     int np;
     int depth; /* the deepest level below the city */
     json_t *form1, *form2, *form5, *form6, *reg_body;
-    json_t *validated; /* "type/action" → schema name */
-    git_odb_backend *mempack;
-    long unpacked; /* commits written since the last pack */
+    json_t *validated;      /* "type/action" → schema name */
+    git_odb_backend *store; /* what was written since the last pack */
     long commits, receipts, pulls, records, rotations;
 } gen;
 
@@ -257,7 +256,6 @@ static int write_commit(git_oid *out, gen *g, party *who, itk_signer *signer, co
     if (git_commit_create_with_signature(out, g->repo, content.ptr, armor.ptr, NULL) < 0)
         rc = itk_error_git("cannot store the signed commit");
     g->commits++;
-    g->unpacked++; /* in the memory store until the next pack_flush */
 done:
     git_commit_free(c1);
     git_commit_free(c2);
@@ -269,36 +267,28 @@ done:
     return rc;
 }
 
-/* Objects are written to memory and packed every few thousand commits:
+/* Objects are written to memory and packed every few hundred megabytes:
  * hundreds of thousands of loose files would cost more than the rest. */
 static void pack_flush(gen *g)
 {
-    git_buf buf = GIT_BUF_INIT;
-    git_odb *odb = NULL;
-    git_odb_writepack *wp = NULL;
-    git_indexer_progress st;
-    memset(&st, 0, sizeof(st));
-    if (!g->unpacked)
-        return;
-    if (git_repository_odb(&odb, g->repo) < 0 || git_mempack_dump(&buf, g->repo, g->mempack) < 0 ||
-        git_odb_write_pack(&wp, odb, NULL, NULL) < 0 ||
-        wp->append(wp, buf.ptr, buf.size, &st) < 0 || wp->commit(wp, &st) < 0)
-        die("pack");
-    wp->free(wp);
-    git_buf_dispose(&buf);
-    git_mempack_reset(g->mempack);
-    git_odb_free(odb);
-    g->unpacked = 0;
+    char dir[4200];
+    snprintf(dir, sizeof(dir), "%sobjects/pack", git_repository_path(g->repo));
+    if (memstore_pack(g->store, dir) < 0) {
+        const git_error *e = git_error_last();
+        fprintf(stderr, "gen: pack: %s\n", e ? e->message : "out of memory");
+        exit(2);
+    }
 }
 
-/* The registry for the library's calls: they check each commit they write
- * with verify's rules, reading it back as a stored object, which libgit2's
- * memory store does not hand out NUL-terminated; so they write to disk, and
- * what the memory holds is packed first. */
+static void flush_refs(gen *g);
+
+/* The registry for the library's calls, with every party's branch at its tip:
+ * they read what the generator wrote from the same memory store (which hands
+ * objects out NUL-terminated, as the disk's stores do, for their checks). */
 static itk_registry *lib(gen *g)
 {
-    pack_flush(g);
-    return g->lib_reg;
+    flush_refs(g);
+    return g->reg;
 }
 
 static void branch_of(char ref[96], const gen *g, const party *p)
@@ -309,18 +299,30 @@ static void branch_of(char ref[96], const gen *g, const party *p)
         snprintf(ref, 96, "refs/heads/gen/%s", p->id);
 }
 
+/* The branches are written when the library is called, not at every commit. */
 static void set_tip(gen *g, party *p, const git_oid *tip, int own)
 {
-    char ref[96];
-    git_reference *r = NULL;
-    branch_of(ref, g, p);
-    if (git_reference_create(&r, g->repo, ref, tip, 1, "gen") < 0)
-        die("ref");
-    git_reference_free(r);
     p->tip = *tip;
+    p->tip_moved = 1;
     p->own_tip = own;
-    if (g->unpacked >= 3000)
+    if (memstore_bytes(g->store) >= 256u << 20)
         pack_flush(g);
+}
+
+static void flush_refs(gen *g)
+{
+    for (int i = 0; i < g->np; i++) {
+        party *p = &g->p[i];
+        char ref[96];
+        git_reference *r = NULL;
+        if (!p->tip_moved)
+            continue;
+        branch_of(ref, g, p);
+        if (git_reference_create(&r, g->repo, ref, &p->tip, 1, "gen") < 0)
+            die("ref");
+        git_reference_free(r);
+        p->tip_moved = 0;
+    }
 }
 
 /* Points HEAD at p's branch so that the library's calls act as p. */
@@ -631,13 +633,12 @@ int main(int argc, char **argv)
     char gitdir[4200];
     snprintf(gitdir, sizeof(gitdir), "%s/.git", path);
     check(itk_registry_open(&g->reg, gitdir), "open");
-    check(itk_registry_open(&g->lib_reg, gitdir), "open");
     g->repo = itk_registry_repo(g->reg);
     {
         git_odb *odb = NULL;
-        if (git_mempack_new(&g->mempack) < 0 || git_repository_odb(&odb, g->repo) < 0 ||
-            git_odb_add_backend(odb, g->mempack, 999) < 0)
-            die("mempack");
+        if (memstore_new(&g->store) < 0 || git_repository_odb(&odb, g->repo) < 0 ||
+            git_odb_add_backend(odb, g->store, 999) < 0)
+            die("memory store");
         git_odb_free(odb);
     }
     check(itk_registry_offset(&g->offset, g->reg), "offset");
@@ -815,6 +816,7 @@ int main(int argc, char **argv)
     }
     sync_up(g);
     pack_flush(g);
+    flush_refs(g);
 
     /* the city's registry as it would be: main, the request branches, and the
      * verified lines of its contractors */
@@ -842,7 +844,6 @@ int main(int argc, char **argv)
         git_config_free(cfg);
     }
     itk_registry_free(g->reg);
-    itk_registry_free(g->lib_reg);
     /* every party's current key, for the timings that write or sign */
     char keys[4200];
     snprintf(keys, sizeof(keys), "%s/keys", dir);
