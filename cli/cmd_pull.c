@@ -45,11 +45,13 @@ int cmd_pull(int argc, char **argv)
     }
     if (kind == ITK_MERGED_NOTHING && res->ahead)
         printf(P_("Nothing new to pull: main holds the parent's main already, and %zu commit "
-                  "of its own that the parent's main lacks, not pushed yet; send it with itaku "
-                  "push.\n",
+                  "of its own that the parent has not taken yet. The party above takes it with "
+                  "itaku receive (from this registry's folder, or from your shared remote after "
+                  "itaku push), or from a bundle you hand them (itaku bundle create).\n",
                   "Nothing new to pull: main holds the parent's main already, and %zu commits "
-                  "of its own that the parent's main lacks, not pushed yet; send them with "
-                  "itaku push.\n",
+                  "of its own that the parent has not taken yet. The party above takes them "
+                  "with itaku receive (from this registry's folder, or from your shared remote "
+                  "after itaku push), or from a bundle you hand them (itaku bundle create).\n",
                   res->ahead),
                res->ahead);
     else if (kind == ITK_MERGED_NOTHING && res->own_line)

@@ -230,6 +230,32 @@ int itk_remote_push(itk_buf *pushed, itk_registry *reg, itk_signer *signer, cons
     itk_remote_auth_callbacks(&cb, auth);
     char source[ITK_REMOTE_URL_MAX + 160];
     snprintf(source, sizeof(source), "cannot push to remote '%s' (%s)", name, info.url);
+    /* another party's registry folder, with its files: git does not push
+     * into a checked-out branch, and libgit2 not into such a folder at all */
+    git_repository *there = NULL;
+    const char *path = strncmp(info.url, "file://", 7) == 0 ? info.url + 7 : info.url;
+    if (!strstr(path, "://") &&
+        git_repository_open_ext(&there, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) == 0 &&
+        !git_repository_is_bare(there)) {
+        git_repository_free(there);
+        if (strcmp(me.role, "city") == 0)
+            rc = itk_error_set(ITK_EINVALID,
+                               "remote '%s' (%s) is a registry folder with its files, which itaku "
+                               "does not push into; nothing was pushed. There, the party takes "
+                               "the city's main with itaku pull, or you hand them a bundle "
+                               "(itaku bundle create)",
+                               name, info.url);
+        else
+            rc = itk_error_set(ITK_EINVALID,
+                               "remote '%s' (%s) is a registry folder with its files, which itaku "
+                               "does not push into; nothing was pushed. There, the party above "
+                               "takes this registry's commits with itaku receive %s and the path "
+                               "of this registry, or you hand them a bundle (itaku bundle create)",
+                               name, info.url, me.party);
+        goto done;
+    }
+    git_repository_free(there);
+    git_error_clear();
     if (git_remote_create_anonymous(&remote, repo, info.url) < 0 ||
         git_remote_connect(remote, GIT_DIRECTION_PUSH, &cb, NULL, NULL) < 0) {
         rc = itk_remote_auth_fail(auth, source);

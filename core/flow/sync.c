@@ -847,6 +847,18 @@ int itk_sync_fetch_into(itk_registry *reg, const char *name, const char *url,
     char *specs[] = {spec_main, spec_parties, spec_req, spec_dec};
     git_strarray refspecs = {specs, 4};
     itk_sync_drop_incoming(reg, name);
+    /* a folder's path (git's rule: no "://", no ':' before the first '/')
+     * that is not there: libgit2 would call it an unsupported protocol */
+    const char *colon = strchr(url, ':'), *slash = strchr(url, '/');
+    if (!strstr(url, "://") && (!colon || (slash && slash < colon)) && access(url, F_OK) != 0) {
+        char here[4096];
+        return itk_error_set(
+            ITK_ENOTFOUND,
+            "there is no folder %s (looked for from %s); nothing was taken. Give "
+            "the path of the party's registry folder (a path relative to the "
+            "folder the command runs in), a remote's name, a fetched ref or an ssh:// URL",
+            url, getcwd(here, sizeof(here)) ? here : ".");
+    }
     /* anonymous: a named remote would also move refs/remotes/<name>/… to
      * what is not verified yet */
     if (git_remote_create_anonymous(&remote, reg->repo, url) < 0)
