@@ -68,6 +68,14 @@ static int import(const char *file, const char *party)
             printf(_("Next: itaku receive %1$s checks %1$s's new records and takes them into "
                      "the registry with a signed receipt.\n"),
                    cli_safe(u->party));
+        /* the line of a party above, not yet in main: pull takes it */
+        else if (!u->nothing_new && !git_oid_equal(&u->old_tip, &u->new_tip) &&
+                 !(report->main.state == ITK_MAIN_FORWARD &&
+                   git_oid_equal(&report->main.to, &u->new_tip)) &&
+                 itk_chain_is_ancestor(itk_registry_repo(reg), tree, u->party, me) == 1)
+            printf(_("Next: itaku pull refs/itaku/lines/%1$s takes %1$s's new commits into "
+                     "main.\n"),
+                   cli_safe(u->party));
     }
     git_tree_free(tree);
     itk_error_clear();

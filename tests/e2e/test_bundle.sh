@@ -130,6 +130,8 @@ expect_exit 0 "$ITAKU" bundle create "$T/a2" --for sub
 expect_output "needs what it already holds"
 cd "$T/sub"
 expect_exit 0 "$ITAKU" bundle import "$T/a2"
+# main is not moved by the import (the line is): the next step is named
+expect_output "^Next: itaku pull refs/itaku/lines/acme takes acme's new commits into main\.$"
 expect_exit 0 "$ITAKU" pull
 expect_output "Fast-forwarded|Merged"
 expect_exit 0 "$ITAKU" verify
