@@ -549,7 +549,8 @@ static const char css[] =
     "code{font-size:8.5pt;overflow-wrap:anywhere;word-break:break-all}"
     "table.ledger{font-size:7.5pt;table-layout:fixed}table.ledger "
     "th{width:auto;text-align:center;word-break:keep-all}"
-    "table.ledger td{padding:1mm 1.2mm}table.ledger .nw{white-space:nowrap}";
+    "table.ledger td{padding:1mm 1.2mm}table.ledger .nw{white-space:nowrap}"
+    "table.ledger .small{font-size:75%;color:#444}";
 
 const char *itk_display_name(const itk_snapshot *s, const char *party, const char *principal)
 {
@@ -1151,16 +1152,17 @@ int itk_form_page(itk_buf *out, const itk_snapshot *s, size_t i, const json_t *s
 
 typedef struct {
     size_t i;
-    const char *when;
-    long long t;
+    const char *id; /* the record id: the order entries were filed in */
+    int counts;     /* shown (not superseded) */
 } ledger_row;
 
-static int by_time(const void *a, const void *b)
+/* Filing order, as the paper register's lines are written (an entry dated
+ * earlier but filed later comes later): the record ids in the order git
+ * keeps the folder's files, the order `register export` writes them in. */
+static int by_id(const void *a, const void *b)
 {
     const ledger_row *x = a, *y = b;
-    if (x->t != y->t)
-        return x->t < y->t ? -1 : 1;
-    return x->i < y->i ? -1 : x->i > y->i;
+    return strcmp(x->id, y->id);
 }
 
 /* One cell: the fields' values (labels for codes, era for dates) joined
@@ -1243,24 +1245,23 @@ int itk_register_ledger(itk_buf *out, const itk_snapshot *s, const char *party)
     rows = itk_calloc(itk_snapshot_count(s) + 1, sizeof(*rows));
     if (!rows)
         return ITK_ENOMEM;
+    size_t shown = 0;
     for (size_t i = 0; i < itk_snapshot_count(s); i++) {
         const itk_path_info *pi = itk_snapshot_info(s, i);
         if (pi->kind != ITK_PATH_RECORD || !pi->type || strcmp(pi->type->type, "register") != 0 ||
-            strcmp(pi->party, party) != 0 || !itk_snapshot_counts(s, i))
+            strcmp(pi->party, party) != 0)
             continue;
-        const char *when = itk_snapshot_body_str(s, i, "occurred_at");
-        long long t = 0;
-        if (!when || itk_time_parse(&t, when, offset, 0) != 0)
-            t = 0;
-        itk_error_clear();
-        rows[n++] = (ledger_row){i, when, t};
+        rows[n] = (ledger_row){i, pi->id, itk_snapshot_counts(s, i)};
+        shown += rows[n++].counts != 0;
     }
     if (!n && !party_name(s, party)) {
         free(rows);
         return itk_error_set(
             ITK_ENOTFOUND, "no party '%s' in this registry: see itaku who for the parties", party);
     }
-    qsort(rows, n, sizeof(*rows), by_time);
+    /* each entry numbered by its place in the party's register, superseded
+     * ones counted too: the numbers `register export` gives */
+    qsort(rows, n, sizeof(*rows), by_id);
     ctx c = {out, NULL, ITK_RENDER_HTML, offset, itk_snapshot_labels(s), "register", NULL, s};
     const char *title = itk_labels_get(c.labels, "form", "register");
     if (!title)
@@ -1281,7 +1282,7 @@ int itk_register_ledger(itk_buf *out, const itk_snapshot *s, const char *party)
     header_block(&c, NULL, &h); /* the date line is filled in when filed */
     itk_buf_puts(out, "<h1>");
     esc(&c, title);
-    itk_buf_printf(out, "</h1>\n<p class=\"recno\">記載件数 %zu 件</p>\n", n);
+    itk_buf_printf(out, "</h1>\n<p class=\"recno\">記載件数 %zu 件</p>\n", shown);
     itk_buf_puts(out, "<table class=\"ledger\"><colgroup>");
     for (size_t k = 0; k < sizeof(cols) / sizeof(*cols); k++)
         itk_buf_printf(out, "<col style=\"width:%d%%\">", cols[k].width);
@@ -1291,6 +1292,8 @@ int itk_register_ledger(itk_buf *out, const itk_snapshot *s, const char *party)
     itk_buf_puts(out, "<th>署名</th></tr></thead>\n<tbody>\n");
     for (size_t r = 0; r < n; r++) {
         json_t *rec = NULL;
+        if (!rows[r].counts)
+            continue;
         if (itk_snapshot_json(&rec, s, rows[r].i) != 0) {
             itk_error_clear();
             continue;
@@ -1298,9 +1301,10 @@ int itk_register_ledger(itk_buf *out, const itk_snapshot *s, const char *party)
         const json_t *body = json_object_get(rec, "body");
         itk_buf_puts(out, "<tr>");
         if (!json_object_get(body, "entry_no")) {
-            itk_buf_puts(out, "<td class=\"nw\">");
+            /* its place in the register, and its record id below */
+            itk_buf_printf(out, "<td class=\"nw\">%zu<br><span class=\"small\">", r + 1);
             esc(&c, jstr(rec, "id") ? jstr(rec, "id") : "—");
-            itk_buf_puts(out, "</td>");
+            itk_buf_puts(out, "</span></td>");
         }
         for (size_t k = !json_object_get(body, "entry_no"); k < sizeof(cols) / sizeof(*cols); k++)
             cell(&c, body, cols[k].keys, cols[k].nowrap);
@@ -1321,7 +1325,7 @@ int itk_register_ledger(itk_buf *out, const itk_snapshot *s, const char *party)
                        sig_state(o.commit[0] ? &sig : NULL));
         json_decref(rec);
     }
-    if (!n)
+    if (!shown)
         itk_buf_printf(out, "<tr><td colspan=\"%zu\">記載なし</td></tr>\n",
                        sizeof(cols) / sizeof(*cols) + 1);
     itk_buf_puts(out, "</tbody></table>\n</div>\n</body></html>\n");
