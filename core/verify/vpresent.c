@@ -62,7 +62,7 @@ static int get_files(itk_reader *rd, itk_vpresent *v)
         size_t len;
         if (rd_string(rd, &p, &len) || !len || len > ITK_VPRESENT_MAX_NAME ||
             memchr(p, '\0', len) || memchr(p, '/', len) || rd_u64(rd, &f->size) ||
-            rd_u64(rd, &f->mtime_ns) || rd_u64(rd, &f->ino))
+            rd_u64(rd, &f->ctime_ns) || rd_u64(rd, &f->ino))
             return -1;
         memcpy(f->name, p, len);
         f->name[len] = '\0';
@@ -172,13 +172,15 @@ static int list_packs(itk_vpresent *v, const char *objects)
         memset(f, 0, sizeof(*f));
         snprintf(f->name, sizeof(f->name), "%s", e->d_name);
         f->size = (uint64_t)st.st_size;
-        /* a pack's time is git's and libgit2's mark of its last use: each
-         * write of an object it holds already sets it (a merge's tree, a
-         * record written again), so it says nothing of what the pack holds;
+        /* a pack's times are git's and libgit2's mark of its last use: each
+         * write of an object it holds already sets them (a merge's tree, a
+         * record written again), so they say nothing of what the pack holds;
          * its name is its content's hash, and its size and inode are kept.
-         * Its index, which says what it holds, is never touched so */
+         * Its index, which says what it holds, is never touched so: its
+         * change time (ctime, which no one can set back, unlike the mtime
+         * `touch -r` restores) says it was not written since */
         if (!pack_data(e->d_name))
-            f->mtime_ns = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
+            f->ctime_ns = (uint64_t)st.st_ctim.tv_sec * 1000000000u + (uint64_t)st.st_ctim.tv_nsec;
         f->ino = (uint64_t)st.st_ino;
     }
     closedir(d);
@@ -196,7 +198,7 @@ static int files_kept(const itk_vpresent *was, const itk_vpresent *now)
         while (j < now->nfiles && strcmp(now->files[j].name, a->name) < 0)
             j++;
         if (j == now->nfiles || strcmp(now->files[j].name, a->name) != 0 ||
-            now->files[j].size != a->size || now->files[j].mtime_ns != a->mtime_ns ||
+            now->files[j].size != a->size || now->files[j].ctime_ns != a->ctime_ns ||
             now->files[j].ino != a->ino)
             return 0;
     }
@@ -304,7 +306,7 @@ static int put(itk_buf *b, const itk_vpresent *v)
     for (size_t i = 0; !rc && i < v->nfiles; i++) {
         rc = wr_cstring(b, v->files[i].name);
         rc = rc ? rc : wr_u64(b, v->files[i].size);
-        rc = rc ? rc : wr_u64(b, v->files[i].mtime_ns);
+        rc = rc ? rc : wr_u64(b, v->files[i].ctime_ns);
         rc = rc ? rc : wr_u64(b, v->files[i].ino);
     }
     rc = rc ? rc : wr_u32(b, (uint32_t)v->nfolders);

@@ -40,11 +40,11 @@
 /* The longest file name kept of the pack folder. */
 #define ITK_VPRESENT_MAX_NAME 255u
 
-/* A file of the pack folder as it was: name, size in bytes, modification
- * time (ns since the epoch; 0 for a pack's data file) and inode. */
+/* A file of the pack folder as it was: name, size in bytes, status change
+ * time (st_ctim, ns since the epoch; 0 for a pack's data file) and inode. */
 typedef struct {
     char name[ITK_VPRESENT_MAX_NAME + 1];
-    uint64_t size, mtime_ns, ino;
+    uint64_t size, ctime_ns, ino;
 } itk_vpresent_file;
 
 /* The file's content. folders: each folder found whole with the value

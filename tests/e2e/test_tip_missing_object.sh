@@ -109,4 +109,44 @@ mv "$T/oldpack"/pack-* "$P/"
 (cd "$C" && "$ITAKU" verify >/dev/null) || fail "verify fails once the old pack is back"
 ok "a pack replaced by one without an object: V11 for verify as for verify --full"
 
+# the pack's index rewritten in place so that it no longer lists c-1's
+# record (same size and inode, its checksum made again) and its time put
+# back with touch -r: the index's change time, which no one can set back,
+# says it was written (found by an attack on verify.present)
+(cd "$C" && "$ITAKU" verify >/dev/null && "$ITAKU" verify >/dev/null) ||
+    fail "verify fails before the index is rewritten"
+idx=$(ls "$P"/pack-*.idx)
+cp -p "$idx" "$T/idx.kept"
+chmod u+w "$idx"
+python3 - "$idx" "$blob" <<'PY' || fail "the index could not be rewritten for the test"
+import hashlib, struct, sys
+path, oid = sys.argv[1], bytes.fromhex(sys.argv[2])
+with open(path, "r+b") as f:
+    d = bytearray(f.read())
+    assert d[:8] == b"\xfftOc\x00\x00\x00\x02"
+    n = struct.unpack(">I", d[8 + 255 * 4 : 8 + 256 * 4])[0]
+    base = 8 + 1024
+    ids = [bytes(d[base + 20 * i : base + 20 * i + 20]) for i in range(n)]
+    i = ids.index(oid)
+    # the id listed one higher in its last byte, where that keeps the order
+    new = bytearray(oid)
+    new[19] = (new[19] + 1) & 255
+    if new[19] == 0 or (i + 1 < n and bytes(new) >= ids[i + 1]):
+        new = bytearray(oid)
+        new[19] = (new[19] - 1) & 255
+        assert new[19] != 255 and (i == 0 or bytes(new) > ids[i - 1])
+    d[base + 20 * i : base + 20 * i + 20] = new
+    d[-20:] = hashlib.sha1(bytes(d[:-20])).digest()
+    f.seek(0)
+    f.write(d)
+PY
+touch -r "$T/idx.kept" "$idx"
+rc=0
+(cd "$C" && "$ITAKU" verify >"$T/outi" 2>"$T/erri") || rc=$?
+[ "$rc" = 1 ] || fail "verify exits $rc on an index rewritten without an object: $(cat "$T/outi" "$T/erri")"
+diff "$T/fullp" "$T/outi" >&2 ||
+    fail "verify prints otherwise than verify --full on an index rewritten without an object"
+cp -p "$T/idx.kept" "$idx"
+ok "a pack index rewritten without an object, its mtime put back: V11 for verify as for verify --full"
+
 finish
