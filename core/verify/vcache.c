@@ -1434,6 +1434,12 @@ void itk_vrun_end(itk_vrun *v, itk_policy *p)
         decide(v, p);
     if (!v->compromises[0] || !v->place.dir[0])
         goto done; /* nowhere to keep it: uncached */
+    /* an object that could not be read (V11) is the store's state, not the
+     * commit's: once it is fetched again the commit holds, so a run that
+     * found one is not remembered (the next run checks again) */
+    for (size_t i = 0; i < r->nproblems; i++)
+        if (strcmp(r->problems[i].rule, "V11") == 0)
+            goto done;
     /* keep what this run did not walk when its void flags still hold */
     cache *old = v->c && strcmp(v->c->compromises, v->compromises) == 0 ? v->c : NULL;
     /* every commit came from the cache as it was: the file would say again

@@ -873,6 +873,31 @@ static int tip_answer(itk_verify_result *r, git_repository *repo, const itk_veri
     return tip_try(r, repo, o->cache_dir, NULL, 0, NULL, NULL, NULL);
 }
 
+/* Does the object database still hold every object of every ref's tree
+ * (each folder looked at once)? A walk takes the commits it cached without
+ * reading them, so an object lost since they were checked is found here,
+ * and the careful walk then names it as verify --full does (V11). */
+static int refs_present(git_repository *repo)
+{
+    itk_vtip_ref *refs = NULL;
+    size_t n = 0;
+    itk_oidmap whole;
+    int held = itk_oidmap_init(&whole) == 0;
+    if (held && itk_vtip_refs_read(&refs, &n, repo) != 0)
+        n = 0; /* refs that cannot be listed: the walk has named them */
+    for (size_t i = 0; held && i < n; i++) {
+        git_commit *c = NULL;
+        if (!git_oid_is_zero(&refs[i].id) && git_commit_lookup(&c, repo, &refs[i].id) == 0)
+            held = itk_tree_objects_present(repo, git_commit_tree_id(c), &whole);
+        git_commit_free(c);
+    }
+    itk_vtip_refs_free(refs, n);
+    itk_oidmap_free(&whole);
+    git_error_clear();
+    itk_error_clear();
+    return held;
+}
+
 /* Does the object database still hold every commit an earlier run checked? */
 static int commits_here(git_repository *repo, const itk_verify_result *r)
 {
@@ -1206,7 +1231,10 @@ int itk_verify_run(itk_verify_result **out, itk_registry *reg, const char **revs
                       ? tip_answer(r, repo, opts)
                       : 0;
         rc = tip < 0 ? tip : 0;
-        if (!tip && !(rc = run(r, v11, altered, repo, revs, nrevs, opts, &careful)) && careful) {
+        if (!tip && !(rc = run(r, v11, altered, repo, revs, nrevs, opts, &careful)) && !careful &&
+            !nrevs && opts && !opts->full && !refs_present(repo))
+            careful = 1;
+        if (!tip && !rc && careful) {
             itk_verify_result_truncate(r, 0, 1);
             itk_verify_result_truncate(v11, altered, 0);
             rc = run(r, v11, altered, repo, revs, nrevs, opts, &careful);

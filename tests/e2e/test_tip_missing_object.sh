@@ -37,7 +37,7 @@ rc=0 frc=0
 diff "$T/full0" "$T/out0" >&2 ||
     fail "verify with no new commit prints otherwise than verify --full on a lost object"
 mv "$T/kept-object" "$obj"
-(cd "$C" && "$ITAKU" verify >/dev/null) || fail "verify fails once the object is back"
+(cd "$C" && "$ITAKU" verify) || fail "verify fails once the object is back"
 ok "with no commit since the clean run, a lost object is V11 for verify as for verify --full"
 
 # c-2 recorded (not verified yet), then c-1's record, a loose object, lost
@@ -148,5 +148,30 @@ diff "$T/fullp" "$T/outi" >&2 ||
     fail "verify prints otherwise than verify --full on an index rewritten without an object"
 cp -p "$T/idx.kept" "$idx"
 ok "a pack index rewritten without an object, its mtime put back: V11 for verify as for verify --full"
+
+# the walk from verify.cache, with every commit in it (no verdict at the
+# tip: verify.tip and verify.present gone), takes each commit unread: a
+# record's blob lost since is still found, as verify --full finds it
+# (found by an attack: the walk trusted every commit it had cached)
+reg --item-id c-9 >"$T/c9" || fail "the city could not record c-9"
+(cd "$C" && "$ITAKU" verify >/dev/null && "$ITAKU" verify >/dev/null) || fail "c-9 does not verify"
+rm -f "$(cache_folder "$C")/verify.tip" "$(cache_folder "$C")/verify.present"
+blob=$(git -C "$C" rev-parse "HEAD:parties/akiruno-city/register/$(cat "$T/c9").json")
+obj=$C/.git/objects/${blob:0:2}/${blob:2}
+[ -f "$obj" ] || fail "c-9's record is not a loose object"
+mv "$obj" "$T/kept-object9"
+rc=0 frc=0
+(cd "$C" && "$ITAKU" verify >"$T/outw" 2>"$T/errw") || rc=$?
+(cd "$C" && XDG_CACHE_HOME=$T/coldw/cache XDG_STATE_HOME=$T/coldw/state \
+    "$ITAKU" verify --full >"$T/fullw" 2>&1) || frc=$?
+[ "$frc" = 1 ] || fail "verify --full exits $frc on a lost object: $(cat "$T/fullw")"
+[ "$rc" = 1 ] || fail "verify from the cache exits $rc on a lost object: $(cat "$T/outw" "$T/errw")"
+diff "$T/fullw" "$T/outw" >&2 || fail "verify from the cache prints otherwise than verify --full"
+mv "$T/kept-object9" "$obj"
+(cd "$C" && "$ITAKU" verify >/dev/null) || fail "verify fails once the object is back"
+# and the walk from the cache again (the run that found it kept nothing of it)
+rm -f "$(cache_folder "$C")/verify.tip" "$(cache_folder "$C")/verify.present"
+(cd "$C" && "$ITAKU" verify >/dev/null) || fail "verify from the cache remembers the lost object"
+ok "the walk from verify.cache finds an object lost since its commits were cached, as verify --full"
 
 finish
