@@ -1154,15 +1154,25 @@ typedef struct {
     size_t i;
     const char *id; /* the record id: the order entries were filed in */
     int counts;     /* shown (not superseded) */
+    size_t no;      /* its place in the party's register, from 1 */
+    long long t;    /* when it happened (0: unreadable) */
 } ledger_row;
 
-/* Filing order, as the paper register's lines are written (an entry dated
- * earlier but filed later comes later): the record ids in the order git
- * keeps the folder's files, the order `register export` writes them in. */
+/* Filing order: the record ids in the order git keeps the folder's files,
+ * the order `register export` numbers them in. */
 static int by_id(const void *a, const void *b)
 {
     const ledger_row *x = a, *y = b;
     return strcmp(x->id, y->id);
+}
+
+/* The order the ledger is printed in: when each happened, then filing. */
+static int by_time(const void *a, const void *b)
+{
+    const ledger_row *x = a, *y = b;
+    if (x->t != y->t)
+        return x->t < y->t ? -1 : 1;
+    return x->no < y->no ? -1 : x->no > y->no;
 }
 
 /* One cell: the fields' values (labels for codes, era for dates) joined
@@ -1251,7 +1261,12 @@ int itk_register_ledger(itk_buf *out, const itk_snapshot *s, const char *party)
         if (pi->kind != ITK_PATH_RECORD || !pi->type || strcmp(pi->type->type, "register") != 0 ||
             strcmp(pi->party, party) != 0)
             continue;
-        rows[n] = (ledger_row){i, pi->id, itk_snapshot_counts(s, i)};
+        const char *when = itk_snapshot_body_str(s, i, "occurred_at");
+        long long t = 0;
+        if (!when || itk_time_parse(&t, when, offset, 0) != 0)
+            t = 0;
+        itk_error_clear();
+        rows[n] = (ledger_row){i, pi->id, itk_snapshot_counts(s, i), 0, t};
         shown += rows[n++].counts != 0;
     }
     if (!n && !party_name(s, party)) {
@@ -1260,8 +1275,12 @@ int itk_register_ledger(itk_buf *out, const itk_snapshot *s, const char *party)
             ITK_ENOTFOUND, "no party '%s' in this registry: see itaku who for the parties", party);
     }
     /* each entry numbered by its place in the party's register, superseded
-     * ones counted too: the numbers `register export` gives */
+     * ones counted too: the numbers `register export` gives; printed in
+     * the order things happened */
     qsort(rows, n, sizeof(*rows), by_id);
+    for (size_t r = 0; r < n; r++)
+        rows[r].no = r + 1;
+    qsort(rows, n, sizeof(*rows), by_time);
     ctx c = {out, NULL, ITK_RENDER_HTML, offset, itk_snapshot_labels(s), "register", NULL, s};
     const char *title = itk_labels_get(c.labels, "form", "register");
     if (!title)
@@ -1302,7 +1321,7 @@ int itk_register_ledger(itk_buf *out, const itk_snapshot *s, const char *party)
         itk_buf_puts(out, "<tr>");
         if (!json_object_get(body, "entry_no")) {
             /* its place in the register, and its record id below */
-            itk_buf_printf(out, "<td class=\"nw\">%zu<br><span class=\"small\">", r + 1);
+            itk_buf_printf(out, "<td class=\"nw\">%zu<br><span class=\"small\">", rows[r].no);
             esc(&c, jstr(rec, "id") ? jstr(rec, "id") : "—");
             itk_buf_puts(out, "</span></td>");
         }
