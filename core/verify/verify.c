@@ -877,20 +877,30 @@ static int tip_answer(itk_verify_result *r, git_repository *repo, const itk_veri
  * (each folder looked at once)? A walk takes the commits it cached without
  * reading them, so an object lost since they were checked is found here,
  * and the careful walk then names it as verify --full does (V11). */
-static int refs_present(git_repository *repo)
+static int refs_present(git_repository *repo, const char *cache_dir)
 {
     itk_vtip_ref *refs = NULL;
     size_t n = 0;
     itk_oidmap whole;
-    int held = itk_oidmap_init(&whole) == 0;
+    itk_vpresent_run pres;
+    memset(&whole, 0, sizeof(whole));
+    memset(&pres, 0, sizeof(pres));
+    /* the folders the presence cache vouches for are not looked at again
+     * (vpresent.h): what is new since is */
+    int held =
+        itk_oidmap_init(&whole) == 0 && itk_vpresent_begin(&pres, repo, cache_dir, &whole) == 0;
     if (held && itk_vtip_refs_read(&refs, &n, repo) != 0)
         n = 0; /* refs that cannot be listed: the walk has named them */
     for (size_t i = 0; held && i < n; i++) {
         git_commit *c = NULL;
         if (!git_oid_is_zero(&refs[i].id) && git_commit_lookup(&c, repo, &refs[i].id) == 0)
-            held = itk_tree_objects_present(repo, git_commit_tree_id(c), &whole);
+            held =
+                itk_tree_objects_present_noting(repo, git_commit_tree_id(c), &whole, &pres.loose);
         git_commit_free(c);
     }
+    if (held)
+        itk_vpresent_end(&pres, repo, cache_dir, &whole);
+    itk_vpresent_run_dispose(&pres);
     itk_vtip_refs_free(refs, n);
     itk_oidmap_free(&whole);
     git_error_clear();
@@ -1232,7 +1242,7 @@ int itk_verify_run(itk_verify_result **out, itk_registry *reg, const char **revs
                       : 0;
         rc = tip < 0 ? tip : 0;
         if (!tip && !(rc = run(r, v11, altered, repo, revs, nrevs, opts, &careful)) && !careful &&
-            !nrevs && opts && !opts->full && !refs_present(repo))
+            !nrevs && opts && !opts->full && !refs_present(repo, opts->cache_dir))
             careful = 1;
         if (!tip && !rc && careful) {
             itk_verify_result_truncate(r, 0, 1);
